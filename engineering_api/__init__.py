@@ -1,0 +1,1 @@
+"""engineering-api: a REST service for TIA Portal engineering."""

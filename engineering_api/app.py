@@ -1,0 +1,169 @@
+"""The composition root: settings in, a wired Litestar app out."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.config.cors import CORSConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from engineering_api.backend.worker import TiaWorker
+from engineering_api.config import Settings
+from engineering_api.domain import devices, health, instances, projects
+from engineering_api.domain.discovery import DiscoveryController
+from engineering_api.domain.system import SystemController, saved_settings
+from engineering_api.jobs.controllers import JobController
+from engineering_api.jobs.manager import JobManager
+from engineering_api.jobs.operations import OperationRegistry
+from engineering_api.jobs.routes import build_handlers
+from engineering_api.lib.audit import AuditLog
+from engineering_api.lib.db import Database
+from engineering_api.lib.middleware import GuardMiddleware
+from engineering_api.lib.paths import PathPolicy
+from engineering_api.lib.request import TiaRequest
+from engineering_api.lib.responses import exception_handlers
+from engineering_api.lib.schema import utc_now
+from engineering_api.lib.security import ApiKeyStore, ensure_admin_key
+from engineering_api.services import Services
+from engineering_api.swagger import swagger_routes
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from engineering_api.backend.port import EngineeringBackend
+
+__all__ = ("create_app", "create_backend", "create_services", "registry")
+
+logger = logging.getLogger("engineering_api")
+
+DESCRIPTION = (
+    "Automates Siemens TIA Portal engineering over REST, compatible with T-IA Connect clients. "
+    "Send `X-API-Key` on every call except `GET /api/health`. Success bodies are "
+    "`{success, message, data, timestamp}`; errors use real HTTP status codes with an RFC 9457 body that also "
+    "carries `success: false`, `message` and a stable `code`. Long operations answer 202 with `data.jobId`; "
+    "poll `GET /api/jobs/{jobId}` or stream `GET /api/jobs/{jobId}/events`, or call the `-sync` twin."
+)
+
+
+def registry() -> OperationRegistry:
+    """Every operation the service offers."""
+    operations = OperationRegistry()
+    operations.add(*instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS)
+    return operations
+
+
+def create_backend(settings: Settings) -> EngineeringBackend:
+    """The backend adapter the settings ask for."""
+    if settings.backend == "fake":
+        from fakes.backend import FakeBackend
+
+        return FakeBackend(settings.data_dir, default_version=settings.tia_version)
+    from openness_bridge import create_openness_backend
+
+    return create_openness_backend(settings)
+
+
+def create_services(settings: Settings, backend: EngineeringBackend | None = None) -> Services:
+    """Open the database, keys and worker; apply settings saved through the API."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_path)
+    saved = saved_settings(db)
+    if saved:
+        settings = settings.with_runtime(saved)
+    for root in settings.roots:
+        root.mkdir(parents=True, exist_ok=True)
+    backend = backend or create_backend(settings)
+    worker = TiaWorker(backend.on_worker_thread_started)
+    paths = PathPolicy(roots=settings.roots)
+    keys = ApiKeyStore(db)
+    return Services(
+        settings=settings, db=db, keys=keys, audit=AuditLog(db), paths=paths, worker=worker, backend=backend,
+        jobs=JobManager(db, worker, backend, settings, paths), operations=registry(),
+    )
+
+
+def _start_scheduler(services: Services) -> Any:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        lambda: services.jobs.sweep(), "interval", minutes=services.settings.sweep_interval_minutes,
+        id="job-retention-sweep", replace_existing=True, coalesce=True, max_instances=1,
+    )
+    scheduler.start()
+    return scheduler
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
+    """Build the application. Pass ``services`` to share state between apps (restart tests)."""
+    settings = settings or Settings.from_env()
+    services = services or create_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        services.started_at = utc_now()
+        interrupted = services.jobs.fail_interrupted()
+        if interrupted:
+            logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
+        created = ensure_admin_key(services.keys, services.settings.secret_path)
+        if created:
+            logger.warning("first start: an admin API key was written to %s (mode 0600)", created)
+        services.worker.start()
+        if services.backend.name == "fake" and services.settings.extra.get("autoLaunchPortal", True):
+            await services.worker.call(_auto_launch(services.backend), timeout=30, description="start portal")
+        services.scheduler = _start_scheduler(services)
+        try:
+            yield
+        finally:
+            services.scheduler.shutdown(wait=False)
+            await services.jobs.shutdown()
+            services.worker.stop()
+
+    cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
+    return Litestar(
+        route_handlers=[
+            *health.ROUTES,
+            *build_handlers(services.operations),
+            JobController,
+            SystemController,
+            DiscoveryController,
+            *swagger_routes(),
+        ],
+        lifespan=[lifespan],
+        middleware=[DefineMiddleware(GuardMiddleware, services=services)],
+        exception_handlers=exception_handlers(),
+        request_class=TiaRequest,
+        request_max_body_size=settings.max_body_bytes,
+        cors_config=cors,
+        debug=settings.debug,
+        openapi_config=OpenAPIConfig(
+            title="engineering-api",
+            version=health.api_version(),
+            description=DESCRIPTION,
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={"ApiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header")}
+            ),
+            security=[{"ApiKey": []}],
+            use_handler_docstrings=True,
+        ),
+        state=State({"services": services}),
+    )
+
+
+def _auto_launch(backend: EngineeringBackend) -> Any:
+    """The fake starts like a workstation where TIA Portal is already running and attached."""
+
+    def launch() -> None:
+        if not backend.session_status().connected:
+            backend.launch_portal(with_ui=False, version=None)
+
+    return launch

@@ -1,0 +1,115 @@
+"""The one tree of domain errors every backend raises.
+
+The web layer maps these to HTTP in exactly one place (``engineering_api.lib.responses``); adapters never
+think about status codes. ``code`` is a stable machine-readable string that clients may switch on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = (
+    "AlreadyExistsError",
+    "BusyError",
+    "ConflictError",
+    "EngineeringError",
+    "LockedError",
+    "NoProjectOpenError",
+    "NotFoundError",
+    "NotSupportedError",
+    "OperationCanceledError",
+    "OperationTimeoutError",
+    "PermissionDeniedError",
+    "PortalUnavailableError",
+    "ValidationError",
+)
+
+
+class EngineeringError(Exception):
+    """Base of every domain error.
+
+    Args:
+        message: what went wrong, in words an engineer understands.
+        code: stable machine code; each subclass has a default.
+        details: extra structured facts (offending field, inner exception, DetailText, ...).
+    """
+
+    default_code = "ENGINEERING_ERROR"
+
+    def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.details = details or {}
+
+
+class NotFoundError(EngineeringError):
+    """A named object (project, device, block, job...) does not exist."""
+
+    default_code = "NOT_FOUND"
+
+
+class AlreadyExistsError(EngineeringError):
+    """An object with that name already exists where names must be unique."""
+
+    default_code = "ALREADY_EXISTS"
+
+
+class ConflictError(EngineeringError):
+    """The request is valid but the current state forbids it (e.g. a project is already open)."""
+
+    default_code = "CONFLICT"
+
+
+class NoProjectOpenError(ConflictError):
+    """The operation needs an open project and none is open in the attached portal."""
+
+    default_code = "NO_PROJECT_OPEN"
+
+
+class ValidationError(EngineeringError):
+    """The input breaks a rule TIA enforces (naming, address format, version...)."""
+
+    default_code = "VALIDATION_FAILED"
+
+
+class BusyError(EngineeringError):
+    """The portal is busy with another operation; retry later."""
+
+    default_code = "BUSY"
+
+
+class LockedError(BusyError):
+    """The object is locked by someone else, e.g. a project opened by another portal."""
+
+    default_code = "LOCKED"
+
+
+class PermissionDeniedError(EngineeringError):
+    """TIA refused access (Openness group, firewall, protected object)."""
+
+    default_code = "PERMISSION_DENIED"
+
+
+class NotSupportedError(EngineeringError):
+    """This backend cannot honestly perform the operation; the message says why."""
+
+    default_code = "NOT_SUPPORTED"
+
+
+class PortalUnavailableError(EngineeringError):
+    """No TIA Portal is attached or the portal stopped answering."""
+
+    default_code = "PORTAL_UNAVAILABLE"
+
+
+class OperationTimeoutError(EngineeringError):
+    """A backend call exceeded its time limit."""
+
+    default_code = "TIMEOUT"
+
+
+class OperationCanceledError(EngineeringError):
+    """A job was canceled by its caller before it finished."""
+
+    default_code = "CANCELED"

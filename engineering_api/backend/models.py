@@ -1,0 +1,272 @@
+"""What the backend port returns: plain msgspec Structs, camelCase on the wire.
+
+Both adapters build these, so the web layer serialises them without mapping code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = (
+    "ArchiveInfo",
+    "CatalogCacheStatus",
+    "CatalogItem",
+    "CatalogMatch",
+    "CompileMessage",
+    "CompileResult",
+    "DeviceInfo",
+    "DeviceItem",
+    "HardwareTransfer",
+    "HistoryEntry",
+    "IndexResult",
+    "InstalledVersion",
+    "IoSystemInfo",
+    "NetworkInterface",
+    "PortalInfo",
+    "ProjectInfo",
+    "ProjectInfrastructure",
+    "ProjectOverview",
+    "SessionStatus",
+    "SlotOption",
+    "SubnetInfo",
+    "WhitelistEntry",
+)
+
+PortalMode = Literal["WithUserInterface", "WithoutUserInterface"]
+CompileState = Literal["Success", "Warning", "Error"]
+
+
+class InstalledVersion(CamelStruct):
+    """A TIA Portal version found on the machine."""
+
+    version: str
+    install_path: str
+    openness_available: bool
+    assembly_path: str | None = None
+
+
+class PortalInfo(CamelStruct):
+    """One TIA Portal process."""
+
+    pid: int
+    version: str
+    mode: PortalMode
+    started_at: str
+    project_name: str | None = None
+    project_path: str | None = None
+    attached: bool = False
+
+
+class SessionStatus(CamelStruct):
+    """What this server is connected to."""
+
+    connected: bool
+    backend: str
+    pid: int | None = None
+    version: str | None = None
+    mode: PortalMode | None = None
+    project_open: bool = False
+    project_name: str | None = None
+    project_path: str | None = None
+    has_unsaved_changes: bool = False
+
+
+class WhitelistEntry(CamelStruct):
+    """An application allowed through the Openness firewall."""
+
+    application_path: str
+    sha256: str
+    tia_version: str
+    added_at: str
+
+
+class ProjectInfo(CamelStruct):
+    """An open or just-created project."""
+
+    name: str
+    path: str
+    version: str
+    author: str = ""
+    comment: str = ""
+    has_unsaved_changes: bool = False
+    simulation_support: bool = False
+    created_at: str | None = None
+    saved_at: str | None = None
+
+
+class HistoryEntry(CamelStruct):
+    """A recently opened project (T-IA Connect: ``{Path, LastAccess}``)."""
+
+    path: str
+    last_access: str
+    name: str = ""
+
+
+class NetworkInterface(CamelStruct):
+    """A PROFINET/Ethernet interface of a device and its addressing."""
+
+    name: str
+    type: str
+    ports: int = 1
+    ip_address: str | None = None
+    subnet_mask: str | None = None
+    router_address: str | None = None
+    subnet_name: str | None = None
+    io_system: str | None = None
+    profinet_device_name: str | None = None
+
+
+class DeviceItem(CamelStruct):
+    """A module plugged into a device's rack."""
+
+    name: str
+    order_number: str
+    firmware_version: str
+    type_identifier: str
+    slot: int
+    category: str = ""
+
+
+class DeviceInfo(CamelStruct):
+    """A device (station) in the project."""
+
+    name: str
+    order_number: str
+    firmware_version: str
+    type_identifier: str
+    device_kind: str
+    family: str
+    description: str = ""
+    interfaces: list[NetworkInterface] = []
+    items: list[DeviceItem] = []
+    parked: bool = False
+    comment: str = ""
+
+
+class CompileMessage(CamelStruct):
+    """One node of TIA's nested compiler result tree."""
+
+    path: str
+    description: str
+    state: CompileState
+    messages: list[CompileMessage] = []
+    error_count: int = 0
+    warning_count: int = 0
+
+
+class CompileResult(CamelStruct):
+    """``{state, errorCount, warningCount, messages[...]}`` as TIA's CompilerResult."""
+
+    state: CompileState
+    error_count: int
+    warning_count: int
+    messages: list[CompileMessage] = []
+
+
+class SubnetInfo(CamelStruct):
+    """A subnet and who is on it."""
+
+    name: str
+    type: str
+    network_address: str | None = None
+    nodes: list[dict[str, str]] = []
+
+
+class IoSystemInfo(CamelStruct):
+    """A PROFINET IO system: one controller, its devices."""
+
+    name: str
+    controller: str
+    subnet: str | None
+    devices: list[str] = []
+
+
+class ProjectInfrastructure(CamelStruct):
+    """Subnets, IO systems and connections of the project."""
+
+    subnets: list[SubnetInfo] = []
+    io_systems: list[IoSystemInfo] = []
+    connections: list[dict[str, Any]] = []
+
+
+class ProjectOverview(CamelStruct):
+    """``GET /api/projects/overview``: the T-IA Connect client reads ProjectName and ProjectPath."""
+
+    project_name: str
+    project_path: str
+    version: str
+    author: str
+    comment: str
+    has_unsaved_changes: bool
+    simulation_support: bool
+    device_count: int
+    devices: list[DeviceInfo] = []
+    subnets: list[SubnetInfo] = []
+
+
+class ArchiveInfo(CamelStruct):
+    """A written project archive."""
+
+    archive_path: str
+    size_bytes: int
+    file_count: int
+    sha256: str
+
+
+class IndexResult(CamelStruct):
+    """What indexing found."""
+
+    project_name: str
+    object_count: int
+    counts: dict[str, int] = {}
+    indexed_at: str = ""
+
+
+class CatalogItem(CamelStruct):
+    """A hardware catalog entry."""
+
+    order_number: str
+    name: str
+    family: str
+    category: str
+    device_kind: str
+    firmware_versions: list[str]
+    type_identifier: str
+    description: str = ""
+    source: dict[str, str] = {}
+
+
+class CatalogMatch(CamelStruct):
+    """A fuzzy-search hit and its score (0..1)."""
+
+    item: CatalogItem
+    score: float
+
+
+class CatalogCacheStatus(CamelStruct):
+    """State of the in-memory catalog cache."""
+
+    loaded: bool
+    entry_count: int
+    built_at: str | None = None
+    loaded_at: str | None = None
+    families: dict[str, int] = {}
+
+
+class SlotOption(CamelStruct):
+    """A free slot where a module fits."""
+
+    device_name: str
+    order_number: str
+    slot: int
+    slot_kind: str
+
+
+class HardwareTransfer(CamelStruct):
+    """Result of an AML export or import."""
+
+    path: str
+    devices: list[str] = []
+    format: str = "AutomationML (CAEX 3.0)"

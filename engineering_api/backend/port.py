@@ -1,0 +1,338 @@
+"""The backend port: everything the service asks of TIA Portal goes through this ABC.
+
+Every method is called on the single TIA worker thread (see :mod:`engineering_api.backend.worker`),
+never concurrently, so adapters need no locking of their own. File paths arrive already confined to
+the configured roots. Each docstring names the domain errors the method raises; the contract test
+suite (``tests/contract``) holds every adapter to them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from engineering_api.backend.models import (
+        ArchiveInfo,
+        CatalogCacheStatus,
+        CatalogItem,
+        CatalogMatch,
+        CompileResult,
+        DeviceInfo,
+        HardwareTransfer,
+        HistoryEntry,
+        IndexResult,
+        InstalledVersion,
+        PortalInfo,
+        ProjectInfo,
+        ProjectInfrastructure,
+        ProjectOverview,
+        SessionStatus,
+        SlotOption,
+        WhitelistEntry,
+    )
+
+__all__ = ("EngineeringBackend",)
+
+
+class EngineeringBackend(ABC):
+    """One TIA Portal session: the portal it is attached to and that portal's open project.
+
+    Errors common to all methods: :class:`~.errors.PortalUnavailableError` when the method needs an
+    attached portal and none is; :class:`~.errors.NoProjectOpenError` when it needs an open project.
+    """
+
+    name: str = "abstract"
+    """Short backend name shown in status and diagnostics (``fake``, ``openness``)."""
+
+    # ----- lifecycle -------------------------------------------------------------------------
+    def on_worker_thread_started(self) -> None:
+        """Called on a (new) worker thread before its first call; thread-bound adapters set up here."""
+
+    def close(self) -> None:
+        """Release everything; the portal processes themselves are left running."""
+
+    # ----- health and portal management ------------------------------------------------------
+    @abstractmethod
+    def installed_versions(self) -> list[InstalledVersion]:
+        """TIA Portal versions installed on this machine (empty list when none)."""
+
+    @abstractmethod
+    def diagnostics(self) -> dict[str, object]:
+        """Machine, portal and Openness facts for troubleshooting. Never raises for a missing portal."""
+
+    @abstractmethod
+    def session_status(self) -> SessionStatus:
+        """What this session is attached to and which project is open. Never raises."""
+
+    @abstractmethod
+    def list_portals(self) -> list[PortalInfo]:
+        """Running TIA Portal processes on this machine."""
+
+    @abstractmethod
+    def launch_portal(self, *, with_ui: bool, version: str | None) -> PortalInfo:
+        """Start a new portal and attach to it.
+
+        Raises:
+            ConflictError: this session is already attached to a portal.
+            ValidationError: ``version`` is not installed.
+        """
+
+    @abstractmethod
+    def attach_portal(self, pid: int) -> PortalInfo:
+        """Attach to a running portal by process id.
+
+        Raises:
+            NotFoundError: no TIA Portal process has that pid.
+            ConflictError: this session is already attached to another portal.
+        """
+
+    @abstractmethod
+    def detach_portal(self) -> PortalInfo:
+        """Let go of the attached portal; it keeps running with its project open.
+
+        Raises:
+            PortalUnavailableError: nothing is attached.
+        """
+
+    @abstractmethod
+    def shutdown_portal(self) -> PortalInfo:
+        """Close the attached portal process; an open project is closed without saving.
+
+        Raises:
+            PortalUnavailableError: nothing is attached.
+        """
+
+    @abstractmethod
+    def portal_process_diagnostics(self) -> dict[str, object]:
+        """Memory, CPU time and Openness state of the attached portal's process.
+
+        Raises:
+            PortalUnavailableError: nothing is attached.
+        """
+
+    @abstractmethod
+    def whitelist_application(self, application_path: str) -> WhitelistEntry:
+        """Allow an application through the Openness firewall for every installed version.
+
+        Raises:
+            NotFoundError: the application file does not exist.
+            PermissionDeniedError: the registry cannot be written (not elevated).
+        """
+
+    # ----- projects --------------------------------------------------------------------------
+    @abstractmethod
+    def open_projects(self) -> list[ProjectInfo]:
+        """Projects open in the attached portal (TIA allows one)."""
+
+    @abstractmethod
+    def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
+        """Create and open an empty project ``directory/name/name.apNN``.
+
+        Raises:
+            ValidationError: ``name`` breaks TIA's naming rules.
+            AlreadyExistsError: the project folder exists.
+            ConflictError: a project is already open in this portal.
+        """
+
+    @abstractmethod
+    def open_project(self, path: Path) -> ProjectInfo:
+        """Open a project file.
+
+        Raises:
+            NotFoundError: no project file at ``path``.
+            ValidationError: the file is not a project of a version this portal can open.
+            LockedError: another portal has the project open.
+            ConflictError: a project is already open in this portal.
+        """
+
+    @abstractmethod
+    def save_project(self) -> ProjectInfo:
+        """Write the open project to disk."""
+
+    @abstractmethod
+    def close_project(self) -> ProjectInfo:
+        """Close the open project, discarding unsaved changes (as Openness ``Project.Close``)."""
+
+    @abstractmethod
+    def archive_project(self, target: Path) -> ArchiveInfo:
+        """Write the saved state of the open project to a ``.zapNN`` archive.
+
+        Raises:
+            ValidationError: the extension does not match the project version.
+            AlreadyExistsError: ``target`` exists (TIA does not overwrite).
+        """
+
+    @abstractmethod
+    def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
+        """Restore an archive into ``target_directory`` and open it.
+
+        Raises:
+            NotFoundError: the archive does not exist.
+            ValidationError: the archive is not a valid project archive or has unsafe members.
+            AlreadyExistsError: the target project folder exists.
+            ConflictError: a project is already open in this portal.
+        """
+
+    @abstractmethod
+    def project_history(self) -> list[HistoryEntry]:
+        """Recently opened projects, newest first."""
+
+    @abstractmethod
+    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
+        """Forget one recent project; returns the remaining history.
+
+        Raises:
+            NotFoundError: ``path`` is not in the history.
+        """
+
+    @abstractmethod
+    def project_overview(self) -> ProjectOverview:
+        """Name, path, devices and subnets of the open project."""
+
+    @abstractmethod
+    def project_infrastructure(self) -> ProjectInfrastructure:
+        """Subnets, IO systems and connections of the open project."""
+
+    @abstractmethod
+    def set_simulation_support(self, enabled: bool) -> ProjectInfo:
+        """Switch the project property that allows downloading to PLCSIM."""
+
+    @abstractmethod
+    def index_project(self) -> IndexResult:
+        """Walk the project and count its objects."""
+
+    # ----- devices ---------------------------------------------------------------------------
+    @abstractmethod
+    def list_devices(self) -> list[DeviceInfo]:
+        """Devices of the open project, placed and parked."""
+
+    @abstractmethod
+    def get_device(self, name: str) -> DeviceInfo:
+        """One device with its modules and interfaces.
+
+        Raises:
+            NotFoundError: no such device.
+        """
+
+    @abstractmethod
+    def add_device(self, order_number: str, version: str | None, name: str) -> DeviceInfo:
+        """Create a device from the hardware catalog.
+
+        Raises:
+            NotFoundError: the article number is not in the catalog.
+            ValidationError: unknown firmware version, a module-only article, or a bad name.
+            AlreadyExistsError: a device with that name exists.
+        """
+
+    @abstractmethod
+    def rename_device(self, name: str, new_name: str) -> DeviceInfo:
+        """Rename a device.
+
+        Raises:
+            NotFoundError: no such device.
+            ValidationError: ``new_name`` breaks TIA's naming rules.
+            AlreadyExistsError: ``new_name`` is taken.
+        """
+
+    @abstractmethod
+    def delete_device(self, name: str) -> None:
+        """Delete a device.
+
+        Raises:
+            NotFoundError: no such device.
+        """
+
+    @abstractmethod
+    def configure_network(
+        self, name: str, *, ip_address: str, subnet_mask: str, interface: str | None, subnet: str | None,
+        router_address: str | None,
+    ) -> DeviceInfo:
+        """Set a device interface's IPv4 address and connect it to a subnet (created when new).
+
+        Raises:
+            NotFoundError: no such device or interface.
+            ValidationError: malformed address or mask, or a device without a network interface.
+        """
+
+    @abstractmethod
+    def compile_hardware(self, name: str) -> CompileResult:
+        """Compile the hardware configuration of a device (duplicate addresses are reported here).
+
+        Raises:
+            NotFoundError: no such device.
+        """
+
+    @abstractmethod
+    def parking_lot(self) -> list[DeviceInfo]:
+        """Devices that are in the project but not placed (ungrouped, unassigned)."""
+
+    @abstractmethod
+    def clear_parking_lot(self) -> list[str]:
+        """Delete every parked device; returns their names."""
+
+    @abstractmethod
+    def compatible_slots(self, device: str, order_number: str) -> list[SlotOption]:
+        """Free slots of ``device`` where the module ``order_number`` can be plugged.
+
+        Raises:
+            NotFoundError: no such device or article number.
+        """
+
+    @abstractmethod
+    def export_hardware(self, name: str, target: Path) -> HardwareTransfer:
+        """Write a device's hardware configuration as AutomationML (CAEX 3.0).
+
+        Raises:
+            NotFoundError: no such device.
+            AlreadyExistsError: ``target`` exists.
+        """
+
+    @abstractmethod
+    def import_hardware(self, source: Path) -> HardwareTransfer:
+        """Create the devices described in an AutomationML file.
+
+        Raises:
+            NotFoundError: the file does not exist.
+            ValidationError: the file is not AutomationML we understand, or names an unknown article.
+            AlreadyExistsError: a device in the file already exists; nothing is imported.
+        """
+
+    # ----- hardware catalog ------------------------------------------------------------------
+    @abstractmethod
+    def catalog_find(self, order_number: str) -> CatalogItem:
+        """Exact article-number lookup (spacing and case do not matter).
+
+        Raises:
+            NotFoundError: not in the catalog.
+        """
+
+    @abstractmethod
+    def catalog_search(self, query: str, limit: int) -> list[CatalogMatch]:
+        """Fuzzy search by keyword or partial article number, best first.
+
+        Raises:
+            ValidationError: empty query.
+        """
+
+    @abstractmethod
+    def catalog_cache_status(self) -> CatalogCacheStatus:
+        """Whether the catalog cache is loaded and what it holds."""
+
+    @abstractmethod
+    def catalog_cache_load(self) -> CatalogCacheStatus:
+        """Load the catalog cache into memory."""
+
+    @abstractmethod
+    def catalog_cache_build(self) -> CatalogCacheStatus:
+        """Rebuild the catalog cache from its sources."""
+
+    @abstractmethod
+    def catalog_image(self, order_number: str) -> tuple[bytes, str]:
+        """An image of the article and its media type.
+
+        Raises:
+            NotFoundError: no such article, or no image for it.
+        """

@@ -1,0 +1,195 @@
+"""The one thread that talks to TIA.
+
+Openness objects are bound to the thread that created them and TIA runs one operation at a time, so
+every backend call is queued to a single dedicated thread; the asyncio side awaits a future. A call
+that exceeds its timeout fails with :class:`OperationTimeoutError`, and the stuck thread is abandoned
+and replaced so the calls queued behind it still run (the adapter is told through
+``on_worker_thread_started`` that it is on a new thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from engineering_api.backend.errors import OperationCanceledError, OperationTimeoutError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ("CallHandle", "TiaWorker")
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class CallHandle(Generic[T]):
+    """A queued call; ``cancel()`` drops it if it has not started yet."""
+
+    fn: Callable[[], T]
+    future: asyncio.Future[T]
+    loop: asyncio.AbstractEventLoop
+    description: str
+    started: threading.Event = field(default_factory=threading.Event)
+    started_at: float = 0.0
+    dropped: bool = False
+
+    def cancel(self) -> bool:
+        """Drop the call if it is still queued; returns whether it was dropped."""
+        if self.started.is_set():
+            return False
+        self.dropped = True
+        _settle(self, error=OperationCanceledError(f"{self.description} was canceled before it started"))
+        return True
+
+
+def _settle(handle: CallHandle[Any], *, result: Any = None, error: BaseException | None = None) -> None:
+    def apply() -> None:
+        if handle.future.done():
+            return
+        if error is not None:
+            handle.future.set_exception(error)
+        else:
+            handle.future.set_result(result)
+
+    if not handle.loop.is_closed():
+        handle.loop.call_soon_threadsafe(apply)
+
+
+class TiaWorker:
+    """Runs callables one at a time on a dedicated thread.
+
+    Args:
+        on_thread_start: called first on every new worker thread (the adapter's thread set-up).
+        name: thread name prefix, visible in diagnostics.
+    """
+
+    def __init__(self, on_thread_start: Callable[[], None] | None = None, *, name: str = "tia-worker") -> None:
+        self._on_thread_start = on_thread_start
+        self._name = name
+        self._queue: queue.SimpleQueue[CallHandle[Any] | None] = queue.SimpleQueue()
+        self._generation = itertools.count(1)
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._current: CallHandle[Any] | None = None
+        self._closed = False
+        self.replaced_threads = 0
+        """How many stuck threads were abandoned; shown in diagnostics."""
+
+    @property
+    def thread_name(self) -> str | None:
+        """Name of the live worker thread."""
+        return self._thread.name if self._thread else None
+
+    def start(self) -> None:
+        """Start the worker thread (idempotent)."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._spawn()
+
+    def _spawn(self) -> None:
+        stop_flag = threading.Event()
+        thread = threading.Thread(
+            target=self._run, args=(stop_flag,), name=f"{self._name}-{next(self._generation)}", daemon=True
+        )
+        thread.stop_flag = stop_flag  # type: ignore[attr-defined]
+        self._thread = thread
+        thread.start()
+
+    def _run(self, stop_flag: threading.Event) -> None:
+        if self._on_thread_start is not None:
+            try:
+                self._on_thread_start()
+            except Exception:  # the adapter reports its own state through diagnostics
+                logger.exception("worker thread set-up failed")
+        while not stop_flag.is_set():
+            handle = self._queue.get()
+            if handle is None:
+                return
+            if stop_flag.is_set():
+                # This thread was abandoned while blocked; hand the call to the live thread.
+                self._queue.put(handle)
+                return
+            if handle.dropped or handle.future.done():
+                continue
+            self._current = handle
+            handle.started_at = time.monotonic()
+            handle.started.set()
+            try:
+                result = handle.fn()
+            except BaseException as exc:  # delivered to the awaiting side, never lost
+                if not stop_flag.is_set():
+                    _settle(handle, error=exc)
+            else:
+                if not stop_flag.is_set():
+                    _settle(handle, result=result)
+            finally:
+                if self._current is handle:
+                    self._current = None
+
+    def submit(self, fn: Callable[[], T], *, description: str = "TIA call") -> CallHandle[T]:
+        """Queue ``fn``; the returned handle's future resolves on the event loop."""
+        if self._closed:
+            raise RuntimeError("worker is stopped")
+        self.start()
+        loop = asyncio.get_running_loop()
+        handle: CallHandle[T] = CallHandle(fn=fn, future=loop.create_future(), loop=loop, description=description)
+        self._queue.put(handle)
+        return handle
+
+    async def call(self, fn: Callable[[], T], *, timeout: float | None, description: str = "TIA call") -> T:
+        """Run ``fn`` on the worker thread and wait at most ``timeout`` seconds once it has started.
+
+        Raises:
+            OperationTimeoutError: the call ran longer than ``timeout``; the worker is replaced.
+        """
+        handle = self.submit(fn, description=description)
+        return await self.wait(handle, timeout=timeout)
+
+    async def wait(self, handle: CallHandle[T], *, timeout: float | None) -> T:
+        """Wait for a submitted call; see :meth:`call`."""
+        if timeout is None:
+            return await handle.future
+        # The clock runs from the moment the call starts: time queued behind others is not its fault.
+        # Waiting on the future alone keeps the fast path free of extra thread hops.
+        wait_for = timeout
+        while True:
+            try:
+                return await asyncio.wait_for(asyncio.shield(handle.future), wait_for)
+            except asyncio.TimeoutError:
+                if not handle.started.is_set():
+                    wait_for = timeout
+                    continue
+                remaining = timeout - (time.monotonic() - handle.started_at)
+                if remaining > 0.001:
+                    wait_for = remaining
+                    continue
+            self._abandon(handle)
+            raise OperationTimeoutError(
+                f"{handle.description} did not finish within {timeout:g} s; the TIA worker was restarted",
+                details={"timeoutSeconds": timeout},
+            )
+
+    def _abandon(self, handle: CallHandle[Any]) -> None:
+        with self._lock:
+            if self._current is not handle or self._thread is None:
+                return
+            logger.warning("abandoning stuck worker thread %s (%s)", self._thread.name, handle.description)
+            self._thread.stop_flag.set()  # type: ignore[attr-defined]
+            self.replaced_threads += 1
+            self._current = None
+            self._spawn()
+        if not handle.future.done():
+            handle.future.cancel()
+
+    def stop(self) -> None:
+        """Stop accepting calls and let the thread finish what it is doing."""
+        self._closed = True
+        self._queue.put(None)

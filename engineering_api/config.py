@@ -1,0 +1,113 @@
+"""Server configuration: one dataclass, defaults safe for a plant network."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+__all__ = ("RUNTIME_SETTING_NAMES", "Settings")
+
+BackendName = Literal["fake", "openness"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the composition root needs. CLI flags and ``ENGINEERING_API_*`` variables override."""
+
+    data_dir: Path = Path("var")
+    """Holds the SQLite database, the admin key file and the default workspace."""
+    host: str = "127.0.0.1"
+    """Bind address; loopback unless an operator opts in to remote access."""
+    port: int = 9000
+    """TCP port, as T-IA Connect's default."""
+    backend: BackendName = "fake"
+    """``fake`` (in-process TIA model) or ``openness`` (TIA Portal over pythonnet, Windows only)."""
+    tia_version: str = "V19"
+    """Version of portals the fake launches."""
+    file_roots: tuple[Path, ...] = ()
+    """Directories request paths may point into; empty means ``<data_dir>/workspace``."""
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]", "testserver.local")
+    """Accepted ``Host`` header values (DNS-rebinding protection)."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins allowed by CORS; none until configured."""
+    rate_limit_per_minute: int = 6000
+    """Requests per minute per API key."""
+    max_body_bytes: int = 8 * 1024 * 1024
+    """Largest accepted request body; larger ones get 413."""
+    call_timeout_seconds: float = 120.0
+    """Default time limit for one backend call."""
+    job_timeout_seconds: float = 1800.0
+    """Time limit for one long-running operation."""
+    job_retention_hours: float = 24.0
+    """Finished jobs older than this are swept away."""
+    sweep_interval_minutes: float = 15.0
+    """How often the retention sweep runs."""
+    debug: bool = False
+    """Litestar debug mode (tracebacks in responses); never on in production."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Settings saved through ``POST /api/settings`` that only clients read."""
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """The effective file roots."""
+        return self.file_roots or (self.data_dir / "workspace",)
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file."""
+        return self.data_dir / "engineering-api.sqlite3"
+
+    @property
+    def secret_path(self) -> Path:
+        """Where the first admin key is written (mode 0600)."""
+        return self.data_dir / "api.secret"
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Defaults, then ``ENGINEERING_API_<FIELD>`` variables, then explicit overrides."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = os.environ.get(f"ENGINEERING_API_{item.name.upper()}")
+            if raw is not None and item.name != "extra":
+                values[item.name] = _coerce(item.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        return replace(settings, data_dir=Path(settings.data_dir).resolve())
+
+    def with_runtime(self, changes: dict[str, Any]) -> Settings:
+        """A copy with the runtime-changeable settings updated (see ``RUNTIME_SETTING_NAMES``)."""
+        known = {k: _coerce(k, v) for k, v in changes.items() if k in RUNTIME_SETTING_NAMES}
+        return replace(self, **known)
+
+
+RUNTIME_SETTING_NAMES = frozenset(
+    {
+        "allowed_hosts",
+        "cors_origins",
+        "rate_limit_per_minute",
+        "call_timeout_seconds",
+        "job_timeout_seconds",
+        "job_retention_hours",
+    }
+)
+"""Settings an admin may change through the API without a restart."""
+
+
+def _coerce(name: str, raw: Any) -> Any:
+    kinds = {item.name: item.type for item in fields(Settings)}
+    kind = str(kinds.get(name, "str"))
+    if "tuple" in kind:
+        items = raw.split(",") if isinstance(raw, str) else list(raw)
+        items = [str(i).strip() for i in items if str(i).strip()]
+        return tuple(Path(i) for i in items) if "Path" in kind else tuple(items)
+    if kind.startswith("int"):
+        return int(raw)
+    if kind.startswith("float"):
+        return float(raw)
+    if kind.startswith("bool"):
+        return raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "yes", "on"}
+    if kind.startswith("Path"):
+        return Path(raw)
+    return raw

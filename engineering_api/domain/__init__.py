@@ -1,0 +1,1 @@
+"""Domain areas: each module defines its operations (and any hand-written controllers)."""

@@ -1,0 +1,229 @@
+"""Devices and hardware catalog operations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import (
+    CatalogCacheStatus,
+    CatalogItem,
+    CatalogMatch,
+    CompileResult,
+    DeviceInfo,
+    HardwareTransfer,
+    SlotOption,
+)
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = ("CATALOG_IMAGE", "OPERATIONS")
+
+SECTION = "Devices"
+AML = (".aml",)
+_NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
+
+
+class AddDeviceInput(CamelStruct):
+    """A device from the catalog: article number, optional firmware (newest when omitted), name."""
+
+    order_number: str
+    name: str
+    version: str | None = None
+
+
+class DeviceRef(CamelStruct):
+    """A device by name."""
+
+    device_name: str
+
+
+class RenameDeviceInput(CamelStruct):
+    """Old and new device name."""
+
+    device_name: str
+    new_name: str
+
+
+class ConfigureNetworkInput(CamelStruct):
+    """IPv4 settings of one interface (the first one when ``interfaceName`` is omitted)."""
+
+    device_name: str
+    ip_address: str
+    subnet_mask: str = "255.255.255.0"
+    interface_name: str | None = None
+    subnet_name: str | None = None
+    router_address: str | None = None
+
+
+class ExportHardwareInput(CamelStruct):
+    """Device and the AML file to write."""
+
+    device_name: str
+    export_path: str
+
+
+class ImportHardwareInput(CamelStruct):
+    """The AML file to read."""
+
+    import_file_path: str
+
+
+class CompatibleSlotsInput(CamelStruct):
+    """Where could this module go in that device?"""
+
+    device_name: str
+    order_number: str
+
+
+class FindInput(CamelStruct):
+    """An exact article number."""
+
+    order_number: str
+
+
+class SearchInput(CamelStruct):
+    """Keywords or part of an article number."""
+
+    query: str
+    limit: int = 25
+
+
+def _network(ctx: OperationContext, d: ConfigureNetworkInput) -> DeviceInfo:
+    return ctx.backend.configure_network(
+        d.device_name, ip_address=d.ip_address, subnet_mask=d.subnet_mask, interface=d.interface_name,
+        subnet=d.subnet_name, router_address=d.router_address,
+    )
+
+
+def _delete(ctx: OperationContext, d: DeviceRef) -> dict[str, str]:
+    ctx.backend.delete_device(d.device_name)
+    return {"deleted": d.device_name}
+
+
+def _search(ctx: OperationContext, d: SearchInput) -> list[CatalogMatch]:
+    if not 1 <= d.limit <= 500:
+        raise e.ValidationError("limit must be between 1 and 500", code="VALIDATION_FAILED")
+    return ctx.backend.catalog_search(d.query, d.limit)
+
+
+def _catalog_image(ctx: OperationContext, d: FindInput) -> tuple[bytes, str]:
+    return ctx.backend.catalog_image(d.order_number)
+
+
+CATALOG_IMAGE: Operation[FindInput, tuple[bytes, str]] = Operation(
+    name="catalog.image", summary="Image of a catalog article.", section=SECTION, handler=_catalog_image,
+    input=FindInput, output=bytes, mutating=False, errors=(e.NotFoundError,),
+)
+"""Served by a hand-written route because it answers with an image, not the JSON envelope."""
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="devices.list", summary="Devices of the open project.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.list_devices(), input=None, output=list[DeviceInfo],
+        route=RouteSpec("GET", "/api/projects/devices"), async_route=RouteSpec("GET", "/api/projects/devices/async"),
+        mutating=False, errors=_NEEDS_PROJECT,
+    ),
+    Operation(
+        name="devices.add", summary="Add a device by article number and firmware version.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.add_device(d.order_number, d.version, d.name), input=AddDeviceInput,
+        output=DeviceInfo, route=RouteSpec("POST", "/api/projects/devices/actions/add-sync"),
+        async_route=RouteSpec("POST", "/api/projects/devices/actions/add"), long_running=True,
+        errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.delete", summary="Delete a device from the project.", section=SECTION, handler=_delete,
+        input=DeviceRef, output=dict[str, str], route=RouteSpec("DELETE", "/api/devices/{deviceName}"),
+        async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/delete-async"),
+        errors=(e.NotFoundError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.rename", summary="Rename a device.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.rename_device(d.device_name, d.new_name), input=RenameDeviceInput,
+        output=DeviceInfo, route=RouteSpec("POST", "/api/devices/actions/rename"),
+        async_route=RouteSpec("POST", "/api/devices/actions/rename-async"),
+        errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.compile-hardware", summary="Compile a device's hardware configuration.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.compile_hardware(d.device_name), input=DeviceRef, output=CompileResult,
+        route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-sync"),
+        async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile"), long_running=True,
+        errors=(e.NotFoundError, *_NEEDS_PROJECT), mutating=False,
+    ),
+    Operation(
+        name="devices.configure-network", summary="Set a device interface's IP address and subnet mask.",
+        section=SECTION, handler=_network, input=ConfigureNetworkInput, output=DeviceInfo,
+        route=RouteSpec("POST", "/api/devices/{deviceName}/actions/configure-network-sync"),
+        async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/configure-network"),
+        errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.export-hardware", summary="Export a device's hardware as AutomationML (CAEX 3.0).",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.export_hardware(d.device_name, Path(d.export_path)),
+        input=ExportHardwareInput, output=HardwareTransfer,
+        route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware"),
+        async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware-async"), long_running=True,
+        files={"export_path": FileRule(extensions=AML, allow_directory=False)}, mutating=False,
+        errors=(e.NotFoundError, e.AlreadyExistsError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.import-hardware", summary="Import devices from an AutomationML (CAEX 3.0) file.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.import_hardware(Path(d.import_file_path)),
+        input=ImportHardwareInput, output=HardwareTransfer,
+        route=RouteSpec("POST", "/api/projects/devices/actions/import-hardware-sync"),
+        async_route=RouteSpec("POST", "/api/projects/devices/actions/import-hardware"), long_running=True,
+        files={"import_file_path": FileRule(extensions=AML, must_exist=True, allow_directory=False)},
+        errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.compatible-slots", summary="Free slots of a device where a module fits.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.compatible_slots(d.device_name, d.order_number),
+        input=CompatibleSlotsInput, output=list[SlotOption], route=RouteSpec("GET", "/api/devices/compatible-slots"),
+        mutating=False, errors=(e.NotFoundError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.hardware-details", summary="Hardware details of a device with its network information.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.get_device(d.device_name), input=DeviceRef,
+        output=DeviceInfo, route=RouteSpec("GET", "/api/devices/{deviceName}/hardware-details"), mutating=False,
+        errors=(e.NotFoundError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.parking-lot", summary="Devices not placed in the configuration (not assigned).",
+        section=SECTION, handler=lambda ctx, _: ctx.backend.parking_lot(), input=None, output=list[DeviceInfo],
+        route=RouteSpec("GET", "/api/projects/devices/parking-lot"), mutating=False, errors=_NEEDS_PROJECT,
+    ),
+    Operation(
+        name="devices.parking-lot.clear", summary="Delete every device in the parking lot.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.clear_parking_lot(), input=None, output=list[str],
+        route=RouteSpec("POST", "/api/projects/devices/parking-lot/actions/clear"), errors=_NEEDS_PROJECT,
+    ),
+    Operation(
+        name="catalog.find", summary="Find a catalog article by exact article number.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.catalog_find(d.order_number), input=FindInput, output=CatalogItem,
+        route=RouteSpec("POST", "/api/catalog/actions/find-sync"),
+        async_route=RouteSpec("POST", "/api/catalog/actions/find"), mutating=False, errors=(e.NotFoundError,),
+    ),
+    Operation(
+        name="catalog.search", summary="Fuzzy search of the catalog by keyword or partial article number.",
+        section=SECTION, handler=_search, input=SearchInput, output=list[CatalogMatch],
+        route=RouteSpec("POST", "/api/catalog/actions/search-sync"),
+        async_route=RouteSpec("POST", "/api/catalog/actions/search"), mutating=False, errors=(e.ValidationError,),
+    ),
+    Operation(
+        name="catalog.cache.status", summary="State of the hardware catalog cache.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.catalog_cache_status(), input=None, output=CatalogCacheStatus,
+        route=RouteSpec("GET", "/api/catalog/cache/status"), mutating=False,
+    ),
+    Operation(
+        name="catalog.cache.load", summary="Load the hardware catalog cache into memory.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.catalog_cache_load(), input=None, output=CatalogCacheStatus,
+        route=RouteSpec("POST", "/api/catalog/cache/load"),
+    ),
+    Operation(
+        name="catalog.cache.build", summary="Rebuild the hardware catalog cache.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.catalog_cache_build(), input=None, output=CatalogCacheStatus,
+        route=RouteSpec("POST", "/api/catalog/cache/build"), long_running=True,
+    ),
+)

@@ -1,0 +1,112 @@
+"""Discovery: list every route and describe one, from the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar import Controller, Request, Response, get
+
+from engineering_api.backend.errors import NotFoundError
+from engineering_api.lib.responses import ok
+from engineering_api.lib.schema import CamelStruct
+
+if TYPE_CHECKING:
+    from engineering_api.services import Services
+
+__all__ = ("DiscoveryController",)
+
+
+class CommandEntry(CamelStruct):
+    """A route as discovery lists it."""
+
+    method: str
+    path: str
+    controller: str
+    operation_id: str
+    summary: str
+    role: str
+    operation: str | None = None
+    asynchronous: bool = False
+
+
+def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
+    services: Services = request.app.state.services
+    cached = services.notes.get("commands")
+    if cached is not None:
+        return cached
+    from engineering_api.lib.middleware import required_role
+
+    entries = []
+    for route in request.app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            for method in sorted(handler.http_methods):
+                if method in ("HEAD", "OPTIONS") or not route.path.startswith("/api"):
+                    continue
+                role = required_role(method, handler.opt)
+                entries.append(
+                    CommandEntry(
+                        method=method, path=route.path, controller=(handler.tags or ["Other"])[0],
+                        operation_id=handler.operation_id if isinstance(handler.operation_id, str) else handler.handler_name,
+                        summary=(handler.summary or (handler.fn.__doc__ or "").strip().splitlines()[0]
+                                 if (handler.summary or handler.fn.__doc__) else ""),
+                        role=role.value if role else "public", operation=handler.opt.get("operation"),
+                        asynchronous=bool(handler.opt.get("async")),
+                    )
+                )
+    entries.sort(key=lambda e: (e.path, e.method))
+    services.notes["commands"] = entries
+    return entries
+
+
+class DiscoveryController(Controller):
+    """Self-description of the API."""
+
+    tags = ["Discovery"]
+
+    @get("/api/command/list", operation_id="ListCommands")
+    async def list_commands(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """Every API route with its controller (section), method, role and operation name."""
+        return ok(_entries(request))
+
+    @get("/api/command/info/{route:path}", operation_id="GetCommandInfo")
+    async def command_info(self, request: Request[Any, Any, Any], route: str) -> Response[Any]:
+        """Parameters, body schema and responses of one route (path with or without ``/api``, or an operation)."""
+        wanted = route.strip("/")
+        if not wanted.startswith("api/") and "/" in wanted:
+            wanted = "api/" + wanted
+        schema = request.app.openapi_schema.to_schema()
+        services: Services = request.app.state.services
+        operation = services.operations.get(route.strip("/"))
+        matches: list[dict[str, Any]] = []
+        for path, item in schema.get("paths", {}).items():
+            for method, op in item.items():
+                if not isinstance(op, dict) or "operationId" not in op:
+                    continue
+                by_path = path.strip("/") == wanted
+                by_op = operation is not None and any(
+                    e.operation == operation.name and e.path == path and e.method == method.upper()
+                    for e in _entries(request)
+                )
+                if by_path or by_op or op["operationId"].lower() == route.strip("/").lower():
+                    matches.append({"method": method.upper(), "path": path, **op})
+        if not matches:
+            raise NotFoundError(f"no route or operation matches {route!r}; see GET /api/command/list", code="COMMAND_NOT_FOUND")
+        return ok({"route": route, "operations": matches, "components": _components(schema, matches)})
+
+
+def _components(schema: dict[str, Any], matches: list[dict[str, Any]]) -> dict[str, Any]:
+    """The schema components the matched operations refer to, so the answer is self-contained."""
+    import json
+
+    text = json.dumps(matches)
+    all_schemas = schema.get("components", {}).get("schemas", {})
+    wanted: dict[str, Any] = {}
+    pending = [name for name in all_schemas if f'"#/components/schemas/{name}"' in text]
+    while pending:
+        name = pending.pop()
+        if name in wanted:
+            continue
+        wanted[name] = all_schemas[name]
+        nested = json.dumps(all_schemas[name])
+        pending.extend(n for n in all_schemas if n not in wanted and f'"#/components/schemas/{n}"' in nested)
+    return wanted

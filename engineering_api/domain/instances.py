@@ -1,0 +1,102 @@
+"""Health & Status and TIA Portal Management operations."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import InstalledVersion, PortalInfo, SessionStatus, WhitelistEntry
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.lib.security import Role
+
+__all__ = ("OPERATIONS",)
+
+HEALTH = "Health & Status"
+PORTAL = "TIA Portal Management"
+
+
+class AttachInput(CamelStruct):
+    """Which portal process to attach to."""
+
+    pid: int
+
+
+class LaunchInput(CamelStruct):
+    """How to start TIA Portal."""
+
+    with_user_interface: bool = False
+    version: str | None = None
+
+
+class WhitelistInput(CamelStruct):
+    """The application to allow; the running server's interpreter when omitted."""
+
+    application_path: str | None = None
+
+
+def _whitelist(ctx: OperationContext, data: WhitelistInput) -> WhitelistEntry:
+    return ctx.backend.whitelist_application(data.application_path or sys.executable)
+
+
+def _diagnostics(ctx: OperationContext, _: None) -> dict[str, Any]:
+    return ctx.backend.diagnostics()
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="health.diagnostics", summary="Full diagnostics: TIA connectivity, machine info, Openness permissions.",
+        section=HEALTH, handler=_diagnostics, input=None, output=dict[str, Any],
+        route=RouteSpec("GET", "/api/health/diagnostics"), mutating=False,
+    ),
+    Operation(
+        name="health.versions", summary="TIA Portal versions installed on this machine.", section=HEALTH,
+        handler=lambda ctx, _: ctx.backend.installed_versions(), input=None, output=list[InstalledVersion],
+        route=RouteSpec("GET", "/api/health/versions"), mutating=False,
+    ),
+    Operation(
+        name="instance.status", summary="Connection status and the project open in the attached portal.",
+        section=HEALTH, handler=lambda ctx, _: ctx.backend.session_status(), input=None, output=SessionStatus,
+        route=RouteSpec("GET", "/api/instance/status"), mutating=False,
+    ),
+    Operation(
+        name="instances.list", summary="Running TIA Portal processes on this machine.", section=PORTAL,
+        handler=lambda ctx, _: ctx.backend.list_portals(), input=None, output=list[PortalInfo],
+        route=RouteSpec("GET", "/api/instances"), mutating=False,
+    ),
+    Operation(
+        name="instance.diagnostics", summary="Process diagnostics of the attached portal: memory, CPU, Openness.",
+        section=PORTAL, handler=lambda ctx, _: ctx.backend.portal_process_diagnostics(), input=None,
+        output=dict[str, Any], route=RouteSpec("GET", "/api/instance/diagnostics"), mutating=False,
+        errors=(e.PortalUnavailableError,),
+    ),
+    Operation(
+        name="instance.attach", summary="Attach to a running TIA Portal process by its pid.", section=PORTAL,
+        handler=lambda ctx, d: ctx.backend.attach_portal(d.pid), input=AttachInput, output=PortalInfo,
+        route=RouteSpec("POST", "/api/instance/actions/attach"), errors=(e.NotFoundError, e.ConflictError),
+    ),
+    Operation(
+        name="instance.launch", summary="Launch a TIA Portal instance and attach to it.", section=PORTAL,
+        handler=lambda ctx, d: ctx.backend.launch_portal(with_ui=d.with_user_interface, version=d.version),
+        input=LaunchInput, output=PortalInfo, route=RouteSpec("POST", "/api/instance/actions/launch"),
+        long_running=True, errors=(e.ConflictError, e.ValidationError),
+    ),
+    Operation(
+        name="instance.detach", summary="Detach from the portal; it keeps running with its project.",
+        section=PORTAL, handler=lambda ctx, _: ctx.backend.detach_portal(), input=None, output=PortalInfo,
+        route=RouteSpec("POST", "/api/instance/actions/detach"), errors=(e.PortalUnavailableError,),
+    ),
+    Operation(
+        name="instance.shutdown", summary="Close the attached TIA Portal process (unsaved changes are lost).",
+        section=PORTAL, handler=lambda ctx, _: ctx.backend.shutdown_portal(), input=None, output=PortalInfo,
+        route=RouteSpec("POST", "/api/instance/actions/shutdown"), errors=(e.PortalUnavailableError,),
+    ),
+    Operation(
+        name="tia.firewall.whitelist", summary="Allow an application through the TIA Openness firewall.",
+        section=PORTAL, handler=_whitelist, input=WhitelistInput, output=WhitelistEntry,
+        route=RouteSpec("POST", "/api/tia/firewall/whitelist"), role=Role.ADMIN,
+        files={"application_path": FileRule(must_exist=True, allow_directory=False)},
+        errors=(e.NotFoundError, e.PermissionDeniedError),
+    ),
+)

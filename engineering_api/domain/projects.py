@@ -1,0 +1,175 @@
+"""Project Operations: create, open, save, close, archive, retrieve, history, overview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import (
+    ArchiveInfo,
+    HistoryEntry,
+    IndexResult,
+    ProjectInfo,
+    ProjectInfrastructure,
+    ProjectOverview,
+)
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = ("OPERATIONS",)
+
+SECTION = "Project Operations"
+PROJECT_FILES = tuple(f".ap{v}" for v in range(17, 22))
+ARCHIVES = tuple(f".zap{v}" for v in range(17, 22))
+
+
+class CreateProjectInput(CamelStruct):
+    """A new project ``directory/name/name.apNN``; ``directory`` defaults to the first file root."""
+
+    name: str
+    directory: str | None = None
+    author: str = ""
+    comment: str = ""
+
+
+class OpenProjectInput(CamelStruct):
+    """The project file to open, inside the file roots."""
+
+    path: str
+
+
+class ArchiveInput(CamelStruct):
+    """Where to write the ``.zapNN`` archive."""
+
+    archive_path: str
+
+
+class RetrieveInput(CamelStruct):
+    """The archive and the folder to restore it into."""
+
+    archive_path: str
+    target_directory: str | None = None
+
+
+class HistoryEntryInput(CamelStruct):
+    """The history entry to forget."""
+
+    path: str
+
+
+class SimulationSupportInput(CamelStruct):
+    """Whether PLCSIM may be used with this project."""
+
+    enabled: bool = True
+
+
+def _create(ctx: OperationContext, data: CreateProjectInput) -> ProjectInfo:
+    ctx.progress(10, "creating project")
+    directory = Path(data.directory) if data.directory else ctx.paths.roots[0]
+    return ctx.backend.create_project(directory, data.name, author=data.author, comment=data.comment)
+
+
+def _retrieve(ctx: OperationContext, data: RetrieveInput) -> ProjectInfo:
+    ctx.progress(10, "extracting archive")
+    target = Path(data.target_directory) if data.target_directory else ctx.paths.roots[0]
+    return ctx.backend.retrieve_project(Path(data.archive_path), target)
+
+
+def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
+    ctx.progress(10, "archiving project")
+    return ctx.backend.archive_project(Path(data.archive_path))
+
+
+def _open(ctx: OperationContext, data: OpenProjectInput) -> ProjectInfo:
+    ctx.progress(10, "opening project")
+    return ctx.backend.open_project(Path(data.path))
+
+
+_NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="projects.list", summary="Projects open in the attached TIA Portal.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.open_projects(), input=None, output=list[ProjectInfo],
+        route=RouteSpec("GET", "/api/projects"), mutating=False, errors=(e.PortalUnavailableError,),
+    ),
+    Operation(
+        name="projects.overview", summary="Overview of the open project: devices, subnets, state.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.project_overview(), input=None, output=ProjectOverview,
+        route=RouteSpec("GET", "/api/projects/overview"), mutating=False, errors=_NEEDS_PROJECT,
+    ),
+    Operation(
+        name="projects.create", summary="Create a new empty project and open it.", section=SECTION,
+        handler=_create, input=CreateProjectInput, output=ProjectInfo,
+        route=RouteSpec("POST", "/api/projects/actions/create-sync"),
+        async_route=RouteSpec("POST", "/api/projects/actions/create"), long_running=True,
+        files={"directory": FileRule()},
+        errors=(e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PortalUnavailableError),
+    ),
+    Operation(
+        name="projects.open", summary="Open a project file (.ap17 … .ap21).", section=SECTION, handler=_open,
+        input=OpenProjectInput, output=ProjectInfo, route=RouteSpec("POST", "/api/projects/actions/open-sync"),
+        async_route=RouteSpec("POST", "/api/projects/actions/open"), long_running=True,
+        files={"path": FileRule(extensions=PROJECT_FILES, must_exist=True, allow_directory=False)},
+        errors=(e.NotFoundError, e.ValidationError, e.LockedError, e.ConflictError, e.PortalUnavailableError),
+    ),
+    Operation(
+        name="projects.save", summary="Save the open project.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.save_project(), input=None, output=ProjectInfo,
+        route=RouteSpec("POST", "/api/projects/actions/save-sync"),
+        async_route=RouteSpec("POST", "/api/projects/actions/save"), long_running=True, errors=_NEEDS_PROJECT,
+    ),
+    Operation(
+        name="projects.close", summary="Close the open project; unsaved changes are discarded.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.close_project(), input=None, output=ProjectInfo,
+        route=RouteSpec("POST", "/api/projects/actions/close-sync"),
+        async_route=RouteSpec("POST", "/api/projects/actions/close"), long_running=True, errors=_NEEDS_PROJECT,
+    ),
+    Operation(
+        name="projects.archive", summary="Archive the saved project to a .zapNN file.", section=SECTION,
+        handler=_archive, input=ArchiveInput, output=ArchiveInfo,
+        route=RouteSpec("POST", "/api/projects/actions/archive-sync"),
+        async_route=RouteSpec("POST", "/api/projects/actions/archive"), long_running=True,
+        files={"archive_path": FileRule(extensions=ARCHIVES, allow_directory=False)},
+        errors=(e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="projects.retrieve", summary="Restore a project from a .zapNN archive and open it.", section=SECTION,
+        handler=_retrieve, input=RetrieveInput, output=ProjectInfo,
+        route=RouteSpec("POST", "/api/projects/actions/create-from-archive-sync"),
+        async_route=RouteSpec("POST", "/api/projects/actions/create-from-archive"), long_running=True,
+        files={
+            "archive_path": FileRule(extensions=ARCHIVES, must_exist=True, allow_directory=False),
+            "target_directory": FileRule(),
+        },
+        errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PortalUnavailableError),
+    ),
+    Operation(
+        name="projects.history", summary="Recently opened projects, newest first.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.project_history(), input=None, output=list[HistoryEntry],
+        route=RouteSpec("GET", "/api/projects/history"), mutating=False,
+    ),
+    Operation(
+        name="projects.history.remove", summary="Remove an entry from the project history.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.remove_history_entry(d.path), input=HistoryEntryInput,
+        output=list[HistoryEntry], route=RouteSpec("DELETE", "/api/projects/history"), errors=(e.NotFoundError,),
+    ),
+    Operation(
+        name="projects.infrastructure", summary="Subnets, IO systems and connections of the open project.",
+        section=SECTION, handler=lambda ctx, _: ctx.backend.project_infrastructure(), input=None,
+        output=ProjectInfrastructure, route=RouteSpec("GET", "/api/projects/infrastructure"), mutating=False,
+        errors=_NEEDS_PROJECT,
+    ),
+    Operation(
+        name="projects.simulation-support", summary="Enable or disable simulation support (PLCSIM) for the project.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.set_simulation_support(d.enabled),
+        input=SimulationSupportInput, output=ProjectInfo,
+        route=RouteSpec("POST", "/api/projects/actions/simulation-support"), errors=_NEEDS_PROJECT,
+    ),
+    Operation(
+        name="projects.index", summary="Index the open project and count its objects.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.index_project(), input=None, output=IndexResult,
+        route=RouteSpec("POST", "/api/projects/actions/index"), errors=_NEEDS_PROJECT, mutating=False,
+    ),
+)

@@ -1,0 +1,178 @@
+"""System API: settings, generated documentation, audit trail and the (headless) browse dialogs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
+from engineering_api.config import RUNTIME_SETTING_NAMES
+from engineering_api.docs import ApiDocs
+from engineering_api.lib.responses import ok
+from engineering_api.lib.schema import CamelStruct
+
+if TYPE_CHECKING:
+    from engineering_api.lib.db import Database
+    from engineering_api.services import Services
+
+__all__ = ("SystemController", "saved_settings", "settings_view")
+
+SECTION = "System API"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def saved_settings(db: Database) -> dict[str, Any]:
+    """Runtime settings saved through the API (snake_case names), applied again at start-up."""
+    row = db.one("SELECT value FROM kv WHERE name = 'settings'")
+    return json.loads(row["value"]) if row else {}
+
+
+def settings_view(services: Services) -> dict[str, Any]:
+    """Settings as the API shows them: camelCase, paths as strings, with what may be changed."""
+    settings = services.settings
+    view: dict[str, Any] = {}
+    for item in dataclasses.fields(settings):
+        value = getattr(settings, item.name)
+        if isinstance(value, tuple):
+            value = [str(v) for v in value]
+        elif not isinstance(value, (int, float, bool, str, dict, type(None))):
+            value = str(value)
+        view[_camel(item.name)] = value
+    view["fileRoots"] = [str(r) for r in settings.roots]
+    view["security"] = {
+        "apiKeyHeader": "X-API-Key",
+        "roles": ["viewer", "engineer", "admin"],
+        "activeKeys": services.keys.count_active(),
+        "hostCheck": True,
+        "corsEnabled": bool(settings.cors_origins),
+    }
+    view["changeable"] = sorted(_camel(n) for n in RUNTIME_SETTING_NAMES)
+    return view
+
+
+class SettingsUpdate(CamelStruct):
+    """Send the full settings object from GET; only the ``changeable`` ones are applied."""
+
+    allowed_hosts: list[str] | None = None
+    cors_origins: list[str] | None = None
+    rate_limit_per_minute: int | None = None
+    call_timeout_seconds: float | None = None
+    job_timeout_seconds: float | None = None
+    job_retention_hours: float | None = None
+
+
+def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
+    services: Services = request.app.state.services
+    docs = services.notes.get("docs")
+    if docs is None:
+        docs = services.notes["docs"] = ApiDocs.from_openapi(request.app.openapi_schema.to_schema())
+    return docs
+
+
+class SystemController(Controller):
+    """Server settings, documentation and audit."""
+
+    tags = [SECTION]
+
+    @get("/api/settings", operation_id="GetSettings", opt={"role": "admin"})
+    async def get_settings(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """Current server settings, including the security configuration."""
+        return ok(settings_view(request.app.state.services))
+
+    @post("/api/settings", operation_id="SaveSettings", opt={"role": "admin"}, status_code=200)
+    async def save_settings(self, request: Request[Any, Any, Any], data: SettingsUpdate) -> Response[Any]:
+        """Save settings; takes effect at once and is kept across restarts."""
+        services: Services = request.app.state.services
+        changes = {k: v for k, v in _snake(data).items() if v is not None}
+        if "rate_limit_per_minute" in changes and changes["rate_limit_per_minute"] < 1:
+            raise ValidationError("rateLimitPerMinute must be at least 1")
+        for name in ("call_timeout_seconds", "job_timeout_seconds", "job_retention_hours"):
+            if name in changes and changes[name] <= 0:
+                raise ValidationError(f"{_camel(name)} must be greater than 0")
+        if "allowed_hosts" in changes and not changes["allowed_hosts"]:
+            raise ValidationError("allowedHosts must not be empty, or no request could reach the server")
+        services.settings = services.settings.with_runtime(changes)
+        services.jobs.settings = services.settings
+        stored = saved_settings(services.db)
+        stored.update(changes)
+        services.db.execute(
+            "INSERT INTO kv(name, value) VALUES ('settings', ?) ON CONFLICT(name) DO UPDATE SET value=excluded.value",
+            (json.dumps(stored),),
+        )
+        return ok(settings_view(services), "settings saved")
+
+    @get("/api/docs", operation_id="GetDocs", media_type="text/plain")
+    async def full_docs(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """The whole API documentation as one text document (for LLMs and humans)."""
+        return Response(content=_docs(request).full_text(), media_type="text/plain; charset=utf-8")
+
+    @get("/api/docs/sections", operation_id="ListDocSections", opt={"public": True})
+    async def doc_sections(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """Documentation sections. No key needed."""
+        return ok(_docs(request).sections())
+
+    @get("/api/docs/sections/{sectionName:str}", operation_id="GetDocSection")
+    async def doc_section(self, request: Request[Any, Any, Any], sectionName: str) -> Response[Any]:  # noqa: N803
+        """One documentation section by name (case-insensitive)."""
+        section = _docs(request).section(sectionName)
+        if section is None:
+            raise NotFoundError(f"no documentation section {sectionName!r}", code="SECTION_NOT_FOUND")
+        return ok(section)
+
+    @get("/api/docs/search", operation_id="SearchDocs")
+    async def doc_search(
+        self, request: Request[Any, Any, Any], q: str = Parameter(query="q", min_length=1, max_length=200)
+    ) -> Response[Any]:
+        """Search the documentation; returns ``[{section, snippet, relevance}]``."""
+        return ok(_docs(request).search(q))
+
+    @get("/api/audit", operation_id="GetAudit", opt={"role": "admin"})
+    async def audit(
+        self,
+        request: Request[Any, Any, Any],
+        limit: int = Parameter(default=100, ge=1, le=1000),
+        before: int | None = Parameter(default=None, description="Return records older than this id"),
+        key_id: str | None = Parameter(query="keyId", default=None),
+        path_prefix: str | None = Parameter(query="pathPrefix", default=None),
+        outcome: str | None = Parameter(default=None, description="succeeded, accepted, failed, denied, throttled"),
+    ) -> Response[Any]:
+        """Audit records of mutating calls, newest first, paged with ``before``."""
+        services: Services = request.app.state.services
+        return ok(services.audit.page(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix, outcome=outcome))
+
+    @get("/api/system/browse-file", operation_id="BrowseFile")
+    async def browse_file(self) -> Response[Any]:
+        """A file dialog on the host: not available on a headless server (501)."""
+        raise _headless("file")
+
+    @get("/api/system/browse-project", operation_id="BrowseProject")
+    async def browse_project(self) -> Response[Any]:
+        """A project dialog on the host: not available on a headless server (501)."""
+        raise _headless("project")
+
+    @get("/api/system/browse-folder", operation_id="BrowseFolder")
+    async def browse_folder(self) -> Response[Any]:
+        """A folder dialog on the host: not available on a headless server (501)."""
+        raise _headless("folder")
+
+
+def _headless(kind: str) -> NotSupportedError:
+    return NotSupportedError(
+        f"A {kind} browser dialog needs a desktop session on the server; this server runs headless. "
+        "Send paths relative to the configured file roots instead (GET /api/settings shows fileRoots).",
+        code="HEADLESS",
+    )
+
+
+def _snake(data: SettingsUpdate) -> dict[str, Any]:
+    return {name: getattr(data, name) for name in data.__struct_fields__}
+
+

@@ -1,0 +1,118 @@
+"""Async Jobs routes: read, list, cancel, stream events, and execute any operation synchronously."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from engineering_api.backend.errors import NotFoundError, PermissionDeniedError, ValidationError
+from engineering_api.jobs.manager import JobRecord
+from engineering_api.jobs.routes import run_operation
+from engineering_api.lib.responses import ok
+from engineering_api.lib.schema import CamelStruct
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from engineering_api.services import Services
+
+__all__ = ("JobController",)
+
+SECTION = "Async Jobs"
+
+
+class JobList(CamelStruct):
+    """A page of jobs."""
+
+    jobs: list[JobRecord]
+    total: int
+    limit: int
+    offset: int
+
+
+class ExecuteRequest(CamelStruct):
+    """Run a named operation (see ``GET /api/command/list``) and wait for its result."""
+
+    operation: str
+    parameters: dict[str, Any] = {}
+
+
+class JobController(Controller):
+    """Jobs started by the asynchronous routes."""
+
+    path = "/api/jobs"
+    tags = [SECTION]
+
+    @get("/{jobId:str}", operation_id="GetJob")
+    async def get_job(self, request: Request[Any, Any, Any], jobId: str) -> Response[Any]:  # noqa: N803
+        """Status, progress and result of a job."""
+        services: Services = request.app.state.services
+        record = services.jobs.get(jobId)
+        headers = None if record.terminal else {"Retry-After": "1"}
+        return ok(record, f"job {record.status.lower()}", headers=headers)
+
+    @get("/", operation_id="ListJobs")
+    async def list_jobs(
+        self,
+        request: Request[Any, Any, Any],
+        status: str | None = Parameter(default=None, description="Pending, Running, Completed, Failed or Canceled"),
+        operation: str | None = Parameter(default=None, description="Operation name, e.g. projects.open"),
+        limit: int = Parameter(default=50, ge=1, le=500),
+        offset: int = Parameter(default=0, ge=0),
+    ) -> Response[Any]:
+        """Jobs, newest first, filtered by status or operation."""
+        services: Services = request.app.state.services
+        if status and status not in ("Pending", "Running", "Completed", "Failed", "Canceled"):
+            raise ValidationError(f"unknown status {status!r}")
+        records, total = services.jobs.list(status=status, operation=operation, limit=limit, offset=offset)
+        return ok(JobList(jobs=records, total=total, limit=limit, offset=offset))
+
+    @post("/{jobId:str}/actions/cancel", operation_id="CancelJob", status_code=200)
+    async def cancel_job(self, request: Request[Any, Any, Any], jobId: str) -> Response[Any]:  # noqa: N803
+        """Ask a job to stop (cooperative: a queued job stops at once, a running one at its next step)."""
+        services: Services = request.app.state.services
+        record = services.jobs.cancel(jobId)
+        return ok(record, "cancel requested", headers={"X-Job-Id": jobId})
+
+    @get("/{jobId:str}/events", operation_id="StreamJobEvents")
+    async def job_events(self, request: Request[Any, Any, Any], jobId: str) -> ServerSentEvent:  # noqa: N803
+        """Server-Sent Events with each state change of the job; the stream ends when the job does."""
+        services: Services = request.app.state.services
+        services.jobs.get(jobId)  # 404 before the stream starts
+
+        async def stream() -> AsyncIterator[ServerSentEventMessage]:
+            async for record in services.jobs.events(jobId):
+                event = "progress" if not record.terminal else record.status.lower()
+                yield ServerSentEventMessage(data=msgspec.json.encode(record).decode(), event=event, id=str(record.progress))
+
+        return ServerSentEvent(stream())
+
+    @post("/execute-sync", operation_id="ExecuteSync", status_code=200)
+    async def execute_sync(self, request: Request[Any, Any, Any], data: ExecuteRequest) -> Response[Any]:
+        """Run any operation by name and wait for it; long operations still leave a job record."""
+        services: Services = request.app.state.services
+        operation = services.operations.get(data.operation)
+        if operation is None:
+            raise NotFoundError(
+                f"unknown operation {data.operation!r}; GET /api/command/list lists them", code="OPERATION_NOT_FOUND"
+            )
+        principal = request.scope.get("user")
+        if principal is None or not principal.role.allows(operation.required_role):
+            raise PermissionDeniedError(
+                f"{operation.name} needs the {operation.required_role.value} role", code="FORBIDDEN"
+            )
+        params = data.parameters
+        if operation.input is not None:
+            from engineering_api.lib.schema import key_normaliser, normalise_keys
+
+            try:
+                parsed = msgspec.convert(normalise_keys(params, key_normaliser(operation.input)), operation.input)
+            except msgspec.ValidationError as exc:
+                raise ValidationError(f"invalid parameters for {operation.name}: {exc}") from None
+        else:
+            parsed = None
+        return await run_operation(services, operation, parsed, request)

@@ -1,0 +1,330 @@
+"""Runs operations on the TIA worker and keeps their jobs in SQLite.
+
+Status values are T-IA Connect's: Pending, Running, Completed, Failed, Canceled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import msgspec
+
+from engineering_api.backend.errors import (
+    ConflictError,
+    EngineeringError,
+    NotFoundError,
+    OperationCanceledError,
+    OperationTimeoutError,
+)
+from engineering_api.jobs.operations import OperationContext
+from engineering_api.lib.responses import status_for
+from engineering_api.lib.schema import CamelStruct, utc_now
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from engineering_api.backend.port import EngineeringBackend
+    from engineering_api.backend.worker import CallHandle, TiaWorker
+    from engineering_api.config import Settings
+    from engineering_api.jobs.operations import Operation
+    from engineering_api.lib.db import Database
+    from engineering_api.lib.paths import PathPolicy
+    from engineering_api.lib.security import Principal
+
+__all__ = ("JobError", "JobManager", "JobRecord", "JobStatus", "TERMINAL")
+
+JobStatus = Literal["Pending", "Running", "Completed", "Failed", "Canceled"]
+TERMINAL: frozenset[str] = frozenset({"Completed", "Failed", "Canceled"})
+
+
+class JobError(CamelStruct):
+    """Why a job failed: the same code and status an inline call would have answered."""
+
+    code: str
+    message: str
+    status: int
+    details: dict[str, Any] | None = None
+
+
+class JobRecord(CamelStruct):
+    """A job as T-IA Connect clients read it."""
+
+    job_id: str
+    operation: str
+    status: JobStatus
+    progress: int
+    message: str
+    created_at: str
+    result: Any = None
+    error: JobError | None = None
+    started_at: str | None = None
+    completed_at: str | None = None
+
+    @property
+    def terminal(self) -> bool:
+        """Whether the job has ended."""
+        return self.status in TERMINAL
+
+
+@dataclass(eq=False)
+class _Live:
+    record: JobRecord
+    context: OperationContext
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    handle: CallHandle[Any] | None = None
+    task: asyncio.Task[None] | None = None
+
+
+def _error_of(exc: BaseException) -> JobError:
+    if isinstance(exc, EngineeringError):
+        return JobError(code=exc.code, message=exc.message, status=status_for(exc), details=exc.details or None)
+    return JobError(code="INTERNAL_ERROR", message=f"{type(exc).__name__}: {exc}", status=500)
+
+
+class JobManager:
+    """Starts, tracks, cancels and sweeps jobs."""
+
+    def __init__(
+        self, db: Database, worker: TiaWorker, backend: EngineeringBackend, settings: Settings, paths: PathPolicy
+    ) -> None:
+        self._db = db
+        self._worker = worker
+        self._backend = backend
+        self.settings = settings
+        self._paths = paths
+        self._live: dict[str, _Live] = {}
+
+    # ----- running ---------------------------------------------------------------------------
+    async def run_inline(self, operation: Operation[Any, Any], data: Any) -> Any:
+        """Run a short operation on the worker without recording a job."""
+        context = OperationContext(self._backend, self.settings, self._paths)
+        return await self._worker.call(
+            lambda: operation.handler(context, data),
+            timeout=self.settings.call_timeout_seconds,
+            description=operation.name,
+        )
+
+    async def start(
+        self, operation: Operation[Any, Any], data: Any, *, principal: Principal | None, idempotency_key: str | None
+    ) -> JobRecord:
+        """Record a Pending job and queue it; an idempotency key seen before returns that job."""
+        key_id = principal.key_id if principal else None
+        if idempotency_key:
+            row = self._db.one(
+                "SELECT job_id FROM jobs WHERE key_id IS ? AND idempotency_key = ?", (key_id, idempotency_key)
+            )
+            if row is not None:
+                return self.get(row["job_id"])
+        record = JobRecord(
+            job_id=uuid.uuid4().hex, operation=operation.name, status="Pending", progress=0,
+            message="queued", created_at=utc_now(),
+        )
+        self._db.execute(
+            "INSERT INTO jobs(job_id, operation, status, progress, message, input, created_at, key_id, idempotency_key)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                record.job_id, record.operation, record.status, 0, record.message,
+                msgspec.json.encode(data).decode() if data is not None else None,
+                record.created_at, key_id, idempotency_key,
+            ),
+        )
+        loop = asyncio.get_running_loop()
+        live = _Live(record=record, context=OperationContext(self._backend, self.settings, self._paths))
+        live.context._progress = lambda pct, msg: loop.call_soon_threadsafe(self._on_progress, live, pct, msg)
+        self._live[record.job_id] = live
+        live.handle = self._worker.submit(
+            lambda: self._execute(live, operation, data), description=f"{operation.name} (job {record.job_id})"
+        )
+        live.task = asyncio.create_task(self._supervise(live, operation))
+        return record
+
+    def _execute(self, live: _Live, operation: Operation[Any, Any], data: Any) -> Any:
+        # On the worker thread: the job is Running from here on.
+        live.context.progress(0, "running")
+        live.context.check_canceled()
+        return operation.handler(live.context, data)
+
+    async def _supervise(self, live: _Live, operation: Operation[Any, Any]) -> None:
+        assert live.handle is not None
+        try:
+            result = await self._worker.wait(live.handle, timeout=self.settings.job_timeout_seconds)
+        except OperationCanceledError as exc:
+            await self._finish(live, "Canceled", message=exc.message, error=_error_of(exc))
+        except (EngineeringError, Exception) as exc:
+            await self._finish(live, "Failed", message=str(getattr(exc, "message", exc)), error=_error_of(exc))
+        else:
+            await self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
+
+    def _on_progress(self, live: _Live, percent: int, message: str) -> None:
+        record = live.record
+        if record.terminal:
+            return
+        changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
+        if record.status == "Pending":
+            changes.update(status="Running", started_at=utc_now())
+        live.record = msgspec.structs.replace(record, **changes)
+        self._persist(live.record)
+        asyncio.ensure_future(self._notify(live))
+
+    async def _finish(
+        self, live: _Live, status: JobStatus, *, message: str, result: Any = None, error: JobError | None = None
+    ) -> None:
+        record = live.record
+        live.record = msgspec.structs.replace(
+            record,
+            status=status,
+            progress=100 if status == "Completed" else record.progress,
+            message=message,
+            result=result,
+            error=error,
+            started_at=record.started_at or (utc_now() if status != "Canceled" else None),
+            completed_at=utc_now(),
+        )
+        self._persist(live.record)
+        live.done.set()
+        await self._notify(live)
+        self._live.pop(record.job_id, None)
+
+    async def _notify(self, live: _Live) -> None:
+        async with live.changed:
+            live.changed.notify_all()
+
+    def _persist(self, record: JobRecord) -> None:
+        self._db.execute(
+            "UPDATE jobs SET status=?, progress=?, message=?, result=?, error=?, started_at=?, completed_at=? "
+            "WHERE job_id=?",
+            (
+                record.status, record.progress, record.message,
+                msgspec.json.encode(record.result).decode() if record.result is not None else None,
+                msgspec.json.encode(record.error).decode() if record.error is not None else None,
+                record.started_at, record.completed_at, record.job_id,
+            ),
+        )
+
+    # ----- reading ---------------------------------------------------------------------------
+    def get(self, job_id: str) -> JobRecord:
+        """A job by id.
+
+        Raises:
+            NotFoundError: unknown (or already swept) job.
+        """
+        live = self._live.get(job_id)
+        if live is not None:
+            return live.record
+        row = self._db.one("SELECT * FROM jobs WHERE job_id = ?", (job_id,))
+        if row is None:
+            raise NotFoundError(f"no job with id {job_id!r}", code="JOB_NOT_FOUND")
+        return _record_of(row)
+
+    def list(
+        self, *, status: str | None = None, operation: str | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[list[JobRecord], int]:
+        """Jobs newest first, filtered, with the total count."""
+        where, params = [], []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if operation:
+            where.append("operation = ?")
+            params.append(operation)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self._db.one(f"SELECT COUNT(*) AS n FROM jobs{clause}", params)
+        rows = self._db.all(
+            f"SELECT * FROM jobs{clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
+        records = [self._live[r["job_id"]].record if r["job_id"] in self._live else _record_of(r) for r in rows]
+        return records, int(total["n"]) if total else 0
+
+    async def wait(self, job_id: str, timeout: float | None = None) -> JobRecord:
+        """Wait until the job ends (or ``timeout`` passes) and return it."""
+        live = self._live.get(job_id)
+        if live is not None:
+            try:
+                await asyncio.wait_for(live.done.wait(), timeout)
+            except asyncio.TimeoutError:
+                raise OperationTimeoutError(f"job {job_id} is still running", details={"jobId": job_id}) from None
+        return self.get(job_id)
+
+    async def events(self, job_id: str) -> AsyncIterator[JobRecord]:
+        """Every state change of a job, starting with its current state, until it ends."""
+        record = self.get(job_id)
+        yield record
+        live = self._live.get(job_id)
+        last = (record.status, record.progress, record.message)
+        while live is not None and not live.record.terminal:
+            async with live.changed:
+                await live.changed.wait()
+            now = live.record
+            if (now.status, now.progress, now.message) != last:
+                last = (now.status, now.progress, now.message)
+                yield now
+        final = self.get(job_id)
+        if (final.status, final.progress, final.message) != last:
+            yield final
+
+    # ----- control ---------------------------------------------------------------------------
+    def cancel(self, job_id: str) -> JobRecord:
+        """Ask a job to stop: a queued job is canceled at once, a running one at its next check.
+
+        Raises:
+            NotFoundError: unknown job.
+            ConflictError: the job has already ended.
+        """
+        record = self.get(job_id)
+        live = self._live.get(job_id)
+        if record.terminal or live is None:
+            raise ConflictError(f"job {job_id} has already ended ({record.status})", code="JOB_FINISHED")
+        live.context.cancel_requested.set()
+        if live.handle is not None and live.handle.cancel():
+            return live.record
+        live.record = msgspec.structs.replace(live.record, message="cancel requested")
+        self._persist(live.record)
+        return live.record
+
+    def fail_interrupted(self) -> int:
+        """At start-up: jobs left Pending or Running by a previous process can never finish."""
+        return self._db.execute(
+            "UPDATE jobs SET status='Failed', message='interrupted by restart', completed_at=?, error=? "
+            "WHERE status IN ('Pending','Running')",
+            (
+                utc_now(),
+                msgspec.json.encode(
+                    JobError(code="INTERRUPTED", message="interrupted by restart", status=503)
+                ).decode(),
+            ),
+        )
+
+    def sweep(self, retention_hours: float | None = None) -> int:
+        """Delete finished jobs older than the retention; returns how many."""
+        hours = self.settings.job_retention_hours if retention_hours is None else retention_hours
+        cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours)).isoformat(timespec="milliseconds")
+        cutoff = cutoff.replace("+00:00", "Z")
+        return self._db.execute(
+            "DELETE FROM jobs WHERE status IN ('Completed','Failed','Canceled') AND completed_at < ?", (cutoff,)
+        )
+
+    async def shutdown(self) -> None:
+        """Stop supervising; jobs still running are left for ``fail_interrupted`` on the next start."""
+        for live in list(self._live.values()):
+            if live.task is not None:
+                live.task.cancel()
+
+
+def _record_of(row: Any) -> JobRecord:
+    return JobRecord(
+        job_id=row["job_id"],
+        operation=row["operation"],
+        status=row["status"],
+        progress=row["progress"],
+        message=row["message"],
+        created_at=row["created_at"],
+        result=msgspec.json.decode(row["result"]) if row["result"] else None,
+        error=msgspec.json.decode(row["error"], type=JobError) if row["error"] else None,
+        started_at=row["started_at"],
+        completed_at=row["completed_at"],
+    )

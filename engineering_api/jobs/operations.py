@@ -1,0 +1,192 @@
+"""Operations: each backend capability is defined once, and its routes are derived from that.
+
+An :class:`Operation` names the capability, its input Struct, the handler that runs on the TIA worker
+thread, and the routes that expose it (a plain or ``-sync`` route and/or an async route that answers
+202 with a job). ``POST /api/jobs/execute-sync`` and ``/api/command/*`` read the same registry.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from engineering_api.backend.errors import EngineeringError, OperationCanceledError, ValidationError
+from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
+from engineering_api.lib.security import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from engineering_api.backend.port import EngineeringBackend
+    from engineering_api.config import Settings
+    from engineering_api.lib.paths import PathPolicy
+
+__all__ = ("FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec")
+
+I = TypeVar("I")
+O = TypeVar("O")
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """A route that exposes an operation: method and path as in the T-IA Connect reference."""
+
+    method: str
+    path: str
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """A file-path field of an operation's input, confined to the roots before the handler runs."""
+
+    extensions: tuple[str, ...] | None = None
+    """Allowed extensions, e.g. ``(".ap19",)``; None allows any."""
+    must_exist: bool = False
+    """Refuse (404) when the file is missing."""
+    allow_directory: bool = True
+    """Whether the path may name a directory."""
+
+
+@dataclass(frozen=True)
+class Operation(Generic[I, O]):
+    """One capability of the service, defined once."""
+
+    name: str
+    """Stable dotted name, e.g. ``projects.create``; used by execute-sync and discovery."""
+    summary: str
+    """One line for OpenAPI, docs and discovery."""
+    section: str
+    """Reference section (OpenAPI tag), e.g. ``Project Operations``."""
+    handler: Callable[[OperationContext, I], O]
+    """Runs on the TIA worker thread with the validated input."""
+    input: type[I] | None
+    """msgspec Struct of the input (path, query and body fields together)."""
+    output: Any
+    """Type of ``data`` in the success envelope."""
+    route: RouteSpec | None = None
+    """The direct route (a read, or a ``-sync`` twin that waits for the job)."""
+    async_route: RouteSpec | None = None
+    """The route that answers 202 with a job id."""
+    long_running: bool = False
+    """Whether the direct route also runs as a recorded job (and uses the job timeout)."""
+    role: Role | None = None
+    """Role needed; default viewer for reads, engineer for changes."""
+    errors: tuple[type[EngineeringError], ...] = ()
+    """Domain errors documented in OpenAPI."""
+    files: dict[str, FileRule] = field(default_factory=dict)
+    """Input fields that are file paths, with their rules."""
+    mutating: bool = True
+    """Whether the operation changes anything (for audit, role defaults and docs)."""
+    description: str = ""
+    """Longer text for docs; the summary is used when empty."""
+
+    @property
+    def required_role(self) -> Role:
+        """The effective role requirement."""
+        return self.role or (Role.ENGINEER if self.mutating else Role.VIEWER)
+
+    def routes(self) -> Iterator[tuple[RouteSpec, bool]]:
+        """Each route with whether it is the async (202) one."""
+        if self.route is not None:
+            yield self.route, False
+        if self.async_route is not None:
+            yield self.async_route, True
+
+
+class OperationContext:
+    """What a handler may use on the worker thread."""
+
+    def __init__(
+        self,
+        backend: EngineeringBackend,
+        settings: Settings,
+        paths: PathPolicy,
+        progress: Callable[[int, str], None] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.settings = settings
+        self.paths = paths
+        self._progress = progress
+        self.cancel_requested = threading.Event()
+
+    def progress(self, percent: int, message: str = "") -> None:
+        """Report progress 0–100 to the job's watchers."""
+        if self._progress is not None:
+            self._progress(max(0, min(100, int(percent))), message)
+
+    def check_canceled(self) -> None:
+        """Raise when the caller canceled the job; call between steps.
+
+        Raises:
+            OperationCanceledError: cancellation was requested.
+        """
+        if self.cancel_requested.is_set():
+            raise OperationCanceledError("the job was canceled")
+
+
+def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) -> Any:
+    """Resolve the operation's file fields inside the roots, replacing them with absolute paths.
+
+    Raises:
+        ValidationError: a path is outside the roots or otherwise refused (422).
+        NotFoundError: a file that must exist does not (404).
+    """
+    if not operation.files or data is None:
+        return data
+    import msgspec
+
+    from engineering_api.backend.errors import NotFoundError
+
+    changes: dict[str, str] = {}
+    for field_name, rule in operation.files.items():
+        value = getattr(data, field_name, None)
+        if value in (None, ""):
+            continue
+        try:
+            resolved = paths.resolve(
+                value, extensions=rule.extensions, must_exist=rule.must_exist, allow_directory=rule.allow_directory
+            )
+        except PathNotFoundError as exc:
+            raise NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"field": field_name}) from None
+        except PathRejectedError as exc:
+            raise ValidationError(
+                str(exc), code="PATH_REJECTED", details={"field": field_name, "reason": exc.reason}
+            ) from None
+        changes[field_name] = str(resolved)
+    return msgspec.structs.replace(data, **changes) if changes else data
+
+
+class OperationRegistry:
+    """All operations by name; refuses duplicates so a route or name is never defined twice."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, Operation[Any, Any]] = {}
+        self._routes: dict[tuple[str, str], str] = {}
+
+    def add(self, *operations: Operation[Any, Any]) -> None:
+        """Register operations.
+
+        Raises:
+            ValueError: a name or route is already registered.
+        """
+        for operation in operations:
+            if operation.name in self._by_name:
+                raise ValueError(f"operation {operation.name!r} defined twice")
+            for spec, _ in operation.routes():
+                key = (spec.method, spec.path)
+                if key in self._routes:
+                    raise ValueError(f"route {spec.method} {spec.path} used by {self._routes[key]} and {operation.name}")
+                self._routes[key] = operation.name
+            self._by_name[operation.name] = operation
+
+    def get(self, name: str) -> Operation[Any, Any] | None:
+        """An operation by name (case-insensitive)."""
+        return self._by_name.get(name) or next(
+            (op for key, op in self._by_name.items() if key.lower() == name.lower()), None
+        )
+
+    def __iter__(self) -> Iterator[Operation[Any, Any]]:
+        return iter(self._by_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_name)

@@ -1,0 +1,237 @@
+"""Derive Litestar route handlers from operation definitions.
+
+For each operation: the direct route (inline for reads; for long-running operations the ``-sync``
+twin, which starts the same job and waits for it) and the async route (202, ``Location`` and
+``data.jobId``). Path fields come from the path, the other input fields from the query string for
+GET/DELETE and from the JSON body otherwise. Handlers carry real type annotations, so OpenAPI shows
+typed request and response schemas and the documented errors.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import typing
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from litestar import Request, Response, route
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from engineering_api.backend.errors import ValidationError
+from engineering_api.jobs.manager import JobRecord
+from engineering_api.jobs.operations import confine_files
+from engineering_api.lib.responses import ErrorBody, envelope_type, error_response, ok, status_for
+from engineering_api.lib.schema import CamelStruct, key_normaliser
+
+if TYPE_CHECKING:
+    from litestar.handlers import HTTPRouteHandler
+
+    from engineering_api.jobs.operations import Operation, RouteSpec
+    from engineering_api.services import Services
+
+__all__ = ("JobAccepted", "build_handlers", "operation_id", "run_operation")
+
+_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+_COMMON_ERRORS = {
+    401: "Missing or invalid X-API-Key",
+    403: "The key's role does not allow this",
+    413: "Request body too large",
+    422: "Invalid input",
+    429: "Rate limit exceeded",
+    503: "No TIA Portal attached",
+    504: "The TIA call timed out",
+}
+
+
+class JobAccepted(CamelStruct):
+    """``data`` of a 202 answer."""
+
+    job_id: str
+    status: str
+    operation: str
+    status_url: str
+    events_url: str
+
+
+def operation_id(operation: Operation[Any, Any], is_async: bool) -> str:
+    """``projects.create`` → ``ProjectsCreate`` / ``ProjectsCreateAsync``."""
+    base = "".join(part[:1].upper() + part[1:] for part in re.split(r"[._-]", operation.name))
+    return base + ("Async" if is_async else "")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _input_fields(operation: Operation[Any, Any]) -> list[tuple[msgspec.structs.FieldInfo, Any]]:
+    if operation.input is None:
+        return []
+    hints = typing.get_type_hints(operation.input)
+    return [(f, hints[f.name]) for f in msgspec.structs.fields(operation.input)]
+
+
+def _body_struct(operation: Operation[Any, Any], body_fields: list[tuple[Any, Any]]) -> type[msgspec.Struct]:
+    spec = []
+    for info, hint in body_fields:
+        if info.required:
+            spec.append((info.name, hint))
+        else:
+            default = info.default if info.default is not msgspec.NODEFAULT else msgspec.field(default_factory=info.default_factory)
+            spec.append((info.name, hint, default))
+    return msgspec.defstruct(
+        f"{operation_id(operation, False)}Request", spec, kw_only=True, rename="camel", forbid_unknown_fields=False,
+    )
+
+
+def _responses(operation: Operation[Any, Any]) -> dict[int, ResponseSpec]:
+    documented = dict(_COMMON_ERRORS)
+    for error in operation.errors:
+        status = status_for(error("x"))
+        documented.setdefault(status, (error.__doc__ or error.__name__).strip().splitlines()[0])
+    return {
+        status: ResponseSpec(
+            data_container=ErrorBody, description=text, media_type="application/problem+json", generate_examples=False
+        )
+        for status, text in sorted(documented.items())
+    }
+
+
+async def run_operation(
+    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    """Run an operation through its direct route semantics and build the response."""
+    data = confine_files(operation, data, services.paths)
+    if not operation.long_running:
+        result = await services.jobs.run_inline(operation, data)
+        return ok(result, f"{operation.summary.rstrip('.')}: done")
+    job = await services.jobs.start(
+        operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get("idempotency-key")
+    )
+    final = await services.jobs.wait(job.job_id)
+    headers = {"X-Job-Id": final.job_id}
+    if final.status == "Completed":
+        return ok(final.result, final.message if final.message != "completed" else "completed", headers=headers)
+    error = final.error
+    assert error is not None
+    return error_response(
+        error.status, error.code, error.message, instance=request.url.path, details=error.details,
+        headers=headers, job_id=final.job_id,
+    )
+
+
+async def _start_job(
+    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    data = confine_files(operation, data, services.paths)
+    job: JobRecord = await services.jobs.start(
+        operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get("idempotency-key")
+    )
+    status_url = f"/api/jobs/{job.job_id}"
+    accepted = JobAccepted(
+        job_id=job.job_id, status=job.status, operation=operation.name, status_url=status_url,
+        events_url=f"{status_url}/events",
+    )
+    return ok(
+        accepted, f"job {job.job_id} accepted", status_code=202,
+        headers={"Location": status_url, "X-Job-Id": job.job_id, "Retry-After": "1"},
+    )
+
+
+def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: bool) -> HTTPRouteHandler:
+    path_names = set(_PARAM.findall(spec.path))
+    fields = _input_fields(operation)
+    by_wire = {_camel(info.name): (info, hint) for info, hint in fields}
+    path_fields = {name: by_wire[name] for name in path_names if name in by_wire}
+    unknown = path_names - set(by_wire)
+    if unknown:
+        raise ValueError(f"{operation.name}: path parameters {unknown} are not fields of {operation.input}")
+    rest = [(info, hint) for info, hint in fields if _camel(info.name) not in path_names]
+    from_query = spec.method in ("GET", "DELETE")
+
+    parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
+    annotations: dict[str, Any] = {"request": Request}
+    for wire, (info, hint) in sorted(path_fields.items()):
+        parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=hint))
+        annotations[wire] = hint
+    body_type: type[msgspec.Struct] | None = None
+    if from_query:
+        for info, hint in rest:
+            wire = _camel(info.name)
+            annotated = typing.Annotated[hint, Parameter(query=wire, required=info.required)]
+            default = inspect.Parameter.empty if info.required else (
+                info.default if info.default is not msgspec.NODEFAULT else None
+            )
+            parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated, default=default))
+            annotations[f"q_{info.name}"] = annotated
+    elif rest:
+        body_type = _body_struct(operation, rest)
+        body_required = any(info.required for info, _ in rest)
+        body_hint = body_type if body_required else (body_type | None)
+        parameters.append(
+            inspect.Parameter("data", inspect.Parameter.KEYWORD_ONLY, annotation=body_hint,
+                              default=inspect.Parameter.empty if body_required else None)
+        )
+        annotations["data"] = body_hint
+    out_type = JobAccepted if is_async else operation.output
+    envelope = envelope_type(out_type, f"{operation_id(operation, is_async)}Response")
+    annotations["return"] = Response[envelope]
+
+    async def handler(**kwargs: Any) -> Response[Any]:
+        request: Request[Any, Any, Any] = kwargs["request"]
+        services: Services = request.app.state.services
+        values: dict[str, Any] = {}
+        for wire, (info, _) in path_fields.items():
+            values[info.encode_name] = kwargs[wire]
+        if from_query:
+            for info, _ in rest:
+                value = kwargs.get(f"q_{info.name}")
+                if value is not None:
+                    values[info.encode_name] = value
+        elif body_type is not None and kwargs.get("data") is not None:
+            body = kwargs["data"]
+            values.update({info.encode_name: getattr(body, info.name) for info, _ in rest})
+        data = _build_input(operation, values)
+        if is_async:
+            return await _start_job(services, operation, data, request)
+        return await run_operation(services, operation, data, request)
+
+    handler.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    handler.__annotations__ = annotations
+    handler.__name__ = operation_id(operation, is_async)
+    handler.__doc__ = operation.summary
+    handler.__module__ = __name__
+
+    status = 202 if is_async else 200
+    opt = {"operation": operation.name, "role": operation.required_role.value, "async": is_async}
+    if body_type is not None:
+        opt["body_keys"] = key_normaliser(body_type)
+    return route(
+        _PARAM.sub(lambda m: "{" + m.group(1) + ":str}", spec.path),
+        http_method=spec.method,
+        operation_id=operation_id(operation, is_async),
+        summary=operation.summary + (" (asynchronous: answers 202 with a job)" if is_async else ""),
+        description=operation.description or None,
+        tags=[operation.section],
+        status_code=status,
+        responses=_responses(operation),
+        opt=opt,
+    )(handler)
+
+
+def _build_input(operation: Operation[Any, Any], values: dict[str, Any]) -> Any:
+    if operation.input is None:
+        return None
+    try:
+        return msgspec.convert(values, operation.input, str_keys=True)
+    except msgspec.ValidationError as exc:
+        raise ValidationError(f"invalid request: {exc}", code="VALIDATION_FAILED") from None
+
+
+def build_handlers(operations: typing.Iterable[Operation[Any, Any]]) -> list[HTTPRouteHandler]:
+    """Every route of every operation."""
+    return [_make_handler(op, spec, is_async) for op in operations for spec, is_async in op.routes()]
+
+

@@ -1,0 +1,1 @@
+"""Framework-free helpers: path confinement and safe archive handling."""

@@ -1,0 +1,219 @@
+"""Confine file paths taken from requests to configured root directories.
+
+The service runs on Linux (in-process TIA model) and on Windows (real TIA Portal), so every check
+here is lexical for *both* Windows and POSIX syntax, whatever the host OS: backslashes are
+separators, drive letters, UNC shares, device namespaces, alternate data streams and reserved
+device names are refused everywhere. Only after those checks is the path joined to a root,
+resolved (symlinks and junctions followed) and tested for containment with ``Path.is_relative_to``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ("PathNotFoundError", "PathPolicy", "PathRejectedError", "component_problem")
+
+_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{kind}{digit}" for kind in ("COM", "LPT") for digit in "123456789\u00b9\u00b2\u00b3"}
+)
+"""Windows reserved device names; ``COM¹``-style superscript digits are reserved too."""
+
+_FORBIDDEN_CHARS = frozenset('<>"|?*')
+"""Characters Windows refuses in file names (``:`` and separators are handled separately)."""
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_MAX_COMPONENT = 255
+
+
+class PathRejectedError(ValueError):
+    """A path from a request is not acceptable; the API answers 422.
+
+    Attributes:
+        path: The path as the client sent it.
+        reason: Plain-language explanation, suitable for the response body.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{reason}: {path!r}")
+        self.path = path
+        self.reason = reason
+
+
+class PathNotFoundError(PathRejectedError):
+    """The path is acceptable but nothing exists there (the caller may answer 404 instead of 422)."""
+
+
+def component_problem(name: str) -> str | None:
+    """Check one path component (no separators) for names that are unsafe on Windows or POSIX.
+
+    ``.`` and ``..`` are not judged here; containment is checked after resolution.
+
+    Args:
+        name: A single file or directory name.
+
+    Returns:
+        A plain-language reason if the name must be refused, otherwise ``None``.
+    """
+    if not name:
+        return "empty path components are not allowed"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        return "control characters are not allowed"
+    if "/" in name or "\\" in name:
+        return "path separators are not allowed inside a name"
+    if ":" in name:
+        return "alternate data streams are not allowed (':' in a name)"
+    bad = sorted(_FORBIDDEN_CHARS.intersection(name))
+    if bad:
+        return f"characters {''.join(bad)!r} are not allowed in file names"
+    if name in (".", ".."):
+        return None
+    if name[-1] in ". ":
+        return f"names ending in a dot or space are not allowed ({name!r})"
+    if len(name) > _MAX_COMPONENT:
+        return f"a name is longer than {_MAX_COMPONENT} characters"
+    # Windows maps "CON", "con.txt", "CON .log" ... to the device, whatever the directory.
+    base = name.partition(".")[0].rstrip(" ").upper()
+    if base in _DEVICE_NAMES:
+        return f"{base!r} is a reserved device name"
+    return None
+
+
+def _normalise_extensions(extensions: Collection[str]) -> tuple[str, ...]:
+    cleaned = {("." + ext.lstrip(".")).lower() for ext in extensions if ext.strip(".")}
+    return tuple(sorted(cleaned))
+
+
+@dataclass(frozen=True)
+class PathPolicy:
+    """Where request file paths may point, and how they are resolved."""
+
+    roots: tuple[Path, ...]
+    """Allowed root directories; relative request paths are taken relative to the first one."""
+
+    max_length: int = 1024
+    """Longest request path accepted, in characters."""
+
+    def __post_init__(self) -> None:
+        roots = tuple(Path(root) for root in self.roots)
+        if not roots:
+            raise ValueError("PathPolicy needs at least one root")
+        object.__setattr__(self, "roots", roots)
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path) -> PathPolicy:
+        """Return the default policy: a single root ``<data_dir>/workspace``.
+
+        Args:
+            data_dir: The service's data directory.
+
+        Returns:
+            The policy.
+        """
+        return cls(roots=(Path(data_dir) / "workspace",))
+
+    def resolve(
+        self,
+        user_path: str,
+        *,
+        extensions: Collection[str] | None = None,
+        must_exist: bool = False,
+        allow_directory: bool = True,
+    ) -> Path:
+        """Validate a path from a request and resolve it inside the allowed roots.
+
+        Args:
+            user_path: The path as sent by the client, in Windows or POSIX syntax.
+            extensions: If given, the allowed file extensions (case-insensitive, with or without
+                the leading dot), e.g. ``{".ap19", ".zap19"}``.
+            must_exist: Refuse paths where nothing exists yet.
+            allow_directory: If false, refuse paths naming an existing directory.
+
+        Returns:
+            The resolved absolute path, guaranteed to lie inside one of the roots.
+
+        Raises:
+            PathNotFoundError: ``must_exist`` is set and nothing exists at the path.
+            PathRejectedError: The path is malformed, unsafe or outside the roots.
+        """
+
+        def reject(reason: str) -> PathRejectedError:
+            return PathRejectedError(user_path, reason)
+
+        if not isinstance(user_path, str):
+            raise PathRejectedError(repr(user_path), "path must be a string")
+        if not user_path.strip():
+            raise reject("path is empty")
+        if len(user_path) > self.max_length:
+            raise reject(f"path is longer than {self.max_length} characters")
+        if "\x00" in user_path:
+            raise reject("NUL characters are not allowed")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in user_path):
+            raise reject("control characters are not allowed")
+
+        text = user_path.replace("\\", "/")
+        if text.startswith("//"):
+            if text[2:4] in ("?/", "./"):
+                raise reject("device and extended-length paths (\\\\?\\, \\\\.\\) are not allowed")
+            raise reject("UNC paths are not allowed")
+        if _DRIVE.match(text):
+            if text[2:3] == "/":
+                raise reject("absolute Windows drive paths are not allowed")
+            raise reject("drive-relative Windows paths are not allowed")
+
+        parts = [part for part in text.split("/") if part not in ("", ".")]
+        for part in parts:
+            problem = component_problem(part)
+            if problem is not None:
+                raise reject(problem)
+
+        base = Path("/") if text.startswith("/") else self.roots[0]
+        try:
+            resolved = base.joinpath(*parts).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, odd file systems
+            raise reject(f"path cannot be resolved ({exc.__class__.__name__})") from None
+        if self._root_of(resolved) is None:
+            raise reject("path escapes the allowed roots")
+
+        if extensions is not None:
+            allowed = _normalise_extensions(extensions)
+            suffix = resolved.suffix.lower()
+            if suffix not in allowed:
+                shown = f"extension {suffix!r}" if suffix else "a name without an extension"
+                raise reject(f"{shown} is not allowed here (allowed: {', '.join(allowed)})")
+        if must_exist and not resolved.exists():
+            raise PathNotFoundError(user_path, "path does not exist")
+        if not allow_directory and resolved.is_dir():
+            raise reject("path is a directory, a file is expected here")
+        return resolved
+
+    def relative(self, path: Path) -> str:
+        """Return the display form of a path: relative to its root, with ``/`` separators.
+
+        Only paths under the first root round-trip through :meth:`resolve`; the form is meant for
+        responses, so absolute server paths are not leaked.
+
+        Args:
+            path: A path inside one of the roots (normally a result of :meth:`resolve`).
+
+        Returns:
+            The root-relative path, ``"."`` for a root itself.
+
+        Raises:
+            PathRejectedError: The path is not inside any root.
+        """
+        resolved = Path(path).resolve()
+        root = self._root_of(resolved)
+        if root is None:
+            raise PathRejectedError(str(path), "path escapes the allowed roots")
+        return resolved.relative_to(root).as_posix() or "."
+
+    def _root_of(self, resolved: Path) -> Path | None:
+        for root in self.roots:
+            real_root = root.resolve()
+            if resolved.is_relative_to(real_root):
+                return real_root
+        return None

@@ -1,0 +1,220 @@
+"""The wire contract: the success envelope, the error body and the one error-to-HTTP mapping.
+
+Success: ``{success: true, message, data, timestamp}``. Errors: a real HTTP status and an RFC 9457
+problem document that also carries ``success: false``, ``message`` and a stable ``code``, so both
+T-IA Connect clients (which read ``message``) and problem-details clients are served.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from litestar import MediaType, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import ValidationException as LitestarValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from engineering_api.backend import errors as domain
+from engineering_api.lib.schema import CamelStruct, utc_now
+
+if TYPE_CHECKING:
+    from litestar import Request
+
+__all__ = (
+    "ErrorBody",
+    "PROBLEM_JSON",
+    "envelope_type",
+    "error_response",
+    "exception_handlers",
+    "ok",
+    "status_for",
+)
+
+logger = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+_STATUS: dict[type[domain.EngineeringError], int] = {
+    domain.NotFoundError: 404,
+    domain.AlreadyExistsError: 409,
+    domain.ConflictError: 409,
+    domain.ValidationError: 422,
+    domain.LockedError: 423,
+    domain.BusyError: 409,
+    domain.PermissionDeniedError: 403,
+    domain.NotSupportedError: 501,
+    domain.PortalUnavailableError: 503,
+    domain.OperationTimeoutError: 504,
+    domain.OperationCanceledError: 409,
+}
+
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    423: "Locked",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "ROUTE_NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "BODY_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "VALIDATION_FAILED",
+    429: "RATE_LIMITED",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def status_for(error: domain.EngineeringError) -> int:
+    """The HTTP status of a domain error (the nearest mapped class in its MRO)."""
+    for cls in type(error).__mro__:
+        if cls in _STATUS:
+            return _STATUS[cls]
+    return HTTP_500_INTERNAL_SERVER_ERROR
+
+
+class ErrorBody(CamelStruct, omit_defaults=True):
+    """Error body: RFC 9457 fields plus the T-IA Connect envelope fields."""
+
+    success: bool
+    message: str
+    code: str
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    timestamp: str
+    errors: list[dict[str, Any]] | None = None
+    details: dict[str, Any] | None = None
+    job_id: str | None = None
+
+
+def error_body(
+    status: int, code: str, message: str, *, instance: str = "", details: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None, job_id: str | None = None,
+) -> ErrorBody:
+    """Build an error body."""
+    return ErrorBody(
+        success=False,
+        message=message,
+        code=code,
+        type=f"urn:engineering-api:error:{code.lower().replace('_', '-')}",
+        title=_TITLES.get(status, "Error"),
+        status=status,
+        detail=message,
+        instance=instance,
+        timestamp=utc_now(),
+        errors=errors,
+        details=details or None,
+        job_id=job_id,
+    )
+
+
+def error_response(
+    status: int, code: str, message: str, *, instance: str = "", details: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None, job_id: str | None = None,
+) -> Response[ErrorBody]:
+    """An error response with the problem+json media type."""
+    body = error_body(status, code, message, instance=instance, details=details, errors=errors, job_id=job_id)
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _domain_handler(request: Request[Any, Any, Any], exc: domain.EngineeringError) -> Response[ErrorBody]:
+    return error_response(
+        status_for(exc), exc.code, exc.message, instance=request.url.path, details=exc.details or None
+    )
+
+
+def _http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+    status = exc.status_code
+    errors = None
+    message = exc.detail
+    if isinstance(exc, LitestarValidationException):
+        status = 422 if request.method != "GET" or "query" not in str(exc.extra) else 400
+        errors = exc.extra if isinstance(exc.extra, list) else None
+        message = _validation_message(exc)
+    elif isinstance(exc, NotAuthorizedException):
+        message = exc.detail if exc.detail != "Unauthorized" else "A valid X-API-Key header is required"
+    elif isinstance(exc, PermissionDeniedException) and exc.detail == "Forbidden":
+        message = "Your API key's role does not allow this operation"
+    code = (exc.extra or {}).get("code") if isinstance(exc.extra, dict) else None
+    return error_response(
+        status,
+        code or _HTTP_CODES.get(status, f"HTTP_{status}"),
+        message,
+        instance=request.url.path,
+        errors=errors,
+        headers=exc.headers,
+    )
+
+
+def _validation_message(exc: LitestarValidationException) -> str:
+    if isinstance(exc.extra, list) and exc.extra:
+        first = exc.extra[0]
+        if isinstance(first, dict):
+            key = first.get("key") or ""
+            text = first.get("message") or exc.detail
+            return f"invalid request: {key}: {text}" if key else f"invalid request: {text}"
+    return f"invalid request: {exc.detail}"
+
+
+def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "INTERNAL_ERROR", "Internal server error; see the server log", instance=request.url.path)
+
+
+def exception_handlers() -> dict[type[Exception] | int, Any]:
+    """Handlers for the app layer: every error becomes the same body."""
+    return {
+        domain.EngineeringError: _domain_handler,
+        HTTPException: _http_handler,
+        Exception: _unexpected_handler,
+    }
+
+
+@lru_cache(maxsize=None)
+def envelope_type(data_type: Any, name: str) -> type[msgspec.Struct]:
+    """A named success-envelope Struct whose ``data`` is typed, so OpenAPI shows the real payload."""
+    return msgspec.defstruct(
+        name,
+        [("success", bool), ("message", str), ("data", data_type), ("timestamp", str)],
+        kw_only=True,
+    )
+
+
+class Envelope(msgspec.Struct, kw_only=True):
+    """The untyped success envelope used where OpenAPI detail is not needed."""
+
+    success: bool
+    message: str
+    data: Any
+    timestamp: str
+
+
+def ok(data: Any = None, message: str = "OK", *, status_code: int = 200, headers: dict[str, str] | None = None) -> Response[Any]:
+    """A success response in the envelope."""
+    return Response(
+        content=Envelope(success=True, message=message, data=data, timestamp=utc_now()),
+        status_code=status_code,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )

@@ -1,0 +1,73 @@
+"""Base schema types: msgspec Structs that are camelCase on the wire.
+
+T-IA Connect clients send PascalCase; :func:`key_normaliser` builds the case-insensitive key map
+that the request class applies before msgspec validates a body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from functools import lru_cache
+from typing import Any
+
+import msgspec
+
+__all__ = ("CamelStruct", "KeyMap", "key_normaliser", "normalise_keys", "utc_now")
+
+
+class CamelStruct(msgspec.Struct, rename="camel", omit_defaults=False, kw_only=True):
+    """Base for every request and response schema: snake_case in Python, camelCase on the wire."""
+
+
+KeyMap = dict[str, tuple[str, "KeyMap | None"]]
+"""lower-cased wire name -> (canonical wire name, nested map for Struct-valued fields)."""
+
+
+def utc_now() -> str:
+    """The current UTC time as ISO 8601 with a ``Z`` suffix, as every timestamp on the wire."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _struct_in(tp: Any) -> type[msgspec.Struct] | None:
+    """The Struct type that ``tp`` holds directly or inside Optional/list/dict, if any."""
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _struct_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+@lru_cache(maxsize=None)
+def key_normaliser(struct_type: type[msgspec.Struct]) -> KeyMap:
+    """Case-insensitive key map for a Struct type and the Structs nested in it."""
+    info = msgspec.structs.fields(struct_type)
+    hints = typing.get_type_hints(struct_type)
+    mapping: KeyMap = {}
+    for field in info:
+        nested = _struct_in(hints.get(field.name))
+        mapping[field.encode_name.lower()] = (
+            field.encode_name,
+            key_normaliser(nested) if nested is not None and nested is not struct_type else None,
+        )
+    return mapping
+
+
+def normalise_keys(value: Any, mapping: KeyMap | None) -> Any:
+    """Rewrite dict keys to their canonical spelling; unknown keys are kept as they are."""
+    if mapping is None:
+        return value
+    if isinstance(value, list):
+        return [normalise_keys(item, mapping) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        canonical = mapping.get(key.lower()) if isinstance(key, str) else None
+        if canonical is None:
+            result[key] = item
+        else:
+            result[canonical[0]] = normalise_keys(item, canonical[1])
+    return result

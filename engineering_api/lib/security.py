@@ -1,0 +1,164 @@
+"""API keys (stored as SHA-256 hashes) and roles.
+
+A key is 256 random bits shown once. Only its hash is stored, so a leaked database does not leak keys;
+hashing before the lookup also means the comparison never touches the secret itself.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.lib.schema import CamelStruct, utc_now
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from engineering_api.lib.db import Database
+
+__all__ = ("ApiKeyInfo", "ApiKeyStore", "Principal", "Role", "ensure_admin_key")
+
+KEY_PREFIX = "eapi_"
+
+
+class Role(str, enum.Enum):
+    """What a key may do; each role includes the ones below it."""
+
+    VIEWER = "viewer"
+    """Reads only."""
+    ENGINEER = "engineer"
+    """Project changes, jobs, downloads."""
+    ADMIN = "admin"
+    """Settings, keys, security, audit."""
+
+    @property
+    def rank(self) -> int:
+        """Order of privilege."""
+        return _RANK[self]
+
+    def allows(self, required: Role) -> bool:
+        """Whether this role includes ``required``."""
+        return self.rank >= required.rank
+
+
+_RANK = {Role.VIEWER: 0, Role.ENGINEER: 1, Role.ADMIN: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller behind a request."""
+
+    key_id: str
+    name: str
+    role: Role
+
+
+class ApiKeyInfo(CamelStruct):
+    """A key as listed (never the secret)."""
+
+    key_id: str
+    name: str
+    role: str
+    prefix: str
+    created_at: str
+    revoked_at: str | None = None
+    last_used_at: str | None = None
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class ApiKeyStore:
+    """Creates, verifies, lists and revokes keys; verified keys are cached until revoked."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._cache: dict[str, Principal] = {}
+
+    def create(self, name: str, role: Role | str) -> tuple[ApiKeyInfo, str]:
+        """Create a key; returns its listing and the secret, which is not stored.
+
+        Raises:
+            ValidationError: unknown role or empty name.
+        """
+        try:
+            role = Role(role)
+        except ValueError:
+            raise ValidationError(f"unknown role {role!r}; use viewer, engineer or admin") from None
+        if not name.strip():
+            raise ValidationError("a key needs a name")
+        secret = KEY_PREFIX + secrets.token_urlsafe(32)
+        info = ApiKeyInfo(
+            key_id=uuid.uuid4().hex[:12], name=name.strip(), role=role.value, prefix=secret[:10], created_at=utc_now()
+        )
+        self._db.execute(
+            "INSERT INTO api_keys(key_id, name, role, key_hash, prefix, created_at) VALUES (?,?,?,?,?,?)",
+            (info.key_id, info.name, info.role, _hash(secret), info.prefix, info.created_at),
+        )
+        return info, secret
+
+    def verify(self, secret: str) -> Principal | None:
+        """The principal for a presented key, or None when unknown or revoked."""
+        digest = _hash(secret)
+        cached = self._cache.get(digest)
+        if cached is not None:
+            return cached
+        row = self._db.one(
+            "SELECT key_id, name, role FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (digest,)
+        )
+        if row is None:
+            return None
+        principal = Principal(key_id=row["key_id"], name=row["name"], role=Role(row["role"]))
+        self._cache[digest] = principal
+        self._db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (utc_now(), principal.key_id))
+        return principal
+
+    def list(self) -> list[ApiKeyInfo]:
+        """Every key, newest first."""
+        rows = self._db.all(
+            "SELECT key_id, name, role, prefix, created_at, revoked_at, last_used_at FROM api_keys "
+            "ORDER BY created_at DESC"
+        )
+        return [ApiKeyInfo(**dict(row)) for row in rows]
+
+    def revoke(self, key_id: str) -> ApiKeyInfo:
+        """Revoke a key at once.
+
+        Raises:
+            NotFoundError: no such key, or already revoked.
+        """
+        changed = self._db.execute(
+            "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (utc_now(), key_id)
+        )
+        if not changed:
+            raise NotFoundError(f"no active API key with id {key_id!r}", code="KEY_NOT_FOUND")
+        self._cache = {h: p for h, p in self._cache.items() if p.key_id != key_id}
+        return next(k for k in self.list() if k.key_id == key_id)
+
+    def count_active(self) -> int:
+        """How many keys are not revoked."""
+        row = self._db.one("SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL")
+        return int(row["n"]) if row else 0
+
+
+def ensure_admin_key(store: ApiKeyStore, secret_path: Path) -> Path | None:
+    """On first start, create an admin key and write it to ``secret_path`` with mode 0600.
+
+    Returns the path when a key was created, None when keys already existed.
+    """
+    if store.count_active() > 0:
+        return None
+    _, secret = store.create("initial admin", Role.ADMIN)
+    secret_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secret + "\n")
+    os.chmod(secret_path, 0o600)
+    return secret_path

@@ -1,0 +1,37 @@
+"""The service container: what handlers reach through ``app.state.services``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engineering_api.backend.port import EngineeringBackend
+    from engineering_api.backend.worker import TiaWorker
+    from engineering_api.config import Settings
+    from engineering_api.jobs.manager import JobManager
+    from engineering_api.jobs.operations import OperationRegistry
+    from engineering_api.lib.audit import AuditLog
+    from engineering_api.lib.db import Database
+    from engineering_api.lib.paths import PathPolicy
+    from engineering_api.lib.security import ApiKeyStore
+
+__all__ = ("Services",)
+
+
+@dataclass
+class Services:
+    """Everything wired by :func:`engineering_api.app.create_app`."""
+
+    settings: Settings
+    db: Database
+    keys: ApiKeyStore
+    audit: AuditLog
+    paths: PathPolicy
+    worker: TiaWorker
+    backend: EngineeringBackend
+    jobs: JobManager
+    operations: OperationRegistry
+    started_at: str = ""
+    scheduler: Any = None
+    notes: dict[str, Any] = field(default_factory=dict)

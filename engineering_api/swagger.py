@@ -1,0 +1,52 @@
+"""Swagger UI at ``/swagger`` with its assets served from the installed package (plants are offline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from litestar import Response, get
+from litestar.static_files import create_static_files_router
+
+__all__ = ("swagger_routes",)
+
+_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>engineering-api · Swagger UI</title>
+<link rel="stylesheet" href="/swagger/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/swagger/assets/swagger-ui-bundle.js"></script>
+<script src="/swagger/assets/swagger-ui-standalone-preset.js"></script>
+<script src="/swagger/init.js"></script>
+</body></html>
+"""
+
+# Inline scripts would need a weaker Content-Security-Policy; the initialiser is a file of its own.
+_INIT = """window.ui = SwaggerUIBundle({
+  url: "/schema/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout",
+  persistAuthorization: true
+});
+"""
+
+
+@get("/swagger", include_in_schema=False, opt={"public": True})
+async def swagger_page() -> Response[str]:
+    """The Swagger UI page."""
+    return Response(_PAGE, media_type="text/html; charset=utf-8")
+
+
+@get("/swagger/init.js", include_in_schema=False, opt={"public": True})
+async def swagger_init() -> Response[str]:
+    """The Swagger UI initialiser, pointing at our OpenAPI document."""
+    return Response(_INIT, media_type="application/javascript")
+
+
+def swagger_routes() -> list[object]:
+    """The page, its initialiser and the static assets."""
+    assets = create_static_files_router(
+        path="/swagger/assets", directories=[_ASSETS], include_in_schema=False, opt={"public": True},
+        name="swagger-assets",
+    )
+    return [swagger_page, swagger_init, assets]

@@ -1,0 +1,445 @@
+"""The fake backend: an in-process TIA Portal model behind the backend port.
+
+It behaves like TIA where a pipeline depends on it: one open project per portal, locks between
+portals, unsaved changes lost on close, TIA's naming rules, version-suffixed project files. Each
+change runs in a transaction, so a failed operation leaves the project as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import threading
+import uuid
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    LockedError,
+    NoProjectOpenError,
+    NotFoundError,
+    PortalUnavailableError,
+    ValidationError,
+)
+from engineering_api.backend.models import (
+    ArchiveInfo,
+    HistoryEntry,
+    IndexResult,
+    InstalledVersion,
+    PortalInfo,
+    ProjectInfo,
+    ProjectInfrastructure,
+    ProjectOverview,
+    SessionStatus,
+    WhitelistEntry,
+)
+from engineering_api.backend.port import EngineeringBackend
+from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extract_zip
+from engineering_api.lib.schema import utc_now
+from fakes import hardware
+from fakes.catalog_service import CatalogService
+from fakes.devices import DeviceOperations
+from fakes.model import Project
+from fakes.naming import check_project_name
+from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
+from fakes.project_files import LOCK_NAME, load_project, project_version, save_project
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from fakes.portal import FakePortal
+
+__all__ = ("FakeBackend",)
+
+HISTORY_LIMIT = 20
+
+
+class FakeBackend(DeviceOperations, CatalogService, EngineeringBackend):
+    """In-process TIA model.
+
+    Args:
+        state_dir: where the model keeps machine-level state (recent projects, firewall whitelist).
+        default_version: version of portals launched without one.
+        portals: the machine's portal table; pass one table to several backends to model two servers.
+    """
+
+    name = "fake"
+
+    def __init__(self, state_dir: Path, *, default_version: str = "V19", portals: PortalTable | None = None) -> None:
+        super().__init__()
+        if default_version not in SUPPORTED_VERSIONS:
+            raise ValueError(f"unsupported TIA version {default_version}")
+        self.state_dir = state_dir
+        self.default_version = default_version
+        self.portals = portals or PortalTable()
+        self._attached: int | None = None
+        self._thread_ident: int | None = None
+
+    def on_worker_thread_started(self) -> None:
+        self._thread_ident = threading.get_ident()
+
+    # ----- helpers ---------------------------------------------------------------------------
+    def _portal(self) -> FakePortal:
+        portal = self.portals.portals.get(self._attached) if self._attached is not None else None
+        if portal is None:
+            self._attached = None
+            raise PortalUnavailableError(
+                "No TIA Portal is attached. Launch one (POST /api/instance/actions/launch) or attach to a running "
+                "one (POST /api/instance/actions/attach).",
+                code="NO_PORTAL_ATTACHED",
+            )
+        return portal
+
+    def _project(self) -> Project:
+        project = self._portal().project
+        if project is None:
+            raise NoProjectOpenError("No project is open in the attached TIA Portal.")
+        return project
+
+    @contextmanager
+    def _change(self) -> Iterator[Project]:
+        """A transaction on the open project: on any error the model is put back as it was."""
+        portal = self._portal()
+        project = self._project()
+        backup = copy.deepcopy(project)
+        try:
+            yield project
+        except BaseException:
+            portal.project = backup
+            raise
+        project.dirty = True
+
+    def _device(self, project: Project, name: str):  # noqa: ANN202 - fakes.model.Device
+        device = project.device(name)
+        if device is None:
+            raise NotFoundError(f"The device '{name}' was not found in project '{project.name}'.", code="DEVICE_NOT_FOUND")
+        return device
+
+    def _project_info(self, project: Project) -> ProjectInfo:
+        return ProjectInfo(
+            name=project.name, path=str(project.file), version=project.version, author=project.author,
+            comment=project.comment, has_unsaved_changes=project.dirty, simulation_support=project.simulation_support,
+            created_at=project.created_at or None, saved_at=project.saved_at,
+        )
+
+    # ----- machine state ---------------------------------------------------------------------
+    def _state_file(self, name: str) -> Path:
+        return self.state_dir / f"fake-{name}.json"
+
+    def _read_state(self, name: str) -> list[dict[str, Any]]:
+        try:
+            return json.loads(self._state_file(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+
+    def _write_state(self, name: str, value: list[dict[str, Any]]) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._state_file(name).write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+
+    def _remember(self, project: Project) -> None:
+        history = [h for h in self._read_state("history") if h.get("path") != str(project.file)]
+        history.insert(0, {"path": str(project.file), "name": project.name, "lastAccess": utc_now()})
+        self._write_state("history", history[:HISTORY_LIMIT])
+
+    # ----- health and portals ----------------------------------------------------------------
+    def installed_versions(self) -> list[InstalledVersion]:
+        return [
+            InstalledVersion(version=v, install_path=f"(in-process TIA model, {v})", openness_available=True)
+            for v in SUPPORTED_VERSIONS
+        ]
+
+    def diagnostics(self) -> dict[str, object]:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return {
+            "backend": self.name,
+            "machine": {"platform": platform.platform(), "python": sys.version.split()[0], "pid": os.getpid()},
+            "openness": {
+                "available": True,
+                "note": "in-process TIA model; no TIA Portal or Openness assemblies are used",
+                "userInOpennessGroup": True,
+            },
+            "portals": len(self.portals.portals),
+            "attachedPid": self._attached,
+            "workerThread": threading.current_thread().name,
+            "maxRssKiB": usage.ru_maxrss,
+        }
+
+    def session_status(self) -> SessionStatus:
+        portal = self.portals.portals.get(self._attached) if self._attached is not None else None
+        if portal is None:
+            return SessionStatus(connected=False, backend=self.name)
+        project = portal.project
+        return SessionStatus(
+            connected=True, backend=self.name, pid=portal.pid, version=portal.version,
+            mode="WithUserInterface" if portal.with_ui else "WithoutUserInterface",
+            project_open=project is not None, project_name=project.name if project else None,
+            project_path=str(project.file) if project else None,
+            has_unsaved_changes=bool(project and project.dirty),
+        )
+
+    def list_portals(self) -> list[PortalInfo]:
+        return [p.info(p.pid == self._attached) for p in self.portals.portals.values()]
+
+    def launch_portal(self, *, with_ui: bool, version: str | None) -> PortalInfo:
+        if self._attached in self.portals.portals:
+            raise ConflictError(
+                f"Already attached to TIA Portal (pid {self._attached}); detach or shut it down first.",
+                code="ALREADY_ATTACHED",
+            )
+        version = version or self.default_version
+        if version not in SUPPORTED_VERSIONS:
+            raise ValidationError(
+                f"TIA Portal {version} is not installed (installed: {', '.join(SUPPORTED_VERSIONS)}).",
+                code="VERSION_NOT_INSTALLED",
+            )
+        portal = self.portals.launch(version, with_ui)
+        self._attached = portal.pid
+        return portal.info(True)
+
+    def attach_portal(self, pid: int) -> PortalInfo:
+        portal = self.portals.portals.get(pid)
+        if portal is None:
+            raise NotFoundError(f"No TIA Portal process with pid {pid} is running.", code="PORTAL_NOT_FOUND")
+        if self._attached in self.portals.portals and self._attached != pid:
+            raise ConflictError(
+                f"Already attached to TIA Portal (pid {self._attached}); detach first.", code="ALREADY_ATTACHED"
+            )
+        self._attached = pid
+        return portal.info(True)
+
+    def detach_portal(self) -> PortalInfo:
+        portal = self._portal()
+        self._attached = None
+        return portal.info(False)
+
+    def shutdown_portal(self) -> PortalInfo:
+        portal = self._portal()
+        info = portal.info(False)
+        self.portals.terminate(portal.pid)
+        self._attached = None
+        return info
+
+    def portal_process_diagnostics(self) -> dict[str, object]:
+        portal = self._portal()
+        project = portal.project
+        return {
+            "pid": portal.pid,
+            "version": portal.version,
+            "mode": "WithUserInterface" if portal.with_ui else "WithoutUserInterface",
+            "startedAt": portal.started_at,
+            "projectOpen": project is not None,
+            "projectDevices": len(project.devices) if project else 0,
+            "memoryKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "cpuSeconds": round(resource.getrusage(resource.RUSAGE_SELF).ru_utime, 3),
+            "opennessState": "Attached",
+        }
+
+    def whitelist_application(self, application_path: str) -> WhitelistEntry:
+        from pathlib import Path
+
+        path = Path(application_path)
+        if not path.is_file():
+            raise NotFoundError(f"The application '{application_path}' does not exist.", code="FILE_NOT_FOUND")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        entries = [e for e in self._read_state("whitelist") if e.get("applicationPath") != str(path)]
+        entry = WhitelistEntry(
+            application_path=str(path), sha256=digest, tia_version=", ".join(SUPPORTED_VERSIONS), added_at=utc_now()
+        )
+        entries.append({"applicationPath": entry.application_path, "sha256": digest, "addedAt": entry.added_at})
+        self._write_state("whitelist", entries)
+        return entry
+
+    # ----- projects --------------------------------------------------------------------------
+    def open_projects(self) -> list[ProjectInfo]:
+        project = self._portal().project
+        return [self._project_info(project)] if project else []
+
+    def _require_no_project(self, portal: FakePortal) -> None:
+        if portal.project is not None:
+            raise ConflictError(
+                f"Project '{portal.project.name}' is already open; TIA Portal can have only one project open. "
+                "Close it first.",
+                code="PROJECT_ALREADY_OPEN",
+            )
+
+    def _activate(self, portal: FakePortal, project: Project) -> ProjectInfo:
+        take_lock(project.folder, portal.pid)
+        portal.project = project
+        self._remember(project)
+        return self._project_info(project)
+
+    def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
+        portal = self._portal()
+        check_project_name(name)
+        self._require_no_project(portal)
+        folder = directory / name
+        if folder.exists():
+            raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code="PROJECT_EXISTS")
+        project = Project(
+            name=name, folder=folder, version=portal.version, author=author, comment=comment, created_at=utc_now()
+        )
+        project.saved_at = project.created_at
+        folder.mkdir(parents=True)
+        save_project(project)
+        return self._activate(portal, project)
+
+    def open_project(self, path: Path) -> ProjectInfo:
+        portal = self._portal()
+        version = project_version(path)
+        if not path.is_file():
+            raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
+        if version != portal.version:
+            older = int(version[1:]) < int(portal.version[1:])
+            hint = (
+                f"It must be upgraded to {portal.version} first (Openness: Projects.OpenWithUpgrade)."
+                if older else f"Open it with TIA Portal {version}."
+            )
+            raise ValidationError(
+                f"The project '{path.name}' was created with TIA Portal {version} and cannot be opened with "
+                f"TIA Portal {portal.version}. {hint}",
+                code="PROJECT_VERSION_MISMATCH",
+                details={"projectVersion": version, "portalVersion": portal.version},
+            )
+        holder = self.portals.holder_of(path.parent)
+        if holder is not None and holder.pid != portal.pid:
+            raise LockedError(
+                f"The project '{path.stem}' is already opened by another TIA Portal instance (pid {holder.pid}).",
+                code="PROJECT_LOCKED",
+                details={"holderPid": holder.pid},
+            )
+        if portal.project is not None and portal.project.file.resolve() == path.resolve():
+            return self._project_info(portal.project)
+        self._require_no_project(portal)
+        return self._activate(portal, load_project(path))
+
+    def save_project(self) -> ProjectInfo:
+        project = self._project()
+        project.saved_at = utc_now()
+        save_project(project)
+        project.dirty = False
+        return self._project_info(project)
+
+    def close_project(self) -> ProjectInfo:
+        portal = self._portal()
+        project = self._project()
+        info = self._project_info(project)
+        release_lock(project.folder, portal.pid)
+        portal.project = None
+        return info
+
+    def archive_project(self, target: Path) -> ArchiveInfo:
+        project = self._project()
+        expected = ".zap" + project.version[1:]
+        if target.suffix.lower() != expected:
+            raise ValidationError(
+                f"A {project.version} project archive must have the extension {expected}, not '{target.suffix}'.",
+                code="ARCHIVE_EXTENSION",
+            )
+        if target.exists():
+            raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
+        if target.resolve().is_relative_to(project.folder.resolve()):
+            raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
+        staging = target.parent / f".archive-{uuid.uuid4().hex}"
+        try:
+            # TIA archives the saved project: copy what is on disk, without our lock file.
+            shutil.copytree(project.folder, staging / project.name, ignore=shutil.ignore_patterns(LOCK_NAME, ".tmp-*"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            count = create_zip(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        data = target.read_bytes()
+        return ArchiveInfo(
+            archive_path=str(target), size_bytes=len(data), file_count=count, sha256=hashlib.sha256(data).hexdigest()
+        )
+
+    def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
+        portal = self._portal()
+        self._require_no_project(portal)
+        if not archive.is_file():
+            raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
+        if not archive.suffix.lower().startswith(".zap"):
+            raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap17 … .zap21).", code="NOT_AN_ARCHIVE")
+        staging = target_directory / f".retrieve-{uuid.uuid4().hex}"
+        target_directory.mkdir(parents=True, exist_ok=True)
+        try:
+            try:
+                extract_zip(archive, staging)
+            except ArchiveRejectedError as exc:
+                raise ValidationError(str(exc), code="ARCHIVE_REJECTED") from None
+            tops = [p for p in staging.iterdir() if p.is_dir()]
+            files = [f for top in tops for f in top.glob("*.ap[0-9][0-9]")]
+            if len(tops) != 1 or len(files) != 1:
+                raise ValidationError(f"'{archive.name}' does not contain exactly one project.", code="NOT_AN_ARCHIVE")
+            project_dir = target_directory / tops[0].name
+            if project_dir.exists():
+                raise AlreadyExistsError(
+                    f"The target folder '{project_dir}' already exists.", code="PROJECT_EXISTS"
+                )
+            file = files[0]
+            version = project_version(file)
+            if version != portal.version:
+                raise ValidationError(
+                    f"The archive holds a TIA Portal {version} project; this portal is {portal.version}.",
+                    code="PROJECT_VERSION_MISMATCH",
+                )
+            load_project(file)  # refuse a damaged project before it lands in the target folder
+            tops[0].rename(project_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return self._activate(portal, load_project(project_dir / file.name))
+
+    def project_history(self) -> list[HistoryEntry]:
+        return [
+            HistoryEntry(path=h["path"], last_access=h["lastAccess"], name=h.get("name", ""))
+            for h in self._read_state("history")
+        ]
+
+    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
+        history = self._read_state("history")
+        remaining = [h for h in history if h.get("path") != path]
+        if len(remaining) == len(history):
+            raise NotFoundError(f"'{path}' is not in the project history.", code="HISTORY_ENTRY_NOT_FOUND")
+        self._write_state("history", remaining)
+        return self.project_history()
+
+    def project_overview(self) -> ProjectOverview:
+        project = self._project()
+        return ProjectOverview(
+            project_name=project.name, project_path=str(project.file), version=project.version,
+            author=project.author, comment=project.comment, has_unsaved_changes=project.dirty,
+            simulation_support=project.simulation_support, device_count=len(project.devices),
+            devices=[hardware.device_info(project, d) for d in project.devices.values()],
+            subnets=hardware.subnet_infos(project),
+        )
+
+    def project_infrastructure(self) -> ProjectInfrastructure:
+        project = self._project()
+        return ProjectInfrastructure(
+            subnets=hardware.subnet_infos(project), io_systems=hardware.io_systems(project), connections=[]
+        )
+
+    def set_simulation_support(self, enabled: bool) -> ProjectInfo:
+        with self._change() as project:
+            project.simulation_support = enabled
+        return self._project_info(project)
+
+    def index_project(self) -> IndexResult:
+        project = self._project()
+        counts = {
+            "devices": len(project.devices),
+            "modules": sum(len(d.modules) for d in project.devices.values()),
+            "interfaces": sum(len(d.interfaces) for d in project.devices.values()),
+            "subnets": len(project.subnets),
+        }
+        return IndexResult(
+            project_name=project.name, object_count=sum(counts.values()), counts=counts, indexed_at=utc_now()
+        )

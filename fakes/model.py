@@ -1,0 +1,165 @@
+"""The in-process TIA model's objects: a project, its devices, modules, interfaces and subnets.
+
+Plain dataclasses, mutated only on the TIA worker thread. They serialise to the project folder
+(:mod:`fakes.project_files`) and to AutomationML (:mod:`fakes.aml`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ("Device", "Interface", "Module", "Project", "Subnet")
+
+
+@dataclass
+class Interface:
+    """A PROFINET/Ethernet interface of a device."""
+
+    name: str
+    """As TIA names it, e.g. ``PROFINET interface_1``."""
+    type: str = "PROFINET"
+    ports: int = 1
+    ip_address: str | None = None
+    subnet_mask: str | None = None
+    router_address: str | None = None
+    subnet: str | None = None
+    """Name of the subnet the interface is connected to, if any."""
+    profinet_name: str | None = None
+    """PROFINET device name (``plc_1``); derived from the device name when unset."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "type": self.type, "ports": self.ports, "ipAddress": self.ip_address,
+            "subnetMask": self.subnet_mask, "routerAddress": self.router_address, "subnet": self.subnet,
+            "profinetName": self.profinet_name,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Interface:
+        return cls(
+            name=raw["name"], type=raw.get("type", "PROFINET"), ports=int(raw.get("ports", 1)),
+            ip_address=raw.get("ipAddress"), subnet_mask=raw.get("subnetMask"),
+            router_address=raw.get("routerAddress"), subnet=raw.get("subnet"), profinet_name=raw.get("profinetName"),
+        )
+
+
+@dataclass
+class Module:
+    """A module plugged into a slot of a device's rack."""
+
+    name: str
+    order_number: str
+    firmware: str
+    slot: int
+    category: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "orderNumber": self.order_number, "firmware": self.firmware, "slot": self.slot,
+            "category": self.category,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Module:
+        return cls(
+            name=raw["name"], order_number=raw["orderNumber"], firmware=raw["firmware"], slot=int(raw["slot"]),
+            category=raw.get("category", ""),
+        )
+
+
+@dataclass
+class Device:
+    """A station: a PLC, HMI panel or distributed IO head, with its modules and interfaces."""
+
+    name: str
+    order_number: str
+    firmware: str
+    family: str
+    category: str
+    device_kind: str
+    """``plc``, ``hmi`` or ``io-device``."""
+    description: str = ""
+    comment: str = ""
+    interfaces: list[Interface] = field(default_factory=list)
+    modules: list[Module] = field(default_factory=list)
+    own_slot: int = 1
+    """Slot the head module (CPU, IM, panel) occupies."""
+
+    @property
+    def type_identifier(self) -> str:
+        """TIA's ``OrderNumber:<article>/<firmware>``."""
+        return f"OrderNumber:{self.order_number}/{self.firmware}"
+
+    def interface(self, name: str | None) -> Interface | None:
+        """An interface by name (case-insensitive), or the first one when ``name`` is None."""
+        if name is None:
+            return self.interfaces[0] if self.interfaces else None
+        return next((i for i in self.interfaces if i.name.lower() == name.lower()), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "orderNumber": self.order_number, "firmware": self.firmware, "family": self.family,
+            "category": self.category, "deviceKind": self.device_kind, "description": self.description,
+            "comment": self.comment, "ownSlot": self.own_slot,
+            "interfaces": [i.to_dict() for i in self.interfaces],
+            "modules": [m.to_dict() for m in sorted(self.modules, key=lambda m: m.slot)],
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Device:
+        return cls(
+            name=raw["name"], order_number=raw["orderNumber"], firmware=raw["firmware"], family=raw["family"],
+            category=raw["category"], device_kind=raw["deviceKind"], description=raw.get("description", ""),
+            comment=raw.get("comment", ""), own_slot=int(raw.get("ownSlot", 1)),
+            interfaces=[Interface.from_dict(i) for i in raw.get("interfaces", [])],
+            modules=[Module.from_dict(m) for m in raw.get("modules", [])],
+        )
+
+
+@dataclass
+class Subnet:
+    """An Industrial Ethernet / PROFINET subnet."""
+
+    name: str
+    type: str = "PROFINET"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Subnet:
+        return cls(name=raw["name"], type=raw.get("type", "PROFINET"))
+
+
+@dataclass
+class Project:
+    """An open project; saved to ``folder/<name>.ap<NN>`` and friends."""
+
+    name: str
+    folder: Path
+    version: str
+    """TIA version, ``V19``."""
+    author: str = ""
+    comment: str = ""
+    created_at: str = ""
+    saved_at: str | None = None
+    simulation_support: bool = False
+    devices: dict[str, Device] = field(default_factory=dict)
+    subnets: dict[str, Subnet] = field(default_factory=dict)
+    dirty: bool = False
+
+    @property
+    def suffix(self) -> str:
+        """``.ap19`` for V19."""
+        return ".ap" + self.version.lstrip("Vv")
+
+    @property
+    def file(self) -> Path:
+        """The project file."""
+        return self.folder / f"{self.name}{self.suffix}"
+
+    def device(self, name: str) -> Device | None:
+        """A device by exact name (TIA names are case-sensitive but unique case-insensitively)."""
+        return self.devices.get(name)

@@ -1,0 +1,94 @@
+"""Fake TIA Portal processes: pids, modes, versions, and which project each has open.
+
+The table is shared by every session in the server, so a project another "portal" holds open is
+locked for this one, exactly as with two TIA instances on one machine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.models import PortalInfo
+from engineering_api.lib.schema import utc_now
+from fakes.project_files import LOCK_NAME
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fakes.model import Project
+
+__all__ = ("FakePortal", "PortalTable")
+
+SUPPORTED_VERSIONS = ("V17", "V18", "V19", "V20", "V21")
+
+
+@dataclass
+class FakePortal:
+    """One TIA Portal process."""
+
+    pid: int
+    version: str
+    with_ui: bool
+    started_at: str
+    project: Project | None = None
+    cpu_seconds: float = 0.0
+
+    def info(self, attached: bool) -> PortalInfo:
+        return PortalInfo(
+            pid=self.pid, version=self.version,
+            mode="WithUserInterface" if self.with_ui else "WithoutUserInterface",
+            started_at=self.started_at, project_name=self.project.name if self.project else None,
+            project_path=str(self.project.file) if self.project else None, attached=attached,
+        )
+
+
+class PortalTable:
+    """The machine's running portals, with pids starting where a real machine's might."""
+
+    def __init__(self) -> None:
+        self._pids = itertools.count(7400, 4)
+        self.portals: dict[int, FakePortal] = {}
+
+    def launch(self, version: str, with_ui: bool) -> FakePortal:
+        portal = FakePortal(pid=next(self._pids), version=version, with_ui=with_ui, started_at=utc_now())
+        self.portals[portal.pid] = portal
+        return portal
+
+    def terminate(self, pid: int) -> None:
+        portal = self.portals.pop(pid, None)
+        if portal is not None and portal.project is not None:
+            release_lock(portal.project.folder, pid)
+            portal.project = None
+
+    def holder_of(self, folder: Path) -> FakePortal | None:
+        """The live portal that has the project in ``folder`` open, if any."""
+        for portal in self.portals.values():
+            if portal.project is not None and portal.project.folder.resolve() == folder.resolve():
+                return portal
+        lock = folder / LOCK_NAME
+        if lock.is_file():
+            try:
+                pid = int(json.loads(lock.read_text(encoding="utf-8"))["pid"])
+            except (OSError, ValueError, KeyError):
+                return None
+            return self.portals.get(pid)
+        return None
+
+
+def take_lock(folder: Path, pid: int) -> None:
+    """Mark the project as opened by ``pid`` (a stale lock of a dead portal is replaced)."""
+    (folder / LOCK_NAME).write_text(json.dumps({"pid": pid, "host": os.uname().nodename, "openedAt": utc_now()}) + "\n")
+
+
+def release_lock(folder: Path, pid: int) -> None:
+    """Remove our lock file if it is ours."""
+    lock = folder / LOCK_NAME
+    try:
+        if int(json.loads(lock.read_text(encoding="utf-8"))["pid"]) == pid:
+            lock.unlink()
+    except (OSError, ValueError, KeyError):
+        pass

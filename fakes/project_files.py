@@ -1,0 +1,116 @@
+"""The fake's project folder: a JSON manifest named like TIA's project file, one folder per device.
+
+``<Name>/<Name>.ap19`` is the manifest; ``<Name>/Devices/<Device>/device.json`` holds each device's
+hardware. Keys are written in a fixed order with one value per line, so saved projects diff well in
+git; program objects (later) go in the same tree as SimaticML files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from fakes.model import Device, Project, Subnet
+
+__all__ = ("FORMAT", "LOCK_NAME", "load_project", "project_version", "save_project")
+
+FORMAT = "engineering-api/fake-project"
+FORMAT_VERSION = 1
+LOCK_NAME = ".engineering-api.lock"
+_SUFFIX = re.compile(r"^\.ap(\d{2})$", re.IGNORECASE)
+
+
+def project_version(path: Path) -> str:
+    """``V19`` for ``x.ap19``.
+
+    Raises:
+        ValidationError: not a TIA project file extension.
+    """
+    match = _SUFFIX.match(path.suffix)
+    if not match:
+        raise ValidationError(
+            f"'{path.name}' is not a TIA Portal project file (expected .ap17 … .ap21).", code="NOT_A_PROJECT"
+        )
+    return f"V{match.group(1)}"
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.replace(temp, path)
+
+
+def save_project(project: Project) -> None:
+    """Write the project; files that did not change are not touched, removed devices are deleted."""
+    manifest = {
+        "format": FORMAT,
+        "formatVersion": FORMAT_VERSION,
+        "name": project.name,
+        "tiaVersion": project.version,
+        "author": project.author,
+        "comment": project.comment,
+        "createdAt": project.created_at,
+        "savedAt": project.saved_at,
+        "simulationSupport": project.simulation_support,
+        "devices": list(project.devices),
+        "subnets": [s.to_dict() for s in project.subnets.values()],
+    }
+    devices_dir = project.folder / "Devices"
+    for device in project.devices.values():
+        _write_atomic(devices_dir / device.name / "device.json", _dump(device.to_dict()))
+    if devices_dir.is_dir():
+        for entry in devices_dir.iterdir():
+            if entry.is_dir() and entry.name not in project.devices:
+                shutil.rmtree(entry)
+    _write_atomic(project.file, _dump(manifest))
+
+
+def load_project(file: Path) -> Project:
+    """Read a project from its project file.
+
+    Raises:
+        NotFoundError: the file does not exist.
+        ValidationError: the file is not a project this model wrote, or is damaged.
+    """
+    if not file.is_file():
+        raise NotFoundError(f"Project file '{file}' was not found.", code="PROJECT_NOT_FOUND")
+    version = project_version(file)
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise ValueError("unknown format")
+        devices = {}
+        for name in manifest.get("devices", []):
+            raw = json.loads((file.parent / "Devices" / name / "device.json").read_text(encoding="utf-8"))
+            devices[name] = Device.from_dict(raw)
+        subnets = {s["name"]: Subnet.from_dict(s) for s in manifest.get("subnets", [])}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(
+            f"'{file.name}' cannot be opened: it is not a project of this model or it is damaged ({exc}).",
+            code="PROJECT_DAMAGED",
+        ) from None
+    if manifest.get("tiaVersion", version) != version:
+        raise ValidationError(
+            f"'{file.name}' says it is a {manifest.get('tiaVersion')} project but has the {version} extension.",
+            code="PROJECT_DAMAGED",
+        )
+    return Project(
+        name=manifest["name"], folder=file.parent, version=version, author=manifest.get("author", ""),
+        comment=manifest.get("comment", ""), created_at=manifest.get("createdAt", ""),
+        saved_at=manifest.get("savedAt"), simulation_support=bool(manifest.get("simulationSupport", False)),
+        devices=devices, subnets=subnets,
+    )
