@@ -150,7 +150,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.compile_hardware(d.device_name), input=DeviceRef, output=CompileResult,
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-sync"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile"), long_running=True,
-        errors=(e.NotFoundError, *_NEEDS_PROJECT), mutating=False,
+        errors=(e.NotFoundError, *_NEEDS_PROJECT),
     ),
     Operation(
         name="devices.configure-network", summary="Set a device interface's IP address and subnet mask.",
@@ -165,7 +165,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         input=ExportHardwareInput, output=HardwareTransfer,
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware-async"), long_running=True,
-        files={"export_path": FileRule(extensions=AML, allow_directory=False)}, mutating=False,
+        files={"export_path": FileRule(extensions=AML, allow_directory=False)},
         errors=(e.NotFoundError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
     Operation(

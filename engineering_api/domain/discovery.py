@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from litestar import Controller, Request, Response, get
+from litestar.params import FromPath
 
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.lib.responses import ok
@@ -45,7 +46,7 @@ def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
                 role = required_role(method, handler.opt)
                 entries.append(
                     CommandEntry(
-                        method=method, path=route.path, controller=(handler.tags or ["Other"])[0],
+                        method=method, path=route.path, controller=(handler.resolve_tags() or ["Other"])[0],
                         operation_id=handler.operation_id if isinstance(handler.operation_id, str) else handler.handler_name,
                         summary=(handler.summary or (handler.fn.__doc__ or "").strip().splitlines()[0]
                                  if (handler.summary or handler.fn.__doc__) else ""),
@@ -69,7 +70,7 @@ class DiscoveryController(Controller):
         return ok(_entries(request))
 
     @get("/api/command/info/{route:path}", operation_id="GetCommandInfo")
-    async def command_info(self, request: Request[Any, Any, Any], route: str) -> Response[Any]:
+    async def command_info(self, request: Request[Any, Any, Any], route: FromPath[str]) -> Response[Any]:
         """Parameters, body schema and responses of one route (path with or without ``/api``, or an operation)."""
         wanted = route.strip("/")
         if not wanted.startswith("api/") and "/" in wanted:

@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from litestar import Response, get
+from litestar.params import FromPath
 
 from engineering_api.domain.devices import CATALOG_IMAGE, FindInput
 from engineering_api.lib.responses import ok
@@ -89,7 +90,7 @@ async def instance_version(request: Request[Any, Any, Any]) -> Response[Any]:
     "/api/catalog/images/{orderNumber:str}", operation_id="GetCatalogImage", tags=["Devices"],
     media_type="image/svg+xml",
 )
-async def catalog_image(request: Request[Any, Any, Any], orderNumber: str) -> Response[bytes]:  # noqa: N803
+async def catalog_image(request: Request[Any, Any, Any], orderNumber: FromPath[str]) -> Response[bytes]:  # noqa: N803
     """Image of a catalog article (SVG drawn from the catalog data), or 404."""
     services = request.app.state.services
     data, media_type = await services.jobs.run_inline(CATALOG_IMAGE, FindInput(order_number=orderNumber))

@@ -170,6 +170,6 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="projects.index", summary="Index the open project and count its objects.", section=SECTION,
         handler=lambda ctx, _: ctx.backend.index_project(), input=None, output=IndexResult,
-        route=RouteSpec("POST", "/api/projects/actions/index"), errors=_NEEDS_PROJECT, mutating=False,
+        route=RouteSpec("POST", "/api/projects/actions/index"), errors=_NEEDS_PROJECT,
     ),
 )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import RUNTIME_SETTING_NAMES
@@ -88,7 +88,7 @@ class SystemController(Controller):
         return ok(settings_view(request.app.state.services))
 
     @post("/api/settings", operation_id="SaveSettings", opt={"role": "admin"}, status_code=200)
-    async def save_settings(self, request: Request[Any, Any, Any], data: SettingsUpdate) -> Response[Any]:
+    async def save_settings(self, request: Request[Any, Any, Any], data: JSONBody[SettingsUpdate]) -> Response[Any]:
         """Save settings; takes effect at once and is kept across restarts."""
         services: Services = request.app.state.services
         changes = {k: v for k, v in _snake(data).items() if v is not None}
@@ -112,7 +112,7 @@ class SystemController(Controller):
     @get("/api/docs", operation_id="GetDocs", media_type="text/plain")
     async def full_docs(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The whole API documentation as one text document (for LLMs and humans)."""
-        return Response(content=_docs(request).full_text(), media_type="text/plain; charset=utf-8")
+        return Response(content=_docs(request).full_text(), media_type="text/plain")
 
     @get("/api/docs/sections", operation_id="ListDocSections", opt={"public": True})
     async def doc_sections(self, request: Request[Any, Any, Any]) -> Response[Any]:
@@ -120,7 +120,7 @@ class SystemController(Controller):
         return ok(_docs(request).sections())
 
     @get("/api/docs/sections/{sectionName:str}", operation_id="GetDocSection")
-    async def doc_section(self, request: Request[Any, Any, Any], sectionName: str) -> Response[Any]:  # noqa: N803
+    async def doc_section(self, request: Request[Any, Any, Any], sectionName: FromPath[str]) -> Response[Any]:  # noqa: N803
         """One documentation section by name (case-insensitive)."""
         section = _docs(request).section(sectionName)
         if section is None:
@@ -129,7 +129,7 @@ class SystemController(Controller):
 
     @get("/api/docs/search", operation_id="SearchDocs")
     async def doc_search(
-        self, request: Request[Any, Any, Any], q: str = Parameter(query="q", min_length=1, max_length=200)
+        self, request: Request[Any, Any, Any], q: Annotated[str, QueryParameter(min_length=1, max_length=200)]
     ) -> Response[Any]:
         """Search the documentation; returns ``[{section, snippet, relevance}]``."""
         return ok(_docs(request).search(q))
@@ -138,11 +138,11 @@ class SystemController(Controller):
     async def audit(
         self,
         request: Request[Any, Any, Any],
-        limit: int = Parameter(default=100, ge=1, le=1000),
-        before: int | None = Parameter(default=None, description="Return records older than this id"),
-        key_id: str | None = Parameter(query="keyId", default=None),
-        path_prefix: str | None = Parameter(query="pathPrefix", default=None),
-        outcome: str | None = Parameter(default=None, description="succeeded, accepted, failed, denied, throttled"),
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        before: Annotated[int | None, QueryParameter(description="Return records older than this id")] = None,
+        key_id: Annotated[str | None, QueryParameter(name="keyId")] = None,
+        path_prefix: Annotated[str | None, QueryParameter(name="pathPrefix")] = None,
+        outcome: Annotated[str | None, QueryParameter(description="succeeded, accepted, failed, denied, throttled")] = None,
     ) -> Response[Any]:
         """Audit records of mutating calls, newest first, paged with ``before``."""
         services: Services = request.app.state.services
@@ -172,7 +172,7 @@ def _headless(kind: str) -> NotSupportedError:
     )
 
 
-def _snake(data: SettingsUpdate) -> dict[str, Any]:
+def _snake(data: JSONBody[SettingsUpdate]) -> dict[str, Any]:
     return {name: getattr(data, name) for name in data.__struct_fields__}
 
 

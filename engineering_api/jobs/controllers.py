@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from engineering_api.backend.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -48,7 +48,7 @@ class JobController(Controller):
     tags = [SECTION]
 
     @get("/{jobId:str}", operation_id="GetJob")
-    async def get_job(self, request: Request[Any, Any, Any], jobId: str) -> Response[Any]:  # noqa: N803
+    async def get_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[Any]:  # noqa: N803
         """Status, progress and result of a job."""
         services: Services = request.app.state.services
         record = services.jobs.get(jobId)
@@ -59,10 +59,10 @@ class JobController(Controller):
     async def list_jobs(
         self,
         request: Request[Any, Any, Any],
-        status: str | None = Parameter(default=None, description="Pending, Running, Completed, Failed or Canceled"),
-        operation: str | None = Parameter(default=None, description="Operation name, e.g. projects.open"),
-        limit: int = Parameter(default=50, ge=1, le=500),
-        offset: int = Parameter(default=0, ge=0),
+        status: Annotated[str | None, QueryParameter(description="Pending, Running, Completed, Failed or Canceled")] = None,
+        operation: Annotated[str | None, QueryParameter(description="Operation name, e.g. projects.open")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> Response[Any]:
         """Jobs, newest first, filtered by status or operation."""
         services: Services = request.app.state.services
@@ -72,14 +72,14 @@ class JobController(Controller):
         return ok(JobList(jobs=records, total=total, limit=limit, offset=offset))
 
     @post("/{jobId:str}/actions/cancel", operation_id="CancelJob", status_code=200)
-    async def cancel_job(self, request: Request[Any, Any, Any], jobId: str) -> Response[Any]:  # noqa: N803
+    async def cancel_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[Any]:  # noqa: N803
         """Ask a job to stop (cooperative: a queued job stops at once, a running one at its next step)."""
         services: Services = request.app.state.services
         record = services.jobs.cancel(jobId)
         return ok(record, "cancel requested", headers={"X-Job-Id": jobId})
 
     @get("/{jobId:str}/events", operation_id="StreamJobEvents")
-    async def job_events(self, request: Request[Any, Any, Any], jobId: str) -> ServerSentEvent:  # noqa: N803
+    async def job_events(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> ServerSentEvent:  # noqa: N803
         """Server-Sent Events with each state change of the job; the stream ends when the job does."""
         services: Services = request.app.state.services
         services.jobs.get(jobId)  # 404 before the stream starts
@@ -92,7 +92,7 @@ class JobController(Controller):
         return ServerSentEvent(stream())
 
     @post("/execute-sync", operation_id="ExecuteSync", status_code=200)
-    async def execute_sync(self, request: Request[Any, Any, Any], data: ExecuteRequest) -> Response[Any]:
+    async def execute_sync(self, request: Request[Any, Any, Any], data: JSONBody[ExecuteRequest]) -> Response[Any]:
         """Run any operation by name and wait for it; long operations still leave a job record."""
         services: Services = request.app.state.services
         operation = services.operations.get(data.operation)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from litestar import Request, Response, route
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from engineering_api.backend.errors import ValidationError
 from engineering_api.jobs.manager import JobRecord
@@ -154,13 +154,13 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     annotations: dict[str, Any] = {"request": Request}
     for wire, (info, hint) in sorted(path_fields.items()):
-        parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=hint))
-        annotations[wire] = hint
+        parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=FromPath[hint]))
+        annotations[wire] = FromPath[hint]
     body_type: type[msgspec.Struct] | None = None
     if from_query:
         for info, hint in rest:
             wire = _camel(info.name)
-            annotated = typing.Annotated[hint, Parameter(query=wire, required=info.required)]
+            annotated = typing.Annotated[hint, QueryParameter(name=wire, required=info.required)]
             default = inspect.Parameter.empty if info.required else (
                 info.default if info.default is not msgspec.NODEFAULT else None
             )
@@ -169,7 +169,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     elif rest:
         body_type = _body_struct(operation, rest)
         body_required = any(info.required for info, _ in rest)
-        body_hint = body_type if body_required else (body_type | None)
+        body_hint = JSONBody[body_type] if body_required else JSONBody[body_type | None]
         parameters.append(
             inspect.Parameter("data", inspect.Parameter.KEYWORD_ONLY, annotation=body_hint,
                               default=inspect.Parameter.empty if body_required else None)

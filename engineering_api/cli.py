@@ -1,0 +1,219 @@
+"""Command line: ``engineering-api serve | openapi | keys | doctor``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from engineering_api.config import Settings
+
+__all__ = ("main",)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+        backend=getattr(args, "backend", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def _export_env(settings: Settings) -> None:
+    # The server's worker process builds the app from the environment.
+    os.environ["ENGINEERING_API_DATA_DIR"] = str(settings.data_dir)
+    os.environ["ENGINEERING_API_BACKEND"] = settings.backend
+    os.environ["ENGINEERING_API_HOST"] = settings.host
+    os.environ["ENGINEERING_API_PORT"] = str(settings.port)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the API with granian (chosen by measurement, see bench/README.md)."""
+    from engineering_api.lib.db import Database
+    from engineering_api.lib.security import ApiKeyStore, ensure_admin_key
+
+    settings = _settings(args)
+    if settings.backend == "openness":
+        from openness_bridge import BridgeUnavailableError, create_openness_backend
+
+        try:
+            create_openness_backend(settings)
+        except BridgeUnavailableError as exc:
+            print(f"error: {exc}\nrun 'engineering-api doctor --backend openness' for the fixes", file=sys.stderr)
+            return 2
+    with socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET) as probe:
+        try:
+            probe.bind((settings.host, settings.port))
+        except OSError as exc:
+            print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
+            return 2
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_path)
+    created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)
+    db.close()
+    if created:
+        print(f"First start: an admin API key was written to {created} (mode 0600). Send it as X-API-Key.")
+    else:
+        print(f"API keys are in {settings.database_path}; the first admin key was written to {settings.secret_path}.")
+    print(f"engineering-api on http://{settings.host}:{settings.port} (backend {settings.backend}, data {settings.data_dir})")
+    print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
+    _export_env(settings)
+    from granian import Granian
+
+    Granian(
+        "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port, interface="asgi",
+        workers=1, log_access=False,
+    ).serve()
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """Print the OpenAPI document; no server and no data directory are touched."""
+    import tempfile
+
+    from engineering_api.app import create_app
+
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app(Settings.from_env(data_dir=Path(scratch)))
+        schema = app.openapi_schema.to_schema()
+        app.state.services.db.close()
+    json.dump(schema, sys.stdout, indent=2 if args.pretty else None)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from engineering_api.lib.db import Database
+    from engineering_api.lib.security import ApiKeyStore
+
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return ApiKeyStore(Database(settings.database_path))
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    """Create, list and revoke API keys."""
+    from engineering_api.backend.errors import EngineeringError
+
+    store = _store(args)
+    try:
+        if args.keys_command == "create":
+            info, secret = store.create(args.name, args.role)
+            print(f"created key {info.key_id} ({info.role}, {info.name!r}); it is shown only now:\n{secret}")
+        elif args.keys_command == "list":
+            for key in store.list():
+                state = f"revoked {key.revoked_at}" if key.revoked_at else "active"
+                print(f"{key.key_id}  {key.role:8s}  {key.prefix}…  {state:30s}  {key.name}")
+        else:
+            info = store.revoke(args.key_id)
+            print(f"revoked key {info.key_id} ({info.name!r})")
+    except EngineeringError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Say what is wrong with this machine for the chosen backend."""
+    settings = _settings(args)
+    if settings.backend == "openness":
+        from openness_bridge import diagnose
+
+        checks = diagnose(settings)
+    else:
+        checks = _fake_checks(settings)
+    failed = 0
+    for check in checks:
+        mark = "ok  " if check.ok else "FAIL"
+        print(f"[{mark}] {check.name}: {check.detail}")
+        if not check.ok:
+            failed += 1
+            if check.fix:
+                print(f"       fix: {check.fix}")
+    print("all checks passed" if not failed else f"{failed} problem(s) found")
+    return 1 if failed else 0
+
+
+def _fake_checks(settings: Settings) -> list[Any]:
+    from openness_bridge.doctor import Check
+
+    checks = [
+        Check("python", sys.version_info >= (3, 11), sys.version.split()[0], "Install Python 3.11 or newer."),
+    ]
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        probe = settings.data_dir / ".doctor-probe"
+        probe.write_text("ok")
+        probe.unlink()
+        checks.append(Check("data directory", True, f"{settings.data_dir} is writable"))
+    except OSError as exc:
+        checks.append(Check("data directory", False, f"{settings.data_dir}: {exc.strerror}", "Choose --data-dir you can write."))
+    with socket.socket() as sock:
+        free = sock.connect_ex((settings.host, settings.port)) != 0
+    checks.append(
+        Check("port", free, f"{settings.host}:{settings.port} " + ("is free" if free else "is in use"),
+              "Stop the other server or pass --port.")
+    )
+    try:
+        from fakes.catalog import HardwareCatalog
+
+        count = len(HardwareCatalog.load().entries)
+        checks.append(Check("hardware catalog", count > 0, f"{count} entries"))
+    except Exception as exc:  # the doctor reports, it does not crash
+        checks.append(Check("hardware catalog", False, str(exc), "Reinstall the package."))
+    return checks
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    parser = argparse.ArgumentParser(prog="engineering-api", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", help="data directory (default ./var or ENGINEERING_API_DATA_DIR)")
+        p.add_argument("--backend", choices=["fake", "openness"], help="backend (default fake)")
+
+    serve = sub.add_parser("serve", help="run the server")
+    common(serve)
+    serve.add_argument("--host", help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 9000)")
+    serve.set_defaults(func=cmd_serve)
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI JSON")
+    openapi.add_argument("--pretty", action="store_true")
+    openapi.set_defaults(func=cmd_openapi)
+
+    keys = sub.add_parser("keys", help="manage API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="create a key (printed once)")
+    create.add_argument("--role", required=True, choices=["viewer", "engineer", "admin"])
+    create.add_argument("--name", required=True)
+    common(create)
+    listing = keys_sub.add_parser("list", help="list keys")
+    common(listing)
+    revoke = keys_sub.add_parser("revoke", help="revoke a key")
+    revoke.add_argument("key_id")
+    common(revoke)
+    keys.set_defaults(func=cmd_keys)
+
+    doctor = sub.add_parser("doctor", help="check this machine for the chosen backend")
+    common(doctor)
+    doctor.add_argument("--host", help=argparse.SUPPRESS)
+    doctor.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    doctor.set_defaults(func=cmd_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

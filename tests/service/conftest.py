@@ -1,0 +1,54 @@
+"""Fixtures for the service-level tests (security, jobs, worker, restart)."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from litestar.testing import TestClient
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+
+def make_client(data_dir: Path, **overrides: Any) -> TestClient:
+    """A test client over a fresh app on ``data_dir`` (use as a context manager)."""
+    return TestClient(create_app(Settings.from_env(data_dir=data_dir, **overrides)))
+
+
+@pytest.fixture(name="data_dir")
+def fx_data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture(name="client")
+def fx_client(data_dir: Path) -> Iterator[TestClient]:
+    with make_client(data_dir) as client:
+        yield client
+
+
+@pytest.fixture(name="admin")
+def fx_admin(client: TestClient, data_dir: Path) -> dict[str, str]:
+    return {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+
+
+def key_for(client: TestClient, role: str) -> dict[str, str]:
+    """Headers with a new key of ``role``."""
+    _, secret = client.app.state.services.keys.create(f"test {role}", role)
+    return {"X-API-Key": secret}
+
+
+def wait_job(client: TestClient, job_id: str, headers: dict[str, str], timeout: float = 10.0) -> dict[str, Any]:
+    """Poll a job until it ends; returns its data."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data = client.get(f"/api/jobs/{job_id}", headers=headers).json()["data"]
+        if data["status"] in ("Completed", "Failed", "Canceled"):
+            return data
+        time.sleep(0.02)
+    raise AssertionError(f"job {job_id} did not end within {timeout} s")

@@ -1,0 +1,202 @@
+"""Jobs: async twins, idempotency, cancel, events, retention sweep, restart, worker time-outs."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from tests.service.conftest import make_client, wait_job
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from litestar.testing import TestClient
+
+
+def _block(client: TestClient, method: str) -> threading.Event:
+    """Make a backend method wait until the returned event is set (a slow TIA call)."""
+    backend = client.app.state.services.backend
+    original = getattr(backend, method)
+    gate = threading.Event()
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return original(*args, **kwargs)
+
+    setattr(backend, method, slow)
+    return gate
+
+
+def _create_project(client: TestClient, admin: dict[str, str], name: str = "Jobs") -> None:
+    response = client.post("/api/projects/actions/create-sync", json={"name": name}, headers=admin)
+    assert response.status_code == 200, response.text
+
+
+def test_async_route_answers_202_with_location_and_the_job_completes(client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post("/api/projects/actions/create", json={"name": "Async"}, headers=admin)
+    assert response.status_code == 202
+    data = response.json()["data"]
+    assert response.headers["location"] == f"/api/jobs/{data['jobId']}" == data["statusUrl"]
+    job = wait_job(client, data["jobId"], admin)
+    assert job["status"] == "Completed" and job["progress"] == 100
+    assert job["result"]["name"] == "Async"
+    assert job["operation"] == "projects.create"
+    assert job["createdAt"] <= job["startedAt"] <= job["completedAt"]
+
+
+def test_failed_job_keeps_the_error_code(client: TestClient, admin: dict[str, str]) -> None:
+    job_id = client.post("/api/projects/actions/create", json={"name": "bad:name"}, headers=admin).json()["data"]["jobId"]
+    job = wait_job(client, job_id, admin)
+    assert job["status"] == "Failed"
+    assert job["error"]["code"] == "INVALID_NAME" and job["error"]["status"] == 422
+
+
+def test_sync_twin_runs_the_same_operation_as_a_recorded_job(client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post("/api/projects/actions/create-sync", json={"name": "Twin"}, headers=admin)
+    job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
+    assert job["operation"] == "projects.create" and job["status"] == "Completed"
+    assert job["result"] == response.json()["data"]
+
+
+def test_idempotency_key_returns_the_same_job(client: TestClient, admin: dict[str, str]) -> None:
+    headers = {**admin, "Idempotency-Key": "create-once"}
+    first = client.post("/api/projects/actions/create", json={"name": "Once"}, headers=headers).json()["data"]["jobId"]
+    second = client.post("/api/projects/actions/create", json={"name": "Once"}, headers=headers).json()["data"]["jobId"]
+    assert first == second
+    assert wait_job(client, first, admin)["status"] == "Completed"
+    assert client.get("/api/jobs?operation=projects.create", headers=admin).json()["data"]["total"] == 1
+
+
+def test_cancel_a_queued_job(client: TestClient, admin: dict[str, str]) -> None:
+    _create_project(client, admin)
+    gate = _block(client, "save_project")
+    running = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+    queued_id = client.post("/api/projects/actions/close", headers=admin).json()["data"]["jobId"]
+    canceled = client.post(f"/api/jobs/{queued_id}/actions/cancel", headers=admin)
+    assert canceled.status_code == 200
+    gate.set()
+    assert wait_job(client, queued_id, admin)["status"] == "Canceled"
+    assert wait_job(client, running, admin)["status"] == "Completed"
+    # The close never ran: the project is still open.
+    assert client.get("/api/instance/status", headers=admin).json()["data"]["projectOpen"] is True
+    again = client.post(f"/api/jobs/{queued_id}/actions/cancel", headers=admin)
+    assert again.status_code == 409 and again.json()["code"] == "JOB_FINISHED"
+
+
+def test_cancel_unknown_job_is_404(client: TestClient, admin: dict[str, str]) -> None:
+    assert client.post("/api/jobs/nope/actions/cancel", headers=admin).status_code == 404
+
+
+def test_list_filters(client: TestClient, admin: dict[str, str]) -> None:
+    ok_id = client.post("/api/projects/actions/create", json={"name": "L1"}, headers=admin).json()["data"]["jobId"]
+    wait_job(client, ok_id, admin)
+    bad_id = client.post("/api/projects/actions/create", json={"name": "L2"}, headers=admin).json()["data"]["jobId"]
+    wait_job(client, bad_id, admin)  # fails: a project is already open
+    failed = client.get("/api/jobs?status=Failed", headers=admin).json()["data"]
+    assert [j["jobId"] for j in failed["jobs"]] == [bad_id]
+    assert client.get("/api/jobs?status=Bogus", headers=admin).status_code == 422
+    page = client.get("/api/jobs?limit=1", headers=admin).json()["data"]
+    assert page["total"] == 2 and len(page["jobs"]) == 1
+
+
+def test_events_stream_ends_when_the_job_does(client: TestClient, admin: dict[str, str]) -> None:
+    _create_project(client, admin)
+    gate = _block(client, "save_project")
+    job_id = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+    threading.Timer(0.3, gate.set).start()
+    events = []
+    with client.stream("GET", f"/api/jobs/{job_id}/events", headers=admin) as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                events.append(json.loads(line[5:]))
+    statuses = [e["status"] for e in events]
+    assert statuses[-1] == "Completed"
+    assert statuses[0] in ("Pending", "Running")
+    assert len(events) >= 2
+
+
+def test_execute_sync_runs_any_operation_by_name(client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post(
+        "/api/jobs/execute-sync", json={"Operation": "projects.create", "Parameters": {"Name": "ByName"}}, headers=admin
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["name"] == "ByName"
+    unknown = client.post("/api/jobs/execute-sync", json={"operation": "nope"}, headers=admin)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "OPERATION_NOT_FOUND"
+    invalid = client.post("/api/jobs/execute-sync", json={"operation": "instance.attach", "parameters": {}}, headers=admin)
+    assert invalid.status_code == 422 and "pid" in invalid.json()["message"]
+
+
+def test_execute_sync_respects_the_operation_role(client: TestClient, admin: dict[str, str]) -> None:
+    _, engineer = client.app.state.services.keys.create("eng", "engineer")
+    response = client.post(
+        "/api/jobs/execute-sync", json={"operation": "tia.firewall.whitelist"}, headers={"X-API-Key": engineer}
+    )
+    assert response.status_code == 403
+
+
+def test_retention_sweep_removes_old_finished_jobs(client: TestClient, admin: dict[str, str]) -> None:
+    services = client.app.state.services
+    job_id = client.post("/api/projects/actions/create", json={"name": "Old"}, headers=admin).json()["data"]["jobId"]
+    wait_job(client, job_id, admin)
+    assert services.jobs.sweep() == 0  # younger than the 24 h default
+    services.db.execute("UPDATE jobs SET completed_at = '2000-01-01T00:00:00.000Z' WHERE job_id = ?", (job_id,))
+    assert services.jobs.sweep() == 1
+    assert client.get(f"/api/jobs/{job_id}", headers=admin).status_code == 404
+    scheduled = services.scheduler.get_job("job-retention-sweep")
+    assert scheduled is not None and scheduled.trigger.interval.total_seconds() == 15 * 60
+
+
+def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    with make_client(data_dir) as first:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        _create_project(first, admin, "Restart")
+        gate = _block(first, "save_project")
+        job_id = first.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+        deadline = time.monotonic() + 5
+        while first.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    # The process "died" with the job running; the next start must not leave it hanging.
+    with make_client(data_dir) as second:
+        job = second.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]
+        assert job["status"] == "Failed"
+        assert job["message"] == "interrupted by restart"
+        assert job["error"]["code"] == "INTERRUPTED"
+        assert job["completedAt"]
+    gate.set()
+
+
+def test_a_call_past_its_timeout_answers_504_and_the_worker_recovers(tmp_path: Path) -> None:
+    with make_client(tmp_path / "var", call_timeout_seconds=0.3) as client:
+        admin = {"X-API-Key": (tmp_path / "var" / "api.secret").read_text().strip()}
+        gate = _block(client, "open_projects")
+        response = client.get("/api/projects", headers=admin)
+        assert response.status_code == 504
+        assert response.json()["code"] == "TIMEOUT"
+        # The next call runs on a fresh worker thread, not behind the stuck one.
+        started = time.monotonic()
+        status = client.get("/api/instance/status", headers=admin)
+        assert status.status_code == 200 and time.monotonic() - started < 2
+        assert client.app.state.services.worker.replaced_threads == 1
+        gate.set()
+
+
+def test_backend_calls_all_run_on_one_thread(client: TestClient, admin: dict[str, str]) -> None:
+    backend = client.app.state.services.backend
+    seen: set[int] = set()
+    original = backend.session_status
+
+    def spy() -> Any:
+        seen.add(threading.get_ident())
+        return original()
+
+    backend.session_status = spy
+    for _ in range(5):
+        client.get("/api/instance/status", headers=admin)
+    assert len(seen) == 1
+    assert threading.get_ident() not in seen
