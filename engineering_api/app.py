@@ -6,7 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.config.cors import CORSConfig
 from litestar.middleware import DefineMiddleware
@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if created:
             logger.warning("first start: an admin API key was written to %s (mode 0600)", created)
         services.worker.start()
-        if services.backend.name == "fake" and services.settings.extra.get("autoLaunchPortal", True):
+        if services.backend.name == "fake" and services.settings.fake_auto_launch:
             await services.worker.call(_auto_launch(services.backend), timeout=30, description="start portal")
         services.scheduler = _start_scheduler(services)
         try:
@@ -149,6 +149,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             description=DESCRIPTION,
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            # The document describes the API, not data: Swagger UI must fetch it without a key.
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}),
             components=Components(
                 security_schemes={"ApiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header")}
             ),

@@ -26,6 +26,8 @@ class Settings:
     """``fake`` (in-process TIA model) or ``openness`` (TIA Portal over pythonnet, Windows only)."""
     tia_version: str = "V19"
     """Version of portals the fake launches."""
+    fake_auto_launch: bool = True
+    """The fake starts like a workstation where a headless TIA Portal is already running and attached."""
     file_roots: tuple[Path, ...] = ()
     """Directories request paths may point into; empty means ``<data_dir>/workspace``."""
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]", "testserver.local")

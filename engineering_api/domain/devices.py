@@ -130,6 +130,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.add_device(d.order_number, d.version, d.name), input=AddDeviceInput,
         output=DeviceInfo, route=RouteSpec("POST", "/api/projects/devices/actions/add-sync"),
         async_route=RouteSpec("POST", "/api/projects/devices/actions/add"), long_running=True,
+        example={"orderNumber": "6ES7 516-3AN02-0AB0", "version": "V3.1", "name": "PLC_1"},
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
     Operation(
@@ -143,6 +144,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.rename_device(d.device_name, d.new_name), input=RenameDeviceInput,
         output=DeviceInfo, route=RouteSpec("POST", "/api/devices/actions/rename"),
         async_route=RouteSpec("POST", "/api/devices/actions/rename-async"),
+        example={"deviceName": "PLC_1", "newName": "Filler_PLC"},
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
     Operation(
@@ -157,6 +159,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=_network, input=ConfigureNetworkInput, output=DeviceInfo,
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/configure-network-sync"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/configure-network"),
+        example={"ipAddress": "192.168.0.10", "subnetMask": "255.255.255.0", "subnetName": "PN/IE_1"},
         errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),
     ),
     Operation(
@@ -166,6 +169,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware-async"), long_running=True,
         files={"export_path": FileRule(extensions=AML, allow_directory=False)},
+        example={"exportPath": "exports/PLC_1.aml"},
         errors=(e.NotFoundError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
     Operation(
@@ -175,6 +179,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", "/api/projects/devices/actions/import-hardware-sync"),
         async_route=RouteSpec("POST", "/api/projects/devices/actions/import-hardware"), long_running=True,
         files={"import_file_path": FileRule(extensions=AML, must_exist=True, allow_directory=False)},
+        example={"importFilePath": "exports/PLC_1.aml"},
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
     Operation(
@@ -204,12 +209,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.catalog_find(d.order_number), input=FindInput, output=CatalogItem,
         route=RouteSpec("POST", "/api/catalog/actions/find-sync"),
         async_route=RouteSpec("POST", "/api/catalog/actions/find"), mutating=False, errors=(e.NotFoundError,),
+        example={"orderNumber": "6ES7 214-1AG40-0XB0"},
     ),
     Operation(
         name="catalog.search", summary="Fuzzy search of the catalog by keyword or partial article number.",
         section=SECTION, handler=_search, input=SearchInput, output=list[CatalogMatch],
         route=RouteSpec("POST", "/api/catalog/actions/search-sync"),
         async_route=RouteSpec("POST", "/api/catalog/actions/search"), mutating=False, errors=(e.ValidationError,),
+        example={"query": "1214 DC", "limit": 10},
     ),
     Operation(
         name="catalog.cache.status", summary="State of the hardware catalog cache.", section=SECTION,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from litestar import Controller, Request, Response, get
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = ("DiscoveryController",)
+
+_TYPED_PARAM = re.compile(r"\{(\w+):\w+\}")
+"""Litestar's ``{name:str}``; discovery shows the published form ``{name}``, as OpenAPI does."""
 
 
 class CommandEntry(CamelStruct):
@@ -46,7 +50,8 @@ def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
                 role = required_role(method, handler.opt)
                 entries.append(
                     CommandEntry(
-                        method=method, path=route.path, controller=(handler.resolve_tags() or ["Other"])[0],
+                        method=method, path=_TYPED_PARAM.sub(r"{\1}", route.path),
+                        controller=(handler.resolve_tags() or ["Other"])[0],
                         operation_id=handler.operation_id if isinstance(handler.operation_id, str) else handler.handler_name,
                         summary=(handler.summary or (handler.fn.__doc__ or "").strip().splitlines()[0]
                                  if (handler.summary or handler.fn.__doc__) else ""),

@@ -75,12 +75,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="instance.attach", summary="Attach to a running TIA Portal process by its pid.", section=PORTAL,
         handler=lambda ctx, d: ctx.backend.attach_portal(d.pid), input=AttachInput, output=PortalInfo,
         route=RouteSpec("POST", "/api/instance/actions/attach"), errors=(e.NotFoundError, e.ConflictError),
+        example={"pid": 7400},
     ),
     Operation(
         name="instance.launch", summary="Launch a TIA Portal instance and attach to it.", section=PORTAL,
         handler=lambda ctx, d: ctx.backend.launch_portal(with_ui=d.with_user_interface, version=d.version),
         input=LaunchInput, output=PortalInfo, route=RouteSpec("POST", "/api/instance/actions/launch"),
         long_running=True, errors=(e.ConflictError, e.ValidationError),
+        example={"withUserInterface": False, "version": "V19"},
     ),
     Operation(
         name="instance.detach", summary="Detach from the portal; it keeps running with its project.",

@@ -105,6 +105,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", "/api/projects/actions/create-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/create"), long_running=True,
         files={"directory": FileRule()},
+        example={"name": "Line1", "directory": "projects", "author": "pipeline", "comment": "generated"},
         errors=(e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PortalUnavailableError),
     ),
     Operation(
@@ -112,6 +113,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         input=OpenProjectInput, output=ProjectInfo, route=RouteSpec("POST", "/api/projects/actions/open-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/open"), long_running=True,
         files={"path": FileRule(extensions=PROJECT_FILES, must_exist=True, allow_directory=False)},
+        example={"path": "projects/Line1/Line1.ap19"},
         errors=(e.NotFoundError, e.ValidationError, e.LockedError, e.ConflictError, e.PortalUnavailableError),
     ),
     Operation(
@@ -132,6 +134,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", "/api/projects/actions/archive-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/archive"), long_running=True,
         files={"archive_path": FileRule(extensions=ARCHIVES, allow_directory=False)},
+        example={"archivePath": "archives/Line1.zap19"},
         errors=(e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
     Operation(
@@ -143,6 +146,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
             "archive_path": FileRule(extensions=ARCHIVES, must_exist=True, allow_directory=False),
             "target_directory": FileRule(),
         },
+        example={"archivePath": "archives/Line1.zap19", "targetDirectory": "restored"},
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PortalUnavailableError),
     ),
     Operation(
@@ -166,6 +170,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=lambda ctx, d: ctx.backend.set_simulation_support(d.enabled),
         input=SimulationSupportInput, output=ProjectInfo,
         route=RouteSpec("POST", "/api/projects/actions/simulation-support"), errors=_NEEDS_PROJECT,
+        example={"enabled": True},
     ),
     Operation(
         name="projects.index", summary="Index the open project and count its objects.", section=SECTION,

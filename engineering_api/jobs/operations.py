@@ -79,6 +79,8 @@ class Operation(Generic[I, O]):
     """Whether the operation changes anything (for audit, role defaults and docs)."""
     description: str = ""
     """Longer text for docs; the summary is used when empty."""
+    example: dict[str, Any] | None = None
+    """A request example (body and query fields, camelCase) shown in OpenAPI and the docs."""
 
     @property
     def required_role(self) -> Role:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from litestar import Request, Response, route
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, FromPath, QueryParameter
 
 from engineering_api.backend.errors import ValidationError
 from engineering_api.jobs.manager import JobRecord
@@ -81,9 +82,11 @@ def _body_struct(operation: Operation[Any, Any], body_fields: list[tuple[Any, An
         else:
             default = info.default if info.default is not msgspec.NODEFAULT else msgspec.field(default_factory=info.default_factory)
             spec.append((info.name, hint, default))
-    return msgspec.defstruct(
+    struct = msgspec.defstruct(
         f"{operation_id(operation, False)}Request", spec, kw_only=True, rename="camel", forbid_unknown_fields=False,
     )
+    struct.__doc__ = (operation.input.__doc__ or "").strip() or None
+    return struct
 
 
 def _responses(operation: Operation[Any, Any]) -> dict[int, ResponseSpec]:
@@ -169,7 +172,9 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     elif rest:
         body_type = _body_struct(operation, rest)
         body_required = any(info.required for info, _ in rest)
-        body_hint = JSONBody[body_type] if body_required else JSONBody[body_type | None]
+        examples = [Example(summary=operation.summary, value=operation.example)] if operation.example else None
+        marker = Body(description=body_type.__doc__, examples=examples)
+        body_hint = typing.Annotated[body_type if body_required else body_type | None, marker]
         parameters.append(
             inspect.Parameter("data", inspect.Parameter.KEYWORD_ONLY, annotation=body_hint,
                               default=inspect.Parameter.empty if body_required else None)
