@@ -42,7 +42,7 @@ TERMINAL: frozenset[str] = frozenset({"Completed", "Failed", "Canceled"})
 
 
 class JobError(CamelStruct):
-    """Why a job failed: the same code and status an inline call would have answered."""
+    """Why a job failed: the same code and status an inline call would have answered (stored form)."""
 
     code: str
     message: str
@@ -51,7 +51,11 @@ class JobError(CamelStruct):
 
 
 class JobRecord(CamelStruct):
-    """A job as T-IA Connect clients read it."""
+    """A job as T-IA Connect clients read it.
+
+    ``error`` is the message text, because that client shows ``Error`` as it is; the machine code,
+    HTTP status and details sit beside it.
+    """
 
     job_id: str
     operation: str
@@ -60,7 +64,10 @@ class JobRecord(CamelStruct):
     message: str
     created_at: str
     result: Any = None
-    error: JobError | None = None
+    error: str | None = None
+    error_code: str | None = None
+    error_status: int | None = None
+    error_details: dict[str, Any] | None = None
     started_at: str | None = None
     completed_at: str | None = None
 
@@ -68,6 +75,23 @@ class JobRecord(CamelStruct):
     def terminal(self) -> bool:
         """Whether the job has ended."""
         return self.status in TERMINAL
+
+    @property
+    def failure(self) -> JobError | None:
+        """The error as one value, or None."""
+        if self.error_code is None:
+            return None
+        return JobError(
+            code=self.error_code, message=self.error or "", status=self.error_status or 500, details=self.error_details
+        )
+
+
+def _error_fields(error: JobError | None) -> dict[str, Any]:
+    if error is None:
+        return {"error": None, "error_code": None, "error_status": None, "error_details": None}
+    return {
+        "error": error.message, "error_code": error.code, "error_status": error.status, "error_details": error.details,
+    }
 
 
 @dataclass(eq=False)
@@ -181,7 +205,7 @@ class JobManager:
             progress=100 if status == "Completed" else record.progress,
             message=message,
             result=result,
-            error=error,
+            **_error_fields(error),
             started_at=record.started_at or (utc_now() if status != "Canceled" else None),
             completed_at=utc_now(),
         )
@@ -201,7 +225,7 @@ class JobManager:
             (
                 record.status, record.progress, record.message,
                 msgspec.json.encode(record.result).decode() if record.result is not None else None,
-                msgspec.json.encode(record.error).decode() if record.error is not None else None,
+                msgspec.json.encode(record.failure).decode() if record.failure is not None else None,
                 record.started_at, record.completed_at, record.job_id,
             ),
         )
@@ -324,7 +348,7 @@ def _record_of(row: Any) -> JobRecord:
         message=row["message"],
         created_at=row["created_at"],
         result=msgspec.json.decode(row["result"]) if row["result"] else None,
-        error=msgspec.json.decode(row["error"], type=JobError) if row["error"] else None,
+        **_error_fields(msgspec.json.decode(row["error"], type=JobError) if row["error"] else None),
         started_at=row["started_at"],
         completed_at=row["completed_at"],
     )

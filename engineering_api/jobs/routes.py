@@ -117,7 +117,7 @@ async def run_operation(
     headers = {"X-Job-Id": final.job_id}
     if final.status == "Completed":
         return ok(final.result, final.message if final.message != "completed" else "completed", headers=headers)
-    error = final.error
+    error = final.failure
     assert error is not None
     return error_response(
         error.status, error.code, error.message, instance=request.url.path, details=error.details,

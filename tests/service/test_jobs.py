@@ -50,7 +50,8 @@ def test_failed_job_keeps_the_error_code(client: TestClient, admin: dict[str, st
     job_id = client.post("/api/projects/actions/create", json={"name": "bad:name"}, headers=admin).json()["data"]["jobId"]
     job = wait_job(client, job_id, admin)
     assert job["status"] == "Failed"
-    assert job["error"]["code"] == "INVALID_NAME" and job["error"]["status"] == 422
+    assert job["errorCode"] == "INVALID_NAME" and job["errorStatus"] == 422
+    assert "not permitted" in job["error"]
 
 
 def test_sync_twin_runs_the_same_operation_as_a_recorded_job(client: TestClient, admin: dict[str, str]) -> None:
@@ -166,7 +167,7 @@ def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
         job = second.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]
         assert job["status"] == "Failed"
         assert job["message"] == "interrupted by restart"
-        assert job["error"]["code"] == "INTERRUPTED"
+        assert job["errorCode"] == "INTERRUPTED" and job["error"] == "interrupted by restart"
         assert job["completedAt"]
     gate.set()
 
