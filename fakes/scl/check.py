@@ -1,0 +1,105 @@
+"""Offline ``scl check``: parse (and, later, semantically check) SCL sources.
+
+:func:`check_text` / :func:`check_file` return a :class:`CheckResult` with a
+list of :class:`Diagnostic`. Semantic rules plug in through ``RULES``: each is
+a callable ``rule(source_file) -> iterable[Diagnostic]``.
+:func:`main` is the body of ``engineering-api scl check FILE...``.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+from . import ast as A
+from .errors import ClassicSclNotSupportedError, SclSyntaxError
+from .parser import parse, read_source
+
+__all__ = ["Diagnostic", "CheckResult", "check_text", "check_file", "main", "RULES"]
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    message: str
+    line: int = 0
+    col: int = 0
+    block: Optional[str] = None
+    severity: str = "Error"  # Error | Warning
+    path: Optional[str] = None
+    code: str = "syntax"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:" if self.path else ""
+        where += f"{self.line}:{self.col}: " if self.line else " "
+        blk = f"[{self.block}] " if self.block else ""
+        return f"{where}{self.severity.lower()}: {blk}{self.message}"
+
+
+@dataclass(slots=True)
+class CheckResult:
+    path: Optional[str]
+    source: Optional[A.SourceFile]
+    diagnostics: list = field(default_factory=list)
+
+    @property
+    def errors(self) -> list:
+        return [d for d in self.diagnostics if d.severity == "Error"]
+
+    @property
+    def warnings(self) -> list:
+        return [d for d in self.diagnostics if d.severity == "Warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+Rule = Callable[[A.SourceFile], Iterable[Diagnostic]]
+RULES: list = []  # semantic checks register here (later step)
+
+
+def check_text(text: str, path: Optional[str] = None, rules: Optional[list] = None) -> CheckResult:
+    try:
+        source = parse(text, path)
+    except ClassicSclNotSupportedError as err:
+        return CheckResult(path, None, [Diagnostic(err.message, err.line, err.col, path=path, code="classic")])
+    except SclSyntaxError as err:
+        return CheckResult(path, None, [Diagnostic(err.message, err.line, err.col, path=path)])
+    result = CheckResult(path, source)
+    for rule in RULES if rules is None else rules:
+        for diag in rule(source):
+            if diag.path is None:
+                diag.path = path
+            result.diagnostics.append(diag)
+    return result
+
+
+def check_file(path, rules: Optional[list] = None) -> CheckResult:
+    return check_text(read_source(path), str(path), rules)
+
+
+def main(argv: Optional[list] = None, out=None) -> int:
+    """Check every file; print diagnostics; return 1 if any has errors, else 0."""
+    out = out or sys.stdout
+    paths = list(sys.argv[1:] if argv is None else argv)
+    if not paths:
+        print("usage: scl check FILE...", file=out)
+        return 2
+    failed = 0
+    for p in paths:
+        try:
+            res = check_file(p)
+        except OSError as err:
+            print(f"{p}: error: {err.strerror or err}", file=out)
+            failed += 1
+            continue
+        for d in res.diagnostics:
+            print(str(d), file=out)
+        if not res.ok:
+            failed += 1
+    print(f"{len(paths)} file(s) checked, {failed} with errors", file=out)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Regex-driven lexer for Siemens SCL (TIA Portal, S7-1200/1500).
+
+One compiled master regex splits the text; a small loop tracks line/column,
+folds keywords (case-insensitive) into their own token kinds, and attaches
+comments to the following significant token (``Token.pre``) so the parser can
+keep them on declarations and statements.
+
+Token kinds:
+
+* ``IDENT``   bare word that is not a reserved word (``text`` as written)
+* keyword     the upper-case keyword itself, e.g. ``IF``, ``END_VAR``, ``TRUE``
+* ``QIDENT``  ``"quoted name"`` (``text`` keeps the quotes)
+* ``LOCAL``   ``#name`` or ``#"quoted name"``
+* ``INT``, ``REAL``, ``BASED`` (``16#FF``), ``TYPED`` (``INT#5``, ``B#16#FF``,
+  ``WSTRING#'x'``), ``TIME`` (``T#1s``), ``DATETIME`` (``DT#..``, ``TOD#..``),
+  ``STRING`` (``'text'``)
+* ``ADDR``    ``%I0.0``, ``%MW10``, ``%DB1.DBX0.0`` and slice selectors ``%X0``
+* ``TITLE``   a whole ``TITLE = ...`` header line (``text`` is the value)
+* ``TEXT``    free text after ``REGION`` / ``END_REGION`` up to the end of line
+  (``REGION``/``END_REGION`` used as a name, ``x.Region := 1``, lex as ``IDENT``)
+* operators   the operator itself: ``:=`` ``?=`` ``=>`` ``<=`` ``>=`` ``<>`` ``**`` ``..``
+  ``+= -= *= /=`` and the single characters ``+ - * / = < > & ( ) [ ] , ; : . { } ^``
+* ``COMMENT`` only in :func:`tokenize` output with ``keep_comments=True``
+* ``EOF``
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import SclSyntaxError
+
+__all__ = ["Token", "tokenize", "KEYWORDS"]
+
+KEYWORDS = frozenset(
+    """
+    FUNCTION_BLOCK END_FUNCTION_BLOCK FUNCTION END_FUNCTION ORGANIZATION_BLOCK
+    END_ORGANIZATION_BLOCK DATA_BLOCK END_DATA_BLOCK TYPE END_TYPE
+    VAR_INPUT VAR_OUTPUT VAR_IN_OUT VAR VAR_TEMP VAR_STAT END_VAR BEGIN
+    STRUCT END_STRUCT ARRAY OF
+    IF THEN ELSIF ELSE END_IF CASE END_CASE FOR TO BY DO END_FOR WHILE END_WHILE
+    REPEAT UNTIL END_REPEAT EXIT CONTINUE RETURN GOTO REGION END_REGION
+    AND OR XOR NOT MOD TRUE FALSE
+    """.split()
+)
+
+
+class Token:
+    """One significant token. ``pre`` holds the comment tokens just before it."""
+
+    __slots__ = ("kind", "text", "line", "col", "pos", "pre")
+
+    def __init__(self, kind: str, text: str, line: int, col: int, pos: int, pre=None):
+        self.kind = kind
+        self.text = text
+        self.line = line
+        self.col = col
+        self.pos = pos
+        self.pre = pre
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind!r}, {self.text!r}, {self.line}, {self.col})"
+
+
+# Alternatives in order of frequency where they cannot overlap. Each match also
+# swallows the blanks before the token (group 1 starts after them).
+_SPEC = [
+    ("NL", r"\n"),
+    ("TITLE", r"(?i:TITLE)\b[ \t]*=(?![>=])[^\n]*"),
+    ("WORD", r"[^\W\d]\w*+(?!#)"),
+    ("LOCAL", r'#(?:[^\W\d]\w*|"[^"\n]*")'),
+    ("LCOMMENT", r"//[^\n\r]*"),
+    ("BCOMMENT", r"\(\*[\s\S]*?\*\)"),
+    ("CCOMMENT", r"/\*[\s\S]*?\*/"),
+    ("UNCLOSED", r"\(\*|/\*"),
+    ("OP", r":=|\?=|=>|<=|>=|<>|\*\*|\.\.|[-+*/]=|[-+*/=<>&()\[\],;:.{}^]"),
+    ("QIDENT", r'"[^"\n]*"'),
+    ("BASED", r"\d+#[0-9A-Fa-f_]+"),
+    ("REAL", r"\d[\d_]*(?:\.\d[\d_]*(?:[eE][+-]?\d+)?|[eE][+-]?\d+)"),
+    ("INT", r"\d[\d_]*"),
+    ("STRING", r"'(?:[^'$\n]|\$.)*'"),
+    ("TIME", r"(?i:(?:LTIME|TIME|LT|T|S5TIME|S5T)#[+-]?\d[\w.]*)"),
+    (
+        "DATETIME",
+        r"(?i:(?:DATE_AND_TIME|DTL|LDT|DT|LTIME_OF_DAY|TIME_OF_DAY|LTOD|TOD|DATE|D)#\d[\d\-:.]*)",
+    ),
+    (
+        "TYPED",
+        r"(?i:[A-Z_][A-Z0-9_]*#(?:\d+#[0-9A-F_]+|[+-]?\d[\d_]*(?:\.\d[\d_]*)?(?:E[+-]?\d+)?"
+        r"|TRUE\b|FALSE\b|'(?:[^'$\n]|\$.)*'))",
+    ),
+    ("ADDR", r"%(?:DB\d+\.DB[XBWDL]?\d+(?:\.\d+)?|[A-Za-z]+\d+(?:\.\d+)?)"),
+    ("BADCONST", r"[^\W\d]\w*#[^\s;,()\[\]]*"),
+    ("BAD", r"[^ \t\r\f\v\ufeff\u00a0]"),
+]
+_KINDS = [None] + [name for name, _ in _SPEC]
+_MASTER = re.compile(
+    r"[ \t\r\f\v\ufeff\u00a0]*(?:" + "|".join(f"({rx})" for _, rx in _SPEC) + r")|[ \t\r\f\v\ufeff\u00a0]+\Z"
+)
+_NL, _TITLE, _WORD, _LOCAL, _LC, _BC, _CC, _UNCLOSED, _OP = range(1, 10)
+_BAD = len(_SPEC)
+_KW = {k: k for k in KEYWORDS}
+_OPS: dict[str, str] = {}  # interned operator kinds
+
+
+def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
+    """Split *text* into tokens; raise :class:`SclSyntaxError` on a bad character.
+
+    With ``keep_comments`` the comment tokens are also placed inline in the
+    returned list (kind ``COMMENT``); they are always attached to ``pre`` of the
+    next significant token.
+    """
+    toks: list[Token] = []
+    append = toks.append
+    line = 1
+    line_start = 0
+    pending = None
+    kw_get = _KW.get
+    ops = _OPS
+    kinds = _KINDS
+    match = _MASTER.match
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = match(text, pos)
+        idx = m.lastindex
+        if idx is None:  # trailing blanks
+            break
+        if idx == _NL:
+            line += 1
+            pos = line_start = m.end()
+            continue
+        tok_text = m.group(idx)
+        pos = m.end()
+        start = pos - len(tok_text)
+        if idx == _WORD:
+            kind = kw_get(tok_text.upper(), "IDENT")
+            if (kind == "REGION" or kind == "END_REGION") and not _region_header(kind, text, pos, toks):
+                kind = "IDENT"
+            elif kind == "REGION" or kind == "END_REGION":
+                append(Token(kind, tok_text, line, start - line_start + 1, start, pending))
+                pending = None
+                end = text.find("\n", pos)
+                if end < 0:
+                    end = n
+                raw = text[pos:end]
+                cpos = raw.find("//")
+                body = raw if cpos < 0 else raw[:cpos]
+                name = body.strip()
+                if name[:1] == ";":  # END_REGION ;
+                    continue
+                if name:
+                    off = pos + len(body) - len(body.lstrip())
+                    append(Token("TEXT", name, line, off - line_start + 1, off))
+                if cpos >= 0:
+                    pos += cpos  # the // comment is lexed normally
+                else:
+                    pos = end
+                continue
+        elif idx == _OP:
+            kind = ops.get(tok_text) or ops.setdefault(tok_text, tok_text)
+        elif idx == _LOCAL:
+            kind = "LOCAL"
+        elif _LC <= idx <= _CC:
+            if idx != _LC and tok_text[:2] in tok_text[2:]:
+                tok_text = _nested_comment(text, start, line, start - line_start + 1)
+                pos = start + len(tok_text)
+            tok = Token("COMMENT", tok_text, line, start - line_start + 1, start)
+            if pending is None:
+                pending = [tok]
+            else:
+                pending.append(tok)
+            if keep_comments:
+                append(tok)
+            if idx != _LC:
+                nl = tok_text.count("\n")
+                if nl:
+                    line += nl
+                    line_start = start + tok_text.rfind("\n") + 1
+            continue
+        elif idx == _TITLE:
+            kind = "TITLE"
+            tok_text = tok_text[tok_text.index("=") + 1 :].strip()
+        elif idx == _UNCLOSED:
+            raise SclSyntaxError(
+                f"comment {tok_text!r} is not closed", line, start - line_start + 1
+            )
+        elif idx == _BAD - 1:
+            raise SclSyntaxError(f"invalid constant {tok_text!r}", line, start - line_start + 1)
+        elif idx == _BAD:
+            col = start - line_start + 1
+            if tok_text == "'":
+                raise SclSyntaxError("string constant is not closed on this line", line, col)
+            if tok_text == '"':
+                raise SclSyntaxError("quoted name is not closed on this line", line, col)
+            if tok_text == "#":
+                raise SclSyntaxError("'#' must be followed by a local name", line, col)
+            raise SclSyntaxError(f"unexpected character {tok_text!r}", line, col)
+        else:
+            kind = kinds[idx]
+        append(Token(kind, tok_text, line, start - line_start + 1, start, pending))
+        pending = None
+    append(Token("EOF", "", line, n - line_start + 1, n, pending))
+    return toks
+
+
+def _region_header(kind: str, text: str, pos: int, toks: list) -> bool:
+    """REGION/END_REGION takes the rest of its line as free text unless the word is
+    used as a name (``x.Region``, ``Region := 1``, ``Region : Int``)."""
+    if toks and toks[-1].kind == ".":
+        return False
+    nxt = text[pos : pos + 40].lstrip(" \t")[:2]
+    if kind == "END_REGION" and nxt[:1] == ";":
+        return True
+    return not nxt or nxt[0] not in ":.;,)=" or nxt == ".."
+
+
+_NEST = {"(*": re.compile(r"\(\*|\*\)"), "/*": re.compile(r"/\*|\*/")}
+
+
+def _nested_comment(text: str, start: int, line: int, col: int) -> str:
+    """The text of a nested ``(* (* *) *)`` comment starting at *start*."""
+    opener = text[start : start + 2]
+    depth = 0
+    for m in _NEST[opener].finditer(text, start):
+        if m.group() == opener:
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return text[start : m.end()]
+    raise SclSyntaxError(f"comment {opener!r} is not closed", line, col)
+
+
+def iter_with_comments(toks: list[Token]):
+    """Yield every token including the comments attached to ``pre``."""
+    for t in toks:
+        if t.pre:
+            yield from t.pre
+        if t.kind != "EOF":
+            yield t
