@@ -1,0 +1,54 @@
+"""The one exception tree of :mod:`simatic_xml`.
+
+Callers catch :class:`SimaticMLError` for anything this package raises. The two parse errors of
+:mod:`simatic_xml.safe` are re-raised as the classes below (``raise … from exc``), so one ``except``
+covers unsafe input, malformed XML, unknown structure and version problems. Both stay ``ValueError``
+subclasses, like the originals, so code written against ``safe.py`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = (
+    "SchemaError",
+    "SclSyntaxError",
+    "SimaticMLError",
+    "UnsafeXmlError",
+    "VersionError",
+    "XmlSyntaxError",
+)
+
+
+class SimaticMLError(ValueError):
+    """Base class of every error raised by :mod:`simatic_xml`."""
+
+
+class UnsafeXmlError(SimaticMLError):
+    """The document uses a construct refused for safety (DOCTYPE, entities, excessive size)."""
+
+
+class XmlSyntaxError(SimaticMLError):
+    """The document is not well-formed XML."""
+
+
+class SchemaError(SimaticMLError):
+    """Well-formed XML that is not SimaticML this package understands.
+
+    ``path`` names the offending element (``/Document/SW.Blocks.FB/AttributeList/…``).
+    """
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(f"{message} (at {path})" if path else message)
+        self.path = path
+
+
+class VersionError(SimaticMLError):
+    """A TIA version is unknown, or a document uses something the target version cannot express."""
+
+
+class SclSyntaxError(SimaticMLError):
+    """SCL text that cannot be turned into a StructuredText token stream; ``line``/``column`` are 1-based."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(f"{message} (line {line}, column {column})" if line else message)
+        self.line = line
+        self.column = column

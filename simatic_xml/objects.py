@@ -1,0 +1,236 @@
+"""Typed ``SW.*`` object classes: blocks, UDTs, tag tables, tags, compile units, watch/force tables.
+
+They are :class:`~simatic_xml.model.SwObject` subclasses that only add typed accessors, so the reader
+can pick the class by element name and everything else stays uniform.
+"""
+
+from __future__ import annotations
+
+from .interface import Interface
+from .model import NetworkSource, SwObject
+from .xmlnode import XmlNode
+
+__all__ = (
+    "OBJECT_CLASSES", "ArrayDB", "Block", "CompileUnit", "DB", "FB", "FC", "GlobalDB", "InstanceDB", "OB",
+    "PlcForceTable", "PlcStruct", "PlcTag", "PlcTagTable", "PlcUserConstant", "PlcWatchTable",
+    "TechnologicalInstanceDB",
+)
+
+
+class Block(SwObject):
+    """Common accessors of program blocks."""
+
+    __slots__ = ()
+
+    @property
+    def number(self) -> int | None:
+        """Block number."""
+        value = self.attr("Number")
+        return value if isinstance(value, int) else None
+
+    @property
+    def programming_language(self) -> str | None:
+        """Block language (LAD, FBD, SCL, STL, GRAPH, F_LAD, DB, …)."""
+        value = self.attr("ProgrammingLanguage")
+        return value if isinstance(value, str) else None
+
+    @property
+    def memory_layout(self) -> str | None:
+        """Optimized or Standard."""
+        value = self.attr("MemoryLayout")
+        return value if isinstance(value, str) else None
+
+    @property
+    def interface(self) -> Interface | None:
+        """The typed interface."""
+        value = self.attr("Interface")
+        return value if isinstance(value, Interface) else None
+
+    @property
+    def compile_units(self) -> list[CompileUnit]:
+        """Networks in order."""
+        return [c for c in self.children or () if isinstance(c, CompileUnit)]
+
+
+class OB(Block):
+    """Organisation block."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Blocks.OB"
+
+    @property
+    def secondary_type(self) -> str | None:
+        """ProgramCycle, Startup, CyclicInterrupt, …"""
+        value = self.attr("SecondaryType")
+        return value if isinstance(value, str) else None
+
+
+class FB(Block):
+    """Function block."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Blocks.FB"
+
+
+class FC(Block):
+    """Function."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Blocks.FC"
+
+
+class DB(Block):
+    """Common base of data blocks."""
+
+    __slots__ = ()
+
+
+class GlobalDB(DB):
+    """Global data block."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Blocks.GlobalDB"
+
+
+class InstanceDB(DB):
+    """Instance DB of an FB, of a UDT (``InstanceOfType`` UDT) or of a system type."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Blocks.InstanceDB"
+
+    @property
+    def instance_of_name(self) -> str | None:
+        """The FB/UDT/system type this DB instantiates."""
+        value = self.attr("InstanceOfName")
+        return value if isinstance(value, str) else None
+
+    @property
+    def instance_of_type(self) -> str | None:
+        """``FB`` or ``UDT`` when exported; None for system types (see OfSystemLibElement)."""
+        value = self.attr("InstanceOfType")
+        return value if isinstance(value, str) else None
+
+
+class ArrayDB(DB):
+    """Array data block (not in the corpus; structure assumed like other DBs)."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Blocks.ArrayDB"
+
+
+class TechnologicalInstanceDB(DB):
+    """Technology-object DB; ``ParameterData`` is kept as a generic tree."""
+
+    __slots__ = ()
+    ELEMENT = "SW.TechnologicalObjects.TechnologicalInstanceDB"
+
+    @property
+    def parameter_data(self) -> XmlNode | None:
+        """The ``ParameterData`` tree."""
+        value = self.attr("ParameterData")
+        return value if isinstance(value, XmlNode) else None
+
+
+class PlcStruct(SwObject):
+    """PLC data type (UDT)."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Types.PlcStruct"
+
+    @property
+    def interface(self) -> Interface | None:
+        """The typed interface (one ``None`` section)."""
+        value = self.attr("Interface")
+        return value if isinstance(value, Interface) else None
+
+
+class PlcTag(SwObject):
+    """A PLC tag."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Tags.PlcTag"
+
+    @property
+    def data_type(self) -> str | None:
+        """``DataTypeName``."""
+        value = self.attr("DataTypeName")
+        return value if isinstance(value, str) else None
+
+    @property
+    def logical_address(self) -> str | None:
+        """``%I0.0`` and friends."""
+        value = self.attr("LogicalAddress")
+        return value if isinstance(value, str) else None
+
+
+class PlcUserConstant(SwObject):
+    """A user constant of a tag table."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Tags.PlcUserConstant"
+
+    @property
+    def value(self) -> str | None:
+        """The constant's value text."""
+        value = self.attr("Value")
+        return value if isinstance(value, str) else None
+
+
+class PlcTagTable(SwObject):
+    """A PLC tag table."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Tags.PlcTagTable"
+
+    @property
+    def tags(self) -> list[PlcTag]:
+        """Tags in order."""
+        return [c for c in self.children or () if isinstance(c, PlcTag)]
+
+    @property
+    def user_constants(self) -> list[PlcUserConstant]:
+        """User constants in order."""
+        return [c for c in self.children or () if isinstance(c, PlcUserConstant)]
+
+
+class PlcWatchTable(SwObject):
+    """Watch table (not in the corpus; entries are generic SW objects)."""
+
+    __slots__ = ()
+    ELEMENT = "SW.WatchAndForceTables.PlcWatchTable"
+
+
+class PlcForceTable(SwObject):
+    """Force table (not in the corpus; entries are generic SW objects)."""
+
+    __slots__ = ()
+    ELEMENT = "SW.WatchAndForceTables.PlcForceTable"
+
+
+class CompileUnit(SwObject):
+    """A network: ``NetworkSource`` + ``ProgrammingLanguage``, with Title/Comment children."""
+
+    __slots__ = ()
+    ELEMENT = "SW.Blocks.CompileUnit"
+
+    @property
+    def network_source(self) -> NetworkSource | None:
+        """The network body wrapper."""
+        value = self.attr("NetworkSource")
+        return value if isinstance(value, NetworkSource) else None
+
+    @property
+    def programming_language(self) -> str | None:
+        """The network's own language (can differ from the block's)."""
+        value = self.attr("ProgrammingLanguage")
+        return value if isinstance(value, str) else None
+
+
+OBJECT_CLASSES: dict[str, type[SwObject]] = {
+    cls.ELEMENT: cls
+    for cls in (
+        OB, FB, FC, GlobalDB, InstanceDB, ArrayDB, TechnologicalInstanceDB, PlcStruct, PlcTag,
+        PlcUserConstant, PlcTagTable, PlcWatchTable, PlcForceTable, CompileUnit,
+    )
+}
+"""Element name -> typed class; other ``SW.*`` elements become plain :class:`SwObject`."""

@@ -1,0 +1,137 @@
+"""Retarget a document to another TIA version (V16…V21).
+
+What is rewritten (each rule is backed by the corpus, ../shared/notes/simaticml.md):
+
+* ``Engineering/@version``;
+* every Openness namespace to the target's (Interface v4/v5, FlgNet v4/v5, StructuredText v3/v4, …);
+* ``DocumentInfo`` is dropped for V18+ (no V18+ export has one);
+* an empty ``Namespace`` block attribute is dropped below V18 (it appears from V18);
+* StructuredText v4 never writes ``Num="1"`` on ``Blank``/``NewLine`` (the default), so it is dropped.
+
+What is refused with :class:`VersionError` (the target cannot express it, or the mapping is unknown):
+
+* a part whose namespace was never observed in the target version (StatementList outside V17/V18,
+  GRAPH in V19/V20, technology-object ``Parameters`` outside V18);
+* a GRAPH network between different Graph namespace versions (v1/v5/v6 differ structurally and the
+  differences are not documented);
+* StructuredText v4 → v3 with ``CallInfo``/``Instance``/``Label`` (v3 writes calls differently);
+* StructuredText v3 → v4 with ``LineComment`` carrying the v3-only ``Inserted``/``NoClosingBracket``
+  attributes (the nameless-``Instruction`` multi-instance call form occurs in both, so it is kept);
+* FlgNet v5 → v4 with ``Labels`` (added in v5);
+* a non-empty ``Namespace`` block attribute below V18.
+
+Not done: adding or removing default-valued attributes (V19+ leave them out; both forms import).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from .errors import VersionError
+from .model import Document, Interface, NetworkSource, SwObject
+from .versions import GENERATION_TARGETS, namespace_for, namespace_part, normalize_version, version_index
+from .xmlnode import XmlNode
+
+__all__ = ("convert_bytes", "retarget")
+
+
+def retarget(doc: Document, target: str) -> Document:
+    """A copy of ``doc`` for TIA ``target``; raises :class:`VersionError` for what cannot be expressed."""
+    ver = normalize_version(target)
+    if ver not in GENERATION_TARGETS:
+        raise VersionError(f"cannot generate for TIA {ver}; targets are {', '.join(GENERATION_TARGETS)}")
+    new = copy.deepcopy(doc)
+    new.engineering_version = ver
+    if version_index(ver) >= version_index("V18"):
+        new.document_info = None
+    for obj in _sw_objects(new.object):
+        _retarget_object(obj, ver)
+    return new
+
+
+def _sw_objects(obj: object):
+    if isinstance(obj, SwObject):
+        yield obj
+        for child in obj.children or ():
+            yield from _sw_objects(child)
+
+
+def _where(obj: SwObject) -> str:
+    name = obj.attr("Name")
+    return f"{obj.element}" + (f" {name!r}" if isinstance(name, str) else "") + (f" (ID {obj.id})" if obj.id else "")
+
+
+def _retarget_object(obj: SwObject, ver: str) -> None:
+    attrs = obj.attributes
+    if attrs is None:
+        return
+    if "Namespace" in attrs and version_index(ver) < version_index("V18"):
+        if attrs["Namespace"] not in ("", None):
+            raise VersionError(f"{_where(obj)}: a block Namespace ({attrs['Namespace']!r}) needs V18 or later")
+        del attrs["Namespace"]
+        if "Namespace" in obj.read_only:
+            obj.read_only.remove("Namespace")
+    for name, value in attrs.items():
+        if isinstance(value, Interface):
+            value.namespace = _new_namespace(value.namespace, ver, f"{_where(obj)} Interface")
+        elif isinstance(value, NetworkSource) and value.body is not None:
+            _retarget_tree(value.body, ver, f"{_where(obj)} network")
+        elif isinstance(value, XmlNode):
+            _retarget_tree(value, ver, f"{_where(obj)} {name}")
+
+
+def _new_namespace(uri: str, ver: str, where: str) -> str:
+    split = namespace_part(uri)
+    if split is None:
+        raise VersionError(f"{where}: unknown namespace {uri!r} cannot be retargeted")
+    part, _suffix = split
+    try:
+        return namespace_for(part, ver)
+    except VersionError as exc:
+        raise VersionError(f"{where}: {exc}") from None
+
+
+def _retarget_tree(root: XmlNode, ver: str, where: str) -> None:
+    mapping: dict[str, str] = {}
+    for node in root.iter():
+        if node.ns is not None and node.ns not in mapping:
+            mapping[node.ns] = _new_namespace(node.ns, ver, where)
+    for old, new in mapping.items():
+        part_old = namespace_part(old)
+        part_new = namespace_part(new)
+        assert part_old is not None and part_new is not None
+        if part_old[1] != part_new[1]:
+            _check_transition(root, part_old[0], part_old[1], part_new[1], ver, where)
+    for node in root.iter():
+        if node.ns is not None:
+            node.ns = mapping[node.ns]
+
+
+def _check_transition(root: XmlNode, part: str, old: str, new: str, ver: str, where: str) -> None:
+    """Refuse what the target namespace cannot express; apply the documented rewrites."""
+    if part == "NetworkSource/Graph":
+        raise VersionError(f"{where}: GRAPH Graph/{old} -> Graph/{new} (TIA {ver}) is not supported: the differences are undocumented")
+    if part == "NetworkSource/FlgNet" and (old, new) == ("v5", "v4"):
+        if any(n.tag in ("Labels", "LabelDeclaration") for n in root.iter()):
+            raise VersionError(f"{where}: FlgNet labels need FlgNet/v5 (V19 or later), target is {ver}")
+    if part == "NetworkSource/StructuredText":
+        if (old, new) == ("v4", "v3"):
+            for node in root.iter():
+                if node.tag in ("CallInfo", "Instance", "Label"):
+                    raise VersionError(
+                        f"{where}: SCL <{node.tag}> (StructuredText/v4) has no StructuredText/v3 form; target is {ver}"
+                    )
+        elif (old, new) == ("v3", "v4"):
+            for node in root.iter():
+                if node.tag == "LineComment" and ("Inserted" in node.attrs or "NoClosingBracket" in node.attrs):
+                    raise VersionError(f"{where}: LineComment Inserted/NoClosingBracket exist only in StructuredText/v3")
+                if node.tag in ("Blank", "NewLine") and node.attrs.get("Num") == "1":
+                    del node.attrs["Num"]
+
+
+def convert_bytes(data: bytes, target: str, *, renumber: bool = True) -> bytes:
+    """Read a document, retarget it and write it (``engineering-api simaticml convert FILE --to V19``)."""
+    from .reader import parse_bytes
+    from .writer import to_bytes
+
+    return to_bytes(retarget(parse_bytes(data), target), renumber=renumber)

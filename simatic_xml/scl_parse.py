@@ -1,0 +1,394 @@
+"""SCL text -> StructuredText tokens (the parser behind :func:`simatic_xml.scl_text.text_to_tokens`).
+
+The token stream is flat except where TIA nests: operands (``Access`` > ``Symbol`` > ``Component``),
+array indexes inside their ``Component``, calls (``Access Scope="Call"`` > ``Instruction``/``CallInfo``
+> ``Parameter``/``NamelessParameter``) and labels. Whitespace inside a parameter before ``:=`` belongs to
+the parameter; whitespace after its value belongs to the call, as in every corpus export.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import SclSyntaxError
+from .scl_text import KEYWORDS, ST_NAMESPACE, SclContext, call_key
+from .renumber import renumber_network
+from .xmlnode import XmlNode
+
+__all__ = ("KEYWORDS", "parse_scl")
+
+_LEX = re.compile(
+    r"""
+    (?P<nl>\n+)
+  | (?P<ws>[ \t]+)
+  | (?P<comment>//[^\n]*)
+  | (?P<block>\(\*|/\*)
+  | (?P<local>\#(?:"[^"\n]*"|[^\W\d]\w*))
+  | (?P<qident>"[^"\n]*")
+  | (?P<typed>[^\W\d]\w*\#(?:'(?:[^'$\n]|\$.)*'|-?[A-Za-z0-9_.:#+\-]*[A-Za-z0-9_]))
+  | (?P<radix>[0-9]+\#[0-9A-Fa-f_]+)
+  | (?P<number>[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+\-]?[0-9]+)?)
+  | (?P<string>'(?:[^'$\n]|\$.)*')
+  | (?P<slice>%[XBWDxbwd][0-9]+)
+  | (?P<ident>[^\W\d]\w*)
+  | (?P<op>:=|=>|<=|>=|<>|\+=|-=|\*=|/=|\*\*|\.\.|[-+*/=<>()\[\],;:.&])
+    """,
+    re.VERBOSE,
+)
+
+_BLANKS = re.compile(r"[ \t]+")
+_LITERAL_WORDS = frozenset({"TRUE", "FALSE"})
+
+
+@dataclass(slots=True)
+class _Lex:
+    kind: str
+    text: str
+    pos: int
+
+
+def _lex(text: str) -> list[_Lex]:
+    out: list[_Lex] = []
+    pos = 0
+    after_region = False
+    while pos < len(text):
+        if after_region:
+            # REGION's name is free text up to the end of the line.
+            after_region = False
+            match_ws = _BLANKS.match(text, pos)
+            if match_ws:
+                out.append(_Lex("ws", match_ws.group(), pos))
+                pos = match_ws.end()
+                end = text.find("\n", pos)
+                end = len(text) if end < 0 else end
+                if end > pos:
+                    out.append(_Lex("regiontext", text[pos:end], pos))
+                    pos = end
+                continue
+        m = _LEX.match(text, pos)
+        if m is None:
+            raise _error(text, pos, f"unexpected character {text[pos]!r}")
+        kind = m.lastgroup or ""
+        if kind == "block":
+            raise _error(text, pos, "block comments are not supported")
+        out.append(_Lex(kind, m.group(), pos))
+        if kind == "ident" and m.group().upper() == "REGION":
+            after_region = True
+        pos = m.end()
+    return out
+
+
+def _error(text: str, pos: int, message: str) -> SclSyntaxError:
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return SclSyntaxError(message, line, column)
+
+
+_SPACING = frozenset({"ws", "nl", "comment"})
+
+
+class _Parser:
+    def __init__(self, text: str, version: str, ctx: SclContext) -> None:
+        if version not in ST_NAMESPACE:
+            raise SclSyntaxError(f"unknown StructuredText version {version!r} (v3 or v4)")
+        self.text = text
+        self.lx = _lex(text)
+        self.i = 0
+        self.ns = ST_NAMESPACE[version]
+        self.v4 = version == "v4"
+        self.ctx = ctx
+        self.templates = {name: list(occ) for name, occ in ctx.templates.items()}
+        self.prev: _Lex | None = None  # previous significant lexeme (None after an operand too)
+        self.after_operand = False
+
+    # -- helpers
+    def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
+           text: str | None = None) -> XmlNode:
+        return XmlNode(tag, self.ns, attrs or {}, children or [], text)
+
+    def peek(self, k: int = 0) -> _Lex | None:
+        j = self.i + k
+        return self.lx[j] if 0 <= j < len(self.lx) else None
+
+    def next_is_op(self, text: str, k: int = 1) -> bool:
+        """Is lexeme i+k the operator ``text``, directly adjacent to lexeme i+k-1?"""
+        cur, nxt = self.peek(k - 1), self.peek(k)
+        return (
+            cur is not None and nxt is not None and nxt.kind == "op" and nxt.text == text
+            and nxt.pos == cur.pos + len(cur.text)
+        )
+
+    def num(self, tag: str, n: int) -> XmlNode:
+        attrs = {"Num": str(n)} if n > 1 or self.ctx.explicit_num_one else {}
+        return self.el(tag, attrs)
+
+    def error(self, lx: _Lex | None, message: str) -> SclSyntaxError:
+        return _error(self.text, lx.pos if lx else len(self.text), message)
+
+    def operand(self) -> None:
+        self.prev = None
+        self.after_operand = True
+
+    def significant(self, lx: _Lex) -> None:
+        self.prev = lx
+        self.after_operand = False
+
+    # -- sequences
+    def parse_seq(self, stops: frozenset[str]) -> list[XmlNode]:
+        out: list[XmlNode] = []
+        depth = 0
+        while (lx := self.peek()) is not None:
+            if lx.kind == "op":
+                if depth == 0 and lx.text in stops:
+                    break
+                if lx.text in ("(", "["):
+                    depth += 1
+                elif lx.text in (")", "]") and depth > 0:
+                    depth -= 1
+            self.parse_item(out)
+        return out
+
+    def parse_item(self, out: list[XmlNode]) -> None:
+        lx = self.lx[self.i]
+        kind = lx.kind
+        if kind == "nl":
+            out.append(self.num("NewLine", len(lx.text)))
+        elif kind == "ws":
+            out.append(self.num("Blank", len(lx.text)))
+        elif kind == "comment":
+            out.append(self.el("LineComment", dict(self.ctx.line_comment_attrs), [self.el("Text", text=lx.text[2:] or None)]))
+        elif kind == "regiontext":
+            out.append(self.el("Text", text=lx.text))
+        elif kind == "local":
+            self.i += 1
+            out.extend(self.parse_local(lx))
+            return
+        elif kind == "qident":
+            self.i += 1
+            out.extend(self.parse_global(lx, lx.text[1:-1], quoted=True))
+            return
+        elif kind == "ident":
+            self.i += 1
+            out.extend(self.parse_ident(lx))
+            return
+        elif kind in ("number", "radix", "string"):
+            out.append(self.constant("LiteralConstant", lx.text))
+            self.operand()
+        elif kind == "typed":
+            out.append(self.constant("TypedConstant", lx.text))
+            self.operand()
+        elif kind == "op" and lx.text == "-" and self.unary_position() and self.peek(1) is not None \
+                and self.peek(1).kind in ("number", "radix") and self.peek(1).pos == lx.pos + 1:
+            self.i += 2
+            out.append(self.constant("LiteralConstant", "-" + self.lx[self.i - 1].text))
+            self.operand()
+            return
+        else:  # op, slice
+            out.append(self.el("Token", {"Text": lx.text}))
+            self.significant(lx)
+        self.i += 1
+
+    def unary_position(self) -> bool:
+        if self.after_operand:
+            return False
+        prev = self.prev
+        return prev is None or prev.kind == "ident" or (prev.kind == "op" and prev.text not in (")", "]"))
+
+    def constant(self, scope: str, value: str) -> XmlNode:
+        return self.el("Access", {"Scope": scope}, [self.el("Constant", children=[self.el("ConstantValue", text=value)])])
+
+    # -- operands
+    def component(self, name: str, quoted: bool) -> XmlNode:
+        # A name that needs quotes in text may still carry no HasQuotes flag in the tokens.
+        quoted = quoted and name not in self.ctx.unflagged_names
+        kids = [self.el("BooleanAttribute", {"Name": "HasQuotes"}, text="true")] if quoted else []
+        return self.el("Component", {"Name": name}, kids)
+
+    def parse_symbol_rest(self, container: XmlNode) -> None:
+        """Continue ``.member``, ``[index]`` and ``.%X3`` after the first component."""
+        last = container.children[-1]
+        while True:
+            if self.next_is_op("[", 0):
+                open_lx = self.lx[self.i]
+                self.i += 1
+                last.children.append(self.el("Token", {"Text": "["}))
+                self.prev = open_lx
+                self.after_operand = False
+                last.children.extend(self.parse_seq(frozenset({"]"})))
+                if self.peek() is None:
+                    raise self.error(open_lx, "unclosed '['")
+                last.children.append(self.el("Token", {"Text": "]"}))
+                self.i += 1
+                continue
+            dot, nxt = self.peek(), self.peek(1)
+            if (
+                dot is not None and nxt is not None and dot.kind == "op" and dot.text == "."
+                and nxt.kind in ("ident", "qident", "slice") and nxt.pos == dot.pos + 1
+                and dot.pos == self.lx[self.i - 1].pos + len(self.lx[self.i - 1].text)
+            ):
+                self.i += 2
+                container.children.append(self.el("Token", {"Text": "."}))
+                if nxt.kind == "slice":
+                    container.children.append(self.el("Token", {"Text": nxt.text}))
+                    continue
+                quoted = nxt.kind == "qident"
+                last = self.component(nxt.text[1:-1] if quoted else nxt.text, quoted)
+                container.children.append(last)
+                continue
+            return
+
+    def symbol_access(self, scope: str, name: str, quoted: bool) -> XmlNode:
+        symbol = self.el("Symbol", children=[self.component(name, quoted)])
+        self.parse_symbol_rest(symbol)
+        return self.el("Access", {"Scope": scope}, [symbol])
+
+    def parse_local(self, lx: _Lex) -> list[XmlNode]:
+        raw = lx.text[1:]
+        quoted = raw.startswith('"')
+        name = raw[1:-1] if quoted else raw
+        if name in self.ctx.local_constants and not self.has_continuation_after(lx):
+            self.operand()
+            return [self.el("Access", {"Scope": "LocalConstant"}, [self.el("Constant", {"Name": name})])]
+        access = self.symbol_access("LocalVariable", name, quoted)
+        self.operand()
+        return self.maybe_call(access, "LocalVariable")
+
+    def has_continuation_after(self, lx: _Lex) -> bool:
+        nxt = self.peek()
+        return nxt is not None and nxt.kind == "op" and nxt.text in (".", "[") and nxt.pos == lx.pos + len(lx.text)
+
+    def parse_global(self, lx: _Lex, name: str, quoted: bool) -> list[XmlNode]:
+        if name in self.ctx.global_constants and not self.has_continuation_after(lx):
+            self.operand()
+            return [self.el("Access", {"Scope": "GlobalConstant"}, [self.el("Constant", {"Name": name})])]
+        access = self.symbol_access("GlobalVariable", name, quoted)
+        self.operand()
+        return self.maybe_call(access, "GlobalVariable")
+
+    def maybe_call(self, access: XmlNode, scope: str) -> list[XmlNode]:
+        """An operand directly followed by ``(`` is a call through that instance/block."""
+        prev = self.lx[self.i - 1]
+        nxt = self.peek()
+        if nxt is None or nxt.kind != "op" or nxt.text != "(" or nxt.pos != prev.pos + len(prev.text):
+            return [access]
+        symbol = access.children[0]
+        key = call_key(symbol.children)
+        if key in self.ctx.calls:
+            target = self.ctx.calls[key]
+        else:
+            target = ("FC", None) if scope == "GlobalVariable" and self.v4 else None
+        if target is None:
+            call = self.el("Instruction")
+            self.parse_args(call)
+            return [access, self.el("Access", {"Scope": "Call"}, [call])]
+        attrs = {"BlockType": target[0]}
+        if target[1] is not None:
+            attrs["Name"] = target[1]
+        instance = self.el("Instance", {"Scope": scope}, symbol.children)
+        info = self.el("CallInfo", attrs, [instance])
+        self.parse_args(info)
+        return [self.el("Access", {"Scope": "Call"}, [info])]
+
+    def parse_ident(self, lx: _Lex) -> list[XmlNode]:
+        word = lx.text
+        upper = word.upper()
+        if upper in KEYWORDS:
+            self.significant(lx)
+            return [self.el("Token", {"Text": word})]
+        if upper in _LITERAL_WORDS:
+            self.operand()
+            return [self.constant("LiteralConstant", word)]
+        if self.next_is_op("(", 0) and self.lx[self.i].pos == lx.pos + len(word):
+            if self.ctx.calls.get(word) is not None:
+                access = self.el("Access", {"Scope": "GlobalVariable"}, [self.el("Symbol", children=[self.component(word, False)])])
+                self.operand()
+                return self.maybe_call(access, "GlobalVariable")
+            call = self.el("Instruction", {"Name": word})
+            occurrences = self.templates.get(word)
+            if occurrences:
+                tvs = occurrences.pop(0) if len(occurrences) > 1 else occurrences[0]
+                call.children.extend(self.el("TemplateValue", {"Name": n, "Type": t}, text=v) for n, t, v in tvs)
+            self.operand()
+            self.parse_args(call)
+            return [self.el("Access", {"Scope": "Call"}, [call])]
+        if self.next_is_op(":", 0) and self.lx[self.i].pos == lx.pos + len(word):
+            self.i += 1
+            self.significant(self.lx[self.i - 1])
+            label = self.el("Label", {"Name": word}, [self.el("Token", {"Text": ":"})])
+            return [self.el("Access", {"Scope": "Label"}, [label])]
+        if self.prev is not None and self.prev.kind == "ident" and self.prev.text.upper() == "GOTO":
+            self.operand()
+            return [self.el("Access", {"Scope": "Label"}, [self.el("Label", {"Name": word})])]
+        return self.parse_global(lx, word, quoted=False)
+
+    # -- calls
+    def parse_args(self, call: XmlNode) -> None:
+        """Parse ``( … )`` into ``call``; the current lexeme is the opening parenthesis."""
+        open_lx = self.lx[self.i]
+        self.i += 1
+        call.children.append(self.el("Token", {"Text": "("}))
+        self.significant(open_lx)
+        stops = frozenset({",", ")"})
+        while True:
+            lx = self.peek()
+            if lx is None:
+                raise self.error(open_lx, "unclosed '(' in a call")
+            if lx.kind in _SPACING:
+                self.parse_item(call.children)
+            elif lx.kind == "op" and lx.text in (")", ","):
+                call.children.append(self.el("Token", {"Text": lx.text}))
+                self.significant(lx)
+                self.i += 1
+                if lx.text == ")":
+                    self.operand()
+                    return
+            elif lx.kind in ("ident", "qident") and self.assignment_follows():
+                name = lx.text[1:-1] if lx.kind == "qident" else lx.text
+                param = self.el("Parameter", {"Name": name})
+                self.i += 1
+                while self.peek() is not None and self.peek().kind in _SPACING:
+                    self.parse_item(param.children)
+                self.parse_item(param.children)  # := or =>
+                param.children.extend(self.parse_seq(stops))
+                call.children.append(param)
+                call.children.extend(_pop_trailing_spacing(param))
+            else:
+                param = self.el("NamelessParameter", children=self.parse_seq(stops))
+                call.children.append(param)
+                call.children.extend(_pop_trailing_spacing(param))
+
+    def assignment_follows(self) -> bool:
+        k = 1
+        while (lx := self.peek(k)) is not None and lx.kind in ("ws", "nl"):
+            k += 1
+        return lx is not None and lx.kind == "op" and lx.text in (":=", "=>")
+
+    def parse(self) -> XmlNode:
+        body = self.el("StructuredText")
+        while self.peek() is not None:
+            body.children.extend(self.parse_seq(frozenset()))
+            if self.peek() is not None:  # an unmatched closing bracket at top level
+                self.parse_item(body.children)
+        return body
+
+
+def _pop_trailing_spacing(param: XmlNode) -> list[XmlNode]:
+    tail: list[XmlNode] = []
+    while param.children and param.children[-1].tag in ("Blank", "NewLine", "LineComment"):
+        tail.insert(0, param.children.pop())
+    return tail
+
+
+def parse_scl(text: str, *, version: str, context: SclContext) -> XmlNode:
+    """Parse SCL ``text`` into a StructuredText body, UIds numbered from 21 as TIA numbers them."""
+    body = _Parser(text, version, context).parse()
+    for node in body.iter():
+        if node is body:
+            continue
+        if node.tag == "CallInfo":
+            node.attrs = {"UId": "", **node.attrs}  # TIA writes UId first on CallInfo
+        else:
+            node.attrs["UId"] = ""
+    renumber_network(body)
+    return body

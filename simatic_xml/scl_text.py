@@ -1,0 +1,243 @@
+"""SCL source text <-> the StructuredText token stream TIA exports (notes §7).
+
+:func:`tokens_to_text` renders a ``StructuredText`` body as the SCL a human reads in the editor
+(``#local``, ``"Global"``, comments and layout exactly as in the token stream).
+:func:`text_to_tokens` goes back. Some facts are not in the text, just as TIA resolves them against
+the project; they come from a :class:`SclContext`:
+
+* whether ``#name`` / an unquoted or quoted global name is a *constant* (from the interface's
+  Constant section or the tag tables) rather than a variable;
+* what a called name is: ``CallInfo BlockType``/``Name`` of an FB instance or FC (from the project);
+* the ``TemplateValue`` of typed instructions such as ``SCALE_X`` / ``LIMIT`` / ``SHL``;
+* two per-network spellings of V16–V18: ``Num="1"`` written out, and the ``Inserted``/
+  ``NoClosingBracket`` attributes of ``LineComment``.
+
+:func:`context_from_tokens` harvests all of these from an existing network and
+:func:`context_from_interface` the constants from a block interface. Without context, ``#x`` is a
+local variable, a quoted name followed by ``(`` is an FC call (v4) and instructions carry no template.
+
+Limits: block comments ``(* *)`` / ``/* */`` are refused (their token form was never observed);
+tabs count as one blank each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import SchemaError
+from .model import Interface
+from .versions import NS_PREFIX
+from .xmlnode import XmlNode
+
+__all__ = (
+    "KEYWORDS",
+    "SclContext",
+    "context_from_interface",
+    "call_key",
+    "context_from_tokens",
+    "needs_quotes",
+    "strip_uids",
+    "text_to_tokens",
+    "tokens_to_text",
+)
+
+ST_NAMESPACE = {"v3": f"{NS_PREFIX}NetworkSource/StructuredText/v3", "v4": f"{NS_PREFIX}NetworkSource/StructuredText/v4"}
+
+
+@dataclass(slots=True)
+class SclContext:
+    """What SCL text does not say; see the module docstring."""
+
+    local_constants: set[str] = field(default_factory=set)
+    global_constants: set[str] = field(default_factory=set)
+    calls: dict[str, tuple[str, str | None] | None] = field(default_factory=dict)
+    """Called instance/block path without quotes (``LBP_OpUnitComm_DB``) -> (BlockType, CallInfo Name or
+    None) for a ``CallInfo`` call, or None for the nameless-``Instruction`` form after the operand."""
+    unflagged_names: set[str] = field(default_factory=set)
+    """Names that must be quoted in text (not identifiers) but carry no ``HasQuotes`` in the tokens."""
+    templates: dict[str, list[list[tuple[str, str, str]]]] = field(default_factory=dict)
+    """Instruction name -> per occurrence, its TemplateValues as (Name, Type, text)."""
+    explicit_num_one: bool = False
+    line_comment_attrs: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- tokens -> text
+
+
+def _symbol_text(node: XmlNode) -> str:
+    """Components joined by their ``.`` tokens; quoted where the tokens say so or the name needs it."""
+    parts: list[str] = []
+    for child in node.children:
+        if child.tag == "Component":
+            parts.append(_component_text(child))
+        elif child.tag == "Token":
+            parts.append(child.attrs.get("Text", ""))
+        else:
+            raise SchemaError(f"unexpected <{child.tag}> in Symbol", "StructuredText")
+    return "".join(parts)
+
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*\Z")  # Unicode letters, as the SCL editor accepts
+
+KEYWORDS = frozenset(
+    """IF THEN ELSIF ELSE END_IF CASE OF END_CASE FOR TO BY DO END_FOR WHILE END_WHILE REPEAT UNTIL
+    END_REPEAT EXIT CONTINUE RETURN GOTO REGION END_REGION AND OR XOR NOT MOD""".split()
+)
+# Names that collide with keywords or data types must be quoted when used as operands or parameters.
+_RESERVED = KEYWORDS | frozenset(
+    """TRUE FALSE BOOL BYTE WORD DWORD LWORD SINT INT DINT LINT USINT UINT UDINT ULINT REAL LREAL TIME LTIME
+    S5TIME DATE TOD LTOD TIME_OF_DAY DT LDT DTL DATE_AND_TIME CHAR WCHAR STRING WSTRING VARIANT VOID ANY
+    POINTER ARRAY STRUCT""".split()
+)
+
+
+def needs_quotes(name: str, reserved: bool = False) -> bool:
+    """Names that are not plain identifiers must be quoted in SCL text; with ``reserved``, so must
+    keywords and type names (parameter names such as ``"Time"``, which have no quote flag)."""
+    return _IDENTIFIER.match(name) is None or (reserved and name.upper() in _RESERVED)
+
+
+def _has_quotes(node: XmlNode) -> bool:
+    return any(
+        c.tag == "BooleanAttribute" and c.attrs.get("Name") == "HasQuotes" and c.text == "true" for c in node.children
+    )
+
+
+def call_key(parts: list[XmlNode]) -> str:
+    """Lookup key of a called operand: its component names and tokens, without quotes or ``#``."""
+    return "".join(p.attrs.get("Name", "") if p.tag == "Component" else p.attrs.get("Text", "") for p in parts)
+
+
+def _component_text(node: XmlNode) -> str:
+    name = node.attrs.get("Name", "")
+    text = f'"{name}"' if _has_quotes(node) or needs_quotes(name) else name
+    return text + "".join(_text(c) for c in node.children if c.tag != "BooleanAttribute")
+
+
+def _access_text(node: XmlNode) -> str:
+    scope = node.attrs.get("Scope")
+    inner = node.children[0] if node.children else None
+    if inner is None:
+        raise SchemaError(f"empty Access Scope={scope}", "StructuredText")
+    if scope in ("LiteralConstant", "TypedConstant"):
+        value = inner.find("ConstantValue")
+        return value.text or "" if value is not None else ""
+    if scope == "LocalConstant":
+        name = inner.attrs.get("Name", "")
+        return f'#"{name}"' if needs_quotes(name) else "#" + name
+    if scope == "GlobalConstant":
+        return '"' + inner.attrs.get("Name", "") + '"'
+    if scope == "LocalVariable":
+        return "#" + _symbol_text(inner)
+    if scope == "GlobalVariable":
+        return _symbol_text(inner)
+    if scope in ("Call", "Label"):
+        return _text(inner)
+    raise SchemaError(f"unknown Access Scope {scope!r}", "StructuredText")
+
+
+def _text(node: XmlNode) -> str:
+    tag = node.tag
+    if tag == "Token":
+        return node.attrs.get("Text", "")
+    if tag == "Blank":
+        return " " * int(node.attrs.get("Num", "1"))
+    if tag == "NewLine":
+        return "\n" * int(node.attrs.get("Num", "1"))
+    if tag == "Text":
+        return node.text or ""
+    if tag == "LineComment":
+        return "//" + "".join(_text(c) for c in node.children)
+    if tag == "Access":
+        return _access_text(node)
+    if tag == "Instruction":
+        return node.attrs.get("Name", "") + "".join(_text(c) for c in node.children)
+    if tag == "CallInfo":
+        return "".join(_text(c) for c in node.children)
+    if tag == "Instance":
+        prefix = "#" if node.attrs.get("Scope") == "LocalVariable" else ""
+        return prefix + _symbol_text(node)
+    if tag in ("Parameter", "Label"):
+        name = node.attrs.get("Name", "")
+        quoted = needs_quotes(name, reserved=tag == "Parameter")
+        return (f'"{name}"' if quoted else name) + "".join(_text(c) for c in node.children)
+    if tag == "NamelessParameter":
+        return "".join(_text(c) for c in node.children)
+    if tag == "TemplateValue":
+        return ""  # not shown in the editor; see SclContext.templates
+    raise SchemaError(f"unexpected <{tag}> in a StructuredText network", "StructuredText")
+
+
+def tokens_to_text(body: XmlNode) -> str:
+    """The SCL source text of a ``StructuredText`` network body."""
+    if body.tag != "StructuredText":
+        raise SchemaError(f"not an SCL network: <{body.tag}>", "NetworkSource")
+    return "".join(_text(c) for c in body.children)
+
+
+# ---------------------------------------------------------------- context
+
+
+def context_from_interface(interface: Interface | None, context: SclContext | None = None) -> SclContext:
+    """Add the members of the interface's ``Constant`` section as local constants."""
+    ctx = context or SclContext()
+    section = interface.section("Constant") if interface is not None else None
+    for member in section.members if section is not None else ():
+        ctx.local_constants.add(member.name)
+    return ctx
+
+
+def context_from_tokens(body: XmlNode) -> SclContext:
+    """Harvest everything :func:`text_to_tokens` cannot see in the text from an existing network."""
+    ctx = SclContext()
+    for node in body.iter():
+        for prev, cur in zip(node.children, node.children[1:]):
+            # Operand + Access Call > nameless Instruction: a call through that instance.
+            if cur.tag == "Access" and cur.attrs.get("Scope") == "Call" and prev.tag == "Access":
+                inner = cur.children[0] if cur.children else None
+                symbol = prev.find("Symbol")
+                if inner is not None and inner.tag == "Instruction" and "Name" not in inner.attrs and symbol is not None:
+                    ctx.calls[call_key(symbol.children)] = None
+        if node.tag == "Access":
+            scope = node.attrs.get("Scope")
+            inner = node.children[0] if node.children else None
+            if inner is not None and scope == "LocalConstant":
+                ctx.local_constants.add(inner.attrs.get("Name", ""))
+            elif inner is not None and scope == "GlobalConstant":
+                ctx.global_constants.add(inner.attrs.get("Name", ""))
+        elif node.tag == "CallInfo":
+            instance = node.find("Instance")
+            if instance is not None:
+                ctx.calls[call_key(instance.children)] = (node.attrs.get("BlockType", "FC"), node.attrs.get("Name"))
+        elif node.tag == "Component" and not _has_quotes(node) and needs_quotes(node.attrs.get("Name", "")):
+            ctx.unflagged_names.add(node.attrs.get("Name", ""))
+        elif node.tag == "Instruction" and "Name" in node.attrs:
+            tvs = [(t.attrs.get("Name", ""), t.attrs.get("Type", ""), t.text or "") for t in node.findall("TemplateValue")]
+            ctx.templates.setdefault(node.attrs["Name"], []).append(tvs)
+        elif node.tag in ("Blank", "NewLine") and node.attrs.get("Num") == "1":
+            ctx.explicit_num_one = True
+        elif node.tag == "LineComment" and node.attrs:
+            ctx.line_comment_attrs = dict(node.attrs)
+            ctx.line_comment_attrs.pop("UId", None)
+    return ctx
+
+
+def strip_uids(node: XmlNode) -> XmlNode:
+    """A copy without ``UId`` attributes, for comparing token streams."""
+    attrs = {k: v for k, v in node.attrs.items() if k != "UId"}
+    return XmlNode(node.tag, node.ns, attrs, [strip_uids(c) for c in node.children], node.text)
+
+
+# ---------------------------------------------------------------- text -> tokens
+
+
+def text_to_tokens(text: str, *, version: str = "v4", context: SclContext | None = None) -> XmlNode:
+    """Parse SCL text into a ``StructuredText`` body (namespace ``version`` v3 or v4), UIds from 21.
+
+    Raises:
+        SclSyntaxError: the text cannot be tokenised or its brackets do not match.
+    """
+    from .scl_parse import parse_scl
+
+    return parse_scl(text, version=version, context=context or SclContext())

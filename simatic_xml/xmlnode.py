@@ -1,0 +1,124 @@
+"""A small generic element tree, used where the typed model stops (network bodies, ParameterData).
+
+It keeps what SimaticML means and drops what it does not: element order, attribute values,
+namespaces and leaf text are kept; indentation between elements is not (SimaticML has no mixed
+content, so whitespace-only text in an element that has children is formatting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from lxml import etree
+
+from .errors import SchemaError
+
+__all__ = ("XmlNode", "from_lxml", "local_name", "namespace_of", "split_tag", "validate_tree")
+
+
+@dataclass(slots=True)
+class XmlNode:
+    """One element: local ``tag``, its namespace URI (``ns``, None for none), attributes in order,
+    child elements, and text (only meaningful for leaves)."""
+
+    tag: str
+    ns: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[XmlNode] = field(default_factory=list)
+    text: str | None = None
+
+    def iter(self, tag: str | None = None) -> Iterator[XmlNode]:
+        """Depth-first, document-order walk over this node and its descendants."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            if tag is None or node.tag == tag:
+                yield node
+            stack.extend(reversed(node.children))
+
+    def find(self, tag: str) -> XmlNode | None:
+        """The first direct child named ``tag``."""
+        for child in self.children:
+            if child.tag == tag:
+                return child
+        return None
+
+    def findall(self, tag: str) -> list[XmlNode]:
+        """All direct children named ``tag``."""
+        return [c for c in self.children if c.tag == tag]
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """An attribute value."""
+        return self.attrs.get(name, default)
+
+    def copy(self) -> XmlNode:
+        """A deep copy."""
+        return XmlNode(self.tag, self.ns, dict(self.attrs), [c.copy() for c in self.children], self.text)
+
+
+def local_name(el: etree._Element) -> str:
+    """The local part of an lxml element's tag."""
+    tag = el.tag
+    return tag[tag.index("}") + 1 :] if tag[0] == "{" else tag
+
+
+def namespace_of(el: etree._Element) -> str | None:
+    """The namespace URI of an lxml element, or None."""
+    tag = el.tag
+    return tag[1 : tag.index("}")] if tag[0] == "{" else None
+
+
+# Clark tag -> (namespace, local name); tags repeat a lot, so splitting once pays off.
+_TAG_CACHE: dict[str, tuple[str | None, str]] = {}
+
+
+def split_tag(tag: str) -> tuple[str | None, str]:
+    """``"{uri}Name"`` -> ``("uri", "Name")``; ``"Name"`` -> ``(None, "Name")``."""
+    hit = _TAG_CACHE.get(tag)
+    if hit is None:
+        hit = tuple(tag[1:].split("}", 1)) if tag[0] == "{" else (None, tag)  # type: ignore[assignment]
+        if len(_TAG_CACHE) < 10_000:
+            _TAG_CACHE[tag] = hit  # type: ignore[assignment]
+    return hit  # type: ignore[return-value]
+
+
+_COMMENT_OR_PI = etree.XPath("(//comment() | //processing-instruction())[1]")
+_MIXED = etree.XPath("(//text()[normalize-space()][../*])[1]")
+_NS_ATTR = etree.XPath("(//*[@*[namespace-uri()]])[1]")
+
+
+def validate_tree(root: etree._Element, raw: bytes | None = None) -> None:
+    """Refuse what the generic tree cannot hold: comments, PIs, mixed content, namespaced attributes.
+
+    ``raw`` (the document bytes) lets cheap byte scans rule out the first and last cases.
+    """
+    tree = root.getroottree()
+    if raw is None or b"<!--" in raw or raw.count(b"<?") > 1:
+        bad = _COMMENT_OR_PI(root)
+        if bad:
+            parent = bad[0].getparent()
+            where = tree.getpath(parent) if parent is not None else "/"
+            raise SchemaError("comments and processing instructions are not SimaticML", where)
+    bad = _MIXED(root)
+    if bad:
+        text = bad[0]
+        owner = text.getparent()  # for a tail, lxml gives the element the text follows
+        where = "after" if text.is_tail else "inside"
+        raise SchemaError(f"mixed content (text {where} this element) is not SimaticML", tree.getpath(owner))
+    # A namespaced attribute needs a declared prefix (xmlns:p) or the predeclared xml: prefix.
+    if raw is None or b"xml:" in raw:
+        bad = _NS_ATTR(root)
+        if bad:
+            raise SchemaError("namespaced attributes are not SimaticML", tree.getpath(bad[0]))
+
+
+def from_lxml(el: etree._Element) -> XmlNode:
+    """Convert an lxml element (and its subtree) to an :class:`XmlNode`.
+
+    The tree must have passed :func:`validate_tree` (the reader does this once per document).
+    """
+    ns, name = split_tag(el.tag)
+    if len(el):
+        return XmlNode(name, ns, dict(el.attrib), [from_lxml(c) for c in el], None)
+    return XmlNode(name, ns, dict(el.attrib), [], el.text)

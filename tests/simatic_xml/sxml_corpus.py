@@ -1,0 +1,43 @@
+"""Shared, cached access to the SimaticML corpus for the simatic_xml tests (parsed once per session).
+
+The documents are shared: tests that change one must work on ``copy.deepcopy`` of it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from simatic_xml import Document, read_file
+from simatic_xml.model import NetworkSource, SwObject
+from simatic_xml.xmlnode import XmlNode
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+
+
+@lru_cache(maxsize=None)
+def corpus_paths() -> tuple[Path, ...]:
+    """Every corpus file, sorted; empty when the corpus is absent."""
+    return tuple(sorted(CORPUS.rglob("*.xml"))) if CORPUS.is_dir() else ()
+
+
+@lru_cache(maxsize=None)
+def load(path: Path) -> Document:
+    """The parsed document (shared: do not modify)."""
+    return read_file(path)
+
+
+def network_sources(path: Path) -> list[NetworkSource]:
+    """All NetworkSources of a document, in document order."""
+    out: list[NetworkSource] = []
+    stack: list[SwObject] = [load(path).object]
+    while stack:
+        obj = stack.pop(0)
+        out.extend(v for v in (obj.attributes or {}).values() if isinstance(v, NetworkSource))
+        stack.extend(c for c in obj.children or () if isinstance(c, SwObject))
+    return out
+
+
+def bodies(tag: str) -> list[tuple[Path, XmlNode]]:
+    """(file, body) of every network whose body element is ``tag``."""
+    return [(p, s.body) for p in corpus_paths() for s in network_sources(p) if s.kind == tag and s.body is not None]

@@ -1,0 +1,50 @@
+"""Robustness of the SCL parser on real SCL sources (../shared/corpus/scl): every statement section
+either parses and renders back to the same text, or uses a block comment, which is refused."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from simatic_xml import SclSyntaxError, context_from_tokens, text_to_tokens, tokens_to_text
+from simatic_xml.check import first_difference
+from simatic_xml.scl_text import strip_uids
+
+SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+_BLOCK_END = r"END_(?:DATA_BLOCK|FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|TYPE)\b"
+_BODY = re.compile(
+    rf"(?ms)^BEGIN[ \t]*\n((?:(?!^[ \t]*{_BLOCK_END}).)*?)^[ \t]*END_(?:FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK)\b"
+)
+
+
+def _bodies():
+    files = sorted(p for p in SOURCES.rglob("*") if p.suffix.lower() == ".scl") if SOURCES.is_dir() else []
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+        for index, match in enumerate(_BODY.finditer(text), 1):
+            yield pytest.param(match.group(1), id=f"{path.relative_to(SOURCES).as_posix()}#{index}")
+
+
+BODIES = list(_bodies())
+
+
+def test_sources_found():
+    if not SOURCES.is_dir():
+        pytest.skip(f"SCL corpus not found at {SOURCES}")
+    assert len(BODIES) > 200
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_statement_section(body):
+    try:
+        tokens = text_to_tokens(body)
+    except SclSyntaxError as exc:
+        assert "block comments" in str(exc) and ("(*" in body or "/*" in body)
+        return
+    # Tabs become blanks (their token form was never observed); everything else is kept exactly.
+    text = tokens_to_text(tokens)
+    assert text == body.replace("\t", " ")
+    again = text_to_tokens(text, context=context_from_tokens(tokens))
+    assert first_difference(strip_uids(tokens), strip_uids(again)) is None

@@ -1,0 +1,167 @@
+"""SCL text <-> StructuredText tokens: every SCL network of the corpus, plus hand-written cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from simatic_xml import SclSyntaxError, read_file
+from simatic_xml.check import first_difference
+from simatic_xml.model import NetworkSource
+from simatic_xml.scl_text import (
+    SclContext,
+    context_from_interface,
+    context_from_tokens,
+    strip_uids,
+    text_to_tokens,
+    tokens_to_text,
+)
+
+from sxml_corpus import CORPUS, bodies
+
+V4 = "http://www.siemens.com/automation/Openness/SW/NetworkSource/StructuredText/v4"
+
+
+def _scl_networks():
+    for index, (path, body) in enumerate(bodies("StructuredText"), 1):
+        yield pytest.param(body, id=f"{path.relative_to(CORPUS).as_posix()}#{index}")
+
+
+NETWORKS = list(_scl_networks())
+
+
+def test_corpus_has_scl_networks():
+    if not CORPUS.is_dir():
+        pytest.skip(f"SimaticML corpus not found at {CORPUS}")
+    assert len(NETWORKS) == 19
+
+
+@pytest.mark.parametrize("body", NETWORKS)
+def test_tokens_text_tokens(body):
+    text = tokens_to_text(body)
+    version = body.ns.rsplit("/", 1)[1]
+    again = text_to_tokens(text, version=version, context=context_from_tokens(body))
+    assert first_difference(strip_uids(body), strip_uids(again)) is None
+    assert tokens_to_text(again) == text
+
+
+def _tokens(text: str, **kw) -> list[tuple]:
+    body = text_to_tokens(text, **kw)
+    return [(n.tag, dict((k, v) for k, v in n.attrs.items() if k != "UId"), n.text) for n in body.iter()][1:]
+
+
+def test_simple_assignment_without_context():
+    body = text_to_tokens('#a := "DB".x[#i] + 16#FF;\n')
+    assert body.ns == V4
+    assert [c.tag for c in body.children] == ["Access", "Blank", "Token", "Blank", "Access", "Blank", "Token", "Blank", "Access", "Token", "NewLine"]
+    glob = body.children[4]
+    assert glob.attrs["Scope"] == "GlobalVariable"
+    first = glob.children[0].children[0]
+    assert first.attrs["Name"] == "DB" and first.children[0].tag == "BooleanAttribute"
+    comp_x = glob.children[0].children[2]
+    assert [c.tag for c in comp_x.children] == ["Token", "Access", "Token"]
+    assert body.children[8].attrs["Scope"] == "LiteralConstant"
+    assert [n.attrs["UId"] for n in list(body.iter())[1:4]] == ["21", "22", "23"]
+
+
+def test_calls_parameters_and_comments():
+    text = 'REGION Main part \n    #t(IN := TRUE,\n       PT := T#1s); // timer\n    #x := WORD_TO_INT(#w);\nEND_REGION'
+    body = text_to_tokens(text)
+    assert tokens_to_text(body) == text
+    tags = [n.tag for n in body.iter()]
+    assert "Parameter" in tags and "NamelessParameter" in tags and "LineComment" in tags
+    assert body.children[2].tag == "Text" and body.children[2].text == "Main part "
+    typed = [n for n in body.iter("Access") if n.attrs["Scope"] == "TypedConstant"]
+    assert typed and typed[0].children[0].children[0].text == "T#1s"
+
+
+def test_v4_quoted_call_is_callinfo_and_v3_is_instruction():
+    v4 = text_to_tokens('"Motor_DB"(Run := TRUE);', version="v4")
+    assert v4.children[0].children[0].tag == "CallInfo"
+    v3 = text_to_tokens('"Motor_DB"(Run := TRUE);', version="v3")
+    assert [c.attrs.get("Scope") for c in v3.children[:2]] == ["GlobalVariable", "Call"]
+
+
+def test_context_supplies_what_text_cannot_say():
+    ctx = SclContext(local_constants={"MAX"}, calls={"Motor_DB": ("FB", "Motor")})
+    body = text_to_tokens('#n := #MAX;\n"Motor_DB"();', context=ctx)
+    assert body.children[4].attrs["Scope"] == "LocalConstant"
+    info = body.iter("CallInfo").__next__()
+    assert info.attrs == {"BlockType": "FB", "Name": "Motor", "UId": info.attrs["UId"]}
+
+
+def test_context_from_interface_reads_constants():
+    doc = read_file(CORPUS / "fb" / "Czarnak_AnalogInput.xml") if CORPUS.is_dir() else None
+    if doc is None:
+        pytest.skip("corpus absent")
+    ctx = context_from_interface(doc.object.interface)
+    assert isinstance(ctx.local_constants, set)
+
+
+def test_labels_and_goto():
+    body = text_to_tokens("GOTO M_1;\nM_1: #a := 1;")
+    labels = [n for n in body.iter("Label")]
+    assert [lab.attrs["Name"] for lab in labels] == ["M_1", "M_1"]
+    assert labels[1].children[0].attrs["Text"] == ":"
+
+
+def test_negative_literal_and_binary_minus():
+    body = text_to_tokens("#a := -5 - 3;")
+    values = [n.text for n in body.iter("ConstantValue")]
+    assert values == ["-5", "3"]
+
+
+@pytest.mark.parametrize("bad", ["#a := (* block *) 1;", "#a := f(1;", "#a := 1 ? 2;"])
+def test_syntax_errors(bad):
+    with pytest.raises(SclSyntaxError):
+        text_to_tokens(bad)
+
+
+@pytest.mark.parametrize("body", NETWORKS)
+def test_typed_tokens_round_trip_exactly(body):
+    from simatic_xml.scl_tokens import from_xml, to_xml
+    from simatic_xml.xmlnode import XmlNode
+
+    items = from_xml(body)
+    assert not any(isinstance(item, XmlNode) for item in items)
+    back = to_xml(items, body.ns)
+    assert back == body
+    assert [list(n.attrs) for n in back.iter()] == [list(n.attrs) for n in body.iter()]
+
+
+def test_typed_tokens_of_parsed_text():
+    from simatic_xml.scl_tokens import Access, Blank, Token, from_xml
+
+    items = from_xml(text_to_tokens("#a := 1;"))
+    assert isinstance(items[0], Access) and items[0].scope == "LocalVariable"
+    assert items[0].symbol.parts[0].name == "a"
+    assert isinstance(items[1], Blank) and isinstance(items[2], Token) and items[2].text == ":="
+    assert items[4].constant.value == "1"
+
+
+def test_generated_network_survives_a_document_round_trip():
+    from simatic_xml import parse_bytes, to_bytes
+
+    doc = read_file(CORPUS / "fb" / "Czarnak_AnalogInput.xml") if CORPUS.is_dir() else None
+    if doc is None:
+        pytest.skip("corpus absent")
+    unit = doc.object.compile_units[0]
+    unit.attributes["NetworkSource"] = NetworkSource(text_to_tokens('//\n#x := "DB".y; // note\n'))
+    again = parse_bytes(to_bytes(doc))
+    assert again == doc
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CASE #state OF\n    1..3:\n        #x := 'it''s $'ok$'';\n    ELSE\n        #x := WSTRING#'w';\nEND_CASE;",
+        "#r := #a ** 2.5E-3 + REAL#1.0 - T#-1s2ms + 2#1010_1010 + 16#FF;",
+        "#b := #w.%X3 AND NOT #arr[#i, 2].flag;",
+        "FOR #i := 0 TO 10 BY 2 DO\n    #sum += #i;\nEND_FOR;",
+        'IF "DB"."odd name".x <> #"with space" THEN\n    RETURN;\nEND_IF;',
+    ],
+)
+def test_edge_cases_render_back_exactly(text):
+    body = text_to_tokens(text)
+    assert tokens_to_text(body) == text
+    again = text_to_tokens(tokens_to_text(body), context=context_from_tokens(body))
+    assert strip_uids(again) == strip_uids(body)

@@ -1,0 +1,110 @@
+"""Version tables and retargeting, including what a target must refuse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simatic_xml import VersionError, parse_bytes, read_file, retarget, to_bytes
+from simatic_xml.versions import namespace_for, normalize_version
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent at {CORPUS}")
+NS = "http://www.siemens.com/automation/Openness/SW/"
+
+
+def test_normalize_version():
+    assert normalize_version("19") == "V19"
+    assert normalize_version("v14sp1") == "V14 SP1"
+    with pytest.raises(VersionError, match="unknown TIA version"):
+        normalize_version("V15")
+
+
+def test_namespace_table():
+    assert namespace_for("Interface", "V16") == NS + "Interface/v4"
+    assert namespace_for("Interface", "V21") == NS + "Interface/v5"
+    assert namespace_for("NetworkSource/FlgNet", "V18") == NS + "NetworkSource/FlgNet/v4"
+    assert namespace_for("NetworkSource/FlgNet", "V19") == NS + "NetworkSource/FlgNet/v5"
+    assert namespace_for("NetworkSource/StructuredText", "V18") == NS + "NetworkSource/StructuredText/v3"
+    assert namespace_for("NetworkSource/StructuredText", "V19") == NS + "NetworkSource/StructuredText/v4"
+    with pytest.raises(VersionError, match="never observed"):
+        namespace_for("NetworkSource/Graph", "V19")
+
+
+def _namespaces(data: bytes) -> set[str]:
+    from lxml import etree
+
+    root = etree.fromstring(data)
+    return {el.tag[1:].split("}")[0] for el in root.iter() if isinstance(el.tag, str) and el.tag.startswith("{")}
+
+
+@needs_corpus
+def test_retarget_scl_v16_to_v19():
+    doc = read_file(CORPUS / "fb" / "mking2203_plcBlock_SCL_FB_EMPTY_ADAPTER.xml")
+    assert doc.engineering_version == "V16" and doc.document_info is not None
+    new = retarget(doc, "V19")
+    assert doc.engineering_version == "V16"  # the original is untouched
+    data = to_bytes(new)
+    assert b'<Engineering version="V19" />' in data
+    assert b"<DocumentInfo>" not in data
+    assert _namespaces(data) == {NS + "Interface/v5", NS + "NetworkSource/StructuredText/v4"}
+    assert b'Num="1"' not in data
+    assert parse_bytes(data) == new
+
+
+@needs_corpus
+def test_retarget_to_v17_keeps_document_info():
+    doc = read_file(CORPUS / "fb" / "mking2203_plcBlock_SCL_FB_EMPTY_ADAPTER.xml")
+    new = retarget(doc, "V17")
+    assert new.document_info is not None
+    assert _namespaces(to_bytes(new)) == {NS + "Interface/v5", NS + "NetworkSource/StructuredText/v3"}
+
+
+@needs_corpus
+def test_retarget_drops_empty_namespace_below_v18():
+    doc = read_file(CORPUS / "fb" / "Fwaldt_FB_AnalogInput.xml")
+    assert doc.object.attr("Namespace") == ""
+    old = retarget(doc, "V17")
+    assert "Namespace" not in old.object.attributes
+    assert NS + "NetworkSource/StructuredText/v3" in _namespaces(to_bytes(old))
+    doc.object.attributes["Namespace"] = "Motors"
+    with pytest.raises(VersionError, match="needs V18 or later"):
+        retarget(doc, "V17")
+
+
+@pytest.mark.parametrize(
+    ("file", "target", "message"),
+    [
+        ("ob/Fwaldt_Main.xml", "V18", "CallInfo"),
+        ("fb/Gildej31_GF7_V17.xml", "V21", "GRAPH"),
+        ("fb/Gildej31_GF7_V17.xml", "V19", "Graph namespace is known for TIA V19"),
+        ("db/Amadeusz97_CS_Drive_PL.xml", "V19", "Parameters"),
+        ("fc/Gildej31_FC_LIST_V17.xml", "V20", "StatementList"),
+        ("fb/arun232342_RS485_Com_Motor.xml", "V19", "LineComment"),
+        ("fb/Gildej31_GF7_V17.xml", "V14 SP1", "cannot generate"),
+    ],
+)
+@needs_corpus
+def test_retarget_refusals(file, target, message):
+    doc = read_file(CORPUS / file)
+    with pytest.raises(VersionError, match=message):
+        retarget(doc, target)
+
+
+@needs_corpus
+def test_retarget_allowed_neighbours():
+    assert retarget(read_file(CORPUS / "fb" / "Gildej31_GF7_V17.xml"), "V18").engineering_version == "V18"
+    assert retarget(read_file(CORPUS / "fc" / "Gildej31_FC_LIST_V17.xml"), "V18").engineering_version == "V18"
+    lad = retarget(read_file(CORPUS / "fb" / "sitrainsh_Block_1.xml"), "V20")
+    assert NS + "NetworkSource/FlgNet/v5" in _namespaces(to_bytes(lad))
+
+
+@needs_corpus
+def test_convert_bytes_round_trips():
+    from simatic_xml import convert_bytes
+
+    data = convert_bytes((CORPUS / "fb" / "sitrainsh_Block_1.xml").read_bytes(), "V19")
+    doc = parse_bytes(data)
+    assert doc.engineering_version == "V19" and doc.document_info is None
+    assert convert_bytes(data, "V19") == data  # converting to the same version is stable
