@@ -50,7 +50,7 @@ from fakes.devices import DeviceOperations
 from fakes.model import Project
 from fakes.naming import check_project_name
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
-from fakes.project_files import LOCK_NAME, load_project, project_version, save_project
+from fakes.project_files import LOCK_NAME, load_project, make_folder, project_version, save_project
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -280,6 +280,12 @@ class FakeBackend(DeviceOperations, CatalogService, EngineeringBackend):
     def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
         portal = self._portal()
         check_project_name(name)
+        file_name = f"{name}.ap{portal.version[1:]}"
+        if len(file_name.encode("utf-8")) > 255:
+            raise ValidationError(
+                f"The project file name '{file_name}' is too long for the file system (255 bytes in UTF-8).",
+                code="INVALID_NAME",
+            )
         self._require_no_project(portal)
         folder = directory / name
         if folder.exists():
@@ -288,7 +294,7 @@ class FakeBackend(DeviceOperations, CatalogService, EngineeringBackend):
             name=name, folder=folder, version=portal.version, author=author, comment=comment, created_at=utc_now()
         )
         project.saved_at = project.created_at
-        folder.mkdir(parents=True)
+        make_folder(folder)
         save_project(project)
         return self._activate(portal, project)
 
@@ -348,11 +354,11 @@ class FakeBackend(DeviceOperations, CatalogService, EngineeringBackend):
             raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
         if target.resolve().is_relative_to(project.folder.resolve()):
             raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
+        make_folder(target.parent)
         staging = target.parent / f".archive-{uuid.uuid4().hex}"
         try:
             # TIA archives the saved project: copy what is on disk, without our lock file.
             shutil.copytree(project.folder, staging / project.name, ignore=shutil.ignore_patterns(LOCK_NAME, ".tmp-*"))
-            target.parent.mkdir(parents=True, exist_ok=True)
             count = create_zip(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -369,7 +375,9 @@ class FakeBackend(DeviceOperations, CatalogService, EngineeringBackend):
         if not archive.suffix.lower().startswith(".zap"):
             raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap17 … .zap21).", code="NOT_AN_ARCHIVE")
         staging = target_directory / f".retrieve-{uuid.uuid4().hex}"
-        target_directory.mkdir(parents=True, exist_ok=True)
+        new_target = not target_directory.exists()
+        make_folder(target_directory)
+        restored = False
         try:
             try:
                 extract_zip(archive, staging)
@@ -393,8 +401,11 @@ class FakeBackend(DeviceOperations, CatalogService, EngineeringBackend):
                 )
             load_project(file)  # refuse a damaged project before it lands in the target folder
             tops[0].rename(project_dir)
+            restored = True
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            if new_target and not restored:
+                shutil.rmtree(target_directory, ignore_errors=True)  # a refused archive leaves nothing behind
         return self._activate(portal, load_project(project_dir / file.name))
 
     def project_history(self) -> list[HistoryEntry]:

@@ -15,7 +15,8 @@ def catalog_item(entry: CatalogEntry) -> CatalogItem:
     return CatalogItem(
         order_number=entry.order_number, name=entry.name, family=entry.family, category=entry.category,
         device_kind=entry.device_kind, firmware_versions=list(entry.firmware_versions),
-        type_identifier=entry.type_identifier(), description=entry.description, source=dict(entry.source),
+        type_identifier=entry.type_identifier(), description=entry.description,
+        source={"title": entry.source_title, "url": entry.source_url, "notes": entry.source_notes},
     )
 
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
 from fakes import hardware
-from fakes.naming import check_device_name
+from fakes.naming import check_device_name, profinet_name
+from fakes.project_files import make_folder
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,6 +41,9 @@ class DeviceOperations:
             # Keep the device's position in the project tree.
             project.devices = {(new_name if k == name else k): v for k, v in project.devices.items()}
             device.name = new_name
+            for iface in device.interfaces:  # a generated PROFINET device name follows the device name (TIA default)
+                if iface.profinet_name == profinet_name(name):
+                    iface.profinet_name = profinet_name(new_name)
         return hardware.device_info(project, device)
 
     def delete_device(self, name: str) -> None:
@@ -96,7 +100,7 @@ class DeviceOperations:
         if target.exists():
             raise AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
         subnets = [project.subnets[i.subnet] for i in device.interfaces if i.subnet and i.subnet in project.subnets]
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(target.parent)
         target.write_bytes(export_aml(project.name, [device], subnets, tia_version=project.version))
         return HardwareTransfer(path=str(target), devices=[device.name])
 

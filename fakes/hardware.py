@@ -34,6 +34,8 @@ __all__ = (
 
 DEFAULT_SUBNET = "PN/IE_1"
 """The name TIA gives the first subnet it creates."""
+ETHERNET_TYPES = frozenset({"PROFINET", "Ethernet", "Industrial Ethernet"})
+"""Interface types that carry an IPv4 address (not PROFIBUS or MPI)."""
 
 
 def _head_slot(entry: CatalogEntry) -> int:
@@ -76,15 +78,32 @@ def configure_network(
     project: Project, device: Device, *, ip_address: str, subnet_mask: str, interface: str | None,
     subnet: str | None, router_address: str | None,
 ) -> Interface:
-    """Address an interface and connect it to a subnet; collisions are left for compile to report."""
-    target = device.interface(interface)
-    if target is None:
-        if not device.interfaces:
-            raise ValidationError(f"The device '{device.name}' has no network interface.", code="NO_INTERFACE")
-        names = ", ".join(i.name for i in device.interfaces)
-        raise NotFoundError(
-            f"The device '{device.name}' has no interface '{interface}' (it has: {names}).", code="INTERFACE_NOT_FOUND"
-        )
+    """Address an interface and connect it to a subnet; collisions are left for compile to report.
+
+    Without ``interface`` the first PROFINET/Ethernet interface is used; PROFIBUS and MPI interfaces
+    have no IP address, so naming one is refused.
+    """
+    if interface is None:
+        target = next((i for i in device.interfaces if i.type in ETHERNET_TYPES), None)
+        if target is None:
+            raise ValidationError(
+                f"The device '{device.name}' has no PROFINET/Ethernet interface to give an IP address.",
+                code="NO_INTERFACE",
+            )
+    else:
+        target = device.interface(interface)
+        if target is None:
+            names = ", ".join(i.name for i in device.interfaces)
+            raise NotFoundError(
+                f"The device '{device.name}' has no interface '{interface}' (it has: {names}).",
+                code="INTERFACE_NOT_FOUND",
+            )
+        if target.type not in ETHERNET_TYPES:
+            raise ValidationError(
+                f"'{target.name}' of '{device.name}' is a {target.type} interface; only PROFINET/Ethernet "
+                "interfaces have an IP address.",
+                code="NOT_AN_ETHERNET_INTERFACE",
+            )
     check_ipv4(ip_address, subnet_mask, router_address)
     subnet_name = subnet or target.subnet or DEFAULT_SUBNET
     if subnet_name not in project.subnets:

@@ -7,6 +7,7 @@ git; program objects (later) go in the same tree as SimaticML files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -18,7 +19,9 @@ from typing import Any
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from fakes.model import Device, Project, Subnet
 
-__all__ = ("FORMAT", "LOCK_NAME", "load_project", "project_version", "save_project")
+__all__ = (
+    "FORMAT", "LOCK_NAME", "device_folder", "load_project", "make_folder", "project_version", "save_project",
+)
 
 FORMAT = "engineering-api/fake-project"
 FORMAT_VERSION = 1
@@ -40,6 +43,20 @@ def project_version(path: Path) -> str:
     return f"V{match.group(1)}"
 
 
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` and its parents (it may exist).
+
+    Raises:
+        ValidationError: a file is in the way (the folder or one of its parents is a file).
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ValidationError(
+            f"The folder '{folder}' cannot be created: a file with that name is in the way.", code="NOT_A_FOLDER"
+        ) from None
+
+
 def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -52,6 +69,22 @@ def _write_atomic(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     os.replace(temp, path)
+
+
+_MAX_FOLDER_BYTES = 200
+"""Device folder names stay below the 255-byte file-name limit of Linux file systems."""
+
+
+def device_folder(name: str) -> str:
+    """The folder of a device under ``Devices``: its name, shortened with a hash when too long in UTF-8.
+
+    TIA allows 128 characters, which in UTF-8 can exceed what a Linux file system takes in one name.
+    """
+    if len(name.encode("utf-8")) <= _MAX_FOLDER_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    head = name.encode("utf-8")[: _MAX_FOLDER_BYTES - 13].decode("utf-8", errors="ignore")
+    return f"{head}~{digest}"
 
 
 def save_project(project: Project) -> None:
@@ -70,11 +103,12 @@ def save_project(project: Project) -> None:
         "subnets": [s.to_dict() for s in project.subnets.values()],
     }
     devices_dir = project.folder / "Devices"
+    folders = {device_folder(name) for name in project.devices}
     for device in project.devices.values():
-        _write_atomic(devices_dir / device.name / "device.json", _dump(device.to_dict()))
+        _write_atomic(devices_dir / device_folder(device.name) / "device.json", _dump(device.to_dict()))
     if devices_dir.is_dir():
         for entry in devices_dir.iterdir():
-            if entry.is_dir() and entry.name not in project.devices:
+            if entry.is_dir() and entry.name not in folders:
                 shutil.rmtree(entry)
     _write_atomic(project.file, _dump(manifest))
 
@@ -95,7 +129,8 @@ def load_project(file: Path) -> Project:
             raise ValueError("unknown format")
         devices = {}
         for name in manifest.get("devices", []):
-            raw = json.loads((file.parent / "Devices" / name / "device.json").read_text(encoding="utf-8"))
+            device_file = file.parent / "Devices" / device_folder(name) / "device.json"
+            raw = json.loads(device_file.read_text(encoding="utf-8"))
             devices[name] = Device.from_dict(raw)
         subnets = {s["name"]: Subnet.from_dict(s) for s in manifest.get("subnets", [])}
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -108,8 +143,9 @@ def load_project(file: Path) -> Project:
             f"'{file.name}' says it is a {manifest.get('tiaVersion')} project but has the {version} extension.",
             code="PROJECT_DAMAGED",
         )
+    # As in TIA, a project is named after its file (a copied and renamed project file is that project).
     return Project(
-        name=manifest["name"], folder=file.parent, version=version, author=manifest.get("author", ""),
+        name=file.stem, folder=file.parent, version=version, author=manifest.get("author", ""),
         comment=manifest.get("comment", ""), created_at=manifest.get("createdAt", ""),
         saved_at=manifest.get("savedAt"), simulation_support=bool(manifest.get("simulationSupport", False)),
         devices=devices, subnets=subnets,

@@ -132,7 +132,7 @@ class EngineeringBackend(ABC):
         """Create and open an empty project ``directory/name/name.apNN``.
 
         Raises:
-            ValidationError: ``name`` breaks TIA's naming rules.
+            ValidationError: ``name`` breaks TIA's naming rules, or a file stands where a folder is needed.
             AlreadyExistsError: the project folder exists.
             ConflictError: a project is already open in this portal.
         """
@@ -161,7 +161,8 @@ class EngineeringBackend(ABC):
         """Write the saved state of the open project to a ``.zapNN`` archive.
 
         Raises:
-            ValidationError: the extension does not match the project version.
+            ValidationError: the extension does not match the project version, or the target is inside
+                the project or under a file.
             AlreadyExistsError: ``target`` exists (TIA does not overwrite).
         """
 
@@ -171,7 +172,8 @@ class EngineeringBackend(ABC):
 
         Raises:
             NotFoundError: the archive does not exist.
-            ValidationError: the archive is not a valid project archive or has unsafe members.
+            ValidationError: the archive is not a valid project archive or has unsafe members, or a file
+                stands where the target folder is needed.
             AlreadyExistsError: the target project folder exists.
             ConflictError: a project is already open in this portal.
         """
@@ -288,6 +290,7 @@ class EngineeringBackend(ABC):
         Raises:
             NotFoundError: no such device.
             AlreadyExistsError: ``target`` exists.
+            ValidationError: a file stands where the target's folder is needed.
         """
 
     @abstractmethod

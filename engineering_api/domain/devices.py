@@ -47,7 +47,7 @@ class RenameDeviceInput(CamelStruct):
 
 
 class ConfigureNetworkInput(CamelStruct):
-    """IPv4 settings of one interface (the first one when ``interfaceName`` is omitted)."""
+    """IPv4 settings of one interface (the first PROFINET/Ethernet one when ``interfaceName`` is omitted)."""
 
     device_name: str
     ip_address: str
@@ -170,7 +170,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware-async"), long_running=True,
         files={"export_path": FileRule(extensions=AML, allow_directory=False)},
         example={"exportPath": "exports/PLC_1.aml"},
-        errors=(e.NotFoundError, e.AlreadyExistsError, *_NEEDS_PROJECT),
+        errors=(e.NotFoundError, e.AlreadyExistsError, e.ValidationError, *_NEEDS_PROJECT),
     ),
     Operation(
         name="devices.import-hardware", summary="Import devices from an AutomationML (CAEX 3.0) file.",

@@ -97,7 +97,7 @@ class DiscoveryController(Controller):
                     matches.append({"method": method.upper(), "path": path, **op})
         if not matches:
             raise NotFoundError(f"no route or operation matches {route!r}; see GET /api/command/list", code="COMMAND_NOT_FOUND")
-        return ok({"route": route, "operations": matches, "components": _components(schema, matches)})
+        return ok({"route": route.strip("/"), "operations": matches, "components": _components(schema, matches)})
 
 
 def _components(schema: dict[str, Any], matches: list[dict[str, Any]]) -> dict[str, Any]:

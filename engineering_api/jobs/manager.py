@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,6 +20,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     OperationCanceledError,
     OperationTimeoutError,
+    ValidationError,
 )
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.lib.responses import status_for
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
 
 __all__ = ("JobError", "JobManager", "JobRecord", "JobStatus", "TERMINAL")
+
+logger = logging.getLogger(__name__)
 
 JobStatus = Literal["Pending", "Running", "Completed", "Failed", "Canceled"]
 TERMINAL: frozenset[str] = frozenset({"Completed", "Failed", "Canceled"})
@@ -104,10 +108,12 @@ class _Live:
     task: asyncio.Task[None] | None = None
 
 
-def _error_of(exc: BaseException) -> JobError:
+def _error_of(exc: BaseException, job_id: str) -> JobError:
     if isinstance(exc, EngineeringError):
         return JobError(code=exc.code, message=exc.message, status=status_for(exc), details=exc.details or None)
-    return JobError(code="INTERNAL_ERROR", message=f"{type(exc).__name__}: {exc}", status=500)
+    # As for inline calls: the cause goes to the log, not to the client (it may name server paths).
+    logger.error("job %s failed unexpectedly", job_id, exc_info=exc)
+    return JobError(code="INTERNAL_ERROR", message="Internal server error; see the server log", status=500)
 
 
 class JobManager:
@@ -136,13 +142,25 @@ class JobManager:
     async def start(
         self, operation: Operation[Any, Any], data: Any, *, principal: Principal | None, idempotency_key: str | None
     ) -> JobRecord:
-        """Record a Pending job and queue it; an idempotency key seen before returns that job."""
+        """Record a Pending job and queue it; an idempotency key seen before returns that job.
+
+        Raises:
+            ValidationError: the key was used before for another operation or other input.
+        """
         key_id = principal.key_id if principal else None
+        encoded_input = msgspec.json.encode(data).decode() if data is not None else None
         if idempotency_key:
             row = self._db.one(
-                "SELECT job_id FROM jobs WHERE key_id IS ? AND idempotency_key = ?", (key_id, idempotency_key)
+                "SELECT job_id, operation, input FROM jobs WHERE key_id IS ? AND idempotency_key = ?",
+                (key_id, idempotency_key),
             )
             if row is not None:
+                if row["operation"] != operation.name or row["input"] != encoded_input:
+                    raise ValidationError(
+                        f"Idempotency-Key {idempotency_key!r} was already used for a different request "
+                        f"({row['operation']}); use a new key for a new request.",
+                        code="IDEMPOTENCY_KEY_REUSED",
+                    )
                 return self.get(row["job_id"])
         record = JobRecord(
             job_id=uuid.uuid4().hex, operation=operation.name, status="Pending", progress=0,
@@ -152,8 +170,7 @@ class JobManager:
             "INSERT INTO jobs(job_id, operation, status, progress, message, input, created_at, key_id, idempotency_key)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
             (
-                record.job_id, record.operation, record.status, 0, record.message,
-                msgspec.json.encode(data).decode() if data is not None else None,
+                record.job_id, record.operation, record.status, 0, record.message, encoded_input,
                 record.created_at, key_id, idempotency_key,
             ),
         )
@@ -178,9 +195,10 @@ class JobManager:
         try:
             result = await self._worker.wait(live.handle, timeout=self.settings.job_timeout_seconds)
         except OperationCanceledError as exc:
-            await self._finish(live, "Canceled", message=exc.message, error=_error_of(exc))
-        except (EngineeringError, Exception) as exc:
-            await self._finish(live, "Failed", message=str(getattr(exc, "message", exc)), error=_error_of(exc))
+            await self._finish(live, "Canceled", message=exc.message, error=_error_of(exc, live.record.job_id))
+        except Exception as exc:
+            error = _error_of(exc, live.record.job_id)
+            await self._finish(live, "Failed", message=error.message, error=error)
         else:
             await self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
 

@@ -149,7 +149,7 @@ def _http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
     errors = None
     message = exc.detail
     if isinstance(exc, LitestarValidationException):
-        status = 422 if request.method != "GET" or "query" not in str(exc.extra) else 400
+        status = 422
         errors = exc.extra if isinstance(exc.extra, list) else None
         message = _validation_message(exc)
     elif isinstance(exc, NotAuthorizedException):

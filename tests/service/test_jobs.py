@@ -201,3 +201,29 @@ def test_backend_calls_all_run_on_one_thread(client: TestClient, admin: dict[str
         client.get("/api/instance/status", headers=admin)
     assert len(seen) == 1
     assert threading.get_ident() not in seen
+
+
+def test_an_idempotency_key_reused_for_another_request_is_refused(client: TestClient, admin: dict[str, str]) -> None:
+    _create_project(client, admin)
+    headers = {**admin, "Idempotency-Key": "k-1"}
+    assert client.post("/api/projects/actions/save", headers=headers).status_code == 202
+    other = client.post("/api/projects/actions/close", headers=headers)
+    assert other.status_code == 422 and other.json()["code"] == "IDEMPOTENCY_KEY_REUSED"
+    changed_input = client.post("/api/projects/actions/archive", json={"archivePath": "a.zap19"}, headers=headers)
+    assert changed_input.status_code == 422
+    assert client.get("/api/instance/status", headers=admin).json()["data"]["projectOpen"] is True
+
+
+def test_an_unexpected_failure_does_not_leak_its_cause(client: TestClient, admin: dict[str, str]) -> None:
+    _create_project(client, admin)
+
+    def broken() -> None:
+        raise NotADirectoryError(20, "Not a directory", "/srv/secret/location")
+
+    client.app.state.services.backend.save_project = broken
+    job_id = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+    job = wait_job(client, job_id, admin)
+    assert job["status"] == "Failed" and job["errorCode"] == "INTERNAL_ERROR" and job["errorStatus"] == 500
+    assert "/srv/secret" not in json.dumps(job)
+    sync = client.post("/api/projects/actions/save-sync", headers=admin)
+    assert sync.status_code == 500 and "/srv/secret" not in sync.text

@@ -1,0 +1,179 @@
+"""Shared fixtures: a fresh app per test (own data directory), a client with the lifespan running,
+keys of every role, and helpers for jobs, projects and devices.
+
+The fake backend auto-launches and attaches a V19 portal at start-up, so a test starts with a
+portal and no project.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from engineering_api.services import Services
+
+CPU = "6ES7 516-3AN02-0AB0"
+"""CPU 1516-3 PN/DP (S7-1500), firmware up to V3.1."""
+IM = "6ES7 155-6AU01-0BN0"
+"""ET 200SP IM 155-6 PN ST (an IO device)."""
+HMI = "6AV2 124-0GC01-0AX0"
+"""TP700 Comfort."""
+DI_1500 = "6ES7 521-1BH00-0AB0"
+"""S7-1500 DI 16x24VDC HF (a module)."""
+
+TERMINAL = ("Completed", "Failed", "Canceled")
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(data_dir=tmp_path)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+def services(app: Litestar) -> Services:
+    return app.state.services
+
+
+@pytest.fixture
+def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def workspace(settings: Settings) -> Path:
+    """The default file root; request paths are relative to it."""
+    return settings.roots[0]
+
+
+@pytest.fixture
+def admin_headers(client: TestClient[Litestar], settings: Settings) -> Headers:
+    key = settings.secret_path.read_text(encoding="utf-8").strip()
+    return {"X-API-Key": key}
+
+
+@pytest.fixture
+def make_key(client: TestClient[Litestar], services: Services) -> Callable[[str], Headers]:
+    """``make_key("viewer")`` → headers with a fresh key of that role."""
+
+    def make(role: str, name: str | None = None) -> Headers:
+        _, secret = services.keys.create(name or f"test-{role}", role)
+        return {"X-API-Key": secret}
+
+    return make
+
+
+@pytest.fixture
+def viewer_headers(make_key: Callable[[str], Headers]) -> Headers:
+    return make_key("viewer")
+
+
+@pytest.fixture
+def engineer_headers(make_key: Callable[[str], Headers]) -> Headers:
+    return make_key("engineer")
+
+
+def wait_job(client: TestClient[Any], job_id: str, headers: Headers, timeout: float = 10.0) -> dict[str, Any]:
+    """Poll ``GET /api/jobs/{id}`` until the job ends; returns the job record (``data``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(f"/api/jobs/{job_id}", headers=headers)
+        assert response.status_code == 200, response.text
+        record = response.json()["data"]
+        if record["status"] in TERMINAL:
+            return record
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} did not finish in {timeout}s: {record}")
+        time.sleep(0.01)
+
+
+def start_job(client: TestClient[Any], method: str, path: str, headers: Headers, **kwargs: Any) -> str:
+    """Call an async route, check the 202 contract, and return the job id."""
+    response = client.request(method, path, headers=headers, **kwargs)
+    assert response.status_code == 202, response.text
+    body = response.json()
+    job_id = body["data"]["jobId"]
+    assert response.headers["location"] == f"/api/jobs/{job_id}"
+    assert body["success"] is True
+    return job_id
+
+
+def run_job(client: TestClient[Any], method: str, path: str, headers: Headers, **kwargs: Any) -> dict[str, Any]:
+    """Start an async route and wait for its job; returns the terminal job record."""
+    return wait_job(client, start_job(client, method, path, headers, **kwargs), headers)
+
+
+def job_error(record: dict[str, Any]) -> dict[str, Any]:
+    """A failed job's error as ``{code, status, message}``.
+
+    Jobs carry ``error`` (the message, as T-IA Connect clients show it) with ``errorCode`` and
+    ``errorStatus`` beside it.
+    """
+    return {"code": record.get("errorCode"), "status": record.get("errorStatus"), "message": record.get("error")}
+
+
+def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """The response is an error body with ``status`` (and ``code``); returns the body."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["success"] is False
+    assert body["status"] == status
+    assert body["message"]
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+def data(response: Any, status: int = 200) -> Any:
+    """``data`` of a success envelope, after checking status and ``success``."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["success"] is True, body
+    return body["data"]
+
+
+@pytest.fixture
+def project(client: TestClient[Litestar], admin_headers: Headers) -> dict[str, Any]:
+    """A new open project ``Line1`` (saved by creation)."""
+    return data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin_headers))
+
+
+@pytest.fixture
+def cpu(client: TestClient[Litestar], admin_headers: Headers, project: dict[str, Any]) -> dict[str, Any]:
+    """A CPU 1516-3 PN/DP named ``PLC_1`` in the open project."""
+    return data(
+        client.post(
+            "/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"}, headers=admin_headers
+        )
+    )
+
+
+def add_device(client: TestClient[Any], headers: Headers, order_number: str, name: str, **extra: Any) -> dict[str, Any]:
+    """Add a device through the sync route and return it."""
+    return data(
+        client.post(
+            "/api/projects/devices/actions/add-sync",
+            json={"orderNumber": order_number, "name": name, **extra}, headers=headers,
+        )
+    )
+
+
+def configure(client: TestClient[Any], headers: Headers, device: str, ip: str, **extra: Any) -> Any:
+    """Configure a device's first interface; returns the raw response."""
+    return client.post(
+        f"/api/devices/{device}/actions/configure-network-sync", json={"ipAddress": ip, **extra}, headers=headers
+    )

@@ -1,0 +1,631 @@
+"""The backend contract: every adapter honours the port's documented behaviour and errors.
+
+Calls :class:`engineering_api.backend.port.EngineeringBackend` methods directly (no HTTP). The
+``backend`` fixture is parametrised over adapters; today only the in-process fake exists. A later
+adapter (the Openness ``bridge``) is added to ``ADAPTERS`` and the whole suite runs against it.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend import models as m
+from engineering_api.backend.port import EngineeringBackend
+
+CPU = "6ES7 516-3AN02-0AB0"
+IM = "6ES7 155-6AU01-0BN0"
+HMI = "6AV2 124-0GC01-0AX0"
+DI = "6ES7 521-1BH00-0AB0"
+UNKNOWN_ARTICLE = "6ES7 999-9ZZ99-0AB0"
+
+
+def _fake(state_dir: Path) -> EngineeringBackend:
+    from fakes.backend import FakeBackend
+
+    return FakeBackend(state_dir)
+
+
+ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake}
+"""Adapter name → factory taking a state directory. Add ``"bridge"`` here when it exists."""
+
+
+@pytest.fixture(params=[pytest.param("fake", id="fake")])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EngineeringBackend]:
+    adapter = ADAPTERS[request.param](tmp_path / "state")
+    adapter.on_worker_thread_started()
+    try:
+        yield adapter
+    finally:
+        adapter.close()
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """The file root: paths reach the port already confined and absolute."""
+    path = tmp_path / "workspace"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def portal(backend: EngineeringBackend) -> m.PortalInfo:
+    return backend.launch_portal(with_ui=False, version=None)
+
+
+@pytest.fixture
+def project(backend: EngineeringBackend, portal: m.PortalInfo, root: Path) -> m.ProjectInfo:
+    return backend.create_project(root, "Line1", author="contract", comment="")
+
+
+@pytest.fixture
+def plc(backend: EngineeringBackend, project: m.ProjectInfo) -> m.DeviceInfo:
+    return backend.add_device(CPU, None, "PLC_1")
+
+
+def _file(project: m.ProjectInfo) -> Path:
+    return Path(project.path)
+
+
+# ----- errors common to all methods -----------------------------------------------------------
+NEEDS_PORTAL: list[tuple[str, Callable[[EngineeringBackend, Path], Any]]] = [
+    ("detach_portal", lambda b, r: b.detach_portal()),
+    ("shutdown_portal", lambda b, r: b.shutdown_portal()),
+    ("portal_process_diagnostics", lambda b, r: b.portal_process_diagnostics()),
+    ("open_projects", lambda b, r: b.open_projects()),
+    ("create_project", lambda b, r: b.create_project(r, "P", author="", comment="")),
+    ("open_project", lambda b, r: b.open_project(r / "P" / "P.ap19")),
+    ("save_project", lambda b, r: b.save_project()),
+    ("close_project", lambda b, r: b.close_project()),
+    ("archive_project", lambda b, r: b.archive_project(r / "a.zap19")),
+    ("retrieve_project", lambda b, r: b.retrieve_project(r / "a.zap19", r)),
+    ("project_overview", lambda b, r: b.project_overview()),
+    ("project_infrastructure", lambda b, r: b.project_infrastructure()),
+    ("set_simulation_support", lambda b, r: b.set_simulation_support(True)),
+    ("index_project", lambda b, r: b.index_project()),
+    ("list_devices", lambda b, r: b.list_devices()),
+    ("get_device", lambda b, r: b.get_device("PLC_1")),
+    ("add_device", lambda b, r: b.add_device(CPU, None, "PLC_1")),
+    ("rename_device", lambda b, r: b.rename_device("PLC_1", "PLC_2")),
+    ("delete_device", lambda b, r: b.delete_device("PLC_1")),
+    ("configure_network", lambda b, r: b.configure_network(
+        "PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None, subnet=None,
+        router_address=None)),
+    ("compile_hardware", lambda b, r: b.compile_hardware("PLC_1")),
+    ("parking_lot", lambda b, r: b.parking_lot()),
+    ("clear_parking_lot", lambda b, r: b.clear_parking_lot()),
+    ("compatible_slots", lambda b, r: b.compatible_slots("PLC_1", DI)),
+    ("export_hardware", lambda b, r: b.export_hardware("PLC_1", r / "x.aml")),
+]
+
+NEEDS_PROJECT = [item for item in NEEDS_PORTAL if item[0] not in {
+    "detach_portal", "shutdown_portal", "portal_process_diagnostics", "open_projects", "create_project",
+    "open_project", "retrieve_project",
+}]
+
+
+@pytest.mark.parametrize(("name", "call"), NEEDS_PORTAL, ids=[n for n, _ in NEEDS_PORTAL])
+def test_methods_needing_a_portal_raise_portal_unavailable(backend, root, name, call):
+    with pytest.raises(e.PortalUnavailableError):
+        call(backend, root)
+
+
+@pytest.mark.parametrize(("name", "call"), NEEDS_PROJECT, ids=[n for n, _ in NEEDS_PROJECT])
+def test_methods_needing_a_project_raise_no_project_open(backend, portal, root, name, call):
+    with pytest.raises(e.NoProjectOpenError):
+        call(backend, root)
+
+
+def test_no_project_open_is_a_conflict():
+    assert issubclass(e.NoProjectOpenError, e.ConflictError)
+    assert issubclass(e.LockedError, e.BusyError)
+
+
+# ----- health and portal management -----------------------------------------------------------
+def test_installed_versions(backend):
+    versions = backend.installed_versions()
+    assert versions and all(isinstance(v, m.InstalledVersion) for v in versions)
+    assert all(v.version.startswith("V") for v in versions)
+
+
+def test_diagnostics_and_status_never_raise_without_a_portal(backend):
+    assert isinstance(backend.diagnostics(), dict)
+    status = backend.session_status()
+    assert isinstance(status, m.SessionStatus)
+    assert status.connected is False
+    assert status.project_open is False
+    assert status.backend == backend.name
+
+
+def test_launch_attach_detach_shutdown(backend):
+    assert backend.list_portals() == []
+    first = backend.launch_portal(with_ui=True, version=None)
+    assert isinstance(first, m.PortalInfo)
+    assert (first.attached, first.mode) == (True, "WithUserInterface")
+    status = backend.session_status()
+    assert (status.connected, status.pid, status.version) == (True, first.pid, first.version)
+    with pytest.raises(e.ConflictError):
+        backend.launch_portal(with_ui=False, version=None)
+    detached = backend.detach_portal()
+    assert (detached.pid, detached.attached) == (first.pid, False)
+    assert backend.session_status().connected is False
+    second = backend.launch_portal(with_ui=False, version=None)
+    assert second.pid != first.pid
+    with pytest.raises(e.ConflictError):
+        backend.attach_portal(first.pid)
+    assert {p.pid: p.attached for p in backend.list_portals()} == {first.pid: False, second.pid: True}
+    assert backend.attach_portal(second.pid).pid == second.pid  # attaching to the attached one is a no-op
+    assert backend.shutdown_portal().pid == second.pid
+    assert [p.pid for p in backend.list_portals()] == [first.pid]
+    assert backend.attach_portal(first.pid).attached is True
+    assert backend.portal_process_diagnostics()["pid"] == first.pid
+
+
+def test_attach_unknown_pid_is_not_found(backend):
+    with pytest.raises(e.NotFoundError):
+        backend.attach_portal(424242)
+
+
+def test_launch_unknown_version_is_a_validation_error(backend):
+    with pytest.raises(e.ValidationError):
+        backend.launch_portal(with_ui=False, version="V12")
+    assert backend.session_status().connected is False
+
+
+def test_whitelist(backend, tmp_path):
+    app = tmp_path / "client.exe"
+    app.write_bytes(b"MZ")
+    entry = backend.whitelist_application(str(app))
+    assert isinstance(entry, m.WhitelistEntry)
+    assert entry.application_path == str(app)
+    with pytest.raises(e.NotFoundError):
+        backend.whitelist_application(str(tmp_path / "missing.exe"))
+
+
+def test_shutdown_closes_the_project_without_saving(backend, project, root):
+    backend.add_device(CPU, None, "Unsaved")
+    backend.shutdown_portal()
+    backend.launch_portal(with_ui=False, version=None)
+    backend.open_project(_file(project))
+    assert backend.list_devices() == []
+
+
+# ----- projects -------------------------------------------------------------------------------
+def test_create_open_save_close(backend, portal, root):
+    created = backend.create_project(root, "Line1", author="Ada", comment="c")
+    assert isinstance(created, m.ProjectInfo)
+    assert Path(created.path) == root / "Line1" / f"Line1.ap{portal.version[1:]}"
+    assert Path(created.path).is_file()
+    assert [p.name for p in backend.open_projects()] == ["Line1"]
+    backend.add_device(CPU, None, "PLC_1")
+    assert backend.open_projects()[0].has_unsaved_changes is True
+    assert backend.save_project().has_unsaved_changes is False
+    assert backend.close_project().name == "Line1"
+    assert backend.open_projects() == []
+    reopened = backend.open_project(Path(created.path))
+    assert reopened.name == "Line1"
+    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+
+
+@pytest.mark.parametrize("name", ["a/b", "a\\b", "a:b", "a*", "a?", 'a"', "a<", "a>", "a|b", "end.", " x", "x ", "CON", "", "x" * 129])
+def test_create_with_a_bad_name_is_a_validation_error(backend, portal, root, name):
+    with pytest.raises(e.ValidationError):
+        backend.create_project(root, name, author="", comment="")
+    assert backend.open_projects() == []
+
+
+def test_create_existing_folder_already_exists(backend, portal, root):
+    (root / "Taken").mkdir()
+    with pytest.raises(e.AlreadyExistsError):
+        backend.create_project(root, "Taken", author="", comment="")
+
+
+def test_a_file_in_the_way_is_a_validation_error(backend, portal, root):
+    (root / "afile").write_text("x")
+    with pytest.raises(e.ValidationError):
+        backend.create_project(root / "afile", "P", author="", comment="")
+    backend.create_project(root, "P", author="", comment="")
+    backend.add_device(CPU, None, "PLC_1")
+    with pytest.raises(e.ValidationError):
+        backend.archive_project(root / "afile" / "P.zap19")
+    with pytest.raises(e.ValidationError):
+        backend.export_hardware("PLC_1", root / "afile" / "plc.aml")
+    backend.archive_project(root / "P.zap19")
+    backend.close_project()
+    with pytest.raises(e.ValidationError):
+        backend.retrieve_project(root / "P.zap19", root / "afile")
+    assert (root / "afile").read_text() == "x"
+
+
+def test_create_while_a_project_is_open_conflicts(backend, project, root):
+    with pytest.raises(e.ConflictError) as info:
+        backend.create_project(root, "Second", author="", comment="")
+    assert not isinstance(info.value, e.NoProjectOpenError)
+    assert not (root / "Second").exists()
+
+
+def test_open_errors(backend, project, root):
+    path = _file(project)
+    with pytest.raises(e.ConflictError):  # one open project per portal
+        backend.create_project(root, "Other", author="", comment="")
+    backend.close_project()
+    with pytest.raises(e.NotFoundError):
+        backend.open_project(root / "Missing" / "Missing.ap19")
+    notes = root / "notes.txt"
+    notes.write_text("x")
+    with pytest.raises(e.ValidationError):
+        backend.open_project(notes)
+    backend.create_project(root, "Other", author="", comment="")
+    with pytest.raises(e.ConflictError):
+        backend.open_project(path)
+
+
+def test_open_a_project_of_another_version_is_a_validation_error(backend, root):
+    backend.launch_portal(with_ui=False, version="V18")
+    old = backend.create_project(root, "Old", author="", comment="")
+    backend.shutdown_portal()
+    backend.launch_portal(with_ui=False, version="V19")
+    with pytest.raises(e.ValidationError) as info:
+        backend.open_project(Path(old.path))
+    assert "V18" in info.value.message and "V19" in info.value.message
+    assert info.value.code == "PROJECT_VERSION_MISMATCH"
+
+
+def test_a_project_open_in_another_portal_is_locked(backend, project, root):
+    holder = backend.session_status().pid
+    backend.save_project()
+    backend.detach_portal()
+    backend.launch_portal(with_ui=False, version=None)
+    with pytest.raises(e.LockedError) as info:
+        backend.open_project(_file(project))
+    assert str(holder) in info.value.message
+    backend.detach_portal()
+    backend.attach_portal(holder)
+    backend.shutdown_portal()
+    portals = backend.list_portals()
+    backend.attach_portal(portals[0].pid)
+    assert backend.open_project(_file(project)).name == "Line1"
+
+
+def test_two_sessions_sharing_a_machine_see_each_others_locks(tmp_path, root):
+    """Two backends on one portal table model two servers on one workstation (fake only)."""
+    from fakes.backend import FakeBackend
+    from fakes.portal import PortalTable
+
+    table = PortalTable()
+    one, two = FakeBackend(tmp_path / "s1", portals=table), FakeBackend(tmp_path / "s2", portals=table)
+    one.launch_portal(with_ui=False, version=None)
+    created = one.create_project(root, "Shared", author="", comment="")
+    two.launch_portal(with_ui=False, version=None)
+    with pytest.raises(e.LockedError):
+        two.open_project(Path(created.path))
+    one.close_project()
+    assert two.open_project(Path(created.path)).name == "Shared"
+
+
+def test_long_non_ascii_names_are_saved_or_refused_cleanly(backend, project, root):
+    long_name = "Ölpumpe_" + "€" * 120  # 128 characters, 369 bytes in UTF-8
+    backend.add_device(CPU, None, long_name)
+    backend.save_project()
+    backend.close_project()
+    backend.open_project(_file(project))
+    assert [d.name for d in backend.list_devices()] == [long_name]
+    backend.close_project()
+    with pytest.raises(e.ValidationError):
+        backend.create_project(root, "Ä" * 128, author="", comment="")  # 261 bytes as a file name
+
+
+def test_saved_settings_of_a_project_survive_reopening(backend, project):
+    backend.set_simulation_support(True)
+    backend.save_project()
+    backend.close_project()
+    assert backend.open_project(_file(project)).simulation_support is True
+
+
+def test_a_copied_and_renamed_project_file_is_that_project(backend, plc, root):
+    import shutil
+
+    backend.save_project()
+    backend.close_project()
+    shutil.copytree(root / "Line1", root / "Copy")
+    (root / "Copy" / "Line1.ap19").rename(root / "Copy" / "Copy.ap19")
+    opened = backend.open_project(root / "Copy" / "Copy.ap19")
+    assert (opened.name, Path(opened.path)) == ("Copy", root / "Copy" / "Copy.ap19")
+    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+    backend.save_project()
+    assert sorted(p.name for p in (root / "Copy").glob("*.ap19")) == ["Copy.ap19"]
+
+
+def test_close_discards_unsaved_changes(backend, project):
+    backend.save_project()
+    backend.add_device(CPU, None, "PLC_1")
+    backend.set_simulation_support(True)
+    backend.close_project()
+    backend.open_project(_file(project))
+    assert backend.list_devices() == []
+    assert backend.open_projects()[0].simulation_support is False
+
+
+def test_archive_and_retrieve(backend, plc, root):
+    backend.save_project()
+    archive = backend.archive_project(root / "Line1.zap19")
+    assert isinstance(archive, m.ArchiveInfo)
+    assert Path(archive.archive_path).is_file() and archive.size_bytes > 0
+    with pytest.raises(e.AlreadyExistsError):
+        backend.archive_project(root / "Line1.zap19")
+    with pytest.raises(e.ValidationError):
+        backend.archive_project(root / "Line1.zap18")
+    with pytest.raises(e.ConflictError):
+        backend.retrieve_project(root / "Line1.zap19", root / "restored")
+    backend.close_project()
+    with pytest.raises(e.AlreadyExistsError):  # Line1 exists in the root
+        backend.retrieve_project(root / "Line1.zap19", root)
+    restored = backend.retrieve_project(root / "Line1.zap19", root / "restored")
+    assert Path(restored.path) == root / "restored" / "Line1" / "Line1.ap19"
+    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+
+
+def test_archive_holds_the_saved_state(backend, project, root):
+    backend.add_device(CPU, None, "Unsaved")
+    backend.archive_project(root / "saved.zap19")
+    backend.close_project()
+    backend.retrieve_project(root / "saved.zap19", root / "r")
+    assert backend.list_devices() == []
+
+
+def test_retrieve_errors(backend, portal, root, tmp_path):
+    with pytest.raises(e.NotFoundError):
+        backend.retrieve_project(root / "missing.zap19", root)
+    slip = root / "slip.zap19"
+    with zipfile.ZipFile(slip, "w") as z:
+        z.writestr("P/P.ap19", "{}")
+        z.writestr("../escape.txt", "x")
+    with pytest.raises(e.ValidationError):
+        backend.retrieve_project(slip, root / "out")
+    assert not (root / "escape.txt").exists() and not (tmp_path / "escape.txt").exists()
+    assert not (root / "out").exists()
+    junk = root / "junk.zap19"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(e.ValidationError):
+        backend.retrieve_project(junk, root / "junk")
+    assert backend.open_projects() == []
+
+
+def test_history(backend, project, root):
+    history = backend.project_history()
+    assert [h.path for h in history] == [project.path]
+    assert all(isinstance(h, m.HistoryEntry) for h in history)
+    with pytest.raises(e.NotFoundError):
+        backend.remove_history_entry(str(root / "nope.ap19"))
+    assert backend.remove_history_entry(project.path) == []
+
+
+def test_overview_infrastructure_simulation_index(backend, plc):
+    backend.add_device(IM, None, "IO_1")
+    for name, ip in (("PLC_1", "192.168.0.1"), ("IO_1", "192.168.0.2")):
+        backend.configure_network(name, ip_address=ip, subnet_mask="255.255.255.0", interface=None, subnet=None,
+                                  router_address=None)
+    overview = backend.project_overview()
+    assert isinstance(overview, m.ProjectOverview)
+    assert overview.device_count == 2
+    infra = backend.project_infrastructure()
+    assert isinstance(infra, m.ProjectInfrastructure)
+    assert [s.controller for s in infra.io_systems] == ["PLC_1"]
+    assert backend.set_simulation_support(True).simulation_support is True
+    index = backend.index_project()
+    assert isinstance(index, m.IndexResult)
+    assert index.counts["devices"] == 2
+
+
+# ----- devices --------------------------------------------------------------------------------
+def test_add_get_list(backend, project):
+    added = backend.add_device(CPU, "V3.0", "PLC_1")
+    assert isinstance(added, m.DeviceInfo)
+    assert (added.order_number, added.firmware_version, added.type_identifier) == (CPU, "V3.0", f"OrderNumber:{CPU}/V3.0")
+    assert backend.get_device("PLC_1") == added
+    assert backend.list_devices() == [added]
+    with pytest.raises(e.NotFoundError):
+        backend.get_device("Ghost")
+
+
+def test_add_errors(backend, plc):
+    with pytest.raises(e.NotFoundError):
+        backend.add_device(UNKNOWN_ARTICLE, None, "X")
+    with pytest.raises(e.ValidationError):
+        backend.add_device(CPU, "V9.9", "X")  # unknown firmware
+    with pytest.raises(e.ValidationError):
+        backend.add_device(DI, None, "X")  # a module, not a device
+    with pytest.raises(e.ValidationError):
+        backend.add_device(CPU, None, "bad/name")
+    with pytest.raises(e.AlreadyExistsError):
+        backend.add_device(CPU, None, "PLC_1")
+    with pytest.raises(e.AlreadyExistsError):
+        backend.add_device(CPU, None, "plc_1")  # names are unique case-insensitively
+    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+
+
+def test_rename(backend, plc):
+    backend.add_device(HMI, None, "HMI_1")
+    assert backend.rename_device("PLC_1", "PLC_A").name == "PLC_A"
+    assert [d.name for d in backend.list_devices()] == ["PLC_A", "HMI_1"]
+    with pytest.raises(e.NotFoundError):
+        backend.rename_device("PLC_1", "X")
+    with pytest.raises(e.ValidationError):
+        backend.rename_device("PLC_A", "a|b")
+    with pytest.raises(e.AlreadyExistsError):
+        backend.rename_device("PLC_A", "HMI_1")
+    assert [d.name for d in backend.list_devices()] == ["PLC_A", "HMI_1"]
+
+
+def test_delete(backend, plc):
+    backend.delete_device("PLC_1")
+    assert backend.list_devices() == []
+    with pytest.raises(e.NotFoundError):
+        backend.delete_device("PLC_1")
+
+
+def _net(backend, name, ip, mask="255.255.255.0", interface=None, subnet=None, router=None):
+    return backend.configure_network(name, ip_address=ip, subnet_mask=mask, interface=interface, subnet=subnet,
+                                     router_address=router)
+
+
+def test_configure_network(backend, plc):
+    device = _net(backend, "PLC_1", "10.1.2.3", "255.255.0.0", "PROFINET interface_2", "Cell", "10.1.0.1")
+    x2 = device.interfaces[1]
+    assert (x2.ip_address, x2.subnet_mask, x2.subnet_name, x2.router_address) == ("10.1.2.3", "255.255.0.0", "Cell", "10.1.0.1")
+    with pytest.raises(e.NotFoundError):
+        _net(backend, "Ghost", "10.0.0.1")
+    with pytest.raises(e.NotFoundError):
+        _net(backend, "PLC_1", "10.0.0.1", interface="X9")
+    with pytest.raises(e.ValidationError):
+        _net(backend, "PLC_1", "10.0.0.1", interface="DP interface_1")  # PROFIBUS: no IP address
+    backend.add_device("6AV2 123-2GA03-0AX0", None, "HMI_DP")  # KTP700 Basic DP: no Ethernet interface
+    with pytest.raises(e.ValidationError):
+        _net(backend, "HMI_DP", "10.0.0.2")
+    for ip, mask in (("10.0.0.300", "255.0.0.0"), ("10.0.0.1", "255.0.255.0"), ("10.0.0.0", "255.255.255.0"),
+                     ("10.0.0.255", "255.255.255.0"), ("x", "255.255.255.0")):
+        with pytest.raises(e.ValidationError):
+            _net(backend, "PLC_1", ip, mask)
+    assert backend.get_device("PLC_1").interfaces[0].ip_address is None
+
+
+def test_compile_reports_duplicate_addresses(backend, plc):
+    backend.add_device(IM, None, "IO_1")
+    _net(backend, "PLC_1", "192.168.0.1")
+    _net(backend, "IO_1", "192.168.0.1")
+    result = backend.compile_hardware("IO_1")
+    assert isinstance(result, m.CompileResult)
+    assert result.state == "Error" and result.error_count >= 1
+    assert any("192.168.0.1" in msg.description for msg in result.messages[0].messages)
+    with pytest.raises(e.NotFoundError):
+        backend.compile_hardware("Ghost")
+
+
+def test_parking_lot(backend, plc):
+    backend.add_device(IM, None, "IO_1")
+    assert [d.name for d in backend.parking_lot()] == ["IO_1"]
+    _net(backend, "PLC_1", "192.168.0.1")
+    _net(backend, "IO_1", "192.168.0.2")
+    assert backend.parking_lot() == []
+    backend.add_device(IM, None, "IO_2")
+    assert backend.clear_parking_lot() == ["IO_2"]
+    assert [d.name for d in backend.list_devices()] == ["PLC_1", "IO_1"]
+
+
+def test_compatible_slots(backend, plc):
+    slots = backend.compatible_slots("PLC_1", DI)
+    assert slots and all(isinstance(s, m.SlotOption) for s in slots)
+    assert 1 not in [s.slot for s in slots]
+    with pytest.raises(e.NotFoundError):
+        backend.compatible_slots("Ghost", DI)
+    with pytest.raises(e.NotFoundError):
+        backend.compatible_slots("PLC_1", UNKNOWN_ARTICLE)
+
+
+def test_export_import_round_trip(backend, plc, root):
+    pytest.importorskip("fakes.aml", reason="fakes/aml.py is written by another helper")
+    _net(backend, "PLC_1", "192.168.0.1")
+    before = backend.get_device("PLC_1")
+    transfer = backend.export_hardware("PLC_1", root / "plc.aml")
+    assert isinstance(transfer, m.HardwareTransfer)
+    assert transfer.devices == ["PLC_1"]
+    with pytest.raises(e.AlreadyExistsError):
+        backend.export_hardware("PLC_1", root / "plc.aml")
+    with pytest.raises(e.NotFoundError):
+        backend.export_hardware("Ghost", root / "ghost.aml")
+    backend.delete_device("PLC_1")
+    assert backend.import_hardware(root / "plc.aml").devices == ["PLC_1"]
+    assert backend.get_device("PLC_1") == before
+
+
+def test_import_errors_leave_the_project_as_it_was(backend, plc, root):
+    pytest.importorskip("fakes.aml", reason="fakes/aml.py is written by another helper")
+    backend.add_device(IM, None, "IO_1")
+    backend.export_hardware("PLC_1", root / "plc.aml")
+    backend.export_hardware("IO_1", root / "io.aml")
+    backend.save_project()
+    # a file holding a new device and one that exists: nothing may be imported
+    from lxml import etree
+
+    caex = "{http://www.dke.de/CAEX}"
+    both = etree.parse(str(root / "plc.aml"))
+    io_tree = etree.parse(str(root / "io.aml"))
+    target = both.getroot().find(f"{caex}InstanceHierarchy/{caex}InternalElement")
+    source = io_tree.getroot().find(f"{caex}InstanceHierarchy/{caex}InternalElement")
+    plc_element = next(c for c in target.findall(f"{caex}InternalElement") if c.get("Name") == "PLC_1")
+    io_element = next(c for c in source.findall(f"{caex}InternalElement") if c.get("Name") == "IO_1")
+    plc_element.addprevious(io_element)  # the new device comes first, so it would be added before the clash
+    both.write(str(root / "both.aml"))
+    backend.delete_device("IO_1")
+    backend.save_project()
+    snapshot = (backend.list_devices(), backend.project_infrastructure(), backend.open_projects()[0].has_unsaved_changes)
+    with pytest.raises(e.AlreadyExistsError):
+        backend.import_hardware(root / "both.aml")  # PLC_1 exists, IO_1 would be new
+    assert (backend.list_devices(), backend.project_infrastructure(),
+            backend.open_projects()[0].has_unsaved_changes) == snapshot
+    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+    with pytest.raises(e.NotFoundError):
+        backend.import_hardware(root / "missing.aml")
+    (root / "bad.aml").write_text("<x/>")
+    with pytest.raises(e.ValidationError):
+        backend.import_hardware(root / "bad.aml")
+    (root / "unknown.aml").write_text((root / "io.aml").read_text().replace(IM, UNKNOWN_ARTICLE))
+    with pytest.raises(e.ValidationError):
+        backend.import_hardware(root / "unknown.aml")
+    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+
+
+def test_failed_changes_leave_the_project_unchanged(backend, plc):
+    backend.save_project()
+    before = (backend.list_devices(), backend.project_infrastructure())
+    failing = [
+        lambda: backend.add_device(CPU, None, "PLC_1"),
+        lambda: backend.add_device(CPU, "V0.1", "New"),
+        lambda: backend.rename_device("PLC_1", "a*b"),
+        lambda: _net(backend, "PLC_1", "192.168.0.0"),
+        lambda: _net(backend, "PLC_1", "192.168.0.5", subnet="New", router="10.0.0.1"),
+        lambda: backend.delete_device("Ghost"),
+    ]
+    for call in failing:
+        with pytest.raises(e.EngineeringError):
+            call()
+        assert (backend.list_devices(), backend.project_infrastructure()) == before
+        assert backend.open_projects()[0].has_unsaved_changes is False
+
+
+# ----- catalog --------------------------------------------------------------------------------
+def test_catalog(backend):
+    item = backend.catalog_find(CPU.lower().replace(" ", ""))
+    assert isinstance(item, m.CatalogItem) and item.order_number == CPU
+    with pytest.raises(e.NotFoundError):
+        backend.catalog_find(UNKNOWN_ARTICLE)
+    hits = backend.catalog_search("1516", 5)
+    assert hits and len(hits) <= 5 and all(isinstance(h, m.CatalogMatch) for h in hits)
+    with pytest.raises(e.ValidationError):
+        backend.catalog_search("  ", 5)
+    assert backend.catalog_cache_load().loaded is True
+    status = backend.catalog_cache_build()
+    assert isinstance(status, m.CatalogCacheStatus) and status.entry_count >= 60
+    assert backend.catalog_cache_status().entry_count == status.entry_count
+    image, media_type = backend.catalog_image(CPU)
+    assert image and media_type.startswith("image/")
+    with pytest.raises(e.NotFoundError):
+        backend.catalog_image(UNKNOWN_ARTICLE)
+
+
+def test_catalog_needs_no_portal(backend):
+    assert backend.catalog_find(CPU).order_number == CPU
+
+
+def test_saved_project_is_a_readable_manifest(backend, plc, root):
+    """The project folder is designed to diff well: a JSON manifest and one file per device."""
+    backend.save_project()
+    manifest = json.loads((root / "Line1" / "Line1.ap19").read_text())
+    assert manifest["devices"] == ["PLC_1"]
+    assert (root / "Line1" / "Devices" / "PLC_1" / "device.json").is_file()
