@@ -169,6 +169,42 @@ def _fake_checks(settings: Settings) -> list[Any]:
     return checks
 
 
+def cmd_simaticml(args: argparse.Namespace) -> int:
+    """Offline SimaticML tools for pipelines: check round trips, convert between TIA versions."""
+    from simatic_xml import SimaticMLError, check_file, convert_bytes
+
+    if args.simaticml_command == "check":
+        failed = 0
+        for path in args.files:
+            result = check_file(path)
+            print(f"{path}: OK" if result.ok else f"{path}: FAIL: {result.first_difference}")
+            failed += not result.ok
+        print(f"{len(args.files)} file(s) checked, {failed} failed")
+        return 1 if failed else 0
+    source = Path(args.file)
+    try:
+        data = convert_bytes(source.read_bytes(), args.to)
+    except OSError as exc:
+        print(f"error: {source}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except SimaticMLError as exc:
+        print(f"error: {source}: {exc}", file=sys.stderr)
+        return 1
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output} for TIA Portal {args.to}", file=sys.stderr)
+    return 0
+
+
+def cmd_scl(args: argparse.Namespace) -> int:
+    """Parse and check SCL sources offline."""
+    from fakes.scl.check import main as check_main
+
+    return check_main(args.files)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser."""
     parser = argparse.ArgumentParser(prog="engineering-api", description=__doc__)
@@ -206,6 +242,22 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--host", help=argparse.SUPPRESS)
     doctor.add_argument("--port", type=int, help=argparse.SUPPRESS)
     doctor.set_defaults(func=cmd_doctor)
+
+    simaticml = sub.add_parser("simaticml", help="offline SimaticML tools")
+    sml_sub = simaticml.add_subparsers(dest="simaticml_command", required=True)
+    check = sml_sub.add_parser("check", help="read, write and re-read each file; exit 1 on any difference")
+    check.add_argument("files", nargs="+")
+    convert = sml_sub.add_parser("convert", help="re-target a document to another TIA version")
+    convert.add_argument("file")
+    convert.add_argument("--to", required=True, help="V16 … V21")
+    convert.add_argument("--output", "-o", help="output file (default: standard output)")
+    simaticml.set_defaults(func=cmd_simaticml)
+
+    scl = sub.add_parser("scl", help="offline SCL tools")
+    scl_sub = scl.add_subparsers(dest="scl_command", required=True)
+    scl_check = scl_sub.add_parser("check", help="parse and check SCL files; exit 1 on errors")
+    scl_check.add_argument("files", nargs="+")
+    scl.set_defaults(func=cmd_scl)
     return parser
 
 

@@ -47,6 +47,7 @@ from engineering_api.lib.schema import utc_now
 from fakes import hardware
 from fakes.catalog_service import CatalogService
 from fakes.devices import DeviceOperations
+from fakes.software_ops import SoftwareOperations
 from fakes.model import Project
 from fakes.naming import check_project_name
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -63,7 +64,7 @@ __all__ = ("FakeBackend",)
 HISTORY_LIMIT = 20
 
 
-class FakeBackend(DeviceOperations, CatalogService, EngineeringBackend):
+class FakeBackend(SoftwareOperations, DeviceOperations, CatalogService, EngineeringBackend):
     """In-process TIA model.
 
     Args:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fakes.program import PlcSoftware
+
 __all__ = ("Device", "Interface", "Module", "Project", "Subnet")
 
 
@@ -86,6 +88,16 @@ class Device:
     modules: list[Module] = field(default_factory=list)
     own_slot: int = 1
     """Slot the head module (CPU, IM, panel) occupies."""
+    _software: PlcSoftware | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def software(self) -> PlcSoftware | None:
+        """The PLC software of a PLC (created empty on first use), None for other devices."""
+        if self.device_kind != "plc":
+            return None
+        if self._software is None:
+            self._software = PlcSoftware()
+        return self._software
 
     @property
     def type_identifier(self) -> str:

@@ -16,8 +16,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from fakes.model import Device, Project, Subnet
+from fakes.program import object_file_name, read_object
 
 __all__ = (
     "FORMAT", "LOCK_NAME", "device_folder", "load_project", "make_folder", "project_version", "save_project",
@@ -61,14 +62,63 @@ def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, content: str | bytes) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    if path.exists() and path.read_bytes() == data:
         return
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
     os.replace(temp, path)
+
+
+PLC_FOLDER = "PLC"
+_CATEGORY_FOLDERS = {"blocks": "Program blocks", "types": "PLC data types", "tag_tables": "PLC tags"}
+"""Folder per kind of program object, named as in TIA's project tree."""
+
+
+def _save_software(device: Device, device_dir: Path) -> None:
+    software = device.software
+    root = device_dir / PLC_FOLDER
+    wanted: set[Path] = set()
+    if software is not None:
+        for obj in software.all():
+            path = root / _CATEGORY_FOLDERS[obj.category]
+            if obj.folder:
+                path = path.joinpath(*(object_file_name(part)[:-4] for part in obj.folder.split("/")))
+            path = path / object_file_name(obj.name)
+            _write_atomic(path, obj.xml)
+            wanted.add(path)
+    if root.is_dir():
+        for stale in root.rglob("*.xml"):
+            if stale not in wanted:
+                stale.unlink()
+        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def _load_software(device: Device, device_dir: Path, version: str) -> None:
+    root = device_dir / PLC_FOLDER
+    software = device.software
+    if software is None or not root.is_dir():
+        return
+    pending = []
+    for category, folder_name in _CATEGORY_FOLDERS.items():
+        base = root / folder_name
+        for file in sorted(base.rglob("*.xml")) if base.is_dir() else ():
+            relative = file.parent.relative_to(base)
+            folder = "/".join(_unescape(part) for part in relative.parts)
+            pending.append(read_object(file.read_bytes(), project_version=version, folder=folder, source=str(file)))
+    # Types and FBs first, so instance DBs find what they refer to.
+    pending.sort(key=lambda o: {"UDT": 0, "TagTable": 1, "FB": 2, "FC": 2}.get(o.kind, 3))
+    for obj in pending:
+        software.add(obj, overwrite=False)
+
+
+def _unescape(part: str) -> str:
+    return re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), part)
 
 
 _MAX_FOLDER_BYTES = 200
@@ -106,6 +156,7 @@ def save_project(project: Project) -> None:
     folders = {device_folder(name) for name in project.devices}
     for device in project.devices.values():
         _write_atomic(devices_dir / device_folder(device.name) / "device.json", _dump(device.to_dict()))
+        _save_software(device, devices_dir / device_folder(device.name))
     if devices_dir.is_dir():
         for entry in devices_dir.iterdir():
             if entry.is_dir() and entry.name not in folders:
@@ -132,7 +183,13 @@ def load_project(file: Path) -> Project:
             device_file = file.parent / "Devices" / device_folder(name) / "device.json"
             raw = json.loads(device_file.read_text(encoding="utf-8"))
             devices[name] = Device.from_dict(raw)
+            _load_software(devices[name], device_file.parent, version)
         subnets = {s["name"]: Subnet.from_dict(s) for s in manifest.get("subnets", [])}
+    except EngineeringError as exc:
+        raise ValidationError(
+            f"'{file.name}' cannot be opened: a stored program object is damaged ({exc.message}).",
+            code="PROJECT_DAMAGED",
+        ) from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ValidationError(
             f"'{file.name}' cannot be opened: it is not a project of this model or it is damaged ({exc}).",

@@ -25,6 +25,9 @@ __all__ = (
     "IoSystemInfo",
     "NetworkInterface",
     "PortalInfo",
+    "ProgramDocument",
+    "ProgramImportReport",
+    "ProgramObjectInfo",
     "ProjectInfo",
     "ProjectInfrastructure",
     "ProjectOverview",
@@ -270,3 +273,35 @@ class HardwareTransfer(CamelStruct):
     path: str
     devices: list[str] = []
     format: str = "AutomationML (CAEX 3.0)"
+
+
+class ProgramDocument(CamelStruct):
+    """A SimaticML document to import, with where it came from (for reports) and its target group."""
+
+    source: str
+    data: bytes
+    folder: str = ""
+
+
+class ProgramImportReport(CamelStruct):
+    """What became of one document of an import."""
+
+    source: str
+    status: Literal["Imported", "Failed", "NotImported"]
+    message: str
+    name: str | None = None
+    kind: str | None = None
+    code: str | None = None
+
+
+class ProgramObjectInfo(CamelStruct):
+    """A block, PLC data type or tag table of a PLC."""
+
+    name: str
+    kind: str
+    number: int | None = None
+    language: str | None = None
+    folder: str = ""
+    instance_of: str | None = None
+    consistent: bool = True
+    missing_types: list[str] = []

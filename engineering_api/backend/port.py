@@ -26,6 +26,9 @@ if TYPE_CHECKING:
         IndexResult,
         InstalledVersion,
         PortalInfo,
+        ProgramDocument,
+        ProgramImportReport,
+        ProgramObjectInfo,
         ProjectInfo,
         ProjectInfrastructure,
         ProjectOverview,
@@ -301,6 +304,42 @@ class EngineeringBackend(ABC):
             NotFoundError: the file does not exist.
             ValidationError: the file is not AutomationML we understand, or names an unknown article.
             AlreadyExistsError: a device in the file already exists; nothing is imported.
+        """
+
+    # ----- PLC software ----------------------------------------------------------------------
+    @abstractmethod
+    def import_program_documents(
+        self, device: str, documents: list[ProgramDocument], *, overwrite: bool
+    ) -> list[ProgramImportReport]:
+        """Import SimaticML blocks, PLC data types and tag tables into a PLC, in the order given.
+
+        All or nothing: when one document fails, none is imported.
+
+        Raises:
+            NotFoundError: no such device.
+            ValidationError: the device has no PLC software; a document is not valid SimaticML, is from a
+                newer TIA version, or is an instance DB whose FB is missing. With several documents the
+                error's details carry a report per document.
+            AlreadyExistsError: an object of that name exists and ``overwrite`` is false.
+            ConflictError: a block number is already used by another block.
+        """
+
+    @abstractmethod
+    def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
+        """Blocks, PLC data types and tag tables of a PLC.
+
+        Raises:
+            NotFoundError: no such device.
+            ValidationError: the device has no PLC software.
+        """
+
+    @abstractmethod
+    def export_program_object(self, device: str, name: str) -> bytes:
+        """The SimaticML of one block, PLC data type or tag table, as TIA would export it.
+
+        Raises:
+            NotFoundError: no such device or object.
+            ValidationError: the device has no PLC software.
         """
 
     # ----- hardware catalog ------------------------------------------------------------------

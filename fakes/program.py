@@ -1,0 +1,254 @@
+"""A PLC's software in the TIA model: blocks, PLC data types and tag tables, kept as SimaticML.
+
+Objects are stored as the bytes our SimaticML writer produces for the project's version, so what the
+fake exports is what TIA would import. Imports follow TIA's rules: names are unique per kind, a block
+number is used once per block type, an instance DB needs its FB, and documents from a newer TIA
+version are refused. A batch is imported completely or not at all, with a report per file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.models import ProgramObjectInfo
+from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
+from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
+from simatic_xml.versions import GENERATION_TARGETS
+
+if TYPE_CHECKING:
+    from simatic_xml.interface import Member
+    from simatic_xml.model import Document
+
+__all__ = ("BLOCK_KINDS", "PlcSoftware", "ProgramObject", "describe", "object_file_name", "read_object", "require")
+
+BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
+_NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
+"""Blocks share a number space per type; every kind of data block is a DB."""
+_QUOTED = re.compile(r'"([^"]+)"')
+_SAFE_FILE = re.compile(r"[^\w\-. ()]")
+
+
+@dataclass
+class ProgramObject:
+    """One block, PLC data type or tag table."""
+
+    kind: str
+    """``OB`` … ``TechnologicalInstanceDB``, ``UDT`` or ``TagTable``."""
+    name: str
+    xml: bytes
+    """The SimaticML document, as our writer produces it for the project's version."""
+    number: int | None = None
+    language: str | None = None
+    folder: str = ""
+    """Group path below the root folder, ``/``-separated (``Motors/Pumps``)."""
+    instance_of: str | None = None
+    uses_types: tuple[str, ...] = ()
+    """Named data types (UDTs or FBs for multi-instances) the interface refers to."""
+
+    @property
+    def category(self) -> str:
+        """``blocks``, ``types`` or ``tag_tables``."""
+        if self.kind == "UDT":
+            return "types"
+        if self.kind == "TagTable":
+            return "tag_tables"
+        return "blocks"
+
+    @property
+    def number_class(self) -> str | None:
+        """The number space of a block (``OB``, ``FB``, ``FC``, ``DB``)."""
+        if self.kind not in BLOCK_KINDS:
+            return None
+        return _NUMBER_CLASS.get(self.kind, "DB")
+
+
+@dataclass
+class PlcSoftware:
+    """The software of one PLC."""
+
+    blocks: dict[str, ProgramObject] = field(default_factory=dict)
+    types: dict[str, ProgramObject] = field(default_factory=dict)
+    tag_tables: dict[str, ProgramObject] = field(default_factory=dict)
+
+    def table(self, category: str) -> dict[str, ProgramObject]:
+        """The dict holding objects of a category."""
+        return {"blocks": self.blocks, "types": self.types, "tag_tables": self.tag_tables}[category]
+
+    def all(self) -> list[ProgramObject]:
+        """Types first, then tag tables, then blocks: the order TIA imports them in."""
+        return [*self.types.values(), *self.tag_tables.values(), *self.blocks.values()]
+
+    def find(self, name: str) -> ProgramObject | None:
+        """Any object by name (blocks, then types, then tag tables)."""
+        for table in (self.blocks, self.types, self.tag_tables):
+            if name in table:
+                return table[name]
+        return None
+
+    def missing_types(self, obj: ProgramObject) -> list[str]:
+        """Types ``obj`` uses that the software does not have: TIA shows the object as inconsistent."""
+        known = set(self.types) | {b.name for b in self.blocks.values() if b.kind == "FB"}
+        return [name for name in obj.uses_types if name not in known]
+
+    def add(self, obj: ProgramObject, *, overwrite: bool) -> None:
+        """Add or replace an object, enforcing TIA's uniqueness rules.
+
+        Raises:
+            AlreadyExistsError: the name exists and ``overwrite`` is false.
+            ConflictError: the block number is used by another block of the same number space.
+            ValidationError: an instance DB whose FB (or UDT) does not exist.
+        """
+        table = self.table(obj.category)
+        clash = next((n for n in table if n.lower() == obj.name.lower()), None)
+        if clash is not None and not overwrite:
+            raise AlreadyExistsError(
+                f"The {_label(obj)} '{obj.name}' already exists; import with overwrite to replace it.",
+                code="OBJECT_EXISTS",
+            )
+        if obj.number_class is not None and obj.number is not None:
+            taken = next(
+                (b for b in self.blocks.values()
+                 if b.number_class == obj.number_class and b.number == obj.number and b.name.lower() != obj.name.lower()),
+                None,
+            )
+            if taken is not None:
+                raise ConflictError(
+                    f"The block number {obj.number_class} {obj.number} is already used by '{taken.name}'.",
+                    code="BLOCK_NUMBER_IN_USE",
+                )
+        if obj.kind == "InstanceDB" and obj.instance_of is not None and obj.instance_of not in self.blocks \
+                and obj.instance_of not in self.types and not _is_system_instance(obj):
+            raise ValidationError(
+                f"The instance data block '{obj.name}' refers to '{obj.instance_of}', which does not exist; "
+                "import the function block first.",
+                code="INSTANCE_OF_MISSING",
+            )
+        if clash is not None:
+            del table[clash]
+        table[obj.name] = obj
+
+    def next_number(self, number_class: str) -> int:
+        """The lowest free number of a block type (OB numbers for program cycle start at 123, as TIA)."""
+        used = {b.number for b in self.blocks.values() if b.number_class == number_class}
+        candidate = 123 if number_class == "OB" else 1
+        while candidate in used:
+            candidate += 1
+        return candidate
+
+
+def _label(obj: ProgramObject) -> str:
+    return {"UDT": "PLC data type", "TagTable": "tag table"}.get(obj.kind, "block")
+
+
+def _is_system_instance(obj: ProgramObject) -> bool:
+    # Instance DBs of system FBs (IEC_TIMER, MC_Power, ...) name a library element, not a project FB.
+    return b"OfSystemLibElement" in obj.xml
+
+
+def _named_types(members: list[Member]) -> set[str]:
+    names: set[str] = set()
+    for member in members:
+        names.update(_QUOTED.findall(member.datatype))
+        names.update(_named_types(member.members))
+    return names
+
+
+def _kind_of(doc: Document) -> str:
+    obj = doc.object
+    if isinstance(obj, PlcStruct):
+        return "UDT"
+    if isinstance(obj, PlcTagTable):
+        return "TagTable"
+    if isinstance(obj, Block):
+        return type(obj).__name__
+    raise ValidationError(
+        f"'{obj.element}' documents cannot be imported as program objects (blocks, PLC data types, tag tables).",
+        code="UNSUPPORTED_OBJECT",
+    )
+
+
+def read_object(data: bytes, *, project_version: str, folder: str = "", source: str = "document") -> ProgramObject:
+    """Parse a SimaticML document into a program object stored in the project's version.
+
+    Raises:
+        ValidationError: not SimaticML we can read, an unsupported object, a document from a newer TIA
+            version, or content the project's version cannot express.
+    """
+    try:
+        doc = parse_bytes(data)
+    except SimaticMLError as exc:
+        raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+    kind = _kind_of(doc)
+    name = doc.object.name
+    if not name:
+        raise ValidationError(f"{source} has no Name attribute.", code="INVALID_SIMATICML")
+    version = doc.engineering_version.replace(" ", "")
+    if _version_number(version) > _version_number(project_version):
+        raise ValidationError(
+            f"{source} was exported by TIA Portal {doc.engineering_version}; a {project_version} project cannot "
+            "import documents of a newer version.",
+            code="NEWER_VERSION",
+        )
+    if project_version in GENERATION_TARGETS:
+        try:
+            doc = retarget(doc, project_version)
+        except SimaticMLError as exc:
+            raise ValidationError(
+                f"{source} cannot be stored in a {project_version} project: {exc}", code="VERSION_CANNOT_EXPRESS"
+            ) from None
+    obj = doc.object
+    interface = getattr(obj, "interface", None)
+    members = [m for s in interface.sections.sections for m in s.members] if interface else []
+    number = obj.attr("Number") if isinstance(obj, Block) else None
+    return ProgramObject(
+        kind=kind,
+        name=name,
+        xml=to_bytes(doc, renumber=True),
+        number=number if isinstance(number, int) else None,
+        language=str(obj.attr("ProgrammingLanguage")) if isinstance(obj, Block) and obj.attr("ProgrammingLanguage") else None,
+        folder=folder,
+        instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName") else None,
+        uses_types=tuple(sorted(_named_types(members) - {name})),
+    )
+
+
+def _version_number(version: str) -> float:
+    match = re.match(r"V(\d+)(?:SP(\d+))?", version.upper())
+    if not match:
+        return 0.0
+    return int(match.group(1)) + (int(match.group(2) or 0) / 10)
+
+
+def object_file_name(name: str) -> str:
+    """A file name for an object: unsafe characters escaped, long names shortened with a hash."""
+    safe = _SAFE_FILE.sub(lambda m: "%{:02X}".format(ord(m.group())), name)
+    if len(safe.encode("utf-8")) > 200:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+        safe = safe.encode("utf-8")[:187].decode("utf-8", errors="ignore") + "~" + digest
+    return safe + ".xml"
+
+
+def describe(obj: ProgramObject, software: PlcSoftware) -> ProgramObjectInfo:
+    """The port's view of an object."""
+    missing = software.missing_types(obj)
+    return ProgramObjectInfo(
+        name=obj.name, kind=obj.kind, number=obj.number, language=obj.language, folder=obj.folder,
+        instance_of=obj.instance_of, consistent=not missing, missing_types=missing,
+    )
+
+
+def require(software: PlcSoftware, name: str) -> ProgramObject:
+    """An object by name.
+
+    Raises:
+        NotFoundError: no such object.
+    """
+    obj = software.find(name)
+    if obj is None:
+        raise NotFoundError(f"The program object '{name}' was not found.", code="OBJECT_NOT_FOUND")
+    return obj
+
