@@ -102,6 +102,9 @@ NEEDS_PORTAL: list[tuple[str, Callable[[EngineeringBackend, Path], Any]]] = [
     ("clear_parking_lot", lambda b, r: b.clear_parking_lot()),
     ("compatible_slots", lambda b, r: b.compatible_slots("PLC_1", DI)),
     ("export_hardware", lambda b, r: b.export_hardware("PLC_1", r / "x.aml")),
+    ("import_program_documents", lambda b, r: b.import_program_documents("PLC_1", [], overwrite=False)),
+    ("list_program_objects", lambda b, r: b.list_program_objects("PLC_1")),
+    ("export_program_object", lambda b, r: b.export_program_object("PLC_1", "FB_Motor")),
 ]
 
 NEEDS_PROJECT = [item for item in NEEDS_PORTAL if item[0] not in {
@@ -629,3 +632,172 @@ def test_saved_project_is_a_readable_manifest(backend, plc, root):
     manifest = json.loads((root / "Line1" / "Line1.ap19").read_text())
     assert manifest["devices"] == ["PLC_1"]
     assert (root / "Line1" / "Devices" / "PLC_1" / "device.json").is_file()
+
+
+# ----- PLC software ---------------------------------------------------------------------------
+_UDT = """<?xml version="1.0" encoding="utf-8"?>
+<Document>
+  <Engineering version="V19" />
+  <SW.Types.PlcStruct ID="0">
+    <AttributeList>
+      <Interface><Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5">
+  <Section Name="None">
+    <Member Name="Running" Datatype="Bool" />
+  </Section>
+</Sections></Interface>
+      <Name>{name}</Name>
+      <Namespace />
+    </AttributeList>
+    <ObjectList />
+  </SW.Types.PlcStruct>
+</Document>
+"""
+
+_FB = """<?xml version="1.0" encoding="utf-8"?>
+<Document>
+  <Engineering version="{version}" />
+  <SW.Blocks.FB ID="0">
+    <AttributeList>
+      <Interface><Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5">
+  <Section Name="Input">
+    <Member Name="Cmd" Datatype="Bool" />
+  </Section>
+  <Section Name="Output" />
+  <Section Name="InOut" />
+  <Section Name="Static">
+    <Member Name="State" Datatype="&quot;{udt}&quot;" />
+  </Section>
+  <Section Name="Temp" />
+  <Section Name="Constant" />
+</Sections></Interface>
+      <MemoryLayout>Optimized</MemoryLayout>
+      <Name>{name}</Name>
+      <Namespace />
+      <Number>{number}</Number>
+      <ProgrammingLanguage>SCL</ProgrammingLanguage>
+    </AttributeList>
+    <ObjectList />
+  </SW.Blocks.FB>
+</Document>
+"""
+
+_IDB = """<?xml version="1.0" encoding="utf-8"?>
+<Document>
+  <Engineering version="V19" />
+  <SW.Blocks.InstanceDB ID="0">
+    <AttributeList>
+      <InstanceOfName>{fb}</InstanceOfName>
+      <InstanceOfType>FB</InstanceOfType>
+      <Interface><Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5">
+  <Section Name="Input">
+    <Member Name="Cmd" Datatype="Bool" />
+  </Section>
+</Sections></Interface>
+      <Name>{name}</Name>
+      <Namespace />
+      <Number>{number}</Number>
+      <ProgrammingLanguage>DB</ProgrammingLanguage>
+    </AttributeList>
+    <ObjectList />
+  </SW.Blocks.InstanceDB>
+</Document>
+"""
+
+
+def _doc(text: str, source: str) -> m.ProgramDocument:
+    return m.ProgramDocument(source=source, data=text.encode("utf-8"))
+
+
+def _fb(name: str = "FB_Motor", number: int = 1, udt: str = "UDT_State", version: str = "V19") -> m.ProgramDocument:
+    return _doc(_FB.format(name=name, number=number, udt=udt, version=version), f"{name}.xml")
+
+
+def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    reports = backend.import_program_documents(
+        "PLC_1",
+        [_doc(_UDT.format(name="UDT_State"), "UDT_State.xml"), _fb(), _doc(_IDB.format(name="Motor1", fb="FB_Motor", number=1), "Motor1.xml")],
+        overwrite=False,
+    )
+    assert [r.status for r in reports] == ["Imported"] * 3
+    listed = {o.name: o for o in backend.list_program_objects("PLC_1")}
+    assert listed["FB_Motor"].kind == "FB" and listed["FB_Motor"].number == 1 and listed["FB_Motor"].consistent
+    assert listed["Motor1"].instance_of == "FB_Motor"
+    exported = backend.export_program_object("PLC_1", "FB_Motor")
+    assert b"<Name>FB_Motor</Name>" in exported and exported.startswith(b"\xef\xbb\xbf<?xml")
+
+
+def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: m.DeviceInfo, project: m.ProjectInfo) -> None:
+    backend.import_program_documents("PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml"), _fb()], overwrite=False)
+    before = backend.export_program_object("PLC_1", "FB_Motor")
+    backend.save_project()
+    backend.close_project()
+    backend.open_project(_file(project))
+    assert backend.export_program_object("PLC_1", "FB_Motor") == before
+
+
+def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBackend, plc: m.DeviceInfo, project: m.ProjectInfo) -> None:
+    backend.save_project()
+    backend.import_program_documents("PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml")], overwrite=False)
+    backend.close_project()
+    backend.open_project(_file(project))
+    assert backend.list_program_objects("PLC_1") == []
+
+
+def test_missing_type_makes_the_block_inconsistent(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    backend.import_program_documents("PLC_1", [_fb(udt="UDT_Nowhere")], overwrite=False)
+    (info,) = backend.list_program_objects("PLC_1")
+    assert not info.consistent and info.missing_types == ["UDT_Nowhere"]
+
+
+def test_existing_name_needs_overwrite(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    backend.import_program_documents("PLC_1", [_fb()], overwrite=False)
+    with pytest.raises(e.AlreadyExistsError):
+        backend.import_program_documents("PLC_1", [_fb()], overwrite=False)
+    backend.import_program_documents("PLC_1", [_fb()], overwrite=True)
+
+
+def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    backend.import_program_documents("PLC_1", [_fb()], overwrite=False)
+    with pytest.raises(e.ConflictError):
+        backend.import_program_documents("PLC_1", [_fb(name="FB_Other", number=1)], overwrite=False)
+    # A DB may have the number of an FB: block types have their own number spaces.
+    backend.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Motor", number=1), "db.xml")], overwrite=False)
+
+
+def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    with pytest.raises(e.ValidationError) as caught:
+        backend.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Missing", number=1), "db.xml")], overwrite=False)
+    assert caught.value.code == "INSTANCE_OF_MISSING"
+
+
+def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    with pytest.raises(e.ValidationError) as newer:
+        backend.import_program_documents("PLC_1", [_fb(version="V21")], overwrite=False)
+    assert newer.value.code == "NEWER_VERSION"
+    with pytest.raises(e.ValidationError) as garbage:
+        backend.import_program_documents("PLC_1", [_doc("<nope", "x.xml")], overwrite=False)
+    assert garbage.value.code == "INVALID_SIMATICML"
+    with pytest.raises(e.ValidationError):
+        backend.import_program_documents(
+            "PLC_1", [_doc('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>', "xxe.xml")],
+            overwrite=False,
+        )
+
+
+def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    with pytest.raises(e.ValidationError) as caught:
+        backend.import_program_documents(
+            "PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml"), _doc("<broken", "b.xml")], overwrite=False
+        )
+    assert caught.value.code == "IMPORT_FAILED"
+    assert [f["status"] for f in caught.value.details["files"]] == ["NotImported", "Failed"]
+    assert backend.list_program_objects("PLC_1") == []
+
+
+def test_only_plcs_have_software(backend: EngineeringBackend, project: m.ProjectInfo) -> None:
+    backend.add_device(HMI, None, "HMI_1")
+    with pytest.raises(e.ValidationError) as caught:
+        backend.list_program_objects("HMI_1")
+    assert caught.value.code == "NOT_A_PLC"
+    with pytest.raises(e.NotFoundError):
+        backend.export_program_object("HMI_1x", "x")
