@@ -1,0 +1,299 @@
+"""Spec -> :class:`~simatic_xml.model.Document` -> SimaticML bytes, for TIA V16…V21.
+
+What the generated documents look like (each choice is what real exports of that version show):
+
+* ``<Engineering version>`` is the target; ``DocumentInfo`` only for V16/V17 (``ExportSetting`` None,
+  the TIA Portal product with the target version; no ``Created``);
+* namespaces from :mod:`simatic_xml.versions`: Interface v4 (V16) / v5 (V17+), StructuredText v3
+  (V16–V18) / v4 (V19+), FlgNet v4 (V16–V18) / v5 (V19+), Graph v5 (V17, V18) / v6 (V21);
+* attributes are written the way "no defaults" exports write them (V19+ style for every version, which
+  TIA accepts on import): ``AutoNumber``, ``Interface``, ``MemoryLayout``, ``Name``, ``Number``,
+  ``ProgrammingLanguage``, ``SetENOAutomatically`` (code blocks), header fields only when given,
+  ``Namespace`` (empty) from V18; members carry ``Remanence`` only when retentive and HMI flags only when
+  false (``SetPoint`` only when true);
+* object IDs and network UIds are renumbered as TIA does (:mod:`simatic_xml.renumber`).
+
+Version limits (raised as :class:`~simatic_xml.generate.errors.SpecVersionError`, which is both a
+:class:`SpecError` with ``field == "version"`` and a :class:`~simatic_xml.errors.VersionError`):
+
+* GRAPH: V17, V18 and V21 only. V19 and V20 exports with GRAPH were never observed (no namespace is
+  known), and the only V16 GRAPH export uses GraphVersion 2.0 with a different runtime-member layout.
+* SCL calls of a global instance DB / FC in V16–V18 use the nameless-``Instruction`` form that the v3
+  corpus shows; ``CallInfo`` is only written for V19+.
+"""
+
+from __future__ import annotations
+
+from ..errors import VersionError
+from ..interface import Comment, Interface, Member, MemberAttribute, Section, Sections, StartValue
+from ..model import (
+    CompileUnit, Document, DocumentInfo, FB, FC, GlobalDB, InstanceDB, MultilingualText, MultilingualTextItem,
+    NetworkSource, OB, PlcStruct, Product,
+)
+from ..renumber import renumber_document
+from ..scl_text import SclContext, text_to_tokens
+from ..versions import DOCUMENT_INFO_VERSIONS, GENERATION_TARGETS, namespace_for, normalize_version, version_index
+from .. import flgnet, graph
+from ..writer import to_bytes
+from .datatypes import SYSTEM_FB_TYPES, TYPE_VERSIONS
+from .errors import SpecError, SpecVersionError
+from .spec import BlockSpec, MemberSpec, NetworkSpec, OB_TYPES, SECTIONS_BY_TYPE, parse_spec
+
+__all__ = ("DEFAULT_VERSION", "build_document", "generate", "generate_xml", "scl_context", "target_version")
+
+DEFAULT_VERSION = "V19"
+GRAPH_VERSIONS = ("V17", "V18", "V21")
+
+_OB_INPUTS = {
+    "ProgramCycle": [("Initial_Call", "Bool", "Initial call of this OB"), ("Remanence", "Bool", "=True, if remanent data are available")],
+    "Startup": [("LostRetentive", "Bool", "True if retentive data are lost"), ("LostRTC", "Bool", "True if date and time are lost")],
+    "CyclicInterrupt": [("Initial_Call", "Bool", "Initial call of this OB"), ("Event_Count", "Int", "Events discarded")],
+}
+_ELEMENTS = {
+    "OB": OB, "FB": FB, "FC": FC, "GlobalDB": GlobalDB, "InstanceDB": InstanceDB, "UDT": PlcStruct,
+}
+
+
+def target_version(version: str | None) -> str:
+    """The canonical target version (default V19); :class:`VersionError` outside V16…V21."""
+    try:
+        ver = normalize_version(version or DEFAULT_VERSION)
+    except VersionError as exc:
+        raise SpecVersionError("version", str(exc)) from None
+    if ver not in GENERATION_TARGETS:
+        raise SpecVersionError("version", f"cannot generate for TIA {ver}; targets are {', '.join(GENERATION_TARGETS)}")
+    return ver
+
+
+def generate_xml(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None) -> bytes:
+    """Validate ``spec`` and return the SimaticML bytes for ``version`` (default V19)."""
+    return to_bytes(build_document(spec, version, types=types))
+
+
+generate = generate_xml
+
+
+def build_document(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None) -> Document:
+    """The renumbered document model for a spec.
+
+    ``types`` maps block names to already parsed specs; an instance DB copies its FB's (or UDT's)
+    interface from there. Without it the instance DB is written with empty sections and TIA fills them
+    from the FB on import (that behaviour is assumed, not verified).
+    """
+    ver = target_version(version)
+    block = spec if isinstance(spec, BlockSpec) else parse_spec(spec)
+    ns_iface = namespace_for("Interface", ver)
+    cultures = _cultures(block)
+    attrs: dict[str, object] = {}
+    bt = block.block_type
+    new_style = version_index(ver) >= version_index("V18")
+
+    if bt != "UDT":
+        attrs["AutoNumber"] = block.number is None
+        number = block.number
+        if number is None:
+            number = OB_TYPES[block.secondary_type] if bt == "OB" else 1  # type: ignore[index]
+        attrs["Number"] = number
+        attrs["ProgrammingLanguage"] = block.language
+    for key, value in (("HeaderAuthor", block.author), ("HeaderFamily", block.family), ("HeaderName", block.header_name), ("HeaderVersion", block.header_version)):
+        if value is not None:
+            attrs[key] = value
+    if bt in ("OB", "FB", "FC", "GlobalDB"):
+        attrs["MemoryLayout"] = block.memory_layout
+    if bt in ("OB", "FB", "FC"):
+        attrs["SetENOAutomatically"] = False
+    if bt == "OB":
+        attrs["SecondaryType"] = block.secondary_type
+        if block.secondary_type == "CyclicInterrupt":
+            attrs["CyclicTime"] = str(block.cyclic_time)
+            attrs["PhaseShift"] = str(block.phase_shift)
+    if bt == "InstanceDB":
+        attrs["InstanceOfName"] = block.instance_of
+        attrs["InstanceOfType"] = block.instance_of_type
+    if bt == "FB" and block.language == "GRAPH":
+        if ver not in GRAPH_VERSIONS:
+            raise SpecVersionError(
+                "version",
+                f"GRAPH cannot be generated for TIA {ver}: only V17, V18 and V21 GRAPH exports were observed "
+                "(no Graph namespace for V19/V20; V16 uses GraphVersion 2.0 with another runtime layout)"
+            )
+        attrs["ExtensionBlockName"] = ""
+        attrs["GraphVersion"] = "6.0"
+        attrs["InitialValuesAcquisition"] = False
+    attrs["Name"] = block.name
+    if new_style:
+        attrs["Namespace"] = ""
+    attrs["Interface"] = _interface(block, ns_iface, types or {})
+
+    children: list[object] = [_mlt("Comment", block.comment, cultures)]
+    for i, net in enumerate(block.networks):
+        children.append(_compile_unit(block, net, i, ver, cultures))
+    children.append(_mlt("Title", block.title, cultures))
+
+    cls = _ELEMENTS[bt]
+    obj = cls(
+        element=cls.ELEMENT,
+        id="0",
+        attributes={k: attrs[k] for k in sorted(attrs, key=str.lower)},  # type: ignore[misc]
+        children=children,  # type: ignore[arg-type]
+    )
+    info = None
+    if ver in DOCUMENT_INFO_VERSIONS:
+        info = DocumentInfo(
+            created=None,
+            export_setting="None",
+            installed_products=[
+                Product("Product", "Totally Integrated Automation Portal", ver),
+                Product("OptionPackage", "TIA Portal Openness", ver),
+            ],
+        )
+    doc = Document(ver, obj, info)
+    renumber_document(doc)
+    return doc
+
+
+# ---------------------------------------------------------------- texts
+
+
+def _cultures(block: BlockSpec) -> list[str]:
+    seen = set(block.title) | set(block.comment)
+    for net in block.networks:
+        seen |= set(net.title) | set(net.comment)
+    seen.discard("en-US")
+    return ["en-US", *sorted(seen)]
+
+
+def _mlt(composition: str, texts: dict[str, str], cultures: list[str]) -> MultilingualText:
+    return MultilingualText(composition, [MultilingualTextItem(c, texts.get(c, "")) for c in cultures])
+
+
+# ---------------------------------------------------------------- interface
+
+
+def _member(m: MemberSpec, section: str) -> Member:
+    flags = []
+    for name, value in (("ExternalAccessible", m.accessible), ("ExternalVisible", m.visible), ("ExternalWritable", m.writable)):
+        if not value:
+            flags.append(MemberAttribute("BooleanAttribute", name, "false", system_defined="true"))
+    if m.setpoint:
+        flags.append(MemberAttribute("BooleanAttribute", "SetPoint", "true", system_defined="true"))
+    return Member(
+        name=m.name,
+        datatype=m.datatype,
+        version=TYPE_VERSIONS.get(m.datatype),
+        remanence="Retain" if m.retain else None,
+        attributes=flags or None,
+        comment=Comment(dict(m.comment)) if m.comment else None,
+        members=[_member(c, section) for c in m.members],
+        start_value=StartValue(m.start_value) if m.start_value is not None else None,
+    )
+
+
+def _section(name: str, members: list[MemberSpec], *, instance: bool = False) -> Section:
+    out = [_member(m, name) for m in members]
+    if instance:
+        # Instance DB exports carry neither comments nor start values: both come from the FB/UDT.
+        for member in out:
+            _strip(member)
+    return Section(name, out)
+
+
+def _strip(member: Member) -> None:
+    member.comment = None
+    member.start_value = None
+    for child in member.members:
+        _strip(child)
+
+
+def _graph_base() -> Section:
+    base = Sections(
+        [Section("Input"), Section("Output"), Section("InOut"), Section("Static", [Member("OFF_SQ_BASE", "Bool")])],
+        datatype="GRAPH_BASE",
+        version="1.0",
+    )
+    return Section("Base", sections=base)
+
+
+def _interface(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) -> Interface:
+    bt = block.block_type
+    sections: list[Section] = []
+    if bt == "InstanceDB":
+        source = types.get(block.instance_of or "")
+        if block.instance_of_type == "UDT":
+            members = source.sections.get("None", []) if source is not None else []
+            sections.append(_section("Static", members, instance=True))
+        else:
+            if source is not None and source.block_type != "FB":
+                raise SpecError("instanceOf", f"{block.instance_of} is a {source.block_type}, not an FB")
+            if source is not None and source.language == "GRAPH":
+                sections.append(_graph_base())
+            for name in ("Input", "Output", "InOut", "Static"):
+                sections.append(_section(name, source.sections.get(name, []) if source is not None else [], instance=True))
+        return Interface(ns, Sections(sections))
+    if bt == "FB" and block.language == "GRAPH":
+        sections.append(_graph_base())
+    for name in SECTIONS_BY_TYPE[bt]:
+        if name == "Return":
+            sections.append(Section("Return", [Member("Ret_Val", block.return_type)]))
+            continue
+        members = [_member(m, name) for m in block.sections.get(name, [])]
+        if bt == "OB" and name == "Input":
+            fixed = [
+                Member(n, t, informative="true", comment=Comment({"en-US": text}))
+                for n, t, text in _OB_INPUTS[block.secondary_type or "ProgramCycle"]
+            ]
+            members = fixed + members
+        sections.append(Section(name, members))
+    return Interface(ns, Sections(sections))
+
+
+# ---------------------------------------------------------------- networks
+
+
+def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str) -> SclContext:
+    """What the SCL text does not say: constants, multi-instance calls, and the ``calls`` hints."""
+    ctx = SclContext()
+    for m in block.sections.get("Constant", []):
+        ctx.local_constants.add(m.name)
+    for section in ("Static", "InOut"):
+        for m in block.sections.get(section, []):
+            if m.datatype in SYSTEM_FB_TYPES or m.datatype.startswith('"'):
+                ctx.calls[m.name] = None
+    for name, (kind, fb) in net.calls.items():
+        if st_version == "v3":
+            ctx.calls[name] = None
+        else:
+            ctx.calls[name] = (kind, fb)
+    return ctx
+
+
+def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cultures: list[str]) -> CompileUnit:
+    from .graphgen import alarms_settings, build_graph, set_namespace
+    from .ladder import build_flgnet
+    from .operands import Operands
+
+    path = f"networks[{index}].{net.kind}"
+    if net.kind == "scl":
+        ns = namespace_for("NetworkSource/StructuredText", ver)
+        st = ns.rsplit("/", 1)[1]
+        body = text_to_tokens(net.body, version=st, context=scl_context(block, net, st))
+        language = "SCL"
+    elif net.kind in ("lad", "fbd"):
+        ns = namespace_for("NetworkSource/FlgNet", ver)
+        body = flgnet.to_xml(build_flgnet(net.body, net.kind.upper(), Operands(block), path), ns)
+        language = net.kind.upper()
+    else:
+        ns = namespace_for("NetworkSource/Graph", ver)
+        gnet = build_graph(net.body, Operands(block), path)
+        gnet.pre_operations = set_namespace(gnet.pre_operations, ns)  # type: ignore[arg-type]
+        gnet.post_operations = set_namespace(gnet.post_operations, ns)  # type: ignore[arg-type]
+        gnet.alarms_settings = alarms_settings(ns)
+        body = graph.to_xml(gnet, ns)
+        language = "GRAPH"
+    cu = CompileUnit(
+        element=CompileUnit.ELEMENT,
+        composition_name="CompileUnits",
+        attributes={"NetworkSource": NetworkSource(body), "ProgrammingLanguage": language},
+        children=[_mlt("Comment", net.comment, cultures), _mlt("Title", net.title, cultures)],
+    )
+    return cu

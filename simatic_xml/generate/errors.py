@@ -1,0 +1,25 @@
+"""The error raised for a bad block spec or design: :class:`SpecError` names the field and the reason."""
+
+from __future__ import annotations
+
+from ..errors import SimaticMLError, VersionError
+
+__all__ = ("SpecError", "SpecVersionError")
+
+
+class SpecError(SimaticMLError):
+    """A spec or design is invalid. ``field`` is a JSON-path-like location
+    (``interface.Input[2].dataType``, ``networks[0].lad[1][0].contact``); ``reason`` says why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.field = field
+        self.reason = reason
+
+
+class SpecVersionError(SpecError, VersionError):
+    """The target version cannot express the spec (GRAPH in V19/V20, a version outside V16…V21).
+
+    It is both a :class:`SpecError` (``field`` is ``version``, so an HTTP layer answers 422 naming it) and a
+    :class:`~simatic_xml.errors.VersionError` (what :mod:`simatic_xml.retarget` raises for the same reasons).
+    """

@@ -1,0 +1,158 @@
+"""Dependency order for bulk imports.
+
+:func:`import_order` sorts SimaticML documents so that everything a document needs is imported
+before it: tag tables (user constants can size arrays), UDTs (a UDT used inside another UDT first),
+FBs and FCs (callees and multi-instance FBs before their callers, where the XML shows the call), then
+DBs (global and instance), then OBs, then anything else. Inside a group the input order is kept unless a
+dependency says otherwise; a dependency cycle (which TIA would refuse anyway) keeps input order.
+
+Dependencies are read from the XML:
+
+* interface member types in quotes (``"UDT_X"``, ``"FB_Motor"`` multi-instances), nested types too;
+* LAD/FBD ``Call/CallInfo/@Name``; SCL ``CallInfo/@Name`` and its ``Instance`` (V19+), the
+  ``GlobalVariable`` operand in front of a nameless call (V16–V18 FC/DB calls);
+* ``InstanceOfName`` of instance DBs.
+"""
+
+from __future__ import annotations
+
+from ..errors import SimaticMLError
+from ..interface import Member, Sections
+from ..model import Document, SwObject
+from ..reader import parse_bytes
+from .errors import SpecError
+
+__all__ = ("dependencies", "import_order", "rank")
+
+_RANKS = {
+    "SW.Tags.PlcTagTable": 0,
+    "SW.Types.PlcStruct": 1,
+    "SW.Blocks.FB": 2,
+    "SW.Blocks.FC": 2,
+    "SW.Blocks.GlobalDB": 3,
+    "SW.Blocks.InstanceDB": 3,
+    "SW.Blocks.ArrayDB": 3,
+    "SW.TechnologicalObjects.TechnologicalInstanceDB": 3,
+    "SW.Blocks.OB": 4,
+}
+
+
+def rank(doc: Document) -> int:
+    """0 tag tables, 1 UDTs, 2 FB/FC, 3 DBs, 4 OBs, 5 anything else."""
+    return _RANKS.get(doc.object.element, 5)
+
+
+def _member_types(sections: Sections | None, out: set[str]) -> None:
+    for section in sections.sections if sections is not None else ():
+        _members(section.members, out)
+        _member_types(section.sections, out)
+
+
+def _members(members: list[Member], out: set[str]) -> None:
+    for m in members:
+        start = m.datatype.find('"')
+        while start >= 0:
+            end = m.datatype.find('"', start + 1)
+            if end < 0:
+                break
+            out.add(m.datatype[start + 1 : end])
+            start = m.datatype.find('"', end + 1)
+        _members(m.members, out)
+
+
+def dependencies(doc: Document) -> set[str]:
+    """Names of blocks/types a document refers to (its own name excluded)."""
+    obj = doc.object
+    out: set[str] = set()
+    iface = obj.attr("Interface")
+    if iface is not None and hasattr(iface, "sections"):
+        _member_types(iface.sections, out)  # type: ignore[union-attr]
+    inst = obj.attr("InstanceOfName")
+    if isinstance(inst, str):
+        out.add(inst)
+    for child in obj.children or ():
+        if not isinstance(child, SwObject):
+            continue
+        source = child.attr("NetworkSource")
+        body = getattr(source, "body", None)
+        if body is None:
+            continue
+        for node in body.iter():
+            if node.tag == "CallInfo":
+                if node.attrs.get("Name"):
+                    out.add(node.attrs["Name"])
+                inst_node = node.find("Instance")
+                if inst_node is not None and inst_node.attrs.get("Scope") == "GlobalVariable":
+                    comp = inst_node.find("Component")
+                    if comp is not None:
+                        out.add(comp.attrs.get("Name", ""))
+            for prev, cur in zip(node.children, node.children[1:]):
+                if cur.tag == "Access" and cur.attrs.get("Scope") == "Call" and prev.tag == "Access" and prev.attrs.get("Scope") == "GlobalVariable":
+                    symbol = prev.find("Symbol")
+                    comp = symbol.find("Component") if symbol is not None else None
+                    if comp is not None:
+                        out.add(comp.attrs.get("Name", ""))
+    out.discard(obj.name or "")
+    out.discard("")
+    return out
+
+
+def import_order(documents: list[tuple[str, bytes]], *, strict: bool = True) -> list[str]:
+    """The document names (first tuple items) in import order.
+
+    With ``strict`` (the default) a document that does not parse raises :class:`SpecError` at
+    ``documents[i]``; otherwise unreadable documents go last, in input order.
+    """
+    parsed: list[tuple[int, str, Document | None]] = []
+    seen_names: set[str] = set()
+    for i, (name, data) in enumerate(documents):
+        if name in seen_names:
+            raise SpecError(f"documents[{i}]", f"duplicate document name {name!r}")
+        seen_names.add(name)
+        try:
+            doc = parse_bytes(data)
+        except SimaticMLError as exc:
+            if strict:
+                raise SpecError(f"documents[{i}]", f"{name}: {exc}") from None
+            doc = None
+        parsed.append((i, name, doc))
+
+    by_block: dict[str, list[int]] = {}
+    for i, _, doc in parsed:
+        if doc is not None and doc.object.name:
+            by_block.setdefault(doc.object.name.casefold(), []).append(i)
+
+    deps: dict[int, set[int]] = {}
+    for i, _, doc in parsed:
+        wanted: set[int] = set()
+        if doc is not None:
+            for dep in dependencies(doc):
+                for j in by_block.get(dep.casefold(), ()):
+                    if j != i and parsed[j][2] is not None and rank(parsed[j][2]) == rank(doc):  # type: ignore[arg-type]
+                        wanted.add(j)
+        deps[i] = wanted
+
+    groups: dict[int, list[int]] = {}
+    for i, _, doc in parsed:
+        groups.setdefault(rank(doc) if doc is not None else 6, []).append(i)
+    order: list[int] = []
+    for key in sorted(groups):
+        order.extend(_stable_topo(groups[key], deps))
+    return [parsed[i][1] for i in order]
+
+
+def _stable_topo(items: list[int], deps: dict[int, set[int]]) -> list[int]:
+    """Kahn's algorithm, always taking the earliest ready item; cycles fall back to input order."""
+    remaining = list(items)
+    done: set[int] = set()
+    out: list[int] = []
+    while remaining:
+        for idx, item in enumerate(remaining):
+            if all(d in done or d not in remaining for d in deps[item]):
+                break
+        else:
+            idx = 0  # a cycle: keep input order
+        item = remaining.pop(idx)
+        done.add(item)
+        out.append(item)
+    return out

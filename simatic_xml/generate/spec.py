@@ -1,0 +1,493 @@
+"""The JSON block spec: plain dataclasses parsed from a decoded JSON dict, and their validation.
+
+A spec (keys are camelCase; unknown keys are refused so typos do not pass silently)::
+
+    {
+      "blockType": "FB",                 # OB | FB | FC | GlobalDB | InstanceDB | UDT
+      "name": "FB_Motor",
+      "number": 10,                      # optional; omitted -> AutoNumber (see below)
+      "language": "SCL",                 # SCL | LAD | FBD | GRAPH (FB only); DB blocks: DB (default); UDT: none
+      "title": "Motor" | {"en-US": "Motor", "de-DE": "Motor"},
+      "comment": "..." | {culture: text},
+      "author": "", "family": "", "headerName": "", "version": "0.1",   # block header (optional)
+      "memoryLayout": "Optimized",       # Optimized | Standard (FB, FC, OB, GlobalDB)
+      "secondaryType": "ProgramCycle",   # OB: ProgramCycle | Startup | CyclicInterrupt
+      "cyclicTime": 100000,              # CyclicInterrupt OB: period in microseconds (1..60000000)
+      "phaseShift": 0,                   # CyclicInterrupt OB (microseconds)
+      "instanceOf": "FB_Motor",          # InstanceDB: the FB (or UDT with "instanceOfType": "UDT")
+      "instanceOfType": "FB",
+      "returnType": "Void",              # FC
+      "interface": {"Input": [member, ...], "Output": [...], "InOut": [...], "Static": [...],
+                    "Temp": [...], "Constant": [...]},     # UDT: {"None": [...]} or {"Members": [...]}
+      "networks": [network, ...]
+    }
+
+A member::
+
+    {"name": "Start", "dataType": "Bool" | "Int" | "Array[0..9] of Int" | "\\"UDT_X\\"" | "String[20]" | "Struct",
+     "members": [...],                 # only for Struct
+     "startValue": false | 5 | "T#5s", # Constant members need one
+     "comment": "text" | {culture: text},
+     "retain": false,                  # FB Input/Output/InOut/Static and GlobalDB Static only
+     "accessibleFromHmi": true, "visibleInHmi": true, "writableFromHmi": true, "setpoint": false}
+
+A network: ``{"title": ..., "comment": ..., "scl" | "lad" | "fbd" | "graph": ..., "calls": {...}}`` with
+exactly one body. ``calls`` (SCL only) says what a called global name is, which the text cannot:
+``{"DB_Pump1": {"blockType": "FB", "block": "FB_Motor"}, "FC_Scale": {"blockType": "FC"}}``. Without it a
+quoted name followed by ``(`` is an FC call; multi-instance calls (``#T1(...)`` on a Static ``TON_TIME``
+or ``"FB"`` member) need no hint.
+``scl`` is SCL statement text (see :mod:`simatic_xml.scl_text`), ``lad``/``fbd`` the compact form of
+:mod:`simatic_xml.generate.ladder`, ``graph`` the form of :mod:`simatic_xml.generate.graphgen`.
+A network's language may differ from the block's only for SCL networks in LAD/FBD blocks (as TIA allows
+from V16); GRAPH blocks have exactly one ``graph`` network, SCL blocks only ``scl`` networks.
+
+The TIA version is not part of the spec: it is the ``version`` argument of
+:func:`~simatic_xml.generate.builder.generate_xml` (V16…V21, default V19). ``description`` is accepted
+and ignored (templates carry one).
+
+Numbers: when ``number`` is omitted the block is written with ``AutoNumber`` true and a placeholder
+number (OB: 1 for ProgramCycle, 100 for Startup, 30 for CyclicInterrupt; others 1); TIA assigns the
+next free number on import. Numbers must be 1..59999 for FB/FC/DB; OBs take their type's number
+(ProgramCycle 1, Startup 100, CyclicInterrupt 30..38) or 123..32767.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .datatypes import SYSTEM_FB_TYPES, normalize_datatype
+from .errors import SpecError
+from .names import check_block_name, check_member_name
+
+__all__ = (
+    "BLOCK_TYPES",
+    "BlockSpec",
+    "MemberSpec",
+    "NetworkSpec",
+    "SECTIONS_BY_TYPE",
+    "parse_spec",
+    "declared_names",
+)
+
+BLOCK_TYPES = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "UDT")
+_BLOCK_TYPE_ALIASES = {t.upper(): t for t in BLOCK_TYPES} | {"DB": "GlobalDB", "GLOBAL_DB": "GlobalDB", "IDB": "InstanceDB", "PLCSTRUCT": "UDT"}
+LANGUAGES_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "OB": ("SCL", "LAD", "FBD"),
+    "FB": ("SCL", "LAD", "FBD", "GRAPH"),
+    "FC": ("SCL", "LAD", "FBD"),
+    "GlobalDB": ("DB",),
+    "InstanceDB": ("DB",),
+    "UDT": (),
+}
+SECTIONS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "OB": ("Input", "Temp", "Constant"),
+    "FB": ("Input", "Output", "InOut", "Static", "Temp", "Constant"),
+    "FC": ("Input", "Output", "InOut", "Temp", "Constant", "Return"),
+    "GlobalDB": ("Static",),
+    "InstanceDB": (),
+    "UDT": ("None",),
+}
+RETAIN_SECTIONS = {"FB": ("Input", "Output", "InOut", "Static"), "GlobalDB": ("Static",)}
+"""Where ``retain`` is allowed (UDT members have no remanence of their own: it is set where the UDT is used)."""
+HMI_SECTIONS = ("Input", "Output", "InOut", "Static", "None")
+OB_TYPES = {"ProgramCycle": 1, "Startup": 100, "CyclicInterrupt": 30}
+OB_NUMBERS = {"ProgramCycle": range(1, 2), "Startup": range(100, 101), "CyclicInterrupt": range(30, 39)}
+"""S7-1200/1500 OB numbers per type; any type may also use 123..32767."""
+
+
+def _ranges(r: range) -> str:
+    return str(r.start) if len(r) == 1 else f"{r.start}..{r.stop - 1}"
+
+GRAPH_RESERVED = (
+    "OFF_SQ INIT_SQ ACK_EF S_PREV S_NEXT SW_AUTO SW_TAP SW_TOP SW_MAN S_SEL S_ON S_OFF T_PUSH "
+    "S_NO S_MORE S_ACTIVE ERR_FLT AUTO_ON TAP_ON TOP_ON MAN_ON RT_DATA"
+).split()
+"""The standard GRAPH FB parameters and runtime data TIA adds to every GRAPH FB; user members may not use them."""
+
+_CULTURE = re.compile(r"[a-z]{2,3}-[A-Z]{2}\Z")
+
+
+@dataclass(slots=True)
+class MemberSpec:
+    """One interface member."""
+
+    name: str
+    datatype: str
+    members: list[MemberSpec] = field(default_factory=list)
+    start_value: str | None = None
+    comment: dict[str, str] = field(default_factory=dict)
+    retain: bool = False
+    accessible: bool = True
+    visible: bool = True
+    writable: bool = True
+    setpoint: bool = False
+
+
+@dataclass(slots=True)
+class NetworkSpec:
+    """One network: exactly one of scl/lad/fbd/graph is set (``kind`` says which)."""
+
+    kind: str
+    body: Any
+    title: dict[str, str] = field(default_factory=dict)
+    comment: dict[str, str] = field(default_factory=dict)
+    calls: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    """SCL only: called global name -> (BlockType, FB name for an instance DB / None for an FC)."""
+
+
+@dataclass(slots=True)
+class BlockSpec:
+    """A validated block spec (see the module docstring for the JSON form)."""
+
+    block_type: str
+    name: str
+    language: str | None
+    number: int | None = None
+    title: dict[str, str] = field(default_factory=dict)
+    comment: dict[str, str] = field(default_factory=dict)
+    author: str | None = None
+    family: str | None = None
+    header_name: str | None = None
+    header_version: str | None = None
+    memory_layout: str = "Optimized"
+    secondary_type: str | None = None
+    cyclic_time: int | None = None
+    phase_shift: int | None = None
+    instance_of: str | None = None
+    instance_of_type: str = "FB"
+    return_type: str = "Void"
+    sections: dict[str, list[MemberSpec]] = field(default_factory=dict)
+    networks: list[NetworkSpec] = field(default_factory=list)
+
+
+_TOP_KEYS = {
+    "blockType", "name", "number", "language", "title", "comment", "author", "family", "headerName", "version",
+    "memoryLayout", "secondaryType", "cyclicTime", "phaseShift", "instanceOf", "instanceOfType", "returnType",
+    "interface", "networks", "description",
+}
+_MEMBER_KEYS = {
+    "name", "dataType", "members", "startValue", "comment", "retain", "accessibleFromHmi", "visibleInHmi",
+    "writableFromHmi", "setpoint",
+}
+_NETWORK_KEYS = {"title", "comment", "scl", "lad", "fbd", "graph", "calls"}
+
+
+def _texts(value: object, path: str) -> dict[str, str]:
+    """``"text"`` -> ``{"en-US": "text"}``; a dict is checked culture by culture."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"en-US": value} if value else {}
+    if isinstance(value, dict):
+        out: dict[str, str] = {}
+        for culture, text in value.items():
+            if not isinstance(culture, str) or not _CULTURE.match(culture):
+                raise SpecError(f"{path}.{culture}", "culture must look like en-US")
+            if not isinstance(text, str):
+                raise SpecError(f"{path}.{culture}", "text must be a string")
+            out[culture] = text
+        return out
+    raise SpecError(path, "must be a string or an object of culture -> text")
+
+
+def _unknown_keys(data: dict, allowed: set[str], path: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise SpecError(f"{path}.{key}" if path else str(key), "unknown field")
+
+
+def _bool(data: dict, key: str, default: bool, path: str) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise SpecError(f"{path}.{key}", "must be true or false")
+    return value
+
+
+def _start_value(value: object, path: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, str):
+        if "\n" in value or "\r" in value:
+            raise SpecError(path, "start values are single-line")
+        return value
+    raise SpecError(path, "must be a string, number or boolean")
+
+
+def _opt_str(data: dict, key: str, path: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise SpecError(f"{path}{key}", "must be a string")
+    return value
+
+
+def _parse_members(items: object, path: str, block_type: str, section: str) -> list[MemberSpec]:
+    if not isinstance(items, list):
+        raise SpecError(path, "must be a list of members")
+    out = []
+    for i, item in enumerate(items):
+        mpath = f"{path}[{i}]"
+        if not isinstance(item, dict):
+            raise SpecError(mpath, "a member must be an object")
+        _unknown_keys(item, _MEMBER_KEYS, mpath)
+        name = check_member_name(item.get("name"), f"{mpath}.name")
+        nested = item.get("members")
+        datatype = normalize_datatype(item.get("dataType", "Struct" if nested else None), f"{mpath}.dataType", struct_ok=nested is not None)
+        if datatype == "Struct" and not nested:
+            raise SpecError(f"{mpath}.members", "a Struct needs at least one member")
+        if nested is not None and datatype != "Struct":
+            raise SpecError(f"{mpath}.members", "nested members need dataType Struct")
+        if datatype == "Variant" and section not in ("Input", "InOut", "Temp"):
+            raise SpecError(f"{mpath}.dataType", "Variant is only allowed in Input, InOut and Temp")
+        retain = _bool(item, "retain", False, mpath)
+        if retain and section not in RETAIN_SECTIONS.get(block_type, ()):
+            raise SpecError(f"{mpath}.retain", f"members of {block_type} section {section} cannot be retentive")
+        flags = {k: _bool(item, k, True, mpath) for k in ("accessibleFromHmi", "visibleInHmi", "writableFromHmi")}
+        setpoint = _bool(item, "setpoint", False, mpath)
+        if section not in HMI_SECTIONS and (not all(flags.values()) or setpoint):
+            raise SpecError(mpath, f"HMI flags and setpoint do not apply to {section} members")
+        start = _start_value(item.get("startValue"), f"{mpath}.startValue")
+        if start is not None and section == "Temp":
+            raise SpecError(f"{mpath}.startValue", "Temp members have no start value")
+        if start is not None and datatype == "Struct":
+            raise SpecError(f"{mpath}.startValue", "a Struct has no start value; give its members start values")
+        if section == "Constant" and start is None:
+            raise SpecError(f"{mpath}.startValue", "a constant needs a value")
+        if section == "Constant" and (datatype in ("Struct", "Variant") or datatype.startswith(("Array", '"')) or datatype in SYSTEM_FB_TYPES):
+            raise SpecError(f"{mpath}.dataType", "constants must have an elementary type")
+        if datatype in SYSTEM_FB_TYPES and section not in ("Static", "InOut"):
+            raise SpecError(f"{mpath}.dataType", f"{datatype} instances belong in Static (multi-instance) or InOut")
+        members = _parse_members(nested, f"{mpath}.members", block_type, section) if nested is not None else []
+        _check_unique(members, f"{mpath}.members")
+        out.append(
+            MemberSpec(
+                name=name, datatype=datatype, members=members, start_value=start,
+                comment=_texts(item.get("comment"), f"{mpath}.comment"), retain=retain,
+                accessible=flags["accessibleFromHmi"], visible=flags["visibleInHmi"],
+                writable=flags["writableFromHmi"], setpoint=setpoint,
+            )
+        )
+    return out
+
+
+def _check_unique(members: list[MemberSpec], path: str, seen: dict[str, str] | None = None) -> None:
+    seen = {} if seen is None else seen
+    for i, m in enumerate(members):
+        key = m.name.casefold()
+        if key in seen:
+            raise SpecError(f"{path}[{i}].name", f"duplicate member name {m.name!r} (already declared at {seen[key]}; names are case-insensitive)")
+        seen[key] = f"{path}[{i}]"
+
+
+def parse_spec(data: object) -> BlockSpec:
+    """Parse and validate a spec dict; :class:`SpecError` names the first bad field.
+
+    Network bodies are checked here for shape and operands (``#name`` must be declared) through
+    :func:`check_networks`; the full LAD/FBD/GRAPH translation happens in the builder and reports its
+    errors with the same field paths.
+    """
+    if not isinstance(data, dict):
+        raise SpecError("", "a spec must be a JSON object")
+    _unknown_keys(data, _TOP_KEYS, "")
+    raw_type = data.get("blockType")
+    if not isinstance(raw_type, str) or raw_type.strip().upper() not in _BLOCK_TYPE_ALIASES:
+        raise SpecError("blockType", f"unknown block type {raw_type!r}; use one of {', '.join(BLOCK_TYPES)}")
+    block_type = _BLOCK_TYPE_ALIASES[raw_type.strip().upper()]
+    name = check_block_name(data.get("name"), "name")
+
+    language = data.get("language")
+    allowed = LANGUAGES_BY_TYPE[block_type]
+    if block_type == "UDT":
+        if language not in (None, ""):
+            raise SpecError("language", "a UDT has no language")
+        language = None
+    else:
+        if language is None:
+            language = allowed[0] if block_type in ("GlobalDB", "InstanceDB") else None
+        if not isinstance(language, str):
+            raise SpecError("language", f"required for {block_type}; one of {', '.join(allowed)}")
+        upper = language.strip().upper()
+        known = {"SCL", "LAD", "FBD", "GRAPH", "DB"}
+        if upper not in known:
+            raise SpecError("language", f"unknown language {language!r}; use SCL, LAD, FBD, GRAPH or DB")
+        if upper not in allowed:
+            raise SpecError("language", f"{upper} is not valid for {block_type}; use {', '.join(allowed)}")
+        language = upper
+
+    number = data.get("number")
+    if number is not None:
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise SpecError("number", "must be an integer")
+        if block_type == "UDT":
+            raise SpecError("number", "a UDT has no number")
+        if not 1 <= number <= 59999 and block_type != "OB" or block_type == "OB" and not 1 <= number <= 32767:
+            raise SpecError("number", "out of range (blocks 1..59999, OBs 1..32767)")
+
+    spec = BlockSpec(block_type=block_type, name=name, language=language, number=number)
+    spec.title = _texts(data.get("title"), "title")
+    spec.comment = _texts(data.get("comment"), "comment")
+    for key, attr in (("author", "author"), ("family", "family"), ("headerName", "header_name"), ("version", "header_version")):
+        value = _opt_str(data, key, "")
+        setattr(spec, attr, value)
+    if spec.header_version is not None and not re.fullmatch(r"\d{1,2}\.\d{1,2}", spec.header_version):
+        raise SpecError("version", "header version must look like 0.1 (major.minor, 0..15 each)")
+    for key in ("author", "family", "headerName"):
+        value = data.get(key)
+        if value is not None and (len(value) > 8 or not re.fullmatch(r"[A-Za-z0-9_ ]*", value)):
+            raise SpecError(key, "header fields are at most 8 characters of letters, digits, _ and blank")
+
+    layout = data.get("memoryLayout", "Optimized")
+    if layout not in ("Optimized", "Standard"):
+        raise SpecError("memoryLayout", "must be Optimized or Standard")
+    if "memoryLayout" in data and block_type not in ("FB", "FC", "OB", "GlobalDB"):
+        raise SpecError("memoryLayout", f"not settable for {block_type}")
+    if block_type == "FB" and language == "GRAPH" and layout != "Optimized":
+        raise SpecError("memoryLayout", "GRAPH blocks are always optimized")
+    spec.memory_layout = layout
+
+    if block_type == "OB":
+        sec = data.get("secondaryType", "ProgramCycle")
+        if sec not in OB_TYPES:
+            raise SpecError("secondaryType", f"unknown OB type {sec!r}; use {', '.join(OB_TYPES)}")
+        spec.secondary_type = sec
+        if number is not None and not (number in OB_NUMBERS[sec] or 123 <= number <= 32767):
+            raise SpecError("number", f"a {sec} OB has number {_ranges(OB_NUMBERS[sec])} or 123..32767")
+        if sec == "CyclicInterrupt":
+            ct = data.get("cyclicTime", 100000)
+            if isinstance(ct, bool) or not isinstance(ct, int) or not 1 <= ct <= 60_000_000:
+                raise SpecError("cyclicTime", "period in microseconds, 1..60000000")
+            ps = data.get("phaseShift", 0)
+            if isinstance(ps, bool) or not isinstance(ps, int) or not 0 <= ps < ct:
+                raise SpecError("phaseShift", "phase shift in microseconds, 0..cyclicTime-1")
+            spec.cyclic_time, spec.phase_shift = ct, ps
+        elif "cyclicTime" in data or "phaseShift" in data:
+            raise SpecError("cyclicTime", "only CyclicInterrupt OBs have a period")
+    elif "secondaryType" in data:
+        raise SpecError("secondaryType", "only OBs have a secondary type")
+
+    if block_type == "InstanceDB":
+        spec.instance_of = check_block_name(data.get("instanceOf"), "instanceOf")
+        kind = data.get("instanceOfType", "FB")
+        if kind not in ("FB", "UDT"):
+            raise SpecError("instanceOfType", "must be FB or UDT")
+        spec.instance_of_type = kind
+        if data.get("interface"):
+            raise SpecError("interface", "an instance DB takes its interface from its FB/UDT")
+    elif "instanceOf" in data or "instanceOfType" in data:
+        raise SpecError("instanceOf", "only instance DBs have instanceOf")
+
+    if block_type == "FC":
+        spec.return_type = normalize_datatype(data.get("returnType", "Void"), "returnType", void_ok=True)
+    elif "returnType" in data:
+        raise SpecError("returnType", "only FCs have a return type")
+
+    spec.sections = _parse_interface(data.get("interface"), block_type, language)
+    spec.networks = _parse_networks(data.get("networks"), spec)
+    from .checks import check_networks
+
+    check_networks(spec)
+    return spec
+
+
+def _parse_interface(raw: object, block_type: str, language: str | None) -> dict[str, list[MemberSpec]]:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise SpecError("interface", "must be an object of section -> members")
+    allowed = SECTIONS_BY_TYPE[block_type]
+    if block_type == "UDT" and "Members" in raw:
+        raw = {("None" if k == "Members" else k): v for k, v in raw.items()}
+    sections: dict[str, list[MemberSpec]] = {}
+    seen: dict[str, str] = {}
+    for sec_name, items in raw.items():
+        path = f"interface.{sec_name}"
+        canon = next((s for s in allowed if s.lower() == str(sec_name).lower()), None)
+        if canon is None:
+            raise SpecError(path, f"{block_type} has no section {sec_name!r}; sections: {', '.join(allowed) or 'none'}")
+        if canon == "Return":
+            raise SpecError(path, "set the FC return type with returnType")
+        members = _parse_members(items, path, block_type, canon)
+        if block_type == "UDT" and not members:
+            raise SpecError(path, "a UDT needs at least one member")
+        _check_unique(members, path, seen)
+        if language == "GRAPH":
+            for i, m in enumerate(members):
+                if m.name.upper() in GRAPH_RESERVED:
+                    raise SpecError(f"{path}[{i}].name", f"{m.name} is a standard GRAPH parameter TIA adds itself")
+        sections[canon] = members
+    if block_type == "UDT" and not sections.get("None"):
+        raise SpecError("interface.None", "a UDT needs at least one member")
+    return sections
+
+
+def _parse_networks(raw: object, spec: BlockSpec) -> list[NetworkSpec]:
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        raise SpecError("networks", "must be a list")
+    if spec.block_type in ("GlobalDB", "InstanceDB", "UDT"):
+        if raw:
+            raise SpecError("networks", f"a {spec.block_type} has no networks")
+        return []
+    out = []
+    for i, item in enumerate(raw):
+        path = f"networks[{i}]"
+        if not isinstance(item, dict):
+            raise SpecError(path, "a network must be an object")
+        _unknown_keys(item, _NETWORK_KEYS, path)
+        kinds = [k for k in ("scl", "lad", "fbd", "graph") if k in item]
+        if len(kinds) != 1:
+            raise SpecError(path, "give exactly one of scl, lad, fbd, graph")
+        kind = kinds[0]
+        lang = spec.language
+        ok = {
+            "SCL": ("scl",),
+            "LAD": ("lad", "scl"),
+            "FBD": ("fbd", "scl"),
+            "GRAPH": ("graph",),
+        }[lang or ""]
+        if kind not in ok:
+            raise SpecError(f"{path}.{kind}", f"a {kind.upper()} network is not valid in a {lang} block")
+        if kind == "scl" and not isinstance(item["scl"], str):
+            raise SpecError(f"{path}.scl", "must be SCL text")
+        calls = _parse_calls(item.get("calls"), f"{path}.calls", kind)
+        out.append(NetworkSpec(kind, item[kind], _texts(item.get("title"), f"{path}.title"), _texts(item.get("comment"), f"{path}.comment"), calls))
+    if spec.language == "GRAPH" and len(out) != 1:
+        raise SpecError("networks", "a GRAPH block has exactly one graph network")
+    return out
+
+
+def _parse_calls(raw: object, path: str, kind: str) -> dict[str, tuple[str, str | None]]:
+    """``{"DB_Pump1": {"blockType": "FB", "block": "FB_Motor"}, "FC_Scale": {"blockType": "FC"}}``."""
+    if raw is None:
+        return {}
+    if kind != "scl":
+        raise SpecError(path, "calls hints apply to SCL networks only")
+    if not isinstance(raw, dict):
+        raise SpecError(path, "must be an object of called name -> {blockType, block}")
+    out: dict[str, tuple[str, str | None]] = {}
+    for name, info in raw.items():
+        check_block_name(name, f"{path}.{name}")
+        if not isinstance(info, dict) or info.get("blockType") not in ("FB", "FC"):
+            raise SpecError(f"{path}.{name}.blockType", "must be FB or FC")
+        block = info.get("block")
+        if info["blockType"] == "FB":
+            block = check_block_name(block, f"{path}.{name}.block")
+        elif block is not None:
+            raise SpecError(f"{path}.{name}.block", "an FC call names no FB")
+        out[name] = (info["blockType"], block)
+    return out
+
+
+def declared_names(spec: BlockSpec) -> dict[str, MemberSpec]:
+    """Top-level member names (casefolded) -> member, over all sections."""
+    out: dict[str, MemberSpec] = {}
+    for members in spec.sections.values():
+        for m in members:
+            out[m.name.casefold()] = m
+    return out
