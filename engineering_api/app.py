@@ -16,7 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
-from engineering_api.domain import devices, health, instances, projects
+from engineering_api.domain import blockgen, designspec, devices, health, instances, projects
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.jobs.controllers import JobController
@@ -55,7 +55,9 @@ DESCRIPTION = (
 def registry() -> OperationRegistry:
     """Every operation the service offers."""
     operations = OperationRegistry()
-    operations.add(*instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS)
+    operations.add(
+        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS
+    )
     return operations
 
 

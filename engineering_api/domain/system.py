@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -12,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import RUNTIME_SETTING_NAMES
 from engineering_api.docs import ApiDocs
+from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import ok
 from engineering_api.lib.schema import CamelStruct
 
@@ -31,8 +31,7 @@ def _camel(name: str) -> str:
 
 def saved_settings(db: Database) -> dict[str, Any]:
     """Runtime settings saved through the API (snake_case names), applied again at start-up."""
-    row = db.one("SELECT value FROM kv WHERE name = 'settings'")
-    return json.loads(row["value"]) if row else {}
+    return KeyValueStore(db).get("settings") or {}
 
 
 def settings_view(services: Services) -> dict[str, Any]:
@@ -103,10 +102,7 @@ class SystemController(Controller):
         services.jobs.settings = services.settings
         stored = saved_settings(services.db)
         stored.update(changes)
-        services.db.execute(
-            "INSERT INTO kv(name, value) VALUES ('settings', ?) ON CONFLICT(name) DO UPDATE SET value=excluded.value",
-            (json.dumps(stored),),
-        )
+        KeyValueStore(services.db).set("settings", stored)
         return ok(settings_view(services), "settings saved")
 
     @get("/api/docs", operation_id="GetDocs", media_type="text/plain")

@@ -23,6 +23,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.jobs.operations import OperationContext
+from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
 
@@ -128,11 +129,12 @@ class JobManager:
         self.settings = settings
         self._paths = paths
         self._live: dict[str, _Live] = {}
+        self.state = KeyValueStore(db, prefix="state:")
 
     # ----- running ---------------------------------------------------------------------------
     async def run_inline(self, operation: Operation[Any, Any], data: Any) -> Any:
         """Run a short operation on the worker without recording a job."""
-        context = OperationContext(self._backend, self.settings, self._paths)
+        context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
         return await self._worker.call(
             lambda: operation.handler(context, data),
             timeout=self.settings.call_timeout_seconds,
@@ -175,7 +177,9 @@ class JobManager:
             ),
         )
         loop = asyncio.get_running_loop()
-        live = _Live(record=record, context=OperationContext(self._backend, self.settings, self._paths))
+        live = _Live(
+            record=record, context=OperationContext(self._backend, self.settings, self._paths, state=self.state)
+        )
         live.context._progress = lambda pct, msg: loop.call_soon_threadsafe(self._on_progress, live, pct, msg)
         self._live[record.job_id] = live
         live.handle = self._worker.submit(

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.config import Settings
+    from engineering_api.lib.db import KeyValueStore
     from engineering_api.lib.paths import PathPolicy
 
 __all__ = ("FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec")
@@ -104,10 +105,13 @@ class OperationContext:
         settings: Settings,
         paths: PathPolicy,
         progress: Callable[[int, str], None] | None = None,
+        state: KeyValueStore | None = None,
     ) -> None:
         self.backend = backend
         self.settings = settings
         self.paths = paths
+        self.state = state
+        """Server-side state that is not TIA's (e.g. the loaded design spec), kept in SQLite."""
         self._progress = progress
         self.cancel_requested = threading.Event()
 
@@ -139,22 +143,25 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
 
     from engineering_api.backend.errors import NotFoundError
 
-    changes: dict[str, str] = {}
+    def resolve(value: str, field: str, rule: FileRule) -> str:
+        try:
+            return str(paths.resolve(
+                value, extensions=rule.extensions, must_exist=rule.must_exist, allow_directory=rule.allow_directory
+            ))
+        except PathNotFoundError as exc:
+            raise NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"field": field}) from None
+        except PathRejectedError as exc:
+            raise ValidationError(str(exc), code="PATH_REJECTED", details={"field": field, "reason": exc.reason}) from None
+
+    changes: dict[str, Any] = {}
     for field_name, rule in operation.files.items():
         value = getattr(data, field_name, None)
         if value in (None, ""):
             continue
-        try:
-            resolved = paths.resolve(
-                value, extensions=rule.extensions, must_exist=rule.must_exist, allow_directory=rule.allow_directory
-            )
-        except PathNotFoundError as exc:
-            raise NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"field": field_name}) from None
-        except PathRejectedError as exc:
-            raise ValidationError(
-                str(exc), code="PATH_REJECTED", details={"field": field_name, "reason": exc.reason}
-            ) from None
-        changes[field_name] = str(resolved)
+        if isinstance(value, list):
+            changes[field_name] = [resolve(item, f"{field_name}[{i}]", rule) for i, item in enumerate(value)]
+        else:
+            changes[field_name] = resolve(value, field_name, rule)
     return msgspec.structs.replace(data, **changes) if changes else data
 
 

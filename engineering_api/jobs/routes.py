@@ -109,14 +109,14 @@ async def run_operation(
     data = confine_files(operation, data, services.paths)
     if not operation.long_running:
         result = await services.jobs.run_inline(operation, data)
-        return ok(result, f"{operation.summary.rstrip('.')}: done")
+        return ok(result, f"{operation.name} succeeded")
     job = await services.jobs.start(
         operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get("idempotency-key")
     )
     final = await services.jobs.wait(job.job_id)
     headers = {"X-Job-Id": final.job_id}
     if final.status == "Completed":
-        return ok(final.result, final.message if final.message != "completed" else "completed", headers=headers)
+        return ok(final.result, f"{operation.name} succeeded", headers=headers)
     error = final.failure
     assert error is not None
     return error_response(

@@ -6,6 +6,7 @@ costs less than hopping to a thread pool would.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from pathlib import Path
 
-__all__ = ("Database",)
+__all__ = ("Database", "KeyValueStore")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -114,3 +115,27 @@ class Database:
         """Close the connection."""
         with self._lock:
             self._conn.close()
+
+
+class KeyValueStore:
+    """JSON values by name in the ``kv`` table, for small server-side state."""
+
+    def __init__(self, db: Database, prefix: str = "") -> None:
+        self._db = db
+        self._prefix = prefix
+
+    def get(self, name: str) -> Any:
+        """The value, or None."""
+        row = self._db.one("SELECT value FROM kv WHERE name = ?", (self._prefix + name,))
+        return json.loads(row["value"]) if row else None
+
+    def set(self, name: str, value: Any) -> None:
+        """Store a JSON-serialisable value."""
+        self._db.execute(
+            "INSERT INTO kv(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value=excluded.value",
+            (self._prefix + name, json.dumps(value)),
+        )
+
+    def delete(self, name: str) -> bool:
+        """Remove a value; returns whether there was one."""
+        return self._db.execute("DELETE FROM kv WHERE name = ?", (self._prefix + name,)) > 0

@@ -38,8 +38,10 @@ def _routes() -> list[tuple[str, str, str | None]]:
 
 ROUTES = _routes()
 READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/catalog/actions/find"),
-                 ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search")}
-"""Catalog lookups take a JSON body but change nothing, so viewers may use them."""
+                 ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search"),
+                 ("POST", "/api/design-spec/generate")}
+"""Lookups and generation that take a JSON body but change and write nothing, so viewers may use them.
+(generate-only can write ``outputPath``, so it needs the engineer role.)"""
 MUTATING = [(m, p, r) for m, p, r in ROUTES if m != "GET" and r is not None and (m, p) not in READS_BY_POST]
 GUARDED = [(m, p, r) for m, p, r in ROUTES if r is not None]
 

@@ -1,0 +1,305 @@
+"""Block Generation: JSON block specs and templates to SimaticML, and imports into a PLC.
+
+Generation is pure (``simatic_xml.generate``); importing goes through the backend port, so the same
+operations serve the fake and TIA. Documents are imported in dependency order and all or nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import ProgramDocument, ProgramImportReport
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.lib.schema import CamelStruct
+from simatic_xml import SimaticMLError
+from simatic_xml.generate import SpecError, SpecVersionError, generate_xml, list_templates, parse_spec, template_spec
+from simatic_xml.generate import import_order as dependency_order
+
+__all__ = ("OPERATIONS", "GeneratedBlock", "generate_document", "import_documents", "spec_failure", "target_for")
+
+SECTION = "Block Generation"
+_NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.NoProjectOpenError,
+              e.PortalUnavailableError)
+XML = (".xml",)
+
+
+class GenerateInput(CamelStruct):
+    """A block spec, or a shipped template with parameters, and the TIA version to generate for.
+
+    ``prompt`` (a natural-language description) needs an AI assistant, which is not configured.
+    """
+
+    spec: dict[str, Any] | None = None
+    template: str | None = None
+    parameters: dict[str, Any] = {}
+    target_version: str | None = None
+    output_path: str | None = None
+    prompt: str | None = None
+
+
+class GenerateImportInput(GenerateInput, kw_only=True):
+    """As for generate-only, plus the PLC to import into."""
+
+    device_name: str
+    overwrite: bool = False
+
+
+class ImportOnlyInput(CamelStruct):
+    """A SimaticML file inside the file roots, or the XML itself."""
+
+    device_name: str
+    file_path: str | None = None
+    xml: str | None = None
+    overwrite: bool = False
+
+
+class BulkImportInput(CamelStruct):
+    """SimaticML files (or every ``.xml`` below a folder) to import in dependency order."""
+
+    device_name: str
+    files: list[str] = []
+    directory: str | None = None
+    overwrite: bool = False
+
+
+class TemplatesQuery(CamelStruct):
+    """Optionally one template, with its default spec."""
+
+    name: str | None = None
+
+
+class GeneratedBlock(CamelStruct):
+    """A generated document."""
+
+    name: str
+    block_type: str
+    language: str | None
+    version: str
+    file_name: str
+    xml: str
+    written_to: str | None = None
+
+
+class GenerateImportResult(CamelStruct):
+    """What was generated and what the import did."""
+
+    block: GeneratedBlock
+    reports: list[ProgramImportReport]
+
+
+class BulkImportResult(CamelStruct):
+    """The import order used and a report per file."""
+
+    order: list[str]
+    reports: list[ProgramImportReport]
+
+
+def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
+    """A generator error as a domain error naming the field."""
+    if isinstance(exc, SpecVersionError):
+        return e.ValidationError(str(exc), code="VERSION_CANNOT_EXPRESS", details={"field": exc.field, "reason": exc.reason})
+    if isinstance(exc, SpecError):
+        return e.ValidationError(str(exc), code="INVALID_SPEC", details={"field": exc.field, "reason": exc.reason})
+    return e.ValidationError(str(exc), code="INVALID_SPEC")
+
+
+def target_for(ctx: OperationContext, requested: str | None) -> str:
+    """The requested version, else the open project's, else the generator's default."""
+    if requested:
+        return requested
+    try:
+        projects = ctx.backend.open_projects()
+    except e.EngineeringError:
+        projects = []
+    return projects[0].version if projects else "V19"
+
+
+def _spec_of(data: GenerateInput, *, language: str | None = None) -> dict[str, Any]:
+    if data.prompt is not None and data.spec is None and data.template is None:
+        raise e.NotSupportedError(
+            "Natural-language specs need an AI assistant, and none is configured on this server. Send a JSON block "
+            "spec ('spec') or a template ('template', see GET /api/blockgeneration/templates).",
+            code="ASSISTANT_NOT_CONFIGURED",
+        )
+    if (data.spec is None) == (data.template is None):
+        raise e.ValidationError("Send exactly one of 'spec' and 'template'.", code="INVALID_SPEC", details={"field": "spec"})
+    try:
+        spec = dict(data.spec) if data.spec is not None else template_spec(data.template or "", data.parameters)
+    except SimaticMLError as exc:
+        raise spec_failure(exc) from None
+    if language is not None:
+        given = spec.get("language")
+        if given not in (None, language):
+            raise e.ValidationError(
+                f"language: this route generates {language} blocks, not {given}", code="INVALID_SPEC",
+                details={"field": "language", "reason": f"must be {language}"},
+            )
+        spec["language"] = language
+    return spec
+
+
+def generate_document(spec: dict[str, Any], version: str, output_path: str | None = None) -> GeneratedBlock:
+    """Generate one document; optionally write it (``output_path`` is already confined).
+
+    Raises:
+        ValidationError: the spec is invalid or the version cannot express it.
+        AlreadyExistsError: ``output_path`` exists.
+    """
+    try:
+        block = parse_spec(spec)
+        data = generate_xml(block, version)
+    except SimaticMLError as exc:
+        raise spec_failure(exc) from None
+    written = None
+    if output_path is not None:
+        target = Path(output_path)
+        if target.exists():
+            raise e.AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written = str(target)
+    return GeneratedBlock(
+        name=block.name, block_type=block.block_type, language=block.language, version=version,
+        file_name=f"{block.name}.xml", xml=data.decode("utf-8-sig"), written_to=written,
+    )
+
+
+def import_documents(
+    ctx: OperationContext, device: str, documents: list[tuple[str, bytes, str]], *, overwrite: bool
+) -> BulkImportResult:
+    """Import ``(source, data, folder)`` documents in dependency order (UDTs, FB/FC, DB/OB)."""
+    by_source = {source: (data, folder) for source, data, folder in documents}
+    order = dependency_order([(source, data) for source, data, _ in documents], strict=False)
+    reports = ctx.backend.import_program_documents(
+        device,
+        [ProgramDocument(source=s, data=by_source[s][0], folder=by_source[s][1]) for s in order],
+        overwrite=overwrite,
+    )
+    return BulkImportResult(order=order, reports=reports)
+
+
+def _generate_only(ctx: OperationContext, data: GenerateInput, language: str | None = None) -> GeneratedBlock:
+    return generate_document(_spec_of(data, language=language), target_for(ctx, data.target_version), data.output_path)
+
+
+def _generate_and_import(ctx: OperationContext, data: GenerateImportInput, language: str | None = None) -> GenerateImportResult:
+    ctx.progress(10, "generating")
+    block = generate_document(_spec_of(data, language=language), target_for(ctx, data.target_version), data.output_path)
+    ctx.check_canceled()
+    ctx.progress(50, "importing")
+    reports = ctx.backend.import_program_documents(
+        data.device_name,
+        [ProgramDocument(source=block.file_name, data=block.xml.encode("utf-8"))],
+        overwrite=data.overwrite,
+    )
+    return GenerateImportResult(block=block, reports=reports)
+
+
+def _import_only(ctx: OperationContext, data: ImportOnlyInput) -> list[ProgramImportReport]:
+    if (data.file_path is None) == (data.xml is None):
+        raise e.ValidationError("Send exactly one of 'filePath' and 'xml'.", code="VALIDATION_FAILED")
+    if data.file_path is not None:
+        path = Path(data.file_path)
+        document = ProgramDocument(source=path.name, data=path.read_bytes())
+    else:
+        document = ProgramDocument(source="xml", data=(data.xml or "").encode("utf-8"))
+    return ctx.backend.import_program_documents(data.device_name, [document], overwrite=data.overwrite)
+
+
+def _bulk_import(ctx: OperationContext, data: BulkImportInput) -> BulkImportResult:
+    documents: list[tuple[str, bytes, str]] = []
+    for file in data.files:
+        path = Path(file)
+        documents.append((path.name, path.read_bytes(), ""))
+    if data.directory is not None:
+        root = Path(data.directory)
+        if not root.is_dir():
+            raise e.NotFoundError(f"The folder '{root.name}' does not exist.", code="FOLDER_NOT_FOUND")
+        for path in sorted(root.rglob("*.xml")):
+            if path.is_symlink():
+                continue  # a link could point outside the roots
+            relative = path.relative_to(root)
+            documents.append((relative.as_posix(), path.read_bytes(), "/".join(relative.parts[:-1])))
+    if not documents:
+        raise e.ValidationError("No SimaticML files to import: send 'files' or a 'directory' with .xml files.")
+    sources = [d[0] for d in documents]
+    if len(set(sources)) != len(sources):
+        raise e.ValidationError("Two files have the same name; import them in separate calls.", code="DUPLICATE_FILE")
+    ctx.progress(20, f"importing {len(documents)} documents")
+    return import_documents(ctx, data.device_name, documents, overwrite=data.overwrite)
+
+
+def _templates(ctx: OperationContext, data: TemplatesQuery) -> list[dict[str, Any]]:
+    templates = list_templates()
+    if data.name is None:
+        return templates
+    chosen = [t for t in templates if t["name"] == data.name]
+    if not chosen:
+        names = ", ".join(t["name"] for t in templates)
+        raise e.NotFoundError(f"No template '{data.name}' (templates: {names}).", code="TEMPLATE_NOT_FOUND")
+    return [{**chosen[0], "spec": template_spec(data.name)}]
+
+
+_SPEC_EXAMPLE = {
+    "spec": {
+        "blockType": "FC", "name": "FC_Scale", "language": "SCL",
+        "interface": {"Input": [{"name": "Raw", "dataType": "Int"}], "Return": [{"name": "Ret_Val", "dataType": "Real"}]},
+        "networks": [{"title": "Scale", "scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}],
+    },
+    "targetVersion": "V19",
+}
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="blockgeneration.generate-only", summary="Generate block XML from a JSON spec or template, without importing.",
+        section=SECTION, handler=_generate_only, input=GenerateInput, output=GeneratedBlock,
+        route=RouteSpec("POST", "/api/blockgeneration/generate-only"),
+        files={"output_path": FileRule(extensions=XML, allow_directory=False)},
+        errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError), example=_SPEC_EXAMPLE,
+    ),
+    Operation(
+        name="blockgeneration.generate-and-import", summary="Generate a block from a JSON spec or template and import it.",
+        section=SECTION, handler=_generate_and_import, input=GenerateImportInput, output=GenerateImportResult,
+        route=RouteSpec("POST", "/api/blockgeneration/generate-and-import"),
+        async_route=RouteSpec("POST", "/api/blockgeneration/generate-and-import-async"), long_running=True,
+        files={"output_path": FileRule(extensions=XML, allow_directory=False)},
+        errors=(*_NEEDS_PLC, e.NotSupportedError), example={**_SPEC_EXAMPLE, "deviceName": "PLC_1"},
+    ),
+    Operation(
+        name="blockgeneration.import-only", summary="Import an existing SimaticML file (or inline XML) into a PLC.",
+        section=SECTION, handler=_import_only, input=ImportOnlyInput, output=list[ProgramImportReport],
+        route=RouteSpec("POST", "/api/blockgeneration/import-only"), long_running=True,
+        files={"file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}, errors=_NEEDS_PLC,
+        example={"deviceName": "PLC_1", "filePath": "blocks/FB_Motor.xml", "overwrite": False},
+    ),
+    Operation(
+        name="blockgeneration.generate-graph-only", summary="Generate a GRAPH block's XML without importing it.",
+        section=SECTION, handler=lambda ctx, d: _generate_only(ctx, d, "GRAPH"), input=GenerateInput,
+        output=GeneratedBlock, route=RouteSpec("POST", "/api/blockgeneration/generate-graph-only"),
+        files={"output_path": FileRule(extensions=XML, allow_directory=False)},
+        errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError),
+        example={"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "targetVersion": "V18"},
+    ),
+    Operation(
+        name="blockgeneration.generate-graph", summary="Generate a GRAPH block and import it into a PLC.",
+        section=SECTION, handler=lambda ctx, d: _generate_and_import(ctx, d, "GRAPH"), input=GenerateImportInput,
+        output=GenerateImportResult, route=RouteSpec("POST", "/api/blockgeneration/generate-graph"), long_running=True,
+        files={"output_path": FileRule(extensions=XML, allow_directory=False)}, errors=(*_NEEDS_PLC, e.NotSupportedError),
+        example={"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "deviceName": "PLC_1"},
+    ),
+    Operation(
+        name="blockgeneration.templates", summary="Block templates shipped with the product (one, with its spec, by name).",
+        section=SECTION, handler=_templates, input=TemplatesQuery, output=list[dict[str, Any]],
+        route=RouteSpec("GET", "/api/blockgeneration/templates"), mutating=False, errors=(e.NotFoundError,),
+    ),
+    Operation(
+        name="blockgeneration.bulk-import", summary="Import many SimaticML files in dependency order, with a report per file.",
+        section=SECTION, handler=_bulk_import, input=BulkImportInput, output=BulkImportResult,
+        route=RouteSpec("POST", "/api/blockgeneration/bulk-import"),
+        async_route=RouteSpec("POST", "/api/blockgeneration/bulk-import-async"), long_running=True,
+        files={"files": FileRule(extensions=XML, must_exist=True, allow_directory=False), "directory": FileRule()},
+        errors=_NEEDS_PLC, example={"deviceName": "PLC_1", "directory": "generated", "overwrite": False},
+    ),
+)
