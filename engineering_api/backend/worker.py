@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from engineering_api.backend.errors import OperationCanceledError, OperationTimeoutError
@@ -23,8 +23,10 @@ from engineering_api.backend.errors import OperationCanceledError, OperationTime
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("CallHandle", "TiaWorker")
+__all__ = ("WATCHDOG_INTERVAL", "CallHandle", "TiaWorker")
 
+WATCHDOG_INTERVAL = 0.05
+"""Seconds between deadline checks of the running call; timeouts are seconds, so this is precise enough."""
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
@@ -37,15 +39,25 @@ class CallHandle(Generic[T]):
     future: asyncio.Future[T]
     loop: asyncio.AbstractEventLoop
     description: str
-    started: threading.Event = field(default_factory=threading.Event)
+    state_lock: threading.Lock
+    """Shared with the worker: starting and dropping a call must not interleave."""
     started_at: float = 0.0
+    """``time.monotonic()`` when the worker started the call; 0 while queued."""
+    timeout: float | None = None
+    """Seconds the call may run once started; enforced by the worker's watchdog."""
     dropped: bool = False
+
+    @property
+    def started(self) -> bool:
+        """Whether the worker has started the call."""
+        return self.started_at > 0.0
 
     def cancel(self) -> bool:
         """Drop the call if it is still queued; returns whether it was dropped."""
-        if self.started.is_set():
-            return False
-        self.dropped = True
+        with self.state_lock:
+            if self.started_at > 0.0:
+                return False
+            self.dropped = True
         _settle(self, error=OperationCanceledError(f"{self.description} was canceled before it started"))
         return True
 
@@ -77,9 +89,11 @@ class TiaWorker:
         self._queue: queue.SimpleQueue[CallHandle[Any] | None] = queue.SimpleQueue()
         self._generation = itertools.count(1)
         self._lock = threading.Lock()
+        self._state_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._current: CallHandle[Any] | None = None
         self._closed = False
+        self._watching: asyncio.AbstractEventLoop | None = None
         self.replaced_threads = 0
         """How many stuck threads were abandoned; shown in diagnostics."""
 
@@ -117,11 +131,11 @@ class TiaWorker:
                 # This thread was abandoned while blocked; hand the call to the live thread.
                 self._queue.put(handle)
                 return
-            if handle.dropped or handle.future.done():
-                continue
+            with self._state_lock:
+                if handle.dropped or handle.future.done():
+                    continue
+                handle.started_at = time.monotonic()
             self._current = handle
-            handle.started_at = time.monotonic()
-            handle.started.set()
             try:
                 result = handle.fn()
             except BaseException as exc:  # delivered to the awaiting side, never lost
@@ -140,7 +154,9 @@ class TiaWorker:
             raise RuntimeError("worker is stopped")
         self.start()
         loop = asyncio.get_running_loop()
-        handle: CallHandle[T] = CallHandle(fn=fn, future=loop.create_future(), loop=loop, description=description)
+        handle: CallHandle[T] = CallHandle(
+            fn=fn, future=loop.create_future(), loop=loop, description=description, state_lock=self._state_lock
+        )
         self._queue.put(handle)
         return handle
 
@@ -155,27 +171,40 @@ class TiaWorker:
 
     async def wait(self, handle: CallHandle[T], *, timeout: float | None) -> T:
         """Wait for a submitted call; see :meth:`call`."""
-        if timeout is None:
-            return await handle.future
-        # The clock runs from the moment the call starts: time queued behind others is not its fault.
-        # Waiting on the future alone keeps the fast path free of extra thread hops.
-        wait_for = timeout
-        while True:
-            try:
-                return await asyncio.wait_for(asyncio.shield(handle.future), wait_for)
-            except asyncio.TimeoutError:
-                if not handle.started.is_set():
-                    wait_for = timeout
-                    continue
-                remaining = timeout - (time.monotonic() - handle.started_at)
-                if remaining > 0.001:
-                    wait_for = remaining
-                    continue
-            self._abandon(handle)
-            raise OperationTimeoutError(
-                f"{handle.description} did not finish within {timeout:g} s; the TIA worker was restarted",
-                details={"timeoutSeconds": timeout},
-            )
+        if timeout is not None:
+            handle.timeout = timeout
+            self._watch(handle.loop)
+        return await handle.future
+
+    def _watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Check the running call's deadline periodically on ``loop``.
+
+        Only one call runs at a time, so one watchdog serves all of them; a timer per call would cost
+        more than a fast read itself. The clock of a call runs from the moment it starts: time queued
+        behind others is not its fault.
+        """
+        if self._watching is loop:
+            return
+        self._watching = loop
+
+        def tick() -> None:
+            if self._closed or self._watching is not loop:
+                return
+            handle = self._current
+            if (
+                handle is not None and handle.loop is loop and handle.timeout is not None and not handle.future.done()
+                and time.monotonic() - handle.started_at > handle.timeout
+            ):
+                self._abandon(handle)
+                handle.future.set_exception(
+                    OperationTimeoutError(
+                        f"{handle.description} did not finish within {handle.timeout:g} s; the TIA worker was restarted",
+                        details={"timeoutSeconds": handle.timeout},
+                    )
+                )
+            loop.call_later(WATCHDOG_INTERVAL, tick)
+
+        loop.call_later(WATCHDOG_INTERVAL, tick)
 
     def _abandon(self, handle: CallHandle[Any]) -> None:
         with self._lock:
@@ -186,8 +215,6 @@ class TiaWorker:
             self.replaced_threads += 1
             self._current = None
             self._spawn()
-        if not handle.future.done():
-            handle.future.cancel()
 
     def stop(self) -> None:
         """Stop accepting calls and let the thread finish what it is doing."""

@@ -325,7 +325,7 @@ class JobManager:
         live = self._live.get(job_id)
         if record.terminal or live is None:
             raise ConflictError(f"job {job_id} has already ended ({record.status})", code="JOB_FINISHED")
-        live.context.cancel_requested.set()
+        live.context.request_cancel()
         if live.handle is not None and live.handle.cancel():
             return live.record
         live.record = msgspec.structs.replace(live.record, message="cancel requested")

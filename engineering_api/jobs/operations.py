@@ -7,7 +7,6 @@ thread, and the routes that expose it (a plain or ``-sync`` route and/or an asyn
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -113,12 +112,17 @@ class OperationContext:
         self.state = state
         """Server-side state that is not TIA's (e.g. the loaded design spec), kept in SQLite."""
         self._progress = progress
-        self.cancel_requested = threading.Event()
+        self.cancel_requested = False
+        """Set from the event loop by :meth:`request_cancel`; a plain flag is enough (one writer, one reader)."""
 
     def progress(self, percent: int, message: str = "") -> None:
         """Report progress 0–100 to the job's watchers."""
         if self._progress is not None:
             self._progress(max(0, min(100, int(percent))), message)
+
+    def request_cancel(self) -> None:
+        """Ask the handler to stop at its next :meth:`check_canceled`."""
+        self.cancel_requested = True
 
     def check_canceled(self) -> None:
         """Raise when the caller canceled the job; call between steps.
@@ -126,7 +130,7 @@ class OperationContext:
         Raises:
             OperationCanceledError: cancellation was requested.
         """
-        if self.cancel_requested.is_set():
+        if self.cancel_requested:
             raise OperationCanceledError("the job was canceled")
 
 

@@ -54,6 +54,8 @@ class GuardMiddleware:
         self.app = app
         self.services = services
         self._buckets: dict[str, _Bucket] = {}
+        self._roles: dict[tuple[int, str], Role | None] = {}
+        """Role needed per (route handler, method); handlers live as long as the app."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,28 +63,24 @@ class GuardMiddleware:
             return
         services = self.services
         settings = services.settings
-        headers = _headers(scope)
+        host, origin, presented = _wanted_headers(scope["headers"])
         method = scope["method"]
         path = scope["path"]
         mutating = method not in _READ_METHODS
         client = scope.get("client")
         client_addr = client[0] if client else None
 
-        host = headers.get("host", "")
         if _strip_port(host) not in settings.allowed_hosts:
             await _reject(send, 421, "HOST_NOT_ALLOWED", f"Host {host!r} is not allowed; see settings.allowedHosts", path)
             return
-        origin = headers.get("origin")
         if origin and origin not in settings.cors_origins and not _same_origin(origin, host):
             await _reject(send, 403, "ORIGIN_NOT_ALLOWED", f"Origin {origin!r} is not allowed", path)
             return
 
         handler = scope.get("route_handler")
-        opt = handler.opt if handler is not None else {}
-        needed = required_role(method, opt)
+        needed = self._role_for(handler, method)
         principal = None
         if needed is not None:
-            presented = headers.get("x-api-key")
             principal = services.keys.verify(presented) if presented else None
             if principal is None:
                 status = await _reject(
@@ -131,6 +129,14 @@ class GuardMiddleware:
         finally:
             self._audit(services.audit, True, method, path, captured["status"], principal, client_addr, captured["job_id"])
 
+    def _role_for(self, handler: Any, method: str) -> Role | None:
+        key = (id(handler), method)
+        try:
+            return self._roles[key]
+        except KeyError:
+            role = self._roles[key] = required_role(method, handler.opt if handler is not None else {})
+            return role
+
     @staticmethod
     def _audit(
         audit: AuditLog, mutating: bool, method: str, path: str, status: int, principal: Any, client: str | None,
@@ -157,8 +163,17 @@ class GuardMiddleware:
         return max(1, math.ceil((1 - bucket.tokens) * 60.0 / per_minute))
 
 
-def _headers(scope: Scope) -> dict[str, str]:
-    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None]:
+    """Host, Origin and X-API-Key from the raw header list (ASGI names are lower-case bytes)."""
+    host, origin, key = "", None, None
+    for name, value in raw:
+        if name == b"host":
+            host = value.decode("latin-1")
+        elif name == b"x-api-key":
+            key = value.decode("latin-1")
+        elif name == b"origin":
+            origin = value.decode("latin-1")
+    return host, origin, key
 
 
 def _strip_port(host: str) -> str:

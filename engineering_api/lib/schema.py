@@ -7,6 +7,7 @@ that the request class applies before msgspec validates a body.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import typing
 from functools import lru_cache
 from typing import Any
@@ -24,9 +25,20 @@ KeyMap = dict[str, tuple[str, "KeyMap | None"]]
 """lower-cased wire name -> (canonical wire name, nested map for Struct-valued fields)."""
 
 
+_last_stamp: tuple[int, str] = (-1, "")
+
+
 def utc_now() -> str:
     """The current UTC time as ISO 8601 with a ``Z`` suffix, as every timestamp on the wire."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    global _last_stamp
+    millis = time.time_ns() // 1_000_000
+    cached_millis, text = _last_stamp
+    if millis != cached_millis:
+        # Formatting costs more than the rest of an envelope; requests in the same millisecond share it.
+        moment = dt.datetime.fromtimestamp(millis / 1000, dt.timezone.utc)
+        text = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
+        _last_stamp = (millis, text)
+    return text
 
 
 def _struct_in(tp: Any) -> type[msgspec.Struct] | None:

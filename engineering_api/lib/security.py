@@ -106,17 +106,19 @@ class ApiKeyStore:
 
     def verify(self, secret: str) -> Principal | None:
         """The principal for a presented key, or None when unknown or revoked."""
-        digest = _hash(secret)
-        cached = self._cache.get(digest)
+        cached = self._cache.get(secret)
         if cached is not None:
             return cached
+        digest = _hash(secret)
         row = self._db.one(
             "SELECT key_id, name, role FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (digest,)
         )
         if row is None:
             return None
         principal = Principal(key_id=row["key_id"], name=row["name"], role=Role(row["role"]))
-        self._cache[digest] = principal
+        # Keyed by the presented secret so a repeat request skips the hash; it lives only in memory,
+        # as the secret does in every request that carries it.
+        self._cache[secret] = principal
         self._db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (utc_now(), principal.key_id))
         return principal
 
