@@ -200,7 +200,7 @@ def cmd_simaticml(args: argparse.Namespace) -> int:
 
 def cmd_scl(args: argparse.Namespace) -> int:
     """Parse and check SCL sources offline."""
-    from fakes.scl.check import main as check_main
+    from simatic_xml.scl.check import main as check_main
 
     return check_main(args.files)
 

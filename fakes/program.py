@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
@@ -48,6 +48,8 @@ class ProgramObject:
     instance_of: str | None = None
     uses_types: tuple[str, ...] = ()
     """Named data types (UDTs or FBs for multi-instances) the interface refers to."""
+    auto_number: bool = False
+    """TIA picks a free number on import when the block's number is taken."""
 
     @property
     def category(self) -> str:
@@ -115,7 +117,9 @@ class PlcSoftware:
                  if b.number_class == obj.number_class and b.number == obj.number and b.name.lower() != obj.name.lower()),
                 None,
             )
-            if taken is not None:
+            if taken is not None and obj.auto_number:
+                obj = _renumbered(obj, self.next_number(obj.number_class))
+            elif taken is not None:
                 raise ConflictError(
                     f"The block number {obj.number_class} {obj.number} is already used by '{taken.name}'.",
                     code="BLOCK_NUMBER_IN_USE",
@@ -138,6 +142,12 @@ class PlcSoftware:
         while candidate in used:
             candidate += 1
         return candidate
+
+
+def _renumbered(obj: ProgramObject, number: int) -> ProgramObject:
+    doc = parse_bytes(obj.xml)
+    doc.object.attributes["Number"] = number
+    return replace(obj, number=number, xml=to_bytes(doc))
 
 
 def _label(obj: ProgramObject) -> str:
@@ -203,6 +213,10 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
     obj = doc.object
     interface = getattr(obj, "interface", None)
     members = [m for s in interface.sections.sections for m in s.members] if interface else []
+    if kind in ("UDT", "FB") and name in _named_types(members):
+        raise ValidationError(
+            f"{source}: '{name}' contains itself; TIA refuses recursive data types.", code="RECURSIVE_TYPE"
+        )
     number = obj.attr("Number") if isinstance(obj, Block) else None
     return ProgramObject(
         kind=kind,
@@ -213,6 +227,7 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
         folder=folder,
         instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName") else None,
         uses_types=tuple(sorted(_named_types(members) - {name})),
+        auto_number=isinstance(obj, Block) and obj.attr("AutoNumber") is True,
     )
 
 

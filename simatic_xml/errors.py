@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = (
     "SchemaError",
+    "SclError",
     "SclSyntaxError",
     "SimaticMLError",
     "UnsafeXmlError",
@@ -45,10 +46,24 @@ class VersionError(SimaticMLError):
     """A TIA version is unknown, or a document uses something the target version cannot express."""
 
 
-class SclSyntaxError(SimaticMLError):
-    """SCL text that cannot be turned into a StructuredText token stream; ``line``/``column`` are 1-based."""
+class SclError(SimaticMLError):
+    """Base of the SCL errors: SCL is what SimaticML's SCL networks hold, so it is one tree.
 
-    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
-        super().__init__(f"{message} (line {line}, column {column})" if line else message)
+    ``line`` and ``col`` are 1-based; ``str(err)`` reads like TIA's messages:
+    ``line 12, column 5: expected ';' after the assignment``.
+    """
+
+    def __init__(self, message: str, line: int = 0, col: int = 0) -> None:
+        self.message = message
         self.line = line
-        self.column = column
+        self.col = col
+        super().__init__(f"line {line}, column {col}: {message}" if line else message)
+
+    @property
+    def column(self) -> int:
+        """Alias of ``col``."""
+        return self.col
+
+
+class SclSyntaxError(SclError):
+    """SCL text that is not valid SCL (lexical or grammatical), or cannot become StructuredText tokens."""

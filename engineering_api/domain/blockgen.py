@@ -171,7 +171,10 @@ def import_documents(
 ) -> BulkImportResult:
     """Import ``(source, data, folder)`` documents in dependency order (UDTs, FB/FC, DB/OB)."""
     by_source = {source: (data, folder) for source, data, folder in documents}
-    order = dependency_order([(source, data) for source, data, _ in documents], strict=False)
+    try:
+        order = dependency_order([(source, data) for source, data, _ in documents], strict=False)
+    except SimaticMLError as exc:
+        raise spec_failure(exc) from None
     reports = ctx.backend.import_program_documents(
         device,
         [ProgramDocument(source=s, data=by_source[s][0], folder=by_source[s][1]) for s in order],
@@ -244,8 +247,8 @@ def _templates(ctx: OperationContext, data: TemplatesQuery) -> list[dict[str, An
 
 _SPEC_EXAMPLE = {
     "spec": {
-        "blockType": "FC", "name": "FC_Scale", "language": "SCL",
-        "interface": {"Input": [{"name": "Raw", "dataType": "Int"}], "Return": [{"name": "Ret_Val", "dataType": "Real"}]},
+        "blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real",
+        "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
         "networks": [{"title": "Scale", "scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}],
     },
     "targetVersion": "V19",

@@ -6,14 +6,18 @@ it is loaded, so mistakes surface at once with the field that is wrong.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import BulkImportResult, import_documents, spec_failure, target_for
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError
-from simatic_xml.generate import design_to_specs, parse_spec
+from simatic_xml.generate import SpecError, design_to_specs, parse_spec
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ("OPERATIONS",)
 
@@ -97,9 +101,13 @@ def _needs_assistant(prompt: str | None, design: dict[str, Any] | None) -> None:
         )
 
 
-def _summary(design: dict[str, Any]) -> DesignSummary:
+def _summary(design: dict[str, Any], rename: Callable[[str], str] | None = None) -> DesignSummary:
     try:
         result = design_to_specs(design)
+    except SpecError as exc:
+        if rename is not None:
+            exc = SpecError(rename(exc.field), exc.reason)
+        raise spec_failure(exc) from None
     except SimaticMLError as exc:
         raise spec_failure(exc) from None
     return DesignSummary(
@@ -108,8 +116,10 @@ def _summary(design: dict[str, Any]) -> DesignSummary:
     )
 
 
-def _store(ctx: OperationContext, design: dict[str, Any]) -> DesignSummary:
-    summary = _summary(design)
+def _store(
+    ctx: OperationContext, design: dict[str, Any], rename: Callable[[str], str] | None = None
+) -> DesignSummary:
+    summary = _summary(design, rename)
     assert ctx.state is not None
     ctx.state.set(_STATE_KEY, design)
     return summary
@@ -141,7 +151,20 @@ def _load_separate(ctx: OperationContext, data: SeparateDesignInput) -> DesignSu
     if logic:
         unknown = ", ".join(sorted(logic))
         raise e.ValidationError(f"logic: unknown keys {unknown} (use modules and interlocks)", details={"field": "logic"})
-    return _store(ctx, design)
+    inputs = len(data.inputs)
+
+    def as_sent(field: str) -> str:
+        """Name a field of the merged design as it was sent in parts."""
+        match = re.match(r"io\[(\d+)\](.*)", field)
+        if match:
+            index = int(match.group(1))
+            part = f"inputs[{index}]" if index < inputs else f"outputs[{index - inputs}]"
+            return part + match.group(2)
+        if field.split(".")[0].split("[")[0] in ("modules", "equipment", "interlocks"):
+            return f"logic.{field}"
+        return f"configuration.{field}" if field else field
+
+    return _store(ctx, design, as_sent)
 
 
 def _clear(ctx: OperationContext, _: None) -> dict[str, bool]:

@@ -157,15 +157,17 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
         except PathRejectedError as exc:
             raise ValidationError(str(exc), code="PATH_REJECTED", details={"field": field, "reason": exc.reason}) from None
 
+    wire = {f.name: f.encode_name for f in msgspec.structs.fields(type(data))}
     changes: dict[str, Any] = {}
     for field_name, rule in operation.files.items():
         value = getattr(data, field_name, None)
         if value in (None, ""):
             continue
+        sent_as = wire.get(field_name, field_name)
         if isinstance(value, list):
-            changes[field_name] = [resolve(item, f"{field_name}[{i}]", rule) for i, item in enumerate(value)]
+            changes[field_name] = [resolve(item, f"{sent_as}[{i}]", rule) for i, item in enumerate(value)]
         else:
-            changes[field_name] = resolve(value, field_name, rule)
+            changes[field_name] = resolve(value, sent_as, rule)
     return msgspec.structs.replace(data, **changes) if changes else data
 
 

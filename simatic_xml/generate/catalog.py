@@ -20,6 +20,7 @@ from typing import Any
 
 from .errors import SpecError
 from .names import check_block_name
+from .spec import parse_spec
 
 __all__ = ("list_templates", "template_spec", "template_names")
 
@@ -120,4 +121,24 @@ def template_spec(name: str, parameters: dict[str, object] | None = None) -> dic
     assert isinstance(spec, dict)
     if spec.get("author") == "":
         spec.pop("author")
+    try:
+        parse_spec(spec)
+    except SpecError as exc:
+        # Name what the caller sent: a field filled from a parameter is that parameter.
+        placeholder = _PLACEHOLDER.search(str(_at(data["spec"], exc.field)))
+        if placeholder is None:
+            raise
+        raise SpecError(f"parameters.{placeholder.group(1)}", exc.reason) from None
     return spec
+
+
+def _at(node: object, path: str) -> object:
+    """The value at a spec field path such as ``interface.Input[2].startValue`` (None when absent)."""
+    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        if key and isinstance(node, dict):
+            node = node.get(key)
+        elif index and isinstance(node, list) and int(index) < len(node):
+            node = node[int(index)]
+        else:
+            return None
+    return node

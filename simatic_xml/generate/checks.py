@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import SclSyntaxError
+from ..errors import SclError
 from .errors import SpecError
 from .spec import BlockSpec
 
@@ -46,6 +46,7 @@ def check_networks(spec: BlockSpec) -> None:
     from .ladder import build_flgnet
     from .graphgen import build_graph
     from .operands import Operands
+    from ..scl import parse_statements
     from ..scl_text import text_to_tokens
 
     ops = Operands(spec)
@@ -56,8 +57,9 @@ def check_networks(spec: BlockSpec) -> None:
                 if ops.member(name) is None:
                     raise SpecError(path, f"line {line}: operand #{name} is not declared in the block interface")
             try:
+                parse_statements(net.body)
                 text_to_tokens(net.body, version="v4", context=scl_context(spec, net, "v4"))
-            except SclSyntaxError as exc:
+            except SclError as exc:
                 raise SpecError(path, str(exc)) from None
         elif net.kind in ("lad", "fbd"):
             build_flgnet(net.body, net.kind.upper(), ops, path)

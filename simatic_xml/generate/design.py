@@ -37,7 +37,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import SclSyntaxError
+from ..errors import SclError
+from ..scl import parse_expression
 from ..model import Document, MultilingualText, MultilingualTextItem, PlcTag, PlcTagTable
 from ..renumber import renumber_document
 from ..scl_text import text_to_tokens
@@ -217,8 +218,9 @@ def design_to_specs(design: object) -> DesignResult:
         if scl_locals(cond):
             raise SpecError(f"{path}.condition", "use global tags (\"Tag\"); OB1 has no #locals")
         try:
+            parse_expression(cond)
             text_to_tokens(f"IF {cond} THEN\nEND_IF;", version="v4")
-        except SclSyntaxError as exc:
+        except SclError as exc:
             raise SpecError(f"{path}.condition", str(exc)) from None
         interlocks.setdefault(target.casefold(), []).append(cond.strip())
 
@@ -226,6 +228,10 @@ def design_to_specs(design: object) -> DesignResult:
     main = design.get("mainOb", {}) or {}
     if not isinstance(main, dict):
         raise SpecError("mainOb", "must be an object with name and number")
+    main_name = main.get("name", "Main")
+    if isinstance(main_name, str) and main_name.casefold() in used:
+        clash = used[main_name.casefold()].removeprefix("fb:")
+        raise SpecError("mainOb.name", f"{main_name!r} is already used by {clash}; block names must be unique")
     lines: list[str] = []
     calls: dict[str, dict] = {}
     for i, (name, fb_name, fb_spec, module) in enumerate(module_info):
@@ -270,7 +276,7 @@ def design_to_specs(design: object) -> DesignResult:
         calls[name] = {"blockType": "FB", "block": fb_name}
     ob_spec = {
         "blockType": "OB",
-        "name": main.get("name", "Main"),
+        "name": main_name,
         "number": main.get("number", 1),
         "language": "SCL",
         "secondaryType": "ProgramCycle",

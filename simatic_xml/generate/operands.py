@@ -74,6 +74,9 @@ class Operands:
         for section, members in spec.sections.items():
             for m in members:
                 self.locals[m.name.casefold()] = (section, m)
+        if spec.block_type == "FC" and spec.return_type != "Void":
+            # TIA SCL assigns a function's return value as #<FunctionName> := ... (as in the SCL corpus).
+            self.locals.setdefault(spec.name.casefold(), ("Return", MemberSpec(name=spec.name, datatype=spec.return_type)))
         self.counter = 0
 
     def uid(self) -> str:

@@ -219,6 +219,37 @@ def _start_value(value: object, path: str) -> str | None:
     raise SpecError(path, "must be a string, number or boolean")
 
 
+_INT_RANGES = {
+    "SInt": (-128, 127), "Int": (-32768, 32767), "DInt": (-(2**31), 2**31 - 1), "LInt": (-(2**63), 2**63 - 1),
+    "USInt": (0, 255), "UInt": (0, 65535), "UDInt": (0, 2**32 - 1), "ULInt": (0, 2**64 - 1),
+    "Byte": (0, 255), "Word": (0, 65535), "DWord": (0, 2**32 - 1), "LWord": (0, 2**64 - 1),
+}
+_INTEGER = re.compile(r"^(?:(?:[A-Za-z]+#)?([+-]?\d[\d_]*)|(?:[A-Za-z]+#)?(2|8|16)#([0-9A-Fa-f_]+))$")
+_REAL = re.compile(r"^(?:L?REAL#)?[+-]?(?:\d[\d_]*)(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?$", re.IGNORECASE)
+_TIME_LITERAL = re.compile(r"^(?:L?T|L?TIME)#-?(?:\d+(?:\.\d+)?(?:D|H|MS|M|S|US|NS)_?)+$", re.IGNORECASE)
+
+
+def check_start_value(value: str, datatype: str, path: str) -> None:
+    """Refuse a start value TIA would refuse for an elementary type (others are not checked here)."""
+    if datatype == "Bool":
+        if value.upper() not in ("TRUE", "FALSE", "BOOL#TRUE", "BOOL#FALSE", "0", "1"):
+            raise SpecError(path, f"{value!r} is not a Bool; use true or false")
+    elif datatype in _INT_RANGES:
+        match = _INTEGER.match(value)
+        if not match:
+            raise SpecError(path, f"{value!r} is not a {datatype} value")
+        number = int(match.group(1).replace("_", "")) if match.group(1) else int(match.group(3).replace("_", ""), int(match.group(2)))
+        low, high = _INT_RANGES[datatype]
+        if not low <= number <= high:
+            raise SpecError(path, f"{value} is out of range for {datatype} ({low}..{high})")
+    elif datatype in ("Real", "LReal"):
+        if not _REAL.match(value):
+            raise SpecError(path, f"{value!r} is not a {datatype} value")
+    elif datatype in ("Time", "LTime"):
+        if not _TIME_LITERAL.match(value):
+            raise SpecError(path, f"{value!r} is not a {datatype} literal such as T#5s")
+
+
 def _opt_str(data: dict, key: str, path: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
@@ -252,6 +283,8 @@ def _parse_members(items: object, path: str, block_type: str, section: str) -> l
         if section not in HMI_SECTIONS and (not all(flags.values()) or setpoint):
             raise SpecError(mpath, f"HMI flags and setpoint do not apply to {section} members")
         start = _start_value(item.get("startValue"), f"{mpath}.startValue")
+        if start is not None:
+            check_start_value(start, datatype, f"{mpath}.startValue")
         if start is not None and section == "Temp":
             raise SpecError(f"{mpath}.startValue", "Temp members have no start value")
         if start is not None and datatype == "Struct":
@@ -387,11 +420,28 @@ def parse_spec(data: object) -> BlockSpec:
         raise SpecError("returnType", "only FCs have a return type")
 
     spec.sections = _parse_interface(data.get("interface"), block_type, language)
+    if block_type in ("UDT", "FB"):
+        _refuse_self_reference(spec)
     spec.networks = _parse_networks(data.get("networks"), spec)
     from .checks import check_networks
 
     check_networks(spec)
     return spec
+
+
+def _refuse_self_reference(spec: BlockSpec) -> None:
+    """A UDT cannot contain itself, nor an FB an instance of itself: TIA reports a recursion."""
+    own = f'"{spec.name}"'.casefold()
+
+    def walk(members: list[MemberSpec], path: str) -> None:
+        for i, member in enumerate(members):
+            here = f"{path}[{i}]"
+            if own in member.datatype.casefold():
+                raise SpecError(f"{here}.dataType", f"{spec.name} cannot contain itself (recursive data type)")
+            walk(member.members, f"{here}.members")
+
+    for section, members in spec.sections.items():
+        walk(members, f"interface.{section}")
 
 
 def _parse_interface(raw: object, block_type: str, language: str | None) -> dict[str, list[MemberSpec]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes.scl import ClassicSclNotSupportedError, SclSyntaxError, parse, read_source
+from simatic_xml.scl import ClassicSclNotSupportedError, SclSyntaxError, parse, read_source
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
 SUFFIXES = {".scl", ".udt", ".db"}

@@ -1,9 +1,9 @@
-"""Focused tests of the SCL lexer and parser (fakes.scl)."""
+"""Focused tests of the SCL lexer and parser (simatic_xml.scl)."""
 from __future__ import annotations
 
 import pytest
 
-from fakes.scl import (
+from simatic_xml.scl import (
     ClassicSclNotSupportedError,
     SclSyntaxError,
     ast as A,
@@ -11,7 +11,7 @@ from fakes.scl import (
     parse,
     tokenize,
 )
-from fakes.scl.check import main as check_main
+from simatic_xml.scl.check import main as check_main
 
 
 def fb(body: str, decls: str = "") -> A.Block:

@@ -1,6 +1,6 @@
 """Throughput of ``check`` (parse + semantic rules) in source lines per second.
 
-    python -m fakes.scl.speed [DIR_OR_FILE...]   # default: ../shared/corpus/scl
+    python -m simatic_xml.scl.speed [DIR_OR_FILE...]   # default: ../shared/corpus/scl
 
 ``bench/`` can import :func:`measure`; the target is >= 20,000 lines/s.
 """

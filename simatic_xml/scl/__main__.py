@@ -1,4 +1,4 @@
-"""``python -m fakes.scl check FILE...`` / ``python -m fakes.scl speed [DIR...]``."""
+"""``python -m simatic_xml.scl check FILE...`` / ``python -m simatic_xml.scl speed [DIR...]``."""
 import sys
 
 from .check import main as check_main
@@ -11,7 +11,7 @@ def main(argv=None) -> int:
         return check_main(args[1:])
     if args and args[0] == "speed":
         return speed_main(args[1:])
-    print("usage: python -m fakes.scl check FILE... | speed [DIR_OR_FILE...]")
+    print("usage: python -m simatic_xml.scl check FILE... | speed [DIR_OR_FILE...]")
     return 2
 
 

@@ -273,6 +273,40 @@ def parse(text: str, path: str | None = None) -> A.SourceFile:
         raise
 
 
+def parse_statements(text: str) -> list:
+    """Parse the statement part of a code block (what a SimaticML SCL network holds).
+
+    Raises:
+        SclSyntaxError: with line and column relative to ``text``.
+    """
+    p = Parser(text)
+    try:
+        body = p.parse_statements()
+    except RecursionError:
+        tok = p.toks[min(p.i, len(p.toks) - 1)]
+        raise SclSyntaxError("the statements are nested too deeply", tok.line, tok.col) from None
+    tok = p.toks[p.i]
+    if tok.kind != "EOF":
+        opener = _STRAY.get(tok.kind)
+        reason = f"{tok.kind} without a matching {opener}" if opener else f"unexpected {p.describe(tok)}"
+        raise p.error(reason, tok)
+    return body
+
+
+def parse_expression(text: str):
+    """Parse one SCL expression (e.g. an interlock condition).
+
+    Raises:
+        SclSyntaxError: with line and column relative to ``text``.
+    """
+    p = Parser(text)
+    expr = p.parse_expr()
+    tok = p.toks[p.i]
+    if tok.kind != "EOF":
+        raise p.error(f"unexpected {p.describe(tok)} after the expression", tok)
+    return expr
+
+
 def parse_file(path) -> A.SourceFile:
     return parse(read_source(path), str(path))
 

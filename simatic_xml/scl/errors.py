@@ -6,23 +6,9 @@ like TIA's own messages: ``line 12, column 5: expected ';' after the assignment`
 from __future__ import annotations
 
 
-class SclError(Exception):
-    """Base class of every SCL front-end error."""
+from ..errors import SclError, SclSyntaxError
 
-    def __init__(self, message: str, line: int = 0, col: int = 0) -> None:
-        self.message = message
-        self.line = line
-        self.col = col
-        super().__init__(self.__str__())
-
-    def __str__(self) -> str:  # pragma: no cover - trivial
-        if self.line:
-            return f"line {self.line}, column {self.col}: {self.message}"
-        return self.message
-
-
-class SclSyntaxError(SclError):
-    """The text is not valid SCL (lexical or grammatical error)."""
+__all__ = ("CLASSIC_MESSAGE", "ClassicSclNotSupportedError", "SclError", "SclSyntaxError")
 
 
 CLASSIC_MESSAGE = "classic STEP 7 SCL syntax is not supported"
