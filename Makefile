@@ -23,6 +23,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/servers.py
 	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/simaticml.py
 
 openapi: $(STAMP)
 	$(BIN)/engineering-api openapi --pretty

@@ -1,0 +1,319 @@
+"""What does the service cost on top of bare Litestar? Three measurements in one run, one server.
+
+(a) ``bare``  — ``GET /bare`` of ``bench_apps:bare_app`` (one route, small JSON): the baseline.
+(b) ``read``  — ``GET /api/projects/devices`` of the real app (fake backend, valid ``X-API-Key``):
+    guard middleware, key check, rate limiter, the hop to the TIA worker thread, the envelope.
+(c) ``job``   — a job round trip: ``POST /api/projects/actions/save`` (202 + ``jobId``), then
+    ``GET /api/jobs/{jobId}`` until it is Completed; counted in round trips per second by an asyncio
+    keep-alive client with ``--job-concurrency`` parallel clients.
+
+(a) and (b) use the same load generator (``wrk`` when installed, else the asyncio client). Because
+(c) can only be driven by a Python client, the bare route is also measured with that client at the
+same concurrency (``bare_py``), so ``job/bare_py`` compares like with like. Both servers run side by
+side; with ``--rounds N`` the measurements are interleaved N times and medians are reported, which
+keeps the ratios fair on a noisy machine.
+
+    .venv/bin/python bench/overhead.py [--server granian] [--duration 5] [--rounds 3]
+
+Writes ``bench/results/overhead.json``. Exits 1 on errors (failed requests, a server that does not
+start), never because a target is missed: the read target (read/bare >= 0.5) is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchlib import (
+    SERVERS,
+    add_load_options,
+    Conn,
+    Load,
+    Server,
+    choose_client,
+    environment,
+    measure_with_cpu,
+    median,
+    one_request,
+    run_load,
+    run_python,
+    table,
+    wait_for_quiet,
+    warn_if_busy,
+    write_results,
+)
+
+READ_TARGET = 0.5
+TERMINAL = {"Completed", "Failed", "Canceled"}
+READ_PATH = "/api/projects/devices"
+
+
+def _wait_for_key(data_dir: Path, timeout: float = 30.0) -> str:
+    secret = data_dir / "api.secret"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if secret.exists() and secret.read_text(encoding="utf-8").strip():
+            return secret.read_text(encoding="utf-8").strip()
+        time.sleep(0.1)
+    raise RuntimeError(f"no admin key appeared at {secret}")
+
+
+def _call(port: int, method: str, path: str, key: str, body: Any = None, expect: int = 200) -> Any:
+    status, answer = asyncio.run(one_request(port, method, path, {"X-API-Key": key}, body))
+    if status != expect:
+        raise RuntimeError(f"{method} {path} answered {status}, expected {expect}: {answer!r}")
+    return answer
+
+
+def prepare(port: int, key: str) -> dict[str, Any]:
+    """A project with one device, as the read and the job need."""
+    _call(port, "POST", "/api/projects/actions/create-sync", key, {"name": "Bench"})
+    _call(port, "POST", "/api/projects/devices/actions/add-sync", key,
+          {"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"})
+    devices = _call(port, "GET", READ_PATH, key)
+    if not devices.get("data"):
+        raise RuntimeError(f"{READ_PATH} lists no device after set-up: {devices!r}")
+    return devices
+
+
+async def _job_trips(port: int, key: str, concurrency: int, duration: float, poll_interval: float) -> dict[str, Any]:
+    headers = {"X-API-Key": key}
+    post = Conn.build(port, "POST", "/api/projects/actions/save", headers)
+    deadline = time.perf_counter() + duration
+    stats = {"trips": 0, "polls": 0, "errors": 0}
+    trip_ms: list[float] = []
+    failures: list[str] = []
+
+    async def client() -> None:
+        conn = Conn(port)
+        await conn.open()
+        try:
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                status, body = await conn.send(post)
+                if status != 202:
+                    stats["errors"] += 1
+                    failures.append(f"POST save -> {status}: {body[:200]!r}")
+                    continue
+                job_id = json.loads(body)["data"]["jobId"]
+                poll = Conn.build(port, "GET", f"/api/jobs/{job_id}", headers)
+                while True:
+                    if poll_interval:
+                        await asyncio.sleep(poll_interval)
+                    status, body = await conn.send(poll)
+                    stats["polls"] += 1
+                    if status != 200:
+                        stats["errors"] += 1
+                        failures.append(f"GET job -> {status}: {body[:200]!r}")
+                        break
+                    state = json.loads(body)["data"]["status"]
+                    if state in TERMINAL:
+                        if state == "Completed":
+                            stats["trips"] += 1
+                            trip_ms.append((time.perf_counter() - start) * 1e3)
+                        else:
+                            stats["errors"] += 1
+                            failures.append(f"job {job_id} ended {state}: {body[:200]!r}")
+                        break
+        finally:
+            await conn.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    stats["seconds"] = time.perf_counter() - start
+    stats["trip_ms"] = trip_ms
+    stats["failures"] = failures[:5]
+    return stats
+
+
+def run_jobs(port: int, key: str, *, concurrency: int, duration: float, warmup: float, poll_interval: float) -> Load:
+    if warmup > 0:
+        asyncio.run(_job_trips(port, key, concurrency, warmup, poll_interval))
+    stats = asyncio.run(_job_trips(port, key, concurrency, duration, poll_interval))
+    ordered = sorted(stats["trip_ms"])
+    latency = {f"p{p}": round(ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))], 3)
+               for p in (50, 90, 99)} if ordered else {}
+    seconds = stats["seconds"]
+    trips = stats["trips"]
+    return Load("job", "python", trips / seconds, trips, stats["errors"], seconds, concurrency, latency, {
+        "polls_per_trip": round(stats["polls"] / trips, 2) if trips else None,
+        "http_requests_per_s": round((trips + stats["polls"]) / seconds, 1),
+        "poll_interval_s": poll_interval,
+        "failures": stats["failures"],
+    })
+
+
+def _summarise(values: list[float | None]) -> float:
+    present = [v for v in values if v is not None]
+    return median(present) if present else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", choices=SERVERS, default="granian")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator for bare and read")
+    add_load_options(parser)
+    parser.add_argument("--job-concurrency", type=int, default=8)
+    parser.add_argument("--poll-interval", type=float, default=0.0, help="seconds between job polls (0: at once)")
+    parser.add_argument("--what-if", action="append", default=[], metavar="PATCHES",
+                        help="also measure the read route of an app with these parts patched away, e.g. "
+                             "no-hop or no-guard,no-hop (see bench_apps.what_if_patches); repeatable")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directory and server logs")
+    args = parser.parse_args(argv)
+    client = choose_client(args.client)
+    print(f"server: {args.server} (1 worker, {args.loop} loop); load generator for bare/read: {client}"
+          + ("" if client == "wrk" else " (wrk not installed)") + "; job round trips: asyncio client")
+    print(f"{args.connections} connections (job: {args.job_concurrency} clients), {args.duration:g} s per "
+          f"measurement, {args.rounds} round(s)")
+    busy = wait_for_quiet(args.wait_quiet)
+    warn_if_busy(busy)
+    print()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-overhead-"))
+    env = {"ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
+
+    def app_server(name: str, what_if: str = "") -> tuple[Server, Path]:
+        data_dir = work / f"data-{name}"
+        return Server(args.server, "bench_apps:engineering_app", factory=True, log_path=work / f"{name}.log",
+                      loop=args.loop, env={**env, "BENCH_DATA_DIR": str(data_dir), "BENCH_WHAT_IF": what_if}), data_dir
+
+    bare = Server(args.server, "bench_apps:bare_app", log_path=work / "bare.log", loop=args.loop)
+    app, data_dir = app_server("app")
+    what_ifs = [(f"read[{patches}]", *app_server(f"what-if-{i}", patches)) for i, patches in enumerate(args.what_if)]
+    servers = [bare, app, *(server for _, server, _ in what_ifs)]
+    runs: dict[str, list[dict[str, Any]]] = {"bare": [], "read": [], "bare_py": [], "job": []}
+    runs.update({label: [] for label, _, _ in what_ifs})
+    failed = False
+    try:
+        bare.start("/bare")
+        app.start("/api/health")
+        key = _wait_for_key(data_dir)
+        prepare(app.port, key)
+        reads = [("read", app, key)]
+        for label, server, wi_dir in what_ifs:
+            server.start("/api/health")
+            wi_key = _wait_for_key(wi_dir)
+            prepare(server.port, wi_key)
+            reads.append((label, server, wi_key))
+
+        def wrk_like(label: str, server: Server, path: str, headers: dict[str, str]) -> Callable[..., Load]:
+            return lambda **kw: run_load(client, label, server.port, path, headers=headers,
+                                         connections=args.connections, threads=args.threads, **kw)
+
+        plan: list[tuple[Server, Callable[..., Load]]] = [
+            (bare, wrk_like("bare", bare, "/bare", {})),
+            *((server, wrk_like(label, server, READ_PATH, {"X-API-Key": k})) for label, server, k in reads[:1]),
+            (bare, lambda **kw: run_python("bare_py", bare.port, "/bare", connections=args.job_concurrency, **kw)),
+            (app, lambda **kw: run_jobs(app.port, key, concurrency=args.job_concurrency,
+                                        poll_interval=args.poll_interval, **kw)),
+            *((server, wrk_like(label, server, READ_PATH, {"X-API-Key": k})) for label, server, k in reads[1:]),
+        ]
+        for round_no in range(args.rounds):
+            loads = []
+            for target, load_fn in plan:
+                load = measure_with_cpu(load_fn, servers, target, duration=args.duration, warmup=args.warmup)
+                runs[load.label].append(load.as_dict())
+                loads.append(load)
+            worst = max((x.extra["foreign_cpu_cores"] or 0.0) for x in loads)
+            print(f"  round {round_no + 1}: " + "  ".join(f"{x.label}={x.rps:.0f}/s" for x in loads)
+                  + f"  errors={sum(x.errors for x in loads)}  foreign CPU<={worst:.2f} cores")
+    except Exception as exc:
+        print(f"ERROR: {type(exc).__name__}: {exc}", file=sys.stderr)
+        failed = True
+        args.keep = True
+    finally:
+        for server in servers:
+            server.stop()
+        if args.keep:
+            print(f"data and server logs kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    if failed or len(runs["job"]) < args.rounds:
+        return 1
+
+    labels = list(runs)
+    names = ["read/bare", "job/bare", "job/bare_py", *(f"{label}/bare" for label, _, _ in what_ifs)]
+    per_round = [
+        {name: runs[num][i]["rps"] / runs[den][i]["rps"] for name in names for num, den in [name.rsplit("/", 1)]}
+        for i in range(args.rounds)
+    ]
+    disturbance = [max(runs[label][i]["extra"]["foreign_cpu_cores"] or 0.0 for label in labels)
+                   for i in range(args.rounds)]
+    clean = [i for i, d in enumerate(disturbance) if d <= args.max_foreign]
+    used = clean or list(range(args.rounds))
+    rps = {label: median([runs[label][i]["rps"] for i in used]) for label in labels}
+    cpu = {label: _summarise([run["extra"]["server_cpu_us_per_request"] for run in runs[label]]) for label in labels}
+    errors = {label: sum(run["errors"] for run in runs[label]) for label in labels}
+    ratios = {name: median([per_round[i][name] for i in used]) for name in names}
+    cpu_ratios = {name: cpu[den] / cpu[num] for name in names for num, den in [name.rsplit("/", 1)]}
+
+    descriptions = {
+        "bare": f"GET /bare, bare Litestar ({client}, {args.connections} conns)",
+        "read": f"GET {READ_PATH}, fake backend ({client}, {args.connections} conns)",
+        "bare_py": f"GET /bare (asyncio client, {args.job_concurrency} conns)",
+        "job": f"POST save + poll GET /api/jobs/{{id}} (asyncio, {args.job_concurrency} clients)",
+    }
+    descriptions.update({label: f"GET {READ_PATH} with {label[5:-1]} patched away ({client})"
+                         for label, _, _ in what_ifs})
+    rows = [
+        [label, descriptions[label], f"{rps[label]:.0f}", " / ".join(f"{run['rps']:.0f}" for run in runs[label]),
+         f"{cpu[label]:.0f}", f"{_summarise([runs[label][i]['latency_ms'].get('p50') for i in used]):.2f}",
+         str(errors[label])]
+        for label in labels
+    ]
+    print()
+    if clean:
+        print(f"throughput medians over the {len(clean)} round(s) where other processes used <= "
+              f"{args.max_foreign:g} cores: " + ", ".join(str(i + 1) for i in clean))
+    else:
+        print(f"WARNING: every round was disturbed by other processes (> {args.max_foreign:g} cores); throughput "
+              "medians over all rounds; the server-CPU columns are the more reliable ones")
+    print(table(rows, ["what", "measured", "per s (median)", "all rounds", "server CPU us/req", "p50 ms",
+                       "errors"], left=2))
+    job_polls = _summarise([run["extra"]["polls_per_trip"] for run in runs["job"]])
+    print(f"\njob: {job_polls:.2f} polls per round trip (median), so ~{job_polls + 1:.1f} HTTP requests per trip")
+    width = max(len(name) for name in names)
+    print(f"\n{'ratio':{width}s}  req/s  server-CPU  req/s per round (foreign CPU: "
+          + " / ".join(f"{d:.2f}" for d in disturbance) + " cores)")
+    for name in names:
+        print(f"{name:{width}s}  {ratios[name]:5.3f}  {cpu_ratios[name]:10.3f}  "
+              + " / ".join(f"{r[name]:.3f}" for r in per_round))
+    print("(server-CPU ratio = server CPU per bare request / per measured request or round trip)")
+    met = ratios["read/bare"] >= READ_TARGET
+    print(f"\nread target (read/bare >= {READ_TARGET}): {'met' if met else 'NOT met'} "
+          f"(req/s ratio {ratios['read/bare']:.3f}, server-CPU ratio {cpu_ratios['read/bare']:.3f})")
+
+    path = write_results("overhead.json", {
+        "benchmark": "overhead", "server": args.server, "loop": args.loop, "client": client,
+        "connections": args.connections, "job_concurrency": args.job_concurrency,
+        "poll_interval_s": args.poll_interval, "duration_s": args.duration, "rounds": args.rounds,
+        "what_if": args.what_if, "environment": environment(), "background_cpu_before": busy,
+        "rps_median": {k: round(v, 1) for k, v in rps.items()},
+        "server_cpu_us_per_request": {k: round(v, 1) for k, v in cpu.items()},
+        "ratios": {k: round(v, 4) for k, v in ratios.items()},
+        "server_cpu_ratios": {k: round(v, 4) for k, v in cpu_ratios.items()},
+        "ratios_per_round": [{k: round(v, 4) for k, v in r.items()} for r in per_round],
+        "foreign_cpu_cores_per_round": disturbance, "max_foreign_cores": args.max_foreign,
+        "rounds_used": [i + 1 for i in used],
+        "read_target": READ_TARGET, "read_target_met": met, "errors": errors, "runs": runs,
+    })
+    print(f"results written to {path}")
+    total_errors = sum(errors.values())
+    if total_errors:
+        failures = [f for run in runs["job"] for f in run["extra"].get("failures", [])][:5]
+        print(f"ERROR: {total_errors} failed requests {failures}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

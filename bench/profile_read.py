@@ -1,0 +1,205 @@
+"""Where does the read route's time go? An in-process breakdown, no server, no sockets.
+
+Both apps are called straight through ASGI on one event loop (``--concurrency`` requests in flight,
+like the load generator's connections), so the numbers are the application's own cost per request:
+
+* ``bare``             — ``GET /bare`` of the bare Litestar app (the baseline)
+* ``read``             — ``GET /api/projects/devices`` of the real app, as shipped
+* ``read -guard``      — the same with ``GuardMiddleware`` passed through (no host/key/rate checks)
+* ``read -hop``        — the operation runs on the event loop instead of the TIA worker thread
+* ``read -wait_for``   — ``TiaWorker.wait`` awaits the future directly (no ``wait_for``/``shield``)
+* ``read -guard -hop``  — both removed: what is left is routing, signature, envelope, encoding
+* ``read switch 1ms``  — as shipped, but ``sys.setswitchinterval(0.001)`` (default 5 ms): how much
+  of the hop is the worker thread waiting for the GIL
+
+The variants are monkeypatched in this process only: they show what each part costs, not a
+proposal to drop it. ``--cprofile N`` also prints the N most expensive functions of ``read``.
+
+    .venv/bin/python bench/profile_read.py [--requests 20000] [--concurrency 32] [--cprofile 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import io
+import json
+import logging
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+READ_PATH = "/api/projects/devices"
+
+
+def _scope(method: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
+    raw = [(b"host", b"127.0.0.1:9000"), *((k.lower().encode(), v.encode()) for k, v in headers.items())]
+    return {
+        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "headers": raw, "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 9000), "state": {},
+    }
+
+
+async def call(app: Any, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None) -> tuple[int, bytes]:
+    hdrs = dict(headers or {})
+    payload = b""
+    if body is not None:
+        payload = json.dumps(body).encode()
+        hdrs["content-type"] = "application/json"
+        hdrs["content-length"] = str(len(payload))
+    delivered = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": payload, "more_body": False}
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    status = 0
+    chunks: list[bytes] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(_scope(method, path, hdrs), receive, send)
+    return status, b"".join(chunks)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Any) -> Any:
+    to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
+                                   to_app.get, from_app.put))
+    await to_app.put({"type": "lifespan.startup"})
+    started = await from_app.get()
+    if started["type"] != "lifespan.startup.complete":
+        raise RuntimeError(f"start-up failed: {started}")
+    try:
+        yield
+    finally:
+        await to_app.put({"type": "lifespan.shutdown"})
+        await from_app.get()
+        await task
+
+
+async def measure(app: Any, path: str, headers: dict[str, str], requests: int, concurrency: int) -> float:
+    """Microseconds per request with ``concurrency`` requests in flight."""
+    per_worker = requests // concurrency
+
+    async def worker() -> None:
+        for _ in range(per_worker):
+            status, body = await call(app, "GET", path, headers)
+            if status != 200:
+                raise RuntimeError(f"GET {path} -> {status}: {body[:200]!r}")
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))  # warm-up
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return (time.perf_counter() - start) / (per_worker * concurrency) * 1e6
+
+
+async def _measure_all(args: argparse.Namespace, app: Any, bare_app: Any, data_dir: Path,
+                       patches: dict[str, Any]) -> tuple[dict[str, float], str]:
+    async with lifespan(bare_app), lifespan(app):
+        key = (data_dir / "api.secret").read_text(encoding="utf-8").strip()
+        auth = {"x-api-key": key}
+        for method, path, body in (
+            ("POST", "/api/projects/actions/create-sync", {"name": "Bench"}),
+            ("POST", "/api/projects/devices/actions/add-sync", {"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"}),
+        ):
+            status, answer = await call(app, method, path, auth, body)
+            if status != 200:
+                raise RuntimeError(f"{method} {path} -> {status}: {answer[:300]!r}")
+        n, c = args.requests, args.concurrency
+        variants: dict[str, tuple[Any, str, dict[str, str], tuple[str, ...]]] = {
+            "bare": (bare_app, "/bare", {}, ()),
+            "read": (app, READ_PATH, auth, ()),
+            "read -guard": (app, READ_PATH, auth, ("no-guard",)),
+            "read -hop": (app, READ_PATH, auth, ("no-hop",)),
+            "read -wait_for": (app, READ_PATH, auth, ("no-wait-for",)),
+            "read -guard -hop": (app, READ_PATH, auth, ("no-guard", "no-hop")),
+            "read switch 1ms": (app, READ_PATH, auth, ("switch-1ms",)),
+        }
+        samples: dict[str, list[float]] = {name: [] for name in variants}
+        for _ in range(args.rounds):  # interleaved; the minimum is the least disturbed
+            for name, (target, path, headers, patch_names) in variants.items():
+                with contextlib.ExitStack() as stack:
+                    for name_ in patch_names:
+                        stack.callback(patches[name_]())
+                    samples[name].append(await measure(target, path, headers, n, c))
+        results = {name: min(values) for name, values in samples.items()}
+        profile_text = ""
+        if args.cprofile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            await measure(app, READ_PATH, auth, n // 4, c)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.cprofile)
+            profile_text = out.getvalue()
+    return results, profile_text
+
+
+async def run(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_apps import bare_app, what_if_patches
+    from benchlib import environment, write_results
+
+    from engineering_api.app import create_app
+    from engineering_api.config import Settings
+
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
+    os.environ["ENGINEERING_API_RATE_LIMIT_PER_MINUTE"] = str(10**9)
+    app = create_app(Settings.from_env(data_dir=data_dir))
+    patches = what_if_patches()
+    try:
+        results, profile_text = await _measure_all(args, app, bare_app, data_dir, patches)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    print(f"in-process ASGI, {args.requests} requests x {args.rounds} rounds (best kept), "
+          f"{args.concurrency} in flight (no server, no sockets)\n")
+    print(f"{'variant':18s} {'us/request':>10s} {'req/s':>8s} {'vs bare':>8s} {'saves vs read':>14s}")
+    for name, us in results.items():
+        saved = "" if name in ("bare", "read") else f"{results['read'] - us:+.1f} us"
+        print(f"{name:18s} {us:10.1f} {1e6 / us:8.0f} {results['bare'] / us:8.3f} {saved:>14s}")
+    if profile_text:
+        print("\ncProfile of read (sorted by own time):")
+        print("\n".join(profile_text.splitlines()[:args.cprofile + 12]))
+    path = write_results("profile_read.json", {
+        "benchmark": "profile_read", "requests": args.requests, "concurrency": args.concurrency,
+        "rounds": args.rounds, "environment": environment(),
+        "us_per_request": {name: round(us, 2) for name, us in results.items()},
+        "ratio_vs_bare": {name: round(results["bare"] / us, 4) for name, us in results.items()},
+    })
+    print(f"\nresults written to {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the fastest of each is kept")
+    parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="print the N top functions of read")
+    return asyncio.run(run(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
