@@ -16,9 +16,10 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
-from engineering_api.domain import blockgen, designspec, devices, health, instances, projects
+from engineering_api.domain import blockgen, blocks, designspec, devices, health, history, instances, projects, tags, udts
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.system import SystemController, saved_settings
+from engineering_api.history import create_snapshot_service
 from engineering_api.jobs.controllers import JobController
 from engineering_api.jobs.manager import JobManager
 from engineering_api.jobs.operations import OperationRegistry
@@ -56,7 +57,8 @@ def registry() -> OperationRegistry:
     """Every operation the service offers."""
     operations = OperationRegistry()
     operations.add(
-        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS
+        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
+        *blocks.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
     )
     return operations
 
@@ -85,10 +87,12 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
     worker = TiaWorker(backend.on_worker_thread_started)
     paths = PathPolicy(roots=settings.roots)
     keys = ApiKeyStore(db)
-    return Services(
+    services = Services(
         settings=settings, db=db, keys=keys, audit=AuditLog(db), paths=paths, worker=worker, backend=backend,
         jobs=JobManager(db, worker, backend, settings, paths), operations=registry(),
     )
+    services.jobs.snapshots = create_snapshot_service(services)
+    return services
 
 
 def _start_scheduler(services: Services) -> Any:

@@ -47,7 +47,10 @@ from engineering_api.lib.schema import utc_now
 from fakes import hardware
 from fakes.catalog_service import CatalogService
 from fakes.devices import DeviceOperations
+from fakes.block_ops import BlockOperations
 from fakes.software_ops import SoftwareOperations
+from fakes.tag_ops import TagOperations
+from fakes.type_ops import TypeOperations
 from fakes.model import Project
 from fakes.naming import check_project_name
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -64,7 +67,10 @@ __all__ = ("FakeBackend",)
 HISTORY_LIMIT = 20
 
 
-class FakeBackend(SoftwareOperations, DeviceOperations, CatalogService, EngineeringBackend):
+class FakeBackend(
+    BlockOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
+    EngineeringBackend,
+):
     """In-process TIA model.
 
     Args:

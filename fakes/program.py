@@ -69,12 +69,95 @@ class ProgramObject:
 
 
 @dataclass
+class ExternalSource:
+    """An SCL (or other) source file kept in the PLC's "External source files" folder."""
+
+    name: str
+    text: str
+    folder: str = ""
+
+
+CATEGORIES = ("blocks", "types", "tag_tables", "external_sources")
+"""Groups of the project tree; each has its own folders ("groups" in Openness)."""
+
+
+@dataclass
 class PlcSoftware:
     """The software of one PLC."""
 
     blocks: dict[str, ProgramObject] = field(default_factory=dict)
     types: dict[str, ProgramObject] = field(default_factory=dict)
     tag_tables: dict[str, ProgramObject] = field(default_factory=dict)
+    external_sources: dict[str, ExternalSource] = field(default_factory=dict)
+    folders: dict[str, set[str]] = field(default_factory=lambda: {c: set() for c in CATEGORIES})
+    """Folder paths (``a/b``) per category, including empty ones; parents are listed too."""
+
+    def remove(self, category: str, name: str) -> ProgramObject | ExternalSource:
+        """Delete an object.
+
+        Raises:
+            NotFoundError: no such object in the category.
+        """
+        table = self.external_sources if category == "external_sources" else self.table(category)
+        if name not in table:
+            raise NotFoundError(f"'{name}' was not found.", code="OBJECT_NOT_FOUND")
+        return table.pop(name)
+
+    def rename(self, category: str, name: str, new_name: str) -> None:
+        """Rename an object, keeping its place and folder.
+
+        Raises:
+            NotFoundError: no such object.
+            AlreadyExistsError: ``new_name`` is taken in the category (case-insensitive, as TIA).
+        """
+        table = self.external_sources if category == "external_sources" else self.table(category)
+        if name not in table:
+            raise NotFoundError(f"'{name}' was not found.", code="OBJECT_NOT_FOUND")
+        if new_name.lower() != name.lower() and any(n.lower() == new_name.lower() for n in table):
+            raise AlreadyExistsError(f"'{new_name}' already exists.", code="OBJECT_EXISTS")
+        items = list(table.items())
+        table.clear()
+        for key, value in items:
+            if key == name:
+                value = replace(value, name=new_name)
+                key = new_name
+            table[key] = value
+
+    def add_folder(self, category: str, path: str) -> str:
+        """Create a folder (and its parents); returns the normalised path.
+
+        Raises:
+            ValidationError: an empty or malformed path.
+            AlreadyExistsError: the folder exists.
+        """
+        parts = [p.strip() for p in path.replace("\\", "/").split("/")]
+        if not path.strip() or any(not p or p in (".", "..") for p in parts):
+            raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
+        normalised = "/".join(parts)
+        known = self.folders.setdefault(category, set())
+        if normalised in known:
+            raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
+        for i in range(1, len(parts) + 1):
+            known.add("/".join(parts[:i]))
+        return normalised
+
+    def remove_folder(self, category: str, path: str) -> list[str]:
+        """Delete a folder, its subfolders and everything in them (as TIA does); returns what was deleted.
+
+        Raises:
+            NotFoundError: no such folder.
+        """
+        known = self.folders.setdefault(category, set())
+        normalised = path.strip("/")
+        if normalised not in known:
+            raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+        inside = lambda folder: folder == normalised or folder.startswith(normalised + "/")  # noqa: E731
+        self.folders[category] = {f for f in known if not inside(f)}
+        table = self.external_sources if category == "external_sources" else self.table(category)
+        gone = [name for name, obj in table.items() if inside(obj.folder)]
+        for name in gone:
+            del table[name]
+        return gone
 
     def table(self, category: str) -> dict[str, ProgramObject]:
         """The dict holding objects of a category."""

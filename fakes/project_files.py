@@ -18,7 +18,7 @@ from typing import Any
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from fakes.model import Device, Project, Subnet
-from fakes.program import object_file_name, read_object
+from fakes.program import ExternalSource, object_file_name, read_object
 
 __all__ = (
     "FORMAT", "LOCK_NAME", "device_folder", "load_project", "make_folder", "project_version", "save_project",
@@ -78,20 +78,34 @@ _CATEGORY_FOLDERS = {"blocks": "Program blocks", "types": "PLC data types", "tag
 """Folder per kind of program object, named as in TIA's project tree."""
 
 
+SOURCES_FOLDER = "External source files"
+FOLDERS_FILE = "folders.json"
+
+
+def _in_folder(base: Path, folder: str) -> Path:
+    return base.joinpath(*(object_file_name(part)[:-4] for part in folder.split("/"))) if folder else base
+
+
 def _save_software(device: Device, device_dir: Path) -> None:
     software = device.software
     root = device_dir / PLC_FOLDER
     wanted: set[Path] = set()
     if software is not None:
         for obj in software.all():
-            path = root / _CATEGORY_FOLDERS[obj.category]
-            if obj.folder:
-                path = path.joinpath(*(object_file_name(part)[:-4] for part in obj.folder.split("/")))
-            path = path / object_file_name(obj.name)
+            path = _in_folder(root / _CATEGORY_FOLDERS[obj.category], obj.folder) / object_file_name(obj.name)
             _write_atomic(path, obj.xml)
             wanted.add(path)
+        for source in software.external_sources.values():
+            path = _in_folder(root / SOURCES_FOLDER, source.folder) / object_file_name(source.name)[:-4]
+            _write_atomic(path, source.text)
+            wanted.add(path)
+        folders = {c: sorted(f) for c, f in software.folders.items() if f}
+        if folders:
+            path = root / FOLDERS_FILE
+            _write_atomic(path, _dump(folders))
+            wanted.add(path)
     if root.is_dir():
-        for stale in root.rglob("*.xml"):
+        for stale in (p for p in root.rglob("*") if p.is_file()):
             if stale not in wanted:
                 stale.unlink()
         for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
@@ -115,6 +129,14 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
     pending.sort(key=lambda o: {"UDT": 0, "TagTable": 1, "FB": 2, "FC": 2}.get(o.kind, 3))
     for obj in pending:
         software.add(obj, overwrite=False)
+    sources = root / SOURCES_FOLDER
+    for file in sorted(p for p in sources.rglob("*") if p.is_file()) if sources.is_dir() else ():
+        folder = "/".join(_unescape(part) for part in file.parent.relative_to(sources).parts)
+        name = _unescape(file.name)
+        software.external_sources[name] = ExternalSource(name=name, text=file.read_text(encoding="utf-8"), folder=folder)
+    if (root / FOLDERS_FILE).is_file():
+        for category, folders in json.loads((root / FOLDERS_FILE).read_text(encoding="utf-8")).items():
+            software.folders.setdefault(category, set()).update(folders)
 
 
 def _unescape(part: str) -> str:

@@ -11,6 +11,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
+from engineering_api.backend.areas.blocks import BlocksPort
+from engineering_api.backend.areas.tags import TagsPort
+from engineering_api.backend.areas.types import TypesPort
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ("EngineeringBackend",)
 
 
-class EngineeringBackend(ABC):
+class EngineeringBackend(BlocksPort, TagsPort, TypesPort, ABC):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 
     Errors common to all methods: :class:`~.errors.PortalUnavailableError` when the method needs an

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.backend.worker import CallHandle, TiaWorker
     from engineering_api.config import Settings
-    from engineering_api.jobs.operations import Operation
+    from engineering_api.jobs.operations import Operation, SnapshotTaker
     from engineering_api.lib.db import Database
     from engineering_api.lib.paths import PathPolicy
     from engineering_api.lib.security import Principal
@@ -130,13 +130,15 @@ class JobManager:
         self._paths = paths
         self._live: dict[str, _Live] = {}
         self.state = KeyValueStore(db, prefix="state:")
+        self.snapshots: SnapshotTaker | None = None
+        """Set by the app when history is enabled; called before operations that declare targets."""
 
     # ----- running ---------------------------------------------------------------------------
     async def run_inline(self, operation: Operation[Any, Any], data: Any) -> Any:
         """Run a short operation on the worker without recording a job."""
         context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
         return await self._worker.call(
-            lambda: operation.handler(context, data),
+            lambda: self._handle(operation, context, data),
             timeout=self.settings.call_timeout_seconds,
             description=operation.name,
         )
@@ -192,7 +194,13 @@ class JobManager:
         # On the worker thread: the job is Running from here on.
         live.context.progress(0, "running")
         live.context.check_canceled()
-        return operation.handler(live.context, data)
+        return self._handle(operation, live.context, data)
+
+    def _handle(self, operation: Operation[Any, Any], context: OperationContext, data: Any) -> Any:
+        # On the worker thread, so the snapshot and the change see the same state.
+        if operation.snapshot_targets is not None and self.snapshots is not None:
+            self.snapshots.before_change(context, operation.snapshot_targets(data), operation.name)
+        return operation.handler(context, data)
 
     async def _supervise(self, live: _Live, operation: Operation[Any, Any]) -> None:
         assert live.handle is not None

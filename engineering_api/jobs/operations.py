@@ -8,7 +8,7 @@ thread, and the routes that expose it (a plain or ``-sync`` route and/or an asyn
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from engineering_api.backend.errors import EngineeringError, OperationCanceledError, ValidationError
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from engineering_api.lib.db import KeyValueStore
     from engineering_api.lib.paths import PathPolicy
 
-__all__ = ("FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec")
+__all__ = (
+    "FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker", "SnapshotTarget",
+)
 
 I = TypeVar("I")
 O = TypeVar("O")
@@ -33,6 +35,23 @@ class RouteSpec:
 
     method: str
     path: str
+
+
+@dataclass(frozen=True)
+class SnapshotTarget:
+    """An object a mutating operation is about to change, to be snapshotted first (autoSnapshot)."""
+
+    device: str
+    kind: str
+    """``block``, ``udt`` or ``tag_table``."""
+    name: str
+
+
+class SnapshotTaker(Protocol):
+    """Takes snapshots before a change; provided by :mod:`engineering_api.history`."""
+
+    def before_change(self, context: OperationContext, targets: list[SnapshotTarget], reason: str) -> None:
+        """Snapshot ``targets`` if automatic snapshots are on; objects that do not exist yet are skipped."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,8 @@ class Operation(Generic[I, O]):
     """Longer text for docs; the summary is used when empty."""
     example: dict[str, Any] | None = None
     """A request example (body and query fields, camelCase) shown in OpenAPI and the docs."""
+    snapshot_targets: Callable[[Any], list[SnapshotTarget]] | None = None
+    """The objects this operation changes, snapshotted first when ``autoSnapshot`` is on."""
 
     @property
     def required_role(self) -> Role:

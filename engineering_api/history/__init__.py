@@ -1,0 +1,16 @@
+"""History & snapshots of blocks, UDTs and tag tables, kept in SQLite (issue 4; filled in per area)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import SnapshotTaker
+    from engineering_api.services import Services
+
+__all__ = ("create_snapshot_service",)
+
+
+def create_snapshot_service(services: Services) -> SnapshotTaker | None:
+    """The service that takes automatic snapshots before changes; None until history is implemented."""
+    return None

@@ -1,0 +1,9 @@
+"""The tags and constants half of the fake backend."""
+
+from __future__ import annotations
+
+__all__ = ("TagOperations",)
+
+
+class TagOperations:
+    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``."""
