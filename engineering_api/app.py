@@ -16,10 +16,10 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
-from engineering_api.domain import blockgen, blocks, designspec, devices, health, history, instances, projects, tags, udts
+from engineering_api.domain import blockgen, blocks, compile, designspec, devices, health, history, instances, projects, tags, udts
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.system import SystemController, saved_settings
-from engineering_api.history import create_snapshot_service
+from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.jobs.controllers import JobController
 from engineering_api.jobs.manager import JobManager
 from engineering_api.jobs.operations import OperationRegistry
@@ -58,7 +58,7 @@ def registry() -> OperationRegistry:
     operations = OperationRegistry()
     operations.add(
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
-        *blocks.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
+        *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
     )
     return operations
 
@@ -103,6 +103,7 @@ def _start_scheduler(services: Services) -> Any:
         lambda: services.jobs.sweep(), "interval", minutes=services.settings.sweep_interval_minutes,
         id="job-retention-sweep", replace_existing=True, coalesce=True, max_instances=1,
     )
+    schedule_history(scheduler, services)
     scheduler.start()
     return scheduler
 

@@ -46,6 +46,14 @@ class Settings:
     """Finished jobs older than this are swept away."""
     sweep_interval_minutes: float = 15.0
     """How often the retention sweep runs."""
+    auto_snapshot: bool = False
+    """Snapshot a block, UDT or tag table before every change made through the API."""
+    snapshot_retention_days: float = 30.0
+    """Snapshots older than this are removed by the cleanup job (0 keeps them all)."""
+    snapshot_max_per_object: int = 50
+    """At most this many snapshots are kept per object; the oldest go first (0: no limit)."""
+    snapshot_cleanup_interval_hours: float = 6.0
+    """How often the snapshot cleanup runs."""
     debug: bool = False
     """Litestar debug mode (tracebacks in responses); never on in production."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -92,6 +100,9 @@ RUNTIME_SETTING_NAMES = frozenset(
         "call_timeout_seconds",
         "job_timeout_seconds",
         "job_retention_hours",
+        "auto_snapshot",
+        "snapshot_retention_days",
+        "snapshot_max_per_object",
     }
 )
 """Settings an admin may change through the API without a restart."""

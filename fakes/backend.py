@@ -48,6 +48,7 @@ from fakes import hardware
 from fakes.catalog_service import CatalogService
 from fakes.devices import DeviceOperations
 from fakes.block_ops import BlockOperations
+from fakes.compile_ops import CompileOperations
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
 from fakes.type_ops import TypeOperations
@@ -68,7 +69,7 @@ HISTORY_LIMIT = 20
 
 
 class FakeBackend(
-    BlockOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
+    BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
     EngineeringBackend,
 ):
     """In-process TIA model.

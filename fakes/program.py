@@ -50,6 +50,10 @@ class ProgramObject:
     """Named data types (UDTs or FBs for multi-instances) the interface refers to."""
     auto_number: bool = False
     """TIA picks a free number on import when the block's number is taken."""
+    interface_hash: str = ""
+    """Digest of the interface; users compiled against another digest are inconsistent."""
+    compiled_against: dict[str, str] | None = None
+    """Interface digests of the object itself and what it uses, at its last successful compile (None: never)."""
 
     @property
     def category(self) -> str:
@@ -311,7 +315,15 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
         instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName") else None,
         uses_types=tuple(sorted(_named_types(members) - {name})),
         auto_number=isinstance(obj, Block) and obj.attr("AutoNumber") is True,
+        interface_hash=_interface_digest(doc),
     )
+
+
+def _interface_digest(doc: Document) -> str:
+    interface = getattr(doc.object, "interface", None)
+    if interface is None:
+        return ""
+    return hashlib.sha256(repr(interface).encode("utf-8")).hexdigest()[:16]
 
 
 def _version_number(version: str) -> float:

@@ -66,6 +66,9 @@ class SettingsUpdate(CamelStruct):
     call_timeout_seconds: float | None = None
     job_timeout_seconds: float | None = None
     job_retention_hours: float | None = None
+    auto_snapshot: bool | None = None
+    snapshot_retention_days: float | None = None
+    snapshot_max_per_object: int | None = None
 
 
 def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
