@@ -11,7 +11,7 @@ from engineering_api.backend.models import ProgramImportReport
 from fakes.program import describe, read_object, require
 
 if TYPE_CHECKING:
-    from engineering_api.backend.models import ProgramDocument
+    from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
     from fakes.model import Device, Project
     from fakes.program import PlcSoftware
 

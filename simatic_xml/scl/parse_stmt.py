@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from . import ast as A
-from .errors import SclSyntaxError
 from .lexer import KEYWORDS, Token
 from .parse_expr import ExprParser
 
