@@ -4,8 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from engineering_api.jobs.operations import Operation
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import CompileResult
+from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("OPERATIONS",)
 
-OPERATIONS: tuple[Operation[Any, Any], ...] = ()
+SECTION = "Blocks"
+_NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
+
+
+class BlockRef(CamelStruct):
+    """A block of a PLC by device and block name."""
+
+    device_name: str
+    block_name: str
+
+
+class SoftwareRef(CamelStruct):
+    """A PLC by device name."""
+
+    device_name: str
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="blocks.compile", summary="Compile one block of a PLC (TIA's compiler checks, nested results).",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.compile_block(d.device_name, d.block_name),
+        input=BlockRef, output=CompileResult,
+        route=RouteSpec("POST", "/api/devices/{deviceName}/blocks/{blockName}/actions/compile"),
+        errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),
+    ),
+    Operation(
+        name="devices.compile-software",
+        summary="Compile a PLC's software: PLC data types, FBs, FCs, DBs, OBs in dependency order.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.compile_software(d.device_name), input=SoftwareRef,
+        output=CompileResult, route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software-sync"),
+        async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software"), long_running=True,
+        errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),
+    ),
+)

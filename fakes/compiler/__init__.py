@@ -1,0 +1,75 @@
+"""The fake's SCL compiler: TIA's semantic checks on a program view.
+
+* :func:`check_source` -- one SCL source offline (locals, types of the same file, duplicates,
+  EXIT/CONTINUE, calls of blocks in the same file, conversions); unknown globals are warnings.
+  ``closed=True`` treats the file as the whole program (what a project holding only these blocks
+  would report).
+* :func:`cli_main` -- the body of ``engineering-api scl check FILE...`` with these rules.
+* :mod:`fakes.compiler.project` -- compile a PLC's software (``PlcSoftware``) into a ``CompileResult``.
+"""
+from __future__ import annotations
+
+import sys
+
+from simatic_xml.scl import parse, read_source
+from simatic_xml.scl.check import Diagnostic
+from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
+
+from .checker import MESSAGES, CompilerDiagnostic, check_block, check_program
+from .program import Program, from_source
+
+__all__ = [
+    "MESSAGES",
+    "CompilerDiagnostic",
+    "Diagnostic",
+    "Program",
+    "check_block",
+    "check_path",
+    "check_program",
+    "check_source",
+    "cli_main",
+    "from_source",
+]
+
+
+def check_source(text: str, path: str | None = None, *, closed: bool = False) -> list:
+    """Parse and semantically check one SCL source; syntax errors come back as one diagnostic."""
+    try:
+        source = parse(text, path)
+    except ClassicSclNotSupportedError as err:
+        return [Diagnostic(err.message, err.line, err.col, path=path, code="classic")]
+    except SclSyntaxError as err:
+        return [Diagnostic(err.message, err.line, err.col, path=path)]
+    return check_program(from_source(source, closed=closed), path)
+
+
+def check_path(path, *, closed: bool = False) -> list:
+    return check_source(read_source(path), str(path), closed=closed)
+
+
+def cli_main(paths: list | None = None, out=None, *, closed: bool = False) -> int:
+    """Check every file, print diagnostics as ``simatic_xml.scl.check.main`` does; 1 if any has errors."""
+    out = out or sys.stdout
+    paths = list(sys.argv[1:] if paths is None else paths)
+    if not paths:
+        print("usage: scl check FILE...", file=out)
+        return 2
+    failed = 0
+    for p in paths:
+        try:
+            diags = check_path(p, closed=closed)
+        except OSError as err:
+            print(f"{p}: error: {err.strerror or err}", file=out)
+            failed += 1
+            continue
+        for d in diags:
+            if d.severity != "Info":
+                print(str(d), file=out)
+        if any(d.severity == "Error" for d in diags):
+            failed += 1
+    print(f"{len(paths)} file(s) checked, {failed} with errors", file=out)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(cli_main())

@@ -1,0 +1,224 @@
+"""The program view the checker works on: blocks with typed interfaces and statement ASTs, UDTs,
+tags and user constants, built from an SCL source file or from a PLC's software (SimaticML)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from simatic_xml.scl import ast as A
+
+from .types import ELEMENTARY, ArrayT, NamedT, StructT, Var, canonical
+
+__all__ = ["BlockDef", "Network", "Program", "TypeIssue", "from_source", "type_from_node", "type_from_text"]
+
+SECTION_OF = {
+    "VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static", "VAR_STAT": "Static",
+    "VAR_TEMP": "Temp",
+}
+KIND_OF = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "DB", "TYPE": "UDT"}
+
+
+@dataclass(slots=True)
+class TypeIssue:
+    """A named type used in a declaration (checked for existence later)."""
+
+    name: str
+    quoted: bool
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class Network:
+    """One network (or the whole body of a source block: ``index`` None)."""
+
+    index: int | None
+    language: str
+    statements: list = field(default_factory=list)
+    flgnet: object = None
+    error: tuple | None = None  # (message, line, col) when the SCL text does not parse
+
+
+@dataclass(slots=True)
+class BlockDef:
+    name: str
+    kind: str  # FB FC OB DB UDT
+    number: int | None = None
+    vars: dict = field(default_factory=dict)  # lower name -> Var (first declaration)
+    decls: list = field(default_factory=list)  # every Var in order (duplicates kept), with nesting path
+    return_type: object = None
+    instance_of: str | None = None  # instance DB: FB name; DB of a UDT: UDT name
+    networks: list = field(default_factory=list)
+    named_types: list = field(default_factory=list)  # TypeIssue
+    line: int = 0
+    col: int = 0
+    uses: set = field(default_factory=set)  # names of blocks/types this one depends on (filled by the checker)
+
+    def params(self) -> list:
+        return [v for v in self.vars.values() if v.section in ("Input", "Output", "InOut")]
+
+    def as_struct(self) -> StructT:
+        """The members visible from outside (instance access ``#inst.x`` / ``"DB".x``)."""
+        return StructT({k: v for k, v in self.vars.items() if v.section not in ("Temp", "Constant", "Return")})
+
+
+@dataclass(slots=True)
+class Program:
+    blocks: dict = field(default_factory=dict)  # lower name -> BlockDef (FB FC OB DB)
+    types: dict = field(default_factory=dict)  # lower name -> BlockDef (UDT)
+    tags: dict = field(default_factory=dict)  # lower name -> Var
+    constants: dict = field(default_factory=dict)  # lower name -> Var
+    closed: bool = True
+    """True when the view is the whole program (a PLC's software); False for one file offline."""
+    duplicates: list = field(default_factory=list)  # (BlockDef, first BlockDef)
+    strict_types: bool = False
+    """Report unknown unquoted type names as errors (they may be system types the checker does not list)."""
+
+    def add(self, block: BlockDef) -> None:
+        table = self.types if block.kind == "UDT" else self.blocks
+        key = block.name.lower()
+        if key in table or key in (self.blocks if block.kind == "UDT" else self.types):
+            first = table.get(key) or (self.blocks if block.kind == "UDT" else self.types)[key]
+            self.duplicates.append((block, first))
+            return
+        table[key] = block
+
+    def global_name(self, name: str):
+        key = name.lower()
+        return self.tags.get(key) or self.constants.get(key) or self.blocks.get(key)
+
+
+# ------------------------------------------------------------------ types from SCL declarations
+def type_from_node(node, issues: list):
+    t = type(node)
+    if t is A.ElementaryType:
+        return canonical(node.name)
+    if t is A.NamedType:
+        if not node.quoted:
+            c = canonical(node.name)
+            if c in ELEMENTARY:
+                return c
+        issues.append(TypeIssue(node.name, node.quoted, node.line, node.col))
+        return NamedT(node.name, node.quoted)
+    if t is A.ArrayType:
+        return ArrayT(type_from_node(node.element, issues), len(node.dims))
+    if t is A.StructType:
+        members = {}
+        for d in node.members:
+            members.setdefault(d.name.lower(), Var(d.name, type_from_node(d.type, issues), "Static", d.line, d.col))
+        return StructT(members)
+    return None  # REF_TO and the like: not typed
+
+
+def _struct_duplicates(node, out: list) -> None:
+    """Duplicate member names inside inline structs (reported as duplicate declarations)."""
+    if type(node) is A.ArrayType:
+        _struct_duplicates(node.element, out)
+    elif type(node) is A.StructType:
+        seen = set()
+        for d in node.members:
+            key = d.name.lower()
+            if key in seen:
+                out.append(Var(d.name, None, "Struct", d.line, d.col))
+            seen.add(key)
+            _struct_duplicates(d.type, out)
+
+
+def from_block(block: A.Block) -> BlockDef:
+    kind = KIND_OF[block.kind]
+    bd = BlockDef(block.name, kind, block.number, line=block.line, col=block.col)
+    issues = bd.named_types
+    if kind == "UDT":
+        t = type_from_node(block.type, issues) if block.type is not None else None
+        if isinstance(t, StructT):
+            for v in t.members.values():
+                bd.vars[v.name.lower()] = v
+            for d in block.type.members:
+                v = t.members[d.name.lower()]
+                bd.decls.append(Var(d.name, v.type, "None", d.line, d.col))
+                dups: list = []
+                _struct_duplicates(d.type, dups)
+                bd.decls.extend(dups)
+        return bd
+    if kind == "DB" and block.type is not None:
+        if type(block.type) is A.NamedType:
+            bd.instance_of = block.type.name
+            issues.append(TypeIssue(block.type.name, block.type.quoted, block.type.line, block.type.col))
+        else:
+            t = type_from_node(block.type, issues)
+            if isinstance(t, StructT):
+                for k, v in t.members.items():
+                    bd.vars[k] = v
+                    bd.decls.append(v)
+    for section in block.sections:
+        name = SECTION_OF.get(section.kind, "Static")
+        if section.constant:
+            name = "Constant"
+        for d in section.decls:
+            v = Var(d.name, type_from_node(d.type, issues), name, d.line, d.col)
+            bd.decls.append(v)
+            bd.vars.setdefault(d.name.lower(), v)
+            dups: list = []
+            _struct_duplicates(d.type, dups)
+            bd.decls.extend(dups)
+    if kind == "FC":
+        rt = block.return_type
+        bd.return_type = type_from_node(rt, issues) if rt is not None else "VOID"
+        if bd.return_type != "VOID":
+            bd.vars.setdefault(block.name.lower(), Var(block.name, bd.return_type, "Return", block.line, block.col))
+    bd.networks = [Network(None, "SCL", block.body)] if kind != "DB" else []
+    return bd
+
+
+def from_source(source: A.SourceFile, closed: bool = False) -> Program:
+    program = Program(closed=closed)
+    for block in source.blocks:
+        program.add(from_block(block))
+    return program
+
+
+# ------------------------------------------------------------------ types from SimaticML datatype text
+_ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_STRLEN = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
+
+
+def type_from_text(text: str, members=None, issues: list | None = None):
+    """``Int``, ``"UDT"``, ``Array[0..9] of Int``, ``String[20]``, ``Struct`` (with ``members``)..."""
+    s = text.strip()
+    if s.startswith('"') and s.endswith('"') and len(s) > 1:
+        if issues is not None:
+            issues.append(TypeIssue(s[1:-1], True, 0, 0))
+        return NamedT(s[1:-1], True)
+    m = _ARRAY.match(s)
+    if m:
+        bounds = m.group(1)
+        dims = 1 + _top_level_commas(bounds)
+        return ArrayT(type_from_text(m.group(2), members, issues), dims)
+    upper = s.upper()
+    if upper == "STRUCT":
+        out = {}
+        for mem in members or ():
+            out.setdefault(mem.name.lower(), Var(mem.name, type_from_text(mem.datatype, mem.members, issues)))
+        return StructT(out)
+    m = _STRLEN.match(s)
+    if m:
+        return m.group(1).upper()
+    c = canonical(s)
+    if c in ELEMENTARY:
+        return c
+    if issues is not None:
+        issues.append(TypeIssue(s, False, 0, 0))
+    return NamedT(s, False)
+
+
+def _top_level_commas(text: str) -> int:
+    depth = 0
+    count = 0
+    for ch in text:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            count += 1
+    return count

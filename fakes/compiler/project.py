@@ -1,0 +1,240 @@
+"""Compile a PLC's software (``fakes.program.PlcSoftware``) as TIA does.
+
+The software is read into a program view (interfaces, SCL networks as statement ASTs, LAD/FBD
+networks as typed FlgNets, UDTs, tags, user constants), every object is checked in dependency order
+(UDTs, FBs, FCs, DBs, OBs) and the result is nested as TIA's CompilerResult: device software >
+object > messages. Consistency: an object is consistent when its ``compiled_against`` equals the
+current interface digests of itself and of what it uses; a successful compile returns new digests.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.models import CompileMessage, CompileResult
+from simatic_xml import parse_bytes, tokens_to_text
+from simatic_xml.errors import SimaticMLError
+from simatic_xml.scl import SclSyntaxError, parse_statements
+
+from .checker import MESSAGES, CompilerDiagnostic, check_block
+from .program import BlockDef, Network, Program, TypeIssue, type_from_text
+from .types import Var
+
+if TYPE_CHECKING:
+    from fakes.program import PlcSoftware, ProgramObject
+
+__all__ = ["CompileRun", "compile_software", "program_from_software"]
+
+_KIND = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "DB", "InstanceDB": "DB", "ArrayDB": "DB",
+         "TechnologicalInstanceDB": "DB", "UDT": "UDT"}
+_ORDER = {"UDT": 0, "FB": 1, "FC": 2, "DB": 3, "OB": 4}
+_FLG = frozenset(["LAD", "FBD", "F_LAD", "F_FBD"])
+_FOLDER = {"UDT": "PLC data types"}
+
+
+def _block_def(obj: ProgramObject) -> BlockDef:
+    kind = _KIND[obj.kind]
+    bd = BlockDef(obj.name, kind, obj.number)
+    try:
+        doc = parse_bytes(obj.xml)
+    except SimaticMLError as exc:  # stored objects were validated on import; be safe anyway
+        bd.networks.append(Network(None, "XML", error=(str(exc), 0, 0)))
+        return bd
+    sw = doc.object
+    interface = getattr(sw, "interface", None)
+    issues = bd.named_types
+    if interface is not None:
+        for section in interface.sections.sections:
+            for mem in section.members:
+                v = Var(mem.name, type_from_text(mem.datatype, mem.members, issues), section.name)
+                if section.name == "Return":
+                    bd.return_type = v.type
+                    v = Var(obj.name, v.type, "Return")
+                    if bd.return_type == "VOID":
+                        continue
+                bd.decls.append(v)
+                bd.vars.setdefault(v.name.lower(), v)
+    if kind == "FC" and bd.return_type is None:
+        bd.return_type = "VOID"
+    if obj.kind == "InstanceDB" and obj.instance_of:
+        bd.instance_of = obj.instance_of
+        if b"OfSystemLibElement" not in obj.xml:
+            issues.append(TypeIssue(obj.instance_of, True, 0, 0))
+    block_lang = obj.language or ""
+    for index, cu in enumerate(getattr(sw, "compile_units", ()) or (), 1):
+        ns = cu.network_source
+        body = ns.body if ns is not None else None
+        if body is None:
+            continue
+        lang = cu.programming_language or block_lang
+        if lang in ("SCL", "F_SCL") or body.tag == "StructuredText":
+            try:
+                text = tokens_to_text(body)
+                bd.networks.append(Network(index, "SCL", parse_statements(text)))
+            except SclSyntaxError as err:
+                bd.networks.append(Network(index, "SCL", error=(err.message, err.line, err.col)))
+            except Exception as exc:  # noqa: BLE001 - a network we cannot read is reported, never crashes compile
+                bd.networks.append(Network(index, "SCL", error=(f"the network cannot be read ({exc})", 0, 0)))
+        elif lang in _FLG or body.tag == "FlgNet":
+            from simatic_xml.flgnet import from_xml
+            try:
+                bd.networks.append(Network(index, lang, flgnet=from_xml(body)))
+            except Exception:  # noqa: BLE001, S112 - untyped shapes stay unchecked
+                continue
+    return bd
+
+
+def _tags(software: PlcSoftware, program: Program) -> None:
+    for table in software.tag_tables.values():
+        try:
+            doc = parse_bytes(table.xml)
+        except SimaticMLError:
+            continue
+        obj = doc.object
+        for tag in getattr(obj, "tags", ()):
+            name = tag.name
+            if name:
+                program.tags.setdefault(name.lower(), Var(name, type_from_text(tag.data_type or "Variant"), "Tag"))
+        for const in getattr(obj, "user_constants", ()):
+            name = const.name
+            if name:
+                dt = const.attr("DataTypeName")
+                program.constants.setdefault(
+                    name.lower(), Var(name, type_from_text(dt) if isinstance(dt, str) else None, "Constant"))
+
+
+def program_from_software(software: PlcSoftware) -> Program:
+    program = Program(closed=True)
+    for obj in list(software.types.values()) + list(software.blocks.values()):
+        if obj.kind in _KIND:
+            program.add(_block_def(obj))
+    _tags(software, program)
+    return program
+
+
+_RANK = {"UDT": 0, "FB": 1, "FC": 1, "DB": 2, "OB": 3}
+
+
+def _ordered(software: PlcSoftware, program: Program) -> list:
+    """UDTs, then FBs/FCs, then DBs, then OBs; inside a rank what an object uses comes first."""
+    objs = [o for o in list(software.types.values()) + list(software.blocks.values()) if o.kind in _KIND]
+    by_name = {o.name.lower(): o for o in objs}
+    done: list = []
+    seen: set = set()
+
+    def deps(o) -> list:
+        bd = (program.types if o.kind == "UDT" else program.blocks).get(o.name.lower())
+        names = set(o.uses_types) | (set(bd.uses) if bd is not None else set())
+        if o.instance_of:
+            names.add(o.instance_of)
+        return sorted(names)
+
+    def visit(o, stack: tuple) -> None:
+        if o.name in seen or o.name in stack:
+            return
+        rank = _RANK[_KIND[o.kind]]
+        for dep in deps(o):
+            d = by_name.get(dep.lower())
+            if d is not None and _RANK[_KIND[d.kind]] <= rank:
+                visit(d, (*stack, o.name))
+        seen.add(o.name)
+        done.append(o)
+
+    for o in sorted(objs, key=lambda o: _RANK[_KIND[o.kind]]):
+        visit(o, ())
+    return sorted(done, key=lambda o: _RANK[_KIND[o.kind]])
+
+
+@dataclass
+class CompileRun:
+    result: CompileResult
+    compiled: dict = field(default_factory=dict)
+    """Object name -> new ``compiled_against`` digests for objects that compiled without errors."""
+    diagnostics: dict = field(default_factory=dict)
+    """Object name -> its diagnostics (``CompilerDiagnostic``)."""
+
+
+def _where(d: CompilerDiagnostic) -> str:
+    parts = []
+    if getattr(d, "network", None):
+        parts.append(f"Network {d.network}")
+    if d.line:
+        parts.append(f"line {d.line}, column {d.col}")
+    return ", ".join(parts)
+
+
+def _node(path: str, description: str, children: list) -> CompileMessage:
+    errors = sum(c.error_count if c.messages else (1 if c.state == "Error" else 0) for c in children)
+    warnings = sum(c.warning_count if c.messages else (1 if c.state == "Warning" else 0) for c in children)
+    state = "Error" if errors else "Warning" if warnings else "Success"
+    return CompileMessage(path=path, description=description, state=state, messages=children,  # type: ignore[arg-type]
+                          error_count=errors, warning_count=warnings)
+
+
+def compile_software(software: PlcSoftware, device: str, only: str | None = None) -> CompileRun:
+    """Check the software (or one object, ``only``) and nest the findings as TIA does."""
+    program = program_from_software(software)
+    digests = {o.name.lower(): (o.name, o.interface_hash) for o in software.all() if o.kind in _KIND}
+    run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0))
+    block_nodes = []
+    numbers: dict = {}
+    clashes: dict = {}
+    for obj in software.blocks.values():
+        if obj.number is None or obj.number_class is None:
+            continue
+        first = numbers.setdefault((obj.number_class, obj.number), obj)
+        if first is not obj:
+            clashes[obj.name] = CompilerDiagnostic(
+                MESSAGES["number-in-use"].format(cls=obj.number_class, number=obj.number, other=first.name),
+                block=obj.name, code="number-in-use")
+    checked: dict = {}
+    for obj in software.all():
+        if obj.kind not in _KIND or (only is not None and obj.name != only):
+            continue
+        bd = (program.types if obj.kind == "UDT" else program.blocks).get(obj.name.lower())
+        if bd is not None:
+            checked[obj.name] = (bd, [d for d in check_block(program, bd) if d.severity != "Info"])
+    for obj in _ordered(software, program):
+        if obj.name not in checked:
+            continue
+        bd, diags = checked[obj.name]
+        if obj.name in clashes:
+            diags.insert(0, clashes[obj.name])
+        deps = set(bd.uses) | set(obj.uses_types) | ({obj.instance_of} if obj.instance_of else set())
+        current = {obj.name: obj.interface_hash}
+        for dep in deps:
+            found = digests.get(dep.lower())
+            if found is not None and found[0] != obj.name:
+                current[found[0]] = found[1]
+        path = f"{device}/{_FOLDER.get(obj.kind, 'Program blocks')}/{obj.name}"
+        leaves = []
+        if obj.compiled_against is not None and obj.compiled_against != current:
+            changed = sorted(n for n in current if n != obj.name and obj.compiled_against.get(n) != current[n])
+            if changed:
+                names = ", ".join(f'"{n}"' for n in changed)
+                leaves.append(CompileMessage(
+                    path=path, state="Warning",  # type: ignore[arg-type]
+                    description=f"The block was inconsistent: the interface of {names} changed since its last "
+                                "compile; it was compiled again.",
+                ))
+        for d in diags:
+            where = _where(d)
+            leaves.append(CompileMessage(
+                path=path + (f"/Network {d.network}" if getattr(d, "network", None) else ""),
+                description=f"{where}: {d.message}" if where else d.message,
+                state=d.severity if d.severity in ("Error", "Warning") else "Warning",  # type: ignore[arg-type]
+            ))
+        run.diagnostics[obj.name] = diags
+        if not any(d.severity == "Error" for d in diags):
+            run.compiled[obj.name] = current
+            if not leaves:
+                leaves.append(CompileMessage(path=path, description="Block was successfully compiled.",
+                                             state="Success"))  # type: ignore[arg-type]
+        block_nodes.append(_node(path, obj.name, leaves))
+    top = _node(device, f"{device} (PLC software)", block_nodes)
+    if not block_nodes:
+        top.messages = [CompileMessage(path=device, description="Compiling finished (errors: 0; warnings: 0)",
+                                       state="Success")]  # type: ignore[arg-type]
+    run.result = CompileResult(state=top.state, error_count=top.error_count, warning_count=top.warning_count,
+                               messages=[top])
+    return run

@@ -1,0 +1,184 @@
+"""Semantic rules of the fake's SCL compiler on small sources, offline mode, the CLI and the corpus."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from fakes.compiler import check_source, cli_main
+from fakes.compiler.types import assignable
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+
+
+def _fb(decls: str, body: str, extra: str = "") -> str:
+    return (f'{extra}\nFUNCTION_BLOCK "FB_T"\nVERSION : 0.1\n   VAR \n{decls}\n   END_VAR\n\nBEGIN\n{body}\n'
+            "END_FUNCTION_BLOCK\n")
+
+
+def _codes(text: str, closed: bool = True) -> list:
+    return [(d.code, d.severity) for d in check_source(text, "t.scl", closed=closed) if d.severity != "Info"]
+
+
+# ----- conversions ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("src", "dst", "ok"), [
+    ("INT", "DINT", True), ("INT", "REAL", True), ("DINT", "INT", False), ("BOOL", "INT", False),
+    ("INT", "BOOL", False), ("REAL", "INT", False), ("REAL", "LREAL", True), ("LREAL", "REAL", False),
+    ("BYTE", "WORD", True), ("WORD", "BYTE", False), ("USINT", "INT", True), ("SINT", "USINT", False),
+    ("CHAR", "STRING", True), ("TIME", "INT", False), ("#INTLIT", "INT", True), ("#REALLIT", "INT", False),
+])
+def test_implicit_conversion_table(src, dst, ok) -> None:
+    assert assignable(src, dst) is ok
+
+
+def test_explicit_conversions_and_widening_are_accepted() -> None:
+    text = _fb("      i : Int;\n      d : DInt;\n      r : Real;\n      b : Bool;\n      w : Word;",
+               "\t#d := #i;\n\t#r := #i;\n\t#i := DINT_TO_INT(#d);\n\t#i := REAL_TO_INT(#r);\n"
+               "\t#r := INT_TO_REAL(#i) * 2.5;\n\t#b := #i > 3 AND #r < 1.0;\n\t#w := INT_TO_WORD(#i) OR 16#FF;\n"
+               "\t#i := ABS(#i) + MIN(IN1 := #i, IN2 := 3) + LIMIT(MN := 0, IN := #i, MX := 9);\n"
+               "\t#r := SQRT(#r) + SEL(G := #b, IN0 := 1.0, IN1 := #r);")
+    assert _codes(text) == []
+
+
+def test_explicit_conversion_with_wrong_argument() -> None:
+    text = _fb("      b : Bool;\n      r : Real;", "\t#r := INT_TO_REAL(#b);")
+    assert _codes(text) == [("parameter-type", "Error")]
+
+
+# ----- calls -----------------------------------------------------------------------------------------
+def test_iec_timer_counter_and_edge_instances() -> None:
+    text = _fb(
+        "      t : TON_TIME;\n      t2 : IEC_TIMER;\n      c : CTU_INT;\n      e : R_TRIG;\n      q : Bool;\n"
+        "      n : Int;\n      et : Time;",
+        "\t#t(IN := #q, PT := T#2s, Q => #q, ET => #et);\n\t#t2.TON(IN := #t.Q, PT := T#1s);\n"
+        "\t#c(CU := #e.Q, R := FALSE, PV := 10);\n\t#n := #c.CV;\n\t#e(CLK := #q);\n\t#q := #t2.Q OR #c.Q;",
+    )
+    assert _codes(text) == []
+
+
+def test_unknown_timer_parameter_and_member() -> None:
+    text = _fb("      t : TON_TIME;\n      q : Bool;", "\t#t(IN := TRUE, PT := T#1s, RESET := TRUE);\n\t#q := #t.DONE;")
+    assert _codes(text) == [("unknown-parameter", "Error"), ("unknown-member", "Error")]
+
+
+def test_multi_instance_call_checks_the_fb_interface() -> None:
+    callee = ('FUNCTION_BLOCK "FB_Motor"\nVERSION : 0.1\n   VAR_INPUT \n      start : Bool;\n   END_VAR\n'
+              '   VAR_OUTPUT \n      running : Bool;\n   END_VAR\n   VAR_IN_OUT \n      cnt : Int;\n   END_VAR\n'
+              "BEGIN\n\t#running := #start;\nEND_FUNCTION_BLOCK\n")
+    good = _fb('      m : "FB_Motor";\n      on : Bool;\n      k : Int;',
+               "\t#m(start := TRUE, running => #on, cnt := #k);\n\t#on := #m.running;", callee)
+    assert _codes(good) == []
+    bad = _fb('      m : "FB_Motor";\n      on : Bool;\n      k : Int;', "\t#m(start := 5, running => #on);", callee)
+    assert _codes(bad) == [("parameter-type", "Error"), ("missing-parameter", "Error")]
+
+
+def test_instance_db_call() -> None:
+    callee = ('FUNCTION_BLOCK "FB_M"\nVERSION : 0.1\n   VAR_INPUT \n      start : Bool;\n   END_VAR\n'
+              'BEGIN\n\t;\nEND_FUNCTION_BLOCK\nDATA_BLOCK "DB_M"\nVERSION : 0.1\n"FB_M"\nBEGIN\nEND_DATA_BLOCK\n')
+    assert _codes(_fb("      x : Bool;", '\t"DB_M"(start := #x);', callee)) == []
+    assert _codes(_fb("      x : Bool;", '\t"DB_M"(go := #x);', callee)) == [("unknown-parameter", "Error")]
+
+
+def test_positional_single_parameter_fc_call() -> None:
+    fc = ('FUNCTION "FC_Msg" : Void\nVERSION : 0.1\n   VAR_INPUT \n      msg : String;\n   END_VAR\n'
+          "BEGIN\n\t;\nEND_FUNCTION\n")
+    assert _codes(_fb("      s : String;", '\t"FC_Msg"(#s);', fc)) == []
+
+
+def test_unknown_system_instruction_is_accepted_with_a_note() -> None:
+    diags = check_source(_fb("      x : Int;", "\tSOME_VENDOR_INSTR(a := #x);"), "t.scl", closed=True)
+    assert [(d.code, d.severity) for d in diags] == [("unchecked-instruction", "Info")]
+
+
+def test_known_instruction_is_not_reported() -> None:
+    assert _codes(_fb("      x : Int;\n      t : DTL;", "\t#x := RD_SYS_T(#t);")) == []
+
+
+# ----- operands and scope ------------------------------------------------------------------------------
+def test_fc_return_value_and_outputs() -> None:
+    text = ('FUNCTION "FC_A" : Int\nVERSION : 0.1\n   VAR_INPUT \n      a : Int;\n   END_VAR\n'
+            '   VAR_OUTPUT \n      o : Bool;\n   END_VAR\nBEGIN\n\t#FC_A := #a;\n\t#o := TRUE;\nEND_FUNCTION\n')
+    assert _codes(text) == []
+
+
+def test_fb_input_may_be_written() -> None:
+    text = ('FUNCTION_BLOCK "FB_In"\nVERSION : 0.1\n   VAR_INPUT \n      a : Int;\n   END_VAR\n'
+            "BEGIN\n\t#a := 1;\nEND_FUNCTION_BLOCK\n")
+    assert _codes(text) == []
+
+
+def test_udt_members_and_arrays() -> None:
+    udt = 'TYPE "UDT_A"\nVERSION : 0.1\n   STRUCT\n      x : Int;\n      arr : Array[0..3] of Real;\n   END_STRUCT;\n\nEND_TYPE\n'
+    text = _fb('      u : "UDT_A";\n      i : Int;\n      r : Real;',
+               "\t#r := #u.arr[#i];\n\t#i := #u.x;\n\t#i := #u.nope;\n\t#i := #u.arr[1];", udt)
+    assert _codes(text) == [("unknown-member", "Error"), ("type-mismatch", "Error")]
+
+
+def test_nested_struct_duplicate() -> None:
+    assert _codes(_fb("      s : Struct\n         a : Int;\n         A : Bool;\n      END_STRUCT;", "\t;")) == [
+        ("duplicate", "Error")]
+
+
+def test_offline_unknown_globals_are_warnings() -> None:
+    text = _fb('      x : Bool;\n      u : "UDT_Elsewhere";', '\t#x := "Tag_1";\n\t"FC_Elsewhere"(a := 1);')
+    assert _codes(text, closed=False) == [("unknown-type", "Warning"), ("unknown-global", "Warning"),
+                                          ("missing-block", "Warning")]
+
+
+def test_loops_allow_exit_and_continue() -> None:
+    text = _fb("      i : Int;", "\tREPEAT\n\t    #i := #i + 1;\n\t    IF #i > 3 THEN EXIT; END_IF;\n"
+               "\t    CONTINUE;\n\tUNTIL #i > 9 END_REPEAT;")
+    assert _codes(text) == []
+
+
+def test_diagnostics_carry_block_line_and_column() -> None:
+    [d] = check_source(_fb("      i : Int;", "\t#i := #j;"), "x.scl", closed=True)
+    assert (d.block, d.line, d.col, d.path) == ("FB_T", 9, 8, "x.scl")
+    assert str(d) == 'x.scl:9:8: error: [FB_T] Tag "#j" not defined.'
+
+
+def test_syntax_errors_are_one_diagnostic() -> None:
+    [d] = check_source('FUNCTION_BLOCK "X"\nBEGIN\n\t#a := ;\nEND_FUNCTION_BLOCK\n', "s.scl")
+    assert d.severity == "Error" and d.code == "syntax" and d.line == 3
+
+
+# ----- CLI ------------------------------------------------------------------------------------------
+def test_cli_main_prints_and_exits(tmp_path: Path) -> None:
+    good = tmp_path / "good.scl"
+    good.write_text(_fb("      i : Int;", "\t#i := #i + 1;"))
+    bad = tmp_path / "bad.scl"
+    bad.write_text(_fb("      i : Int;", "\tEXIT;"))
+    out = io.StringIO()
+    assert cli_main([str(good)], out) == 0
+    assert out.getvalue().strip().endswith("1 file(s) checked, 0 with errors")
+    out = io.StringIO()
+    assert cli_main([str(good), str(bad), str(tmp_path / "missing.scl")], out) == 1
+    text = out.getvalue()
+    assert f"{bad}:9:2: error: [FB_T] EXIT is only permitted inside a FOR, WHILE or REPEAT loop." in text
+    assert "3 file(s) checked, 2 with errors" in text
+    assert cli_main([], io.StringIO()) == 2
+
+
+# ----- corpus ----------------------------------------------------------------------------------------
+_CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.skipif(not _CORPUS_FILES, reason="SCL corpus not present")
+def test_checker_never_crashes_on_the_corpus() -> None:
+    from fakes.compiler import check_path
+
+    clean = 0
+    for path in _CORPUS_FILES:
+        diags = check_path(path)  # must not raise
+        if not [d for d in diags if d.severity in ("Error", "Warning")]:
+            clean += 1
+    assert clean >= 90, clean
+
+
+def test_ob_start_information_is_implicit() -> None:
+    text = ('ORGANIZATION_BLOCK "Diag"\nVERSION : 0.1\n   VAR_TEMP \n      w : Word;\n   END_VAR\n'
+            "BEGIN\n\t#w := #IO_State;\n\t#w := #Nope;\nEND_ORGANIZATION_BLOCK\n")
+    assert _codes(text) == [("undeclared", "Error")]
+    assert _codes(text, closed=False) == [("undeclared", "Warning")]
