@@ -1,0 +1,1 @@
+"""Tag tables of the fake: address rules (:mod:`.addresses`) and the table model (:mod:`.tables`)."""
