@@ -2,8 +2,152 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.blocks import (
+    BlockInfo,
+    ExternalSourceInfo,
+    FolderRemoval,
+)
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    NotFoundError,
+    ValidationError,
+)
+from fakes.program import BLOCK_KINDS, ExternalSource
+from simatic_xml import parse_bytes, to_bytes
+from simatic_xml.generate import SpecError
+from simatic_xml.generate.names import check_block_name
+
+if TYPE_CHECKING:
+    from fakes.program import PlcSoftware, ProgramObject
+
 __all__ = ("BlockOperations",)
+
+
+def _info(obj: ProgramObject, software: PlcSoftware) -> BlockInfo:
+    return BlockInfo(
+        name=obj.name, block_type=obj.kind, number=obj.number, language=obj.language, folder=obj.folder,
+        instance_of=obj.instance_of, consistent=not software.missing_types(obj),
+        know_how_protected=b"<IsKnowHowProtected>true" in obj.xml,
+    )
+
+
+def _source_info(source: ExternalSource) -> ExternalSourceInfo:
+    return ExternalSourceInfo(name=source.name, folder=source.folder, length=len(source.text),
+                              line_count=len(source.text.splitlines()))
+
+
+def _block(software: PlcSoftware, name: str) -> ProgramObject:
+    obj = software.blocks.get(name)
+    if obj is None or obj.kind not in BLOCK_KINDS:
+        raise NotFoundError(f"The block '{name}' was not found.", code="BLOCK_NOT_FOUND")
+    return obj
+
+
+def _folder_path(software: PlcSoftware, category: str, folder: str) -> str:
+    normalised = folder.replace("\\", "/").strip("/")
+    if normalised and normalised not in software.folders.get(category, set()):
+        raise ValidationError(f"The folder '{folder}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
+    return normalised
 
 
 class BlockOperations:
     """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``."""
+
+    def _read_software(self, device: str) -> PlcSoftware:
+        return self._software(self._project(), device)[1]  # type: ignore[attr-defined]
+
+    def list_blocks(self, device: str) -> list[BlockInfo]:
+        software = self._read_software(device)
+        return [_info(obj, software) for obj in software.blocks.values() if obj.kind in BLOCK_KINDS]
+
+    def block_folders(self, device: str) -> list[str]:
+        return sorted(self._read_software(device).folders.get("blocks", set()))
+
+    def get_block(self, device: str, name: str) -> BlockInfo:
+        software = self._read_software(device)
+        return _info(_block(software, name), software)
+
+    def delete_block(self, device: str, name: str) -> BlockInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            info = _info(_block(software, name), software)
+            software.remove("blocks", name)
+        return info
+
+    def rename_block(self, device: str, name: str, new_name: str) -> BlockInfo:
+        try:
+            check_block_name(new_name, "newName")
+        except SpecError as exc:
+            raise ValidationError(str(exc), code="INVALID_NAME", details={"field": "newName"}) from None
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            obj = _block(software, name)
+            other = software.find(new_name) or next(
+                (o for o in software.all() if o.name.lower() == new_name.lower()), None)
+            if other is not None and other is not obj:
+                raise AlreadyExistsError(f"'{new_name}' already exists in '{device}'.", code="OBJECT_EXISTS")
+            software.rename("blocks", name, new_name)
+            doc = parse_bytes(obj.xml)
+            doc.object.attributes["Name"] = new_name
+            renamed = replace(software.blocks[new_name], xml=to_bytes(doc))
+            software.blocks[new_name] = renamed
+            return _info(renamed, software)
+
+    def create_block_folder(self, device: str, path: str) -> str:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            return software.add_folder("blocks", path)
+
+    def delete_block_folder(self, device: str, path: str) -> FolderRemoval:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            removed = software.remove_folder("blocks", path.replace("\\", "/"))
+        return FolderRemoval(folder=path.strip("/"), removed=removed)
+
+    def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
+        return [_source_info(s) for s in self._read_software(device).external_sources.values()]
+
+    def external_source_folders(self, device: str) -> list[str]:
+        return sorted(self._read_software(device).folders.get("external_sources", set()))
+
+    def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
+        if not name.strip() or any(c in name for c in '/\\:*?"<>|') or name in (".", ".."):
+            raise ValidationError(f"'{name}' is not a source file name.", code="INVALID_NAME", details={"field": "name"})
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            target = _folder_path(software, "external_sources", folder)
+            clash = next((n for n in software.external_sources if n.lower() == name.lower()), None)
+            if clash is not None and not overwrite:
+                raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
+            if clash is not None:
+                del software.external_sources[clash]
+            source = ExternalSource(name=name, text=text, folder=target)
+            software.external_sources[name] = source
+        return _source_info(source)
+
+    def read_external_source(self, device: str, name: str) -> str:
+        software = self._read_software(device)
+        if name not in software.external_sources:
+            raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
+        return software.external_sources[name].text
+
+    def delete_external_source(self, device: str, name: str) -> ExternalSourceInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            if name not in software.external_sources:
+                raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
+            return _source_info(software.external_sources.pop(name))
+
+    def create_external_source_folder(self, device: str, path: str) -> str:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            return software.add_folder("external_sources", path)
+
+    def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            removed = software.remove_folder("external_sources", path.replace("\\", "/"))
+        return FolderRemoval(folder=path.strip("/"), removed=removed)

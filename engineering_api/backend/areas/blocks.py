@@ -1,14 +1,158 @@
-"""Blocks and external sources: listing, content, interface members, folders, compile (port area and its models)."""
+"""Blocks and external sources: listing, content, interface members, folders, compile (port area and its models).
+
+Writing a block goes through :meth:`EngineeringBackend.import_program_documents` (SimaticML in, as
+TIA's import); reading its SimaticML through ``export_program_object``. This area adds what the
+program-documents half does not have: block listings with folders, delete/rename, block folders and
+the "External source files" group.
+"""
 
 from __future__ import annotations
 
-from abc import ABC
+from abc import ABC, abstractmethod
 
-__all__ = ("BlocksPort",)
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = ("BlockInfo", "BlocksPort", "ExternalSourceInfo", "FolderRemoval")
 
 
-class BlocksPort(ABC):  # noqa: B024 - methods are added as the area grows
+class BlockInfo(CamelStruct):
+    """A program block (OB, FB, FC or data block) of a PLC."""
+
+    name: str
+    block_type: str
+    """``OB``, ``FB``, ``FC``, ``GlobalDB``, ``InstanceDB``, ``ArrayDB``, ``TechnologicalInstanceDB``."""
+    number: int | None = None
+    language: str | None = None
+    folder: str = ""
+    """Group path below "Program blocks", ``/``-separated."""
+    instance_of: str | None = None
+    consistent: bool = True
+    know_how_protected: bool = False
+    modified_date: str | None = None
+
+
+class ExternalSourceInfo(CamelStruct):
+    """A file in the PLC's "External source files" group."""
+
+    name: str
+    folder: str = ""
+    length: int = 0
+    """Characters of text."""
+    line_count: int = 0
+
+
+class FolderRemoval(CamelStruct):
+    """A deleted folder and what was inside it (TIA deletes the content with the folder)."""
+
+    folder: str
+    removed: list[str] = []  # noqa: RUF012 - msgspec copies defaults
+
+
+class BlocksPort(ABC):
     """Blocks and external sources: listing, content, interface members, folders, compile.
 
-    Every method runs on the TIA worker thread; docstrings name the domain errors raised.
+    Every method runs on the TIA worker thread; docstrings name the domain errors raised. Errors common
+    to all: ``NotFoundError`` for an unknown device, ``ValidationError`` (code ``NOT_A_PLC``) for a device
+    without PLC software, and the project/portal errors of :class:`EngineeringBackend`.
     """
+
+    @abstractmethod
+    def list_blocks(self, device: str) -> list[BlockInfo]:
+        """The program blocks of a PLC, in the project's order (PLC data types and tag tables excluded)."""
+
+    @abstractmethod
+    def block_folders(self, device: str) -> list[str]:
+        """Every folder below "Program blocks" (``a``, ``a/b``), sorted, empty ones included."""
+
+    @abstractmethod
+    def get_block(self, device: str, name: str) -> BlockInfo:
+        """One block.
+
+        Raises:
+            NotFoundError: no such block (code ``BLOCK_NOT_FOUND``).
+        """
+
+    @abstractmethod
+    def delete_block(self, device: str, name: str) -> BlockInfo:
+        """Delete a block; returns what it was.
+
+        Raises:
+            NotFoundError: no such block.
+        """
+
+    @abstractmethod
+    def rename_block(self, device: str, name: str, new_name: str) -> BlockInfo:
+        """Rename a block (its SimaticML ``Name`` too), keeping its number and folder.
+
+        Raises:
+            NotFoundError: no such block.
+            ValidationError: ``new_name`` breaks TIA's naming rules.
+            AlreadyExistsError: a block, PLC data type or tag table of that name exists.
+        """
+
+    @abstractmethod
+    def create_block_folder(self, device: str, path: str) -> str:
+        """Create a folder (and its parents) below "Program blocks"; returns the normalised path.
+
+        Raises:
+            ValidationError: a malformed path.
+            AlreadyExistsError: the folder exists.
+        """
+
+    @abstractmethod
+    def delete_block_folder(self, device: str, path: str) -> FolderRemoval:
+        """Delete a block folder with its subfolders and blocks.
+
+        Raises:
+            NotFoundError: no such folder.
+        """
+
+    @abstractmethod
+    def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
+        """The external source files of a PLC."""
+
+    @abstractmethod
+    def external_source_folders(self, device: str) -> list[str]:
+        """Every folder below "External source files", sorted."""
+
+    @abstractmethod
+    def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
+        """Add a source file (TIA: ``ExternalSourceComposition.CreateFromFile``).
+
+        Raises:
+            ValidationError: an empty name or one with path separators, or an unknown folder.
+            AlreadyExistsError: a source of that name exists and ``overwrite`` is false.
+        """
+
+    @abstractmethod
+    def read_external_source(self, device: str, name: str) -> str:
+        """The text of a source file.
+
+        Raises:
+            NotFoundError: no such source.
+        """
+
+    @abstractmethod
+    def delete_external_source(self, device: str, name: str) -> ExternalSourceInfo:
+        """Delete a source file.
+
+        Raises:
+            NotFoundError: no such source.
+        """
+
+    @abstractmethod
+    def create_external_source_folder(self, device: str, path: str) -> str:
+        """Create a folder below "External source files".
+
+        Raises:
+            ValidationError: a malformed path.
+            AlreadyExistsError: the folder exists.
+        """
+
+    @abstractmethod
+    def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
+        """Delete a source folder with its content.
+
+        Raises:
+            NotFoundError: no such folder.
+        """

@@ -1,0 +1,155 @@
+"""Backend contract for the blocks area (:class:`engineering_api.backend.areas.blocks.BlocksPort`): called
+directly on every adapter (today the fake), holding it to the documented results and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import ProgramDocument
+from engineering_api.backend.port import EngineeringBackend
+from simatic_xml import parse_bytes
+from simatic_xml.generate import generate_xml
+
+CPU = "6ES7 516-3AN02-0AB0"
+HMI = "6AV2 124-0GC01-0AX0"
+FC = {"blockType": "FC", "name": "FC_A", "language": "SCL", "number": 3,
+      "networks": [{"scl": "RETURN;"}]}
+DB = {"blockType": "GlobalDB", "name": "DB_A", "interface": {"Static": [{"name": "X", "dataType": "Int"}]}}
+UDT = {"blockType": "UDT", "name": "UDT_A", "interface": {"None": [{"name": "X", "dataType": "Int"}]}}
+
+
+def _fake(state_dir: Path) -> EngineeringBackend:
+    from fakes.backend import FakeBackend
+
+    return FakeBackend(state_dir)
+
+
+ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake}
+
+
+@pytest.fixture(params=list(ADAPTERS))
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EngineeringBackend]:
+    adapter = ADAPTERS[request.param](tmp_path / "state")
+    adapter.on_worker_thread_started()
+    try:
+        yield adapter
+    finally:
+        adapter.close()
+
+
+@pytest.fixture
+def plc(backend: EngineeringBackend, tmp_path: Path) -> EngineeringBackend:
+    backend.launch_portal(with_ui=False, version=None)
+    root = tmp_path / "ws"
+    root.mkdir()
+    backend.create_project(root, "P", author="", comment="")
+    backend.add_device(CPU, None, "PLC_1")
+    for spec in (UDT, FC, DB):
+        backend.import_program_documents(
+            "PLC_1", [ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec))], overwrite=False)
+    return backend
+
+
+CALLS: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
+    ("list_blocks", lambda b, d: b.list_blocks(d)),
+    ("block_folders", lambda b, d: b.block_folders(d)),
+    ("get_block", lambda b, d: b.get_block(d, "FC_A")),
+    ("delete_block", lambda b, d: b.delete_block(d, "FC_A")),
+    ("rename_block", lambda b, d: b.rename_block(d, "FC_A", "FC_B")),
+    ("create_block_folder", lambda b, d: b.create_block_folder(d, "F")),
+    ("delete_block_folder", lambda b, d: b.delete_block_folder(d, "F")),
+    ("list_external_sources", lambda b, d: b.list_external_sources(d)),
+    ("external_source_folders", lambda b, d: b.external_source_folders(d)),
+    ("add_external_source", lambda b, d: b.add_external_source(d, "a.scl", "x", folder="", overwrite=False)),
+    ("read_external_source", lambda b, d: b.read_external_source(d, "a.scl")),
+    ("delete_external_source", lambda b, d: b.delete_external_source(d, "a.scl")),
+    ("create_external_source_folder", lambda b, d: b.create_external_source_folder(d, "F")),
+    ("delete_external_source_folder", lambda b, d: b.delete_external_source_folder(d, "F")),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), CALLS, ids=[n for n, _ in CALLS])
+def test_needs_a_portal(backend, name, call):
+    with pytest.raises(e.PortalUnavailableError):
+        call(backend, "PLC_1")
+
+
+@pytest.mark.parametrize(("name", "call"), CALLS, ids=[n for n, _ in CALLS])
+def test_unknown_device_and_non_plc(plc, name, call):
+    with pytest.raises(e.NotFoundError):
+        call(plc, "NOPE")
+    plc.add_device(HMI, None, "HMI_1")
+    with pytest.raises(e.ValidationError):
+        call(plc, "HMI_1")
+
+
+def test_list_get_and_blocks_only(plc):
+    blocks = {b.name: b for b in plc.list_blocks("PLC_1")}
+    assert set(blocks) == {"FC_A", "DB_A"}  # PLC data types are not blocks
+    assert blocks["FC_A"].block_type == "FC" and blocks["FC_A"].number == 3 and blocks["FC_A"].language == "SCL"
+    assert plc.get_block("PLC_1", "DB_A").block_type == "GlobalDB"
+    with pytest.raises(e.NotFoundError):
+        plc.get_block("PLC_1", "UDT_A")
+    with pytest.raises(e.NotFoundError):
+        plc.get_block("PLC_1", "Nope")
+
+
+def test_delete_and_rename(plc):
+    renamed = plc.rename_block("PLC_1", "FC_A", "FC_B")
+    assert renamed.name == "FC_B" and renamed.number == 3
+    assert parse_bytes(plc.export_program_object("PLC_1", "FC_B")).object.name == "FC_B"
+    with pytest.raises(e.AlreadyExistsError):
+        plc.rename_block("PLC_1", "FC_B", "db_a")
+    with pytest.raises(e.AlreadyExistsError):
+        plc.rename_block("PLC_1", "FC_B", "UDT_A")
+    with pytest.raises(e.ValidationError):
+        plc.rename_block("PLC_1", "FC_B", "")
+    assert plc.delete_block("PLC_1", "FC_B").name == "FC_B"
+    with pytest.raises(e.NotFoundError):
+        plc.delete_block("PLC_1", "FC_B")
+    with pytest.raises(e.NotFoundError):
+        plc.rename_block("PLC_1", "FC_B", "FC_C")
+
+
+def test_block_folders(plc):
+    assert plc.create_block_folder("PLC_1", "A/B") == "A/B"
+    assert plc.block_folders("PLC_1") == ["A", "A/B"]
+    with pytest.raises(e.AlreadyExistsError):
+        plc.create_block_folder("PLC_1", "A/B")
+    with pytest.raises(e.ValidationError):
+        plc.create_block_folder("PLC_1", "A/../x")
+    data = generate_xml({**FC, "name": "FC_In", "number": 9})
+    plc.import_program_documents("PLC_1", [ProgramDocument(source="x", data=data, folder="A/B")], overwrite=False)
+    removal = plc.delete_block_folder("PLC_1", "A")
+    assert removal.folder == "A" and removal.removed == ["FC_In"]
+    assert plc.block_folders("PLC_1") == []
+    with pytest.raises(e.NotFoundError):
+        plc.delete_block_folder("PLC_1", "A")
+
+
+def test_external_sources(plc):
+    info = plc.add_external_source("PLC_1", "a.scl", "line1\nline2\n", folder="", overwrite=False)
+    assert info.name == "a.scl" and info.line_count == 2 and info.length == 12
+    with pytest.raises(e.AlreadyExistsError):
+        plc.add_external_source("PLC_1", "A.SCL", "x", folder="", overwrite=False)
+    plc.add_external_source("PLC_1", "a.scl", "new", folder="", overwrite=True)
+    assert plc.read_external_source("PLC_1", "a.scl") == "new"
+    with pytest.raises(e.ValidationError):
+        plc.add_external_source("PLC_1", "x/y.scl", "x", folder="", overwrite=False)
+    with pytest.raises(e.ValidationError):
+        plc.add_external_source("PLC_1", "b.scl", "x", folder="Missing", overwrite=False)
+    assert plc.create_external_source_folder("PLC_1", "Lib") == "Lib"
+    assert plc.external_source_folders("PLC_1") == ["Lib"]
+    plc.add_external_source("PLC_1", "b.scl", "x", folder="Lib", overwrite=False)
+    assert {s.name: s.folder for s in plc.list_external_sources("PLC_1")} == {"a.scl": "", "b.scl": "Lib"}
+    assert plc.delete_external_source_folder("PLC_1", "Lib").removed == ["b.scl"]
+    assert plc.delete_external_source("PLC_1", "a.scl").name == "a.scl"
+    with pytest.raises(e.NotFoundError):
+        plc.read_external_source("PLC_1", "a.scl")
+    with pytest.raises(e.NotFoundError):
+        plc.delete_external_source("PLC_1", "a.scl")
