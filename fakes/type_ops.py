@@ -1,9 +1,309 @@
-"""The PLC data types half of the fake backend."""
+"""The PLC data types half of the fake backend.
+
+Consistency rule (what ``isConsistent`` means here, for UDTs and blocks alike):
+
+* an object using a type that does not exist is inconsistent (``PlcSoftware.missing_types``);
+* an object with ``compiled_against`` (the interface digests it was last built against) is inconsistent
+  when a type it uses now has another ``interface_hash``;
+* an object using a type that is itself inconsistent is inconsistent (TIA propagates through nesting);
+* an object never compiled (``compiled_against`` None) counts as built against the current definitions.
+  So that a UDT change is still seen by such users, :meth:`TypeOperations.update_type` (and an import that
+  replaces a UDT) records for each direct user that was never compiled the digests it was built against
+  (every definition before the change). A successful compile (``fakes.compile_ops``) rewrites
+  ``compiled_against`` with the current digests and so makes the user consistent again; this matches the
+  compiler's rule (``compiled_against`` equal to the current digests of the object and what it uses).
+"""
 
 from __future__ import annotations
 
-__all__ = ("TypeOperations",)
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.types import (
+    TypeDeleteResult,
+    TypeDetails,
+    TypeInfo,
+    TypeMember,
+    TypeTreeNode,
+    TypeUpdateResult,
+    TypeUser,
+)
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from fakes.program import read_object
+from simatic_xml import parse_bytes
+
+if TYPE_CHECKING:
+    from simatic_xml.interface import Member
+
+    from fakes.program import PlcSoftware, ProgramObject
+
+__all__ = ("TypeOperations", "is_consistent", "type_users")
+
+
+def _provider(software: PlcSoftware, name: str) -> ProgramObject | None:
+    if name in software.types:
+        return software.types[name]
+    block = software.blocks.get(name)
+    return block if block is not None and block.kind == "FB" else None
+
+
+def is_consistent(software: PlcSoftware, obj: ProgramObject, _seen: frozenset[str] = frozenset()) -> bool:
+    """The consistency rule of this module's docstring."""
+    if software.missing_types(obj):
+        return False
+    recorded = obj.compiled_against
+    for used in obj.uses_types:
+        provider = _provider(software, used)
+        if provider is None:
+            return False
+        if recorded is not None and used in recorded and recorded[used] != provider.interface_hash:
+            return False
+        if provider.name not in _seen and provider.kind == "UDT" and \
+                not is_consistent(software, provider, _seen | {obj.name}):
+            return False
+    return True
+
+
+def type_users(software: PlcSoftware, name: str, *, transitive: bool = False) -> list[ProgramObject]:
+    """Blocks and UDTs whose interface refers to ``"name"`` (and, transitively, their users)."""
+    found: dict[str, ProgramObject] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        for obj in [*software.types.values(), *software.blocks.values()]:
+            if current in obj.uses_types and obj.name not in found and obj.name != name:
+                found[obj.name] = obj
+                if transitive and obj.kind == "UDT":
+                    pending.append(obj.name)
+        if not transitive:
+            break
+    return list(found.values())
+
+
+def _reaches(software: PlcSoftware, start: tuple[str, ...], target: str) -> list[str] | None:
+    """A chain of UDTs from ``start`` to ``target`` (recursion), or None."""
+    stack = [(name, [name]) for name in start]
+    seen: set[str] = set()
+    while stack:
+        name, chain = stack.pop()
+        if name == target:
+            return chain
+        if name in seen:
+            continue
+        seen.add(name)
+        obj = software.types.get(name)
+        if obj is not None:
+            stack.extend((used, [*chain, used]) for used in obj.uses_types)
+    return None
+
+
+def _text(texts: dict[str, str]) -> str | None:
+    if not texts:
+        return None
+    return texts.get("en-US") or next(iter(texts.values()))
+
+
+def _member(member: Member) -> TypeMember:
+    texts = dict(member.comment.texts) if member.comment else {}
+    return TypeMember(
+        name=member.name, data_type=member.datatype,
+        start_value=member.start_value.value if member.start_value is not None else None,
+        comment=_text(texts), comments=texts, members=[_member(m) for m in member.members],
+    )
+
+
+def _multilingual(value: object) -> str | None:
+    items = getattr(value, "items", None) or []
+    texts = {item.culture: item.text for item in items if item.text}
+    return _text(texts)
+
+
+def _ensure_folder(software: PlcSoftware, folder: str) -> str:
+    if not folder.strip():
+        return ""
+    try:
+        return software.add_folder("types", folder)
+    except AlreadyExistsError:
+        return "/".join(p.strip() for p in folder.replace("\\", "/").split("/"))
 
 
 class TypeOperations:
     """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``."""
+
+    # ----- reading -----------------------------------------------------------------------------
+    def _udt(self, software: PlcSoftware, name: str) -> ProgramObject:
+        obj = software.types.get(name)
+        if obj is None:
+            raise NotFoundError(f"The PLC data type '{name}' was not found.", code="UDT_NOT_FOUND")
+        return obj
+
+    def _type_info(self, software: PlcSoftware, obj: ProgramObject) -> TypeInfo:
+        doc = parse_bytes(obj.xml)
+        interface = getattr(doc.object, "interface", None)
+        count = sum(len(s.members) for s in interface.sections.sections) if interface else 0
+        return TypeInfo(
+            name=obj.name, folder=obj.folder, is_consistent=is_consistent(software, obj), member_count=count,
+            uses_types=list(obj.uses_types), missing_types=software.missing_types(obj),
+        )
+
+    def _details(self, software: PlcSoftware, obj: ProgramObject) -> TypeDetails:
+        doc = parse_bytes(obj.xml)
+        interface = getattr(doc.object, "interface", None)
+        members = [_member(m) for s in interface.sections.sections for m in s.members] if interface else []
+        users = [
+            TypeUser(name=u.name, kind=u.kind, is_consistent=is_consistent(software, u))
+            for u in type_users(software, obj.name)
+        ]
+        return TypeDetails(
+            name=obj.name, folder=obj.folder, is_consistent=is_consistent(software, obj), member_count=len(members),
+            uses_types=list(obj.uses_types), missing_types=software.missing_types(obj),
+            comment=_multilingual(getattr(doc.object, "comment", None)),
+            title=_multilingual(getattr(doc.object, "title", None)), members=members, used_by=users,
+        )
+
+    def list_types(self, device: str) -> list[TypeInfo]:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        return [self._type_info(software, obj) for obj in software.types.values()]
+
+    def type_tree(self, device: str) -> TypeTreeNode:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        root = TypeTreeNode(name="PLC data types", path="", is_folder=True, node_type="Folder", children=[])
+        nodes = {"": root}
+        for path in sorted(software.folders.get("types", set()) | {o.folder for o in software.types.values() if o.folder}):
+            parts = path.split("/")
+            for i in range(1, len(parts) + 1):
+                sub = "/".join(parts[:i])
+                if sub not in nodes:
+                    node = TypeTreeNode(name=parts[i - 1], path=sub, is_folder=True, node_type="Folder", children=[])
+                    nodes["/".join(parts[: i - 1])].children.append(node)
+                    nodes[sub] = node
+        for obj in software.types.values():
+            nodes[obj.folder].children.append(
+                TypeTreeNode(name=obj.name, path=f"{obj.folder}/{obj.name}".lstrip("/"), is_folder=False,
+                             node_type="UDT", is_consistent=is_consistent(software, obj))
+            )
+        return root
+
+    def get_type(self, device: str, name: str) -> TypeDetails:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        return self._details(software, self._udt(software, name))
+
+    def export_type(self, device: str, name: str) -> bytes:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        return self._udt(software, name).xml
+
+    # ----- changing ----------------------------------------------------------------------------
+    def _read_udt(self, project_version: str, data: bytes, folder: str, source: str) -> ProgramObject:
+        obj = read_object(data, project_version=project_version, folder=folder, source=source)
+        if obj.kind != "UDT":
+            raise ValidationError(f"{source} holds a {obj.kind}, not a PLC data type.", code="NOT_A_UDT")
+        return obj
+
+    def _refuse_recursion(self, software: PlcSoftware, obj: ProgramObject) -> None:
+        chain = _reaches(software, obj.uses_types, obj.name)
+        if chain is not None:
+            path = " -> ".join([obj.name, *chain])
+            raise ValidationError(
+                f"'{obj.name}' would contain itself ({path}); TIA refuses recursive data types.",
+                code="RECURSIVE_TYPE", details={"chain": [obj.name, *chain]},
+            )
+
+    def import_type(self, device: str, data: bytes, *, folder: str, overwrite: bool, source: str) -> TypeDetails:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            folder = _ensure_folder(software, folder)
+            obj = self._read_udt(project.version, data, folder, source)
+            clash = next((n for n in software.types if n.lower() == obj.name.lower()), None)
+            if clash is not None and not overwrite:
+                raise AlreadyExistsError(
+                    f"The PLC data type '{obj.name}' already exists; import with overwrite to replace it.",
+                    code="OBJECT_EXISTS",
+                )
+            self._refuse_recursion(software, obj)
+            old = software.types.get(clash) if clash is not None else None
+            if old is not None:
+                self._stamp_users(software, old)
+                if not folder:
+                    obj = replace(obj, folder=old.folder)
+            software.add(obj, overwrite=True)
+            return self._details(software, obj)
+
+    def _stamp_users(self, software: PlcSoftware, udt: ProgramObject) -> None:
+        # Users never compiled were built against the current definitions: record them before they change.
+        for user in type_users(software, udt.name):
+            if user.compiled_against is None:
+                # Every definition as it is now (a superset of what the user depends on), so that the
+                # compiler's "what changed since the last compile" names exactly the changed UDT.
+                stamp = {o.name: o.interface_hash for o in [*software.types.values(), *software.blocks.values()]}
+                stamp[user.name] = user.interface_hash
+                user.compiled_against = stamp
+
+    def update_type(self, device: str, name: str, data: bytes) -> TypeUpdateResult:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            old = self._udt(software, name)
+            obj = self._read_udt(project.version, data, old.folder, name)
+            if obj.name != name:
+                raise ValidationError(
+                    f"The document defines '{obj.name}', not '{name}'; a UDT keeps its name when updated "
+                    "(rename it instead).", code="NAME_MISMATCH",
+                )
+            self._refuse_recursion(software, obj)
+            changed = obj.interface_hash != old.interface_hash
+            if changed:
+                self._stamp_users(software, old)
+            software.add(obj, overwrite=True)
+            affected = [
+                TypeUser(name=u.name, kind=u.kind, is_consistent=is_consistent(software, u))
+                for u in type_users(software, name, transitive=True)
+            ] if changed else []
+            return TypeUpdateResult(udt=self._details(software, obj), affected_users=affected, interface_changed=changed)
+
+    def delete_type(self, device: str, name: str, *, force: bool) -> TypeDeleteResult:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            self._udt(software, name)
+            users = type_users(software, name)
+            if users and not force:
+                raise ConflictError(
+                    f"The PLC data type '{name}' is used by {', '.join(u.name for u in users)}; delete those first "
+                    "or pass force=true.",
+                    code="TYPE_IN_USE", details={"usedBy": [u.name for u in users]},
+                )
+            software.remove("types", name)
+            return TypeDeleteResult(
+                deleted=[name],
+                orphaned_users=[TypeUser(name=u.name, kind=u.kind, is_consistent=False) for u in users],
+            )
+
+    def add_type_folder(self, device: str, path: str) -> str:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            return software.add_folder("types", path)
+
+    def delete_type_folder(self, device: str, path: str, *, force: bool) -> TypeDeleteResult:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            normalised = path.replace("\\", "/").strip("/")
+            if normalised not in software.folders.get("types", set()):
+                raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+            inside = {
+                n for n, o in software.types.items()
+                if o.folder == normalised or o.folder.startswith(normalised + "/")
+            }
+            outside_users: dict[str, ProgramObject] = {}
+            for name in inside:
+                for user in type_users(software, name):
+                    if user.name not in inside:
+                        outside_users[user.name] = user
+            if outside_users and not force:
+                raise ConflictError(
+                    f"UDTs in '{normalised}' are used by {', '.join(sorted(outside_users))}; pass force=true to "
+                    "delete them anyway.",
+                    code="TYPE_IN_USE", details={"usedBy": sorted(outside_users)},
+                )
+            gone = software.remove_folder("types", normalised)
+            return TypeDeleteResult(
+                deleted=gone,
+                orphaned_users=[TypeUser(name=u.name, kind=u.kind, is_consistent=False) for u in outside_users.values()],
+            )

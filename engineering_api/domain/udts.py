@@ -1,13 +1,362 @@
-"""Data Types (UDT) operations."""
+"""Data Types (UDT) operations.
+
+A UDT is created from a members list (the block-spec member format: ``name``, ``dataType``,
+``startValue``, ``comment``, nested ``members``), a full JSON block spec, inline SimaticML or a SimaticML
+file; it is generated for the open project's version and imported. Updating replaces the members and
+keeps the name; users of the UDT become inconsistent until they are compiled again, and the answer
+lists them. Recursion (a UDT containing itself, directly or through other UDTs) is refused with 422.
+
+``DELETE /api/devices/{deviceName}/udts/folders/{folderPath}``: the generated routes take ``{folderPath:str}``
+(one path segment), and ASGI servers decode ``%2F`` to ``/`` before routing, so ``Motors%2FPumps`` cannot
+reach the handler (404). A nested folder is sent as ``Motors%5CPumps`` (backslash separators) or as
+``Pumps?parentPath=Motors``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
-from engineering_api.jobs.operations import Operation
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.types import (
+    TypeDeleteResult,
+    TypeDetails,
+    TypeInfo,
+    TypeTreeNode,
+    TypeUpdateResult,
+)
+from engineering_api.domain.blockgen import spec_failure, target_for
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
+from engineering_api.lib.schema import CamelStruct
+from simatic_xml import SimaticMLError
+from simatic_xml.generate import generate_xml, parse_spec
 
 __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Data Types (UDT)"
+BASE = "/api/devices/{deviceName}/udts"
+XML = (".xml",)
+_NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
+_MEMBER_KEYS = {
+    "name": "name", "datatype": "dataType", "type": "dataType", "startvalue": "startValue",
+    "defaultvalue": "startValue", "comment": "comment", "members": "members", "retain": "retain",
+    "accessiblefromhmi": "accessibleFromHmi", "visibleinhmi": "visibleInHmi", "writablefromhmi": "writableFromHmi",
+    "setpoint": "setpoint",
+}
 
-OPERATIONS: tuple[Operation[Any, Any], ...] = ()
+
+class DeviceRef(CamelStruct):
+    """A PLC by name."""
+
+    device_name: str
+
+
+class UdtRef(CamelStruct):
+    """A UDT of a PLC."""
+
+    device_name: str
+    udt_name: str
+
+
+class CreateUdtInput(CamelStruct):
+    """A new UDT: ``name`` + ``members`` (block-spec member format), or a full ``spec``, or inline ``xml``."""
+
+    device_name: str
+    name: str | None = None
+    members: list[dict[str, Any]] | None = None
+    comment: str | dict[str, str] | None = None
+    title: str | dict[str, str] | None = None
+    spec: dict[str, Any] | None = None
+    xml: str | None = None
+    folder_path: str = ""
+    overwrite: bool = False
+
+
+class UpdateUdtInput(CamelStruct):
+    """New members (or a full spec, or inline XML) for an existing UDT; the name stays."""
+
+    device_name: str
+    udt_name: str
+    members: list[dict[str, Any]] | None = None
+    comment: str | dict[str, str] | None = None
+    title: str | dict[str, str] | None = None
+    spec: dict[str, Any] | None = None
+    xml: str | None = None
+
+
+class DeleteUdtInput(CamelStruct):
+    """A UDT to delete; ``force`` deletes it even while blocks or UDTs use it."""
+
+    device_name: str
+    udt_name: str
+    force: bool = False
+
+
+class ExportUdtInput(CamelStruct):
+    """Where to write the UDT's SimaticML (a file, or a folder to write ``<name>.xml`` into)."""
+
+    device_name: str
+    udt_name: str
+    export_path: str
+    overwrite: bool = False
+
+
+class ImportUdtInput(CamelStruct):
+    """A SimaticML file with a PLC data type, optionally into a folder."""
+
+    device_name: str
+    import_file_path: str
+    folder_path: str = ""
+    overwrite: bool = False
+
+
+class FolderInput(CamelStruct):
+    """A folder path below "PLC data types" (``a/b`` creates both)."""
+
+    device_name: str
+    folder_path: str
+
+
+class DeleteFolderInput(CamelStruct):
+    """A folder to delete with everything in it.
+
+    A nested folder is named with ``\\`` as separator (URL ``Motors%5CPumps``), or by its last part with
+    ``parentPath`` in the query (``Pumps?parentPath=Motors``). ``%2F`` cannot be used: the server decodes
+    it to ``/`` before routing, so such a request is answered 404 ROUTE_NOT_FOUND.
+    """
+
+    device_name: str
+    folder_path: str
+    parent_path: str = ""
+    force: bool = False
+
+
+class UdtExportResult(CamelStruct):
+    """Where the UDT was written."""
+
+    name: str
+    export_path: str
+    size: int
+
+
+class UdtFolderResult(CamelStruct):
+    """The folder created."""
+
+    folder_path: str
+
+
+def _normalise_member(raw: Any, path: str) -> Any:
+    if not isinstance(raw, dict):
+        raise e.ValidationError(f"{path}: a member must be an object", code="INVALID_SPEC", details={"field": path})
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        canon = _MEMBER_KEYS.get(str(key).replace("_", "").lower(), key)
+        if canon == "members" and isinstance(value, list):
+            value = [_normalise_member(m, f"{path}.members[{i}]") for i, m in enumerate(value)]
+        out[canon] = value
+    return out
+
+
+def _document(ctx: OperationContext, data: CreateUdtInput | UpdateUdtInput, name: str | None) -> tuple[bytes, str]:
+    """SimaticML for the request, and a source label for messages."""
+    given = [x for x in (data.members, data.spec, data.xml) if x is not None]
+    if len(given) != 1:
+        raise e.ValidationError("Send exactly one of 'members', 'spec' and 'xml'.", code="VALIDATION_FAILED")
+    if data.xml is not None:
+        return data.xml.encode("utf-8"), "xml"
+    if data.spec is not None:
+        spec = dict(data.spec)
+        spec.setdefault("blockType", "UDT")
+        if name is not None:
+            spec.setdefault("name", name)
+    else:
+        if not name:
+            raise e.ValidationError("'name' is required with 'members'.", code="VALIDATION_FAILED",
+                                    details={"field": "name"})
+        spec = {"blockType": "UDT", "name": name,
+                "interface": {"None": [_normalise_member(m, f"members[{i}]") for i, m in enumerate(data.members or [])]}}
+        for key in ("comment", "title"):
+            if getattr(data, key) is not None:
+                spec[key] = getattr(data, key)
+    if str(spec.get("blockType", "")).upper() not in ("UDT", "PLCSTRUCT"):
+        raise e.ValidationError("spec.blockType must be UDT.", code="NOT_A_UDT", details={"field": "blockType"})
+    try:
+        parsed = parse_spec(spec)
+        xml = generate_xml(parsed, target_for(ctx, None))
+    except SimaticMLError as exc:
+        failure = spec_failure(exc)
+        if "recursive" in failure.message:
+            failure = e.ValidationError(failure.message, code="RECURSIVE_TYPE", details=failure.details)
+        raise failure from None
+    return xml, parsed.name
+
+
+def _create(ctx: OperationContext, d: CreateUdtInput) -> TypeDetails:
+    xml, source = _document(ctx, d, d.name)
+    return ctx.backend.import_type(d.device_name, xml, folder=d.folder_path, overwrite=d.overwrite, source=source)
+
+
+def _update(ctx: OperationContext, d: UpdateUdtInput) -> TypeUpdateResult:
+    xml, _ = _document(ctx, d, d.udt_name)
+    return ctx.backend.update_type(d.device_name, d.udt_name, xml)
+
+
+def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExportResult:
+    xml = ctx.backend.export_type(d.device_name, d.udt_name)
+    target = Path(d.export_path)
+    if target.is_dir() or d.export_path.endswith(("/", "\\")):
+        target = target / file_name(d.udt_name)
+    if target.suffix.lower() != ".xml":
+        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED", details={"field": "exportPath"})
+    if target.exists() and not d.overwrite:
+        raise e.AlreadyExistsError(
+            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).", code="FILE_EXISTS"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(xml)
+    return UdtExportResult(name=d.udt_name, export_path=str(target), size=len(xml))
+
+
+def _import(ctx: OperationContext, d: ImportUdtInput) -> TypeDetails:
+    path = Path(d.import_file_path)
+    if path.is_dir():
+        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+    return ctx.backend.import_type(
+        d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite, source=path.name
+    )
+
+
+def _delete(ctx: OperationContext, d: DeleteUdtInput) -> TypeDeleteResult:
+    return ctx.backend.delete_type(d.device_name, d.udt_name, force=d.force)
+
+
+def _add_folder(ctx: OperationContext, d: FolderInput) -> UdtFolderResult:
+    return UdtFolderResult(folder_path=ctx.backend.add_type_folder(d.device_name, d.folder_path))
+
+
+def _delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> TypeDeleteResult:
+    path = unquote(d.folder_path).replace("\\", "/").strip("/")
+    if d.parent_path.strip("/\\"):
+        path = d.parent_path.replace("\\", "/").strip("/") + "/" + path
+    return ctx.backend.delete_type_folder(d.device_name, path, force=d.force)
+
+
+def _udt_target(d: Any) -> list[SnapshotTarget]:
+    return [SnapshotTarget(d.device_name, "udt", d.udt_name)]
+
+
+def _name_in_xml(data: bytes) -> str | None:
+    try:
+        from simatic_xml import parse_bytes
+
+        return parse_bytes(data).object.name or None
+    except Exception:  # noqa: BLE001 - the import itself reports a bad document
+        return None
+
+
+def _created_target(d: CreateUdtInput) -> list[SnapshotTarget]:
+    name = d.name or (d.spec or {}).get("name") or (_name_in_xml(d.xml.encode("utf-8")) if d.xml else None)
+    return [SnapshotTarget(d.device_name, "udt", str(name))] if name else []
+
+
+def _imported_target(d: ImportUdtInput) -> list[SnapshotTarget]:
+    # The path is already confined to the roots when snapshot targets are computed.
+    try:
+        name = _name_in_xml(Path(d.import_file_path).read_bytes())
+    except OSError:
+        name = None
+    return [SnapshotTarget(d.device_name, "udt", name)] if name else []
+
+
+_MEMBERS_EXAMPLE = {
+    "name": "UDT_Motor",
+    "comment": "Motor data",
+    "members": [
+        {"name": "Speed", "dataType": "Real", "startValue": 0.0, "comment": "rpm"},
+        {"name": "Running", "dataType": "Bool"},
+        {"name": "Limits", "dataType": "\"UDT_Limits\""},
+    ],
+}
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="udts.list", summary="List all User Defined Types in the device.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.list_types(d.device_name), input=DeviceRef, output=list[TypeInfo],
+        route=RouteSpec("GET", BASE), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="udts.tree", summary="Get the UDT folder tree structure including nested folders.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.type_tree(d.device_name), input=DeviceRef, output=TypeTreeNode,
+        route=RouteSpec("GET", f"{BASE}/tree"), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="udts.get", summary="Get the full details of a specific UDT including all its members.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.get_type(d.device_name, d.udt_name), input=UdtRef, output=TypeDetails,
+        route=RouteSpec("GET", f"{BASE}/{{udtName}}"), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="udts.create", summary="Create a new User Defined Type with the specified members.", section=SECTION,
+        handler=_create, input=CreateUdtInput, output=TypeDetails,
+        route=RouteSpec("POST", BASE), async_route=RouteSpec("POST", f"{BASE}/async"),
+        errors=(*_NEEDS_PLC, e.AlreadyExistsError), snapshot_targets=_created_target, example=_MEMBERS_EXAMPLE,
+        description="Send name + members, a full UDT block spec ('spec'), or inline SimaticML ('xml'). "
+                    "A UDT that contains itself, directly or through other UDTs, is refused (422 RECURSIVE_TYPE).",
+    ),
+    Operation(
+        name="udts.update", summary="Update an existing UDT by replacing its member definitions.", section=SECTION,
+        handler=_update, input=UpdateUdtInput, output=TypeUpdateResult,
+        route=RouteSpec("PUT", f"{BASE}/{{udtName}}"), async_route=RouteSpec("PUT", f"{BASE}/{{udtName}}/async"),
+        errors=_NEEDS_PLC, snapshot_targets=_udt_target,
+        example={"members": _MEMBERS_EXAMPLE["members"]},
+        description="The UDT keeps its name. Blocks and UDTs using it become inconsistent until they are "
+                    "compiled; they are listed in affectedUsers.",
+    ),
+    Operation(
+        name="udts.delete", summary="Delete a User Defined Type from the device.", section=SECTION,
+        handler=_delete, input=DeleteUdtInput, output=TypeDeleteResult,
+        route=RouteSpec("DELETE", f"{BASE}/{{udtName}}"), errors=(*_NEEDS_PLC, e.ConflictError),
+        snapshot_targets=_udt_target,
+        description="409 TYPE_IN_USE while blocks or UDTs use it, unless force=true.",
+    ),
+    Operation(
+        name="udts.export", summary="Export a UDT to an XML file on disk.", section=SECTION,
+        handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
+        route=RouteSpec("POST", f"{BASE}/actions/export"),
+        files={"export_path": FileRule()}, errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
+    ),
+    Operation(
+        name="udts.export-one", summary="Export a specific UDT to a file on disk.", section=SECTION,
+        handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
+        route=RouteSpec("POST", f"{BASE}/{{udtName}}/actions/export"),
+        files={"export_path": FileRule()}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        example={"exportPath": "export/UDT_Motor.xml", "overwrite": False},
+    ),
+    Operation(
+        name="udts.import", summary="Import a UDT from a file.", section=SECTION,
+        handler=_import, input=ImportUdtInput, output=TypeDetails,
+        route=RouteSpec("POST", f"{BASE}/actions/import"), async_route=RouteSpec("POST", f"{BASE}/actions/import/async"),
+        files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},
+        errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"importFilePath": "export/UDT_Motor.xml"},
+        snapshot_targets=_imported_target,
+    ),
+    Operation(
+        name="udts.folders.create", summary="Create a UDT folder.", section=SECTION,
+        handler=_add_folder, input=FolderInput, output=UdtFolderResult,
+        route=RouteSpec("POST", f"{BASE}/folders"), errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        example={"folderPath": "Motors/Pumps"},
+    ),
+    Operation(
+        name="udts.folders.delete", summary="Delete a UDT folder.", section=SECTION,
+        handler=_delete_folder, input=DeleteFolderInput, output=TypeDeleteResult,
+        route=RouteSpec("DELETE", f"{BASE}/folders/{{folderPath}}"), errors=(*_NEEDS_PLC, e.ConflictError),
+        description="Deletes the folder, its subfolders and the UDTs in them. Name a nested folder with backslashes "
+                    "(Motors%5CPumps) or with ?parentPath=Motors; %2F is decoded to / before routing and cannot be used. 409 TYPE_IN_USE when a UDT inside is used outside, unless force=true.",
+    ),
+)
+
+
+def _file_name(name: str) -> str:
+    import re
+
+    return re.sub(r"[^\w\-. ()]", lambda m: f"%{ord(m.group()):02X}", name) + ".xml"

@@ -36,7 +36,7 @@ def _routes() -> list[tuple[str, str, str | None]]:
     return found
 
 
-ROUTES = _routes()
+ROUTES = sorted(_routes())  # Litestar orders the handlers of one path at random; xdist workers must agree
 READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/catalog/actions/find"),
                  ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search"),
                  ("POST", "/api/design-spec/generate")}

@@ -1,0 +1,221 @@
+"""Snapshots of blocks, UDTs and tag tables, kept in the service's SQLite database.
+
+Snapshots are server state, not project state: they outlive closing the project and restarting the
+server. Each is tied to the project file path, the device and the object (kind + name), and holds the
+object's SimaticML exactly as exported, with who took it, why (``manual`` or the operation name) and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.errors import NotFoundError
+from engineering_api.lib.schema import CamelStruct, utc_now
+
+if TYPE_CHECKING:
+    from engineering_api.lib.db import Database
+
+__all__ = ("KINDS", "SnapshotCleanupResult", "SnapshotInfo", "SnapshotStats", "SnapshotStore")
+
+KINDS = ("block", "udt", "tag_table")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    id TEXT PRIMARY KEY,
+    project_path TEXT NOT NULL,
+    device TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    object_type TEXT NOT NULL DEFAULT '',
+    folder TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    comment TEXT,
+    created_at TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshots_object ON snapshots(project_path, device, kind, name, created_at);
+CREATE INDEX IF NOT EXISTS snapshots_created ON snapshots(created_at);
+"""
+
+_COLUMNS = "id, project_path, device, kind, name, object_type, folder, reason, created_by, comment, created_at, size, sha256"
+
+
+class SnapshotInfo(CamelStruct):
+    """A snapshot without its content."""
+
+    id: str
+    project_path: str
+    device_name: str
+    kind: str
+    """``block``, ``udt`` or ``tag_table``."""
+    object_name: str
+    object_type: str
+    """``FB``, ``GlobalDB``, ``UDT``, ``TagTable``…"""
+    folder: str
+    reason: str
+    """``manual`` or the name of the operation that was about to change the object."""
+    created_by: str
+    created_at: str
+    size: int
+    sha256: str
+    comment: str | None = None
+
+
+class SnapshotStats(CamelStruct):
+    """Storage statistics."""
+
+    total: int
+    total_bytes: int
+    by_kind: dict[str, int]
+    objects: int
+    projects: int
+    oldest: str | None
+    newest: str | None
+    policy: dict[str, Any]
+
+
+class SnapshotCleanupResult(CamelStruct):
+    """What a cleanup removed (or would remove, with ``dryRun``)."""
+
+    deleted: int
+    deleted_ids: list[str]
+    freed_bytes: int
+    remaining: int
+    dry_run: bool
+    policy: dict[str, Any]
+
+
+def _info(row: Any) -> SnapshotInfo:
+    return SnapshotInfo(
+        id=row["id"], project_path=row["project_path"], device_name=row["device"], kind=row["kind"],
+        object_name=row["name"], object_type=row["object_type"], folder=row["folder"], reason=row["reason"],
+        created_by=row["created_by"], created_at=row["created_at"], size=row["size"], sha256=row["sha256"],
+        comment=row["comment"],
+    )
+
+
+class SnapshotStore:
+    """CRUD and cleanup of snapshot rows; thread-safe through :class:`Database`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        with db.transaction() as conn:
+            for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
+                conn.execute(statement)
+
+    def add(
+        self, *, project_path: str, device: str, kind: str, name: str, object_type: str, folder: str, reason: str,
+        created_by: str, comment: str | None, content: bytes,
+    ) -> SnapshotInfo:
+        """Store a snapshot; returns it."""
+        snapshot_id = uuid.uuid4().hex
+        self._db.execute(
+            f"INSERT INTO snapshots({_COLUMNS}, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                snapshot_id, project_path, device, kind, name, object_type, folder, reason, created_by, comment,
+                utc_now(), len(content), hashlib.sha256(content).hexdigest(), content,
+            ),
+        )
+        return self.get(snapshot_id)
+
+    def get(self, snapshot_id: str) -> SnapshotInfo:
+        """A snapshot by id.
+
+        Raises:
+            NotFoundError: no such snapshot (``SNAPSHOT_NOT_FOUND``).
+        """
+        row = self._db.one(f"SELECT {_COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,))
+        if row is None:
+            raise NotFoundError(f"The snapshot '{snapshot_id}' does not exist.", code="SNAPSHOT_NOT_FOUND")
+        return _info(row)
+
+    def content(self, snapshot_id: str) -> bytes:
+        """The stored SimaticML.
+
+        Raises:
+            NotFoundError: no such snapshot.
+        """
+        row = self._db.one("SELECT content FROM snapshots WHERE id = ?", (snapshot_id,))
+        if row is None:
+            raise NotFoundError(f"The snapshot '{snapshot_id}' does not exist.", code="SNAPSHOT_NOT_FOUND")
+        return bytes(row["content"])
+
+    def list(
+        self, *, device: str, kind: str, name: str, project_path: str | None = None, limit: int = 200
+    ) -> list[SnapshotInfo]:
+        """Snapshots of one object, newest first (of every project when ``project_path`` is None)."""
+        sql = f"SELECT {_COLUMNS} FROM snapshots WHERE device = ? AND kind = ? AND name = ?"
+        params: list[Any] = [device, kind, name]
+        if project_path is not None:
+            sql += " AND project_path = ?"
+            params.append(project_path)
+        sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?"
+        params.append(limit)
+        return [_info(r) for r in self._db.all(sql, params)]
+
+    def latest(self, *, project_path: str, device: str, kind: str, name: str) -> SnapshotInfo | None:
+        """The newest snapshot of an object in a project, or None."""
+        found = self.list(device=device, kind=kind, name=name, project_path=project_path, limit=1)
+        return found[0] if found else None
+
+    def delete(self, snapshot_id: str) -> SnapshotInfo:
+        """Delete a snapshot; returns what it was.
+
+        Raises:
+            NotFoundError: no such snapshot.
+        """
+        info = self.get(snapshot_id)
+        self._db.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))
+        return info
+
+    def stats(self, policy: dict[str, Any]) -> SnapshotStats:
+        """Counts per kind, bytes, oldest and newest."""
+        row = self._db.one(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(created_at) AS oldest, "
+            "MAX(created_at) AS newest, COUNT(DISTINCT project_path) AS projects FROM snapshots"
+        )
+        objects = self._db.one(
+            "SELECT COUNT(*) AS n FROM (SELECT DISTINCT project_path, device, kind, name FROM snapshots)"
+        )
+        by_kind = {kind: 0 for kind in KINDS}
+        for r in self._db.all("SELECT kind, COUNT(*) AS n FROM snapshots GROUP BY kind"):
+            by_kind[r["kind"]] = int(r["n"])
+        assert row is not None and objects is not None
+        return SnapshotStats(
+            total=int(row["n"]), total_bytes=int(row["bytes"]), by_kind=by_kind, objects=int(objects["n"]),
+            projects=int(row["projects"]), oldest=row["oldest"], newest=row["newest"], policy=policy,
+        )
+
+    def cleanup(self, *, retention_days: float, max_per_object: int, dry_run: bool = False) -> SnapshotCleanupResult:
+        """Remove snapshots older than ``retention_days`` (0: keep) and all but the newest ``max_per_object``
+        of each object (0: no limit)."""
+        policy = {"retentionDays": retention_days, "maxPerObject": max_per_object}
+        with self._db.transaction() as conn:
+            doomed: dict[str, int] = {}
+            if retention_days > 0:
+                cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=retention_days)
+                stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%S.") + f"{cutoff.microsecond // 1000:03d}Z"
+                for r in conn.execute("SELECT id, size FROM snapshots WHERE created_at < ?", (stamp,)):
+                    doomed[r["id"]] = int(r["size"])
+            if max_per_object > 0:
+                rows = conn.execute(
+                    "SELECT id, size FROM (SELECT id, size, ROW_NUMBER() OVER (PARTITION BY project_path, device, "
+                    "kind, name ORDER BY created_at DESC, rowid DESC) AS rn FROM snapshots) WHERE rn > ?",
+                    (max_per_object,),
+                )
+                for r in rows:
+                    doomed[r["id"]] = int(r["size"])
+            if not dry_run and doomed:
+                conn.executemany("DELETE FROM snapshots WHERE id = ?", [(i,) for i in doomed])
+            remaining = conn.execute("SELECT COUNT(*) AS n FROM snapshots").fetchone()["n"]
+        return SnapshotCleanupResult(
+            deleted=len(doomed), deleted_ids=sorted(doomed), freed_bytes=sum(doomed.values()),
+            remaining=int(remaining) - (len(doomed) if dry_run else 0),
+            dry_run=dry_run, policy=policy,
+        )
