@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import (
@@ -44,6 +44,13 @@ class RenameDeviceInput(CamelStruct):
 
     device_name: str
     new_name: str
+
+
+class CompileDeviceInput(CamelStruct):
+    """What to compile: the hardware configuration (default), the PLC software, or both."""
+
+    device_name: str
+    scope: Literal["hardware", "software", "all"] = "hardware"
 
 
 class ConfigureNetworkInput(CamelStruct):
@@ -94,6 +101,22 @@ def _network(ctx: OperationContext, d: ConfigureNetworkInput) -> DeviceInfo:
     return ctx.backend.configure_network(
         d.device_name, ip_address=d.ip_address, subnet_mask=d.subnet_mask, interface=d.interface_name,
         subnet=d.subnet_name, router_address=d.router_address,
+    )
+
+
+def _compile(ctx: OperationContext, d: CompileDeviceInput) -> CompileResult:
+    parts = []
+    if d.scope in ("hardware", "all"):
+        parts.append(ctx.backend.compile_hardware(d.device_name))
+    if d.scope in ("software", "all"):
+        parts.append(ctx.backend.compile_software(d.device_name))
+    if len(parts) == 1:
+        return parts[0]
+    errors = sum(p.error_count for p in parts)
+    warnings = sum(p.warning_count for p in parts)
+    return CompileResult(
+        state="Error" if errors else "Warning" if warnings else "Success", error_count=errors, warning_count=warnings,
+        messages=[m for p in parts for m in p.messages],
     )
 
 
@@ -148,8 +171,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
     Operation(
-        name="devices.compile-hardware", summary="Compile a device's hardware configuration.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.compile_hardware(d.device_name), input=DeviceRef, output=CompileResult,
+        name="devices.compile-hardware",
+        summary="Compile a device's hardware configuration (scope: hardware, software or all).", section=SECTION,
+        handler=_compile, input=CompileDeviceInput, output=CompileResult,
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-sync"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile"), long_running=True,
         errors=(e.NotFoundError, *_NEEDS_PROJECT),
