@@ -3,7 +3,7 @@ directly on every adapter (today the fake), holding it to the documented results
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,34 +12,14 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.port import EngineeringBackend
+from tests.contract.conftest import CPU, HMI
 from simatic_xml import parse_bytes
 from simatic_xml.generate import generate_xml
 
-CPU = "6ES7 516-3AN02-0AB0"
-HMI = "6AV2 124-0GC01-0AX0"
 FC = {"blockType": "FC", "name": "FC_A", "language": "SCL", "number": 3,
       "networks": [{"scl": "RETURN;"}]}
 DB = {"blockType": "GlobalDB", "name": "DB_A", "interface": {"Static": [{"name": "X", "dataType": "Int"}]}}
 UDT = {"blockType": "UDT", "name": "UDT_A", "interface": {"None": [{"name": "X", "dataType": "Int"}]}}
-
-
-def _fake(state_dir: Path) -> EngineeringBackend:
-    from fakes.backend import FakeBackend
-
-    return FakeBackend(state_dir)
-
-
-ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake}
-
-
-@pytest.fixture(params=list(ADAPTERS))
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EngineeringBackend]:
-    adapter = ADAPTERS[request.param](tmp_path / "state")
-    adapter.on_worker_thread_started()
-    try:
-        yield adapter
-    finally:
-        adapter.close()
 
 
 @pytest.fixture

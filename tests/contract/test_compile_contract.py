@@ -5,7 +5,6 @@ Uses the adapters and fixtures of :mod:`tests.contract.test_backend_contract`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +14,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
-from tests.contract.test_backend_contract import ADAPTERS, CPU, HMI
-
-
-@pytest.fixture(params=[pytest.param(name, id=name) for name in ADAPTERS])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EngineeringBackend]:
-    adapter = ADAPTERS[request.param](tmp_path / "state")
-    adapter.on_worker_thread_started()
-    try:
-        yield adapter
-    finally:
-        adapter.close()
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    path = tmp_path / "workspace"
-    path.mkdir()
-    return path
+from tests.contract.conftest import CPU, HMI
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ as the main contract suite (only the fake today).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +15,10 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas import tags as t
 from engineering_api.backend.port import EngineeringBackend
+from tests.contract.conftest import CPU, IM
 from simatic_xml import parse_bytes
 
-CPU = "6ES7 516-3AN02-0AB0"
-IM = "6ES7 155-6AU01-0BN0"
 DEFAULT = "Default tag table"
-
-
-def _fake(state_dir: Path) -> EngineeringBackend:
-    from fakes.backend import FakeBackend
-
-    return FakeBackend(state_dir)
-
-
-ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake}
-
-
-@pytest.fixture(params=[pytest.param("fake", id="fake")])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EngineeringBackend]:
-    adapter = ADAPTERS[request.param](tmp_path / "state")
-    adapter.on_worker_thread_started()
-    try:
-        yield adapter
-    finally:
-        adapter.close()
 
 
 @pytest.fixture
