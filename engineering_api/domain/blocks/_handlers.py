@@ -1,0 +1,194 @@
+"""Handlers for blocks: tree, content, create/update, networks, export/import, start values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from engineering_api.backend import errors as e
+from engineering_api.domain.blockgen import spec_failure, target_for
+from engineering_api.domain.blocks._schemas import (
+    BlockContent,
+    BlockRef,
+    BlockWriteResult,
+    CreateBlockInput,
+    DeviceRef,
+    ExportInput,
+    ExportSourceInput,
+    FileWritten,
+    ImportInput,
+    NetworksInput,
+    SourceText,
+    UpdateBlockInput,
+)
+from engineering_api.domain.blocks._support import (
+    _DB_KINDS,
+    _block_xml,
+    _doc,
+    _generate,
+    _networks,
+    _read,
+    _require_block,
+    _source_of,
+    _spec_dict,
+    _spec_of_document,
+    _target_file,
+    _texts,
+    _write,
+)
+from engineering_api.jobs.operations import OperationContext
+from simatic_xml import SimaticMLError, to_bytes
+from simatic_xml.generate import build_document
+from simatic_xml.generate.to_scl import SourceRefused, document_to_scl, interface_spec
+from simatic_xml.model import Block, CompileUnit
+
+
+# ----- handlers: blocks --------------------------------------------------------------------------
+def _tree(ctx: OperationContext, data: DeviceRef) -> dict[str, Any]:
+    blocks = ctx.backend.list_blocks(data.device_name)
+    folders = ctx.backend.block_folders(data.device_name)
+    root: dict[str, Any] = {"name": "Program blocks", "type": "Folder", "nodeType": "Folder", "isFolder": True,
+                            "path": "", "children": []}
+    nodes = {"": root}
+    for path in sorted(folders, key=lambda p: (p.count("/"), p)):
+        parent = nodes[path.rsplit("/", 1)[0] if "/" in path else ""]
+        node = {"name": path.rsplit("/", 1)[-1], "type": "Folder", "nodeType": "Folder", "isFolder": True,
+                "path": path, "children": []}
+        parent["children"].append(node)
+        nodes[path] = node
+    for block in blocks:
+        parent = nodes.get(block.folder, root)
+        parent["children"].append({
+            "name": block.name, "type": block.block_type, "nodeType": "Block", "isFolder": False,
+            "programmingLanguage": block.language, "number": block.number, "isConsistent": block.consistent,
+            "isKnowHowProtected": block.know_how_protected, "path": block.folder,
+            "blockInfo": msgspec.to_builtins(block),
+        })
+    return root
+
+
+def _content(ctx: OperationContext, data: BlockRef) -> BlockContent:
+    info, raw, doc = _read(ctx, data.device_name, data.block_name)
+    obj = doc.object
+    source, reason = None, None
+    try:
+        source = document_to_scl(doc)
+    except SourceRefused as exc:
+        reason = exc.reason
+    return BlockContent(
+        name=info.name, block_type=info.block_type, number=info.number, programming_language=info.language,
+        title=_texts(obj, "Title"), author=str(obj.attr("HeaderAuthor")) if obj.attr("HeaderAuthor") else None,
+        is_protected=info.know_how_protected, is_know_how_protected=info.know_how_protected,
+        needs_compilation=not info.consistent, modified_date=info.modified_date, folder=info.folder,
+        interface=interface_spec(doc), networks=_networks(obj), raw_xml=raw.decode("utf-8-sig"),
+        source_text=source, source_text_reason=reason,
+    )
+
+
+def _create(ctx: OperationContext, data: CreateBlockInput) -> BlockWriteResult:
+    xml, name = _block_xml(ctx, data, data.device_name)
+    return _write(ctx, data.device_name, name, xml, folder=data.folder, overwrite=data.overwrite)
+
+
+def _update(ctx: OperationContext, data: UpdateBlockInput) -> BlockWriteResult:
+    info = ctx.backend.get_block(data.device_name, data.block_name)
+    if data.raw_xml is None:
+        spec = _spec_dict(data)
+        given = spec.setdefault("name", info.name)
+        if given != info.name:
+            raise e.ValidationError(
+                f"name: the block keeps its name '{info.name}' (use the rename route to rename it)",
+                code="INVALID_SPEC", details={"field": "name"},
+            )
+        if "number" not in spec and info.number is not None:
+            spec["number"] = info.number
+        xml = _generate(spec, target_for(ctx, None), ctx, data.device_name)
+    else:
+        doc = _doc(data.raw_xml.encode("utf-8"), "rawXml")
+        if doc.object.name != info.name:
+            raise e.ValidationError(
+                f"rawXml names '{doc.object.name}'; the block keeps its name '{info.name}'.", code="INVALID_SPEC",
+                details={"field": "rawXml"},
+            )
+        xml = to_bytes(doc)
+    return _write(ctx, data.device_name, info.name, xml, folder=info.folder, overwrite=True)
+
+
+def _add_networks(ctx: OperationContext, data: NetworksInput) -> BlockWriteResult:
+    info, _, doc = _read(ctx, data.device_name, data.block_name)
+    obj = doc.object
+    if info.block_type not in ("OB", "FB", "FC") or not isinstance(obj, Block):
+        raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only OB, FB and FC have networks.",
+                                code="NO_NETWORKS")
+    if not data.networks:
+        raise e.ValidationError("networks: send at least one network", code="INVALID_SPEC", details={"field": "networks"})
+    spec = _spec_of_document(doc)
+    spec["networks"] = data.networks
+    try:
+        generated = build_document(spec, doc.engineering_version if doc.engineering_version else None).object
+    except SimaticMLError as exc:
+        raise spec_failure(exc) from None
+    units = [c for c in generated.children or () if isinstance(c, CompileUnit)]
+    children = list(obj.children or [])
+    last = max((i for i, c in enumerate(children) if isinstance(c, CompileUnit)), default=-1)
+    obj.children = children[: last + 1] + units + children[last + 1:]
+    return _write(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
+
+
+# ----- export / import ---------------------------------------------------------------------------
+def _export(ctx: OperationContext, data: ExportInput) -> FileWritten:
+    ctx.backend.get_block(data.device_name, data.block_name)
+    xml = ctx.backend.export_program_object(data.device_name, data.block_name)
+    target = _target_file(data.export_path, data.block_name, ".xml", data.overwrite)
+    target.write_bytes(xml)
+    return FileWritten(block_name=data.block_name, path=str(target), size=len(xml))
+
+
+def _import(ctx: OperationContext, data: ImportInput) -> BlockWriteResult:
+    path = Path(data.import_file_path)
+    raw = path.read_bytes()
+    doc = _require_block(_doc(raw, path.name), path.name)
+    return _write(ctx, data.device_name, doc.object.name or path.stem, raw, folder=data.folder, overwrite=data.overwrite)
+
+
+def _export_xml(ctx: OperationContext, data: BlockRef) -> str:
+    ctx.backend.get_block(data.device_name, data.block_name)
+    return ctx.backend.export_program_object(data.device_name, data.block_name).decode("utf-8-sig")
+
+
+def _source(ctx: OperationContext, data: BlockRef) -> SourceText:
+    _, _, doc = _read(ctx, data.device_name, data.block_name)
+    return SourceText(block_name=data.block_name, source_text=_source_of(doc))
+
+
+def _export_source(ctx: OperationContext, data: ExportSourceInput) -> FileWritten:
+    _, _, doc = _read(ctx, data.device_name, data.block_name)
+    text = _source_of(doc)
+    ext = ".udt" if doc.object.element.endswith("PlcStruct") else ".db" if "DB" in type(doc.object).__name__ else ".scl"
+    target = _target_file(data.export_path, data.block_name, ext, data.overwrite)
+    encoded = text.encode("utf-8-sig")
+    target.write_bytes(encoded)
+    return FileWritten(block_name=data.block_name, path=str(target), size=len(encoded))
+
+
+def _load_start_values(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
+    info = ctx.backend.get_block(data.device_name, data.block_name)
+    if info.block_type not in _DB_KINDS:
+        raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
+                                code="NOT_A_DATA_BLOCK")
+    raise e.ConflictError(
+        f"Loading the start values of '{info.name}' into its actual values needs an online connection to the PLC "
+        f"'{data.device_name}', and it is offline (the simulated PLC is not available yet).",
+        code="NOT_ONLINE",
+    )
+
+
+def _export_prodiag(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
+    ctx.backend.get_block(data.device_name, data.block_name)
+    raise e.NotSupportedError(
+        "ProDiag export needs the ProDiag option and supervisions defined on the block; this project model has "
+        "neither, so there is nothing to export.",
+        code="PRODIAG_NOT_AVAILABLE",
+    )

@@ -1,0 +1,160 @@
+"""Handlers for interface members: add, update, delete (refused while networks use them)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import msgspec
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.blocks import BlockInfo
+from engineering_api.domain.blockgen import spec_failure
+from engineering_api.domain.blocks._schemas import MemberInput, MemberRef, MemberResult, MemberUpdateInput
+from engineering_api.domain.blocks._support import _SPEC_TYPE, _read, _write
+from engineering_api.jobs.operations import OperationContext
+from simatic_xml import SimaticMLError, to_bytes
+from simatic_xml.generate import build_document, parse_spec
+from simatic_xml.generate.to_scl import interface_spec
+from simatic_xml.model import Document
+from simatic_xml.scl_text import tokens_to_text
+
+
+# ----- interface members -------------------------------------------------------------------------
+def _editable(info: BlockInfo) -> str:
+    kind = _SPEC_TYPE.get(info.block_type)
+    if kind is None:
+        raise e.ValidationError(
+            f"The interface of '{info.name}' ({info.block_type}) cannot be edited here"
+            + ("; it comes from its FB: edit the FB" if info.block_type == "InstanceDB" else ""),
+            code="INTERFACE_NOT_EDITABLE",
+        )
+    return kind
+
+
+def _member_object(block_type: str, section: str, member: dict[str, Any], version: str) -> Any:
+    """Validate a member for a block type and section with the generator; returns the SimaticML member."""
+    spec: dict[str, Any] = {"blockType": block_type, "name": "Member_Check", "interface": {section: [member]}}
+    if block_type != "GlobalDB":
+        spec["language"] = "SCL"
+    try:
+        parsed = parse_spec(spec)
+        doc = build_document(parsed, version)
+    except SimaticMLError as exc:
+        failure = spec_failure(exc)
+        field = str(failure.details.get("field", ""))
+        failure.details["field"] = re.sub(r"^interface\.\w+\[0\]\.?", "", field) or "member"
+        raise failure from None
+    return copy.deepcopy(doc.object.interface.sections.section(section).members[0])
+
+
+def _find(doc: Document, name: str) -> tuple[Any, int, Any] | None:
+    for section in doc.object.interface.sections.sections if doc.object.interface else ():
+        for index, member in enumerate(section.members):
+            if member.name.lower() == name.lower():
+                return section, index, member
+    return None
+
+
+def _member_dict(data: MemberInput | MemberUpdateInput, base: dict[str, Any]) -> dict[str, Any]:
+    raw = msgspec.to_builtins(data)
+    out = dict(base)
+    for key in ("dataType", "startValue", "comment", "retain", "accessibleFromHmi", "visibleInHmi",
+                "writableFromHmi", "setpoint", "members"):
+        if raw.get(key) is not None:
+            out[key] = raw[key]
+    return out
+
+
+def _usages(doc: Document, name: str) -> list[str]:
+    """Where a local member is used in the block's networks (``network 2, line 3: <text>``)."""
+    found = []
+    pattern = re.compile(r'#"?' + re.escape(name) + r'\b"?', re.IGNORECASE)
+    for index, unit in enumerate(getattr(doc.object, "compile_units", []), start=1):
+        body = unit.network_source.body if unit.network_source is not None else None
+        if body is None:
+            continue
+        if body.tag == "StructuredText":
+            for number, line in enumerate(tokens_to_text(body).splitlines(), start=1):
+                if pattern.search(line):
+                    found.append(f"network {index}, line {number}: {line.strip()}")
+            continue
+        for access in body.iter("Access"):
+            if access.attrs.get("Scope") != "LocalVariable":
+                continue
+            first = next(access.iter("Component"), None)
+            if first is not None and first.attrs.get("Name", "").lower() == name.lower():
+                found.append(f"network {index} ({unit.programming_language or 'LAD'})")
+                break
+    return found
+
+
+def _member_result(doc: Document, info: BlockInfo, section: str, member: Any) -> MemberResult:
+    from simatic_xml.generate.to_scl import member_spec
+
+    return MemberResult(block_name=info.name, section=section, member=member_spec(member) if member else None,
+                        interface=interface_spec(doc))
+
+
+def _add_member(ctx: OperationContext, data: MemberInput) -> MemberResult:
+    info, _, doc = _read(ctx, data.device_name, data.block_name)
+    block_type = _editable(info)
+    if _find(doc, data.name) is not None:
+        raise e.AlreadyExistsError(f"'{info.name}' already has a member '{data.name}'.", code="MEMBER_EXISTS")
+    member = _member_object(block_type, data.section, _member_dict(data, {"name": data.name}), doc.engineering_version)
+    section = doc.object.interface.sections.section(data.section)
+    if section is None:
+        raise e.ValidationError(f"section: '{info.name}' has no section {data.section}", code="INVALID_SPEC",
+                                details={"field": "section"})
+    position = len(section.members) if data.position is None else max(0, min(data.position, len(section.members)))
+    section.members.insert(position, member)
+    _write(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
+    return _member_result(doc, info, data.section, member)
+
+
+def _update_member(ctx: OperationContext, data: MemberUpdateInput) -> MemberResult:
+    from simatic_xml.generate.to_scl import member_spec
+
+    info, _, doc = _read(ctx, data.device_name, data.block_name)
+    block_type = _editable(info)
+    found = _find(doc, data.member_name)
+    if found is None:
+        raise e.NotFoundError(f"'{info.name}' has no member '{data.member_name}'.", code="MEMBER_NOT_FOUND")
+    section, index, old = found
+    new_name = data.new_name or old.name
+    if new_name.lower() != old.name.lower():
+        if _find(doc, new_name) is not None:
+            raise e.AlreadyExistsError(f"'{info.name}' already has a member '{new_name}'.", code="MEMBER_EXISTS")
+        used = _usages(doc, old.name)
+        if used:
+            raise e.ConflictError(
+                f"'{old.name}' is still used in '{info.name}' ({used[0]}); change the networks first.",
+                code="MEMBER_IN_USE", details={"usages": used},
+            )
+    base = member_spec(old)
+    if data.data_type is not None and data.data_type.lower() != "struct":
+        base.pop("members", None)  # a new type: the old members and start value no longer fit
+        base.pop("startValue", None)
+    merged = _member_dict(data, {**base, "name": new_name})
+    section.members[index] = _member_object(block_type, section.name, merged, doc.engineering_version)
+    _write(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
+    return _member_result(doc, info, section.name, section.members[index])
+
+
+def _delete_member(ctx: OperationContext, data: MemberRef) -> MemberResult:
+    info, _, doc = _read(ctx, data.device_name, data.block_name)
+    _editable(info)
+    found = _find(doc, data.member_name)
+    if found is None:
+        raise e.NotFoundError(f"'{info.name}' has no member '{data.member_name}'.", code="MEMBER_NOT_FOUND")
+    section, index, member = found
+    used = _usages(doc, member.name)
+    if used:
+        raise e.ConflictError(
+            f"'{member.name}' is still used in '{info.name}' ({used[0]}); remove the uses first.",
+            code="MEMBER_IN_USE", details={"usages": used},
+        )
+    del section.members[index]
+    _write(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
+    return _member_result(doc, info, section.name, None)

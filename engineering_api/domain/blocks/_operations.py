@@ -1,0 +1,248 @@
+"""The Blocks operations: each capability defined once, with its routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.blocks import BlockInfo, ExternalSourceInfo, FolderRemoval
+from engineering_api.domain.blocks._handlers import (
+    _add_networks,
+    _content,
+    _create,
+    _export,
+    _export_prodiag,
+    _export_source,
+    _export_xml,
+    _import,
+    _load_start_values,
+    _source,
+    _tree,
+    _update,
+)
+from engineering_api.domain.blocks._members import _add_member, _delete_member, _update_member
+from engineering_api.domain.blocks._schemas import (
+    BlockContent,
+    BlockRef,
+    BlockWriteResult,
+    CreateBlockInput,
+    CrossReferences,
+    DeviceRef,
+    ExportInput,
+    ExportSourceInput,
+    FileWritten,
+    FolderInput,
+    GenerateInput,
+    GenerateResult,
+    ImportAndGenerateInput,
+    ImportInput,
+    MemberInput,
+    MemberRef,
+    MemberResult,
+    MemberUpdateInput,
+    NetworksInput,
+    RenameInput,
+    SourceFileInput,
+    SourceRef,
+    SourceText,
+    SourceTextInput,
+    UpdateBlockInput,
+)
+from engineering_api.domain.blocks._sources import _cross_references, _from_file, _generate_source, _import_and_generate
+from engineering_api.domain.blocks._support import _BLOCK_PATH, _NEEDS_PLC, _SOURCE_PATH, _WRITES, SECTION, XML, _folder
+from engineering_api.jobs.operations import FileRule, Operation, RouteSpec, SnapshotTarget
+
+
+def _snap(name_of: Any) -> Any:
+    return lambda d: [SnapshotTarget(d.device_name, "block", name_of(d))]
+
+
+_BY_BLOCK = _snap(lambda d: d.block_name)
+_SPEC_EXAMPLE = {
+    "blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real", "folder": "",
+    "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
+    "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}],
+}
+_SCL_EXAMPLE = 'FUNCTION "FC_One" : Int\nVERSION : 0.1\nBEGIN\n\t#FC_One := 1;\nEND_FUNCTION\n'
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="blocks.list", summary="List all blocks in the device program.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.list_blocks(d.device_name), input=DeviceRef, output=list[BlockInfo],
+        route=RouteSpec("GET", _BLOCK_PATH), async_route=RouteSpec("GET", f"{_BLOCK_PATH}/async"), mutating=False,
+        errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="blocks.tree", summary="Get the block tree structure including folders.", section=SECTION,
+        handler=_tree, input=DeviceRef, output=dict[str, Any], route=RouteSpec("GET", f"{_BLOCK_PATH}/tree"),
+        mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="blocks.content", summary="Get the full content of a block including its interface and network code.",
+        section=SECTION, handler=_content, input=BlockRef, output=BlockContent,
+        route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/content"), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="blocks.create", summary="Create a new block (OB, FB, FC, or DB) with optional interface and network code.",
+        section=SECTION, handler=_create, input=CreateBlockInput, output=BlockWriteResult,
+        route=RouteSpec("POST", _BLOCK_PATH), errors=_WRITES, example=_SPEC_EXAMPLE,
+        snapshot_targets=_snap(lambda d: d.name or (d.spec or {}).get("name") or ""),
+    ),
+    Operation(
+        name="blocks.generate-and-import", summary="Generate a block from {BlockType, Name, Language} (or a spec) and import it.",
+        section=SECTION, handler=_create, input=CreateBlockInput, output=BlockWriteResult,
+        route=RouteSpec("POST", f"{_BLOCK_PATH}/generate-and-import"), errors=_WRITES,
+        example={"BlockType": "FB", "Name": "FB_New", "Language": "SCL"},
+        snapshot_targets=_snap(lambda d: d.name or (d.spec or {}).get("name") or ""),
+    ),
+    Operation(
+        name="blocks.update", summary="Update the content of an existing block (interface and network code).",
+        section=SECTION, handler=_update, input=UpdateBlockInput, output=BlockWriteResult,
+        route=RouteSpec("PUT", f"{_BLOCK_PATH}/{{blockName}}/content"), errors=_WRITES, snapshot_targets=_BY_BLOCK,
+    ),
+    Operation(
+        name="blocks.delete", summary="Delete a block from the device program.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.delete_block(d.device_name, d.block_name), input=BlockRef,
+        output=BlockInfo, route=RouteSpec("DELETE", f"{_BLOCK_PATH}/{{blockName}}"), errors=_NEEDS_PLC,
+        snapshot_targets=_BY_BLOCK,
+    ),
+    Operation(
+        name="blocks.rename", summary="Rename an existing block.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.rename_block(d.device_name, d.block_name, d.new_name), input=RenameInput,
+        output=BlockInfo, route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/rename"),
+        async_route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/rename-async"), errors=_WRITES,
+        snapshot_targets=_BY_BLOCK, example={"blockName": "FC_Old", "newName": "FC_New"},
+    ),
+    Operation(
+        name="blocks.export", summary="Export a block to an XML file.", section=SECTION, handler=_export,
+        input=ExportInput, output=FileWritten, route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/export-sync"),
+        async_route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/export"), long_running=True,
+        files={"export_path": FileRule(extensions=None)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        example={"blockName": "FB_Motor", "exportPath": "export/FB_Motor.xml"},
+    ),
+    Operation(
+        name="blocks.import", summary="Import a block from an XML file.", section=SECTION, handler=_import,
+        input=ImportInput, output=BlockWriteResult, route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/import-sync"),
+        async_route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/import"), long_running=True,
+        files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}, errors=_WRITES,
+        example={"importFilePath": "export/FB_Motor.xml", "overwrite": False},
+    ),
+    Operation(
+        name="blocks.networks.add", summary="Add one or more networks to an existing block.", section=SECTION,
+        handler=_add_networks, input=NetworksInput, output=BlockWriteResult,
+        route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/networks"), errors=_WRITES, snapshot_targets=_BY_BLOCK,
+        example={"networks": [{"title": "Count", "scl": "#Count := #Count + 1;"}]},
+    ),
+    Operation(
+        name="blocks.members.add", summary="Add a new member to the block interface (Input, Output, InOut, Static, Temp, etc.).",
+        section=SECTION, handler=_add_member, input=MemberInput, output=MemberResult,
+        route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/interface/members"), errors=_WRITES,
+        snapshot_targets=_BY_BLOCK, example={"section": "Static", "name": "Count", "dataType": "Int", "startValue": 0},
+    ),
+    Operation(
+        name="blocks.members.update", summary="Update an existing interface member (change data type, comment, etc.).",
+        section=SECTION, handler=_update_member, input=MemberUpdateInput, output=MemberResult,
+        route=RouteSpec("PUT", f"{_BLOCK_PATH}/{{blockName}}/interface/members/{{memberName}}"), errors=_WRITES,
+        snapshot_targets=_BY_BLOCK, example={"dataType": "DInt", "comment": "counter"},
+    ),
+    Operation(
+        name="blocks.members.delete", summary="Delete an interface member from a block.", section=SECTION,
+        handler=_delete_member, input=MemberRef, output=MemberResult,
+        route=RouteSpec("DELETE", f"{_BLOCK_PATH}/{{blockName}}/interface/members/{{memberName}}"), errors=_WRITES,
+        snapshot_targets=_BY_BLOCK,
+    ),
+    Operation(
+        name="blocks.folders.create", summary="Create a new folder in the program blocks tree.", section=SECTION,
+        handler=lambda ctx, d: {"folder": ctx.backend.create_block_folder(d.device_name, _folder(d))},
+        input=FolderInput, output=dict[str, str], route=RouteSpec("POST", f"{_BLOCK_PATH}/folders"),
+        errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Motors/Pumps"},
+    ),
+    Operation(
+        name="blocks.folders.delete", summary="Delete a folder from the program blocks tree (with what is inside).",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.delete_block_folder(d.device_name, _folder(d)),
+        input=FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{_BLOCK_PATH}/folders"), errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="blocks.export-xml", summary="Export a block as SimaticML XML and return the XML content directly.",
+        section=SECTION, handler=_export_xml, input=BlockRef, output=str,
+        route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/export-xml"), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="blocks.source", summary="The SCL source of a block (as TIA's Generate source from blocks).",
+        section=SECTION, handler=_source, input=BlockRef, output=SourceText,
+        route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/source"), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="blocks.export-source", summary="Export a block as SCL source code to a file path.", section=SECTION,
+        handler=_export_source, input=ExportSourceInput, output=FileWritten,
+        route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/actions/export-source"),
+        files={"export_path": FileRule(extensions=None)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        example={"exportPath": "sources/FC_Scale.scl"},
+    ),
+    Operation(
+        name="blocks.load-start-values", summary="Load start values to actual values for a data block.",
+        section=SECTION, handler=_load_start_values, input=BlockRef, output=dict[str, Any],
+        route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/actions/load-start-values"),
+        errors=(*_NEEDS_PLC, e.ConflictError),
+    ),
+    Operation(
+        name="blocks.export-prodiag", summary="Export ProDIAG diagnostic data from a block to a file.", section=SECTION,
+        handler=_export_prodiag, input=BlockRef, output=dict[str, Any],
+        route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/actions/export-prodiag"),
+        errors=(*_NEEDS_PLC, e.NotSupportedError),
+    ),
+    Operation(
+        name="blocks.cross-references", summary="What a block uses (calls, instance DBs, types, global tags) and who uses it.",
+        section=SECTION, handler=_cross_references, input=BlockRef, output=CrossReferences,
+        route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/cross-references"), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="external-sources.list", summary="List all external sources in the device.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.list_external_sources(d.device_name), input=DeviceRef,
+        output=list[ExternalSourceInfo], route=RouteSpec("GET", _SOURCE_PATH), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="external-sources.from-file", summary="Create an external source from an existing SCL file on disk.",
+        section=SECTION, handler=_from_file, input=SourceFileInput, output=ExternalSourceInfo,
+        route=RouteSpec("POST", f"{_SOURCE_PATH}/from-file"),
+        files={"file_path": FileRule(must_exist=True, allow_directory=False)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        example={"filePath": "sources/Motor.scl"},
+    ),
+    Operation(
+        name="external-sources.from-text", summary="Create an external source from raw SCL text content.",
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.add_external_source(d.device_name, d.name, d.text, folder=d.folder,
+                                                               overwrite=d.overwrite),
+        input=SourceTextInput, output=ExternalSourceInfo, route=RouteSpec("POST", f"{_SOURCE_PATH}/from-text"),
+        errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"name": "One.scl", "text": _SCL_EXAMPLE},
+    ),
+    Operation(
+        name="external-sources.delete", summary="Delete an external source from the device.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.delete_external_source(d.device_name, d.source_name), input=SourceRef,
+        output=ExternalSourceInfo, route=RouteSpec("DELETE", f"{_SOURCE_PATH}/{{sourceName}}"), errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="external-sources.generate", summary="Generate (compile) blocks from an external source into the TIA Portal project.",
+        section=SECTION, handler=_generate_source, input=GenerateInput, output=GenerateResult,
+        route=RouteSpec("POST", f"{_SOURCE_PATH}/{{sourceName}}/generate"), long_running=True, errors=_WRITES,
+    ),
+    Operation(
+        name="external-sources.folders.create", summary="Create a folder in the external sources tree.",
+        section=SECTION,
+        handler=lambda ctx, d: {"folder": ctx.backend.create_external_source_folder(d.device_name, _folder(d))},
+        input=FolderInput, output=dict[str, str], route=RouteSpec("POST", f"{_SOURCE_PATH}/folders"),
+        errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Library"},
+    ),
+    Operation(
+        name="external-sources.folders.delete", summary="Delete a folder from the external sources tree.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.delete_external_source_folder(d.device_name, _folder(d)),
+        input=FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{_SOURCE_PATH}/folders"),
+        errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="external-sources.import-and-generate", summary="Import raw SCL source text and compile it into TIA Portal blocks.",
+        section=SECTION, handler=_import_and_generate, input=ImportAndGenerateInput, output=GenerateResult,
+        route=RouteSpec("POST", f"{_SOURCE_PATH}/import-and-generate"), long_running=True, errors=_WRITES,
+        example={"SclContent": _SCL_EXAMPLE, "SourceName": "One.scl"},
+    ),
+)

@@ -1,0 +1,283 @@
+"""Request and response schemas of the Blocks operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend.areas.blocks import BlockInfo
+from engineering_api.backend.models import ProgramImportReport
+from engineering_api.lib.schema import CamelStruct
+
+
+# ----- inputs ------------------------------------------------------------------------------------
+class DeviceRef(CamelStruct):
+    """A PLC by name."""
+
+    device_name: str
+
+
+class BlockRef(CamelStruct):
+    """A block of a PLC."""
+
+    device_name: str
+    block_name: str
+
+
+class BlockSpecInput(CamelStruct):
+    """A JSON block spec (see ``simatic_xml.generate``) given flat, or as ``spec``, or the SimaticML as ``rawXml``.
+
+    T-IA's minimal ``{BlockType, Name, Language}`` is a spec too.
+    """
+
+    block_type: str | None = None
+    name: str | None = None
+    number: int | None = None
+    language: str | None = None
+    title: Any = None
+    comment: Any = None
+    author: str | None = None
+    family: str | None = None
+    header_name: str | None = None
+    version: str | None = None
+    memory_layout: str | None = None
+    secondary_type: str | None = None
+    cyclic_time: int | None = None
+    phase_shift: int | None = None
+    instance_of: str | None = None
+    instance_of_type: str | None = None
+    return_type: str | None = None
+    interface: dict[str, Any] | None = None
+    networks: list[Any] | None = None
+    description: str | None = None
+    spec: dict[str, Any] | None = None
+    raw_xml: str | None = None
+
+
+class CreateBlockInput(BlockSpecInput, kw_only=True):
+    """A new block: a spec (or rawXml), the folder to put it in, and whether to replace a block of that name."""
+
+    device_name: str
+    folder: str = ""
+    overwrite: bool = False
+
+
+class UpdateBlockInput(BlockSpecInput, kw_only=True):
+    """The new content of a block (a spec or rawXml); the block keeps its name, folder and (unless given) number."""
+
+    device_name: str
+    block_name: str
+
+
+class RenameInput(CamelStruct):
+    """Old and new block name."""
+
+    device_name: str
+    block_name: str
+    new_name: str
+
+
+class ExportInput(CamelStruct):
+    """A block and the file (or folder) inside the roots to write it to; TIA does not overwrite."""
+
+    device_name: str
+    block_name: str
+    export_path: str
+    overwrite: bool = False
+
+
+class ExportSourceInput(CamelStruct):
+    """The SCL source file (or folder) inside the roots to write."""
+
+    device_name: str
+    block_name: str
+    export_path: str
+    overwrite: bool = False
+
+
+class ImportInput(CamelStruct):
+    """A SimaticML file inside the roots."""
+
+    device_name: str
+    import_file_path: str
+    overwrite: bool = False
+    folder: str = ""
+
+
+class NetworksInput(CamelStruct):
+    """Networks to append, in the spec's network form (``{"title", "scl" | "lad" | "fbd"}``)."""
+
+    device_name: str
+    block_name: str
+    networks: list[dict[str, Any]]
+
+
+class MemberInput(CamelStruct):
+    """An interface member in the spec's member form, and the section it goes to."""
+
+    device_name: str
+    block_name: str
+    section: str
+    name: str
+    data_type: str | None = None
+    start_value: Any = None
+    comment: Any = None
+    retain: bool | None = None
+    accessible_from_hmi: bool | None = None
+    visible_in_hmi: bool | None = None
+    writable_from_hmi: bool | None = None
+    setpoint: bool | None = None
+    members: list[dict[str, Any]] | None = None
+    position: int | None = None
+    """Index in the section (default: at the end)."""
+
+
+class MemberUpdateInput(CamelStruct):
+    """What to change in a member; omitted fields keep their value."""
+
+    device_name: str
+    block_name: str
+    member_name: str
+    new_name: str | None = None
+    data_type: str | None = None
+    start_value: Any = None
+    comment: Any = None
+    retain: bool | None = None
+    accessible_from_hmi: bool | None = None
+    visible_in_hmi: bool | None = None
+    writable_from_hmi: bool | None = None
+    setpoint: bool | None = None
+    members: list[dict[str, Any]] | None = None
+
+
+class MemberRef(CamelStruct):
+    """A member of a block's interface."""
+
+    device_name: str
+    block_name: str
+    member_name: str
+
+
+class FolderInput(CamelStruct):
+    """A folder path (``a/b``); ``folderName`` and ``path`` are accepted too."""
+
+    device_name: str
+    folder_path: str | None = None
+    folder_name: str | None = None
+    path: str | None = None
+
+
+class SourceTextInput(CamelStruct):
+    """An external source from text."""
+
+    device_name: str
+    name: str
+    text: str
+    folder: str = ""
+    overwrite: bool = False
+
+
+class SourceFileInput(CamelStruct):
+    """An external source from a file inside the roots (named after the file unless ``name`` is given)."""
+
+    device_name: str
+    file_path: str
+    name: str | None = None
+    folder: str = ""
+    overwrite: bool = False
+
+
+class SourceRef(CamelStruct):
+    """An external source of a PLC."""
+
+    device_name: str
+    source_name: str
+
+
+class GenerateInput(CamelStruct):
+    """Generate blocks from an external source; existing blocks are replaced unless ``overwrite`` is false."""
+
+    device_name: str
+    source_name: str
+    overwrite: bool = True
+    folder: str = ""
+
+
+class ImportAndGenerateInput(CamelStruct):
+    """SCL text to keep as an external source and generate into blocks (T-IA: ``{SclContent, SourceName}``)."""
+
+    device_name: str
+    scl_content: str
+    source_name: str = "Source.scl"
+    overwrite: bool = True
+    folder: str = ""
+
+
+# ----- outputs -----------------------------------------------------------------------------------
+class BlockContent(CamelStruct):
+    """A block with its SimaticML and, for SCL blocks, DBs and UDT-like blocks, its SCL source."""
+
+    name: str
+    block_type: str
+    number: int | None
+    programming_language: str | None
+    title: str | None
+    author: str | None
+    is_protected: bool
+    is_know_how_protected: bool
+    needs_compilation: bool
+    modified_date: str | None
+    folder: str
+    interface: dict[str, Any]
+    networks: list[dict[str, Any]]
+    raw_xml: str
+    source_text: str | None
+    source_text_reason: str | None = None
+
+
+class BlockWriteResult(CamelStruct):
+    """A written block and the import report."""
+
+    block: BlockInfo
+    reports: list[ProgramImportReport]
+
+
+class FileWritten(CamelStruct):
+    """A file written inside the roots."""
+
+    block_name: str
+    path: str
+    size: int
+
+
+class SourceText(CamelStruct):
+    """A block's SCL source."""
+
+    block_name: str
+    source_text: str
+
+
+class GenerateResult(CamelStruct):
+    """Blocks generated from an external source, in import order."""
+
+    source_name: str
+    blocks: list[str]
+    order: list[str]
+    reports: list[ProgramImportReport]
+
+
+class MemberResult(CamelStruct):
+    """A block after an interface edit."""
+
+    block_name: str
+    section: str
+    member: dict[str, Any] | None
+    interface: dict[str, Any]
+
+
+class CrossReferences(CamelStruct):
+    """What a block uses and who uses it (T-IA: ``{BlockName, Sources[...]}``)."""
+
+    block_name: str
+    uses: list[dict[str, Any]]
+    used_by: list[dict[str, Any]]
+    sources: list[dict[str, Any]]

@@ -1,0 +1,165 @@
+"""Handlers for cross-references and external sources (SCL text -> blocks)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.blocks import ExternalSourceInfo
+from engineering_api.domain.blockgen import import_documents, spec_failure, target_for
+from engineering_api.domain.blocks._schemas import (
+    BlockRef,
+    CrossReferences,
+    GenerateInput,
+    GenerateResult,
+    ImportAndGenerateInput,
+    SourceFileInput,
+)
+from engineering_api.domain.blocks._support import _DB_KINDS, _doc, _instance_types
+from engineering_api.jobs.operations import OperationContext
+from simatic_xml import SimaticMLError
+from simatic_xml.generate import generate_xml, parse_spec
+from simatic_xml.generate.from_scl import source_to_specs
+from simatic_xml.model import Document
+from simatic_xml.scl import SclSyntaxError
+from simatic_xml.scl import parse as parse_scl
+
+# ----- cross-references --------------------------------------------------------------------------
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def _references(doc: Document) -> list[tuple[str, str]]:
+    """(name, how) pairs a block refers to: calls, instance DBs, types, global operands."""
+    refs: list[tuple[str, str]] = []
+    obj = doc.object
+
+    def add(name: str, how: str) -> None:
+        if name and (name, how) not in refs:
+            refs.append((name, how))
+
+    if obj.attr("InstanceOfName"):
+        add(str(obj.attr("InstanceOfName")), "InstanceOf")
+
+    def members(items: list[Any]) -> None:
+        for member in items:
+            for name in _QUOTED.findall(member.datatype):
+                add(name, "Type")
+            members(member.members)
+
+    interface = getattr(obj, "interface", None)
+    for section in interface.sections.sections if interface else ():
+        members(section.members)
+    for unit in getattr(obj, "compile_units", []):
+        body = unit.network_source.body if unit.network_source is not None else None
+        if body is None:
+            continue
+        for node in body.iter():
+            if node.tag == "CallInfo" and node.attrs.get("Name"):
+                add(node.attrs["Name"], "Call")
+            elif node.tag == "Instance" and node.attrs.get("Scope") == "GlobalVariable":
+                first = next(node.iter("Component"), None)
+                if first is not None:
+                    add(first.attrs.get("Name", ""), "Call")
+            elif node.tag == "Access" and node.attrs.get("Scope") == "GlobalVariable":
+                first = next(node.iter("Component"), None)
+                if first is not None:
+                    add(first.attrs.get("Name", ""), "Operand")
+    return refs
+
+
+def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
+    target = ctx.backend.get_block(data.device_name, data.block_name)
+    blocks = {b.name: b for b in ctx.backend.list_blocks(data.device_name)}
+    kinds = {o.name: o.kind for o in ctx.backend.list_program_objects(data.device_name)}
+    refs_of: dict[str, list[tuple[str, str]]] = {}
+    for name in blocks:
+        refs_of[name] = _references(_doc(ctx.backend.export_program_object(data.device_name, name), name))
+
+    def describe(name: str, how: str) -> dict[str, Any]:
+        kind = kinds.get(name)
+        if how == "Operand" and kind in _DB_KINDS:
+            how = "Access"
+        return {"name": name, "type": kind or ("GlobalTag" if how == "Operand" else "Unknown"),
+                "usage": how, "exists": kind is not None,
+                "display": f'"{name}"'}
+
+    uses = [describe(n, how) for n, how in refs_of[target.name] if n != target.name]
+    used_by = []
+    for name, refs in refs_of.items():
+        if name == target.name:
+            continue
+        for ref, how in refs:
+            if ref == target.name:
+                used_by.append({"name": name, "type": blocks[name].block_type, "usage": how, "display": f'"{name}"'})
+                break
+    sources = [{"name": u["name"], "type": u["type"], "direction": "Uses", "usage": u["usage"]} for u in uses] + [
+        {"name": u["name"], "type": u["type"], "direction": "UsedBy", "usage": u["usage"]} for u in used_by
+    ]
+    return CrossReferences(block_name=target.name, uses=uses, used_by=used_by, sources=sources)
+
+
+# ----- external sources --------------------------------------------------------------------------
+def _from_file(ctx: OperationContext, data: SourceFileInput) -> ExternalSourceInfo:
+    path = Path(data.file_path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return ctx.backend.add_external_source(data.device_name, data.name or path.name, text, folder=data.folder,
+                                           overwrite=data.overwrite)
+
+
+def _generate_text(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
+                   folder: str) -> GenerateResult:
+    try:
+        source = parse_scl(text, path=source_name)
+    except SclSyntaxError as exc:
+        raise e.ValidationError(
+            f"{source_name}: line {exc.line}, column {exc.col}: {exc.message}", code="SCL_SYNTAX_ERROR",
+            details={"source": source_name, "line": exc.line, "column": exc.col, "reason": exc.message},
+        ) from None
+    if not source.blocks:
+        raise e.ValidationError(f"{source_name} holds no block.", code="SCL_SYNTAX_ERROR",
+                                details={"source": source_name, "line": 1, "column": 1})
+    known = {o.name for o in ctx.backend.list_program_objects(device) if o.kind == "FB"}
+    version = target_for(ctx, None)
+    try:
+        specs = source_to_specs(source, text, known_fbs=known)
+        parsed = {s["name"]: parse_spec(s) for s in specs}
+        documents = []
+        for spec in specs:
+            types = {k: v for k, v in parsed.items() if k == spec.get("instanceOf")} or (
+                _instance_types(ctx, device, spec["instanceOf"]) if spec.get("instanceOf") else None)
+            documents.append((f"{spec['name']}.xml", generate_xml(parsed[spec["name"]], version, types=types), folder))
+    except SimaticMLError as exc:
+        failure = spec_failure(exc)
+        failure.message = f"{source_name}: {failure.message}"
+        failure.details["source"] = source_name
+        raise failure from None
+    if not overwrite:
+        existing = {o.name.lower() for o in ctx.backend.list_program_objects(device)}
+        clash = [s["name"] for s in specs if s["name"].lower() in existing]
+        if clash:
+            raise e.AlreadyExistsError(
+                f"{source_name}: {', '.join(clash)} already exist(s) in '{device}'; generate with overwrite to replace.",
+                code="OBJECT_EXISTS", details={"source": source_name, "names": clash},
+            )
+    ctx.progress(50, f"importing {len(documents)} blocks")
+    result = import_documents(ctx, device, documents, overwrite=overwrite)
+    return GenerateResult(source_name=source_name, blocks=[s["name"] for s in specs],
+                          order=[o.removesuffix(".xml") for o in result.order], reports=result.reports)
+
+
+def _generate_source(ctx: OperationContext, data: GenerateInput) -> GenerateResult:
+    text = ctx.backend.read_external_source(data.device_name, data.source_name)
+    return _generate_text(ctx, data.device_name, data.source_name, text, overwrite=data.overwrite, folder=data.folder)
+
+
+def _import_and_generate(ctx: OperationContext, data: ImportAndGenerateInput) -> GenerateResult:
+    name = data.source_name if "." in data.source_name else f"{data.source_name}.scl"
+    result = _generate_text(ctx, data.device_name, name, data.scl_content, overwrite=data.overwrite, folder=data.folder)
+    ctx.backend.add_external_source(data.device_name, name, data.scl_content, folder="", overwrite=True)
+    return result
