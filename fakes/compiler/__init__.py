@@ -13,6 +13,7 @@ import sys
 
 from simatic_xml.scl import parse, read_source
 from simatic_xml.scl.check import Diagnostic
+from simatic_xml.scl.check import main as scl_check_main
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 
 from .checker import MESSAGES, CompilerDiagnostic, check_block, check_program
@@ -48,27 +49,8 @@ def check_path(path, *, closed: bool = False) -> list:
 
 
 def cli_main(paths: list | None = None, out=None, *, closed: bool = False) -> int:
-    """Check every file, print diagnostics as ``simatic_xml.scl.check.main`` does; 1 if any has errors."""
-    out = out or sys.stdout
-    paths = list(sys.argv[1:] if paths is None else paths)
-    if not paths:
-        print("usage: scl check FILE...", file=out)
-        return 2
-    failed = 0
-    for p in paths:
-        try:
-            diags = check_path(p, closed=closed)
-        except OSError as err:
-            print(f"{p}: error: {err.strerror or err}", file=out)
-            failed += 1
-            continue
-        for d in diags:
-            if d.severity != "Info":
-                print(str(d), file=out)
-        if any(d.severity == "Error" for d in diags):
-            failed += 1
-    print(f"{len(paths)} file(s) checked, {failed} with errors", file=out)
-    return 1 if failed else 0
+    """Check every file with the semantic rules, printing as ``simatic_xml.scl.check.main``; 1 on errors."""
+    return scl_check_main(paths, out, check=lambda path: check_path(path, closed=closed))
 
 
 if __name__ == "__main__":  # pragma: no cover
