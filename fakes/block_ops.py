@@ -97,14 +97,10 @@ class BlockOperations:
             return _info(renamed, software)
 
     def create_block_folder(self, device: str, path: str) -> str:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
-            return software.add_folder("blocks", path)
+        return self._add_folder(device, "blocks", path)  # type: ignore[attr-defined]
 
     def delete_block_folder(self, device: str, path: str) -> FolderRemoval:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
-            removed = software.remove_folder("blocks", path.replace("\\", "/"))
+        removed = self._remove_folder(device, "blocks", path)  # type: ignore[attr-defined]
         return FolderRemoval(folder=path.strip("/"), removed=removed)
 
     def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
@@ -142,12 +138,8 @@ class BlockOperations:
             return _source_info(software.external_sources.pop(name))
 
     def create_external_source_folder(self, device: str, path: str) -> str:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
-            return software.add_folder("external_sources", path)
+        return self._add_folder(device, "external_sources", path)  # type: ignore[attr-defined]
 
     def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
-            removed = software.remove_folder("external_sources", path.replace("\\", "/"))
+        removed = self._remove_folder(device, "external_sources", path)  # type: ignore[attr-defined]
         return FolderRemoval(folder=path.strip("/"), removed=removed)

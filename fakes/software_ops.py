@@ -31,6 +31,18 @@ class SoftwareOperations:
             )
         return device, software
 
+    def _add_folder(self, device: str, category: str, path: str) -> str:
+        """Create a folder in one of the PLC's trees (``blocks``, ``types``, ...), in a transaction."""
+        with self._change() as project:
+            _, software = self._software(project, device)
+            return software.add_folder(category, path)
+
+    def _remove_folder(self, device: str, category: str, path: str) -> list[str]:
+        """Delete a folder and what is in it (``\\`` separators accepted); returns the deleted objects."""
+        with self._change() as project:
+            _, software = self._software(project, device)
+            return software.remove_folder(category, path.replace("\\", "/"))
+
     def import_program_documents(
         self, device: str, documents: list[ProgramDocument], *, overwrite: bool
     ) -> list[ProgramImportReport]:

@@ -277,9 +277,7 @@ class TypeOperations:
             )
 
     def add_type_folder(self, device: str, path: str) -> str:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
-            return software.add_folder("types", path)
+        return self._add_folder(device, "types", path)  # type: ignore[attr-defined]
 
     def delete_type_folder(self, device: str, path: str, *, force: bool) -> TypeDeleteResult:
         with self._change() as project:  # type: ignore[attr-defined]
