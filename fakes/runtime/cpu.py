@@ -1,0 +1,518 @@
+"""The simulated CPU: PLCSIM Advanced's operating states, virtual time, OB scheduling and forces.
+
+States follow PLCSIM Advanced (``Off → Booting → Stop → Startup → Run``, ``ShuttingDown`` on power
+off). A runtime error of the user program in Run stops the CPU and leaves a diagnostic entry, as a
+real S7-1500 without OB121 does.
+
+Time is virtual. In ``SingleStep`` and ``TimespanSynchronized`` modes it only moves when a caller
+steps it (N cycles, or T milliseconds), so timer logic is testable to the millisecond. In
+``Default`` mode a background thread runs cycles in real time (scaled by ``scale_factor``), as a
+free-running PLCSIM instance does. A step first advances time by one cycle, then runs the cycle at
+the new time: cyclic interrupt OBs whose period elapsed, then the program-cycle OBs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.lib.schema import utc_now
+
+from .errors import PlcRuntimeError
+
+if TYPE_CHECKING:
+    from .image import ObEntry, ProgramImage
+    from .memory import Memory
+
+__all__ = (
+    "CpuStateError", "DiagnosticEntry", "IpSuite", "OperatingMode", "OperatingState", "RuntimeContext", "ScanStats",
+    "SimulatedCpu", "StepResult", "TagError", "TagValue",
+)
+
+MS = 1_000_000
+"""Nanoseconds per millisecond (virtual time is kept in integer nanoseconds)."""
+MAX_STEP_CYCLES = 1_000_000
+"""One step may not run more cycles than this (a caller asking for a day of 1 ms cycles gets a clear 4xx)."""
+
+
+class OperatingState(StrEnum):
+    OFF = "Off"
+    BOOTING = "Booting"
+    STOP = "Stop"
+    STARTUP = "Startup"
+    RUN = "Run"
+    SHUTTING_DOWN = "ShuttingDown"
+
+
+class OperatingMode(StrEnum):
+    DEFAULT = "Default"
+    SINGLE_STEP = "SingleStep"
+    TIMESPAN_SYNCHRONIZED = "TimespanSynchronized"
+
+
+class CpuStateError(Exception):
+    """The request does not fit the CPU's operating state (power on first, stop first...).
+
+    ``code`` is stable: ``instance-off``, ``not-running``, ``needs-stop``, ``free-running``, ``bad-step``,
+    ``not-forceable``.
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class TagError(Exception):
+    """A per-tag error, in PLCSIM Advanced's terms: ``DoesNotExist``, ``TypeMismatch``, ``NotUpToDate``,
+    ``InstanceNotRunning``, ``NotSupported``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(slots=True)
+class TagValue:
+    name: str
+    value: Any
+    data_type: str
+    quality: str
+    timestamp: str
+
+
+@dataclass(slots=True)
+class DiagnosticEntry:
+    sequence: int
+    timestamp: str
+    virtual_time_ms: float
+    event: str
+    message: str
+    block: str | None = None
+    network: int | None = None
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class IpSuite:
+    interface: str
+    ip_address: str
+    subnet_mask: str = "255.255.255.0"
+    default_gateway: str = "0.0.0.0"  # noqa: S104 - an address value, not a bind
+
+
+@dataclass(slots=True)
+class ScanStats:
+    cycles: int = 0
+    last_us: float = 0.0
+    min_us: float = 0.0
+    max_us: float = 0.0
+    total_us: float = 0.0
+
+    @property
+    def average_us(self) -> float:
+        return self.total_us / self.cycles if self.cycles else 0.0
+
+    def record(self, elapsed_ns: int) -> None:
+        us = elapsed_ns / 1000
+        self.cycles += 1
+        self.last_us = us
+        self.total_us += us
+        self.min_us = us if self.cycles == 1 else min(self.min_us, us)
+        self.max_us = max(self.max_us, us)
+
+
+@dataclass(slots=True)
+class StepResult:
+    cycles: int
+    virtual_time_ms: float
+    state: str
+
+
+class RuntimeContext:
+    """What the generated code sees of the CPU (see README, "Runtime context")."""
+
+    __slots__ = ("cpu", "cycle", "first_scan", "memory", "now_ns")
+
+    def __init__(self, cpu: SimulatedCpu, memory: Memory) -> None:
+        self.cpu = cpu
+        self.memory = memory
+        self.now_ns = cpu.now_ns
+        self.first_scan = False
+        self.cycle = 0
+
+
+@dataclass
+class _Force:
+    name: str
+    value: Any
+    accessor: Any
+
+
+@dataclass
+class _Config:
+    cycle_ms: float = 10.0
+    """Virtual duration of one cycle when time is stepped."""
+    min_cycle_ms: float = 10.0
+    """Real minimum cycle time of a free-running instance (keeps a Default-mode CPU from eating a core)."""
+    scale_factor: float = 1.0
+    mode: OperatingMode = OperatingMode.DEFAULT
+    diagnostics_limit: int = 200
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class SimulatedCpu:
+    """One virtual S7-1500 (a PLCSIM Advanced instance). Thread-safe: every public method takes the lock."""
+
+    def __init__(self, name: str, *, instance_id: int, cpu_type: str = "CPU1500_Unspecified",
+                 empty_image: ProgramImage) -> None:
+        self.name = name
+        self.id = instance_id
+        self.cpu_type = cpu_type
+        self.communication_interface = "Softbus"
+        self.ip_suites: list[IpSuite] = []
+        self.config = _Config()
+        self.state = OperatingState.OFF
+        self._empty = empty_image
+        self.image: ProgramImage = empty_image
+        self.device: str | None = None
+        """The TIA device whose program was downloaded last."""
+        self.memory: Memory | None = None
+        self._retained: Any = None
+        self.now_ns = 0
+        self.stats = ScanStats()
+        self.diagnostics: list[DiagnosticEntry] = []
+        self._sequence = 0
+        self._forces: dict[str, _Force] = {}
+        self._next_fire: dict[str, int] = {}
+        self.tags_stale = False
+        self._first_cycle = False
+        self.lock = threading.RLock()
+        self._runner: threading.Thread | None = None
+        self._halt = threading.Event()
+
+    # ----- operating states ----------------------------------------------------------------
+    def power_on(self) -> None:
+        with self.lock:
+            if self.state != OperatingState.OFF:
+                return
+            self.state = OperatingState.BOOTING
+            self.memory = self.image.new_memory()
+            if self._retained is not None:
+                self.memory.restore_retentive(self._retained)
+            self._apply_forces()
+            self.state = OperatingState.STOP
+            self._log("PowerOn", "Power on; the CPU is in STOP.")
+
+    def power_off(self) -> None:
+        self._stop_runner()
+        with self.lock:
+            if self.state == OperatingState.OFF:
+                return
+            self.state = OperatingState.SHUTTING_DOWN
+            if self.memory is not None:
+                self._retained = self.memory.retentive_snapshot()
+            self.memory = None
+            self.state = OperatingState.OFF
+            self._log("PowerOff", "Power off; non-retentive data is lost.")
+
+    def run(self) -> None:
+        with self.lock:
+            self._require_on()
+            if self.state == OperatingState.RUN:
+                return
+            self.state = OperatingState.STARTUP
+            self._log("Startup", "STOP to RUN: startup OBs run.")
+            self._next_fire = {ob.name: self.now_ns + int((ob.phase_ms or 0) * MS) + int(ob.period_ms * MS)
+                               for ob in self.image.obs if ob.kind == "CyclicInterrupt" and ob.period_ms}
+            try:
+                self._call_obs([ob for ob in self.image.obs if ob.kind == "Startup"], first_scan=True)
+            except PlcRuntimeError as err:
+                self._fault(err)
+                return
+            self.state = OperatingState.RUN
+            self._first_cycle = True
+        if self.config.mode == OperatingMode.DEFAULT:
+            self._start_runner()
+
+    def stop(self, reason: str = "Stop requested.") -> None:
+        self._stop_runner()
+        with self.lock:
+            self._require_on()
+            if self.state == OperatingState.RUN:
+                self.state = OperatingState.STOP
+                self._log("Stop", reason)
+
+    def memory_reset(self) -> None:
+        """MRES: back to STOP with every value at its start value, retentive data included; the program stays."""
+        self._stop_runner()
+        with self.lock:
+            self._require_on()
+            self.state = OperatingState.STOP
+            self._retained = None
+            self.memory = self.image.new_memory()
+            self._apply_forces()
+            self._log("MemoryReset", "Memory reset: actual values back to start values, retentive data cleared.")
+
+    # ----- program -----------------------------------------------------------------------------
+    def load(self, image: ProgramImage, *, device: str, stop_allowed: bool = False) -> list[str]:
+        """Download ``image``; returns the names of data blocks reinitialised to their start values.
+
+        Data blocks whose content did not change keep their actual values (TIA's download without
+        reinitialisation); changed or new ones start from their start values.
+
+        Raises:
+            CpuStateError: ``instance-off`` when powered off; ``needs-stop`` when in RUN and the caller did
+                not allow stopping the CPU (TIA's pre-download check asks for it).
+        """
+        with self.lock:
+            self._require_on()
+            running = self.state == OperatingState.RUN
+            if running and not stop_allowed:
+                raise CpuStateError(
+                    f'The CPU "{self.name}" is in RUN. Downloading stops it; confirm the stop to continue.', "needs-stop")
+        if running:
+            self.stop("Stop for download.")
+        with self.lock:
+            old_image, old_memory = self.image, self.memory
+            memory = image.new_memory()
+            changed = sorted(n for n in image.digests if old_image.digests.get(n) != image.digests[n])
+            if old_memory is not None:
+                memory.inputs[:] = old_memory.inputs
+                memory.outputs[:] = old_memory.outputs
+                memory.markers[:] = old_memory.markers
+                for key, value in old_memory.dbs.items():
+                    name = next((n for n in image.digests if n.lower() == key), None)
+                    if key in memory.dbs and name is not None and name not in changed:
+                        memory.dbs[key] = value
+            self.image, self.memory, self.device = image, memory, device
+            self._forces = {k: f for k, f in self._forces.items() if self._reresolve(f)}
+            self._apply_forces()
+            self.tags_stale = True
+            reinitialised = [n for n in changed if n.lower() in memory.dbs]
+            self._log("Download", f"Program of \"{device}\" downloaded ({len(image.digests)} objects).")
+            return reinitialised
+
+    # ----- time ---------------------------------------------------------------------------------
+    def step(self, *, cycles: int | None = None, milliseconds: float | None = None) -> StepResult:
+        """Run ``cycles`` cycles, or advance virtual time by ``milliseconds`` (cycles of ``cycle_ms``, the last
+        one shorter). Only in RUN and in a stepped operating mode.
+
+        Raises:
+            CpuStateError: ``not-running``, ``free-running`` (Default mode runs by itself), ``bad-step``.
+        """
+        with self.lock:
+            if self.state != OperatingState.RUN:
+                raise CpuStateError(f'The CPU "{self.name}" is not in RUN (it is {self.state}).', "not-running")
+            if self.config.mode == OperatingMode.DEFAULT:
+                raise CpuStateError(
+                    f'The instance "{self.name}" runs freely (operating mode Default). Set the operating mode to '
+                    "SingleStep or TimespanSynchronized to step virtual time.", "free-running")
+            cycle_ns = int(self.config.cycle_ms * MS)
+            if (cycles is None) == (milliseconds is None):
+                raise CpuStateError("Give either a number of cycles or a time in milliseconds.", "bad-step")
+            plan: list[int]
+            if cycles is not None:
+                if not 0 < cycles <= MAX_STEP_CYCLES:
+                    raise CpuStateError(f"cycles must be 1..{MAX_STEP_CYCLES}.", "bad-step")
+                plan = [cycle_ns] * cycles
+            else:
+                total = int(round(float(milliseconds) * MS))  # type: ignore[arg-type]
+                if total <= 0 or total // cycle_ns > MAX_STEP_CYCLES:
+                    raise CpuStateError(f"milliseconds must be > 0 and at most {MAX_STEP_CYCLES} cycles long.",
+                                        "bad-step")
+                full, rest = divmod(total, cycle_ns)
+                plan = [cycle_ns] * full + ([rest] if rest else [])
+            done = 0
+            for advance in plan:
+                self.now_ns += advance
+                if not self._cycle():
+                    done += 1
+                    break
+                done += 1
+            return StepResult(done, self.now_ns / MS, str(self.state))
+
+    def _cycle(self) -> bool:
+        """One cycle at ``now_ns``; False when the CPU went to STOP."""
+        started = time.perf_counter_ns()
+        self._apply_forces(inputs_only=True)
+        due = []
+        for ob in self.image.obs:
+            fire = self._next_fire.get(ob.name)
+            while fire is not None and fire <= self.now_ns:
+                due.append(ob)
+                fire += int(ob.period_ms * MS)
+            if fire is not None:
+                self._next_fire[ob.name] = fire
+        try:
+            self._call_obs(due + [ob for ob in self.image.obs if ob.kind == "ProgramCycle"],
+                           first_scan=self._first_cycle)
+        except PlcRuntimeError as err:
+            self._fault(err)
+            return False
+        finally:
+            self._first_cycle = False
+        self._apply_forces(outputs_only=True)
+        self.stats.record(time.perf_counter_ns() - started)
+        return True
+
+    def _call_obs(self, obs: list[ObEntry], *, first_scan: bool) -> None:
+        rt = RuntimeContext(self, self.memory)  # type: ignore[arg-type]
+        rt.first_scan = first_scan
+        rt.cycle = self.stats.cycles
+        for ob in obs:
+            self.image.run_ob(ob, self.memory, rt)
+
+    def _fault(self, err: PlcRuntimeError) -> None:
+        self.state = OperatingState.STOP
+        where = ", ".join(p for p in (
+            f'block "{err.block}"' if err.block else "", f"network {err.network}" if err.network else "",
+            f"line {err.line}" if err.line else "") if p)
+        self._log("ProgrammingError",
+                  f"STOP caused by a programming error (no OB121 is loaded): {err.message}" + (f" ({where})" if where else ""),
+                  block=err.block, network=err.network, line=err.line)
+
+    # ----- free-running mode ----------------------------------------------------------------------
+    def _start_runner(self) -> None:
+        self._stop_runner()
+        self._halt.clear()
+        self._runner = threading.Thread(target=self._run_freely, name=f"plcsim-{self.name}", daemon=True)
+        self._runner.start()
+
+    def _stop_runner(self) -> None:
+        runner = self._runner
+        if runner is not None and runner is not threading.current_thread():
+            self._halt.set()
+            runner.join(timeout=5)
+        self._runner = None
+
+    def _run_freely(self) -> None:
+        last = time.monotonic_ns()
+        while not self._halt.is_set():
+            with self.lock:
+                if self.state != OperatingState.RUN or self.config.mode != OperatingMode.DEFAULT:
+                    return
+                now = time.monotonic_ns()
+                self.now_ns += max(1, int((now - last) * self.config.scale_factor))
+                last = now
+                if not self._cycle():
+                    return
+            self._halt.wait(self.config.min_cycle_ms / 1000)
+
+    def set_mode(self, mode: OperatingMode) -> None:
+        with self.lock:
+            self.config.mode = mode
+        if mode == OperatingMode.DEFAULT and self.state == OperatingState.RUN:
+            self._start_runner()
+        elif mode != OperatingMode.DEFAULT:
+            self._stop_runner()
+
+    # ----- tags -----------------------------------------------------------------------------------
+    def read(self, name: str) -> TagValue:
+        """Raises TagError (InstanceNotRunning, DoesNotExist, NotSupported)."""
+        with self.lock:
+            accessor = self._accessor(name)
+            try:
+                value = accessor.get()
+            except (TypeError, ValueError) as exc:
+                raise TagError("NotSupported", str(exc)) from exc
+            return TagValue(name, _plain(value), accessor.data_type, "Good", utc_now())
+
+    def write(self, name: str, value: Any) -> TagValue:
+        """Raises TagError (InstanceNotRunning, DoesNotExist, TypeMismatch)."""
+        with self.lock:
+            accessor = self._accessor(name)
+            try:
+                accessor.set(value)
+            except (TypeError, ValueError) as exc:
+                raise TagError("TypeMismatch", f'"{name}" ({accessor.data_type}): {exc}') from exc
+            self._apply_forces()
+            return TagValue(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())
+
+    def _accessor(self, name: str) -> Any:
+        if self.memory is None:
+            raise TagError("InstanceNotRunning", f'The instance "{self.name}" is powered off.')
+        try:
+            return self.image.resolve(self.memory, name)
+        except LookupError as exc:
+            raise TagError("DoesNotExist", f'The tag "{name}" does not exist in the loaded program.') from exc
+
+    # ----- forces ---------------------------------------------------------------------------------
+    def force(self, name: str, value: Any) -> TagValue:
+        """Force an input or output (S7-1500 forces I/O only); the value holds until :meth:`unforce`.
+
+        Raises:
+            TagError: as :meth:`write`.
+            CpuStateError: ``not-forceable`` for operands outside the I and Q areas.
+        """
+        with self.lock:
+            accessor = self._accessor(name)
+            address = (getattr(accessor, "address", None) or "").upper()
+            if not address.startswith(("%I", "%Q")):
+                raise CpuStateError(f'"{name}" cannot be forced: only inputs (%I) and outputs (%Q) can be forced.',
+                                    "not-forceable")
+            try:
+                accessor.set(value)
+            except (TypeError, ValueError) as exc:
+                raise TagError("TypeMismatch", f'"{name}" ({accessor.data_type}): {exc}') from exc
+            self._forces[name.lower()] = _Force(name, accessor.get(), accessor)
+            self._log("Force", f"Force set: {name} = {_plain(accessor.get())}.")
+            return TagValue(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())
+
+    def unforce(self, name: str | None = None) -> list[str]:
+        """Remove one force (or all with ``None``); returns the names no longer forced."""
+        with self.lock:
+            keys = list(self._forces) if name is None else [name.lower()] if name.lower() in self._forces else []
+            removed = [self._forces.pop(k).name for k in keys]
+            if removed:
+                self._log("Force", f"Force removed: {', '.join(removed)}.")
+            return removed
+
+    def forces(self) -> dict[str, Any]:
+        with self.lock:
+            return {f.name: _plain(f.value) for f in self._forces.values()}
+
+    def _reresolve(self, force: _Force) -> bool:
+        try:
+            force.accessor = self.image.resolve(self.memory, force.name)  # type: ignore[arg-type]
+        except LookupError:
+            return False
+        return True
+
+    def _apply_forces(self, *, inputs_only: bool = False, outputs_only: bool = False) -> None:
+        if self.memory is None or not self._forces:
+            return
+        for force in self._forces.values():
+            address = (getattr(force.accessor, "address", None) or "").upper()
+            if (inputs_only and not address.startswith("%I")) or (outputs_only and not address.startswith("%Q")):
+                continue
+            force.accessor.set(force.value)
+
+    # ----- bookkeeping ---------------------------------------------------------------------------
+    def _require_on(self) -> None:
+        if self.state == OperatingState.OFF:
+            raise CpuStateError(f'The instance "{self.name}" is powered off. Power it on first.', "instance-off")
+
+    def _log(self, event: str, message: str, **where: Any) -> None:
+        self._sequence += 1
+        self.diagnostics.append(DiagnosticEntry(self._sequence, utc_now(), self.now_ns / MS, event, message, **where))
+        del self.diagnostics[:-self.config.diagnostics_limit]
+
+    def shutdown(self) -> None:
+        """Stop the free-running thread (process exit, instance deletion)."""
+        self._stop_runner()
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly copy of a PLC value (arrays as lists, structs as dicts)."""
+    from .values import PlcArray
+
+    if isinstance(value, PlcArray):
+        return [_plain(v) for v in value.items]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if not k.startswith("_")}
+    return value

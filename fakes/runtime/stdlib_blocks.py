@@ -1,0 +1,162 @@
+"""Block moves (MOVE_BLK, UMOVE_BLK, FILL_BLK, UFILL_BLK, MOVE_BLK_VARIANT) and the time
+instructions (T_ADD, T_SUB, T_DIFF, TIME_TCK).
+
+MOVE_BLK and FILL_BLK have no function value and write an array, so they are not in ``FUNCTIONS``:
+the code generator calls :func:`move_blk` / :func:`fill_blk` with the arrays and the PLC indices of
+``IN``/``OUT`` (``MOVE_BLK(IN := a[2], COUNT := 3, OUT => b[5])`` is ``move_blk(a, 2, b, 5, 3)``).
+UMOVE_BLK/UFILL_BLK are the same here: nothing interrupts a simulated scan.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from .errors import PlcRuntimeError, UnsupportedInstructionError
+from .stdlib_core import register, result_fixer
+from .values import PlcArray, wrap
+
+__all__ = ("fill_blk", "move_blk", "move_blk_variant", "ufill_blk", "umove_blk")
+
+
+def _check(array: PlcArray, index: int, count: int, what: str) -> int:
+    """The list position of ``index``, after checking that ``count`` elements from it lie in ``array``."""
+    pos = index - array.low
+    if pos < 0 or pos + count > len(array.items):
+        raise PlcRuntimeError(
+            f"{what}: elements {index}..{index + count - 1} are out of range [{array.low}..{array.high}].",
+            code="index-out-of-range")
+    return pos
+
+
+def _mutable(items: list[Any]) -> bool:
+    return bool(items) and isinstance(items[0], (dict, PlcArray, list))
+
+
+def move_blk(src: PlcArray, src_index: int, dst: PlcArray, dst_index: int, count: int) -> None:
+    """Copy ``count`` elements from ``src[src_index..]`` to ``dst[dst_index..]`` (PLC indices).
+
+    COUNT <= 0 copies nothing. Overlapping ranges of one array copy as if through a buffer.
+
+    Raises:
+        PlcRuntimeError: ``index-out-of-range`` when either range does not fit its array (nothing is
+            copied then).
+    """
+    if count <= 0:
+        return
+    s = _check(src, src_index, count, "MOVE_BLK IN")
+    d = _check(dst, dst_index, count, "MOVE_BLK OUT")
+    chunk = src.items[s:s + count]  # a slice is a copy: overlapping moves are safe
+    if _mutable(chunk):  # structs/arrays are values in the PLC: the target gets its own copy
+        chunk = copy.deepcopy(chunk)
+    dst.items[d:d + count] = chunk
+
+
+umove_blk = move_blk
+
+
+def fill_blk(value: Any, dst: PlcArray, dst_index: int, count: int) -> None:
+    """Write ``value`` into ``count`` elements of ``dst`` from PLC index ``dst_index``.
+
+    Raises:
+        PlcRuntimeError: ``index-out-of-range`` when the range does not fit ``dst``.
+    """
+    if count <= 0:
+        return
+    d = _check(dst, dst_index, count, "FILL_BLK OUT")
+    if isinstance(value, (dict, PlcArray, list)):
+        dst.items[d:d + count] = [copy.deepcopy(value) for _ in range(count)]
+    else:
+        dst.items[d:d + count] = [value] * count
+
+
+ufill_blk = fill_blk
+
+
+_RET = {name: wrap(code, "INT") for name, code in (
+    ("src_index", 0x8382), ("src_count", 0x8383), ("dst_index", 0x8482), ("dst_count", 0x8483))}
+
+
+def move_blk_variant(src: PlcArray, src_index: int, count: int, dst: PlcArray, dst_index: int) -> int:
+    """MOVE_BLK_VARIANT: like :func:`move_blk`, but SRC_INDEX/DEST_INDEX count from 0 at the array's
+    first element whatever its lower bound, and errors are returned as RET_VAL (an Int) instead of
+    stopping the CPU: 16#8382/16#8482 index outside SRC/DEST, 16#8383/16#8483 COUNT elements do not
+    fit; 0 when done. Nothing is copied on an error.
+    """
+    n_src, n_dst = len(src.items), len(dst.items)
+    if not 0 <= src_index < n_src:
+        return _RET["src_index"]
+    if src_index + count > n_src:
+        return _RET["src_count"]
+    if not 0 <= dst_index < n_dst:
+        return _RET["dst_index"]
+    if dst_index + count > n_dst:
+        return _RET["dst_count"]
+    move_blk(src, src.low + src_index, dst, dst.low + dst_index, count)
+    return 0
+
+
+def _move_blk_variant_call(src: Any, count: int, src_index: int, dst_index: int, dst: Any) -> int:
+    if type(src) is not PlcArray or type(dst) is not PlcArray:  # Variant/ANY pointers are not modelled
+        raise UnsupportedInstructionError("MOVE_BLK_VARIANT")
+    return move_blk_variant(src, src_index, count, dst, dst_index)
+
+
+# As a function: RET_VAL is the value; DEST (an Output in TIA, ``DEST => #b``) is passed as the array
+# object itself, which the instruction writes in place.
+register("MOVE_BLK_VARIANT", ("SRC", "COUNT", "SRC_INDEX", "DEST_INDEX", "DEST"))(
+    lambda args, result: _move_blk_variant_call)
+
+
+# ----------------------------------------------------------------------------------------------- time
+
+_UNIT_NS = {"TIME": 10**6, "LTIME": 1, "TIME_OF_DAY": 10**6, "LTIME_OF_DAY": 1}
+_DAY_MS = 86_400_000
+
+
+def _t_arith(sign: int) -> Callable[..., Any]:
+    """T_ADD/T_SUB: a duration added to / subtracted from a TIME, LTIME, TOD or LTOD (IN1's type)."""
+
+    def build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+        t1 = args[0] or result
+        t2 = args[1] or ("LTIME" if t1 in ("LTIME", "LTIME_OF_DAY") else "TIME")
+        if t1 not in _UNIT_NS or t2 not in ("TIME", "LTIME"):
+            return None
+        fix = result_fixer(result or t1)  # TIME_OF_DAY wraps modulo 24 h
+        u1, u2 = _UNIT_NS[t1], _UNIT_NS[t2]
+        if u1 == u2:
+            return lambda a, b: fix(a + sign * b)
+        if u2 > u1:
+            factor = u2 // u1
+            return lambda a, b: fix(a + sign * b * factor)
+        div = u1 // u2  # ns into ms: toward zero
+        return lambda a, b: fix(a + sign * (b // div if b >= 0 else -(-b // div)))
+
+    return build
+
+
+register("T_ADD", ("IN1", "IN2"))(_t_arith(1))
+register("T_SUB", ("IN1", "IN2"))(_t_arith(-1))
+
+
+@register("T_DIFF", ("IN1", "IN2"))
+def _t_diff(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+    """T_DIFF: IN1 - IN2 as a duration: TOD/DATE/TIME -> TIME (ms), LTOD/LTIME -> LTIME (ns)."""
+    t = args[0] or args[1]
+    if t in ("TIME_OF_DAY", "TIME"):
+        fix = result_fixer(result or "TIME")
+        return lambda a, b: fix(a - b)
+    if t in ("LTIME_OF_DAY", "LTIME"):
+        fix = result_fixer(result or "LTIME")
+        return lambda a, b: fix(a - b)
+    if t == "DATE":
+        fix = result_fixer(result or "TIME")
+        return lambda a, b: fix((a - b) * _DAY_MS)
+    return None
+
+
+@register("TIME_TCK", (), needs_rt=True)
+def _time_tck(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+    """TIME_TCK: the CPU's millisecond tick, 0..2**31-1 then 0 again (``rt.now_ns`` based)."""
+    return lambda rt: (rt.now_ns // 1_000_000) & 0x7FFF_FFFF

@@ -1,0 +1,296 @@
+"""IEC timers (TON, TOF, TP, TONR), IEC counters (CTU, CTD, CTUD) and edge detection (R_TRIG,
+F_TRIG): the system FBs of an S7-1500, as instance dicts and a ``run(rt, inst)`` each.
+
+Timers measure ``rt.now_ns`` (virtual time, integer ns) at the call, as the CPU evaluates an IEC
+timer when its instruction is called. ``ET`` is whole milliseconds (TIME) or nanoseconds (LTIME),
+truncated, so ``Q`` turns TRUE at the first call at or after exactly ``PT`` -- never earlier. ``PT``
+is read at every call: a change while the timer runs takes effect at the next call (a PT lowered
+below the elapsed time ends the delay then). A negative PT counts as 0 (TIA additionally reports an
+error at ENO, which this model has no place for).
+
+Every timer instance carries the same private keys (``_in`` previous IN, ``_run``, ``_start`` ns,
+``_acc`` ns accumulated by TONR), and every counter instance ``_cu``/``_cd`` (previous CU/CD): a
+static of type IEC_TIMER or IEC_COUNTER can be called with any of the instructions of its family,
+as in TIA (``#t.TON(...)``, ``#t.TP(...)``); see :func:`system_fb_for`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .values import INT_RANGES
+
+__all__ = ("SYSTEM_FBS", "TYPE_ALIASES", "SystemFb", "system_fb_for")
+
+_UNIT_NS = {"TIME": 1_000_000, "LTIME": 1}
+_TIMER_PRIVATE = {"_in": False, "_run": False, "_start": 0, "_acc": 0}
+_COUNTER_PRIVATE = {"_cu": False, "_cd": False}
+
+
+class SystemFb:
+    """A system FB: its members ``{name: (section, type)}`` and ``run(rt, inst)``.
+
+    ``run`` is a plain function attribute (not a method), so ``fb.run(rt, inst)`` costs one call.
+    """
+
+    __slots__ = ("_defaults", "members", "name", "run")
+
+    def __init__(self, name: str, members: dict[str, tuple[str, str]], run: Callable[[Any, dict], None],
+                 private: dict[str, Any]) -> None:
+        self.name = name
+        self.members = members
+        self.run = run
+        defaults: dict[str, Any] = {m: (False if t == "BOOL" else 0) for m, (_, t) in members.items()}
+        defaults.update(private)
+        self._defaults = defaults
+
+    def new_instance(self) -> dict[str, Any]:
+        """A fresh instance: every member at its default plus the private ``_`` keys."""
+        return dict(self._defaults)  # all values are immutable: a shallow copy is a fresh instance
+
+    def __repr__(self) -> str:
+        return f"SystemFb({self.name})"
+
+
+# ---------------------------------------------------------------------------------------------- timers
+
+def _make_ton(unit: int) -> Callable[[Any, dict], None]:
+    def ton(rt: Any, inst: dict) -> None:
+        if inst["IN"]:
+            now = rt.now_ns
+            if not inst["_in"]:  # rising edge: start timing
+                inst["_in"] = inst["_run"] = True
+                inst["_start"] = now
+            pt = max(inst["PT"], 0)  # a negative PT counts as 0
+            et = (now - inst["_start"]) // unit
+            if et >= pt:
+                inst["ET"] = pt
+                inst["Q"] = True
+            else:
+                inst["ET"] = et
+                inst["Q"] = False
+        else:
+            inst["_in"] = inst["_run"] = inst["Q"] = False
+            inst["ET"] = 0
+
+    return ton
+
+
+def _make_tof(unit: int) -> Callable[[Any, dict], None]:
+    def tof(rt: Any, inst: dict) -> None:
+        if inst["IN"]:
+            inst["_in"] = inst["Q"] = True
+            inst["_run"] = False
+            inst["ET"] = 0
+            return
+        if inst["_in"]:  # falling edge: start the off delay
+            inst["_in"] = False
+            inst["_run"] = True
+            inst["_start"] = rt.now_ns
+        if inst["_run"]:
+            pt = max(inst["PT"], 0)  # a negative PT counts as 0
+            et = (rt.now_ns - inst["_start"]) // unit
+            if et >= pt:
+                inst["ET"] = pt
+                inst["Q"] = inst["_run"] = False
+            else:
+                inst["ET"] = et
+                inst["Q"] = True
+
+    return tof
+
+
+def _make_tp(unit: int) -> Callable[[Any, dict], None]:
+    def tp(rt: Any, inst: dict) -> None:
+        inp = inst["IN"]
+        if inp and not inst["_in"] and not inst["_run"]:  # an edge while the pulse runs does not retrigger
+            inst["_run"] = True
+            inst["_start"] = rt.now_ns
+        inst["_in"] = inp
+        if inst["_run"]:
+            pt = max(inst["PT"], 0)  # a negative PT counts as 0
+            et = (rt.now_ns - inst["_start"]) // unit
+            if et >= pt:
+                inst["_run"] = inst["Q"] = False
+                inst["ET"] = pt if inp else 0  # ET holds PT until IN is FALSE
+            else:
+                inst["ET"] = et
+                inst["Q"] = True
+        elif not inp:
+            inst["ET"] = 0
+
+    return tp
+
+
+def _make_tonr(unit: int) -> Callable[[Any, dict], None]:
+    def tonr(rt: Any, inst: dict) -> None:
+        now = rt.now_ns
+        if inst.get("R", False):  # R has priority; .get: an IEC_TIMER instance has no R member
+            inst["_run"] = inst["Q"] = False
+            inst["_acc"] = inst["ET"] = 0
+            inst["_in"] = inst["IN"]
+            return  # with IN still TRUE, timing restarts at the first call after R is released
+        inp = inst["IN"]
+        if inp and not inst["_run"]:
+            inst["_run"] = True
+            inst["_start"] = now
+        total = inst["_acc"] + (now - inst["_start"] if inst["_run"] else 0)
+        if not inp and inst["_run"]:  # IN fell: keep what has been accumulated
+            inst["_run"] = False
+            inst["_acc"] = total
+        inst["_in"] = inp
+        pt = max(inst["PT"], 0)
+        et = total // unit
+        if et >= pt:
+            inst["ET"] = pt
+            inst["Q"] = True
+        else:
+            inst["ET"] = et
+            inst["Q"] = False
+
+    return tonr
+
+
+_TIMERS = {"TON": _make_ton, "TOF": _make_tof, "TP": _make_tp, "TONR": _make_tonr}
+
+
+def _timer_members(kind: str, time_type: str) -> dict[str, tuple[str, str]]:
+    members = {"IN": ("Input", "BOOL")}
+    if kind == "TONR":
+        members["R"] = ("Input", "BOOL")
+    members.update({"PT": ("Input", time_type), "Q": ("Output", "BOOL"), "ET": ("Output", time_type)})
+    return members
+
+
+# -------------------------------------------------------------------------------------------- counters
+
+def _make_ctu(high: int) -> Callable[[Any, dict], None]:
+    def ctu(rt: Any, inst: dict) -> None:
+        cu = inst["CU"]
+        if inst["R"]:
+            inst["CV"] = 0
+        elif cu and not inst["_cu"] and inst["CV"] < high:  # counts on the rising edge, stops at the limit
+            inst["CV"] += 1
+        inst["_cu"] = cu
+        inst["Q"] = inst["CV"] >= inst["PV"]
+
+    return ctu
+
+
+def _make_ctd(low: int) -> Callable[[Any, dict], None]:
+    def ctd(rt: Any, inst: dict) -> None:
+        cd = inst["CD"]
+        if inst["LD"]:
+            inst["CV"] = inst["PV"]
+        elif cd and not inst["_cd"] and inst["CV"] > low:
+            inst["CV"] -= 1
+        inst["_cd"] = cd
+        inst["Q"] = inst["CV"] <= 0
+
+    return ctd
+
+
+def _make_ctud(low: int, high: int) -> Callable[[Any, dict], None]:
+    def ctud(rt: Any, inst: dict) -> None:
+        cu, cd = inst["CU"], inst["CD"]
+        if inst["R"]:  # R before LD, as in TIA
+            inst["CV"] = 0
+        elif inst["LD"]:
+            inst["CV"] = inst["PV"]
+        else:
+            up = cu and not inst["_cu"]
+            down = cd and not inst["_cd"]
+            if up != down:  # both edges in one call leave CV unchanged
+                cv = inst["CV"]
+                if up and cv < high:
+                    inst["CV"] = cv + 1
+                elif down and cv > low:
+                    inst["CV"] = cv - 1
+        inst["_cu"] = cu
+        inst["_cd"] = cd
+        inst["QU"] = inst["CV"] >= inst["PV"]
+        inst["QD"] = inst["CV"] <= 0
+
+    return ctud
+
+
+def _counters(int_type: str) -> dict[str, tuple[dict[str, tuple[str, str]], Callable[[Any, dict], None]]]:
+    low, high = INT_RANGES[int_type]
+    b = ("Input", "BOOL")
+    pv, cv = ("Input", int_type), ("Output", int_type)
+    return {
+        "CTU": ({"CU": b, "R": b, "PV": pv, "Q": ("Output", "BOOL"), "CV": cv}, _make_ctu(high)),
+        "CTD": ({"CD": b, "LD": b, "PV": pv, "Q": ("Output", "BOOL"), "CV": cv}, _make_ctd(low)),
+        "CTUD": ({"CU": b, "CD": b, "R": b, "LD": b, "PV": pv, "QU": ("Output", "BOOL"), "QD": ("Output", "BOOL"),
+                  "CV": cv}, _make_ctud(low, high)),
+    }
+
+
+# ----------------------------------------------------------------------------------------------- edges
+
+def _r_trig(rt: Any, inst: dict) -> None:
+    clk = inst["CLK"]
+    inst["Q"] = clk and not inst["Stat_Bit"]
+    inst["Stat_Bit"] = clk
+
+
+def _f_trig(rt: Any, inst: dict) -> None:
+    clk = inst["CLK"]
+    inst["Q"] = not clk and inst["Stat_Bit"]
+    inst["Stat_Bit"] = clk
+
+
+_EDGE_MEMBERS = {"CLK": ("Input", "BOOL"), "Q": ("Output", "BOOL"), "Stat_Bit": ("Static", "BOOL")}
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+def _build() -> dict[str, SystemFb]:
+    fbs: dict[str, SystemFb] = {}
+    for time_type, suffixes in (("TIME", ("", "_TIME")), ("LTIME", ("_LTIME",))):
+        for kind, make in _TIMERS.items():
+            run = make(_UNIT_NS[time_type])
+            for suffix in suffixes:
+                fbs[kind + suffix] = SystemFb(kind + suffix, _timer_members(kind, time_type), run, _TIMER_PRIVATE)
+    for int_type in ("INT", "SINT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT"):
+        suffixes = ("", "_INT") if int_type == "INT" else ("_" + int_type,)
+        for kind, (members, run) in _counters(int_type).items():
+            for suffix in suffixes:
+                fbs[kind + suffix] = SystemFb(kind + suffix, members, run, _COUNTER_PRIVATE)
+    fbs["R_TRIG"] = SystemFb("R_TRIG", _EDGE_MEMBERS, _r_trig, {})
+    fbs["F_TRIG"] = SystemFb("F_TRIG", _EDGE_MEMBERS, _f_trig, {})
+    return fbs
+
+
+SYSTEM_FBS: dict[str, SystemFb] = _build()
+"""Upper-case instruction/instance type name -> SystemFb (TON = TON_TIME, CTU = CTU_INT)."""
+
+# Instance data types that are not themselves instruction names. The representative's members are
+# exactly TIA's members of the type (IEC_TIMER: IN, PT, Q, ET; IEC_COUNTER: CU, CD, R, LD, PV, QU, QD,
+# CV), so ``new_instance()`` of it is the static's memory.
+TYPE_ALIASES: dict[str, str] = {
+    "IEC_TIMER": "TON_TIME", "IEC_LTIMER": "TON_LTIME",
+    "IEC_COUNTER": "CTUD_INT", "IEC_SCOUNTER": "CTUD_SINT", "IEC_DCOUNTER": "CTUD_DINT",
+    "IEC_LCOUNTER": "CTUD_LINT", "IEC_USCOUNTER": "CTUD_USINT", "IEC_UCOUNTER": "CTUD_UINT",
+    "IEC_UDCOUNTER": "CTUD_UDINT", "IEC_ULCOUNTER": "CTUD_ULINT",
+}
+
+
+def system_fb_for(type_name: str, instruction: str | None = None) -> SystemFb | None:
+    """The SystemFb that runs ``instruction`` on a static of type ``type_name``; None if unknown.
+
+    ``system_fb_for("TON_TIME")`` is the instance type's own FB. ``system_fb_for("IEC_TIMER", "TON")``
+    (SCL ``#t.TON(...)``) takes the instruction's family member of the type's time/integer type:
+    TON_TIME for IEC_TIMER, TOF_LTIME for ``IEC_LTIMER.TOF``, CTU_DINT for ``IEC_DCOUNTER.CTU``.
+    """
+    upper = type_name.upper()
+    base = SYSTEM_FBS.get(TYPE_ALIASES.get(upper, upper))
+    if base is None or instruction is None:
+        return base
+    kind = instruction.upper()
+    if kind in _TIMERS:
+        suffix = "_LTIME" if base.members.get("PT", ("", ""))[1] == "LTIME" else "_TIME"
+    else:
+        suffix = "_" + base.members.get("CV", ("", "INT"))[1]
+    return SYSTEM_FBS.get(kind + suffix)

@@ -1,0 +1,283 @@
+"""The simulated CPU's operating states, virtual time, OB scheduling, faults, retentive data, forces and
+downloads — against a small stand-in program image, so these rules are tested apart from the engine."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from fakes.runtime.cpu import CpuStateError, OperatingMode, OperatingState, SimulatedCpu, TagError
+from fakes.runtime.errors import PlcRuntimeError
+
+
+@dataclass
+class Ob:
+    name: str
+    number: int
+    kind: str
+    period_ms: float = 0
+    phase_ms: float = 0
+
+
+@dataclass
+class Memory:
+    inputs: bytearray = field(default_factory=lambda: bytearray(8))
+    outputs: bytearray = field(default_factory=lambda: bytearray(8))
+    markers: bytearray = field(default_factory=lambda: bytearray(8))
+    dbs: dict[str, dict[str, Any]] = field(default_factory=lambda: {"data": {"count": 0, "kept": 0, "times": []}})
+
+    def retentive_snapshot(self) -> Any:
+        return self.dbs["data"]["kept"]
+
+    def restore_retentive(self, snapshot: Any) -> None:
+        self.dbs["data"]["kept"] = snapshot
+
+
+class Bit:
+    def __init__(self, area: bytearray, byte: int, bit: int, address: str) -> None:
+        self.area, self.byte, self.bit, self.address, self.data_type = area, byte, bit, address, "Bool"
+
+    def get(self) -> bool:
+        return bool(self.area[self.byte] >> self.bit & 1)
+
+    def set(self, value: Any) -> None:
+        if not isinstance(value, bool):
+            raise TypeError("a Bool needs true or false")
+        mask = 1 << self.bit
+        self.area[self.byte] = self.area[self.byte] | mask if value else self.area[self.byte] & ~mask
+
+
+class Member:
+    address = None
+    data_type = "Int"
+
+    def __init__(self, db: dict[str, Any], key: str) -> None:
+        self.db, self.key = db, key
+
+    def get(self) -> Any:
+        return self.db[self.key]
+
+    def set(self, value: Any) -> None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError("an Int needs an integer")
+        self.db[self.key] = value
+
+
+class Image:
+    """A stand-in for ProgramImage: OBs are Python functions of (memory, rt)."""
+
+    def __init__(self, code: dict[str, Any] | None = None, obs: list[Ob] | None = None,
+                 digests: dict[str, str] | None = None) -> None:
+        self.code = code or {}
+        self.obs = obs or []
+        self.digests = digests or {}
+        self.objects: dict[str, bytes] = {}
+        self.warnings: list[str] = []
+
+    def new_memory(self) -> Memory:
+        return Memory()
+
+    def run_ob(self, entry: Ob, mem: Memory, rt: Any) -> None:
+        self.code[entry.name](mem, rt)
+
+    def resolve(self, mem: Memory, name: str) -> Any:
+        areas = {"%I": mem.inputs, "%Q": mem.outputs, "%M": mem.markers}
+        if name[:2] in areas and "." in name:
+            byte, bit = name[2:].split(".")
+            return Bit(areas[name[:2]], int(byte), int(bit), name)
+        if name in ('"Data".count', '"Data".kept'):
+            return Member(mem.dbs["data"], name.split(".")[1])
+        raise LookupError(name)
+
+
+def _count(mem: Memory, rt: Any) -> None:
+    mem.dbs["data"]["count"] += 1
+    mem.dbs["data"]["times"].append(rt.now_ns // 1_000_000)
+
+
+def _copy_input(mem: Memory, rt: Any) -> None:
+    mem.outputs[0] = mem.inputs[0]
+
+
+def _cpu(image: Image | None = None, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu:
+    cpu = SimulatedCpu("PLC_Sim", instance_id=1, empty_image=image or Image())  # type: ignore[arg-type]
+    cpu.config.mode = mode
+    return cpu
+
+
+def _running(image: Image, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu:
+    cpu = _cpu(image, mode)
+    cpu.power_on()
+    cpu.run()
+    return cpu
+
+
+MAIN = Ob("Main", 1, "ProgramCycle")
+
+
+def test_power_on_goes_to_stop_run_and_stop_follow_plcsim_states() -> None:
+    cpu = _cpu()
+    assert cpu.state == OperatingState.OFF
+    with pytest.raises(CpuStateError) as off:
+        cpu.run()
+    assert off.value.code == "instance-off"
+    cpu.power_on()
+    assert cpu.state == OperatingState.STOP
+    cpu.run()
+    assert cpu.state == OperatingState.RUN
+    cpu.stop()
+    assert cpu.state == OperatingState.STOP
+    cpu.power_off()
+    assert cpu.state == OperatingState.OFF
+    assert [d.event for d in cpu.diagnostics] == ["PowerOn", "Startup", "Stop", "PowerOff"]
+
+
+def test_startup_obs_run_once_with_first_scan_then_cycles_step_virtual_time() -> None:
+    seen: list[bool] = []
+    image = Image({"Startup": lambda mem, rt: seen.append(rt.first_scan), "Main": _count},
+                  [Ob("Startup", 100, "Startup"), MAIN])
+    cpu = _running(image)
+    assert seen == [True]
+    result = cpu.step(cycles=3)
+    assert (result.cycles, result.virtual_time_ms) == (3, 30.0)
+    assert cpu.memory.dbs["data"]["times"] == [10, 20, 30]  # type: ignore[union-attr]
+    result = cpu.step(milliseconds=25)
+    assert result.cycles == 3 and result.virtual_time_ms == 55.0
+    assert cpu.memory.dbs["data"]["times"][-3:] == [40, 50, 55]  # type: ignore[union-attr]
+    assert cpu.stats.cycles == 6 and cpu.stats.max_us >= cpu.stats.min_us > 0
+
+
+def test_cyclic_interrupts_fire_at_their_period_in_virtual_time() -> None:
+    fired: list[int] = []
+    image = Image({"Main": _count, "Cyclic": lambda mem, rt: fired.append(rt.now_ns // 1_000_000)},
+                  [MAIN, Ob("Cyclic", 35, "CyclicInterrupt", period_ms=100)])
+    cpu = _running(image)
+    cpu.step(milliseconds=1000)
+    assert fired == [100 * k for k in range(1, 11)]
+    assert cpu.memory.dbs["data"]["count"] == 100  # type: ignore[union-attr]
+
+
+def test_stepping_is_refused_when_free_running_stopped_or_malformed() -> None:
+    cpu = _cpu(Image({"Main": _count}, [MAIN]))
+    cpu.power_on()
+    with pytest.raises(CpuStateError) as stopped:
+        cpu.step(cycles=1)
+    assert stopped.value.code == "not-running"
+    cpu.run()
+    for bad in ({}, {"cycles": 0}, {"cycles": 1, "milliseconds": 5}, {"milliseconds": -1}):
+        with pytest.raises(CpuStateError) as err:
+            cpu.step(**bad)
+        assert err.value.code == "bad-step"
+    cpu.set_mode(OperatingMode.DEFAULT)
+    try:
+        with pytest.raises(CpuStateError) as free:
+            cpu.step(cycles=1)
+        assert free.value.code == "free-running"
+    finally:
+        cpu.stop()
+
+
+def test_default_mode_runs_by_itself_until_stopped() -> None:
+    cpu = _running(Image({"Main": _count}, [MAIN]), OperatingMode.DEFAULT)
+    cpu.config.min_cycle_ms = 1
+    deadline = time.monotonic() + 5
+    while cpu.stats.cycles < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    cpu.stop()
+    done = cpu.stats.cycles
+    assert done >= 3 and cpu.now_ns > 0
+    time.sleep(0.05)
+    assert cpu.stats.cycles == done
+
+
+def test_a_runtime_error_in_run_stops_the_cpu_with_a_diagnostic_entry() -> None:
+    def broken(mem: Memory, rt: Any) -> None:
+        if mem.dbs["data"]["count"] == 2:
+            raise PlcRuntimeError("Array index 11 is out of range [0..9].", block="FB_Motor", network=2, line=7,
+                                  code="index-out-of-range")
+        _count(mem, rt)
+
+    cpu = _running(Image({"Main": broken}, [MAIN]))
+    result = cpu.step(cycles=10)
+    assert result.state == "Stop" and result.cycles == 3
+    entry = cpu.diagnostics[-1]
+    assert entry.event == "ProgrammingError" and entry.block == "FB_Motor" and entry.line == 7
+    assert "out of range" in entry.message and "OB121" in entry.message and 'block "FB_Motor"' in entry.message
+
+
+def test_retentive_data_survives_power_cycles_and_a_memory_reset_clears_it() -> None:
+    cpu = _cpu(Image())
+    cpu.power_on()
+    cpu.write('"Data".kept', 42)
+    cpu.write('"Data".count', 7)
+    cpu.power_off()
+    with pytest.raises(TagError) as off:
+        cpu.read('"Data".kept')
+    assert off.value.code == "InstanceNotRunning"
+    cpu.power_on()
+    assert cpu.read('"Data".kept').value == 42
+    assert cpu.read('"Data".count').value == 0
+    cpu.memory_reset()
+    assert cpu.read('"Data".kept').value == 0 and cpu.state == OperatingState.STOP
+
+
+def test_tag_errors_name_plcsim_codes() -> None:
+    cpu = _cpu(Image())
+    cpu.power_on()
+    with pytest.raises(TagError) as missing:
+        cpu.read('"Nope".x')
+    assert missing.value.code == "DoesNotExist"
+    with pytest.raises(TagError) as wrong:
+        cpu.write('"Data".count', "ten")
+    assert wrong.value.code == "TypeMismatch"
+    value = cpu.write("%I0.1", True)
+    assert (value.value, value.data_type, value.quality) == (True, "Bool", "Good")
+
+
+def test_forces_hold_inputs_and_outputs_until_removed() -> None:
+    def main(mem: Memory, rt: Any) -> None:
+        _copy_input(mem, rt)
+        mem.outputs[1] = 0xFF  # the program drives %Q1.x; a force must win over it
+
+    cpu = _running(Image({"Main": main}, [MAIN]))
+    cpu.force("%I0.0", True)
+    cpu.force("%Q1.0", False)
+    cpu.write("%I0.0", False)  # overwritten by the force at the next cycle
+    cpu.step(cycles=1)
+    assert cpu.read("%Q0.0").value is True
+    assert cpu.read("%Q1.0").value is False and cpu.read("%Q1.1").value is True
+    assert cpu.forces() == {"%I0.0": True, "%Q1.0": False}
+    assert cpu.unforce("%I0.0") == ["%I0.0"]
+    cpu.write("%I0.0", False)
+    cpu.step(cycles=1)
+    assert cpu.read("%Q0.0").value is False
+    with pytest.raises(CpuStateError) as marker:
+        cpu.force("%M0.0", True)
+    assert marker.value.code == "not-forceable"
+    assert cpu.unforce() == ["%Q1.0"] and cpu.forces() == {}
+
+
+def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_data() -> None:
+    first = Image({"Main": _count}, [MAIN], {"Main": "a", "Data": "1"})
+    cpu = _running(first)
+    cpu.step(cycles=4)
+    second = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "1"})
+    with pytest.raises(CpuStateError) as refused:
+        cpu.load(second, device="PLC_1")  # type: ignore[arg-type]
+    assert refused.value.code == "needs-stop" and cpu.state == OperatingState.RUN
+    assert cpu.image is first
+    reinitialised = cpu.load(second, device="PLC_1", stop_allowed=True)  # type: ignore[arg-type]
+    assert cpu.state == OperatingState.STOP and cpu.image is second and cpu.device == "PLC_1"
+    assert reinitialised == [] and cpu.read('"Data".count').value == 4 and cpu.tags_stale
+    third = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "2"})
+    assert cpu.load(third, device="PLC_1") == ["Data"]  # type: ignore[arg-type]
+    assert cpu.read('"Data".count').value == 0
+
+
+def test_download_needs_a_powered_instance() -> None:
+    with pytest.raises(CpuStateError) as off:
+        _cpu().load(Image(), device="PLC_1")  # type: ignore[arg-type]
+    assert off.value.code == "instance-off"

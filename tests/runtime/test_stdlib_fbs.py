@@ -1,0 +1,278 @@
+"""IEC timers, counters and edges of the simulated CPU (fakes.runtime.stdlib): timelines at exact
+boundaries on a stepped virtual clock."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from fakes.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
+from fakes.compiler.builtins import SYSTEM_TYPES
+from fakes.runtime.stdlib import SYSTEM_FBS, TYPE_ALIASES, system_fb_for
+
+MS = 1_000_000
+
+
+class Rt:
+    """The runtime context as the stdlib sees it: only the virtual clock."""
+
+    def __init__(self) -> None:
+        self.now_ns = 0
+
+
+class Timer:
+    """Drives one timer instance: ``at(ms, IN=...)`` sets the clock and the inputs, then runs."""
+
+    def __init__(self, name: str, **inputs: object) -> None:
+        self.fb = SYSTEM_FBS[name]
+        self.inst = self.fb.new_instance()
+        self.inst.update(inputs)
+        self.rt = Rt()
+
+    def at(self, ms: float, **inputs: object) -> tuple[bool, int]:
+        self.rt.now_ns = int(ms * MS)
+        self.inst.update(inputs)
+        self.fb.run(self.rt, self.inst)
+        return self.inst["Q"], self.inst["ET"]
+
+
+# ------------------------------------------------------------------------------------------ interface
+
+def test_members_agree_with_the_checkers_view_of_the_instructions() -> None:
+    for name, iface in CHECKER_FBS.items():
+        fb = SYSTEM_FBS[name]
+        public = {m: v for m, v in fb.members.items() if v[0] != "Static"}
+        assert public == {v.name: (v.section, v.type) for v in iface.members.values()}, name
+
+
+def test_new_instance_holds_members_at_defaults_and_private_keys() -> None:
+    inst = SYSTEM_FBS["TON"].new_instance()
+    assert inst == {"IN": False, "PT": 0, "Q": False, "ET": 0, "_in": False, "_run": False, "_start": 0, "_acc": 0}
+    assert inst is not SYSTEM_FBS["TON"].new_instance()
+    assert SYSTEM_FBS["R_TRIG"].members["Stat_Bit"] == ("Static", "BOOL")  # TIA's name (corpus exports)
+    assert SYSTEM_FBS["TON_LTIME"].members["PT"] == ("Input", "LTIME")
+    assert SYSTEM_FBS["CTU_UDINT"].members["CV"] == ("Output", "UDINT")
+    assert SYSTEM_FBS["CTU"].members["PV"] == ("Input", "INT")
+
+
+def test_type_aliases_give_tia_member_sets_and_calls_pick_the_family_member() -> None:
+    for target in TYPE_ALIASES.values():
+        assert target in SYSTEM_FBS
+    timer = SYSTEM_FBS[TYPE_ALIASES["IEC_TIMER"]]
+    assert {m.upper() for m in timer.members} == {v.name for v in SYSTEM_TYPES["IEC_TIMER"].members.values()}
+    counter = SYSTEM_FBS[TYPE_ALIASES["IEC_COUNTER"]]
+    assert set(counter.members) == {v.name for v in SYSTEM_TYPES["IEC_COUNTER"].members.values()}
+    assert system_fb_for("IEC_TIMER", "ton") is SYSTEM_FBS["TON_TIME"]
+    assert system_fb_for("IEC_TIMER", "TP") is SYSTEM_FBS["TP_TIME"]
+    assert system_fb_for("IEC_LTIMER", "TOF") is SYSTEM_FBS["TOF_LTIME"]
+    assert system_fb_for("IEC_DCOUNTER", "CTU") is SYSTEM_FBS["CTU_DINT"]
+    assert system_fb_for("TON_TIME") is SYSTEM_FBS["TON_TIME"]
+    assert system_fb_for("NO_SUCH_TYPE") is None
+
+
+def test_a_tp_call_on_an_iec_timer_static_works_on_its_instance() -> None:
+    inst = system_fb_for("IEC_TIMER").new_instance()
+    fb, rt = system_fb_for("IEC_TIMER", "TONR"), Rt()
+    inst.update(IN=True, PT=100)
+    fb.run(rt, inst)  # TONR on an IEC_TIMER: no R member, R counts as FALSE
+    rt.now_ns = 100 * MS
+    fb.run(rt, inst)
+    assert inst["Q"] and inst["ET"] == 100
+
+
+# ----------------------------------------------------------------------------------------------- TON
+
+def test_ton_q_exactly_at_pt_not_a_nanosecond_earlier() -> None:
+    t = Timer("TON", PT=500)
+    assert t.at(0, IN=True) == (False, 0)
+    assert t.at(250) == (False, 250)
+    t.rt.now_ns = 500 * MS - 1
+    t.fb.run(t.rt, t.inst)
+    assert (t.inst["Q"], t.inst["ET"]) == (False, 499)
+    assert t.at(500) == (True, 500)
+    assert t.at(10_000) == (True, 500)  # ET stops at PT
+    assert t.at(10_001, IN=False) == (False, 0)
+
+
+def test_ton_restarts_on_each_rising_edge() -> None:
+    t = Timer("TON", PT=100)
+    t.at(0, IN=True)
+    t.at(60, IN=False)
+    assert t.at(70, IN=True) == (False, 0)
+    assert t.at(169) == (False, 99)
+    assert t.at(170) == (True, 100)
+
+
+def test_ton_pt_zero_and_negative_pt_switch_at_once() -> None:
+    assert Timer("TON", PT=0).at(5, IN=True) == (True, 0)
+    assert Timer("TON", PT=-20).at(5, IN=True) == (True, 0)
+
+
+def test_ton_pt_change_while_running_takes_effect_at_the_next_call() -> None:
+    t = Timer("TON", PT=1000)
+    t.at(0, IN=True)
+    assert t.at(300) == (False, 300)
+    assert t.at(301, PT=200) == (True, 200)
+    assert t.at(400, PT=2000) == (False, 400)  # Q follows the current PT
+
+
+def test_ton_ltime_counts_nanoseconds() -> None:
+    fb, inst, rt = SYSTEM_FBS["TON_LTIME"], SYSTEM_FBS["TON_LTIME"].new_instance(), Rt()
+    inst.update(IN=True, PT=1500)
+    fb.run(rt, inst)
+    rt.now_ns = 1499
+    fb.run(rt, inst)
+    assert (inst["Q"], inst["ET"]) == (False, 1499)
+    rt.now_ns = 1500
+    fb.run(rt, inst)
+    assert (inst["Q"], inst["ET"]) == (True, 1500)
+
+
+# ----------------------------------------------------------------------------------------------- TOF
+
+def test_tof_timeline() -> None:
+    t = Timer("TOF", PT=300)
+    assert t.at(0) == (False, 0)  # never switched on
+    assert t.at(10, IN=True) == (True, 0)
+    assert t.at(100, IN=False) == (True, 0)
+    assert t.at(399) == (True, 299)
+    assert t.at(400) == (False, 300)
+    assert t.at(5000) == (False, 300)  # ET holds PT until IN comes again
+    assert t.at(5001, IN=True) == (True, 0)
+
+
+def test_tof_in_back_during_the_delay_cancels_it() -> None:
+    t = Timer("TOF", PT=300)
+    t.at(0, IN=True)
+    t.at(10, IN=False)
+    assert t.at(200, IN=True) == (True, 0)
+    t.at(250, IN=False)
+    assert t.at(549) == (True, 299)
+    assert t.at(550) == (False, 300)
+
+
+# ------------------------------------------------------------------------------------------------ TP
+
+def test_tp_pulse_has_pt_length_and_is_not_retriggered() -> None:
+    t = Timer("TP", PT=100)
+    assert t.at(0, IN=True) == (True, 0)
+    assert t.at(20, IN=False) == (True, 20)  # IN falling does not end the pulse
+    assert t.at(50, IN=True) == (True, 50)  # a new edge inside the pulse is ignored
+    assert t.at(99) == (True, 99)
+    assert t.at(100) == (False, 100)  # ends exactly at PT; ET holds PT while IN is TRUE
+    assert t.at(500) == (False, 100)  # IN still TRUE: no new pulse
+    assert t.at(510, IN=False) == (False, 0)
+    assert t.at(520, IN=True) == (True, 0)
+    assert t.at(620, IN=False) == (False, 0)
+
+
+# ---------------------------------------------------------------------------------------------- TONR
+
+def test_tonr_accumulates_across_in_pulses_until_reset() -> None:
+    t = Timer("TONR", PT=100)
+    assert t.at(0, IN=True) == (False, 0)
+    assert t.at(60, IN=False) == (False, 60)
+    assert t.at(1000) == (False, 60)  # holds while IN is FALSE
+    assert t.at(1000, IN=True) == (False, 60)
+    assert t.at(1039) == (False, 99)
+    assert t.at(1040) == (True, 100)
+    assert t.at(2000, IN=False) == (True, 100)  # Q stays after IN falls
+    assert t.at(2001, R=True) == (False, 0)
+    assert t.at(2002, R=False, IN=True) == (False, 0)
+    assert t.at(2102) == (True, 100)
+
+
+def test_tonr_reset_has_priority_over_in() -> None:
+    t = Timer("TONR", PT=10)
+    t.at(0, IN=True, R=True)
+    assert t.at(50) == (False, 0)
+
+
+# ------------------------------------------------------------------------------------------ counters
+
+def run(name: str, inst: dict, **inputs: object) -> dict:
+    inst.update(inputs)
+    SYSTEM_FBS[name].run(Rt(), inst)
+    return inst
+
+
+def test_ctu_counts_rising_edges_only_and_q_at_pv() -> None:
+    c = SYSTEM_FBS["CTU"].new_instance()
+    run("CTU", c, PV=2, CU=True)
+    run("CTU", c, CU=True)  # held: no count
+    assert (c["CV"], c["Q"]) == (1, False)
+    run("CTU", c, CU=False)
+    run("CTU", c, CU=True)
+    assert (c["CV"], c["Q"]) == (2, True)
+    run("CTU", c, CU=False, R=True)
+    assert (c["CV"], c["Q"]) == (0, False)
+
+
+@pytest.mark.parametrize(("name", "top"), [("CTU", 32767), ("CTU_SINT", 127), ("CTU_USINT", 255),
+                                           ("CTU_UDINT", 4294967295)])
+def test_ctu_stops_at_the_type_limit(name: str, top: int) -> None:
+    c = SYSTEM_FBS[name].new_instance()
+    c.update(CV=top - 1, PV=top)
+    for _ in range(3):
+        run(name, c, CU=True)
+        run(name, c, CU=False)
+    assert c["CV"] == top and c["Q"]
+
+
+def test_ctd_load_count_down_and_limit() -> None:
+    c = SYSTEM_FBS["CTD_SINT"].new_instance()
+    run("CTD_SINT", c, LD=True, PV=1)
+    assert (c["CV"], c["Q"]) == (1, False)
+    run("CTD_SINT", c, LD=False, CD=True)
+    assert (c["CV"], c["Q"]) == (0, True)
+    c["CV"] = -127
+    for _ in range(3):
+        run("CTD_SINT", c, CD=False)
+        run("CTD_SINT", c, CD=True)
+    assert c["CV"] == -128
+    u = SYSTEM_FBS["CTD_UINT"].new_instance()
+    run("CTD_UINT", u, CD=True)
+    assert u["CV"] == 0 and u["Q"]
+
+
+def test_ctud_both_directions_priorities_and_simultaneous_edges() -> None:
+    c = SYSTEM_FBS["CTUD"].new_instance()
+    run("CTUD", c, PV=2, CU=True)
+    assert (c["CV"], c["QU"], c["QD"]) == (1, False, False)
+    run("CTUD", c, CU=False, CD=True)
+    assert (c["CV"], c["QD"]) == (0, True)
+    run("CTUD", c, CU=True, CD=False)
+    run("CTUD", c, CU=False)
+    run("CTUD", c, CU=True, CD=True)  # both rising at once: unchanged
+    assert c["CV"] == 1
+    run("CTUD", c, LD=True)
+    assert (c["CV"], c["QU"]) == (2, True)
+    run("CTUD", c, LD=True, R=True)  # R before LD
+    assert (c["CV"], c["QU"], c["QD"]) == (0, False, True)
+
+
+# --------------------------------------------------------------------------------------------- edges
+
+def test_r_trig_and_f_trig_give_one_call_pulses() -> None:
+    r, f = SYSTEM_FBS["R_TRIG"].new_instance(), SYSTEM_FBS["F_TRIG"].new_instance()
+    seen = []
+    for clk in (False, True, True, False, False, True):
+        seen.append((run("R_TRIG", r, CLK=clk)["Q"], run("F_TRIG", f, CLK=clk)["Q"]))
+    assert seen == [(False, False), (True, False), (False, False), (False, True), (False, False), (True, False)]
+    assert r["Stat_Bit"] is True
+
+
+# ------------------------------------------------------------------------------------------ performance
+
+def test_timer_run_is_cheap() -> None:
+    fb, rt = SYSTEM_FBS["TON"], Rt()
+    insts = [fb.new_instance() for _ in range(10)]
+    for inst in insts:
+        inst.update(IN=True, PT=1000)
+    start = time.perf_counter()
+    for scan in range(5000):
+        rt.now_ns = scan * MS
+        for inst in insts:
+            fb.run(rt, inst)
+    assert time.perf_counter() - start < 0.5  # 50,000 calls; about 0.02 s on a laptop
