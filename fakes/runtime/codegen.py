@@ -1,0 +1,397 @@
+"""SCL statements (and LAD/FBD networks, via :mod:`.ladder`) to Python functions, one per block.
+
+Each block becomes Python source that is compiled once (``compile``/``exec`` into one namespace per
+program image), so a scan runs straight-line Python: a temp is a Python local, an FB static is
+``I['Name']`` on the instance dict, a global DB is a dict bound once per call, a tag on %I/%Q/%M is
+a byte operation on the area's bytearray.
+
+Signatures: ``ob(rt, mem)``, ``fb(rt, mem, inst)``, ``fc(rt, mem, *inputs_and_inouts)`` (see
+:mod:`.codegen_calls`). Source positions cost nothing at run time: every generated line remembers
+its (network, SCL line), and :meth:`CodeImage.locate` maps a traceback back to them.
+
+Semantics chosen where S7 leaves a choice: integer ``/`` truncates toward zero and a division by
+zero gives 0 without stopping (see :mod:`.rtlib`); a WHILE/REPEAT loop running more than
+``rtlib.LOOP_LIMIT`` times in one call raises ``cycle-time-exceeded``; GOTO raises
+``UnsupportedInstructionError`` when executed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakes.compiler.types import Var
+from simatic_xml.scl import ast as A
+
+from .codegen_calls import CallGen
+from .codegen_context import CodeImage, Context, LocalVar, TagRef, ident, new_code_image
+from .codegen_expr import ExprGen, Typer, py_literal, wrap_src
+from .errors import UnsupportedInstructionError
+from .layout import Slot, make_value
+from .values import default_value, is_int_type
+
+__all__ = ("BlockGen", "CodeImage", "Context", "LocalVar", "TagRef", "generate_program", "new_code_image")
+
+_FILE = "<plc:{}>"
+_ALL_SECTIONS = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Return")
+
+
+class BlockGen(ExprGen, CallGen):
+    """Generates one block's function."""
+
+    def __init__(self, ctx: Context, bd: Any) -> None:
+        self.ctx = ctx
+        self.bd = bd
+        self.block_name = bd.name
+        self.typer = Typer(ctx.program, bd, {})
+        self.locals: dict[str, LocalVar] = {}
+        self.lines: list[tuple[str, tuple | None]] = []
+        self.indent = 0
+        self.pos: tuple | None = None
+        self.pre: list[str] = []
+        self.loops: list[tuple[str, Any]] = []
+        self.dbs: dict[str, str] = {}
+        self.areas: dict[str, str] = {}
+        self.uses_eno = False
+        self._tmp = 0
+        self._declare()
+
+    # ---------------------------------------------------------------- declarations
+    def _declare(self) -> None:
+        bd, kind = self.bd, self.bd.kind
+        sections = self.ctx.interfaces.get(bd.name.lower())
+        slots = self.ctx.builder.sections(sections, bd.name, _ALL_SECTIONS) if sections is not None else None
+        for v in bd.decls:
+            key = v.name.lower()
+            if key in self.locals:
+                continue
+            slot = slots.member(v.name) if slots is not None else None
+            sec = v.section
+            if sec == "Constant":
+                value = slot.start if slot is not None and slot.start is not None else default_value(
+                    v.type if isinstance(v.type, str) else None)
+                self.locals[key] = LocalVar(v.name, sec, "const", py_literal(value), v.type, slot)
+            elif kind == "FB" and sec in ("Input", "Output", "InOut", "Static"):
+                self.locals[key] = LocalVar(v.name, sec, "inst", f"I[{v.name!r}]", v.type, slot)
+            else:
+                prefix = {"Input": "p_", "InOut": "p_", "Output": "o_", "Return": "_ret"}.get(sec, "t_")
+                code = "_ret" if sec == "Return" else f"{prefix}{ident(v.name)}_{len(self.locals)}"
+                lv = LocalVar(v.name, sec, "py", code, v.type, slot)
+                if not (kind == "FC" and sec in ("Input", "InOut")):
+                    lv.init = self._initial(v, slot)
+                self.locals[key] = lv
+
+    def _initial(self, v: Var, slot: Slot | None) -> str:
+        if self.bd.kind == "OB" and v.name.lower() == "initial_call":
+            return "rt.first_scan"
+        if slot is not None and slot.kind != "elem":
+            template = make_value(slot)
+            return f"_clone({self.ctx.bind('_T', template, unique=True)})"
+        t = slot.type if slot is not None else (v.type if isinstance(v.type, str) else None)
+        return py_literal(default_value(t))
+
+    # ---------------------------------------------------------------- services for the mixins
+    def tmp(self, prefix: str = "_t") -> str:
+        self._tmp += 1
+        return f"{prefix}{self._tmp}"
+
+    def unsupported_src(self, name: str) -> str:
+        net, line = self.pos if self.pos else (None, None)
+        where = f' in "{self.block_name}"' + (f" network {net}" if net else "") + (f" line {line}" if line else "")
+        self.ctx.warn(f'The instruction "{name}"{where} is not supported by the simulated PLC.')
+        return f"_raise(_unsupported({name!r}, {self.block_name!r}, {net!r}, {line!r}))"
+
+    def db_var(self, key: str) -> str:
+        if key not in self.dbs:
+            self.dbs[key] = f"D_{ident(key)}_{len(self.dbs)}"
+        return self.dbs[key]
+
+    def area_var(self, letter: str) -> str:
+        return self.areas.setdefault(letter, f"_A{letter}")
+
+    # ---------------------------------------------------------------- emission
+    def emit(self, text: str) -> None:
+        self.lines.append(("    " * self.indent + text, self.pos))
+
+    def flush_pre(self) -> None:
+        for line in self.pre:
+            self.emit(line)
+        self.pre = []
+
+    def body(self, stmts: list) -> None:
+        before = len(self.lines)
+        for s in stmts:
+            self.stmt(s)
+        if len(self.lines) == before:
+            self.emit("pass")
+
+    def stmt(self, s: Any) -> None:
+        if type(s) not in (A.Region,):
+            self.pos = (self.network, s.line)
+        method = getattr(self, "s_" + type(s).__name__.lower(), None)
+        if method is None:
+            self.emit(self.unsupported_src(type(s).__name__))
+            return
+        method(s)
+
+    # ---------------------------------------------------------------- statements
+    def s_assign(self, s: A.Assign) -> None:
+        if s.op != ":=":
+            self.emit(self.unsupported_src(f"assignment {s.op}"))
+            return
+        value = s.value
+        if type(value) is A.Assign:
+            self.s_assign(value)
+            src = self.convert(self.load(value.target), self.target_type(value.target), False,
+                               self.target_type(s.target), value.target)
+        else:
+            src = self.assign_src(s.target, value)
+        lines = self.store(s.target, src)
+        self.flush_pre()
+        for line in lines:
+            self.emit(line)
+
+    def s_callstmt(self, s: A.CallStmt) -> None:
+        lines = self.call_stmt(s.call)
+        self.flush_pre()
+        for line in lines:
+            self.emit(line)
+
+    def cond(self, e: Any) -> str:
+        src, t, raw = self.expr(e)
+        return self.wrapped(src, t, raw)
+
+    def s_if(self, s: A.If) -> None:
+        opened = 0
+        for i, br in enumerate(s.branches):
+            cond = self.cond(br.cond)
+            if i and self.pre:  # an ELSIF whose condition calls an FC: evaluate it only when reached
+                self.emit("else:")
+                self.indent += 1
+                opened += 1
+                i = 0
+            self.flush_pre()
+            self.emit(f"{'elif' if i else 'if'} {cond}:")
+            self.indent += 1
+            self.body(br.body)
+            self.indent -= 1
+        if s.else_body:
+            self.emit("else:")
+            self.indent += 1
+            self.body(s.else_body)
+            self.indent -= 1
+        self.indent -= opened
+
+    def s_case(self, s: A.Case) -> None:
+        sel = self.tmp("_k")
+        src = self.cond(s.selector)
+        self.flush_pre()
+        self.emit(f"{sel} = {src}")
+        for i, br in enumerate(s.branches):
+            tests = []
+            singles = []
+            for label in br.labels:
+                if type(label) is A.CaseRange:
+                    tests.append(f"{self.value(label.low)} <= {sel} <= {self.value(label.high)}")
+                else:
+                    singles.append(self.value(label))
+            if len(singles) == 1:
+                tests.append(f"{sel} == {singles[0]}")
+            elif singles:
+                tests.append(f"{sel} in ({', '.join(singles)})")
+            self.emit(f"{'elif' if i else 'if'} {' or '.join(tests) or 'False'}:")
+            self.indent += 1
+            self.body(br.body)
+            self.indent -= 1
+        if s.else_body:
+            if s.branches:
+                self.emit("else:")
+                self.indent += 1
+            self.body(s.else_body)
+            if s.branches:
+                self.indent -= 1
+
+    def s_for(self, s: A.For) -> None:
+        vt = self.target_type(s.var)
+        start = self.assign_src(s.var, s.start)
+        end = self.value(s.end)
+        step_node = s.step
+        step = self.value(step_node) if step_node is not None else "1"
+        self.flush_pre()
+        f, r, st = self.tmp("_f"), self.tmp("_r"), self.tmp("_s")
+        self.emit(f"{f} = {start}")
+        self.emit(f"{st} = {step}")
+        for line in self.store(s.var, f):
+            self.emit(line)
+        const_step = step.lstrip("(-").rstrip(")").isdigit()
+        if const_step:
+            sign = "-1" if step.startswith(("(-", "-")) else "1"
+            if step.strip("()-") == "0":
+                self.emit(f"raise _step0({self.block_name!r})")
+                return
+        else:
+            sign = f"(1 if {st} > 0 else -1)"
+            self.emit(f"if {st} == 0: raise _step0({self.block_name!r})")
+        self.emit(f"{r} = range({f}, {end} + {sign}, {st})")
+        self.emit(f"for {f} in {r}:")
+        self.indent += 1
+        for line in self.store(s.var, f):
+            self.emit(line)
+        self.loops.append(("for", None))
+        self.body(s.body)
+        self.loops.pop()
+        self.indent -= 1
+        self.emit("else:")
+        self.indent += 1
+        self.emit(f"if {r}:")
+        last = wrap_src(f"{r}[-1] + {st}", vt) if is_int_type(vt) else f"{r}[-1] + {st}"
+        for line in self.store(s.var, last):
+            self.emit("    " + line)
+        self.indent -= 1
+
+    def _guard(self, counter: str) -> None:
+        self.emit(f"{counter} += 1")
+        self.emit(f"if {counter} > _LOOP_LIMIT: raise _hung({self.block_name!r})")
+
+    def s_while(self, s: A.While) -> None:
+        n = self.tmp("_n")
+        self.emit(f"{n} = 0")
+        cond = self.cond(s.cond)
+        if self.pre:
+            pre, self.pre = self.pre, []
+            self.emit("while True:")
+            self.indent += 1
+            for line in pre:
+                self.emit(line)
+            self.emit(f"if not {cond}: break")
+        else:
+            self.emit(f"while {cond}:")
+            self.indent += 1
+        self._guard(n)
+        self.loops.append(("while", None))
+        self.body(s.body)
+        self.loops.pop()
+        self.indent -= 1
+
+    def s_repeatloop(self, s: A.RepeatLoop) -> None:
+        n = self.tmp("_n")
+        self.emit(f"{n} = 0")
+        self.emit("while True:")
+        self.indent += 1
+        self._guard(n)
+        cond = self.cond(s.cond)
+        test, self.pre = [*self.pre, f"if {cond}: break"], []
+        self.loops.append(("repeat", test))
+        self.body(s.body)
+        self.loops.pop()
+        for line in test:
+            self.emit(line)
+        self.indent -= 1
+
+    def s_exit(self, s: A.Exit) -> None:
+        self.emit("break")
+
+    def s_continue(self, s: A.Continue) -> None:
+        if self.loops and self.loops[-1][0] == "repeat":
+            for line in self.loops[-1][1]:  # CONTINUE in REPEAT goes to the UNTIL test
+                self.emit(line)
+        self.emit("continue")
+
+    def s_return(self, s: A.Return) -> None:
+        self.emit(self.return_stmt())
+
+    def s_region(self, s: A.Region) -> None:
+        self.body(s.body)
+
+    def s_empty(self, s: A.Empty) -> None:
+        return None
+
+    def s_label(self, s: A.Label) -> None:
+        return None
+
+    def s_goto(self, s: A.Goto) -> None:
+        self.emit(self.unsupported_src("GOTO"))
+
+    def return_stmt(self) -> str:
+        if self.bd.kind != "FC":
+            return "return"
+        outs = [lv for lv in self.locals.values() if lv.section == "Output"] + [
+            lv for lv in self.locals.values() if lv.section == "InOut"]
+        ret = "_ret" if any(lv.section == "Return" for lv in self.locals.values()) else "None"
+        if not outs:
+            return f"return {ret}"
+        return f"return ({ret}, {', '.join(lv.code for lv in outs)})"
+
+    # ---------------------------------------------------------------- networks and the function
+    def network_body(self, net: Any) -> None:
+        self.network = net.index
+        self.pos = (net.index, None)
+        language = (net.language or "SCL").upper().removeprefix("F_")
+        if net.flgnet is None and language == "SCL":
+            self.body(net.statements)
+            return
+        if net.flgnet is None:  # STL, GRAPH, or a LAD/FBD network the program view could not read
+            self.emit(self.unsupported_src(f"{language} network"))
+            return
+        try:
+            from . import ladder
+
+            result = ladder.network_statements(net.flgnet, self.bd, self.ctx.program, network=net.index)
+        except UnsupportedInstructionError as exc:
+            self.emit(self.unsupported_src(exc.instruction))
+            return
+        except Exception:  # noqa: BLE001 - no translation (yet): the network raises when it runs, never a no-op
+            self.emit(self.unsupported_src(f"{language} network"))
+            return
+        for v in result.temps:
+            key = v.name.lower()
+            if key not in self.locals:
+                lv = LocalVar(v.name, "Temp", "py", f"t_{ident(v.name)}_{len(self.locals)}", v.type)
+                lv.init = py_literal(default_value(v.type if isinstance(v.type, str) else None))
+                self.locals[key] = lv
+                self.typer.vars[key] = v
+        self.body(result.statements)
+
+    def generate(self) -> tuple[str, list]:
+        self.typer.vars = dict(self.bd.vars)
+        self.network = None
+        for net in self.bd.networks:
+            self.network_body(net)
+        self.pos = None
+        bd = self.bd
+        name = self.ctx.fn_name(bd.name)
+        if bd.kind == "FB":
+            head = f"def {name}(rt, mem, I):"
+        elif bd.kind == "FC":
+            params = [lv.code for lv in self.locals.values() if lv.section in ("Input", "InOut")]
+            head = f"def {name}(rt, mem{''.join(', ' + p for p in params)}):"
+        else:
+            head = f"def {name}(rt, mem):"
+        prologue = []
+        if self.dbs:
+            prologue.append("_dbs = mem.dbs")
+            prologue += [f"{var} = _dbs[{key!r}]" for key, var in self.dbs.items()]
+        attrs = {"I": "inputs", "Q": "outputs", "M": "markers"}
+        prologue += [f"{var} = mem.{attrs[letter]}" for letter, var in self.areas.items()]
+        prologue += [f"{lv.code} = {lv.init}" for lv in self.locals.values() if lv.kind == "py" and lv.init]
+        if self.uses_eno:
+            prologue.append("_eno = True")
+        out = [(head, None)] + [("    " + p, None) for p in prologue]
+        out += [("    " + text, pos) for text, pos in self.lines]
+        out.append(("    " + self.return_stmt(), None))
+        return "\n".join(text for text, _ in out) + "\n", [pos for _, pos in out]
+
+
+def generate_program(ctx: Context, blocks: list) -> CodeImage:
+    """Generate, compile and bind every code block (FB, FC, OB) of the program."""
+    code = ctx.code
+    for bd in blocks:
+        ctx.fn_name(bd.name)
+    for bd in blocks:
+        gen = BlockGen(ctx, bd)
+        source, positions = gen.generate()
+        filename = _FILE.format(bd.name)
+        exec(compile(source, filename, "exec"), code.ns)  # noqa: S102 - our own generated code
+        code.functions[bd.name.lower()] = code.ns[ctx.fn_name(bd.name)]
+        code.sources[bd.name] = source
+        code.positions[filename] = (bd.name, positions)
+    return code

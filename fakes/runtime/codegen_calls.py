@@ -1,0 +1,298 @@
+"""Calls in SCL, as Python source: user FCs and FBs, multi-instances, system FBs (IEC timers, counters,
+edges from :mod:`.stdlib`), system functions and conversions, and MOVE_BLK/FILL_BLK.
+
+Conventions (README "Calls"): an FB instance is a dict; the caller copies inputs and in/outs into it,
+calls ``fb(rt, mem, inst)`` (user FB) or ``SystemFb.run(rt, inst)``, then copies outputs and in/outs
+out. A user FC is ``fc(rt, mem, *inputs_and_inouts)`` and returns its value, or, when it has outputs or
+in/outs, the tuple ``(value, *outputs, *inouts)`` in declaration order. Structured in/outs are passed
+by reference (S7 passes a pointer), structured inputs are copied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakes.compiler.builtins import KNOWN_UPPER, conversion
+from simatic_xml.scl import ast as A
+
+from .errors import UnsupportedInstructionError
+from .layout import Slot, stdlib, system_fb, system_members
+from .values import default_value
+
+__all__ = ("CallGen",)
+
+_BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
+_INSTRUCTION_CALLS = frozenset(["TON", "TOF", "TP", "TONR", "CTU", "CTD", "CTUD"])
+"""Instructions called on an IEC_TIMER/IEC_COUNTER static: ``#t.TON(...)``, ``#c.CTU(...)``."""
+
+
+def _instruction_fb(type_name: str, instruction: str) -> Any:
+    """The system FB that runs ``instruction`` on an instance of ``type_name`` (stdlib ``system_fb_for``)."""
+    lib = stdlib()
+    finder = getattr(lib, "system_fb_for", None) if lib is not None else None
+    if finder is not None:
+        return finder(type_name, instruction)
+    members = system_members(type_name) or {}
+    pt = next((t for n, (_s, t) in members.items() if n.upper() == "PT"), "TIME")
+    return system_fb(instruction + ("_LTIME" if pt == "LTIME" else ""))
+
+
+@dataclass
+class _Args:
+    en: Any = None
+    eno: Any = None
+    named: dict[str, A.Arg] = field(default_factory=dict)  # lower name -> Arg
+    positional: list[Any] = field(default_factory=list)
+    order: list[A.Arg] = field(default_factory=list)
+
+
+def _split(call: A.Call) -> _Args:
+    out = _Args()
+    for a in call.args:
+        if a.name is None:
+            out.positional.append(a.value)
+            continue
+        key = a.name.lower()
+        if key == "en":
+            out.en = a.value
+        elif key == "eno":
+            out.eno = a.value
+        else:
+            out.named[key] = a
+            out.order.append(a)
+    return out
+
+
+class CallGen:
+    """Mixin of the block generator: call statements and calls inside expressions."""
+
+    ctx: Any
+    locals: dict[str, Any]
+    pre: list[str]
+
+    # ---------------------------------------------------------------- entry points
+    def call_stmt(self, call: A.Call) -> list[str]:
+        args = _split(call)
+        plan = self.plan(call)
+        kind = plan[0]
+        if kind == "fc":
+            lines, _ = self.fc_call(plan[1], args)
+        elif kind == "fb":
+            lines = self.fb_call(plan[1], plan[2], args)
+        elif kind == "sysfb":
+            lines = self.sysfb_call(plan[1], plan[2], plan[3], args)
+        elif kind == "move":
+            lines = self.block_move(plan[1], args)
+        elif kind == "func":
+            src, _t = self.function(plan[1], call, args)
+            lines = [src]
+        else:
+            return [self.unsupported_src(plan[1])]
+        if args.eno is not None:
+            lines += self.store(args.eno, "True")
+        if args.en is not None:
+            return [f"if {self.value(args.en)}:"] + ["    " + x for x in lines]
+        return lines
+
+    def call_expr(self, call: A.Call) -> tuple[str, Any, bool]:
+        plan = self.plan(call)
+        args = _split(call)
+        if plan[0] == "func":
+            src, t = self.function(plan[1], call, args)
+            return src, t, False
+        if plan[0] == "fc":
+            lines, result = self.fc_call(plan[1], args)
+            self.pre.extend(lines)
+            if args.eno is not None:
+                self.pre.extend(self.store(args.eno, "True"))
+            return result, plan[1].return_type, False
+        return self.unsupported_src(plan[1] if plan[0] == "unsupported" else "FB call in an expression"), None, False
+
+    # ---------------------------------------------------------------- what is called
+    def plan(self, call: A.Call) -> tuple:
+        callee = call.callee
+        program = self.ctx.program
+        if type(callee) is A.Name:
+            key, upper = callee.name.lower(), callee.name.upper()
+            if callee.scope == "global":
+                return self._global_plan(key, callee.name)
+            lv = self.locals.get(key)
+            if lv is not None and lv.slot is not None and lv.slot.kind in ("struct", "sysfb") and (
+                    callee.scope == "local" or upper not in KNOWN_UPPER):
+                return self.instance_plan(lv.slot, lv.code, "#" + callee.name)
+            if upper in _BLOCK_MOVES:
+                return ("move", upper)
+            lib = stdlib()
+            if lib is not None and upper in getattr(lib, "FUNCTIONS", {}):
+                return ("func", upper)
+            if key in program.blocks:
+                return self._global_plan(key, callee.name)
+            if conversion(upper) is not None or upper in KNOWN_UPPER:
+                return ("unsupported", upper)
+            return ("unsupported", callee.name)
+        if type(callee) is A.Member and callee.name.upper() in _INSTRUCTION_CALLS and self.slot_of(callee) is None:
+            base = self.slot_of(callee.base)
+            if base is not None and base.kind == "sysfb":
+                fb = _instruction_fb(base.type or "", callee.name.upper())
+                return ("sysfb", fb, callee.name.upper(), self.load(callee.base))
+        slot = self.slot_of(callee)
+        if slot is None:
+            return ("unsupported", "call of an operand of unknown type")
+        return self.instance_plan(slot, self.load(callee), "instance")
+
+    def _global_plan(self, key: str, name: str) -> tuple:
+        blk = self.ctx.program.blocks.get(key)
+        if blk is None:
+            return ("unsupported", name)
+        if blk.kind == "FC":
+            return ("fc", blk)
+        if blk.kind == "DB" and key in self.ctx.db_slots:
+            return self.instance_plan(self.ctx.db_slots[key], self.db_var(key), name)
+        return ("unsupported", f"call of {blk.kind} {name}")
+
+    def instance_plan(self, slot: Slot, src: str, what: str) -> tuple:
+        if slot.kind == "sysfb":
+            return ("sysfb", system_fb(slot.type or ""), slot.type, src)
+        dt = slot.datatype.strip('"').lower()
+        fb = self.ctx.program.blocks.get(dt)
+        if slot.kind == "struct" and fb is not None and fb.kind == "FB":
+            return ("fb", fb, src)
+        return ("unsupported", f"call of {what}")
+
+    # ---------------------------------------------------------------- user blocks
+    def fc_call(self, fc: Any, args: _Args) -> tuple[list[str], str]:
+        params = [v for v in fc.decls if v.section in ("Input", "InOut", "Output")]
+        ins = [v for v in params if v.section != "Output"]
+        outs = [v for v in params if v.section == "Output"] + [v for v in params if v.section == "InOut"]
+        positional = list(args.positional)
+        values = []
+        for v in ins:
+            arg = args.named.get(v.name.lower())
+            node = arg.value if arg is not None else (positional.pop(0) if positional else None)
+            if node is None:
+                values.append(repr(default_value(v.type if isinstance(v.type, str) else None)))
+            elif v.section == "InOut" and not isinstance(v.type, str):
+                values.append(self.load(node))
+            else:
+                src, st, raw = self.expr(node)
+                values.append(self.convert(src, st, raw, v.type, node))
+        call = f"{self.ctx.fn_name(fc.name)}(rt, mem{''.join(', ' + x for x in values)})"
+        if not outs:
+            return [call] if fc.return_type in (None, "VOID") else [], call
+        res = self.tmp("_r")
+        lines = [f"{res} = {call}"]
+        for i, v in enumerate(outs, 1):
+            arg = args.named.get(v.name.lower())
+            target = arg.value if arg is not None else None
+            if target is None and v.section == "InOut":
+                pos = [x.name.lower() for x in ins].index(v.name.lower())
+                target = args.positional[pos] if pos < len(args.positional) else None
+            if target is None or (v.section == "InOut" and not isinstance(v.type, str)):
+                continue
+            lines += self.store(target, self.convert(f"{res}[{i}]", v.type, False, self.target_type(target)))
+        return lines, f"{res}[0]"
+
+    def fb_call(self, fb: Any, inst: str, args: _Args) -> list[str]:
+        var = self.tmp("_i")
+        lines = [f"{var} = {inst}"]
+        after: list[str] = []
+        named = dict(args.named)
+        if args.positional:
+            params = [v for v in fb.decls if v.section in ("Input", "InOut")]
+            if params:
+                named[params[0].name.lower()] = A.Arg(0, 0, params[0].name, ":=", args.positional[0])
+        for key, arg in named.items():
+            v = fb.vars.get(key)
+            if v is None:
+                continue
+            lines, after = self._param(lines, after, var, v.name, v.section, v.type, arg)
+        return lines + [f"{self.ctx.fn_name(fb.name)}(rt, mem, {var})"] + after
+
+    def _param(self, lines: list[str], after: list[str], var: str, name: str, section: str, ptype: Any,
+               arg: A.Arg) -> tuple[list[str], list[str]]:
+        slot_ref = f"{var}[{name!r}]"
+        structured = not isinstance(ptype, str) or ptype == ""
+        if section == "Output":
+            after = after + self.store(arg.value, self.convert(slot_ref, ptype or None, False,
+                                                               self.target_type(arg.value)))
+        elif section == "InOut":
+            if structured:
+                lines = lines + [f"{slot_ref} = {self.load(arg.value)}"]
+            else:
+                lines = lines + [f"{slot_ref} = {self.value(arg.value, ptype)}"]
+                after = after + self.store(arg.value, slot_ref)
+        else:
+            src, st, raw = self.expr(arg.value)
+            lines = lines + [f"{slot_ref} = {self.convert(src, st, raw, ptype or None, arg.value)}"]
+        return lines, after
+
+    # ---------------------------------------------------------------- system instructions
+    def sysfb_call(self, fb: Any, name: str, inst: str, args: _Args) -> list[str]:
+        if fb is None:
+            return [self.unsupported_src(name)]
+        run = self.ctx.bind_once(f"_S_{name}", fb.run, fb)
+        var = self.tmp("_i")
+        lines = [f"{var} = {inst}"]
+        after: list[str] = []
+        members = {n.lower(): (n, sec, t) for n, (sec, t) in fb.members.items()}
+        named = dict(args.named)
+        if args.positional:
+            first = next((m for m in members.values() if m[1] == "Input"), None)
+            if first is not None:
+                named[first[0].lower()] = A.Arg(0, 0, first[0], ":=", args.positional[0])
+        for key, arg in named.items():
+            m = members.get(key)
+            if m is None:
+                continue
+            lines, after = self._param(lines, after, var, m[0], m[1], m[2], arg)
+        return lines + [f"{run}(rt, {var})"] + after
+
+    def function(self, name: str, call: A.Call, args: _Args) -> tuple[str, Any]:
+        """A stdlib function or conversion as an expression (``FUNCTIONS[name].specialise``)."""
+        fn = stdlib().FUNCTIONS[name]
+        params = [p.upper() for p in fn.params]
+        nodes: list[Any] = list(args.positional) + [None] * max(0, len(params) - len(args.positional))
+        extra: list[Any] = []
+        for arg in args.order:
+            if arg.op == "=>":
+                return self.unsupported_src(f"{name} with output {arg.name}"), None
+            up = arg.name.upper()
+            if up in params:
+                nodes[params.index(up)] = arg.value
+            else:
+                extra.append(arg.value)
+        while nodes and nodes[-1] is None:
+            nodes.pop()
+        nodes += extra
+        types = tuple((t if isinstance(t, str) else None) for t in (self.type_of(n) if n is not None else None
+                                                                     for n in nodes))
+        result = self.typer.expr(call)
+        result = result if isinstance(result, str) else None
+        try:
+            impl = fn.specialise(types, result)
+        except UnsupportedInstructionError:
+            return self.unsupported_src(name), result
+        ref = self.ctx.bind(f"_F_{name}", impl, unique=True)
+        values = ", ".join(self.value(n) if n is not None else "None" for n in nodes)
+        return f"{ref}({values})", result
+
+    def block_move(self, name: str, args: _Args) -> list[str]:
+        """MOVE_BLK/UMOVE_BLK(IN := a[i], COUNT := n, OUT => b[j]) and FILL_BLK/UFILL_BLK(IN := v, ...)."""
+        lib = stdlib()
+        helper = getattr(lib, name.lower(), None) if lib else None
+        src, count, out = (args.named.get(k) for k in ("in", "count", "out"))
+        if helper is None or src is None or count is None or out is None:
+            return [self.unsupported_src(name)]
+        ref = self.ctx.bind(f"_{name.lower()}", helper)
+        dst_arr, dst_idx = self._element(out.value)
+        if _BLOCK_MOVES[name] == "fill":
+            return [f"{ref}({self.value(src.value)}, {dst_arr}, {dst_idx}, {self.value(count.value)})"]
+        src_arr, src_idx = self._element(src.value)
+        return [f"{ref}({src_arr}, {src_idx}, {dst_arr}, {dst_idx}, {self.value(count.value)})"]
+
+    def _element(self, node: Any) -> tuple[str, str]:
+        if type(node) is A.Index and len(node.indices) == 1:
+            return self.load(node.base), self.value(node.indices[0])
+        arr = self.load(node)
+        return arr, f"{arr}.low"

@@ -1,0 +1,480 @@
+"""Expressions and write targets of SCL, as Python source text (the part of :mod:`.codegen` below statements).
+
+An expression compiles to ``(src, type, raw)``: Python source, the checker's type (``INT``, ``REAL``,
+``#INTLIT``...), and whether an integer result may still lie outside its type's range. Wrapping
+(``_w_INT(x)``) is deferred while ``+ - *`` chain in one type, because arithmetic modulo 2^n gives the
+same result whether it wraps after every step or once at the end; it is applied before anything that
+looks at the value (division, comparison, a store, a call argument).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fakes.compiler.checker import BlockChecker
+from fakes.compiler.types import (
+    BIT_LIT,
+    INT_LIT,
+    REAL_LIT,
+    STR_LIT,
+    ArrayT,
+    NamedT,
+    StructT,
+)
+from fakes.tags.addresses import AddressError, parse_address
+from simatic_xml.scl import ast as A
+
+from .layout import Slot, system_members
+from .values import INT_RANGES, is_int_type, literal_value, to_real32, wrap
+
+__all__ = ("ExprGen", "Typer", "py_literal", "wrap_src")
+
+_MEMO_MISS = object()
+_ARITH = {"+": "+", "-": "-", "*": "*"}
+_COMPARE = {"=": "==", "<>": "!=", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
+_LOGIC = {"AND": "&", "&": "&", "OR": "|", "XOR": "^"}
+_SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
+_ADDR_TYPE = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD"}
+_LITS = (INT_LIT, BIT_LIT, REAL_LIT, STR_LIT)
+
+
+class Typer(BlockChecker):
+    """The compiler's checker used as a silent, memoised typer of expressions."""
+
+    def __init__(self, program: Any, block: Any, extra_vars: dict[str, Any] | None = None) -> None:
+        super().__init__(program, block, [])
+        if extra_vars:
+            self.vars = {**block.vars, **extra_vars}
+        self._memo: dict[int, Any] = {}
+        self._globals: dict[str, Any] = {}
+
+    def err(self, *_args: Any, **_kw: Any) -> None:  # diagnostics were reported by the compile before
+        return None
+
+    def global_type(self, e: Any) -> Any:
+        # a DB's struct type is rebuilt by the checker on every use; one per DB and block is enough
+        key = e.name.lower()
+        cache = self._globals
+        if key not in cache:
+            cache[key] = super().global_type(e)
+        return cache[key]
+
+    def expr(self, e: Any) -> Any:
+        key = id(e)
+        t = self._memo.get(key, _MEMO_MISS)
+        if t is _MEMO_MISS:
+            t = self._memo[key] = super().expr(e)
+        return t
+
+
+def py_literal(value: Any) -> str:
+    """Python source of a constant value."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float('{value}')"
+    return repr(value)
+
+
+def _fits(src_t: Any, dst_t: str) -> bool:
+    """Every value of integer type ``src_t`` is inside ``dst_t``'s range."""
+    if src_t not in INT_RANGES:
+        return False
+    lo, hi = INT_RANGES[src_t]
+    dlo, dhi = INT_RANGES[dst_t]
+    return dlo <= lo and hi <= dhi
+
+
+class ExprGen:
+    """Mixin of the block generator: expressions, operand paths, stores. See :class:`.codegen.BlockGen`.
+
+    ``call_expr`` comes from :class:`.codegen_calls.CallGen`; ``tmp``, ``unsupported_src``, ``db_var`` and
+    ``area_var`` from the block generator.
+    """
+
+    ctx: Any
+    typer: Typer
+    locals: dict[str, Any]
+    block_name: str
+
+    # ---------------------------------------------------------------- helpers the generator provides
+    def tmp(self, prefix: str = "_t") -> str:  # pragma: no cover - implemented by BlockGen
+        raise NotImplementedError
+
+    def unsupported_src(self, name: str) -> str:  # pragma: no cover - implemented by BlockGen
+        raise NotImplementedError
+
+    def db_var(self, key: str) -> str:  # pragma: no cover - implemented by BlockGen
+        raise NotImplementedError
+
+    def area_var(self, letter: str) -> str:  # pragma: no cover - implemented by BlockGen
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- values
+    def expr(self, e: Any) -> tuple[str, Any, bool]:
+        t = type(e)
+        if t is A.Paren:
+            return self.expr(e.expr)
+        if t is A.Literal:
+            return self.literal(e)
+        if t is A.BinaryOp:
+            return self.binary(e)
+        if t is A.UnaryOp:
+            return self.unary(e)
+        if t is A.Call:
+            return self.call_expr(e)
+        if t in (A.Name, A.Member, A.Index, A.Slice, A.Address):
+            return self.load(e), self.type_of(e), False
+        return self.unsupported_src(type(e).__name__), None, False
+
+    def type_of(self, e: Any) -> Any:
+        if type(e) is A.Name:
+            lv = self.locals.get(e.name.lower()) if e.scope != "global" else None
+            if lv is not None:
+                return lv.type
+        t = self.typer.expr(e)
+        if t is None:
+            slot = self.slot_of(e)
+            if slot is not None and slot.kind == "elem":
+                return slot.type
+        return t
+
+    def value(self, e: Any, want: Any = None) -> str:
+        """Source of ``e`` inside its type's range, converted to ``want`` when given."""
+        src, t, raw = self.expr(e)
+        if want is not None:
+            return self.convert(src, t, raw, want, e)
+        return self.wrapped(src, t, raw)
+
+    def wrapped(self, src: str, t: Any, raw: bool) -> str:
+        if raw and is_int_type(t):
+            return wrap_src(src, t)
+        return src
+
+    def convert(self, src: str, st: Any, raw: bool, dt: Any, node: Any = None) -> str:
+        """Source that stores a value of type ``st`` into a ``dt`` (implicit conversion, wrap, Real rounding)."""
+        if isinstance(dt, str) and is_int_type(dt):
+            if st == "BOOL":
+                return f"int({src})"
+            if type(node) is A.Literal or (st in _LITS and _is_const(src)):
+                try:
+                    return py_literal(wrap(int(eval(src, {})), dt))
+                except (ValueError, TypeError, SyntaxError):
+                    pass
+            if st == dt and not raw:
+                return src
+            if dt == "LTIME" and st == "TIME":
+                return f"({self.wrapped(src, st, raw)} * 1000000)"
+            if not raw and _fits(st, dt):
+                return src
+            if raw and st != dt and is_int_type(st):
+                src = wrap_src(src, st)
+                if _fits(st, dt):
+                    return src
+            return wrap_src(src, dt)
+        if dt == "REAL":
+            if st == "REAL" and not raw:
+                return src
+            if _is_const(src):
+                return py_literal(to_real32(float(src.strip("()"))))
+            return real32_src(self.wrapped(src, st, raw))
+        if dt == "LREAL":
+            return src if st in ("REAL", "LREAL") else f"float({self.wrapped(src, st, raw)})"
+        if dt == "BOOL":
+            return src if st == "BOOL" else f"bool({src})"
+        if isinstance(dt, (ArrayT, StructT, NamedT)) or (dt is None and type(node) in (A.Name, A.Member, A.Index)):
+            return f"_clone({src})"
+        return self.wrapped(src, st, raw)
+
+    def literal(self, e: A.Literal) -> tuple[str, Any, bool]:
+        t = self.typer.expr(e)
+        try:
+            value = literal_value(e.kind, e.value, t if isinstance(t, str) else None)
+        except ValueError:
+            return self.unsupported_src(f"constant {e.text}"), t, False
+        if t == BIT_LIT:
+            t = INT_LIT
+        return py_literal(value), t, False
+
+    def unary(self, e: A.UnaryOp) -> tuple[str, Any, bool]:
+        src, t, raw = self.expr(e.operand)
+        if e.op == "+":
+            return src, t, raw
+        if e.op == "-":
+            if type(e.operand) is A.Literal and _is_const(src):
+                return f"(-{src})", t, False
+            return f"(-{src})", t, raw or is_int_type(t)
+        # NOT
+        if t == "BOOL":
+            return f"(not {src})", t, False
+        src = self.wrapped(src, t, raw)
+        if is_int_type(t) and INT_RANGES[t][0] == 0:
+            return f"({src} ^ {INT_RANGES[t][1]})", t, False
+        return f"(~{src})", t, False
+
+    def binary(self, e: A.BinaryOp) -> tuple[str, Any, bool]:
+        op = e.op
+        t = self.typer.expr(e)
+        ls, lt, lraw = self.expr(e.left)
+        rs, rt, rraw = self.expr(e.right)
+        if op in _COMPARE:
+            return f"({self.wrapped(ls, lt, lraw)} {_COMPARE[op]} {self.wrapped(rs, rt, rraw)})", "BOOL", False
+        if op in _LOGIC:
+            return f"({self.wrapped(ls, lt, lraw)} {_LOGIC[op]} {self.wrapped(rs, rt, rraw)})", t, False
+        if t in (INT_LIT, REAL_LIT) or t is None:
+            return self._untyped(op, ls, lt, lraw, rs, rt, rraw, t)
+        if t in ("REAL", "LREAL"):
+            ls, rs = self.wrapped(ls, lt, lraw), self.wrapped(rs, rt, rraw)
+            if op == "/":
+                return f"_rdiv({ls}, {rs})", t, True
+            if op == "**":
+                return f"_expt({ls}, {rs})", t, True
+            return f"({ls} {_ARITH.get(op, op)} {rs})", t, True  # raw: computed in double precision
+        # integers, bit strings and durations: keep chains raw while the type stays the same
+        ls = ls if (lt == t or lt in _LITS) else self.wrapped(ls, lt, lraw)
+        rs = rs if (rt == t or rt in _LITS) else self.wrapped(rs, rt, rraw)
+        if op in _ARITH:
+            return f"({ls} {_ARITH[op]} {rs})", t, True
+        ls = self.wrapped(ls, t, lraw and lt == t) if is_int_type(t) else ls
+        rs = self.wrapped(rs, t, rraw and rt == t) if is_int_type(t) else rs
+        if op in ("/", "MOD") and rs.isdigit() and int(rs) > 0:
+            return _div_const(op, ls, int(rs), t)
+        if op == "/":
+            return f"_idiv({ls}, {rs})", t, True
+        if op == "MOD":
+            return f"_imod({ls}, {rs})", t, False
+        if op == "**":
+            return f"_expt({ls}, {rs})", "LREAL", False
+        return self.unsupported_src(f"operator {op}"), t, False
+
+    def _untyped(self, op: str, ls: str, lt: Any, lraw: bool, rs: str, rt: Any, rraw: bool, t: Any
+                 ) -> tuple[str, Any, bool]:
+        ls, rs = self.wrapped(ls, lt, lraw), self.wrapped(rs, rt, rraw)
+        if op == "/":
+            return (f"_rdiv({ls}, {rs})" if t == REAL_LIT else f"_idiv({ls}, {rs})"), t, False
+        if op == "MOD":
+            return f"_imod({ls}, {rs})", t, False
+        if op == "**":
+            return f"_expt({ls}, {rs})", REAL_LIT, False
+        return f"({ls} {_ARITH.get(op, op)} {rs})", t, False
+
+    # ---------------------------------------------------------------- operand paths
+    def root(self, e: Any) -> tuple[str, Any]:
+        """What a Name refers to: ``("local", LocalVar)``, ``("tag", TagRef)``, ``("db", key)``,
+        ``("const", value)``, ``("eno", None)``, ``("obinfo", name)`` or ``("unknown", name)``."""
+        key = e.name.lower()
+        if e.scope != "global":
+            lv = self.locals.get(key)
+            if lv is not None:
+                return "local", lv
+            if key == "eno":
+                return "eno", None
+            if e.scope == "local":
+                return "unknown", "#" + e.name
+        ctx = self.ctx
+        tag = ctx.tags.get(key)
+        if tag is not None:
+            return "tag", tag
+        if key in ctx.constants:
+            return "const", ctx.constants[key]
+        if key in ctx.db_slots:
+            return "db", key
+        return "unknown", e.name
+
+    def slot_of(self, e: Any) -> Slot | None:
+        """The layout slot of an operand path (None for temps of unknown shape, tags, addresses)."""
+        t = type(e)
+        if t is A.Name:
+            kind, ref = self.root(e)
+            if kind == "local":
+                return ref.slot
+            if kind == "db":
+                return self.ctx.db_slots[ref]
+            return None
+        if t is A.Member:
+            base = self.slot_of(e.base)
+            if base is None:
+                return None
+            if base.kind == "sysfb":
+                members = system_members(base.type or "") or {}
+                name = next((n for n in members if n.lower() == e.name.lower()), None)
+                return Slot(name, "elem", members[name][1], members[name][1]) if name else None
+            return base.member(e.name)
+        if t is A.Index:
+            base = self.slot_of(e.base)
+            if base is None or base.kind != "array":
+                return None
+            if len(e.indices) < len(base.dims):
+                return Slot(base.name, "array", datatype=base.datatype, dims=base.dims[len(e.indices):],
+                            element=base.element)
+            return base.element
+        return None
+
+    def load(self, e: Any) -> str:
+        t = type(e)
+        if t is A.Name:
+            kind, ref = self.root(e)
+            if kind == "local":
+                return ref.code
+            if kind == "tag":
+                return self.area_load(ref.area, ref.byte, ref.bit, ref.type)
+            if kind == "db":
+                return self.db_var(ref)
+            if kind == "const":
+                return py_literal(ref)
+            if kind == "eno":
+                self.uses_eno = True
+                return "_eno"
+            return self.unsupported_src(f"operand {ref}")
+        if t is A.Member:
+            base = self.load(e.base)
+            return f"{base}[{self.member_key(e)!r}]"
+        if t is A.Index:
+            base = self.load(e.base)
+            if self.type_of(e.base) in ("STRING", "WSTRING"):
+                return f"_stridx({base}, {self.value(e.indices[0])})"
+            return base + self.subscripts(e)
+        if t is A.Slice:
+            bits = _SLICE_BITS[e.size.upper()]
+            shift = bits * e.offset
+            base = self.value(e.base)
+            if bits == 1:
+                return f"({base} & {1 << shift} != 0)"
+            return f"({base} >> {shift} & {(1 << bits) - 1})"
+        if t is A.Address:
+            ref = self._address(e)
+            if ref is None:
+                return self.unsupported_src(f"address %{e.text}")
+            return self.area_load(*ref)
+        return self.unsupported_src(type(e).__name__)
+
+    def subscripts(self, e: A.Index) -> str:
+        """``[i]`` per index; with the array's bounds known, a bounds check inline on the item list
+        (``.items[i - low if low <= i <= high else _oob(...)]``) instead of two method calls."""
+        slot = self.slot_of(e.base)
+        dims = slot.dims if slot is not None and slot.kind == "array" else ()
+        if len(dims) < len(e.indices) or any(high < low for low, high in dims):
+            return "".join(f"[{self.value(i)}]" for i in e.indices)
+        out = []
+        for (low, high), node in zip(dims, e.indices):
+            src = self.value(node)
+            if src.lstrip("-").isdigit() or (src.startswith("(-") and src[2:-1].isdigit()):
+                v = int(src.strip("()"))
+                out.append(f".items[{v - low}]" if low <= v <= high else f"[{v}]")
+                continue
+            pos = "_j" if low == 0 else f"_j - {low}"
+            out.append(f".items[{pos} if {low} <= (_j := {src}) <= {high} else _oob(_j, {low}, {high})]")
+        return "".join(out)
+
+    def member_key(self, e: A.Member) -> str:
+        """The declared spelling of a member (names are case-insensitive in SCL)."""
+        slot = self.slot_of(e)
+        if slot is not None:
+            return slot.name
+        members = self.typer.members_of(self.typer.expr(e.base))
+        if members:
+            v = members.get(e.name.lower())
+            if v is not None:
+                return v.name
+        return e.name
+
+    def _address(self, e: A.Address) -> tuple[str, int, int, str] | None:
+        text = e.text.upper().removesuffix(":P")
+        try:
+            addr = parse_address("%" + text)
+        except AddressError:
+            return None
+        if addr.area not in "IQM":
+            return None
+        return addr.area, addr.byte, addr.bit, _ADDR_TYPE[addr.size]
+
+    def area_load(self, area: str, byte: int, bit: int, t: str) -> str:
+        var = self.area_var(area)
+        if t == "BOOL":
+            return f"({var}[{byte}] & {1 << bit} != 0)"
+        return f"_u_{t}({var}, {byte})[0]"
+
+    def area_store(self, area: str, byte: int, bit: int, t: str, src: str) -> list[str]:
+        var = self.area_var(area)
+        if t == "BOOL":
+            mask = 1 << bit
+            return [f"{var}[{byte}] = ({var}[{byte}] | {mask}) if {src} else ({var}[{byte}] & {~mask & 0xFF})"]
+        return [f"_p_{t}({var}, {byte}, {src})"]
+
+    def store(self, e: Any, src: str) -> list[str]:
+        """Lines that write ``src`` (already converted to the target's type) into operand ``e``."""
+        t = type(e)
+        if t is A.Name:
+            kind, ref = self.root(e)
+            if kind == "local" and ref.kind != "const":
+                return [f"{ref.code} = {src}"]
+            if kind == "tag":
+                return self.area_store(ref.area, ref.byte, ref.bit, ref.type, src)
+            if kind == "eno":
+                self.uses_eno = True
+                return [f"_eno = {src}"]
+            if kind == "db":
+                return [f"{self.db_var(ref)}.update({src})"]
+            return [self.unsupported_src(f"write to {e.name}")]
+        if t is A.Member:
+            return [f"{self.load(e.base)}[{self.member_key(e)!r}] = {src}"]
+        if t is A.Index:
+            base = self.load(e.base)
+            if self.type_of(e.base) in ("STRING", "WSTRING"):
+                return self.store(e.base, f"_strset({base}, {self.value(e.indices[0])}, {src})")
+            return [base + self.subscripts(e) + f" = {src}"]
+        if t is A.Slice:
+            bits = _SLICE_BITS[e.size.upper()]
+            bt = self.type_of(e.base)
+            new = f"_setbits({self.value(e.base)}, {bits * e.offset}, {(1 << bits) - 1}, {src})"
+            if is_int_type(bt):
+                new = wrap_src(new, bt)
+            return self.store(e.base, new)
+        if t is A.Address:
+            ref = self._address(e)
+            if ref is None:
+                return [self.unsupported_src(f"address %{e.text}")]
+            return self.area_store(*ref, src)
+        return [self.unsupported_src(f"write to {type(e).__name__}")]
+
+    def assign_src(self, target: Any, value: Any) -> str:
+        """Source of ``value`` converted for a store into ``target``."""
+        src, st, raw = self.expr(value)
+        out = self.convert(src, st, raw, self.target_type(target), value)
+        slot = self.slot_of(target)
+        if slot is not None and slot.kind == "elem" and slot.type in ("STRING", "WSTRING"):
+            out = f"{out}[:{slot.length}]"  # a longer string is cut to the declared length, as on the CPU
+        return out
+
+    def target_type(self, target: Any) -> Any:
+        tt = self.type_of(target)
+        if tt is None:
+            slot = self.slot_of(target)
+            if slot is not None and slot.kind == "elem":
+                tt = slot.type
+        return tt
+
+
+def wrap_src(src: str, t: str) -> str:
+    """Source that brings integer ``src`` into ``t``'s range inline (a call only when it is outside)."""
+    low, high = INT_RANGES[t]
+    if low == 0 and t not in ("S5TIME", "DATE", "TIME_OF_DAY", "LTIME_OF_DAY"):
+        return f"({src} & {high})"
+    return f"(_x if {low} <= (_x := {src}) <= {high} else _w_{t}(_x))"
+
+
+def real32_src(src: str) -> str:
+    """Source rounding a float to single precision: two C calls inline, ``_r32`` only for overflow/NaN."""
+    return f"(_fu(_fp(_z))[0] if -3.4028234663852886e+38 <= (_z := {src}) <= 3.4028234663852886e+38 else _r32(_z))"
+
+
+def _div_const(op: str, ls: str, c: int, t: Any) -> tuple[str, Any, bool]:
+    """Integer ``/`` or ``MOD`` by a positive constant, inline: truncation toward zero, sign of the dividend."""
+    py = "//" if op == "/" else "%"
+    if t in INT_RANGES and INT_RANGES[t][0] == 0:
+        return f"({ls} {py} {c})", t, False
+    return f"(_y {py} {c} if (_y := {ls}) >= 0 else -(-_y {py} {c}))", t, False
+
+
+def _is_const(src: str) -> bool:
+    s = src.strip("()-")
+    return s.replace(".", "", 1).replace("e", "", 1).replace("-", "").replace("+", "").isdigit()
