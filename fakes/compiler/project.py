@@ -152,6 +152,9 @@ class CompileRun:
     """Object name -> new ``compiled_against`` digests for objects that compiled without errors."""
     diagnostics: dict = field(default_factory=dict)
     """Object name -> its diagnostics (``CompilerDiagnostic``)."""
+    program: Program | None = None
+    """The program view the run checked: a caller that needs it too (the runtime's ``build_image``) reuses
+    it instead of reading and parsing every object a second time."""
 
 
 def _where(d: CompilerDiagnostic) -> str:
@@ -175,7 +178,7 @@ def compile_software(software: PlcSoftware, device: str, only: str | None = None
     """Check the software (or one object, ``only``) and nest the findings as TIA does."""
     program = program_from_software(software)
     digests = {o.name.lower(): (o.name, o.interface_hash) for o in software.all() if o.kind in _KIND}
-    run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0))
+    run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0), program=program)
     block_nodes = []
     numbers: dict = {}
     clashes: dict = {}

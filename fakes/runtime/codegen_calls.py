@@ -10,10 +10,12 @@ by reference (S7 passes a pointer), structured inputs are copied.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
 from fakes.compiler.builtins import KNOWN_UPPER, conversion
+from fakes.compiler.types import STR_LIT
 from simatic_xml.scl import ast as A
 
 from .errors import UnsupportedInstructionError
@@ -36,6 +38,25 @@ def _instruction_fb(type_name: str, instruction: str) -> Any:
     members = system_members(type_name) or {}
     pt = next((t for n, (_s, t) in members.items() if n.upper() == "PT"), "TIME")
     return system_fb(instruction + ("_LTIME" if pt == "LTIME" else ""))
+
+
+def _stdlib_type(t: Any) -> str | None:
+    """A type as the stdlib's specialisers know them: canonical names, None for unknown. The compiler's
+    literal pseudo-types (``#STRLIT``, ``#INTLIT``...) are a String, or unknown (the stdlib then goes by
+    the result type)."""
+    if not isinstance(t, str):
+        return None
+    if t.startswith("#"):
+        return "STRING" if t == STR_LIT else None
+    return t
+
+
+def _takes_names(fn: Any) -> bool:
+    """Whether ``fn.specialise`` accepts ``names=`` (the formal name of each actual; an optional extension)."""
+    try:
+        return "names" in inspect.signature(fn.specialise).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass
@@ -85,8 +106,8 @@ class CallGen:
         elif kind == "move":
             lines = self.block_move(plan[1], args)
         elif kind == "func":
-            src, _t = self.function(plan[1], call, args)
-            lines = [src]
+            src, t, out = self.function(plan[1], call, args)
+            lines = [src] if out is None else self.store(out, self.assign_src(out, None, (src, t, False)))
         else:
             return [self.unsupported_src(plan[1])]
         if args.eno is not None:
@@ -99,7 +120,9 @@ class CallGen:
         plan = self.plan(call)
         args = _split(call)
         if plan[0] == "func":
-            src, t = self.function(plan[1], call, args)
+            src, t, out = self.function(plan[1], call, args)
+            if out is not None:  # S_CONV has no function value: its value belongs in OUT only
+                return self.unsupported_src(f"{plan[1]} as a value"), None, False
             return src, t, False
         if plan[0] == "fc":
             lines, result = self.fc_call(plan[1], args)
@@ -248,34 +271,52 @@ class CallGen:
             lines, after = self._param(lines, after, var, m[0], m[1], m[2], arg)
         return lines + [f"{run}(rt, {var})"] + after
 
-    def function(self, name: str, call: A.Call, args: _Args) -> tuple[str, Any]:
-        """A stdlib function or conversion as an expression (``FUNCTIONS[name].specialise``)."""
+    def function(self, name: str, call: A.Call, args: _Args) -> tuple[str, Any, Any]:
+        """A stdlib function or conversion (``FUNCTIONS[name].specialise``): the source of its value, the
+        value's type, and the operand the value is stored into when the instruction returns it through an
+        output (``SystemFunction.out_param``: ``S_CONV(IN := x, OUT => y)``), else None.
+
+        An ``=>`` actual of one of ``params`` (MOVE_BLK_VARIANT's ``DEST``) is passed as the operand's object
+        itself, which the instruction writes in place (arrays and structs are mutable values here).
+        """
         fn = stdlib().FUNCTIONS[name]
         params = [p.upper() for p in fn.params]
+        out_param = (getattr(fn, "out_param", None) or "").upper()
         nodes: list[Any] = list(args.positional) + [None] * max(0, len(params) - len(args.positional))
-        extra: list[Any] = []
+        by_ref: set[int] = set()
+        extra: list[tuple[str, Any]] = []
+        out = None
         for arg in args.order:
-            if arg.op == "=>":
-                return self.unsupported_src(f"{name} with output {arg.name}"), None
             up = arg.name.upper()
-            if up in params:
+            if arg.op == "=>" and up == out_param:
+                out = arg.value
+            elif up in params:
                 nodes[params.index(up)] = arg.value
+                if arg.op == "=>":
+                    by_ref.add(params.index(up))
+            elif arg.op == "=>":
+                return self.unsupported_src(f"{name} with output {arg.name}"), None, None
             else:
-                extra.append(arg.value)
+                extra.append((up, arg.value))
         while nodes and nodes[-1] is None:
             nodes.pop()
-        nodes += extra
-        types = tuple((t if isinstance(t, str) else None) for t in (self.type_of(n) if n is not None else None
-                                                                     for n in nodes))
-        result = self.typer.expr(call)
-        result = result if isinstance(result, str) else None
+        # the formal name of every actual: MUX tells a trailing INELSE from one more INn by it
+        names = [params[i] if i < len(params) else "" for i in range(len(nodes))] + [n for n, _v in extra]
+        nodes += [v for _n, v in extra]
+        types = tuple(_stdlib_type(self.type_of(n)) if n is not None else None for n in nodes)
+        result = _stdlib_type(self.target_type(out) if out is not None else self.typer.expr(call))
         try:
-            impl = fn.specialise(types, result)
-        except UnsupportedInstructionError:
-            return self.unsupported_src(name), result
+            if _takes_names(fn):
+                impl = fn.specialise(types, result, names=names)
+            else:
+                impl = fn.specialise(types, result)
+        except (UnsupportedInstructionError, TypeError):  # TypeError: actuals that do not fit the instruction
+            return self.unsupported_src(name), result, None
         ref = self.ctx.bind(f"_F_{name}", impl, unique=True)
-        values = ", ".join(self.value(n) if n is not None else "None" for n in nodes)
-        return f"{ref}({values})", result
+        values = ["rt"] if getattr(fn, "needs_rt", False) else []
+        values += [("None" if n is None else self.load(n) if i in by_ref else self.value(n))
+                   for i, n in enumerate(nodes)]
+        return f"{ref}({', '.join(values)})", result, out
 
     def block_move(self, name: str, args: _Args) -> list[str]:
         """MOVE_BLK/UMOVE_BLK(IN := a[i], COUNT := n, OUT => b[j]) and FILL_BLK/UFILL_BLK(IN := v, ...)."""

@@ -436,9 +436,9 @@ class ExprGen:
             return self.area_store(*ref, src)
         return [self.unsupported_src(f"write to {type(e).__name__}")]
 
-    def assign_src(self, target: Any, value: Any) -> str:
-        """Source of ``value`` converted for a store into ``target``."""
-        src, st, raw = self.expr(value)
+    def assign_src(self, target: Any, value: Any, typed: tuple[str, Any, bool] | None = None) -> str:
+        """Source of ``value`` (or of the generated ``typed`` = (source, type, raw)) converted for ``target``."""
+        src, st, raw = typed or self.expr(value)
         out = self.convert(src, st, raw, self.target_type(target), value)
         slot = self.slot_of(target)
         if slot is not None and slot.kind == "elem" and slot.type in ("STRING", "WSTRING"):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fakes.compiler.program import Network
-from fakes.compiler.project import compile_software, program_from_software
+from fakes.compiler.project import compile_software
 from fakes.tags.addresses import AddressError, parse_address
 from simatic_xml import parse_bytes
 from simatic_xml.errors import SimaticMLError
@@ -249,7 +249,7 @@ def build_image(software: PlcSoftware, device: str) -> ProgramImage:
         first = f" First: {messages[0]}" if messages else ""
         raise ImageError(f"The software of {device} has {run.result.error_count} compile error(s); "
                          f"it cannot be downloaded.{first}", messages)
-    program = program_from_software(software)
+    program = run.program  # the view the compile checked: parsing the software again costs as much again
     tags, constants = _tags_and_constants(software)
     parsed = {o.name.lower(): (o, *_sections(o)) for o in [*software.types.values(), *software.blocks.values()]}
     interfaces = {key: secs for key, (o, _sw, secs) in parsed.items() if o.kind in ("UDT", "FB", "FC", "OB")}
