@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.backend.models import ProgramObjectInfo
+from engineering_api.lib.paths import safe_file_stem
 from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
 from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
 from simatic_xml.versions import GENERATION_TARGETS
@@ -23,13 +24,15 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member
     from simatic_xml.model import Document
 
-__all__ = ("BLOCK_KINDS", "PlcSoftware", "ProgramObject", "describe", "object_file_name", "read_object", "require")
+__all__ = (
+    "BLOCK_KINDS", "PlcSoftware", "ProgramObject", "WatchForceTable", "describe", "normalise_folder", "object_file_name",
+    "read_object", "require",
+)
 
 BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
 _NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
 """Blocks share a number space per type; every kind of data block is a DB."""
 _QUOTED = re.compile(r'"([^"]+)"')
-_SAFE_FILE = re.compile(r"[^\w\-. ()]")
 
 
 @dataclass
@@ -81,7 +84,21 @@ class ExternalSource:
     folder: str = ""
 
 
-CATEGORIES = ("blocks", "types", "tag_tables", "external_sources")
+@dataclass
+class WatchForceTable:
+    """A watch or force table of the "Watch and force tables" folder, kept as its SimaticML document.
+
+    The document is read and written by :mod:`simatic_xml.watchtables` (``fakes.watch_ops`` owns the rules).
+    """
+
+    name: str
+    kind: str
+    """``WatchTable`` or ``ForceTable``."""
+    xml: bytes
+    folder: str = ""
+
+
+CATEGORIES = ("blocks", "types", "tag_tables", "external_sources", "watch_tables")
 """Groups of the project tree; each has its own folders ("groups" in Openness)."""
 
 
@@ -93,6 +110,8 @@ class PlcSoftware:
     types: dict[str, ProgramObject] = field(default_factory=dict)
     tag_tables: dict[str, ProgramObject] = field(default_factory=dict)
     external_sources: dict[str, ExternalSource] = field(default_factory=dict)
+    watch_tables: dict[str, WatchForceTable] = field(default_factory=dict)
+    """Watch and force tables share one folder tree and one name space."""
     folders: dict[str, set[str]] = field(default_factory=lambda: {c: set() for c in CATEGORIES})
     """Folder paths (``a/b``) per category, including empty ones; parents are listed too."""
 
@@ -102,7 +121,7 @@ class PlcSoftware:
         Raises:
             NotFoundError: no such object in the category.
         """
-        table = self.external_sources if category == "external_sources" else self.table(category)
+        table = self._named(category)
         if name not in table:
             raise NotFoundError(f"'{name}' was not found.", code="OBJECT_NOT_FOUND")
         return table.pop(name)
@@ -114,7 +133,7 @@ class PlcSoftware:
             NotFoundError: no such object.
             AlreadyExistsError: ``new_name`` is taken in the category (case-insensitive, as TIA).
         """
-        table = self.external_sources if category == "external_sources" else self.table(category)
+        table = self._named(category)
         if name not in table:
             raise NotFoundError(f"'{name}' was not found.", code="OBJECT_NOT_FOUND")
         if new_name.lower() != name.lower() and any(n.lower() == new_name.lower() for n in table):
@@ -134,7 +153,7 @@ class PlcSoftware:
             ValidationError: an empty or malformed path.
             AlreadyExistsError: the folder exists.
         """
-        parts = [p.strip() for p in path.replace("\\", "/").split("/")]
+        parts = _folder_parts(path)
         if not path.strip() or any(not p or p in (".", "..") for p in parts):
             raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
         normalised = "/".join(parts)
@@ -148,20 +167,30 @@ class PlcSoftware:
     def remove_folder(self, category: str, path: str) -> list[str]:
         """Delete a folder, its subfolders and everything in them (as TIA does); returns what was deleted.
 
+        ``path`` is normalised with :func:`normalise_folder` (``\\`` separators, blanks, outer separators).
+
         Raises:
             NotFoundError: no such folder.
         """
         known = self.folders.setdefault(category, set())
-        normalised = path.strip("/")
+        normalised = normalise_folder(path)
         if normalised not in known:
             raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
         inside = lambda folder: folder == normalised or folder.startswith(normalised + "/")  # noqa: E731
         self.folders[category] = {f for f in known if not inside(f)}
-        table = self.external_sources if category == "external_sources" else self.table(category)
+        table = self._named(category)
         gone = [name for name, obj in table.items() if inside(obj.folder)]
         for name in gone:
             del table[name]
         return gone
+
+    def _named(self, category: str) -> dict:
+        """The dict of any category: program objects, external sources, watch and force tables."""
+        if category == "external_sources":
+            return self.external_sources
+        if category == "watch_tables":
+            return self.watch_tables
+        return self.table(category)
 
     def table(self, category: str) -> dict[str, ProgramObject]:
         """The dict holding objects of a category."""
@@ -229,6 +258,19 @@ class PlcSoftware:
         while candidate in used:
             candidate += 1
         return candidate
+
+
+def _folder_parts(path: str) -> list[str]:
+    # TIA shows group paths with "\\" and clients send either separator; blanks around a name are typos.
+    return [p.strip() for p in path.replace("\\", "/").split("/")]
+
+
+def normalise_folder(path: str) -> str:
+    """A folder path as the model stores it: ``a\\b``, `` a / b `` and ``/a/b/`` all become ``a/b``.
+
+    Empty names inside the path (``a//b``) are kept, so they still match no folder.
+    """
+    return "/".join(_folder_parts(path.strip().strip("/\\")))
 
 
 def _renumbered(obj: ProgramObject, number: int) -> ProgramObject:
@@ -335,7 +377,7 @@ def _version_number(version: str) -> float:
 
 def object_file_name(name: str) -> str:
     """A file name for an object: unsafe characters escaped, long names shortened with a hash."""
-    safe = _SAFE_FILE.sub(lambda m: "%{:02X}".format(ord(m.group())), name)
+    safe = safe_file_stem(name, escape=True)
     if len(safe.encode("utf-8")) > 200:
         digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
         safe = safe.encode("utf-8")[:187].decode("utf-8", errors="ignore") + "~" + digest

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ("PathNotFoundError", "PathPolicy", "PathRejectedError", "component_problem")
+__all__ = ("PathNotFoundError", "PathPolicy", "PathRejectedError", "component_problem", "safe_file_stem")
 
 _DEVICE_NAMES = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
@@ -26,6 +26,8 @@ _FORBIDDEN_CHARS = frozenset('<>"|?*')
 """Characters Windows refuses in file names (``:`` and separators are handled separately)."""
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_UNSAFE_FILE_CHAR = re.compile(r"[^\w\-. ()]")
+"""Anything but letters and digits (of any script), ``_``, ``-``, ``.``, space and parentheses."""
 _MAX_COMPONENT = 255
 
 
@@ -80,6 +82,28 @@ def component_problem(name: str) -> str | None:
     if base in _DEVICE_NAMES:
         return f"{base!r} is a reserved device name"
     return None
+
+
+def safe_file_stem(name: str, *, escape: bool = False) -> str:
+    """Turn an object name (block, tag table, source...) into a file name stem safe on Windows and POSIX.
+
+    Every character but letters and digits (of any script), ``_``, ``-``, ``.``, space and parentheses is
+    replaced, so separators, ``:`` and the characters Windows refuses never reach the file system. No
+    extension is added and the length is not limited; reserved device names are not judged (see
+    :func:`component_problem`).
+
+    Args:
+        name: The object name; it may hold any character.
+        escape: Replace a character with ``%`` and its code point in upper-case hex (at least two
+            digits: ``/`` -> ``%2F``) instead of ``_``. Escaping can be undone, so distinct names stay
+            distinct files; ``_`` reads better where a person picks the file.
+
+    Returns:
+        The stem.
+    """
+    if escape:
+        return _UNSAFE_FILE_CHAR.sub(lambda m: f"%{ord(m.group()):02X}", name)
+    return _UNSAFE_FILE_CHAR.sub("_", name)
 
 
 def _normalise_extensions(extensions: Collection[str]) -> tuple[str, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.domain.blockgen import spec_failure, target_for
 from engineering_api.domain.blocks._schemas import BlockSpecInput, BlockWriteResult, FolderInput
 from engineering_api.jobs.operations import OperationContext
+from engineering_api.lib.paths import safe_file_stem
 from simatic_xml import SimaticMLError, parse_bytes, to_bytes
 from simatic_xml.generate import generate_xml, parse_spec
 from simatic_xml.generate.to_scl import SourceRefused, document_to_scl, interface_spec
@@ -163,13 +163,10 @@ def _source_of(doc: Document) -> str:
         ) from None
 
 
-_UNSAFE = re.compile(r"[^\w\-. ()]")
-
-
 def _target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
     target = Path(path)
     if target.is_dir():
-        target = target / (_UNSAFE.sub("_", name) + ext)
+        target = target / (safe_file_stem(name) + ext)
     if target.exists() and not overwrite:
         raise e.AlreadyExistsError(
             f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).", code="FILE_EXISTS"

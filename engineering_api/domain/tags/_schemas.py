@@ -1,0 +1,173 @@
+"""Request and response schemas of the Tags & Constants operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend.areas.tags import (
+    ConstantSpec,
+    ConstantUpdate,
+    TagSpec,
+    TagUpdate,
+)
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = (
+    "DEFAULT_TABLE",
+    "ConstantRef",
+    "CreateConstantInput",
+    "CreateTableInput",
+    "CreateTagInput",
+    "DeviceRef",
+    "ExportFileInput",
+    "FolderInput",
+    "ImportFileInput",
+    "ImportJsonInput",
+    "RenameTableInput",
+    "TableRef",
+    "TagExportResult",
+    "TagRef",
+    "UpdateConstantInput",
+    "UpdateTagInput",
+)
+
+DEFAULT_TABLE = "Default tag table"
+
+
+# ----- inputs -------------------------------------------------------------------------------------
+class DeviceRef(CamelStruct):
+    """A PLC by name."""
+
+    device_name: str
+
+
+class TableRef(CamelStruct):
+    """A tag table of a PLC."""
+
+    device_name: str
+    table_name: str
+
+
+class CreateTableInput(CamelStruct):
+    """A new tag table (``name`` or ``tableName``), optionally in a folder (``a/b``)."""
+
+    device_name: str
+    name: str | None = None
+    table_name: str | None = None
+    folder: str = ""
+
+
+class RenameTableInput(CamelStruct):
+    """The table's new name (``newName`` or ``name``)."""
+
+    device_name: str
+    table_name: str
+    new_name: str | None = None
+    name: str | None = None
+
+
+class FolderInput(CamelStruct):
+    """A folder under "PLC tags": ``path`` (``a/b``), ``folderPath``, or ``name`` with ``parentPath``."""
+
+    device_name: str
+    path: str | None = None
+    folder_path: str | None = None
+    name: str | None = None
+    parent_path: str | None = None
+
+
+class CreateTagInput(TagSpec, kw_only=True):
+    """A tag for a table (the default tag table when ``tableName`` is omitted)."""
+
+    device_name: str
+    table_name: str = DEFAULT_TABLE
+
+
+class UpdateTagInput(TagUpdate, kw_only=True):
+    """Changes to a tag; ``name`` is accepted for ``newName`` (T-IA Connect clients send the full tag)."""
+
+    device_name: str
+    table_name: str
+    tag_name: str
+    name: str | None = None
+
+
+class TagRef(CamelStruct):
+    """A tag of a table."""
+
+    device_name: str
+    table_name: str
+    tag_name: str
+
+
+class CreateConstantInput(ConstantSpec, kw_only=True):
+    """A user constant for a table."""
+
+    device_name: str
+    table_name: str
+
+
+class UpdateConstantInput(ConstantUpdate, kw_only=True):
+    """Changes to a user constant; ``name`` is accepted for ``newName``."""
+
+    device_name: str
+    table_name: str
+    constant_name: str
+    name: str | None = None
+
+
+class ConstantRef(CamelStruct):
+    """A user constant of a table."""
+
+    device_name: str
+    table_name: str
+    constant_name: str
+
+
+class ImportJsonInput(CamelStruct):
+    """Tags (and user constants) inline or from a JSON file inside the roots.
+
+    Items: ``{name, dataType, logicalAddress, comment, hmiVisible, hmiAccessible, hmiWriteable, tableName}``
+    (PascalCase and the Excel column names work too). Items without ``tableName`` go to ``tableName`` of
+    the body, or the default tag table; missing tables are created.
+    """
+
+    device_name: str
+    tags: list[dict[str, Any]] = []
+    user_constants: list[dict[str, Any]] = []
+    table_name: str | None = None
+    file_path: str | None = None
+    overwrite: bool = False
+
+
+class ImportFileInput(CamelStruct):
+    """A CSV or Excel file inside the roots, imported into the table of the route.
+
+    With ``usePathColumn`` each row goes to the table its Path column names (created when missing), as
+    TIA's own import does.
+    """
+
+    device_name: str
+    table_name: str
+    file_path: str
+    overwrite: bool = False
+    use_path_column: bool = False
+
+
+class ExportFileInput(CamelStruct):
+    """Where to write the export (inside the roots); an existing file is kept unless ``overwrite``."""
+
+    device_name: str
+    table_name: str
+    export_path: str
+    overwrite: bool = False
+
+
+class TagExportResult(CamelStruct):
+    """A written export file."""
+
+    path: str
+    format: str
+    table_name: str
+    tag_count: int
+    constant_count: int = 0

@@ -1,0 +1,263 @@
+"""Call rules of the checker: blocks, instances, system FBs, typed functions and conversions.
+
+A mixin of :class:`fakes.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
+``vars``), its ``err`` and the expression rules (``expr``, ``lvalue``, ``e_name``) of the sibling mixin.
+"""
+from __future__ import annotations
+
+from simatic_xml.scl import ast as A
+
+from .builtins import FUNCTIONS, KNOWN_UPPER, SYSTEM_FBS, TIMER_TYPES, conversion
+from .types import (
+    REAL_LIT,
+    ArrayT,
+    NamedT,
+    assignable,
+    common_type,
+    display,
+    is_integer,
+    is_numeric,
+)
+
+__all__ = ["CallChecks"]
+
+
+class CallChecks:
+    """Parameters of calls: names, sections (``:=`` or ``=>``), types, and the ones that must be supplied."""
+
+    def call(self, e: A.Call, statement: bool):
+        callee = e.callee
+        tc = type(callee)
+        if tc is A.Name:
+            scope = callee.scope
+            key = callee.name.lower()
+            upper = callee.name.upper()
+            local = self.vars.get(key)
+            if scope == "local" or (scope == "bare" and local is not None and (
+                    type(local.type) is not str or not (upper in FUNCTIONS or upper in KNOWN_UPPER))):
+                v = local
+                if v is None:
+                    self.e_name(callee)
+                    return self.args_only(e)
+                return self.instance_call(e, v.type, "#" + v.name)
+            if scope == "global":
+                return self.block_call(e, callee, statement)
+            fn = FUNCTIONS.get(upper)
+            if fn is not None:
+                return self.typed_function(e, upper, fn)
+            conv = conversion(upper)
+            if conv is not None:
+                return self.conversion_call(e, upper, conv)
+            if key in self.p.blocks:
+                return self.block_call(e, callee, statement)
+            if upper in KNOWN_UPPER or upper in SYSTEM_FBS:
+                return self.args_only(e)
+            if "_TO_" in upper:
+                self.err(callee, "unknown-instruction", name=callee.name)
+            else:
+                self.err(callee, "unchecked-instruction", "Info", name=callee.name)
+            return self.args_only(e)
+        if tc is A.Member:
+            up = callee.name.upper()
+            if up in ("TON", "TOF", "TP", "TONR"):
+                bt = self.expr(callee.base)
+                if type(bt) is NamedT and bt.name.upper() in TIMER_TYPES:
+                    suffix = "_LTIME" if TIMER_TYPES[bt.name.upper()] == "LTIME" else ""
+                    return self.check_params(e, SYSTEM_FBS[up + suffix].members, up, fc=False, ret="VOID")
+                if bt is None:
+                    return self.args_only(e)
+        t = self.expr(callee)
+        return self.instance_call(e, t, _text(callee))
+
+    def args_only(self, e: A.Call):
+        for a in e.args:
+            if a.op == "=>":
+                self.lvalue(a.value)
+            else:
+                self.expr(a.value)
+
+    def instance_call(self, e: A.Call, t, name: str):
+        if t is None:
+            return self.args_only(e)
+        if type(t) is ArrayT:
+            t = t.element
+        if type(t) is NamedT:
+            blk = self.p.blocks.get(t.name.lower())
+            if blk is not None and blk.kind == "FB":
+                self.b.uses.add(blk.name)
+                return self.check_params(e, blk.vars, blk.name, fc=False, ret="VOID")
+            sys_fb = SYSTEM_FBS.get(t.name.upper())
+            if sys_fb is not None:
+                return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID")
+            return self.args_only(e)
+        if isinstance(t, str) and t not in ("VARIANT", "ANY", "DB_ANY"):
+            self.err(e.callee, "not-callable", name=name, type=display(t))
+        return self.args_only(e)
+
+    def block_call(self, e: A.Call, callee: A.Name, statement: bool):
+        key = callee.name.lower()
+        blk = self.p.blocks.get(key)
+        if blk is None:
+            if key in self.p.types or key in self.p.tags:
+                self.err(callee, "not-callable", name=f'"{callee.name}"', type="PLC data type" if key in self.p.types else "tag")
+            else:
+                self.err(callee, "missing-block", "Error" if self.p.closed else "Warning", name=callee.name)
+            return self.args_only(e)
+        self.b.uses.add(blk.name)
+        if blk.kind == "FC":
+            ret = blk.return_type if blk.return_type is not None else "VOID"
+            t = self.check_params(e, blk.vars, blk.name, fc=True, ret=ret)
+            if not statement and t == "VOID":
+                self.err(callee, "void-value", name=blk.name)
+                return None
+            return t
+        if blk.kind == "DB":
+            fb_name = blk.instance_of
+            if fb_name is None:
+                self.err(callee, "not-callable", name=f'"{blk.name}"', type="global data block")
+                return self.args_only(e)
+            return self.instance_call(e, NamedT(fb_name, True), f'"{blk.name}"')
+        if blk.kind == "FB":
+            return self.check_params(e, blk.vars, blk.name, fc=False, ret="VOID")
+        self.err(callee, "not-callable", name=f'"{blk.name}"', type="organization block")
+        return self.args_only(e)
+
+    def check_params(self, e: A.Call, members: dict, callee: str, *, fc: bool, ret):
+        args = e.args
+        if len(args) == 1 and args[0].name is None:
+            params = [v for v in members.values() if v.section in ("Input", "InOut")]
+            vt = self.expr(args[0].value)
+            if len(params) == 1 and not assignable(vt, params[0].type):
+                self.err(args[0].value, "parameter-type", src=display(vt), dst=display(params[0].type),
+                         param=params[0].name)
+            return ret
+        given = set()
+        for a in args:
+            if a.name is None:
+                self.expr(a.value)
+                continue
+            key = a.name.lower()
+            given.add(key)
+            p = members.get(key)
+            if key in ("en", "eno") and p is None:
+                (self.lvalue if a.op == "=>" else self.expr)(a.value)
+                continue
+            if p is None or p.section not in ("Input", "Output", "InOut"):
+                self.err(a, "unknown-parameter", param=a.name, callee=callee)
+                (self.lvalue if a.op == "=>" else self.expr)(a.value)
+                continue
+            sec = p.section
+            if sec == "Output":
+                if a.op != "=>":
+                    self.err(a, "wrong-parameter", param=p.name, callee=callee, section="output", op="=>")
+                    self.expr(a.value)
+                    continue
+                tt = self.lvalue(a.value)
+                if not assignable(p.type, tt):
+                    self.err(a.value, "parameter-type", src=display(p.type), dst=display(tt), param=p.name)
+                continue
+            if a.op == "=>":
+                self.err(a, "wrong-parameter", param=p.name, callee=callee,
+                         section="input" if sec == "Input" else "in/out parameter", op=":=")
+                self.lvalue(a.value)
+                continue
+            if sec == "InOut":
+                root = a.value
+                while type(root) in (A.Member, A.Index, A.Slice, A.Deref):
+                    root = root.base
+                if type(root) is not A.Name:
+                    self.err(a.value, "inout-operand", param=p.name, callee=callee)
+                    self.expr(a.value)
+                    continue
+                vt = self.lvalue(a.value)
+                ok = assignable(vt, p.type) and (not isinstance(vt, str) or not isinstance(p.type, str)
+                                                 or assignable(p.type, vt))
+            else:
+                vt = self.expr(a.value)
+                ok = assignable(vt, p.type)
+            if not ok:
+                self.err(a.value, "parameter-type", src=display(vt), dst=display(p.type), param=p.name)
+        if fc or any(v.section == "InOut" for v in members.values()):
+            for v in members.values():
+                if (v.section == "InOut" or (fc and v.section == "Input")) and v.name.lower() not in given:
+                    self.err(e, "missing-parameter", param=v.name, callee=callee)
+        return ret
+
+    def typed_function(self, e: A.Call, name: str, spec):
+        params = spec[0]
+        result = spec[1]
+        variadic = spec[2] if len(spec) > 2 else None
+        args = e.args
+        types = []
+        for i, a in enumerate(args):
+            if a.name is None:
+                kind = params[i][1] if i < len(params) else (params[-1][1] if variadic else "any")
+                pname = params[i][0] if i < len(params) else f"IN{i + 1}"
+            else:
+                up = a.name.upper()
+                match = next((p for p in params if p[0] == up), None)
+                if match is None and variadic and up.startswith(variadic) and up[len(variadic):].isdigit():
+                    match = (up, "same")
+                if match is None and up in ("EN", "ENO"):
+                    match = (up, "any")
+                if match is None:
+                    self.err(a, "unknown-parameter", param=a.name, callee=name)
+                    self.expr(a.value)
+                    continue
+                pname, kind = match
+            if kind == "out" or a.op == "=>":
+                self.lvalue(a.value)
+                continue
+            t = self.expr(a.value)
+            if t is None or not isinstance(t, str):
+                types.append((kind, None))
+                continue
+            bad = (kind == "num" and not is_numeric(t)) or (kind == "bool" and t != "BOOL") or \
+                  (kind == "int" and not is_integer(t))
+            if bad:
+                self.err(a.value, "parameter-type", src=display(t), dst={"num": "ANY_NUM", "bool": "Bool",
+                                                                      "int": "ANY_INT"}[kind], param=pname)
+            types.append((kind, t))
+        if result is None:
+            return None
+        if result == "VOID" or result == "INT":
+            return result
+        if result == "first":
+            return types[0][1] if types else None
+        same = [t for k, t in types if k in ("same", "num")]
+        if any(t is None for t in same) or not same:
+            return None
+        c = same[0]
+        for t in same[1:]:
+            n = common_type(c, t)
+            if n == "!":
+                self.err(e, "operator-type", op=name, left=display(c), right=display(t))
+                return None
+            c = n
+        if result == "real":
+            return "LREAL" if c == "LREAL" else ("REAL" if c != REAL_LIT else REAL_LIT)
+        return c
+
+    def conversion_call(self, e: A.Call, name: str, conv):
+        src, dst = conv
+        for a in e.args:
+            if a.name is not None and a.name.upper() not in ("IN", "EN", "ENO"):
+                self.err(a, "unknown-parameter", param=a.name, callee=name)
+            if a.op == "=>":
+                self.lvalue(a.value)
+                continue
+            t = self.expr(a.value)
+            if (a.name is None or a.name.upper() == "IN") and not assignable(t, src):
+                self.err(a.value, "parameter-type", src=display(t), dst=display(src), param="IN")
+        return dst
+
+
+def _text(e) -> str:
+    t = type(e)
+    if t is A.Name:
+        return {"local": "#", "global": '"'}.get(e.scope, "") + e.name + ('"' if e.scope == "global" else "")
+    if t is A.Member:
+        return _text(e.base) + "." + e.name
+    if t is A.Index:
+        return _text(e.base) + "[..]"
+    return "?"

@@ -1,0 +1,285 @@
+"""Expression rules of the checker: operand types, members, literals, operators, write targets.
+
+A mixin of :class:`fakes.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
+``vars``, ``is_fc``), its ``err`` and the call rules (``call``) of the sibling mixin. Every ``e_*``
+rule returns the expression's type, or None when it cannot be typed (never a follow-up error then).
+"""
+from __future__ import annotations
+
+from simatic_xml.scl import ast as A
+
+from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, TIMER_TYPES
+from .types import (
+    BIT_LIT,
+    BITSTRINGS,
+    INT_LIT,
+    INTEGERS,
+    REAL_LIT,
+    REALS,
+    STR_LIT,
+    ArrayT,
+    NamedT,
+    StructT,
+    canonical,
+    common_type,
+    display,
+    is_integer,
+    is_numeric,
+)
+
+__all__ = ["ExpressionChecks"]
+
+_SIZE = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}
+_ADDR = {"": "BOOL", "X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD"}
+_LIT_PREFIX = {"B": "BYTE", "W": "WORD", "DW": "DWORD", "LW": "LWORD", "T": "TIME", "TIME": "TIME", "LT": "LTIME",
+               "LTIME": "LTIME", "S5T": "S5TIME", "S5TIME": "S5TIME", "D": "DATE", "DATE": "DATE",
+               "TOD": "TIME_OF_DAY", "TIME_OF_DAY": "TIME_OF_DAY", "LTOD": "LTIME_OF_DAY",
+               "LTIME_OF_DAY": "LTIME_OF_DAY", "DT": "DATE_AND_TIME", "DATE_AND_TIME": "DATE_AND_TIME",
+               "LDT": "LDT", "DTL": "DTL", "STRING": "STRING", "WSTRING": "WSTRING", "CHAR": "CHAR",
+               "WCHAR": "WCHAR", "BOOL": "BOOL"}
+_DEFAULT_KIND = {"real": REAL_LIT, "bool": "BOOL", "string": STR_LIT, "time": "TIME", "date": "DATE",
+                 "tod": "TIME_OF_DAY", "dt": "DATE_AND_TIME"}
+_ARITH = frozenset(["+", "-", "*", "/", "**", "MOD"])
+_COMPARE = frozenset(["=", "<>", "<", ">", "<=", ">="])
+_LOGIC = frozenset(["AND", "OR", "XOR", "&"])
+_TIMEISH = frozenset(["TIME", "LTIME", "TIME_OF_DAY", "LTIME_OF_DAY", "DATE", "DATE_AND_TIME", "LDT", "S5TIME", "DTL"])
+
+
+class ExpressionChecks:
+    """The ``e_*`` rules, dispatched by expression type through :data:`_EXPR`, and write targets."""
+
+    def lvalue(self, e):
+        """Type of a write target; reports writes to FC inputs and constants."""
+        root = e
+        while True:
+            t = type(root)
+            if t is A.Member or t is A.Index or t is A.Slice or t is A.Deref:
+                root = root.base
+            else:
+                break
+        if type(root) is A.Name:
+            if root.scope == "global":
+                c = self.p.constants.get(root.name.lower())
+                if c is not None and root.name.lower() not in self.p.tags:
+                    self.err(root, "write-constant", name=root.name)
+            else:
+                v = self.vars.get(root.name.lower())
+                if v is not None:
+                    if v.section == "Constant":
+                        self.err(root, "write-constant", name=f"#{v.name}")
+                    elif v.section == "Input" and self.is_fc:
+                        self.err(root, "write-input", name=v.name)
+        return self.expr(e)
+
+    def expr(self, e):
+        m = _EXPR.get(type(e))
+        return m(self, e) if m is not None else None
+
+    def e_literal(self, e: A.Literal):
+        tn = e.type_name
+        if tn is not None:
+            t = _LIT_PREFIX.get(tn)
+            if t is not None:
+                return t
+            c = canonical(tn)
+            return c
+        if e.kind == "int":
+            return BIT_LIT if (e.value == 0 or e.value == 1) and "#" not in e.text else INT_LIT
+        return _DEFAULT_KIND.get(e.kind)
+
+    def e_name(self, e: A.Name):
+        key = e.name.lower()
+        scope = e.scope
+        if scope == "local":
+            v = self.vars.get(key)
+            if v is not None:
+                return v.type
+            if self.p.global_name(e.name) is not None:
+                self.err(e, "not-local", name=e.name)
+            elif self.b.kind == "OB" and not any(v.section == "Input" for v in self.vars.values()):
+                # OB start information (#LADDR, #IO_State...) is declared by TIA from the OB type
+                t = OB_START_INFO.get(key)
+                if t is not None:
+                    return t
+                self.err(e, "undeclared", "Error" if self.p.closed else "Warning", name=f"#{e.name}")
+            else:
+                self.err(e, "undeclared", name=f"#{e.name}")
+            return None
+        if scope == "global":
+            return self.global_type(e)
+        # bare word: a local written without '#', ENO, or a classic-style global
+        v = self.vars.get(key)
+        if v is not None:
+            return v.type
+        if key in ("eno", "ok", "en"):
+            return "BOOL"
+        g = self.p.global_name(e.name)
+        if g is not None:
+            return self.global_type(e)
+        self.err(e, "undeclared", "Error" if self.p.closed else "Warning", name=e.name)
+        return None
+
+    def global_type(self, e: A.Name):
+        key = e.name.lower()
+        p = self.p
+        v = p.tags.get(key) or p.constants.get(key)
+        if v is not None:
+            return v.type
+        blk = p.blocks.get(key)
+        if blk is not None:
+            self.b.uses.add(blk.name)
+            if blk.kind == "DB":
+                if blk.instance_of is not None and not blk.vars:
+                    return NamedT(blk.instance_of, True)
+                return blk.as_struct()
+            return None
+        self.err(e, "unknown-global", "Error" if p.closed else "Warning", name=e.name)
+        return None
+
+    def members_of(self, t):
+        if type(t) is StructT:
+            return t.members
+        if type(t) is NamedT:
+            key = t.name.lower()
+            cache = self._members_cache
+            if key in cache:
+                return cache[key]
+            members = None
+            udt = self.p.types.get(key)
+            if udt is not None:
+                members = udt.vars
+            else:
+                blk = self.p.blocks.get(key)
+                if blk is not None and blk.kind == "FB":
+                    members = blk.as_struct().members
+                else:
+                    sys_t = SYSTEM_FBS.get(t.name.upper()) or SYSTEM_TYPES.get(t.name.upper())
+                    if sys_t is not None:
+                        members = sys_t.members
+            cache[key] = members
+            return members
+        return None
+
+    def e_member(self, e: A.Member):
+        bt = self.expr(e.base)
+        if bt is None:
+            return None
+        members = self.members_of(bt)
+        if members is None:
+            return None
+        v = members.get(e.name.lower())
+        if v is None:
+            if type(bt) is NamedT and bt.name.upper() in TIMER_TYPES and e.name.upper() in ("TON", "TOF", "TP", "TONR"):
+                return None
+            if self.p.closed or type(bt) is StructT or (type(bt) is NamedT and bt.name.lower() in self.p.types):
+                self.err(e, "unknown-member", name=e.name, type=bt.name if type(bt) is NamedT else "Struct",
+                         member=e.name)
+            return None
+        return v.type
+
+    def e_index(self, e: A.Index):
+        bt = self.expr(e.base)
+        for i in e.indices:
+            self.expr(i)
+        if type(bt) is ArrayT:
+            return bt.element
+        if bt == "STRING":
+            return "CHAR"
+        if bt == "WSTRING":
+            return "WCHAR"
+        return None
+
+    def e_slice(self, e: A.Slice):
+        self.expr(e.base)
+        return _SIZE.get(e.size.upper())
+
+    def e_deref(self, e: A.Deref):
+        self.expr(e.base)
+
+    def e_address(self, e: A.Address):
+        text = e.text.upper()
+        if text.startswith("DB") or "." in text[:1]:
+            return None
+        letter = text[1:2] if len(text) > 1 and text[1].isalpha() else ""
+        if text.startswith("P"):
+            letter = text[2:3] if len(text) > 2 and text[2].isalpha() else ""
+        return _ADDR.get(letter)
+
+    def e_paren(self, e: A.Paren):
+        return self.expr(e.expr)
+
+    def e_unary(self, e: A.UnaryOp):
+        t = self.expr(e.operand)
+        if t is None or not isinstance(t, str):
+            return t
+        if e.op == "NOT":
+            if t == "BOOL" or t in BITSTRINGS or t in INTEGERS or t == INT_LIT:
+                return t
+            self.err(e, "operator-type", op="NOT", left=display(t), right=display(t))
+            return None
+        if is_numeric(t) or t in _TIMEISH:
+            return t
+        self.err(e, "operator-type", op=e.op, left=display(t), right=display(t))
+        return None
+
+    def e_binary(self, e: A.BinaryOp):
+        lt = self.expr(e.left)
+        rt = self.expr(e.right)
+        op = e.op
+        if lt is None or rt is None or not isinstance(lt, str) or not isinstance(rt, str):
+            return "BOOL" if op in _COMPARE else (lt if op in _LOGIC and lt == "BOOL" else None)
+        if op in _LOGIC:
+            if lt == "BOOL" and rt == "BOOL":
+                return "BOOL"
+            if lt != "BOOL" and rt != "BOOL":
+                c = common_type(lt, rt)
+                if c != "!":
+                    return c
+            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            return None
+        if op in _COMPARE:
+            if lt in _TIMEISH or rt in _TIMEISH:
+                return "BOOL"
+            c = common_type(lt, rt)
+            if c == "!" and not ({lt, rt} <= {"STRING", "WSTRING", "CHAR", "WCHAR", STR_LIT}):
+                self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            return "BOOL"
+        # arithmetic
+        if lt in _TIMEISH or rt in _TIMEISH:
+            if lt in _TIMEISH and rt in _TIMEISH:
+                if op == "-" and lt == rt:
+                    return "LTIME" if lt in ("LTIME", "LTIME_OF_DAY", "LDT") else "TIME"
+                if op in ("+", "-") and rt in ("TIME", "LTIME"):
+                    return lt
+                if op == "+" and lt in ("TIME", "LTIME"):
+                    return rt
+                return None
+            if (lt in _TIMEISH and is_integer(rt)) or (rt in _TIMEISH and is_integer(lt)):
+                return lt if lt in _TIMEISH else rt
+            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            return None
+        if not (is_numeric(lt) or lt in BITSTRINGS) or not (is_numeric(rt) or rt in BITSTRINGS):
+            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            return None
+        if op == "MOD" and (lt in REALS or rt in REALS):
+            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            return None
+        c = common_type(lt, rt)
+        if c == "!":
+            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            return None
+        if op == "/" and c == INT_LIT:
+            return INT_LIT
+        return c
+
+    def e_call(self, e: A.Call):
+        t = self.call(e, False)
+        return t
+
+
+_EXPR = {
+    A.Literal: ExpressionChecks.e_literal, A.Name: ExpressionChecks.e_name, A.Member: ExpressionChecks.e_member,
+    A.Index: ExpressionChecks.e_index, A.Slice: ExpressionChecks.e_slice, A.Deref: ExpressionChecks.e_deref,
+    A.Address: ExpressionChecks.e_address, A.Paren: ExpressionChecks.e_paren, A.UnaryOp: ExpressionChecks.e_unary,
+    A.BinaryOp: ExpressionChecks.e_binary, A.Call: ExpressionChecks.e_call,
+}

@@ -1,0 +1,121 @@
+"""User and system constants of the fake backend's tag tables.
+
+User constants share the PLC-wide namespace with tags and system constants; system constants are
+read-only and listed in the default tag table only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.tags import ConstantInfo
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    NotFoundError,
+    ValidationError,
+)
+from fakes.tag_support import (
+    TagSupport,
+    _check_constant,
+    _constant_info,
+    _FieldError,
+    _raise,
+)
+from fakes.tags.tables import DEFAULT_TABLE, ConstRecord, TagTableObject
+
+if TYPE_CHECKING:
+    from engineering_api.backend.areas.tags import (
+        ConstantKind,
+        ConstantSpec,
+        ConstantUpdate,
+    )
+    from fakes.model import Device
+    from fakes.program import PlcSoftware
+
+__all__ = ("ConstantOperations",)
+
+
+class ConstantOperations(TagSupport):
+    """Mixed into :class:`fakes.backend.FakeBackend` (through :class:`fakes.tag_ops.TagOperations`)."""
+
+    def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]:
+        project = self._project()  # type: ignore[attr-defined]
+        plc, software = self._plc(project, device)
+        obj = self._table(software, project.version, table, device)
+        found: list[ConstantInfo] = []
+        if kind in ("all", "user"):
+            found.extend(_constant_info(c, obj.name) for c in obj.table.constants)
+        if kind in ("all", "system") and obj.name == DEFAULT_TABLE:
+            found.extend(self._system_constant_list(plc, software))
+        return found
+
+    def _find_constant(self, obj: TagTableObject, name: str, plc: Device, software: PlcSoftware) -> int:
+        constants = obj.table.constants
+        position = next((i for i, c in enumerate(constants) if c.name == name), None)
+        if position is None:
+            position = next((i for i, c in enumerate(constants) if c.name.lower() == name.lower()), None)
+        if position is None:
+            if any(c.name.lower() == name.lower() for c in self._system_constant_list(plc, software)):
+                raise ValidationError(f"'{name}' is a system constant; system constants are read-only.",
+                                      code="SYSTEM_CONSTANT_READ_ONLY")
+            raise NotFoundError(f"The user constant '{name}' was not found in the tag table '{obj.name}'.",
+                                code="CONSTANT_NOT_FOUND")
+        return position
+
+    def create_constant(self, device: str, table: str, constant: ConstantSpec) -> ConstantInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            plc, software = self._plc(project, device)
+            tables = self._all_tables(software, project.version)
+            obj = self._table(software, project.version, table, device)
+            try:
+                data_type, value = _check_constant(constant.name, constant.data_type, constant.value)
+            except _FieldError as exc:
+                _raise(exc, f"Constant '{constant.name}'")
+            clash = self._names(plc, software, tables).get(constant.name.lower())
+            if clash is not None:
+                raise AlreadyExistsError(
+                    f"The name '{constant.name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'.",
+                    code="CONSTANT_EXISTS",
+                )
+            record = ConstRecord(constant.name, data_type, value, constant.comment)
+            self._store(software, obj, replace(obj.table, constants=(*obj.table.constants, record)))
+            return _constant_info(record, obj.name)
+
+    def update_constant(self, device: str, table: str, name: str, changes: ConstantUpdate) -> ConstantInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            plc, software = self._plc(project, device)
+            tables = self._all_tables(software, project.version)
+            obj = self._table(software, project.version, table, device)
+            position = self._find_constant(obj, name, plc, software)
+            constants = list(obj.table.constants)
+            old = constants[position]
+            new_name = changes.new_name if changes.new_name is not None else old.name
+            try:
+                data_type, value = _check_constant(
+                    new_name, changes.data_type if changes.data_type is not None else old.data_type,
+                    changes.value if changes.value is not None else old.value,
+                )
+            except _FieldError as exc:
+                _raise(exc, f"Constant '{new_name}'")
+            if new_name.lower() != old.name.lower():
+                clash = self._names(plc, software, tables).get(new_name.lower())
+                if clash is not None:
+                    raise AlreadyExistsError(
+                        f"The name '{new_name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'.",
+                        code="CONSTANT_EXISTS",
+                    )
+            record = ConstRecord(new_name, data_type, value,
+                                 changes.comment if changes.comment is not None else old.comment, old.texts)
+            constants[position] = record
+            self._store(software, obj, replace(obj.table, constants=tuple(constants)))
+            return _constant_info(record, obj.name)
+
+    def delete_constant(self, device: str, table: str, name: str) -> None:
+        with self._change() as project:  # type: ignore[attr-defined]
+            plc, software = self._plc(project, device)
+            obj = self._table(software, project.version, table, device)
+            position = self._find_constant(obj, name, plc, software)
+            constants = list(obj.table.constants)
+            del constants[position]
+            self._store(software, obj, replace(obj.table, constants=tuple(constants)))

@@ -1,0 +1,220 @@
+"""What the tag and constant operations of the fake backend share: field checks, lookups, the namespace.
+
+TIA's rules on single fields (names, data types, addresses, constant values) are checked here and
+reported as :class:`_FieldError` with the column they concern; :class:`TagSupport` finds tables, stores
+them back and builds the PLC-wide namespace of tags, user constants and system constants.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.tags import ConstantInfo, TagInfo, TagWarning
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from fakes.tags.addresses import (
+    Address,
+    AddressError,
+    OverlapIndex,
+    check_address,
+    parse_address,
+)
+from fakes.tags.rules import RuleError, check_name, check_value, resolve_type
+from fakes.tags.tables import (
+    DEFAULT_TABLE,
+    ConstRecord,
+    TableData,
+    TagRecord,
+    TagTableObject,
+    default_table,
+    table_object,
+)
+
+if TYPE_CHECKING:
+    from fakes.model import Device, Project
+    from fakes.program import PlcSoftware
+
+__all__ = ("CATEGORY", "TagSupport")
+
+CATEGORY = "tag_tables"
+_SECONDARY = re.compile(rb"<SecondaryType>(\w+)</SecondaryType>")
+_OB_TYPES = {
+    "ProgramCycle": "OB_PCYCLE", "Startup": "OB_STARTUP", "CyclicInterrupt": "OB_CYCLIC",
+    "TimeDelayInterrupt": "OB_DELAY", "TimeOfDay": "OB_TOD", "HardwareInterrupt": "OB_HWINT",
+    "DiagnosticErrorInterrupt": "OB_DIAG", "ProgrammingError": "OB_ANY", "IOAccessError": "OB_ANY",
+}
+
+
+class _FieldError(Exception):
+    """A field of a tag or constant breaks one of TIA's rules: the column it concerns, an error code, why."""
+
+    def __init__(self, column: str, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.code, self.reason = column, code, reason
+
+
+def _tag_info(record: TagRecord, table: str) -> TagInfo:
+    return TagInfo(
+        name=record.name, data_type=record.data_type, logical_address=record.address, comment=record.comment,
+        hmi_visible=record.hmi_visible, hmi_accessible=record.hmi_accessible, hmi_writeable=record.hmi_writeable,
+        table_name=table,
+    )
+
+
+def _constant_info(record: ConstRecord, table: str) -> ConstantInfo:
+    return ConstantInfo(name=record.name, data_type=record.data_type, value=record.value, comment=record.comment,
+                        table_name=table)
+
+
+def _check_tag(name: str, data_type: str, address: str, udts: dict[str, str]) -> tuple[str, Address]:
+    """Validate the three rule-bearing fields of a tag; returns the canonical type and the address."""
+    try:
+        check_name(name, "tag")
+    except RuleError as exc:
+        raise _FieldError("Name", "INVALID_NAME", str(exc)) from None
+    try:
+        canonical, structured = resolve_type(data_type, udts)
+    except RuleError as exc:
+        raise _FieldError("Data Type", "UNKNOWN_DATA_TYPE", str(exc)) from None
+    try:
+        parsed = check_address(address, canonical, structured=structured)
+    except AddressError as exc:
+        code = "ADDRESS_NOT_ALLOWED" if "data block address" in str(exc) else "INVALID_ADDRESS"
+        raise _FieldError("Logical Address", code, str(exc)) from None
+    return canonical, parsed
+
+
+def _check_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
+    try:
+        check_name(name, "constant")
+    except RuleError as exc:
+        raise _FieldError("Name", "INVALID_NAME", str(exc)) from None
+    try:
+        canonical, _ = resolve_type(data_type, {}, for_constant=True)
+    except RuleError as exc:
+        raise _FieldError("Data Type", "UNKNOWN_DATA_TYPE", str(exc)) from None
+    try:
+        return canonical, check_value(canonical, value)
+    except RuleError as exc:
+        raise _FieldError("Value", "INVALID_VALUE", str(exc)) from None
+
+
+def _raise(exc: _FieldError, subject: str) -> None:
+    raise ValidationError(f"{subject}: {exc.reason}", code=exc.code, details={"field": exc.column}) from None
+
+
+def _check_table_name(name: str) -> str:
+    try:
+        check_name(name, "tag table")
+    except RuleError as exc:
+        raise ValidationError(str(exc), code="INVALID_NAME") from None
+    if any(ch in name for ch in "/\\"):
+        raise ValidationError("the tag table name must not contain / or \\", code="INVALID_NAME")
+    return name
+
+
+def _overlaps(index: OverlapIndex, name: str, address: Address, data_type: str) -> list[TagWarning]:
+    return [
+        TagWarning(
+            code="ADDRESS_OVERLAP", tag=name, other_tag=other,
+            message=f"The address {address.text} of '{name}' overlaps {other_address} of '{other}'.",
+        )
+        for other, other_address in index.add(name, address, data_type)
+    ]
+
+
+class TagSupport:
+    """Base of the tag mixins of :class:`fakes.backend.FakeBackend`; relies on its ``_software``."""
+
+    def _plc(self, project: Project, device: str) -> tuple[Device, PlcSoftware]:
+        plc, software = self._software(project, device)  # type: ignore[attr-defined]
+        default_table(software, project.version)
+        return plc, software
+
+    @staticmethod
+    def _all_tables(software: PlcSoftware, version: str) -> list[TagTableObject]:
+        return [table_object(software, name, version) for name in list(software.tag_tables)]  # type: ignore[misc]
+
+    @staticmethod
+    def _table(software: PlcSoftware, version: str, name: str, device: str) -> TagTableObject:
+        obj = table_object(software, name, version)
+        if obj is None:
+            match = next((n for n in software.tag_tables if n.lower() == name.lower()), None)
+            obj = table_object(software, match, version) if match is not None else None
+        if obj is None:
+            raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
+        return obj
+
+    @staticmethod
+    def _store(software: PlcSoftware, obj: TagTableObject, data: TableData) -> TagTableObject:
+        new = obj.with_table(data)
+        software.tag_tables[obj.name] = new
+        return new
+
+    def _names(self, plc: Device, software: PlcSoftware, tables: list[TagTableObject]) -> dict[str, tuple[str, str, str]]:
+        """Lower-cased name -> (kind, table, name) for every tag, user constant and system constant."""
+        names: dict[str, tuple[str, str, str]] = {}
+        for constant in self._system_constant_list(plc, software):
+            names[constant.name.lower()] = ("system constant", constant.table_name, constant.name)
+        for obj in tables:
+            data = obj.table
+            for tag in data.tags:
+                names[tag.name.lower()] = ("tag", obj.name, tag.name)
+            for constant in data.constants:
+                names[constant.name.lower()] = ("user constant", obj.name, constant.name)
+        return names
+
+    @staticmethod
+    def _udts(software: PlcSoftware) -> dict[str, str]:
+        return {name.lower(): name for name in software.types}
+
+    @staticmethod
+    def _index(tables: list[TagTableObject], skip: set[str]) -> OverlapIndex:
+        index = OverlapIndex()
+        for obj in tables:
+            for tag in obj.table.tags:
+                if tag.name.lower() in skip or not tag.address:
+                    continue
+                try:
+                    address = parse_address(tag.address)
+                except AddressError:
+                    continue
+                index.add(tag.name, address, tag.data_type)
+        return index
+
+    @staticmethod
+    def _system_constant_list(plc: Device, software: PlcSoftware) -> list[ConstantInfo]:
+        """System constants of the PLC's hardware objects and OBs.
+
+        Names follow TIA (``Local~PROFINET_interface_1``, ``Local~PROFINET_interface_1~Port_1``, module
+        names, OB names); the values are hardware identifiers the fake assigns in a fixed order, not the
+        ones TIA would assign.
+        """
+        found: list[ConstantInfo] = []
+
+        def add(name: str, data_type: str, value: int, comment: str = "") -> None:
+            found.append(ConstantInfo(name=name, data_type=data_type, value=str(value), comment=comment,
+                                      table_name=DEFAULT_TABLE, is_system=True))
+
+        add("Local~Device", "Hw_Device", 32, f"{plc.name}")
+        add("Local~Configuration", "Hw_SubModule", 33)
+        add("Local~Common", "Hw_SubModule", 50)
+        add("Local~Exec", "Hw_SubModule", 52)
+        hw_id = 64
+        for interface in plc.interfaces:
+            label = "Local~" + interface.name.replace(" ", "_")
+            add(label, "Hw_Interface", hw_id)
+            hw_id += 1
+            for port in range(1, interface.ports + 1 if interface.type == "PROFINET" else 1):
+                add(f"{label}~Port_{port}", "Hw_Interface", hw_id)
+                hw_id += 1
+        hw_id = max(hw_id, 256)
+        for module in sorted(plc.modules, key=lambda m: m.slot):
+            add(module.name.replace(" ", "_"), "Hw_SubModule", hw_id, module.order_number)
+            hw_id += 1
+        for block in software.blocks.values():
+            if block.kind == "OB" and block.number is not None:
+                match = _SECONDARY.search(block.xml)
+                ob_type = _OB_TYPES.get(match.group(1).decode(), "OB_ANY") if match else "OB_ANY"
+                add(block.name, ob_type, block.number)
+        return found
