@@ -38,10 +38,11 @@ class SoftwareOperations:
             return software.add_folder(category, path)
 
     def _remove_folder(self, device: str, category: str, path: str) -> list[str]:
-        """Delete a folder and what is in it (``\\`` separators accepted); returns the deleted objects."""
+        """Delete a folder and what is in it (``\\`` separators accepted: ``remove_folder`` normalises the path);
+        returns the deleted objects."""
         with self._change() as project:
             _, software = self._software(project, device)
-            return software.remove_folder(category, path.replace("\\", "/"))
+            return software.remove_folder(category, path)
 
     def import_program_documents(
         self, device: str, documents: list[ProgramDocument], *, overwrite: bool

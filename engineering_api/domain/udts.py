@@ -28,6 +28,7 @@ from engineering_api.backend.areas.types import (
 )
 from engineering_api.domain.blockgen import spec_failure, target_for
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
+from engineering_api.lib.paths import safe_file_stem
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError
 from simatic_xml.generate import generate_xml, parse_spec
@@ -357,6 +358,4 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
 
 
 def _file_name(name: str) -> str:
-    import re
-
-    return re.sub(r"[^\w\-. ()]", lambda m: f"%{ord(m.group()):02X}", name) + ".xml"
+    return safe_file_stem(name, escape=True) + ".xml"

@@ -6,7 +6,10 @@ import re
 
 from .types import ELEMENTARY, INT_LIT, StructT, Var, canonical
 
-__all__ = ["FUNCTIONS", "KNOWN_INSTRUCTIONS", "SYSTEM_FBS", "SYSTEM_TYPES", "conversion", "system_fb"]
+__all__ = [
+    "COUNTER_TYPES", "FUNCTIONS", "INSTANCE_INSTRUCTIONS", "KNOWN_INSTRUCTIONS", "SYSTEM_FBS", "SYSTEM_TYPES",
+    "TIMER_TYPES", "conversion", "instruction_on", "system_fb",
+]
 
 
 def _iface(inputs, outputs, inouts=()) -> StructT:
@@ -33,14 +36,20 @@ def _counters(int_type: str) -> dict:
     }
 
 
+_COUNTER_INTS = (("", "INT"), ("_SINT", "SINT"), ("_INT", "INT"), ("_DINT", "DINT"), ("_LINT", "LINT"),
+                 ("_USINT", "USINT"), ("_UINT", "UINT"), ("_UDINT", "UDINT"), ("_ULINT", "ULINT"))
+# TIA's IEC counter structures, one per integer type of CV/PV (IEC_COUNTER is the Int one).
+_IEC_COUNTERS = {"IEC_COUNTER": "INT", "IEC_SCOUNTER": "SINT", "IEC_DCOUNTER": "DINT", "IEC_LCOUNTER": "LINT",
+                 "IEC_USCOUNTER": "USINT", "IEC_UCOUNTER": "UINT", "IEC_UDCOUNTER": "UDINT",
+                 "IEC_ULCOUNTER": "ULINT"}
+
 SYSTEM_FBS: dict = {}
 for _t, _suffixes in (("TIME", ("", "_TIME")), ("LTIME", ("_LTIME",))):
     for _s in _suffixes:
         for _kind in ("TON", "TOF", "TP"):
             SYSTEM_FBS[_kind + _s] = _timer(_t)
         SYSTEM_FBS["TONR" + _s] = _timer(_t, tonr=True)
-for _suffix, _int in (("", "INT"), ("_SINT", "SINT"), ("_INT", "INT"), ("_DINT", "DINT"), ("_LINT", "LINT"),
-                      ("_USINT", "USINT"), ("_UINT", "UINT"), ("_UDINT", "UDINT"), ("_ULINT", "ULINT")):
+for _suffix, _int in _COUNTER_INTS:
     for _kind, _iface_t in _counters(_int).items():
         SYSTEM_FBS[_kind + _suffix] = _iface_t
 SYSTEM_FBS["R_TRIG"] = _iface([("CLK", "BOOL")], [("Q", "BOOL")])
@@ -50,15 +59,45 @@ SYSTEM_FBS["F_TRIG"] = _iface([("CLK", "BOOL")], [("Q", "BOOL")])
 SYSTEM_TYPES: dict = {
     "IEC_TIMER": _iface([("IN", "BOOL"), ("PT", "TIME")], [("Q", "BOOL"), ("ET", "TIME")]),
     "IEC_LTIMER": _iface([("IN", "BOOL"), ("PT", "LTIME")], [("Q", "BOOL"), ("ET", "LTIME")]),
-    "IEC_COUNTER": _iface([("CU", "BOOL"), ("CD", "BOOL"), ("R", "BOOL"), ("LD", "BOOL"), ("PV", "INT")],
-                          [("QU", "BOOL"), ("QD", "BOOL"), ("CV", "INT")]),
+    **{name: _iface([("CU", "BOOL"), ("CD", "BOOL"), ("R", "BOOL"), ("LD", "BOOL"), ("PV", int_t)],
+                    [("QU", "BOOL"), ("QD", "BOOL"), ("CV", int_t)]) for name, int_t in _IEC_COUNTERS.items()},
     "DTL": StructT({n.lower(): Var(n, t) for n, t in (
         ("YEAR", "UINT"), ("MONTH", "USINT"), ("DAY", "USINT"), ("WEEKDAY", "USINT"), ("HOUR", "USINT"),
         ("MINUTE", "USINT"), ("SECOND", "USINT"), ("NANOSECOND", "UDINT"))}),
 }
-TIMER_TYPES = {"IEC_TIMER": "TIME", "IEC_LTIMER": "LTIME", "TON_TIME": "TIME", "TOF_TIME": "TIME",
-               "TP_TIME": "TIME", "TONR_TIME": "TIME"}
-"""Timer structures on which ``.TON``/``.TOF``/``.TP``/``.TONR`` may be called."""
+_TIMER_KINDS = ("TON", "TOF", "TP", "TONR")
+_COUNTER_KINDS = ("CTU", "CTD", "CTUD")
+INSTANCE_INSTRUCTIONS = frozenset(_TIMER_KINDS + _COUNTER_KINDS)
+"""Instructions TIA calls on an instance: ``#t.TON(...)``, ``"IEC_Counter_0_DB".CTU(...)``."""
+
+TIMER_TYPES = {"IEC_TIMER": "TIME", "IEC_LTIMER": "LTIME"}
+TIMER_TYPES.update({name: SYSTEM_FBS[name].members["pt"].type for name in SYSTEM_FBS if name.startswith(_TIMER_KINDS)})
+"""Timer structures and instance types -> time type; any of ``.TON``/``.TOF``/``.TP``/``.TONR`` may be called on
+them (their members are the same; TONR's R is an input only)."""
+
+COUNTER_TYPES: dict = {name: (int_t, _COUNTER_KINDS) for name, int_t in _IEC_COUNTERS.items()}
+for _suffix, _int in _COUNTER_INTS:
+    COUNTER_TYPES["CTUD" + _suffix] = (_int, _COUNTER_KINDS)
+    COUNTER_TYPES["CTU" + _suffix] = (_int, ("CTU",))
+    COUNTER_TYPES["CTD" + _suffix] = (_int, ("CTD",))
+"""Counter structures and instance types -> (CV's integer type, the instructions that may be called on them).
+A CTU_x/CTD_x instance lacks the other instruction's inputs (CD/LD, CU/R), so it takes its own only; an
+IEC_xCOUNTER or CTUD_x has every counter member and takes CTU, CTD and CTUD."""
+_INT_SUFFIX = {int_t: "_" + int_t for _s, int_t in _COUNTER_INTS}
+
+
+def instruction_on(type_name: str, instruction: str) -> StructT | None:
+    """The interface of ``instruction`` called on an instance of ``type_name`` (``#c.CTU(...)`` on an
+    IEC_DCOUNTER checks against CTU_DINT); None when that instruction cannot be called on that type."""
+    upper, kind = type_name.upper(), instruction.upper()
+    if kind in _TIMER_KINDS:
+        time_type = TIMER_TYPES.get(upper)
+        return None if time_type is None else SYSTEM_FBS[kind + ("_LTIME" if time_type == "LTIME" else "")]
+    counter = COUNTER_TYPES.get(upper)
+    if counter is None or kind not in counter[1]:
+        return None
+    return SYSTEM_FBS[kind + _INT_SUFFIX[counter[0]]]
+
 
 # Instructions accepted without typing (named here so that they are never called unknown).
 KNOWN_INSTRUCTIONS = frozenset(
@@ -88,7 +127,7 @@ def system_fb(name: str):
     return SYSTEM_FBS.get(name.upper())
 
 
-# Typed functions: name -> (parameters [(name, kind)], result rule)
+# Typed functions: name -> (parameters [(name, kind)], result rule[, variadic prefix[, named-only 'same' params]])
 # kind: 'num' any numeric, 'bool', 'int', 'real', 'any', 'same' (same type as the first 'same')
 # result: a type name, 'same' (the common type of the 'same' args), 'real' (REAL unless LREAL given), None (unknown)
 FUNCTIONS: dict = {
@@ -104,7 +143,7 @@ FUNCTIONS: dict = {
     "MAX": ([("IN1", "same"), ("IN2", "same")], "same", "IN"),
     "LIMIT": ([("MN", "same"), ("IN", "same"), ("MX", "same")], "same"),
     "SEL": ([("G", "bool"), ("IN0", "same"), ("IN1", "same")], "same"),
-    "MUX": ([("K", "int"), ("IN0", "same"), ("IN1", "same")], "same", "IN"),
+    "MUX": ([("K", "int"), ("IN0", "same"), ("IN1", "same")], "same", "IN", ("INELSE",)),
     "SHL": ([("IN", "any"), ("N", "int")], "first"), "SHR": ([("IN", "any"), ("N", "int")], "first"),
     "ROL": ([("IN", "any"), ("N", "int")], "first"), "ROR": ([("IN", "any"), ("N", "int")], "first"),
     "MOVE_BLK": ([("IN", "any"), ("COUNT", "int"), ("OUT", "out")], "VOID"),

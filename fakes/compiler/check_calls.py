@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from simatic_xml.scl import ast as A
 
-from .builtins import FUNCTIONS, KNOWN_UPPER, SYSTEM_FBS, TIMER_TYPES, conversion
+from .builtins import (
+    FUNCTIONS,
+    INSTANCE_INSTRUCTIONS,
+    KNOWN_UPPER,
+    SYSTEM_FBS,
+    SYSTEM_TYPES,
+    conversion,
+    instruction_on,
+)
 from .types import (
     REAL_LIT,
     ArrayT,
     NamedT,
+    StructT,
     assignable,
     common_type,
     display,
@@ -57,17 +66,39 @@ class CallChecks:
             else:
                 self.err(callee, "unchecked-instruction", "Info", name=callee.name)
             return self.args_only(e)
-        if tc is A.Member:
-            up = callee.name.upper()
-            if up in ("TON", "TOF", "TP", "TONR"):
-                bt = self.expr(callee.base)
-                if type(bt) is NamedT and bt.name.upper() in TIMER_TYPES:
-                    suffix = "_LTIME" if TIMER_TYPES[bt.name.upper()] == "LTIME" else ""
-                    return self.check_params(e, SYSTEM_FBS[up + suffix].members, up, fc=False, ret="VOID")
-                if bt is None:
-                    return self.args_only(e)
+        if tc is A.Member and callee.name.upper() in INSTANCE_INSTRUCTIONS:
+            return self.instruction_call(e, callee)
         t = self.expr(callee)
         return self.instance_call(e, t, _text(callee))
+
+    def instruction_call(self, e: A.Call, callee: A.Member):
+        """``#t.TON(...)``, ``#c.CTU(...)``, ``"IEC_Timer_0_DB".TON(...)``: the instruction called on an
+        instance of a timer/counter type, checked against the instruction's interface for that type."""
+        up = callee.name.upper()
+        bt = self.expr(callee.base)
+        if bt is None:
+            return self.args_only(e)
+        name = self.instance_type(callee.base, bt)
+        iface = instruction_on(name, up)
+        if iface is not None:
+            return self.check_params(e, iface.members, up, fc=False, ret="VOID")
+        if type(bt) is StructT and (name.upper() in SYSTEM_FBS or name.upper() in SYSTEM_TYPES):
+            bt = NamedT(name, False)  # name the system type in the message, not "Struct"
+        # no such instruction on this type: a member of that name (a user FB's static) or unknown-member
+        return self.instance_call(e, self.member_type(callee, bt), _text(callee))
+
+    def instance_type(self, base, bt) -> str:
+        """The type name an instruction is called on. A single-instance DB of a system FB exported from TIA
+        lists the instruction's members in its own interface (``IN``/``PT``/``Q``/``ET``), so its value is
+        typed as a struct: what counts for the call is the DB's ``InstanceOfName``."""
+        if type(bt) is NamedT:
+            return bt.name
+        if type(base) is A.Name and (base.scope == "global" or (
+                base.scope == "bare" and base.name.lower() not in self.vars)):
+            blk = self.p.blocks.get(base.name.lower())
+            if blk is not None and blk.kind == "DB" and blk.instance_of is not None:
+                return blk.instance_of
+        return ""
 
     def args_only(self, e: A.Call):
         for a in e.args:
@@ -187,6 +218,7 @@ class CallChecks:
         params = spec[0]
         result = spec[1]
         variadic = spec[2] if len(spec) > 2 else None
+        named_only = spec[3] if len(spec) > 3 else ()  # MUX's INELSE: named only, never a positional INn
         args = e.args
         types = []
         for i, a in enumerate(args):
@@ -196,7 +228,8 @@ class CallChecks:
             else:
                 up = a.name.upper()
                 match = next((p for p in params if p[0] == up), None)
-                if match is None and variadic and up.startswith(variadic) and up[len(variadic):].isdigit():
+                if match is None and (up in named_only or (
+                        variadic and up.startswith(variadic) and up[len(variadic):].isdigit())):
                     match = (up, "same")
                 if match is None and up in ("EN", "ENO"):
                     match = (up, "any")

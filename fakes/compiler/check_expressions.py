@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from simatic_xml.scl import ast as A
 
-from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, TIMER_TYPES
+from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES
 from .types import (
     BIT_LIT,
     BITSTRINGS,
@@ -164,13 +164,15 @@ class ExpressionChecks:
         bt = self.expr(e.base)
         if bt is None:
             return None
+        return self.member_type(e, bt)
+
+    def member_type(self, e: A.Member, bt):
+        """The type of member ``e.name`` of a base of type ``bt`` (the base already checked)."""
         members = self.members_of(bt)
         if members is None:
             return None
         v = members.get(e.name.lower())
         if v is None:
-            if type(bt) is NamedT and bt.name.upper() in TIMER_TYPES and e.name.upper() in ("TON", "TOF", "TP", "TONR"):
-                return None
             if self.p.closed or type(bt) is StructT or (type(bt) is NamedT and bt.name.lower() in self.p.types):
                 self.err(e, "unknown-member", name=e.name, type=bt.name if type(bt) is NamedT else "Struct",
                          member=e.name)

@@ -11,7 +11,8 @@ error at ENO, which this model has no place for).
 Every timer instance carries the same private keys (``_in`` previous IN, ``_run``, ``_start`` ns,
 ``_acc`` ns accumulated by TONR), and every counter instance ``_cu``/``_cd`` (previous CU/CD): a
 static of type IEC_TIMER or IEC_COUNTER can be called with any of the instructions of its family,
-as in TIA (``#t.TON(...)``, ``#t.TP(...)``); see :func:`system_fb_for`.
+as in TIA (``#t.TON(...)``, ``#t.TP(...)``, ``#c.CTU(...)``: CTU's Q lands in QU, CTD's in QD); see
+:func:`system_fb_for`.
 """
 
 from __future__ import annotations
@@ -277,12 +278,34 @@ TYPE_ALIASES: dict[str, str] = {
 }
 
 
+# CTU/CTD on an instance with QU/QD (an IEC_COUNTER or a CTUD instance): TIA keeps CTU's Q in QU and
+# CTD's in QD, the members the type has. The generated call copies the ``Q =>`` actual out of the
+# instance by the instruction's formal name (``inst["Q"]``, codegen_calls), so Q is written as well.
+_Q_MEMBER = {"CTU": "QU", "CTD": "QD"}
+
+
+def _keeping_q_in(run: Callable[[Any, dict], None], member: str) -> Callable[[Any, dict], None]:
+    def on_counter_struct(rt: Any, inst: dict) -> None:
+        run(rt, inst)
+        inst[member] = inst["Q"]
+
+    return on_counter_struct
+
+
+_ON_COUNTER_STRUCT: dict[str, SystemFb] = {
+    name: SystemFb(name, fb.members, _keeping_q_in(fb.run, _Q_MEMBER[name.partition("_")[0]]), _COUNTER_PRIVATE)
+    for name, fb in SYSTEM_FBS.items() if name.partition("_")[0] in _Q_MEMBER and "_" in name
+}
+"""``CTU_INT``... -> the same instruction run on an instance that has QU/QD (see :func:`system_fb_for`)."""
+
+
 def system_fb_for(type_name: str, instruction: str | None = None) -> SystemFb | None:
     """The SystemFb that runs ``instruction`` on a static of type ``type_name``; None if unknown.
 
     ``system_fb_for("TON_TIME")`` is the instance type's own FB. ``system_fb_for("IEC_TIMER", "TON")``
     (SCL ``#t.TON(...)``) takes the instruction's family member of the type's time/integer type:
-    TON_TIME for IEC_TIMER, TOF_LTIME for ``IEC_LTIMER.TOF``, CTU_DINT for ``IEC_DCOUNTER.CTU``.
+    TON_TIME for IEC_TIMER, TOF_LTIME for ``IEC_LTIMER.TOF``, CTU_DINT for ``IEC_DCOUNTER.CTU`` -- run so
+    that CTU's Q lands in the instance's QU (CTD's in QD), as the IEC_xCOUNTER types have no Q.
     """
     upper = type_name.upper()
     base = SYSTEM_FBS.get(TYPE_ALIASES.get(upper, upper))
@@ -293,4 +316,6 @@ def system_fb_for(type_name: str, instruction: str | None = None) -> SystemFb | 
         suffix = "_LTIME" if base.members.get("PT", ("", ""))[1] == "LTIME" else "_TIME"
     else:
         suffix = "_" + base.members.get("CV", ("", "INT"))[1]
+        if kind in _Q_MEMBER and "QU" in base.members:
+            return _ON_COUNTER_STRUCT.get(kind + suffix)
     return SYSTEM_FBS.get(kind + suffix)

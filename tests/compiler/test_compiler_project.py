@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from fakes.compiler.project import compile_software, program_from_software
 from fakes.program import PlcSoftware, read_object
@@ -106,3 +109,25 @@ def test_missing_udt_and_fb_of_an_instance() -> None:
     sw = PlcSoftware()
     sw.blocks["FB_X"] = _obj(fb)
     assert _descriptions(compile_software(sw, "PLC_1")) == ['Data type "UDT_Gone" not defined.']
+
+
+# A single-instance DB of an IEC timer as TIA exports it (OfSystemLibElement): its own interface lists
+# the instruction's members (IN, PT, Q, ET), so its value is a struct; the call goes by InstanceOfName.
+_TIMER_DB = Path("/work/shared/corpus/simaticml/db/nlanderCON_BlinkTimer.xml")
+
+
+@pytest.mark.skipif(not _TIMER_DB.is_file(), reason="SimaticML corpus not present")
+@pytest.mark.parametrize("instance_of", ["IEC_TIMER", "TON_TIME"])
+def test_instruction_call_on_a_system_instance_db_that_lists_its_members(instance_of: str) -> None:
+    sw = _software(_ob('"BlinkTimer".TON(IN := #b, PT := T#1s, Q => #b);\n#b := "BlinkTimer".Q;\n'
+                       '"BlinkTimer".TP(IN := NOT #b, PT := T#500ms);'))
+    xml = _TIMER_DB.read_bytes().replace(b"IEC_TIMER", instance_of.encode())
+    sw.add(read_object(xml, project_version="V18"), overwrite=False)
+    run = compile_software(sw, "PLC_1")
+    assert run.result.state == "Success", _descriptions(run)
+    # still checked: parameters of the instruction, and instructions of another family
+    sw.blocks["Main"] = _obj(_ob('"BlinkTimer".TON(IN := #b, PV := 3);\n"BlinkTimer".CTU(CU := #b);'))
+    assert _descriptions(compile_software(sw, "PLC_1")) == [
+        'Network 1, line 1, column 28: The parameter "PV" is not defined in "TON".',
+        f'Network 1, line 2, column 14: Tag "CTU" not defined: "{instance_of}" has no element "CTU".',
+    ]

@@ -66,7 +66,8 @@ def test_type_aliases_give_tia_member_sets_and_calls_pick_the_family_member() ->
     assert system_fb_for("IEC_TIMER", "ton") is SYSTEM_FBS["TON_TIME"]
     assert system_fb_for("IEC_TIMER", "TP") is SYSTEM_FBS["TP_TIME"]
     assert system_fb_for("IEC_LTIMER", "TOF") is SYSTEM_FBS["TOF_LTIME"]
-    assert system_fb_for("IEC_DCOUNTER", "CTU") is SYSTEM_FBS["CTU_DINT"]
+    assert system_fb_for("IEC_DCOUNTER", "CTU").members == SYSTEM_FBS["CTU_DINT"].members
+    assert system_fb_for("CTU_DINT", "CTU") is SYSTEM_FBS["CTU_DINT"]
     assert system_fb_for("TON_TIME") is SYSTEM_FBS["TON_TIME"]
     assert system_fb_for("NO_SUCH_TYPE") is None
 
@@ -250,6 +251,28 @@ def test_ctud_both_directions_priorities_and_simultaneous_edges() -> None:
     assert (c["CV"], c["QU"]) == (2, True)
     run("CTUD", c, LD=True, R=True)  # R before LD
     assert (c["CV"], c["QU"], c["QD"]) == (0, False, True)
+
+
+@pytest.mark.parametrize(("type_name", "top"), [("IEC_COUNTER", 32767), ("IEC_USCOUNTER", 255), ("CTUD_DINT", 2**31 - 1)])
+def test_ctu_and_ctd_on_an_iec_counter_keep_q_in_qu_and_qd(type_name: str, top: int) -> None:
+    c, rt = system_fb_for(type_name).new_instance(), Rt()
+    ctu, ctd = system_fb_for(type_name, "CTU"), system_fb_for(type_name, "ctd")
+    c.update(PV=2, CV=top - 1, CU=True)
+    ctu.run(rt, c)  # TIA's IEC_xCOUNTER has QU/QD, no Q: CTU's Q is QU, CTD's is QD
+    assert (c["CV"], c["QU"], c["QD"]) == (top, True, False)
+    c.update(CU=False, R=True)
+    ctu.run(rt, c)
+    assert (c["CV"], c["QU"]) == (0, False)
+    c.update(LD=True)
+    ctd.run(rt, c)
+    assert (c["CV"], c["QD"]) == (2, False)
+    c.update(LD=False, CD=True)
+    ctd.run(rt, c)
+    c.update(CD=False)
+    ctd.run(rt, c)
+    c.update(CD=True)
+    ctd.run(rt, c)
+    assert (c["CV"], c["QD"], c["QU"]) == (0, True, False)
 
 
 # --------------------------------------------------------------------------------------------- edges
