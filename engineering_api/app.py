@@ -16,7 +16,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
-from engineering_api.domain import blockgen, blocks, compile, designspec, devices, health, history, instances, projects, tags, udts
+from engineering_api.domain import (
+    blockgen, blocks, compile, designspec, devices, health, history, instances, projects, simulation, tags, udts,
+)
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.history import create_snapshot_service, schedule_history
@@ -59,6 +61,7 @@ def registry() -> OperationRegistry:
     operations.add(
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
         *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
+        *simulation.OPERATIONS,
     )
     return operations
 
@@ -132,6 +135,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             services.scheduler.shutdown(wait=False)
             await services.jobs.shutdown()
             services.worker.stop()
+            services.backend.close()
 
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     return Litestar(

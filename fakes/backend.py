@@ -49,6 +49,7 @@ from fakes.catalog_service import CatalogService
 from fakes.devices import DeviceOperations
 from fakes.block_ops import BlockOperations
 from fakes.compile_ops import CompileOperations
+from fakes.simulation_ops import SimulationOperations
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
 from fakes.type_ops import TypeOperations
@@ -56,6 +57,7 @@ from fakes.model import Project
 from fakes.naming import check_project_name
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
 from fakes.project_files import LOCK_NAME, load_project, make_folder, project_version, save_project
+from fakes.runtime.manager import SimulationRuntime
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -65,12 +67,21 @@ if TYPE_CHECKING:
 
 __all__ = ("FakeBackend",)
 
+
+def _empty_image():  # noqa: ANN202 - fakes.runtime.image.ProgramImage
+    """The program image of a CPU nothing was downloaded to (imported late: the engine is large)."""
+    from fakes.program import PlcSoftware
+    from fakes.runtime.image import build_image
+
+    return build_image(PlcSoftware(), "")
+
+
 HISTORY_LIMIT = 20
 
 
 class FakeBackend(
     BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
-    EngineeringBackend,
+    SimulationOperations, EngineeringBackend,
 ):
     """In-process TIA model.
 
@@ -91,9 +102,15 @@ class FakeBackend(
         self.portals = portals or PortalTable()
         self._attached: int | None = None
         self._thread_ident: int | None = None
+        self.simulation = SimulationRuntime(state_dir, empty_image=_empty_image)
+        """The machine's PLCSIM Advanced (in-process): instances that downloads load into."""
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()
+
+    def close(self) -> None:
+        # Free-running simulated CPUs have threads of their own; the portals (processes) stay.
+        self.simulation.shutdown()
 
     # ----- helpers ---------------------------------------------------------------------------
     def _portal(self) -> FakePortal:

@@ -16,17 +16,29 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib.schema import utc_now
 
+from .cpu_types import (
+    CpuStateError,
+    DiagnosticEntry,
+    IpSuite,
+    OperatingMode,
+    OperatingState,
+    ScanStats,
+    StepResult,
+    TagError,
+    TagValue,
+)
 from .errors import PlcRuntimeError
 
 if TYPE_CHECKING:
     from .image import ObEntry, ProgramImage
     from .memory import Memory
 
+# The value types live in .cpu_types (this module's size); they stay importable from here, where callers
+# have always found them.
 __all__ = (
     "CpuStateError", "DiagnosticEntry", "IpSuite", "OperatingMode", "OperatingState", "RuntimeContext", "ScanStats",
     "SimulatedCpu", "StepResult", "TagError", "TagValue",
@@ -36,101 +48,6 @@ MS = 1_000_000
 """Nanoseconds per millisecond (virtual time is kept in integer nanoseconds)."""
 MAX_STEP_CYCLES = 1_000_000
 """One step may not run more cycles than this (a caller asking for a day of 1 ms cycles gets a clear 4xx)."""
-
-
-class OperatingState(StrEnum):
-    OFF = "Off"
-    BOOTING = "Booting"
-    STOP = "Stop"
-    STARTUP = "Startup"
-    RUN = "Run"
-    SHUTTING_DOWN = "ShuttingDown"
-
-
-class OperatingMode(StrEnum):
-    DEFAULT = "Default"
-    SINGLE_STEP = "SingleStep"
-    TIMESPAN_SYNCHRONIZED = "TimespanSynchronized"
-
-
-class CpuStateError(Exception):
-    """The request does not fit the CPU's operating state (power on first, stop first...).
-
-    ``code`` is stable: ``instance-off``, ``not-running``, ``needs-stop``, ``free-running``, ``bad-step``,
-    ``not-forceable``.
-    """
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-class TagError(Exception):
-    """A per-tag error, in PLCSIM Advanced's terms: ``DoesNotExist``, ``TypeMismatch``, ``NotUpToDate``,
-    ``InstanceNotRunning``, ``NotSupported``."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@dataclass(slots=True)
-class TagValue:
-    name: str
-    value: Any
-    data_type: str
-    quality: str
-    timestamp: str
-
-
-@dataclass(slots=True)
-class DiagnosticEntry:
-    sequence: int
-    timestamp: str
-    virtual_time_ms: float
-    event: str
-    message: str
-    block: str | None = None
-    network: int | None = None
-    line: int | None = None
-
-
-@dataclass(slots=True)
-class IpSuite:
-    interface: str
-    ip_address: str
-    subnet_mask: str = "255.255.255.0"
-    default_gateway: str = "0.0.0.0"  # noqa: S104 - an address value, not a bind
-
-
-@dataclass(slots=True)
-class ScanStats:
-    cycles: int = 0
-    last_us: float = 0.0
-    min_us: float = 0.0
-    max_us: float = 0.0
-    total_us: float = 0.0
-
-    @property
-    def average_us(self) -> float:
-        return self.total_us / self.cycles if self.cycles else 0.0
-
-    def record(self, elapsed_ns: int) -> None:
-        us = elapsed_ns / 1000
-        self.cycles += 1
-        self.last_us = us
-        self.total_us += us
-        self.min_us = us if self.cycles == 1 else min(self.min_us, us)
-        self.max_us = max(self.max_us, us)
-
-
-@dataclass(slots=True)
-class StepResult:
-    cycles: int
-    virtual_time_ms: float
-    state: str
 
 
 class RuntimeContext:
@@ -429,7 +346,7 @@ class SimulatedCpu:
             try:
                 accessor.set(value)
             except (TypeError, ValueError) as exc:
-                raise TagError("TypeMismatch", f'"{name}" ({accessor.data_type}): {exc}') from exc
+                raise TagError("TypeMismatch", f"{name} ({accessor.data_type}): {exc}") from exc
             self._apply_forces()
             return TagValue(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())
 
@@ -453,12 +370,12 @@ class SimulatedCpu:
             accessor = self._accessor(name)
             address = (getattr(accessor, "address", None) or "").upper()
             if not address.startswith(("%I", "%Q")):
-                raise CpuStateError(f'"{name}" cannot be forced: only inputs (%I) and outputs (%Q) can be forced.',
+                raise CpuStateError(f"{name} cannot be forced: only inputs (%I) and outputs (%Q) can be forced.",
                                     "not-forceable")
             try:
                 accessor.set(value)
             except (TypeError, ValueError) as exc:
-                raise TagError("TypeMismatch", f'"{name}" ({accessor.data_type}): {exc}') from exc
+                raise TagError("TypeMismatch", f"{name} ({accessor.data_type}): {exc}") from exc
             self._forces[name.lower()] = _Force(name, accessor.get(), accessor)
             self._log("Force", f"Force set: {name} = {_plain(accessor.get())}.")
             return TagValue(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())

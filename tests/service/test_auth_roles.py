@@ -39,8 +39,9 @@ def _routes() -> list[tuple[str, str, str | None]]:
 ROUTES = sorted(_routes())  # Litestar orders the handlers of one path at random; xdist workers must agree
 READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/catalog/actions/find"),
                  ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search"),
-                 ("POST", "/api/design-spec/generate")}
-"""Lookups and generation that take a JSON body but change and write nothing, so viewers may use them.
+                 ("POST", "/api/design-spec/generate"), ("POST", "/api/simulation/tags/batch-read")}
+"""Lookups, generation and PLC tag reads that take a JSON body but change and write nothing, so viewers may
+use them.
 (generate-only can write ``outputPath``, so it needs the engineer role.)"""
 MUTATING = [(m, p, r) for m, p, r in ROUTES if m != "GET" and r is not None and (m, p) not in READS_BY_POST]
 GUARDED = [(m, p, r) for m, p, r in ROUTES if r is not None]
@@ -54,7 +55,7 @@ def test_route_table_is_complete() -> None:
     assert len(ROUTES) >= 77  # the 72 reference routes of issue 2 and our own extras
     assert {(m, p) for m, p, r in ROUTES if r is None} == _PUBLIC
     assert len(MUTATING) >= 40
-    # Only the catalog lookups are open to viewers among the non-GET routes.
+    # Only those lookups are open to viewers among the non-GET routes.
     assert {(m, p) for m, p, r in ROUTES if m != "GET" and r == "viewer"} == READS_BY_POST
 
 

@@ -1,0 +1,16 @@
+"""PLCSim Simulation operations: the runtime manager, virtual PLC instances, the session and their tags.
+
+Reference routes of T-IA Connect's "PLCSim Simulation" section, plus extensions (summaries start with
+"Extension:"): stepping virtual time, the diagnostic buffer, and applying a saved profile.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.domain.simulation import _instances, _session
+from engineering_api.jobs.operations import Operation
+
+__all__ = ("OPERATIONS",)
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (*_instances.OPERATIONS, *_session.OPERATIONS)

@@ -1,0 +1,172 @@
+"""The runtime manager and the virtual PLC instances: lifecycle, operating states, settings, stepping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.simulation_models import (
+    SimDiagnostics,
+    SimInstanceConfig,
+    SimInstanceInfo,
+    SimInstanceState,
+    SimIpSuite,
+    SimNetworkConfig,
+    SimRuntimeConfig,
+    SimRuntimeStatus,
+    SimStatus,
+    SimStepResult,
+)
+from engineering_api.domain.simulation._schemas import (
+    CreateInstanceInput,
+    DiagnosticsInput,
+    InstanceConfigInput,
+    InstanceRef,
+    NetworkInput,
+    PortInput,
+    RuntimeConfigInput,
+    StepInput,
+)
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+
+__all__ = ("OPERATIONS", "SECTION")
+
+SECTION = "PLCSim Simulation"
+BASE = "/api/simulation"
+ONE = f"{BASE}/instances/{{name}}"
+_ONE = (e.NotFoundError,)
+_STATE = (e.NotFoundError, e.ConflictError)
+
+
+def _network(ctx: OperationContext, d: NetworkInput) -> SimNetworkConfig:
+    suites = d.ip_suites
+    if suites is None:
+        if d.ip_address is None:
+            raise e.ValidationError("Send ipSuites (a list), or ipAddress for one interface.", code="VALIDATION_FAILED")
+        suites = [SimIpSuite(ip_address=d.ip_address, subnet_mask=d.subnet_mask, default_gateway=d.default_gateway,
+                             interface=d.interface)]
+    return ctx.backend.sim_set_instance_network(d.name, suites)
+
+
+def _lifecycle(verb: str, summary: str, method: str, errors: tuple[type[e.EngineeringError], ...] = _STATE,
+               ) -> Operation[Any, Any]:
+    """An instance action ``POST .../instances/{name}/<verb>`` that answers the new instance state."""
+    return Operation(
+        name=f"simulation.instances.{verb}", summary=summary, section=SECTION,
+        handler=lambda ctx, d: getattr(ctx.backend, method)(d.name), input=InstanceRef, output=SimInstanceState,
+        route=RouteSpec("POST", f"{ONE}/{verb}"), errors=errors,
+    )
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="simulation.runtime.status", summary="Get PLCSim runtime status including version and running state.",
+        section=SECTION, handler=lambda ctx, _: ctx.backend.sim_runtime_status(), input=None, output=SimRuntimeStatus,
+        route=RouteSpec("GET", f"{BASE}/runtime/status"), mutating=False,
+    ),
+    Operation(
+        name="simulation.runtime.start", summary="Start the PLCSim Advanced runtime environment.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.sim_start_runtime(), input=None, output=SimRuntimeStatus,
+        route=RouteSpec("POST", f"{BASE}/runtime/start"),
+    ),
+    Operation(
+        name="simulation.runtime.config", summary="Get the current PLCSim runtime configuration.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.sim_runtime_config(), input=None, output=SimRuntimeConfig,
+        route=RouteSpec("GET", f"{BASE}/runtime/config"), mutating=False,
+    ),
+    Operation(
+        name="simulation.runtime.configure", summary="Update the PLCSim runtime configuration (network mode, port).",
+        section=SECTION, input=RuntimeConfigInput, output=SimRuntimeConfig,
+        handler=lambda ctx, d: ctx.backend.sim_update_runtime_config(network_mode=d.network_mode, port=d.port),
+        route=RouteSpec("PUT", f"{BASE}/runtime/config"), errors=(e.ValidationError, e.ConflictError),
+        example={"networkMode": "TCPIPSingleAdapter", "port": 50000},
+    ),
+    Operation(
+        name="simulation.runtime.port", summary="Set the communication port used by PLCSim Advanced (null closes it).",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_set_port(d.port), input=PortInput,
+        output=SimRuntimeConfig, route=RouteSpec("POST", f"{BASE}/runtime/port"), errors=(e.ValidationError,),
+        example={"port": 50000},
+    ),
+    Operation(
+        name="simulation.status",
+        summary="Get overall simulation status including runtime and active instances.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.sim_status(), input=None, output=SimStatus,
+        route=RouteSpec("GET", f"{BASE}/status"), mutating=False,
+    ),
+    Operation(
+        name="simulation.instances.list", summary="List all registered virtual PLC instances.", section=SECTION,
+        handler=lambda ctx, _: ctx.backend.sim_list_instances(), input=None, output=list[SimInstanceInfo],
+        route=RouteSpec("GET", f"{BASE}/instances"), mutating=False,
+    ),
+    Operation(
+        name="simulation.instances.create", summary="Create a new virtual PLC instance in PLCSim Advanced (at most 16).",
+        section=SECTION, input=CreateInstanceInput, output=SimInstanceInfo,
+        handler=lambda ctx, d: ctx.backend.sim_create_instance(d.name, d.cpu_type, d.operating_mode),
+        route=RouteSpec("POST", f"{BASE}/instances/create"),
+        errors=(e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.NotSupportedError),
+        example={"name": "PLC_1_Sim", "cpuType": "CPU1516", "operatingMode": "SingleStep"},
+    ),
+    Operation(
+        name="simulation.instances.delete", summary="Delete a powered-off virtual PLC instance by name.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_delete_instance(d.name), input=InstanceRef,
+        output=SimInstanceInfo, route=RouteSpec("DELETE", ONE), errors=_STATE,
+    ),
+    _lifecycle("power-on", "Power on a virtual PLC instance (it boots into STOP).", "sim_power_on", _ONE),
+    _lifecycle("power-off", "Power off a virtual PLC instance (non-retentive data is lost).", "sim_power_off", _ONE),
+    _lifecycle("run", "Set the virtual PLC CPU to RUN mode.", "sim_run"),
+    _lifecycle("stop", "Set the virtual PLC CPU to STOP mode.", "sim_stop"),
+    _lifecycle("memory-reset", "Reset PLC memory (MRES: start values, retentive data cleared).", "sim_memory_reset"),
+    Operation(
+        name="simulation.instances.state",
+        summary="Get the current state of a virtual PLC instance, with virtual time and scan-time statistics.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_instance_state(d.name), input=InstanceRef,
+        output=SimInstanceState, route=RouteSpec("GET", f"{ONE}/state"), mutating=False, errors=_ONE,
+    ),
+    Operation(
+        name="simulation.instances.config", summary="Get configuration details for a specific instance.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_instance_config(d.name), input=InstanceRef,
+        output=SimInstanceConfig, route=RouteSpec("GET", f"{ONE}/config"), mutating=False, errors=_ONE,
+    ),
+    Operation(
+        name="simulation.instances.configure",
+        summary="Update configuration for a specific instance (operating mode, cycle time, scale factor).",
+        section=SECTION, input=InstanceConfigInput, output=SimInstanceConfig,
+        handler=lambda ctx, d: ctx.backend.sim_update_instance_config(
+            d.name, operating_mode=d.operating_mode, cycle_time_ms=d.cycle_time_ms,
+            min_cycle_time_ms=d.min_cycle_time_ms, scale_factor=d.scale_factor, cpu_type=d.cpu_type),
+        route=RouteSpec("PUT", f"{ONE}/config"), errors=(e.NotFoundError, e.ValidationError),
+        example={"operatingMode": "SingleStep", "cycleTimeMs": 10},
+    ),
+    Operation(
+        name="simulation.instances.network", summary="Get network configuration for a specific instance.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_instance_network(d.name), input=InstanceRef,
+        output=SimNetworkConfig, route=RouteSpec("GET", f"{ONE}/network"), mutating=False, errors=_ONE,
+    ),
+    Operation(
+        name="simulation.instances.configure-network",
+        summary="Update network configuration for a specific instance (IP suite per interface; duplicates refused).",
+        section=SECTION, handler=_network, input=NetworkInput, output=SimNetworkConfig,
+        route=RouteSpec("PUT", f"{ONE}/network"), errors=(e.NotFoundError, e.ValidationError, e.ConflictError),
+        example={"ipSuites": [{"interface": "IE1", "ipAddress": "192.168.0.10", "subnetMask": "255.255.255.0"}]},
+    ),
+    Operation(
+        name="simulation.instances.step",
+        summary="Extension: advance virtual time by N cycles or T milliseconds (SingleStep/TimespanSynchronized, RUN).",
+        section=SECTION, input=StepInput, output=SimStepResult,
+        handler=lambda ctx, d: ctx.backend.sim_step(d.name, cycles=d.cycles, milliseconds=d.milliseconds),
+        route=RouteSpec("POST", f"{ONE}/actions/step"), errors=(e.NotFoundError, e.ConflictError, e.ValidationError),
+        example={"milliseconds": 250},
+        description="Not a T-IA Connect route. Runs cycles at virtual time (a step first advances time by one "
+                    "cycle, then runs cyclic interrupt OBs that are due and the program-cycle OBs), so timers are "
+                    "testable to the millisecond. Refused with 409 in operating mode Default (the instance runs "
+                    "freely) or when the CPU is not in RUN. A programming error stops the CPU: the result says "
+                    "``stopped`` and the diagnostics name the block, network and line.",
+    ),
+    Operation(
+        name="simulation.instances.diagnostics",
+        summary="Extension: the diagnostic buffer of a virtual PLC, newest first (STOP causes with block/line).",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_diagnostics(d.name, d.limit), input=DiagnosticsInput,
+        output=SimDiagnostics, route=RouteSpec("GET", f"{ONE}/diagnostics"), mutating=False, errors=_ONE,
+        description="Not a T-IA Connect route: what TIA's online diagnostics show of the CPU's diagnostic buffer.",
+    ),
+)

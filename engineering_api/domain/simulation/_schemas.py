@@ -1,0 +1,155 @@
+"""Inputs of the PLCSim Simulation operations (camelCase on the wire; PascalCase accepted)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from engineering_api.backend.areas.simulation_models import (
+    OperatingModeName,
+    SimIpSuite,
+    SimProfileInstance,
+    SimTagWrite,
+)
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = (
+    "BatchReadInput", "BatchWriteInput", "ConnectInput", "CreateInstanceInput", "DiagnosticsInput", "InstanceConfigInput",
+    "InstanceRef", "LegacyImportInput", "NetworkInput", "PortInput", "ProfileInput", "ProfileRef", "RuntimeConfigInput",
+    "StepInput", "TagListInput", "TagRef", "TagTarget", "TagWriteInput",
+)
+
+NetworkModeName = Literal["Softbus", "TCPIPSingleAdapter", "TCPIPMultipleAdapter"]
+
+
+class InstanceRef(CamelStruct):
+    """A virtual PLC by name."""
+
+    name: str
+
+
+class CreateInstanceInput(CamelStruct):
+    """A new virtual PLC: a unique name and a PLCSIM Advanced ``ECPUType`` (``CPU1516``, ...)."""
+
+    name: str
+    cpu_type: str = "CPU1500_Unspecified"
+    operating_mode: OperatingModeName | None = None
+
+
+class RuntimeConfigInput(CamelStruct):
+    """Runtime manager settings to change; omitted fields keep their value."""
+
+    network_mode: NetworkModeName | None = None
+    port: int | None = None
+
+
+class PortInput(CamelStruct):
+    """The runtime manager's remote port (1024..65535), or null to close it."""
+
+    port: int | None
+
+
+class InstanceConfigInput(CamelStruct):
+    """Instance settings to change; omitted fields keep their value. ``cpuType`` is read-only."""
+
+    name: str
+    operating_mode: OperatingModeName | None = None
+    cycle_time_ms: float | None = None
+    min_cycle_time_ms: float | None = None
+    scale_factor: float | None = None
+    cpu_type: str | None = None
+
+
+class NetworkInput(CamelStruct):
+    """The instance's IP suites (``ipSuites``), or one suite for ``IE1`` as flat fields."""
+
+    name: str
+    ip_suites: list[SimIpSuite] | None = None
+    ip_address: str | None = None
+    subnet_mask: str = "255.255.255.0"
+    default_gateway: str = "0.0.0.0"
+    interface: str = "IE1"
+
+
+class StepInput(CamelStruct):
+    """Either ``cycles`` (1..1,000,000) or ``milliseconds`` of virtual time."""
+
+    name: str
+    cycles: int | None = None
+    milliseconds: float | None = None
+
+
+class DiagnosticsInput(CamelStruct):
+    """A virtual PLC and how many entries of its diagnostic buffer (newest first)."""
+
+    name: str
+    limit: int | None = None
+
+
+class ConnectInput(CamelStruct):
+    """The instance to connect to (``instanceName``; ``name`` is accepted too)."""
+
+    instance_name: str | None = None
+    name: str | None = None
+
+
+class TagTarget(CamelStruct):
+    """The instance to act on; the connected one when omitted."""
+
+    instance_name: str | None = None
+
+
+class TagListInput(CamelStruct):
+    """A case-insensitive substring or ``*``/``?`` pattern, and optionally an instance."""
+
+    filter: str | None = None
+    instance_name: str | None = None
+
+
+class TagRef(CamelStruct):
+    """A tag (``Start``, ``"Motor_DB".Speed``, ``%IW2``; URL-encoded in the path)."""
+
+    tag_name: str
+    instance_name: str | None = None
+
+
+class TagWriteInput(CamelStruct):
+    """The value to write: JSON bool, number or string (``T#2s`` for TIME, or milliseconds)."""
+
+    tag_name: str
+    value: Any
+    instance_name: str | None = None
+
+
+class BatchReadInput(CamelStruct):
+    """Tags to read, at most 1000."""
+
+    tag_names: list[str]
+    instance_name: str | None = None
+
+
+class BatchWriteInput(CamelStruct):
+    """Tags to write in order (``{name, value}`` each), at most 1000."""
+
+    tags: list[SimTagWrite]
+    instance_name: str | None = None
+
+
+class ProfileInput(CamelStruct):
+    """A named set of instance definitions to save."""
+
+    name: str
+    instances: list[SimProfileInstance]
+    description: str = ""
+    overwrite: bool = False
+
+
+class ProfileRef(CamelStruct):
+    """A profile by name (``Line1`` or ``Line1.json``)."""
+
+    file_name: str
+
+
+class LegacyImportInput(CamelStruct):
+    """A legacy S7-PLCSIM project file."""
+
+    file_path: str | None = None

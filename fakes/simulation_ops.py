@@ -1,0 +1,487 @@
+"""The PLCSIM Advanced half of the fake backend: instances of :mod:`fakes.runtime` behind the simulation port.
+
+Runtime exceptions become the service's error tree through :func:`sim_errors`, the one translator
+of :mod:`fakes.runtime_errors` that the download and watch-table halves of the fake use too. Tag routes refuse a stale tag list (after a
+download) with ``NotUpToDate`` until it is refreshed, as PLCSIM's ``UpdateTagList`` demands; a
+download through this service refreshes the connected instance itself (:meth:`_refresh_after_download`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.areas.simulation_models import (
+    NETWORK_MODES,
+    OPERATING_MODES,
+    SimConnection,
+    SimDiagnostics,
+    SimInstanceConfig,
+    SimInstanceInfo,
+    SimInstanceState,
+    SimIpSuite,
+    SimNetworkConfig,
+    SimProfile,
+    SimProfileInstance,
+    SimRuntimeConfig,
+    SimRuntimeStatus,
+    SimSessionState,
+    SimStatus,
+    SimStepResult,
+    SimTagError,
+    SimTagInfo,
+    SimTagList,
+    SimTagResult,
+    SimTagValue,
+    SimTagWrite,
+)
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    NotFoundError,
+    NotSupportedError,
+    ValidationError,
+)
+from engineering_api.lib.schema import utc_now
+from fakes.runtime.cpu import (
+    IpSuite,
+    OperatingMode,
+    OperatingState,
+    SimulatedCpu,
+    TagError,
+)
+from fakes.runtime.manager import (
+    API_VERSION,
+    MAX_INSTANCES,
+    Profile,
+    SimulationRuntime,
+    valid_ip,
+)
+from fakes.runtime_errors import message_of, runtime_errors, stopped_by_error, translate
+from fakes.runtime_views import diagnostic_entry, scan_time
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from fakes.runtime.cpu import TagValue
+
+__all__ = ("BATCH_LIMIT", "SimulationOperations", "sim_errors", "translate")
+
+BATCH_LIMIT = 1000
+"""Items one batch read or write may hold."""
+INTERFACES = ("IE1", "IE2", "IE3", "IE4")
+"""PLCSIM Advanced's ``EPLCInterface`` names of a virtual CPU's Ethernet interfaces."""
+_ENGINE = "in-process simulated S7-1500 (fakes.runtime)"
+# Events after which the CPU's state is what that event left (the last one tells why a CPU is in STOP).
+_STATE_EVENTS = {"PowerOn", "PowerOff", "Startup", "Stop", "MemoryReset", "ProgrammingError", "Download"}
+sim_errors = runtime_errors
+"""The simulation routes' name for :func:`fakes.runtime_errors.runtime_errors` (kept: tests and callers use it)."""
+
+
+def _engine_available() -> bool:
+    try:
+        from fakes.runtime.image import build_image  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _value(tag: TagValue) -> SimTagValue:
+    return SimTagValue(name=tag.name, value=tag.value, data_type=tag.data_type, quality=tag.quality,
+                       timestamp=tag.timestamp)
+
+
+def _check_fresh(cpu: SimulatedCpu) -> None:
+    if cpu.tags_stale:
+        raise TagError("NotUpToDate", f'The tag list of "{cpu.name}" is out of date after a download. Refresh it '
+                                      "(POST /api/simulation/tags/refresh) or connect again.")
+
+
+def _in_range(name: str, value: float | None, low: float, high: float) -> None:
+    if value is not None and not low <= value <= high:
+        raise ValidationError(f"{name} must be in {low:g}..{high:g} (got {value:g}).", code="SIM_INVALID_ARGUMENT")
+
+
+def _mode(mode: str) -> OperatingMode:
+    if mode not in OPERATING_MODES:
+        raise ValidationError(f'Unknown operating mode "{mode}". Use one of: {", ".join(OPERATING_MODES)}.',
+                              code="SIM_INVALID_ARGUMENT")
+    return OperatingMode(mode)
+
+
+def _check_suites(suites: list[SimIpSuite]) -> None:
+    for suite in suites:
+        if suite.interface not in INTERFACES:
+            raise ValidationError(f'Unknown interface "{suite.interface}"; a virtual CPU has {", ".join(INTERFACES)}.',
+                                  code="SIM_INVALID_ARGUMENT")
+    if len({s.interface for s in suites}) != len(suites):
+        raise ValidationError("Each interface may be given once.", code="SIM_INVALID_ARGUMENT")
+    if len({s.ip_address for s in suites}) != len(suites):
+        raise ConflictError("Two interfaces cannot have the same IP address.", code="SIM_IP_IN_USE")
+
+
+def _profile_out(profile: Profile) -> SimProfile:
+    try:
+        instances = [msgspec.convert(item, SimProfileInstance) for item in profile.instances]
+    except msgspec.ValidationError as exc:  # a profile file edited by hand
+        raise ValidationError(f'The profile "{profile.name}" is damaged ({exc}); save it again.',
+                              code="SIM_PROFILE_INVALID") from None
+    return SimProfile(name=profile.name, file_name=f"{profile.name}.json", description=profile.description,
+                      instances=instances)
+
+
+class SimulationOperations:
+    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``simulation`` runtime manager."""
+
+    simulation: SimulationRuntime
+
+    # ----- helpers ------------------------------------------------------------------------------
+    def _sim_cpu(self, instance: str | None) -> SimulatedCpu:
+        """The named instance, or the connected one for ``None`` (raises runtime errors: wrap in sim_errors)."""
+        return self.simulation.connected_cpu() if instance is None else self.simulation.get(instance)
+
+    def _cpu(self, instance: str | None) -> SimulatedCpu:
+        with sim_errors():
+            return self._sim_cpu(instance)
+
+    def _info(self, cpu: SimulatedCpu) -> SimInstanceInfo:
+        return SimInstanceInfo(
+            name=cpu.name, id=cpu.id, cpu_type=cpu.cpu_type, operating_state=str(cpu.state),
+            operating_mode=str(cpu.config.mode), communication_interface=cpu.communication_interface,
+            ip_addresses=[s.ip_address for s in cpu.ip_suites], connected=self.simulation.connected == cpu.name,
+            device=cpu.device,
+        )
+
+    def _state(self, cpu: SimulatedCpu) -> SimInstanceState:
+        with cpu.lock:
+            last = next((d for d in reversed(cpu.diagnostics) if d.event in _STATE_EVENTS), None)
+            error = last if last is not None and last.event == "ProgrammingError" else None
+            return SimInstanceState(
+                name=cpu.name, operating_state=str(cpu.state), operating_mode=str(cpu.config.mode),
+                virtual_time_ms=cpu.now_ns / 1_000_000, cycle_time_ms=cpu.config.cycle_ms, scan_time=scan_time(cpu.stats),
+                tags_up_to_date=not cpu.tags_stale, connected=self.simulation.connected == cpu.name,
+                device=cpu.device, forces=cpu.forces(), last_error=diagnostic_entry(error) if error else None,
+            )
+
+    def _transition(self, instance: str | None, action: Callable[[SimulatedCpu], None]) -> SimInstanceState:
+        with sim_errors():
+            cpu = self._sim_cpu(instance)
+            action(cpu)
+        return self._state(cpu)
+
+    def _start(self, cpu: SimulatedCpu) -> None:
+        """STOP to RUN; a programming error in the startup (or first free-running) cycles is this call's error."""
+        with cpu.lock:
+            seen = cpu.diagnostics[-1].sequence if cpu.diagnostics else 0
+        cpu.run()
+        with cpu.lock:  # a free-running CPU's thread appends to the buffer
+            fault = next((d for d in cpu.diagnostics if d.sequence > seen and d.event == "ProgrammingError"), None)
+        if fault is not None:
+            raise stopped_by_error(fault.message + " Read the diagnostics, fix the program, download and run again.",
+                                   fault)
+
+    def _refresh_after_download(self, cpu: SimulatedCpu) -> None:
+        """Called by the download: a download through this service updates the connected instance's tag list."""
+        if self.simulation.connected == cpu.name:
+            cpu.tags_stale = False
+
+    def sim_runtime_config(self) -> SimRuntimeConfig:
+        sim = self.simulation
+        return SimRuntimeConfig(network_mode=sim.network_mode, port=sim.port, max_instances=MAX_INSTANCES,
+                                api_version=API_VERSION, network_modes=list(NETWORK_MODES))
+
+    def _session(self) -> SimSessionState:
+        cpu = self.simulation.instances.get(self.simulation.connected or "")
+        if cpu is None:
+            return SimSessionState(connected=False, connected_instance=None, running=False)
+        return SimSessionState(
+            connected=True, connected_instance=cpu.name, running=cpu.state == OperatingState.RUN,
+            operating_state=str(cpu.state), operating_mode=str(cpu.config.mode),
+            virtual_time_ms=cpu.now_ns / 1_000_000, device=cpu.device,
+        )
+
+    # ----- runtime manager ----------------------------------------------------------------------
+    def sim_runtime_status(self) -> SimRuntimeStatus:
+        sim = self.simulation
+        return SimRuntimeStatus(
+            running=sim.running, api_version=API_VERSION, api_available=_engine_available(), port=sim.port,
+            network_mode=sim.network_mode, instance_count=len(sim.instances), max_instances=MAX_INSTANCES,
+            engine=_ENGINE,
+        )
+
+    def sim_start_runtime(self) -> SimRuntimeStatus:
+        self.simulation.start()
+        return self.sim_runtime_status()
+
+    def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
+        sim = self.simulation
+        if network_mode is not None and network_mode != sim.network_mode:
+            if network_mode not in NETWORK_MODES:
+                raise ValidationError(f'Unknown network mode "{network_mode}". Use one of: {", ".join(NETWORK_MODES)}.',
+                                      code="SIM_INVALID_ARGUMENT")
+            powered = [c.name for c in sim.instances.values() if c.state != OperatingState.OFF]
+            if powered:
+                raise ConflictError(f"Power off every instance before changing the network mode ({', '.join(powered)} "
+                                    "are on).", code="SIM_INSTANCES_RUNNING")
+        if port is not None:
+            self.sim_set_port(port)
+        if network_mode is not None:
+            sim.network_mode = network_mode
+        return self.sim_runtime_config()
+
+    def sim_set_port(self, port: int | None) -> SimRuntimeConfig:
+        with sim_errors():
+            self.simulation.set_port(port)
+        return self.sim_runtime_config()
+
+    def sim_status(self) -> SimStatus:
+        sim = self.simulation
+        return SimStatus(
+            runtime_manager_running=sim.running, api_version=API_VERSION, api_available=_engine_available(),
+            registered_instances=self.sim_list_instances(), connected_instance=sim.connected,
+        )
+
+    # ----- instances ----------------------------------------------------------------------------
+    def sim_list_instances(self) -> list[SimInstanceInfo]:
+        return [self._info(cpu) for cpu in list(self.simulation.instances.values())]
+
+    def sim_create_instance(
+        self, name: str, cpu_type: str = "CPU1500_Unspecified", operating_mode: str | None = None,
+    ) -> SimInstanceInfo:
+        mode = _mode(operating_mode) if operating_mode is not None else None
+        with sim_errors():
+            cpu = self.simulation.create(name, cpu_type)
+        if mode is not None:
+            cpu.set_mode(mode)
+        return self._info(cpu)
+
+    def sim_delete_instance(self, instance: str) -> SimInstanceInfo:
+        cpu = self._cpu(instance)
+        info = self._info(cpu)
+        with sim_errors():
+            self.simulation.delete(cpu.name)
+        return info
+
+    def sim_power_on(self, instance: str) -> SimInstanceState:
+        return self._transition(instance, lambda cpu: cpu.power_on())
+
+    def sim_power_off(self, instance: str) -> SimInstanceState:
+        return self._transition(instance, lambda cpu: cpu.power_off())
+
+    def sim_run(self, instance: str | None) -> SimInstanceState:
+        return self._transition(instance, self._start)
+
+    def sim_stop(self, instance: str | None) -> SimInstanceState:
+        return self._transition(instance, lambda cpu: cpu.stop())
+
+    def sim_memory_reset(self, instance: str | None) -> SimInstanceState:
+        return self._transition(instance, lambda cpu: cpu.memory_reset())
+
+    def sim_instance_state(self, instance: str | None) -> SimInstanceState:
+        return self._state(self._cpu(instance))
+
+    def sim_instance_config(self, instance: str) -> SimInstanceConfig:
+        cpu = self._cpu(instance)
+        config = cpu.config
+        return SimInstanceConfig(
+            name=cpu.name, cpu_type=cpu.cpu_type, operating_mode=str(config.mode), cycle_time_ms=config.cycle_ms,
+            min_cycle_time_ms=config.min_cycle_ms, scale_factor=config.scale_factor,
+            communication_interface=cpu.communication_interface,
+        )
+
+    def sim_update_instance_config(
+        self, instance: str, *, operating_mode: str | None = None, cycle_time_ms: float | None = None,
+        min_cycle_time_ms: float | None = None, scale_factor: float | None = None, cpu_type: str | None = None,
+    ) -> SimInstanceConfig:
+        cpu = self._cpu(instance)
+        if cpu_type is not None and cpu_type != cpu.cpu_type:
+            raise ValidationError(f'The CPU type of "{cpu.name}" is {cpu.cpu_type} and cannot be changed; create a '
+                                  "new instance for another CPU type.", code="SIM_CPU_TYPE_READ_ONLY")
+        mode = _mode(operating_mode) if operating_mode is not None else None
+        _in_range("cycleTimeMs", cycle_time_ms, 0.1, 10_000)
+        _in_range("minCycleTimeMs", min_cycle_time_ms, 1, 1_000)  # at least 1 ms: a free-running CPU must not spin
+        _in_range("scaleFactor", scale_factor, 0.01, 100)  # PLCSIM Advanced's ScaleFactor range
+        with cpu.lock:
+            config = cpu.config
+            config.cycle_ms = config.cycle_ms if cycle_time_ms is None else cycle_time_ms
+            config.min_cycle_ms = config.min_cycle_ms if min_cycle_time_ms is None else min_cycle_time_ms
+            config.scale_factor = config.scale_factor if scale_factor is None else scale_factor
+        if mode is not None and mode != cpu.config.mode:
+            cpu.set_mode(mode)
+        return self.sim_instance_config(cpu.name)
+
+    def sim_instance_network(self, instance: str) -> SimNetworkConfig:
+        cpu = self._cpu(instance)
+        suites = [SimIpSuite(ip_address=s.ip_address, subnet_mask=s.subnet_mask, default_gateway=s.default_gateway,
+                             interface=s.interface) for s in cpu.ip_suites]
+        return SimNetworkConfig(name=cpu.name, communication_interface=cpu.communication_interface, ip_suites=suites)
+
+    def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
+        cpu = self._cpu(instance)
+        _check_suites(suites)
+        with sim_errors(exists=(ConflictError, "SIM_IP_IN_USE")):
+            self.simulation.set_network(cpu.name, [IpSuite(s.interface, s.ip_address, s.subnet_mask, s.default_gateway)
+                                                   for s in suites])
+        return self.sim_instance_network(cpu.name)
+
+    def sim_step(self, instance: str | None, cycles: int | None = None,
+                 milliseconds: float | None = None) -> SimStepResult:
+        with sim_errors():
+            cpu = self._sim_cpu(instance)
+            result = cpu.step(cycles=cycles, milliseconds=milliseconds)
+        return SimStepResult(instance=cpu.name, cycles=result.cycles, virtual_time_ms=result.virtual_time_ms,
+                             operating_state=result.state, stopped=result.state != OperatingState.RUN)
+
+    def sim_diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
+        cpu = self._cpu(instance)
+        with cpu.lock:
+            entries = [diagnostic_entry(d) for d in reversed(cpu.diagnostics)]
+            state = str(cpu.state)
+        return SimDiagnostics(instance=cpu.name, operating_state=state,
+                              entries=entries if limit is None else entries[:max(limit, 0)])
+
+    # ----- connection and session ---------------------------------------------------------------
+    def sim_connect(self, instance: str) -> SimConnection:
+        with sim_errors():
+            cpu = self.simulation.connect(instance)
+        return SimConnection(connected=True, connected_instance=cpu.name, operating_state=str(cpu.state),
+                             tags_up_to_date=not cpu.tags_stale)
+
+    def sim_disconnect(self) -> SimConnection:
+        self.simulation.disconnect()
+        return SimConnection(connected=False, connected_instance=None)
+
+    def sim_start_session(self, instance: str) -> SimSessionState:
+        with sim_errors():
+            cpu = self.simulation.connect(instance)
+            cpu.power_on()
+            self._start(cpu)
+        return self._session()
+
+    def sim_stop_session(self) -> SimSessionState:
+        with sim_errors():
+            cpu = self.simulation.connected_cpu()
+            if cpu.state != OperatingState.OFF:
+                cpu.stop("Simulation session stopped.")
+        self.simulation.disconnect()
+        return self._session()
+
+    def sim_session_state(self) -> SimSessionState:
+        return self._session()
+
+    # ----- tags -------------------------------------------------------------------------------
+    def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
+        with sim_errors():
+            cpu = self._sim_cpu(instance)
+            _check_fresh(cpu)
+            infos = cpu.image.tag_list()
+        if filter:
+            pattern = filter.lower() if any(c in filter for c in "*?[") else f"*{filter.lower()}*"
+            infos = [i for i in infos if fnmatch.fnmatchcase(i.name.lower(), pattern)]
+        tags = [SimTagInfo(name=i.name, data_type=i.data_type, address=i.address) for i in infos]
+        return SimTagList(instance=cpu.name, count=len(tags), tags=tags)
+
+    def sim_refresh_tags(self, instance: str | None = None) -> SimTagList:
+        cpu = self._cpu(instance)
+        cpu.tags_stale = False
+        return self.sim_list_tags(instance=cpu.name)
+
+    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
+        with sim_errors():
+            cpu = self._sim_cpu(instance)
+            _check_fresh(cpu)
+            return _value(cpu.read(name))
+
+    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue:
+        with sim_errors():
+            cpu = self._sim_cpu(instance)
+            _check_fresh(cpu)
+            return _value(cpu.write(name, value))
+
+    def _batch(self, instance: str | None, items: list[Any], one: Callable[[SimulatedCpu, Any], TagValue],
+               name_of: Callable[[Any], str]) -> list[SimTagResult]:
+        if not items or len(items) > BATCH_LIMIT:
+            raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code="SIM_BATCH_SIZE")
+        cpu = self._cpu(instance)
+        results = []
+        with cpu.lock:  # one batch sees one cycle's values: a free-running CPU does not cycle in between
+            for item in items:
+                try:
+                    _check_fresh(cpu)
+                    tag = one(cpu, item)
+                except TagError as exc:
+                    results.append(SimTagResult(name=name_of(item), value=None, data_type=None, quality="Bad",
+                                                timestamp=utc_now(), error=SimTagError(code=exc.code,
+                                                                                       message=message_of(exc))))
+                    continue
+                results.append(SimTagResult(name=tag.name, value=tag.value, data_type=tag.data_type,
+                                            quality=tag.quality, timestamp=tag.timestamp))
+        return results
+
+    def sim_batch_read(self, names: list[str], instance: str | None = None) -> list[SimTagResult]:
+        return self._batch(instance, names, lambda cpu, name: cpu.read(name), str)
+
+    def sim_batch_write(self, items: list[SimTagWrite], instance: str | None = None) -> list[SimTagResult]:
+        return self._batch(instance, items, lambda cpu, item: cpu.write(item.name, item.value), lambda i: i.name)
+
+    # ----- profiles -----------------------------------------------------------------------------
+    def sim_list_profiles(self) -> list[SimProfile]:
+        return [_profile_out(p) for p in self.simulation.profiles()]
+
+    def sim_save_profile(
+        self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
+    ) -> SimProfile:
+        if len(instances) > MAX_INSTANCES:
+            raise ValidationError(f"A profile holds at most {MAX_INSTANCES} instances.", code="SIM_INVALID_ARGUMENT")
+        if len({i.name.lower() for i in instances}) != len(instances):
+            raise ValidationError("Instance names in a profile must be unique.", code="SIM_INVALID_ARGUMENT")
+        addresses = [i.ip_address for i in instances if i.ip_address]
+        if len(set(addresses)) != len(addresses):
+            raise ValidationError("Two instances of the profile have the same IP address.", code="SIM_INVALID_ARGUMENT")
+        for item in instances:
+            _mode(item.operating_mode)
+            for value in (item.ip_address, item.subnet_mask, item.default_gateway):
+                if value is not None and not valid_ip(value):
+                    raise ValidationError(f'"{value}" is not an IPv4 address.', code="SIM_INVALID_ARGUMENT")
+        if not overwrite and any(p.name.lower() == name.lower() for p in self.simulation.profiles()):
+            raise AlreadyExistsError(f'The profile "{name}" exists; send overwrite=true to replace it.',
+                                     code="SIM_PROFILE_EXISTS")
+        raw = [{k: v for k, v in msgspec.to_builtins(i).items() if v is not None} for i in instances]
+        with sim_errors():
+            saved = self.simulation.save_profile(Profile(name, description, raw))
+        return _profile_out(saved)
+
+    def sim_get_profile(self, file_name: str) -> SimProfile:
+        with sim_errors(not_found=(NotFoundError, "SIM_PROFILE_NOT_FOUND")):
+            return _profile_out(self.simulation.profile(file_name))
+
+    def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
+        profile = self.sim_get_profile(file_name)
+        for item in profile.instances:
+            owner = self.simulation.by_ip(item.ip_address) if item.ip_address else None
+            if owner is not None:
+                raise ConflictError(f'The IP address {item.ip_address} of "{item.name}" is used by instance '
+                                    f'"{owner.name}".', code="SIM_IP_IN_USE")
+        created: list[SimulatedCpu] = []
+        try:
+            for item in profile.instances:
+                self.sim_create_instance(item.name, item.cpu_type, item.operating_mode)
+                created.append(self.simulation.get(item.name))
+                if item.ip_address:
+                    suite = SimIpSuite(ip_address=item.ip_address, subnet_mask=item.subnet_mask or "255.255.255.0",
+                                       default_gateway=item.default_gateway or "0.0.0.0")
+                    self.sim_set_instance_network(item.name, [suite])
+        except BaseException:
+            for cpu in created:  # all or nothing: a half-applied profile would block applying it again
+                self.simulation.delete(cpu.name)
+            raise
+        return [self._info(cpu) for cpu in created]
+
+    def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
+        raise NotSupportedError(
+            "Legacy S7-PLCSIM projects (.plc) are a Windows binary format that the simulated runtime cannot read. "
+            "Create an instance (POST /api/simulation/instances/create or a profile) and download the program from "
+            "the TIA project instead.", code="SIM_LEGACY_NOT_SUPPORTED")
