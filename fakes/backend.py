@@ -49,6 +49,7 @@ from fakes.catalog_service import CatalogService
 from fakes.devices import DeviceOperations
 from fakes.block_ops import BlockOperations
 from fakes.compile_ops import CompileOperations
+from fakes.online_ops import OnlineOperations
 from fakes.simulation_ops import SimulationOperations
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
@@ -81,7 +82,7 @@ HISTORY_LIMIT = 20
 
 class FakeBackend(
     BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
-    SimulationOperations, EngineeringBackend,
+    SimulationOperations, OnlineOperations, EngineeringBackend,
 ):
     """In-process TIA model.
 

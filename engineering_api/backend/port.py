@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.blocks import BlocksPort
 from engineering_api.backend.areas.compile import CompilePort
+from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.simulation import SimulationPort
 from engineering_api.backend.areas.tags import TagsPort
 from engineering_api.backend.areas.types import TypesPort
@@ -47,7 +48,7 @@ __all__ = ("EngineeringBackend",)
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, ABC,
+    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 

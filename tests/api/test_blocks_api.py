@@ -356,7 +356,7 @@ def test_export_xml_and_source_file(env):
 def test_load_start_values_and_prodiag(env):
     data(env.post(B, DB))
     data(env.post(B, FC_SCL))
-    offline = assert_error(env.post(f"{B}/DB_Data/actions/load-start-values"), 409, "NOT_ONLINE")
+    offline = assert_error(env.post(f"{B}/DB_Data/actions/load-start-values"), 409, "NOT_ONLINE")  # go online first
     assert "online" in offline["message"]
     assert_error(env.post(f"{B}/FC_Scale/actions/load-start-values"), 422, "NOT_A_DATA_BLOCK")
     assert_error(env.post(f"{B}/Nope/actions/load-start-values"), 404)

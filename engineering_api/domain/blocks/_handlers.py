@@ -178,11 +178,7 @@ def _load_start_values(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
     if info.block_type not in _DB_KINDS:
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
                                 code="NOT_A_DATA_BLOCK")
-    raise e.ConflictError(
-        f"Loading the start values of '{info.name}' into its actual values needs an online connection to the PLC "
-        f"'{data.device_name}', and it is offline (the simulated PLC is not available yet).",
-        code="NOT_ONLINE",
-    )
+    return ctx.backend.load_start_values(data.device_name, info.name)
 
 
 def _export_prodiag(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:

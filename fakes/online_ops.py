@@ -1,0 +1,444 @@
+"""Download, upload, online state and compare for the fake backend, onto :mod:`fakes.runtime` instances.
+
+Online sessions live in the backend, not in the project: they are keyed by a token stored on the
+in-memory ``Device`` object. The token survives a rolled-back transaction (the backup is a deep copy)
+and a rename, and dies with the object, so closing the project or deleting the device ends the
+session without a hook in :mod:`fakes.backend`. A session also ends when its instance is powered off
+or deleted, as TIA loses the connection then.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.areas.online import (
+    CompareEntry,
+    CompareResult,
+    CpuActionResult,
+    CpuStatus,
+    DownloadMessage,
+    DownloadResult,
+    OnlineStatus,
+    UploadedObject,
+    UploadResult,
+)
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    EngineeringError,
+    NotFoundError,
+    ValidationError,
+)
+from fakes.program import object_file_name, read_object
+from fakes.runtime.cpu import OperatingState
+from fakes.runtime.errors import ImageError
+from fakes.runtime_errors import runtime_errors, stopped_by_error
+from fakes.runtime_views import diagnostic_entry, scan_time
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from engineering_api.backend.areas.simulation_models import SimDiagnosticEntry
+    from fakes.model import Device
+    from fakes.program import PlcSoftware
+    from fakes.runtime.cpu import SimulatedCpu
+
+__all__ = ("OnlineOperations",)
+
+_TOKEN = "_online_token"
+"""Attribute of an in-memory ``Device`` naming its online session."""
+_RECENT_DIAGNOSTICS = 20
+_KIND_ORDER = {"UDT": 0, "TagTable": 1, "FB": 2, "FC": 3, "GlobalDB": 4, "InstanceDB": 5, "ArrayDB": 5, "OB": 6}
+"""Upload applies objects in TIA's import order: types, tags, then blocks an instance DB may need."""
+_HOW_TO_BIND = (
+    "Create an instance with the device's IP address (POST /api/simulation/instances/create, then "
+    "PUT /api/simulation/instances/{name}/network), or name one with instanceName."
+)
+
+
+def _build_image(software: PlcSoftware, device: str) -> Any:
+    """``fakes.runtime.image.build_image``, imported late: the engine is large and may be absent, and then the
+    shared translator answers the simulation routes' 501 (``SIM_ENGINE_UNAVAILABLE``)."""
+    with runtime_errors():
+        from fakes.runtime.image import build_image
+    return build_image(software, device)
+
+
+def _runtime_errors(instance: str | None, **hints: str) -> AbstractContextManager[None]:
+    """The shared translator, naming the instance in ``details`` and in the power-on hint (``hints`` by code)."""
+    if not instance:
+        return runtime_errors(hints=hints)
+    return runtime_errors(hints={"instance-off": f"(POST /api/simulation/instances/{instance}/power-on)", **hints},
+                          details={"instanceName": instance})
+
+
+def _last_error(cpu: SimulatedCpu) -> SimDiagnosticEntry | None:
+    entry = next((d for d in reversed(cpu.diagnostics) if d.event == "ProgrammingError"), None)
+    return diagnostic_entry(entry) if entry is not None else None
+
+
+def _stopped_by_error(cpu: SimulatedCpu, what: str) -> ConflictError:
+    error = _last_error(cpu)
+    text = error.message if error else "a programming error"
+    # the whole entry beside block/network/line: a client sees the event's time and sequence too
+    return stopped_by_error(
+        f'The CPU "{cpu.name}" went to STOP {what}: {text} Fix the program, download it, and start the CPU again.',
+        error, diagnostic=msgspec.to_builtins(error) if error else None,
+    )
+
+
+def _kind_of(xml: bytes, version: str) -> str:
+    try:
+        return read_object(xml, project_version=version).kind
+    except EngineeringError:
+        return "Unknown"
+
+
+class OnlineOperations:
+    """Mixed into :class:`fakes.backend.FakeBackend`; uses its ``_project``/``_software``/``_change``/``simulation``."""
+
+    @property
+    def _online_sessions(self) -> dict[str, str]:
+        """Device token -> name of the instance the device is online with (created on first use, so the
+        mixin needs no ``__init__`` in the backend's constructor chain)."""
+        return vars(self).setdefault("_online_session_map", {})  # type: ignore[no-any-return]
+
+    # ----- binding and sessions ---------------------------------------------------------------
+    def _online_instance(self, device: Device) -> str | None:
+        """The instance the device is online with; drops a session whose instance is gone or off."""
+        token = getattr(device, _TOKEN, None)
+        name = self._online_sessions.get(token) if token else None
+        if name is None:
+            return None
+        cpu = self.simulation.find(name)  # type: ignore[attr-defined]
+        if cpu is None or cpu.state == OperatingState.OFF:
+            del self._online_sessions[token]  # type: ignore[arg-type]
+            return None
+        return cpu.name
+
+    def _bound_cpu(self, device: Device, instance_name: str | None) -> SimulatedCpu:
+        """The CPU a device's operations act on (see :mod:`engineering_api.backend.areas.online`)."""
+        sim = self.simulation  # type: ignore[attr-defined]
+        online = self._online_instance(device)
+        if online is not None:
+            if instance_name and instance_name.lower() != online.lower():
+                raise ConflictError(
+                    f'The device "{device.name}" is online with the instance "{online}"; go offline '
+                    f"(DELETE /api/devices/{device.name}/online) before using \"{instance_name}\".",
+                    code="ONLINE_WITH_OTHER_INSTANCE",
+                )
+            return sim.get(online)
+        with _runtime_errors(instance_name):
+            sim.require_running()
+            named = sim.get(instance_name) if instance_name else None
+        ips = [i.ip_address for i in device.interfaces if i.ip_address]
+        by_ip = next((cpu for cpu in map(sim.by_ip, ips) if cpu is not None), None)
+        if by_ip is not None:
+            if named is not None and named is not by_ip:
+                raise ConflictError(
+                    f'The device "{device.name}" ({", ".join(ips)}) is bound to the instance "{by_ip.name}", which '
+                    f'has its IP address, not to "{named.name}". Leave instanceName out, or change the addresses.',
+                    code="INSTANCE_MISMATCH",
+                )
+            return by_ip
+        if named is not None:
+            return named
+        softbus = [cpu for cpu in sim.instances.values() if not cpu.ip_suites]
+        if len(softbus) == 1:
+            return softbus[0]
+        where = f" with the IP address {', '.join(ips)}" if ips else ""
+        if softbus:
+            raise ConflictError(
+                f'No instance{where} is bound to the device "{device.name}" and several instances without an IP '
+                f"address exist ({', '.join(c.name for c in softbus)}). Name one with instanceName.",
+                code="INSTANCE_AMBIGUOUS",
+            )
+        raise NotFoundError(f'No simulation instance{where} is bound to the device "{device.name}". {_HOW_TO_BIND}',
+                            code="NO_BOUND_INSTANCE")
+
+    def _online_target(self, device: str, instance_name: str | None) -> tuple[Device, SimulatedCpu]:
+        project = self._project()  # type: ignore[attr-defined]
+        dev, _ = self._software(project, device)  # type: ignore[attr-defined]
+        return dev, self._bound_cpu(dev, instance_name)
+
+    def _online_cpu(self, device: str) -> SimulatedCpu:
+        """The CPU a device is online with, for live values (watch and force tables).
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``.
+            ConflictError: ``DEVICE_OFFLINE`` (go online first).
+        """
+        dev = self._device(self._project(), device)  # type: ignore[attr-defined]
+        name = self._online_instance(dev)
+        if name is None:
+            raise ConflictError(f'The device "{device}" is offline. Go online first (POST /api/devices/{device}/online).',
+                                code="DEVICE_OFFLINE")
+        return self.simulation.get(name)  # type: ignore[attr-defined,no-any-return]
+
+    def _online_state(self, dev: Device) -> OnlineStatus:
+        name = self._online_instance(dev)
+        if name is None:
+            return OnlineStatus(device_name=dev.name, online=False)
+        cpu = self.simulation.get(name)  # type: ignore[attr-defined]
+        return OnlineStatus(device_name=dev.name, online=True, instance_name=cpu.name, operating_state=str(cpu.state))
+
+    @staticmethod
+    def _require_powered(cpu: SimulatedCpu) -> None:
+        if cpu.state == OperatingState.OFF:
+            raise ConflictError(
+                f'The instance "{cpu.name}" is powered off. Power it on first '
+                f"(POST /api/simulation/instances/{cpu.name}/power-on).",
+                code="INSTANCE_OFF", details={"instanceName": cpu.name},
+            )
+
+    # ----- online -----------------------------------------------------------------------------
+    def go_online(self, device: str, *, instance_name: str | None = None) -> OnlineStatus:
+        dev, cpu = self._online_target(device, instance_name)
+        self._require_powered(cpu)
+        token = getattr(dev, _TOKEN, None)
+        if token is None:
+            token = uuid.uuid4().hex
+            setattr(dev, _TOKEN, token)
+        self._online_sessions[token] = cpu.name
+        return self._online_state(dev)
+
+    def go_offline(self, device: str) -> OnlineStatus:
+        dev = self._device(self._project(), device)  # type: ignore[attr-defined]
+        self._online_sessions.pop(getattr(dev, _TOKEN, None) or "", None)
+        return self._online_state(dev)
+
+    def online_status(self, device: str) -> OnlineStatus:
+        return self._online_state(self._device(self._project(), device))  # type: ignore[attr-defined]
+
+    # ----- CPU state --------------------------------------------------------------------------
+    def cpu_status(self, device: str, *, instance_name: str | None = None) -> CpuStatus:
+        dev, cpu = self._online_target(device, instance_name)
+        with cpu.lock:
+            return CpuStatus(
+                device_name=dev.name, instance_name=cpu.name, online=self._online_instance(dev) is not None,
+                operating_state=str(cpu.state), operating_mode=str(cpu.config.mode), cpu_type=cpu.cpu_type,
+                virtual_time_ms=cpu.now_ns / 1_000_000, loaded_device=cpu.device or None,
+                loaded_objects=len(cpu.image.digests), scan_times=scan_time(cpu.stats),
+                forced_tags=len(cpu.forces()), diagnostic_count=len(cpu.diagnostics), last_error=_last_error(cpu),
+                diagnostics=[diagnostic_entry(d) for d in reversed(cpu.diagnostics[-_RECENT_DIAGNOSTICS:])],
+            )
+
+    def start_cpu(self, device: str, *, instance_name: str | None = None) -> CpuActionResult:
+        dev, cpu = self._online_target(device, instance_name)
+        self._require_powered(cpu)
+        before = str(cpu.state)
+        with _runtime_errors(cpu.name):
+            cpu.run()
+        if cpu.state != OperatingState.RUN:
+            raise _stopped_by_error(cpu, "during startup")
+        message = "The CPU was already in RUN." if before == OperatingState.RUN else "The CPU is in RUN."
+        return CpuActionResult(device_name=dev.name, instance_name=cpu.name, previous_state=before,
+                               operating_state=str(cpu.state), message=message)
+
+    def stop_cpu(self, device: str, *, instance_name: str | None = None, confirm: bool = False) -> CpuActionResult:
+        dev, cpu = self._online_target(device, instance_name)
+        self._require_powered(cpu)
+        before = str(cpu.state)
+        if cpu.state == OperatingState.RUN and not confirm:
+            raise ConflictError(
+                f'The CPU "{cpu.name}" is in RUN; stopping it halts the process it controls. Send {{"confirm": true}} '
+                "to stop it.", code="STOP_NOT_CONFIRMED", details={"instanceName": cpu.name},
+            )
+        with _runtime_errors(cpu.name):
+            cpu.stop("Stop requested by the engineering API.")
+        message = "The CPU is in STOP." if before == OperatingState.RUN else "The CPU was already in STOP."
+        return CpuActionResult(device_name=dev.name, instance_name=cpu.name, previous_state=before,
+                               operating_state=str(cpu.state), message=message)
+
+    # ----- download ---------------------------------------------------------------------------
+    def download(
+        self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
+        start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
+    ) -> DownloadResult:
+        report = progress or (lambda _percent, _message: None)
+        project = self._project()  # type: ignore[attr-defined]
+        dev, _ = self._software(project, device)  # type: ignore[attr-defined]
+        if not project.simulation_support:
+            raise ConflictError(
+                f'The project "{project.name}" does not support simulation, so it cannot be downloaded to PLCSIM. '
+                'Enable "Support simulation during block compilation" in the project properties '
+                '(POST /api/projects/actions/simulation-support {"enabled": true}) and download again.',
+                code="SIMULATION_SUPPORT_DISABLED",
+            )
+        cpu = self._bound_cpu(dev, instance_name)
+        self._require_powered(cpu)
+        if cpu.state == OperatingState.RUN and not stop_cpu:
+            raise ConflictError(
+                f'The CPU "{cpu.name}" is in RUN. A download stops it; send {{"stopCpu": true}} to confirm the stop '
+                '(and "startAfterDownload": true to start it again afterwards).',
+                code="CPU_IN_RUN", details={"instanceName": cpu.name},
+            )
+        report(10, "compiling the PLC software")
+        compiled = self.compile_software(dev.name)  # type: ignore[attr-defined]
+        if compiled.error_count:
+            raise ConflictError(
+                f"The software of \"{dev.name}\" has {compiled.error_count} compile error(s); nothing was downloaded. "
+                "Fix them (see details.compileResult) and download again.",
+                code="DOWNLOAD_COMPILE_FAILED", details={"compileResult": msgspec.to_builtins(compiled)},
+            )
+        report(40, "building the program image")
+        _, software = self._software(self._project(), dev.name)  # type: ignore[attr-defined]
+        with _runtime_errors(cpu.name, **{"needs-stop": 'Send {"stopCpu": true} to stop it for the download.'}):
+            image = _build_image(software, dev.name)
+            report(70, f'loading {len(image.digests)} objects into "{cpu.name}"')
+            was_running = cpu.state == OperatingState.RUN
+            reinitialised = cpu.load(image, device=dev.name, stop_allowed=stop_cpu)
+            if start_after_download:
+                cpu.run()
+        self._after_download(cpu)  # the program is in the CPU even if its startup fails below
+        if start_after_download and cpu.state != OperatingState.RUN:
+            raise _stopped_by_error(cpu, "when it was started after the download")
+        report(100, "download finished")
+        return self._download_result(dev.name, cpu, image, compiled, reinitialised, was_running, start_after_download)
+
+    def _after_download(self, cpu: SimulatedCpu) -> None:
+        """A connected client sees the new tag list at once: the simulation's refresh hook if it has one."""
+        if self.simulation.connected != cpu.name:  # type: ignore[attr-defined]
+            return  # others get NotUpToDate until they refresh, as PLCSIM Advanced clients do
+        hook = getattr(self, "_refresh_after_download", None)
+        if hook is not None:
+            hook(cpu)
+        else:
+            cpu.tags_stale = False
+
+    @staticmethod
+    def _download_result(
+        device: str, cpu: SimulatedCpu, image: Any, compiled: Any, reinitialised: list[str], stopped: bool,
+        started: bool,
+    ) -> DownloadResult:
+        warnings = list(image.warnings)
+        messages = [DownloadMessage(state="Warning" if compiled.warning_count else "Success",
+                                    message=f"Compiled with {compiled.warning_count} warning(s).")]
+        if stopped:
+            messages.append(DownloadMessage(state="Information", message=f'The CPU "{cpu.name}" was stopped.'))
+        messages.append(DownloadMessage(state="Success", message=f"{len(image.digests)} objects loaded."))
+        if reinitialised:
+            messages.append(DownloadMessage(
+                state="Information", message=f"{len(reinitialised)} data block(s) reinitialised to start values.",
+                messages=[DownloadMessage(state="Information", message=name) for name in reinitialised]))
+        messages.extend(DownloadMessage(state="Warning", message=text) for text in warnings)
+        after = "started (RUN)" if started else "left in STOP" if stopped else f"in {cpu.state}"
+        messages.append(DownloadMessage(state="Information", message=f"The CPU is {after}."))
+        warning_count = compiled.warning_count + len(warnings)
+        return DownloadResult(
+            state="Warning" if warning_count else "Success", error_count=0, warning_count=warning_count,
+            messages=messages, device_name=device, instance_name=cpu.name, operating_state=str(cpu.state),
+            stopped_cpu=stopped, started_cpu=started, object_count=len(image.digests),
+            reinitialised_data_blocks=reinitialised, warnings=warnings, compile_result=compiled,
+        )
+
+    # ----- upload and compare -----------------------------------------------------------------
+    def _powered_target(self, device: str, instance_name: str | None) -> tuple[Device, SimulatedCpu]:
+        dev, cpu = self._online_target(device, instance_name)
+        self._require_powered(cpu)
+        return dev, cpu
+
+    def upload(
+        self, device: str, *, instance_name: str | None = None, export_dir: Path | None = None,
+        overwrite: bool = False, apply: bool = False,
+    ) -> UploadResult:
+        dev, cpu = self._powered_target(device, instance_name)
+        with cpu.lock:
+            objects, digests, loaded = dict(cpu.image.objects), dict(cpu.image.digests), cpu.device or None
+        if not objects:
+            raise ConflictError(f'The CPU "{cpu.name}" holds no program; download one first '
+                                f"(POST /api/devices/{dev.name}/actions/download-sync).", code="NOTHING_LOADED")
+        version = self._project().version  # type: ignore[attr-defined]
+        items = [UploadedObject(name=n, kind=_kind_of(x, version), digest=digests.get(n, "")) for n, x in objects.items()]
+        if export_dir is not None:
+            items = self._write_upload(export_dir, objects, items, overwrite)
+        if apply:
+            self._apply_upload(dev.name, objects, items)
+        return UploadResult(device_name=dev.name, instance_name=cpu.name, loaded_device=loaded, objects=items,
+                            export_path=str(export_dir) if export_dir is not None else None, applied=apply)
+
+    @staticmethod
+    def _write_upload(folder: Path, objects: dict[str, bytes], items: list[UploadedObject],
+                      overwrite: bool) -> list[UploadedObject]:
+        if folder.exists() and not folder.is_dir():
+            raise ValidationError(f"exportPath '{folder}' is a file; an upload writes one file per object into a "
+                                  "folder.", code="PATH_REJECTED", details={"field": "exportPath"})
+        targets = {item.name: folder / object_file_name(item.name) for item in items}
+        taken = sorted(p.name for p in targets.values() if p.exists())
+        if taken and not overwrite:
+            raise AlreadyExistsError(f"{len(taken)} file(s) already exist in '{folder}' ({', '.join(taken[:5])}); "
+                                     "send overwrite=true to replace them.", code="FILE_EXISTS")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, path in targets.items():
+            path.write_bytes(objects[name])
+        return [msgspec.structs.replace(item, file=str(targets[item.name])) for item in items]
+
+    def _apply_upload(self, device: str, objects: dict[str, bytes], items: list[UploadedObject]) -> None:
+        ordered = sorted(items, key=lambda item: (_KIND_ORDER.get(item.kind, 7), item.name))
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            for item in ordered:
+                try:
+                    software.add(read_object(objects[item.name], project_version=project.version,
+                                             source=f"upload:{item.name}"), overwrite=True)
+                except EngineeringError as exc:
+                    raise ValidationError(
+                        f"The uploaded object '{item.name}' cannot replace the offline one: {exc.message} "
+                        "Nothing was changed.", code="UPLOAD_APPLY_FAILED", details={"object": item.name},
+                    ) from None
+
+    def load_start_values(self, device: str, block: str) -> dict[str, Any]:
+        try:
+            cpu = self._online_cpu(device)
+        except ConflictError as exc:
+            raise ConflictError(f"Loading start values as actual values needs an online connection. {exc}",
+                                code="NOT_ONLINE") from None
+        with cpu.lock:
+            name = next((n for n in cpu.image.digests if n.lower() == block.lower()), None)
+            if name is None or cpu.memory is None or name.lower() not in cpu.memory.dbs:
+                raise ConflictError(f'The data block "{block}" is not in the program of "{cpu.name}". Download the '
+                                    f"device first (POST /api/devices/{device}/actions/download-sync).",
+                                    code="NOT_DOWNLOADED")
+            cpu.image.reinitialise(cpu.memory, [name])
+            return {"blockName": name, "instanceName": cpu.name, "operatingState": str(cpu.state)}
+
+    def compare_online(self, device: str, *, instance_name: str | None = None) -> CompareResult:
+        dev, cpu = self._powered_target(device, instance_name)
+        with cpu.lock:
+            online, online_xml, loaded = dict(cpu.image.digests), dict(cpu.image.objects), cpu.device or None
+        project = self._project()  # type: ignore[attr-defined]
+        _, software = self._software(project, dev.name)  # type: ignore[attr-defined]
+        kinds = {obj.name: obj.kind for obj in software.all()}
+        try:
+            offline: dict[str, str | None] = dict(_build_image(software, dev.name).digests)
+            compiles = True
+        except ImageError:
+            offline, compiles = dict.fromkeys(kinds), False
+        for name in kinds:
+            offline.setdefault(name, None)
+        online_by_key = {n.lower(): n for n in online}
+        entries: list[CompareEntry] = []
+        for name, digest in offline.items():
+            other = online_by_key.pop(name.lower(), None)
+            kind = kinds.get(name) or "Unknown"
+            if other is None:
+                entries.append(CompareEntry(name=name, kind=kind, status="OnlyOffline", offline_digest=digest))
+                continue
+            same = digest is not None and digest == online[other]
+            entries.append(CompareEntry(name=name, kind=kind, status="Identical" if same else "Different",
+                                        offline_digest=digest, online_digest=online[other]))
+        entries.extend(CompareEntry(name=n, kind=_kind_of(online_xml.get(n, b""), project.version),
+                                    status="OnlyOnline", online_digest=online[n]) for n in online_by_key.values())
+        entries.sort(key=lambda entry: entry.name.lower())
+        pick = lambda status: [x.name for x in entries if x.status == status]
+        return CompareResult(
+            device_name=dev.name, instance_name=cpu.name, loaded_device=loaded,
+            identical=all(x.status == "Identical" for x in entries), offline_compiles=compiles,
+            only_offline=pick("OnlyOffline"), only_online=pick("OnlyOnline"), different=pick("Different"),
+            identical_count=len(pick("Identical")), entries=entries,
+        )
