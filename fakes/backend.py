@@ -54,6 +54,7 @@ from fakes.simulation_ops import SimulationOperations
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
 from fakes.type_ops import TypeOperations
+from fakes.watch_ops import WatchTableOperations
 from fakes.model import Project
 from fakes.naming import check_project_name
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -82,7 +83,7 @@ HISTORY_LIMIT = 20
 
 class FakeBackend(
     BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
-    SimulationOperations, OnlineOperations, EngineeringBackend,
+    SimulationOperations, OnlineOperations, WatchTableOperations, EngineeringBackend,
 ):
     """In-process TIA model.
 

@@ -18,7 +18,8 @@ from typing import Any
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from fakes.model import Device, Project, Subnet
-from fakes.program import ExternalSource, object_file_name, read_object
+from fakes.program import ExternalSource, WatchForceTable, object_file_name, read_object
+from simatic_xml.watchtables import read_table
 
 __all__ = (
     "FORMAT", "LOCK_NAME", "device_folder", "load_project", "make_folder", "project_version", "save_project",
@@ -79,6 +80,7 @@ _CATEGORY_FOLDERS = {"blocks": "Program blocks", "types": "PLC data types", "tag
 
 
 SOURCES_FOLDER = "External source files"
+TABLES_FOLDER = "Watch and force tables"
 FOLDERS_FILE = "folders.json"
 
 
@@ -98,6 +100,10 @@ def _save_software(device: Device, device_dir: Path) -> None:
         for source in software.external_sources.values():
             path = _in_folder(root / SOURCES_FOLDER, source.folder) / object_file_name(source.name)[:-4]
             _write_atomic(path, source.text)
+            wanted.add(path)
+        for table in software.watch_tables.values():
+            path = _in_folder(root / TABLES_FOLDER, table.folder) / object_file_name(table.name)
+            _write_atomic(path, table.xml)
             wanted.add(path)
         folders = {c: sorted(f) for c, f in software.folders.items() if f}
         if folders:
@@ -134,6 +140,12 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
         folder = "/".join(_unescape(part) for part in file.parent.relative_to(sources).parts)
         name = _unescape(file.name)
         software.external_sources[name] = ExternalSource(name=name, text=file.read_text(encoding="utf-8"), folder=folder)
+    tables = root / TABLES_FOLDER
+    for file in sorted(tables.rglob("*.xml")) if tables.is_dir() else ():
+        folder = "/".join(_unescape(part) for part in file.parent.relative_to(tables).parts)
+        xml = file.read_bytes()
+        table = read_table(xml)
+        software.watch_tables[table.name] = WatchForceTable(table.name, table.kind, xml, folder)
     if (root / FOLDERS_FILE).is_file():
         for category, folders in json.loads((root / FOLDERS_FILE).read_text(encoding="utf-8")).items():
             software.folders.setdefault(category, set()).update(folders)

@@ -17,6 +17,7 @@ from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.simulation import SimulationPort
 from engineering_api.backend.areas.tags import TagsPort
 from engineering_api.backend.areas.types import TypesPort
+from engineering_api.backend.areas.watch import WatchTablesPort
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,7 +49,7 @@ __all__ = ("EngineeringBackend",)
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, ABC,
+    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 

@@ -1,0 +1,293 @@
+"""Watch & Force Tables operations: watch and force tables of a PLC, their entries, SimaticML, forcing.
+
+Watch and force tables share the routes' shapes, so both sets are built by :func:`_table_operations`.
+Entries are added with ``entries`` (objects: ``name`` = the operand, ``displayFormat``, ``comment``,
+``modifyValue``/``forceValue``...) and/or ``tags`` (operands only); an entry whose operand is already in
+the table is replaced. Operands that do not resolve in the PLC's software are refused with 422
+``INVALID_OPERAND`` (every bad operand listed, nothing added) unless ``allowInvalid`` is true, which keeps
+them as entries marked ``isValid: false`` (TIA shows such rows as invalid). Force tables take inputs and
+outputs only (422 ``NOT_FORCEABLE``); a PLC has one force table, as in TIA (409 ``FORCE_TABLE_EXISTS``).
+
+While the device is online, ``GET`` of a table returns each entry's live ``value``, ``dataType`` and
+``quality`` from the online CPU. Extensions (not in the T-IA Connect reference): force-table entries,
+``start-forcing`` (replaces every force of the online CPU with the table's; a CPU in RUN needs
+``{"confirm": true}``) and ``stop-forcing``. A force table whose forces are active is deleted only with
+``stopForcing=true``, which removes them first (409 ``FORCING_ACTIVE`` otherwise).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.watch import (
+    FORCE_TABLE,
+    WATCH_TABLE,
+    EntrySpec,
+    ForcingResult,
+    TableDetails,
+    TableFolderRemoval,
+    TableInfo,
+)
+from engineering_api.domain.blocks._support import _target_file
+from engineering_api.domain.udts import DeviceRef
+from engineering_api.jobs.operations import (
+    FileRule,
+    Operation,
+    OperationContext,
+    RouteSpec,
+)
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.lib.security import Role
+
+__all__ = ("OPERATIONS", "SECTION")
+
+SECTION = "Watch & Force Tables"
+DEVICE = "/api/devices/{deviceName}"
+XML = (".xml",)
+_NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
+_ENTRY_EXAMPLE = {
+    "entries": [{"name": '"Motor_DB".Speed', "displayFormat": "DEC+/-", "comment": "rpm"},
+                {"name": "%I0.0", "modifyValue": True}],
+    "tags": ['"Conveyor_Start"'],
+}
+
+
+class TableRef(CamelStruct, kw_only=True):
+    """A watch or force table of a PLC."""
+
+    device_name: str
+    table_name: str
+
+
+class _Entries(CamelStruct, kw_only=True):
+    """Entries to add: ``entries`` and/or ``tags`` (operands only, default settings)."""
+
+    entries: list[EntrySpec] = []
+    tags: list[str] = []
+    allow_invalid: bool = False
+    """Keep operands that do not resolve as invalid entries instead of refusing the request."""
+
+
+class CreateTableInput(_Entries, kw_only=True):
+    """A new table, optionally in a folder and with entries."""
+
+    device_name: str
+    name: str
+    folder_path: str = ""
+
+
+class AddEntriesInput(_Entries, kw_only=True):
+    """Entries to add or replace (by operand): ``entries`` and/or ``tags``."""
+
+    device_name: str
+    table_name: str
+
+
+class DeleteTableInput(TableRef, kw_only=True):
+    """A table to delete; ``stopForcing`` ends a force table's active forces first."""
+
+    stop_forcing: bool = False
+
+
+class RemoveEntriesInput(TableRef, kw_only=True):
+    """The operands of the entries to remove (``names``; ``tags`` is accepted as a synonym)."""
+
+    names: list[str] = []
+    tags: list[str] = []
+
+
+class ExportTableInput(TableRef, kw_only=True):
+    """Where to write the table's SimaticML (a file, or a folder to write ``<name>.xml`` into)."""
+
+    export_path: str
+    overwrite: bool = False
+
+
+class ImportTableInput(CamelStruct):
+    """A SimaticML watch or force table file inside the roots."""
+
+    device_name: str
+    import_file_path: str
+    folder_path: str = ""
+    overwrite: bool = False
+    allow_invalid: bool = False
+
+
+class FolderInput(CamelStruct):
+    """A folder path below "Watch and force tables" (``a/b`` creates both)."""
+
+    device_name: str
+    folder_path: str
+
+
+class DeleteFolderInput(CamelStruct):
+    """A folder to delete with its subfolders and tables (query ``folderPath``, ``a/b`` or ``a\\b``)."""
+
+    device_name: str
+    folder_path: str
+    stop_forcing: bool = False
+
+
+class StartForcingInput(TableRef, kw_only=True):
+    """``confirm`` must be true to force while the CPU is in RUN."""
+
+    confirm: bool = False
+
+
+class TableExportResult(CamelStruct):
+    """Where the table was written."""
+
+    name: str
+    kind: str
+    export_path: str
+    size: int
+
+
+class TableFolderResult(CamelStruct):
+    """The folder created."""
+
+    folder_path: str
+
+
+def _specs(d: CreateTableInput | AddEntriesInput) -> list[EntrySpec]:
+    return [*d.entries, *(EntrySpec(name=tag) for tag in d.tags)]
+
+
+def _export(ctx: OperationContext, d: ExportTableInput, kind: str) -> TableExportResult:
+    xml = ctx.backend.export_watch_force_table(d.device_name, kind, d.table_name)
+    target = _target_file(d.export_path, d.table_name, ".xml", d.overwrite)
+    if target.suffix.lower() != ".xml":
+        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
+                                details={"field": "exportPath"})
+    target.write_bytes(xml)
+    return TableExportResult(name=d.table_name, kind=kind, export_path=str(target), size=len(xml))
+
+
+def _import(ctx: OperationContext, d: ImportTableInput) -> TableDetails:
+    path = Path(d.import_file_path)
+    return ctx.backend.import_watch_force_table(
+        d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite, allow_invalid=d.allow_invalid,
+        source=path.name,
+    )
+
+
+def _remove_folder(ctx: OperationContext, d: DeleteFolderInput) -> TableFolderRemoval:
+    return ctx.backend.delete_watch_force_folder(d.device_name, d.folder_path, stop_forcing=d.stop_forcing)
+
+
+def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any, Any], ...]:
+    """List, create, get, delete, add/remove entries and export, for watch tables or force tables."""
+    base = f"{DEVICE}/{prefix}"
+    one = f"{base}/{{tableName}}"
+    extension = " (extension)" if kind == FORCE_TABLE else ""
+    return (
+        Operation(
+            name=f"{prefix}.list", summary=f"List all {label}s in the device.", section=SECTION,
+            handler=lambda ctx, d: ctx.backend.list_watch_force_tables(d.device_name, kind), input=DeviceRef,
+            output=list[TableInfo], route=RouteSpec("GET", base), mutating=False, errors=_NEEDS_PLC,
+        ),
+        Operation(
+            name=f"{prefix}.create", summary=f"Create a new {label}.", section=SECTION,
+            handler=lambda ctx, d: ctx.backend.create_watch_force_table(
+                d.device_name, kind, d.name, folder=d.folder_path, entries=_specs(d), allow_invalid=d.allow_invalid),
+            input=CreateTableInput, output=TableDetails, route=RouteSpec("POST", base),
+            errors=(*_NEEDS_PLC, e.AlreadyExistsError, e.ConflictError),
+            example={"name": "Motor_Watch" if kind == WATCH_TABLE else "Force table", "folderPath": "",
+                     "tags": ['"Start"'] if kind == WATCH_TABLE else ["%I0.0:P"]},
+        ),
+        Operation(
+            name=f"{prefix}.get", summary=f"Get a {label} with its entries; live values while the device is online.",
+            section=SECTION, handler=lambda ctx, d: ctx.backend.get_watch_force_table(d.device_name, kind, d.table_name),
+            input=TableRef, output=TableDetails, route=RouteSpec("GET", one), mutating=False,
+            errors=(*_NEEDS_PLC, e.ConflictError),
+        ),
+        Operation(
+            name=f"{prefix}.delete", summary=f"Delete a {label} from the device.", section=SECTION,
+            handler=lambda ctx, d: ctx.backend.delete_watch_force_table(
+                d.device_name, kind, d.table_name, stop_forcing=d.stop_forcing),
+            input=DeleteTableInput, output=TableInfo, route=RouteSpec("DELETE", one),
+            errors=(*_NEEDS_PLC, e.ConflictError),
+            description="A force table whose forces are active in the online CPU: 409 FORCING_ACTIVE unless "
+                        "stopForcing=true, which removes its forces first." if kind == FORCE_TABLE else "",
+        ),
+        Operation(
+            name=f"{prefix}.entries.add", summary=f"Add one or more entries to a {label}{extension}.", section=SECTION,
+            handler=lambda ctx, d: ctx.backend.add_watch_force_entries(
+                d.device_name, kind, d.table_name, _specs(d), allow_invalid=d.allow_invalid),
+            input=AddEntriesInput, output=TableDetails, route=RouteSpec("POST", f"{one}/entries"), errors=_NEEDS_PLC,
+            example=_ENTRY_EXAMPLE if kind == WATCH_TABLE else {
+                "entries": [{"name": "%I0.0:P", "forceValue": True}, {"name": '"Valve_Out"', "forceValue": "FALSE"}]},
+            description="An entry whose operand is in the table already is replaced. Operands that do not resolve: "
+                        "422 INVALID_OPERAND listing them (nothing added) unless allowInvalid=true.",
+        ),
+        Operation(
+            name=f"{prefix}.entries.remove", summary=f"Remove specific entries from a {label}{extension}.",
+            section=SECTION, handler=lambda ctx, d: ctx.backend.remove_watch_force_entries(
+                d.device_name, kind, d.table_name, [*d.names, *d.tags]),
+            input=RemoveEntriesInput, output=TableDetails, route=RouteSpec("POST", f"{one}/entries/actions/remove"),
+            errors=_NEEDS_PLC, example={"names": ['"Motor_DB".Speed']},
+        ),
+        Operation(
+            name=f"{prefix}.export", summary=f"Export a {label} to an XML file on disk.", section=SECTION,
+            handler=lambda ctx, d: _export(ctx, d, kind), input=ExportTableInput, output=TableExportResult,
+            route=RouteSpec("POST", f"{one}/actions/export"), files={"export_path": FileRule()},
+            errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"exportPath": f"export/{prefix}.xml"},
+        ),
+    )
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    *_table_operations(WATCH_TABLE, "watch-tables", "watch table"),
+    Operation(
+        name="watch-tables.entries.clear", summary="Clear all entries from a watch table.", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.clear_watch_force_entries(d.device_name, WATCH_TABLE, d.table_name),
+        input=TableRef, output=TableDetails,
+        route=RouteSpec("POST", f"{DEVICE}/watch-tables/{{tableName}}/entries/actions/clear"), errors=_NEEDS_PLC,
+    ),
+    *_table_operations(FORCE_TABLE, "force-tables", "force table"),
+    Operation(
+        name="force-tables.start-forcing",
+        summary="Start or replace forcing with the force table's entries in the online CPU (extension).",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.start_forcing(d.device_name, d.table_name, confirm=d.confirm),
+        input=StartForcingInput, output=ForcingResult,
+        route=RouteSpec("POST", f"{DEVICE}/force-tables/{{tableName}}/actions/start-forcing"),
+        role=Role.ENGINEER, errors=(*_NEEDS_PLC, e.ConflictError), example={"confirm": True},
+        description="Every entry with forceIntention is forced; all other forces of the CPU are removed (TIA's "
+                    "'Start or replace forcing'). Everything is checked before anything is forced. Forces hold "
+                    "until stop-forcing (also across STOP/RUN). The device must be online; a CPU in RUN is only "
+                    "forced with confirm=true (409 FORCE_NOT_CONFIRMED).",
+    ),
+    Operation(
+        name="force-tables.stop-forcing",
+        summary="Stop forcing the force table's operands in the online CPU (extension).", section=SECTION,
+        handler=lambda ctx, d: ctx.backend.stop_forcing(d.device_name, d.table_name), input=TableRef,
+        output=ForcingResult, route=RouteSpec("POST", f"{DEVICE}/force-tables/{{tableName}}/actions/stop-forcing"),
+        role=Role.ENGINEER, errors=(*_NEEDS_PLC, e.ConflictError),
+    ),
+    Operation(
+        name="watch-force-tables.import", summary="Import a watch or force table from an XML file.", section=SECTION,
+        handler=_import, input=ImportTableInput, output=TableDetails,
+        route=RouteSpec("POST", f"{DEVICE}/watch-force-tables/actions/import"),
+        files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},
+        errors=(*_NEEDS_PLC, e.AlreadyExistsError, e.ConflictError),
+        example={"importFilePath": "export/Motor_Watch.xml", "overwrite": False},
+        description="A SimaticML PlcWatchTable or PlcForceTable. Malformed XML or another object: 422 "
+                    "INVALID_SIMATICML, nothing changes. Operands are checked as when adding entries.",
+    ),
+    Operation(
+        name="watch-force-tables.folders.create", summary="Create a folder in the watch/force tables container.",
+        section=SECTION, handler=lambda ctx, d: TableFolderResult(
+            folder_path=ctx.backend.create_watch_force_folder(d.device_name, d.folder_path)),
+        input=FolderInput, output=TableFolderResult, route=RouteSpec("POST", f"{DEVICE}/watch-force-tables/folders"),
+        errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Commissioning/Motors"},
+    ),
+    Operation(
+        name="watch-force-tables.folders.delete", summary="Delete a folder from the watch/force tables container.",
+        section=SECTION, handler=_remove_folder, input=DeleteFolderInput, output=TableFolderRemoval,
+        route=RouteSpec("DELETE", f"{DEVICE}/watch-force-tables/folders"), errors=(*_NEEDS_PLC, e.ConflictError),
+        description="folderPath in the query (a/b). Deletes the subfolders and tables inside; a force table "
+                    "inside that is forcing: 409 FORCING_ACTIVE unless stopForcing=true.",
+    ),
+)

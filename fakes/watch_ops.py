@@ -1,0 +1,367 @@
+"""Watch and force tables of the fake's PLC software, with live values from the online simulated CPU.
+
+Tables are kept in ``PlcSoftware.watch_tables`` as SimaticML (:mod:`simatic_xml.watchtables`), so a
+saved project holds them as files TIA could import. Operands are resolved and rows checked by
+:mod:`fakes.watch_operands`.
+
+Forces live in the CPU (``SimulatedCpu.force``): start-forcing checks every entry first (operand in the
+software and in the downloaded program, I/Q only, value fits the type), then replaces the CPU's forces
+under the CPU's lock, so no scan sees half of them; if the CPU still refuses one, the previous forces are
+put back. A force table whose forces are active is deleted only with ``stop_forcing``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.areas.watch import (
+    FORCE_TABLE,
+    WATCH_TABLE,
+    ForcingResult,
+    TableDetails,
+    TableEntry,
+    TableFolderRemoval,
+    TableInfo,
+)
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
+from fakes.program import WatchForceTable as Stored
+from fakes.program import normalise_folder
+from fakes.runtime.cpu import CpuStateError, OperatingState, TagError
+from fakes.runtime_errors import runtime_errors
+from fakes.watch_operands import (
+    LABEL,
+    Resolver,
+    check_rows,
+    merge_rows,
+    plc_value,
+    row_flag,
+    table_row,
+)
+from simatic_xml import SimaticMLError
+from simatic_xml.watchtables import (
+    WatchForceTable as Table,
+)
+from simatic_xml.watchtables import (
+    read_table,
+    table_to_bytes,
+)
+
+if TYPE_CHECKING:
+    from engineering_api.backend.areas.watch import EntrySpec
+    from fakes.program import PlcSoftware
+    from fakes.runtime.cpu import SimulatedCpu
+    from fakes.runtime_errors import Overrides
+
+__all__ = ("WatchTableOperations",)
+
+CATEGORY = "watch_tables"
+MAX_FORCE_TABLES = 1
+"""TIA gives each CPU exactly one force table."""
+_NOT_FOUND = {WATCH_TABLE: "WATCH_TABLE_NOT_FOUND", FORCE_TABLE: "FORCE_TABLE_NOT_FOUND"}
+_BAD_NAME = re.compile(r'["\x00-\x1f]')
+_CPU_ERRORS: Overrides = {
+    "InstanceNotRunning": (ConflictError, "INSTANCE_OFF"),
+    "DoesNotExist": (ConflictError, "OPERAND_NOT_LOADED"),
+    TagError: (ValidationError, "INVALID_VALUE"),
+    "not-forceable": (ValidationError, "NOT_FORCEABLE"),
+    CpuStateError: (ValidationError, "CPU_STATE"),
+}
+"""Runtime errors of reading and forcing table operands, in the watch area's codes: any other tag error is
+a value the operand does not take, any other state error a CPU that cannot force now."""
+_CPU_HINTS = {"DoesNotExist": "Download the program first."}
+
+
+def _check_name(name: str) -> str:
+    stripped = name.strip()
+    if not stripped or len(stripped) > 128 or _BAD_NAME.search(stripped) or stripped != name:
+        raise ValidationError(f'"{name}" is not a valid table name (1..128 characters, no quotes, no control '
+                              "characters, no leading or trailing blanks).", code="INVALID_NAME",
+                              details={"field": "name"})
+    return name
+
+
+def _version(text: str) -> float:
+    match = re.match(r"V(\d+)(?:SP(\d+))?", text.replace(" ", "").upper())
+    return int(match.group(1)) + int(match.group(2) or 0) / 10 if match else 0.0
+
+
+class WatchTableOperations:
+    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``."""
+
+    # ----- storage ------------------------------------------------------------------------------
+    def _wt_table(self, software: PlcSoftware, kind: str, name: str) -> Stored:
+        stored = software.watch_tables.get(name) or next(
+            (t for t in software.watch_tables.values() if t.name.lower() == name.lower()), None)
+        if stored is None or stored.kind != kind:
+            raise NotFoundError(f"The {LABEL[kind]} '{name}' was not found.", code=_NOT_FOUND[kind])
+        return stored
+
+    def _wt_put(self, software: PlcSoftware, table: Table, folder: str, version: str) -> Stored:
+        table.version = version
+        stored = Stored(table.name, table.kind, table_to_bytes(table), folder)
+        software.watch_tables[table.name] = stored
+        return stored
+
+    def _wt_rewrite(self, device: str, kind: str, name: str, change: Any) -> TableDetails:
+        """Load a table, let ``change(table, resolver)`` edit it, store it; one transaction."""
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            stored = self._wt_table(software, kind, name)
+            table = read_table(stored.xml)
+            change(table, Resolver(software))
+            stored = self._wt_put(software, table, stored.folder, project.version)
+        return self._wt_details(device, software, stored)
+
+    # ----- views --------------------------------------------------------------------------------
+    def _wt_online(self, device: str, *, required: bool = False) -> SimulatedCpu | None:
+        """The CPU the device is online with; None offline (or before online operations exist)."""
+        finder = getattr(self, "_online_cpu", None)
+        try:
+            cpu = finder(device) if finder is not None else None
+        except ConflictError as exc:
+            if exc.code != "DEVICE_OFFLINE":
+                raise
+            cpu = None
+        if cpu is None and required:
+            raise ConflictError(f"The device '{device}' is offline. Go online with its CPU first; forcing acts on "
+                                "the online CPU.", code="DEVICE_OFFLINE")
+        return cpu
+
+    def _wt_info(self, software: PlcSoftware, stored: Stored, resolve: Resolver | None = None) -> TableInfo:
+        table = read_table(stored.xml)
+        resolve = resolve or Resolver(software)
+        return TableInfo(name=stored.name, kind=stored.kind, folder=stored.folder, entry_count=len(table.entries),
+                         is_consistent=all(resolve(r.operand).problem is None for r in table.entries))
+
+    def _wt_details(self, device: str, software: PlcSoftware, stored: Stored) -> TableDetails:
+        table, resolve, cpu = read_table(stored.xml), Resolver(software), self._wt_online(device)
+        forced = {k.lower() for k in cpu.forces()} if cpu is not None else set()
+        entries = []
+        for row in table.entries:
+            operand = resolve(row.operand)
+            entry = TableEntry(
+                name=row.operand, address=row.get("Address"), display_format=row.get("DisplayFormat"),
+                comment=row.get("Comment"), monitor_trigger=row.get("MonitorTrigger"),
+                data_type=operand.data_type, is_valid=operand.problem is None, problem=operand.problem,
+            )
+            if stored.kind == WATCH_TABLE:
+                entry.modify_value, entry.modify_trigger = row.get("ModifyValue"), row.get("ModifyTrigger")
+                entry.modify_intention = row_flag(row, WATCH_TABLE)
+            else:
+                entry.force_value, entry.force_intention = row.get("ForceValue"), row_flag(row, FORCE_TABLE)
+            if cpu is not None and operand.problem is None:
+                try:
+                    live = cpu.read(operand.base)
+                    entry.value, entry.quality, entry.data_type = live.value, live.quality, live.data_type
+                except TagError as exc:
+                    entry.quality = exc.code
+                if stored.kind == FORCE_TABLE:
+                    entry.forced = operand.base.lower() in forced
+            entries.append(entry)
+        info = self._wt_info(software, stored, resolve)
+        return TableDetails(
+            name=info.name, kind=info.kind, folder=info.folder, is_consistent=info.is_consistent,
+            entry_count=info.entry_count, online=cpu is not None, entries=entries,
+            forcing_active=any(e.forced for e in entries) if cpu is not None and stored.kind == FORCE_TABLE else None,
+        )
+
+    # ----- tables -------------------------------------------------------------------------------
+    def list_watch_force_tables(self, device: str, kind: str) -> list[TableInfo]:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        resolve = Resolver(software)
+        return [self._wt_info(software, t, resolve) for t in software.watch_tables.values() if t.kind == kind]
+
+    def get_watch_force_table(self, device: str, kind: str, name: str) -> TableDetails:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        return self._wt_details(device, software, self._wt_table(software, kind, name))
+
+    def create_watch_force_table(
+        self, device: str, kind: str, name: str, *, folder: str = "", entries: list[EntrySpec] | None = None,
+        allow_invalid: bool = False,
+    ) -> TableDetails:
+        table = Table(kind, _check_name(name))
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            self._wt_check_new(software, table, overwrite=False)
+            resolve = Resolver(software)
+            table.entries = merge_rows([], [table_row(kind, e, resolve(e.name.strip())) for e in entries or ()])
+            check_rows(resolve, kind, table.entries, allow_invalid=allow_invalid)
+            stored = self._wt_put(software, table, self._wt_folder(software, folder), project.version)
+        return self._wt_details(device, software, stored)
+
+    def _wt_check_new(self, software: PlcSoftware, table: Table, *, overwrite: bool) -> None:
+        clash = next((t for t in software.watch_tables.values() if t.name.lower() == table.name.lower()), None)
+        if clash is not None and not overwrite:
+            raise AlreadyExistsError(f"A {LABEL[clash.kind]} named '{clash.name}' already exists.",
+                                     code="TABLE_EXISTS")
+        if clash is not None and clash.kind != table.kind:
+            raise ConflictError(f"'{clash.name}' is a {LABEL[clash.kind]}; it cannot be replaced by a "
+                                f"{LABEL[table.kind]}.", code="TABLE_KIND_MISMATCH")
+        if clash is not None:
+            del software.watch_tables[clash.name]
+        others = [t.name for t in software.watch_tables.values() if t.kind == FORCE_TABLE]
+        if table.kind == FORCE_TABLE and len(others) >= MAX_FORCE_TABLES:
+            raise ConflictError(f"The PLC already has its force table '{others[0]}'; a CPU has exactly one force "
+                                "table. Add entries to it, or delete it first.", code="FORCE_TABLE_EXISTS")
+
+    def _wt_folder(self, software: PlcSoftware, folder: str) -> str:
+        normalised = normalise_folder(folder)
+        if normalised and normalised not in software.folders.get(CATEGORY, set()):
+            raise ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
+                                  code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
+        return normalised
+
+    def delete_watch_force_table(self, device: str, kind: str, name: str, *, stop_forcing: bool = False) -> TableInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            stored = self._wt_table(software, kind, name)
+            info = self._wt_info(software, stored)
+            self._wt_release_forces(device, software, [stored], stop_forcing=stop_forcing)
+            del software.watch_tables[stored.name]
+        return info
+
+    def _wt_release_forces(self, device: str, software: PlcSoftware, tables: list[Stored], *, stop_forcing: bool) -> None:
+        """Refuse (or with ``stop_forcing`` end) active forces of force tables about to be deleted."""
+        cpu = self._wt_online(device)
+        if cpu is None:
+            return
+        for stored in (t for t in tables if t.kind == FORCE_TABLE):
+            active = self._wt_active(cpu, Resolver(software), read_table(stored.xml))
+            if active and not stop_forcing:
+                raise ConflictError(
+                    f"The force table '{stored.name}' is forcing {', '.join(active)} in the CPU. Stop forcing first, "
+                    "or send stopForcing=true to remove its forces and delete it.",
+                    code="FORCING_ACTIVE", details={"operands": active})
+            for operand in active:
+                cpu.unforce(operand)
+
+    @staticmethod
+    def _wt_active(cpu: SimulatedCpu, resolve: Resolver, table: Table) -> list[str]:
+        forced = {k.lower(): k for k in cpu.forces()}
+        return [forced[b] for b in dict.fromkeys(resolve(r.operand).base.lower() for r in table.entries) if b in forced]
+
+    # ----- entries ------------------------------------------------------------------------------
+    def add_watch_force_entries(
+        self, device: str, kind: str, name: str, entries: list[EntrySpec], *, allow_invalid: bool = False,
+    ) -> TableDetails:
+        if not entries:
+            raise ValidationError("Send at least one entry.", code="NO_ENTRIES")
+
+        def add(table: Table, resolve: Resolver) -> None:
+            rows = [table_row(kind, e, resolve(e.name.strip())) for e in entries]
+            check_rows(resolve, kind, rows, allow_invalid=allow_invalid)
+            table.entries = merge_rows(table.entries, rows)
+
+        return self._wt_rewrite(device, kind, name, add)
+
+    def remove_watch_force_entries(self, device: str, kind: str, name: str, operands: list[str]) -> TableDetails:
+        if not operands:
+            raise ValidationError("Name at least one entry (its operand) to remove.", code="NO_ENTRIES")
+
+        def remove(table: Table, _: Resolver) -> None:
+            wanted = {o.strip().lower() for o in operands}
+            missing = sorted(wanted - {r.operand.lower() for r in table.entries})
+            if missing:
+                raise NotFoundError(f"The {LABEL[kind]} '{table.name}' has no entries {', '.join(missing)}; "
+                                    "nothing was removed.", code="ENTRY_NOT_FOUND", details={"operands": missing})
+            table.entries = [r for r in table.entries if r.operand.lower() not in wanted]
+
+        return self._wt_rewrite(device, kind, name, remove)
+
+    def clear_watch_force_entries(self, device: str, kind: str, name: str) -> TableDetails:
+        return self._wt_rewrite(device, kind, name, lambda table, _: table.entries.clear())
+
+    # ----- SimaticML ----------------------------------------------------------------------------
+    def export_watch_force_table(self, device: str, kind: str, name: str) -> bytes:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        return self._wt_table(software, kind, name).xml
+
+    def import_watch_force_table(
+        self, device: str, data: bytes, *, folder: str = "", overwrite: bool = False, allow_invalid: bool = False,
+        source: str = "document",
+    ) -> TableDetails:
+        try:
+            table = read_table(data)
+        except SimaticMLError as exc:
+            raise ValidationError(f"{source} is not a SimaticML watch or force table: {exc}",
+                                  code="INVALID_SIMATICML") from None
+        with self._change() as project:  # type: ignore[attr-defined]
+            if _version(table.version) > _version(project.version):
+                raise ValidationError(f"{source} was exported by TIA Portal {table.version}; a {project.version} "
+                                      "project cannot import documents of a newer version.", code="NEWER_VERSION")
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            _check_name(table.name)
+            self._wt_check_new(software, table, overwrite=overwrite)
+            check_rows(Resolver(software), table.kind, table.entries, allow_invalid=allow_invalid)
+            stored = self._wt_put(software, table, self._wt_folder(software, folder), project.version)
+        return self._wt_details(device, software, stored)
+
+    # ----- folders ------------------------------------------------------------------------------
+    def create_watch_force_folder(self, device: str, path: str) -> str:
+        return self._add_folder(device, CATEGORY, path)  # type: ignore[attr-defined]
+
+    def delete_watch_force_folder(self, device: str, path: str, *, stop_forcing: bool = False) -> TableFolderRemoval:
+        normalised = normalise_folder(path)
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        inside = [t for t in software.watch_tables.values()
+                  if t.folder == normalised or t.folder.startswith(normalised + "/")]
+        if normalised in software.folders.get(CATEGORY, set()):
+            self._wt_release_forces(device, software, inside, stop_forcing=stop_forcing)
+        removed = self._remove_folder(device, CATEGORY, normalised)  # type: ignore[attr-defined]
+        return TableFolderRemoval(folder=normalised, removed=removed)
+
+    # ----- forcing ------------------------------------------------------------------------------
+    def start_forcing(self, device: str, name: str, *, confirm: bool = False) -> ForcingResult:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        table = read_table(self._wt_table(software, FORCE_TABLE, name).xml)
+        rows = [r for r in table.entries if r.flag("ForceIntention")]
+        if not rows:
+            raise ValidationError(f"The force table '{table.name}' has no entry with a force value to force.",
+                                  code="NOTHING_TO_FORCE")
+        resolve = Resolver(software)
+        check_rows(resolve, FORCE_TABLE, rows, allow_invalid=False)
+        cpu = self._wt_online(device, required=True)
+        plan = {}
+        for row in rows:
+            operand = resolve(row.operand)
+            if row.get("ForceValue") is None or operand.canonical is None:
+                raise ValidationError(f"{row.operand}: a force needs a value of an elementary data type.",
+                                      code="INVALID_VALUE", details={"operand": row.operand})
+            plan[operand.base] = plc_value(row.get("ForceValue"), operand.canonical)
+        with cpu.lock, runtime_errors(_CPU_ERRORS, hints=_CPU_HINTS):
+            if cpu.state == OperatingState.RUN and not confirm:
+                raise ConflictError(f'The CPU "{cpu.name}" is in RUN: forcing changes what the machine does. '
+                                    'Send {"confirm": true} to force anyway.', code="FORCE_NOT_CONFIRMED")
+            for operand in plan:
+                cpu.read(operand)  # every operand is in the loaded program before any force changes
+            previous = cpu.forces()
+            removed = cpu.unforce()
+            try:
+                for operand, value in plan.items():
+                    cpu.force(operand, value)
+            except BaseException:
+                cpu.unforce()
+                for operand, value in previous.items():
+                    cpu.force(operand, value)
+                raise
+            return self._wt_forcing(device, table.name, cpu, removed)
+
+    def stop_forcing(self, device: str, name: str) -> ForcingResult:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        table = read_table(self._wt_table(software, FORCE_TABLE, name).xml)
+        cpu = self._wt_online(device, required=True)
+        with cpu.lock:
+            removed = [n for o in self._wt_active(cpu, Resolver(software), table) for n in cpu.unforce(o)]
+            return self._wt_forcing(device, table.name, cpu, removed)
+
+    @staticmethod
+    def _wt_forcing(device: str, table: str, cpu: SimulatedCpu, removed: list[str]) -> ForcingResult:
+        return ForcingResult(device_name=device, table_name=table, instance_name=cpu.name,
+                             operating_state=str(cpu.state), forced=cpu.forces(), removed=removed)
+

@@ -1,0 +1,97 @@
+"""The watch and force tables area of the port: documented behaviour and errors of every adapter.
+
+Calls :class:`engineering_api.backend.areas.watch.WatchTablesPort` methods directly; parametrised over
+adapters as the main contract suite (only the fake today). Live values and forcing need an online CPU
+and are covered through HTTP (``tests/api/test_watch_forcing_api.py``, ``test_watch_e2e.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend import models as m
+from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE, EntrySpec
+from engineering_api.backend.port import EngineeringBackend
+from simatic_xml.generate import generate_xml
+from tests.contract.conftest import IM
+from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+
+
+@pytest.fixture
+def program(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
+    """PLC_1 with a global DB ``Data`` (``Speed`` Int, ``On`` Bool)."""
+    spec = {"blockType": "GlobalDB", "name": "Data", "number": 1,
+            "interface": {"Static": [{"name": "Speed", "dataType": "Int"}, {"name": "On", "dataType": "Bool"}]}}
+    backend.import_program_documents(plc, [m.ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))],
+                                     overwrite=False)
+    return plc
+
+
+def test_tables_entries_and_errors(backend: EngineeringBackend, program: str) -> None:
+    made = backend.create_watch_force_table(program, WATCH_TABLE, "W", entries=[EntrySpec(name='"Data".Speed')])
+    assert (made.name, made.kind, made.entry_count, made.online, made.is_consistent) == ("W", WATCH_TABLE, 1, False, True)
+    assert made.entries[0].data_type == "Int" and made.entries[0].display_format == "DEC+/-"
+    with pytest.raises(e.AlreadyExistsError):
+        backend.create_watch_force_table(program, FORCE_TABLE, "w")
+    with pytest.raises(e.ValidationError) as bad:
+        backend.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"Data".On'), EntrySpec(name='"X"')])
+    assert bad.value.code == "INVALID_OPERAND" and bad.value.details["operands"][0]["operand"] == '"X"'
+    assert backend.get_watch_force_table(program, WATCH_TABLE, "W").entry_count == 1
+    added = backend.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"X"')], allow_invalid=True)
+    assert added.is_consistent is False and added.entries[-1].is_valid is False
+    with pytest.raises(e.NotFoundError) as missing:
+        backend.remove_watch_force_entries(program, WATCH_TABLE, "W", ['"Data".On'])
+    assert missing.value.code == "ENTRY_NOT_FOUND"
+    assert backend.remove_watch_force_entries(program, WATCH_TABLE, "W", ['"x"']).entry_count == 1
+    assert backend.clear_watch_force_entries(program, WATCH_TABLE, "W").entries == []
+    assert [t.name for t in backend.list_watch_force_tables(program, WATCH_TABLE)] == ["W"]
+    assert backend.list_watch_force_tables(program, FORCE_TABLE) == []
+    with pytest.raises(e.NotFoundError) as wrong_kind:
+        backend.get_watch_force_table(program, FORCE_TABLE, "W")
+    assert wrong_kind.value.code == "FORCE_TABLE_NOT_FOUND"
+    assert backend.delete_watch_force_table(program, WATCH_TABLE, "W").name == "W"
+    with pytest.raises(e.NotFoundError):
+        backend.delete_watch_force_table(program, WATCH_TABLE, "W")
+
+
+def test_force_tables_one_per_plc_inputs_and_outputs_only(backend: EngineeringBackend, program: str) -> None:
+    table = backend.create_watch_force_table(program, FORCE_TABLE, "Force table",
+                                             entries=[EntrySpec(name="%Q0.0:P", force_value=True)])
+    assert table.entries[0].force_intention is True and table.entries[0].force_value == "TRUE"
+    with pytest.raises(e.ConflictError) as second:
+        backend.create_watch_force_table(program, FORCE_TABLE, "Other")
+    assert second.value.code == "FORCE_TABLE_EXISTS"
+    with pytest.raises(e.ValidationError) as memory:
+        backend.add_watch_force_entries(program, FORCE_TABLE, "Force table", [EntrySpec(name='"Data".On')])
+    assert memory.value.code == "NOT_FORCEABLE"
+    with pytest.raises(e.ConflictError) as offline:
+        backend.start_forcing(program, "Force table", confirm=True)
+    assert offline.value.code == "DEVICE_OFFLINE"
+
+
+def test_export_import_folders(backend: EngineeringBackend, program: str) -> None:
+    assert backend.create_watch_force_folder(program, "A/B") == "A/B"
+    with pytest.raises(e.AlreadyExistsError):
+        backend.create_watch_force_folder(program, "A/B")
+    backend.create_watch_force_table(program, WATCH_TABLE, "W", folder="A/B", entries=[EntrySpec(name="%MW2")])
+    xml = backend.export_watch_force_table(program, WATCH_TABLE, "W")
+    with pytest.raises(e.ValidationError) as broken:
+        backend.import_watch_force_table(program, xml[:-20])
+    assert broken.value.code == "INVALID_SIMATICML"
+    with pytest.raises(e.AlreadyExistsError):
+        backend.import_watch_force_table(program, xml)
+    replaced = backend.import_watch_force_table(program, xml, overwrite=True, folder="A")
+    assert (replaced.folder, replaced.entries[0].name) == ("A", "%MW2")
+    assert backend.delete_watch_force_folder(program, "A").removed == ["W"]
+    with pytest.raises(e.NotFoundError):
+        backend.delete_watch_force_folder(program, "A")
+
+
+def test_non_plc_devices_are_refused(backend: EngineeringBackend, program: str) -> None:
+    backend.add_device(IM, None, "IO_1")
+    with pytest.raises(e.ValidationError) as refused:
+        backend.list_watch_force_tables("IO_1", WATCH_TABLE)
+    assert refused.value.code == "NOT_A_PLC"
+    with pytest.raises(e.NotFoundError):
+        backend.list_watch_force_tables("Nope", WATCH_TABLE)
