@@ -17,7 +17,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
 from engineering_api.domain import (
-    blockgen, blocks, compile, designspec, devices, health, history, instances, online, projects, simulation, tags, udts, watch,
+    blockgen, blocks, compile, designspec, devices, health, history, instances, online, projects, simulation, tags,
+    testharness, udts, watch,
 )
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.system import SystemController, saved_settings
@@ -61,7 +62,7 @@ def registry() -> OperationRegistry:
     operations.add(
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
         *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
-        *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS,
+        *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
     )
     return operations
 

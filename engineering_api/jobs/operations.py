@@ -102,6 +102,9 @@ class Operation(Generic[I, O]):
     """A request example (body and query fields, camelCase) shown in OpenAPI and the docs."""
     snapshot_targets: Callable[[Any], list[SnapshotTarget]] | None = None
     """The objects this operation changes, snapshotted first when ``autoSnapshot`` is on."""
+    query: tuple[str, ...] = ()
+    """Input fields (snake_case) that a POST/PUT route also reads from the query string, winning over the body:
+    T-IA Connect's client sends some of them there (``POST /api/testharness/run?testName=*``)."""
 
     @property
     def required_role(self) -> Role:

@@ -77,7 +77,9 @@ def _input_fields(operation: Operation[Any, Any]) -> list[tuple[msgspec.structs.
 def _body_struct(operation: Operation[Any, Any], body_fields: list[tuple[Any, Any]]) -> type[msgspec.Struct]:
     spec = []
     for info, hint in body_fields:
-        if info.required:
+        if info.name in operation.query:  # may come from the query string instead; the input checks presence
+            spec.append((info.name, hint | None, None))
+        elif info.required:
             spec.append((info.name, hint))
         else:
             default = info.default if info.default is not msgspec.NODEFAULT else msgspec.field(default_factory=info.default_factory)
@@ -153,6 +155,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         raise ValueError(f"{operation.name}: path parameters {unknown} are not fields of {operation.input}")
     rest = [(info, hint) for info, hint in fields if _camel(info.name) not in path_names]
     from_query = spec.method in ("GET", "DELETE")
+    also_query = [] if from_query else [(info, hint) for info, hint in rest if info.name in operation.query]
 
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     annotations: dict[str, Any] = {"request": Request}
@@ -170,8 +173,13 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
             parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated, default=default))
             annotations[f"q_{info.name}"] = annotated
     elif rest:
+        for info, hint in also_query:
+            annotated = typing.Annotated[hint | None, QueryParameter(name=_camel(info.name), required=False)]
+            parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated,
+                                                default=None))
+            annotations[f"q_{info.name}"] = annotated
         body_type = _body_struct(operation, rest)
-        body_required = any(info.required for info, _ in rest)
+        body_required = any(info.required and info.name not in operation.query for info, _ in rest)
         examples = [Example(summary=operation.summary, value=operation.example)] if operation.example else None
         marker = Body(description=body_type.__doc__, examples=examples)
         body_hint = typing.Annotated[body_type if body_required else body_type | None, marker]
@@ -198,6 +206,12 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         elif body_type is not None and kwargs.get("data") is not None:
             body = kwargs["data"]
             values.update({info.encode_name: getattr(body, info.name) for info, _ in rest})
+        for info, _ in also_query:
+            value = kwargs.get(f"q_{info.name}")
+            if value is not None:
+                values[info.encode_name] = value
+            elif values.get(info.encode_name) is None:
+                values.pop(info.encode_name, None)
         data = _build_input(operation, values)
         if is_async:
             return await _start_job(services, operation, data, request)

@@ -1,0 +1,149 @@
+"""Test cases and run results, kept in the service's SQLite database (the ``kv`` table of ``ctx.state``).
+
+They are server state, not project state: they survive closing the project and restarting the server.
+Cases live under one key (a small map by lower-case name, names being case-insensitive); each run has
+a key of its own plus an index of run ids, newest first. Every handler runs on the one TIA worker
+thread, so a read-modify-write of an index cannot interleave with another.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
+from engineering_api.lib.schema import utc_now
+
+from .models import TestCase, TestCaseInfo, TestRun
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import OperationContext
+    from engineering_api.lib.db import KeyValueStore
+
+__all__ = ("MAX_CASES", "RUNS_KEPT", "TestStore", "store_for")
+
+MAX_CASES = 500
+RUNS_KEPT = 50
+"""Older runs are dropped when a new one is recorded."""
+_CASES = "testharness:cases"
+_RUNS = "testharness:runs"
+_RUN = "testharness:run:"
+
+
+class TestStore:
+    """CRUD of test cases and the run history over a :class:`KeyValueStore`."""
+
+    __test__ = False
+
+    def __init__(self, kv: KeyValueStore) -> None:
+        self._kv = kv
+
+    # ----- cases ------------------------------------------------------------------------------------
+    def _cases(self) -> dict[str, Any]:
+        return self._kv.get(_CASES) or {}
+
+    def list_cases(self, device_name: str | None = None) -> list[TestCaseInfo]:
+        """Cases sorted by name; only those of ``device_name`` (case-insensitive) when given."""
+        cases = [msgspec.convert(raw, TestCaseInfo) for _, raw in sorted(self._cases().items())]
+        if device_name is not None:
+            cases = [c for c in cases if (c.device_name or "").lower() == device_name.lower()]
+        return cases
+
+    def get_case(self, name: str) -> TestCaseInfo:
+        """A case by name (case-insensitive).
+
+        Raises:
+            NotFoundError: ``TEST_NOT_FOUND``.
+        """
+        raw = self._cases().get(name.lower())
+        if raw is None:
+            raise NotFoundError(
+                f'The test case "{name}" does not exist (GET /api/testharness/tests lists them).', code="TEST_NOT_FOUND"
+            )
+        return msgspec.convert(raw, TestCaseInfo)
+
+    def put_case(self, case: TestCase, *, overwrite: bool) -> TestCaseInfo:
+        """Store a case (only its TestCase fields); with ``overwrite`` a case of the same name is replaced (it
+        keeps ``createdAt``).
+
+        Raises:
+            AlreadyExistsError: ``TEST_EXISTS`` without ``overwrite``.
+            ConflictError: ``TESTS_LIMIT`` when :data:`MAX_CASES` are stored.
+        """
+        cases = self._cases()
+        key = case.name.lower()
+        old = cases.get(key)
+        if old is not None and not overwrite:
+            raise AlreadyExistsError(
+                f'A test case named "{old["name"]}" already exists; send "overwrite": true to replace it.',
+                code="TEST_EXISTS",
+            )
+        if old is None and len(cases) >= MAX_CASES:
+            raise ConflictError(f"At most {MAX_CASES} test cases can be stored; delete some first.", code="TESTS_LIMIT")
+        now = utc_now()
+        fields = {f: getattr(case, f) for f in TestCase.__struct_fields__}
+        info = TestCaseInfo(**fields, created_at=old["createdAt"] if old else now, updated_at=now)
+        cases[key] = msgspec.to_builtins(info)
+        self._kv.set(_CASES, cases)
+        return info
+
+    def delete_case(self, name: str) -> TestCaseInfo:
+        """Remove a case; returns what it was.
+
+        Raises:
+            NotFoundError: ``TEST_NOT_FOUND``.
+        """
+        info = self.get_case(name)
+        cases = self._cases()
+        del cases[name.lower()]
+        self._kv.set(_CASES, cases)
+        return info
+
+    # ----- runs -------------------------------------------------------------------------------------
+    @staticmethod
+    def new_run_id() -> str:
+        """A fresh run id."""
+        return uuid.uuid4().hex
+
+    def save_run(self, run: TestRun) -> None:
+        """Record (or update) a run; the index keeps the newest :data:`RUNS_KEPT`."""
+        self._kv.set(_RUN + run.run_id, msgspec.to_builtins(run))
+        ids: list[str] = self._kv.get(_RUNS) or []
+        if run.run_id in ids:
+            return
+        ids.insert(0, run.run_id)
+        for dropped in ids[RUNS_KEPT:]:
+            self._kv.delete(_RUN + dropped)
+        self._kv.set(_RUNS, ids[:RUNS_KEPT])
+
+    def runs(self, limit: int) -> list[TestRun]:
+        """The newest ``limit`` runs, newest first."""
+        ids: list[str] = self._kv.get(_RUNS) or []
+        found = (self._kv.get(_RUN + run_id) for run_id in ids[:limit])
+        return [msgspec.convert(raw, TestRun) for raw in found if raw is not None]
+
+    def run(self, run_id: str) -> TestRun:
+        """One run by id.
+
+        Raises:
+            NotFoundError: ``TEST_RUN_NOT_FOUND``.
+        """
+        raw = self._kv.get(_RUN + run_id) if run_id in (self._kv.get(_RUNS) or []) else None
+        if raw is None:
+            raise NotFoundError(
+                f'No test run with id "{run_id}" (only the last {RUNS_KEPT} runs are kept).', code="TEST_RUN_NOT_FOUND"
+            )
+        return msgspec.convert(raw, TestRun)
+
+
+def store_for(ctx: OperationContext) -> TestStore:
+    """The test store of the app running this operation.
+
+    Raises:
+        ConflictError: ``TEST_STORE_UNAVAILABLE`` when the context has no server state.
+    """
+    if ctx.state is None:
+        raise ConflictError("This server keeps no state; test cases cannot be stored.", code="TEST_STORE_UNAVAILABLE")
+    return TestStore(ctx.state)

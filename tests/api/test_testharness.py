@@ -1,0 +1,276 @@
+"""PLC unit tests through HTTP: test case CRUD and validation, runs as jobs, results, roles, persistence.
+
+Runs use :class:`FakeSim` (the six simulation port methods over a dict of tags) set on the app's
+backend, so they do not need the simulated CPU; ``test_testharness_e2e.py`` runs a real program.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from litestar.testing import TestClient
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from tests.api.test_testharness_runner import MOTOR_STEPS, START, FakeSim
+from tests.conftest import assert_error, data, job_error, run_job, start_job, wait_job
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from litestar import Litestar
+
+    from engineering_api.services import Services
+
+Headers = dict[str, str]
+TESTS = "/api/testharness/tests"
+MOTOR = {"name": "Motor starts", "deviceName": "PLC_1", "steps": MOTOR_STEPS}
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient[Litestar]]:
+    """One app for the module (building an app costs ~2 s); :func:`api` empties the harness between tests."""
+    app = create_app(Settings.from_env(data_dir=tmp_path_factory.mktemp("harness")))
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def api(shared: TestClient[Litestar]) -> TestClient[Litestar]:
+    """The shared client, with no test case and no run stored."""
+    state = shared.app.state.services.jobs.state
+    for run_id in state.get("testharness:runs") or []:
+        state.delete(f"testharness:run:{run_id}")
+    state.delete("testharness:runs")
+    state.delete("testharness:cases")
+    return shared
+
+
+@pytest.fixture(scope="module")
+def keys(shared: TestClient[Litestar]) -> dict[str, Headers]:
+    services: Services = shared.app.state.services
+    return {role: {"X-API-Key": services.keys.create(f"harness-{role}", role)[1]} for role in ("viewer", "engineer")}
+
+
+@pytest.fixture
+def engineer(keys: dict[str, Headers]) -> Headers:
+    return keys["engineer"]
+
+
+@pytest.fixture
+def viewer(keys: dict[str, Headers]) -> Headers:
+    return keys["viewer"]
+
+
+def fake_simulation(services: Services, monkeypatch: pytest.MonkeyPatch) -> FakeSim:
+    """A fake simulation on the app's backend (instance attributes shadow the port methods)."""
+    fake = FakeSim()
+    for name in ("sim_instance_state", "sim_run", "sim_refresh_tags", "sim_read_tag", "sim_write_tag", "sim_step"):
+        monkeypatch.setattr(services.backend, name, getattr(fake, name), raising=False)
+    return fake
+
+
+@pytest.fixture
+def sim(api: TestClient[Litestar], monkeypatch: pytest.MonkeyPatch) -> FakeSim:
+    return fake_simulation(api.app.state.services, monkeypatch)
+
+
+def create(client: TestClient[Any], headers: Headers, body: dict[str, Any]) -> Any:
+    return client.post(TESTS, json=body, headers=headers)
+
+
+# ----- test cases ---------------------------------------------------------------------------------
+def test_create_get_list_and_delete_a_case(api: TestClient[Litestar], engineer: Headers,
+                                           viewer: Headers) -> None:
+    made = data(create(api, engineer, {**MOTOR, "description": "TON 2 s"}))
+    assert made["name"] == "Motor starts" and made["startCpu"] is False and made["setup"] == []
+    assert made["steps"][0] == START and made["steps"][1] == {"cycles": 1}
+    assert made["createdAt"] == made["updatedAt"]
+    other = data(create(api, engineer, {"name": "b_other", "steps": [{"expect": {"tag": "X", "equals": 1}}]}))
+    assert other["deviceName"] is None
+
+    assert [c["name"] for c in data(api.get(TESTS, headers=viewer))] == ["b_other", "Motor starts"]
+    only = data(api.get(TESTS, params={"deviceName": "plc_1"}, headers=viewer))
+    assert [c["name"] for c in only] == ["Motor starts"]
+    assert data(api.get(f"{TESTS}/MOTOR starts", headers=viewer)) == made
+
+    assert data(api.delete(f"{TESTS}/motor starts", headers=engineer))["name"] == "Motor starts"
+    assert_error(api.get(f"{TESTS}/Motor starts", headers=viewer), 404, "TEST_NOT_FOUND")
+    assert_error(api.delete(f"{TESTS}/Motor starts", headers=engineer), 404, "TEST_NOT_FOUND")
+
+
+def test_pascal_case_bodies_are_accepted(api: TestClient[Litestar], engineer: Headers) -> None:
+    body = {"Name": "pascal", "StartCpu": True, "Setup": [{"Write": {"Tag": "Start", "Value": False}}],
+            "Steps": [{"AdvanceMs": 50}, {"Expect": {"Tag": "Speed", "Approx": 0, "Tolerance": 0.1}}]}
+    made = data(create(api, engineer, body))
+    assert made["startCpu"] is True and made["setup"] == [{"write": {"tag": "Start", "value": False}}]
+    assert made["steps"][1] == {"expect": {"tag": "Speed", "approx": 0.0, "tolerance": 0.1}}
+
+
+def test_names_are_unique_unless_overwrite(api: TestClient[Litestar], engineer: Headers) -> None:
+    first = data(create(api, engineer, MOTOR))
+    body = assert_error(create(api, engineer, {**MOTOR, "name": "MOTOR STARTS"}), 409, "TEST_EXISTS")
+    assert "overwrite" in body["message"]
+    replaced = data(create(api, engineer, {**MOTOR, "description": "v2", "overwrite": True}))
+    assert replaced["description"] == "v2" and replaced["createdAt"] == first["createdAt"]
+    assert "overwrite" not in replaced
+
+
+@pytest.mark.parametrize(("change", "code", "words"), [
+    ({"steps": [{"wait": 5}]}, "VALIDATION_FAILED", "unknown field `wait`"),
+    ({"steps": [{"force": {"tag": "Start", "value": True}}]}, "VALIDATION_FAILED", "unknown field `force`"),
+    ({"steps": [{"cycles": 1, "advanceMs": 5}]}, "TEST_CASE_INVALID", "exactly one of"),
+    ({"steps": [{}]}, "TEST_CASE_INVALID", "found: none"),
+    ({"steps": [START, {"cycles": 2}]}, "TEST_CASE_INVALID", "asserts nothing"),
+    ({"steps": [{"expect": {"tag": "X"}}]}, "TEST_CASE_INVALID", "needs a comparison"),
+    ({"steps": [{"expect": {"tag": "X", "equals": 1, "tolerance": 0.1}}]}, "TEST_CASE_INVALID", "goes with approx"),
+    ({"steps": [{"expect": {"tag": "X", "equals": 1, "within": 3}}]}, "VALIDATION_FAILED", "unknown field `within`"),
+    ({"steps": [{"expect": {"tag": "X", "greaterThan": "high"}}]}, "VALIDATION_FAILED", "Expected `int | float"),
+    ({"steps": [{"expect": {"tag": "X", "approx": 1, "tolerance": -1}}]}, "VALIDATION_FAILED", ">= 0"),
+    ({"steps": [{"cycles": 0}]}, "VALIDATION_FAILED", ">= 1"),
+    ({"steps": [{"cycles": 1_000_001}]}, "VALIDATION_FAILED", "<= 1000000"),
+    ({"steps": [{"advanceMs": -5}]}, "VALIDATION_FAILED", "advanceMs: Expected `int` >= 1"),
+    ({"steps": [{"write": {"tag": "Start"}}]}, "VALIDATION_FAILED", "missing required field `value`"),
+    ({"steps": []}, "VALIDATION_FAILED", "length >= 1"),
+    ({"steps": "cycles"}, "VALIDATION_FAILED", "Expected `array`"),
+    ({"setup": [{"cycles": 1, "write": {"tag": "A", "value": 1}}]}, "TEST_CASE_INVALID", "setup[1]"),
+    ({"name": "a/b"}, "TEST_NAME_INVALID", "not a valid test case name"),
+    ({"name": "*"}, "TEST_NAME_INVALID", "not a valid test case name"),
+    ({"name": ""}, "TEST_NAME_INVALID", "not a valid test case name"),
+    ({"name": "x" * 101}, "VALIDATION_FAILED", "length <= 100"),
+])
+def test_invalid_cases_answer_422(api: TestClient[Litestar], engineer: Headers, change: dict[str, Any],
+                                  code: str, words: str) -> None:
+    body = assert_error(create(api, engineer, {**MOTOR, **change}), 422, code)
+    assert words in body["message"], body["message"]
+    assert data(api.get(TESTS, headers=engineer)) == []
+
+
+def test_a_missing_body_answers_422(api: TestClient[Litestar], engineer: Headers) -> None:
+    assert_error(api.post(TESTS, headers=engineer), 422)
+    assert_error(create(api, engineer, {"name": "no steps"}), 422)
+
+
+def test_viewers_read_and_engineers_change(api: TestClient[Litestar], engineer: Headers,
+                                           viewer: Headers) -> None:
+    assert_error(create(api, viewer, MOTOR), 403, "FORBIDDEN")
+    data(create(api, engineer, MOTOR))
+    assert_error(api.delete(f"{TESTS}/Motor starts", headers=viewer), 403, "FORBIDDEN")
+    for path in ("/api/testharness/run", "/api/testharness/run-sync", "/api/tests/run", "/api/tests/run-sync"):
+        assert_error(api.post(path, json={"testName": "*", "deviceName": "PLC_1"}, headers=viewer), 403)
+    assert data(api.get("/api/testharness/results", headers=viewer)) == []
+
+
+# ----- runs -------------------------------------------------------------------------------------------
+def test_run_all_as_a_job_and_read_the_results(api: TestClient[Litestar], engineer: Headers,
+                                                viewer: Headers, sim: FakeSim) -> None:
+    data(create(api, engineer, MOTOR))
+    failing = {"name": "too early", "steps": [START, {"cycles": 1}, {"expect": {"tag": "Running", "equals": True}}],
+               "setup": [{"write": {"tag": "Start", "value": False}}, {"cycles": 1}]}
+    data(create(api, engineer, failing))
+    record = run_job(api, "POST", "/api/testharness/run", engineer, json={"testName": "*"})
+    assert record["status"] == "Completed" and record["progress"] == 100
+    result = record["result"]
+    assert result["selection"] == "*" and result["status"] == "Completed" and result["outcome"] == "Failed"
+    assert result["totals"] == {"total": 2, "passed": 1, "failed": 1, "errors": 0}
+    assert [(c["name"], c["status"]) for c in result["cases"]] == [("Motor starts", "Passed"), ("too early", "Failed")]
+    miss = result["cases"][1]["assertions"][0]
+    assert miss == {"phase": "steps", "step": 3, "tag": "Running", "expected": {"equals": True}, "actual": False,
+                    "passed": False, "message": "Running is false (Bool); expected == true", "dataType": "Bool"}
+
+    again = data(api.post("/api/testharness/run-sync", json={"testName": "too early"}, headers=engineer))
+    assert again["selection"] == "too early" and again["totals"]["total"] == 1
+    runs = data(api.get("/api/testharness/results", headers=viewer))
+    assert [r["runId"] for r in runs] == [again["runId"], result["runId"]]
+    assert data(api.get("/api/testharness/results", params={"limit": 1}, headers=viewer)) == [again]
+    one = data(api.get("/api/testharness/results", params={"runId": result["runId"]}, headers=viewer))
+    assert one == [result]
+
+
+def test_results_errors(api: TestClient[Litestar], viewer: Headers) -> None:
+    assert_error(api.get("/api/testharness/results", params={"runId": "nope"}, headers=viewer), 404,
+                 "TEST_RUN_NOT_FOUND")
+    for limit in (0, 51):
+        assert_error(api.get("/api/testharness/results", params={"limit": limit}, headers=viewer), 422)
+
+
+def test_run_errors(api: TestClient[Litestar], engineer: Headers, sim: FakeSim) -> None:
+    none = assert_error(api.post("/api/testharness/run-sync", json={"testName": "*"}, headers=engineer),
+                        404, "TESTS_NOT_FOUND")
+    assert "POST /api/testharness/tests" in none["message"]
+    data(create(api, engineer, MOTOR))
+    record = run_job(api, "POST", "/api/testharness/run", engineer, json={"testName": "other"})
+    assert record["status"] == "Failed" and job_error(record)["code"] == "TEST_NOT_FOUND"
+    # T-IA Connect's client puts testName in the query string; it wins over the body.
+    queried = data(api.post("/api/testharness/run-sync?testName=Motor%20starts", json={"testName": "other"},
+                            headers=engineer))
+    assert queried["selection"] == "Motor starts" and queried["totals"]["passed"] == 1
+    record = run_job(api, "POST", "/api/testharness/run?testName=*", engineer)
+    assert record["status"] == "Completed" and record["result"]["selection"] == "*"
+    assert_error(api.post("/api/testharness/run", headers=engineer), 422)
+    assert_error(api.post("/api/testharness/run", json={"testName": ""}, headers=engineer), 422)
+    assert_error(api.post("/api/tests/run", json={}, headers=engineer), 422)
+
+
+def test_a_tag_error_is_reported_per_case(api: TestClient[Litestar], engineer: Headers,
+                                          sim: FakeSim) -> None:
+    data(create(api, engineer, {"name": "a", "steps": [{"expect": {"tag": "Ghost", "equals": 1}}]}))
+    data(create(api, engineer, {**MOTOR, "name": "b"}))
+    result = data(api.post("/api/testharness/run-sync", json={"testName": "*"}, headers=engineer))
+    first, second = result["cases"]
+    assert (first["status"], first["errorCode"], first["errorStep"]) == ("Error", "SIM_TAG_NOT_FOUND", "steps[1] expect")
+    assert second["status"] == "Passed"
+    assert result["totals"] == {"total": 2, "passed": 1, "failed": 0, "errors": 1}
+
+
+def test_run_the_cases_of_a_device(api: TestClient[Litestar], engineer: Headers, sim: FakeSim) -> None:
+    data(create(api, engineer, MOTOR))
+    data(create(api, engineer, {**MOTOR, "name": "elsewhere", "deviceName": "PLC_2"}))
+    record = run_job(api, "POST", "/api/tests/run", engineer, json={"DeviceName": "plc_1"},)
+    assert record["status"] == "Completed"
+    assert record["result"]["selection"] == "device:plc_1"
+    assert [c["name"] for c in record["result"]["cases"]] == ["Motor starts"]
+    synced = data(api.post("/api/tests/run-sync", json={"deviceName": "PLC_2", "instanceName": "SIM_2"},
+                              headers=engineer))
+    assert [(c["name"], c["instanceName"]) for c in synced["cases"]] == [("elsewhere", "SIM_2")]
+    body = assert_error(api.post("/api/tests/run-sync", json={"deviceName": "PLC_9"}, headers=engineer),
+                        404, "TESTS_NOT_FOUND")
+    assert '"deviceName": "PLC_9"' in body["message"]
+
+
+def test_a_run_can_be_canceled_between_steps(api: TestClient[Litestar], engineer: Headers,
+                                             viewer: Headers, sim: FakeSim) -> None:
+    data(create(api, engineer, MOTOR))
+    data(create(api, engineer, {**MOTOR, "name": "second"}))
+    entered, release = threading.Event(), threading.Event()
+
+    def block() -> None:
+        entered.set()
+        assert release.wait(5)
+
+    sim.on_step = block
+    job_id = start_job(api, "POST", "/api/testharness/run", engineer, json={"testName": "*"})
+    assert entered.wait(5)
+    data(api.post(f"/api/jobs/{job_id}/actions/cancel", headers=engineer))
+    release.set()
+    record = wait_job(api, job_id, engineer)
+    assert record["status"] == "Canceled"
+    (run,) = data(api.get("/api/testharness/results", headers=viewer))
+    assert run["status"] == "Canceled" and run["cases"] == [] and run["finishedAt"]
+
+
+def test_cases_and_results_survive_a_restart(client: TestClient[Litestar], engineer_headers: Headers,
+                                             settings: Settings, services: Services,
+                                             make_key: Callable[[str], Headers],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_simulation(services, monkeypatch)
+    data(create(client, engineer_headers, MOTOR))
+    result = data(client.post("/api/testharness/run-sync", json={"testName": "*"}, headers=engineer_headers))
+    viewer = make_key("viewer")
+    client.__exit__(None, None, None)  # the app shuts down: worker, jobs, backend
+    services.db.close()
+    with TestClient(create_app(settings)) as second:
+        assert [c["name"] for c in data(second.get(TESTS, headers=viewer))] == ["Motor starts"]
+        assert data(second.get("/api/testharness/results", headers=viewer)) == [result]

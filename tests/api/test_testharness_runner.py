@@ -1,0 +1,345 @@
+"""The test-case runner and store without a simulated CPU: a small fake with the six simulation port methods.
+
+:class:`FakeSim` is a PLC of four tags with one rule (a TON): ``Running`` follows ``Start`` after
+2000 ms of stepped time, ``Speed`` is 1500.0 while running; writing ``Crash`` true makes the next
+step STOP the CPU, as a runtime error would. The HTTP tests reuse it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+import pytest
+
+from engineering_api.backend.areas.simulation_models import (
+    SimDiagnosticEntry,
+    SimInstanceState,
+    SimScanTime,
+    SimStepResult,
+    SimTagValue,
+)
+from engineering_api.backend.errors import (
+    ConflictError,
+    NotFoundError,
+    OperationCanceledError,
+    ValidationError,
+)
+from engineering_api.domain.testharness import models, runner
+from engineering_api.domain.testharness.store import RUNS_KEPT, TestStore
+from engineering_api.jobs.operations import OperationContext
+from engineering_api.lib.db import Database, KeyValueStore
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+START = {"write": {"tag": "Start", "value": True}}
+MOTOR_STEPS = [
+    START, {"cycles": 1}, {"expect": {"tag": "Running", "equals": False}}, {"advanceMs": 2000},
+    {"expect": {"tag": "Running", "equals": True}}, {"expect": {"tag": "Elapsed", "greaterOrEqual": 2000}},
+    {"expect": {"tag": "Speed", "approx": 1500.0, "tolerance": 0.5}},
+]
+
+
+class FakeSim:
+    """The simulation port methods a run uses, over a dict of tags (see the module docstring).
+
+    ``instance`` None is the connected instance, named ``SIM``.
+    """
+
+    CYCLE_MS = 10
+
+    def __init__(self, state: str = "Run", mode: str = "SingleStep") -> None:
+        self.tags: dict[str, list[Any]] = {
+            "Start": [False, "Bool"], "Crash": [False, "Bool"], "Running": [False, "Bool"], "Speed": [0.0, "Real"],
+            "Elapsed": [0, "Time"], "Label": ["idle", "String"],
+        }
+        self.state, self.mode = state, mode
+        self.startup_fails = False
+        self.tags_stale = False
+        self.now_ms = 0
+        self.last_error: SimDiagnosticEntry | None = None
+        self.calls: list[tuple[str, Any]] = []
+        self.on_step: Any = None
+        """Called before each step (tests use it to cancel or to block)."""
+
+    def sim_instance_state(self, instance: str | None) -> SimInstanceState:
+        self.calls.append(("state", instance))
+        return SimInstanceState(
+            name=instance or "SIM", operating_state=self.state, operating_mode=self.mode, virtual_time_ms=self.now_ms,
+            cycle_time_ms=self.CYCLE_MS, scan_time=SimScanTime(cycles=0, last_us=0, min_us=0, max_us=0, average_us=0),
+            tags_up_to_date=not self.tags_stale, connected=instance is None, last_error=self.last_error,
+        )
+
+    def _fault(self, message: str) -> None:
+        self.state = "Stop"
+        self.last_error = SimDiagnosticEntry(sequence=1, timestamp="t", virtual_time_ms=self.now_ms,
+                                             event="ProgrammingError", message=message, block="FB_Motor")
+
+    def sim_run(self, instance: str | None) -> SimInstanceState:
+        self.calls.append(("run", instance))
+        if self.startup_fails:
+            self._fault("STOP caused by a programming error in the startup OB.")
+            raise ConflictError("The startup stopped the CPU.", code="CPU_STOPPED_BY_ERROR")
+        self.state = "Run"
+        return self.sim_instance_state(instance)
+
+    def sim_stop(self, instance: str | None) -> SimInstanceState:
+        self.state = "Stop"
+        return self.sim_instance_state(instance)
+
+    def sim_refresh_tags(self, instance: str | None = None) -> None:
+        self.calls.append(("refresh", instance))
+        self.tags_stale = False
+
+    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
+        self.calls.append(("read", instance))
+        if self.tags_stale:
+            raise ConflictError("The tag list is out of date.", code="SIM_TAG_LIST_NOT_UP_TO_DATE")
+        if name not in self.tags:
+            raise NotFoundError(f'The tag "{name}" does not exist in the loaded program.', code="SIM_TAG_NOT_FOUND")
+        value, data_type = self.tags[name]
+        return SimTagValue(name=name, value=value, data_type=data_type, quality="Good", timestamp="t")
+
+    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue:
+        self.calls.append(("write", instance))
+        if name not in self.tags:
+            raise NotFoundError(f'The tag "{name}" does not exist in the loaded program.', code="SIM_TAG_NOT_FOUND")
+        if self.tags[name][1] == "Bool" and not isinstance(value, bool):
+            raise ValidationError(f'"{name}" (Bool): {value!r} is not a Bool.', code="SIM_TAG_TYPE_MISMATCH")
+        self.tags[name][0] = value
+        return self.sim_read_tag(name, instance)
+
+    def sim_step(self, instance: str | None, cycles: int | None = None,
+                 milliseconds: float | None = None) -> SimStepResult:
+        self.calls.append(("step", instance))
+        if self.on_step is not None:
+            self.on_step()
+        if self.state != "Run":
+            raise ConflictError("The CPU is not in RUN.", code="CPU_NOT_IN_RUN")
+        if self.mode == "Default":
+            raise ConflictError("The instance runs freely.", code="SIM_FREE_RUNNING")
+        done = 0
+        for _ in range(cycles if cycles is not None else int(milliseconds or 0) // self.CYCLE_MS):
+            done += 1
+            self.now_ms += self.CYCLE_MS
+            if self.tags["Crash"][0]:
+                self._fault('STOP caused by a programming error: Array index 9 out of range [0..3] in "FB_Motor".')
+                break
+            elapsed = self.tags["Elapsed"][0] + self.CYCLE_MS if self.tags["Start"][0] else 0
+            self.tags["Elapsed"][0] = elapsed
+            self.tags["Running"][0] = elapsed >= 2000
+            self.tags["Speed"][0] = 1500.0 if elapsed >= 2000 else 0.0
+        return SimStepResult(instance=instance or "SIM", cycles=done, virtual_time_ms=self.now_ms,
+                             operating_state=self.state, stopped=self.state != "Run")
+
+
+def case(name: str = "motor", steps: list[dict[str, Any]] | None = None, **extra: Any) -> models.TestCase:
+    found = msgspec.convert({"name": name, "steps": steps or MOTOR_STEPS, **extra}, models.TestCase)
+    models.check_case(found)
+    return found
+
+
+@pytest.fixture
+def kv(tmp_path: Path) -> KeyValueStore:
+    return KeyValueStore(Database(tmp_path / "state.db"), prefix="state:")
+
+
+@pytest.fixture
+def sim() -> FakeSim:
+    return FakeSim()
+
+
+@pytest.fixture
+def progress() -> list[tuple[int, str]]:
+    return []
+
+
+@pytest.fixture
+def ctx(sim: FakeSim, kv: KeyValueStore, progress: list[tuple[int, str]]) -> OperationContext:
+    report = lambda percent, message: progress.append((percent, message))
+    return OperationContext(sim, None, None, progress=report, state=kv)  # type: ignore[arg-type]
+
+
+def run(ctx: OperationContext, kv: KeyValueStore, *cases: models.TestCase, instance: str | None = None) -> Any:
+    return runner.run_cases(ctx, TestStore(kv), cases, selection="*", instance=instance)
+
+
+def test_a_passing_case_records_every_assertion_and_the_run(ctx: OperationContext, kv: KeyValueStore,
+                                                            progress: list[tuple[int, str]]) -> None:
+    result = run(ctx, kv, case())
+    (only,) = result.cases
+    assert only.status == "Passed" and only.error is None
+    assert [(a.phase, a.step, a.tag, a.passed) for a in only.assertions] == [
+        ("steps", 3, "Running", True), ("steps", 5, "Running", True), ("steps", 6, "Elapsed", True),
+        ("steps", 7, "Speed", True),
+    ]
+    assert only.assertions[3].expected == {"approx": 1500.0, "tolerance": 0.5}
+    assert only.assertions[1].message == "Running is true (Bool): == true"
+    assert result.status == "Completed" and result.outcome == "Passed"
+    assert msgspec.to_builtins(result.totals) == {"total": 1, "passed": 1, "failed": 0, "errors": 0}
+    assert TestStore(kv).runs(10) == [result]
+    assert progress[0] == (0, "test 1/1: motor") and progress[-1] == (100, "1/1 passed")
+
+
+def test_a_failed_assertion_fails_the_case_and_the_later_ones_still_run(ctx: OperationContext,
+                                                                         kv: KeyValueStore) -> None:
+    steps = [START, {"cycles": 1}, {"expect": {"tag": "Running", "equals": True}},
+             {"expect": {"tag": "Elapsed", "lessThan": 100}}]
+    (only,) = run(ctx, kv, case(steps=steps)).cases
+    assert only.status == "Failed"
+    assert [a.passed for a in only.assertions] == [False, True]
+    assert only.assertions[0].message == "Running is false (Bool); expected == true"
+    assert only.assertions[0].actual is False and only.assertions[0].data_type == "Bool"
+
+
+def test_a_tag_error_makes_the_case_an_error_and_the_run_goes_on(ctx: OperationContext, kv: KeyValueStore) -> None:
+    broken = case("broken", [START, {"expect": {"tag": "Nope", "equals": 1}}])
+    result = run(ctx, kv, broken, case("motor"))
+    first, second = result.cases
+    assert (first.status, first.error_code, first.error_step) == ("Error", "SIM_TAG_NOT_FOUND", "steps[2] expect")
+    assert 'The tag "Nope" does not exist' in (first.error or "")
+    assert second.status == "Passed"
+    assert msgspec.to_builtins(result.totals) == {"total": 2, "passed": 1, "failed": 0, "errors": 1}
+    assert result.outcome == "Failed"
+
+
+def test_a_wrong_value_type_on_write_is_an_error(ctx: OperationContext, kv: KeyValueStore) -> None:
+    steps = [{"write": {"tag": "Start", "value": 1}}, {"expect": {"tag": "Running", "equals": False}}]
+    (only,) = run(ctx, kv, case(steps=steps)).cases
+    assert (only.status, only.error_code, only.error_step) == ("Error", "SIM_TAG_TYPE_MISMATCH", "steps[1] write")
+
+
+def test_a_cpu_that_stops_during_a_step_is_an_error(ctx: OperationContext, kv: KeyValueStore) -> None:
+    steps = [{"write": {"tag": "Crash", "value": True}}, {"cycles": 5}, {"expect": {"tag": "Running", "equals": False}}]
+    (only,) = run(ctx, kv, case(steps=steps)).cases
+    assert (only.status, only.error_code, only.error_step) == ("Error", "CPU_STOPPED", "steps[2] cycles")
+    assert only.error == ('The instance "SIM" went to STOP during steps[2] cycles: STOP caused by a programming '
+                          'error: Array index 9 out of range [0..3] in "FB_Motor".')
+    assert only.assertions == []
+
+
+def test_a_cpu_in_stop_is_started_only_when_the_case_says_so(ctx: OperationContext, kv: KeyValueStore,
+                                                             sim: FakeSim) -> None:
+    sim.state = "Stop"
+    (kept,) = run(ctx, kv, case()).cases
+    assert (kept.status, kept.error_code) == ("Error", "CPU_IN_STOP")
+    assert '"startCpu": true' in (kept.error or "") and sim.state == "Stop"
+    assert not any(call == "run" for call, _ in sim.calls)
+    assert run(ctx, kv, case(startCpu=True)).cases[0].status == "Passed"
+    assert ("run", "SIM") in sim.calls
+
+
+@pytest.mark.parametrize(("state", "startup_fails", "code"), [
+    ("Off", False, "CPU_NOT_RUNNING"), ("Stop", True, "CPU_STOPPED_BY_ERROR"),
+])
+def test_a_cpu_that_cannot_reach_run_is_an_error(ctx: OperationContext, kv: KeyValueStore, sim: FakeSim,
+                                                 state: str, startup_fails: bool, code: str) -> None:
+    sim.state, sim.startup_fails = state, startup_fails
+    (only,) = run(ctx, kv, case(instanceName="SIM_1", startCpu=True)).cases
+    assert (only.status, only.error_code, only.error_step) == ("Error", code, None)
+    assert only.instance_name == "SIM_1"
+
+
+def test_a_free_running_instance_cannot_be_stepped(ctx: OperationContext, kv: KeyValueStore, sim: FakeSim) -> None:
+    sim.mode = "Default"
+    stepping, reading = case(), case("read only", [{"expect": {"tag": "Label", "equals": "idle"}}])
+    first, second = run(ctx, kv, stepping, reading).cases
+    assert (first.status, first.error_code) == ("Error", "FREE_RUNNING")
+    assert "SingleStep or TimespanSynchronized" in (first.error or "")
+    assert not any(call == "step" for call, _ in sim.calls)
+    assert second.status == "Passed"
+
+
+def test_a_failed_setup_precondition_skips_the_steps(ctx: OperationContext, kv: KeyValueStore, sim: FakeSim) -> None:
+    sim.tags["Label"][0] = "busy"
+    setup = [{"expect": {"tag": "Label", "equals": "idle"}}]
+    (only,) = run(ctx, kv, case(setup=setup)).cases
+    assert (only.status, only.error_code, only.error_step) == ("Error", "SETUP_FAILED", "setup[1] expect")
+    assert only.error == 'Setup precondition not met: Label is "busy" (String); expected == "idle"'
+    assert [a.phase for a in only.assertions] == ["setup"]
+    assert sim.tags["Start"][0] is False
+
+
+def test_a_stale_tag_list_is_refreshed_first(ctx: OperationContext, kv: KeyValueStore, sim: FakeSim) -> None:
+    sim.tags_stale = True
+    (only,) = run(ctx, kv, case()).cases
+    assert only.status == "Passed" and only.instance_name == "SIM"
+    assert sim.calls[:2] == [("state", None), ("refresh", "SIM")]
+
+
+def test_the_run_instance_overrides_the_case_instance(ctx: OperationContext, kv: KeyValueStore, sim: FakeSim) -> None:
+    result = run(ctx, kv, case(instanceName="A"), instance="B")
+    assert result.cases[0].instance_name == "B"
+    assert {instance for _, instance in sim.calls} == {"B"}
+
+
+def test_an_unexpected_exception_costs_one_case(ctx: OperationContext, kv: KeyValueStore, sim: FakeSim) -> None:
+    sim.tags["Start"] = None  # type: ignore[assignment]  # a defect: the fake cannot read its own tag
+    first, second = run(ctx, kv, case("a", [{"expect": {"tag": "Start", "equals": True}}]), case("b")).cases
+    assert (first.status, first.error_code) == ("Error", "INTERNAL_ERROR")
+    assert second.status == "Error" and second.error_code == "INTERNAL_ERROR"
+
+
+def test_cancel_between_steps_keeps_the_cases_done(ctx: OperationContext, kv: KeyValueStore, sim: FakeSim) -> None:
+    steps_seen = []
+
+    def cancel_on_second_case() -> None:
+        steps_seen.append(1)
+        if len(steps_seen) == 3:  # the first step of the second case
+            ctx.request_cancel()
+
+    sim.on_step = cancel_on_second_case
+    with pytest.raises(OperationCanceledError):
+        run(ctx, kv, case("one"), case("two"), case("three"))
+    (saved,) = TestStore(kv).runs(5)
+    assert saved.status == "Canceled" and saved.finished_at is not None
+    assert [c.name for c in saved.cases] == ["one"]
+    assert len(steps_seen) == 3
+
+
+@pytest.mark.parametrize(("expect", "actual", "data_type", "passed"), [
+    ({"equals": 0.1}, 0.10000000149011612, "Real", True),  # a Real holds 0.1 at single precision
+    ({"equals": 0.1}, 0.10000000149011612, "LReal", False),
+    ({"equals": 1}, True, "Bool", False),  # a Bool is true/false, never 1
+    ({"equals": True}, True, "Bool", True),
+    ({"notEquals": 3}, 4, "Int", True),
+    ({"approx": 1.0}, 1.0000001, "LReal", True),
+    ({"approx": 1.0}, 1.01, "LReal", False),
+    ({"approx": 1.0, "tolerance": 0.02}, 1.01, "LReal", True),
+    ({"greaterThan": 1, "lessOrEqual": 5}, 5, "Int", True),
+    ({"greaterOrEqual": 1, "lessThan": 5}, 5, "Int", False),
+    ({"greaterThan": 1}, "text", "String", False),
+    ({"equals": {"a": 1}}, {"a": 1}, "UDT", True),
+])
+def test_comparisons(expect: dict[str, Any], actual: Any, data_type: str, passed: bool) -> None:
+    spec = msgspec.convert({"tag": "T", **expect}, models.Expectation)
+    result = runner.evaluate(spec, actual, data_type, phase="steps", step=1)
+    assert result.passed is passed, result.message
+    if not passed and data_type == "String":
+        assert result.message.endswith("(the tag's value is not a number)")
+
+
+def test_the_store_keeps_the_newest_runs(kv: KeyValueStore) -> None:
+    store = TestStore(kv)
+    totals = models.RunTotals(total=0, passed=0, failed=0, errors=0)
+    ids = []
+    for _ in range(RUNS_KEPT + 2):
+        run_id = store.new_run_id()
+        ids.append(run_id)
+        store.save_run(models.TestRun(run_id=run_id, selection="*", status="Completed", outcome="Failed",
+                                      started_at="t", finished_at="t", totals=totals, cases=[]))
+    assert [r.run_id for r in store.runs(RUNS_KEPT + 5)] == ids[::-1][:RUNS_KEPT]
+    assert kv.get(f"testharness:run:{ids[0]}") is None
+    with pytest.raises(NotFoundError):
+        store.run(ids[0])
+
+
+def test_overwrite_keeps_the_creation_time(kv: KeyValueStore) -> None:
+    store = TestStore(kv)
+    first = store.put_case(case("Motor"), overwrite=False)
+    threading.Event().wait(0.002)
+    second = store.put_case(case("MOTOR", description="new"), overwrite=True)
+    assert second.created_at == first.created_at and second.updated_at >= first.updated_at
+    assert [c.name for c in store.list_cases()] == ["MOTOR"]
