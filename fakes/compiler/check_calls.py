@@ -17,10 +17,13 @@ from .builtins import (
     instruction_on,
 )
 from .types import (
+    BIT_LIT,
+    INT_LIT,
     REAL_LIT,
     ArrayT,
     NamedT,
     StructT,
+    Var,
     assignable,
     common_type,
     display,
@@ -158,9 +161,8 @@ class CallChecks:
         if len(args) == 1 and args[0].name is None:
             params = [v for v in members.values() if v.section in ("Input", "InOut")]
             vt = self.expr(args[0].value)
-            if len(params) == 1 and not assignable(vt, params[0].type):
-                self.err(args[0].value, "parameter-type", src=display(vt), dst=display(params[0].type),
-                         param=params[0].name)
+            if len(params) == 1:
+                self.fits_parameter(args[0].value, vt, params[0])
             return ret
         given = set()
         for a in args:
@@ -184,8 +186,8 @@ class CallChecks:
                     self.expr(a.value)
                     continue
                 tt = self.lvalue(a.value)
-                if not assignable(p.type, tt):
-                    self.err(a.value, "parameter-type", src=display(p.type), dst=display(tt), param=p.name)
+                if not assignable(p.type, tt):  # the formal's value goes into the actual
+                    self.err(a.value, "output-type", src=display(p.type), dst=display(tt), param=p.name)
                 continue
             if a.op == "=>":
                 self.err(a, "wrong-parameter", param=p.name, callee=callee,
@@ -200,19 +202,28 @@ class CallChecks:
                     self.err(a.value, "inout-operand", param=p.name, callee=callee)
                     self.expr(a.value)
                     continue
+                # An in/out is passed by reference: its value goes in and comes back, so it must convert both
+                # ways, which leaves the same type (or a bit string and the unsigned integer of its width).
                 vt = self.lvalue(a.value)
-                ok = assignable(vt, p.type) and (not isinstance(vt, str) or not isinstance(p.type, str)
-                                                 or assignable(p.type, vt))
+                if not (assignable(vt, p.type) and (not isinstance(vt, str) or not isinstance(p.type, str)
+                                                    or assignable(p.type, vt))):
+                    self.err(a.value, "inout-type", src=display(vt), dst=display(p.type), param=p.name)
             else:
-                vt = self.expr(a.value)
-                ok = assignable(vt, p.type)
-            if not ok:
-                self.err(a.value, "parameter-type", src=display(vt), dst=display(p.type), param=p.name)
+                self.fits_parameter(a.value, self.expr(a.value), p)
         if fc or any(v.section == "InOut" for v in members.values()):
             for v in members.values():
                 if (v.section == "InOut" or (fc and v.section == "Input")) and v.name.lower() not in given:
                     self.err(e, "missing-parameter", param=v.name, callee=callee)
         return ret
+
+    def fits_parameter(self, e, vt, p) -> bool:
+        """An input's actual converts implicitly into the formal's type; an untyped integer constant lies in its range."""
+        if (vt == INT_LIT or vt == BIT_LIT) and not self.fit_literal(e, p.type):
+            return False
+        if not assignable(vt, p.type):
+            self.err(e, "parameter-type", src=display(vt), dst=display(p.type), param=p.name)
+            return False
+        return True
 
     def typed_function(self, e: A.Call, name: str, spec):
         params = spec[0]
@@ -280,8 +291,8 @@ class CallChecks:
                 self.lvalue(a.value)
                 continue
             t = self.expr(a.value)
-            if (a.name is None or a.name.upper() == "IN") and not assignable(t, src):
-                self.err(a.value, "parameter-type", src=display(t), dst=display(src), param="IN")
+            if a.name is None or a.name.upper() == "IN":
+                self.fits_parameter(a.value, t, Var("IN", src))
         return dst
 
 

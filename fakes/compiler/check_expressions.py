@@ -25,6 +25,7 @@ from .types import (
     display,
     is_integer,
     is_numeric,
+    literal_range,
 )
 
 __all__ = ["ExpressionChecks"]
@@ -42,6 +43,7 @@ _DEFAULT_KIND = {"real": REAL_LIT, "bool": "BOOL", "string": STR_LIT, "time": "T
 _ARITH = frozenset(["+", "-", "*", "/", "**", "MOD"])
 _COMPARE = frozenset(["=", "<>", "<", ">", "<=", ">="])
 _LOGIC = frozenset(["AND", "OR", "XOR", "&"])
+_GENERIC_INDEX = frozenset(["VARIANT", "ANY"])
 _TIMEISH = frozenset(["TIME", "LTIME", "TIME_OF_DAY", "LTIME_OF_DAY", "DATE", "DATE_AND_TIME", "LDT", "S5TIME", "DTL"])
 
 
@@ -78,11 +80,10 @@ class ExpressionChecks:
     def e_literal(self, e: A.Literal):
         tn = e.type_name
         if tn is not None:
-            t = _LIT_PREFIX.get(tn)
-            if t is not None:
-                return t
-            c = canonical(tn)
-            return c
+            t = _LIT_PREFIX.get(tn) or canonical(tn)
+            if e.kind == "int":  # INT#40000 is out of its own type wherever it stands
+                self.fit_value(e, e.value, t, "#" in e.text.partition("#")[2])
+            return t
         if e.kind == "int":
             return BIT_LIT if (e.value == 0 or e.value == 1) and "#" not in e.text else INT_LIT
         return _DEFAULT_KIND.get(e.kind)
@@ -182,7 +183,9 @@ class ExpressionChecks:
     def e_index(self, e: A.Index):
         bt = self.expr(e.base)
         for i in e.indices:
-            self.expr(i)
+            it = self.expr(i)
+            if isinstance(it, str) and not is_integer(it) and it not in _GENERIC_INDEX:
+                self.err(i, "index-type", src=display(it))
         if type(bt) is ArrayT:
             return bt.element
         if bt == "STRING":
@@ -273,6 +276,23 @@ class ExpressionChecks:
         if op == "/" and c == INT_LIT:
             return INT_LIT
         return c
+
+    def fit_literal(self, e, t) -> bool:
+        """Does an untyped integer constant ``e`` (``40000``, ``-1``) fit the target type ``t``? Reports
+        ``literal-range`` when it does not; anything else (a tag, an expression, a typed constant, which
+        :meth:`e_literal` already checked) fits here."""
+        lit = e.operand if type(e) is A.UnaryOp and e.op == "-" else e
+        if type(lit) is not A.Literal or lit.kind != "int" or lit.type_name is not None:
+            return True
+        value = -lit.value if lit is not e else lit.value
+        return self.fit_value(e, value, t, "#" in lit.text)
+
+    def fit_value(self, e, value: int, t, based: bool = False) -> bool:
+        r = literal_range(t, based)
+        if r is None or r[0] <= value <= r[1]:
+            return True
+        self.err(e, "literal-range", value=value, type=display(t))
+        return False
 
     def e_call(self, e: A.Call):
         t = self.call(e, False)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from simatic_xml.scl import ast as A
 
-from .types import assignable, display
+from .check_calls import _text
+from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, assignable, display
 
 __all__ = ["StatementChecks"]
 
@@ -40,9 +41,19 @@ class StatementChecks:
             vt = self.s_assign(v)
         else:
             vt = self.expr(v)
-        if s.op == ":=" and not assignable(vt, tt):
-            self.err(v, "type-mismatch", src=display(vt), dst=display(tt))
+        if s.op == ":=":
+            self.fits(v, vt, tt)
         return tt
+
+    def fits(self, e, vt, tt) -> bool:
+        """An implicit conversion of ``e`` (of type ``vt``) into ``tt``: an untyped integer constant must lie
+        in ``tt``'s range (``#i := 40000`` for an Int), anything else must convert implicitly."""
+        if (vt == INT_LIT or vt == BIT_LIT) and not self.fit_literal(e, tt):
+            return False
+        if not assignable(vt, tt):
+            self.err(e, "type-mismatch", src=display(vt), dst=display(tt))
+            return False
+        return True
 
     def s_call(self, s: A.CallStmt) -> None:
         self.call(s.call, True)
@@ -55,19 +66,67 @@ class StatementChecks:
             self.body(s.else_body)
 
     def s_case(self, s: A.Case) -> None:
-        self.expr(s.selector)
+        st = self.expr(s.selector)
+        if isinstance(st, str) and st not in _SELECTORS and not (st in INTEGERS or st in BITSTRINGS):
+            self.err(s.selector, "case-selector", src=display(st))
+            st = None
         for br in s.branches:
+            for label in br.labels:
+                if type(label) is A.CaseRange:
+                    self.case_label(label.low, st)
+                    self.case_label(label.high, st)
+                else:
+                    self.case_label(label, st)
             self.body(br.body)
         if s.else_body:
             self.body(s.else_body)
 
+    def case_label(self, label, st) -> None:
+        """A CASE label is a constant (a literal, a local or a user constant) that converts implicitly into the
+        selector's type; an untyped integer must lie in its range."""
+        lt = self.expr(label)
+        if not self.constant(label):
+            self.err(label, "case-label", label=_label_text(label), type=display(st) if st else "?")
+            return
+        if st is not None and lt is not None and (lt == INT_LIT or lt == BIT_LIT) and not self.fit_literal(label, st):
+            return
+        # a named integer constant of another integer type is accepted: its value, not its type, must fit, and
+        # the checker does not fold constants
+        if st is not None and not assignable(lt, st) and not (_integral(lt) and _integral(st)):
+            self.err(label, "case-label", label=_label_text(label), type=display(st))
+
+    def constant(self, e) -> bool:
+        """Is ``e`` a constant: literals and constants, also combined by operators (``#LAST + 1``: accepted, not
+        verified against TIA)? A name that is no local tag counts (a user constant, or unknown: reported apart)."""
+        t = type(e)
+        if t is A.Literal:
+            return True
+        if t is A.Name:
+            v = self.vars.get(e.name.lower()) if e.scope != "global" else None
+            return v is None or v.section == "Constant"
+        if t is A.UnaryOp or t is A.Paren:
+            return self.constant(e.operand if t is A.UnaryOp else e.expr)
+        if t is A.BinaryOp:
+            return self.constant(e.left) and self.constant(e.right)
+        return False
+
     @_loop
     def s_for(self, s: A.For) -> None:
-        self.lvalue(s.var)
-        self.expr(s.start)
-        self.expr(s.end)
-        if s.step is not None:
-            self.expr(s.step)
+        vt = self.lvalue(s.var)
+        if isinstance(vt, str) and vt not in INTEGERS and vt not in _GENERIC:
+            self.err(s.var, "for-variable", name=_label_text(s.var), src=display(vt))
+            vt = None
+        # The bounds and the increment must be integers; a constant must lie in the variable's range. A bound of
+        # another integer type is accepted (a real export runs an Int from 1 TO a DInt): TIA converts it.
+        for bound in (s.start, s.end, s.step):
+            if bound is not None:
+                bt = self.expr(bound)
+                if vt is None or not isinstance(bt, str):
+                    continue
+                if bt == INT_LIT or bt == BIT_LIT:
+                    self.fit_literal(bound, vt)
+                elif bt not in INTEGERS and bt not in _GENERIC:
+                    self.err(bound, "type-mismatch", src=display(bt), dst=display(vt))
         self.body(s.body)
 
     @_loop
@@ -104,6 +163,28 @@ class StatementChecks:
         t = self.expr(e)
         if t is not None and t != "BOOL" and isinstance(t, str):
             self.err(e, "condition-type", src=display(t))
+
+
+_GENERIC = frozenset(["VARIANT", "ANY"])
+"""Parameter types the checker cannot see through: a FOR variable or bound of one of them is not judged."""
+_SELECTORS = _GENERIC | {INT_LIT, BIT_LIT, "CHAR", "WCHAR"}
+"""Types a CASE selector may have besides integers and bit strings: constants, generic parameters, and
+characters (CASE on a Char is accepted: not verified against TIA)."""
+
+
+def _integral(t) -> bool:
+    return isinstance(t, str) and (t in INTEGERS or t in BITSTRINGS)
+
+
+def _label_text(e) -> str:
+    t = type(e)
+    if t is A.Literal:
+        return e.text
+    if t is A.UnaryOp:
+        return e.op + _label_text(e.operand)
+    if t is A.BinaryOp:
+        return f"{_label_text(e.left)} {e.op} {_label_text(e.right)}"
+    return _text(e)
 
 
 _STMT = {

@@ -82,6 +82,15 @@ MESSAGES = {
     "inout-operand": 'The actual parameter of the in/out parameter "{param}" of "{callee}" must be a tag.',
     "parameter-type": 'The data type "{src}" of the actual parameter cannot be implicitly converted into the data '
                       'type "{dst}" of the formal parameter "{param}".',
+    "output-type": 'The data type "{src}" of the output parameter "{param}" cannot be implicitly converted into the '
+                   'data type "{dst}" of the actual parameter.',
+    "inout-type": 'The data type "{src}" of the actual parameter does not match the data type "{dst}" of the in/out '
+                  'parameter "{param}".',
+    "literal-range": 'The value {value} is outside the range of the data type "{type}".',
+    "index-type": 'The array index must be of an integer data type, not "{src}".',
+    "case-selector": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
+    "case-label": 'The CASE label {label} is not a constant of the data type "{type}" of the CASE expression.',
+    "for-variable": 'The control variable "{name}" of a FOR loop must be of an integer data type, not "{src}".',
     "type-mismatch": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible.',
     "operator-type": 'The operator "{op}" is not defined for the data types "{left}" and "{right}".',
     "condition-type": 'The expression must be of data type "Bool", not "{src}".',
@@ -97,6 +106,8 @@ MESSAGES = {
     "return-value": "RETURN does not take a value in SCL; assign the function value to the function name.",
     "not-callable": 'The operand "{name}" of data type "{type}" cannot be called.',
     "flgnet-type": 'The operand "{name}" of data type "{type}" does not fit the instruction "{part}" (Bool required).',
+    "flgnet-pin-type": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible at the '
+                       'pin "{pin}" of the instruction "{part}" (operand {name}).',
     "flgnet-wire": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "network-syntax": "Syntax error: {message}",
 }

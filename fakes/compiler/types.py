@@ -26,6 +26,7 @@ __all__ = [
     "is_bitstring",
     "is_integer",
     "is_numeric",
+    "literal_range",
     "widest",
 ]
 
@@ -104,6 +105,24 @@ _INT_LIT_OK = INTEGERS | BITSTRINGS | REALS | {
     "OB_STARTUP", "PORT", "RTM", "PIP", "AOM_IDENT", "DB_ANY", "DB_WWW", "DB_DYN", "BLOCK_DB", "BLOCK_FB",
     "BLOCK_FC",
 }
+
+
+_RANGE = {t: ((-(1 << (n - 1)), (1 << (n - 1)) - 1) if t[0] != "U" else (0, (1 << n) - 1))
+          for t, n in _SIZE.items() if t in INTEGERS}
+# A bit string holds its width's bit patterns; a negative constant is taken as the signed pattern of that
+# width (``#w := -1`` is 16#FFFF): TIA's exact stand on negative constants for bit strings is not verified.
+_RANGE.update({t: (-(1 << (n - 1)), (1 << n) - 1) for t, n in _SIZE.items() if t in BITSTRINGS})
+
+
+def literal_range(t, based: bool = False):
+    """The (low, high) values an integer constant may take for type ``t``; None when ``t`` has no such range.
+
+    ``based`` (``16#FF``, ``2#1010``...): a constant written as a bit pattern fills the whole width, so
+    ``SINT#16#80`` is legal (the pattern of -128) where the decimal ``SINT#128`` is not."""
+    r = _RANGE.get(t) if isinstance(t, str) else None
+    if r is not None and based and t in INTEGERS:
+        return min(r[0], 0), max(r[1], (1 << _SIZE[t]) - 1)
+    return r
 
 
 @dataclass(slots=True)

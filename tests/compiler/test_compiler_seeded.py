@@ -1,7 +1,12 @@
-"""The seeded broken sources: one small SCL file per rule; each gives exactly the error in its header.
+"""The seeded sources: one small broken source per rule, each giving exactly the error in its header, and
+legal sources (header ``no diagnostics``) showing that the legal forms next to those rules still compile.
 
-Header form: ``// expect: LINE:COL Severity code: message``. The file is checked as a whole program
-(``closed=True``): what a PLC holding only these blocks reports when compiled.
+SCL (``*.scl``), first line ``// expect: LINE:COL Severity code: message``: the file is checked as a whole
+program (``closed=True``): what a PLC holding only these blocks reports when compiled.
+
+LAD/FBD (``*.xml``, a SimaticML block), second line ``<!-- expect: Network N Severity code: message -->``
+(SimaticML has no comments: the line is taken out before the block is read): the block is checked as a
+PLC's only block.
 """
 
 from __future__ import annotations
@@ -11,28 +16,50 @@ from pathlib import Path
 
 import pytest
 
-from fakes.compiler import check_source
+from fakes.compiler import check_block, check_source
+from fakes.compiler.program import Program
+from fakes.compiler.project import _block_def
+from fakes.program import read_object
 from simatic_xml.scl import read_source
 
 SEEDED = sorted((Path(__file__).parent / "seeded").glob("*.scl"))
-_EXPECT = re.compile(r"^// expect: (\d+):(\d+) (Error|Warning) ([\w-]+): (.*)$")
+SEEDED_XML = sorted((Path(__file__).parent / "seeded").glob("*.xml"))
+_EXPECT = re.compile(r"^// expect: (?:(\d+):(\d+) (Error|Warning) ([\w-]+): (.*)|no diagnostics)$")
+_EXPECT_XML = re.compile(r"^<!-- expect: (?:Network (\d+) (Error|Warning) ([\w-]+): (.*)|no diagnostics) -->$")
 
 
 def test_there_is_one_seeded_source_per_rule() -> None:
     codes = {_EXPECT.match(read_source(p).splitlines()[0]).group(4) for p in SEEDED}
+    codes |= {_EXPECT_XML.match(p.read_text(encoding="utf-8-sig").splitlines()[1]).group(3) for p in SEEDED_XML}
     assert {
         "undeclared", "unknown-type", "missing-block", "unknown-parameter", "missing-parameter", "parameter-type",
         "wrong-parameter", "type-mismatch", "operator-type", "write-input", "write-constant", "duplicate",
         "not-local", "unknown-global", "exit-outside-loop", "continue-outside-loop", "unknown-instruction",
+        "output-type", "inout-type", "index-type", "case-selector", "case-label", "for-variable", "literal-range",
+        "flgnet-pin-type",
     } <= codes
+    assert None in codes, "a legal seeded source ('no diagnostics') shows the legal forms"
 
 
 @pytest.mark.parametrize("path", SEEDED, ids=[p.stem for p in SEEDED])
 def test_seeded_source_gives_exactly_the_expected_error(path: Path) -> None:
     text = read_source(path)
     m = _EXPECT.match(text.splitlines()[0])
-    assert m, f"{path.name}: the first line must be '// expect: LINE:COL Severity code: message'"
-    line, col, severity, code, message = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4), m.group(5)
+    assert m, f"{path.name}: the first line must be '// expect: LINE:COL Severity code: message' or '// expect: no diagnostics'"
     found = [(d.line, d.col, d.severity, d.code, d.message) for d in check_source(text, str(path), closed=True)
              if d.severity != "Info"]
-    assert found == [(line, col, severity, code, message)]
+    expected = [] if m.group(1) is None else [(int(m.group(1)), int(m.group(2)), m.group(3), m.group(4), m.group(5))]
+    assert found == expected
+
+
+@pytest.mark.parametrize("path", SEEDED_XML, ids=[p.stem for p in SEEDED_XML])
+def test_seeded_lad_block_gives_exactly_the_expected_error(path: Path) -> None:
+    lines = path.read_bytes().split(b"\n")
+    m = _EXPECT_XML.match(lines[1].decode())
+    assert m, f"{path.name}: the second line must be '<!-- expect: Network N Severity code: message -->'"
+    block = _block_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version="V19"))
+    program = Program(closed=True)
+    program.add(block)
+    found = [(d.network, d.severity, d.code, d.message) for d in check_block(program, block) if d.severity != "Info"]
+    expected = [] if m.group(1) is None else [(int(m.group(1)), m.group(2), m.group(3), m.group(4))]
+    assert found == expected
