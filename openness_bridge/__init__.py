@@ -1,11 +1,13 @@
-"""TIA Openness bridge over pythonnet (Windows). Not implemented yet: see README "Not yet served".
+"""TIA Openness bridge over pythonnet (Windows), tested on Linux against a C# stand-in under Mono.
 
-The backend port, the worker thread and the contract suite are ready for it; until the bridge
-lands, asking for ``--backend openness`` fails at start-up with the reason instead of pretending.
+This build is the first slice of issue 6: portals, projects and listing/adding devices are implemented
+over ``Siemens.Engineering``; every other port method raises ``NotSupportedError`` with code
+``BRIDGE_NOT_YET_IMPLEMENTED`` (list in :mod:`openness_bridge.pending`, details in README.md).
 """
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from openness_bridge.doctor import diagnose
@@ -22,11 +24,27 @@ class BridgeUnavailableError(RuntimeError):
 
 
 def create_openness_backend(settings: Settings) -> EngineeringBackend:
-    """The Openness adapter.
+    """The Openness adapter for the TIA Portal installed on this Windows machine.
+
+    Uses ``settings.tia_version`` when that version is installed, else the newest installed one.
 
     Raises:
-        BridgeUnavailableError: always for now; with the doctor's findings for this machine.
+        BridgeUnavailableError: not Windows, pythonnet missing, no TIA Portal V17–V21 found, or the assemblies
+            failed to load; with the doctor's findings.
     """
     problems = [c for c in diagnose(settings) if not c.ok]
-    reasons = "; ".join(f"{c.name}: {c.detail}" for c in problems) or "the bridge is not implemented in this build yet"
-    raise BridgeUnavailableError(f"the openness backend cannot start: {reasons}")
+    if problems or sys.platform != "win32":
+        reasons = "; ".join(f"{c.name}: {c.detail}" for c in problems) or "TIA Portal runs only on Windows"
+        raise BridgeUnavailableError(f"the openness backend cannot start: {reasons}")
+    from openness_bridge.backend import OpennessBackend  # pragma: no cover - Windows only from here
+    from openness_bridge.loader import find_installations, load_api
+
+    installations = find_installations()
+    chosen = next((i for i in installations if i.version == settings.tia_version), installations[-1])
+    try:
+        api = load_api(chosen, runtime="netfx")
+    except Exception as exc:  # noqa: BLE001 - any load failure is reported with its cause
+        raise BridgeUnavailableError(
+            f"the openness backend cannot start: loading {chosen.assemblies[0]} failed: {exc}"
+        ) from exc
+    return OpennessBackend(api, installations)

@@ -6,6 +6,7 @@ import importlib.util
 import platform
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,11 +44,31 @@ def diagnose(settings: Settings | None = None) -> list[Check]:
             "" if has_pythonnet else 'pip install "engineering-api[windows]"',
         )
     )
+    if on_windows:  # pragma: no cover - the registry exists only on Windows
+        from openness_bridge.loader import find_installations
+
+        found = find_installations()
+        checks.append(
+            Check(
+                "TIA Portal installations", bool(found),
+                ", ".join(f"{i.version} at {i.install_path}" for i in found) or "no TIA Portal V17–V21 in the registry",
+                "" if found else "Install TIA Portal V17–V21 with the Openness option (TIA_Opns).",
+            )
+        )
+        for inst in found:
+            present = Path(inst.assemblies[0]).is_file()
+            checks.append(
+                Check(
+                    f"Openness assembly {inst.version}", present, inst.assemblies[0],
+                    "" if present else "Re-run the TIA Portal setup and select 'TIA Openness'.",
+                )
+            )
     checks.append(
         Check(
-            "bridge implementation", False,
-            "the Openness adapter is not part of this build yet (the fake backend is complete for the served routes)",
-            "Use --backend fake until the bridge lands.",
+            "bridge coverage", True,
+            "portals, projects and listing/adding devices are implemented; other operations answer "
+            "BRIDGE_NOT_YET_IMPLEMENTED (see openness_bridge/README.md). Openness group and whitelist checks are "
+            "not part of the doctor yet.",
         )
     )
     return checks

@@ -1,11 +1,14 @@
 """The one parametrised fixture that runs every contract test over every backend adapter.
 
-Add an adapter to ``ADAPTERS`` (the Openness bridge under Mono, later) and every test in this folder runs
-against it too. Article numbers used across the files live here as well.
+Adapters: ``fake`` (the in-process TIA model) and ``bridge`` (the Openness bridge over the C# stand-in,
+loaded with Mono). The bridge is delivered in slices, so only the contract tests of what it implements run
+against it; the rest are skipped for the bridge with one stated reason (see ``BRIDGE_CONTRACT_TESTS``).
+Article numbers used across the files live here as well.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,8 +29,77 @@ def _fake(state_dir: Path) -> EngineeringBackend:
     return FakeBackend(state_dir)
 
 
-ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake}
-"""Adapter name → factory taking a state directory. Add ``"bridge"`` here when it exists."""
+def _bridge(state_dir: Path) -> EngineeringBackend:
+    """The Openness bridge over the stand-in; skips (fails in CI) when Mono or pythonnet is missing."""
+    from openness_bridge.standin import missing_prerequisites, standin_backend
+
+    missing = missing_prerequisites()
+    if missing:
+        reason = "bridge tests need Mono and pythonnet; missing: " + "; ".join(missing)
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason} (CI must run the bridge tests; .ci/run installs Mono through 'make test')")
+        pytest.skip(reason)
+    return standin_backend()
+
+
+ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake, "bridge": _bridge}
+"""Adapter name → factory taking a state directory."""
+
+BRIDGE_CONTRACT_TESTS = frozenset({
+    "test_no_project_open_is_a_conflict",
+    "test_installed_versions",
+    "test_diagnostics_and_status_never_raise_without_a_portal",
+    "test_launch_attach_detach_shutdown",
+    "test_attach_unknown_pid_is_not_found",
+    "test_launch_unknown_version_is_a_validation_error",
+    "test_shutdown_closes_the_project_without_saving",
+    "test_create_open_save_close",
+    "test_create_with_a_bad_name_is_a_validation_error",
+    "test_create_existing_folder_already_exists",
+    "test_create_while_a_project_is_open_conflicts",
+    "test_open_errors",
+    "test_a_project_open_in_another_portal_is_locked",
+    "test_long_non_ascii_names_are_saved_or_refused_cleanly",
+    "test_a_copied_and_renamed_project_file_is_that_project",
+    "test_add_get_list",
+})
+"""Contract tests the bridge's first slice (portals, projects, listing/adding devices) must pass.
+
+Everything else in ``tests/contract`` touches a method in ``openness_bridge.pending`` and is skipped for the
+bridge. Grow this set as the bridge grows; the fake always runs everything."""
+
+BRIDGE_IMPLEMENTED_METHODS = frozenset({
+    "detach_portal", "shutdown_portal", "portal_process_diagnostics", "open_projects", "create_project",
+    "open_project", "save_project", "close_project", "project_overview", "list_devices", "get_device", "add_device",
+})
+"""For the tests parametrised by method name (common errors): the methods the bridge implements."""
+
+_PARAMETRISED_BY_METHOD = frozenset({
+    "test_methods_needing_a_portal_raise_portal_unavailable", "test_methods_needing_a_project_raise_no_project_open",
+})
+BRIDGE_SKIP_REASON = (
+    "not in the Openness bridge's first slice (portals, projects, devices list/add); "
+    "see openness_bridge/pending.py and tests/contract/conftest.py BRIDGE_CONTRACT_TESTS"
+)
+
+
+def _bridge_runs(item: pytest.Item) -> bool:
+    name = getattr(item, "originalname", item.name)
+    if name in _PARAMETRISED_BY_METHOD:
+        return item.callspec.params.get("name") in BRIDGE_IMPLEMENTED_METHODS  # type: ignore[attr-defined]
+    return name in BRIDGE_CONTRACT_TESTS
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip, for the bridge only, the contract tests of areas it does not implement yet."""
+    skip = pytest.mark.skip(reason=BRIDGE_SKIP_REASON)
+    here = Path(__file__).parent
+    for item in items:
+        if not item.path.is_relative_to(here):
+            continue
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "bridge" and not _bridge_runs(item):
+            item.add_marker(skip)
 
 
 @pytest.fixture(params=[pytest.param(name, id=name) for name in ADAPTERS])

@@ -1,0 +1,472 @@
+"""``OpennessBackend``: the backend port over ``Siemens.Engineering`` (real TIA on Windows, the stand-in under Mono).
+
+What this slice implements for real: portals (list, launch, attach, detach, shut down, status, diagnostics),
+projects (create, open, save, close, open list, overview) and devices (list, get, add). Everything else raises
+``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via :mod:`openness_bridge.pending`.
+
+Rules kept throughout:
+
+* Every call runs on the service's single worker thread (the port's contract). Openness proxies are bound to
+  the thread that made them, so a new worker thread drops them and attaches again by pid.
+* Nothing about the portal's state is cached: the open project is read from ``Projects`` on every request,
+  so a project opened or closed in the TIA UI after attaching is seen at once.
+* ``TiaPortalProcess`` handles from ``GetProcesses()`` are never disposed (in V21 that ends the instance).
+* Every Openness exception goes through :func:`openness_bridge.errors.translate`; a disposed object is
+  re-resolved and the call retried once; a runtime exception drops the session, which attaches again lazily.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    EngineeringError,
+    LockedError,
+    NoProjectOpenError,
+    NotFoundError,
+    PortalUnavailableError,
+    ValidationError,
+)
+from engineering_api.backend.models import (
+    DeviceInfo,
+    InstalledVersion,
+    PortalInfo,
+    ProjectInfo,
+    ProjectOverview,
+    SessionStatus,
+)
+from engineering_api.backend.port import EngineeringBackend
+from openness_bridge.errors import kind_of, translate
+from openness_bridge.naming import check_device_name, check_project_name
+from openness_bridge.pending import PendingMethods
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from openness_bridge.loader import Installation, OpennessApi
+
+__all__ = ("OpennessBackend",)
+
+T = TypeVar("T")
+_TYPE_ID = re.compile(r"^OrderNumber:(?P<order>[^/]+)(?:/(?P<version>.+))?$")
+
+
+def _same_file_key(path: Path) -> str:
+    """Compare project paths as the OS does (case-insensitive on Windows)."""
+    return os.path.normcase(str(path.resolve()))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class OpennessBackend(PendingMethods, EngineeringBackend):
+    """One Openness session: at most one attached portal and, through it, its open project.
+
+    Args:
+        api: the loaded Openness assemblies (:func:`openness_bridge.loader.load_api`).
+        installations: what :func:`~openness_bridge.loader.find_installations` found (or the stand-in).
+    """
+
+    name = "openness"
+
+    def __init__(self, api: OpennessApi, installations: list[Installation]) -> None:
+        self._api = api
+        self._installations = installations
+        self._thread: int | None = None
+        self._pid: int | None = None
+        """Pid of the attached portal; survives a lost connection so the session can attach again."""
+        self._portal: Any = None
+        """The ``TiaPortal`` connection, made on the current worker thread."""
+        self._owned: dict[int, Any] = {}
+        """``TiaPortal`` objects of portals this session launched, kept (never disposed) and reused on re-attach."""
+        self._started: dict[int, str] = {}
+
+    # ----- lifecycle and threading ----------------------------------------------------------
+    def on_worker_thread_started(self) -> None:
+        """Adopt the calling thread; proxies of a previous (abandoned) thread are dropped, not touched."""
+        if sys.platform == "win32":  # pragma: no cover - Windows only
+            # Openness needs an MTA background thread: an STA thread without a message pump hangs on attach.
+            import ctypes
+
+            ctypes.windll.ole32.CoInitializeEx(None, 0)  # COINIT_MULTITHREADED
+        self._thread = threading.get_ident()
+        self._portal = None
+        self._owned.clear()
+
+    def _on_worker(self) -> None:
+        if self._thread is None:
+            self._thread = threading.get_ident()
+        elif self._thread != threading.get_ident():
+            raise RuntimeError(
+                f"OpennessBackend was called on thread {threading.current_thread().name}; Openness objects live on "
+                "the TIA worker thread only (engineering_api.backend.worker)"
+            )
+
+    def close(self) -> None:
+        # Drop the connections without Dispose: disposing a launched portal's TiaPortal would end that portal,
+        # and the port says processes stay running.
+        self._portal = None
+        self._owned.clear()
+
+    def _call(
+        self, operation: str, fn: Callable[[], T], *, invocation: type[EngineeringError] = ConflictError
+    ) -> T:
+        """Run ``fn`` (Openness calls) with the error rules of the bridge."""
+        self._on_worker()
+        for attempt in (1, 2):
+            try:
+                return fn()
+            except EngineeringError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - .NET exceptions arrive as Python exceptions
+                kind = kind_of(exc)
+                if kind == "EngineeringObjectDisposedException" and attempt == 1:
+                    # A stale proxy: everything is re-resolved from the portal inside fn(), so retry once.
+                    self._portal = None
+                    continue
+                if kind == "EngineeringRuntimeException":
+                    self._portal = None  # rebuilt on the next request by attaching to self._pid again
+                raise translate(exc, operation, invocation=invocation) from exc
+        raise AssertionError("unreachable")
+
+    # ----- helpers ---------------------------------------------------------------------------
+    def _processes(self) -> list[Any]:
+        return list(self._api.engineering.TiaPortal.GetProcesses())
+
+    def _process(self, pid: int) -> Any | None:
+        return next((p for p in self._processes() if int(p.Id) == pid), None)
+
+    def _connection(self) -> Any:
+        """The attached ``TiaPortal``; attaches again by pid after a lost connection or a new thread."""
+        if self._portal is not None:
+            return self._portal
+        if self._pid is not None:
+            process = self._process(self._pid)
+            if process is not None:
+                self._portal = self._owned.get(self._pid) or process.Attach()
+                return self._portal
+            self._pid = None
+        raise PortalUnavailableError(
+            "No TIA Portal is attached. Launch one (POST /api/instance/actions/launch) or attach to a running "
+            "one (POST /api/instance/actions/attach).",
+            code="NO_PORTAL_ATTACHED",
+        )
+
+    def _open_project(self) -> Any | None:
+        projects = list(self._connection().Projects)
+        return projects[0] if projects else None
+
+    def _project(self) -> Any:
+        project = self._open_project()
+        if project is None:
+            raise NoProjectOpenError("No project is open in the attached TIA Portal.")
+        return project
+
+    @property
+    def _version(self) -> str:
+        return self._api.version
+
+    def _mode(self, process: Any) -> str:
+        return str(process.Mode.ToString())
+
+    def _portal_info(self, process: Any, attached: bool) -> PortalInfo:
+        project = process.ProjectPath
+        return PortalInfo(
+            pid=int(process.Id), version=self._version, mode=self._mode(process),  # type: ignore[arg-type]
+            started_at=self._started.get(int(process.Id), ""),
+            project_name=Path(str(project.FullName)).stem if project is not None else None,
+            project_path=str(project.FullName) if project is not None else None, attached=attached,
+        )
+
+    def _project_info(self, project: Any) -> ProjectInfo:
+        return ProjectInfo(
+            name=str(project.Name), path=str(project.Path.FullName), version=self._version,
+            author=str(project.Author or ""), comment="", has_unsaved_changes=bool(project.IsModified),
+            created_at=str(project.CreationDate.ToUniversalTime().ToString("o")),
+        )
+
+    def _device_info(self, device: Any) -> DeviceInfo:
+        type_id = str(device.TypeIdentifier or "")
+        match = _TYPE_ID.match(type_id)
+        return DeviceInfo(
+            name=str(device.Name), order_number=match["order"] if match else "",
+            firmware_version=(match["version"] or "") if match else "", type_identifier=type_id,
+            device_kind="", family="",
+        )
+
+    # ----- health and portals ----------------------------------------------------------------
+    def installed_versions(self) -> list[InstalledVersion]:
+        return [
+            InstalledVersion(
+                version=i.version, install_path=i.install_path, openness_available=Path(i.assemblies[0]).is_file(),
+                assembly_path=i.assemblies[0],
+            )
+            for i in self._installations
+        ]
+
+    def diagnostics(self) -> dict[str, object]:
+        return {
+            "backend": self.name,
+            "machine": {"platform": platform.platform(), "python": sys.version.split()[0], "pid": os.getpid()},
+            "openness": {
+                "version": self._version, "runtime": self._api.runtime, "assemblies": list(self._api.assemblies),
+                "resolvedByHandler": list(self._api.resolved),
+            },
+            "installations": [i.version for i in self._installations],
+            "attachedPid": self._pid,
+            "workerThread": threading.current_thread().name,
+            "notYetImplemented": "see openness_bridge/pending.py",
+        }
+
+    def session_status(self) -> SessionStatus:
+        self._on_worker()  # a call from another thread is a programming error, not a disconnected session
+        try:
+            portal = self._connection()
+            process = portal.GetCurrentProcess()
+            project = self._open_project()
+            return SessionStatus(
+                connected=True, backend=self.name, pid=int(process.Id), version=self._version,
+                mode=self._mode(process),  # type: ignore[arg-type]
+                project_open=project is not None, project_name=str(project.Name) if project is not None else None,
+                project_path=str(project.Path.FullName) if project is not None else None,
+                has_unsaved_changes=bool(project.IsModified) if project is not None else False,
+            )
+        except Exception as exc:  # noqa: BLE001 - "never raises" is the port's contract
+            if kind_of(exc) == "EngineeringRuntimeException":
+                self._portal = None
+            return SessionStatus(connected=False, backend=self.name)
+
+    def list_portals(self) -> list[PortalInfo]:
+        return self._call("TiaPortal.GetProcesses", lambda: [
+            self._portal_info(p, int(p.Id) == self._pid) for p in self._processes()
+        ])
+
+    def _attached_alive(self) -> int | None:
+        if self._pid is not None and self._process(self._pid) is None:
+            self._pid, self._portal = None, None
+        return self._pid
+
+    def launch_portal(self, *, with_ui: bool, version: str | None) -> PortalInfo:
+        def run() -> PortalInfo:
+            if self._attached_alive() is not None:
+                raise ConflictError(
+                    f"Already attached to TIA Portal (pid {self._pid}); detach or shut it down first.",
+                    code="ALREADY_ATTACHED",
+                )
+            installed = [i.version for i in self._installations]
+            if version is not None and version not in installed:
+                raise ValidationError(
+                    f"TIA Portal {version} is not installed (installed: {', '.join(installed) or 'none'}).",
+                    code="VERSION_NOT_INSTALLED",
+                )
+            if version is not None and version != self._version:
+                raise ValidationError(
+                    f"This service loaded the Openness API of TIA Portal {self._version}; launching {version} needs "
+                    "the service restarted for that version.",
+                    code="VERSION_NOT_LOADED",
+                )
+            mode = self._api.engineering.TiaPortalMode
+            portal = self._api.engineering.TiaPortal(mode.WithUserInterface if with_ui else mode.WithoutUserInterface)
+            process = portal.GetCurrentProcess()
+            pid = int(process.Id)
+            self._owned[pid], self._portal, self._pid = portal, portal, pid
+            self._started[pid] = _now()
+            return self._portal_info(process, True)
+
+        return self._call("new TiaPortal", run)
+
+    def attach_portal(self, pid: int) -> PortalInfo:
+        def run() -> PortalInfo:
+            process = self._process(pid)
+            if process is None:
+                raise NotFoundError(f"No TIA Portal process with pid {pid} is running.", code="PORTAL_NOT_FOUND")
+            current = self._attached_alive()
+            if current is not None and current != pid:
+                raise ConflictError(f"Already attached to TIA Portal (pid {current}); detach first.", code="ALREADY_ATTACHED")
+            if current != pid or self._portal is None:
+                self._portal = self._owned.get(pid) or process.Attach()
+                self._pid = pid
+            return self._portal_info(process, True)
+
+        return self._call("TiaPortalProcess.Attach", run)
+
+    def detach_portal(self) -> PortalInfo:
+        def run() -> PortalInfo:
+            portal = self._connection()
+            info = self._portal_info(portal.GetCurrentProcess(), False)
+            if int(info.pid) not in self._owned:
+                # An attached connection is released. The TiaPortal that launched a portal is kept instead: whether
+                # disposing it closes that portal is not documented, and detach must leave the portal running.
+                portal.Dispose()
+            self._portal, self._pid = None, None
+            return info
+
+        return self._call("TiaPortal.Dispose", run)
+
+    def shutdown_portal(self) -> PortalInfo:
+        def run() -> PortalInfo:
+            portal = self._connection()
+            pid = int(portal.GetCurrentProcess().Id)
+            process = self._process(pid)
+            if process is None:
+                raise PortalUnavailableError(f"TIA Portal pid {pid} is not running any more.", code="NO_PORTAL_ATTACHED")
+            info = self._portal_info(process, False)
+            project = self._open_project()
+            if project is not None:
+                project.Close()  # without saving, as the port says
+            # The one deliberate Dispose of a process handle: it "performs a close of the process" (15.1 API
+            # reference); everywhere else handles from GetProcesses() are left alone.
+            process.Dispose()
+            self._owned.pop(pid, None)
+            self._portal, self._pid = None, None
+            return info
+
+        return self._call("TiaPortalProcess.Dispose", run)
+
+    def portal_process_diagnostics(self) -> dict[str, object]:
+        def run() -> dict[str, object]:
+            process = self._connection().GetCurrentProcess()
+            project = self._open_project()
+            return {
+                "pid": int(process.Id), "version": self._version, "mode": self._mode(process),
+                "startedAt": self._started.get(int(process.Id), ""),
+                "projectOpen": project is not None,
+                "projectDevices": int(project.Devices.Count) if project is not None else 0,
+                "opennessState": "Attached",
+                "launchedByThisService": int(process.Id) in self._owned,
+            }
+
+        return self._call("TiaPortal.GetCurrentProcess", run)
+
+    # ----- projects --------------------------------------------------------------------------
+    def open_projects(self) -> list[ProjectInfo]:
+        return self._call("TiaPortal.Projects", lambda: [self._project_info(p) for p in self._connection().Projects])
+
+    def _require_no_project(self) -> None:
+        project = self._open_project()
+        if project is not None:
+            raise ConflictError(
+                f"Project '{project.Name}' is already open; TIA Portal can have only one project open. Close it first.",
+                code="PROJECT_ALREADY_OPEN",
+            )
+
+    def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
+        def run() -> ProjectInfo:
+            self._connection()
+            check_project_name(name, self._version)
+            self._require_no_project()
+            for parent in (directory, *directory.parents):
+                if parent.exists() and not parent.is_dir():
+                    raise ValidationError(f"'{parent}' is a file; a folder is needed there.", code="PATH_IS_A_FILE")
+            folder = directory / name
+            if folder.exists():
+                raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code="PROJECT_EXISTS")
+            directory.mkdir(parents=True, exist_ok=True)
+            project = self._connection().Projects.Create(self._api.io.DirectoryInfo(str(directory)), name)
+            if author:
+                project.Author = author
+                project.Save()  # a new project starts saved, author included
+            # The project comment is a MultilingualText (Comment.Items[..].Text); not written in this slice.
+            return self._project_info(project)
+
+        return self._call("Projects.Create", run, invocation=ValidationError)
+
+    def open_project(self, path: Path) -> ProjectInfo:
+        def run() -> ProjectInfo:
+            self._connection()
+            suffix = path.suffix.lower()
+            if not path.is_file():
+                raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
+            if not re.fullmatch(r"\.ap\d\d", suffix):
+                raise ValidationError(f"'{path.name}' is not a TIA Portal project file (.ap17 … .ap21).", code="NOT_A_PROJECT")
+            if suffix != f".ap{self._version[1:]}":
+                file_version = f"V{suffix[3:]}"
+                raise ValidationError(
+                    f"The project '{path.name}' was created with TIA Portal {file_version} and cannot be opened with "
+                    f"TIA Portal {self._version} (an upgrade is Projects.OpenWithUpgrade, not offered yet).",
+                    code="PROJECT_VERSION_MISMATCH",
+                    details={"projectVersion": file_version, "portalVersion": self._version},
+                )
+            wanted = _same_file_key(path)
+            for process in self._processes():
+                held = process.ProjectPath
+                if held is not None and _same_file_key(Path(str(held.FullName))) == wanted and int(process.Id) != self._pid:
+                    raise LockedError(
+                        f"The project '{path.stem}' is already opened by another TIA Portal instance (pid {process.Id}).",
+                        code="PROJECT_LOCKED", details={"holderPid": int(process.Id)},
+                    )
+            current = self._open_project()
+            if current is not None and _same_file_key(Path(str(current.Path.FullName))) == wanted:
+                return self._project_info(current)
+            self._require_no_project()
+            return self._project_info(self._connection().Projects.Open(self._api.io.FileInfo(str(path))))
+
+        return self._call("Projects.Open", run, invocation=ValidationError)
+
+    def save_project(self) -> ProjectInfo:
+        def run() -> ProjectInfo:
+            project = self._project()
+            project.Save()
+            return self._project_info(project)
+
+        return self._call("Project.Save", run)
+
+    def close_project(self) -> ProjectInfo:
+        def run() -> ProjectInfo:
+            project = self._project()
+            info = self._project_info(project)
+            project.Close()
+            return info
+
+        return self._call("Project.Close", run)
+
+    def project_overview(self) -> ProjectOverview:
+        def run() -> ProjectOverview:
+            project = self._project()
+            info = self._project_info(project)
+            devices = [self._device_info(d) for d in project.Devices]
+            # Subnets (Project.Subnets) are not read in this slice: the list stays empty.
+            return ProjectOverview(
+                project_name=info.name, project_path=info.path, version=info.version, author=info.author,
+                comment=info.comment, has_unsaved_changes=info.has_unsaved_changes,
+                simulation_support=info.simulation_support, device_count=len(devices), devices=devices, subnets=[],
+            )
+
+        return self._call("Project.Devices", run)
+
+    # ----- devices ---------------------------------------------------------------------------
+    def list_devices(self) -> list[DeviceInfo]:
+        # Devices in device groups (Project.DeviceGroups) are not walked yet; see README "Not implemented yet".
+        return self._call("Project.Devices", lambda: [self._device_info(d) for d in self._project().Devices])
+
+    def _find_device(self, project: Any, name: str) -> Any:
+        device = project.Devices.Find(name)
+        if device is None:
+            raise NotFoundError(f"The device '{name}' was not found in project '{project.Name}'.", code="DEVICE_NOT_FOUND")
+        return device
+
+    def get_device(self, name: str) -> DeviceInfo:
+        return self._call("Devices.Find", lambda: self._device_info(self._find_device(self._project(), name)))
+
+    def add_device(self, order_number: str, version: str | None, name: str) -> DeviceInfo:
+        def run() -> DeviceInfo:
+            project = self._project()
+            check_device_name(name)
+            if any(str(d.Name).casefold() == name.casefold() for d in project.Devices):
+                raise AlreadyExistsError(f"A device named '{name}' already exists.", code="DEVICE_EXISTS")
+            # "OrderNumber:<article>/<firmware>"; without a version TIA is asked for the article alone
+            # (whether it then picks the newest firmware is not confirmed, see README).
+            type_id = f"OrderNumber:{order_number}" + (f"/{version}" if version else "")
+            return self._device_info(project.Devices.CreateWithItem(type_id, name, name))
+
+        return self._call("Devices.CreateWithItem", run, invocation=ValidationError)

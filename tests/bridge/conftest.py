@@ -1,0 +1,56 @@
+"""Fixtures for the bridge's own tests: the Openness bridge over the C# stand-in, under Mono.
+
+Without Mono/pythonnet these tests skip with the reason printed (``-ra``); with ``CI=true`` they fail
+instead, so CI cannot pass while silently not testing the bridge.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from openness_bridge.standin import missing_prerequisites
+
+
+def require_standin() -> None:
+    """Skip (or, in CI, fail) when the stand-in cannot be built and loaded here."""
+    missing = missing_prerequisites()
+    if not missing:
+        return
+    reason = "bridge tests need Mono and pythonnet; missing: " + "; ".join(missing)
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI must run the bridge tests; .ci/run installs Mono through 'make test')")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def bridge() -> Iterator[Any]:
+    """A fresh OpennessBackend over the stand-in, adopted by the calling thread."""
+    require_standin()
+    from openness_bridge.standin import standin_backend
+
+    backend = standin_backend()
+    backend.on_worker_thread_started()
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+@pytest.fixture
+def machine(bridge: Any) -> Any:
+    """``StandIn.Control.Machine``: simulated TIA processes (start, kill, open/close a project in the UI)."""
+    from StandIn.Control import Machine  # type: ignore[import-not-found]
+
+    return Machine
+
+
+@pytest.fixture
+def faults(bridge: Any) -> Any:
+    """``StandIn.Control.Faults``: make the next call of an Openness member throw."""
+    from StandIn.Control import Faults  # type: ignore[import-not-found]
+
+    return Faults

@@ -1,0 +1,94 @@
+"""Every Openness exception becomes a domain error that still shows the inner exception and DetailText."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engineering_api.backend import errors as e
+from openness_bridge.errors import OPENNESS_ACCESS_HINT, translate
+
+
+@pytest.fixture
+def project(bridge, tmp_path: Path):
+    bridge.launch_portal(with_ui=False, version=None)
+    return bridge.create_project(tmp_path, "Line1", author="", comment="")
+
+
+def _openness(err: e.EngineeringError) -> dict:
+    return err.details["openness"]
+
+
+def test_security_exception_is_permission_denied_with_the_group_hint(bridge, machine, faults) -> None:
+    pid = machine.StartInteractive()
+    faults.ArmNext("TiaPortalProcess.Attach", "Security", "Access denied.", "The user is not allowed to attach.",
+                   "operation timed out")
+    with pytest.raises(e.PermissionDeniedError) as info:
+        bridge.attach_portal(pid)
+    err = info.value
+    assert err.code == "OPENNESS_ACCESS_DENIED"
+    assert "Siemens TIA Openness" in err.message and OPENNESS_ACCESS_HINT in err.message
+    assert "The user is not allowed to attach." in err.message  # DetailText
+    assert "operation timed out" in err.message  # inner exception
+    assert _openness(err)["type"] == "Siemens.Engineering.EngineeringSecurityException"
+    assert _openness(err)["detailText"] == "The user is not allowed to attach."
+    assert _openness(err)["inner"] == {"type": "System.InvalidOperationException", "message": "operation timed out"}
+    assert isinstance(err.__cause__, Exception)  # the .NET exception stays chained for the log
+
+
+def test_target_invocation_is_validation_where_input_is_refused(bridge, tmp_path: Path, faults) -> None:
+    bridge.launch_portal(with_ui=False, version=None)
+    faults.ArmNext("ProjectComposition.Create", "TargetInvocation", "The project cannot be created.",
+                   "The path is not allowed.", "disk says no")
+    with pytest.raises(e.ValidationError) as info:
+        bridge.create_project(tmp_path, "P", author="", comment="")
+    assert info.value.code == "OPENNESS_REFUSED"
+    assert "The path is not allowed." in info.value.message and "disk says no" in info.value.message
+    assert _openness(info.value)["detailMessages"] == ["The path is not allowed."]
+
+
+def test_target_invocation_is_a_conflict_where_state_forbids_it(bridge, project, faults) -> None:
+    faults.ArmNext("Project.Save", "TargetInvocation", "The project is write-protected.", "Another user edits it.", None)
+    with pytest.raises(e.ConflictError) as info:
+        bridge.save_project()
+    assert "Another user edits it." in info.value.message
+    assert "inner" not in _openness(info.value)
+
+
+def test_object_disposed_is_resolved_again_and_retried_once(bridge, project, faults) -> None:
+    faults.ArmNext("Project.Access", "ObjectDisposed", "The object has been disposed.", "", None)
+    assert bridge.save_project().name == "Line1"  # transparent retry
+    faults.ArmNext("Project.Access", "ObjectDisposed", "The object has been disposed.", "", None)
+    faults.ArmNext("Project.Access", "ObjectDisposed", "The object has been disposed.", "still gone", None)
+    with pytest.raises(e.ConflictError) as info:
+        bridge.save_project()
+    assert info.value.code == "OPENNESS_OBJECT_DISPOSED" and "still gone" in info.value.message
+
+
+def test_runtime_exception_is_portal_unavailable_and_the_session_is_rebuilt(bridge, machine, faults, tmp_path) -> None:
+    pid = machine.StartInteractive()
+    bridge.attach_portal(pid)
+    faults.ArmNext("TiaPortal.Access", "Runtime", "The connection was lost.", "Remoting channel closed.", "socket reset")
+    with pytest.raises(e.PortalUnavailableError) as info:
+        bridge.open_projects()
+    assert info.value.code == "PORTAL_CONNECTION_LOST"
+    assert "Remoting channel closed." in info.value.message and "socket reset" in info.value.message
+    status = bridge.session_status()  # attaches again by pid
+    assert (status.connected, status.pid) == (True, pid)
+    assert bridge.open_projects() == []
+
+
+def test_a_portal_that_died_is_unavailable(bridge, machine) -> None:
+    pid = bridge.launch_portal(with_ui=False, version=None).pid
+    machine.Kill(pid)
+    with pytest.raises(e.PortalUnavailableError):
+        bridge.open_projects()
+    assert bridge.session_status().connected is False
+    assert bridge.list_portals() == []
+
+
+def test_other_errors_keep_their_type_and_message() -> None:
+    err = translate(ValueError("boom"), "Project.Save")
+    assert (type(err), err.code) == (e.EngineeringError, "BRIDGE_ERROR")
+    assert "boom" in err.message and err.details["operation"] == "Project.Save"

@@ -1,0 +1,39 @@
+"""The slice is explicit: implemented methods plus the pending list are exactly the port."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from engineering_api.backend.errors import NotSupportedError
+from engineering_api.backend.port import EngineeringBackend
+from openness_bridge.backend import OpennessBackend
+from openness_bridge.pending import ALL_PENDING, PendingMethods
+
+IMPLEMENTED = {
+    "installed_versions", "diagnostics", "session_status", "list_portals", "launch_portal", "attach_portal",
+    "detach_portal", "shutdown_portal", "portal_process_diagnostics", "open_projects", "create_project",
+    "open_project", "save_project", "close_project", "project_overview", "list_devices", "get_device", "add_device",
+}
+
+
+def test_implemented_and_pending_cover_the_port_exactly() -> None:
+    port = set(EngineeringBackend.__abstractmethods__)
+    assert IMPLEMENTED | set(ALL_PENDING) == port
+    assert not IMPLEMENTED & set(ALL_PENDING)
+    assert not OpennessBackend.__abstractmethods__
+    for name in IMPLEMENTED:
+        assert name in OpennessBackend.__dict__, f"{name} must be implemented by OpennessBackend itself"
+        assert name not in PendingMethods.__dict__
+
+
+@pytest.mark.parametrize("name", ALL_PENDING)
+def test_pending_methods_say_which_method_is_missing(name: str) -> None:
+    backend = OpennessBackend.__new__(OpennessBackend)
+    params = inspect.signature(getattr(EngineeringBackend, name)).parameters
+    args = [None] * sum(1 for p in params.values() if p.kind == p.POSITIONAL_OR_KEYWORD and p.name != "self")
+    with pytest.raises(NotSupportedError) as info:
+        getattr(backend, name)(*args)
+    assert info.value.code == "BRIDGE_NOT_YET_IMPLEMENTED"
+    assert f"'{name}'" in info.value.message and info.value.details == {"method": name}
