@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app
+from engineering_api.app import create_app, create_services
 from engineering_api.config import Settings
 from engineering_api.services import Services
 
@@ -38,14 +39,69 @@ def settings(tmp_path: Path) -> Settings:
     return Settings.from_env(data_dir=tmp_path)
 
 
+class _CurrentServices:
+    """Stands for the services of the test that holds a shared app: every attribute is theirs.
+
+    Handlers, the guard middleware and the lifespan reach services through this object, so one built app
+    serves test after test while each test still gets its own data directory, database, keys, worker and
+    backend (see :func:`shared_app`).
+    """
+
+    def __init__(self, target: Services) -> None:
+        object.__setattr__(self, "target", target)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(object.__getattribute__(self, "target"), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(object.__getattribute__(self, "target"), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(object.__getattribute__(self, "target"), name)
+
+
+_SHARED_APPS: dict[tuple[Any, ...], tuple[Litestar, _CurrentServices, list[bool]]] = {}
+"""Per xdist worker: one app per combination of the settings that shape an app when it is built."""
+
+
+@contextmanager
+def shared_app(settings: Settings) -> Iterator[Litestar]:
+    """An app over fresh services for ``settings``, as ``create_app(settings)`` builds it.
+
+    Building an app (Litestar registering ~600 route handlers) costs far more than a test, and the result
+    depends only on CORS origins, the body size limit and debug; the state a test touches is all in
+    ``Services``. So the app is built once per worker for those settings and given this test's fresh
+    services. A second request for the same shape while one is in use (a test holding two apps) gets a
+    newly built app.
+    """
+    services = create_services(settings)
+    key = (settings.cors_origins, settings.max_body_bytes, settings.debug)
+    entry = _SHARED_APPS.get(key)
+    if entry is None:
+        current = _CurrentServices(services)
+        entry = _SHARED_APPS[key] = (create_app(settings, services=current), current, [False])  # type: ignore[arg-type]
+    built, current, busy = entry
+    if busy[0]:
+        yield create_app(settings, services=services)
+        return
+    object.__setattr__(current, "target", services)
+    busy[0] = True
+    try:
+        yield built
+    finally:
+        busy[0] = False  # the services stay the target until the next test, for late monkeypatch undo
+
+
 @pytest.fixture
-def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def app(settings: Settings) -> Iterator[Litestar]:
+    with shared_app(settings) as built:
+        yield built
 
 
 @pytest.fixture
 def services(app: Litestar) -> Services:
-    return app.state.services
+    shared = app.state.services
+    return object.__getattribute__(shared, "target") if isinstance(shared, _CurrentServices) else shared
 
 
 @pytest.fixture

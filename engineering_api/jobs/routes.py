@@ -249,8 +249,24 @@ def _build_input(operation: Operation[Any, Any], values: dict[str, Any]) -> Any:
         raise ValidationError(f"invalid request: {exc}", code="VALIDATION_FAILED") from None
 
 
+_HANDLERS: dict[int, tuple[Operation[Any, Any], list[HTTPRouteHandler]]] = {}
+"""Handlers already built in this process, by ``id`` of their (immutable, module-level) operation."""
+
+
+def _handlers_for(operation: Operation[Any, Any]) -> list[HTTPRouteHandler]:
+    # Building a handler (type hints, Annotated markers, request structs) takes about as long as Litestar's
+    # own registration, and its result depends only on the operation. Litestar copies a handler when an app
+    # registers it, so one handler serves any number of apps, like a module-level ``@get`` function does.
+    cached = _HANDLERS.get(id(operation))
+    if cached is not None and cached[0] is operation:  # the operation is kept alive, so its id is never reused
+        return cached[1]
+    handlers = [_make_handler(operation, spec, is_async) for spec, is_async in operation.routes()]
+    _HANDLERS[id(operation)] = (operation, handlers)
+    return handlers
+
+
 def build_handlers(operations: typing.Iterable[Operation[Any, Any]]) -> list[HTTPRouteHandler]:
     """Every route of every operation."""
-    return [_make_handler(op, spec, is_async) for op in operations for spec, is_async in op.routes()]
+    return [handler for op in operations for handler in _handlers_for(op)]
 
 

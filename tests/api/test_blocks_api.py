@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
-from tests.conftest import CPU, HMI, add_device, assert_error, data, run_job
+from tests.conftest import CPU, HMI, add_device, assert_error, data, run_job, shared_app
 
 D = "/api/devices/PLC_1"
 B = f"{D}/blocks"
@@ -64,7 +63,7 @@ class Env:
 @pytest.fixture
 def env(tmp_path):
     settings = Settings.from_env(data_dir=tmp_path)
-    with TestClient(create_app(settings)) as client:
+    with shared_app(settings) as app, TestClient(app) as client:
         keys = client.app.state.services.keys
         headers = {"X-API-Key": keys.create("eng", "engineer")[1]}
         viewer = {"X-API-Key": keys.create("view", "viewer")[1]}

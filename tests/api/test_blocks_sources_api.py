@@ -8,9 +8,8 @@ import re
 import pytest
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.conftest import CPU, add_device, assert_error, data
+from tests.conftest import CPU, add_device, assert_error, data, shared_app
 
 S = "/api/devices/PLC_1/external-sources"
 B = "/api/devices/PLC_1/blocks"
@@ -63,7 +62,7 @@ END_DATA_BLOCK
 @pytest.fixture
 def env(tmp_path):
     settings = Settings.from_env(data_dir=tmp_path)
-    with TestClient(create_app(settings)) as client:
+    with shared_app(settings) as app, TestClient(app) as client:
         headers = {"X-API-Key": client.app.state.services.keys.create("eng", "engineer")[1]}
         data(client.post("/api/projects/actions/create-sync", json={"name": "P"}, headers=headers))
         add_device(client, headers, CPU, "PLC_1")

@@ -10,9 +10,11 @@ import pytest
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.middleware import required_role
-from tests.service.conftest import key_for
+from tests.service.conftest import key_for, make_client
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from litestar.testing import TestClient
 
 _PUBLIC = {("GET", "/api/health"), ("GET", "/api/health/ping"), ("GET", "/api/docs/sections")}
@@ -59,8 +61,17 @@ def test_route_table_is_complete() -> None:
     assert {(m, p) for m, p, r in ROUTES if m != "GET" and r == "viewer"} == READS_BY_POST
 
 
+@pytest.fixture(name="guard_client", scope="module")
+def fx_guard_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the per-route guard checks below: the guard answers 401/403 before any handler runs, so
+    these requests change nothing a later one could see (building an app per route would dominate)."""
+    with make_client(tmp_path_factory.mktemp("guard") / "var") as client:
+        yield client
+
+
 @pytest.mark.parametrize(("method", "path", "role"), MUTATING, ids=[f"{m} {p}" for m, p, _ in MUTATING])
-def test_viewer_gets_403_on_every_mutating_route(client: TestClient, method: str, path: str, role: str) -> None:
+def test_viewer_gets_403_on_every_mutating_route(guard_client: TestClient, method: str, path: str, role: str) -> None:
+    client = guard_client
     response = client.request(method, _concrete(path), headers=key_for(client, "viewer"), json={})
     assert response.status_code == 403, response.text
     body = response.json()
@@ -69,8 +80,10 @@ def test_viewer_gets_403_on_every_mutating_route(client: TestClient, method: str
 
 
 @pytest.mark.parametrize(("method", "path", "role"), GUARDED, ids=[f"{m} {p}" for m, p, _ in GUARDED])
-def test_missing_key_gets_401_everywhere_but_health(client: TestClient, method: str, path: str, role: str) -> None:
-    response = client.request(method, _concrete(path), json={} if method != "GET" else None)
+def test_missing_key_gets_401_everywhere_but_health(
+    guard_client: TestClient, method: str, path: str, role: str
+) -> None:
+    response = guard_client.request(method, _concrete(path), json={} if method != "GET" else None)
     assert response.status_code == 401, response.text
     assert response.json()["code"] == "UNAUTHORIZED"
 
