@@ -80,8 +80,10 @@ class DiscoveryController(Controller):
         wanted = route.strip("/")
         if not wanted.startswith("api/") and "/" in wanted:
             wanted = "api/" + wanted
-        schema = request.app.openapi_schema.to_schema()
         services: Services = request.app.state.services
+        schema = services.notes.get("openapi")
+        if schema is None:  # converting the whole document costs ~1 s; routes do not change while the app runs
+            schema = services.notes["openapi"] = request.app.openapi_schema.to_schema()
         operation = services.operations.get(route.strip("/"))
         matches: list[dict[str, Any]] = []
         for path, item in schema.get("paths", {}).items():
