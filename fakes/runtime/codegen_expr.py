@@ -30,7 +30,6 @@ from .values import INT_RANGES, is_int_type, literal_value, to_real32, wrap
 
 __all__ = ("ExprGen", "Typer", "py_literal", "wrap_src")
 
-_MEMO_MISS = object()
 _ARITH = {"+": "+", "-": "-", "*": "*"}
 _COMPARE = {"=": "==", "<>": "!=", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
 _LOGIC = {"AND": "&", "&": "&", "OR": "|", "XOR": "^"}
@@ -46,7 +45,7 @@ class Typer(BlockChecker):
         super().__init__(program, block, [])
         if extra_vars:
             self.vars = {**block.vars, **extra_vars}
-        self._memo: dict[int, Any] = {}
+        self._memo: dict[int, tuple[Any, Any]] = {}
         self._globals: dict[str, Any] = {}
 
     def err(self, *_args: Any, **_kw: Any) -> None:  # diagnostics were reported by the compile before
@@ -61,10 +60,14 @@ class Typer(BlockChecker):
         return cache[key]
 
     def expr(self, e: Any) -> Any:
+        # Keyed by id, so the node is kept alive with its type: code generation makes short-lived nodes, and
+        # a collected node's id reused by a new one would hand the new node a stale type.
         key = id(e)
-        t = self._memo.get(key, _MEMO_MISS)
-        if t is _MEMO_MISS:
-            t = self._memo[key] = super().expr(e)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is e:
+            return hit[1]
+        t = super().expr(e)
+        self._memo[key] = (e, t)
         return t
 
 
