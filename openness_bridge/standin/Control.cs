@@ -26,6 +26,8 @@ namespace StandIn.Control
             Version = 19;
             ProcessHandleDisposals = 0;
             Faults.Clear();
+            CompilerScript.Clear();
+            Program.ImportLog.Clear();
         }
 
         internal static PortalProcessState Launch(TiaPortalMode mode)
@@ -107,6 +109,179 @@ namespace StandIn.Control
         internal string Name;
         internal string ItemName;
         internal string TypeIdentifier;
+        internal SoftwareState Software;  // null unless the article is a CPU (Catalog.IsCpu)
+
+        internal static DeviceState Make(string name, string itemName, string typeIdentifier)
+        {
+            var d = new DeviceState { Name = name, ItemName = itemName, TypeIdentifier = typeIdentifier };
+            if (Catalog.IsCpu(typeIdentifier)) d.Software = new SoftwareState();
+            return d;
+        }
+    }
+
+    /// <summary>The stand-in's idea of the hardware catalog: which articles are CPUs (have PLC software).</summary>
+    public static class Catalog
+    {
+        /// <summary>S7-1500 (6ES7 51x) and S7-1200 (6ES7 21x) CPU articles; everything else has no PLC software.</summary>
+        public static bool IsCpu(string typeIdentifier)
+        {
+            var order = (typeIdentifier ?? "").Replace("OrderNumber:", "");
+            return order.StartsWith("6ES7 51", StringComparison.Ordinal) || order.StartsWith("6ES7 21", StringComparison.Ordinal);
+        }
+    }
+
+    internal sealed class SoftwareState
+    {
+        internal readonly GroupState Blocks;
+        internal readonly GroupState Types;
+        internal readonly Dictionary<string, ObjectState> Objects = new Dictionary<string, ObjectState>(StringComparer.OrdinalIgnoreCase);
+        internal SoftwareState()
+        {
+            Blocks = new GroupState { Name = "Program blocks", Software = this };
+            Types = new GroupState { Name = "PLC data types", Software = this };
+        }
+
+        internal GroupState GroupOf(string name)
+        {
+            return new[] { Blocks, Types }.SelectMany(g => g.Walk()).FirstOrDefault(g => g.Items.Contains(name, StringComparer.OrdinalIgnoreCase));
+        }
+
+        internal void Remove(string name)
+        {
+            var group = GroupOf(name);
+            if (group != null) group.Items.RemoveAll(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+            Objects.Remove(name);
+        }
+    }
+
+    /// <summary>What the stand-in keeps of an imported object: the SimaticML bytes and what it read from them.</summary>
+    internal sealed class ObjectState
+    {
+        internal string Name;
+        internal string Element;  // "SW.Blocks.FB", "SW.Types.PlcStruct", ...
+        internal int Number;
+        internal string InstanceOf;
+        internal byte[] Xml = new byte[0];
+
+        /// <summary>Reads the document element, Name, Number and InstanceOfName; null when it is not SimaticML.</summary>
+        internal static ObjectState Read(byte[] data)
+        {
+            try
+            {
+                var doc = new System.Xml.XmlDocument { XmlResolver = null };
+                using (var stream = new MemoryStream(data)) doc.Load(stream);
+                var root = doc.DocumentElement;
+                if (root == null || root.Name != "Document") return null;
+                var element = root.ChildNodes.OfType<System.Xml.XmlElement>().FirstOrDefault(e => e.Name.StartsWith("SW.", StringComparison.Ordinal));
+                if (element == null) return null;
+                var attrs = element["AttributeList"];
+                if (attrs == null || attrs["Name"] == null) return null;
+                int number;
+                int.TryParse(attrs["Number"] == null ? "" : attrs["Number"].InnerText, out number);
+                return new ObjectState
+                {
+                    Name = attrs["Name"].InnerText, Element = element.Name, Number = number,
+                    InstanceOf = attrs["InstanceOfName"] == null ? null : attrs["InstanceOfName"].InnerText, Xml = data,
+                };
+            }
+            catch (System.Xml.XmlException) { return null; }
+        }
+    }
+
+    internal sealed class GroupState
+    {
+        internal SoftwareState Software;
+        internal string Name;
+        internal readonly List<string> Items = new List<string>();
+        internal readonly List<GroupState> Groups = new List<GroupState>();
+
+        internal IEnumerable<string> All() { return Items.Concat(Groups.SelectMany(g => g.All())); }
+
+        internal IEnumerable<GroupState> Walk() { return new[] { this }.Concat(Groups.SelectMany(g => g.Walk())); }
+
+        internal IEnumerable<KeyValuePair<string, string>> Paths(string prefix)
+        {
+            foreach (var item in Items) yield return new KeyValuePair<string, string>(prefix, item);
+            foreach (var g in Groups)
+                foreach (var p in g.Paths(prefix.Length == 0 ? g.Name : prefix + "/" + g.Name)) yield return p;
+        }
+
+        internal GroupState Path(string path)
+        {
+            var group = this;
+            foreach (var part in (path ?? "").Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var next = group.Groups.FirstOrDefault(g => g.Name == part);
+                if (next == null) { next = new GroupState { Name = part, Software = Software }; group.Groups.Add(next); }
+                group = next;
+            }
+            return group;
+        }
+    }
+
+    /// <summary>Puts objects into a PLC's software directly, and records what Import received.</summary>
+    public static class Program
+    {
+        /// <summary>Names of the objects imported through PlcBlockComposition/PlcTypeComposition.Import, in call order.</summary>
+        public static readonly List<string> ImportLog = new List<string>();
+
+        /// <summary>Add block <paramref name="name"/> in the user-group path <paramref name="groupPath"/> ("A/B", "" for
+        /// the system group) of device <paramref name="device"/> of the project open in process <paramref name="pid"/>.</summary>
+        public static void AddBlock(int pid, string device, string groupPath, string name)
+        {
+            var software = Software(pid, device);
+            software.Blocks.Path(groupPath).Items.Add(name);
+            software.Objects[name] = new ObjectState { Name = name, Element = "SW.Blocks.FB" };
+        }
+
+        public static void AddType(int pid, string device, string groupPath, string name)
+        {
+            var software = Software(pid, device);
+            software.Types.Path(groupPath).Items.Add(name);
+            software.Objects[name] = new ObjectState { Name = name, Element = "SW.Types.PlcStruct" };
+        }
+
+        private static SoftwareState Software(int pid, string device)
+        {
+            var process = Machine.Processes.First(p => p.Id == pid && p.Alive);
+            return process.Project.Devices.First(d => d.Name == device).Software;
+        }
+    }
+
+    /// <summary>Scripts the result of the next ICompilable.Compile() call (the stand-in does not compile).</summary>
+    public static class CompilerScript
+    {
+        private static readonly Queue<Siemens.Engineering.Compiler.CompilerResult> Next = new Queue<Siemens.Engineering.Compiler.CompilerResult>();
+
+        /// <summary>First line: "State\tErrors\tWarnings" of the result. Then one line per message:
+        /// dots for the depth (one dot = top level), then "Path\tDescription\tState\tErrors\tWarnings".</summary>
+        public static void ArmNext(string spec)
+        {
+            var lines = spec.Split('\n').Where(l => l.Trim().Length > 0).ToList();
+            var head = lines[0].Split('\t');
+            var root = new List<Siemens.Engineering.Compiler.CompilerResultMessage>();
+            var stack = new List<List<Siemens.Engineering.Compiler.CompilerResultMessage>> { root };
+            foreach (var line in lines.Skip(1))
+            {
+                var depth = line.TakeWhile(c => c == '.').Count();
+                var f = line.Substring(depth).Split('\t');
+                var children = new List<Siemens.Engineering.Compiler.CompilerResultMessage>();
+                stack[depth - 1].Add(new Siemens.Engineering.Compiler.CompilerResultMessage(
+                    f[0], f[1], State(f[2]), int.Parse(f[3]), int.Parse(f[4]), children));
+                if (stack.Count > depth) stack.RemoveRange(depth, stack.Count - depth);
+                stack.Add(children);
+            }
+            Next.Enqueue(new Siemens.Engineering.Compiler.CompilerResult(State(head[0]), int.Parse(head[1]), int.Parse(head[2]), root));
+        }
+
+        public static void Clear() { Next.Clear(); }
+
+        internal static Siemens.Engineering.Compiler.CompilerResult Take() { return Next.Count > 0 ? Next.Dequeue() : null; }
+
+        private static Siemens.Engineering.Compiler.CompilerResultState State(string s)
+        {
+            return (Siemens.Engineering.Compiler.CompilerResultState)Enum.Parse(typeof(Siemens.Engineering.Compiler.CompilerResultState), s);
+        }
     }
 
     /// <summary>A project file is a small text file: header line, then one tab-separated line per device.</summary>
@@ -148,7 +323,15 @@ namespace StandIn.Control
             {
                 var parts = line.Split('\t');
                 if (parts.Length == 4 && parts[0] == "device")
-                    state.Devices.Add(new DeviceState { Name = parts[1], ItemName = parts[2], TypeIdentifier = parts[3] });
+                    state.Devices.Add(DeviceState.Make(parts[1], parts[2], parts[3]));
+                else if (parts.Length == 6 && parts[0] == "object")
+                {
+                    var software = state.Devices.First(d => d.Name == parts[1]).Software;
+                    var xml = Convert.FromBase64String(parts[5]);
+                    var obj = ObjectState.Read(xml) ?? new ObjectState { Name = parts[4], Element = parts[2] == "type" ? "SW.Types.PlcStruct" : "SW.Blocks.FB" };
+                    (parts[2] == "type" ? software.Types : software.Blocks).Path(parts[3]).Items.Add(parts[4]);
+                    software.Objects[parts[4]] = obj;
+                }
                 else if (parts.Length == 2 && parts[0] == "author")
                     state.Author = parts[1];
             }
@@ -159,6 +342,14 @@ namespace StandIn.Control
         {
             var lines = new List<string> { Header, "author\t" + Author };
             lines.AddRange(Devices.Select(d => "device\t" + d.Name + "\t" + d.ItemName + "\t" + d.TypeIdentifier));
+            foreach (var d in Devices.Where(x => x.Software != null))
+                foreach (var kind in new[] { "block", "type" })
+                    foreach (var p in (kind == "type" ? d.Software.Types : d.Software.Blocks).Paths(""))
+                    {
+                        ObjectState obj;
+                        d.Software.Objects.TryGetValue(p.Value, out obj);
+                        lines.Add("object\t" + d.Name + "\t" + kind + "\t" + p.Key + "\t" + p.Value + "\t" + Convert.ToBase64String(obj == null ? new byte[0] : obj.Xml));
+                    }
             System.IO.File.WriteAllLines(File, lines, new UTF8Encoding(false));
             LastModified = DateTime.Now;
             Modified = false;

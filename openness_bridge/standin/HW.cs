@@ -21,6 +21,11 @@ namespace Siemens.Engineering.HW
 
         public string TypeIdentifier { get { Live(); return State.TypeIdentifier; } }
 
+        public DeviceItemComposition DeviceItems
+        {
+            get { Live(); return new DeviceItemComposition(_project, new List<DeviceItem> { new DeviceItem(_project, State, false) }); }
+        }
+
         public T GetService<T>() where T : class, IEngineeringService { Live(); return null; }
 
         private void Live()
@@ -54,7 +59,7 @@ namespace Siemens.Engineering.HW
                 throw new EngineeringTargetInvocationException("The device cannot be created.", "Invalid type identifier '" + typeIdentifier + "'.", null);
             if (_project.State.Devices.Any(d => string.Equals(d.Name, deviceName, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The device cannot be created.", "The name '" + deviceName + "' is already used.", null);
-            var state = new DeviceState { Name = deviceName, ItemName = name, TypeIdentifier = typeIdentifier };
+            var state = DeviceState.Make(deviceName, name, typeIdentifier);
             _project.State.Devices.Add(state);
             _project.State.Modified = true;
             return new Device(_project, state);
@@ -72,10 +77,10 @@ namespace Siemens.Engineering.HW
 
 namespace Siemens.Engineering.HW.Features
 {
-    // Only the type exists here so the IEngineeringServiceProvider idiom can be exercised;
-    // no stand-in object offers it yet (GetService answers null, as Openness does for unsupported services).
+    // Offered by a CPU's device item (DeviceItem.GetService<SoftwareContainer>()); null elsewhere.
     public sealed class SoftwareContainer : IEngineeringService
     {
-        private SoftwareContainer() { }
+        internal SoftwareContainer(Software software) { Software = software; }
+        public Software Software { get; private set; }
     }
 }

@@ -15,6 +15,7 @@ IMPLEMENTED = {
     "installed_versions", "diagnostics", "session_status", "list_portals", "launch_portal", "attach_portal",
     "detach_portal", "shutdown_portal", "portal_process_diagnostics", "open_projects", "create_project",
     "open_project", "save_project", "close_project", "project_overview", "list_devices", "get_device", "add_device",
+    "compile_software", "compile_block", "import_program_documents", "list_program_objects", "export_program_object",
 }
 
 

@@ -62,8 +62,21 @@ BRIDGE_CONTRACT_TESTS = frozenset({
     "test_long_non_ascii_names_are_saved_or_refused_cleanly",
     "test_a_copied_and_renamed_project_file_is_that_project",
     "test_add_get_list",
+    # second slice: compile (the stand-in does not compile, so only the tests that need no compiler verdict)
+    "test_compile_errors",
+    "test_compile_needs_a_portal_and_a_project",
+    # PLC software documents (blocks and PLC data types; the stand-in keeps the SimaticML bytes)
+    "test_import_list_and_export_program_objects",
+    "test_program_objects_survive_save_and_reopen",
+    "test_unsaved_program_changes_are_discarded_on_close",
+    "test_existing_name_needs_overwrite",
+    "test_block_number_used_once_per_block_type",
+    "test_instance_db_needs_its_fb",
+    "test_newer_documents_and_garbage_are_refused",
+    "test_a_failed_batch_imports_nothing_and_reports_per_file",
+    "test_only_plcs_have_software",
 })
-"""Contract tests the bridge's first slice (portals, projects, listing/adding devices) must pass.
+"""Contract tests the bridge's slices (portals, projects, devices list/add; compile; block/UDT documents) pass.
 
 Everything else in ``tests/contract`` touches a method in ``openness_bridge.pending`` and is skipped for the
 bridge. Grow this set as the bridge grows; the fake always runs everything."""
@@ -71,6 +84,7 @@ bridge. Grow this set as the bridge grows; the fake always runs everything."""
 BRIDGE_IMPLEMENTED_METHODS = frozenset({
     "detach_portal", "shutdown_portal", "portal_process_diagnostics", "open_projects", "create_project",
     "open_project", "save_project", "close_project", "project_overview", "list_devices", "get_device", "add_device",
+    "compile_software", "compile_block", "import_program_documents", "list_program_objects", "export_program_object",
 })
 """For the tests parametrised by method name (common errors): the methods the bridge implements."""
 
@@ -78,7 +92,8 @@ _PARAMETRISED_BY_METHOD = frozenset({
     "test_methods_needing_a_portal_raise_portal_unavailable", "test_methods_needing_a_project_raise_no_project_open",
 })
 BRIDGE_SKIP_REASON = (
-    "not in the Openness bridge's first slice (portals, projects, devices list/add); "
+    "not in the Openness bridge's slices so far (portals, projects, devices list/add, compile, block/UDT "
+    "documents); "
     "see openness_bridge/pending.py and tests/contract/conftest.py BRIDGE_CONTRACT_TESTS"
 )
 

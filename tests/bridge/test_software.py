@@ -1,0 +1,135 @@
+"""PLC software over the stand-in: reaching PlcSoftware, recursing groups, and mapping compiler results.
+
+The stand-in does not compile: results are scripted with ``StandIn.Control.CompilerScript`` so the bridge's
+mapping (every nesting level kept, counts and states carried over) is what is checked here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend import errors as e
+
+CPU = "6ES7 516-3AN02-0AB0"
+HMI = "6AV2 124-0GC01-0AX0"
+
+
+@pytest.fixture
+def plc(bridge: Any, tmp_path: Path) -> int:
+    info = bridge.launch_portal(with_ui=False, version=None)
+    bridge.create_project(tmp_path, "Line1", author="", comment="")
+    bridge.add_device(CPU, None, "PLC_1")
+    return int(info.pid)
+
+
+@pytest.fixture
+def control(bridge: Any) -> Any:
+    import StandIn.Control as control  # type: ignore[import-not-found]
+
+    return control
+
+
+def test_compiler_messages_are_recursed_to_every_level(bridge: Any, plc: int, control: Any) -> None:
+    spec = [
+        "Error\t1\t1",
+        ".PLC_1\t\tError\t1\t1",
+        "..PLC_1/Program blocks\tProgram blocks\tError\t1\t1",
+        "...PLC_1/Program blocks/FB_A\tFB_A\tError\t1\t0",
+        "....PLC_1/Program blocks/FB_A\tNetwork 1, line 2, column 16: deep leaf\tError\t1\t0",
+        "...PLC_1/Program blocks/FC_B\tFC_B\tWarning\t0\t1",
+        "....PLC_1/Program blocks/FC_B\tunused variable\tWarning\t0\t1",
+        "..PLC_1/PLC data types\tPLC data types\tInformation\t0\t0",
+    ]
+    control.CompilerScript.ArmNext("\n".join(spec))
+    result = bridge.compile_software("PLC_1")
+    assert (result.state, result.error_count, result.warning_count) == ("Error", 1, 1)
+    [software] = result.messages
+    assert (software.path, software.description, software.state) == ("PLC_1", "", "Error")
+    blocks, types = software.messages
+    assert types.state == "Success"  # CompilerResultState.Information has no own port state
+    fb, fc = blocks.messages
+    assert (fb.description, fb.error_count, fc.warning_count) == ("FB_A", 1, 1)
+    [leaf] = fb.messages
+    assert leaf.description == "Network 1, line 2, column 16: deep leaf" and leaf.messages == []
+    assert [m.description for m in fc.messages] == ["unused variable"]
+
+
+def test_compile_block_finds_blocks_and_types_in_nested_groups(bridge: Any, plc: int, control: Any) -> None:
+    # PlcBlockComposition.Find is one level only: the block sits two user groups deep.
+    control.Program.AddBlock(plc, "PLC_1", "Motors/Conveyor", "FB_Deep")
+    control.Program.AddType(plc, "PLC_1", "Shared", "UDT_Deep")
+    assert bridge.compile_block("PLC_1", "FB_Deep").messages[0].path == "FB_Deep"
+    assert bridge.compile_block("PLC_1", "UDT_Deep").state == "Success"
+    with pytest.raises(e.NotFoundError) as info:
+        bridge.compile_block("PLC_1", "FB_Nowhere")
+    assert info.value.code == "BLOCK_NOT_FOUND"
+
+
+def test_software_is_reached_through_the_device_items_software_container(bridge: Any, plc: int) -> None:
+    bridge.add_device(HMI, None, "HMI_1")
+    with pytest.raises(e.ValidationError) as info:
+        bridge.compile_software("HMI_1")
+    assert info.value.code == "NOT_A_PLC"
+    with pytest.raises(e.NotFoundError):
+        bridge.compile_software("PLC_9")
+    # The unscripted stand-in answers Success with one node per object it holds (it does not compile).
+    result = bridge.compile_software("PLC_1")
+    assert result.state == "Success" and result.messages[0].path == "PLC_1"
+
+
+def test_a_refused_compile_keeps_the_detail_and_inner_exception(bridge: Any, plc: int, faults: Any) -> None:
+    faults.ArmNext("ICompilable.Compile", "TargetInvocation", "Compile failed.", "The PLC is locked.", "inner cause")
+    with pytest.raises(e.ConflictError) as info:
+        bridge.compile_software("PLC_1")
+    assert "The PLC is locked." in info.value.message and "inner cause" in info.value.message
+
+
+def _spec_doc(spec: dict[str, Any]) -> Any:
+    from engineering_api.backend.models import ProgramDocument
+    from simatic_xml.generate import generate_xml
+
+    return ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec, "V19"))
+
+
+UDT = {"blockType": "UDT", "name": "UDT_Motor", "interface": {"None": [{"name": "Speed", "dataType": "Real"}]}}
+FC = {"blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real", "number": 5,
+      "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
+      "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw);"}]}
+FB = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10,
+      "interface": {"Static": [{"name": "Data", "dataType": '"UDT_Motor"'}]}, "networks": [{"scl": ""}]}
+IDB = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor"}
+OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networks": [{"scl": ""}]}
+
+
+def test_import_order_is_udt_then_fb_fc_then_ob_db(bridge: Any, plc: int, control: Any) -> None:
+    # Given in the worst order; the stand-in's Import refuses an instance DB whose FB is not there yet.
+    docs = [_spec_doc(s) for s in (OB, IDB, FB, FC, UDT)]
+    reports = bridge.import_program_documents("PLC_1", docs, overwrite=False)
+    assert [r.source for r in reports] == ["Main.xml", "DB_Motor.xml", "FB_Motor.xml", "FC_Scale.xml", "UDT_Motor.xml"]
+    assert all(r.status == "Imported" for r in reports)
+    assert list(control.Program.ImportLog) == ["UDT_Motor", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
+    kinds = {o.name: o.kind for o in bridge.list_program_objects("PLC_1")}
+    assert kinds == {"UDT_Motor": "UDT", "FB_Motor": "FB", "FC_Scale": "FC", "Main": "OB", "DB_Motor": "InstanceDB"}
+
+
+def test_a_batch_is_checked_before_anything_reaches_tia(bridge: Any, plc: int, control: Any) -> None:
+    from engineering_api.backend.models import ProgramDocument
+
+    with pytest.raises(e.ValidationError) as info:
+        bridge.import_program_documents("PLC_1", [_spec_doc(UDT), ProgramDocument(source="b.xml", data=b"<broken")],
+                                        overwrite=False)
+    assert info.value.code == "IMPORT_FAILED"
+    assert list(control.Program.ImportLog) == []
+
+
+def test_export_goes_to_a_fresh_file_each_time(bridge: Any, plc: int) -> None:
+    # The stand-in's Export refuses an existing file, as TIA does; two exports in a row must both work.
+    bridge.import_program_documents("PLC_1", [_spec_doc(UDT)], overwrite=False)
+    first = bridge.export_program_object("PLC_1", "UDT_Motor")
+    assert first == bridge.export_program_object("PLC_1", "UDT_Motor")
+    assert first.startswith(b"\xef\xbb\xbf") and b"UDT_Motor" in first
+    with pytest.raises(e.NotFoundError):
+        bridge.export_program_object("PLC_1", "UDT_Nowhere")
