@@ -19,19 +19,15 @@ Rules kept throughout:
 
 from __future__ import annotations
 
-import importlib
 import os
 import platform
 import re
-import shutil
 import sys
-import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import msgspec
 
 from engineering_api.backend.errors import (
     AlreadyExistsError,
@@ -40,19 +36,13 @@ from engineering_api.backend.errors import (
     LockedError,
     NoProjectOpenError,
     NotFoundError,
-    NotSupportedError,
     PortalUnavailableError,
     ValidationError,
 )
 from engineering_api.backend.models import (
-    CompileMessage,
-    CompileResult,
     DeviceInfo,
     InstalledVersion,
     PortalInfo,
-    ProgramDocument,
-    ProgramImportReport,
-    ProgramObjectInfo,
     ProjectInfo,
     ProjectOverview,
     SessionStatus,
@@ -61,6 +51,7 @@ from engineering_api.backend.port import EngineeringBackend
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.naming import check_device_name, check_project_name
 from openness_bridge.pending import PendingMethods
+from openness_bridge.software import SoftwareOperations
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,7 +73,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-class OpennessBackend(PendingMethods, EngineeringBackend):
+class OpennessBackend(SoftwareOperations, PendingMethods, EngineeringBackend):
     """One Openness session: at most one attached portal and, through it, its open project.
 
     Args:
@@ -483,314 +474,3 @@ class OpennessBackend(PendingMethods, EngineeringBackend):
             return self._device_info(project.Devices.CreateWithItem(type_id, name, name))
 
         return self._call("Devices.CreateWithItem", run, invocation=ValidationError)
-
-    # ----- PLC software ----------------------------------------------------------------------
-    def _namespace(self, name: str) -> Any:
-        """A loaded Openness namespace by name (``Siemens.Engineering.SW``, ``...Compiler``)."""
-        return importlib.import_module(name)
-
-    def _service(self, obj: Any, service: Any) -> Any:
-        """``obj.GetService<T>()`` through the ``IEngineeringServiceProvider`` cast Openness needs from Python."""
-        return self._api.engineering.IEngineeringServiceProvider(obj).GetService[service]()
-
-    def _plc_software(self, project: Any, name: str) -> Any:
-        """The device's ``PlcSoftware``: the first device item (recursively) whose SoftwareContainer holds one."""
-        from System import InvalidCastException  # type: ignore[import-not-found]
-
-        device = self._find_device(project, name)
-        plc_software = self._namespace("Siemens.Engineering.SW").PlcSoftware
-
-        def walk(items: Any) -> Any:
-            for item in items:
-                container = self._service(item, self._api.hw_features.SoftwareContainer)
-                if container is not None and container.Software is not None:
-                    software = container.Software
-                    if isinstance(software, plc_software):
-                        return software
-                    try:
-                        return plc_software(software)  # pythonnet downcast of the Software base reference
-                    except (TypeError, InvalidCastException):
-                        pass  # another kind of software (HMI): not a PLC
-                found = walk(item.DeviceItems)
-                if found is not None:
-                    return found
-            return None
-
-        software = walk(device.DeviceItems)
-        if software is None:
-            raise ValidationError(
-                f"The device '{name}' has no PLC software (no device item offers a SoftwareContainer with "
-                "PlcSoftware); it is not a PLC.",
-                code="NOT_A_PLC",
-            )
-        return software
-
-    @staticmethod
-    def _find_in_groups(group: Any, composition: str, name: str) -> Any:
-        """``Find`` is one level only in Openness: search this group, then its ``Groups`` recursively."""
-        found = getattr(group, composition).Find(name)
-        if found is not None:
-            return found
-        for child in group.Groups:
-            found = OpennessBackend._find_in_groups(child, composition, name)
-            if found is not None:
-                return found
-        return None
-
-    def _compile_result(self, result: Any) -> CompileResult:
-        return CompileResult(
-            state=self._compile_state(result.State), error_count=int(result.ErrorCount),
-            warning_count=int(result.WarningCount), messages=[self._compile_message(m) for m in result.Messages],
-        )
-
-    def _compile_message(self, message: Any) -> CompileMessage:
-        # Nested Messages carry the real findings (top-level descriptions are often empty): recurse all of them.
-        return CompileMessage(
-            path=str(message.Path or ""), description=str(message.Description or ""),
-            state=self._compile_state(message.State), error_count=int(message.ErrorCount),
-            warning_count=int(message.WarningCount), messages=[self._compile_message(m) for m in message.Messages],
-        )
-
-    @staticmethod
-    def _compile_state(state: Any) -> Any:
-        # CompilerResultState: Success, Information, Warning, Error. The port has no "Information": it is a success.
-        text = str(state.ToString())
-        return "Success" if text == "Information" else text
-
-    def compile_software(self, device: str) -> CompileResult:
-        def run() -> CompileResult:
-            software = self._plc_software(self._project(), device)
-            compilable = self._service(software, self._namespace("Siemens.Engineering.Compiler").ICompilable)
-            return self._compile_result(compilable.Compile())
-
-        return self._call("ICompilable.Compile", run)
-
-    def compile_block(self, device: str, name: str) -> CompileResult:
-        def run() -> CompileResult:
-            software = self._plc_software(self._project(), device)
-            target = self._find_in_groups(software.BlockGroup, "Blocks", name)
-            if target is None:
-                target = self._find_in_groups(software.TypeGroup, "Types", name)
-            if target is None:
-                raise NotFoundError(
-                    f"No block or PLC data type '{name}' in the software of '{device}' (searched every group).",
-                    code="BLOCK_NOT_FOUND",
-                )
-            compilable = self._service(target, self._namespace("Siemens.Engineering.Compiler").ICompilable)
-            return self._compile_result(compilable.Compile())
-
-        return self._call("ICompilable.Compile", run)
-
-    # ----- PLC software documents (SimaticML) ------------------------------------------------
-    _IMPORT_RANK: ClassVar[dict[str, int]] = {"UDT": 0, "FB": 1, "FC": 1}
-    """Import order UDT -> FB/FC -> OB/DBs (rank 2): what a block refers to must exist when TIA imports it."""
-
-    @staticmethod
-    def _walk(group: Any, composition: str, folder: str = "") -> Any:
-        """(folder, object) for every object of ``group`` and its user groups, recursively."""
-        for obj in getattr(group, composition):
-            yield folder, obj
-        for child in group.Groups:
-            yield from OpennessBackend._walk(child, composition, f"{folder}/{child.Name}" if folder else str(child.Name))
-
-    @staticmethod
-    def _as(obj: Any, cls: Any) -> Any:
-        """``obj as cls``: pythonnet hands out the runtime type already; cast only when it did not."""
-        return obj if isinstance(obj, cls) else cls(obj)
-
-    def _block_kind(self, block: Any) -> str:
-        return str(block.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
-
-    def _program_object(self, software: Any, name: str) -> Any:
-        found = self._find_in_groups(software.BlockGroup, "Blocks", name)
-        if found is None:
-            found = self._find_in_groups(software.TypeGroup, "Types", name)
-        if found is None:
-            raise NotFoundError(f"The program object '{name}' was not found.", code="OBJECT_NOT_FOUND")
-        return found
-
-    def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
-        def run() -> list[ProgramObjectInfo]:
-            software = self._plc_software(self._project(), device)
-            blocks = self._namespace("Siemens.Engineering.SW.Blocks")
-            out = [
-                ProgramObjectInfo(name=str(t.Name), kind="UDT", folder=folder, consistent=bool(t.IsConsistent))
-                for folder, t in self._walk(software.TypeGroup, "Types")
-            ]
-            for folder, block in self._walk(software.BlockGroup, "Blocks"):
-                kind = self._block_kind(block)
-                out.append(ProgramObjectInfo(
-                    name=str(block.Name), kind=kind, number=int(block.Number), folder=folder,
-                    instance_of=str(self._as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB" else None,
-                    consistent=bool(block.IsConsistent),
-                ))
-            # Tag tables (PlcSoftware.TagTableGroup) are not listed yet; see README "Not implemented yet".
-            return out
-
-        return self._call("PlcSoftware.BlockGroup", run)
-
-    def export_program_object(self, device: str, name: str) -> bytes:
-        def run() -> bytes:
-            software = self._plc_software(self._project(), device)
-            obj = self._program_object(software, name)
-            if not bool(obj.IsConsistent):
-                # TIA refuses to export an inconsistent block: compile it first, and say so if that did not help.
-                result = self._compile_result(
-                    self._service(obj, self._namespace("Siemens.Engineering.Compiler").ICompilable).Compile()
-                )
-                if not bool(obj.IsConsistent):
-                    raise ConflictError(
-                        f"'{name}' is inconsistent and still is after compiling it ({result.error_count} error(s)); "
-                        "TIA cannot export an inconsistent block. Fix the errors and compile again.",
-                        code="BLOCK_INCONSISTENT", details={"compile": msgspec.to_builtins(result)},
-                    )
-            # TIA does not overwrite: export into a fresh temporary folder, read the file, remove the folder.
-            folder = Path(tempfile.mkdtemp(prefix="engineering-api-export-"))
-            try:
-                target = folder / f"{name}.xml"
-                options = self._api.engineering.ExportOptions.WithDefaults
-                obj.Export(self._api.io.FileInfo(str(target)), options)
-                return target.read_bytes()
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
-
-        return self._call("PlcBlock.Export", run)
-
-    @staticmethod
-    def _names_in(documents: list[ProgramDocument]) -> set[str]:
-        """Casefolded names of the documents that parse (what an instance DB may refer to in the same batch)."""
-        from simatic_xml.errors import SimaticMLError
-        from simatic_xml.reader import parse_bytes
-
-        names = set()
-        for document in documents:
-            try:
-                names.add(str(parse_bytes(document.data).object.name or "").casefold())
-            except (SimaticMLError, AttributeError):
-                continue
-        return names
-
-    def _prepare(self, software: Any, document: ProgramDocument, batch: set[str]) -> tuple[str, str, Any]:
-        """Check one document before anything is imported: (kind, name, target group). Raises domain errors."""
-        from simatic_xml.errors import SimaticMLError
-        from simatic_xml.model import Block, PlcStruct
-        from simatic_xml.reader import parse_bytes
-        from simatic_xml.versions import version_index
-
-        try:
-            doc = parse_bytes(document.data)
-        except SimaticMLError as exc:
-            raise ValidationError(f"{document.source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
-        obj = doc.object
-        if isinstance(obj, PlcStruct):
-            kind = "UDT"
-        elif isinstance(obj, Block):
-            kind = type(obj).__name__
-        else:
-            raise NotSupportedError(
-                f"{document.source}: '{obj.element}' documents are not imported by the Openness bridge yet "
-                "(blocks and PLC data types are).",
-                code="BRIDGE_NOT_YET_IMPLEMENTED", details={"method": "import_program_documents"},
-            )
-        name = str(obj.name or "")
-        if not name:
-            raise ValidationError(f"{document.source} has no Name attribute.", code="INVALID_SIMATICML")
-        try:
-            newer = version_index(doc.engineering_version) > version_index(self._version)
-        except ValueError:
-            newer = True
-        if newer:
-            raise ValidationError(
-                f"{document.source} was exported by TIA Portal {doc.engineering_version}; a {self._version} project "
-                "cannot import documents of a newer version.", code="NEWER_VERSION",
-            )
-        group = software.TypeGroup if kind == "UDT" else software.BlockGroup
-        for part in [p for p in document.folder.split("/") if p]:
-            group = group.Groups.Find(part)
-            if group is None:
-                raise ValidationError(f"{document.source}: the folder '{document.folder}' does not exist.", code="FOLDER_NOT_FOUND")
-        instance_of = getattr(obj, "instance_of_name", None)
-        if kind == "InstanceDB" and instance_of and instance_of.casefold() not in batch:
-            try:
-                self._program_object(software, str(instance_of))
-            except NotFoundError:
-                raise ValidationError(
-                    f"{document.source}: the instance DB '{name}' needs the FB '{instance_of}', which is neither in the "
-                    "PLC nor in this import.", code="INSTANCE_OF_MISSING",
-                ) from None
-        number = obj.number if isinstance(obj, Block) else None
-        if number:
-            for _, other in self._walk(software.BlockGroup, "Blocks"):
-                if (self._block_kind(other) == kind and int(other.Number) == int(number)
-                        and str(other.Name).casefold() != name.casefold()):
-                    raise ConflictError(
-                        f"{document.source}: {kind} number {number} is already used by '{other.Name}'.",
-                        code="BLOCK_NUMBER_IN_USE",
-                    )
-        return kind, name, group
-
-    def import_program_documents(
-        self, device: str, documents: list[ProgramDocument], *, overwrite: bool
-    ) -> list[ProgramImportReport]:
-        def run() -> list[ProgramImportReport]:
-            software = self._plc_software(self._project(), device)
-            prepared: list[tuple[int, str, str, Any] | None] = []
-            reports: list[ProgramImportReport] = []
-            first_error: EngineeringError | None = None
-            batch: dict[str, str] = {}
-            names = self._names_in(documents)
-            for index, document in enumerate(documents):
-                try:
-                    kind, name, group = self._prepare(software, document, names)
-                    if not overwrite and (name.casefold() in batch or self._exists(software, name)):
-                        raise AlreadyExistsError(f"{document.source}: '{name}' already exists.", code="OBJECT_EXISTS")
-                except NotSupportedError:
-                    raise
-                except EngineeringError as exc:
-                    first_error = first_error or exc
-                    prepared.append(None)
-                    reports.append(ProgramImportReport(source=document.source, status="Failed", message=exc.message, code=exc.code))
-                    continue
-                batch[name.casefold()] = kind
-                prepared.append((index, kind, name, group))
-                reports.append(ProgramImportReport(source=document.source, status="Imported", name=name, kind=kind,
-                                                   message=f"{kind} '{name}' imported"))
-            if first_error is not None:
-                if len(documents) == 1:
-                    raise first_error
-                reports = [
-                    r if r.status == "Failed" else ProgramImportReport(
-                        source=r.source, status="NotImported", name=r.name, kind=r.kind,
-                        message="not imported because another document failed (the import is all or nothing)")
-                    for r in reports
-                ]
-                failed = sum(1 for r in reports if r.status == "Failed")
-                raise ValidationError(
-                    f"{failed} of {len(documents)} documents could not be imported; nothing was imported.",
-                    code="IMPORT_FAILED", details={"files": msgspec.to_builtins(reports)},
-                )
-            options = getattr(self._api.engineering.ImportOptions, "Override" if overwrite else "None")
-            folder = Path(tempfile.mkdtemp(prefix="engineering-api-import-"))
-            try:
-                for index, kind, _name, group in self.import_order([p for p in prepared if p is not None]):
-                    path = folder / f"{index:04d}.xml"
-                    path.write_bytes(documents[index].data)
-                    composition = group.Types if kind == "UDT" else group.Blocks
-                    composition.Import(self._api.io.FileInfo(str(path)), options)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
-            return reports
-
-        return self._call("PlcBlockComposition.Import", run, invocation=ValidationError)
-
-    @classmethod
-    def import_order(cls, items: list[tuple[int, str, str, Any]]) -> list[tuple[int, str, str, Any]]:
-        """UDT -> FB/FC -> OB/DBs, keeping the given order within each rank (a stable sort)."""
-        return sorted(items, key=lambda item: cls._IMPORT_RANK.get(item[1], 2))
-
-    def _exists(self, software: Any, name: str) -> bool:
-        try:
-            self._program_object(software, name)
-        except NotFoundError:
-            return False
-        return True
