@@ -1,8 +1,9 @@
 """The backend contract: every adapter honours the port's documented behaviour and errors.
 
 Calls :class:`engineering_api.backend.port.EngineeringBackend` methods directly (no HTTP). The
-``backend`` fixture is parametrised over adapters; today only the in-process fake exists. A later
-adapter (the Openness ``bridge``) is added to ``ADAPTERS`` and the whole suite runs against it.
+``backend`` fixture is parametrised over adapters: the in-process fake, and the Openness ``bridge`` over the
+C# stand-in under Mono, which runs the tests of the areas it implements so far (``BRIDGE_CONTRACT_TESTS`` in
+``conftest.py``; the rest skip for the bridge with that reason).
 """
 
 from __future__ import annotations
