@@ -17,6 +17,7 @@ from fakes.compiler.checker import BlockChecker
 from fakes.compiler.program import BlockDef
 from fakes.compiler.project import program_from_software
 from fakes.compiler.types import ELEMENTARY, display
+from fakes.runtime.memory import AREA_SIZES
 from fakes.runtime.values import from_json
 from simatic_xml import parse_bytes
 from simatic_xml.scl import SclSyntaxError, parse_expression
@@ -33,11 +34,9 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.watch import EntrySpec
     from fakes.program import PlcSoftware
 
-__all__ = ("AREA_BYTES", "LABEL", "Operand", "Resolver", "check_rows", "merge_rows", "plc_value", "row_flag",
+__all__ = ("LABEL", "Operand", "Resolver", "check_rows", "merge_rows", "plc_value", "row_flag",
            "table_row")
 
-AREA_BYTES = {"I": 32768, "Q": 32768, "M": 16384}
-"""Sizes of the I, Q and M areas (a CPU 1516: 32 KB process image, 16 KB bit memory)."""
 LABEL = {WATCH_TABLE: "watch table", FORCE_TABLE: "force table"}
 """How messages name each kind of table."""
 _FIELDS = {
@@ -95,7 +94,7 @@ class Resolver:
         absolute = absolute_address(base)
         if absolute is None:
             return None
-        size = AREA_BYTES[absolute.area]
+        size = AREA_SIZES[absolute.area]
         if absolute.byte + _SIZE_BYTES[absolute.size] > size:
             return Operand(base, problem=f'The address "{base}" is outside the {absolute.area} area (0..{size - 1}).')
         return Operand(base, absolute.data_type, absolute.data_type.upper(), str(absolute), absolute.area)
