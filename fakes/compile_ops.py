@@ -43,8 +43,13 @@ class CompileOperations:
         return run.result
 
     def compile_software(self, device: str) -> CompileResult:
+        return self._compile_run(device).result
+
+    def _compile_run(self, device: str) -> CompileRun:
+        """Compile a PLC's software and record the result; the whole run, for callers that build on it (a
+        download turns the same run into a program image instead of compiling twice)."""
         with self._change() as project:  # type: ignore[attr-defined]
             _, software = self._software(project, device)  # type: ignore[attr-defined]
             run = compile_software(software, device)
             _record(software, run)
-        return run.result
+        return run

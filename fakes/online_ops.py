@@ -61,12 +61,12 @@ _HOW_TO_BIND = (
 )
 
 
-def _build_image(software: PlcSoftware, device: str) -> Any:
+def _build_image(software: PlcSoftware, device: str, run: Any = None) -> Any:
     """``fakes.runtime.image.build_image``, imported late: the engine is large and may be absent, and then the
     shared translator answers the simulation routes' 501 (``SIM_ENGINE_UNAVAILABLE``)."""
     with runtime_errors():
         from fakes.runtime.image import build_image
-    return build_image(software, device)
+    return build_image(software, device, run)
 
 
 def _runtime_errors(instance: str | None, **hints: str) -> AbstractContextManager[None]:
@@ -279,7 +279,8 @@ class OnlineOperations:
                 code="CPU_IN_RUN", details={"instanceName": cpu.name},
             )
         report(10, "compiling the PLC software")
-        compiled = self.compile_software(dev.name)  # type: ignore[attr-defined]
+        run = self._compile_run(dev.name)  # type: ignore[attr-defined]
+        compiled = run.result
         if compiled.error_count:
             raise ConflictError(
                 f"The software of \"{dev.name}\" has {compiled.error_count} compile error(s); nothing was downloaded. "
@@ -289,7 +290,7 @@ class OnlineOperations:
         report(40, "building the program image")
         _, software = self._software(self._project(), dev.name)  # type: ignore[attr-defined]
         with _runtime_errors(cpu.name, **{"needs-stop": 'Send {"stopCpu": true} to stop it for the download.'}):
-            image = _build_image(software, dev.name)
+            image = _build_image(software, dev.name, run)
             report(70, f'loading {len(image.digests)} objects into "{cpu.name}"')
             was_running = cpu.state == OperatingState.RUN
             reinitialised = cpu.load(image, device=dev.name, stop_allowed=stop_cpu)

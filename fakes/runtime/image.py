@@ -25,6 +25,7 @@ from .memory import Memory
 from .values import clone, parse_text
 
 if TYPE_CHECKING:
+    from fakes.compiler.project import CompileRun
     from fakes.program import PlcSoftware
 
 __all__ = ("DEFAULT_PERIODS_MS", "ObEntry", "ProgramImage", "TagInfo", "build_image")
@@ -237,13 +238,16 @@ def _ob_entry(obj: Any, sw: Any) -> ObEntry:
     return ObEntry(obj.name, obj.number, kind, period, phase)
 
 
-def build_image(software: PlcSoftware, device: str) -> ProgramImage:
+def build_image(software: PlcSoftware, device: str, run: CompileRun | None = None) -> ProgramImage:
     """Compile ``software`` and turn it into a runnable image.
+
+    ``run`` is a compile of this same software the caller has just made (a download compiles first and
+    records the result in the project); it is used instead of compiling again.
 
     Raises:
         ImageError: the software has compile errors (``messages`` lists them).
     """
-    run = compile_software(software, device)
+    run = run if run is not None else compile_software(software, device)
     if run.result.error_count:
         messages = _errors(run)
         first = f" First: {messages[0]}" if messages else ""

@@ -88,8 +88,8 @@ class StubImage:
         raise LookupError(name)
 
 
-def stub_build(software: Any, device: str) -> StubImage:
-    """What ``build_image`` would load, minus the code: every object, DBs with memory."""
+def stub_build(software: Any, device: str, run: Any = None) -> StubImage:
+    """What ``build_image`` would load, minus the code: every object, DBs with memory (``run`` is ignored)."""
     objects = {obj.name: obj.xml for obj in software.all()}
     dbs = [obj.name for obj in software.all() if obj.kind in ("GlobalDB", "InstanceDB")]
     obs = [StubOb(obj.name, obj.number or 1, "ProgramCycle") for obj in software.all() if obj.kind == "OB"]
