@@ -48,10 +48,19 @@ from engineering_api.backend.models import (
     SessionStatus,
 )
 from engineering_api.backend.port import EngineeringBackend
+from openness_bridge.blocks import BlockOperations
+from openness_bridge.catalog import CatalogOperations
 from openness_bridge.errors import kind_of, translate
+from openness_bridge.hardware import HardwareOperations
 from openness_bridge.naming import check_device_name, check_project_name
-from openness_bridge.pending import PendingMethods
+from openness_bridge.online import OnlineOperations
+from openness_bridge.pending import pending_methods
+from openness_bridge.projects import ProjectOperations
+from openness_bridge.simulation import SimulationOperations
 from openness_bridge.software import SoftwareOperations
+from openness_bridge.tags import TagOperations
+from openness_bridge.types import TypeOperations
+from openness_bridge.watch import WatchOperations
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -73,19 +82,30 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-class OpennessBackend(SoftwareOperations, PendingMethods, EngineeringBackend):
+class _OpennessSession(
+    SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
+    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, EngineeringBackend,
+):
     """One Openness session: at most one attached portal and, through it, its open project.
 
     Args:
         api: the loaded Openness assemblies (:func:`openness_bridge.loader.load_api`).
         installations: what :func:`~openness_bridge.loader.find_installations` found (or the stand-in).
+        state_dir: where the bridge keeps files of its own (simulation profiles); TIA keeps everything else.
+        simulation_api: the loaded PLCSIM Advanced API (:mod:`openness_bridge.plcsim`), or None when PLCSIM
+            Advanced is not installed (the simulation methods then say so).
     """
 
     name = "openness"
 
-    def __init__(self, api: OpennessApi, installations: list[Installation]) -> None:
+    def __init__(
+        self, api: OpennessApi, installations: list[Installation], *, state_dir: Path | None = None,
+        simulation_api: Any = None,
+    ) -> None:
         self._api = api
         self._installations = installations
+        self._state_dir = state_dir
+        self._simulation_api = simulation_api
         self._thread: int | None = None
         self._pid: int | None = None
         """Pid of the attached portal; survives a lost connection so the session can attach again."""
@@ -142,6 +162,32 @@ class OpennessBackend(SoftwareOperations, PendingMethods, EngineeringBackend):
                     self._portal = None  # rebuilt on the next request by attaching to self._pid again
                 raise translate(exc, operation, invocation=invocation) from exc
         raise AssertionError("unreachable")
+
+    def _change(
+        self, operation: str, fn: Callable[[], T], *, invocation: type[EngineeringError] = ConflictError
+    ) -> T:
+        """Run a change to the open project all or nothing: ``fn`` runs inside ``TiaPortal.ExclusiveAccess`` and a
+        ``Transaction`` on the project, committed only when ``fn`` returns; any error rolls every step back.
+
+        Use it for every call that modifies the project (a failed multi-step change must leave nothing behind);
+        ``fn`` must not save or close the project (a transaction cannot span those).
+        """
+
+        def guarded() -> T:
+            portal, project = self._connection(), self._project()
+            access = portal.ExclusiveAccess(f"engineering-api: {operation}")
+            try:
+                transaction = access.Transaction(project, operation)
+                try:
+                    result = fn()
+                    transaction.CommitOnDispose()
+                    return result
+                finally:
+                    transaction.Dispose()
+            finally:
+                access.Dispose()
+
+        return self._call(operation, guarded, invocation=invocation)
 
     # ----- helpers ---------------------------------------------------------------------------
     def _processes(self) -> list[Any]:
@@ -473,4 +519,8 @@ class OpennessBackend(SoftwareOperations, PendingMethods, EngineeringBackend):
             type_id = f"OrderNumber:{order_number}" + (f"/{version}" if version else "")
             return self._device_info(project.Devices.CreateWithItem(type_id, name, name))
 
-        return self._call("Devices.CreateWithItem", run, invocation=ValidationError)
+        return self._change("Devices.CreateWithItem", run, invocation=ValidationError)
+
+
+class OpennessBackend(pending_methods(_OpennessSession), _OpennessSession):  # type: ignore[misc]
+    """The backend port over Openness; port methods no slice implements yet raise ``BRIDGE_NOT_YET_IMPLEMENTED``."""

@@ -1,8 +1,9 @@
 """Port methods the bridge does not implement yet (issue 6 is delivered in slices).
 
-Each raises :class:`NotSupportedError` with code ``BRIDGE_NOT_YET_IMPLEMENTED`` and names the method, so a
-client sees at once that the bridge, not TIA, is missing the feature. Shrink this list as areas land;
-``tests/bridge/test_pending.py`` checks it matches the port exactly.
+The list is derived, not kept by hand: a port method is pending when none of the bridge's operation classes
+(``OpennessBackend`` and its mixins) defines it. Each pending method raises :class:`NotSupportedError` with code
+``BRIDGE_NOT_YET_IMPLEMENTED`` and names the method, so a client sees at once that the bridge, not TIA, is
+missing the feature. ``tests/bridge/test_pending.py`` checks the split.
 """
 
 from __future__ import annotations
@@ -11,45 +12,21 @@ from typing import Any, NoReturn
 
 from engineering_api.backend.errors import NotSupportedError
 
-__all__ = ("ALL_PENDING", "NOT_YET_IMPLEMENTED", "PendingMethods")
-
-NOT_YET_IMPLEMENTED: tuple[str, ...] = (
-    # portal management
-    "whitelist_application",
-    # projects
-    "archive_project", "retrieve_project", "project_history", "remove_history_entry", "project_infrastructure",
-    "set_simulation_support", "index_project",
-    # devices and hardware
-    "rename_device", "delete_device", "configure_network", "compile_hardware", "parking_lot", "clear_parking_lot",
-    "compatible_slots", "export_hardware", "import_hardware",
-    # hardware catalog
-    "catalog_find", "catalog_search", "catalog_cache_status", "catalog_cache_load", "catalog_cache_build",
-    "catalog_image",
-)
-"""Methods of ``EngineeringBackend`` itself; the area ports (blocks, tags, types, simulation, online, watch, and
-compile except the methods in ``IMPLEMENTED_AREA_METHODS``) are added by :func:`_area_methods`."""
+__all__ = ("pending_methods", "port_methods")
 
 
-def _area_methods() -> tuple[str, ...]:
-    from engineering_api.backend.areas.blocks import BlocksPort
-    from engineering_api.backend.areas.compile import CompilePort
-    from engineering_api.backend.areas.online import OnlinePort
-    from engineering_api.backend.areas.simulation import SimulationPort
-    from engineering_api.backend.areas.tags import TagsPort
-    from engineering_api.backend.areas.types import TypesPort
-    from engineering_api.backend.areas.watch import WatchTablesPort
+def port_methods() -> frozenset[str]:
+    """Every abstract method of the backend port and its areas."""
+    from engineering_api.backend.port import EngineeringBackend
 
-    names: set[str] = set()
-    for port in (BlocksPort, CompilePort, OnlinePort, SimulationPort, TagsPort, TypesPort, WatchTablesPort):
-        names |= set(getattr(port, "__abstractmethods__", ()))
-    return tuple(sorted(names))
+    return frozenset(EngineeringBackend.__abstractmethods__)
 
 
 def _pending(name: str) -> Any:
     def method(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
         raise NotSupportedError(
-            f"The Openness bridge does not implement '{name}' yet (issue 6 is delivered in slices; this build "
-            "covers portals, projects, listing/adding devices, compiling PLC software and importing/listing/exporting blocks and PLC data types). Use --backend fake for this operation.",
+            f"The Openness bridge does not implement '{name}' yet. Use --backend fake for this operation; "
+            "openness_bridge/README.md lists what the bridge serves.",
             code="BRIDGE_NOT_YET_IMPLEMENTED",
             details={"method": name},
         )
@@ -59,13 +36,16 @@ def _pending(name: str) -> Any:
     return method
 
 
-IMPLEMENTED_AREA_METHODS: tuple[str, ...] = ("compile_block", "compile_software")
-"""Area-port methods the bridge implements already (second slice: compile)."""
-
-ALL_PENDING: tuple[str, ...] = tuple(sorted((set(NOT_YET_IMPLEMENTED) | set(_area_methods())) - set(IMPLEMENTED_AREA_METHODS)))
-"""Every pending method name, port and areas."""
-
-PendingMethods = type(
-    "PendingMethods", (), {"__doc__": "Stand-ins raising NotSupportedError for unimplemented port methods.",
-                           **{name: _pending(name) for name in ALL_PENDING}},
-)
+def pending_methods(*operation_classes: type) -> type:
+    """A class of stand-ins for every port method none of ``operation_classes`` defines (its ``NAMES`` lists them)."""
+    defined = {
+        name for cls in operation_classes for klass in cls.__mro__ if klass.__module__.startswith("openness_bridge.")
+        for name in vars(klass)
+    }
+    names = tuple(sorted(port_methods() - defined))
+    return type(
+        "PendingMethods", (), {
+            "__doc__": "Stand-ins raising NotSupportedError for unimplemented port methods.",
+            "NAMES": names, **{name: _pending(name) for name in names},
+        },
+    )

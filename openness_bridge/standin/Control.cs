@@ -92,6 +92,7 @@ namespace StandIn.Control
         internal readonly int Id;
         internal readonly TiaPortalMode Mode;
         internal bool Alive;
+        internal bool ExclusiveAccessHeld;
         internal ProjectState Project;
 
         internal void Open(ProjectState project) { Project = project; }
@@ -104,7 +105,7 @@ namespace StandIn.Control
         }
     }
 
-    internal sealed class DeviceState
+    internal sealed partial class DeviceState
     {
         internal string Name;
         internal string ItemName;
@@ -130,7 +131,7 @@ namespace StandIn.Control
         }
     }
 
-    internal sealed class SoftwareState
+    internal sealed partial class SoftwareState
     {
         internal readonly GroupState Blocks;
         internal readonly GroupState Types;
@@ -284,8 +285,51 @@ namespace StandIn.Control
         }
     }
 
-    /// <summary>A project file is a small text file: header line, then one tab-separated line per device.</summary>
-    internal sealed class ProjectState
+    /// <summary>One area's share of a project's state (tags, watch tables, networks...), kept in the project file
+    /// as records: tab-separated fields whose first field is a tag only this part uses. Every class implementing
+    /// it is found by reflection, so an area adds its state without touching this file.</summary>
+    internal interface IProjectPart
+    {
+        /// <summary>The records to write for <paramref name="project"/> (fields must not hold tabs or line
+        /// breaks: use <see cref="Record.Text"/> for free text).</summary>
+        IEnumerable<string[]> Save(ProjectState project);
+
+        /// <summary>Reads one record; false when its tag is not this part's. Called after the devices are read.</summary>
+        bool Load(ProjectState project, string[] fields);
+    }
+
+    /// <summary>Offers services of device items (DeviceItem.GetService&lt;T&gt;()) for an area, found by reflection
+    /// like <see cref="IProjectPart"/>; answers null for a service it does not offer.</summary>
+    internal interface IDeviceItemServices
+    {
+        object Provide(Type service, Siemens.Engineering.Project project, DeviceState device, bool isCpuItem);
+    }
+
+    internal static class Record
+    {
+        /// <summary>Free text as one field (base64 of UTF-8).</summary>
+        internal static string Text(string value) { return Convert.ToBase64String(Encoding.UTF8.GetBytes(value ?? "")); }
+
+        internal static string Untext(string field) { return Encoding.UTF8.GetString(Convert.FromBase64String(field)); }
+    }
+
+    internal static class Parts
+    {
+        internal static readonly IList<IProjectPart> Project = Find<IProjectPart>();
+        internal static readonly IList<IDeviceItemServices> DeviceItemServices = Find<IDeviceItemServices>();
+
+        private static IList<T> Find<T>()
+        {
+            return typeof(Parts).Assembly.GetTypes()
+                .Where(t => typeof(T).IsAssignableFrom(t) && !t.IsInterface && !t.IsAbstract)
+                .OrderBy(t => t.FullName, StringComparer.Ordinal)
+                .Select(t => (T)Activator.CreateInstance(t, true)).ToList();
+        }
+    }
+
+    /// <summary>A project file is a small text file: header line, then one tab-separated record per line
+    /// (author, devices, program objects, then every <see cref="IProjectPart"/>'s records).</summary>
+    internal sealed partial class ProjectState
     {
         private const string Header = "stand-in TIA project";
         internal string Name;
@@ -295,6 +339,9 @@ namespace StandIn.Control
         internal DateTime LastModified;
         internal bool Modified;
         internal readonly List<DeviceState> Devices = new List<DeviceState>();
+
+        /// <summary>Stays the same across a rollback, so Project objects made before it stay valid.</summary>
+        internal object Identity = new object();
 
         internal static ProjectState CreateOnDisk(string folder, string name, int version)
         {
@@ -319,28 +366,35 @@ namespace StandIn.Control
                 Name = Path.GetFileNameWithoutExtension(file), File = Path.GetFullPath(file),
                 Created = System.IO.File.GetCreationTime(file), LastModified = System.IO.File.GetLastWriteTime(file),
             };
-            foreach (var line in lines.Skip(1))
+            state.Read(lines.Skip(1));
+            return state;
+        }
+
+        private void Read(IEnumerable<string> lines)
+        {
+            foreach (var line in lines)
             {
                 var parts = line.Split('\t');
                 if (parts.Length == 4 && parts[0] == "device")
-                    state.Devices.Add(DeviceState.Make(parts[1], parts[2], parts[3]));
+                    Devices.Add(DeviceState.Make(parts[1], parts[2], parts[3]));
                 else if (parts.Length == 6 && parts[0] == "object")
                 {
-                    var software = state.Devices.First(d => d.Name == parts[1]).Software;
+                    var software = Devices.First(d => d.Name == parts[1]).Software;
                     var xml = Convert.FromBase64String(parts[5]);
                     var obj = ObjectState.Read(xml) ?? new ObjectState { Name = parts[4], Element = parts[2] == "type" ? "SW.Types.PlcStruct" : "SW.Blocks.FB" };
                     (parts[2] == "type" ? software.Types : software.Blocks).Path(parts[3]).Items.Add(parts[4]);
                     software.Objects[parts[4]] = obj;
                 }
                 else if (parts.Length == 2 && parts[0] == "author")
-                    state.Author = parts[1];
+                    Author = parts[1];
+                else if (!Parts.Project.Any(p => p.Load(this, parts)))
+                    throw new EngineeringTargetInvocationException("The project cannot be opened.", "Unknown record '" + parts[0] + "' in the project file.", null);
             }
-            return state;
         }
 
-        internal void Save()
+        private List<string> Records()
         {
-            var lines = new List<string> { Header, "author\t" + Author };
+            var lines = new List<string> { "author\t" + Author };
             lines.AddRange(Devices.Select(d => "device\t" + d.Name + "\t" + d.ItemName + "\t" + d.TypeIdentifier));
             foreach (var d in Devices.Where(x => x.Software != null))
                 foreach (var kind in new[] { "block", "type" })
@@ -350,9 +404,42 @@ namespace StandIn.Control
                         d.Software.Objects.TryGetValue(p.Value, out obj);
                         lines.Add("object\t" + d.Name + "\t" + kind + "\t" + p.Key + "\t" + p.Value + "\t" + Convert.ToBase64String(obj == null ? new byte[0] : obj.Xml));
                     }
+            foreach (var part in Parts.Project)
+                lines.AddRange(part.Save(this).Select(fields => string.Join("\t", fields)));
+            return lines;
+        }
+
+        internal void Save()
+        {
+            var lines = new List<string> { Header };
+            lines.AddRange(Records());
             System.IO.File.WriteAllLines(File, lines, new UTF8Encoding(false));
             LastModified = DateTime.Now;
             Modified = false;
+        }
+
+        /// <summary>Everything a rollback needs to bring this state back (Transaction).</summary>
+        internal Snapshot Take() { return new Snapshot(this, Records()); }
+
+        internal sealed class Snapshot
+        {
+            private readonly ProjectState _state;
+            private readonly List<string> _records;
+            private readonly bool _modified;
+            internal Snapshot(ProjectState state, List<string> records) { _state = state; _records = records; _modified = state.Modified; }
+
+            internal object Identity { get { return _state.Identity; } }
+
+            internal ProjectState Restore()
+            {
+                var state = new ProjectState
+                {
+                    Name = _state.Name, File = _state.File, Created = _state.Created, LastModified = _state.LastModified,
+                    Modified = _modified, Identity = _state.Identity,
+                };
+                state.Read(_records);
+                return state;
+            }
         }
     }
 }

@@ -125,6 +125,16 @@ namespace Siemens.Engineering
 
         public ProjectComposition Projects { get { Live(); return new ProjectComposition(State); } }
 
+        // One exclusive access at a time; while it is held, the UI (here: nobody) waits.
+        public ExclusiveAccess ExclusiveAccess(string text)
+        {
+            Live();
+            Faults.Check("TiaPortal.ExclusiveAccess");
+            if (State.ExclusiveAccessHeld)
+                throw new EngineeringTargetInvocationException("Exclusive access is already held.", "Dispose the current ExclusiveAccess first.", null);
+            return new ExclusiveAccess(State, text);
+        }
+
         // Releases this connection only. Whether disposing the TiaPortal that started TIA also closes TIA is
         // not shown by the public sources, so the bridge does not rely on it either way.
         public void Dispose() { _disposed = true; }
@@ -183,11 +193,18 @@ namespace Siemens.Engineering
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class Project : IEngineeringServiceProvider
+    // The project every transaction is about (ProjectBase implements it in the real API).
+    public interface ITransactionSupport { }
+
+    public sealed partial class Project : IEngineeringServiceProvider, ITransactionSupport
     {
         private readonly PortalProcessState _process;
-        internal readonly ProjectState State;
-        internal Project(PortalProcessState process, ProjectState state) { _process = process; State = state; }
+        private readonly object _identity;
+        internal Project(PortalProcessState process, ProjectState state) { _process = process; _identity = state.Identity; }
+
+        // Looked up on every access: a rolled-back transaction replaces the state but keeps its identity.
+        internal ProjectState State { get { return _process.Project; } }
+        internal PortalProcessState Process { get { return _process; } }
 
         public string Name { get { Live(); return State.Name; } }
         public FileInfo Path { get { Live(); return new FileInfo(State.File); } }
@@ -218,9 +235,59 @@ namespace Siemens.Engineering
         {
             if (!_process.Alive)
                 throw new EngineeringRuntimeException("The connection to TIA Portal was lost.", "The TIA Portal process has exited.", null);
-            if (_process.Project != State)
+            if (_process.Project == null || _process.Project.Identity != _identity)
                 throw new EngineeringObjectDisposedException("The project object has been disposed.", "The project was closed.", null);
             Faults.Check("Project.Access");
+        }
+    }
+
+    public sealed class ExclusiveAccess : IDisposable
+    {
+        private readonly PortalProcessState _process;
+        private bool _disposed;
+        internal ExclusiveAccess(PortalProcessState process, string text) { _process = process; Text = text; process.ExclusiveAccessHeld = true; }
+
+        public string Text { get; set; }
+        public bool IsCancellationRequested { get { return false; } }
+
+        public Transaction Transaction(ITransactionSupport persistence, string undoDescription)
+        {
+            if (_disposed) throw new EngineeringObjectDisposedException("The ExclusiveAccess object has been disposed.", "", null);
+            var project = persistence as Project;
+            if (project == null) throw new EngineeringTargetInvocationException("A transaction needs a project.", "", null);
+            project.Live();
+            Faults.Check("ExclusiveAccess.Transaction");
+            return new Transaction(project, undoDescription);
+        }
+
+        public void Dispose() { if (!_disposed) { _disposed = true; _process.ExclusiveAccessHeld = false; } }
+    }
+
+    // Without CommitOnDispose, Dispose rolls every change made since the transaction started back.
+    public sealed class Transaction : IDisposable
+    {
+        private readonly PortalProcessState _process;
+        private readonly ProjectState.Snapshot _before;
+        private bool _done;
+        internal Transaction(Project project, string undoDescription)
+        {
+            _process = project.Process;
+            _before = project.State.Take();
+            UndoDescription = undoDescription;
+        }
+
+        internal string UndoDescription { get; private set; }
+        public bool CanCommit { get { return !_done; } }
+        public bool CommitRequested { get; private set; }
+
+        public void CommitOnDispose() { CommitRequested = true; }
+
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            if (!CommitRequested && _process.Project != null && _process.Project.Identity == _before.Identity)
+                _process.Project = _before.Restore();
         }
     }
 }

@@ -7,7 +7,7 @@ using StandIn.Control;
 
 namespace Siemens.Engineering.HW
 {
-    public sealed class Device : IEngineeringServiceProvider
+    public sealed partial class Device : IEngineeringServiceProvider
     {
         private readonly Project _project;
         internal readonly DeviceState State;

@@ -94,6 +94,12 @@ namespace Siemens.Engineering.HW
             _project.Live();
             if (typeof(T) == typeof(Siemens.Engineering.HW.Features.SoftwareContainer) && _cpu && _device.Software != null)
                 return new Siemens.Engineering.HW.Features.SoftwareContainer(new PlcSoftware(_project, _device)) as T;
+            // Other services (OnlineProvider, DownloadProvider, NetworkInterface...) come from the areas' providers.
+            foreach (var services in Parts.DeviceItemServices)
+            {
+                var service = services.Provide(typeof(T), _project, _device, _cpu) as T;
+                if (service != null) return service;
+            }
             return null;
         }
     }
@@ -119,13 +125,13 @@ namespace Siemens.Engineering.HW
 
 namespace Siemens.Engineering.SW
 {
-    public sealed class PlcSoftware : Siemens.Engineering.HW.Software, IEngineeringServiceProvider
+    // Partial: each area (Tags.cs, Watch.cs, ...) adds its group property in its own file.
+    public sealed partial class PlcSoftware : Siemens.Engineering.HW.Software, IEngineeringServiceProvider
     {
         internal PlcSoftware(Project project, DeviceState device) : base(project, device) { }
 
         public PlcBlockSystemGroup BlockGroup { get { OwnerProject.Live(); return new PlcBlockSystemGroup(OwnerProject, Device.Software.Blocks); } }
         public PlcTypeSystemGroup TypeGroup { get { OwnerProject.Live(); return new PlcTypeSystemGroup(OwnerProject, Device.Software.Types); } }
-        public Siemens.Engineering.SW.Tags.PlcTagTableSystemGroup TagTableGroup { get { OwnerProject.Live(); return new Siemens.Engineering.SW.Tags.PlcTagTableSystemGroup(); } }
 
         public T GetService<T>() where T : class, IEngineeringService
         {
@@ -134,12 +140,6 @@ namespace Siemens.Engineering.SW
             return null;
         }
     }
-}
-
-namespace Siemens.Engineering.SW.Tags
-{
-    // Only the type: tag tables are not used by the bridge yet.
-    public sealed class PlcTagTableSystemGroup { internal PlcTagTableSystemGroup() { } }
 }
 
 namespace Siemens.Engineering.SW.Blocks

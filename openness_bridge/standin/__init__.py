@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openness_bridge.backend import OpennessBackend
 
-__all__ = ("SOURCES", "StandInUnavailable", "build_standin", "missing_prerequisites", "reset_machine", "standin_backend")
+__all__ = ("SOURCES", "StandInUnavailable", "build_standin", "plcsim_assembly", "missing_prerequisites", "reset_machine", "standin_backend")
 
 SOURCES = Path(__file__).parent
 STANDIN_VERSION = "V19"
@@ -43,16 +43,30 @@ def missing_prerequisites() -> list[str]:
     return missing
 
 
+_ASSEMBLIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("wire", "StandIn.Wire.dll", ()),
+    (".", "Siemens.Engineering.dll", ("StandIn.Wire.dll",)),
+    ("plcsim", "Siemens.Simatic.Simulation.Runtime.Api.x64.dll", ("StandIn.Wire.dll",)),
+)
+"""(source folder, assembly, references) in build order: the shared "network", Openness, PLCSIM Advanced."""
+
+
+def _sources(folder: str) -> list[Path]:
+    return sorted((SOURCES / folder).glob("*.cs"))
+
+
 def build_standin(cache_root: Path | None = None) -> Path:
-    """Compile the stand-in (once per source change) and return the DLL's path.
+    """Compile the stand-in assemblies (once per source change) and return the Siemens.Engineering DLL's path.
+
+    The PLCSIM Advanced stand-in is built beside it (:func:`plcsim_assembly`) when it has sources.
 
     Raises:
         StandInUnavailable: mcs is missing or the compiler failed (its output is in the message).
     """
     if shutil.which("mcs") is None:
         raise StandInUnavailable("mcs (Mono C# compiler) is not installed: apt-get install mono-devel")
-    sources = sorted(SOURCES.glob("*.cs"))
-    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in sources)).hexdigest()[:16]
+    sources = [p for folder, _, _ in _ASSEMBLIES for p in _sources(folder)]
+    digest = hashlib.sha256(b"".join(str(p.relative_to(SOURCES)).encode() + p.read_bytes() for p in sources)).hexdigest()[:16]
     root = cache_root or Path(tempfile.gettempdir()) / "engineering-api-standin"
     target = root / digest / "Siemens.Engineering.dll"
     if target.is_file():
@@ -60,13 +74,17 @@ def build_standin(cache_root: Path | None = None) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="build-", dir=root))
     try:
-        out = staging / "Siemens.Engineering.dll"
-        result = subprocess.run(
-            ["mcs", "-target:library", "-nologo", "-warnaserror-", f"-out:{out}", *map(str, sources)],
-            capture_output=True, text=True, check=False,
-        )
-        if result.returncode != 0:
-            raise StandInUnavailable(f"mcs failed:\n{result.stdout}{result.stderr}")
+        for folder, assembly, references in _ASSEMBLIES:
+            files = _sources(folder)
+            if not files:
+                continue
+            result = subprocess.run(
+                ["mcs", "-target:library", "-nologo", "-warnaserror-", f"-out:{staging / assembly}",
+                 *(f"-r:{staging / r}" for r in references), *map(str, files)],
+                capture_output=True, text=True, check=False,
+            )
+            if result.returncode != 0:
+                raise StandInUnavailable(f"mcs failed on {assembly}:\n{result.stdout}{result.stderr}")
         try:
             os.replace(staging, target.parent)  # atomic: another xdist worker may have won the race
         except OSError:
@@ -77,20 +95,36 @@ def build_standin(cache_root: Path | None = None) -> Path:
     return target
 
 
+def plcsim_assembly(engineering_dll: Path) -> Path | None:
+    """The PLCSIM Advanced stand-in built beside ``engineering_dll``, if it has sources."""
+    path = engineering_dll.parent / "Siemens.Simatic.Simulation.Runtime.Api.x64.dll"
+    return path if path.is_file() else None
+
+
 def _control() -> Any:
     from StandIn.Control import Faults, Machine  # type: ignore[import-not-found]
 
     return Machine, Faults
 
 
+def _reset_wire() -> None:
+    from StandIn.Wire import Softbus  # type: ignore[import-not-found]
+
+    Softbus.Reset()
+
+
 def reset_machine() -> None:
     """Forget every simulated portal, project handle and armed fault (between tests)."""
     machine, _faults = _control()
     machine.Reset()
+    _reset_wire()
 
 
-def standin_backend() -> OpennessBackend:
-    """A fresh :class:`OpennessBackend` over the stand-in, loaded with Mono; the simulated machine is reset."""
+def standin_backend(state_dir: Path | None = None) -> OpennessBackend:
+    """A fresh :class:`OpennessBackend` over the stand-in, loaded with Mono; the simulated machine is reset.
+
+    ``state_dir`` is where the bridge keeps its own files (simulation profiles); a temporary folder when omitted.
+    """
     missing = missing_prerequisites()
     if missing:
         raise StandInUnavailable("missing: " + "; ".join(missing))
@@ -100,5 +134,9 @@ def standin_backend() -> OpennessBackend:
     dll = build_standin()
     installation = Installation(STANDIN_VERSION, str(dll.parent), (str(dll),), (str(dll.parent),))
     api = load_api(installation, runtime="mono")
+    import clr  # type: ignore[import-not-found]
+
+    clr.AddReference(str(dll.parent / "StandIn.Wire.dll"))
     reset_machine()
-    return OpennessBackend(api, [installation])
+    state = state_dir or Path(tempfile.mkdtemp(prefix="engineering-api-bridge-state-"))
+    return OpennessBackend(api, [installation], state_dir=state)

@@ -39,7 +39,7 @@ def _bridge(state_dir: Path) -> EngineeringBackend:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{reason} (CI must run the bridge tests; .ci/run installs Mono through 'make test')")
         pytest.skip(reason)
-    return standin_backend()
+    return standin_backend(state_dir)
 
 
 ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake, "bridge": _bridge}
@@ -81,16 +81,6 @@ BRIDGE_CONTRACT_TESTS = frozenset({
 Everything else in ``tests/contract`` touches a method in ``openness_bridge.pending`` and is skipped for the
 bridge. Grow this set as the bridge grows; the fake always runs everything."""
 
-BRIDGE_IMPLEMENTED_METHODS = frozenset({
-    "detach_portal", "shutdown_portal", "portal_process_diagnostics", "open_projects", "create_project",
-    "open_project", "save_project", "close_project", "project_overview", "list_devices", "get_device", "add_device",
-    "compile_software", "compile_block", "import_program_documents", "list_program_objects", "export_program_object",
-})
-"""For the tests parametrised by method name (common errors): the methods the bridge implements."""
-
-_PARAMETRISED_BY_METHOD = frozenset({
-    "test_methods_needing_a_portal_raise_portal_unavailable", "test_methods_needing_a_project_raise_no_project_open",
-})
 BRIDGE_SKIP_REASON = (
     "not in the Openness bridge's slices so far (portals, projects, devices list/add, compile, block/UDT "
     "documents); "
@@ -98,23 +88,48 @@ BRIDGE_SKIP_REASON = (
 )
 
 
-def _bridge_runs(item: pytest.Item) -> bool:
+def _pending_bridge_methods() -> frozenset[str]:
+    from openness_bridge.backend import OpennessBackend
+
+    return frozenset(OpennessBackend.__mro__[1].NAMES)
+
+
+_PORT_METHODS = frozenset(EngineeringBackend.__abstractmethods__)
+
+
+def _bridge_skip_reason(item: pytest.Item, pending_methods: frozenset[str]) -> str | None:
+    """Why ``item`` does not run for the bridge, or None when it does.
+
+    A test parametrised by a port method's ``name`` skips while that method is pending. A module that defines
+    ``BRIDGE_PENDING`` (test name -> reason) runs every other test on the bridge; the others run only when
+    listed in ``BRIDGE_CONTRACT_TESTS``.
+    """
     name = getattr(item, "originalname", item.name)
-    if name in _PARAMETRISED_BY_METHOD:
-        return item.callspec.params.get("name") in BRIDGE_IMPLEMENTED_METHODS  # type: ignore[attr-defined]
-    return name in BRIDGE_CONTRACT_TESTS
+    method = item.callspec.params.get("name")  # type: ignore[attr-defined]
+    by_method = method in _PORT_METHODS
+    if by_method and method in pending_methods:
+        return f"'{method}' is not implemented by the Openness bridge yet (openness_bridge/pending.py)"
+    pending = getattr(item.module, "BRIDGE_PENDING", None)
+    if pending is not None:
+        return pending.get(name)
+    return None if name in BRIDGE_CONTRACT_TESTS or by_method else BRIDGE_SKIP_REASON
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip, for the bridge only, the contract tests of areas it does not implement yet."""
-    skip = pytest.mark.skip(reason=BRIDGE_SKIP_REASON)
+    """Skip, for the bridge only, the contract tests of what it does not implement yet, with the reason."""
     here = Path(__file__).parent
+    pending_methods: frozenset[str] | None = None
     for item in items:
         if not item.path.is_relative_to(here):
             continue
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("backend") == "bridge" and not _bridge_runs(item):
-            item.add_marker(skip)
+        if callspec is None or callspec.params.get("backend") != "bridge":
+            continue
+        if pending_methods is None:
+            pending_methods = _pending_bridge_methods()
+        reason = _bridge_skip_reason(item, pending_methods)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(params=[pytest.param(name, id=name) for name in ADAPTERS])

@@ -1,0 +1,13 @@
+"""The bridge's the hardware catalog (``TiaPortal.HardwareCatalog``).
+
+Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
+(:mod:`openness_bridge.pending`).
+"""
+
+from __future__ import annotations
+
+__all__ = ("CatalogOperations",)
+
+
+class CatalogOperations:
+    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""

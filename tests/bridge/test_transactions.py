@@ -1,0 +1,49 @@
+"""``_change``: ExclusiveAccess plus a Transaction, so a multi-step change that fails leaves nothing behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend.errors import ConflictError, EngineeringError
+from tests.contract.conftest import CPU, IM
+
+
+@pytest.fixture
+def project(bridge: Any, tmp_path: Path) -> Any:
+    bridge.launch_portal(with_ui=False, version=None)
+    bridge.create_project(tmp_path, "Line", author="", comment="")
+    return bridge
+
+
+def test_a_failing_step_rolls_every_earlier_step_back(project: Any) -> None:
+    def two_devices_then_fail() -> None:
+        devices = project._project().Devices
+        devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
+        devices.CreateWithItem(f"OrderNumber:{IM}", "IO_1", "IO_1")
+        raise ConflictError("step three refused", code="TEST")
+
+    with pytest.raises(ConflictError):
+        project._change("two devices", two_devices_then_fail)
+    assert project.list_devices() == []
+    assert project.save_project().has_unsaved_changes is False
+
+
+def test_a_committed_change_stays_and_the_access_is_released(project: Any) -> None:
+    project.add_device(CPU, None, "PLC_1")
+    project.add_device(IM, None, "IO_1")  # a second ExclusiveAccess: the first was disposed
+    assert [d.name for d in project.list_devices()] == ["PLC_1", "IO_1"]
+
+
+def test_an_openness_failure_inside_rolls_back_with_its_cause(project: Any, faults: Any) -> None:
+    def author_then_device() -> None:
+        project._project().Author = "changed"
+        project._project().Devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
+
+    faults.ArmNext("DeviceComposition.CreateWithItem", "TargetInvocation", "Creating failed.", "Slot occupied.", None)
+    with pytest.raises(EngineeringError) as info:
+        project._change("author and device", author_then_device)
+    assert "Slot occupied." in info.value.message
+    assert project.list_devices() == [] and project.open_projects()[0].author == ""
