@@ -61,6 +61,7 @@ from openness_bridge.software import SoftwareOperations
 from openness_bridge.tags import TagOperations
 from openness_bridge.types import TypeOperations
 from openness_bridge.watch import WatchOperations
+from openness_bridge.whitelist import WhitelistOperations
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -84,7 +85,7 @@ def _now() -> str:
 
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
-    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, EngineeringBackend,
+    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.
 

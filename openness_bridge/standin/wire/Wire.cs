@@ -8,7 +8,8 @@ using System.Linq;
 
 namespace StandIn.Wire
 {
-    public sealed class VirtualCpu
+    // Partial: the online slice may add what a download leaves behind in its own file (wire/*.cs).
+    public sealed partial class VirtualCpu
     {
         public VirtualCpu(string name) { Name = name; }
 
