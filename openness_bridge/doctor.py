@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import platform
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engineering_api.config import Settings
+    from collections.abc import Iterable
 
-__all__ = ("Check", "diagnose")
+    from engineering_api.config import Settings
+    from openness_bridge.loader import Installation
+    from openness_bridge.whitelist import Registry
+
+__all__ = ("OPENNESS_GROUP", "Check", "diagnose", "openness_access_checks", "token_groups")
+
+OPENNESS_GROUP = "Siemens TIA Openness"
+"""The local Windows group whose members may use Openness (TIA setup creates it)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,9 @@ def diagnose(settings: Settings | None = None) -> list[Check]:
                     "" if present else "Re-run the TIA Portal setup and select 'TIA Openness'.",
                 )
             )
+        from openness_bridge.whitelist import WindowsRegistry
+
+        checks.extend(openness_access_checks(found, WindowsRegistry(), token_groups(), Path(sys.executable)))
     checks.append(
         Check(
             "bridge coverage", True,
@@ -71,4 +84,56 @@ def diagnose(settings: Settings | None = None) -> list[Check]:
             "not part of the doctor yet.",
         )
     )
+    return checks
+
+
+def token_groups() -> list[str]:  # pragma: no cover - whoami exists only on Windows
+    """Groups of this process's Windows token (``whoami /groups``): membership takes effect only after logging on
+    again, and the token shows exactly that."""
+    try:
+        out = subprocess.run(["whoami", "/groups", "/fo", "csv", "/nh"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return [row[0] for row in csv.reader(io.StringIO(out)) if row]
+
+
+def _in_group(groups: Iterable[str], group: str) -> bool:
+    # whoami qualifies local groups with the machine name ("PC-01\\Siemens TIA Openness").
+    return any(g.casefold() == group.casefold() or g.casefold().endswith("\\" + group.casefold()) for g in groups)
+
+
+def openness_access_checks(
+    installations: list[Installation], registry: Registry, groups: list[str], executable: Path
+) -> list[Check]:
+    """Group membership and, per installed version, the whitelist entry of ``executable`` (the running python.exe).
+
+    Pure given its inputs, so it is tested off Windows with an in-memory registry.
+    """
+    from openness_bridge.whitelist import entry_values, whitelist_key
+
+    member = _in_group(groups, OPENNESS_GROUP)
+    checks = [Check(
+        "Openness user group", member,
+        f"this user is {'a member' if member else 'not a member'} of the local group '{OPENNESS_GROUP}'",
+        "" if member else f"As administrator: net localgroup \"{OPENNESS_GROUP}\" %USERNAME% /add — then log off and on "
+        "again (membership counts only from the next logon). Without it, attaching fails with "
+        "EngineeringSecurityException.",
+    )]
+    expected = entry_values(executable)
+    for installation in installations:
+        key = whitelist_key(installation.major, executable)
+        found = registry.read_values(key)
+        if found is None:
+            ok, detail = False, f"no whitelist entry HKLM\\{key}"
+        elif found.get("FileHash") != expected["FileHash"] or found.get("Path", "").casefold() != expected["Path"].casefold():
+            ok, detail = False, (f"HKLM\\{key} is for another file (FileHash {found.get('FileHash', '?')}); "
+                                 f"{executable} has SHA-256 (base64) {expected['FileHash']} — Python was probably upgraded")
+        else:
+            ok, detail = True, f"HKLM\\{key} matches {executable} (SHA-256 base64 {expected['FileHash']})"
+        checks.append(Check(
+            f"Openness whitelist {installation.version}", ok, detail,
+            "" if ok else "Run the service once as administrator and call POST /api/tia/firewall/whitelist (it writes "
+            f"this entry for {executable}), or answer TIA's 'allow access' prompt on the first attach. Without it, "
+            "each attach waits for that prompt.",
+        ))
     return checks

@@ -1,12 +1,133 @@
-"""The bridge's portal-management extras: the Openness whitelist entry (``whitelist_application``).
+"""The Openness whitelist: the registry entry that lets an application attach to TIA Portal without the
+interactive "allow access?" prompt, and the port's ``whitelist_application``.
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`.
+Per installed TIA major, Openness reads ``HKLM\\SOFTWARE\\Siemens\\Automation\\Openness\\{major}.0\\Whitelist\\
+{exe file name}\\Entry`` with the values ``Path`` (the full path), ``DateModified`` (the file's last-write time,
+UTC, ``yyyy/MM/dd HH:mm:ss.fff``) and ``FileHash`` (base64 of the file's SHA-256). The entry stops matching when
+the file changes, so upgrading Python means whitelisting ``python.exe`` again (the doctor checks it).
+Writing HKLM needs an elevated process.
 """
 
 from __future__ import annotations
 
-__all__ = ("WhitelistOperations",)
+import base64
+import hashlib
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from engineering_api.backend.errors import NotFoundError, PermissionDeniedError
+from engineering_api.backend.models import WhitelistEntry
+
+__all__ = (
+    "WHITELIST_KEY",
+    "MemoryRegistry",
+    "Registry",
+    "WhitelistOperations",
+    "WindowsRegistry",
+    "entry_values",
+    "whitelist_key",
+)
+
+WHITELIST_KEY = r"SOFTWARE\Siemens\Automation\Openness\{major}.0\Whitelist\{exe}\Entry"
+
+
+def whitelist_key(major: int, application: Path) -> str:
+    """The HKLM key of ``application``'s entry for TIA ``major``."""
+    return WHITELIST_KEY.format(major=major, exe=application.name)
+
+
+def entry_values(application: Path) -> dict[str, str]:
+    """``Path``, ``DateModified`` and ``FileHash`` as Openness compares them against the running file."""
+    modified = datetime.fromtimestamp(application.stat().st_mtime, tz=timezone.utc)
+    return {
+        "Path": str(application),
+        "DateModified": modified.strftime("%Y/%m/%d %H:%M:%S.") + f"{modified.microsecond // 1000:03d}",
+        "FileHash": base64.b64encode(hashlib.sha256(application.read_bytes()).digest()).decode("ascii"),
+    }
+
+
+class Registry(Protocol):
+    """The part of HKLM the whitelist needs."""
+
+    def read_values(self, key: str) -> dict[str, str] | None:
+        """The string values under ``key``, or None when the key does not exist."""
+
+    def write_values(self, key: str, values: dict[str, str]) -> None:
+        """Create ``key`` if needed and set ``values``; raises PermissionError when not elevated."""
+
+
+class WindowsRegistry:  # pragma: no cover - the registry exists only on Windows
+    """HKLM through ``winreg``, 64-bit view (TIA Portal is a 64-bit application)."""
+
+    def read_values(self, key: str) -> dict[str, str] | None:
+        import winreg  # type: ignore[import-not-found]
+
+        try:
+            with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, key, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY) as handle:
+                values, index = {}, 0
+                while True:
+                    try:
+                        name, value, _kind = winreg.EnumValue(handle, index)
+                    except OSError:
+                        return values
+                    values[name] = str(value)
+                    index += 1
+        except FileNotFoundError:
+            return None
+
+    def write_values(self, key: str, values: dict[str, str]) -> None:
+        import winreg  # type: ignore[import-not-found]
+
+        access = winreg.KEY_WRITE | winreg.KEY_WOW64_64KEY
+        with winreg.CreateKeyEx(winreg.HKEY_LOCAL_MACHINE, key, 0, access) as handle:
+            for name, value in values.items():
+                winreg.SetValueEx(handle, name, 0, winreg.REG_SZ, value)
+
+
+class MemoryRegistry:
+    """A registry in memory: what the bridge writes to when it runs off Windows (only ever over the stand-in)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, dict[str, str]] = {}
+
+    def read_values(self, key: str) -> dict[str, str] | None:
+        values = self.keys.get(key.casefold())
+        return dict(values) if values is not None else None
+
+    def write_values(self, key: str, values: dict[str, str]) -> None:
+        self.keys.setdefault(key.casefold(), {}).update(values)
 
 
 class WhitelistOperations:
-    """Mixed into ``OpennessBackend``."""
+    """Mixed into ``OpennessBackend``; uses its ``_installations``."""
+
+    _whitelist_registry: Registry | None = None
+
+    def _registry(self) -> Registry:
+        if self._whitelist_registry is None:
+            self._whitelist_registry = WindowsRegistry() if sys.platform == "win32" else MemoryRegistry()
+        return self._whitelist_registry
+
+    def whitelist_application(self, application_path: str) -> WhitelistEntry:
+        application = Path(application_path)
+        if not application.is_file():
+            raise NotFoundError(f"The application '{application_path}' does not exist.", code="FILE_NOT_FOUND")
+        values = entry_values(application)
+        majors = [installation.major for installation in self._installations]  # type: ignore[attr-defined]
+        for major in majors:
+            key = whitelist_key(major, application)
+            try:
+                self._registry().write_values(key, values)
+            except PermissionError as exc:
+                raise PermissionDeniedError(
+                    f"Writing HKLM\\{key} was refused: whitelisting needs the service to run elevated (as "
+                    "administrator), or an administrator adds the entry once.",
+                    code="WHITELIST_NOT_ELEVATED", details={"key": f"HKLM\\{key}", **values},
+                ) from exc
+        return WhitelistEntry(
+            application_path=str(application), sha256=hashlib.sha256(application.read_bytes()).hexdigest(),
+            tia_version=", ".join(f"V{major}" for major in majors),
+            added_at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        )
