@@ -233,3 +233,13 @@ def configure(client: TestClient[Any], headers: Headers, device: str, ip: str, *
     return client.post(
         f"/api/devices/{device}/actions/configure-network-sync", json={"ipAddress": ip, **extra}, headers=headers
     )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--backend``: which adapters the contract suite (tests/contract) runs against."""
+    parser.addoption(
+        "--backend", action="store", default="fake,bridge",
+        help="comma-separated contract-suite adapters: fake (the TIA model), bridge (the Openness bridge over the C# "
+        "stand-in under Mono), openness (the Openness bridge over the real TIA Portal of this Windows machine). "
+        "Default: fake,bridge.",
+    )

@@ -42,8 +42,22 @@ def _bridge(state_dir: Path) -> EngineeringBackend:
     return standin_backend(state_dir)
 
 
-ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake, "bridge": _bridge}
-"""Adapter name → factory taking a state directory."""
+def _openness(state_dir: Path) -> EngineeringBackend:
+    """The Openness bridge over the real TIA Portal installed here (``--backend openness``, Windows only)."""
+    from engineering_api.config import Settings
+    from openness_bridge import BridgeUnavailableError, create_openness_backend
+
+    try:
+        return create_openness_backend(Settings(data_dir=state_dir))
+    except BridgeUnavailableError as exc:
+        pytest.fail(f"--backend openness needs a real TIA Portal on Windows: {exc}")
+
+
+ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake, "bridge": _bridge, "openness": _openness}
+"""Adapter name → factory taking a state directory. ``--backend`` picks which run (default fake and bridge)."""
+
+_BRIDGE_ADAPTERS = frozenset({"bridge", "openness"})
+"""Adapters that run the bridge's code, so the bridge's skips apply to them."""
 
 BRIDGE_CONTRACT_TESTS = frozenset({
     "test_no_project_open_is_a_conflict",
@@ -123,7 +137,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not item.path.is_relative_to(here):
             continue
         callspec = getattr(item, "callspec", None)
-        if callspec is None or callspec.params.get("backend") != "bridge":
+        if callspec is None or callspec.params.get("backend") not in _BRIDGE_ADAPTERS:
             continue
         if pending_methods is None:
             pending_methods = _pending_bridge_methods()
@@ -132,7 +146,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(params=[pytest.param(name, id=name) for name in ADAPTERS])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrise ``backend`` over the adapters ``--backend`` names."""
+    if "backend" in metafunc.fixturenames:
+        chosen = [name.strip() for name in metafunc.config.getoption("--backend").split(",") if name.strip()]
+        unknown = sorted(set(chosen) - set(ADAPTERS))
+        if unknown:
+            raise pytest.UsageError(f"--backend: unknown adapter(s) {', '.join(unknown)}; known: {', '.join(ADAPTERS)}")
+        metafunc.parametrize("backend", chosen, indirect=True, ids=chosen)
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EngineeringBackend]:
     """A fresh adapter, set up as on the worker thread, closed afterwards."""
     adapter = ADAPTERS[request.param](tmp_path / "state")
@@ -140,7 +164,18 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engineer
     try:
         yield adapter
     finally:
+        if request.param == "openness":
+            _shut_down_what_the_test_launched(adapter)
         adapter.close()
+
+
+def _shut_down_what_the_test_launched(adapter: EngineeringBackend) -> None:
+    """On a real TIA Portal, end the portal a test launched (its project closes unsaved), best effort."""
+    try:
+        if adapter.session_status().connected and adapter.portal_process_diagnostics().get("launchedByThisService"):
+            adapter.shutdown_portal()
+    except Exception:  # noqa: BLE001 - teardown must not hide the test's own result
+        pass
 
 
 @pytest.fixture
