@@ -11,11 +11,8 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from engineering_api.backend.areas.simulation_models import (
     NETWORK_MODES,
-    OPERATING_MODES,
     SimConnection,
     SimDiagnostics,
     SimInstanceConfig,
@@ -38,11 +35,20 @@ from engineering_api.backend.areas.simulation_models import (
     SimTagWrite,
 )
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
     ConflictError,
     NotFoundError,
     NotSupportedError,
     ValidationError,
+)
+from engineering_api.domain.simulation.profiles import (
+    INTERFACES,
+    apply_profile,
+    check_mode,
+    check_profile,
+    check_suites,
+    in_range,
+    profile_out,
+    profile_raw,
 )
 from engineering_api.lib.schema import utc_now
 from fakes.runtime.cpu import (
@@ -57,7 +63,6 @@ from fakes.runtime.manager import (
     MAX_INSTANCES,
     Profile,
     SimulationRuntime,
-    valid_ip,
 )
 from fakes.runtime_errors import message_of, runtime_errors, stopped_by_error, translate
 from fakes.runtime_views import diagnostic_entry, scan_time
@@ -68,12 +73,10 @@ if TYPE_CHECKING:
 
     from fakes.runtime.cpu import TagValue
 
-__all__ = ("BATCH_LIMIT", "SimulationOperations", "sim_errors", "translate")
+__all__ = ("BATCH_LIMIT", "INTERFACES", "SimulationOperations", "sim_errors", "translate")
 
 BATCH_LIMIT = 1000
 """Items one batch read or write may hold."""
-INTERFACES = ("IE1", "IE2", "IE3", "IE4")
-"""PLCSIM Advanced's ``EPLCInterface`` names of a virtual CPU's Ethernet interfaces."""
 _ENGINE = "in-process simulated S7-1500 (fakes.runtime)"
 # Events after which the CPU's state is what that event left (the last one tells why a CPU is in STOP).
 _STATE_EVENTS = {"PowerOn", "PowerOff", "Startup", "Stop", "MemoryReset", "ProgrammingError", "Download"}
@@ -98,39 +101,6 @@ def _check_fresh(cpu: SimulatedCpu) -> None:
     if cpu.tags_stale:
         raise TagError("NotUpToDate", f'The tag list of "{cpu.name}" is out of date after a download. Refresh it '
                                       "(POST /api/simulation/tags/refresh) or connect again.")
-
-
-def _in_range(name: str, value: float | None, low: float, high: float) -> None:
-    if value is not None and not low <= value <= high:
-        raise ValidationError(f"{name} must be in {low:g}..{high:g} (got {value:g}).", code="SIM_INVALID_ARGUMENT")
-
-
-def _mode(mode: str) -> OperatingMode:
-    if mode not in OPERATING_MODES:
-        raise ValidationError(f'Unknown operating mode "{mode}". Use one of: {", ".join(OPERATING_MODES)}.',
-                              code="SIM_INVALID_ARGUMENT")
-    return OperatingMode(mode)
-
-
-def _check_suites(suites: list[SimIpSuite]) -> None:
-    for suite in suites:
-        if suite.interface not in INTERFACES:
-            raise ValidationError(f'Unknown interface "{suite.interface}"; a virtual CPU has {", ".join(INTERFACES)}.',
-                                  code="SIM_INVALID_ARGUMENT")
-    if len({s.interface for s in suites}) != len(suites):
-        raise ValidationError("Each interface may be given once.", code="SIM_INVALID_ARGUMENT")
-    if len({s.ip_address for s in suites}) != len(suites):
-        raise ConflictError("Two interfaces cannot have the same IP address.", code="SIM_IP_IN_USE")
-
-
-def _profile_out(profile: Profile) -> SimProfile:
-    try:
-        instances = [msgspec.convert(item, SimProfileInstance) for item in profile.instances]
-    except msgspec.ValidationError as exc:  # a profile file edited by hand
-        raise ValidationError(f'The profile "{profile.name}" is damaged ({exc}); save it again.',
-                              code="SIM_PROFILE_INVALID") from None
-    return SimProfile(name=profile.name, file_name=f"{profile.name}.json", description=profile.description,
-                      instances=instances)
 
 
 class SimulationOperations:
@@ -251,7 +221,7 @@ class SimulationOperations:
     def sim_create_instance(
         self, name: str, cpu_type: str = "CPU1500_Unspecified", operating_mode: str | None = None,
     ) -> SimInstanceInfo:
-        mode = _mode(operating_mode) if operating_mode is not None else None
+        mode = OperatingMode(check_mode(operating_mode)) if operating_mode is not None else None
         with sim_errors():
             cpu = self.simulation.create(name, cpu_type)
         if mode is not None:
@@ -300,10 +270,10 @@ class SimulationOperations:
         if cpu_type is not None and cpu_type != cpu.cpu_type:
             raise ValidationError(f'The CPU type of "{cpu.name}" is {cpu.cpu_type} and cannot be changed; create a '
                                   "new instance for another CPU type.", code="SIM_CPU_TYPE_READ_ONLY")
-        mode = _mode(operating_mode) if operating_mode is not None else None
-        _in_range("cycleTimeMs", cycle_time_ms, 0.1, 10_000)
-        _in_range("minCycleTimeMs", min_cycle_time_ms, 1, 1_000)  # at least 1 ms: a free-running CPU must not spin
-        _in_range("scaleFactor", scale_factor, 0.01, 100)  # PLCSIM Advanced's ScaleFactor range
+        mode = OperatingMode(check_mode(operating_mode)) if operating_mode is not None else None
+        in_range("cycleTimeMs", cycle_time_ms, 0.1, 10_000)
+        in_range("minCycleTimeMs", min_cycle_time_ms, 1, 1_000)  # at least 1 ms: a free-running CPU must not spin
+        in_range("scaleFactor", scale_factor, 0.01, 100)  # PLCSIM Advanced's ScaleFactor range
         with cpu.lock:
             config = cpu.config
             config.cycle_ms = config.cycle_ms if cycle_time_ms is None else cycle_time_ms
@@ -321,7 +291,7 @@ class SimulationOperations:
 
     def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
         cpu = self._cpu(instance)
-        _check_suites(suites)
+        check_suites(suites)
         with sim_errors(exists=(ConflictError, "SIM_IP_IN_USE")):
             self.simulation.set_network(cpu.name, [IpSuite(s.interface, s.ip_address, s.subnet_mask, s.default_gateway)
                                                    for s in suites])
@@ -429,56 +399,28 @@ class SimulationOperations:
 
     # ----- profiles -----------------------------------------------------------------------------
     def sim_list_profiles(self) -> list[SimProfile]:
-        return [_profile_out(p) for p in self.simulation.profiles()]
+        return [profile_out(p) for p in self.simulation.profiles()]
 
     def sim_save_profile(
         self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
     ) -> SimProfile:
-        if len(instances) > MAX_INSTANCES:
-            raise ValidationError(f"A profile holds at most {MAX_INSTANCES} instances.", code="SIM_INVALID_ARGUMENT")
-        if len({i.name.lower() for i in instances}) != len(instances):
-            raise ValidationError("Instance names in a profile must be unique.", code="SIM_INVALID_ARGUMENT")
-        addresses = [i.ip_address for i in instances if i.ip_address]
-        if len(set(addresses)) != len(addresses):
-            raise ValidationError("Two instances of the profile have the same IP address.", code="SIM_INVALID_ARGUMENT")
-        for item in instances:
-            _mode(item.operating_mode)
-            for value in (item.ip_address, item.subnet_mask, item.default_gateway):
-                if value is not None and not valid_ip(value):
-                    raise ValidationError(f'"{value}" is not an IPv4 address.', code="SIM_INVALID_ARGUMENT")
-        if not overwrite and any(p.name.lower() == name.lower() for p in self.simulation.profiles()):
-            raise AlreadyExistsError(f'The profile "{name}" exists; send overwrite=true to replace it.',
-                                     code="SIM_PROFILE_EXISTS")
-        raw = [{k: v for k, v in msgspec.to_builtins(i).items() if v is not None} for i in instances]
+        check_profile(name, instances, [p.name for p in self.simulation.profiles()], overwrite)
+        raw = profile_raw(instances)
         with sim_errors():
             saved = self.simulation.save_profile(Profile(name, description, raw))
-        return _profile_out(saved)
+        return profile_out(saved)
 
     def sim_get_profile(self, file_name: str) -> SimProfile:
         with sim_errors(not_found=(NotFoundError, "SIM_PROFILE_NOT_FOUND")):
-            return _profile_out(self.simulation.profile(file_name))
+            return profile_out(self.simulation.profile(file_name))
 
     def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
         profile = self.sim_get_profile(file_name)
-        for item in profile.instances:
-            owner = self.simulation.by_ip(item.ip_address) if item.ip_address else None
-            if owner is not None:
-                raise ConflictError(f'The IP address {item.ip_address} of "{item.name}" is used by instance '
-                                    f'"{owner.name}".', code="SIM_IP_IN_USE")
-        created: list[SimulatedCpu] = []
-        try:
-            for item in profile.instances:
-                self.sim_create_instance(item.name, item.cpu_type, item.operating_mode)
-                created.append(self.simulation.get(item.name))
-                if item.ip_address:
-                    suite = SimIpSuite(ip_address=item.ip_address, subnet_mask=item.subnet_mask or "255.255.255.0",
-                                       default_gateway=item.default_gateway or "0.0.0.0")
-                    self.sim_set_instance_network(item.name, [suite])
-        except BaseException:
-            for cpu in created:  # all or nothing: a half-applied profile would block applying it again
-                self.simulation.delete(cpu.name)
-            raise
-        return [self._info(cpu) for cpu in created]
+        created = apply_profile(
+            profile, owner_of=lambda ip: getattr(self.simulation.by_ip(ip), "name", None),
+            create=lambda item: self.sim_create_instance(item.name, item.cpu_type, item.operating_mode),
+            set_network=self.sim_set_instance_network, delete=self.simulation.delete)
+        return [self._info(self.simulation.get(name)) for name in created]
 
     def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
         raise NotSupportedError(

@@ -7,8 +7,9 @@ over ``Siemens.Engineering``; every other port method raises ``NotSupportedError
 
 from __future__ import annotations
 
+import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openness_bridge.doctor import diagnose
 
@@ -36,15 +37,38 @@ def create_openness_backend(settings: Settings) -> EngineeringBackend:
     if problems or sys.platform != "win32":
         reasons = "; ".join(f"{c.name}: {c.detail}" for c in problems) or "TIA Portal runs only on Windows"
         raise BridgeUnavailableError(f"the openness backend cannot start: {reasons}")
-    from openness_bridge.backend import OpennessBackend  # pragma: no cover - Windows only from here
+    from openness_bridge.backend import (
+        OpennessBackend,  # pragma: no cover - Windows only from here
+    )
     from openness_bridge.loader import find_installations, load_api
 
     installations = find_installations()
     chosen = next((i for i in installations if i.version == settings.tia_version), installations[-1])
     try:
         api = load_api(chosen, runtime="netfx")
-    except Exception as exc:  # noqa: BLE001 - any load failure is reported with its cause
+    except Exception as exc:
         raise BridgeUnavailableError(
             f"the openness backend cannot start: loading {chosen.assemblies[0]} failed: {exc}"
         ) from exc
-    return OpennessBackend(api, installations)
+    return OpennessBackend(
+        api, installations, state_dir=settings.data_dir, simulation_api=_load_plcsim(),
+        scratch_dir=settings.roots[0] / ".engineering-api-scratch",
+    )
+
+
+def _load_plcsim() -> Any:  # pragma: no cover - Windows only
+    """PLCSIM Advanced's API when it is installed (after Openness: pythonnet runs already), else None.
+
+    Without it every ``sim_*`` method says PLCSIM Advanced is not installed; a PLCSIM that fails to load is
+    reported the same way, with the cause in the log, rather than keeping the Openness backend from starting.
+    """
+    from openness_bridge.plcsim import find_plcsim, load_plcsim
+
+    found = find_plcsim()
+    if found is None:
+        return None
+    try:
+        return load_plcsim(*found)
+    except Exception:  # the TIA half of the bridge still works without PLCSIM
+        logging.getLogger(__name__).exception("loading PLCSIM Advanced's API %s failed", found[0])
+        return None

@@ -1,13 +1,420 @@
 """The bridge's PLCSIM Advanced (``Siemens.Simatic.Simulation.Runtime``): the ``sim_*`` methods.
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`).
+Instances, operating states, stepping and the session live here; the runtime manager in
+:mod:`openness_bridge.simulation_runtime`, tags in :mod:`openness_bridge.simulation_tags`, profiles in :mod:`openness_bridge.simulation_profiles`, shared helpers in
+:mod:`openness_bridge.simulation_base`. Without PLCSIM Advanced every method raises ``SIM_ENGINE_UNAVAILABLE``
+(the status methods, which never raise, report it as unavailable).
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.areas.simulation_models import (
+    SimConnection,
+    SimDiagnostics,
+    SimInstanceConfig,
+    SimInstanceInfo,
+    SimInstanceState,
+    SimIpSuite,
+    SimNetworkConfig,
+    SimSessionState,
+    SimStepResult,
+)
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    EngineeringError,
+    ValidationError,
+)
+from engineering_api.domain.simulation.profiles import (
+    INTERFACES,
+    MAX_INSTANCES,
+    check_mode,
+    check_suites,
+    in_range,
+)
+from openness_bridge.simulation_profiles import SimulationProfileOperations
+from openness_bridge.simulation_runtime import SimulationRuntimeOperations
+from openness_bridge.simulation_support import (
+    TIMEOUT_MS,
+    mode_candidates,
+    mode_name,
+    sim_error,
+    state_name,
+)
+from openness_bridge.simulation_tags import SimulationTagOperations
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from openness_bridge.plcsim import PlcsimApi
+
 __all__ = ("SimulationOperations",)
 
+MAX_STEP_CYCLES = 1_000_000
+DEFAULT_CYCLE_NS = 10_000_000
+"""The port's default virtual cycle (10 ms); PLCSIM's own default OverwrittenMinimalCycleTime_ns is 100 ms."""
+_NAME = re.compile(r"^[\w\-. ]{1,63}$")
+"""Instance names: PLCSIM wants fewer than RuntimeConstants.InstanceNameLength (64) characters."""
+_STOPPED = ("Stop", "Off")
 
-class SimulationOperations:
-    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+
+class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations, SimulationProfileOperations):
+    """Mixed into ``OpennessBackend``: PLCSIM Advanced through ``self._simulation_api``."""
+
+    # ----- instances ----------------------------------------------------------------------------
+    def sim_list_instances(self) -> list[SimInstanceInfo]:
+        return self._plcsim("SimulationRuntimeManager.RegisteredInstanceInfo",
+                            lambda api: [self._sim_info(i) for i in self._sim_all(api)])
+
+    def _sim_mode_enum(self, api: PlcsimApi, mode: str) -> Any:
+        """The installed API's ``EOperatingMode`` member that plays the port's ``mode``."""
+        names = api.enum_names("EOperatingMode")
+        chosen = next((n for n in mode_candidates(check_mode(mode)) if n in names), None)
+        if chosen is None:
+            raise ValidationError(f'This PLCSIM Advanced API has no operating mode for "{mode}" '
+                                  f'(it has {", ".join(names)}).', code="SIM_INVALID_ARGUMENT")
+        return api.enum("EOperatingMode", chosen)
+
+    def sim_create_instance(
+        self, name: str, cpu_type: str = "CPU1500_Unspecified", operating_mode: str | None = None,
+    ) -> SimInstanceInfo:
+        def run(api: PlcsimApi) -> SimInstanceInfo:
+            mode = self._sim_mode_enum(api, operating_mode) if operating_mode is not None else None
+            if not _NAME.match(name or ""):
+                raise ValidationError(f'"{name}" is not a valid instance name (letters, digits, - _ . and spaces, '
+                                      "at most 63).", code="SIM_INVALID_ARGUMENT")
+            known = api.enum_names("ECPUType")
+            if cpu_type not in known:
+                raise ValidationError(f'Unknown CPU type "{cpu_type}". This PLCSIM Advanced knows: {", ".join(known)}.',
+                                      code="SIM_INVALID_ARGUMENT")
+            if not api.manager.IsRuntimeManagerAvailable:
+                raise ConflictError("The PLCSIM Advanced Runtime Manager is not running. Start S7-PLCSIM Advanced.",
+                                    code="SIM_RUNTIME_STOPPED")
+            registered = self._sim_names(api)
+            if name.lower() in registered:  # PLCSIM compares names as given; the port says case-insensitively
+                raise AlreadyExistsError(f'An instance named "{registered[name.lower()].Name}" already exists.',
+                                         code="SIM_INSTANCE_EXISTS")
+            if len(registered) >= MAX_INSTANCES:
+                raise ConflictError(f"PLCSIM Advanced runs at most {MAX_INSTANCES} instances.",
+                                    code="SIM_INSTANCE_LIMIT")
+            inst = api.manager.RegisterInstance(api.enum("ECPUType", cpu_type), name)
+            try:
+                inst.OverwrittenMinimalCycleTime_ns = DEFAULT_CYCLE_NS
+                if mode is not None:
+                    inst.OperatingMode = mode
+            except BaseException:  # all or nothing: a half-set-up instance would block creating it again
+                inst.UnregisterInstance()
+                raise
+            self._sim_state.records.pop(name.lower(), None)
+            self._sim_record(inst).note("Register", f"Instance registered ({cpu_type}).")
+            return self._sim_info(inst)
+
+        return self._plcsim("SimulationRuntimeManager.RegisterInstance", run)
+
+    def sim_delete_instance(self, instance: str) -> SimInstanceInfo:
+        def run(api: PlcsimApi) -> SimInstanceInfo:
+            inst = self._sim_instance(api, instance)
+            state = str(inst.OperatingState)
+            if state != "Off":
+                raise ConflictError(f'The instance "{inst.Name}" is {state_name(state)}; power it off before '
+                                    "deleting it.", code="SIM_INSTANCE_NOT_OFF")
+            info = self._sim_info(inst)
+            inst.UnregisterInstance()
+            self._sim_state.records.pop(info.name.lower(), None)
+            if (self._sim_state.connected or "").lower() == info.name.lower():
+                self._sim_state.connected = None
+            return info
+
+        return self._plcsim("IInstance.UnregisterInstance", run)
+
+    def _sim_transition(self, operation: str, instance: str | None,
+                    action: Callable[[PlcsimApi, Any], None]) -> SimInstanceState:
+        def run(api: PlcsimApi) -> SimInstanceState:
+            inst = self._sim_target(api, instance)
+            action(api, inst)
+            return self._sim_view(api, inst)
+
+        return self._plcsim(operation, run)
+
+    def _sim_require_on(self, inst: Any) -> None:
+        if str(inst.OperatingState) == "Off":
+            raise ConflictError(f'The instance "{inst.Name}" is powered off. Power it on first.', code="INSTANCE_OFF")
+
+    def _sim_power_on(self, api: PlcsimApi, inst: Any) -> None:
+        if str(inst.OperatingState) != "Off":
+            return
+        code = str(inst.PowerOn(TIMEOUT_MS))
+        if code != "OK" and not code.startswith("Warning"):  # warnings (e.g. WarningTrialModeActive) still power on
+            raise sim_error(code, "IInstance.PowerOn")
+        record = self._sim_record(inst)
+        self._sim_virtual_ms(inst, record)
+        record.note("PowerOn", "Power on; the CPU is in STOP." + (f" PLCSIM warned: {code}." if code != "OK" else ""))
+
+    def sim_power_on(self, instance: str) -> SimInstanceState:
+        return self._sim_transition("IInstance.PowerOn", instance, self._sim_power_on)
+
+    def sim_power_off(self, instance: str) -> SimInstanceState:
+        def off(api: PlcsimApi, inst: Any) -> None:
+            if str(inst.OperatingState) != "Off":
+                record = self._sim_record(inst)
+                self._sim_virtual_ms(inst, record)
+                inst.PowerOff(TIMEOUT_MS)
+                record.tags_loaded = False
+                record.note("PowerOff", "Power off; non-retentive data is lost.")
+
+        return self._sim_transition("IInstance.PowerOff", instance, off)
+
+    def _sim_start(self, api: PlcsimApi, inst: Any) -> None:
+        self._sim_require_on(inst)
+        if str(inst.OperatingState) in ("Run", "Freeze"):
+            return
+        inst.Run(TIMEOUT_MS)
+        record = self._sim_record(inst)
+        if str(inst.OperatingState) in _STOPPED:
+            # PLCSIM's API does not say why; the CPU's diagnostic buffer in TIA Portal does.
+            record.note("Stop", "The CPU did not go to RUN.")
+            raise ConflictError(f'The CPU "{inst.Name}" stayed in STOP after Run(): its startup failed. Read its '
+                                "diagnostic buffer in TIA Portal (Online & diagnostics), fix the program, download "
+                                "and run again.", code="CPU_STOPPED_BY_ERROR",
+                                details={"block": None, "network": None, "line": None})
+        record.note("Startup", "STOP to RUN.")
+
+    def sim_run(self, instance: str | None) -> SimInstanceState:
+        return self._sim_transition("IInstance.Run", instance, self._sim_start)
+
+    def _sim_stop(self, api: PlcsimApi, inst: Any, reason: str = "Stop requested.") -> None:
+        self._sim_require_on(inst)
+        if str(inst.OperatingState) in ("Run", "Freeze", "Startup"):
+            inst.Stop(TIMEOUT_MS)
+            self._sim_record(inst).note("Stop", reason)
+
+    def sim_stop(self, instance: str | None) -> SimInstanceState:
+        return self._sim_transition("IInstance.Stop", instance, self._sim_stop)
+
+    def sim_memory_reset(self, instance: str | None) -> SimInstanceState:
+        def reset(api: PlcsimApi, inst: Any) -> None:
+            self._sim_require_on(inst)
+            inst.MemoryReset(TIMEOUT_MS)
+            self._sim_record(inst).note("MemoryReset", "Memory reset: actual values back to start values.")
+
+        return self._sim_transition("IInstance.MemoryReset", instance, reset)
+
+    def sim_instance_state(self, instance: str | None) -> SimInstanceState:
+        return self._sim_transition("IInstance.OperatingState", instance, lambda api, inst: None)
+
+    def _sim_config(self, inst: Any) -> SimInstanceConfig:
+        return SimInstanceConfig(
+            name=str(inst.Name), cpu_type=str(inst.CPUType), operating_mode=mode_name(inst.OperatingMode),
+            cycle_time_ms=int(inst.OverwrittenMinimalCycleTime_ns) / 1_000_000,
+            min_cycle_time_ms=self._sim_record(inst).min_cycle_ms, scale_factor=float(inst.ScaleFactor),
+            communication_interface=str(inst.CommunicationInterface),
+        )
+
+    def sim_instance_config(self, instance: str) -> SimInstanceConfig:
+        return self._plcsim("IInstance.OperatingMode",
+                            lambda api: self._sim_config(self._sim_instance(api, instance)))
+
+    def sim_update_instance_config(
+        self, instance: str, *, operating_mode: str | None = None, cycle_time_ms: float | None = None,
+        min_cycle_time_ms: float | None = None, scale_factor: float | None = None, cpu_type: str | None = None,
+    ) -> SimInstanceConfig:
+        def run(api: PlcsimApi) -> SimInstanceConfig:
+            inst = self._sim_instance(api, instance)
+            current = str(inst.CPUType)
+            if cpu_type is not None and cpu_type != current:
+                raise ValidationError(f'The CPU type of "{inst.Name}" is {current} and cannot be changed; create a '
+                                      "new instance for another CPU type.", code="SIM_CPU_TYPE_READ_ONLY")
+            mode = self._sim_mode_enum(api, operating_mode) if operating_mode is not None else None
+            in_range("cycleTimeMs", cycle_time_ms, 0.1, 10_000)
+            in_range("minCycleTimeMs", min_cycle_time_ms, 1, 1_000)
+            in_range("scaleFactor", scale_factor, 0.01, 100)  # PLCSIM Advanced's ScaleFactor range
+            if cycle_time_ms is not None:
+                inst.OverwrittenMinimalCycleTime_ns = round(cycle_time_ms * 1_000_000)
+            if scale_factor is not None:
+                inst.ScaleFactor = float(scale_factor)
+            if min_cycle_time_ms is not None:
+                # PLCSIM's API has no minimum cycle time of its own (the CPU's comes from its TIA hardware
+                # configuration): kept by the bridge and reported, not applied.
+                self._sim_record(inst).min_cycle_ms = min_cycle_time_ms
+            if mode is not None and operating_mode != mode_name(inst.OperatingMode):
+                inst.OperatingMode = mode
+            return self._sim_config(inst)
+
+        return self._plcsim("IInstance.OperatingMode", run)
+
+    def _sim_network(self, inst: Any) -> SimNetworkConfig:
+        suites = []
+        for index, suite in enumerate(inst.ControllerIPSuite4 if str(inst.CommunicationInterface) == "TCPIP" else []):
+            if str(suite.IPAddress.IPString) == "0.0.0.0":
+                continue
+            suites.append(SimIpSuite(ip_address=str(suite.IPAddress.IPString),
+                                     subnet_mask=str(suite.SubnetMask.IPString),
+                                     default_gateway=str(suite.DefaultGateway.IPString),
+                                     interface=INTERFACES[index] if index < len(INTERFACES) else f"IE{index + 1}"))
+        return SimNetworkConfig(name=str(inst.Name), communication_interface=str(inst.CommunicationInterface),
+                                ip_suites=suites)
+
+    def sim_instance_network(self, instance: str) -> SimNetworkConfig:
+        return self._plcsim("IInstance.ControllerIPSuite4", lambda api: self._sim_network(self._sim_instance(api, instance)))
+
+    def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
+        def run(api: PlcsimApi) -> SimNetworkConfig:
+            inst = self._sim_instance(api, instance)
+            check_suites(suites)
+            for other in self._sim_all(api):
+                if str(other.Name).lower() == str(inst.Name).lower():
+                    continue
+                used = {str(s.IPAddress.IPString) for s in self._sim_suites(other)}
+                clash = next((s.ip_address for s in suites if s.ip_address in used), None)
+                if clash is not None:
+                    raise ConflictError(f'The IP address {clash} is already used by instance "{other.Name}".',
+                                        code="SIM_IP_IN_USE")
+            for suite in suites:
+                # Interface ids count from 0 for IE1 (inferred from public wrappers); remanent: kept across PowerOff.
+                inst.SetIPSuite(INTERFACES.index(suite.interface),
+                                api.runtime.SIPSuite4(suite.ip_address, suite.subnet_mask, suite.default_gateway), True)
+            interface = "TCPIP" if suites else "Softbus"
+            inst.CommunicationInterface = api.enum("ECommunicationInterface", interface)
+            return self._sim_network(inst)
+
+        return self._plcsim("IInstance.SetIPSuite", run)
+
+    def sim_step(self, instance: str | None, cycles: int | None = None,
+                 milliseconds: float | None = None) -> SimStepResult:
+        def run(api: PlcsimApi) -> SimStepResult:
+            inst = self._sim_target(api, instance)
+            self._sim_require_on(inst)
+            if str(inst.OperatingState) not in ("Run", "Freeze"):
+                raise ConflictError(f'The CPU "{inst.Name}" is not in RUN (it is {state_name(inst.OperatingState)}). '
+                                    "Set it to RUN first.", code="CPU_NOT_RUNNING")
+            if mode_name(inst.OperatingMode) == "Default":
+                raise ConflictError(f'The instance "{inst.Name}" runs freely (operating mode Default). Set the '
+                                    "operating mode to SingleStep or TimespanSynchronized to step virtual time.",
+                                    code="SIM_FREE_RUNNING")
+            cycle_ns = int(inst.OverwrittenMinimalCycleTime_ns)
+            plan = _plan(cycles, milliseconds, cycle_ns)
+            record = self._sim_record(inst)
+
+            def advance(call: Callable[[], None]) -> str:
+                call()  # returns at once; the CPU halts again at the next sync point (Freeze), or stops
+                return self._sim_wait_state(inst, lambda s: s in ("Freeze", *_STOPPED), "reach its next sync point")
+
+            if mode_name(inst.OperatingMode) == "TimespanSynchronized":
+                # One time span: the CPU runs at least this long, then freezes at its next sync point. PLCSIM does
+                # not say how many cycles that took: the planned count is reported.
+                total = sum(plan)
+                state = record.timed(lambda: advance(lambda: inst.StartProcessing(total)), cycles=len(plan))
+                done = len(plan)
+            else:
+                done, state = 0, "Freeze"
+                for length in plan:
+                    if length != cycle_ns:  # the last, shorter cycle of a step in milliseconds
+                        inst.OverwrittenMinimalCycleTime_ns = length
+                    try:
+                        state = record.timed(lambda: advance(inst.RunToNextSyncPoint))
+                    finally:
+                        if length != cycle_ns:
+                            inst.OverwrittenMinimalCycleTime_ns = cycle_ns
+                    done += 1
+                    if state in _STOPPED:
+                        break
+            if state in _STOPPED:
+                record.note("Stop", "The CPU went to STOP during a step.")
+            return SimStepResult(instance=str(inst.Name), cycles=done, virtual_time_ms=self._sim_virtual_ms(inst, record),
+                                 operating_state=state_name(state), stopped=state in _STOPPED)
+
+        return self._plcsim("IInstance.RunToNextSyncPoint", run)
+
+    def sim_diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
+        def run(api: PlcsimApi) -> SimDiagnostics:
+            # PLCSIM Advanced's API has no call that reads the CPU's diagnostic buffer: this is the bridge's log of
+            # what it did to the instance (power, RUN/STOP, MRES, steps that ended in STOP).
+            inst = self._sim_instance(api, instance)
+            entries = list(reversed(self._sim_record(inst).log))
+            return SimDiagnostics(instance=str(inst.Name), operating_state=state_name(inst.OperatingState),
+                                  entries=entries if limit is None else entries[:max(limit, 0)])
+
+        return self._plcsim("IInstance.OperatingState", run)
+
+    # ----- connection and session ---------------------------------------------------------------
+    def _sim_connect(self, api: PlcsimApi, instance: str) -> Any:
+        inst = self._sim_instance(api, instance)
+        self._sim_state.connected = str(inst.Name)
+        if str(inst.OperatingState) != "Off":
+            inst.UpdateTagList()
+            self._sim_record(inst).tags_loaded = True
+        return inst
+
+    def sim_connect(self, instance: str) -> SimConnection:
+        def run(api: PlcsimApi) -> SimConnection:
+            inst = self._sim_connect(api, instance)
+            return SimConnection(connected=True, connected_instance=str(inst.Name),
+                                 operating_state=state_name(inst.OperatingState),
+                                 tags_up_to_date=self._sim_tags_fresh(api, inst))
+
+        return self._plcsim("IInstance.UpdateTagList", run)
+
+    def sim_disconnect(self) -> SimConnection:
+        self._sim_state.connected = None
+        return SimConnection(connected=False, connected_instance=None)
+
+    def _sim_session(self) -> SimSessionState:
+        api = self._simulation_api
+        name = self._sim_state.connected
+        if api is None or name is None:
+            return SimSessionState(connected=False, connected_instance=None, running=False)
+        try:
+            def run(a: PlcsimApi) -> SimSessionState:
+                inst = self._sim_instance(a, name)
+                state = state_name(inst.OperatingState)
+                return SimSessionState(
+                    connected=True, connected_instance=str(inst.Name), running=state == "Run",
+                    operating_state=state, operating_mode=mode_name(inst.OperatingMode),
+                    virtual_time_ms=self._sim_virtual_ms(inst, self._sim_record(inst)),
+                    device=str(inst.ControllerName) or None)
+
+            return self._plcsim("IInstance.OperatingState", run)
+        except EngineeringError:  # gone meanwhile: nothing is connected any more
+            self._sim_state.connected = None
+            return SimSessionState(connected=False, connected_instance=None, running=False)
+
+    def sim_start_session(self, instance: str) -> SimSessionState:
+        def run(api: PlcsimApi) -> None:
+            inst = self._sim_connect(api, instance)
+            self._sim_power_on(api, inst)
+            self._sim_start(api, inst)
+
+        self._plcsim("IInstance.Run", run)
+        return self._sim_session()
+
+    def sim_stop_session(self) -> SimSessionState:
+        def run(api: PlcsimApi) -> None:
+            inst = self._sim_target(api, None)
+            if str(inst.OperatingState) != "Off":
+                self._sim_stop(api, inst, "Simulation session stopped.")
+            self._sim_state.connected = None
+
+        self._plcsim("IInstance.Stop", run)
+        return self._sim_session()
+
+    def sim_session_state(self) -> SimSessionState:
+        return self._sim_session()
+
+
+def _plan(cycles: int | None, milliseconds: float | None, cycle_ns: int) -> list[int]:
+    """The virtual duration of each cycle of a step: ``cycles`` full ones, or ``milliseconds`` (last one shorter)."""
+    if (cycles is None) == (milliseconds is None):
+        raise ValidationError("Give either a number of cycles or a time in milliseconds.", code="SIM_BAD_STEP")
+    if cycles is not None:
+        if not 0 < cycles <= MAX_STEP_CYCLES:
+            raise ValidationError(f"cycles must be 1..{MAX_STEP_CYCLES}.", code="SIM_BAD_STEP")
+        return [cycle_ns] * cycles
+    total = round(float(milliseconds) * 1_000_000)  # type: ignore[arg-type]
+    if total <= 0 or cycle_ns <= 0 or total // cycle_ns > MAX_STEP_CYCLES:
+        raise ValidationError(f"milliseconds must be > 0 and at most {MAX_STEP_CYCLES} cycles long.",
+                              code="SIM_BAD_STEP")
+    full, rest = divmod(total, cycle_ns)
+    return [cycle_ns] * full + ([rest] if rest else [])

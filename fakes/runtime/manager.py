@@ -8,11 +8,18 @@ directory) that re-create instances in one call.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from engineering_api.domain.simulation.profiles import (
+    MAX_INSTANCES,
+    PROFILE_FOLDER,
+    Profile,
+    ProfileError,
+    ProfileStore,
+    valid_ip,
+)
 
 from .cpu import IpSuite, OperatingState, SimulatedCpu
 
@@ -22,9 +29,8 @@ if TYPE_CHECKING:
 
     from .image import ProgramImage
 
-__all__ = ("CPU_TYPES", "MAX_INSTANCES", "Profile", "SimulationRuntime", "SimulationError")
+__all__ = ("CPU_TYPES", "MAX_INSTANCES", "Profile", "SimulationError", "SimulationRuntime", "valid_ip")
 
-MAX_INSTANCES = 16
 API_VERSION = "6.0"
 CPU_TYPES = (
     "CPU1500_Unspecified", "CPU1511", "CPU1513", "CPU1515", "CPU1516", "CPU1517", "CPU1518", "CPU1511C", "CPU1512C",
@@ -33,8 +39,7 @@ CPU_TYPES = (
     "CPU1512SPF",
 )
 """``ECPUType`` names of PLCSIM Advanced V6 (the S7-1500 and ET 200SP CPUs it simulates)."""
-_PROFILE_NAME = re.compile(r"^[\w\-. ]{1,64}$")
-_IP = re.compile(r"^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$")
+# Profiles (and valid_ip) live in engineering_api.domain.simulation.profiles, shared with the Openness bridge.
 
 
 class SimulationError(Exception):
@@ -45,20 +50,6 @@ class SimulationError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
-
-
-@dataclass
-class Profile:
-    """A saved set of instances."""
-
-    name: str
-    description: str = ""
-    instances: list[dict[str, Any]] = field(default_factory=list)
-    """``{name, cpuType, ipAddress?, subnetMask?, defaultGateway?, operatingMode?}`` each."""
-
-
-def valid_ip(text: str) -> bool:
-    return bool(_IP.match(text or ""))
 
 
 class SimulationRuntime:
@@ -166,36 +157,26 @@ class SimulationRuntime:
         return self.instances[self.connected]
 
     # ----- profiles -----------------------------------------------------------------------------
-    def _profile_dir(self) -> Path:
-        return self.state_dir / "plcsim-profiles"
+    def _store(self) -> ProfileStore:
+        return ProfileStore(self.state_dir / PROFILE_FOLDER, CPU_TYPES)
 
     def save_profile(self, profile: Profile) -> Profile:
-        if not _PROFILE_NAME.match(profile.name) or profile.name.startswith("."):
-            raise SimulationError(f'"{profile.name}" is not a valid profile name.', "invalid")
-        for item in profile.instances:
-            if item.get("cpuType", "CPU1500_Unspecified") not in CPU_TYPES or not item.get("name"):
-                raise SimulationError(f"Profile instance {item!r} needs a name and a known cpuType.", "invalid")
-        self._profile_dir().mkdir(parents=True, exist_ok=True)
-        path = self._profile_dir() / f"{profile.name}.json"
-        path.write_text(json.dumps(asdict(profile), indent=2) + "\n", encoding="utf-8")
-        return profile
+        try:
+            return self._store().save(profile)
+        except ProfileError as exc:
+            raise SimulationError(exc.message, exc.code) from None
 
     def profiles(self) -> list[Profile]:
-        folder = self._profile_dir()
-        if not folder.is_dir():
-            return []
-        return [self.profile(p.stem) for p in sorted(folder.glob("*.json"))]
+        try:
+            return self._store().list()
+        except ProfileError as exc:
+            raise SimulationError(exc.message, exc.code) from None
 
     def profile(self, name: str) -> Profile:
-        stem = name[:-5] if name.endswith(".json") else name
-        if not _PROFILE_NAME.match(stem):
-            raise SimulationError(f'The profile "{name}" does not exist.', "not-found")
-        path = self._profile_dir() / f"{stem}.json"
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SimulationError(f'The profile "{name}" does not exist.', "not-found") from exc
-        return Profile(raw.get("name", stem), raw.get("description", ""), list(raw.get("instances", [])))
+            return self._store().get(name)
+        except ProfileError as exc:
+            raise SimulationError(exc.message, exc.code) from None
 
     def shutdown(self) -> None:
         for cpu in self.instances.values():

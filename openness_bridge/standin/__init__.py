@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openness_bridge.backend import OpennessBackend
 
-__all__ = ("SOURCES", "StandInUnavailable", "build_standin", "plcsim_assembly", "missing_prerequisites", "reset_machine", "standin_backend")
+__all__ = ("SOURCES", "StandInUnavailable", "build_standin", "missing_prerequisites", "plcsim_assembly", "reset_machine", "standin_backend")
 
 SOURCES = Path(__file__).parent
 STANDIN_VERSION = "V19"
@@ -137,6 +137,14 @@ def standin_backend(state_dir: Path | None = None) -> OpennessBackend:
     import clr  # type: ignore[import-not-found]
 
     clr.AddReference(str(dll.parent / "StandIn.Wire.dll"))
+    simulation_api = None
+    plcsim_dll = plcsim_assembly(dll)
+    if plcsim_dll is not None:  # PLCSIM Advanced's stand-in, loaded after Openness as on a real machine
+        from openness_bridge.plcsim import load_plcsim
+
+        simulation_api = load_plcsim(plcsim_dll, "stand-in")
     reset_machine()
     state = state_dir or Path(tempfile.mkdtemp(prefix="engineering-api-bridge-state-"))
-    return OpennessBackend(api, [installation], state_dir=state)
+    return OpennessBackend(
+        api, [installation], state_dir=state, simulation_api=simulation_api, scratch_dir=state / "scratch"
+    )

@@ -26,6 +26,9 @@ from engineering_api.backend.errors import (
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
 
+BRIDGE_PENDING: dict[str, str] = {}
+"""Every test runs on the bridge too (PLCSIM Advanced's stand-in; it runs no program, which no test here needs)."""
+
 
 @pytest.fixture
 def stepped(backend: EngineeringBackend) -> str:
@@ -160,5 +163,6 @@ def test_session_and_status(backend: EngineeringBackend) -> None:
     assert backend.sim_instance_state("S").operating_state == "Stop"
     with pytest.raises(ConflictError):
         backend.sim_stop_session()
-    with pytest.raises(NotSupportedError):
+    with pytest.raises(NotSupportedError) as legacy:
         backend.sim_import_legacy(None)
+    assert legacy.value.code == "SIM_LEGACY_NOT_SUPPORTED"

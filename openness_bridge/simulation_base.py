@@ -1,0 +1,207 @@
+"""The base of the bridge's PLCSIM Advanced mixins: reaching the API and instances, and the views they return.
+
+Every PLCSIM call runs on the worker thread (``self._on_worker()``), as Openness calls do; instances are looked
+up afresh on every call (``SimulationRuntimeManager.CreateInterface``), never cached. What PLCSIM's API does not
+keep (the connected instance, counted cycles, the virtual-time origin, an event log) lives in a
+:class:`~openness_bridge.simulation_support.SimState` on the backend.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from engineering_api.backend.areas.simulation_models import (
+    SimInstanceInfo,
+    SimInstanceState,
+)
+from engineering_api.backend.errors import (
+    ConflictError,
+    EngineeringError,
+    NotFoundError,
+    NotSupportedError,
+)
+from openness_bridge.errors import translate
+from openness_bridge.simulation_support import (
+    TIMEOUT_MS,
+    InstanceRecord,
+    SimState,
+    TagFailure,
+    mode_name,
+    runtime_code,
+    sim_error,
+    state_name,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from openness_bridge.plcsim import PlcsimApi
+
+__all__ = ("SimulationBase",)
+
+T = TypeVar("T")
+_NOT_FOUND = {"DoesNotExist": (NotFoundError, "SIM_INSTANCE_NOT_FOUND")}
+"""Instance lookups: PLCSIM's DoesNotExist names an instance, not a tag."""
+
+
+class SimulationBase:
+    """Shared helpers of the ``sim_*`` mixins (no port method is defined here)."""
+
+    _simulation_api: PlcsimApi | None
+    _on_worker: Callable[[], None]
+
+    # ----- the API ------------------------------------------------------------------------------
+    @property
+    def _sim_state(self) -> SimState:
+        state = self.__dict__.get("_sim_bookkeeping")
+        if state is None:
+            state = self.__dict__["_sim_bookkeeping"] = SimState()
+        return state
+
+    def _plcsim_api(self) -> PlcsimApi:
+        if self._simulation_api is None:
+            raise NotSupportedError(
+                "PLCSIM Advanced is not installed on this machine (no Siemens.Simatic.Simulation.Runtime.Api.x64.dll "
+                r"under HKLM\SOFTWARE\Wow6432Node\Siemens\Shared Tools\PLCSIMADV_SimRT 'Path'\API\<version>), so "
+                "there is no virtual PLC to create or drive. Install S7-PLCSIM Advanced and restart the service.",
+                code="SIM_ENGINE_UNAVAILABLE",
+            )
+        return self._simulation_api
+
+    def _plcsim(self, operation: str, fn: Callable[[PlcsimApi], T],
+                overrides: dict[str, tuple[type[EngineeringError], str]] | None = None) -> T:
+        """Run ``fn(api)`` on the worker thread; PLCSIM's runtime error codes become domain errors."""
+        api = self._plcsim_api()
+        self._on_worker()
+        try:
+            return fn(api)
+        except EngineeringError:
+            raise
+        except TagFailure as failure:  # a tag access the bridge refused itself, coded as PLCSIM would
+            raise sim_error(failure.code, operation, failure.message, overrides=overrides) from None
+        except Exception as exc:  # .NET exceptions arrive as Python exceptions
+            code = runtime_code(exc)
+            if code is None:
+                raise translate(exc, operation) from exc
+            raise sim_error(code, operation, exc=exc, overrides=overrides) from exc
+
+    # ----- instances ----------------------------------------------------------------------------
+    def _sim_names(self, api: PlcsimApi) -> dict[str, Any]:
+        """Registered instances by lower-cased name (``SInstanceInfo``)."""
+        return {str(info.Name).lower(): info for info in api.manager.RegisteredInstanceInfo}
+
+    def _sim_all(self, api: PlcsimApi) -> list[Any]:
+        """A fresh ``IInstance`` of every registered instance, in registration order."""
+        return [api.manager.CreateInterface(str(info.Name)) for info in api.manager.RegisteredInstanceInfo]
+
+    def _sim_instance(self, api: PlcsimApi, name: str) -> Any:
+        """A fresh ``IInstance`` of the instance named ``name`` (case-insensitive)."""
+        info = self._sim_names(api).get(name.lower())
+        if info is None:
+            raise NotFoundError(f'The simulation instance "{name}" does not exist.', code="SIM_INSTANCE_NOT_FOUND")
+        try:
+            return api.manager.CreateInterface(str(info.Name))
+        except Exception as exc:  # unregistered in between
+            code = runtime_code(exc)
+            if code is None:
+                raise
+            raise sim_error(code, "SimulationRuntimeManager.CreateInterface", exc=exc, overrides=_NOT_FOUND) from exc
+
+    def _sim_target(self, api: PlcsimApi, instance: str | None) -> Any:
+        """The named instance, or the connected one for ``None``."""
+        if instance is not None:
+            return self._sim_instance(api, instance)
+        connected = self._sim_state.connected
+        if connected is None or connected.lower() not in self._sim_names(api):
+            self._sim_state.connected = None
+            raise ConflictError("No simulation instance is connected (POST /api/simulation/connect).",
+                                code="SIM_NOT_CONNECTED")
+        return self._sim_instance(api, connected)
+
+    def _sim_record(self, inst: Any) -> InstanceRecord:
+        """The bridge's record of ``inst`` (a new one when the name is new or was registered again)."""
+        key = str(inst.Name).lower()
+        record = self._sim_state.records.get(key)
+        if record is None or record.id != int(inst.ID):
+            record = self._sim_state.records[key] = InstanceRecord(id=int(inst.ID))
+        if record.base_ticks is None:
+            try:
+                record.base_ticks = int(inst.SystemTime.Ticks)
+            except Exception:  # noqa: BLE001 - PLCSIM may refuse the clock of an instance that is off
+                record.base_ticks = None
+        return record
+
+    def _sim_virtual_ms(self, inst: Any, record: InstanceRecord) -> float:
+        try:
+            ticks = int(inst.SystemTime.Ticks)
+        except Exception:  # noqa: BLE001 - off: the last known virtual time stands
+            return record.last_virtual_ms
+        if record.base_ticks is None:
+            record.base_ticks = ticks
+        record.last_virtual_ms = (ticks - record.base_ticks) / 10_000
+        return record.last_virtual_ms
+
+    def _sim_wait_state(self, inst: Any, done: Callable[[str], bool], what: str) -> str:
+        """Poll ``OperatingState`` until ``done(name)`` (PLCSIM's stepping calls return before the CPU halts)."""
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while True:
+            name = str(inst.OperatingState)
+            if done(name):
+                return name
+            if time.monotonic() > deadline:
+                raise ConflictError(f'The instance "{inst.Name}" did not {what} within {TIMEOUT_MS // 1000} s '
+                                    f"(it is {name}).", code="SIM_TIMEOUT")
+            time.sleep(0.001)
+
+    def _sim_after_download(self, instance: str) -> None:
+        """For the online slice: a download through this service refreshes the connected instance's tag list
+        (as the fake does); a download made elsewhere leaves it stale until it is refreshed. Never raises."""
+        api = self._simulation_api
+        if api is None or (self._sim_state.connected or "").lower() != instance.lower():
+            return
+        try:
+            inst = self._sim_instance(api, instance)
+            if str(inst.OperatingState) != "Off":
+                inst.UpdateTagList()
+                self._sim_record(inst).tags_loaded = True
+        except Exception:  # noqa: BLE001 - the download itself succeeded; a stale list is refreshed on next access
+            return
+
+    # ----- views ---------------------------------------------------------------------------------
+    def _sim_suites(self, inst: Any) -> list[Any]:
+        """``SIPSuite4`` entries of an instance that talks TCP/IP (none on Softbus, as the port says)."""
+        if str(inst.CommunicationInterface) != "TCPIP":
+            return []
+        return [s for s in inst.ControllerIPSuite4 if str(s.IPAddress.IPString) != "0.0.0.0"]
+
+    def _sim_info(self, inst: Any) -> SimInstanceInfo:
+        connected = self._sim_state.connected
+        return SimInstanceInfo(
+            name=str(inst.Name), id=int(inst.ID), cpu_type=str(inst.CPUType),
+            operating_state=state_name(inst.OperatingState), operating_mode=mode_name(inst.OperatingMode),
+            communication_interface=str(inst.CommunicationInterface),
+            ip_addresses=[str(s.IPAddress.IPString) for s in self._sim_suites(inst)],
+            connected=connected is not None and connected.lower() == str(inst.Name).lower(),
+            device=str(inst.ControllerName) or None,
+        )
+
+    def _sim_tags_fresh(self, api: PlcsimApi, inst: Any) -> bool:
+        try:
+            # pythonnet returns a void method's out parameters as a tuple: (details, isHmiVisibleOnly).
+            result = inst.GetTagListStatus(api.enum("ETagListDetails", "None"), False)
+        except Exception:  # noqa: BLE001 - no status while the instance is off
+            return False
+        return str(result[-2]) != "None"
+
+    def _sim_view(self, api: PlcsimApi, inst: Any) -> SimInstanceState:
+        record = self._sim_record(inst)
+        info = self._sim_info(inst)
+        return SimInstanceState(
+            name=info.name, operating_state=info.operating_state, operating_mode=info.operating_mode,
+            virtual_time_ms=self._sim_virtual_ms(inst, record),
+            cycle_time_ms=int(inst.OverwrittenMinimalCycleTime_ns) / 1_000_000, scan_time=record.scan_time(),
+            tags_up_to_date=self._sim_tags_fresh(api, inst), connected=info.connected, device=info.device,
+            # PLCSIM Advanced's API neither sets nor lists forces (TIA's force table does): none to report.
+            forces={}, last_error=None,
+        )

@@ -1,0 +1,107 @@
+"""Simulation profiles on the bridge, and the legacy-project import it cannot do.
+
+PLCSIM Advanced has no profile files: the bridge keeps them as JSON under its state directory, with the
+fake's store and rules (:mod:`engineering_api.domain.simulation.profiles`), and applies one by registering its
+instances through PLCSIM (all or none).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from engineering_api.backend.areas.simulation_models import SimIpSuite
+from engineering_api.backend.errors import (
+    NotFoundError,
+    NotSupportedError,
+    ValidationError,
+)
+from engineering_api.domain.simulation.profiles import (
+    PROFILE_FOLDER,
+    Profile,
+    ProfileError,
+    ProfileStore,
+    apply_profile,
+    check_profile,
+    profile_out,
+    profile_raw,
+)
+from openness_bridge.simulation_base import SimulationBase
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from engineering_api.backend.areas.simulation_models import (
+        SimInstanceInfo,
+        SimNetworkConfig,
+        SimProfile,
+        SimProfileInstance,
+    )
+    from openness_bridge.plcsim import PlcsimApi
+
+__all__ = ("SimulationProfileOperations",)
+
+T = TypeVar("T")
+
+
+class SimulationProfileOperations(SimulationBase):
+    """Profile methods of the ``sim_*`` mixin (and ``sim_import_legacy``)."""
+
+    _state_dir: Path | None
+
+    if TYPE_CHECKING:  # defined by the sibling mixins of SimulationOperations
+        def sim_list_instances(self) -> list[SimInstanceInfo]: ...
+        def sim_create_instance(
+            self, name: str, cpu_type: str = ..., operating_mode: str | None = ...,
+        ) -> SimInstanceInfo: ...
+        def sim_delete_instance(self, instance: str) -> SimInstanceInfo: ...
+        def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig: ...
+
+    def _sim_profiles(self, api: PlcsimApi) -> ProfileStore:
+        root = self._state_dir or Path(tempfile.gettempdir()) / "engineering-api-bridge-state"
+        return ProfileStore(root / PROFILE_FOLDER, api.enum_names("ECPUType"))
+
+    def _sim_profile_call(self, fn: Callable[[], T]) -> T:
+        """``fn()`` with the store's refusals as the port's errors."""
+        try:
+            return fn()
+        except ProfileError as exc:
+            if exc.code == "not-found":
+                raise NotFoundError(exc.message, code="SIM_PROFILE_NOT_FOUND") from None
+            raise ValidationError(exc.message, code="SIM_INVALID_ARGUMENT") from None
+
+    def sim_list_profiles(self) -> list[SimProfile]:
+        store = self._sim_profiles(self._plcsim_api())
+        return [profile_out(p) for p in self._sim_profile_call(store.list)]
+
+    def sim_save_profile(
+        self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
+    ) -> SimProfile:
+        store = self._sim_profiles(self._plcsim_api())
+        existing = [p.name for p in self._sim_profile_call(store.list)]
+        check_profile(name, instances, existing, overwrite)
+        saved = self._sim_profile_call(lambda: store.save(Profile(name, description, profile_raw(instances))))
+        return profile_out(saved)
+
+    def sim_get_profile(self, file_name: str) -> SimProfile:
+        store = self._sim_profiles(self._plcsim_api())
+        return profile_out(self._sim_profile_call(lambda: store.get(file_name)))
+
+    def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
+        profile = self.sim_get_profile(file_name)
+        owners = {ip: info.name for info in self.sim_list_instances() for ip in info.ip_addresses}
+        created = apply_profile(
+            profile, owner_of=owners.get,
+            create=lambda item: self.sim_create_instance(item.name, item.cpu_type, item.operating_mode),
+            set_network=self.sim_set_instance_network, delete=self.sim_delete_instance)
+        wanted = {n.lower() for n in created}
+        return [i for i in self.sim_list_instances() if i.name.lower() in wanted]
+
+    def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
+        raise NotSupportedError(
+            "Legacy S7-PLCSIM projects (.plc, S7-300/400) cannot be imported: PLCSIM Advanced simulates only "
+            "S7-1500 and ET 200SP CPUs and its API (SimulationRuntimeManager, IInstance) has no call that reads a "
+            "legacy PLCSIM project; it only restores its own archives (IInstance.RetrieveStorage). Create an "
+            "instance (or apply a profile) and download the program from the TIA project instead.",
+            code="SIM_LEGACY_NOT_SUPPORTED")

@@ -1,0 +1,127 @@
+"""The bridge's PLCSIM Advanced runtime manager: status, remote port, network mode (``sim_*`` methods)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.simulation_models import (
+    NETWORK_MODES,
+    SimRuntimeConfig,
+    SimRuntimeStatus,
+    SimStatus,
+)
+from engineering_api.backend.errors import (
+    ConflictError,
+    EngineeringError,
+    NotSupportedError,
+    ValidationError,
+)
+from engineering_api.domain.simulation.profiles import MAX_INSTANCES
+from openness_bridge.simulation_base import SimulationBase
+
+if TYPE_CHECKING:
+    from openness_bridge.plcsim import PlcsimApi
+
+__all__ = ("SimulationRuntimeOperations",)
+
+
+def _version(raw: int) -> str:
+    # SimulationRuntimeManager.Version is (major << 16) | minor: a public record shows API 7.0 reading 458752.
+    return f"{raw >> 16}.{raw & 0xFFFF}" if raw else "0.0"
+
+
+class SimulationRuntimeOperations(SimulationBase):
+    """Runtime-manager methods of the ``sim_*`` mixin."""
+
+    # ----- runtime manager ----------------------------------------------------------------------
+    def _sim_network_mode(self, api: PlcsimApi) -> str:
+        # Newer APIs have a runtime-wide NetworkMode (ENetworkMode); API 1.0 has none: instances are Softbus or TCPIP.
+        mode = getattr(api.manager, "NetworkMode", None)
+        return str(mode) if mode is not None else "Softbus"
+
+    def sim_runtime_status(self) -> SimRuntimeStatus:
+        api = self._simulation_api
+        if api is None:
+            return SimRuntimeStatus(running=False, api_version="", api_available=False, port=None,
+                                    network_mode="Softbus", instance_count=0, max_instances=MAX_INSTANCES,
+                                    engine="PLCSIM Advanced is not installed")
+        try:
+            return self._plcsim("SimulationRuntimeManager", lambda a: SimRuntimeStatus(
+                running=bool(a.manager.IsRuntimeManagerAvailable), api_version=_version(int(a.manager.Version)),
+                api_available=bool(a.manager.IsInitialized), port=int(a.manager.Port) or None,
+                network_mode=self._sim_network_mode(a), instance_count=len(a.manager.RegisteredInstanceInfo),
+                max_instances=MAX_INSTANCES, engine=f"S7-PLCSIM Advanced (API {a.version}, {a.path})"))
+        except EngineeringError:  # "never raises": a manager that went away reads as not running
+            return SimRuntimeStatus(running=False, api_version="", api_available=True, port=None,
+                                    network_mode="Softbus", instance_count=0, max_instances=MAX_INSTANCES,
+                                    engine=f"S7-PLCSIM Advanced (API {api.version}, {api.path})")
+
+    def sim_start_runtime(self) -> SimRuntimeStatus:
+        def run(api: PlcsimApi) -> SimRuntimeStatus:
+            if not api.manager.IsRuntimeManagerAvailable:
+                # The API connects to the Runtime Manager process; it cannot start it.
+                raise ConflictError("The PLCSIM Advanced Runtime Manager is not running and its API cannot start "
+                                    "it: start S7-PLCSIM Advanced on this machine, then retry.",
+                                    code="SIM_RUNTIME_STOPPED")
+            return self.sim_runtime_status()
+
+        return self._plcsim("SimulationRuntimeManager.IsRuntimeManagerAvailable", run)
+
+    def _sim_runtime_config(self, api: PlcsimApi) -> SimRuntimeConfig:
+        return SimRuntimeConfig(network_mode=self._sim_network_mode(api), port=int(api.manager.Port) or None,
+                                max_instances=MAX_INSTANCES, api_version=_version(int(api.manager.Version)),
+                                network_modes=list(NETWORK_MODES))
+
+    def sim_runtime_config(self) -> SimRuntimeConfig:
+        return self._plcsim("SimulationRuntimeManager.Port", self._sim_runtime_config)
+
+    def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
+        def run(api: PlcsimApi) -> SimRuntimeConfig:
+            if network_mode is not None and network_mode != self._sim_network_mode(api):
+                if network_mode not in NETWORK_MODES:
+                    raise ValidationError(f'Unknown network mode "{network_mode}". Use one of: '
+                                          f'{", ".join(NETWORK_MODES)}.', code="SIM_INVALID_ARGUMENT")
+                if getattr(api.manager, "NetworkMode", None) is None:
+                    raise NotSupportedError(
+                        f"This PLCSIM Advanced API ({api.version}) has no runtime-wide network mode. Give an "
+                        "instance IP suites (PUT its network) to make it talk TCP/IP, or none for Softbus.",
+                        code="NO_OPENNESS_EQUIVALENT")
+                powered = [str(i.Name) for i in self._sim_all(api) if str(i.OperatingState) != "Off"]
+                if powered:
+                    raise ConflictError(f"Power off every instance before changing the network mode "
+                                        f"({', '.join(powered)} are on).", code="SIM_INSTANCES_RUNNING")
+            if port is not None:
+                self._sim_open_port(api, port)
+            if network_mode is not None and network_mode != self._sim_network_mode(api):
+                api.manager.NetworkMode = api.enum("ENetworkMode", network_mode)  # API 4+ (shape inferred)
+            return self._sim_runtime_config(api)
+
+        return self._plcsim("SimulationRuntimeManager.NetworkMode", run)
+
+    def _sim_open_port(self, api: PlcsimApi, port: int | None) -> None:
+        if port is not None and not 1024 <= port <= 65535:
+            raise ValidationError("The runtime manager port must be in 1024..65535 (or null to close it).",
+                                  code="SIM_INVALID_ARGUMENT")
+        if port is None:
+            api.manager.ClosePort()
+        elif int(api.manager.Port) != port:
+            if int(api.manager.Port):
+                api.manager.ClosePort()
+            api.manager.OpenPort(port)
+
+    def sim_set_port(self, port: int | None) -> SimRuntimeConfig:
+        def run(api: PlcsimApi) -> SimRuntimeConfig:
+            self._sim_open_port(api, port)
+            return self._sim_runtime_config(api)
+
+        return self._plcsim("SimulationRuntimeManager.OpenPort", run)
+
+    def sim_status(self) -> SimStatus:
+        runtime = self.sim_runtime_status()
+        try:
+            instances = self.sim_list_instances() if runtime.running else []
+        except EngineeringError:  # "never raises"
+            instances = []
+        return SimStatus(runtime_manager_running=runtime.running, api_version=runtime.api_version,
+                         api_available=runtime.api_available, registered_instances=instances,
+                         connected_instance=self._sim_state.connected if instances else None)
