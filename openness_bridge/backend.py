@@ -1,9 +1,9 @@
 """``OpennessBackend``: the backend port over ``Siemens.Engineering`` (real TIA on Windows, the stand-in under Mono).
 
-What this slice implements for real: portals (list, launch, attach, detach, shut down, status, diagnostics),
-projects (create, open, save, close, open list, overview), devices (list, get, add) and compiling PLC software
-(``compile_software``/``compile_block``: DeviceItem -> SoftwareContainer -> PlcSoftware, groups recursed, compiler
-messages recursed). Everything else raises
+This module holds the session itself: portals (list, launch, attach, detach, shut down, status, diagnostics) and
+projects (create, open, save, close, open list). Each area of the port is a mixin in its own module
+(:mod:`openness_bridge.hardware` for devices and networks, :mod:`openness_bridge.projects` for archive, overview
+and the like, :mod:`openness_bridge.software` for PLC software, ...). A port method no mixin defines raises
 ``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via :mod:`openness_bridge.pending`.
 
 Rules kept throughout:
@@ -24,10 +24,9 @@ import platform
 import re
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-
 
 from engineering_api.backend.errors import (
     AlreadyExistsError,
@@ -40,11 +39,9 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import (
-    DeviceInfo,
     InstalledVersion,
     PortalInfo,
     ProjectInfo,
-    ProjectOverview,
     SessionStatus,
 )
 from engineering_api.backend.port import EngineeringBackend
@@ -52,10 +49,11 @@ from openness_bridge.blocks import BlockOperations
 from openness_bridge.catalog import CatalogOperations
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import HardwareOperations
-from openness_bridge.naming import check_device_name, check_project_name
+from openness_bridge.naming import check_project_name
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
+from openness_bridge.scratch import ScratchFiles
 from openness_bridge.simulation import SimulationOperations
 from openness_bridge.software import SoftwareOperations
 from openness_bridge.tags import TagOperations
@@ -71,7 +69,6 @@ if TYPE_CHECKING:
 __all__ = ("OpennessBackend",)
 
 T = TypeVar("T")
-_TYPE_ID = re.compile(r"^OrderNumber:(?P<order>[^/]+)(?:/(?P<version>.+))?$")
 
 
 def _same_file_key(path: Path) -> str:
@@ -80,12 +77,12 @@ def _same_file_key(path: Path) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
-    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, EngineeringBackend,
+    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, ScratchFiles, EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.
 
@@ -93,6 +90,8 @@ class _OpennessSession(
         api: the loaded Openness assemblies (:func:`openness_bridge.loader.load_api`).
         installations: what :func:`~openness_bridge.loader.find_installations` found (or the stand-in).
         state_dir: where the bridge keeps files of its own (simulation profiles); TIA keeps everything else.
+        scratch_dir: where the files of exports and imports are staged (inside the file roots; the system temp
+            folder when None).
         simulation_api: the loaded PLCSIM Advanced API (:mod:`openness_bridge.plcsim`), or None when PLCSIM
             Advanced is not installed (the simulation methods then say so).
     """
@@ -101,11 +100,12 @@ class _OpennessSession(
 
     def __init__(
         self, api: OpennessApi, installations: list[Installation], *, state_dir: Path | None = None,
-        simulation_api: Any = None,
+        simulation_api: Any = None, scratch_dir: Path | None = None,
     ) -> None:
         self._api = api
         self._installations = installations
         self._state_dir = state_dir
+        self._scratch_root = scratch_dir
         self._simulation_api = simulation_api
         self._thread: int | None = None
         self._pid: int | None = None
@@ -153,7 +153,7 @@ class _OpennessSession(
                 return fn()
             except EngineeringError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - .NET exceptions arrive as Python exceptions
+            except Exception as exc:  # .NET exceptions arrive as Python exceptions
                 kind = kind_of(exc)
                 if kind == "EngineeringObjectDisposedException" and attempt == 1:
                     # A stale proxy: everything is re-resolved from the portal inside fn(), so retry once.
@@ -244,15 +244,7 @@ class _OpennessSession(
             name=str(project.Name), path=str(project.Path.FullName), version=self._version,
             author=str(project.Author or ""), comment="", has_unsaved_changes=bool(project.IsModified),
             created_at=str(project.CreationDate.ToUniversalTime().ToString("o")),
-        )
-
-    def _device_info(self, device: Any) -> DeviceInfo:
-        type_id = str(device.TypeIdentifier or "")
-        match = _TYPE_ID.match(type_id)
-        return DeviceInfo(
-            name=str(device.Name), order_number=match["order"] if match else "",
-            firmware_version=(match["version"] or "") if match else "", type_identifier=type_id,
-            device_kind="", family="",
+            simulation_support=bool(project.IsSimulationDuringBlockCompilationEnabled),
         )
 
     # ----- health and portals ----------------------------------------------------------------
@@ -480,47 +472,6 @@ class _OpennessSession(
             return info
 
         return self._call("Project.Close", run)
-
-    def project_overview(self) -> ProjectOverview:
-        def run() -> ProjectOverview:
-            project = self._project()
-            info = self._project_info(project)
-            devices = [self._device_info(d) for d in project.Devices]
-            # Subnets (Project.Subnets) are not read in this slice: the list stays empty.
-            return ProjectOverview(
-                project_name=info.name, project_path=info.path, version=info.version, author=info.author,
-                comment=info.comment, has_unsaved_changes=info.has_unsaved_changes,
-                simulation_support=info.simulation_support, device_count=len(devices), devices=devices, subnets=[],
-            )
-
-        return self._call("Project.Devices", run)
-
-    # ----- devices ---------------------------------------------------------------------------
-    def list_devices(self) -> list[DeviceInfo]:
-        # Devices in device groups (Project.DeviceGroups) are not walked yet; see README "Not implemented yet".
-        return self._call("Project.Devices", lambda: [self._device_info(d) for d in self._project().Devices])
-
-    def _find_device(self, project: Any, name: str) -> Any:
-        device = project.Devices.Find(name)
-        if device is None:
-            raise NotFoundError(f"The device '{name}' was not found in project '{project.Name}'.", code="DEVICE_NOT_FOUND")
-        return device
-
-    def get_device(self, name: str) -> DeviceInfo:
-        return self._call("Devices.Find", lambda: self._device_info(self._find_device(self._project(), name)))
-
-    def add_device(self, order_number: str, version: str | None, name: str) -> DeviceInfo:
-        def run() -> DeviceInfo:
-            project = self._project()
-            check_device_name(name)
-            if any(str(d.Name).casefold() == name.casefold() for d in project.Devices):
-                raise AlreadyExistsError(f"A device named '{name}' already exists.", code="DEVICE_EXISTS")
-            # "OrderNumber:<article>/<firmware>"; without a version TIA is asked for the article alone
-            # (whether it then picks the newest firmware is not confirmed, see README).
-            type_id = f"OrderNumber:{order_number}" + (f"/{version}" if version else "")
-            return self._device_info(project.Devices.CreateWithItem(type_id, name, name))
-
-        return self._change("Devices.CreateWithItem", run, invocation=ValidationError)
 
 
 class OpennessBackend(pending_methods(_OpennessSession), _OpennessSession):  # type: ignore[misc]

@@ -1,13 +1,161 @@
-"""The bridge's the hardware catalog (``TiaPortal.HardwareCatalog``).
+"""The bridge's hardware catalog: ``TiaPortal.HardwareCatalog.Find(text)`` -> ``CatalogEntry`` list.
 
 Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`).
+(:mod:`openness_bridge.pending`). TIA's catalog has one ``CatalogEntry`` per article and firmware version
+(``ArticleNumber``, ``Version``, ``TypeIdentifier``, ``CatalogPath``, ``TypeName``, ``Description``); the bridge
+groups them by article. Kind and family come from the catalog path (the folders of TIA's catalog task card).
+The catalog belongs to a running portal, so these calls need an attached portal (unlike the fake's catalog).
+TIA keeps its catalog itself: there is no cache to load or build through Openness, and no article images.
 """
 
 from __future__ import annotations
 
-__all__ = ("CatalogOperations",)
+from typing import Any
+
+from engineering_api.backend.errors import (
+    NotFoundError,
+    NotSupportedError,
+    ValidationError,
+)
+from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
+
+__all__ = ("CatalogOperations", "kind_from_path")
+
+
+def _key(text: str) -> str:
+    """Article numbers compare without spaces and case, as the port promises."""
+    return "".join(str(text).split()).upper()
+
+
+def _canonical(order_number: str) -> str:
+    """The article number as TIA's catalog writes it ("6ES7 516-3AN02-0AB0"), from any spacing and case."""
+    key = _key(order_number)
+    return f"{key[:4]} {key[4:]}" if len(key) > 4 else key
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.lstrip("Vv").split(".") if p.isdigit())
+
+
+def kind_from_path(path: str) -> tuple[str, str, str]:
+    """``(device kind, family, category)`` from a catalog path such as
+    ``Controllers/SIMATIC S7-1500/CPU/CPU 1516-3 PN/DP/6ES7 516-3AN02-0AB0``.
+
+    A heuristic over TIA's catalog folders: CPUs are PLCs, the HMI tree holds HMI devices, interface modules of
+    distributed I/O are IO devices, everything else is a module plugged into a device.
+    """
+    # "/" separates the folders, but some folder names hold one themselves ("Distributed I/O", "CPU 1516-3 PN/DP");
+    # only the first three levels are read, so the one such name that can stand there is joined back.
+    parts = [p for p in path.replace("Distributed I/O", "Distributed I\0O").split("/") if p]
+    parts = [p.replace("\0", "/") for p in parts]
+    family = parts[1] if len(parts) > 1 else ""
+    category = parts[2] if len(parts) > 2 else ""
+    if parts and parts[0].startswith("Controller") and category == "CPU":
+        kind = "plc"
+    elif parts and parts[0] == "HMI":
+        kind = "hmi"
+    elif "Interface modules" in parts:
+        kind = "io-device"
+    else:
+        kind = "module"
+    return kind, family, category
 
 
 class CatalogOperations:
-    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+    """Mixed into ``OpennessBackend``; relies on its ``_call`` and ``_connection``."""
+
+    def _catalog_find(self, text: str) -> list[Any]:
+        return list(self._connection().HardwareCatalog.Find(text))
+
+    @staticmethod
+    def _by_article(entries: list[Any]) -> dict[str, list[Any]]:
+        by_article: dict[str, list[Any]] = {}
+        for entry in entries:
+            by_article.setdefault(_key(entry.ArticleNumber), []).append(entry)
+        return by_article
+
+    def _article_facts(self, order_number: str) -> dict[str, Any] | None:
+        """What the catalog says about one article (None when TIA does not know it); call inside ``_call``."""
+        # Plain data, not proxies: TIA's catalog does not change while a portal runs (new hardware support packages
+        # need a restart), and device listings ask once per device.
+        memo = self.__dict__.setdefault("_catalog_memo", {})
+        key = (self._pid, _key(order_number))
+        if key not in memo:
+            entries = self._by_article(self._catalog_find(_canonical(order_number))).get(_key(order_number))
+            memo[key] = self._catalog_facts(entries) if entries else None
+        return memo[key]
+
+    @staticmethod
+    def _catalog_facts(entries: list[Any]) -> dict[str, Any]:
+        first = entries[0]
+        kind, family, category = kind_from_path(str(first.CatalogPath))
+        return {
+            "order": str(first.ArticleNumber), "name": str(first.TypeName or ""), "kind": kind, "family": family,
+            "category": category, "description": str(first.Description or ""), "path": str(first.CatalogPath),
+            "versions": sorted({str(e.Version) for e in entries}, key=_version_key),
+        }
+
+    @staticmethod
+    def _catalog_item(facts: dict[str, Any]) -> CatalogItem:
+        versions = facts["versions"]
+        return CatalogItem(
+            order_number=facts["order"], name=facts["name"], family=facts["family"], category=facts["category"],
+            device_kind=facts["kind"], firmware_versions=versions,
+            type_identifier=f"OrderNumber:{facts['order']}" + (f"/{versions[-1]}" if versions else ""),
+            description=facts["description"], source={"title": "TIA Portal hardware catalog", "catalogPath": facts["path"]},
+        )
+
+    def catalog_find(self, order_number: str) -> CatalogItem:
+        def run() -> CatalogItem:
+            facts = self._article_facts(order_number)
+            if facts is None:
+                raise NotFoundError(
+                    f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
+                    code="ARTICLE_NOT_FOUND",
+                )
+            return self._catalog_item(facts)
+
+        return self._call("HardwareCatalog.Find", run)
+
+    def catalog_search(self, query: str, limit: int) -> list[CatalogMatch]:
+        text = query.strip()
+        if not text:
+            raise ValidationError("The search query must not be empty.", code="EMPTY_QUERY")
+
+        def run() -> list[CatalogMatch]:
+            wanted = _key(text)
+            matches = []
+            for key, entries in self._by_article(self._catalog_find(text)).items():
+                facts = self._catalog_facts(entries)
+                # TIA's Find already filtered; rank exact article > article prefix > article part > other text.
+                score = 1.0 if key == wanted else 0.9 if key.startswith(wanted) else 0.8 if wanted in key else 0.6
+                matches.append(CatalogMatch(item=self._catalog_item(facts), score=score))
+            matches.sort(key=lambda m: (-m.score, m.item.order_number))
+            return matches[: max(limit, 0)]
+
+        return self._call("HardwareCatalog.Find", run)
+
+    @staticmethod
+    def _no_cache(what: str) -> NotSupportedError:
+        return NotSupportedError(
+            f"{what}: TIA Portal keeps its hardware catalog itself, and Openness has no call to load, build or "
+            "inspect a catalog cache. Search the catalog directly (catalog search/find), which always reads TIA's "
+            "installed catalog.",
+            code="NO_OPENNESS_EQUIVALENT",
+        )
+
+    def catalog_cache_status(self) -> CatalogCacheStatus:
+        raise self._no_cache("Catalog cache status")
+
+    def catalog_cache_load(self) -> CatalogCacheStatus:
+        raise self._no_cache("Loading the catalog cache")
+
+    def catalog_cache_build(self) -> CatalogCacheStatus:
+        raise self._no_cache("Building the catalog cache")
+
+    def catalog_image(self, order_number: str) -> tuple[bytes, str]:
+        raise NotSupportedError(
+            "Openness' CatalogEntry carries no picture of the article (only its article number, version, type "
+            "identifier, catalog path, type name and description); use Siemens' product pages (SiePortal) for images.",
+            code="NO_OPENNESS_EQUIVALENT",
+        )

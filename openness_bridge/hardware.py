@@ -1,13 +1,235 @@
-"""The bridge's device rename/delete, networks, hardware compile, parking lot, slots, AML export/import.
+"""The bridge's devices: listing (device groups walked), add, rename, delete, networks, hardware compile, parking lot.
 
 Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`).
+(:mod:`openness_bridge.pending`). Openness shape used here:
+
+* Devices live in three places: ``Project.Devices`` (top level), ``Project.UngroupedDevicesGroup.Devices`` and
+  the device user groups (``Project.DeviceGroups``, each with ``Devices`` and nested ``Groups``). ``Find`` looks
+  one level deep, so every lookup walks all three.
+* ``Device.Name`` is writable; ``Device.Delete()`` removes a device.
+* A hardware compile is ``GetService<ICompilable>()`` on a device item (hardware only; on the ``Device`` it
+  would compile the software as well).
+* AutomationML export/import goes through the project's ``CaxProvider`` (:mod:`openness_bridge.hardware_cax`).
+* "Parking lot" has no Openness collection of its own: it is mapped onto IO devices whose ``IoConnector`` is
+  not assigned to an IO system (TIA shows them as "not assigned").
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    NotFoundError,
+    ValidationError,
+)
+from engineering_api.backend.models import CompileResult, DeviceInfo, SlotOption
+from fakes.naming import (
+    check_ipv4,  # pure IPv4 rules (no neutral home yet; see README.hardware.md)
+)
+from openness_bridge.hardware_cax import CaxOperations
+from openness_bridge.hardware_network import NetworkAccess
+from openness_bridge.naming import check_device_name
+
 __all__ = ("HardwareOperations",)
 
+_TYPE_ID = re.compile(r"^OrderNumber:(?P<order>[^/]+)(?:/(?P<version>.+))?$")
 
-class HardwareOperations:
+
+class HardwareOperations(NetworkAccess, CaxOperations):
     """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+
+    # ----- finding devices -------------------------------------------------------------------
+    def _device_places(self, project: Any) -> list[Any]:
+        """Every ``DeviceComposition`` of the project: top level, "Ungrouped devices", user groups (depth first)."""
+        places = [project.Devices, project.UngroupedDevicesGroup.Devices]
+
+        def walk(groups: Any) -> None:
+            for group in groups:
+                places.append(group.Devices)
+                walk(group.Groups)
+
+        walk(project.DeviceGroups)
+        return places
+
+    def _all_devices(self, project: Any) -> list[Any]:
+        return [device for place in self._device_places(project) for device in place]
+
+    def _find_device(self, project: Any, name: str) -> Any:
+        for place in self._device_places(project):
+            device = place.Find(name)
+            if device is not None:
+                return device
+        raise NotFoundError(f"The device '{name}' was not found in project '{project.Name}'.", code="DEVICE_NOT_FOUND")
+
+    def _require_free_device_name(self, project: Any, name: str, *, current: str | None = None) -> None:
+        # TIA compares device names without regard to case.
+        if any(str(d.Name).casefold() == name.casefold() and str(d.Name) != current for d in self._all_devices(project)):
+            raise AlreadyExistsError(f"A device named '{name}' already exists.", code="DEVICE_EXISTS")
+
+    def _device_info(self, device: Any) -> DeviceInfo:
+        type_id = str(device.TypeIdentifier or "")
+        match = _TYPE_ID.match(type_id)
+        order = match["order"] if match else ""
+        facts = self._article_facts(order) if order else None
+        interfaces = self._network_interfaces(device)
+        return DeviceInfo(
+            name=str(device.Name), order_number=order, firmware_version=(match["version"] or "") if match else "",
+            type_identifier=type_id, device_kind=facts["kind"] if facts else "", family=facts["family"] if facts else "",
+            description=facts["description"] if facts else "",
+            interfaces=[self._interface_info(name, i) for name, i in interfaces], parked=self._is_parked(interfaces),
+        )
+
+    # ----- devices ---------------------------------------------------------------------------
+    def list_devices(self) -> list[DeviceInfo]:
+        return self._call("Project.Devices", lambda: [self._device_info(d) for d in self._all_devices(self._project())])
+
+    def get_device(self, name: str) -> DeviceInfo:
+        return self._call("Devices.Find", lambda: self._device_info(self._find_device(self._project(), name)))
+
+    def add_device(self, order_number: str, version: str | None, name: str) -> DeviceInfo:
+        def run() -> DeviceInfo:
+            project = self._project()
+            check_device_name(name)
+            self._require_free_device_name(project, name)
+            facts = self._article_facts(order_number)
+            if facts is None:
+                raise NotFoundError(
+                    f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
+                    code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
+                )
+            if version is not None and version not in facts["versions"]:
+                raise ValidationError(
+                    f"{facts['order']} has no firmware {version} in the hardware catalog "
+                    f"(known: {', '.join(facts['versions'])}).",
+                    code="UNKNOWN_FIRMWARE", details={"orderNumber": order_number},
+                )
+            if facts["kind"] == "module":
+                raise ValidationError(
+                    f"{facts['order']} ({facts['name']}) is a module; plug it into a device instead of adding it as one.",
+                    code="NOT_A_DEVICE",
+                )
+            # "OrderNumber:<article>/<firmware>"; without a version TIA is asked for the article alone
+            # (whether it then picks the newest firmware is not confirmed, see README).
+            type_id = f"OrderNumber:{facts['order']}" + (f"/{version}" if version else "")
+            return self._device_info(project.Devices.CreateWithItem(type_id, name, name))
+
+        return self._change("Devices.CreateWithItem", run, invocation=ValidationError)
+
+    def rename_device(self, name: str, new_name: str) -> DeviceInfo:
+        def run() -> DeviceInfo:
+            project = self._project()
+            device = self._find_device(project, name)
+            check_device_name(new_name)
+            self._require_free_device_name(project, new_name, current=name)
+            device.Name = new_name
+            return self._device_info(device)
+
+        return self._change("Device.Name", run, invocation=ValidationError)
+
+    def delete_device(self, name: str) -> None:
+        def run() -> None:
+            self._find_device(self._project(), name).Delete()
+
+        self._change("Device.Delete", run)
+
+    # ----- networks --------------------------------------------------------------------------
+    def configure_network(
+        self, name: str, *, ip_address: str, subnet_mask: str, interface: str | None, subnet: str | None,
+        router_address: str | None,
+    ) -> DeviceInfo:
+        def run() -> DeviceInfo:
+            project = self._project()
+            device = self._find_device(project, name)
+            interfaces = self._network_interfaces(device)
+            if not interfaces:
+                raise ValidationError(
+                    f"The device '{name}' has no PROFINET/Ethernet interface to give an IP address.", code="NO_INTERFACE"
+                )
+            if interface is None:
+                target = interfaces[0][1]
+            else:
+                target = next((i for n, i in interfaces if n == interface), None)
+                if target is None:
+                    raise NotFoundError(
+                        f"The device '{name}' has no interface '{interface}' (it has: "
+                        f"{', '.join(n for n, _ in interfaces)}).",
+                        code="INTERFACE_NOT_FOUND",
+                    )
+            check_ipv4(ip_address, subnet_mask, router_address)
+            self._address_node(
+                project, target, ip_address=ip_address, subnet_mask=subnet_mask, subnet=subnet,
+                router_address=router_address,
+            )
+            return self._device_info(device)
+
+        return self._change("NetworkInterface.Nodes", run, invocation=ValidationError)
+
+    def compile_hardware(self, name: str) -> CompileResult:
+        def run() -> CompileResult:
+            device = self._find_device(self._project(), name)
+            compilable = self._hardware_compilable(device.DeviceItems)
+            if compilable is None:
+                raise ValidationError(f"No device item of '{name}' offers a hardware compile.", code="NOT_COMPILABLE")
+            return self._compile_result(compilable.Compile())
+
+        return self._call("ICompilable.Compile", run)
+
+    def _hardware_compilable(self, items: Any) -> Any | None:
+        """The first device item (top down) offering ``ICompilable``: a device item compiles hardware only."""
+        compilable = self._namespace("Siemens.Engineering.Compiler").ICompilable
+        for item in items:
+            service = self._service(item, compilable)
+            if service is not None:
+                return service
+        for item in items:
+            service = self._hardware_compilable(item.DeviceItems)
+            if service is not None:
+                return service
+        return None
+
+    # ----- parking lot -----------------------------------------------------------------------
+    def _parked_devices(self, project: Any) -> list[Any]:
+        return [d for d in self._all_devices(project) if self._is_parked(self._network_interfaces(d))]
+
+    def parking_lot(self) -> list[DeviceInfo]:
+        return self._call("IoConnector.ConnectedToIoSystem", lambda: [self._device_info(d) for d in self._parked_devices(self._project())])
+
+    def clear_parking_lot(self) -> list[str]:
+        def run() -> list[str]:
+            parked = self._parked_devices(self._project())
+            names = [str(d.Name) for d in parked]
+            for device in parked:
+                device.Delete()
+            return names
+
+        return self._change("Device.Delete", run)
+
+    # ----- slots -----------------------------------------------------------------------------
+    _SLOT_PROBE = range(0, 64)
+    """Rack positions probed: S7-1500 racks have 32 slots, ET 200SP stations up to 64 (Openness has no slot count)."""
+
+    def compatible_slots(self, device: str, order_number: str) -> list[SlotOption]:
+        def run() -> list[SlotOption]:
+            target = self._find_device(self._project(), device)
+            facts = self._article_facts(order_number)
+            if facts is None:
+                raise NotFoundError(
+                    f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
+                    code="ARTICLE_NOT_FOUND",
+                )
+            versions = facts["versions"]
+            type_id = f"OrderNumber:{facts['order']}" + (f"/{versions[-1]}" if versions else "")
+            racks = list(target.DeviceItems)
+            if not racks:
+                return []
+            # HardwareObject.CanPlugNew asks TIA itself: the slot is free and the module fits there.
+            rack = racks[0]
+            return [
+                SlotOption(device_name=str(target.Name), order_number=facts["order"], slot=position, slot_kind="")
+                for position in self._SLOT_PROBE
+                if rack.CanPlugNew(type_id, f"{facts['name'] or 'Module'}_{position}", position)
+            ]
+
+        return self._call("HardwareObject.CanPlugNew", run)

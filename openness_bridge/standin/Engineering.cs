@@ -9,11 +9,14 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using StandIn.Control;
 
 namespace Siemens.Engineering
 {
     public enum TiaPortalMode { WithoutUserInterface = 0, WithUserInterface = 1 }
+
+    public enum ProjectArchivationMode { None = 0, Compressed = 1, DiscardRestorableData = 2, DiscardRestorableDataAndCompressed = 3 }
 
     public sealed class ExceptionMessageData
     {
@@ -125,6 +128,8 @@ namespace Siemens.Engineering
 
         public ProjectComposition Projects { get { Live(); return new ProjectComposition(State); } }
 
+        public Siemens.Engineering.HW.HardwareCatalog HardwareCatalog { get { Live(); return new Siemens.Engineering.HW.HardwareCatalog(); } }
+
         // One exclusive access at a time; while it is held, the UI (here: nobody) waits.
         public ExclusiveAccess ExclusiveAccess(string text)
         {
@@ -183,6 +188,19 @@ namespace Siemens.Engineering
             return new Project(_process, state);
         }
 
+        public Project Retrieve(FileInfo sourcePath, DirectoryInfo targetDirectory)
+        {
+            Faults.Check("ProjectComposition.Retrieve");
+            if (!sourcePath.Exists)
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The project cannot be retrieved.", "The file '" + sourcePath.FullName + "' does not exist.", null);
+            if (_process.Project != null)
+                throw new EngineeringTargetInvocationException("Another project is already open.", "Close the open project first.", null);
+            var file = ProjectArchive.Extract(sourcePath.FullName, targetDirectory.FullName);
+            var state = ProjectState.Load(file, Machine.Version);
+            _process.Open(state);
+            return new Project(_process, state);
+        }
+
         public IEnumerator<Project> GetEnumerator()
         {
             var list = new List<Project>();
@@ -213,6 +231,33 @@ namespace Siemens.Engineering
         public DateTime CreationDate { get { Live(); return State.Created; } }
         public DateTime LastModified { get { Live(); return State.LastModified; } }
         public Siemens.Engineering.HW.DeviceComposition Devices { get { Live(); return new Siemens.Engineering.HW.DeviceComposition(this); } }
+        public Siemens.Engineering.HW.DeviceUserGroupComposition DeviceGroups { get { Live(); return new Siemens.Engineering.HW.DeviceUserGroupComposition(this, null); } }
+        public Siemens.Engineering.HW.DeviceSystemGroup UngroupedDevicesGroup { get { Live(); return new Siemens.Engineering.HW.DeviceSystemGroup(this); } }
+        public Siemens.Engineering.HW.SubnetComposition Subnets { get { Live(); return new Siemens.Engineering.HW.SubnetComposition(this); } }
+
+        // "Support simulation during block compilation" (project properties, Protection tab): needed to download to PLCSIM.
+        public bool IsSimulationDuringBlockCompilationEnabled
+        {
+            get { Live(); return State.SimulationDuringBlockCompilation; }
+            set { Live(); Faults.Check("Project.IsSimulationDuringBlockCompilationEnabled"); State.SimulationDuringBlockCompilation = value; State.Modified = true; }
+        }
+
+        // Archives what is on disk; TIA refuses while there are unsaved changes, and does not overwrite.
+        public void Archive(DirectoryInfo targetDirectory, string targetName, ProjectArchivationMode archivationMode)
+        {
+            Live();
+            Faults.Check("Project.Archive");
+            if (State.Modified)
+                throw new EngineeringTargetInvocationException("The project cannot be archived.", "The project has unsaved changes; save it first.", null);
+            if (!targetDirectory.Exists)
+                throw new EngineeringTargetInvocationException("The project cannot be archived.", "The folder '" + targetDirectory.FullName + "' does not exist.", null);
+            var extension = ".zap" + Machine.Version;
+            var name = targetName.EndsWith(extension, StringComparison.OrdinalIgnoreCase) ? targetName : targetName + extension;
+            var target = System.IO.Path.Combine(targetDirectory.FullName, name);
+            if (File.Exists(target) || Directory.Exists(target))
+                throw new EngineeringTargetInvocationException("The project cannot be archived.", "The file '" + target + "' already exists.", null);
+            ProjectArchive.Write(State, target);
+        }
 
         public void Save()
         {
@@ -229,7 +274,12 @@ namespace Siemens.Engineering
             _process.CloseProject();
         }
 
-        public T GetService<T>() where T : class, IEngineeringService { Live(); return null; }
+        public T GetService<T>() where T : class, IEngineeringService
+        {
+            Live();
+            if (typeof(T) == typeof(Siemens.Engineering.Cax.CaxProvider)) return new Siemens.Engineering.Cax.CaxProvider(this) as T;
+            return null;
+        }
 
         internal void Live()
         {
@@ -288,6 +338,87 @@ namespace Siemens.Engineering
             _done = true;
             if (!CommitRequested && _process.Project != null && _process.Project.Identity == _before.Identity)
                 _process.Project = _before.Restore();
+        }
+    }
+}
+
+namespace StandIn.Control
+{
+    internal sealed partial class ProjectState
+    {
+        internal bool SimulationDuringBlockCompilation;
+    }
+
+    /// <summary>Project settings in the project file.</summary>
+    internal sealed class ProjectSettingsPart : IProjectPart
+    {
+        public IEnumerable<string[]> Save(ProjectState project)
+        {
+            if (project.SimulationDuringBlockCompilation) yield return new[] { "settings.simulation", "1" };
+        }
+
+        public bool Load(ProjectState project, string[] fields)
+        {
+            if (fields[0] != "settings.simulation") return false;
+            project.SimulationDuringBlockCompilation = fields[1] == "1";
+            return true;
+        }
+    }
+
+    /// <summary>The stand-in's .zapNN: gzip of a header line, the project name and one record per file of the
+    /// project folder (relative path and content, base64). Not TIA's format, which is not public.</summary>
+    internal static class ProjectArchive
+    {
+        private const string Header = "stand-in TIA archive";
+
+        internal static void Write(ProjectState project, string target)
+        {
+            var folder = Path.GetDirectoryName(project.File);
+            var lines = new List<string> { Header, "project\t" + Record.Text(Path.GetFileName(folder)) };
+            foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
+                lines.Add("file\t" + Record.Text(file.Substring(folder.Length + 1).Replace('\\', '/')) + "\t" + Convert.ToBase64String(File.ReadAllBytes(file)));
+            using (var stream = File.Create(target))
+            using (var zip = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Compress))
+            {
+                var bytes = Encoding.UTF8.GetBytes(string.Join("\n", lines));
+                zip.Write(bytes, 0, bytes.Length);
+            }
+        }
+
+        /// <summary>Writes the archived project folder into <paramref name="targetDirectory"/>; returns the project file.</summary>
+        internal static string Extract(string archive, string targetDirectory)
+        {
+            string[] lines;
+            try
+            {
+                using (var stream = File.OpenRead(archive))
+                using (var zip = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress))
+                using (var reader = new StreamReader(zip, Encoding.UTF8))
+                    lines = reader.ReadToEnd().Split('\n');
+            }
+            catch (Exception e)
+            {
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The project cannot be retrieved.", "The file is not a project archive.", e);
+            }
+            if (lines.Length < 2 || lines[0] != Header || !lines[1].StartsWith("project\t", StringComparison.Ordinal))
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The project cannot be retrieved.", "The file is not a project archive.", null);
+            var name = Record.Untext(lines[1].Substring(8));
+            var folder = Path.Combine(targetDirectory, name);
+            if (Directory.Exists(folder) || File.Exists(folder))
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The project cannot be retrieved.", "The folder '" + folder + "' already exists.", null);
+            var files = lines.Skip(2).Select(l => l.Split('\t')).Select(f => new KeyValuePair<string, byte[]>(Record.Untext(f[1]), Convert.FromBase64String(f[2]))).ToList();
+            if (files.Any(f => f.Key.Split('/').Any(part => part == ".." || part.Length == 0) || Path.IsPathRooted(f.Key)))
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The project cannot be retrieved.", "The archive holds paths outside its project folder.", null);
+            foreach (var f in files)
+            {
+                var path = Path.Combine(folder, f.Key.Replace('/', Path.DirectorySeparatorChar));
+                Directory.CreateDirectory(Path.GetDirectoryName(path));
+                File.WriteAllBytes(path, f.Value);
+            }
+            var project = Directory.GetFiles(folder, "*.ap" + Machine.Version).FirstOrDefault();
+            if (project == null)
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The project cannot be retrieved.", "The archive holds no project file.", null);
+            return project;
         }
     }
 }

@@ -1,0 +1,95 @@
+"""Project extras over the stand-in: Project.Archive / Projects.Retrieve, the simulation-support property, index,
+and the history methods that have no Openness equivalent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend import errors as e
+
+CPU = "6ES7 516-3AN02-0AB0"
+
+
+@pytest.fixture
+def project(bridge: Any, tmp_path: Path) -> Any:
+    bridge.launch_portal(with_ui=False, version=None)
+    info = bridge.create_project(tmp_path / "projects", "Line1", author="", comment="")
+    bridge.add_device(CPU, None, "PLC_1")
+    bridge.save_project()
+    return info
+
+
+def test_archive_goes_through_a_fresh_folder_and_is_not_overwritten(bridge: Any, project: Any, tmp_path: Path) -> None:
+    target = tmp_path / "archives" / "Line1.zap19"
+    info = bridge.archive_project(target)
+    assert (Path(info.archive_path), info.size_bytes) == (target, target.stat().st_size)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["Line1.zap19"]  # no staging folder left
+    with pytest.raises(e.AlreadyExistsError):
+        bridge.archive_project(target)
+    with pytest.raises(e.ValidationError) as inside:
+        bridge.archive_project(Path(project.path).parent / "x.zap19")
+    assert inside.value.code == "ARCHIVE_TARGET"
+
+
+def test_archive_with_unsaved_changes_is_refused_as_tia_does(bridge: Any, project: Any, tmp_path: Path) -> None:
+    bridge.add_device(CPU, None, "PLC_2")
+    with pytest.raises(e.ConflictError) as info:
+        bridge.archive_project(tmp_path / "a.zap19")
+    assert info.value.code == "UNSAVED_CHANGES"
+    assert not (tmp_path / "a.zap19").exists()
+
+
+def test_archive_failure_from_tia_leaves_nothing(bridge: Any, project: Any, tmp_path: Path, faults: Any) -> None:
+    faults.ArmNext("Project.Archive", "TargetInvocation", "The project cannot be archived.", "Disk full.", None)
+    with pytest.raises(e.ConflictError) as info:
+        bridge.archive_project(tmp_path / "out" / "a.zap19")
+    assert "Disk full" in info.value.message
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_retrieve_opens_the_project_and_a_refused_archive_leaves_nothing(bridge: Any, project: Any, tmp_path: Path) -> None:
+    bridge.set_simulation_support(True)
+    bridge.save_project()
+    bridge.archive_project(tmp_path / "Line1.zap19")
+    bridge.close_project()
+    restored = bridge.retrieve_project(tmp_path / "Line1.zap19", tmp_path / "restored")
+    assert Path(restored.path) == tmp_path / "restored" / "Line1" / "Line1.ap19"
+    assert restored.simulation_support is True
+    assert [d.name for d in bridge.list_devices()] == ["PLC_1"]
+    bridge.close_project()
+    (tmp_path / "junk.zap19").write_bytes(b"PK\x03\x04 not an archive")
+    with pytest.raises(e.ValidationError) as info:
+        bridge.retrieve_project(tmp_path / "junk.zap19", tmp_path / "fresh")
+    assert info.value.code == "OPENNESS_REFUSED"
+    assert not (tmp_path / "fresh").exists()
+    with pytest.raises(e.ValidationError) as version:
+        (tmp_path / "old.zap18").write_bytes(b"x")
+        bridge.retrieve_project(tmp_path / "old.zap18", tmp_path / "fresh")
+    assert version.value.code == "PROJECT_VERSION_MISMATCH"
+
+
+def test_simulation_support_is_the_project_property_and_rolls_back_on_close(bridge: Any, project: Any) -> None:
+    assert bridge.set_simulation_support(True).simulation_support is True
+    assert bridge.open_projects()[0].has_unsaved_changes is True
+    bridge.close_project()
+    assert bridge.open_project(Path(project.path)).simulation_support is False
+
+
+def test_index_counts_what_openness_shows(bridge: Any, project: Any) -> None:
+    bridge.configure_network("PLC_1", ip_address="10.0.0.1", subnet_mask="255.0.0.0", interface=None, subnet=None,
+                             router_address=None)
+    index = bridge.index_project()
+    assert index.project_name == "Line1"
+    assert index.counts == {"devices": 1, "deviceItems": 2, "interfaces": 1, "subnets": 1}
+    assert index.object_count == 5
+
+
+def test_history_has_no_openness_equivalent(bridge: Any, project: Any) -> None:
+    for call in (bridge.project_history, lambda: bridge.remove_history_entry(project.path)):
+        with pytest.raises(e.NotSupportedError) as info:
+            call()
+        assert info.value.code == "NO_OPENNESS_EQUIVALENT"
+        assert "HistoryEntries" in info.value.message
