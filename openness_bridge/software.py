@@ -10,10 +10,7 @@ does not overwrite a file.
 from __future__ import annotations
 
 import importlib
-import shutil
-import tempfile
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -32,10 +29,6 @@ from engineering_api.backend.models import (
     ProgramImportReport,
     ProgramObjectInfo,
 )
-
-if TYPE_CHECKING:
-
-    pass
 
 __all__ = ("SoftwareOperations",)
 
@@ -203,17 +196,13 @@ class SoftwareOperations:
                         "TIA cannot export an inconsistent block. Fix the errors and compile again.",
                         code="BLOCK_INCONSISTENT", details={"compile": msgspec.to_builtins(result)},
                     )
-            # TIA does not overwrite: export into a fresh temporary folder, read the file, remove the folder.
-            folder = Path(tempfile.mkdtemp(prefix="engineering-api-export-"))
-            try:
-                target = folder / f"{name}.xml"
-                options = self._api.engineering.ExportOptions.WithDefaults
-                obj.Export(self._api.io.FileInfo(str(target)), options)
-                return target.read_bytes()
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
+            return self._export_document(obj)
 
         return self._call("PlcBlock.Export", run)
+
+    def _export_document(self, obj: Any) -> bytes:
+        """``obj.Export(...)`` (a block or PLC data type) as SimaticML bytes."""
+        return self._export_bytes(obj)
 
     @staticmethod
     def _names_in(documents: list[ProgramDocument]) -> set[str]:
@@ -328,16 +317,9 @@ class SoftwareOperations:
                     f"{failed} of {len(documents)} documents could not be imported; nothing was imported.",
                     code="IMPORT_FAILED", details={"files": msgspec.to_builtins(reports)},
                 )
-            options = getattr(self._api.engineering.ImportOptions, "Override" if overwrite else "None")
-            folder = Path(tempfile.mkdtemp(prefix="engineering-api-import-"))
-            try:
-                for index, kind, _name, group in self.import_order([p for p in prepared if p is not None]):
-                    path = folder / f"{index:04d}.xml"
-                    path.write_bytes(documents[index].data)
-                    composition = group.Types if kind == "UDT" else group.Blocks
-                    composition.Import(self._api.io.FileInfo(str(path)), options)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
+            for index, kind, _name, group in self.import_order([p for p in prepared if p is not None]):
+                composition = group.Types if kind == "UDT" else group.Blocks
+                self._import_bytes(composition, documents[index].data, override=overwrite)
             return reports
 
         return self._call("PlcBlockComposition.Import", run, invocation=ValidationError)

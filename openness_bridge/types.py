@@ -1,13 +1,224 @@
 """The bridge's PLC data types and their folders (``PlcSoftware.TypeGroup``).
 
+UDTs are found by walking ``PlcTypeGroup.Types``/``Groups``; members and users come from exported SimaticML
+(:mod:`openness_bridge.types_index`); consistency is ``PlcType.IsConsistent``/``PlcBlock.IsConsistent`` as TIA
+reports it. Import/update go through ``PlcTypeComposition.Import`` (``ImportOptions.Override`` to replace), delete
+through ``PlcType.Delete()``, folders through ``PlcTypeUserGroupComposition.Create``/``PlcTypeUserGroup.Delete()``.
+TIA deletes a UDT that is still used (its users turn inconsistent); refusing that unless ``force`` is this
+service's rule, checked here before ``Delete``. Every change runs through ``_change``.
+
 Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
 (:mod:`openness_bridge.pending`).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from engineering_api.backend.areas.types import (
+    TypeDeleteResult,
+    TypeDetails,
+    TypeInfo,
+    TypeTreeNode,
+    TypeUpdateResult,
+)
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
+from openness_bridge import blocks_groups as groups
+from openness_bridge.errors import kind_of
+from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
+
 __all__ = ("TypeOperations",)
 
 
 class TypeOperations:
     """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+
+    # ----- reading ------------------------------------------------------------------------------
+    def _exported(self, obj: Any) -> bytes | None:
+        """The object's SimaticML, or None where TIA refuses the export (an inconsistent block)."""
+        try:
+            return self._export_document(obj)  # type: ignore[attr-defined]
+        except Exception as exc:
+            if kind_of(exc) == "EngineeringTargetInvocationException":
+                return None
+            raise
+
+    def _index(self, software: Any, *, blocks: bool = False) -> TypeIndex:
+        index = TypeIndex(version=self._version)  # type: ignore[attr-defined]
+        for folder, udt in self._walk(software.TypeGroup, "Types"):  # type: ignore[attr-defined]
+            name = str(udt.Name)
+            index.types[name] = Entry(name, "UDT", folder, udt, bool(udt.IsConsistent), self._exported)
+        if blocks:
+            for folder, block in self._walk(software.BlockGroup, "Blocks"):  # type: ignore[attr-defined]
+                name = str(block.Name)
+                kind = self._block_kind(block)  # type: ignore[attr-defined]
+                index.blocks[name] = Entry(name, kind, folder, block, bool(block.IsConsistent), self._exported)
+        return index
+
+    @staticmethod
+    def _udt(index: TypeIndex, name: str) -> Entry:
+        entry = index.types.get(name)
+        if entry is None:
+            raise NotFoundError(f"The PLC data type '{name}' was not found.", code="UDT_NOT_FOUND")
+        return entry
+
+    def _info(self, index: TypeIndex, entry: Entry) -> TypeInfo:
+        count = members_of(entry.data)[3] if entry.data is not None else 0
+        return TypeInfo(name=entry.name, folder=entry.folder, is_consistent=entry.consistent, member_count=count,
+                        uses_types=list(index.uses(entry)), missing_types=index.missing(entry))
+
+    def _details(self, index: TypeIndex, entry: Entry) -> TypeDetails:
+        members, comment, title, count = members_of(entry.data) if entry.data is not None else ([], None, None, 0)
+        return TypeDetails(
+            name=entry.name, folder=entry.folder, is_consistent=entry.consistent, member_count=count,
+            uses_types=list(index.uses(entry)), missing_types=index.missing(entry), comment=comment, title=title,
+            members=members, used_by=[index.user(u) for u in index.users(entry.name)],
+        )
+
+    def _software_for_types(self, device: str) -> Any:
+        return self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+
+    def list_types(self, device: str) -> list[TypeInfo]:
+        def run() -> list[TypeInfo]:
+            index = self._index(self._software_for_types(device), blocks=True)
+            return [self._info(index, entry) for entry in index.types.values()]
+
+        return self._call("PlcTypeGroup.Types", run)  # type: ignore[attr-defined]
+
+    def get_type(self, device: str, name: str) -> TypeDetails:
+        def run() -> TypeDetails:
+            index = self._index(self._software_for_types(device), blocks=True)
+            return self._details(index, self._udt(index, name))
+
+        return self._call("PlcTypeComposition.Find", run)  # type: ignore[attr-defined]
+
+    def export_type(self, device: str, name: str) -> bytes:
+        def run() -> bytes:
+            entry = self._udt(self._index(self._software_for_types(device)), name)
+            return self._export_document(entry.proxy)  # type: ignore[attr-defined]
+
+        return self._call("PlcType.Export", run)  # type: ignore[attr-defined]
+
+    def type_tree(self, device: str) -> TypeTreeNode:
+        def node(group: Any, name: str, path: str) -> TypeTreeNode:
+            children = [node(g, str(g.Name), f"{path}/{g.Name}".lstrip("/"))
+                        for g in sorted(group.Groups, key=lambda g: str(g.Name))]
+            children += [TypeTreeNode(name=str(t.Name), path=f"{path}/{t.Name}".lstrip("/"), is_folder=False,
+                                      node_type="UDT", is_consistent=bool(t.IsConsistent)) for t in group.Types]
+            return TypeTreeNode(name=name, path=path, is_folder=True, node_type="Folder", children=children)
+
+        return self._call(  # type: ignore[attr-defined]
+            "PlcTypeGroup.Groups", lambda: node(self._software_for_types(device).TypeGroup, "PLC data types", ""))
+
+    # ----- changing -----------------------------------------------------------------------------
+    def _import_udt(self, group: Any, data: bytes, *, override: bool) -> None:
+        """``group.Types.Import(file, ImportOptions.None|Override)`` from a temporary file."""
+        self._import_bytes(group.Types, data, override=override)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _refuse_recursion(index: TypeIndex, name: str, uses: tuple[str, ...]) -> None:
+        chain = index.chain(uses, name)
+        if chain is not None:
+            path = " -> ".join([name, *chain])
+            raise ValidationError(f"'{name}' would contain itself ({path}); TIA refuses recursive data types.",
+                                  code="RECURSIVE_TYPE", details={"chain": [name, *chain]})
+
+    def _reread(self, device: str, name: str, *, blocks: bool = True) -> tuple[TypeIndex, Entry]:
+        index = self._index(self._software_for_types(device), blocks=blocks)
+        return index, self._udt(index, name)
+
+    def import_type(self, device: str, data: bytes, *, folder: str, overwrite: bool, source: str) -> TypeDetails:
+        def run() -> TypeDetails:
+            software = self._software_for_types(device)
+            obj = read_udt(data, version=self._version, folder=folder, source=source)  # type: ignore[attr-defined]
+            index = self._index(software)
+            clash = next((e for n, e in index.types.items() if n.casefold() == obj.name.casefold()), None)
+            if clash is not None and not overwrite:
+                raise AlreadyExistsError(
+                    f"The PLC data type '{obj.name}' already exists; import with overwrite to replace it.",
+                    code="OBJECT_EXISTS")
+            self._refuse_recursion(index, obj.name, obj.uses_types)
+            if folder.strip():
+                target, group = groups.create_group(software.TypeGroup, folder, exist_ok=True)
+            else:
+                target = clash.folder if clash is not None else ""
+                group = groups.find_group(software.TypeGroup, target)
+            if clash is not None and clash.folder != target:
+                clash.proxy.Delete()  # moved to another folder: same transaction, so all or nothing
+                clash = None
+            self._import_udt(group, data, override=clash is not None)
+            index, entry = self._reread(device, obj.name)
+            return self._details(index, entry)
+
+        return self._change("PlcTypeComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    def update_type(self, device: str, name: str, data: bytes) -> TypeUpdateResult:
+        def run() -> TypeUpdateResult:
+            software = self._software_for_types(device)
+            index = self._index(software, blocks=True)
+            old = self._udt(index, name)
+            obj = read_udt(data, version=self._version, folder=old.folder, source=name)  # type: ignore[attr-defined]
+            if obj.name != name:
+                raise ValidationError(
+                    f"The document defines '{obj.name}', not '{name}'; a UDT keeps its name when updated "
+                    "(rename it instead).", code="NAME_MISMATCH")
+            self._refuse_recursion(index, name, obj.uses_types)
+            before = old.document(index.version)
+            changed = before is None or before.interface_hash != obj.interface_hash
+            # Users are found before the change: afterwards TIA may refuse to export them (inconsistent).
+            affected = [u.name for u in index.users(name, transitive=True)] if changed else []
+            self._import_udt(groups.find_group(software.TypeGroup, old.folder), data, override=True)
+            index, entry = self._reread(device, name)
+            return TypeUpdateResult(
+                udt=self._details(index, entry), interface_changed=changed,
+                affected_users=[index.user(e) for n in affected
+                                if (e := index.types.get(n) or index.blocks.get(n)) is not None],
+            )
+
+        return self._change("PlcTypeComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    def delete_type(self, device: str, name: str, *, force: bool) -> TypeDeleteResult:
+        def run() -> TypeDeleteResult:
+            index = self._index(self._software_for_types(device), blocks=True)
+            entry = self._udt(index, name)
+            users = [u.name for u in index.users(name)]
+            if users and not force:
+                raise ConflictError(
+                    f"The PLC data type '{name}' is used by {', '.join(users)}; delete those first or pass force=true.",
+                    code="TYPE_IN_USE", details={"usedBy": users})
+            entry.proxy.Delete()
+            return TypeDeleteResult(deleted=[name], orphaned_users=self._users_now(device, users))
+
+        return self._change("PlcType.Delete", run)  # type: ignore[attr-defined]
+
+    def _users_now(self, device: str, names: list[str]) -> list[Any]:
+        """The named users as TIA reports them after a change (consistency re-read)."""
+        index = self._index(self._software_for_types(device), blocks=True)
+        return [index.user(e) for n in names if (e := index.types.get(n) or index.blocks.get(n)) is not None]
+
+    def add_type_folder(self, device: str, path: str) -> str:
+        def run() -> str:
+            return groups.create_group(self._software_for_types(device).TypeGroup, path)[0]
+
+        return self._change("PlcTypeUserGroupComposition.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    def delete_type_folder(self, device: str, path: str, *, force: bool) -> TypeDeleteResult:
+        def run() -> TypeDeleteResult:
+            software = self._software_for_types(device)
+            group = groups.require_group(software.TypeGroup, path)
+            inside = [str(t.Name) for _, t in self._walk(group, "Types")]  # type: ignore[attr-defined]
+            index = self._index(software, blocks=True)
+            outside = sorted({u.name for n in inside for u in index.users(n) if u.name not in inside})
+            if outside and not force:
+                raise ConflictError(
+                    f"UDTs in '{groups.normalise(path)}' are used by {', '.join(outside)}; pass force=true to delete "
+                    "them anyway.", code="TYPE_IN_USE", details={"usedBy": outside})
+            group.Delete()  # TIA deletes the group with its subgroups and UDTs
+            return TypeDeleteResult(deleted=inside, orphaned_users=self._users_now(device, outside))
+
+        return self._change("PlcTypeUserGroup.Delete", run)  # type: ignore[attr-defined]

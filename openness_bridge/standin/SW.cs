@@ -1,5 +1,5 @@
 // Stand-in for the PLC-software side of Siemens.Engineering: device items, SoftwareContainer, PlcSoftware,
-// its block/type/tag-table groups and the compiler service (see Engineering.cs for the ground rules and
+// its block/type groups (classes in Blocks.cs and Types.cs) and the compiler service (see Engineering.cs for the ground rules and
 // openness_bridge/README.md "Member table" for the source of every public member).
 // The stand-in does NOT compile anything: Compile() answers either a result scripted by a test
 // (StandIn.Control.CompilerScript) or Success with one node per object it holds.
@@ -43,9 +43,16 @@ namespace StandIn.Control
             if (obj.Number > 0 && software.Objects.Values.Any(o => o.Element == obj.Element && o.Number == obj.Number
                     && !string.Equals(o.Name, obj.Name, StringComparison.OrdinalIgnoreCase)))
                 throw new Siemens.Engineering.EngineeringTargetInvocationException("The import failed.", "The number " + obj.Number + " is already used.", null);
+            ObjectState old;
+            software.Objects.TryGetValue(obj.Name, out old);
             software.Remove(obj.Name);
             group.Items.Add(obj.Name);
             software.Objects[obj.Name] = obj;
+            // What TIA marks: the imported object is consistent unless it names a type it cannot find; when a
+            // replaced object's interface changed, everything built against it is inconsistent until compiled.
+            software.Inconsistent.Remove(obj.Name);
+            if (software.MissesTypes(obj)) software.Inconsistent.Add(obj.Name);
+            if (old != null && SoftwareState.Interface(old) != SoftwareState.Interface(obj)) software.MarkUsersInconsistent(obj.Name);
             project.State.Modified = true;
             Program.ImportLog.Add(obj.Name);
             return obj;
@@ -87,6 +94,16 @@ namespace Siemens.Engineering.HW
                 if (!_cpu) items.Add(new DeviceItem(_project, _device, true));
                 return new DeviceItemComposition(_project, items);
             }
+        }
+
+        // HardwareObject.CanPlugNew (15.1 stub). The stand-in's rack (the outer item of a CPU device) takes modules
+        // in positions 2 to 31, as an S7-1500 rack; the CPU sits in 1 and nothing else is ever plugged.
+        public bool CanPlugNew(string typeIdentifier, string name, int positionNumber)
+        {
+            _project.Live();
+            Faults.Check("DeviceItem.CanPlugNew");
+            if (_cpu || !Catalog.IsCpu(_device.TypeIdentifier) || HardwareCatalogData.Role(typeIdentifier) != "module") return false;
+            return positionNumber >= 2 && positionNumber <= 31;
         }
 
         public T GetService<T>() where T : class, IEngineeringService
@@ -137,195 +154,6 @@ namespace Siemens.Engineering.SW
         {
             OwnerProject.Live();
             if (typeof(T) == typeof(ICompilable)) return new StandInCompilable(OwnerProject, Device, null) as T;
-            return null;
-        }
-    }
-}
-
-namespace Siemens.Engineering.SW.Blocks
-{
-    public abstract class PlcBlockGroup
-    {
-        internal readonly Project OwnerProject;
-        internal readonly GroupState State;
-        internal PlcBlockGroup(Project project, GroupState state) { OwnerProject = project; State = state; }
-        public string Name { get { OwnerProject.Live(); return State.Name; } }
-        public PlcBlockComposition Blocks { get { OwnerProject.Live(); return new PlcBlockComposition(OwnerProject, State); } }
-        public PlcBlockUserGroupComposition Groups { get { OwnerProject.Live(); return new PlcBlockUserGroupComposition(OwnerProject, State); } }
-    }
-
-    public sealed class PlcBlockSystemGroup : PlcBlockGroup { internal PlcBlockSystemGroup(Project p, GroupState s) : base(p, s) { } }
-    public sealed class PlcBlockUserGroup : PlcBlockGroup { internal PlcBlockUserGroup(Project p, GroupState s) : base(p, s) { } }
-
-    public sealed class PlcBlockUserGroupComposition : IEnumerable<PlcBlockUserGroup>
-    {
-        private readonly Project _project;
-        private readonly GroupState _state;
-        internal PlcBlockUserGroupComposition(Project project, GroupState state) { _project = project; _state = state; }
-        public PlcBlockUserGroup Find(string name)
-        {
-            _project.Live();
-            var g = _state.Groups.FirstOrDefault(x => x.Name == name);
-            return g == null ? null : new PlcBlockUserGroup(_project, g);
-        }
-        public IEnumerator<PlcBlockUserGroup> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Groups.Select(g => new PlcBlockUserGroup(_project, g)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public sealed class PlcBlockComposition : IEnumerable<PlcBlock>
-    {
-        private readonly Project _project;
-        private readonly GroupState _state;
-        internal PlcBlockComposition(Project project, GroupState state) { _project = project; _state = state; }
-        public int Count { get { _project.Live(); return _state.Items.Count; } }
-        // One level only, like Openness.
-        public PlcBlock Find(string name)
-        {
-            _project.Live();
-            return _state.Items.Contains(name) ? PlcBlock.Make(_project, _state, name) : null;
-        }
-
-        public IList<PlcBlock> Import(System.IO.FileInfo path, ImportOptions importOptions)
-        {
-            var obj = SimaticMLStore.Import(_project, _state, path, importOptions, "SW.Blocks.");
-            return new List<PlcBlock> { PlcBlock.Make(_project, _state, obj.Name) };
-        }
-
-        public IEnumerator<PlcBlock> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Items.Select(n => PlcBlock.Make(_project, _state, n)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public abstract class PlcBlock : IEngineeringServiceProvider
-    {
-        private readonly Project _project;
-        private readonly GroupState _group;
-        private readonly string _name;
-        internal PlcBlock(Project project, GroupState group, string name) { _project = project; _group = group; _name = name; }
-
-        internal static PlcBlock Make(Project project, GroupState group, string name)
-        {
-            ObjectState obj;
-            group.Software.Objects.TryGetValue(name, out obj);
-            switch (obj == null ? "" : obj.Element)
-            {
-                case "SW.Blocks.FC": return new FC(project, group, name);
-                case "SW.Blocks.OB": return new OB(project, group, name);
-                case "SW.Blocks.GlobalDB": return new GlobalDB(project, group, name);
-                case "SW.Blocks.InstanceDB": return new InstanceDB(project, group, name);
-                default: return new FB(project, group, name);
-            }
-        }
-
-        internal ObjectState Object { get { _project.Live(); return _group.Software.Objects[_name]; } }
-        public string Name { get { _project.Live(); return _name; } }
-        public int Number { get { return Object.Number; } }
-        // The stand-in does not compile: every block it holds reports consistent.
-        public bool IsConsistent { get { _project.Live(); return true; } }
-        public void Export(System.IO.FileInfo path, ExportOptions exportOptions) { SimaticMLStore.Export(_project, _group.Software, _name, path); }
-        public T GetService<T>() where T : class, IEngineeringService
-        {
-            _project.Live();
-            if (typeof(T) == typeof(ICompilable)) return new StandInCompilable(_project, null, _name) as T;
-            return null;
-        }
-    }
-}
-
-namespace Siemens.Engineering.SW.Blocks
-{
-    public abstract class CodeBlock : PlcBlock { internal CodeBlock(Project p, GroupState g, string n) : base(p, g, n) { } }
-    public sealed class FB : CodeBlock { internal FB(Project p, GroupState g, string n) : base(p, g, n) { } }
-    public sealed class FC : CodeBlock { internal FC(Project p, GroupState g, string n) : base(p, g, n) { } }
-    public sealed class OB : CodeBlock { internal OB(Project p, GroupState g, string n) : base(p, g, n) { } }
-    public abstract class DataBlock : PlcBlock { internal DataBlock(Project p, GroupState g, string n) : base(p, g, n) { } }
-    public sealed class GlobalDB : DataBlock { internal GlobalDB(Project p, GroupState g, string n) : base(p, g, n) { } }
-    public sealed class InstanceDB : DataBlock
-    {
-        internal InstanceDB(Project p, GroupState g, string n) : base(p, g, n) { }
-        public string InstanceOfName { get { return Object.InstanceOf; } }
-    }
-}
-
-namespace Siemens.Engineering.SW.Types
-{
-    public abstract class PlcTypeGroup
-    {
-        internal readonly Project OwnerProject;
-        internal readonly GroupState State;
-        internal PlcTypeGroup(Project project, GroupState state) { OwnerProject = project; State = state; }
-        public string Name { get { OwnerProject.Live(); return State.Name; } }
-        public PlcTypeComposition Types { get { OwnerProject.Live(); return new PlcTypeComposition(OwnerProject, State); } }
-        public PlcTypeUserGroupComposition Groups { get { OwnerProject.Live(); return new PlcTypeUserGroupComposition(OwnerProject, State); } }
-    }
-
-    public sealed class PlcTypeSystemGroup : PlcTypeGroup { internal PlcTypeSystemGroup(Project p, GroupState s) : base(p, s) { } }
-    public sealed class PlcTypeUserGroup : PlcTypeGroup { internal PlcTypeUserGroup(Project p, GroupState s) : base(p, s) { } }
-
-    public sealed class PlcTypeUserGroupComposition : IEnumerable<PlcTypeUserGroup>
-    {
-        private readonly Project _project;
-        private readonly GroupState _state;
-        internal PlcTypeUserGroupComposition(Project project, GroupState state) { _project = project; _state = state; }
-        public PlcTypeUserGroup Find(string name)
-        {
-            _project.Live();
-            var g = _state.Groups.FirstOrDefault(x => x.Name == name);
-            return g == null ? null : new PlcTypeUserGroup(_project, g);
-        }
-        public IEnumerator<PlcTypeUserGroup> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Groups.Select(g => new PlcTypeUserGroup(_project, g)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public sealed class PlcTypeComposition : IEnumerable<PlcType>
-    {
-        private readonly Project _project;
-        private readonly GroupState _state;
-        internal PlcTypeComposition(Project project, GroupState state) { _project = project; _state = state; }
-        public int Count { get { _project.Live(); return _state.Items.Count; } }
-        public PlcType Find(string name)
-        {
-            _project.Live();
-            return _state.Items.Contains(name) ? new PlcType(_project, _state, name) : null;
-        }
-
-        public IList<PlcType> Import(System.IO.FileInfo path, ImportOptions importOptions)
-        {
-            var obj = SimaticMLStore.Import(_project, _state, path, importOptions, "SW.Types.");
-            return new List<PlcType> { new PlcType(_project, _state, obj.Name) };
-        }
-        public IEnumerator<PlcType> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Items.Select(n => new PlcType(_project, _state, n)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public sealed class PlcType : IEngineeringServiceProvider
-    {
-        private readonly Project _project;
-        private readonly GroupState _group;
-        private readonly string _name;
-        internal PlcType(Project project, GroupState group, string name) { _project = project; _group = group; _name = name; }
-        public string Name { get { _project.Live(); return _name; } }
-        public bool IsConsistent { get { _project.Live(); return true; } }
-        public void Export(System.IO.FileInfo path, ExportOptions exportOptions) { SimaticMLStore.Export(_project, _group.Software, _name, path); }
-        public T GetService<T>() where T : class, IEngineeringService
-        {
-            _project.Live();
-            if (typeof(T) == typeof(ICompilable)) return new StandInCompilable(_project, null, _name) as T;
             return null;
         }
     }

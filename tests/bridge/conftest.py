@@ -54,3 +54,14 @@ def faults(bridge: Any) -> Any:
     from StandIn.Control import Faults  # type: ignore[import-not-found]
 
     return Faults
+
+
+@pytest.fixture
+def plc(bridge: Any, tmp_path: Any) -> Any:
+    """The bridge with a launched portal, the project ``Line1`` and the CPU ``PLC_1``."""
+    from tests.contract.conftest import CPU
+
+    bridge.launch_portal(with_ui=False, version=None)
+    bridge.create_project(tmp_path, "Line1", author="", comment="")
+    bridge.add_device(CPU, None, "PLC_1")
+    return bridge

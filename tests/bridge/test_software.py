@@ -6,7 +6,6 @@ mapping (every nesting level kept, counts and states carried over) is what is ch
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,11 +17,9 @@ HMI = "6AV2 124-0GC01-0AX0"
 
 
 @pytest.fixture
-def plc(bridge: Any, tmp_path: Path) -> int:
-    info = bridge.launch_portal(with_ui=False, version=None)
-    bridge.create_project(tmp_path, "Line1", author="", comment="")
-    bridge.add_device(CPU, None, "PLC_1")
-    return int(info.pid)
+def plc(plc: Any) -> int:
+    """The pid of the portal the shared ``plc`` fixture launched."""
+    return int(plc.session_status().pid)
 
 
 @pytest.fixture

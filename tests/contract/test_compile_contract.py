@@ -16,6 +16,19 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU, HMI
 
+_NO_COMPILER = "needs a compiler verdict: the Openness stand-in does not compile (results are scripted in tests/bridge)"
+
+BRIDGE_PENDING: dict[str, str] = {
+    "test_compile_software_of_a_clean_program": _NO_COMPILER + "; the dependency order is the compiler's",
+    "test_compile_block_reports_network_line_and_column": _NO_COMPILER,
+    "test_changed_udt_makes_users_inconsistent": _NO_COMPILER + "; the stand-in marks the users, see test_types",
+    "test_changed_fb_interface_breaks_its_callers": _NO_COMPILER,
+    "test_successful_compile_makes_blocks_consistent_again": _NO_COMPILER,
+    "test_compile_of_empty_software_succeeds": _NO_COMPILER,
+}
+"""Tests that cannot run on the bridge (test name -> reason). The mapping of compiler results the bridge does is
+tested with scripted results in ``tests/bridge/test_software.py``; every other test here runs on both adapters."""
+
 
 @pytest.fixture
 def plc(backend: EngineeringBackend, root: Path) -> str:

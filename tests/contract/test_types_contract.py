@@ -15,8 +15,14 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
-from tests.contract.conftest import CPU, IM
 from simatic_xml.generate import generate_xml
+from tests.contract.conftest import CPU, IM
+
+BRIDGE_PENDING: dict[str, str] = {
+    "test_a_successful_compile_makes_users_consistent_again": (
+        "needs a compiler verdict: the Openness stand-in does not compile, so nothing becomes consistent again"),
+}
+"""Tests that cannot run on the bridge (test name -> reason); every other test runs on both adapters."""
 
 
 @pytest.fixture

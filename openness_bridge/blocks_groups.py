@@ -1,0 +1,88 @@
+"""User groups ("folders") of a PLC's system groups, as Openness offers them for blocks, PLC data types and
+external sources alike: ``<SystemGroup>.Groups`` is a ``…UserGroupComposition`` with ``Find(name)`` (one level)
+and ``Create(name)``; a user group has ``Name``, its own ``Groups`` and ``Delete()`` (which takes its content).
+
+Paths are ``/``-separated below the system group; ``\\`` is accepted as a separator (TIA shows paths with it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    NotFoundError,
+    ValidationError,
+)
+
+__all__ = ("create_group", "find_group", "folder_of", "group_paths", "normalise", "require_group")
+
+
+def normalise(path: str) -> str:
+    """``a\\b``, `` a / b `` and ``/a/b/`` all become ``a/b``; empty names inside (``a//b``) are kept."""
+    return "/".join(p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/"))
+
+
+def _parts(path: str) -> list[str]:
+    """The names of a folder path to create, or ``ValidationError`` (``INVALID_FOLDER``)."""
+    parts = normalise(path).split("/")
+    if not path.strip() or any(not p or p in (".", "..") for p in parts):
+        raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
+    return parts
+
+
+def find_group(root: Any, path: str) -> Any | None:
+    """The user group at ``path`` below ``root`` (``root`` itself for ""), or None; ``Find`` level by level."""
+    normalised, group = normalise(path), root
+    for part in normalised.split("/") if normalised else []:
+        group = group.Groups.Find(part) if part else None
+        if group is None:
+            return None
+    return group
+
+
+def require_group(root: Any, path: str) -> Any:
+    """:func:`find_group` or ``NotFoundError`` (``FOLDER_NOT_FOUND``); the system group itself is not a folder."""
+    group = find_group(root, path) if normalise(path) else None
+    if group is None:
+        raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+    return group
+
+
+def folder_of(root: Any, path: str) -> tuple[str, Any]:
+    """(normalised path, group) for an import/add target; ``ValidationError`` (``FOLDER_NOT_FOUND``) if missing."""
+    normalised = normalise(path)
+    group = find_group(root, normalised)
+    if group is None:
+        raise ValidationError(f"The folder '{path}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
+    return normalised, group
+
+
+def create_group(root: Any, path: str, *, exist_ok: bool = False) -> tuple[str, Any]:
+    """Create the user groups of ``path`` that are missing (``Groups.Create``); returns (normalised path, group).
+
+    Raises:
+        ValidationError: a malformed path (``INVALID_FOLDER``).
+        AlreadyExistsError: the folder exists and ``exist_ok`` is false (``FOLDER_EXISTS``).
+    """
+    parts = _parts(path)
+    group, created = root, False
+    for part in parts:
+        child = group.Groups.Find(part)
+        if child is None:
+            child, created = group.Groups.Create(part), True
+        group = child
+    normalised = "/".join(parts)
+    if not created and not exist_ok:
+        raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
+    return normalised, group
+
+
+def group_paths(root: Any, prefix: str = "") -> list[str]:
+    """Every user-group path below ``root``, parents before children (recursing ``Groups``)."""
+    out: list[str] = []
+    for child in root.Groups:
+        path = f"{prefix}/{child.Name}" if prefix else str(child.Name)
+        out.append(path)
+        out.extend(group_paths(child, path))
+    return out
