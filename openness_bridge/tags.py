@@ -1,13 +1,290 @@
-"""The bridge's tag tables, tags and user constants (``PlcSoftware.TagTableGroup``).
+"""The bridge's tag tables, their folders and tags (``PlcSoftware.TagTableGroup``).
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`).
+Tables live in ``PlcTagTableSystemGroup.TagTables`` and in user groups (``Groups``, recursively; ``Find`` looks one
+level deep, so the tree is walked). Every change runs in ``_change`` (ExclusiveAccess + Transaction), so a
+multi-step change either happens completely or not at all. Input is checked in Python first, with the rule
+functions the fake uses, so a refused tag gets the same precise code on both adapters.
+
+Openness has no setter for ``PlcTag.Name`` or ``PlcTagTable.Name`` (the 15.1 and 17.0 API references list them
+get-only), so a rename recreates the object with the new name inside one transaction; see README.tags.md.
+Constants are in :mod:`openness_bridge.tags_constants`, imports in :mod:`openness_bridge.tags_import`.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.areas.tags import (
+    TagChange,
+    TagInfo,
+    TagTableInfo,
+    TagTableNode,
+)
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
+from fakes.tag_support import (
+    _check_table_name,
+    _check_tag,
+    _FieldError,
+    _overlaps,
+    _raise,
+)
+from openness_bridge.tags_constants import ConstantOperations
+from openness_bridge.tags_import import TagImportOperations
+from openness_bridge.tags_support import TagRecord, folder_parts
+
+if TYPE_CHECKING:
+    from engineering_api.backend.areas.tags import TagSpec, TagUpdate
+
 __all__ = ("TagOperations",)
 
 
-class TagOperations:
+class TagOperations(ConstantOperations, TagImportOperations):
     """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+
+    # ----- tag tables ------------------------------------------------------------------------
+    @staticmethod
+    def _table_info(table: Any, folder: str) -> TagTableInfo:
+        return TagTableInfo(name=str(table.Name), folder=folder, tag_count=int(table.Tags.Count),
+                            user_constant_count=int(table.UserConstants.Count), is_default=bool(table.IsDefault))
+
+    def list_tag_tables(self, device: str) -> list[TagTableInfo]:
+        def run() -> list[TagTableInfo]:
+            _, root = self._tag_root(device)
+            return [self._table_info(table, folder) for folder, table in self._tables(root)]
+
+        return self._call("PlcTagTableGroup.TagTables", run)
+
+    def tag_table_tree(self, device: str) -> TagTableNode:
+        def node(group: Any, path: str) -> list[TagTableNode]:
+            children = []
+            for child in group.Groups:
+                child_path = f"{path}/{child.Name}" if path else str(child.Name)
+                children.append(TagTableNode(name=str(child.Name), is_folder=True, path=child_path, node_type="Folder",
+                                             children=node(child, child_path)))
+            for table in group.TagTables:
+                children.append(TagTableNode(
+                    name=str(table.Name), is_folder=False, path=f"{path}/{table.Name}" if path else str(table.Name),
+                    tag_count=int(table.Tags.Count), is_default=bool(table.IsDefault),
+                ))
+            return children
+
+        def run() -> TagTableNode:
+            _, root = self._tag_root(device)
+            return TagTableNode(name="PLC tags", is_folder=True, path="", node_type="Folder", children=node(root, ""))
+
+        return self._call("PlcTagTableGroup.Groups", run)
+
+    def _require_free_table_name(self, root: Any, name: str, *, renaming: str | None = None) -> None:
+        for _, table in self._tables(root):
+            other = str(table.Name)
+            if other.casefold() == name.casefold() and other != renaming:
+                raise AlreadyExistsError(f"The tag table '{name}' already exists.", code="TAG_TABLE_EXISTS")
+
+    def create_tag_table(self, device: str, name: str, folder: str = "") -> TagTableInfo:
+        def run() -> TagTableInfo:
+            _, root = self._tag_root(device)
+            _check_table_name(name)
+            self._require_free_table_name(root, name)
+            parts = folder_parts(folder, strip_outer=True) if folder.strip().strip("/\\") else []
+            table = self._ensure_group(root, parts).TagTables.Create(name)
+            return self._table_info(table, "/".join(parts))
+
+        return self._change("PlcTagTableComposition.Create", run)
+
+    def _table_group(self, root: Any, folder: str) -> Any:
+        return self._group_at(root, folder.split("/")) if folder else root
+
+    def rename_tag_table(self, device: str, name: str, new_name: str) -> TagTableInfo:
+        def run() -> TagTableInfo:
+            _, root = self._tag_root(device)
+            folder, table = self._find_table(root, name, device)
+            _check_table_name(new_name)
+            old = str(table.Name)
+            if bool(table.IsDefault) and new_name != old:
+                raise ConflictError("The default tag table cannot be renamed.", code="DEFAULT_TAG_TABLE")
+            self._require_free_table_name(root, new_name, renaming=old)
+            if new_name == old:
+                return self._table_info(table, folder)
+            # PlcTagTable.Name has no setter: read everything, delete the table, create it under the new name
+            # in the same group and put its tags and constants back (one transaction: all or nothing).
+            tags = [self._tag_record(t) for t in table.Tags]
+            constants = [self._constant_record(c) for c in table.UserConstants]
+            table.Delete()
+            renamed = self._table_group(root, folder).TagTables.Create(new_name)
+            for tag in tags:
+                self._create_tag(renamed, tag)
+            for constant in constants:
+                self._create_constant(renamed, constant)
+            return self._table_info(renamed, folder)
+
+        return self._change("PlcTagTable rename (Delete + TagTables.Create)", run)
+
+    def delete_tag_table(self, device: str, name: str) -> None:
+        def run() -> None:
+            _, root = self._tag_root(device)
+            _, table = self._find_table(root, name, device)
+            if bool(table.IsDefault):
+                raise ConflictError("The default tag table cannot be deleted.", code="DEFAULT_TAG_TABLE")
+            table.Delete()
+
+        self._change("PlcTagTable.Delete", run)
+
+    def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
+        def run() -> TagTableNode:
+            _, root = self._tag_root(device)
+            parts = folder_parts(path, strip_outer=False)
+            normalised = "/".join(parts)
+            if self._group_at(root, parts) is not None:
+                raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
+            self._ensure_group(root, parts)
+            return TagTableNode(name=parts[-1], is_folder=True, path=normalised, node_type="Folder")
+
+        return self._change("PlcTagTableUserGroupComposition.Create", run)
+
+    def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
+        def run() -> list[str]:
+            _, root = self._tag_root(device)
+            normalised = "/".join(p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/"))
+            group = self._group_at(root, normalised.split("/")) if normalised else None
+            if group is None:
+                raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+            tables = [t for _, t in self._tables(group)]
+            if any(bool(t.IsDefault) for t in tables):
+                raise ConflictError(
+                    f"The folder '{normalised}' holds the default tag table, which cannot be deleted.", code="DEFAULT_TAG_TABLE"
+                )
+            names = [str(t.Name) for t in tables]
+            group.Delete()  # with its subgroups and tables, as in the TIA UI
+            return names
+
+        return self._change("PlcTagTableUserGroup.Delete", run)
+
+    def export_tag_table_xml(self, device: str, table: str) -> bytes:
+        def run() -> bytes:
+            _, root = self._tag_root(device)
+            _, found = self._find_table(root, table, device)
+            return self._export_bytes(found)
+
+        return self._call("PlcTagTable.Export", run)
+
+    # ----- tags ------------------------------------------------------------------------------
+    def list_tags(self, device: str, table: str) -> list[TagInfo]:
+        def run() -> list[TagInfo]:
+            _, root = self._tag_root(device)
+            _, found = self._find_table(root, table, device)
+            return [self._tag_info(self._tag_record(t), str(found.Name)) for t in found.Tags]
+
+        return self._call("PlcTagTable.Tags", run)
+
+    def list_all_tags(self, device: str) -> list[TagInfo]:
+        def run() -> list[TagInfo]:
+            _, root = self._tag_root(device)
+            return [self._tag_info(self._tag_record(t), str(table.Name)) for _, table in self._tables(root) for t in table.Tags]
+
+        return self._call("PlcTagTable.Tags", run)
+
+    def _create_tag(self, table: Any, record: TagRecord) -> Any:
+        """``Tags.Create(name, dataTypeName, logicalAddress)``, then the comment and the HMI flags that differ from
+        TIA's defaults (all true)."""
+        tag = table.Tags.Create(record.name, record.data_type, record.address)
+        if record.comment:
+            self._set_comment(tag, record.comment)
+        self._set_flags(tag, record, TagRecord(record.name, "", "", "", True, True, True))
+        return tag
+
+    @staticmethod
+    def _set_flags(tag: Any, new: TagRecord, old: TagRecord) -> None:
+        if new.accessible != old.accessible:
+            tag.ExternalAccessible = new.accessible
+        if new.visible != old.visible:
+            tag.ExternalVisible = new.visible
+        if new.writable != old.writable:
+            tag.ExternalWritable = new.writable
+
+    def _checked_tag(self, software: Any, name: str, data_type: str, address: str) -> tuple[str, Any]:
+        try:
+            return _check_tag(name, data_type, address, self._udts(software))
+        except _FieldError as exc:
+            _raise(exc, f"Tag '{name}'")
+            raise AssertionError("unreachable") from None
+
+    def _require_free_name(self, root: Any, name: str, code: str) -> None:
+        clash = self._names(root).get(name.casefold())
+        if clash is not None:
+            raise AlreadyExistsError(
+                f"The name '{name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'; "
+                "names are unique across all tag tables of the PLC.", code=code,
+            )
+
+    def create_tag(self, device: str, table: str, tag: TagSpec) -> TagChange:
+        def run() -> TagChange:
+            software, root = self._tag_root(device)
+            _, found = self._find_table(root, table, device)
+            data_type, address = self._checked_tag(software, tag.name, tag.data_type, tag.logical_address)
+            self._require_free_name(root, tag.name, "TAG_EXISTS")
+            warnings = _overlaps(self._overlap_index(root), tag.name, address, data_type)
+            record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_accessible, tag.hmi_visible,
+                               tag.hmi_writeable)
+            self._create_tag(found, record)
+            return TagChange(tag=self._tag_info(record, str(found.Name)), warnings=warnings)
+
+        return self._change("PlcTagComposition.Create", run, invocation=ValidationError)
+
+    def _find_tag(self, table: Any, name: str) -> Any:
+        found = self._find_named(table.Tags, name)
+        if found is None:
+            raise NotFoundError(f"The tag '{name}' was not found in the tag table '{table.Name}'.", code="TAG_NOT_FOUND")
+        return found
+
+    def update_tag(self, device: str, table: str, name: str, changes: TagUpdate) -> TagChange:
+        def run() -> TagChange:
+            software, root = self._tag_root(device)
+            _, found = self._find_table(root, table, device)
+            tag = self._find_tag(found, name)
+            old = self._tag_record(tag)
+            new_name = old.name if changes.new_name is None else changes.new_name
+            data_type, address = self._checked_tag(
+                software, new_name, old.data_type if changes.data_type is None else changes.data_type,
+                old.address if changes.logical_address is None else changes.logical_address,
+            )
+            if new_name.casefold() != old.name.casefold():
+                self._require_free_name(root, new_name, "TAG_EXISTS")
+            record = TagRecord(
+                new_name, data_type, address.text, old.comment if changes.comment is None else changes.comment,
+                old.accessible if changes.hmi_accessible is None else changes.hmi_accessible,
+                old.visible if changes.hmi_visible is None else changes.hmi_visible,
+                old.writable if changes.hmi_writeable is None else changes.hmi_writeable,
+            )
+            warnings = _overlaps(self._overlap_index(root, frozenset({old.name.casefold()})), new_name, address, data_type)
+            if new_name != old.name:
+                # PlcTag.Name has no setter: delete and create under the new name, in one transaction.
+                tag.Delete()
+                self._create_tag(found, record)
+            else:
+                self._change_tag(tag, record, old)
+            return TagChange(tag=self._tag_info(record, str(found.Name)), warnings=warnings)
+
+        return self._change("PlcTag update", run, invocation=ValidationError)
+
+    def _change_tag(self, tag: Any, new: TagRecord, old: TagRecord) -> None:
+        """Set the attributes of ``tag`` that differ (each setter is a round trip to TIA)."""
+        if new.data_type != old.data_type:
+            tag.DataTypeName = new.data_type
+        if new.address != old.address:
+            tag.LogicalAddress = new.address
+        if new.comment != old.comment:
+            self._set_comment(tag, new.comment)
+        self._set_flags(tag, new, old)
+
+    def delete_tag(self, device: str, table: str, name: str) -> None:
+        def run() -> None:
+            _, root = self._tag_root(device)
+            _, found = self._find_table(root, table, device)
+            self._find_tag(found, name).Delete()
+
+        self._change("PlcTag.Delete", run)

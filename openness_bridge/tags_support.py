@@ -1,0 +1,195 @@
+"""What the bridge's tag, constant and import operations share: reaching ``PlcSoftware.TagTableGroup``, finding
+tables and groups (``Find`` is one level deep, so the group tree is walked), reading tags and constants, their
+``MultilingualText`` comments, and the PLC-wide namespace TIA enforces.
+
+TIA's rules on single fields (names, data types, addresses, constant values, overlaps) are the pure rule
+functions the fake uses (:mod:`fakes.tag_support`, :mod:`fakes.tags.addresses`, :mod:`fakes.tags.rules`):
+imported, not copied, so both adapters refuse exactly the same input with the same codes. They have no
+neutral home yet; a later session moves them out of ``fakes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from fakes.tags.addresses import AddressError, OverlapIndex, parse_address
+
+__all__ = ("PRIMARY_CULTURE", "ConstantRecord", "TagRecord", "TagSupport", "folder_parts")
+
+PRIMARY_CULTURE = "en-US"
+"""The comment language the port reads and writes (the fake's too); other languages are left as they are."""
+
+
+def folder_parts(path: str, *, strip_outer: bool) -> list[str]:
+    """The group names of a folder path (``a/b`` or ``a\\b``).
+
+    Raises:
+        ValidationError: ``INVALID_FOLDER`` for an empty path or an empty, ``.`` or ``..`` part.
+    """
+    text = path.strip().strip("/\\") if strip_outer else path
+    parts = [p.strip() for p in text.replace("\\", "/").split("/")]
+    if not text.strip() or any(not p or p in (".", "..") for p in parts):
+        raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class TagRecord:
+    """A tag's fields as read from Openness (to recreate it: Openness cannot rename a tag)."""
+
+    name: str
+    data_type: str
+    address: str
+    comment: str
+    accessible: bool
+    visible: bool
+    writable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConstantRecord:
+    """A user constant's fields as read from Openness."""
+
+    name: str
+    data_type: str
+    value: str
+    comment: str
+
+
+class TagSupport:
+    """Base of the bridge's tag mixins; relies on ``OpennessBackend``'s ``_project``, ``_plc_software``, ``_walk``."""
+
+    # ----- reaching tables and groups --------------------------------------------------------
+    def _tag_root(self, device: str) -> tuple[Any, Any]:
+        """(PlcSoftware, its ``PlcTagTableSystemGroup``), reached fresh from the open project."""
+        software = self._plc_software(self._project(), device)
+        return software, software.TagTableGroup
+
+    def _tables(self, root: Any) -> Iterator[tuple[str, Any]]:
+        """(folder, table) for every tag table, the system group first, then each user group recursively."""
+        return self._walk(root, "TagTables")
+
+    def _find_table(self, root: Any, name: str, device: str) -> tuple[str, Any]:
+        """(folder, table) named ``name`` (exact spelling first, then case-insensitive, as TIA's names are)."""
+        tables = list(self._tables(root))
+        for match in (lambda t: str(t.Name) == name, lambda t: str(t.Name).casefold() == name.casefold()):
+            found = next(((f, t) for f, t in tables if match(t)), None)
+            if found is not None:
+                return found
+        raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
+
+    @staticmethod
+    def _group_at(root: Any, parts: list[str]) -> Any | None:
+        """The user group at ``parts`` below ``root`` (None when a level is missing)."""
+        group = root
+        for part in parts:
+            group = group.Groups.Find(part)
+            if group is None:
+                return None
+        return group
+
+    @staticmethod
+    def _ensure_group(root: Any, parts: list[str]) -> Any:
+        """The user group at ``parts``, creating the missing levels (inside the caller's transaction)."""
+        group = root
+        for part in parts:
+            group = group.Groups.Find(part) or group.Groups.Create(part)
+        return group
+
+    # ----- comments (MultilingualText) ---------------------------------------------------------
+    @staticmethod
+    def _comment_item(obj: Any) -> Any | None:
+        """The English item of ``obj.Comment`` (the first item when the project has no English)."""
+        items = list(obj.Comment.Items)
+        english = next((i for i in items if str(i.Language.Culture.Name) == PRIMARY_CULTURE), None)
+        return english if english is not None else (items[0] if items else None)
+
+    def _comment(self, obj: Any) -> str:
+        item = self._comment_item(obj)
+        return str(item.Text or "") if item is not None else ""
+
+    def _set_comment(self, obj: Any, text: str) -> None:
+        item = self._comment_item(obj)
+        if item is None:
+            raise ValidationError("The project has no language to write the comment in.", code="NO_PROJECT_LANGUAGE")
+        item.Text = text
+
+    # ----- reading -----------------------------------------------------------------------------
+    def _tag_record(self, tag: Any) -> TagRecord:
+        return TagRecord(
+            name=str(tag.Name), data_type=str(tag.DataTypeName or ""), address=str(tag.LogicalAddress or ""),
+            comment=self._comment(tag), accessible=bool(tag.ExternalAccessible), visible=bool(tag.ExternalVisible),
+            writable=bool(tag.ExternalWritable),
+        )
+
+    def _constant_record(self, constant: Any) -> ConstantRecord:
+        return ConstantRecord(name=str(constant.Name), data_type=str(constant.DataTypeName or ""),
+                              value=str(constant.Value or ""), comment=self._comment(constant))
+
+    @staticmethod
+    def _tag_info(record: TagRecord, table: str) -> TagInfo:
+        return TagInfo(
+            name=record.name, data_type=record.data_type, logical_address=record.address, comment=record.comment,
+            hmi_visible=record.visible, hmi_accessible=record.accessible, hmi_writeable=record.writable, table_name=table,
+        )
+
+    @staticmethod
+    def _constant_info(record: ConstantRecord, table: str) -> ConstantInfo:
+        return ConstantInfo(name=record.name, data_type=record.data_type, value=record.value, comment=record.comment,
+                            table_name=table)
+
+    @staticmethod
+    def _system_constants(root: Any) -> list[ConstantInfo]:
+        """The PLC's system constants: Openness lists them in the default tag table (``SystemConstants``)."""
+        for table in root.TagTables:
+            if bool(table.IsDefault):
+                return [
+                    ConstantInfo(name=str(c.Name), data_type=str(c.DataTypeName or ""), value=str(c.Value or ""),
+                                 table_name=str(table.Name), is_system=True)
+                    for c in table.SystemConstants
+                ]
+        return []
+
+    @staticmethod
+    def _find_named(composition: Any, name: str) -> Any | None:
+        """``Find`` with the exact spelling, then a case-insensitive scan (TIA's names are case-insensitive)."""
+        found = composition.Find(name)
+        if found is not None:
+            return found
+        return next((x for x in composition if str(x.Name).casefold() == name.casefold()), None)
+
+    # ----- TIA's PLC-wide rules ------------------------------------------------------------------
+    def _names(self, root: Any) -> dict[str, tuple[str, str, str]]:
+        """Casefolded name -> (kind, table, name) of every tag, user constant and system constant of the PLC."""
+        names: dict[str, tuple[str, str, str]] = {
+            c.name.casefold(): ("system constant", c.table_name, c.name) for c in self._system_constants(root)
+        }
+        for _, table in self._tables(root):
+            table_name = str(table.Name)
+            for tag in table.Tags:
+                names[str(tag.Name).casefold()] = ("tag", table_name, str(tag.Name))
+            for constant in table.UserConstants:
+                names[str(constant.Name).casefold()] = ("user constant", table_name, str(constant.Name))
+        return names
+
+    def _udts(self, software: Any) -> dict[str, str]:
+        """Casefolded name -> name of the PLC data types (a tag may be of one)."""
+        return {str(t.Name).casefold(): str(t.Name) for _, t in self._walk(software.TypeGroup, "Types")}
+
+    def _overlap_index(self, root: Any, skip: frozenset[str] = frozenset()) -> OverlapIndex:
+        """Every addressed tag of the PLC, for TIA's overlap warnings (``skip``: casefolded names left out)."""
+        index = OverlapIndex()
+        for _, table in self._tables(root):
+            for tag in table.Tags:
+                name, text = str(tag.Name), str(tag.LogicalAddress or "")
+                if not text or name.casefold() in skip:
+                    continue
+                try:
+                    index.add(name, parse_address(text), str(tag.DataTypeName or ""))
+                except AddressError:
+                    continue  # an address TIA itself holds as invalid: no overlap to report
+        return index
