@@ -1,13 +1,303 @@
 """The bridge's watch and force tables (``PlcSoftware.WatchAndForceTableGroup``).
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`).
+Mixed into :class:`openness_bridge.backend.OpennessBackend`. What Openness offers and how it is used:
+
+* watch tables: ``PlcWatchTableComposition.Create(name)``/``Import``, ``PlcWatchTable.Delete()``/``Export``;
+* the force table: ``PlcForceTableComposition.Import``/``Find`` and ``PlcForceTable.Export`` only. It has no
+  ``Create`` and no ``Delete`` (TIA owns one force table per PLC), so a force table is made by importing a
+  document and cannot be deleted (``NO_OPENNESS_EQUIVALENT``);
+* entries: ``Entries`` holds read-only rows (``PlcWatchTableEntry``/``PlcForceTableEntry``) whose only creator makes
+  comment rows, so adding, removing and clearing entries exports the table, changes the document and imports it
+  back with ``ImportOptions.Override``, all inside one ``_change`` (a refused import rolls everything back);
+* folders: ``Groups.Create``/``Find`` and ``PlcWatchAndForceTableUserGroup.Delete()``;
+* live values and forcing: Openness has no member that reads a running CPU or applies forces, so tables are always
+  reported offline and start/stop forcing raise ``NO_OPENNESS_EQUIVALENT``.
+
+Operands are checked in Python before TIA is asked (``INVALID_OPERAND``, ``NOT_FORCEABLE``...), with the rules of
+:mod:`fakes.watch_operands` over the program exported from TIA (:mod:`openness_bridge.watch_tables`).
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.areas.watch import (
+    FORCE_TABLE,
+    WATCH_TABLE,
+    ForcingResult,
+    TableDetails,
+    TableFolderRemoval,
+    TableInfo,
+)
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    NotFoundError,
+    NotSupportedError,
+    ValidationError,
+)
+from fakes.watch_operands import LABEL, check_rows, merge_rows, table_row
+from openness_bridge.watch_tables import WatchTableAccess
+from simatic_xml import SimaticMLError
+from simatic_xml.watchtables import WatchForceTable, read_table
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from engineering_api.backend.areas.watch import EntrySpec
+    from simatic_xml.watchtables import TableEntry as Row
+
 __all__ = ("WatchOperations",)
 
+_TYPE = {WATCH_TABLE: "PlcWatchTable", FORCE_TABLE: "PlcForceTable"}
+"""The Openness class of each kind of table, for the operation named in errors."""
+_COMPOSITION_TYPE = {WATCH_TABLE: "PlcWatchTableComposition", FORCE_TABLE: "PlcForceTableComposition"}
 
-class WatchOperations:
+_NAME = re.compile(r'[^"\x00-\x1f]{1,128}')
+"""A table name: 1..128 characters, no quotes or control characters (blanks at the ends are checked apart)."""
+_NO_FORCING = (
+    "Openness has no member that forces operands in an online CPU (it edits force tables offline only; "
+    "PlcForceTable has no start or stop). Start or stop forcing in TIA Portal's force table editor, online with "
+    "the CPU."
+)
+
+
+def _table_name(name: str) -> str:
+    if name != name.strip() or not _NAME.fullmatch(name):
+        raise ValidationError(
+            f'"{name}" is not a valid table name (1..128 characters, no quotes, no control characters, no leading or '
+            "trailing blanks).", code="INVALID_NAME", details={"field": "name"},
+        )
+    return name
+
+
+def _parsed(data: bytes, source: str) -> WatchForceTable:
+    """The table a document holds; INVALID_SIMATICML for anything else (checked before TIA sees the file)."""
+    try:
+        return read_table(data)
+    except SimaticMLError as exc:
+        raise ValidationError(f"{source} does not hold a SimaticML watch or force table ({exc}).",
+                              code="INVALID_SIMATICML") from None
+
+
+class WatchOperations(WatchTableAccess):
     """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+
+    # ----- tables ----------------------------------------------------------------------------------
+    def list_watch_force_tables(self, device: str, kind: str) -> list[TableInfo]:
+        def run() -> list[TableInfo]:
+            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            resolve = self._wt_resolver(software)
+            return [self._wt_info(folder, kind, table, resolve)
+                    for folder, _, table in self._wt_tables(software.WatchAndForceTableGroup, kind)]
+
+        return self._call("PlcSoftware.WatchAndForceTableGroup", run)  # type: ignore[attr-defined]
+
+    def get_watch_force_table(self, device: str, kind: str, name: str) -> TableDetails:
+        def run() -> TableDetails:
+            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            folder, _, table = self._wt_find(software.WatchAndForceTableGroup, kind, name)
+            return self._wt_details(folder, kind, table, self._wt_resolver(software))
+
+        return self._call(f"{_TYPE[kind]}.Export", run)  # type: ignore[attr-defined]
+
+    def _wt_target(self, root: Any, folder: str) -> tuple[str, Any]:
+        """(normalised folder, its group) for a table being created or imported; FOLDER_NOT_FOUND when missing."""
+        normalised = "/".join(self._wt_folder_parts(folder)) if folder.strip() else ""
+        group = self._wt_group(root, normalised)
+        if group is None:
+            raise ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
+                                  code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
+        return normalised, group
+
+    def _wt_check_new(self, root: Any, table: WatchForceTable, *, overwrite: bool) -> tuple[str, Any, Any] | None:
+        """Refuse a new table's name or kind as the port says; returns the (kind, folder, table) it replaces."""
+        clash = self._wt_any(root, table.name)
+        if clash is not None and not overwrite:
+            raise AlreadyExistsError(f"A {LABEL[clash[0]]} named '{clash[3].Name}' already exists.",
+                                     code="TABLE_EXISTS")
+        if clash is not None and clash[0] != table.kind:
+            raise ConflictError(f"'{clash[3].Name}' is a {LABEL[clash[0]]}; it cannot be replaced by a "
+                                f"{LABEL[table.kind]}.", code="TABLE_KIND_MISMATCH")
+        if table.kind == FORCE_TABLE:
+            others = [str(t.Name) for _, _, t in self._wt_tables(root, FORCE_TABLE)
+                      if clash is None or str(t.Name).casefold() != table.name.casefold()]
+            if others:
+                raise ConflictError(f"The PLC already has its force table '{others[0]}'; a CPU has exactly one force "
+                                    "table. Add entries to it instead.", code="FORCE_TABLE_EXISTS")
+        return (clash[0], clash[1], clash[3]) if clash is not None else None
+
+    def create_watch_force_table(
+        self, device: str, kind: str, name: str, *, folder: str = "", entries: list[EntrySpec] | None = None,
+        allow_invalid: bool = False,
+    ) -> TableDetails:
+        _table_name(name)
+
+        def run() -> TableDetails:
+            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
+            table = WatchForceTable(kind, name)
+            self._wt_check_new(root, table, overwrite=False)
+            table.entries = merge_rows([], self._wt_checked_rows(kind, entries or [], resolve, allow_invalid))
+            path, group = self._wt_target(root, folder)
+            if kind == WATCH_TABLE and not table.entries:
+                group.WatchTables.Create(name)
+            else:
+                # Entries cannot be created through members, and force tables have no Create: import a document.
+                self._wt_import(group, table, override=False)
+            _, _, made = self._wt_find(root, kind, name)
+            return self._wt_details(path, kind, made, resolve)
+
+        # Named after the call that makes the table: Create for a bare watch table, Import otherwise.
+        bare = kind == WATCH_TABLE and not entries
+        operation = "PlcWatchTableComposition.Create" if bare else f"{_COMPOSITION_TYPE[kind]}.Import"
+        return self._change(operation, run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    def delete_watch_force_table(self, device: str, kind: str, name: str, *, stop_forcing: bool = False) -> TableInfo:
+        def run() -> TableInfo:
+            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            folder, _, table = self._wt_find(software.WatchAndForceTableGroup, kind, name)
+            if kind == FORCE_TABLE:
+                raise NotSupportedError(
+                    f"The force table '{table.Name}' cannot be deleted through Openness: PlcForceTable has no Delete "
+                    "(TIA keeps one force table per PLC). Clear its entries instead, or delete its folder.",
+                    code="NO_OPENNESS_EQUIVALENT", details={"method": "delete_watch_force_table"},
+                )
+            info = self._wt_info(folder, kind, table, self._wt_resolver(software))
+            table.Delete()  # forces are not visible through Openness, so stop_forcing has nothing to stop here
+            return info
+
+        return self._change("PlcWatchTable.Delete", run)  # type: ignore[attr-defined]
+
+    # ----- entries ---------------------------------------------------------------------------------
+    @staticmethod
+    def _wt_checked_rows(kind: str, specs: list[EntrySpec], resolve: Any, allow_invalid: bool) -> list[Row]:
+        """The rows for requested entries, refused as the port says (every problem at once) before TIA is asked."""
+        rows = [table_row(kind, spec, resolve(spec.name.strip())) for spec in specs]
+        check_rows(resolve, kind, rows, allow_invalid=allow_invalid)
+        return rows
+
+    def _wt_rewrite(
+        self, device: str, kind: str, name: str, rows: Callable[[WatchForceTable, Any], list[Row]],
+    ) -> TableDetails:
+        """Export the table, replace its rows by ``rows(document, resolve)``, import it back over itself; one change."""
+
+        def run() -> TableDetails:
+            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
+            folder, group, table = self._wt_find(root, kind, name)
+            document = read_table(self._wt_export(table))
+            document.entries = rows(document, resolve)
+            self._wt_import(group, document, override=True)
+            _, _, changed = self._wt_find(root, kind, str(document.name))
+            return self._wt_details(folder, kind, changed, resolve)
+
+        return self._change(f"{_COMPOSITION_TYPE[kind]}.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    def add_watch_force_entries(
+        self, device: str, kind: str, name: str, entries: list[EntrySpec], *, allow_invalid: bool = False,
+    ) -> TableDetails:
+        if not entries:
+            raise ValidationError("No entries were sent; send at least one.", code="NO_ENTRIES")
+        return self._wt_rewrite(device, kind, name, lambda table, resolve: merge_rows(
+            table.entries, self._wt_checked_rows(kind, entries, resolve, allow_invalid)))
+
+    def remove_watch_force_entries(self, device: str, kind: str, name: str, operands: list[str]) -> TableDetails:
+        if not operands:
+            raise ValidationError("No operands were sent; name the entries to remove by their operands.",
+                                  code="NO_ENTRIES")
+        gone = {o.strip().casefold() for o in operands}
+
+        def kept(table: WatchForceTable, _: Any) -> list[Row]:
+            unknown = sorted(gone.difference(row.operand.casefold() for row in table.entries))
+            if unknown:  # all or nothing: one unknown operand and no entry is removed
+                raise NotFoundError(f"No entries {', '.join(unknown)} in the {LABEL[kind]} '{table.name}'; nothing "
+                                    "was removed.", code="ENTRY_NOT_FOUND", details={"operands": unknown})
+            return [row for row in table.entries if row.operand.casefold() not in gone]
+
+        return self._wt_rewrite(device, kind, name, kept)
+
+    def clear_watch_force_entries(self, device: str, kind: str, name: str) -> TableDetails:
+        return self._wt_rewrite(device, kind, name, lambda _table, _resolve: [])
+
+    # ----- SimaticML -------------------------------------------------------------------------------
+    def export_watch_force_table(self, device: str, kind: str, name: str) -> bytes:
+        def run() -> bytes:
+            _, _, table = self._wt_find(self._wt_root(device), kind, name)
+            return self._wt_export(table)
+
+        return self._call(f"{_TYPE[kind]}.Export", run)  # type: ignore[attr-defined]
+
+    def import_watch_force_table(
+        self, device: str, data: bytes, *, folder: str = "", overwrite: bool = False, allow_invalid: bool = False,
+        source: str = "document",
+    ) -> TableDetails:
+        from simatic_xml.versions import version_index
+
+        table = _parsed(data, source)
+
+        def run() -> TableDetails:
+            try:
+                newer = version_index(table.version) > version_index(self._version)  # type: ignore[attr-defined]
+            except ValueError:
+                newer = True
+            if newer:
+                raise ValidationError(f"{source} was exported by TIA Portal {table.version}; a "
+                                      f"{self._version} project cannot import documents of a newer version.",  # type: ignore[attr-defined]
+                                      code="NEWER_VERSION")
+            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
+            _table_name(table.name)
+            replaced = self._wt_check_new(root, table, overwrite=overwrite)
+            check_rows(resolve, table.kind, table.entries, allow_invalid=allow_invalid)
+            path, group = self._wt_target(root, folder)
+            if replaced is not None and replaced[0] == WATCH_TABLE:
+                replaced[2].Delete()  # the new table may go to another folder: delete, then import afresh
+                replaced = None
+            self._wt_import(group, table, override=replaced is not None)
+            _, _, made = self._wt_find(root, table.kind, table.name)
+            return self._wt_details(path, table.kind, made, resolve)
+
+        return self._change("PlcWatchTableComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    # ----- folders ---------------------------------------------------------------------------------
+    def create_watch_force_folder(self, device: str, path: str) -> str:
+        parts = self._wt_folder_parts(path)
+
+        def run() -> str:
+            group = self._wt_root(device)
+            if self._wt_group(group, "/".join(parts)) is not None:
+                raise AlreadyExistsError(f"The folder '{'/'.join(parts)}' already exists.", code="FOLDER_EXISTS")
+            for part in parts:
+                group = group.Groups.Find(part) or group.Groups.Create(part)
+            return "/".join(parts)
+
+        return self._change("PlcWatchAndForceTableUserGroupComposition.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    def delete_watch_force_folder(self, device: str, path: str, *, stop_forcing: bool = False) -> TableFolderRemoval:
+        normalised = "/".join(p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/"))
+
+        def run() -> TableFolderRemoval:
+            root = self._wt_root(device)
+            group = self._wt_group(root, normalised) if normalised else None
+            if group is None:
+                raise NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.",
+                                    code="FOLDER_NOT_FOUND")
+            removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE) for _, _, t in self._wt_tables(group, kind)]
+            # (in project order: the folder's own tables, then its subfolders'; watch tables before the force table)
+            group.Delete()  # with its subgroups and tables, as TIA does; forces are not visible through Openness
+            return TableFolderRemoval(folder=normalised, removed=removed)
+
+        return self._change("PlcWatchAndForceTableUserGroup.Delete", run)  # type: ignore[attr-defined]
+
+    # ----- forcing ---------------------------------------------------------------------------------
+    def start_forcing(self, device: str, name: str, *, confirm: bool = False) -> ForcingResult:
+        raise NotSupportedError(f"Start forcing: {_NO_FORCING}", code="NO_OPENNESS_EQUIVALENT",
+                                details={"method": "start_forcing"})
+
+    def stop_forcing(self, device: str, name: str) -> ForcingResult:
+        raise NotSupportedError(f"Stop forcing: {_NO_FORCING}", code="NO_OPENNESS_EQUIVALENT",
+                                details={"method": "stop_forcing"})
+
+

@@ -1,8 +1,9 @@
 """The watch and force tables area of the port: documented behaviour and errors of every adapter.
 
 Calls :class:`engineering_api.backend.areas.watch.WatchTablesPort` methods directly; parametrised over
-adapters as the main contract suite (only the fake today). Live values and forcing need an online CPU
-and are covered through HTTP (``tests/api/test_watch_forcing_api.py``, ``test_watch_e2e.py``).
+adapters as the main contract suite (the fake and the Openness bridge). Live values and forcing need an online
+CPU and are covered through HTTP (``tests/api/test_watch_forcing_api.py``, ``test_watch_e2e.py``); the bridge
+has no Openness equivalent for forcing and says so.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import IM
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+
+BRIDGE_PENDING: dict[str, str] = {}
+"""Every test here runs on the Openness bridge too (forcing asserts NO_OPENNESS_EQUIVALENT there)."""
 
 
 @pytest.fixture
@@ -65,6 +69,15 @@ def test_force_tables_one_per_plc_inputs_and_outputs_only(backend: EngineeringBa
     with pytest.raises(e.ValidationError) as memory:
         backend.add_watch_force_entries(program, FORCE_TABLE, "Force table", [EntrySpec(name='"Data".On')])
     assert memory.value.code == "NOT_FORCEABLE"
+    if backend.name == "openness":
+        # Openness edits force tables offline only: it has no member that forces operands in a CPU.
+        with pytest.raises(e.NotSupportedError) as missing:
+            backend.start_forcing(program, "Force table", confirm=True)
+        assert missing.value.code == "NO_OPENNESS_EQUIVALENT"
+        with pytest.raises(e.NotSupportedError) as missing:
+            backend.stop_forcing(program, "Force table")
+        assert missing.value.code == "NO_OPENNESS_EQUIVALENT"
+        return
     with pytest.raises(e.ConflictError) as offline:
         backend.start_forcing(program, "Force table", confirm=True)
     assert offline.value.code == "DEVICE_OFFLINE"
