@@ -1,0 +1,168 @@
+"""Reaching a CPU's ``OnlineProvider``/``DownloadProvider`` and binding a device to a PLCSIM Advanced instance.
+
+Openness side: the providers are services of the CPU's device item (``DeviceItem.GetService<OnlineProvider>()``),
+and the route to PLCSIM is ``Configuration.Modes.Find("PN/IE").PcInterfaces.Find("PLCSIM", 1).TargetInterfaces[0]``;
+the device's configured addresses are that target interface's ``Addresses``.
+
+Which instance is meant (``engineering_api.backend.areas.online``: by IP, by name, the only one without an IP)
+is decided here with the bridge's own PLCSIM Advanced methods (``sim_list_instances``), because Openness only
+says where it connects, not which PLCSIM instance answers; TIA then reaches that instance over the "PLCSIM" PC
+interface by the device's address (or, for an instance without one, as the only Softbus instance).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from engineering_api.backend.areas.simulation_models import SimInstanceInfo
+
+__all__ = ("OnlineBinding",)
+
+MODE = "PN/IE"
+PC_INTERFACE = ("PLCSIM", 1)
+"""TIA's PC interface for PLCSIM (S7-PLCSIM and PLCSIM Advanced over Softbus), interface number 1."""
+_HOW_TO_BIND = (
+    "Create an instance with the device's IP address (POST /api/simulation/instances/create, then "
+    "PUT /api/simulation/instances/{name}/network), or name one with instanceName."
+)
+
+
+class OnlineBinding:
+    """Mixed into ``OpennessBackend`` through :class:`openness_bridge.online.OnlineOperations`."""
+
+    # ----- Openness: providers and the route to PLCSIM ---------------------------------------------
+    def _online_namespace(self, name: str) -> Any:
+        return self._namespace(f"Siemens.Engineering.{name}")  # type: ignore[attr-defined]
+
+    def _cpu_item(self, project: Any, device: str) -> Any:
+        """The device item that carries the PLC software (and with it the online and download services)."""
+        self._plc_software(project, device)  # DEVICE_NOT_FOUND / NOT_A_PLC with the software area's words
+        container_type = self._api.hw_features.SoftwareContainer  # type: ignore[attr-defined]
+
+        def walk(items: Any) -> Any:
+            for item in items:
+                container = self._service(item, container_type)  # type: ignore[attr-defined]
+                if container is not None and container.Software is not None:
+                    return item
+                found = walk(item.DeviceItems)
+                if found is not None:
+                    return found
+            return None
+
+        return walk(self._find_device(project, device).DeviceItems)  # type: ignore[attr-defined]
+
+    def _online_provider(self, project: Any, device: str) -> Any:
+        provider = self._service(self._cpu_item(project, device), self._online_namespace("Online").OnlineProvider)  # type: ignore[attr-defined]
+        if provider is None:
+            raise ValidationError(f"The device '{device}' offers no OnlineProvider; it cannot go online.", code="NOT_A_PLC")
+        return provider
+
+    def _download_provider(self, project: Any, device: str) -> Any:
+        """The device's ``DownloadProvider``, cached for the session: targets applied to it are bound to it.
+
+        A cached provider whose project was closed, reopened or whose device was deleted answers
+        ``EngineeringObjectDisposedException`` on first touch; it is then fetched again.
+        """
+        cache: dict[tuple[str, str], Any] = vars(self).setdefault("_download_providers", {})
+        key = (str(project.Path.FullName), device)
+        provider = cache.get(key)
+        if provider is not None:
+            try:
+                provider.Configuration  # noqa: B018 - touching it is how a stale proxy shows
+                return provider
+            except Exception:  # noqa: BLE001 - any failure here means: fetch it again
+                cache.pop(key, None)
+        provider = self._service(self._cpu_item(project, device), self._online_namespace("Download").DownloadProvider)  # type: ignore[attr-defined]
+        if provider is None:
+            raise ValidationError(f"The device '{device}' offers no DownloadProvider; it cannot be downloaded.",
+                                  code="NOT_A_PLC")
+        cache[key] = provider
+        return provider
+
+    @staticmethod
+    def _plcsim_target(configuration: Any, device: str) -> Any:
+        """``Modes.Find("PN/IE").PcInterfaces.Find("PLCSIM", 1).TargetInterfaces[0]`` of a connection configuration."""
+        mode = configuration.Modes.Find(MODE)
+        pc_interface = mode.PcInterfaces.Find(*PC_INTERFACE) if mode is not None else None
+        if pc_interface is None or pc_interface.TargetInterfaces.Count == 0:
+            raise ConflictError(
+                f"TIA offers no route to PLCSIM for '{device}' (mode {MODE}, PC interface PLCSIM): install PLCSIM "
+                "Advanced on the machine running TIA Portal.", code="NO_PLCSIM_ROUTE",
+            )
+        return pc_interface.TargetInterfaces[0]
+
+    def _is_online(self, provider: Any) -> bool:
+        return str(provider.State.ToString()) == "Online"
+
+    # ----- binding -------------------------------------------------------------------------------
+    def _device_addresses(self, provider: Any, device: str) -> list[str]:
+        target = self._plcsim_target(provider.Configuration, device)
+        return [str(address.Address) for address in target.Addresses]
+
+    def _bind(self, device: str, instance_name: str | None) -> tuple[Any, SimInstanceInfo]:
+        """(OnlineProvider, instance) the device's CPU operations act on; the rules of the port's module docstring."""
+        provider = self._call("DeviceItem.GetService<OnlineProvider>",  # type: ignore[attr-defined]
+                              lambda: self._online_provider(self._project(), device))  # type: ignore[attr-defined]
+        ips = self._call("ConfigurationTargetInterface.Addresses",  # type: ignore[attr-defined]
+                         lambda: self._device_addresses(provider, device))
+        instances = list(self.sim_list_instances())  # type: ignore[attr-defined]
+        if self._call("OnlineProvider.State", lambda: self._is_online(provider)):  # type: ignore[attr-defined]
+            online = self._pick(device, ips, None, instances)
+            if instance_name and instance_name.lower() != online.name.lower():
+                raise ConflictError(
+                    f'The device "{device}" is online with the instance "{online.name}"; go offline '
+                    f'(DELETE /api/devices/{device}/online) before using "{instance_name}".',
+                    code="ONLINE_WITH_OTHER_INSTANCE",
+                )
+            return provider, online
+        return provider, self._pick(device, ips, instance_name, instances)
+
+    @staticmethod
+    def _pick(device: str, ips: list[str], instance_name: str | None, instances: list[SimInstanceInfo]) -> SimInstanceInfo:
+        named = None
+        if instance_name:
+            named = next((i for i in instances if i.name.lower() == instance_name.lower()), None)
+            if named is None:
+                raise NotFoundError(f'No simulation instance named "{instance_name}" exists.', code="SIM_INSTANCE_NOT_FOUND",
+                                    details={"instanceName": instance_name})
+        by_ip = next((i for ip in ips for i in instances if ip in i.ip_addresses), None)
+        if by_ip is not None:
+            if named is not None and named is not by_ip:
+                raise ConflictError(
+                    f'The device "{device}" ({", ".join(ips)}) is bound to the instance "{by_ip.name}", which has its '
+                    f'IP address, not to "{named.name}". Leave instanceName out, or change the addresses.',
+                    code="INSTANCE_MISMATCH",
+                )
+            return by_ip
+        if named is not None:
+            return named
+        softbus = [i for i in instances if not i.ip_addresses]
+        if len(softbus) == 1:
+            return softbus[0]
+        where = f" with the IP address {', '.join(ips)}" if ips else ""
+        if softbus:
+            raise ConflictError(
+                f'No instance{where} is bound to the device "{device}" and several instances without an IP address '
+                f"exist ({', '.join(i.name for i in softbus)}). Name one with instanceName.", code="INSTANCE_AMBIGUOUS",
+            )
+        raise NotFoundError(f'No simulation instance{where} is bound to the device "{device}". {_HOW_TO_BIND}',
+                            code="NO_BOUND_INSTANCE")
+
+    @staticmethod
+    def _require_powered(instance: SimInstanceInfo) -> None:
+        if instance.operating_state == "Off":
+            raise ConflictError(
+                f'The instance "{instance.name}" is powered off. Power it on first '
+                f"(POST /api/simulation/instances/{instance.name}/power-on).",
+                code="INSTANCE_OFF", details={"instanceName": instance.name},
+            )
+
+    def _apply_route(self, configuration: Any, device: str) -> Any:
+        """Apply the PLCSIM target to a provider's configuration; returns the target (an ``IConfiguration``)."""
+        target = self._plcsim_target(configuration, device)
+        if not configuration.ApplyConfiguration(target):
+            raise ConflictError(f"TIA did not accept the PLCSIM route for '{device}'.", code="NO_PLCSIM_ROUTE")
+        return target

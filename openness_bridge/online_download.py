@@ -1,0 +1,207 @@
+"""Download (``DownloadProvider.Download`` with pre/post configuration delegates) and compare
+(``PlcSoftware.CompareToOnline``) for :class:`openness_bridge.online.OnlineOperations`.
+
+A download answers TIA's questions in Python callables turned into ``DownloadConfigurationDelegate``s, dispatched
+by the configuration's type: ``StopModules`` only with the caller's ``stop_cpu``, ``StartModules`` only with
+``start_after_download``; anything it does not know is left at TIA's default and reported. Which data blocks a
+download reinitialises is read from a compare made just before it (Openness reports no such list).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.areas.online import (
+    CompareEntry,
+    CompareResult,
+    DownloadMessage,
+    DownloadResult,
+)
+from engineering_api.backend.errors import ConflictError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ("OnlineDownload",)
+
+_DB_KINDS = frozenset({"GlobalDB", "InstanceDB", "ArrayDB"})
+_COMPARE_STATUS = {
+    "ObjectsIdentical": "Identical", "ObjectsDifferent": "Different",
+    "RightMissing": "OnlyOffline", "LeftMissing": "OnlyOnline",
+}
+"""Leaf states of ``CompareResultState`` (left = offline, right = online); folder states are walked through."""
+
+
+def _message(message: Any) -> DownloadMessage:
+    """A ``DownloadResultMessage`` with its nested messages (the findings sit in the children)."""
+    state = str(message.State.ToString())
+    return DownloadMessage(state=state, message=str(message.Message or ""),  # type: ignore[arg-type]
+                           messages=[_message(m) for m in message.Messages])
+
+
+class OnlineDownload:
+    """Download and compare; mixed in through :class:`openness_bridge.online.OnlineOperations`."""
+
+    # ----- compare -------------------------------------------------------------------------------
+    def _offline_kinds(self, software: Any) -> dict[str, str]:
+        kinds = {str(t.Name): "UDT" for _, t in self._walk(software.TypeGroup, "Types")}  # type: ignore[attr-defined]
+        kinds.update({str(b.Name): self._block_kind(b) for _, b in self._walk(software.BlockGroup, "Blocks")})  # type: ignore[attr-defined]
+        return kinds
+
+    def _compare_entries(self, device: str) -> list[CompareEntry]:
+        """``PlcSoftware.CompareToOnline()`` over the PLCSIM route, as entries sorted by name."""
+
+        def run() -> list[CompareEntry]:
+            project = self._project()  # type: ignore[attr-defined]
+            self._apply_route(self._online_provider(project, device).Configuration, device)  # type: ignore[attr-defined]
+            software = self._plc_software(project, device)  # type: ignore[attr-defined]
+            kinds = self._offline_kinds(software)
+            entries: list[CompareEntry] = []
+
+            def walk(element: Any) -> None:
+                status = _COMPARE_STATUS.get(str(element.ComparisonResult.ToString()))
+                if status is not None and element.Elements.Count == 0:
+                    name = str(element.LeftName or element.RightName or "")
+                    entries.append(CompareEntry(name=name, kind=kinds.get(name, "Unknown"), status=status))  # type: ignore[arg-type]
+                for child in element.Elements:
+                    walk(child)
+
+            walk(software.CompareToOnline().RootElement)
+            return sorted(entries, key=lambda e: e.name.lower())
+
+        return self._call("PlcSoftware.CompareToOnline", run)  # type: ignore[attr-defined,no-any-return]
+
+    def compare_online(self, device: str, *, instance_name: str | None = None) -> CompareResult:
+        _, instance = self._bind(device, instance_name)  # type: ignore[attr-defined]
+        self._require_powered(instance)  # type: ignore[attr-defined]
+        compiles = self.compile_software(device).error_count == 0  # type: ignore[attr-defined]
+        entries = self._compare_entries(device)
+        if not compiles:
+            # TIA compares compiled code: with compile errors an object in both places cannot be called identical.
+            entries = [msgspec.structs.replace(e, status="Different") if e.status == "Identical" else e for e in entries]
+        pick = lambda status: [e.name for e in entries if e.status == status]
+        loaded = self.sim_instance_state(instance.name).device  # type: ignore[attr-defined]
+        return CompareResult(
+            device_name=device, instance_name=instance.name, loaded_device=loaded,
+            identical=all(e.status == "Identical" for e in entries), offline_compiles=compiles,
+            only_offline=pick("OnlyOffline"), only_online=pick("OnlyOnline"), different=pick("Different"),
+            identical_count=len(pick("Identical")), entries=entries,
+        )
+
+    # ----- download ------------------------------------------------------------------------------
+    def _require_simulation_support(self, device: str) -> None:
+        """TIA downloads to PLCSIM only from a project compiled with simulation support; say so before trying."""
+
+        def run() -> tuple[str, bool]:
+            project = self._project()  # type: ignore[attr-defined]
+            self._plc_software(project, device)  # type: ignore[attr-defined]
+            return str(project.Name), bool(project.IsSimulationDuringBlockCompilationEnabled)
+
+        name, enabled = self._call("Project.IsSimulationDuringBlockCompilationEnabled", run)  # type: ignore[attr-defined]
+        if not enabled:
+            raise ConflictError(
+                f'The project "{name}" does not support simulation, so it cannot be downloaded to PLCSIM. '
+                'Enable "Support simulation during block compilation" in the project properties '
+                '(POST /api/projects/actions/simulation-support {"enabled": true}) and download again.',
+                code="SIMULATION_SUPPORT_DISABLED",
+            )
+
+    def _answers(self, stop_cpu: bool, start: bool, unanswered: list[str]) -> tuple[Any, Any]:
+        """The pre- and post-download delegates: TIA's questions answered as the caller asked, nothing more."""
+        configs = self._online_namespace("Download.Configurations")  # type: ignore[attr-defined]
+        answers: list[tuple[str, Callable[[Any], None]]] = [
+            ("StopModules", lambda c: setattr(c, "CurrentSelection", getattr(
+                configs.StopModulesSelections, "StopAll" if stop_cpu else "NoAction"))),
+            ("StartModules", lambda c: setattr(c, "CurrentSelection", getattr(
+                configs.StartModulesSelections, "StartModule" if start else "NoAction"))),
+            ("ConsistentBlocksDownload", lambda c: setattr(
+                c, "CurrentSelection", configs.ConsistentBlocksDownloadSelections.ConsistentDownload)),
+            # offered by real TIA on a first download; not modelled by the stand-in
+            ("OverwriteSystemData", lambda c: setattr(c, "CurrentSelection", configs.OverwriteSystemDataSelections.Overwrite)),
+            ("CheckBeforeDownload", lambda c: setattr(c, "Checked", True)),
+        ]
+        known = [(getattr(configs, name), answer) for name, answer in answers if hasattr(configs, name)]
+
+        def answer(config: Any) -> None:
+            try:
+                handler = next((fn for cls, fn in known if isinstance(config, cls)), None)
+                if handler is None:
+                    unanswered.append(f"{config.GetType().Name}: {config.Message}")
+                else:
+                    handler(config)
+            except Exception as exc:  # noqa: BLE001 - never let a Python error cross into TIA's download
+                unanswered.append(f"{config.GetType().Name}: {exc}")
+
+        delegate = self._online_namespace("Download").DownloadConfigurationDelegate  # type: ignore[attr-defined]
+        return delegate(answer), delegate(answer)
+
+    def download(
+        self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
+        start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
+    ) -> DownloadResult:
+        report = progress or (lambda _percent, _message: None)
+        self._require_simulation_support(device)
+        _, instance = self._bind(device, instance_name)  # type: ignore[attr-defined]
+        self._require_powered(instance)  # type: ignore[attr-defined]
+        was_running = instance.operating_state == "Run"
+        if was_running and not stop_cpu:
+            raise ConflictError(
+                f'The CPU "{instance.name}" is in RUN. A download stops it; send {{"stopCpu": true}} to confirm the stop '
+                '(and "startAfterDownload": true to start it again afterwards).',
+                code="CPU_IN_RUN", details={"instanceName": instance.name},
+            )
+        report(10, "compiling the PLC software")
+        compiled = self.compile_software(device)  # type: ignore[attr-defined]
+        if compiled.error_count:
+            raise ConflictError(
+                f'The software of "{device}" has {compiled.error_count} compile error(s); nothing was downloaded. '
+                "Fix them (see details.compileResult) and download again.",
+                code="DOWNLOAD_COMPILE_FAILED", details={"compileResult": msgspec.to_builtins(compiled)},
+            )
+        report(40, "comparing with the program in the CPU")
+        before = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
+        entries = self._compare_entries(device)
+        same_device = before.device == device
+        reinitialised = sorted(
+            (e.name for e in entries if e.kind in _DB_KINDS and (e.status != "Identical" or not same_device)),
+            key=str.lower,
+        )
+        objects = [e.name for e in entries if e.status != "OnlyOnline"]
+        report(70, f'loading {len(objects)} objects into "{instance.name}"')
+        unanswered: list[str] = []
+
+        def load() -> Any:
+            provider = self._download_provider(self._project(), device)  # type: ignore[attr-defined]
+            target = self._apply_route(provider.Configuration, device)  # type: ignore[attr-defined]
+            pre, post = self._answers(stop_cpu, start_after_download, unanswered)
+            options = self._online_namespace("Download").DownloadOptions.Software  # type: ignore[attr-defined]
+            return provider.Download(target, pre, post, options)
+
+        result = self._call("DownloadProvider.Download", load)  # type: ignore[attr-defined]
+        messages = [_message(m) for m in result.Messages]
+        messages.extend(DownloadMessage(state="Warning", message=f"Left at TIA's default: {text}") for text in unanswered)
+        if str(result.State.ToString()) == "Error":
+            raise ConflictError(
+                f'TIA refused the download to "{instance.name}" ({int(result.ErrorCount)} error(s)); see details.messages.',
+                code="DOWNLOAD_FAILED",
+                details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages)},
+            )
+        after = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
+        if start_after_download and after.operating_state != "Run":
+            error = after.last_error
+            raise ConflictError(
+                f'The CPU "{instance.name}" went to STOP when it was started after the download'
+                + (f": {error.message}" if error else ".") + " Fix the program, download it, and start the CPU again.",
+                code="CPU_STOPPED_BY_ERROR",
+                details={"instanceName": instance.name, "diagnostic": msgspec.to_builtins(error) if error else None},
+            )
+        report(100, "download finished")
+        warning_count = int(result.WarningCount) + compiled.warning_count + len(unanswered)
+        return DownloadResult(
+            state="Warning" if warning_count else "Success", error_count=0, warning_count=warning_count,
+            messages=messages, device_name=device, instance_name=instance.name, operating_state=after.operating_state,
+            stopped_cpu=was_running, started_cpu=start_after_download, object_count=len(objects),
+            reinitialised_data_blocks=reinitialised, warnings=[], compile_result=compiled,
+        )
