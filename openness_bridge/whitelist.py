@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -40,7 +40,7 @@ def whitelist_key(major: int, application: Path) -> str:
 
 def entry_values(application: Path) -> dict[str, str]:
     """``Path``, ``DateModified`` and ``FileHash`` as Openness compares them against the running file."""
-    modified = datetime.fromtimestamp(application.stat().st_mtime, tz=timezone.utc)
+    modified = datetime.fromtimestamp(application.stat().st_mtime, tz=UTC)
     return {
         "Path": str(application),
         "DateModified": modified.strftime("%Y/%m/%d %H:%M:%S.") + f"{modified.microsecond // 1000:03d}",
@@ -129,5 +129,5 @@ class WhitelistOperations:
         return WhitelistEntry(
             application_path=str(application), sha256=hashlib.sha256(application.read_bytes()).hexdigest(),
             tia_version=", ".join(f"V{major}" for major in majors),
-            added_at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            added_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         )
