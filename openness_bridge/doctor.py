@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from openness_bridge.loader import Installation
     from openness_bridge.whitelist import Registry
 
-__all__ = ("OPENNESS_GROUP", "Check", "diagnose", "openness_access_checks", "token_groups")
+__all__ = ("OPENNESS_GROUP", "Check", "diagnose", "openness_access_checks", "plcsim_check", "token_groups")
 
 OPENNESS_GROUP = "Siemens TIA Openness"
 """The local Windows group whose members may use Openness (TIA setup creates it)."""
@@ -76,15 +76,29 @@ def diagnose(settings: Settings | None = None) -> list[Check]:
         from openness_bridge.whitelist import WindowsRegistry
 
         checks.extend(openness_access_checks(found, WindowsRegistry(), token_groups(), Path(sys.executable)))
+        from openness_bridge.plcsim import find_plcsim
+
+        checks.append(plcsim_check(find_plcsim()))
     checks.append(
         Check(
             "bridge coverage", True,
-            "portals, projects and listing/adding devices are implemented; other operations answer "
-            "BRIDGE_NOT_YET_IMPLEMENTED (see openness_bridge/README.md). Openness group and whitelist checks are "
-            "not part of the doctor yet.",
+            "every operation is implemented over Openness; those Openness has no equivalent for answer 501 "
+            "NO_OPENNESS_EQUIVALENT with the reason (openness_bridge/README.md lists them).",
         )
     )
     return checks
+
+
+def plcsim_check(found: tuple[str, str] | None) -> Check:
+    """PLCSIM Advanced, which backs the simulation routes (optional: the rest works without it)."""
+    if found is None:
+        return Check(
+            "PLCSIM Advanced", False, "not installed (no HKLM\\SOFTWARE\\Wow6432Node\\Siemens\\Shared Tools\\PLCSIMADV_SimRT)",
+            "Install S7-PLCSIM Advanced to use the /api/simulation routes and download to a simulated CPU; "
+            "everything else works without it.",
+        )
+    path, version = found
+    return Check("PLCSIM Advanced", True, f"API {version} at {path}")
 
 
 def token_groups() -> list[str]:  # pragma: no cover - whoami exists only on Windows

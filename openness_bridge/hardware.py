@@ -26,7 +26,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.backend.models import CompileResult, DeviceInfo, SlotOption
 from fakes.naming import (
-    check_ipv4,  # pure IPv4 rules (no neutral home yet; see README.hardware.md)
+    check_ipv4,  # pure IPv4 rules (no neutral home yet; see openness_bridge/README.md)
 )
 from openness_bridge.hardware_cax import CaxOperations
 from openness_bridge.hardware_network import NetworkAccess

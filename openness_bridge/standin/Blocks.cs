@@ -1,5 +1,5 @@
 // Stand-in for Siemens.Engineering.SW.Blocks: block groups (system and user), the block composition and the
-// block classes (see Engineering.cs for the ground rules and openness_bridge/README.blocks.md for the source
+// block classes (see Engineering.cs for the ground rules and openness_bridge/README.md for the source
 // of every public member). Consistency is kept per object in SoftwareState (Sources.cs): the stand-in does not
 // compile, it only marks what TIA marks when something a block uses changes or disappears.
 using System;

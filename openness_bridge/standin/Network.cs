@@ -1,5 +1,5 @@
 // Stand-in for the network side of Siemens.Engineering.HW: subnets, nodes (IPv4 addressing), PROFINET IO systems,
-// and the hardware compile of a device (see Engineering.cs for the ground rules; openness_bridge/README.hardware.md
+// and the hardware compile of a device (see Engineering.cs for the ground rules; openness_bridge/README.md
 // lists the source of every public member). A device with an Ethernet interface offers one NetworkInterface with
 // one node on its head item; PLCs have an IoController, IO devices an IoConnector (Catalog.cs knows which is which).
 using System;

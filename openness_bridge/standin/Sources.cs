@@ -1,6 +1,6 @@
 // Stand-in for Siemens.Engineering.SW.ExternalSources (the PLC's "External source files" group) and the state the
 // block/type/source areas keep beside Control.cs's SoftwareState: source texts, user groups (kept even when
-// empty), and which objects are inconsistent. See openness_bridge/README.blocks.md for the source of every public
+// empty), and which objects are inconsistent. See openness_bridge/README.md for the source of every public
 // member. The stand-in does not compile, so GenerateBlocksFromSource is not offered (no port method uses it).
 using System;
 using System.Collections;

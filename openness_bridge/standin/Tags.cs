@@ -1,6 +1,6 @@
 // Stand-in for Siemens.Engineering.SW.Tags: PLC tag tables, their user groups, tags, user and system constants,
 // and the MultilingualText their comments use (see Engineering.cs for the ground rules and
-// openness_bridge/README.tags.md for the source of every public member).
+// openness_bridge/README.md for the source of every public member).
 // State lives in StandIn.Control.TagFolder (one tree per PLC software) and is kept in the project file by
 // TagRecords (IProjectPart), so save/reopen, close-discards and transaction rollback cover it.
 using System;

@@ -1,5 +1,5 @@
 // Stand-in for Siemens.Engineering.SW.Types: PLC data type groups (system and user), the type composition and
-// PlcType (see Engineering.cs for the ground rules and openness_bridge/README.blocks.md for the source of every
+// PlcType (see Engineering.cs for the ground rules and openness_bridge/README.md for the source of every
 // public member). Consistency is kept per object in SoftwareState (Sources.cs).
 using System;
 using System.Collections;

@@ -1,6 +1,6 @@
 // Stand-in for Siemens.Engineering.SW.WatchAndForceTables: the "Watch and force tables" folder of a PLC, its
 // user groups, watch tables and the force table (see Engineering.cs for the ground rules and
-// openness_bridge/README.watch.md for the source of every public member).
+// openness_bridge/README.md for the source of every public member).
 // Shapes follow the 15.1 and 17.0 IronPython stubs of Siemens.Engineering: watch tables can be created and deleted,
 // the force table cannot (PlcForceTableComposition has no Create, PlcForceTable no Delete): it comes in by Import.
 // Entries are read-only members; their content changes through a SimaticML export and re-import.

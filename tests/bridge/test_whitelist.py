@@ -74,3 +74,12 @@ def test_doctor_reports_group_and_whitelist_with_fixes(exe: Path) -> None:
     assert not by_name["Openness whitelist V21"].ok and "/api/tia/firewall/whitelist" in by_name["Openness whitelist V21"].fix
     member = openness_access_checks([], registry, [f"PC-01\\{OPENNESS_GROUP}"], exe)
     assert member[0].ok and member[0].fix == ""
+
+
+def test_doctor_reports_plcsim_advanced() -> None:
+    from openness_bridge.doctor import plcsim_check
+
+    missing = plcsim_check(None)
+    assert not missing.ok and "PLCSIMADV_SimRT" in missing.detail and "/api/simulation" in missing.fix
+    found = plcsim_check((r"C:\PLCSIM\API\6.0\Siemens.Simatic.Simulation.Runtime.Api.x64.dll", "6.0"))
+    assert found.ok and "API 6.0" in found.detail

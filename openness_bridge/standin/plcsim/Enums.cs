@@ -1,5 +1,5 @@
 // Stand-in of PLCSIM Advanced's Siemens.Simatic.Simulation.Runtime API: enumerations. Names and order follow the
-// decompiled interface of Siemens.Simatic.Simulation.Runtime.Api.x64 (API 1.0, see README.simulation.md [P1]).
+// decompiled interface of Siemens.Simatic.Simulation.Runtime.Api.x64 (API 1.0, see openness_bridge/README.md [P1]).
 // Newer API versions add members (e.g. split SingleStep into SingleStep_C/_CT/_CP/_CPT); the bridge reads names only.
 namespace Siemens.Simatic.Simulation.Runtime
 {
