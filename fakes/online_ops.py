@@ -26,11 +26,18 @@ from engineering_api.backend.areas.online import (
     UploadedObject,
     UploadResult,
 )
+from engineering_api.backend.areas.online_rules import (
+    choose_instance,
+    compile_failed,
+    cpu_in_run,
+    instance_off,
+    online_with_other_instance,
+    simulation_support_disabled,
+)
 from engineering_api.backend.errors import (
     AlreadyExistsError,
     ConflictError,
     EngineeringError,
-    NotFoundError,
     ValidationError,
 )
 from fakes.program import object_file_name, read_object
@@ -55,11 +62,6 @@ _TOKEN = "_online_token"
 _RECENT_DIAGNOSTICS = 20
 _KIND_ORDER = {"UDT": 0, "TagTable": 1, "FB": 2, "FC": 3, "GlobalDB": 4, "InstanceDB": 5, "ArrayDB": 5, "OB": 6}
 """Upload applies objects in TIA's import order: types, tags, then blocks an instance DB may need."""
-_HOW_TO_BIND = (
-    "Create an instance with the device's IP address (POST /api/simulation/instances/create, then "
-    "PUT /api/simulation/instances/{name}/network), or name one with instanceName."
-)
-
 
 def _build_image(software: PlcSoftware, device: str, run: Any = None) -> Any:
     """``fakes.runtime.image.build_image``, imported late: the engine is large and may be absent, and then the
@@ -127,39 +129,15 @@ class OnlineOperations:
         online = self._online_instance(device)
         if online is not None:
             if instance_name and instance_name.lower() != online.lower():
-                raise ConflictError(
-                    f'The device "{device.name}" is online with the instance "{online}"; go offline '
-                    f"(DELETE /api/devices/{device.name}/online) before using \"{instance_name}\".",
-                    code="ONLINE_WITH_OTHER_INSTANCE",
-                )
+                raise online_with_other_instance(device.name, online, instance_name)
             return sim.get(online)
         with _runtime_errors(instance_name):
             sim.require_running()
             named = sim.get(instance_name) if instance_name else None
         ips = [i.ip_address for i in device.interfaces if i.ip_address]
         by_ip = next((cpu for cpu in map(sim.by_ip, ips) if cpu is not None), None)
-        if by_ip is not None:
-            if named is not None and named is not by_ip:
-                raise ConflictError(
-                    f'The device "{device.name}" ({", ".join(ips)}) is bound to the instance "{by_ip.name}", which '
-                    f'has its IP address, not to "{named.name}". Leave instanceName out, or change the addresses.',
-                    code="INSTANCE_MISMATCH",
-                )
-            return by_ip
-        if named is not None:
-            return named
         softbus = [cpu for cpu in sim.instances.values() if not cpu.ip_suites]
-        if len(softbus) == 1:
-            return softbus[0]
-        where = f" with the IP address {', '.join(ips)}" if ips else ""
-        if softbus:
-            raise ConflictError(
-                f'No instance{where} is bound to the device "{device.name}" and several instances without an IP '
-                f"address exist ({', '.join(c.name for c in softbus)}). Name one with instanceName.",
-                code="INSTANCE_AMBIGUOUS",
-            )
-        raise NotFoundError(f'No simulation instance{where} is bound to the device "{device.name}". {_HOW_TO_BIND}',
-                            code="NO_BOUND_INSTANCE")
+        return choose_instance(device.name, ips, named, by_ip, softbus)
 
     def _online_target(self, device: str, instance_name: str | None) -> tuple[Device, SimulatedCpu]:
         project = self._project()  # type: ignore[attr-defined]
@@ -190,11 +168,7 @@ class OnlineOperations:
     @staticmethod
     def _require_powered(cpu: SimulatedCpu) -> None:
         if cpu.state == OperatingState.OFF:
-            raise ConflictError(
-                f'The instance "{cpu.name}" is powered off. Power it on first '
-                f"(POST /api/simulation/instances/{cpu.name}/power-on).",
-                code="INSTANCE_OFF", details={"instanceName": cpu.name},
-            )
+            raise instance_off(cpu.name)
 
     # ----- online -----------------------------------------------------------------------------
     def go_online(self, device: str, *, instance_name: str | None = None) -> OnlineStatus:
@@ -264,29 +238,16 @@ class OnlineOperations:
         project = self._project()  # type: ignore[attr-defined]
         dev, _ = self._software(project, device)  # type: ignore[attr-defined]
         if not project.simulation_support:
-            raise ConflictError(
-                f'The project "{project.name}" does not support simulation, so it cannot be downloaded to PLCSIM. '
-                'Enable "Support simulation during block compilation" in the project properties '
-                '(POST /api/projects/actions/simulation-support {"enabled": true}) and download again.',
-                code="SIMULATION_SUPPORT_DISABLED",
-            )
+            raise simulation_support_disabled(project.name)
         cpu = self._bound_cpu(dev, instance_name)
         self._require_powered(cpu)
         if cpu.state == OperatingState.RUN and not stop_cpu:
-            raise ConflictError(
-                f'The CPU "{cpu.name}" is in RUN. A download stops it; send {{"stopCpu": true}} to confirm the stop '
-                '(and "startAfterDownload": true to start it again afterwards).',
-                code="CPU_IN_RUN", details={"instanceName": cpu.name},
-            )
+            raise cpu_in_run(cpu.name)
         report(10, "compiling the PLC software")
         run = self._compile_run(dev.name)  # type: ignore[attr-defined]
         compiled = run.result
         if compiled.error_count:
-            raise ConflictError(
-                f"The software of \"{dev.name}\" has {compiled.error_count} compile error(s); nothing was downloaded. "
-                "Fix them (see details.compileResult) and download again.",
-                code="DOWNLOAD_COMPILE_FAILED", details={"compileResult": msgspec.to_builtins(compiled)},
-            )
+            raise compile_failed(dev.name, compiled)
         report(40, "building the program image")
         _, software = self._software(self._project(), dev.name)  # type: ignore[attr-defined]
         with _runtime_errors(cpu.name, **{"needs-stop": 'Send {"stopCpu": true} to stop it for the download.'}):

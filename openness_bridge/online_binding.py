@@ -14,6 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.areas.online_rules import (
+    choose_instance,
+    instance_off,
+    online_with_other_instance,
+)
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
@@ -24,11 +29,6 @@ __all__ = ("OnlineBinding",)
 MODE = "PN/IE"
 PC_INTERFACE = ("PLCSIM", 1)
 """TIA's PC interface for PLCSIM (S7-PLCSIM and PLCSIM Advanced over Softbus), interface number 1."""
-_HOW_TO_BIND = (
-    "Create an instance with the device's IP address (POST /api/simulation/instances/create, then "
-    "PUT /api/simulation/instances/{name}/network), or name one with instanceName."
-)
-
 
 class OnlineBinding:
     """Mixed into ``OpennessBackend`` through :class:`openness_bridge.online.OnlineOperations`."""
@@ -112,11 +112,7 @@ class OnlineBinding:
         if self._call("OnlineProvider.State", lambda: self._is_online(provider)):  # type: ignore[attr-defined]
             online = self._pick(device, ips, None, instances)
             if instance_name and instance_name.lower() != online.name.lower():
-                raise ConflictError(
-                    f'The device "{device}" is online with the instance "{online.name}"; go offline '
-                    f'(DELETE /api/devices/{device}/online) before using "{instance_name}".',
-                    code="ONLINE_WITH_OTHER_INSTANCE",
-                )
+                raise online_with_other_instance(device, online.name, instance_name)
             return provider, online
         return provider, self._pick(device, ips, instance_name, instances)
 
@@ -129,36 +125,12 @@ class OnlineBinding:
                 raise NotFoundError(f'No simulation instance named "{instance_name}" exists.', code="SIM_INSTANCE_NOT_FOUND",
                                     details={"instanceName": instance_name})
         by_ip = next((i for ip in ips for i in instances if ip in i.ip_addresses), None)
-        if by_ip is not None:
-            if named is not None and named is not by_ip:
-                raise ConflictError(
-                    f'The device "{device}" ({", ".join(ips)}) is bound to the instance "{by_ip.name}", which has its '
-                    f'IP address, not to "{named.name}". Leave instanceName out, or change the addresses.',
-                    code="INSTANCE_MISMATCH",
-                )
-            return by_ip
-        if named is not None:
-            return named
-        softbus = [i for i in instances if not i.ip_addresses]
-        if len(softbus) == 1:
-            return softbus[0]
-        where = f" with the IP address {', '.join(ips)}" if ips else ""
-        if softbus:
-            raise ConflictError(
-                f'No instance{where} is bound to the device "{device}" and several instances without an IP address '
-                f"exist ({', '.join(i.name for i in softbus)}). Name one with instanceName.", code="INSTANCE_AMBIGUOUS",
-            )
-        raise NotFoundError(f'No simulation instance{where} is bound to the device "{device}". {_HOW_TO_BIND}',
-                            code="NO_BOUND_INSTANCE")
+        return choose_instance(device, ips, named, by_ip, [i for i in instances if not i.ip_addresses])
 
     @staticmethod
     def _require_powered(instance: SimInstanceInfo) -> None:
         if instance.operating_state == "Off":
-            raise ConflictError(
-                f'The instance "{instance.name}" is powered off. Power it on first '
-                f"(POST /api/simulation/instances/{instance.name}/power-on).",
-                code="INSTANCE_OFF", details={"instanceName": instance.name},
-            )
+            raise instance_off(instance.name)
 
     def _apply_route(self, configuration: Any, device: str) -> Any:
         """Apply the PLCSIM target to a provider's configuration; returns the target (an ``IConfiguration``)."""

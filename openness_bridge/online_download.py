@@ -19,6 +19,11 @@ from engineering_api.backend.areas.online import (
     DownloadMessage,
     DownloadResult,
 )
+from engineering_api.backend.areas.online_rules import (
+    compile_failed,
+    cpu_in_run,
+    simulation_support_disabled,
+)
 from engineering_api.backend.errors import ConflictError
 
 if TYPE_CHECKING:
@@ -101,12 +106,7 @@ class OnlineDownload:
 
         name, enabled = self._call("Project.IsSimulationDuringBlockCompilationEnabled", run)  # type: ignore[attr-defined]
         if not enabled:
-            raise ConflictError(
-                f'The project "{name}" does not support simulation, so it cannot be downloaded to PLCSIM. '
-                'Enable "Support simulation during block compilation" in the project properties '
-                '(POST /api/projects/actions/simulation-support {"enabled": true}) and download again.',
-                code="SIMULATION_SUPPORT_DISABLED",
-            )
+            raise simulation_support_disabled(name)
 
     def _answers(self, stop_cpu: bool, start: bool, unanswered: list[str]) -> tuple[Any, Any]:
         """The pre- and post-download delegates: TIA's questions answered as the caller asked, nothing more."""
@@ -147,19 +147,11 @@ class OnlineDownload:
         self._require_powered(instance)  # type: ignore[attr-defined]
         was_running = instance.operating_state == "Run"
         if was_running and not stop_cpu:
-            raise ConflictError(
-                f'The CPU "{instance.name}" is in RUN. A download stops it; send {{"stopCpu": true}} to confirm the stop '
-                '(and "startAfterDownload": true to start it again afterwards).',
-                code="CPU_IN_RUN", details={"instanceName": instance.name},
-            )
+            raise cpu_in_run(instance.name)
         report(10, "compiling the PLC software")
         compiled = self.compile_software(device)  # type: ignore[attr-defined]
         if compiled.error_count:
-            raise ConflictError(
-                f'The software of "{device}" has {compiled.error_count} compile error(s); nothing was downloaded. '
-                "Fix them (see details.compileResult) and download again.",
-                code="DOWNLOAD_COMPILE_FAILED", details={"compileResult": msgspec.to_builtins(compiled)},
-            )
+            raise compile_failed(device, compiled)
         report(40, "comparing with the program in the CPU")
         before = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
         entries = self._compare_entries(device)
