@@ -1,10 +1,11 @@
 """The PLC-software half of :class:`openness_bridge.backend.OpennessBackend`: reaching a PLC's software,
-compiling it, and importing/listing/exporting block and UDT documents (SimaticML).
+compiling it, and importing/listing/exporting block, UDT and tag-table documents (SimaticML).
 
 PLC software is reached through ``SoftwareContainer`` after the ``IEngineeringServiceProvider`` cast; blocks
-and types are found by walking the group tree (``Find`` looks one level deep); import batches are checked
-before the first ``Import`` and imported UDT -> FB/FC -> OB/DB; exports go to a fresh folder because TIA
-does not overwrite a file.
+and types are found by walking the group tree (``Find`` looks one level deep), tag tables through the tag
+area's :class:`~openness_bridge.tags_support.TagSupport` helpers; import batches are checked before the first
+``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one transaction; exports go to a fresh folder
+because TIA does not overwrite a file.
 """
 
 from __future__ import annotations
@@ -134,8 +135,12 @@ class SoftwareOperations:
         return self._call("ICompilable.Compile", run)
 
     # ----- PLC software documents (SimaticML) ------------------------------------------------
-    _IMPORT_RANK: ClassVar[dict[str, int]] = {"UDT": 0, "FB": 1, "FC": 1}
-    """Import order UDT -> FB/FC -> OB/DBs (rank 2): what a block refers to must exist when TIA imports it."""
+    _IMPORT_RANK: ClassVar[dict[str, int]] = {"UDT": 0, "TagTable": 1, "FB": 2, "FC": 2}
+    """Import order UDT -> tag tables -> FB/FC -> OB/DBs (rank 3): what an object refers to must exist when TIA
+    imports it (a tag may be of a UDT type, blocks use tags, instance DBs need their FB)."""
+
+    _COMPOSITION: ClassVar[dict[str, str]] = {"UDT": "Types", "TagTable": "TagTables"}
+    """The composition of a group that imports a kind (``Blocks`` for every block kind)."""
 
     @staticmethod
     def _walk(group: Any, composition: str, folder: str = "") -> Any:
@@ -153,6 +158,19 @@ class SoftwareOperations:
     def _block_kind(self, block: Any) -> str:
         return str(block.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
 
+    @staticmethod
+    def _block_language(block: Any) -> str | None:
+        """``PlcBlock.ProgrammingLanguage`` as the port names it (None for ``Undef``)."""
+        language = str(block.ProgrammingLanguage.ToString())
+        return None if language == "Undef" else language
+
+    def _tag_table(self, software: Any, name: str) -> tuple[str, Any] | None:
+        """(folder, table) of the tag table ``name`` anywhere in the tag tree, or None (tag area's lookup)."""
+        try:
+            return self._find_table(software.TagTableGroup, name, "")  # type: ignore[attr-defined]
+        except NotFoundError:
+            return None
+
     def _program_object(self, software: Any, name: str) -> Any:
         found = self._find_in_groups(software.BlockGroup, "Blocks", name)
         if found is None:
@@ -169,14 +187,19 @@ class SoftwareOperations:
                 ProgramObjectInfo(name=str(t.Name), kind="UDT", folder=folder, consistent=bool(t.IsConsistent))
                 for folder, t in self._walk(software.TypeGroup, "Types")
             ]
+            # Tag tables between types and blocks (the fake's order, TIA's import order); a table has no
+            # consistency of its own in Openness (PlcTagTable has no IsConsistent).
+            out += [
+                ProgramObjectInfo(name=str(table.Name), kind="TagTable", folder=folder)
+                for folder, table in self._tables(software.TagTableGroup)  # type: ignore[attr-defined]
+            ]
             for folder, block in self._walk(software.BlockGroup, "Blocks"):
                 kind = self._block_kind(block)
                 out.append(ProgramObjectInfo(
                     name=str(block.Name), kind=kind, number=int(block.Number), folder=folder,
                     instance_of=str(self._as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB" else None,
-                    consistent=bool(block.IsConsistent),
+                    language=self._block_language(block), consistent=bool(block.IsConsistent),
                 ))
-            # Tag tables (PlcSoftware.TagTableGroup) are not listed yet; see README "Not implemented yet".
             return out
 
         return self._call("PlcSoftware.BlockGroup", run)
@@ -184,7 +207,13 @@ class SoftwareOperations:
     def export_program_object(self, device: str, name: str) -> bytes:
         def run() -> bytes:
             software = self._plc_software(self._project(), device)
-            obj = self._program_object(software, name)
+            try:
+                obj = self._program_object(software, name)
+            except NotFoundError:
+                table = self._tag_table(software, name)  # blocks, then types, then tag tables (as the fake)
+                if table is None:
+                    raise
+                return self._export_bytes(table[1])  # PlcTagTable.Export: a table is always exportable
             if not bool(obj.IsConsistent):
                 # TIA refuses to export an inconsistent block: compile it first, and say so if that did not help.
                 result = self._compile_result(
@@ -221,7 +250,7 @@ class SoftwareOperations:
     def _prepare(self, software: Any, document: ProgramDocument, batch: set[str]) -> tuple[str, str, Any]:
         """Check one document before anything is imported: (kind, name, target group). Raises domain errors."""
         from simatic_xml.errors import SimaticMLError
-        from simatic_xml.model import Block, PlcStruct
+        from simatic_xml.model import Block, PlcStruct, PlcTagTable
         from simatic_xml.reader import parse_bytes
         from simatic_xml.versions import version_index
 
@@ -232,12 +261,14 @@ class SoftwareOperations:
         obj = doc.object
         if isinstance(obj, PlcStruct):
             kind = "UDT"
+        elif isinstance(obj, PlcTagTable):
+            kind = "TagTable"
         elif isinstance(obj, Block):
             kind = type(obj).__name__
         else:
             raise NotSupportedError(
                 f"{document.source}: '{obj.element}' documents are not imported by the Openness bridge yet "
-                "(blocks and PLC data types are).",
+                "(blocks, PLC data types and tag tables are).",
                 code="BRIDGE_NOT_YET_IMPLEMENTED", details={"method": "import_program_documents"},
             )
         name = str(obj.name or "")
@@ -252,7 +283,7 @@ class SoftwareOperations:
                 f"{document.source} was exported by TIA Portal {doc.engineering_version}; a {self._version} project "
                 "cannot import documents of a newer version.", code="NEWER_VERSION",
             )
-        group = software.TypeGroup if kind == "UDT" else software.BlockGroup
+        group = getattr(software, {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup"))
         for part in [p for p in document.folder.split("/") if p]:
             group = group.Groups.Find(part)
             if group is None:
@@ -287,11 +318,14 @@ class SoftwareOperations:
             first_error: EngineeringError | None = None
             batch: dict[str, str] = {}
             names = self._names_in(documents)
+            claimed: dict[str, str] = {}  # tag/constant names the batch's earlier tag tables bring (casefolded)
             for index, document in enumerate(documents):
                 try:
                     kind, name, group = self._prepare(software, document, names)
-                    if not overwrite and (name.casefold() in batch or self._exists(software, name)):
+                    if not overwrite and (name.casefold() in batch or self._exists(software, name, kind)):
                         raise AlreadyExistsError(f"{document.source}: '{name}' already exists.", code="OBJECT_EXISTS")
+                    if kind == "TagTable":
+                        self._check_table(software, document, name, claimed)
                 except NotSupportedError:
                     raise
                 except EngineeringError as exc:
@@ -317,19 +351,71 @@ class SoftwareOperations:
                     f"{failed} of {len(documents)} documents could not be imported; nothing was imported.",
                     code="IMPORT_FAILED", details={"files": msgspec.to_builtins(reports)},
                 )
-            for index, kind, _name, group in self.import_order([p for p in prepared if p is not None]):
-                composition = group.Types if kind == "UDT" else group.Blocks
+            for index, kind, name, group in self.import_order([p for p in prepared if p is not None]):
+                if kind == "TagTable":
+                    self._free_table_name(software, name, group)
+                composition = getattr(group, self._COMPOSITION.get(kind, "Blocks"))
                 self._import_bytes(composition, documents[index].data, override=overwrite)
             return reports
 
-        return self._call("PlcBlockComposition.Import", run, invocation=ValidationError)
+        # One transaction: a refusal by TIA in the middle of the batch rolls back what was imported before it.
+        return self._change("PlcBlockComposition.Import", run, invocation=ValidationError)
+
+    def _check_table(self, software: Any, document: ProgramDocument, name: str, claimed: dict[str, str]) -> None:
+        """TIA's rules for a tag-table document, checked before anything is imported.
+
+        Tags, user constants and system constants share one namespace in the PLC: a name the document brings
+        must not be used by another table (the table it replaces does not count) nor by an earlier document of
+        the batch. The default tag table cannot move out of "PLC tags".
+
+        Raises:
+            AlreadyExistsError: ``TAG_EXISTS`` for a name used elsewhere or twice.
+            ConflictError: ``DEFAULT_TAG_TABLE`` for the default table imported into a user group.
+        """
+        from simatic_xml.reader import parse_bytes
+
+        root = software.TagTableGroup
+        existing = self._tag_table(software, name)
+        if existing is not None and bool(existing[1].IsDefault) and document.folder.strip("/"):
+            raise ConflictError(
+                f"{document.source}: the default tag table '{existing[1].Name}' stays in 'PLC tags'; import it "
+                "without a folder.", code="DEFAULT_TAG_TABLE",
+            )
+        used = {
+            key: f"the {kind} '{other}' in '{table}'"
+            for key, (kind, table, other) in self._names(root).items()  # type: ignore[attr-defined]
+            if existing is None or table != str(existing[1].Name)
+        }
+        used.update(claimed)
+        table = parse_bytes(document.data).object
+        mine: dict[str, str] = {}
+        for item in [*table.tags, *table.user_constants]:
+            key = str(item.name or "").casefold()
+            clash = used.get(key) or mine.get(key)
+            if clash is not None:
+                raise AlreadyExistsError(
+                    f"{document.source}: the name '{item.name}' is already used by {clash}; names are unique "
+                    "across all tag tables of the PLC.", code="TAG_EXISTS",
+                )
+            mine[key] = f"'{item.name}' of the tag table '{name}' in this import"
+        claimed.update(mine)
+
+    def _free_table_name(self, software: Any, name: str, group: Any) -> None:
+        """Overwriting a table that lives in another group: delete it first (table names are unique in the PLC
+        and ``Import`` with Override replaces only a table of its own group), inside the import's transaction."""
+        existing = self._tag_table(software, name)
+        if existing is not None and group.TagTables.Find(str(existing[1].Name)) is None:
+            existing[1].Delete()
 
     @classmethod
     def import_order(cls, items: list[tuple[int, str, str, Any]]) -> list[tuple[int, str, str, Any]]:
-        """UDT -> FB/FC -> OB/DBs, keeping the given order within each rank (a stable sort)."""
-        return sorted(items, key=lambda item: cls._IMPORT_RANK.get(item[1], 2))
+        """UDT -> tag tables -> FB/FC -> OB/DBs, keeping the given order within each rank (a stable sort)."""
+        return sorted(items, key=lambda item: cls._IMPORT_RANK.get(item[1], 3))
 
-    def _exists(self, software: Any, name: str) -> bool:
+    def _exists(self, software: Any, name: str, kind: str) -> bool:
+        """Whether ``name`` is taken where a ``kind`` object would go (tag tables have their own namespace)."""
+        if kind == "TagTable":
+            return self._tag_table(software, name) is not None
         try:
             self._program_object(software, name)
         except NotFoundError:

@@ -176,6 +176,50 @@ namespace Siemens.Engineering.SW.Tags
             return new PlcTagTable(_project, _device, table);
         }
 
+        // SimaticML import of a tag table (15.1 stub: Import(FileInfo, ImportOptions) -> IList<PlcTagTable>). TIA
+        // creates the table in this group, or with Override replaces the tags and user constants of the table of
+        // that name; it refuses other documents, an existing table without Override (or one in another group:
+        // table names are unique in the whole PLC) and tag or constant names another table of the PLC uses.
+        public IList<PlcTagTable> Import(FileInfo path, ImportOptions importOptions)
+        {
+            _project.Live();
+            Faults.Check("PlcTagTableComposition.Import");
+            const string failed = "The import failed.";
+            if (!path.Exists) throw TagFolder.Refused(failed, "The file '" + path.FullName + "' does not exist.");
+            var imported = TagTableXml.Read(File.ReadAllBytes(path.FullName));
+            if (imported == null)
+                throw TagFolder.Refused(failed, "The file is not a SimaticML tag table document (SW.Tags.PlcTagTable).");
+            var root = TagFolder.Of(_device.Software);
+            var existing = root.AllTables().FirstOrDefault(t => string.Equals(t.Name, imported.Name, StringComparison.OrdinalIgnoreCase));
+            if (existing != null && importOptions != ImportOptions.Override)
+                throw TagFolder.Refused(failed, "A tag table named '" + imported.Name + "' already exists.");
+            if (existing != null && !_state.Tables.Contains(existing))
+                throw TagFolder.Refused(failed, "The tag table '" + existing.Name + "' exists in another group; tag table names are unique in the PLC.");
+            var taken = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var c in TagFolder.SystemConstants(_device)) taken[c.Name] = "the system constants";
+            foreach (var t in root.AllTables().Where(t => t != existing))
+                foreach (var n in t.Tags.Select(x => x.Name).Concat(t.Constants.Select(x => x.Name))) taken[n] = "the tag table '" + t.Name + "'";
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var n in imported.Tags.Select(x => x.Name).Concat(imported.Constants.Select(x => x.Name)))
+            {
+                string owner;
+                if (string.IsNullOrWhiteSpace(n)) throw TagFolder.Refused(failed, "A tag or user constant has no name.");
+                if (!seen.Add(n)) throw TagFolder.Refused(failed, "The name '" + n + "' is used twice in the document.");
+                if (taken.TryGetValue(n, out owner)) throw TagFolder.Refused(failed, "The name '" + n + "' is already used in " + owner + ".");
+            }
+            var target = existing ?? imported;
+            if (existing != null)
+            {
+                existing.Name = imported.Name;
+                existing.Tags.Clear(); existing.Tags.AddRange(imported.Tags);
+                existing.Constants.Clear(); existing.Constants.AddRange(imported.Constants);
+            }
+            else _state.Tables.Add(imported);
+            _project.State.Modified = true;
+            Program.ImportLog.Add(target.Name);
+            return new List<PlcTagTable> { new PlcTagTable(_project, _device, target) };
+        }
+
         public IEnumerator<PlcTagTable> GetEnumerator()
         {
             _project.Live();
@@ -528,6 +572,56 @@ namespace StandIn.Control
             }
             xml.Append("    </ObjectList>\r\n  </SW.Tags.PlcTagTable>\r\n</Document>");
             return xml.ToString();
+        }
+
+        /// <summary>The table of a SW.Tags.PlcTagTable document (null when the bytes are not one): tags with their
+        /// HMI flags (absent means true, as V19+ exports omit them) and en-US comments, and user constants.</summary>
+        internal static TagTableState Read(byte[] data)
+        {
+            try
+            {
+                var doc = new System.Xml.XmlDocument { XmlResolver = null };
+                using (var stream = new MemoryStream(data)) doc.Load(stream);
+                var root = doc.DocumentElement;
+                var element = root == null || root.Name != "Document" ? null : root["SW.Tags.PlcTagTable"];
+                var name = Field(element, "Name");
+                if (string.IsNullOrEmpty(name)) return null;
+                var table = new TagTableState { Name = name };
+                var objects = element["ObjectList"];
+                if (objects == null) return table;
+                foreach (var item in objects.ChildNodes.OfType<System.Xml.XmlElement>())
+                {
+                    if (item.Name == "SW.Tags.PlcTag")
+                        table.Tags.Add(new TagState
+                        {
+                            Name = Field(item, "Name"), DataTypeName = Field(item, "DataTypeName") ?? "", LogicalAddress = Field(item, "LogicalAddress") ?? "",
+                            Accessible = Field(item, "ExternalAccessible") != "false", Visible = Field(item, "ExternalVisible") != "false",
+                            Writable = Field(item, "ExternalWritable") != "false", Comment = CommentOf(item),
+                        });
+                    else if (item.Name == "SW.Tags.PlcUserConstant")
+                        table.Constants.Add(new ConstantState
+                        {
+                            Name = Field(item, "Name"), DataTypeName = Field(item, "DataTypeName") ?? "", Value = Field(item, "Value") ?? "", Comment = CommentOf(item),
+                        });
+                }
+                return table;
+            }
+            catch (System.Xml.XmlException) { return null; }
+        }
+
+        private static string Field(System.Xml.XmlElement element, string name)
+        {
+            var attrs = element == null ? null : element["AttributeList"];
+            var field = attrs == null ? null : attrs[name];
+            return field == null ? null : field.InnerText;
+        }
+
+        private static string CommentOf(System.Xml.XmlElement item)
+        {
+            var texts = item.SelectNodes("ObjectList/MultilingualText[@CompositionName='Comment']/ObjectList/MultilingualTextItem/AttributeList")
+                .OfType<System.Xml.XmlElement>().ToList();
+            var english = texts.FirstOrDefault(a => a["Culture"] != null && a["Culture"].InnerText == "en-US") ?? texts.FirstOrDefault();
+            return english == null || english["Text"] == null ? "" : english["Text"].InnerText;
         }
 
         private static string Esc(string text) { return SecurityElement.Escape(text ?? ""); }

@@ -108,7 +108,7 @@ def test_import_order_is_udt_then_fb_fc_then_ob_db(bridge: Any, plc: int, contro
     assert [r.source for r in reports] == ["Main.xml", "DB_Motor.xml", "FB_Motor.xml", "FC_Scale.xml", "UDT_Motor.xml"]
     assert all(r.status == "Imported" for r in reports)
     assert list(control.Program.ImportLog) == ["UDT_Motor", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
-    kinds = {o.name: o.kind for o in bridge.list_program_objects("PLC_1")}
+    kinds = {o.name: o.kind for o in bridge.list_program_objects("PLC_1") if o.kind != "TagTable"}  # TIA's default table
     assert kinds == {"UDT_Motor": "UDT", "FB_Motor": "FB", "FC_Scale": "FC", "Main": "OB", "DB_Motor": "InstanceDB"}
 
 
@@ -130,3 +130,124 @@ def test_export_goes_to_a_fresh_file_each_time(bridge: Any, plc: int) -> None:
     assert first.startswith(b"\xef\xbb\xbf") and b"UDT_Motor" in first
     with pytest.raises(e.NotFoundError):
         bridge.export_program_object("PLC_1", "UDT_Nowhere")
+
+
+_TABLE = """<?xml version="1.0" encoding="utf-8"?>
+<Document>
+  <Engineering version="V19" />
+  <SW.Tags.PlcTagTable ID="0">
+    <AttributeList>
+      <Name>{name}</Name>
+    </AttributeList>
+    <ObjectList>
+      <SW.Tags.PlcTag ID="1" CompositionName="Tags">
+        <AttributeList>
+          <DataTypeName>{data_type}</DataTypeName>
+          <ExternalWritable>false</ExternalWritable>
+          <LogicalAddress>%M10.0</LogicalAddress>
+          <Name>{tag}</Name>
+        </AttributeList>
+        <ObjectList>
+          <MultilingualText ID="2" CompositionName="Comment">
+            <ObjectList>
+              <MultilingualTextItem ID="3" CompositionName="Items">
+                <AttributeList>
+                  <Culture>en-US</Culture>
+                  <Text>the motor's data</Text>
+                </AttributeList>
+              </MultilingualTextItem>
+            </ObjectList>
+          </MultilingualText>
+        </ObjectList>
+      </SW.Tags.PlcTag>
+      <SW.Tags.PlcUserConstant ID="4" CompositionName="UserConstants">
+        <AttributeList>
+          <DataTypeName>Int</DataTypeName>
+          <Name>{tag}_MAX</Name>
+          <Value>9</Value>
+        </AttributeList>
+      </SW.Tags.PlcUserConstant>
+    </ObjectList>
+  </SW.Tags.PlcTagTable>
+</Document>
+"""
+
+
+def _table_doc(name: str = "Motors", tag: str = "Motor_Data", data_type: str = '"UDT_Motor"', folder: str = "") -> Any:
+    from engineering_api.backend.models import ProgramDocument
+
+    text = _TABLE.format(name=name, tag=tag, data_type=data_type.replace('"', "&quot;"))
+    return ProgramDocument(source=f"{name}.xml", data=text.encode("utf-8"), folder=folder)
+
+
+def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc: int, control: Any) -> None:
+    # Worst position: the table (a tag of the UDT's type, used by blocks) comes after every block, before the UDT.
+    docs = [*(_spec_doc(s) for s in (OB, IDB, FB, FC)), _table_doc(), _spec_doc(UDT)]
+    reports = bridge.import_program_documents("PLC_1", docs, overwrite=False)
+    assert [(r.status, r.kind) for r in reports][4] == ("Imported", "TagTable")
+    assert list(control.Program.ImportLog) == ["UDT_Motor", "Motors", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
+    listed = bridge.list_program_objects("PLC_1")
+    # Types, then tag tables (TIA's "Default tag table" first), then blocks with their language.
+    assert [(o.name, o.kind) for o in listed][:3] == [("UDT_Motor", "UDT"), ("Default tag table", "TagTable"),
+                                                      ("Motors", "TagTable")]
+    languages = {o.name: o.language for o in listed}
+    assert languages["FB_Motor"] == "SCL" and languages["Motors"] is None
+    [table] = [t for t in bridge.list_tag_tables("PLC_1") if t.name == "Motors"]
+    assert (table.tag_count, table.user_constant_count) == (1, 1)
+    [tag] = bridge.list_tags("PLC_1", "Motors")
+    assert (tag.data_type, tag.logical_address, tag.comment, tag.hmi_writeable) == ('"UDT_Motor"', "%M10.0", "the motor's data", False)
+
+
+def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, plc: int) -> None:
+    bridge.create_tag_table_folder("PLC_1", "Drives/Line1")
+    bridge.import_program_documents("PLC_1", [_table_doc(folder="Drives/Line1")], overwrite=False)
+    assert {o.name: o.folder for o in bridge.list_program_objects("PLC_1")}["Motors"] == "Drives/Line1"
+    with pytest.raises(e.AlreadyExistsError) as exists:
+        bridge.import_program_documents("PLC_1", [_table_doc()], overwrite=False)
+    assert exists.value.code == "OBJECT_EXISTS"
+    # As the fake: overwrite replaces the table, wherever it was, with the document in the given folder.
+    bridge.import_program_documents("PLC_1", [_table_doc(tag="Other")], overwrite=True)
+    assert {o.name: o.folder for o in bridge.list_program_objects("PLC_1")}["Motors"] == ""
+    assert [t.name for t in bridge.list_tags("PLC_1", "Motors")] == ["Other"]
+    with pytest.raises(e.ConflictError) as default:
+        bridge.import_program_documents("PLC_1", [_table_doc(name="Default tag table", tag="X", folder="Drives")],
+                                        overwrite=True)
+    assert default.value.code == "DEFAULT_TAG_TABLE"
+
+
+def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc: int, control: Any) -> None:
+    from engineering_api.backend.areas.tags import TagSpec
+
+    bridge.create_tag("PLC_1", "Default tag table", TagSpec(name="Motor_Data", data_type="Bool", logical_address="%M0.0"))
+    with pytest.raises(e.ValidationError) as info:
+        bridge.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
+    assert info.value.code == "IMPORT_FAILED"
+    assert [f.get("code") for f in info.value.details["files"]] == [None, "TAG_EXISTS"]
+    # Two tables of one batch may not bring the same name either.
+    with pytest.raises(e.ValidationError) as twice:
+        bridge.import_program_documents("PLC_1", [_table_doc("A", tag="Same"), _table_doc("B", tag="Same")],
+                                        overwrite=False)
+    assert [f["status"] for f in twice.value.details["files"]] == ["NotImported", "Failed"]
+    assert list(control.Program.ImportLog) == []
+
+
+def test_a_tag_table_refused_by_tia_rolls_the_whole_batch_back(bridge: Any, plc: int, control: Any, faults: Any) -> None:
+    faults.ArmNext("PlcTagTableComposition.Import", "TargetInvocation", "The import failed.", "The table is locked.", "inner cause")
+    with pytest.raises(e.ValidationError) as info:
+        bridge.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
+    assert "The table is locked." in info.value.message and "inner cause" in info.value.message
+    # The UDT had been imported before the refusal: the transaction took it back.
+    assert list(control.Program.ImportLog) == ["UDT_Motor"]
+    assert [o.name for o in bridge.list_program_objects("PLC_1")] == ["Default tag table"]
+
+
+def test_a_tag_table_is_exported_and_reimported_as_it_was(bridge: Any, plc: int) -> None:
+    bridge.import_program_documents("PLC_1", [_table_doc(data_type="Int")], overwrite=False)
+    first = bridge.export_program_object("PLC_1", "motors")  # TIA's names are case-insensitive
+    assert first == bridge.export_program_object("PLC_1", "Motors")  # a fresh file each time
+    assert first.startswith(b"\xef\xbb\xbf<?xml") and b"<SW.Tags.PlcTagTable" in first
+    assert b"<Name>Motor_Data</Name>" in first and b"<Name>Motor_Data_MAX</Name>" in first
+    from engineering_api.backend.models import ProgramDocument
+
+    bridge.import_program_documents("PLC_1", [ProgramDocument(source="again.xml", data=first)], overwrite=True)
+    assert bridge.export_program_object("PLC_1", "Motors") == first

@@ -186,3 +186,21 @@ def test_a_refused_tag_is_a_validation_error_with_the_detail(bridge: Any, plc: s
     assert info.value.code == "OPENNESS_REFUSED"
     assert info.value.details["openness"]["detailText"] == "Invalid address."
     assert bridge.list_tags(plc, DEFAULT) == []
+
+
+def test_a_table_of_the_tags_area_is_a_program_document_too(bridge: Any, plc: str) -> None:
+    # One PlcTagTable reached two ways: the tag area's export and the program-document export agree, and the
+    # document, imported into another group after the table was deleted, brings its tags back.
+    bridge.create_tag_table(plc, "Drives", "Line/Motors")
+    bridge.create_tag(plc, "Drives", _tag("Run", address="%Q0.0", comment="runs the line"))
+    listed = {o.name: o for o in bridge.list_program_objects(plc)}
+    assert (listed["Drives"].kind, listed["Drives"].folder, listed["Drives"].number) == ("TagTable", "Line/Motors", None)
+    document = bridge.export_program_object(plc, "Drives")
+    assert document == bridge.export_tag_table_xml(plc, "Drives")
+    bridge.delete_tag_table(plc, "Drives")
+    from engineering_api.backend.models import ProgramDocument
+
+    bridge.import_program_documents(plc, [ProgramDocument(source="d.xml", data=document, folder="Line")], overwrite=False)
+    [tag] = bridge.list_tags(plc, "Drives")
+    assert (tag.name, tag.logical_address, tag.comment) == ("Run", "%Q0.0", "runs the line")
+    assert {o.name: o.folder for o in bridge.list_program_objects(plc)}["Drives"] == "Line"
