@@ -29,7 +29,7 @@ from fakes.naming import (
     check_ipv4,  # pure IPv4 rules (no neutral home yet; see openness_bridge/README.md)
 )
 from openness_bridge.hardware_cax import CaxOperations
-from openness_bridge.hardware_network import NetworkAccess
+from openness_bridge.hardware_network import NetworkAccess, interface_kind, is_ethernet
 from openness_bridge.naming import check_device_name
 
 __all__ = ("HardwareOperations",)
@@ -142,21 +142,7 @@ class HardwareOperations(NetworkAccess, CaxOperations):
         def run() -> DeviceInfo:
             project = self._project()
             device = self._find_device(project, name)
-            interfaces = self._network_interfaces(device)
-            if not interfaces:
-                raise ValidationError(
-                    f"The device '{name}' has no PROFINET/Ethernet interface to give an IP address.", code="NO_INTERFACE"
-                )
-            if interface is None:
-                target = interfaces[0][1]
-            else:
-                target = next((i for n, i in interfaces if n == interface), None)
-                if target is None:
-                    raise NotFoundError(
-                        f"The device '{name}' has no interface '{interface}' (it has: "
-                        f"{', '.join(n for n, _ in interfaces)}).",
-                        code="INTERFACE_NOT_FOUND",
-                    )
+            target = self._target_interface(name, self._network_interfaces(device), interface)
             check_ipv4(ip_address, subnet_mask, router_address)
             self._address_node(
                 project, target, ip_address=ip_address, subnet_mask=subnet_mask, subnet=subnet,
@@ -165,6 +151,31 @@ class HardwareOperations(NetworkAccess, CaxOperations):
             return self._device_info(device)
 
         return self._change("NetworkInterface.Nodes", run, invocation=ValidationError)
+
+    @staticmethod
+    def _target_interface(device: str, interfaces: list[tuple[str, Any]], interface: str | None) -> Any:
+        """The ``NetworkInterface`` to address: the named one (any depth, case-insensitive as the fake), else the
+        first Ethernet one; PROFIBUS/MPI interfaces have no IP address, so naming one is refused as the fake does."""
+        if interface is None:
+            target = next((i for _, i in interfaces if is_ethernet(i)), None)
+            if target is None:
+                raise ValidationError(
+                    f"The device '{device}' has no PROFINET/Ethernet interface to give an IP address.", code="NO_INTERFACE"
+                )
+            return target
+        found = next(((n, i) for n, i in interfaces if n.casefold() == interface.casefold()), None)
+        if found is None:
+            raise NotFoundError(
+                f"The device '{device}' has no interface '{interface}' (it has: {', '.join(n for n, _ in interfaces)}).",
+                code="INTERFACE_NOT_FOUND",
+            )
+        if not is_ethernet(found[1]):
+            raise ValidationError(
+                f"'{found[0]}' of '{device}' is a {interface_kind(*found)} interface; only PROFINET/Ethernet "
+                "interfaces have an IP address.",
+                code="NOT_AN_ETHERNET_INTERFACE",
+            )
+        return found[1]
 
     def compile_hardware(self, name: str) -> CompileResult:
         def run() -> CompileResult:
@@ -207,7 +218,7 @@ class HardwareOperations(NetworkAccess, CaxOperations):
         return self._change("Device.Delete", run)
 
     # ----- slots -----------------------------------------------------------------------------
-    _SLOT_PROBE = range(0, 64)
+    _SLOT_PROBE = range(64)
     """Rack positions probed: S7-1500 racks have 32 slots, ET 200SP stations up to 64 (Openness has no slot count)."""
 
     def compatible_slots(self, device: str, order_number: str) -> list[SlotOption]:

@@ -1,9 +1,12 @@
 """The network half of :mod:`openness_bridge.hardware`: interfaces, subnets and PROFINET IO systems over Openness.
 
-Openness shape: a device item that is an Ethernet interface offers ``NetworkInterface`` (``GetService``); its
+Openness shape: interfaces are device items below the head module (Device -> rack -> CPU/head ->
+"PROFINET interface_1" (X1), "PROFINET interface_2" (X2), "DP interface_1" (X3)), each offering ``NetworkInterface``
+(``GetService``). ``InterfaceType`` (``NetType``) tells Ethernet from PROFIBUS/MPI; only an Ethernet interface's
 ``Nodes[0]`` carries the IPv4 addressing as attributes (``Address``, ``SubnetMask``, ``UseRouter``,
-``RouterAddress``) and the subnet connection (``ConnectedSubnet``, ``ConnectToSubnet``); ``IoControllers`` /
-``IoConnectors`` tie PLCs and IO devices to an ``IoSystem`` of the subnet. Subnets are ``Project.Subnets``.
+``RouterAddress``); every node has the subnet connection (``ConnectedSubnet``, ``ConnectToSubnet``);
+``IoControllers`` / ``IoConnectors`` tie PLCs and IO devices to an ``IoSystem`` of the subnet. Subnets are
+``Project.Subnets``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from engineering_api.backend.models import (
     SubnetInfo,
 )
 
-__all__ = ("DEFAULT_SUBNET", "ETHERNET_SUBNET", "IO_SYSTEM_NAME", "NetworkAccess")
+__all__ = ("DEFAULT_SUBNET", "ETHERNET_SUBNET", "IO_SYSTEM_NAME", "NetworkAccess", "interface_kind", "is_ethernet")
 
 ETHERNET_SUBNET = "System:Subnet.Ethernet"
 """Type identifier of an Industrial Ethernet (PN/IE) subnet for ``SubnetComposition.Create``."""
@@ -34,11 +37,32 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+_NET_TYPES = {"Ethernet": "Ethernet", "Profibus": "PROFIBUS", "ProfibusIntegrated": "PROFIBUS", "Mpi": "MPI"}
+"""``NetType`` member -> the port's interface type (the fake's catalog words)."""
+
+
+def is_ethernet(interface: Any) -> bool:
+    """Whether a ``NetworkInterface`` is Ethernet (``InterfaceType == NetType.Ethernet``): only these have an IP."""
+    return str(interface.InterfaceType.ToString()) == "Ethernet"
+
+
+def interface_kind(name: str, interface: Any) -> str:
+    """The port's interface type: "PROFINET" for a PROFINET interface item (Openness' NetType only says Ethernet;
+    TIA names the item after the protocol), else the network type ("Ethernet", "PROFIBUS", "MPI")."""
+    net = str(interface.InterfaceType.ToString())
+    if net == "Ethernet" and name.startswith("PROFINET"):
+        return "PROFINET"
+    if name.startswith("MPI/DP"):
+        return "MPI/PROFIBUS"  # a combined MPI/DP interface (the fake's catalog word), whichever mode it is set to
+    return _NET_TYPES.get(net, net)
+
+
 class NetworkAccess:
     """Mixed into ``OpennessBackend`` (via ``HardwareOperations``); reads and writes device networking."""
 
     def _network_interfaces(self, device: Any) -> list[tuple[str, Any]]:
-        """``(device item name, NetworkInterface)`` of every device item offering one, depth first."""
+        """``(device item name, NetworkInterface)`` of every device item offering one, depth first (interfaces sit
+        below the head module, which sits below the rack; modules such as CPs may bring more)."""
         feature = self._api.hw_features.NetworkInterface
         found: list[tuple[str, Any]] = []
 
@@ -73,12 +97,18 @@ class NetworkAccess:
         return f"{system.Name} ({int(system.Number)})"
 
     def _interface_info(self, name: str, interface: Any) -> NetworkInterface:
+        kind = interface_kind(name, interface)
+        if not is_ethernet(interface):
+            # A PROFIBUS/MPI node has no IP attributes (GetAttribute("Address") is refused): only the subnet is read.
+            node = self._first_node(interface)
+            subnet = node.ConnectedSubnet if node is not None else None
+            return NetworkInterface(name=name, type=kind, subnet_name=str(subnet.Name) if subnet is not None else None)
         node = self._first_node(interface)
         subnet = node.ConnectedSubnet if node is not None else None
         system = self._io_system_of(interface)
         use_router = node is not None and bool(node.GetAttribute("UseRouter"))
         return NetworkInterface(
-            name=name, type="Ethernet",
+            name=name, type=kind,
             ip_address=_text(node.GetAttribute("Address")) if node is not None else None,
             subnet_mask=_text(node.GetAttribute("SubnetMask")) if node is not None else None,
             router_address=_text(node.GetAttribute("RouterAddress")) if use_router else None,

@@ -47,37 +47,38 @@ namespace StandIn.Control
         {
             internal string Number, Path, TypeName, Description, Role;
             internal string[] Versions;
-            internal bool Ethernet;
+            /// <summary>Names of the built-in interface device items below the head item, in TIA's order (X1, X2, X3).</summary>
+            internal string[] Interfaces;
         }
 
         private static readonly List<Article> Articles = new List<Article>
         {
             Make("6ES7 516-3AN02-0AB0", "Controllers/SIMATIC S7-1500/CPU/CPU 1516-3 PN/DP", "CPU 1516-3 PN/DP",
-                "CPU 1516-3 PN/DP; work memory 1 MB code, 5 MB data; PROFINET IRT and PROFIBUS DP", "plc", true, "V2.8", "V2.9", "V3.0", "V3.1"),
+                "CPU 1516-3 PN/DP; work memory 1 MB code, 5 MB data; PROFINET IRT and PROFIBUS DP", "plc", "PROFINET interface_1|PROFINET interface_2|DP interface_1", "V2.8", "V2.9", "V3.0", "V3.1"),
             Make("6ES7 511-1AK02-0AB0", "Controllers/SIMATIC S7-1500/CPU/CPU 1511-1 PN", "CPU 1511-1 PN",
-                "CPU 1511-1 PN; work memory 150 KB code, 1 MB data; PROFINET IRT", "plc", true, "V2.9", "V3.0", "V3.1"),
+                "CPU 1511-1 PN; work memory 150 KB code, 1 MB data; PROFINET IRT", "plc", "PROFINET interface_1", "V2.9", "V3.0", "V3.1"),
             Make("6ES7 215-1AG40-0XB0", "Controllers/SIMATIC S7-1200/CPU/CPU 1215C DC/DC/DC", "CPU 1215C DC/DC/DC",
-                "CPU 1215C DC/DC/DC; 14 DI, 10 DQ, 2 AI, 2 AQ; PROFINET", "plc", true, "V4.4", "V4.5", "V4.6"),
+                "CPU 1215C DC/DC/DC; 14 DI, 10 DQ, 2 AI, 2 AQ; PROFINET", "plc", "PROFINET interface_1", "V4.4", "V4.5", "V4.6"),
             Make("6ES7 155-6AU01-0BN0", "Distributed I/O/ET 200SP/Interface modules/PROFINET/IM 155-6 PN ST", "IM 155-6 PN ST",
-                "Interface module IM 155-6 PN ST for ET 200SP; PROFINET IO device", "io-device", true, "V4.1", "V4.2"),
+                "Interface module IM 155-6 PN ST for ET 200SP; PROFINET IO device", "io-device", "PROFINET interface", "V4.1", "V4.2"),
             Make("6AV2 124-0GC01-0AX0", "HMI/SIMATIC Comfort Panel/7\" Display/TP700 Comfort", "TP700 Comfort",
-                "TP700 Comfort; 7\" widescreen touch display; PROFINET, PROFIBUS", "hmi", true, "V17.0", "V18.0", "V19.0"),
+                "TP700 Comfort; 7\" widescreen touch display; PROFINET, PROFIBUS", "hmi", "PROFINET interface_1|MPI/DP interface_1", "V17.0", "V18.0", "V19.0"),
             Make("6AV2 123-2GB03-0AX0", "HMI/SIMATIC Basic Panel/7\" Display/KTP700 Basic PN", "KTP700 Basic PN",
-                "KTP700 Basic PN; 7\" touch display with keys; PROFINET", "hmi", true, "V17.0", "V18.0", "V19.0"),
+                "KTP700 Basic PN; 7\" touch display with keys; PROFINET", "hmi", "PROFINET interface_1", "V17.0", "V18.0", "V19.0"),
             Make("6AV2 123-2GA03-0AX0", "HMI/SIMATIC Basic Panel/7\" Display/KTP700 Basic DP", "KTP700 Basic DP",
-                "KTP700 Basic DP; 7\" touch display with keys; PROFIBUS DP/MPI only", "hmi", false, "V17.0", "V18.0", "V19.0"),
+                "KTP700 Basic DP; 7\" touch display with keys; PROFIBUS DP/MPI only", "hmi", "MPI/DP interface_1", "V17.0", "V18.0", "V19.0"),
             Make("6ES7 521-1BH00-0AB0", "Controllers/SIMATIC S7-1500/DI/DI 16x24VDC HF", "DI 16x24VDC HF",
-                "Digital input module DI 16x24VDC HF; 16 channels", "module", false, "V2.1", "V2.2"),
+                "Digital input module DI 16x24VDC HF; 16 channels", "module", "", "V2.1", "V2.2"),
             Make("6ES7 522-1BH01-0AB0", "Controllers/SIMATIC S7-1500/DQ/DQ 16x24VDC/0.5A HF", "DQ 16x24VDC/0.5A HF",
-                "Digital output module DQ 16x24VDC/0.5A HF; 16 channels", "module", false, "V1.1"),
+                "Digital output module DQ 16x24VDC/0.5A HF; 16 channels", "module", "", "V1.1"),
         };
 
-        private static Article Make(string number, string folder, string typeName, string description, string role, bool ethernet, params string[] versions)
+        private static Article Make(string number, string folder, string typeName, string description, string role, string interfaces, params string[] versions)
         {
             return new Article
             {
                 Number = number, Path = folder + "/" + number, TypeName = typeName, Description = description, Role = role,
-                Ethernet = ethernet, Versions = versions,
+                Interfaces = interfaces.Split(new[] { '|' }, StringSplitOptions.RemoveEmptyEntries), Versions = versions,
             };
         }
 
@@ -95,7 +96,7 @@ namespace StandIn.Control
             var known = Articles.FirstOrDefault(a => Key(a.Number) == Key(order));
             if (known != null || !Catalog.IsCpu(order) || order.Length != 19) return known;
             // Any other S7-1500/S7-1200 CPU article: a generated entry (see the file comment).
-            return Make(order, "Controllers/SIMATIC S7-1500/CPU/CPU " + order, "CPU " + order, "CPU " + order, "plc", true,
+            return Make(order, "Controllers/SIMATIC S7-1500/CPU/CPU " + order, "CPU " + order, "CPU " + order, "plc", "PROFINET interface_1",
                 "V2.8", "V2.9", "V3.0", "V3.1", "V4.4", "V4.5", "V4.6");
         }
 
@@ -119,8 +120,26 @@ namespace StandIn.Control
 
         internal static bool HasEthernet(string typeIdentifier)
         {
+            return Interfaces(typeIdentifier).Any(i => InterfaceType(i) == Siemens.Engineering.HW.NetType.Ethernet);
+        }
+
+        /// <summary>The interface device items of a device of this type, in order (what the fake's catalog lists per
+        /// article); unknown articles get one PROFINET interface.</summary>
+        internal static string[] Interfaces(string typeIdentifier)
+        {
             var article = Lookup(OrderOf(typeIdentifier));
-            return article == null || article.Ethernet;  // unknown articles: assume a PROFINET interface
+            return article == null ? new[] { "PROFINET interface_1" } : article.Interfaces;
+        }
+
+        /// <summary>The network type of an interface: TIA names interface items after their network
+        /// ("PROFINET interface_n", "DP interface_n", "MPI/DP interface_n"), so the name tells it.</summary>
+        internal static Siemens.Engineering.HW.NetType InterfaceType(string interfaceName)
+        {
+            if (interfaceName.StartsWith("PROFINET", StringComparison.Ordinal) || interfaceName.StartsWith("Ethernet", StringComparison.Ordinal))
+                return Siemens.Engineering.HW.NetType.Ethernet;
+            if (interfaceName.StartsWith("DP", StringComparison.Ordinal)) return Siemens.Engineering.HW.NetType.Profibus;
+            if (interfaceName.StartsWith("MPI", StringComparison.Ordinal)) return Siemens.Engineering.HW.NetType.Mpi;
+            return Siemens.Engineering.HW.NetType.Unknown;
         }
 
         /// <summary>Why TIA refuses to create a device of this type, or null when it can.</summary>

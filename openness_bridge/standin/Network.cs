@@ -1,7 +1,9 @@
 // Stand-in for the network side of Siemens.Engineering.HW: subnets, nodes (IPv4 addressing), PROFINET IO systems,
 // and the hardware compile of a device (see Engineering.cs for the ground rules; openness_bridge/README.md
-// lists the source of every public member). A device with an Ethernet interface offers one NetworkInterface with
-// one node on its head item; PLCs have an IoController, IO devices an IoConnector (Catalog.cs knows which is which).
+// lists the source of every public member). As in TIA, the head item of a device (CPU, interface module, panel) has
+// one device item per built-in interface ("PROFINET interface_1" = X1, "PROFINET interface_2" = X2, "DP interface_1"
+// = X3; Catalog.cs says which per article); each offers NetworkInterface with one node. Ethernet nodes carry the IPv4
+// attributes; PROFIBUS/MPI nodes do not. PLCs' PROFINET interfaces have an IoController, IO devices' an IoConnector.
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -12,16 +14,27 @@ using StandIn.Control;
 
 namespace Siemens.Engineering.HW
 {
+    // Siemens.Engineering.HW.NetType (15.1 stub: values and numbers).
+    public enum NetType { Unknown = 0, Profibus = 1, Mpi = 2, Ethernet = 3, Asi = 4, Ptp = 5, Link = 6, PcInternal = 7, ProfibusIntegrated = 8, Wan = 9 }
+
+    // Siemens.Engineering.HW.InterfaceOperatingModes (15.1 stub: a flags enum).
+    [Flags]
+    public enum InterfaceOperatingModes { None = 0, IoController = 1, IoDevice = 2 }
+
     public sealed class Node
     {
         private readonly Project _project;
         internal readonly DeviceState Device;
-        internal Node(Project project, DeviceState device) { _project = project; Device = device; }
+        private readonly NodeState _node;
+        internal Node(Project project, DeviceState device, NodeState node) { _project = project; Device = device; _node = node; }
 
-        internal NodeState State { get { Live(); return Network.NodeOf(Device); } }
+        internal NodeState State { get { Live(); return _node; } }
 
-        // The name of the interface the node belongs to (the stand-in has one node per device).
-        public string Name { get { Live(); return "PROFINET interface_1"; } }
+        // TIA names the node of an interface after its network: "E1" on Ethernet (as AML exports show); the PROFIBUS/MPI
+        // name is inferred.
+        public string Name { get { Live(); return _node.Type == NetType.Ethernet ? "E1" : _node.Type == NetType.Mpi ? "M1" : "P1"; } }
+
+        public NetType NodeType { get { Live(); return _node.Type; } }
 
         public Subnet ConnectedSubnet
         {
@@ -32,13 +45,14 @@ namespace Siemens.Engineering.HW
         {
             var state = State;
             Faults.Check("Node.GetAttribute");
+            RequireIp(name);
             switch (name)
             {
                 case "Address": return state.Address ?? "";
                 case "SubnetMask": return state.Mask ?? "";
                 case "UseRouter": return state.UseRouter;
                 case "RouterAddress": return state.Router ?? "";
-                default: throw new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "Node has no attribute '" + name + "'.", null);
+                default: throw Unsupported(name);
             }
         }
 
@@ -46,6 +60,7 @@ namespace Siemens.Engineering.HW
         {
             var state = State;
             Faults.Check("Node.SetAttribute");
+            RequireIp(name);
             var text = value == null ? "" : value.ToString();
             switch (name)
             {
@@ -57,7 +72,7 @@ namespace Siemens.Engineering.HW
                         throw new EngineeringTargetInvocationException("The router address cannot be set.", "Set UseRouter first.", null);
                     state.Router = Network.RequireIPv4(text, "router address");
                     break;
-                default: throw new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "Node has no attribute '" + name + "'.", null);
+                default: throw Unsupported(name);
             }
             Network.Sync(Device);
             _project.State.Modified = true;
@@ -67,6 +82,9 @@ namespace Siemens.Engineering.HW
         {
             var state = State;
             Faults.Check("Node.ConnectToSubnet");
+            if (subnet.State.TypeIdentifier != Network.SubnetTypeFor(state.Type))
+                throw new EngineeringTargetInvocationException("The node cannot be connected.",
+                    "A " + state.Type + " node cannot be connected to subnet '" + subnet.State.Name + "' (" + subnet.State.TypeIdentifier + ").", null);
             if (state.Subnet != null && state.Subnet != subnet.State)
                 throw new EngineeringTargetInvocationException("The node cannot be connected.", "It is already connected to subnet '" + state.Subnet.Name + "'.", null);
             state.Subnet = subnet.State;
@@ -77,16 +95,29 @@ namespace Siemens.Engineering.HW
         {
             var state = State;
             Faults.Check("Node.DisconnectFromSubnet");
-            Network.Unassign(_project.State, Device);
+            Network.Unassign(_project.State, Device, state);
             state.Subnet = null;
             _project.State.Modified = true;
         }
 
         public Subnet CreateAndConnectToSubnet(string name)
         {
-            var subnet = new SubnetComposition(_project).Create("System:Subnet.Ethernet", name);
+            var subnet = new SubnetComposition(_project).Create(Network.SubnetTypeFor(State.Type), name);
             ConnectToSubnet(subnet);
             return subnet;
+        }
+
+        // Only Ethernet nodes have the IPv4 attributes; a PROFIBUS/MPI node's own address attribute is not modelled.
+        private void RequireIp(string name)
+        {
+            if (_node.Type != NetType.Ethernet)
+                throw new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.",
+                    "The " + _node.Type + " node of '" + _node.Interface + "' has no IP addressing.", null);
+        }
+
+        private static EngineeringNotSupportedException Unsupported(string name)
+        {
+            return new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "Node has no attribute '" + name + "'.", null);
         }
 
         private void Live()
@@ -121,8 +152,8 @@ namespace Siemens.Engineering.HW
             get
             {
                 Live();
-                return new NodeComposition(_project.State.Devices.Where(d => d.NetworkNode != null && d.NetworkNode.Subnet == State)
-                    .Select(d => new Node(_project, d)).ToList());
+                return new NodeComposition(_project.State.Devices.Where(d => d.Nodes != null)
+                    .SelectMany(d => d.Nodes.Where(n => n.Subnet == State).Select(n => new Node(_project, d, n))).ToList());
             }
         }
 
@@ -135,11 +166,12 @@ namespace Siemens.Engineering.HW
         {
             Live();
             Faults.Check("Subnet.Delete");
-            foreach (var d in _project.State.Devices.Where(d => d.NetworkNode != null && d.NetworkNode.Subnet == State))
-            {
-                Network.Unassign(_project.State, d);
-                d.NetworkNode.Subnet = null;
-            }
+            foreach (var d in _project.State.Devices.Where(d => d.Nodes != null))
+                foreach (var n in d.Nodes.Where(n => n.Subnet == State))
+                {
+                    Network.Unassign(_project.State, d, n);
+                    n.Subnet = null;
+                }
             _project.State.Subnets.Remove(State);
             _project.State.Modified = true;
         }
@@ -221,14 +253,15 @@ namespace Siemens.Engineering.HW
     {
         private readonly Project _project;
         private readonly DeviceState _device;
-        internal IoController(Project project, DeviceState device) { _project = project; _device = device; }
+        private readonly NodeState _node;
+        internal IoController(Project project, DeviceState device, NodeState node) { _project = project; _device = device; _node = node; }
 
         public IoSystem IoSystem
         {
             get
             {
                 _project.Live();
-                var state = _project.State.Subnets.SelectMany(s => s.IoSystems).FirstOrDefault(s => s.Controller == _device);
+                var state = _project.State.Subnets.SelectMany(s => s.IoSystems).FirstOrDefault(s => s.Controller == _device && Network.ControllerNode(s) == _node);
                 return state == null ? null : new IoSystem(_project, state);
             }
         }
@@ -237,17 +270,16 @@ namespace Siemens.Engineering.HW
         {
             _project.Live();
             Faults.Check("IoController.CreateIoSystem");
-            var node = Network.NodeOf(_device);
-            if (node.Subnet == null)
+            if (_node.Subnet == null)
                 throw new EngineeringTargetInvocationException("The IO system cannot be created.", "The interface is not connected to a subnet.", null);
             if (IoSystem != null)
                 throw new EngineeringTargetInvocationException("The IO system cannot be created.", "The IO controller already has an IO system.", null);
             var all = _project.State.Subnets.SelectMany(s => s.IoSystems).ToList();
             var state = new IoSystemState
             {
-                Name = name, Number = all.Count == 0 ? 100 : all.Max(s => s.Number) + 1, Controller = _device, Subnet = node.Subnet,
+                Name = name, Number = all.Count == 0 ? 100 : all.Max(s => s.Number) + 1, Controller = _device, ControllerNode = _node, Subnet = _node.Subnet,
             };
-            node.Subnet.IoSystems.Add(state);
+            _node.Subnet.IoSystems.Add(state);
             _project.State.Modified = true;
             return new IoSystem(_project, state);
         }
@@ -257,7 +289,8 @@ namespace Siemens.Engineering.HW
     {
         private readonly Project _project;
         private readonly DeviceState _device;
-        internal IoConnector(Project project, DeviceState device) { _project = project; _device = device; }
+        private readonly NodeState _node;
+        internal IoConnector(Project project, DeviceState device, NodeState node) { _project = project; _device = device; _node = node; }
 
         public IoSystem ConnectedToIoSystem
         {
@@ -268,7 +301,7 @@ namespace Siemens.Engineering.HW
         {
             _project.Live();
             Faults.Check("IoConnector.ConnectToIoSystem");
-            if (Network.NodeOf(_device).Subnet != ioSystem.State.Subnet)
+            if (_node.Subnet != ioSystem.State.Subnet)
                 throw new EngineeringTargetInvocationException("The IO device cannot be assigned.", "The IO system is on another subnet.", null);
             _device.IoSystem = ioSystem.State;
             _project.State.Modified = true;
@@ -282,7 +315,6 @@ namespace Siemens.Engineering.HW
             _project.State.Modified = true;
         }
     }
-
     public sealed class IoControllerComposition : IEnumerable<IoController>
     {
         private readonly List<IoController> _items;
@@ -304,25 +336,42 @@ namespace Siemens.Engineering.HW
 
 namespace Siemens.Engineering.HW.Features
 {
-    // Offered by an Ethernet interface's device item (here: the head item of a device with an Ethernet interface).
+    // Offered by an interface device item ("PROFINET interface_1", "DP interface_1", ...), one node each.
     public sealed class NetworkInterface : IEngineeringService
     {
         private readonly Project _project;
         private readonly DeviceState _device;
-        internal NetworkInterface(Project project, DeviceState device) { _project = project; _device = device; }
+        private readonly NodeState _node;
+        internal NetworkInterface(Project project, DeviceState device, NodeState node) { _project = project; _device = device; _node = node; }
+
+        public Siemens.Engineering.HW.NetType InterfaceType { get { Live(); return _node.Type; } }
+
+        // PROFINET interfaces of a PLC are IO controllers, of an IO device IO devices; the stand-in models no DP master
+        // systems, so a PROFIBUS interface reports None (TIA would report a DP master's mode).
+        public Siemens.Engineering.HW.InterfaceOperatingModes InterfaceOperatingMode
+        {
+            get
+            {
+                Live();
+                if (_node.Type != Siemens.Engineering.HW.NetType.Ethernet) return Siemens.Engineering.HW.InterfaceOperatingModes.None;
+                var role = HardwareCatalogData.Role(_device.TypeIdentifier);
+                return role == "plc" ? Siemens.Engineering.HW.InterfaceOperatingModes.IoController
+                    : role == "io-device" ? Siemens.Engineering.HW.InterfaceOperatingModes.IoDevice : Siemens.Engineering.HW.InterfaceOperatingModes.None;
+            }
+        }
 
         public Siemens.Engineering.HW.NodeComposition Nodes
         {
-            get { _project.Live(); return new Siemens.Engineering.HW.NodeComposition(new List<Siemens.Engineering.HW.Node> { new Siemens.Engineering.HW.Node(_project, _device) }); }
+            get { Live(); return new Siemens.Engineering.HW.NodeComposition(new List<Siemens.Engineering.HW.Node> { new Siemens.Engineering.HW.Node(_project, _device, _node) }); }
         }
 
         public Siemens.Engineering.HW.IoControllerComposition IoControllers
         {
             get
             {
-                _project.Live();
                 var items = new List<Siemens.Engineering.HW.IoController>();
-                if (HardwareCatalogData.Role(_device.TypeIdentifier) == "plc") items.Add(new Siemens.Engineering.HW.IoController(_project, _device));
+                if ((InterfaceOperatingMode & Siemens.Engineering.HW.InterfaceOperatingModes.IoController) != 0)
+                    items.Add(new Siemens.Engineering.HW.IoController(_project, _device, _node));
                 return new Siemens.Engineering.HW.IoControllerComposition(items);
             }
         }
@@ -331,11 +380,18 @@ namespace Siemens.Engineering.HW.Features
         {
             get
             {
-                _project.Live();
                 var items = new List<Siemens.Engineering.HW.IoConnector>();
-                if (HardwareCatalogData.Role(_device.TypeIdentifier) == "io-device") items.Add(new Siemens.Engineering.HW.IoConnector(_project, _device));
+                if ((InterfaceOperatingMode & Siemens.Engineering.HW.InterfaceOperatingModes.IoDevice) != 0)
+                    items.Add(new Siemens.Engineering.HW.IoConnector(_project, _device, _node));
                 return new Siemens.Engineering.HW.IoConnectorComposition(items);
             }
+        }
+
+        private void Live()
+        {
+            _project.Live();
+            if (!_project.State.Devices.Contains(_device))
+                throw new EngineeringObjectDisposedException("The network interface object has been disposed.", "Its device was deleted.", null);
         }
     }
 }
@@ -344,8 +400,14 @@ namespace StandIn.Control
 {
     internal sealed partial class DeviceState
     {
-        /// <summary>Addressing of the device's one Ethernet node (null until first touched).</summary>
-        internal NodeState NetworkNode;
+        /// <summary>One node per interface item, in the catalog's order (null until first touched, see Network.NodesOf).</summary>
+        internal List<NodeState> Nodes;
+
+        /// <summary>The first Ethernet node (X1), or null before the nodes are touched (CAx export reads it).</summary>
+        internal NodeState NetworkNode
+        {
+            get { return Nodes == null ? null : Nodes.FirstOrDefault(n => n.Type == Siemens.Engineering.HW.NetType.Ethernet); }
+        }
 
         /// <summary>The IO system the device's IoConnector is assigned to (null: not assigned, "parking lot").</summary>
         internal IoSystemState IoSystem;
@@ -358,6 +420,9 @@ namespace StandIn.Control
 
     internal sealed class NodeState
     {
+        /// <summary>Name of the interface device item the node belongs to ("PROFINET interface_2").</summary>
+        internal string Interface;
+        internal Siemens.Engineering.HW.NetType Type;
         internal string Address;
         internal string Mask;
         internal bool UseRouter;
@@ -377,21 +442,50 @@ namespace StandIn.Control
         internal string Name;
         internal int Number;
         internal DeviceState Controller;
+        /// <summary>The controller's interface node; null means its first Ethernet node (as CAx import creates them).</summary>
+        internal NodeState ControllerNode;
         internal SubnetState Subnet;
     }
 
     internal static class Network
     {
-        internal static NodeState NodeOf(DeviceState device)
+        /// <summary>The device's nodes, one per interface item of its article (made on first touch).</summary>
+        internal static List<NodeState> NodesOf(DeviceState device)
         {
-            return device.NetworkNode ?? (device.NetworkNode = new NodeState());
+            return device.Nodes ?? (device.Nodes = HardwareCatalogData.Interfaces(device.TypeIdentifier)
+                .Select(i => new NodeState { Interface = i, Type = HardwareCatalogData.InterfaceType(i) }).ToList());
         }
 
-        /// <summary>Keeps DeviceState.Addresses (read by online/download) in step with the node.</summary>
+        /// <summary>The device's first Ethernet node (X1); a detached node for a device without one.</summary>
+        internal static NodeState NodeOf(DeviceState device)
+        {
+            return NodesOf(device).FirstOrDefault(n => n.Type == Siemens.Engineering.HW.NetType.Ethernet)
+                ?? new NodeState { Interface = "", Type = Siemens.Engineering.HW.NetType.Ethernet };
+        }
+
+        internal static NodeState ControllerNode(IoSystemState system)
+        {
+            return system.ControllerNode ?? NodeOf(system.Controller);
+        }
+
+        internal static string SubnetTypeFor(Siemens.Engineering.HW.NetType type)
+        {
+            switch (type)
+            {
+                case Siemens.Engineering.HW.NetType.Profibus: return "System:Subnet.Profibus";
+                case Siemens.Engineering.HW.NetType.Mpi: return "System:Subnet.Mpi";
+                default: return "System:Subnet.Ethernet";
+            }
+        }
+
+        /// <summary>Keeps DeviceState.Addresses (read by online/download) in step with the nodes: the IPv4 addresses
+        /// of the Ethernet interfaces, in interface order.</summary>
         internal static void Sync(DeviceState device)
         {
             device.Addresses.Clear();
-            if (device.NetworkNode != null && !string.IsNullOrEmpty(device.NetworkNode.Address)) device.Addresses.Add(device.NetworkNode.Address);
+            if (device.Nodes == null) return;
+            foreach (var n in device.Nodes)
+                if (n.Type == Siemens.Engineering.HW.NetType.Ethernet && !string.IsNullOrEmpty(n.Address)) device.Addresses.Add(n.Address);
         }
 
         internal static string RequireIPv4(string text, string what)
@@ -403,27 +497,33 @@ namespace StandIn.Control
             return text;
         }
 
-        /// <summary>What TIA does to the network when a device goes: its IO system (if a controller) and its
-        /// assignment (if an IO device) go with it; the subnet stays.</summary>
-        internal static void Unassign(ProjectState project, DeviceState device)
+        /// <summary>What TIA does to the network when a device goes (node null) or one of its nodes leaves its subnet:
+        /// the IO systems it controls there go, with their assignments; its own assignment goes; the subnet stays.</summary>
+        internal static void Unassign(ProjectState project, DeviceState device, NodeState node = null)
         {
             foreach (var subnet in project.Subnets)
-                foreach (var system in subnet.IoSystems.Where(s => s.Controller == device).ToList())
+                foreach (var system in subnet.IoSystems.Where(s => s.Controller == device && (node == null || ControllerNode(s) == node)).ToList())
                 {
                     foreach (var d in project.Devices.Where(x => x.IoSystem == system)) d.IoSystem = null;
                     subnet.IoSystems.Remove(system);
                 }
-            device.IoSystem = null;
+            if (node == null || (device.IoSystem != null && device.IoSystem.Subnet == node.Subnet)) device.IoSystem = null;
+        }
+
+        /// <summary>The NetworkInterface of interface item <paramref name="index"/> of the device (DeviceItem.GetService).</summary>
+        internal static NetworkInterface InterfaceOf(Siemens.Engineering.Project project, DeviceState device, int index)
+        {
+            var nodes = NodesOf(device);
+            return index >= 0 && index < nodes.Count ? new NetworkInterface(project, device, nodes[index]) : null;
         }
     }
 
-    /// <summary>Hands out the network services of a device's head item and the hardware compiler of its rack item.</summary>
+    /// <summary>Hands out the hardware compiler of a device's rack item (interface items' NetworkInterface comes from
+    /// DeviceItem.GetService via Network.InterfaceOf).</summary>
     internal sealed class NetworkServices : IDeviceItemServices
     {
         public object Provide(Type service, Siemens.Engineering.Project project, DeviceState device, bool isCpuItem)
         {
-            if (service == typeof(NetworkInterface) && isCpuItem && HardwareCatalogData.HasEthernet(device.TypeIdentifier))
-                return new NetworkInterface(project, device);
             if (service == typeof(ICompilable) && !isCpuItem) return new HardwareCompilable(project, device);
             return null;
         }
@@ -442,20 +542,19 @@ namespace StandIn.Control
             _project.Live();
             Faults.Check("ICompilable.Compile");
             var findings = new List<CompilerResultMessage>();
-            var node = _device.NetworkNode;
-            var path = _device.Name + "/PROFINET interface_1";
-            if (node != null && node.Subnet != null)
+            foreach (var node in (_device.Nodes ?? new List<NodeState>()).Where(n => n.Type == Siemens.Engineering.HW.NetType.Ethernet && n.Subnet != null))
             {
+                var path = _device.Name + "/" + node.Interface;
                 if (string.IsNullOrEmpty(node.Address))
-                    findings.Add(Message(path, "The interface is connected to subnet '" + node.Subnet.Name + "' but has no IP address."));
-                else
                 {
-                    var same = _project.State.Devices.Where(d => d != _device && d.NetworkNode != null && d.NetworkNode.Subnet == node.Subnet
-                        && d.NetworkNode.Address == node.Address).Select(d => d.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
-                    if (same.Count > 0)
-                        findings.Add(Message(path, "The IP address " + node.Address + " is assigned more than once in subnet '" + node.Subnet.Name
-                            + "' (also used by " + string.Join(", ", same) + ")."));
+                    findings.Add(Message(path, "The interface is connected to subnet '" + node.Subnet.Name + "' but has no IP address."));
+                    continue;
                 }
+                var same = _project.State.Devices.Where(d => d.Nodes != null && d.Nodes.Any(n => n != node && n.Subnet == node.Subnet && n.Address == node.Address))
+                    .Select(d => d.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+                if (same.Count > 0)
+                    findings.Add(Message(path, "The IP address " + node.Address + " is assigned more than once in subnet '" + node.Subnet.Name
+                        + "' (also used by " + string.Join(", ", same) + ")."));
             }
             var state = findings.Count > 0 ? CompilerResultState.Error : CompilerResultState.Success;
             if (findings.Count == 0)
@@ -471,25 +570,29 @@ namespace StandIn.Control
         }
     }
 
-    /// <summary>Subnets, nodes and IO systems in the project file: subnets first, then nodes, IO systems, assignments.</summary>
+    /// <summary>Subnets, nodes and IO systems in the project file: subnets first, then nodes, IO systems, assignments.
+    /// A node record names its interface item (last field); records without one mean the first Ethernet node. IO system
+    /// and assignment records carry the controller's interface and the system's number.</summary>
     internal sealed class NetworkPart : IProjectPart
     {
         public IEnumerable<string[]> Save(ProjectState project)
         {
             foreach (var s in project.Subnets) yield return new[] { "net.subnet", Record.Text(s.Name), s.TypeIdentifier };
-            foreach (var d in project.Devices.Where(x => x.NetworkNode != null))
-            {
-                var n = d.NetworkNode;
+            foreach (var d in project.Devices.Where(x => x.Nodes != null))
+                foreach (var n in d.Nodes.Where(x => x.Address != null || x.Mask != null || x.Subnet != null))
+                    yield return new[]
+                    {
+                        "net.node", Record.Text(d.Name), n.Address ?? "", n.Mask ?? "", n.UseRouter ? "1" : "0", n.Router ?? "",
+                        n.Subnet == null ? "" : Record.Text(n.Subnet.Name), Record.Text(n.Interface),
+                    };
+            foreach (var system in project.Subnets.SelectMany(s => s.IoSystems))
                 yield return new[]
                 {
-                    "net.node", Record.Text(d.Name), n.Address ?? "", n.Mask ?? "", n.UseRouter ? "1" : "0", n.Router ?? "",
-                    n.Subnet == null ? "" : Record.Text(n.Subnet.Name),
+                    "net.iosystem", Record.Text(system.Subnet.Name), Record.Text(system.Name), system.Number.ToString(), Record.Text(system.Controller.Name),
+                    Record.Text(Network.ControllerNode(system).Interface),
                 };
-            }
-            foreach (var system in project.Subnets.SelectMany(s => s.IoSystems))
-                yield return new[] { "net.iosystem", Record.Text(system.Subnet.Name), Record.Text(system.Name), system.Number.ToString(), Record.Text(system.Controller.Name) };
             foreach (var d in project.Devices.Where(x => x.IoSystem != null))
-                yield return new[] { "net.assigned", Record.Text(d.Name), Record.Text(d.IoSystem.Name) };
+                yield return new[] { "net.assigned", Record.Text(d.Name), Record.Text(d.IoSystem.Name), d.IoSystem.Number.ToString() };
         }
 
         public bool Load(ProjectState project, string[] f)
@@ -502,29 +605,37 @@ namespace StandIn.Control
                 case "net.node":
                 {
                     var device = Device(project, f[1]);
-                    device.NetworkNode = new NodeState
-                    {
-                        Address = Empty(f[2]), Mask = Empty(f[3]), UseRouter = f[4] == "1", Router = Empty(f[5]),
-                        Subnet = f[6].Length == 0 ? null : Subnet(project, f[6]),
-                    };
+                    var node = Node(device, f.Length > 7 ? f[7] : null);
+                    node.Address = Empty(f[2]); node.Mask = Empty(f[3]); node.UseRouter = f[4] == "1"; node.Router = Empty(f[5]);
+                    node.Subnet = f[6].Length == 0 ? null : Subnet(project, f[6]);
                     Network.Sync(device);
                     return true;
                 }
                 case "net.iosystem":
                 {
                     var subnet = Subnet(project, f[1]);
+                    var controller = Device(project, f[4]);
                     subnet.IoSystems.Add(new IoSystemState
                     {
-                        Name = Record.Untext(f[2]), Number = int.Parse(f[3]), Controller = Device(project, f[4]), Subnet = subnet,
+                        Name = Record.Untext(f[2]), Number = int.Parse(f[3]), Controller = controller, Subnet = subnet,
+                        ControllerNode = f.Length > 5 ? Node(controller, f[5]) : null,
                     });
                     return true;
                 }
                 case "net.assigned":
-                    Device(project, f[1]).IoSystem = project.Subnets.SelectMany(s => s.IoSystems).First(s => s.Name == Record.Untext(f[2]));
+                    // IO systems may share TIA's default name; the number (when recorded) tells them apart.
+                    Device(project, f[1]).IoSystem = project.Subnets.SelectMany(s => s.IoSystems)
+                        .First(s => s.Name == Record.Untext(f[2]) && (f.Length < 4 || s.Number.ToString() == f[3]));
                     return true;
                 default:
                     return false;
             }
+        }
+
+        private static NodeState Node(DeviceState device, string field)
+        {
+            var name = field == null ? null : Record.Untext(field);
+            return Network.NodesOf(device).FirstOrDefault(n => n.Interface == name) ?? Network.NodeOf(device);
         }
 
         private static string Empty(string field) { return field.Length == 0 ? null : field; }

@@ -80,18 +80,31 @@ namespace Siemens.Engineering.HW
         private readonly Project _project;
         private readonly DeviceState _device;
         private readonly bool _cpu;
+        private readonly int _interface = -1;  // index of the interface item in the article's interfaces; -1: rack or head
         internal DeviceItem(Project project, DeviceState device, bool cpu) { _project = project; _device = device; _cpu = cpu; }
+        private DeviceItem(Project project, DeviceState device, int interfaceIndex) : this(project, device, false) { _interface = interfaceIndex; }
 
-        public string Name { get { _project.Live(); return _cpu ? _device.ItemName : _device.Name; } }
+        public string Name
+        {
+            get
+            {
+                _project.Live();
+                if (_interface >= 0) return HardwareCatalogData.Interfaces(_device.TypeIdentifier)[_interface];
+                return _cpu ? _device.ItemName : _device.Name;
+            }
+        }
 
-        // The stand-in's device has a rack item whose one child is the item named at CreateWithItem.
+        // The stand-in's device has a rack item whose one child is the head item named at CreateWithItem; the head
+        // item's children are its built-in interface items ("PROFINET interface_1", ..., Catalog.cs per article).
         public DeviceItemComposition DeviceItems
         {
             get
             {
                 _project.Live();
                 var items = new List<DeviceItem>();
+                if (_interface >= 0) return new DeviceItemComposition(_project, items);
                 if (!_cpu) items.Add(new DeviceItem(_project, _device, true));
+                else items.AddRange(HardwareCatalogData.Interfaces(_device.TypeIdentifier).Select((_, i) => new DeviceItem(_project, _device, i)));
                 return new DeviceItemComposition(_project, items);
             }
         }
@@ -102,13 +115,16 @@ namespace Siemens.Engineering.HW
         {
             _project.Live();
             Faults.Check("DeviceItem.CanPlugNew");
-            if (_cpu || !Catalog.IsCpu(_device.TypeIdentifier) || HardwareCatalogData.Role(typeIdentifier) != "module") return false;
+            if (_cpu || _interface >= 0 || !Catalog.IsCpu(_device.TypeIdentifier) || HardwareCatalogData.Role(typeIdentifier) != "module") return false;
             return positionNumber >= 2 && positionNumber <= 31;
         }
 
         public T GetService<T>() where T : class, IEngineeringService
         {
             _project.Live();
+            // An interface item offers its NetworkInterface and nothing else the stand-in models.
+            if (_interface >= 0)
+                return typeof(T) == typeof(Siemens.Engineering.HW.Features.NetworkInterface) ? Network.InterfaceOf(_project, _device, _interface) as T : null;
             if (typeof(T) == typeof(Siemens.Engineering.HW.Features.SoftwareContainer) && _cpu && _device.Software != null)
                 return new Siemens.Engineering.HW.Features.SoftwareContainer(new PlcSoftware(_project, _device)) as T;
             // Other services (OnlineProvider, DownloadProvider, NetworkInterface...) come from the areas' providers.

@@ -1,4 +1,5 @@
-"""Devices and networks over the stand-in: device groups walked, rename/delete, NetworkInterface nodes, IO systems,
+"""Devices and networks over the stand-in: device groups walked, rename/delete, interface device items found below the
+head module, NetworkInterface nodes (Ethernet vs PROFIBUS), IO systems per interface,
 hardware compile on a device item, rollback of a failed multi-step change, Openness errors surfaced, CAx transfers."""
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
-
 from tests.contract.conftest import CPU, DI, IM
 
 HMI_DP = "6AV2 123-2GA03-0AX0"
@@ -66,7 +66,7 @@ def test_configure_network_creates_the_subnet_and_an_io_system(bridge: Any, pid:
     assert [d.name for d in bridge.parking_lot()] == ["IO_1"]  # an IO device without IO controller
     _net(bridge, "IO_1", "192.168.0.2")  # first the IO device: no IO system on the subnet yet
     plc = _net(bridge, "PLC_1", "192.168.0.1", router="192.168.0.254")
-    (x1,) = plc.interfaces
+    x1 = plc.interfaces[0]
     assert (x1.ip_address, x1.subnet_name, x1.router_address) == ("192.168.0.1", "PN/IE_1", "192.168.0.254")
     infra = bridge.project_infrastructure()
     assert [(s.name, s.type, s.network_address) for s in infra.subnets] == [("PN/IE_1", "Ethernet", "192.168.0.0/24")]
@@ -128,10 +128,80 @@ def test_deleting_a_controller_unassigns_its_io_devices(bridge: Any, pid: int) -
 
 def test_a_device_without_ethernet_has_no_interface(bridge: Any, pid: int) -> None:
     bridge.add_device(HMI_DP, None, "HMI_DP")
-    assert bridge.get_device("HMI_DP").interfaces == []
+    # Its one interface item is an MPI/DP interface: listed, but no IP address to give.
+    assert [(i.name, i.type, i.ip_address) for i in bridge.get_device("HMI_DP").interfaces] == [
+        ("MPI/DP interface_1", "MPI/PROFIBUS", None)
+    ]
     with pytest.raises(e.ValidationError) as info:
         _net(bridge, "HMI_DP", "10.0.0.2")
     assert info.value.code == "NO_INTERFACE"
+
+
+def test_interfaces_are_device_items_below_the_head_module(bridge: Any, pid: int) -> None:
+    # CPU 1516-3 PN/DP: rack -> CPU -> X1, X2 (PROFINET) and X3 (DP), each a device item offering NetworkInterface.
+    interfaces = bridge.get_device("PLC_1").interfaces
+    assert [(i.name, i.type) for i in interfaces] == [
+        ("PROFINET interface_1", "PROFINET"), ("PROFINET interface_2", "PROFINET"), ("DP interface_1", "PROFIBUS"),
+    ]
+    plc = bridge.configure_network(
+        "PLC_1", ip_address="10.1.2.3", subnet_mask="255.255.0.0", interface="profinet interface_2", subnet="Cell",
+        router_address=None,
+    )  # found by name at any depth, without regard to case (as the fake)
+    assert [(i.ip_address, i.subnet_name) for i in plc.interfaces] == [(None, None), ("10.1.2.3", "Cell"), (None, None)]
+    with pytest.raises(e.ValidationError) as refused:
+        bridge.configure_network(
+            "PLC_1", ip_address="10.0.0.1", subnet_mask="255.0.0.0", interface="DP interface_1", subnet=None,
+            router_address=None,
+        )
+    assert refused.value.code == "NOT_AN_ETHERNET_INTERFACE"  # a PROFIBUS node has no IP address attributes
+    assert bridge.get_device("PLC_1") == plc
+
+
+def test_each_profinet_interface_controls_its_own_io_system(bridge: Any, pid: int) -> None:
+    bridge.add_device(IM, None, "IO_1")
+    bridge.add_device(IM, None, "IO_2")
+    _net(bridge, "PLC_1", "192.168.0.1")  # X1 on PN/IE_1
+    bridge.configure_network(
+        "PLC_1", ip_address="10.0.0.1", subnet_mask="255.255.255.0", interface="PROFINET interface_2", subnet="Cell",
+        router_address=None,
+    )
+    _net(bridge, "IO_1", "192.168.0.2")
+    _net(bridge, "IO_2", "10.0.0.2", subnet="Cell")
+    systems = {s.subnet: (s.controller, s.devices) for s in bridge.project_infrastructure().io_systems}
+    assert systems == {"PN/IE_1": ("PLC_1", ["IO_1"]), "Cell": ("PLC_1", ["IO_2"])}
+    path = Path(bridge.save_project().path)
+    before = (bridge.list_devices(), bridge.project_infrastructure())
+    bridge.close_project()
+    bridge.open_project(path)  # the nodes and the IO systems come back on the interfaces they belong to
+    assert (bridge.list_devices(), bridge.project_infrastructure()) == before
+
+
+def test_online_sees_the_ethernet_addresses_in_interface_order(bridge: Any, pid: int) -> None:
+    def addresses() -> list[str]:
+        # What online binding reads: the configured addresses of the CPU's PLCSIM target interface.
+        return bridge._call("ConfigurationTargetInterface.Addresses",
+                            lambda: bridge._device_addresses(bridge._online_provider(bridge._project(), "PLC_1"), "PLC_1"))
+
+    bridge.configure_network(
+        "PLC_1", ip_address="10.0.0.1", subnet_mask="255.255.255.0", interface="PROFINET interface_2", subnet="Cell",
+        router_address=None,
+    )
+    assert addresses() == ["10.0.0.1"]
+    _net(bridge, "PLC_1", "192.168.0.1")  # X1 comes first, though addressed last
+    assert addresses() == ["192.168.0.1", "10.0.0.1"]
+
+
+def test_a_duplicate_address_on_the_second_interface_is_reported_there(bridge: Any, pid: int) -> None:
+    bridge.add_device(IM, None, "IO_1")
+    bridge.configure_network(
+        "PLC_1", ip_address="10.0.0.1", subnet_mask="255.255.255.0", interface="PROFINET interface_2", subnet="Cell",
+        router_address=None,
+    )
+    _net(bridge, "IO_1", "10.0.0.1", subnet="Cell")
+    result = bridge.compile_hardware("PLC_1")
+    assert result.state == "Error"
+    (finding,) = result.messages[0].messages
+    assert finding.path == "PLC_1/PROFINET interface_2" and "IO_1" in finding.description
 
 
 def test_hardware_compile_runs_on_a_device_item(bridge: Any, pid: int) -> None:

@@ -83,8 +83,8 @@ def test_index_counts_what_openness_shows(bridge: Any, project: Any) -> None:
                              router_address=None)
     index = bridge.index_project()
     assert index.project_name == "Line1"
-    assert index.counts == {"devices": 1, "deviceItems": 2, "interfaces": 1, "subnets": 1}
-    assert index.object_count == 5
+    assert index.counts == {"devices": 1, "deviceItems": 5, "interfaces": 3, "subnets": 1}  # rack, CPU, X1, X2, X3
+    assert index.object_count == 10
 
 
 def test_history_has_no_openness_equivalent(bridge: Any, project: Any) -> None:

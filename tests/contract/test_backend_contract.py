@@ -25,11 +25,6 @@ BRIDGE_PENDING: dict[str, str] = {
     "test_open_a_project_of_another_version_is_a_validation_error": (
         "the stand-in plays one TIA version (V19), so no V18 portal can make the old project"
     ),
-    "test_configure_network": (
-        "names a CPU's second PROFINET interface and its DP interface: the stand-in's devices have a rack and one "
-        "head item (DeviceItem in standin/SW.cs), no interface sub-items; test_configure_network_first_interface "
-        "covers the rest on both adapters"
-    ),
     "test_saved_project_is_a_readable_manifest": "fake only: checks the fake's own project file format (TIA's is not public)",
     "test_missing_type_makes_the_block_inconsistent": (
         "PLC software slice: the bridge reads PlcBlock.IsConsistent but Openness names no missing types "
@@ -745,18 +740,44 @@ def _fb(name: str = "FB_Motor", number: int = 1, udt: str = "UDT_State", version
     return _doc(_FB.format(name=name, number=number, udt=udt, version=version), f"{name}.xml")
 
 
+_TAG_TABLES = Path("/work/shared/corpus/simaticml/tagtable")
+"""Real tag-table exports: ``fseenig_Falhas.xml`` (V16, 6 tags), ``Amadeusz97_LSql_UserConstants.xml`` (V18, 3 constants)."""
+
+
+def _corpus_table(file: str) -> m.ProgramDocument:
+    return m.ProgramDocument(source=file, data=(_TAG_TABLES / file).read_bytes())
+
+
+def _objects(backend: EngineeringBackend) -> list[m.ProgramObjectInfo]:
+    """PLC_1's program objects but the "Default tag table": TIA gives every PLC one, the fake makes it on first use."""
+    return [o for o in backend.list_program_objects("PLC_1") if (o.kind, o.name) != ("TagTable", "Default tag table")]
+
+
 def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     reports = backend.import_program_documents(
         "PLC_1",
-        [_doc(_UDT.format(name="UDT_State"), "UDT_State.xml"), _fb(), _doc(_IDB.format(name="Motor1", fb="FB_Motor", number=1), "Motor1.xml")],
+        [_doc(_UDT.format(name="UDT_State"), "UDT_State.xml"), _fb(), _doc(_IDB.format(name="Motor1", fb="FB_Motor", number=1), "Motor1.xml"),
+         _corpus_table("fseenig_Falhas.xml"), _corpus_table("Amadeusz97_LSql_UserConstants.xml")],
         overwrite=False,
     )
-    assert [r.status for r in reports] == ["Imported"] * 3
-    listed = {o.name: o for o in backend.list_program_objects("PLC_1")}
+    assert [r.status for r in reports] == ["Imported"] * 5
+    assert [(r.name, r.kind) for r in reports[3:]] == [("Falhas", "TagTable"), ("LSql_UserConstants", "TagTable")]
+    listed = {o.name: o for o in _objects(backend)}
     assert listed["FB_Motor"].kind == "FB" and listed["FB_Motor"].number == 1 and listed["FB_Motor"].consistent
+    assert listed["FB_Motor"].language == "SCL"
     assert listed["Motor1"].instance_of == "FB_Motor"
+    assert [(o.name, o.kind, o.folder) for o in _objects(backend) if o.kind == "TagTable"] == [
+        ("Falhas", "TagTable", ""), ("LSql_UserConstants", "TagTable", "")]
     exported = backend.export_program_object("PLC_1", "FB_Motor")
     assert b"<Name>FB_Motor</Name>" in exported and exported.startswith(b"\xef\xbb\xbf<?xml")
+    table = backend.export_program_object("PLC_1", "Falhas")
+    assert table.startswith(b"\xef\xbb\xbf<?xml") and b"<SW.Tags.PlcTagTable" in table and b"<Name>Falhas</Name>" in table
+    # The export imports again (overwrite replaces the table) and exports the same.
+    backend.import_program_documents("PLC_1", [m.ProgramDocument(source="again.xml", data=table)], overwrite=True)
+    assert backend.export_program_object("PLC_1", "Falhas") == table
+    with pytest.raises(e.AlreadyExistsError) as exists:
+        backend.import_program_documents("PLC_1", [_corpus_table("fseenig_Falhas.xml")], overwrite=False)
+    assert exists.value.code == "OBJECT_EXISTS"
 
 
 def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: m.DeviceInfo, project: m.ProjectInfo) -> None:
@@ -773,12 +794,12 @@ def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBack
     backend.import_program_documents("PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml")], overwrite=False)
     backend.close_project()
     backend.open_project(_file(project))
-    assert backend.list_program_objects("PLC_1") == []
+    assert _objects(backend) == []
 
 
 def test_missing_type_makes_the_block_inconsistent(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     backend.import_program_documents("PLC_1", [_fb(udt="UDT_Nowhere")], overwrite=False)
-    (info,) = backend.list_program_objects("PLC_1")
+    (info,) = _objects(backend)
     assert not info.consistent and info.missing_types == ["UDT_Nowhere"]
 
 
@@ -824,7 +845,7 @@ def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: Engineerin
         )
     assert caught.value.code == "IMPORT_FAILED"
     assert [f["status"] for f in caught.value.details["files"]] == ["NotImported", "Failed"]
-    assert backend.list_program_objects("PLC_1") == []
+    assert _objects(backend) == []
 
 
 def test_only_plcs_have_software(backend: EngineeringBackend, project: m.ProjectInfo) -> None:

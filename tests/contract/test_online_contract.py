@@ -142,7 +142,7 @@ def instance(backend: EngineeringBackend, name: str, ip: str | None = None, *, o
 @pytest.fixture
 def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
     """A portal, a project with simulation support, a CPU PLC_1 at 192.168.0.1."""
-    backend.launch_portal(with_ui=False, version="V19")
+    backend.launch_portal(with_ui=False, version=None)
     backend.create_project(root, "Line", author="", comment="")
     backend.add_device(CPU, None, "PLC_1")
     backend.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
