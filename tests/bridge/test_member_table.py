@@ -1,0 +1,44 @@
+"""The member table is complete: every public type and member of the stand-ins appears in the bridge's README.
+
+The stand-ins declare only what the bridge touches, each with the public source of its shape, so a member the
+README does not name is either unused (remove it) or undocumented (add its row). Enum values are left to their
+type's row, and the ``Item`` indexer to its composition's.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+README = Path(__file__).resolve().parents[2] / "openness_bridge" / "README.md"
+_SKIPPED = frozenset({"GetEnumerator", "ToString", "Equals", "GetHashCode", "Invoke", "BeginInvoke", "EndInvoke", "Item"})
+
+
+def _undocumented(assembly_path: Path, words: set[str]) -> list[str]:
+    from System.Reflection import Assembly, BindingFlags  # type: ignore[import-not-found]
+
+    flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly
+    missing = []
+    for exported in Assembly.LoadFrom(str(assembly_path)).GetExportedTypes():
+        if not str(exported.Namespace).startswith("Siemens"):
+            continue  # StandIn.Control: test-only controls, not Siemens API
+        if str(exported.Name) not in words:
+            missing.append(f"type {exported.FullName}")
+        if exported.IsEnum:
+            continue
+        for member in exported.GetMembers(flags):
+            name = str(member.Name)
+            if name.startswith(("get_", "set_", "add_", "remove_", ".")) or name in _SKIPPED:
+                continue  # accessors, constructors and object/delegate plumbing
+            if name not in words:
+                missing.append(f"{exported.FullName}.{name}")
+    return missing
+
+
+def test_every_stand_in_member_is_in_the_readme(bridge: Any) -> None:
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", README.read_text(encoding="utf-8")))
+    engineering = Path(bridge._api.assemblies[0])
+    missing = _undocumented(engineering, words)
+    missing += _undocumented(engineering.parent / "Siemens.Simatic.Simulation.Runtime.Api.x64.dll", words)
+    assert missing == [], "members without a row in openness_bridge/README.md:\n" + "\n".join(missing)
