@@ -44,22 +44,28 @@ from engineering_api.backend.models import (
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extract_zip
 from engineering_api.lib.schema import utc_now
+from engineering_api.rules.naming import check_project_name
 from fakes import hardware
-from fakes.catalog_service import CatalogService
-from fakes.devices import DeviceOperations
 from fakes.block_ops import BlockOperations
+from fakes.catalog_service import CatalogService
 from fakes.compile_ops import CompileOperations
+from fakes.devices import DeviceOperations
+from fakes.model import Project
 from fakes.online_ops import OnlineOperations
+from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
+from fakes.project_files import (
+    LOCK_NAME,
+    load_project,
+    make_folder,
+    project_version,
+    save_project,
+)
+from fakes.runtime.manager import SimulationRuntime
 from fakes.simulation_ops import SimulationOperations
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
 from fakes.type_ops import TypeOperations
 from fakes.watch_ops import WatchTableOperations
-from fakes.model import Project
-from fakes.naming import check_project_name
-from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
-from fakes.project_files import LOCK_NAME, load_project, make_folder, project_version, save_project
-from fakes.runtime.manager import SimulationRuntime
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -306,13 +312,7 @@ class FakeBackend(
 
     def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
         portal = self._portal()
-        check_project_name(name)
-        file_name = f"{name}.ap{portal.version[1:]}"
-        if len(file_name.encode("utf-8")) > 255:
-            raise ValidationError(
-                f"The project file name '{file_name}' is too long for the file system (255 bytes in UTF-8).",
-                code="INVALID_NAME",
-            )
+        check_project_name(name, portal.version)
         self._require_no_project(portal)
         folder = directory / name
         if folder.exists():

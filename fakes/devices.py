@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
-from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    NotFoundError,
+    ValidationError,
+)
+from engineering_api.backend.models import (
+    CompileResult,
+    DeviceInfo,
+    HardwareTransfer,
+    SlotOption,
+)
+from engineering_api.rules.naming import check_device_name, profinet_name
 from fakes import hardware
-from fakes.naming import check_device_name, profinet_name
 from fakes.project_files import make_folder
 
 if TYPE_CHECKING:

@@ -6,7 +6,11 @@ import ipaddress
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    NotFoundError,
+    ValidationError,
+)
 from engineering_api.backend.models import (
     CompileMessage,
     CompileResult,
@@ -16,8 +20,8 @@ from engineering_api.backend.models import (
     NetworkInterface,
     SubnetInfo,
 )
+from engineering_api.rules.naming import check_device_name, check_ipv4, profinet_name
 from fakes.model import Device, Interface, Project, Subnet
-from fakes.naming import check_device_name, check_ipv4, profinet_name
 
 if TYPE_CHECKING:
     from fakes.catalog import CatalogEntry, HardwareCatalog

@@ -15,13 +15,8 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
-from fakes.tag_support import (
-    TagSupport,
-    _check_constant,
-    _constant_info,
-    _FieldError,
-    _raise,
-)
+from engineering_api.rules.tags import FieldError, check_constant, raise_field_error
+from fakes.tag_support import TagSupport, _constant_info
 from fakes.tags.tables import DEFAULT_TABLE, ConstRecord, TagTableObject
 
 if TYPE_CHECKING:
@@ -69,9 +64,9 @@ class ConstantOperations(TagSupport):
             tables = self._all_tables(software, project.version)
             obj = self._table(software, project.version, table, device)
             try:
-                data_type, value = _check_constant(constant.name, constant.data_type, constant.value)
-            except _FieldError as exc:
-                _raise(exc, f"Constant '{constant.name}'")
+                data_type, value = check_constant(constant.name, constant.data_type, constant.value)
+            except FieldError as exc:
+                raise_field_error(exc, f"Constant '{constant.name}'")
             clash = self._names(plc, software, tables).get(constant.name.lower())
             if clash is not None:
                 raise AlreadyExistsError(
@@ -92,12 +87,12 @@ class ConstantOperations(TagSupport):
             old = constants[position]
             new_name = changes.new_name if changes.new_name is not None else old.name
             try:
-                data_type, value = _check_constant(
+                data_type, value = check_constant(
                     new_name, changes.data_type if changes.data_type is not None else old.data_type,
                     changes.value if changes.value is not None else old.value,
                 )
-            except _FieldError as exc:
-                _raise(exc, f"Constant '{new_name}'")
+            except FieldError as exc:
+                raise_field_error(exc, f"Constant '{new_name}'")
             if new_name.lower() != old.name.lower():
                 clash = self._names(plc, software, tables).get(new_name.lower())
                 if clash is not None:

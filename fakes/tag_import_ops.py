@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
-from fakes.tag_support import (
-    CATEGORY,
-    TagSupport,
-    _check_constant,
-    _check_table_name,
-    _check_tag,
-    _FieldError,
+from engineering_api.rules.addresses import OverlapIndex
+from engineering_api.rules.tags import (
+    FieldError,
+    check_constant,
+    check_table_name,
+    check_tag,
 )
-from fakes.tags.addresses import OverlapIndex
+from fakes.tag_support import CATEGORY, TagSupport
 from fakes.tags.tables import (
     ConstRecord,
     TableData,
@@ -89,7 +88,7 @@ class TagImportOperations(TagSupport):
                 if key in bad_tables:
                     return None
                 try:
-                    _check_table_name(wanted)
+                    check_table_name(wanted)
                 except ValidationError as exc:
                     bad_tables[key] = exc.message
                     bad_tables[(row_table if follow_path and row_table else table).lower()] = exc.message
@@ -129,8 +128,8 @@ class TagImportOperations(TagSupport):
                     fail(item.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, "PLC Tags")
                     continue
                 try:
-                    data_type, address = _check_tag(item.name, item.data_type, item.logical_address, udts)
-                except _FieldError as exc:
+                    data_type, address = check_tag(item.name, item.data_type, item.logical_address, udts)
+                except FieldError as exc:
                     fail(item.row, exc.column, exc.reason,
                          {"Name": item.name, "Data Type": item.data_type}.get(exc.column, item.logical_address), "PLC Tags")
                     continue
@@ -157,8 +156,8 @@ class TagImportOperations(TagSupport):
                     fail(item.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, "User Constants")
                     continue
                 try:
-                    data_type, value = _check_constant(item.name, item.data_type, item.value)
-                except _FieldError as exc:
+                    data_type, value = check_constant(item.name, item.data_type, item.value)
+                except FieldError as exc:
                     fail(item.row, exc.column, exc.reason,
                          {"Name": item.name, "Data Type": item.data_type}.get(exc.column, item.value), "User Constants")
                     continue

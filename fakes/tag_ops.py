@@ -3,7 +3,7 @@
 Tables live in ``software.tag_tables`` as SimaticML program objects (see :mod:`fakes.tags.tables`).
 TIA's rules are enforced here: names unique across every table of the PLC (tags, user constants and
 system constants share one namespace, case-insensitively), data types that exist, addresses that fit
-(:mod:`fakes.tags.addresses`), the default tag table that is always there. Imports validate every row
+(:mod:`engineering_api.rules.addresses`), the default tag table that is always there. Imports validate every row
 first and change the model only when all rows are good, inside one transaction.
 
 Constants are in :mod:`fakes.tag_constant_ops`, imports in :mod:`fakes.tag_import_ops`, and what they
@@ -26,18 +26,17 @@ from engineering_api.backend.errors import (
     ConflictError,
     NotFoundError,
 )
+from engineering_api.rules.tags import (
+    FieldError,
+    check_table_name,
+    check_tag,
+    overlap_warnings,
+    raise_field_error,
+)
 from fakes.program import normalise_folder
 from fakes.tag_constant_ops import ConstantOperations
 from fakes.tag_import_ops import TagImportOperations
-from fakes.tag_support import (
-    CATEGORY,
-    _check_table_name,
-    _check_tag,
-    _FieldError,
-    _overlaps,
-    _raise,
-    _tag_info,
-)
+from fakes.tag_support import CATEGORY, _tag_info
 from fakes.tags.tables import DEFAULT_TABLE, TableData, TagRecord, TagTableObject
 
 if TYPE_CHECKING:
@@ -84,7 +83,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
     def create_tag_table(self, device: str, name: str, folder: str = "") -> TagTableInfo:
         with self._change() as project:  # type: ignore[attr-defined]
             _, software = self._plc(project, device)
-            _check_table_name(name)
+            check_table_name(name)
             if any(n.lower() == name.lower() for n in software.tag_tables):
                 raise AlreadyExistsError(f"The tag table '{name}' already exists.", code="TAG_TABLE_EXISTS")
             folder = normalise_folder(folder)
@@ -98,7 +97,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
         with self._change() as project:  # type: ignore[attr-defined]
             _, software = self._plc(project, device)
             obj = self._table(software, project.version, name, device)
-            _check_table_name(new_name)
+            check_table_name(new_name)
             if obj.name == DEFAULT_TABLE and new_name != DEFAULT_TABLE:
                 raise ConflictError("The default tag table cannot be renamed.", code="DEFAULT_TAG_TABLE")
             if new_name.lower() != obj.name.lower() and any(n.lower() == new_name.lower() for n in software.tag_tables):
@@ -162,9 +161,9 @@ class TagOperations(ConstantOperations, TagImportOperations):
             tables = self._all_tables(software, project.version)
             obj = self._table(software, project.version, table, device)
             try:
-                data_type, address = _check_tag(tag.name, tag.data_type, tag.logical_address, self._udts(software))
-            except _FieldError as exc:
-                _raise(exc, f"Tag '{tag.name}'")
+                data_type, address = check_tag(tag.name, tag.data_type, tag.logical_address, self._udts(software))
+            except FieldError as exc:
+                raise_field_error(exc, f"Tag '{tag.name}'")
             clash = self._names(plc, software, tables).get(tag.name.lower())
             if clash is not None:
                 raise AlreadyExistsError(
@@ -173,7 +172,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
                 )
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_visible, tag.hmi_accessible,
                                tag.hmi_writeable)
-            warnings = _overlaps(self._index(tables, set()), record.name, address, data_type)
+            warnings = overlap_warnings(self._index(tables, set()), record.name, address, data_type)
             self._store(software, obj, replace(obj.table, tags=(*obj.table.tags, record)))
             return TagChange(tag=_tag_info(record, obj.name), warnings=warnings)
 
@@ -193,9 +192,9 @@ class TagOperations(ConstantOperations, TagImportOperations):
             data_type = changes.data_type if changes.data_type is not None else old.data_type
             address_text = changes.logical_address if changes.logical_address is not None else old.address
             try:
-                canonical, address = _check_tag(new_name, data_type, address_text, self._udts(software))
-            except _FieldError as exc:
-                _raise(exc, f"Tag '{new_name}'")
+                canonical, address = check_tag(new_name, data_type, address_text, self._udts(software))
+            except FieldError as exc:
+                raise_field_error(exc, f"Tag '{new_name}'")
             if new_name.lower() != old.name.lower():
                 clash = self._names(plc, software, tables).get(new_name.lower())
                 if clash is not None:
@@ -211,7 +210,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
                 changes.hmi_writeable if changes.hmi_writeable is not None else old.hmi_writeable,
                 old.texts,
             )
-            warnings = _overlaps(self._index(tables, {old.name.lower()}), record.name, address, canonical)
+            warnings = overlap_warnings(self._index(tables, {old.name.lower()}), record.name, address, canonical)
             tags[position] = record
             self._store(software, obj, replace(obj.table, tags=tuple(tags)))
             return TagChange(tag=_tag_info(record, obj.name), warnings=warnings)

@@ -1,7 +1,7 @@
 """What the tag and constant operations of the fake backend share: field checks, lookups, the namespace.
 
-TIA's rules on single fields (names, data types, addresses, constant values) are checked here and
-reported as :class:`_FieldError` with the column they concern; :class:`TagSupport` finds tables, stores
+TIA's rules on single fields (names, data types, addresses, constant values) live in
+:mod:`engineering_api.rules.tags`, shared with the Openness bridge; :class:`TagSupport` finds tables, stores
 them back and builds the PLC-wide namespace of tags, user constants and system constants.
 """
 
@@ -10,16 +10,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.tags import ConstantInfo, TagInfo, TagWarning
-from engineering_api.backend.errors import NotFoundError, ValidationError
-from fakes.tags.addresses import (
-    Address,
+from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
+from engineering_api.backend.errors import NotFoundError
+from engineering_api.rules.addresses import (
     AddressError,
     OverlapIndex,
-    check_address,
     parse_address,
 )
-from fakes.tags.rules import RuleError, check_name, check_value, resolve_type
 from fakes.tags.tables import (
     DEFAULT_TABLE,
     ConstRecord,
@@ -45,14 +42,6 @@ _OB_TYPES = {
 }
 
 
-class _FieldError(Exception):
-    """A field of a tag or constant breaks one of TIA's rules: the column it concerns, an error code, why."""
-
-    def __init__(self, column: str, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.code, self.reason = column, code, reason
-
-
 def _tag_info(record: TagRecord, table: str) -> TagInfo:
     return TagInfo(
         name=record.name, data_type=record.data_type, logical_address=record.address, comment=record.comment,
@@ -64,63 +53,6 @@ def _tag_info(record: TagRecord, table: str) -> TagInfo:
 def _constant_info(record: ConstRecord, table: str) -> ConstantInfo:
     return ConstantInfo(name=record.name, data_type=record.data_type, value=record.value, comment=record.comment,
                         table_name=table)
-
-
-def _check_tag(name: str, data_type: str, address: str, udts: dict[str, str]) -> tuple[str, Address]:
-    """Validate the three rule-bearing fields of a tag; returns the canonical type and the address."""
-    try:
-        check_name(name, "tag")
-    except RuleError as exc:
-        raise _FieldError("Name", "INVALID_NAME", str(exc)) from None
-    try:
-        canonical, structured = resolve_type(data_type, udts)
-    except RuleError as exc:
-        raise _FieldError("Data Type", "UNKNOWN_DATA_TYPE", str(exc)) from None
-    try:
-        parsed = check_address(address, canonical, structured=structured)
-    except AddressError as exc:
-        code = "ADDRESS_NOT_ALLOWED" if "data block address" in str(exc) else "INVALID_ADDRESS"
-        raise _FieldError("Logical Address", code, str(exc)) from None
-    return canonical, parsed
-
-
-def _check_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
-    try:
-        check_name(name, "constant")
-    except RuleError as exc:
-        raise _FieldError("Name", "INVALID_NAME", str(exc)) from None
-    try:
-        canonical, _ = resolve_type(data_type, {}, for_constant=True)
-    except RuleError as exc:
-        raise _FieldError("Data Type", "UNKNOWN_DATA_TYPE", str(exc)) from None
-    try:
-        return canonical, check_value(canonical, value)
-    except RuleError as exc:
-        raise _FieldError("Value", "INVALID_VALUE", str(exc)) from None
-
-
-def _raise(exc: _FieldError, subject: str) -> None:
-    raise ValidationError(f"{subject}: {exc.reason}", code=exc.code, details={"field": exc.column}) from None
-
-
-def _check_table_name(name: str) -> str:
-    try:
-        check_name(name, "tag table")
-    except RuleError as exc:
-        raise ValidationError(str(exc), code="INVALID_NAME") from None
-    if any(ch in name for ch in "/\\"):
-        raise ValidationError("the tag table name must not contain / or \\", code="INVALID_NAME")
-    return name
-
-
-def _overlaps(index: OverlapIndex, name: str, address: Address, data_type: str) -> list[TagWarning]:
-    return [
-        TagWarning(
-            code="ADDRESS_OVERLAP", tag=name, other_tag=other,
-            message=f"The address {address.text} of '{name}' overlaps {other_address} of '{other}'.",
-        )
-        for other, other_address in index.add(name, address, data_type)
-    ]
 
 
 class TagSupport:

@@ -45,11 +45,11 @@ from engineering_api.backend.models import (
     SessionStatus,
 )
 from engineering_api.backend.port import EngineeringBackend
+from engineering_api.rules.naming import check_project_name
 from openness_bridge.blocks import BlockOperations
 from openness_bridge.catalog import CatalogOperations
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import HardwareOperations
-from openness_bridge.naming import check_project_name
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations

@@ -25,12 +25,9 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import CompileResult, DeviceInfo, SlotOption
-from fakes.naming import (
-    check_ipv4,  # pure IPv4 rules (no neutral home yet; see openness_bridge/README.md)
-)
+from engineering_api.rules.naming import check_device_name, check_ipv4
 from openness_bridge.hardware_cax import CaxOperations
 from openness_bridge.hardware_network import NetworkAccess, interface_kind, is_ethernet
-from openness_bridge.naming import check_device_name
 
 __all__ = ("HardwareOperations",)
 

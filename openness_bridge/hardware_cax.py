@@ -21,7 +21,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import HardwareTransfer
-from openness_bridge.naming import check_device_name
+from engineering_api.rules.naming import check_device_name
 from openness_bridge.projects import require_folder
 from simatic_xml.safe import parse_untrusted
 

@@ -26,12 +26,12 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
-from fakes.tag_support import (
-    _check_table_name,
-    _check_tag,
-    _FieldError,
-    _overlaps,
-    _raise,
+from engineering_api.rules.tags import (
+    FieldError,
+    check_table_name,
+    check_tag,
+    overlap_warnings,
+    raise_field_error,
 )
 from openness_bridge.tags_constants import ConstantOperations
 from openness_bridge.tags_import import TagImportOperations
@@ -88,7 +88,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
     def create_tag_table(self, device: str, name: str, folder: str = "") -> TagTableInfo:
         def run() -> TagTableInfo:
             _, root = self._tag_root(device)
-            _check_table_name(name)
+            check_table_name(name)
             self._require_free_table_name(root, name)
             parts = folder_parts(folder, strip_outer=True) if folder.strip().strip("/\\") else []
             table = self._ensure_group(root, parts).TagTables.Create(name)
@@ -103,7 +103,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
         def run() -> TagTableInfo:
             _, root = self._tag_root(device)
             folder, table = self._find_table(root, name, device)
-            _check_table_name(new_name)
+            check_table_name(new_name)
             old = str(table.Name)
             if bool(table.IsDefault) and new_name != old:
                 raise ConflictError("The default tag table cannot be renamed.", code="DEFAULT_TAG_TABLE")
@@ -208,9 +208,9 @@ class TagOperations(ConstantOperations, TagImportOperations):
 
     def _checked_tag(self, software: Any, name: str, data_type: str, address: str) -> tuple[str, Any]:
         try:
-            return _check_tag(name, data_type, address, self._udts(software))
-        except _FieldError as exc:
-            _raise(exc, f"Tag '{name}'")
+            return check_tag(name, data_type, address, self._udts(software))
+        except FieldError as exc:
+            raise_field_error(exc, f"Tag '{name}'")
             raise AssertionError("unreachable") from None
 
     def _require_free_name(self, root: Any, name: str, code: str) -> None:
@@ -227,7 +227,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             _, found = self._find_table(root, table, device)
             data_type, address = self._checked_tag(software, tag.name, tag.data_type, tag.logical_address)
             self._require_free_name(root, tag.name, "TAG_EXISTS")
-            warnings = _overlaps(self._overlap_index(root), tag.name, address, data_type)
+            warnings = overlap_warnings(self._overlap_index(root), tag.name, address, data_type)
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_accessible, tag.hmi_visible,
                                tag.hmi_writeable)
             self._create_tag(found, record)
@@ -260,7 +260,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
                 old.visible if changes.hmi_visible is None else changes.hmi_visible,
                 old.writable if changes.hmi_writeable is None else changes.hmi_writeable,
             )
-            warnings = _overlaps(self._overlap_index(root, frozenset({old.name.casefold()})), new_name, address, data_type)
+            warnings = overlap_warnings(self._overlap_index(root, frozenset({old.name.casefold()})), new_name, address, data_type)
             if new_name != old.name:
                 # PlcTag.Name has no setter: delete and create under the new name, in one transaction.
                 tag.Delete()

@@ -15,7 +15,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
-from fakes.tag_support import _check_constant, _FieldError, _raise
+from engineering_api.rules.tags import FieldError, check_constant, raise_field_error
 from openness_bridge.tags_support import ConstantRecord, TagSupport
 
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ class ConstantOperations(TagSupport):
     @staticmethod
     def _checked_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
         try:
-            return _check_constant(name, data_type, value)
-        except _FieldError as exc:
-            _raise(exc, f"Constant '{name}'")
+            return check_constant(name, data_type, value)
+        except FieldError as exc:
+            raise_field_error(exc, f"Constant '{name}'")
             raise AssertionError("unreachable") from None
 
     def _create_constant(self, table: Any, record: ConstantRecord) -> Any:

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
-from fakes.tag_support import (
-    _check_constant,
-    _check_table_name,
-    _check_tag,
-    _FieldError,
+from engineering_api.rules.addresses import OverlapIndex
+from engineering_api.rules.tags import (
+    FieldError,
+    check_constant,
+    check_table_name,
+    check_tag,
 )
-from fakes.tags.addresses import OverlapIndex
 from openness_bridge.tags_support import ConstantRecord, TagRecord, TagSupport
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class _Plan:
             return self.new_tables[key][0]
         if key not in self.bad_tables:
             try:
-                _check_table_name(name)
+                check_table_name(name)
             except ValidationError as exc:
                 self.bad_tables[key] = self.bad_tables[wanted.casefold()] = exc.message
                 return None
@@ -98,7 +98,7 @@ class _Plan:
             return None
         try:
             checked = check()
-        except _FieldError as exc:
+        except FieldError as exc:
             shown = {"Name": item.name, "Data Type": item.data_type}.get(exc.column, last)
             self.refuse(item.row, exc.column, exc.reason, shown, sheet)
             return None
@@ -189,7 +189,7 @@ class TagImportOperations(TagSupport):
         udts = self._udts(software) if tags else {}
         for item in tags:
             placed = plan.place(item, item.logical_address, _TAGS, "tag",
-                                lambda i=item: _check_tag(i.name, i.data_type, i.logical_address, udts))
+                                lambda i=item: check_tag(i.name, i.data_type, i.logical_address, udts))
             if placed is not None:
                 target, (data_type, address) = placed
                 plan.tags.setdefault(target, []).append(TagRecord(
@@ -199,7 +199,7 @@ class TagImportOperations(TagSupport):
                 plan.warn_overlaps(item.row, item.name, address, data_type)
         for constant in constants:
             placed = plan.place(constant, constant.value, _CONSTANTS, "user constant",
-                                lambda c=constant: _check_constant(c.name, c.data_type, c.value))
+                                lambda c=constant: check_constant(c.name, c.data_type, c.value))
             if placed is not None:
                 target, (data_type, value) = placed
                 plan.constants.setdefault(target, []).append(ConstantRecord(constant.name, data_type, value, constant.comment))

@@ -3,7 +3,7 @@ tables and groups (``Find`` is one level deep, so the group tree is walked), rea
 ``MultilingualText`` comments, and the PLC-wide namespace TIA enforces.
 
 TIA's rules on single fields (names, data types, addresses, constant values, overlaps) are the pure rule
-functions the fake uses (:mod:`fakes.tag_support`, :mod:`fakes.tags.addresses`, :mod:`fakes.tags.rules`):
+functions the fake uses (:mod:`fakes.tag_support`, :mod:`engineering_api.rules.addresses`, :mod:`engineering_api.rules.values`):
 imported, not copied, so both adapters refuse exactly the same input with the same codes. They have no
 neutral home yet; a later session moves them out of ``fakes``.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
-from fakes.tags.addresses import AddressError, OverlapIndex, parse_address
+from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 
 __all__ = ("PRIMARY_CULTURE", "ConstantRecord", "TagRecord", "TagSupport", "folder_parts")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from engineering_api.rules.addresses import AddressError, parse_address
 from fakes.compiler.checker import BlockChecker
 from fakes.compiler.types import (
     BIT_LIT,
@@ -22,7 +23,6 @@ from fakes.compiler.types import (
     NamedT,
     StructT,
 )
-from fakes.tags.addresses import AddressError, parse_address
 from simatic_xml.scl import ast as A
 
 from .layout import Slot, system_members

@@ -12,9 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.rules.addresses import AddressError, parse_address
 from fakes.compiler.program import Network
 from fakes.compiler.project import compile_software
-from fakes.tags.addresses import AddressError, parse_address
 from simatic_xml import parse_bytes
 from simatic_xml.errors import SimaticMLError
 

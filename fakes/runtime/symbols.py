@@ -12,8 +12,8 @@ import re
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.rules.addresses import AddressError, parse_address
 from fakes.compiler.types import display
-from fakes.tags.addresses import AddressError, parse_address
 from simatic_xml.scl import SclSyntaxError, parse_statements
 from simatic_xml.scl import ast as A
 

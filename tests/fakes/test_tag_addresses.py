@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.tags.addresses import (
+from engineering_api.rules.addresses import (
     AddressError,
     OverlapIndex,
     check_address,
     parse_address,
 )
-from fakes.tags.rules import RuleError, check_name, check_value, resolve_type
+from engineering_api.rules.values import (
+    RuleError,
+    check_name,
+    check_value,
+    resolve_type,
+)
 
 
 @pytest.mark.parametrize(("text", "data_type", "canonical"), [

@@ -1,4 +1,4 @@
-"""TIA Portal's naming rules and IPv4 checks, as the fake enforces them.
+"""TIA Portal's naming rules and IPv4 checks, as the fake enforces them and the bridge checks them before TIA.
 
 Project names become folder and file names, so they follow Windows file-name rules (TIA refuses
 ``\\ / : * ? " < > |``); device names follow the same character rules in TIA's hardware editor.
@@ -39,13 +39,22 @@ def _check_name(kind: str, name: str) -> str:
     return name
 
 
-def check_project_name(name: str) -> str:
-    """Return ``name`` when TIA would accept it as a project name.
+def check_project_name(name: str, version: str | None = None) -> str:
+    """Return ``name`` when TIA would accept it as a project name (and, given ``version`` such as ``V19``, the
+    project file ``name.apNN`` fits the file system's 255 bytes).
 
     Raises:
         ValidationError: it would not.
     """
-    return _check_name("project", name)
+    _check_name("project", name)
+    if version is not None:
+        file_name = f"{name}.ap{version[1:]}"
+        if len(file_name.encode("utf-8")) > 255:
+            raise ValidationError(
+                f"The project file name '{file_name}' is too long for the file system (255 bytes in UTF-8).",
+                code="INVALID_NAME",
+            )
+    return name
 
 
 def check_device_name(name: str) -> str:
