@@ -1,8 +1,8 @@
 """TIA Openness bridge over pythonnet (Windows), tested on Linux against a C# stand-in under Mono.
 
-This build is the first slice of issue 6: portals, projects and listing/adding devices are implemented
-over ``Siemens.Engineering``; every other port method raises ``NotSupportedError`` with code
-``BRIDGE_NOT_YET_IMPLEMENTED`` (list in :mod:`openness_bridge.pending`, details in README.md).
+Every port method is implemented over ``Siemens.Engineering`` (and PLCSIM Advanced's
+``Siemens.Simatic.Simulation.Runtime`` for simulation); those Openness has no equivalent for raise
+``NotSupportedError`` with code ``NO_OPENNESS_EQUIVALENT`` and the reason (README.md lists them).
 """
 
 from __future__ import annotations

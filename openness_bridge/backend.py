@@ -3,8 +3,8 @@
 This module holds the session itself: portals (list, launch, attach, detach, shut down, status, diagnostics) and
 projects (create, open, save, close, open list). Each area of the port is a mixin in its own module
 (:mod:`openness_bridge.hardware` for devices and networks, :mod:`openness_bridge.projects` for archive, overview
-and the like, :mod:`openness_bridge.software` for PLC software, ...). A port method no mixin defines raises
-``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via :mod:`openness_bridge.pending`.
+and the like, :mod:`openness_bridge.software` for PLC software, ...). A port method no mixin defines would raise
+``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via :mod:`openness_bridge.pending` (none does now).
 
 Rules kept throughout:
 
@@ -475,4 +475,4 @@ class _OpennessSession(
 
 
 class OpennessBackend(pending_methods(_OpennessSession), _OpennessSession):  # type: ignore[misc]
-    """The backend port over Openness; port methods no slice implements yet raise ``BRIDGE_NOT_YET_IMPLEMENTED``."""
+    """The backend port over Openness; a port method no mixin defines would raise ``BRIDGE_NOT_YET_IMPLEMENTED``."""

@@ -266,10 +266,10 @@ class SoftwareOperations:
         elif isinstance(obj, Block):
             kind = type(obj).__name__
         else:
-            raise NotSupportedError(
-                f"{document.source}: '{obj.element}' documents are not imported by the Openness bridge yet "
-                "(blocks, PLC data types and tag tables are).",
-                code="BRIDGE_NOT_YET_IMPLEMENTED", details={"method": "import_program_documents"},
+            raise ValidationError(
+                f"{document.source}: '{obj.element}' documents cannot be imported as program objects (blocks, PLC "
+                "data types, tag tables).",
+                code="UNSUPPORTED_OBJECT",
             )
         name = str(obj.name or "")
         if not name:

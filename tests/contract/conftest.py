@@ -1,9 +1,9 @@
 """The one parametrised fixture that runs every contract test over every backend adapter.
 
-Adapters: ``fake`` (the in-process TIA model) and ``bridge`` (the Openness bridge over the C# stand-in,
-loaded with Mono). The bridge is delivered in slices, so only the contract tests of what it implements run
-against it; the rest are skipped for the bridge with one stated reason (see ``BRIDGE_CONTRACT_TESTS``).
-Article numbers used across the files live here as well.
+Adapters: ``fake`` (the in-process TIA model), ``bridge`` (the Openness bridge over the C# stand-ins, loaded
+with Mono) and ``openness`` (the bridge over a real TIA Portal, Windows only); ``--backend`` picks them. Every
+contract test runs on every adapter, except the tests a module lists in ``BRIDGE_PENDING``, which skip for the
+bridge adapters with the reason given there. Article numbers used across the files live here as well.
 """
 
 from __future__ import annotations
@@ -59,49 +59,6 @@ ADAPTERS: dict[str, Callable[[Path], EngineeringBackend]] = {"fake": _fake, "bri
 _BRIDGE_ADAPTERS = frozenset({"bridge", "openness"})
 """Adapters that run the bridge's code, so the bridge's skips apply to them."""
 
-BRIDGE_CONTRACT_TESTS = frozenset({
-    "test_no_project_open_is_a_conflict",
-    "test_installed_versions",
-    "test_diagnostics_and_status_never_raise_without_a_portal",
-    "test_launch_attach_detach_shutdown",
-    "test_attach_unknown_pid_is_not_found",
-    "test_launch_unknown_version_is_a_validation_error",
-    "test_shutdown_closes_the_project_without_saving",
-    "test_create_open_save_close",
-    "test_create_with_a_bad_name_is_a_validation_error",
-    "test_create_existing_folder_already_exists",
-    "test_create_while_a_project_is_open_conflicts",
-    "test_open_errors",
-    "test_a_project_open_in_another_portal_is_locked",
-    "test_long_non_ascii_names_are_saved_or_refused_cleanly",
-    "test_a_copied_and_renamed_project_file_is_that_project",
-    "test_add_get_list",
-    # second slice: compile (the stand-in does not compile, so only the tests that need no compiler verdict)
-    "test_compile_errors",
-    "test_compile_needs_a_portal_and_a_project",
-    # PLC software documents (blocks and PLC data types; the stand-in keeps the SimaticML bytes)
-    "test_import_list_and_export_program_objects",
-    "test_program_objects_survive_save_and_reopen",
-    "test_unsaved_program_changes_are_discarded_on_close",
-    "test_existing_name_needs_overwrite",
-    "test_block_number_used_once_per_block_type",
-    "test_instance_db_needs_its_fb",
-    "test_newer_documents_and_garbage_are_refused",
-    "test_a_failed_batch_imports_nothing_and_reports_per_file",
-    "test_only_plcs_have_software",
-})
-"""Contract tests the bridge's slices (portals, projects, devices list/add; compile; block/UDT documents) pass.
-
-Everything else in ``tests/contract`` touches a method in ``openness_bridge.pending`` and is skipped for the
-bridge. Grow this set as the bridge grows; the fake always runs everything."""
-
-BRIDGE_SKIP_REASON = (
-    "not in the Openness bridge's slices so far (portals, projects, devices list/add, compile, block/UDT "
-    "documents); "
-    "see openness_bridge/pending.py and tests/contract/conftest.py BRIDGE_CONTRACT_TESTS"
-)
-
-
 def _pending_bridge_methods() -> frozenset[str]:
     from openness_bridge.backend import OpennessBackend
 
@@ -114,23 +71,18 @@ _PORT_METHODS = frozenset(EngineeringBackend.__abstractmethods__)
 def _bridge_skip_reason(item: pytest.Item, pending_methods: frozenset[str]) -> str | None:
     """Why ``item`` does not run for the bridge, or None when it does.
 
-    A test parametrised by a port method's ``name`` skips while that method is pending. A module that defines
-    ``BRIDGE_PENDING`` (test name -> reason) runs every other test on the bridge; the others run only when
-    listed in ``BRIDGE_CONTRACT_TESTS``.
+    A test parametrised by a port method's ``name`` skips while that method is pending; otherwise a test skips
+    when its module's ``BRIDGE_PENDING`` (test name -> reason) lists it.
     """
     name = getattr(item, "originalname", item.name)
     method = item.callspec.params.get("name")  # type: ignore[attr-defined]
-    by_method = method in _PORT_METHODS
-    if by_method and method in pending_methods:
+    if method in _PORT_METHODS and method in pending_methods:
         return f"'{method}' is not implemented by the Openness bridge yet (openness_bridge/pending.py)"
-    pending = getattr(item.module, "BRIDGE_PENDING", None)
-    if pending is not None:
-        return pending.get(name)
-    return None if name in BRIDGE_CONTRACT_TESTS or by_method else BRIDGE_SKIP_REASON
+    return getattr(item.module, "BRIDGE_PENDING", {}).get(name)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip, for the bridge only, the contract tests of what it does not implement yet, with the reason."""
+    """Skip, for the bridge adapters only, the contract tests listed as pending for them, with the reason."""
     here = Path(__file__).parent
     pending_methods: frozenset[str] | None = None
     for item in items:
@@ -174,7 +126,7 @@ def _shut_down_what_the_test_launched(adapter: EngineeringBackend) -> None:
     try:
         if adapter.session_status().connected and adapter.portal_process_diagnostics().get("launchedByThisService"):
             adapter.shutdown_portal()
-    except Exception:  # noqa: BLE001 - teardown must not hide the test's own result
+    except Exception:  # noqa: BLE001, S110 - teardown must not hide the test's own result
         pass
 
 

@@ -2,8 +2,7 @@
 
 Calls :class:`engineering_api.backend.port.EngineeringBackend` methods directly (no HTTP). The
 ``backend`` fixture is parametrised over adapters: the in-process fake, and the Openness ``bridge`` over the
-C# stand-in under Mono, which runs the tests of the areas it implements so far (``BRIDGE_CONTRACT_TESTS`` in
-``conftest.py``; the rest skip for the bridge with that reason).
+C# stand-in under Mono, which runs every test except those in ``BRIDGE_PENDING`` (each with its reason).
 """
 
 from __future__ import annotations
