@@ -26,7 +26,7 @@ BRIDGE_PENDING: dict[str, str] = {
     ),
     "test_saved_project_is_a_readable_manifest": "fake only: checks the fake's own project file format (TIA's is not public)",
     "test_missing_type_makes_the_block_inconsistent": (
-        "PLC software slice: the bridge reads PlcBlock.IsConsistent but Openness names no missing types "
+        "the bridge reads PlcBlock.IsConsistent, but Openness names no missing types "
         "(missing_types stays empty)"
     ),
 }
