@@ -20,7 +20,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
-from openness_bridge import blocks_groups as groups
+from openness_bridge import groups
 from openness_bridge.blocks_sources import SourceOperations
 
 __all__ = ("BlockOperations",)

@@ -19,7 +19,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
-from openness_bridge import blocks_groups as groups
+from openness_bridge import groups
 
 __all__ = ("SourceOperations",)
 

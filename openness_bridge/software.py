@@ -30,6 +30,7 @@ from engineering_api.backend.models import (
     ProgramImportReport,
     ProgramObjectInfo,
 )
+from openness_bridge import groups
 
 __all__ = ("SoftwareOperations",)
 
@@ -143,12 +144,11 @@ class SoftwareOperations:
     """The composition of a group that imports a kind (``Blocks`` for every block kind)."""
 
     @staticmethod
-    def _walk(group: Any, composition: str, folder: str = "") -> Any:
+    def _walk(group: Any, composition: str) -> Any:
         """(folder, object) for every object of ``group`` and its user groups, recursively."""
-        for obj in getattr(group, composition):
-            yield folder, obj
-        for child in group.Groups:
-            yield from SoftwareOperations._walk(child, composition, f"{folder}/{child.Name}" if folder else str(child.Name))
+        for folder, member in groups.walk(group):
+            for obj in getattr(member, composition):
+                yield folder, obj
 
     @staticmethod
     def _as(obj: Any, cls: Any) -> Any:
@@ -283,11 +283,10 @@ class SoftwareOperations:
                 f"{document.source} was exported by TIA Portal {doc.engineering_version}; a {self._version} project "
                 "cannot import documents of a newer version.", code="NEWER_VERSION",
             )
-        group = getattr(software, {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup"))
-        for part in [p for p in document.folder.split("/") if p]:
-            group = group.Groups.Find(part)
-            if group is None:
-                raise ValidationError(f"{document.source}: the folder '{document.folder}' does not exist.", code="FOLDER_NOT_FOUND")
+        root = getattr(software, {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup"))
+        group = groups.find_group(root, document.folder)
+        if group is None:
+            raise ValidationError(f"{document.source}: the folder '{document.folder}' does not exist.", code="FOLDER_NOT_FOUND")
         instance_of = getattr(obj, "instance_of_name", None)
         if kind == "InstanceDB" and instance_of and instance_of.casefold() not in batch:
             try:

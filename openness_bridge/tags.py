@@ -33,9 +33,10 @@ from engineering_api.rules.tags import (
     overlap_warnings,
     raise_field_error,
 )
+from openness_bridge import groups
 from openness_bridge.tags_constants import ConstantOperations
 from openness_bridge.tags_import import TagImportOperations
-from openness_bridge.tags_support import TagRecord, folder_parts
+from openness_bridge.tags_support import TagRecord
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
@@ -90,14 +91,13 @@ class TagOperations(ConstantOperations, TagImportOperations):
             _, root = self._tag_root(device)
             check_table_name(name)
             self._require_free_table_name(root, name)
-            parts = folder_parts(folder, strip_outer=True) if folder.strip().strip("/\\") else []
-            table = self._ensure_group(root, parts).TagTables.Create(name)
-            return self._table_info(table, "/".join(parts))
+            target, group = groups.ensure_group(root, folder)
+            return self._table_info(group.TagTables.Create(name), target)
 
         return self._change("PlcTagTableComposition.Create", run)
 
     def _table_group(self, root: Any, folder: str) -> Any:
-        return self._group_at(root, folder.split("/")) if folder else root
+        return groups.find_group(root, folder)
 
     def rename_tag_table(self, device: str, name: str, new_name: str) -> TagTableInfo:
         def run() -> TagTableInfo:
@@ -137,22 +137,15 @@ class TagOperations(ConstantOperations, TagImportOperations):
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
         def run() -> TagTableNode:
             _, root = self._tag_root(device)
-            parts = folder_parts(path, strip_outer=False)
-            normalised = "/".join(parts)
-            if self._group_at(root, parts) is not None:
-                raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
-            self._ensure_group(root, parts)
-            return TagTableNode(name=parts[-1], is_folder=True, path=normalised, node_type="Folder")
+            normalised, _ = groups.create_group(root, path, strip_outer=False)
+            return TagTableNode(name=normalised.rpartition("/")[2], is_folder=True, path=normalised, node_type="Folder")
 
         return self._change("PlcTagTableUserGroupComposition.Create", run)
 
     def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
         def run() -> list[str]:
             _, root = self._tag_root(device)
-            normalised = "/".join(p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/"))
-            group = self._group_at(root, normalised.split("/")) if normalised else None
-            if group is None:
-                raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+            normalised, group = groups.normalise(path), groups.require_group(root, path)
             tables = [t for _, t in self._tables(group)]
             if any(bool(t.IsDefault) for t in tables):
                 raise ConflictError(

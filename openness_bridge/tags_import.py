@@ -21,6 +21,7 @@ from engineering_api.rules.tags import (
     check_table_name,
     check_tag,
 )
+from openness_bridge import groups
 from openness_bridge.tags_support import ConstantRecord, TagRecord, TagSupport
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ class TagImportOperations(TagSupport):
         """Create the planned tables, then every row (a replaced object keeps its place unless the row respells its
         name); returns how many tags were replaced."""
         for name, folder in plan.new_tables.values():
-            self._ensure_group(root, folder.split("/") if folder else []).TagTables.Create(name)
+            groups.ensure_group(root, folder)[1].TagTables.Create(name)
         by_name = {str(t.Name): t for _, t in self._tables(root)}
         replaced = 0
         for name in plan.touched():

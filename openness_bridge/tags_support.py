@@ -18,23 +18,11 @@ from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 
-__all__ = ("PRIMARY_CULTURE", "ConstantRecord", "TagRecord", "TagSupport", "folder_parts")
+__all__ = ("PRIMARY_CULTURE", "ConstantRecord", "TagRecord", "TagSupport")
 
 PRIMARY_CULTURE = "en-US"
 """The comment language the port reads and writes (the fake's too); other languages are left as they are."""
 
-
-def folder_parts(path: str, *, strip_outer: bool) -> list[str]:
-    """The group names of a folder path (``a/b`` or ``a\\b``).
-
-    Raises:
-        ValidationError: ``INVALID_FOLDER`` for an empty path or an empty, ``.`` or ``..`` part.
-    """
-    text = path.strip().strip("/\\") if strip_outer else path
-    parts = [p.strip() for p in text.replace("\\", "/").split("/")]
-    if not text.strip() or any(not p or p in (".", "..") for p in parts):
-        raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
-    return parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,24 +69,6 @@ class TagSupport:
             if found is not None:
                 return found
         raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
-
-    @staticmethod
-    def _group_at(root: Any, parts: list[str]) -> Any | None:
-        """The user group at ``parts`` below ``root`` (None when a level is missing)."""
-        group = root
-        for part in parts:
-            group = group.Groups.Find(part)
-            if group is None:
-                return None
-        return group
-
-    @staticmethod
-    def _ensure_group(root: Any, parts: list[str]) -> Any:
-        """The user group at ``parts``, creating the missing levels (inside the caller's transaction)."""
-        group = root
-        for part in parts:
-            group = group.Groups.Find(part) or group.Groups.Create(part)
-        return group
 
     # ----- comments (MultilingualText) ---------------------------------------------------------
     @staticmethod

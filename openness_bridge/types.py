@@ -28,7 +28,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
-from openness_bridge import blocks_groups as groups
+from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
 

@@ -38,6 +38,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from fakes.watch_operands import LABEL, check_rows, merge_rows, table_row
+from openness_bridge import groups
 from openness_bridge.watch_tables import WatchTableAccess
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
@@ -104,8 +105,8 @@ class WatchOperations(WatchTableAccess):
 
     def _wt_target(self, root: Any, folder: str) -> tuple[str, Any]:
         """(normalised folder, its group) for a table being created or imported; FOLDER_NOT_FOUND when missing."""
-        normalised = "/".join(self._wt_folder_parts(folder)) if folder.strip() else ""
-        group = self._wt_group(root, normalised)
+        normalised = "/".join(groups.folder_parts(folder)) if folder.strip() else ""
+        group = groups.find_group(root, normalised)
         if group is None:
             raise ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
                                   code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
@@ -263,24 +264,19 @@ class WatchOperations(WatchTableAccess):
 
     # ----- folders ---------------------------------------------------------------------------------
     def create_watch_force_folder(self, device: str, path: str) -> str:
-        parts = self._wt_folder_parts(path)
+        groups.folder_parts(path)  # a malformed path is refused before TIA is asked
 
         def run() -> str:
-            group = self._wt_root(device)
-            if self._wt_group(group, "/".join(parts)) is not None:
-                raise AlreadyExistsError(f"The folder '{'/'.join(parts)}' already exists.", code="FOLDER_EXISTS")
-            for part in parts:
-                group = group.Groups.Find(part) or group.Groups.Create(part)
-            return "/".join(parts)
+            return groups.create_group(self._wt_root(device), path)[0]
 
         return self._change("PlcWatchAndForceTableUserGroupComposition.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
 
     def delete_watch_force_folder(self, device: str, path: str, *, stop_forcing: bool = False) -> TableFolderRemoval:
-        normalised = "/".join(p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/"))
+        normalised = groups.normalise(path)
 
         def run() -> TableFolderRemoval:
             root = self._wt_root(device)
-            group = self._wt_group(root, normalised) if normalised else None
+            group = groups.find_group(root, normalised) if normalised else None
             if group is None:
                 raise NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.",
                                     code="FOLDER_NOT_FOUND")

@@ -24,9 +24,9 @@ from engineering_api.backend.areas.watch import (
 from engineering_api.backend.errors import (
     EngineeringError,
     NotFoundError,
-    ValidationError,
 )
 from fakes.watch_operands import LABEL, Resolver, row_flag
+from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from simatic_xml.watchtables import WatchForceTable, read_table, table_to_bytes
 
@@ -58,15 +58,9 @@ class WatchTableAccess:
     """Helpers mixed into ``OpennessBackend`` with :class:`openness_bridge.watch.WatchOperations`."""
 
     # ----- the group tree ------------------------------------------------------------------------
-    def _wt_groups(self, group: Any, folder: str = "") -> Iterator[tuple[str, Any]]:
-        """(folder path, group) for the system group and every user group below it, depth first."""
-        yield folder, group
-        for child in group.Groups:
-            yield from self._wt_groups(child, f"{folder}/{child.Name}" if folder else str(child.Name))
-
     def _wt_tables(self, root: Any, kind: str) -> Iterator[tuple[str, Any, Any]]:
         """(folder, group, table) for every table of ``kind``, in project order."""
-        for folder, group in self._wt_groups(root):
+        for folder, group in groups.walk(root):
             for table in getattr(group, _COMPOSITION[kind]):
                 yield folder, group, table
 
@@ -84,15 +78,6 @@ class WatchTableAccess:
         if found is None or found[0] != kind:
             raise NotFoundError(f"The {LABEL[kind]} '{name}' was not found.", code=_NOT_FOUND[kind])
         return found[1], found[2], found[3]
-
-    def _wt_group(self, root: Any, folder: str) -> Any | None:
-        """The user group at ``a/b`` (``Find`` level by level), the system group for ``""``, None when missing."""
-        group = root
-        for part in [p for p in folder.split("/") if p]:
-            group = group.Groups.Find(part)
-            if group is None:
-                return None
-        return group
 
     def _wt_root(self, device: str) -> Any:
         return self._plc_software(self._project(), device).WatchAndForceTableGroup  # type: ignore[attr-defined]
@@ -178,10 +163,3 @@ class WatchTableAccess:
             is_consistent=bool(table.IsConsistent) and all(e.is_valid for e in entries),
         )
 
-    @staticmethod
-    def _wt_folder_parts(path: str) -> list[str]:
-        """``a/b`` (``\\`` accepted, blanks around names dropped) as parts; INVALID_FOLDER for a malformed path."""
-        parts = [p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/")]
-        if not path.strip() or any(p in ("", ".", "..") for p in parts):
-            raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
-        return parts

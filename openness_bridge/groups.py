@@ -1,12 +1,14 @@
-"""User groups ("folders") of a PLC's system groups, as Openness offers them for blocks, PLC data types and
-external sources alike: ``<SystemGroup>.Groups`` is a ``…UserGroupComposition`` with ``Find(name)`` (one level)
-and ``Create(name)``; a user group has ``Name``, its own ``Groups`` and ``Delete()`` (which takes its content).
+"""User groups ("folders") of a PLC's system groups, as Openness offers them for blocks, PLC data types,
+external sources, tag tables and watch/force tables alike: ``<SystemGroup>.Groups`` is a
+``…UserGroupComposition`` with ``Find(name)`` (one level) and ``Create(name)``; a user group has ``Name``, its own
+``Groups`` and ``Delete()`` (which takes its content).
 
 Paths are ``/``-separated below the system group; ``\\`` is accepted as a separator (TIA shows paths with it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from engineering_api.backend.errors import (
@@ -15,7 +17,10 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 
-__all__ = ("create_group", "find_group", "folder_of", "group_paths", "normalise", "require_group")
+__all__ = (
+    "create_group", "ensure_group", "find_group", "folder_of", "folder_parts", "group_paths", "normalise", "require_group",
+    "walk",
+)
 
 
 def normalise(path: str) -> str:
@@ -23,10 +28,13 @@ def normalise(path: str) -> str:
     return "/".join(p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/"))
 
 
-def _parts(path: str) -> list[str]:
-    """The names of a folder path to create, or ``ValidationError`` (``INVALID_FOLDER``)."""
-    parts = normalise(path).split("/")
-    if not path.strip() or any(not p or p in (".", "..") for p in parts):
+def folder_parts(path: str, *, strip_outer: bool = True) -> list[str]:
+    """The names of a folder path to create, or ``ValidationError`` (``INVALID_FOLDER``) for an empty path or an
+    empty, ``.`` or ``..`` name. With ``strip_outer`` false a leading or trailing separator is an empty name, as the
+    fake's tag-table folders have it."""
+    text = path.strip().strip("/\\") if strip_outer else path
+    parts = [p.strip() for p in text.replace("\\", "/").split("/")]
+    if not text.strip() or any(not p or p in (".", "..") for p in parts):
         raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
     return parts
 
@@ -58,14 +66,14 @@ def folder_of(root: Any, path: str) -> tuple[str, Any]:
     return normalised, group
 
 
-def create_group(root: Any, path: str, *, exist_ok: bool = False) -> tuple[str, Any]:
+def create_group(root: Any, path: str, *, exist_ok: bool = False, strip_outer: bool = True) -> tuple[str, Any]:
     """Create the user groups of ``path`` that are missing (``Groups.Create``); returns (normalised path, group).
 
     Raises:
-        ValidationError: a malformed path (``INVALID_FOLDER``).
+        ValidationError: a malformed path (``INVALID_FOLDER``, see :func:`folder_parts`).
         AlreadyExistsError: the folder exists and ``exist_ok`` is false (``FOLDER_EXISTS``).
     """
-    parts = _parts(path)
+    parts = folder_parts(path, strip_outer=strip_outer)
     group, created = root, False
     for part in parts:
         child = group.Groups.Find(part)
@@ -78,11 +86,20 @@ def create_group(root: Any, path: str, *, exist_ok: bool = False) -> tuple[str, 
     return normalised, group
 
 
-def group_paths(root: Any, prefix: str = "") -> list[str]:
-    """Every user-group path below ``root``, parents before children (recursing ``Groups``)."""
-    out: list[str] = []
+def ensure_group(root: Any, path: str) -> tuple[str, Any]:
+    """(normalised path, group) of ``path``, creating its missing levels; ``root`` itself when ``path`` is empty or
+    only separators (a malformed path is ``INVALID_FOLDER``, see :func:`folder_parts`)."""
+    return create_group(root, path, exist_ok=True) if path.strip().strip("/\\") else ("", root)
+
+
+def walk(root: Any, folder: str = "") -> Iterator[tuple[str, Any]]:
+    """(folder path, group) for ``root`` (at ``folder``) and every user group below it, parents before children:
+    ``Find`` looks one level deep, so whatever lies in the tree is found by walking ``Groups``."""
+    yield folder, root
     for child in root.Groups:
-        path = f"{prefix}/{child.Name}" if prefix else str(child.Name)
-        out.append(path)
-        out.extend(group_paths(child, path))
-    return out
+        yield from walk(child, f"{folder}/{child.Name}" if folder else str(child.Name))
+
+
+def group_paths(root: Any) -> list[str]:
+    """Every user-group path below ``root``, parents before children."""
+    return [path for path, group in walk(root) if group is not root]
