@@ -15,10 +15,9 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+from engineering_api.rules.naming import check_block_name
 from fakes.program import BLOCK_KINDS, ExternalSource
 from simatic_xml import parse_bytes, to_bytes
-from simatic_xml.generate import SpecError
-from simatic_xml.generate.names import check_block_name
 
 if TYPE_CHECKING:
     from fakes.program import PlcSoftware, ProgramObject
@@ -78,10 +77,7 @@ class BlockOperations:
         return info
 
     def rename_block(self, device: str, name: str, new_name: str) -> BlockInfo:
-        try:
-            check_block_name(new_name, "newName")
-        except SpecError as exc:
-            raise ValidationError(str(exc), code="INVALID_NAME", details={"field": "newName"}) from None
+        check_block_name(new_name, "newName")
         with self._change() as project:  # type: ignore[attr-defined]
             _, software = self._software(project, device)  # type: ignore[attr-defined]
             obj = _block(software, name)

@@ -20,6 +20,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+from engineering_api.rules.naming import check_block_name
 from openness_bridge import groups
 from openness_bridge.blocks_sources import SourceOperations
 
@@ -83,13 +84,7 @@ class BlockOperations(SourceOperations):
         return self._change("PlcBlock.Delete", run)  # type: ignore[attr-defined]
 
     def rename_block(self, device: str, name: str, new_name: str) -> BlockInfo:
-        from simatic_xml.generate import SpecError
-        from simatic_xml.generate.names import check_block_name
-
-        try:
-            check_block_name(new_name, "newName")
-        except SpecError as exc:
-            raise ValidationError(str(exc), code="INVALID_NAME", details={"field": "newName"}) from None
+        check_block_name(new_name, "newName")
 
         def run() -> BlockInfo:
             software = self._software_of(device)

@@ -85,6 +85,16 @@ class CatalogOperations:
             memo[key] = self._catalog_facts(entries) if entries else None
         return memo[key]
 
+    def _require_article(self, order_number: str) -> dict[str, Any]:
+        """:meth:`_article_facts`, or ``NotFoundError`` (``ARTICLE_NOT_FOUND``) when TIA's catalog lacks the article."""
+        facts = self._article_facts(order_number)
+        if facts is None:
+            raise NotFoundError(
+                f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
+                code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
+            )
+        return facts
+
     @staticmethod
     def _catalog_facts(entries: list[Any]) -> dict[str, Any]:
         first = entries[0]
@@ -107,13 +117,7 @@ class CatalogOperations:
 
     def catalog_find(self, order_number: str) -> CatalogItem:
         def run() -> CatalogItem:
-            facts = self._article_facts(order_number)
-            if facts is None:
-                raise NotFoundError(
-                    f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
-                    code="ARTICLE_NOT_FOUND",
-                )
-            return self._catalog_item(facts)
+            return self._catalog_item(self._require_article(order_number))
 
         return self._call("HardwareCatalog.Find", run)
 

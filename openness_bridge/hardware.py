@@ -90,12 +90,7 @@ class HardwareOperations(NetworkAccess, CaxOperations):
             project = self._project()
             check_device_name(name)
             self._require_free_device_name(project, name)
-            facts = self._article_facts(order_number)
-            if facts is None:
-                raise NotFoundError(
-                    f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
-                    code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
-                )
+            facts = self._require_article(order_number)
             if version is not None and version not in facts["versions"]:
                 raise ValidationError(
                     f"{facts['order']} has no firmware {version} in the hardware catalog "
@@ -221,12 +216,7 @@ class HardwareOperations(NetworkAccess, CaxOperations):
     def compatible_slots(self, device: str, order_number: str) -> list[SlotOption]:
         def run() -> list[SlotOption]:
             target = self._find_device(self._project(), device)
-            facts = self._article_facts(order_number)
-            if facts is None:
-                raise NotFoundError(
-                    f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
-                    code="ARTICLE_NOT_FOUND",
-                )
+            facts = self._require_article(order_number)
             versions = facts["versions"]
             type_id = f"OrderNumber:{facts['order']}" + (f"/{versions[-1]}" if versions else "")
             racks = list(target.DeviceItems)

@@ -2,10 +2,9 @@
 tables and groups (``Find`` is one level deep, so the group tree is walked), reading tags and constants, their
 ``MultilingualText`` comments, and the PLC-wide namespace TIA enforces.
 
-TIA's rules on single fields (names, data types, addresses, constant values, overlaps) are the pure rule
-functions the fake uses (:mod:`fakes.tag_support`, :mod:`engineering_api.rules.addresses`, :mod:`engineering_api.rules.values`):
-imported, not copied, so both adapters refuse exactly the same input with the same codes. They have no
-neutral home yet; a later session moves them out of ``fakes``.
+TIA's rules on single fields (names, data types, addresses, constant values, overlaps) are those of
+:mod:`engineering_api.rules`, which the fake applies too, so both adapters refuse exactly the same input with
+the same codes.
 """
 
 from __future__ import annotations
@@ -17,11 +16,10 @@ from typing import Any
 from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
+from engineering_api.rules.values import PRIMARY_CULTURE
 
-__all__ = ("PRIMARY_CULTURE", "ConstantRecord", "TagRecord", "TagSupport")
+__all__ = ("ConstantRecord", "TagRecord", "TagSupport")
 
-PRIMARY_CULTURE = "en-US"
-"""The comment language the port reads and writes (the fake's too); other languages are left as they are."""
 
 
 

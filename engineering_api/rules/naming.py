@@ -11,7 +11,7 @@ import re
 
 from engineering_api.backend.errors import ValidationError
 
-__all__ = ("check_device_name", "check_ipv4", "check_project_name", "profinet_name")
+__all__ = ("check_block_name", "check_device_name", "check_ipv4", "check_project_name", "profinet_name")
 
 _FORBIDDEN = set('\\/:*?"<>|')
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
@@ -64,6 +64,22 @@ def check_device_name(name: str) -> str:
         ValidationError: it would not.
     """
     return _check_name("device", name)
+
+
+def check_block_name(name: str, field: str) -> str:
+    """Return ``name`` when TIA would accept it as a block name (the generator's rules).
+
+    Raises:
+        ValidationError: it would not (``INVALID_NAME``, ``details.field`` = ``field``).
+    """
+    from simatic_xml.generate import SpecError
+    from simatic_xml.generate.names import check_block_name as check_spec_name
+
+    try:
+        check_spec_name(name, field)
+    except SpecError as exc:
+        raise ValidationError(str(exc), code="INVALID_NAME", details={"field": field}) from None
+    return name
 
 
 def profinet_name(device_name: str) -> str:

@@ -6,9 +6,11 @@ import re
 
 from simatic_xml.generate.datatypes import ELEMENTARY
 
-__all__ = ("MAX_NAME", "RuleError", "check_name", "check_value", "resolve_type")
+__all__ = ("MAX_NAME", "PRIMARY_CULTURE", "RuleError", "check_name", "check_value", "resolve_type")
 
 MAX_NAME = 128
+PRIMARY_CULTURE = "en-US"
+"""The comment language the port reads and writes; other languages of a comment are left as they are."""
 
 
 class RuleError(ValueError):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.rules.values import PRIMARY_CULTURE
 from fakes.program import ProgramObject
 from simatic_xml import SimaticMLError, parse_bytes, to_bytes
 from simatic_xml.model import (
@@ -44,7 +45,6 @@ __all__ = (
 DEFAULT_TABLE = "Default tag table"
 """Every PLC has it; TIA does not let it be deleted."""
 MAX_XML_BYTES = 1 << 31
-PRIMARY_CULTURE = "en-US"
 
 
 @dataclass(frozen=True, slots=True)
