@@ -180,6 +180,7 @@ class OnlineDownload:
                 code="DOWNLOAD_FAILED",
                 details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages)},
             )
+        self._sim_after_download(instance.name)  # type: ignore[attr-defined]
         after = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
         if start_after_download and after.operating_state != "Run":
             error = after.last_error

@@ -344,8 +344,7 @@ class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations,
         inst = self._sim_instance(api, instance)
         self._sim_state.connected = str(inst.Name)
         if str(inst.OperatingState) != "Off":
-            inst.UpdateTagList()
-            self._sim_record(inst).tags_loaded = True
+            self._sim_load_tags(inst)
         return inst
 
     def sim_connect(self, instance: str) -> SimConnection:

@@ -154,17 +154,21 @@ class SimulationBase:
                                     f"(it is {name}).", code="SIM_TIMEOUT")
             time.sleep(0.001)
 
+    def _sim_load_tags(self, inst: Any) -> None:
+        """``UpdateTagList()``: PLCSIM reads the loaded program's tags; symbolic access needs it first."""
+        inst.UpdateTagList()
+        self._sim_record(inst).tags_loaded = True
+
     def _sim_after_download(self, instance: str) -> None:
-        """For the online slice: a download through this service refreshes the connected instance's tag list
-        (as the fake does); a download made elsewhere leaves it stale until it is refreshed. Never raises."""
+        """A download through this service refreshes the connected instance's tag list (as the fake does); a
+        download made elsewhere leaves it stale until it is refreshed. Never raises."""
         api = self._simulation_api
         if api is None or (self._sim_state.connected or "").lower() != instance.lower():
             return
         try:
             inst = self._sim_instance(api, instance)
             if str(inst.OperatingState) != "Off":
-                inst.UpdateTagList()
-                self._sim_record(inst).tags_loaded = True
+                self._sim_load_tags(inst)
         except Exception:  # noqa: BLE001 - the download itself succeeded; a stale list is refreshed on next access
             return
 

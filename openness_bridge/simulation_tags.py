@@ -110,16 +110,14 @@ class SimulationTagOperations(SimulationBase):
     # ----- one tag --------------------------------------------------------------------------------
     def _sim_symbolic(self, inst: Any, call: Callable[[], Any]) -> Any:
         """``call()`` with the tag list loaded first, and loaded again once when PLCSIM says it is out of date."""
-        record = self._sim_record(inst)
-        if not record.tags_loaded:
-            inst.UpdateTagList()
-            record.tags_loaded = True
+        if not self._sim_record(inst).tags_loaded:
+            self._sim_load_tags(inst)
         try:
             return call()
         except Exception as exc:  # a .NET exception
             if runtime_code(exc) != "NotUpToDate":
                 raise
-        inst.UpdateTagList()
+        self._sim_load_tags(inst)
         return call()
 
     def _sim_data_type(self, inst: Any, symbol: str, primitive: str) -> str:
@@ -238,11 +236,9 @@ class SimulationTagOperations(SimulationBase):
     def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
         def run(api: PlcsimApi) -> SimTagList:
             inst = self._sim_target(api, instance)
-            record = self._sim_record(inst)
-            if not record.tags_loaded:
+            if not self._sim_record(inst).tags_loaded:
                 self._sim_require_on_for_tags(inst)
-                inst.UpdateTagList()
-                record.tags_loaded = True
+                self._sim_load_tags(inst)
             elif str(inst.OperatingState) != "Off" and not self._sim_tags_fresh(api, inst):
                 raise ConflictError(f'The tag list of "{inst.Name}" is out of date after a download. Refresh it '
                                     "(POST /api/simulation/tags/refresh) or connect again.",
@@ -260,8 +256,7 @@ class SimulationTagOperations(SimulationBase):
         def run(api: PlcsimApi) -> SimTagList:
             inst = self._sim_target(api, instance)
             self._sim_require_on_for_tags(inst)
-            inst.UpdateTagList()
-            self._sim_record(inst).tags_loaded = True
+            self._sim_load_tags(inst)
             return self._sim_tag_list(api, inst, None)
 
         return self._plcsim("IInstance.UpdateTagList", run)

@@ -146,3 +146,11 @@ def test_upload_and_load_start_values_have_no_openness_equivalent(plc: Any) -> N
     with pytest.raises(NotSupportedError) as start_values:
         plc.load_start_values("PLC_1", "Data")
     assert start_values.value.code == "NO_OPENNESS_EQUIVALENT" and "ValueService" in str(start_values.value)
+
+
+def test_a_download_refreshes_the_connected_instances_tag_list(plc: Any) -> None:
+    plc.sim_connect("Sim_A")
+    load_scl(plc, SCL)
+    plc.download("PLC_1")
+    # As on the fake: the downloaded program's tags are listed at once, no refresh asked of the client.
+    assert "Data.count" in [t.name for t in plc.sim_list_tags().tags]
