@@ -39,20 +39,7 @@ class OnlineBinding:
 
     def _cpu_item(self, project: Any, device: str) -> Any:
         """The device item that carries the PLC software (and with it the online and download services)."""
-        self._plc_software(project, device)  # DEVICE_NOT_FOUND / NOT_A_PLC with the software area's words
-        container_type = self._api.hw_features.SoftwareContainer  # type: ignore[attr-defined]
-
-        def walk(items: Any) -> Any:
-            for item in items:
-                container = self._service(item, container_type)  # type: ignore[attr-defined]
-                if container is not None and container.Software is not None:
-                    return item
-                found = walk(item.DeviceItems)
-                if found is not None:
-                    return found
-            return None
-
-        return walk(self._find_device(project, device).DeviceItems)  # type: ignore[attr-defined]
+        return self._plc_item(project, device)[0]  # type: ignore[attr-defined]
 
     def _online_provider(self, project: Any, device: str) -> Any:
         provider = self._service(self._cpu_item(project, device), self._online_namespace("Online").OnlineProvider)  # type: ignore[attr-defined]

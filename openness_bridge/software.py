@@ -49,6 +49,15 @@ class SoftwareOperations:
 
     def _plc_software(self, project: Any, name: str) -> Any:
         """The device's ``PlcSoftware``: the first device item (recursively) whose SoftwareContainer holds one."""
+        return self._plc_item(project, name)[1]
+
+    def _plc_item(self, project: Any, name: str) -> tuple[Any, Any]:
+        """(device item, its ``PlcSoftware``): the CPU item, which also offers the online and download services.
+
+        Raises:
+            NotFoundError: no such device (``DEVICE_NOT_FOUND``).
+            ValidationError: no device item holds PLC software (``NOT_A_PLC``).
+        """
         from System import InvalidCastException  # type: ignore[import-not-found]
 
         device = self._find_device(project, name)
@@ -60,9 +69,9 @@ class SoftwareOperations:
                 if container is not None and container.Software is not None:
                     software = container.Software
                     if isinstance(software, plc_software):
-                        return software
+                        return item, software
                     try:
-                        return plc_software(software)  # pythonnet downcast of the Software base reference
+                        return item, plc_software(software)  # pythonnet downcast of the Software base reference
                     except (TypeError, InvalidCastException):
                         pass  # another kind of software (HMI): not a PLC
                 found = walk(item.DeviceItems)
@@ -70,23 +79,20 @@ class SoftwareOperations:
                     return found
             return None
 
-        software = walk(device.DeviceItems)
-        if software is None:
+        found = walk(device.DeviceItems)
+        if found is None:
             raise ValidationError(
                 f"The device '{name}' has no PLC software (no device item offers a SoftwareContainer with "
                 "PlcSoftware); it is not a PLC.",
                 code="NOT_A_PLC",
             )
-        return software
+        return found
 
     @staticmethod
     def _find_in_groups(group: Any, composition: str, name: str) -> Any:
         """``Find`` is one level only in Openness: search this group, then its ``Groups`` recursively."""
-        found = getattr(group, composition).Find(name)
-        if found is not None:
-            return found
-        for child in group.Groups:
-            found = SoftwareOperations._find_in_groups(child, composition, name)
+        for _, member in groups.walk(group):
+            found = getattr(member, composition).Find(name)
             if found is not None:
                 return found
         return None
