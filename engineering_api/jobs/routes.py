@@ -20,10 +20,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath, QueryParameter
 
-from engineering_api.backend.errors import ValidationError
+from engineering_api.backend.errors import OperationCanceledError, ValidationError
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.operations import confine_files
-from engineering_api.lib.responses import ErrorBody, envelope_type, error_response, ok, status_for
+from engineering_api.lib.responses import envelope_type, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, key_normaliser
 
 if TYPE_CHECKING:
@@ -35,15 +35,6 @@ if TYPE_CHECKING:
 __all__ = ("JobAccepted", "build_handlers", "operation_id", "run_operation")
 
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
-_COMMON_ERRORS = {
-    401: "Missing or invalid X-API-Key",
-    403: "The key's role does not allow this",
-    413: "Request body too large",
-    422: "Invalid input",
-    429: "Rate limit exceeded",
-    503: "No TIA Portal attached",
-    504: "The TIA call timed out",
-}
 
 
 class JobAccepted(CamelStruct):
@@ -91,17 +82,14 @@ def _body_struct(operation: Operation[Any, Any], body_fields: list[tuple[Any, An
     return struct
 
 
-def _responses(operation: Operation[Any, Any]) -> dict[int, ResponseSpec]:
-    documented = dict(_COMMON_ERRORS)
-    for error in operation.errors:
-        status = status_for(error("x"))
-        documented.setdefault(status, (error.__doc__ or error.__name__).strip().splitlines()[0])
-    return {
-        status: ResponseSpec(
-            data_container=ErrorBody, description=text, media_type="application/problem+json", generate_examples=False
-        )
-        for status, text in sorted(documented.items())
-    }
+def _responses(operation: Operation[Any, Any], has_body: bool, is_async: bool) -> dict[int, ResponseSpec]:
+    # Every derived route validates its input and runs on the TIA worker, inline or as a job; a direct route
+    # of a long-running operation answers with its job's failure, which may be a cancellation.
+    waits_for_job = operation.long_running and not is_async
+    return problem_responses(
+        operation.required_role.value, body=has_body, params=operation.input is not None, worker=True,
+        errors=(*operation.errors, *((OperationCanceledError,) if waits_for_job else ())),
+    )
 
 
 async def run_operation(
@@ -235,7 +223,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         description=operation.description or None,
         tags=[operation.section],
         status_code=status,
-        responses=_responses(operation),
+        responses=_responses(operation, body_type is not None, is_async),
         opt=opt,
     )(handler)
 

@@ -3,6 +3,12 @@
 Success: ``{success: true, message, data, timestamp}``. Errors: a real HTTP status and an RFC 9457
 problem document that also carries ``success: false``, ``message`` and a stable ``code``, so both
 T-IA Connect clients (which read ``message``) and problem-details clients are served.
+
+Every route documents its error answers with :func:`problem_responses` (``responses=problem_responses(...)`` on
+a Litestar route decorator): the statuses the guard middleware and Litestar answer for any route of that kind
+(Host check, Origin, key, role, rate limit, body limit, malformed body, validation) plus the route's own
+domain errors, all as ``application/problem+json`` with :class:`ErrorBody`. New hand-written routes use it
+too, so the OpenAPI document names every status a route can answer.
 """
 
 from __future__ import annotations
@@ -16,12 +22,15 @@ from litestar import MediaType, Response
 from litestar.response.base import ASGIResponse
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.exceptions import ValidationException as LitestarValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from engineering_api.backend import errors as domain
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     from litestar import Request
 
 __all__ = (
@@ -31,6 +40,7 @@ __all__ = (
     "error_response",
     "exception_handlers",
     "ok",
+    "problem_responses",
     "status_for",
 )
 
@@ -51,6 +61,9 @@ _STATUS: dict[type[domain.EngineeringError], int] = {
     domain.OperationCanceledError: 409,
 }
 
+ALL_DOMAIN_ERRORS: tuple[type[domain.EngineeringError], ...] = tuple(_STATUS)
+"""Every mapped domain error, for routes that run any operation (``execute-sync``)."""
+
 _TITLES = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -60,6 +73,7 @@ _TITLES = {
     409: "Conflict",
     413: "Content Too Large",
     415: "Unsupported Media Type",
+    421: "Misdirected Request",
     422: "Unprocessable Content",
     423: "Locked",
     429: "Too Many Requests",
@@ -238,3 +252,77 @@ def ok(
     """A success response in the envelope."""
     body = _ENCODER.encode(Envelope(success=True, message=message, data=data, timestamp=utc_now()))
     return EnvelopeResponse(body, status_code=status_code, headers=headers)
+
+
+_PUBLIC_ANSWERS = {
+    403: "Foreign Origin header (not in corsOrigins)",
+    421: "Host header not in allowedHosts (DNS rebinding guard)",
+    500: "Unexpected server error (a bug; the server log has the details)",
+}
+"""What the guard middleware and the app answer on any route, with or without a key."""
+_KEYED_ANSWERS = {
+    401: "Missing or invalid X-API-Key",
+    429: "Rate limit exceeded (Retry-After and X-RateLimit-Reset say when to retry)",
+}
+_INPUT_ANSWERS = {
+    400: "Malformed request (a body that is not JSON, invalid UTF-8 or nested too deep)",
+    422: "Invalid input",
+}
+_BODY_TOO_LARGE = "Request body too large"
+_WORKER_ANSWERS = {
+    503: "No TIA Portal attached, or it stopped answering",
+    504: "The TIA call timed out",
+}
+
+
+def problem_responses(
+    role: str | None,
+    *,
+    body: bool = False,
+    params: bool = False,
+    worker: bool = False,
+    errors: Iterable[type[domain.EngineeringError]] = (),
+    extra: Mapping[int, str] | None = None,
+) -> dict[int, ResponseSpec]:
+    """The ``application/problem+json`` answers of a route, for the ``responses=`` of its decorator.
+
+    Args:
+        role: the role the route needs (``viewer``, ``engineer``, ``admin``); None for a public route.
+        body: the route reads a JSON body (400 malformed, 413 too large, 422 invalid).
+        params: the route takes path or query parameters (400 malformed, 422 invalid).
+        worker: the route calls TIA on the worker thread (503 no portal, 504 timeout).
+        errors: the domain errors the route raises, each under its status with its docstring's first line.
+        extra: further statuses with their descriptions.
+    """
+    answers: dict[int, list[str]] = {}
+
+    def add(status: int, text: str) -> None:
+        texts = answers.setdefault(status, [])
+        if text not in texts:
+            texts.append(text)
+
+    for status, text in _PUBLIC_ANSWERS.items():
+        add(status, text)
+    if role is not None:
+        for status, text in _KEYED_ANSWERS.items():
+            add(status, text)
+        if role != "viewer":
+            add(403, f"The key's role is below {role}")
+    if body:
+        add(413, _BODY_TOO_LARGE)
+    if params or body:  # Litestar documents a 400 of its own (as application/json) for any route with input
+        for status, text in _INPUT_ANSWERS.items():
+            add(status, text)
+    if worker:
+        for status, text in _WORKER_ANSWERS.items():
+            add(status, text)
+    for error in errors:
+        add(status_for(error("")), (error.__doc__ or error.__name__).strip().splitlines()[0])
+    for status, text in (extra or {}).items():
+        add(status, text)
+    return {
+        status: ResponseSpec(
+            data_container=ErrorBody, description="; ".join(texts), media_type=PROBLEM_JSON, generate_examples=False,
+        )
+        for status, texts in sorted(answers.items())
+    }
