@@ -161,8 +161,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             description=DESCRIPTION,
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
-            # The document describes the API, not data: Swagger UI must fetch it without a key.
-            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}),
+            # The document describes the API, not data: Swagger UI must fetch it without a key. It does not list
+            # its own routes (as Litestar's default router does not): it cannot describe itself as a schema.
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}, include_in_schema=False),
             components=Components(
                 security_schemes={"ApiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header")}
             ),

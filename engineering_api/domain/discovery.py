@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.lib.responses import ok
+from engineering_api.lib.responses import ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -69,12 +69,15 @@ class DiscoveryController(Controller):
 
     tags = ["Discovery"]
 
-    @get("/api/command/list", operation_id="ListCommands")
+    @get("/api/command/list", operation_id="ListCommands", responses=problem_responses("viewer"))
     async def list_commands(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Every API route with its controller (section), method, role and operation name."""
         return ok(_entries(request))
 
-    @get("/api/command/info/{route:path}", operation_id="GetCommandInfo")
+    @get(
+        "/api/command/info/{route:path}", operation_id="GetCommandInfo",
+        responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
+    )
     async def command_info(self, request: Request[Any, Any, Any], route: FromPath[str]) -> Response[Any]:
         """Parameters, body schema and responses of one route (path with or without ``/api``, or an operation)."""
         wanted = route.strip("/")

@@ -10,7 +10,8 @@ from litestar import Response, get
 from litestar.params import FromPath
 
 from engineering_api.domain.devices import CATALOG_IMAGE, FindInput
-from engineering_api.lib.responses import ok
+from engineering_api.backend.errors import NotFoundError
+from engineering_api.lib.responses import ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class VersionInfo(CamelStruct):
     compatible_with: str
 
 
-@get("/api/health", operation_id="GetHealth", tags=[SECTION], opt={"public": True})
+@get("/api/health", operation_id="GetHealth", tags=[SECTION], opt={"public": True}, responses=problem_responses(None))
 async def health(request: Request[Any, Any, Any]) -> Response[Any]:
     """Quick health check: the API is up and TIA Portal is reachable. No key needed."""
     services = request.app.state.services
@@ -69,13 +70,13 @@ async def health(request: Request[Any, Any, Any]) -> Response[Any]:
     return ok(body, "API is running")
 
 
-@get("/api/health/ping", operation_id="Ping", tags=[SECTION], opt={"public": True})
+@get("/api/health/ping", operation_id="Ping", tags=[SECTION], opt={"public": True}, responses=problem_responses(None))
 async def ping() -> Response[Any]:
     """Ping: the server answers. No key needed."""
     return ok({"pong": True, "time": utc_now()}, "pong")
 
 
-@get("/api/instance/version", operation_id="GetApiVersion", tags=[SECTION])
+@get("/api/instance/version", operation_id="GetApiVersion", tags=[SECTION], responses=problem_responses("viewer"))
 async def instance_version(request: Request[Any, Any, Any]) -> Response[Any]:
     """The API server's version."""
     return ok(
@@ -88,7 +89,7 @@ async def instance_version(request: Request[Any, Any, Any]) -> Response[Any]:
 
 @get(
     "/api/catalog/images/{orderNumber:str}", operation_id="GetCatalogImage", tags=["Devices"],
-    media_type="image/svg+xml",
+    media_type="image/svg+xml", responses=problem_responses("viewer", params=True, worker=True, errors=(NotFoundError,)),
 )
 async def catalog_image(request: Request[Any, Any, Any], orderNumber: FromPath[str]) -> Response[bytes]:  # noqa: N803
     """Image of a catalog article (SVG drawn from the catalog data), or 404."""

@@ -12,7 +12,7 @@ from engineering_api.backend.errors import NotFoundError, NotSupportedError, Val
 from engineering_api.config import RUNTIME_SETTING_NAMES
 from engineering_api.docs import ApiDocs
 from engineering_api.lib.db import KeyValueStore
-from engineering_api.lib.responses import ok
+from engineering_api.lib.responses import ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -79,17 +79,23 @@ def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
     return docs
 
 
+_HEADLESS_RESPONSES = problem_responses("viewer", errors=(NotSupportedError,))
+
+
 class SystemController(Controller):
     """Server settings, documentation and audit."""
 
     tags = [SECTION]
 
-    @get("/api/settings", operation_id="GetSettings", opt={"role": "admin"})
+    @get("/api/settings", operation_id="GetSettings", opt={"role": "admin"}, responses=problem_responses("admin"))
     async def get_settings(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Current server settings, including the security configuration."""
         return ok(settings_view(request.app.state.services))
 
-    @post("/api/settings", operation_id="SaveSettings", opt={"role": "admin"}, status_code=200)
+    @post(
+        "/api/settings", operation_id="SaveSettings", opt={"role": "admin"}, status_code=200,
+        responses=problem_responses("admin", body=True),
+    )
     async def save_settings(self, request: Request[Any, Any, Any], data: JSONBody[SettingsUpdate]) -> Response[Any]:
         """Save settings; takes effect at once and is kept across restarts."""
         services: Services = request.app.state.services
@@ -108,17 +114,20 @@ class SystemController(Controller):
         KeyValueStore(services.db).set("settings", stored)
         return ok(settings_view(services), "settings saved")
 
-    @get("/api/docs", operation_id="GetDocs", media_type="text/plain")
+    @get("/api/docs", operation_id="GetDocs", media_type="text/plain", responses=problem_responses("viewer"))
     async def full_docs(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The whole API documentation as one text document (for LLMs and humans)."""
         return Response(content=_docs(request).full_text(), media_type="text/plain")
 
-    @get("/api/docs/sections", operation_id="ListDocSections", opt={"public": True})
+    @get("/api/docs/sections", operation_id="ListDocSections", opt={"public": True}, responses=problem_responses(None))
     async def doc_sections(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Documentation sections. No key needed."""
         return ok(_docs(request).sections())
 
-    @get("/api/docs/sections/{sectionName:str}", operation_id="GetDocSection")
+    @get(
+        "/api/docs/sections/{sectionName:str}", operation_id="GetDocSection",
+        responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
+    )
     async def doc_section(self, request: Request[Any, Any, Any], sectionName: FromPath[str]) -> Response[Any]:  # noqa: N803
         """One documentation section by name (case-insensitive)."""
         section = _docs(request).section(sectionName)
@@ -126,14 +135,14 @@ class SystemController(Controller):
             raise NotFoundError(f"no documentation section {sectionName!r}", code="SECTION_NOT_FOUND")
         return ok(section)
 
-    @get("/api/docs/search", operation_id="SearchDocs")
+    @get("/api/docs/search", operation_id="SearchDocs", responses=problem_responses("viewer", params=True))
     async def doc_search(
         self, request: Request[Any, Any, Any], q: Annotated[str, QueryParameter(min_length=1, max_length=200)]
     ) -> Response[Any]:
         """Search the documentation; returns ``[{section, snippet, relevance}]``."""
         return ok(_docs(request).search(q))
 
-    @get("/api/audit", operation_id="GetAudit", opt={"role": "admin"})
+    @get("/api/audit", operation_id="GetAudit", opt={"role": "admin"}, responses=problem_responses("admin", params=True))
     async def audit(
         self,
         request: Request[Any, Any, Any],
@@ -147,17 +156,17 @@ class SystemController(Controller):
         services: Services = request.app.state.services
         return ok(services.audit.page(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix, outcome=outcome))
 
-    @get("/api/system/browse-file", operation_id="BrowseFile")
+    @get("/api/system/browse-file", operation_id="BrowseFile", responses=_HEADLESS_RESPONSES)
     async def browse_file(self) -> Response[Any]:
         """A file dialog on the host: not available on a headless server (501)."""
         raise _headless("file")
 
-    @get("/api/system/browse-project", operation_id="BrowseProject")
+    @get("/api/system/browse-project", operation_id="BrowseProject", responses=_HEADLESS_RESPONSES)
     async def browse_project(self) -> Response[Any]:
         """A project dialog on the host: not available on a headless server (501)."""
         raise _headless("project")
 
-    @get("/api/system/browse-folder", operation_id="BrowseFolder")
+    @get("/api/system/browse-folder", operation_id="BrowseFolder", responses=_HEADLESS_RESPONSES)
     async def browse_folder(self) -> Response[Any]:
         """A folder dialog on the host: not available on a headless server (501)."""
         raise _headless("folder")

@@ -9,10 +9,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from engineering_api.backend.errors import NotFoundError, PermissionDeniedError, ValidationError
+from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.routes import run_operation
-from engineering_api.lib.responses import ok
+from engineering_api.lib.responses import ALL_DOMAIN_ERRORS, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class JobController(Controller):
     path = "/api/jobs"
     tags = [SECTION]
 
-    @get("/{jobId:str}", operation_id="GetJob")
+    @get("/{jobId:str}", operation_id="GetJob", responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
     async def get_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[Any]:  # noqa: N803
         """Status, progress and result of a job."""
         services: Services = request.app.state.services
@@ -55,7 +55,7 @@ class JobController(Controller):
         headers = None if record.terminal else {"Retry-After": "1"}
         return ok(record, f"job {record.status.lower()}", headers=headers)
 
-    @get("/", operation_id="ListJobs")
+    @get("/", operation_id="ListJobs", responses=problem_responses("viewer", params=True))
     async def list_jobs(
         self,
         request: Request[Any, Any, Any],
@@ -71,14 +71,20 @@ class JobController(Controller):
         records, total = services.jobs.list(status=status, operation=operation, limit=limit, offset=offset)
         return ok(JobList(jobs=records, total=total, limit=limit, offset=offset))
 
-    @post("/{jobId:str}/actions/cancel", operation_id="CancelJob", status_code=200)
+    @post(
+        "/{jobId:str}/actions/cancel", operation_id="CancelJob", status_code=200,
+        responses=problem_responses("engineer", params=True, errors=(NotFoundError, ConflictError)),
+    )
     async def cancel_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[Any]:  # noqa: N803
         """Ask a job to stop (cooperative: a queued job stops at once, a running one at its next step)."""
         services: Services = request.app.state.services
         record = services.jobs.cancel(jobId)
         return ok(record, "cancel requested", headers={"X-Job-Id": jobId})
 
-    @get("/{jobId:str}/events", operation_id="StreamJobEvents")
+    @get(
+        "/{jobId:str}/events", operation_id="StreamJobEvents",
+        responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
+    )
     async def job_events(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> ServerSentEvent:  # noqa: N803
         """Server-Sent Events with each state change of the job; the stream ends when the job does."""
         services: Services = request.app.state.services
@@ -91,7 +97,10 @@ class JobController(Controller):
 
         return ServerSentEvent(stream())
 
-    @post("/execute-sync", operation_id="ExecuteSync", status_code=200)
+    @post(
+        "/execute-sync", operation_id="ExecuteSync", status_code=200,
+        responses=problem_responses("engineer", body=True, worker=True, errors=ALL_DOMAIN_ERRORS),
+    )
     async def execute_sync(self, request: Request[Any, Any, Any], data: JSONBody[ExecuteRequest]) -> Response[Any]:
         """Run any operation by name and wait for it; long operations still leave a job record."""
         services: Services = request.app.state.services

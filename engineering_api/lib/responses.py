@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from litestar import Request
 
 __all__ = (
+    "ALL_DOMAIN_ERRORS",
     "ErrorBody",
     "PROBLEM_JSON",
     "envelope_type",
