@@ -66,6 +66,7 @@ from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
 from fakes.type_ops import TypeOperations
 from fakes.watch_ops import WatchTableOperations
+from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -146,6 +147,9 @@ class FakeBackend(
         backup = copy.deepcopy(project)
         try:
             yield project
+            # A call stopped by its timeout or a cancel request keeps nothing, even work it finished just then:
+            # its caller is told it failed.
+            checkpoint()
         except BaseException:
             portal.project = backup
             raise

@@ -9,6 +9,7 @@ import msgspec
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
 from fakes.program import describe, read_object, require
+from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
@@ -52,6 +53,7 @@ class SoftwareOperations:
         with self._change() as project:
             _, software = self._software(project, device)
             for document in documents:
+                checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
                 try:
                     obj = read_object(
                         document.data, project_version=project.version, folder=document.folder, source=document.source

@@ -27,6 +27,7 @@ from fakes.tags.tables import (
     TagTableObject,
     table_object,
 )
+from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
@@ -122,6 +123,7 @@ class TagImportOperations(TagSupport):
             warnings: list[TagWarning] = []
             warning_count = 0
             for item in tags:
+                checkpoint()  # once per row: a timed-out import stops here and the transaction rolls back
                 target = target_of(item.table_name)
                 if target is None:
                     wanted = item.table_name if follow_path and item.table_name else table
@@ -150,6 +152,7 @@ class TagImportOperations(TagSupport):
                                     f"{other_address} of '{other}'.",
                         ))
             for item in constants:
+                checkpoint()
                 target = target_of(item.table_name)
                 if target is None:
                     wanted = item.table_name if follow_path and item.table_name else table

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cancel import checkpoint
 from .errors import SclSyntaxError
 from .scl_text import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
@@ -53,6 +54,8 @@ def _lex(text: str) -> list[_Lex]:
     pos = 0
     after_region = False
     while pos < len(text):
+        if not len(out) & 1023:  # every 1024 lexemes: a timed-out call stops here
+            checkpoint()
         if after_region:
             # REGION's name is free text up to the end of the line.
             after_region = False
@@ -139,6 +142,7 @@ class _Parser:
         out: list[XmlNode] = []
         depth = 0
         while (lx := self.peek()) is not None:
+            checkpoint()  # once per item: a timed-out call stops here
             if lx.kind == "op":
                 if depth == 0 and lx.text in stops:
                     break

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .cancel import checkpoint
 from .model import (
     Comment,
     Document,
@@ -354,6 +355,7 @@ def _emit(
         out[-1] += f"</{node.tag}>"
         return
     out.append(f"{pad}<{head}>")
+    checkpoint()  # once per element with children: writing a big block is long, a timed-out call stops here
     for child in kids:
         _emit(child, depth + 1, node.ns, lay, "", embedded)
     out.append(f"{'  ' * depth}</{node.tag}>")

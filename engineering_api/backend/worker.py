@@ -1,10 +1,15 @@
 """The one thread that talks to TIA.
 
 Openness objects are bound to the thread that created them and TIA runs one operation at a time, so
-every backend call is queued to a single dedicated thread; the asyncio side awaits a future. A call
-that exceeds its timeout fails with :class:`OperationTimeoutError`, and the stuck thread is abandoned
-and replaced so the calls queued behind it still run (the adapter is told through
-``on_worker_thread_started`` that it is on a new thread).
+every backend call is queued to a single dedicated thread; the asyncio side awaits a future.
+
+Each call runs with its own :class:`~simatic_xml.cancel.CancelToken` installed. When the call exceeds its
+timeout, the watchdog sets the token: the work stops at its next checkpoint (the SCL parser, the compiler,
+the generator and the fake's import loops have them) and the fake rolls the operation back. The caller gets
+:class:`OperationTimeoutError` once the thread has unwound, so a 504 means the project is as it was. Only
+when the thread does not unwind within :data:`UNWIND_GRACE_MAX` (or the timeout, if shorter) is it
+abandoned and replaced, so the calls queued behind it still run (the adapter is told through
+``on_worker_thread_started`` that it is on a new thread). A canceled job's token is set the same way.
 """
 
 from __future__ import annotations
@@ -15,18 +20,24 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from engineering_api.backend.errors import OperationCanceledError, OperationTimeoutError
+from simatic_xml.cancel import Canceled, CancelToken, installed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("WATCHDOG_INTERVAL", "CallHandle", "TiaWorker")
+__all__ = ("UNWIND_GRACE_MAX", "WATCHDOG_INTERVAL", "CallHandle", "TiaWorker")
 
 WATCHDOG_INTERVAL = 0.05
 """Seconds between deadline checks of the running call; timeouts are seconds, so this is precise enough."""
+UNWIND_GRACE_MAX = 5.0
+"""Longest wait, after a timed-out call's token is set, for its thread to reach a checkpoint and roll back
+before the thread is abandoned. The grace is the call's own timeout when that is shorter, so a short
+timeout stays short. Checkpoints come every few microseconds of work; the grace covers a long C call
+(lxml parsing a big document) between two of them."""
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
@@ -46,6 +57,10 @@ class CallHandle(Generic[T]):
     timeout: float | None = None
     """Seconds the call may run once started; enforced by the worker's watchdog."""
     dropped: bool = False
+    token: CancelToken = field(default_factory=CancelToken)
+    """Installed on the worker thread while the call runs; set on timeout or cancel."""
+    unwind_deadline: float = 0.0
+    """``time.monotonic()`` by which a timed-out call must have unwound; 0 until it timed out."""
 
     @property
     def started(self) -> bool:
@@ -60,6 +75,20 @@ class CallHandle(Generic[T]):
             self.dropped = True
         _settle(self, error=OperationCanceledError(f"{self.description} was canceled before it started"))
         return True
+
+
+def _outcome_error(handle: CallHandle[Any], exc: BaseException) -> BaseException:
+    """What the caller is told when the call raised: the token's reason when it was stopped by its token.
+
+    A checkpoint raises :class:`Canceled`; a handler's own ``check_canceled`` raises
+    :class:`OperationCanceledError`. Either way the caller learns why (timeout or cancel); any other error
+    is the call's own failure and is passed on as it is.
+    """
+    if handle.token.canceled and isinstance(exc, (Canceled, OperationCanceledError)):
+        return handle.token.reason or OperationCanceledError(f"{handle.description} was canceled")
+    if isinstance(exc, Canceled):  # a token of a nested call; should not escape it, but never leak a BaseException
+        return exc.reason or OperationCanceledError(f"{handle.description} was canceled")
+    return exc
 
 
 def _settle(handle: CallHandle[Any], *, result: Any = None, error: BaseException | None = None) -> None:
@@ -137,10 +166,11 @@ class TiaWorker:
                 handle.started_at = time.monotonic()
             self._current = handle
             try:
-                result = handle.fn()
+                with installed(handle.token):
+                    result = handle.fn()
             except BaseException as exc:  # delivered to the awaiting side, never lost
                 if not stop_flag.is_set():
-                    _settle(handle, error=exc)
+                    _settle(handle, error=_outcome_error(handle, exc))
             else:
                 if not stop_flag.is_set():
                     _settle(handle, result=result)
@@ -148,25 +178,34 @@ class TiaWorker:
                 if self._current is handle:
                     self._current = None
 
-    def submit(self, fn: Callable[[], T], *, description: str = "TIA call") -> CallHandle[T]:
-        """Queue ``fn``; the returned handle's future resolves on the event loop."""
+    def submit(
+        self, fn: Callable[[], T], *, description: str = "TIA call", token: CancelToken | None = None
+    ) -> CallHandle[T]:
+        """Queue ``fn``; the returned handle's future resolves on the event loop.
+
+        ``token`` (default: a new one) is installed while ``fn`` runs; pass the operation context's token so a
+        job's cancel request reaches the checkpoints.
+        """
         if self._closed:
             raise RuntimeError("worker is stopped")
         self.start()
         loop = asyncio.get_running_loop()
         handle: CallHandle[T] = CallHandle(
-            fn=fn, future=loop.create_future(), loop=loop, description=description, state_lock=self._state_lock
+            fn=fn, future=loop.create_future(), loop=loop, description=description, state_lock=self._state_lock,
+            token=token or CancelToken(),
         )
         self._queue.put(handle)
         return handle
 
-    async def call(self, fn: Callable[[], T], *, timeout: float | None, description: str = "TIA call") -> T:
-        """Run ``fn`` on the worker thread and wait at most ``timeout`` seconds once it has started.
+    async def call(
+        self, fn: Callable[[], T], *, timeout: float | None, description: str = "TIA call", token: CancelToken | None = None
+    ) -> T:
+        """Run ``fn`` on the worker thread; once it has run ``timeout`` seconds it is canceled (see the module).
 
         Raises:
-            OperationTimeoutError: the call ran longer than ``timeout``; the worker is replaced.
+            OperationTimeoutError: the call ran longer than ``timeout``; it was stopped (or its thread replaced).
         """
-        handle = self.submit(fn, description=description)
+        handle = self.submit(fn, description=description, token=token)
         return await self.wait(handle, timeout=timeout)
 
     async def wait(self, handle: CallHandle[T], *, timeout: float | None) -> T:
@@ -193,18 +232,36 @@ class TiaWorker:
             handle = self._current
             if (
                 handle is not None and handle.loop is loop and handle.timeout is not None and not handle.future.done()
-                and time.monotonic() - handle.started_at > handle.timeout
             ):
-                self._abandon(handle)
-                handle.future.set_exception(
-                    OperationTimeoutError(
-                        f"{handle.description} did not finish within {handle.timeout:g} s; the TIA worker was restarted",
-                        details={"timeoutSeconds": handle.timeout},
-                    )
-                )
+                self._enforce_deadline(handle)
             loop.call_later(WATCHDOG_INTERVAL, tick)
 
         loop.call_later(WATCHDOG_INTERVAL, tick)
+
+    def _enforce_deadline(self, handle: CallHandle[Any]) -> None:
+        """Past the deadline, set the call's token; past the grace after that, abandon its thread."""
+        assert handle.timeout is not None
+        now = time.monotonic()
+        if not handle.unwind_deadline:
+            if now - handle.started_at <= handle.timeout:
+                return
+            handle.unwind_deadline = now + min(handle.timeout, UNWIND_GRACE_MAX)
+            handle.token.cancel(OperationTimeoutError(
+                f"{handle.description} did not finish within {handle.timeout:g} s; it was stopped and nothing "
+                "it started was kept. Split the work into smaller calls, or raise callTimeoutSeconds/jobTimeoutSeconds.",
+                details={"timeoutSeconds": handle.timeout},
+            ))
+            return
+        if now > handle.unwind_deadline:
+            # The call ran past every checkpoint (or has none, like a real Openness call): give up on the thread.
+            self._abandon(handle)
+            handle.future.set_exception(
+                OperationTimeoutError(
+                    f"{handle.description} did not finish within {handle.timeout:g} s and did not stop when asked; "
+                    "the TIA worker was restarted",
+                    details={"timeoutSeconds": handle.timeout, "workerRestarted": True},
+                )
+            )
 
     def _abandon(self, handle: CallHandle[Any]) -> None:
         with self._lock:

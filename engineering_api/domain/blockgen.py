@@ -16,6 +16,7 @@ from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError
 from simatic_xml.generate import SpecError, SpecVersionError, generate_xml, list_templates, parse_spec, template_spec
 from simatic_xml.generate import import_order as dependency_order
+from simatic_xml.scl.limits import BlockTooLargeError
 
 __all__ = ("OPERATIONS", "GeneratedBlock", "generate_document", "import_documents", "spec_failure", "target_for")
 
@@ -98,6 +99,8 @@ class BulkImportResult(CamelStruct):
 
 def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
     """A generator error as a domain error naming the field."""
+    if isinstance(exc, BlockTooLargeError):
+        return e.ValidationError(str(exc), code=exc.code, details=exc.details)
     if isinstance(exc, SpecVersionError):
         return e.ValidationError(str(exc), code="VERSION_CANNOT_EXPRESS", details={"field": exc.field, "reason": exc.reason})
     if isinstance(exc, SpecError):

@@ -141,6 +141,7 @@ class JobManager:
             lambda: self._handle(operation, context, data),
             timeout=self.settings.call_timeout_seconds,
             description=operation.name,
+            token=context.token,
         )
 
     async def start(
@@ -185,7 +186,8 @@ class JobManager:
         live.context._progress = lambda pct, msg: loop.call_soon_threadsafe(self._on_progress, live, pct, msg)
         self._live[record.job_id] = live
         live.handle = self._worker.submit(
-            lambda: self._execute(live, operation, data), description=f"{operation.name} (job {record.job_id})"
+            lambda: self._execute(live, operation, data), description=f"{operation.name} (job {record.job_id})",
+            token=live.context.token,
         )
         live.task = asyncio.create_task(self._supervise(live, operation))
         return record

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from engineering_api.backend.errors import EngineeringError, OperationCanceledError, ValidationError
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.security import Role
+from simatic_xml.cancel import CancelToken
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -136,26 +137,32 @@ class OperationContext:
         self.state = state
         """Server-side state that is not TIA's (e.g. the loaded design spec), kept in SQLite."""
         self._progress = progress
-        self.cancel_requested = False
-        """Set from the event loop by :meth:`request_cancel`; a plain flag is enough (one writer, one reader)."""
+        self.token = CancelToken()
+        """Installed on the worker thread while the handler runs (the worker sets it on timeout too), so the
+        checkpoints inside the parser, compiler and the fake's loops see a cancel request."""
 
     def progress(self, percent: int, message: str = "") -> None:
         """Report progress 0–100 to the job's watchers."""
         if self._progress is not None:
             self._progress(max(0, min(100, int(percent))), message)
 
+    @property
+    def cancel_requested(self) -> bool:
+        """Whether the job was canceled or its call timed out."""
+        return self.token.canceled
+
     def request_cancel(self) -> None:
-        """Ask the handler to stop at its next :meth:`check_canceled`."""
-        self.cancel_requested = True
+        """Ask the handler to stop at its next :meth:`check_canceled` or checkpoint (from any thread)."""
+        self.token.cancel(OperationCanceledError("the job was canceled"))
 
     def check_canceled(self) -> None:
-        """Raise when the caller canceled the job; call between steps.
+        """Raise when the job was canceled or its call timed out; call between steps.
 
         Raises:
-            OperationCanceledError: cancellation was requested.
+            OperationCanceledError: cancellation was requested (the worker tells the caller the reason).
         """
-        if self.cancel_requested:
-            raise OperationCanceledError("the job was canceled")
+        if self.token.canceled:
+            raise OperationCanceledError(str(self.token.reason or "the job was canceled"))
 
 
 def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) -> Any:

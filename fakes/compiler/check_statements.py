@@ -5,6 +5,7 @@ expression and call rules (``expr``, ``lvalue``, ``call``) of the sibling mixins
 """
 from __future__ import annotations
 
+from simatic_xml import cancel
 from simatic_xml.scl import ast as A
 
 from .check_calls import _text
@@ -29,7 +30,9 @@ class StatementChecks:
 
     def body(self, stmts: list) -> None:
         dispatch = _STMT
+        checkpoint = cancel.checkpoint
         for s in stmts:
+            checkpoint()  # once per statement: a timed-out call stops here
             m = dispatch.get(type(s))
             if m is not None:
                 m(self, s)

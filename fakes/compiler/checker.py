@@ -10,6 +10,7 @@ from dataclasses import dataclass
 # Besides what this module uses, the imports keep every name the single-module checker had importable
 # from here (its helpers, and what it imported from .builtins and .types): code written against the old
 # module, such as the runtime's operand typing, imports them from this path.
+from simatic_xml.cancel import checkpoint
 from simatic_xml.scl import ast as A  # noqa: F401
 from simatic_xml.scl.check import Diagnostic
 
@@ -176,6 +177,7 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
     chk = BlockChecker(program, block, out, path)
     chk.check_declarations()
     for net in block.networks:
+        checkpoint()  # once per network (statements have their own): a timed-out call stops here
         chk.network = net.index
         chk.loops = 0
         if net.error is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..cancel import checkpoint
 from ..errors import SclError
 from .errors import SpecError
 from .spec import BlockSpec
@@ -35,22 +36,35 @@ def scl_locals(text: str) -> list[tuple[str, int]]:
         pos = m.end()
     cleaned.append(text[pos:])
     plain = "".join(cleaned)
+    # Lines are counted from the previous match on, not from the start: counting from 0 made this quadratic.
+    line, counted = 1, 0
     for m in _LOCAL.finditer(plain):
-        out.append((m.group(1) or m.group(2), plain.count("\n", 0, m.start()) + 1))
+        line += plain.count("\n", counted, m.start())
+        counted = m.start()
+        out.append((m.group(1) or m.group(2), line))
     return out
 
 
 def check_networks(spec: BlockSpec) -> None:
-    """Raise :class:`SpecError` for the first bad network."""
+    """Raise :class:`SpecError` for the first bad network.
+
+    Raises:
+        SpecError: a network does not parse or uses an undeclared operand.
+        BlockTooLargeError: the block's SCL is over TIA's block size limit (:mod:`simatic_xml.scl.limits`).
+    """
     from .builder import scl_context
     from .ladder import build_flgnet
     from .graphgen import build_graph
     from .operands import Operands
     from ..scl import parse_statements
+    from ..scl.limits import check_block_size
     from ..scl_text import text_to_tokens
 
+    # TIA's size limit for one block, on the text of all its SCL networks, before any of it is parsed.
+    check_block_size([net.body for net in spec.networks if net.kind == "scl"], spec.name or "the block")
     ops = Operands(spec)
     for i, net in enumerate(spec.networks):
+        checkpoint()  # once per network (the SCL parsers have their own): a timed-out call stops here
         path = f"networks[{i}].{net.kind}"
         if net.kind == "scl":
             for name, line in scl_locals(net.body):

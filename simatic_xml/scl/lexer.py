@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from .. import cancel
 from .errors import SclSyntaxError
 
 __all__ = ["Token", "tokenize", "KEYWORDS"]
@@ -120,7 +121,10 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
     match = _MASTER.match
     pos = 0
     n = len(text)
+    checkpoint = cancel.checkpoint
     while pos < n:
+        if not len(toks) & 1023:  # every 1024 tokens (and at the start): a timed-out call stops here
+            checkpoint()
         m = match(text, pos)
         idx = m.lastindex
         if idx is None:  # trailing blanks

@@ -1,6 +1,7 @@
 """Statement grammar of SCL code sections."""
 from __future__ import annotations
 
+from .. import cancel
 from . import ast as A
 from .lexer import KEYWORDS, Token
 from .parse_expr import ExprParser
@@ -34,7 +35,9 @@ class StmtParser(ExprParser):
         toks = self.toks
         out = []
         append = out.append
+        checkpoint = cancel.checkpoint
         while True:
+            checkpoint()  # once per statement: a timed-out call stops here
             tok = toks[self.i]
             kind = tok.kind
             if kind in _STOP:
