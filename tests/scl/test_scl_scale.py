@@ -1,0 +1,140 @@
+"""Issue 12, failure 6, library side: the SCL front end stops at checkpoints, TIA's block limit, linear helpers.
+
+The timing side (time per statement at 300k vs 3k) is measured by ``bench/scl_scale.py``, not asserted here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fakes.compiler import check_source
+from simatic_xml.cancel import Canceled, CancelToken, checkpoint, current, installed
+from simatic_xml.generate import generate_xml
+from simatic_xml.generate.checks import scl_locals
+from simatic_xml.scl import parse, tokenize
+from simatic_xml.scl.limits import (
+    MAX_SOURCE_CHARS,
+    MAX_STATEMENTS,
+    BlockTooLargeError,
+    check_block_size,
+    count_statements,
+)
+
+STATEMENTS = 200
+
+
+def _source(statements: int = STATEMENTS) -> str:
+    body = "\n".join(["#x := #x + 1;"] * statements)
+    return f'FUNCTION "FC_X" : Int\nVAR_TEMP\n  x : Int;\nEND_VAR\nBEGIN\n{body}\n#FC_X := #x;\nEND_FUNCTION\n'
+
+
+def _spec(statements: int = STATEMENTS) -> dict:
+    return {
+        "blockType": "FC", "name": "FC_X", "language": "SCL", "returnType": "Int",
+        "interface": {"Temp": [{"name": "x", "dataType": "Int"}]},
+        "networks": [{"scl": "\n".join(["#x := #x + 1;"] * statements)}],
+    }
+
+
+def _canceled(reason: str = "stop") -> CancelToken:
+    token = CancelToken()
+    token.cancel(RuntimeError(reason))
+    return token
+
+
+# ----- the token -------------------------------------------------------------------------------------
+def test_a_checkpoint_without_a_token_does_nothing() -> None:
+    assert current() is None
+    checkpoint()
+
+
+def test_a_checkpoint_raises_with_the_reason_once_the_token_is_set() -> None:
+    token = CancelToken()
+    with installed(token):
+        checkpoint()
+        token.cancel(RuntimeError("timed out"))
+        token.cancel(RuntimeError("later reasons do not replace the first"))
+        with pytest.raises(Canceled) as raised:
+            checkpoint()
+    assert str(raised.value.reason) == "timed out"
+    assert current() is None  # the token is only current inside the with block
+
+
+def test_canceled_is_not_swallowed_by_except_exception() -> None:
+    with installed(_canceled()), pytest.raises(Canceled):
+        try:
+            checkpoint()
+        except Exception:  # noqa: BLE001 - what per-item error collectors do
+            pytest.fail("Canceled must not be an Exception")
+
+
+# ----- checkpoints inside the front end ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "work",
+    [
+        pytest.param(lambda: tokenize(_source()), id="lexer"),
+        pytest.param(lambda: parse(_source()), id="parser"),
+        pytest.param(lambda: check_source(_source()), id="compiler"),
+        pytest.param(lambda: generate_xml(_spec(), "V19"), id="generator"),
+    ],
+)
+def test_the_scl_front_end_stops_at_a_checkpoint(work) -> None:
+    work()  # runs to the end without a token
+    with installed(_canceled()), pytest.raises(Canceled):
+        work()
+
+
+def test_the_parser_stops_part_way_through_a_long_body() -> None:
+    # A token that trips after some checkpoints: the parser stops there, not after the whole text.
+    class TripAfter(CancelToken):
+        __slots__ = ("left",)
+
+        def __init__(self, checks: int) -> None:  # noqa: D107 - test double
+            self.reason = None
+            self.left = checks
+
+        @property
+        def _set(self) -> bool:
+            self.left -= 1
+            return self.left < 0
+
+    token = TripAfter(50)
+    with installed(token), pytest.raises(Canceled):
+        parse(_source(10_000))
+    assert token.left == -1  # stopped at the first checkpoint after the trip, not 10,000 statements later
+
+
+# ----- TIA's block size limit -------------------------------------------------------------------------
+def test_count_statements_ignores_semicolons_in_comments_and_strings() -> None:
+    text = "#a := 1; // not; these;\n(* nor; this *) #s := 'x;y'; /* or; */ #q := \"a;b\".c;\n"
+    assert count_statements(text) == 3
+    assert count_statements("#a := 1;\n#b := 2;") == 2
+    assert count_statements("") == 0
+
+
+def test_the_limit_is_the_documented_code_block_size() -> None:
+    assert MAX_STATEMENTS == 512 * 1024 // 8
+    check_block_size("#x := 1;\n" * MAX_STATEMENTS, "FC_Max")
+    with pytest.raises(BlockTooLargeError) as raised:
+        check_block_size(["#x := 1;\n" * MAX_STATEMENTS, "#x := 2;"], "FC_Over")
+    error = raised.value
+    assert (error.code, error.measure, error.limit, error.found) == ("BLOCK_TOO_LARGE", "statements", MAX_STATEMENTS,
+                                                                     MAX_STATEMENTS + 1)
+    assert "FC_Over" in str(error) and "512 KB" in str(error)
+
+
+def test_text_without_statements_is_limited_by_its_length() -> None:
+    with pytest.raises(BlockTooLargeError) as raised:
+        check_block_size("// a comment\n" * (MAX_SOURCE_CHARS // 13 + 1))
+    assert raised.value.measure == "characters"
+
+
+def test_the_generator_refuses_an_oversized_block_before_parsing_it() -> None:
+    with pytest.raises(BlockTooLargeError):
+        generate_xml(_spec(MAX_STATEMENTS + 1), "V19")
+
+
+# ----- helpers that were quadratic ------------------------------------------------------------------------
+def test_scl_locals_counts_lines_correctly() -> None:
+    text = "#a := 1;\n\n// #not_me\n#b := #c; 'x #no'\n#\"q d\" := 2;\n"
+    assert scl_locals(text) == [("a", 1), ("b", 4), ("c", 4), ("q d", 5)]

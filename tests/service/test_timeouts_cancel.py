@@ -1,0 +1,285 @@
+"""Issue 12, failure 6: a call that times out (or a job that is canceled) stops at a checkpoint and rolls back.
+
+Before: a block of 300,000 SCL statements ran for 120 s, answered 504, and its abandoned worker thread went
+on for minutes (it could still change the project); every other client's call waited behind it. Now a
+block over TIA's size limit is refused with 422 before any work, and a legal block that runs past the call
+timeout stops at the parser's next checkpoint, the project is as it was, and the same worker thread serves
+the next call (no thread is abandoned).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from engineering_api.backend.errors import OperationTimeoutError
+from engineering_api.backend.models import ProgramDocument
+from engineering_api.backend.worker import TiaWorker
+from engineering_api.domain import blockgen
+from fakes.backend import FakeBackend
+from simatic_xml.cancel import Canceled, CancelToken, checkpoint, installed
+from simatic_xml.generate import generate_xml
+from simatic_xml.scl.limits import MAX_STATEMENTS
+from tests.conftest import CPU
+from tests.service.conftest import wait_job
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from litestar.testing import TestClient
+
+BLOCKS = "/api/devices/PLC_1/blocks"
+BIG = MAX_STATEMENTS - 5_000
+"""Statements of a legal block that takes far longer to generate than the tiny timeout (seconds, not ms)."""
+
+
+def _spec(name: str, statements: int) -> dict[str, Any]:
+    return {
+        "blockType": "FC", "name": name, "language": "SCL", "returnType": "Int",
+        "interface": {"Temp": [{"name": "x", "dataType": "Int"}]},
+        "networks": [{"scl": "\n".join(["#x := #x + 1;"] * statements)}],
+    }
+
+
+def _plc_project(client: TestClient, admin: dict[str, str]) -> None:
+    for path, body in (
+        ("/api/projects/actions/create-sync", {"name": "Timeouts"}),
+        ("/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": "PLC_1"}),
+    ):
+        response = client.post(path, json=body, headers=admin)
+        assert response.status_code == 200, response.text
+    response = client.post(BLOCKS, json=_spec("FC_Keep", 3), headers=admin)
+    assert response.status_code == 200, response.text
+
+
+def _block_names(client: TestClient, admin: dict[str, str]) -> set[str]:
+    response = client.get(BLOCKS, headers=admin)
+    assert response.status_code == 200, response.text
+    return {b["name"] for b in response.json()["data"]}
+
+
+def _set_call_timeout(client: TestClient, admin: dict[str, str], seconds: float) -> None:
+    response = client.post("/api/settings", json={"callTimeoutSeconds": seconds}, headers=admin)
+    assert response.status_code == 200, response.text
+
+
+def _worker_thread_spy(client: TestClient) -> list[str]:
+    """Names of the threads the backend's block listing ran on, in order."""
+    backend = client.app.state.services.backend
+    original = backend.list_blocks
+    seen: list[str] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    backend.list_blocks = spy
+    return seen
+
+
+def test_a_call_past_its_timeout_stops_at_a_checkpoint_and_rolls_back(client: TestClient, admin: dict[str, str]) -> None:
+    _plc_project(client, admin)
+    worker = client.app.state.services.worker
+    thread_before = worker.thread_name
+    _set_call_timeout(client, admin, 1.0)
+
+    response = client.post(BLOCKS, json=_spec("FC_Big", BIG), headers=admin)
+
+    assert response.status_code == 504, response.text
+    body = response.json()
+    assert body["code"] == "TIMEOUT"
+    assert "nothing it started was kept" in body["message"]
+    # The work stopped: the thread was not abandoned and replaced, it unwound and serves the next call.
+    assert worker.replaced_threads == 0
+    assert worker.thread_name == thread_before
+    # Rolled back: the project holds exactly what it held before.
+    assert _block_names(client, admin) == {"FC_Keep"}
+
+
+def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(client: TestClient, admin: dict[str, str]) -> None:
+    _plc_project(client, admin)
+    worker = client.app.state.services.worker
+    _set_call_timeout(client, admin, 1.0)
+    seen = _worker_thread_spy(client)
+    big: dict[str, Any] = {}
+    started = threading.Event()
+    backend = client.app.state.services.backend
+    original_import = backend.import_program_documents
+
+    def record_import(*args: Any, **kwargs: Any) -> Any:
+        big["reached_import"] = True
+        return original_import(*args, **kwargs)
+
+    backend.import_program_documents = record_import
+
+    def send_big() -> None:
+        started.set()
+        big["response"] = client.post(BLOCKS, json=_spec("FC_Big", BIG), headers=admin)
+
+    sender = threading.Thread(target=send_big)
+    sender.start()
+    started.wait(5)
+    # Another client's read, queued behind the big call on the one TIA thread.
+    read = client.get(BLOCKS, headers=admin)
+    sender.join(60)
+
+    assert not sender.is_alive()
+    assert big["response"].status_code == 504
+    assert read.status_code == 200
+    # The read was served by the same worker thread once the big call had stopped, long before the big block
+    # could have been generated (it never reached the import); nothing was abandoned to keep running.
+    assert "reached_import" not in big
+    assert worker.replaced_threads == 0
+    assert set(seen) == {worker.thread_name}
+    assert {b["name"] for b in read.json()["data"]} == {"FC_Keep"}
+
+
+def test_a_canceled_job_stops_at_a_checkpoint_and_rolls_back(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _plc_project(client, admin)
+    worker = client.app.state.services.worker
+    generated: list[str] = []
+    original = blockgen.generate_document
+
+    def record_generation(*args: Any, **kwargs: Any) -> Any:
+        block = original(*args, **kwargs)
+        generated.append(block.file_name)
+        return block
+
+    monkeypatch.setattr(blockgen, "generate_document", record_generation)
+    response = client.post(
+        "/api/blockgeneration/generate-and-import-async",
+        json={"deviceName": "PLC_1", "spec": _spec("FC_Big", BIG)}, headers=admin,
+    )
+    assert response.status_code == 202, response.text
+    job_id = response.json()["data"]["jobId"]
+    while client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] == "Pending":
+        time.sleep(0.01)  # the job reports Running as soon as the worker starts it
+    cancel = client.post(f"/api/jobs/{job_id}/actions/cancel", headers=admin)
+    assert cancel.status_code == 200, cancel.text
+
+    job = wait_job(client, job_id, admin, timeout=60)
+
+    assert job["status"] == "Canceled", job
+    # Stopped inside the generator, not after it (a cancel used to be seen only between steps).
+    assert generated == []
+    assert worker.replaced_threads == 0
+    assert _block_names(client, admin) == {"FC_Keep"}
+
+
+def test_a_block_over_tias_size_limit_is_refused_before_any_work(client: TestClient, admin: dict[str, str]) -> None:
+    _plc_project(client, admin)
+    backend = client.app.state.services.backend
+    calls: list[str] = []
+    original = backend.import_program_documents
+    backend.import_program_documents = lambda *a, **k: calls.append("import") or original(*a, **k)
+    statements = 300_000  # the issue's block: 4.2 MB of SCL, under the 8 MB body limit
+
+    response = client.post(BLOCKS, json=_spec("FC_Huge", statements), headers=admin)
+
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "BLOCK_TOO_LARGE"
+    assert body["details"]["limit"] == MAX_STATEMENTS
+    assert body["details"]["found"] == statements
+    assert body["details"]["measure"] == "statements"
+    assert f"{MAX_STATEMENTS:,}" in body["message"] and f"{statements:,}" in body["message"]
+    assert calls == []
+    assert _block_names(client, admin) == {"FC_Keep"}
+
+
+def test_an_external_source_with_a_block_over_the_limit_is_refused(client: TestClient, admin: dict[str, str]) -> None:
+    _plc_project(client, admin)
+    body = "\n".join(["#x := #x + 1;"] * (MAX_STATEMENTS + 1))
+    source = f'FUNCTION "FC_Src" : Void\nVAR_TEMP\n  x : Int;\nEND_VAR\nBEGIN\n{body}\nEND_FUNCTION\n'
+
+    response = client.post(
+        "/api/devices/PLC_1/external-sources/import-and-generate",
+        json={"sourceName": "Big.scl", "sclContent": source}, headers=admin,
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "BLOCK_TOO_LARGE"
+    assert _block_names(client, admin) == {"FC_Keep"}
+
+
+# ----- the worker and the fake's transaction, without HTTP --------------------------------------------------
+def _run_on_worker(*calls: tuple[Any, float]) -> tuple[list[Any], TiaWorker]:
+    """Run ``(fn, timeout)`` calls one after the other on a fresh worker; each result or raised error."""
+    worker = TiaWorker(name="tia-test")
+
+    async def run() -> list[Any]:
+        outcomes: list[Any] = []
+        for fn, timeout in calls:
+            try:
+                outcomes.append(await worker.call(fn, timeout=timeout))
+            except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
+                outcomes.append(exc)
+        return outcomes
+
+    try:
+        return asyncio.run(run()), worker
+    finally:
+        worker.stop()
+
+
+def test_the_worker_stops_a_timed_out_call_at_its_checkpoint_without_replacing_the_thread() -> None:
+    stopped = threading.Event()
+
+    def endless_with_checkpoints() -> None:
+        try:
+            while True:
+                checkpoint()
+        finally:
+            stopped.set()
+
+    (timed_out, after), worker = _run_on_worker((endless_with_checkpoints, 0.2), (threading.current_thread, 5))
+
+    assert isinstance(timed_out, OperationTimeoutError)
+    assert stopped.is_set()  # the call itself unwound, before the caller was answered
+    assert worker.replaced_threads == 0
+    assert after.name == worker.thread_name  # the next call ran on the same thread
+
+
+def test_a_call_without_checkpoints_is_still_abandoned_after_the_grace() -> None:
+    release = threading.Event()
+    (timed_out, _), worker = _run_on_worker((lambda: release.wait(10), 0.1), (lambda: None, 5))
+    release.set()
+
+    assert isinstance(timed_out, OperationTimeoutError)
+    assert timed_out.details["workerRestarted"] is True
+    assert worker.replaced_threads == 1
+
+
+def test_an_import_stopped_between_documents_keeps_nothing(tmp_path: Path) -> None:
+    backend = FakeBackend(tmp_path / "state")
+    backend.on_worker_thread_started()
+    backend.launch_portal(with_ui=False, version=None)
+    backend.create_project(tmp_path, "Rollback", author="", comment="")
+    backend.add_device(CPU, None, "PLC_1")
+    backend.save_project()
+    documents = [
+        ProgramDocument(source=f"{name}.xml", data=generate_xml(_spec(name, 3), "V19"), folder="") for name in ("FC_A", "FC_B")
+    ]
+
+    class TripOnceImported(CancelToken):
+        """Set as soon as the first document is in the project: the import is stopped half-way."""
+
+        __slots__ = ()
+
+        @property
+        def _set(self) -> bool:
+            return "FC_A" in backend._project().device("PLC_1").software.blocks
+
+    token = TripOnceImported.__new__(TripOnceImported)
+    token.reason = OperationTimeoutError("timed out")
+    with installed(token), pytest.raises(Canceled):
+        backend.import_program_documents("PLC_1", documents, overwrite=False)
+
+    assert [b.name for b in backend.list_blocks("PLC_1")] == []
+    assert backend.open_projects()[0].has_unsaved_changes is False
