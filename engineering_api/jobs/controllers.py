@@ -82,7 +82,7 @@ class JobController(Controller):
         return ok(record, "cancel requested", headers={"X-Job-Id": jobId})
 
     @get(
-        "/{jobId:str}/events", operation_id="StreamJobEvents",
+        "/{jobId:str}/events", operation_id="StreamJobEvents", media_type="text/event-stream",
         responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
     )
     async def job_events(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> ServerSentEvent:  # noqa: N803

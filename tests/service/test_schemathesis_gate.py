@@ -1,0 +1,247 @@
+"""Issue 12: the regression gate. A bounded Schemathesis run over every operation of the OpenAPI document.
+
+Each operation is one test (xdist spreads them) that starts from the same realistic project: a PLC with blocks,
+a UDT, a tag table, a watch table and a force table, built once per worker through the API, saved, and copied
+into a fresh data directory for each operation, so no operation sees what another one did and a run is the same
+run every time. The generated requests go in-process to the ASGI app with the admin key. Generation is
+deterministic (pinned Schemathesis, fixed seed, derandomized Hypothesis, a few examples per operation, valid and
+invalid inputs, no shrinking), and every answer must be:
+
+- no server error: nothing >= 500 except 501, the documented "this backend has no equivalent" answer;
+- a documented status, with a documented content type, and a body that matches the documented schema.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from litestar.testing import TestClient
+from schemathesis.core.failures import ServerError
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from tests.conftest import CPU, data, shared_app
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from schemathesis import Case
+
+    from engineering_api.services import Services
+
+SEED = 20261122
+EXAMPLES_PER_OPERATION = 4
+"""Generated cases per operation, after the documented examples; enough to reach each route's validation and
+its domain errors, few enough that ~270 operations run in well under a minute per core."""
+
+KNOWN_NAMES: dict[str, tuple[str, ...]] = {
+    "deviceName": ("PLC_1",),
+    "blockName": ("FB_Motor", "FC_Scale", "Motor_DB"),
+    "udtName": ("UDT_Motor",),
+    "tableName": ("Motors", "Motors_Force"),
+    "tagName": ("Pump1_Run",),
+    "constantName": ("MAX_PUMPS",),
+    "memberName": ("Speed",),
+}
+"""Objects the fixture project holds, so generated path parameters also reach existing objects, not only 404s.
+``jobId`` is added when the fixture is built: a finished job, so its event stream (Server-Sent Events) sends the
+final state and ends; generated ids name no job and answer 404 before a stream starts. No stream stays open."""
+
+PROJECT = "Line1/Line1.ap19"
+"""The fixture project, relative to the workspace."""
+
+EXCLUDED: dict[str, str] = {}
+"""Operations not run, by ``METHOD path``, each with the reason."""
+
+
+def _gate_settings(data_dir: Path) -> Settings:
+    # The rate limit would only turn later examples into 429s; the gate is about answers, not throttling.
+    return Settings.from_env(data_dir=data_dir, rate_limit_per_minute=1_000_000)
+
+
+def _document() -> dict[str, Any]:
+    """The OpenAPI document, as ``engineering-api openapi`` prints it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app(_gate_settings(Path(scratch)))
+        document = app.openapi_schema.to_schema()
+        app.state.services.db.close()
+    return document
+
+
+def _load_schema() -> Any:
+    loaded = schemathesis.openapi.from_dict(
+        _document(),
+        config=schemathesis.Config.from_dict({
+            "seed": SEED,
+            "generation": {
+                "mode": "all", "max-examples": EXAMPLES_PER_OPERATION, "deterministic": True, "no-shrink": True,
+            },
+            # The coverage phase sends each schema's boundary values (empty strings, huge numbers, missing fields,
+            # wrong content types): deterministic, and where most server errors were found.
+            "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
+        }),
+    )
+    for label in EXCLUDED:
+        method, path = label.split(" ", 1)
+        loaded = loaded.exclude(method=method, path=path)
+    return loaded
+
+
+schema = _load_schema()
+
+
+@schema.hook("flatmap_path_parameters")
+def _known_or_generated(context: Any, path_parameters: dict[str, Any]) -> Any:
+    """Half of the cases name the fixture's objects; the others keep the generated (mostly unknown) names."""
+    known = {name: st.sampled_from(KNOWN_NAMES[name]) for name in path_parameters or () if name in KNOWN_NAMES}
+    if not known:
+        return st.just(path_parameters)
+    named = st.fixed_dictionaries(known).map(lambda names: {**path_parameters, **names})
+    return st.one_of(named, st.just(path_parameters))
+
+
+def _build_project(client: TestClient[Any], headers: dict[str, str]) -> None:
+    """The realistic project every operation starts from."""
+    def post(path: str, body: dict[str, Any]) -> Any:
+        return data(client.post(path, json=body, headers=headers))
+
+    post("/api/projects/actions/create-sync", {"name": "Line1", "author": "gate"})
+    post("/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": "PLC_1"})
+    plc = "/api/devices/PLC_1"
+    post(f"{plc}/udts", {"name": "UDT_Motor", "members": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]})
+    post(f"{plc}/blocks", {
+        "blockType": "FB", "name": "FB_Motor", "language": "SCL",
+        "interface": {"Input": [{"name": "Start", "dataType": "Bool"}], "Static": [{"name": "Speed", "dataType": "Real"}]},
+        "networks": [{"scl": "IF #Start THEN #Speed := 1500.0; END_IF;"}],
+    })
+    post(f"{plc}/blocks", {
+        "blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real",
+        "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
+        "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}],
+    })
+    post(f"{plc}/blocks", {"blockType": "InstanceDB", "name": "Motor_DB", "instanceOf": "FB_Motor"})
+    post(f"{plc}/tag-tables/actions/create-sync", {"name": "Motors"})
+    post(f"{plc}/tag-tables/Motors/tags", {"name": "Pump1_Run", "dataType": "Bool", "logicalAddress": "%Q0.0"})
+    post(f"{plc}/tag-tables/Motors/constants", {"name": "MAX_PUMPS", "dataType": "Int", "value": "8"})
+    post(f"{plc}/watch-tables", {"name": "Motors", "tags": ['"Pump1_Run"']})
+    post(f"{plc}/force-tables", {"name": "Motors_Force", "tags": ["%Q0.0"]})
+    post("/api/projects/actions/save-sync", {})
+    post("/api/projects/actions/close-sync", {})
+
+
+@pytest.fixture(scope="session", name="gate_template")
+def fx_gate_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the saved realistic project and the admin key; copied for each operation."""
+    data_dir = tmp_path_factory.mktemp("gate") / "var"
+    with shared_app(_gate_settings(data_dir)) as app, TestClient(app) as client:
+        headers = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        _build_project(client, headers)
+        finished = data(client.get("/api/jobs", params={"status": "Completed", "limit": 1}, headers=headers))["jobs"]
+    KNOWN_NAMES["jobId"] = (finished[0]["jobId"],)
+    return data_dir
+
+
+@dataclass
+class Served:
+    """The app under test with the fixture project open, and what restores it between examples."""
+
+    client: TestClient[Any]
+    headers: dict[str, str]
+    services: Services
+    settings: Settings
+
+    def restore(self) -> None:
+        """Undo what makes every later example of the same operation moot.
+
+        Settings saved through the API (``allowedHosts`` without this host answers 421 to everything), a portal
+        shut down or detached (503 to everything) and a closed project (409 to everything) are put back, so the
+        operations that do this are run like the others instead of being left out.
+        """
+        self.services.settings = self.services.jobs.settings = self.settings
+        health = data(self.client.get("/api/health"))
+        if not health["portalConnected"]:
+            running = data(self.client.get("/api/instances", headers=self.headers))
+            if running:  # detached: the portal still holds the project, so attach to it again
+                data(self.client.post("/api/instance/actions/attach", json={"pid": running[0]["pid"]}, headers=self.headers))
+            else:
+                data(self.client.post("/api/instance/actions/launch", json={}, headers=self.headers))
+            health = data(self.client.get("/api/health"))
+        if not health["projectOpen"]:
+            data(self.client.post("/api/projects/actions/open-sync", json={"path": PROJECT}, headers=self.headers))
+
+
+@pytest.fixture(name="served")
+def fx_served(gate_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    # The server runs in an empty working directory of its own: nothing may land there (an empty export path
+    # once wrote the exported file into the working directory), and the checkout stays clean.
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    data_dir = tmp_path / "var"
+    shutil.copytree(gate_template, data_dir)
+    settings = _gate_settings(data_dir)
+    with shared_app(settings) as app, TestClient(app, raise_server_exceptions=False) as client:
+        headers = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        services = app.state.services
+        data(client.post("/api/projects/actions/open-sync", json={"path": PROJECT}, headers=headers))
+        yield Served(client, headers, services, services.settings)
+    assert sorted(p.name for p in cwd.iterdir()) == [], "the server wrote into its working directory"
+
+
+def no_server_error(ctx: Any, response: Any, case: Case) -> None:
+    """Nothing >= 500 but 501 (documented: no equivalent on this backend, or no desktop for a dialog).
+
+    Schemathesis' own ``not_a_server_error`` may re-send the request through its network transport; this
+    check only reads the answer, so every request stays in-process.
+    """
+    if response.status_code >= 500 and response.status_code != 501:
+        raise ServerError(operation=case.operation.label, status_code=response.status_code)
+
+
+CHECKS = [no_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+def _httpx_kwargs(case: Case, headers: dict[str, str]) -> dict[str, Any]:
+    kwargs = case.as_transport_kwargs(base_url="http://testserver.local", headers=headers)
+    request: dict[str, Any] = {
+        "method": kwargs["method"], "url": kwargs["url"], "headers": kwargs.get("headers"),
+        "params": kwargs.get("params") or None,
+    }
+    # Schemathesis speaks `requests`: a JSON body comes as `json`, raw bytes or a form as `data`, multipart as `files`.
+    if "json" in kwargs:
+        request["json"] = kwargs["json"]
+    body = kwargs.get("data")
+    if isinstance(body, (bytes, str)):
+        request["content"] = body
+    elif body is not None:
+        request["data"] = body
+    if kwargs.get("files"):
+        request["files"] = kwargs["files"]
+    return request
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+)
+def test_operation_answers_as_documented(case: Case, served: Served) -> None:
+    response = served.client.request(**_httpx_kwargs(case, served.headers))
+    try:
+        case.validate_response(response, checks=CHECKS)
+    finally:
+        served.restore()
