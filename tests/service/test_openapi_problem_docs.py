@@ -137,3 +137,9 @@ def test_problem_responses_follow_the_route_kind() -> None:
     assert "admin" in (admin_body[403].description or "")
     assert all(spec.media_type == PROBLEM_JSON for spec in admin_body.values())
     assert set(problem_responses("viewer", params=True)) == {400, 401, 403, 421, 422, 429, 500}
+
+
+def test_the_job_event_stream_is_documented_as_server_sent_events(schema: dict[str, Any]) -> None:
+    # It was documented as application/json, which a stream of `event:`/`data:` lines is not.
+    answer = schema["paths"]["/api/jobs/{jobId}/events"]["get"]["responses"]["200"]
+    assert set(answer["content"]) == {"text/event-stream"}
