@@ -24,6 +24,7 @@ Version limits (raised as :class:`~simatic_xml.generate.errors.SpecVersionError`
 
 from __future__ import annotations
 
+from ..cancel import checkpoint
 from ..errors import VersionError
 from ..interface import Comment, Interface, Member, MemberAttribute, Section, Sections, StartValue
 from ..model import (
@@ -127,6 +128,7 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
 
     children: list[object] = [_mlt("Comment", block.comment, cultures)]
     for i, net in enumerate(block.networks):
+        checkpoint()  # once per network (the SCL parser has its own): a timed-out call stops here
         children.append(_compile_unit(block, net, i, ver, cultures))
     children.append(_mlt("Title", block.title, cultures))
 

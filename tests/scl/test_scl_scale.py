@@ -138,3 +138,28 @@ def test_the_generator_refuses_an_oversized_block_before_parsing_it() -> None:
 def test_scl_locals_counts_lines_correctly() -> None:
     text = "#a := 1;\n\n// #not_me\n#b := #c; 'x #no'\n#\"q d\" := 2;\n"
     assert scl_locals(text) == [("a", 1), ("b", 4), ("c", 4), ("q d", 5)]
+
+
+def _rescanning_topo(items: list[int], deps: dict[int, set[int]]) -> list[int]:
+    """The bulk-import order as it was defined (rescanning for the earliest ready item): the reference."""
+    remaining, done, out = list(items), set(), []
+    while remaining:
+        index = next((i for i, item in enumerate(remaining)
+                      if all(d in done or d not in remaining for d in deps[item])), 0)
+        item = remaining.pop(index)
+        done.add(item)
+        out.append(item)
+    return out
+
+
+def test_the_bulk_import_order_is_unchanged_by_the_heap() -> None:
+    import random
+
+    from simatic_xml.generate.order import _stable_topo
+
+    rng = random.Random(12)
+    for _ in range(500):
+        universe = list(range(rng.randint(0, 10) + 4))
+        items = rng.sample(universe, rng.randint(0, len(universe)))
+        deps = {i: {d for d in rng.sample(universe, rng.randint(0, 4)) if d != i} for i in universe}
+        assert _stable_topo(items, deps) == _rescanning_topo(items, deps), (items, deps)
