@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.lib.responses import ok, problem_responses
+from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -64,13 +64,17 @@ def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
     return entries
 
 
+CommandListResponse = envelope_type(list[CommandEntry], "ListCommandsResponse")
+"""Typed, so the document (and the regression gate) knows the payload."""
+
+
 class DiscoveryController(Controller):
     """Self-description of the API."""
 
     tags = ["Discovery"]
 
     @get("/api/command/list", operation_id="ListCommands", responses=problem_responses("viewer"))
-    async def list_commands(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def list_commands(self, request: Request[Any, Any, Any]) -> Response[CommandListResponse]:
         """Every API route with its controller (section), method, role and operation name."""
         return ok(_entries(request))
 

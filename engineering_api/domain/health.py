@@ -11,7 +11,7 @@ from litestar.params import FromPath
 
 from engineering_api.domain.devices import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.lib.responses import ok, problem_responses
+from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
@@ -51,8 +51,21 @@ class VersionInfo(CamelStruct):
     compatible_with: str
 
 
+class Pong(CamelStruct):
+    """The server answers."""
+
+    pong: bool
+    time: str
+
+
+# Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
+HealthResponse = envelope_type(Health, "GetHealthResponse")
+PingResponse = envelope_type(Pong, "PingResponse")
+VersionResponse = envelope_type(VersionInfo, "GetApiVersionResponse")
+
+
 @get("/api/health", operation_id="GetHealth", tags=[SECTION], opt={"public": True}, responses=problem_responses(None))
-async def health(request: Request[Any, Any, Any]) -> Response[Any]:
+async def health(request: Request[Any, Any, Any]) -> Response[HealthResponse]:
     """Quick health check: the API is up and TIA Portal is reachable. No key needed."""
     services = request.app.state.services
     try:
@@ -71,13 +84,13 @@ async def health(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @get("/api/health/ping", operation_id="Ping", tags=[SECTION], opt={"public": True}, responses=problem_responses(None))
-async def ping() -> Response[Any]:
+async def ping() -> Response[PingResponse]:
     """Ping: the server answers. No key needed."""
-    return ok({"pong": True, "time": utc_now()}, "pong")
+    return ok(Pong(pong=True, time=utc_now()), "pong")
 
 
 @get("/api/instance/version", operation_id="GetApiVersion", tags=[SECTION], responses=problem_responses("viewer"))
-async def instance_version(request: Request[Any, Any, Any]) -> Response[Any]:
+async def instance_version(request: Request[Any, Any, Any]) -> Response[VersionResponse]:
     """The API server's version."""
     return ok(
         VersionInfo(

@@ -12,7 +12,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.routes import run_operation
-from engineering_api.lib.responses import ALL_DOMAIN_ERRORS, ok, problem_responses
+from engineering_api.lib.responses import ALL_DOMAIN_ERRORS, envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -34,6 +34,11 @@ class JobList(CamelStruct):
     offset: int
 
 
+# Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
+JobResponse = envelope_type(JobRecord, "GetJobResponse")
+JobListResponse = envelope_type(JobList, "ListJobsResponse")
+
+
 class ExecuteRequest(CamelStruct):
     """Run a named operation (see ``GET /api/command/list``) and wait for its result."""
 
@@ -48,7 +53,7 @@ class JobController(Controller):
     tags = [SECTION]
 
     @get("/{jobId:str}", operation_id="GetJob", responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
-    async def get_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[Any]:  # noqa: N803
+    async def get_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[JobResponse]:  # noqa: N803
         """Status, progress and result of a job."""
         services: Services = request.app.state.services
         record = services.jobs.get(jobId)
@@ -63,7 +68,7 @@ class JobController(Controller):
         operation: Annotated[str | None, QueryParameter(description="Operation name, e.g. projects.open")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
-    ) -> Response[Any]:
+    ) -> Response[JobListResponse]:
         """Jobs, newest first, filtered by status or operation."""
         services: Services = request.app.state.services
         if status and status not in ("Pending", "Running", "Completed", "Failed", "Canceled"):
@@ -75,7 +80,7 @@ class JobController(Controller):
         "/{jobId:str}/actions/cancel", operation_id="CancelJob", status_code=200,
         responses=problem_responses("engineer", params=True, errors=(NotFoundError, ConflictError)),
     )
-    async def cancel_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[Any]:  # noqa: N803
+    async def cancel_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[JobResponse]:  # noqa: N803
         """Ask a job to stop (cooperative: a queued job stops at once, a running one at its next step)."""
         services: Services = request.app.state.services
         record = services.jobs.cancel(jobId)

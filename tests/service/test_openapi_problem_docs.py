@@ -143,3 +143,15 @@ def test_the_job_event_stream_is_documented_as_server_sent_events(schema: dict[s
     # It was documented as application/json, which a stream of `event:`/`data:` lines is not.
     answer = schema["paths"]["/api/jobs/{jobId}/events"]["get"]["responses"]["200"]
     assert set(answer["content"]) == {"text/event-stream"}
+
+
+@pytest.mark.parametrize(("path", "component"), [
+    ("/api/health", "GetHealthResponse"), ("/api/health/ping", "PingResponse"),
+    ("/api/instance/version", "GetApiVersionResponse"), ("/api/command/list", "ListCommandsResponse"),
+    ("/api/jobs/{jobId}", "GetJobResponse"), ("/api/jobs", "ListJobsResponse"),
+])
+def test_hand_written_reads_document_their_payload(schema: dict[str, Any], path: str, component: str) -> None:
+    # An untyped `{}` success schema let any body pass the gate's schema check.
+    answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": f"#/components/schemas/{component}"}
+    assert schema["components"]["schemas"][component]["properties"]["data"]
