@@ -89,7 +89,7 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
         root.mkdir(parents=True, exist_ok=True)
     backend = backend or create_backend(settings)
     worker = TiaWorker(backend.on_worker_thread_started)
-    paths = PathPolicy(roots=settings.roots)
+    paths = PathPolicy.for_data_dir(settings.data_dir, settings.roots)
     keys = ApiKeyStore(db)
     services = Services(
         settings=settings, db=db, keys=keys, audit=AuditLog(db), paths=paths, worker=worker, backend=backend,

@@ -192,7 +192,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         input=ExportHardwareInput, output=HardwareTransfer,
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware-async"), long_running=True,
-        files={"export_path": FileRule(extensions=AML, allow_directory=False)},
+        files={"export_path": FileRule(extensions=AML, allow_directory=False, writes=True)},
         example={"exportPath": "exports/PLC_1.aml"},
         errors=(e.NotFoundError, e.AlreadyExistsError, e.ValidationError, *_NEEDS_PROJECT),
     ),

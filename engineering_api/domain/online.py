@@ -159,7 +159,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="devices.upload", summary="Read back the program in the bound CPU (files and/or offline software).",
         section=SECTION, handler=_upload, input=UploadInput, output=UploadResult,
         route=RouteSpec("POST", f"{BASE}/actions/upload-sync"), async_route=RouteSpec("POST", f"{BASE}/actions/upload"),
-        long_running=True, files={"export_path": FileRule()}, errors=(*_BOUND, e.AlreadyExistsError),
+        long_running=True, files={"export_path": FileRule(writes=True)}, errors=(*_BOUND, e.AlreadyExistsError),
         example={"exportPath": "upload/PLC_1", "overwrite": False, "apply": False},
     ),
     Operation(

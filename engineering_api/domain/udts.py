@@ -324,13 +324,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="udts.export", summary="Export a UDT to an XML file on disk.", section=SECTION,
         handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
         route=RouteSpec("POST", f"{BASE}/actions/export"),
-        files={"export_path": FileRule()}, errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
+        files={"export_path": FileRule(writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
     ),
     Operation(
         name="udts.export-one", summary="Export a specific UDT to a file on disk.", section=SECTION,
         handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
         route=RouteSpec("POST", f"{BASE}/{{udtName}}/actions/export"),
-        files={"export_path": FileRule()}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        files={"export_path": FileRule(writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
         example={"exportPath": "export/UDT_Motor.xml", "overwrite": False},
     ),
     Operation(

@@ -232,7 +232,7 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
         Operation(
             name=f"{prefix}.export", summary=f"Export a {label} to an XML file on disk.", section=SECTION,
             handler=lambda ctx, d: _export(ctx, d, kind), input=ExportTableInput, output=TableExportResult,
-            route=RouteSpec("POST", f"{one}/actions/export"), files={"export_path": FileRule()},
+            route=RouteSpec("POST", f"{one}/actions/export"), files={"export_path": FileRule(writes=True)},
             errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"exportPath": f"export/{prefix}.xml"},
         ),
     )

@@ -22,7 +22,7 @@ from engineering_api.backend.errors import (
     OperationTimeoutError,
     ValidationError,
 )
-from engineering_api.jobs.operations import OperationContext
+from engineering_api.jobs.operations import OperationContext, refuse_project_targets
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -200,6 +200,7 @@ class JobManager:
 
     def _handle(self, operation: Operation[Any, Any], context: OperationContext, data: Any) -> Any:
         # On the worker thread, so the snapshot and the change see the same state.
+        refuse_project_targets(operation, data, self._backend)
         if operation.snapshot_targets is not None and self.snapshots is not None:
             self.snapshots.before_change(context, operation.snapshot_targets(data), operation.name)
         return operation.handler(context, data)

@@ -8,6 +8,7 @@ thread, and the routes that expose it (a plain or ``-sync`` route and/or an asyn
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from engineering_api.backend.errors import EngineeringError, OperationCanceledError, ValidationError
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker", "SnapshotTarget",
+    "confine_files", "refuse_project_targets",
 )
 
 I = TypeVar("I")
@@ -65,6 +67,8 @@ class FileRule:
     """Refuse (404) when the file is missing."""
     allow_directory: bool = True
     """Whether the path may name a directory."""
+    writes: bool = False
+    """Whether the operation writes there (an export): such a path may not point into the open project's folder."""
 
 
 @dataclass(frozen=True)
@@ -165,11 +169,25 @@ class OperationContext:
             raise OperationCanceledError(str(self.token.reason or "the job was canceled"))
 
 
+def _file_fields(operation: Operation[Any, Any], data: Any) -> Iterator[tuple[str, str, FileRule, Any]]:
+    """``(field name, name on the wire, rule, value)`` of each file field the input holds (omitted ones skipped)."""
+    import msgspec
+
+    wire = {f.name: f.encode_name for f in msgspec.structs.fields(type(data))}
+    for field_name, rule in operation.files.items():
+        value = getattr(data, field_name, None)
+        if value is not None:
+            yield field_name, wire.get(field_name, field_name), rule, value
+
+
 def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) -> Any:
     """Resolve the operation's file fields inside the roots, replacing them with absolute paths.
 
+    An omitted (``null``) field stays omitted; an empty one is refused like any unusable path, since ``""``
+    would otherwise name the server's working directory.
+
     Raises:
-        ValidationError: a path is outside the roots or otherwise refused (422).
+        ValidationError: a path is empty, outside the roots or otherwise refused (422).
         NotFoundError: a file that must exist does not (404).
     """
     if not operation.files or data is None:
@@ -188,18 +206,43 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
         except PathRejectedError as exc:
             raise ValidationError(str(exc), code="PATH_REJECTED", details={"field": field, "reason": exc.reason}) from None
 
-    wire = {f.name: f.encode_name for f in msgspec.structs.fields(type(data))}
     changes: dict[str, Any] = {}
-    for field_name, rule in operation.files.items():
-        value = getattr(data, field_name, None)
-        if value in (None, ""):
-            continue
-        sent_as = wire.get(field_name, field_name)
+    for field_name, sent_as, rule, value in _file_fields(operation, data):
         if isinstance(value, list):
             changes[field_name] = [resolve(item, f"{sent_as}[{i}]", rule) for i, item in enumerate(value)]
         else:
             changes[field_name] = resolve(value, sent_as, rule)
     return msgspec.structs.replace(data, **changes) if changes else data
+
+
+def refuse_project_targets(operation: Operation[Any, Any], data: Any, backend: EngineeringBackend) -> None:
+    """Refuse export targets inside the open project's folder, where a write would damage the project.
+
+    Runs on the TIA worker before the handler (the backend knows which project is open); ``data`` holds the
+    paths :func:`confine_files` resolved.
+
+    Raises:
+        ValidationError: ``PATH_REJECTED`` for a target of a ``writes`` field inside the open project's folder.
+    """
+    if not operation.files or data is None:
+        return
+    targets = [
+        (sent_as, Path(value).resolve()) for _, sent_as, rule, value in _file_fields(operation, data) if rule.writes
+    ]
+    if not targets:
+        return
+    try:
+        folders = [Path(project.path).resolve().parent for project in backend.open_projects()]
+    except EngineeringError:
+        return  # no portal to ask: no project is open, and the handler reports why it cannot run
+    for sent_as, target in targets:
+        inside = next((folder for folder in folders if target.is_relative_to(folder)), None)
+        if inside is not None:
+            reason = f"the target is inside the open project's folder '{inside.name}', whose files TIA manages"
+            raise ValidationError(
+                f"{sent_as}: {reason}; choose a folder outside the project.",
+                code="PATH_REJECTED", details={"field": sent_as, "reason": reason},
+            )
 
 
 class OperationRegistry:

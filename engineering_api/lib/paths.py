@@ -3,8 +3,10 @@
 The service runs on Linux (in-process TIA model) and on Windows (real TIA Portal), so every check
 here is lexical for *both* Windows and POSIX syntax, whatever the host OS: backslashes are
 separators, drive letters, UNC shares, device namespaces, alternate data streams and reserved
-device names are refused everywhere. Only after those checks is the path joined to a root,
-resolved (symlinks and junctions followed) and tested for containment with ``Path.is_relative_to``.
+device names are refused everywhere, and so are empty paths, ``..`` and names beginning with a dot (the
+service's temporary and staging files). Only after those checks is the path joined to a root, resolved
+(symlinks and junctions followed) and tested for containment with ``Path.is_relative_to``; paths inside a
+private folder (the data directory: database, keys, staging) are refused even where a root contains it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ("PathNotFoundError", "PathPolicy", "PathRejectedError", "component_problem", "safe_file_stem")
+__all__ = (
+    "PathNotFoundError", "PathPolicy", "PathRejectedError", "component_problem", "is_device_name", "safe_file_stem",
+)
 
 _DEVICE_NAMES = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
@@ -77,20 +81,27 @@ def component_problem(name: str) -> str | None:
         return f"names ending in a dot or space are not allowed ({name!r})"
     if len(name) > _MAX_COMPONENT:
         return f"a name is longer than {_MAX_COMPONENT} characters"
-    # Windows maps "CON", "con.txt", "CON .log" ... to the device, whatever the directory.
-    base = name.partition(".")[0].rstrip(" ").upper()
-    if base in _DEVICE_NAMES:
-        return f"{base!r} is a reserved device name"
+    if is_device_name(name):
+        return f"{name.partition('.')[0].rstrip(' ').upper()!r} is a reserved device name"
     return None
+
+
+def is_device_name(name: str) -> bool:
+    """Whether Windows maps the file name to a device: ``CON``, ``con.txt``, ``CON .log``, ``COM1.xml`` ...
+
+    Windows does so whatever the directory and extension, so a stem like ``NUL`` is unsafe with any suffix.
+    """
+    return name.partition(".")[0].rstrip(" ").upper() in _DEVICE_NAMES
 
 
 def safe_file_stem(name: str, *, escape: bool = False) -> str:
     """Turn an object name (block, tag table, source...) into a file name stem safe on Windows and POSIX.
 
     Every character but letters and digits (of any script), ``_``, ``-``, ``.``, space and parentheses is
-    replaced, so separators, ``:`` and the characters Windows refuses never reach the file system. No
-    extension is added and the length is not limited; reserved device names are not judged (see
-    :func:`component_problem`).
+    replaced, so separators, ``:`` and the characters Windows refuses never reach the file system. A stem
+    Windows would take for a device (``CON``, ``nul.a``, ``COM1``) has its first character replaced as well,
+    since an extension does not help (``CON.xml`` is the console). No extension is added and the length is
+    not limited.
 
     Args:
         name: The object name; it may hold any character.
@@ -101,9 +112,18 @@ def safe_file_stem(name: str, *, escape: bool = False) -> str:
     Returns:
         The stem.
     """
-    if escape:
-        return _UNSAFE_FILE_CHAR.sub(lambda m: f"%{ord(m.group()):02X}", name)
-    return _UNSAFE_FILE_CHAR.sub("_", name)
+    substitute = (lambda ch: f"%{ord(ch):02X}") if escape else (lambda ch: "_")
+    stem = _UNSAFE_FILE_CHAR.sub(lambda m: substitute(m.group()), name)
+    return substitute(stem[0]) + stem[1:] if is_device_name(stem) else stem
+
+
+def _reserved_problem(name: str) -> str | None:
+    # Judged for request paths only: archive members may hold both (component_problem is shared with them).
+    if name == "..":
+        return "'..' is not allowed: a request path names its target from a root down"
+    if name.startswith("."):
+        return f"names beginning with a dot are reserved for the service's temporary and staging files ({name!r})"
+    return None
 
 
 def _normalise_extensions(extensions: Collection[str]) -> tuple[str, ...]:
@@ -121,23 +141,30 @@ class PathPolicy:
     max_length: int = 1024
     """Longest request path accepted, in characters."""
 
+    private: tuple[Path, ...] = ()
+    """Folders request paths never point into, even where a root contains them (the data directory with the
+    database, the key file and staging folders); only a root that lies inside one of them stays usable."""
+
     def __post_init__(self) -> None:
         roots = tuple(Path(root) for root in self.roots)
         if not roots:
             raise ValueError("PathPolicy needs at least one root")
         object.__setattr__(self, "roots", roots)
+        object.__setattr__(self, "private", tuple(Path(folder) for folder in self.private))
 
     @classmethod
-    def for_data_dir(cls, data_dir: Path) -> PathPolicy:
-        """Return the default policy: a single root ``<data_dir>/workspace``.
+    def for_data_dir(cls, data_dir: Path, roots: tuple[Path, ...] = ()) -> PathPolicy:
+        """Return the service's policy: the file roots (default ``<data_dir>/workspace``), the data directory
+        private.
 
         Args:
             data_dir: The service's data directory.
+            roots: The configured file roots; empty for the default.
 
         Returns:
             The policy.
         """
-        return cls(roots=(Path(data_dir) / "workspace",))
+        return cls(roots=roots or (Path(data_dir) / "workspace",), private=(Path(data_dir),))
 
     def resolve(
         self,
@@ -170,7 +197,7 @@ class PathPolicy:
         if not isinstance(user_path, str):
             raise PathRejectedError(repr(user_path), "path must be a string")
         if not user_path.strip():
-            raise reject("path is empty")
+            raise reject("path is empty (send a path relative to a file root, or omit the field where it is optional)")
         if len(user_path) > self.max_length:
             raise reject(f"path is longer than {self.max_length} characters")
         if "\x00" in user_path:
@@ -190,7 +217,7 @@ class PathPolicy:
 
         parts = [part for part in text.split("/") if part not in ("", ".")]
         for part in parts:
-            problem = component_problem(part)
+            problem = component_problem(part) or _reserved_problem(part)
             if problem is not None:
                 raise reject(problem)
 
@@ -201,6 +228,8 @@ class PathPolicy:
             raise reject(f"path cannot be resolved ({exc.__class__.__name__})") from None
         if self._root_of(resolved) is None:
             raise reject("path escapes the allowed roots")
+        if self._is_private(resolved):
+            raise reject("path points into the service's data directory (database, keys, staging)")
 
         if extensions is not None:
             allowed = _normalise_extensions(extensions)
@@ -234,6 +263,18 @@ class PathPolicy:
         if root is None:
             raise PathRejectedError(str(path), "path escapes the allowed roots")
         return resolved.relative_to(root).as_posix() or "."
+
+    def _is_private(self, resolved: Path) -> bool:
+        real_roots = [root.resolve() for root in self.roots]
+        for folder in self.private:
+            private = folder.resolve()
+            if not resolved.is_relative_to(private):
+                continue
+            # A root below the private folder (the default <data-dir>/workspace) is the exception it carves out.
+            carved_out = (root for root in real_roots if root != private and root.is_relative_to(private))
+            if not any(resolved.is_relative_to(root) for root in carved_out):
+                return True
+        return False
 
     def _root_of(self, resolved: Path) -> Path | None:
         for root in self.roots:

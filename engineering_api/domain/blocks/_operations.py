@@ -117,7 +117,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="blocks.export", summary="Export a block to an XML file.", section=SECTION, handler=_export,
         input=ExportInput, output=FileWritten, route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/export-sync"),
         async_route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/export"), long_running=True,
-        files={"export_path": FileRule(extensions=None)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        files={"export_path": FileRule(extensions=None, writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
         example={"blockName": "FB_Motor", "exportPath": "export/FB_Motor.xml"},
     ),
     Operation(
@@ -176,7 +176,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="blocks.export-source", summary="Export a block as SCL source code to a file path.", section=SECTION,
         handler=_export_source, input=ExportSourceInput, output=FileWritten,
         route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/actions/export-source"),
-        files={"export_path": FileRule(extensions=None)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        files={"export_path": FileRule(extensions=None, writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
         example={"exportPath": "sources/FC_Scale.scl"},
     ),
     Operation(

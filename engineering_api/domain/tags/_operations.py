@@ -236,7 +236,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_export("xlsx"), input=ExportFileInput, output=TagExportResult,
         route=RouteSpec("POST", TABLE + "/actions/export-excel-sync"),
         async_route=RouteSpec("POST", TABLE + "/actions/export-excel"), long_running=True,
-        files={"export_path": FileRule(extensions=XLSX, allow_directory=False)},
+        files={"export_path": FileRule(extensions=XLSX, allow_directory=False, writes=True)},
         example={"exportPath": "exports/PLCTags.xlsx"}, errors=_WRITE_ERRORS,
     ),
     Operation(
@@ -244,7 +244,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_export("csv"), input=ExportFileInput, output=TagExportResult,
         route=RouteSpec("POST", TABLE + "/actions/export-csv-sync"),
         async_route=RouteSpec("POST", TABLE + "/actions/export-csv"), long_running=True,
-        files={"export_path": FileRule(extensions=CSV, allow_directory=False)},
+        files={"export_path": FileRule(extensions=CSV, allow_directory=False, writes=True)},
         example={"exportPath": "exports/PLCTags.csv"}, errors=_WRITE_ERRORS,
     ),
     Operation(
@@ -252,7 +252,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_export("json"), input=ExportFileInput, output=TagExportResult,
         route=RouteSpec("POST", TABLE + "/actions/export-json-sync"),
         async_route=RouteSpec("POST", TABLE + "/actions/export-json"), long_running=True,
-        files={"export_path": FileRule(extensions=JSON, allow_directory=False)},
+        files={"export_path": FileRule(extensions=JSON, allow_directory=False, writes=True)},
         example={"exportPath": "exports/tags.json"}, errors=_WRITE_ERRORS,
     ),
 )
