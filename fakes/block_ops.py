@@ -15,6 +15,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+from engineering_api.rules.folders import check_file_name, target_folder
 from engineering_api.rules.naming import check_block_name
 from fakes.program import BLOCK_KINDS, ExternalSource
 from simatic_xml import parse_bytes, to_bytes
@@ -46,7 +47,7 @@ def _block(software: PlcSoftware, name: str) -> ProgramObject:
 
 
 def _folder_path(software: PlcSoftware, category: str, folder: str) -> str:
-    normalised = folder.replace("\\", "/").strip("/")
+    normalised = target_folder(folder)
     if normalised and normalised not in software.folders.get(category, set()):
         raise ValidationError(f"The folder '{folder}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
     return normalised
@@ -106,8 +107,7 @@ class BlockOperations:
         return sorted(self._read_software(device).folders.get("external_sources", set()))
 
     def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
-        if not name.strip() or any(c in name for c in '/\\:*?"<>|') or name in (".", ".."):
-            raise ValidationError(f"'{name}' is not a source file name.", code="INVALID_NAME", details={"field": "name"})
+        check_file_name(name, kind="external source")
         with self._change() as project:  # type: ignore[attr-defined]
             _, software = self._software(project, device)  # type: ignore[attr-defined]
             target = _folder_path(software, "external_sources", folder)

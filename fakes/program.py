@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.lib.paths import safe_file_stem
+from engineering_api.rules.folders import folder_parts
 from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
 from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
 from simatic_xml.versions import GENERATION_TARGETS
@@ -150,12 +151,11 @@ class PlcSoftware:
         """Create a folder (and its parents); returns the normalised path.
 
         Raises:
-            ValidationError: an empty or malformed path.
+            ValidationError: ``INVALID_FOLDER``: an empty path or a name the folder rules refuse
+                (:func:`engineering_api.rules.folders.folder_parts`).
             AlreadyExistsError: the folder exists.
         """
-        parts = _folder_parts(path)
-        if not path.strip() or any(not p or p in (".", "..") for p in parts):
-            raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
+        parts = folder_parts(path)
         normalised = "/".join(parts)
         known = self.folders.setdefault(category, set())
         if normalised in known:

@@ -8,6 +8,7 @@ import msgspec
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
+from engineering_api.rules.folders import target_folder
 from fakes.program import describe, read_object, require
 from simatic_xml.cancel import checkpoint
 
@@ -56,7 +57,8 @@ class SoftwareOperations:
                 checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
                 try:
                     obj = read_object(
-                        document.data, project_version=project.version, folder=document.folder, source=document.source
+                        document.data, project_version=project.version, folder=target_folder(document.folder),
+                        source=document.source,
                     )
                     software.add(obj, overwrite=overwrite)
                 except EngineeringError as exc:

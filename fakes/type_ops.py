@@ -29,6 +29,7 @@ from engineering_api.backend.areas.types import (
     TypeUser,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.rules.folders import target_folder
 from fakes.program import read_object
 from simatic_xml import parse_bytes
 
@@ -119,12 +120,10 @@ def _multilingual(value: object) -> str | None:
 
 
 def _ensure_folder(software: PlcSoftware, folder: str) -> str:
-    if not folder.strip():
-        return ""
-    try:
-        return software.add_folder("types", folder)
-    except AlreadyExistsError:
-        return "/".join(p.strip() for p in folder.replace("\\", "/").split("/"))
+    normalised = target_folder(folder, field="folderPath")
+    if normalised and normalised not in software.folders.setdefault("types", set()):
+        software.add_folder("types", normalised)
+    return normalised
 
 
 class TypeOperations:

@@ -30,6 +30,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+from engineering_api.rules.folders import target_folder
 from fakes.program import WatchForceTable as Stored
 from fakes.program import normalise_folder
 from fakes.runtime.cpu import CpuStateError, OperatingState, TagError
@@ -211,7 +212,7 @@ class WatchTableOperations:
                                 "table. Add entries to it, or delete it first.", code="FORCE_TABLE_EXISTS")
 
     def _wt_folder(self, software: PlcSoftware, folder: str) -> str:
-        normalised = normalise_folder(folder)
+        normalised = target_folder(folder, field="folderPath")
         if normalised and normalised not in software.folders.get(CATEGORY, set()):
             raise ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
                                   code="FOLDER_NOT_FOUND", details={"field": "folderPath"})

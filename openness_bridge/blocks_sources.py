@@ -19,11 +19,10 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
+from engineering_api.rules.folders import check_file_name
 from openness_bridge import groups
 
 __all__ = ("SourceOperations",)
-
-_FORBIDDEN = set('/\\:*?"<>|')
 
 
 class SourceOperations:
@@ -52,8 +51,7 @@ class SourceOperations:
             "PlcExternalSourceGroup.Groups", lambda: sorted(groups.group_paths(self._source_root(device))))
 
     def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
-        if not name.strip() or name in (".", "..") or _FORBIDDEN & set(name):
-            raise ValidationError(f"'{name}' is not a source file name.", code="INVALID_NAME", details={"field": "name"})
+        check_file_name(name, kind="external source")
 
         def run() -> ExternalSourceInfo:
             root = self._source_root(device)

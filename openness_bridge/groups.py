@@ -3,7 +3,9 @@ external sources, tag tables and watch/force tables alike: ``<SystemGroup>.Group
 ``…UserGroupComposition`` with ``Find(name)`` (one level) and ``Create(name)``; a user group has ``Name``, its own
 ``Groups`` and ``Delete()`` (which takes its content).
 
-Paths are ``/``-separated below the system group; ``\\`` is accepted as a separator (TIA shows paths with it).
+Paths are ``/``-separated below the system group; ``\\`` is accepted as a separator (TIA shows paths with it). Paths
+to create or import into follow the shared folder rules (:mod:`engineering_api.rules.folders`); lookups of existing
+folders normalise leniently (:func:`normalise`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+from engineering_api.rules.folders import folder_parts as rules_folder_parts
+from engineering_api.rules.folders import target_folder
 
 __all__ = (
     "create_group", "ensure_group", "find_group", "folder_of", "folder_parts", "group_paths", "normalise", "require_group",
@@ -28,15 +32,15 @@ def normalise(path: str) -> str:
     return "/".join(p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/"))
 
 
-def folder_parts(path: str, *, strip_outer: bool = True) -> list[str]:
-    """The names of a folder path to create, or ``ValidationError`` (``INVALID_FOLDER``) for an empty path or an
-    empty, ``.`` or ``..`` name. With ``strip_outer`` false a leading or trailing separator is an empty name, as the
-    fake's tag-table folders have it."""
-    text = path.strip().strip("/\\") if strip_outer else path
-    parts = [p.strip() for p in text.replace("\\", "/").split("/")]
-    if not text.strip() or any(not p or p in (".", "..") for p in parts):
-        raise ValidationError(f"'{path}' is not a folder path (use a/b/c).", code="INVALID_FOLDER")
-    return parts
+def folder_parts(path: str) -> list[str]:
+    """The names of a folder path to create or import into: the shared rule
+    (:func:`engineering_api.rules.folders.folder_parts`), so the bridge refuses what the fake refuses.
+
+    Raises:
+        ValidationError: ``INVALID_FOLDER`` for an empty path, an empty name (leading, trailing or doubled
+            separators), ``.``/``..``, device names, ``:``, reserved endings (``Sub.xml``) and the like.
+    """
+    return rules_folder_parts(path)
 
 
 def find_group(root: Any, path: str) -> Any | None:
@@ -58,22 +62,23 @@ def require_group(root: Any, path: str) -> Any:
 
 
 def folder_of(root: Any, path: str) -> tuple[str, Any]:
-    """(normalised path, group) for an import/add target; ``ValidationError`` (``FOLDER_NOT_FOUND``) if missing."""
-    normalised = normalise(path)
+    """(normalised path, group) for an import/add target; ``ValidationError``: ``INVALID_FOLDER`` for a malformed
+    path (see :func:`folder_parts`), ``FOLDER_NOT_FOUND`` if missing."""
+    normalised = target_folder(path)
     group = find_group(root, normalised)
     if group is None:
         raise ValidationError(f"The folder '{path}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
     return normalised, group
 
 
-def create_group(root: Any, path: str, *, exist_ok: bool = False, strip_outer: bool = True) -> tuple[str, Any]:
+def create_group(root: Any, path: str, *, exist_ok: bool = False) -> tuple[str, Any]:
     """Create the user groups of ``path`` that are missing (``Groups.Create``); returns (normalised path, group).
 
     Raises:
         ValidationError: a malformed path (``INVALID_FOLDER``, see :func:`folder_parts`).
         AlreadyExistsError: the folder exists and ``exist_ok`` is false (``FOLDER_EXISTS``).
     """
-    parts = folder_parts(path, strip_outer=strip_outer)
+    parts = folder_parts(path)
     group, created = root, False
     for part in parts:
         child = group.Groups.Find(part)
@@ -88,8 +93,8 @@ def create_group(root: Any, path: str, *, exist_ok: bool = False, strip_outer: b
 
 def ensure_group(root: Any, path: str) -> tuple[str, Any]:
     """(normalised path, group) of ``path``, creating its missing levels; ``root`` itself when ``path`` is empty or
-    only separators (a malformed path is ``INVALID_FOLDER``, see :func:`folder_parts`)."""
-    return create_group(root, path, exist_ok=True) if path.strip().strip("/\\") else ("", root)
+    blank (a malformed path is ``INVALID_FOLDER``, see :func:`folder_parts`)."""
+    return create_group(root, path, exist_ok=True) if path.strip() else ("", root)
 
 
 def walk(root: Any, folder: str = "") -> Iterator[tuple[str, Any]]:

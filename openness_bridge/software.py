@@ -30,6 +30,7 @@ from engineering_api.backend.models import (
     ProgramImportReport,
     ProgramObjectInfo,
 )
+from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
 
 __all__ = ("SoftwareOperations",)
@@ -290,7 +291,7 @@ class SoftwareOperations:
                 "cannot import documents of a newer version.", code="NEWER_VERSION",
             )
         root = getattr(software, {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup"))
-        group = groups.find_group(root, document.folder)
+        group = groups.find_group(root, target_folder(document.folder))
         if group is None:
             raise ValidationError(f"{document.source}: the folder '{document.folder}' does not exist.", code="FOLDER_NOT_FOUND")
         instance_of = getattr(obj, "instance_of_name", None)

@@ -137,7 +137,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
         def run() -> TagTableNode:
             _, root = self._tag_root(device)
-            normalised, _ = groups.create_group(root, path, strip_outer=False)
+            normalised, _ = groups.create_group(root, path)
             return TagTableNode(name=normalised.rpartition("/")[2], is_folder=True, path=normalised, node_type="Folder")
 
         return self._change("PlcTagTableUserGroupComposition.Create", run)
