@@ -102,7 +102,8 @@ async def instance_version(request: Request[Any, Any, Any]) -> Response[VersionR
 
 @get(
     "/api/catalog/images/{orderNumber:str}", operation_id="GetCatalogImage", tags=["Devices"],
-    media_type="image/svg+xml", responses=problem_responses("viewer", params=True, worker=True, errors=(NotFoundError,)),
+    media_type="image/svg+xml",
+    responses=problem_responses("viewer", params=True, worker=True, errors=(NotFoundError,)),
 )
 async def catalog_image(request: Request[Any, Any, Any], orderNumber: FromPath[str]) -> Response[bytes]:  # noqa: N803
     """Image of a catalog article (SVG drawn from the catalog data), or 404."""

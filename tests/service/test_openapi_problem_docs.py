@@ -71,15 +71,19 @@ def test_every_operation_documents_the_guard_answers(schema: dict[str, Any]) -> 
     assert missing == []
 
 
-def test_the_schema_routes_are_not_described_as_operations(client: TestClient[Litestar], schema: dict[str, Any]) -> None:
-    # They were listed as answering ``application/vnd.oai.openapi+json`` with ``{"type": "string"}``, and sent an object.
+def test_the_schema_routes_are_not_described_as_operations(
+    client: TestClient[Litestar], schema: dict[str, Any]
+) -> None:
+    # They were listed as answering `application/vnd.oai.openapi+json` with `{"type": "string"}`, and sent an object.
     assert [path for path in schema["paths"] if not path.startswith("/api")] == []
     served = client.get("/schema/openapi.json")
     assert served.headers["content-type"].startswith("application/vnd.oai.openapi+json")
     assert isinstance(served.json(), dict) and served.json()["openapi"].startswith("3.1")
 
 
-def test_a_foreign_host_gets_the_documented_421_on_every_route(client: TestClient[Litestar], schema: dict[str, Any]) -> None:
+def test_a_foreign_host_gets_the_documented_421_on_every_route(
+    client: TestClient[Litestar], schema: dict[str, Any]
+) -> None:
     for method, path, op in _operations(schema):
         response = client.request(method, _concrete(path), headers={"Host": "rebind.example"})
         assert_error(response, 421, "HOST_NOT_ALLOWED")

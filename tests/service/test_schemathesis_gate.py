@@ -13,6 +13,7 @@ invalid inputs, no shrinking), and every answer must be:
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -44,9 +45,10 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 SEED = 20261122
-EXAMPLES_PER_OPERATION = 4
-"""Generated cases per operation, after the documented examples; enough to reach each route's validation and
-its domain errors, few enough that ~270 operations run in well under a minute per core."""
+EXAMPLES_PER_OPERATION = int(os.environ.get("GATE_EXAMPLES", "4"))
+"""Generated cases per operation, besides the documented examples and the coverage phase's boundary values;
+enough to reach each route's validation and domain errors, few enough that ~270 operations take about a minute on
+one core. ``GATE_EXAMPLES=25`` runs a deeper search by hand (same seed, so also repeatable)."""
 
 KNOWN_NAMES: dict[str, tuple[str, ...]] = {
     "deviceName": ("PLC_1",),
@@ -122,10 +124,15 @@ def _build_project(client: TestClient[Any], headers: dict[str, str]) -> None:
     post("/api/projects/actions/create-sync", {"name": "Line1", "author": "gate"})
     post("/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": "PLC_1"})
     plc = "/api/devices/PLC_1"
-    post(f"{plc}/udts", {"name": "UDT_Motor", "members": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]})
+    post(f"{plc}/udts", {
+        "name": "UDT_Motor",
+        "members": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}],
+    })
     post(f"{plc}/blocks", {
         "blockType": "FB", "name": "FB_Motor", "language": "SCL",
-        "interface": {"Input": [{"name": "Start", "dataType": "Bool"}], "Static": [{"name": "Speed", "dataType": "Real"}]},
+        "interface": {
+            "Input": [{"name": "Start", "dataType": "Bool"}], "Static": [{"name": "Speed", "dataType": "Real"}],
+        },
         "networks": [{"scl": "IF #Start THEN #Speed := 1500.0; END_IF;"}],
     })
     post(f"{plc}/blocks", {
@@ -176,7 +183,8 @@ class Served:
         if not health["portalConnected"]:
             running = data(self.client.get("/api/instances", headers=self.headers))
             if running:  # detached: the portal still holds the project, so attach to it again
-                data(self.client.post("/api/instance/actions/attach", json={"pid": running[0]["pid"]}, headers=self.headers))
+                attach = {"pid": running[0]["pid"]}
+                data(self.client.post("/api/instance/actions/attach", json=attach, headers=self.headers))
             else:
                 data(self.client.post("/api/instance/actions/launch", json={}, headers=self.headers))
             health = data(self.client.get("/api/health"))
