@@ -26,6 +26,7 @@ from engineering_api.backend.errors import (
     ConflictError,
     NotFoundError,
 )
+from engineering_api.rules.folders import target_folder
 from engineering_api.rules.tags import (
     FieldError,
     check_table_name,
@@ -86,7 +87,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             check_table_name(name)
             if any(n.lower() == name.lower() for n in software.tag_tables):
                 raise AlreadyExistsError(f"The tag table '{name}' already exists.", code="TAG_TABLE_EXISTS")
-            folder = normalise_folder(folder)
+            folder = target_folder(folder, field="folderPath")
             if folder and folder not in software.folders.setdefault(CATEGORY, set()):
                 folder = software.add_folder(CATEGORY, folder)
             obj = TagTableObject.from_table(TableData(name), version=project.version, folder=folder)
