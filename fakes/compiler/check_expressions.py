@@ -228,8 +228,21 @@ class ExpressionChecks:
         return None
 
     def e_binary(self, e: A.BinaryOp):
-        lt = self.expr(e.left)
-        rt = self.expr(e.right)
+        # ``a + b + c + ...`` parses as a tree that is as deep as the chain is long; walking its left spine in a
+        # loop (same order as the recursion: left operand first) lets a generated 10,000-term sum check instead
+        # of exhausting Python's recursion limit.
+        spine = []
+        node = e
+        while type(node) is A.BinaryOp:
+            spine.append(node)
+            node = node.left
+        lt = self.expr(node)
+        for binary in reversed(spine):
+            lt = self.binary_type(binary, lt, self.expr(binary.right))
+        return lt
+
+    def binary_type(self, e: A.BinaryOp, lt, rt):
+        """The type of ``e`` from its operands' types (None when they do not go together; reported)."""
         op = e.op
         if lt is None or rt is None or not isinstance(lt, str) or not isinstance(rt, str):
             return "BOOL" if op in _COMPARE else (lt if op in _LOGIC and lt == "BOOL" else None)

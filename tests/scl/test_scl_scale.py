@@ -163,3 +163,9 @@ def test_the_bulk_import_order_is_unchanged_by_the_heap() -> None:
         items = rng.sample(universe, rng.randint(0, len(universe)))
         deps = {i: {d for d in rng.sample(universe, rng.randint(0, 4)) if d != i} for i in universe}
         assert _stable_topo(items, deps) == _rescanning_topo(items, deps), (items, deps)
+
+
+def test_a_long_generated_sum_checks_without_exhausting_the_recursion_limit() -> None:
+    terms = 10_000
+    text = _source(1).replace("#x := #x + 1;", "#x := " + " + ".join(["1"] * terms) + ";")
+    assert check_source(text) == []
