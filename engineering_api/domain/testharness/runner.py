@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend.errors import EngineeringError, OperationCanceledError
 from engineering_api.lib.schema import utc_now
+from simatic_xml.cancel import Canceled
 
 from .models import AssertionResult, CaseResult, Expectation, RunTotals, TestRun, describe_step
 
@@ -247,7 +248,7 @@ def run_cases(
             ctx.progress(100 * number // len(cases), f"test {number + 1}/{len(cases)}: {case.name}")
             results.append(run_case(ctx, sim, case, instance or case.instance_name))
             store.save_run(_snapshot(run, results, "Running", finished=False))
-    except OperationCanceledError:
+    except (OperationCanceledError, Canceled):  # Canceled: stopped at a checkpoint inside a step (a download)
         store.save_run(_snapshot(run, results, "Canceled", finished=True))
         raise
     final = _snapshot(run, results, "Completed", finished=True)
