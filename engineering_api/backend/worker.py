@@ -6,10 +6,12 @@ every backend call is queued to a single dedicated thread; the asyncio side awai
 Each call runs with its own :class:`~simatic_xml.cancel.CancelToken` installed. When the call exceeds its
 timeout, the watchdog sets the token: the work stops at its next checkpoint (the SCL parser, the compiler,
 the generator and the fake's import loops have them) and the fake rolls the operation back. The caller gets
-:class:`OperationTimeoutError` once the thread has unwound, so a 504 means the project is as it was. Only
-when the thread does not unwind within :data:`UNWIND_GRACE_MAX` (or the timeout, if shorter) is it
-abandoned and replaced, so the calls queued behind it still run (the adapter is told through
-``on_worker_thread_started`` that it is on a new thread). A canceled job's token is set the same way.
+:class:`OperationTimeoutError` once the thread has unwound, so a 504 means the project is as it was (a
+call that has no checkpoint left and finishes within the grace delivers its result instead: it did the
+work). Only when the thread does not unwind within :data:`UNWIND_GRACE_MAX` (or the timeout, if shorter)
+is it abandoned and replaced, so the calls queued behind it still run (the adapter is told through
+``on_worker_thread_started`` that it is on a new thread). A real Openness call has no checkpoints, so on
+the bridge a timeout still ends that way. A canceled job's token is set the same way as a timed-out one.
 """
 
 from __future__ import annotations
