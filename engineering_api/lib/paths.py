@@ -99,9 +99,9 @@ def safe_file_stem(name: str, *, escape: bool = False) -> str:
 
     Every character but letters and digits (of any script), ``_``, ``-``, ``.``, space and parentheses is
     replaced, so separators, ``:`` and the characters Windows refuses never reach the file system. A stem
-    Windows would take for a device (``CON``, ``nul.a``, ``COM1``) has its first character replaced as well,
-    since an extension does not help (``CON.xml`` is the console). No extension is added and the length is
-    not limited.
+    Windows would take for a device (``CON``, ``nul.a``, ``COM1``; an extension does not help, ``CON.xml`` is
+    the console) gets ``_`` in front (``_CON``), or its first character escaped (``%43ON``). No extension is
+    added and the length is not limited.
 
     Args:
         name: The object name; it may hold any character.
@@ -114,7 +114,9 @@ def safe_file_stem(name: str, *, escape: bool = False) -> str:
     """
     substitute = (lambda ch: f"%{ord(ch):02X}") if escape else (lambda ch: "_")
     stem = _UNSAFE_FILE_CHAR.sub(lambda m: substitute(m.group()), name)
-    return substitute(stem[0]) + stem[1:] if is_device_name(stem) else stem
+    if is_device_name(stem):  # escaping the first character stays reversible; "_" in front reads better
+        return substitute(stem[0]) + stem[1:] if escape else "_" + stem
+    return stem
 
 
 def _reserved_problem(name: str) -> str | None:
