@@ -328,8 +328,9 @@ class EngineeringBackend(
         Raises:
             NotFoundError: no such device.
             ValidationError: the device has no PLC software; a document is not valid SimaticML, is from a
-                newer TIA version, or is an instance DB whose FB is missing. With several documents the
-                error's details carry a report per document.
+                newer TIA version, or is an instance DB whose FB is missing; its folder breaks the folder rules
+                (``INVALID_FOLDER``, :mod:`engineering_api.rules.folders`). With several documents the error's
+                details carry a report per document.
             AlreadyExistsError: an object of that name exists and ``overwrite`` is false.
             ConflictError: a block number is already used by another block.
         """

@@ -95,7 +95,7 @@ class BlocksPort(ABC):
         """Create a folder (and its parents) below "Program blocks"; returns the normalised path.
 
         Raises:
-            ValidationError: a malformed path.
+            ValidationError: ``INVALID_FOLDER``: the path breaks :mod:`engineering_api.rules.folders`.
             AlreadyExistsError: the folder exists.
         """
 
@@ -120,7 +120,8 @@ class BlocksPort(ABC):
         """Add a source file (TIA: ``ExternalSourceComposition.CreateFromFile``).
 
         Raises:
-            ValidationError: an empty name or one with path separators, or an unknown folder.
+            ValidationError: a name that cannot be a file name (``INVALID_NAME``), a folder path breaking the
+                folder rules (``INVALID_FOLDER``, :mod:`engineering_api.rules.folders`), or an unknown folder.
             AlreadyExistsError: a source of that name exists and ``overwrite`` is false.
         """
 
@@ -145,7 +146,7 @@ class BlocksPort(ABC):
         """Create a folder below "External source files".
 
         Raises:
-            ValidationError: a malformed path.
+            ValidationError: ``INVALID_FOLDER``: the path breaks :mod:`engineering_api.rules.folders`.
             AlreadyExistsError: the folder exists.
         """
 

@@ -223,7 +223,7 @@ class TagsPort(ABC):
         """Create a folder (``a/b``) under "PLC tags".
 
         Raises:
-            ValidationError: a malformed path.
+            ValidationError: ``INVALID_FOLDER``: the path breaks :mod:`engineering_api.rules.folders`.
             AlreadyExistsError: the folder exists.
         """
 

@@ -112,8 +112,9 @@ class TypesPort(ABC):
         """Create (or with ``overwrite`` replace) a UDT from a SimaticML ``PlcStruct`` document.
 
         Raises:
-            ValidationError: not SimaticML, not a PLC data type (``NOT_A_UDT``), a newer version, or a UDT
-                that contains itself directly or through other UDTs (``RECURSIVE_TYPE``).
+            ValidationError: not SimaticML, not a PLC data type (``NOT_A_UDT``), a newer version, a UDT
+                that contains itself directly or through other UDTs (``RECURSIVE_TYPE``), or a folder path
+                breaking the folder rules (``INVALID_FOLDER``, :mod:`engineering_api.rules.folders`).
             AlreadyExistsError: a UDT of that name exists and ``overwrite`` is false.
         """
 
@@ -151,7 +152,7 @@ class TypesPort(ABC):
         """Create a folder (and its parents) below "PLC data types"; returns the normalised path.
 
         Raises:
-            ValidationError: an empty or malformed path.
+            ValidationError: ``INVALID_FOLDER``: the path breaks :mod:`engineering_api.rules.folders`.
             AlreadyExistsError: the folder exists.
         """
 
