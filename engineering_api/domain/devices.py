@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import (
@@ -94,7 +96,7 @@ class SearchInput(CamelStruct):
     """Keywords or part of an article number."""
 
     query: str
-    limit: int = 25
+    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 25
 
 
 def _network(ctx: OperationContext, d: ConfigureNetworkInput) -> DeviceInfo:
@@ -126,8 +128,6 @@ def _delete(ctx: OperationContext, d: DeviceRef) -> dict[str, str]:
 
 
 def _search(ctx: OperationContext, d: SearchInput) -> list[CatalogMatch]:
-    if not 1 <= d.limit <= 500:
-        raise e.ValidationError("limit must be between 1 and 500", code="VALIDATION_FAILED")
     return ctx.backend.catalog_search(d.query, d.limit)
 
 

@@ -15,6 +15,7 @@ from engineering_api.backend import errors as e
 from engineering_api.history.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
 from engineering_api.history.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.lib.bounds import RetentionDays, SnapshotsPerObject
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("OPERATIONS", "SECTION")
@@ -91,8 +92,8 @@ class DetailsInput(CamelStruct):
 class CleanupInput(CamelStruct):
     """Override the configured policy for this run (0 = no limit); ``dryRun`` only reports."""
 
-    retention_days: float | None = None
-    max_per_object: int | None = None
+    retention_days: RetentionDays | None = None
+    max_per_object: SnapshotsPerObject | None = None
     dry_run: bool = False
 
 

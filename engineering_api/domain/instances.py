@@ -8,6 +8,7 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import InstalledVersion, PortalInfo, SessionStatus, WhitelistEntry
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.lib.bounds import ProcessId
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
 
@@ -20,7 +21,7 @@ PORTAL = "TIA Portal Management"
 class AttachInput(CamelStruct):
     """Which portal process to attach to."""
 
-    pid: int
+    pid: ProcessId
 
 
 class LaunchInput(CamelStruct):

@@ -12,6 +12,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.routes import run_operation
+from engineering_api.lib.bounds import PAGE_OFFSET_MAX
 from engineering_api.lib.responses import ALL_DOMAIN_ERRORS, envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
@@ -67,7 +68,7 @@ class JobController(Controller):
         status: Annotated[str | None, QueryParameter(description="Pending, Running, Completed, Failed or Canceled")] = None,
         operation: Annotated[str | None, QueryParameter(description="Operation name, e.g. projects.open")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=PAGE_OFFSET_MAX)] = 0,
     ) -> Response[JobListResponse]:
         """Jobs, newest first, filtered by status or operation."""
         services: Services = request.app.state.services

@@ -1,7 +1,8 @@
-"""Request class that matches JSON body keys case-insensitively.
+"""Request class that decodes JSON bodies safely and matches their keys case-insensitively.
 
 T-IA Connect clients send PascalCase (``{"OrderNumber": ...}``); our schemas are camelCase. Keys are
-rewritten to the canonical spelling of the handler's body Struct before msgspec validates them.
+rewritten to the canonical spelling of the handler's body Struct before msgspec validates them. A body
+that is not UTF-8, not JSON or nested too deep answers 400 (see :mod:`engineering_api.lib.json_body`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.exceptions import SerializationException
 
+from engineering_api.lib.json_body import body_decode_error, check_json_depth
 from engineering_api.lib.schema import KeyMap, key_normaliser, normalise_keys
 
 __all__ = ("TiaRequest",)
@@ -35,11 +38,13 @@ def _body_keys(handler: Any) -> KeyMap | None:
 
 
 class TiaRequest(Request[Any, Any, Any]):
-    """A Request whose ``json()`` normalises key case for the route's body type."""
+    """A Request whose ``json()`` refuses malformed bodies with 400 and normalises key case for the route's body type."""
 
     async def json(self) -> Any:
-        value = await super().json()
+        try:
+            value = await super().json()
+        except (SerializationException, UnicodeDecodeError, RecursionError) as exc:
+            body_decode_error(await self.body(), exc)
+        check_json_depth(await self.body(), value)
         keys = _body_keys(self.route_handler)
         return normalise_keys(value, keys) if keys else value
-
-

@@ -6,6 +6,7 @@ from typing import Any
 
 from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.backend.models import ProgramImportReport
+from engineering_api.lib.bounds import UDInt, UInt
 from engineering_api.lib.schema import CamelStruct
 
 
@@ -31,7 +32,7 @@ class BlockSpecInput(CamelStruct):
 
     block_type: str | None = None
     name: str | None = None
-    number: int | None = None
+    number: UInt | None = None
     language: str | None = None
     title: Any = None
     comment: Any = None
@@ -41,8 +42,8 @@ class BlockSpecInput(CamelStruct):
     version: str | None = None
     memory_layout: str | None = None
     secondary_type: str | None = None
-    cyclic_time: int | None = None
-    phase_shift: int | None = None
+    cyclic_time: UDInt | None = None
+    phase_shift: UDInt | None = None
     instance_of: str | None = None
     instance_of_type: str | None = None
     return_type: str | None = None

@@ -10,6 +10,7 @@ from engineering_api.backend.areas.simulation_models import (
     SimProfileInstance,
     SimTagWrite,
 )
+from engineering_api.lib.bounds import Count, TcpPort
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
@@ -39,13 +40,13 @@ class RuntimeConfigInput(CamelStruct):
     """Runtime manager settings to change; omitted fields keep their value."""
 
     network_mode: NetworkModeName | None = None
-    port: int | None = None
+    port: TcpPort | None = None
 
 
 class PortInput(CamelStruct):
     """The runtime manager's remote port (1024..65535), or null to close it."""
 
-    port: int | None
+    port: TcpPort | None
 
 
 class InstanceConfigInput(CamelStruct):
@@ -82,7 +83,7 @@ class DiagnosticsInput(CamelStruct):
     """A virtual PLC and how many entries of its diagnostic buffer (newest first)."""
 
     name: str
-    limit: int | None = None
+    limit: Count | None = None
 
 
 class ConnectInput(CamelStruct):
