@@ -1,0 +1,75 @@
+"""Issue 12: every adapter refuses the same folder paths and file names with the same code, before any work.
+
+The rule lives once (``engineering_api/rules/folders.py``); this holds the fake and the bridge to it for each tree
+a folder can be created in or imported into: program blocks, PLC data types, tag tables, external sources and
+watch and force tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.watch import WATCH_TABLE
+from engineering_api.backend.models import ProgramDocument
+from engineering_api.backend.port import EngineeringBackend
+from simatic_xml.generate import generate_xml
+from tests.contract.conftest import CPU
+
+BRIDGE_PENDING: dict[str, str] = {}
+"""Every test runs on the bridge too."""
+
+FC = {"blockType": "FC", "name": "FC_A", "language": "SCL", "number": 3, "networks": [{"scl": "RETURN;"}]}
+BAD_FOLDERS = ["../x", "a/../b", "CON", "nul.txt", "C:\\x", "x:stream", "Sub.xml", "/a", "a/", "a//b", ".tmp-1", "a."]
+
+
+@pytest.fixture
+def plc(backend: EngineeringBackend, tmp_path: Path) -> EngineeringBackend:
+    backend.launch_portal(with_ui=False, version=None)
+    root = tmp_path / "ws"
+    root.mkdir()
+    backend.create_project(root, "P", author="", comment="")
+    backend.add_device(CPU, None, "PLC_1")
+    return backend
+
+
+CREATE: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
+    ("create_block_folder", lambda b, p: b.create_block_folder("PLC_1", p)),
+    ("add_type_folder", lambda b, p: b.add_type_folder("PLC_1", p)),
+    ("create_tag_table_folder", lambda b, p: b.create_tag_table_folder("PLC_1", p).path),
+    ("create_external_source_folder", lambda b, p: b.create_external_source_folder("PLC_1", p)),
+    ("create_watch_force_folder", lambda b, p: b.create_watch_force_folder("PLC_1", p)),
+]
+TARGET: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
+    ("import_program_documents", lambda b, p: b.import_program_documents(
+        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC), folder=p)], overwrite=False)),
+    ("add_external_source", lambda b, p: b.add_external_source("PLC_1", "a.scl", "x", folder=p, overwrite=False)),
+    ("create_tag_table", lambda b, p: b.create_tag_table("PLC_1", "T", p)),
+    ("create_watch_force_table", lambda b, p: b.create_watch_force_table("PLC_1", WATCH_TABLE, "W", folder=p)),
+]
+
+
+@pytest.mark.parametrize(("method", "call"), CREATE + TARGET, ids=[m for m, _ in CREATE + TARGET])
+def test_bad_folder_paths_are_invalid_folder(plc: EngineeringBackend, method: str, call: Callable[..., Any]) -> None:
+    for folder in BAD_FOLDERS:
+        with pytest.raises(e.ValidationError) as caught:
+            call(plc, folder)
+        assert caught.value.code == "INVALID_FOLDER", (method, folder, caught.value.code)
+    assert plc.block_folders("PLC_1") == [] and plc.list_blocks("PLC_1") == []
+
+
+@pytest.mark.parametrize(("method", "call"), CREATE, ids=[m for m, _ in CREATE])
+def test_good_folder_paths_are_created(plc: EngineeringBackend, method: str, call: Callable[..., Any]) -> None:
+    assert call(plc, "Motors\\Pumps") == "Motors/Pumps"
+
+
+@pytest.mark.parametrize("name", ["CON", "con.scl", "x:y.scl", "a/b.scl", "..", "a.", ".hidden.scl"])
+def test_external_source_names_are_file_names(plc: EngineeringBackend, name: str) -> None:
+    with pytest.raises(e.ValidationError) as caught:
+        plc.add_external_source("PLC_1", name, "x", folder="", overwrite=False)
+    assert caught.value.code == "INVALID_NAME"
+    assert plc.list_external_sources("PLC_1") == []
