@@ -6,7 +6,10 @@ technical specifications give the largest code block, counted in the CPU's code 
 * **S7-1500: 512 KB per code block** ("Blocks > OB/FB/FC > Size, max.: 512 kbyte" in the technical
   specifications of the S7-1500 CPU manuals, e.g. CPU 1516-3 PN/DP, Equipment Manual, A5E02839777; the
   smallest CPUs are further bounded by their whole code work memory, e.g. 150 KB on a CPU 1511). S7-1200
-  blocks are smaller still (their whole code work memory is below that).
+  blocks are smaller still (their whole code work memory is below that). That a CPU defines such a limit
+  per block is also how Siemens' system status list reports it: SSL-ID W#16#xy15 ("Block types") gives,
+  per block type, "MaxAbl: maximum length of the work memory part of a block in bytes" (System Software
+  for S7-300/400, System and Standard Functions, A5E00739858-01, section 33.9).
 
 The compiled size is only known after compiling, and the point of the check is to refuse a block before
 that work. So the text is measured instead, with bounds derived from the documented limit:
