@@ -11,6 +11,7 @@ from engineering_api.backend.models import ProgramImportReport
 from engineering_api.rules.folders import target_folder
 from fakes.program import describe, read_object, require
 from simatic_xml.cancel import checkpoint
+from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
     from fakes.program import PlcSoftware
 
 __all__ = ("SoftwareOperations",)
+
+
+def _refuse_oversized(document: ProgramDocument) -> None:
+    """422 ``BLOCK_TOO_LARGE`` for a document whose SCL is over TIA's block size limit."""
+    try:
+        check_document_size(document.data, document.source)
+    except BlockTooLargeError as exc:
+        raise ValidationError(str(exc), code=exc.code, details={**exc.details, "source": document.source}) from None
 
 
 class SoftwareOperations:
@@ -49,6 +58,8 @@ class SoftwareOperations:
     def import_program_documents(
         self, device: str, documents: list[ProgramDocument], *, overwrite: bool
     ) -> list[ProgramImportReport]:
+        for document in documents:  # before any document is parsed, as TIA refuses an oversized block outright
+            _refuse_oversized(document)
         reports: list[ProgramImportReport] = []
         first_error: EngineeringError | None = None
         with self._change() as project:

@@ -40,6 +40,7 @@ __all__ = (
     "MIN_BYTES_PER_STATEMENT",
     "BlockTooLargeError",
     "check_block_size",
+    "check_document_size",
     "count_statements",
 )
 
@@ -101,3 +102,20 @@ def check_block_size(texts: list[str] | str, block: str = "the block") -> None:
     chars = sum(len(t) for t in parts)
     if chars > MAX_SOURCE_CHARS:
         raise BlockTooLargeError(block, "characters", MAX_SOURCE_CHARS, chars)
+
+
+def check_document_size(data: bytes, source: str = "the document") -> None:
+    """Refuse a SimaticML document whose SCL networks are over the statement limit, before it is parsed.
+
+    The statements are the ``;`` tokens of its StructuredText, counted in one scan of the bytes.
+
+    Raises:
+        BlockTooLargeError: too many statements for one code block.
+    """
+    if b"StructuredText" not in data:
+        return
+    # A statement's ';' is a <Token Text=";"/> of its StructuredText (comments and strings are elements of their
+    # own, whose text is content, not a Text attribute); counting the attribute is one C-speed pass per quote style.
+    statements = data.count(b'Text=";"') + data.count(b"Text=';'")
+    if statements > MAX_STATEMENTS:
+        raise BlockTooLargeError(source, "statements", MAX_STATEMENTS, statements)

@@ -17,6 +17,7 @@ from simatic_xml.scl.limits import (
     MAX_STATEMENTS,
     BlockTooLargeError,
     check_block_size,
+    check_document_size,
     count_statements,
 )
 
@@ -132,6 +133,16 @@ def test_text_without_statements_is_limited_by_its_length() -> None:
 def test_the_generator_refuses_an_oversized_block_before_parsing_it() -> None:
     with pytest.raises(BlockTooLargeError):
         generate_xml(_spec(MAX_STATEMENTS + 1), "V19")
+
+
+def test_a_simaticml_document_is_measured_by_its_semicolon_tokens() -> None:
+    xml = generate_xml(_spec(3), "V19")
+    check_document_size(xml)
+    assert xml.count(b'Text=";"') == 3
+    padded = xml.replace(b"</StructuredText>", b'<Token Text=";" />' * MAX_STATEMENTS + b"</StructuredText>", 1)
+    with pytest.raises(BlockTooLargeError) as raised:
+        check_document_size(padded, "FC_X.xml")
+    assert raised.value.found == MAX_STATEMENTS + 3
 
 
 # ----- helpers that were quadratic ------------------------------------------------------------------------

@@ -208,6 +208,24 @@ def test_an_external_source_with_a_block_over_the_limit_is_refused(client: TestC
     assert _block_names(client, admin) == {"FC_Keep"}
 
 
+def test_a_simaticml_block_over_the_limit_is_refused_before_it_is_parsed(client: TestClient, admin: dict[str, str]) -> None:
+    _plc_project(client, admin)
+    xml = generate_xml(_spec("FC_Xml", 1), "V19").decode("utf-8-sig")
+    semicolon = xml[xml.index('<Token Text=";"'):]
+    semicolon = semicolon[: semicolon.index("/>") + 2]
+    statements = MAX_STATEMENTS + 1
+    oversized = xml.replace(semicolon, semicolon * statements, 1)
+
+    response = client.post("/api/blockgeneration/import-only", json={"deviceName": "PLC_1", "xml": oversized},
+                           headers=admin)
+
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "BLOCK_TOO_LARGE"
+    assert body["details"]["found"] == statements
+    assert _block_names(client, admin) == {"FC_Keep"}
+
+
 # ----- the worker and the fake's transaction, without HTTP --------------------------------------------------
 def _run_on_worker(*calls: tuple[Any, float]) -> tuple[list[Any], TiaWorker]:
     """Run ``(fn, timeout)`` calls one after the other on a fresh worker; each result or raised error."""
