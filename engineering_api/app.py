@@ -82,9 +82,7 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
     """Open the database, keys and worker; apply settings saved through the API."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_path)
-    saved = saved_settings(db)
-    if saved:
-        settings = settings.with_runtime(saved)
+    settings = settings.with_saved(saved_settings(db))
     for root in settings.roots:
         root.mkdir(parents=True, exist_ok=True)
     backend = backend or create_backend(settings)

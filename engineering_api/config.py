@@ -1,4 +1,10 @@
-"""Server configuration: one dataclass, defaults safe for a plant network."""
+"""Server configuration: one dataclass, defaults safe for a plant network.
+
+Precedence, lowest first: defaults, settings an admin saved through ``POST /api/settings``, ``ENGINEERING_API_*``
+variables, explicit overrides (CLI flags). A runtime setting the environment gives cannot be changed through the
+API, so an operator can always undo a bad saved setting (``allowedHosts`` that locks clients out) by setting the
+variable and restarting.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ("RUNTIME_SETTING_NAMES", "Settings")
+__all__ = ("LOOPBACK_HOSTS", "RUNTIME_SETTING_NAMES", "Settings")
 
 BackendName = Literal["fake", "openness"]
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+"""Host header values always accepted: a client on the server's own machine can never be locked out."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +39,9 @@ class Settings:
     """The fake starts like a workstation where a headless TIA Portal is already running and attached."""
     file_roots: tuple[Path, ...] = ()
     """Directories request paths may point into; empty means ``<data_dir>/workspace``."""
-    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]", "testserver.local")
-    """Accepted ``Host`` header values (DNS-rebinding protection)."""
+    allowed_hosts: tuple[str, ...] = (*LOOPBACK_HOSTS, "testserver.local")
+    """Accepted ``Host`` header values (DNS-rebinding protection). ``LOOPBACK_HOSTS`` are always added. Set by
+    ``ENGINEERING_API_ALLOWED_HOSTS``, it wins over the value saved through the API."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS; none until configured."""
     rate_limit_per_minute: int = 6000
@@ -58,6 +68,13 @@ class Settings:
     """Litestar debug mode (tracebacks in responses); never on in production."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Settings saved through ``POST /api/settings`` that only clients read."""
+    from_environment: frozenset[str] = frozenset()
+    """Runtime settings given by ``ENGINEERING_API_*`` variables: saved settings do not override them."""
+
+    def __post_init__(self) -> None:
+        missing = tuple(host for host in LOOPBACK_HOSTS if host not in self.allowed_hosts)
+        if missing:
+            object.__setattr__(self, "allowed_hosts", (*self.allowed_hosts, *missing))
 
     @property
     def roots(self) -> tuple[Path, ...]:
@@ -80,8 +97,9 @@ class Settings:
         values: dict[str, Any] = {}
         for item in fields(cls):
             raw = os.environ.get(f"ENGINEERING_API_{item.name.upper()}")
-            if raw is not None and item.name != "extra":
+            if raw is not None and item.name not in ("extra", "from_environment"):
                 values[item.name] = _coerce(item.name, raw)
+        values["from_environment"] = frozenset(values) & RUNTIME_SETTING_NAMES
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
         return replace(settings, data_dir=Path(settings.data_dir).resolve())
@@ -90,6 +108,13 @@ class Settings:
         """A copy with the runtime-changeable settings updated (see ``RUNTIME_SETTING_NAMES``)."""
         known = {k: _coerce(k, v) for k, v in changes.items() if k in RUNTIME_SETTING_NAMES}
         return replace(self, **known)
+
+    def with_saved(self, saved: dict[str, Any]) -> Settings:
+        """A copy with the settings saved through the API, except those the environment gives.
+
+        ``saved`` must hold only valid values, as ``engineering_api.domain.system.saved_settings`` returns them.
+        """
+        return self.with_runtime({k: v for k, v in saved.items() if k not in self.from_environment})
 
 
 RUNTIME_SETTING_NAMES = frozenset(

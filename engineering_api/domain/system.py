@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import TYPE_CHECKING, Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
-from engineering_api.config import RUNTIME_SETTING_NAMES
+from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
 from engineering_api.docs import ApiDocs
+from engineering_api.lib.bounds import RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
@@ -19,9 +22,10 @@ if TYPE_CHECKING:
     from engineering_api.lib.db import Database
     from engineering_api.services import Services
 
-__all__ = ("SystemController", "saved_settings", "settings_view")
+__all__ = ("SettingsUpdate", "SystemController", "saved_settings", "settings_view")
 
 SECTION = "System API"
+logger = logging.getLogger(__name__)
 
 
 def _camel(name: str) -> str:
@@ -30,8 +34,22 @@ def _camel(name: str) -> str:
 
 
 def saved_settings(db: Database) -> dict[str, Any]:
-    """Runtime settings saved through the API (snake_case names), applied again at start-up."""
-    return KeyValueStore(db).get("settings") or {}
+    """Runtime settings saved through the API (snake_case names), applied again at start-up.
+
+    A value that is not valid (saved before values were checked, e.g. ``snapshotRetentionDays=1.37e99``) is
+    left out with a warning, so it can neither break the start nor a later cleanup.
+    """
+    valid: dict[str, Any] = {}
+    for name, value in (KeyValueStore(db).get("settings") or {}).items():
+        try:
+            if name not in RUNTIME_SETTING_NAMES:
+                raise msgspec.ValidationError("not a runtime setting")
+            msgspec.convert({_camel(name): value}, SettingsUpdate)
+        except msgspec.ValidationError as exc:
+            logger.warning("saved setting %s=%.80r ignored: %s", _camel(name), value, exc)
+            continue
+        valid[name] = value
+    return valid
 
 
 def settings_view(services: Services) -> dict[str, Any]:
@@ -53,22 +71,60 @@ def settings_view(services: Services) -> dict[str, Any]:
         "hostCheck": True,
         "corsEnabled": bool(settings.cors_origins),
     }
-    view["changeable"] = sorted(_camel(n) for n in RUNTIME_SETTING_NAMES)
+    view["fromEnvironment"] = sorted(_camel(n) for n in settings.from_environment)
+    view["changeable"] = sorted(_camel(n) for n in RUNTIME_SETTING_NAMES - settings.from_environment)
     return view
 
 
-class SettingsUpdate(CamelStruct):
-    """Send the full settings object from GET; only the ``changeable`` ones are applied."""
+_HOST = r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)$"
+_ORIGIN = r"^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:[0-9]{1,5})?$"
+HostName = Annotated[str, msgspec.Meta(min_length=1, max_length=253, pattern=_HOST)]
+Origin = Annotated[str, msgspec.Meta(max_length=300, pattern=_ORIGIN)]
+_DAY = 86_400.0
 
-    allowed_hosts: list[str] | None = None
-    cors_origins: list[str] | None = None
-    rate_limit_per_minute: int | None = None
-    call_timeout_seconds: float | None = None
-    job_timeout_seconds: float | None = None
-    job_retention_hours: float | None = None
+
+class SettingsUpdate(CamelStruct):
+    """Send the full settings object from GET; only the ``changeable`` ones are applied.
+
+    Values are checked (422 names the field). ``allowedHosts`` are host names without a port; localhost,
+    127.0.0.1 and [::1] are always allowed besides them, and the list must keep the host this request came
+    through. Settings given by ``ENGINEERING_API_*`` variables (``fromEnvironment``) win over saved ones and
+    cannot be changed here (409).
+    """
+
+    allowed_hosts: Annotated[list[HostName], msgspec.Meta(min_length=1, max_length=64)] | None = None
+    cors_origins: Annotated[list[Origin], msgspec.Meta(max_length=64)] | None = None
+    rate_limit_per_minute: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] | None = None
+    call_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=_DAY)] | None = None
+    job_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=7 * _DAY)] | None = None
+    job_retention_hours: Annotated[float, msgspec.Meta(gt=0, le=24 * RETENTION_DAYS_MAX)] | None = None
     auto_snapshot: bool | None = None
-    snapshot_retention_days: float | None = None
-    snapshot_max_per_object: int | None = None
+    snapshot_retention_days: RetentionDays | None = None
+    snapshot_max_per_object: SnapshotsPerObject | None = None
+
+
+def _refuse_environment_changes(settings: Settings, changes: dict[str, Any]) -> None:
+    """409 for a change to a setting the environment gives; sending its current value back is fine."""
+    for name in sorted(settings.from_environment & changes.keys()):
+        if getattr(settings.with_runtime({name: changes[name]}), name) != getattr(settings, name):
+            raise ConflictError(
+                f"{_camel(name)} is set by the server's environment (ENGINEERING_API_{name.upper()}), which wins "
+                "over saved settings; change it there and restart the server.",
+                code="SETTING_FROM_ENVIRONMENT",
+            )
+        del changes[name]
+
+
+def _keep_caller_host(request: Request[Any, Any, Any], settings: Settings) -> None:
+    """422 unless the new ``allowedHosts`` still accept the Host this request came through."""
+    host = request.url.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    if host and host.lower() not in {h.lower() for h in settings.allowed_hosts}:
+        raise ValidationError(
+            f"allowedHosts must include {host!r}, the host this request came through, or this client would get "
+            f"421 on every request; {', '.join(LOOPBACK_HOSTS)} are always allowed.",
+            code="HOST_LOCKOUT",
+        )
 
 
 def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
@@ -94,20 +150,17 @@ class SystemController(Controller):
 
     @post(
         "/api/settings", operation_id="SaveSettings", opt={"role": "admin"}, status_code=200,
-        responses=problem_responses("admin", body=True),
+        responses=problem_responses("admin", body=True, errors=(ConflictError, ValidationError)),
     )
     async def save_settings(self, request: Request[Any, Any, Any], data: JSONBody[SettingsUpdate]) -> Response[Any]:
-        """Save settings; takes effect at once and is kept across restarts."""
+        """Save settings; takes effect at once and is kept across restarts (unless the environment gives them)."""
         services: Services = request.app.state.services
         changes = {k: v for k, v in _snake(data).items() if v is not None}
-        if "rate_limit_per_minute" in changes and changes["rate_limit_per_minute"] < 1:
-            raise ValidationError("rateLimitPerMinute must be at least 1")
-        for name in ("call_timeout_seconds", "job_timeout_seconds", "job_retention_hours"):
-            if name in changes and changes[name] <= 0:
-                raise ValidationError(f"{_camel(name)} must be greater than 0")
-        if "allowed_hosts" in changes and not changes["allowed_hosts"]:
-            raise ValidationError("allowedHosts must not be empty, or no request could reach the server")
-        services.settings = services.settings.with_runtime(changes)
+        _refuse_environment_changes(services.settings, changes)
+        updated = services.settings.with_runtime(changes)
+        if "allowed_hosts" in changes:
+            _keep_caller_host(request, updated)
+        services.settings = updated
         services.jobs.settings = services.settings
         stored = saved_settings(services.db)
         stored.update(changes)
