@@ -106,23 +106,27 @@ def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(client: Te
     _set_call_timeout(client, admin, 1.0)
     seen = _worker_thread_spy(client)
     big: dict[str, Any] = {}
-    started = threading.Event()
+    running = threading.Event()
     backend = client.app.state.services.backend
-    original_import = backend.import_program_documents
+    original_import, original_open_projects = backend.import_program_documents, backend.open_projects
 
     def record_import(*args: Any, **kwargs: Any) -> Any:
         big["reached_import"] = True
         return original_import(*args, **kwargs)
 
+    def record_start() -> Any:
+        running.set()  # the create handler asks for the project's version, then generates
+        return original_open_projects()
+
     backend.import_program_documents = record_import
+    backend.open_projects = record_start
 
     def send_big() -> None:
-        started.set()
         big["response"] = client.post(BLOCKS, json=_spec("FC_Big", BIG), headers=admin)
 
     sender = threading.Thread(target=send_big)
     sender.start()
-    started.wait(5)
+    assert running.wait(30)
     # Another client's read, queued behind the big call on the one TIA thread.
     read = client.get(BLOCKS, headers=admin)
     sender.join(60)
