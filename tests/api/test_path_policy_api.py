@@ -211,3 +211,18 @@ def test_the_data_directory_stays_private_inside_a_root(tmp_path: Path) -> None:
         assert_error(client.post(f"{D}/watch-force-tables/actions/import",
                                  json={"importFilePath": "var/api.secret"}, headers=headers), 422, "PATH_REJECTED")
         data(client.post(f"{WT}/W/actions/export", json={"exportPath": "exports/W.xml"}, headers=headers))
+
+
+def test_objects_named_like_devices_never_become_device_files(env: Env) -> None:
+    for name in ("CON", "NUL"):
+        data(env.post(B, fc(name)))
+    data(env.post(WT, {"name": "COM1"}))
+    env.save()
+    data(env.post("/api/projects/actions/close-sync"))
+    data(env.post("/api/projects/actions/open-sync", {"path": "P/P.ap19"}))
+    assert sorted(b["name"] for b in data(env.client.get(B, headers=env.headers))) == ["CON", "NUL"]
+    (env.workspace / "exports").mkdir()
+    written = data(env.post(f"{B}/actions/export-sync", {"blockName": "CON", "exportPath": "exports"}))
+    assert Path(written["path"]).name == "_CON.xml"
+    files = [p.name for p in (env.workspace / "P").rglob("*")] + [p.name for p in (env.workspace / "exports").iterdir()]
+    assert not [name for name in files if name.partition(".")[0].upper() in ("CON", "NUL", "COM1")]
