@@ -19,6 +19,7 @@ from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.folders import folder_parts
 from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
 from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
+from simatic_xml.renumber import renumber_document
 from simatic_xml.versions import GENERATION_TARGETS
 
 if TYPE_CHECKING:
@@ -347,17 +348,21 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
             f"{source}: '{name}' contains itself; TIA refuses recursive data types.", code="RECURSIVE_TYPE"
         )
     number = obj.attr("Number") if isinstance(obj, Block) else None
+    interface_hash = _interface_digest(doc)
+    # In place: ``doc`` was parsed (and retargeted) here, so to_bytes(renumber=True)'s defensive copy of every
+    # network tree (a quarter of a big block's import) buys nothing.
+    renumber_document(doc)
     return ProgramObject(
         kind=kind,
         name=name,
-        xml=to_bytes(doc, renumber=True),
+        xml=to_bytes(doc),
         number=number if isinstance(number, int) else None,
         language=str(obj.attr("ProgrammingLanguage")) if isinstance(obj, Block) and obj.attr("ProgrammingLanguage") else None,
         folder=folder,
         instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName") else None,
         uses_types=tuple(sorted(_named_types(members) - {name})),
         auto_number=isinstance(obj, Block) and obj.attr("AutoNumber") is True,
-        interface_hash=_interface_digest(doc),
+        interface_hash=interface_hash,
     )
 
 
