@@ -32,6 +32,22 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Bind a probe socket as the server will, so a taken port fails with a clear message before start-up.
+
+    The probe sets ``SO_REUSEADDR`` as granian does: after a crash, connections clients still held linger in
+    FIN_WAIT_2/TIME_WAIT for about a minute, and without it the restart would be refused that long. On Windows
+    the option would let two servers share a port, and lingering connections do not block a bind there.
+
+    Raises:
+        OSError: the address cannot be bound (another server listens there, or the address is not local).
+    """
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        if os.name != "nt":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API with granian (chosen by measurement, see bench/README.md)."""
     from engineering_api.lib.db import Database
@@ -46,12 +62,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except BridgeUnavailableError as exc:
             print(f"error: {exc}\nrun 'engineering-api doctor --backend openness' for the fixes", file=sys.stderr)
             return 2
-    with socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET) as probe:
-        try:
-            probe.bind((settings.host, settings.port))
-        except OSError as exc:
-            print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
-            return 2
+    try:
+        check_port_free(settings.host, settings.port)
+    except OSError as exc:
+        print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
+        return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_path)
     created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)

@@ -1,0 +1,176 @@
+"""The real server process: a crashed server restarts at once on its port, and Ctrl+C stops it (issue 12, 11 and 14).
+
+These start ``engineering-api serve`` as a child process in a session of its own, so a signal to its process
+group reaches the granian main process and its worker as a terminal's Ctrl+C or a crash of the whole service
+would. Every wait is bounded; a server left behind by a failing test is killed with its group.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api import cli
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGKILL are POSIX")
+
+SERVE = [sys.executable, "-m", "engineering_api.cli", "serve"]
+START_TIMEOUT = 60.0
+"""Seconds a server may take to answer its first health check (2 shared cores under xdist)."""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """One ``engineering-api serve`` child with its own process group."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        self.data_dir, self.port = data_dir, port
+        self.log = data_dir.parent / f"serve-{port}-{time.monotonic_ns()}.log"
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [*SERVE, "--port", str(port), "--data-dir", str(data_dir)],
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+
+    def request(self, method: str, path: str, body: Any = None, *, keep_open: bool = False) -> Any:
+        """One HTTP/1.1 request; returns ``(status, json body)`` or, with ``keep_open``, the open socket."""
+        key = (self.data_dir / "api.secret").read_text().strip()
+        payload = b"" if body is None else json.dumps(body).encode()
+        head = (f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nX-API-Key: {key}\r\nContent-Length: {len(payload)}\r\n"
+                "Content-Type: application/json\r\n\r\n")
+        conn = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        conn.sendall(head.encode() + payload)
+        raw = b""
+        while b"\r\n\r\n" not in raw or len(raw.split(b"\r\n\r\n", 1)[1]) < _length(raw):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            raw += chunk
+        if keep_open:
+            return conn
+        conn.close()
+        status = int(raw.split(b" ", 2)[1])
+        return status, json.loads(raw.split(b"\r\n\r\n", 1)[1] or b"null")
+
+    def wait_healthy(self) -> None:
+        """Until ``/api/health`` answers 200 from this process; fails if it exits first."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"the server exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                if (self.data_dir / "api.secret").exists() and self.request("GET", "/api/health")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"no health answer within {START_TIMEOUT} s:\n{self.log.read_text()}")
+
+    def signal_group(self, signum: int) -> None:
+        os.killpg(self.process.pid, signum)
+
+    def stop(self) -> None:
+        """Kill whatever is left of the group (the worker outlives a killed main process)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=30)
+
+
+def _length(raw: bytes) -> int:
+    for line in raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return int(line.split(b":", 1)[1])
+    return 0
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[list[Server]]:
+    started: list[Server] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def _serve(servers: list[Server], data_dir: Path, port: int) -> Server:
+    server = Server(data_dir, port)
+    servers.append(server)
+    return server
+
+
+def test_the_bind_check_sets_so_reuseaddr(monkeypatch: pytest.MonkeyPatch) -> None:
+    options: list[tuple[int, int, int]] = []
+
+    class Recording(socket.socket):
+        def setsockopt(self, level: int, option: int, value: Any, *rest: Any) -> None:
+            options.append((level, option, value))
+            super().setsockopt(level, option, value, *rest)
+
+    monkeypatch.setattr(cli.socket, "socket", Recording)
+    cli.check_port_free("127.0.0.1", _free_port())
+    assert (socket.SOL_SOCKET, socket.SO_REUSEADDR, 1) in options
+
+
+def test_the_bind_check_still_refuses_a_port_another_server_listens_on() -> None:
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with pytest.raises(OSError):
+            cli.check_port_free("127.0.0.1", listener.getsockname()[1])
+
+
+def test_a_server_killed_with_clients_connected_restarts_at_once_on_its_port(servers, tmp_path: Path) -> None:
+    """The reproduction: kill -9 with keep-alive clients left FIN_WAIT_2 sockets on the port, and ``serve``
+    exited with "Address already in use" for about a minute."""
+    data_dir, port = tmp_path / "var", _free_port()
+    first = _serve(servers, data_dir, port)
+    first.wait_healthy()
+    clients = [first.request("GET", "/api/health", keep_open=True) for _ in range(3)]
+    first.signal_group(signal.SIGKILL)
+    first.process.wait(timeout=30)
+
+    second = _serve(servers, data_dir, port)
+    second.wait_healthy()  # fails at once if serve exits with "Address already in use"
+    assert second.process.poll() is None
+    assert second.request("GET", "/api/health")[1]["success"] is True
+    for client in clients:
+        client.close()
+
+
+def test_sigint_to_the_group_stops_a_server_with_a_free_running_instance(servers, tmp_path: Path) -> None:
+    server = _serve(servers, tmp_path / "var", _free_port())
+    server.wait_healthy()
+    for method, path, body in (
+        ("POST", "/api/simulation/instances/create", {"name": "Free", "operatingMode": "Default"}),
+        ("POST", "/api/simulation/instances/Free/power-on", None),
+        ("POST", "/api/simulation/instances/Free/run", None),
+    ):
+        status, answer = server.request(method, path, body)
+        assert status == 200, answer
+    assert answer["data"]["operatingState"] == "Run" and answer["data"]["operatingMode"] == "Default"
+    keep_alive = server.request("GET", "/api/health", keep_open=True)
+    server.signal_group(signal.SIGINT)
+    try:
+        server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the server did not stop within 30 s of SIGINT:\n{server.log.read_text()}")
+    finally:
+        keep_alive.close()
+    assert server.process.returncode == 0, server.log.read_text()
