@@ -15,6 +15,11 @@ from engineering_api.config import Settings
 __all__ = ("main",)
 
 
+WORKER_STOP_TIMEOUT = 15
+"""Seconds granian waits, on Ctrl+C or SIGTERM, for the worker to finish its requests and shut down before it
+kills it: a request still waiting on TIA (a long compile) must not keep the server from stopping."""
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
@@ -82,7 +87,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     Granian(
         "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port, interface="asgi",
-        workers=1, log_access=False,
+        workers=1, log_access=False, workers_kill_timeout=WORKER_STOP_TIMEOUT,
     ).serve()
     return 0
 

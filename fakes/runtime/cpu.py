@@ -13,6 +13,7 @@ the new time: cyclic interrupt OBs whose period elapsed, then the program-cycle 
 
 from __future__ import annotations
 
+import ctypes
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
 # The value types live in .cpu_types (this module's size); they stay importable from here, where callers
 # have always found them.
 __all__ = (
-    "CpuStateError", "DiagnosticEntry", "IpSuite", "OperatingMode", "OperatingState", "RuntimeContext", "ScanStats",
-    "SimulatedCpu", "StepResult", "TagError", "TagValue",
+    "RUNNER_STOP_GRACE", "CpuStateError", "DiagnosticEntry", "IpSuite", "OperatingMode", "OperatingState",
+    "RuntimeContext", "ScanStats", "SimulatedCpu", "StepResult", "TagError", "TagValue",
 )
 
 MS = 1_000_000
@@ -300,14 +301,27 @@ class SimulatedCpu:
         self._runner = threading.Thread(target=self._run_freely, name=f"plcsim-{self.name}", daemon=True)
         self._runner.start()
 
-    def _stop_runner(self) -> None:
+    def _stop_runner(self, deadline: float | None = None) -> None:
+        """End the free-running thread after its cycle; a cycle still running at ``deadline`` (``time.monotonic()``,
+        default :data:`RUNNER_STOP_GRACE` from now) is abandoned, so a program stuck in a long loop cannot keep
+        the thread (and a server shutting down) waiting."""
         runner = self._runner
         if runner is not None and runner is not threading.current_thread():
             self._halt.set()
-            runner.join(timeout=5)
+            end = time.monotonic() + RUNNER_STOP_GRACE if deadline is None else deadline
+            runner.join(timeout=max(0.0, end - time.monotonic()))
+            if runner.is_alive():
+                _interrupt(runner)
+                runner.join(timeout=RUNNER_STOP_GRACE)
         self._runner = None
 
     def _run_freely(self) -> None:
+        try:
+            self._cycle_freely()
+        except _CycleAbandoned:
+            pass  # _stop_runner gave up waiting for this cycle; the CPU is being stopped or shut down
+
+    def _cycle_freely(self) -> None:
         last = time.monotonic_ns()
         while not self._halt.is_set():
             with self.lock:
@@ -419,9 +433,34 @@ class SimulatedCpu:
         self.diagnostics.append(DiagnosticEntry(self._sequence, utc_now(), self.now_ns / MS, event, message, **where))
         del self.diagnostics[:-self.config.diagnostics_limit]
 
-    def shutdown(self) -> None:
-        """Stop the free-running thread (process exit, instance deletion)."""
-        self._stop_runner()
+    def halt(self) -> None:
+        """Ask the free-running thread to end after its cycle, without waiting (see :meth:`shutdown`)."""
+        self._halt.set()
+
+    def shutdown(self, deadline: float | None = None) -> None:
+        """Stop the free-running thread (process exit, instance deletion); see ``_stop_runner``."""
+        self._stop_runner(deadline)
+
+
+RUNNER_STOP_GRACE = 1.0
+"""Seconds a free-running thread gets to finish its cycle once asked to stop; then the cycle is abandoned."""
+
+
+class _CycleAbandoned(BaseException):
+    """Raised inside a free-running thread whose cycle outlasted :data:`RUNNER_STOP_GRACE` after a stop.
+
+    A BaseException, so no handler of the cycle (which catches PLC runtime errors) takes it for the program's.
+    """
+
+
+def _interrupt(thread: threading.Thread) -> None:
+    """Raise :class:`_CycleAbandoned` in ``thread`` at its next bytecode.
+
+    The compiled PLC program is plain Python, so a cycle in a long loop stops at once; the thread leaves the
+    CPU's lock through its ``with`` blocks as with any exception.
+    """
+    if thread.ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_CycleAbandoned))
 
 
 def _plain(value: Any) -> Any:

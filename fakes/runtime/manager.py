@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from engineering_api.domain.simulation.profiles import (
@@ -21,7 +22,7 @@ from engineering_api.domain.simulation.profiles import (
     valid_ip,
 )
 
-from .cpu import IpSuite, OperatingState, SimulatedCpu
+from .cpu import RUNNER_STOP_GRACE, IpSuite, OperatingState, SimulatedCpu
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -179,5 +180,10 @@ class SimulationRuntime:
             raise SimulationError(exc.message, exc.code) from None
 
     def shutdown(self) -> None:
-        for cpu in self.instances.values():
-            cpu.shutdown()
+        """Stop every free-running instance's thread (server shutdown), all within one grace period."""
+        cpus = list(self.instances.values())
+        for cpu in cpus:
+            cpu.halt()
+        deadline = time.monotonic() + RUNNER_STOP_GRACE
+        for cpu in cpus:
+            cpu.shutdown(deadline)
