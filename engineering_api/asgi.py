@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
+import threading
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from litestar import Litestar
 
-__all__ = ("create",)
+__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "create")
+
+SERVE_PID_VARIABLE = "ENGINEERING_API_SERVE_PID"
+"""Set by ``engineering-api serve`` to its own pid: the process that started this granian worker."""
+PARENT_CHECK_SECONDS = 1.0
+STOP_GRACE_SECONDS = 15.0
+"""How long a worker told to stop may take to finish its requests and shut down before it is ended hard (by
+granian's main process, or by itself when that process is gone): a request waiting on a long TIA call must
+not keep the server from stopping."""
+logger = logging.getLogger("engineering_api")
 
 
 def create() -> Litestar:
@@ -15,4 +29,26 @@ def create() -> Litestar:
     from engineering_api.app import create_app
     from engineering_api.config import Settings
 
+    _exit_with_serve()
     return create_app(Settings.from_env())
+
+
+def _exit_with_serve() -> None:
+    """Stop this worker when the ``serve`` process that started it is killed.
+
+    granian's worker outlives a main process killed with SIGKILL and goes on holding the port, so the restart
+    would find it taken for good. On POSIX an orphan's parent changes; on Windows it does not (no check there).
+    """
+    serve_pid = os.environ.get(SERVE_PID_VARIABLE)
+    if os.name == "nt" or serve_pid != str(os.getppid()):
+        return
+
+    def watch() -> None:
+        while os.getppid() == int(serve_pid):
+            time.sleep(PARENT_CHECK_SECONDS)
+        logger.warning("the serve process %s is gone; this worker shuts down", serve_pid)
+        os.kill(os.getpid(), signal.SIGTERM)  # granian's graceful stop, with the app's shutdown
+        time.sleep(STOP_GRACE_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="serve-watch", daemon=True).start()

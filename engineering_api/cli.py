@@ -10,14 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
 from engineering_api.config import Settings
 
 __all__ = ("main",)
-
-
-WORKER_STOP_TIMEOUT = 15
-"""Seconds granian waits, on Ctrl+C or SIGTERM, for the worker to finish its requests and shut down before it
-kills it: a request still waiting on TIA (a long compile) must not keep the server from stopping."""
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -35,6 +31,7 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_BACKEND"] = settings.backend
     os.environ["ENGINEERING_API_HOST"] = settings.host
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
+    os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -87,7 +84,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     Granian(
         "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port, interface="asgi",
-        workers=1, log_access=False, workers_kill_timeout=WORKER_STOP_TIMEOUT,
+        # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
+        workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
     ).serve()
     return 0
 

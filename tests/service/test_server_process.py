@@ -154,6 +154,38 @@ def test_a_server_killed_with_clients_connected_restarts_at_once_on_its_port(ser
         client.close()
 
 
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False)
+    return [int(line) for line in found.stdout.split()]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return Path(f"/proc/{pid}/stat").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the worker with Linux ps")
+def test_the_worker_stops_when_only_the_serve_process_is_killed(servers, tmp_path: Path) -> None:
+    """kill -9 of the serve process alone left granian's worker serving the port, so no restart could bind."""
+    data_dir, port = tmp_path / "var", _free_port()
+    first = _serve(servers, data_dir, port)
+    first.wait_healthy()
+    workers = _children(first.process.pid)
+    assert workers, "granian started no worker process"
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_gone(pid) for pid in workers), "the orphaned worker is still running"
+    second = _serve(servers, data_dir, port)
+    second.wait_healthy()
+    assert second.process.poll() is None
+
+
 def test_sigint_to_the_group_stops_a_server_with_a_free_running_instance(servers, tmp_path: Path) -> None:
     server = _serve(servers, tmp_path / "var", _free_port())
     server.wait_healthy()
