@@ -131,10 +131,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         try:
             yield
         finally:
-            services.scheduler.shutdown(wait=False)
-            await services.jobs.shutdown()
-            services.worker.stop()
-            services.backend.close()
+            try:
+                services.scheduler.shutdown(wait=False)
+                await services.jobs.shutdown()
+                services.worker.stop()
+            finally:
+                services.backend.close()  # stops free-running simulated CPUs even if a step above failed
 
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     return Litestar(
