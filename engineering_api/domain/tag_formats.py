@@ -325,6 +325,8 @@ def read_json(path: str | Path) -> ParsedTags:
         document = json.loads(_decode(Path(path).read_bytes()))
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError("not a tag file: arrays and objects nested too deep") from None
     if isinstance(document, list):
         return read_json_items(document, [])
     if not isinstance(document, dict):

@@ -116,3 +116,12 @@ def test_diagnostics_limit_query_out_of_range_is_422(client, admin) -> None:
     data(client.post("/api/simulation/instances/create", json={"name": "S1"}, headers=admin))
     assert_error(client.get("/api/simulation/instances/S1/diagnostics?limit=-1", headers=admin), 422)
     assert data(client.get("/api/simulation/instances/S1/diagnostics?limit=5", headers=admin))["instance"] == "S1"
+
+
+def test_a_json_tag_file_nested_too_deep_is_422(client, admin, data_dir) -> None:
+    data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+    data(client.post("/api/projects/devices/actions/add-sync",
+                     json={"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"}, headers=admin))
+    (data_dir / "workspace" / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    response = client.post("/api/devices/PLC_1/tags/actions/import-sync", json={"filePath": "deep.json"}, headers=admin)
+    assert "nested too deep" in assert_error(response, 422, "INVALID_TAG_FILE")["message"]
