@@ -64,8 +64,19 @@ def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
     return entries
 
 
+class CommandInfo(CamelStruct):
+    """The OpenAPI operations that match a route or operation name, with the schemas they refer to."""
+
+    route: str
+    operations: list[dict[str, Any]]
+    """Each matching OpenAPI operation object, with its ``method`` and ``path``."""
+    components: dict[str, Any]
+    """The component schemas the operations refer to, so the answer is self-contained."""
+
+
+# Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
 CommandListResponse = envelope_type(list[CommandEntry], "ListCommandsResponse")
-"""Typed, so the document (and the regression gate) knows the payload."""
+CommandInfoResponse = envelope_type(CommandInfo, "GetCommandInfoResponse")
 
 
 class DiscoveryController(Controller):
@@ -82,7 +93,9 @@ class DiscoveryController(Controller):
         "/api/command/info/{route:path}", operation_id="GetCommandInfo",
         responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
     )
-    async def command_info(self, request: Request[Any, Any, Any], route: FromPath[str]) -> Response[Any]:
+    async def command_info(
+        self, request: Request[Any, Any, Any], route: FromPath[str]
+    ) -> Response[CommandInfoResponse]:
         """Parameters, body schema and responses of one route (path with or without ``/api``, or an operation)."""
         wanted = route.strip("/")
         if not wanted.startswith("api/") and "/" in wanted:
@@ -106,7 +119,7 @@ class DiscoveryController(Controller):
                     matches.append({"method": method.upper(), "path": path, **op})
         if not matches:
             raise NotFoundError(f"no route or operation matches {route!r}; see GET /api/command/list", code="COMMAND_NOT_FOUND")
-        return ok({"route": route.strip("/"), "operations": matches, "components": _components(schema, matches)})
+        return ok(CommandInfo(route=route.strip("/"), operations=matches, components=_components(schema, matches)))
 
 
 def _components(schema: dict[str, Any], matches: list[dict[str, Any]]) -> dict[str, Any]:

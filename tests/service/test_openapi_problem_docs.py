@@ -153,6 +153,7 @@ def test_the_job_event_stream_is_documented_as_server_sent_events(schema: dict[s
     ("/api/health", "GetHealthResponse"), ("/api/health/ping", "PingResponse"),
     ("/api/instance/version", "GetApiVersionResponse"), ("/api/command/list", "ListCommandsResponse"),
     ("/api/jobs/{jobId}", "GetJobResponse"), ("/api/jobs", "ListJobsResponse"),
+    ("/api/command/info/{route}", "GetCommandInfoResponse"),
 ])
 def test_hand_written_reads_document_their_payload(schema: dict[str, Any], path: str, component: str) -> None:
     # An untyped `{}` success schema let any body pass the gate's schema check.
