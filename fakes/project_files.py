@@ -224,7 +224,7 @@ def load_project(file: Path) -> Project:
             f"'{file.name}' cannot be opened: a stored program object is damaged ({exc.message}).",
             code="PROJECT_DAMAGED",
         ) from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # any shape of damage
         raise ValidationError(
             f"'{file.name}' cannot be opened: it is not a project of this model or it is damaged ({exc}).",
             code="PROJECT_DAMAGED",

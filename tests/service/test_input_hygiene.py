@@ -125,3 +125,12 @@ def test_a_json_tag_file_nested_too_deep_is_422(client, admin, data_dir) -> None
     (data_dir / "workspace" / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     response = client.post("/api/devices/PLC_1/tags/actions/import-sync", json={"filePath": "deep.json"}, headers=admin)
     assert "nested too deep" in assert_error(response, 422, "INVALID_TAG_FILE")["message"]
+
+
+@pytest.mark.parametrize("manifest", ["[" * 100_000 + "]" * 100_000, "[]", '"Line1"'])
+def test_a_project_file_of_the_wrong_shape_is_422_damaged(client, admin, data_dir, manifest: str) -> None:
+    project = data_dir / "workspace" / "Odd" / "Odd.ap19"
+    project.parent.mkdir(parents=True)
+    project.write_text(manifest)
+    response = client.post("/api/projects/actions/open-sync", json={"path": "Odd/Odd.ap19"}, headers=admin)
+    assert_error(response, 422, "PROJECT_DAMAGED")
