@@ -10,6 +10,7 @@ import enum
 import hashlib
 import os
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ("ApiKeyInfo", "ApiKeyStore", "Principal", "Role", "ensure_admin_key")
 
 KEY_PREFIX = "eapi_"
+_LAST_USED_EVERY_S = 60.0
 
 
 class Role(str, enum.Enum):
@@ -76,11 +78,16 @@ def _hash(secret: str) -> str:
 
 
 class ApiKeyStore:
-    """Creates, verifies, lists and revokes keys; verified keys are cached until revoked."""
+    """Creates, verifies, lists and revokes keys.
+
+    Every verification reads the store (a unique-index lookup), so a key revoked by another process (the
+    CLI) or another store stops working on the next request; nothing about a key's validity is cached.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: dict[str, Principal] = {}
+        # key_id -> monotonic time of the last last_used_at write, so a busy key costs one write a minute.
+        self._last_used_written: dict[str, float] = {}
 
     def create(self, name: str, role: Role | str) -> tuple[ApiKeyInfo, str]:
         """Create a key; returns its listing and the secret, which is not stored.
@@ -106,9 +113,6 @@ class ApiKeyStore:
 
     def verify(self, secret: str) -> Principal | None:
         """The principal for a presented key, or None when unknown or revoked."""
-        cached = self._cache.get(secret)
-        if cached is not None:
-            return cached
         digest = _hash(secret)
         row = self._db.one(
             "SELECT key_id, name, role FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (digest,)
@@ -116,10 +120,10 @@ class ApiKeyStore:
         if row is None:
             return None
         principal = Principal(key_id=row["key_id"], name=row["name"], role=Role(row["role"]))
-        # Keyed by the presented secret so a repeat request skips the hash; it lives only in memory,
-        # as the secret does in every request that carries it.
-        self._cache[secret] = principal
-        self._db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (utc_now(), principal.key_id))
+        now = time.monotonic()
+        if now - self._last_used_written.get(principal.key_id, -_LAST_USED_EVERY_S) >= _LAST_USED_EVERY_S:
+            self._last_used_written[principal.key_id] = now
+            self._db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (utc_now(), principal.key_id))
         return principal
 
     def list(self) -> list[ApiKeyInfo]:
@@ -141,7 +145,6 @@ class ApiKeyStore:
         )
         if not changed:
             raise NotFoundError(f"no active API key with id {key_id!r}", code="KEY_NOT_FOUND")
-        self._cache = {h: p for h, p in self._cache.items() if p.key_id != key_id}
         return next(k for k in self.list() if k.key_id == key_id)
 
     def count_active(self) -> int:

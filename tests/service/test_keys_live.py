@@ -1,0 +1,17 @@
+"""A key revoked by another process (a second ApiKeyStore on the same database) stops working at once."""
+
+from __future__ import annotations
+
+from engineering_api.lib.db import Database
+from engineering_api.lib.security import ApiKeyStore, Role
+
+__all__ = ()
+
+
+def test_revocation_through_a_second_store_takes_effect_at_once(tmp_path) -> None:
+    """Failure 4: the server's store had cached the principal, so a CLI revoke did nothing until restart."""
+    server_store = ApiKeyStore(Database(tmp_path / "keys.db"))
+    info, secret = server_store.create("ci", Role.ADMIN)
+    assert server_store.verify(secret) is not None  # used once, as before the revoke in the report
+    ApiKeyStore(Database(tmp_path / "keys.db")).revoke(info.key_id)
+    assert server_store.verify(secret) is None
