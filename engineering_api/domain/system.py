@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
 from engineering_api.docs import ApiDocs
-from engineering_api.lib.bounds import RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
+from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
@@ -200,7 +200,9 @@ class SystemController(Controller):
         self,
         request: Request[Any, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        before: Annotated[int | None, QueryParameter(description="Return records older than this id")] = None,
+        before: Annotated[
+            int | None, QueryParameter(ge=1, le=PAGE_OFFSET_MAX, description="Return records older than this id")
+        ] = None,
         key_id: Annotated[str | None, QueryParameter(name="keyId")] = None,
         path_prefix: Annotated[str | None, QueryParameter(name="pathPrefix")] = None,
         outcome: Annotated[str | None, QueryParameter(description="succeeded, accepted, failed, denied, throttled")] = None,

@@ -15,3 +15,11 @@ def test_revocation_through_a_second_store_takes_effect_at_once(tmp_path) -> Non
     assert server_store.verify(secret) is not None  # used once, as before the revoke in the report
     ApiKeyStore(Database(tmp_path / "keys.db")).revoke(info.key_id)
     assert server_store.verify(secret) is None
+
+
+def test_audit_before_out_of_range_answers_422(client, admin) -> None:
+    """Failure 5 (part): ``before=-1e25`` reached SQLite and raised OverflowError (500)."""
+    for value in ("-1e25", "-1", str(2**70)):
+        response = client.get("/api/audit", params={"before": value}, headers=admin)
+        assert response.status_code in (400, 422), (value, response.status_code)
+    assert client.get("/api/audit", params={"before": 5}, headers=admin).status_code == 200
