@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import ConstantImportRow, RowError, TagImportRow
+from engineering_api.lib.xlsx_guard import check_xlsx
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -184,7 +185,10 @@ def _missing(columns: dict[str, int], required: tuple[str, ...]) -> list[str]:
 def read_xlsx(path: str | Path) -> ParsedTags:
     """Read a TIA tag export (or a workbook with the same columns).
 
+    The file is checked first (zip limits, no DTD in any member) so openpyxl never parses a hostile one.
+
     Raises:
+        XlsxRefusedError: the file is a zip bomb or declares a DTD (a ValueError).
         ValueError: the file is not a workbook, or no sheet has the tag columns.
     """
     import zipfile
@@ -192,6 +196,7 @@ def read_xlsx(path: str | Path) -> ParsedTags:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_xlsx(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

@@ -15,10 +15,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engineering_api.lib.paths import component_problem
 
-__all__ = ("ArchiveLimits", "ArchiveRejectedError", "create_zip", "extract_zip")
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ("ArchiveLimits", "ArchiveRejectedError", "check_members", "create_zip", "extract_zip", "read_member")
 
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1024 * 1024
@@ -69,8 +73,14 @@ def _member_path(name: str) -> tuple[str, ...]:
     return parts
 
 
-def _check_members(members: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
-    """Validate every member before anything is written."""
+def check_members(members: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
+    """Validate every member's name, kind and declared size against ``limits`` before anything is read.
+
+    Shared by :func:`extract_zip` and the XLSX check (engineering_api/lib/xlsx_guard.py).
+
+    Raises:
+        ArchiveRejectedError: A member is unsafe, or the count, a size, a ratio or the total is over the limits.
+    """
     if len(members) > limits.max_members:
         raise ArchiveRejectedError(f"archive has {len(members)} members (limit {limits.max_members})")
     total = 0
@@ -207,7 +217,7 @@ def extract_zip(archive: Path, target_dir: Path, limits: ArchiveLimits = Archive
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
-            _check_members(members, limits)
+            check_members(members, limits)
             tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
             try:
                 names = _write_members(zf, members, tmp, limits)
@@ -239,15 +249,28 @@ def _write_members(
             names.append("/".join(parts) + "/")
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        written = 0
-        with zf.open(info) as src, dest.open("xb") as out:
-            while chunk := src.read(_CHUNK):
-                written += len(chunk)
+        with dest.open("xb") as out:
+            for chunk in read_member(zf, info, limits):
                 total += len(chunk)
-                if written > min(info.file_size, limits.max_member_bytes):
-                    raise ArchiveRejectedError(f"member {info.filename!r} is larger than declared or allowed")
                 if total > limits.max_total_bytes:
                     raise ArchiveRejectedError(f"archive expands beyond {limits.max_total_bytes} bytes")
                 out.write(chunk)
         names.append("/".join(parts))
     return names
+
+
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits) -> Iterator[bytes]:
+    """Yield a member's uncompressed bytes in chunks of at most 1 MiB, counting what is actually produced.
+
+    A zip's declared sizes can lie, so the bytes are counted as they come; the caller counts the total.
+
+    Raises:
+        ArchiveRejectedError: The member yields more than it declared or than ``limits.max_member_bytes``.
+    """
+    written = 0
+    with zf.open(info) as src:
+        while chunk := src.read(_CHUNK):
+            written += len(chunk)
+            if written > min(info.file_size, limits.max_member_bytes):
+                raise ArchiveRejectedError(f"member {info.filename!r} is larger than declared or allowed")
+            yield chunk

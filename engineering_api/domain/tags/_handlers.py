@@ -28,6 +28,7 @@ from engineering_api.domain.tags._schemas import (
     UpdateTagInput,
 )
 from engineering_api.jobs.operations import OperationContext, SnapshotTarget
+from engineering_api.lib.xlsx_guard import XlsxRefusedError
 
 __all__ = (
     "_deleted",
@@ -118,6 +119,9 @@ def _file_importer(reader: Any, kind: str) -> Any:
         ctx.progress(5, f"reading {Path(d.file_path).name}")
         try:
             parsed = reader(d.file_path)
+        except XlsxRefusedError as exc:
+            raise e.ValidationError(f"{Path(d.file_path).name} was refused unopened: {exc}",
+                                    code="XLSX_REFUSED") from None
         except ValueError as exc:
             raise e.ValidationError(f"{Path(d.file_path).name} is not a {kind} tag file: {exc}",
                                     code="INVALID_TAG_FILE") from None
