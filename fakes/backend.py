@@ -44,6 +44,7 @@ from engineering_api.backend.models import (
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extract_zip
 from engineering_api.lib.schema import utc_now
+from engineering_api.rules.archive import unsaved_changes_refused, unsaved_changes_warning
 from engineering_api.rules.naming import check_project_name
 from fakes import hardware
 from fakes.block_ops import BlockOperations
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from engineering_api.backend.models import ArchiveUnsaved
     from fakes.portal import FakePortal
 
 __all__ = ("FakeBackend",)
@@ -373,7 +375,7 @@ class FakeBackend(
         portal.project = None
         return info
 
-    def archive_project(self, target: Path) -> ArchiveInfo:
+    def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
         project = self._project()
         expected = ".zap" + project.version[1:]
         if target.suffix.lower() != expected:
@@ -386,6 +388,14 @@ class FakeBackend(
         if target.resolve().is_relative_to(project.folder.resolve()):
             raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
         make_folder(target.parent)
+        warnings: list[str] = []
+        if project.dirty:  # checked after the target, so a refused target never saves
+            if unsaved == "refuse":
+                raise unsaved_changes_refused()
+            if unsaved == "save":
+                self.save_project()
+            else:
+                warnings.append(unsaved_changes_warning(project.saved_at))
         staging = target.parent / f".archive-{uuid.uuid4().hex}"
         try:
             # TIA archives the saved project: copy what is on disk, without our lock file.
@@ -395,7 +405,8 @@ class FakeBackend(
             shutil.rmtree(staging, ignore_errors=True)
         data = target.read_bytes()
         return ArchiveInfo(
-            archive_path=str(target), size_bytes=len(data), file_count=count, sha256=hashlib.sha256(data).hexdigest()
+            archive_path=str(target), size_bytes=len(data), file_count=count, sha256=hashlib.sha256(data).hexdigest(),
+            warnings=warnings,
         )
 
     def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:

@@ -4,8 +4,9 @@ Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not de
 (:mod:`openness_bridge.pending`). Openness shape used here:
 
 * ``Project.Archive(DirectoryInfo, string, ProjectArchivationMode)`` writes a ``.zapNN`` of the *saved* project and
-  refuses while there are unsaved changes; TIA does not overwrite, so the bridge archives into a fresh folder
-  beside the target and moves the file into place.
+  refuses while there are unsaved changes (``Project.IsModified``), so the bridge answers ``UNSAVED_CHANGES`` unless
+  asked to save first (``allowUnsaved`` cannot be honoured); TIA does not overwrite, so the bridge archives into a
+  fresh folder beside the target and moves the file into place.
 * ``Projects.Retrieve(FileInfo, DirectoryInfo)`` unpacks an archive into a folder named after the project and
   opens it.
 * ``Project.IsSimulationDuringBlockCompilationEnabled`` is the project property PLCSIM downloads need.
@@ -24,7 +25,6 @@ from pathlib import Path
 
 from engineering_api.backend.errors import (
     AlreadyExistsError,
-    ConflictError,
     EngineeringError,
     NotFoundError,
     NotSupportedError,
@@ -32,12 +32,14 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.backend.models import (
     ArchiveInfo,
+    ArchiveUnsaved,
     HistoryEntry,
     IndexResult,
     ProjectInfo,
     ProjectInfrastructure,
     ProjectOverview,
 )
+from engineering_api.rules.archive import unsaved_changes_refused
 
 __all__ = ("ProjectOperations", "require_folder")
 
@@ -105,7 +107,7 @@ class ProjectOperations:
         return self._call("Project.Devices", run)
 
     # ----- archive and retrieve ----------------------------------------------------------------
-    def archive_project(self, target: Path) -> ArchiveInfo:
+    def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
         def run() -> ArchiveInfo:
             project = self._project()
             expected = f".zap{self._version[1:]}"
@@ -120,11 +122,9 @@ class ProjectOperations:
             if target.resolve().is_relative_to(Path(str(project.Path.FullName)).parent.resolve()):
                 raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
             if bool(project.IsModified):
-                raise ConflictError(
-                    "The project has unsaved changes and TIA Portal archives only a saved project: save it first "
-                    "(POST /api/projects/save), then archive.",
-                    code="UNSAVED_CHANGES",
-                )
+                if unsaved != "save":  # Project.Archive throws while modified, so "allow" cannot be honoured
+                    raise unsaved_changes_refused(allow_requested=unsaved == "allow")
+                project.Save()
             target.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))
             try:

@@ -11,6 +11,7 @@ from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
     "ArchiveInfo",
+    "ArchiveUnsaved",
     "CatalogCacheStatus",
     "CatalogItem",
     "CatalogMatch",
@@ -39,6 +40,9 @@ __all__ = (
 
 PortalMode = Literal["WithUserInterface", "WithoutUserInterface"]
 CompileState = Literal["Success", "Warning", "Error"]
+ArchiveUnsaved = Literal["refuse", "save", "allow"]
+"""What archiving does with unsaved changes: refuse (409 UNSAVED_CHANGES), save them first, or archive the saved
+state and say so in :attr:`ArchiveInfo.warnings`."""
 
 
 class InstalledVersion(CamelStruct):
@@ -216,6 +220,8 @@ class ArchiveInfo(CamelStruct):
     size_bytes: int
     file_count: int
     sha256: str
+    warnings: list[str] = []
+    """E.g. that unsaved changes were left out (``allowUnsaved``)."""
 
 
 class IndexResult(CamelStruct):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.models import (
         ArchiveInfo,
+        ArchiveUnsaved,
         CatalogCacheStatus,
         CatalogItem,
         CatalogMatch,
@@ -170,13 +171,20 @@ class EngineeringBackend(
         """Close the open project, discarding unsaved changes (as Openness ``Project.Close``)."""
 
     @abstractmethod
-    def archive_project(self, target: Path) -> ArchiveInfo:
+    def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
         """Write the saved state of the open project to a ``.zapNN`` archive.
+
+        With unsaved changes, ``unsaved`` decides: ``"refuse"`` raises, ``"save"`` saves the project after the
+        target was checked and then archives, ``"allow"`` archives the saved state and says in
+        ``ArchiveInfo.warnings`` that the changes are not in the archive. The check and the archive are one
+        backend call, so no change slips in between.
 
         Raises:
             ValidationError: the extension does not match the project version, or the target is inside
                 the project or under a file.
             AlreadyExistsError: ``target`` exists (TIA does not overwrite).
+            ConflictError: ``UNSAVED_CHANGES``: the project has unsaved changes and ``unsaved`` is ``"refuse"``,
+                or ``"allow"`` on TIA Portal, which archives only a saved project.
         """
 
     @abstractmethod

@@ -40,9 +40,13 @@ class OpenProjectInput(CamelStruct):
 
 
 class ArchiveInput(CamelStruct):
-    """Where to write the ``.zapNN`` archive."""
+    """Where to write the ``.zapNN`` archive, and what to do with unsaved changes (by default: refuse, 409)."""
 
     archive_path: str
+    save_first: bool = False
+    """Save the project (after the target was checked), then archive it."""
+    allow_unsaved: bool = False
+    """Archive the last saved state without the unsaved changes; the result's ``warnings`` says so."""
 
 
 class RetrieveInput(CamelStruct):
@@ -77,8 +81,15 @@ def _retrieve(ctx: OperationContext, data: RetrieveInput) -> ProjectInfo:
 
 
 def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
+    if data.save_first and data.allow_unsaved:
+        raise e.ValidationError(
+            "saveFirst and allowUnsaved contradict each other: send one of them (or neither, to be told about unsaved "
+            "changes with 409 UNSAVED_CHANGES).",
+            code="CONFLICTING_OPTIONS",
+        )
     ctx.progress(10, "archiving project")
-    return ctx.backend.archive_project(Path(data.archive_path))
+    unsaved = "save" if data.save_first else "allow" if data.allow_unsaved else "refuse"
+    return ctx.backend.archive_project(Path(data.archive_path), unsaved=unsaved)
 
 
 def _open(ctx: OperationContext, data: OpenProjectInput) -> ProjectInfo:
@@ -129,13 +140,15 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", "/api/projects/actions/close"), long_running=True, errors=_NEEDS_PROJECT,
     ),
     Operation(
-        name="projects.archive", summary="Archive the saved project to a .zapNN file.", section=SECTION,
+        name="projects.archive",
+        summary="Archive the saved project to a .zapNN file; with unsaved changes 409 unless saveFirst or allowUnsaved.",
+        section=SECTION,
         handler=_archive, input=ArchiveInput, output=ArchiveInfo,
         route=RouteSpec("POST", "/api/projects/actions/archive-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/archive"), long_running=True,
         files={"archive_path": FileRule(extensions=ARCHIVES, allow_directory=False)},
-        example={"archivePath": "archives/Line1.zap19"},
-        errors=(e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
+        example={"archivePath": "archives/Line1.zap19", "saveFirst": True},
+        errors=(e.ValidationError, e.AlreadyExistsError, e.ConflictError, *_NEEDS_PROJECT),
     ),
     Operation(
         name="projects.retrieve", summary="Restore a project from a .zapNN archive and open it.", section=SECTION,

@@ -1,0 +1,61 @@
+"""Contract: archive_project with unsaved changes refuses, saves first, or (the fake only) archives the saved state.
+
+TIA Portal archives only a saved project (``Project.Archive`` throws while ``Project.IsModified``), so on the bridge
+``unsaved="allow"`` is refused with the same code and a message that says why.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engineering_api.backend import errors as e
+from tests.contract.conftest import CPU
+
+
+@pytest.fixture
+def dirty(backend, root):
+    """A saved project ``P`` with one device added since the save."""
+    backend.launch_portal(with_ui=False, version=None)
+    backend.create_project(root, "P", author="", comment="")
+    backend.save_project()
+    backend.add_device(CPU, None, "PLC_1")
+    assert backend.open_projects()[0].has_unsaved_changes
+    return backend
+
+
+def _restored_devices(backend, root, archive) -> list[str]:
+    backend.close_project()
+    backend.retrieve_project(archive, root / f"r-{archive.stem}")
+    return [d.name for d in backend.list_devices()]
+
+
+def test_unsaved_changes_are_refused_by_default(dirty, root):
+    with pytest.raises(e.ConflictError) as refused:
+        dirty.archive_project(root / "a.zap19")
+    assert refused.value.code == "UNSAVED_CHANGES"
+    assert not (root / "a.zap19").exists() and dirty.open_projects()[0].has_unsaved_changes
+
+
+def test_save_first_archives_the_changes(dirty, root):
+    info = dirty.archive_project(root / "s.zap19", unsaved="save")
+    assert info.warnings == [] and not dirty.open_projects()[0].has_unsaved_changes
+    assert _restored_devices(dirty, root, root / "s.zap19") == ["PLC_1"]
+
+
+def test_save_first_checks_the_target_before_saving(dirty, root):
+    (root / "there.zap19").write_bytes(b"x")
+    with pytest.raises(e.AlreadyExistsError):
+        dirty.archive_project(root / "there.zap19", unsaved="save")
+    assert dirty.open_projects()[0].has_unsaved_changes
+
+
+def test_allow_archives_the_saved_state_with_a_warning_or_is_refused_on_tia(dirty, root):
+    if dirty.name != "fake":
+        with pytest.raises(e.ConflictError) as refused:
+            dirty.archive_project(root / "w.zap19", unsaved="allow")
+        assert refused.value.code == "UNSAVED_CHANGES" and "saveFirst" in refused.value.message
+        assert not (root / "w.zap19").exists()
+        return
+    info = dirty.archive_project(root / "w.zap19", unsaved="allow")
+    assert len(info.warnings) == 1 and dirty.open_projects()[0].has_unsaved_changes
+    assert _restored_devices(dirty, root, root / "w.zap19") == []
