@@ -32,6 +32,7 @@ from engineering_api.backend.areas.online_rules import (
     cpu_in_run,
     instance_off,
     online_with_other_instance,
+    require_stop_confirmed,
     simulation_support_disabled,
 )
 from engineering_api.backend.errors import (
@@ -218,11 +219,7 @@ class OnlineOperations:
         dev, cpu = self._online_target(device, instance_name)
         self._require_powered(cpu)
         before = str(cpu.state)
-        if cpu.state == OperatingState.RUN and not confirm:
-            raise ConflictError(
-                f'The CPU "{cpu.name}" is in RUN; stopping it halts the process it controls. Send {{"confirm": true}} '
-                "to stop it.", code="STOP_NOT_CONFIRMED", details={"instanceName": cpu.name},
-            )
+        require_stop_confirmed(cpu.name, in_run=cpu.state == OperatingState.RUN, confirm=confirm)
         with _runtime_errors(cpu.name):
             cpu.stop("Stop requested by the engineering API.")
         message = "The CPU is in STOP." if before == OperatingState.RUN else "The CPU was already in STOP."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.areas.online_rules import require_stop_confirmed
 from engineering_api.backend.areas.simulation_models import (
     NETWORK_MODES,
     SimConnection,
@@ -142,6 +143,16 @@ class SimulationOperations:
             action(cpu)
         return self._state(cpu)
 
+    @staticmethod
+    def _confirmed(action: Callable[[SimulatedCpu], None], confirm: bool, what: str) -> Callable[[SimulatedCpu], None]:
+        """``action``, refused with STOP_NOT_CONFIRMED while the CPU is in RUN and ``confirm`` is false."""
+
+        def run(cpu: SimulatedCpu) -> None:
+            require_stop_confirmed(cpu.name, in_run=cpu.state == OperatingState.RUN, confirm=confirm, action=what)
+            action(cpu)
+
+        return run
+
     def _start(self, cpu: SimulatedCpu) -> None:
         """STOP to RUN; a programming error in the startup (or first free-running) cycles is this call's error."""
         with cpu.lock:
@@ -238,17 +249,17 @@ class SimulationOperations:
     def sim_power_on(self, instance: str) -> SimInstanceState:
         return self._transition(instance, lambda cpu: cpu.power_on())
 
-    def sim_power_off(self, instance: str) -> SimInstanceState:
-        return self._transition(instance, lambda cpu: cpu.power_off())
+    def sim_power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
+        return self._transition(instance, self._confirmed(SimulatedCpu.power_off, confirm, "powering it off"))
 
     def sim_run(self, instance: str | None) -> SimInstanceState:
         return self._transition(instance, self._start)
 
-    def sim_stop(self, instance: str | None) -> SimInstanceState:
-        return self._transition(instance, lambda cpu: cpu.stop())
+    def sim_stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+        return self._transition(instance, self._confirmed(SimulatedCpu.stop, confirm, "stopping it"))
 
-    def sim_memory_reset(self, instance: str | None) -> SimInstanceState:
-        return self._transition(instance, lambda cpu: cpu.memory_reset())
+    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+        return self._transition(instance, self._confirmed(SimulatedCpu.memory_reset, confirm, "a memory reset"))
 
     def sim_instance_state(self, instance: str | None) -> SimInstanceState:
         return self._state(self._cpu(instance))
@@ -331,9 +342,11 @@ class SimulationOperations:
             self._start(cpu)
         return self._session()
 
-    def sim_stop_session(self) -> SimSessionState:
+    def sim_stop_session(self, *, confirm: bool = False) -> SimSessionState:
         with sim_errors():
             cpu = self.simulation.connected_cpu()
+            require_stop_confirmed(cpu.name, in_run=cpu.state == OperatingState.RUN, confirm=confirm,
+                                   action="stopping the session")
             if cpu.state != OperatingState.OFF:
                 cpu.stop("Simulation session stopped.")
         self.simulation.disconnect()

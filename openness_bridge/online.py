@@ -22,6 +22,7 @@ from engineering_api.backend.areas.online import (
     OnlineStatus,
     UploadResult,
 )
+from engineering_api.backend.areas.online_rules import require_stop_confirmed
 from engineering_api.backend.errors import (
     ConflictError,
     NotFoundError,
@@ -134,12 +135,9 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
         _, instance = self._bind(device, instance_name)
         self._require_powered(instance)
         before = instance.operating_state
-        if before == "Run" and not confirm:
-            raise ConflictError(
-                f'The CPU "{instance.name}" is in RUN; stopping it halts the process it controls. Send '
-                '{"confirm": true} to stop it.', code="STOP_NOT_CONFIRMED", details={"instanceName": instance.name},
-            )
-        after = self.sim_stop(instance.name).operating_state if before != "Stop" else before  # type: ignore[attr-defined]
+        require_stop_confirmed(instance.name, in_run=before == "Run", confirm=confirm)
+        after = (self.sim_stop(instance.name, confirm=True).operating_state  # type: ignore[attr-defined]
+                 if before != "Stop" else before)
         message = "The CPU is in STOP." if before == "Run" else "The CPU was already in STOP."
         return CpuActionResult(device_name=device, instance_name=instance.name, previous_state=before,
                                operating_state=after, message=message)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.areas.online_rules import require_stop_confirmed
 from engineering_api.backend.areas.simulation_models import (
     SimConnection,
     SimDiagnostics,
@@ -59,6 +60,7 @@ DEFAULT_CYCLE_NS = 10_000_000
 _NAME = re.compile(r"^[\w\-. ]{1,63}$")
 """Instance names: PLCSIM wants fewer than RuntimeConstants.InstanceNameLength (64) characters."""
 _STOPPED = ("Stop", "Off")
+_IN_RUN = ("Run", "Freeze")  # Freeze: RUN with the cycle held (SingleStep); stopping it stops a running program
 
 
 class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations, SimulationProfileOperations):
@@ -156,8 +158,13 @@ class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations,
     def sim_power_on(self, instance: str) -> SimInstanceState:
         return self._sim_transition("IInstance.PowerOn", instance, self._sim_power_on)
 
-    def sim_power_off(self, instance: str) -> SimInstanceState:
+    def _sim_require_confirmed(self, inst: Any, confirm: bool, action: str) -> None:
+        require_stop_confirmed(str(inst.Name), in_run=str(inst.OperatingState) in _IN_RUN, confirm=confirm,
+                               action=action)
+
+    def sim_power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
         def off(api: PlcsimApi, inst: Any) -> None:
+            self._sim_require_confirmed(inst, confirm, "powering it off")
             if str(inst.OperatingState) != "Off":
                 record = self._sim_record(inst)
                 self._sim_virtual_ms(inst, record)
@@ -191,12 +198,18 @@ class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations,
             inst.Stop(TIMEOUT_MS)
             self._sim_record(inst).note("Stop", reason)
 
-    def sim_stop(self, instance: str | None) -> SimInstanceState:
-        return self._sim_transition("IInstance.Stop", instance, self._sim_stop)
+    def sim_stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+        def stop(api: PlcsimApi, inst: Any) -> None:
+            self._sim_require_on(inst)
+            self._sim_require_confirmed(inst, confirm, "stopping it")
+            self._sim_stop(api, inst)
 
-    def sim_memory_reset(self, instance: str | None) -> SimInstanceState:
+        return self._sim_transition("IInstance.Stop", instance, stop)
+
+    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         def reset(api: PlcsimApi, inst: Any) -> None:
             self._sim_require_on(inst)
+            self._sim_require_confirmed(inst, confirm, "a memory reset")
             inst.MemoryReset(TIMEOUT_MS)
             self._sim_record(inst).note("MemoryReset", "Memory reset: actual values back to start values.")
 
@@ -389,9 +402,10 @@ class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations,
         self._plcsim("IInstance.Run", run)
         return self._sim_session()
 
-    def sim_stop_session(self) -> SimSessionState:
+    def sim_stop_session(self, *, confirm: bool = False) -> SimSessionState:
         def run(api: PlcsimApi) -> None:
             inst = self._sim_target(api, None)
+            self._sim_require_confirmed(inst, confirm, "stopping the session")
             if str(inst.OperatingState) != "Off":
                 self._sim_stop(api, inst, "Simulation session stopped.")
             self._sim_state.connected = None

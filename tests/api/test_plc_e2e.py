@@ -168,7 +168,7 @@ def test_start_values_are_loaded_as_actual_values_into_the_online_cpu(
     _write(client, h, "Start_PB", True)
     _step(client, h, milliseconds=500)
     assert _read(client, h, '"Motor1_DB".StartDelay.ET') > 0
-    data(client.post(f"{INSTANCE}/stop", headers=h))
+    data(client.post(f"{INSTANCE}/stop", json={"confirm": True}, headers=h))
     loaded = data(client.post(load, headers=h))
     assert loaded == {"blockName": "Motor1_DB", "instanceName": "Line1_PLC", "operatingState": "Stop"}
     assert _read(client, h, '"Motor1_DB".StartDelay.ET') == 0 and _read(client, h, '"Motor1_DB".Start') is False

@@ -127,7 +127,8 @@ def test_operating_states(sim: TestClient[Any], eng: Headers, viewer: Headers) -
     state = data(act(sim, eng, "Cpu", "run"))
     assert state["operatingState"] == "Run" and state["operatingMode"] == "Default"
     assert set(state["scanTime"]) == {"cycles", "lastUs", "minUs", "maxUs", "averageUs"}
-    assert data(act(sim, eng, "Cpu", "stop"))["operatingState"] == "Stop"
+    assert_error(act(sim, eng, "Cpu", "stop"), 409, "STOP_NOT_CONFIRMED")  # in RUN: tests/api/test_stop_confirm.py
+    assert data(act(sim, eng, "Cpu", "stop", json={"confirm": True}))["operatingState"] == "Stop"
     assert data(act(sim, eng, "Cpu", "memory-reset"))["operatingState"] == "Stop"
     assert data(act(sim, eng, "Cpu", "power-off"))["operatingState"] == "Off"
     for verb in ("power-on", "power-off", "run", "stop", "memory-reset"):
@@ -203,7 +204,7 @@ def test_step_needs_run_and_a_stepped_mode(sim: TestClient[Any], eng: Headers, v
     assert_error(sim.post(f"{SIM}/instances/Nope/actions/step", json={"cycles": 1}, headers=eng), 404)
     state = data(sim.get(f"{SIM}/instances/Step/state", headers=viewer))
     assert state["scanTime"]["cycles"] >= 7 and state["scanTime"]["maxUs"] >= state["scanTime"]["minUs"]
-    act(sim, eng, "Step", "power-off")
+    act(sim, eng, "Step", "power-off", json={"confirm": True})
     assert_error(sim.post(step, json={"cycles": 1}, headers=eng), 409, "CPU_NOT_RUNNING")
 
 
@@ -211,7 +212,7 @@ def test_diagnostics_buffer(sim: TestClient[Any], eng: Headers, viewer: Headers)
     create(sim, eng, "Diag")
     act(sim, eng, "Diag", "power-on")
     act(sim, eng, "Diag", "run")
-    act(sim, eng, "Diag", "stop")
+    act(sim, eng, "Diag", "stop", json={"confirm": True})
     diag = data(sim.get(f"{SIM}/instances/Diag/diagnostics", headers=viewer))
     assert diag["operatingState"] == "Stop"
     assert [e["event"] for e in diag["entries"]] == ["Stop", "Startup", "PowerOn"]  # newest first
@@ -262,7 +263,7 @@ def test_session_connect_start_stop(sim: TestClient[Any], eng: Headers, viewer: 
     started = data(sim.post(f"{SIM}/start", json={"InstanceName": "Sess"}, headers=eng))
     assert (started["connectedInstance"], started["running"], started["operatingState"]) == ("Sess", True, "Run")
     assert data(sim.get(f"{SIM}/status", headers=viewer))["connectedInstance"] == "Sess"
-    stopped = data(sim.post(f"{SIM}/stop", headers=eng))
+    stopped = data(sim.post(f"{SIM}/stop", json={"confirm": True}, headers=eng))
     assert stopped["connected"] is False
     assert data(sim.get(f"{SIM}/instances/Sess/state", headers=viewer))["operatingState"] == "Stop"
     connected = data(sim.post(f"{SIM}/connect", json={"name": "Sess"}, headers=eng))

@@ -50,7 +50,7 @@ def test_harness_calls_run_step_read_write_state(backend: EngineeringBackend, st
     assert backend.sim_step(None, milliseconds=25).virtual_time_ms == pytest.approx(55)
     state = backend.sim_instance_state(stepped)
     assert state.operating_state == "Run" and state.scan_time.cycles == 6 and state.virtual_time_ms == pytest.approx(55)
-    assert backend.sim_stop(stepped).operating_state == "Stop"
+    assert backend.sim_stop(stepped, confirm=True).operating_state == "Stop"
     assert backend.sim_read_tag("%MW10").value == 513  # STOP keeps the values
     assert backend.sim_memory_reset(stepped).operating_state == "Stop"
     assert backend.sim_read_tag("%MW10").value == 0
@@ -68,7 +68,7 @@ def test_state_errors(backend: EngineeringBackend, stepped: str) -> None:
     with pytest.raises(ConflictError) as free:
         backend.sim_step(stepped, cycles=1)
     assert free.value.code == "SIM_FREE_RUNNING"
-    backend.sim_power_off(stepped)
+    backend.sim_power_off(stepped, confirm=True)
     with pytest.raises(ConflictError) as off:
         backend.sim_run(stepped)
     assert off.value.code == "INSTANCE_OFF"
@@ -159,7 +159,7 @@ def test_session_and_status(backend: EngineeringBackend) -> None:
     assert (session.connected_instance, session.running, session.operating_state) == ("S", True, "Run")
     status = backend.sim_status()
     assert status.connected_instance == "S" and [i.name for i in status.registered_instances] == ["S"]
-    assert backend.sim_stop_session().connected is False
+    assert backend.sim_stop_session(confirm=True).connected is False
     assert backend.sim_instance_state("S").operating_state == "Stop"
     with pytest.raises(ConflictError):
         backend.sim_stop_session()

@@ -25,7 +25,9 @@ __all__ = (
     "cpu_in_run",
     "instance_off",
     "online_with_other_instance",
+    "require_stop_confirmed",
     "simulation_support_disabled",
+    "stop_not_confirmed",
 )
 
 HOW_TO_BIND = (
@@ -104,6 +106,24 @@ def cpu_in_run(name: str) -> ConflictError:
         '(and "startAfterDownload": true to start it again afterwards).',
         code="CPU_IN_RUN", details={"instanceName": name},
     )
+
+
+def stop_not_confirmed(name: str, action: str = "stopping it") -> ConflictError:
+    """``STOP_NOT_CONFIRMED``: an action would take the CPU out of RUN and the caller did not send ``confirm``.
+
+    One rule for every route that stops a CPU in RUN: the CPU stop action, and the simulated instance's stop,
+    power-off and memory reset and the session stop.
+    """
+    return ConflictError(
+        f'The CPU "{name}" is in RUN; {action} halts the process it controls. Send {{"confirm": true}} '
+        "to go ahead.", code="STOP_NOT_CONFIRMED", details={"instanceName": name},
+    )
+
+
+def require_stop_confirmed(name: str, *, in_run: bool, confirm: bool, action: str = "stopping it") -> None:
+    """Raise :func:`stop_not_confirmed` when the CPU is in RUN and ``confirm`` is false."""
+    if in_run and not confirm:
+        raise stop_not_confirmed(name, action)
 
 
 def compile_failed(device: str, compiled: CompileResult) -> ConflictError:

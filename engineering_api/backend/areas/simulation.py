@@ -116,11 +116,12 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_power_off(self, instance: str) -> SimInstanceState:
-        """Power off: non-retentive data is lost. Idempotent.
+    def sim_power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
+        """Power off: non-retentive data is lost. Idempotent. A CPU in RUN is only powered off with ``confirm``.
 
         Raises:
             NotFoundError: no such instance.
+            ConflictError: in RUN without ``confirm`` (``STOP_NOT_CONFIRMED``, as ``stop_cpu``).
         """
 
     @abstractmethod
@@ -134,21 +135,23 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_stop(self, instance: str | None) -> SimInstanceState:
-        """RUN to STOP. Idempotent in STOP.
+    def sim_stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+        """RUN to STOP, only with ``confirm`` (as ``stop_cpu``). Idempotent in STOP.
 
         Raises:
             NotFoundError: no such instance.
-            ConflictError: powered off (``INSTANCE_OFF``).
+            ConflictError: powered off (``INSTANCE_OFF``); in RUN without ``confirm`` (``STOP_NOT_CONFIRMED``).
         """
 
     @abstractmethod
-    def sim_memory_reset(self, instance: str | None) -> SimInstanceState:
+    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         """MRES: STOP, every value back to its start value, retentive data cleared; the program stays.
+
+        A CPU in RUN is only reset with ``confirm`` (the reset stops it).
 
         Raises:
             NotFoundError: no such instance.
-            ConflictError: powered off (``INSTANCE_OFF``).
+            ConflictError: powered off (``INSTANCE_OFF``); in RUN without ``confirm`` (``STOP_NOT_CONFIRMED``).
         """
 
     @abstractmethod
@@ -243,11 +246,12 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_stop_session(self) -> SimSessionState:
-        """Set the connected instance to STOP and disconnect (it stays powered on).
+    def sim_stop_session(self, *, confirm: bool = False) -> SimSessionState:
+        """Set the connected instance to STOP and disconnect (it stays powered on); a CPU in RUN needs ``confirm``.
 
         Raises:
-            ConflictError: no instance is connected (``SIM_NOT_CONNECTED``).
+            ConflictError: no instance is connected (``SIM_NOT_CONNECTED``); in RUN without ``confirm``
+                (``STOP_NOT_CONFIRMED``).
         """
 
     @abstractmethod

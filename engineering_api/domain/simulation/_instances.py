@@ -18,10 +18,12 @@ from engineering_api.backend.areas.simulation_models import (
     SimStepResult,
 )
 from engineering_api.domain.simulation._schemas import (
+    STOP_CONFIRM_RULE,
     CreateInstanceInput,
     DiagnosticsInput,
     InstanceConfigInput,
     InstanceRef,
+    InstanceStopInput,
     NetworkInput,
     PortInput,
     RuntimeConfigInput,
@@ -55,6 +57,16 @@ def _lifecycle(verb: str, summary: str, method: str, errors: tuple[type[e.Engine
         name=f"simulation.instances.{verb}", summary=summary, section=SECTION,
         handler=lambda ctx, d: getattr(ctx.backend, method)(d.name), input=InstanceRef, output=SimInstanceState,
         route=RouteSpec("POST", f"{ONE}/{verb}"), errors=errors,
+    )
+
+
+def _stopping(verb: str, summary: str, method: str) -> Operation[Any, Any]:
+    """An instance action that takes a CPU out of RUN: like :func:`_lifecycle`, but only with ``{"confirm": true}``."""
+    return Operation(
+        name=f"simulation.instances.{verb}", summary=f"{summary} A CPU in RUN needs confirm=true.", section=SECTION,
+        handler=lambda ctx, d: getattr(ctx.backend, method)(d.name, confirm=d.confirm), input=InstanceStopInput,
+        output=SimInstanceState, route=RouteSpec("POST", f"{ONE}/{verb}"), errors=_STATE, example={"confirm": True},
+        description=STOP_CONFIRM_RULE,
     )
 
 
@@ -112,10 +124,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         output=SimInstanceInfo, route=RouteSpec("DELETE", ONE), errors=_STATE,
     ),
     _lifecycle("power-on", "Power on a virtual PLC instance (it boots into STOP).", "sim_power_on", _ONE),
-    _lifecycle("power-off", "Power off a virtual PLC instance (non-retentive data is lost).", "sim_power_off", _ONE),
+    _stopping("power-off", "Power off a virtual PLC instance (non-retentive data is lost).", "sim_power_off"),
     _lifecycle("run", "Set the virtual PLC CPU to RUN mode.", "sim_run"),
-    _lifecycle("stop", "Set the virtual PLC CPU to STOP mode.", "sim_stop"),
-    _lifecycle("memory-reset", "Reset PLC memory (MRES: start values, retentive data cleared).", "sim_memory_reset"),
+    _stopping("stop", "Set the virtual PLC CPU to STOP mode.", "sim_stop"),
+    _stopping("memory-reset", "Reset PLC memory (MRES: start values, retentive data cleared).", "sim_memory_reset"),
     Operation(
         name="simulation.instances.state",
         summary="Get the current state of a virtual PLC instance, with virtual time and scan-time statistics.",

@@ -14,9 +14,9 @@ from engineering_api.lib.bounds import Count, TcpPort
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "BatchReadInput", "BatchWriteInput", "ConnectInput", "CreateInstanceInput", "DiagnosticsInput", "InstanceConfigInput",
-    "InstanceRef", "LegacyImportInput", "NetworkInput", "PortInput", "ProfileInput", "ProfileRef", "RuntimeConfigInput",
-    "StepInput", "TagListInput", "TagRef", "TagTarget", "TagWriteInput",
+    "STOP_CONFIRM_RULE", "BatchReadInput", "BatchWriteInput", "ConnectInput", "CreateInstanceInput", "DiagnosticsInput", "InstanceConfigInput",
+    "InstanceRef", "InstanceStopInput", "LegacyImportInput", "NetworkInput", "PortInput", "ProfileInput", "ProfileRef",
+    "RuntimeConfigInput", "StepInput", "StopConfirmInput", "TagListInput", "TagRef", "TagTarget", "TagWriteInput",
 )
 
 NetworkModeName = Literal["Softbus", "TCPIPSingleAdapter", "TCPIPMultipleAdapter"]
@@ -26,6 +26,26 @@ class InstanceRef(CamelStruct):
     """A virtual PLC by name."""
 
     name: str
+
+
+STOP_CONFIRM_RULE = (
+    'A CPU in RUN is only taken out of RUN with {"confirm": true}; without it the answer is 409 STOP_NOT_CONFIRMED '
+    "and nothing changes, the same rule as POST /api/devices/{deviceName}/cpu/actions/stop. In STOP or powered off, "
+    "confirm is not needed."
+)
+"""The route description every action that can stop a CPU in RUN carries."""
+
+
+class StopConfirmInput(CamelStruct):
+    """``confirm`` must be true when the action would stop a CPU in RUN (as ``/cpu/actions/stop``)."""
+
+    confirm: bool = False
+
+
+class InstanceStopInput(InstanceRef, kw_only=True):
+    """A virtual PLC by name; ``confirm`` must be true when the action would stop its CPU in RUN."""
+
+    confirm: bool = False
 
 
 class CreateInstanceInput(CamelStruct):

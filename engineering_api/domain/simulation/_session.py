@@ -21,12 +21,14 @@ from engineering_api.backend.areas.simulation_models import (
 )
 from engineering_api.domain.simulation._instances import BASE, SECTION
 from engineering_api.domain.simulation._schemas import (
+    STOP_CONFIRM_RULE,
     BatchReadInput,
     BatchWriteInput,
     ConnectInput,
     LegacyImportInput,
     ProfileInput,
     ProfileRef,
+    StopConfirmInput,
     TagListInput,
     TagRef,
     TagTarget,
@@ -90,9 +92,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(e.NotFoundError, e.ConflictError, e.ValidationError), example={"instanceName": "PLC_1_Sim"},
     ),
     Operation(
-        name="simulation.stop", summary="Stop the current simulation session: STOP the connected CPU and disconnect.",
-        section=SECTION, handler=lambda ctx, _: ctx.backend.sim_stop_session(), input=None, output=SimSessionState,
-        route=RouteSpec("POST", f"{BASE}/stop"), errors=(e.ConflictError,),
+        name="simulation.stop",
+        summary="Stop the current simulation session: STOP the connected CPU and disconnect. A CPU in RUN needs "
+                "confirm=true.",
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_stop_session(confirm=d.confirm),
+        input=StopConfirmInput, output=SimSessionState, route=RouteSpec("POST", f"{BASE}/stop"),
+        errors=(e.ConflictError,), example={"confirm": True}, description=STOP_CONFIRM_RULE,
     ),
     Operation(
         name="simulation.state",
