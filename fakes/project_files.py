@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
+from engineering_api.lib.paths import safe_file_stem
 from fakes.model import Device, Project, Subnet
+from fakes.project_commit import FolderCommit, is_transient, recover
 from fakes.program import ExternalSource, WatchForceTable, object_file_name, read_object
 from simatic_xml.watchtables import read_table
 
@@ -63,17 +62,6 @@ def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _write_atomic(path: Path, content: str | bytes) -> None:
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_bytes() == data:
-        return
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, path)
-
-
 PLC_FOLDER = "PLC"
 _CATEGORY_FOLDERS = {"blocks": "Program blocks", "types": "PLC data types", "tag_tables": "PLC tags"}
 """Folder per kind of program object, named as in TIA's project tree."""
@@ -84,39 +72,65 @@ TABLES_FOLDER = "Watch and force tables"
 FOLDERS_FILE = "folders.json"
 
 
+def _folder_component(part: str) -> str:
+    """One folder name as a directory name: escaped as file names are, and with no dot at all.
+
+    Without dots a component can never be ``.``/``..``, a staged ``.tmp-`` name, or collide with an object's
+    ``<name>.xml`` (a folder ``Sub.xml`` beside a block ``Sub``); ``_unescape`` turns it back.
+    """
+    stem = safe_file_stem(part, escape=True).replace(".", "%2E") or "%"  # "%" alone: an empty name (refused upstream)
+    return _shorten(stem, part)
+
+
+def _object_file_name(name: str) -> str:
+    """``object_file_name``, with a leading dot escaped so no object file is hidden or taken for a staged file."""
+    file_name = object_file_name(name)
+    return "%2E" + file_name[1:] if file_name.startswith(".") else file_name
+
+
+def _shorten(stem: str, name: str) -> str:
+    if len(stem.encode("utf-8")) <= _MAX_FOLDER_BYTES:
+        return stem
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    return stem.encode("utf-8")[: _MAX_FOLDER_BYTES - 13].decode("utf-8", errors="ignore") + "~" + digest
+
+
 def _in_folder(base: Path, folder: str) -> Path:
-    return base.joinpath(*(object_file_name(part)[:-4] for part in folder.split("/"))) if folder else base
+    return base.joinpath(*(_folder_component(part) for part in folder.split("/"))) if folder else base
 
 
-def _save_software(device: Device, device_dir: Path) -> None:
+def _save_software(device: Device, device_dir: Path, commit: FolderCommit) -> None:
     software = device.software
     root = device_dir / PLC_FOLDER
     wanted: set[Path] = set()
     if software is not None:
         for obj in software.all():
-            path = _in_folder(root / _CATEGORY_FOLDERS[obj.category], obj.folder) / object_file_name(obj.name)
-            _write_atomic(path, obj.xml)
+            path = _in_folder(root / _CATEGORY_FOLDERS[obj.category], obj.folder) / _object_file_name(obj.name)
+            commit.write(path, obj.xml)
             wanted.add(path)
         for source in software.external_sources.values():
-            path = _in_folder(root / SOURCES_FOLDER, source.folder) / object_file_name(source.name)[:-4]
-            _write_atomic(path, source.text)
+            path = _in_folder(root / SOURCES_FOLDER, source.folder) / _object_file_name(source.name)[:-4]
+            commit.write(path, source.text)
             wanted.add(path)
         for table in software.watch_tables.values():
-            path = _in_folder(root / TABLES_FOLDER, table.folder) / object_file_name(table.name)
-            _write_atomic(path, table.xml)
+            path = _in_folder(root / TABLES_FOLDER, table.folder) / _object_file_name(table.name)
+            commit.write(path, table.xml)
             wanted.add(path)
         folders = {c: sorted(f) for c, f in software.folders.items() if f}
         if folders:
             path = root / FOLDERS_FILE
-            _write_atomic(path, _dump(folders))
+            commit.write(path, _dump(folders))
             wanted.add(path)
-    if root.is_dir():
-        for stale in (p for p in root.rglob("*") if p.is_file()):
-            if stale not in wanted:
-                stale.unlink()
-        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-            if not any(folder.iterdir()):
-                folder.rmdir()
+    for stale in _saved_files(root):
+        if stale not in wanted:
+            commit.delete(stale)
+
+
+def _saved_files(base: Path, pattern: str = "*") -> list[Path]:
+    """The files below ``base`` matching ``pattern`` that belong to the saved state (no staged files), sorted."""
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob(pattern) if p.is_file() and not is_transient(p.name))
 
 
 def _load_software(device: Device, device_dir: Path, version: str) -> None:
@@ -127,7 +141,7 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
     pending = []
     for category, folder_name in _CATEGORY_FOLDERS.items():
         base = root / folder_name
-        for file in sorted(base.rglob("*.xml")) if base.is_dir() else ():
+        for file in _saved_files(base, "*.xml"):
             relative = file.parent.relative_to(base)
             folder = "/".join(_unescape(part) for part in relative.parts)
             pending.append(read_object(file.read_bytes(), project_version=version, folder=folder, source=str(file)))
@@ -136,12 +150,12 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
     for obj in pending:
         software.add(obj, overwrite=False)
     sources = root / SOURCES_FOLDER
-    for file in sorted(p for p in sources.rglob("*") if p.is_file()) if sources.is_dir() else ():
+    for file in _saved_files(sources):
         folder = "/".join(_unescape(part) for part in file.parent.relative_to(sources).parts)
         name = _unescape(file.name)
         software.external_sources[name] = ExternalSource(name=name, text=file.read_text(encoding="utf-8"), folder=folder)
     tables = root / TABLES_FOLDER
-    for file in sorted(tables.rglob("*.xml")) if tables.is_dir() else ():
+    for file in _saved_files(tables, "*.xml"):
         folder = "/".join(_unescape(part) for part in file.parent.relative_to(tables).parts)
         xml = file.read_bytes()
         table = read_table(xml)
@@ -164,15 +178,15 @@ def device_folder(name: str) -> str:
 
     TIA allows 128 characters, which in UTF-8 can exceed what a Linux file system takes in one name.
     """
-    if len(name.encode("utf-8")) <= _MAX_FOLDER_BYTES:
-        return name
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
-    head = name.encode("utf-8")[: _MAX_FOLDER_BYTES - 13].decode("utf-8", errors="ignore")
-    return f"{head}~{digest}"
+    return _shorten(name, name)
 
 
 def save_project(project: Project) -> None:
-    """Write the project; files that did not change are not touched, removed devices are deleted."""
+    """Write the project in one crash-safe commit; files that did not change are not touched.
+
+    Removed devices' folders are deleted. A kill at any moment leaves the old or the new state
+    (:mod:`fakes.project_commit`).
+    """
     manifest = {
         "format": FORMAT,
         "formatVersion": FORMAT_VERSION,
@@ -186,16 +200,19 @@ def save_project(project: Project) -> None:
         "devices": list(project.devices),
         "subnets": [s.to_dict() for s in project.subnets.values()],
     }
+    recover(project.folder)  # a commit that failed half-way is finished first, so the files compared are current
     devices_dir = project.folder / "Devices"
     folders = {device_folder(name) for name in project.devices}
-    for device in project.devices.values():
-        _write_atomic(devices_dir / device_folder(device.name) / "device.json", _dump(device.to_dict()))
-        _save_software(device, devices_dir / device_folder(device.name))
-    if devices_dir.is_dir():
-        for entry in devices_dir.iterdir():
-            if entry.is_dir() and entry.name not in folders:
-                shutil.rmtree(entry)
-    _write_atomic(project.file, _dump(manifest))
+    with FolderCommit(project.folder) as commit:
+        for device in project.devices.values():
+            commit.write(devices_dir / device_folder(device.name) / "device.json", _dump(device.to_dict()))
+            _save_software(device, devices_dir / device_folder(device.name), commit)
+        if devices_dir.is_dir():
+            for entry in devices_dir.iterdir():
+                if entry.is_dir() and entry.name not in folders:
+                    commit.delete(entry)
+        commit.write(project.file, _dump(manifest))
+        commit.commit()
 
 
 def load_project(file: Path) -> Project:
@@ -209,6 +226,7 @@ def load_project(file: Path) -> Project:
         raise NotFoundError(f"Project file '{file}' was not found.", code="PROJECT_NOT_FOUND")
     version = project_version(file)
     try:
+        recover(file.parent)  # an interrupted save is finished (journal committed) or undone (staged files only)
         manifest = json.loads(file.read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
             raise ValueError("unknown format")

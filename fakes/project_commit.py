@@ -1,0 +1,179 @@
+"""Crash-safe writes of many files in one folder: stage beside the targets, commit with a journal, switch over.
+
+A save stages every changed file as ``.tmp-*`` beside its target and flushes it to disk. It then writes a journal
+(every rename and deletion, paths relative to the folder) under a staged name and renames it to
+``.engineering-api.journal``: that rename is the commit point. The renames and deletions are applied and the
+journal removed. :func:`recover` runs before the folder is read or written: a journal found there is applied
+again (each step is idempotent: a rename whose staged file is gone and whose target exists was done), otherwise
+the stray staged files of an interrupted save are deleted. So after a kill at any moment the folder holds
+exactly the old or exactly the new state, and the layout stays plain files that diff well in git.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+__all__ = ("JOURNAL_NAME", "STAGED_PREFIX", "FolderCommit", "is_transient", "recover")
+
+JOURNAL_NAME = ".engineering-api.journal"
+STAGED_PREFIX = ".tmp-"
+"""Staged files and the journal before its commit rename; readers skip these names, recovery deletes them."""
+_JOURNAL_FORMAT = "engineering-api/folder-journal"
+
+
+def is_transient(name: str) -> bool:
+    """Whether a file name is a staged file or the journal, never part of the folder's saved state."""
+    return name.startswith(STAGED_PREFIX) or name == JOURNAL_NAME
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make renames in ``folder`` durable; a no-op where directories cannot be opened (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _stage(folder: Path, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=STAGED_PREFIX)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return Path(name)
+
+
+class FolderCommit:
+    """One crash-safe change of files below ``root``: :meth:`write` and :meth:`delete`, then :meth:`commit`.
+
+    Used as a context manager, staged files are removed when the block is left without a commit. Errors are
+    ``OSError`` from the file system (the folder keeps its old state unless the journal was committed, in which
+    case the next :func:`recover` finishes the switch).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._renames: list[tuple[Path, Path]] = []
+        self._deletions: list[Path] = []
+
+    def __enter__(self) -> FolderCommit:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.abort()
+
+    def write(self, path: Path, content: str | bytes) -> None:
+        """Stage ``content`` for ``path``; a file that already holds it is left alone."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if path.is_file() and path.read_bytes() == data:
+            return
+        self._renames.append((_stage(path.parent, data), path))
+
+    def delete(self, path: Path) -> None:
+        """Delete the file or folder ``path`` when the commit is applied."""
+        self._deletions.append(path)
+
+    def commit(self) -> None:
+        """Switch to the staged state in one rename (the journal's), then apply it and remove the journal."""
+        if not self._renames and not self._deletions:
+            return
+        for folder in {target.parent for _, target in self._renames}:
+            _fsync_dir(folder)  # the staged files' directory entries reach the disk before the commit point
+        journal = {
+            "format": _JOURNAL_FORMAT,
+            "renames": [[self._relative(staged), self._relative(target)] for staged, target in self._renames],
+            "deletions": [self._relative(path) for path in self._deletions],
+        }
+        staged_journal = _stage(self.root, json.dumps(journal, indent=1).encode("utf-8"))
+        os.replace(staged_journal, self.root / JOURNAL_NAME)
+        _fsync_dir(self.root)
+        self._renames, self._deletions = [], []
+        recover(self.root)
+
+    def abort(self) -> None:
+        """Remove what was staged and not committed."""
+        for staged, _ in self._renames:
+            staged.unlink(missing_ok=True)
+        self._renames, self._deletions = [], []
+
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def _inside(root: Path, relative: object) -> Path:
+    """``root / relative`` for a journal entry, refusing anything that could leave the folder."""
+    if not isinstance(relative, str) or not relative or relative.startswith("/") or "\\" in relative:
+        raise ValueError(f"journal entry {relative!r} is not a relative path")
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"journal entry {relative!r} is not a plain relative path")
+    return root.joinpath(*parts)
+
+
+def _apply(root: Path, journal: object) -> None:
+    if not isinstance(journal, dict) or journal.get("format") != _JOURNAL_FORMAT:
+        raise ValueError(f"'{JOURNAL_NAME}' is not a journal this model wrote")
+    renames = [(_inside(root, s), _inside(root, t)) for s, t in journal.get("renames", [])]
+    deletions = [_inside(root, p) for p in journal.get("deletions", [])]
+    # Deletions first: a folder being replaced by a file of the same name (or the reverse) is out of the way.
+    for path in deletions:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+        _remove_empty_parents(root, path.parent)
+    for staged, target in renames:
+        if staged.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+        elif not target.is_file():
+            raise ValueError(f"the journal's staged file for '{target.name}' is missing")
+    for folder in {target.parent for _, target in renames}:
+        _fsync_dir(folder)
+
+
+def _remove_empty_parents(root: Path, folder: Path) -> None:
+    """Folders a deletion emptied go too (TIA's tree has no empty program folders on disk), up to ``root``."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or gone
+            return
+        folder = folder.parent
+
+
+def recover(root: Path) -> None:
+    """Finish or undo an interrupted commit below ``root``: replay a journal, else delete staged files.
+
+    Raises:
+        OSError: the folder cannot be read or changed.
+        ValueError: the journal is damaged (it names paths outside the folder or staged files that are gone).
+    """
+    journal = root / JOURNAL_NAME
+    if journal.is_file():
+        _apply(root, json.loads(journal.read_text(encoding="utf-8")))
+        journal.unlink()
+        _fsync_dir(root)
+    if not root.is_dir():
+        return
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if name.startswith(STAGED_PREFIX):
+                Path(folder, name).unlink(missing_ok=True)
