@@ -1,0 +1,157 @@
+"""Issue 12, failure 9: ``kill -9`` during a save of 600 changed blocks, ten times at random moments, always
+reopens to exactly the old or exactly the new state, with no staged file or journal left behind.
+
+The project is built once in-process; each round starts from the old state, starts a child Python that saves
+the 600 new versions (a pickled project, so the child spends its time saving, not parsing) and kills it with
+SIGKILL after a random delay (each round in its own tenth of one measured save, so the whole save is covered).
+Then the parent opens the project. The seed is printed (``-s``) to replay a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from engineering_api.backend.models import ProgramDocument
+from fakes.backend import FakeBackend
+from fakes.project_commit import JOURNAL_NAME, STAGED_PREFIX
+from fakes.project_files import load_project, save_project
+from simatic_xml.generate import generate_xml
+from tests.contract.conftest import CPU
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+
+BLOCKS = 600
+ROUNDS = 10
+REPO = Path(__file__).resolve().parents[2]
+CHILD = """
+import pickle, sys
+from fakes.project_files import save_project
+with open(sys.argv[1], "rb") as handle:
+    project = pickle.load(handle)
+print("saving", flush=True)
+save_project(project)
+print("saved", flush=True)
+"""
+"""The child: unpickle the changed project, say when the save begins, save."""
+
+
+def _fc(index: int, marker: int) -> bytes:
+    spec = {"blockType": "FC", "name": f"FC_{index}", "language": "SCL", "returnType": "Int",
+            "networks": [{"scl": f"#FC_{index} := {marker};"}]}
+    return generate_xml(spec)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved 600-block project, a pristine copy of its folder, and the changed project pickled for the child.
+
+    ``old`` and ``new`` are each block's XML as a reopened project holds it, before and after the child's save.
+    """
+
+    folder: Path
+    pristine: Path
+    changed: Path
+    old: dict[str, bytes]
+    new: dict[str, bytes]
+
+    @property
+    def file(self) -> Path:
+        return self.folder / "P.ap19"
+
+    def restore(self) -> None:
+        shutil.rmtree(self.folder)
+        shutil.copytree(self.pristine, self.folder)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
+    root = tmp_path_factory.mktemp("crash")
+    backend = FakeBackend(root / "state")
+    backend.launch_portal(with_ui=False, version=None)
+    backend.create_project(root, "P", author="", comment="")
+    backend.add_device(CPU, None, "PLC_1")
+    backend.import_program_documents(
+        "PLC_1", [ProgramDocument(source=f"FC_{i}.xml", data=_fc(i, 1)) for i in range(BLOCKS)], overwrite=False)
+    backend.save_project()
+    backend.close_project()
+    project = load_project(root / "P" / "P.ap19")
+    for obj in _blocks(project):
+        obj.xml = _fc(int(obj.name[3:]), 2)
+    changed = root / "changed.pickle"
+    changed.write_bytes(pickle.dumps(project))
+    pristine = root / "pristine"
+    shutil.copytree(root / "P", pristine)
+    save_project(project)  # what a completed save reopens to
+    new = {o.name: o.xml for o in _blocks(load_project(root / "P" / "P.ap19"))}
+    old = {o.name: o.xml for o in _blocks(load_project(pristine / "P.ap19"))}
+    assert all(old[name] != new[name] for name in old)
+    return Saved(folder=root / "P", pristine=pristine, changed=changed, old=old, new=new)
+
+
+def _blocks(project):
+    return [o for o in project.devices["PLC_1"].software.all() if o.name.startswith("FC_")]
+
+
+def _start_save(saved: Saved) -> subprocess.Popen[str]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(saved.changed)], cwd=REPO, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == "saving"
+    return child
+
+
+def _state(saved: Saved) -> str:
+    """``old`` or ``new`` after reopening; fails on a mix, a damaged project or leftovers."""
+    project = load_project(saved.file)
+    blocks = {o.name: o.xml for o in _blocks(project)}
+    assert set(blocks) == set(saved.old)
+    olds = sum(blocks[name] == saved.old[name] for name in blocks)
+    news = sum(blocks[name] == saved.new[name] for name in blocks)
+    assert (olds, news) in ((BLOCKS, 0), (0, BLOCKS)), f"mixed state: {olds} old, {news} new of {BLOCKS}"
+    leftovers = [p for p in saved.folder.rglob("*") if p.name.startswith(STAGED_PREFIX) or p.name == JOURNAL_NAME]
+    assert leftovers == []
+    return "old" if olds else "new"
+
+
+def _full_save(saved: Saved) -> float:
+    """Seconds one uninterrupted save takes in the child, from its start to the child's exit."""
+    saved.restore()
+    child = _start_save(saved)
+    began = time.perf_counter()
+    child.wait(timeout=60)
+    duration = time.perf_counter() - began
+    assert child.returncode == 0 and _state(saved) == "new"
+    return duration
+
+
+def test_kill_during_save_reopens_old_or_new(saved: Saved) -> None:
+    duration = max(_full_save(saved) for _ in range(2))  # the longer of two, as a loaded machine varies
+
+    seed = random.randrange(2**32)
+    print(f"seed {seed}, one save {duration:.3f} s")
+    rng = random.Random(seed)
+    state = "new"
+    outcomes = []
+    for round_ in range(ROUNDS):
+        if state == "new":  # an "old" outcome is the pristine state already
+            saved.restore()
+        child = _start_save(saved)
+        # Stratified: each round kills at a random moment in its own tenth of 1.3 saves.
+        time.sleep((round_ + rng.random()) / ROUNDS * duration * 1.3)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        state = _state(saved)
+        outcomes.append(state)
+    print("outcomes", outcomes)
