@@ -35,6 +35,7 @@ from engineering_api.lib.request import TiaRequest
 from engineering_api.lib.responses import exception_handlers
 from engineering_api.lib.schema import utc_now
 from engineering_api.lib.security import ApiKeyStore, ensure_admin_key
+from engineering_api.lib.staging import remove_stale_staging
 from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
 
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         interrupted = services.jobs.fail_interrupted()
         if interrupted:
             logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
+        remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
         created = ensure_admin_key(services.keys, services.settings.secret_path)
         if created:
             logger.warning("first start: an admin API key was written to %s (mode 0600)", created)

@@ -1,0 +1,216 @@
+"""The fake's project folder after a crash, and the names it writes (issue 12, failures 1, 3, 9 and 10).
+
+A committed journal is replayed on open (roll forward), stray staged files are ignored and removed (roll back),
+staging folders of a killed retrieve are removed at start-up, and folder names (``..``, ``Sub.xml``, ``CON``)
+are written inside the project and read back as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from engineering_api.backend.models import ProgramDocument
+from engineering_api.config import Settings
+from engineering_api.lib import archives
+from engineering_api.lib.staging import SCRATCH_FOLDER
+from fakes import project_commit
+from fakes.backend import FakeBackend
+from fakes.model import Project
+from fakes.project_commit import JOURNAL_NAME, STAGED_PREFIX
+from fakes.project_files import load_project, save_project
+from simatic_xml.generate import generate_xml
+from tests.conftest import shared_app
+from tests.contract.conftest import CPU
+
+BLOCKS = 10
+
+
+def _fc(index: int | str, marker: int) -> bytes:
+    name = f"FC_{index}" if isinstance(index, int) else index
+    return generate_xml({"blockType": "FC", "name": name, "language": "SCL", "returnType": "Int",
+                         "networks": [{"scl": f"#{name} := {marker};"}]})
+
+
+def _markers(project: Project) -> dict[str, int]:
+    """Each FC's marker: the constant its one statement assigns."""
+    return {
+        o.name: int(re.search(rb"<ConstantValue[^>]*>(\d+)</ConstantValue>", o.xml).group(1))  # type: ignore[union-attr]
+        for o in project.devices["PLC_1"].software.all() if o.name.startswith("FC_")
+    }
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if p.name.startswith(STAGED_PREFIX) or p.name == JOURNAL_NAME)
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> FakeBackend:
+    fake = FakeBackend(tmp_path / "state")
+    fake.launch_portal(with_ui=False, version=None)
+    return fake
+
+
+@pytest.fixture
+def project_file(backend: FakeBackend, tmp_path: Path) -> Path:
+    """A saved, closed project with ``BLOCKS`` FCs (marker 1) and an FC ``Sub``."""
+    (tmp_path / "ws").mkdir()
+    backend.create_project(tmp_path / "ws", "P", author="", comment="")
+    backend.add_device(CPU, None, "PLC_1")
+    backend.import_program_documents(
+        "PLC_1", [ProgramDocument(source=f"FC_{i}.xml", data=_fc(i, 1)) for i in range(BLOCKS)], overwrite=False)
+    backend.import_program_documents("PLC_1", [ProgramDocument(source="Sub.xml", data=_fc("Sub", 1))], overwrite=False)
+    backend.save_project()
+    backend.close_project()
+    return tmp_path / "ws" / "P" / "P.ap19"
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even ``except Exception`` clean-up."""
+
+
+def _killed_after_commit(*_: object) -> None:
+    raise Killed
+
+
+def _change_all(file: Path) -> Project:
+    project = load_project(file)
+    for obj in project.devices["PLC_1"].software.all():
+        if obj.name.startswith("FC_"):
+            obj.xml = _fc(int(obj.name[3:]), 2)
+    return project
+
+
+def test_a_committed_journal_is_replayed_on_open(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    changed = _change_all(project_file)
+    new = dict.fromkeys(_markers(changed), 2)
+    monkeypatch.setattr(project_commit, "recover", _killed_after_commit)  # the kill lands right after the commit
+    with pytest.raises(Killed):
+        save_project(changed)
+    monkeypatch.undo()
+    assert (project_file.parent / JOURNAL_NAME).is_file()
+    assert _markers(load_project(project_file)) == new
+    assert _leftovers(project_file.parent) == []
+
+
+def test_a_half_applied_journal_is_finished(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    changed = _change_all(project_file)
+    new = dict.fromkeys(_markers(changed), 2)
+    monkeypatch.setattr(project_commit, "recover", _killed_after_commit)
+    with pytest.raises(Killed):
+        save_project(changed)
+    monkeypatch.undo()
+    journal = (project_file.parent / JOURNAL_NAME).read_text(encoding="utf-8")
+    for staged, target in json.loads(journal)["renames"][:3]:  # the kill came half-way through applying it
+        os.replace(project_file.parent / staged, project_file.parent / target)
+    assert _markers(load_project(project_file)) == new
+    assert _leftovers(project_file.parent) == []
+
+
+def test_stray_staged_files_are_ignored_and_removed(project_file: Path) -> None:
+    """The old writer's leftover, a 0-byte ``Program blocks/.tmp-*.xml``, made the project refuse to open."""
+    old = _markers(load_project(project_file))
+    blocks = project_file.parent / "Devices" / "PLC_1" / "PLC" / "Program blocks"
+    (blocks / ".tmp-k2j3h4g5.xml").write_bytes(b"")
+    (blocks / ".tmp-partial").write_bytes(b"<?xml")
+    (project_file.parent / ".tmp-journal").write_text("{", encoding="utf-8")
+    assert _markers(load_project(project_file)) == old
+    assert _leftovers(project_file.parent) == []
+
+
+def test_a_failed_save_leaves_the_old_state(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = _markers(load_project(project_file))
+    changed = _change_all(project_file)
+
+    def disk_full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(project_commit, "_fsync_dir", disk_full)  # fails after staging, before the commit point
+    with pytest.raises(OSError):
+        save_project(changed)
+    monkeypatch.undo()
+    assert _leftovers(project_file.parent) == []
+    assert _markers(load_project(project_file)) == old
+
+
+FOLDERS = ["..", "/".join([".."] * 10) + "/tmp/x", ".", "Sub.xml", "CON", "a/./b", ".tmp-x", "x:stream", "V1.2", "100%"]
+"""Folder names the API refuses now (helper A's INVALID_FOLDER) or allows; the writer is safe for all of them."""
+
+
+def test_folder_names_stay_inside_the_project_and_read_back(project_file: Path, tmp_path: Path) -> None:
+    project = load_project(project_file)
+    software = project.devices["PLC_1"].software
+    # The block "Sub" stays at the top, beside the folder "Sub.xml": its file "Sub.xml" would clash with it.
+    for obj, folder in zip((software.blocks[f"FC_{i}"] for i in range(BLOCKS)), FOLDERS, strict=True):
+        obj.folder = folder
+    software.folders["blocks"].update(FOLDERS)
+    before = {o.name: o.folder for o in software.all()}
+    outside = sorted(p for p in tmp_path.rglob("*") if not p.is_relative_to(project_file.parent))
+    save_project(project)
+    assert sorted(p for p in tmp_path.rglob("*") if not p.is_relative_to(project_file.parent)) == outside
+    program_blocks = project_file.parent / "Devices" / "PLC_1" / "PLC" / "Program blocks"
+    assert len([p for p in program_blocks.rglob("*.xml") if p.is_file()]) == BLOCKS + 1  # every block is inside
+    reopened = load_project(project_file).devices["PLC_1"].software
+    assert {o.name: o.folder for o in reopened.all()} == before
+    assert FOLDERS[0] in reopened.folders["blocks"] and "Sub.xml" in reopened.folders["blocks"]
+    names = {p.name for p in (project_file.parent / "Devices").rglob("*")}
+    assert {"%2E%2E", "Sub%2Exml", "%43ON", "%2Etmp-x"} <= names
+    assert not {"..", ".", "CON", ".tmp-x"} & names
+
+
+def test_a_folder_saved_by_the_old_writer_still_loads(project_file: Path) -> None:
+    """The old writer kept dots: ``V1.2`` was a directory ``V1.2``; it loads, and the next save renames it."""
+    blocks = project_file.parent / "Devices" / "PLC_1" / "PLC" / "Program blocks"
+    (blocks / "V1.2").mkdir()
+    (blocks / "FC_1.xml").rename(blocks / "V1.2" / "FC_1.xml")
+    project = load_project(project_file)
+    assert project.devices["PLC_1"].software.blocks["FC_1"].folder == "V1.2"
+    save_project(project)
+    assert not (blocks / "V1.2").exists() and (blocks / "V1%2E2" / "FC_1.xml").is_file()
+    assert load_project(project_file).devices["PLC_1"].software.blocks["FC_1"].folder == "V1.2"
+
+
+def test_a_killed_retrieve_is_cleaned_up_at_start_up(
+    backend: FakeBackend, project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    settings = Settings.from_env(data_dir=tmp_path / "data")
+    workspace = settings.roots[0]
+    workspace.mkdir(parents=True)
+    backend.open_project(project_file)
+    backend.archive_project(workspace / "P.zap19")
+    backend.close_project()
+
+    def killed(*_: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch:  # a kill while the archive is being extracted: no clean-up runs
+        patch.setattr(shutil, "rmtree", lambda *_a, **_k: None)
+        patch.setattr(archives.os, "rename", killed)
+        with pytest.raises(Killed):
+            backend.retrieve_project(workspace / "P.zap19", workspace / "restored")
+    left = [p.name for p in (workspace / "restored").iterdir()]
+    assert len(left) == 1 and left[0].startswith("..retrieve-") and left[0].endswith(".tmp")
+    (workspace / f".retrieve-{'a' * 32}").mkdir()  # killed after extracting, before the rename
+    (workspace / ".P.zap19.k2j3h4g5.tmp").write_bytes(b"PK")  # killed while writing an archive
+    (workspace / SCRATCH_FOLDER / "export-k2j3h4g5").mkdir(parents=True)  # the bridge's scratch
+    keep = [workspace / ".retrieve-notes", workspace / "retrieve-1.tmp", workspace / ".P.zap19.tmp",
+            workspace / "restored" / "..retrieve-x.tmp"]
+    for path in keep:
+        path.write_text("the user's", encoding="utf-8")
+
+    capfd.readouterr()
+    with shared_app(settings) as app, TestClient(app):
+        pass
+    logged = capfd.readouterr().err  # the service's logging configuration writes to stderr
+    assert sorted(p.name for p in (workspace / "restored").iterdir()) == ["..retrieve-x.tmp"]
+    assert not (workspace / f".retrieve-{'a' * 32}").exists() and not (workspace / ".P.zap19.k2j3h4g5.tmp").exists()
+    assert list((workspace / SCRATCH_FOLDER).iterdir()) == []
+    assert all(path.is_file() for path in keep)
+    assert "left by an interrupted run" in logged and left[0] in logged
