@@ -54,6 +54,7 @@ from fakes.devices import DeviceOperations
 from fakes.model import Project
 from fakes.online_ops import OnlineOperations
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
+from fakes.project_commit import recover
 from fakes.project_files import (
     LOCK_NAME,
     load_project,
@@ -399,6 +400,7 @@ class FakeBackend(
         staging = target.parent / f".archive-{uuid.uuid4().hex}"
         try:
             # TIA archives the saved project: copy what is on disk, without our lock file.
+            recover(project.folder)  # a save that failed half-way is finished first: the archive holds one state
             shutil.copytree(project.folder, staging / project.name, ignore=shutil.ignore_patterns(LOCK_NAME, ".tmp-*"))
             count = create_zip(staging, target)
         finally:

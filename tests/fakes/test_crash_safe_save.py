@@ -29,7 +29,7 @@ from fakes.project_files import load_project, save_project
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")]
 
 BLOCKS = 600
 ROUNDS = 10
