@@ -1,9 +1,9 @@
 """Issue 12, failure 9: ``kill -9`` during a save of 600 changed blocks, ten times at random moments, always
 reopens to exactly the old or exactly the new state, with no staged file or journal left behind.
 
-The project is built once in-process; each round starts from the old state, starts a child Python that saves
-the 600 new versions (a pickled project, so the child spends its time saving, not parsing) and kills it with
-SIGKILL after a random delay (each round in its own tenth of one measured save, so the whole save is covered).
+The project is built once in-process; each round starts a child Python that saves all 600 blocks changed
+(marker 1 to 2 or back: a pickled project, so the child spends its time saving, not parsing) and kills it with
+SIGKILL after a random delay (each round in its own tenth of 1.3 measured saves, so the whole save is covered).
 Then the parent opens the project. The seed is printed (``-s``) to replay a failure.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import pickle
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -54,24 +53,18 @@ def _fc(index: int, marker: int) -> bytes:
 
 @dataclass(frozen=True)
 class Saved:
-    """A saved 600-block project, a pristine copy of its folder, and the changed project pickled for the child.
+    """A saved 600-block project and, pickled for the child, the project changed to each of two states.
 
-    ``old`` and ``new`` are each block's XML as a reopened project holds it, before and after the child's save.
+    ``xml`` holds each block's XML per state (``old``: marker 1, ``new``: marker 2) as a reopened project holds it.
     """
 
     folder: Path
-    pristine: Path
-    changed: Path
-    old: dict[str, bytes]
-    new: dict[str, bytes]
+    pickles: dict[str, Path]
+    xml: dict[str, dict[str, bytes]]
 
     @property
     def file(self) -> Path:
         return self.folder / "P.ap19"
-
-    def restore(self) -> None:
-        shutil.rmtree(self.folder)
-        shutil.copytree(self.pristine, self.folder)
 
 
 @pytest.fixture(scope="module")
@@ -85,27 +78,27 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
         "PLC_1", [ProgramDocument(source=f"FC_{i}.xml", data=_fc(i, 1)) for i in range(BLOCKS)], overwrite=False)
     backend.save_project()
     backend.close_project()
-    project = load_project(root / "P" / "P.ap19")
-    for obj in _blocks(project):
-        obj.xml = _fc(int(obj.name[3:]), 2)
-    changed = root / "changed.pickle"
-    changed.write_bytes(pickle.dumps(project))
-    pristine = root / "pristine"
-    shutil.copytree(root / "P", pristine)
-    save_project(project)  # what a completed save reopens to
-    new = {o.name: o.xml for o in _blocks(load_project(root / "P" / "P.ap19"))}
-    old = {o.name: o.xml for o in _blocks(load_project(pristine / "P.ap19"))}
-    assert all(old[name] != new[name] for name in old)
-    return Saved(folder=root / "P", pristine=pristine, changed=changed, old=old, new=new)
+    file = root / "P" / "P.ap19"
+    pickles, xml = {}, {}
+    for state, marker in (("new", 2), ("old", 1)):  # ends saved in the old state
+        project = load_project(file)
+        for obj in _blocks(project):
+            obj.xml = _fc(int(obj.name[3:]), marker)
+        pickles[state] = root / f"{state}.pickle"
+        pickles[state].write_bytes(pickle.dumps(project))
+        save_project(project)
+        xml[state] = {o.name: o.xml for o in _blocks(load_project(file))}
+    assert all(xml["old"][name] != xml["new"][name] for name in xml["old"])
+    return Saved(folder=root / "P", pickles=pickles, xml=xml)
 
 
 def _blocks(project):
     return [o for o in project.devices["PLC_1"].software.all() if o.name.startswith("FC_")]
 
 
-def _start_save(saved: Saved) -> subprocess.Popen[str]:
+def _start_save(saved: Saved, state: str) -> subprocess.Popen[str]:
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(saved.changed)], cwd=REPO, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", CHILD, str(saved.pickles[state])], cwd=REPO, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert child.stdout is not None and child.stdout.readline().strip() == "saving"
@@ -114,44 +107,45 @@ def _start_save(saved: Saved) -> subprocess.Popen[str]:
 
 def _state(saved: Saved) -> str:
     """``old`` or ``new`` after reopening; fails on a mix, a damaged project or leftovers."""
-    project = load_project(saved.file)
-    blocks = {o.name: o.xml for o in _blocks(project)}
-    assert set(blocks) == set(saved.old)
-    olds = sum(blocks[name] == saved.old[name] for name in blocks)
-    news = sum(blocks[name] == saved.new[name] for name in blocks)
-    assert (olds, news) in ((BLOCKS, 0), (0, BLOCKS)), f"mixed state: {olds} old, {news} new of {BLOCKS}"
+    blocks = {o.name: o.xml for o in _blocks(load_project(saved.file))}
+    assert set(blocks) == set(saved.xml["old"])
+    counts = {state: sum(blocks[name] == xml[name] for name in blocks) for state, xml in saved.xml.items()}
+    assert sorted(counts.values()) == [0, BLOCKS], f"mixed state: {counts['old']} old, {counts['new']} new"
     leftovers = [p for p in saved.folder.rglob("*") if p.name.startswith(STAGED_PREFIX) or p.name == JOURNAL_NAME]
     assert leftovers == []
-    return "old" if olds else "new"
+    return "old" if counts["old"] else "new"
 
 
-def _full_save(saved: Saved) -> float:
-    """Seconds one uninterrupted save takes in the child, from its start to the child's exit."""
-    saved.restore()
-    child = _start_save(saved)
+def _other(state: str) -> str:
+    return "new" if state == "old" else "old"
+
+
+def _full_save(saved: Saved, state: str) -> float:
+    """Seconds one uninterrupted save to ``state`` takes in the child, from its start to the child's exit."""
+    child = _start_save(saved, state)
     began = time.perf_counter()
     child.wait(timeout=60)
     duration = time.perf_counter() - began
-    assert child.returncode == 0 and _state(saved) == "new"
+    assert child.returncode == 0 and _state(saved) == state
     return duration
 
 
 def test_kill_during_save_reopens_old_or_new(saved: Saved) -> None:
-    duration = max(_full_save(saved) for _ in range(2))  # the longer of two, as a loaded machine varies
+    assert _state(saved) == "old"
+    duration = max(_full_save(saved, state) for state in ("new", "old"))  # the longer: a loaded machine varies
 
     seed = random.randrange(2**32)
     print(f"seed {seed}, one save {duration:.3f} s")
     rng = random.Random(seed)
-    state = "new"
+    state = "old"
     outcomes = []
     for round_ in range(ROUNDS):
-        if state == "new":  # an "old" outcome is the pristine state already
-            saved.restore()
-        child = _start_save(saved)
+        target = _other(state)  # each save changes all 600 blocks, from the state the last round left
+        child = _start_save(saved, target)
         # Stratified: each round kills at a random moment in its own tenth of 1.3 saves.
         time.sleep((round_ + rng.random()) / ROUNDS * duration * 1.3)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)
         state = _state(saved)
-        outcomes.append(state)
+        outcomes.append("completed" if state == target else "rolled back")
     print("outcomes", outcomes)
