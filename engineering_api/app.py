@@ -21,6 +21,7 @@ from engineering_api.domain import (
     testharness, udts, watch,
 )
 from engineering_api.domain.discovery import DiscoveryController
+from engineering_api.domain.keys import KeyController
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.jobs.controllers import JobController
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *build_handlers(services.operations),
             JobController,
             SystemController,
+            KeyController,
             DiscoveryController,
             *swagger_routes(),
         ],

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 
     from engineering_api.lib.db import Database
 
-__all__ = ("ApiKeyInfo", "ApiKeyStore", "Principal", "Role", "ensure_admin_key")
+__all__ = ("KEY_NAME_MAX", "ApiKeyInfo", "ApiKeyStore", "Principal", "Role", "ensure_admin_key")
 
 KEY_PREFIX = "eapi_"
+KEY_NAME_MAX = 100
+"""Longest key name: a label for people, shown in listings."""
 _LAST_USED_EVERY_S = 60.0
 
 
@@ -78,7 +80,7 @@ def _hash(secret: str) -> str:
 
 
 class ApiKeyStore:
-    """Creates, verifies, lists and revokes keys.
+    """Creates, verifies, lists and revokes keys: the one implementation behind the CLI and the key routes.
 
     Every verification reads the store (a unique-index lookup), so a key revoked by another process (the
     CLI) or another store stops working on the next request; nothing about a key's validity is cached.
@@ -93,14 +95,16 @@ class ApiKeyStore:
         """Create a key; returns its listing and the secret, which is not stored.
 
         Raises:
-            ValidationError: unknown role or empty name.
+            ValidationError: unknown role, or a name empty or longer than ``KEY_NAME_MAX``.
         """
         try:
             role = Role(role)
         except ValueError:
             raise ValidationError(f"unknown role {role!r}; use viewer, engineer or admin") from None
         if not name.strip():
-            raise ValidationError("a key needs a name")
+            raise ValidationError("a key needs a name", code="INVALID_KEY_NAME")
+        if len(name.strip()) > KEY_NAME_MAX:
+            raise ValidationError(f"a key name has at most {KEY_NAME_MAX} characters", code="INVALID_KEY_NAME")
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         info = ApiKeyInfo(
             key_id=uuid.uuid4().hex[:12], name=name.strip(), role=role.value, prefix=secret[:10], created_at=utc_now()
@@ -135,16 +139,26 @@ class ApiKeyStore:
         return [ApiKeyInfo(**dict(row)) for row in rows]
 
     def revoke(self, key_id: str) -> ApiKeyInfo:
-        """Revoke a key at once.
+        """Revoke a key at once (every server sharing the database refuses it from its next request).
 
         Raises:
             NotFoundError: no such key, or already revoked.
+            ConflictError: it is the last active admin key (nobody could manage keys through the API after).
         """
         changed = self._db.execute(
-            "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (utc_now(), key_id)
+            "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL AND (role != 'admin' OR "
+            "(SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL) > 1)",
+            (utc_now(), key_id),
         )
         if not changed:
-            raise NotFoundError(f"no active API key with id {key_id!r}", code="KEY_NOT_FOUND")
+            active = self._db.one("SELECT role FROM api_keys WHERE key_id = ? AND revoked_at IS NULL", (key_id,))
+            if active is None:
+                raise NotFoundError(f"no active API key with id {key_id!r}", code="KEY_NOT_FOUND")
+            raise ConflictError(
+                f"{key_id!r} is the last active admin key; create another admin key first "
+                "(POST /api/security/keys or engineering-api keys create --role admin), then revoke this one",
+                code="LAST_ADMIN_KEY",
+            )
         return next(k for k in self.list() if k.key_id == key_id)
 
     def count_active(self) -> int:
