@@ -45,7 +45,11 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS; none until configured."""
     rate_limit_per_minute: int = 6000
-    """Requests per minute per API key."""
+    """Requests per minute per API key, across all routes."""
+    auth_failures_per_minute: int = 30
+    """Wrong API keys (401) a client address may send per minute; past it, every request from that address
+    needing a key answers 429 until the budget refills, without the key being checked. A missing key is not
+    counted: it guesses nothing."""
     max_body_bytes: int = 8 * 1024 * 1024
     """Largest accepted request body; larger ones get 413."""
     call_timeout_seconds: float = 120.0
@@ -122,6 +126,7 @@ RUNTIME_SETTING_NAMES = frozenset(
         "allowed_hosts",
         "cors_origins",
         "rate_limit_per_minute",
+        "auth_failures_per_minute",
         "call_timeout_seconds",
         "job_timeout_seconds",
         "job_retention_hours",

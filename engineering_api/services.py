@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.lib.ratelimit import RateLimiter
+
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.backend.worker import TiaWorker
@@ -34,4 +36,6 @@ class Services:
     operations: OperationRegistry
     started_at: str = ""
     scheduler: Any = None
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    """Rate limits across all routes (Litestar builds a middleware per route, so they cannot live there)."""
     notes: dict[str, Any] = field(default_factory=dict)

@@ -95,6 +95,7 @@ class SettingsUpdate(CamelStruct):
     allowed_hosts: Annotated[list[HostName], msgspec.Meta(min_length=1, max_length=64)] | None = None
     cors_origins: Annotated[list[Origin], msgspec.Meta(max_length=64)] | None = None
     rate_limit_per_minute: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] | None = None
+    auth_failures_per_minute: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] | None = None
     call_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=_DAY)] | None = None
     job_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=7 * _DAY)] | None = None
     job_retention_hours: Annotated[float, msgspec.Meta(gt=0, le=24 * RETENTION_DAYS_MAX)] | None = None
@@ -207,7 +208,13 @@ class SystemController(Controller):
         path_prefix: Annotated[str | None, QueryParameter(name="pathPrefix")] = None,
         outcome: Annotated[str | None, QueryParameter(description="succeeded, accepted, failed, denied, throttled")] = None,
     ) -> Response[Any]:
-        """Audit records of mutating calls, newest first, paged with ``before``."""
+        """Audit records of mutating calls, newest first, paged with ``before``.
+
+        Refusals a client can repeat at will are counted, not recorded one by one: wrong or missing keys (401, any
+        method), an address past its wrong-key budget (429) and a key's throttled calls (429). Such a record is
+        the first of its client, key and status in a minute; ``count`` says how many came, ``lastAt`` when the
+        last did.
+        """
         services: Services = request.app.state.services
         return ok(services.audit.page(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix, outcome=outcome))
 

@@ -1,15 +1,31 @@
-"""Audit trail of every mutating call: who, from where, what, and how it ended."""
+"""Audit trail of every mutating call: who, from where, what, and how it ended.
+
+Refusals a client can repeat without limit are counted, not written one row each: failed authentications
+(401, and the 429 of an address past its failure budget) of any method, and a key's throttled (429) mutating
+calls. The first such refusal of a client address (and key) with a status writes a row; later ones within
+:data:`COUNT_WINDOW_S` of it add to that row's ``count`` and move its ``lastAt``. The row's method and path are
+the first refusal's.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.lib.db import Database
 
-__all__ = ("AuditLog", "AuditPage", "AuditRecord")
+__all__ = ("COUNT_WINDOW_S", "AuditLog", "AuditPage", "AuditRecord")
+
+COUNT_WINDOW_S = 60.0
+"""How long one counted row takes further refusals of the same client, key and status."""
+_MAX_OPEN_COUNTS = 10_000
+"""Past this many open counted rows, the expired ones are forgotten (they stay in the table)."""
 
 
 class AuditRecord(CamelStruct):
@@ -25,10 +41,17 @@ class AuditRecord(CamelStruct):
     role: str | None = None
     client: str | None = None
     job_id: str | None = None
+    count: int = 1
+    """How many requests this record stands for: above 1 only for counted refusals (401, 429)."""
+    last_at: str | None = None
+    """When the last of the ``count`` requests came; set on counted refusals."""
 
 
 class AuditPage(CamelStruct):
-    """A page of records, newest first; pass ``nextBefore`` as ``before`` for the next page."""
+    """A page of records, newest first; pass ``nextBefore`` as ``before`` for the next page.
+
+    ``total`` counts records (rows) matching the filters; a counted refusal is one record of ``count`` requests.
+    """
 
     records: list[AuditRecord]
     total: int
@@ -49,8 +72,12 @@ def outcome_for(status: int) -> str:
 class AuditLog:
     """Append-only audit table."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.monotonic) -> None:
         self._db = db
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._open_counts: dict[tuple[str | None, str | None, int], tuple[int, float]] = {}
+        """(client, key id, status) -> (row id, monotonic time the row was written)."""
 
     def record(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None,
@@ -62,6 +89,29 @@ class AuditLog:
             "VALUES (?,?,?,?,?,?,?,?,?)",
             (utc_now(), key_id, role, client, method, path, status, outcome_for(status), job_id),
         )
+
+    def count_refusal(
+        self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None
+    ) -> None:
+        """Count a refusal: a new row for the first of a client, key and status in a window, else ``count + 1``."""
+        now = self._clock()
+        slot = (client, key_id, status)
+        with self._lock:
+            current = self._open_counts.get(slot)
+            if current is not None and now - current[1] < COUNT_WINDOW_S:
+                self._db.execute(
+                    "UPDATE audit SET count = count + 1, last_at = ? WHERE id = ?", (utc_now(), current[0])
+                )
+                return
+            if len(self._open_counts) >= _MAX_OPEN_COUNTS:
+                self._open_counts = {k: v for k, v in self._open_counts.items() if now - v[1] < COUNT_WINDOW_S}
+            at = utc_now()
+            row_id = self._db.insert(
+                "INSERT INTO audit(at, key_id, role, client, method, path, status, outcome, count, last_at) "
+                "VALUES (?,?,?,?,?,?,?,?,1,?)",
+                (at, key_id, role, client, method, path, status, outcome_for(status), at),
+            )
+            self._open_counts[slot] = (row_id, now)
 
     def page(
         self, *, limit: int = 100, before: int | None = None, key_id: str | None = None, path_prefix: str | None = None,

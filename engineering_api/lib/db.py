@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
     key_id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     role TEXT NOT NULL,
-    key_hash TEXT NOT NULL UNIQUE,
+    key_hash TEXT NOT NULL UNIQUE, -- its index serves the lookup every authenticated request makes
     prefix TEXT NOT NULL,
     created_at TEXT NOT NULL,
     revoked_at TEXT,
@@ -58,13 +58,21 @@ CREATE TABLE IF NOT EXISTS audit (
     path TEXT NOT NULL,
     status INTEGER NOT NULL,
     outcome TEXT NOT NULL,
-    job_id TEXT
+    job_id TEXT,
+    count INTEGER NOT NULL DEFAULT 1,
+    last_at TEXT
 );
 CREATE TABLE IF NOT EXISTS kv (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 """
+
+
+_ADDED_COLUMNS = {
+    "audit": {"count": "INTEGER NOT NULL DEFAULT 1", "last_at": "TEXT"},
+}
+"""Columns added after a table was first released: a database from an older version gets them at open."""
 
 
 class Database:
@@ -78,6 +86,18 @@ class Database:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+            self._add_missing_columns("audit", _ADDED_COLUMNS["audit"])
+
+    def _add_missing_columns(self, table: str, columns: dict[str, str]) -> None:
+        present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+        for name, ddl in columns.items():
+            if name in present:
+                continue
+            try:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}")
+            except sqlite3.OperationalError as exc:  # another process (the CLI, a second worker) added it first
+                if "duplicate column" not in str(exc):
+                    raise
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one statement; returns the number of rows changed."""

@@ -6,7 +6,6 @@ the wrapper around it should cost microseconds.
 
 from __future__ import annotations
 
-import math
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,7 @@ import msgspec
 
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.responses import error_body
-from engineering_api.lib.security import Role
+from engineering_api.lib.security import Principal, Role
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,21 +38,16 @@ def required_role(method: str, opt: dict[str, Any]) -> Role | None:
     return Role.VIEWER if method in _READ_METHODS else Role.ENGINEER
 
 
-class _Bucket:
-    __slots__ = ("tokens", "updated")
-
-    def __init__(self, capacity: float) -> None:
-        self.tokens = capacity
-        self.updated = time.monotonic()
-
-
 class GuardMiddleware:
-    """Rejects what must not reach a handler, and audits every mutating call."""
+    """Rejects what must not reach a handler, and audits every mutating call.
+
+    Litestar builds one instance per route handler, so nothing here may hold state that must be shared across
+    routes: rate limits live on ``services.limiter``.
+    """
 
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
         self.services = services
-        self._buckets: dict[str, _Bucket] = {}
         self._roles: dict[tuple[int, str], Role | None] = {}
         """Role needed per (route handler, method); handlers live as long as the app."""
 
@@ -81,31 +75,8 @@ class GuardMiddleware:
         needed = self._role_for(handler, method)
         principal = None
         if needed is not None:
-            principal = services.keys.verify(presented) if presented else None
+            principal = await self._authenticate(scope, send, presented, needed, mutating, client_addr)
             if principal is None:
-                status = await _reject(
-                    send, 401, "UNAUTHORIZED",
-                    "A valid X-API-Key header is required" if presented is None else "The API key is not valid",
-                    path,
-                )
-                self._audit(services.audit, mutating, method, path, status, None, client_addr, None)
-                return
-            if not principal.role.allows(needed):
-                status = await _reject(
-                    send, 403, "FORBIDDEN",
-                    f"This operation needs the {needed.value} role; your key has the {principal.role.value} role",
-                    path,
-                )
-                self._audit(services.audit, mutating, method, path, status, principal, client_addr, None)
-                return
-            retry_after = self._throttle(principal.key_id, settings.rate_limit_per_minute)
-            if retry_after:
-                status = await _reject(
-                    send, 429, "RATE_LIMITED", f"Rate limit of {settings.rate_limit_per_minute} requests per minute exceeded",
-                    path, headers={"retry-after": str(retry_after),
-                                   "x-ratelimit-reset": str(int(time.time()) + retry_after)},
-                )
-                self._audit(services.audit, mutating, method, path, status, principal, client_addr, None)
                 return
             scope["user"] = principal
             scope["auth"] = principal.key_id
@@ -149,18 +120,65 @@ class GuardMiddleware:
             role=principal.role.value if principal else None, client=client, job_id=job_id,
         )
 
-    def _throttle(self, key_id: str, per_minute: int) -> int:
-        """0 when the request may pass, else the seconds to wait (token bucket per key)."""
-        bucket = self._buckets.get(key_id)
-        if bucket is None:
-            bucket = self._buckets[key_id] = _Bucket(per_minute)
-        now = time.monotonic()
-        bucket.tokens = min(per_minute, bucket.tokens + (now - bucket.updated) * per_minute / 60.0)
-        bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0
-        return max(1, math.ceil((1 - bucket.tokens) * 60.0 / per_minute))
+    async def _authenticate(
+        self, scope: Scope, send: Send, presented: str | None, needed: Role, mutating: bool, client: str | None
+    ) -> Principal | None:
+        """The caller's principal, or None once a 401, 403 or 429 has been sent (and audited).
+
+        An address past its budget of wrong keys gets 429 before its key is even hashed. A key's
+        requests are limited across all routes before its role is checked, so a flood of 403s is limited too.
+        """
+        services = self.services
+        settings = services.settings
+        limiter = services.limiter
+        method, path = scope["method"], scope["path"]
+        address = client or ""
+        failures_budget = settings.auth_failures_per_minute
+        blocked_for = limiter.auth_failures.wait(address, failures_budget)
+        if blocked_for:
+            await _reject(
+                send, 429, "TOO_MANY_FAILED_AUTHENTICATIONS",
+                f"More than {failures_budget} failed authentications a minute from this address; retry after "
+                f"{blocked_for} s with a valid X-API-Key",
+                path, headers=_retry_headers(blocked_for),
+            )
+            services.audit.count_refusal(method=method, path=path, status=429, key_id=None, role=None, client=client)
+            return None
+        principal = services.keys.verify(presented) if presented else None
+        if principal is None:
+            if presented is not None:  # a guess; a missing key costs no hash and guesses nothing
+                limiter.auth_failures.take(address, failures_budget)
+            await _reject(
+                send, 401, "UNAUTHORIZED",
+                "A valid X-API-Key header is required" if presented is None else "The API key is not valid", path,
+            )
+            services.audit.count_refusal(method=method, path=path, status=401, key_id=None, role=None, client=client)
+            return None
+        per_minute = settings.rate_limit_per_minute
+        retry_after = limiter.requests.take(principal.key_id, per_minute)
+        if retry_after:
+            await _reject(
+                send, 429, "RATE_LIMITED", f"Rate limit of {per_minute} requests per minute exceeded", path,
+                headers=_retry_headers(retry_after),
+            )
+            if mutating:
+                services.audit.count_refusal(
+                    method=method, path=path, status=429, key_id=principal.key_id, role=principal.role.value,
+                    client=client,
+                )
+            return None
+        if not principal.role.allows(needed):
+            status = await _reject(
+                send, 403, "FORBIDDEN",
+                f"This operation needs the {needed.value} role; your key has the {principal.role.value} role", path,
+            )
+            self._audit(services.audit, mutating, method, path, status, principal, client, None)
+            return None
+        return principal
+
+
+def _retry_headers(seconds: int) -> dict[str, str]:
+    return {"retry-after": str(seconds), "x-ratelimit-reset": str(int(time.time()) + seconds)}
 
 
 def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None]:
