@@ -115,7 +115,7 @@ def _store(args: argparse.Namespace) -> Any:
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
-    """Create, list and revoke API keys."""
+    """Create, list and revoke API keys through ApiKeyStore, as the /api/security/keys routes do."""
     from engineering_api.backend.errors import EngineeringError
 
     store = _store(args)
@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(create)
     listing = keys_sub.add_parser("list", help="list keys")
     common(listing)
-    revoke = keys_sub.add_parser("revoke", help="revoke a key")
+    revoke = keys_sub.add_parser("revoke", help="revoke a key (running servers refuse it from their next request)")
     revoke.add_argument("key_id")
     common(revoke)
     keys.set_defaults(func=cmd_keys)

@@ -77,7 +77,9 @@ class KeyController(Controller):
         "/api/security/keys/{keyId:str}", operation_id="RevokeApiKey", opt=_ADMIN, status_code=200,
         responses=problem_responses("admin", params=True, errors=(NotFoundError, ConflictError)),
     )
-    async def revoke_key(self, request: Request[Any, Any, Any], keyId: FromPath[str]) -> Response[RevokedKeyResponse]:  # noqa: N803
+    async def revoke_key(
+        self, request: Request[Any, Any, Any], keyId: FromPath[str]  # noqa: N803
+    ) -> Response[RevokedKeyResponse]:
         """Revoke a key; every server on this database refuses it from its next request."""
         info = _services(request).keys.revoke(keyId)
         return ok(info, f"key {info.key_id} revoked")

@@ -102,7 +102,8 @@ def test_key_routes_need_admin(client: TestClient, admin: dict[str, str]) -> Non
     for role in ("viewer", "engineer"):
         headers = key_for(client, role)
         assert client.get("/api/security/keys", headers=headers).status_code == 403
-        assert client.post("/api/security/keys", json={"name": "x", "role": "admin"}, headers=headers).status_code == 403
+        created = client.post("/api/security/keys", json={"name": "x", "role": "admin"}, headers=headers)
+        assert created.status_code == 403
         assert client.delete("/api/security/keys/whatever", headers=headers).status_code == 403
     assert client.get("/api/security/keys").status_code == 401
 
