@@ -8,6 +8,7 @@ are written inside the project and read back as they were.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ from litestar.testing import TestClient
 
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.config import Settings
-from engineering_api.lib import archives
+from engineering_api.lib import archives, staging
 from engineering_api.lib.staging import SCRATCH_FOLDER
 from fakes import project_commit
 from fakes.backend import FakeBackend
@@ -178,7 +179,6 @@ def test_a_folder_saved_by_the_old_writer_still_loads(project_file: Path) -> Non
 
 def test_a_killed_retrieve_is_cleaned_up_at_start_up(
     backend: FakeBackend, project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capfd: pytest.CaptureFixture[str],
 ) -> None:
     settings = Settings.from_env(data_dir=tmp_path / "data")
     workspace = settings.roots[0]
@@ -205,10 +205,17 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up(
     for path in keep:
         path.write_text("the user's", encoding="utf-8")
 
-    capfd.readouterr()
-    with shared_app(settings) as app, TestClient(app):
-        pass
-    logged = capfd.readouterr().err  # the service's logging configuration writes to stderr
+    # A handler on the staging logger itself: the app's logging set-up replaces the root's handlers.
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    staging.logger.addHandler(handler)
+    try:
+        with shared_app(settings) as app, TestClient(app):
+            pass
+    finally:
+        staging.logger.removeHandler(handler)
+    logged = "\n".join(record.getMessage() for record in records)
     assert sorted(p.name for p in (workspace / "restored").iterdir()) == ["..retrieve-x.tmp"]
     assert not (workspace / f".retrieve-{'a' * 32}").exists() and not (workspace / ".P.zap19.k2j3h4g5.tmp").exists()
     assert list((workspace / SCRATCH_FOLDER).iterdir()) == []
