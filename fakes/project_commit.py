@@ -72,6 +72,8 @@ class FolderCommit:
         self.root = root
         self._renames: list[tuple[Path, Path]] = []
         self._deletions: list[Path] = []
+        self._staged_journal: Path | None = None
+        """The journal before its commit rename; once that name is gone, the commit happened."""
 
     def __enter__(self) -> FolderCommit:
         return self
@@ -101,17 +103,25 @@ class FolderCommit:
             "renames": [[self._relative(staged), self._relative(target)] for staged, target in self._renames],
             "deletions": [self._relative(path) for path in self._deletions],
         }
-        staged_journal = _stage(self.root, json.dumps(journal, indent=1).encode("utf-8"))
-        os.replace(staged_journal, self.root / JOURNAL_NAME)
+        self._staged_journal = _stage(self.root, json.dumps(journal, indent=1).encode("utf-8"))
+        os.replace(self._staged_journal, self.root / JOURNAL_NAME)
         _fsync_dir(self.root)
-        self._renames, self._deletions = [], []
-        recover(self.root)
+        self._renames, self._deletions, self._staged_journal = [], [], None
+        _replay(self.root)  # every staged file is named in the journal: nothing is left to sweep
 
     def abort(self) -> None:
-        """Remove what was staged and not committed."""
-        for staged, _ in self._renames:
-            staged.unlink(missing_ok=True)
-        self._renames, self._deletions = [], []
+        """Remove what was staged and not committed.
+
+        Once the journal was renamed into place its staged files belong to it, even when an exception came right
+        after the rename: deleting them would leave recovery to skip those renames and mix old and new files.
+        """
+        committed = self._staged_journal is not None and not self._staged_journal.exists()
+        if not committed:
+            for staged, _ in self._renames:
+                staged.unlink(missing_ok=True)
+            if self._staged_journal is not None:
+                self._staged_journal.unlink(missing_ok=True)
+        self._renames, self._deletions, self._staged_journal = [], [], None
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -159,6 +169,15 @@ def _remove_empty_parents(root: Path, folder: Path) -> None:
         folder = folder.parent
 
 
+def _replay(root: Path) -> None:
+    """Apply and remove a committed journal in ``root``, if there is one."""
+    journal = root / JOURNAL_NAME
+    if journal.is_file():
+        _apply(root, json.loads(journal.read_text(encoding="utf-8")))
+        journal.unlink()
+        _fsync_dir(root)
+
+
 def recover(root: Path) -> None:
     """Finish or undo an interrupted commit below ``root``: replay a journal, else delete staged files.
 
@@ -166,11 +185,7 @@ def recover(root: Path) -> None:
         OSError: the folder cannot be read or changed.
         ValueError: the journal is damaged (it names paths outside the folder or staged files that are gone).
     """
-    journal = root / JOURNAL_NAME
-    if journal.is_file():
-        _apply(root, json.loads(journal.read_text(encoding="utf-8")))
-        journal.unlink()
-        _fsync_dir(root)
+    _replay(root)
     if not root.is_dir():
         return
     for folder, _, files in os.walk(root):

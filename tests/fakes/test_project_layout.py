@@ -76,8 +76,16 @@ class Killed(BaseException):
     """Stands for SIGKILL: nothing after it runs, not even ``except Exception`` clean-up."""
 
 
-def _killed_after_commit(*_: object) -> None:
-    raise Killed
+def _kill_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the journal's rename (the commit point) happen, then "kill" the process before anything else runs."""
+    rename = os.replace
+
+    def replace_then_die(source: object, target: object) -> None:
+        rename(source, target)
+        if Path(target).name == JOURNAL_NAME:
+            raise Killed
+
+    monkeypatch.setattr(os, "replace", replace_then_die)
 
 
 def _change_all(file: Path) -> Project:
@@ -91,7 +99,7 @@ def _change_all(file: Path) -> Project:
 def test_a_committed_journal_is_replayed_on_open(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     changed = _change_all(project_file)
     new = dict.fromkeys(_markers(changed), 2)
-    monkeypatch.setattr(project_commit, "recover", _killed_after_commit)  # the kill lands right after the commit
+    _kill_after_commit(monkeypatch)
     with pytest.raises(Killed):
         save_project(changed)
     monkeypatch.undo()
@@ -103,7 +111,7 @@ def test_a_committed_journal_is_replayed_on_open(project_file: Path, monkeypatch
 def test_a_half_applied_journal_is_finished(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     changed = _change_all(project_file)
     new = dict.fromkeys(_markers(changed), 2)
-    monkeypatch.setattr(project_commit, "recover", _killed_after_commit)
+    _kill_after_commit(monkeypatch)
     with pytest.raises(Killed):
         save_project(changed)
     monkeypatch.undo()
