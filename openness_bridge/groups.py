@@ -18,8 +18,8 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
-from engineering_api.rules.folders import folder_parts as rules_folder_parts
-from engineering_api.rules.folders import target_folder
+# Paths to create or import into follow the shared rule, so the bridge refuses what the fake refuses.
+from engineering_api.rules.folders import folder_parts, target_folder
 
 __all__ = (
     "create_group", "ensure_group", "find_group", "folder_of", "folder_parts", "group_paths", "normalise", "require_group",
@@ -30,17 +30,6 @@ __all__ = (
 def normalise(path: str) -> str:
     """``a\\b``, `` a / b `` and ``/a/b/`` all become ``a/b``; empty names inside (``a//b``) are kept."""
     return "/".join(p.strip() for p in path.strip().strip("/\\").replace("\\", "/").split("/"))
-
-
-def folder_parts(path: str) -> list[str]:
-    """The names of a folder path to create or import into: the shared rule
-    (:func:`engineering_api.rules.folders.folder_parts`), so the bridge refuses what the fake refuses.
-
-    Raises:
-        ValidationError: ``INVALID_FOLDER`` for an empty path, an empty name (leading, trailing or doubled
-            separators), ``.``/``..``, device names, ``:``, reserved endings (``Sub.xml``) and the like.
-    """
-    return rules_folder_parts(path)
 
 
 def find_group(root: Any, path: str) -> Any | None:

@@ -37,6 +37,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
+from engineering_api.rules.folders import target_folder
 from fakes.watch_operands import LABEL, check_rows, merge_rows, table_row
 from openness_bridge import groups
 from openness_bridge.watch_tables import WatchTableAccess
@@ -105,7 +106,7 @@ class WatchOperations(WatchTableAccess):
 
     def _wt_target(self, root: Any, folder: str) -> tuple[str, Any]:
         """(normalised folder, its group) for a table being created or imported; FOLDER_NOT_FOUND when missing."""
-        normalised = "/".join(groups.folder_parts(folder)) if folder.strip() else ""
+        normalised = target_folder(folder, field="folderPath")
         group = groups.find_group(root, normalised)
         if group is None:
             raise ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
