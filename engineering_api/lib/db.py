@@ -86,7 +86,8 @@ class Database:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
-            self._add_missing_columns("audit", _ADDED_COLUMNS["audit"])
+            for table, columns in _ADDED_COLUMNS.items():
+                self._add_missing_columns(table, columns)
 
     def _add_missing_columns(self, table: str, columns: dict[str, str]) -> None:
         present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
