@@ -130,6 +130,14 @@ def _shut_down_what_the_test_launched(adapter: EngineeringBackend) -> None:
         pass
 
 
+def open_plc_project(backend: EngineeringBackend, root: Path, project: str = "P", author: str = "") -> str:
+    """Launch a portal, create ``project`` in ``root`` and add a CPU as ``PLC_1``; returns the device name."""
+    backend.launch_portal(with_ui=False, version=None)
+    backend.create_project(root, project, author=author, comment="")
+    backend.add_device(CPU, None, "PLC_1")
+    return "PLC_1"
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """The file root: paths reach the port already confined and absolute."""

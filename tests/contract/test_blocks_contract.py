@@ -14,7 +14,7 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import parse_bytes
 from simatic_xml.generate import generate_xml
-from tests.contract.conftest import CPU, HMI
+from tests.contract.conftest import HMI, open_plc_project
 
 FC = {"blockType": "FC", "name": "FC_A", "language": "SCL", "number": 3,
       "networks": [{"scl": "RETURN;"}]}
@@ -26,12 +26,8 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 
 @pytest.fixture
-def plc(backend: EngineeringBackend, tmp_path: Path) -> EngineeringBackend:
-    backend.launch_portal(with_ui=False, version=None)
-    root = tmp_path / "ws"
-    root.mkdir()
-    backend.create_project(root, "P", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
+    open_plc_project(backend, root)
     for spec in (UDT, FC, DB):
         backend.import_program_documents(
             "PLC_1", [ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec))], overwrite=False)

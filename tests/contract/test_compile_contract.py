@@ -14,7 +14,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
-from tests.contract.conftest import CPU, HMI
+from tests.contract.conftest import HMI, open_plc_project
 
 _NO_COMPILER = "needs a compiler verdict: the Openness stand-in does not compile (results are scripted in tests/bridge)"
 
@@ -32,10 +32,7 @@ tested with scripted results in ``tests/bridge/test_software.py``; every other t
 
 @pytest.fixture
 def plc(backend: EngineeringBackend, root: Path) -> str:
-    backend.launch_portal(with_ui=False, version=None)
-    backend.create_project(root, "Line1", author="contract", comment="")
-    backend.add_device(CPU, None, "PLC_1")
-    return "PLC_1"
+    return open_plc_project(backend, root, "Line1", author="contract")
 
 
 UDT = {"blockType": "UDT", "name": "UDT_Motor",

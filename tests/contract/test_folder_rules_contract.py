@@ -18,7 +18,7 @@ from engineering_api.backend.areas.watch import WATCH_TABLE
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
-from tests.contract.conftest import CPU
+from tests.contract.conftest import open_plc_project
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Every test runs on the bridge too."""
@@ -28,12 +28,8 @@ BAD_FOLDERS = ["../x", "a/../b", "CON", "nul.txt", "C:\\x", "x:stream", "Sub.xml
 
 
 @pytest.fixture
-def plc(backend: EngineeringBackend, tmp_path: Path) -> EngineeringBackend:
-    backend.launch_portal(with_ui=False, version=None)
-    root = tmp_path / "ws"
-    root.mkdir()
-    backend.create_project(root, "P", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
+    open_plc_project(backend, root)
     return backend
 
 

@@ -16,7 +16,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
-from tests.contract.conftest import CPU, IM
+from tests.contract.conftest import IM, open_plc_project
 
 BRIDGE_PENDING: dict[str, str] = {
     "test_a_successful_compile_makes_users_consistent_again": (
@@ -26,13 +26,8 @@ BRIDGE_PENDING: dict[str, str] = {
 
 
 @pytest.fixture
-def plc(backend: EngineeringBackend, tmp_path: Path) -> str:
-    backend.launch_portal(with_ui=False, version=None)
-    root = tmp_path / "workspace"
-    root.mkdir()
-    backend.create_project(root, "Line1", author="contract", comment="")
-    backend.add_device(CPU, None, "PLC_1")
-    return "PLC_1"
+def plc(backend: EngineeringBackend, root: Path) -> str:
+    return open_plc_project(backend, root, "Line1", author="contract")
 
 
 def udt(name: str, *members: tuple[str, str], version: str = "V19") -> bytes:
