@@ -96,25 +96,25 @@ def _change_all(file: Path) -> Project:
     return project
 
 
-def test_a_committed_journal_is_replayed_on_open(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _save_killed_after_commit(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Save every block changed, "killed" right after the commit point; returns the new state's markers."""
     changed = _change_all(project_file)
-    new = dict.fromkeys(_markers(changed), 2)
     _kill_after_commit(monkeypatch)
     with pytest.raises(Killed):
         save_project(changed)
     monkeypatch.undo()
+    return dict.fromkeys(_markers(changed), 2)
+
+
+def test_a_committed_journal_is_replayed_on_open(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    new = _save_killed_after_commit(project_file, monkeypatch)
     assert (project_file.parent / JOURNAL_NAME).is_file()
     assert _markers(load_project(project_file)) == new
     assert _leftovers(project_file.parent) == []
 
 
 def test_a_half_applied_journal_is_finished(project_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    changed = _change_all(project_file)
-    new = dict.fromkeys(_markers(changed), 2)
-    _kill_after_commit(monkeypatch)
-    with pytest.raises(Killed):
-        save_project(changed)
-    monkeypatch.undo()
+    new = _save_killed_after_commit(project_file, monkeypatch)
     journal = (project_file.parent / JOURNAL_NAME).read_text(encoding="utf-8")
     for staged, target in json.loads(journal)["renames"][:3]:  # the kill came half-way through applying it
         os.replace(project_file.parent / staged, project_file.parent / target)
