@@ -38,9 +38,9 @@ def check_source(text: str, path: str | None = None, *, closed: bool = False) ->
     try:
         source = parse(text, path)
     except ClassicSclNotSupportedError as err:
-        return [Diagnostic(err.message, err.line, err.col, path=path, code="classic")]
+        return [Diagnostic(err.message, err.line, err.col, file=path, code="CLASSIC_SCL")]
     except SclSyntaxError as err:
-        return [Diagnostic(err.message, err.line, err.col, path=path)]
+        return [Diagnostic(err.message, err.line, err.col, file=path)]
     return check_program(from_source(source, closed=closed), path)
 
 

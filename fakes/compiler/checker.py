@@ -61,11 +61,8 @@ from .types import (  # noqa: F401
 __all__ = ["MESSAGES", "CompilerDiagnostic", "check_block", "check_program"]
 
 
-@dataclass(slots=True)
-class CompilerDiagnostic(Diagnostic):
-    """A :class:`simatic_xml.scl.check.Diagnostic` that also names the network (1-based) of a SimaticML block."""
-
-    network: int | None = None
+CompilerDiagnostic = Diagnostic
+"""Kept as a name: the compiler's findings are :class:`simatic_xml.diagnostics.Diagnostic` (with ``network``)."""
 
 
 MESSAGES = {
@@ -183,7 +180,7 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
         if net.error is not None:
             message, line, col = net.error
             out.append(CompilerDiagnostic(MESSAGES["network-syntax"].format(message=message), line, col, block.name,
-                                          "Error", path, "syntax", net.index))
+                                          "Error", path, "SYNTAX_ERROR", net.index))
         elif net.flgnet is not None:
             chk.flgnet(net.flgnet)
         else:

@@ -12,27 +12,11 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from . import ast as A
+from ..diagnostics import Diagnostic
 from .errors import ClassicSclNotSupportedError, SclSyntaxError
 from .parser import parse, read_source
 
 __all__ = ["Diagnostic", "CheckResult", "check_text", "check_file", "main", "RULES"]
-
-
-@dataclass(slots=True)
-class Diagnostic:
-    message: str
-    line: int = 0
-    col: int = 0
-    block: Optional[str] = None
-    severity: str = "Error"  # Error | Warning
-    path: Optional[str] = None
-    code: str = "syntax"
-
-    def __str__(self) -> str:
-        where = f"{self.path}:" if self.path else ""
-        where += f"{self.line}:{self.col}: " if self.line else " "
-        blk = f"[{self.block}] " if self.block else ""
-        return f"{where}{self.severity.lower()}: {blk}{self.message}"
 
 
 @dataclass(slots=True)
@@ -62,14 +46,14 @@ def check_text(text: str, path: Optional[str] = None, rules: Optional[list] = No
     try:
         source = parse(text, path)
     except ClassicSclNotSupportedError as err:
-        return CheckResult(path, None, [Diagnostic(err.message, err.line, err.col, path=path, code="classic")])
+        return CheckResult(path, None, [Diagnostic(err.message, err.line, err.col, file=path, code="CLASSIC_SCL")])
     except SclSyntaxError as err:
-        return CheckResult(path, None, [Diagnostic(err.message, err.line, err.col, path=path)])
+        return CheckResult(path, None, [Diagnostic(err.message, err.line, err.col, file=path)])
     result = CheckResult(path, source)
     for rule in RULES if rules is None else rules:
         for diag in rule(source):
-            if diag.path is None:
-                diag.path = path
+            if diag.file is None:
+                diag.file = path
             result.diagnostics.append(diag)
     return result
 

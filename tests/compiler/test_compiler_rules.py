@@ -136,12 +136,12 @@ def test_loops_allow_exit_and_continue() -> None:
 def test_diagnostics_carry_block_line_and_column() -> None:
     [d] = check_source(_fb("      i : Int;", "\t#i := #j;"), "x.scl", closed=True)
     assert (d.block, d.line, d.col, d.path) == ("FB_T", 9, 8, "x.scl")
-    assert str(d) == 'x.scl:9:8: error: [FB_T] Tag "#j" not defined.'
+    assert str(d) == 'x.scl:9:8: error: [FB_T] Tag "#j" not defined. [undeclared]'
 
 
 def test_syntax_errors_are_one_diagnostic() -> None:
     [d] = check_source('FUNCTION_BLOCK "X"\nBEGIN\n\t#a := ;\nEND_FUNCTION_BLOCK\n', "s.scl")
-    assert d.severity == "Error" and d.code == "syntax" and d.line == 3
+    assert d.severity == "Error" and d.code == "SYNTAX_ERROR" and d.line == 3
 
 
 # ----- CLI ------------------------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+"""One diagnostic shape for every finding: parse, generate, import, compile, download and the CLI.
+
+A :class:`Diagnostic` names where a finding is in the text the user gave: the source file and its line
+and column for SCL sources; the network number and the line and column inside that network's own text
+for SimaticML networks. Its wire form (:meth:`Diagnostic.to_wire`) is the one JSON object every REST
+answer, MCP result and CLI ``--format json`` uses::
+
+    {"file": "Motor.scl", "block": "FB_Motor", "network": null, "line": 26, "column": 6,
+     "severity": "Error", "code": "MISSING_TAG", "message": "Tag \\"Start\\" not defined."}
+
+Codes are stable UPPER_SNAKE names. The ``MISSING_*`` codes mean "a user object this code uses is not
+here" (a pipeline checking part of a program may accept them); every other error code means the code
+itself is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
+
+__all__ = (
+    "DIAGNOSTIC_CAP",
+    "MISSING_CODES",
+    "Diagnostic",
+    "capped",
+    "is_missing",
+    "wire_list",
+)
+
+DIAGNOSTIC_CAP = 1000
+"""At most this many diagnostics are reported per run; a final ``TOO_MANY_DIAGNOSTICS`` says how many
+more there were."""
+
+MISSING_CODES = frozenset({"MISSING_TAG", "MISSING_BLOCK", "MISSING_TYPE", "MISSING_CONSTANT"})
+
+SEVERITIES = ("Error", "Warning", "Info")
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    """A finding at a place in the user's text.
+
+    ``line``/``column`` are 1-based; 0 means "the whole block" (or file). ``network`` is the 1-based
+    network number of a SimaticML block (``None`` for SCL sources, whose lines are the file's).
+    """
+
+    message: str
+    line: int = 0
+    column: int = 0
+    block: Optional[str] = None
+    severity: str = "Error"  # Error | Warning | Info
+    file: Optional[str] = None
+    code: str = "SYNTAX_ERROR"
+    network: Optional[int] = None
+
+    # Older spellings, still read by some callers.
+    @property
+    def col(self) -> int:
+        return self.column
+
+    @property
+    def path(self) -> Optional[str]:
+        return self.file
+
+    @property
+    def is_missing(self) -> bool:
+        return self.code in MISSING_CODES
+
+    def to_wire(self) -> dict[str, Any]:
+        """The camelCase JSON object of the wire (same keys for every transport)."""
+        return {"file": self.file, "block": self.block, "network": self.network, "line": self.line,
+                "column": self.column, "severity": self.severity, "code": self.code, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"{self.file}:" if self.file else ""
+        where += f"{self.line}:{self.column}: " if self.line else " "
+        net = f"network {self.network}: " if self.network else ""
+        blk = f"[{self.block}] " if self.block else ""
+        return f"{where}{self.severity.lower()}: {blk}{net}{self.message} [{self.code}]"
+
+
+def is_missing(diagnostic: Diagnostic) -> bool:
+    return diagnostic.code in MISSING_CODES
+
+
+def capped(diagnostics: Iterable[Diagnostic], cap: int = DIAGNOSTIC_CAP) -> list[Diagnostic]:
+    """The first ``cap`` diagnostics, plus one ``TOO_MANY_DIAGNOSTICS`` note when there were more."""
+    out: list[Diagnostic] = []
+    extra = 0
+    for diagnostic in diagnostics:
+        if len(out) < cap:
+            out.append(diagnostic)
+        else:
+            extra += 1
+    if extra:
+        out.append(Diagnostic(f"{extra} more diagnostic(s) were not reported (cap {cap}).",
+                              severity="Warning", code="TOO_MANY_DIAGNOSTICS"))
+    return out
+
+
+def wire_list(diagnostics: Iterable[Diagnostic], cap: int = DIAGNOSTIC_CAP) -> list[dict[str, Any]]:
+    return [d.to_wire() for d in capped(diagnostics, cap)]
