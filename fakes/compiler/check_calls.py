@@ -65,9 +65,9 @@ class CallChecks:
             if upper in KNOWN_UPPER or upper in SYSTEM_FBS:
                 return self.args_only(e)
             if "_TO_" in upper:
-                self.err(callee, "unknown-instruction", name=callee.name)
+                self.err(callee, "UNKNOWN_INSTRUCTION", name=callee.name)
             else:
-                self.err(callee, "unchecked-instruction", "Info", name=callee.name)
+                self.err(callee, "UNCHECKED_INSTRUCTION", "Info", name=callee.name)
             return self.args_only(e)
         if tc is A.Member and callee.name.upper() in INSTANCE_INSTRUCTIONS:
             return self.instruction_call(e, callee)
@@ -125,7 +125,7 @@ class CallChecks:
                 return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID")
             return self.args_only(e)
         if isinstance(t, str) and t not in ("VARIANT", "ANY", "DB_ANY"):
-            self.err(e.callee, "not-callable", name=name, type=display(t))
+            self.err(e.callee, "NOT_CALLABLE", name=name, type=display(t))
         return self.args_only(e)
 
     def block_call(self, e: A.Call, callee: A.Name, statement: bool):
@@ -133,27 +133,27 @@ class CallChecks:
         blk = self.p.blocks.get(key)
         if blk is None:
             if key in self.p.types or key in self.p.tags:
-                self.err(callee, "not-callable", name=f'"{callee.name}"', type="PLC data type" if key in self.p.types else "tag")
+                self.err(callee, "NOT_CALLABLE", name=f'"{callee.name}"', type="PLC data type" if key in self.p.types else "tag")
             else:
-                self.err(callee, "missing-block", "Error" if self.p.closed else "Warning", name=callee.name)
+                self.err(callee, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=callee.name)
             return self.args_only(e)
         self.b.uses.add(blk.name)
         if blk.kind == "FC":
             ret = blk.return_type if blk.return_type is not None else "VOID"
             t = self.check_params(e, blk.vars, blk.name, fc=True, ret=ret)
             if not statement and t == "VOID":
-                self.err(callee, "void-value", name=blk.name)
+                self.err(callee, "VOID_VALUE", name=blk.name)
                 return None
             return t
         if blk.kind == "DB":
             fb_name = blk.instance_of
             if fb_name is None:
-                self.err(callee, "not-callable", name=f'"{blk.name}"', type="global data block")
+                self.err(callee, "NOT_CALLABLE", name=f'"{blk.name}"', type="global data block")
                 return self.args_only(e)
             return self.instance_call(e, NamedT(fb_name, True), f'"{blk.name}"')
         if blk.kind == "FB":
             return self.check_params(e, blk.vars, blk.name, fc=False, ret="VOID")
-        self.err(callee, "not-callable", name=f'"{blk.name}"', type="organization block")
+        self.err(callee, "NOT_CALLABLE", name=f'"{blk.name}"', type="organization block")
         return self.args_only(e)
 
     def check_params(self, e: A.Call, members: dict, callee: str, *, fc: bool, ret):
@@ -176,21 +176,21 @@ class CallChecks:
                 (self.lvalue if a.op == "=>" else self.expr)(a.value)
                 continue
             if p is None or p.section not in ("Input", "Output", "InOut"):
-                self.err(a, "unknown-parameter", param=a.name, callee=callee)
+                self.err(a, "UNKNOWN_PARAMETER", param=a.name, callee=callee)
                 (self.lvalue if a.op == "=>" else self.expr)(a.value)
                 continue
             sec = p.section
             if sec == "Output":
                 if a.op != "=>":
-                    self.err(a, "wrong-parameter", param=p.name, callee=callee, section="output", op="=>")
+                    self.err(a, "WRONG_PARAMETER", param=p.name, callee=callee, section="output", op="=>")
                     self.expr(a.value)
                     continue
                 tt = self.lvalue(a.value)
                 if not assignable(p.type, tt):  # the formal's value goes into the actual
-                    self.err(a.value, "output-type", src=display(p.type), dst=display(tt), param=p.name)
+                    self.err(a.value, "OUTPUT_TYPE", src=display(p.type), dst=display(tt), param=p.name)
                 continue
             if a.op == "=>":
-                self.err(a, "wrong-parameter", param=p.name, callee=callee,
+                self.err(a, "WRONG_PARAMETER", param=p.name, callee=callee,
                          section="input" if sec == "Input" else "in/out parameter", op=":=")
                 self.lvalue(a.value)
                 continue
@@ -199,7 +199,7 @@ class CallChecks:
                 while type(root) in (A.Member, A.Index, A.Slice, A.Deref):
                     root = root.base
                 if type(root) is not A.Name:
-                    self.err(a.value, "inout-operand", param=p.name, callee=callee)
+                    self.err(a.value, "INOUT_OPERAND", param=p.name, callee=callee)
                     self.expr(a.value)
                     continue
                 # An in/out is passed by reference: its value goes in and comes back, so it must convert both
@@ -207,13 +207,13 @@ class CallChecks:
                 vt = self.lvalue(a.value)
                 if not (assignable(vt, p.type) and (not isinstance(vt, str) or not isinstance(p.type, str)
                                                     or assignable(p.type, vt))):
-                    self.err(a.value, "inout-type", src=display(vt), dst=display(p.type), param=p.name)
+                    self.err(a.value, "INOUT_TYPE", src=display(vt), dst=display(p.type), param=p.name)
             else:
                 self.fits_parameter(a.value, self.expr(a.value), p)
         if fc or any(v.section == "InOut" for v in members.values()):
             for v in members.values():
                 if (v.section == "InOut" or (fc and v.section == "Input")) and v.name.lower() not in given:
-                    self.err(e, "missing-parameter", param=v.name, callee=callee)
+                    self.err(e, "MISSING_PARAMETER", param=v.name, callee=callee)
         return ret
 
     def fits_parameter(self, e, vt, p) -> bool:
@@ -221,7 +221,7 @@ class CallChecks:
         if (vt == INT_LIT or vt == BIT_LIT) and not self.fit_literal(e, p.type):
             return False
         if not assignable(vt, p.type):
-            self.err(e, "parameter-type", src=display(vt), dst=display(p.type), param=p.name)
+            self.err(e, "PARAMETER_TYPE", src=display(vt), dst=display(p.type), param=p.name)
             return False
         return True
 
@@ -245,7 +245,7 @@ class CallChecks:
                 if match is None and up in ("EN", "ENO"):
                     match = (up, "any")
                 if match is None:
-                    self.err(a, "unknown-parameter", param=a.name, callee=name)
+                    self.err(a, "UNKNOWN_PARAMETER", param=a.name, callee=name)
                     self.expr(a.value)
                     continue
                 pname, kind = match
@@ -259,7 +259,7 @@ class CallChecks:
             bad = (kind == "num" and not is_numeric(t)) or (kind == "bool" and t != "BOOL") or \
                   (kind == "int" and not is_integer(t))
             if bad:
-                self.err(a.value, "parameter-type", src=display(t), dst={"num": "ANY_NUM", "bool": "Bool",
+                self.err(a.value, "PARAMETER_TYPE", src=display(t), dst={"num": "ANY_NUM", "bool": "Bool",
                                                                       "int": "ANY_INT"}[kind], param=pname)
             types.append((kind, t))
         if result is None:
@@ -275,7 +275,7 @@ class CallChecks:
         for t in same[1:]:
             n = common_type(c, t)
             if n == "!":
-                self.err(e, "operator-type", op=name, left=display(c), right=display(t))
+                self.err(e, "OPERATOR_TYPE", op=name, left=display(c), right=display(t))
                 return None
             c = n
         if result == "real":
@@ -286,7 +286,7 @@ class CallChecks:
         src, dst = conv
         for a in e.args:
             if a.name is not None and a.name.upper() not in ("IN", "EN", "ENO"):
-                self.err(a, "unknown-parameter", param=a.name, callee=name)
+                self.err(a, "UNKNOWN_PARAMETER", param=a.name, callee=name)
             if a.op == "=>":
                 self.lvalue(a.value)
                 continue

@@ -63,14 +63,14 @@ class ExpressionChecks:
             if root.scope == "global":
                 c = self.p.constants.get(root.name.lower())
                 if c is not None and root.name.lower() not in self.p.tags:
-                    self.err(root, "write-constant", name=root.name)
+                    self.err(root, "WRITE_CONSTANT", name=root.name)
             else:
                 v = self.vars.get(root.name.lower())
                 if v is not None:
                     if v.section == "Constant":
-                        self.err(root, "write-constant", name=f"#{v.name}")
+                        self.err(root, "WRITE_CONSTANT", name=f"#{v.name}")
                     elif v.section == "Input" and self.is_fc:
-                        self.err(root, "write-input", name=v.name)
+                        self.err(root, "WRITE_INPUT", name=v.name)
         return self.expr(e)
 
     def expr(self, e):
@@ -96,15 +96,15 @@ class ExpressionChecks:
             if v is not None:
                 return v.type
             if self.p.global_name(e.name) is not None:
-                self.err(e, "not-local", name=e.name)
+                self.err(e, "NOT_LOCAL", name=e.name)
             elif self.b.kind == "OB" and not any(v.section == "Input" for v in self.vars.values()):
                 # OB start information (#LADDR, #IO_State...) is declared by TIA from the OB type
                 t = OB_START_INFO.get(key)
                 if t is not None:
                     return t
-                self.err(e, "undeclared", "Error" if self.p.closed else "Warning", name=f"#{e.name}")
+                self.err(e, "UNDECLARED", "Error" if self.p.closed else "Warning", name=f"#{e.name}")
             else:
-                self.err(e, "undeclared", name=f"#{e.name}")
+                self.err(e, "UNDECLARED", name=f"#{e.name}")
             return None
         if scope == "global":
             return self.global_type(e)
@@ -117,7 +117,7 @@ class ExpressionChecks:
         g = self.p.global_name(e.name)
         if g is not None:
             return self.global_type(e)
-        self.err(e, "undeclared", "Error" if self.p.closed else "Warning", name=e.name)
+        self.err(e, "UNDECLARED", "Error" if self.p.closed else "Warning", name=e.name)
         return None
 
     def global_type(self, e: A.Name):
@@ -134,7 +134,7 @@ class ExpressionChecks:
                     return NamedT(blk.instance_of, True)
                 return blk.as_struct()
             return None
-        self.err(e, "unknown-global", "Error" if p.closed else "Warning", name=e.name)
+        self.err(e, "MISSING_TAG", "Error" if p.closed else "Warning", name=e.name)
         return None
 
     def members_of(self, t):
@@ -175,7 +175,7 @@ class ExpressionChecks:
         v = members.get(e.name.lower())
         if v is None:
             if self.p.closed or type(bt) is StructT or (type(bt) is NamedT and bt.name.lower() in self.p.types):
-                self.err(e, "unknown-member", name=e.name, type=bt.name if type(bt) is NamedT else "Struct",
+                self.err(e, "UNKNOWN_MEMBER", name=e.name, type=bt.name if type(bt) is NamedT else "Struct",
                          member=e.name)
             return None
         return v.type
@@ -185,7 +185,7 @@ class ExpressionChecks:
         for i in e.indices:
             it = self.expr(i)
             if isinstance(it, str) and not is_integer(it) and it not in _GENERIC_INDEX:
-                self.err(i, "index-type", src=display(it))
+                self.err(i, "INDEX_TYPE", src=display(it))
         if type(bt) is ArrayT:
             return bt.element
         if bt == "STRING":
@@ -220,11 +220,11 @@ class ExpressionChecks:
         if e.op == "NOT":
             if t == "BOOL" or t in BITSTRINGS or t in INTEGERS or t == INT_LIT:
                 return t
-            self.err(e, "operator-type", op="NOT", left=display(t), right=display(t))
+            self.err(e, "OPERATOR_TYPE", op="NOT", left=display(t), right=display(t))
             return None
         if is_numeric(t) or t in _TIMEISH:
             return t
-        self.err(e, "operator-type", op=e.op, left=display(t), right=display(t))
+        self.err(e, "OPERATOR_TYPE", op=e.op, left=display(t), right=display(t))
         return None
 
     def e_binary(self, e: A.BinaryOp):
@@ -253,14 +253,14 @@ class ExpressionChecks:
                 c = common_type(lt, rt)
                 if c != "!":
                     return c
-            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
         if op in _COMPARE:
             if lt in _TIMEISH or rt in _TIMEISH:
                 return "BOOL"
             c = common_type(lt, rt)
             if c == "!" and not ({lt, rt} <= {"STRING", "WSTRING", "CHAR", "WCHAR", STR_LIT}):
-                self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+                self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return "BOOL"
         # arithmetic
         if lt in _TIMEISH or rt in _TIMEISH:
@@ -274,17 +274,17 @@ class ExpressionChecks:
                 return None
             if (lt in _TIMEISH and is_integer(rt)) or (rt in _TIMEISH and is_integer(lt)):
                 return lt if lt in _TIMEISH else rt
-            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
         if not (is_numeric(lt) or lt in BITSTRINGS) or not (is_numeric(rt) or rt in BITSTRINGS):
-            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
         if op == "MOD" and (lt in REALS or rt in REALS):
-            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
         c = common_type(lt, rt)
         if c == "!":
-            self.err(e, "operator-type", op=op, left=display(lt), right=display(rt))
+            self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
         if op == "/" and c == INT_LIT:
             return INT_LIT
@@ -304,7 +304,7 @@ class ExpressionChecks:
         r = literal_range(t, based)
         if r is None or r[0] <= value <= r[1]:
             return True
-        self.err(e, "literal-range", value=value, type=display(t))
+        self.err(e, "LITERAL_RANGE", value=value, type=display(t))
         return False
 
     def e_call(self, e: A.Call):

@@ -77,11 +77,11 @@ class FlgNetChecks:
             for c in conns:
                 if isinstance(c, IdentCon):
                     if c.uid not in accesses:
-                        self.err(None, "flgnet-wire", network=self.network, uid=c.uid)
+                        self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
                     operand = c.uid
                 elif isinstance(c, NameCon):
                     if c.uid not in parts:
-                        self.err(None, "flgnet-wire", network=self.network, uid=c.uid)
+                        self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
                     else:
                         pin_parts.append((parts[c.uid], c.name))
             if operand is None or operand not in types:
@@ -92,7 +92,7 @@ class FlgNetChecks:
                 if not isinstance(t, str) or t == "BOOL":
                     continue
                 if (pin == "operand" and isinstance(part, Part) and part.name in _BOOL_PARTS) or pin in ("en", "eno"):
-                    self.err(None, "flgnet-type", name=_access_text(accesses[operand]), type=display(t),
+                    self.err(None, "FLGNET_TYPE", name=_access_text(accesses[operand]), type=display(t),
                              part=part.name)
         for uid, wired in pins.items():
             part = parts[uid]
@@ -192,7 +192,7 @@ class FlgNetChecks:
             self.pin_error(part, pin, vt, dst, shown)
 
     def pin_error(self, part, pin: str, src, dst, op: tuple) -> None:
-        self.err(None, "flgnet-pin-type", src=display(src), dst=display(dst), pin=pin, part=part.name,
+        self.err(None, "FLGNET_PIN_TYPE", src=display(src), dst=display(dst), pin=pin, part=part.name,
                  name=_access_text(op[0]))
 
 

@@ -54,7 +54,7 @@ class StatementChecks:
         if (vt == INT_LIT or vt == BIT_LIT) and not self.fit_literal(e, tt):
             return False
         if not assignable(vt, tt):
-            self.err(e, "type-mismatch", src=display(vt), dst=display(tt))
+            self.err(e, "TYPE_MISMATCH", src=display(vt), dst=display(tt))
             return False
         return True
 
@@ -71,7 +71,7 @@ class StatementChecks:
     def s_case(self, s: A.Case) -> None:
         st = self.expr(s.selector)
         if isinstance(st, str) and st not in _SELECTORS and not (st in INTEGERS or st in BITSTRINGS):
-            self.err(s.selector, "case-selector", src=display(st))
+            self.err(s.selector, "CASE_SELECTOR", src=display(st))
             st = None
         for br in s.branches:
             for label in br.labels:
@@ -89,14 +89,14 @@ class StatementChecks:
         selector's type; an untyped integer must lie in its range."""
         lt = self.expr(label)
         if not self.constant(label):
-            self.err(label, "case-label", label=_label_text(label), type=display(st) if st else "?")
+            self.err(label, "CASE_LABEL", label=_label_text(label), type=display(st) if st else "?")
             return
         if st is not None and lt is not None and (lt == INT_LIT or lt == BIT_LIT) and not self.fit_literal(label, st):
             return
         # a named integer constant of another integer type is accepted: its value, not its type, must fit, and
         # the checker does not fold constants
         if st is not None and not assignable(lt, st) and not (_integral(lt) and _integral(st)):
-            self.err(label, "case-label", label=_label_text(label), type=display(st))
+            self.err(label, "CASE_LABEL", label=_label_text(label), type=display(st))
 
     def constant(self, e) -> bool:
         """Is ``e`` a constant: literals and constants, also combined by operators (``#LAST + 1``: accepted, not
@@ -117,7 +117,7 @@ class StatementChecks:
     def s_for(self, s: A.For) -> None:
         vt = self.lvalue(s.var)
         if isinstance(vt, str) and vt not in INTEGERS and vt not in _GENERIC:
-            self.err(s.var, "for-variable", name=_label_text(s.var), src=display(vt))
+            self.err(s.var, "FOR_VARIABLE", name=_label_text(s.var), src=display(vt))
             vt = None
         # The bounds and the increment must be integers; a constant must lie in the variable's range. A bound of
         # another integer type is accepted (a real export runs an Int from 1 TO a DInt): TIA converts it.
@@ -129,7 +129,7 @@ class StatementChecks:
                 if bt == INT_LIT or bt == BIT_LIT:
                     self.fit_literal(bound, vt)
                 elif bt not in INTEGERS and bt not in _GENERIC:
-                    self.err(bound, "type-mismatch", src=display(bt), dst=display(vt))
+                    self.err(bound, "TYPE_MISMATCH", src=display(bt), dst=display(vt))
         self.body(s.body)
 
     @_loop
@@ -144,19 +144,19 @@ class StatementChecks:
 
     def s_exit(self, s) -> None:
         if not self.loops:
-            self.err(s, "exit-outside-loop")
+            self.err(s, "EXIT_OUTSIDE_LOOP")
 
     def s_continue(self, s) -> None:
         if not self.loops:
-            self.err(s, "continue-outside-loop")
+            self.err(s, "CONTINUE_OUTSIDE_LOOP")
 
     def s_return(self, s: A.Return) -> None:
         if s.value is not None:
-            self.err(s.value, "return-value")
+            self.err(s.value, "RETURN_VALUE")
             self.expr(s.value)
 
     def s_exprstmt(self, s: A.ExprStmt) -> None:
-        self.err(s, "expression-statement")
+        self.err(s, "EXPRESSION_STATEMENT")
         self.expr(s.expr)
 
     def s_region(self, s: A.Region) -> None:
@@ -165,7 +165,7 @@ class StatementChecks:
     def cond(self, e) -> None:
         t = self.expr(e)
         if t is not None and t != "BOOL" and isinstance(t, str):
-            self.err(e, "condition-type", src=display(t))
+            self.err(e, "CONDITION_TYPE", src=display(t))
 
 
 _GENERIC = frozenset(["VARIANT", "ANY"])

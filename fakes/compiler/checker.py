@@ -66,48 +66,48 @@ CompilerDiagnostic = Diagnostic
 
 
 MESSAGES = {
-    "undeclared": 'Tag "{name}" not defined.',
-    "not-local": 'The operand "#{name}" is not a local tag; "{name}" is a global tag or block (write "{name}" without "#").',
-    "unknown-global": 'Tag "{name}" not defined.',
-    "unknown-member": 'Tag "{name}" not defined: "{type}" has no element "{member}".',
-    "unknown-type": 'Data type "{name}" not defined.',
-    "missing-block": 'Block "{name}" not defined.',
-    "unknown-instruction": 'Unknown instruction "{name}".',
-    "unchecked-instruction": 'Instruction "{name}" is not known to the offline checker; its parameters were not checked.',
-    "unknown-parameter": 'The parameter "{param}" is not defined in "{callee}".',
-    "missing-parameter": 'The formal parameter "{param}" of "{callee}" must be supplied.',
-    "wrong-parameter": 'The parameter "{param}" of "{callee}" is an {section} and must be assigned with "{op}".',
-    "inout-operand": 'The actual parameter of the in/out parameter "{param}" of "{callee}" must be a tag.',
-    "parameter-type": 'The data type "{src}" of the actual parameter cannot be implicitly converted into the data '
+    "UNDECLARED": 'Tag "{name}" not defined.',
+    "NOT_LOCAL": 'The operand "#{name}" is not a local tag; "{name}" is a global tag or block (write "{name}" without "#").',
+    "MISSING_TAG": 'Tag "{name}" not defined.',
+    "UNKNOWN_MEMBER": 'Tag "{name}" not defined: "{type}" has no element "{member}".',
+    "MISSING_TYPE": 'Data type "{name}" not defined.',
+    "MISSING_BLOCK": 'Block "{name}" not defined.',
+    "UNKNOWN_INSTRUCTION": 'Unknown instruction "{name}".',
+    "UNCHECKED_INSTRUCTION": 'Instruction "{name}" is not known to the offline checker; its parameters were not checked.',
+    "UNKNOWN_PARAMETER": 'The parameter "{param}" is not defined in "{callee}".',
+    "MISSING_PARAMETER": 'The formal parameter "{param}" of "{callee}" must be supplied.',
+    "WRONG_PARAMETER": 'The parameter "{param}" of "{callee}" is an {section} and must be assigned with "{op}".',
+    "INOUT_OPERAND": 'The actual parameter of the in/out parameter "{param}" of "{callee}" must be a tag.',
+    "PARAMETER_TYPE": 'The data type "{src}" of the actual parameter cannot be implicitly converted into the data '
                       'type "{dst}" of the formal parameter "{param}".',
-    "output-type": 'The data type "{src}" of the output parameter "{param}" cannot be implicitly converted into the '
+    "OUTPUT_TYPE": 'The data type "{src}" of the output parameter "{param}" cannot be implicitly converted into the '
                    'data type "{dst}" of the actual parameter.',
-    "inout-type": 'The data type "{src}" of the actual parameter does not match the data type "{dst}" of the in/out '
+    "INOUT_TYPE": 'The data type "{src}" of the actual parameter does not match the data type "{dst}" of the in/out '
                   'parameter "{param}".',
-    "literal-range": 'The value {value} is outside the range of the data type "{type}".',
-    "index-type": 'The array index must be of an integer data type, not "{src}".',
-    "case-selector": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
-    "case-label": 'The CASE label {label} is not a constant of the data type "{type}" of the CASE expression.',
-    "for-variable": 'The control variable "{name}" of a FOR loop must be of an integer data type, not "{src}".',
-    "type-mismatch": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible.',
-    "operator-type": 'The operator "{op}" is not defined for the data types "{left}" and "{right}".',
-    "condition-type": 'The expression must be of data type "Bool", not "{src}".',
-    "void-value": 'The function "{name}" has no function value (Void) and cannot be used in an expression.',
-    "write-input": 'The input parameter "#{name}" of a function (FC) cannot be written.',
-    "write-constant": 'The constant "{name}" cannot be written.',
-    "duplicate": 'The name "{name}" is declared more than once.',
-    "duplicate-block": 'The block name "{name}" already exists.',
-    "number-in-use": 'The block number {cls} {number} is already used by "{other}".',
-    "exit-outside-loop": "EXIT is only permitted inside a FOR, WHILE or REPEAT loop.",
-    "continue-outside-loop": "CONTINUE is only permitted inside a FOR, WHILE or REPEAT loop.",
-    "expression-statement": "An expression is not a statement; assign its value or call a block.",
-    "return-value": "RETURN does not take a value in SCL; assign the function value to the function name.",
-    "not-callable": 'The operand "{name}" of data type "{type}" cannot be called.',
-    "flgnet-type": 'The operand "{name}" of data type "{type}" does not fit the instruction "{part}" (Bool required).',
-    "flgnet-pin-type": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible at the '
+    "LITERAL_RANGE": 'The value {value} is outside the range of the data type "{type}".',
+    "INDEX_TYPE": 'The array index must be of an integer data type, not "{src}".',
+    "CASE_SELECTOR": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
+    "CASE_LABEL": 'The CASE label {label} is not a constant of the data type "{type}" of the CASE expression.',
+    "FOR_VARIABLE": 'The control variable "{name}" of a FOR loop must be of an integer data type, not "{src}".',
+    "TYPE_MISMATCH": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible.',
+    "OPERATOR_TYPE": 'The operator "{op}" is not defined for the data types "{left}" and "{right}".',
+    "CONDITION_TYPE": 'The expression must be of data type "Bool", not "{src}".',
+    "VOID_VALUE": 'The function "{name}" has no function value (Void) and cannot be used in an expression.',
+    "WRITE_INPUT": 'The input parameter "#{name}" of a function (FC) cannot be written.',
+    "WRITE_CONSTANT": 'The constant "{name}" cannot be written.',
+    "DUPLICATE_NAME": 'The name "{name}" is declared more than once.',
+    "DUPLICATE_BLOCK": 'The block name "{name}" already exists.',
+    "NUMBER_IN_USE": 'The block number {cls} {number} is already used by "{other}".',
+    "EXIT_OUTSIDE_LOOP": "EXIT is only permitted inside a FOR, WHILE or REPEAT loop.",
+    "CONTINUE_OUTSIDE_LOOP": "CONTINUE is only permitted inside a FOR, WHILE or REPEAT loop.",
+    "EXPRESSION_STATEMENT": "An expression is not a statement; assign its value or call a block.",
+    "RETURN_VALUE": "RETURN does not take a value in SCL; assign the function value to the function name.",
+    "NOT_CALLABLE": 'The operand "{name}" of data type "{type}" cannot be called.',
+    "FLGNET_TYPE": 'The operand "{name}" of data type "{type}" does not fit the instruction "{part}" (Bool required).',
+    "FLGNET_PIN_TYPE": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible at the '
                        'pin "{pin}" of the instruction "{part}" (operand {name}).',
-    "flgnet-wire": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
-    "network-syntax": "Syntax error: {message}",
+    "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
+    "NETWORK_SYNTAX": "Syntax error: {message}",
 }
 _LOOSE_SYSTEM_TYPES = frozenset(
     ["IEC_TIMER", "IEC_LTIMER", "IEC_COUNTER", "IEC_SCOUNTER", "IEC_DCOUNTER", "IEC_LCOUNTER", "IEC_USCOUNTER", "IEC_UCOUNTER", "IEC_UDCOUNTER", "IEC_ULCOUNTER", "DTL", "NREF", "CREF", "ERROR_STRUCT", "TCON_PARAM", "TCON_IP_V4", "TCON_IP_V6", "TCON_IP_RFC", "TCON_QDN", "TADDR_PARAM", "TADDR_SEND_QDN", "HSC_PERIOD", "PROGRAM_ALARM", "SSL_HEADER", "G7_STEPPLUS_V5", "G7_TRANSITIONPLUS_V5", "G7_STEPPLUS_V6", "G7_TRANSITIONPLUS_V6", "IF_CONF_HEADER", "TRCV_C", "TSEND_C", "TCON", "TDISCON", "TSEND", "TRCV", "TUSEND", "TURCV", "ALARM_S", "ALARM_SQ", "PID_COMPACT", "PID_3STEP", "MB_CLIENT", "MB_SERVER", "RDREC", "WRREC", "RALRM", "DPRD_DAT", "DPWR_DAT", "GET_DIAG", "TO_SPEEDAXIS", "TO_POSITIONINGAXIS", "TO_AXIS", "TO_EXTERNALENCODER", "MC_POWER", "MC_RESET", "MC_HOME", "MC_HALT", "MC_MOVEABSOLUTE", "MC_MOVERELATIVE", "MC_MOVEVELOCITY", "MC_MOVEJOG", "RD_SYS_T", "RUNTIME", "IEC_TIMER_INSTANCE"]
@@ -144,7 +144,7 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
         for v in self.b.decls:
             key = v.name.lower()
             if v.section == "Struct" or key in seen:
-                self.err(v, "duplicate", name=v.name)
+                self.err(v, "DUPLICATE_NAME", name=v.name)
             else:
                 seen[key] = v
         for issue in self.b.named_types:
@@ -163,9 +163,9 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
         if upper in SYSTEM_FBS or upper in SYSTEM_TYPES or upper in _LOOSE_SYSTEM_TYPES:
             return
         if issue.quoted:
-            self.err(issue, "unknown-type", "Error" if self.p.closed else "Warning", name=issue.name)
+            self.err(issue, "MISSING_TYPE", "Error" if self.p.closed else "Warning", name=issue.name)
         elif self.p.closed and self.p.strict_types:
-            self.err(issue, "unknown-type", name=issue.name)
+            self.err(issue, "MISSING_TYPE", name=issue.name)
 
 
 def check_block(program: Program, block: BlockDef, path: str | None = None) -> list:
@@ -179,7 +179,7 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
         chk.loops = 0
         if net.error is not None:
             message, line, col = net.error
-            out.append(CompilerDiagnostic(MESSAGES["network-syntax"].format(message=message), line, col, block.name,
+            out.append(CompilerDiagnostic(MESSAGES["NETWORK_SYNTAX"].format(message=message), line, col, block.name,
                                           "Error", path, "SYNTAX_ERROR", net.index))
         elif net.flgnet is not None:
             chk.flgnet(net.flgnet)
@@ -192,8 +192,8 @@ def check_program(program: Program, path: str | None = None) -> list:
     """Every diagnostic of every block, plus duplicate block names and numbers."""
     out: list = []
     for dup, first in program.duplicates:
-        out.append(CompilerDiagnostic(MESSAGES["duplicate-block"].format(name=dup.name), dup.line, dup.col, dup.name,
-                                      "Error", path, "duplicate"))
+        out.append(CompilerDiagnostic(MESSAGES["DUPLICATE_BLOCK"].format(name=dup.name), dup.line, dup.col, dup.name,
+                                      "Error", path, "DUPLICATE_NAME"))
     numbers: dict = {}
     for blk in program.blocks.values():
         if blk.number is None:
@@ -202,8 +202,8 @@ def check_program(program: Program, path: str | None = None) -> list:
         other = numbers.get((cls, blk.number))
         if other is not None:
             out.append(CompilerDiagnostic(
-                MESSAGES["number-in-use"].format(cls=cls, number=blk.number, other=other.name), blk.line, blk.col,
-                blk.name, "Error", path, "number-in-use"))
+                MESSAGES["NUMBER_IN_USE"].format(cls=cls, number=blk.number, other=other.name), blk.line, blk.col,
+                blk.name, "Error", path, "NUMBER_IN_USE"))
         else:
             numbers[(cls, blk.number)] = blk
     for blk in list(program.types.values()) + list(program.blocks.values()):

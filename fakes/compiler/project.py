@@ -188,8 +188,8 @@ def compile_software(software: PlcSoftware, device: str, only: str | None = None
         first = numbers.setdefault((obj.number_class, obj.number), obj)
         if first is not obj:
             clashes[obj.name] = CompilerDiagnostic(
-                MESSAGES["number-in-use"].format(cls=obj.number_class, number=obj.number, other=first.name),
-                block=obj.name, code="number-in-use")
+                MESSAGES["NUMBER_IN_USE"].format(cls=obj.number_class, number=obj.number, other=first.name),
+                block=obj.name, code="NUMBER_IN_USE")
     checked: dict = {}
     for obj in software.all():
         if obj.kind not in _KIND or (only is not None and obj.name != only):

@@ -134,8 +134,8 @@ def test_instruction_call_on_a_system_instance_db_that_lists_its_members(instanc
 
 
 _CORPUS = _TIMER_DB.parents[1]
-_TYPE_RULES = frozenset(["flgnet-pin-type", "flgnet-type", "literal-range", "output-type", "inout-type", "index-type",
-                         "case-selector", "case-label", "for-variable"])
+_TYPE_RULES = frozenset(["FLGNET_PIN_TYPE", "FLGNET_TYPE", "LITERAL_RANGE", "OUTPUT_TYPE", "INOUT_TYPE", "INDEX_TYPE",
+                         "CASE_SELECTOR", "CASE_LABEL", "FOR_VARIABLE"])
 """The rules on boxes, calls, literals, indexes, CASE and FOR. (``type-mismatch`` is left out: one export assigns an
 Int to a Byte in SCL, ``arun232342_RS485_Com_Motor``, which the checker's conversion table rejects.)"""
 

@@ -44,7 +44,7 @@ def test_explicit_conversions_and_widening_are_accepted() -> None:
 
 def test_explicit_conversion_with_wrong_argument() -> None:
     text = _fb("      b : Bool;\n      r : Real;", "\t#r := INT_TO_REAL(#b);")
-    assert _codes(text) == [("parameter-type", "Error")]
+    assert _codes(text) == [("PARAMETER_TYPE", "Error")]
 
 
 # ----- calls -----------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ def test_iec_timer_counter_and_edge_instances() -> None:
 
 def test_unknown_timer_parameter_and_member() -> None:
     text = _fb("      t : TON_TIME;\n      q : Bool;", "\t#t(IN := TRUE, PT := T#1s, RESET := TRUE);\n\t#q := #t.DONE;")
-    assert _codes(text) == [("unknown-parameter", "Error"), ("unknown-member", "Error")]
+    assert _codes(text) == [("UNKNOWN_PARAMETER", "Error"), ("UNKNOWN_MEMBER", "Error")]
 
 
 def test_multi_instance_call_checks_the_fb_interface() -> None:
@@ -71,14 +71,14 @@ def test_multi_instance_call_checks_the_fb_interface() -> None:
                "\t#m(start := TRUE, running => #on, cnt := #k);\n\t#on := #m.running;", callee)
     assert _codes(good) == []
     bad = _fb('      m : "FB_Motor";\n      on : Bool;\n      k : Int;', "\t#m(start := 5, running => #on);", callee)
-    assert _codes(bad) == [("parameter-type", "Error"), ("missing-parameter", "Error")]
+    assert _codes(bad) == [("PARAMETER_TYPE", "Error"), ("MISSING_PARAMETER", "Error")]
 
 
 def test_instance_db_call() -> None:
     callee = ('FUNCTION_BLOCK "FB_M"\nVERSION : 0.1\n   VAR_INPUT \n      start : Bool;\n   END_VAR\n'
               'BEGIN\n\t;\nEND_FUNCTION_BLOCK\nDATA_BLOCK "DB_M"\nVERSION : 0.1\n"FB_M"\nBEGIN\nEND_DATA_BLOCK\n')
     assert _codes(_fb("      x : Bool;", '\t"DB_M"(start := #x);', callee)) == []
-    assert _codes(_fb("      x : Bool;", '\t"DB_M"(go := #x);', callee)) == [("unknown-parameter", "Error")]
+    assert _codes(_fb("      x : Bool;", '\t"DB_M"(go := #x);', callee)) == [("UNKNOWN_PARAMETER", "Error")]
 
 
 def test_positional_single_parameter_fc_call() -> None:
@@ -89,7 +89,7 @@ def test_positional_single_parameter_fc_call() -> None:
 
 def test_unknown_system_instruction_is_accepted_with_a_note() -> None:
     diags = check_source(_fb("      x : Int;", "\tSOME_VENDOR_INSTR(a := #x);"), "t.scl", closed=True)
-    assert [(d.code, d.severity) for d in diags] == [("unchecked-instruction", "Info")]
+    assert [(d.code, d.severity) for d in diags] == [("UNCHECKED_INSTRUCTION", "Info")]
 
 
 def test_known_instruction_is_not_reported() -> None:
@@ -113,18 +113,18 @@ def test_udt_members_and_arrays() -> None:
     udt = 'TYPE "UDT_A"\nVERSION : 0.1\n   STRUCT\n      x : Int;\n      arr : Array[0..3] of Real;\n   END_STRUCT;\n\nEND_TYPE\n'
     text = _fb('      u : "UDT_A";\n      i : Int;\n      r : Real;',
                "\t#r := #u.arr[#i];\n\t#i := #u.x;\n\t#i := #u.nope;\n\t#i := #u.arr[1];", udt)
-    assert _codes(text) == [("unknown-member", "Error"), ("type-mismatch", "Error")]
+    assert _codes(text) == [("UNKNOWN_MEMBER", "Error"), ("TYPE_MISMATCH", "Error")]
 
 
 def test_nested_struct_duplicate() -> None:
     assert _codes(_fb("      s : Struct\n         a : Int;\n         A : Bool;\n      END_STRUCT;", "\t;")) == [
-        ("duplicate", "Error")]
+        ("DUPLICATE_NAME", "Error")]
 
 
 def test_offline_unknown_globals_are_warnings() -> None:
     text = _fb('      x : Bool;\n      u : "UDT_Elsewhere";', '\t#x := "Tag_1";\n\t"FC_Elsewhere"(a := 1);')
-    assert _codes(text, closed=False) == [("unknown-type", "Warning"), ("unknown-global", "Warning"),
-                                          ("missing-block", "Warning")]
+    assert _codes(text, closed=False) == [("MISSING_TYPE", "Warning"), ("MISSING_TAG", "Warning"),
+                                          ("MISSING_BLOCK", "Warning")]
 
 
 def test_loops_allow_exit_and_continue() -> None:
@@ -136,7 +136,7 @@ def test_loops_allow_exit_and_continue() -> None:
 def test_diagnostics_carry_block_line_and_column() -> None:
     [d] = check_source(_fb("      i : Int;", "\t#i := #j;"), "x.scl", closed=True)
     assert (d.block, d.line, d.col, d.path) == ("FB_T", 9, 8, "x.scl")
-    assert str(d) == 'x.scl:9:8: error: [FB_T] Tag "#j" not defined. [undeclared]'
+    assert str(d) == 'x.scl:9:8: error: [FB_T] Tag "#j" not defined. [UNDECLARED]'
 
 
 def test_syntax_errors_are_one_diagnostic() -> None:
@@ -180,5 +180,5 @@ def test_checker_never_crashes_on_the_corpus() -> None:
 def test_ob_start_information_is_implicit() -> None:
     text = ('ORGANIZATION_BLOCK "Diag"\nVERSION : 0.1\n   VAR_TEMP \n      w : Word;\n   END_VAR\n'
             "BEGIN\n\t#w := #IO_State;\n\t#w := #Nope;\nEND_ORGANIZATION_BLOCK\n")
-    assert _codes(text) == [("undeclared", "Error")]
-    assert _codes(text, closed=False) == [("undeclared", "Warning")]
+    assert _codes(text) == [("UNDECLARED", "Error")]
+    assert _codes(text, closed=False) == [("UNDECLARED", "Warning")]

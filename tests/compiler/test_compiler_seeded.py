@@ -32,11 +32,11 @@ def test_there_is_one_seeded_source_per_rule() -> None:
     codes = {_EXPECT.match(read_source(p).splitlines()[0]).group(4) for p in SEEDED}
     codes |= {_EXPECT_XML.match(p.read_text(encoding="utf-8-sig").splitlines()[1]).group(3) for p in SEEDED_XML}
     assert {
-        "undeclared", "unknown-type", "missing-block", "unknown-parameter", "missing-parameter", "parameter-type",
-        "wrong-parameter", "type-mismatch", "operator-type", "write-input", "write-constant", "duplicate",
-        "not-local", "unknown-global", "exit-outside-loop", "continue-outside-loop", "unknown-instruction",
-        "output-type", "inout-type", "index-type", "case-selector", "case-label", "for-variable", "literal-range",
-        "flgnet-pin-type",
+        "UNDECLARED", "MISSING_TYPE", "MISSING_BLOCK", "UNKNOWN_PARAMETER", "MISSING_PARAMETER", "PARAMETER_TYPE",
+        "WRONG_PARAMETER", "TYPE_MISMATCH", "OPERATOR_TYPE", "WRITE_INPUT", "WRITE_CONSTANT", "DUPLICATE_NAME",
+        "NOT_LOCAL", "MISSING_TAG", "EXIT_OUTSIDE_LOOP", "CONTINUE_OUTSIDE_LOOP", "UNKNOWN_INSTRUCTION",
+        "OUTPUT_TYPE", "INOUT_TYPE", "INDEX_TYPE", "CASE_SELECTOR", "CASE_LABEL", "FOR_VARIABLE", "LITERAL_RANGE",
+        "FLGNET_PIN_TYPE",
     } <= codes
     assert None in codes, "a legal seeded source ('no diagnostics') shows the legal forms"
 
