@@ -1,0 +1,168 @@
+"""Write diagnostics for a CI pipeline: ``text``, ``json``, ``junit`` or ``github``.
+
+Every command of :mod:`engineering_api.ci` ends with :func:`emit` and :func:`exit_code`, so the four
+formats and the exit codes mean the same for ``scl check``, ``simaticml check``, ``plc check`` and
+``scl build``:
+
+* ``text`` -- one line per finding, ``file:line:column: severity: [block] message [CODE]``, then a summary;
+* ``json`` -- ``{"files": n, "errors": n, "warnings": n, "diagnostics": [wire...]}`` with the wire shape of
+  :meth:`simatic_xml.diagnostics.Diagnostic.to_wire` (the same objects the REST answers carry);
+* ``junit`` -- JUnit XML: one ``testsuite`` per command, one ``testcase`` per file, a ``failure`` per file
+  with errors listing them, warnings in ``system-out`` (read by GitLab's ``artifacts:reports:junit`` and
+  by GitHub test-report actions);
+* ``github`` -- GitHub Actions workflow commands (``::error file=…,line=…,col=…,title=CODE::message``),
+  which the runner turns into annotations on the pull request.
+
+Info notes (an instruction accepted without a parameter check, …) are kept in ``json`` only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import IO, Any, Iterable, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from simatic_xml.diagnostics import Diagnostic
+
+from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
+
+__all__ = ("FORMATS", "emit", "exit_code", "github_line", "text_line", "to_json", "to_junit")
+
+_NO_FILE = "(no file)"
+
+
+def exit_code(diagnostics: Iterable[Diagnostic]) -> int:
+    """0 when no diagnostic is an Error (warnings and notes do not fail a pipeline), else 1."""
+    return EXIT_FINDINGS if any(d.severity == "Error" for d in diagnostics) else EXIT_CLEAN
+
+
+def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    errors = sum(d.severity == "Error" for d in diagnostics)
+    warnings = sum(d.severity == "Warning" for d in diagnostics)
+    return errors, warnings
+
+
+def _shown(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity in ("Error", "Warning")]
+
+
+def text_line(d: Diagnostic) -> str:
+    """``file:line:column: severity: [block] network N: message [CODE]`` (parts that are unknown left out)."""
+    where = f"{d.file}:" if d.file else ""
+    if d.line:
+        where += f"{d.line}:{d.column}:"
+    head = f"{where} " if where else ""
+    block = f"[{d.block}] " if d.block else ""
+    network = f"network {d.network}: " if d.network else ""
+    message = " ".join(d.message.split())  # one finding, one line
+    return f"{head}{d.severity.lower()}: {block}{network}{message} [{d.code}]"
+
+
+def _summary(files: int, errors: int, warnings: int, failed: int) -> str:
+    return (f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)"
+            f"{f' in {failed} file(s)' if failed else ''}")
+
+
+def to_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> dict[str, Any]:
+    """The ``--format json`` document."""
+    errors, warnings = _counts(diagnostics)
+    return {"files": len(files), "errors": errors, "warnings": warnings,
+            "diagnostics": [d.to_wire() for d in diagnostics]}
+
+
+def _by_file(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> "OrderedDict[str, list[Diagnostic]]":
+    groups: OrderedDict[str, list[Diagnostic]] = OrderedDict((str(f), []) for f in files)
+    for d in diagnostics:
+        groups.setdefault(d.file or _NO_FILE, []).append(d)
+    return groups
+
+
+def to_junit(diagnostics: Sequence[Diagnostic], files: Sequence[str], command: str = "check") -> str:
+    """JUnit XML: a testsuite named after the command, a testcase per file (``classname`` = command).
+
+    A file with errors has one ``failure`` whose text lists them (one per line); its warnings go to the
+    testcase's ``system-out`` so a report shows them without failing the test.
+    """
+    groups = _by_file(_shown(diagnostics), files)
+    failures = sum(any(d.severity == "Error" for d in ds) for ds in groups.values())
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<testsuites name={quoteattr(command)} tests="{len(groups)}" failures="{failures}" errors="0">',
+             f'  <testsuite name={quoteattr(command)} tests="{len(groups)}" failures="{failures}" errors="0"'
+             ' skipped="0">']
+    for name, ds in groups.items():
+        errors = [d for d in ds if d.severity == "Error"]
+        warnings = [d for d in ds if d.severity == "Warning"]
+        lines.append(f'    <testcase classname={quoteattr(command)} name={quoteattr(name)} file={quoteattr(name)}>')
+        if errors:
+            message = f"{len(errors)} error(s)" + (f", first: {errors[0].message}" if errors else "")
+            body = escape("\n".join(text_line(d) for d in errors))
+            lines.append(f'      <failure message={quoteattr(message)} type="{errors[0].code}">{body}</failure>')
+        if warnings:
+            body = escape("\n".join(text_line(d) for d in warnings))
+            lines.append(f"      <system-out>{body}</system-out>")
+        lines.append("    </testcase>")
+    lines += ["  </testsuite>", "</testsuites>", ""]
+    return "\n".join(lines)
+
+
+# GitHub Actions workflow commands: the message (data) escapes %, CR and LF; a property value also escapes
+# ':' and ',' (docs.github.com, "Workflow commands for GitHub Actions", and @actions/core's command.ts
+# escapeData/escapeProperty, which the runner reverses).
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_LEVEL = {"Error": "error", "Warning": "warning", "Info": "notice"}
+
+
+def github_line(d: Diagnostic) -> str:
+    """``::error file=F,line=L,col=C,title=CODE::message`` (``warning`` for warnings)."""
+    props = []
+    if d.file:
+        props.append(f"file={_escape_property(d.file)}")
+    if d.line:
+        props.append(f"line={d.line}")
+        if d.column:
+            props.append(f"col={d.column}")
+    props.append(f"title={_escape_property(d.code)}")
+    where = []
+    if d.block:
+        where.append(f"[{d.block}]")
+    if d.network:
+        where.append(f"network {d.network}:")
+    message = " ".join([*where, d.message])
+    return f"::{_GITHUB_LEVEL.get(d.severity, 'notice')} {','.join(props)}::{_escape_data(message)}"
+
+
+def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out: IO[str],
+         *, command: str = "check") -> None:
+    """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    diagnostics = list(diagnostics)
+    files = [str(f) for f in files]
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        json.dump(to_json(diagnostics, files), out, indent=2)
+        out.write("\n")
+    elif fmt == "junit":
+        out.write(to_junit(diagnostics, files, command))
+    elif fmt == "github":
+        for d in _shown(diagnostics):
+            out.write(github_line(d) + "\n")
+        errors, warnings = _counts(diagnostics)
+        # A plain line after the commands: the job log says what was found (the runner hides the commands).
+        out.write(_summary(len(files), errors, warnings, _failed(diagnostics)) + "\n")
+    else:
+        for d in _shown(diagnostics):
+            out.write(text_line(d) + "\n")
+        errors, warnings = _counts(diagnostics)
+        out.write(_summary(len(files), errors, warnings, _failed(diagnostics)) + "\n")
+
+
+def _failed(diagnostics: Sequence[Diagnostic]) -> int:
+    return len({d.file for d in diagnostics if d.severity == "Error"})
