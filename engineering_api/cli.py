@@ -1,4 +1,4 @@
-"""Command line: ``engineering-api serve | openapi | keys | doctor``."""
+"""Command line: ``engineering-api serve | openapi | keys | doctor | simaticml | scl | plc``."""
 
 from __future__ import annotations
 
@@ -188,17 +188,13 @@ def _fake_checks(settings: Settings) -> list[Any]:
 
 
 def cmd_simaticml(args: argparse.Namespace) -> int:
-    """Offline SimaticML tools for pipelines: check round trips, convert between TIA versions."""
-    from simatic_xml import SimaticMLError, check_file, convert_bytes
-
+    """Offline SimaticML tools for pipelines: check documents (semantics and round trip), convert versions."""
     if args.simaticml_command == "check":
-        failed = 0
-        for path in args.files:
-            result = check_file(path)
-            print(f"{path}: OK" if result.ok else f"{path}: FAIL: {result.first_difference}")
-            failed += not result.ok
-        print(f"{len(args.files)} file(s) checked, {failed} failed")
-        return 1 if failed else 0
+        from engineering_api.ci.commands import run_simaticml_check
+
+        return run_simaticml_check(args)
+    from simatic_xml import SimaticMLError, convert_bytes
+
     source = Path(args.file)
     try:
         data = convert_bytes(source.read_bytes(), args.to)
@@ -217,10 +213,34 @@ def cmd_simaticml(args: argparse.Namespace) -> int:
 
 
 def cmd_scl(args: argparse.Namespace) -> int:
-    """Parse and check SCL sources offline, with the semantic rules that need no project."""
-    from fakes.compiler import cli_main
+    """Offline SCL tools: check sources (syntax and the semantic rules that need no project), build blocks."""
+    if args.scl_command == "build":
+        from engineering_api.ci import build
 
-    return cli_main(args.files)
+        return int(build.run(args))
+    from engineering_api.ci.commands import run_scl_check
+
+    return run_scl_check(args)
+
+
+def cmd_plc(args: argparse.Namespace) -> int:
+    """Compile an exported PLC program offline, as TIA's software compile does."""
+    from engineering_api.ci.commands import run_plc_check
+
+    return run_plc_check(args)
+
+
+def _add_scl_build(scl_sub: Any) -> None:
+    """``scl build`` when engineering_api/ci/build.py is installed (imported only to add its options)."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("engineering_api.ci.build") is None:
+        return
+    build = importlib.import_module("engineering_api.ci.build")
+    parser = scl_sub.add_parser("build", help="generate blocks from SCL sources as TIA does: one SimaticML document "
+                                "per block and PLC data type; exit 1 on errors")
+    build.add_arguments(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -261,10 +281,13 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--port", type=int, help=argparse.SUPPRESS)
     doctor.set_defaults(func=cmd_doctor)
 
+    from engineering_api.ci.commands import add_plc_check, add_scl_check, add_simaticml_check
+
     simaticml = sub.add_parser("simaticml", help="offline SimaticML tools")
     sml_sub = simaticml.add_subparsers(dest="simaticml_command", required=True)
-    check = sml_sub.add_parser("check", help="read, write and re-read each file; exit 1 on any difference")
-    check.add_argument("files", nargs="+")
+    check = sml_sub.add_parser("check", help="check SimaticML exports: data types, operands, calls to blocks "
+                               "missing from the set, and the read/write round trip; exit 1 on errors")
+    add_simaticml_check(check)
     convert = sml_sub.add_parser("convert", help="re-target a document to another TIA version")
     convert.add_argument("file")
     convert.add_argument("--to", required=True, help="V16 … V21")
@@ -273,15 +296,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     scl = sub.add_parser("scl", help="offline SCL tools")
     scl_sub = scl.add_subparsers(dest="scl_command", required=True)
-    scl_check = scl_sub.add_parser("check", help="parse and check SCL files; exit 1 on errors")
-    scl_check.add_argument("files", nargs="+")
+    scl_check = scl_sub.add_parser("check", help="parse and check SCL sources on their own; exit 1 on errors")
+    add_scl_check(scl_check)
+    _add_scl_build(scl_sub)
     scl.set_defaults(func=cmd_scl)
+
+    plc = sub.add_parser("plc", help="offline PLC program tools")
+    plc_sub = plc.add_subparsers(dest="plc_command", required=True)
+    plc_check = plc_sub.add_parser("check", help="compile an exported PLC program (SimaticML and SCL files) as "
+                                   "TIA's software compile does; exit 1 on errors")
+    add_plc_check(plc_check)
+    plc.set_defaults(func=cmd_plc)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point."""
-    args = build_parser().parse_args(argv)
+    """Entry point; a usage error (unknown option, missing argument) returns 2 as argparse exits."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     return int(args.func(args))
 
 

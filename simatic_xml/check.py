@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import safe
+from .diagnostics import Diagnostic
 from .errors import SimaticMLError
 from .reader import parse_bytes
 from .writer import to_bytes
 from .xmlnode import XmlNode, from_lxml
 
-__all__ = ("CheckResult", "check_bytes", "check_file", "first_difference")
+__all__ = ("CheckResult", "check_bytes", "check_file", "first_difference", "roundtrip_diagnostic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,19 @@ def check_bytes(data: bytes) -> CheckResult:
     if to_bytes(again, include_created=True) != written:
         return CheckResult(False, "writing the re-read model gives different bytes")
     return CheckResult(True)
+
+
+def roundtrip_diagnostic(data: bytes, path: str | None = None) -> Diagnostic | None:
+    """The round trip of a document as a finding: None when it survives, else an Error ``ROUNDTRIP``
+    (``INVALID_SIMATICML`` when it cannot be read at all) naming the first difference."""
+    result = check_bytes(data)
+    if result.ok:
+        return None
+    difference = result.first_difference or "the document changed"
+    if difference.split(":", 1)[0].endswith("Error"):
+        return Diagnostic(f"The SimaticML document cannot be read: {difference}", file=path, code="INVALID_SIMATICML")
+    return Diagnostic(f"The document does not survive read -> write -> re-read unchanged: {difference}",
+                      file=path, code="ROUNDTRIP")
 
 
 def _norm(text: str | None) -> str:

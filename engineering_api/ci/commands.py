@@ -1,0 +1,173 @@
+"""``scl check``, ``simaticml check`` and ``plc check``: each has ``add_arguments(parser)`` and ``run(args)``.
+
+All take files and directories (walked recursively), ``--format text|json|junit|github`` and ``--output``,
+and exit 0 (no error), 1 (errors found) or 2 (usage: a path that does not exist, a bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from typing import IO, Iterator, Sequence
+
+from simatic_xml.diagnostics import MISSING_CODES, Diagnostic, capped
+
+from . import EXIT_USAGE, FORMATS
+from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
+from .report import emit, exit_code
+
+__all__ = ("add_plc_check", "add_scl_check", "add_simaticml_check", "run_plc_check", "run_scl_check",
+           "run_simaticml_check")
+
+
+def _common(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=f"{what}; directories are searched recursively")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="text",
+                        help="text (default), json, junit (JUnit XML) or github (GitHub Actions annotations)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+
+
+def _missing(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-missing", action="store_true",
+                        help="report MISSING_TAG/MISSING_BLOCK/MISSING_TYPE/MISSING_CONSTANT as warnings (a part "
+                             "of a program checked without the rest)")
+
+
+def usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+@contextmanager
+def _out(path: str | None) -> Iterator[IO[str]]:
+    if path in (None, "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+    else:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+
+
+def finish(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], files: Sequence[str], command: str) -> int:
+    """Write the report (capped, see ``DIAGNOSTIC_CAP``) and give the exit code of all findings."""
+    code = exit_code(diagnostics)
+    try:
+        with _out(getattr(args, "output", None)) as out:
+            emit(capped(diagnostics), files, args.format, out, command=command)
+    except OSError as exc:
+        return usage_error(f"{args.output}: {exc.strerror or exc}")
+    return code
+
+
+def _downgrade_missing(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    for d in diagnostics:
+        if d.code in MISSING_CODES and d.severity == "Error":
+            d.severity = "Warning"
+    return diagnostics
+
+
+# ---------------------------------------------------------------------------------------------- scl check
+def add_scl_check(parser: argparse.ArgumentParser) -> None:
+    _common(parser, "SCL sources (.scl, .db, .udt)")
+
+
+def run_scl_check(args: argparse.Namespace) -> int:
+    """Each source on its own, offline: syntax and the semantic rules that need no project (unknown globals,
+    blocks and quoted types are warnings: the rest of the program is not here)."""
+    from fakes.compiler import check_path
+
+    try:
+        files = collect(args.paths, SCL_SUFFIXES)
+    except UsageError as exc:
+        return usage_error(str(exc))
+    diagnostics: list[Diagnostic] = []
+    for path in files:
+        try:
+            diagnostics.extend(check_path(path))
+        except OSError as exc:
+            diagnostics.append(Diagnostic(f"cannot read the file: {exc.strerror or exc}", file=path,
+                                          code="READ_ERROR"))
+    return finish(args, diagnostics, files, "scl check")
+
+
+# ---------------------------------------------------------------------------------------- simaticml check
+def add_simaticml_check(parser: argparse.ArgumentParser) -> None:
+    _common(parser, "SimaticML exports (.xml)")
+    parser.add_argument("--no-roundtrip", action="store_true",
+                        help="skip the read -> write -> re-read comparison (semantics only)")
+    _missing(parser)
+
+
+def run_simaticml_check(args: argparse.Namespace) -> int:
+    """The documents as one set: each one's semantics (data types, operands, calls; a block, type or tag not
+    in the set is a ``MISSING_*`` error) and, unless ``--no-roundtrip``, its read/write round trip."""
+    from simatic_xml.check import roundtrip_diagnostic
+
+    from .program import check, load
+
+    try:
+        files = collect(args.paths, XML_SUFFIXES)
+    except UsageError as exc:
+        return usage_error(str(exc))
+    loaded = load(files)
+    diagnostics = check(loaded)
+    if not args.no_roundtrip:
+        for path, data in loaded.documents.items():
+            found = roundtrip_diagnostic(data, path)
+            if found is not None:
+                diagnostics.append(found)
+    if args.allow_missing:
+        _downgrade_missing(diagnostics)
+    return finish(args, diagnostics, files, "simaticml check")
+
+
+# ---------------------------------------------------------------------------------------------- plc check
+def add_plc_check(parser: argparse.ArgumentParser) -> None:
+    _common(parser, "an exported PLC program: SimaticML blocks, PLC data types and tag tables (.xml) and/or SCL "
+                    "sources (.scl, .db, .udt)")
+    parser.add_argument("--tia-version", metavar="V", help="the TIA Portal version of the project (V16 … V21); "
+                        "documents of a newer version are errors, as TIA refuses to import them")
+    parser.add_argument("--cpu", metavar="ARTICLE", help="the CPU's article number (6ES7 516-3AN02-0AB0, optionally "
+                        "/V3.0), checked against the hardware catalog")
+    _missing(parser)
+
+
+def run_plc_check(args: argparse.Namespace) -> int:
+    """Compile the files as one PLC's software: closed program, PLC data types, FBs, FCs, DBs, OBs in
+    dependency order, every diagnostic (up to the cap)."""
+    from .program import check, load
+
+    version = None
+    if args.tia_version:
+        from simatic_xml.errors import VersionError
+        from simatic_xml.versions import normalize_version
+
+        try:
+            version = normalize_version(args.tia_version)
+        except VersionError as exc:
+            return usage_error(str(exc))
+    if args.cpu:
+        problem = _cpu_problem(args.cpu)
+        if problem:
+            return usage_error(problem)
+    try:
+        files = collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES)
+    except UsageError as exc:
+        return usage_error(str(exc))
+    diagnostics = check(load(files, tia_version=version))
+    if args.allow_missing:
+        _downgrade_missing(diagnostics)
+    return finish(args, diagnostics, files, "plc check")
+
+
+def _cpu_problem(article: str) -> str | None:
+    from fakes.catalog import HardwareCatalog
+
+    try:
+        entry, _ = HardwareCatalog.load().resolve(article)
+    except LookupError as exc:
+        return str(exc.args[0] if exc.args else exc)
+    if entry.device_kind != "plc":
+        return f"{article} is a {entry.category} ({entry.name}), not a CPU"
+    return None

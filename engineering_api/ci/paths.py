@@ -1,0 +1,62 @@
+"""Expand the PATHS of a CI command: files as given, directories walked recursively, in a stable order."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Sequence
+
+__all__ = ("SCL_SUFFIXES", "XML_SUFFIXES", "UsageError", "collect")
+
+SCL_SUFFIXES = frozenset({".scl", ".db", ".udt"})
+"""Sources TIA's "generate blocks from source" reads: SCL (.scl), data blocks (.db) and PLC data types (.udt)."""
+XML_SUFFIXES = frozenset({".xml"})
+
+# Folders no TIA export lives in; walking them costs time and finds copies (a venv, git objects).
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
+
+
+class UsageError(Exception):
+    """A path that does not exist or holds no file to check: the command exits 2."""
+
+
+def collect(paths: Iterable[str], suffixes: Iterable[str]) -> list[str]:
+    """Files to check: a named file is taken whatever its suffix; a directory gives, recursively, the files
+    whose suffix (case-insensitive: ``MB_Poll.SCL``) is in ``suffixes``, sorted by path.
+
+    Raises:
+        UsageError: a path does not exist, or nothing to check was found.
+    """
+    wanted = {s.lower() for s in suffixes}
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(_walk(path, wanted))
+            if not found:
+                raise UsageError(f"{raw}: no {'/'.join(sorted(wanted))} file in this directory")
+        elif path.is_file():
+            found = [str(path)]
+        else:
+            raise UsageError(f"{raw}: no such file or directory")
+        for f in found:
+            if f not in seen:
+                seen.add(f)
+                out.append(f)
+    if not out:
+        raise UsageError("no file to check")
+    return out
+
+
+def _walk(root: Path, wanted: set[str]) -> Iterable[str]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
+        for name in filenames:
+            if os.path.splitext(name)[1].lower() in wanted:
+                yield os.path.join(dirpath, name)
+
+
+def by_suffix(files: Sequence[str], suffixes: Iterable[str]) -> list[str]:
+    wanted = {s.lower() for s in suffixes}
+    return [f for f in files if os.path.splitext(f)[1].lower() in wanted]
