@@ -104,19 +104,21 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
     in the set is a ``MISSING_*`` error) and, unless ``--no-roundtrip``, its read/write round trip."""
     from simatic_xml.check import roundtrip_diagnostic
 
-    from .program import check, load
+    from .program import check, load, plc_groups
 
     try:
         files = collect(args.paths, XML_SUFFIXES)
     except UsageError as exc:
         return usage_error(str(exc))
-    loaded = load(files)
-    diagnostics = check(loaded)
-    if not args.no_roundtrip:
-        for path, data in loaded.documents.items():
-            found = roundtrip_diagnostic(data, path)
-            if found is not None:
-                diagnostics.append(found)
+    diagnostics: list[Diagnostic] = []
+    for group in plc_groups(files).values():
+        loaded = load(group)
+        diagnostics.extend(check(loaded))
+        if not args.no_roundtrip:
+            for path, data in loaded.documents.items():
+                found = roundtrip_diagnostic(data, path)
+                if found is not None:
+                    diagnostics.append(found)
     if args.allow_missing:
         _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "simaticml check")
@@ -134,9 +136,10 @@ def add_plc_check(parser: argparse.ArgumentParser) -> None:
 
 
 def run_plc_check(args: argparse.Namespace) -> int:
-    """Compile the files as one PLC's software: closed program, PLC data types, FBs, FCs, DBs, OBs in
-    dependency order, every diagnostic (up to the cap)."""
-    from .program import check, load
+    """Compile the files as a PLC's software: closed program, PLC data types, FBs, FCs, DBs, OBs in
+    dependency order, every diagnostic (up to the cap). A repository of several PLCs (``<PLC>/Program
+    blocks/...``) compiles each PLC's files on their own."""
+    from .program import check_files
 
     version = None
     if args.tia_version:
@@ -155,7 +158,7 @@ def run_plc_check(args: argparse.Namespace) -> int:
         files = collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES)
     except UsageError as exc:
         return usage_error(str(exc))
-    diagnostics = check(load(files, tia_version=version))
+    diagnostics = check_files(files, tia_version=version)
     if args.allow_missing:
         _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "plc check")

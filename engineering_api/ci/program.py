@@ -24,14 +24,14 @@ from typing import Iterable, Optional
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.errors import SimaticMLError
-from simatic_xml.objects import Block, InstanceDB, PlcStruct, PlcTagTable
+from simatic_xml.objects import Block, InstanceDB, PlcStruct, PlcTagTable, TechnologicalInstanceDB
 from simatic_xml.scl import parse
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.scl.parser import read_source
 
 from .paths import SCL_SUFFIXES
 
-__all__ = ("Loaded", "check", "load")
+__all__ = ("Loaded", "check", "check_files", "load", "plc_groups")
 
 _RANK = {"UDT": 0, "FB": 1, "FC": 2, "DB": 3, "OB": 4}
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
@@ -51,6 +51,36 @@ class Loaded:
     """SimaticML file -> its bytes (``simaticml check`` round-trips them without reading the file again)."""
     lines: int = 0
     """Lines read (for the benchmark's lines/s)."""
+
+
+# The folders TIA's export tools (and Openness-based exporters) write below a PLC's folder. A repository may
+# hold several PLCs (``ETAR/PLC_1/Program blocks/...`` and ``Line2/S71200/Program blocks/...``): each is its own
+# program, with its own block names and numbers.
+_PLC_FOLDERS = frozenset({"program blocks", "plc tags", "plc data types", "technology objects",
+                          "external source files", "watch and force tables", "software units"})
+
+
+def plc_groups(files: Iterable[str]) -> dict[Optional[str], list[str]]:
+    """Files by the PLC they belong to: the folder above ``Program blocks``/``PLC tags``/``PLC data
+    types``/``Technology objects``/``External source files``; files outside such a tree share the key None."""
+    groups: dict[Optional[str], list[str]] = {}
+    for path in files:
+        parts = path.replace("\\", "/").split("/")
+        key = None
+        for i in range(len(parts) - 2, -1, -1):
+            if parts[i].lower() in _PLC_FOLDERS:
+                key = "/".join(parts[:i]) or "."
+                break
+        groups.setdefault(key, []).append(path)
+    return groups
+
+
+def check_files(files: Iterable[str], *, tia_version: Optional[str] = None) -> list[Diagnostic]:
+    """:func:`check` of each PLC's files (see :func:`plc_groups`), in the order of the files."""
+    out: list[Diagnostic] = []
+    for group in plc_groups(files).values():
+        out.extend(check(load(group, tia_version=tia_version)))
+    return out
 
 
 def _root_name(data: bytes) -> Optional[bytes]:
@@ -152,8 +182,10 @@ def _block_def(doc, data: bytes):
     obj = doc.object
     kind = "UDT" if isinstance(obj, PlcStruct) else type(obj).__name__
     language = obj.attr("ProgrammingLanguage") if isinstance(obj, Block) else None
-    instance_of = obj.attr("InstanceOfName") if isinstance(obj, InstanceDB) else None
+    instance_of = obj.attr("InstanceOfName") if isinstance(obj, (InstanceDB, TechnologicalInstanceDB)) else None
     number = obj.attr("Number") if isinstance(obj, Block) else None
+    if instance_of and kind == "TechnologicalInstanceDB":
+        kind = "InstanceDB"  # an instance of its technology FB (CONT_C, PID_Compact): called as one
     stand_in = ProgramObject(kind=kind, name=obj.name or "", xml=data,
                              number=number if isinstance(number, int) else None,
                              language=str(language) if language else None,
@@ -209,8 +241,15 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
     file_of = loaded.file_of
     out = list(loaded.diagnostics)
     for dup, first in program.duplicates:
-        out.append(Diagnostic(MESSAGES["DUPLICATE_BLOCK"].format(name=dup.name), dup.line, dup.col, dup.name,
-                              "Error", file_of.get(id(dup)), "DUPLICATE_NAME"))
+        where, first_file = file_of.get(id(dup)), file_of.get(id(first))
+        if where == first_file:
+            out.append(Diagnostic(MESSAGES["DUPLICATE_BLOCK"].format(name=dup.name), dup.line, dup.col, dup.name,
+                                  "Error", where, "DUPLICATE_NAME"))
+        else:
+            # Two files of one name: a repository holding several PLCs or variants of a source. TIA sees only
+            # the one imported into a PLC, so this is no compile error; the first file's object is compiled.
+            out.append(Diagnostic(f'"{dup.name}" is also defined in {first_file}; only that one is compiled.',
+                                  dup.line, dup.col, dup.name, "Warning", where, "DUPLICATE_NAME"))
     numbers: dict = {}
     for blk in program.blocks.values():
         if blk.number is None:
