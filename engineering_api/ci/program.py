@@ -246,9 +246,10 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
             out.append(Diagnostic(MESSAGES["DUPLICATE_BLOCK"].format(name=dup.name), dup.line, dup.col, dup.name,
                                   "Error", where, "DUPLICATE_NAME"))
         else:
-            # Two files of one name: a repository holding several PLCs or variants of a source. TIA sees only
-            # the one imported into a PLC, so this is no compile error; the first file's object is compiled.
-            out.append(Diagnostic(f'"{dup.name}" is also defined in {first_file}; only that one is compiled.',
+            # Two files of one name: a repository holding variants of a source, or copies. A PLC holds the one
+            # imported into it, so this is no compile error; each file is checked with its own definitions.
+            out.append(Diagnostic(f'"{dup.name}" is also defined in {first_file}; a PLC holds only one of them '
+                                  "(each file is checked with its own).",
                                   dup.line, dup.col, dup.name, "Warning", where, "DUPLICATE_NAME"))
     numbers: dict = {}
     for blk in program.blocks.values():
@@ -259,9 +260,38 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
             out.append(Diagnostic(
                 MESSAGES["NUMBER_IN_USE"].format(cls=blk.kind, number=blk.number, other=other.name), blk.line,
                 blk.col, blk.name, "Error", file_of.get(id(blk)), "NUMBER_IN_USE"))
+    # A file that defines a name another file defines too sees its own definitions (its calls were written
+    # against them); the copies are checked too, after the objects of the first file.
+    own: dict[str, list] = {}
+    for dup, first in program.duplicates:
+        where = file_of.get(id(dup))
+        if where is not None and where != file_of.get(id(first)):
+            own.setdefault(where, [])
+    for blk_id, where in file_of.items():
+        if where in own:
+            own[where].append(blk_id)
+    by_id = {id(b): b for b in list(program.types.values()) + list(program.blocks.values())}
+    by_id.update((id(dup), dup) for dup, _ in program.duplicates)
+    views = {where: _overlay(program, [by_id[i] for i in ids if i in by_id]) for where, ids in own.items()}
     found: dict[int, list] = {}
-    for blk in list(program.types.values()) + list(program.blocks.values()):
-        found[id(blk)] = check_block(program, blk, file_of.get(id(blk)))
-    for blk in _ordered(program):
-        out.extend(d for d in found[id(blk)] if info or d.severity != "Info")
+    for blk in by_id.values():
+        where = file_of.get(id(blk))
+        found[id(blk)] = check_block(views.get(where, program), blk, where)
+    shown = set()
+    for blk in _ordered(program) + [dup for dup, _ in program.duplicates]:
+        if id(blk) in found and id(blk) not in shown:
+            shown.add(id(blk))
+            out.extend(d for d in found[id(blk)] if info or d.severity != "Info")
     return out
+
+
+def _overlay(program, blocks: list):
+    """The program as one file sees it: its own blocks and types in place of others of the same name."""
+    from dataclasses import replace
+
+    view = replace(program, blocks=dict(program.blocks), types=dict(program.types), duplicates=[])
+    for blk in blocks:
+        table = view.types if blk.kind == "UDT" else view.blocks
+        (view.blocks if blk.kind == "UDT" else view.types).pop(blk.name.lower(), None)
+        table[blk.name.lower()] = blk
+    return view
