@@ -18,6 +18,7 @@ __all__ = (
     "CompileMessage",
     "CompileResult",
     "DeviceInfo",
+    "DiagnosticInfo",
     "DeviceItem",
     "HardwareTransfer",
     "HistoryEntry",
@@ -152,6 +153,33 @@ class DeviceInfo(CamelStruct):
     comment: str = ""
 
 
+class DiagnosticInfo(CamelStruct, kw_only=True):
+    """One finding of parse, generate, import, compile or download, in the shape every answer and the CLI's
+    ``--format json`` use (:meth:`simatic_xml.diagnostics.Diagnostic.to_wire`).
+
+    ``line``/``column`` count in the text the user gave (the SCL source file; for a SimaticML block, the
+    network's own text, with ``network`` its 1-based number); 0 means the whole block. ``code`` is a stable
+    UPPER_SNAKE name; ``MISSING_TAG``, ``MISSING_BLOCK``, ``MISSING_TYPE`` and ``MISSING_CONSTANT`` mean a user
+    object the code uses is not there, every other error code that the code itself is wrong.
+    """
+
+    file: str | None = None
+    block: str | None = None
+    network: int | None = None
+    line: int = 0
+    column: int = 0
+    severity: Literal["Error", "Warning", "Info"] = "Error"
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, diagnostic: Any) -> DiagnosticInfo:
+        """From a :class:`simatic_xml.diagnostics.Diagnostic`."""
+        severity = diagnostic.severity if diagnostic.severity in ("Error", "Warning", "Info") else "Error"
+        return cls(file=diagnostic.file, block=diagnostic.block, network=diagnostic.network, line=diagnostic.line,
+                   column=diagnostic.column, severity=severity, code=diagnostic.code, message=diagnostic.message)
+
+
 class CompileMessage(CamelStruct):
     """One node of TIA's nested compiler result tree."""
 
@@ -164,12 +192,16 @@ class CompileMessage(CamelStruct):
 
 
 class CompileResult(CamelStruct):
-    """``{state, errorCount, warningCount, messages[...]}`` as TIA's CompilerResult."""
+    """``{state, errorCount, warningCount, messages[...]}`` as TIA's CompilerResult, plus ``diagnostics``: every
+    finding as structured data (file, block, network, line, column, severity, code, message), up to the stated
+    cap (``simatic_xml.diagnostics.DIAGNOSTIC_CAP``). The Openness backend fills it from TIA's messages where it
+    can; the tree in ``messages`` stays as TIA gives it."""
 
     state: CompileState
     error_count: int
     warning_count: int
     messages: list[CompileMessage] = []
+    diagnostics: list[DiagnosticInfo] = []
 
 
 class SubnetInfo(CamelStruct):
@@ -295,6 +327,8 @@ class ProgramImportReport(CamelStruct):
     source: str
     status: Literal["Imported", "Failed", "NotImported"]
     message: str
+    diagnostics: list[DiagnosticInfo] = []
+    """What the document's check found (a failed import's errors, each in the one diagnostic shape)."""
     name: str | None = None
     kind: str | None = None
     code: str | None = None

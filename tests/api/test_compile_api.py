@@ -77,3 +77,32 @@ def test_compile_software_async_failure(client, admin_headers, cpu):
     assert job["status"] == "Failed"
     assert_error(client.post("/api/devices/HMI_1/actions/compile-software-sync", headers=admin_headers), 422,
                  "NOT_A_PLC")
+
+
+WIRE_KEYS = ["file", "block", "network", "line", "column", "severity", "code", "message"]
+
+
+def test_compile_answers_carry_structured_diagnostics(client, admin_headers, cpu):
+    """Issue 13: a compile answer lists every finding as data (the CLI's JSON shape), beside TIA's tree."""
+    _import(client, admin_headers, UDT, FB, BROKEN)
+    block = data(client.post(f"{D}/blocks/FC_Broken/actions/compile", headers=admin_headers))
+    [diagnostic] = block["diagnostics"]
+    assert list(diagnostic) == WIRE_KEYS
+    assert diagnostic == {"file": None, "block": "FC_Broken", "network": 2, "line": 1, "column": 15,
+                          "severity": "Error", "code": "TYPE_MISMATCH",
+                          "message": 'Implicit conversion of the data type "Real" into the data type "Int" is not '
+                                     "possible."}
+    assert block["messages"][0]["messages"][0]["messages"][0]["state"] == "Error"  # the tree stays
+    software = data(client.post(f"{D}/actions/compile-software-sync", headers=admin_headers))
+    assert [(d["block"], d["code"]) for d in software["diagnostics"]] == [("FC_Broken", "TYPE_MISMATCH")]
+    clean = data(client.post(f"{D}/blocks/FB_Motor/actions/compile", headers=admin_headers))
+    assert clean["diagnostics"] == []
+
+
+def test_compile_result_schema_documents_diagnostics(client):
+    schema = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    result = schema["CompileResult"]["properties"]["diagnostics"]
+    assert result["type"] == "array"
+    info = schema["DiagnosticInfo"]
+    assert set(info["properties"]) == set(WIRE_KEYS)
+    assert set(info["required"]) == {"code", "message"}
