@@ -49,6 +49,8 @@ class Loaded:
     """``id(BlockDef)`` -> the file it came from."""
     documents: dict[str, bytes] = field(default_factory=dict)
     """SimaticML file -> its bytes (``simaticml check`` round-trips them without reading the file again)."""
+    auto_numbered: set[int] = field(default_factory=set)
+    """``id(BlockDef)`` of blocks exported with ``AutoNumber`` true: TIA gives them a free number on import."""
     lines: int = 0
     """Lines read (for the benchmark's lines/s)."""
 
@@ -171,6 +173,8 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
     bd = _block_def(doc, data)
     if bd is not None:
         loaded.file_of[id(bd)] = path
+        if isinstance(obj, Block) and obj.attr("AutoNumber") is True:
+            loaded.auto_numbered.add(id(bd))
         loaded.program.add(bd)
 
 
@@ -256,7 +260,7 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
         if blk.number is None:
             continue
         other = numbers.setdefault((blk.kind, blk.number), blk)
-        if other is not blk:
+        if other is not blk and id(blk) not in loaded.auto_numbered:
             out.append(Diagnostic(
                 MESSAGES["NUMBER_IN_USE"].format(cls=blk.kind, number=blk.number, other=other.name), blk.line,
                 blk.col, blk.name, "Error", file_of.get(id(blk)), "NUMBER_IN_USE"))

@@ -1,0 +1,237 @@
+"""The CI commands through ``engineering_api.cli.main`` and as the installed ``engineering-api`` program:
+files and directories (recursive), the four formats, exit codes 0 (clean), 1 (errors), 2 (usage)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from engineering_api.cli import main
+from simatic_xml.generate import generate_xml, parse_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAM = ROOT / ".venv" / "bin" / "engineering-api"
+GITHUB = re.compile(r"^::(error|warning|notice) (file=[^,]+,)?(line=\d+,)?(col=\d+,)?title=[A-Z_]+::[^\r\n]*$")
+
+FC_ADD = """FUNCTION "FC_Add" : Int
+VAR_INPUT
+    a : Int;
+    b : Int;
+END_VAR
+BEGIN
+    #FC_Add := #a + #b;
+END_FUNCTION
+"""
+FC_BROKEN = """FUNCTION "FC_Broken" : Void
+VAR_TEMP
+    x : Int;
+END_VAR
+BEGIN
+    #x := 1;
+    #nope := 2;
+END_FUNCTION
+"""
+
+
+def _fc_xml(name: str, scl: str, temp_type: str = "Int") -> bytes:
+    spec = {"blockType": "FC", "name": name, "language": "SCL",
+            "interface": {"Temp": [{"name": "r", "dataType": "Int"}]}, "networks": [{"scl": scl}]}
+    if name == "FC_Add":  # the SimaticML twin of FC_ADD
+        spec.update(returnType="Int", interface={"Input": [{"name": "a", "dataType": "Int"},
+                                                           {"name": "b", "dataType": "Int"}]})
+    if "#nope" in scl:  # the generator refuses undeclared operands: declare, then drop the declaration
+        spec["interface"].setdefault("Temp", []).append({"name": "nope", "dataType": "Int"})
+        return generate_xml(parse_spec(spec), "V19").replace(b'<Member Name="nope"', b'<Member Name="other"')
+    data = generate_xml(parse_spec(spec), "V19")
+    return data.replace(b'Datatype="Int"', f'Datatype="{temp_type}"'.encode()) if temp_type != "Int" else data
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A small export tree: SCL sources and SimaticML blocks below PLC_1, plus a file that is not TIA's."""
+    blocks = tmp_path / "PLC_1" / "Program blocks"
+    (blocks / "Math").mkdir(parents=True)
+    (blocks / "Math" / "FC_Add.scl").write_text(FC_ADD, encoding="utf-8")
+    (blocks / "FC_Use.xml").write_bytes(_fc_xml("FC_Use", '#r := "FC_Add"(a := 1, b := 2);'))
+    (tmp_path / "ci.xml").write_text("<project><name>not TIA</name></project>", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# exports\n", encoding="utf-8")
+    return tmp_path
+
+
+def run_main(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+def as_json(*argv: str) -> tuple[int, dict]:
+    code, text = run_main(*argv, "--format", "json")
+    return code, json.loads(text)
+
+
+# ------------------------------------------------------------------------------------------------ scl check
+def test_scl_check_walks_directories(repo: Path):
+    code, doc = as_json("scl", "check", str(repo))
+    assert code == 0 and doc["files"] == 1 and doc["errors"] == 0
+
+
+def test_scl_check_errors_exit_1_with_file_line_column(repo: Path):
+    broken = repo / "PLC_1" / "Program blocks" / "Math" / "deeper" / "FC_Broken.SCL"
+    broken.parent.mkdir()
+    broken.write_text(FC_BROKEN, encoding="utf-8")
+    code, doc = as_json("scl", "check", str(repo))
+    assert code == 1 and doc["files"] == 2
+    [d] = [d for d in doc["diagnostics"] if d["severity"] == "Error"]
+    assert (d["file"], d["line"], d["column"], d["code"], d["block"]) == (str(broken), 7, 5, "UNDECLARED", "FC_Broken")
+    code, text = run_main("scl", "check", str(broken))
+    assert code == 1 and text.splitlines()[0].startswith(f"{broken}:7:5: error: [FC_Broken] ")
+
+
+def test_scl_check_usage_errors_exit_2(repo: Path, tmp_path: Path, capsys):
+    assert run_main("scl", "check", str(repo / "missing"))[0] == 2
+    assert "no such file or directory" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_main("scl", "check", str(empty))[0] == 2
+    assert run_main("scl", "check", str(repo), "--format", "yaml")[0] == 2
+    assert run_main("scl", "check")[0] == 2
+
+
+# ------------------------------------------------------------------------------------------ simaticml check
+def test_simaticml_check_clean_set_and_non_tia_xml_is_a_warning(repo: Path):
+    (repo / "PLC_1" / "Program blocks" / "FC_Add.xml").write_bytes(_fc_xml("FC_Add", "#FC_Add := #a + #b;"))
+    code, doc = as_json("simaticml", "check", str(repo))
+    assert code == 0, doc
+    assert doc["files"] == 3
+    [warning] = doc["diagnostics"]
+    assert (warning["code"], warning["severity"], warning["file"]) == ("NOT_SIMATICML", "Warning", str(repo / "ci.xml"))
+
+
+def test_simaticml_check_call_to_a_block_missing_from_the_set(repo: Path):
+    code, doc = as_json("simaticml", "check", str(repo / "PLC_1"))
+    assert code == 1
+    [error] = [d for d in doc["diagnostics"] if d["severity"] == "Error"]
+    assert (error["code"], error["block"], error["network"], error["line"]) == ("MISSING_BLOCK", "FC_Use", 1, 1)
+    code, doc = as_json("simaticml", "check", str(repo / "PLC_1"), "--allow-missing")
+    assert code == 0 and doc["warnings"] == 1
+
+
+def test_simaticml_check_unknown_datatype(tmp_path: Path):
+    """``Datatype="Boolx"`` passed the old round-trip-only check."""
+    path = tmp_path / "FC_Typo.xml"
+    path.write_bytes(_fc_xml("FC_Typo", "#r := 1;", temp_type="Boolx"))
+    code, doc = as_json("simaticml", "check", str(path))
+    assert code == 1
+    assert any(d["code"] in ("UNKNOWN_TYPE", "MISSING_TYPE") and "Boolx" in d["message"] for d in doc["diagnostics"])
+
+
+def test_simaticml_check_undeclared_operand(tmp_path: Path):
+    path = tmp_path / "FC_Undeclared.xml"
+    path.write_bytes(_fc_xml("FC_Undeclared", "#r := #nope;"))
+    code, doc = as_json("simaticml", "check", str(path))
+    assert code == 1 and [d["code"] for d in doc["diagnostics"]] == ["UNDECLARED"]
+
+
+def test_simaticml_check_round_trip_is_reported(tmp_path: Path, monkeypatch):
+    from simatic_xml import check as roundtrip
+
+    path = tmp_path / "FC_Add.xml"
+    path.write_bytes(_fc_xml("FC_Add", "#FC_Add := #a + #b;"))
+    monkeypatch.setattr(roundtrip, "check_bytes", lambda data: roundtrip.CheckResult(False, "/Document: changed"))
+    code, doc = as_json("simaticml", "check", str(path))
+    assert code == 1 and [d["code"] for d in doc["diagnostics"]] == ["ROUNDTRIP"]
+    assert as_json("simaticml", "check", str(path), "--no-roundtrip")[0] == 0
+
+
+# ------------------------------------------------------------------------------------------------ plc check
+def test_plc_check_compiles_sources_and_exports_together(repo: Path):
+    code, doc = as_json("plc", "check", str(repo), "--tia-version", "V19", "--cpu", "6ES7 516-3AN02-0AB0")
+    assert code == 0, doc
+    assert doc["files"] == 3 and [d["code"] for d in doc["diagnostics"]] == ["NOT_SIMATICML"]
+
+
+def test_plc_check_missing_user_objects_are_missing_codes(repo: Path):
+    (repo / "PLC_1" / "Program blocks" / "Math" / "FC_Add.scl").unlink()
+    (repo / "PLC_1" / "Program blocks" / "FC_Tags.scl").write_text(
+        'FUNCTION "FC_Tags" : Void\nVAR_TEMP t : "UDT_Gone"; END_VAR\nBEGIN\n  "Start" := TRUE;\nEND_FUNCTION\n')
+    code, doc = as_json("plc", "check", str(repo))
+    assert code == 1
+    errors = sorted(d["code"] for d in doc["diagnostics"] if d["severity"] == "Error")
+    assert errors == ["MISSING_BLOCK", "MISSING_TAG", "MISSING_TYPE"]
+    assert as_json("plc", "check", str(repo), "--allow-missing")[0] == 0
+
+
+def test_plc_check_newer_documents_than_the_project(repo: Path):
+    code, doc = as_json("plc", "check", str(repo), "--tia-version", "V17")
+    assert code == 1 and "NEWER_VERSION" in [d["code"] for d in doc["diagnostics"]]
+
+
+def test_plc_check_usage_errors(repo: Path, capsys):
+    assert run_main("plc", "check", str(repo), "--tia-version", "V99")[0] == 2
+    assert run_main("plc", "check", str(repo), "--cpu", "6ES7 000-0XX00-0XX0")[0] == 2
+    assert run_main("plc", "check", str(repo), "--cpu", "6ES7 521-1BL00-0AB0")[0] == 2  # a DI module, not a CPU
+    assert "not a CPU" in capsys.readouterr().err
+
+
+def test_plc_check_several_plcs_compile_apart(repo: Path):
+    other = repo / "Line2" / "S71200" / "Program blocks"
+    other.mkdir(parents=True)
+    (other / "FC_Add.scl").write_text(FC_ADD.replace("#a + #b", "#a - #b"), encoding="utf-8")
+    code, doc = as_json("plc", "check", str(repo))
+    assert code == 0 and [d["code"] for d in doc["diagnostics"]] == ["NOT_SIMATICML"]
+
+
+def test_output_file(repo: Path, tmp_path: Path):
+    report = tmp_path / "report.xml"
+    code, text = run_main("plc", "check", str(repo), "--format", "junit", "--output", str(report))
+    assert code == 0 and text == ""
+    assert ET.parse(report).getroot().find("testsuite").get("name") == "plc check"
+
+
+# ------------------------------------------------------------------------------------------------ processes
+def _check_format(fmt: str, stdout: str, files: int) -> None:
+    if fmt == "json":
+        assert json.loads(stdout)["files"] == files
+    elif fmt == "junit":
+        suite = ET.fromstring(stdout).find("testsuite")
+        assert len(suite.findall("testcase")) == files
+    elif fmt == "github":
+        *commands, summary = stdout.splitlines()
+        assert commands and all(GITHUB.match(line) for line in commands), commands
+        assert summary.startswith(f"{files} file(s) checked")
+    else:
+        assert stdout.splitlines()[-1].startswith(f"{files} file(s) checked")
+
+
+@pytest.mark.skipif(not PROGRAM.exists(), reason="the package is not installed in .venv")
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github"])
+@pytest.mark.parametrize("command,files,code", [("scl", 2, 1), ("simaticml", 2, 1), ("plc", 4, 1)])
+def test_installed_program(repo: Path, command: str, files: int, code: int, fmt: str):
+    broken = repo / "PLC_1" / "Program blocks" / "FC_Broken.scl"
+    broken.write_text(FC_BROKEN, encoding="utf-8")
+    if command == "simaticml":
+        (repo / "PLC_1" / "Program blocks" / "FC_Add.xml").write_bytes(_fc_xml("FC_Add", "#FC_Add := #nope;"))
+    result = subprocess.run([str(PROGRAM), command, "check", str(repo), "--format", fmt], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == code, result.stderr
+    _check_format(fmt, result.stdout, files + (1 if command == "simaticml" else 0))
+
+
+@pytest.mark.skipif(not PROGRAM.exists(), reason="the package is not installed in .venv")
+def test_installed_program_exit_codes(repo: Path):
+    clean = subprocess.run([str(PROGRAM), "plc", "check", str(repo)], capture_output=True, text=True, timeout=120)
+    assert clean.returncode == 0, clean.stdout
+    usage = subprocess.run([str(PROGRAM), "plc", "check"], capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "usage:" in usage.stderr
+    missing = subprocess.run([sys.executable, "-m", "engineering_api.cli", "scl", "check", str(repo / "nope")],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2

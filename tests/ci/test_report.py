@@ -1,0 +1,75 @@
+"""engineering_api.ci.report: the four formats and the exit code, on hand-made diagnostics."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from engineering_api.ci.report import emit, exit_code, github_line, text_line
+from simatic_xml.diagnostics import Diagnostic
+
+ERROR = Diagnostic('Tag "Start" not defined.', 26, 6, block="FB_Motor", file="src/Motor.scl", code="MISSING_TAG")
+WARNING = Diagnostic("Odd, but: fine\nsecond line 100%", 3, 1, block="FC_X", file="src/x,y:z.scl",
+                     severity="Warning", code="UNCHECKED")
+NETWORK = Diagnostic('Block "FC_Gone" not defined.', 1, 4, block="OB_Main", file="Main.xml", code="MISSING_BLOCK",
+                     network=2)
+INFO = Diagnostic("a note", 1, 1, file="src/Motor.scl", severity="Info", code="UNCHECKED_INSTRUCTION")
+FILES = ["src/Motor.scl", "src/x,y:z.scl", "Main.xml", "clean.scl"]
+GITHUB = re.compile(r"^::(error|warning|notice) (file=[^,:]+)(,line=\d+)?(,col=\d+)?,title=[A-Z_]+::[^\r\n]*$")
+
+
+def _emit(fmt: str, diagnostics=(ERROR, WARNING, NETWORK, INFO)) -> str:
+    out = io.StringIO()
+    emit(list(diagnostics), FILES, fmt, out, command="plc check")
+    return out.getvalue()
+
+
+def test_exit_code_is_1_only_for_errors():
+    assert exit_code([]) == 0
+    assert exit_code([WARNING, INFO]) == 0
+    assert exit_code([WARNING, ERROR]) == 1
+
+
+def test_text_lines_and_summary():
+    lines = _emit("text").splitlines()
+    assert lines[0] == 'src/Motor.scl:26:6: error: [FB_Motor] Tag "Start" not defined. [MISSING_TAG]'
+    assert lines[1] == "src/x,y:z.scl:3:1: warning: [FC_X] Odd, but: fine second line 100% [UNCHECKED]"
+    assert lines[2] == 'Main.xml:1:4: error: [OB_Main] network 2: Block "FC_Gone" not defined. [MISSING_BLOCK]'
+    assert lines[3] == "4 file(s) checked: 2 error(s), 1 warning(s) in 2 file(s)"
+    assert len(lines) == 4  # Info notes are left out of text
+    assert text_line(Diagnostic("whole file", file="a.scl", code="X")) == "a.scl: error: whole file [X]"
+
+
+def test_json_document():
+    doc = json.loads(_emit("json"))
+    assert (doc["files"], doc["errors"], doc["warnings"]) == (4, 2, 1)
+    assert doc["diagnostics"][0] == ERROR.to_wire()
+    assert len(doc["diagnostics"]) == 4
+
+
+def test_junit_has_a_testcase_per_file_and_failures_for_errors():
+    root = ET.fromstring(_emit("junit"))
+    [suite] = root.findall("testsuite")
+    assert suite.get("name") == "plc check"
+    cases = {case.get("name"): case for case in suite.findall("testcase")}
+    assert list(cases) == FILES
+    assert (suite.get("tests"), suite.get("failures")) == ("4", "2")
+    failure = cases["src/Motor.scl"].find("failure")
+    assert failure is not None and failure.get("type") == "MISSING_TAG" and "26:6" in failure.text
+    assert cases["src/x,y:z.scl"].find("failure") is None
+    assert "Odd, but" in cases["src/x,y:z.scl"].find("system-out").text
+    assert list(cases["clean.scl"]) == []
+
+
+def test_github_workflow_commands_escape_as_documented():
+    lines = _emit("github").splitlines()
+    assert lines[0] == '::error file=src/Motor.scl,line=26,col=6,title=MISSING_TAG::[FB_Motor] Tag "Start" not defined.'
+    # data: % CR LF escaped; properties also ':' and ','
+    assert lines[1] == ("::warning file=src/x%2Cy%3Az.scl,line=3,col=1,title=UNCHECKED::"
+                        "[FC_X] Odd, but: fine%0Asecond line 100%25")
+    assert lines[2].startswith("::error file=Main.xml,line=1,col=4,title=MISSING_BLOCK::[OB_Main] network 2:")
+    assert all(GITHUB.match(line) for line in lines[:3])
+    assert lines[3].startswith("4 file(s) checked")
+    assert github_line(Diagnostic("m", code="X")) == "::error title=X::m"
