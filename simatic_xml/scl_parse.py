@@ -17,7 +17,7 @@ from .scl_text import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
 from .xmlnode import XmlNode
 
-__all__ = ("KEYWORDS", "parse_scl")
+__all__ = ("KEYWORDS", "blank_block_comments", "block_comment_end", "parse_scl")
 
 _LEX = re.compile(
     r"""
@@ -35,7 +35,7 @@ _LEX = re.compile(
   | (?P<ident>[^\W\d]\w*)
   | (?P<op>:=|=>|<=|>=|<>|\+=|-=|\*=|/=|\*\*|\.\.|[-+*/=<>()\[\],;:.&])
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 
 _BLANKS = re.compile(r"[ \t]+")
@@ -74,12 +74,72 @@ def _lex(text: str) -> list[_Lex]:
             raise _error(text, pos, f"unexpected character {text[pos]!r}")
         kind = m.lastgroup or ""
         if kind == "block":
-            raise _error(text, pos, "block comments are not supported")
+            end = block_comment_end(text, pos)
+            if end < 0:
+                raise _error(text, pos, "block comment is not closed")
+            out.append(_Lex(kind, text[pos:end], pos))
+            pos = end
+            continue
         out.append(_Lex(kind, m.group(), pos))
         if kind == "ident" and m.group().upper() == "REGION":
             after_region = True
         pos = m.end()
     return out
+
+
+def block_comment_end(text: str, pos: int) -> int:
+    """End offset of the block comment opening at ``pos`` (``(*`` or ``/*``), or -1 if it is not closed.
+
+    ``(* … *)`` comments nest in TIA's SCL: the shared corpus's ``nested-comment.scl`` (BjAlvestad) and
+    fseenig's ``FC33_Auxiliary_Memories.scl`` hold ``(* (* … *) … *)`` and are marked ``accept``.
+    ``/* … */`` ends at the first ``*/``.
+    """
+    if text.startswith("/*", pos):
+        end = text.find("*/", pos + 2)
+        return -1 if end < 0 else end + 2
+    depth = 0
+    i = pos
+    n = len(text)
+    while i < n:
+        if text.startswith("(*", i):
+            depth += 1
+            i += 2
+        elif text.startswith("*)", i):
+            depth -= 1
+            i += 2
+            if depth == 0:
+                return i
+        else:
+            i += 1
+    return -1
+
+
+_SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(\*|/\*")
+
+
+def blank_block_comments(text: str, *, regions: bool = False) -> str:
+    """``text`` with its block comments (and, with ``regions``, REGION names) replaced by blanks, newlines
+    kept, so line and column numbers stay; for checks that look for ``#operands`` in the text."""
+    out: list[str] = []
+    pos = 0
+    i = 0
+    while True:
+        m = _SKIP.search(text, i)
+        if m is None:
+            break
+        if m.group() in ("(*", "/*"):
+            end = block_comment_end(text, m.start())
+            end = len(text) if end < 0 else end
+            out.append(text[pos:m.start()])
+            out.append(re.sub(r"[^\n]", " ", text[m.start():end]))
+            pos = i = end
+        else:
+            i = m.end()
+    out.append(text[pos:])
+    result = "".join(out)
+    if regions:
+        result = re.sub(r"(?im)^(\s*REGION\b)([^\n]*)", lambda m: m.group(1) + " " * len(m.group(2)), result)
+    return result
 
 
 def _error(text: str, pos: int, message: str) -> SclSyntaxError:
@@ -88,7 +148,7 @@ def _error(text: str, pos: int, message: str) -> SclSyntaxError:
     return SclSyntaxError(message, line, column)
 
 
-_SPACING = frozenset({"ws", "nl", "comment"})
+_SPACING = frozenset({"ws", "nl", "comment", "block"})
 
 
 class _Parser:
@@ -162,6 +222,8 @@ class _Parser:
             out.append(self.num("Blank", len(lx.text)))
         elif kind == "comment":
             out.append(self.el("LineComment", dict(self.ctx.line_comment_attrs), [self.el("Text", text=lx.text[2:] or None)]))
+        elif kind == "block":
+            out.append(self.block_comment(lx.text))
         elif kind == "regiontext":
             out.append(self.el("Text", text=lx.text))
         elif kind == "local":
@@ -192,6 +254,22 @@ class _Parser:
             out.append(self.el("Token", {"Text": lx.text}))
             self.significant(lx)
         self.i += 1
+
+    def block_comment(self, text: str) -> XmlNode:
+        """``(* … *)`` / ``/* … */`` as a ``Comment`` element: its lines as ``Text``, line breaks as
+        ``NewLine`` (``Num`` for several). No export in the shared corpus holds a block comment, so this
+        shape is the StructuredText schema's ``Comment`` element as third-party readers of TIA exports
+        render it (``<Comment><Text>…</Text></Comment>``), not a verified export."""
+        inner = text[2:-2]
+        node = self.el("Comment")
+        for piece in re.split(r"(\n+)", inner):
+            if not piece:
+                continue
+            if piece.startswith("\n"):
+                node.children.append(self.num("NewLine", len(piece)))
+            else:
+                node.children.append(self.el("Text", text=piece))
+        return node
 
     def unary_position(self) -> bool:
         if self.after_operand:
@@ -228,7 +306,7 @@ class _Parser:
             dot, nxt = self.peek(), self.peek(1)
             if (
                 dot is not None and nxt is not None and dot.kind == "op" and dot.text == "."
-                and nxt.kind in ("ident", "qident", "slice") and nxt.pos == dot.pos + 1
+                and nxt.kind in ("ident", "qident", "slice", "local") and nxt.pos == dot.pos + 1
                 and dot.pos == self.lx[self.i - 1].pos + len(self.lx[self.i - 1].text)
             ):
                 self.i += 2
@@ -236,8 +314,10 @@ class _Parser:
                 if nxt.kind == "slice":
                     container.children.append(self.el("Token", {"Text": nxt.text}))
                     continue
-                quoted = nxt.kind == "qident"
-                last = self.component(nxt.text[1:-1] if quoted else nxt.text, quoted)
+                # ``base.#member`` (TIA exports write it for members of a local struct) is the member itself
+                raw = nxt.text[1:] if nxt.kind == "local" else nxt.text
+                quoted = raw.startswith('"')
+                last = self.component(raw[1:-1] if quoted else raw, quoted)
                 container.children.append(last)
                 continue
             return
@@ -379,7 +459,7 @@ class _Parser:
 
 def _pop_trailing_spacing(param: XmlNode) -> list[XmlNode]:
     tail: list[XmlNode] = []
-    while param.children and param.children[-1].tag in ("Blank", "NewLine", "LineComment"):
+    while param.children and param.children[-1].tag in ("Blank", "NewLine", "LineComment", "Comment"):
         tail.insert(0, param.children.pop())
     return tail
 

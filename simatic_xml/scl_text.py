@@ -16,8 +16,9 @@ the project; they come from a :class:`SclContext`:
 :func:`context_from_interface` the constants from a block interface. Without context, ``#x`` is a
 local variable, a quoted name followed by ``(`` is an FC call (v4) and instructions carry no template.
 
-Limits: block comments ``(* *)`` / ``/* */`` are refused (their token form was never observed);
-tabs count as one blank each.
+Block comments ``(* *)`` and ``/* */`` become a ``Comment`` element holding ``Text`` and ``NewLine``
+(no corpus export holds one; see :meth:`simatic_xml.scl_parse._Parser.block_comment`); they read back as
+``(* … *)``. Tabs count as one blank each.
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ def _text(node: XmlNode) -> str:
         return node.text or ""
     if tag == "LineComment":
         return "//" + "".join(_text(c) for c in node.children)
+    if tag == "Comment":
+        return "(*" + "".join(_text(c) for c in node.children) + "*)"
     if tag == "Access":
         return _access_text(node)
     if tag == "Instruction":

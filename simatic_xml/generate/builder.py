@@ -24,9 +24,11 @@ Version limits (raised as :class:`~simatic_xml.generate.errors.SpecVersionError`
 
 from __future__ import annotations
 
+import re
+
 from ..cancel import checkpoint
 from ..errors import VersionError
-from ..interface import Comment, Interface, Member, MemberAttribute, Section, Sections, StartValue
+from ..interface import Comment, Interface, Member, MemberAttribute, Section, Sections, StartValue, Subelement
 from ..model import (
     CompileUnit, Document, DocumentInfo, FB, FC, GlobalDB, InstanceDB, MultilingualText, MultilingualTextItem,
     NetworkSource, OB, PlcStruct, Product,
@@ -36,7 +38,7 @@ from ..scl_text import SclContext, text_to_tokens
 from ..versions import DOCUMENT_INFO_VERSIONS, GENERATION_TARGETS, namespace_for, normalize_version, version_index
 from .. import flgnet, graph
 from ..writer import to_bytes
-from .datatypes import SYSTEM_FB_TYPES, TYPE_VERSIONS
+from .datatypes import is_system_instance, type_version
 from .errors import SpecError, SpecVersionError
 from .spec import BlockSpec, MemberSpec, NetworkSpec, OB_TYPES, SECTIONS_BY_TYPE, parse_spec
 
@@ -66,15 +68,20 @@ def target_version(version: str | None) -> str:
     return ver
 
 
-def generate_xml(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None) -> bytes:
-    """Validate ``spec`` and return the SimaticML bytes for ``version`` (default V19)."""
-    return to_bytes(build_document(spec, version, types=types))
+def generate_xml(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
+                 warnings: list[tuple[str, str]] | None = None) -> bytes:
+    """Validate ``spec`` and return the SimaticML bytes for ``version`` (default V19).
+
+    ``warnings`` (optional) collects ``(path, reason)`` for what was written but could not be fully
+    expressed (a start value below a member whose type is not in ``types``)."""
+    return to_bytes(build_document(spec, version, types=types, warnings=warnings))
 
 
 generate = generate_xml
 
 
-def build_document(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None) -> Document:
+def build_document(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
+                   warnings: list[tuple[str, str]] | None = None) -> Document:
     """The renumbered document model for a spec.
 
     ``types`` maps block names to already parsed specs; an instance DB copies its FB's (or UDT's)
@@ -124,7 +131,7 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
     attrs["Name"] = block.name
     if new_style:
         attrs["Namespace"] = ""
-    attrs["Interface"] = _interface(block, ns_iface, types or {})
+    attrs["Interface"] = _interface(block, ns_iface, types or {}, warnings if warnings is not None else [])
 
     children: list[object] = [_mlt("Comment", block.comment, cultures)]
     for i, net in enumerate(block.networks):
@@ -182,7 +189,7 @@ def _member(m: MemberSpec, section: str) -> Member:
     return Member(
         name=m.name,
         datatype=m.datatype,
-        version=TYPE_VERSIONS.get(m.datatype),
+        version=type_version(m.datatype),
         remanence="Retain" if m.retain else None,
         attributes=flags or None,
         comment=Comment(dict(m.comment)) if m.comment else None,
@@ -216,7 +223,14 @@ def _graph_base() -> Section:
     return Section("Base", sections=base)
 
 
-def _interface(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) -> Interface:
+def _interface(block: BlockSpec, ns: str, types: dict[str, BlockSpec], warnings: list[tuple[str, str]]) -> Interface:
+    iface = _interface_sections(block, ns, types)
+    for path, value in block.start_values:
+        _apply_start(iface.sections.sections, path, value, types, warnings)
+    return iface
+
+
+def _interface_sections(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) -> Interface:
     bt = block.block_type
     sections: list[Section] = []
     if bt == "InstanceDB":
@@ -249,6 +263,76 @@ def _interface(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) -> Interf
     return Interface(ns, Sections(sections))
 
 
+# ---------------------------------------------------------------- start values below members
+
+_PATH_PART = re.compile(r'\s*(?:"([^"]+)"|([^\W\d][\w]*)|\[([^\]]*)\])\s*\.?')
+
+
+def _path_parts(path: str) -> list[tuple[str, str]]:
+    """``a.b[1, 2]."c.d"`` -> [("name", "a"), ("name", "b"), ("index", "1,2"), ("name", "c.d")]."""
+    parts: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(path):
+        m = _PATH_PART.match(path, pos)
+        if m is None or m.end() == pos:
+            raise SpecError(f"startValues.{path}", "not a member path such as a.b[1]")
+        if m.group(3) is not None:
+            parts.append(("index", ",".join(i.strip() for i in m.group(3).split(","))))
+        else:
+            parts.append(("name", m.group(1) or m.group(2)))
+        pos = m.end()
+    return parts
+
+
+def _udt_members(datatype: str, types: dict[str, BlockSpec]) -> list[MemberSpec] | None:
+    name = datatype.strip('"')
+    spec = types.get(name) or next((v for k, v in types.items() if k.casefold() == name.casefold()), None)
+    if spec is None or spec.block_type != "UDT":
+        return None
+    return spec.sections.get("None", [])
+
+
+def _apply_start(sections: list[Section], path: str, value: str, types: dict[str, BlockSpec],
+                 warnings: list[tuple[str, str]]) -> None:
+    """Write ``value`` as the start value at ``path``: on the member, as an array ``Subelement``, or on a
+    member of a UDT-typed member (its ``Sections/Section None``, as exports write the expanded UDT)."""
+    parts = _path_parts(path)
+    members = [m for section in sections for m in section.members]
+    current: Member | None = None
+    i = 0
+    while i < len(parts):
+        kind, text = parts[i]
+        if kind == "index":
+            if current is None or not current.is_array or i != len(parts) - 1:
+                warnings.append((f"startValues.{path}", "start values inside array elements of structured type are not written"))
+                return
+            current.subelements = [s for s in current.subelements if s.path != text]
+            current.subelements.append(Subelement(text, StartValue(value)))
+            return
+        found = next((m for m in members if m.name.casefold() == text.casefold()), None)
+        if found is None and current is not None and current.datatype.startswith('"'):
+            udt = _udt_members(current.datatype, types)
+            spec = next((m for m in udt or [] if m.name.casefold() == text.casefold()), None)
+            if spec is None:
+                what = "is not a member of" if udt is not None else "cannot be placed: the type is not known:"
+                warnings.append((f"startValues.{path}", f"{text} {what} {current.datatype}"))
+                return
+            if current.sections is None:
+                current.sections = Sections([Section("None")])
+            section = current.sections.sections[0]
+            found = Member(spec.name, spec.datatype, version=type_version(spec.datatype))
+            section.members.append(found)
+        if found is None:
+            warnings.append((f"startValues.{path}", f"{text} is not declared"))
+            return
+        current = found
+        members = list(found.members) + (
+            [m for sec in found.sections.sections for m in sec.members] if found.sections is not None else [])
+        i += 1
+    if current is not None:
+        current.start_value = StartValue(value)
+
+
 # ---------------------------------------------------------------- networks
 
 
@@ -259,7 +343,7 @@ def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str) -> SclConte
         ctx.local_constants.add(m.name)
     for section in ("Static", "InOut"):
         for m in block.sections.get(section, []):
-            if m.datatype in SYSTEM_FB_TYPES or m.datatype.startswith('"'):
+            if is_system_instance(m.datatype) or m.datatype.startswith('"'):
                 ctx.calls[m.name] = None
     for name, (kind, fb) in net.calls.items():
         if st_version == "v3":

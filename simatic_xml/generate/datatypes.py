@@ -6,10 +6,16 @@
   aliases); ``Void`` only as an FC return type;
 * ``String[n]`` / ``WString[n]`` with 1 <= n <= 254 (16382 for WString);
 * ``Array[lo..hi] of T`` and ``Array[lo..hi, lo..hi] of T`` (up to 6 dimensions, integer bounds,
-  lo <= hi), element type any of these except Struct and Array;
+  lo <= hi), element type any of these except Struct and Array. With ``lenient`` (the SCL-source path,
+  which follows TIA's "generate blocks from source") a bound may also be a local (``#UNITS``) or global
+  (``"AXIS_NUM"``) constant, ``Array[*]`` is allowed (TIA: FC parameters and FB InOut), and the element may
+  be ``Struct`` (TIA allows ``Array[..] of Struct``; exports write it so, with the nested members);
 * ``"Name"``: a PLC data type (UDT) or, for multi-instances, an FB;
 * ``Struct`` (only with nested ``members``);
-* system FB types usable as multi-instances (``TON_TIME`` …), written with their library ``Version``.
+* system FB types usable as multi-instances (``TON_TIME`` …), written with their library ``Version``;
+  with ``lenient`` also every type of the system-type catalog (:mod:`simatic_xml.system_types`, when
+  present) and any other unquoted name, which is then reported by the caller as ``MISSING_TYPE`` (TIA
+  generates the block and marks it inconsistent until the type exists).
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ import re
 
 from .errors import SpecError
 
-__all__ = ("ELEMENTARY", "SYSTEM_FB_TYPES", "TYPE_VERSIONS", "normalize_datatype", "referenced_types", "is_bool")
+__all__ = (
+    "ELEMENTARY", "SYSTEM_ELEMENTARY", "SYSTEM_FB_TYPES", "TYPE_VERSIONS", "catalog_type", "is_bool", "is_system_instance", "normalize_datatype",
+    "referenced_types", "type_version", "unknown_type_names",
+)
 
 ELEMENTARY: dict[str, str] = {
     t.upper(): t
@@ -35,17 +44,92 @@ SYSTEM_FB_TYPES: dict[str, str] = {
     "R_TRIG": "1.0", "F_TRIG": "1.0", "CTU_INT": "1.0", "CTD_INT": "1.0", "CTUD_INT": "1.0",
 }
 TYPE_VERSIONS: dict[str, str] = {**SYSTEM_FB_TYPES, "DTL": "1.0"}
+SYSTEM_ELEMENTARY: dict[str, str] = {
+    t.upper(): t
+    for t in (
+        "ANY POINTER BLOCK_FB BLOCK_FC BLOCK_DB BLOCK_SDB TIMER COUNTER DB_ANY DB_WWW DB_DYN HW_ANY HW_IO HW_DEVICE "
+        "HW_SUBMODULE HW_INTERFACE HW_IEPORT HW_HSC HW_PWM HW_PTO CONN_ANY CONN_PRG CONN_OUC CONN_R_ID EVENT_ANY "
+        "EVENT_ATT EVENT_HWINT OB_ANY OB_DELAY OB_CYCLIC OB_ATT OB_PCYCLE OB_HWINT OB_DIAG OB_TIMEOFDAY OB_STARTUP "
+        "PORT RTM PIP AOM_IDENT DB_SPECIFIC"
+    ).split()
+}
+"""Parameter/hardware/system types of S7-1200/1500 that are written unquoted like elementary types
+(``HW_ANY``, ``CONN_OUC`` as the corpus exports write them; STEP 7 help "Parameter types" and "Hardware data
+types"). They are accepted on the SCL-source path only."""
 """Types written with a ``Version`` attribute on the member (DTL 1.0 is in the corpus, too)."""
 _SYSTEM_UPPER = {k.upper(): k for k in SYSTEM_FB_TYPES}
 
 _STRING = re.compile(r"(W?String)\s*\[\s*(\d+)\s*\]\Z", re.IGNORECASE)
 _ARRAY = re.compile(r"Array\s*\[(.+?)\]\s+of\s+(.+)\Z", re.IGNORECASE | re.DOTALL)
 _BOUND = re.compile(r"\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\Z")
+# One bound of a lenient array: an integer, a local constant (#N, #"N") or a global constant ("N"), with
+# an optional sign or a simple +/- offset as TIA allows constant expressions there.
+_SYMBOL = r'(?:-?\d+|\#(?:"[^"]+"|[A-Za-z_]\w*)|"[^"]+"|[A-Za-z_]\w*)'
+_LENIENT_BOUND = re.compile(rf"\s*({_SYMBOL}(?:\s*[-+*]\s*{_SYMBOL})*)\s*\.\.\s*({_SYMBOL}(?:\s*[-+*]\s*{_SYMBOL})*)\s*\Z")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUOTED = re.compile(r'"([^"]+)"\Z')
 
 
-def normalize_datatype(text: object, field: str, *, struct_ok: bool = False, void_ok: bool = False) -> str:
-    """TIA's spelling of ``text``, or :class:`SpecError` at ``field``."""
+def catalog_type(name: str):
+    """The system-type catalog's entry for ``name`` (case-insensitive), or None.
+
+    The catalog (:mod:`simatic_xml.system_types`, ``lookup(name) -> SystemType | None``) is optional here:
+    without it only :data:`SYSTEM_FB_TYPES` are known.
+    """
+    try:
+        from simatic_xml.system_types import lookup  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        return lookup(name)
+    except Exception:  # a catalog still being built must not break generation
+        return None
+
+
+def type_version(datatype: str) -> str | None:
+    """The library ``Version`` a member of this type is written with (``TON_TIME`` 1.0, ``DTL`` 1.0 …)."""
+    if datatype in TYPE_VERSIONS:
+        return TYPE_VERSIONS[datatype]
+    if datatype.startswith(('"', "Array", "String[", "WString[")) or datatype.upper() in ELEMENTARY:
+        return None
+    entry = catalog_type(datatype)
+    return getattr(entry, "version", None) if entry is not None else None
+
+
+def is_system_instance(datatype: str) -> bool:
+    """True for a system FB type whose member is a multi-instance (``TON_TIME``, ``CONT_C`` …)."""
+    if datatype in SYSTEM_FB_TYPES:
+        return True
+    if datatype.startswith(('"', "Array")) or datatype.upper() in ELEMENTARY:
+        return False
+    entry = catalog_type(datatype)
+    return entry is not None and str(getattr(entry, "kind", "")).upper() in ("FB", "INSTRUCTION_FB", "SFB")
+
+
+def unknown_type_names(datatype: str) -> list[str]:
+    """Unquoted type names in ``datatype`` that are neither elementary, system FB types nor in the catalog."""
+    out = []
+    value = datatype
+    m = _ARRAY.match(value)
+    if m:
+        value = m.group(2).strip()
+    if value.startswith('"') or value in ("Struct", "Void") or _STRING.match(value) or value.upper() in ELEMENTARY:
+        return out
+    if value.upper().startswith("REF_TO "):
+        return unknown_type_names(value[7:].strip())
+    if value in SYSTEM_FB_TYPES or catalog_type(value) is not None:
+        return out
+    out.append(value)
+    return out
+
+
+def normalize_datatype(text: object, field: str, *, struct_ok: bool = False, void_ok: bool = False,
+                       lenient: bool = False) -> str:
+    """TIA's spelling of ``text``, or :class:`SpecError` at ``field``.
+
+    ``lenient`` is the SCL-source path (see the module docstring): constant array bounds, ``Array[*]``,
+    ``Array .. of Struct``, ``Ref_To``, catalog types and unknown unquoted names pass.
+    """
     if not isinstance(text, str) or not text.strip():
         raise SpecError(field, "a data type is required")
     value = text.strip()
@@ -70,23 +154,37 @@ def normalize_datatype(text: object, field: str, *, struct_ok: bool = False, voi
         if not 1 <= size <= limit:
             raise SpecError(field, f"{kind} length must be 1..{limit}")
         return f"{kind}[{size}]"
+    if lenient:
+        m = re.match(r"(W?String)\s*\[\s*(\#?\"?[^\]]+?\"?)\s*\]\Z", value, re.IGNORECASE)
+        if m:  # STRING[#LEN] / STRING["LEN"]: a constant length, as TIA allows
+            return f"{'WString' if m.group(1).upper() == 'WSTRING' else 'String'}[{m.group(2)}]"
     m = _ARRAY.match(value)
     if m:
         dims = []
         for part in m.group(1).split(","):
             b = _BOUND.match(part)
-            if not b:
-                raise SpecError(field, f"array bounds must be lo..hi integers, got {part.strip()!r}")
-            lo, hi = int(b.group(1)), int(b.group(2))
-            if lo > hi:
-                raise SpecError(field, f"array lower bound {lo} is above upper bound {hi}")
-            dims.append(f"{lo}..{hi}")
+            if b:
+                lo, hi = int(b.group(1)), int(b.group(2))
+                if lo > hi:
+                    raise SpecError(field, f"array lower bound {lo} is above upper bound {hi}")
+                dims.append(f"{lo}..{hi}")
+                continue
+            if lenient and part.strip() == "*":
+                dims.append("*")
+                continue
+            lb = _LENIENT_BOUND.match(part) if lenient else None
+            if lb:
+                dims.append(f"{lb.group(1)}..{lb.group(2)}")
+                continue
+            raise SpecError(field, f"array bounds must be lo..hi integers, got {part.strip()!r}")
         if len(dims) > 6:
             raise SpecError(field, "arrays have at most 6 dimensions")
         element = m.group(2).strip()
+        if lenient and element.upper() == "STRUCT":
+            return f"Array[{', '.join(dims)}] of Struct"
         if element.upper().startswith("ARRAY") or element.upper() == "STRUCT":
             raise SpecError(field, "array elements cannot be Array or Struct (use a PLC data type)")
-        inner = normalize_datatype(element, field)
+        inner = normalize_datatype(element, field, lenient=lenient)
         return f"Array[{', '.join(dims)}] of {inner}"
     m = _QUOTED.match(value)
     if m:
@@ -94,6 +192,16 @@ def normalize_datatype(text: object, field: str, *, struct_ok: bool = False, voi
 
         check_block_name(m.group(1), field)
         return value
+    if lenient:
+        if upper in SYSTEM_ELEMENTARY:
+            return SYSTEM_ELEMENTARY[upper]
+        if upper.startswith("REF_TO "):
+            return "Ref_To " + normalize_datatype(value[7:], field, lenient=True)
+        entry = catalog_type(value)
+        if entry is not None:
+            return str(getattr(entry, "name", value))
+        if _IDENT.match(value):
+            return value  # a system/library type this tool does not know: the caller reports MISSING_TYPE
     raise SpecError(field, f"unknown data type {value!r}")
 
 

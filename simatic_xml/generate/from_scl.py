@@ -12,9 +12,17 @@ arrays with constant or ``*`` bounds, structs, UDTs, FB and IEC instances, REF_T
 comments; the statement part is taken verbatim from the text between BEGIN and END_... and becomes one
 SCL network; DATA_BLOCK BEGIN assignments become start values of the members they name.
 
-Refused with :class:`SpecError` (field = ``source.<block>`` and the line): AT overlays, start values
-of array elements or of an instance DB's members in BEGIN, and anything the spec cannot hold. What the
-spec can hold but the generator cannot express is refused later by ``parse_spec``/``generate_xml``.
+Follows TIA's "generate blocks from source": AT overlays are written as members (a ``AT_OVERLAY``
+note is returned: the SimaticML form of an overlay is not known), start values of array elements, of
+members inside UDT-typed members and of an instance DB's members (all after BEGIN) become the spec's
+``startValues``; an unquoted type name that is neither elementary nor a known system type is a user type
+(written quoted; the caller reports ``MISSING_TYPE`` when it is nowhere). Statements after a DB's BEGIN
+that are not assignments are ignored with a note (TIA accepts such sources).
+
+``locations`` (optional dict) receives, per block name, ``{field prefix: (line, column)}`` in the source
+file (``interface.Input[0]``, ``networks[0]`` -> the first body line, ``""`` -> the block header), so a
+:class:`SpecError` can be reported at its place in the file; ``notes`` receives ``(block, line, column,
+code, message)`` warnings.
 """
 
 from __future__ import annotations
@@ -24,9 +32,10 @@ from typing import Any
 
 from simatic_xml.scl import ast as A
 
+from .datatypes import ELEMENTARY, SYSTEM_ELEMENTARY, SYSTEM_FB_TYPES, catalog_type
 from .errors import SpecError
 
-__all__ = ("expr_text", "source_to_specs", "type_text")
+__all__ = ("body_location", "expr_text", "source_to_specs", "type_text")
 
 _KINDS = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "GlobalDB", "TYPE": "UDT"}
 _SECTIONS = {"VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static",
@@ -35,6 +44,8 @@ _FLAGS = {"EXTERNALACCESSIBLE": "accessibleFromHmi", "EXTERNALVISIBLE": "visible
           "EXTERNALWRITABLE": "writableFromHmi"}
 _OB_SYSTEM_INPUTS = {"Initial_Call", "Remanence", "LostRetentive", "LostRTC", "Event_Count"}
 _BEGIN = re.compile(r"^\s*BEGIN\b", re.IGNORECASE)
+_GENERIC = frozenset({"ANY", "POINTER", "BLOCK_FC", "BLOCK_FB", "BLOCK_DB", "VOID", "DB_ANY", "OB_ANY", "HW_ANY",
+                      "REMOTE", "ANY_POINTER"})
 _END = re.compile(r"^\s*END_(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|DATA_BLOCK)\b", re.IGNORECASE)
 
 
@@ -74,28 +85,60 @@ def expr_text(node: Any) -> str:
     raise SpecError("source", f"line {node.line}: cannot use a {type(node).__name__} here")
 
 
-def type_text(node: A.TypeNode) -> str:
-    """A declared type as a spec ``dataType`` (``Array[0..9] of Int``, ``String[20]``, ``"UDT_X"``)."""
+def _system_name(name: str) -> bool:
+    """An unquoted type name TIA resolves as a system type rather than a user type."""
+    upper = name.upper()
+    return (upper in ELEMENTARY or upper in _GENERIC or upper in SYSTEM_ELEMENTARY or upper in {k.upper() for k in SYSTEM_FB_TYPES}
+            or catalog_type(name) is not None)
+
+
+def type_text(node: A.TypeNode, user_types: set[str] | frozenset[str] = frozenset()) -> str:
+    """A declared type as a spec ``dataType`` (``Array[0..9] of Int``, ``String[20]``, ``"UDT_X"``).
+
+    An unquoted name that is a user type of ``user_types`` or no known system type is written quoted (a
+    reference to a user object, as TIA resolves it on import).
+    """
     if isinstance(node, A.ElementaryType):
         return node.spelling + (f"[{expr_text(node.length)}]" if node.length is not None else "")
     if isinstance(node, A.ArrayType):
         dims = ", ".join("*" if d.low is None else f"{expr_text(d.low)}..{expr_text(d.high)}" for d in node.dims)
-        return f"Array[{dims}] of {type_text(node.element)}"
+        return f"Array[{dims}] of {type_text(node.element, user_types)}"
     if isinstance(node, A.StructType):
         return "Struct"
     if isinstance(node, A.NamedType):
-        return _q(node.name, node.quoted)
+        if node.quoted or node.name in user_types or not _system_name(node.name):
+            return f'"{node.name}"'
+        return node.name
     if isinstance(node, A.RefType):
-        return f"Ref_To {type_text(node.target)}"
+        return f"Ref_To {type_text(node.target, user_types)}"
     raise SpecError("source", f"line {node.line}: unsupported type {type(node).__name__}")
 
 
-def _member(decl: A.VarDecl, block: str, retain: bool) -> dict[str, Any]:
+class _Walk:
+    """Per-source state: user types, and where each spec field came from."""
+
+    def __init__(self, user_types: set[str], locations: dict | None, notes: list | None) -> None:
+        self.user_types = user_types
+        self.locations = locations if locations is not None else {}
+        self.notes = notes if notes is not None else []
+
+    def at(self, block: str, key: str, node: Any) -> None:
+        self.locations.setdefault(block, {})[key] = (getattr(node, "line", 0), getattr(node, "col", 0))
+
+    def note(self, block: str, node: Any, code: str, message: str) -> None:
+        self.notes.append((block, getattr(node, "line", 0), getattr(node, "col", 0), code, message))
+
+
+def _member(decl: A.VarDecl, block: str, retain: bool, walk: _Walk, key: str) -> dict[str, Any]:
+    walk.at(block, key, decl)
     if decl.at:
-        raise SpecError(f"source.{block}", f"line {decl.line}: AT overlays ('{decl.name} AT {decl.at}') cannot be generated")
-    spec: dict[str, Any] = {"name": decl.name, "dataType": type_text(decl.type)}
-    if isinstance(decl.type, A.StructType):
-        spec["members"] = [_member(d, block, False) for d in decl.type.members]
+        walk.note(block, decl, "AT_OVERLAY", f"'{decl.name} AT {decl.at}' is written as a member of its own: "
+                  "the SimaticML form of an AT overlay is not known to this generator")
+    spec: dict[str, Any] = {"name": decl.name, "dataType": type_text(decl.type, walk.user_types)}
+    struct = decl.type if isinstance(decl.type, A.StructType) else (
+        decl.type.element if isinstance(decl.type, A.ArrayType) and isinstance(decl.type.element, A.StructType) else None)
+    if struct is not None:
+        spec["members"] = [_member(d, block, False, walk, f"{key}.members[{i}]") for i, d in enumerate(struct.members)]
     if decl.initial is not None:
         spec["startValue"] = expr_text(decl.initial)
     if decl.comment:
@@ -103,16 +146,16 @@ def _member(decl: A.VarDecl, block: str, retain: bool) -> dict[str, Any]:
     if retain:
         spec["retain"] = True
     for attr in decl.attributes:
-        key = _FLAGS.get(attr.name.upper())
+        key_ = _FLAGS.get(attr.name.upper())
         value = str(attr.value).strip("'").lower()
-        if key is not None:
-            spec[key] = value == "true"
+        if key_ is not None:
+            spec[key_] = value == "true"
         elif attr.name.upper() == "S7_SETPOINT":
             spec["setpoint"] = value == "true"
     return spec
 
 
-def _sections(block: A.Block, block_type: str) -> dict[str, list[dict[str, Any]]]:
+def _sections(block: A.Block, block_type: str, walk: _Walk) -> dict[str, list[dict[str, Any]]]:
     interface: dict[str, list[dict[str, Any]]] = {}
     for section in block.sections:
         name = "Constant" if section.constant else _SECTIONS.get(section.kind)
@@ -121,12 +164,14 @@ def _sections(block: A.Block, block_type: str) -> dict[str, list[dict[str, Any]]
         if block_type in ("FC", "OB") and name == "Static":
             name = "Temp"  # VAR in a FUNCTION/OB declares temporary locals
         retain = "RETAIN" in section.qualifiers and name in ("Input", "Output", "InOut", "Static")
-        interface.setdefault(name, []).extend(_member(d, block.name, retain) for d in section.decls)
+        members = interface.setdefault(name, [])
+        for decl in section.decls:
+            members.append(_member(decl, block.name, retain, walk, f"interface.{name}[{len(members)}]"))
     return interface
 
 
-def _body_text(block: A.Block, lines: list[str]) -> str:
-    """The statement text between BEGIN and END_..., verbatim."""
+def body_location(block: A.Block, lines: list[str]) -> tuple[str, int, int]:
+    """The statement text between BEGIN and END_..., verbatim, with the file line and column where it starts."""
     start = max([block.line] + [s.line for s in block.sections] + [d.line for s in block.sections for d in s.decls])
     begin = None
     for index in range(start - 1, min(block.end_line, len(lines))):
@@ -134,38 +179,69 @@ def _body_text(block: A.Block, lines: list[str]) -> str:
             begin = index
             break
     if begin is None:
-        return ""
+        return "", 0, 0
     end = block.end_line - 1
     while end > begin and not _END.match(lines[end]):
         end -= 1
-    after = re.sub(r"^\s*BEGIN\b", "", lines[begin], flags=re.IGNORECASE)
-    body = ([after] if after.strip() else []) + lines[begin + 1:end]
-    return "\n".join(body).rstrip()
+    m = re.match(r"^\s*BEGIN\b", lines[begin], flags=re.IGNORECASE)
+    after = lines[begin][m.end():] if m else lines[begin]
+    if after.strip():
+        body, line, col = [after] + lines[begin + 1:end], begin + 1, (m.end() if m else 0) + 1
+    else:
+        body, line, col = lines[begin + 1:end], begin + 2, 1
+    return "\n".join(body).rstrip(), line, col
 
 
-def _assign_start(interface: dict[str, list[dict[str, Any]]], stmt: A.Stmt, block: str) -> None:
+def _body_text(block: A.Block, lines: list[str]) -> str:
+    """The statement text between BEGIN and END_..., verbatim."""
+    return body_location(block, lines)[0]
+
+
+def _path(target: Any) -> str | None:
+    """``a.b[1]."c"`` of an assignment target, without the ``#``/quotes of the root; None if not a path."""
+    if isinstance(target, A.Name):
+        return f'"{target.name}"' if "." in target.name else target.name
+    if isinstance(target, A.Member):
+        base = _path(target.base)
+        return None if base is None else f"{base}.{_q(target.name, target.quoted or '.' in target.name)}"
+    if isinstance(target, A.Index):
+        base = _path(target.base)
+        return None if base is None else f"{base}[{', '.join(expr_text(i) for i in target.indices)}]"
+    return None
+
+
+def _assign_start(spec: dict[str, Any], interface: dict[str, list[dict[str, Any]]] | None, stmt: A.Stmt, block: str,
+                  walk: _Walk) -> None:
+    """One BEGIN assignment: the member's ``startValue`` when the path names a declared member through
+    plain structs, otherwise an entry of the spec's ``startValues`` (array elements, members of UDT-typed
+    members, an instance DB's members)."""
     if not isinstance(stmt, A.Assign):
-        raise SpecError(f"source.{block}", f"line {stmt.line}: only assignments of start values belong after BEGIN")
-    path: list[str] = []
+        walk.note(block, stmt, "IGNORED_STATEMENT", "only assignments of start values take effect after a DB's BEGIN; "
+                  "this statement is ignored")
+        return
+    path = _path(stmt.target)
+    if path is None:
+        raise SpecError(f"source.{block}", f"line {stmt.line}: '{expr_text(stmt.target)}' is not a member to give a start value")
+    value = expr_text(stmt.value)
+    names: list[str] = []
     target = stmt.target
     while isinstance(target, A.Member):
-        path.insert(0, target.name)
+        names.insert(0, target.name)
         target = target.base
-    if not isinstance(target, A.Name):
-        raise SpecError(
-            f"source.{block}", f"line {stmt.line}: start values of array elements cannot be generated "
-            f"('{expr_text(stmt.target)}')",
-        )
-    path.insert(0, target.name)
-    members = interface.get("Static", [])
-    member = None
-    for part in path:
-        member = next((m for m in members if m["name"].lower() == part.lower()), None)
-        if member is None:
-            raise SpecError(f"source.{block}", f"line {stmt.line}: '{'.'.join(path)}' is not declared")
-        members = member.get("members", [])
-    assert member is not None
-    member["startValue"] = expr_text(stmt.value)
+    if isinstance(target, A.Name) and interface is not None:
+        names.insert(0, target.name)
+        members = interface.get("Static", [])
+        member = None
+        for part in names:
+            member = next((m for m in members if m["name"].lower() == part.lower()), None)
+            if member is None:
+                break
+            members = member.get("members", []) if member.get("dataType") == "Struct" else []
+        if member is not None:
+            member["startValue"] = value
+            return
+    spec.setdefault("startValues", {})[path] = value
+    walk.at(block, f"startValues.{path}", stmt)
 
 
 def _header(block: A.Block, spec: dict[str, Any]) -> None:
@@ -180,20 +256,26 @@ def _header(block: A.Block, spec: dict[str, Any]) -> None:
         spec["number"] = block.number
 
 
-def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | frozenset[str] = frozenset(),
+                    known_udts: set[str] | frozenset[str] = frozenset(), locations: dict | None = None,
+                    notes: list | None = None) -> list[dict[str, Any]]:
     """One spec per block of the source, in source order.
 
-    ``known_fbs`` names FBs outside the source, so ``DATA_BLOCK "x" "FB"`` is an instance DB (a named
-    type that is neither an FB of the source nor of ``known_fbs`` is taken as a UDT).
+    ``known_fbs``/``known_udts`` name FBs and UDTs outside the source, so ``DATA_BLOCK "x" "T"`` is an
+    instance DB of FB ``T`` or a DB of UDT ``T``. A type known as neither is taken as an FB (instance DBs
+    are the common case; the caller reports the missing block).
 
     Raises:
         SpecError: a construct the block spec cannot hold (the reason names the line).
     """
     lines = text.splitlines()
     fbs = {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"} | set(known_fbs)
+    udts = {b.name for b in source.blocks if b.kind == "TYPE"} | set(known_udts)
+    walk = _Walk(fbs | udts, locations, notes)
     specs = []
     for block in source.blocks:
         block_type = _KINDS.get(block.kind)
+        walk.at(block.name, "", block)
         if block_type is None:
             raise SpecError(f"source.{block.name}", f"line {block.line}: {block.kind} blocks cannot be generated")
         spec: dict[str, Any] = {"blockType": block_type, "name": block.name}
@@ -201,34 +283,34 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
         if block_type == "UDT":
             if not isinstance(block.type, A.StructType):
                 raise SpecError(f"source.{block.name}", f"line {block.line}: a TYPE must be a STRUCT")
-            spec["interface"] = {"None": [_member(d, block.name, False) for d in block.type.members]}
+            spec["interface"] = {"None": [_member(d, block.name, False, walk, f"interface.None[{i}]")
+                                          for i, d in enumerate(block.type.members)]}
             specs.append(spec)
             continue
         if block_type == "GlobalDB":
             if isinstance(block.type, A.NamedType):
                 spec["blockType"] = "InstanceDB"
                 spec["instanceOf"] = block.type.name
-                if block.type.name not in fbs:
+                if block.type.name in udts and block.type.name not in fbs:
                     spec["instanceOfType"] = "UDT"
-                if block.body:
-                    raise SpecError(
-                        f"source.{block.name}", f"line {block.body[0].line}: start values of an instance data block "
-                        "cannot be generated; set them in the FB",
-                    )
+                for stmt in block.body:
+                    _assign_start(spec, None, stmt, block.name, walk)
                 specs.append(spec)
                 continue
-            interface = _sections(block, block_type)
+            interface = _sections(block, block_type, walk)
             if isinstance(block.type, A.StructType):
-                interface.setdefault("Static", []).extend(_member(d, block.name, False) for d in block.type.members)
+                members = interface.setdefault("Static", [])
+                for decl in block.type.members:
+                    members.append(_member(decl, block.name, False, walk, f"interface.Static[{len(members)}]"))
             for stmt in block.body:
-                _assign_start(interface, stmt, block.name)
+                _assign_start(spec, interface, stmt, block.name, walk)
             spec["interface"] = interface
             specs.append(spec)
             continue
         spec["language"] = "SCL"
         if block_type == "FC":
-            spec["returnType"] = type_text(block.return_type) if block.return_type is not None else "Void"
-        interface = _sections(block, block_type)
+            spec["returnType"] = type_text(block.return_type, walk.user_types) if block.return_type is not None else "Void"
+        interface = _sections(block, block_type, walk)
         if block_type == "OB" and "Input" in interface:
             # TIA writes the OB's system inputs into the source; the generator adds them itself
             interface["Input"] = [m for m in interface["Input"] if m["name"] not in _OB_SYSTEM_INPUTS]
@@ -236,8 +318,9 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
                 del interface["Input"]
         if interface:
             spec["interface"] = interface
-        body = _body_text(block, lines)
+        body, line, col = body_location(block, lines)
         if body.strip():
             spec["networks"] = [{"scl": body}]
+            walk.locations.setdefault(block.name, {})["networks[0]"] = (line, col)
         specs.append(spec)
     return specs

@@ -1,0 +1,371 @@
+"""TIA's "generate blocks from source", offline: SCL source text -> one SimaticML document per block/UDT.
+
+    from simatic_xml.generate.from_source import SourceContext, generate_source
+    result = generate_source(text, file="Motor.scl", version="V19", context=SourceContext())
+    result.blocks        # [GeneratedBlock(name, block_type, xml)], in source order
+    result.diagnostics   # [Diagnostic]: errors stop the block; warnings (MISSING_*) do not
+
+Every diagnostic's line and column are counted in the source file the user gave (a network error found
+in the text after BEGIN is moved to its file line; the first body line keeps BEGIN's column offset).
+All errors are reported, one per block for declaration errors, every undeclared ``#operand``, up to
+:data:`simatic_xml.diagnostics.DIAGNOSTIC_CAP`. A source that does not parse gives its syntax error
+(the SCL parser stops at the first one) and no blocks.
+
+What TIA does with references to user objects that are not there (a UDT, the FB of an instance DB, a
+global constant as array bound): it generates the block, which stays inconsistent until the object
+exists. Here the block is generated and a ``MISSING_TYPE``/``MISSING_BLOCK``/``MISSING_CONSTANT`` warning
+is returned. ``context`` makes objects of other files visible (:func:`context_from_files`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..diagnostics import Diagnostic, capped
+from ..errors import SclError, SimaticMLError
+from .errors import SpecError
+from .spec import BlockSpec, MemberSpec
+
+__all__ = ("GeneratedBlock", "SourceContext", "SourceResult", "context_from_files", "generate_source")
+
+_LINE_COL = re.compile(r"line (\d+)(?:, column (\d+))?:\s*")
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+@dataclass(slots=True)
+class SourceContext:
+    """Objects outside the source: FB and UDT specs (None when only the name is known) and other names."""
+
+    fbs: dict[str, BlockSpec | None] = field(default_factory=dict)
+    udts: dict[str, BlockSpec | None] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
+    """Other blocks, DBs, tags and global constants (for the MISSING_* warnings)."""
+
+    def knows(self, name: str) -> bool:
+        folded = name.casefold()
+        return any(folded == n.casefold() for n in (*self.fbs, *self.udts, *self.names))
+
+
+@dataclass(slots=True)
+class GeneratedBlock:
+    name: str
+    block_type: str
+    xml: bytes
+
+
+@dataclass(slots=True)
+class SourceResult:
+    blocks: list[GeneratedBlock]
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings allowed)."""
+        return not any(d.severity == "Error" for d in self.diagnostics)
+
+
+def _locate(locations: dict[str, tuple[int, int]], field_path: str) -> tuple[int, int]:
+    """The file position of the longest recorded prefix of ``field_path``."""
+    best = ""
+    for key in locations:
+        if (field_path == key or field_path.startswith(key + ".") or field_path.startswith(key + "[")) and len(key) >= len(best):
+            best = key
+    return locations.get(best, (0, 0))
+
+
+def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None, locations: dict[str, tuple[int, int]]) -> Diagnostic:
+    if isinstance(exc, SpecError):
+        field_path, reason = exc.field, exc.reason
+    else:
+        field_path, reason = "", str(exc)
+    line, column = _locate(locations, field_path)
+    m = _LINE_COL.match(reason)
+    if m and field_path.startswith("networks["):
+        body_line, body_col = locations.get(field_path.split(".")[0], (line, column))
+        rel_line, rel_col = int(m.group(1)), int(m.group(2) or 0)
+        line = body_line + rel_line - 1
+        column = rel_col + (body_col - 1 if rel_line == 1 else 0)
+        reason = reason[m.end():]
+    elif m and field_path.startswith("source"):
+        line, column = int(m.group(1)), int(m.group(2) or 1)
+        reason = reason[m.end():]
+    code = getattr(exc, "code", None) if not isinstance(exc, SpecError) else None
+    if isinstance(exc, SclError) or "networks[" in field_path and m:
+        code = "SYNTAX_ERROR"
+    where = f"{field_path}: " if field_path and not field_path.startswith(("source", "networks[")) else ""
+    return Diagnostic(f"{where}{reason}", line, column, block=block, file=file,
+                      code=code or "INVALID_DECLARATION")
+
+
+def _blank(text: str) -> str:
+    from ..scl_parse import blank_block_comments
+
+    text = blank_block_comments(text, regions=True)
+    return re.sub(r"\.#", ". ", text) if ".#" in text else text
+
+
+def _member_names(members: list[dict[str, Any]]) -> set[str]:
+    return {str(m.get("name", "")).casefold() for m in members}
+
+
+def _undeclared(spec: dict[str, Any], file: str | None, locations: dict[str, tuple[int, int]]) -> list[Diagnostic]:
+    """Every ``#name`` of the SCL text that the interface does not declare (TIA refuses to generate)."""
+    from .checks import scl_locals
+
+    if spec.get("blockType") == "OB":
+        return []  # an OB's event inputs come from its OB type, which the source does not declare
+
+    declared: set[str] = set()
+    for members in (spec.get("interface") or {}).values():
+        declared |= _member_names(members)
+    if spec.get("blockType") == "FC":
+        declared.add(str(spec["name"]).casefold())  # an FC's own name is its return value
+    out = []
+    for i, net in enumerate(spec.get("networks") or []):
+        text = net.get("scl")
+        if not isinstance(text, str):
+            continue
+        body_line, body_col = locations.get(f"networks[{i}]", (0, 0))
+        blanked = _blank(text)
+        for name, rel_line in scl_locals(blanked):
+            if name.casefold() in declared:
+                continue
+            lines = blanked.split("\n")
+            col = lines[rel_line - 1].find("#" + name) + 1 if rel_line <= len(lines) else 0
+            if col <= 0:
+                col = lines[rel_line - 1].find("#") + 1 if rel_line <= len(lines) else 1
+            out.append(Diagnostic(f"#{name} is not declared in the block interface.",
+                                  body_line + rel_line - 1, col + (body_col - 1 if rel_line == 1 else 0),
+                                  block=str(spec["name"]), file=file, code="UNDECLARED"))
+    return out
+
+
+def _missing(spec: dict[str, Any], parsed: BlockSpec, own: dict[str, str], context: SourceContext, file: str | None,
+             locations: dict[str, tuple[int, int]]) -> list[Diagnostic]:
+    """MISSING_TYPE / MISSING_BLOCK / MISSING_CONSTANT warnings for user objects neither here nor in context."""
+    out: list[Diagnostic] = []
+    block = parsed.name
+
+    def known(name: str) -> bool:
+        return name.casefold() in own or context.knows(name)
+
+    def walk(members: list[MemberSpec], path: str) -> None:
+        for i, member in enumerate(members):
+            here = f"{path}[{i}]"
+            element = member.datatype
+            bounds = ""
+            m = re.match(r"Array\[(.*?)\] of (.*)\Z", element)
+            if m:
+                bounds, element = m.group(1), m.group(2)
+            for name in _QUOTED.findall(bounds):
+                if not known(name):
+                    line, col = _locate(locations, here)
+                    out.append(Diagnostic(f'Constant "{name}" (array bound of {member.name}) is not defined.', line, col,
+                                          block=block, file=file, severity="Warning", code="MISSING_CONSTANT"))
+            for name in _QUOTED.findall(element):
+                if not known(name):
+                    line, col = _locate(locations, here)
+                    out.append(Diagnostic(f'Data type "{name}" (of {member.name}) is not defined; the block stays '
+                                          "inconsistent until it exists.", line, col, block=block, file=file,
+                                          severity="Warning", code="MISSING_TYPE"))
+            walk(member.members, f"{here}.members")
+
+    for section, members in parsed.sections.items():
+        walk(members, f"interface.{section}")
+    if parsed.block_type == "InstanceDB" and parsed.instance_of and not known(parsed.instance_of):
+        line, col = _locate(locations, "")
+        kind = "Data type" if parsed.instance_of_type == "UDT" else "Block"
+        out.append(Diagnostic(f'{kind} "{parsed.instance_of}" of instance data block {block} is not defined; the '
+                              "data block is generated without its members and stays inconsistent.", line, col,
+                              block=block, file=file, severity="Warning",
+                              code="MISSING_TYPE" if parsed.instance_of_type == "UDT" else "MISSING_BLOCK"))
+    return out
+
+
+def generate_source(text: str, *, file: str | None = None, version: str | None = None,
+                    context: SourceContext | None = None) -> SourceResult:
+    """Generate every block and UDT of an SCL source (see the module docstring)."""
+    from ..scl import parse
+    from .builder import generate_xml
+    from .from_scl import source_to_specs
+    from .spec import parse_spec
+
+    context = context or SourceContext()
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    diagnostics: list[Diagnostic] = []
+    try:
+        source = parse(text, file)
+    except SclError as exc:
+        code = getattr(exc, "code", None) or ("CLASSIC_SCL" if type(exc).__name__ == "ClassicSclNotSupportedError" else "SYNTAX_ERROR")
+        return SourceResult([], [Diagnostic(exc.message, exc.line, exc.col, file=file, code=code)])
+    if not source.blocks:
+        return SourceResult([], [Diagnostic("The source holds no block.", 1, 1, file=file, code="NO_BLOCK")])
+    locations: dict[str, dict[str, tuple[int, int]]] = {}
+    notes: list[tuple[str, int, int, str, str]] = []
+    known_fbs = {n for n, s in context.fbs.items()}
+    known_udts = {n for n, s in context.udts.items()}
+    try:
+        specs = source_to_specs(source, text, known_fbs=known_fbs, known_udts=known_udts, locations=locations, notes=notes)
+    except SimaticMLError as exc:
+        name = exc.field.split(".", 1)[1] if isinstance(exc, SpecError) and exc.field.startswith("source.") else None
+        return SourceResult([], [_spec_diagnostic(exc, name or "", file, locations.get(name or "", {}))])
+    for block, line, col, code, message in notes:
+        diagnostics.append(Diagnostic(message, line, col, block=block, file=file, severity="Warning", code=code))
+
+    own = {str(s["name"]).casefold(): str(s["blockType"]) for s in specs}
+    parsed: dict[str, BlockSpec] = {}
+    failed: set[str] = set()
+    for spec in specs:
+        name = str(spec["name"])
+        where = locations.get(name, {})
+        errors = _undeclared(spec, file, where)
+        try:
+            parsed[name] = parse_spec(spec, source=True)
+        except SimaticMLError as exc:
+            diag = _spec_diagnostic(exc, name, file, where)
+            if not (errors and "is not declared" in diag.message):
+                errors.append(diag)
+        if errors:
+            diagnostics.extend(errors)
+            failed.add(name)
+            continue
+        diagnostics.extend(_missing(spec, parsed[name], own, context, file, where))
+
+    types: dict[str, BlockSpec] = {k: v for k, v in {**context.fbs, **context.udts}.items() if v is not None}
+    types.update(parsed)
+    blocks: list[GeneratedBlock] = []
+    for spec in specs:
+        name = str(spec["name"])
+        if name in failed:
+            continue
+        block = parsed[name]
+        warnings: list[tuple[str, str]] = []
+        try:
+            xml = generate_xml(block, version, types=types, warnings=warnings)
+        except SimaticMLError as exc:
+            diagnostics.append(_spec_diagnostic(exc, name, file, locations.get(name, {})))
+            continue
+        for path, reason in warnings:
+            line, col = _locate(locations.get(name, {}), path)
+            diagnostics.append(Diagnostic(f"{path}: {reason}", line, col, block=name, file=file, severity="Warning",
+                                          code="START_VALUE_NOT_WRITTEN"))
+        blocks.append(GeneratedBlock(name, block.block_type, xml))
+    if any(d.severity == "Error" for d in diagnostics):
+        blocks = []  # TIA generates nothing from a source with errors in its declarations or code
+    return SourceResult(blocks, capped(diagnostics))
+
+
+# ---------------------------------------------------------------- context from other files
+
+
+def _add_spec(context: SourceContext, spec: BlockSpec) -> None:
+    if spec.block_type == "FB":
+        context.fbs[spec.name] = spec
+    elif spec.block_type == "UDT":
+        context.udts[spec.name] = spec
+    else:
+        context.names.add(spec.name)
+
+
+def _context_from_scl(context: SourceContext, text: str, file: str) -> None:
+    from ..scl import parse
+    from .from_scl import source_to_specs
+    from .spec import parse_spec
+
+    try:
+        source = parse(text, file)
+        specs = source_to_specs(source, text)
+    except SimaticMLError:
+        return
+    for spec in specs:
+        spec.pop("networks", None)
+        try:
+            _add_spec(context, parse_spec(spec, source=True))
+        except SimaticMLError:
+            kind = spec.get("blockType")
+            (context.fbs if kind == "FB" else context.udts if kind == "UDT" else {})[str(spec["name"])] = None
+            context.names.add(str(spec["name"]))
+
+
+def _context_from_xml(context: SourceContext, data: bytes) -> None:
+    from .. import parse_bytes
+    from .spec import parse_spec
+    from .to_scl import interface_spec
+
+    try:
+        doc = parse_bytes(data)
+    except SimaticMLError:
+        return
+    obj = doc.object
+    kind = type(obj).__name__
+    name = getattr(obj, "name", None)
+    if not name:
+        return
+    if kind in ("FB", "PlcStruct"):
+        spec: dict[str, Any] = {"blockType": "UDT" if kind == "PlcStruct" else "FB", "name": name}
+        if kind == "FB":
+            spec["language"] = "SCL"
+        try:
+            iface = interface_spec(doc)
+            if kind == "PlcStruct":
+                iface = {"None": iface.get("None", [])}
+            else:
+                iface = {k: v for k, v in iface.items() if k in ("Input", "Output", "InOut", "Static")}
+            if iface:
+                spec["interface"] = iface
+            _add_spec(context, parse_spec(spec, source=True))
+            return
+        except (SimaticMLError, KeyError, TypeError, ValueError):
+            (context.fbs if kind == "FB" else context.udts)[name] = None
+            return
+    context.names.add(name)
+    for tag in _tag_names(obj):
+        context.names.add(tag)
+
+
+def _tag_names(obj: Any) -> Iterable[str]:
+    """Tag and user-constant names of a tag table object (empty for other objects)."""
+    for attr in ("tags", "user_constants", "constants"):
+        for item in getattr(obj, attr, None) or ():
+            name = getattr(item, "name", None)
+            if name:
+                yield name
+
+
+_SOURCE_SUFFIXES = (".scl", ".db", ".udt")
+
+
+def iter_files(paths: Iterable[str | Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """Files under ``paths`` (recursively for directories) with one of ``suffixes``, sorted."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes))
+        elif path.is_file():
+            out.append(path)
+    return out
+
+
+def read_text(path: Path) -> str:
+    """A source file's text: UTF-8 (with or without BOM), else Windows-1252 as older TIA versions wrote it."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def context_from_files(paths: Iterable[str | Path]) -> SourceContext:
+    """UDTs, FBs, blocks and tag tables of SimaticML exports (``.xml``) and SCL sources under ``paths``."""
+    context = SourceContext()
+    for path in iter_files(paths, (*_SOURCE_SUFFIXES, ".xml")):
+        if path.suffix.lower() == ".xml":
+            _context_from_xml(context, path.read_bytes())
+        else:
+            _context_from_scl(context, read_text(path), str(path))
+    return context
