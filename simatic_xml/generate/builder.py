@@ -295,13 +295,12 @@ def _udt_members(datatype: str, types: dict[str, BlockSpec]) -> list[MemberSpec]
 def _apply_start(sections: list[Section], path: str, value: str, types: dict[str, BlockSpec],
                  warnings: list[tuple[str, str]]) -> None:
     """Write ``value`` as the start value at ``path``: on the member, as an array ``Subelement``, or on a
-    member of a UDT-typed member (its ``Sections/Section None``, as exports write the expanded UDT)."""
+    member inside a UDT-typed member (its ``Sections/Section None``, as exports write the expanded UDT)."""
     parts = _path_parts(path)
     members = [m for section in sections for m in section.members]
     current: Member | None = None
-    i = 0
-    while i < len(parts):
-        kind, text = parts[i]
+    current_spec: MemberSpec | None = None  # the spec behind a member taken from a UDT definition
+    for i, (kind, text) in enumerate(parts):
         if kind == "index":
             if current is None or not current.is_array or i != len(parts) - 1:
                 warnings.append((f"startValues.{path}", "start values inside array elements of structured type are not written"))
@@ -310,25 +309,30 @@ def _apply_start(sections: list[Section], path: str, value: str, types: dict[str
             current.subelements.append(Subelement(text, StartValue(value)))
             return
         found = next((m for m in members if m.name.casefold() == text.casefold()), None)
-        if found is None and current is not None and current.datatype.startswith('"'):
-            udt = _udt_members(current.datatype, types)
-            spec = next((m for m in udt or [] if m.name.casefold() == text.casefold()), None)
-            if spec is None:
-                what = "is not a member of" if udt is not None else "cannot be placed: the type is not known:"
-                warnings.append((f"startValues.{path}", f"{text} {what} {current.datatype}"))
-                return
-            if current.sections is None:
-                current.sections = Sections([Section("None")])
-            section = current.sections.sections[0]
-            found = Member(spec.name, spec.datatype, version=type_version(spec.datatype))
-            section.members.append(found)
+        found_spec: MemberSpec | None = None
+        if found is None and current is not None:
+            if current.datatype.startswith('"'):
+                candidates = _udt_members(current.datatype, types)
+                if candidates is None:
+                    warnings.append((f"startValues.{path}", f"{text} cannot be placed: the type {current.datatype} is not known"))
+                    return
+                holder = current.sections.sections[0].members if current.sections is not None else None
+                if holder is None:
+                    current.sections = Sections([Section("None")])
+                    holder = current.sections.sections[0].members
+            else:
+                candidates = current_spec.members if current_spec is not None else []
+                holder = current.members
+            found_spec = next((m for m in candidates if m.name.casefold() == text.casefold()), None)
+            if found_spec is not None:
+                found = Member(found_spec.name, found_spec.datatype, version=type_version(found_spec.datatype))
+                holder.append(found)
         if found is None:
             warnings.append((f"startValues.{path}", f"{text} is not declared"))
             return
-        current = found
+        current, current_spec = found, found_spec
         members = list(found.members) + (
             [m for sec in found.sections.sections for m in sec.members] if found.sections is not None else [])
-        i += 1
     if current is not None:
         current.start_value = StartValue(value)
 

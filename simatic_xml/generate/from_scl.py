@@ -229,14 +229,19 @@ def _assign_start(spec: dict[str, Any], interface: dict[str, list[dict[str, Any]
         names.insert(0, target.name)
         target = target.base
     if isinstance(target, A.Name) and interface is not None:
+        # A DB with its own declarations: a path through plain structs names a member (TIA refuses an
+        # undeclared one); a path into a UDT-typed member goes to startValues.
         names.insert(0, target.name)
-        members = interface.get("Static", [])
+        members: list[dict[str, Any]] | None = interface.get("Static", [])
         member = None
         for part in names:
+            if members is None:  # below a UDT-typed member: its members are the UDT's
+                member = None
+                break
             member = next((m for m in members if m["name"].lower() == part.lower()), None)
             if member is None:
-                break
-            members = member.get("members", []) if member.get("dataType") == "Struct" else []
+                raise SpecError(f"source.{block}", f"line {stmt.line}: '{path}' is not declared")
+            members = member.get("members", []) if member.get("dataType") == "Struct" else None
         if member is not None:
             member["startValue"] = value
             return

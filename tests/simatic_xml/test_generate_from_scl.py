@@ -129,8 +129,18 @@ def test_data_blocks_and_types():
 
 def test_instance_of_a_udt_or_a_known_fb():
     text = 'DATA_BLOCK "D"\n"T"\nBEGIN\nEND_DATA_BLOCK\n'
-    assert source_to_specs(parse(text), text)[0]["instanceOfType"] == "UDT"
+    assert source_to_specs(parse(text), text, known_udts={"T"})[0]["instanceOfType"] == "UDT"
     assert "instanceOfType" not in source_to_specs(parse(text), text, known_fbs={"T"})[0]
+    # Known as neither: an instance DB of an FB (the common case); the caller reports MISSING_BLOCK.
+    assert "instanceOfType" not in source_to_specs(parse(text), text)[0]
+
+
+def test_start_values_after_begin_become_start_values():
+    """Array elements and an instance DB's members after BEGIN: TIA generates them (they were refused)."""
+    text = 'DATA_BLOCK "D"\n"FB"\nBEGIN\n  x := 1;\nEND_DATA_BLOCK\n'
+    assert source_to_specs(parse(text), text)[0]["startValues"] == {"x": "1"}
+    text = 'DATA_BLOCK "D"\n   VAR\n      a : Array[0..1] of Int;\n   END_VAR\nBEGIN\n   a[0] := 1;\nEND_DATA_BLOCK\n'
+    assert source_to_specs(parse(text), text)[0]["startValues"] == {"a[0]": "1"}
 
 
 def test_specs_generate():
@@ -143,9 +153,6 @@ def test_specs_generate():
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ('DATA_BLOCK "D"\n"FB"\nBEGIN\n  x := 1;\nEND_DATA_BLOCK\n', "instance data block"),
-        ('DATA_BLOCK "D"\n   VAR\n      a : Array[0..1] of Int;\n   END_VAR\nBEGIN\n   a[0] := 1;\nEND_DATA_BLOCK\n',
-         "array elements"),
         ('DATA_BLOCK "D"\n   VAR\n      a : Int;\n   END_VAR\nBEGIN\n   b := 1;\nEND_DATA_BLOCK\n', "'b' is not declared"),
     ],
 )

@@ -110,7 +110,7 @@ def test_negative_literal_and_binary_minus():
     assert values == ["-5", "3"]
 
 
-@pytest.mark.parametrize("bad", ["#a := (* block *) 1;", "#a := f(1;", "#a := 1 ? 2;"])
+@pytest.mark.parametrize("bad", ["#a := (* not closed 1;", "#a := f(1;", "#a := 1 ? 2;"])
 def test_syntax_errors(bad):
     with pytest.raises(SclSyntaxError):
         text_to_tokens(bad)
