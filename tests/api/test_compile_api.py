@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.api.test_download_api import plc  # noqa: F401 - fixture: a PLC with the stub program engine
 from tests.conftest import HMI, add_device, assert_error, data, run_job
 
 D = "/api/devices/PLC_1"
@@ -106,3 +107,16 @@ def test_compile_result_schema_documents_diagnostics(client):
     info = schema["DiagnosticInfo"]
     assert set(info["properties"]) == set(WIRE_KEYS)
     assert set(info["required"]) == {"code", "message"}
+
+
+def test_download_refusal_carries_structured_diagnostics(client, admin_headers, engineer_headers, plc):
+    """A download refused for compile errors lists them as data in details.compileResult.diagnostics."""
+    from tests.api.test_download_api import BAD, _scl
+
+    _scl(client, admin_headers, BAD, "bad.scl")
+    body = assert_error(client.post(f"{D}/actions/download-sync", headers=engineer_headers), 409,
+                        "DOWNLOAD_COMPILE_FAILED")
+    diagnostics = body["details"]["compileResult"]["diagnostics"]
+    assert diagnostics and all(list(d) == WIRE_KEYS for d in diagnostics)
+    assert {(d["block"], d["severity"]) for d in diagnostics} == {("Bad", "Error")}
+    assert all(d["code"].startswith("MISSING_") for d in diagnostics)  # "Nope" is not in the project
