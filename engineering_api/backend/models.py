@@ -194,8 +194,9 @@ class CompileMessage(CamelStruct):
 class CompileResult(CamelStruct):
     """``{state, errorCount, warningCount, messages[...]}`` as TIA's CompilerResult, plus ``diagnostics``: every
     finding as structured data (file, block, network, line, column, severity, code, message), up to the stated
-    cap (``simatic_xml.diagnostics.DIAGNOSTIC_CAP``). The Openness backend fills it from TIA's messages where it
-    can; the tree in ``messages`` stays as TIA gives it."""
+    cap (``simatic_xml.diagnostics.DIAGNOSTIC_CAP``). The fake fills it from its compiler; the Openness backend
+    leaves it empty for now (TIA's CompilerResult has no line, column or code; its findings stay in ``messages``,
+    the tree as TIA gives it)."""
 
     state: CompileState
     error_count: int
