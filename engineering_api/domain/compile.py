@@ -1,4 +1,8 @@
-"""Compile operations for PLC software (blocks, a device's software)."""
+"""Compile operations for PLC software (blocks, a device's software).
+
+The answer is TIA's CompilerResult tree (``messages``) plus ``diagnostics``: every finding as data in the one
+shape the CLI's ``--format json`` writes (file, block, network, line, column, severity, code, message).
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ class SoftwareRef(CamelStruct):
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
-        name="blocks.compile", summary="Compile one block of a PLC (TIA's compiler checks, nested results).",
+        name="blocks.compile", summary="Compile one block of a PLC: TIA's nested results and every finding in diagnostics.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.compile_block(d.device_name, d.block_name),
         input=BlockRef, output=CompileResult,
         route=RouteSpec("POST", "/api/devices/{deviceName}/blocks/{blockName}/actions/compile"),
@@ -38,7 +42,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.compile-software",
-        summary="Compile a PLC's software: PLC data types, FBs, FCs, DBs, OBs in dependency order.",
+        summary="Compile a PLC's software in dependency order: nested results and every finding in diagnostics.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.compile_software(d.device_name), input=SoftwareRef,
         output=CompileResult, route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software-sync"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software"), long_running=True,
