@@ -113,11 +113,22 @@ def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_type
                                                  code="READ_ERROR"))
             continue
         loaded.lines += data.count(b"\n") + 1
-        if os.path.splitext(path)[1].lower() in SCL_SUFFIXES:
-            _load_scl(loaded, path, data)
-        else:
-            _load_xml(loaded, path, data, target)
+        try:
+            if os.path.splitext(path)[1].lower() in SCL_SUFFIXES:
+                _load_scl(loaded, path, data)
+            else:
+                _load_xml(loaded, path, data, target)
+        except Exception as exc:  # noqa: BLE001 - one file the reader trips on must not stop a pipeline's run
+            loaded.diagnostics.append(_internal(path, None, exc))
     return loaded
+
+
+def _internal(path: Optional[str], block: Optional[str], exc: BaseException) -> Diagnostic:
+    # A defect of the checker, not of the user's code: a warning, so it never fails a pipeline on valid code,
+    # but it is in every report.
+    return Diagnostic(f"The checker could not check this {'block' if block else 'file'} "
+                      f"({type(exc).__name__}: {exc}); please report it.", block=block, file=path,
+                      severity="Warning", code="CHECKER_FAILED")
 
 
 def _load_scl(loaded: Loaded, path: str, data: bytes) -> None:
@@ -280,7 +291,10 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
     found: dict[int, list] = {}
     for blk in by_id.values():
         where = file_of.get(id(blk))
-        found[id(blk)] = check_block(views.get(where, program), blk, where)
+        try:
+            found[id(blk)] = check_block(views.get(where, program), blk, where)
+        except Exception as exc:  # noqa: BLE001 - see _internal
+            found[id(blk)] = [_internal(where, blk.name, exc)]
     shown = set()
     for blk in _ordered(program) + [dup for dup, _ in program.duplicates]:
         if id(blk) in found and id(blk) not in shown:

@@ -235,3 +235,16 @@ def test_installed_program_exit_codes(repo: Path):
     missing = subprocess.run([sys.executable, "-m", "engineering_api.cli", "scl", "check", str(repo / "nope")],
                              capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2
+
+
+def test_a_checker_defect_is_a_warning_not_a_crash(repo: Path, monkeypatch):
+    from fakes.compiler import checker
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(checker, "check_block", boom)
+    code, doc = as_json("plc", "check", str(repo))
+    assert code == 0
+    failed = [d for d in doc["diagnostics"] if d["code"] == "CHECKER_FAILED"]
+    assert {d["block"] for d in failed} == {"FC_Add", "FC_Use"} and all(d["severity"] == "Warning" for d in failed)
