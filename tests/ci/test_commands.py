@@ -248,3 +248,22 @@ def test_a_checker_defect_is_a_warning_not_a_crash(repo: Path, monkeypatch):
     assert code == 0
     failed = [d for d in doc["diagnostics"] if d["code"] == "CHECKER_FAILED"]
     assert {d["block"] for d in failed} == {"FC_Add", "FC_Use"} and all(d["severity"] == "Warning" for d in failed)
+
+
+def test_scl_build_is_registered_from_engineering_api_ci_build(monkeypatch, tmp_path: Path):
+    """``scl build`` comes from engineering_api/ci/build.py (``add_arguments``, ``run``); a stand-in shows the
+    wiring: its options are parsed and its exit code is the command's."""
+    import importlib.machinery
+    import types
+
+    import engineering_api.ci as ci
+
+    calls = []
+    stub = types.ModuleType("engineering_api.ci.build")
+    stub.__spec__ = importlib.machinery.ModuleSpec("engineering_api.ci.build", None)
+    stub.add_arguments = lambda parser: (parser.add_argument("sources", nargs="+"), parser.add_argument("--out"))
+    stub.run = lambda args: calls.append((args.sources, args.out)) or 1
+    monkeypatch.setitem(sys.modules, "engineering_api.ci.build", stub)
+    monkeypatch.setattr(ci, "build", stub, raising=False)
+    assert main(["scl", "build", "a.scl", "--out", str(tmp_path)]) == 1
+    assert calls == [(["a.scl"], str(tmp_path))]
