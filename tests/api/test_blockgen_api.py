@@ -255,7 +255,7 @@ BAD_SPECS = [
      "interface.Input[1].name"),
     ("duplicate-across-sections", _with(FC_SCL, interface={"Input": [{"name": "Raw", "dataType": "Int"}],
                                                           "Temp": [{"name": "RAW", "dataType": "Real"}]}), "interface.Temp[0].name"),
-    ("forbidden-member-name", _with(FC_SCL, interface={"Input": [{"name": "Ra.w", "dataType": "Int"}]}), "interface.Input[0].name"),
+    ("forbidden-member-name", _with(FC_SCL, interface={"Input": [{"name": "Ra[w", "dataType": "Int"}]}), "interface.Input[0].name"),
     ("forbidden-block-name", _with(FC_SCL, name="FC/Scale"), "name"),
     ("graph-reserved-name", _with(FC_SCL, blockType="FB", language="GRAPH", interface={"Static": [{"name": "INIT_SQ", "dataType": "Bool"}]},
                                   networks=[{"graph": {"steps": [], "transitions": []}}]), "interface.Static[0].name"),
@@ -319,10 +319,13 @@ def test_unknown_template_and_bad_parameters(shared):
 
 
 def test_a_bad_template_parameter_is_named_as_sent(shared):
-    body = assert_error(_gen(shared.client, shared.headers, {"template": "motor_starter", "parameters": {"author": "John Smith"}}),
+    # TIA's header fields take blanks and more than 8 characters ("SIEMENS SUP Applications" in TIA's own
+    # exports); a line break is what no header field can hold.
+    bad = "John\nSmith"
+    body = assert_error(_gen(shared.client, shared.headers, {"template": "motor_starter", "parameters": {"author": bad}}),
                         422, "INVALID_SPEC")
     assert body["details"]["field"] == "parameters.author"
-    design = {"modules": [{"name": "P1", "template": "motor_starter", "parameters": {"author": "John Smith"}}]}
+    design = {"modules": [{"name": "P1", "template": "motor_starter", "parameters": {"author": bad}}]}
     body = assert_error(_from_design(shared.client, shared.headers, {"design": design}), 422, "INVALID_SPEC")
     assert body["details"]["field"] == "modules[0].parameters.author"
 

@@ -130,6 +130,24 @@ def test_generate_refuses_what_specs_cannot_hold(env):
     error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "X"},
                                      headers=h), 422, "INVALID_SPEC")
     assert "nope" in error["message"] and error["details"]["source"] == "X.scl"
+    # Every finding as structured data, counted in the source file (line 7 of the text, not line 1 of the body).
+    [diag] = error["details"]["diagnostics"]
+    assert diag == {"file": "X.scl", "block": "FC_X", "network": None, "line": 7, "column": 2, "severity": "Error",
+                    "code": "UNDECLARED", "message": "#nope is not declared in the block interface."}
+
+
+def test_generate_reports_every_error_and_warnings(env):
+    client, h, _ = env
+    text = ('FUNCTION "FC_A" : Void\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN\n\t#a := 1;\n\t#b := 2;\nEND_FUNCTION\n\n'
+            'FUNCTION_BLOCK "FB_B"\n   VAR\n      u : "UDT_Nowhere";\n   END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n')
+    error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "Y"},
+                                     headers=h), 422, "INVALID_SPEC")
+    lines = [(d["line"], d["code"]) for d in error["details"]["diagnostics"] if d["severity"] == "Error"]
+    assert lines == [(6, "UNDECLARED"), (7, "UNDECLARED")]
+    good = 'FUNCTION_BLOCK "FB_B"\n   VAR\n      u : "UDT_Nowhere";\n   END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n'
+    result = data(client.post(f"{S}/import-and-generate", json={"SclContent": good, "SourceName": "Z"}, headers=h))
+    assert result["blocks"] == ["FB_B"]
+    assert [(d["code"], d["line"], d["severity"]) for d in result["diagnostics"]] == [("MISSING_TYPE", 3, "Warning")]
 
 
 def test_import_and_generate_tia_body(env):

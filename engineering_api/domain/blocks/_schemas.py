@@ -264,6 +264,9 @@ class GenerateResult(CamelStruct):
     blocks: list[str]
     order: list[str]
     reports: list[ProgramImportReport]
+    diagnostics: list[dict[str, Any]] = []
+    """Warnings of the generation (``MISSING_TYPE``, ``MISSING_BLOCK`` …), wire shape of
+    ``simatic_xml.diagnostics.Diagnostic``; errors answer 422 with ``details.diagnostics`` instead."""
 
 
 class MemberResult(CamelStruct):

@@ -1,8 +1,15 @@
-"""Handlers for cross-references and external sources (SCL text -> blocks)."""
+"""Handlers for cross-references and external sources (SCL text -> blocks).
+
+Generation follows TIA's "generate blocks from source" (:mod:`simatic_xml.generate.from_source`): a
+source with errors gives a 422 whose ``details.diagnostics`` lists every finding (wire shape of
+:class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the source text); a generated source
+answers its warnings (``MISSING_*`` references to objects the PLC does not hold yet) as ``diagnostics``.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +27,9 @@ from engineering_api.domain.blocks._schemas import (
 from engineering_api.domain.blocks._support import _DB_KINDS, _doc, _instance_types
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError
-from simatic_xml.generate import generate_xml, parse_spec
-from simatic_xml.generate.from_scl import source_to_specs
+from simatic_xml.diagnostics import Diagnostic, wire_list
+from simatic_xml.generate.from_source import SourceContext, generate_source
 from simatic_xml.model import Document
-from simatic_xml.scl import SclSyntaxError
-from simatic_xml.scl import parse as parse_scl
 
 # ----- cross-references --------------------------------------------------------------------------
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -112,45 +117,82 @@ def _from_file(ctx: OperationContext, data: SourceFileInput) -> ExternalSourceIn
                                            overwrite=data.overwrite)
 
 
+def _device_context(ctx: OperationContext, device: str, text: str) -> SourceContext:
+    """What the PLC already holds: FBs (with their interface when an instance DB of the source needs it),
+    UDTs, other blocks and tags, so references into the project are not reported as missing."""
+    context = SourceContext()
+    wanted = set(_QUOTED.findall(text))
+    for obj in ctx.backend.list_program_objects(device):
+        if obj.kind == "FB":
+            spec = _instance_types(ctx, device, obj.name) if obj.name in wanted else None
+            context.fbs[obj.name] = (spec or {}).get(obj.name)
+        elif obj.kind in ("UDT", "PlcStruct", "PlcType"):
+            context.udts[obj.name] = _udt_spec(ctx, device, obj.name) if obj.name in wanted else None
+        else:
+            context.names.add(obj.name)
+    try:
+        for tag in ctx.backend.list_all_tags(device):
+            context.names.add(tag.name)
+    except e.EngineeringError:
+        pass
+    return context
+
+
+def _udt_spec(ctx: OperationContext, device: str, name: str) -> Any:
+    """A UDT of the PLC as a parsed spec (start values into UDT members need its members), or None."""
+    from simatic_xml.generate.from_source import _context_from_xml  # one reader for exports
+
+    try:
+        probe = SourceContext()
+        _context_from_xml(probe, ctx.backend.export_program_object(device, name))
+        return probe.udts.get(name)
+    except (e.EngineeringError, SimaticMLError):
+        return None
+
+
+def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringError:
+    """422 with every diagnostic as structured data (``details.diagnostics``), the first error in the message."""
+    errors = [d for d in diagnostics if d.severity == "Error"]
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+    where = f"line {first.line}, column {first.column}: " if first.line else ""
+    block = f"{first.block}: " if first.block else ""
+    code = "SCL_SYNTAX_ERROR" if first.code in ("SYNTAX_ERROR", "CLASSIC_SCL", "NO_BLOCK") else "INVALID_SPEC"
+    return e.ValidationError(
+        f"{source_name}: {where}{block}{first.message}{more}", code=code,
+        details={"source": source_name, "line": first.line, "column": first.column, "reason": first.message,
+                 "diagnostics": wire_list(diagnostics)},
+    )
+
+
 def _generate_text(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                    folder: str) -> GenerateResult:
-    try:
-        source = parse_scl(text, path=source_name)
-    except SclSyntaxError as exc:
-        raise e.ValidationError(
-            f"{source_name}: line {exc.line}, column {exc.col}: {exc.message}", code="SCL_SYNTAX_ERROR",
-            details={"source": source_name, "line": exc.line, "column": exc.col, "reason": exc.message},
-        ) from None
-    if not source.blocks:
-        raise e.ValidationError(f"{source_name} holds no block.", code="SCL_SYNTAX_ERROR",
-                                details={"source": source_name, "line": 1, "column": 1})
-    known = {o.name for o in ctx.backend.list_program_objects(device) if o.kind == "FB"}
     version = target_for(ctx, None)
     try:
-        specs = source_to_specs(source, text, known_fbs=known)
-        parsed = {s["name"]: parse_spec(s) for s in specs}
-        documents = []
-        for spec in specs:
-            types = {k: v for k, v in parsed.items() if k == spec.get("instanceOf")} or (
-                _instance_types(ctx, device, spec["instanceOf"]) if spec.get("instanceOf") else None)
-            documents.append((f"{spec['name']}.xml", generate_xml(parsed[spec["name"]], version, types=types), folder))
-    except SimaticMLError as exc:
+        result = generate_source(text, file=source_name, version=version, context=_device_context(ctx, device, text))
+    except SimaticMLError as exc:  # the target version cannot express the source (GRAPH, V16 …)
         failure = spec_failure(exc)
         failure.message = f"{source_name}: {failure.message}"
         failure.details["source"] = source_name
         raise failure from None
+    diagnostics = [replace(d, file=source_name) for d in result.diagnostics]
+    if not result.ok:
+        raise _failure(source_name, diagnostics)
+    documents = [(f"{b.name}.xml", b.xml, folder) for b in result.blocks]
+    names = [b.name for b in result.blocks]
     if not overwrite:
         existing = {o.name.lower() for o in ctx.backend.list_program_objects(device)}
-        clash = [s["name"] for s in specs if s["name"].lower() in existing]
+        clash = [n for n in names if n.lower() in existing]
         if clash:
             raise e.AlreadyExistsError(
                 f"{source_name}: {', '.join(clash)} already exist(s) in '{device}'; generate with overwrite to replace.",
                 code="OBJECT_EXISTS", details={"source": source_name, "names": clash},
             )
     ctx.progress(50, f"importing {len(documents)} blocks")
-    result = import_documents(ctx, device, documents, overwrite=overwrite)
-    return GenerateResult(source_name=source_name, blocks=[s["name"] for s in specs],
-                          order=[o.removesuffix(".xml") for o in result.order], reports=result.reports)
+    imported = import_documents(ctx, device, documents, overwrite=overwrite)
+    return GenerateResult(source_name=source_name, blocks=names,
+                          order=[o.removesuffix(".xml") for o in imported.order], reports=imported.reports,
+                          diagnostics=wire_list(diagnostics))
 
 
 def _generate_source(ctx: OperationContext, data: GenerateInput) -> GenerateResult:
