@@ -11,7 +11,7 @@ import sys
 from contextlib import contextmanager
 from typing import IO, Iterator, Sequence
 
-from simatic_xml.diagnostics import MISSING_CODES, Diagnostic, capped
+from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
 from . import EXIT_USAGE, FORMATS
 from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
@@ -54,7 +54,7 @@ def finish(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], files: S
     code = exit_code(diagnostics)
     try:
         with _out(getattr(args, "output", None)) as out:
-            emit(capped(diagnostics), files, args.format, out, command=command)
+            emit(diagnostics, files, args.format, out, command=command)
     except OSError as exc:
         return usage_error(f"{args.output}: {exc.strerror or exc}")
     return code

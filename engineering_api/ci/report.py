@@ -23,7 +23,7 @@ from collections import OrderedDict
 from typing import IO, Any, Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
 
@@ -64,11 +64,11 @@ def _summary(files: int, errors: int, warnings: int, failed: int) -> str:
             f"{f' in {failed} file(s)' if failed else ''}")
 
 
-def to_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> dict[str, Any]:
-    """The ``--format json`` document."""
+def to_json(diagnostics: Sequence[Diagnostic], files: Sequence[str], cap: int = DIAGNOSTIC_CAP) -> dict[str, Any]:
+    """The ``--format json`` document: counts of every finding, the list capped at ``cap``."""
     errors, warnings = _counts(diagnostics)
     return {"files": len(files), "errors": errors, "warnings": warnings,
-            "diagnostics": [d.to_wire() for d in diagnostics]}
+            "diagnostics": [d.to_wire() for d in capped(diagnostics, cap)]}
 
 
 def _by_file(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> "OrderedDict[str, list[Diagnostic]]":
@@ -140,25 +140,30 @@ def github_line(d: Diagnostic) -> str:
 
 
 def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out: IO[str],
-         *, command: str = "check") -> None:
-    """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`)."""
+         *, command: str = "check", cap: int = DIAGNOSTIC_CAP) -> None:
+    """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    At most ``cap`` findings are listed (then one ``TOO_MANY_DIAGNOSTICS`` warning says how many more there
+    were); the summary counts all of them.
+    """
     diagnostics = list(diagnostics)
+    listed = capped(diagnostics, cap)
     files = [str(f) for f in files]
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "json":
-        json.dump(to_json(diagnostics, files), out, indent=2)
+        json.dump(to_json(diagnostics, files, cap), out, indent=2)
         out.write("\n")
     elif fmt == "junit":
-        out.write(to_junit(diagnostics, files, command))
+        out.write(to_junit(listed, files, command))
     elif fmt == "github":
-        for d in _shown(diagnostics):
+        for d in _shown(listed):
             out.write(github_line(d) + "\n")
         errors, warnings = _counts(diagnostics)
         # A plain line after the commands: the job log says what was found (the runner hides the commands).
         out.write(_summary(len(files), errors, warnings, _failed(diagnostics)) + "\n")
     else:
-        for d in _shown(diagnostics):
+        for d in _shown(listed):
             out.write(text_line(d) + "\n")
         errors, warnings = _counts(diagnostics)
         out.write(_summary(len(files), errors, warnings, _failed(diagnostics)) + "\n")

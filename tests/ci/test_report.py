@@ -73,3 +73,15 @@ def test_github_workflow_commands_escape_as_documented():
     assert all(GITHUB.match(line) for line in lines[:3])
     assert lines[3].startswith("4 file(s) checked")
     assert github_line(Diagnostic("m", code="X")) == "::error title=X::m"
+
+
+def test_the_list_is_capped_but_the_counts_are_not():
+    many = [Diagnostic(f"e{i}", i + 1, 1, file="a.scl", code="X") for i in range(5)]
+    out = io.StringIO()
+    emit(many, ["a.scl"], "json", out, cap=3)
+    doc = json.loads(out.getvalue())
+    assert doc["errors"] == 5 and len(doc["diagnostics"]) == 4
+    assert doc["diagnostics"][-1]["code"] == "TOO_MANY_DIAGNOSTICS" and "2 more" in doc["diagnostics"][-1]["message"]
+    out = io.StringIO()
+    emit(many, ["a.scl"], "text", out, cap=3)
+    assert out.getvalue().splitlines()[-1] == "1 file(s) checked: 5 error(s), 0 warning(s) in 1 file(s)"
