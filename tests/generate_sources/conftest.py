@@ -1,0 +1,30 @@
+"""A fake PLC for the generate-from-source tests: one project with ``PLC_1``, reused per worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.conftest import CPU
+
+
+@pytest.fixture(scope="module")
+def fake_plc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A FakeBackend with an open project and a CPU named PLC_1 (module scope: a project per module)."""
+    from fakes.backend import FakeBackend
+
+    root: Path = tmp_path_factory.mktemp("gen")
+    backend = FakeBackend(root / "state")
+    backend.on_worker_thread_started()
+    backend.launch_portal(with_ui=False, version=None)
+    (root / "ws").mkdir()
+    backend.create_project(root / "ws", "P", author="", comment="")
+    backend.add_device(CPU, None, "PLC_1")
+    try:
+        yield backend
+    finally:
+        close = getattr(backend, "close", None)
+        if callable(close):
+            close()

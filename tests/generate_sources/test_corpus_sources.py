@@ -1,0 +1,100 @@
+"""Every SCL source TIA accepts (``expect`` = accept in the shared corpus's SOURCES.tsv) generates all its
+blocks; each document reads back with :func:`simatic_xml.parse_bytes` and the documents of one file import
+into the fake PLC without a failed report.
+
+As with ``scl build --context``, the other sources of the same repository are the context (an instance
+DB's FB or a DB's UDT lives in another file); the files defining what a source's instance DBs need are
+generated and imported first, as a user imports a project's sources in order."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from engineering_api.backend.models import ProgramDocument
+from simatic_xml import parse_bytes
+from simatic_xml.generate.from_source import SourceContext, context_from_files, generate_source, iter_files, read_text
+from simatic_xml.generate import generate_xml, import_order as dependency_order
+from simatic_xml.generate.from_source import GeneratedBlock
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+if not CORPUS.is_dir():  # the shared corpus sits beside the work tree
+    CORPUS = Path("/work/shared/corpus/scl")
+
+
+def _accepted() -> list[str]:
+    table = CORPUS / "SOURCES.tsv"
+    if not table.is_file():
+        return []
+    with table.open(encoding="utf-8") as handle:
+        return [row["local_file"] for row in csv.DictReader(handle, delimiter="\t") if row["expect"] == "accept"]
+
+
+ACCEPTED = _accepted()
+_CONTEXTS: dict[str, SourceContext] = {}
+_DEFINED: dict[str, dict[str, Path]] = {}
+
+
+def _repo(name: str) -> str:
+    return name.split("/", 1)[0]
+
+
+def _context(repo: str) -> SourceContext:
+    if repo not in _CONTEXTS:
+        _CONTEXTS[repo] = context_from_files([CORPUS / repo])
+    return _CONTEXTS[repo]
+
+
+def _defined(repo: str) -> dict[str, Path]:
+    """Block/UDT name -> the accepted source of the repository that defines it."""
+    if repo not in _DEFINED:
+        accepted = {CORPUS / n for n in ACCEPTED if _repo(n) == repo}
+        index: dict[str, Path] = {}
+        for path in iter_files([CORPUS / repo], (".scl", ".db", ".udt")):
+            if path not in accepted:
+                continue
+            for block in generate_source(read_text(path), file=str(path), context=_context(repo)).blocks:
+                index.setdefault(block.name, path)
+        _DEFINED[repo] = index
+    return _DEFINED[repo]
+
+
+def _import(fake_plc, blocks) -> list[tuple[str, str]]:
+    documents = [(f"{b.name}.xml", b.xml) for b in blocks]
+    order = dependency_order(documents, strict=False)
+    by_name = dict(documents)
+    reports = fake_plc.import_program_documents(
+        "PLC_1", [ProgramDocument(source=s, data=by_name[s], folder="") for s in order], overwrite=True)
+    return [(r.source, r.message) for r in reports if r.status != "Imported"]
+
+
+def test_the_corpus_is_there():
+    assert len(ACCEPTED) >= 200, "the shared corpus (../shared/corpus/scl/SOURCES.tsv) is missing"
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_accepted_source_generates_and_imports(name, fake_plc):
+    path = CORPUS / name
+    context = _context(_repo(name))
+    result = generate_source(read_text(path), file=name, version="V19", context=context)
+    errors = [str(d) for d in result.diagnostics if d.severity == "Error"]
+    assert not errors, errors
+    assert result.blocks, "no block generated"
+    for block in result.blocks:
+        doc = parse_bytes(block.xml)
+        assert doc.object.name == block.name
+    # What the instance DBs / UDT DBs of this file need, from the other files of the repository.
+    needed = {parse_bytes(b.xml).object.attr("InstanceOfName") for b in result.blocks} - {None, *(b.name for b in result.blocks)}
+    defined = _defined(_repo(name))
+    for other in sorted({defined.get(str(n)) for n in needed} - {None, path}):
+        dependency = generate_source(read_text(other), file=str(other), version="V19", context=context)
+        assert not _import(fake_plc, dependency.blocks)
+    for missing in sorted(str(n) for n in needed if str(n) not in defined):
+        # The FB is in the user's project but not among the repository's sources (a LAD/FBD/GRAPH FB, or
+        # not published): the project holds it, so the PLC gets a stand-in FB of that name first.
+        stub = generate_xml({"blockType": "FB", "name": missing, "language": "SCL"}, "V19")
+        assert not _import(fake_plc, [GeneratedBlock(missing, "FB", stub)])
+    failed = _import(fake_plc, result.blocks)
+    assert not failed, failed
