@@ -1,0 +1,138 @@
+"""``engineering-api scl build``: TIA's "generate blocks from source", offline.
+
+    engineering-api scl build SOURCES... --out DIR [--tia-version V19] [--context PATH...]
+                              [--format text|json|junit|github]
+
+SOURCES are SCL sources (``.scl``, ``.db``, ``.udt``) or directories holding them (walked recursively).
+Every block and PLC data type of a source becomes one SimaticML document for the TIA version in ``DIR``
+(``<name>.xml``, characters a file system refuses replaced by ``_``), ready for TIA's import (Openness
+``PlcBlockComposition.Import``) and for this server's import routes.
+
+The SOURCES see each other (an instance DB in one file, its FB in another). ``--context`` adds UDTs, FBs,
+blocks and tag tables of other files (SimaticML exports or SCL sources) without building them, so
+references into the rest of the program are not reported as missing.
+
+A source with an error generates nothing (as TIA); references to user objects that are nowhere are
+``MISSING_*`` warnings and the documents are still written (TIA generates such blocks and marks them
+inconsistent). Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage (a path that does not exist,
+an unknown TIA version).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.generate.builder import target_version
+from simatic_xml.generate.errors import SpecVersionError
+from simatic_xml.generate.from_source import SourceContext, context_from_files, generate_source, read_text
+
+from . import EXIT_USAGE, FORMATS
+from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
+
+__all__ = ("add_arguments", "run", "safe_file_name")
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = re.compile(r"(?i)\A(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])\Z")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``scl build``."""
+    parser.add_argument("sources", nargs="+", metavar="SOURCES",
+                        help="SCL sources (.scl .db .udt) or directories (walked recursively)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="directory for the SimaticML documents")
+    parser.add_argument("--tia-version", default="V19", metavar="V19",
+                        help="TIA Portal version of the documents (V16 ... V21, default V19)")
+    parser.add_argument("--context", nargs="+", action="extend", default=[], metavar="PATH",
+                        help="SimaticML exports or SCL sources whose UDTs, FBs, blocks and tag tables the sources "
+                             "may use; not built")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+
+
+def safe_file_name(name: str, taken: set[str]) -> str:
+    """``name.xml`` with characters Windows and POSIX file systems refuse replaced, unique (case-insensitive)
+    among ``taken``, which it joins."""
+    stem = _UNSAFE.sub("_", name).rstrip(". ") or "_"
+    if _RESERVED.match(stem):
+        stem = f"_{stem}"
+    candidate, n = f"{stem}.xml", 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{stem}_{n}.xml", n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _merge(into: SourceContext, other: SourceContext) -> None:
+    for name, spec in other.fbs.items():
+        if into.fbs.get(name) is None:
+            into.fbs[name] = spec
+    for name, spec in other.udts.items():
+        if into.udts.get(name) is None:
+            into.udts[name] = spec
+    into.names |= other.names
+
+
+def _emit(diagnostics: list[Diagnostic], files: list[str], fmt: str, out: IO[str]) -> int:
+    try:
+        from . import report
+    except ImportError:  # the report module of the CI commands is not installed: plain text
+        for d in diagnostics:
+            out.write(f"{d}\n")
+        return 1 if any(d.severity == "Error" for d in diagnostics) else 0
+    report.emit(diagnostics, files, fmt, out, command="scl build")
+    return report.exit_code(diagnostics)
+
+
+def run(args: Any, out: IO[str] | None = None) -> int:
+    """Run ``scl build`` with parsed ``args``; returns the exit status."""
+    out = out or sys.stdout
+    try:
+        version = target_version(args.tia_version)
+        sources = collect(args.sources, SCL_SUFFIXES)
+        contexts = collect(args.context, SCL_SUFFIXES | XML_SUFFIXES) if args.context else []
+    except (UsageError, SpecVersionError) as exc:
+        print(f"engineering-api scl build: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    target = Path(args.out)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"engineering-api scl build: --out {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    context = context_from_files(contexts)
+    _merge(context, context_from_files(sources))  # the sources see each other's FBs and UDTs
+    diagnostics: list[Diagnostic] = []
+    taken: set[str] = set()
+    written: dict[str, str] = {}
+    for source in sources:
+        result = generate_source(read_text(Path(source)), file=source, version=version, context=context)
+        diagnostics.extend(result.diagnostics)
+        for block in result.blocks:
+            if block.name.casefold() in written:
+                diagnostics.append(Diagnostic(
+                    f"{block.name} is also generated from {written[block.name.casefold()]}; both documents are written "
+                    "(TIA keeps the one generated last).", block=block.name, file=source, severity="Warning",
+                    code="DUPLICATE_BLOCK"))
+            written[block.name.casefold()] = source
+            (target / safe_file_name(block.name, taken)).write_bytes(block.xml)
+    return _emit(diagnostics, sources, args.format, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m engineering_api.ci.build`` (the same as ``engineering-api scl build``)."""
+    parser = argparse.ArgumentParser(prog="engineering-api scl build", description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""``engineering-api scl build``: end to end through the CLI entry point (and once as a subprocess)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from engineering_api.backend.models import ProgramDocument
+from simatic_xml import parse_bytes
+from simatic_xml.generate import import_order
+
+REPO = Path(__file__).resolve().parents[2]
+UDT_EXPORT = next(p for p in (REPO.parent / "shared" / "corpus" / "simaticml" / "udt",
+                              Path("/work/shared/corpus/simaticml/udt")) if p.is_dir()) / "Amadeusz97_typeSqlData.xml"
+
+FB = '''FUNCTION_BLOCK "FB_Pump"
+{ S7_Optimized_Access := 'TRUE' }
+AUTHOR : 'SIEMENS SUP Applications'
+   VAR_INPUT
+      Start : Bool;
+   END_VAR
+   VAR
+      Count : Int;
+      Data : "typeSqlData";
+   END_VAR
+BEGIN
+   (* count the starts *)
+   IF #Start THEN
+      #Count := #Count + 1;
+   END_IF;
+END_FUNCTION_BLOCK
+'''
+IDB = '''DATA_BLOCK "DEV:Pump_iDB"
+"FB_Pump"
+BEGIN
+   Count := 5;
+END_DATA_BLOCK
+'''
+BAD = '''FUNCTION "FC_Bad" : Void
+BEGIN
+   #nope := 1;
+END_FUNCTION
+'''
+
+
+def _run(*argv: str) -> tuple[int, str]:
+    from engineering_api.cli import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["scl", "build", *argv])
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    (src / "blocks").mkdir(parents=True)
+    (src / "blocks" / "FB_Pump.scl").write_text(FB, encoding="utf-8")
+    (src / "Pump_iDB.db").write_text(IDB, encoding="utf-8-sig")
+    (src / "notes.txt").write_text("not a source", encoding="utf-8")
+    return src
+
+
+def test_build_a_directory_with_context(sources: Path, tmp_path: Path, fake_plc):
+    out = tmp_path / "out"
+    code, text = _run(str(sources), "--out", str(out), "--context", str(UDT_EXPORT), "--format", "json")
+    report = json.loads(text)
+    assert code == 0 and report["errors"] == 0 and report["warnings"] == 0, report
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["DEV_Pump_iDB.xml", "FB_Pump.xml"]  # ':' is no file-name character
+    fb = parse_bytes((out / "FB_Pump.xml").read_bytes())
+    assert fb.engineering_version == "V19" and fb.object.attr("HeaderAuthor") == "SIEMENS SUP Applications"
+    idb = parse_bytes((out / "DEV_Pump_iDB.xml").read_bytes())
+    count = next(m for m in idb.object.interface.sections.section("Static").members if m.name == "Count")
+    assert count.start_value.value == "5"  # the instance DB saw the FB of the other file
+    # The documents import into the fake PLC (after the UDT they use, as a user imports them).
+    documents = [("typeSqlData.xml", UDT_EXPORT.read_bytes())] + [(p.name, p.read_bytes()) for p in out.iterdir()]
+    by_name = dict(documents)
+    reports = fake_plc.import_program_documents(
+        "PLC_1", [ProgramDocument(source=s, data=by_name[s]) for s in import_order(documents, strict=False)],
+        overwrite=True)
+    assert all(r.status == "Imported" for r in reports), [(r.source, r.message) for r in reports]
+
+
+def test_without_context_a_missing_type_is_a_warning(sources: Path, tmp_path: Path):
+    code, text = _run(str(sources), "--out", str(tmp_path / "out"), "--tia-version", "V17")
+    assert code == 0
+    assert "MISSING_TYPE" in text and '"typeSqlData"' in text
+    assert parse_bytes((tmp_path / "out" / "FB_Pump.xml").read_bytes()).engineering_version == "V17"
+
+
+def test_errors_exit_1_and_write_nothing_for_that_file(sources: Path, tmp_path: Path):
+    (sources / "bad.scl").write_text(BAD, encoding="utf-8")
+    out = tmp_path / "out"
+    code, text = _run(str(sources), "--out", str(out), "--format", "github")
+    assert code == 1
+    assert any(line.startswith("::error file=") and "line=3" in line and "UNDECLARED" in line for line in text.splitlines())
+    assert not (out / "FC_Bad.xml").exists() and (out / "FB_Pump.xml").exists()
+
+
+@pytest.mark.parametrize("argv", [("missing-dir",), ("{src}", "--tia-version", "V12"), ("{src}",)])
+def test_usage_errors_exit_2(sources: Path, tmp_path: Path, argv):
+    args = [a.format(src=sources) for a in argv]
+    if "--out" not in args and argv != ("{src}",):
+        args += ["--out", str(tmp_path / "out")]
+    code, _ = _run(*args)  # the last case lacks --out: argparse's usage error
+    assert code == 2
+
+
+def test_as_a_subprocess(sources: Path, tmp_path: Path):
+    done = subprocess.run([sys.executable, "-m", "engineering_api.cli", "scl", "build", str(sources / "blocks"),
+                           "--out", str(tmp_path / "o"), "--format", "junit"],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "<testsuite" in done.stdout and (tmp_path / "o" / "FB_Pump.xml").is_file()
