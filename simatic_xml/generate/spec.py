@@ -9,7 +9,8 @@ A spec (keys are camelCase; unknown keys are refused so typos do not pass silent
       "language": "SCL",                 # SCL | LAD | FBD | GRAPH (FB only); DB blocks: DB (default); UDT: none
       "title": "Motor" | {"en-US": "Motor", "de-DE": "Motor"},
       "comment": "..." | {culture: text},
-      "author": "", "family": "", "headerName": "", "version": "0.1",   # block header (optional)
+      "author": "", "family": "", "headerName": "", "version": "0.1",   # block header (optional; text fields
+                                         # up to 125 characters, see names.HEADER_FIELD_MAX)
       "memoryLayout": "Optimized",       # Optimized | Standard (FB, FC, OB, GlobalDB)
       "secondaryType": "ProgramCycle",   # OB: ProgramCycle | Startup | CyclicInterrupt
       "cyclicTime": 100000,              # CyclicInterrupt OB: period in microseconds (1..60000000)
@@ -19,7 +20,8 @@ A spec (keys are camelCase; unknown keys are refused so typos do not pass silent
       "returnType": "Void",              # FC
       "interface": {"Input": [member, ...], "Output": [...], "InOut": [...], "Static": [...],
                     "Temp": [...], "Constant": [...]},     # UDT: {"None": [...]} or {"Members": [...]}
-      "networks": [network, ...]
+      "networks": [network, ...],
+      "startValues": {"a[0]": "5", "cfg.gain": "1.5"}   # DBs: start values below members (see BlockSpec)
     }
 
 A member::
