@@ -260,7 +260,7 @@ class _Parser:
         ``NewLine`` (``Num`` for several). No export in the shared corpus holds a block comment, so this
         shape is the StructuredText schema's ``Comment`` element as third-party readers of TIA exports
         render it (``<Comment><Text>…</Text></Comment>``), not a verified export."""
-        inner = text[2:-2]
+        inner = text[2:-2].replace("\t", " ")  # tabs become blanks, as everywhere in the token stream
         node = self.el("Comment")
         for piece in re.split(r"(\n+)", inner):
             if not piece:
@@ -306,7 +306,7 @@ class _Parser:
             dot, nxt = self.peek(), self.peek(1)
             if (
                 dot is not None and nxt is not None and dot.kind == "op" and dot.text == "."
-                and nxt.kind in ("ident", "qident", "slice", "local") and nxt.pos == dot.pos + 1
+                and nxt.kind in ("ident", "qident", "slice") and nxt.pos == dot.pos + 1
                 and dot.pos == self.lx[self.i - 1].pos + len(self.lx[self.i - 1].text)
             ):
                 self.i += 2
@@ -314,10 +314,8 @@ class _Parser:
                 if nxt.kind == "slice":
                     container.children.append(self.el("Token", {"Text": nxt.text}))
                     continue
-                # ``base.#member`` (TIA exports write it for members of a local struct) is the member itself
-                raw = nxt.text[1:] if nxt.kind == "local" else nxt.text
-                quoted = raw.startswith('"')
-                last = self.component(raw[1:-1] if quoted else raw, quoted)
+                quoted = nxt.kind == "qident"
+                last = self.component(nxt.text[1:-1] if quoted else nxt.text, quoted)
                 container.children.append(last)
                 continue
             return
