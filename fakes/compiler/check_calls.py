@@ -27,6 +27,7 @@ from .types import (
     assignable,
     common_type,
     display,
+    inout_fits,
     is_integer,
     is_numeric,
 )
@@ -186,7 +187,7 @@ class CallChecks:
                     self.expr(a.value)
                     continue
                 tt = self.lvalue(a.value)
-                if not assignable(p.type, tt):  # the formal's value goes into the actual
+                if not assignable(p.type, tt, self.iec):  # the formal's value goes into the actual
                     self.err(a.value, "OUTPUT_TYPE", src=display(p.type), dst=display(tt), param=p.name)
                 continue
             if a.op == "=>":
@@ -203,10 +204,10 @@ class CallChecks:
                     self.expr(a.value)
                     continue
                 # An in/out is passed by reference: its value goes in and comes back, so it must convert both
-                # ways, which leaves the same type (or a bit string and the unsigned integer of its width).
+                # ways and (Siemens, "Overview of data type conversion (S7-1500, S7-1200 G2)") have the bit
+                # length of the parameter: without the IEC check a Word for a UInt, never an Int for a DInt.
                 vt = self.lvalue(a.value)
-                if not (assignable(vt, p.type) and (not isinstance(vt, str) or not isinstance(p.type, str)
-                                                    or assignable(p.type, vt))):
+                if not inout_fits(vt, p.type, self.iec):
                     self.err(a.value, "INOUT_TYPE", src=display(vt), dst=display(p.type), param=p.name)
             else:
                 self.fits_parameter(a.value, self.expr(a.value), p)
@@ -220,7 +221,7 @@ class CallChecks:
         """An input's actual converts implicitly into the formal's type; an untyped integer constant lies in its range."""
         if (vt == INT_LIT or vt == BIT_LIT) and not self.fit_literal(e, p.type):
             return False
-        if not assignable(vt, p.type):
+        if not assignable(vt, p.type, self.iec):
             self.err(e, "PARAMETER_TYPE", src=display(vt), dst=display(p.type), param=p.name)
             return False
         return True
@@ -273,7 +274,7 @@ class CallChecks:
             return None
         c = same[0]
         for t in same[1:]:
-            n = common_type(c, t)
+            n = common_type(c, t, self.iec)
             if n == "!":
                 self.err(e, "OPERATOR_TYPE", op=name, left=display(c), right=display(t))
                 return None

@@ -20,8 +20,10 @@ from .types import (
     ArrayT,
     NamedT,
     StructT,
+    bit_common_type,
     canonical,
     common_type,
+    compares,
     display,
     is_integer,
     is_numeric,
@@ -250,20 +252,25 @@ class ExpressionChecks:
             if lt == "BOOL" and rt == "BOOL":
                 return "BOOL"
             if lt != "BOOL" and rt != "BOOL":
-                c = common_type(lt, rt)
+                c = bit_common_type(lt, rt)
                 if c != "!":
                     return c
             self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
         if op in _COMPARE:
-            if lt in _TIMEISH or rt in _TIMEISH:
+            # Without the IEC check times compare as before (not judged: durations, times of day and dates
+            # compare with their integer counterparts); character strings compare with each other.
+            if ((lt in _TIMEISH or rt in _TIMEISH) and not self.iec) or \
+                    {lt, rt} <= {"STRING", "WSTRING", "CHAR", "WCHAR", STR_LIT}:
                 return "BOOL"
-            c = common_type(lt, rt)
-            if c == "!" and not ({lt, rt} <= {"STRING", "WSTRING", "CHAR", "WCHAR", STR_LIT}):
+            if not compares(lt, rt, self.iec):
                 self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return "BOOL"
         # arithmetic
         if lt in _TIMEISH or rt in _TIMEISH:
+            if self.iec:  # Siemens, SCL "Arithmetic expressions": no times or dates with the IEC check
+                self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
+                return None
             if lt in _TIMEISH and rt in _TIMEISH:
                 if op == "-" and lt == rt:
                     return "LTIME" if lt in ("LTIME", "LTIME_OF_DAY", "LDT") else "TIME"
@@ -282,7 +289,7 @@ class ExpressionChecks:
         if op == "MOD" and (lt in REALS or rt in REALS):
             self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
-        c = common_type(lt, rt)
+        c = common_type(lt, rt, self.iec)
         if c == "!":
             self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None

@@ -53,7 +53,7 @@ class StatementChecks:
         in ``tt``'s range (``#i := 40000`` for an Int), anything else must convert implicitly."""
         if (vt == INT_LIT or vt == BIT_LIT) and not self.fit_literal(e, tt):
             return False
-        if not assignable(vt, tt):
+        if not assignable(vt, tt, self.iec):
             self.err(e, "TYPE_MISMATCH", src=display(vt), dst=display(tt))
             return False
         return True
@@ -95,7 +95,7 @@ class StatementChecks:
             return
         # a named integer constant of another integer type is accepted: its value, not its type, must fit, and
         # the checker does not fold constants
-        if st is not None and not assignable(lt, st) and not (_integral(lt) and _integral(st)):
+        if st is not None and not assignable(lt, st, self.iec) and not (_integral(lt) and _integral(st)):
             self.err(label, "CASE_LABEL", label=_label_text(label), type=display(st))
 
     def constant(self, e) -> bool:

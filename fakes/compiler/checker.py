@@ -126,6 +126,7 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
         self.path = path
         self.vars = block.vars
         self.is_fc = block.kind == "FC"
+        self.iec = getattr(block, "iec_check", False)  # the block's IEC check: stricter implicit conversions
         self.loops = 0
         self.network: int | None = None
         self._members_cache: dict = {}

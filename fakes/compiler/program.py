@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from simatic_xml.scl import ast as A
 
+from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
+
 from .types import ELEMENTARY, ArrayT, NamedT, StructT, Var, canonical
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "from_source", "type_from_node", "type_from_text"]
@@ -53,6 +55,9 @@ class BlockDef:
     line: int = 0
     col: int = 0
     uses: set = field(default_factory=set)  # names of blocks/types this one depends on (filled by the checker)
+    iec_check: bool = DEFAULT_IEC_CHECK
+    """The block's IEC check (stricter implicit conversions, :mod:`simatic_xml.conversions`): SimaticML's
+    ``<IsIECCheckEnabled>``; an SCL source block has it off unless it carries ``S7_IECCheck := 'TRUE'``."""
 
     def params(self) -> list:
         return [v for v in self.vars.values() if v.section in ("Input", "Output", "InOut")]
@@ -126,7 +131,8 @@ def _struct_duplicates(node, out: list) -> None:
 
 def from_block(block: A.Block) -> BlockDef:
     kind = KIND_OF[block.kind]
-    bd = BlockDef(block.name, kind, block.number, line=block.line, col=block.col)
+    bd = BlockDef(block.name, kind, block.number, line=block.line, col=block.col,
+                  iec_check=iec_check_of_attributes(block.attributes))
     issues = bd.named_types
     if kind == "UDT":
         t = type_from_node(block.type, issues) if block.type is not None else None

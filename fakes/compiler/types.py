@@ -1,4 +1,4 @@
-"""Data types of the checker and S7-1500 implicit-conversion rules.
+"""Data types of the checker, and TIA's implicit conversions (from :mod:`simatic_xml.conversions`) on them.
 
 A type is either a canonical upper-case elementary name (``INT``, ``TIME_OF_DAY``...), one of the
 literal pseudo types (``#INTLIT`` an untyped integer literal, ``#REALLIT``, ``#STRLIT``), or an
@@ -8,6 +8,8 @@ everything, so the checker never reports a follow-up error on something it could
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from simatic_xml.conversions import TYPES, arithmetic_type, comparable, implicit
 
 __all__ = [
     "ALIASES",
@@ -20,9 +22,12 @@ __all__ = [
     "StructT",
     "Var",
     "assignable",
+    "bit_common_type",
     "canonical",
     "common_type",
+    "compares",
     "display",
+    "inout_fits",
     "is_bitstring",
     "is_integer",
     "is_numeric",
@@ -67,37 +72,12 @@ _GENERIC = frozenset([
 ])
 """Parameter and system-number types: not checked (they are Words/UInts of special meaning)."""
 
-# S7-1500 implicit conversions (with TIA's IEC check): from smaller into larger types only.
-_WIDEN = {
-    "SINT": {"INT", "DINT", "LINT", "REAL", "LREAL"},
-    "INT": {"DINT", "LINT", "REAL", "LREAL"},
-    "DINT": {"LINT", "REAL", "LREAL"},
-    "LINT": {"LREAL"},
-    "USINT": {"UINT", "UDINT", "ULINT", "INT", "DINT", "LINT", "REAL", "LREAL"},
-    "UINT": {"UDINT", "ULINT", "DINT", "LINT", "REAL", "LREAL"},
-    "UDINT": {"ULINT", "LINT", "REAL", "LREAL"},
-    "ULINT": set(),
-    "BOOL": {"BYTE", "WORD", "DWORD", "LWORD"},
-    "BYTE": {"WORD", "DWORD", "LWORD"},
-    "WORD": {"DWORD", "LWORD"},
-    "DWORD": {"LWORD"},
-    "LWORD": set(),
-    "REAL": {"LREAL"},
-    "CHAR": {"STRING", "WCHAR", "WSTRING"},
-    "WCHAR": {"WSTRING"},
-    "STRING": {"WSTRING"},
-    "TIME_OF_DAY": {"LTIME_OF_DAY"},
-    "TIME": {"LTIME"},
-    "DATE_AND_TIME": {"LDT"},
-}
-# Without TIA's IEC check (the default), bit strings and integers of at least the same width mix.
+# The implicit conversions themselves are TIA's documented table (``simatic_xml.conversions``, a citation per
+# row), with the IEC check off (TIA's default for a block) or on. ``_SIZE`` is the bit length of integers and
+# bit strings, for bit logic and constants.
 _SIZE = {"BYTE": 8, "WORD": 16, "DWORD": 32, "LWORD": 64, "SINT": 8, "USINT": 8, "INT": 16, "UINT": 16,
          "DINT": 32, "UDINT": 32, "LINT": 64, "ULINT": 64}
-for _b in ("BYTE", "WORD", "DWORD", "LWORD"):
-    _WIDEN[_b] |= {i for i in ("USINT", "UINT", "UDINT", "ULINT", "INT", "DINT", "LINT") if _SIZE[i] >= _SIZE[_b]
-                   and not (i.endswith("INT") and not i.startswith("U") and _SIZE[i] == _SIZE[_b])}
-for _i in ("SINT", "USINT", "INT", "UINT", "DINT", "UDINT", "LINT", "ULINT"):
-    _WIDEN[_i] |= {b for b in ("BYTE", "WORD", "DWORD", "LWORD") if _SIZE[b] >= _SIZE[_i]}
+_TABLE_TYPES = frozenset(TYPES)
 _INT_LIT_OK = INTEGERS | BITSTRINGS | REALS | {
     "TIME", "LTIME", "S5TIME", "CHAR", "WCHAR", "HW_ANY", "HW_IO", "HW_DEVICE", "HW_SUBMODULE", "HW_INTERFACE",
     "HW_HSC", "HW_PWM", "HW_PTO", "CONN_ANY", "CONN_PRG", "CONN_OUC", "EVENT_ANY", "EVENT_ATT", "EVENT_HWINT",
@@ -106,6 +86,10 @@ _INT_LIT_OK = INTEGERS | BITSTRINGS | REALS | {
     "BLOCK_FC",
 }
 
+
+_REAL_FROM_IEC = frozenset(t for t in ("SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT")
+                           if implicit(t, "REAL", iec_check=True))
+"""Integers a floating-point constant may meet with the IEC check on (their type converts into Real)."""
 
 _RANGE = {t: ((-(1 << (n - 1)), (1 << (n - 1)) - 1) if t[0] != "U" else (0, (1 << n) - 1))
           for t, n in _SIZE.items() if t in INTEGERS}
@@ -186,8 +170,12 @@ def is_bitstring(t) -> bool:
     return t in BITSTRINGS
 
 
-def assignable(src, dst) -> bool:
-    """Can a value of type ``src`` be assigned to ``dst`` without an explicit conversion?"""
+def assignable(src, dst, iec_check: bool = False) -> bool:
+    """Can a value of type ``src`` be assigned to ``dst`` without an explicit conversion?
+
+    Elementary types follow TIA's table (:func:`simatic_xml.conversions.implicit`) for the block's IEC check
+    (off by default, as TIA's blocks); untyped constants take the target's type (see :func:`literal_range`
+    for their values); generic parameter types (Variant, Any, HW_*...) are not checked."""
     if src is None or dst is None or src == dst:
         return True
     if src == BIT_LIT:
@@ -203,50 +191,57 @@ def assignable(src, dst) -> bool:
             return True
         if src == INT_LIT:
             return dst in _INT_LIT_OK
-        if src == REAL_LIT:
-            return dst in REALS
+        if src == REAL_LIT:  # a floating-point constant converts as a Real
+            return dst in REALS or implicit("REAL", dst, iec_check=iec_check)
         if src == STR_LIT:
             return dst in ("STRING", "WSTRING", "CHAR", "WCHAR")
-        widen = _WIDEN.get(src)
-        return widen is not None and dst in widen
+        if src in _TABLE_TYPES and dst in _TABLE_TYPES:
+            return implicit(src, dst, iec_check=iec_check)
+        return False
     if isinstance(dst, NamedT):
         if isinstance(src, NamedT):
             return src.name.lower() == dst.name.lower()
         return not isinstance(src, str)  # a struct into a UDT: not checked member by member
     if isinstance(dst, ArrayT):
         if isinstance(src, ArrayT):
-            return assignable(src.element, dst.element) and assignable(dst.element, src.element)
+            return assignable(src.element, dst.element, iec_check) and assignable(dst.element, src.element, iec_check)
         return False
     return not isinstance(src, str)
 
 
-def widest(a, b):
+_BIT_LENGTH = {**_SIZE, "BOOL": 1, "REAL": 32, "LREAL": 64, "S5TIME": 16, "TIME": 32, "LTIME": 64, "DATE": 16,
+               "TIME_OF_DAY": 32, "LTIME_OF_DAY": 64, "DATE_AND_TIME": 64, "LDT": 64, "CHAR": 8, "WCHAR": 16}
+
+
+def inout_fits(actual, formal, iec_check: bool = False) -> bool:
+    """May ``actual`` be passed to an in/out of type ``formal``? It goes in and comes back, so it converts
+    implicitly both ways; and its bit length is the parameter's (Siemens, "Overview of data type conversion
+    (S7-1500, S7-1200 G2)", without the IEC check): a Word for a UInt, not an Int for a DInt."""
+    if not assignable(actual, formal, iec_check):
+        return False
+    if not (isinstance(actual, str) and isinstance(formal, str)):  # arrays, structs, into Variant...: one way
+        return True
+    if not assignable(formal, actual, iec_check):
+        return False
+    if actual != formal and actual in _BIT_LENGTH and formal in _BIT_LENGTH:
+        return _BIT_LENGTH[actual] == _BIT_LENGTH[formal]
+    return True
+
+
+def widest(a, b, iec_check: bool = False):
     """The common type of two numeric/bit-string operands, or None when they do not mix."""
-    if a == BIT_LIT:
-        a = "BOOL" if b == "BOOL" else INT_LIT
-    if b == BIT_LIT:
-        b = "BOOL" if a == "BOOL" else INT_LIT
-    if a == b:
-        return a
-    if a == INT_LIT:
-        return b if b in _INT_LIT_OK or b == REAL_LIT else None
-    if b == INT_LIT:
-        return a if a in _INT_LIT_OK or a == REAL_LIT else None
-    if a == REAL_LIT:
-        return b if b in REALS else None
-    if b == REAL_LIT:
-        return a if a in REALS else None
-    if b in _WIDEN.get(a, ()):
-        return b
-    if a in _WIDEN.get(b, ()):
-        return a
-    return None
+    c = common_type(a, b, iec_check)
+    return None if c == "!" else c
 
 
-def common_type(a, b):
-    """Common type of two operands for comparisons/arithmetic; ``None`` when either is unknown.
+def common_type(a, b, iec_check: bool = False):
+    """Common type of two operands for comparisons, arithmetic and the inputs of a box; ``None`` when either
+    is unknown. Returns the string ``"!"`` when the two do not mix.
 
-    Returns the string ``"!"`` when the two do not mix.
+    Numbers and bit strings follow TIA's arithmetic rule (:func:`simatic_xml.conversions.arithmetic_type`:
+    Int + UInt is a DInt, Int + Real a Real, a bit string counts as the unsigned integer of its width); an
+    untyped constant takes the other operand's type; other types mix when one converts implicitly into the
+    other (Time and LTime give LTime).
     """
     if a is None or b is None:
         return None
@@ -254,17 +249,56 @@ def common_type(a, b):
         return None
     if a in _GENERIC or b in _GENERIC:
         return None
-    w = widest(a, b)
-    if w is None:
-        sa, sb = _SIZE.get(a), _SIZE.get(b)
-        if sa is not None and sb is not None:  # integers and bit strings mix in expressions
-            if sa != sb:
-                return a if sa > sb else b
-            return a if a in INTEGERS else b
-        if a == REAL_LIT or b == REAL_LIT:
-            other = b if a == REAL_LIT else a
-            if other in INTEGERS or other in BITSTRINGS or other == INT_LIT:
-                return "REAL"
-        if (a in REALS and (b in INTEGERS or b in BITSTRINGS)) or (b in REALS and (a in INTEGERS or a in BITSTRINGS)):
-            return "LREAL" if "LREAL" in (a, b) else "REAL"
-    return "!" if w is None else w
+    if a == BIT_LIT:
+        a = "BOOL" if b == "BOOL" else INT_LIT
+    if b == BIT_LIT:
+        b = "BOOL" if a == "BOOL" else INT_LIT
+    if a == b:
+        return a
+    if a == INT_LIT or b == INT_LIT:
+        other = b if a == INT_LIT else a
+        if other == REAL_LIT:
+            return REAL_LIT
+        return other if other in _INT_LIT_OK else "!"
+    if a == REAL_LIT or b == REAL_LIT:
+        other = b if a == REAL_LIT else a
+        if other in REALS:
+            return other
+        if other in INTEGERS or other in BITSTRINGS:
+            return "!" if iec_check and other not in _REAL_FROM_IEC else "REAL"
+        return "!"
+    c = arithmetic_type(a, b, iec_check=iec_check)
+    if c is not None:
+        return c
+    if a in _TABLE_TYPES and b in _TABLE_TYPES:
+        if implicit(a, b, iec_check=iec_check):
+            return b
+        if implicit(b, a, iec_check=iec_check):
+            return a
+    return "!"
+
+
+def bit_common_type(a, b):
+    """The type of a bit logic (AND, OR, XOR) of two integers or bit strings: the longer; of the same
+    length the integer. ``"!"`` when either is no integer or bit string."""
+    sa, sb = _SIZE.get(a), _SIZE.get(b)
+    if a == BIT_LIT or a == INT_LIT:
+        return b if sb is not None or b in (INT_LIT, BIT_LIT) else "!"
+    if b == BIT_LIT or b == INT_LIT:
+        return a if sa is not None else "!"
+    if sa is None or sb is None:
+        return "!"
+    if sa != sb:
+        return a if sa > sb else b
+    return a if a in INTEGERS else b
+
+
+def compares(a, b, iec_check: bool = False) -> bool:
+    """May two operands of these (elementary) types be compared? Unknown and generic types may."""
+    if a is None or b is None or not isinstance(a, str) or not isinstance(b, str):
+        return True
+    if a in _GENERIC or b in _GENERIC:
+        return True
+    if a in _TABLE_TYPES and b in _TABLE_TYPES:
+        return comparable(a, b, iec_check=iec_check)
+    return common_type(a, b, iec_check) != "!"
