@@ -185,6 +185,58 @@ def _missing(spec: dict[str, Any], parsed: BlockSpec, own: dict[str, str], conte
     return out
 
 
+_MEMBER_PATH = re.compile(r"interface\.(\w+)\[(\d+)\]((?:\.members\[\d+\])*)")
+_MAX_DECLARATION_ERRORS = 100
+
+
+def _parse_all(spec: dict[str, Any], name: str, file: str | None,
+               locations: dict[str, tuple[int, int]]) -> tuple[list[Diagnostic], BlockSpec | None]:
+    """Every declaration error of a block: after each :class:`SpecError` the offending member (or header
+    field) is set aside in a copy and the spec parsed again. Returns the errors and the parsed spec (None
+    when there was an error)."""
+    import copy
+
+    from .spec import parse_spec
+
+    errors: list[Diagnostic] = []
+    work = spec
+    for _ in range(_MAX_DECLARATION_ERRORS):
+        try:
+            parsed = parse_spec(work, source=True)
+        except SimaticMLError as exc:
+            errors.append(_spec_diagnostic(exc, name, file, locations))
+            field_path = exc.field if isinstance(exc, SpecError) else ""
+            if work is spec:
+                work = copy.deepcopy(spec)
+            if not _set_aside(work, field_path):
+                return errors, None
+            continue
+        return errors, (parsed if not errors else None)
+    return errors, None
+
+
+def _set_aside(spec: dict[str, Any], field_path: str) -> bool:
+    """Neutralise what ``field_path`` names so parsing can go on; False when it cannot be (a network)."""
+    m = _MEMBER_PATH.match(field_path)
+    if m:
+        members = (spec.get("interface") or {}).get(m.group(1))
+        try:
+            member = members[int(m.group(2))]
+            for index in re.findall(r"\[(\d+)\]", m.group(3)):
+                members, member = member["members"], member["members"][int(index)]
+        except (TypeError, KeyError, IndexError):
+            return False
+        name = member.get("name") if isinstance(member.get("name"), str) else None
+        stand_in = {"name": name if name and not field_path.endswith(".name") else f"__error_{id(member)}", "dataType": "Bool"}
+        members[members.index(member)] = stand_in
+        return True
+    top = field_path.split(".")[0].split("[")[0]
+    if top in ("author", "family", "headerName", "version", "number", "memoryLayout", "title", "comment", "startValues"):
+        spec.pop(top, None)
+        return True
+    return False
+
+
 def generate_source(text: str, *, file: str | None = None, version: str | None = None,
                     context: SourceContext | None = None) -> SourceResult:
     """Generate every block and UDT of an SCL source (see the module docstring)."""
@@ -223,12 +275,10 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
         name = str(spec["name"])
         where = locations.get(name, {})
         errors = _undeclared(spec, file, where)
-        try:
-            parsed[name] = parse_spec(spec, source=True)
-        except SimaticMLError as exc:
-            diag = _spec_diagnostic(exc, name, file, where)
-            if not (errors and "is not declared" in diag.message):
-                errors.append(diag)
+        block_errors, result = _parse_all(spec, name, file, where)
+        errors.extend(d for d in block_errors if not (errors and "is not declared" in d.message))
+        if result is not None:
+            parsed[name] = result
         if errors:
             diagnostics.extend(errors)
             failed.add(name)

@@ -177,3 +177,12 @@ def test_a_syntax_error_names_the_file_line():
     result = generate_source(text, file="s.scl")
     [error] = result.diagnostics
     assert error.code == "SYNTAX_ERROR" and error.file == "s.scl" and error.line >= 3
+
+
+def test_every_declaration_error_of_a_block_is_reported():
+    text = ('FUNCTION_BLOCK "FB_D"\n   VAR\n      a : String[300];\n      b : Int := 99999;\n      c : Bool := 7;\n'
+            "   END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n")
+    result = generate_source(text, file="d.scl")
+    errors = [(d.line, d.code) for d in result.diagnostics if d.severity == "Error"]
+    assert errors == [(3, "INVALID_DECLARATION"), (4, "INVALID_DECLARATION"), (5, "INVALID_DECLARATION")]
+    assert not result.blocks
