@@ -31,6 +31,8 @@ from .spec import BlockSpec, MemberSpec
 
 __all__ = ("GeneratedBlock", "SourceContext", "SourceResult", "context_from_files", "generate_source")
 
+_PARTS = {"dataType": "data type", "startValue": "start value", "name": "name", "members": "members",
+          "retain": "retain", "setpoint": "setpoint", "comment": "comment"}
 _LINE_COL = re.compile(r"line (\d+)(?:, column (\d+))?:\s*")
 _QUOTED = re.compile(r'"([^"]+)"')
 
@@ -96,6 +98,9 @@ def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None, location
     if isinstance(exc, SclError) or "networks[" in field_path and m:
         code = "SYNTAX_ERROR"
     where = f"{field_path}: " if field_path and not field_path.startswith(("source", "networks[")) else ""
+    if field_path.startswith("interface."):  # the file position names the member; say which of its parts
+        last = field_path.rsplit(".", 1)[-1]
+        where = f"{_PARTS.get(last, last)}: " if not last.startswith(("Input", "Output", "InOut", "Static", "Temp", "Constant", "None")) else ""
     return Diagnostic(f"{where}{reason}", line, column, block=block, file=file,
                       code=code or "INVALID_DECLARATION")
 
