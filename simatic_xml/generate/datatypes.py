@@ -103,7 +103,12 @@ def is_system_instance(datatype: str) -> bool:
     if datatype.startswith(('"', "Array")) or datatype.upper() in ELEMENTARY:
         return False
     entry = catalog_type(datatype)
-    return entry is not None and str(getattr(entry, "kind", "")).upper() in ("FB", "INSTRUCTION_FB", "SFB")
+    if entry is None:
+        return False
+    # The catalog's kind for instance types of instructions (TON_TIME, CONT_C, Program_Alarm …); its
+    # vocabulary is the catalog's, so accept the spellings an FB kind can have.
+    kind = str(getattr(entry, "kind", "")).lower().replace("-", "_").replace(" ", "_")
+    return kind in ("fb", "sfb", "instance", "instruction_fb", "function_block", "system_fb") or kind.endswith("_fb")
 
 
 def unknown_type_names(datatype: str) -> list[str]:
