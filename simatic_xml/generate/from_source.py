@@ -29,7 +29,10 @@ from ..errors import SclError, SimaticMLError
 from .errors import SpecError
 from .spec import BlockSpec, MemberSpec
 
-__all__ = ("GeneratedBlock", "SourceContext", "SourceResult", "context_from_files", "generate_source")
+__all__ = (
+    "GeneratedBlock", "SourceContext", "SourceResult", "add_export", "add_source", "context_from_files", "generate_source",
+    "iter_files", "read_text",
+)
 
 _PARTS = {"dataType": "data type", "startValue": "start value", "name": "name", "members": "members",
           "retain": "retain", "setpoint": "setpoint", "comment": "comment"}
@@ -326,7 +329,8 @@ def _add_spec(context: SourceContext, spec: BlockSpec) -> None:
         context.names.add(spec.name)
 
 
-def _context_from_scl(context: SourceContext, text: str, file: str) -> None:
+def add_source(context: SourceContext, text: str, file: str) -> None:
+    """Add the FBs, UDTs (with their interfaces) and other block names of an SCL source to ``context``."""
     from ..scl import parse
     from .from_scl import source_to_specs
     from .spec import parse_spec
@@ -346,7 +350,9 @@ def _context_from_scl(context: SourceContext, text: str, file: str) -> None:
             context.names.add(str(spec["name"]))
 
 
-def _context_from_xml(context: SourceContext, data: bytes) -> None:
+def add_export(context: SourceContext, data: bytes) -> None:
+    """Add one SimaticML export to ``context``: an FB or UDT with its interface, another block by name, a
+    tag table's tags and user constants by name. Unreadable documents are skipped."""
     from .. import parse_bytes
     from .spec import parse_spec
     from .to_scl import interface_spec
@@ -420,7 +426,7 @@ def context_from_files(paths: Iterable[str | Path]) -> SourceContext:
     context = SourceContext()
     for path in iter_files(paths, (*_SOURCE_SUFFIXES, ".xml")):
         if path.suffix.lower() == ".xml":
-            _context_from_xml(context, path.read_bytes())
+            add_export(context, path.read_bytes())
         else:
-            _context_from_scl(context, read_text(path), str(path))
+            add_source(context, read_text(path), str(path))
     return context

@@ -24,7 +24,7 @@ from engineering_api.domain.blocks._schemas import (
     ImportAndGenerateInput,
     SourceFileInput,
 )
-from engineering_api.domain.blocks._support import _DB_KINDS, _doc, _instance_types
+from engineering_api.domain.blocks._support import _DB_KINDS, _doc
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError
 from simatic_xml.diagnostics import Diagnostic, wire_list
@@ -124,10 +124,9 @@ def _device_context(ctx: OperationContext, device: str, text: str) -> SourceCont
     wanted = set(_QUOTED.findall(text))
     for obj in ctx.backend.list_program_objects(device):
         if obj.kind == "FB":
-            spec = _instance_types(ctx, device, obj.name) if obj.name in wanted else None
-            context.fbs[obj.name] = (spec or {}).get(obj.name)
+            context.fbs[obj.name] = _object_spec(ctx, device, obj.name) if obj.name in wanted else None
         elif obj.kind in ("UDT", "PlcStruct", "PlcType"):
-            context.udts[obj.name] = _udt_spec(ctx, device, obj.name) if obj.name in wanted else None
+            context.udts[obj.name] = _object_spec(ctx, device, obj.name) if obj.name in wanted else None
         else:
             context.names.add(obj.name)
     try:
@@ -138,14 +137,15 @@ def _device_context(ctx: OperationContext, device: str, text: str) -> SourceCont
     return context
 
 
-def _udt_spec(ctx: OperationContext, device: str, name: str) -> Any:
-    """A UDT of the PLC as a parsed spec (start values into UDT members need its members), or None."""
-    from simatic_xml.generate.from_source import _context_from_xml  # one reader for exports
+def _object_spec(ctx: OperationContext, device: str, name: str) -> Any:
+    """An FB or UDT of the PLC as a spec read with the source rules (an instance DB takes the FB's members,
+    start values go into UDT members), or None when it cannot be read."""
+    from simatic_xml.generate.from_source import add_export  # one reader of exports for the CLI and REST
 
     try:
         probe = SourceContext()
-        _context_from_xml(probe, ctx.backend.export_program_object(device, name))
-        return probe.udts.get(name)
+        add_export(probe, ctx.backend.export_program_object(device, name))
+        return probe.fbs.get(name) or probe.udts.get(name)
     except (e.EngineeringError, SimaticMLError):
         return None
 
