@@ -120,3 +120,16 @@ def test_as_a_subprocess(sources: Path, tmp_path: Path):
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "<testsuite" in done.stdout and (tmp_path / "o" / "FB_Pump.xml").is_file()
+
+
+def test_context_tag_table_resolves_a_global_constant_bound(tmp_path: Path):
+    src = tmp_path / "rows.udt"
+    src.write_text('TYPE "typeRows"\n   STRUCT\n      row : Array[0.."LSQL_NUMBER_OF_ROWS_MAX"] of Int;\n   END_STRUCT;\n'
+                   "END_TYPE\n", encoding="utf-8")
+    table = UDT_EXPORT.parent.parent / "tagtable" / "Amadeusz97_LSql_UserConstants.xml"
+    code, text = _run(str(src), "--out", str(tmp_path / "a"))
+    assert code == 0 and "MISSING_CONSTANT" in text
+    code, text = _run(str(src), "--out", str(tmp_path / "b"), "--context", str(table))
+    assert code == 0 and "MISSING_CONSTANT" not in text
+    member = parse_bytes((tmp_path / "b" / "typeRows.xml").read_bytes()).object.interface.sections.sections[0].members[0]
+    assert member.datatype == 'Array[0.."LSQL_NUMBER_OF_ROWS_MAX"] of Int'
