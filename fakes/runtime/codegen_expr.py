@@ -10,6 +10,7 @@ looks at the value (division, comparison, a store, a call argument).
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from engineering_api.rules.addresses import AddressError, parse_address
@@ -36,6 +37,9 @@ _LOGIC = {"AND": "&", "&": "&", "OR": "|", "XOR": "^"}
 _SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
 _ADDR_TYPE = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD"}
 _LITS = (INT_LIT, BIT_LIT, REAL_LIT, STR_LIT)
+_SIGNED_BITS = {"SINT": 8, "INT": 16, "DINT": 32, "LINT": 64}
+_BITSTRING_BITS = {"BYTE": 8, "WORD": 16, "DWORD": 32, "LWORD": 64}
+_CHAR_CODEC = {"CHAR": "latin-1", "WCHAR": "utf-16-be"}
 
 
 class Typer(BlockChecker):
@@ -154,7 +158,15 @@ class ExprGen:
         return src
 
     def convert(self, src: str, st: Any, raw: bool, dt: Any, node: Any = None) -> str:
-        """Source that stores a value of type ``st`` into a ``dt`` (implicit conversion, wrap, Real rounding)."""
+        """Source that stores a value of type ``st`` into a ``dt`` (implicit conversion, wrap, Real rounding).
+
+        The effects are those of TIA's table (:func:`simatic_xml.conversions.convert_value`, which the tests
+        compare with): integers modulo the target's width, a signed integer zero-filled into a longer bit
+        string, a floating-point number rounded half to even into an integer, durations and times of day
+        scaled between ms and ns, characters as their codes."""
+        special = self._convert_special(src, st, raw, dt)
+        if special is not None:
+            return special
         if isinstance(dt, str) and is_int_type(dt):
             if st == "BOOL":
                 return f"int({src})"
@@ -187,6 +199,34 @@ class ExprGen:
         if isinstance(dt, (ArrayT, StructT, NamedT)) or (dt is None and type(node) in (A.Name, A.Member, A.Index)):
             return f"_clone({src})"
         return self.wrapped(src, st, raw)
+
+    def _convert_special(self, src: str, st: Any, raw: bool, dt: Any) -> str | None:
+        """The implicit conversions that are more than a wrap or a float(): None for the others."""
+        if not isinstance(st, str) or not isinstance(dt, str) or st == dt:
+            return None
+        if st in ("REAL", "LREAL", REAL_LIT) and is_int_type(dt):
+            if st == "REAL" and dt == "DWORD":  # the bit pattern of the Real
+                return f"int.from_bytes(_fp({src}), {sys.byteorder!r})"
+            if st == "LREAL" and dt == "LWORD":
+                return self.unsupported_src("LReal -> LWord (bit pattern)")
+            return f"_w_{dt}(float({src}))"  # rounded half to even, then modulo the width (values.wrap)
+        if st in _SIGNED_BITS and dt in _BITSTRING_BITS and _SIGNED_BITS[st] < _BITSTRING_BITS[dt]:
+            return f"({self.wrapped(src, st, raw)} & {(1 << _SIGNED_BITS[st]) - 1})"  # zero-filled
+        if st == "LTIME" and dt == "TIME":
+            return wrap_src(f"_idiv({self.wrapped(src, st, raw)}, 1000000)", "TIME")
+        if st == "TIME_OF_DAY" and dt == "LTIME_OF_DAY":
+            return f"({self.wrapped(src, st, raw)} * 1000000)"
+        if st == "LTIME_OF_DAY" and dt == "TIME_OF_DAY":
+            return f"(_tod if (_tod := ({self.wrapped(src, st, raw)} + 500000) // 1000000) < 86400000 else 86399999)"
+        if st in ("CHAR", "WCHAR") and is_int_type(dt):
+            code = f"int.from_bytes(({src} or '\\0')[:1].encode({_CHAR_CODEC[st]!r}), 'big')"
+            return code if _fits("UINT" if st == "WCHAR" else "USINT", dt) else wrap_src(code, dt)
+        if dt in ("CHAR", "WCHAR") and is_int_type(st):
+            n = 1 if dt == "CHAR" else 2
+            return f"({self.wrapped(src, st, raw)} & {(1 << 8 * n) - 1}).to_bytes({n}, 'big').decode({_CHAR_CODEC[dt]!r})"
+        if dt in ("CHAR", "WCHAR") and st in ("STRING", "WSTRING"):
+            return f"({src}[:1] or '\\0')"
+        return None
 
     def literal(self, e: A.Literal) -> tuple[str, Any, bool]:
         t = self.typer.expr(e)

@@ -11,10 +11,13 @@ import math
 import struct
 from typing import Any
 
+from simatic_xml.conversions import convert_value, round_half_even
+
 from .errors import PlcRuntimeError
 
 __all__ = (
-    "BITS", "INT_RANGES", "PlcArray", "clone", "default_value", "from_json", "is_int_type", "literal_value",
+    "BITS", "INT_RANGES", "PlcArray", "clone", "convert_value", "default_value", "from_json", "is_int_type",
+    "literal_value",
     "parse_text", "to_real32", "wrap", "wrapper",
 )
 
@@ -53,7 +56,12 @@ def to_real32(x: float) -> float:
 
 
 def wrap(value: int, t: str) -> int:
-    """``value`` modulo the width of integer type ``t``, into its range (two's complement)."""
+    """``value`` modulo the width of integer type ``t``, into its range (two's complement).
+
+    A floating-point ``value`` (an implicit Real -> integer conversion) is first rounded half to even, as TIA
+    documents ("Implicit conversion of REAL (S7-1500, S7-1200 G2)": #2.5 -> 2, #305.5 -> 306 -> USInt 50)."""
+    if type(value) is float:
+        value = round_half_even(value)
     low, high = INT_RANGES[t]
     if low <= value <= high:
         return value
@@ -70,8 +78,8 @@ def wrapper(t: str | None):
     low, high = INT_RANGES[t]
     if low == 0 and t not in ("S5TIME", "DATE", "TIME_OF_DAY", "LTIME_OF_DAY"):
         mask = high
-        return lambda v: v & mask
-    return lambda v: v if low <= v <= high else wrap(v, t)
+        return lambda v: v & mask if type(v) is not float else wrap(v, t)
+    return lambda v: v if type(v) is not float and low <= v <= high else wrap(v, t)
 
 
 def default_value(t: str | None) -> Any:

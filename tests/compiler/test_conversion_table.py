@@ -217,3 +217,33 @@ def test_arithmetic_result_types() -> None:
 def test_runtime_values_follow_the_table(value, source, target, result) -> None:
     assert implicit(source, target, iec_check=False)
     assert convert_value(value, source, target) == result
+
+
+# ------------------------------------------------------------------ the runtime executes the same conversions
+_RT_DECL = {"SINT": "SInt", "INT": "Int", "DINT": "DInt", "USINT": "USInt", "UINT": "UInt", "UDINT": "UDInt",
+            "LINT": "LInt", "BYTE": "Byte", "WORD": "Word", "DWORD": "DWord", "REAL": "Real", "LREAL": "LReal",
+            "TIME": "Time", "LTIME": "LTime", "CHAR": "Char", "STRING": "String", "TOD": "Time_Of_Day",
+            "LTOD": "LTime_Of_Day"}
+RUNTIME = [
+    (2.5, "REAL", "DINT"), (3.5, "REAL", "DINT"), (-2.5, "REAL", "INT"), (305.5, "REAL", "USINT"),
+    (-2.5, "LREAL", "USINT"), (1.0, "REAL", "DWORD"), (70000, "DINT", "INT"), (-1, "DINT", "USINT"),
+    (-1, "INT", "DWORD"), (-1, "SINT", "INT"), (0x12345678, "DWORD", "WORD"), (0xFFFF, "WORD", "INT"),
+    (0xFFFFFFFF, "DWORD", "REAL"), (1500, "TIME", "DINT"), (2000, "DINT", "TIME"), (1500, "TIME", "LTIME"),
+    (1_500_999_999, "LTIME", "TIME"), (0.1, "LREAL", "REAL"), (65, "INT", "CHAR"), ("A", "CHAR", "INT"),
+    ("xy", "STRING", "CHAR"), (3_600_000, "TOD", "LTOD"), (3_600_000_400_000, "LTOD", "TOD"),
+]
+
+
+@pytest.mark.parametrize(("value", "source", "target"), RUNTIME, ids=[f"{s}-{t}-{v}" for v, s, t in RUNTIME])
+def test_the_runtime_converts_as_the_table_says(value, source: str, target: str) -> None:
+    from tests.runtime.helpers import Sim
+
+    assert implicit(source, target, iec_check=False)
+    text = (f'DATA_BLOCK "D"\nVAR\n  s : {_RT_DECL[source]};\n  t : {_RT_DECL[target]};\nEND_VAR\nBEGIN\n'
+            f'END_DATA_BLOCK\nORGANIZATION_BLOCK "Main"\nBEGIN\n"D".t := "D".s;\nEND_ORGANIZATION_BLOCK\n')
+    sim = Sim(text)
+    sim['"D".s'] = value
+    sim.scan()
+    got = sim['"D".t']
+    want = convert_value(sim['"D".s'], source, target)
+    assert got == want and type(got) is type(want)
