@@ -223,7 +223,8 @@ class ExprGen:
             return code if _fits("UINT" if st == "WCHAR" else "USINT", dt) else wrap_src(code, dt)
         if dt in ("CHAR", "WCHAR") and is_int_type(st):
             n = 1 if dt == "CHAR" else 2
-            return f"({self.wrapped(src, st, raw)} & {(1 << 8 * n) - 1}).to_bytes({n}, 'big').decode({_CHAR_CODEC[dt]!r})"
+            code = f"({self.wrapped(src, st, raw)} & {(1 << 8 * n) - 1})"
+            return f"{code}.to_bytes({n}, 'big').decode({_CHAR_CODEC[dt]!r})"
         if dt in ("CHAR", "WCHAR") and st in ("STRING", "WSTRING"):
             return f"({src}[:1] or '\\0')"
         return None
