@@ -42,7 +42,17 @@ _SECTIONS = {"VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut"
              "VAR_STAT": "Static", "VAR_TEMP": "Temp"}
 _FLAGS = {"EXTERNALACCESSIBLE": "accessibleFromHmi", "EXTERNALVISIBLE": "visibleInHmi",
           "EXTERNALWRITABLE": "writableFromHmi"}
-_OB_SYSTEM_INPUTS = {"Initial_Call", "Remanence", "LostRetentive", "LostRTC", "Event_Count"}
+_OB_SYSTEM_INPUTS = {"Initial_Call", "Remanence", "LostRetentive", "LostRTC", "Event_Count", "IO_State", "LADDR", "Channel",
+                     "MultiError", "Event_Class", "Fault_ID"}
+# The OB type of a source OB: a source has no OB-type keyword, so it follows from the event inputs it
+# declares, else from TIA's default name of that OB type (as TIA's own exports of OBs are named).
+_OB_BY_INPUT = {"LostRetentive": "Startup", "LostRTC": "Startup", "Event_Count": "CyclicInterrupt",
+                "IO_State": "DiagnosticErrorInterrupt", "MultiError": "DiagnosticErrorInterrupt"}
+_OB_BY_NAME = {"main": "ProgramCycle", "program cycle": "ProgramCycle", "startup": "Startup",
+               "cyclic interrupt": "CyclicInterrupt", "diagnostic error interrupt": "DiagnosticErrorInterrupt",
+               "pull or plug of modules": "PullOrPlugOfModules", "rack or station failure": "RackOrStationFailure"}
+_OB_BY_NUMBER = {1: "ProgramCycle", 100: "Startup", 82: "DiagnosticErrorInterrupt", 83: "PullOrPlugOfModules",
+                 86: "RackOrStationFailure", **{n: "CyclicInterrupt" for n in range(30, 39)}}
 _BEGIN = re.compile(r"^\s*BEGIN\b", re.IGNORECASE)
 _GENERIC = frozenset({"ANY", "POINTER", "BLOCK_FC", "BLOCK_FB", "BLOCK_DB", "VOID", "DB_ANY", "OB_ANY", "HW_ANY",
                       "REMOTE", "ANY_POINTER"})
@@ -316,6 +326,12 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
         if block_type == "FC":
             spec["returnType"] = type_text(block.return_type, walk.user_types) if block.return_type is not None else "Void"
         interface = _sections(block, block_type, walk)
+        if block_type == "OB":
+            declared = {m["name"] for m in interface.get("Input", [])}
+            ob_type = next((t for n, t in _OB_BY_INPUT.items() if n in declared), None) or _OB_BY_NUMBER.get(
+                block.number or 0) or _OB_BY_NAME.get(block.name.strip().lower())
+            if ob_type and ob_type != "ProgramCycle":
+                spec["secondaryType"] = ob_type
         if block_type == "OB" and "Input" in interface:
             # TIA writes the OB's system inputs into the source; the generator adds them itself
             interface["Input"] = [m for m in interface["Input"] if m["name"] not in _OB_SYSTEM_INPUTS]

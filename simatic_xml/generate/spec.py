@@ -12,7 +12,8 @@ A spec (keys are camelCase; unknown keys are refused so typos do not pass silent
       "author": "", "family": "", "headerName": "", "version": "0.1",   # block header (optional; text fields
                                          # up to 125 characters, see names.HEADER_FIELD_MAX)
       "memoryLayout": "Optimized",       # Optimized | Standard (FB, FC, OB, GlobalDB)
-      "secondaryType": "ProgramCycle",   # OB: ProgramCycle | Startup | CyclicInterrupt
+      "secondaryType": "ProgramCycle",   # OB: ProgramCycle | Startup | CyclicInterrupt | DiagnosticErrorInterrupt
+                                         #     | PullOrPlugOfModules | RackOrStationFailure
       "cyclicTime": 100000,              # CyclicInterrupt OB: period in microseconds (1..60000000)
       "phaseShift": 0,                   # CyclicInterrupt OB (microseconds)
       "instanceOf": "FB_Motor",          # InstanceDB: the FB (or UDT with "instanceOfType": "UDT")
@@ -94,8 +95,11 @@ SECTIONS_BY_TYPE: dict[str, tuple[str, ...]] = {
 RETAIN_SECTIONS = {"FB": ("Input", "Output", "InOut", "Static"), "GlobalDB": ("Static",)}
 """Where ``retain`` is allowed (UDT members have no remanence of their own: it is set where the UDT is used)."""
 HMI_SECTIONS = ("Input", "Output", "InOut", "Static", "None")
-OB_TYPES = {"ProgramCycle": 1, "Startup": 100, "CyclicInterrupt": 30}
-OB_NUMBERS = {"ProgramCycle": range(1, 2), "Startup": range(100, 101), "CyclicInterrupt": range(30, 39)}
+OB_TYPES = {"ProgramCycle": 1, "Startup": 100, "CyclicInterrupt": 30, "DiagnosticErrorInterrupt": 82,
+            "PullOrPlugOfModules": 83, "RackOrStationFailure": 86}
+OB_NUMBERS = {"ProgramCycle": range(1, 2), "Startup": range(100, 101), "CyclicInterrupt": range(30, 39),
+              "DiagnosticErrorInterrupt": range(82, 83), "PullOrPlugOfModules": range(83, 84),
+              "RackOrStationFailure": range(86, 87)}
 """S7-1200/1500 OB numbers per type; any type may also use 123..32767."""
 
 

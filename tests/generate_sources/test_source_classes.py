@@ -186,3 +186,17 @@ def test_every_declaration_error_of_a_block_is_reported():
     errors = [(d.line, d.code) for d in result.diagnostics if d.severity == "Error"]
     assert errors == [(3, "INVALID_DECLARATION"), (4, "INVALID_DECLARATION"), (5, "INVALID_DECLARATION")]
     assert not result.blocks
+
+
+def test_ob_type_from_its_default_name_and_event_inputs():
+    text = ('ORGANIZATION_BLOCK "Diagnostic error interrupt"\n{ S7_Optimized_Access := \'TRUE\' }\nBEGIN\n'
+            '   "Log"(state := #IO_State, id := #LADDR);\nEND_ORGANIZATION_BLOCK\n\n'
+            'ORGANIZATION_BLOCK "Startup"\nBEGIN\n   ;\nEND_ORGANIZATION_BLOCK\n\n'
+            'ORGANIZATION_BLOCK "Rack or station failure"\nBEGIN\n   ;\nEND_ORGANIZATION_BLOCK\n')
+    docs, _ = _gen(text)
+    ob82 = docs["Diagnostic error interrupt"].object
+    assert ob82.attr("SecondaryType") == "DiagnosticErrorInterrupt" and ob82.attr("Number") == 82
+    inputs = {m.name: m.datatype for m in ob82.interface.sections.section("Input").members}
+    assert inputs == {"IO_State": "Word", "LADDR": "HW_ANY", "Channel": "UInt", "MultiError": "Bool"}
+    assert docs["Startup"].object.attr("SecondaryType") == "Startup"
+    assert docs["Rack or station failure"].object.attr("SecondaryType") == "RackOrStationFailure"
