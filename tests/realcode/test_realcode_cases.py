@@ -5,7 +5,8 @@ error seen on public TIA exports outside ``../shared/corpus`` (the survey and it
 ``cases/README.md``). TIA accepts every case, so each stage below must report no Error:
 
 * SCL sources (``*.scl``): ``fakes.compiler.check_source`` (``scl check``), generation from source
-  (``generate_source``, ``scl build``) and the SimaticML compile of the generated documents;
+  (``generate_source``, ``scl build``), the import of the generated documents into the fake PLC and their
+  SimaticML compile;
 * SimaticML cases (``*.xml``, or a folder of ``*.xml`` when the block needs a tag table or a DB): the
   compile ``plc check`` runs (``engineering_api.ci.program.check_files``, a closed program).
 
@@ -21,6 +22,7 @@ import pytest
 
 from engineering_api.ci.program import check_files
 from fakes.compiler import check_source
+from fakes.program import PlcSoftware, read_object
 from simatic_xml.generate.from_source import generate_source
 from simatic_xml.scl.parser import read_source
 
@@ -38,14 +40,20 @@ _PERIPHERY_LAD = "LAD/FBD access scope: periphery (SimpleAccessModifier=\"Periph
 _BOOL_LITERAL = "LAD/FBD: a literal with ConstantType Bool written 1 is typed as an integer constant"
 _ADDRESS_SCOPE = "parser: Access Scope=\"Address\" (absolute DB address) in an SCL network"
 _QUOTED_NAME = "generation refusal: a quoted member name with '[' (TIA allows any character in quoted names)"
+_SYSTEM_IDB = ("unknown system type/instruction: an instance DB of IEC_TIMER (or MB_COMM_LOAD, MB_MASTER) is generated "
+               "as the instance of a user FB and the fake's import refuses it")
 
 # case file name -> stage -> class of the false error it still shows
 XFAIL: dict[str, dict[str, str]] = {
     "periphery_actual_param.scl": {"check": _PARSER_PERIPHERY, "generate": _PARSER_PERIPHERY,
-                                   "compile_generated": _PARSER_PERIPHERY},
+                                   "compile_generated": _PARSER_PERIPHERY, "import_generated": _PARSER_PERIPHERY},
     "partial_multidim_array.scl": {"check": _PARTIAL_ARRAY, "compile_generated": _PARTIAL_ARRAY},
     "ctu_int_members.scl": {"compile_generated": _SYSTEM_MEMBER},
-    "gen_quoted_member_with_brackets.scl": {"generate": _QUOTED_NAME, "compile_generated": _QUOTED_NAME},
+    "gen_quoted_member_with_brackets.scl": {"generate": _QUOTED_NAME, "compile_generated": _QUOTED_NAME,
+                                            "import_generated": _QUOTED_NAME},
+    "gen_system_instance_db.scl": {"generate_no_missing": _SYSTEM_IDB, "import_generated": _SYSTEM_IDB},
+    "gen_system_type_conn_ouc.scl": {"generate_no_missing": "unknown system type: generation reports TCON_IP_v4 as a "
+                                                            "missing user type (MISSING_TYPE)"},
     "lad_bit_slice_contact.xml": {"compile": _SLICE},
     "lad_periphery_move_out": {"compile": _PERIPHERY_LAD},
     "lad_s5_timer_contact": {"compile": _S5_TIMER},
@@ -108,10 +116,21 @@ def test_scl_case_generated_documents_compile(case: Path, tmp_path: Path) -> Non
     assert _not_missing(check_files(files)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="unknown system type: generation reports TCON_IP_v4 as a missing user type")
-def test_generation_does_not_report_system_types_missing() -> None:
-    """TCON_IP_v4 and CONN_OUC are TIA's system data types (open user communication), never user types."""
-    case = CASES / "gen_system_type_conn_ouc.scl"
+@pytest.mark.parametrize("case", _params(SCL_CASES, "import_generated"))
+def test_scl_case_generated_documents_import_into_the_fake(case: Path) -> None:
+    result = generate_source(read_source(case), file=str(case), version="V19")
+    assert result.blocks, _errors(result.diagnostics)
+    software = PlcSoftware()
+    for block in result.blocks:
+        software.add(read_object(block.xml, project_version="V19"), overwrite=False)
+
+
+_SYSTEM_TYPE_CASES = [CASES / "gen_system_type_conn_ouc.scl", CASES / "gen_system_instance_db.scl"]
+
+
+@pytest.mark.parametrize("case", _params(_SYSTEM_TYPE_CASES, "generate_no_missing"))
+def test_generation_does_not_report_system_types_missing(case: Path) -> None:
+    """TCON_IP_v4, CONN_OUC and IEC_TIMER are TIA's system types and instructions, never missing user objects."""
     result = generate_source(read_source(case), file=str(case), version="V19")
     assert [d.message for d in result.diagnostics if (d.code or "").startswith("MISSING_")] == []
 
