@@ -83,19 +83,25 @@ def test_compile_software_async_failure(client, admin_headers, cpu):
 WIRE_KEYS = ["file", "block", "network", "line", "column", "severity", "code", "message"]
 
 
+# Real into Bool converts in no IEC-check mode (Bool converts implicitly only into bit strings).
+WRONG_TYPE = {"blockType": "FC", "name": "FC_WrongType", "language": "SCL", "number": 4, "returnType": "Bool",
+              "interface": {"Input": [{"name": "r", "dataType": "Real"}]},
+              "networks": [{"scl": "#FC_WrongType := TRUE;"}, {"scl": "#FC_WrongType := #r;"}]}
+
+
 def test_compile_answers_carry_structured_diagnostics(client, admin_headers, cpu):
     """Issue 13: a compile answer lists every finding as data (the CLI's JSON shape), beside TIA's tree."""
-    _import(client, admin_headers, UDT, FB, BROKEN)
-    block = data(client.post(f"{D}/blocks/FC_Broken/actions/compile", headers=admin_headers))
+    _import(client, admin_headers, UDT, FB, WRONG_TYPE)
+    block = data(client.post(f"{D}/blocks/FC_WrongType/actions/compile", headers=admin_headers))
     [diagnostic] = block["diagnostics"]
     assert list(diagnostic) == WIRE_KEYS
-    assert diagnostic == {"file": None, "block": "FC_Broken", "network": 2, "line": 1, "column": 15,
+    assert diagnostic == {"file": None, "block": "FC_WrongType", "network": 2, "line": 1, "column": 18,
                           "severity": "Error", "code": "TYPE_MISMATCH",
-                          "message": 'Implicit conversion of the data type "Real" into the data type "Int" is not '
+                          "message": 'Implicit conversion of the data type "Real" into the data type "Bool" is not '
                                      "possible."}
     assert block["messages"][0]["messages"][0]["messages"][0]["state"] == "Error"  # the tree stays
     software = data(client.post(f"{D}/actions/compile-software-sync", headers=admin_headers))
-    assert [(d["block"], d["code"]) for d in software["diagnostics"]] == [("FC_Broken", "TYPE_MISMATCH")]
+    assert [(d["block"], d["code"]) for d in software["diagnostics"]] == [("FC_WrongType", "TYPE_MISMATCH")]
     clean = data(client.post(f"{D}/blocks/FB_Motor/actions/compile", headers=admin_headers))
     assert clean["diagnostics"] == []
 
