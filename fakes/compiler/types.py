@@ -203,8 +203,8 @@ def assignable(src, dst, iec_check: bool = False) -> bool:
             return src.name.lower() == dst.name.lower()
         return not isinstance(src, str)  # a struct into a UDT: not checked member by member
     if isinstance(dst, ArrayT):
-        if isinstance(src, ArrayT):
-            return assignable(src.element, dst.element, iec_check) and assignable(dst.element, src.element, iec_check)
+        if isinstance(src, ArrayT):  # arrays are copied whole: their elements' types must match, in both modes
+            return assignable(src.element, dst.element, True) and assignable(dst.element, src.element, True)
         return False
     return not isinstance(src, str)
 
