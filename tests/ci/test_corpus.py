@@ -38,24 +38,8 @@ FALSE_ERRORS = {
     ("micom7/tia_repo", "FC_DeviceRunner.scl", "UNDECLARED"): "bare global constants",
     ("micom7/tia_repo", "FC_InitMechs.scl", "UNDECLARED"): "bare global constants",
     ("micom7/tia_repo", "FC_ManualMechCmdHandler.scl", "UNDECLARED"): "bare global constants",
-    ("micom7/tia_repo", "FB_Test_ArbiterMech.scl", "UNDECLARED"): "bare global constants",
-    ("micom7/tia_repo", "FB_Test_ManualMechCmdHandler.scl", "UNDECLARED"): "bare global constants",
-    ("micom7/tia_repo", "FB_Test_Redler.scl", "UNDECLARED"): "bare global constants",
-    ("micom7/tia_repo", "FC_Redler.scl", "UNDECLARED"): "bare global constants",
-    ("micom7/tia_repo", "FC_Noria.scl", "UNDECLARED"): "bare global constants",
-    ("micom7/tia_repo", "FC_Fan.scl", "UNDECLARED"): "bare global constants",
-    ("micom7/tia_repo", "FC_Gate2P.scl", "UNDECLARED"): "bare global constants",
-    ("micom7/tia_repo", "Main.scl", "UNDECLARED"): "bare global constants",
     ("PericlesLeogap/TURBO_NCL", "S0832_TRENDS_CONTROL.xml", "UNDECLARED"):
         'the DB "S0921_ManipulacaoReceitas_DB", not exported, read in an SCL network',
-    # Implicit conversions TIA allows with the IEC check off (issue 13, "Conversion tables", another helper).
-    ("Tayoriko/PLC_Siemens_ST_Library", "PLC_1/Program blocks/System/Indirect/Indirect_AI.scl", "TYPE_MISMATCH"):
-        "Word -> Int",
-    ("arun232342342334/RS485-RawTCP-CRC-implentation", "RS485_Com_Motor.xml", "TYPE_MISMATCH"): "Int -> Byte",
-    ("nlander-CONCR3DE/PLCSoftwareV6", "PLC_1/Program blocks/Festo/FHPP_CTRL.scl", "PARAMETER_TYPE"):
-        "Byte -> SInt at an input",
-    ("nlander-CONCR3DE/PLCSoftwareV6", "PLC_1/Program blocks/Festo/FHPP_DATA_POKE.scl", "TYPE_MISMATCH"):
-        "DInt -> Byte",
 }
 
 
@@ -86,6 +70,17 @@ def test_plc_check_reports_only_missing_objects_on_accepted_files(repo: str, tmp
             continue
         unexpected.append(f'{in_repo}:{d["line"]}:{d["column"]}: [{d["block"]}] {d["message"]} [{d["code"]}]')
     assert not unexpected, "\n".join(unexpected)
+
+
+@pytest.mark.skipif(not REPOSITORIES, reason="../shared/corpus is not there")
+@pytest.mark.parametrize("repo", sorted({repo for repo, _, _ in REAL_ERRORS}))
+def test_real_errors_of_whole_repositories_are_found(repo: str, tmp_path: Path):
+    """What TIA would refuse once these files are one PLC's software must keep failing."""
+    folder = tmp_path / "repo"
+    build_repository(REPOSITORIES[repo], folder)
+    found = {(repo, str(Path(d["file"]).relative_to(folder)), d["code"])
+             for d in _plc_check(folder)["diagnostics"] if d["severity"] == "Error"}
+    assert {key for key in REAL_ERRORS if key[0] == repo} <= found
 
 
 @pytest.mark.skipif(not REPOSITORIES, reason="../shared/corpus is not there")
