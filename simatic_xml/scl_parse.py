@@ -381,6 +381,22 @@ class _Parser:
         if upper in _LITERAL_WORDS:
             self.operand()
             return [self.constant("LiteralConstant", word)]
+        if self.next_is_op(":", 0) and self.lx[self.i].pos == lx.pos + len(word):
+            self.i += 1
+            self.significant(self.lx[self.i - 1])
+            label = self.el("Label", {"Name": word}, [self.el("Token", {"Text": ":"})])
+            return [self.el("Access", {"Scope": "Label"}, [label])]
+        if self.prev is not None and self.prev.kind == "ident" and self.prev.text.upper() == "GOTO":
+            self.operand()
+            return [self.el("Access", {"Scope": "Label"}, [self.el("Label", {"Name": word})])]
+        call_follows = self.next_is_op("(", 0) and self.lx[self.i].pos == lx.pos + len(word)
+        if word.casefold() in self.ctx.local_names and (
+                not call_follows or word.casefold() in {k.casefold() for k in self.ctx.calls}):
+            # A local written without '#': TIA resolves the name against the block interface (sources
+            # such as micom7's leave the '#' out and TIA accepts them), so it is the local itself. Followed
+            # by '(' it is a call of that local only when it is an instance (``LEN(…)`` beside a local
+            # ``len`` is the instruction).
+            return self.parse_local(_Lex("local", "#" + word, lx.pos - 1))
         if self.next_is_op("(", 0) and self.lx[self.i].pos == lx.pos + len(word):
             if self.ctx.calls.get(word) is not None:
                 access = self.el("Access", {"Scope": "GlobalVariable"}, [self.el("Symbol", children=[self.component(word, False)])])
@@ -394,14 +410,6 @@ class _Parser:
             self.operand()
             self.parse_args(call)
             return [self.el("Access", {"Scope": "Call"}, [call])]
-        if self.next_is_op(":", 0) and self.lx[self.i].pos == lx.pos + len(word):
-            self.i += 1
-            self.significant(self.lx[self.i - 1])
-            label = self.el("Label", {"Name": word}, [self.el("Token", {"Text": ":"})])
-            return [self.el("Access", {"Scope": "Label"}, [label])]
-        if self.prev is not None and self.prev.kind == "ident" and self.prev.text.upper() == "GOTO":
-            self.operand()
-            return [self.el("Access", {"Scope": "Label"}, [self.el("Label", {"Name": word})])]
         return self.parse_global(lx, word, quoted=False)
 
     # -- calls

@@ -59,6 +59,9 @@ class SclContext:
     """Names that must be quoted in text (not identifiers) but carry no ``HasQuotes`` in the tokens."""
     templates: dict[str, list[list[tuple[str, str, str]]]] = field(default_factory=dict)
     """Instruction name -> per occurrence, its TemplateValues as (Name, Type, text)."""
+    local_names: set[str] = field(default_factory=set)
+    """Casefolded names of the block's interface members: a bare word naming one is that local (TIA resolves
+    ``x`` to ``#x`` when the source leaves the ``#`` out)."""
     explicit_num_one: bool = False
     line_comment_attrs: dict[str, str] = field(default_factory=dict)
 

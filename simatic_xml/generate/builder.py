@@ -354,6 +354,10 @@ def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str) -> SclConte
     ctx = SclContext()
     for m in block.sections.get("Constant", []):
         ctx.local_constants.add(m.name)
+    for members in block.sections.values():
+        ctx.local_names.update(m.name.casefold() for m in members)
+    if block.block_type == "OB":  # the OB's event inputs, which the builder adds from its type
+        ctx.local_names.update(n.casefold() for n, _, _ in _OB_INPUTS.get(block.secondary_type or "ProgramCycle", []))
     for section in ("Static", "InOut"):
         for m in block.sections.get(section, []):
             if is_system_instance(m.datatype) or m.datatype.startswith('"'):

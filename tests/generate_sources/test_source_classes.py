@@ -200,3 +200,12 @@ def test_ob_type_from_its_default_name_and_event_inputs():
     assert inputs == {"IO_State": "Word", "LADDR": "HW_ANY", "Channel": "UInt", "MultiError": "Bool"}
     assert docs["Startup"].object.attr("SecondaryType") == "Startup"
     assert docs["Rack or station failure"].object.attr("SecondaryType") == "RackOrStationFailure"
+
+
+def test_locals_written_without_hash_are_the_locals():
+    """TIA resolves a bare name against the interface (micom7's sources leave the '#' out)."""
+    text = ('FUNCTION_BLOCK "FB_B"\n   VAR\n      len : Int;\n      T1 : TON_TIME;\n   END_VAR\nBEGIN\n'
+            "   len := LEN(IN := 'abc');\n   T1(IN := len > 0, PT := T#1S);\nEND_FUNCTION_BLOCK\n")
+    docs, _ = _gen(text)
+    body = docs["FB_B"].object.compile_units[0].network_source.body
+    assert tokens_to_text(body).splitlines() == ["   #len := LEN(IN := 'abc');", "   #T1(IN := #len > 0, PT := T#1S);"]
