@@ -209,3 +209,14 @@ def test_locals_written_without_hash_are_the_locals():
     docs, _ = _gen(text)
     body = docs["FB_B"].object.compile_units[0].network_source.body
     assert tokens_to_text(body).splitlines() == ["   #len := LEN(IN := 'abc');", "   #T1(IN := #len > 0, PT := T#1S);"]
+
+
+@pytest.mark.parametrize(("value", "ok"), [("SIEMENS SUP Applications", True), ("Joni_Lahtonen", True), ("G.DEJEAN", True),
+                                           ("x" * 125, True), ("x" * 126, False), ("two\nlines", False)])
+def test_header_field_limits_in_the_json_api_too(value, ok):
+    spec = {"blockType": "FC", "name": "FC_1.0", "language": "SCL", "author": value, "family": value, "headerName": value}
+    if ok:
+        assert parse_spec(spec).author == value
+    else:
+        with pytest.raises(SpecError):
+            parse_spec(spec)
