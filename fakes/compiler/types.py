@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simatic_xml.conversions import TYPES, arithmetic_type, comparable, implicit
+from simatic_xml.conversions import TYPES, arithmetic_type, comparable, implicit, rules
 
 __all__ = [
     "ALIASES",
@@ -78,6 +78,8 @@ _GENERIC = frozenset([
 _SIZE = {"BYTE": 8, "WORD": 16, "DWORD": 32, "LWORD": 64, "SINT": 8, "USINT": 8, "INT": 16, "UINT": 16,
          "DINT": 32, "UDINT": 32, "LINT": 64, "ULINT": 64}
 _TABLE_TYPES = frozenset(TYPES)
+_IMPLICIT = {(r.source, r.target): (r.iec_off, r.iec_on) for r in rules()}
+"""(source, target) -> (without, with the IEC check): the table keyed by the checker's names, for speed."""
 _INT_LIT_OK = INTEGERS | BITSTRINGS | REALS | {
     "TIME", "LTIME", "S5TIME", "CHAR", "WCHAR", "HW_ANY", "HW_IO", "HW_DEVICE", "HW_SUBMODULE", "HW_INTERFACE",
     "HW_HSC", "HW_PWM", "HW_PTO", "CONN_ANY", "CONN_PRG", "CONN_OUC", "EVENT_ANY", "EVENT_ATT", "EVENT_HWINT",
@@ -195,9 +197,8 @@ def assignable(src, dst, iec_check: bool = False) -> bool:
             return dst in REALS or implicit("REAL", dst, iec_check=iec_check)
         if src == STR_LIT:
             return dst in ("STRING", "WSTRING", "CHAR", "WCHAR")
-        if src in _TABLE_TYPES and dst in _TABLE_TYPES:
-            return implicit(src, dst, iec_check=iec_check)
-        return False
+        verdict = _IMPLICIT.get((src, dst))
+        return verdict is not None and verdict[1 if iec_check else 0]
     if isinstance(dst, NamedT):
         if isinstance(src, NamedT):
             return src.name.lower() == dst.name.lower()
