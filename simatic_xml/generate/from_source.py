@@ -20,7 +20,7 @@ is returned. ``context`` makes objects of other files visible (:func:`context_fr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -266,13 +266,16 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
         return SourceResult([], [Diagnostic("The source holds no block.", 1, 1, file=file, code="NO_BLOCK")])
     locations: dict[str, dict[str, tuple[int, int]]] = {}
     notes: list[tuple[str, int, int, str, str]] = []
-    known_fbs = {n for n, s in context.fbs.items()}
-    known_udts = {n for n, s in context.udts.items()}
-    try:
-        specs = source_to_specs(source, text, known_fbs=known_fbs, known_udts=known_udts, locations=locations, notes=notes)
-    except SimaticMLError as exc:
-        name = exc.field.split(".", 1)[1] if isinstance(exc, SpecError) and exc.field.startswith("source.") else None
-        return SourceResult([], [_spec_diagnostic(exc, name or "", file, locations.get(name or "", {}))])
+    known_fbs = set(context.fbs) | {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"}
+    known_udts = set(context.udts) | {b.name for b in source.blocks if b.kind == "TYPE"}
+    specs: list[dict[str, Any]] = []
+    for block in source.blocks:  # block by block, so an error in one does not hide those of the others
+        single = replace(source, blocks=[block])
+        try:
+            specs.extend(source_to_specs(single, text, known_fbs=known_fbs, known_udts=known_udts,
+                                         locations=locations, notes=notes))
+        except SimaticMLError as exc:
+            diagnostics.append(_spec_diagnostic(exc, block.name, file, locations.get(block.name, {})))
     for block, line, col, code, message in notes:
         diagnostics.append(Diagnostic(message, line, col, block=block, file=file, severity="Warning", code=code))
 

@@ -220,3 +220,10 @@ def test_header_field_limits_in_the_json_api_too(value, ok):
     else:
         with pytest.raises(SpecError):
             parse_spec(spec)
+
+
+def test_errors_of_several_blocks_are_all_reported():
+    text = ('DATA_BLOCK "DB_1"\n   VAR\n      a : Int;\n   END_VAR\nBEGIN\n   b := 1;\nEND_DATA_BLOCK\n\n'
+            'DATA_BLOCK "DB_2"\n   VAR\n      c : Int;\n   END_VAR\nBEGIN\n   d := 1;\nEND_DATA_BLOCK\n')
+    result = generate_source(text, file="two.db")
+    assert [(d.block, d.line) for d in result.diagnostics] == [("DB_1", 6), ("DB_2", 14)]
