@@ -1,0 +1,126 @@
+"""TIA Portal's system data types, instructions and their instance types, as data (``catalog.json``).
+
+One catalog used by the SCL/LAD checker (``fakes.compiler.builtins``), the block generator, the interface
+reader (``simatic_xml.interface``) and the simulated CPU (``fakes.runtime``). Every entry carries the
+interface Siemens documents for it and a citation (the STEP 7 / TIA Portal information system page or
+manual, with its Siemens Industry Online Support entry ID where there is one):
+
+>>> t = lookup("iec_timer")
+>>> t.name, t.kind, t.version, [m.name for m in t.members], t.instructions
+('IEC_TIMER', 'struct', '1.0', ['PT', 'ET', 'IN', 'Q'], ('TON', 'TOF', 'TP', 'TONR'))
+>>> lookup_instruction("TON").instance_type
+'TON_TIME'
+
+Kinds of type: ``instance`` (the instance data type of a system FB: TON_TIME, CONT_C, Program_Alarm),
+``struct`` (a system data type: IEC_TIMER, DTL, TCON_IP_v4) and ``technology_object`` (TO_*).
+What is covered and what is not: ``README.md`` next to this file.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "Instruction",
+    "Member",
+    "SystemType",
+    "all_instructions",
+    "all_types",
+    "lookup",
+    "lookup_instruction",
+]
+
+_DATA = Path(__file__).with_name("catalog.json")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One member of a system type or one parameter of an instruction.
+
+    ``section`` is Input/Output/InOut/Static for FB instances and instruction parameters, None for the
+    members of a structure (DTL.YEAR). ``data_type`` is TIA's spelling (``Bool``, ``Time``,
+    ``Array[0..3] of Byte``, ``TCON_IP_v4``)."""
+
+    name: str
+    section: str | None
+    data_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class SystemType:
+    """A system data type, FB instance type or technology object (see the module docstring)."""
+
+    name: str
+    kind: str
+    version: str | None
+    members: tuple[Member, ...]
+    instructions: tuple[str, ...]
+    source: str
+
+    def member(self, name: str) -> Member | None:
+        """The member called ``name`` (case-insensitive), or None."""
+        key = name.lower()
+        return next((m for m in self.members if m.name.lower() == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """A system instruction: ``is_fb`` when it needs an instance (``instance_type`` names it: TON ->
+    TON_TIME), else FC-like with ``return_type`` (None when it has no function value: ``Void``)."""
+
+    name: str
+    is_fb: bool
+    parameters: tuple[Member, ...]
+    return_type: str | None
+    instance_type: str | None
+    version: str | None
+    source: str
+
+    def parameter(self, name: str) -> Member | None:
+        """The parameter called ``name`` (case-insensitive), or None."""
+        key = name.lower()
+        return next((p for p in self.parameters if p.name.lower() == key), None)
+
+
+def _members(rows: list) -> tuple[Member, ...]:
+    return tuple(Member(r[0], r[1] or None, r[2]) for r in rows)
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, SystemType], dict[str, Instruction]]:
+    """Read ``catalog.json`` once: types and instructions keyed by upper-case name."""
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    sources: dict[str, str] = raw["sources"]
+    types: dict[str, SystemType] = {}
+    for entry in raw["types"]:
+        t = SystemType(entry["name"], entry["kind"], entry.get("version"), _members(entry["members"]),
+                       tuple(entry.get("instructions", ())), sources[entry["source"]])
+        types[t.name.upper()] = t
+    instructions: dict[str, Instruction] = {}
+    for entry in raw["instructions"]:
+        i = Instruction(entry["name"], entry["fb"], _members(entry.get("parameters", ())), entry.get("return"),
+                        entry.get("instance"), entry.get("version"), sources[entry["source"]])
+        instructions[i.name.upper()] = i
+    return types, instructions
+
+
+def lookup(name: str) -> SystemType | None:
+    """The system type called ``name`` (case-insensitive, quotes ignored), or None."""
+    return _load()[0].get(name.strip().strip('"').upper())
+
+
+def lookup_instruction(name: str) -> Instruction | None:
+    """The instruction called ``name`` (case-insensitive), or None."""
+    return _load()[1].get(name.strip().strip('"').upper())
+
+
+def all_types() -> tuple[SystemType, ...]:
+    """Every system type, in catalog order."""
+    return tuple(_load()[0].values())
+
+
+def all_instructions() -> tuple[Instruction, ...]:
+    """Every instruction, in catalog order."""
+    return tuple(_load()[1].values())
