@@ -456,34 +456,14 @@ def parse_spec(data: object, *, source: bool = False) -> BlockSpec:
     spec.networks = _parse_networks(data.get("networks"), spec)
     from .checks import check_networks
 
-    check_networks(_without_block_comments(spec) if source else spec)
+    if source:
+        from .source_check import for_network_checks
+
+        spec_to_check = for_network_checks(spec)
+    else:
+        spec_to_check = spec
+    check_networks(spec_to_check)
     return spec
-
-
-def _ob_inputs(spec: BlockSpec, text: str) -> str:
-    """OBs: ``#names`` the source does not declare are the event inputs of the OB's type (``#IO_State``,
-    ``#LADDR`` of a diagnostic error interrupt OB), which TIA takes from the OB type, not the source."""
-    if spec.block_type != "OB":
-        return text
-    declared = {m.name.casefold() for members in spec.sections.values() for m in members}
-    return re.sub(r"#([^\W\d]\w*)", lambda m: m.group() if m.group(1).casefold() in declared else " " + m.group(1), text)
-
-
-def _hashed_members(text: str) -> str:
-    return re.sub(r"\.#", ". ", text) if ".#" in text else text
-
-
-def _without_block_comments(spec: BlockSpec) -> BlockSpec:
-    """A copy whose SCL texts have ``(* *)``/``/* */`` comments and REGION names blanked and ``a.#b`` read as
-    ``a. b`` (newlines kept, so line and column numbers stay), for the network checks: ``#names`` there are
-    not operands of the block interface."""
-    from dataclasses import replace
-
-    from ..scl_parse import blank_block_comments
-
-    nets = [replace(n, body=_ob_inputs(spec, _hashed_members(blank_block_comments(n.body, regions=True)))) if n.kind == "scl" else n
-            for n in spec.networks]
-    return replace(spec, networks=nets)
 
 
 def _refuse_self_reference(spec: BlockSpec) -> None:
