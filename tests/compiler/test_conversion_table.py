@@ -247,3 +247,18 @@ def test_the_runtime_converts_as_the_table_says(value, source: str, target: str)
     got = sim['"D".t']
     want = convert_value(sim['"D".s'], source, target)
     assert got == want and type(got) is type(want)
+
+
+def test_the_iec_check_of_a_simaticml_export() -> None:
+    from pathlib import Path
+
+    from simatic_xml import parse_bytes
+
+    path = Path(__file__).resolve().parents[2].parent / "shared/corpus/simaticml/fc/fseenig_Denormalisation.xml"
+    if not path.exists():
+        pytest.skip("../shared/corpus is not there")
+    raw = path.read_bytes()
+    assert b"<IsIECCheckEnabled>false</IsIECCheckEnabled>" in raw
+    assert iec_check_of(parse_bytes(raw).object) is False
+    on = raw.replace(b"<IsIECCheckEnabled>false</IsIECCheckEnabled>", b"<IsIECCheckEnabled>true</IsIECCheckEnabled>")
+    assert iec_check_of(parse_bytes(on).object) is True
