@@ -58,6 +58,12 @@ class SystemType:
     members: tuple[Member, ...]
     instructions: tuple[str, ...]
     source: str
+    layout: str = "sections"
+    """How TIA exports the members inside a typed member: ``flat`` (one ``<Section Name="None">``: IEC_TIMER,
+    TON_TIME, every struct) or ``sections`` (Input/Output/InOut/Static: R_TRIG, TCON, MB_CLIENT)."""
+    complete: bool = True
+    """False when ``members`` holds the documented (commonly used) members only, not every member TIA has:
+    a reader must then not call another member name unknown (TO_PositioningAxis, Program_Alarm, G7_*)."""
 
     def member(self, name: str) -> Member | None:
         """The member called ``name`` (case-insensitive), or None."""
@@ -96,7 +102,8 @@ def _load() -> tuple[dict[str, SystemType], dict[str, Instruction]]:
     types: dict[str, SystemType] = {}
     for entry in raw["types"]:
         t = SystemType(entry["name"], entry["kind"], entry.get("version"), _members(entry["members"]),
-                       tuple(entry.get("instructions", ())), sources[entry["source"]])
+                       tuple(entry.get("instructions", ())), sources[entry["source"]],
+                       entry.get("layout", "sections"), entry.get("complete", True))
         types[t.name.upper()] = t
     instructions: dict[str, Instruction] = {}
     for entry in raw["instructions"]:
