@@ -98,7 +98,7 @@ def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None, location
         line, column = int(m.group(1)), int(m.group(2) or 1)
         reason = reason[m.end():]
     code = getattr(exc, "code", None) if not isinstance(exc, SpecError) else None
-    if isinstance(exc, SclError) or "networks[" in field_path and m:
+    if code is None and (isinstance(exc, SclError) or "networks[" in field_path and m):
         code = "SYNTAX_ERROR"
     where = f"{field_path}: " if field_path and not field_path.startswith(("source", "networks[")) else ""
     if field_path.startswith("interface."):  # the file position names the member; say which of its parts

@@ -33,6 +33,7 @@ from simatic_xml.model import Document
 
 # ----- cross-references --------------------------------------------------------------------------
 _QUOTED = re.compile(r'"([^"]+)"')
+_GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
 
 
 def _references(doc: Document) -> list[tuple[str, str]]:
@@ -129,11 +130,15 @@ def _device_context(ctx: OperationContext, device: str, text: str) -> SourceCont
             context.udts[obj.name] = _object_spec(ctx, device, obj.name) if obj.name in wanted else None
         else:
             context.names.add(obj.name)
-    try:
-        for tag in ctx.backend.list_all_tags(device):
-            context.names.add(tag.name)
-    except e.EngineeringError:
-        pass
+    if _GLOBAL_BOUND.search(text):  # tags and constants matter only for a global constant as array bound
+        try:
+            for tag in ctx.backend.list_all_tags(device):
+                context.names.add(tag.name)
+            for table in ctx.backend.list_tag_tables(device):
+                for constant in ctx.backend.list_constants(device, table.name, "user"):
+                    context.names.add(constant.name)
+        except e.EngineeringError:
+            pass
     return context
 
 
@@ -157,7 +162,14 @@ def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringEr
     more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
     where = f"line {first.line}, column {first.column}: " if first.line else ""
     block = f"{first.block}: " if first.block else ""
-    code = "SCL_SYNTAX_ERROR" if first.code in ("SYNTAX_ERROR", "CLASSIC_SCL", "NO_BLOCK") else "INVALID_SPEC"
+    # The answer's code keeps the ones clients know: SCL_SYNTAX_ERROR, INVALID_SPEC (declarations and
+    # operands), or the finding's own (BLOCK_TOO_LARGE …).
+    if first.code in ("SYNTAX_ERROR", "CLASSIC_SCL", "NO_BLOCK"):
+        code = "SCL_SYNTAX_ERROR"
+    elif first.code in ("INVALID_DECLARATION", "UNDECLARED"):
+        code = "INVALID_SPEC"
+    else:
+        code = first.code
     return e.ValidationError(
         f"{source_name}: {where}{block}{first.message}{more}", code=code,
         details={"source": source_name, "line": first.line, "column": first.column, "reason": first.message,
