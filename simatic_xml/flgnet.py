@@ -44,11 +44,18 @@ class _Untyped(Exception):
 
 @dataclass(slots=True)
 class Component:
-    """One path element; array indexes are nested accesses (``AccessModifier="Array"``)."""
+    """One path element; array indexes are nested accesses (``AccessModifier="Array"``).
+
+    ``slice`` is a ``SliceAccessModifier`` (``x0`` bit, ``b1`` byte, ``w0`` word, ``d0`` double word: the SCL
+    ``.%X0`` … ``.%D0``), ``simple`` a ``SimpleAccessModifier`` (``Periphery``: the SCL ``"tag":P``).
+    ``order`` keeps the attribute order read (TIA writes one modifier at most; the round trip stays exact)."""
 
     name: str
     access_modifier: str | None = None
     index: list[FlgAccess] = field(default_factory=list)
+    slice: str | None = None
+    simple: str | None = None
+    order: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -62,13 +69,15 @@ class FlgConstant:
 
 @dataclass(slots=True)
 class FlgAccess:
-    """An operand: a symbol (components), a constant, or an absolute ``address`` (attributes in order)."""
+    """An operand: a symbol (components), a constant, an absolute ``address`` (attributes in order), or the
+    ``label`` a jump goes to (``Scope="Label"``, ``<Label Name=…/>``)."""
 
     scope: str
     uid: str | None = None
     symbol: list[Component] | None = None
     constant: FlgConstant | None = None
     address: dict[str, str] | None = None
+    label: str | None = None
 
 
 @dataclass(slots=True)
@@ -183,6 +192,17 @@ class FlgNet:
     head: list[XmlNode] = field(default_factory=list)
     tail: list[XmlNode] = field(default_factory=list)
 
+    def labels(self) -> list[str]:
+        """The jump labels this network declares (``<Labels><LabelDeclaration><Label Name=…/>``, kept in
+        ``head``): the targets of Jump/JumpNot in other networks of the block."""
+        names = []
+        for node in self.head:
+            if node.tag != "Labels":
+                continue
+            for decl in node.children:
+                names.extend(c.attrs["Name"] for c in decl.children if c.tag == "Label" and "Name" in c.attrs)
+        return names
+
     def by_uid(self, uid: str) -> FlgAccess | Part | Call | None:
         """The Access, Part or Call with this UId."""
         for part in self.parts or ():
@@ -289,8 +309,10 @@ def _instance(node: XmlNode) -> PartInstance:
 def _component(node: XmlNode) -> Component:
     if node.tag != "Component":
         raise _Untyped
-    attrs = _attrs(node, ("Name",), ("AccessModifier",))
-    return Component(attrs["Name"], attrs.get("AccessModifier"), [_access(c) for c in node.children])
+    attrs = _attrs(node, ("Name",), ("AccessModifier", "SliceAccessModifier", "SimpleAccessModifier"))
+    return Component(attrs["Name"], attrs.get("AccessModifier"), [_access(c) for c in node.children],
+                     attrs.get("SliceAccessModifier"), attrs.get("SimpleAccessModifier"),
+                     tuple(attrs) if len(attrs) > 2 else ())
 
 
 def _access(node: XmlNode) -> FlgAccess:
@@ -318,6 +340,8 @@ def _access(node: XmlNode) -> FlgAccess:
         access.constant = const
     elif inner.tag == "Address" and not inner.children:
         access.address = dict(inner.attrs)
+    elif inner.tag == "Label" and not inner.children and list(inner.attrs) == ["Name"]:
+        access.label = inner.attrs["Name"]
     else:
         raise _Untyped
     return access
@@ -401,8 +425,13 @@ def _instance_node(inst: PartInstance, ns: str | None) -> XmlNode:
     return XmlNode("Instance", ns, attrs, [_component_node(c, ns) for c in inst.components])
 
 
+_COMPONENT_ATTRS = ("Name", "AccessModifier", "SliceAccessModifier", "SimpleAccessModifier")
+
+
 def _component_node(comp: Component, ns: str | None) -> XmlNode:
-    attrs = _opt({"Name": comp.name}, "AccessModifier", comp.access_modifier)
+    values = dict(zip(_COMPONENT_ATTRS, (comp.name, comp.access_modifier, comp.slice, comp.simple)))
+    keys = comp.order + tuple(k for k in _COMPONENT_ATTRS if k not in comp.order)
+    attrs = {key: values[key] for key in keys if values.get(key) is not None}
     return XmlNode("Component", ns, attrs, [_access_node(a, ns) for a in comp.index])
 
 
@@ -420,6 +449,8 @@ def _access_node(access: FlgAccess, ns: str | None) -> XmlNode:
         inner = XmlNode("Constant", ns, _opt({}, "Name", const.name), kids)
     elif access.address is not None:
         inner = XmlNode("Address", ns, dict(access.address))
+    elif access.label is not None:
+        inner = XmlNode("Label", ns, {"Name": access.label})
     else:
         raise TypeError(f"empty FlgNet access: {access!r}")
     return XmlNode("Access", ns, attrs, [inner])

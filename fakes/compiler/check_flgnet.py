@@ -8,6 +8,14 @@ Box pins: TIA exports the data type of a typed box as ``<TemplateValue Name="Src
 to an input pin must convert implicitly into the box's type; the box's result must convert implicitly
 into the operand at its output pin; Move's IN must convert into every OUTn; a call's pins are checked
 against the parameter types of its ``CallInfo``.
+
+Operands of every ``Access`` scope the corpus shows are typed: LocalVariable/GlobalVariable symbols (with array
+indexes, slices ``SliceAccessModifier="x0"``/``b1``/``w0``/``d0`` = SCL ``.%X0`` … ``.%D0``, and periphery
+``SimpleAccessModifier="Periphery"`` = ``"tag":P``), LiteralConstant/TypedConstant, LocalConstant/GlobalConstant,
+Address (``<Address Area Type …/>``: its ``Type``) and Label (the target of Jump/JumpNot, which must be declared
+in the block when the block declares labels at all: ``<Labels><LabelDeclaration>``, FlgNet v5). A Contact also
+scans an S5 ``Timer``/``Counter`` (STEP 7 help, "---| |--- Normally open contact": operand of type BOOL, TIMER or
+COUNTER on S7-1500).
 """
 from __future__ import annotations
 
@@ -25,6 +33,7 @@ from .types import (
     INT_LIT,
     INTEGERS,
     assignable,
+    inout_fits,
     canonical,
     common_type,
     display,
@@ -36,9 +45,6 @@ _BOOL_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NCont
                          "ResetCoil", "PBox", "NBox", "TrCoil", "Not"])
 _COMPARES = frozenset(["Eq", "Ne", "Gt", "Ge", "Lt", "Le", "InRange", "OutRange"])
 """Boxes whose SrcType types their inputs only: their ``out`` is the Bool result (power flow)."""
-_BITS_INTS = BITSTRINGS | INTEGERS
-"""MOVE without TIA's IEC check copies between any bit strings and integers (the value is truncated or
-extended; a real export moves a Word into an Int): only other combinations must convert implicitly."""
 _TYPED_BOXES = _COMPARES | frozenset([
     "Add", "Sub", "Mul", "Div", "Mod", "Neg", "Abs", "Min", "Max", "Limit", "Sqr", "Sqrt", "Exp", "Ln", "Sin", "Cos",
     "Tan", "Asin", "Acos", "Atan", "Frac", "Calc", "Convert", "Round", "Trunc", "Ceil", "Floor"])
@@ -48,6 +54,21 @@ _INPUT_PIN = re.compile(r"^(in\d*|min|max|mn|mx)$")
 _OUTPUT_PIN = re.compile(r"^out\d*$")
 _SCOPES = {"LocalVariable": "local", "GlobalVariable": "global", "LocalConstant": "local",
            "GlobalConstant": "global"}
+_SLICE = re.compile(r"^([xbwdlXBWDL])(\d+)$")
+_WIDTH = {"BYTE": 8, "SINT": 8, "USINT": 8, "CHAR": 8, "WORD": 16, "INT": 16, "UINT": 16, "WCHAR": 16,
+          "DWORD": 32, "DINT": 32, "UDINT": 32, "LWORD": 64, "LINT": 64, "ULINT": 64}
+"""Bits of a tag a slice may address (STEP 7 help, "Addressing areas of a tag with slice access")."""
+_SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
+_SCANNABLE = {"Contact": frozenset(["TIMER", "COUNTER"])}
+"""Non-Bool operands a bit instruction accepts: an S7-1500 contact scans the status of an S5 timer or counter."""
+_JUMPS = frozenset(["Jump", "JumpNot"])
+LABEL = "#LABEL"
+"""The type of a ``Scope="Label"`` operand: only a jump's label pin takes it."""
+_MESSAGES = {
+    "FLGNET_SLICE": 'The slice "{slice}" is outside the {bits} bits of "{name}" (data type "{type}").',
+    "FLGNET_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "FLGNET_LABEL_PIN": 'The jump label "{label}" can only be the target of a jump instruction, not of "{part}".',
+}
 
 
 class FlgNetChecks:
@@ -59,16 +80,19 @@ class FlgNetChecks:
         from simatic_xml.flgnet import FlgAccess, IdentCon, NameCon, Part
         accesses = {}
         parts = {}
+        other = set()  # UIds of parts the typed view keeps as XML: they exist, they are just not checked
         for item in net.parts or ():
             if isinstance(item, FlgAccess):
                 accesses[item.uid] = item
             elif isinstance(item, (Part, FCall)):
                 parts[item.uid] = item
+            elif getattr(item, "attrs", None) and "UId" in item.attrs:
+                other.add(item.attrs["UId"])
         types = {}
         for uid, acc in accesses.items():
-            node = _access_expr(acc)
-            if node is not None:
-                types[uid] = (node, self.constant_type(node) if acc.constant is not None else self.expr(node))
+            typed = self.access_type(acc)
+            if typed is not None:
+                types[uid] = typed
         pins: dict = {}  # part UId -> {pin name: access UId}
         for wire in net.wires or ():
             conns = getattr(wire, "connections", None) or []
@@ -76,12 +100,13 @@ class FlgNetChecks:
             pin_parts = []
             for c in conns:
                 if isinstance(c, IdentCon):
-                    if c.uid not in accesses:
+                    if c.uid not in accesses and c.uid not in other:
                         self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
                     operand = c.uid
                 elif isinstance(c, NameCon):
                     if c.uid not in parts:
-                        self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
+                        if c.uid not in other:
+                            self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
                     else:
                         pin_parts.append((parts[c.uid], c.name))
             if operand is None or operand not in types:
@@ -89,7 +114,12 @@ class FlgNetChecks:
             t = types[operand][1]
             for part, pin in pin_parts:
                 pins.setdefault(part.uid, {})[pin] = operand
+                if t == LABEL:
+                    self.jump_target(accesses[operand], part)
+                    continue
                 if not isinstance(t, str) or t == "BOOL":
+                    continue
+                if pin == "operand" and t in _SCANNABLE.get(getattr(part, "name", ""), ()):
                     continue
                 if (pin == "operand" and isinstance(part, Part) and part.name in _BOOL_PARTS) or pin in ("en", "eno"):
                     self.err(None, "FLGNET_TYPE", name=_access_text(accesses[operand]), type=display(t),
@@ -101,6 +131,52 @@ class FlgNetChecks:
                 self.call_pins(part, operands)
             else:
                 self.box_pins(part, operands)
+
+    def access_type(self, acc):
+        """(expression, type) of an operand, or None when it has no type the checker can use."""
+        if acc.label is not None:
+            return (None, LABEL)
+        if acc.address is not None:
+            t = canonical(acc.address.get("Type", ""))
+            return (None, t) if t in ELEMENTARY else None
+        node = _access_expr(acc)
+        if node is None:
+            return None
+        if acc.constant is not None:
+            if (acc.constant.type or "").lower() == "bool" and (acc.constant.value or "").strip() in ("0", "1"):
+                return (node, "BOOL")  # TIA writes a Bool literal as 0/1 in LAD/FBD (TRUE/FALSE elsewhere)
+            return (node, self.constant_type(node))
+        t = self.expr(_unsliced(node))
+        return (node, self.sliced_type(acc, node, t))
+
+    def sliced_type(self, acc, node, t):
+        """The type of a sliced operand (``.%X0`` Bool, ``.%B0`` Byte, ``.%W0`` Word, ``.%D0`` DWord, ``.%L0`` LWord)
+        with each slice inside the bits of what it is taken from; other operands keep ``t``."""
+        for piece in _slices(node):
+            size = piece.size
+            width = _WIDTH.get(t) if isinstance(t, str) else None
+            if width is not None and (piece.offset + 1) * _SLICE_BITS[size] > width:
+                self.flg_err("FLGNET_SLICE", slice=f"%{size}{piece.offset}", bits=width, name=_access_text(acc),
+                             type=display(t))
+            t = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}[size]
+        return t
+
+    def jump_target(self, acc, part) -> None:
+        """A label operand goes to a jump; when the block declares its labels (FlgNet v5 ``Labels``), the jump's
+        label must be one of them."""
+        name = getattr(part, "name", "")
+        if name not in _JUMPS:
+            self.flg_err("FLGNET_LABEL_PIN", label=acc.label, part=name)
+            return
+        declared = _block_labels(self.b)
+        if declared and acc.label.lower() not in declared:
+            self.flg_err("FLGNET_LABEL", label=acc.label)
+
+    def flg_err(self, code: str, **kw) -> None:
+        """An error of this module's own messages (the checker's table stays the SCL one)."""
+        from simatic_xml.scl.check import Diagnostic
+        self.out.append(Diagnostic(_MESSAGES[code].format(**kw), 0, 0, self.b.name, "Error", self.path, code,
+                                   self.network))
 
     def box_pins(self, part, operands: dict) -> None:
         """Inputs into the box's type (SrcType, or the widest input for Auto), its result into the outputs."""
@@ -123,8 +199,7 @@ class FlgNetChecks:
         if part.name == "Move":
             given = dict(inputs).get("in")
             for pin, op in outputs if given is not None else ():
-                if not (_bits_int(given[2]) and _bits_int(op[2])):
-                    self.pin_fits(part, pin, given, op[2], op)
+                self.pin_fits(part, pin, given, op[2], op)
             return
         if part.name not in _TYPED_BOXES:
             return
@@ -138,7 +213,7 @@ class FlgNetChecks:
             return
         result = dest or src
         for pin, op in outputs:
-            if auto and dest is None and isinstance(op[2], str) and all(assignable(i[2], op[2]) for _, i in inputs):
+            if auto and dest is None and isinstance(op[2], str) and all(assignable(i[2], op[2], self.iec) for _, i in inputs):
                 continue  # Auto: a wider output operand widens the box (TIA picks the largest operand)
             self.pin_fits(part, pin, (None, None, result), op[2], op)
 
@@ -159,7 +234,7 @@ class FlgNetChecks:
                 return None
             if t == INT_LIT or t == BIT_LIT:
                 continue
-            c = t if result is None else common_type(result, t)
+            c = t if result is None else common_type(result, t, self.iec)
             if c == "!":
                 self.pin_error(part, pin, t, result, op)
                 return None
@@ -178,7 +253,7 @@ class FlgNetChecks:
             if param.section == "Output":
                 self.pin_fits(call, param.name, (None, None, pt), op[2], op)
             elif param.section == "InOut":
-                if not (assignable(op[2], pt) and assignable(pt, op[2])):
+                if not inout_fits(op[2], pt, self.iec):
                     self.pin_error(call, param.name, op[2], pt, op)
             elif param.section == "Input":
                 self.pin_fits(call, param.name, op, pt, op)
@@ -188,7 +263,7 @@ class FlgNetChecks:
         vt = value[2]
         if vt == INT_LIT or vt == BIT_LIT:
             self.fit_literal(value[1], dst)
-        elif not assignable(vt, dst):
+        elif not assignable(vt, dst, self.iec):
             self.pin_error(part, pin, vt, dst, shown)
 
     def pin_error(self, part, pin: str, src, dst, op: tuple) -> None:
@@ -196,8 +271,33 @@ class FlgNetChecks:
                  name=_access_text(op[0]))
 
 
-def _bits_int(t) -> bool:
-    return isinstance(t, str) and t in _BITS_INTS
+def _slices(node) -> list:
+    """The slices of an operand expression, innermost first."""
+    out = []
+    while node is not None and type(node) in (A.Slice, A.Member, A.Index):
+        if type(node) is A.Slice:
+            out.append(node)
+        node = node.base
+    return out[::-1]
+
+
+def _unsliced(node):
+    """The operand without its trailing slices (the checker types the tag; slices are typed here)."""
+    while type(node) is A.Slice:
+        node = node.base
+    return node
+
+
+def _block_labels(block) -> set:
+    """Lower-case names of the jump labels the block's LAD/FBD networks declare (cached on the block view)."""
+    cached = getattr(block, "_flg_labels", None)
+    if cached is None:
+        cached = {name.lower() for net in block.networks if net.flgnet is not None for name in net.flgnet.labels()}
+        try:
+            block._flg_labels = cached
+        except AttributeError:  # a slotted view: recomputed per jump, a handful per block
+            pass
+    return cached
 
 
 def _access_expr(acc):
@@ -207,13 +307,16 @@ def _access_expr(acc):
     scope = _SCOPES.get(acc.scope)
     if scope is None or not comps:
         return None
-    node = A.Name(0, 0, comps[0].name, scope)
-    if comps[0].access_modifier == "Array":
-        node = A.Index(0, 0, node, [])
-    for c in comps[1:]:
-        node = A.Member(0, 0, node, c.name)
+    node = None
+    for c in comps:
+        node = A.Name(0, 0, c.name, scope) if node is None else A.Member(0, 0, node, c.name)
         if c.access_modifier == "Array":
             node = A.Index(0, 0, node, [])
+        piece = _SLICE.match(c.slice) if c.slice else None
+        if piece is not None:
+            node = A.Slice(0, 0, node, piece.group(1).upper(), int(piece.group(2)))
+        elif c.slice:
+            return None  # a slice spelling TIA does not write: left untyped
     return node
 
 
@@ -240,5 +343,9 @@ def _access_text(acc) -> str:
         c = acc.constant
         return (("#" if acc.scope == "LocalConstant" else '"') + c.name + ("" if acc.scope == "LocalConstant" else '"')
                 if c.name else (c.value or "?"))
-    names = ".".join(c.name for c in acc.symbol or ())
+    if acc.label is not None:
+        return acc.label
+    if acc.address is not None:
+        return "%" + acc.address.get("Area", "") + acc.address.get("BitOffset", "")
+    names = ".".join(c.name + (f".%{c.slice.upper()}" if c.slice else "") for c in acc.symbol or ())
     return ("#" + names) if acc.scope == "LocalVariable" else '"' + names + '"'

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.models import CompileMessage, CompileResult
 from simatic_xml import parse_bytes, tokens_to_text
+from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
@@ -41,6 +42,7 @@ def _block_def(obj: ProgramObject) -> BlockDef:
         bd.networks.append(Network(None, "XML", error=(str(exc), 0, 0)))
         return bd
     sw = doc.object
+    bd.iec_check = iec_check_of(sw)  # <IsIECCheckEnabled>: the block's implicit conversions (off by default)
     interface = getattr(sw, "interface", None)
     issues = bd.named_types
     if interface is not None:
