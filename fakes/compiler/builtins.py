@@ -1,89 +1,109 @@
-"""System instructions and types the checker can type honestly (IEC timers/counters, edges, math,
-conversions, moves). Anything else that may be a TIA instruction is accepted unchecked."""
+"""System instructions and types the checker can type honestly, from the one catalog of TIA's system types and
+instructions (:mod:`simatic_xml.system_types`): IEC timers/counters, edges, CONT_C and every other catalog type's
+members (``#PID.Output``, ``#axis.ActualPosition``), plus math, conversions and moves. Anything else that may be a
+TIA instruction is accepted unchecked."""
 from __future__ import annotations
 
 import re
 
-from .types import ELEMENTARY, INT_LIT, StructT, Var, canonical
+from simatic_xml.system_types import all_instructions, all_types, call_order, lookup
+
+from .types import ELEMENTARY, INT_LIT, ArrayT, NamedT, StructT, Var, canonical
 
 __all__ = [
     "COUNTER_TYPES", "FUNCTIONS", "INSTANCE_INSTRUCTIONS", "KNOWN_INSTRUCTIONS", "SYSTEM_FBS", "SYSTEM_TYPES",
-    "TIMER_TYPES", "conversion", "instruction_on", "system_fb",
+    "TIMER_TYPES", "checker_type", "conversion", "instruction_on", "system_fb",
 ]
 
+_ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_STRING = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
 
-def _iface(inputs, outputs, inouts=()) -> StructT:
-    members = {}
-    for section, items in (("Input", inputs), ("Output", outputs), ("InOut", inouts)):
-        for name, t in items:
-            members[name.lower()] = Var(name, t, section)
+
+class _OpenMembers(dict):
+    """The members of a type whose catalog list is not every member TIA has (``complete`` false: a TO, a
+    GRAPH structure, an inline ``Struct``): a name not listed is an untyped member, never an unknown one
+    (a false "has no element" error on valid TIA code is the worst defect)."""
+
+    __slots__ = ()
+
+    def get(self, key, default=None):
+        found = dict.get(self, key)
+        return found if found is not None else Var(key, None)
+
+
+def checker_type(text: str):
+    """The checker's type for a catalog data type: ``Bool`` -> ``BOOL``, ``Array[1..4] of Byte`` -> ArrayT,
+    ``IP_V4`` -> NamedT (resolved through SYSTEM_TYPES), ``Struct`` -> an open StructT."""
+    s = text.strip()
+    m = _ARRAY.match(s)
+    if m:
+        dims = 1 + m.group(1).count(",")
+        return ArrayT(checker_type(m.group(2)), dims)
+    m = _STRING.match(s)
+    if m:
+        return m.group(1).upper()
+    if s.upper() == "STRUCT":
+        return StructT(_OpenMembers())
+    c = canonical(s)
+    return c if c in ELEMENTARY else NamedT(s, False)
+
+
+def _struct(system_type) -> StructT:
+    """A catalog type as a StructT: lower name -> Var (section as documented; structure members 'Static'), in
+    call order (IN, PT, Q, ET) so that messages list the parameters as TIA's instruction does."""
+    members = {} if system_type.complete else _OpenMembers()
+    for m in call_order(system_type):
+        members[m.name.lower()] = Var(m.name, checker_type(m.data_type), m.section or "Static")
     return StructT(members)
 
 
-def _timer(time_type: str, tonr: bool = False) -> StructT:
-    inputs = [("IN", "BOOL")] + ([("R", "BOOL")] if tonr else []) + [("PT", time_type)]
-    return _iface(inputs, [("Q", "BOOL"), ("ET", time_type)])
-
-
-def _counters(int_type: str) -> dict:
-    return {
-        "CTU": _iface([("CU", "BOOL"), ("R", "BOOL"), ("PV", int_type)], [("Q", "BOOL"), ("CV", int_type)]),
-        "CTD": _iface([("CD", "BOOL"), ("LD", "BOOL"), ("PV", int_type)], [("Q", "BOOL"), ("CV", int_type)]),
-        "CTUD": _iface(
-            [("CU", "BOOL"), ("CD", "BOOL"), ("R", "BOOL"), ("LD", "BOOL"), ("PV", int_type)],
-            [("QU", "BOOL"), ("QD", "BOOL"), ("CV", int_type)],
-        ),
-    }
-
-
-_COUNTER_INTS = (("", "INT"), ("_SINT", "SINT"), ("_INT", "INT"), ("_DINT", "DINT"), ("_LINT", "LINT"),
-                 ("_USINT", "USINT"), ("_UINT", "UINT"), ("_UDINT", "UDINT"), ("_ULINT", "ULINT"))
-# TIA's IEC counter structures, one per integer type of CV/PV (IEC_COUNTER is the Int one).
-_IEC_COUNTERS = {"IEC_COUNTER": "INT", "IEC_SCOUNTER": "SINT", "IEC_DCOUNTER": "DINT", "IEC_LCOUNTER": "LINT",
-                 "IEC_USCOUNTER": "USINT", "IEC_UCOUNTER": "UINT", "IEC_UDCOUNTER": "UDINT",
-                 "IEC_ULCOUNTER": "ULINT"}
-
-SYSTEM_FBS: dict = {}
-for _t, _suffixes in (("TIME", ("", "_TIME")), ("LTIME", ("_LTIME",))):
-    for _s in _suffixes:
-        for _kind in ("TON", "TOF", "TP"):
-            SYSTEM_FBS[_kind + _s] = _timer(_t)
-        SYSTEM_FBS["TONR" + _s] = _timer(_t, tonr=True)
-for _suffix, _int in _COUNTER_INTS:
-    for _kind, _iface_t in _counters(_int).items():
-        SYSTEM_FBS[_kind + _suffix] = _iface_t
-SYSTEM_FBS["R_TRIG"] = _iface([("CLK", "BOOL")], [("Q", "BOOL")])
-SYSTEM_FBS["F_TRIG"] = _iface([("CLK", "BOOL")], [("Q", "BOOL")])
-
-# IEC_TIMER / IEC_COUNTER are structures; ``#t.TON(...)`` calls the named instruction on them.
-SYSTEM_TYPES: dict = {
-    "IEC_TIMER": _iface([("IN", "BOOL"), ("PT", "TIME")], [("Q", "BOOL"), ("ET", "TIME")]),
-    "IEC_LTIMER": _iface([("IN", "BOOL"), ("PT", "LTIME")], [("Q", "BOOL"), ("ET", "LTIME")]),
-    **{name: _iface([("CU", "BOOL"), ("CD", "BOOL"), ("R", "BOOL"), ("LD", "BOOL"), ("PV", int_t)],
-                    [("QU", "BOOL"), ("QD", "BOOL"), ("CV", int_t)]) for name, int_t in _IEC_COUNTERS.items()},
-    "DTL": StructT({n.lower(): Var(n, t) for n, t in (
-        ("YEAR", "UINT"), ("MONTH", "USINT"), ("DAY", "USINT"), ("WEEKDAY", "USINT"), ("HOUR", "USINT"),
-        ("MINUTE", "USINT"), ("SECOND", "USINT"), ("NANOSECOND", "UDINT"))}),
-}
 _TIMER_KINDS = ("TON", "TOF", "TP", "TONR")
 _COUNTER_KINDS = ("CTU", "CTD", "CTUD")
-INSTANCE_INSTRUCTIONS = frozenset(_TIMER_KINDS + _COUNTER_KINDS)
+_COUNTER_INTS = ("SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT")
+
+# Instance types whose calls are checked parameter by parameter (names, sections, types): the documented
+# interface is the whole call interface and has no in/out to be supplied. Every other catalog FB (PID_Compact,
+# MC_*, TSEND_C...) has its members typed for reading (in SYSTEM_TYPES) but its call is accepted unchecked:
+# older library versions differ, and the checker requires every in/out at an FB call, which TIA does not for
+# an elementary in/out such as PID_Compact's Mode.
+_CHECKED_CALLS = ({f"{k}_{t}" for k in _TIMER_KINDS for t in ("TIME", "LTIME")}
+                  | {f"{k}_{i}" for k in _COUNTER_KINDS for i in _COUNTER_INTS} | {"R_TRIG", "F_TRIG", "CONT_C"})
+
+SYSTEM_FBS: dict = {}
+"""Upper-case instance type or instruction name -> the instance's members (StructT, documented sections):
+``TON``/``TON_TIME``/``TON_LTIME``, ``CTU``/``CTU_INT``/``CTU_DINT``..., ``R_TRIG``, ``CONT_C``."""
+SYSTEM_TYPES: dict = {}
+"""Upper-case name -> StructT of every other catalog type: structures (IEC_TIMER, DTL, TCON_IP_v4), technology
+objects and FB instance types whose calls are not checked (PID_Compact, MC_Power, Program_Alarm...)."""
+for _t in all_types():
+    _key = _t.name.upper()
+    if _key in _CHECKED_CALLS:
+        SYSTEM_FBS[_key] = _struct(_t)
+    else:
+        SYSTEM_TYPES[_key] = _struct(_t)
+for _kind in _TIMER_KINDS:  # TON is TON_TIME (the catalog's alias), TON_LTIME the LTime one
+    SYSTEM_FBS[_kind] = SYSTEM_FBS[_kind + "_TIME"]
+for _kind in _COUNTER_KINDS:  # CTU is CTU_INT
+    SYSTEM_FBS[_kind] = SYSTEM_FBS[_kind + "_INT"]
+
+INSTANCE_INSTRUCTIONS = frozenset(i for t in all_types() for i in t.instructions)
 """Instructions TIA calls on an instance: ``#t.TON(...)``, ``"IEC_Counter_0_DB".CTU(...)``."""
 
-TIMER_TYPES = {"IEC_TIMER": "TIME", "IEC_LTIMER": "LTIME"}
-TIMER_TYPES.update({name: SYSTEM_FBS[name].members["pt"].type for name in SYSTEM_FBS if name.startswith(_TIMER_KINDS)})
+TIMER_TYPES: dict = {}
 """Timer structures and instance types -> time type; any of ``.TON``/``.TOF``/``.TP``/``.TONR`` may be called on
 them (their members are the same; TONR's R is an input only)."""
-
-COUNTER_TYPES: dict = {name: (int_t, _COUNTER_KINDS) for name, int_t in _IEC_COUNTERS.items()}
-for _suffix, _int in _COUNTER_INTS:
-    COUNTER_TYPES["CTUD" + _suffix] = (_int, _COUNTER_KINDS)
-    COUNTER_TYPES["CTU" + _suffix] = (_int, ("CTU",))
-    COUNTER_TYPES["CTD" + _suffix] = (_int, ("CTD",))
+COUNTER_TYPES: dict = {}
 """Counter structures and instance types -> (CV's integer type, the instructions that may be called on them).
 A CTU_x/CTD_x instance lacks the other instruction's inputs (CD/LD, CU/R), so it takes its own only; an
 IEC_xCOUNTER or CTUD_x has every counter member and takes CTU, CTD and CTUD."""
-_INT_SUFFIX = {int_t: "_" + int_t for _s, int_t in _COUNTER_INTS}
+for _name in list(SYSTEM_FBS) + list(SYSTEM_TYPES):
+    _t = lookup(_name)
+    if _t is None or not _t.instructions:
+        continue
+    if _t.member("PT") is not None and _t.instructions[0] in _TIMER_KINDS:
+        TIMER_TYPES[_name] = canonical(_t.member("PT").data_type)
+    elif _t.member("CV") is not None:
+        COUNTER_TYPES[_name] = (canonical(_t.member("CV").data_type), _t.instructions)
 
 
 def instruction_on(type_name: str, instruction: str) -> StructT | None:
@@ -96,13 +116,14 @@ def instruction_on(type_name: str, instruction: str) -> StructT | None:
     counter = COUNTER_TYPES.get(upper)
     if counter is None or kind not in counter[1]:
         return None
-    return SYSTEM_FBS[kind + _INT_SUFFIX[counter[0]]]
+    return SYSTEM_FBS[kind + "_" + counter[0]]
 
 
 # Instructions accepted without typing (named here so that they are never called unknown).
 KNOWN_INSTRUCTIONS = frozenset(
     ["PEEK", "PEEK_BOOL", "PEEK_WORD", "POKE", "POKE_BOOL", "POKE_BLK", "RD_SYS_T", "WR_SYS_T", "RD_LOC_T", "WR_LOC_T", "SET_TIMEZONE", "RUNTIME", "GET_ERR_ID", "GET_ERROR", "GET_ERROR_ID", "TCON", "TDISCON", "TSEND", "TRCV", "TSEND_C", "TRCV_C", "TMAIL_C", "TUSEND", "TURCV", "T_CONFIG", "SCALE_X", "NORM_X", "SCALE", "UNSCALE", "CONCAT", "CONCAT_STRING", "CONCAT_WSTRING", "LEN", "LEFT", "RIGHT", "MID", "FIND", "INSERT", "DELETE", "REPLACE", "S_CONV", "STRG_VAL", "VAL_STRG", "CHARS_TO_STRG", "STRG_TO_CHARS", "ATH", "HTA", "DECO", "ENCO", "SWAP", "FILL_BLK", "UFILL_BLK", "MOVE_BLK", "MOVE_BLK_VARIANT", "UMOVE_BLK", "SERIALIZE", "DESERIALIZE", "VARIANT_TO_DB_ANY", "DB_ANY_TO_VARIANT", "COUNTOFELEMENTS", "TYPEOF", "TYPEOFELEMENTS", "IS_ARRAY", "TYPEOFDB", "LOWER_BOUND", "UPPER_BOUND", "READ_DBL", "WRIT_DBL", "CREATE_DB", "DELETE_DB", "ATTR_DB", "GEN_DIAG", "GET_DIAG", "DEVICESTATES", "MODULESTATES", "LED", "IDENT_TO_HW_ID", "DPRD_DAT", "DPWR_DAT", "RDREC", "WRREC", "RALRM", "D_ACT_DP", "RD_SINFO", "RT_INFO", "QRY_CINT", "SRT_DINT", "CAN_DINT", "QRY_DINT", "ATTACH", "DETACH", "EN_AIRT", "DIS_AIRT", "EN_IRT", "DIS_IRT", "STP", "RE_TRIGR", "INIT_RD", "ALARM_SQ", "ALARM_S", "PROGRAM_ALARM", "GET_ALARM", "GET_ALARM_STATE", "ACK_ALARMS", "GEN_UsrMsg", "SET_CINT", "SET_TINTL", "ACT_TINT", "CAN_TINT", "QRY_TINT", "LOG_CREATE", "LOG_OPEN", "DATALOGCREATE", "DATALOGOPEN", "DATALOGWRITE", "DATALOGCLOSE", "DATALOGNEWFILE", "FileReadC", "FileWriteC", "RD_ADDR", "GETIO", "SETIO", "GETIO_PART", "SETIO_PART", "UDP_CONFIG", "TRCV_C", "MB_CLIENT", "MB_SERVER", "MB_MASTER", "MB_SLAVE", "MB_COMM_LOAD", "SEND_PTP", "RCV_PTP", "PORT_CFG", "SEND_CFG", "RCV_CFG", "PID_COMPACT", "PID_3STEP", "PID_TEMP", "CONT_C", "CONT_S", "PULSEGEN", "TCONT_CP", "MC_POWER", "MC_RESET", "MC_HOME", "MC_HALT", "MC_MOVEABSOLUTE", "MC_MOVERELATIVE", "MC_MOVEVELOCITY", "MC_MOVEJOG", "MC_STOP", "GetSymbolName", "GetSymbolPath", "GetInstanceName", "GetInstancePath", "GetBlockName", "WriteVarSet", "RD_LGN", "LOG2GEO", "GEO2LOG", "LOG2MOD", "IO2MOD", "RD_ADDR", "GEN_DIAG", "GET_NAME", "GetStationInfo", "SET_TIMEZONE", "TIME_TCK", "SET_CLKS", "LGF_", "RANDOM", "CTRL_HSC", "CTRL_PWM", "CTRL_PTO", "SHL", "SHR", "ROL", "ROR", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SQRT", "SQR", "EXP", "LN", "LOG", "ABS", "MIN", "MAX", "LIMIT", "SEL", "MUX", "DEMUX", "ROUND", "TRUNC", "CEIL", "FLOOR", "FRAC", "EXPT", "NEG", "T_ADD", "T_SUB", "T_DIFF", "T_COMBINE", "T_CONV", "S_MOVE", "MOVE", "CONVERT", "BCD16_TO_INT", "RD_TIME"]
 )
+KNOWN_INSTRUCTIONS = KNOWN_INSTRUCTIONS | frozenset(i.name for i in all_instructions())
 KNOWN_UPPER = frozenset(n.upper() for n in KNOWN_INSTRUCTIONS)
 
 _CONV = re.compile(r"^([A-Z0-9]+)_TO_([A-Z0-9]+)$")

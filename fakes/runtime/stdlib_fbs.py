@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from simatic_xml.system_types import call_order, lookup
+
 from .values import INT_RANGES
 
 __all__ = ("SYSTEM_FBS", "TYPE_ALIASES", "SystemFb", "system_fb_for")
@@ -156,12 +158,16 @@ def _make_tonr(unit: int) -> Callable[[Any, dict], None]:
 _TIMERS = {"TON": _make_ton, "TOF": _make_tof, "TP": _make_tp, "TONR": _make_tonr}
 
 
+def _catalog_members(type_name: str) -> dict[str, tuple[str, str]]:
+    """Member -> (section, upper-case type) of a system instance type, from the one catalog of TIA's system
+    types (:mod:`simatic_xml.system_types`), in call order (IN, PT, Q, ET): a positional actual goes to IN."""
+    system_type = lookup(type_name)
+    assert system_type is not None, type_name
+    return {m.name: (m.section or "Static", m.data_type.upper()) for m in call_order(system_type)}
+
+
 def _timer_members(kind: str, time_type: str) -> dict[str, tuple[str, str]]:
-    members = {"IN": ("Input", "BOOL")}
-    if kind == "TONR":
-        members["R"] = ("Input", "BOOL")
-    members.update({"PT": ("Input", time_type), "Q": ("Output", "BOOL"), "ET": ("Output", time_type)})
-    return members
+    return _catalog_members(f"{kind}_{time_type}")
 
 
 # -------------------------------------------------------------------------------------------- counters
@@ -218,13 +224,10 @@ def _make_ctud(low: int, high: int) -> Callable[[Any, dict], None]:
 
 def _counters(int_type: str) -> dict[str, tuple[dict[str, tuple[str, str]], Callable[[Any, dict], None]]]:
     low, high = INT_RANGES[int_type]
-    b = ("Input", "BOOL")
-    pv, cv = ("Input", int_type), ("Output", int_type)
     return {
-        "CTU": ({"CU": b, "R": b, "PV": pv, "Q": ("Output", "BOOL"), "CV": cv}, _make_ctu(high)),
-        "CTD": ({"CD": b, "LD": b, "PV": pv, "Q": ("Output", "BOOL"), "CV": cv}, _make_ctd(low)),
-        "CTUD": ({"CU": b, "CD": b, "R": b, "LD": b, "PV": pv, "QU": ("Output", "BOOL"), "QD": ("Output", "BOOL"),
-                  "CV": cv}, _make_ctud(low, high)),
+        "CTU": (_catalog_members("CTU_" + int_type), _make_ctu(high)),
+        "CTD": (_catalog_members("CTD_" + int_type), _make_ctd(low)),
+        "CTUD": (_catalog_members("CTUD_" + int_type), _make_ctud(low, high)),
     }
 
 
@@ -242,7 +245,7 @@ def _f_trig(rt: Any, inst: dict) -> None:
     inst["Stat_Bit"] = clk
 
 
-_EDGE_MEMBERS = {"CLK": ("Input", "BOOL"), "Q": ("Output", "BOOL"), "Stat_Bit": ("Static", "BOOL")}
+_EDGE_MEMBERS = _catalog_members("R_TRIG")  # CLK, Q and TIA's static Stat_Bit (corpus exports); F_TRIG's are the same
 
 
 # ---------------------------------------------------------------------------------------------- tables

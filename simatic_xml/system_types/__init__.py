@@ -28,6 +28,7 @@ __all__ = [
     "SystemType",
     "all_instructions",
     "all_types",
+    "call_order",
     "lookup",
     "lookup_instruction",
 ]
@@ -64,6 +65,8 @@ class SystemType:
     complete: bool = True
     """False when ``members`` holds the documented (commonly used) members only, not every member TIA has:
     a reader must then not call another member name unknown (TO_PositioningAxis, Program_Alarm, G7_*)."""
+    versions: tuple[str, ...] = ()
+    """Every library version TIA is known to write for the type, ``version`` first (TO_Axis: 7.0 and 5.0)."""
 
     def member(self, name: str) -> Member | None:
         """The member called ``name`` (case-insensitive), or None."""
@@ -103,8 +106,10 @@ def _load() -> tuple[dict[str, SystemType], dict[str, Instruction]]:
     for entry in raw["types"]:
         t = SystemType(entry["name"], entry["kind"], entry.get("version"), _members(entry["members"]),
                        tuple(entry.get("instructions", ())), sources[entry["source"]],
-                       entry.get("layout", "sections"), entry.get("complete", True))
+                       entry.get("layout", "sections"), entry.get("complete", True), tuple(entry.get("versions", ())))
         types[t.name.upper()] = t
+    for alias, target in raw.get("aliases", {}).items():  # TON -> TON_TIME: the type TIA stores for it
+        types.setdefault(alias.upper(), types[target.upper()])
     instructions: dict[str, Instruction] = {}
     for entry in raw["instructions"]:
         i = Instruction(entry["name"], entry["fb"], _members(entry.get("parameters", ())), entry.get("return"),
@@ -114,7 +119,8 @@ def _load() -> tuple[dict[str, SystemType], dict[str, Instruction]]:
 
 
 def lookup(name: str) -> SystemType | None:
-    """The system type called ``name`` (case-insensitive, quotes ignored), or None."""
+    """The system type called ``name`` (case-insensitive, quotes ignored), or None. A name TIA accepts in a
+    source for another type gives that type: ``lookup("TON").name == "TON_TIME"``."""
     return _load()[0].get(name.strip().strip('"').upper())
 
 
@@ -124,10 +130,30 @@ def lookup_instruction(name: str) -> Instruction | None:
 
 
 def all_types() -> tuple[SystemType, ...]:
-    """Every system type, in catalog order."""
-    return tuple(_load()[0].values())
+    """Every system type, in catalog order (an alias such as TON adds no entry)."""
+    return tuple({id(t): t for t in _load()[0].values()}.values())
 
 
 def all_instructions() -> tuple[Instruction, ...]:
     """Every instruction, in catalog order."""
     return tuple(_load()[1].values())
+
+
+def call_order(system_type: SystemType) -> tuple[Member, ...]:
+    """The members of an instance type in the order of its instruction's parameters (IN, PT, Q, ET for
+    TON_TIME, whose instance TIA stores as PT, ET, IN, Q), then the members no parameter names (statics).
+    The instruction is the type's one whose parameters cover most of its members (CTUD on IEC_COUNTER)."""
+    names = {m.name.lower(): m for m in system_type.members}
+    best: tuple[Member, ...] = ()
+    for inst_name in system_type.instructions:
+        inst = lookup_instruction(inst_name)
+        if inst is None:
+            continue
+        covered = tuple(names[p.name.lower()] for p in inst.parameters if p.name.lower() in names)
+        if len(covered) > len(best):
+            best = covered
+    if not best:
+        inst = lookup_instruction(system_type.name)  # R_TRIG, CONT_C: the instruction of the same name
+        if inst is not None:
+            best = tuple(names[p.name.lower()] for p in inst.parameters if p.name.lower() in names)
+    return best + tuple(m for m in system_type.members if m not in best)

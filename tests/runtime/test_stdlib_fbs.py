@@ -40,10 +40,11 @@ class Timer:
 # ------------------------------------------------------------------------------------------ interface
 
 def test_members_agree_with_the_checkers_view_of_the_instructions() -> None:
-    for name, iface in CHECKER_FBS.items():
-        fb = SYSTEM_FBS[name]
-        public = {m: v for m, v in fb.members.items() if v[0] != "Static"}
-        assert public == {v.name: (v.section, v.type) for v in iface.members.values()}, name
+    # Both come from the system-type catalog; the checker knows more types (CONT_C) than the CPU runs.
+    assert set(SYSTEM_FBS) <= set(CHECKER_FBS)
+    for name, fb in SYSTEM_FBS.items():
+        iface = CHECKER_FBS[name]
+        assert fb.members == {v.name: (v.section, v.type) for v in iface.members.values()}, name
 
 
 def test_new_instance_holds_members_at_defaults_and_private_keys() -> None:
