@@ -122,7 +122,7 @@ def _device_context(ctx: OperationContext, device: str, text: str) -> SourceCont
     """What the PLC already holds: FBs (with their interface when an instance DB of the source needs it),
     UDTs, other blocks and tags, so references into the project are not reported as missing."""
     context = SourceContext()
-    wanted = set(_QUOTED.findall(text))
+    wanted = set(_QUOTED.findall(text)) | set(re.findall(r"[^\W\d]\w*", text))  # quoted or not
     for obj in ctx.backend.list_program_objects(device):
         if obj.kind == "FB":
             context.fbs[obj.name] = _object_spec(ctx, device, obj.name) if obj.name in wanted else None
