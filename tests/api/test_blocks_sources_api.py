@@ -193,3 +193,16 @@ def test_round_trip_spec_to_source_to_other_plc(env):
 
 def _without_number(xml: str) -> str:
     return re.sub(r"\s*<(AutoNumber|Number)>[^<]*</\1>", "", xml)
+
+
+def test_generate_sees_the_plc(env):
+    """An instance DB of an FB the PLC already holds gets the FB's members and its start values."""
+    client, h, _ = env
+    fb = ('FUNCTION_BLOCK "FB_Held"\n   VAR\n      Limit : Int;\n      T : TON;\n   END_VAR\nBEGIN\n'
+          "   (* a comment *)\n   #T(IN := TRUE, PT := T#1S);\nEND_FUNCTION_BLOCK\n")
+    assert data(client.post(f"{S}/import-and-generate", json={"SclContent": fb, "SourceName": "Fb"}, headers=h))["diagnostics"] == []
+    idb = 'DATA_BLOCK "IDB_Held"\n"FB_Held"\nBEGIN\n   Limit := 9;\nEND_DATA_BLOCK\n'
+    result = data(client.post(f"{S}/import-and-generate", json={"SclContent": idb, "SourceName": "Idb"}, headers=h))
+    assert result["blocks"] == ["IDB_Held"] and result["diagnostics"] == []
+    xml = data(client.get(f"{B}/IDB_Held/export-xml", headers=h))
+    assert re.search(r'<Member Name="Limit" Datatype="Int"[^>]*>\s*<StartValue>9</StartValue>', xml)
