@@ -275,9 +275,28 @@ class _Raw(XmlNode):
         self.rendered = rendered
 
 
+# libxml2's formatter indents at most 30 levels (MAX_INDENT, 60 characters); a line at that depth may be capped.
+_DEEPEST_PRETTY_LINE = "\n" + " " * 60 + "<"
+
+
 def lxml_body_text(element: etree._Element) -> str:
-    """Serialise an (already indented) body element exactly as :func:`_emit` would its generic tree."""
-    text = etree.tostring(element, encoding=str, with_tail=False)
+    """Serialise a body element exactly as :func:`_emit` would its generic tree.
+
+    The reader hands over bodies either laid out with ``etree.indent`` or, from a blank-free parse, with no
+    text beside elements at all (``text`` None on an element with children). libxml2's formatter gives the
+    second kind the same layout as ``etree.indent`` would, in C and without touching the tree, except below
+    30 levels, where it stops indenting: such a body is laid out on a copy instead.
+    """
+    if element.text is None and len(element):
+        text = etree.tostring(element, encoding=str, with_tail=False, pretty_print=True)
+        if _DEEPEST_PRETTY_LINE in text:
+            laid_out = copy.deepcopy(element)
+            etree.indent(laid_out, space="  ")
+            text = etree.tostring(laid_out, encoding=str, with_tail=False)
+        elif text.endswith("\n"):
+            text = text[:-1]
+    else:
+        text = etree.tostring(element, encoding=str, with_tail=False)
     for old, new in _LXML_FIXUPS:
         if old in text:
             text = text.replace(old, new)

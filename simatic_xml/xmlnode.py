@@ -95,15 +95,19 @@ def split_tag(tag: str) -> tuple[str | None, str]:
     return hit  # type: ignore[return-value]
 
 
-_COMMENT_OR_PI = etree.XPath("(//comment() | //processing-instruction())[1]")
-_MIXED = etree.XPath("(//text()[normalize-space()][../*])[1]")
-_NS_ATTR = etree.XPath("(//*[@*[namespace-uri()]])[1]")
+_COMMENT_OR_PI = etree.XPath("(//comment() | //processing-instruction())[1]")  # also those outside the root
+# One "descendant::" step walks the tree once; "//" is two steps and builds a node set per node.
+_BESIDE_ELEMENTS = etree.XPath("(descendant::text()[../*])[1]")
+_MIXED = etree.XPath("(descendant::text()[normalize-space()][../*])[1]")
+_NS_ATTR = etree.XPath("(descendant-or-self::*[@*[namespace-uri()]])[1]")
 
 
-def validate_tree(root: etree._Element, raw: bytes | None = None) -> None:
+def validate_tree(root: etree._Element, raw: bytes | None = None) -> bool:
     """Refuse what the generic tree cannot hold: comments, PIs, mixed content, namespaced attributes.
 
-    ``raw`` (the document bytes) lets cheap byte scans rule out the first and last cases.
+    ``raw`` (the document bytes) lets cheap byte scans rule out the first and last cases. Returns
+    whether the tree is *blank-free*: no text at all, not even layout blanks, sits beside elements, as
+    after a parse with ``keep_blank_text=False`` (see :func:`simatic_xml.safe.parse_untrusted`).
     """
     tree = root.getroottree()
     if raw is None or b"<!--" in raw or raw.count(b"<?") > 1:
@@ -112,17 +116,20 @@ def validate_tree(root: etree._Element, raw: bytes | None = None) -> None:
             parent = bad[0].getparent()
             where = tree.getpath(parent) if parent is not None else "/"
             raise SchemaError("comments and processing instructions are not SimaticML", where)
-    bad = _MIXED(root)
-    if bad:
-        text = bad[0]
-        owner = text.getparent()  # for a tail, lxml gives the element the text follows
-        where = "after" if text.is_tail else "inside"
-        raise SchemaError(f"mixed content (text {where} this element) is not SimaticML", tree.getpath(owner))
+    blank_free = not _BESIDE_ELEMENTS(root)
+    if not blank_free:
+        bad = _MIXED(root)
+        if bad:
+            text = bad[0]
+            owner = text.getparent()  # for a tail, lxml gives the element the text follows
+            where = "after" if text.is_tail else "inside"
+            raise SchemaError(f"mixed content (text {where} this element) is not SimaticML", tree.getpath(owner))
     # A namespaced attribute needs a declared prefix (xmlns:p) or the predeclared xml: prefix.
     if raw is None or b"xml:" in raw:
         bad = _NS_ATTR(root)
         if bad:
             raise SchemaError("namespaced attributes are not SimaticML", tree.getpath(bad[0]))
+    return blank_free
 
 
 def from_lxml(el: etree._Element) -> XmlNode:
