@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from simatic_xml.system_types import all_instructions, all_types, call_order, lookup
+from simatic_xml.system_types import Member, all_instructions, all_types, call_interface, lookup
 
 from .types import ELEMENTARY, INT_LIT, ArrayT, NamedT, StructT, Var, canonical
 
@@ -48,13 +48,21 @@ def checker_type(text: str):
     return c if c in ELEMENTARY else NamedT(s, False)
 
 
-def _struct(system_type) -> StructT:
-    """A catalog type as a StructT: lower name -> Var (section as documented; structure members 'Static'), in
-    call order (IN, PT, Q, ET) so that messages list the parameters as TIA's instruction does."""
-    members = {} if system_type.complete else _OpenMembers()
-    for m in call_order(system_type):
-        members[m.name.lower()] = Var(m.name, checker_type(m.data_type), m.section or "Static")
-    return StructT(members)
+def _struct(members, complete: bool = True) -> StructT:
+    """Catalog members as a StructT: lower name -> Var (section as documented; structure members 'Static')."""
+    out = {} if complete else _OpenMembers()
+    for m in members:
+        out.setdefault(m.name.lower(), Var(m.name, checker_type(m.data_type), m.section or "Static"))
+    return StructT(out)
+
+
+def _call_struct(system_type) -> StructT:
+    """The call interface of an instance type, then what else the instance holds as data ('Static': never a
+    parameter): ``#c(CU := .., Q => ..)`` on a CTU_INT takes CTU's parameters, ``#c.QU`` reads its member."""
+    call = call_interface(system_type)
+    names = {m.name.lower() for m in call}
+    rest = [Member(m.name, "Static", m.data_type) for m in system_type.members if m.name.lower() not in names]
+    return _struct(call + tuple(rest))
 
 
 _TIMER_KINDS = ("TON", "TOF", "TP", "TONR")
@@ -63,28 +71,29 @@ _COUNTER_INTS = ("SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT
 
 # Instance types whose calls are checked parameter by parameter (names, sections, types): the documented
 # interface is the whole call interface and has no in/out to be supplied. Every other catalog FB (PID_Compact,
-# MC_*, TSEND_C...) has its members typed for reading (in SYSTEM_TYPES) but its call is accepted unchecked:
-# older library versions differ, and the checker requires every in/out at an FB call, which TIA does not for
-# an elementary in/out such as PID_Compact's Mode.
+# MC_*, TSEND_C...) has its members typed for reading (SYSTEM_TYPES) but its call is accepted unchecked: older
+# library versions differ, and the checker requires every in/out at an FB call, which TIA does not for an
+# elementary in/out such as PID_Compact's Mode.
 _CHECKED_CALLS = ({f"{k}_{t}" for k in _TIMER_KINDS for t in ("TIME", "LTIME")}
                   | {f"{k}_{i}" for k in _COUNTER_KINDS for i in _COUNTER_INTS} | {"R_TRIG", "F_TRIG", "CONT_C"})
 
 SYSTEM_FBS: dict = {}
-"""Upper-case instance type or instruction name -> the instance's members (StructT, documented sections):
-``TON``/``TON_TIME``/``TON_LTIME``, ``CTU``/``CTU_INT``/``CTU_DINT``..., ``R_TRIG``, ``CONT_C``."""
+"""Upper-case instance type or instruction name -> what a call of an instance takes (StructT: the instruction's
+parameters, then the instance's other members as 'Static' data): ``TON``/``TON_TIME``/``TON_LTIME``,
+``CTU``/``CTU_INT``/``CTU_DINT``..., ``R_TRIG``, ``CONT_C``."""
 SYSTEM_TYPES: dict = {}
-"""Upper-case name -> StructT of every other catalog type: structures (IEC_TIMER, DTL, TCON_IP_v4), technology
-objects and FB instance types whose calls are not checked (PID_Compact, MC_Power, Program_Alarm...)."""
+"""Upper-case name -> StructT of what an instance of every catalog type holds: structures (IEC_TIMER, DTL,
+TCON_IP_v4), technology objects and FB instance types (TON_TIME, CTU_INT with QU/QD, PID_Compact, MC_Power...).
+Members read through an instance come from here; calls of the instance types in SYSTEM_FBS from there."""
 for _t in all_types():
     _key = _t.name.upper()
+    SYSTEM_TYPES[_key] = _struct(_t.members, _t.complete)
     if _key in _CHECKED_CALLS:
-        SYSTEM_FBS[_key] = _struct(_t)
-    else:
-        SYSTEM_TYPES[_key] = _struct(_t)
-for _kind in _TIMER_KINDS:  # TON is TON_TIME (the catalog's alias), TON_LTIME the LTime one
-    SYSTEM_FBS[_kind] = SYSTEM_FBS[_kind + "_TIME"]
-for _kind in _COUNTER_KINDS:  # CTU is CTU_INT
-    SYSTEM_FBS[_kind] = SYSTEM_FBS[_kind + "_INT"]
+        SYSTEM_FBS[_key] = _call_struct(_t)
+for _kind in _TIMER_KINDS + _COUNTER_KINDS:  # TON is TON_TIME, CTU is CTU_INT (the catalog's aliases)
+    _t = lookup(_kind)
+    SYSTEM_TYPES[_kind] = SYSTEM_TYPES[_t.name.upper()]
+    SYSTEM_FBS[_kind] = SYSTEM_FBS[_t.name.upper()]
 
 INSTANCE_INSTRUCTIONS = frozenset(i for t in all_types() for i in t.instructions)
 """Instructions TIA calls on an instance: ``#t.TON(...)``, ``"IEC_Counter_0_DB".CTU(...)``."""
@@ -96,7 +105,7 @@ COUNTER_TYPES: dict = {}
 """Counter structures and instance types -> (CV's integer type, the instructions that may be called on them).
 A CTU_x/CTD_x instance lacks the other instruction's inputs (CD/LD, CU/R), so it takes its own only; an
 IEC_xCOUNTER or CTUD_x has every counter member and takes CTU, CTD and CTUD."""
-for _name in list(SYSTEM_FBS) + list(SYSTEM_TYPES):
+for _name in SYSTEM_TYPES:
     _t = lookup(_name)
     if _t is None or not _t.instructions:
         continue

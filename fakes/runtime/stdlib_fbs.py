@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from simatic_xml.system_types import call_order, lookup
+from simatic_xml.system_types import call_interface, lookup
 
 from .values import INT_RANGES
 
@@ -160,10 +160,15 @@ _TIMERS = {"TON": _make_ton, "TOF": _make_tof, "TP": _make_tp, "TONR": _make_ton
 
 def _catalog_members(type_name: str) -> dict[str, tuple[str, str]]:
     """Member -> (section, upper-case type) of a system instance type, from the one catalog of TIA's system
-    types (:mod:`simatic_xml.system_types`), in call order (IN, PT, Q, ET): a positional actual goes to IN."""
+    types (:mod:`simatic_xml.system_types`): its instruction's parameters in call order (IN, PT, Q, ET: a
+    positional actual goes to IN), then what else the instance holds as 'Static' data (R_TRIG's Stat_Bit,
+    CTU_INT's CD/LD/QU/QD: TIA's CTU_INT holds every IEC counter member)."""
     system_type = lookup(type_name)
     assert system_type is not None, type_name
-    return {m.name: (m.section or "Static", m.data_type.upper()) for m in call_order(system_type)}
+    members = {m.name: (m.section or "Static", m.data_type.upper()) for m in call_interface(system_type)}
+    for m in system_type.members:
+        members.setdefault(m.name, ("Static", m.data_type.upper()))
+    return members
 
 
 def _timer_members(kind: str, time_type: str) -> dict[str, tuple[str, str]]:
@@ -222,11 +227,19 @@ def _make_ctud(low: int, high: int) -> Callable[[Any, dict], None]:
     return ctud
 
 
+def _keeping_q_in(run: Callable[[Any, dict], None], member: str) -> Callable[[Any, dict], None]:
+    def on_counter_struct(rt: Any, inst: dict) -> None:
+        run(rt, inst)
+        inst[member] = inst["Q"]
+
+    return on_counter_struct
+
+
 def _counters(int_type: str) -> dict[str, tuple[dict[str, tuple[str, str]], Callable[[Any, dict], None]]]:
     low, high = INT_RANGES[int_type]
     return {
-        "CTU": (_catalog_members("CTU_" + int_type), _make_ctu(high)),
-        "CTD": (_catalog_members("CTD_" + int_type), _make_ctd(low)),
+        "CTU": (_catalog_members("CTU_" + int_type), _keeping_q_in(_make_ctu(high), "QU")),
+        "CTD": (_catalog_members("CTD_" + int_type), _keeping_q_in(_make_ctd(low), "QD")),
         "CTUD": (_catalog_members("CTUD_" + int_type), _make_ctud(low, high)),
     }
 
@@ -281,25 +294,15 @@ TYPE_ALIASES: dict[str, str] = {
 }
 
 
-# CTU/CTD on an instance with QU/QD (an IEC_COUNTER or a CTUD instance): TIA keeps CTU's Q in QU and
-# CTD's in QD, the members the type has. The generated call copies the ``Q =>`` actual out of the
-# instance by the instruction's formal name (``inst["Q"]``, codegen_calls), so Q is written as well.
+# CTU/CTD on an instance with QU/QD (every counter instance: IEC_xCOUNTER, CTU_x, CTD_x, CTUD_x hold the same
+# members): TIA keeps CTU's Q in QU and CTD's in QD (``_keeping_q_in`` in ``_counters``). The generated call
+# copies the ``Q =>`` actual out of the instance by the instruction's formal name (``inst["Q"]``,
+# codegen_calls), so Q is written as well.
 _Q_MEMBER = {"CTU": "QU", "CTD": "QD"}
-
-
-def _keeping_q_in(run: Callable[[Any, dict], None], member: str) -> Callable[[Any, dict], None]:
-    def on_counter_struct(rt: Any, inst: dict) -> None:
-        run(rt, inst)
-        inst[member] = inst["Q"]
-
-    return on_counter_struct
-
-
 _ON_COUNTER_STRUCT: dict[str, SystemFb] = {
-    name: SystemFb(name, fb.members, _keeping_q_in(fb.run, _Q_MEMBER[name.partition("_")[0]]), _COUNTER_PRIVATE)
-    for name, fb in SYSTEM_FBS.items() if name.partition("_")[0] in _Q_MEMBER and "_" in name
+    name: fb for name, fb in SYSTEM_FBS.items() if name.partition("_")[0] in _Q_MEMBER and "_" in name
 }
-"""``CTU_INT``... -> the same instruction run on an instance that has QU/QD (see :func:`system_fb_for`)."""
+"""``CTU_INT``... -> the instruction run on an instance that has QU/QD (see :func:`system_fb_for`)."""
 
 
 def system_fb_for(type_name: str, instruction: str | None = None) -> SystemFb | None:

@@ -28,6 +28,7 @@ __all__ = [
     "SystemType",
     "all_instructions",
     "all_types",
+    "call_interface",
     "call_order",
     "lookup",
     "lookup_instruction",
@@ -67,6 +68,8 @@ class SystemType:
     a reader must then not call another member name unknown (TO_PositioningAxis, Program_Alarm, G7_*)."""
     versions: tuple[str, ...] = ()
     """Every library version TIA is known to write for the type, ``version`` first (TO_Axis: 7.0 and 5.0)."""
+    instruction: str | None = None
+    """For an instance type, the instruction a call of an instance runs (TON_TIME -> TON, CTU_DINT -> CTU)."""
 
     def member(self, name: str) -> Member | None:
         """The member called ``name`` (case-insensitive), or None."""
@@ -106,7 +109,8 @@ def _load() -> tuple[dict[str, SystemType], dict[str, Instruction]]:
     for entry in raw["types"]:
         t = SystemType(entry["name"], entry["kind"], entry.get("version"), _members(entry["members"]),
                        tuple(entry.get("instructions", ())), sources[entry["source"]],
-                       entry.get("layout", "sections"), entry.get("complete", True), tuple(entry.get("versions", ())))
+                       entry.get("layout", "sections"), entry.get("complete", True), tuple(entry.get("versions", ())),
+                       entry.get("instruction"))
         types[t.name.upper()] = t
     for alias, target in raw.get("aliases", {}).items():  # TON -> TON_TIME: the type TIA stores for it
         types.setdefault(alias.upper(), types[target.upper()])
@@ -137,6 +141,21 @@ def all_types() -> tuple[SystemType, ...]:
 def all_instructions() -> tuple[Instruction, ...]:
     """Every instruction, in catalog order."""
     return tuple(_load()[1].values())
+
+
+def call_interface(system_type: SystemType) -> tuple[Member, ...]:
+    """The parameters of a call of an instance of ``system_type`` (``#t(IN := .., PT := ..)``): its instruction's
+    parameters, each typed as the instance's member of the same name (PT of TON_LTIME is an LTime, PV of CTU_DINT
+    a DInt). A parameter the instance does not hold keeps its documented type (CTU's Q: TIA keeps it in QU).
+    Empty when the type is no instance or its instruction is not in the catalog."""
+    inst = lookup_instruction(system_type.instruction) if system_type.instruction else None
+    if inst is None:
+        return ()
+    out = []
+    for p in inst.parameters:
+        m = system_type.member(p.name)
+        out.append(Member(p.name, p.section, m.data_type if m is not None else p.data_type))
+    return tuple(out)
 
 
 def call_order(system_type: SystemType) -> tuple[Member, ...]:

@@ -33,7 +33,6 @@ CASES = Path(__file__).resolve().parent / "cases"
 # Classes of false errors (see cases/README.md for the real files behind each).
 _PARSER_PERIPHERY = "parser: ':P' periphery suffix on an actual parameter (SCL)"
 _PARTIAL_ARRAY = "partial access to a multi-dimensional ARRAY (one index of Array[a..b, c..d])"
-_SYSTEM_MEMBER = "unknown system type/instruction: CTU_INT has the members QU/QD/CD/LD of the up/down counter"
 _S5_TIMER = "unknown system type/instruction: an S5 TIMER operand scanned by a LAD contact"
 _SLICE = "LAD/FBD access scope: bit slice (SliceAccessModifier) left untyped, FLGNET_WIRE"
 _PERIPHERY_LAD = "LAD/FBD access scope: periphery (SimpleAccessModifier=\"Periphery\") left untyped, FLGNET_WIRE"
@@ -48,16 +47,12 @@ XFAIL: dict[str, dict[str, str]] = {
     "periphery_actual_param.scl": {"check": _PARSER_PERIPHERY, "generate": _PARSER_PERIPHERY,
                                    "compile_generated": _PARSER_PERIPHERY, "import_generated": _PARSER_PERIPHERY},
     "partial_multidim_array.scl": {"check": _PARTIAL_ARRAY, "compile_generated": _PARTIAL_ARRAY},
-    "ctu_int_members.scl": {"compile_generated": _SYSTEM_MEMBER},
     "gen_quoted_member_with_brackets.scl": {"generate": _QUOTED_NAME, "compile_generated": _QUOTED_NAME,
                                             "import_generated": _QUOTED_NAME},
     "gen_system_instance_db.scl": {"generate_no_missing": _SYSTEM_IDB, "import_generated": _SYSTEM_IDB},
-    "gen_system_type_conn_ouc.scl": {"generate_no_missing": "unknown system type: generation reports TCON_IP_v4 as a "
-                                                            "missing user type (MISSING_TYPE)"},
     "lad_bit_slice_contact.xml": {"compile": _SLICE},
     "lad_periphery_move_out": {"compile": _PERIPHERY_LAD},
     "lad_s5_timer_contact": {"compile": _S5_TIMER},
-    "lad_ctu_int_qu.xml": {"compile": _SYSTEM_MEMBER},
     "lad_partial_array_move.xml": {"compile": _PARTIAL_ARRAY},
     "fbd_bool_literal_one_at_en.xml": {"compile": _BOOL_LITERAL},
     "scl_network_absolute_db_address": {"compile": _ADDRESS_SCOPE},
