@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .system_types import SystemType, lookup
+
 __all__ = ("Comment", "Interface", "Member", "MemberAttribute", "Section", "Sections", "StartValue", "Subelement")
 
 
@@ -72,6 +74,32 @@ class Member:
     def is_array(self) -> bool:
         """True for ``Array[..] of …`` members."""
         return self.datatype.startswith("Array[")
+
+    @property
+    def system_type(self) -> SystemType | None:
+        """The TIA system type of this member (``TON_TIME``, ``TCON_IP_v4``, ``PID_Compact``...) from the one
+        catalog (:mod:`simatic_xml.system_types`), or None (elementary, array, quoted user type, unknown)."""
+        text = self.datatype
+        if not text or text[0] == '"' or text.startswith("Array["):
+            return None
+        return lookup(text)
+
+    def system_sections(self) -> Sections | None:
+        """The expanded interface of a member of a system type: the ``<Sections>`` TIA exported, else one
+        built from the catalog as TIA lays it out (``flat``: one ``None`` section; else Input/Output/InOut/
+        Static). None when the member is of no catalog type."""
+        if self.sections is not None:
+            return self.sections
+        st = self.system_type
+        if st is None:
+            return None
+        sections: dict[str, Section] = {}
+        for m in st.members:
+            name = "None" if st.layout == "flat" or m.section is None else m.section
+            nested = lookup(m.data_type)
+            sections.setdefault(name, Section(name)).members.append(
+                Member(m.name, m.data_type, version=nested.version if nested is not None else None))
+        return Sections(list(sections.values()))
 
 
 @dataclass(slots=True)
