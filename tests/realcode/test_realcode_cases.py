@@ -33,10 +33,6 @@ CASES = Path(__file__).resolve().parent / "cases"
 # Classes of false errors (see cases/README.md for the real files behind each).
 _PARSER_PERIPHERY = "parser: ':P' periphery suffix on an actual parameter (SCL)"
 _PARTIAL_ARRAY = "partial access to a multi-dimensional ARRAY (one index of Array[a..b, c..d])"
-_S5_TIMER = "unknown system type/instruction: an S5 TIMER operand scanned by a LAD contact"
-_SLICE = "LAD/FBD access scope: bit slice (SliceAccessModifier) left untyped, FLGNET_WIRE"
-_PERIPHERY_LAD = "LAD/FBD access scope: periphery (SimpleAccessModifier=\"Periphery\") left untyped, FLGNET_WIRE"
-_BOOL_LITERAL = "LAD/FBD: a literal with ConstantType Bool written 1 is typed as an integer constant"
 _ADDRESS_SCOPE = "parser: Access Scope=\"Address\" (absolute DB address) in an SCL network"
 _QUOTED_NAME = "generation refusal: a quoted member name with '[' (TIA allows any character in quoted names)"
 _SYSTEM_IDB = ("unknown system type/instruction: an instance DB of IEC_TIMER (or MB_COMM_LOAD, MB_MASTER) is generated "
@@ -50,11 +46,7 @@ XFAIL: dict[str, dict[str, str]] = {
     "gen_quoted_member_with_brackets.scl": {"generate": _QUOTED_NAME, "compile_generated": _QUOTED_NAME,
                                             "import_generated": _QUOTED_NAME},
     "gen_system_instance_db.scl": {"generate_no_missing": _SYSTEM_IDB, "import_generated": _SYSTEM_IDB},
-    "lad_bit_slice_contact.xml": {"compile": _SLICE},
-    "lad_periphery_move_out": {"compile": _PERIPHERY_LAD},
-    "lad_s5_timer_contact": {"compile": _S5_TIMER},
     "lad_partial_array_move.xml": {"compile": _PARTIAL_ARRAY},
-    "fbd_bool_literal_one_at_en.xml": {"compile": _BOOL_LITERAL},
     "scl_network_absolute_db_address": {"compile": _ADDRESS_SCOPE},
 }
 
