@@ -8,10 +8,11 @@ is accepted by TIA, as far as the corpus and the editor's refusals show):
   leading or trailing blank. (The corpus has names with blanks, ``-`` and ``.``: TIA itself exported
   ``fb_ClockGenerator_V15.0.2`` and the shared corpus's SOURCES.tsv marks that source ``accept``; ``:`` too,
   as in the ESS PLCFactory sources' ``DEV_TS2-010CRM:WtrC-Virt-100_iDB``, also marked ``accept``.)
-* **member names**: 1–128 characters; no ``"``, ``#``, ``[``, ``]``, ``%``, no control
-  characters and no leading or trailing blank. A ``.`` is allowed: TIA writes such a name quoted
-  (``"RH_OUT_2510TR_DB"."Status.Ack"`` in the corpus, and sources with ``"Posição.EV"`` members that TIA
-  accepts); so is ``:`` (the ESS PLCFactory sources' Temp members, marked ``accept``).
+* **member names**: 1–128 characters; no ``"`` (a member name is written ``#"…"`` when it is not an
+  identifier, so only the quote itself cannot be in it), no control characters and no leading or trailing
+  blank. Real TIA sources carry ``"Status.Ack"`` (corpus), ``:`` in names (ESS PLCFactory, marked accept)
+  and ``"Power [%]"`` (a TIA-exported source from a public repository outside the corpus), so ``.``, ``:``,
+  ``[``, ``]``, ``%`` and ``#`` are allowed.
 * Member names are unique **case-insensitively across all sections** of one interface (TIA refuses
   ``Start`` in Input next to ``start`` in Static); nested struct members are unique within their struct.
 """
@@ -32,7 +33,7 @@ the available references; 125 (TIA's limit for object names) is used as the boun
 and control characters are refused (a header value is one line of the source)."""
 MEMBER_NAME_MAX = 128
 _BLOCK_FORBIDDEN = set("\"'\\/*?<>|%#[]")
-_MEMBER_FORBIDDEN = set('"#[]%')
+_MEMBER_FORBIDDEN = set('"')
 
 
 def _check(name: object, field: str, limit: int, forbidden: set[str], what: str) -> str:

@@ -255,7 +255,7 @@ BAD_SPECS = [
      "interface.Input[1].name"),
     ("duplicate-across-sections", _with(FC_SCL, interface={"Input": [{"name": "Raw", "dataType": "Int"}],
                                                           "Temp": [{"name": "RAW", "dataType": "Real"}]}), "interface.Temp[0].name"),
-    ("forbidden-member-name", _with(FC_SCL, interface={"Input": [{"name": "Ra[w", "dataType": "Int"}]}), "interface.Input[0].name"),
+    ("forbidden-member-name", _with(FC_SCL, interface={"Input": [{"name": "Ra\"w", "dataType": "Int"}]}), "interface.Input[0].name"),
     ("forbidden-block-name", _with(FC_SCL, name="FC/Scale"), "name"),
     ("graph-reserved-name", _with(FC_SCL, blockType="FB", language="GRAPH", interface={"Static": [{"name": "INIT_SQ", "dataType": "Bool"}]},
                                   networks=[{"graph": {"steps": [], "transitions": []}}]), "interface.Static[0].name"),
