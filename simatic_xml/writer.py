@@ -14,8 +14,10 @@ whitespace-insensitive C14N):
 * member and interface attributes are written in TIA's order (Name, Datatype, Version, Remanence,
   Accessibility, Informative, then any others in input order).
 
-Two fast paths write the same text as the generic tree of :func:`to_xmlnode` would: the interface
-(:mod:`simatic_xml.writer_iface`) and network bodies still held as lxml elements (:func:`lxml_body_text`).
+:func:`to_bytes` writes the model straight to text; it gives the same characters as building the generic tree
+of :func:`to_xmlnode` (:mod:`simatic_xml.writer_tree`) and serialising it with :func:`_emit`, which stays the
+path for generic parts (``ParameterData``, network bodies held as trees). The interface is written by
+:mod:`simatic_xml.writer_iface` and network bodies still held as lxml elements by :func:`lxml_body_text`.
 """
 
 from __future__ import annotations
@@ -26,24 +28,11 @@ from pathlib import Path
 from lxml import etree
 
 from .cancel import checkpoint
-from .model import (
-    Comment,
-    Document,
-    DocumentInfo,
-    Interface,
-    Member,
-    MemberAttribute,
-    MultilingualText,
-    NetworkSource,
-    ObjectChild,
-    Sections,
-    StartValue,
-    SwObject,
-    format_scalar,
-)
+from .model import Document, DocumentInfo, Interface, MultilingualText, NetworkSource, ObjectChild, SwObject, format_scalar
 from .writer_iface import interface_text
-from .xmlnode import XmlNode, local_name, namespace_of
-from .xmltext import escape_attr, escape_inner_text, escape_outer_text
+from .writer_tree import sections_node, to_xmlnode
+from .xmlnode import XmlNode, from_lxml, namespace_of
+from .xmltext import ATTR, OUTER_TEXT, escape_attr, escape_inner_text, escape_outer_text
 
 __all__ = ("BOM", "DECLARATION", "lxml_body_text", "to_bytes", "to_xmlnode", "write_file")
 
@@ -69,10 +58,15 @@ def to_bytes(
         doc = copy.deepcopy(doc)
         renumber_document(doc)
     lay = _Layout(compact_members=doc.engineering_version in _COMPACT_MEMBER_VERSIONS)
-    root = _document(doc, include_created, lay)
-    lay.out.append(DECLARATION)
-    _emit(root, 0, None, lay)
-    text = "\n".join(lay.out)
+    out = lay.out
+    out.append(DECLARATION)
+    out.append("<Document>")
+    out.append(f'  <Engineering version="{ATTR[doc.engineering_version]}" />')
+    if doc.document_info is not None:
+        _document_info(doc.document_info, include_created, out)
+    _object(doc.object, 1, lay)
+    out.append("</Document>")
+    text = "\n".join(out)
     if newline != "\n":
         # Line breaks inside text change too; XML readers turn CRLF back into LF, so the content is equal.
         text = text.replace("\n", newline)
@@ -86,193 +80,137 @@ def write_file(
     Path(path).write_bytes(to_bytes(doc, include_created=include_created, renumber=renumber, newline=newline))
 
 
-# ---------------------------------------------------------------- model -> XmlNode
+# ---------------------------------------------------------------- model -> text (the outer document)
 
 
-def _leaf(tag: str, text: str | None, ns: str | None = None, attrs: dict[str, str] | None = None) -> XmlNode:
-    return XmlNode(tag, ns, attrs or {}, [], text)
+def _leaf(pad: str, tag: str, text: str | None, attrs: str = "") -> str:
+    """A text-only element of the outer document; empty text is written ``<tag />``."""
+    return f"{pad}<{tag}{attrs}>{OUTER_TEXT[text]}</{tag}>" if text else f"{pad}<{tag}{attrs} />"
 
 
-def to_xmlnode(doc: Document, *, include_created: bool = False) -> XmlNode:
-    """The document as a generic tree (:func:`to_bytes` writes the same content)."""
-    return _document(doc, include_created, None)
-
-
-def _document(doc: Document, include_created: bool, lay: _Layout | None) -> XmlNode:
-    # With a layout (to_bytes), the interface and untouched network bodies are pre-rendered as text.
-    root = XmlNode("Document")
-    root.children.append(XmlNode("Engineering", None, {"version": doc.engineering_version}))
-    if doc.document_info is not None:
-        root.children.append(_document_info(doc.document_info, include_created))
-    root.children.append(_object(doc.object, lay))
-    return root
-
-
-def _document_info(info: DocumentInfo, include_created: bool) -> XmlNode:
-    node = XmlNode("DocumentInfo")
+def _document_info(info: DocumentInfo, include_created: bool, out: list[str]) -> None:
+    lines = []
     if info.created is not None and include_created:
-        node.children.append(_leaf("Created", info.created))
+        lines.append(_leaf("    ", "Created", info.created))
     if info.export_setting is not None:
-        node.children.append(_leaf("ExportSetting", info.export_setting))
+        lines.append(_leaf("    ", "ExportSetting", info.export_setting))
     if info.installed_products is not None:
-        products = XmlNode("InstalledProducts")
-        for prod in info.installed_products:
-            products.children.append(
-                XmlNode(
-                    prod.kind, None, {},
-                    [_leaf("DisplayName", prod.display_name), _leaf("DisplayVersion", prod.display_version)],
-                )
-            )
-        node.children.append(products)
-    return node
+        if not info.installed_products:
+            lines.append("    <InstalledProducts />")
+        else:
+            lines.append("    <InstalledProducts>")
+            for prod in info.installed_products:
+                lines.append(f"      <{prod.kind}>")
+                lines.append(_leaf("        ", "DisplayName", prod.display_name))
+                lines.append(_leaf("        ", "DisplayVersion", prod.display_version))
+                lines.append(f"      </{prod.kind}>")
+            lines.append("    </InstalledProducts>")
+    if lines:
+        out.append("  <DocumentInfo>")
+        out.extend(lines)
+        out.append("  </DocumentInfo>")
+    else:
+        out.append("  <DocumentInfo />")
 
 
-def _object(obj: ObjectChild, lay: _Layout | None) -> XmlNode:
+def _ids(head: str, oid: str | None, composition: str | None) -> str:
+    if oid is not None:
+        head += f' ID="{ATTR[oid]}"'
+    if composition is not None:
+        head += f' CompositionName="{ATTR[composition]}"'
+    return head
+
+
+def _object(obj: ObjectChild, depth: int, lay: _Layout) -> None:
+    out = lay.out
+    pad = "  " * depth
     if isinstance(obj, MultilingualText):
-        return _multilingual_text(obj)
-    attrs: dict[str, str] = {}
-    if obj.id is not None:
-        attrs["ID"] = obj.id
-    if obj.composition_name is not None:
-        attrs["CompositionName"] = obj.composition_name
-    node = XmlNode(obj.element, None, attrs)
+        _multilingual_text(obj, pad, out)
+        return
+    head = _ids(obj.element, obj.id, obj.composition_name)
+    if obj.attributes is None and obj.children is None:
+        out.append(f"{pad}<{head} />")
+        return
+    out.append(f"{pad}<{head}>")
+    checkpoint()  # once per object: writing a big block is long, a timed-out call stops here
+    inner = pad + "  "
     if obj.attributes is not None:
-        node.children.append(_attribute_list(obj, lay))
+        if obj.attributes:
+            out.append(f"{inner}<AttributeList>")
+            _attribute_list(obj, depth + 2, lay)
+            out.append(f"{inner}</AttributeList>")
+        else:
+            out.append(f"{inner}<AttributeList />")
     if obj.children is not None:
-        node.children.append(XmlNode("ObjectList", None, {}, [_object(c, lay) for c in obj.children]))
-    return node
+        if obj.children:
+            out.append(f"{inner}<ObjectList>")
+            for child in obj.children:
+                _object(child, depth + 2, lay)
+            out.append(f"{inner}</ObjectList>")
+        else:
+            out.append(f"{inner}<ObjectList />")
+    out.append(f"{pad}</{obj.element}>")
 
 
-def _multilingual_text(mt: MultilingualText) -> XmlNode:
-    attrs: dict[str, str] = {}
-    if mt.id is not None:
-        attrs["ID"] = mt.id
-    if mt.composition_name is not None:
-        attrs["CompositionName"] = mt.composition_name
-    items = []
-    for item in mt.items:
-        iattrs: dict[str, str] = {}
-        if item.id is not None:
-            iattrs["ID"] = item.id
-        if item.composition_name is not None:
-            iattrs["CompositionName"] = item.composition_name
-        alist = XmlNode("AttributeList", None, {}, [_leaf("Culture", item.culture), _leaf("Text", item.text)])
-        items.append(XmlNode("MultilingualTextItem", None, iattrs, [alist]))
-    return XmlNode("MultilingualText", None, attrs, [XmlNode("ObjectList", None, {}, items)])
+def _multilingual_text(mt: MultilingualText, pad: str, out: list[str]) -> None:
+    out.append(f"{pad}<{_ids('MultilingualText', mt.id, mt.composition_name)}>")
+    if not mt.items:
+        out.append(f"{pad}  <ObjectList />")
+    else:
+        out.append(f"{pad}  <ObjectList>")
+        item_pad = pad + "    "
+        list_pad = item_pad + "  "
+        field_pad = list_pad + "  "
+        for item in mt.items:
+            # One string per item; the final join puts the line breaks in between anyway.
+            out.append(
+                f"{item_pad}<{_ids('MultilingualTextItem', item.id, item.composition_name)}>\n"
+                f"{list_pad}<AttributeList>\n"
+                f"{_leaf(field_pad, 'Culture', item.culture)}\n"
+                f"{_leaf(field_pad, 'Text', item.text)}\n"
+                f"{list_pad}</AttributeList>\n"
+                f"{item_pad}</MultilingualTextItem>"
+            )
+        out.append(f"{pad}  </ObjectList>")
+    out.append(f"{pad}</MultilingualText>")
 
 
-def _attribute_list(obj: SwObject, lay: _Layout | None) -> XmlNode:
-    node = XmlNode("AttributeList")
-    read_only = set(obj.read_only)
-    assert obj.attributes is not None
-    for name in sorted(obj.attributes, key=str.lower):
-        value = obj.attributes[name]
-        flags = {"ReadOnly": "true"} if name in read_only else {}
-        if isinstance(value, Interface):
-            if lay is not None:
-                raw = _Raw("Sections", value.namespace, interface_text(value, lay.compact_members))
-                child = XmlNode("Interface", None, flags, [raw])
-            else:
-                child = XmlNode("Interface", None, flags, [_sections(value.sections, value.namespace)])
+def _attribute_list(obj: SwObject, depth: int, lay: _Layout) -> None:
+    out = lay.out
+    pad = "  " * depth
+    read_only = obj.read_only
+    attributes = obj.attributes
+    assert attributes is not None
+    for name in sorted(attributes, key=str.lower):
+        value = attributes[name]
+        flags = ' ReadOnly="true"' if read_only and name in read_only else ""
+        if type(value) is str:
+            out.append(f"{pad}<{name}{flags}>{OUTER_TEXT[value]}</{name}>" if value else f"{pad}<{name}{flags} />")
+        elif isinstance(value, Interface) and value.namespace is not None:
+            out.append(f"{pad}<Interface{flags}>{interface_text(value, lay.compact_members)}</Interface>")
         elif isinstance(value, NetworkSource):
             element = value.lazy_element
-            if element is not None and lay is not None:
-                raw = _Raw(local_name(element), namespace_of(element), lxml_body_text(element))
-                child = XmlNode("NetworkSource", None, flags, [raw])
+            if element is not None and namespace_of(element) is not None:
+                out.append(f"{pad}<NetworkSource{flags}>{lxml_body_text(element)}</NetworkSource>")
             else:
-                body = [value.body] if value.body is not None else []
-                child = XmlNode("NetworkSource", None, flags, body)
+                body = from_lxml(element) if element is not None else value.body
+                node = XmlNode("NetworkSource", None, {"ReadOnly": "true"} if flags else {}, [body] if body else [])
+                _emit(node, depth, None, lay)
         elif isinstance(value, XmlNode):
-            child = value
+            _emit(value, depth, None, lay)
+        elif isinstance(value, Interface):
+            # Without a namespace the interface is no embedded document; the generic path lays it out.
+            node = XmlNode("Interface", None, {"ReadOnly": "true"} if flags else {}, [sections_node(value.sections, None)])
+            _emit(node, depth, None, lay)
         else:
-            child = _leaf(name, format_scalar(value), None, flags)
-        node.children.append(child)
-    return node
+            out.append(_leaf(pad, name, format_scalar(value), flags))
 
 
-def _sections(secs: Sections, ns: str) -> XmlNode:
-    attrs: dict[str, str] = {}
-    if secs.datatype is not None:
-        attrs["Datatype"] = secs.datatype
-    if secs.version is not None:
-        attrs["Version"] = secs.version
-    attrs.update(secs.extra)
-    node = XmlNode("Sections", ns, attrs)
-    for sec in secs.sections:
-        snode = XmlNode("Section", ns, {"Name": sec.name, **sec.extra})
-        if sec.sections is not None:
-            snode.children.append(_sections(sec.sections, ns))
-        snode.children.extend(_member(m, ns) for m in sec.members)
-        node.children.append(snode)
-    return node
-
-
-def _member(m: Member, ns: str) -> XmlNode:
-    attrs = {"Name": m.name, "Datatype": m.datatype}
-    for key, value in (
-        ("Version", m.version), ("Remanence", m.remanence), ("Accessibility", m.accessibility),
-        ("Informative", m.informative),
-    ):
-        if value is not None:
-            attrs[key] = value
-    attrs.update(m.extra)
-    node = XmlNode("Member", ns, attrs)
-    kids = node.children
-    if m.attributes is not None:
-        kids.append(XmlNode("AttributeList", ns, {}, [_member_attribute(a, ns) for a in m.attributes]))
-    if m.comment is not None:
-        kids.append(_comment(m.comment, ns))
-    kids.extend(_member(sub, ns) for sub in m.members)
-    if m.sections is not None:
-        kids.append(_sections(m.sections, ns))
-    for sub in m.subelements:
-        snode = XmlNode("Subelement", ns, {"Path": sub.path})
-        if sub.comment is not None:
-            snode.children.append(_comment(sub.comment, ns))
-        if sub.start_value is not None:
-            snode.children.append(_start_value(sub.start_value, ns))
-        kids.append(snode)
-    if m.start_value is not None:
-        kids.append(_start_value(m.start_value, ns))
-    return node
-
-
-def _member_attribute(a: MemberAttribute, ns: str) -> XmlNode:
-    attrs = {"Name": a.name}
-    if a.informative is not None:
-        attrs["Informative"] = a.informative
-    if a.system_defined is not None:
-        attrs["SystemDefined"] = a.system_defined
-    attrs.update(a.extra)
-    return _leaf(a.kind, a.value, ns, attrs)
-
-
-def _comment(c: Comment, ns: str) -> XmlNode:
-    attrs = {"Informative": c.informative} if c.informative is not None else {}
-    return XmlNode("Comment", ns, attrs, [_leaf("MultiLanguageText", t, ns, {"Lang": lang}) for lang, t in c.texts.items()])
-
-
-def _start_value(sv: StartValue, ns: str) -> XmlNode:
-    attrs = {"Informative": sv.informative} if sv.informative is not None else {}
-    attrs.update(sv.extra)
-    return _leaf("StartValue", sv.value, ns, attrs)
-
-
-# ---------------------------------------------------------------- XmlNode -> text
+# ---------------------------------------------------------------- XmlNode -> text (generic parts)
 
 # lxml spells a few things differently from TIA; these replacements are safe because "/>" and "&#…;"
 # cannot occur in serialised text or attribute values ("&" and ">" are escaped there).
 _LXML_FIXUPS = (("/>", " />"), ("&#10;", "&#xA;"), ("&#9;", "&#x9;"), ("&#13;", "&#xD;"))
-
-
-class _Raw(XmlNode):
-    """An embedded document already rendered as text (``to_bytes`` fast paths only)."""
-
-    __slots__ = ("rendered",)
-
-    def __init__(self, tag: str, ns: str | None, rendered: str) -> None:
-        super().__init__(tag, ns)
-        self.rendered = rendered
 
 
 # libxml2's formatter indents at most 30 levels (MAX_INDENT, 60 characters); a line at that depth may be capped.
@@ -301,6 +239,7 @@ def lxml_body_text(element: etree._Element) -> str:
         if old in text:
             text = text.replace(old, new)
     return text
+
 
 def _escape_text(text: str, embedded: bool) -> str:
     return escape_inner_text(text) if embedded else escape_outer_text(text)
@@ -363,9 +302,6 @@ def _emit(
         # Embedded document: the child starts on this line and its content at column 0.
         child = kids[0]
         opener = f"{pad}<{head}>"
-        if isinstance(child, _Raw):
-            out.append(f"{opener}{child.rendered}</{node.tag}>")
-            return
         if node.tag == "ParameterData" and child.children:
             # TIA starts a non-empty ParameterData document on its own line.
             out.append(opener)

@@ -1,8 +1,20 @@
-"""Escaping rules of TIA's XML output, shared by the writers."""
+"""Escaping rules of TIA's XML output, shared by the writers.
+
+The writers look escaped forms up in :data:`ATTR`, :data:`INNER_TEXT` and :data:`OUTER_TEXT` (``ATTR[value]``):
+the same few thousand names, types and start values recur across a program, so a dict hit (no Python call)
+replaces a ``translate`` per value. Misses are computed and remembered; each table forgets everything once it
+holds :data:`CACHE_SIZE` entries, and long strings (comments) are never kept.
+"""
 
 from __future__ import annotations
 
-__all__ = ("escape_attr", "escape_inner_text", "escape_outer_text")
+__all__ = (
+    "ATTR", "CACHE_SIZE", "INNER_TEXT", "OUTER_TEXT", "escape_attr", "escape_inner_text", "escape_outer_text",
+)
+
+CACHE_SIZE = 16384
+"""Entries per table before it is cleared."""
+_LONGEST_KEPT = 128
 
 # The outer document leaves ">" unescaped in text; embedded documents (Interface, networks) and all
 # attribute values escape it. "]]>" is broken up either way, as XML requires.
@@ -13,22 +25,61 @@ _ATTR = str.maketrans(
 )
 
 
-def escape_attr(value: str) -> str:
-    """An attribute value (without the quotes)."""
+def _escape_attr(value: str) -> str:
     return value if value.isalnum() else value.translate(_ATTR)
 
 
-def escape_inner_text(text: str) -> str:
-    """Text inside an embedded document."""
+def _escape_inner_text(text: str) -> str:
     if text.isalnum():  # the common case, and much cheaper than translate()
         return text
     out = text.translate(_INNER_TEXT)
     return out.replace("]]>", "]]&gt;") if "]]>" in out else out
 
 
-def escape_outer_text(text: str) -> str:
-    """Text in the outer document."""
+def _escape_outer_text(text: str) -> str:
     if text.isalnum():
         return text
     out = text.translate(_OUTER_TEXT)
     return out.replace("]]>", "]]&gt;") if "]]>" in out else out
+
+
+class _Escaped(dict):
+    """``table[text]`` is the escaped text; computed on a miss and kept if short."""
+
+    __slots__ = ("_escape",)
+
+    def __init__(self, escape) -> None:  # noqa: ANN001 - one of the three functions above
+        super().__init__()
+        self._escape = escape
+
+    def __missing__(self, text: str) -> str:
+        escaped = self._escape(text)
+        # Only plain short strings are kept: a str subclass (lxml's smart strings) would keep its tree alive.
+        if len(text) <= _LONGEST_KEPT and type(text) is str:
+            if len(self) >= CACHE_SIZE:
+                self.clear()
+            self[text] = escaped
+        return escaped
+
+
+ATTR: dict[str, str] = _Escaped(_escape_attr)
+"""Attribute value -> escaped (without the quotes)."""
+INNER_TEXT: dict[str, str] = _Escaped(_escape_inner_text)
+"""Text inside an embedded document -> escaped."""
+OUTER_TEXT: dict[str, str] = _Escaped(_escape_outer_text)
+"""Text in the outer document -> escaped."""
+
+
+def escape_attr(value: str) -> str:
+    """An attribute value (without the quotes)."""
+    return ATTR[value]
+
+
+def escape_inner_text(text: str) -> str:
+    """Text inside an embedded document."""
+    return INNER_TEXT[text]
+
+
+def escape_outer_text(text: str) -> str:
+    """Text in the outer document."""
+    return OUTER_TEXT[text]
