@@ -18,6 +18,7 @@ from engineering_api.backend.errors import (
 from engineering_api.rules.folders import check_file_name, target_folder
 from engineering_api.rules.naming import check_block_name
 from fakes.program import BLOCK_KINDS, ExternalSource
+from fakes.type_ops import is_consistent
 from simatic_xml import parse_bytes, to_bytes
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ __all__ = ("BlockOperations",)
 def _info(obj: ProgramObject, software: PlcSoftware) -> BlockInfo:
     return BlockInfo(
         name=obj.name, block_type=obj.kind, number=obj.number, language=obj.language, folder=obj.folder,
-        instance_of=obj.instance_of, consistent=not software.missing_types(obj),
+        instance_of=obj.instance_of, consistent=is_consistent(software, obj),
         know_how_protected=b"<IsKnowHowProtected>true" in obj.xml,
     )
 

@@ -1,11 +1,13 @@
 """The compile half of the fake backend: blocks and a device's PLC software, through the SCL compiler
 of :mod:`fakes.compiler`. A compile that succeeds records, per object, the interface digests it was
-compiled against (in the project transaction), so later interface changes show as inconsistencies."""
+compiled against (in the project transaction), so later interface changes show as inconsistencies; a compile
+with errors leaves the object (and, through ``calls``, its callers) inconsistent until it compiles
+(:func:`fakes.type_ops.is_consistent`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from engineering_api.backend.errors import NotFoundError
 from fakes.compiler.project import compile_software
@@ -19,11 +21,21 @@ __all__ = ("CompileOperations",)
 
 
 def _record(software: PlcSoftware, run: CompileRun) -> None:
-    for name, digests in run.compiled.items():
-        for table in (software.blocks, software.types):
-            obj = table.get(name)
-            if obj is not None and obj.compiled_against != digests:
-                table[name] = replace(obj, compiled_against=dict(digests))
+    """What the compile leaves on each object: the digests it compiled against (success), whether it needs a
+    compile still (errors; also clears the mark of a generated block that now compiles) and what it calls."""
+    for table in (software.blocks, software.types):
+        for name, obj in list(table.items()):
+            changes: dict = {}
+            digests = run.compiled.get(name)
+            if digests is not None and obj.compiled_against != digests:
+                changes["compiled_against"] = dict(digests)
+            if name in run.diagnostics and obj.needs_compile != (name in run.failed):
+                changes["needs_compile"] = name in run.failed
+            calls = run.calls.get(name)
+            if calls is not None and obj.calls != calls:
+                changes["calls"] = calls
+            if changes:
+                table[name] = replace(obj, **changes)
 
 
 class CompileOperations:
@@ -41,6 +53,26 @@ class CompileOperations:
             run = compile_software(software, device, only=obj.name)
             _record(software, run)
         return run.result
+
+    def mark_needs_compile(self, device: str, names: Iterable[str]) -> list[str]:
+        """Mark blocks (or UDTs) inconsistent until a compile of them succeeds, as TIA leaves the blocks that
+        "generate blocks from source" made when the source refers to user objects the PLC does not have.
+        Returns the names marked; names that are not in the PLC are skipped.
+
+        Raises:
+            NotFoundError: no such device.
+            ValidationError: ``NOT_A_PLC``.
+        """
+        wanted = {n.lower() for n in names}
+        marked: list[str] = []
+        with self._change() as project:  # type: ignore[attr-defined]
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            for table in (software.blocks, software.types):
+                for name, obj in list(table.items()):
+                    if name.lower() in wanted:
+                        table[name] = replace(obj, needs_compile=True)
+                        marked.append(name)
+        return marked
 
     def compile_software(self, device: str) -> CompileResult:
         return self._compile_run(device).result

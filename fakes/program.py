@@ -59,6 +59,12 @@ class ProgramObject:
     """Digest of the interface; users compiled against another digest are inconsistent."""
     compiled_against: dict[str, str] | None = None
     """Interface digests of the object itself and what it uses, at its last successful compile (None: never)."""
+    needs_compile: bool = False
+    """TIA shows the object inconsistent until a compile of it succeeds: its last compile failed, or it was
+    generated from a source that refers to user objects the PLC does not have (``fakes.type_ops.is_consistent``)."""
+    calls: tuple[str, ...] = ()
+    """Blocks and types its code used at its last compile: an object that calls one whose compile failed is
+    inconsistent too, as in TIA."""
 
     @property
     def category(self) -> str:
@@ -249,7 +255,10 @@ class PlcSoftware:
                 code="INSTANCE_OF_MISSING",
             )
         if clash is not None:
-            del table[clash]
+            previous = table.pop(clash)
+            if previous.needs_compile and not obj.needs_compile:
+                # Replacing a block does not compile it: TIA keeps it inconsistent until a compile succeeds.
+                obj = replace(obj, needs_compile=True, calls=obj.calls or previous.calls)
         table[obj.name] = obj
 
     def next_number(self, number_class: str) -> int:
@@ -390,11 +399,13 @@ def object_file_name(name: str) -> str:
 
 
 def describe(obj: ProgramObject, software: PlcSoftware) -> ProgramObjectInfo:
-    """The port's view of an object."""
+    """The port's view of an object (consistency: :func:`fakes.type_ops.is_consistent`)."""
+    from fakes.type_ops import is_consistent  # type_ops builds on this module
+
     missing = software.missing_types(obj)
     return ProgramObjectInfo(
         name=obj.name, kind=obj.kind, number=obj.number, language=obj.language, folder=obj.folder,
-        instance_of=obj.instance_of, consistent=not missing, missing_types=missing,
+        instance_of=obj.instance_of, consistent=not missing and is_consistent(software, obj), missing_types=missing,
     )
 
 

@@ -11,7 +11,12 @@ Consistency rule (what ``isConsistent`` means here, for UDTs and blocks alike):
   replaces a UDT) records for each direct user that was never compiled the digests it was built against
   (every definition before the change). A successful compile (``fakes.compile_ops``) rewrites
   ``compiled_against`` with the current digests and so makes the user consistent again; this matches the
-  compiler's rule (``compiled_against`` equal to the current digests of the object and what it uses).
+  compiler's rule (``compiled_against`` equal to the current digests of the object and what it uses);
+* an object whose last compile failed (``needs_compile``, also set on blocks generated from a source that refers
+  to user objects that do not exist) is inconsistent until a compile of it succeeds, and so is every object that
+  calls it (``calls``, recorded by each compile; transitively), as TIA marks a block and its callers
+  (STEP 7 help, "Compiling blocks": a block with compile errors stays inconsistent and cannot be loaded);
+* an object compiled against a block whose interface changed since (``compiled_against``) is inconsistent.
 """
 
 from __future__ import annotations
@@ -48,19 +53,45 @@ def _provider(software: PlcSoftware, name: str) -> ProgramObject | None:
     return block if block is not None and block.kind == "FB" else None
 
 
+def _callee(software: PlcSoftware, name: str) -> ProgramObject | None:
+    return software.blocks.get(name) or software.types.get(name)
+
+
 def is_consistent(software: PlcSoftware, obj: ProgramObject, _seen: frozenset[str] = frozenset()) -> bool:
     """The consistency rule of this module's docstring."""
-    if software.missing_types(obj):
+    return _consistent(software, obj, {name: True for name in _seen})
+
+
+def _consistent(software: PlcSoftware, obj: ProgramObject, memo: dict[str, bool]) -> bool:
+    """``memo``: verdicts so far, an object being judged counts as consistent (recursion); one pass per object."""
+    known = memo.get(obj.name)
+    if known is not None:
+        return known
+    memo[obj.name] = True
+    verdict = _judge(software, obj, memo)
+    memo[obj.name] = verdict
+    return verdict
+
+
+def _judge(software: PlcSoftware, obj: ProgramObject, memo: dict[str, bool]) -> bool:
+    if obj.needs_compile or software.missing_types(obj):
         return False
     recorded = obj.compiled_against
+    for name in obj.calls:
+        callee = _callee(software, name)
+        if callee is None or callee is obj:
+            continue  # gone since: the next compile reports it
+        if recorded is not None and name in recorded and recorded[name] != callee.interface_hash:
+            return False
+        if callee.kind != "UDT" and not _consistent(software, callee, memo):
+            return False
     for used in obj.uses_types:
         provider = _provider(software, used)
         if provider is None:
             return False
         if recorded is not None and used in recorded and recorded[used] != provider.interface_hash:
             return False
-        if provider.name not in _seen and provider.kind == "UDT" and \
-                not is_consistent(software, provider, _seen | {obj.name}):
+        if provider.kind == "UDT" and not _consistent(software, provider, memo):
             return False
     return True
 

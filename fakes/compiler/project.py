@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.models import CompileMessage, CompileResult
+from engineering_api.backend.models import CompileMessage, CompileResult, DiagnosticInfo
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError
 from simatic_xml.scl import SclSyntaxError, parse_statements
+
+from simatic_xml.diagnostics import capped
 
 from .checker import MESSAGES, CompilerDiagnostic, check_block
 from .program import BlockDef, Network, Program, TypeIssue, type_from_text
@@ -24,7 +26,7 @@ from .types import Var
 if TYPE_CHECKING:
     from fakes.program import PlcSoftware, ProgramObject
 
-__all__ = ["CompileRun", "compile_software", "program_from_software"]
+__all__ = ["CompileRun", "add_tag_table", "block_def_from_document", "compile_software", "program_from_software"]
 
 _KIND = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "DB", "InstanceDB": "DB", "ArrayDB": "DB",
          "TechnologicalInstanceDB": "DB", "UDT": "UDT"}
@@ -34,13 +36,20 @@ _FOLDER = {"UDT": "PLC data types"}
 
 
 def _block_def(obj: ProgramObject) -> BlockDef:
-    kind = _KIND[obj.kind]
-    bd = BlockDef(obj.name, kind, obj.number)
     try:
         doc = parse_bytes(obj.xml)
     except SimaticMLError as exc:  # stored objects were validated on import; be safe anyway
+        bd = BlockDef(obj.name, _KIND[obj.kind], obj.number)
         bd.networks.append(Network(None, "XML", error=(str(exc), 0, 0)))
         return bd
+    return block_def_from_document(doc, obj)
+
+
+def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
+    """The program view of one block or UDT from its already parsed SimaticML ``doc``; ``obj`` gives the kind,
+    name, number, language and instance (a :class:`fakes.program.ProgramObject` or a stand-in with those)."""
+    kind = _KIND[obj.kind]
+    bd = BlockDef(obj.name, kind, obj.number)
     sw = doc.object
     bd.iec_check = iec_check_of(sw)  # <IsIECCheckEnabled>: the block's implicit conversions (off by default)
     interface = getattr(sw, "interface", None)
@@ -92,17 +101,22 @@ def _tags(software: PlcSoftware, program: Program) -> None:
             doc = parse_bytes(table.xml)
         except SimaticMLError:
             continue
-        obj = doc.object
-        for tag in getattr(obj, "tags", ()):
-            name = tag.name
-            if name:
-                program.tags.setdefault(name.lower(), Var(name, type_from_text(tag.data_type or "Variant"), "Tag"))
-        for const in getattr(obj, "user_constants", ()):
-            name = const.name
-            if name:
-                dt = const.attr("DataTypeName")
-                program.constants.setdefault(
-                    name.lower(), Var(name, type_from_text(dt) if isinstance(dt, str) else None, "Constant"))
+        add_tag_table(program, doc)
+
+
+def add_tag_table(program: Program, doc) -> None:
+    """The tags and user constants of one parsed tag table document into ``program`` (first name wins)."""
+    obj = doc.object
+    for tag in getattr(obj, "tags", ()):
+        name = tag.name
+        if name:
+            program.tags.setdefault(name.lower(), Var(name, type_from_text(tag.data_type or "Variant"), "Tag"))
+    for const in getattr(obj, "user_constants", ()):
+        name = const.name
+        if name:
+            dt = const.attr("DataTypeName")
+            program.constants.setdefault(
+                name.lower(), Var(name, type_from_text(dt) if isinstance(dt, str) else None, "Constant"))
 
 
 def program_from_software(software: PlcSoftware) -> Program:
@@ -157,6 +171,12 @@ class CompileRun:
     program: Program | None = None
     """The program view the run checked: a caller that needs it too (the runtime's ``build_image``) reuses
     it instead of reading and parsing every object a second time."""
+    failed: set = field(default_factory=set)
+    """Names of the checked objects with errors: TIA keeps them inconsistent until a compile succeeds."""
+    calls: dict = field(default_factory=dict)
+    """Object name -> the blocks and types its code uses (sorted names): its callees, for the consistency rule
+    (an object calling one whose compile failed is inconsistent too). Every checked object, and in a compile of
+    one object that fails, every other object as well (so its callers are known)."""
 
 
 def _where(d: CompilerDiagnostic) -> str:
@@ -199,6 +219,7 @@ def compile_software(software: PlcSoftware, device: str, only: str | None = None
         bd = (program.types if obj.kind == "UDT" else program.blocks).get(obj.name.lower())
         if bd is not None:
             checked[obj.name] = (bd, [d for d in check_block(program, bd) if d.severity != "Info"])
+    reported: list = []
     for obj in _ordered(software, program):
         if obj.name not in checked:
             continue
@@ -230,7 +251,11 @@ def compile_software(software: PlcSoftware, device: str, only: str | None = None
                 state=d.severity if d.severity in ("Error", "Warning") else "Warning",  # type: ignore[arg-type]
             ))
         run.diagnostics[obj.name] = diags
-        if not any(d.severity == "Error" for d in diags):
+        reported.extend(diags)
+        run.calls[obj.name] = _callees(obj, bd)
+        if any(d.severity == "Error" for d in diags):
+            run.failed.add(obj.name)
+        else:
             run.compiled[obj.name] = current
             if not leaves:
                 leaves.append(CompileMessage(path=path, description="Block was successfully compiled.",
@@ -240,6 +265,26 @@ def compile_software(software: PlcSoftware, device: str, only: str | None = None
     if not block_nodes:
         top.messages = [CompileMessage(path=device, description="Compiling finished (errors: 0; warnings: 0)",
                                        state="Success")]  # type: ignore[arg-type]
+    if only is not None and run.failed:
+        _callers_too(software, program, run)
     run.result = CompileResult(state=top.state, error_count=top.error_count, warning_count=top.warning_count,
-                               messages=[top])
+                               messages=[top], diagnostics=[DiagnosticInfo.of(d) for d in capped(reported)])
     return run
+
+
+def _callees(obj: ProgramObject, bd: BlockDef) -> tuple:
+    names = set(bd.uses) | ({obj.instance_of} if obj.instance_of else set())
+    names.discard(obj.name)
+    return tuple(sorted(names))
+
+
+def _callers_too(software: PlcSoftware, program: Program, run: CompileRun) -> None:
+    """A compile of one object that failed: what the other objects use, so that its callers show inconsistent.
+    Their diagnostics are not reported (they were not compiled)."""
+    for obj in software.all():
+        if obj.kind not in _KIND or obj.name in run.calls:
+            continue
+        bd = (program.types if obj.kind == "UDT" else program.blocks).get(obj.name.lower())
+        if bd is not None:
+            check_block(program, bd)
+            run.calls[obj.name] = _callees(obj, bd)

@@ -14,8 +14,9 @@ FB = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10,
       "interface": {"Input": [{"name": "Start", "dataType": "Bool"}], "Output": [{"name": "Run", "dataType": "Bool"}],
                     "Static": [{"name": "Data", "dataType": '"UDT_Motor"'}, {"name": "T", "dataType": "TON_TIME"}]},
       "networks": [{"scl": "#T(IN := #Start, PT := T#2s);\n#Run := #T.Q;\n#Data.Running := #Run;"}]}
+# String into Int converts in no IEC-check mode (Real into Int does without the IEC check, TIA's default).
 BROKEN = {"blockType": "FC", "name": "FC_Broken", "language": "SCL", "number": 3, "returnType": "Int",
-          "interface": {"Input": [{"name": "r", "dataType": "Real"}]},
+          "interface": {"Input": [{"name": "r", "dataType": "String"}]},
           "networks": [{"scl": "#FC_Broken := 1;"}, {"scl": "#FC_Broken := #r;"}]}
 
 
@@ -41,7 +42,7 @@ def test_compile_block_with_errors_is_a_result_not_a_failure(client, admin_heade
     [leaf] = result["messages"][0]["messages"][0]["messages"]
     assert leaf["path"] == "PLC_1/Program blocks/FC_Broken/Network 2"
     assert leaf["state"] == "Error"
-    assert leaf["description"] == ('Network 2, line 1, column 15: Implicit conversion of the data type "Real" into '
+    assert leaf["description"] == ('Network 2, line 1, column 15: Implicit conversion of the data type "String" into '
                                    'the data type "Int" is not possible.')
 
 
