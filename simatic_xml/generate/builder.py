@@ -126,7 +126,8 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
             attrs["PhaseShift"] = str(block.phase_shift)
     if bt == "InstanceDB":
         attrs["InstanceOfName"] = block.instance_of
-        attrs["InstanceOfType"] = block.instance_of_type
+        if block.instance_of_type != "System":  # exports of system instance DBs (IEC_TIMER, CONT_C) carry none
+            attrs["InstanceOfType"] = block.instance_of_type
     if bt == "FB" and block.language == "GRAPH":
         if ver not in GRAPH_VERSIONS:
             raise SpecVersionError(
@@ -223,6 +224,23 @@ def _strip(member: Member) -> None:
         _strip(child)
 
 
+def _system_sections(name: str) -> list[Section]:
+    """The sections of a system instance DB from the system-type catalog, as exports write them: a flat type
+    (IEC_TIMER: corpus nlanderCON_BlinkTimer.xml) has its members in Static, a sectioned one (CONT_C: corpus
+    Fwaldt_CONT_C_Clim_DB.xml) in Input/Output/InOut/Static."""
+    from .datatypes import catalog_type
+
+    entry = catalog_type(name)
+    members = list(getattr(entry, "members", ()) or ())
+    if getattr(entry, "layout", "sections") == "flat" or all(getattr(m, "section", None) is None for m in members):
+        return [Section("Static", [Member(m.name, m.data_type, version=type_version(m.data_type)) for m in members])]
+    out = []
+    for section in ("Input", "Output", "InOut", "Static"):
+        out.append(Section(section, [Member(m.name, m.data_type, version=type_version(m.data_type))
+                                     for m in members if m.section == section]))
+    return out
+
+
 def _graph_base() -> Section:
     base = Sections(
         [Section("Input"), Section("Output"), Section("InOut"), Section("Static", [Member("OFF_SQ_BASE", "Bool")])],
@@ -244,6 +262,8 @@ def _interface_sections(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) 
     sections: list[Section] = []
     if bt == "InstanceDB":
         source = types.get(block.instance_of or "")
+        if block.instance_of_type == "System":
+            return Interface(ns, Sections(_system_sections(block.instance_of or "")))
         if block.instance_of_type == "UDT":
             members = source.sections.get("None", []) if source is not None else []
             sections.append(_section("Static", members, instance=True))

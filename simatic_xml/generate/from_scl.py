@@ -308,6 +308,10 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
                 spec["instanceOf"] = block.type.name
                 if block.type.name in udts and block.type.name not in fbs:
                     spec["instanceOfType"] = "UDT"
+                elif not block.type.quoted and block.type.name not in fbs and catalog_type(block.type.name) is not None:
+                    # DATA_BLOCK "IEC_Timer_0_DB" … IEC_TIMER: the instance DB of a system instruction
+                    spec["instanceOf"] = str(catalog_type(block.type.name).name)
+                    spec["instanceOfType"] = "System"
                 for stmt in block.body:
                     _assign_start(spec, None, stmt, block.name, walk)
                 specs.append(spec)

@@ -183,7 +183,8 @@ def _missing(spec: dict[str, Any], parsed: BlockSpec, own: dict[str, str], conte
 
     for section, members in parsed.sections.items():
         walk(members, f"interface.{section}")
-    if parsed.block_type == "InstanceDB" and parsed.instance_of and not known(parsed.instance_of):
+    if parsed.block_type == "InstanceDB" and parsed.instance_of and parsed.instance_of_type != "System" \
+            and not known(parsed.instance_of):
         line, col = _locate(locations, "")
         kind = "Data type" if parsed.instance_of_type == "UDT" else "Block"
         out.append(Diagnostic(f'{kind} "{parsed.instance_of}" of instance data block {block} is not defined; the '

@@ -16,8 +16,8 @@ A spec (keys are camelCase; unknown keys are refused so typos do not pass silent
                                          #     | PullOrPlugOfModules | RackOrStationFailure
       "cyclicTime": 100000,              # CyclicInterrupt OB: period in microseconds (1..60000000)
       "phaseShift": 0,                   # CyclicInterrupt OB (microseconds)
-      "instanceOf": "FB_Motor",          # InstanceDB: the FB (or UDT with "instanceOfType": "UDT")
-      "instanceOfType": "FB",
+      "instanceOf": "FB_Motor",          # InstanceDB: the FB (or UDT with "instanceOfType": "UDT", or a system
+      "instanceOfType": "FB",            #   instance type such as IEC_TIMER / CONT_C with "System")
       "returnType": "Void",              # FC
       "interface": {"Input": [member, ...], "Output": [...], "InOut": [...], "Static": [...],
                     "Temp": [...], "Constant": [...]},     # UDT: {"None": [...]} or {"Members": [...]}
@@ -426,8 +426,13 @@ def parse_spec(data: object, *, source: bool = False) -> BlockSpec:
     if block_type == "InstanceDB":
         spec.instance_of = check_block_name(data.get("instanceOf"), "instanceOf")
         kind = data.get("instanceOfType", "FB")
-        if kind not in ("FB", "UDT"):
-            raise SpecError("instanceOfType", "must be FB or UDT")
+        if kind not in ("FB", "UDT", "System"):
+            raise SpecError("instanceOfType", "must be FB, UDT or System")
+        if kind == "System":
+            from .datatypes import catalog_type
+
+            if catalog_type(spec.instance_of) is None:
+                raise SpecError("instanceOf", f"{spec.instance_of} is no system type of the catalog")
         spec.instance_of_type = kind
         if data.get("interface"):
             raise SpecError("interface", "an instance DB takes its interface from its FB/UDT")

@@ -229,3 +229,19 @@ def test_errors_of_several_blocks_are_all_reported():
             'DATA_BLOCK "DB_2"\n   VAR\n      c : Int;\n   END_VAR\nBEGIN\n   d := 1;\nEND_DATA_BLOCK\n')
     result = generate_source(text, file="two.db")
     assert [(d.block, d.line) for d in result.diagnostics] == [("DB_1", 6), ("DB_2", 14)]
+
+
+def test_instance_db_of_a_system_instruction():
+    """DATA_BLOCK … IEC_TIMER / CONT_C: written as TIA exports such DBs (no InstanceOfType, the catalog's members)."""
+    text = ("DATA_BLOCK \"Pump_Delay_DB\"\n{InstructionName := 'IEC_TIMER';\n LibVersion := '1.0';\n"
+            " S7_Optimized_Access := 'TRUE' }\nNON_RETAIN\nIEC_TIMER\nBEGIN\n   PT := T#3S;\nEND_DATA_BLOCK\n\n"
+            'DATA_BLOCK "Pid_DB"\nCONT_C\nBEGIN\n   GAIN := 2.0;\nEND_DATA_BLOCK\n')
+    docs, diagnostics = _gen(text)
+    assert diagnostics == []
+    timer = docs["Pump_Delay_DB"].object
+    assert timer.attr("InstanceOfName") == "IEC_TIMER" and timer.attr("InstanceOfType") is None
+    [static] = timer.interface.sections.sections
+    assert static.name == "Static" and [m.name for m in static.members] == ["PT", "ET", "IN", "Q"]
+    assert static.members[0].start_value.value == "T#3S"
+    pid = docs["Pid_DB"].object
+    assert [s.name for s in pid.interface.sections.sections] == ["Input", "Output", "InOut", "Static"]
