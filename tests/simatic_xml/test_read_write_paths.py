@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from simatic_xml import parse_bytes, safe, to_bytes
+from simatic_xml import SchemaError, parse_bytes, safe, to_bytes
 from simatic_xml.model import NetworkSource
 from simatic_xml.reader import parse_tree
 from simatic_xml.writer import lxml_body_text
@@ -68,3 +68,20 @@ def test_lxml_body_text_on_an_indented_and_a_blank_free_body():
 def test_utf16_document_reads_like_utf8():
     text = _unit(f'<FlgNet xmlns="{FLG}"><Parts /></FlgNet>').lstrip("\ufeff").replace("utf-8", "utf-16")
     assert to_bytes(parse_bytes(text.encode("utf-16"))) == to_bytes(parse_bytes(text.replace("utf-16", "utf-8").encode()))
+
+
+@pytest.mark.parametrize(
+    ("declaration", "inner", "message"),
+    [
+        ('<?xml version="1.0" encoding="{enc}"?>', "<?pi x?>", "processing instructions"),
+        ("", "<?pi x?>", "processing instructions"),
+        ('<?xml version="1.0" encoding="{enc}"?>', "<!-- c -->", "comments"),
+        ('<?xml version="1.0" encoding="{enc}"?>', '<x xml:lang="de"/>', "namespaced attributes"),
+    ],
+)
+@pytest.mark.parametrize("enc", ["utf-8", "utf-16"])
+def test_byte_scans_do_not_let_anything_through(declaration, inner, message, enc):
+    # validate_tree skips its tree walks when byte scans show the construct is absent; in UTF-16 they cannot.
+    text = f'{declaration.format(enc=enc)}<Document><Engineering version="V17"/>{inner}</Document>'
+    with pytest.raises(SchemaError, match=message):
+        parse_bytes(text.encode(enc))
