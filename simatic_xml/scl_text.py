@@ -77,9 +77,41 @@ def _symbol_text(node: XmlNode) -> str:
             parts.append(_component_text(child))
         elif child.tag == "Token":
             parts.append(child.attrs.get("Text", ""))
+        elif child.tag in ("Blank", "NewLine", "LineComment", "Comment"):
+            # Layout inside an operand ("HMI DB".ACIDIC ."CYCLE TIME MIN" in a real TIA export) is kept.
+            parts.append(_text(child))
+        elif child.tag == "Address":
+            parts.append(_address_text(child, first=not parts))
         else:
             raise SchemaError(f"unexpected <{child.tag}> in Symbol", "StructuredText")
     return "".join(parts)
+
+
+_AREA_LETTER = {"Input": "I", "Output": "Q", "Memory": "M", "PeripheralInput": "I", "PeripheralOutput": "Q",
+                "PeripheryInput": "I", "PeripheryOutput": "Q", "Timer": "T", "Counter": "C"}
+_SIZE_LETTER = {"BOOL": "X", "BYTE": "B", "CHAR": "B", "SINT": "B", "USINT": "B", "WORD": "W", "INT": "W", "UINT": "W",
+                "DWORD": "D", "DINT": "D", "UDINT": "D", "REAL": "D", "TIME": "D", "LWORD": "L", "LINT": "L",
+                "ULINT": "L", "LREAL": "L"}
+
+
+def _address_text(node: XmlNode, *, first: bool = True) -> str:
+    """An absolute address (``Access Scope="Address"``): ``%I1.3``, ``%MW10``, ``%DB7.DBW2``; inside a Symbol
+    the DB (``Type="Raw"``) and its member address come as two ``Address`` elements joined by ``.``."""
+    attrs = node.attrs
+    area = attrs.get("Area", "")
+    kind = attrs.get("Type", "Bool").upper()
+    byte, bit = divmod(int(attrs.get("BitOffset", "0") or 0), 8)
+    prefix = "%" if first else ""
+    if area == "DB" and kind == "RAW":
+        return f"{prefix}DB{attrs.get('BlockNumber', '')}"
+    size = _SIZE_LETTER.get(kind, "B")
+    where = f"{byte}.{bit}" if size == "X" else str(byte)
+    if area == "DB":
+        member = f"DB{size}{where}"
+        return f"{prefix}DB{attrs['BlockNumber']}.{member}" if attrs.get("BlockNumber") and first else prefix + member
+    letter = _AREA_LETTER.get(area, area[:1])
+    text = f"{letter}{where}" if size == "X" else f"{letter}{size}{byte}"
+    return prefix + text + (":P" if area.startswith("Peripher") else "")
 
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*\Z")  # Unicode letters, as the SCL editor accepts
@@ -138,6 +170,8 @@ def _access_text(node: XmlNode) -> str:
         return _symbol_text(inner)
     if scope in ("Call", "Label"):
         return _text(inner)
+    if scope == "Address":
+        return _symbol_text(inner) if inner.tag == "Symbol" else _address_text(inner)
     raise SchemaError(f"unknown Access Scope {scope!r}", "StructuredText")
 
 

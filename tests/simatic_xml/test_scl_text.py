@@ -165,3 +165,24 @@ def test_edge_cases_render_back_exactly(text):
     assert tokens_to_text(body) == text
     again = text_to_tokens(tokens_to_text(body), context=context_from_tokens(body))
     assert strip_uids(again) == strip_uids(body)
+
+
+def test_absolute_addresses_and_layout_inside_an_operand_read_back():
+    """Shapes of real TIA exports (tests/realcode cases): Access Scope="Address" and a Blank inside a Symbol."""
+    from simatic_xml.xmlnode import XmlNode
+
+    ns = "http://www.siemens.com/automation/Openness/SW/NetworkSource/StructuredText/v3"
+
+    def el(tag, attrs=None, *kids):
+        return XmlNode(tag, ns, attrs or {}, list(kids), None)
+
+    db = el("Access", {"Scope": "Address"}, el("Symbol", {}, el("Address", {"Area": "DB", "Type": "Raw", "BlockNumber": "7"}),
+                                                 el("Token", {"Text": "."}),
+                                                 el("Address", {"Area": "DB", "Type": "Word", "BitOffset": "16"})))
+    bit = el("Access", {"Scope": "Address"}, el("Address", {"Area": "Input", "Type": "Bool", "BitOffset": "11"}))
+    word = el("Access", {"Scope": "Address"}, el("Address", {"Area": "Memory", "Type": "Word", "BitOffset": "80"}))
+    spaced = el("Access", {"Scope": "LocalVariable"}, el("Symbol", {}, el("Component", {"Name": "rec"}), el("Blank"),
+                                                       el("Token", {"Text": "."}), el("Component", {"Name": "minutes"})))
+    body = el("StructuredText", {}, db, el("Token", {"Text": ";"}), bit, el("Token", {"Text": ";"}), word,
+              el("Token", {"Text": ";"}), spaced)
+    assert tokens_to_text(body) == "%DB7.DBW2;%I1.3;%MW10;#rec .minutes"
