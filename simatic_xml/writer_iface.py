@@ -2,24 +2,26 @@
 
 It writes the same characters as building the generic tree with ``writer.to_xmlnode`` and serialising
 it; ``tests/simatic_xml/test_writer.py`` checks that on the whole corpus. Interfaces are most of a
-typical export, so skipping the intermediate tree makes writing markedly faster.
+typical export, so skipping the intermediate tree makes writing markedly faster. Escaped values come from
+the caches of :mod:`simatic_xml.xmltext` (``ATTR[value]``, no call on a hit), and the commonest shapes (a
+Subelement holding one plain StartValue, a leaf member) are written with one string each.
 """
 
 from __future__ import annotations
 
 from .interface import Comment, Interface, Member, Sections, StartValue
-from .xmltext import escape_attr, escape_inner_text
+from .xmltext import ATTR, INNER_TEXT
 
 __all__ = ("interface_text",)
 
 
 def _attrs(pairs: dict[str, str]) -> str:
-    return "".join(f' {key}="{escape_attr(value)}"' for key, value in pairs.items())
+    return "".join(f' {key}="{ATTR[value]}"' for key, value in pairs.items())
 
 
 def _leaf(out: list[str], pad: str, tag: str, attrs: str, text: str | None) -> None:
     if text:
-        out.append(f"{pad}<{tag}{attrs}>{escape_inner_text(text)}</{tag}>")
+        out.append(f"{pad}<{tag}{attrs}>{INNER_TEXT[text]}</{tag}>")
     else:
         out.append(f"{pad}<{tag}{attrs} />")
 
@@ -27,7 +29,7 @@ def _leaf(out: list[str], pad: str, tag: str, attrs: str, text: str | None) -> N
 def interface_text(iface: Interface, compact_members: bool) -> str:
     """``<Sections xmlns=…>…</Sections>`` starting at column 0, lines joined by LF."""
     out: list[str] = []
-    _sections(out, iface.sections, 0, "  ", compact_members, f' xmlns="{escape_attr(iface.namespace)}"')
+    _sections(out, iface.sections, 0, "  ", compact_members, f' xmlns="{ATTR[iface.namespace]}"')
     return "\n".join(out)
 
 
@@ -35,9 +37,9 @@ def _sections(out: list[str], secs: Sections, depth: int, unit: str, compact: bo
     pad = unit * depth
     attrs = xmlns
     if secs.datatype is not None:
-        attrs += f' Datatype="{escape_attr(secs.datatype)}"'
+        attrs += f' Datatype="{ATTR[secs.datatype]}"'
     if secs.version is not None:
-        attrs += f' Version="{escape_attr(secs.version)}"'
+        attrs += f' Version="{ATTR[secs.version]}"'
     if secs.extra:
         attrs += _attrs(secs.extra)
     if not secs.sections:
@@ -46,7 +48,7 @@ def _sections(out: list[str], secs: Sections, depth: int, unit: str, compact: bo
     out.append(f"{pad}<Sections{attrs}>")
     inner = unit * (depth + 1)
     for sec in secs.sections:
-        head = f'{inner}<Section Name="{escape_attr(sec.name)}"{_attrs(sec.extra) if sec.extra else ""}'
+        head = f'{inner}<Section Name="{ATTR[sec.name]}"{_attrs(sec.extra) if sec.extra else ""}'
         if sec.sections is None and not sec.members:
             out.append(head + " />")
             continue
@@ -60,15 +62,15 @@ def _sections(out: list[str], secs: Sections, depth: int, unit: str, compact: bo
 
 
 def _member_attrs(m: Member) -> str:
-    attrs = f' Name="{escape_attr(m.name)}" Datatype="{escape_attr(m.datatype)}"'
+    attrs = f' Name="{ATTR[m.name]}" Datatype="{ATTR[m.datatype]}"'
     if m.version is not None:
-        attrs += f' Version="{escape_attr(m.version)}"'
+        attrs += f' Version="{ATTR[m.version]}"'
     if m.remanence is not None:
-        attrs += f' Remanence="{escape_attr(m.remanence)}"'
+        attrs += f' Remanence="{ATTR[m.remanence]}"'
     if m.accessibility is not None:
-        attrs += f' Accessibility="{escape_attr(m.accessibility)}"'
+        attrs += f' Accessibility="{ATTR[m.accessibility]}"'
     if m.informative is not None:
-        attrs += f' Informative="{escape_attr(m.informative)}"'
+        attrs += f' Informative="{ATTR[m.informative]}"'
     if m.extra:
         attrs += _attrs(m.extra)
     return attrs
@@ -77,33 +79,36 @@ def _member_attrs(m: Member) -> str:
 def _member(out: list[str], m: Member, depth: int, unit: str, compact: bool) -> None:
     pad = unit * depth
     attrs = _member_attrs(m)
-    if m.attributes is None and m.comment is None and not m.members and m.sections is None \
+    attributes = m.attributes
+    if attributes is None and m.comment is None and not m.members and m.sections is None \
             and not m.subelements and m.start_value is None:
         out.append(f"{pad}<Member{attrs} />")
         return
-    if compact and unit and m.attributes is not None:
+    if compact and unit and attributes is not None:
         # V14 SP1–V17 write such a member on one line, subtree included.
         parts: list[str] = []
         _member(parts, m, 0, "", compact)
         out.append(pad + "".join(parts))
         return
     out.append(f"{pad}<Member{attrs}>")
-    inner = unit * (depth + 1)
-    if m.attributes is not None:
-        if not m.attributes:
+    inner = pad + unit
+    if attributes is not None:
+        if not attributes:
             out.append(f"{inner}<AttributeList />")
         else:
             out.append(f"{inner}<AttributeList>")
-            leaf_pad = unit * (depth + 2)
-            for a in m.attributes:
-                aattrs = f' Name="{escape_attr(a.name)}"'
+            leaf_pad = inner + unit
+            for a in attributes:
+                aattrs = f' Name="{ATTR[a.name]}"'
                 if a.informative is not None:
-                    aattrs += f' Informative="{escape_attr(a.informative)}"'
+                    aattrs += f' Informative="{ATTR[a.informative]}"'
                 if a.system_defined is not None:
-                    aattrs += f' SystemDefined="{escape_attr(a.system_defined)}"'
+                    aattrs += f' SystemDefined="{ATTR[a.system_defined]}"'
                 if a.extra:
                     aattrs += _attrs(a.extra)
-                _leaf(out, leaf_pad, a.kind, aattrs, a.value)
+                kind = a.kind
+                value = a.value
+                out.append(f"{leaf_pad}<{kind}{aattrs}>{INNER_TEXT[value]}</{kind}>" if value else f"{leaf_pad}<{kind}{aattrs} />")
             out.append(f"{inner}</AttributeList>")
     if m.comment is not None:
         _comment(out, m.comment, inner, unit)
@@ -111,37 +116,51 @@ def _member(out: list[str], m: Member, depth: int, unit: str, compact: bool) -> 
         _member(out, sub, depth + 1, unit, compact)
     if m.sections is not None:
         _sections(out, m.sections, depth + 1, unit, compact)
-    for sub in m.subelements:
-        head = f'{inner}<Subelement Path="{escape_attr(sub.path)}"'
-        if sub.comment is None and sub.start_value is None:
-            out.append(head + " />")
-            continue
-        out.append(head + ">")
-        deeper = inner + unit
-        if sub.comment is not None:
-            _comment(out, sub.comment, deeper, unit)
-        if sub.start_value is not None:
-            _start_value(out, sub.start_value, deeper)
-        out.append(f"{inner}</Subelement>")
+    if m.subelements:
+        _subelements(out, m, inner, unit)
     if m.start_value is not None:
         _start_value(out, m.start_value, inner)
     out.append(f"{pad}</Member>")
 
 
+def _subelements(out: list[str], m: Member, inner: str, unit: str) -> None:
+    nl = "\n" if unit else ""  # compact members are written without line breaks
+    deeper = inner + unit
+    for sub in m.subelements:
+        sv = sub.start_value
+        head = f'{inner}<Subelement Path="{ATTR[sub.path]}"'
+        if sub.comment is None:
+            if sv is None:
+                out.append(head + " />")
+                continue
+            if sv.informative is None and not sv.extra:
+                # The usual shape (start values of array elements): one string per Subelement.
+                value = sv.value
+                body = f"<StartValue>{INNER_TEXT[value]}</StartValue>" if value else "<StartValue />"
+                out.append(f"{head}>{nl}{deeper}{body}{nl}{inner}</Subelement>")
+                continue
+        out.append(head + ">")
+        if sub.comment is not None:
+            _comment(out, sub.comment, deeper, unit)
+        if sv is not None:
+            _start_value(out, sv, deeper)
+        out.append(f"{inner}</Subelement>")
+
+
 def _comment(out: list[str], c: Comment, pad: str, unit: str) -> None:
-    attrs = f' Informative="{escape_attr(c.informative)}"' if c.informative is not None else ""
+    attrs = f' Informative="{ATTR[c.informative]}"' if c.informative is not None else ""
     if not c.texts:
         out.append(f"{pad}<Comment{attrs} />")
         return
     out.append(f"{pad}<Comment{attrs}>")
     inner = pad + unit
     for lang, text in c.texts.items():
-        _leaf(out, inner, "MultiLanguageText", f' Lang="{escape_attr(lang)}"', text)
+        _leaf(out, inner, "MultiLanguageText", f' Lang="{ATTR[lang]}"', text)
     out.append(f"{pad}</Comment>")
 
 
 def _start_value(out: list[str], sv: StartValue, pad: str) -> None:
-    attrs = f' Informative="{escape_attr(sv.informative)}"' if sv.informative is not None else ""
+    attrs = f' Informative="{ATTR[sv.informative]}"' if sv.informative is not None else ""
     if sv.extra:
         attrs += _attrs(sv.extra)
     _leaf(out, pad, "StartValue", attrs, sv.value)
