@@ -246,6 +246,32 @@ def _set_aside(spec: dict[str, Any], field_path: str) -> bool:
     return False
 
 
+_BLOCK_START = re.compile(r"^[ \t]*(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|DATA_BLOCK|TYPE)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _syntax_diagnostic(exc: SclError, file: str | None, offset: int = 0) -> Diagnostic:
+    code = getattr(exc, "code", None) or ("CLASSIC_SCL" if type(exc).__name__ == "ClassicSclNotSupportedError" else "SYNTAX_ERROR")
+    return Diagnostic(exc.message, exc.line + offset if exc.line else 0, exc.col, file=file, code=code)
+
+
+def _syntax_errors(text: str, file: str | None, first: SclError) -> list[Diagnostic]:
+    """The parser stops at its first error; each block of the source is parsed on its own to report the
+    syntax errors of the other blocks too (lines stay the file's)."""
+    from ..scl import parse
+
+    starts = [m.start() for m in _BLOCK_START.finditer(text)]
+    if len(starts) < 2:
+        return [_syntax_diagnostic(first, file)]
+    out: list[Diagnostic] = []
+    for begin, end in zip(starts, [*starts[1:], len(text)]):
+        offset = text.count("\n", 0, begin)
+        try:
+            parse(text[begin:end], file)
+        except SclError as exc:
+            out.append(_syntax_diagnostic(exc, file, offset))
+    return out or [_syntax_diagnostic(first, file)]
+
+
 def generate_source(text: str, *, file: str | None = None, version: str | None = None,
                     context: SourceContext | None = None) -> SourceResult:
     """Generate every block and UDT of an SCL source (see the module docstring)."""
@@ -261,8 +287,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     try:
         source = parse(text, file)
     except SclError as exc:
-        code = getattr(exc, "code", None) or ("CLASSIC_SCL" if type(exc).__name__ == "ClassicSclNotSupportedError" else "SYNTAX_ERROR")
-        return SourceResult([], [Diagnostic(exc.message, exc.line, exc.col, file=file, code=code)])
+        return SourceResult([], capped(_syntax_errors(text, file, exc)))
     if not source.blocks:
         return SourceResult([], [Diagnostic("The source holds no block.", 1, 1, file=file, code="NO_BLOCK")])
     locations: dict[str, dict[str, tuple[int, int]]] = {}

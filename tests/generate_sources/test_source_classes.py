@@ -245,3 +245,12 @@ def test_instance_db_of_a_system_instruction():
     assert static.members[0].start_value.value == "T#3S"
     pid = docs["Pid_DB"].object
     assert [s.name for s in pid.interface.sections.sections] == ["Input", "Output", "InOut", "Static"]
+
+
+def test_syntax_errors_of_several_blocks_are_all_reported():
+    text = ('FUNCTION "FC_1" : Void\nBEGIN\n   #a := ;\nEND_FUNCTION\n\n'
+            'FUNCTION "FC_2" : Void\nBEGIN\n   ;\nEND_FUNCTION\n\n'
+            'FUNCTION "FC_3" : Void\nBEGIN\n   IF THEN\nEND_FUNCTION\n')
+    result = generate_source(text, file="syn.scl")
+    assert [(d.line, d.code) for d in result.diagnostics] == [(3, "SYNTAX_ERROR"), (13, "SYNTAX_ERROR")]
+    assert not result.blocks
