@@ -7,9 +7,9 @@
 
 Every diagnostic's line and column are counted in the source file the user gave (a network error found
 in the text after BEGIN is moved to its file line; the first body line keeps BEGIN's column offset).
-All errors are reported, one per block for declaration errors, every undeclared ``#operand``, up to
-:data:`simatic_xml.diagnostics.DIAGNOSTIC_CAP`. A source that does not parse gives its syntax error
-(the SCL parser stops at the first one) and no blocks.
+All errors are reported (every declaration error of every block, every undeclared ``#operand``, one
+syntax error per block: the SCL parser stops at its first error, so each block is then parsed on its own),
+up to :data:`simatic_xml.diagnostics.DIAGNOSTIC_CAP`. A source with an error generates no block.
 
 What TIA does with references to user objects that are not there (a UDT, the FB of an instance DB, a
 global constant as array bound): it generates the block, which stays inconsistent until the object
