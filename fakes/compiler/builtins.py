@@ -75,7 +75,8 @@ _COUNTER_INTS = ("SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT
 # library versions differ, and the checker requires every in/out at an FB call, which TIA does not for an
 # elementary in/out such as PID_Compact's Mode.
 _CHECKED_CALLS = ({f"{k}_{t}" for k in _TIMER_KINDS for t in ("TIME", "LTIME")}
-                  | {f"{k}_{i}" for k in _COUNTER_KINDS for i in _COUNTER_INTS} | {"R_TRIG", "F_TRIG", "CONT_C"})
+                  | {f"{k}_{i}" for k in _COUNTER_KINDS for i in _COUNTER_INTS}
+                  | {"TON", "TOF", "TP", "R_TRIG", "F_TRIG", "CONT_C"})
 
 SYSTEM_FBS: dict = {}
 """Upper-case instance type or instruction name -> what a call of an instance takes (StructT: the instruction's
@@ -90,7 +91,7 @@ for _t in all_types():
     SYSTEM_TYPES[_key] = _struct(_t.members, _t.complete)
     if _key in _CHECKED_CALLS:
         SYSTEM_FBS[_key] = _call_struct(_t)
-for _kind in _TIMER_KINDS + _COUNTER_KINDS:  # TON is TON_TIME, CTU is CTU_INT (the catalog's aliases)
+for _kind in _TIMER_KINDS + _COUNTER_KINDS:  # TONR is TONR_TIME, CTU is CTU_INT (the catalog's aliases)
     _t = lookup(_kind)
     SYSTEM_TYPES[_kind] = SYSTEM_TYPES[_t.name.upper()]
     SYSTEM_FBS[_kind] = SYSTEM_FBS[_t.name.upper()]

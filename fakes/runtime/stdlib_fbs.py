@@ -171,8 +171,9 @@ def _catalog_members(type_name: str) -> dict[str, tuple[str, str]]:
     return members
 
 
-def _timer_members(kind: str, time_type: str) -> dict[str, tuple[str, str]]:
-    return _catalog_members(f"{kind}_{time_type}")
+def _timer_members(kind: str, time_type: str, suffix: str) -> dict[str, tuple[str, str]]:
+    # TON as a type name is a type of its own (TIA exports it with the statics STATE, STIME, ATIME)
+    return _catalog_members(kind if not suffix else f"{kind}_{time_type}")
 
 
 # -------------------------------------------------------------------------------------------- counters
@@ -269,7 +270,8 @@ def _build() -> dict[str, SystemFb]:
         for kind, make in _TIMERS.items():
             run = make(_UNIT_NS[time_type])
             for suffix in suffixes:
-                fbs[kind + suffix] = SystemFb(kind + suffix, _timer_members(kind, time_type), run, _TIMER_PRIVATE)
+                fbs[kind + suffix] = SystemFb(kind + suffix, _timer_members(kind, time_type, suffix), run,
+                                              _TIMER_PRIVATE)
     for int_type in ("INT", "SINT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT"):
         suffixes = ("", "_INT") if int_type == "INT" else ("_" + int_type,)
         for kind, (members, run) in _counters(int_type).items():

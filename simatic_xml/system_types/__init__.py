@@ -107,8 +107,11 @@ def _load() -> tuple[dict[str, SystemType], dict[str, Instruction]]:
     sources: dict[str, str] = raw["sources"]
     types: dict[str, SystemType] = {}
     for entry in raw["types"]:
+        source = sources[entry["source"]]
+        if entry.get("evidence"):  # the real export the member list was taken from
+            source += "; members as TIA exports them: " + entry["evidence"]
         t = SystemType(entry["name"], entry["kind"], entry.get("version"), _members(entry["members"]),
-                       tuple(entry.get("instructions", ())), sources[entry["source"]],
+                       tuple(entry.get("instructions", ())), source,
                        entry.get("layout", "sections"), entry.get("complete", True), tuple(entry.get("versions", ())),
                        entry.get("instruction"))
         types[t.name.upper()] = t
