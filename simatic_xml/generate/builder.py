@@ -323,27 +323,36 @@ def _udt_members(datatype: str, types: dict[str, BlockSpec]) -> list[MemberSpec]
 
 def _apply_start(sections: list[Section], path: str, value: str, types: dict[str, BlockSpec],
                  warnings: list[tuple[str, str]]) -> None:
-    """Write ``value`` as the start value at ``path``: on the member, as an array ``Subelement``, or on a
-    member inside a UDT-typed member (its ``Sections/Section None``, as exports write the expanded UDT)."""
+    """Write ``value`` as the start value at ``path``: on the member, as an array ``Subelement``, on a member
+    inside a UDT-typed member (its ``Sections/Section None``, as exports write the expanded UDT), or, for a
+    member of an array element (``a[1].x``), as a ``Subelement`` with the element's path on that inner
+    member, as exports of arrays of structured types write it (corpus Amadeusz97_CS_Drive_PL.xml)."""
     parts = _path_parts(path)
     members = [m for section in sections for m in section.members]
     current: Member | None = None
     current_spec: MemberSpec | None = None  # the spec behind a member taken from a UDT definition
+    element: str | None = None  # the array element path once the path went through an index
+    element_type: str | None = None  # the data type whose members the next name is one of
     for i, (kind, text) in enumerate(parts):
         if kind == "index":
-            if current is None or not current.is_array or i != len(parts) - 1:
-                warnings.append((f"startValues.{path}", "start values inside array elements of structured type are not written"))
+            if current is None or not current.is_array or element is not None:
+                warnings.append((f"startValues.{path}", "start values below nested arrays are not written"))
                 return
-            current.subelements = [s for s in current.subelements if s.path != text]
-            current.subelements.append(Subelement(text, StartValue(value)))
-            return
+            if i == len(parts) - 1:
+                current.subelements = [s for s in current.subelements if s.path != text]
+                current.subelements.append(Subelement(text, StartValue(value)))
+                return
+            element = text
+            element_type = current.datatype.split(" of ", 1)[1].strip()
+            continue
         found = next((m for m in members if m.name.casefold() == text.casefold()), None)
         found_spec: MemberSpec | None = None
         if found is None and current is not None:
-            if current.datatype.startswith('"'):
-                candidates = _udt_members(current.datatype, types)
+            datatype = element_type or current.datatype
+            if datatype.startswith('"'):
+                candidates = _udt_members(datatype, types)
                 if candidates is None:
-                    warnings.append((f"startValues.{path}", f"{text} cannot be placed: the type {current.datatype} is not known"))
+                    warnings.append((f"startValues.{path}", f"{text} cannot be placed: the type {datatype} is not known"))
                     return
                 holder = current.sections.sections[0].members if current.sections is not None else None
                 if holder is None:
@@ -359,10 +368,15 @@ def _apply_start(sections: list[Section], path: str, value: str, types: dict[str
         if found is None:
             warnings.append((f"startValues.{path}", f"{text} is not declared"))
             return
-        current, current_spec = found, found_spec
+        current, current_spec, element_type = found, found_spec, None
         members = list(found.members) + (
             [m for sec in found.sections.sections for m in sec.members] if found.sections is not None else [])
-    if current is not None:
+    if current is None:
+        return
+    if element is not None:
+        current.subelements = [s for s in current.subelements if s.path != element]
+        current.subelements.append(Subelement(element, StartValue(value)))
+    else:
         current.start_value = StartValue(value)
 
 

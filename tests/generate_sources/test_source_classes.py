@@ -150,8 +150,11 @@ def test_system_and_library_types_generate(name):
     missing = [d for d in diagnostics if d.code == "MISSING_TYPE"]
     # Known to the system-type catalog: written unquoted in TIA's spelling. Otherwise a reference to a user
     # object (TIA generates the block and marks it inconsistent), with a MISSING_TYPE warning.
-    # ``TON`` as a type is the instance type of the TON instruction, TON_TIME, as the catalog names it.
-    spelled = {"TON": "TON_TIME"}.get(name, name)
+    # Spelled as the system-type catalog names the type (TIA's spelling; real exports write ``TON``).
+    from simatic_xml.generate.datatypes import catalog_type
+
+    entry = catalog_type(name)
+    spelled = entry.name if entry is not None else name
     assert (datatype.upper() == spelled.upper() and not missing) or (datatype == f'"{name}"' and len(missing) == 1)
 
 
@@ -254,3 +257,15 @@ def test_syntax_errors_of_several_blocks_are_all_reported():
     result = generate_source(text, file="syn.scl")
     assert [(d.line, d.code) for d in result.diagnostics] == [(3, "SYNTAX_ERROR"), (13, "SYNTAX_ERROR")]
     assert not result.blocks
+
+
+def test_members_of_array_elements_get_subelement_start_values():
+    """``tags[2].Tag := 5``: a Subelement with the element's path on the inner member, as exports of arrays of
+    structured types write it."""
+    text = ('DATA_BLOCK "D"\n   VAR\n      tags : Array[0..2] of Struct\n         On : Bool;\n         Tag : Int;\n'
+            "      END_STRUCT;\n   END_VAR\nBEGIN\n   tags[0].On := TRUE;\n   tags[2].Tag := 5;\nEND_DATA_BLOCK\n")
+    docs, diagnostics = _gen(text)
+    assert diagnostics == []
+    tags = _member(docs["D"], "Static", "tags")
+    assert [(m.name, [(s.path, s.start_value.value) for s in m.subelements]) for m in tags.members] == [
+        ("On", [("0", "TRUE")]), ("Tag", [("2", "5")])]
