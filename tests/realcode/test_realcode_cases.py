@@ -33,10 +33,8 @@ CASES = Path(__file__).resolve().parent / "cases"
 # Classes of false errors (see cases/README.md for the real files behind each).
 _PARSER_PERIPHERY = "parser: ':P' periphery suffix on an actual parameter (SCL)"
 _PARTIAL_ARRAY = "partial access to a multi-dimensional ARRAY (one index of Array[a..b, c..d])"
-_ADDRESS_SCOPE = "parser: Access Scope=\"Address\" (absolute DB address) in an SCL network"
 _WRITE_INPUT = ("other: an FC writing its own Input is refused (WRITE_INPUT); TIA exported such FCs (SimaticML export "
                 "fails for inconsistent blocks, so TIA compiled them)")
-_BLANK_IN_SYMBOL = "parser: a <Blank> inside <Symbol> of an SCL network (\"HMI DB\".ACIDIC .\"CYCLE TIME MIN\")"
 _TYPEOF_LABEL = ("generation: a data type as CASE label (CASE TypeOf(#v) OF Real:) is written as a jump label, and "
                  "the compile of the generated document reads it as an undeclared tag")
 _SYSTEM_IDB = ("unknown system type/instruction: an instance DB of IEC_TIMER (or MB_COMM_LOAD, MB_MASTER) is generated "
@@ -49,8 +47,6 @@ XFAIL: dict[str, dict[str, str]] = {
     "partial_multidim_array.scl": {"check": _PARTIAL_ARRAY, "compile_generated": _PARTIAL_ARRAY},
     "gen_system_instance_db.scl": {"import_generated": _SYSTEM_IDB},
     "lad_partial_array_move.xml": {"compile": _PARTIAL_ARRAY},
-    "scl_network_absolute_db_address": {"compile": _ADDRESS_SCOPE},
-    "scl_network_blank_in_symbol.xml": {"compile": _BLANK_IN_SYMBOL},
     "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL},
     "fc_writes_own_input.scl": {"check": _WRITE_INPUT, "compile_generated": _WRITE_INPUT},
 }
