@@ -10,7 +10,9 @@ instance of an FB / a UDT named after the header) and TYPE (a STRUCT); block att
 member attributes (``ExternalAccessible/Visible/Writable``, ``S7_SetPoint``), types (elementary, STRING[n],
 arrays with constant or ``*`` bounds, structs, UDTs, FB and IEC instances, REF_TO), initial values, trailing
 comments; the statement part is taken verbatim from the text between BEGIN and END_... and becomes one
-SCL network; DATA_BLOCK BEGIN assignments become start values of the members they name.
+SCL network; DATA_BLOCK BEGIN assignments become start values of the members they name. A DB of an
+unquoted system type (``IEC_TIMER``, ``CONT_C``) is a system instance DB (``instanceOfType`` System); an
+OB's type comes from its declared event inputs, its number or TIA's default OB name.
 
 Follows TIA's "generate blocks from source": AT overlays are written as members (a ``AT_OVERLAY``
 note is returned: the SimaticML form of an overlay is not known), start values of array elements, of
