@@ -136,6 +136,24 @@ def test_versions_the_corpus_exports_are_the_catalogs() -> None:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+def test_instruction_versions_of_lad_fbd_calls_are_the_catalogs() -> None:
+    """``<Part Name="TON" Version="1.0">``: an FB instruction's version is one of its instance type's, an FC's is
+    the catalog's."""
+    seen = 0
+    for path in sorted((CORPUS / "simaticml").rglob("*.xml")):
+        for name, version in re.findall(r'<Part Name="([^"]+)" Version="([^"]+)"', path.read_text(encoding="utf-8")):
+            i = lookup_instruction(name)
+            if i is None:
+                continue
+            seen += 1
+            if i.is_fb:
+                assert version in lookup(i.instance_type).versions, (path.name, name, version)
+            else:
+                assert version == i.version, (path.name, name, version)
+    assert seen >= 20
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
 def test_member_lists_match_the_corpus_exports() -> None:
     """Where TIA exported a system type's expanded members, a complete catalog entry lists exactly those, in
     TIA's order and with TIA's types (an export may leave out members without start values: a subset then)."""
