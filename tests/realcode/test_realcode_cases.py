@@ -8,7 +8,8 @@ error seen on public TIA exports outside ``../shared/corpus`` (the survey and it
   (``generate_source``, ``scl build``), the import of the generated documents into the fake PLC and their
   SimaticML compile;
 * SimaticML cases (``*.xml``, or a folder of ``*.xml`` when the block needs a tag table or a DB): the
-  compile ``plc check`` runs (``engineering_api.ci.program.check_files``, a closed program).
+  compile ``plc check`` runs (``engineering_api.ci.program.check_files``, a closed program) and the import into
+  a fake PLC of the TIA version that wrote the document.
 
 A case that still fails is marked ``xfail(strict=True)`` with its class: the test keeps passing while the false
 error exists and fails the moment a fix lands, so whoever fixes it removes the mark in the same commit.
@@ -17,6 +18,8 @@ error exists and fails the moment a fix lands, so whoever fixes it removes the m
 from __future__ import annotations
 
 from pathlib import Path
+
+import re
 
 import pytest
 
@@ -37,6 +40,10 @@ _WRITE_INPUT = ("other: an FC writing its own Input is refused (WRITE_INPUT); TI
                 "fails for inconsistent blocks, so TIA compiled them)")
 _TYPEOF_LABEL = ("generation: a data type as CASE label (CASE TypeOf(#v) OF Real:) is written as a jump label, and "
                  "the compile of the generated document reads it as an undeclared tag")
+_GRAPH_V19 = ("import: TIA V19 exported a GRAPH block with NetworkSource/Graph/v5; the fake refuses it ('no "
+              "NetworkSource/Graph namespace is known for TIA V19')")
+_PRODIAG = ("import: block-type supervisions (ProDiag, Supervisions/BlockTypeSupervisions/v3) of a V17 LAD FB are refused "
+            "('unknown namespace ... cannot be retargeted')")
 _SYSTEM_IDB = ("unknown system type/instruction: an instance DB of IEC_TIMER (or MB_COMM_LOAD, MB_MASTER) is generated "
                "as the instance of a user FB and the fake's import refuses it")
 
@@ -47,6 +54,8 @@ XFAIL: dict[str, dict[str, str]] = {
     "partial_multidim_array.scl": {"check": _PARTIAL_ARRAY, "compile_generated": _PARTIAL_ARRAY},
     "gen_system_instance_db.scl": {"import_generated": _SYSTEM_IDB},
     "lad_partial_array_move.xml": {"compile": _PARTIAL_ARRAY},
+    "graph_v5_exported_by_v19.xml": {"import": _GRAPH_V19},
+    "lad_fb_with_prodiag_supervision.xml": {"import": _PRODIAG},
     "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL},
     "fc_writes_own_input.scl": {"check": _WRITE_INPUT, "compile_generated": _WRITE_INPUT},
 }
@@ -127,3 +136,22 @@ def test_generation_does_not_report_system_types_missing(case: Path) -> None:
 def test_simaticml_case_compiles_without_errors(case: Path) -> None:
     files = sorted(str(p) for p in case.glob("*.xml")) if case.is_dir() else [str(case)]
     assert _errors(check_files(files)) == []
+
+
+_VERSION = re.compile(rb'<Engineering version="(V\d+)')
+_RANK = (b"SW.Tags.PlcTagTable", b"SW.Types.PlcStruct", b"SW.Blocks.FB", b"SW.Blocks.FC", b"SW.Blocks.GlobalDB",
+         b"SW.Blocks.InstanceDB", b"SW.Blocks.OB")
+
+
+def _rank(data: bytes) -> int:
+    return next((i for i, kind in enumerate(_RANK) if kind in data[:4000]), len(_RANK))
+
+
+@pytest.mark.parametrize("case", _params(XML_CASES, "import"))
+def test_simaticml_case_imports_into_the_fake(case: Path) -> None:
+    """What TIA exported, a PLC of the same TIA version imports (tag tables and types first, as TIA's import order)."""
+    documents = [p.read_bytes() for p in (sorted(case.glob("*.xml")) if case.is_dir() else [case])]
+    software = PlcSoftware()
+    for data in sorted(documents, key=_rank):
+        version = _VERSION.search(data)
+        software.add(read_object(data, project_version=version.group(1).decode() if version else "V19"), overwrite=False)
