@@ -125,6 +125,7 @@ class DeviceOperations:
         with self._change() as project:
             for device in devices:
                 check_device_name(device.name)
+                hardware.check_firmware(project, self.catalog, device)
                 if any(n.lower() == device.name.lower() for n in project.devices):
                     raise AlreadyExistsError(
                         f"A device with the name '{device.name}' already exists; nothing was imported.",

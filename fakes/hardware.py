@@ -46,23 +46,51 @@ def _head_slot(entry: CatalogEntry) -> int:
     return entry.slot_rules.own_slot if entry.slot_rules is not None else 1
 
 
-def _resolve(catalog: HardwareCatalog, order_number: str, version: str | None) -> tuple[CatalogEntry, str]:
-    from fakes.catalog import UnknownArticleError, UnknownFirmwareError
+def _resolve(catalog: HardwareCatalog, order_number: str, version: str | None,
+             tia_version: str | None = None) -> tuple[CatalogEntry, str]:
+    from fakes.catalog import FirmwareNeedsNewerTiaError, UnknownArticleError, UnknownFirmwareError
 
     try:
-        return catalog.resolve(order_number, version)
+        return catalog.resolve(order_number, version, tia_version=tia_version)
+    except FirmwareNeedsNewerTiaError as exc:
+        raise firmware_refusal(exc, order_number) from None
     except UnknownArticleError as exc:
         raise NotFoundError(str(exc), code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number}) from None
     except UnknownFirmwareError as exc:
         raise ValidationError(str(exc), code="UNKNOWN_FIRMWARE", details={"orderNumber": order_number}) from None
 
 
+def firmware_refusal(exc: Exception, order_number: str) -> ValidationError:
+    """The 422 for a firmware the project's TIA version cannot configure: the code names the minimum version
+    (``FIRMWARE_REQUIRES_V19``), the details give it and the firmware that would do."""
+    minimum = getattr(exc, "minimum", "")
+    return ValidationError(
+        str(exc), code="FIRMWARE_REQUIRES_" + minimum.replace(" ", "_").replace(".", "_").upper(),
+        details={"orderNumber": order_number, "minimumTiaVersion": minimum,
+                 "usableFirmware": list(getattr(exc, "usable", ()))},
+    )
+
+
+def check_firmware(project: Project, catalog: HardwareCatalog, device: Device) -> None:
+    """Refuse a device whose firmware the project's TIA version cannot configure (AML import)."""
+    from fakes.catalog import FirmwareNeedsNewerTiaError
+
+    entry = catalog.find(device.order_number)
+    if entry is None:
+        return
+    try:
+        catalog.check_firmware(entry, device.firmware, project.version)
+    except FirmwareNeedsNewerTiaError as exc:
+        raise firmware_refusal(exc, device.order_number) from None
+
+
 def add_device(project: Project, catalog: HardwareCatalog, order_number: str, version: str | None, name: str) -> Device:
-    """Create a device from a catalog entry, as TIA's "Add new device"."""
+    """Create a device from a catalog entry, as TIA's "Add new device": the firmware must be one the project's
+    TIA Portal version configures, and without one the newest such firmware is taken."""
     check_device_name(name)
     if any(existing.lower() == name.lower() for existing in project.devices):
         raise AlreadyExistsError(f"A device with the name '{name}' already exists.", code="DEVICE_EXISTS")
-    entry, firmware = _resolve(catalog, order_number, version)
+    entry, firmware = _resolve(catalog, order_number, version, project.version)
     if entry.device_kind not in ("plc", "hmi", "io-device"):
         raise ValidationError(
             f"{entry.order_number} ({entry.name}) is a module; plug it into a device instead of adding it as one.",

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ("FakePortal", "PortalTable")
 
-SUPPORTED_VERSIONS = ("V17", "V18", "V19", "V20", "V21")
+SUPPORTED_VERSIONS = ("V16", "V17", "V18", "V19", "V20", "V21")
+"""TIA Portal versions the fake installs (``simatic_xml.versions.GENERATION_TARGETS``: the documents it reads
+and writes). The firmware each configures is catalog data (``fakes.catalog.tia_versions``)."""
 
 
 @dataclass

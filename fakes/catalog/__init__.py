@@ -5,6 +5,7 @@ from __future__ import annotations
 from fakes.catalog._catalog import (
     CatalogEntry,
     CatalogError,
+    FirmwareNeedsNewerTiaError,
     HardwareCatalog,
     Interface,
     SlotRules,
@@ -17,6 +18,7 @@ from fakes.catalog._catalog import (
 __all__ = (
     "CatalogEntry",
     "CatalogError",
+    "FirmwareNeedsNewerTiaError",
     "HardwareCatalog",
     "Interface",
     "SlotRules",

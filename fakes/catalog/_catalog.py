@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 __all__ = (
     "CatalogEntry",
     "CatalogError",
+    "FirmwareNeedsNewerTiaError",
     "HardwareCatalog",
     "Interface",
     "SlotRules",
@@ -60,6 +61,16 @@ class UnknownArticleError(LookupError):
 
 class UnknownFirmwareError(LookupError):
     """The article exists, but not with the requested firmware version."""
+
+
+class FirmwareNeedsNewerTiaError(LookupError):
+    """The firmware exists, but the project's TIA Portal version cannot configure it (``minimum`` can)."""
+
+    def __init__(self, message: str, minimum: str, usable: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.minimum = minimum
+        self.usable = usable
+        """Firmware versions of the article the project's TIA version can configure (oldest first)."""
 
 
 def normalize_order_number(text: str) -> str:
@@ -317,8 +328,22 @@ class HardwareCatalog:
         number, _ = _split_type_identifier(order_number)
         return self._by_number.get(normalize_order_number(number))
 
-    def resolve(self, order_number: str, version: str | None = None) -> tuple[CatalogEntry, str]:
-        """Return the entry and the firmware version (newest when none is given or embedded)."""
+    def resolve(self, order_number: str, version: str | None = None, *,
+                tia_version: str | None = None) -> tuple[CatalogEntry, str]:
+        """Return the entry and the firmware version (newest when none is given or embedded).
+
+        With ``tia_version`` (the project's), the firmware must be one that TIA version configures
+        (:mod:`fakes.catalog.tia_versions`), and the default is the newest such firmware, as TIA's own catalog
+        offers no newer one. Raises :class:`FirmwareNeedsNewerTiaError` otherwise."""
+        if tia_version is not None:
+            entry, chosen = self.resolve(order_number, version)
+            if version is None and _split_type_identifier(order_number)[1] is None:
+                usable = self.usable_firmware(entry, tia_version)
+                if usable:
+                    return entry, usable[-1]
+                chosen = entry.firmware_versions[0]  # the refusal names the first TIA version with this device
+            self.check_firmware(entry, chosen, tia_version)
+            return entry, chosen
         number, embedded = _split_type_identifier(order_number)
         entry = self.find(number)
         if entry is None:
@@ -333,6 +358,27 @@ class HardwareCatalog:
         if chosen is None:
             raise UnknownFirmwareError(_firmware_message(entry, wanted))
         return entry, chosen
+
+    def usable_firmware(self, entry: CatalogEntry, tia_version: str) -> tuple[str, ...]:
+        """The firmware versions of ``entry`` that TIA Portal ``tia_version`` configures (oldest first)."""
+        from fakes.catalog.tia_versions import first_tia_version, tia_key
+
+        limit = tia_key(tia_version)
+        return tuple(v for v in entry.firmware_versions
+                     if (first := first_tia_version(entry.family, v, entry.device_kind)) is None or tia_key(first) <= limit)
+
+    def check_firmware(self, entry: CatalogEntry, firmware: str, tia_version: str) -> None:
+        """Raise :class:`FirmwareNeedsNewerTiaError` when TIA Portal ``tia_version`` cannot configure ``firmware``."""
+        from fakes.catalog.tia_versions import first_tia_version, tia_key
+
+        first = first_tia_version(entry.family, firmware, entry.device_kind)
+        if first is None or tia_key(first) <= tia_key(tia_version):
+            return
+        usable = self.usable_firmware(entry, tia_version)
+        hint = f" (firmware this version can configure: {', '.join(usable)})" if usable else ""
+        raise FirmwareNeedsNewerTiaError(
+            f"{entry.name} ({entry.order_number}) firmware {firmware} needs TIA Portal {first} or later; "
+            f"the project is TIA Portal {tia_version}{hint}.", first, usable)
 
     def search(self, query: str, limit: int = 50) -> list[tuple[CatalogEntry, float]]:
         """Rank entries for ``query``: exact number (1.0) > number prefix (0.9+) > all words present

@@ -116,3 +116,46 @@ def test_image_of_an_unknown_article_is_404(client, viewer_headers):
 
 def test_image_needs_a_key(client):
     assert_error(client.get(f"/api/catalog/images/{CPU}"), 401)
+
+
+# ----- which firmware a TIA Portal version configures (issue 13; fakes/catalog/tia_versions.json) ------------------
+def _project_in(client, headers, version: str) -> None:
+    data(client.post("/api/instance/actions/detach", headers=headers))
+    data(client.post("/api/instance/actions/launch", json={"version": version}, headers=headers))
+    data(client.post("/api/projects/actions/create-sync", json={"name": f"P{version}"}, headers=headers))
+
+
+def _add(client, headers, name: str, version: str | None = None, order_number: str = CPU):
+    body = {"orderNumber": order_number, "name": name, **({"version": version} if version else {})}
+    return client.post("/api/projects/devices/actions/add-sync", json=body, headers=headers)
+
+
+def test_a_v17_project_refuses_s7_1500_firmware_v3_1(client, engineer_headers):
+    h = engineer_headers
+    _project_in(client, h, "V17")
+    error = assert_error(_add(client, h, "PLC_1", "V3.1"), 422, "FIRMWARE_REQUIRES_V19")
+    assert error["details"]["minimumTiaVersion"] == "V19"
+    assert error["details"]["usableFirmware"] == ["V2.5", "V2.6", "V2.8", "V2.9"]
+    assert "needs TIA Portal V19" in error["message"]
+    assert_error(_add(client, h, "PLC_1", "V3.0"), 422, "FIRMWARE_REQUIRES_V18")
+    assert_error(_add(client, h, "PLC_1", None, f"OrderNumber:{CPU}/V3.1"), 422, "FIRMWARE_REQUIRES_V19")
+    assert data(_add(client, h, "PLC_1"))["firmwareVersion"] == "V2.9"  # TIA V17's catalog ends at V2.9
+    assert data(_add(client, h, "PLC_2", "V2.9"))["firmwareVersion"] == "V2.9"
+
+
+def test_the_project_version_decides_not_the_portal_default(client, engineer_headers):
+    h = engineer_headers
+    _project_in(client, h, "V19")
+    assert data(_add(client, h, "PLC_1", "V3.1"))["firmwareVersion"] == "V3.1"
+    assert data(_add(client, h, "PLC_2"))["firmwareVersion"] == "V3.1"
+
+
+def test_s7_1200_and_hmi_device_versions_follow_the_tia_version(client, engineer_headers):
+    h = engineer_headers
+    _project_in(client, h, "V17")
+    assert_error(_add(client, h, "PLC_1", "V4.7", "6ES7 214-1AG40-0XB0"), 422, "FIRMWARE_REQUIRES_V19")
+    assert data(_add(client, h, "PLC_1", None, "6ES7 214-1AG40-0XB0"))["firmwareVersion"] == "V4.5"
+    assert_error(_add(client, h, "G2", None, "6ES7 214-1AH50-0XB0"), 422, "FIRMWARE_REQUIRES_V20")  # S7-1200 G2
+    assert data(_add(client, h, "IO_1", None, "6ES7 155-6AU01-0BN0"))["firmwareVersion"] == "V4.2"  # not restricted
+    assert data(_add(client, h, "HMI_1", None, "6AV2 124-0GC01-0AX0"))["firmwareVersion"] == "17.0.0.0"
+    assert_error(_add(client, h, "HMI_2", None, "6AV2 128-3GB06-0AX1"), 422, "FIRMWARE_REQUIRES_V19")  # Unified

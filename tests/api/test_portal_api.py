@@ -155,3 +155,30 @@ def test_firewall_whitelist_outside_the_roots_is_422(client, admin_headers):
 
 def test_firewall_whitelist_needs_admin(client, engineer_headers):
     assert_error(client.post("/api/tia/firewall/whitelist", json={}, headers=engineer_headers), 403, "FORBIDDEN")
+
+
+# ----- TIA Portal V16 (issue 13): a portal of every version the fake reads and writes documents for ----------------
+_FC = {"blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real", "number": 5,
+       "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
+       "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}]}
+
+
+def test_a_v16_portal_works_end_to_end(client, engineer_headers):
+    h = engineer_headers
+    assert "V16" in [v["version"] for v in data(client.get("/api/health/versions", headers=h))]
+    data(client.post("/api/instance/actions/detach", headers=h))
+    launched = data(client.post("/api/instance/actions/launch", json={"version": "V16"}, headers=h))
+    assert launched["version"] == "V16"
+    created = data(client.post("/api/projects/actions/create-sync", json={"name": "Old16"}, headers=h))
+    assert created["name"] == "Old16"
+    device = data(client.post("/api/projects/devices/actions/add-sync",
+                              json={"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"}, headers=h))
+    assert device["firmwareVersion"] == "V2.8"  # the newest firmware TIA V16 configures (V2.9 came with V17)
+    data(client.post("/api/blockgeneration/generate-and-import", json={"spec": _FC, "deviceName": "PLC_1"}, headers=h))
+    exported = data(client.get("/api/devices/PLC_1/blocks/FC_Scale/export-xml", headers=h))
+    assert 'Engineering version="V16"' in str(exported)
+    assert data(client.post("/api/devices/PLC_1/actions/compile-software-sync", headers=h))["state"] == "Success"
+    refused = assert_error(client.post("/api/projects/devices/actions/add-sync",
+                                       json={"orderNumber": "6ES7 516-3AN02-0AB0", "version": "V2.9", "name": "PLC_2"},
+                                       headers=h), 422, "FIRMWARE_REQUIRES_V17")
+    assert refused["details"]["minimumTiaVersion"] == "V17"
