@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 __all__ = ("BlockOperations",)
 
 
-def _info(obj: ProgramObject, software: PlcSoftware) -> BlockInfo:
+def _info(obj: ProgramObject, software: PlcSoftware, memo: dict[str, bool] | None = None) -> BlockInfo:
     return BlockInfo(
         name=obj.name, block_type=obj.kind, number=obj.number, language=obj.language, folder=obj.folder,
-        instance_of=obj.instance_of, consistent=is_consistent(software, obj),
+        instance_of=obj.instance_of, consistent=is_consistent(software, obj, memo=memo),
         know_how_protected=b"<IsKnowHowProtected>true" in obj.xml,
     )
 
@@ -62,7 +62,8 @@ class BlockOperations:
 
     def list_blocks(self, device: str) -> list[BlockInfo]:
         software = self._read_software(device)
-        return [_info(obj, software) for obj in software.blocks.values() if obj.kind in BLOCK_KINDS]
+        memo: dict[str, bool] = {}  # one consistency verdict per object for the whole listing
+        return [_info(obj, software, memo) for obj in software.blocks.values() if obj.kind in BLOCK_KINDS]
 
     def block_folders(self, device: str) -> list[str]:
         return sorted(self._read_software(device).folders.get("blocks", set()))

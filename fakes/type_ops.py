@@ -57,9 +57,15 @@ def _callee(software: PlcSoftware, name: str) -> ProgramObject | None:
     return software.blocks.get(name) or software.types.get(name)
 
 
-def is_consistent(software: PlcSoftware, obj: ProgramObject, _seen: frozenset[str] = frozenset()) -> bool:
-    """The consistency rule of this module's docstring."""
-    return _consistent(software, obj, {name: True for name in _seen})
+def is_consistent(software: PlcSoftware, obj: ProgramObject, _seen: frozenset[str] = frozenset(), *,
+                  memo: dict[str, bool] | None = None) -> bool:
+    """The consistency rule of this module's docstring. ``memo`` (an empty dict shared by the calls of one
+    listing) keeps the verdicts of objects already judged, so a listing judges each object once."""
+    if memo is None:
+        memo = {}
+    for name in _seen:
+        memo.setdefault(name, True)
+    return _consistent(software, obj, memo)
 
 
 def _consistent(software: PlcSoftware, obj: ProgramObject, memo: dict[str, bool]) -> bool:
