@@ -85,3 +85,57 @@ def test_byte_scans_do_not_let_anything_through(declaration, inner, message, enc
     text = f'{declaration.format(enc=enc)}<Document><Engineering version="V17"/>{inner}</Document>'
     with pytest.raises(SchemaError, match=message):
         parse_bytes(text.encode(enc))
+
+
+def _array_db(subelements: str, tail: str = "") -> bytes:
+    iface = "http://www.siemens.com/automation/Openness/SW/Interface/v5"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><Document><Engineering version="V19"/>'
+        '<SW.Blocks.GlobalDB ID="0"><AttributeList><Interface>'
+        f'<Sections xmlns="{iface}"><Section Name="Static">'
+        '<Member Name="a" Datatype="Array[0..11] of Int"><Comment><MultiLanguageText Lang="en-US">c</MultiLanguageText></Comment>'
+        f"{subelements}{tail}</Member></Section></Sections></Interface><Name>D</Name></AttributeList>"
+        "</SW.Blocks.GlobalDB></Document>"
+    ).encode("utf-8")
+
+
+_PLAIN = "".join(f'<Subelement Path="{i}"><StartValue>{i}</StartValue></Subelement>' for i in range(12))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _array_db(_PLAIN),
+        _array_db(_PLAIN, "<StartValue>7</StartValue>"),
+        _array_db(_PLAIN, '<StartValue Informative="true">7</StartValue>'),
+        _array_db(_PLAIN.replace("<StartValue>3</StartValue>", "<StartValue />")),
+        _array_db(_PLAIN.replace("<StartValue>3</StartValue>", "<StartValue>a &amp; &lt;b&gt;</StartValue>")),
+        _array_db(_PLAIN.replace('Path="3"', 'Path="3&quot;"')),
+        _array_db(_PLAIN.replace('<Subelement Path="3">', '<Subelement Path="3"><Comment Informative="true" />')),
+        _array_db(_PLAIN.replace("<StartValue>5</StartValue>", '<StartValue Informative="true">5</StartValue>')),
+    ],
+    ids=["plain", "own-start-value", "own-informative", "empty-value", "escaped", "quote", "comment", "informative"],
+)
+def test_bulk_subelements_read_like_one_by_one(data, monkeypatch):
+    from simatic_xml import reader_iface
+
+    bulk = parse_bytes(data)
+    monkeypatch.setattr(reader_iface, "_BULK_FROM", 10**9)
+    assert parse_bytes(data) == bulk
+    assert to_bytes(bulk) == to_bytes(parse_bytes(to_bytes(bulk)))
+    member = bulk.object.interface.section("Static").members[0]
+    assert [s.path for s in member.subelements][:3] == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        _PLAIN + '<Comment><MultiLanguageText Lang="de-DE">x</MultiLanguageText></Comment>',
+        _PLAIN.replace("<StartValue>4</StartValue>", "<StartValue>4</StartValue><StartValue>4</StartValue>"),
+        _PLAIN.replace('<Subelement Path="4">', '<Subelement Path="4" Extra="1">'),
+    ],
+    ids=["comment-after", "two-values", "extra-attribute"],
+)
+def test_bulk_subelements_leave_errors_to_the_exact_reader(bad):
+    with pytest.raises(SchemaError):
+        parse_bytes(_array_db(bad))
