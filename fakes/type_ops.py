@@ -16,6 +16,7 @@ Consistency rule (what ``isConsistent`` means here, for UDTs and blocks alike):
   to user objects that do not exist) is inconsistent until a compile of it succeeds, and so is every object that
   calls it (``calls``, recorded by each compile; transitively), as TIA marks a block and its callers
   (STEP 7 help, "Compiling blocks": a block with compile errors stays inconsistent and cannot be loaded);
+  an object calling a block that was deleted or renamed since its compile is inconsistent too;
 * an object compiled against a block whose interface changed since (``compiled_against``) is inconsistent.
 """
 
@@ -85,8 +86,10 @@ def _judge(software: PlcSoftware, obj: ProgramObject, memo: dict[str, bool]) -> 
     recorded = obj.compiled_against
     for name in obj.calls:
         callee = _callee(software, name)
-        if callee is None or callee is obj:
-            continue  # gone since: the next compile reports it
+        if callee is obj:
+            continue
+        if callee is None:
+            return False  # deleted or renamed since the compile: the call no longer resolves
         if recorded is not None and name in recorded and recorded[name] != callee.interface_hash:
             return False
         if callee.kind != "UDT" and not _consistent(software, callee, memo):

@@ -69,3 +69,11 @@ def test_generated_blocks_can_be_marked_until_they_compile(backend: FakeBackend)
     assert _state(backend) == {"FC_Other": False}
     assert backend.compile_software("PLC_1").state == "Success"
     assert _state(backend) == {"FC_Other": True}
+
+
+def test_deleting_a_called_block_leaves_its_callers_inconsistent(backend: FakeBackend) -> None:
+    _import(backend, FIXED, CALLER, IDB, OTHER)
+    assert backend.compile_software("PLC_1").state == "Success"
+    assert set(_state(backend).values()) == {True}
+    backend.delete_block("PLC_1", "FC_Calc")
+    assert _state(backend) == {"FB_User": False, "DB_User": False, "FC_Other": True}
