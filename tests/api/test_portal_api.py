@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import assert_error, data
 
 
@@ -170,7 +172,7 @@ def test_a_v16_portal_works_end_to_end(client, engineer_headers):
     launched = data(client.post("/api/instance/actions/launch", json={"version": "V16"}, headers=h))
     assert launched["version"] == "V16"
     created = data(client.post("/api/projects/actions/create-sync", json={"name": "Old16"}, headers=h))
-    assert created["name"] == "Old16"
+    assert created["name"] == "Old16" and created["path"].endswith("Old16.ap16")
     device = data(client.post("/api/projects/devices/actions/add-sync",
                               json={"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"}, headers=h))
     assert device["firmwareVersion"] == "V2.8"  # the newest firmware TIA V16 configures (V2.9 came with V17)
@@ -182,3 +184,21 @@ def test_a_v16_portal_works_end_to_end(client, engineer_headers):
                                        json={"orderNumber": "6ES7 516-3AN02-0AB0", "version": "V2.9", "name": "PLC_2"},
                                        headers=h), 422, "FIRMWARE_REQUIRES_V17")
     assert refused["details"]["minimumTiaVersion"] == "V17"
+    data(client.post("/api/projects/actions/save-sync", headers=h))
+
+
+@pytest.mark.xfail(strict=True, reason="engineering_api/domain/projects.py allows .ap17-.ap21 only (PROJECT_FILES, "
+                                       "ARCHIVES): requested in /tmp/i13/requests.md; remove this mark with the fix")
+def test_a_v16_project_reopens(client, engineer_headers):
+    h = engineer_headers
+    data(client.post("/api/instance/actions/detach", headers=h))
+    data(client.post("/api/instance/actions/launch", json={"version": "V16"}, headers=h))
+    data(client.post("/api/projects/actions/create-sync", json={"name": "Old16"}, headers=h))
+    data(client.post("/api/projects/devices/actions/add-sync",
+                     json={"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"}, headers=h))
+    data(client.post("/api/blockgeneration/generate-and-import", json={"spec": _FC, "deviceName": "PLC_1"}, headers=h))
+    data(client.post("/api/projects/actions/save-sync", headers=h))
+    data(client.post("/api/projects/actions/close-sync", headers=h))
+    opened = data(client.post("/api/projects/actions/open-sync", json={"path": "Old16/Old16.ap16"}, headers=h))
+    assert opened["name"] == "Old16"
+    assert [b["name"] for b in data(client.get("/api/devices/PLC_1/blocks", headers=h))] == ["FC_Scale"]
