@@ -14,9 +14,10 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakes.compiler.builtins import KNOWN_UPPER, conversion
+from fakes.compiler.builtins import INSTANCE_INSTRUCTIONS, KNOWN_UPPER, conversion
 from fakes.compiler.types import STR_LIT
 from simatic_xml.scl import ast as A
+from simatic_xml.system_types import lookup
 
 from .errors import UnsupportedInstructionError
 from .layout import Slot, stdlib, system_fb, system_members
@@ -25,8 +26,9 @@ from .values import default_value
 __all__ = ("CallGen",)
 
 _BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
-_INSTRUCTION_CALLS = frozenset(["TON", "TOF", "TP", "TONR", "CTU", "CTD", "CTUD"])
-"""Instructions called on an IEC_TIMER/IEC_COUNTER static: ``#t.TON(...)``, ``#c.CTU(...)``."""
+_INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
+"""Instructions called on an instance of a system type (the catalog's ``instructions``): ``#t.TON(...)``,
+``#c.CTU(...)``."""
 
 
 def _instruction_fb(type_name: str, instruction: str) -> Any:
@@ -252,8 +254,9 @@ class CallGen:
 
     # ---------------------------------------------------------------- system instructions
     def sysfb_call(self, fb: Any, name: str, inst: str, args: _Args) -> list[str]:
-        if fb is None:
-            return [self.unsupported_src(name)]
+        if fb is None:  # a catalog FB the simulated PLC does not run (PID_Compact, TCON...): TIA's spelling
+            system_type = lookup(name)
+            return [self.unsupported_src(system_type.name if system_type is not None else name)]
         run = self.ctx.bind_once(f"_S_{name}", fb.run, fb)
         var = self.tmp("_i")
         lines = [f"{var} = {inst}"]
