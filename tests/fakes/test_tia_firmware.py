@@ -50,3 +50,23 @@ def test_resolve_with_the_project_version() -> None:
         catalog.resolve("6ES7 516-3AN02-0AB0", "V3.1", tia_version="V17")
     assert info.value.minimum == "V19" and info.value.usable[-1] == "V2.9"
     assert catalog.resolve("6ES7 516-3AN02-0AB0")[1] == "V3.1"  # no project: the whole catalog
+
+
+def test_a_hardware_import_refuses_firmware_the_project_cannot_configure(tmp_path) -> None:
+    from engineering_api.backend.errors import ValidationError
+    from fakes.backend import FakeBackend
+
+    fake = FakeBackend(tmp_path / "state")
+    (tmp_path / "ws").mkdir()
+    fake.launch_portal(with_ui=False, version="V19")
+    fake.create_project(tmp_path / "ws", "New", author="", comment="")
+    fake.add_device("6ES7 516-3AN02-0AB0", "V3.1", "PLC_1")
+    fake.export_hardware("PLC_1", tmp_path / "ws" / "plc.aml")
+    fake.close_project()
+    fake.shutdown_portal()
+    fake.launch_portal(with_ui=False, version="V17")
+    fake.create_project(tmp_path / "ws", "Old", author="", comment="")
+    with pytest.raises(ValidationError) as info:
+        fake.import_hardware(tmp_path / "ws" / "plc.aml")
+    assert info.value.code == "FIRMWARE_REQUIRES_V19"
+    assert fake.list_devices() == []
