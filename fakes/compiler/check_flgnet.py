@@ -12,8 +12,8 @@ against the parameter types of its ``CallInfo``.
 Operands of every ``Access`` scope the corpus shows are typed: LocalVariable/GlobalVariable symbols (with array
 indexes, slices ``SliceAccessModifier="x0"``/``b1``/``w0``/``d0`` = SCL ``.%X0`` … ``.%D0``, and periphery
 ``SimpleAccessModifier="Periphery"`` = ``"tag":P``), LiteralConstant/TypedConstant, LocalConstant/GlobalConstant,
-Address (``<Address Area Type …/>``: its ``Type``) and Label (the target of Jump/JumpNot, which must be declared
-in the block when the block declares labels at all: ``<Labels><LabelDeclaration>``, FlgNet v5). A Contact also
+Address (``<Address Area Type …/>``: its ``Type``) and Label (a jump target of Jump/JumpNot/JMP_LIST/SWITCH, which
+must be declared in the block when the block declares labels at all: ``<Labels><LabelDeclaration>``, FlgNet v5). A Contact also
 scans an S5 ``Timer``/``Counter`` (STEP 7 help, "---| |--- Normally open contact": operand of type BOOL, TIMER or
 COUNTER on S7-1500).
 """
@@ -61,13 +61,11 @@ _WIDTH = {"BYTE": 8, "SINT": 8, "USINT": 8, "CHAR": 8, "WORD": 16, "INT": 16, "U
 _SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
 _SCANNABLE = {"Contact": frozenset(["TIMER", "COUNTER"])}
 """Non-Bool operands a bit instruction accepts: an S7-1500 contact scans the status of an S5 timer or counter."""
-_JUMPS = frozenset(["Jump", "JumpNot"])
 LABEL = "#LABEL"
-"""The type of a ``Scope="Label"`` operand: only a jump's label pin takes it."""
+"""The type of a ``Scope="Label"`` operand (a jump target); it is checked against the block's labels only."""
 _MESSAGES = {
     "FLGNET_SLICE": 'The slice "{slice}" is outside the {bits} bits of "{name}" (data type "{type}").',
     "FLGNET_LABEL": 'The jump label "{label}" is not defined in the block.',
-    "FLGNET_LABEL_PIN": 'The jump label "{label}" can only be the target of a jump instruction, not of "{part}".',
 }
 
 
@@ -162,12 +160,8 @@ class FlgNetChecks:
         return t
 
     def jump_target(self, acc, part) -> None:
-        """A label operand goes to a jump; when the block declares its labels (FlgNet v5 ``Labels``), the jump's
-        label must be one of them."""
-        name = getattr(part, "name", "")
-        if name not in _JUMPS:
-            self.flg_err("FLGNET_LABEL_PIN", label=acc.label, part=name)
-            return
+        """A label operand names a jump target (Jump/JumpNot, and the DEST pins of JMP_LIST/SWITCH): when the
+        block declares its labels (FlgNet v5 ``Labels``), it must be one of them."""
         declared = _block_labels(self.b)
         if declared and acc.label.lower() not in declared:
             self.flg_err("FLGNET_LABEL", label=acc.label)
