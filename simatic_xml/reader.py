@@ -188,15 +188,16 @@ def _object(el: _El, parent: str, indent: bool) -> ObjectChild:
 
 def _multilingual_text(el: _El, path: str) -> MultilingualText:
     oid, composition = _ids(el, path)
-    if len(el) != 1 or el[0].tag != "ObjectList":
+    objects = el[0] if len(el) == 1 else None
+    if objects is None or objects.tag != "ObjectList":
         raise SchemaError("MultilingualText must hold exactly one ObjectList", path)
     mt = MultilingualText(composition, [], oid)
     append = mt.items.append
-    for item in el[0]:
-        if item.tag != "MultilingualTextItem" or len(item) != 1 or item[0].tag != "AttributeList":
+    for item in objects:
+        fields = item[0] if len(item) == 1 else None
+        if item.tag != "MultilingualTextItem" or fields is None or fields.tag != "AttributeList":
             raise SchemaError("expected MultilingualTextItem holding one AttributeList", f"{path}/ObjectList/{local_name(item)}")
         iid, icomposition = _ids(item, f"{path}/ObjectList/MultilingualTextItem")
-        fields = item[0]
         if len(fields) != 2:
             culture = text = None
         else:

@@ -107,8 +107,21 @@ def _sections(el: _El, ns: str, names: _Names, path: str) -> Sections:
 
 def _member(el: _El, ns: str, names: _Names, parent: str) -> Member:
     items = el.items()
-    if len(items) == 2 and items[0][0] == "Name" and items[1][0] == "Datatype":
+    if len(items) >= 2 and items[0][0] == "Name" and items[1][0] == "Datatype":
+        # Name and Datatype come first in every export; the rest is set one by one, unknown ones in order.
         member = Member(items[0][1], items[1][1])
+        if len(items) > 2:
+            for key, value in items[2:]:
+                if key == "Remanence":
+                    member.remanence = value
+                elif key == "Accessibility":
+                    member.accessibility = value
+                elif key == "Version":
+                    member.version = value
+                elif key == "Informative":
+                    member.informative = value
+                else:
+                    member.extra[key] = value
     else:
         attrib = dict(items)
         try:
@@ -147,7 +160,10 @@ def _member(el: _El, ns: str, names: _Names, parent: str) -> Member:
                         return member
             member.subelements.append(_subelement(child, tags, path))
         elif rank == 5:
-            member.start_value = _start_value(child, path)
+            if not len(child) and not child.keys():  # the usual plain start value, without a call
+                member.start_value = StartValue(child.text or "")
+            else:
+                member.start_value = _start_value(child, path)
         elif rank == 0:
             if not len(child):
                 _no_text(child, f"{path}/AttributeList")
@@ -209,8 +225,11 @@ def _member_attribute(el: _El, ns: str, path: str) -> MemberAttribute:
     if tag_ns != ns or not kind.endswith("Attribute") or len(el):
         raise _unexpected(el, "a member AttributeList", path)
     items = el.items()
-    if len(items) == 1 and items[0][0] == "Name":
-        return MemberAttribute(kind, items[0][1], el.text or "")
+    if items and items[0][0] == "Name":
+        if len(items) == 2 and items[1][0] == "SystemDefined":  # nearly all of them
+            return MemberAttribute(kind, items[0][1], el.text or "", items[1][1])
+        if len(items) == 1:
+            return MemberAttribute(kind, items[0][1], el.text or "")
     attrib = dict(items)
     name = attrib.pop("Name", None)
     if name is None:

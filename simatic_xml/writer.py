@@ -210,7 +210,7 @@ def _attribute_list(obj: SwObject, depth: int, lay: _Layout) -> None:
 
 # lxml spells a few things differently from TIA; these replacements are safe because "/>" and "&#…;"
 # cannot occur in serialised text or attribute values ("&" and ">" are escaped there).
-_LXML_FIXUPS = (("/>", " />"), ("&#10;", "&#xA;"), ("&#9;", "&#x9;"), ("&#13;", "&#xD;"))
+_LXML_CHAR_REFS = (("&#10;", "&#xA;"), ("&#9;", "&#x9;"), ("&#13;", "&#xD;"))
 
 
 # libxml2's formatter indents at most 30 levels (MAX_INDENT, 60 characters); a line at that depth may be capped.
@@ -235,9 +235,11 @@ def lxml_body_text(element: etree._Element) -> str:
             text = text[:-1]
     else:
         text = etree.tostring(element, encoding=str, with_tail=False)
-    for old, new in _LXML_FIXUPS:
-        if old in text:
-            text = text.replace(old, new)
+    text = text.replace("/>", " />")
+    if "&#" in text:  # rare: one scan rules out all three
+        for old, new in _LXML_CHAR_REFS:
+            if old in text:
+                text = text.replace(old, new)
     return text
 
 
