@@ -4,8 +4,10 @@
 
 Both sides get the same bytes from memory. The baseline is lxml's own parse and serialise of each
 file (no model); ours is ``simatic_xml.parse_bytes`` (safe, validating, typed) then ``to_bytes``. The
-ratio is ours/baseline in files per second; the issue's target is at least 0.3. Each side runs
-``rounds`` times and the best round counts, which keeps the ratio steady on a busy 2-core machine.
+ratio is ours/baseline in files per second; the target (issue 13) is at least 0.5 (issue 3 asked for 0.3).
+Each side runs ``rounds`` times and the best round counts, which keeps the ratio steady on a busy 2-core
+machine. The ratio judged is wall-clock, as it always was; the same ratio in CPU time of this process is
+printed and saved too (it leaves out time spent waiting for a core).
 """
 
 from __future__ import annotations
@@ -24,14 +26,19 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
 
-def _best(fn, documents: list[bytes], rounds: int) -> float:
-    best = float("inf")
+TARGET = 0.5
+
+
+def _best(fn, documents: list[bytes], rounds: int) -> tuple[float, float]:
+    """Best wall-clock and best CPU seconds of ``rounds`` passes of ``fn`` over the documents."""
+    best = cpu_best = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for data in documents:
             fn(data)
         best = min(best, time.perf_counter() - start)
-    return best
+        cpu_best = min(cpu_best, time.process_time() - cpu)
+    return best, cpu_best
 
 
 def _lxml(data: bytes) -> bytes:
@@ -53,20 +60,22 @@ def main() -> int:
         return 1
     documents = [f.read_bytes() for f in files]
     megabytes = sum(map(len, documents)) / 1e6
-    baseline = _best(_lxml, documents, args.rounds)
-    ours = _best(_ours, documents, args.rounds)
+    baseline, baseline_cpu = _best(_lxml, documents, args.rounds)
+    ours, ours_cpu = _best(_ours, documents, args.rounds)
     ratio = baseline / ours
+    cpu_ratio = baseline_cpu / ours_cpu
     result = {
         "benchmark": "simaticml", "files": len(files), "megabytes": round(megabytes, 2), "rounds": args.rounds,
         "lxml_files_per_s": round(len(files) / baseline, 1), "ours_files_per_s": round(len(files) / ours, 1),
-        "ours_mb_per_s": round(megabytes / ours, 2), "ratio": round(ratio, 3), "target": 0.3,
+        "ours_mb_per_s": round(megabytes / ours, 2), "ratio": round(ratio, 3), "cpu_ratio": round(cpu_ratio, 3),
+        "target": TARGET,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "simaticml.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"{len(files)} files, {megabytes:.1f} MB, best of {args.rounds}")
     print(f"  lxml parse+serialise : {result['lxml_files_per_s']:8.1f} files/s")
     print(f"  simatic_xml read+write: {result['ours_files_per_s']:8.1f} files/s ({result['ours_mb_per_s']} MB/s)")
-    print(f"  ratio {ratio:.3f} (target >= 0.3: {'met' if ratio >= 0.3 else 'NOT met'})")
+    print(f"  ratio {ratio:.3f} (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'}); in CPU time {cpu_ratio:.3f}")
     return 0
 
 
