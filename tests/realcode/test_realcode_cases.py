@@ -4,7 +4,7 @@ Every file under ``cases/`` is a few hand-written lines in TIA's own format that
 error seen on public TIA exports outside ``../shared/corpus`` (the survey and its file:line evidence are in
 ``cases/README.md``). TIA accepts every case, so each stage below must report no Error:
 
-* SCL sources (``*.scl``): ``fakes.compiler.check_source`` (``scl check``), generation from source
+* SCL sources (``*.scl``): ``fakes.compiler.check_source`` (``scl check``; and closed, as ``plc check``), generation from source
   (``generate_source``, ``scl build``), the import of the generated documents into the fake PLC and their
   SimaticML compile;
 * SimaticML cases (``*.xml``, or a folder of ``*.xml`` when the block needs a tag table or a DB): the
@@ -38,8 +38,8 @@ _PARSER_PERIPHERY = "parser: ':P' periphery suffix on an actual parameter (SCL)"
 _PARTIAL_ARRAY = "partial access to a multi-dimensional ARRAY (one index of Array[a..b, c..d])"
 _WRITE_INPUT = ("other: an FC writing its own Input is refused (WRITE_INPUT); TIA exported such FCs (SimaticML export "
                 "fails for inconsistent blocks, so TIA compiled them)")
-_TYPEOF_LABEL = ("generation: a data type as CASE label (CASE TypeOf(#v) OF Real:) is written as a jump label, and "
-                 "the compile of the generated document reads it as an undeclared tag")
+_TYPEOF_LABEL = ("a data type as CASE label (CASE TypeOf(#v) OF Real:) is read as an undeclared tag (a warning offline, "
+                 "an Error in a closed program), and generation writes it as a jump label")
 _GRAPH_V19 = ("import: TIA V19 exported a GRAPH block with NetworkSource/Graph/v5; the fake refuses it ('no "
               "NetworkSource/Graph namespace is known for TIA V19')")
 _PRODIAG = ("import: block-type supervisions (ProDiag, Supervisions/BlockTypeSupervisions/v3) of a V17 LAD FB are refused "
@@ -51,16 +51,18 @@ _SYSTEM_IDB = ("unknown system type/instruction: an instance DB of IEC_TIMER (or
 
 # case file name -> stage -> class of the false error it still shows
 XFAIL: dict[str, dict[str, str]] = {
-    "periphery_actual_param.scl": {"check": _PARSER_PERIPHERY, "generate": _PARSER_PERIPHERY,
-                                   "compile_generated": _PARSER_PERIPHERY, "import_generated": _PARSER_PERIPHERY},
-    "partial_multidim_array.scl": {"check": _PARTIAL_ARRAY, "compile_generated": _PARTIAL_ARRAY},
+    "periphery_actual_param.scl": {"check": _PARSER_PERIPHERY, "check_closed": _PARSER_PERIPHERY,
+                                   "generate": _PARSER_PERIPHERY, "compile_generated": _PARSER_PERIPHERY,
+                                   "import_generated": _PARSER_PERIPHERY},
+    "partial_multidim_array.scl": {"check": _PARTIAL_ARRAY, "check_closed": _PARTIAL_ARRAY,
+                                   "compile_generated": _PARTIAL_ARRAY},
     "gen_system_instance_db.scl": {"import_generated": _SYSTEM_IDB},
     "lad_partial_array_move.xml": {"compile": _PARTIAL_ARRAY},
     "graph_v5_exported_by_v19.xml": {"import": _GRAPH_V19},
     "lad_fb_with_prodiag_supervision.xml": {"import": _PRODIAG},
     "software_unit_namespace": {"compile": _NAMESPACE, "import": _NAMESPACE},
-    "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL},
-    "fc_writes_own_input.scl": {"check": _WRITE_INPUT, "compile_generated": _WRITE_INPUT},
+    "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL, "check_closed": _TYPEOF_LABEL},
+    "fc_writes_own_input.scl": {"check": _WRITE_INPUT, "check_closed": _WRITE_INPUT, "compile_generated": _WRITE_INPUT},
 }
 
 
@@ -95,6 +97,12 @@ def test_the_cases_are_there() -> None:
 @pytest.mark.parametrize("case", _params(SCL_CASES, "check"))
 def test_scl_case_checks_without_errors(case: Path) -> None:
     assert _errors(check_source(read_source(case), str(case))) == []
+
+
+@pytest.mark.parametrize("case", _params(SCL_CASES, "check_closed"))
+def test_scl_case_checks_as_a_whole_program(case: Path) -> None:
+    """``plc check`` reads a source as part of a closed program: no Error besides the objects the case leaves out."""
+    assert _not_missing(check_source(read_source(case), str(case), closed=True)) == []
 
 
 @pytest.mark.parametrize("case", _params(SCL_CASES, "generate"))
