@@ -4,8 +4,8 @@ Every file under ``cases/`` is a few hand-written lines in TIA's own format that
 error seen on public TIA exports outside ``../shared/corpus`` (the survey and its file:line evidence are in
 ``cases/README.md``). TIA accepts every case, so each stage below must report no Error:
 
-* SCL sources (``*.scl``): ``fakes.compiler.check_source`` (``scl check``; and closed, as ``plc check``), generation from source
-  (``generate_source``, ``scl build``), the import of the generated documents into the fake PLC and their
+* SCL sources (``*.scl``): ``fakes.compiler.check_source`` (``scl check``; and closed, as ``plc check``),
+  generation from source (``generate_source``, ``scl build``), the import of the generated documents into the fake PLC and their
   SimaticML compile;
 * SimaticML cases (``*.xml``, or a folder of ``*.xml`` when the block needs a tag table or a DB): the
   compile ``plc check`` runs (``engineering_api.ci.program.check_files``, a closed program) and the import into
@@ -38,11 +38,13 @@ _PARSER_PERIPHERY = "parser: ':P' periphery suffix on an actual parameter (SCL)"
 _PARTIAL_ARRAY = "partial access to a multi-dimensional ARRAY (one index of Array[a..b, c..d])"
 _WRITE_INPUT = ("other: an FC writing its own Input is refused (WRITE_INPUT); TIA exported such FCs (SimaticML export "
                 "fails for inconsistent blocks, so TIA compiled them)")
-_TYPEOF_LABEL = ("a data type as CASE label (CASE TypeOf(#v) OF Real:) is read as an undeclared tag (a warning offline, "
+_TYPEOF_LABEL = ("a data type as CASE label (CASE TypeOf(#v) OF Real:) is read as an undeclared tag (a warning "
+                 "offline, "
                  "an Error in a closed program), and generation writes it as a jump label")
 _GRAPH_V19 = ("import: TIA V19 exported a GRAPH block with NetworkSource/Graph/v5; the fake refuses it ('no "
               "NetworkSource/Graph namespace is known for TIA V19')")
-_PRODIAG = ("import: block-type supervisions (ProDiag, Supervisions/BlockTypeSupervisions/v3) of a V17 LAD FB are refused "
+_PRODIAG = ("import: block-type supervisions (ProDiag, Supervisions/BlockTypeSupervisions/v3) of a V17 LAD FB are "
+            "refused "
             "('unknown namespace ... cannot be retargeted')")
 _NAMESPACE = ("V20 software units: namespaced names (\"Plant.Data\", InstanceOfName Plant.Pump) are not resolved "
               "(false MISSING_TAG/MISSING_TYPE, import refused)")
@@ -165,4 +167,5 @@ def test_simaticml_case_imports_into_the_fake(case: Path) -> None:
     software = PlcSoftware()
     for data in sorted(documents, key=_rank):
         version = _VERSION.search(data)
-        software.add(read_object(data, project_version=version.group(1).decode() if version else "V19"), overwrite=False)
+        project_version = version.group(1).decode() if version else "V19"
+        software.add(read_object(data, project_version=project_version), overwrite=False)
