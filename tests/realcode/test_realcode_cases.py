@@ -5,8 +5,8 @@ error seen on public TIA exports outside ``../shared/corpus`` (the survey and it
 ``cases/README.md``). TIA accepts every case, so each stage below must report no Error:
 
 * SCL sources (``*.scl``): ``fakes.compiler.check_source`` (``scl check``; and closed, as ``plc check``),
-  generation from source (``generate_source``, ``scl build``), the import of the generated documents into the fake PLC and their
-  SimaticML compile;
+  generation from source (``generate_source``, ``scl build``), the import of the generated documents into the
+  fake PLC and their SimaticML compile;
 * SimaticML cases (``*.xml``, or a folder of ``*.xml`` when the block needs a tag table or a DB): the
   compile ``plc check`` runs (``engineering_api.ci.program.check_files``, a closed program) and the import into
   a fake PLC of the TIA version that wrote the document.
