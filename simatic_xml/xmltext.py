@@ -25,36 +25,16 @@ _ATTR = str.maketrans(
 )
 
 
-def _escape_attr(value: str) -> str:
-    return value if value.isalnum() else value.translate(_ATTR)
+# A table is a dict with ``__missing__``: a hit costs no Python call at all, a miss one. The escape is written
+# out in each ``__missing__`` for that reason. Only plain short strings are kept: a str subclass (lxml's smart
+# strings) would keep its tree alive, and long texts (comments) rarely repeat.
 
 
-def _escape_inner_text(text: str) -> str:
-    if text.isalnum():  # the common case, and much cheaper than translate()
-        return text
-    out = text.translate(_INNER_TEXT)
-    return out.replace("]]>", "]]&gt;") if "]]>" in out else out
-
-
-def _escape_outer_text(text: str) -> str:
-    if text.isalnum():
-        return text
-    out = text.translate(_OUTER_TEXT)
-    return out.replace("]]>", "]]&gt;") if "]]>" in out else out
-
-
-class _Escaped(dict):
-    """``table[text]`` is the escaped text; computed on a miss and kept if short."""
-
-    __slots__ = ("_escape",)
-
-    def __init__(self, escape) -> None:  # noqa: ANN001 - one of the three functions above
-        super().__init__()
-        self._escape = escape
+class _EscapedAttr(dict):
+    __slots__ = ()
 
     def __missing__(self, text: str) -> str:
-        escaped = self._escape(text)
-        # Only plain short strings are kept: a str subclass (lxml's smart strings) would keep its tree alive.
+        escaped = text if text.isalnum() else text.translate(_ATTR)
         if len(text) <= _LONGEST_KEPT and type(text) is str:
             if len(self) >= CACHE_SIZE:
                 self.clear()
@@ -62,11 +42,32 @@ class _Escaped(dict):
         return escaped
 
 
-ATTR: dict[str, str] = _Escaped(_escape_attr)
+class _EscapedText(dict):
+    __slots__ = ("_table",)
+
+    def __init__(self, table: dict[int, str]) -> None:
+        super().__init__()
+        self._table = table
+
+    def __missing__(self, text: str) -> str:
+        if text.isalnum():
+            escaped = text
+        else:
+            escaped = text.translate(self._table)
+            if "]]>" in escaped:
+                escaped = escaped.replace("]]>", "]]&gt;")
+        if len(text) <= _LONGEST_KEPT and type(text) is str:
+            if len(self) >= CACHE_SIZE:
+                self.clear()
+            self[text] = escaped
+        return escaped
+
+
+ATTR: dict[str, str] = _EscapedAttr()
 """Attribute value -> escaped (without the quotes)."""
-INNER_TEXT: dict[str, str] = _Escaped(_escape_inner_text)
+INNER_TEXT: dict[str, str] = _EscapedText(_INNER_TEXT)
 """Text inside an embedded document -> escaped."""
-OUTER_TEXT: dict[str, str] = _Escaped(_escape_outer_text)
+OUTER_TEXT: dict[str, str] = _EscapedText(_OUTER_TEXT)
 """Text in the outer document -> escaped."""
 
 
