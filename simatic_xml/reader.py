@@ -84,6 +84,8 @@ def parse_tree(root: _El, *, raw: bytes | None = None) -> Document:
         if name == "Engineering" and version is None and info is None and obj is None:
             _check_attrs(child, ("version",), path)
             _no_text(child, path)
+            if len(child):  # its elements would be lost
+                raise SchemaError("<Engineering> holds no elements", path)
             version = child.get("version")
             if version is None:
                 raise SchemaError("<Engineering> has no version attribute", path)
