@@ -3,7 +3,9 @@
 Interfaces hold most of a typical export's elements (an array's start values alone are two elements
 per array element), so this is the reader's hot loop. Each element is touched once and lxml is asked as
 little as possible: ``items()`` (one list) instead of copying ``attrib`` into a dict, ``el[0]`` instead of an
-iterator where an element holds a single child, and error paths are only formatted on failure.
+iterator where an element holds a single child, and error paths are only formatted on failure. A member's
+run of plain array start values is read in bulk from lxml's serialisation (:func:`_bulk_subelements`);
+whatever does not have the plain shape is read element by element, which also gives the precise errors.
 """
 
 from __future__ import annotations
