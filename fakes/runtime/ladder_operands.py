@@ -52,11 +52,19 @@ def member(base: A.Expr, name: str) -> A.Member:
 
 
 def _indexed(node: A.Expr, comp: Component) -> A.Expr | None:
-    """``node[i, j]`` for an array component; None when an index has no SCL equivalent."""
-    if comp.access_modifier != "Array" or not comp.index:
-        return node
-    indices = [access_expr(i) for i in comp.index]
-    return None if any(i is None for i in indices) else A.Index(0, 0, node, indices)
+    """``node[i, j]`` for an array component, then ``.%X3`` for a sliced one (``SliceAccessModifier="x3"``);
+    None when an index or slice has no SCL equivalent."""
+    if comp.access_modifier == "Array" and comp.index:
+        indices = [access_expr(i) for i in comp.index]
+        if any(i is None for i in indices):
+            return None
+        node = A.Index(0, 0, node, indices)
+    if comp.slice is not None:
+        piece = _SLICE.match(comp.slice)
+        if piece is None:
+            return None
+        node = A.Slice(0, 0, node, piece.group(1).upper(), int(piece.group(2)))
+    return node
 
 
 def _path(root: A.Expr, components: list[Component]) -> A.Expr | None:

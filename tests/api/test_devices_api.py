@@ -324,7 +324,8 @@ def test_same_ip_in_different_subnets_is_fine(client, engineer_headers, cpu):
 # ----- compile ---------------------------------------------------------------------------------
 def test_compile_sync_shape(client, viewer_headers, engineer_headers, cpu):
     result = data(client.post("/api/devices/PLC_1/actions/compile-sync", headers=engineer_headers))
-    assert set(result) == {"state", "errorCount", "warningCount", "messages"}
+    assert set(result) == {"state", "errorCount", "warningCount", "messages", "diagnostics"}
+    assert result["diagnostics"] == []
     assert (result["state"], result["errorCount"], result["warningCount"]) == ("Success", 0, 0)
     assert {"path", "description", "state", "messages"} <= set(result["messages"][0])
 

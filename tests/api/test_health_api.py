@@ -39,7 +39,7 @@ def test_diagnostics_needs_a_key(client):
 
 def test_installed_versions(client, viewer_headers):
     versions = data(client.get("/api/health/versions", headers=viewer_headers))
-    assert [v["version"] for v in versions] == ["V17", "V18", "V19", "V20", "V21"]
+    assert [v["version"] for v in versions] == ["V16", "V17", "V18", "V19", "V20", "V21"]
     assert all(v["opennessAvailable"] for v in versions)
 
 

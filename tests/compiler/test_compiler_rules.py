@@ -23,14 +23,18 @@ def _codes(text: str, closed: bool = True) -> list:
 
 
 # ----- conversions ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("src", "dst", "ok"), [
-    ("INT", "DINT", True), ("INT", "REAL", True), ("DINT", "INT", False), ("BOOL", "INT", False),
-    ("INT", "BOOL", False), ("REAL", "INT", False), ("REAL", "LREAL", True), ("LREAL", "REAL", False),
-    ("BYTE", "WORD", True), ("WORD", "BYTE", False), ("USINT", "INT", True), ("SINT", "USINT", False),
-    ("CHAR", "STRING", True), ("TIME", "INT", False), ("#INTLIT", "INT", True), ("#REALLIT", "INT", False),
+# (source, target, implicit with IEC check off, with IEC check on): TIA's tables, simatic_xml/conversions.
+@pytest.mark.parametrize(("src", "dst", "ok_off", "ok_on"), [
+    ("INT", "DINT", True, True), ("INT", "REAL", True, True), ("DINT", "INT", True, False),
+    ("BOOL", "INT", False, False), ("INT", "BOOL", False, False), ("REAL", "INT", True, False),
+    ("REAL", "LREAL", True, True), ("LREAL", "REAL", True, False), ("BYTE", "WORD", True, True),
+    ("WORD", "BYTE", True, False), ("USINT", "INT", True, True), ("SINT", "USINT", True, False),
+    ("CHAR", "STRING", True, True), ("TIME", "INT", False, False), ("#INTLIT", "INT", True, True),
+    ("#REALLIT", "INT", True, False),
 ])
-def test_implicit_conversion_table(src, dst, ok) -> None:
-    assert assignable(src, dst) is ok
+def test_implicit_conversion_table(src, dst, ok_off, ok_on) -> None:
+    assert assignable(src, dst) is ok_off
+    assert assignable(src, dst, iec_check=True) is ok_on
 
 
 def test_explicit_conversions_and_widening_are_accepted() -> None:
@@ -113,7 +117,10 @@ def test_udt_members_and_arrays() -> None:
     udt = 'TYPE "UDT_A"\nVERSION : 0.1\n   STRUCT\n      x : Int;\n      arr : Array[0..3] of Real;\n   END_STRUCT;\n\nEND_TYPE\n'
     text = _fb('      u : "UDT_A";\n      i : Int;\n      r : Real;',
                "\t#r := #u.arr[#i];\n\t#i := #u.x;\n\t#i := #u.nope;\n\t#i := #u.arr[1];", udt)
-    assert _codes(text) == [("UNKNOWN_MEMBER", "Error"), ("TYPE_MISMATCH", "Error")]
+    # Real -> Int is implicit while the block's IEC check is off (TIA's default)
+    assert _codes(text) == [("UNKNOWN_MEMBER", "Error")]
+    iec_text = text.replace('"FB_T"\n', '"FB_T"\n{ S7_IECCheck := \'TRUE\' }\n', 1)
+    assert _codes(iec_text) == [("UNKNOWN_MEMBER", "Error"), ("TYPE_MISMATCH", "Error")]
 
 
 def test_nested_struct_duplicate() -> None:

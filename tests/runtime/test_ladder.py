@@ -287,7 +287,7 @@ SLICE_NETWORK = """<FlgNet><Parts>
 
 
 def test_slice_accesses_of_an_export():
-    # a slice is not in the typed FlgNet view: the Access stays XML and is read here
+    # SliceAccessModifier="x1" on a component is the slice .%X1 of that member
     assert translate_text(from_xml_text(SLICE_NETWORK)) == '#status.%X1 := "Alarms".words[2].w.%X15;\n'
 
 
