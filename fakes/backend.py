@@ -417,7 +417,7 @@ class FakeBackend(
         if not archive.is_file():
             raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
         if not archive.suffix.lower().startswith(".zap"):
-            raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap17 … .zap21).", code="NOT_AN_ARCHIVE")
+            raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap16 … .zap21).", code="NOT_AN_ARCHIVE")
         staging = target_directory / f".retrieve-{uuid.uuid4().hex}"
         new_target = not target_directory.exists()
         make_folder(target_directory)

@@ -20,8 +20,8 @@ from engineering_api.lib.schema import CamelStruct
 __all__ = ("OPERATIONS",)
 
 SECTION = "Project Operations"
-PROJECT_FILES = tuple(f".ap{v}" for v in range(17, 22))
-ARCHIVES = tuple(f".zap{v}" for v in range(17, 22))
+PROJECT_FILES = tuple(f".ap{v}" for v in range(16, 22))
+ARCHIVES = tuple(f".zap{v}" for v in range(16, 22))
 
 
 class CreateProjectInput(CamelStruct):
@@ -120,7 +120,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PortalUnavailableError),
     ),
     Operation(
-        name="projects.open", summary="Open a project file (.ap17 … .ap21).", section=SECTION, handler=_open,
+        name="projects.open", summary="Open a project file (.ap16 … .ap21).", section=SECTION, handler=_open,
         input=OpenProjectInput, output=ProjectInfo, route=RouteSpec("POST", "/api/projects/actions/open-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/open"), long_running=True,
         files={"path": FileRule(extensions=PROJECT_FILES, must_exist=True, allow_directory=False)},

@@ -1,4 +1,4 @@
-"""Safe creation and extraction of zip archives (the fake backend's ``.zap17``–``.zap21`` files).
+"""Safe creation and extraction of zip archives (the fake backend's ``.zap16``–``.zap21`` files).
 
 ``zipfile.extractall`` silently rewrites dangerous member names and has no size limits, so
 extraction here validates every member up front, writes members itself while counting the bytes

@@ -206,3 +206,19 @@ def test_generate_sees_the_plc(env):
     assert result["blocks"] == ["IDB_Held"] and result["diagnostics"] == []
     xml = data(client.get(f"{B}/IDB_Held/export-xml", headers=h))
     assert re.search(r'<Member Name="Limit" Datatype="Int"[^>]*>\s*<StartValue>9</StartValue>', xml)
+
+
+def test_a_block_missing_a_user_object_stays_inconsistent_until_it_compiles(env):
+    """TIA generates a block whose interface uses a type the PLC lacks (MISSING_TYPE warning) and keeps it
+    inconsistent."""
+    client, h, _ = env
+    caller = 'FUNCTION_BLOCK "FB_User"\n   VAR\n      u : "UDT_Later";\n   END_VAR\nBEGIN\n   ;\nEND_FUNCTION_BLOCK\n'
+    result = data(client.post(f"{S}/import-and-generate", json={"SclContent": caller, "SourceName": "C"}, headers=h))
+    assert [(d["code"], d["block"]) for d in result["diagnostics"]] == [("MISSING_TYPE", "FB_User")]
+    listed = {b["name"]: b for b in data(client.get(B, headers=h))}
+    assert listed["FB_User"]["consistent"] is False
+    later = 'TYPE "UDT_Later"\n   STRUCT\n      x : Int;\n   END_STRUCT;\nEND_TYPE\n'
+    data(client.post(f"{S}/import-and-generate", json={"SclContent": later, "SourceName": "L"}, headers=h))
+    compiled = data(client.post(f"{B}/FB_User/actions/compile", headers=h))
+    assert compiled["state"] != "Error", compiled
+    assert {b["name"]: b for b in data(client.get(B, headers=h))}["FB_User"]["consistent"] is True

@@ -187,8 +187,6 @@ def test_a_v16_portal_works_end_to_end(client, engineer_headers):
     data(client.post("/api/projects/actions/save-sync", headers=h))
 
 
-@pytest.mark.xfail(strict=True, reason="engineering_api/domain/projects.py allows .ap17-.ap21 only (PROJECT_FILES, "
-                                       "ARCHIVES): requested in /tmp/i13/requests.md; remove this mark with the fix")
 def test_a_v16_project_reopens(client, engineer_headers):
     h = engineer_headers
     data(client.post("/api/instance/actions/detach", headers=h))

@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from engineering_api.backend.models import CompileResult
 
 __all__ = ("CompilePort",)
@@ -44,3 +46,17 @@ class CompilePort(ABC):
             NoProjectOpenError: no project is open.
             PortalUnavailableError: no portal is attached.
         """
+
+    def mark_needs_compile(self, device: str, names: Iterable[str]) -> list[str]:
+        """Keep blocks (or PLC data types) inconsistent until a compile of them succeeds: the blocks "generate
+        from source" made from a source that refers to user objects the PLC does not have. Returns the names
+        marked; names that are not in the PLC are skipped.
+
+        TIA keeps an imported block that is not compiled inconsistent by itself, so an adapter over TIA marks
+        nothing (this default); the fake, which records consistency, overrides it.
+
+        Raises:
+            NotFoundError: no such device (``DEVICE_NOT_FOUND``).
+            ValidationError: the device is not a PLC (``NOT_A_PLC``).
+        """
+        return []

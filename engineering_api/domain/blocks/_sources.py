@@ -202,6 +202,10 @@ def _generate_text(ctx: OperationContext, device: str, source_name: str, text: s
             )
     ctx.progress(50, f"importing {len(documents)} blocks")
     imported = import_documents(ctx, device, documents, overwrite=overwrite)
+    # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
+    missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
+    if missing:
+        ctx.backend.mark_needs_compile(device, missing)
     return GenerateResult(source_name=source_name, blocks=names,
                           order=[o.removesuffix(".xml") for o in imported.order], reports=imported.reports,
                           diagnostics=wire_list(diagnostics))
