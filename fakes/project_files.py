@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from engineering_api.backend.errors import EngineeringError, NotFoundError, Vali
 from engineering_api.lib.paths import safe_file_stem
 from fakes.model import Device, Project, Subnet
 from fakes.project_commit import FolderCommit, is_transient, recover
-from fakes.program import ExternalSource, WatchForceTable, object_file_name, read_object
+from fakes.program import ExternalSource, PlcSoftware, ProgramObject, WatchForceTable, object_file_name, read_object
 from simatic_xml.watchtables import read_table
 
 __all__ = (
@@ -70,6 +71,8 @@ _CATEGORY_FOLDERS = {"blocks": "Program blocks", "types": "PLC data types", "tag
 SOURCES_FOLDER = "External source files"
 TABLES_FOLDER = "Watch and force tables"
 FOLDERS_FILE = "folders.json"
+COMPILE_STATE_FILE = "compile-state.json"
+"""What TIA keeps of the last compile of each object (:func:`_compile_state`): consistency survives a reopen."""
 
 
 def _folder_component(part: str) -> str:
@@ -121,6 +124,11 @@ def _save_software(device: Device, device_dir: Path, commit: FolderCommit) -> No
             path = root / FOLDERS_FILE
             commit.write(path, _dump(folders))
             wanted.add(path)
+        state = _compile_state(software.all())
+        if state:
+            path = root / COMPILE_STATE_FILE
+            commit.write(path, _dump(state))
+            wanted.add(path)
     for stale in _saved_files(root):
         if stale not in wanted:
             commit.delete(stale)
@@ -163,6 +171,39 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
     if (root / FOLDERS_FILE).is_file():
         for category, folders in json.loads((root / FOLDERS_FILE).read_text(encoding="utf-8")).items():
             software.folders.setdefault(category, set()).update(folders)
+    if (root / COMPILE_STATE_FILE).is_file():
+        _apply_compile_state(software, json.loads((root / COMPILE_STATE_FILE).read_text(encoding="utf-8")))
+
+
+def _compile_state(objects: list[ProgramObject]) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{category: {name: {compiledAgainst, needsCompile, calls}}}`` for the objects that were compiled or wait
+    for a compile: TIA saves a block's consistency with the project, so a reopened project shows the same."""
+    state: dict[str, dict[str, dict[str, Any]]] = {}
+    for obj in objects:
+        if obj.compiled_against is None and not obj.needs_compile and not obj.calls:
+            continue
+        state.setdefault(obj.category, {})[obj.name] = {
+            "compiledAgainst": obj.compiled_against, "needsCompile": obj.needs_compile, "calls": list(obj.calls),
+        }
+    return state
+
+
+def _apply_compile_state(software: PlcSoftware, state: dict[str, Any]) -> None:
+    """Put the saved compile state back on the loaded objects; entries of objects that are gone are skipped."""
+    for category, entries in state.items():
+        if category not in _CATEGORY_FOLDERS or not isinstance(entries, dict):
+            continue
+        table = software.table(category)
+        for name, entry in entries.items():
+            obj = table.get(name)
+            if obj is None or not isinstance(entry, dict):
+                continue
+            against = entry.get("compiledAgainst")
+            table[name] = replace(
+                obj, compiled_against=dict(against) if isinstance(against, dict) else None,
+                needs_compile=bool(entry.get("needsCompile", False)),
+                calls=tuple(str(c) for c in entry.get("calls") or ()),
+            )
 
 
 def _unescape(part: str) -> str:

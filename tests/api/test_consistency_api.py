@@ -72,3 +72,16 @@ def test_a_failed_compile_of_one_block_marks_its_callers_too(client, admin_heade
     assert _listed(client, h) == {"FC_Calc": False, "FC_User": False, "Main": False, "FC_Alone": True}
     again = data(client.post(f"{D}/actions/compile-software-sync", headers=h))  # still broken: still inconsistent
     assert again["state"] == "Error" and _listed(client, h)["Main"] is False
+
+
+def test_consistency_survives_save_and_reopen(client, admin_headers, project, cpu):
+    """TIA saves the compile state with the project: a block that failed stays inconsistent after a reopen."""
+    h = admin_headers
+    _import(client, h, CALLEE, CALLER, TOP, ALONE)
+    data(client.post(f"{D}/actions/compile-software-sync", headers=h))
+    before = _listed(client, h)
+    data(client.post("/api/projects/actions/save-sync", headers=h))
+    data(client.post("/api/projects/actions/close-sync", headers=h))
+    data(client.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=h))
+    assert _listed(client, h) == before == {"FC_Calc": False, "FC_User": False, "Main": False, "FC_Alone": True}
+    assert _needs_compile(client, h, "FC_Calc") is True
