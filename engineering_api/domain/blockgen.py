@@ -14,6 +14,7 @@ from engineering_api.backend.models import ProgramDocument, ProgramImportReport
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError
+from simatic_xml.diagnostics import wire_list
 from simatic_xml.generate import SpecError, SpecVersionError, generate_xml, list_templates, parse_spec, template_spec
 from simatic_xml.generate import import_order as dependency_order
 from simatic_xml.scl.limits import BlockTooLargeError
@@ -104,7 +105,12 @@ def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
     if isinstance(exc, SpecVersionError):
         return e.ValidationError(str(exc), code="VERSION_CANNOT_EXPRESS", details={"field": exc.field, "reason": exc.reason})
     if isinstance(exc, SpecError):
-        return e.ValidationError(str(exc), code="INVALID_SPEC", details={"field": exc.field, "reason": exc.reason})
+        details: dict[str, Any] = {"field": exc.field, "reason": exc.reason}
+        if exc.diagnostics:
+            details["diagnostics"] = wire_list(exc.diagnostics)
+        errors = sum(1 for d in exc.diagnostics if d.severity == "Error")
+        more = f" (and {errors - 1} more error(s), see details.diagnostics)" if errors > 1 else ""
+        return e.ValidationError(f"{exc}{more}", code="INVALID_SPEC", details=details)
     return e.ValidationError(str(exc), code="INVALID_SPEC")
 
 

@@ -1,9 +1,12 @@
 """Network checks run during :func:`~simatic_xml.generate.spec.parse_spec`.
 
-* SCL text must parse (:class:`~simatic_xml.errors.SclSyntaxError` becomes a :class:`SpecError` at
-  ``networks[i].scl`` with line and column), and every ``#name`` it uses must be declared.
+* SCL text must parse, and every ``#name`` it uses must be declared.
 * LAD/FBD/GRAPH bodies are translated once (cheaply) so that shape errors and undeclared operands are
   reported with their path before any XML is written.
+
+Every network is checked and every finding kept: the :class:`SpecError` raised names the first
+(``networks[i].scl`` and its reason) and carries all of them as :class:`~simatic_xml.diagnostics.Diagnostic`
+(network number, and line and column in the network's own text).
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 import re
 
 from ..cancel import checkpoint
+from ..diagnostics import Diagnostic, capped
 from ..errors import SclError
 from .errors import SpecError
 from .spec import BlockSpec
 
-__all__ = ("check_networks", "scl_locals")
+__all__ = ("check_networks", "scl_local_positions", "scl_locals")
 
 _STRING_OR_COMMENT = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"")
 _LOCAL = re.compile(r'(?<![\w#])#(?:"([^"\n]+)"|([^\W\d]\w*))')
@@ -23,6 +27,11 @@ _LOCAL = re.compile(r'(?<![\w#])#(?:"([^"\n]+)"|([^\W\d]\w*))')
 
 def scl_locals(text: str) -> list[tuple[str, int]]:
     """``#names`` used in SCL text (outside comments and strings), with their line numbers."""
+    return [(name, line) for name, line, _ in scl_local_positions(text)]
+
+
+def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
+    """``#names`` used in SCL text (outside comments and strings), with their line and column (of the ``#``)."""
     out = []
     # Blank out strings, comments and quoted globals, keeping offsets, but keep #"quoted" locals.
     cleaned = []
@@ -37,19 +46,23 @@ def scl_locals(text: str) -> list[tuple[str, int]]:
     cleaned.append(text[pos:])
     plain = "".join(cleaned)
     # Lines are counted from the previous match on, not from the start: counting from 0 made this quadratic.
-    line, counted = 1, 0
+    line, counted, line_start = 1, 0, 0
     for m in _LOCAL.finditer(plain):
-        line += plain.count("\n", counted, m.start())
+        breaks = plain.count("\n", counted, m.start())
+        if breaks:
+            line += breaks
+            line_start = plain.rfind("\n", counted, m.start()) + 1
         counted = m.start()
-        out.append((m.group(1) or m.group(2), line))
+        out.append((m.group(1) or m.group(2), line, m.start() - line_start + 1))
     return out
 
 
 def check_networks(spec: BlockSpec) -> None:
-    """Raise :class:`SpecError` for the first bad network.
+    """Check every network; raise :class:`SpecError` naming the first finding and carrying all of them.
 
     Raises:
-        SpecError: a network does not parse or uses an undeclared operand.
+        SpecError: a network does not parse, uses an undeclared operand or has a bad LAD/FBD/GRAPH shape
+            (``diagnostics`` holds every finding, up to :data:`~simatic_xml.diagnostics.DIAGNOSTIC_CAP`).
         BlockTooLargeError: the block's SCL is over TIA's block size limit (:mod:`simatic_xml.scl.limits`).
     """
     from .builder import scl_context
@@ -63,19 +76,36 @@ def check_networks(spec: BlockSpec) -> None:
     # TIA's size limit for one block, on the text of all its SCL networks, before any of it is parsed.
     check_block_size([net.body for net in spec.networks if net.kind == "scl"], spec.name or "the block")
     ops = Operands(spec)
+    block = spec.name or None
+    findings: list[tuple[str, str, Diagnostic]] = []  # (field, reason, diagnostic)
+
+    def found(path: str, reason: str, message: str, code: str, network: int, line: int | None = None,
+              column: int | None = None) -> None:
+        findings.append((path, reason, Diagnostic(message, line, column, block, "Error", None, code, network)))
+
     for i, net in enumerate(spec.networks):
         checkpoint()  # once per network (the SCL parsers have their own): a timed-out call stops here
         path = f"networks[{i}].{net.kind}"
         if net.kind == "scl":
-            for name, line in scl_locals(net.body):
+            for name, line, column in scl_local_positions(net.body):
                 if ops.member(name) is None:
-                    raise SpecError(path, f"line {line}: operand #{name} is not declared in the block interface")
+                    message = f"operand #{name} is not declared in the block interface"
+                    found(path, f"line {line}: {message}", message, "UNDECLARED", i + 1, line, column)
             try:
                 parse_statements(net.body)
                 text_to_tokens(net.body, version="v4", context=scl_context(spec, net, "v4"))
             except SclError as exc:
-                raise SpecError(path, str(exc)) from None
-        elif net.kind in ("lad", "fbd"):
-            build_flgnet(net.body, net.kind.upper(), ops, path)
-        else:
-            build_graph(net.body, ops, path)
+                found(path, str(exc), exc.message, "SYNTAX_ERROR", i + 1, exc.line or None, exc.col or None)
+            continue
+        try:
+            if net.kind in ("lad", "fbd"):
+                build_flgnet(net.body, net.kind.upper(), ops, path)
+            else:
+                build_graph(net.body, ops, path)
+        except SpecError as exc:
+            found(exc.field or path, exc.reason, str(exc), "INVALID_NETWORK", i + 1)
+    if findings:
+        # within a network, by position: a syntax error is then not listed after the operands that follow it
+        findings.sort(key=lambda f: (f[2].network, f[2].line or 0, f[2].column or 0))
+        field, reason, _ = findings[0]
+        raise SpecError(field, reason, tuple(capped([d for _, _, d in findings])))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import SimaticMLError, VersionError
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
 
 __all__ = ("SpecError", "SpecVersionError")
 
@@ -11,10 +16,12 @@ class SpecError(SimaticMLError):
     """A spec or design is invalid. ``field`` is a JSON-path-like location
     (``interface.Input[2].dataType``, ``networks[0].lad[1][0].contact``); ``reason`` says why."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, reason: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
         super().__init__(f"{field}: {reason}" if field else reason)
         self.field = field
         self.reason = reason
+        self.diagnostics = diagnostics
+        """Every finding when there are several (the first is ``field``/``reason``), in the one diagnostic shape."""
 
 
 class SpecVersionError(SpecError, VersionError):

@@ -197,6 +197,18 @@ def test_an_fc_assigns_its_return_value_through_its_own_name(shared):
     assert body["details"]["field"] == "networks[0].scl" and "Ret_Val" in body["message"]
 
 
+def test_every_network_error_is_reported_where_the_user_wrote_it(shared):
+    """All findings of all networks, each with its network number and the line and column in that network's text."""
+    spec = {"blockType": "FC", "name": "FC_Bad", "language": "SCL", "returnType": "Int",
+            "networks": [{"scl": "#FC_Bad := #nope;"}, {"scl": "#FC_Bad := 2;\n  #FC_Bad := ;"},
+                         {"scl": "IF TRUE THEN\n   #also := 1;\nEND_IF;"}]}
+    body = assert_error(_gen(shared.client, shared.headers, {"spec": spec}), 422, "INVALID_SPEC")
+    assert body["details"]["field"] == "networks[0].scl" and "(and 2 more error(s)" in body["message"]
+    found = [(d["network"], d["line"], d["column"], d["code"], d["block"]) for d in body["details"]["diagnostics"]]
+    assert found == [(1, 1, 12, "UNDECLARED", "FC_Bad"), (2, 2, 14, "SYNTAX_ERROR", "FC_Bad"),
+                     (3, 2, 4, "UNDECLARED", "FC_Bad")]
+
+
 @pytest.mark.parametrize("version", ["V15", "V14SP1", "V99"])
 def test_generate_only_unsupported_versions(shared, version):
     client, headers = shared.client, shared.headers
