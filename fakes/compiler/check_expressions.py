@@ -189,6 +189,12 @@ class ExpressionChecks:
             if isinstance(it, str) and not is_integer(it) and it not in _GENERIC_INDEX:
                 self.err(i, "INDEX_TYPE", src=display(it))
         if type(bt) is ArrayT:
+            # Fewer indexes than dimensions address a part of the ARRAY: `#grid[#row]` of an
+            # `Array[0..2, 0..3] of DInt` is an `Array[0..3] of DInt` (a row). Siemens' own PackML library
+            # (LPMLV30_UnitModeStateTimes, TIA V17, S7-1500) assigns such a row to a one-dimensional output,
+            # and its LAD block UN_02_PackML MOVEs one (see tests/realcode/cases/README.md).
+            if 0 < len(e.indices) < bt.dims:
+                return ArrayT(bt.element, bt.dims - len(e.indices))
             return bt.element
         if bt == "STRING":
             return "CHAR"

@@ -305,7 +305,8 @@ def _access_expr(acc):
     for c in comps:
         node = A.Name(0, 0, c.name, scope) if node is None else A.Member(0, 0, node, c.name)
         if c.access_modifier == "Array":
-            node = A.Index(0, 0, node, [])
+            # one placeholder per index (typed as unknown): fewer indexes than dimensions is a partial ARRAY
+            node = A.Index(0, 0, node, [None] * max(1, len(c.index)))
         piece = _SLICE.match(c.slice) if c.slice else None
         if piece is not None:
             node = A.Slice(0, 0, node, piece.group(1).upper(), int(piece.group(2)))

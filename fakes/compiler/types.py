@@ -204,8 +204,9 @@ def assignable(src, dst, iec_check: bool = False) -> bool:
             return src.name.lower() == dst.name.lower()
         return not isinstance(src, str)  # a struct into a UDT: not checked member by member
     if isinstance(dst, ArrayT):
-        if isinstance(src, ArrayT):  # arrays are copied whole: their elements' types must match, in both modes
-            return assignable(src.element, dst.element, True) and assignable(dst.element, src.element, True)
+        if isinstance(src, ArrayT):  # arrays are copied whole: same dimensions, elements of the same type
+            return (src.dims == dst.dims and assignable(src.element, dst.element, True)
+                    and assignable(dst.element, src.element, True))
         return False
     return not isinstance(src, str)
 
