@@ -34,6 +34,31 @@ from .types import (
 
 __all__ = ["CallChecks"]
 
+_POINTER_PARAMETERS = frozenset(["VARIANT", "ANY", "POINTER", "TIMER", "COUNTER", "BLOCK_FB", "BLOCK_FC", "BLOCK_DB",
+                                 "BLOCK_SDB", "DB_ANY"])
+"""Parameter types: a block's in/out of these holds a reference, never a value of its own."""
+
+
+def _must_be_supplied(v: Var, fc: bool) -> bool:
+    """Must the formal parameter ``v`` be supplied at a call?
+
+    STEP 7's rules for supplying block parameters (S7-1200/S7-1500): a function (FC) has no memory of its own,
+    so each input and in/out needs an actual parameter. A function block (FB) keeps its inputs, outputs and
+    the values of *elementary* in/outs in its instance data, so they may be left out (the last value is used);
+    an in/out of a structured type (ARRAY, STRUCT, PLC data type, instance) or of a parameter type (VARIANT,
+    POINTER, ANY...) holds only a reference to the actual parameter and must be supplied. (Secondary source
+    citing Siemens' system manual: industrialmonitordirect.com, "S7-1200/1500 TIA Portal InOut parameter compiler
+    error fix"; real code: TIA exports call PID_Compact without its Int in/out ``Mode``, and
+    leszczuk/Tia_Portal_Weze StolyDoCiecia calls an FB without its Int in/out ``iLicznikCiec``.)"""
+    if v.section == "Input":
+        return fc
+    if v.section != "InOut":
+        return False
+    if fc:
+        return True
+    t = v.type
+    return isinstance(t, (ArrayT, StructT, NamedT)) or t in _POINTER_PARAMETERS
+
 
 class CallChecks:
     """Parameters of calls: names, sections (``:=`` or ``=>``), types, and the ones that must be supplied."""
@@ -211,10 +236,9 @@ class CallChecks:
                     self.err(a.value, "INOUT_TYPE", src=display(vt), dst=display(p.type), param=p.name)
             else:
                 self.fits_parameter(a.value, self.expr(a.value), p)
-        if fc or any(v.section == "InOut" for v in members.values()):
-            for v in members.values():
-                if (v.section == "InOut" or (fc and v.section == "Input")) and v.name.lower() not in given:
-                    self.err(e, "MISSING_PARAMETER", param=v.name, callee=callee)
+        for v in members.values():
+            if v.name.lower() not in given and _must_be_supplied(v, fc):
+                self.err(e, "PARAMETER_NOT_SUPPLIED", param=v.name, callee=callee)
         return ret
 
     def fits_parameter(self, e, vt, p) -> bool:

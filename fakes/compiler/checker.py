@@ -75,7 +75,7 @@ MESSAGES = {
     "UNKNOWN_INSTRUCTION": 'Unknown instruction "{name}".',
     "UNCHECKED_INSTRUCTION": 'Instruction "{name}" is not known to the offline checker; its parameters were not checked.',
     "UNKNOWN_PARAMETER": 'The parameter "{param}" is not defined in "{callee}".',
-    "MISSING_PARAMETER": 'The formal parameter "{param}" of "{callee}" must be supplied.',
+    "PARAMETER_NOT_SUPPLIED": 'The formal parameter "{param}" of "{callee}" must be supplied.',
     "WRONG_PARAMETER": 'The parameter "{param}" of "{callee}" is an {section} and must be assigned with "{op}".',
     "INOUT_OPERAND": 'The actual parameter of the in/out parameter "{param}" of "{callee}" must be a tag.',
     "PARAMETER_TYPE": 'The data type "{src}" of the actual parameter cannot be implicitly converted into the data '

@@ -27,7 +27,7 @@ REAL_ERRORS = {
         "passes the integer 21321 to the Bool input xboMyInput1A of its multi-instance (an FB of another file)",
     ("micom7/tia_repo", "FB_Test_Redler.scl", "UNKNOWN_MEMBER"):
         'uses R.Base.* but the repository\'s "UDT_Redler" has no member Base (the test FB is older than the UDT)',
-    ("micom7/tia_repo", "FB_Test_Redler.scl", "MISSING_PARAMETER"):
+    ("micom7/tia_repo", "FB_Test_Redler.scl", "PARAMETER_NOT_SUPPLIED"):
         'calls "FC_Redler" without its in/out B (the FC gained the parameter later)',
 }
 FALSE_ERRORS = {

@@ -32,7 +32,7 @@ def test_there_is_one_seeded_source_per_rule() -> None:
     codes = {_EXPECT.match(read_source(p).splitlines()[0]).group(4) for p in SEEDED}
     codes |= {_EXPECT_XML.match(p.read_text(encoding="utf-8-sig").splitlines()[1]).group(3) for p in SEEDED_XML}
     assert {
-        "UNDECLARED", "MISSING_TYPE", "MISSING_BLOCK", "UNKNOWN_PARAMETER", "MISSING_PARAMETER", "PARAMETER_TYPE",
+        "UNDECLARED", "MISSING_TYPE", "MISSING_BLOCK", "UNKNOWN_PARAMETER", "PARAMETER_NOT_SUPPLIED", "PARAMETER_TYPE",
         "WRONG_PARAMETER", "TYPE_MISMATCH", "OPERATOR_TYPE", "WRITE_INPUT", "WRITE_CONSTANT", "DUPLICATE_NAME",
         "NOT_LOCAL", "MISSING_TAG", "EXIT_OUTSIDE_LOOP", "CONTINUE_OUTSIDE_LOOP", "UNKNOWN_INSTRUCTION",
         "OUTPUT_TYPE", "INOUT_TYPE", "INDEX_TYPE", "CASE_SELECTOR", "CASE_LABEL", "FOR_VARIABLE", "LITERAL_RANGE",
