@@ -53,7 +53,11 @@ class ExpressionChecks:
     """The ``e_*`` rules, dispatched by expression type through :data:`_EXPR`, and write targets."""
 
     def lvalue(self, e):
-        """Type of a write target; reports writes to FC inputs and constants."""
+        """Type of a write target; reports writes to constants.
+
+        An FC may write its own inputs: TIA compiles it (an elementary input is the FC's copy of the value; real
+        exports that do it: malkos12/plcUkosnica modbusEncoder.xml network 4, an FC of TIA V17, and
+        psi-func/ikea_vyatka_sorting Rev_G.scl), and no Siemens page names a message for it."""
         root = e
         while True:
             t = type(root)
@@ -71,8 +75,6 @@ class ExpressionChecks:
                 if v is not None:
                     if v.section == "Constant":
                         self.err(root, "WRITE_CONSTANT", name=f"#{v.name}")
-                    elif v.section == "Input" and self.is_fc:
-                        self.err(root, "WRITE_INPUT", name=v.name)
         return self.expr(e)
 
     def expr(self, e):

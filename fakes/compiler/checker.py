@@ -93,7 +93,6 @@ MESSAGES = {
     "OPERATOR_TYPE": 'The operator "{op}" is not defined for the data types "{left}" and "{right}".',
     "CONDITION_TYPE": 'The expression must be of data type "Bool", not "{src}".',
     "VOID_VALUE": 'The function "{name}" has no function value (Void) and cannot be used in an expression.',
-    "WRITE_INPUT": 'The input parameter "#{name}" of a function (FC) cannot be written.',
     "WRITE_CONSTANT": 'The constant "{name}" cannot be written.',
     "DUPLICATE_NAME": 'The name "{name}" is declared more than once.',
     "DUPLICATE_BLOCK": 'The block name "{name}" already exists.',

@@ -61,7 +61,6 @@ XFAIL: dict[str, dict[str, str]] = {
     "lad_fb_with_prodiag_supervision.xml": {"import": _PRODIAG},
     "software_unit_namespace": {"compile": _NAMESPACE, "import": _NAMESPACE},
     "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL, "check_closed": _TYPEOF_LABEL},
-    "fc_writes_own_input.scl": {"check": _WRITE_INPUT, "check_closed": _WRITE_INPUT, "compile_generated": _WRITE_INPUT},
 }
 
 
