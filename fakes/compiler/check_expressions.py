@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from simatic_xml.scl import ast as A
 
-from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES
+from .builtins import LOOSE_SYSTEM_TYPES, OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES
 from .types import (
     BIT_LIT,
     BITSTRINGS,
@@ -17,6 +17,7 @@ from .types import (
     REAL_LIT,
     REALS,
     STR_LIT,
+    ELEMENTARY,
     ArrayT,
     NamedT,
     StructT,
@@ -98,7 +99,7 @@ class ExpressionChecks:
         if scope == "local":
             v = self.vars.get(key)
             if v is not None:
-                return v.type
+                return self.known(v.type)
             if self.p.global_name(e.name) is not None:
                 self.err(e, "NOT_LOCAL", name=e.name)
             elif self.b.kind == "OB" and not any(v.section == "Input" for v in self.vars.values()):
@@ -115,13 +116,18 @@ class ExpressionChecks:
         # bare word: a local written without '#', ENO, or a classic-style global
         v = self.vars.get(key)
         if v is not None:
-            return v.type
+            return self.known(v.type)
         if key in ("eno", "ok", "en"):
             return "BOOL"
         g = self.p.global_name(e.name)
         if g is not None:
             return self.global_type(e)
-        self.err(e, "UNDECLARED", "Error" if self.p.closed else "Warning", name=e.name)
+        # Neither local nor global: TIA reads a bare word that is no local as a global tag or constant (an SCL
+        # network of a SimaticML export writes a GlobalVariable access without quotes), so what is missing is a
+        # user object, as for "X" (only `#x` not declared in the block is UNDECLARED, a fault of the code).
+        # A data type's name (`Real`) is a keyword and names no tag: that stays UNDECLARED.
+        code = "UNDECLARED" if canonical(e.name) in ELEMENTARY else "MISSING_TAG"
+        self.err(e, code, "Error" if self.p.closed else "Warning", name=e.name)
         return None
 
     def global_type(self, e: A.Name):
@@ -141,6 +147,18 @@ class ExpressionChecks:
         self.err(e, "MISSING_TAG", "Error" if p.closed else "Warning", name=e.name)
         return None
 
+    def known(self, t):
+        """``t``, or None (untyped: no follow-up errors) for an unquoted type name the program does not know
+        (`Boolx`, reported once as UNKNOWN_TYPE at its declaration)."""
+        if type(t) is not NamedT or t.quoted:
+            return t
+        key = t.name.lower()
+        upper = t.name.upper()
+        if (key in self.p.types or upper in SYSTEM_TYPES or upper in SYSTEM_FBS or upper in LOOSE_SYSTEM_TYPES
+                or key in self.p.blocks):
+            return t
+        return None
+
     def members_of(self, t):
         if type(t) is StructT:
             return t.members
@@ -158,7 +176,10 @@ class ExpressionChecks:
                 if blk is not None and blk.kind == "FB":
                     members = blk.as_struct().members
                 else:
-                    sys_t = SYSTEM_FBS.get(t.name.upper()) or SYSTEM_TYPES.get(t.name.upper())
+                    # what an instance *holds* (SYSTEM_TYPES, from the catalog) before its call interface
+                    # (SYSTEM_FBS): a CTU_INT instance holds CU, CD, R, LD, QU, QD, PV, CV and no Q, though a
+                    # call `#c(CU := .., Q => ..)` takes CTU's parameters
+                    sys_t = SYSTEM_TYPES.get(t.name.upper()) or SYSTEM_FBS.get(t.name.upper())
                     if sys_t is not None:
                         members = sys_t.members
             cache[key] = members
@@ -182,7 +203,7 @@ class ExpressionChecks:
                 self.err(e, "UNKNOWN_MEMBER", name=e.name, type=bt.name if type(bt) is NamedT else "Struct",
                          member=e.name)
             return None
-        return v.type
+        return self.known(v.type)
 
     def e_index(self, e: A.Index):
         bt = self.expr(e.base)
@@ -197,7 +218,7 @@ class ExpressionChecks:
             # and its LAD block UN_02_PackML MOVEs one (see tests/realcode/cases/README.md).
             if 0 < len(e.indices) < bt.dims:
                 return ArrayT(bt.element, bt.dims - len(e.indices))
-            return bt.element
+            return self.known(bt.element)
         if bt == "STRING":
             return "CHAR"
         if bt == "WSTRING":

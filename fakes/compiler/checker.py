@@ -17,6 +17,7 @@ from simatic_xml.scl.check import Diagnostic
 from .builtins import (  # noqa: F401
     FUNCTIONS,
     KNOWN_UPPER,
+    LOOSE_SYSTEM_TYPES,
     OB_START_INFO,
     SYSTEM_FBS,
     SYSTEM_TYPES,
@@ -60,6 +61,8 @@ from .types import (  # noqa: F401
 
 __all__ = ["MESSAGES", "CompilerDiagnostic", "check_block", "check_program"]
 
+_LOOSE_SYSTEM_TYPES = LOOSE_SYSTEM_TYPES  # the old name, kept importable
+
 
 CompilerDiagnostic = Diagnostic
 """Kept as a name: the compiler's findings are :class:`simatic_xml.diagnostics.Diagnostic` (with ``network``)."""
@@ -71,6 +74,7 @@ MESSAGES = {
     "MISSING_TAG": 'Tag "{name}" not defined.',
     "UNKNOWN_MEMBER": 'Tag "{name}" not defined: "{type}" has no element "{member}".',
     "MISSING_TYPE": 'Data type "{name}" not defined.',
+    "UNKNOWN_TYPE": 'Data type "{name}" is unknown.',
     "MISSING_BLOCK": 'Block "{name}" not defined.',
     "UNKNOWN_INSTRUCTION": 'Unknown instruction "{name}".',
     "UNCHECKED_INSTRUCTION": 'Instruction "{name}" is not known to the offline checker; its parameters were not checked.',
@@ -108,9 +112,6 @@ MESSAGES = {
     "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "NETWORK_SYNTAX": "Syntax error: {message}",
 }
-_LOOSE_SYSTEM_TYPES = frozenset(
-    ["IEC_TIMER", "IEC_LTIMER", "IEC_COUNTER", "IEC_SCOUNTER", "IEC_DCOUNTER", "IEC_LCOUNTER", "IEC_USCOUNTER", "IEC_UCOUNTER", "IEC_UDCOUNTER", "IEC_ULCOUNTER", "DTL", "NREF", "CREF", "ERROR_STRUCT", "TCON_PARAM", "TCON_IP_V4", "TCON_IP_V6", "TCON_IP_RFC", "TCON_QDN", "TADDR_PARAM", "TADDR_SEND_QDN", "HSC_PERIOD", "PROGRAM_ALARM", "SSL_HEADER", "G7_STEPPLUS_V5", "G7_TRANSITIONPLUS_V5", "G7_STEPPLUS_V6", "G7_TRANSITIONPLUS_V6", "IF_CONF_HEADER", "TRCV_C", "TSEND_C", "TCON", "TDISCON", "TSEND", "TRCV", "TUSEND", "TURCV", "ALARM_S", "ALARM_SQ", "PID_COMPACT", "PID_3STEP", "MB_CLIENT", "MB_SERVER", "RDREC", "WRREC", "RALRM", "DPRD_DAT", "DPWR_DAT", "GET_DIAG", "TO_SPEEDAXIS", "TO_POSITIONINGAXIS", "TO_AXIS", "TO_EXTERNALENCODER", "MC_POWER", "MC_RESET", "MC_HOME", "MC_HALT", "MC_MOVEABSOLUTE", "MC_MOVERELATIVE", "MC_MOVEVELOCITY", "MC_MOVEJOG", "RD_SYS_T", "RUNTIME", "IEC_TIMER_INSTANCE"]
-)
 
 
 class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
@@ -160,12 +161,14 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
             self.b.uses.add(blk.name)
             return
         upper = issue.name.upper()
-        if upper in SYSTEM_FBS or upper in SYSTEM_TYPES or upper in _LOOSE_SYSTEM_TYPES:
+        if upper in SYSTEM_FBS or upper in SYSTEM_TYPES or upper in LOOSE_SYSTEM_TYPES:
             return
-        if issue.quoted:
+        if issue.quoted:  # a PLC data type or FB that is not there: a missing user object
             self.err(issue, "MISSING_TYPE", "Error" if self.p.closed else "Warning", name=issue.name)
         elif self.p.closed and self.p.strict_types:
-            self.err(issue, "MISSING_TYPE", name=issue.name)
+            # TIA quotes user types ("UDT_Motor"); an unquoted name that is no elementary or system type
+            # (`Boolx`) is wrong code, not a missing dependency
+            self.err(issue, "UNKNOWN_TYPE", name=issue.name)
 
 
 def check_block(program: Program, block: BlockDef, path: str | None = None) -> list:

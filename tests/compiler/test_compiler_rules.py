@@ -57,7 +57,7 @@ def test_iec_timer_counter_and_edge_instances() -> None:
         "      t : TON_TIME;\n      t2 : IEC_TIMER;\n      c : CTU_INT;\n      e : R_TRIG;\n      q : Bool;\n"
         "      n : Int;\n      et : Time;",
         "\t#t(IN := #q, PT := T#2s, Q => #q, ET => #et);\n\t#t2.TON(IN := #t.Q, PT := T#1s);\n"
-        "\t#c(CU := #e.Q, R := FALSE, PV := 10);\n\t#n := #c.CV;\n\t#e(CLK := #q);\n\t#q := #t2.Q OR #c.Q;",
+        "\t#c(CU := #e.Q, R := FALSE, PV := 10);\n\t#n := #c.CV;\n\t#e(CLK := #q);\n\t#q := #t2.Q OR #c.QU;",
     )
     assert _codes(text) == []
 
