@@ -199,3 +199,20 @@ LOOSE_SYSTEM_TYPES = frozenset(
     ["IEC_TIMER", "IEC_LTIMER", "IEC_COUNTER", "IEC_SCOUNTER", "IEC_DCOUNTER", "IEC_LCOUNTER", "IEC_USCOUNTER", "IEC_UCOUNTER", "IEC_UDCOUNTER", "IEC_ULCOUNTER", "DTL", "NREF", "CREF", "ERROR_STRUCT", "TCON_PARAM", "TCON_IP_V4", "TCON_IP_V6", "TCON_IP_RFC", "TCON_QDN", "TADDR_PARAM", "TADDR_SEND_QDN", "HSC_PERIOD", "PROGRAM_ALARM", "SSL_HEADER", "G7_STEPPLUS_V5", "G7_TRANSITIONPLUS_V5", "G7_STEPPLUS_V6", "G7_TRANSITIONPLUS_V6", "IF_CONF_HEADER", "TRCV_C", "TSEND_C", "TCON", "TDISCON", "TSEND", "TRCV", "TUSEND", "TURCV", "ALARM_S", "ALARM_SQ", "PID_COMPACT", "PID_3STEP", "MB_CLIENT", "MB_SERVER", "RDREC", "WRREC", "RALRM", "DPRD_DAT", "DPWR_DAT", "GET_DIAG", "TO_SPEEDAXIS", "TO_POSITIONINGAXIS", "TO_AXIS", "TO_EXTERNALENCODER", "MC_POWER", "MC_RESET", "MC_HOME", "MC_HALT", "MC_MOVEABSOLUTE", "MC_MOVERELATIVE", "MC_MOVEVELOCITY", "MC_MOVEJOG", "RD_SYS_T", "RUNTIME", "IEC_TIMER_INSTANCE", "GEOADDR", "GET_NAME", "GEO2LOG", "LOG2GEO"]
 )
 """System types a declaration may name without the checker knowing their members (accepted as they are)."""
+
+_INSTANCE_INSTRUCTIONS = frozenset([
+    "PUT", "GET", "TMAIL_C", "TM_MAIL", "PORT_CONFIG", "SEND_CONFIG", "RECEIVE_CONFIG", "SEND_P2P", "RECEIVE_P2P",
+    "RECEIVE_RESET", "SIGNAL_GET", "SIGNAL_SET", "GET_FEATURES", "SET_FEATURES", "MODBUS_COMM_LOAD", "MODBUS_MASTER",
+    "MODBUS_SLAVE", "USS_PORT_SCAN", "USS_DRIVE_CONTROL", "USS_READ_PARAM", "USS_WRITE_PARAM", "PID_TEMP",
+    "TCONT_CP", "TCONT_S", "CTRL_HSC_EXT", "RECIPEEXPORT", "RECIPEIMPORT",
+])
+"""TIA instructions with an instance (S7-1200/S7-1500 communication, PtP, Modbus, USS, control) that the catalog
+does not list yet: a declaration may name them unquoted."""
+
+
+def is_system_type_name(name: str) -> bool:
+    """Is the unquoted type name ``name`` one of TIA's system types or instruction instances? (Motion control and
+    technology objects, MC_*/TO_*, are all TIA's.) An unquoted name that is none of these is wrong code."""
+    upper = name.upper()
+    return (upper in SYSTEM_FBS or upper in SYSTEM_TYPES or upper in LOOSE_SYSTEM_TYPES or upper in KNOWN_UPPER
+            or upper in _INSTANCE_INSTRUCTIONS or upper.startswith(("MC_", "TO_")))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from simatic_xml.scl import ast as A
 
-from .builtins import LOOSE_SYSTEM_TYPES, OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES
+from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name
 from .types import (
     BIT_LIT,
     BITSTRINGS,
@@ -153,9 +153,7 @@ class ExpressionChecks:
         if type(t) is not NamedT or t.quoted:
             return t
         key = t.name.lower()
-        upper = t.name.upper()
-        if (key in self.p.types or upper in SYSTEM_TYPES or upper in SYSTEM_FBS or upper in LOOSE_SYSTEM_TYPES
-                or key in self.p.blocks):
+        if key in self.p.types or key in self.p.blocks or is_system_type_name(t.name):
             return t
         return None
 

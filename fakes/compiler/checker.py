@@ -23,6 +23,7 @@ from .builtins import (  # noqa: F401
     SYSTEM_TYPES,
     TIMER_TYPES,
     conversion,
+    is_system_type_name,
 )
 from .check_calls import CallChecks, _text  # noqa: F401
 from .check_expressions import (  # noqa: F401
@@ -160,8 +161,7 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
         if blk is not None and blk.kind == "FB":
             self.b.uses.add(blk.name)
             return
-        upper = issue.name.upper()
-        if upper in SYSTEM_FBS or upper in SYSTEM_TYPES or upper in LOOSE_SYSTEM_TYPES:
+        if is_system_type_name(issue.name):
             return
         if issue.quoted:  # a PLC data type or FB that is not there: a missing user object
             self.err(issue, "MISSING_TYPE", "Error" if self.p.closed else "Warning", name=issue.name)

@@ -44,3 +44,14 @@ def test_an_unquoted_unknown_type_is_wrong_code_and_a_quoted_one_a_missing_type(
     # no follow-up TYPE_MISMATCH for the value assigned to #x: its type is unknown
     assert sorted(found) == [("MISSING_TYPE", 'Data type "UDT_Missing" not defined.'),
                              ("UNKNOWN_TYPE", 'Data type "Boolx" is unknown.')]
+
+
+def test_unquoted_instruction_instances_are_system_types_not_unknown(tmp_path) -> None:
+    """A multi-instance of a TIA instruction (PUT, Send_P2P, MC_GearIn, PID_Temp...) is no UNKNOWN_TYPE."""
+    from engineering_api.ci.program import check_files
+
+    path = tmp_path / "FB_T.scl"
+    decls = "      put : PUT;\n      send : Send_P2P;\n      gear : MC_GearIn;\n      pid : PID_Temp;\n      typo : Intx;"
+    path.write_text(_fb(decls, "\t;"), encoding="utf-8")
+    found = [(d.code, d.message) for d in check_files([str(path)]) if d.severity == "Error"]
+    assert found == [("UNKNOWN_TYPE", 'Data type "Intx" is unknown.')]
