@@ -11,7 +11,7 @@ What is rewritten (each rule is backed by the corpus, ../shared/notes/simaticml.
 What is refused with :class:`VersionError` (the target cannot express it, or the mapping is unknown):
 
 * a part whose namespace was never observed in the target version (StatementList outside V17/V18,
-  GRAPH in V19/V20, technology-object ``Parameters`` outside V18);
+  GRAPH in V20, ProDiag ``BlockTypeSupervisions`` outside V17, technology-object ``Parameters`` outside V18);
 * a GRAPH network between different Graph namespace versions (v1/v5/v6 differ structurally and the
   differences are not documented);
 * StructuredText v4 → v3 with ``CallInfo``/``Instance``/``Label`` (v3 writes calls differently);
@@ -19,6 +19,10 @@ What is refused with :class:`VersionError` (the target cannot express it, or the
   attributes (the nameless-``Instruction`` multi-instance call form occurs in both, so it is kept);
 * FlgNet v5 → v4 with ``Labels`` (added in v5);
 * a non-empty ``Namespace`` block attribute below V18.
+
+Kept as written: a namespace the tables do not know (or not for the target) when the target is the version
+that wrote the document: the document is already in the target's form, nothing needs mapping (TIA imports what
+it exported; issue 13 found V17 ProDiag supervisions and V19 GRAPH this way).
 
 Not done: adding or removing default-valued attributes (V19+ leave them out; both forms import).
 """
@@ -40,13 +44,21 @@ def retarget(doc: Document, target: str) -> Document:
     ver = normalize_version(target)
     if ver not in GENERATION_TARGETS:
         raise VersionError(f"cannot generate for TIA {ver}; targets are {', '.join(GENERATION_TARGETS)}")
+    same_version = _same_version(doc.engineering_version, ver)
     new = copy.deepcopy(doc)
     new.engineering_version = ver
     if version_index(ver) >= version_index("V18"):
         new.document_info = None
     for obj in _sw_objects(new.object):
-        _retarget_object(obj, ver)
+        _retarget_object(obj, ver, same_version)
     return new
+
+
+def _same_version(written_by: str | None, ver: str) -> bool:
+    try:
+        return bool(written_by) and normalize_version(str(written_by)) == ver
+    except VersionError:
+        return False
 
 
 def _sw_objects(obj: object):
@@ -61,7 +73,7 @@ def _where(obj: SwObject) -> str:
     return f"{obj.element}" + (f" {name!r}" if isinstance(name, str) else "") + (f" (ID {obj.id})" if obj.id else "")
 
 
-def _retarget_object(obj: SwObject, ver: str) -> None:
+def _retarget_object(obj: SwObject, ver: str, same_version: bool) -> None:
     attrs = obj.attributes
     if attrs is None:
         return
@@ -73,33 +85,38 @@ def _retarget_object(obj: SwObject, ver: str) -> None:
             obj.read_only.remove("Namespace")
     for name, value in attrs.items():
         if isinstance(value, Interface):
-            value.namespace = _new_namespace(value.namespace, ver, f"{_where(obj)} Interface")
+            value.namespace = _new_namespace(value.namespace, ver, f"{_where(obj)} Interface", same_version)
         elif isinstance(value, NetworkSource) and value.body is not None:
-            _retarget_tree(value.body, ver, f"{_where(obj)} network")
+            _retarget_tree(value.body, ver, f"{_where(obj)} network", same_version)
         elif isinstance(value, XmlNode):
-            _retarget_tree(value, ver, f"{_where(obj)} {name}")
+            _retarget_tree(value, ver, f"{_where(obj)} {name}", same_version)
 
 
-def _new_namespace(uri: str, ver: str, where: str) -> str:
+def _new_namespace(uri: str, ver: str, where: str, same_version: bool = False) -> str:
     split = namespace_part(uri)
     if split is None:
+        if same_version:
+            return uri
         raise VersionError(f"{where}: unknown namespace {uri!r} cannot be retargeted")
     part, _suffix = split
     try:
         return namespace_for(part, ver)
     except VersionError as exc:
+        if same_version:
+            return uri
         raise VersionError(f"{where}: {exc}") from None
 
 
-def _retarget_tree(root: XmlNode, ver: str, where: str) -> None:
+def _retarget_tree(root: XmlNode, ver: str, where: str, same_version: bool = False) -> None:
     mapping: dict[str, str] = {}
     for node in root.iter():
         if node.ns is not None and node.ns not in mapping:
-            mapping[node.ns] = _new_namespace(node.ns, ver, where)
+            mapping[node.ns] = _new_namespace(node.ns, ver, where, same_version)
     for old, new in mapping.items():
         part_old = namespace_part(old)
         part_new = namespace_part(new)
-        assert part_old is not None and part_new is not None
+        if part_old is None or part_new is None:  # an unknown namespace kept as written (same version)
+            continue
         if part_old[1] != part_new[1]:
             _check_transition(root, part_old[0], part_old[1], part_new[1], ver, where)
     for node in root.iter():

@@ -42,7 +42,14 @@ _OBSERVED: dict[str, dict[str, str | None]] = {
     "NetworkSource/StatementList": {
         "V14 SP1": None, "V16": None, "V17": "v4", "V18": "v4", "V19": None, "V20": None, "V21": None,
     },
-    "NetworkSource/Graph": {"V14 SP1": "v1", "V16": "v5", "V17": "v5", "V18": "v5", "V19": None, "V20": None, "V21": "v6"},
+    # V19 -> Graph/v5: public export Maxendre/TiaPortal19-Travail-1@91c4c0b "PLC_1/Program blocks/GRAFCET.xml"
+    # (<Engineering version="V19" />; issue 13 held-out survey). V20: no GRAPH export seen yet.
+    "NetworkSource/Graph": {"V14 SP1": "v1", "V16": "v5", "V17": "v5", "V18": "v5", "V19": "v5", "V20": None, "V21": "v6"},
+    # ProDiag supervisions defined in a block's interface (<Supervisions> of an FB), V17 only so far:
+    # WillWaywell/JLR.LaserComm.PLC@135f098 "PLC_1/Program blocks/GraphEvaluation.xml" line 574.
+    "BlockTypeSupervisions": {
+        "V14 SP1": None, "V16": None, "V17": "v3", "V18": None, "V19": None, "V20": None, "V21": None,
+    },
     # Technology-object parameter data was seen in V18 exports only.
     "Parameters": {"V14 SP1": None, "V16": None, "V17": None, "V18": "v1", "V19": None, "V20": None, "V21": None},
     "Motion/Axis": {"V14 SP1": None, "V16": None, "V17": None, "V18": "v1", "V19": None, "V20": None, "V21": None},

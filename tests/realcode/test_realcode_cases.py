@@ -41,11 +41,6 @@ _WRITE_INPUT = ("other: an FC writing its own Input is refused (WRITE_INPUT); TI
 _TYPEOF_LABEL = ("a data type as CASE label (CASE TypeOf(#v) OF Real:) is read as an undeclared tag (a warning "
                  "offline, "
                  "an Error in a closed program), and generation writes it as a jump label")
-_GRAPH_V19 = ("import: TIA V19 exported a GRAPH block with NetworkSource/Graph/v5; the fake refuses it ('no "
-              "NetworkSource/Graph namespace is known for TIA V19')")
-_PRODIAG = ("import: block-type supervisions (ProDiag, Supervisions/BlockTypeSupervisions/v3) of a V17 LAD FB are "
-            "refused "
-            "('unknown namespace ... cannot be retargeted')")
 _NAMESPACE = ("V20 software units: namespaced names (\"Plant.Data\", InstanceOfName Plant.Pump) are not resolved "
               "(false MISSING_TAG/MISSING_TYPE, import refused)")
 _SYSTEM_IDB = ("unknown system type/instruction: an instance DB of IEC_TIMER (or MB_COMM_LOAD, MB_MASTER) is generated "
@@ -57,8 +52,6 @@ XFAIL: dict[str, dict[str, str]] = {
                                    "generate": _PARSER_PERIPHERY, "compile_generated": _PARSER_PERIPHERY,
                                    "import_generated": _PARSER_PERIPHERY},
     "gen_system_instance_db.scl": {"import_generated": _SYSTEM_IDB},
-    "graph_v5_exported_by_v19.xml": {"import": _GRAPH_V19},
-    "lad_fb_with_prodiag_supervision.xml": {"import": _PRODIAG},
     "software_unit_namespace": {"compile": _NAMESPACE, "import": _NAMESPACE},
     "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL, "check_closed": _TYPEOF_LABEL},
 }

@@ -28,8 +28,10 @@ def test_namespace_table():
     assert namespace_for("NetworkSource/FlgNet", "V19") == NS + "NetworkSource/FlgNet/v5"
     assert namespace_for("NetworkSource/StructuredText", "V18") == NS + "NetworkSource/StructuredText/v3"
     assert namespace_for("NetworkSource/StructuredText", "V19") == NS + "NetworkSource/StructuredText/v4"
+    # V19 wrote Graph/v5 (Maxendre/TiaPortal19-Travail-1 GRAFCET.xml); no V20 GRAPH export was seen.
+    assert namespace_for("NetworkSource/Graph", "V19") == NS + "NetworkSource/Graph/v5"
     with pytest.raises(VersionError, match="never observed"):
-        namespace_for("NetworkSource/Graph", "V19")
+        namespace_for("NetworkSource/Graph", "V20")
 
 
 def _namespaces(data: bytes) -> set[str]:
@@ -78,7 +80,7 @@ def test_retarget_drops_empty_namespace_below_v18():
     [
         ("ob/Fwaldt_Main.xml", "V18", "CallInfo"),
         ("fb/Gildej31_GF7_V17.xml", "V21", "GRAPH"),
-        ("fb/Gildej31_GF7_V17.xml", "V19", "Graph namespace is known for TIA V19"),
+        ("fb/Gildej31_GF7_V17.xml", "V20", "Graph namespace is known for TIA V20"),
         ("db/Amadeusz97_CS_Drive_PL.xml", "V19", "Parameters"),
         ("fc/Gildej31_FC_LIST_V17.xml", "V20", "StatementList"),
         ("fb/arun232342_RS485_Com_Motor.xml", "V19", "LineComment"),
@@ -95,6 +97,7 @@ def test_retarget_refusals(file, target, message):
 @needs_corpus
 def test_retarget_allowed_neighbours():
     assert retarget(read_file(CORPUS / "fb" / "Gildej31_GF7_V17.xml"), "V18").engineering_version == "V18"
+    assert retarget(read_file(CORPUS / "fb" / "Gildej31_GF7_V18.xml"), "V19").engineering_version == "V19"
     assert retarget(read_file(CORPUS / "fc" / "Gildej31_FC_LIST_V17.xml"), "V18").engineering_version == "V18"
     lad = retarget(read_file(CORPUS / "fb" / "sitrainsh_Block_1.xml"), "V20")
     assert NS + "NetworkSource/FlgNet/v5" in _namespaces(to_bytes(lad))
@@ -108,3 +111,25 @@ def test_convert_bytes_round_trips():
     doc = parse_bytes(data)
     assert doc.engineering_version == "V19" and doc.document_info is None
     assert convert_bytes(data, "V19") == data  # converting to the same version is stable
+
+
+_REALCODE = Path(__file__).resolve().parents[1] / "realcode" / "cases"
+_SUPERVISIONS = NS + "BlockTypeSupervisions/v3"
+
+
+def test_prodiag_supervisions_are_kept_for_v17_and_refused_where_unmapped():
+    """V17 wrote BlockTypeSupervisions/v3 (WillWaywell/JLR.LaserComm.PLC GraphEvaluation.xml); other versions unseen."""
+    data = (_REALCODE / "lad_fb_with_prodiag_supervision.xml").read_bytes()
+    assert namespace_for("BlockTypeSupervisions", "V17") == _SUPERVISIONS
+    kept = to_bytes(retarget(parse_bytes(data), "V17"))
+    assert _SUPERVISIONS in _namespaces(kept)
+    with pytest.raises(VersionError, match="BlockTypeSupervisions namespace is known for TIA V19"):
+        retarget(parse_bytes(data), "V19")
+
+
+def test_unknown_namespace_is_kept_only_in_the_version_that_wrote_it():
+    data = (_REALCODE / "lad_fb_with_prodiag_supervision.xml").read_bytes().replace(
+        b"BlockTypeSupervisions/v3", b"SupervisionsOfTomorrow/v1")
+    assert NS + "SupervisionsOfTomorrow/v1" in _namespaces(to_bytes(retarget(parse_bytes(data), "V17")))
+    with pytest.raises(VersionError, match="cannot be retargeted|never observed"):
+        retarget(parse_bytes(data), "V18")
