@@ -294,8 +294,23 @@ def _label(obj: ProgramObject) -> str:
 
 
 def _is_system_instance(obj: ProgramObject) -> bool:
-    # Instance DBs of system FBs (IEC_TIMER, MC_Power, ...) name a library element, not a project FB.
-    return b"OfSystemLibElement" in obj.xml
+    """An instance DB of a system FB or type (IEC_TIMER, MB_COMM_LOAD, MC_Power, ...): it names a library element,
+    not a project FB. TIA's exports say so with ``OfSystemLibElement``; a DB generated from a source
+    (``DATA_BLOCK "T" {InstructionName := 'IEC_TIMER'} IEC_TIMER``) names the type only, so the catalog decides."""
+    return b"OfSystemLibElement" in obj.xml or is_system_instance_name(obj.instance_of)
+
+
+def is_system_instance_name(name: str | None) -> bool:
+    """True when ``name`` is a system type or an FB instruction of the catalog (``simatic_xml.system_types``):
+    TIA creates instance DBs of them (S7-1200 sources: IEC_Timer_0_DB of IEC_TIMER, MB_COMM_LOAD_DB, MB_MASTER_DB)."""
+    if not name or name.startswith('"'):  # a quoted name is always a user object
+        return False
+    from simatic_xml.system_types import lookup, lookup_instruction
+
+    if lookup(name) is not None:
+        return True
+    instruction = lookup_instruction(name)
+    return instruction is not None and instruction.is_fb
 
 
 def _named_types(members: list[Member]) -> set[str]:

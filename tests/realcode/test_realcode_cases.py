@@ -43,15 +43,12 @@ _TYPEOF_LABEL = ("a data type as CASE label (CASE TypeOf(#v) OF Real:) is read a
                  "an Error in a closed program), and generation writes it as a jump label")
 _NAMESPACE = ("V20 software units: namespaced names (\"Plant.Data\", InstanceOfName Plant.Pump) are not resolved "
               "(false MISSING_TAG/MISSING_TYPE, import refused)")
-_SYSTEM_IDB = ("unknown system type/instruction: an instance DB of IEC_TIMER (or MB_COMM_LOAD, MB_MASTER) is generated "
-               "as the instance of a user FB and the fake's import refuses it")
 
 # case file name -> stage -> class of the false error it still shows
 XFAIL: dict[str, dict[str, str]] = {
     "periphery_actual_param.scl": {"check": _PARSER_PERIPHERY, "check_closed": _PARSER_PERIPHERY,
                                    "generate": _PARSER_PERIPHERY, "compile_generated": _PARSER_PERIPHERY,
                                    "import_generated": _PARSER_PERIPHERY},
-    "gen_system_instance_db.scl": {"import_generated": _SYSTEM_IDB},
     "software_unit_namespace": {"compile": _NAMESPACE, "import": _NAMESPACE},
     "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL, "check_closed": _TYPEOF_LABEL},
 }
