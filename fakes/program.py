@@ -347,7 +347,9 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
     except SimaticMLError as exc:
         raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
     kind = _kind_of(doc)
-    name = doc.object.name
+    # A block of a V20 software unit's namespace is known by its qualified name (Conveyor2.Main): that is how every
+    # reference and InstanceOfName names it, and two units may each hold a block of the same plain name.
+    name = doc.object.qualified_name
     if not name:
         raise ValidationError(f"{source} has no Name attribute.", code="INVALID_SIMATICML")
     version = doc.engineering_version.replace(" ", "")

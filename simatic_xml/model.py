@@ -244,6 +244,21 @@ class SwObject:
         value = self.attr("Name")
         return value if isinstance(value, str) else None
 
+    @property
+    def qualified_name(self) -> str | None:
+        """``Namespace.Name`` when the object has a non-empty ``Namespace`` attribute, else ``Name``.
+
+        TIA V20 software units write the unit's namespace as ``<Namespace>Conveyor2</Namespace>`` next to the plain
+        ``<Name>``, and every reference to the object uses the qualified name (``<Component
+        Name="Conveyor2.InterfaceTP_C2" />``, ``<InstanceOfName>Conveyor2.Conveyor_C2</InstanceOfName>``): public
+        export JorisSpanhoven/TeamEngineering@03a8bb4 ``CPU1500/Software units/Conveyor2/Program blocks/*.xml``.
+        An empty ``<Namespace />`` (every V18+ block outside a namespace) adds nothing."""
+        name = self.name
+        namespace = self.attr("Namespace")
+        if name and isinstance(namespace, str) and namespace:
+            return f"{namespace}.{name}"
+        return name
+
     def texts(self, composition_name: str) -> MultilingualText | None:
         """The MultilingualText child with this CompositionName (``Title``/``Comment``)."""
         for child in self.children or ():

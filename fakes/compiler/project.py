@@ -49,8 +49,10 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
     """The program view of one block or UDT from its already parsed SimaticML ``doc``; ``obj`` gives the kind,
     name, number, language and instance (a :class:`fakes.program.ProgramObject` or a stand-in with those)."""
     kind = _KIND[obj.kind]
-    bd = BlockDef(obj.name, kind, obj.number)
     sw = doc.object
+    # A V20 software unit's block is known by its namespace-qualified name (Conveyor2.InterfaceTP_C2), the name
+    # every reference uses (SwObject.qualified_name); callers may pass the plain Name.
+    bd = BlockDef(getattr(sw, "qualified_name", None) or obj.name, kind, obj.number)
     bd.iec_check = iec_check_of(sw)  # <IsIECCheckEnabled>: the block's implicit conversions (off by default)
     interface = getattr(sw, "interface", None)
     issues = bd.named_types
@@ -60,7 +62,7 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
                 v = Var(mem.name, type_from_text(mem.datatype, mem.members, issues), section.name)
                 if section.name == "Return":
                     bd.return_type = v.type
-                    v = Var(obj.name, v.type, "Return")
+                    v = Var(sw.name or obj.name, v.type, "Return")
                     if bd.return_type == "VOID":
                         continue
                 bd.decls.append(v)

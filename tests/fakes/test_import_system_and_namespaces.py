@@ -45,3 +45,44 @@ def test_instance_db_of_an_unknown_name_still_needs_its_fb(name: str) -> None:
     with pytest.raises(ValidationError) as caught:
         PlcSoftware().add(read_object(_idb("X_DB", name), project_version="V19"), overwrite=False)
     assert caught.value.code == "INSTANCE_OF_MISSING"
+
+
+_UNIT_BLOCK = """<?xml version="1.0" encoding="utf-8"?>
+<Document>
+  <Engineering version="V20" />
+  <SW.Blocks.{kind} ID="0">
+    <AttributeList>{instance}
+      <Interface><Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5">
+  <Section Name="Static" />
+</Sections></Interface>
+      <MemoryLayout>Optimized</MemoryLayout>
+      <Name>{name}</Name>
+      <Namespace>{namespace}</Namespace>
+      <Number>{number}</Number>
+      <ProgrammingLanguage>{language}</ProgrammingLanguage>
+    </AttributeList>
+  </SW.Blocks.{kind}>
+</Document>
+"""
+
+
+def _unit_block(kind: str, name: str, namespace: str, number: int, instance_of: str = "") -> bytes:
+    instance = f"\n      <InstanceOfName>{instance_of}</InstanceOfName>" if instance_of else ""
+    language = "DB" if kind.endswith("DB") else "LAD"
+    return _UNIT_BLOCK.format(kind=kind, name=name, namespace=namespace, number=number, instance=instance,
+                              language=language).encode()
+
+
+def test_software_unit_blocks_are_known_by_their_namespace_qualified_name() -> None:
+    """V20 software units: <Namespace>Conveyor2</Namespace>, referenced as Conveyor2.Conveyor_C2 (InstanceOfName of
+    iDB_Conveyor_C2 in JorisSpanhoven/TeamEngineering); two units may each hold an FB of the same plain name."""
+    software = PlcSoftware()
+    for data in (_unit_block("FB", "Conveyor", "Unit1", 1), _unit_block("FB", "Conveyor", "Unit2", 2),
+                 _unit_block("InstanceDB", "Conveyor_DB", "Unit2", 3, instance_of="Unit2.Conveyor"),
+                 _unit_block("FB", "Plain", "", 4)):
+        software.add(read_object(data, project_version="V20"), overwrite=False)
+    assert sorted(software.blocks) == ["Plain", "Unit1.Conveyor", "Unit2.Conveyor", "Unit2.Conveyor_DB"]
+    with pytest.raises(ValidationError) as caught:  # the plain name is no block of the namespace
+        software.add(read_object(_unit_block("InstanceDB", "X_DB", "Unit2", 5, instance_of="Unit3.Conveyor"),
+                                 project_version="V20"), overwrite=False)
+    assert caught.value.code == "INSTANCE_OF_MISSING"

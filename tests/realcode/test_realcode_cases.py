@@ -41,15 +41,12 @@ _WRITE_INPUT = ("other: an FC writing its own Input is refused (WRITE_INPUT); TI
 _TYPEOF_LABEL = ("a data type as CASE label (CASE TypeOf(#v) OF Real:) is read as an undeclared tag (a warning "
                  "offline, "
                  "an Error in a closed program), and generation writes it as a jump label")
-_NAMESPACE = ("V20 software units: namespaced names (\"Plant.Data\", InstanceOfName Plant.Pump) are not resolved "
-              "(false MISSING_TAG/MISSING_TYPE, import refused)")
 
 # case file name -> stage -> class of the false error it still shows
 XFAIL: dict[str, dict[str, str]] = {
     "periphery_actual_param.scl": {"check": _PARSER_PERIPHERY, "check_closed": _PARSER_PERIPHERY,
                                    "generate": _PARSER_PERIPHERY, "compile_generated": _PARSER_PERIPHERY,
                                    "import_generated": _PARSER_PERIPHERY},
-    "software_unit_namespace": {"compile": _NAMESPACE, "import": _NAMESPACE},
     "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL, "check_closed": _TYPEOF_LABEL},
 }
 

@@ -133,3 +133,11 @@ def test_unknown_namespace_is_kept_only_in_the_version_that_wrote_it():
     assert NS + "SupervisionsOfTomorrow/v1" in _namespaces(to_bytes(retarget(parse_bytes(data), "V17")))
     with pytest.raises(VersionError, match="cannot be retargeted|never observed"):
         retarget(parse_bytes(data), "V18")
+
+
+def test_qualified_name_of_a_software_unit_block():
+    """V20 writes a software unit's namespace as <Namespace>Conveyor2</Namespace> beside the plain Name."""
+    doc = parse_bytes((_REALCODE / "software_unit_namespace" / "Pump.xml").read_bytes())
+    assert (doc.object.name, doc.object.qualified_name) == ("Pump", "Plant.Pump")
+    doc.object.attributes["Namespace"] = ""
+    assert doc.object.qualified_name == "Pump"
