@@ -32,6 +32,7 @@ _LEX = re.compile(
   | (?P<number>[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+\-]?[0-9]+)?)
   | (?P<string>'(?:[^'$\n]|\$.)*')
   | (?P<slice>%[XBWDxbwd][0-9]+)
+  | (?P<address>%[IQMEAiqmea][XBWDLxbwdl]?[0-9]+(?:\.[0-9]+)?(?::[Pp](?![\w]))?)
   | (?P<ident>[^\W\d]\w*)
   | (?P<op>:=|=>|<=|>=|<>|\+=|-=|\*=|/=|\*\*|\.\.|[-+*/=<>()\[\],;:.&])
     """,
@@ -149,6 +150,11 @@ def _error(text: str, pos: int, message: str) -> SclSyntaxError:
 
 
 _SPACING = frozenset({"ws", "nl", "comment", "block"})
+_ADDRESS = re.compile(r"%(?P<area>[A-Za-z])(?P<size>[XBWDLxbwdl]?)(?P<byte>[0-9]+)(?:\.(?P<bit>[0-9]+))?"
+                      r"(?P<periphery>:[Pp])?\Z")
+# German mnemonics (E/A) name the same areas as I/Q.
+_ADDRESS_AREA = {"I": "Input", "E": "Input", "Q": "Output", "A": "Output", "M": "Memory"}
+_ADDRESS_TYPE = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": "LWord"}
 
 
 class _Parser:
@@ -164,6 +170,8 @@ class _Parser:
         self.templates = {name: list(occ) for name, occ in ctx.templates.items()}
         self.prev: _Lex | None = None  # previous significant lexeme (None after an operand too)
         self.after_operand = False
+        self.cases: list[bool] = []  # open CASE statements, innermost last: True for CASE TypeOf(...) OF
+        self.type_label_list = False  # inside `Real, LReal:` of a CASE TypeOf, after a comma
 
     # -- helpers
     def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
@@ -232,6 +240,9 @@ class _Parser:
             return
         elif kind == "qident":
             self.i += 1
+            if self.at_type_label():  # a PLC data type ("UDT_Motor":) as a CASE TypeOf label
+                out.extend(self.type_label(lx))
+                return
             out.extend(self.parse_global(lx, lx.text[1:-1], quoted=True))
             return
         elif kind == "ident":
@@ -243,6 +254,9 @@ class _Parser:
             self.operand()
         elif kind == "typed":
             out.append(self.constant("TypedConstant", lx.text))
+            self.operand()
+        elif kind == "address":
+            out.append(self.absolute_address(lx))
             self.operand()
         elif kind == "op" and lx.text == "-" and self.unary_position() and self.peek(1) is not None \
                 and self.peek(1).kind in ("number", "radix") and self.peek(1).pos == lx.pos + 1:
@@ -270,6 +284,32 @@ class _Parser:
             else:
                 node.children.append(self.el("Text", text=piece))
         return node
+
+    def after_expression_operator(self) -> bool:
+        """Inside an expression or a parameter list (after ``:=``, ``=>``, ``(``, ``,`` or an operator): a bare
+        ``word:P`` there is an I/O access, never a jump label."""
+        prev = self.prev
+        return prev is not None and prev.kind == "op" and prev.text not in (";", ":", ")", "]")
+
+    def absolute_address(self, lx: _Lex) -> XmlNode:
+        """``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P`` as ``Access Scope="Address"`` (the element the SCL reader
+        ``scl_text._address_text`` reads). No StructuredText export in the corpus holds an I/Q/M address (only
+        DB addresses: War3sccs energy_meter_read.xml), so Area/Type/BitOffset follow the Openness Address element
+        as the DB ones show it; the I/O areas of ``:P`` are assumed to be PeripheryInput/PeripheryOutput."""
+        m = _ADDRESS.match(lx.text)
+        if m is None:
+            raise self.error(lx, f"invalid absolute address {lx.text!r}")
+        area = _ADDRESS_AREA[m.group("area").upper()]
+        if m.group("periphery"):
+            if area == "Memory":
+                raise self.error(lx, f"':P' is only possible on inputs and outputs, not on {lx.text!r}")
+            area = "Periphery" + area
+        size = (m.group("size") or "X").upper()
+        byte, bit = int(m.group("byte")), int(m.group("bit") or 0)
+        if (size == "X") != (m.group("bit") is not None) or bit > 7:
+            raise self.error(lx, f"invalid absolute address {lx.text!r}")
+        attrs = {"Area": area, "Type": _ADDRESS_TYPE[size], "BitOffset": str(byte * 8 + bit)}
+        return self.el("Access", {"Scope": "Address"}, [self.el("Address", attrs)])
 
     def unary_position(self) -> bool:
         if self.after_operand:
@@ -340,7 +380,26 @@ class _Parser:
         nxt = self.peek()
         return nxt is not None and nxt.kind == "op" and nxt.text in (".", "[") and nxt.pos == lx.pos + len(lx.text)
 
+    def periphery_follows(self, lx: _Lex) -> bool:
+        """``"tag":P`` -- ``:P`` glued to the tag: its I/O access. Not right after ``OF``, where a glued
+        ``"C":P := 1`` is a CASE label and a statement (the SCL parser reads it the same way)."""
+        colon, letter = self.peek(), self.peek(1)
+        if colon is None or letter is None or colon.kind != "op" or colon.text != ":" or letter.text not in ("P", "p"):
+            return False
+        if letter.kind != "ident" or colon.pos != lx.pos + len(lx.text) or letter.pos != colon.pos + 1:
+            return False
+        return not (self.prev is not None and self.prev.kind == "ident" and self.prev.text.upper() == "OF")
+
     def parse_global(self, lx: _Lex, name: str, quoted: bool) -> list[XmlNode]:
+        if self.periphery_follows(lx):
+            # TIA writes the I/O access as a modifier of the tag's component, as in LAD/FBD networks
+            # (psi-func/ikea_vyatka_sorting "Загрузка.xml": Component Name="K1-333U" SimpleAccessModifier=
+            # "Periphery"); no StructuredText export in the corpus shows it, so the same element is assumed.
+            self.i += 2
+            component = self.component(name, quoted)
+            component.attrs["SimpleAccessModifier"] = "Periphery"
+            self.operand()
+            return [self.el("Access", {"Scope": "GlobalVariable"}, [self.el("Symbol", children=[component])])]
         if name in self.ctx.global_constants and not self.has_continuation_after(lx):
             self.operand()
             return [self.el("Access", {"Scope": "GlobalConstant"}, [self.el("Constant", {"Name": name})])]
@@ -372,16 +431,51 @@ class _Parser:
         self.parse_args(info)
         return [self.el("Access", {"Scope": "Call"}, [info])]
 
+    def next_significant(self, k: int = 0) -> _Lex | None:
+        while (lx := self.peek(k)) is not None and lx.kind in _SPACING:
+            k += 1
+        return lx
+
+    def at_type_label(self) -> bool:
+        """The word just read (``self.i`` is past it) is a data type labelling a branch of ``CASE TypeOf(...)``:
+        in label position (after ``OF``, after a statement's ``;`` or a label list's ``,``) and followed by
+        ``:`` or ``,``."""
+        if not (self.cases and self.cases[-1]):
+            return False
+        prev = self.prev
+        in_position = self.type_label_list or (prev is not None and (
+            (prev.kind == "op" and prev.text == ";") or (prev.kind == "ident" and prev.text.upper() == "OF")))
+        after = self.next_significant()
+        return in_position and after is not None and after.kind == "op" and after.text in (":", ",")
+
+    def type_label(self, lx: _Lex) -> list[XmlNode]:
+        """A data type as a CASE TypeOf label. No TIA export in the corpus or the held-out set shows one (no
+        StructuredText block with TypeOf at all), so the form is assumed: the type name as a plain ``Token``,
+        as TIA writes the other words of the SCL grammar, followed by the ordinary ``:``/``,`` tokens. A jump
+        label (``Access Scope="Label"``) would be wrong: TIA's label is a constant, not a jump target."""
+        self.type_label_list = self.next_significant().text == ","
+        self.significant(lx)
+        return [self.el("Token", {"Text": lx.text})]
+
     def parse_ident(self, lx: _Lex) -> list[XmlNode]:
         word = lx.text
         upper = word.upper()
         if upper in KEYWORDS:
+            if upper == "CASE":
+                selector = self.next_significant()
+                self.cases.append(selector is not None and selector.kind == "ident"
+                                  and selector.text.upper() in ("TYPEOF", "TYPEOFELEMENTS"))
+            elif upper == "END_CASE" and self.cases:
+                self.cases.pop()
             self.significant(lx)
             return [self.el("Token", {"Text": word})]
+        if self.at_type_label():
+            return self.type_label(lx)
         if upper in _LITERAL_WORDS:
             self.operand()
             return [self.constant("LiteralConstant", word)]
-        if self.next_is_op(":", 0) and self.lx[self.i].pos == lx.pos + len(word):
+        if self.next_is_op(":", 0) and self.lx[self.i].pos == lx.pos + len(word) and not (
+                self.after_expression_operator() and self.periphery_follows(lx)):
             self.i += 1
             self.significant(self.lx[self.i - 1])
             label = self.el("Label", {"Name": word}, [self.el("Token", {"Text": ":"})])

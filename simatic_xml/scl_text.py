@@ -148,7 +148,9 @@ def call_key(parts: list[XmlNode]) -> str:
 def _component_text(node: XmlNode) -> str:
     name = node.attrs.get("Name", "")
     text = f'"{name}"' if _has_quotes(node) or needs_quotes(name) else name
-    return text + "".join(_text(c) for c in node.children if c.tag != "BooleanAttribute")
+    text += "".join(_text(c) for c in node.children if c.tag != "BooleanAttribute")
+    # the I/O access of a tag, "tag":P (SimpleAccessModifier="Periphery", as LAD/FBD exports write it)
+    return text + ":P" if node.attrs.get("SimpleAccessModifier") == "Periphery" else text
 
 
 def _access_text(node: XmlNode) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 from simatic_xml import cancel
 from simatic_xml.scl import ast as A
 
+from simatic_xml.scl.parse_stmt import is_type_test
+
+from .builtins import checker_type
 from .check_calls import _text
 from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, assignable, display
 
@@ -69,6 +72,9 @@ class StatementChecks:
             self.body(s.else_body)
 
     def s_case(self, s: A.Case) -> None:
+        if is_type_test(s.selector):
+            self.type_case(s)
+            return
         st = self.expr(s.selector)
         if isinstance(st, str) and st not in _SELECTORS and not (st in INTEGERS or st in BITSTRINGS):
             self.err(s.selector, "CASE_SELECTOR", src=display(st))
@@ -80,6 +86,23 @@ class StatementChecks:
                     self.case_label(label.high, st)
                 else:
                     self.case_label(label, st)
+            self.body(br.body)
+        if s.else_body:
+            self.body(s.else_body)
+
+    def type_case(self, s: A.Case) -> None:
+        """``CASE TypeOf(#v) OF Real: ...`` (or TypeOfElements): every label is a data type (TIA help "TypeOf:
+        Read out data type of a VARIANT tag" shows the CASE form); a constant or an operand there is refused."""
+        self.expr(s.selector)
+        for br in s.branches:
+            for label in br.labels:
+                if type(label) is A.TypeLabel:
+                    if label.quoted or not isinstance(checker_type(label.name), str):
+                        self.check_type_name(label)  # PLC data type, system type, or a missing/unknown one
+                else:
+                    if type(label) is not A.CaseRange:
+                        self.expr(label)
+                    self.err(label, "CASE_LABEL", label=_label_text(label), type="data type (TypeOf)")
             self.body(br.body)
         if s.else_body:
             self.body(s.else_body)
@@ -181,6 +204,8 @@ def _integral(t) -> bool:
 
 def _label_text(e) -> str:
     t = type(e)
+    if t is A.CaseRange:
+        return f"{_label_text(e.low)}..{_label_text(e.high)}"
     if t is A.Literal:
         return e.text
     if t is A.UnaryOp:

@@ -46,10 +46,12 @@ class Literal(Expr):
 class Name(Expr):
     """An operand root: ``#local`` (scope ``local``), ``"global"`` (``global``)
     or a bare word (``bare``: a local without ``#``, a built-in function or
-    classic-style symbol; the checker resolves it)."""
+    classic-style symbol; the checker resolves it). ``periphery``: written ``"tag":P``, the I/O access of a
+    PLC tag (peripheral input/output, same data type as the tag)."""
 
     name: str
     scope: str
+    periphery: bool = False
 
 
 @dataclass(slots=True)
@@ -88,9 +90,11 @@ class Deref(Expr):
 
 @dataclass(slots=True)
 class Address(Expr):
-    """Absolute address ``%I0.0``, ``%MW10``, ``%DB1.DBX0.0`` (text without ``%``)."""
+    """Absolute address ``%I0.0``, ``%MW10``, ``%DB1.DBX0.0`` (text without ``%`` and without ``:P``);
+    ``periphery``: ``%IW4:P``, the I/O access of the address."""
 
     text: str
+    periphery: bool = False
 
 
 @dataclass(slots=True)
@@ -286,6 +290,15 @@ class If(Stmt):
 class CaseRange(Node):
     low: Expr
     high: Expr
+
+
+@dataclass(slots=True)
+class TypeLabel(Expr):
+    """A data type as the label of a CASE over ``TypeOf(...)``/``TypeOfElements(...)`` (``Real:``,
+    ``"UDT_Motor":``); ``quoted`` for a PLC data type written in quotes."""
+
+    name: str
+    quoted: bool = False
 
 
 @dataclass(slots=True)

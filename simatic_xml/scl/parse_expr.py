@@ -71,6 +71,8 @@ class ExprParser:
     i: int
 
     # ---------------------------------------------------------------- cursor helpers
+    in_case_labels = False  # True while a CASE label list is read: no `:P` I/O suffix there
+
     def error(self, message: str, tok: Token | None = None):
         tok = tok or self.toks[self.i]
         return SclSyntaxError(message, tok.line, tok.col)
@@ -146,14 +148,22 @@ class ExprParser:
             return self.parse_postfix(A.Name(tok.line, tok.col, t, "local"))
         if kind == "QIDENT":
             self.i += 1
-            return self.parse_postfix(A.Name(tok.line, tok.col, tok.text[1:-1], "global"))
+            name = A.Name(tok.line, tok.col, tok.text[1:-1], "global")
+            if self.periphery_suffix():
+                name.periphery = True
+                return name
+            return self.parse_postfix(name)
         if kind == "IDENT":
             self.i += 1
             if _CLASSIC_ADDR.match(tok.text) and self.toks[self.i].kind in (".", "("):
                 raise ClassicSclNotSupportedError(
                     f"absolute block operand '{tok.text}' (use a symbolic name)", tok.line, tok.col
                 )
-            return self.parse_postfix(A.Name(tok.line, tok.col, tok.text, "bare"))
+            name = A.Name(tok.line, tok.col, tok.text, "bare")
+            if self.periphery_suffix():
+                name.periphery = True
+                return name
+            return self.parse_postfix(name)
         if kind == "(":
             self.i += 1
             inner = self.parse_expr()
@@ -164,7 +174,14 @@ class ExprParser:
             return lit
         if kind == "ADDR":
             self.i += 1
-            return self.parse_postfix(A.Address(tok.line, tok.col, tok.text[1:]))
+            addr = A.Address(tok.line, tok.col, tok.text[1:])
+            if self.periphery_suffix():
+                # the manual (see periphery_suffix) names the I/O access for inputs and outputs only
+                if addr.text[:1].upper() not in "IQEA":
+                    raise self.error(f"':P' is only possible on inputs and outputs, not on '{tok.text}'", tok)
+                addr.periphery = True
+                return addr
+            return self.parse_postfix(addr)
         if kind in KEYWORDS and self.toks[self.i + 1].kind in _NAME_FOLLOW:
             # a member that happens to be a keyword, e.g. a DB start value `Type := 1;`
             self.i += 1
@@ -172,6 +189,25 @@ class ExprParser:
         if kind == "EOF":
             raise self.error("expected an expression, found end of file", tok)
         raise self.error(f"expected an operand or expression, found {self.describe(tok)}", tok)
+
+    def periphery_suffix(self) -> bool:
+        """Consume ``:P`` written right after a PLC tag or an absolute I/O address: the I/O (peripheral) access
+        of the tag (S7-1200 System Manual A5E02486680, 4.2 "Data storage, memory areas, I/O and addressing":
+        appending ":P" reads/writes the I/O directly; Siemens FAQ 89377245 passes "EW4":P to a block).
+        Only ``:P`` glued to the operand, and never in a CASE label list (``"C":P := 1;`` there is the label
+        ``"C"`` and a statement; a label is a constant, never an I/O tag)."""
+        toks = self.toks
+        colon = toks[self.i]
+        if colon.kind != ":" or self.in_case_labels:
+            return False
+        letter = toks[self.i + 1]
+        if letter.kind != "IDENT" or letter.text not in ("P", "p"):
+            return False
+        prev = toks[self.i - 1]
+        if colon.pos != prev.pos + len(prev.text) or letter.pos != colon.pos + 1:
+            return False
+        self.i += 2
+        return True
 
     def parse_literal(self):
         tok = self.toks[self.i]

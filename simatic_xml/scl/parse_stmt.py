@@ -18,8 +18,17 @@ _STOP = frozenset(
 _LABEL_TOKS = frozenset(
     ["INT", "BASED", "TYPED", "STRING", "LOCAL", "QIDENT", "IDENT", "-", "+", "..", ",", "."]
 )
+# TypeOf/TypeOfElements: a CASE over them compares data types (TIA help "TypeOf: Read out data type of a
+# VARIANT tag" / "TypeOfElements: Read out data type of an ARRAY element of a VARIANT tag").
+_TYPE_TESTS = frozenset(["TYPEOF", "TYPEOFELEMENTS"])
 _ASSIGN_OPS = frozenset([":=", "?=", "+=", "-=", "*=", "/="])
 _LVALUE = (A.Name, A.Member, A.Index, A.Slice, A.Address, A.Deref)
+
+
+def is_type_test(selector) -> bool:
+    """A CASE selector `TypeOf(...)`/`TypeOfElements(...)`: its labels are data types."""
+    return (type(selector) is A.Call and type(selector.callee) is A.Name and selector.callee.scope == "bare"
+            and selector.callee.name.upper() in _TYPE_TESTS)
 
 
 def comment_texts(tok: Token) -> list:
@@ -53,7 +62,13 @@ class StmtParser(ExprParser):
         j = self.i
         while toks[j].kind in _LABEL_TOKS:
             j += 1
-        return toks[j].kind == ":" and j > self.i
+        if toks[j].kind != ":" or j == self.i:
+            return False
+        # `"AW6":P := #x;` is a statement on the I/O access of a tag, not the label "AW6"
+        letter = toks[j + 1]
+        glued = toks[j].pos == toks[j - 1].pos + len(toks[j - 1].text) and letter.pos == toks[j].pos + 1
+        return not (glued and letter.kind == "IDENT" and letter.text in ("P", "p") and j == self.i + 1
+                    and toks[self.i].kind in ("QIDENT", "IDENT"))
 
     def parse_statement(self):
         toks = self.toks
@@ -158,6 +173,7 @@ class StmtParser(ExprParser):
         self.i += 1
         selector = self.parse_expr()
         self.expect("OF", "OF after the CASE selector")
+        type_labels = is_type_test(selector)
         branches = []
         else_body = None
         toks = self.toks
@@ -170,16 +186,30 @@ class StmtParser(ExprParser):
                 break
             if t.kind == "END_CASE" or t.kind == "EOF":
                 break
-            labels = [self._case_label()]
-            while toks[self.i].kind == ",":
-                self.i += 1
-                labels.append(self._case_label())
+            self.in_case_labels = True
+            try:
+                labels = [self._case_label(type_labels)]
+                while toks[self.i].kind == ",":
+                    self.i += 1
+                    labels.append(self._case_label(type_labels))
+            finally:
+                self.in_case_labels = False
             self.expect(":", "':' after the CASE label")
             branches.append(A.CaseBranch(t.line, t.col, labels, self.parse_statements(True)))
         self._end("END_CASE", tok)
         return A.Case(tok.line, tok.col, selector, branches, else_body)
 
-    def _case_label(self):
+    def _case_label(self, type_labels: bool = False):
+        if type_labels:
+            # CASE TypeOf(#v) OF Real: ... -- the labels are data types (TIA help "TypeOf: Read out data type
+            # of a VARIANT tag"; real source: andresvosa/my_Siemens mov_avg.scl). A word or a quoted name
+            # directly before ':' or ',' is a type; anything else stays an expression for the checker to refuse.
+            tok = self.toks[self.i]
+            after = self.toks[self.i + 1].kind
+            if (tok.kind == "IDENT" or tok.kind == "QIDENT") and after in (":", ","):
+                self.i += 1
+                quoted = tok.kind == "QIDENT"
+                return A.TypeLabel(tok.line, tok.col, tok.text[1:-1] if quoted else tok.text, quoted)
         low = self.parse_expr()
         if self.toks[self.i].kind == "..":
             self.i += 1

@@ -44,10 +44,6 @@ _TYPEOF_LABEL = ("a data type as CASE label (CASE TypeOf(#v) OF Real:) is read a
 
 # case file name -> stage -> class of the false error it still shows
 XFAIL: dict[str, dict[str, str]] = {
-    "periphery_actual_param.scl": {"check": _PARSER_PERIPHERY, "check_closed": _PARSER_PERIPHERY,
-                                   "generate": _PARSER_PERIPHERY, "compile_generated": _PARSER_PERIPHERY,
-                                   "import_generated": _PARSER_PERIPHERY},
-    "gen_case_typeof_labels.scl": {"compile_generated": _TYPEOF_LABEL, "check_closed": _TYPEOF_LABEL},
 }
 
 
