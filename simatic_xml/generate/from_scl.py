@@ -72,7 +72,8 @@ def expr_text(node: Any) -> str:
     if isinstance(node, A.Literal):
         return node.text
     if isinstance(node, A.Name):
-        return {"local": f"#{node.name}", "global": f'"{node.name}"'}.get(node.scope, node.name)
+        text = {"local": f"#{node.name}", "global": f'"{node.name}"'}.get(node.scope, node.name)
+        return text + ":P" if node.periphery else text
     if isinstance(node, A.Member):
         return f"{expr_text(node.base)}.{_q(node.name, node.quoted)}"
     if isinstance(node, A.Index):
@@ -91,7 +92,7 @@ def expr_text(node: Any) -> str:
     if isinstance(node, A.Repeat):
         return f"{node.count}(" + ", ".join(expr_text(i) for i in node.items) + ")"
     if isinstance(node, A.Address):
-        return f"%{node.text}"
+        return f"%{node.text}:P" if node.periphery else f"%{node.text}"
     if isinstance(node, A.Call):
         return f"{expr_text(node.callee)}(" + ", ".join(expr_text(a.value) for a in node.args) + ")"
     raise SpecError("source", f"line {node.line}: cannot use a {type(node).__name__} here")
