@@ -438,13 +438,13 @@ class _Parser:
 
     def at_type_label(self) -> bool:
         """The word just read (``self.i`` is past it) is a data type labelling a branch of ``CASE TypeOf(...)``:
-        in label position (after ``OF``, after a statement's ``;`` or a label list's ``,``) and followed by
+        in label position (after ``OF``, a statement's ``;``, ``END_REGION`` or a label list's ``,``) and followed by
         ``:`` or ``,``."""
         if not (self.cases and self.cases[-1]):
             return False
         prev = self.prev
         in_position = self.type_label_list or (prev is not None and (
-            (prev.kind == "op" and prev.text == ";") or (prev.kind == "ident" and prev.text.upper() == "OF")))
+            (prev.kind == "op" and prev.text == ";") or (prev.kind == "ident" and prev.text.upper() in ("OF", "END_REGION"))))
         after = self.next_significant()
         return in_position and after is not None and after.kind == "op" and after.text in (":", ",")
 

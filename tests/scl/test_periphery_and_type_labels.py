@@ -126,3 +126,11 @@ def test_type_labels_are_tokens_not_jump_labels() -> None:
     # the arguments of a call inside the branch stay operands, though followed by ','
     assert {"a", "b", "c"} <= {c.attrs["Name"] for c in body.iter("Component")}
     assert tokens_to_text(body) == text
+
+
+def test_a_type_label_after_a_region_is_a_type_label() -> None:
+    text = ("CASE TypeOf(#v) OF\n    Real:\n        REGION r1\n            #x := 1;\n        END_REGION\n"
+            "    LReal:\n        #x := 2;\nEND_CASE;")
+    body = text_to_tokens(text)
+    assert not [a for a in body.iter("Access") if a.attrs.get("Scope") == "Label"]
+    assert tokens_to_text(body) == text
