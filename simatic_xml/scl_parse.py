@@ -444,7 +444,8 @@ class _Parser:
             return False
         prev = self.prev
         in_position = self.type_label_list or (prev is not None and (
-            (prev.kind == "op" and prev.text == ";") or (prev.kind == "ident" and prev.text.upper() in ("OF", "END_REGION"))))
+            (prev.kind == "op" and prev.text == ";")
+            or (prev.kind == "ident" and prev.text.upper() in ("OF", "END_REGION"))))
         after = self.next_significant()
         return in_position and after is not None and after.kind == "op" and after.text in (":", ",")
 
