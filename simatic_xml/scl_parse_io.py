@@ -1,0 +1,92 @@
+"""The operand forms of :mod:`simatic_xml.scl_parse` that no corpus export shows (issue 13): the I/O access
+``"tag":P`` / ``%IW4:P``, absolute I/Q/M addresses, and data types labelling ``CASE TypeOf(...) OF``.
+
+A mixin of ``scl_parse._Parser``: it relies on the parser's cursor (``lx``, ``i``, ``peek``, ``prev``), its
+element factory ``el`` and ``error``, and on ``component``/``operand``/``significant``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .xmlnode import XmlNode
+
+if TYPE_CHECKING:
+    from .scl_parse import _Lex
+
+__all__ = ("SPACING", "IoAndTypeLabels")
+
+SPACING = frozenset({"ws", "nl", "comment", "block"})
+_ADDRESS = re.compile(r"%(?P<area>[A-Za-z])(?P<size>[XBWDLxbwdl]?)(?P<byte>[0-9]+)(?:\.(?P<bit>[0-9]+))?"
+                      r"(?P<periphery>:[Pp])?\Z")
+# German mnemonics (E/A) name the same areas as I/Q.
+_ADDRESS_AREA = {"I": "Input", "E": "Input", "Q": "Output", "A": "Output", "M": "Memory"}
+_ADDRESS_TYPE = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": "LWord"}
+
+
+class IoAndTypeLabels:
+    """I/O access, absolute addresses and TypeOf labels (see the module docstring)."""
+
+    def periphery_follows(self, lx: _Lex) -> bool:
+        """``"tag":P`` -- ``:P`` glued to the tag: its I/O access. Not right after ``OF``, where a glued
+        ``"C":P := 1`` is a CASE label and a statement (the SCL parser reads it the same way)."""
+        colon, letter = self.peek(), self.peek(1)
+        if colon is None or letter is None or colon.kind != "op" or colon.text != ":" or letter.text not in ("P", "p"):
+            return False
+        if letter.kind != "ident" or colon.pos != lx.pos + len(lx.text) or letter.pos != colon.pos + 1:
+            return False
+        return not (self.prev is not None and self.prev.kind == "ident" and self.prev.text.upper() == "OF")
+
+    def after_expression_operator(self) -> bool:
+        """Inside an expression or a parameter list (after ``:=``, ``=>``, ``(``, ``,`` or an operator): a bare
+        ``word:P`` there is an I/O access, never a jump label."""
+        prev = self.prev
+        return prev is not None and prev.kind == "op" and prev.text not in (";", ":", ")", "]")
+
+    def absolute_address(self, lx: _Lex) -> XmlNode:
+        """``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P`` as ``Access Scope="Address"`` (the element the SCL reader
+        ``scl_text._address_text`` reads). No StructuredText export in the corpus holds an I/Q/M address (only
+        DB addresses: War3sccs energy_meter_read.xml), so Area/Type/BitOffset follow the Openness Address element
+        as the DB ones show it; the I/O areas of ``:P`` are assumed to be PeripheryInput/PeripheryOutput."""
+        m = _ADDRESS.match(lx.text)
+        if m is None:
+            raise self.error(lx, f"invalid absolute address {lx.text!r}")
+        area = _ADDRESS_AREA[m.group("area").upper()]
+        if m.group("periphery"):
+            if area == "Memory":
+                raise self.error(lx, f"':P' is only possible on inputs and outputs, not on {lx.text!r}")
+            area = "Periphery" + area
+        size = (m.group("size") or "X").upper()
+        byte, bit = int(m.group("byte")), int(m.group("bit") or 0)
+        if (size == "X") != (m.group("bit") is not None) or bit > 7:
+            raise self.error(lx, f"invalid absolute address {lx.text!r}")
+        attrs = {"Area": area, "Type": _ADDRESS_TYPE[size], "BitOffset": str(byte * 8 + bit)}
+        return self.el("Access", {"Scope": "Address"}, [self.el("Address", attrs)])
+
+    def next_significant(self, k: int = 0) -> _Lex | None:
+        while (lx := self.peek(k)) is not None and lx.kind in SPACING:
+            k += 1
+        return lx
+
+    def at_type_label(self) -> bool:
+        """The word just read (``self.i`` is past it) is a data type labelling a branch of ``CASE TypeOf(...)``:
+        in label position (after ``OF``, a statement's ``;``, ``END_REGION`` or a label list's ``,``) and followed by
+        ``:`` or ``,``."""
+        if not (self.cases and self.cases[-1]):
+            return False
+        prev = self.prev
+        in_position = self.type_label_list or (prev is not None and (
+            (prev.kind == "op" and prev.text == ";")
+            or (prev.kind == "ident" and prev.text.upper() in ("OF", "END_REGION"))))
+        after = self.next_significant()
+        return in_position and after is not None and after.kind == "op" and after.text in (":", ",")
+
+    def type_label(self, lx: _Lex) -> list[XmlNode]:
+        """A data type as a CASE TypeOf label. No TIA export in the corpus or the held-out set shows one (no
+        StructuredText block with TypeOf at all), so the form is assumed: the type name as a plain ``Token``,
+        as TIA writes the other words of the SCL grammar, followed by the ordinary ``:``/``,`` tokens. A jump
+        label (``Access Scope="Label"``) would be wrong: TIA's label is a constant, not a jump target."""
+        self.type_label_list = self.next_significant().text == ","
+        self.significant(lx)
+        return [self.el("Token", {"Text": lx.text})]
