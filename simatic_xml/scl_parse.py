@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .cancel import checkpoint
 from .errors import SclSyntaxError
-from .scl_parse_io import SPACING as _SPACING, IoAndTypeLabels
+from .scl_parse_io import SPACING as _SPACING, TYPE_TESTS, IoAndTypeLabels
 from .scl_text import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
 from .xmlnode import XmlNode
@@ -165,6 +165,7 @@ class _Parser(IoAndTypeLabels):
         self.after_operand = False
         self.cases: list[bool] = []  # open CASE statements, innermost last: True for CASE TypeOf(...) OF
         self.type_label_list = False  # inside `Real, LReal:` of a CASE TypeOf, after a comma
+        self.type_test_end = -1  # index of the ')' that closed the last TypeOf(...)/TypeOfElements(...)
 
     # -- helpers
     def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
@@ -258,6 +259,8 @@ class _Parser(IoAndTypeLabels):
             self.operand()
             return
         else:  # op, slice
+            if lx.text == ":":
+                self.type_label_list = False  # a label list ends with its ':'
             out.append(self.el("Token", {"Text": lx.text}))
             self.significant(lx)
         self.i += 1
@@ -434,6 +437,8 @@ class _Parser(IoAndTypeLabels):
                 call.children.extend(self.el("TemplateValue", {"Name": n, "Type": t}, text=v) for n, t, v in tvs)
             self.operand()
             self.parse_args(call)
+            if upper in TYPE_TESTS:
+                self.type_test_end = self.i - 1  # its ')': a word compared with it is a data type
             return [self.el("Access", {"Scope": "Call"}, [call])]
         return self.parse_global(lx, word, quoted=False)
 

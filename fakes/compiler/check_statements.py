@@ -8,7 +8,7 @@ from __future__ import annotations
 from simatic_xml import cancel
 from simatic_xml.scl import ast as A
 
-from simatic_xml.scl.parse_stmt import is_type_test
+from simatic_xml.scl.parse_expr import is_type_test
 
 from .builtins import checker_type
 from .check_calls import _text

@@ -135,6 +135,8 @@ class ExprParser:
                 return left
             self.i += 1
             right = self.parse_expr(bp)
+            if op == "=" or op == "<>":
+                left, right = _type_comparison(left, right)
             left = A.BinaryOp(left.line, left.col, op, left, right)
 
     def parse_primary(self):
@@ -340,6 +342,33 @@ class ExprParser:
                 self.i += 1
                 return args
             raise self.error(f"expected ',' or ')' in the parameter list, found {self.describe(tok)}", tok)
+
+
+_TYPE_TESTS = frozenset(["TYPEOF", "TYPEOFELEMENTS"])
+
+
+def is_type_test(e) -> bool:
+    """``TypeOf(...)``/``TypeOfElements(...)``: its value is a data type, compared with ``=``/``<>`` in IF or
+    used as a CASE selector (TIA help "TypeOf: Read out data type of a VARIANT tag"; its uses are summarised in
+    blog.csdn.net/weixin_42113552/article/details/112456273: IF TypeOf(a) = Byte, IF TypeOf(a) = TypeOf(b),
+    CASE TypeOf(a) OF Byte: ...)."""
+    return (type(e) is A.Call and type(e.callee) is A.Name and e.callee.scope == "bare"
+            and e.callee.name.upper() in _TYPE_TESTS)
+
+
+def _as_type(e):
+    if type(e) is A.Name and e.scope != "local" and not e.periphery:
+        return A.TypeLabel(e.line, e.col, e.name, e.scope == "global")
+    return e
+
+
+def _type_comparison(left, right) -> tuple:
+    """``TypeOf(#v) = Real`` / ``"UDT_A" <> TypeOfElements(#v)``: the name beside the type test is a data type."""
+    if is_type_test(left):
+        return left, _as_type(right)
+    if is_type_test(right):
+        return _as_type(left), right
+    return left, right
 
 
 def _unescape(s: str) -> str:

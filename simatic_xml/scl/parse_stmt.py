@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import cancel
 from . import ast as A
 from .lexer import KEYWORDS, Token
-from .parse_expr import ExprParser
+from .parse_expr import ExprParser, is_type_test
 
 # Tokens that end a statement list.
 _STOP = frozenset(
@@ -18,17 +18,8 @@ _STOP = frozenset(
 _LABEL_TOKS = frozenset(
     ["INT", "BASED", "TYPED", "STRING", "LOCAL", "QIDENT", "IDENT", "-", "+", "..", ",", "."]
 )
-# TypeOf/TypeOfElements: a CASE over them compares data types (TIA help "TypeOf: Read out data type of a
-# VARIANT tag" / "TypeOfElements: Read out data type of an ARRAY element of a VARIANT tag").
-_TYPE_TESTS = frozenset(["TYPEOF", "TYPEOFELEMENTS"])
 _ASSIGN_OPS = frozenset([":=", "?=", "+=", "-=", "*=", "/="])
 _LVALUE = (A.Name, A.Member, A.Index, A.Slice, A.Address, A.Deref)
-
-
-def is_type_test(selector) -> bool:
-    """A CASE selector `TypeOf(...)`/`TypeOfElements(...)`: its labels are data types."""
-    return (type(selector) is A.Call and type(selector.callee) is A.Name and selector.callee.scope == "bare"
-            and selector.callee.name.upper() in _TYPE_TESTS)
 
 
 def comment_texts(tok: Token) -> list:

@@ -134,3 +134,31 @@ def test_a_type_label_after_a_region_is_a_type_label() -> None:
     body = text_to_tokens(text)
     assert not [a for a in body.iter("Access") if a.attrs.get("Scope") == "Label"]
     assert tokens_to_text(body) == text
+
+
+def test_a_name_compared_with_a_type_test_is_a_data_type() -> None:
+    (first, second) = _body('IF TypeOf(#v) = Real THEN\n  #x := 1;\nEND_IF;\n'
+                            'IF "UDT_A" <> TypeOfElements(#v) AND TypeOf(#v) = TypeOf(#v) THEN\n  #x := 2;\nEND_IF;')
+    cond = first.branches[0].cond
+    assert (type(cond.right), cond.right.name) == (A.TypeLabel, "Real")
+    left = second.branches[0].cond.left
+    assert (type(left.left), left.left.name, left.left.quoted) == (A.TypeLabel, "UDT_A", True)
+    assert type(second.branches[0].cond.right.right) is A.Call  # TypeOf(#v) = TypeOf(#v) stays two calls
+    (plain,) = _body("IF #x = Real THEN\n  #x := 1;\nEND_IF;", decls="x : Int; Real : Int;")
+    assert type(plain.branches[0].cond.right) is A.Name  # no type test, no data type
+
+
+def test_the_checker_accepts_type_comparisons() -> None:
+    assert _errors("IF TypeOf(#v) = Real OR Int = TypeOf(#v) THEN\n  #x := 1;\nEND_IF;\n"
+                   "IF TypeOfElements(#v) <> String THEN\n  #x := 2;\nEND_IF;") == []
+
+
+def test_type_comparisons_generate_type_tokens() -> None:
+    text = ("IF TypeOf(#v) = Real AND Int <> TypeOfElements(#w) THEN\n    #x := F(a, b);\nEND_IF;\n"
+            "IF TypeOf(#v) = TypeOf(#w) THEN\n    ;\nEND_IF;")
+    body = text_to_tokens(text)
+    assert [t.attrs["Text"] for t in body.iter("Token") if t.attrs["Text"] in ("Real", "Int", "TypeOf")] == [
+        "Real", "Int"]
+    assert [i.attrs["Name"] for i in body.iter("Instruction")] == ["TypeOf", "TypeOfElements", "F", "TypeOf", "TypeOf"]
+    assert {"a", "b"} <= {c.attrs["Name"] for c in body.iter("Component")}
+    assert tokens_to_text(body) == text
