@@ -30,11 +30,7 @@ class IoAndTypeLabels:
     """I/O access, absolute addresses and TypeOf labels (see the module docstring)."""
 
     def periphery_follows(self, lx: _Lex) -> bool:
-        """A data type as a CASE TypeOf label or compared with a type test. No TIA export in the corpus or the
-        held-out set shows one (no StructuredText block with TypeOf at all), so the form is assumed: the type name
-        as a plain ``Token``, as TIA writes the other words of the SCL grammar, followed by the ordinary
-        ``:``/``,`` tokens. A jump label (``Access Scope="Label"``) or a tag (``GlobalVariable``) would be wrong:
-        the label is a data type, not a jump target or an operand."""``"tag":P`` -- ``:P`` glued to the tag: its I/O access. Not right after ``OF``, where a glued
+        """``"tag":P`` -- ``:P`` glued to the tag: its I/O access. Not right after ``OF``, where a glued
         ``"C":P := 1`` is a CASE label and a statement (the SCL parser reads it the same way)."""
         colon, letter = self.peek(), self.peek(1)
         if colon is None or letter is None or colon.kind != "op" or colon.text != ":" or letter.text not in ("P", "p"):
@@ -44,21 +40,13 @@ class IoAndTypeLabels:
         return not (self.prev is not None and self.prev.kind == "ident" and self.prev.text.upper() == "OF")
 
     def after_expression_operator(self) -> bool:
-        """A data type as a CASE TypeOf label or compared with a type test. No TIA export in the corpus or the
-        held-out set shows one (no StructuredText block with TypeOf at all), so the form is assumed: the type name
-        as a plain ``Token``, as TIA writes the other words of the SCL grammar, followed by the ordinary
-        ``:``/``,`` tokens. A jump label (``Access Scope="Label"``) or a tag (``GlobalVariable``) would be wrong:
-        the label is a data type, not a jump target or an operand."""Inside an expression or a parameter list (after ``:=``, ``=>``, ``(``, ``,`` or an operator): a bare
+        """Inside an expression or a parameter list (after ``:=``, ``=>``, ``(``, ``,`` or an operator): a bare
         ``word:P`` there is an I/O access, never a jump label."""
         prev = self.prev
         return prev is not None and prev.kind == "op" and prev.text not in (";", ":", ")", "]")
 
     def absolute_address(self, lx: _Lex) -> XmlNode:
-        """A data type as a CASE TypeOf label or compared with a type test. No TIA export in the corpus or the
-        held-out set shows one (no StructuredText block with TypeOf at all), so the form is assumed: the type name
-        as a plain ``Token``, as TIA writes the other words of the SCL grammar, followed by the ordinary
-        ``:``/``,`` tokens. A jump label (``Access Scope="Label"``) or a tag (``GlobalVariable``) would be wrong:
-        the label is a data type, not a jump target or an operand."""``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P`` as ``Access Scope="Address"`` (the element the SCL reader
+        """``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P`` as ``Access Scope="Address"`` (the element the SCL reader
         ``scl_text._address_text`` reads). No StructuredText export in the corpus holds an I/Q/M address (only
         DB addresses: War3sccs energy_meter_read.xml), so Area/Type/BitOffset follow the Openness Address element
         as the DB ones show it; the I/O areas of ``:P`` are assumed to be PeripheryInput/PeripheryOutput."""
@@ -83,11 +71,7 @@ class IoAndTypeLabels:
         return lx
 
     def at_type_label(self) -> bool:
-        """A data type as a CASE TypeOf label or compared with a type test. No TIA export in the corpus or the
-        held-out set shows one (no StructuredText block with TypeOf at all), so the form is assumed: the type name
-        as a plain ``Token``, as TIA writes the other words of the SCL grammar, followed by the ordinary
-        ``:``/``,`` tokens. A jump label (``Access Scope="Label"``) or a tag (``GlobalVariable``) would be wrong:
-        the label is a data type, not a jump target or an operand."""The word just read (``self.i`` is past it) is a data type: compared with a type test
+        """The word just read (``self.i`` is past it) is a data type: compared with a type test
         (``TypeOf(#v) = Real``, ``Int <> TypeOfElements(#v)``), or labelling a branch of ``CASE TypeOf(...)``:
         in label position (after ``OF``, a statement's ``;``, ``END_REGION`` or a label list's ``,``) and
         followed by ``:`` or ``,``."""
@@ -103,11 +87,7 @@ class IoAndTypeLabels:
         return in_position and after is not None and after.kind == "op" and after.text in (":", ",")
 
     def compared_with_type_test(self) -> bool:
-        """A data type as a CASE TypeOf label or compared with a type test. No TIA export in the corpus or the
-        held-out set shows one (no StructuredText block with TypeOf at all), so the form is assumed: the type name
-        as a plain ``Token``, as TIA writes the other words of the SCL grammar, followed by the ordinary
-        ``:``/``,`` tokens. A jump label (``Access Scope="Label"``) or a tag (``GlobalVariable``) would be wrong:
-        the label is a data type, not a jump target or an operand."""``TypeOf(...) = word`` (the call's ``)`` at ``type_test_end``) or ``word <> TypeOf(...)``; the word is
+        """``TypeOf(...) = word`` (the call's ``)`` at ``type_test_end``) or ``word <> TypeOf(...)``; the word is
         no type test itself (``TypeOf(#a) = TypeOf(#b)``)."""
         if self.lx[self.i - 1].text.upper() in TYPE_TESTS:
             return False
@@ -137,10 +117,7 @@ class IoAndTypeLabels:
         held-out set shows one (no StructuredText block with TypeOf at all), so the form is assumed: the type name
         as a plain ``Token``, as TIA writes the other words of the SCL grammar, followed by the ordinary
         ``:``/``,`` tokens. A jump label (``Access Scope="Label"``) or a tag (``GlobalVariable``) would be wrong:
-        the label is a data type, not a jump target or an operand."""A data type as a CASE TypeOf label or compared with a type test. No TIA export in the corpus or the held-out set shows one (no
-        StructuredText block with TypeOf at all), so the form is assumed: the type name as a plain ``Token``,
-        as TIA writes the other words of the SCL grammar, followed by the ordinary ``:``/``,`` tokens. A jump
-        label (``Access Scope="Label"``) would be wrong: TIA's label is a constant, not a jump target."""
+        the label is a data type, not a jump target or an operand."""
         if self.cases and self.cases[-1] and not self.compared_with_type_test():
             self.type_label_list = self.next_significant().text == ","
         self.significant(lx)
