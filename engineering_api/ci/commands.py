@@ -49,12 +49,13 @@ def _out(path: str | None) -> Iterator[IO[str]]:
             yield handle
 
 
-def finish(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], files: Sequence[str], command: str) -> int:
+def finish(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], files: Sequence[str], command: str,
+           programs: Sequence[dict] | None = None) -> int:
     """Write the report (capped, see ``DIAGNOSTIC_CAP``) and give the exit code of all findings."""
     code = exit_code(diagnostics)
     try:
         with _out(getattr(args, "output", None)) as out:
-            emit(diagnostics, files, args.format, out, command=command)
+            emit(diagnostics, files, args.format, out, command=command, programs=programs)
     except OSError as exc:
         return usage_error(f"{args.output}: {exc.strerror or exc}")
     return code
@@ -97,6 +98,7 @@ def add_simaticml_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-roundtrip", action="store_true",
                         help="skip the read -> write -> re-read comparison (semantics only)")
     _missing(parser)
+    _one_program(parser)
 
 
 def run_simaticml_check(args: argparse.Namespace) -> int:
@@ -104,15 +106,16 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
     in the set is a ``MISSING_*`` error) and, unless ``--no-roundtrip``, its read/write round trip."""
     from simatic_xml.check import roundtrip_diagnostic
 
-    from .program import check, load, plc_groups
+    from .program import check, load_groups
 
     try:
         files = collect(args.paths, XML_SUFFIXES)
     except UsageError as exc:
         return usage_error(str(exc))
     diagnostics: list[Diagnostic] = []
-    for group in plc_groups(files).values():
-        loaded = load(group)
+    programs = []
+    for group, loaded in load_groups(files, one_program=args.one_program):
+        programs.append(group.as_json())
         diagnostics.extend(check(loaded))
         if not args.no_roundtrip:
             for path, data in loaded.documents.items():
@@ -121,7 +124,7 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
                     diagnostics.append(found)
     if args.allow_missing:
         _downgrade_missing(diagnostics)
-    return finish(args, diagnostics, files, "simaticml check")
+    return finish(args, diagnostics, files, "simaticml check", programs)
 
 
 # ---------------------------------------------------------------------------------------------- plc check
@@ -133,6 +136,13 @@ def add_plc_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cpu", metavar="ARTICLE", help="the CPU's article number (6ES7 516-3AN02-0AB0, optionally "
                         "/V3.0), checked against the hardware catalog")
     _missing(parser)
+    _one_program(parser)
+
+
+def _one_program(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--one-program", action="store_true",
+                        help="check every file as one PLC (default: one program per PLC folder, the folder above "
+                             "Program blocks / PLC tags / Software units; the report lists the programs formed)")
 
 
 def run_plc_check(args: argparse.Namespace) -> int:
@@ -158,10 +168,11 @@ def run_plc_check(args: argparse.Namespace) -> int:
         files = collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES)
     except UsageError as exc:
         return usage_error(str(exc))
-    diagnostics = check_files(files, tia_version=version)
+    groups: list = []
+    diagnostics = check_files(files, tia_version=version, one_program=args.one_program, groups=groups)
     if args.allow_missing:
         _downgrade_missing(diagnostics)
-    return finish(args, diagnostics, files, "plc check")
+    return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups])
 
 
 def _cpu_problem(article: str) -> str | None:

@@ -29,9 +29,10 @@ from simatic_xml.scl import parse
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.scl.parser import read_source
 
+from . import grouping as _grouping
 from .paths import SCL_SUFFIXES
 
-__all__ = ("Loaded", "check", "check_files", "load", "plc_groups")
+__all__ = ("Loaded", "ProgramGroup", "check", "check_files", "load", "load_groups", "plc_groups")
 
 _RANK = {"UDT": 0, "FB": 1, "FC": 2, "DB": 3, "OB": 4}
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
@@ -53,36 +54,87 @@ class Loaded:
     """``id(BlockDef)`` of blocks exported with ``AutoNumber`` true: TIA gives them a free number on import."""
     lines: int = 0
     """Lines read (for the benchmark's lines/s)."""
-
-
-# The folders TIA's export tools (and Openness-based exporters) write below a PLC's folder. A repository may
-# hold several PLCs (``ETAR/PLC_1/Program blocks/...`` and ``Line2/S71200/Program blocks/...``): each is its own
-# program, with its own block names and numbers.
-_PLC_FOLDERS = frozenset({"program blocks", "plc tags", "plc data types", "technology objects",
-                          "external source files", "watch and force tables", "software units"})
+    borrowed: set[int] = field(default_factory=set)
+    """``id(BlockDef)`` of objects taken from another program of the run (see :func:`check_files`)."""
 
 
 def plc_groups(files: Iterable[str]) -> dict[Optional[str], list[str]]:
-    """Files by the PLC they belong to: the folder above ``Program blocks``/``PLC tags``/``PLC data
-    types``/``Technology objects``/``External source files``; files outside such a tree share the key None."""
-    groups: dict[Optional[str], list[str]] = {}
-    for path in files:
-        parts = path.replace("\\", "/").split("/")
-        key = None
-        for i in range(len(parts) - 2, -1, -1):
-            if parts[i].lower() in _PLC_FOLDERS:
-                key = "/".join(parts[:i]) or "."
-                break
-        groups.setdefault(key, []).append(path)
-    return groups
+    """Files by the PLC they belong to (the rule: :mod:`engineering_api.ci.grouping`)."""
+    return _grouping.plc_groups(files)
 
 
-def check_files(files: Iterable[str], *, tia_version: Optional[str] = None) -> list[Diagnostic]:
-    """:func:`check` of each PLC's files (see :func:`plc_groups`), in the order of the files."""
+@dataclass
+class ProgramGroup:
+    """One program a run formed: its key (PLC folder, None for loose files), files and what it borrowed."""
+
+    key: Optional[str]
+    files: list[str]
+    borrowed: int = 0
+    """Names (blocks, types, tags, constants) this program lacked and took from the run's other programs."""
+
+    def as_json(self) -> dict:
+        return {"program": self.key, "files": len(self.files), "borrowed_names": self.borrowed}
+
+
+def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
+                groups: Optional[list] = None) -> list[Diagnostic]:
+    """:func:`check` of each PLC's files (see :func:`plc_groups`), in the order of the files; with
+    ``one_program`` every file is one PLC. ``groups`` (a list) receives the :class:`ProgramGroup` of each.
+
+    A program without any tag table (PLC data types, blocks) takes them from the programs in folders side by
+    side with it (one PLC's folders as siblings: blocks in ``Neuer Ordner/Program blocks``, tags in
+    ``PLC_1/PLC tags``); what is borrowed is not checked again and takes part in no duplicate or number check
+    of the borrower."""
     out: list[Diagnostic] = []
-    for group in plc_groups(files).values():
-        out.extend(check(load(group, tia_version=tia_version)))
+    for group, one in load_groups(files, tia_version=tia_version, one_program=one_program):
+        if groups is not None:
+            groups.append(group)
+        out.extend(check(one))
     return out
+
+
+def load_groups(files: Iterable[str], *, tia_version: Optional[str] = None,
+                one_program: bool = False) -> list[tuple[ProgramGroup, Loaded]]:
+    """Each program of ``files`` loaded (see :func:`check_files`), with what it borrows from the others."""
+    files = list(files)
+    parts = {None: files} if one_program else plc_groups(files)
+    loaded = [(key, load(group, tia_version=tia_version)) for key, group in parts.items()]
+    result = []
+    for key, one in loaded:
+        lenders = [other for k, other in loaded if k != key and _grouping.side_by_side(key, k)]
+        borrowed = _borrow(one, lenders) if lenders else 0
+        result.append((ProgramGroup(key, one.files, borrowed), one))
+    return result
+
+
+def _borrow(loaded: Loaded, others: list[Loaded]) -> int:
+    """Give ``loaded`` the tags, PLC data types or blocks of ``others`` when it has none of that kind at all
+    (a folder of blocks next to the PLC's tag table); borrowed blocks' ids go to ``loaded.borrowed``.
+
+    Only a whole missing kind is borrowed: a program with a tag table of its own is another PLC's software
+    whose missing tags stay MISSING_TAG (a tag of the same name in a neighbour may have another type)."""
+    program = loaded.program
+    want_tags = not program.tags and not program.constants
+    want_types, want_blocks = not program.types, not program.blocks
+    count = 0
+    for other in others:
+        source = other.program
+        tables = [(program.types, source.types)] if want_types else []
+        if want_blocks:
+            tables.append((program.blocks, source.blocks))
+        for mine, theirs in tables:
+            for name, bd in theirs.items():
+                if name not in program.blocks and name not in program.types:
+                    mine[name] = bd
+                    loaded.borrowed.add(id(bd))
+                    count += 1
+        if want_tags:
+            for mine, theirs in ((program.tags, source.tags), (program.constants, source.constants)):
+                for name, var in theirs.items():
+                    if name not in mine:
+                        mine[name] = var
+                        count += 1
+    return count
 
 
 def _root_name(data: bytes) -> Optional[bytes]:
@@ -268,7 +320,7 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
                                   dup.line, dup.col, dup.name, "Warning", where, "DUPLICATE_NAME"))
     numbers: dict = {}
     for blk in program.blocks.values():
-        if blk.number is None:
+        if blk.number is None or id(blk) in loaded.borrowed:
             continue
         other = numbers.setdefault((blk.kind, blk.number), blk)
         if other is not blk and id(blk) not in loaded.auto_numbered:
@@ -285,7 +337,8 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
     for blk_id, where in file_of.items():
         if where in own:
             own[where].append(blk_id)
-    by_id = {id(b): b for b in list(program.types.values()) + list(program.blocks.values())}
+    by_id = {id(b): b for b in list(program.types.values()) + list(program.blocks.values())
+             if id(b) not in loaded.borrowed}
     by_id.update((id(dup), dup) for dup, _ in program.duplicates)
     views = {where: _overlay(program, [by_id[i] for i in ids if i in by_id]) for where, ids in own.items()}
     found: dict[int, list] = {}

@@ -140,7 +140,7 @@ def github_line(d: Diagnostic) -> str:
 
 
 def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out: IO[str],
-         *, command: str = "check", cap: int = DIAGNOSTIC_CAP) -> None:
+         *, command: str = "check", cap: int = DIAGNOSTIC_CAP, programs: Sequence[dict] | None = None) -> None:
     """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`).
 
     At most ``cap`` findings are listed (then one ``TOO_MANY_DIAGNOSTICS`` warning says how many more there
@@ -152,7 +152,10 @@ def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "json":
-        json.dump(to_json(diagnostics, files, cap), out, indent=2)
+        report = to_json(diagnostics, files, cap)
+        if programs is not None:
+            report["programs"] = list(programs)
+        json.dump(report, out, indent=2)
         out.write("\n")
     elif fmt == "junit":
         out.write(to_junit(listed, files, command))
@@ -165,8 +168,16 @@ def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out:
     else:
         for d in _shown(listed):
             out.write(text_line(d) + "\n")
+        for p in programs or ():
+            out.write(_program_line(p) + "\n")
         errors, warnings = _counts(diagnostics)
         out.write(_summary(len(files), errors, warnings, _failed(diagnostics)) + "\n")
+
+
+def _program_line(p: dict) -> str:
+    name = p["program"] if p["program"] is not None else "(files outside a PLC folder)"
+    borrowed = f", {p['borrowed_names']} names from the other programs" if p.get("borrowed_names") else ""
+    return f"program {name}: {p['files']} files{borrowed}"
 
 
 def _failed(diagnostics: Sequence[Diagnostic]) -> int:
