@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from fakes.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
 from fakes.compiler.builtins import SYSTEM_TYPES as CHECKER_TYPES
 from fakes.compiler.types import ELEMENTARY, canonical
+from simatic_xml.system_types import lookup as lookup_system_type
 
 from .values import PlcArray, clone, default_value, parse_text
 
@@ -208,6 +209,15 @@ class LayoutBuilder:
             for v in CHECKER_TYPES["DTL"].members.values():
                 slot.members[v.name.lower()] = Slot(v.name, "elem", v.type, v.type, start=1970 if v.name == "YEAR" else (
                     1 if v.name in ("MONTH", "DAY") else (5 if v.name == "WEEKDAY" else None)))
+            return slot
+        structure = lookup_system_type(text)
+        if structure is not None and structure.kind == "struct" and system_fb(upper) is None:
+            # A system structure (TCON_IP_v4, IP_V4, TADDR_Param, ...) is a struct of its catalog members, so the
+            # start values a DB gives them apply (RemotePort := 502); instances (TON_TIME, CTU_INT) and the
+            # structures the runtime calls as timers/counters (IEC_TIMER, IEC_COUNTER) stay sysfb.
+            slot = Slot(name, "struct", datatype=structure.name)
+            for member in structure.members:
+                slot.members[member.name.lower()] = self.from_type(member.name, member.data_type)
             return slot
         if is_system_type(text):
             return Slot(name, "sysfb", upper, text)
