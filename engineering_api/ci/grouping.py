@@ -4,22 +4,24 @@ Real repositories of TIA exports (VCI, TIA add-ins, Openness exporters, hand exp
 several ways; seen in public repositories (issue 13, held-out survey):
 
 * ``PLC_1/Program blocks/Main.xml`` next to ``PLC_1/PLC_1/Program blocks/...`` (an exporter that writes the
-  PLC's folder again below the one a user made): one PLC;
+  PLC's folder again below the one a user made): one PLC; but ``PLC_New/PLC_Example/Program blocks`` next to
+  ``PLC_New/Program blocks``, each with its own Main and FB 1 (Cameron-Paton-RSE/SampleLibrary): two PLCs;
 * ``<CPU>/Software units/<Unit>/Program blocks`` and ``<CPU>/PLC tags`` (TIA V20 software units): every unit
   and the CPU's own folders are one PLC (a unit is a namespace of the PLC, not a PLC);
 * a block directly in ``PLC_1/`` next to ``PLC_1/Program blocks``: part of that PLC;
-* ``Program blocks/`` at the top with ``<Project>/PLC tags`` below: the top folder's PLC holds everything below;
+* ``Program blocks/`` at the top with ``<Project>/PLC tags`` and ``<Project>/PLC data types`` below
+  (Elektron33/vci): the blocks use the tags and types below;
 * ``PLC_1/`` and ``PLC_2/`` side by side, each with ``Program blocks``: two PLCs.
 
 The rule: a *PLC folder* is the folder above ``Program blocks``/``PLC tags``/``PLC data types``/...
-(above ``Software units`` when a file is in one). A PLC folder inside another PLC folder is part of it. A file
-outside these trees belongs to the PLC folder it lies in (or below); otherwise it is one of the loose files,
-which form a program of their own. PLC folders side by side (one parent) stay separate programs, but one
-that has no tag table at all (or no PLC data types, or no blocks) takes them from its siblings (see
-:func:`engineering_api.ci.program.check_files`): a repository keeping its tag table in a sibling folder of its
-blocks (``PLC_1/PLC tags`` next to ``Neuer Ordner/Program blocks``) then has no false MISSING_TAG, and two real
-PLCs, each with its tag table, keep their own names, block numbers and duplicates. ``--one-program`` checks
-every file as one PLC.
+(above ``Software units`` when a file is in one). A PLC folder inside another one of the same name is part of
+it. A file outside these trees belongs to the innermost PLC folder it lies in; otherwise it is one of the
+loose files, which form a program of their own. Other PLC folders are separate programs, but one that has no
+tag table at all (or no PLC data types, or no blocks) takes them from its relatives: PLC folders side by side
+(one parent) and PLC folders holding or held by it (see :func:`engineering_api.ci.program.check_files`). A
+repository keeping its tag table in a sibling folder of its blocks (``PLC_1/PLC tags`` next to
+``Neuer Ordner/Program blocks``) then has no false MISSING_TAG, and two real PLCs, each with its tag table,
+keep their own names, block numbers and duplicates. ``--one-program`` checks every file as one PLC.
 """
 
 from __future__ import annotations
@@ -56,17 +58,20 @@ def plc_groups(files: Iterable[str]) -> dict[Optional[str], list[str]]:
     files = list(files)
     located = [(path, *plc_folder(path)) for path in files]
     roots = {root for _, root, _ in located if root is not None}
-    # Outermost first: a nested PLC folder maps to the outermost one that contains it.
+    # Outermost first: a PLC folder inside one of its own name (PLC_1/PLC_1) is part of it. A PLC folder of
+    # another name inside (PLC_New/PLC_Example, each with its Main and FB1) is a PLC of its own.
     outer: list[tuple[str, ...]] = []
     for root in sorted(roots, key=len):
-        if not any(root[:len(o)] == o for o in outer):
+        if not any(root[:len(o)] == o and o and root[-1].lower() == o[-1].lower() for o in outer):
             outer.append(root)
 
     def enclosing(folder: tuple[str, ...]) -> Optional[tuple[str, ...]]:
+        # The innermost PLC folder that holds ``folder`` (outer is sorted by length).
+        found = None
         for o in outer:
             if folder[:len(o)] == o:
-                return o
-        return None
+                found = o
+        return found
 
     groups: dict[Optional[str], list[str]] = {}
     for path, root, folder in located:
@@ -76,8 +81,10 @@ def plc_groups(files: Iterable[str]) -> dict[Optional[str], list[str]]:
 
 
 def side_by_side(key: Optional[str], other: Optional[str]) -> bool:
-    """Whether two programs' PLC folders are siblings (same parent folder): only they lend each other a kind
-    of object one lacks entirely. The loose files and the top folder have no siblings."""
-    if key is None or other is None or key == "." or other == ".":
+    """Whether two programs' PLC folders are siblings (same parent folder) or one holds the other: only they
+    lend each other a kind of object one lacks entirely. The loose files have no relatives."""
+    if key is None or other is None:
         return False
+    if key == "." or other == "." or other.startswith(key + "/") or key.startswith(other + "/"):
+        return True
     return key.rpartition("/")[0] == other.rpartition("/")[0]

@@ -35,7 +35,14 @@ def test_block_directly_in_the_plc_folder_and_tags_below_the_top_program_blocks(
     assert _groups("PLC_1/Loose.xml", "PLC_1/Program blocks/Main.xml") == {
         "PLC_1": ["PLC_1/Loose.xml", "PLC_1/Program blocks/Main.xml"]}
     assert _groups("Program blocks/Main.xml", "Proj/PLC tags/T.xml", "FB.scl") == {
-        ".": ["FB.scl", "Program blocks/Main.xml", "Proj/PLC tags/T.xml"]}
+        ".": ["FB.scl", "Program blocks/Main.xml"], "Proj": ["Proj/PLC tags/T.xml"]}
+
+
+def test_a_plc_folder_of_another_name_inside_a_plc_folder_is_a_plc_of_its_own():
+    # Cameron-Paton-RSE/SampleLibrary: PLC_New and PLC_New/PLC_Example each have a Main and an FB 1
+    assert _groups("PLC_New/Program blocks/FB.xml", "PLC_New/PLC_Example/Program blocks/Main.xml") == {
+        "PLC_New": ["PLC_New/Program blocks/FB.xml"],
+        "PLC_New/PLC_Example": ["PLC_New/PLC_Example/Program blocks/Main.xml"]}
 
 
 def test_two_cpus_side_by_side_are_two_programs_and_loose_files_a_third():
@@ -81,6 +88,14 @@ def test_blocks_next_to_a_sibling_folders_tag_table_borrow_it_and_the_report_lis
     assert programs["Neuer Ordner"]["borrowed_names"] == 1 and programs["PLC_1"]["files"] == 2
     code, text = _plc_check(str(tmp_path))
     assert sum(line.startswith("program ") for line in text.splitlines()) == 2
+
+
+def test_blocks_at_the_top_use_the_tag_table_in_a_folder_below(tmp_path: Path):
+    # Elektron33/vci: Program blocks/ at the top, A1_.../PLC tags below
+    _write(tmp_path / "A1/PLC tags/Tags.xml", _tags("Tags", {"Start": "Bool"}))
+    _write(tmp_path / "Program blocks/B.scl", _fc("B", '"Start" := FALSE;'))
+    code, text = _plc_check(str(tmp_path), "--format", "json")
+    assert code == 0, json.loads(text)["diagnostics"]
 
 
 def test_a_plc_with_its_own_tag_table_borrows_no_tags_and_one_program_overrides(tmp_path: Path):
