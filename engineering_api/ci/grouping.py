@@ -37,7 +37,9 @@ PLC_FOLDERS = frozenset({"program blocks", "plc tags", "plc data types", "techno
 
 def plc_folder(path: str) -> tuple[Optional[tuple[str, ...]], tuple[str, ...]]:
     """(the PLC folder of ``path`` as path parts, or None when it is in no PLC tree; the file's folder parts)."""
-    parts = tuple(p for p in path.replace("\\", "/").split("/") if p not in ("", "."))
+    raw = path.replace("\\", "/").split("/")
+    # An absolute path keeps its leading "" so the program's name is the folder's real path ("/repo/PLC_1").
+    parts = tuple(p for i, p in enumerate(raw) if p not in ("", ".") or (i == 0 and p == "" and len(raw) > 1))
     folder = parts[:-1]
     lowered = [p.lower() for p in folder]
     if "software units" in lowered:  # the CPU above the units, whatever the unit's own folders are
