@@ -84,15 +84,22 @@ class BlockOperations:
         with self._change() as project:  # type: ignore[attr-defined]
             _, software = self._software(project, device)  # type: ignore[attr-defined]
             obj = _block(software, name)
-            other = software.find(new_name) or next(
-                (o for o in software.all() if o.name.lower() == new_name.lower()), None)
-            if other is not None and other is not obj:
-                raise AlreadyExistsError(f"'{new_name}' already exists in '{device}'.", code="OBJECT_EXISTS")
-            software.rename("blocks", name, new_name)
             doc = parse_bytes(obj.xml)
-            doc.object.attributes["Name"] = new_name
-            renamed = replace(software.blocks[new_name], xml=to_bytes(doc))
-            software.blocks[new_name] = renamed
+            # A block of a V20 software unit keeps its namespace: the rename changes <Name> only, and the block
+            # stays known by Namespace.Name (new_name may be given plain or qualified).
+            namespace = doc.object.attr("Namespace")
+            plain = new_name
+            if isinstance(namespace, str) and namespace and new_name.startswith(namespace + "."):
+                plain = new_name[len(namespace) + 1:]
+            doc.object.attributes["Name"] = plain
+            key = doc.object.qualified_name or plain
+            other = software.find(key) or next(
+                (o for o in software.all() if o.name.lower() == key.lower()), None)
+            if other is not None and other is not obj:
+                raise AlreadyExistsError(f"'{key}' already exists in '{device}'.", code="OBJECT_EXISTS")
+            software.rename("blocks", name, key)
+            renamed = replace(software.blocks[key], xml=to_bytes(doc))
+            software.blocks[key] = renamed
             return _info(renamed, software)
 
     def create_block_folder(self, device: str, path: str) -> str:

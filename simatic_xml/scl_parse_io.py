@@ -49,7 +49,8 @@ class IoAndTypeLabels:
         """``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P`` as ``Access Scope="Address"`` (the element the SCL reader
         ``scl_text._address_text`` reads). No StructuredText export in the corpus holds an I/Q/M address (only
         DB addresses: War3sccs energy_meter_read.xml), so Area/Type/BitOffset follow the Openness Address element
-        as the DB ones show it; the I/O areas of ``:P`` are assumed to be PeripheryInput/PeripheryOutput."""
+        as the DB ones show it; the I/O areas of ``:P`` are PeripheryInput/PeripheryOutput, the names the Access
+        schema's Area_TE enumeration gives them (SW.PlcBlocks.Access v1-v5)."""
         m = _ADDRESS.match(lx.text)
         if m is None:
             raise self.error(lx, f"invalid absolute address {lx.text!r}")

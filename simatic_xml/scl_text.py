@@ -87,8 +87,9 @@ def _symbol_text(node: XmlNode) -> str:
     return "".join(parts)
 
 
-_AREA_LETTER = {"Input": "I", "Output": "Q", "Memory": "M", "PeripheralInput": "I", "PeripheralOutput": "Q",
-                "PeripheryInput": "I", "PeripheryOutput": "Q", "Timer": "T", "Counter": "C"}
+# Area_TE of SimaticML's Access schema (SW.PlcBlocks.Access v1-v5); Periphery* are the :P I/O accesses.
+_AREA_LETTER = {"Input": "I", "Output": "Q", "Memory": "M", "PeripheryInput": "I", "PeripheryOutput": "Q",
+                "Timer": "T", "Counter": "C"}
 _SIZE_LETTER = {"BOOL": "X", "BYTE": "B", "CHAR": "B", "SINT": "B", "USINT": "B", "WORD": "W", "INT": "W", "UINT": "W",
                 "DWORD": "D", "DINT": "D", "UDINT": "D", "REAL": "D", "TIME": "D", "LWORD": "L", "LINT": "L",
                 "ULINT": "L", "LREAL": "L"}

@@ -25,7 +25,9 @@ __all__ = ("FALSE", "TRUE", "TypeOracle", "Untranslatable", "access_expr", "and_
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SLICE = re.compile(r"^([xbwdXBWD])(\d+)$")
 _REAL_TYPES = frozenset(["REAL", "LREAL"])
-_AREA = {"Input": "I", "Output": "Q", "Memory": "M", "PeripheralInput": "I", "PeripheralOutput": "Q"}
+# Address areas as SimaticML's Access schema enumerates them (Area_TE of SW.PlcBlocks.Access v1-v5:
+# PeripheryInput/PeripheryOutput are the :P I/O accesses).
+_AREA = {"Input": "I", "Output": "Q", "Memory": "M", "PeripheryInput": "I", "PeripheryOutput": "Q"}
 _SIZE = {"BOOL": "X", "BYTE": "B", "SINT": "B", "USINT": "B", "CHAR": "B", "WORD": "W", "INT": "W",
          "UINT": "W", "DWORD": "D", "DINT": "D", "UDINT": "D", "REAL": "D", "TIME": "D", "LWORD": "L",
          "LINT": "L", "ULINT": "L", "LREAL": "L"}
@@ -190,7 +192,7 @@ def _address(attrs: dict[str, str]) -> A.Expr | None:
     if letter is None:
         return None
     text = f"{letter}{byte}.{bit}" if size == "X" else f"{letter}{size}{byte}"
-    return A.Address(0, 0, text + (":P" if area.startswith("Peripheral") else ""))
+    return A.Address(0, 0, text + (":P" if area.startswith("Periphery") else ""))
 
 
 class TypeOracle:

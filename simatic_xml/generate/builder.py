@@ -16,8 +16,9 @@ What the generated documents look like (each choice is what real exports of that
 Version limits (raised as :class:`~simatic_xml.generate.errors.SpecVersionError`, which is both a
 :class:`SpecError` with ``field == "version"`` and a :class:`~simatic_xml.errors.VersionError`):
 
-* GRAPH: V17, V18 and V21 only. V19 and V20 exports with GRAPH were never observed (no namespace is
-  known), and the only V16 GRAPH export uses GraphVersion 2.0 with a different runtime-member layout.
+* GRAPH: V17, V18 and V21 only. A V19 GRAPH export is read (Graph/v5, see ``versions.py``), but no whole
+  V19 GRAPH block (its GRAPH_BASE runtime interface and attributes) was seen to generate from, V20 none at all,
+  and the only V16 GRAPH export uses GraphVersion 2.0 with a different runtime-member layout.
 * SCL calls of a global instance DB / FC in V16–V18 use the nameless-``Instruction`` form that the v3
   corpus shows; ``CallInfo`` is only written for V19+.
 """
@@ -133,7 +134,8 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
             raise SpecVersionError(
                 "version",
                 f"GRAPH cannot be generated for TIA {ver}: only V17, V18 and V21 GRAPH exports were observed "
-                "(no Graph namespace for V19/V20; V16 uses GraphVersion 2.0 with another runtime layout)"
+                "(V19 GRAPH is read but no whole V19 GRAPH block was seen, V20 none; V16 uses GraphVersion 2.0 with "
+                "another runtime layout)"
             )
         attrs["ExtensionBlockName"] = ""
         attrs["GraphVersion"] = "6.0"

@@ -4,6 +4,7 @@ export-prodiag, cross-references."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -377,3 +378,25 @@ def test_cross_references(env):
     assert any(u["name"] == "UDT_Motor" and u["type"] == "UDT" for u in motor["uses"])
     assert {s["direction"] for s in motor["sources"]} == {"Uses", "UsedBy"}
     assert_error(env.get(f"{B}/Nope/cross-references"), 404)
+
+
+def test_software_unit_block_update_and_rename_keep_namespace(env):
+    """A V20 software-unit block is known by Namespace.Name; raw-XML update and rename keep the namespace."""
+    cases = Path(__file__).resolve().parents[1] / "realcode" / "cases" / "software_unit_namespace"
+    data(env.client.post("/api/instance/actions/detach", headers=env.headers))
+    data(env.client.post("/api/instance/actions/launch", json={"version": "V20"}, headers=env.headers))
+    data(env.client.post("/api/projects/actions/create-sync", json={"name": "P20"}, headers=env.headers))
+    add_device(env.client, env.headers, CPU, "PLC_1")
+    for name in ("Data", "Pump"):
+        data(env.post(B, {"rawXml": (cases / f"{name}.xml").read_text(encoding="utf-8")}))
+    assert {"Plant.Data", "Plant.Pump"} <= {b["name"] for b in data(env.get(B))}
+    xml = data(env.get(f"{B}/Plant.Pump/export-xml"))
+    result = data(env.put(f"{B}/Plant.Pump/content", {"rawXml": xml}))
+    assert result["block"]["name"] == "Plant.Pump"
+    renamed = data(env.post(f"{B}/actions/rename", {"blockName": "Plant.Pump", "newName": "Pump2"}))
+    assert renamed["name"] == "Plant.Pump2"
+    obj = parse_bytes(data(env.get(f"{B}/Plant.Pump2/export-xml")).encode()).object
+    assert obj.name == "Pump2" and obj.qualified_name == "Plant.Pump2"
+    again = data(env.post(f"{B}/actions/rename", {"blockName": "Plant.Pump2", "newName": "Plant.Pump3"}))
+    assert again["name"] == "Plant.Pump3"
+    assert_error(env.post(f"{B}/actions/rename", {"blockName": "Plant.Pump3", "newName": "Data"}), 409)

@@ -107,9 +107,11 @@ def _update(ctx: OperationContext, data: UpdateBlockInput) -> BlockWriteResult:
         xml = _generate(spec, target_for(ctx, None), ctx, data.device_name)
     else:
         doc = _doc(data.raw_xml.encode("utf-8"), "rawXml")
-        if doc.object.name != info.name:
+        # A block of a V20 software unit is known by Namespace.Name, as its export's <Namespace> gives it.
+        if doc.object.qualified_name != info.name:
             raise e.ValidationError(
-                f"rawXml names '{doc.object.name}'; the block keeps its name '{info.name}'.", code="INVALID_SPEC",
+                f"rawXml names '{doc.object.qualified_name}'; the block keeps its name '{info.name}'.",
+                code="INVALID_SPEC",
                 details={"field": "rawXml"},
             )
         xml = to_bytes(doc)
