@@ -37,6 +37,8 @@ from engineering_api.lib.responses import exception_handlers
 from engineering_api.lib.schema import utc_now
 from engineering_api.lib.security import ApiKeyStore, ensure_admin_key
 from engineering_api.lib.staging import remove_stale_staging
+from engineering_api.mcp.routes import McpController, mcp_transport_routes
+from engineering_api.mcp.runtime import McpRuntime
 from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
 
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.port import EngineeringBackend
 
-__all__ = ("create_app", "create_backend", "create_services", "registry")
+__all__ = ("create_app", "create_backend", "create_services", "registry", "running")
 
 logger = logging.getLogger("engineering_api")
 
@@ -112,6 +114,33 @@ def _start_scheduler(services: Services) -> Any:
     return scheduler
 
 
+@asynccontextmanager
+async def running(services: Services) -> AsyncIterator[None]:
+    """Start what serving needs (worker, portal, scheduler) and stop it again: the app's lifespan, and the
+    in-process stdio MCP server's."""
+    services.started_at = utc_now()
+    interrupted = services.jobs.fail_interrupted()
+    if interrupted:
+        logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
+    remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
+    created = ensure_admin_key(services.keys, services.settings.secret_path)
+    if created:
+        logger.warning("first start: an admin API key was written to %s (mode 0600)", created)
+    services.worker.start()
+    if services.backend.name == "fake" and services.settings.fake_auto_launch:
+        await services.worker.call(_auto_launch(services.backend), timeout=30, description="start portal")
+    services.scheduler = _start_scheduler(services)
+    try:
+        yield
+    finally:
+        try:
+            services.scheduler.shutdown(wait=False)
+            await services.jobs.shutdown()
+            services.worker.stop()
+        finally:
+            services.backend.close()  # stops free-running simulated CPUs even if a step above failed
+
+
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
     """Build the application. Pass ``services`` to share state between apps (restart tests)."""
     settings = settings or Settings.from_env()
@@ -119,28 +148,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        services.started_at = utc_now()
-        interrupted = services.jobs.fail_interrupted()
-        if interrupted:
-            logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
-        remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
-        created = ensure_admin_key(services.keys, services.settings.secret_path)
-        if created:
-            logger.warning("first start: an admin API key was written to %s (mode 0600)", created)
-        services.worker.start()
-        if services.backend.name == "fake" and services.settings.fake_auto_launch:
-            await services.worker.call(_auto_launch(services.backend), timeout=30, description="start portal")
-        services.scheduler = _start_scheduler(services)
-        try:
+        async with running(services), mcp.run():
             yield
-        finally:
-            try:
-                services.scheduler.shutdown(wait=False)
-                await services.jobs.shutdown()
-                services.worker.stop()
-            finally:
-                services.backend.close()  # stops free-running simulated CPUs even if a step above failed
 
+    # One MCP runtime per app: the SDK's session manager runs once per instance (restart tests reuse services).
+    mcp = services.mcp = McpRuntime(services)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     return Litestar(
         route_handlers=[
@@ -150,6 +162,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             SystemController,
             KeyController,
             DiscoveryController,
+            McpController,
+            *mcp_transport_routes(),
             *swagger_routes(),
         ],
         lifespan=[lifespan],

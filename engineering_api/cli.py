@@ -1,4 +1,4 @@
-"""Command line: ``engineering-api serve | openapi | keys | doctor | simaticml | scl | plc``."""
+"""Command line: ``engineering-api serve | mcp | openapi | keys | doctor | simaticml | scl | plc``."""
 
 from __future__ import annotations
 
@@ -257,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 9000)")
     serve.set_defaults(func=cmd_serve)
+
+    mcp = sub.add_parser("mcp", help="serve MCP over stdio: in-process, or bridged to a running server with --url")
+    from engineering_api.mcp import stdio as mcp_stdio
+
+    mcp_stdio.add_arguments(mcp)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI JSON")
     openapi.add_argument("--pretty", action="store_true")

@@ -41,6 +41,10 @@ class AuditRecord(CamelStruct):
     role: str | None = None
     client: str | None = None
     job_id: str | None = None
+    via: str = "rest"
+    """The transport: ``rest``, ``mcp`` or ``assistant`` (a tool call is recorded as method ``TOOL``, path = tool)."""
+    session_id: str | None = None
+    """The MCP session or assistant conversation the call came from."""
     count: int = 1
     """How many requests this record stands for: above 1 only for counted refusals (401, 429)."""
     last_at: str | None = None
@@ -81,13 +85,14 @@ class AuditLog:
 
     def record(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None,
-        job_id: str | None,
+        job_id: str | None, via: str = "rest", session_id: str | None = None, outcome: str | None = None,
     ) -> None:
-        """Append one record."""
+        """Append one record; ``outcome`` overrides the word derived from the status (e.g. ``dry run``)."""
         self._db.insert(
-            "INSERT INTO audit(at, key_id, role, client, method, path, status, outcome, job_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
-            (utc_now(), key_id, role, client, method, path, status, outcome_for(status), job_id),
+            "INSERT INTO audit(at, key_id, role, client, method, path, status, outcome, job_id, via, session_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (utc_now(), key_id, role, client, method, path, status, outcome or outcome_for(status), job_id, via,
+             session_id),
         )
 
     def count_refusal(

@@ -60,7 +60,9 @@ CREATE TABLE IF NOT EXISTS audit (
     outcome TEXT NOT NULL,
     job_id TEXT,
     count INTEGER NOT NULL DEFAULT 1,
-    last_at TEXT
+    last_at TEXT,
+    via TEXT NOT NULL DEFAULT 'rest',
+    session_id TEXT
 );
 CREATE TABLE IF NOT EXISTS kv (
     name TEXT PRIMARY KEY,
@@ -70,7 +72,8 @@ CREATE TABLE IF NOT EXISTS kv (
 
 
 _ADDED_COLUMNS = {
-    "audit": {"count": "INTEGER NOT NULL DEFAULT 1", "last_at": "TEXT"},
+    "audit": {"count": "INTEGER NOT NULL DEFAULT 1", "last_at": "TEXT", "via": "TEXT NOT NULL DEFAULT 'rest'",
+              "session_id": "TEXT"},
 }
 """Columns added after a table was first released: a database from an older version gets them at open."""
 

@@ -81,7 +81,8 @@ class GuardMiddleware:
             scope["user"] = principal
             scope["auth"] = principal.key_id
 
-        if not mutating:
+        # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
+        if not mutating or (handler is not None and handler.opt.get("audit") is False):
             await self.app(scope, receive, send)
             return
 

@@ -1,0 +1,1 @@
+"""MCP server of engineering-api."""

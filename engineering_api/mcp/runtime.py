@@ -1,0 +1,146 @@
+"""The MCP transports inside the Litestar app: streamable HTTP at ``/mcp`` and legacy SSE at ``/mcp/sse`` plus
+``/mcp/messages``, both behind the same guard middleware as the REST routes (key, role, Host/Origin, rate limit).
+
+The SDK's own transports do the protocol. This module adds what the service needs around them: a session is
+bound to the API key that opened it (another key gets 404, as if it did not exist), sessions are registered for
+``/mcp/sessions`` and closed when idle, and ``?categories=`` narrows the tool list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import msgspec
+from mcp.server.sse import SseServerTransport
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
+
+from engineering_api.lib.responses import error_body
+from engineering_api.lib.security import Principal
+from engineering_api.mcp.server import create_mcp_server
+from engineering_api.mcp.sessions import McpSession, SessionRegistry, categories_of
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from litestar.types import Message, Receive, Scope, Send
+
+    from engineering_api.services import Services
+
+__all__ = ("IDLE_TIMEOUT_S", "McpRuntime")
+
+IDLE_TIMEOUT_S = 30 * 60.0
+"""A session without a request for this long is closed (the SDK's own default for streamable HTTP)."""
+_SSE_SESSION = re.compile(rb"session_id=([0-9a-f]{32})")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _query(scope: Scope, name: str) -> str | None:
+    from urllib.parse import parse_qs
+
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(name)
+    return values[0] if values else None
+
+
+async def _not_found(send: Send, path: str, message: str) -> None:
+    body = msgspec.json.encode(error_body(404, "MCP_SESSION_NOT_FOUND", message, instance=path))
+    await send({"type": "http.response.start", "status": 404,
+                "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class McpRuntime:
+    """The MCP server, its transports and its session registry for one app."""
+
+    def __init__(self, services: Services, idle_timeout_s: float = IDLE_TIMEOUT_S) -> None:
+        self.services = services
+        self.sessions = SessionRegistry(idle_timeout_s)
+        self.server = create_mcp_server(services, self.sessions)
+        # The guard middleware already checks Host and Origin against the service's settings; the SDK's own
+        # DNS-rebinding check would second-guess it with a fixed list.
+        security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
+        self.manager = StreamableHTTPSessionManager(
+            app=self.server, security_settings=security, session_idle_timeout=idle_timeout_s,
+            max_request_body_size=services.settings.max_body_bytes,
+        )
+        self.sse = SseServerTransport("/mcp/messages", security_settings=security,
+                                      max_request_body_size=services.settings.max_body_bytes)
+
+    @contextlib.asynccontextmanager
+    async def run(self) -> AsyncIterator[None]:
+        """Run the streamable-HTTP session manager for the app's lifetime."""
+        async with self.manager.run():
+            yield
+
+    def _owned(self, session_id: str, principal: Principal | None) -> bool:
+        record = self.sessions.get(session_id)
+        return record is not None and principal is not None and record.key_id == principal.key_id
+
+    async def streamable(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """``/mcp``: the SDK's streamable-HTTP transport (every protocol version it speaks)."""
+        principal = scope.get("user")
+        session_id = _header(scope, b"mcp-session-id")
+        if session_id is not None and not self._owned(session_id, principal):
+            await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; initialize a new one")
+            return
+        categories = categories_of(_query(scope, "categories"))
+        client_id = _header(scope, b"x-client-id")
+
+        async def register(message: Message) -> None:
+            # The SDK names a new session in the initialize response's header; bind it to this key.
+            if message["type"] == "http.response.start" and session_id is None:
+                for key, value in message.get("headers", ()):
+                    if key.lower() == b"mcp-session-id":
+                        self.sessions.open(McpSession(
+                            session_id=value.decode("latin-1"), transport="streamable-http",
+                            key_id=principal.key_id if isinstance(principal, Principal) else None,
+                            client_id=client_id, categories=categories,
+                        ))
+            await send(message)
+
+        if scope["method"] == "DELETE" and session_id is not None:
+            self.sessions.disconnected(session_id)
+        await self.manager.handle_request(scope, receive, register)
+
+    async def sse_connect(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """``GET /mcp/sse``: opens a session; its first event names the ``/mcp/messages`` URL to post to."""
+        principal = scope.get("user")
+        found: dict[str, str] = {}
+        categories = categories_of(_query(scope, "categories"))
+
+        with anyio.CancelScope() as cancel:
+            async def sniff(message: Message) -> None:
+                if message["type"] == "http.response.body" and "id" not in found:
+                    match = _SSE_SESSION.search(message.get("body", b""))
+                    if match:
+                        found["id"] = match.group(1).decode()
+                        self.sessions.open(McpSession(
+                            session_id=found["id"], transport="sse",
+                            key_id=principal.key_id if isinstance(principal, Principal) else None,
+                            client_id=_header(scope, b"x-client-id"), categories=categories, close=cancel.cancel,
+                        ))
+                await send(message)
+
+            try:
+                async with self.sse.connect_sse(scope, receive, sniff) as (read_stream, write_stream):
+                    await self.server.run(read_stream, write_stream, self.server.create_initialization_options())
+            finally:
+                if "id" in found:
+                    self.sessions.disconnected(found["id"])
+
+    async def sse_message(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """``POST /mcp/messages?session_id=…``: one JSON-RPC message for an open SSE session."""
+        session_id = _query(scope, "session_id") or ""
+        if not self._owned(session_id, scope.get("user")):
+            await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; open GET /mcp/sse first")
+            return
+        await self.sse.handle_post_message(scope, receive, send)

@@ -1,0 +1,204 @@
+"""The MCP server: the official SDK's low-level ``Server`` with this service's tools, resources and prompts.
+
+One server object serves every transport. Who is calling comes from the request the transport attaches (the
+guard middleware put the key's :class:`~engineering_api.lib.security.Principal` on the HTTP scope) or, for the
+in-process stdio server, from the principal it was started with. Which session a request belongs to comes from
+the transport's session id (``mcp-session-id`` header, SSE's ``session_id`` query), so the session list, the
+category filter and the audit all know it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import mcp_types as types
+from mcp.server import Server
+from mcp.shared.exceptions import MCPError
+
+from engineering_api.lib.security import Principal, Role
+from engineering_api.mcp.sessions import categories_of
+from engineering_api.mcp.tools import ToolOutcome, ToolSpec, call_tool, tool_catalog
+
+if TYPE_CHECKING:
+    from mcp.server import ServerRequestContext
+
+    from engineering_api.mcp.sessions import SessionRegistry
+    from engineering_api.services import Services
+
+__all__ = ("PAGE_SIZE", "McpContext", "create_mcp_server", "local_principal", "to_result")
+
+PAGE_SIZE = 100
+"""Tools per ``tools/list`` page: clients follow ``nextCursor`` for the rest."""
+SERVER_NAME = "engineering-api"
+INSTRUCTIONS = (
+    "Automates Siemens TIA Portal engineering: projects, devices, PLC blocks (SCL, LAD/FBD, GRAPH), tags, UDTs, "
+    "compile, simulation (PLCSIM), download, watch tables and unit tests. Every tool is one REST operation of this "
+    "service. Destructive tools change nothing without confirm=true and return a preview instead. Use find_tools "
+    "to search all tools and call_tool to run one that is not in your list."
+)
+
+
+@dataclass(frozen=True)
+class McpContext:
+    """What a request handler knows about its caller."""
+
+    principal: Principal
+    session_id: str | None
+    categories: set[str] | None
+    via: str
+
+
+def _request_context(
+    ctx: ServerRequestContext[Any, Any], sessions: SessionRegistry, default: Principal | None,
+    default_categories: set[str] | None, via: str,
+) -> McpContext:
+    request = ctx.request
+    principal = default
+    session_id: str | None = None
+    if request is not None and hasattr(request, "scope"):
+        user = request.scope.get("user")
+        if isinstance(user, Principal):
+            principal = user
+        session_id = request.headers.get("mcp-session-id") or request.query_params.get("session_id")
+    elif default is not None:
+        session_id = "stdio"
+    if principal is None:  # the HTTP guard always sets one; this is a wiring fault, not a client error
+        raise MCPError(-32603, "no authenticated principal for this request")
+    categories = default_categories
+    record = sessions.get(session_id) if session_id else None
+    if record is not None and record.categories:
+        categories = set(record.categories)
+    elif request is not None and hasattr(request, "query_params"):
+        # A session-less request (the 2026-07-28 protocol) carries the filter on every URL.
+        named = categories_of(request.query_params.get("categories"))
+        categories = set(named) if named else categories
+    return McpContext(principal=principal, session_id=session_id, categories=categories, via=via)
+
+
+def _tool(spec: ToolSpec) -> types.Tool:
+    return types.Tool(
+        name=spec.name, description=spec.description, input_schema=spec.input_schema,
+        annotations=types.ToolAnnotations(
+            title=spec.name.replace("_", " "), read_only_hint=spec.read_only,
+            destructive_hint=spec.destructive if not spec.read_only else False,
+            idempotent_hint=spec.idempotent, open_world_hint=False,
+        ),
+    )
+
+
+def to_result(outcome: ToolOutcome) -> types.CallToolResult:
+    """A tool outcome as MCP's result: the data as ``structuredContent`` (an object: lists and scalars are
+    wrapped as ``{"result": ...}``) plus a short text."""
+    data = outcome.data
+    structured = data if isinstance(data, dict) else {"result": data}
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=outcome.text)], structured_content=structured,
+        is_error=outcome.is_error,
+    )
+
+
+def create_mcp_server(
+    services: Services, sessions: SessionRegistry, *, default_principal: Principal | None = None,
+    categories: set[str] | None = None, via: str = "mcp",
+) -> Server[Any]:
+    """The MCP server over ``services``; ``default_principal`` serves requests no HTTP request carries (stdio)."""
+    catalog = tool_catalog(services)
+
+    def context(ctx: ServerRequestContext[Any, Any]) -> McpContext:
+        return _request_context(ctx, sessions, default_principal, categories, via)
+
+    async def list_tools(ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None
+                         ) -> types.ListToolsResult:
+        caller = context(ctx)
+        tools = catalog.tools(caller.principal.role, caller.categories)
+        try:
+            start = int(params.cursor) if params is not None and params.cursor else 0
+        except ValueError:
+            raise MCPError(types.INVALID_PARAMS, f"invalid cursor {params.cursor!r}") from None
+        page = tools[start:start + PAGE_SIZE]
+        following = start + PAGE_SIZE
+        return types.ListToolsResult(tools=[_tool(s) for s in page],
+                                     next_cursor=str(following) if following < len(tools) else None)
+
+    async def call(ctx: ServerRequestContext[Any, Any], params: types.CallToolRequestParams
+                   ) -> types.CallToolResult:
+        caller = context(ctx)
+
+        async def progress(percent: float, message: str) -> None:
+            await ctx.session.report_progress(percent, 100.0, message or None)
+
+        outcome = await call_tool(services, params.name, dict(params.arguments or {}), caller.principal,
+                                  via=caller.via, session_id=caller.session_id, progress=progress)
+        return to_result(outcome)
+
+    async def observe(ctx: ServerRequestContext[Any, Any], call_next: Any) -> Any:
+        # Session bookkeeping for /mcp/sessions: every request counts as activity; initialize names the client.
+        caller_session = None
+        request = ctx.request
+        if request is not None and hasattr(request, "headers"):
+            caller_session = request.headers.get("mcp-session-id") or request.query_params.get("session_id")
+        elif default_principal is not None:
+            caller_session = "stdio"
+        if caller_session:
+            name = version = None
+            if ctx.method == "initialize" and isinstance(ctx.params, dict):
+                info = ctx.params.get("clientInfo") or {}
+                name, version = info.get("name"), info.get("version")
+            protocol = (ctx.params or {}).get("protocolVersion") if ctx.method == "initialize" else None
+            sessions.touch(caller_session, method=ctx.method, client_name=name, client_version=version,
+                           protocol_version=protocol or ctx.protocol_version)
+        return await call_next(ctx)
+
+    server: Server[Any] = Server(
+        SERVER_NAME, version=_version(), instructions=INSTRUCTIONS, on_list_tools=list_tools, on_call_tool=call,
+    )
+    server.middleware.append(observe)
+    _add_resources_and_prompts(server, services, context)
+    return server
+
+
+def _add_resources_and_prompts(server: Server[Any], services: Services, context: Any) -> None:
+    try:
+        from engineering_api.mcp import prompts, resources
+    except ImportError:  # TODO(issue 14): resources.py/prompts.py are being written; remove this guard then
+        return
+
+    async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=await resources.list_resources(services, context(ctx).principal))
+
+    async def list_templates(ctx: Any, params: Any) -> types.ListResourceTemplatesResult:
+        found = await resources.list_resource_templates(services, context(ctx).principal)
+        return types.ListResourceTemplatesResult(resource_templates=found)
+
+    async def read_resource(ctx: Any, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
+        try:
+            return await resources.read_resource(services, context(ctx).principal, str(params.uri))
+        except resources.ResourceNotFound as exc:
+            raise MCPError(types.INVALID_PARAMS, f"resource not found: {exc}") from None
+
+    async def list_prompts(ctx: Any, params: Any) -> types.ListPromptsResult:
+        return types.ListPromptsResult(prompts=prompts.list_prompts())
+
+    async def get_prompt(ctx: Any, params: types.GetPromptRequestParams) -> types.GetPromptResult:
+        try:
+            return prompts.get_prompt(params.name, dict(params.arguments or {}))
+        except (KeyError, ValueError) as exc:
+            raise MCPError(types.INVALID_PARAMS, str(exc)) from None
+
+    server.add_request_handler("resources/list", types.PaginatedRequestParams, list_resources)
+    server.add_request_handler("resources/templates/list", types.PaginatedRequestParams, list_templates)
+    server.add_request_handler("resources/read", types.ReadResourceRequestParams, read_resource)
+    server.add_request_handler("prompts/list", types.PaginatedRequestParams, list_prompts)
+    server.add_request_handler("prompts/get", types.GetPromptRequestParams, get_prompt)
+
+
+def _version() -> str:
+    from engineering_api.domain.health import api_version
+
+    return api_version()
+
+
+def local_principal(role: Role) -> Principal:
+    """The caller of an in-process stdio server: the user who started it, with the role they chose."""
+    return Principal(key_id="stdio", name="stdio", role=role)

@@ -1,0 +1,131 @@
+"""``engineering-api mcp``: MCP over stdio, in-process or bridged to a running server.
+
+* In-process (default): the command opens its own data directory and backend, exactly as ``serve`` does, and
+  serves the tools over stdin/stdout. It acts as the key given with ``--api-key`` (or ``ENGINEERING_API_KEY``),
+  checked against that data directory's keys; without one, as the local user with ``--role`` (default
+  engineer). Every change is audited with ``via: mcp`` and session ``stdio``.
+* Bridge (``--url``): stdin/stdout are relayed, message by message, to a running server's streamable-HTTP
+  endpoint (``/mcp``) or, for a URL ending in ``/sse``, its SSE endpoint, sending the key as ``X-API-Key``
+  (T-IA Connect's McpBridge does the same). The server applies the key's role and audits.
+
+stdout carries only protocol messages; logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+if TYPE_CHECKING:
+    from engineering_api.lib.security import Principal
+
+__all__ = ("add_arguments", "run")
+
+KEY_VARIABLE = "ENGINEERING_API_KEY"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``engineering-api mcp``."""
+    parser.add_argument("--data-dir", help="in-process: data directory (default ./var or ENGINEERING_API_DATA_DIR)")
+    parser.add_argument("--backend", choices=["fake", "openness"], help="in-process: backend (default fake)")
+    parser.add_argument("--categories", help="in-process: only tools of these categories, e.g. blocks,tags "
+                        "(find_tools and call_tool still reach every tool)")
+    parser.add_argument("--role", choices=["viewer", "engineer", "admin"], default="engineer",
+                        help="in-process without --api-key: the role to act with (default engineer)")
+    parser.add_argument("--url", help="bridge to a running server, e.g. http://127.0.0.1:9000 (its /mcp), or its "
+                        "/mcp/sse URL for the SSE transport")
+    parser.add_argument("--api-key", help=f"the API key (default: the {KEY_VARIABLE} environment variable)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until stdin closes; 2 on a usage error (unknown key, bad URL)."""
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    key = args.api_key or os.environ.get(KEY_VARIABLE)
+    if args.url:
+        if not args.url.startswith(("http://", "https://")):
+            print(f"engineering-api mcp: --url must be an http(s) URL, not {args.url!r}", file=sys.stderr)
+            return 2
+        if not key:
+            print(f"engineering-api mcp: --url needs an API key (--api-key or {KEY_VARIABLE})", file=sys.stderr)
+            return 2
+        anyio.run(_bridge, args.url, key)
+        return 0
+    return _in_process(args, key)
+
+
+def _in_process(args: argparse.Namespace, key: str | None) -> int:
+    from engineering_api.app import create_services
+    from engineering_api.config import Settings
+    from engineering_api.lib.security import Role
+    from engineering_api.mcp.server import local_principal
+    from engineering_api.mcp.sessions import categories_of
+
+    settings = Settings.from_env(data_dir=Path(args.data_dir) if args.data_dir else None, backend=args.backend)
+    services = create_services(settings)
+    principal: Principal | None = local_principal(Role(args.role))
+    if key:
+        principal = services.keys.verify(key)
+        if principal is None:
+            print(f"engineering-api mcp: the API key is not valid for {settings.data_dir}", file=sys.stderr)
+            return 2
+    categories = categories_of(args.categories)
+    anyio.run(_serve_in_process, services, principal, set(categories) if categories else None)
+    return 0
+
+
+async def _serve_in_process(services: Any, principal: Principal, categories: set[str] | None) -> None:
+    from mcp.server.stdio import stdio_server
+
+    from engineering_api.app import running
+    from engineering_api.mcp.runtime import IDLE_TIMEOUT_S
+    from engineering_api.mcp.server import create_mcp_server
+    from engineering_api.mcp.sessions import McpSession, SessionRegistry
+
+    sessions = SessionRegistry(IDLE_TIMEOUT_S)
+    sessions.open(McpSession(session_id="stdio", transport="stdio", key_id=principal.key_id,
+                             categories=sorted(categories) if categories else None))
+    server = create_mcp_server(services, sessions, default_principal=principal, categories=categories)
+    async with running(services), stdio_server() as (read_stream, write_stream):
+        await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+async def _bridge(url: str, key: str) -> None:
+    import httpx2
+    from mcp.client.sse import sse_client
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.server.stdio import stdio_server
+
+    headers = {"X-API-Key": key, "X-Client-Id": "engineering-api-mcp-bridge"}
+    async with stdio_server() as (local_read, local_write):
+        if url.rstrip("/").endswith("/sse"):
+            async with sse_client(url, headers=headers) as (remote_read, remote_write):
+                await _relay(local_read, local_write, remote_read, remote_write)
+            return
+        endpoint = url.rstrip("/") + ("" if url.rstrip("/").endswith("/mcp") else "/mcp")
+        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30, read=300)) as http, \
+                streamable_http_client(endpoint, http_client=http) as (remote_read, remote_write):
+            await _relay(local_read, local_write, remote_read, remote_write)
+
+
+async def _relay(local_read: Any, local_write: Any, remote_read: Any, remote_write: Any) -> None:
+    """Forward messages both ways until the local side (the client) closes stdin."""
+
+    async def pump(source: Any, sink: Any, stop_all: bool) -> None:
+        async for item in source:
+            if isinstance(item, Exception):  # a frame that did not parse: say so on stderr, keep going
+                print(f"engineering-api mcp: {item}", file=sys.stderr)
+                continue
+            await sink.send(item)
+        if stop_all:
+            group.cancel_scope.cancel()
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(pump, local_read, remote_write, True)
+        group.start_soon(pump, remote_read, local_write, False)

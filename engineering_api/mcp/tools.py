@@ -1,0 +1,363 @@
+"""MCP tools: every operation of the registry is a tool, plus ``find_tools`` and ``call_tool``.
+
+Nothing is written twice: a tool's name, input schema, description, role and annotations all come from its
+:class:`~engineering_api.jobs.operations.Operation`, and a call runs the same inline call or job as the REST
+route. MCP (and the AI assistant) call :func:`call_tool`; the transports only adapt its :class:`ToolOutcome`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.jobs.operations import confine_files
+from engineering_api.lib.responses import status_for
+from engineering_api.lib.security import Role
+from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from engineering_api.jobs.operations import Operation, OperationRegistry
+    from engineering_api.lib.security import Principal
+    from engineering_api.services import Services
+
+__all__ = (
+    "CALL_TOOL", "FIND_TOOLS", "ToolCatalog", "ToolOutcome", "ToolSpec", "call_tool", "tool_catalog", "tool_name",
+)
+
+FIND_TOOLS = "find_tools"
+CALL_TOOL = "call_tool"
+_MAX_FOUND = 25
+"""How many tools ``find_tools`` returns at most: enough to choose from, small enough for a model's context."""
+
+# Short category slugs for the reference sections (the OpenAPI tags), for ``?categories=`` and find_tools.
+_CATEGORY = {
+    "TIA Portal Management": "portal", "Project Operations": "projects", "Devices": "devices", "Blocks": "blocks",
+    "Block Generation": "blockgen", "Design Spec": "designspec", "Tags & Constants": "tags",
+    "Data Types (UDT)": "udts", "History & Snapshots": "history", "PLCSim Simulation": "simulation",
+    "Download / Upload": "download", "Watch & Force Tables": "watch", "Test Harness": "testharness",
+    "Health & Status": "health", "Compilation": "compile",
+}
+
+
+def tool_name(operation: Operation[Any, Any]) -> str:
+    """``projects.create`` → ``projects_create``: MCP tool names may not contain dots in every client."""
+    return operation.name.replace(".", "_")
+
+
+def _category(section: str) -> str:
+    return _CATEGORY.get(section) or re.sub(r"[^a-z0-9]+", "-", section.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool as clients see it."""
+
+    name: str
+    category: str
+    description: str
+    input_schema: dict[str, Any]
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    required_role: Role
+    operation: Operation[Any, Any] | None = None
+    """None for the meta tools ``find_tools`` and ``call_tool``."""
+
+
+@dataclass
+class ToolOutcome:
+    """What a tool call produced; transports turn it into a ``CallToolResult``."""
+
+    data: Any
+    """JSON-able: the REST ``data``, a preview of an unconfirmed destructive call, or an error's details."""
+    text: str
+    """A short summary for people and models."""
+    is_error: bool = False
+    code: str | None = None
+    """The domain error code when ``is_error``."""
+    preview: bool = False
+    """True when a destructive call without ``confirm`` returned a preview and changed nothing."""
+    status: int = 200
+    """The HTTP status the REST route would have answered (for the audit)."""
+    job_id: str | None = None
+
+
+def _input_schema(operation: Operation[Any, Any], destructive: bool) -> dict[str, Any]:
+    if operation.input is None:
+        schema: dict[str, Any] = {"type": "object", "properties": {}}
+    else:
+        full = msgspec.json.schema(operation.input)
+        defs = dict(full.get("$defs", {}))
+        root_name = full["$ref"].rsplit("/", 1)[-1]
+        schema = dict(defs.pop(root_name))
+        schema.pop("title", None)
+        if defs:
+            # Nested structs keep their $refs; they must resolve from the tool's own schema root.
+            schema["$defs"] = defs
+    if destructive:
+        schema["properties"] = {
+            **schema.get("properties", {}),
+            "confirm": {
+                "type": "boolean", "default": False,
+                "description": "Must be true to make the change; without it the call changes nothing and returns "
+                               "a preview of exactly what it would do.",
+            },
+        }
+    return schema
+
+
+def _description(operation: Operation[Any, Any], destructive: bool) -> str:
+    parts = [operation.summary.rstrip(".") + "."]
+    if operation.description and operation.description != operation.summary:
+        parts.append(operation.description.strip())
+    if operation.input is not None and (operation.input.__doc__ or "").strip():
+        parts.append("Input: " + " ".join((operation.input.__doc__ or "").split()))
+    if operation.long_running:
+        parts.append("Runs as a job; progress is reported while it runs, and cancelling the call cancels the job.")
+    if destructive:
+        parts.append("Destructive: without confirm=true it only returns a preview of what it would change.")
+    if operation.errors:
+        codes = ", ".join(sorted({f"{e.default_code} ({status_for(e('x'))})" for e in operation.errors}))
+        parts.append(f"Errors: {codes}.")
+    parts.append(f"Needs the {operation.required_role.value} role.")
+    return "\n\n".join(parts)
+
+
+def _spec(operation: Operation[Any, Any]) -> ToolSpec:
+    destructive = bool(getattr(operation, "destructive", False))
+    method = operation.route.method if operation.route is not None else (
+        operation.async_route.method if operation.async_route is not None else "POST")
+    return ToolSpec(
+        name=tool_name(operation), category=_category(operation.section),
+        description=_description(operation, destructive), input_schema=_input_schema(operation, destructive),
+        read_only=not operation.mutating, destructive=destructive,
+        # Reads, PUTs (set to a value) and DELETEs (gone stays gone) leave the same state when repeated.
+        idempotent=not operation.mutating or method in ("PUT", "DELETE"),
+        required_role=operation.required_role, operation=operation,
+    )
+
+
+def _meta_specs() -> list[ToolSpec]:
+    find = ToolSpec(
+        name=FIND_TOOLS, category="meta",
+        description="Search every tool of this server by words in its name and description (and optionally a "
+                    "category); returns names, categories and descriptions. Use it when the tool you need is not "
+                    "in the list you were given, then run the tool with call_tool.",
+        input_schema={"type": "object", "properties": {
+            "query": {"type": "string", "description": "Words to look for, e.g. 'compile block'."},
+            "category": {"type": ["string", "null"], "default": None,
+                         "description": "Only tools of this category (blocks, tags, projects, ...)."},
+        }, "required": ["query"]},
+        read_only=True, destructive=False, idempotent=True, required_role=Role.VIEWER,
+    )
+    call = ToolSpec(
+        name=CALL_TOOL, category="meta",
+        description="Run any tool of this server by name, including tools not in the current list (find them "
+                    "with find_tools). Same rules as calling the tool directly: role, confirm for destructive "
+                    "tools, audit.",
+        input_schema={"type": "object", "properties": {
+            "name": {"type": "string", "description": "The tool name, e.g. blocks_list."},
+            "arguments": {"type": "object", "default": {}, "description": "The tool's arguments."},
+        }, "required": ["name"]},
+        read_only=False, destructive=False, idempotent=False, required_role=Role.VIEWER,
+    )
+    return [find, call]
+
+
+class ToolCatalog:
+    """The tools of a registry, built once."""
+
+    def __init__(self, operations: OperationRegistry) -> None:
+        self._meta = _meta_specs()
+        self._specs = [_spec(op) for op in operations]
+        self._by_name = {spec.name: spec for spec in [*self._meta, *self._specs]}
+
+    def categories(self) -> list[str]:
+        """Every category, sorted."""
+        return sorted({spec.category for spec in self._specs})
+
+    def tools(self, role: Role | None = None, categories: set[str] | None = None) -> list[ToolSpec]:
+        """The meta tools, then the tools the role may run (all when None), of the categories (all when None)."""
+        chosen = [
+            spec for spec in self._specs
+            if (role is None or role.allows(spec.required_role)) and (not categories or spec.category in categories)
+        ]
+        return [*self._meta, *chosen]
+
+    def get(self, name: str) -> ToolSpec | None:
+        """A tool by exact name."""
+        return self._by_name.get(name)
+
+    def find(self, query: str, category: str | None = None, role: Role | None = None) -> list[ToolSpec]:
+        """Tools ranked by how many of the query's words their name, category and description contain."""
+        words = [w for w in re.split(r"[^a-z0-9]+", query.lower()) if w]
+        ranked = []
+        for spec in self.tools(role, {category} if category else None):
+            if spec.operation is None:
+                continue
+            name = spec.name.lower()
+            text = f"{spec.category} {spec.description}".lower()
+            score = sum(3 if w in name else 1 if w in text else 0 for w in words)
+            if score or not words:
+                ranked.append((-score, spec.name, spec))
+        ranked.sort(key=lambda item: item[:2])
+        return [spec for _, _, spec in ranked[:_MAX_FOUND]]
+
+
+def tool_catalog(services: Services) -> ToolCatalog:
+    """The catalog of ``services.operations``, cached on the services."""
+    catalog = services.notes.get("mcp.catalog")
+    if catalog is None:
+        catalog = services.notes["mcp.catalog"] = ToolCatalog(services.operations)
+    return catalog
+
+
+def _error(exc: EngineeringError) -> ToolOutcome:
+    details = {"code": exc.code, "message": exc.message, **({"details": exc.details} if exc.details else {})}
+    return ToolOutcome(data=details, text=f"{exc.code}: {exc.message}", is_error=True, code=exc.code,
+                       status=status_for(exc))
+
+
+def _summary(name: str, data: Any) -> str:
+    if isinstance(data, list):
+        return f"{name} succeeded: {len(data)} item(s)."
+    if isinstance(data, dict):
+        keys = ", ".join(list(data)[:8])
+        return f"{name} succeeded" + (f" ({keys})." if keys else ".")
+    return f"{name} succeeded" + (f": {data}" if data is not None else ".")
+
+
+async def call_tool(
+    services: Services, name: str, arguments: dict[str, Any] | None, principal: Principal, *, via: str,
+    session_id: str | None = None, progress: Callable[[float, str], Awaitable[None]] | None = None,
+) -> ToolOutcome:
+    """Run one tool as ``principal``; every mutating or refused call is audited with ``via`` and the session.
+
+    Domain errors (unknown object, bad input, wrong role, a failed job) come back as an outcome with
+    ``is_error``, never as an exception; only an unexpected fault propagates. Cancelling the awaiting task
+    cancels the job it started.
+    """
+    spec = tool_catalog(services).get(name)
+    arguments = dict(arguments or {})
+    if spec is None:
+        return ToolOutcome(data={"code": "UNKNOWN_TOOL", "message": f"no tool named {name!r}"},
+                           text=f"UNKNOWN_TOOL: no tool named {name!r}; use find_tools to search.", is_error=True,
+                           code="UNKNOWN_TOOL", status=404)
+    if spec.name == FIND_TOOLS:
+        return _find(services, arguments, principal)
+    if spec.name == CALL_TOOL:
+        inner = arguments.get("name")
+        if not isinstance(inner, str) or inner in (CALL_TOOL, FIND_TOOLS):
+            return _error(ValidationError("call_tool needs 'name', the tool to run (not a meta tool)",
+                                          code="VALIDATION_FAILED"))
+        inner_args = arguments.get("arguments") or {}
+        if not isinstance(inner_args, dict):
+            return _error(ValidationError("call_tool: 'arguments' must be an object", code="VALIDATION_FAILED"))
+        return await call_tool(services, inner, inner_args, principal, via=via, session_id=session_id,
+                               progress=progress)
+    outcome = await _run(services, spec, arguments, principal, progress)
+    _audit(services, spec, outcome, principal, via, session_id)
+    return outcome
+
+
+def _find(services: Services, arguments: dict[str, Any], principal: Principal) -> ToolOutcome:
+    query = arguments.get("query")
+    if not isinstance(query, str):
+        return _error(ValidationError("find_tools needs 'query', a string", code="VALIDATION_FAILED"))
+    category = arguments.get("category")
+    found = tool_catalog(services).find(query, category if isinstance(category, str) else None, principal.role)
+    items = [{"name": s.name, "category": s.category, "description": s.description.split("\n\n", 1)[0],
+              "readOnly": s.read_only, "destructive": s.destructive} for s in found]
+    text = "\n".join(f"{i['name']}: {i['description']}" for i in items) or "No tool matches; try other words."
+    return ToolOutcome(data={"tools": items}, text=text)
+
+
+async def _run(
+    services: Services, spec: ToolSpec, arguments: dict[str, Any], principal: Principal,
+    progress: Callable[[float, str], Awaitable[None]] | None,
+) -> ToolOutcome:
+    operation = spec.operation
+    assert operation is not None
+    if not principal.role.allows(spec.required_role):
+        return ToolOutcome(
+            data={"code": "FORBIDDEN", "message": f"{spec.name} needs the {spec.required_role.value} role"},
+            text=f"FORBIDDEN: {spec.name} needs the {spec.required_role.value} role; your key has the "
+                 f"{principal.role.value} role.", is_error=True, code="FORBIDDEN", status=403)
+    confirm = arguments.pop("confirm", False) is True if spec.destructive else False
+    try:
+        data = _input(operation, arguments)
+        if spec.destructive and not confirm:
+            preview = await services.jobs.preview(operation, data)
+            built = msgspec.to_builtins(preview)
+            summary = built.get("summary", "") if isinstance(built, dict) else ""
+            return ToolOutcome(
+                data=built, preview=True,
+                text=f"Nothing was changed. {summary} Call {spec.name} again with confirm=true to do it.".strip())
+        data = confine_files(operation, data, services.paths)
+        if not operation.long_running:
+            result = await services.jobs.run_inline(operation, data)
+            built = msgspec.to_builtins(result)
+            return ToolOutcome(data=built, text=_summary(spec.name, built))
+        return await _run_job(services, spec, operation, data, principal, progress)
+    except EngineeringError as exc:
+        return _error(exc)
+    except (PathRejectedError, PathNotFoundError) as exc:
+        return _error(ValidationError(str(exc), code="PATH_REJECTED"))
+
+
+def _input(operation: Operation[Any, Any], arguments: dict[str, Any]) -> Any:
+    if operation.input is None:
+        return None
+    try:
+        return msgspec.convert(arguments, operation.input, str_keys=True)
+    except msgspec.ValidationError as exc:
+        raise ValidationError(f"invalid arguments: {exc}", code="VALIDATION_FAILED") from None
+
+
+async def _run_job(
+    services: Services, spec: ToolSpec, operation: Operation[Any, Any], data: Any, principal: Principal,
+    progress: Callable[[float, str], Awaitable[None]] | None,
+) -> ToolOutcome:
+    job = await services.jobs.start(operation, data, principal=principal, idempotency_key=None)
+    try:
+        async for record in services.jobs.events(job.job_id):
+            if progress is not None and not record.terminal:
+                await progress(float(record.progress), record.message)
+    except asyncio.CancelledError:
+        # The MCP request was cancelled (or its session closed): the job must not go on changing the project.
+        try:
+            services.jobs.cancel(job.job_id)
+        except EngineeringError:
+            pass  # it had already ended
+        raise
+    final = services.jobs.get(job.job_id)
+    if final.status == "Completed":
+        built = msgspec.to_builtins(final.result)
+        return ToolOutcome(data=built, text=_summary(spec.name, built), job_id=final.job_id)
+    failure = final.failure
+    code = failure.code if failure else "JOB_FAILED"
+    message = failure.message if failure else final.message
+    body = {"code": code, "message": message, "jobId": final.job_id,
+            **({"details": failure.details} if failure and failure.details else {})}
+    return ToolOutcome(data=body, text=f"{code}: {message}", is_error=True, code=code,
+                       status=failure.status if failure else 500, job_id=final.job_id)
+
+
+def _audit(
+    services: Services, spec: ToolSpec, outcome: ToolOutcome, principal: Principal, via: str, session_id: str | None,
+) -> None:
+    # As on REST: changes and refusals are audited, plain reads are not.
+    if spec.read_only and outcome.status != 403:
+        return
+    services.audit.record(
+        method="TOOL", path=spec.name, status=outcome.status, key_id=principal.key_id, role=principal.role.value,
+        client=None, job_id=outcome.job_id, via=via, session_id=session_id,
+        outcome="dry run" if outcome.preview else None,
+    )
