@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, route
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from mcp_types.version import KNOWN_PROTOCOL_VERSIONS
 
 from engineering_api.backend.errors import NotFoundError
@@ -220,6 +220,9 @@ class _Handover(Response[Any]):
 
 
 _TRANSPORT_ANSWERS = problem_responses("viewer")
+_Categories = Annotated[str | None, QueryParameter(
+    description="Only tools of these categories, comma-separated (blocks,tags,...); find_tools/call_tool reach all")]
+_SessionId = Annotated[str, QueryParameter(description="The session named by the SSE stream's endpoint event")]
 
 
 def mcp_transport_routes() -> list[Any]:
@@ -227,19 +230,19 @@ def mcp_transport_routes() -> list[Any]:
 
     @route("/mcp", http_method=["GET", "POST", "DELETE"], operation_id="McpStreamableHttp", tags=[SECTION],
            opt=_TRANSPORT_OPT, responses=_TRANSPORT_ANSWERS)
-    async def streamable_http(request: Request[Any, Any, Any], categories: str | None = None) -> Response[Any]:
+    async def streamable_http(request: Request[Any, Any, Any], categories: _Categories = None) -> Response[Any]:
         """MCP over streamable HTTP (POST JSON-RPC, GET stream, DELETE ends the session); ?categories=blocks,tags
         narrows the tool list."""
         return _Handover(request.app.state.services.mcp.streamable)
 
     @get("/mcp/sse", operation_id="McpSse", tags=[SECTION], opt=_TRANSPORT_OPT, responses=_TRANSPORT_ANSWERS)
-    async def sse(request: Request[Any, Any, Any], categories: str | None = None) -> Response[Any]:
+    async def sse(request: Request[Any, Any, Any], categories: _Categories = None) -> Response[Any]:
         """Open an MCP session over Server-Sent Events (legacy transport); the first event names the message URL."""
         return _Handover(request.app.state.services.mcp.sse_connect)
 
     @post("/mcp/messages", operation_id="McpMessages", tags=[SECTION], opt=_TRANSPORT_OPT, status_code=202,
           responses=_TRANSPORT_ANSWERS)
-    async def messages(request: Request[Any, Any, Any], session_id: str) -> Response[Any]:
+    async def messages(request: Request[Any, Any, Any], session_id: _SessionId) -> Response[Any]:
         """Send one JSON-RPC message to the SSE session named by ?session_id= (the answer arrives on its stream)."""
         return _Handover(request.app.state.services.mcp.sse_message)
 

@@ -1,0 +1,97 @@
+"""A real server for the MCP tests: the app under uvicorn on a free local port, reached by the official SDK's
+clients over real sockets (streamable HTTP, SSE) or as a child process (stdio)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+import uvicorn
+
+from engineering_api.app import create_app, create_services
+from engineering_api.config import Settings
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.services import Services
+
+START_TIMEOUT_S = 30.0
+
+
+class SlowInput(CamelStruct):
+    """How long the slow test operation runs."""
+
+    steps: int = 50
+    step_seconds: float = 0.05
+
+
+def _slow(context: OperationContext, data: SlowInput) -> dict[str, int]:
+    for step in range(data.steps):
+        context.check_canceled()
+        context.progress(int(100 * step / data.steps), f"step {step + 1} of {data.steps}")
+        time.sleep(data.step_seconds)
+    return {"steps": data.steps}
+
+
+SLOW = Operation(
+    name="tests.slow", summary="A long test job that reports progress and honours cancellation.",
+    section="Test Harness", handler=_slow, input=SlowInput, output=dict[str, int],
+    route=RouteSpec("POST", "/api/tests/slow-sync"), long_running=True, mutating=True,
+)
+"""Only the MCP tests' server has it: a long job whose progress and cancellation the tests can watch."""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Live:
+    """A running server and keys of each role for it."""
+
+    base: str
+    services: Services
+    data_dir: Path
+    keys: dict[str, str]
+
+    def headers(self, role: str = "engineer", **extra: str) -> dict[str, str]:
+        """``X-API-Key`` of the role's key (plus any extra headers)."""
+        return {"X-API-Key": self.keys[role], **extra}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """One server per test module; each module starts from an empty data directory."""
+    data_dir = tmp_path_factory.mktemp("mcp")
+    settings = Settings.from_env(data_dir=data_dir)
+    services = create_services(settings)
+    services.operations.add(SLOW)
+    app = create_app(settings, services=services)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="mcp-test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.02)
+    keys = {role: services.keys.create(f"mcp-{role}", role)[1] for role in ("viewer", "engineer", "admin")}
+    try:
+        yield Live(base=f"http://127.0.0.1:{port}", services=services, data_dir=data_dir, keys=keys)
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+def structured(result: Any) -> Any:
+    """A tool result's structuredContent as plain data."""
+    return msgspec.json.decode(msgspec.json.encode(result.structured_content))

@@ -1,0 +1,208 @@
+"""MCP through the official SDK's clients: streamable HTTP, legacy SSE, stdio in-process and stdio bridged.
+
+Each transport must list the same tools (at least 200, paged), speak every protocol version the SDK speaks, and
+refuse a wrong key. The end-to-end workflow (project, CPU, SCL import, compile) runs through tools alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import httpx
+import httpx2
+import mcp_types as types
+import pytest
+from mcp import Client
+from mcp.client.session import ClientSession
+from mcp.client.sse import sse_client
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from tests.mcp.conftest import Live, structured
+
+pytestmark = pytest.mark.anyio
+
+SCL = """FUNCTION_BLOCK "FB_Motor"
+VERSION : 0.1
+   VAR_INPUT
+      Start : Bool;
+      Stop : Bool;
+   END_VAR
+   VAR_OUTPUT
+      Running : Bool;
+   END_VAR
+BEGIN
+   #Running := (#Start OR #Running) AND NOT #Stop;
+END_FUNCTION_BLOCK
+"""
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@asynccontextmanager
+async def http_session(live: Live, role: str = "engineer", query: str = "") -> Any:
+    async with httpx2.AsyncClient(headers=live.headers(role), timeout=60) as http, \
+            streamable_http_client(f"{live.base}/mcp{query}", http_client=http) as (read, write), \
+            ClientSession(read, write) as session:
+        await session.initialize()
+        yield session
+
+
+@asynccontextmanager
+async def sse_session(live: Live, role: str = "engineer") -> Any:
+    async with sse_client(f"{live.base}/mcp/sse", headers=live.headers(role, **{"X-Client-Id": "vscode/1.2.3"}),
+                          timeout=60) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        yield session
+
+
+def _stdio_params(args: list[str]) -> StdioServerParameters:
+    return StdioServerParameters(command=sys.executable, args=["-m", "engineering_api.cli", "mcp", *args])
+
+
+@asynccontextmanager
+async def stdio_session(args: list[str]) -> Any:
+    async with stdio_client(_stdio_params(args)) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        yield session
+
+
+async def all_tools(session: ClientSession) -> list[types.Tool]:
+    tools: list[types.Tool] = []
+    cursor: str | None = None
+    while True:
+        page = await session.list_tools(params=types.PaginatedRequestParams(cursor=cursor) if cursor else None)
+        tools += page.tools
+        cursor = page.next_cursor
+        if not cursor:
+            return tools
+
+
+async def test_every_transport_lists_the_same_200_plus_tools(live: Live, tmp_path) -> None:
+    async with http_session(live) as session:
+        over_http = {t.name for t in await all_tools(session)}
+    async with sse_session(live) as session:
+        over_sse = {t.name for t in await all_tools(session)}
+    async with stdio_session(["--data-dir", str(tmp_path / "stdio")]) as session:
+        over_stdio = {t.name for t in await all_tools(session)}
+    async with stdio_session(["--url", live.base, "--api-key", live.keys["engineer"]]) as session:
+        bridged = {t.name for t in await all_tools(session)}
+    assert len(over_http) >= 200
+    assert {"find_tools", "call_tool", "projects_create", "external-sources_import-and-generate"} <= over_http
+    # The stdio server has its own registry (no test-only tool); everything else is the same set.
+    assert over_http - {"tests_slow"} == over_sse - {"tests_slow"} == over_stdio == bridged - {"tests_slow"}
+
+
+async def test_tool_metadata_comes_from_the_operation(live: Live) -> None:
+    async with http_session(live) as session:
+        tools = {t.name: t for t in await all_tools(session)}
+    create = tools["projects_create"]
+    assert create.input_schema["properties"]["name"] == {"type": "string"}
+    assert create.input_schema["required"] == ["name"]
+    assert "Needs the engineer role" in (create.description or "")
+    assert create.annotations.read_only_hint is False
+    listing = tools["blocks_list"]
+    assert listing.annotations.read_only_hint is True and listing.annotations.idempotent_hint is True
+    assert tools["blocks_delete"].annotations.destructive_hint is True
+    assert "confirm" in tools["blocks_delete"].input_schema["properties"]
+
+
+async def test_workflow_through_tools_alone(live: Live) -> None:
+    async with http_session(live) as session:
+        async def call(tool: str, **arguments: Any) -> Any:
+            result = await session.call_tool(tool, arguments)
+            assert not result.is_error, result.content[0].text
+            return structured(result)
+
+        await call("projects_create", name="McpFlow")
+        await call("devices_add", orderNumber="6ES7 516-3AN02-0AB0", name="PLC_1")
+        generated = await call("external-sources_import-and-generate", deviceName="PLC_1", sclContent=SCL,
+                               sourceName="Motor")
+        assert "FB_Motor" in str(generated)
+        compiled = await call("devices_compile-software", deviceName="PLC_1")
+        assert compiled["state"] == "Success", compiled
+        blocks = (await call("blocks_list", deviceName="PLC_1"))["result"]
+        assert "FB_Motor" in {b["name"] for b in blocks}
+
+
+async def test_domain_errors_are_tool_results_not_protocol_errors(live: Live) -> None:
+    async with http_session(live) as session:
+        result = await session.call_tool("blocks_list", {"deviceName": "NOPE"})
+        assert result.is_error and structured(result)["code"] in ("DEVICE_NOT_FOUND", "NOT_FOUND",
+                                                                 "NO_PROJECT_OPEN")
+        bad = await session.call_tool("projects_create", {"name": 5})
+        assert bad.is_error and structured(bad)["code"] == "VALIDATION_FAILED"
+        unknown = await session.call_tool("no_such_tool", {})
+        assert unknown.is_error and structured(unknown)["code"] == "UNKNOWN_TOOL"
+
+
+async def test_find_tools_and_call_tool(live: Live) -> None:
+    async with http_session(live, query="?categories=projects") as session:
+        names = {t.name for t in await all_tools(session)}
+        assert "blocks_list" not in names and "projects_overview" in names and "find_tools" in names
+        found = structured(await session.call_tool("find_tools", {"query": "compile software"}))["tools"]
+        assert found[0]["name"] == "devices_compile-software"
+        # A tool outside the narrowed list still runs through call_tool.
+        via_meta = await session.call_tool("call_tool", {"name": "health_versions", "arguments": {}})
+        assert not via_meta.is_error
+
+
+@pytest.mark.parametrize("version", ["2024-11-05", "2025-03-26", "2025-06-18"])
+def test_handshake_era_versions(live: Live, version: str) -> None:
+    headers = {**live.headers(), "Accept": "application/json, text/event-stream"}
+    init = httpx.post(f"{live.base}/mcp", headers=headers, json={
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}},
+    })
+    assert init.status_code == 200 and f'"protocolVersion":"{version}"' in init.text
+    session_id = init.headers["mcp-session-id"]
+    follow = {**headers, "mcp-session-id": session_id, "mcp-protocol-version": version}
+    httpx.post(f"{live.base}/mcp", headers=follow, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+    listed = httpx.post(f"{live.base}/mcp", headers=follow,
+                        json={"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}})
+    assert listed.status_code == 200 and '"name":"find_tools"' in listed.text
+    # Another key cannot use the session.
+    stolen = {**follow, "X-API-Key": live.keys["admin"]}
+    assert httpx.post(f"{live.base}/mcp", headers=stolen,
+                      json={"jsonrpc": "2.0", "id": 3, "method": "tools/list"}).status_code == 404
+
+
+async def test_modern_protocol_and_legacy_mode_of_the_sdk_client(live: Live) -> None:
+    for mode, expected in (("auto", "2026-07-28"), ("legacy", "2025-11-25")):
+        async with httpx2.AsyncClient(headers=live.headers(), timeout=60) as http, \
+                Client(streamable_http_client(f"{live.base}/mcp", http_client=http), mode=mode) as client:
+            assert client.protocol_version == expected
+            result = await client.call_tool("health_versions", {})
+            assert not result.is_error
+
+
+def test_wrong_key_is_401_on_every_transport(live: Live) -> None:
+    bad = {"X-API-Key": "eapi_wrong", "Accept": "application/json, text/event-stream"}
+    assert httpx.post(f"{live.base}/mcp", headers=bad, json={}).status_code == 401
+    assert httpx.get(f"{live.base}/mcp/sse", headers=bad).status_code == 401
+    assert httpx.post(f"{live.base}/mcp/messages?session_id=" + "0" * 32, headers=bad, json={}).status_code == 401
+    assert httpx.post(f"{live.base}/mcp", json={}).status_code == 401
+
+
+async def test_sse_session_belongs_to_its_key(live: Live) -> None:
+    async with sse_session(live) as session:
+        await session.list_tools()
+        listed = httpx.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
+        mine = [s for s in listed if s["transport"] == "sse" and s["connected"]]
+        assert mine and mine[0]["clientId"] == "vscode/1.2.3" and mine[0]["protocolVersion"]
+        other = httpx.post(f"{live.base}/mcp/messages?session_id={mine[0]['sessionId']}",
+                           headers=live.headers("viewer"), json={"jsonrpc": "2.0", "id": 9, "method": "ping"})
+        assert other.status_code == 404
+
+
+async def test_stdio_bridge_refuses_a_wrong_key(live: Live) -> None:
+    with pytest.raises(Exception):  # noqa: B017 - the SDK surfaces the failed connection in its own way
+        with anyio.fail_after(60):
+            async with stdio_session(["--url", live.base, "--api-key", "eapi_wrong"]) as session:
+                await session.list_tools()
