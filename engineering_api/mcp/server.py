@@ -159,10 +159,8 @@ def create_mcp_server(
 
 
 def _add_resources_and_prompts(server: Server[Any], services: Services, context: Any) -> None:
-    try:
-        from engineering_api.mcp import prompts, resources
-    except ImportError:  # TODO(issue 14): resources.py/prompts.py are being written; remove this guard then
-        return
+    # Registering the handlers is what makes the SDK advertise the resources and prompts capabilities.
+    from engineering_api.mcp import prompts, resources
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
         return types.ListResourcesResult(resources=await resources.list_resources(services, context(ctx).principal))
