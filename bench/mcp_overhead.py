@@ -1,0 +1,390 @@
+"""What MCP costs on top of REST: the read tool ``blocks_list`` through the official MCP SDK client over
+streamable HTTP against ``GET /api/devices/PLC_1/blocks`` (the route the tool maps to), same server, same run.
+
+One app server (uvicorn by default, 1 worker, fake backend, temporary data directory; the admin key is read from
+``<tmp>/api.secret``) gets a project ``Bench`` with a CPU ``PLC_1`` and ``--blocks`` FCs, created through REST.
+Then, over interleaved rounds, each with ``--concurrency`` clients in flight:
+
+| label | what | client |
+| --- | --- | --- |
+| ``rest`` | ``GET /api/devices/PLC_1/blocks`` | one ``httpx2.AsyncClient`` (the SDK's HTTP client; ``--rest-client httpx`` for plain httpx) |
+| ``mcp`` | ``tools/call blocks_list {deviceName: PLC_1}``, server in its default SSE framing | one ``ClientSession`` per client over ``streamable_http_client`` |
+| ``mcp_json`` | the same against a second, identical server whose ``StreamableHTTPSessionManager`` has ``json_response=True`` (patched in that process only; ``--no-json`` skips it) | as ``mcp`` |
+
+Before measuring, the tool's ``structuredContent["result"]`` is checked to equal the route's ``data``: the same
+payload. Ratios are per round (``mcp/rest`` and ``mcp_json/rest``), medians over rounds that other processes did
+not disturb (see ``bench/README.md``). Besides ops/s, the server's CPU per operation (``/proc``) and this
+process's (the client's) CPU per operation are reported: on a 2-core machine client and server share the CPU.
+
+The file is not called ``bench/mcp.py``: the benchmarks run with ``bench/`` first on ``sys.path`` (and on the
+servers' ``PYTHONPATH``), where a module ``mcp`` would shadow the SDK for every benchmark.
+
+    .venv/bin/python bench/mcp_overhead.py [--duration 5] [--rounds 3] [--concurrency 4] [--server uvicorn]
+
+Writes ``bench/results/mcp.json``. Exits 1 on failed calls, a server that does not start or a payload mismatch;
+like the other benchmarks it prints whether the issue's target (``mcp/rest`` >= 0.5 by ops/s) is met and does not
+fail for a missed one unless ``--strict`` is given (then it exits 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+from benchlib import (
+    SERVERS,
+    CpuMonitor,
+    Load,
+    Server,
+    environment,
+    median,
+    table,
+    wait_for_quiet,
+    warn_if_busy,
+    write_results,
+)
+
+__all__ = ("TARGET", "mcp_app")
+
+TARGET = 0.5
+"""Issue 14: "the MCP overhead of a read tool against the same REST route, in one run. Target >= 0.5"."""
+DEVICE = "PLC_1"
+REST_PATH = f"/api/devices/{DEVICE}/blocks"
+TOOL = "blocks_list"
+
+
+def mcp_app() -> Any:
+    """ASGI factory for the servers: the service on ``BENCH_DATA_DIR``; with ``BENCH_MCP_JSON=1`` the streamable
+    HTTP transport answers plain JSON instead of an SSE stream (measurement only; the runtime's default is kept)."""
+    from engineering_api.app import create_app
+    from engineering_api.config import Settings
+
+    if os.environ.get("BENCH_MCP_JSON") == "1":
+        import functools
+
+        from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+
+        from engineering_api.mcp import runtime
+
+        runtime.StreamableHTTPSessionManager = functools.partial(  # type: ignore[misc]
+            StreamableHTTPSessionManager, json_response=True)
+    data_dir = os.environ.get("BENCH_DATA_DIR")
+    if not data_dir:
+        raise RuntimeError("set BENCH_DATA_DIR to a temporary directory")
+    return create_app(Settings.from_env(data_dir=data_dir))
+
+
+# ----- set-up ---------------------------------------------------------------------------------------------------
+
+
+def _fc(number: int) -> dict[str, Any]:
+    name = f"FC_Scale{number}"
+    return {"deviceName": DEVICE, "blockType": "FC", "name": name, "language": "SCL", "returnType": "Real",
+            "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
+            "networks": [{"scl": f"#{name} := INT_TO_REAL(#Raw) / 27648.0 * {number}.0;"}]}
+
+
+def prepare(port: int, key: str, blocks: int) -> None:
+    """Project ``Bench``, CPU ``PLC_1`` and ``blocks`` FCs, through REST as any client would create them."""
+    from overhead import _call
+
+    _call(port, "POST", "/api/projects/actions/create-sync", key, {"name": "Bench"})
+    _call(port, "POST", "/api/projects/devices/actions/add-sync", key,
+          {"orderNumber": "6ES7 516-3AN02-0AB0", "name": DEVICE})
+    for number in range(1, blocks + 1):
+        _call(port, "POST", REST_PATH, key, _fc(number))
+
+
+# ----- clients --------------------------------------------------------------------------------------------------
+
+
+class Clients:
+    """Open connections and sessions for the whole run (opening them is not what is measured)."""
+
+    def __init__(self, stack: AsyncExitStack, key: str, rest_client: str) -> None:
+        self.stack = stack
+        self.key = key
+        self.rest_client = rest_client
+        self.mcp: dict[str, list[Any]] = {}
+        self.rest: Any = None
+
+    async def open_rest(self, base: str) -> None:
+        http = __import__(self.rest_client)
+        limits = http.Limits(max_connections=64, max_keepalive_connections=64)
+        self.rest = await self.stack.enter_async_context(
+            http.AsyncClient(base_url=base, headers={"X-API-Key": self.key}, timeout=60, limits=limits))
+
+    async def open_mcp(self, label: str, base: str, count: int) -> None:
+        import httpx2
+        from mcp.client.session import ClientSession
+        from mcp.client.streamable_http import streamable_http_client
+
+        sessions = []
+        for _ in range(count):
+            http = await self.stack.enter_async_context(
+                httpx2.AsyncClient(headers={"X-API-Key": self.key}, timeout=60))
+            read, write = await self.stack.enter_async_context(streamable_http_client(f"{base}/mcp", http_client=http))
+            session = await self.stack.enter_async_context(ClientSession(read, write))
+            await session.initialize()
+            sessions.append(session)
+        self.mcp[label] = sessions
+
+    async def rest_call(self, _: int) -> Any:
+        answer = await self.rest.get(REST_PATH)
+        if answer.status_code != 200:
+            raise RuntimeError(f"GET {REST_PATH} -> {answer.status_code}: {answer.text[:200]}")
+        return answer.json()["data"]
+
+    def mcp_call(self, label: str) -> Any:
+        sessions = self.mcp[label]
+
+        async def call(worker: int) -> Any:
+            result = await sessions[worker].call_tool(TOOL, {"deviceName": DEVICE})
+            if result.is_error:
+                raise RuntimeError(f"{TOOL} failed: {result.content[0].text if result.content else result}")
+            return result.structured_content["result"]
+
+        return call
+
+
+async def framing(base: str, key: str) -> str:
+    """The Content-Type a server answers an ``initialize`` POST with: ``text/event-stream`` or ``application/json``."""
+    import httpx2
+
+    async with httpx2.AsyncClient(timeout=30) as http:
+        answer = await http.post(f"{base}/mcp", json={
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                       "clientInfo": {"name": "bench", "version": "1"}},
+        }, headers={"X-API-Key": key, "Accept": "application/json, text/event-stream"})
+        session = answer.headers.get("mcp-session-id")
+        if session:
+            await http.delete(f"{base}/mcp", headers={"X-API-Key": key, "mcp-session-id": session,
+                                                      "mcp-protocol-version": "2025-06-18"})
+        return answer.headers.get("content-type", "").split(";")[0]
+
+
+async def _load(call: Any, concurrency: int, duration: float) -> tuple[int, list[str], list[float], float]:
+    deadline = time.perf_counter() + duration
+    done = 0
+    failures: list[str] = []
+    samples: list[float] = []
+
+    async def worker(index: int) -> None:
+        nonlocal done
+        while (start := time.perf_counter()) < deadline:
+            try:
+                await call(index)
+            except Exception as exc:  # a failed call is counted and reported, not fatal mid-measurement
+                failures.append(f"{type(exc).__name__}: {exc}"[:300])
+                continue
+            done += 1
+            samples.append((time.perf_counter() - start) * 1e3)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(concurrency)))
+    return done, failures, samples, time.perf_counter() - start
+
+
+async def measure(label: str, call: Any, servers: list[Server], target: Server, *, concurrency: int,
+                  duration: float, warmup: float) -> Load:
+    """Warm up, then count completed calls for ``duration`` s, with the server's and this process's CPU."""
+    if warmup > 0:
+        await _load(call, concurrency, warmup)
+    client0 = time.process_time()
+    with CpuMonitor(servers) as cpu:
+        done, failures, samples, seconds = await _load(call, concurrency, duration)
+    client_s = time.process_time() - client0
+    ordered = sorted(samples)
+    latency = {f"p{p}": round(ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))], 3)
+               for p in (50, 90, 99)} if ordered else {}
+    server_s = cpu.server_seconds.get(target)
+    return Load(label, "python", done / seconds, done, len(failures), seconds, concurrency, latency, {
+        "foreign_cpu_cores": None if cpu.foreign is None else round(cpu.foreign, 3),
+        "server_cpu_us_per_request": round(server_s * 1e6 / done, 1) if server_s is not None and done else None,
+        "client_cpu_us_per_request": round(client_s * 1e6 / done, 1) if done else None,
+        "failures": failures[:5],
+    })
+
+
+# ----- main -----------------------------------------------------------------------------------------------------
+
+
+def _wait_for_key(data_dir: Path) -> str:
+    from overhead import _wait_for_key as wait
+
+    return wait(data_dir)
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, list[dict[str, Any]]]:
+    """Start the servers and prepare their projects (blocking calls), then measure in one event loop."""
+    env = {"ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
+
+    def app_server(name: str, json_mode: bool) -> tuple[Server, Path]:
+        data_dir = work / f"data-{name}"
+        return Server(args.server, "mcp_overhead:mcp_app", factory=True, log_path=work / f"{name}.log",
+                      env={**env, "BENCH_DATA_DIR": str(data_dir), "BENCH_MCP_JSON": "1" if json_mode else "0"}
+                      ), data_dir
+
+    targets = [app_server("app", False)] + ([] if args.no_json else [app_server("app-json", True)])
+    servers = [server for server, _ in targets]
+    try:
+        keys = []
+        for server, data_dir in targets:
+            server.start("/api/health")
+            key = _wait_for_key(data_dir)
+            prepare(server.port, key, args.blocks)
+            keys.append(key)
+        return asyncio.run(_measure_all(args, servers, keys))
+    finally:
+        for server in servers:
+            server.stop()
+
+
+async def _measure_all(args: argparse.Namespace, servers: list[Server], keys: list[str]
+                       ) -> dict[str, list[dict[str, Any]]]:
+    runs: dict[str, list[dict[str, Any]]] = {"rest": [], "mcp": [], **({} if args.no_json else {"mcp_json": []})}
+    main_server = servers[0]
+    async with AsyncExitStack() as stack:
+        clients = Clients(stack, keys[0], args.rest_client)
+        await clients.open_rest(main_server.url(""))
+        await clients.open_mcp("mcp", main_server.url(""), args.concurrency)
+        plan = [("rest", clients.rest_call, main_server), ("mcp", clients.mcp_call("mcp"), main_server)]
+        if not args.no_json:
+            json_clients = Clients(stack, keys[1], args.rest_client)
+            await json_clients.open_mcp("mcp_json", servers[1].url(""), args.concurrency)
+            plan.append(("mcp_json", json_clients.mcp_call("mcp_json"), servers[1]))
+        expected = {"mcp": "text/event-stream", "mcp_json": "application/json"}
+        for (label, _, server), key in zip(plan[1:], keys):
+            found = await framing(server.url(""), key)
+            if found != expected[label]:
+                raise RuntimeError(f"{label}: the server frames MCP answers as {found!r}, expected {expected[label]!r}")
+        rest_data = await clients.rest_call(0)
+        if len(rest_data) != args.blocks:
+            raise RuntimeError(f"GET {REST_PATH} lists {len(rest_data)} blocks, expected {args.blocks}")
+        for label, call, _ in plan[1:]:
+            tool_data = await call(0)
+            # Both servers hold the same project built the same way, so the payloads must match exactly.
+            if tool_data != rest_data:
+                raise RuntimeError(f"{label}: {TOOL} structuredContent differs from GET {REST_PATH} data")
+        for round_no in range(args.rounds):
+            loads = []
+            for label, call, target in plan:
+                load = await measure(label, call, servers, target, concurrency=args.concurrency,
+                                     duration=args.duration, warmup=args.warmup)
+                runs[label].append(load.as_dict())
+                loads.append(load)
+            worst = max(x.extra["foreign_cpu_cores"] or 0.0 for x in loads)
+            print(f"  round {round_no + 1}: " + "  ".join(f"{x.label}={x.rps:.0f}/s" for x in loads)
+                  + f"  errors={sum(x.errors for x in loads)}  foreign CPU<={worst:.2f} cores", flush=True)
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", choices=SERVERS, default="uvicorn")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement (keep it <= 10)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up before each measurement")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=4, help="calls in flight (one MCP session each)")
+    parser.add_argument("--blocks", type=int, default=20, help="FCs in the listed program")
+    parser.add_argument("--rest-client", choices=("httpx2", "httpx"), default="httpx2")
+    parser.add_argument("--no-json", action="store_true", help="skip the json_response server")
+    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument("--max-foreign", type=float, default=0.15, metavar="CORES")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directories and server logs")
+    parser.add_argument("--strict", action="store_true", help="exit 2 when the mcp/rest target is missed")
+    args = parser.parse_args(argv)
+    print(f"server: {args.server} (1 worker); {args.concurrency} calls in flight, {args.duration:g} s per "
+          f"measurement, {args.rounds} round(s); {TOOL} over {args.blocks} blocks vs GET {REST_PATH} "
+          f"({args.rest_client})")
+    busy = wait_for_quiet(args.wait_quiet)
+    warn_if_busy(busy)
+    print()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-mcp-"))
+    try:
+        runs = run(args, work)
+    except Exception as exc:
+        print(f"ERROR: {type(exc).__name__}: {exc} (data and server logs kept in {work})", file=sys.stderr)
+        return 1
+    if args.keep:
+        print(f"data and server logs kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+    labels = list(runs)
+    names = [f"{label}/rest" for label in labels if label != "rest"]
+    per_round = [{name: runs[name.split("/")[0]][i]["rps"] / runs["rest"][i]["rps"] for name in names}
+                 for i in range(args.rounds)]
+    disturbance = [max(runs[label][i]["extra"]["foreign_cpu_cores"] or 0.0 for label in labels)
+                   for i in range(args.rounds)]
+    clean = [i for i, d in enumerate(disturbance) if d <= args.max_foreign]
+    used = clean or list(range(args.rounds))
+
+    def med(label: str, key: str) -> float:
+        values = [runs[label][i]["extra"][key] for i in used if runs[label][i]["extra"][key] is not None]
+        return median(values) if values else float("nan")
+
+    rps = {label: median([runs[label][i]["rps"] for i in used]) for label in labels}
+    server_cpu = {label: med(label, "server_cpu_us_per_request") for label in labels}
+    client_cpu = {label: med(label, "client_cpu_us_per_request") for label in labels}
+    p50 = {label: median([runs[label][i]["latency_ms"].get("p50", float("nan")) for i in used]) for label in labels}
+    errors = {label: sum(run["errors"] for run in runs[label]) for label in labels}
+    ratios = {name: median([per_round[i][name] for i in used]) for name in names}
+    cpu_ratios = {name: server_cpu["rest"] / server_cpu[name.split("/")[0]] for name in names}
+
+    print()
+    if clean:
+        print(f"medians over the {len(clean)} round(s) where other processes used <= {args.max_foreign:g} cores: "
+              + ", ".join(str(i + 1) for i in clean))
+    else:
+        print(f"WARNING: every round was disturbed by other processes (> {args.max_foreign:g} cores); medians over "
+              "all rounds; the server-CPU columns are the more reliable ones")
+    rows = [[label, f"{rps[label]:.0f}", " / ".join(f"{run['rps']:.0f}" for run in runs[label]),
+             f"{server_cpu[label]:.0f}", f"{client_cpu[label]:.0f}", f"{p50[label]:.2f}", str(errors[label])]
+            for label in labels]
+    print(table(rows, ["what", "ops/s (median)", "all rounds", "server CPU us/op", "client CPU us/op", "p50 ms",
+                       "errors"]))
+    print(f"\n{'ratio':13s}  ops/s  server-CPU  per round (foreign CPU: "
+          + " / ".join(f"{d:.2f}" for d in disturbance) + " cores)")
+    for name in names:
+        print(f"{name:13s}  {ratios[name]:5.3f}  {cpu_ratios[name]:10.3f}  "
+              + " / ".join(f"{r[name]:.3f}" for r in per_round))
+    print("(server-CPU ratio = server CPU per REST request / per MCP call)")
+    met = ratios["mcp/rest"] >= TARGET
+    print(f"\ntarget (mcp/rest >= {TARGET}): {'met' if met else 'NOT met'} (ops/s ratio {ratios['mcp/rest']:.3f}, "
+          f"server-CPU ratio {cpu_ratios['mcp/rest']:.3f})")
+    path = write_results("mcp.json", {
+        "benchmark": "mcp", "server": args.server, "tool": TOOL, "rest_route": f"GET {REST_PATH}",
+        "rest_client": args.rest_client, "blocks": args.blocks, "concurrency": args.concurrency,
+        "duration_s": args.duration, "rounds": args.rounds, "environment": environment(),
+        "background_cpu_before": busy,
+        "ops_per_s_median": {k: round(v, 1) for k, v in rps.items()},
+        "server_cpu_us_per_op": {k: round(v, 1) for k, v in server_cpu.items()},
+        "client_cpu_us_per_op": {k: round(v, 1) for k, v in client_cpu.items()},
+        "p50_ms": {k: round(v, 3) for k, v in p50.items()},
+        "ratios": {k: round(v, 4) for k, v in ratios.items()},
+        "server_cpu_ratios": {k: round(v, 4) for k, v in cpu_ratios.items()},
+        "ratios_per_round": [{k: round(v, 4) for k, v in r.items()} for r in per_round],
+        "foreign_cpu_cores_per_round": disturbance, "max_foreign_cores": args.max_foreign,
+        "rounds_used": [i + 1 for i in used], "target": TARGET, "target_met": met, "errors": errors, "runs": runs,
+    })
+    print(f"results written to {path}")
+    if any(errors.values()):
+        failures = [f for label in labels for run in runs[label] for f in run["extra"]["failures"]][:5]
+        print(f"ERROR: {sum(errors.values())} failed calls {failures}", file=sys.stderr)
+        return 1
+    return 2 if args.strict and not met else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
