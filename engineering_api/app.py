@@ -20,6 +20,7 @@ from engineering_api.domain import (
     blockgen, blocks, compile, designspec, devices, health, history, instances, online, projects, simulation, tags,
     testharness, udts, watch,
 )
+from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
 from engineering_api.domain.system import SystemController, saved_settings
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             KeyController,
             DiscoveryController,
             McpController,
+            AssistantController,
             *mcp_transport_routes(),
             *swagger_routes(),
         ],

@@ -41,10 +41,12 @@ def _routes() -> list[tuple[str, str, str | None]]:
 ROUTES = sorted(_routes())  # Litestar orders the handlers of one path at random; xdist workers must agree
 READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/catalog/actions/find"),
                  ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search"),
-                 ("POST", "/api/design-spec/generate"), ("POST", "/api/simulation/tags/batch-read")}
+                 ("POST", "/api/design-spec/generate"), ("POST", "/api/simulation/tags/batch-read"),
+                 ("POST", "/api/assistant/chat"), ("POST", "/api/assistant/stop")}
 """Lookups, generation and PLC tag reads that take a JSON body but change and write nothing, so viewers may
 use them.
-(generate-only can write ``outputPath``, so it needs the engineer role.)"""
+(generate-only can write ``outputPath``, so it needs the engineer role.) The assistant's chat and stop are open to
+viewers too: a viewer's assistant gets and runs only read tools (the tools apply the key's role)."""
 MUTATING = [(m, p, r) for m, p, r in ROUTES if m != "GET" and r is not None and (m, p) not in READS_BY_POST]
 GUARDED = [(m, p, r) for m, p, r in ROUTES if r is not None]
 

@@ -1,0 +1,235 @@
+"""The AI assistant routes: chat (JSON or Server-Sent Events), history, stop, models, and the provider settings.
+
+Roles: chatting and stopping need only a viewer key (a viewer's assistant gets and runs read tools only: the
+tools apply the key's role); reading the history is viewer, clearing it and listing models engineer; the provider
+settings are admin. Everyone sees and clears only their own key's history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.params import JSONBody, QueryParameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from engineering_api.backend.errors import (
+    ConflictError, NotFoundError, NotSupportedError, PermissionDeniedError, ValidationError,
+)
+from engineering_api.domain.assistant._conversations import conversations
+from engineering_api.domain.assistant._providers import ProviderFailedError, list_models
+from engineering_api.domain.assistant._schema import (
+    ChatRequest, ChatResult, HistoryEntry, ModelInfoView, ModelList, ModelsRequest, StopResult,
+)
+from engineering_api.domain.assistant._settings import (
+    DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
+)
+from engineering_api.lib.responses import envelope_type, error_response, ok, problem_responses
+from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.security import Role
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from engineering_api.domain.assistant._conversations import Generation
+    from engineering_api.lib.security import Principal
+    from engineering_api.services import Services
+
+__all__ = ("AssistantController",)
+
+logger = logging.getLogger(__name__)
+SECTION = "AI Assistant"
+_VIEWER, _ENGINEER, _ADMIN = {"role": "viewer"}, {"role": "engineer"}, {"role": "admin"}
+_PROVIDER_FAILED = {502: "The model provider could not be reached or answered an error (ASSISTANT_PROVIDER_FAILED)"}
+_ProjectKey = Annotated[str | None, QueryParameter(
+    name="projectKey", required=False, description="Only the messages of this project key")]
+
+
+class HistoryCleared(CamelStruct):
+    """What ``DELETE /api/assistant/history`` removed."""
+
+    deleted: int
+    project_key: str | None
+
+
+def _services(request: Request[Any, Any, Any]) -> Services:
+    return request.app.state.services
+
+
+def _caller(request: Request[Any, Any, Any]) -> Principal:
+    return request.scope["user"]
+
+
+def _provider_failed(request: Request[Any, Any, Any], exc: ProviderFailedError) -> Response[Any]:
+    return error_response(502, exc.code, exc.message, instance=request.url.path, details=exc.details or None)
+
+
+def _wants_stream(request: Request[Any, Any, Any], body: ChatRequest) -> bool:
+    return body.stream or "text/event-stream" in request.headers.get("accept", "")
+
+
+def _event(name: str, payload: Any) -> ServerSentEventMessage:
+    return ServerSentEventMessage(event=name, data=msgspec.json.encode(payload).decode())
+
+
+class AssistantController(Controller):
+    """The AI assistant."""
+
+    tags = [SECTION]
+    exception_handlers = {ProviderFailedError: _provider_failed}  # noqa: RUF012 - Litestar reads the class attribute
+
+    @post(
+        "/api/assistant/chat", operation_id="AssistantChat", status_code=200, opt=_VIEWER,
+        responses=problem_responses("viewer", body=True, errors=(NotSupportedError, ConflictError),
+                                    extra=_PROVIDER_FAILED),
+    )
+    async def chat(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest]
+                   ) -> Response[envelope_type(ChatResult, "AssistantChatResponse")]:
+        """Send a message; the assistant runs tools of your role (at most 10 rounds) and answers, as JSON or as
+        Server-Sent Events (``stream: true`` or ``Accept: text/event-stream``: onUserMessage,
+        onIntermediateResponse, onToolExecution, onTokenUsage, onAssistantResponse)."""
+        state = conversations(_services(request))
+        if not _wants_stream(request, data):
+            async def quiet(name: str, payload: dict[str, Any]) -> None:
+                return None
+
+            generation = state.start(_caller(request), data, quiet)
+            assert generation.task is not None
+            result = await generation.task
+            return ok(result, "stopped" if result.stopped else "OK")
+        queue: asyncio.Queue[tuple[str, Any] | None] = asyncio.Queue()
+
+        async def emit(name: str, payload: dict[str, Any]) -> None:
+            await queue.put((name, payload))
+
+        generation = state.start(_caller(request), data, emit)
+        generation.task.add_done_callback(lambda _: queue.put_nowait(None))  # type: ignore[union-attr]
+        user = {"role": "user", "content": data.message, "projectKey": data.project_key, "timestamp": utc_now()}
+        return ServerSentEvent(_stream(generation, queue, user))
+
+    @get("/api/assistant/history", operation_id="GetAssistantHistory", opt=_VIEWER,
+         responses=problem_responses("viewer", params=True))
+    async def history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
+                      ) -> Response[envelope_type(list[HistoryEntry], "GetAssistantHistoryResponse")]:
+        """Your chat history, oldest first (the newest 1000 messages); ?projectKey= keeps one conversation."""
+        state = conversations(_services(request))
+        only = "projectKey" in request.query_params
+        return ok(state.history.list(_caller(request).key_id, project_key, only_project=only))
+
+    @delete("/api/assistant/history", operation_id="ClearAssistantHistory", status_code=200, opt=_ENGINEER,
+            responses=problem_responses("engineer", params=True))
+    async def clear_history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
+                            ) -> Response[envelope_type(HistoryCleared, "ClearAssistantHistoryResponse")]:
+        """Delete your chat history (?projectKey= only that conversation) and its pending confirmations."""
+        state = conversations(_services(request))
+        only = "projectKey" in request.query_params
+        key_id = _caller(request).key_id
+        deleted = state.history.clear(key_id, project_key, only_project=only)
+        state.forget_pending(key_id, project_key, only_project=only)
+        return ok(HistoryCleared(deleted=deleted, project_key=project_key), f"{deleted} message(s) deleted")
+
+    @post("/api/assistant/stop", operation_id="StopAssistant", status_code=200, opt=_VIEWER,
+          responses=problem_responses("viewer", errors=(NotFoundError,)))
+    async def stop(self, request: Request[Any, Any, Any]
+                   ) -> Response[envelope_type(StopResult, "StopAssistantResponse")]:
+        """Stop the answer the assistant is generating for your key (a running tool's job is cancelled too)."""
+        generation = await conversations(_services(request)).stop(_caller(request).key_id)
+        return ok(StopResult(stopped=True, project_key=generation.project_key, started_at=generation.started_at),
+                  "stopped")
+
+    @post(
+        "/api/assistant/models", operation_id="ListAssistantModels", status_code=200, opt=_ENGINEER,
+        responses=problem_responses("engineer", body=True, errors=(NotSupportedError, PermissionDeniedError),
+                                    extra=_PROVIDER_FAILED),
+    )
+    async def models(self, request: Request[Any, Any, Any], data: JSONBody[ModelsRequest | None] = None
+                     ) -> Response[envelope_type(ModelList, "ListAssistantModelsResponse")]:
+        """The models of the configured provider, or of the provider the body names (admin; its key is not
+        stored)."""
+        config, current = _models_config(_services(request), _caller(request), data or ModelsRequest())
+        found = await list_models(config)
+        return ok(ModelList(
+            provider=config.provider, base_url=config.base_url, current=current,
+            models=[ModelInfoView(id=m.id, name=m.name, owned_by=m.owned_by) for m in found]))
+
+    @get("/api/assistant/settings", operation_id="GetAssistantSettings", opt=_ADMIN,
+         responses=problem_responses("admin"))
+    async def get_settings(self, request: Request[Any, Any, Any]
+                           ) -> Response[envelope_type(AssistantSettingsView, "GetAssistantSettingsResponse")]:
+        """The assistant's model provider (the API key only as apiKeySet)."""
+        return ok(settings_store(_services(request)).view())
+
+    @put("/api/assistant/settings", operation_id="PutAssistantSettings", opt=_ADMIN,
+         responses=problem_responses("admin", body=True, errors=(ValidationError,)))
+    async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[AssistantSettingsInput]
+                           ) -> Response[envelope_type(AssistantSettingsView, "PutAssistantSettingsResponse")]:
+        """Set the assistant's model provider; the API key is stored encrypted and never shown again."""
+        return ok(settings_store(_services(request)).save(data), "assistant settings saved")
+
+    @delete("/api/assistant/settings", operation_id="DeleteAssistantSettings", status_code=200, opt=_ADMIN,
+            responses=problem_responses("admin"))
+    async def delete_settings(self, request: Request[Any, Any, Any]
+                              ) -> Response[envelope_type(AssistantSettingsView, "DeleteAssistantSettingsResponse")]:
+        """Remove the provider settings and the stored key; the chat answers 501 until they are set again."""
+        store = settings_store(_services(request))
+        store.clear()
+        return ok(store.view(), "assistant settings removed")
+
+
+def _models_config(services: Services, caller: Principal, body: ModelsRequest) -> tuple[ProviderConfig, str | None]:
+    """The provider to ask: the stored one, or (admin only) the body's.
+
+    The stored key goes only to the stored provider and URL, never to a URL a request names.
+
+    Raises:
+        PermissionDeniedError: FORBIDDEN (403) when a non-admin names a provider.
+        NotSupportedError: NO_ASSISTANT_PROVIDER (501) when none is stored and the body names none.
+    """
+    store = settings_store(services)
+    stored = store.config()
+    if body.provider is None and body.base_url is None and body.api_key is None:
+        config = store.require()
+        return config, config.model
+    if not caller.role.allows(Role.ADMIN):
+        raise PermissionDeniedError("Only an admin may list the models of a provider named in the request",
+                                    code="FORBIDDEN")
+    provider = body.provider or (stored.provider if stored else "openai")
+    base_url = (body.base_url or (stored.base_url if stored and stored.provider == provider
+                                  else DEFAULT_BASE_URLS[provider])).rstrip("/")
+    same = stored is not None and (stored.provider, stored.base_url) == (provider, base_url)
+    api_key = body.api_key if body.api_key is not None else (stored.api_key if same and stored else None)
+    config = ProviderConfig(provider=provider, base_url=base_url, model=stored.model if same and stored else "",
+                            api_key=api_key or None, timeout_seconds=stored.timeout_seconds if stored else 30.0)
+    return config, config.model or None
+
+
+async def _stream(generation: Generation, queue: asyncio.Queue[tuple[str, Any] | None],
+                  user: dict[str, Any]) -> AsyncIterator[ServerSentEventMessage]:
+    task = generation.task
+    assert task is not None
+    try:
+        yield _event("onUserMessage", user)
+        while (item := await queue.get()) is not None:
+            yield _event(*item)
+        while not queue.empty():  # events put after the end marker cannot exist, but do not lose any
+            item = queue.get_nowait()
+            if item is not None:
+                yield _event(*item)
+        if task.cancelled():
+            final: dict[str, Any] = {"content": "", "success": False, "errorMessage": "cancelled", "stopped": True}
+        elif (error := task.exception()) is not None:
+            code = getattr(error, "code", "INTERNAL_ERROR")
+            message = error.message if isinstance(error, ProviderFailedError) else "Internal error; see the server log"
+            if not isinstance(error, ProviderFailedError):
+                logger.error("assistant chat failed", exc_info=error)
+            final = {"content": "", "success": False, "errorMessage": message, "code": code}
+        else:
+            result = task.result()
+            final = {**msgspec.to_builtins(result), "success": True, "errorMessage": None}
+        yield _event("onAssistantResponse", final)
+    finally:
+        if not task.done():
+            task.cancel()  # the client went away: stop generating (and cancel a running tool's job)
