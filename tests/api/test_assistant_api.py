@@ -122,7 +122,7 @@ def test_a_chat_runs_real_tools_and_records_history(client, admin_headers, engin
     assert first.body["model"] == "stub-large"
     offered = {t["function"]["name"] for t in first.body["tools"]}
     assert {"find_tools", "call_tool", "projects_create", "devices_add", "blocks_list"} <= offered
-    assert len(offered) <= 120 and "simulation_start" not in offered  # default categories only
+    assert len(offered) <= 120 and "simulation_runtime_start" not in offered  # default categories only
     assert first.body["messages"][0]["role"] == "system" and "Line7" in first.body["messages"][0]["content"]
     assert first.body["messages"][-1] == {"role": "user", "content": "Create project Line7 with a CPU"}
     # The tool's result went back to the model, answering its call by id.
@@ -138,11 +138,13 @@ def test_a_chat_runs_real_tools_and_records_history(client, admin_headers, engin
     audit = data(client.get("/api/audit", params={"pathPrefix": "devices_add"}, headers=admin_headers))["records"]
     assert audit and audit[0]["via"] == "assistant" and audit[0]["sessionId"].startswith("assistant-")
 
-    # The next message gets the stored conversation as context.
+    # The next message gets the stored conversation as context, and the tools of the category it names.
     stub.script = [say("It has one device.")]
-    data(client.post(CHAT, json={"message": "How many devices?", "projectKey": "Line7"}, headers=engineer_headers))
+    data(client.post(CHAT, json={"message": "How many devices? Then the simulation.", "projectKey": "Line7"},
+                     headers=engineer_headers))
     roles = [m["role"] for m in stub.chats[-1].body["messages"]]
     assert roles == ["system", "user", "assistant", "user"]
+    assert "simulation_runtime_start" in {t["function"]["name"] for t in stub.chats[-1].body["tools"]}
 
 
 def test_the_stream_sends_the_events_in_order(client, engineer_headers, stub):
@@ -331,3 +333,24 @@ def test_the_anthropic_messages_api(client, admin_headers, engineer_headers):
         assert second.body["messages"][-2]["content"][0] == {"type": "text", "text": "Creating."}
         listed = data(client.post("/api/assistant/models", json={}, headers=engineer_headers))
         assert [m["id"] for m in listed["models"]] == ["stub-large", "stub-small"]
+
+
+def test_client_history_replaces_the_stored_context_and_a_proposal_lasts_one_message(client, engineer_headers, cpu,
+                                                                                    stub):
+    stub.script = [say("first")]
+    data(client.post(CHAT, json={"message": "stored one"}, headers=engineer_headers))
+    # T-IA Connect's client sends its own History[{Role, Content}].
+    stub.script = [say("second")]
+    data(client.post(CHAT, json={"Message": "now", "History": [{"Role": "user", "Content": "from the client"},
+                                                               {"Role": "assistant", "Content": "noted"}]},
+                     headers=engineer_headers))
+    assert [(m["role"], m["content"]) for m in stub.chats[-1].body["messages"][1:]] == [
+        ("user", "from the client"), ("assistant", "noted"), ("user", "now")]
+
+    # A preview waits for the very next message only: a message in between that does not confirm drops it.
+    delete = {"deviceName": "PLC_1"}
+    stub.script = [tools(("devices_delete", delete)), say("Confirm?"), say("Something else then."),
+                   tools(("devices_delete", {**delete, "confirm": True})), say("?")]
+    for message in ("delete PLC_1", "what time is it", "yes delete it"):
+        data(client.post(CHAT, json={"message": message}, headers=engineer_headers))
+    assert _devices(client, engineer_headers) == ["PLC_1"]
