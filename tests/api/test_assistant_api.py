@@ -4,6 +4,7 @@ Anthropic's Messages API. The tools the model calls run for real on the fake TIA
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import threading
@@ -224,7 +225,8 @@ def test_a_viewer_runs_only_read_tools(client, admin_headers, viewer_headers, st
     assert [(r["status"], r["via"], r["role"]) for r in refused] == [(403, "assistant", "viewer")] * 2
 
 
-def test_provider_failures_answer_502_without_the_key(client, admin_headers, engineer_headers, stub):
+def test_provider_failures_answer_502_without_the_key(client, admin_headers, engineer_headers, stub, caplog):
+    caplog.set_level(logging.DEBUG)
     stub.script = [error(500, f"upstream exploded, key {SECRET} rejected")]
     body = assert_error(client.post(CHAT, json={"message": "hi"}, headers=engineer_headers), 502,
                         "ASSISTANT_PROVIDER_FAILED")
@@ -243,6 +245,7 @@ def test_provider_failures_answer_502_without_the_key(client, admin_headers, eng
     body = assert_error(client.post(CHAT, json={"message": "hi"}, headers=engineer_headers), 502,
                         "ASSISTANT_PROVIDER_FAILED")
     assert body["details"]["providerStatus"] is None
+    assert caplog.records and not [r for r in caplog.records if SECRET in r.getMessage()]  # never logged
 
 
 # ----- history, stop, models --------------------------------------------------------------------
