@@ -304,6 +304,10 @@ class WatchTableOperations:
         return self._wt_details(device, software, stored)
 
     # ----- folders ------------------------------------------------------------------------------
+    def watch_force_folders(self, device: str) -> list[str]:
+        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        return sorted(software.folders.get(CATEGORY, set()))
+
     def create_watch_force_folder(self, device: str, path: str) -> str:
         return self._add_folder(device, CATEGORY, path)  # type: ignore[attr-defined]
 

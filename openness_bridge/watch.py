@@ -264,6 +264,10 @@ class WatchOperations(WatchTableAccess):
         return self._change("PlcWatchTableComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
 
     # ----- folders ---------------------------------------------------------------------------------
+    def watch_force_folders(self, device: str) -> list[str]:
+        return self._call(  # type: ignore[attr-defined]
+            "PlcWatchAndForceTableGroup.Groups", lambda: sorted(groups.group_paths(self._wt_root(device))))
+
     def create_watch_force_folder(self, device: str, path: str) -> str:
         groups.folder_parts(path)  # a malformed path is refused before TIA is asked
 

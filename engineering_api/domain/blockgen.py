@@ -9,17 +9,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
-from simatic_xml import SimaticMLError
+from simatic_xml import SimaticMLError, parse_bytes
 from simatic_xml.diagnostics import wire_list
 from simatic_xml.generate import SpecError, SpecVersionError, generate_xml, list_templates, parse_spec, template_spec
 from simatic_xml.generate import import_order as dependency_order
 from simatic_xml.scl.limits import BlockTooLargeError
 
-__all__ = ("OPERATIONS", "GeneratedBlock", "generate_document", "import_documents", "spec_failure", "target_for")
+__all__ = (
+    "OPERATIONS", "GeneratedBlock", "document_object", "generate_document", "import_documents", "import_preview",
+    "planned_import",
+    "spec_failure", "target_for",
+)
 
 SECTION = "Block Generation"
 _NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.NoProjectOpenError,
@@ -221,6 +228,13 @@ def _import_only(ctx: OperationContext, data: ImportOnlyInput) -> list[ProgramIm
 
 
 def _bulk_import(ctx: OperationContext, data: BulkImportInput) -> BulkImportResult:
+    documents = _bulk_documents(data)
+    ctx.progress(20, f"importing {len(documents)} documents")
+    return import_documents(ctx, data.device_name, documents, overwrite=data.overwrite)
+
+
+def _bulk_documents(data: BulkImportInput) -> list[tuple[str, bytes, str]]:
+    """``(source, data, folder)`` of the files and of every ``.xml`` below the directory (the call and its preview)."""
     documents: list[tuple[str, bytes, str]] = []
     for file in data.files:
         path = Path(file)
@@ -239,8 +253,140 @@ def _bulk_import(ctx: OperationContext, data: BulkImportInput) -> BulkImportResu
     sources = [d[0] for d in documents]
     if len(set(sources)) != len(sources):
         raise e.ValidationError("Two files have the same name; import them in separate calls.", code="DUPLICATE_FILE")
-    ctx.progress(20, f"importing {len(documents)} documents")
-    return import_documents(ctx, data.device_name, documents, overwrite=data.overwrite)
+    return documents
+
+
+# ----- previews ----------------------------------------------------------------------------------
+_LABEL = {"udt": "PLC data type", "tagTable": "tag table"}
+
+
+def document_object(source: str, data: bytes) -> tuple[str, str]:
+    """The name and kind (``FB``, ``UDT``, ``TagTable``...) a SimaticML document defines.
+
+    Raises:
+        ValidationError: ``INVALID_SIMATICML``, as the import refuses the document.
+    """
+    try:
+        obj = parse_bytes(data).object
+    except SimaticMLError as exc:
+        raise e.ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+    kind = {"PlcStruct": "UDT", "PlcTagTable": "TagTable"}.get(type(obj).__name__, type(obj).__name__)
+    return obj.qualified_name or obj.name or Path(source).stem, kind
+
+
+def planned_import(
+    ctx: OperationContext, device: str, documents: list[tuple[str, bytes]], *, overwrite: bool
+) -> list[PlannedChange]:
+    """What importing ``(source, data)`` documents into ``device`` does: ``overwrite`` of each object of that name
+    and category, ``create`` of the others.
+
+    Raises:
+        NotFoundError, ValidationError: no such device, no PLC software, a document that is not SimaticML.
+        AlreadyExistsError: ``OBJECT_EXISTS``: one document names an existing object and ``overwrite`` is off.
+        ValidationError: ``IMPORT_FAILED``: several documents, some naming existing objects, ``overwrite`` off
+            (the import is all or nothing, so nothing would be imported).
+    """
+    existing = {(o.name.lower(), kind_of(o.kind)): o for o in ctx.backend.list_program_objects(device)}
+    changes: list[PlannedChange] = []
+    clashes: list[tuple[str, str, str]] = []
+    for source, data in documents:
+        name, kind = document_object(source, data)
+        old = existing.get((name.lower(), kind_of(kind)))
+        if old is not None and not overwrite:
+            clashes.append((source, name, kind))
+        action = "overwrite" if old is not None else "create"
+        detail = f"replaces {object_detail(old.kind, old.number)}" if old is not None else f"new {kind}"
+        changes.append(PlannedChange(action=action, kind=kind_of(kind), name=name, device=device, detail=detail))
+    if clashes and len(documents) == 1:
+        _, name, kind = clashes[0]
+        raise e.AlreadyExistsError(
+            f"The {_LABEL.get(kind_of(kind), 'block')} '{name}' already exists; import with overwrite to replace it.",
+            code="OBJECT_EXISTS",
+        )
+    if clashes:
+        failed = {source: name for source, name, _ in clashes}
+        reports = [
+            ProgramImportReport(source=source, status="Failed", code="OBJECT_EXISTS", name=failed[source],
+                                message=f"'{failed[source]}' already exists; import with overwrite to replace it")
+            if source in failed else
+            ProgramImportReport(source=source, status="NotImported",
+                                message="not imported because another document failed (the import is all or nothing)")
+            for source, _ in documents
+        ]
+        raise e.ValidationError(
+            f"{len(clashes)} of {len(documents)} documents could not be imported; nothing was imported.",
+            code="IMPORT_FAILED", details={"files": msgspec.to_builtins(reports)},
+        )
+    return changes
+
+
+def _labelled(changes: list[PlannedChange]) -> str:
+    """``block 'FC_Scale' and PLC data type 'UDT_Motor'``, or ``3 objects: 'A', 'B' and 'C'`` for many."""
+    if len(changes) > 3:
+        return f"{plural(len(changes), 'object')}: {names(c.name for c in changes)}"
+    parts = [f"{_LABEL.get(c.kind, 'block')} '{c.name}'" for c in changes]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def import_preview(
+    ctx: OperationContext, device: str, documents: list[tuple[str, bytes]], *, overwrite: bool,
+    extra: list[PlannedChange] | None = None, warnings: list[str] | None = None,
+) -> Preview:
+    """The preview of an import: what it overwrites (named in the summary) and what it creates."""
+    changes = planned_import(ctx, device, documents, overwrite=overwrite)
+    replaced = [c for c in changes if c.action == "overwrite"]
+    created = [c for c in changes if c.action == "create"]
+    parts = []
+    if replaced:
+        parts.append(f"overwrite {_labelled(replaced)}")
+    if created:
+        parts.append(f"create {_labelled(created)}")
+    what = " and ".join(parts) or "import nothing"
+    tail = "" if replaced else "; nothing would be overwritten" + ("" if overwrite else " (overwrite is off)")
+    return plan(f"Would {what} in {device}{tail}.", [*changes, *(extra or [])], warnings or [])
+
+
+def _output_file(output_path: str | None) -> list[PlannedChange]:
+    """The generated file an ``outputPath`` would write (refused, as by the call, when it exists)."""
+    if output_path is None:
+        return []
+    target = Path(output_path)
+    if target.exists():
+        raise e.AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
+    return [PlannedChange(action="create", kind="file", name=str(target), detail="the generated SimaticML")]
+
+
+def _generated(ctx: OperationContext, data: GenerateImportInput, language: str | None) -> tuple[str, bytes]:
+    spec = _spec_of(data, language=language)
+    try:
+        block = parse_spec(spec)
+        return f"{block.name}.xml", generate_xml(block, target_for(ctx, data.target_version))
+    except SimaticMLError as exc:
+        raise spec_failure(exc) from None
+
+
+def _preview_generate_and_import(
+    ctx: OperationContext, data: GenerateImportInput, language: str | None = None
+) -> Preview:
+    document = _generated(ctx, data, language)
+    extra = _output_file(data.output_path)
+    return import_preview(ctx, data.device_name, [document], overwrite=data.overwrite, extra=extra)
+
+
+def _preview_import_only(ctx: OperationContext, data: ImportOnlyInput) -> Preview:
+    if (data.file_path is None) == (data.xml is None):
+        raise e.ValidationError("Send exactly one of 'filePath' and 'xml'.", code="VALIDATION_FAILED")
+    if data.file_path is not None:
+        document = (Path(data.file_path).name, Path(data.file_path).read_bytes())
+    else:
+        document = ("xml", (data.xml or "").encode("utf-8"))
+    return import_preview(ctx, data.device_name, [document], overwrite=data.overwrite)
+
+
+def _preview_bulk_import(ctx: OperationContext, data: BulkImportInput) -> Preview:
+    documents = [(source, raw) for source, raw, _ in _bulk_documents(data)]
+    preview = import_preview(ctx, data.device_name, documents, overwrite=data.overwrite)
+    return msgspec.structs.replace(preview, summary=f"{preview.summary[:-1]} ({plural(len(documents), 'document')}).")
 
 
 def _templates(ctx: OperationContext, data: TemplatesQuery) -> list[dict[str, Any]]:
@@ -278,6 +424,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", "/api/blockgeneration/generate-and-import-async"), long_running=True,
         files={"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)},
         errors=(*_NEEDS_PLC, e.NotSupportedError), example={**_SPEC_EXAMPLE, "deviceName": "PLC_1"},
+        destructive=True, preview=_preview_generate_and_import,
     ),
     Operation(
         name="blockgeneration.import-only", summary="Import an existing SimaticML file (or inline XML) into a PLC.",
@@ -285,6 +432,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", "/api/blockgeneration/import-only"), long_running=True,
         files={"file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}, errors=_NEEDS_PLC,
         example={"deviceName": "PLC_1", "filePath": "blocks/FB_Motor.xml", "overwrite": False},
+        destructive=True, preview=_preview_import_only,
     ),
     Operation(
         name="blockgeneration.generate-graph-only", summary="Generate a GRAPH block's XML without importing it.",
@@ -301,6 +449,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         files={"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)},
         errors=(*_NEEDS_PLC, e.NotSupportedError),
         example={"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "deviceName": "PLC_1"},
+        destructive=True, preview=lambda ctx, d: _preview_generate_and_import(ctx, d, "GRAPH"),
     ),
     Operation(
         name="blockgeneration.templates", summary="Block templates shipped with the product (one, with its spec, by name).",
@@ -314,5 +463,6 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", "/api/blockgeneration/bulk-import-async"), long_running=True,
         files={"files": FileRule(extensions=XML, must_exist=True, allow_directory=False), "directory": FileRule()},
         errors=_NEEDS_PLC, example={"deviceName": "PLC_1", "directory": "generated", "overwrite": False},
+        destructive=True, preview=_preview_bulk_import,
     ),
 )

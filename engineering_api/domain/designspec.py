@@ -10,8 +10,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.blockgen import BulkImportResult, import_documents, spec_failure, target_for
+from engineering_api.domain.blockgen import BulkImportResult, import_documents, import_preview, spec_failure, target_for
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError
 from simatic_xml.generate import SpecError, design_to_specs, parse_spec
@@ -205,6 +206,30 @@ def _from_body(ctx: OperationContext, data: DesignFromBodyInput) -> DesignOutput
     return _output(ctx, data.design, data.target_version, data.device_name, data.overwrite)
 
 
+def _preview_clear(ctx: OperationContext, _: None) -> Preview:
+    summary = _summary(_loaded(ctx))
+    detail = f"{plural(len(summary.blocks), 'block')} and {plural(summary.tags, 'tag')} to generate"
+    return plan("Would forget the loaded design specification (the project is not touched).",
+                [PlannedChange(action="delete", kind="design", name="loaded design", detail=detail)])
+
+
+def _preview_output(
+    ctx: OperationContext, design: dict[str, Any], version: str | None, device: str | None, overwrite: bool
+) -> Preview:
+    target, documents = _generate(ctx, design, version)
+    if device is None:
+        return plan(f"Would only generate {plural(len(documents), 'document')} for {target}; nothing would be "
+                    "imported (no deviceName).", [])
+    return import_preview(ctx, device, documents, overwrite=overwrite)
+
+
+def _preview_from_body(ctx: OperationContext, data: DesignFromBodyInput) -> Preview:
+    _needs_assistant(data.prompt, data.design)
+    if data.design is None:
+        raise e.ValidationError("design: a design object is required", details={"field": "design"})
+    return _preview_output(ctx, data.design, data.target_version, data.device_name, data.overwrite)
+
+
 _DESIGN_EXAMPLE = {
     "design": {
         "io": [
@@ -250,6 +275,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="design-spec.clear", summary="Forget the loaded design.", section=SECTION, handler=_clear, input=None,
         output=dict[str, bool], route=RouteSpec("DELETE", "/api/design-spec/model"), errors=(e.NotFoundError,),
+        destructive=True, preview=_preview_clear,
     ),
     Operation(
         name="design-spec.generate", summary="Generate blocks and tags from the loaded design, without importing.",
@@ -262,7 +288,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION,
         handler=lambda ctx, d: _output(ctx, _loaded(ctx), d.target_version, d.device_name, d.overwrite),
         input=ImportDesignInput, output=DesignOutput, route=RouteSpec("POST", "/api/design-spec/generate-and-import"),
-        long_running=True, errors=_NEEDS_PLC, example={"deviceName": "PLC_1"},
+        long_running=True, errors=_NEEDS_PLC, example={"deviceName": "PLC_1"}, destructive=True,
+        preview=lambda ctx, d: _preview_output(ctx, _loaded(ctx), d.target_version, d.device_name, d.overwrite),
     ),
     Operation(
         name="blockgeneration.generate-from-design",
@@ -270,5 +297,6 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section="Block Generation", handler=_from_body, input=DesignFromBodyInput, output=DesignOutput,
         route=RouteSpec("POST", "/api/blockgeneration/generate-from-design"), long_running=True,
         errors=(*_NEEDS_PLC, e.NotSupportedError), example={**_DESIGN_EXAMPLE, "deviceName": "PLC_1"},
+        destructive=True, preview=_preview_from_body,
     ),
 )

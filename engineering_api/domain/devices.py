@@ -18,9 +18,10 @@ from engineering_api.backend.models import (
     SlotOption,
 )
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("CATALOG_IMAGE", "OPERATIONS")
+__all__ = ("CATALOG_IMAGE", "OPERATIONS", "software_changes")
 
 SECTION = "Devices"
 AML = (".aml",)
@@ -127,6 +128,48 @@ def _delete(ctx: OperationContext, d: DeviceRef) -> dict[str, str]:
     return {"deleted": d.device_name}
 
 
+def software_changes(ctx: OperationContext, device: str) -> list[PlannedChange]:
+    """Everything a device's PLC software holds, as deletions (empty for a device without PLC software)."""
+    from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
+
+    try:
+        objects = ctx.backend.list_program_objects(device)
+    except e.ValidationError:
+        return []  # no PLC software: an HMI, an IO device
+    changes = [
+        PlannedChange(action="delete", kind=kind_of(o.kind), name=o.name, device=device,
+                      detail=object_detail(o.kind, o.number))
+        for o in objects
+    ]
+    changes += [PlannedChange(action="delete", kind="externalSource", name=s.name, device=device)
+                for s in ctx.backend.list_external_sources(device)]
+    for kind in (WATCH_TABLE, FORCE_TABLE):
+        changes += [PlannedChange(action="delete", kind=kind_of(kind), name=t.name, device=device,
+                                  detail=plural(t.entry_count, "entry", "entries"))
+                    for t in ctx.backend.list_watch_force_tables(device, kind)]
+    return changes
+
+
+def _device_change(info: DeviceInfo) -> PlannedChange:
+    return PlannedChange(action="delete", kind="device", name=info.name, device=info.name,
+                         detail=f"{info.order_number} {info.firmware_version}" + (" (parked)" if info.parked else ""))
+
+
+def _preview_delete(ctx: OperationContext, d: DeviceRef) -> Preview:
+    info = ctx.backend.get_device(d.device_name)
+    inside = software_changes(ctx, info.name)
+    what = f" with its PLC software ({plural(len(inside), 'object')})" if inside else ""
+    return plan(f"Would delete the device '{info.name}' ({info.order_number}){what}.", [_device_change(info), *inside])
+
+
+def _preview_clear_parking_lot(ctx: OperationContext, _: None) -> Preview:
+    parked = ctx.backend.parking_lot()
+    if not parked:
+        return plan("The parking lot is empty; nothing would be deleted.", [])
+    changes = [change for info in parked for change in (_device_change(info), *software_changes(ctx, info.name))]
+    return plan(f"Would delete {plural(len(parked), 'parked device')}: {names(i.name for i in parked)}.", changes)
+
+
 def _search(ctx: OperationContext, d: SearchInput) -> list[CatalogMatch]:
     return ctx.backend.catalog_search(d.query, d.limit)
 
@@ -160,7 +203,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="devices.delete", summary="Delete a device from the project.", section=SECTION, handler=_delete,
         input=DeviceRef, output=dict[str, str], route=RouteSpec("DELETE", "/api/devices/{deviceName}"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/delete-async"),
-        errors=(e.NotFoundError, *_NEEDS_PROJECT),
+        errors=(e.NotFoundError, *_NEEDS_PROJECT), destructive=True, preview=_preview_delete,
     ),
     Operation(
         name="devices.rename", summary="Rename a device.", section=SECTION,
@@ -227,6 +270,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="devices.parking-lot.clear", summary="Delete every device in the parking lot.", section=SECTION,
         handler=lambda ctx, _: ctx.backend.clear_parking_lot(), input=None, output=list[str],
         route=RouteSpec("POST", "/api/projects/devices/parking-lot/actions/clear"), errors=_NEEDS_PROJECT,
+        destructive=True, preview=_preview_clear_parking_lot,
     ),
     Operation(
         name="catalog.find", summary="Find a catalog article by exact article number.", section=SECTION,

@@ -15,6 +15,7 @@ from engineering_api.backend import errors as e
 from engineering_api.history.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
 from engineering_api.history.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, names, plan, plural
 from engineering_api.lib.bounds import RetentionDays, SnapshotsPerObject
 from engineering_api.lib.schema import CamelStruct
 
@@ -150,6 +151,83 @@ def _load(ctx: OperationContext, d: LoadSnapshotInput) -> SnapshotRestoreResult:
     return service_for(ctx).restore_latest(ctx, d.device_name, "block", d.block_name, d.snapshot_id)
 
 
+# ----- previews ----------------------------------------------------------------------------------
+_KIND = {"block": "block", "udt": "udt", "tag_table": "tagTable"}
+_LABEL = {"block": "block", "udt": "PLC data type", "tag_table": "tag table"}
+
+
+def _described(info: SnapshotInfo) -> str:
+    label = _LABEL.get(info.kind, info.kind)
+    return f"of {label} '{info.object_name}' on {info.device_name}, taken {info.created_at} ({info.reason})"
+
+
+def _preview_delete(ctx: OperationContext, d: SnapshotRef) -> Preview:
+    info = service_for(ctx).store.get(d.snapshot_id)
+    return plan(f"Would delete the snapshot {info.id} {_described(info)}; the project is not touched.",
+                [PlannedChange(action="delete", kind="snapshot", name=info.id, device=info.device_name,
+                               detail=_described(info))])
+
+
+def _restore_preview(ctx: OperationContext, snapshot_id: str) -> Preview:
+    """What ``SnapshotService.restore`` would overwrite: the object as it is now against the snapshot."""
+    service = service_for(ctx)
+    info = service.store.get(snapshot_id)
+    if service.project_path(ctx) != info.project_path:
+        raise e.ConflictError(
+            f"The snapshot belongs to the project '{info.project_path}', which is not the open project.",
+            code="OTHER_PROJECT",
+        )
+    ctx.backend.list_program_objects(info.device_name)  # an unknown device or one without PLC software, as the call
+    diff = service.diff(ctx, info)
+    label = f"{_LABEL.get(info.kind, info.kind)} '{info.object_name}'"
+    if not diff.current_exists:
+        action, detail, what = "restore", "it no longer exists and would be created again", f"recreate the {label}"
+    elif diff.identical:
+        action, detail, what = "overwrite", "identical to the snapshot: nothing would change", \
+            f"restore the {label}, which is identical to the snapshot now"
+    else:
+        action = "overwrite"
+        detail = f"differs from the snapshot: {diff.lines_removed} line(s) removed, {diff.lines_added} added"
+        what = f"overwrite the {label} with the snapshot of {info.created_at}"
+    change = PlannedChange(action=action, kind=_KIND.get(info.kind, info.kind), name=info.object_name,
+                           device=info.device_name, detail=detail)
+    warnings = []
+    if ctx.settings.auto_snapshot and diff.current_exists:
+        warnings.append("autoSnapshot is on: the current state is snapshotted first.")
+    return plan(f"Would {what} on {info.device_name}.", [change], warnings)
+
+
+def _preview_load(ctx: OperationContext, d: LoadSnapshotInput) -> Preview:
+    service = service_for(ctx)
+    if d.snapshot_id:
+        info = service.store.get(d.snapshot_id)
+        if (info.device_name, info.kind, info.object_name) != (d.device_name, "block", d.block_name):
+            raise e.ValidationError(
+                f"The snapshot '{d.snapshot_id}' is of {info.kind} '{info.object_name}' on '{info.device_name}', "
+                f"not of '{d.block_name}'.", code="SNAPSHOT_MISMATCH",
+            )
+        return _restore_preview(ctx, d.snapshot_id)
+    latest = service.store.latest(project_path=service.project_path(ctx), device=d.device_name, kind="block",
+                                  name=d.block_name)
+    if latest is None:
+        raise e.NotFoundError(f"There is no snapshot of '{d.block_name}' on '{d.device_name}'.",
+                              code="SNAPSHOT_NOT_FOUND")
+    return _restore_preview(ctx, latest.id)
+
+
+def _preview_cleanup(ctx: OperationContext, d: CleanupInput | None) -> Preview:
+    d = d or CleanupInput()
+    service = service_for(ctx)
+    result = service.cleanup(retention_days=d.retention_days, max_per_object=d.max_per_object, dry_run=True)
+    doomed = [service.store.get(i) for i in result.deleted_ids]
+    changes = [PlannedChange(action="delete", kind="snapshot", name=i.id, device=i.device_name, detail=_described(i))
+               for i in doomed]
+    if not doomed:
+        return plan("The cleanup policy selects no snapshot; nothing would be deleted.", [])
+    return plan(f"Would delete {plural(len(doomed), 'snapshot')} ({result.freed_bytes} bytes) of "
+                f"{names(sorted({i.object_name for i in doomed}))}; {result.remaining} would remain.", changes)
+
+
 H = "/api/history"
 _SNAP = f"{H}/snapshots/{{snapshotId}}"
 
@@ -180,12 +258,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="history.snapshots.delete", summary="Delete a snapshot. Returns 404 if the snapshot does not exist.",
         section=SECTION, handler=lambda ctx, d: SnapshotDeleted(deleted=service_for(ctx).store.delete(d.snapshot_id)),
         input=SnapshotRef, output=SnapshotDeleted, route=RouteSpec("DELETE", _SNAP), errors=(e.NotFoundError,),
+        destructive=True, preview=_preview_delete,
     ),
     Operation(
         name="history.cleanup", summary="Trigger a cleanup of old snapshots to free storage.", section=SECTION,
         handler=_cleanup, input=CleanupInput, output=SnapshotCleanupResult, route=RouteSpec("POST", f"{H}/actions/cleanup"),
         errors=(e.ValidationError,), example={"retentionDays": 30, "maxPerObject": 20, "dryRun": True},
         description="Uses the configured policy (snapshotRetentionDays, snapshotMaxPerObject); the body may override it.",
+        destructive=True, preview=_preview_cleanup,
     ),
     Operation(
         name="history.tags.list", summary="List all snapshots for a specific tag table.", section=SECTION,
@@ -211,6 +291,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(*_NEEDS_PROJECT, e.ConflictError),
         description="All or nothing: when the import fails (e.g. the block number is now taken) the project is "
                     "unchanged. With autoSnapshot on, the current state is snapshotted first.",
+        destructive=True, preview=lambda ctx, d: _restore_preview(ctx, d.snapshot_id),
     ),
     # ----- our own extras: UDT history ---------------------------------------------------------
     Operation(
@@ -236,5 +317,6 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", "/api/devices/{deviceName}/blocks/{blockName}/actions/load-snapshot"),
         long_running=True, errors=(*_NEEDS_PROJECT, e.ConflictError),
         description="Restores snapshotId, or the block's newest snapshot in the open project when it is omitted.",
+        destructive=True, preview=_preview_load,
     ),
 )

@@ -8,6 +8,7 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import InstalledVersion, PortalInfo, SessionStatus, WhitelistEntry
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.bounds import ProcessId
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
@@ -43,6 +44,25 @@ def _whitelist(ctx: OperationContext, data: WhitelistInput) -> WhitelistEntry:
 
 def _diagnostics(ctx: OperationContext, _: None) -> dict[str, Any]:
     return ctx.backend.diagnostics()
+
+
+def _preview_shutdown(ctx: OperationContext, _: None) -> Preview:
+    """Closing the portal closes its project without saving."""
+    from engineering_api.domain.projects import close_changes
+
+    status = ctx.backend.session_status()
+    if not status.connected:
+        raise e.PortalUnavailableError(
+            "No TIA Portal is attached. Launch one (POST /api/instance/actions/launch) or attach to a running "
+            "one (POST /api/instance/actions/attach).", code="NO_PORTAL_ATTACHED",
+        )
+    portal = PlannedChange(action="close", kind="portal", name=f"pid {status.pid}",
+                           detail=f"TIA Portal {status.version}, {status.mode}")
+    if not status.project_open:
+        return plan(f"Would close the attached TIA Portal (pid {status.pid}); no project is open.", [portal])
+    changes, what = close_changes(ctx)
+    warnings = ["The project is closed without saving; save it first to keep its changes."] if len(changes) > 1 else []
+    return plan(f"Would close the attached TIA Portal (pid {status.pid}) and {what}.", [portal, *changes], warnings)
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
@@ -94,6 +114,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="instance.shutdown", summary="Close the attached TIA Portal process (unsaved changes are lost).",
         section=PORTAL, handler=lambda ctx, _: ctx.backend.shutdown_portal(), input=None, output=PortalInfo,
         route=RouteSpec("POST", "/api/instance/actions/shutdown"), errors=(e.PortalUnavailableError,),
+        destructive=True, preview=_preview_shutdown,
     ),
     Operation(
         name="tia.firewall.whitelist", summary="Allow an application through the TIA Openness firewall.",

@@ -27,12 +27,15 @@ from engineering_api.backend.areas.online import (
     OnlineStatus,
     UploadResult,
 )
+from engineering_api.backend.areas.online_rules import instance_off, simulation_support_disabled
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
     OperationContext,
     RouteSpec,
 )
+from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, needs_confirmation, plan, plural
+from engineering_api.lib.paths import safe_file_stem
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
 
@@ -113,6 +116,110 @@ def _upload(ctx: OperationContext, d: UploadInput) -> UploadResult:
                               export_dir=Path(d.export_path) if d.export_path else None)
 
 
+# ----- previews ----------------------------------------------------------------------------------
+def _preview_stop(ctx: OperationContext, d: StopInput) -> Preview:
+    status = ctx.backend.cpu_status(d.device_name, instance_name=d.instance_name)
+    state = status.operating_state
+    if state == "Off":
+        raise instance_off(status.instance_name)
+    if state != "Run":
+        return plan(f"The CPU '{status.instance_name}' of {d.device_name} is already {state.upper()}; nothing would "
+                    "change.", [])
+    loaded = f"running the program of '{status.loaded_device}'" if status.loaded_device else "no program loaded"
+    change = PlannedChange(action="stop", kind="cpu", name=status.instance_name, device=d.device_name,
+                           detail=f"CPU is RUN ({loaded}); the program stops, outputs go to their STOP values")
+    return plan(f"Would stop the CPU '{status.instance_name}' of {d.device_name} (now RUN).", [change],
+                needs_confirmation(state, d.confirm, "confirm"))
+
+
+def _preview_download(ctx: OperationContext, d: DownloadInput) -> Preview:
+    """The compare of the offline program with the CPU's: what the download replaces, adds and removes."""
+    stop, start = _confirmations(d)
+    ctx.backend.list_program_objects(d.device_name)  # an unknown device or one without PLC software, as the call
+    projects = ctx.backend.open_projects()
+    if projects and not projects[0].simulation_support:
+        raise simulation_support_disabled(projects[0].name)
+    status = ctx.backend.cpu_status(d.device_name, instance_name=d.instance_name)
+    cpu, state = status.instance_name, status.operating_state
+    if state == "Off":
+        raise instance_off(cpu)
+    compared = ctx.backend.compare_online(d.device_name, instance_name=cpu)
+    if not compared.offline_compiles:
+        raise e.ConflictError(
+            f'The software of "{d.device_name}" does not compile; nothing would be downloaded. Compile it '
+            f"(POST /api/devices/{d.device_name}/actions/compile-software-sync) to see the errors.",
+            code="DOWNLOAD_COMPILE_FAILED",
+        )
+    changes: list[PlannedChange] = []
+    if state == "Run":
+        changes.append(PlannedChange(action="stop", kind="cpu", name=cpu, device=d.device_name,
+                                     detail="CPU is RUN; a download stops it"))
+    for entry in compared.entries:
+        kind = kind_of(entry.kind)
+        if entry.status == "Different":
+            reset = "; its actual values are reset to start values" if "DB" in entry.kind else ""
+            changes.append(PlannedChange(action="replace", kind=kind, name=entry.name, device=d.device_name,
+                                         detail=f"{entry.kind} in the CPU differs{reset}"))
+        elif entry.status == "OnlyOffline":
+            changes.append(PlannedChange(action="load", kind=kind, name=entry.name, device=d.device_name,
+                                         detail=f"{entry.kind} not in the CPU yet"))
+        elif entry.status == "OnlyOnline":
+            changes.append(PlannedChange(action="delete", kind=kind, name=entry.name, device=d.device_name,
+                                         detail=f"{entry.kind} only in the CPU; the download removes it"))
+    if start:
+        changes.append(PlannedChange(action="start", kind="cpu", name=cpu, device=d.device_name,
+                                     detail="startAfterDownload: set to RUN after the download"))
+    replaced = [c.name for c in changes if c.action == "replace"]
+    added = [c.name for c in changes if c.action == "load"]
+    removed = [c.name for c in changes if c.action == "delete"]
+    parts = [f"replace {names(replaced)}" if replaced else "", f"load {names(added)}" if added else "",
+             f"remove {names(removed)}" if removed else ""]
+    what = ", ".join(p for p in parts if p) or "load the same program again (CPU and offline program are identical)"
+    after = "start it again" if start else "leave it in STOP" if state == "Run" else f"leave it in {state.upper()}"
+    warnings = needs_confirmation(state, stop, "stopCpu")
+    if compared.loaded_device not in (None, d.device_name):
+        warnings.append(f"The CPU holds the program of another device, '{compared.loaded_device}'; it is replaced.")
+    return plan(f"Would download {d.device_name} to the CPU '{cpu}' ({state.upper()}): {what}; then {after}. "
+                f"{plural(compared.identical_count, 'object')} stay unchanged.", changes, warnings)
+
+
+def _preview_upload(ctx: OperationContext, d: UploadInput) -> Preview:
+    """The program in the CPU against the offline one; what ``apply`` replaces and which files ``exportPath`` writes."""
+    status = ctx.backend.cpu_status(d.device_name, instance_name=d.instance_name)
+    if status.operating_state == "Off":
+        raise instance_off(status.instance_name)
+    compared = ctx.backend.compare_online(d.device_name, instance_name=status.instance_name)
+    online = [x for x in compared.entries if x.status != "OnlyOffline"]
+    if not online:
+        raise e.ConflictError(f'The CPU "{status.instance_name}" holds no program; download one first '
+                              f"(POST /api/devices/{d.device_name}/actions/download-sync).", code="NOTHING_LOADED")
+    changes: list[PlannedChange] = []
+    if d.export_path:
+        folder = Path(d.export_path)
+        if folder.exists() and not folder.is_dir():
+            raise e.ValidationError(f"exportPath '{folder}' is a file; an upload writes one file per object into a "
+                                    "folder.", code="PATH_REJECTED", details={"field": "exportPath"})
+        # One file per object, named as the adapters name them (names past 200 bytes they shorten with a hash).
+        taken = sorted(p.name for p in (folder / (safe_file_stem(x.name, escape=True) + ".xml") for x in online)
+                       if p.exists())
+        if taken and not d.overwrite:
+            raise e.AlreadyExistsError(f"{len(taken)} file(s) already exist in '{folder}' ({', '.join(taken[:5])}); "
+                                       "send overwrite=true to replace them.", code="FILE_EXISTS")
+        changes += [PlannedChange(action="overwrite", kind="file", name=str(folder / name)) for name in taken]
+    if d.apply:
+        changes += [PlannedChange(action="overwrite" if x.status == "Different" else "create", kind=kind_of(x.kind),
+                                  name=x.name, device=d.device_name,
+                                  detail="the offline object differs and is replaced by the CPU's"
+                                  if x.status == "Different" else "only in the CPU; added offline")
+                    for x in online if x.status != "Identical"]
+    replaced = [c.name for c in changes if c.action == "overwrite"]
+    tail = f", overwriting {names(replaced)}" if replaced else "; nothing would be overwritten"
+    where = " and ".join(filter(None, [f"write files into '{d.export_path}'" if d.export_path else "",
+                                       "apply it to the offline software" if d.apply else ""])) or "only read it"
+    return plan(f"Would read back the program in the CPU '{status.instance_name}' ({plural(len(online), 'object')}) "
+                f"and {where}{tail}.", changes)
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.online.go-online", summary="Go online with the device's bound (simulated) CPU.",
@@ -147,6 +254,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.stop_cpu(d.device_name, instance_name=d.instance_name, confirm=d.confirm),
         input=StopInput, output=CpuActionResult, route=RouteSpec("POST", f"{BASE}/cpu/actions/stop"),
         role=Role.ENGINEER, errors=_BOUND, example={"confirm": True},
+        destructive=True, preview=_preview_stop,
     ),
     Operation(
         name="devices.download", summary="Compile the PLC software and download it to the bound CPU.",
@@ -154,6 +262,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", f"{BASE}/actions/download-sync"), async_route=RouteSpec("POST", f"{BASE}/actions/download"),
         long_running=True, role=Role.ENGINEER, errors=(*_BOUND, e.NotSupportedError),
         example={"stopCpu": True, "startAfterDownload": True},
+        destructive=True, preview=_preview_download,
     ),
     Operation(
         name="devices.upload", summary="Read back the program in the bound CPU (files and/or offline software).",
@@ -161,6 +270,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", f"{BASE}/actions/upload-sync"), async_route=RouteSpec("POST", f"{BASE}/actions/upload"),
         long_running=True, files={"export_path": FileRule(writes=True)}, errors=(*_BOUND, e.AlreadyExistsError),
         example={"exportPath": "upload/PLC_1", "overwrite": False, "apply": False},
+        destructive=True, preview=_preview_upload,
     ),
     Operation(
         name="devices.compare", summary="Compare the offline program with the program in the bound CPU.",

@@ -15,9 +15,10 @@ from engineering_api.backend.models import (
     ProjectOverview,
 )
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("OPERATIONS",)
+__all__ = ("OPERATIONS", "close_changes")
 
 SECTION = "Project Operations"
 PROJECT_FILES = tuple(f".ap{v}" for v in range(16, 22))
@@ -97,6 +98,36 @@ def _open(ctx: OperationContext, data: OpenProjectInput) -> ProjectInfo:
     return ctx.backend.open_project(Path(data.path))
 
 
+def close_changes(ctx: OperationContext) -> tuple[list[PlannedChange], str]:
+    """What closing the open project does: close it and discard its unsaved changes (if any), and a phrase.
+
+    Raises:
+        PortalUnavailableError: no portal is attached.
+        NoProjectOpenError: no project is open.
+    """
+    projects = ctx.backend.open_projects()
+    if not projects:
+        raise e.NoProjectOpenError("No project is open in the attached TIA Portal.")
+    project = projects[0]
+    unsaved = "the project has unsaved changes" if project.has_unsaved_changes else "no unsaved changes"
+    changes = [PlannedChange(action="close", kind="project", name=project.name, detail=f"{project.path}; {unsaved}")]
+    if project.has_unsaved_changes:
+        changes.append(PlannedChange(
+            action="discard", kind="project", name=project.name,
+            detail="unsaved changes since the last save are lost (save first to keep them)",
+        ))
+        return changes, f"close the project '{project.name}' and discard its unsaved changes"
+    return changes, f"close the project '{project.name}'; it has no unsaved changes, nothing would be lost"
+
+
+def _preview_close(ctx: OperationContext, _: None) -> Preview:
+    changes, what = close_changes(ctx)
+    warnings = []
+    if len(changes) > 1:
+        warnings.append("Save the project first (POST /api/projects/actions/save-sync) to keep its changes.")
+    return plan(f"Would {what}.", changes, warnings)
+
+
 _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
@@ -138,6 +169,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, _: ctx.backend.close_project(), input=None, output=ProjectInfo,
         route=RouteSpec("POST", "/api/projects/actions/close-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/close"), long_running=True, errors=_NEEDS_PROJECT,
+        destructive=True, preview=_preview_close,
     ),
     Operation(
         name="projects.archive",

@@ -26,8 +26,9 @@ from engineering_api.backend.areas.types import (
     TypeTreeNode,
     TypeUpdateResult,
 )
-from engineering_api.domain.blockgen import spec_failure, target_for
+from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
+from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError
@@ -237,10 +238,14 @@ def _add_folder(ctx: OperationContext, d: FolderInput) -> UdtFolderResult:
 
 
 def _delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> TypeDeleteResult:
+    return ctx.backend.delete_type_folder(d.device_name, _folder_path(d), force=d.force)
+
+
+def _folder_path(d: DeleteFolderInput) -> str:
     path = unquote(d.folder_path).replace("\\", "/").strip("/")
     if d.parent_path.strip("/\\"):
         path = d.parent_path.replace("\\", "/").strip("/") + "/" + path
-    return ctx.backend.delete_type_folder(d.device_name, path, force=d.force)
+    return path
 
 
 def _udt_target(d: Any) -> list[SnapshotTarget]:
@@ -268,6 +273,92 @@ def _imported_target(d: ImportUdtInput) -> list[SnapshotTarget]:
     except OSError:
         name = None
     return [SnapshotTarget(d.device_name, "udt", name)] if name else []
+
+
+# ----- previews ----------------------------------------------------------------------------------
+def _orphans(users: list[str], force: bool, message: str) -> list[str]:
+    """Users a delete would leave with a missing type: refused without ``force`` (as the call), else a warning."""
+    if users and not force:
+        raise e.ConflictError(message, code="TYPE_IN_USE", details={"usedBy": users})
+    return [f"{names(users)} would lose their type and stay inconsistent until it exists again."] if users else []
+
+
+def _preview_delete(ctx: OperationContext, d: DeleteUdtInput) -> Preview:
+    udt = ctx.backend.get_type(d.device_name, d.udt_name)
+    users = [u.name for u in udt.used_by]
+    warnings = _orphans(users, d.force, f"The PLC data type '{d.udt_name}' is used by {', '.join(users)}; delete "
+                                        "those first or pass force=true.")
+    change = PlannedChange(action="delete", kind="udt", name=udt.name, device=d.device_name,
+                           detail=plural(udt.member_count, "member") + (f" in '{udt.folder}'" if udt.folder else ""))
+    return plan(f"Would delete the PLC data type '{udt.name}' from {d.device_name}.", [change], warnings)
+
+
+def _tree_folders(node: TypeTreeNode) -> list[str]:
+    found = []
+    for child in node.children:
+        if child.is_folder:
+            found += [child.path, *_tree_folders(child)]
+    return found
+
+
+def _preview_delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> Preview:
+    path = _folder_path(d)
+    folders = _tree_folders(ctx.backend.type_tree(d.device_name))
+    if path not in folders:
+        raise e.NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+    inside = [t for t in ctx.backend.list_types(d.device_name) if t.folder == path or t.folder.startswith(path + "/")]
+    inside_names = {t.name for t in inside}
+    outside = sorted({u.name for t in inside for u in ctx.backend.get_type(d.device_name, t.name).used_by
+                      if u.name not in inside_names})
+    warnings = _orphans(outside, d.force, f"UDTs in '{path}' are used by {', '.join(outside)}; pass force=true to "
+                                          "delete them anyway.")
+    changes = [PlannedChange(action="delete", kind="folder", name=f, device=d.device_name)
+               for f in [path, *(f for f in folders if f.startswith(path + "/"))]]
+    changes += [PlannedChange(action="delete", kind="udt", name=t.name, device=d.device_name, detail=f"in '{t.folder}'")
+                for t in inside]
+    what = f" with {plural(len(inside), 'PLC data type')} ({names(t.name for t in inside)})" if inside else " (empty)"
+    return plan(f"Would delete the PLC data type folder '{path}'{what} from {d.device_name}.", changes, warnings)
+
+
+def _udt_import_preview(ctx: OperationContext, device: str, source: str, data: bytes, overwrite: bool) -> Preview:
+    """An import of one UDT document: refused like the call when it is not a UDT; users of a replaced UDT listed."""
+    name, kind = document_object(source, data)
+    if kind != "UDT":
+        raise e.ValidationError(f"{source} holds a {kind}, not a PLC data type.", code="NOT_A_UDT")
+    preview = import_preview(ctx, device, [(source, data)], overwrite=overwrite)
+    if any(c.action == "overwrite" for c in preview.changes):
+        users = [u.name for u in ctx.backend.get_type(device, name).used_by]
+        if users:
+            preview.warnings.append(f"Users of '{name}' ({names(users)}) become inconsistent until they are compiled.")
+    return preview
+
+
+def _preview_create(ctx: OperationContext, d: CreateUdtInput) -> Preview:
+    xml, source = _document(ctx, d, d.name)
+    return _udt_import_preview(ctx, d.device_name, source, xml, d.overwrite)
+
+
+def _preview_import(ctx: OperationContext, d: ImportUdtInput) -> Preview:
+    path = Path(d.import_file_path)
+    if path.is_dir():
+        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+    return _udt_import_preview(ctx, d.device_name, path.name, path.read_bytes(), d.overwrite)
+
+
+def _preview_export(ctx: OperationContext, d: ExportUdtInput) -> Preview:
+    ctx.backend.get_type(d.device_name, d.udt_name)
+    target = Path(d.export_path)
+    if target.is_dir() or d.export_path.endswith(("/", "\\")):
+        target = target / _file_name(d.udt_name)
+    if target.suffix.lower() != ".xml":
+        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED", details={"field": "exportPath"})
+    if target.exists() and not d.overwrite:
+        raise e.AlreadyExistsError(
+            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).", code="FILE_EXISTS"
+        )
+    change, what = file_change(target, d.overwrite)
+    return plan(f"Would export the PLC data type '{d.udt_name}' of {d.device_name} and {what}.",
+                [change] if change else [])
 
 
 _MEMBERS_EXAMPLE = {
@@ -303,6 +394,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(*_NEEDS_PLC, e.AlreadyExistsError), snapshot_targets=_created_target, example=_MEMBERS_EXAMPLE,
         description="Send name + members, a full UDT block spec ('spec'), or inline SimaticML ('xml'). "
                     "A UDT that contains itself, directly or through other UDTs, is refused (422 RECURSIVE_TYPE).",
+        destructive=True, preview=_preview_create,
     ),
     Operation(
         name="udts.update", summary="Update an existing UDT by replacing its member definitions.", section=SECTION,
@@ -319,12 +411,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("DELETE", f"{BASE}/{{udtName}}"), errors=(*_NEEDS_PLC, e.ConflictError),
         snapshot_targets=_udt_target,
         description="409 TYPE_IN_USE while blocks or UDTs use it, unless force=true.",
+        destructive=True, preview=_preview_delete,
     ),
     Operation(
         name="udts.export", summary="Export a UDT to an XML file on disk.", section=SECTION,
         handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
         route=RouteSpec("POST", f"{BASE}/actions/export"),
         files={"export_path": FileRule(writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
+        destructive=True, preview=_preview_export,
     ),
     Operation(
         name="udts.export-one", summary="Export a specific UDT to a file on disk.", section=SECTION,
@@ -332,6 +426,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", f"{BASE}/{{udtName}}/actions/export"),
         files={"export_path": FileRule(writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
         example={"exportPath": "export/UDT_Motor.xml", "overwrite": False},
+        destructive=True, preview=_preview_export,
     ),
     Operation(
         name="udts.import", summary="Import a UDT from a file.", section=SECTION,
@@ -340,6 +435,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},
         errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"importFilePath": "export/UDT_Motor.xml"},
         snapshot_targets=_imported_target,
+        destructive=True, preview=_preview_import,
     ),
     Operation(
         name="udts.folders.create", summary="Create a UDT folder.", section=SECTION,
@@ -353,6 +449,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("DELETE", f"{BASE}/folders/{{folderPath}}"), errors=(*_NEEDS_PLC, e.ConflictError),
         description="Deletes the folder, its subfolders and the UDTs in them. Name a nested folder with backslashes "
                     "(Motors%5CPumps) or with ?parentPath=Motors; %2F is decoded to / before routing and cannot be used. 409 TYPE_IN_USE when a UDT inside is used outside, unless force=true.",
+        destructive=True, preview=_preview_delete_folder,
     ),
 )
 

@@ -32,6 +32,16 @@ from engineering_api.backend.areas.watch import (
 )
 from engineering_api.domain.blocks._support import _target_file
 from engineering_api.domain.udts import DeviceRef
+from engineering_api.domain.watch_previews import (
+    preview_clear,
+    preview_delete,
+    preview_delete_folder,
+    preview_export,
+    preview_import,
+    preview_remove_entries,
+    preview_start_forcing,
+    preview_stop_forcing,
+)
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -211,6 +221,7 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
             errors=(*_NEEDS_PLC, e.ConflictError),
             description="A force table whose forces are active in the online CPU: 409 FORCING_ACTIVE unless "
                         "stopForcing=true, which removes its forces first." if kind == FORCE_TABLE else "",
+            destructive=True, preview=preview_delete(kind),
         ),
         Operation(
             name=f"{prefix}.entries.add", summary=f"Add one or more entries to a {label}{extension}.", section=SECTION,
@@ -227,13 +238,15 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
             section=SECTION, handler=lambda ctx, d: ctx.backend.remove_watch_force_entries(
                 d.device_name, kind, d.table_name, [*d.names, *d.tags]),
             input=RemoveEntriesInput, output=TableDetails, route=RouteSpec("POST", f"{one}/entries/actions/remove"),
-            errors=_NEEDS_PLC, example={"names": ['"Motor_DB".Speed']},
+            errors=_NEEDS_PLC, example={"names": ['"Motor_DB".Speed']}, destructive=True,
+            preview=preview_remove_entries(kind),
         ),
         Operation(
             name=f"{prefix}.export", summary=f"Export a {label} to an XML file on disk.", section=SECTION,
             handler=lambda ctx, d: _export(ctx, d, kind), input=ExportTableInput, output=TableExportResult,
             route=RouteSpec("POST", f"{one}/actions/export"), files={"export_path": FileRule(writes=True)},
             errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"exportPath": f"export/{prefix}.xml"},
+            destructive=True, preview=preview_export(kind),
         ),
     )
 
@@ -245,6 +258,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.clear_watch_force_entries(d.device_name, WATCH_TABLE, d.table_name),
         input=TableRef, output=TableDetails,
         route=RouteSpec("POST", f"{DEVICE}/watch-tables/{{tableName}}/entries/actions/clear"), errors=_NEEDS_PLC,
+        destructive=True, preview=preview_clear,
     ),
     *_table_operations(FORCE_TABLE, "force-tables", "force table"),
     Operation(
@@ -258,6 +272,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
                     "'Start or replace forcing'). Everything is checked before anything is forced. Forces hold "
                     "until stop-forcing (also across STOP/RUN). The device must be online; a CPU in RUN is only "
                     "forced with confirm=true (409 FORCE_NOT_CONFIRMED).",
+        destructive=True, preview=preview_start_forcing,
     ),
     Operation(
         name="force-tables.stop-forcing",
@@ -265,6 +280,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.stop_forcing(d.device_name, d.table_name), input=TableRef,
         output=ForcingResult, route=RouteSpec("POST", f"{DEVICE}/force-tables/{{tableName}}/actions/stop-forcing"),
         role=Role.ENGINEER, errors=(*_NEEDS_PLC, e.ConflictError),
+        destructive=True, preview=preview_stop_forcing,
     ),
     Operation(
         name="watch-force-tables.import", summary="Import a watch or force table from an XML file.", section=SECTION,
@@ -275,6 +291,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"importFilePath": "export/Motor_Watch.xml", "overwrite": False},
         description="A SimaticML PlcWatchTable or PlcForceTable. Malformed XML or another object: 422 "
                     "INVALID_SIMATICML, nothing changes. Operands are checked as when adding entries.",
+        destructive=True, preview=preview_import,
     ),
     Operation(
         name="watch-force-tables.folders.create", summary="Create a folder in the watch/force tables container.",
@@ -289,5 +306,6 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("DELETE", f"{DEVICE}/watch-force-tables/folders"), errors=(*_NEEDS_PLC, e.ConflictError),
         description="folderPath in the query (a/b). Deletes the subfolders and tables inside; a force table "
                     "inside that is forcing: 409 FORCING_ACTIVE unless stopForcing=true.",
+        destructive=True, preview=preview_delete_folder,
     ),
 )

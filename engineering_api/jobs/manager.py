@@ -22,7 +22,7 @@ from engineering_api.backend.errors import (
     OperationTimeoutError,
     ValidationError,
 )
-from engineering_api.jobs.operations import OperationContext, refuse_project_targets
+from engineering_api.jobs.operations import OperationContext, confine_files, refuse_project_targets
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.worker import CallHandle, TiaWorker
     from engineering_api.config import Settings
     from engineering_api.jobs.operations import Operation, SnapshotTaker
+    from engineering_api.jobs.preview import Preview
     from engineering_api.lib.db import Database
     from engineering_api.lib.paths import PathPolicy
     from engineering_api.lib.security import Principal
@@ -143,6 +144,37 @@ class JobManager:
             description=operation.name,
             token=context.token,
         )
+
+    async def preview(self, operation: Operation[Any, Any], data: Any) -> Preview:
+        """What ``operation`` would do with ``data``, run on the worker like :meth:`run_inline`; nothing changes.
+
+        File fields are confined as for a real call, and an export target inside the open project is refused the
+        same way, so a dry run fails where the call would. No job is recorded and no snapshot is taken.
+
+        Raises:
+            ValidationError: ``NO_PREVIEW``: the operation has no preview (it is not destructive); a file path is
+                refused (``PATH_REJECTED``).
+            EngineeringError: whatever the operation's preview raises, as the real call would for this input.
+        """
+        if operation.preview is None:
+            raise ValidationError(
+                f"{operation.name} has no dry run: it is not a destructive operation.", code="NO_PREVIEW",
+                details={"operation": operation.name},
+            )
+        data = confine_files(operation, data, self._paths)
+        context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
+        preview = operation.preview
+        # A preview of a long operation may be long too (a download compares the compiled program with the CPU's).
+        timeout = self.settings.job_timeout_seconds if operation.long_running else self.settings.call_timeout_seconds
+
+        def run() -> Preview:
+            refuse_project_targets(operation, data, self._backend)
+            return preview(context, data)
+
+        result = await self._worker.call(
+            run, timeout=timeout, description=f"{operation.name} (dry run)", token=context.token,
+        )
+        return msgspec.structs.replace(result, operation=operation.name, dry_run=True)
 
     async def start(
         self, operation: Operation[Any, Any], data: Any, *, principal: Principal | None, idempotency_key: str | None

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.config import Settings
+    from engineering_api.jobs.preview import Preview
     from engineering_api.lib.db import KeyValueStore
     from engineering_api.lib.paths import PathPolicy
 
@@ -110,6 +111,14 @@ class Operation(Generic[I, O]):
     query: tuple[str, ...] = ()
     """Input fields (snake_case) that a POST/PUT route also reads from the query string, winning over the body:
     T-IA Connect's client sends some of them there (``POST /api/testharness/run?testName=*``)."""
+    destructive: bool = False
+    """Whether the call deletes, closes, restores, stops a CPU, downloads or overwrites something. An operation
+    that overwrites only when its input says so (``overwrite: true``) is destructive too; its preview then says
+    that nothing would be overwritten. Destructive operations need a :attr:`preview` (the registry refuses one
+    without); their routes take ``dryRun`` and MCP marks their tools ``destructiveHint``."""
+    preview: Callable[[OperationContext, I], Preview] | None = None
+    """What the call would do, exactly, without doing it (:mod:`engineering_api.jobs.preview`). Runs on the TIA
+    worker, only reads, and raises the domain errors the handler would raise for the same bad input."""
 
     @property
     def required_role(self) -> Role:
@@ -256,11 +265,16 @@ class OperationRegistry:
         """Register operations.
 
         Raises:
-            ValueError: a name or route is already registered.
+            ValueError: a name or route is already registered; a destructive operation has no preview, or a read
+                is marked destructive.
         """
         for operation in operations:
             if operation.name in self._by_name:
                 raise ValueError(f"operation {operation.name!r} defined twice")
+            if operation.destructive and operation.preview is None:
+                raise ValueError(f"operation {operation.name!r} is destructive but has no preview")
+            if operation.destructive and not operation.mutating:
+                raise ValueError(f"operation {operation.name!r} is a read and cannot be destructive")
             for spec, _ in operation.routes():
                 key = (spec.method, spec.path)
                 if key in self._routes:

@@ -5,6 +5,11 @@ twin, which starts the same job and waits for it) and the async route (202, ``Lo
 ``data.jobId``). Path fields come from the path, the other input fields from the query string for
 GET/DELETE and from the JSON body otherwise. Handlers carry real type annotations, so OpenAPI shows
 typed request and response schemas and the documented errors.
+
+Every route of a destructive operation also takes ``dryRun`` (query string; for POST/PUT the JSON body too): with
+``dryRun: true`` it answers 200 with the operation's :class:`~engineering_api.jobs.preview.Preview` as ``data``,
+starts no job and changes nothing (:meth:`~engineering_api.jobs.manager.JobManager.preview`). An operation whose
+input has a ``dryRun`` of its own (``history.cleanup``) keeps it.
 """
 
 from __future__ import annotations
@@ -12,17 +17,19 @@ from __future__ import annotations
 import inspect
 import re
 import typing
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 from litestar import Request, Response, route
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Example
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.openapi.spec import Example, Reference
+from litestar.params import Body, FromPath, KwargDefinition, QueryParameter
 
 from engineering_api.backend.errors import OperationCanceledError, ValidationError
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.operations import confine_files
+from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
 from engineering_api.lib.responses import envelope_type, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, key_normaliser
 
@@ -32,9 +39,15 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import Operation, RouteSpec
     from engineering_api.services import Services
 
-__all__ = ("JobAccepted", "build_handlers", "operation_id", "run_operation")
+__all__ = ("DRY_RUN_HEADER", "JobAccepted", "build_handlers", "dry_run_route", "operation_id", "run_operation")
 
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+DRY_RUN_HEADER = "X-Dry-Run"
+"""Set (``true``) on a dry-run answer; the guard middleware audits such a request as a dry run, not a change."""
+_DRY_RUN_DOC = (
+    "Dry run: answer 200 with what the call would do (data: Preview; the objects it would delete, stop, replace or "
+    "overwrite) and change nothing. Needs the operation's normal role."
+)
 
 
 class JobAccepted(CamelStruct):
@@ -65,8 +78,10 @@ def _input_fields(operation: Operation[Any, Any]) -> list[tuple[msgspec.structs.
     return [(f, hints[f.name]) for f in msgspec.structs.fields(operation.input)]
 
 
-def _body_struct(operation: Operation[Any, Any], body_fields: list[tuple[Any, Any]]) -> type[msgspec.Struct]:
-    spec = []
+def _body_struct(
+    operation: Operation[Any, Any], body_fields: list[tuple[Any, Any]], *, dry_run: bool = False
+) -> type[msgspec.Struct]:
+    spec: list[Any] = []
     for info, hint in body_fields:
         if info.name in operation.query:  # may come from the query string instead; the input checks presence
             spec.append((info.name, hint | None, None))
@@ -75,19 +90,33 @@ def _body_struct(operation: Operation[Any, Any], body_fields: list[tuple[Any, An
         else:
             default = info.default if info.default is not msgspec.NODEFAULT else msgspec.field(default_factory=info.default_factory)
             spec.append((info.name, hint, default))
+    if dry_run:
+        spec.append(("dry_run", bool | None, None))
     struct = msgspec.defstruct(
         f"{operation_id(operation, False)}Request", spec, kw_only=True, rename="camel", forbid_unknown_fields=False,
     )
-    struct.__doc__ = (operation.input.__doc__ or "").strip() or None
+    doc = ((operation.input.__doc__ or "").strip() if operation.input is not None else "") or None
+    if dry_run:
+        doc = f"{doc or ''}\n\ndryRun: {_DRY_RUN_DOC}".strip()
+    struct.__doc__ = doc
     return struct
+
+
+def dry_run_route(operation: Operation[Any, Any]) -> bool:
+    """Whether the operation's routes take the generic ``dryRun``: destructive, with a preview, and no ``dryRun``
+    field of its own."""
+    if not operation.destructive or operation.preview is None:
+        return False
+    return not any(info.name == "dry_run" for info, _ in _input_fields(operation))
 
 
 def _responses(operation: Operation[Any, Any], has_body: bool, is_async: bool) -> dict[int, ResponseSpec]:
     # Every derived route validates its input and runs on the TIA worker, inline or as a job; a direct route
     # of a long-running operation answers with its job's failure, which may be a cancellation.
     waits_for_job = operation.long_running and not is_async
+    params = operation.input is not None or dry_run_route(operation)  # dryRun is a query parameter
     return problem_responses(
-        operation.required_role.value, body=has_body, params=operation.input is not None, worker=True,
+        operation.required_role.value, body=has_body, params=params, worker=True,
         errors=(*operation.errors, *((OperationCanceledError,) if waits_for_job else ())),
     )
 
@@ -144,6 +173,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     rest = [(info, hint) for info, hint in fields if _camel(info.name) not in path_names]
     from_query = spec.method in ("GET", "DELETE")
     also_query = [] if from_query else [(info, hint) for info, hint in rest if info.name in operation.query]
+    dry_run = dry_run_route(operation)
 
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     annotations: dict[str, Any] = {"request": Request}
@@ -160,13 +190,13 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
             )
             parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated, default=default))
             annotations[f"q_{info.name}"] = annotated
-    elif rest:
+    elif rest or dry_run:
         for info, hint in also_query:
             annotated = typing.Annotated[hint | None, QueryParameter(name=_camel(info.name), required=False)]
             parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated,
                                                 default=None))
             annotations[f"q_{info.name}"] = annotated
-        body_type = _body_struct(operation, rest)
+        body_type = _body_struct(operation, rest, dry_run=dry_run)
         body_required = any(info.required and info.name not in operation.query for info, _ in rest)
         examples = [Example(summary=operation.summary, value=operation.example)] if operation.example else None
         marker = Body(description=body_type.__doc__, examples=examples)
@@ -176,9 +206,20 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
                               default=inspect.Parameter.empty if body_required else None)
         )
         annotations["data"] = body_hint
+    if dry_run:
+        # In the query string on every method (DELETE has no body), and in the body of POST/PUT too.
+        flag = typing.Annotated[bool | None, QueryParameter(name="dryRun", required=False, description=_DRY_RUN_DOC)]
+        parameters.append(
+            inspect.Parameter("q__dry_run", inspect.Parameter.KEYWORD_ONLY, annotation=flag, default=None)
+        )
+        annotations["q__dry_run"] = flag
     out_type = JobAccepted if is_async else operation.output
     envelope = envelope_type(out_type, f"{operation_id(operation, is_async)}Response")
-    annotations["return"] = Response[envelope]
+    preview_envelope = envelope_type(Preview, "PreviewResponse")
+    # A dry run of the direct route answers 200 as the call does, with a Preview as data: both bodies are documented,
+    # as anyOf (a Preview is also a valid dict[str, Any] result, so oneOf would reject it for matching both).
+    annotations["return"] = Response[_either(envelope, preview_envelope)] if dry_run and not is_async \
+        else Response[envelope]
 
     async def handler(**kwargs: Any) -> Response[Any]:
         request: Request[Any, Any, Any] = kwargs["request"]
@@ -201,6 +242,8 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
             elif values.get(info.encode_name) is None:
                 values.pop(info.encode_name, None)
         data = _build_input(operation, values)
+        if dry_run and (kwargs.get("q__dry_run") or getattr(kwargs.get("data"), "dry_run", None)):
+            return await _dry_run(services, operation, data, request)
         if is_async:
             return await _start_job(services, operation, data, request)
         return await run_operation(services, operation, data, request)
@@ -215,17 +258,46 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     opt = {"operation": operation.name, "role": operation.required_role.value, "async": is_async}
     if body_type is not None:
         opt["body_keys"] = key_normaliser(body_type)
+    responses = _responses(operation, body_type is not None, is_async)
+    if dry_run and is_async:
+        responses[200] = ResponseSpec(data_container=preview_envelope, description=f"dryRun: {_DRY_RUN_DOC}")
+    summary = operation.summary + (" (asynchronous: answers 202 with a job)" if is_async else "")
     return route(
         _PARAM.sub(lambda m: "{" + m.group(1) + ":str}", spec.path),
         http_method=spec.method,
         operation_id=operation_id(operation, is_async),
-        summary=operation.summary + (" (asynchronous: answers 202 with a job)" if is_async else ""),
-        description=operation.description or None,
+        summary=summary,
+        description="\n\n".join(filter(None, [operation.description, "Destructive: takes dryRun." if dry_run else ""]))
+        or None,
         tags=[operation.section],
         status_code=status,
-        responses=_responses(operation, body_type is not None, is_async),
+        responses=responses,
         opt=opt,
     )(handler)
+
+
+@dataclass(frozen=True)
+class _SchemaExtra(KwargDefinition):
+    """Schema overrides for a return annotation (hashed by identity: Litestar hashes annotations, and
+    ``schema_extra`` is a dict)."""
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _either(first: type[msgspec.Struct], second: type[msgspec.Struct]) -> Any:
+    """``first | second``, documented as ``anyOf`` of the two component schemas."""
+    refs = [Reference(ref=f"#/components/schemas/{t.__name__}") for t in (first, second)]
+    return typing.Annotated[first | second, _SchemaExtra(schema_extra={"one_of": None, "any_of": refs})]
+
+
+async def _dry_run(
+    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    """The preview as a 200 answer; no job, nothing changed (the preview confines file fields itself)."""
+    request.scope["dry_run"] = True  # type: ignore[typeddict-unknown-key]  # read by the guard middleware's audit
+    preview = await services.jobs.preview(operation, data)
+    return ok(preview, DRY_RUN_MESSAGE, headers={DRY_RUN_HEADER: "true"})
 
 
 def _build_input(operation: Operation[Any, Any], values: dict[str, Any]) -> Any:

@@ -99,7 +99,13 @@ class GuardMiddleware:
         try:
             await self.app(scope, receive, capture)
         finally:
-            self._audit(services.audit, True, method, path, captured["status"], principal, client_addr, captured["job_id"])
+            # A dry run (``dryRun: true`` on a destructive route, see engineering_api.jobs.routes) changed nothing:
+            # it is recorded as such, not as a change that succeeded or failed.
+            outcome = None
+            if scope.get("dry_run"):
+                outcome = "dry run" if captured["status"] < 400 else "dry run failed"
+            self._audit(services.audit, True, method, path, captured["status"], principal, client_addr,
+                        captured["job_id"], outcome)
 
     def _role_for(self, handler: Any, method: str) -> Role | None:
         key = (id(handler), method)
@@ -112,13 +118,13 @@ class GuardMiddleware:
     @staticmethod
     def _audit(
         audit: AuditLog, mutating: bool, method: str, path: str, status: int, principal: Any, client: str | None,
-        job_id: str | None,
+        job_id: str | None, outcome: str | None = None,
     ) -> None:
         if not mutating:
             return
         audit.record(
             method=method, path=path, status=status, key_id=principal.key_id if principal else None,
-            role=principal.role.value if principal else None, client=client, job_id=job_id,
+            role=principal.role.value if principal else None, client=client, job_id=job_id, outcome=outcome,
         )
 
     async def _authenticate(

@@ -87,6 +87,7 @@ def test_export_import_folders(backend: EngineeringBackend, program: str) -> Non
     assert backend.create_watch_force_folder(program, "A/B") == "A/B"
     with pytest.raises(e.AlreadyExistsError):
         backend.create_watch_force_folder(program, "A/B")
+    assert {"A", "A/B"} <= set(backend.watch_force_folders(program))  # empty folders are listed too (dry runs)
     backend.create_watch_force_table(program, WATCH_TABLE, "W", folder="A/B", entries=[EntrySpec(name="%MW2")])
     xml = backend.export_watch_force_table(program, WATCH_TABLE, "W")
     with pytest.raises(e.ValidationError) as broken:

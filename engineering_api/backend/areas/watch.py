@@ -220,6 +220,10 @@ class WatchTablesPort(ABC):
         """
 
     @abstractmethod
+    def watch_force_folders(self, device: str) -> list[str]:
+        """Every folder path (``a/b``) below "Watch and force tables", empty ones included, sorted."""
+
+    @abstractmethod
     def create_watch_force_folder(self, device: str, path: str) -> str:
         """Create a folder (and its parents) in "Watch and force tables"; returns the normalised path.
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.blocks import BlockInfo, ExternalSourceInfo, FolderRemoval
+from engineering_api.backend.areas.blocks import (
+    BlockInfo,
+    ExternalSourceInfo,
+    FolderRemoval,
+)
+from engineering_api.domain.blocks import _previews as p
 from engineering_api.domain.blocks._handlers import (
     _add_networks,
     _content,
@@ -20,7 +25,11 @@ from engineering_api.domain.blocks._handlers import (
     _tree,
     _update,
 )
-from engineering_api.domain.blocks._members import _add_member, _delete_member, _update_member
+from engineering_api.domain.blocks._members import (
+    _add_member,
+    _delete_member,
+    _update_member,
+)
 from engineering_api.domain.blocks._schemas import (
     BlockContent,
     BlockRef,
@@ -48,9 +57,27 @@ from engineering_api.domain.blocks._schemas import (
     SourceTextInput,
     UpdateBlockInput,
 )
-from engineering_api.domain.blocks._sources import _cross_references, _from_file, _generate_source, _import_and_generate
-from engineering_api.domain.blocks._support import _BLOCK_PATH, _NEEDS_PLC, _SOURCE_PATH, _WRITES, SECTION, XML, _folder
-from engineering_api.jobs.operations import FileRule, Operation, RouteSpec, SnapshotTarget
+from engineering_api.domain.blocks._sources import (
+    _cross_references,
+    _from_file,
+    _generate_source,
+    _import_and_generate,
+)
+from engineering_api.domain.blocks._support import (
+    _BLOCK_PATH,
+    _NEEDS_PLC,
+    _SOURCE_PATH,
+    _WRITES,
+    SECTION,
+    XML,
+    _folder,
+)
+from engineering_api.jobs.operations import (
+    FileRule,
+    Operation,
+    RouteSpec,
+    SnapshotTarget,
+)
 
 
 def _snap(name_of: Any) -> Any:
@@ -87,6 +114,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=_create, input=CreateBlockInput, output=BlockWriteResult,
         route=RouteSpec("POST", _BLOCK_PATH), errors=_WRITES, example=_SPEC_EXAMPLE,
         snapshot_targets=_snap(lambda d: d.name or (d.spec or {}).get("name") or ""),
+        destructive=True, preview=p.preview_create,
     ),
     Operation(
         name="blocks.generate-and-import", summary="Generate a block from {BlockType, Name, Language} (or a spec) and import it.",
@@ -94,6 +122,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", f"{_BLOCK_PATH}/generate-and-import"), errors=_WRITES,
         example={"BlockType": "FB", "Name": "FB_New", "Language": "SCL"},
         snapshot_targets=_snap(lambda d: d.name or (d.spec or {}).get("name") or ""),
+        destructive=True, preview=p.preview_create,
     ),
     Operation(
         name="blocks.update", summary="Update the content of an existing block (interface and network code).",
@@ -105,6 +134,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.delete_block(d.device_name, d.block_name), input=BlockRef,
         output=BlockInfo, route=RouteSpec("DELETE", f"{_BLOCK_PATH}/{{blockName}}"), errors=_NEEDS_PLC,
         snapshot_targets=_BY_BLOCK,
+        destructive=True, preview=p.preview_delete,
     ),
     Operation(
         name="blocks.rename", summary="Rename an existing block.", section=SECTION,
@@ -119,6 +149,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/export"), long_running=True,
         files={"export_path": FileRule(extensions=None, writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
         example={"blockName": "FB_Motor", "exportPath": "export/FB_Motor.xml"},
+        destructive=True, preview=p.preview_export,
     ),
     Operation(
         name="blocks.import", summary="Import a block from an XML file.", section=SECTION, handler=_import,
@@ -126,6 +157,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/import"), long_running=True,
         files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}, errors=_WRITES,
         example={"importFilePath": "export/FB_Motor.xml", "overwrite": False},
+        destructive=True, preview=p.preview_import,
     ),
     Operation(
         name="blocks.networks.add", summary="Add one or more networks to an existing block.", section=SECTION,
@@ -150,6 +182,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_delete_member, input=MemberRef, output=MemberResult,
         route=RouteSpec("DELETE", f"{_BLOCK_PATH}/{{blockName}}/interface/members/{{memberName}}"), errors=_WRITES,
         snapshot_targets=_BY_BLOCK,
+        destructive=True, preview=p.preview_member_delete,
     ),
     Operation(
         name="blocks.folders.create", summary="Create a new folder in the program blocks tree.", section=SECTION,
@@ -161,6 +194,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="blocks.folders.delete", summary="Delete a folder from the program blocks tree (with what is inside).",
         section=SECTION, handler=lambda ctx, d: ctx.backend.delete_block_folder(d.device_name, _folder(d)),
         input=FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{_BLOCK_PATH}/folders"), errors=_NEEDS_PLC,
+        destructive=True, preview=p.preview_folder_delete,
     ),
     Operation(
         name="blocks.export-xml", summary="Export a block as SimaticML XML and return the XML content directly.",
@@ -178,12 +212,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/actions/export-source"),
         files={"export_path": FileRule(extensions=None, writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
         example={"exportPath": "sources/FC_Scale.scl"},
+        destructive=True, preview=p.preview_export_source,
     ),
     Operation(
         name="blocks.load-start-values", summary="Load start values to actual values for a data block.",
         section=SECTION, handler=_load_start_values, input=BlockRef, output=dict[str, Any],
         route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/actions/load-start-values"),
         errors=(*_NEEDS_PLC, e.ConflictError),
+        destructive=True, preview=p.preview_load_start_values,
     ),
     Operation(
         name="blocks.export-prodiag", summary="Export ProDIAG diagnostic data from a block to a file.", section=SECTION,
@@ -207,6 +243,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", f"{_SOURCE_PATH}/from-file"),
         files={"file_path": FileRule(must_exist=True, allow_directory=False)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
         example={"filePath": "sources/Motor.scl"},
+        destructive=True, preview=p.preview_source_file,
     ),
     Operation(
         name="external-sources.from-text", summary="Create an external source from raw SCL text content.",
@@ -215,16 +252,19 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
                                                                overwrite=d.overwrite),
         input=SourceTextInput, output=ExternalSourceInfo, route=RouteSpec("POST", f"{_SOURCE_PATH}/from-text"),
         errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"name": "One.scl", "text": _SCL_EXAMPLE},
+        destructive=True, preview=p.preview_source_text,
     ),
     Operation(
         name="external-sources.delete", summary="Delete an external source from the device.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.delete_external_source(d.device_name, d.source_name), input=SourceRef,
         output=ExternalSourceInfo, route=RouteSpec("DELETE", f"{_SOURCE_PATH}/{{sourceName}}"), errors=_NEEDS_PLC,
+        destructive=True, preview=p.preview_source_delete,
     ),
     Operation(
         name="external-sources.generate", summary="Generate (compile) blocks from an external source into the TIA Portal project.",
         section=SECTION, handler=_generate_source, input=GenerateInput, output=GenerateResult,
         route=RouteSpec("POST", f"{_SOURCE_PATH}/{{sourceName}}/generate"), long_running=True, errors=_WRITES,
+        destructive=True, preview=p.preview_generate,
     ),
     Operation(
         name="external-sources.folders.create", summary="Create a folder in the external sources tree.",
@@ -238,11 +278,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=lambda ctx, d: ctx.backend.delete_external_source_folder(d.device_name, _folder(d)),
         input=FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{_SOURCE_PATH}/folders"),
         errors=_NEEDS_PLC,
+        destructive=True, preview=p.preview_source_folder_delete,
     ),
     Operation(
         name="external-sources.import-and-generate", summary="Import raw SCL source text and compile it into TIA Portal blocks.",
         section=SECTION, handler=_import_and_generate, input=ImportAndGenerateInput, output=GenerateResult,
         route=RouteSpec("POST", f"{_SOURCE_PATH}/import-and-generate"), long_running=True, errors=_WRITES,
         example={"SclContent": _SCL_EXAMPLE, "SourceName": "One.scl"},
+        destructive=True, preview=p.preview_import_and_generate,
     ),
 )

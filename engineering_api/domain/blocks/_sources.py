@@ -179,6 +179,28 @@ def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringEr
 
 def _generate_text(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                    folder: str) -> GenerateResult:
+    result, diagnostics = _generated(ctx, device, source_name, text)
+    documents = [(f"{b.name}.xml", b.xml, folder) for b in result.blocks]
+    names = [b.name for b in result.blocks]
+    if not overwrite:
+        _refuse_existing(ctx, device, source_name, names)
+    ctx.progress(50, f"importing {len(documents)} blocks")
+    imported = import_documents(ctx, device, documents, overwrite=overwrite)
+    # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
+    missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
+    if missing:
+        ctx.backend.mark_needs_compile(device, missing)
+    return GenerateResult(source_name=source_name, blocks=names,
+                          order=[o.removesuffix(".xml") for o in imported.order], reports=imported.reports,
+                          diagnostics=wire_list(diagnostics))
+
+
+def _generated(ctx: OperationContext, device: str, source_name: str, text: str) -> tuple[Any, list[Diagnostic]]:
+    """The blocks a source generates, with its diagnostics (the call and its preview).
+
+    Raises:
+        ValidationError: the source has errors, or the target version cannot express it.
+    """
     version = target_for(ctx, None)
     try:
         result = generate_source(text, file=source_name, version=version, context=_device_context(ctx, device, text))
@@ -190,25 +212,18 @@ def _generate_text(ctx: OperationContext, device: str, source_name: str, text: s
     diagnostics = [replace(d, file=source_name) for d in result.diagnostics]
     if not result.ok:
         raise _failure(source_name, diagnostics)
-    documents = [(f"{b.name}.xml", b.xml, folder) for b in result.blocks]
-    names = [b.name for b in result.blocks]
-    if not overwrite:
-        existing = {o.name.lower() for o in ctx.backend.list_program_objects(device)}
-        clash = [n for n in names if n.lower() in existing]
-        if clash:
-            raise e.AlreadyExistsError(
-                f"{source_name}: {', '.join(clash)} already exist(s) in '{device}'; generate with overwrite to replace.",
-                code="OBJECT_EXISTS", details={"source": source_name, "names": clash},
-            )
-    ctx.progress(50, f"importing {len(documents)} blocks")
-    imported = import_documents(ctx, device, documents, overwrite=overwrite)
-    # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
-    missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
-    if missing:
-        ctx.backend.mark_needs_compile(device, missing)
-    return GenerateResult(source_name=source_name, blocks=names,
-                          order=[o.removesuffix(".xml") for o in imported.order], reports=imported.reports,
-                          diagnostics=wire_list(diagnostics))
+    return result, diagnostics
+
+
+def _refuse_existing(ctx: OperationContext, device: str, source_name: str, names: list[str]) -> None:
+    """Without overwrite, a generated block whose name the PLC already holds refuses the whole source."""
+    existing = {o.name.lower() for o in ctx.backend.list_program_objects(device)}
+    clash = [n for n in names if n.lower() in existing]
+    if clash:
+        raise e.AlreadyExistsError(
+            f"{source_name}: {', '.join(clash)} already exist(s) in '{device}'; generate with overwrite to replace.",
+            code="OBJECT_EXISTS", details={"source": source_name, "names": clash},
+        )
 
 
 def _generate_source(ctx: OperationContext, data: GenerateInput) -> GenerateResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.areas.online_rules import instance_off
 from engineering_api.backend.areas.simulation_models import (
     SimDiagnostics,
     SimInstanceConfig,
@@ -30,6 +31,12 @@ from engineering_api.domain.simulation._schemas import (
     StepInput,
 )
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import (
+    PlannedChange,
+    Preview,
+    needs_confirmation,
+    plan,
+)
 
 __all__ = ("OPERATIONS", "SECTION")
 
@@ -50,6 +57,46 @@ def _network(ctx: OperationContext, d: NetworkInput) -> SimNetworkConfig:
     return ctx.backend.sim_set_instance_network(d.name, suites)
 
 
+_STOPPING = {
+    "power-off": ("power off", "power off", "non-retentive data is lost"),
+    "stop": ("stop", "stop", "the program stops running"),
+    "memory-reset": ("reset", "reset (MRES)", "every value goes back to its start value, retentive data is cleared"),
+}
+"""verb -> (change action, what the summary says, what it costs)."""
+
+
+def _preview_stopping(verb: str) -> Any:
+    action, doing, cost = _STOPPING[verb]
+
+    def preview(ctx: OperationContext, d: InstanceStopInput) -> Preview:
+        state = ctx.backend.sim_instance_state(d.name)
+        now = state.operating_state
+        if now == "Off" and verb != "power-off":
+            raise instance_off(state.name)
+        if now == "Off" or (verb == "stop" and now == "Stop"):
+            return plan(f"The instance '{state.name}' is already {now.upper()}; nothing would change.", [])
+        change = PlannedChange(action=action, kind="instance", name=state.name, device=state.device,
+                               detail=f"CPU is {now.upper()}; {cost}")
+        return plan(f"Would {doing} the virtual PLC '{state.name}' (now {now.upper()}): {cost}.", [change],
+                    needs_confirmation(now, d.confirm))
+
+    return preview
+
+
+def _preview_delete(ctx: OperationContext, d: InstanceRef) -> Preview:
+    state = ctx.backend.sim_instance_state(d.name)
+    if state.operating_state != "Off":
+        raise e.ConflictError(
+            f'The instance "{state.name}" is {state.operating_state}; power it off before deleting it.',
+            code="SIM_INSTANCE_NOT_OFF",
+        )
+    info = next((i for i in ctx.backend.sim_list_instances() if i.name == state.name), None)
+    detail = f"{info.cpu_type}, {', '.join(info.ip_addresses) or 'no IP address'}" if info is not None else ""
+    loaded = f"; the program of '{state.device}' loaded in it is gone" if state.device else ""
+    return plan(f"Would delete the powered-off virtual PLC '{state.name}'{loaded}.",
+                [PlannedChange(action="delete", kind="instance", name=state.name, device=state.device, detail=detail)])
+
+
 def _lifecycle(verb: str, summary: str, method: str, errors: tuple[type[e.EngineeringError], ...] = _STATE,
                ) -> Operation[Any, Any]:
     """An instance action ``POST .../instances/{name}/<verb>`` that answers the new instance state."""
@@ -66,7 +113,7 @@ def _stopping(verb: str, summary: str, method: str) -> Operation[Any, Any]:
         name=f"simulation.instances.{verb}", summary=f"{summary} A CPU in RUN needs confirm=true.", section=SECTION,
         handler=lambda ctx, d: getattr(ctx.backend, method)(d.name, confirm=d.confirm), input=InstanceStopInput,
         output=SimInstanceState, route=RouteSpec("POST", f"{ONE}/{verb}"), errors=_STATE, example={"confirm": True},
-        description=STOP_CONFIRM_RULE,
+        description=STOP_CONFIRM_RULE, destructive=True, preview=_preview_stopping(verb),
     )
 
 
@@ -121,7 +168,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.instances.delete", summary="Delete a powered-off virtual PLC instance by name.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.sim_delete_instance(d.name), input=InstanceRef,
-        output=SimInstanceInfo, route=RouteSpec("DELETE", ONE), errors=_STATE,
+        output=SimInstanceInfo, route=RouteSpec("DELETE", ONE), errors=_STATE, destructive=True,
+        preview=_preview_delete,
     ),
     _lifecycle("power-on", "Power on a virtual PLC instance (it boots into STOP).", "sim_power_on", _ONE),
     _stopping("power-off", "Power off a virtual PLC instance (non-retentive data is lost).", "sim_power_off"),

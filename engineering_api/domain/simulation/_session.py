@@ -40,6 +40,7 @@ from engineering_api.jobs.operations import (
     OperationContext,
     RouteSpec,
 )
+from engineering_api.jobs.preview import PlannedChange, Preview, needs_confirmation, plan
 from engineering_api.lib.security import Role
 
 __all__ = ("OPERATIONS",)
@@ -73,6 +74,37 @@ def _legacy(ctx: OperationContext, d: LegacyImportInput) -> SimInstanceInfo:
     return ctx.backend.sim_import_legacy(Path(d.file_path) if d.file_path else None)
 
 
+def _preview_stop(ctx: OperationContext, d: StopConfirmInput) -> Preview:
+    session = ctx.backend.sim_session_state()
+    if not session.connected or session.connected_instance is None:
+        raise e.ConflictError("No simulation instance is connected (POST /api/simulation/connect).",
+                              code="SIM_NOT_CONNECTED")
+    name, state = session.connected_instance, (session.operating_state or "Off")
+    changes = []
+    if state not in ("Off", "Stop"):
+        changes.append(PlannedChange(action="stop", kind="instance", name=name, device=session.device,
+                                     detail=f"CPU is {state.upper()}; the program stops running"))
+    changes.append(PlannedChange(action="disconnect", kind="instance", name=name, device=session.device,
+                                 detail="it stays powered on"))
+    doing = f"set the connected virtual PLC '{name}' (now {state.upper()}) to STOP and disconnect" if len(changes) > 1 \
+        else f"disconnect from the virtual PLC '{name}' (already {state.upper()})"
+    return plan(f"Would {doing}.", changes, needs_confirmation(state, d.confirm))
+
+
+def _preview_save_profile(ctx: OperationContext, d: ProfileInput) -> Preview:
+    from engineering_api.domain.simulation.profiles import check_profile
+
+    existing = [p.name for p in ctx.backend.sim_list_profiles()]
+    check_profile(d.name, d.instances, existing, d.overwrite)
+    old = next((p for p in existing if p.lower() == d.name.lower()), None)
+    if old is not None:
+        return plan(f"Would overwrite the simulation profile '{old}' ({len(d.instances)} instance(s)); no instance is "
+                    "created until it is applied.",
+                    [PlannedChange(action="overwrite", kind="profile", name=old, detail="saved profile is replaced")])
+    return plan(f"Would save the new simulation profile '{d.name}'; nothing would be overwritten.",
+                [PlannedChange(action="create", kind="profile", name=d.name, detail=f"{len(d.instances)} instance(s)")])
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.connect", summary="Connect to a PLCSim Advanced instance for tag access and monitoring.",
@@ -98,6 +130,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=lambda ctx, d: ctx.backend.sim_stop_session(confirm=d.confirm),
         input=StopConfirmInput, output=SimSessionState, route=RouteSpec("POST", f"{BASE}/stop"),
         errors=(e.ConflictError,), example={"confirm": True}, description=STOP_CONFIRM_RULE,
+        destructive=True, preview=_preview_stop,
     ),
     Operation(
         name="simulation.state",
@@ -154,6 +187,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(e.ValidationError, e.AlreadyExistsError),
         example={"name": "Line1", "description": "Two CPUs of line 1", "instances": [
             {"name": "PLC_1_Sim", "cpuType": "CPU1516", "operatingMode": "SingleStep", "ipAddress": "192.168.0.10"}]},
+        destructive=True, preview=_preview_save_profile,
     ),
     Operation(
         name="simulation.profiles.get", summary="Get details of a specific simulation profile.", section=SECTION,

@@ -31,12 +31,16 @@ from engineering_api.jobs.operations import OperationContext, SnapshotTarget
 from engineering_api.lib.xlsx_guard import XlsxRefusedError
 
 __all__ = (
+    "_check_target",
     "_deleted",
     "_export",
     "_export_xml",
     "_file_importer",
     "_folder",
+    "_file_parsed",
     "_import_json",
+    "_json_parsed",
+    "_refuse_unreadable",
     "_json_targets",
     "_one",
     "_spec",
@@ -77,6 +81,18 @@ def _row_failure(rows: list[dict[str, Any]], source: str) -> e.ValidationError:
 
 def _import(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *, table: str,
             follow_path: bool, overwrite: bool) -> TagImportResult:
+    _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
+    ctx.progress(50, f"{len(parsed.tags)} tags and {len(parsed.constants)} constants read; importing")
+    ctx.check_canceled()
+    result = ctx.backend.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+                                     overwrite=overwrite)
+    ctx.progress(100, f"{result.tags_imported} tags imported")
+    return result
+
+
+def _refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *,
+                       table: str, follow_path: bool, overwrite: bool) -> None:
+    """Rows that could not be read refuse the import, listed with what TIA's rules refuse in the rest."""
     if parsed.errors:
         # Report every problem at once: what could not be read, and what TIA's rules refuse in the rest.
         rows = [_row_dict(r) for r in parsed.errors]
@@ -90,15 +106,16 @@ def _import(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, 
         except e.NotFoundError:
             pass
         raise _row_failure(rows, source)
-    ctx.progress(50, f"{len(parsed.tags)} tags and {len(parsed.constants)} constants read; importing")
-    ctx.check_canceled()
-    result = ctx.backend.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
-                                     overwrite=overwrite)
-    ctx.progress(100, f"{result.tags_imported} tags imported")
-    return result
 
 
 def _import_json(ctx: OperationContext, d: ImportJsonInput) -> TagImportResult:
+    parsed, source = _json_parsed(d)
+    return _import(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE, follow_path=True,
+                   overwrite=d.overwrite)
+
+
+def _json_parsed(d: ImportJsonInput) -> tuple[tag_formats.ParsedTags, str]:
+    """The rows of a JSON import (file or request) and where they came from."""
     if d.file_path:
         try:
             parsed = tag_formats.read_json(d.file_path)
@@ -110,25 +127,32 @@ def _import_json(ctx: OperationContext, d: ImportJsonInput) -> TagImportResult:
         source = "request"
     if not parsed.tags and not parsed.constants and not parsed.errors:
         raise e.ValidationError("nothing to import: give tags (or userConstants) or a filePath", code="VALIDATION_FAILED")
-    return _import(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE, follow_path=True,
-                   overwrite=d.overwrite)
+    return parsed, source
 
 
 def _file_importer(reader: Any, kind: str) -> Any:
     def handler(ctx: OperationContext, d: ImportFileInput) -> TagImportResult:
         ctx.progress(5, f"reading {Path(d.file_path).name}")
-        try:
-            parsed = reader(d.file_path)
-        except XlsxRefusedError as exc:
-            raise e.ValidationError(f"{Path(d.file_path).name} was refused unopened: {exc}",
-                                    code="XLSX_REFUSED") from None
-        except ValueError as exc:
-            raise e.ValidationError(f"{Path(d.file_path).name} is not a {kind} tag file: {exc}",
-                                    code="INVALID_TAG_FILE") from None
+        parsed = _file_parsed(reader, kind, d.file_path)
         return _import(ctx, d.device_name, parsed, Path(d.file_path).name, table=d.table_name,
                        follow_path=d.use_path_column, overwrite=d.overwrite)
 
     return handler
+
+
+def _file_parsed(reader: Any, kind: str, file_path: str) -> tag_formats.ParsedTags:
+    """The rows of a CSV or Excel tag file.
+
+    Raises:
+        ValidationError: ``XLSX_REFUSED``, ``INVALID_TAG_FILE``.
+    """
+    try:
+        return reader(file_path)
+    except XlsxRefusedError as exc:
+        raise e.ValidationError(f"{Path(file_path).name} was refused unopened: {exc}", code="XLSX_REFUSED") from None
+    except ValueError as exc:
+        raise e.ValidationError(f"{Path(file_path).name} is not a {kind} tag file: {exc}",
+                                code="INVALID_TAG_FILE") from None
 
 
 def _check_target(d: ExportFileInput) -> Path:

@@ -15,6 +15,7 @@ from engineering_api.backend.areas.tags import (
     TagTableNode,
 )
 from engineering_api.domain import tag_formats
+from engineering_api.domain.tags import _previews as p
 from engineering_api.domain.tags._handlers import (
     _deleted,
     _export,
@@ -102,6 +103,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         input=TableRef, output=dict[str, str],
         route=RouteSpec("DELETE", TABLE + "/actions/delete-sync"), async_route=RouteSpec("DELETE", TABLE + "/actions/delete"),
         errors=(e.NotFoundError, e.ConflictError, *_NEEDS_PROJECT), snapshot_targets=_table_target,
+        destructive=True, preview=p.preview_table_delete,
     ),
     Operation(
         name="tag-tables.folders.create", summary="Create a tag table folder.", section=SECTION,
@@ -114,6 +116,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.delete_tag_table_folder(d.device_name, _folder(d)), input=FolderInput,
         output=list[str], route=RouteSpec("DELETE", BASE + "/tag-tables/folders"),
         errors=(e.NotFoundError, e.ConflictError, e.ValidationError, *_NEEDS_PROJECT), snapshot_targets=lambda d: [],
+        destructive=True, preview=p.preview_folder_delete,
     ),
     Operation(
         name="tag-tables.export-xml", summary="Export tags from a table as XML.", section=SECTION,
@@ -158,6 +161,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: (ctx.backend.delete_tag(d.device_name, d.table_name, d.tag_name), _deleted("tag", d.tag_name))[1],
         input=TagRef, output=dict[str, str], route=RouteSpec("DELETE", TABLE + "/tags/{tagName}"),
         errors=(e.NotFoundError, *_NEEDS_PROJECT), snapshot_targets=_table_target,
+        destructive=True, preview=p.preview_tag_delete,
     ),
     # ----- constants --------------------------------------------------------------------------
     Operation(
@@ -203,6 +207,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         )[1],
         input=ConstantRef, output=dict[str, str], route=RouteSpec("DELETE", TABLE + "/constants/{constantName}"),
         errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT), snapshot_targets=_table_target,
+        destructive=True, preview=p.preview_constant_delete,
     ),
     # ----- import and export ------------------------------------------------------------------
     Operation(
@@ -212,6 +217,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", BASE + "/tags/actions/import"), long_running=True,
         files={"file_path": FileRule(extensions=JSON, must_exist=True, allow_directory=False)},
         example={"tableName": "IO", "tags": [_TAG_EXAMPLE]}, errors=_WRITE_ERRORS, snapshot_targets=_json_targets,
+        destructive=True, preview=p.preview_json_import,
     ),
     Operation(
         name="tags.import-csv", summary="Import tags from a CSV file.", section=SECTION,
@@ -220,6 +226,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", TABLE + "/actions/import-csv"), long_running=True,
         files={"file_path": FileRule(extensions=CSV, must_exist=True, allow_directory=False)},
         example={"filePath": "imports/PLCTags.csv"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
+        destructive=True, preview=p.preview_file_import(tag_formats.read_csv, "CSV"),
     ),
     Operation(
         name="tags.import-xlsx", summary="Import tags from an Excel file.", section=SECTION,
@@ -229,6 +236,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", TABLE + "/actions/import-xlsx"), long_running=True,
         files={"file_path": FileRule(extensions=XLSX, must_exist=True, allow_directory=False)},
         example={"filePath": "imports/PLCTags.xlsx"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
+        destructive=True, preview=p.preview_file_import(tag_formats.read_xlsx, "Excel"),
     ),
     Operation(
         name="tags.export-xlsx", summary="Export tags from a table to an Excel file.", section=SECTION,
@@ -238,6 +246,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", TABLE + "/actions/export-excel"), long_running=True,
         files={"export_path": FileRule(extensions=XLSX, allow_directory=False, writes=True)},
         example={"exportPath": "exports/PLCTags.xlsx"}, errors=_WRITE_ERRORS,
+        destructive=True, preview=p.preview_export,
     ),
     Operation(
         name="tags.export-csv", summary="Export tags from a table to a CSV file.", section=SECTION,
@@ -246,6 +255,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", TABLE + "/actions/export-csv"), long_running=True,
         files={"export_path": FileRule(extensions=CSV, allow_directory=False, writes=True)},
         example={"exportPath": "exports/PLCTags.csv"}, errors=_WRITE_ERRORS,
+        destructive=True, preview=p.preview_export,
     ),
     Operation(
         name="tags.export-json", summary="Export tags and user constants from a table to a JSON file.", section=SECTION,
@@ -254,5 +264,6 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", TABLE + "/actions/export-json"), long_running=True,
         files={"export_path": FileRule(extensions=JSON, allow_directory=False, writes=True)},
         example={"exportPath": "exports/tags.json"}, errors=_WRITE_ERRORS,
+        destructive=True, preview=p.preview_export,
     ),
 )

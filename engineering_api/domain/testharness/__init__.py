@@ -25,11 +25,12 @@ import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
 
 from .models import TestCase, TestCaseInfo, TestRun, check_case
 from .runner import run_cases
-from .store import RUNS_KEPT, store_for
+from .store import MAX_CASES, RUNS_KEPT, store_for
 
 __all__ = ("OPERATIONS", "SECTION")
 
@@ -129,6 +130,35 @@ def _run_device(ctx: OperationContext, data: DeviceRunInput) -> TestRun:
     return run_cases(ctx, store, cases, selection=f"device:{data.device_name}", instance=data.instance_name)
 
 
+def _case_detail(case: TestCaseInfo) -> str:
+    return f"{plural(len(case.steps), 'step')} for {case.device_name or 'any device'}, updated {case.updated_at}"
+
+
+def _preview_delete(ctx: OperationContext, data: TestRef) -> Preview:
+    case = store_for(ctx).get_case(data.name)
+    return plan(f"Would delete the test case '{case.name}' (its past results stay).",
+                [PlannedChange(action="delete", kind="testCase", name=case.name, detail=_case_detail(case))])
+
+
+def _preview_create(ctx: OperationContext, data: CreateTestInput) -> Preview:
+    check_case(data)
+    cases = store_for(ctx).list_cases()
+    old = next((c for c in cases if c.name.lower() == data.name.lower()), None)
+    if old is None:
+        if len(cases) >= MAX_CASES:
+            raise e.ConflictError(f"At most {MAX_CASES} test cases can be stored; delete some first.",
+                                  code="TESTS_LIMIT")
+        return plan(f"Would store the new test case '{data.name}'; nothing would be overwritten.",
+                    [PlannedChange(action="create", kind="testCase", name=data.name,
+                                   detail=f"{plural(len(data.steps), 'step')} for {data.device_name or 'any device'}")])
+    if not data.overwrite:
+        raise e.AlreadyExistsError(
+            f'A test case named "{old.name}" already exists; send "overwrite": true to replace it.', code="TEST_EXISTS",
+        )
+    return plan(f"Would overwrite the test case '{old.name}' ({_case_detail(old)}).",
+                [PlannedChange(action="overwrite", kind="testCase", name=old.name, detail=_case_detail(old))])
+
+
 _RUN_DESCRIPTION = (
     "Each case runs on its instance (instanceName, else the connected simulation instance). A CPU in STOP is "
     "started only when the case says startCpu: true (else the case is an Error). Setup and steps run in order; "
@@ -154,11 +184,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=_create, input=CreateTestInput, output=TestCaseInfo,
         route=RouteSpec("POST", f"{BASE}/tests"), errors=(e.ValidationError, e.AlreadyExistsError, e.ConflictError),
         example=_EXAMPLE,
+        destructive=True, preview=_preview_create,
     ),
     Operation(
         name="testharness.tests.delete", summary="Delete a PLC test case (its past results stay).", section=SECTION,
         handler=lambda ctx, d: store_for(ctx).delete_case(d.name), input=TestRef, output=TestCaseInfo,
         route=RouteSpec("DELETE", f"{BASE}/tests/{{name}}"), errors=(e.NotFoundError,),
+        destructive=True, preview=_preview_delete,
     ),
     Operation(
         name="testharness.results", summary="Results of the recent test runs, newest first (or one by runId).",
