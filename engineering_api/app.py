@@ -152,8 +152,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         async with running(services), mcp.run():
             yield
 
-    # One MCP runtime per app: the SDK's session manager runs once per instance (restart tests reuse services).
-    mcp = services.mcp = McpRuntime(services)
+    # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
+    mcp = McpRuntime(services)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     return Litestar(
         route_handlers=[
@@ -190,7 +190,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             security=[{"ApiKey": []}],
             use_handler_docstrings=True,
         ),
-        state=State({"services": services}),
+        state=State({"services": services, "mcp": mcp}),
     )
 
 

@@ -39,5 +39,3 @@ class Services:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     """Rate limits across all routes (Litestar builds a middleware per route, so they cannot live there)."""
     notes: dict[str, Any] = field(default_factory=dict)
-    mcp: Any = None
-    """The MCP server and its transports (:class:`engineering_api.mcp.runtime.McpRuntime`), one per app."""

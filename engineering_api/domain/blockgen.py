@@ -37,7 +37,8 @@ XML = (".xml",)
 class GenerateInput(CamelStruct):
     """A block spec, or a shipped template with parameters, and the TIA version to generate for.
 
-    ``prompt`` (a natural-language description) needs an AI assistant, which is not configured.
+    ``prompt`` (a natural-language description) is refused (501): the assistant or an MCP client turns prose
+    into a spec.
     """
 
     spec: dict[str, Any] | None = None
@@ -135,9 +136,10 @@ def target_for(ctx: OperationContext, requested: str | None) -> str:
 def _spec_of(data: GenerateInput, *, language: str | None = None) -> dict[str, Any]:
     if data.prompt is not None and data.spec is None and data.template is None:
         raise e.NotSupportedError(
-            "Natural-language specs need an AI assistant, and none is configured on this server. Send a JSON block "
-            "spec ('spec') or a template ('template', see GET /api/blockgeneration/templates).",
-            code="ASSISTANT_NOT_CONFIGURED",
+            "This route generates from a JSON block spec ('spec') or a template ('template', see GET "
+            "/api/blockgeneration/templates), not from prose. To start from a description, ask the assistant "
+            "(POST /api/assistant/chat) or an MCP client: it writes the spec and calls this route.",
+            code="PROMPT_NOT_SUPPORTED",
         )
     if (data.spec is None) == (data.template is None):
         raise e.ValidationError("Send exactly one of 'spec' and 'template'.", code="INVALID_SPEC", details={"field": "spec"})

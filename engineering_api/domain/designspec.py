@@ -29,7 +29,7 @@ _STATE_KEY = "design-spec"
 class DesignInput(CamelStruct):
     """A whole design: ``io`` (I/O list), ``modules`` (equipment modules from templates), ``interlocks``.
 
-    A natural-language ``prompt`` needs an AI assistant, which is not configured.
+    A natural-language ``prompt`` is refused (501): the assistant or an MCP client turns prose into a design.
     """
 
     design: dict[str, Any] | None = None
@@ -96,9 +96,10 @@ class DesignOutput(CamelStruct):
 def _needs_assistant(prompt: str | None, design: dict[str, Any] | None) -> None:
     if prompt is not None and design is None:
         raise e.NotSupportedError(
-            "Natural-language designs need an AI assistant, and none is configured on this server. Send a "
-            "structured design (io, modules, interlocks).",
-            code="ASSISTANT_NOT_CONFIGURED",
+            "This route takes a structured design (io, modules, interlocks), not prose. To start from a "
+            "description, ask the assistant (POST /api/assistant/chat) or an MCP client: it writes the design and "
+            "calls this route.",
+            code="PROMPT_NOT_SUPPORTED",
         )
 
 

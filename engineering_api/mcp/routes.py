@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+from dataclasses import dataclass
 
 from litestar import Controller, Request, Response, get, post, route
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, QueryParameter
 from mcp_types.version import KNOWN_PROTOCOL_VERSIONS
 
@@ -74,7 +77,7 @@ def _services(request: Request[Any, Any, Any]) -> Services:
 
 
 def _runtime(request: Request[Any, Any, Any]) -> McpRuntime:
-    return request.app.state.services.mcp
+    return request.app.state.mcp
 
 
 def _caller(request: Request[Any, Any, Any]) -> Principal:
@@ -151,12 +154,13 @@ class McpController(Controller):
         for spec in mine:
             counts[spec.category] = counts.get(spec.category, 0) + 1
         body = McpInfo(
-            name="engineering-api", version=services.mcp.server.version, protocol_versions=list(KNOWN_PROTOCOL_VERSIONS),
+            name="engineering-api", version=_runtime(request).server.version,
+            protocol_versions=list(KNOWN_PROTOCOL_VERSIONS),
             transports={"streamableHttp": "/mcp", "sse": "/mcp/sse", "messages": "/mcp/messages",
                         "stdio": "engineering-api mcp"},
             tool_count=len(mine), total_tool_count=len(catalog.tools()),
             categories=[CategoryCount(category=c, tools=n) for c, n in sorted(counts.items())],
-            active_sessions=len(services.mcp.sessions.list(_scoped_key(request))),
+            active_sessions=len(_runtime(request).sessions.list(_scoped_key(request))),
         )
         return ok(body)
 
@@ -219,7 +223,68 @@ class _Handover(Response[Any]):
         return self._app
 
 
-_TRANSPORT_ANSWERS = problem_responses("viewer")
+_TRANSPORT_ANSWERS = problem_responses("viewer", params=True)
+_JSON_RPC_ERROR = Schema(
+    type=OpenAPIType.OBJECT, required=["jsonrpc", "error"], description="A JSON-RPC 2.0 error (the MCP SDK's answer)",
+    properties={
+        "jsonrpc": Schema(type=OpenAPIType.STRING), "id": Schema(),
+        "error": Schema(type=OpenAPIType.OBJECT, required=["code", "message"], properties={
+            "code": Schema(type=OpenAPIType.INTEGER), "message": Schema(type=OpenAPIType.STRING), "data": Schema(),
+        }),
+    },
+)
+_TEXT = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+_SDK_ANSWERS = {
+    "200": "The JSON-RPC answer: one JSON message, or an event stream of messages (MCP streamable HTTP)",
+    "202": "A notification or response from the client was accepted",
+    "400": "Malformed JSON-RPC, a wrong Content-Type, a missing or invalid Mcp-Session-Id, or an unsupported "
+           "protocol version",
+    "404": "The Mcp-Session-Id names no session (it ended or expired): initialize a new one",
+    "405": "The method is not allowed in this mode",
+    "406": "The Accept header lacks application/json or text/event-stream",
+    "409": "A stream for this session is already open",
+    "413": "The message is larger than the body limit",
+    "415": "The Content-Type is not application/json",
+    "500": "The MCP server failed",
+}
+_SSE_MESSAGE_ANSWERS = {
+    "202": "Accepted: the answer arrives on the session's event stream",
+    "400": "No session_id, or the message is not JSON-RPC",
+    "404": "The session ended",
+    "413": "The message is larger than the body limit",
+}
+
+
+@dataclass
+class _TransportOperation(Operation):
+    """A transport route's OpenAPI operation: behind the guard, the MCP SDK answers itself, with JSON-RPC bodies or
+    short plain-text errors rather than problem documents; each status it uses documents those beside what the
+    guard may answer."""
+
+    sdk_answers: ClassVar[dict[str, str]] = _SDK_ANSWERS
+    json_rpc_errors: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        responses = self.responses if self.responses is not None else {}
+        for status, text in self.sdk_answers.items():
+            response = responses.get(status)
+            if not isinstance(response, OpenAPIResponse) or status in ("200", "202"):
+                response = responses[status] = OpenAPIResponse(description=text, content={})
+            content = response.content if response.content is not None else {}
+            content["text/plain"] = _TEXT
+            if status == "200":
+                content["text/event-stream"] = _TEXT
+                content["application/json"] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.OBJECT))
+            elif status != "202" and self.json_rpc_errors:
+                content["application/json"] = OpenAPIMediaType(schema=_JSON_RPC_ERROR)
+            response.content = content
+        self.responses = responses
+
+
+@dataclass
+class _SseMessageOperation(_TransportOperation):
+    sdk_answers: ClassVar[dict[str, str]] = _SSE_MESSAGE_ANSWERS
+    json_rpc_errors: ClassVar[bool] = False  # the SSE transport answers errors in plain text
 _Categories = Annotated[str | None, QueryParameter(
     description="Only tools of these categories, comma-separated (blocks,tags,...); find_tools/call_tool reach all")]
 _SessionId = Annotated[str, QueryParameter(description="The session named by the SSE stream's endpoint event")]
@@ -228,22 +293,25 @@ _SessionId = Annotated[str, QueryParameter(description="The session named by the
 def mcp_transport_routes() -> list[Any]:
     """The three transport endpoints (the SDK speaks the protocol behind them)."""
 
-    @route("/mcp", http_method=["GET", "POST", "DELETE"], operation_id="McpStreamableHttp", tags=[SECTION],
-           opt=_TRANSPORT_OPT, responses=_TRANSPORT_ANSWERS)
+    @route("/mcp", http_method=["GET", "POST", "DELETE"], tags=[SECTION], opt=_TRANSPORT_OPT,
+           operation_id=lambda handler, method, path: f"McpStreamableHttp{method.title()}",
+           responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
+           operation_class=_TransportOperation)
     async def streamable_http(request: Request[Any, Any, Any], categories: _Categories = None) -> Response[Any]:
         """MCP over streamable HTTP (POST JSON-RPC, GET stream, DELETE ends the session); ?categories=blocks,tags
         narrows the tool list."""
-        return _Handover(request.app.state.services.mcp.streamable)
+        return _Handover(request.app.state.mcp.streamable)
 
     @get("/mcp/sse", operation_id="McpSse", tags=[SECTION], opt=_TRANSPORT_OPT, responses=_TRANSPORT_ANSWERS)
     async def sse(request: Request[Any, Any, Any], categories: _Categories = None) -> Response[Any]:
         """Open an MCP session over Server-Sent Events (legacy transport); the first event names the message URL."""
-        return _Handover(request.app.state.services.mcp.sse_connect)
+        return _Handover(request.app.state.mcp.sse_connect)
 
     @post("/mcp/messages", operation_id="McpMessages", tags=[SECTION], opt=_TRANSPORT_OPT, status_code=202,
-          responses=_TRANSPORT_ANSWERS)
+          responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
+          operation_class=_SseMessageOperation)
     async def messages(request: Request[Any, Any, Any], session_id: _SessionId) -> Response[Any]:
         """Send one JSON-RPC message to the SSE session named by ?session_id= (the answer arrives on its stream)."""
-        return _Handover(request.app.state.services.mcp.sse_message)
+        return _Handover(request.app.state.mcp.sse_message)
 
     return [streamable_http, sse, messages]

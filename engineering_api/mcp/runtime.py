@@ -67,17 +67,20 @@ class McpRuntime:
         self.server = create_mcp_server(services, self.sessions)
         # The guard middleware already checks Host and Origin against the service's settings; the SDK's own
         # DNS-rebinding check would second-guess it with a fixed list.
-        security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
-        self.manager = StreamableHTTPSessionManager(
-            app=self.server, security_settings=security, session_idle_timeout=idle_timeout_s,
-            max_request_body_size=services.settings.max_body_bytes,
-        )
-        self.sse = SseServerTransport("/mcp/messages", security_settings=security,
+        self._security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
+        self._idle_timeout_s = idle_timeout_s
+        self.manager: StreamableHTTPSessionManager | None = None
+        self.sse = SseServerTransport("/mcp/messages", security_settings=self._security,
                                       max_request_body_size=services.settings.max_body_bytes)
 
     @contextlib.asynccontextmanager
     async def run(self) -> AsyncIterator[None]:
-        """Run the streamable-HTTP session manager for the app's lifetime."""
+        """Run a streamable-HTTP session manager for one lifespan of the app (the SDK's manager runs once, and
+        an app may be started again, as tests and restarts do)."""
+        self.manager = StreamableHTTPSessionManager(
+            app=self.server, security_settings=self._security, session_idle_timeout=self._idle_timeout_s,
+            max_request_body_size=self.services.settings.max_body_bytes,
+        )
         async with self.manager.run():
             yield
 
@@ -105,10 +108,12 @@ class McpRuntime:
                             key_id=principal.key_id if isinstance(principal, Principal) else None,
                             client_id=client_id, categories=categories,
                         ))
-            await send(message)
+            await typed(message)
 
+        typed = _typed(send)
         if scope["method"] == "DELETE" and session_id is not None:
             self.sessions.disconnected(session_id)
+        assert self.manager is not None, "the app's lifespan runs the MCP session manager"
         await self.manager.handle_request(scope, receive, register)
 
     async def sse_connect(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -143,4 +148,18 @@ class McpRuntime:
         if not self._owned(session_id, scope.get("user")):
             await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; open GET /mcp/sse first")
             return
-        await self.sse.handle_post_message(scope, receive, send)
+        await self.sse.handle_post_message(scope, receive, _typed(send))
+
+
+def _typed(send: Send) -> Send:
+    """``send`` that labels the SDK's plain-text answers (``Invalid Content-Type header``, ``Accepted``), which it
+    sends without a Content-Type, as ``text/plain``, so a client can tell them from JSON."""
+
+    async def labelled(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            if not any(key.lower() == b"content-type" for key, _ in headers):
+                message = {**message, "headers": [*headers, (b"content-type", b"text/plain; charset=utf-8")]}
+        await send(message)
+
+    return labelled

@@ -103,15 +103,13 @@ def create_mcp_server(
     categories: set[str] | None = None, via: str = "mcp",
 ) -> Server[Any]:
     """The MCP server over ``services``; ``default_principal`` serves requests no HTTP request carries (stdio)."""
-    catalog = tool_catalog(services)
-
     def context(ctx: ServerRequestContext[Any, Any]) -> McpContext:
         return _request_context(ctx, sessions, default_principal, categories, via)
 
     async def list_tools(ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None
                          ) -> types.ListToolsResult:
         caller = context(ctx)
-        tools = catalog.tools(caller.principal.role, caller.categories)
+        tools = tool_catalog(services).tools(caller.principal.role, caller.categories)
         try:
             start = int(params.cursor) if params is not None and params.cursor else 0
         except ValueError:

@@ -91,7 +91,7 @@ async def _serve_in_process(services: Any, principal: Principal, categories: set
     sessions = SessionRegistry(IDLE_TIMEOUT_S)
     sessions.open(McpSession(session_id="stdio", transport="stdio", key_id=principal.key_id,
                              categories=sorted(categories) if categories else None))
-    server = create_mcp_server(services, sessions, default_principal=principal, categories=categories)
+    server = create_mcp_server(services, sessions, default_principal=principal, categories=categories, via="stdio")
     async with running(services), stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())
 

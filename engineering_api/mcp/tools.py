@@ -106,8 +106,8 @@ def _input_schema(operation: Operation[Any, Any], destructive: bool) -> dict[str
             **schema.get("properties", {}),
             "confirm": {
                 "type": "boolean", "default": False,
-                "description": "Must be true to make the change; without it the call changes nothing and returns "
-                               "a preview of exactly what it would do.",
+                "description": "Must be true to make a change that deletes, replaces or stops something; without "
+                               "it such a call changes nothing and returns a preview of exactly what it would do.",
             },
         }
     return schema
@@ -122,7 +122,8 @@ def _description(operation: Operation[Any, Any], destructive: bool) -> str:
     if operation.long_running:
         parts.append("Runs as a job; progress is reported while it runs, and cancelling the call cancels the job.")
     if destructive:
-        parts.append("Destructive: without confirm=true it only returns a preview of what it would change.")
+        parts.append("Destructive: when the call would delete, replace or stop something, it does so only with "
+                     "confirm=true; without it, it returns a preview of what it would change.")
     if operation.errors:
         codes = ", ".join(sorted({f"{e.default_code} ({status_for(e('x'))})" for e in operation.errors}))
         parts.append(f"Errors: {codes}.")
@@ -297,9 +298,11 @@ async def _run(
             preview = await services.jobs.preview(operation, data)
             built = msgspec.to_builtins(preview)
             summary = built.get("summary", "") if isinstance(built, dict) else ""
-            return ToolOutcome(
-                data=built, preview=True,
-                text=f"Nothing was changed. {summary} Call {spec.name} again with confirm=true to do it.".strip())
+            # A call that may destroy (an import with overwrite) but this time only adds loses nothing: it runs.
+            if not all(change.action == "create" for change in preview.changes):
+                return ToolOutcome(
+                    data=built, preview=True,
+                    text=f"Nothing was changed. {summary} Call {spec.name} again with confirm=true to do it.".strip())
         data = confine_files(operation, data, services.paths)
         if not operation.long_running:
             result = await services.jobs.run_inline(operation, data)

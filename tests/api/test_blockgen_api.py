@@ -345,7 +345,7 @@ def test_a_bad_template_parameter_is_named_as_sent(shared):
 @pytest.mark.parametrize("route", ["generate-only", "generate-graph-only"])
 def test_prompt_needs_an_assistant(shared, route):
     client, headers = shared.client, shared.headers
-    assert_error(_gen(client, headers, {"prompt": "a motor starter with a feedback timeout"}, route), 501, "ASSISTANT_NOT_CONFIGURED")
+    assert_error(_gen(client, headers, {"prompt": "a motor starter with a feedback timeout"}, route), 501, "PROMPT_NOT_SUPPORTED")
 
 
 def test_prompt_with_a_template_uses_the_template(shared):
@@ -458,7 +458,7 @@ def test_generate_and_import_errors(client, engineer_headers, admin_headers, ser
     add_device(client, admin_headers, CPU, "PLC_1")
     bad = assert_error(_import(client, engineer_headers, {**body, "spec": _with(FC_SCL, blockType="X")}), 422, "INVALID_SPEC")
     assert bad["details"]["field"] == "blockType"
-    assert_error(_import(client, engineer_headers, {"prompt": "a motor", "deviceName": "PLC_1"}), 501, "ASSISTANT_NOT_CONFIGURED")
+    assert_error(_import(client, engineer_headers, {"prompt": "a motor", "deviceName": "PLC_1"}), 501, "PROMPT_NOT_SUPPORTED")
     assert_error(_import(client, engineer_headers, {"spec": FC_SCL}), 422)  # deviceName is required
     assert _objects(services) == {}
 
@@ -878,7 +878,7 @@ def test_generate_from_design_with_a_graph_module_needs_a_graph_version(shared):
 def test_generate_from_design_needs_a_design(shared):
     client, headers = shared.client, shared.headers
     assert assert_error(_from_design(client, headers, {}), 422)["details"]["field"] == "design"
-    assert_error(_from_design(client, headers, {"prompt": "two pumps and a tank"}), 501, "ASSISTANT_NOT_CONFIGURED")
+    assert_error(_from_design(client, headers, {"prompt": "two pumps and a tank"}), 501, "PROMPT_NOT_SUPPORTED")
 
 
 def test_generate_from_design_import_errors(client, engineer_headers, admin_headers):

@@ -130,7 +130,7 @@ def test_a_module_named_like_the_main_ob_is_refused(client, engineer_headers, cp
 def test_load_body_errors(client, engineer_headers):
     assert assert_error(client.post("/api/design-spec/load", json={}, headers=engineer_headers), 422)["details"]["field"] == "design"
     assert_error(client.post("/api/design-spec/load", json={"prompt": "two pumps and a tank"}, headers=engineer_headers),
-                 501, "ASSISTANT_NOT_CONFIGURED")
+                 501, "PROMPT_NOT_SUPPORTED")
     assert_error(client.post("/api/design-spec/load", json={"design": "a tank"}, headers=engineer_headers), 422)
     body = assert_error(client.post("/api/design-spec/load-separate", json={**SEPARATE, "logic": {"rules": []}},
                                     headers=engineer_headers), 422)

@@ -56,6 +56,30 @@ async def test_changes_are_audited_with_transport_and_session(live: Live) -> Non
     assert not _audit(live, "/mcp")
 
 
+async def test_a_destructive_tool_previews_until_confirmed(live: Live) -> None:
+    async with http_session(live) as session:
+        async def ok(tool: str, **arguments: Any) -> Any:
+            result = await session.call_tool(tool, arguments)
+            assert not result.is_error, result.content[0].text
+            return structured(result)
+
+        await session.call_tool("projects_close", {"confirm": True})  # the module's server may hold one open
+        await ok("projects_create", name="Confirm")
+        await ok("devices_add", orderNumber="6ES7 516-3AN02-0AB0", name="PLC_1")
+        # Generating without overwrite only adds: it runs at once, no confirm needed.
+        await ok("external-sources_import-and-generate", deviceName="PLC_1", sourceName="Scale",
+                 sclContent='FUNCTION "FC_Scale" : Void\nBEGIN\nEND_FUNCTION\n')
+        preview = await session.call_tool("blocks_delete", {"deviceName": "PLC_1", "blockName": "FC_Scale"})
+        assert not preview.is_error and "confirm=true" in preview.content[0].text
+        planned = structured(preview)
+        assert planned["dryRun"] is True and planned["changes"][0]["action"] == "delete"
+        assert "FC_Scale" in {b["name"] for b in (await ok("blocks_list", deviceName="PLC_1"))["result"]}
+        await ok("blocks_delete", deviceName="PLC_1", blockName="FC_Scale", confirm=True)
+        assert "FC_Scale" not in {b["name"] for b in (await ok("blocks_list", deviceName="PLC_1"))["result"]}
+    outcomes = [r["outcome"] for r in _audit(live, "blocks_delete")]
+    assert "dry run" in outcomes and len(outcomes) == 2
+
+
 async def test_long_tool_reports_progress(live: Live) -> None:
     seen: list[tuple[float, str | None]] = []
 
