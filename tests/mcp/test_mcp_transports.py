@@ -113,14 +113,31 @@ async def test_tool_metadata_comes_from_the_operation(live: Live) -> None:
     assert "confirm" in tools["blocks_delete"].input_schema["properties"]
 
 
-async def test_workflow_through_tools_alone(live: Live) -> None:
-    async with http_session(live) as session:
+@asynccontextmanager
+async def session_over(transport: str, live: Live, tmp_path: Any) -> Any:
+    """An engineer's session over one transport; stdio runs its own backend, the bridge the live server's."""
+    if transport == "http":
+        opened = http_session(live)
+    elif transport == "sse":
+        opened = sse_session(live)
+    elif transport == "stdio":
+        opened = stdio_session(["--data-dir", str(tmp_path / "stdio")])
+    else:
+        opened = stdio_session(["--url", live.base, "--api-key", live.keys["engineer"]])
+    async with opened as session:
+        yield session
+
+
+@pytest.mark.parametrize("transport", ["http", "sse", "stdio", "bridge"])
+async def test_workflow_through_tools_alone(live: Live, tmp_path: Any, transport: str) -> None:
+    async with session_over(transport, live, tmp_path) as session:
         async def call(tool: str, **arguments: Any) -> Any:
             result = await session.call_tool(tool, arguments)
             assert not result.is_error, result.content[0].text
             return structured(result)
 
-        await call("projects_create", name="McpFlow")
+        await session.call_tool("projects_close", {"confirm": True})  # the module's server may hold one open
+        await call("projects_create", name=f"McpFlow_{transport}")
         await call("devices_add", orderNumber="6ES7 516-3AN02-0AB0", name="PLC_1")
         generated = await call("external-sources_import-and-generate", deviceName="PLC_1", sclContent=SCL,
                                sourceName="Motor")
@@ -129,6 +146,10 @@ async def test_workflow_through_tools_alone(live: Live) -> None:
         assert compiled["state"] == "Success", compiled
         blocks = (await call("blocks_list", deviceName="PLC_1"))["result"]
         assert "FB_Motor" in {b["name"] for b in blocks}
+        # A delete without confirm only previews: the block stays.
+        preview = await call("blocks_delete", deviceName="PLC_1", blockName="FB_Motor")
+        assert preview["dryRun"] is True and preview["changes"][0]["name"] == "FB_Motor"
+        assert "FB_Motor" in {b["name"] for b in (await call("blocks_list", deviceName="PLC_1"))["result"]}
 
 
 async def test_domain_errors_are_tool_results_not_protocol_errors(live: Live) -> None:
