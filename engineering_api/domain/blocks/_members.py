@@ -142,7 +142,13 @@ def _update_member(ctx: OperationContext, data: MemberUpdateInput) -> MemberResu
     return _member_result(doc, info, section.name, section.members[index])
 
 
-def _delete_member(ctx: OperationContext, data: MemberRef) -> MemberResult:
+def deletable_member(ctx: OperationContext, data: MemberRef) -> tuple[Any, Any, Any, int, Any]:
+    """The block info, document, section, index and member a delete would remove (the call and its preview).
+
+    Raises:
+        NotFoundError: no such block or member (``MEMBER_NOT_FOUND``).
+        ConflictError: a network still uses the member (``MEMBER_IN_USE``); the block is not editable.
+    """
     info, _, doc = _read(ctx, data.device_name, data.block_name)
     _editable(info)
     found = _find(doc, data.member_name)
@@ -155,6 +161,11 @@ def _delete_member(ctx: OperationContext, data: MemberRef) -> MemberResult:
             f"'{member.name}' is still used in '{info.name}' ({used[0]}); remove the uses first.",
             code="MEMBER_IN_USE", details={"usages": used},
         )
+    return info, doc, section, index, member
+
+
+def _delete_member(ctx: OperationContext, data: MemberRef) -> MemberResult:
+    info, doc, section, index, _ = deletable_member(ctx, data)
     del section.members[index]
     _write(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
     return _member_result(doc, info, section.name, None)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import import_preview
-from engineering_api.domain.blocks._members import _editable, _find, _usages
+from engineering_api.domain.blocks._members import deletable_member
 from engineering_api.domain.blocks._sources import _generated, _refuse_existing
 from engineering_api.domain.blocks._support import (
     _DB_KINDS,
@@ -99,18 +99,7 @@ def preview_delete(ctx: OperationContext, d: BlockRef) -> Preview:
 
 def preview_member_delete(ctx: OperationContext, d: MemberRef) -> Preview:
     """blocks.members.delete: refused like the call while a network uses the member."""
-    info, _, doc = _read(ctx, d.device_name, d.block_name)
-    _editable(info)
-    found = _find(doc, d.member_name)
-    if found is None:
-        raise e.NotFoundError(f"'{info.name}' has no member '{d.member_name}'.", code="MEMBER_NOT_FOUND")
-    section, _, member = found
-    used = _usages(doc, member.name)
-    if used:
-        raise e.ConflictError(
-            f"'{member.name}' is still used in '{info.name}' ({used[0]}); remove the uses first.",
-            code="MEMBER_IN_USE", details={"usages": used},
-        )
+    info, _, section, _, member = deletable_member(ctx, d)
     change = PlannedChange(action="delete", kind="member", name=f"{info.name}.{member.name}", device=d.device_name,
                            detail=f"{section.name} {member.datatype}")
     return plan(f"Would delete the {section.name} member '{member.name}' ({member.datatype}) of block '{info.name}' "
