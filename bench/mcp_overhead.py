@@ -8,11 +8,11 @@ Then, over interleaved rounds, each with ``--concurrency`` clients in flight:
 | label | what | client |
 | --- | --- | --- |
 | ``rest`` | ``GET /api/devices/PLC_1/blocks`` | one ``httpx2.AsyncClient`` (the SDK's HTTP client; ``--rest-client httpx`` for plain httpx) |
-| ``mcp`` | ``tools/call blocks_list {deviceName: PLC_1}``, server in its default SSE framing | one ``ClientSession`` per client over ``streamable_http_client`` |
-| ``mcp_json`` | the same against a second, identical server whose ``StreamableHTTPSessionManager`` has ``json_response=True`` (patched in that process only; ``--no-json`` skips it) | as ``mcp`` |
+| ``mcp`` | ``tools/call blocks_list {deviceName: PLC_1}``, as shipped: a quick call without a progress token is answered with one JSON body | one ``ClientSession`` per client over ``streamable_http_client`` |
+| ``mcp_sse`` | the same against a second, identical server that answers every POST with an event stream, the SDK's default framing (patched in that process only; ``--no-sse`` skips it) | as ``mcp`` |
 
 Before measuring, the tool's ``structuredContent["result"]`` is checked to equal the route's ``data``: the same
-payload. Ratios are per round (``mcp/rest`` and ``mcp_json/rest``), medians over rounds that other processes did
+payload. Ratios are per round (``mcp/rest`` and ``mcp_sse/rest``), medians over rounds that other processes did
 not disturb (see ``bench/README.md``). Besides ops/s, the server's CPU per operation (``/proc``) and this
 process's (the client's) CPU per operation are reported: on a 2-core machine client and server share the CPU.
 
@@ -62,20 +62,16 @@ TOOL = "blocks_list"
 
 
 def mcp_app() -> Any:
-    """ASGI factory for the servers: the service on ``BENCH_DATA_DIR``; with ``BENCH_MCP_JSON=1`` the streamable
-    HTTP transport answers plain JSON instead of an SSE stream (measurement only; the runtime's default is kept)."""
+    """ASGI factory for the servers: the service on ``BENCH_DATA_DIR``; with ``BENCH_MCP_SSE=1`` the streamable
+    HTTP transport answers every POST with an event stream, the SDK's default framing, instead of choosing per
+    request (``engineering_api/mcp/framing.py``; measurement only, patched in that process)."""
     from engineering_api.app import create_app
     from engineering_api.config import Settings
 
-    if os.environ.get("BENCH_MCP_JSON") == "1":
-        import functools
+    if os.environ.get("BENCH_MCP_SSE") == "1":
+        from engineering_api.mcp import framing
 
-        from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-
-        from engineering_api.mcp import runtime
-
-        runtime.StreamableHTTPSessionManager = functools.partial(  # type: ignore[misc]
-            StreamableHTTPSessionManager, json_response=True)
+        framing.wants_json = lambda body, streams: False  # type: ignore[assignment]
     data_dir = os.environ.get("BENCH_DATA_DIR")
     if not data_dir:
         raise RuntimeError("set BENCH_DATA_DIR to a temporary directory")
@@ -228,13 +224,13 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, list[dict[str, Any]]]
     """Start the servers and prepare their projects (blocking calls), then measure in one event loop."""
     env = {"ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
 
-    def app_server(name: str, json_mode: bool) -> tuple[Server, Path]:
+    def app_server(name: str, sse_only: bool) -> tuple[Server, Path]:
         data_dir = work / f"data-{name}"
         return Server(args.server, "mcp_overhead:mcp_app", factory=True, log_path=work / f"{name}.log",
-                      env={**env, "BENCH_DATA_DIR": str(data_dir), "BENCH_MCP_JSON": "1" if json_mode else "0"}
+                      env={**env, "BENCH_DATA_DIR": str(data_dir), "BENCH_MCP_SSE": "1" if sse_only else "0"}
                       ), data_dir
 
-    targets = [app_server("app", False)] + ([] if args.no_json else [app_server("app-json", True)])
+    targets = [app_server("app", False)] + ([] if args.no_sse else [app_server("app-sse", True)])
     servers = [server for server, _ in targets]
     try:
         keys = []
@@ -251,18 +247,18 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, list[dict[str, Any]]]
 
 async def _measure_all(args: argparse.Namespace, servers: list[Server], keys: list[str]
                        ) -> dict[str, list[dict[str, Any]]]:
-    runs: dict[str, list[dict[str, Any]]] = {"rest": [], "mcp": [], **({} if args.no_json else {"mcp_json": []})}
+    runs: dict[str, list[dict[str, Any]]] = {"rest": [], "mcp": [], **({} if args.no_sse else {"mcp_sse": []})}
     main_server = servers[0]
     async with AsyncExitStack() as stack:
         clients = Clients(stack, keys[0], args.rest_client)
         await clients.open_rest(main_server.url(""))
         await clients.open_mcp("mcp", main_server.url(""), args.concurrency)
         plan = [("rest", clients.rest_call, main_server), ("mcp", clients.mcp_call("mcp"), main_server)]
-        if not args.no_json:
-            json_clients = Clients(stack, keys[1], args.rest_client)
-            await json_clients.open_mcp("mcp_json", servers[1].url(""), args.concurrency)
-            plan.append(("mcp_json", json_clients.mcp_call("mcp_json"), servers[1]))
-        expected = {"mcp": "text/event-stream", "mcp_json": "application/json"}
+        if not args.no_sse:
+            sse_clients = Clients(stack, keys[1], args.rest_client)
+            await sse_clients.open_mcp("mcp_sse", servers[1].url(""), args.concurrency)
+            plan.append(("mcp_sse", sse_clients.mcp_call("mcp_sse"), servers[1]))
+        expected = {"mcp": "application/json", "mcp_sse": "text/event-stream"}
         for (label, _, server), key in zip(plan[1:], keys):
             found = await framing(server.url(""), key)
             if found != expected[label]:
@@ -297,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4, help="calls in flight (one MCP session each)")
     parser.add_argument("--blocks", type=int, default=20, help="FCs in the listed program")
     parser.add_argument("--rest-client", choices=("httpx2", "httpx"), default="httpx2")
-    parser.add_argument("--no-json", action="store_true", help="skip the json_response server")
+    parser.add_argument("--no-sse", action="store_true", help="skip the always-streaming server")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS")
     parser.add_argument("--max-foreign", type=float, default=0.15, metavar="CORES")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directories and server logs")

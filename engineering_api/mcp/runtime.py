@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import msgspec
 from mcp.server.sse import SseServerTransport
-from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 
 from engineering_api.lib.responses import error_body
 from engineering_api.lib.security import Principal
+from engineering_api.mcp.framing import PerRequestManager, answering_with_json, buffered_choice
 from engineering_api.mcp.server import create_mcp_server
 from engineering_api.mcp.sessions import McpSession, SessionRegistry, categories_of
+from engineering_api.mcp.tools import tool_catalog
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -69,7 +70,7 @@ class McpRuntime:
         # DNS-rebinding check would second-guess it with a fixed list.
         self._security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
         self._idle_timeout_s = idle_timeout_s
-        self.manager: StreamableHTTPSessionManager | None = None
+        self.manager: PerRequestManager | None = None
         self.sse = SseServerTransport("/mcp/messages", security_settings=self._security,
                                       max_request_body_size=services.settings.max_body_bytes)
 
@@ -77,7 +78,7 @@ class McpRuntime:
     async def run(self) -> AsyncIterator[None]:
         """Run a streamable-HTTP session manager for one lifespan of the app (the SDK's manager runs once, and
         an app may be started again, as tests and restarts do)."""
-        self.manager = StreamableHTTPSessionManager(
+        self.manager = PerRequestManager(
             app=self.server, security_settings=self._security, session_idle_timeout=self._idle_timeout_s,
             max_request_body_size=self.services.settings.max_body_bytes,
         )
@@ -114,7 +115,20 @@ class McpRuntime:
         if scope["method"] == "DELETE" and session_id is not None:
             self.sessions.disconnected(session_id)
         assert self.manager is not None, "the app's lifespan runs the MCP session manager"
-        await self.manager.handle_request(scope, receive, register)
+        json_answer = False
+        if scope["method"] == "POST":
+            json_answer, receive = await buffered_choice(receive, self.services.settings.max_body_bytes,
+                                                         self._streams)
+        with answering_with_json(json_answer):
+            await self.manager.handle_request(scope, receive, register)
+
+    def _streams(self, tool: str, arguments: Any) -> bool:
+        """Whether a call of ``tool`` is answered on a stream: a long tool is cancelled by closing it."""
+        catalog = tool_catalog(self.services)
+        if tool == "call_tool" and isinstance(arguments, dict):
+            tool = str(arguments.get("name"))
+        spec = catalog.get(tool)
+        return spec is not None and spec.operation is not None and spec.operation.long_running
 
     async def sse_connect(self, scope: Scope, receive: Receive, send: Send) -> None:
         """``GET /mcp/sse``: opens a session; its first event names the ``/mcp/messages`` URL to post to."""

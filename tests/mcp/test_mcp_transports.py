@@ -227,3 +227,29 @@ async def test_stdio_bridge_refuses_a_wrong_key(live: Live) -> None:
         with anyio.fail_after(60):
             async with stdio_session(["--url", live.base, "--api-key", "eapi_wrong"]) as session:
                 await session.list_tools()
+
+
+def test_each_post_gets_the_framing_it_needs(live: Live) -> None:
+    """One JSON body for a quick call; an event stream when the call asks for progress or runs a long tool."""
+    headers = live.headers(**{"Accept": "application/json, text/event-stream"})
+    init = httpx.post(f"{live.base}/mcp", headers=headers, json={
+        "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "framing", "version": "1"}}})
+    assert init.status_code == 200, init.text
+    session = {**headers, "Mcp-Session-Id": init.headers["mcp-session-id"], "Mcp-Protocol-Version": "2025-06-18"}
+    httpx.post(f"{live.base}/mcp", headers=session, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+
+    def call(request_id: int, name: str, arguments: dict[str, Any], meta: dict[str, Any] | None = None) -> Any:
+        params: dict[str, Any] = {"name": name, "arguments": arguments, **({"_meta": meta} if meta else {})}
+        return httpx.post(f"{live.base}/mcp", headers=session, timeout=30,
+                          json={"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params})
+
+    quick = call(2, "health_versions", {})
+    assert quick.headers["content-type"].startswith("application/json")
+    assert quick.json()["id"] == 2 and not quick.json()["result"].get("isError")
+    progress = call(3, "health_versions", {}, {"progressToken": "p3"})
+    assert progress.headers["content-type"].startswith("text/event-stream") and '"id":3' in progress.text
+    long = call(4, "tests_slow", {"steps": 2, "stepSeconds": 0.01})
+    assert long.headers["content-type"].startswith("text/event-stream") and '"id":4' in long.text
+    via_meta = call(5, "call_tool", {"name": "tests_slow", "arguments": {"steps": 1, "stepSeconds": 0.01}})
+    assert via_meta.headers["content-type"].startswith("text/event-stream")
