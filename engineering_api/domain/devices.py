@@ -50,10 +50,11 @@ class RenameDeviceInput(CamelStruct):
 
 
 class CompileDeviceInput(CamelStruct):
-    """What to compile: the hardware configuration (default), the PLC software, or both."""
+    """What to compile: by default what TIA compiles for a device (its hardware configuration and, for a PLC, its
+    software); ``scope`` narrows it to ``hardware`` or ``software`` (``all`` insists on both)."""
 
     device_name: str
-    scope: Literal["hardware", "software", "all"] = "hardware"
+    scope: Literal["hardware", "software", "all"] | None = None
 
 
 class ConfigureNetworkInput(CamelStruct):
@@ -108,18 +109,26 @@ def _network(ctx: OperationContext, d: ConfigureNetworkInput) -> DeviceInfo:
 
 
 def _compile(ctx: OperationContext, d: CompileDeviceInput) -> CompileResult:
+    # Openness compiles a device's hardware and software when asked to compile the device (ICompilable on the
+    # Device); T-IA Connect's client sends compile-sync without a body and shows the PLC's program errors.
     parts = []
-    if d.scope in ("hardware", "all"):
+    if d.scope in (None, "hardware", "all"):
         parts.append(ctx.backend.compile_hardware(d.device_name))
     if d.scope in ("software", "all"):
         parts.append(ctx.backend.compile_software(d.device_name))
+    elif d.scope is None:
+        try:
+            parts.append(ctx.backend.compile_software(d.device_name))
+        except e.ValidationError as exc:
+            if exc.code != "NOT_A_PLC":  # an IO device or HMI has no PLC software to compile
+                raise
     if len(parts) == 1:
         return parts[0]
     errors = sum(p.error_count for p in parts)
     warnings = sum(p.warning_count for p in parts)
     return CompileResult(
         state="Error" if errors else "Warning" if warnings else "Success", error_count=errors, warning_count=warnings,
-        messages=[m for p in parts for m in p.messages],
+        messages=[m for p in parts for m in p.messages], diagnostics=[x for p in parts for x in p.diagnostics],
     )
 
 
@@ -196,6 +205,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.add_device(d.order_number, d.version, d.name), input=AddDeviceInput,
         output=DeviceInfo, route=RouteSpec("POST", "/api/projects/devices/actions/add-sync"),
         async_route=RouteSpec("POST", "/api/projects/devices/actions/add"), long_running=True,
+        client_routes=(RouteSpec("POST", "/api/projects/devices"),),
         example={"orderNumber": "6ES7 516-3AN02-0AB0", "version": "V3.1", "name": "PLC_1"},
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
@@ -215,8 +225,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.compile-hardware",
-        summary="Compile a device's hardware configuration (scope: hardware, software or all).", section=SECTION,
-        handler=_compile, input=CompileDeviceInput, output=CompileResult,
+        summary="Compile a device: its hardware and, for a PLC, its software (scope: hardware or software narrows "
+                "it).", section=SECTION, handler=_compile, input=CompileDeviceInput, output=CompileResult,
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-sync"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile"), long_running=True,
         errors=(e.NotFoundError, *_NEEDS_PROJECT),
@@ -235,6 +245,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         input=ExportHardwareInput, output=HardwareTransfer,
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware-async"), long_running=True,
+        client_routes=(RouteSpec("POST", "/api/devices/{deviceName}/hardware/actions/export"),),
         files={"export_path": FileRule(extensions=AML, allow_directory=False, writes=True)},
         example={"exportPath": "exports/PLC_1.aml"},
         errors=(e.NotFoundError, e.AlreadyExistsError, e.ValidationError, *_NEEDS_PROJECT),
@@ -284,6 +295,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=_search, input=SearchInput, output=list[CatalogMatch],
         route=RouteSpec("POST", "/api/catalog/actions/search-sync"),
         async_route=RouteSpec("POST", "/api/catalog/actions/search"), mutating=False, errors=(e.ValidationError,),
+        client_routes=(RouteSpec("POST", "/api/catalog/search"),),
         example={"query": "1214 DC", "limit": 10},
     ),
     Operation(

@@ -225,12 +225,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="devices.online.go-online", summary="Go online with the device's bound (simulated) CPU.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.go_online(d.device_name, instance_name=d.instance_name),
         input=BoundCpuInput, output=OnlineStatus, route=RouteSpec("POST", f"{BASE}/online"), errors=_BOUND,
+        client_routes=(RouteSpec("POST", f"{BASE}/online/connect"),),
         example={"instanceName": "PLC_Sim"},
     ),
     Operation(
         name="devices.online.go-offline", summary="Go offline (an offline device stays offline).", section=SECTION,
         handler=lambda ctx, d: ctx.backend.go_offline(d.device_name), input=DeviceRef, output=OnlineStatus,
         route=RouteSpec("DELETE", f"{BASE}/online"), errors=_DEVICE,
+        client_routes=(RouteSpec("POST", f"{BASE}/online/disconnect"),),
     ),
     Operation(
         name="devices.online.status", summary="Whether the device is online, with which instance and CPU state.",

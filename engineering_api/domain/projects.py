@@ -187,6 +187,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_retrieve, input=RetrieveInput, output=ProjectInfo,
         route=RouteSpec("POST", "/api/projects/actions/create-from-archive-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/create-from-archive"), long_running=True,
+        client_async_routes=(RouteSpec("POST", "/api/projects/actions/retrieve"),),
         files={
             "archive_path": FileRule(extensions=ARCHIVES, must_exist=True, allow_directory=False),
             "target_directory": FileRule(),

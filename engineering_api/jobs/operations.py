@@ -120,17 +120,27 @@ class Operation(Generic[I, O]):
     """What the call would do, exactly, without doing it (:mod:`engineering_api.jobs.preview`). Runs on the TIA
     worker, only reads, and raises the domain errors the handler would raise for the same bad input."""
 
+    client_routes: tuple[RouteSpec, ...] = ()
+    """Further direct routes to this operation at the paths T-IA Connect's client calls where they differ from the
+    reference's (``POST /api/projects/devices`` for ``devices.add``): the same handler, input, role and audit."""
+    client_async_routes: tuple[RouteSpec, ...] = ()
+    """Client paths that answer 202 with a job, like :attr:`async_route`."""
+
     @property
     def required_role(self) -> Role:
         """The effective role requirement."""
         return self.role or (Role.ENGINEER if self.mutating else Role.VIEWER)
 
     def routes(self) -> Iterator[tuple[RouteSpec, bool]]:
-        """Each route with whether it is the async (202) one."""
+        """Each route with whether it is the async (202) one, the client paths last."""
         if self.route is not None:
             yield self.route, False
         if self.async_route is not None:
             yield self.async_route, True
+        for spec in self.client_routes:
+            yield spec, False
+        for spec in self.client_async_routes:
+            yield spec, True
 
 
 class OperationContext:

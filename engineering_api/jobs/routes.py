@@ -162,6 +162,16 @@ async def _start_job(
     )
 
 
+def _route_id(operation: Operation[Any, Any], spec: RouteSpec, is_async: bool) -> str:
+    """The OpenAPI operation id: :func:`operation_id`, and for a client path ``...ClientPath`` (numbered)."""
+    base = operation_id(operation, is_async)
+    aliases = operation.client_async_routes if is_async else operation.client_routes
+    if spec not in aliases:
+        return base
+    index = aliases.index(spec)
+    return f"{base}ClientPath{index + 1 if index else ''}"
+
+
 def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: bool) -> HTTPRouteHandler:
     path_names = set(_PARAM.findall(spec.path))
     fields = _input_fields(operation)
@@ -265,7 +275,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     return route(
         _PARAM.sub(lambda m: "{" + m.group(1) + ":str}", spec.path),
         http_method=spec.method,
-        operation_id=operation_id(operation, is_async),
+        operation_id=_route_id(operation, spec, is_async),
         summary=summary,
         description="\n\n".join(filter(None, [operation.description, "Destructive: takes dryRun." if dry_run else ""]))
         or None,

@@ -104,10 +104,13 @@ def test_a_whole_device_compiles_hardware_and_software_together(
     timer = (SOURCES / "Timer" / "Timer.scl").read_text(encoding="utf-8-sig")
     assert _generate(client, admin_headers, "Timer.scl", timer).status_code == 200
     route = "/api/devices/PLC_1/actions/compile-sync"
-    hardware = data(client.post(route, headers=admin_headers))
+    # No body, as T-IA Connect's client sends it: the device, hardware and software, as Openness compiles it.
+    default = data(client.post(route, headers=admin_headers))
+    hardware = data(client.post(route, json={"scope": "hardware"}, headers=admin_headers))
     everything = data(client.post(route, json={"scope": "all"}, headers=admin_headers))
     software = data(client.post(route, json={"Scope": "software"}, headers=admin_headers))
     assert [m["description"] for m in hardware["messages"]] == ["Hardware configuration"]
+    assert default["messages"] == everything["messages"]
     assert len(everything["messages"]) == 2
     assert everything["messages"][0]["description"] == "Hardware configuration"
     assert everything["messages"][1] == software["messages"][0]

@@ -41,6 +41,7 @@ def _routes() -> list[tuple[str, str, str | None]]:
 ROUTES = sorted(_routes())  # Litestar orders the handlers of one path at random; xdist workers must agree
 READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/catalog/actions/find"),
                  ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search"),
+                 ("POST", "/api/catalog/search"),
                  ("POST", "/api/design-spec/generate"), ("POST", "/api/simulation/tags/batch-read"),
                  ("POST", "/api/assistant/chat"), ("POST", "/api/assistant/stop")}
 """Lookups, generation and PLC tag reads that take a JSON body but change and write nothing, so viewers may

@@ -153,11 +153,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="simulation.tags.read", summary="Read the current value of a specific simulation tag.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.sim_read_tag(d.tag_name, d.instance_name), input=TagRef,
         output=SimTagValue, route=RouteSpec("GET", f"{TAGS}/{{tagName}}"), mutating=False, errors=_TAG,
+        client_routes=(RouteSpec("GET", "/api/simulation/plcsim/tags/{tagName}"),),
     ),
     Operation(
         name="simulation.tags.write", summary="Write a value to a specific simulation tag.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.sim_write_tag(d.tag_name, d.value, d.instance_name), input=TagWriteInput,
         output=SimTagValue, route=RouteSpec("PUT", f"{TAGS}/{{tagName}}"), errors=_TAG, example={"value": True},
+        client_routes=(RouteSpec("POST", "/api/simulation/plcsim/tags/{tagName}"),),
     ),
     Operation(
         name="simulation.tags.batch-read", summary="Read multiple simulation tags in a single request.",

@@ -1,0 +1,56 @@
+"""T-IA Connect's client calls some operations at paths of its own; the registry serves them with the same
+operation (input, role, audit), so the client's exact requests work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import TestClient
+
+from engineering_api.app import registry
+from tests.conftest import CPU, Headers, assert_error, data, run_job, wait_job
+
+
+def test_client_paths_come_from_the_registry() -> None:
+    paths = {(spec.method, spec.path): op.name for op in registry()
+             for spec in (*op.client_routes, *op.client_async_routes)}
+    assert paths[("POST", "/api/projects/devices")] == "devices.add"
+    assert paths[("POST", "/api/projects/actions/retrieve")] == "projects.retrieve"
+    assert paths[("POST", "/api/devices/{deviceName}/online/connect")] == "devices.online.go-online"
+
+
+def test_the_client_s_own_requests(client: TestClient[Any], engineer_headers: Headers, viewer_headers: Headers,
+                                  project: dict[str, Any]) -> None:
+    added = data(client.post("/api/projects/devices", json={"OrderNumber": CPU, "Name": "PLC_1"},
+                             headers=engineer_headers))
+    assert added["name"] == "PLC_1"
+    assert_error(client.post("/api/projects/devices", json={"OrderNumber": CPU, "Name": "PLC_2"},
+                             headers=viewer_headers), 403)
+    assert_error(client.post("/api/projects/devices", json={"Name": "PLC_3"}, headers=engineer_headers), 422)
+    names = [d["name"] for d in data(client.get("/api/projects/devices", headers=viewer_headers))]
+    assert names == ["PLC_1"]  # the refused calls changed nothing
+    found = data(client.post("/api/catalog/search", json={"Query": "1516-3"}, headers=viewer_headers))
+    assert found and any("1516" in str(m["item"]) for m in found)
+    compiled = data(client.post("/api/devices/PLC_1/actions/compile-sync", headers=engineer_headers))
+    assert compiled["state"] == "Success" and len(compiled["messages"]) == 2  # hardware and software
+
+
+def test_retrieve_answers_a_job(client: TestClient[Any], engineer_headers: Headers, project: dict[str, Any]) -> None:
+    assert run_job(client, "POST", "/api/projects/actions/archive", engineer_headers,
+                   json={"archivePath": "a.zap19"})["status"] == "Completed"
+    data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
+    missing = client.post("/api/projects/actions/retrieve", headers=engineer_headers,
+                          json={"ArchivePath": "none.zap19", "TargetDirectory": "restored"})
+    assert_error(missing, 404, "FILE_NOT_FOUND")
+    answer = client.post("/api/projects/actions/retrieve", headers=engineer_headers,
+                         json={"ArchivePath": "a.zap19", "TargetDirectory": "restored"})
+    assert answer.status_code == 202, answer.text
+    job = wait_job(client, answer.json()["data"]["jobId"], engineer_headers)
+    assert job["status"] == "Completed" and job["result"]["path"].endswith("restored/Line1/Line1.ap19"), job
+
+
+def test_client_path_calls_are_audited(client: TestClient[Any], engineer_headers: Headers, admin_headers: Headers,
+                                      project: dict[str, Any]) -> None:
+    data(client.post("/api/projects/devices", json={"OrderNumber": CPU, "Name": "PLC_9"}, headers=engineer_headers))
+    records = data(client.get("/api/audit", params={"pathPrefix": "/api/projects/devices"}, headers=admin_headers))
+    assert any(r["path"] == "/api/projects/devices" and r["status"] == 200 for r in records["records"])
