@@ -114,6 +114,10 @@ def test_tree_has_folders_and_blocks(env):
     assert fc["name"] == "FC_Scale" and fc["type"] == "FC" and fc["isFolder"] is False
     assert fc["programmingLanguage"] == "SCL" and fc["number"] == 5 and fc["isConsistent"] is True
     assert fc["isKnowHowProtected"] is False and fc["blockInfo"]["folder"] == "Motors/Pumps"
+    # T-IA Connect's tree reads BlockInfo.{Name, Type, Number, Language, IsConsistent, IsKnowHowProtected}.
+    info = fc["blockInfo"]
+    assert (info["name"], info["type"], info["number"], info["language"]) == ("FC_Scale", "FC", 5, "SCL")
+    assert info["isConsistent"] is True and info["isKnowHowProtected"] is False
     assert any(c["name"] == "DB_Data" for c in root["children"])
 
 
@@ -366,17 +370,32 @@ def test_load_start_values_and_prodiag(env):
 
 def test_cross_references(env):
     _program(env)
+    data(env.post("/api/devices/PLC_1/tag-tables/Default tag table/tags",
+                  {"Name": "Start_PB", "DataType": "Bool", "LogicalAddress": "%I0.0"}))
     refs = data(env.get(f"{B}/Main/cross-references"))
     assert refs["blockName"] == "Main"
     uses = {(u["name"], u["usage"]) for u in refs["uses"]}
     assert ("FB_Motor", "Call") in uses and ("DB_Motor", "Call") in uses and ("FC_Scale", "Call") in uses
     tags = [u for u in refs["uses"] if u["name"] == "Start_PB"]
     assert tags and tags[0]["type"] == "GlobalTag" and tags[0]["display"] == '"Start_PB"'
+    assert tags[0]["exists"] is True  # it is in a tag table
     assert any(u["name"] == "DB_Data" and u["usage"] == "Access" for u in refs["uses"])
     motor = data(env.get(f"{B}/FB_Motor/cross-references"))
     assert {u["name"] for u in motor["usedBy"]} == {"DB_Motor", "Main"}
     assert any(u["name"] == "UDT_Motor" and u["type"] == "UDT" for u in motor["uses"])
     assert {s["direction"] for s in motor["sources"]} == {"Uses", "UsedBy"}
+    # T-IA Connect's webview: SourceCount, TotalReferenceCount, Sources[].TypeName/ReferenceObjects[].Locations.
+    assert motor["sourceCount"] == len(motor["sources"]) == 3  # FB_Motor itself, DB_Motor and Main
+    own = motor["sources"][0]
+    assert (own["name"], own["typeName"], own["device"]) == ("FB_Motor", "FB", "PLC_1")
+    assert own["address"].startswith("FB ") and own["path"].startswith("Program blocks")
+    udt = next(o for o in own["referenceObjects"] if o["name"] == "UDT_Motor")
+    assert udt["typeName"] == "UDT" and udt["locations"][0]["referenceType"] == "Type"
+    assert motor["totalReferenceCount"] == sum(len(s["referenceObjects"]) for s in motor["sources"])
+    main = next(s for s in motor["sources"] if s["name"] == "Main")
+    assert main["referenceObjects"][0]["name"] == "FB_Motor"
+    tag = next(o for o in refs["sources"][0]["referenceObjects"] if o["name"] == "Start_PB")
+    assert tag["typeName"] == "GlobalTag" and tag["address"].startswith("%")  # a tag of a tag table
     assert_error(env.get(f"{B}/Nope/cross-references"), 404)
 
 

@@ -64,7 +64,9 @@ def _tree(ctx: OperationContext, data: DeviceRef) -> dict[str, Any]:
             "name": block.name, "type": block.block_type, "nodeType": "Block", "isFolder": False,
             "programmingLanguage": block.language, "number": block.number, "isConsistent": block.consistent,
             "isKnowHowProtected": block.know_how_protected, "path": block.folder,
-            "blockInfo": msgspec.to_builtins(block),
+            # T-IA Connect's block tree picks the OB/FB/FC/DB icon from blockInfo.type.
+            "blockInfo": {**msgspec.to_builtins(block), "type": block.block_type, "isConsistent": block.consistent,
+                          "isKnowHowProtected": block.know_how_protected},
         })
     return root
 

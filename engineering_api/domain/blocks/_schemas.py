@@ -285,3 +285,7 @@ class CrossReferences(CamelStruct):
     uses: list[dict[str, Any]]
     used_by: list[dict[str, Any]]
     sources: list[dict[str, Any]]
+    """TIA's cross-reference list: each source object (``name, typeName, address, device, path``) with its
+    ``referenceObjects`` and their ``locations`` (``referenceLocation, referenceType, access``)."""
+    source_count: int = 0
+    total_reference_count: int = 0

@@ -76,20 +76,40 @@ def _references(doc: Document) -> list[tuple[str, str]]:
 
 
 def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
-    target = ctx.backend.get_block(data.device_name, data.block_name)
-    blocks = {b.name: b for b in ctx.backend.list_blocks(data.device_name)}
-    kinds = {o.name: o.kind for o in ctx.backend.list_program_objects(data.device_name)}
+    device = data.device_name
+    target = ctx.backend.get_block(device, data.block_name)
+    blocks = {b.name: b for b in ctx.backend.list_blocks(device)}
+    kinds = {o.name: o.kind for o in ctx.backend.list_program_objects(device)}
     refs_of: dict[str, list[tuple[str, str]]] = {}
     for name in blocks:
-        refs_of[name] = _references(_doc(ctx.backend.export_program_object(data.device_name, name), name))
+        refs_of[name] = _references(_doc(ctx.backend.export_program_object(device, name), name))
+    operands = {n for n, how in refs_of[target.name] if how == "Operand" and n not in kinds}
+    tags = {t.name: t for t in ctx.backend.list_all_tags(device)} if operands else {}
 
     def describe(name: str, how: str) -> dict[str, Any]:
         kind = kinds.get(name)
         if how == "Operand" and kind in _DB_KINDS:
             how = "Access"
         return {"name": name, "type": kind or ("GlobalTag" if how == "Operand" else "Unknown"),
-                "usage": how, "exists": kind is not None,
+                "usage": how, "exists": kind is not None or name in tags,
                 "display": f'"{name}"'}
+
+    def referred(name: str, type_name: str) -> dict[str, Any]:
+        """An object as TIA's cross-reference list shows it: name, type, address, device, path."""
+        block, tag = blocks.get(name), tags.get(name)
+        if block is not None:
+            address = f"{block.block_type} {block.number}" if block.number is not None else ""
+            path = "/".join(filter(None, ["Program blocks", block.folder]))
+        elif tag is not None:
+            address, path = tag.logical_address, f"PLC tags/{tag.table_name}" if tag.table_name else "PLC tags"
+        else:
+            address, path = "", ""
+        return {"name": name, "typeName": type_name, "address": address, "device": device, "path": path}
+
+    def location(source: str, how: str) -> dict[str, str]:
+        # The usage is what the program text shows (Call, InstanceOf, Type, Operand, Access); read or write
+        # access per operand is not tracked, so it is not claimed.
+        return {"referenceLocation": f'"{source}"', "referenceType": how, "access": how}
 
     uses = [describe(n, how) for n, how in refs_of[target.name] if n != target.name]
     used_by = []
@@ -100,10 +120,18 @@ def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
             if ref == target.name:
                 used_by.append({"name": name, "type": blocks[name].block_type, "usage": how, "display": f'"{name}"'})
                 break
-    sources = [{"name": u["name"], "type": u["type"], "direction": "Uses", "usage": u["usage"]} for u in uses] + [
-        {"name": u["name"], "type": u["type"], "direction": "UsedBy", "usage": u["usage"]} for u in used_by
-    ]
-    return CrossReferences(block_name=target.name, uses=uses, used_by=used_by, sources=sources)
+    # T-IA Connect's shape: each source object with the objects it refers to and where. The block itself is the
+    # source of what it uses; each block that uses it is a source referring to it.
+    sources = []
+    if uses:
+        sources.append({**referred(target.name, target.block_type), "direction": "Uses", "referenceObjects": [
+            {**referred(u["name"], u["type"]), "locations": [location(target.name, u["usage"])]} for u in uses]})
+    for u in used_by:
+        sources.append({**referred(u["name"], u["type"]), "direction": "UsedBy", "referenceObjects": [
+            {**referred(target.name, target.block_type), "locations": [location(u["name"], u["usage"])]}]})
+    total = sum(len(source["referenceObjects"]) for source in sources)
+    return CrossReferences(block_name=target.name, uses=uses, used_by=used_by, sources=sources,
+                           source_count=len(sources), total_reference_count=total)
 
 
 # ----- external sources --------------------------------------------------------------------------
