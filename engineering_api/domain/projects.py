@@ -14,6 +14,7 @@ from engineering_api.backend.models import (
     ProjectInfrastructure,
     ProjectOverview,
 )
+from engineering_api.domain.project_files import FILES_OPERATION
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -223,4 +224,5 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, _: ctx.backend.index_project(), input=None, output=IndexResult,
         route=RouteSpec("POST", "/api/projects/actions/index"), errors=_NEEDS_PROJECT,
     ),
+    FILES_OPERATION,
 )

@@ -54,3 +54,24 @@ def test_client_path_calls_are_audited(client: TestClient[Any], engineer_headers
     data(client.post("/api/projects/devices", json={"OrderNumber": CPU, "Name": "PLC_9"}, headers=engineer_headers))
     records = data(client.get("/api/audit", params={"pathPrefix": "/api/projects/devices"}, headers=admin_headers))
     assert any(r["path"] == "/api/projects/devices" and r["status"] == 200 for r in records["records"])
+
+
+def test_project_files_lists_projects_and_archives(client: TestClient[Any], engineer_headers: Headers,
+                                                 viewer_headers: Headers, project: dict[str, Any],
+                                                 workspace: Any) -> None:
+    assert run_job(client, "POST", "/api/projects/actions/archive", engineer_headers,
+                   json={"archivePath": "backups/a.zap19"})["status"] == "Completed"
+    (workspace / ".hidden").mkdir()
+    (workspace / ".hidden" / "secret.ap19").write_bytes(b"x")
+    (workspace / "notes.txt").write_text("not a project")
+    files = data(client.get("/api/projects/files", headers=viewer_headers))
+    by_name = {f["name"]: f for f in files}
+    assert set(by_name) == {"Line1.ap19", "a.zap19"}, files
+    archive = by_name["a.zap19"]
+    assert archive["extension"] == ".zap19" and archive["size"] > 0 and archive["path"].endswith("backups/a.zap19")
+    assert archive["lastModified"].endswith("Z")
+    # What it lists, the client opens as is.
+    data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
+    opened = data(client.post("/api/projects/actions/open-sync", json={"Path": by_name["Line1.ap19"]["path"]},
+                              headers=engineer_headers))
+    assert opened["name"] == "Line1"
