@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Router
 from litestar.datastructures import State
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.config.cors import CORSConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -21,6 +22,7 @@ from engineering_api.domain import (
     testharness, udts, watch,
 )
 from engineering_api.domain.assistant import AssistantController
+from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
 from engineering_api.domain.system import SystemController, saved_settings
@@ -31,7 +33,7 @@ from engineering_api.jobs.operations import OperationRegistry
 from engineering_api.jobs.routes import build_handlers
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.db import Database
-from engineering_api.lib.middleware import GuardMiddleware
+from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.request import TiaRequest
 from engineering_api.lib.responses import exception_handlers
@@ -40,6 +42,7 @@ from engineering_api.lib.security import ApiKeyStore, ensure_admin_key
 from engineering_api.lib.staging import remove_stale_staging
 from engineering_api.mcp.routes import McpController, mcp_transport_routes
 from engineering_api.mcp.runtime import McpRuntime
+from engineering_api.push import signalr_routes, stop_push
 from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
 
@@ -150,7 +153,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with running(services), mcp.run():
-            yield
+            try:
+                yield
+            finally:
+                await stop_push(services)
 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
@@ -165,12 +171,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             DiscoveryController,
             McpController,
             AssistantController,
+            CompatController,
             *mcp_transport_routes(),
+            *signalr_routes(),
             *swagger_routes(),
         ],
         lifespan=[lifespan],
         middleware=[DefineMiddleware(GuardMiddleware, services=services)],
-        exception_handlers=exception_handlers(),
+        exception_handlers=_exception_handlers(services),
         request_class=TiaRequest,
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors,
@@ -192,6 +200,13 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ),
         state=State({"services": services, "mcp": mcp}),
     )
+
+
+def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:
+    """The error answers, with an unknown path checked for a key before its 404 (see unknown_route_handler)."""
+    handlers = exception_handlers()
+    handlers[NotFoundException] = unknown_route_handler(services, handlers[HTTPException])
+    return handlers
 
 
 def _auto_launch(backend: EngineeringBackend) -> Any:

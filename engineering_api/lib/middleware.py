@@ -11,16 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from litestar import Response
+
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.responses import error_body
 from engineering_api.lib.security import Principal, Role
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from litestar import Request
+    from litestar.response.base import ASGIResponse
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
     from engineering_api.services import Services
 
-__all__ = ("GuardMiddleware", "required_role")
+__all__ = ("GuardMiddleware", "required_role", "unknown_route_handler")
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -182,6 +188,49 @@ class GuardMiddleware:
             self._audit(services.audit, mutating, method, path, status, principal, client, None)
             return None
         return principal
+
+
+def unknown_route_handler(
+    services: Services, answer: Callable[[Request[Any, Any, Any], Exception], Response[Any]]
+) -> Callable[[Request[Any, Any, Any], Exception], Response[Any]]:
+    """The app's handler for 404s: a path no route serves is answered like every route, key first.
+
+    Litestar raises that 404 before any route's middleware runs, so the guard never sees it; without this an
+    unknown path answers 404 to a caller with no key, and clients read that as "no such feature" where every
+    known route says 401 (the VS Code client switches its telemetry off on 404). Without a valid key it is 401
+    (or 429, counted like any failed authentication); with one, ``answer``'s 404. A 404 a route raised itself
+    (``route_handler`` is set) passes through.
+    """
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        response = answer(request, exc)
+        if request.scope.get("route_handler") is not None:
+            return response
+        return _KeyFirst(response, services)
+
+    return handle
+
+
+class _KeyFirst(Response[Any]):
+    """A 404 sent only after the caller's key passed the guard's check (viewer, the least role)."""
+
+    def __init__(self, inner: Response[Any], services: Services) -> None:  # noqa: D107
+        super().__init__(content=None, status_code=inner.status_code)
+        self._inner = inner
+        self._services = services
+
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIResponse:
+        inner = self._inner.to_asgi_response(app, request, **kwargs)
+        guard = GuardMiddleware(inner, self._services)
+
+        async def key_first(scope: Scope, receive: Receive, send: Send) -> None:
+            client = scope.get("client")
+            presented = _wanted_headers(scope["headers"])[2]
+            mutating = scope["method"] not in _READ_METHODS
+            if await guard._authenticate(scope, send, presented, Role.VIEWER, mutating, client[0] if client else None):
+                await inner(scope, receive, send)
+
+        return key_first  # type: ignore[return-value]  # any ASGI app will do for the exception middleware
 
 
 def _retry_headers(seconds: int) -> dict[str, str]:

@@ -30,9 +30,10 @@ from engineering_api.domain.assistant._settings import (
 from engineering_api.lib.responses import envelope_type, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
+from engineering_api.push.hub import hub_of
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from engineering_api.domain.assistant._conversations import Generation
     from engineering_api.lib.security import Principal
@@ -92,23 +93,35 @@ class AssistantController(Controller):
         Server-Sent Events (``stream: true`` or ``Accept: text/event-stream``: onUserMessage,
         onIntermediateResponse, onToolExecution, onTokenUsage, onAssistantResponse)."""
         state = conversations(_services(request))
+        # Every event also goes to the caller's SignalR connections on assistanthub (engineering_api.push).
+        push = hub_of(_services(request))
+        key_id = _caller(request).key_id
+        user = {"role": "user", "content": data.message, "projectKey": data.project_key, "timestamp": utc_now()}
         if not _wants_stream(request, data):
             async def quiet(name: str, payload: dict[str, Any]) -> None:
-                return None
+                push.publish_assistant(key_id, name, payload)
 
             generation = state.start(_caller(request), data, quiet)
             assert generation.task is not None
-            result = await generation.task
+            push.publish_assistant(key_id, "onUserMessage", user)
+            try:
+                result = await generation.task
+            except BaseException as exc:
+                push.publish_assistant(key_id, "onAssistantResponse", _final(generation.task, exc))
+                raise
+            push.publish_assistant(key_id, "onAssistantResponse", _final(generation.task))
             return ok(result, "stopped" if result.stopped else "OK")
         queue: asyncio.Queue[tuple[str, Any] | None] = asyncio.Queue()
 
         async def emit(name: str, payload: dict[str, Any]) -> None:
+            push.publish_assistant(key_id, name, payload)
             await queue.put((name, payload))
 
         generation = state.start(_caller(request), data, emit)
         generation.task.add_done_callback(lambda _: queue.put_nowait(None))  # type: ignore[union-attr]
-        user = {"role": "user", "content": data.message, "projectKey": data.project_key, "timestamp": utc_now()}
-        return ServerSentEvent(_stream(generation, queue, user))
+        push.publish_assistant(key_id, "onUserMessage", user)
+        return ServerSentEvent(_stream(generation, queue, user, lambda final: push.publish_assistant(
+            key_id, "onAssistantResponse", final)))
 
     @get("/api/assistant/history", operation_id="GetAssistantHistory", opt=_VIEWER,
          responses=problem_responses("viewer", params=True))
@@ -206,8 +219,23 @@ def _models_config(services: Services, caller: Principal, body: ModelsRequest) -
     return config, config.model or None
 
 
+def _final(task: asyncio.Task[Any], error: BaseException | None = None) -> dict[str, Any]:
+    """The onAssistantResponse payload of a finished chat turn."""
+    if task.cancelled() or isinstance(error, asyncio.CancelledError):
+        return {"content": "", "success": False, "errorMessage": "cancelled", "stopped": True}
+    error = error or task.exception()
+    if error is not None:
+        code = getattr(error, "code", "INTERNAL_ERROR")
+        message = error.message if isinstance(error, ProviderFailedError) else "Internal error; see the server log"
+        if not isinstance(error, ProviderFailedError):
+            logger.error("assistant chat failed", exc_info=error)
+        return {"content": "", "success": False, "errorMessage": message, "code": code}
+    return {**msgspec.to_builtins(task.result()), "success": True, "errorMessage": None}
+
+
 async def _stream(generation: Generation, queue: asyncio.Queue[tuple[str, Any] | None],
-                  user: dict[str, Any]) -> AsyncIterator[ServerSentEventMessage]:
+                  user: dict[str, Any], published: Callable[[dict[str, Any]], None]
+                  ) -> AsyncIterator[ServerSentEventMessage]:
     task = generation.task
     assert task is not None
     try:
@@ -218,17 +246,8 @@ async def _stream(generation: Generation, queue: asyncio.Queue[tuple[str, Any] |
             item = queue.get_nowait()
             if item is not None:
                 yield _event(*item)
-        if task.cancelled():
-            final: dict[str, Any] = {"content": "", "success": False, "errorMessage": "cancelled", "stopped": True}
-        elif (error := task.exception()) is not None:
-            code = getattr(error, "code", "INTERNAL_ERROR")
-            message = error.message if isinstance(error, ProviderFailedError) else "Internal error; see the server log"
-            if not isinstance(error, ProviderFailedError):
-                logger.error("assistant chat failed", exc_info=error)
-            final = {"content": "", "success": False, "errorMessage": message, "code": code}
-        else:
-            result = task.result()
-            final = {**msgspec.to_builtins(result), "success": True, "errorMessage": None}
+        final = _final(task)
+        published(final)
         yield _event("onAssistantResponse", final)
     finally:
         if not task.done():

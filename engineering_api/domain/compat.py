@@ -1,0 +1,377 @@
+"""Client compatibility: the licence answer, client telemetry and the loopback local key, with their settings.
+
+T-IA Connect clients ask these before and after their real work (``../shared/notes/tia-connect.md``):
+
+- ``GET /api/license/features``: this server has no licence, so it answers edition ``open``, valid, with every
+  feature enabled (the client gates views on ``Features[].Enabled``).
+- ``POST /api/telemetry/client-events``: the VS Code client reports each call it made. Events are accepted and
+  dropped, or kept in this server's SQLite database (bounded, newest kept) when an admin turns ``telemetryStore``
+  on. Nothing is ever sent anywhere. The route is not audited: it changes no project or server state, and an audit
+  row per client call would bury the real ones (a stored event is its own record).
+- ``GET /api/auth/local-key``: off by default. When an admin turns ``localKeyEnabled`` on, it answers a loopback
+  client that sent no forwarding header and a loopback Host with a dedicated key of ``localKeyRole`` (viewer or
+  engineer, default engineer), as ``data.apiKey``. Every hand-out is audited. Any process on this machine can
+  then read that key: see the README. Turning it off (or changing the role) revokes the key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.params import JSONBody, QueryParameter
+
+from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError
+from engineering_api.config import LOOPBACK_HOSTS
+from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.schema import CamelStruct, utc_now
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from engineering_api.services import Services
+
+__all__ = ("CompatController", "CompatSettings", "LicenseFeatures", "LocalKey", "TelemetryEvent")
+
+SECTION = "System API"
+_SETTINGS = "compat-settings"
+_LOCAL_KEY = "local-key"
+_KEY_FILE = "local-key.secret"
+_FORWARDING = (b"x-forwarded-for", b"forwarded", b"x-real-ip")
+_Text = Annotated[str, msgspec.Meta(max_length=200)]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS client_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    key_id TEXT,
+    event TEXT NOT NULL
+);
+"""
+
+
+# ----- licence -----------------------------------------------------------------------------------------
+class LicenseFeature(CamelStruct):
+    """One feature as the client reads it."""
+
+    key: str
+    name: str
+    description: str
+    enabled: bool = True
+
+
+class LicenseFeatures(CamelStruct):
+    """``{Edition, IsValid, Features[]}``: no licence here, so everything is on."""
+
+    edition: str
+    is_valid: bool
+    features: list[LicenseFeature]
+    expires_at: str | None = None
+    message: str = ""
+
+
+_FEATURES = (
+    ("projects", "Projects", "Open, create, save, archive and retrieve projects"),
+    ("devices", "Devices and hardware", "Devices, catalog, hardware export and import"),
+    ("blocks", "Program blocks", "Blocks, SCL/SimaticML import and export, generation"),
+    ("tags", "Tags and UDTs", "Tag tables, tags, constants and PLC data types"),
+    ("compile", "Compile", "Hardware and software compile with messages"),
+    ("online", "Online and download", "Download, online connection, CPU mode"),
+    ("simulation", "Simulation", "The simulated PLC (PLCSim), watch and force tables"),
+    ("testHarness", "Test harness", "PLC unit tests and their results"),
+    ("sourceControl", "Source control", "Git versioning of the project"),
+    ("pipelines", "Pipelines", "Pipelines of operations, templates and schedules"),
+    ("assistant", "AI assistant", "The chat assistant and its tools"),
+    ("mcp", "MCP server", "Every operation as an MCP tool"),
+    ("signalR", "Push", "Job and assistant events over SignalR"),
+    ("history", "History", "Snapshots and restore of changed objects"),
+)
+
+
+# ----- telemetry ---------------------------------------------------------------------------------------
+class TelemetryEvent(CamelStruct):
+    """One client event, as the VS Code client sends it (unknown fields are ignored)."""
+
+    event_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    extension_version: _Text | None = None
+    vscode_version: _Text | None = None
+    success: bool | None = None
+    duration_ms: Annotated[float, msgspec.Meta(ge=0, le=86_400_000)] | None = None
+    mode: _Text | None = None
+    command_category: _Text | None = None
+    error_code: _Text | None = None
+
+
+class TelemetryAccepted(CamelStruct):
+    """What became of an event: always accepted; ``stored`` only when an admin turned storing on."""
+
+    accepted: bool
+    stored: bool
+
+
+class StoredEvent(CamelStruct):
+    """A kept event with when and from which key it came."""
+
+    id: int
+    at: str
+    key_id: str | None
+    event: TelemetryEvent
+
+
+class StoredEvents(CamelStruct):
+    """Kept events, newest first."""
+
+    events: list[StoredEvent]
+    total: int
+
+
+class EventsCleared(CamelStruct):
+    """How many kept events were deleted."""
+
+    deleted: int
+
+
+# ----- settings ----------------------------------------------------------------------------------------
+class CompatSettings(CamelStruct):
+    """The compatibility settings (all off by default)."""
+
+    local_key_enabled: bool = False
+    """Whether ``GET /api/auth/local-key`` hands a key to loopback clients."""
+    local_key_role: Literal["viewer", "engineer"] = "engineer"
+    """The role of the handed-out key; never admin (a local process must not be able to change security)."""
+    telemetry_store: bool = False
+    """Keep client telemetry events in this server's database (they are never sent anywhere)."""
+    telemetry_max_events: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 10_000
+    """At most this many events are kept; the oldest go first."""
+
+
+class CompatSettingsUpdate(CamelStruct):
+    """Only the fields given change."""
+
+    local_key_enabled: bool | None = None
+    local_key_role: Literal["viewer", "engineer"] | None = None
+    telemetry_store: bool | None = None
+    telemetry_max_events: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] | None = None
+
+
+class LocalKey(CamelStruct):
+    """The dedicated local key (``data.apiKey``, where the client looks for it)."""
+
+    api_key: str
+    key_id: str
+    role: str
+
+
+class _Compat:
+    """Settings, telemetry store and local key of one server (kept in its database)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.store = KeyValueStore(services.db, prefix="compat:")
+        services.db.execute(_SCHEMA)
+
+    # settings
+    def settings(self) -> CompatSettings:
+        return msgspec.convert(self.store.get(_SETTINGS) or {}, CompatSettings)
+
+    def save(self, update: CompatSettingsUpdate) -> CompatSettings:
+        current = self.settings()
+        changes = {k: v for k, v in msgspec.structs.asdict(update).items() if v is not None}
+        updated = msgspec.structs.replace(current, **changes)
+        if not updated.local_key_enabled or updated.local_key_role != current.local_key_role:
+            self.revoke_local_key()  # a key handed out under the old setting stops working at once
+        self.store.set(_SETTINGS, msgspec.to_builtins(updated))
+        self._trim(updated.telemetry_max_events)
+        return updated
+
+    # telemetry
+    def keep(self, event: TelemetryEvent, key_id: str | None, limit: int) -> None:
+        self.services.db.insert(
+            "INSERT INTO client_events(at, key_id, event) VALUES (?,?,?)",
+            (utc_now(), key_id, msgspec.json.encode(event).decode()),
+        )
+        self._trim(limit)
+
+    def _trim(self, limit: int) -> None:
+        self.services.db.execute(
+            "DELETE FROM client_events WHERE id <= (SELECT id FROM client_events ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (limit,),
+        )
+
+    def events(self, limit: int) -> StoredEvents:
+        db = self.services.db
+        rows = db.all("SELECT * FROM client_events ORDER BY id DESC LIMIT ?", (limit,))
+        total = db.one("SELECT COUNT(*) AS n FROM client_events")
+        return StoredEvents(
+            events=[StoredEvent(id=r["id"], at=r["at"], key_id=r["key_id"],
+                                event=msgspec.json.decode(r["event"], type=TelemetryEvent)) for r in rows],
+            total=int(total["n"]) if total else 0,
+        )
+
+    def clear(self) -> int:
+        return self.services.db.execute("DELETE FROM client_events")
+
+    # local key
+    @property
+    def _secret_path(self) -> Path:
+        return self.services.settings.data_dir / _KEY_FILE
+
+    def local_key(self, role: str) -> tuple[LocalKey, bool]:
+        """The dedicated key (made when missing, revoked or of another role) and whether it is new."""
+        saved = self.store.get(_LOCAL_KEY) or {}
+        with contextlib.suppress(OSError):
+            secret = self._secret_path.read_text(encoding="utf-8").strip()
+            principal = self.services.keys.verify(secret) if secret else None
+            if principal is not None and principal.key_id == saved.get("keyId") and principal.role.value == role:
+                return LocalKey(api_key=secret, key_id=principal.key_id, role=role), False
+        self.revoke_local_key()
+        info, secret = self.services.keys.create("local key (GET /api/auth/local-key)", role)
+        path = self._secret_path
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # like the first admin key
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secret + "\n")
+        self.store.set(_LOCAL_KEY, {"keyId": info.key_id, "role": role})
+        return LocalKey(api_key=secret, key_id=info.key_id, role=role), True
+
+    def revoke_local_key(self) -> None:
+        saved = self.store.get(_LOCAL_KEY) or {}
+        if saved.get("keyId"):
+            with contextlib.suppress(NotFoundError, ConflictError):  # already revoked by an admin
+                self.services.keys.revoke(saved["keyId"])
+        self.store.delete(_LOCAL_KEY)
+        with contextlib.suppress(FileNotFoundError):
+            self._secret_path.unlink()
+
+
+def _compat(request: Request[Any, Any, Any]) -> _Compat:
+    services: Services = request.app.state.services
+    state = services.notes.get("compat")
+    if state is None:
+        state = services.notes["compat"] = _Compat(services)
+    return state
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_non_local(request: Request[Any, Any, Any]) -> None:
+    """403 unless the request comes straight from this machine.
+
+    Raises:
+        PermissionDeniedError: LOCAL_KEY_LOOPBACK_ONLY: a client address that is not loopback, a forwarding header
+            (a proxy on this machine may be relaying a remote client), or a Host that is not a loopback name.
+    """
+    client = request.scope.get("client")
+    address = client[0] if client else None
+    forwarded = [name.decode() for name, _ in request.scope["headers"] if name in _FORWARDING]
+    host = (request.headers.get("host") or "").lower()
+    host_name = host.rsplit(":", 1)[0] if host.count(":") == 1 or (host.startswith("[") and "]:" in host) else host
+    reason = None
+    if not _is_loopback(address):
+        reason = "the client is not on this machine"
+    elif forwarded:
+        reason = f"the request was forwarded ({', '.join(forwarded)})"
+    elif host_name not in LOOPBACK_HOSTS:
+        reason = f"Host {host!r} is not a loopback name ({', '.join(LOOPBACK_HOSTS)})"
+    if reason:
+        raise PermissionDeniedError(f"The local key is handed only to clients on this machine: {reason}",
+                                    code="LOCAL_KEY_LOOPBACK_ONLY")
+
+
+_ADMIN, _VIEWER = {"role": "admin"}, {"role": "viewer"}
+
+
+class CompatController(Controller):
+    """Licence, telemetry and local key, as T-IA Connect clients call them."""
+
+    tags = [SECTION]
+
+    @get("/api/license/features", operation_id="GetLicenseFeatures", opt=_VIEWER,
+         responses=problem_responses("viewer"))
+    async def license_features(self) -> Response[envelope_type(LicenseFeatures, "GetLicenseFeaturesResponse")]:
+        """The licence: none is needed, so the edition is ``open`` with every feature enabled."""
+        return ok(LicenseFeatures(
+            edition="open", is_valid=True, features=[LicenseFeature(key=k, name=n, description=d) for k, n, d in _FEATURES],
+            message="This server needs no licence: every feature is enabled.",
+        ))
+
+    @post("/api/telemetry/client-events", operation_id="PostClientEvent", status_code=200,
+          opt={"role": "viewer", "audit": False}, responses=problem_responses("viewer", body=True))
+    async def client_event(self, request: Request[Any, Any, Any], data: JSONBody[TelemetryEvent]
+                           ) -> Response[envelope_type(TelemetryAccepted, "PostClientEventResponse")]:
+        """Accept a client telemetry event: dropped, or kept locally when an admin turned that on; never sent on."""
+        compat = _compat(request)
+        settings = compat.settings()
+        if settings.telemetry_store:
+            compat.keep(data, request.scope["user"].key_id, settings.telemetry_max_events)
+        return ok(TelemetryAccepted(accepted=True, stored=settings.telemetry_store),
+                  "stored" if settings.telemetry_store else "accepted and dropped")
+
+    @get("/api/telemetry/client-events", operation_id="ListClientEvents", opt=_ADMIN,
+         responses=problem_responses("admin", params=True))
+    async def list_events(
+        self, request: Request[Any, Any, Any],
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+    ) -> Response[envelope_type(StoredEvents, "ListClientEventsResponse")]:
+        """Kept telemetry events, newest first (empty unless telemetryStore is on)."""
+        return ok(_compat(request).events(limit))
+
+    @delete("/api/telemetry/client-events", operation_id="ClearClientEvents", status_code=200, opt=_ADMIN,
+            responses=problem_responses("admin"))
+    async def clear_events(self, request: Request[Any, Any, Any]
+                           ) -> Response[envelope_type(EventsCleared, "ClearClientEventsResponse")]:
+        """Delete every kept telemetry event."""
+        deleted = _compat(request).clear()
+        return ok(EventsCleared(deleted=deleted), f"{deleted} event(s) deleted")
+
+    @get("/api/settings/compatibility", operation_id="GetCompatibilitySettings", opt=_ADMIN,
+         responses=problem_responses("admin"))
+    async def get_settings(self, request: Request[Any, Any, Any]
+                           ) -> Response[envelope_type(CompatSettings, "GetCompatibilitySettingsResponse")]:
+        """The local-key and telemetry settings."""
+        return ok(_compat(request).settings())
+
+    @put("/api/settings/compatibility", operation_id="PutCompatibilitySettings", opt=_ADMIN,
+         responses=problem_responses("admin", body=True))
+    async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[CompatSettingsUpdate]
+                           ) -> Response[envelope_type(CompatSettings, "PutCompatibilitySettingsResponse")]:
+        """Change the local-key and telemetry settings; turning the local key off or changing its role revokes
+        the key handed out so far."""
+        return ok(_compat(request).save(data), "compatibility settings saved")
+
+    @get("/api/auth/local-key", operation_id="GetLocalKey", opt={"public": True},
+         responses=problem_responses(None, errors=(NotFoundError, PermissionDeniedError)))
+    async def local_key(self, request: Request[Any, Any, Any]) -> Response[envelope_type(LocalKey, "GetLocalKeyResponse")]:
+        """The dedicated local API key, for a client on this machine (off unless an admin turned it on).
+
+        Raises NotFoundError (404 LOCAL_KEY_DISABLED) while off, PermissionDeniedError (403 LOCAL_KEY_LOOPBACK_ONLY)
+        for a client not on this machine, forwarded, or through a non-loopback Host."""
+        compat = _compat(request)
+        services = compat.services
+        settings = compat.settings()
+        client = request.scope.get("client")
+        address = client[0] if client else None
+        if not settings.local_key_enabled:
+            raise NotFoundError("The local key is off; an admin turns it on with PUT /api/settings/compatibility "
+                                "{\"localKeyEnabled\": true}", code="LOCAL_KEY_DISABLED")
+        try:
+            _refuse_non_local(request)
+        except PermissionDeniedError:
+            services.audit.count_refusal(method="GET", path=request.url.path, status=403, key_id=None, role=None,
+                                         client=address)
+            raise
+        key, created = compat.local_key(settings.local_key_role)
+        services.audit.record(
+            method="GET", path=request.url.path, status=200, key_id=key.key_id, role=key.role, client=address,
+            job_id=None, outcome="local key created and handed out" if created else "local key handed out",
+        )
+        return ok(key, "local key")

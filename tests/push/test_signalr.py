@@ -1,0 +1,226 @@
+"""Legacy ASP.NET SignalR over long polling, driven exactly as the VS Code client (src/api/signalr.ts) drives it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from engineering_api.push import hub_of
+from tests.conftest import assert_error, data, start_job
+
+CONNECTION_DATA = json.dumps([{"name": "jobhub"}, {"name": "assistanthub"}])
+
+
+def _url(endpoint: str, token: str | None = None, **extra: str) -> str:
+    # The client's buildUrl: connectionData first, then the extras, then connectionToken.
+    params = {"connectionData": CONNECTION_DATA, **extra}
+    if token:
+        params["connectionToken"] = token
+    return f"/signalr/{endpoint}?{urlencode(params)}"
+
+
+def _connect(client: Any, headers: dict[str, str]) -> str:
+    response = client.post(_url("negotiate"), headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["ConnectionToken"] and body["ConnectionId"] and body["TryWebSockets"] is False
+    assert body["ProtocolVersion"] == "1.5"
+    token = body["ConnectionToken"]
+    assert client.get(_url("start", token, transport="longPolling"), headers=headers).status_code == 200
+    return token
+
+
+class Poller:
+    """The client's pollLoop: poll, keep C as the next messageId, collect M."""
+
+    def __init__(self, client: Any, headers: dict[str, str], token: str) -> None:
+        self.client, self.headers, self.token = client, headers, token
+        self.message_id: str | None = None
+        self.received: list[dict[str, Any]] = []
+
+    def poll(self) -> list[dict[str, Any]]:
+        params = {"transport": "longPolling"}
+        if self.message_id:
+            params["messageId"] = self.message_id
+        response = self.client.get(_url("poll", self.token, **params), headers=self.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        if body.get("C"):
+            self.message_id = body["C"]
+        self.received += body["M"]
+        return body["M"]
+
+    def until(self, predicate: Any, timeout: float = 10.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while not any(predicate(m) for m in self.received):
+            assert time.monotonic() < deadline, self.received
+            self.poll()
+        return self.received
+
+
+@pytest.fixture
+def fast_polls(services: Any) -> None:
+    hub_of(services).poll_seconds = 0.5
+
+
+def _status(job_id: str, *statuses: str) -> Any:
+    return lambda m: m["M"] == "jobStatusChanged" and m["A"][0] == job_id and m["A"][1] in statuses
+
+
+def test_negotiate_start_poll_a_job_to_completed(client, engineer_headers, fast_polls):
+    token = _connect(client, engineer_headers)
+    poller = Poller(client, engineer_headers, token)
+    assert poller.poll() == []  # nothing yet: an empty answer after the bounded wait
+    data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=engineer_headers))
+    job_id = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
+    poller.until(_status(job_id, "Completed", "Failed"))
+    mine = [m for m in poller.received if m["A"][0] == job_id]
+    assert all(m["H"].lower() == "jobhub" for m in mine)
+    final = next(m for m in mine if m["M"] == "jobStatusChanged" and m["A"][1] == "Completed")
+    job_id_, status, result, description = final["A"]
+    assert (job_id_, status) == (job_id, "Completed")
+    assert result["Name"] == "Line1"  # PascalCase, as an ASP.NET hub serialises .NET objects
+    assert isinstance(description, str)
+    progress = [m["A"] for m in mine if m["M"] == "jobProgressChanged"]
+    assert progress and progress[-1][1] == 100 and all(len(a) == 3 for a in progress)
+    # every job of the run (create-sync's and the save's) is followed once: nothing is delivered twice
+    ids = [(m["M"], json.dumps(m["A"])) for m in poller.received]
+    assert len(ids) == len(set(ids))
+
+
+def test_messages_published_between_polls_are_not_lost(client, viewer_headers, services, fast_polls):
+    token = _connect(client, viewer_headers)
+    poller = Poller(client, viewer_headers, token)
+    poller.poll()
+    hub = hub_of(services)
+    for i in range(5):
+        hub.publish("jobhub", "jobProgressChanged", ["j", i * 10, f"step {i}"])
+    assert [m["A"][1] for m in poller.poll()] == [0, 10, 20, 30, 40]
+    hub.publish("jobhub", "jobProgressChanged", ["j", 50, "step 5"])
+    assert [m["A"][1] for m in poller.poll()] == [50]  # the cursor moved: earlier ones are not sent again
+
+
+def test_a_poll_returns_early_when_a_message_arrives(client, viewer_headers, services):
+    hub = hub_of(services)
+    hub.poll_seconds = 10.0
+    token = _connect(client, viewer_headers)
+    poller = Poller(client, viewer_headers, token)
+    timer = threading.Timer(0.3, lambda: hub.publish("jobhub", "jobProgressChanged", ["j", 5, "x"]))
+    started = time.monotonic()
+    timer.start()
+    messages = poller.poll()
+    assert time.monotonic() - started < 5
+    assert messages and messages[0]["A"] == ["j", 5, "x"]
+
+
+@pytest.fixture
+def gate(services, monkeypatch):
+    """``save_project`` waits until the test opens the gate, so a job can be canceled while queued."""
+    opened, entered = threading.Event(), threading.Event()
+    original = services.backend.save_project
+
+    def slow_save():
+        entered.set()
+        opened.wait(10)
+        return original()
+
+    monkeypatch.setattr(services.backend, "save_project", slow_save)
+    yield opened, entered
+    opened.set()
+
+
+def test_a_job_canceled_on_the_server_reaches_the_client_as_failed(client, engineer_headers, project, gate,
+                                                                  fast_polls):
+    opened, entered = gate
+    token = _connect(client, engineer_headers)
+    poller = Poller(client, engineer_headers, token)
+    running = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
+    assert entered.wait(5)
+    queued = start_job(client, "POST", "/api/projects/actions/close", engineer_headers)
+    poller.until(_status(queued, "Pending"))
+    data(client.post(f"/api/jobs/{queued}/actions/cancel", headers=engineer_headers))
+    poller.until(_status(queued, "Completed", "Failed"))
+    final = [m for m in poller.received if _status(queued, "Completed", "Failed")(m)]
+    assert len(final) == 1
+    assert final[0]["A"][1] == "Failed" and final[0]["A"][3].startswith("Canceled")  # the client stops on Failed
+    assert data(client.get(f"/api/jobs/{queued}", headers=engineer_headers))["status"] == "Canceled"
+    opened.set()
+    poller.until(_status(running, "Completed"))
+
+
+def test_connections_belong_to_their_key(client, make_key, fast_polls):
+    owner, other = make_key("viewer"), make_key("engineer")
+    token = _connect(client, owner)
+    assert_error(client.get(_url("poll", token, transport="longPolling"), headers=other), 403, "FORBIDDEN")
+    assert_error(client.post(_url("abort", token, transport="longPolling"), headers=other), 403)
+    assert_error(client.get(_url("poll", "not-a-token", transport="longPolling"), headers=owner), 404,
+                 "SIGNALR_CONNECTION_NOT_FOUND")
+    # no key, or a wrong one: 401 like every route
+    assert_error(client.post(_url("negotiate")), 401, "UNAUTHORIZED")
+    assert_error(client.get(_url("poll", token, transport="longPolling"), headers={"X-API-Key": "eapi_x"}), 401)
+
+
+def test_bad_input_is_refused(client, viewer_headers):
+    def negotiate(data: str) -> Any:
+        return client.post(f"/signalr/negotiate?{urlencode({'connectionData': data})}", headers=viewer_headers)
+
+    assert_error(negotiate("not json"), 422, "INVALID_CONNECTION_DATA")
+    assert_error(negotiate('[{"name":"chathub"}]'), 422, "UNKNOWN_HUB")
+    assert_error(negotiate("[]"), 422, "INVALID_CONNECTION_DATA")
+    token = _connect(client, viewer_headers)
+    assert_error(client.get(_url("poll", token, transport="webSockets"), headers=viewer_headers), 422,
+                 "TRANSPORT_NOT_SUPPORTED")
+    assert_error(client.get(_url("poll", token, messageId="abc"), headers=viewer_headers), 422, "INVALID_MESSAGE_ID")
+    assert_error(client.get("/signalr/poll", headers=viewer_headers), 422, "INVALID_CONNECTION_TOKEN")
+
+
+def test_abort_closes_the_connection_and_is_audited(client, viewer_headers, admin_headers):
+    token = _connect(client, viewer_headers)
+    response = client.post(_url("abort", token, transport="longPolling"), headers=viewer_headers)
+    assert response.status_code == 200
+    assert_error(client.get(_url("poll", token, transport="longPolling"), headers=viewer_headers), 404)
+    records = data(client.get("/api/audit", params={"pathPrefix": "/signalr"}, headers=admin_headers))["records"]
+    paths = [(r["method"], r["path"], r["status"]) for r in records]
+    assert ("POST", "/signalr/abort", 200) in paths and ("POST", "/signalr/negotiate", 200) in paths
+    assert all(token not in json.dumps(r) for r in records)
+
+
+def test_idle_connections_expire(client, viewer_headers, services):
+    token = _connect(client, viewer_headers)
+    hub = hub_of(services)
+    hub.idle_seconds = 0.0
+    time.sleep(0.01)
+    assert_error(client.get(_url("poll", token, transport="longPolling"), headers=viewer_headers), 404)
+    assert hub.connections == []
+
+
+def test_assistant_events_reach_only_the_callers_connections(client, admin_headers, make_key, fast_polls):
+    from tests.assistant_stub import ScriptedProvider, say, tools
+
+    me, other = make_key("engineer"), make_key("engineer")
+    with ScriptedProvider(api_key="sk-test-push") as stub:
+        settings = {"provider": stub.kind, "model": "m", "baseUrl": stub.base_url, "apiKey": stub.api_key}
+        data(client.put("/api/assistant/settings", json=settings, headers=admin_headers))
+        mine = Poller(client, me, _connect(client, me))
+        theirs = Poller(client, other, _connect(client, other))
+        stub.script = [tools(("projects_create", {"name": "Line8"}), text="On it."), say("Done.")]
+        data(client.post("/api/assistant/chat", json={"message": "Create Line8"}, headers=me))  # the JSON form
+        mine.until(lambda m: m["M"] == "onAssistantResponse")
+        assistant = [m for m in mine.received if m["H"].lower() == "assistanthub"]
+        assert [m["M"] for m in assistant] == [
+            "onUserMessage", "onTokenUsage", "onIntermediateResponse", "onToolExecution", "onToolExecution",
+            "onTokenUsage", "onAssistantResponse"]
+        final = assistant[-1]["A"][0]
+        assert (final["Content"], final["Success"], final["ErrorMessage"]) == ("Done.", True, None)
+        assert assistant[0]["A"][0]["Content"] == "Create Line8"
+        theirs.poll()
+        assert not [m for m in theirs.received if m["H"].lower() == "assistanthub"]
+        # the stream form publishes the same final answer
+        stub.script = [say("Hello.")]
+        client.post("/api/assistant/chat", json={"message": "hi", "stream": True}, headers=me)
+        mine.until(lambda m: m["M"] == "onAssistantResponse" and m["A"][0]["Content"] == "Hello.")
