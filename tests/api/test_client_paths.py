@@ -75,3 +75,19 @@ def test_project_files_lists_projects_and_archives(client: TestClient[Any], engi
     opened = data(client.post("/api/projects/actions/open-sync", json={"Path": by_name["Line1.ap19"]["path"]},
                               headers=engineer_headers))
     assert opened["name"] == "Line1"
+
+
+def test_the_export_tool_gets_the_block_in_the_answer(client: TestClient[Any], engineer_headers: Headers,
+                                                     viewer_headers: Headers, cpu: dict[str, Any]) -> None:
+    scl = 'FUNCTION "FC_Twice" : Int\nVAR_INPUT x : Int; END_VAR\nBEGIN\n#FC_Twice := 2 * #x;\nEND_FUNCTION\n'
+    data(client.post("/api/devices/PLC_1/external-sources/import-and-generate",
+                     json={"SclContent": scl, "SourceName": "Twice"}, headers=engineer_headers))
+    route = "/api/devices/PLC_1/blocks/FC_Twice/export"
+    xml = data(client.post(route, json={"Format": "xml"}, headers=viewer_headers))
+    assert xml["format"] == "xml" and xml["content"].lstrip("\ufeff").startswith("<?xml")
+    assert xml["content"] == data(client.get("/api/devices/PLC_1/blocks/FC_Twice/export-xml", headers=viewer_headers))
+    source = data(client.post(route, json={"Format": "scl"}, headers=viewer_headers))
+    assert 'FUNCTION "FC_Twice" : Int' in source["content"]
+    assert data(client.post(route, headers=viewer_headers))["format"] == "xml"  # the tool's default
+    assert_error(client.post(route, json={"Format": "pdf"}, headers=viewer_headers), 422)
+    assert_error(client.post("/api/devices/PLC_1/blocks/Nope/export", json={}, headers=viewer_headers), 404)

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
     from litestar.testing import TestClient
 
-_PUBLIC = {("GET", "/api/health"), ("GET", "/api/health/ping"), ("GET", "/api/docs/sections")}
+_PUBLIC = {("GET", "/api/health"), ("GET", "/api/health/ping"), ("GET", "/api/docs/sections"),
+           ("GET", "/api/auth/local-key")}
+_OFF_BY_DEFAULT = {("GET", "/api/auth/local-key")}
+"""Public, but 404 until an admin turns it on (and then only for loopback clients; tests/api/test_compat_api.py)."""
 
 
 def _routes() -> list[tuple[str, str, str | None]]:
@@ -41,13 +44,15 @@ def _routes() -> list[tuple[str, str, str | None]]:
 ROUTES = sorted(_routes())  # Litestar orders the handlers of one path at random; xdist workers must agree
 READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/catalog/actions/find"),
                  ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search"),
-                 ("POST", "/api/catalog/search"),
+                 ("POST", "/api/catalog/search"), ("POST", "/api/devices/{deviceName:str}/blocks/{blockName:str}/export"),
                  ("POST", "/api/design-spec/generate"), ("POST", "/api/simulation/tags/batch-read"),
-                 ("POST", "/api/assistant/chat"), ("POST", "/api/assistant/stop")}
+                 ("POST", "/api/assistant/chat"), ("POST", "/api/assistant/stop"),
+                 ("POST", "/api/telemetry/client-events")}
 """Lookups, generation and PLC tag reads that take a JSON body but change and write nothing, so viewers may
 use them.
 (generate-only can write ``outputPath``, so it needs the engineer role.) The assistant's chat and stop are open to
-viewers too: a viewer's assistant gets and runs only read tools (the tools apply the key's role)."""
+viewers too: a viewer's assistant gets and runs only read tools (the tools apply the key's role). Every client sends
+its telemetry events, which change nothing but an optional local log."""
 MUTATING = [(m, p, r) for m, p, r in ROUTES if m != "GET" and r is not None and (m, p) not in READS_BY_POST]
 GUARDED = [(m, p, r) for m, p, r in ROUTES if r is not None]
 
@@ -91,7 +96,7 @@ def test_missing_key_gets_401_everywhere_but_health(
     assert response.json()["code"] == "UNAUTHORIZED"
 
 
-@pytest.mark.parametrize(("method", "path"), sorted(_PUBLIC))
+@pytest.mark.parametrize(("method", "path"), sorted(_PUBLIC - _OFF_BY_DEFAULT))
 def test_public_routes_need_no_key(client: TestClient, method: str, path: str) -> None:
     response = client.request(method, path)
     assert response.status_code == 200

@@ -11,6 +11,8 @@ from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import spec_failure, target_for
 from engineering_api.domain.blocks._schemas import (
     BlockContent,
+    BlockExport,
+    BlockExportInput,
     BlockRef,
     BlockWriteResult,
     CreateBlockInput,
@@ -165,6 +167,12 @@ def _export_xml(ctx: OperationContext, data: BlockRef) -> str:
 def _source(ctx: OperationContext, data: BlockRef) -> SourceText:
     _, _, doc = _read(ctx, data.device_name, data.block_name)
     return SourceText(block_name=data.block_name, source_text=_source_of(doc))
+
+
+def _export_one(ctx: OperationContext, data: BlockExportInput) -> BlockExport:
+    ref = BlockRef(device_name=data.device_name, block_name=data.block_name)
+    content = _export_xml(ctx, ref) if data.format == "xml" else _source(ctx, ref).source_text
+    return BlockExport(block_name=data.block_name, format=data.format, content=content)
 
 
 def _export_source(ctx: OperationContext, data: ExportSourceInput) -> FileWritten:

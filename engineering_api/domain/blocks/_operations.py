@@ -16,6 +16,7 @@ from engineering_api.domain.blocks._handlers import (
     _content,
     _create,
     _export,
+    _export_one,
     _export_prodiag,
     _export_source,
     _export_xml,
@@ -32,6 +33,8 @@ from engineering_api.domain.blocks._members import (
 )
 from engineering_api.domain.blocks._schemas import (
     BlockContent,
+    BlockExport,
+    BlockExportInput,
     BlockRef,
     BlockWriteResult,
     CreateBlockInput,
@@ -200,6 +203,15 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="blocks.export-xml", summary="Export a block as SimaticML XML and return the XML content directly.",
         section=SECTION, handler=_export_xml, input=BlockRef, output=str,
         route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/export-xml"), mutating=False, errors=_NEEDS_PLC,
+    ),
+    Operation(
+        name="blocks.export-content",
+        summary="A block as SimaticML (format xml) or SCL source (format scl), in the answer.",
+        section=SECTION, handler=_export_one, input=BlockExportInput, output=BlockExport,
+        route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/export"), mutating=False, errors=_NEEDS_PLC,
+        description="What T-IA Connect's export tool calls with {Format}; no file is written (export-xml, "
+                    "export-source and actions/export write or return the same content their own way).",
+        example={"format": "scl"},
     ),
     Operation(
         name="blocks.source", summary="The SCL source of a block (as TIA's Generate source from blocks).",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.backend.models import ProgramImportReport
@@ -255,6 +255,22 @@ class SourceText(CamelStruct):
 
     block_name: str
     source_text: str
+
+
+class BlockExportInput(CamelStruct):
+    """A block and the form to return it in: SimaticML (``xml``, any block) or SCL source (``scl``)."""
+
+    device_name: str
+    block_name: str
+    format: Literal["xml", "scl"] = "xml"
+
+
+class BlockExport(CamelStruct):
+    """A block's export, returned in the answer (no file is written)."""
+
+    block_name: str
+    format: str
+    content: str
 
 
 class GenerateResult(CamelStruct):
