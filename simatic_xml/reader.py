@@ -9,6 +9,8 @@ from lxml import etree
 from . import safe
 from .errors import SchemaError, UnsafeXmlError, XmlSyntaxError
 from .model import (
+    BOOL_ATTRIBUTES,
+    INT_ATTRIBUTES,
     OBJECT_CLASSES,
     AttrValue,
     Document,
@@ -27,6 +29,8 @@ from .xmlnode import from_lxml, local_name, namespace_of, validate_tree
 __all__ = ("parse_bytes", "parse_tree", "read_file")
 
 _El = etree._Element
+# Names whose scalar text parse_scalar may type; any other keeps its text (one set lookup instead of a call).
+_TYPED_SCALARS = BOOL_ATTRIBUTES | INT_ATTRIBUTES
 
 
 def read_file(path: str | Path, *, max_bytes: int = safe.DEFAULT_MAX_BYTES) -> Document:
@@ -127,6 +131,14 @@ def _document_info(el: _El, path: str) -> DocumentInfo:
         else:
             products = []
             for prod in child:
+                kind = prod.tag
+                if (kind == "Product" or kind == "OptionPackage") and len(prod) == 2 and not prod.keys():
+                    # The usual shape, read without the error paths below (which give the same result).
+                    name_el, version_el = prod
+                    if name_el.tag == "DisplayName" and version_el.tag == "DisplayVersion" and not len(name_el) \
+                            and not len(version_el) and not name_el.keys() and not version_el.keys():
+                        products.append(Product(kind, name_el.text or "", version_el.text or ""))
+                        continue
                 kind = _tag(prod, here)
                 ppath = f"{here}/{kind}"
                 _check_attrs(prod, (), ppath)
@@ -151,8 +163,11 @@ def _tag(el: _El, path: str) -> str:
 
 def _ids(el: _El, path: str) -> tuple[str | None, str | None]:
     """``ID`` and ``CompositionName``, the only attributes an object or text item may have."""
+    items = el.items()
+    if len(items) == 2 and items[0][0] == "ID" and items[1][0] == "CompositionName":  # most of them
+        return items[0][1], items[1][1]
     oid = composition = None
-    for key, value in el.items():
+    for key, value in items:
         if key == "ID":
             oid = value
         elif key == "CompositionName":
@@ -164,7 +179,9 @@ def _ids(el: _El, path: str) -> tuple[str | None, str | None]:
 
 def _object(el: _El, parent: str, indent: bool) -> ObjectChild:
     """An ObjectList entry below ``parent``; ``indent``: lay out network bodies here (see :func:`parse_tree`)."""
-    name = _tag(el, parent)
+    name = el.tag
+    if name[0] == "{":
+        _tag(el, parent)
     path = f"{parent}/{name}"
     if name == "MultilingualText":
         return _multilingual_text(el, path)
@@ -175,7 +192,9 @@ def _object(el: _El, parent: str, indent: bool) -> ObjectChild:
     if not len(el):
         _no_text(el, path)
     for child in el:
-        cname = _tag(child, path)
+        cname = child.tag
+        if cname[0] == "{":
+            _tag(child, path)
         if cname == "AttributeList" and obj.attributes is None:
             obj.attributes = _attribute_list(child, f"{path}/AttributeList", obj.read_only, indent)
         elif cname == "ObjectList" and obj.children is None:
@@ -199,7 +218,12 @@ def _multilingual_text(el: _El, path: str) -> MultilingualText:
         fields = item[0] if len(item) == 1 else None
         if item.tag != "MultilingualTextItem" or fields is None or fields.tag != "AttributeList":
             raise SchemaError("expected MultilingualTextItem holding one AttributeList", f"{path}/ObjectList/{local_name(item)}")
-        iid, icomposition = _ids(item, f"{path}/ObjectList/MultilingualTextItem")
+        ids = item.items()
+        if len(ids) == 2 and ids[0][0] == "ID" and ids[1][0] == "CompositionName":  # as in every export
+            iid = ids[0][1]
+            icomposition = ids[1][1]
+        else:
+            iid, icomposition = _ids(item, f"{path}/ObjectList/MultilingualTextItem")
         if len(fields) != 2:
             culture = text = None
         else:
@@ -230,7 +254,8 @@ def _attribute_list(el: _El, path: str, read_only: list[str], indent: bool) -> d
                 _no_text(child, f"{path}/{name}")
                 attrs[name] = NetworkSource()
             else:
-                attrs[name] = parse_scalar(name, child.text or "")
+                text = child.text or ""
+                attrs[name] = parse_scalar(name, text) if name in _TYPED_SCALARS else text
             continue
         here = f"{path}/{name}"
         kids = list(child)

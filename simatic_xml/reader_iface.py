@@ -33,12 +33,24 @@ _BULK_FROM = 8
 class _Names:
     """Per Interface namespace: Clark name -> local name, Clark name -> member child rank."""
 
-    __slots__ = ("ranks", "start_value", "tags")
+    __slots__ = ("attribute_kinds", "ns", "ranks", "start_value", "tags")
 
     def __init__(self, ns: str) -> None:
+        self.ns = ns
         self.tags = {f"{{{ns}}}{name}": name for name in _IFACE_NAMES}
         self.ranks = {f"{{{ns}}}{name}": rank for name, rank in _MEMBER_ORDER.items()}
         self.start_value = f"{{{ns}}}StartValue"
+        # Clark name -> kind (``BooleanAttribute``…) of the member attributes met in this namespace.
+        self.attribute_kinds: dict[str, str] = {}
+
+    def attribute_kind(self, tag: str) -> str | None:
+        """The kind of a member attribute element of this namespace with this tag, else None."""
+        tag_ns, kind = split_tag(tag)
+        if tag_ns != self.ns or not kind.endswith("Attribute"):
+            return None
+        if len(self.attribute_kinds) < 64:
+            self.attribute_kinds[tag] = kind
+        return kind
 
 
 def _names(ns: str) -> _Names:
@@ -169,7 +181,19 @@ def _member(el: _El, ns: str, names: _Names, parent: str) -> Member:
         elif rank == 0:
             if not len(child):
                 _no_text(child, f"{path}/AttributeList")
-            member.attributes = [_member_attribute(a, ns, path) for a in child]
+            # Nearly every member attribute is a known kind with Name then SystemDefined: read inline.
+            attributes: list[MemberAttribute] = []
+            append = attributes.append
+            kinds = names.attribute_kinds
+            for a in child:
+                kind = kinds.get(a.tag)
+                items = a.items()
+                if kind is not None and len(items) == 2 and items[0][0] == "Name" and items[1][0] == "SystemDefined" \
+                        and not len(a):
+                    append(MemberAttribute(kind, items[0][1], a.text or "", items[1][1]))
+                else:
+                    append(_member_attribute(a, names, path))
+            member.attributes = attributes
         elif rank == 1:
             member.comment = _comment(child, tags, path)
         elif rank == 2:
@@ -190,7 +214,19 @@ _MEMBER_END = "</Member>"[::-1]
 _SUBELEMENT_END = "</Subelement>"[::-1]
 _START_VALUE_OPEN = "<StartValue"[::-1]
 _PLAIN_RUN = re.compile(r'(?:>tnemelebuS/<>eulaVtratS/<[^<>]*>eulaVtratS<>"[^"<>]*"=htaP tnemelebuS<)+')
-_PLAIN = re.compile(r'<Subelement Path="([^"<>]*)"><StartValue>([^<>]*)</StartValue></Subelement>')
+# Path and value of each Subelement of a run _PLAIN_RUN has matched (so of that shape, read forwards): the
+# first '"' is the Path's, the value ends at the first "<"; a shorter pattern finds them faster.
+_PLAIN = re.compile(r'"([^"]*)"><StartValue>([^<]*)<')
+
+
+# _bulk_subelements sets the fields of StartValue and Subelement itself, which is only the same as calling
+# them while they are plain slotted dataclasses with exactly these fields.
+_BUILD_FIELDWISE = (
+    getattr(StartValue, "__slots__", None) == ("value", "informative", "extra")
+    and getattr(Subelement, "__slots__", None) == ("path", "start_value", "comment")
+    and not hasattr(StartValue, "__post_init__")
+    and not hasattr(Subelement, "__post_init__")
+)
 
 
 def _bulk_subelements(el: _El, names: _Names, remaining: int) -> list[Subelement] | None:
@@ -219,12 +255,29 @@ def _bulk_subelements(el: _El, names: _Names, remaining: int) -> list[Subelement
     found = run.group()
     if "&" in found or found.count(_SUBELEMENT_END) != count:
         return None
-    return [Subelement(path, StartValue(value)) for path, value in _PLAIN.findall(found[::-1])]
+    pairs = _PLAIN.findall(found[::-1])
+    if not _BUILD_FIELDWISE:
+        return [Subelement(path, StartValue(value)) for path, value in pairs]
+    # Thousands of objects: set the fields directly rather than through two dataclass __init__ calls each.
+    subelements: list[Subelement] = []
+    append = subelements.append
+    new = object.__new__
+    for path, value in pairs:
+        start_value = new(StartValue)
+        start_value.value = value
+        start_value.informative = None
+        start_value.extra = {}
+        sub = new(Subelement)
+        sub.path = path
+        sub.start_value = start_value
+        sub.comment = None
+        append(sub)
+    return subelements
 
 
-def _member_attribute(el: _El, ns: str, path: str) -> MemberAttribute:
-    tag_ns, kind = split_tag(el.tag)
-    if tag_ns != ns or not kind.endswith("Attribute") or len(el):
+def _member_attribute(el: _El, names: _Names, path: str) -> MemberAttribute:
+    kind = names.attribute_kind(el.tag)
+    if kind is None or len(el):
         raise _unexpected(el, "a member AttributeList", path)
     items = el.items()
     if items and items[0][0] == "Name":

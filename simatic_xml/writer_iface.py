@@ -126,25 +126,31 @@ def _member(out: list[str], m: Member, depth: int, unit: str, compact: bool) -> 
 def _subelements(out: list[str], m: Member, inner: str, unit: str) -> None:
     nl = "\n" if unit else ""  # compact members are written without line breaks
     deeper = inner + unit
+    append = out.append
+    # The usual shape (start values of array elements) is one string per Subelement from these pieces.
+    opening = f'{inner}<Subelement Path="'
+    with_value = f'">{nl}{deeper}<StartValue>'
+    closing = f"</StartValue>{nl}{inner}</Subelement>"
+    without_value = f'">{nl}{deeper}<StartValue />{nl}{inner}</Subelement>'
     for sub in m.subelements:
         sv = sub.start_value
-        head = f'{inner}<Subelement Path="{ATTR[sub.path]}"'
         if sub.comment is None:
             if sv is None:
-                out.append(head + " />")
+                append(f'{opening}{ATTR[sub.path]}" />')
                 continue
             if sv.informative is None and not sv.extra:
-                # The usual shape (start values of array elements): one string per Subelement.
                 value = sv.value
-                body = f"<StartValue>{INNER_TEXT[value]}</StartValue>" if value else "<StartValue />"
-                out.append(f"{head}>{nl}{deeper}{body}{nl}{inner}</Subelement>")
+                if value:
+                    append(f"{opening}{ATTR[sub.path]}{with_value}{INNER_TEXT[value]}{closing}")
+                else:
+                    append(f"{opening}{ATTR[sub.path]}{without_value}")
                 continue
-        out.append(head + ">")
+        append(f'{opening}{ATTR[sub.path]}">')
         if sub.comment is not None:
             _comment(out, sub.comment, deeper, unit)
         if sv is not None:
             _start_value(out, sv, deeper)
-        out.append(f"{inner}</Subelement>")
+        append(f"{inner}</Subelement>")
 
 
 def _comment(out: list[str], c: Comment, pad: str, unit: str) -> None:
