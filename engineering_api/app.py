@@ -22,6 +22,7 @@ from engineering_api.domain import (
     testharness, udts, watch,
 )
 from engineering_api.domain.assistant import AssistantController
+from engineering_api.domain.files import FilesController
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             DiscoveryController,
             McpController,
             AssistantController,
+            FilesController,
             CompatController,
             *mcp_transport_routes(),
             *signalr_routes(),
