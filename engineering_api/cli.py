@@ -1,4 +1,4 @@
-"""Command line: ``engineering-api serve | mcp | openapi | keys | doctor | simaticml | scl | plc``."""
+"""Command line: ``engineering-api serve | mcp | openapi | keys | doctor | simaticml | scl | plc | test``."""
 
 from __future__ import annotations
 
@@ -312,6 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
                                    "TIA's software compile does; exit 1 on errors")
     add_plc_check(plc_check)
     plc.set_defaults(func=cmd_plc)
+
+    from engineering_api.domain.testharness import cli as test_cli
+
+    test = sub.add_parser("test", help="PLC unit tests on a running server")
+    test_sub = test.add_subparsers(dest="test_command", required=True)
+    test_cli.add_arguments(test_sub.add_parser(
+        "run", help="run PLC unit tests (all, by name or glob) and report; exit 1 when any fails, 2 on usage or "
+        "connection errors"))
     return parser
 
 

@@ -261,6 +261,13 @@ class SimulationOperations:
     def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         return self._transition(instance, self._confirmed(SimulatedCpu.memory_reset, confirm, "a memory reset"))
 
+    def sim_clear_forces(self, instance: str | None) -> list[str]:
+        with sim_errors():
+            cpu = self._sim_cpu(instance)
+            if cpu.state == OperatingState.OFF:
+                raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.', code="INSTANCE_OFF")
+            return cpu.unforce()
+
     def sim_instance_state(self, instance: str | None) -> SimInstanceState:
         return self._state(self._cpu(instance))
 

@@ -27,6 +27,7 @@ from engineering_api.backend.errors import (
     AlreadyExistsError,
     ConflictError,
     EngineeringError,
+    NotSupportedError,
     ValidationError,
 )
 from engineering_api.domain.simulation.profiles import (
@@ -214,6 +215,15 @@ class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations,
             self._sim_record(inst).note("MemoryReset", "Memory reset: actual values back to start values.")
 
         return self._sim_transition("IInstance.MemoryReset", instance, reset)
+
+    def sim_clear_forces(self, instance: str | None) -> list[str]:
+        # PLCSIM Advanced's API neither lists nor removes forces, and Openness cannot stop forcing (watch.py):
+        # the instance state reports none, so a test run never asks for this here.
+        raise NotSupportedError(
+            "Removing forces: PLCSIM Advanced's API has no forces and Openness cannot stop forcing. Stop forcing in "
+            "TIA Portal's force table editor, online with the CPU.", code="NO_OPENNESS_EQUIVALENT",
+            details={"method": "sim_clear_forces"},
+        )
 
     def sim_instance_state(self, instance: str | None) -> SimInstanceState:
         return self._sim_transition("IInstance.OperatingState", instance, lambda api, inst: None)

@@ -67,7 +67,8 @@ def viewer(keys: dict[str, Headers]) -> Headers:
 def fake_simulation(services: Services, monkeypatch: pytest.MonkeyPatch) -> FakeSim:
     """A fake simulation on the app's backend (instance attributes shadow the port methods)."""
     fake = FakeSim()
-    for name in ("sim_instance_state", "sim_run", "sim_refresh_tags", "sim_read_tag", "sim_write_tag", "sim_step"):
+    for name in ("sim_instance_state", "sim_run", "sim_refresh_tags", "sim_read_tag", "sim_write_tag", "sim_step",
+                 "sim_memory_reset", "sim_clear_forces"):
         monkeypatch.setattr(services.backend, name, getattr(fake, name), raising=False)
     return fake
 
@@ -86,14 +87,14 @@ def test_create_get_list_and_delete_a_case(api: TestClient[Litestar], engineer: 
                                            viewer: Headers) -> None:
     made = data(create(api, engineer, {**MOTOR, "description": "TON 2 s"}))
     assert made["name"] == "Motor starts" and made["startCpu"] is False and made["setup"] == []
-    assert made["steps"][0] == START and made["steps"][1] == {"cycles": 1}
+    assert made["steps"][0] == {"write": [START["write"]]} and made["steps"][1] == {"cycles": 1}
     assert made["createdAt"] == made["updatedAt"]
     other = data(create(api, engineer, {"name": "b_other", "steps": [{"expect": {"tag": "X", "equals": 1}}]}))
     assert other["deviceName"] is None
 
-    assert [c["name"] for c in data(api.get(TESTS, headers=viewer))] == ["b_other", "Motor starts"]
-    only = data(api.get(TESTS, params={"deviceName": "plc_1"}, headers=viewer))
-    assert [c["name"] for c in only] == ["Motor starts"]
+    assert data(api.get(TESTS, headers=viewer)) == ["b_other", "Motor starts"]
+    assert data(api.get(TESTS, params={"deviceName": "plc_1"}, headers=viewer)) == ["Motor starts"]
+    assert data(api.get("/api/testharness/cases", params={"deviceName": "plc_1"}, headers=viewer)) == [made]
     assert data(api.get(f"{TESTS}/MOTOR starts", headers=viewer)) == made
 
     assert data(api.delete(f"{TESTS}/motor starts", headers=engineer))["name"] == "Motor starts"
@@ -105,8 +106,8 @@ def test_pascal_case_bodies_are_accepted(api: TestClient[Litestar], engineer: He
     body = {"Name": "pascal", "StartCpu": True, "Setup": [{"Write": {"Tag": "Start", "Value": False}}],
             "Steps": [{"AdvanceMs": 50}, {"Expect": {"Tag": "Speed", "Approx": 0, "Tolerance": 0.1}}]}
     made = data(create(api, engineer, body))
-    assert made["startCpu"] is True and made["setup"] == [{"write": {"tag": "Start", "value": False}}]
-    assert made["steps"][1] == {"expect": {"tag": "Speed", "approx": 0.0, "tolerance": 0.1}}
+    assert made["startCpu"] is True and made["setup"] == [{"write": [{"tag": "Start", "value": False}]}]
+    assert made["steps"][1] == {"expect": [{"tag": "Speed", "approx": 0, "tolerance": 0.1}]}
 
 
 def test_names_are_unique_unless_overwrite(api: TestClient[Litestar], engineer: Headers) -> None:
@@ -119,23 +120,32 @@ def test_names_are_unique_unless_overwrite(api: TestClient[Litestar], engineer: 
 
 
 @pytest.mark.parametrize(("change", "code", "words"), [
-    ({"steps": [{"wait": 5}]}, "VALIDATION_FAILED", "unknown field `wait`"),
-    ({"steps": [{"force": {"tag": "Start", "value": True}}]}, "VALIDATION_FAILED", "unknown field `force`"),
-    ({"steps": [{"cycles": 1, "advanceMs": 5}]}, "TEST_CASE_INVALID", "exactly one of"),
-    ({"steps": [{}]}, "TEST_CASE_INVALID", "found: none"),
+    ({"steps": [{"wait": 5}]}, "TEST_CASE_INVALID", "unknown field 'wait'"),
+    ({"steps": [{"force": {"tag": "Start", "value": True}}]}, "TEST_CASE_INVALID", "unknown field 'force'"),
+    ({"steps": [{"cycles": 1, "advanceMs": 5}]}, "TEST_CASE_INVALID", "at most one of"),
+    ({"steps": [{"waitMs": 5, "cycles": 1}]}, "TEST_CASE_INVALID", "found: cycles, waitMs"),
+    ({"steps": [{}]}, "TEST_CASE_INVALID", "a step does something"),
+    ({"steps": [{"description": "only words"}]}, "TEST_CASE_INVALID", "a step does something"),
+    ({"steps": [{"assert": {"X": {"expected": 1, "around": 2}}}]}, "TEST_CASE_INVALID", "unknown field 'around'"),
+    ({"steps": [{"assert": {"X": {"tolerance": 2}}}]}, "TEST_CASE_INVALID", "tolerance goes with expected"),
+    ({"steps": [{"assert": {"X": {"min": "low"}}}]}, "TEST_CASE_INVALID", "Expected `float | null`"),
+    ({"steps": [{"assert": [1]}]}, "TEST_CASE_INVALID", "assert is"),
+    ({"steps": [{"write": 5, "assert": {"X": 1}}]}, "TEST_CASE_INVALID", "write is"),
+    ({"steps": [{"waitMs": 600_001, "assert": {"X": 1}}]}, "TEST_CASE_INVALID", "<= 600000"),
+    ({"steps": [5]}, "VALIDATION_FAILED", "Expected `object`"),
+    ({"teardown": {"waitMs": -1}}, "TEST_CASE_INVALID", "teardown[1]"),
     ({"steps": [START, {"cycles": 2}]}, "TEST_CASE_INVALID", "asserts nothing"),
     ({"steps": [{"expect": {"tag": "X"}}]}, "TEST_CASE_INVALID", "needs a comparison"),
     ({"steps": [{"expect": {"tag": "X", "equals": 1, "tolerance": 0.1}}]}, "TEST_CASE_INVALID", "goes with approx"),
-    ({"steps": [{"expect": {"tag": "X", "equals": 1, "within": 3}}]}, "VALIDATION_FAILED", "unknown field `within`"),
-    ({"steps": [{"expect": {"tag": "X", "greaterThan": "high"}}]}, "VALIDATION_FAILED", "Expected `int | float"),
-    ({"steps": [{"expect": {"tag": "X", "approx": 1, "tolerance": -1}}]}, "VALIDATION_FAILED", ">= 0"),
-    ({"steps": [{"cycles": 0}]}, "VALIDATION_FAILED", ">= 1"),
-    ({"steps": [{"cycles": 1_000_001}]}, "VALIDATION_FAILED", "<= 1000000"),
-    ({"steps": [{"advanceMs": -5}]}, "VALIDATION_FAILED", "advanceMs: Expected `int` >= 1"),
-    ({"steps": [{"write": {"tag": "Start"}}]}, "VALIDATION_FAILED", "missing required field `value`"),
+    ({"steps": [{"expect": {"tag": "X", "equals": 1, "within": 3}}]}, "TEST_CASE_INVALID", "unknown field `within`"),
+    ({"steps": [{"expect": {"tag": "X", "greaterThan": "high"}}]}, "TEST_CASE_INVALID", "Expected `float | null`"),
+    ({"steps": [{"expect": {"tag": "X", "approx": 1, "tolerance": -1}}]}, "TEST_CASE_INVALID", ">= 0"),
+    ({"steps": [{"cycles": 0}]}, "TEST_CASE_INVALID", ">= 1"),
+    ({"steps": [{"cycles": 1_000_001}]}, "TEST_CASE_INVALID", "<= 1000000"),
+    ({"steps": [{"advanceMs": -5}]}, "TEST_CASE_INVALID", "at `advanceMs`"),
     ({"steps": []}, "VALIDATION_FAILED", "length >= 1"),
     ({"steps": "cycles"}, "VALIDATION_FAILED", "Expected `array`"),
-    ({"setup": [{"cycles": 1, "write": {"tag": "A", "value": 1}}]}, "TEST_CASE_INVALID", "setup[1]"),
+    ({"setup": [{"cycles": 1, "waitMs": 1}]}, "TEST_CASE_INVALID", "setup[1]"),
     ({"name": "a/b"}, "TEST_NAME_INVALID", "not a valid test case name"),
     ({"name": "*"}, "TEST_NAME_INVALID", "not a valid test case name"),
     ({"name": ""}, "TEST_NAME_INVALID", "not a valid test case name"),
@@ -160,7 +170,8 @@ def test_viewers_read_and_engineers_change(api: TestClient[Litestar], engineer: 
     assert_error(api.delete(f"{TESTS}/Motor starts", headers=viewer), 403, "FORBIDDEN")
     for path in ("/api/testharness/run", "/api/testharness/run-sync", "/api/tests/run", "/api/tests/run-sync"):
         assert_error(api.post(path, json={"testName": "*", "deviceName": "PLC_1"}, headers=viewer), 403)
-    assert data(api.get("/api/testharness/results", headers=viewer)) == []
+    empty = data(api.get("/api/testharness/results", headers=viewer))
+    assert (empty["status"], empty["total"], empty["results"], empty["runId"]) == ("NotRun", 0, [], None)
 
 
 # ----- runs -------------------------------------------------------------------------------------------
@@ -173,27 +184,30 @@ def test_run_all_as_a_job_and_read_the_results(api: TestClient[Litestar], engine
     record = run_job(api, "POST", "/api/testharness/run", engineer, json={"testName": "*"})
     assert record["status"] == "Completed" and record["progress"] == 100
     result = record["result"]
-    assert result["selection"] == "*" and result["status"] == "Completed" and result["outcome"] == "Failed"
-    assert result["totals"] == {"total": 2, "passed": 1, "failed": 1, "errors": 0}
-    assert [(c["name"], c["status"]) for c in result["cases"]] == [("Motor starts", "Passed"), ("too early", "Failed")]
-    miss = result["cases"][1]["assertions"][0]
-    assert miss == {"phase": "steps", "step": 3, "tag": "Running", "expected": {"equals": True}, "actual": False,
-                    "passed": False, "message": "Running is false (Bool); expected == true", "dataType": "Bool"}
+    assert result["selection"] == "*" and result["status"] == "Completed"
+    counts = {k: result[k] for k in ("total", "passed", "failed", "failures", "errors")}
+    assert counts == {"total": 2, "passed": 1, "failed": 1, "failures": 1, "errors": 0}
+    assert [(c["testName"], c["passed"]) for c in result["results"]] == [("Motor starts", True), ("too early", False)]
+    miss = result["results"][1]["steps"][2]
+    assert miss == {"stepIndex": 2, "description": "", "passed": False, "error": None, "assertions": [
+        {"tagName": "Running", "expectedValue": {"equals": True}, "actualValue": False, "passed": False,
+         "message": "Running is false (Bool); expected == true", "dataType": "Bool"}]}
 
     again = data(api.post("/api/testharness/run-sync", json={"testName": "too early"}, headers=engineer))
-    assert again["selection"] == "too early" and again["totals"]["total"] == 1
-    runs = data(api.get("/api/testharness/results", headers=viewer))
+    assert again["selection"] == "too early" and again["total"] == 1
+    assert data(api.get("/api/testharness/results", headers=viewer)) == again
+    runs = data(api.get("/api/testharness/runs", headers=viewer))
     assert [r["runId"] for r in runs] == [again["runId"], result["runId"]]
-    assert data(api.get("/api/testharness/results", params={"limit": 1}, headers=viewer)) == [again]
+    assert data(api.get("/api/testharness/runs", params={"limit": 1}, headers=viewer)) == [again]
     one = data(api.get("/api/testharness/results", params={"runId": result["runId"]}, headers=viewer))
-    assert one == [result]
+    assert one == result
 
 
 def test_results_errors(api: TestClient[Litestar], viewer: Headers) -> None:
     assert_error(api.get("/api/testharness/results", params={"runId": "nope"}, headers=viewer), 404,
                  "TEST_RUN_NOT_FOUND")
     for limit in (0, 51):
-        assert_error(api.get("/api/testharness/results", params={"limit": limit}, headers=viewer), 422)
+        assert_error(api.get("/api/testharness/runs", params={"limit": limit}, headers=viewer), 422)
 
 
 def test_run_errors(api: TestClient[Litestar], engineer: Headers, sim: FakeSim) -> None:
@@ -206,7 +220,7 @@ def test_run_errors(api: TestClient[Litestar], engineer: Headers, sim: FakeSim) 
     # T-IA Connect's client puts testName in the query string; it wins over the body.
     queried = data(api.post("/api/testharness/run-sync?testName=Motor%20starts", json={"testName": "other"},
                             headers=engineer))
-    assert queried["selection"] == "Motor starts" and queried["totals"]["passed"] == 1
+    assert queried["selection"] == "Motor starts" and queried["passed"] == 1
     record = run_job(api, "POST", "/api/testharness/run?testName=*", engineer)
     assert record["status"] == "Completed" and record["result"]["selection"] == "*"
     assert_error(api.post("/api/testharness/run", headers=engineer), 422)
@@ -219,10 +233,10 @@ def test_a_tag_error_is_reported_per_case(api: TestClient[Litestar], engineer: H
     data(create(api, engineer, {"name": "a", "steps": [{"expect": {"tag": "Ghost", "equals": 1}}]}))
     data(create(api, engineer, {**MOTOR, "name": "b"}))
     result = data(api.post("/api/testharness/run-sync", json={"testName": "*"}, headers=engineer))
-    first, second = result["cases"]
+    first, second = result["results"]
     assert (first["status"], first["errorCode"], first["errorStep"]) == ("Error", "SIM_TAG_NOT_FOUND", "steps[1] expect")
     assert second["status"] == "Passed"
-    assert result["totals"] == {"total": 2, "passed": 1, "failed": 0, "errors": 1}
+    assert (result["total"], result["passed"], result["failed"], result["errors"]) == (2, 1, 1, 1)
 
 
 def test_run_the_cases_of_a_device(api: TestClient[Litestar], engineer: Headers, sim: FakeSim) -> None:
@@ -231,10 +245,10 @@ def test_run_the_cases_of_a_device(api: TestClient[Litestar], engineer: Headers,
     record = run_job(api, "POST", "/api/tests/run", engineer, json={"DeviceName": "plc_1"},)
     assert record["status"] == "Completed"
     assert record["result"]["selection"] == "device:plc_1"
-    assert [c["name"] for c in record["result"]["cases"]] == ["Motor starts"]
+    assert [c["testName"] for c in record["result"]["results"]] == ["Motor starts"]
     synced = data(api.post("/api/tests/run-sync", json={"deviceName": "PLC_2", "instanceName": "SIM_2"},
                               headers=engineer))
-    assert [(c["name"], c["instanceName"]) for c in synced["cases"]] == [("elsewhere", "SIM_2")]
+    assert [(c["testName"], c["instanceName"]) for c in synced["results"]] == [("elsewhere", "SIM_2")]
     body = assert_error(api.post("/api/tests/run-sync", json={"deviceName": "PLC_9"}, headers=engineer),
                         404, "TESTS_NOT_FOUND")
     assert '"deviceName": "PLC_9"' in body["message"]
@@ -257,8 +271,8 @@ def test_a_run_can_be_canceled_between_steps(api: TestClient[Litestar], engineer
     release.set()
     record = wait_job(api, job_id, engineer)
     assert record["status"] == "Canceled"
-    (run,) = data(api.get("/api/testharness/results", headers=viewer))
-    assert run["status"] == "Canceled" and run["cases"] == [] and run["finishedAt"]
+    run = data(api.get("/api/testharness/results", headers=viewer))
+    assert run["status"] == "Canceled" and run["results"] == [] and run["completedAt"]
 
 
 def test_cases_and_results_survive_a_restart(client: TestClient[Litestar], engineer_headers: Headers,
@@ -272,5 +286,5 @@ def test_cases_and_results_survive_a_restart(client: TestClient[Litestar], engin
     client.__exit__(None, None, None)  # the app shuts down: worker, jobs, backend
     services.db.close()
     with TestClient(create_app(settings)) as second:
-        assert [c["name"] for c in data(second.get(TESTS, headers=viewer))] == ["Motor starts"]
-        assert data(second.get("/api/testharness/results", headers=viewer)) == [result]
+        assert data(second.get(TESTS, headers=viewer)) == ["Motor starts"]
+        assert data(second.get("/api/testharness/results", headers=viewer)) == result

@@ -155,6 +155,17 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
+    def sim_clear_forces(self, instance: str | None) -> list[str]:
+        """Remove every force the instance's CPU holds (a memory reset keeps them, as on an S7-1500); returns the
+        operands no longer forced. A PLC unit test starts from a clean state with it.
+
+        Raises:
+            NotFoundError: no such instance.
+            ConflictError: powered off (``INSTANCE_OFF``).
+            NotSupportedError: the adapter cannot see or remove forces (``NO_OPENNESS_EQUIVALENT``).
+        """
+
+    @abstractmethod
     def sim_instance_state(self, instance: str | None) -> SimInstanceState:
         """Operating state, mode, virtual time, scan-time statistics, last programming error.
 

@@ -1,24 +1,25 @@
 """PLC unit tests (``/api/testharness``): test cases that set inputs, run cycles or time, and assert outputs.
 
-A test case (:class:`~.models.TestCase`) is stored on the server (SQLite, it survives a restart) and
-run as a job against a simulated PLC instance through the backend port's simulation methods:
+A test case (:class:`~.models.TestCase`) is stored on the server (SQLite, it survives a restart) and run as a job
+against a simulated PLC instance through the backend port's simulation methods. ``POST /api/testharness/tests``
+takes T-IA Connect's client format or this server's earlier one (:mod:`.convert`):
 
     {"name": "Motor starts after 2 s", "deviceName": "PLC_1", "instanceName": "PLC_1_SIM",
-     "setup": [{"write": {"tag": "\\"Motor_DB\\".Start", "value": false}}, {"cycles": 1}],
-     "steps": [{"write": {"tag": "\\"Motor_DB\\".Start", "value": true}}, {"advanceMs": 2000},
-               {"expect": {"tag": "\\"Motor_DB\\".Running", "equals": true}}]}
+     "setup": {"description": "Motor off", "write": {"\"Motor_DB\".Start": false}},
+     "steps": [{"description": "Start", "write": {"\"Motor_DB\".Start": true}, "waitMs": 2000,
+                "assert": {"\"Motor_DB\".Running": {"expected": true}}}]}
 
-``POST /api/testharness/run`` takes ``testName`` (a case, or ``*`` for all) and answers 202 with a job;
-``POST /api/tests/run`` ``{DeviceName}`` runs the cases declared for a PLC. Each run's results (per
-case and per assertion, with totals) are listed by ``GET /api/testharness/results``, newest first.
-
-The T-IA Connect client sends ``testName`` in the query string of the POST; the operation model
-reads POST fields from the JSON body only, so ``testName`` is required in the body (a request with
-only the query string answers 422 rather than silently running every case).
+``GET /api/testharness/tests`` lists the names (as the client's test explorer reads them), ``GET /api/testharness/
+cases`` the cases themselves. ``POST /api/testharness/run?testName=`` takes a name, ``*`` or a glob (``Motor*``)
+and answers 202 with a job whose result is the run's ``TestSuiteResult``; ``POST /api/tests/run`` ``{DeviceName}``
+runs the cases declared for a PLC. ``GET /api/testharness/results`` is the newest run (or ``runId``), ``GET
+/api/testharness/runs`` the recent ones, and ``GET /api/testharness/results/{runId}/junit`` a run as JUnit XML
+(:mod:`.junit`). The newest 50 runs are kept.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Annotated, Any
 
 import msgspec
@@ -28,33 +29,38 @@ from engineering_api.jobs.operations import Operation, OperationContext, RouteSp
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
 
-from .models import TestCase, TestCaseInfo, TestRun, check_case
-from .runner import run_cases
+from .convert import to_steps
+from .models import MAX_STEPS, TestCase, TestCaseInfo, check_case
+from .results import TestSuiteResult
+from .runner import run_cases, suite
 from .store import MAX_CASES, RUNS_KEPT, store_for
 
-__all__ = ("OPERATIONS", "SECTION")
+__all__ = ("OPERATIONS", "SECTION", "select_cases")
 
 SECTION = "Test Harness"
 BASE = "/api/testharness"
 _RUN_ERRORS = (e.NotFoundError, e.ConflictError, e.ValidationError, e.OperationCanceledError)
+_GLOB = frozenset("*?[")
 _EXAMPLE = {
     "name": "Motor starts after 2 s",
     "description": "Start latches, Running follows after the TON delay of 2 s.",
     "deviceName": "PLC_1",
     "instanceName": "PLC_1_SIM",
     "startCpu": True,
-    "setup": [{"write": {"tag": '"Motor_DB".Start', "value": False}}, {"cycles": 1}],
+    "setup": {"description": "Motor off", "write": {'"Motor_DB".Start': False}, "waitMs": 100},
     "steps": [
-        {"write": {"tag": '"Motor_DB".Start', "value": True}},
-        {"cycles": 1},
-        {"expect": {"tag": '"Motor_DB".Running', "equals": False}},
-        {"advanceMs": 2000},
-        {"expect": {"tag": '"Motor_DB".Running', "equals": True}},
-        {"expect": {"tag": '"Motor_DB".Elapsed', "greaterOrEqual": 2000}},
-        {"expect": {"tag": '"Motor_DB".Speed', "approx": 1500.0, "tolerance": 0.5}},
+        {"description": "Start, not yet running", "write": {'"Motor_DB".Start': True}, "waitMs": 100,
+         "assert": {'"Motor_DB".Running': {"expected": False}}},
+        {"description": "Running after 2 s", "waitMs": 2000,
+         "assert": {'"Motor_DB".Running': {"expected": True}, '"Motor_DB".Elapsed': {"min": 2000},
+                    '"Motor_DB".Speed': {"expected": 1500.0, "tolerance": 0.5}}},
     ],
+    "teardown": {"description": "Stop", "write": {'"Motor_DB".Start': False}},
     "overwrite": False,
 }
+_PHASE_DOC = ("one step object or a list of steps, in T-IA Connect's format ({description, write: {tag: value}, "
+              "waitMs, assert: {tag: {expected, tolerance, min, max, notEqual}}}) or the earlier one ({write: {tag, "
+              "value}} | {cycles} | {advanceMs} | {expect: {tag, equals...}})")
 
 
 class ListTestsInput(CamelStruct):
@@ -71,24 +77,57 @@ class TestRef(CamelStruct):
     name: str
 
 
-class CreateTestInput(TestCase):
-    """A test case (see TestCase); ``overwrite`` replaces a case of the same name instead of answering 409."""
+class CreateTestInput(CamelStruct):
+    """A test case as a client sends it (see TestCase for the meaning, convert for the step formats); ``overwrite``
+    replaces a case of the same name instead of answering 409."""
 
+    name: Annotated[str, msgspec.Meta(max_length=100)]
+    steps: Annotated[list[dict[str, Any]], msgspec.Meta(min_length=1, max_length=MAX_STEPS, description=_PHASE_DOC)]
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    device_name: str | None = None
+    instance_name: str | None = None
+    start_cpu: bool = False
+    keep_state: bool = False
+    setup: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(description=_PHASE_DOC)] = None
+    teardown: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(description=_PHASE_DOC)] = None
     overwrite: bool = False
+
+    def to_case(self) -> TestCase:
+        """The case in the one internal model, checked.
+
+        Raises:
+            ValidationError: ``TEST_CASE_INVALID`` (a step, naming it), ``TEST_NAME_INVALID``.
+        """
+        case = TestCase(
+            name=self.name, steps=to_steps("steps", self.steps), description=self.description,
+            device_name=self.device_name, instance_name=self.instance_name, start_cpu=self.start_cpu,
+            keep_state=self.keep_state, setup=to_steps("setup", self.setup), teardown=to_steps("teardown", self.teardown),
+        )
+        if len(case.setup) > MAX_STEPS or len(case.teardown) > MAX_STEPS:
+            raise e.ValidationError(f"At most {MAX_STEPS} steps per phase.", code="TEST_CASE_INVALID")
+        check_case(case)
+        return case
 
 
 class ResultsInput(CamelStruct):
-    """One run by ``runId``, or the newest ``limit`` runs."""
+    """One run by ``runId``; the newest without it."""
 
     run_id: str | None = None
+
+
+class RunsInput(CamelStruct):
+    """The newest ``limit`` runs."""
+
     limit: Annotated[int, msgspec.Meta(ge=1, le=RUNS_KEPT)] = 20
 
 
 class RunInput(CamelStruct):
-    """``testName``: one case, or ``*`` for every case (required, in the body or the query string as T-IA Connect's
-    client sends it: running everything is never a default); ``instanceName`` overrides each case's instance."""
+    """``testName``: one case, ``*`` for every case, or a glob such as ``Motor*`` (case-insensitive; required, in the
+    body or the query string as T-IA Connect's client sends it: running everything is never a default);
+    ``deviceName`` keeps only the cases of that PLC; ``instanceName`` overrides each case's instance."""
 
-    test_name: Annotated[str, msgspec.Meta(min_length=1)]
+    test_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    device_name: str | None = None
     instance_name: str | None = None
 
 
@@ -100,26 +139,48 @@ class DeviceRunInput(CamelStruct):
 
 
 def _create(ctx: OperationContext, data: CreateTestInput) -> TestCaseInfo:
-    check_case(data)
-    return store_for(ctx).put_case(data, overwrite=data.overwrite)
+    return store_for(ctx).put_case(data.to_case(), overwrite=data.overwrite)
 
 
-def _results(ctx: OperationContext, data: ResultsInput) -> list[TestRun]:
+def _results(ctx: OperationContext, data: ResultsInput) -> TestSuiteResult:
     store = store_for(ctx)
-    return [store.run(data.run_id)] if data.run_id else store.runs(data.limit)
+    if data.run_id:
+        return store.run(data.run_id)
+    return store.latest() or suite(None, "", "NotRun", [], None, None)
 
 
-def _run(ctx: OperationContext, data: RunInput) -> TestRun:
+def select_cases(cases: list[TestCaseInfo], pattern: str, device: str | None = None) -> list[TestCaseInfo]:
+    """The cases a run selects: by name, ``*`` or a glob (case-insensitive), then by device.
+
+    Raises:
+        NotFoundError: ``TEST_NOT_FOUND`` (a name), ``TESTS_NOT_FOUND`` (nothing matches).
+    """
+    wanted = pattern.strip().lower()
+    if device is not None:
+        cases = [c for c in cases if (c.device_name or "").lower() == device.lower()]
+    if not _GLOB & set(wanted):
+        found = [c for c in cases if c.name.lower() == wanted]
+        if not found:
+            on = f' of the device "{device}"' if device is not None else ""
+            raise e.NotFoundError(f'The test case "{pattern}"{on} does not exist (GET /api/testharness/tests lists '
+                                  "them).", code="TEST_NOT_FOUND")
+        return found
+    found = [c for c in cases if fnmatch.fnmatchcase(c.name.lower(), wanted)]
+    if not found:
+        on = f' of the device "{device}"' if device is not None else ""
+        raise e.NotFoundError(f'No stored test case{on} matches "{pattern}"; create one (POST /api/testharness/tests) '
+                              "first.", code="TESTS_NOT_FOUND")
+    return found
+
+
+def _run(ctx: OperationContext, data: RunInput) -> TestSuiteResult:
     store = store_for(ctx)
-    name = data.test_name.strip()
-    cases = store.list_cases() if name == "*" else [store.get_case(name)]
-    if not cases:
-        raise e.NotFoundError("No test case is stored; create one (POST /api/testharness/tests) first.",
-                              code="TESTS_NOT_FOUND")
-    return run_cases(ctx, store, cases, selection=name, instance=data.instance_name)
+    cases = select_cases(store.list_cases(), data.test_name, data.device_name)
+    selection = data.test_name.strip() + (f" device:{data.device_name}" if data.device_name else "")
+    return run_cases(ctx, store, cases, selection=selection, instance=data.instance_name)
 
 
-def _run_device(ctx: OperationContext, data: DeviceRunInput) -> TestRun:
+def _run_device(ctx: OperationContext, data: DeviceRunInput) -> TestSuiteResult:
     store = store_for(ctx)
     cases = store.list_cases(data.device_name)
     if not cases:
@@ -141,7 +202,7 @@ def _preview_delete(ctx: OperationContext, data: TestRef) -> Preview:
 
 
 def _preview_create(ctx: OperationContext, data: CreateTestInput) -> Preview:
-    check_case(data)
+    data.to_case()
     cases = store_for(ctx).list_cases()
     old = next((c for c in cases if c.name.lower() == data.name.lower()), None)
     if old is None:
@@ -161,18 +222,26 @@ def _preview_create(ctx: OperationContext, data: CreateTestInput) -> Preview:
 
 _RUN_DESCRIPTION = (
     "Each case runs on its instance (instanceName, else the connected simulation instance). A CPU in STOP is "
-    "started only when the case says startCpu: true (else the case is an Error). Setup and steps run in order; "
+    "started only when the case says startCpu: true (else the case is an Error). Unless the case says keepState: "
+    "true it starts from a clean PLC state: forces removed, memory reset (actual values back to start values, "
+    "retentive data cleared) and restart. Setup, steps and teardown run in order (the teardown whatever happened); "
     "cycles/advanceMs need the instance in SingleStep or TimespanSynchronized mode (the run does not switch "
-    "modes). A failed assertion fails the case; a tag error, a CPU that STOPs or a wrong mode makes it an Error; "
-    "the run goes on with the next case. The run is recorded (GET /api/testharness/results) and can be canceled "
-    "between steps."
+    "modes), waitMs is stepped there and waited in real time on a free-running instance. A failed assertion fails "
+    "the case; a tag error, a CPU that STOPs or a wrong mode makes it an Error (failed assertions before it still "
+    "count); the run goes on with the next case. The answer is the run's TestSuiteResult; it is recorded (GET "
+    "/api/testharness/results, .../results/{runId}/junit) and can be canceled between steps."
 )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
-        name="testharness.tests.list", summary="List the stored PLC test cases (optionally of one device).",
+        name="testharness.tests.list", summary="Names of the stored PLC test cases (optionally of one device).",
+        section=SECTION, handler=lambda ctx, d: [c.name for c in store_for(ctx).list_cases(d.device_name)],
+        input=ListTestsInput, output=list[str], route=RouteSpec("GET", f"{BASE}/tests"), mutating=False,
+    ),
+    Operation(
+        name="testharness.cases.list", summary="The stored PLC test cases with their steps (optionally of one device).",
         section=SECTION, handler=lambda ctx, d: store_for(ctx).list_cases(d.device_name), input=ListTestsInput,
-        output=list[TestCaseInfo], route=RouteSpec("GET", f"{BASE}/tests"), mutating=False,
+        output=list[TestCaseInfo], route=RouteSpec("GET", f"{BASE}/cases"), mutating=False,
     ),
     Operation(
         name="testharness.tests.get", summary="A stored PLC test case by name.", section=SECTION,
@@ -193,19 +262,25 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         destructive=True, preview=_preview_delete,
     ),
     Operation(
-        name="testharness.results", summary="Results of the recent test runs, newest first (or one by runId).",
-        section=SECTION, handler=_results, input=ResultsInput, output=list[TestRun],
+        name="testharness.results", summary="The newest test run's results (or one run's by runId).",
+        section=SECTION, handler=_results, input=ResultsInput, output=TestSuiteResult,
         route=RouteSpec("GET", f"{BASE}/results"), mutating=False, errors=(e.NotFoundError,),
+        description="A TestSuiteResult: with no run recorded yet, an empty one with status NotRun.",
     ),
     Operation(
-        name="testharness.run", summary="Run one PLC test case, or every case with testName '*'.", section=SECTION,
-        handler=_run, input=RunInput, output=TestRun, route=RouteSpec("POST", f"{BASE}/run-sync"), query=("test_name",),
+        name="testharness.runs", summary="The recent test runs with their results, newest first.",
+        section=SECTION, handler=lambda ctx, d: store_for(ctx).runs(d.limit), input=RunsInput,
+        output=list[TestSuiteResult], route=RouteSpec("GET", f"{BASE}/runs"), mutating=False,
+    ),
+    Operation(
+        name="testharness.run", summary="Run PLC test cases by name, '*' or a glob pattern.", section=SECTION,
+        handler=_run, input=RunInput, output=TestSuiteResult, route=RouteSpec("POST", f"{BASE}/run-sync"), query=("test_name",),
         async_route=RouteSpec("POST", f"{BASE}/run"), long_running=True, errors=_RUN_ERRORS,
         description=_RUN_DESCRIPTION, example={"testName": "*"},
     ),
     Operation(
         name="tests.run", summary="Run every PLC test case declared for a device.", section=SECTION,
-        handler=_run_device, input=DeviceRunInput, output=TestRun, route=RouteSpec("POST", "/api/tests/run-sync"),
+        handler=_run_device, input=DeviceRunInput, output=TestSuiteResult, route=RouteSpec("POST", "/api/tests/run-sync"),
         async_route=RouteSpec("POST", "/api/tests/run"), long_running=True, errors=_RUN_ERRORS,
         description=_RUN_DESCRIPTION, example={"deviceName": "PLC_1"},
     ),

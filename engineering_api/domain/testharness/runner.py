@@ -1,11 +1,13 @@
 """Running test cases against a simulated PLC through the backend port's simulation methods.
 
 Each case runs on its instance (``instanceName``, else the connected one): the CPU is brought to RUN
-(``startCpu``), a stale tag list is refreshed, then the setup and the steps run in order. A failed assertion fails the case; anything
-that keeps the case from running to its end (a tag error, a CPU that STOPs, a free-running instance)
-makes the case an ``Error`` with the reason, and the run goes on with the next case. The run is saved
-after every case, so a crash or a cancellation keeps what was done. Cancellation is honoured between
-steps.
+(``startCpu``), its state is made clean unless the case says ``keepState`` (forces removed, memory reset, restart:
+every actual value back to its start value and the startup OBs run, as a power-up of a fresh CPU), a stale tag
+list is refreshed, then the setup, the steps and the teardown run in order. A failed assertion fails the case and
+the steps go on; anything that keeps the case from running to its end (a tag error, a CPU that STOPs, a
+free-running instance asked to step) makes the case an ``Error`` with the reason, the teardown still runs, and the
+run goes on with the next case. The run is saved after every case, so a crash or a cancellation keeps what was
+done. Cancellation is honoured between steps.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from engineering_api.backend.errors import EngineeringError, OperationCanceledEr
 from engineering_api.lib.schema import utc_now
 from simatic_xml.cancel import Canceled
 
-from .models import AssertionResult, CaseResult, Expectation, RunTotals, TestRun, describe_step
+from .models import PHASES, Expectation, describe_step
+from .results import AssertionResult, CaseResult, StepResult, TestSuiteResult, suite_counts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
     from .models import TestCase, TestStep
     from .store import TestStore
 
-__all__ = ("SimulationApi", "evaluate", "run_case", "run_cases")
+__all__ = ("SimulationApi", "evaluate", "run_case", "run_cases", "suite")
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,8 @@ class SimulationApi(Protocol):
     def sim_instance_state(self, instance: str | None) -> SimInstanceState: ...
     def sim_run(self, instance: str | None) -> SimInstanceState: ...
     def sim_refresh_tags(self, instance: str | None = None) -> Any: ...
+    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState: ...
+    def sim_clear_forces(self, instance: str | None) -> list[str]: ...
 
 
 class _CaseError(Exception):
@@ -110,7 +115,7 @@ def _part(name: str, wanted: Any, expect: Expectation) -> str:
     return text + (f" +/- {expect.tolerance:g}" if name == "approx" and expect.tolerance is not None else "")
 
 
-def evaluate(expect: Expectation, actual: Any, data_type: str | None, *, phase: str, step: int) -> AssertionResult:
+def evaluate(expect: Expectation, actual: Any, data_type: str | None) -> AssertionResult:
     """Compare a value read from the PLC with every comparison of an ``expect`` step."""
     given = expect.comparisons()
     checks = {k: v for k, v in given.items() if k != "tolerance"}
@@ -125,12 +130,16 @@ def evaluate(expect: Expectation, actual: Any, data_type: str | None, *, phase: 
         held = " and ".join(_part(n, v, expect) for n, v in checks.items())
         message = f"{expect.tag} is {_show(actual)}{typed}: {held}"
     return AssertionResult(
-        phase=phase, step=step, tag=expect.tag, expected=given, actual=actual, passed=not missed, message=message,
+        tag_name=expect.tag, passed=not missed, message=message, expected_value=given, actual_value=actual,
         data_type=data_type,
     )
 
 
 # ----- one case ---------------------------------------------------------------------------------------
+Failure = tuple[str, str, str | None]
+"""An error of a case: message, code, where (``steps[3] cycles``)."""
+
+
 def _label(instance: str | None) -> str:
     return f'The instance "{instance}"' if instance else "The connected simulation instance"
 
@@ -140,118 +149,171 @@ def _stop_reason(sim: SimulationApi, instance: str) -> str:
     return error.message if error is not None else "read the instance's diagnostic buffer for the cause."
 
 
-def _prepare(sim: SimulationApi, case: TestCase, instance: str | None) -> str:
-    """Bring the case's instance to RUN; returns its name (the connected one's when ``instance`` is None)."""
+def _prepare(sim: SimulationApi, case: TestCase, instance: str | None) -> tuple[str, bool, bool]:
+    """Bring the case's instance to RUN from a clean state (unless ``keepState``).
+
+    Returns its name (the connected one's when ``instance`` is None: a later change of the connected instance
+    must not move the case), whether the state was reset, and whether the instance runs freely.
+    """
     info = sim.sim_instance_state(instance)
-    name = info.name  # later steps name it: a change of the connected instance must not move the case
-    if info.operating_state == STOP and case.start_cpu:
+    name = info.name
+    if info.operating_state == STOP and not case.start_cpu:
+        raise _CaseError(f'{_label(name)} is in STOP. Start the CPU, or set "startCpu": true in the case.',
+                         "CPU_IN_STOP")
+    if info.operating_state not in (RUN, STOP):
+        raise _CaseError(f"{_label(name)} is {info.operating_state}. Power it on and download the program before "
+                         "testing.", "CPU_NOT_RUNNING")
+    reset = not case.keep_state
+    if reset:
+        if info.forces:  # a memory reset keeps forces (as an S7-1500 does): remove them first
+            sim.sim_clear_forces(name)
+        sim.sim_memory_reset(name, confirm=True)
+    if reset or info.operating_state == STOP:
         sim.sim_run(name)
         info = sim.sim_instance_state(name)
         if info.operating_state != RUN:
             raise _CaseError(f"{_label(name)} did not go to RUN: {_stop_reason(sim, name)}", "CPU_STOPPED")
-    elif info.operating_state == STOP:
-        raise _CaseError(f'{_label(name)} is in STOP. Start the CPU, or set "startCpu": true in the case.',
-                         "CPU_IN_STOP")
-    elif info.operating_state != RUN:
-        raise _CaseError(f"{_label(name)} is {info.operating_state}. Power it on and download the program before "
-                         "testing.", "CPU_NOT_RUNNING")
-    steps = (*case.setup, *case.steps)
-    if info.operating_mode == FREE_RUNNING and any(s.cycles is not None or s.advance_ms is not None for s in steps):
+    free = info.operating_mode == FREE_RUNNING
+    steps = (*case.setup, *case.steps, *case.teardown)
+    if free and any(s.cycles is not None or s.advance_ms is not None for s in steps):
         raise _CaseError(
             f"{_label(name)} runs freely (operating mode Default), so cycles and time cannot be stepped. Set its "
-            "operating mode to SingleStep or TimespanSynchronized before running the test.", "FREE_RUNNING",
+            "operating mode to SingleStep or TimespanSynchronized before running the test (waitMs works in both).",
+            "FREE_RUNNING",
         )
     if not info.tags_up_to_date:
         sim.sim_refresh_tags(name)  # after a download, as a PLCSIM client calls UpdateTagList
-    return name
+    return name, reset, free
 
 
-def _execute(sim: SimulationApi, step: TestStep, instance: str, phase: str, index: int) -> AssertionResult | None:
-    if step.write is not None:
-        sim.sim_write_tag(step.write.tag, step.write.value, instance=instance)
-        return None
-    if step.expect is not None:
-        read = sim.sim_read_tag(step.expect.tag, instance=instance)
-        return evaluate(step.expect, read.value, read.data_type, phase=phase, step=index)
-    if sim.sim_step(instance, cycles=step.cycles, milliseconds=step.advance_ms).stopped:
-        raise _CaseError(f"{_label(instance)} went to STOP during {describe_step(phase, index, step)}: "
-                         f"{_stop_reason(sim, instance)}", "CPU_STOPPED")
+def _wait(ctx: OperationContext, milliseconds: float) -> None:
+    """Wait in real time (a free-running CPU scans on its own), answering a cancel within 50 ms."""
+    deadline = time.monotonic() + milliseconds / 1000
+    while (left := deadline - time.monotonic()) > 0:
+        ctx.check_canceled()
+        time.sleep(min(left, 0.05))
+
+
+def _execute(ctx: OperationContext, sim: SimulationApi, step: TestStep, instance: str, free: bool,
+             where: str, assertions: list[AssertionResult]) -> None:
+    """Writes, then the cycles or time, then the expectations (appended to ``assertions`` as they are read)."""
+    for write in step.write:
+        sim.sim_write_tag(write.tag, write.value, instance=instance)
+    stepped = None
+    if step.cycles is not None or step.advance_ms is not None:
+        stepped = sim.sim_step(instance, cycles=step.cycles, milliseconds=step.advance_ms)
+    elif step.wait_ms:
+        if free:
+            _wait(ctx, step.wait_ms)
+        else:  # a stepped instance's time only passes when stepped: waitMs is that much virtual time
+            stepped = sim.sim_step(instance, milliseconds=step.wait_ms)
+    if stepped is not None and stepped.stopped:
+        raise _CaseError(f"{_label(instance)} went to STOP during {where}: {_stop_reason(sim, instance)}",
+                         "CPU_STOPPED")
+    for expect in step.expect:
+        read = sim.sim_read_tag(expect.tag, instance=instance)
+        assertions.append(evaluate(expect, read.value, read.data_type))
+
+
+def _run_phase(ctx: OperationContext, sim: SimulationApi, case: TestCase, phase: str, instance: str, free: bool,
+               out: list[StepResult]) -> Failure | None:
+    """Run one phase's steps into ``out``; the first error ends the phase. Only a cancellation escapes."""
+    for index, step in enumerate(getattr(case, phase)):
+        ctx.check_canceled()
+        where = describe_step(phase, index + 1, step)
+        assertions: list[AssertionResult] = []
+        failure: Failure | None = None
+        try:
+            _execute(ctx, sim, step, instance, free, where, assertions)
+        except OperationCanceledError:
+            raise
+        except (_CaseError, EngineeringError) as exc:
+            failure = (exc.message, exc.code, where)
+        except Exception:  # a defect must cost one case, not the run (a CI report lists every case)
+            logger.exception("test case %s failed unexpectedly at %s", case.name, where)
+            failure = ("Internal error while running the case; see the server log.", "INTERNAL_ERROR", where)
+        held = all(a.passed for a in assertions)
+        if failure is None and phase == "setup" and not held:
+            missed = next(a for a in assertions if not a.passed)
+            failure = (f"Setup precondition not met: {missed.message}", "SETUP_FAILED", where)
+        out.append(StepResult(step_index=index, description=step.description, passed=held and failure is None,
+                              assertions=assertions, error=failure[0] if failure else None))
+        if failure is not None:
+            return failure
     return None
 
 
 def run_case(ctx: OperationContext, sim: SimulationApi, case: TestCase, instance: str | None) -> CaseResult:
     """Run one case; only a cancellation escapes (between steps)."""
     started, clock = utc_now(), time.perf_counter()
-    assertions: list[AssertionResult] = []
-    error: tuple[str, str, str | None] | None = None
-    where: str | None = None
+    phases: dict[str, list[StepResult]] = {phase: [] for phase in PHASES}
+    error: Failure | None = None
+    reset = False
     try:
-        instance = _prepare(sim, case, instance)
-        for phase, steps in (("setup", case.setup), ("steps", case.steps)):
-            for index, step in enumerate(steps, 1):
-                ctx.check_canceled()
-                where = describe_step(phase, index, step)
-                outcome = _execute(sim, step, instance, phase, index)
-                if outcome is None:
-                    continue
-                assertions.append(outcome)
-                if phase == "setup" and not outcome.passed:
-                    raise _CaseError(f"Setup precondition not met: {outcome.message}", "SETUP_FAILED")
+        instance, reset, free = _prepare(sim, case, instance)
     except OperationCanceledError:
         raise
     except (_CaseError, EngineeringError) as exc:
-        error = (exc.message, exc.code, where)
-    except Exception:  # a defect must cost one case, not the run (a CI report lists every case)
-        logger.exception("test case %s failed unexpectedly", case.name)
-        error = ("Internal error while running the case; see the server log.", "INTERNAL_ERROR", where)
-    status = "Error" if error else ("Passed" if all(a.passed for a in assertions) else "Failed")
+        error = (exc.message, exc.code, "prepare")
+    if error is None:
+        assert instance is not None
+        for phase in ("setup", "steps"):
+            error = _run_phase(ctx, sim, case, phase, instance, free, phases[phase])
+            if error is not None:
+                break
+        # The teardown runs whatever happened; its own error is the case's error only when there was none before.
+        teardown_error = _run_phase(ctx, sim, case, "teardown", instance, free, phases["teardown"])
+        error = error or teardown_error
+    failed = sum(1 for phase in ("steps", "teardown") for s in phases[phase] for a in s.assertions if not a.passed)
+    status = "Error" if error else ("Failed" if failed else "Passed")
     return CaseResult(
-        name=case.name, status=status, instance_name=instance, device_name=case.device_name, started_at=started,
-        finished_at=utc_now(), duration_ms=round((time.perf_counter() - clock) * 1000, 3), assertions=assertions,
+        test_name=case.name, description=case.description, passed=status == "Passed", status=status,
+        failed_assertions=failed, steps=phases["steps"], setup=phases["setup"], teardown=phases["teardown"],
+        instance_name=instance, device_name=case.device_name, state_reset=reset, started_at=started,
+        completed_at=utc_now(), duration_ms=round((time.perf_counter() - clock) * 1000, 3),
         error=error[0] if error else None, error_code=error[1] if error else None,
         error_step=error[2] if error else None,
     )
 
 
 # ----- a run ------------------------------------------------------------------------------------------
-def _totals(cases: list[CaseResult]) -> RunTotals:
-    count = {s: sum(1 for c in cases if c.status == s) for s in ("Passed", "Failed", "Error")}
-    return RunTotals(total=len(cases), passed=count["Passed"], failed=count["Failed"], errors=count["Error"])
-
-
-def _snapshot(base: TestRun, cases: list[CaseResult], status: str, finished: bool) -> TestRun:
-    totals = _totals(cases)
-    return TestRun(
-        run_id=base.run_id, selection=base.selection, status=status,  # type: ignore[arg-type]
-        outcome="Passed" if cases and totals.passed == totals.total else "Failed", started_at=base.started_at,
-        finished_at=utc_now() if finished else None, totals=totals, cases=list(cases),
+def suite(run_id: str | None, selection: str, status: str, results: list[CaseResult], started: str | None,
+          completed: str | None, duration_ms: float = 0.0) -> TestSuiteResult:
+    """A run's ``TestSuiteResult`` with its counts."""
+    return TestSuiteResult(
+        run_id=run_id, selection=selection, status=status, results=list(results),  # type: ignore[arg-type]
+        started_at=started, completed_at=completed, duration_ms=duration_ms, **suite_counts(results),
     )
 
 
 def run_cases(
     ctx: OperationContext, store: TestStore, cases: Sequence[TestCase], *, selection: str,
     instance: str | None = None,
-) -> TestRun:
+) -> TestSuiteResult:
     """Run ``cases`` in order and record the run (``instance`` overrides each case's ``instanceName``).
 
     Raises:
         OperationCanceledError: the job was canceled; the run is saved as ``Canceled`` with the cases done.
     """
     sim: SimulationApi = ctx.backend  # type: ignore[assignment]
-    run = TestRun(run_id=store.new_run_id(), selection=selection, status="Running", outcome="Failed",
-                  started_at=utc_now(), finished_at=None, totals=_totals([]), cases=[])
-    store.save_run(run)
+    run_id, started, clock = store.new_run_id(), utc_now(), time.perf_counter()
+
+    def snapshot(status: str, finished: bool) -> TestSuiteResult:
+        return suite(run_id, selection, status, results, started, utc_now() if finished else None,
+                     round((time.perf_counter() - clock) * 1000, 3))
+
     results: list[CaseResult] = []
+    store.save_run(snapshot("Running", finished=False))
     try:
         for number, case in enumerate(cases):
             ctx.check_canceled()
             ctx.progress(100 * number // len(cases), f"test {number + 1}/{len(cases)}: {case.name}")
             results.append(run_case(ctx, sim, case, instance or case.instance_name))
-            store.save_run(_snapshot(run, results, "Running", finished=False))
+            store.save_run(snapshot("Running", finished=False))
     except (OperationCanceledError, Canceled):  # Canceled: stopped at a checkpoint inside a step (a download)
-        store.save_run(_snapshot(run, results, "Canceled", finished=True))
+        store.save_run(snapshot("Canceled", finished=True))
         raise
-    final = _snapshot(run, results, "Completed", finished=True)
+    final = snapshot("Completed", finished=True)
     store.save_run(final)
-    ctx.progress(100, f"{final.totals.passed}/{final.totals.total} passed")
+    ctx.progress(100, f"{final.passed}/{final.total} passed")
     return final

@@ -1,6 +1,8 @@
 """Test cases and run results, kept in the service's SQLite database (the ``kv`` table of ``ctx.state``).
 
-They are server state, not project state: they survive closing the project and restarting the server.
+They are server state, not project state: they survive closing the project and restarting the server. The
+newest :data:`RUNS_KEPT` runs are kept (a new run drops the oldest), each under its run id, so a run's JUnit
+report can be fetched until 50 later runs have replaced it.
 Cases live under one key (a small map by lower-case name, names being case-insensitive); each run has
 a key of its own plus an index of run ids, newest first. Every handler runs on the one TIA worker
 thread, so a read-modify-write of an index cannot interleave with another.
@@ -16,7 +18,8 @@ import msgspec
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.lib.schema import utc_now
 
-from .models import TestCase, TestCaseInfo, TestRun
+from .models import TestCase, TestCaseInfo
+from .results import TestSuiteResult
 
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
@@ -107,7 +110,7 @@ class TestStore:
         """A fresh run id."""
         return uuid.uuid4().hex
 
-    def save_run(self, run: TestRun) -> None:
+    def save_run(self, run: TestSuiteResult) -> None:
         """Record (or update) a run; the index keeps the newest :data:`RUNS_KEPT`."""
         self._kv.set(_RUN + run.run_id, msgspec.to_builtins(run))
         ids: list[str] = self._kv.get(_RUNS) or []
@@ -118,24 +121,40 @@ class TestStore:
             self._kv.delete(_RUN + dropped)
         self._kv.set(_RUNS, ids[:RUNS_KEPT])
 
-    def runs(self, limit: int) -> list[TestRun]:
+    def latest(self) -> TestSuiteResult | None:
+        """The newest run, or None when none is recorded."""
+        found = self.runs(1)
+        return found[0] if found else None
+
+    def runs(self, limit: int) -> list[TestSuiteResult]:
         """The newest ``limit`` runs, newest first."""
         ids: list[str] = self._kv.get(_RUNS) or []
         found = (self._kv.get(_RUN + run_id) for run_id in ids[:limit])
-        return [msgspec.convert(raw, TestRun) for raw in found if raw is not None]
+        return [run for run in map(_load_run, found) if run is not None]
 
-    def run(self, run_id: str) -> TestRun:
+    def run(self, run_id: str) -> TestSuiteResult:
         """One run by id.
 
         Raises:
             NotFoundError: ``TEST_RUN_NOT_FOUND``.
         """
         raw = self._kv.get(_RUN + run_id) if run_id in (self._kv.get(_RUNS) or []) else None
-        if raw is None:
+        run = _load_run(raw)
+        if run is None:
             raise NotFoundError(
                 f'No test run with id "{run_id}" (only the last {RUNS_KEPT} runs are kept).', code="TEST_RUN_NOT_FOUND"
             )
-        return msgspec.convert(raw, TestRun)
+        return run
+
+
+def _load_run(raw: Any) -> TestSuiteResult | None:
+    """A stored run; None for none, or for one recorded by a version of the server with another result shape."""
+    if raw is None:
+        return None
+    try:
+        return msgspec.convert(raw, TestSuiteResult)
+    except msgspec.ValidationError:
+        return None
 
 
 def store_for(ctx: OperationContext) -> TestStore:

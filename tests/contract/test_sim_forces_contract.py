@@ -1,0 +1,53 @@
+"""``sim_clear_forces``: every adapter either removes the forces it holds or says it cannot see any.
+
+A PLC unit test starts from a clean state: it removes forces (a memory reset keeps them, as on an S7-1500) only
+when the instance state lists some, so an adapter that cannot see forces (PLCSIM Advanced's API has none) must
+report none and refuse the call with ``NO_OPENNESS_EQUIVALENT``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from engineering_api.backend.errors import ConflictError, NotSupportedError
+
+if TYPE_CHECKING:
+    from engineering_api.backend.port import EngineeringBackend
+
+
+@pytest.fixture
+def instance(backend: EngineeringBackend) -> str:
+    backend.sim_create_instance("F", "CPU1516", "SingleStep")
+    backend.sim_power_on("F")
+    return "F"
+
+
+def test_clear_forces_leaves_none_or_says_forces_are_invisible(backend: EngineeringBackend, instance: str) -> None:
+    try:
+        removed = backend.sim_clear_forces(instance)
+    except NotSupportedError as exc:
+        assert exc.code == "NO_OPENNESS_EQUIVALENT" and "force" in exc.message
+    else:
+        assert removed == []
+    assert backend.sim_instance_state(instance).forces == {}
+
+
+def test_a_memory_reset_keeps_forces_and_clear_forces_removes_them(backend: EngineeringBackend,
+                                                                   instance: str) -> None:
+    cpu = getattr(getattr(backend, "simulation", None), "get", None)
+    if cpu is None or not hasattr(cpu(instance), "force"):
+        pytest.skip("this adapter cannot set forces (no Openness or PLCSIM Advanced member does)")
+    cpu(instance).force("%Q0.1", True)  # as start-forcing a force table does
+    backend.sim_memory_reset(instance, confirm=True)
+    assert backend.sim_instance_state(instance).forces == {"%Q0.1": True}
+    assert backend.sim_clear_forces(instance) == ["%Q0.1"]
+    assert backend.sim_instance_state(instance).forces == {}
+    assert backend.sim_clear_forces(instance) == []
+
+
+def test_a_powered_off_instance_is_refused(backend: EngineeringBackend) -> None:
+    backend.sim_create_instance("G", "CPU1516", "SingleStep")
+    with pytest.raises((ConflictError, NotSupportedError)):
+        backend.sim_clear_forces("G")
