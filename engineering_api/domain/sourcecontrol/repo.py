@@ -1,0 +1,132 @@
+"""Where the open project's repository lives and the pygit2 helpers the operations share.
+
+The repository of a project is ``<data-dir>/source-control/<ProjectName>-<hash of its path>/``: an ordinary,
+non-bare git repository whose work tree holds the exported files (see :mod:`.export`). It lives in the data
+directory, not in the project folder, because that folder belongs to TIA (a real ``.apNN`` folder is not ours to
+add to, and archives would carry the repository), and because the data directory is private: request paths never
+point into it (:class:`~engineering_api.lib.paths.PathPolicy`), so a client reaches the repository only through
+these routes, and through remotes it adds inside the file roots. Each project path gets its own repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pygit2
+
+from engineering_api.backend import errors as e
+from engineering_api.lib.paths import safe_file_stem
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import OperationContext
+
+__all__ = (
+    "DEFAULT_BRANCH", "author", "build_tree", "head_commit", "open_repo", "repo_dir", "resolve_commit",
+    "sync_worktree",
+)
+
+DEFAULT_BRANCH = "main"
+_DEFAULT_NAME, _DEFAULT_EMAIL = "engineering-api", "engineering-api@localhost"
+
+
+def project_path(ctx: OperationContext) -> tuple[str, str]:
+    """The open project's name and path.
+
+    Raises:
+        NoProjectOpenError: no project is open.
+    """
+    projects = ctx.backend.open_projects()
+    if not projects:
+        raise e.NoProjectOpenError("No project is open in the attached TIA Portal.")
+    return projects[0].name, projects[0].path
+
+
+def repo_dir(ctx: OperationContext) -> Path:
+    """The open project's repository folder (it may not exist yet).
+
+    Raises:
+        NoProjectOpenError: no project is open.
+    """
+    name, path = project_path(ctx)
+    digest = hashlib.sha256(path.encode("utf-8")).hexdigest()[:10]
+    return Path(ctx.settings.data_dir) / "source-control" / f"{safe_file_stem(name)}-{digest}"
+
+
+def open_repo(ctx: OperationContext, *, required: bool = True) -> pygit2.Repository | None:
+    """The open project's repository; None when it has none and ``required`` is false.
+
+    Raises:
+        NoProjectOpenError: no project is open.
+        ConflictError: the project has no repository yet (``VCS_NOT_INITIALIZED``) and ``required`` is set.
+    """
+    folder = repo_dir(ctx)
+    if (folder / ".git").is_dir():
+        return pygit2.Repository(str(folder))
+    if required:
+        raise e.ConflictError(
+            "Source control is not initialized for the open project; call POST /api/source-control/init first.",
+            code="VCS_NOT_INITIALIZED",
+        )
+    return None
+
+
+def author(repo: pygit2.Repository | None) -> tuple[str, str]:
+    """The commit author (``user.name``/``user.email`` of the repository's own config, or the service's).
+
+    Only ``.git/config`` is read: the service account's global git config is not the project's."""
+    if repo is None:
+        return _DEFAULT_NAME, _DEFAULT_EMAIL
+    config = pygit2.Config(str(Path(repo.path) / "config"))
+    name = config["user.name"] if "user.name" in config else _DEFAULT_NAME
+    email = config["user.email"] if "user.email" in config else _DEFAULT_EMAIL
+    return name, email
+
+
+def signature(repo: pygit2.Repository) -> pygit2.Signature:
+    """The author and committer of a commit made now."""
+    name, email = author(repo)
+    return pygit2.Signature(name, email)
+
+
+def head_commit(repo: pygit2.Repository) -> pygit2.Commit | None:
+    """The commit HEAD points at; None in a repository without commits."""
+    if repo.head_is_unborn:
+        return None
+    return repo.head.peel(pygit2.Commit)
+
+
+def resolve_commit(repo: pygit2.Repository, spec: str) -> pygit2.Commit:
+    """A commit from a revision (``HEAD``, a sha, ``main``, ``abc123~1``).
+
+    Raises:
+        ValidationError: the revision is empty or malformed (``INVALID_REVISION``).
+        NotFoundError: no such commit (``COMMIT_NOT_FOUND``).
+    """
+    spec = (spec or "").strip()
+    if not spec or len(spec) > 200 or spec.startswith("-") or any(ord(c) < 32 for c in spec) or ":" in spec:
+        raise e.ValidationError(f"'{spec}' is not a revision (a commit sha, branch name, HEAD or HEAD~1).",
+                                code="INVALID_REVISION")
+    try:
+        return repo.revparse_single(spec).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        raise e.NotFoundError(f"The revision '{spec}' was not found.", code="COMMIT_NOT_FOUND") from None
+
+
+def build_tree(repo: pygit2.Repository, files: dict[str, bytes]) -> pygit2.Oid:
+    """Write ``files`` as a tree object; returns its id."""
+    index = pygit2.Index()
+    for path in sorted(files):
+        index.add(pygit2.IndexEntry(path, repo.create_blob(files[path]), pygit2.GIT_FILEMODE_BLOB))
+    return index.write_tree(repo)
+
+
+def sync_worktree(repo: pygit2.Repository) -> None:
+    """Make the index and work tree match HEAD, so ``git status`` in the repository is clean."""
+    commit = head_commit(repo)
+    if commit is None:
+        return
+    repo.index.read_tree(commit.tree)
+    repo.index.write()
+    repo.checkout_tree(commit.tree, strategy=pygit2.enums.CheckoutStrategy.FORCE | pygit2.enums.CheckoutStrategy.REMOVE_UNTRACKED)

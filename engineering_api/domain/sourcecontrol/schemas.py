@@ -1,0 +1,211 @@
+"""Wire shapes of the source-control routes, as T-IA Connect's client reads them (``src/api/types.ts``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = (
+    "BranchInput", "CommitInput", "CommitResult", "DiffInput", "FileContent", "FileContentInput", "LogInput",
+    "ObjectDiff", "RemoteInput", "RemoteNameInput", "RestoreInput", "VcsBranchInfo", "VcsDiffFile",
+    "VcsDiffResult", "VcsFileChange", "VcsInitResult", "VcsLogEntry", "VcsMessage", "VcsRemoteInfo", "VcsSettings",
+    "VcsStatus",
+)
+
+Message = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
+Revision = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+RepoPath = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+RefName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+class VcsFileChange(CamelStruct):
+    """A file that differs between the open project and HEAD."""
+
+    file_path: str
+    status: str
+    """``Added``, ``Modified`` or ``Removed``."""
+    domain: str
+    """``Program blocks``, ``PLC data types``, ``PLC tags`` or ``Hardware``."""
+    device_name: str
+    item_name: str
+
+
+class VcsStatus(CamelStruct):
+    """The repository's state against the open project."""
+
+    is_initialized: bool
+    changed_files_count: int = 0
+    changes: list[VcsFileChange] = []
+    branch: str | None = None
+    last_commit_sha: str | None = None
+    last_commit_message: str | None = None
+    last_commit_date: str | None = None
+
+
+class VcsInitResult(CamelStruct):
+    """The repository made (or found) for the open project."""
+
+    created: bool
+    branch: str
+    path: str
+    """The repository folder, relative to the data directory."""
+
+
+class CommitInput(CamelStruct):
+    """The commit message."""
+
+    message: Message
+
+
+class CommitResult(CamelStruct):
+    """The commit made: the open project's export as it is now."""
+
+    sha: str
+    short_sha: str
+    message: str
+    branch: str
+    files_changed: int
+    changes: list[VcsFileChange] = []
+
+
+class LogInput(CamelStruct):
+    """How many commits, newest first."""
+
+    count: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
+
+
+class VcsLogEntry(CamelStruct):
+    """A commit of the current branch."""
+
+    sha: str
+    short_sha: str
+    message: str
+    author: str
+    timestamp: str
+    files_changed: int
+
+
+class FileContentInput(CamelStruct):
+    """A file of the repository at a commit."""
+
+    commit_sha: Revision
+    file_path: RepoPath
+
+
+class FileContent(CamelStruct):
+    """The file's text."""
+
+    commit_sha: str
+    file_path: str
+    content: str
+    size: int
+
+
+class VcsSettings(CamelStruct):
+    """Source control of the open project: whether it has a repository, and who commits."""
+
+    enabled: bool
+    author_name: str
+    author_email: str
+    default_branch: str = "main"
+
+
+class DiffInput(CamelStruct):
+    """Two revisions; ``to`` defaults to HEAD."""
+
+    from_: Revision = msgspec.field(name="from")
+    to: Revision = "HEAD"
+
+
+class VcsDiffFile(CamelStruct):
+    """A changed file with its line counts."""
+
+    path: str
+    status: str
+    lines_added: int
+    lines_deleted: int
+
+
+class ObjectDiff(CamelStruct):
+    """What changed in one object (a block, type, tag table or station), as an engineer reads it."""
+
+    path: str
+    device_name: str
+    domain: str
+    item_name: str
+    status: str
+    """``Added``, ``Modified`` or ``Removed``."""
+    kind: str = ""
+    """``interface``, ``code``, ``comments only``, ``attributes``, ``tags`` or ``hardware`` (comma-joined)."""
+    members_added: list[str] = []
+    members_removed: list[str] = []
+    members_changed: list[str] = []
+    """``Section.Member: what`` (type, start value, comment)."""
+    networks_changed: list[str] = []
+    """Networks (``#n title``) whose code changed, were added or removed."""
+    comments_only: bool = False
+    summary: str = ""
+
+
+class VcsDiffResult(CamelStruct):
+    """The text patch, the changed files and the per-object semantic diff."""
+
+    from_sha: str
+    to_sha: str
+    patch: str
+    files: list[VcsDiffFile]
+    objects: list[ObjectDiff] = []
+
+
+class BranchInput(CamelStruct):
+    """A branch by name."""
+
+    branch_name: RefName
+
+
+class VcsBranchInfo(CamelStruct):
+    """A local or remote-tracking branch."""
+
+    name: str
+    is_current_branch: bool
+    is_remote: bool
+    last_commit_sha: str
+    last_commit_message: str
+
+
+class RemoteInput(CamelStruct):
+    """A remote: a name and a bare repository inside the file roots."""
+
+    name: RefName
+    url: RepoPath
+
+
+class RemoteNameInput(CamelStruct):
+    """A remote by name (``origin`` when omitted)."""
+
+    remote_name: RefName | None = None
+
+
+class VcsRemoteInfo(CamelStruct):
+    """A remote; ``url`` relative to its file root."""
+
+    name: str
+    url: str
+
+
+class VcsMessage(CamelStruct):
+    """What a merge, push or pull did."""
+
+    message: str
+    details: dict[str, Any] = {}
+
+
+class RestoreInput(CamelStruct):
+    """One object file at a commit, to bring back into the open project."""
+
+    commit_sha: Revision
+    file_path: RepoPath
+    device_name: RefName | None = None
