@@ -29,11 +29,26 @@ _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 
 class AddDeviceInput(CamelStruct):
-    """A device from the catalog: article number, optional firmware (newest when omitted), name."""
+    """A device from the catalog: article number, optional firmware (newest when omitted), name (when omitted,
+    TIA's default: ``PLC_1``, ``HMI_1``, ``IO device_1``..., the first number free)."""
 
     order_number: str
-    name: str
+    name: str | None = None
     version: str | None = None
+
+
+_DEFAULT_PREFIX = {"plc": "PLC", "hmi": "HMI", "io-device": "IO device"}
+"""TIA Portal's default device names by kind (the device view names a new CPU PLC_1, then PLC_2...)."""
+
+
+def _add(ctx: OperationContext, d: AddDeviceInput) -> DeviceInfo:
+    name = d.name
+    if name is None:
+        kind = ctx.backend.catalog_find(d.order_number).device_kind
+        prefix = _DEFAULT_PREFIX.get(kind, "Device")
+        taken = {device.name.lower() for device in ctx.backend.list_devices()}
+        name = next(f"{prefix}_{n}" for n in range(1, len(taken) + 2) if f"{prefix}_{n}".lower() not in taken)
+    return ctx.backend.add_device(d.order_number, d.version, name)
 
 
 class DeviceRef(CamelStruct):
@@ -202,7 +217,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.add", summary="Add a device by article number and firmware version.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.add_device(d.order_number, d.version, d.name), input=AddDeviceInput,
+        handler=_add, input=AddDeviceInput,
         output=DeviceInfo, route=RouteSpec("POST", "/api/projects/devices/actions/add-sync"),
         async_route=RouteSpec("POST", "/api/projects/devices/actions/add"), long_running=True,
         client_routes=(RouteSpec("POST", "/api/projects/devices"),),

@@ -8,7 +8,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from engineering_api.app import registry
-from tests.conftest import CPU, Headers, assert_error, data, run_job, wait_job
+from tests.conftest import CPU, IM, Headers, assert_error, data, run_job, wait_job
 
 
 def test_client_paths_come_from_the_registry() -> None:
@@ -91,3 +91,14 @@ def test_the_export_tool_gets_the_block_in_the_answer(client: TestClient[Any], e
     assert data(client.post(route, headers=viewer_headers))["format"] == "xml"  # the tool's default
     assert_error(client.post(route, json={"Format": "pdf"}, headers=viewer_headers), 422)
     assert_error(client.post("/api/devices/PLC_1/blocks/Nope/export", json={}, headers=viewer_headers), 404)
+
+
+def test_a_device_without_a_name_gets_tia_s_default(client: TestClient[Any], engineer_headers: Headers,
+                                                   project: dict[str, Any]) -> None:
+    # The client's AddDevice tool may omit Name; TIA names a new device by kind with the first free number.
+    first = data(client.post("/api/projects/devices", json={"OrderNumber": CPU}, headers=engineer_headers))
+    second = data(client.post("/api/projects/devices", json={"OrderNumber": CPU}, headers=engineer_headers))
+    io = data(client.post("/api/projects/devices", json={"OrderNumber": IM}, headers=engineer_headers))
+    assert (first["name"], second["name"], io["name"]) == ("PLC_1", "PLC_2", "IO device_1")
+    assert_error(client.post("/api/projects/devices", json={"OrderNumber": "6ES7 000-0XX00-0XX0"},
+                             headers=engineer_headers), 404)

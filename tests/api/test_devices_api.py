@@ -91,7 +91,7 @@ def test_add_errors(client, engineer_headers, cpu):
     assert "V3.1" in body["message"]  # names the known versions
     assert_error(_add(client, engineer_headers, {"orderNumber": DI_1500, "name": "X"}), 422, "NOT_A_DEVICE")
     assert_error(_add(client, engineer_headers, {"orderNumber": CPU, "name": "plc_1"}), 409, "DEVICE_EXISTS")
-    assert_error(_add(client, engineer_headers, {"orderNumber": CPU}), 422)
+    assert_error(_add(client, engineer_headers, {"orderNumber": DI_1500}), 422, "NOT_A_DEVICE")  # no default name saves it
     assert_error(_add(client, engineer_headers, {"name": "X"}), 422)
     assert _names(client, engineer_headers) == ["PLC_1"]
 
