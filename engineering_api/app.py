@@ -26,7 +26,9 @@ from engineering_api.domain.files import FilesController
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
+from engineering_api.domain import sourcecontrol
 from engineering_api.domain.system import SystemController, saved_settings
+from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.jobs.controllers import JobController
 from engineering_api.jobs.manager import JobManager
@@ -72,6 +74,7 @@ def registry() -> OperationRegistry:
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
         *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
+        *sourcecontrol.OPERATIONS,
     )
     return operations
 
@@ -174,6 +177,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             AssistantController,
             FilesController,
             CompatController,
+            JunitController,
             *mcp_transport_routes(),
             *signalr_routes(),
             *swagger_routes(),
