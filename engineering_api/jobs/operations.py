@@ -125,6 +125,9 @@ class Operation(Generic[I, O]):
     reference's (``POST /api/projects/devices`` for ``devices.add``): the same handler, input, role and audit."""
     client_async_routes: tuple[RouteSpec, ...] = ()
     """Client paths that answer 202 with a job, like :attr:`async_route`."""
+    message: Callable[[Any], str] | None = None
+    """The success envelope's ``message`` from the result (default ``<name> succeeded``): T-IA Connect's client
+    shows it as the outcome of source-control merge, push and pull."""
 
     @property
     def required_role(self) -> Role:

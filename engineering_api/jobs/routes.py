@@ -121,6 +121,13 @@ def _responses(operation: Operation[Any, Any], has_body: bool, is_async: bool) -
     )
 
 
+def _success_message(operation: Operation[Any, Any], result: Any) -> str:
+    """The envelope's message: the operation's own from the result, or ``<name> succeeded``."""
+    if operation.message is not None:
+        return operation.message(result)
+    return f"{operation.name} succeeded"
+
+
 async def run_operation(
     services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any]
 ) -> Response[Any]:
@@ -128,14 +135,14 @@ async def run_operation(
     data = confine_files(operation, data, services.paths)
     if not operation.long_running:
         result = await services.jobs.run_inline(operation, data)
-        return ok(result, f"{operation.name} succeeded")
+        return ok(result, _success_message(operation, result))
     job = await services.jobs.start(
         operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get("idempotency-key")
     )
     final = await services.jobs.wait(job.job_id)
     headers = {"X-Job-Id": final.job_id}
     if final.status == "Completed":
-        return ok(final.result, f"{operation.name} succeeded", headers=headers)
+        return ok(final.result, _success_message(operation, final.result), headers=headers)
     error = final.failure
     assert error is not None
     return error_response(

@@ -8,9 +8,12 @@ where the repository lives: :mod:`.export` and :mod:`.repo`.
 from __future__ import annotations
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol import basics
+from typing import Any
+
+from engineering_api.domain.sourcecontrol import basics, branches, diffs, merge, remotes, restore
 from engineering_api.domain.sourcecontrol.schemas import (
-    CommitInput, CommitResult, FileContent, FileContentInput, LogInput, VcsInitResult, VcsLogEntry, VcsSettings,
+    BranchInput, RemoteInput, RemoteNameInput, RestoreInput, VcsBranchInfo, VcsMessage, VcsRemoteInfo,
+    CommitInput, CommitResult, DiffInput, FileContent, FileContentInput, LogInput, VcsDiffResult, VcsInitResult, VcsLogEntry, VcsSettings,
     VcsStatus,
 )
 from engineering_api.jobs.operations import Operation, RouteSpec
@@ -21,6 +24,12 @@ SECTION = "Source Control"
 BASE = "/api/source-control"
 _PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 _REPO = (*_PROJECT, e.ConflictError)
+_APPLY = (*_REPO, e.NotFoundError, e.ValidationError, e.NotSupportedError)
+
+
+def _message(result: Any) -> str:
+    """The outcome sentence of a merge, push, pull or checkout (a Struct inline, a dict from a job)."""
+    return result["message"] if isinstance(result, dict) else result.message
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -57,8 +66,98 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(*_REPO, e.ValidationError, e.NotFoundError),
     ),
     Operation(
+        name="vcs.diff", summary="Compare two commits: text patch, changed files and what changed per object.",
+        section=SECTION, handler=diffs.diff, input=DiffInput, output=VcsDiffResult,
+        route=RouteSpec("GET", f"{BASE}/diff"), mutating=False, errors=(*_REPO, e.ValidationError, e.NotFoundError),
+        description="from and to are revisions (sha, branch, HEAD, HEAD~1; to defaults to HEAD). objects[] is the "
+                    "semantic diff per block, type, tag table or station: interface members added, removed or "
+                    "changed, networks whose code changed, and commentsOnly when only comments or titles differ.",
+    ),
+    Operation(
         name="vcs.config", summary="Whether the open project has a repository, and who commits.", section=SECTION,
         handler=basics.config, input=None, output=VcsSettings, route=RouteSpec("GET", f"{BASE}/config"),
         mutating=False, errors=(e.PortalUnavailableError,),
+    ),
+    Operation(
+        name="vcs.branches.list", summary="Local and remote-tracking branches.", section=SECTION,
+        handler=branches.list_branches, input=None, output=list[VcsBranchInfo],
+        route=RouteSpec("GET", f"{BASE}/branches"), mutating=False, errors=_REPO,
+    ),
+    Operation(
+        name="vcs.branches.create", summary="Create a branch at HEAD (the current branch stays).", section=SECTION,
+        handler=branches.create, input=BranchInput, output=VcsBranchInfo, route=RouteSpec("POST", f"{BASE}/branches"),
+        errors=(*_REPO, e.ValidationError, e.AlreadyExistsError), example={"branchName": "feature/motor"},
+    ),
+    Operation(
+        name="vcs.branches.delete", summary="Delete a local branch that is not the current one.", section=SECTION,
+        handler=branches.delete, input=BranchInput, output=VcsBranchInfo,
+        route=RouteSpec("DELETE", f"{BASE}/branches/{{branchName}}"), errors=(*_REPO, e.NotFoundError, e.ValidationError),
+        destructive=True, preview=branches.delete_preview,
+        description="A name with '/' is sent with backslashes (feature%5Cmotor): the server decodes %2F before "
+                    "routing, so feature%2Fmotor cannot reach this route (404).",
+    ),
+    Operation(
+        name="vcs.branches.checkout",
+        summary="Switch to a branch and bring its program objects into the open project (all or nothing).",
+        section=SECTION, handler=branches.checkout, input=BranchInput, output=VcsMessage,
+        route=RouteSpec("POST", f"{BASE}/branches/checkout"), errors=_APPLY, destructive=True,
+        preview=branches.checkout_preview, message=_message,
+        description="Refused with 409 UNCOMMITTED_CHANGES while the project differs from HEAD, and with 501 "
+                    "HARDWARE_DIFFERS when the branch's stations differ. Changed objects are imported in dependency "
+                    "order in one call per PLC; objects the branch lacks are deleted; a failure puts back what changed.",
+    ),
+    Operation(
+        name="vcs.merge", summary="Merge a branch into the current one, object by object, and into the project.",
+        section=SECTION, handler=merge.merge, input=BranchInput, output=VcsMessage,
+        route=RouteSpec("POST", f"{BASE}/merge"), errors=_APPLY, message=_message,
+        example={"branchName": "feature/motor"},
+        description="An object changed on both sides is a conflict: 409 MERGE_CONFLICT with details.conflicts "
+                    "[{filePath, deviceName, domain, itemName, ours, theirs}], and nothing changes. A clean merge is "
+                    "imported all or nothing and committed with both parents (or fast-forwarded).",
+    ),
+    Operation(
+        name="vcs.remotes.list", summary="The remotes (local repositories inside the file roots).", section=SECTION,
+        handler=remotes.list_remotes, input=None, output=list[VcsRemoteInfo], route=RouteSpec("GET", f"{BASE}/remotes"),
+        mutating=False, errors=_REPO,
+    ),
+    Operation(
+        name="vcs.remotes.add", summary="Add a remote: a git repository inside the file roots.", section=SECTION,
+        handler=remotes.add, input=RemoteInput, output=VcsRemoteInfo, route=RouteSpec("POST", f"{BASE}/remotes"),
+        errors=(*_REPO, e.ValidationError, e.NotFoundError, e.AlreadyExistsError),
+        example={"name": "origin", "url": "repos/line1.git"},
+        description="Network URLs are refused (REMOTE_NOT_LOCAL): the service holds no git credentials and must not "
+                    "be pointed at other hosts; a CI runner pushes further from the local repository.",
+    ),
+    Operation(
+        name="vcs.remotes.remove", summary="Remove a remote (the repository it points at is untouched).",
+        section=SECTION, handler=remotes.remove, input=RemoteNameInput, output=VcsRemoteInfo,
+        route=RouteSpec("DELETE", f"{BASE}/remotes/{{remoteName}}"), errors=(*_REPO, e.NotFoundError, e.ValidationError),
+        destructive=True, preview=remotes.remove_preview,
+    ),
+    Operation(
+        name="vcs.push", summary="Push the current branch to a remote (origin by default), fast-forward only.",
+        section=SECTION, handler=remotes.push, input=RemoteNameInput, output=VcsMessage,
+        route=RouteSpec("POST", f"{BASE}/push"), errors=(*_REPO, e.NotFoundError, e.ValidationError), message=_message,
+    ),
+    Operation(
+        name="vcs.pull",
+        summary="Fetch a remote and fast-forward the current branch, bringing its objects into the project.",
+        section=SECTION, handler=remotes.pull, input=RemoteNameInput, output=VcsMessage,
+        route=RouteSpec("POST", f"{BASE}/pull"), errors=_APPLY, message=_message,
+        description="Diverged branches answer 409 PULL_NEEDS_MERGE: merge <remote>/<branch> with POST merge.",
+    ),
+    Operation(
+        name="vcs.export_preview", summary="What a commit would record now: changed files and objects.",
+        section=SECTION, handler=restore.export_preview, input=None, output=restore.ExportPreview,
+        route=RouteSpec("POST", f"{BASE}/export-preview-sync"), async_route=RouteSpec("POST", f"{BASE}/export-preview"),
+        long_running=True, mutating=False, errors=_REPO,
+    ),
+    Operation(
+        name="vcs.restore", summary="Bring one object (or a missing station) from a commit back into the project.",
+        section=SECTION, handler=restore.restore, input=RestoreInput, output=restore.RestoreResult,
+        route=RouteSpec("POST", f"{BASE}/restore-sync"), async_route=RouteSpec("POST", f"{BASE}/restore"),
+        long_running=True, errors=(*_APPLY, e.AlreadyExistsError), destructive=True, preview=restore.restore_preview,
+        example={"commitSha": "HEAD~1", "filePath": "PLC_1/Program blocks/FB_Motor.xml"},
+        description="One all-or-nothing import that replaces the object; deviceName imports it into another PLC.",
     ),
 )
