@@ -252,3 +252,40 @@ def test_source_control_changes_are_audited(client: TestClient[Any], h: Headers,
     records = data(client.get("/api/audit", params={"pathPrefix": f"{SC}/"}, headers=admin_headers))["records"]
     seen = {(r["method"], r["path"]) for r in records}
     assert {("POST", f"{SC}/branches"), ("POST", f"{SC}/remotes"), ("DELETE", f"{SC}/branches/b")} <= seen
+
+
+def test_a_failed_pull_leaves_the_project_as_it_was(client: TestClient[Any], h: Headers, workspace: Path,
+                                                    tmp_path: Path) -> None:
+    started(client, h, "#Speed := 1;")
+    put_block(client, h, "FC_New", "#Speed := 3;", block_type="FC", number=3)
+    head = commit(client, h, "two")
+    bare = workspace / "r.git"
+    git("init", "-q", "--bare", "-b", "main", str(bare))
+    data(client.post(f"{SC}/remotes", json={"name": "origin", "url": "r.git"}, headers=h))
+    data(client.post(f"{SC}/push", json={}, headers=h))
+    other = tmp_path / "other"
+    git("clone", "-q", str(bare), str(other))
+    git("rm", "-q", FC_PATH, cwd=other)  # deleted first by the pull ...
+    fb = other / FB_PATH
+    fb.write_text(fb.read_text("utf-8-sig").replace("<Interface>", "<Interface><Broken/>", 1), "utf-8-sig")
+    git("-c", "user.name=O", "-c", "user.email=o@x", "commit", "-q", "-am", "broken", cwd=other)
+    git("push", "-q", "origin", "main", cwd=other)
+    response = client.post(f"{SC}/pull", json={}, headers=h)  # ... then the broken block fails the import
+    assert 400 <= response.status_code < 500 and response.json()["success"] is False, response.text
+    assert source(client, h, "FC_New") == "#Speed := 3;" and source(client, h, "FB_Motor") == "#Speed := 1;"
+    assert clean(client, h)
+    assert data(client.get(f"{SC}/log", params={"count": 1}, headers=h))[0]["sha"] == head["sha"]
+
+
+def test_checkout_where_a_block_takes_the_number_of_one_that_goes(client: TestClient[Any], h: Headers) -> None:
+    started(client, h)
+    data(client.post(f"{SC}/branches", json={"branchName": "feature"}, headers=h))
+    put_block(client, h, "FC_Main", "#Speed := 1;", block_type="FC", number=5)
+    commit(client, h, "main has FC 5")
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "feature"}, headers=h))
+    assert source(client, h, "FC_Main") is None
+    put_block(client, h, "FC_Feature", "#Speed := 2;", block_type="FC", number=5)
+    commit(client, h, "feature has FC 5")
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "main"}, headers=h))
+    assert source(client, h, "FC_Main") == "#Speed := 1;" and source(client, h, "FC_Feature") is None
+    assert clean(client, h)

@@ -1,15 +1,16 @@
 """Bringing a tree of the repository into the open project: checkout, pull, merge and restore.
 
-Program objects that differ are imported in one ``import_program_documents(..., overwrite=True)`` call per PLC, in
-dependency order (PLC data types, then FBs/FCs, then DBs and OBs): TIA's import is all or nothing. Objects the
-target lacks are deleted afterwards (instance DBs and OBs first, PLC data types last); when a delete fails, the
-objects already changed are put back from the export taken before (a compensating import), so the project ends as
-it was. Stations (AML) are not re-imported over existing ones: a target whose hardware differs is refused before
+Objects the target lacks are deleted first (OBs and DBs before the FBs/FCs they use, tag tables, then PLC data
+types), so a renumbered block does not collide with one that goes. Then the objects that differ are imported in
+one ``import_program_documents(..., overwrite=True)`` call per PLC, in dependency order (PLC data types, then
+FBs/FCs, then DBs and OBs): TIA's import is all or nothing. When a step fails, what had changed is put back from
+the export taken before (a compensating import), so the project ends as it was. Stations (AML) are not re-imported over existing ones: a target whose hardware differs is refused before
 anything changes (``HARDWARE_DIFFERS``), because deleting and re-creating a station would drop its program.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
 
 __all__ = ("apply_tree", "planned_changes", "require_clean")
+
+logger = logging.getLogger(__name__)
 
 _DELETE_ORDER = {BLOCKS: 0, TAGS: 1, TYPES: 2}
 
@@ -107,41 +110,43 @@ def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.T
         else:
             writes[change.device_name].append(change.file_path)
     done: list[str] = []
+    deleted: list[str] = []
     try:
+        # Deletes first: a block the target renumbers may take the number of one the target lacks.
+        for path in sorted(deletes, key=lambda p: _delete_rank(repo, current, p)):
+            _delete(ctx, path)
+            deleted.append(path)
         for device, paths in writes.items():
             ctx.check_canceled()
             _import(ctx, device, _documents(repo, target, paths))
             done.append(device)
-        for path in sorted(deletes, key=lambda p: _delete_rank(repo, current, p)):
-            _delete(ctx, path)
     except e.EngineeringError:
-        _compensate(ctx, repo, current, target, writes, done, deletes)
+        _compensate(ctx, repo, current, writes, done, deleted)
         raise
     return changes
 
 
-def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.Tree, target: pygit2.Tree,
-                writes: dict[str, list[str]], done: list[str], deletes: list[str]) -> None:
-    """Put back what a failed apply changed: old versions re-imported, added objects deleted."""
+def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.Tree,
+                writes: dict[str, list[str]], done: list[str], deleted: list[str]) -> None:
+    """Put back what a failed apply changed: objects added deleted, old versions and deleted objects re-imported.
+
+    Best effort after a failure the caller reports: each step's own error is logged, not raised over the first.
+    """
+    restore: dict[str, list[str]] = defaultdict(list)
     for device in done:
-        old = [p for p in writes[device] if p in current]
-        added = [p for p in writes[device] if p not in current]
-        for path in added:
-            try:
-                _delete(ctx, path)
-            except e.EngineeringError:
-                pass
+        for path in writes[device]:
+            if path in current:
+                restore[device].append(path)
+            else:
+                try:
+                    _delete(ctx, path)
+                except e.EngineeringError:
+                    logger.warning("could not remove %s while undoing a source-control apply", path, exc_info=True)
+    for path in deleted:
+        restore[parse_path(path).device].append(path)
+    for device, paths in restore.items():
         try:
-            _import(ctx, device, _documents(repo, current, old))
+            _import(ctx, device, _documents(repo, current, paths))
         except e.EngineeringError:
-            pass
-    gone = [p for p in deletes if p in current]
-    by_device: dict[str, list[str]] = defaultdict(list)
-    for path in gone:
-        by_device[parse_path(path).device].append(path)
-    for device, paths in by_device.items():
-        try:
-            existing = {o.name for o in ctx.backend.list_program_objects(device)}
-            _import(ctx, device, _documents(repo, current, [p for p in paths if parse_path(p).name not in existing]))
-        except e.EngineeringError:
-            pass
+            logger.warning("could not re-import %d object(s) into %s while undoing a source-control apply",
+                           len(paths), device, exc_info=True)
