@@ -14,6 +14,7 @@ import pytest
 from litestar.testing import TestClient
 
 from engineering_api.services import Services
+from simatic_xml.generate import tag_table_xml
 from tests.conftest import Headers, assert_error, data, job_error, run_job
 
 SC = "/api/source-control"
@@ -105,7 +106,14 @@ def test_two_exports_of_an_unchanged_project_are_identical(client: TestClient[An
                                                           services: Services) -> None:
     data(client.post(f"{SC}/init", headers=h))
     put_block(client, h, "FB_Motor", "#Speed := 1;")
+    data(client.post("/api/devices/PLC_1/udts", json={"name": "UDT_Axis", "members": [
+        {"name": "Pos", "dataType": "Real", "comment": "mm"}]}, headers=h))
+    table = tag_table_xml("Motors", [{"name": "Start", "address": "%I0.0", "dataType": "Bool"}], "V19")
+    data(client.post("/api/blockgeneration/import-only",
+                     json={"deviceName": "PLC_1", "xml": table.decode("utf-8-sig"), "overwrite": True}, headers=h))
     first = commit(client, h, "one")
+    assert {c["filePath"] for c in first["changes"]} >= {
+        "PLC_1/PLC data types/UDT_Axis.xml", "PLC_1/PLC tags/Motors.xml", FB_PATH}
     # A save, a close and a reopen change nothing that is versioned.
     data(client.post("/api/projects/actions/save-sync", headers=h))
     project_path = data(client.get("/api/projects/overview", headers=h))["projectPath"]
@@ -127,7 +135,8 @@ def test_two_exports_of_an_unchanged_project_are_identical(client: TestClient[An
     import asyncio
     one = asyncio.run(services.worker.call(export, timeout=30, description="export"))
     two = asyncio.run(services.worker.call(export, timeout=30, description="export"))
-    assert one == two and set(one) == {FB_PATH, "PLC_1/Hardware/PLC_1.aml"}
+    assert one == two and {FB_PATH, "PLC_1/Hardware/PLC_1.aml", "PLC_1/PLC data types/UDT_Axis.xml",
+                           "PLC_1/PLC tags/Motors.xml"} <= set(one)
     committed = data(client.get(f"{SC}/file-content", params={"commitSha": first["sha"], "filePath": FB_PATH},
                                 headers=h))["content"]
     assert one[FB_PATH].decode("utf-8-sig") == committed
@@ -201,3 +210,21 @@ def test_mutating_calls_are_audited(client: TestClient[Any], h: Headers, enginee
     records = data(client.get("/api/audit", params={"pathPrefix": SC}, headers=admin_headers))["records"]
     seen = {(r["method"], r["path"], r["status"]) for r in records}
     assert ("POST", f"{SC}/init", 200) in seen and ("POST", f"{SC}/commit", 202) in seen
+
+
+def test_commit_author_is_configurable(client: TestClient[Any], h: Headers, viewer_headers: Headers,
+                                       services: Services) -> None:
+    assert_error(client.put(f"{SC}/config", json={"authorName": "Jane"}, headers=h), 409, "VCS_NOT_INITIALIZED")
+    data(client.post(f"{SC}/init", headers=h))
+    assert_error(client.put(f"{SC}/config", json={"authorName": "Jane"}, headers=viewer_headers), 403)
+    for bad in ({"authorName": ""}, {"authorName": "a\nb"}, {"authorName": "<x>"}, {"authorEmail": "nope"},
+                {"authorEmail": "a b@c"}):
+        assert_error(client.put(f"{SC}/config", json=bad, headers=h), 422)
+    assert data(client.get(f"{SC}/config", headers=h))["authorName"] == "engineering-api"  # unchanged
+    updated = data(client.put(f"{SC}/config", json={"AuthorName": "Jane Doe", "AuthorEmail": "jane@example.com"},
+                              headers=h))
+    assert updated["authorName"] == "Jane Doe" and updated["authorEmail"] == "jane@example.com"
+    commit(client, h, "by jane")
+    assert data(client.get(f"{SC}/log", headers=h))[0]["author"] == "Jane Doe"
+    if shutil.which("git"):
+        assert git("log", "--format=%an <%ae>", cwd=repo_of(services)).strip() == "Jane Doe <jane@example.com>"

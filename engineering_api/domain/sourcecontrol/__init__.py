@@ -13,7 +13,7 @@ from typing import Any
 from engineering_api.domain.sourcecontrol import basics, branches, diffs, merge, remotes, restore
 from engineering_api.domain.sourcecontrol.schemas import (
     BranchInput, RemoteInput, RemoteNameInput, RestoreInput, VcsBranchInfo, VcsMessage, VcsRemoteInfo,
-    CommitInput, CommitResult, DiffInput, FileContent, FileContentInput, LogInput, VcsDiffResult, VcsInitResult, VcsLogEntry, VcsSettings,
+    CommitInput, CommitResult, ConfigInput, DiffInput, FileContent, FileContentInput, LogInput, VcsDiffResult, VcsInitResult, VcsLogEntry, VcsSettings,
     VcsStatus,
 )
 from engineering_api.jobs.operations import Operation, RouteSpec
@@ -77,6 +77,13 @@ OPERATIONS: tuple[Operation, ...] = (
         name="vcs.config", summary="Whether the open project has a repository, and who commits.", section=SECTION,
         handler=basics.config, input=None, output=VcsSettings, route=RouteSpec("GET", f"{BASE}/config"),
         mutating=False, errors=(e.PortalUnavailableError,),
+    ),
+    Operation(
+        name="vcs.config.update", summary="Set the commit author of the open project's repository.", section=SECTION,
+        handler=basics.set_config, input=ConfigInput, output=VcsSettings, route=RouteSpec("PUT", f"{BASE}/config"),
+        errors=(*_REPO, e.ValidationError), example={"authorName": "Jane Doe", "authorEmail": "jane@example.com"},
+        description="Written to the repository's own .git/config (user.name, user.email); the service's global git "
+                    "configuration is never read.",
     ),
     Operation(
         name="vcs.branches.list", summary="Local and remote-tracking branches.", section=SECTION,

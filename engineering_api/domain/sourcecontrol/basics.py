@@ -14,7 +14,7 @@ from engineering_api.domain.sourcecontrol.repo import (
     DEFAULT_BRANCH, author, build_tree, head_commit, open_repo, repo_dir, resolve_commit, signature, sync_worktree,
 )
 from engineering_api.domain.sourcecontrol.schemas import (
-    CommitInput, CommitResult, FileContent, FileContentInput, LogInput, VcsFileChange, VcsInitResult, VcsLogEntry,
+    CommitInput, CommitResult, ConfigInput, FileContent, FileContentInput, LogInput, VcsFileChange, VcsInitResult, VcsLogEntry,
     VcsSettings, VcsStatus,
 )
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
 
 __all__ = (
-    "changes_between", "commit", "config", "current_tree", "file_content", "init", "iso_time", "log", "status",
+    "changes_between", "commit", "config", "set_config", "current_tree", "file_content", "init", "iso_time", "log", "status",
     "tree_of",
 )
 
@@ -210,3 +210,19 @@ def config(ctx: OperationContext, _: None) -> VcsSettings:
         repo = None
     name, email = author(repo)
     return VcsSettings(enabled=repo is not None, author_name=name, author_email=email, default_branch=DEFAULT_BRANCH)
+
+
+def set_config(ctx: OperationContext, data: ConfigInput) -> VcsSettings:
+    """Set who commits in the open project's repository (its own ``.git/config``: user.name, user.email).
+
+    Raises:
+        NoProjectOpenError: no project is open.
+        ConflictError: no repository yet (``VCS_NOT_INITIALIZED``).
+    """
+    repo = open_repo(ctx)
+    local = pygit2.Config(str(Path(repo.path) / "config"))
+    if data.author_name is not None:
+        local["user.name"] = data.author_name.strip()
+    if data.author_email is not None:
+        local["user.email"] = data.author_email
+    return config(ctx, None)

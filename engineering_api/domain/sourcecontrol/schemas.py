@@ -9,7 +9,7 @@ import msgspec
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "BranchInput", "CommitInput", "CommitResult", "DiffInput", "FileContent", "FileContentInput", "LogInput",
+    "BranchInput", "CommitInput", "ConfigInput", "CommitResult", "DiffInput", "FileContent", "FileContentInput", "LogInput",
     "ObjectDiff", "RemoteInput", "RemoteNameInput", "RestoreInput", "VcsBranchInfo", "VcsDiffFile",
     "VcsDiffResult", "VcsFileChange", "VcsInitResult", "VcsLogEntry", "VcsMessage", "VcsRemoteInfo", "VcsSettings",
     "VcsStatus",
@@ -111,6 +111,13 @@ class VcsSettings(CamelStruct):
     author_name: str
     author_email: str
     default_branch: str = "main"
+
+
+class ConfigInput(CamelStruct):
+    """The commit author of the open project's repository (each field optional)."""
+
+    author_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^<>\x00-\x1f]+$")] | None = None
+    author_email: Annotated[str, msgspec.Meta(max_length=320, pattern=r"^[^\s<>@]+@[^\s<>@]+$")] | None = None
 
 
 class DiffInput(CamelStruct):
