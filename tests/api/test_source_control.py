@@ -228,3 +228,27 @@ def test_commit_author_is_configurable(client: TestClient[Any], h: Headers, view
     assert data(client.get(f"{SC}/log", headers=h))[0]["author"] == "Jane Doe"
     if shutil.which("git"):
         assert git("log", "--format=%an <%ae>", cwd=repo_of(services)).strip() == "Jane Doe <jane@example.com>"
+
+
+def test_file_content_of_the_working_project(client: TestClient[Any], h: Headers) -> None:
+    data(client.post(f"{SC}/init", headers=h))
+    put_block(client, h, "FB_Motor", "#Speed := 1;")
+    commit(client, h, "one")
+    put_block(client, h, "FB_Motor", "#Speed := 4;")
+    put_block(client, h, "FC_New", "#Speed := 3;", block_type="FC", number=3)
+    # T-IA Connect's diff view: HEAD on the left, WORKING on the right (and WORKING alone for an added object).
+    head = data(client.get(f"{SC}/file-content", params={"commitSha": "HEAD", "filePath": FB_PATH}, headers=h))
+    working = data(client.get(f"{SC}/file-content", params={"commitSha": "WORKING", "filePath": FB_PATH}, headers=h))
+    assert working["commitSha"] == "WORKING" and ">4</" in working["content"] and head["content"] != working["content"]
+    added = data(client.get(f"{SC}/file-content", params={"commitSha": "working",
+                                                          "filePath": "PLC_1/Program blocks/FC_New.xml"}, headers=h))
+    assert "FC_New" in added["content"]
+    station = data(client.get(f"{SC}/file-content", params={"commitSha": "WORKING",
+                                                            "filePath": "PLC_1/Hardware/PLC_1.aml"}, headers=h))
+    assert station["content"] == data(client.get(f"{SC}/file-content", params={
+        "commitSha": "HEAD", "filePath": "PLC_1/Hardware/PLC_1.aml"}, headers=h))["content"]
+    for path in ("PLC_1/Program blocks/Nope.xml", "PLC_9/Program blocks/FB_Motor.xml", "PLC_1/PLC tags/FB_Motor.xml"):
+        assert_error(client.get(f"{SC}/file-content", params={"commitSha": "WORKING", "filePath": path}, headers=h),
+                     404, "FILE_NOT_FOUND")
+    assert_error(client.get(f"{SC}/file-content", params={"commitSha": "WORKING", "filePath": "x.txt"}, headers=h),
+                 422, "INVALID_VCS_PATH")

@@ -64,6 +64,8 @@ OPERATIONS: tuple[Operation, ...] = (
         handler=basics.file_content, input=FileContentInput, output=FileContent,
         route=RouteSpec("GET", f"{BASE}/file-content"), mutating=False,
         errors=(*_REPO, e.ValidationError, e.NotFoundError),
+        description="commitSha is a revision, or WORKING for the object as the open project exports it now (the "
+                    "right side of T-IA Connect's diff view).",
     ),
     Operation(
         name="vcs.diff", summary="Compare two commits: text patch, changed files and what changed per object.",

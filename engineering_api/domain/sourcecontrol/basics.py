@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol.export import export_project, parse_path
+from engineering_api.domain.sourcecontrol.export import export_object, export_project, parse_path
 from engineering_api.domain.sourcecontrol.repo import (
     DEFAULT_BRANCH, author, build_tree, head_commit, open_repo, repo_dir, resolve_commit, signature, sync_worktree,
 )
@@ -28,6 +28,8 @@ __all__ = (
 
 _STATUS = {"A": "Added", "M": "Modified", "D": "Removed", "R": "Renamed", "T": "Modified", "C": "Added"}
 _MAX_CONTENT = 20 * 1024 * 1024
+WORKING = "WORKING"
+"""The revision T-IA Connect's client sends for the open project's current export."""
 
 
 def iso_time(seconds: int, offset_minutes: int = 0) -> str:
@@ -179,7 +181,7 @@ def check_repo_path(path: str) -> str:
 
 
 def file_content(ctx: OperationContext, data: FileContentInput) -> FileContent:
-    """A file's text at a commit.
+    """A file's text at a commit, or (``commitSha=WORKING``) as the open project exports it now.
 
     Raises:
         NoProjectOpenError: no project is open.
@@ -189,6 +191,8 @@ def file_content(ctx: OperationContext, data: FileContentInput) -> FileContent:
     """
     path = check_repo_path(data.file_path)
     repo = open_repo(ctx)
+    if data.commit_sha.strip().upper() == WORKING:
+        return _working_content(ctx, path)
     found = resolve_commit(repo, data.commit_sha)
     try:
         blob = found.tree[path]
@@ -200,6 +204,14 @@ def file_content(ctx: OperationContext, data: FileContentInput) -> FileContent:
         raise e.ValidationError(f"'{path}' is larger than {_MAX_CONTENT} bytes.", code="FILE_TOO_LARGE")
     return FileContent(commit_sha=str(found.id), file_path=path, content=blob.data.decode("utf-8-sig", "replace"),
                        size=blob.size)
+
+
+def _working_content(ctx: OperationContext, path: str) -> FileContent:
+    """The file as the open project exports it now (T-IA Connect's client diffs ``HEAD`` against ``WORKING``)."""
+    data = export_object(ctx, parse_path(path), scratch_dir(ctx))
+    if data is None:
+        raise e.NotFoundError(f"The open project has no object for '{path}'.", code="FILE_NOT_FOUND")
+    return FileContent(commit_sha=WORKING, file_path=path, content=data.decode("utf-8-sig", "replace"), size=len(data))
 
 
 def config(ctx: OperationContext, _: None) -> VcsSettings:

@@ -30,7 +30,9 @@ from engineering_api.lib.paths import safe_file_stem
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
 
-__all__ = ("BLOCKS", "HARDWARE", "TAGS", "TYPES", "FileRef", "export_project", "group_of", "parse_path")
+__all__ = (
+    "BLOCKS", "HARDWARE", "TAGS", "TYPES", "FileRef", "export_object", "export_project", "group_of", "parse_path",
+)
 
 BLOCKS, TYPES, TAGS, HARDWARE = "Program blocks", "PLC data types", "PLC tags", "Hardware"
 _GROUP_OF_KIND = {"UDT": TYPES, "TagTable": TAGS}
@@ -153,3 +155,26 @@ def export_project(ctx: OperationContext, scratch: Path) -> dict[str, bytes]:
                 data = normalise_simaticml(ctx.backend.export_program_object(device.name, obj.name))
                 files[object_path(device.name, group_of(obj.kind), obj.folder, obj.name)] = data
     return files
+
+
+def export_object(ctx: OperationContext, ref: FileRef, scratch: Path) -> bytes | None:
+    """The current export of the one object a repository path names (as :func:`export_project` writes it), or
+    None when the open project has no such object."""
+    devices = {d.name for d in ctx.backend.list_devices()}
+    if ref.device not in devices:
+        return None
+    if ref.domain == HARDWARE:
+        if ref.name != ref.device:
+            return None
+        with tempfile.TemporaryDirectory(dir=scratch) as tmp:
+            target = Path(tmp) / "station.aml"
+            ctx.backend.export_hardware(ref.device, target)
+            return normalise_aml(target.read_bytes())
+    try:
+        objects = ctx.backend.list_program_objects(ref.device)
+    except e.ValidationError:
+        return None
+    for obj in objects:
+        if obj.name == ref.name and group_of(obj.kind) == ref.domain:
+            return normalise_simaticml(ctx.backend.export_program_object(ref.device, obj.name))
+    return None
