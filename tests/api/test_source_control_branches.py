@@ -7,17 +7,16 @@ git CLI clone that commits and pushes.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
+import pygit2
 import pytest
 from litestar.testing import TestClient
 
-from tests.api.test_source_control import FB_PATH, SC, commit, git, put_block
+from tests.api.test_source_control import FB_PATH, SC, commit, git, needs_git, put_block
 from tests.conftest import Headers, assert_error, data, job_error, run_job
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="the git CLI is not installed")
 FC_PATH = "PLC_1/Program blocks/FC_New.xml"
 
 
@@ -129,6 +128,7 @@ def test_merge_conflict_per_object_and_clean_merge(client: TestClient[Any], h: H
     assert again.startswith("Already up to date")
 
 
+@needs_git
 def test_remotes_push_and_pull(client: TestClient[Any], h: Headers, workspace: Path, tmp_path: Path,
                                viewer_headers: Headers) -> None:
     first = started(client, h, "#Speed := 1;")
@@ -245,7 +245,7 @@ def test_export_preview_job(client: TestClient[Any], h: Headers, viewer_headers:
 def test_source_control_changes_are_audited(client: TestClient[Any], h: Headers, admin_headers: Headers,
                                             workspace: Path) -> None:
     started(client, h)
-    git("init", "-q", "--bare", str(workspace / "r.git"))
+    pygit2.init_repository(str(workspace / "r.git"), bare=True)
     data(client.post(f"{SC}/branches", json={"branchName": "b"}, headers=h))
     data(client.post(f"{SC}/remotes", json={"name": "o", "url": "r.git"}, headers=h))
     data(client.delete(f"{SC}/branches/b", headers=h))
@@ -254,6 +254,7 @@ def test_source_control_changes_are_audited(client: TestClient[Any], h: Headers,
     assert {("POST", f"{SC}/branches"), ("POST", f"{SC}/remotes"), ("DELETE", f"{SC}/branches/b")} <= seen
 
 
+@needs_git
 def test_a_failed_pull_leaves_the_project_as_it_was(client: TestClient[Any], h: Headers, workspace: Path,
                                                     tmp_path: Path) -> None:
     started(client, h, "#Speed := 1;")
@@ -289,3 +290,36 @@ def test_checkout_where_a_block_takes_the_number_of_one_that_goes(client: TestCl
     data(client.post(f"{SC}/branches/checkout", json={"branchName": "main"}, headers=h))
     assert source(client, h, "FC_Main") == "#Speed := 1;" and source(client, h, "FC_Feature") is None
     assert clean(client, h)
+
+
+def test_conflicts_of_added_and_deleted_objects(client: TestClient[Any], h: Headers) -> None:
+    started(client, h, "#Speed := 1;")
+    data(client.post(f"{SC}/branches", json={"branchName": "feature"}, headers=h))
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "feature"}, headers=h))
+    data(client.delete("/api/devices/PLC_1/blocks/FB_Motor", headers=h))
+    put_block(client, h, "FC_New", "#Speed := 3;", block_type="FC", number=3)
+    commit(client, h, "feature deletes the motor, adds FC_New")
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "main"}, headers=h))
+    put_block(client, h, "FB_Motor", "#Speed := 2;")
+    put_block(client, h, "FC_New", "#Speed := 4;", block_type="FC", number=3)
+    commit(client, h, "main edits the motor, adds another FC_New")
+    body = assert_error(client.post(f"{SC}/merge", json={"branchName": "feature"}, headers=h), 409, "MERGE_CONFLICT")
+    assert {(c["itemName"], c["ours"], c["theirs"]) for c in body["details"]["conflicts"]} == {
+        ("FB_Motor", "modified", "deleted"), ("FC_New", "added", "added")}
+    assert source(client, h, "FB_Motor") == "#Speed := 2;" and source(client, h, "FC_New") == "#Speed := 4;"
+    assert clean(client, h)
+
+
+def test_a_branch_with_other_stations_is_refused_unchanged(client: TestClient[Any], h: Headers) -> None:
+    from tests.conftest import IM, add_device
+
+    started(client, h)
+    data(client.post(f"{SC}/branches", json={"branchName": "feature"}, headers=h))
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "feature"}, headers=h))
+    add_device(client, h, IM, "IO_1")
+    commit(client, h, "feature adds a station")
+    body = assert_error(client.post(f"{SC}/branches/checkout", json={"branchName": "main"}, headers=h), 501,
+                        "HARDWARE_DIFFERS")
+    assert body["details"]["files"] == ["IO_1/Hardware/IO_1.aml"]
+    assert data(client.get(f"{SC}/status", headers=h))["branch"] == "feature"
+    assert "IO_1" in {d["name"] for d in data(client.get("/api/projects/devices", headers=h))}
