@@ -161,6 +161,7 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
         "session": _get(client, f"{SIM}/state", h),
         "profiles": _get(client, f"{SIM}/profiles", h),
         "tests": _get(client, "/api/testharness/tests", h),
+        "vcs": [_get(client, f"{VCS}/{what}", h) for what in ("branches", "remotes", "log")],
         "snapshots": _get(client, "/api/history/stats", h),
         "jobs": _get(client, "/api/jobs", h)["total"],
         "files": {str(p.relative_to(workspace)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -260,6 +261,15 @@ _LOAD_DESIGN = _call("POST", "/api/design-spec/load", {"design": DESIGN})
 _CASE_TEST = {"name": "Pump starts", "deviceName": "PLC_1",
               "steps": [{"cycles": 1}, {"expect": {"tag": '"Pump1_Run"', "equals": False}}]}
 _PROFILE = {"name": "Line1", "instances": [{"name": "A_Sim", "cpuType": "CPU1516"}]}
+VCS = "/api/source-control"
+_VCS_COMMITTED = _steps(_call("POST", f"{VCS}/init"), _call("POST", f"{VCS}/commit-sync", {"message": "one"}))
+
+
+def _bare_remote(client: TestClient[Any], h: Headers, workspace: Path) -> None:
+    import pygit2
+
+    pygit2.init_repository(str(workspace / "remote.git"), bare=True)
+    data(client.post(f"{VCS}/remotes", json={"name": "origin", "url": "remote.git"}, headers=h))
 
 CASES: list[Case] = [
     # ----- projects and the portal
@@ -457,6 +467,22 @@ CASES: list[Case] = [
     Case("watch-force-tables.folders.delete", "DELETE", f"{DEV}/watch-force-tables/folders",
          body={"folderPath": "Commissioning"},
          expect=[("delete", "folder", "Commissioning"), ("delete", "watchTable", "Checks")]),
+    # ----- source control
+    Case("vcs.branches.delete", "DELETE", f"{VCS}/branches/b",
+         setup=_steps(_VCS_COMMITTED, _call("POST", f"{VCS}/branches", {"branchName": "b"})),
+         expect=[("delete", "branch", "b")]),
+    Case("vcs.remotes.remove", "DELETE", f"{VCS}/remotes/origin", setup=_steps(_call("POST", f"{VCS}/init"), _bare_remote),
+         expect=[("delete", "remote", "origin")]),
+    Case("vcs.branches.checkout", "POST", f"{VCS}/branches/checkout", body={"branchName": "b"},
+         setup=_steps(_VCS_COMMITTED, _call("POST", f"{VCS}/branches", {"branchName": "b"}), _EDIT_FC_SCALE,
+                      _call("POST", f"{VCS}/commit-sync", {"message": "two"})),
+         expect=[("replace", "object", "FC_Scale")], summary="Would switch to 'b'"),
+    Case("vcs.restore", "POST", f"{VCS}/restore-sync", setup=_steps(_VCS_COMMITTED, _EDIT_FC_SCALE),
+         body={"commitSha": "HEAD", "filePath": "PLC_1/Program blocks/FC_Scale.xml"},
+         expect=[("replace", "object", "FC_Scale")]),
+    Case("vcs.restore", "POST", f"{VCS}/restore", setup=_steps(_VCS_COMMITTED, _EDIT_FC_SCALE),
+         body={"commitSha": "HEAD", "filePath": "PLC_1/Program blocks/FC_Scale.xml"},
+         expect=[("replace", "object", "FC_Scale")], label="async"),
     # ----- test harness
     Case("testharness.tests.create", "POST", "/api/testharness/tests",
          setup=_call("POST", "/api/testharness/tests", _CASE_TEST),
