@@ -75,7 +75,7 @@ class LicenseFeatures(CamelStruct):
     message: str = ""
 
 
-_FEATURES = (
+_FEATURES = (  # what this server serves; pipelines are not listed until they are served
     ("projects", "Projects", "Open, create, save, archive and retrieve projects"),
     ("devices", "Devices and hardware", "Devices, catalog, hardware export and import"),
     ("blocks", "Program blocks", "Blocks, SCL/SimaticML import and export, generation"),
@@ -83,9 +83,10 @@ _FEATURES = (
     ("compile", "Compile", "Hardware and software compile with messages"),
     ("online", "Online and download", "Download, online connection, CPU mode"),
     ("simulation", "Simulation", "The simulated PLC (PLCSim), watch and force tables"),
-    ("testHarness", "Test harness", "PLC unit tests and their results"),
-    ("sourceControl", "Source control", "Git versioning of the project"),
-    ("pipelines", "Pipelines", "Pipelines of operations, templates and schedules"),
+    # The keys T-IA Connect's VS Code client looks for (src/providers/testProvider.ts, vcsTreeProvider.ts,
+    # chat/languageModelTools.ts): it hides the test view and source control without them.
+    ("hasTestHarness", "Test harness", "PLC unit tests and their results"),
+    ("hasVcs", "Source control", "Git versioning of the project"),
     ("assistant", "AI assistant", "The chat assistant and its tools"),
     ("mcp", "MCP server", "Every operation as an MCP tool"),
     ("signalR", "Push", "Job and assistant events over SignalR"),

@@ -18,6 +18,9 @@ def test_license_is_open_with_every_feature(client, viewer_headers):
     assert body["edition"] == "open" and body["isValid"] is True
     assert body["features"] and all(f["enabled"] is True for f in body["features"])
     assert {"key", "name", "description", "enabled"} <= set(body["features"][0])
+    # The client shows its test view, source control and AI tools only for these keys.
+    assert {"hasTestHarness", "hasVcs", "assistant"} <= {f["key"] for f in body["features"]}
+    assert "pipelines" not in {f["key"] for f in body["features"]}  # not served yet
     assert_error(client.get("/api/license/features"), 401)
 
 
