@@ -271,6 +271,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         input=ImportHardwareInput, output=HardwareTransfer,
         route=RouteSpec("POST", "/api/projects/devices/actions/import-hardware-sync"),
         async_route=RouteSpec("POST", "/api/projects/devices/actions/import-hardware"), long_running=True,
+        client_routes=(RouteSpec("POST", "/api/devices/{deviceName}/hardware/actions/import"),),
+        client_path_context={"deviceName": "The device T-IA Connect's client was invoked on; not used: the "
+                                           "AutomationML file names the devices it creates."},
         files={"import_file_path": FileRule(extensions=AML, must_exist=True, allow_directory=False)},
         example={"importFilePath": "exports/PLC_1.aml"},
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),

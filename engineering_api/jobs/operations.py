@@ -125,6 +125,9 @@ class Operation(Generic[I, O]):
     reference's (``POST /api/projects/devices`` for ``devices.add``): the same handler, input, role and audit."""
     client_async_routes: tuple[RouteSpec, ...] = ()
     """Client paths that answer 202 with a job, like :attr:`async_route`."""
+    client_path_context: dict[str, str] = field(default_factory=dict)
+    """Path parameters of a client path that are not input fields, with why they are not used (the client puts
+    the device it was invoked on into a path whose operation needs none); they are documented, not used."""
     message: Callable[[Any], str] | None = None
     """The success envelope's ``message`` from the result (default ``<name> succeeded``): T-IA Connect's client
     shows it as the outcome of source-control merge, push and pull."""

@@ -24,7 +24,7 @@ import msgspec
 from litestar import Request, Response, route
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example, Reference
-from litestar.params import Body, FromPath, KwargDefinition, QueryParameter
+from litestar.params import Body, FromPath, KwargDefinition, Parameter, QueryParameter
 
 from engineering_api.backend.errors import OperationCanceledError, ValidationError
 from engineering_api.jobs.manager import JobRecord
@@ -185,8 +185,9 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     by_wire = {_camel(info.name): (info, hint) for info, hint in fields}
     path_fields = {name: by_wire[name] for name in path_names if name in by_wire}
     unknown = path_names - set(by_wire)
-    if unknown:
-        raise ValueError(f"{operation.name}: path parameters {unknown} are not fields of {operation.input}")
+    ignored = unknown & set(operation.client_path_context)
+    if unknown - ignored:
+        raise ValueError(f"{operation.name}: path parameters {unknown - ignored} are not fields of {operation.input}")
     rest = [(info, hint) for info, hint in fields if _camel(info.name) not in path_names]
     from_query = spec.method in ("GET", "DELETE")
     also_query = [] if from_query else [(info, hint) for info, hint in rest if info.name in operation.query]
@@ -197,6 +198,10 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     for wire, (info, hint) in sorted(path_fields.items()):
         parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=FromPath[hint]))
         annotations[wire] = FromPath[hint]
+    for wire in sorted(ignored):  # documented and accepted, not used (see Operation.client_path_context)
+        context = typing.Annotated[str, FromPath, Parameter(description=operation.client_path_context[wire])]
+        parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=context))
+        annotations[wire] = context
     body_type: type[msgspec.Struct] | None = None
     if from_query:
         for info, hint in rest:

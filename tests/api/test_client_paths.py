@@ -102,3 +102,17 @@ def test_a_device_without_a_name_gets_tia_s_default(client: TestClient[Any], eng
     assert (first["name"], second["name"], io["name"]) == ("PLC_1", "PLC_2", "IO device_1")
     assert_error(client.post("/api/projects/devices", json={"OrderNumber": "6ES7 000-0XX00-0XX0"},
                              headers=engineer_headers), 404)
+
+
+def test_hardware_export_and_import_at_the_client_s_paths(client: TestClient[Any], engineer_headers: Headers,
+                                                         cpu: dict[str, Any]) -> None:
+    exported = data(client.post("/api/devices/PLC_1/hardware/actions/export", json={"ExportPath": "plc.aml"},
+                                headers=engineer_headers))
+    assert exported["path"].endswith("plc.aml")
+    data(client.delete("/api/devices/PLC_1", params={"confirm": "true"}, headers=engineer_headers))
+    # The client names the device it was invoked on; the AML file names what it creates.
+    imported = data(client.post("/api/devices/PLC_1/hardware/actions/import", json={"ImportFilePath": "plc.aml"},
+                                headers=engineer_headers))
+    assert imported["devices"] == ["PLC_1"]
+    assert_error(client.post("/api/devices/PLC_1/hardware/actions/import", json={"ImportFilePath": "none.aml"},
+                             headers=engineer_headers), 404)
