@@ -7,6 +7,7 @@ portal and no project.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -200,6 +201,23 @@ def data(response: Any, status: int = 200) -> Any:
     body = response.json()
     assert body["success"] is True, body
     return body["data"]
+
+
+@pytest.fixture
+def gate(services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """Makes ``save_project`` wait until the test opens the gate (the first event), so a job can be caught queued
+    or running; the second event is set once the save has started."""
+    opened, entered = threading.Event(), threading.Event()
+    original = services.backend.save_project
+
+    def slow_save() -> Any:
+        entered.set()
+        opened.wait(10)
+        return original()
+
+    monkeypatch.setattr(services.backend, "save_project", slow_save)
+    yield opened, entered
+    opened.set()
 
 
 @pytest.fixture

@@ -10,23 +10,6 @@ import pytest
 from tests.conftest import CPU, assert_error, data, job_error, run_job, start_job, wait_job
 
 
-@pytest.fixture
-def gate(services, monkeypatch):
-    """Makes ``save_project`` wait until the test opens the gate, so jobs can be caught queued or running."""
-    opened = threading.Event()
-    entered = threading.Event()
-    original = services.backend.save_project
-
-    def slow_save():
-        entered.set()
-        opened.wait(10)
-        return original()
-
-    monkeypatch.setattr(services.backend, "save_project", slow_save)
-    yield opened, entered
-    opened.set()
-
-
 def test_get_job(client, engineer_headers, project):
     job_id = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
     record = wait_job(client, job_id, engineer_headers)

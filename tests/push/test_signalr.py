@@ -118,22 +118,6 @@ def test_a_poll_returns_early_when_a_message_arrives(client, viewer_headers, ser
     assert messages and messages[0]["A"] == ["j", 5, "x"]
 
 
-@pytest.fixture
-def gate(services, monkeypatch):
-    """``save_project`` waits until the test opens the gate, so a job can be canceled while queued."""
-    opened, entered = threading.Event(), threading.Event()
-    original = services.backend.save_project
-
-    def slow_save():
-        entered.set()
-        opened.wait(10)
-        return original()
-
-    monkeypatch.setattr(services.backend, "save_project", slow_save)
-    yield opened, entered
-    opened.set()
-
-
 def test_a_job_canceled_on_the_server_reaches_the_client_as_failed(client, engineer_headers, project, gate,
                                                                   fast_polls):
     opened, entered = gate
