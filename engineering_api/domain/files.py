@@ -24,7 +24,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 from litestar.response import File
 
-from engineering_api.backend.errors import AlreadyExistsError, EngineeringError, NotFoundError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.jobs.operations import refuse_project_folder
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
@@ -79,21 +80,6 @@ def _stored(services: Services, target: Path) -> StoredFile:
                       last_modified=modified)
 
 
-async def _refuse_project_folder(services: Services, target: Path) -> None:
-    """An upload may not replace or add files in the open project's folder, as no export may."""
-    try:
-        projects = await services.worker.call(services.backend.open_projects, timeout=services.settings.call_timeout_seconds,
-                                              description="open projects (upload target check)")
-    except EngineeringError:
-        return  # no portal: no project is open
-    for project in projects:
-        folder = Path(project.path).resolve().parent
-        if target.is_relative_to(folder):
-            reason = f"the target is inside the open project's folder '{folder.name}', whose files TIA manages"
-            raise ValidationError(f"path: {reason}; choose a folder outside the project.", code="PATH_REJECTED",
-                                  details={"field": "path", "reason": reason})
-
-
 async def _write_atomically(upload: UploadFile, target: Path, overwrite: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".upload-", dir=target.parent)
@@ -138,7 +124,10 @@ class FilesController(Controller):
         if target.exists() and not data.overwrite:
             raise AlreadyExistsError(f"'{data.path}' already exists; send overwrite=true to replace it.",
                                      code="FILE_EXISTS", details={"path": str(target)})
-        await _refuse_project_folder(services, target)
+        # An upload may not add or replace files in the open project's folder, as no export may.
+        await services.worker.call(lambda: refuse_project_folder(services.backend, [("path", target)]),
+                                   timeout=services.settings.call_timeout_seconds,
+                                   description="upload target check")
         await _write_atomically(data.file, target, data.overwrite)
         return ok(_stored(services, target), "file stored", status_code=201)
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker", "SnapshotTarget",
-    "confine_files", "refuse_project_targets",
+    "confine_files", "refuse_project_folder", "refuse_project_targets",
 )
 
 I = TypeVar("I")
@@ -254,8 +254,16 @@ def refuse_project_targets(operation: Operation[Any, Any], data: Any, backend: E
     targets = [
         (sent_as, Path(value).resolve()) for _, sent_as, rule, value in _file_fields(operation, data) if rule.writes
     ]
-    if not targets:
-        return
+    if targets:
+        refuse_project_folder(backend, targets)
+
+
+def refuse_project_folder(backend: EngineeringBackend, targets: list[tuple[str, Path]]) -> None:
+    """Refuse any resolved ``(field, path)`` target inside an open project's folder (on the TIA worker).
+
+    Raises:
+        ValidationError: ``PATH_REJECTED``, naming the field.
+    """
     try:
         folders = [Path(project.path).resolve().parent for project in backend.open_projects()]
     except EngineeringError:
