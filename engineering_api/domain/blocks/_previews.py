@@ -106,15 +106,20 @@ def preview_member_delete(ctx: OperationContext, d: MemberRef) -> Preview:
                 f"in {d.device_name}.", [change])
 
 
-def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
-    """blocks.folders.delete: the folder, its subfolders and every block in them."""
+def _folder_deletions(d: FolderInput, folders: list[str]) -> tuple[str, list[str], list[PlannedChange]]:
+    """The folder ``d`` names (refused like the call when missing), its subfolders, and their deletions."""
     given = _folder(d)
     path = _normalised(given)
-    folders = ctx.backend.block_folders(d.device_name)
     _require_folder(folders, path, given)
     sub = [f for f in folders if f != path and _inside(f, path)]
+    return path, sub, [PlannedChange(action="delete", kind="folder", name=f, device=d.device_name)
+                       for f in [path, *sub]]
+
+
+def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
+    """blocks.folders.delete: the folder, its subfolders and every block in them."""
+    path, sub, changes = _folder_deletions(d, ctx.backend.block_folders(d.device_name))
     blocks = [b for b in ctx.backend.list_blocks(d.device_name) if _inside(b.folder, path)]
-    changes = [PlannedChange(action="delete", kind="folder", name=f, device=d.device_name) for f in [path, *sub]]
     changes += [PlannedChange(action="delete", kind="block", name=b.name, device=d.device_name,
                               detail=object_detail(b.block_type, b.number) + f" in '{b.folder}'") for b in blocks]
     inside = f" with {plural(len(blocks), 'block')} ({names(b.name for b in blocks)})" if blocks \
@@ -136,13 +141,8 @@ def preview_source_delete(ctx: OperationContext, d: SourceRef) -> Preview:
 
 def preview_source_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
     """external-sources.folders.delete: the folder, its subfolders and every source in them."""
-    given = _folder(d)
-    path = _normalised(given)
-    folders = ctx.backend.external_source_folders(d.device_name)
-    _require_folder(folders, path, given)
-    sub = [f for f in folders if f != path and _inside(f, path)]
+    path, _, changes = _folder_deletions(d, ctx.backend.external_source_folders(d.device_name))
     sources = [s for s in ctx.backend.list_external_sources(d.device_name) if _inside(s.folder, path)]
-    changes = [PlannedChange(action="delete", kind="folder", name=f, device=d.device_name) for f in [path, *sub]]
     changes += [PlannedChange(action="delete", kind="externalSource", name=s.name, device=d.device_name,
                               detail=f"in '{s.folder}'") for s in sources]
     inside = (f" with {plural(len(sources), 'external source')} ({names(s.name for s in sources)})" if sources
