@@ -26,7 +26,8 @@ from engineering_api.domain.files import FilesController
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
-from engineering_api.domain import sourcecontrol
+from engineering_api.domain import pipelines, sourcecontrol
+from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.history import create_snapshot_service, schedule_history
@@ -74,7 +75,7 @@ def registry() -> OperationRegistry:
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
         *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
-        *sourcecontrol.OPERATIONS,
+        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS,
     )
     return operations
 
@@ -106,6 +107,7 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
         jobs=JobManager(db, worker, backend, settings, paths), operations=registry(),
     )
     services.jobs.snapshots = create_snapshot_service(services)
+    services.jobs.operations = services.operations
     return services
 
 
@@ -119,6 +121,7 @@ def _start_scheduler(services: Services) -> Any:
     )
     schedule_history(scheduler, services)
     scheduler.start()
+    pipeline_schedules.attach(scheduler, services)
     return scheduler
 
 
@@ -142,6 +145,7 @@ async def running(services: Services) -> AsyncIterator[None]:
         yield
     finally:
         try:
+            pipeline_schedules.detach(services)
             services.scheduler.shutdown(wait=False)
             await services.jobs.shutdown()
             services.worker.stop()

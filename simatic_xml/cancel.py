@@ -39,12 +39,13 @@ class Canceled(BaseException):
 class CancelToken:
     """Set once, from any thread, to stop the call it is installed for at its next checkpoint."""
 
-    __slots__ = ("_set", "reason")
+    __slots__ = ("_children", "_set", "reason")
 
     def __init__(self) -> None:
         self._set = False
         self.reason: BaseException | None = None
         """The error the call's caller gets (a timeout, a canceled job); the first one set wins."""
+        self._children: list[CancelToken] = []
 
     @property
     def canceled(self) -> bool:
@@ -56,6 +57,22 @@ class CancelToken:
         if not self._set:
             self.reason = reason
             self._set = True  # after the reason: a reader that sees the flag sees the reason
+            for child in self._children:
+                child.cancel(reason)
+
+    def child(self) -> CancelToken:
+        """A token for a part of this call (a pipeline step with its own timeout): it is set when this one is,
+        and setting it leaves this one alone."""
+        token = CancelToken()
+        self._children.append(token)
+        if self._set:
+            token.cancel(self.reason)
+        return token
+
+    def release(self, child: CancelToken) -> None:
+        """Forget a child whose part has ended."""
+        if child in self._children:
+            self._children.remove(child)
 
     def raise_if_canceled(self) -> None:
         """Raise :class:`Canceled` when set.

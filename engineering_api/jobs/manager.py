@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.backend.worker import CallHandle, TiaWorker
     from engineering_api.config import Settings
-    from engineering_api.jobs.operations import Operation, SnapshotTaker
+    from engineering_api.jobs.operations import Operation, OperationRegistry, SnapshotTaker
     from engineering_api.jobs.preview import Preview
     from engineering_api.lib.db import Database
     from engineering_api.lib.paths import PathPolicy
@@ -133,11 +133,18 @@ class JobManager:
         self.state = KeyValueStore(db, prefix="state:")
         self.snapshots: SnapshotTaker | None = None
         """Set by the app when history is enabled; called before operations that declare targets."""
+        self.operations: OperationRegistry | None = None
+        """Set by the app: a job may run other operations (a pipeline's steps)."""
 
     # ----- running ---------------------------------------------------------------------------
+    def _context(self) -> OperationContext:
+        context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
+        context.operations = self.operations
+        return context
+
     async def run_inline(self, operation: Operation[Any, Any], data: Any) -> Any:
         """Run a short operation on the worker without recording a job."""
-        context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
+        context = self._context()
         return await self._worker.call(
             lambda: self._handle(operation, context, data),
             timeout=self.settings.call_timeout_seconds,
@@ -162,7 +169,7 @@ class JobManager:
                 details={"operation": operation.name},
             )
         data = confine_files(operation, data, self._paths)
-        context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
+        context = self._context()
         preview = operation.preview
         # A preview of a long operation may be long too (a download compares the compiled program with the CPU's).
         timeout = self.settings.job_timeout_seconds if operation.long_running else self.settings.call_timeout_seconds
@@ -212,10 +219,10 @@ class JobManager:
             ),
         )
         loop = asyncio.get_running_loop()
-        live = _Live(
-            record=record, context=OperationContext(self._backend, self.settings, self._paths, state=self.state)
-        )
+        live = _Live(record=record, context=self._context())
         live.context._progress = lambda pct, msg: loop.call_soon_threadsafe(self._on_progress, live, pct, msg)
+        live.context.principal, live.context.job_id = principal, record.job_id
+        live.context.run_nested = self._run_nested
         self._live[record.job_id] = live
         live.handle = self._worker.submit(
             lambda: self._execute(live, operation, data), description=f"{operation.name} (job {record.job_id})",
@@ -236,6 +243,10 @@ class JobManager:
         if operation.snapshot_targets is not None and self.snapshots is not None:
             self.snapshots.before_change(context, operation.snapshot_targets(data), operation.name)
         return operation.handler(context, data)
+
+    def _run_nested(self, operation: Operation[Any, Any], context: OperationContext, data: Any) -> Any:
+        # On the worker thread, inside a running job: the checks its route would make, then the handler.
+        return self._handle(operation, context, confine_files(operation, data, self._paths))
 
     async def _supervise(self, live: _Live, operation: Operation[Any, Any]) -> None:
         assert live.handle is not None

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from engineering_api.jobs.preview import Preview
     from engineering_api.lib.db import KeyValueStore
     from engineering_api.lib.paths import PathPolicy
+    from engineering_api.lib.security import Principal
 
 __all__ = (
     "FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker", "SnapshotTarget",
@@ -169,6 +170,25 @@ class OperationContext:
         self.token = CancelToken()
         """Installed on the worker thread while the handler runs (the worker sets it on timeout too), so the
         checkpoints inside the parser, compiler and the fake's loops see a cancel request."""
+        self.principal: Principal | None = None
+        """Who started the job; None for inline calls, previews and work the server starts on its own."""
+        self.job_id: str | None = None
+        """The job this handler runs as, when it runs as one."""
+        self.operations: OperationRegistry | None = None
+        """Every operation, for a job that runs others (a pipeline)."""
+        self.run_nested: Callable[[Operation[Any, Any], OperationContext, Any], Any] | None = None
+        """Runs another operation inside this job, on this thread, as its route would (files confined, targets in
+        the open project refused, autoSnapshot taken); set by the job manager for jobs."""
+
+    def derive(self, token: CancelToken, progress: Callable[[int, str], None] | None) -> OperationContext:
+        """A context for one part of this job (a pipeline step): the same backend, state and caller, its own
+        cancel token and progress."""
+        part = OperationContext(self.backend, self.settings, self.paths, progress, self.state)
+        part.token = token
+        part.principal, part.job_id = self.principal, self.job_id
+        part.operations, part.run_nested = self.operations, self.run_nested
+        return part
+
 
     def progress(self, percent: int, message: str = "") -> None:
         """Report progress 0–100 to the job's watchers."""

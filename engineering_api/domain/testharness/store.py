@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
+from engineering_api.lib.recent import RecentRecords
 from engineering_api.lib.schema import utc_now
 
 from .models import TestCase, TestCaseInfo
@@ -42,6 +43,7 @@ class TestStore:
 
     def __init__(self, kv: KeyValueStore) -> None:
         self._kv = kv
+        self._runs = RecentRecords(kv, _RUNS, _RUN, RUNS_KEPT)
 
     # ----- cases ------------------------------------------------------------------------------------
     def _cases(self) -> dict[str, Any]:
@@ -111,15 +113,8 @@ class TestStore:
         return uuid.uuid4().hex
 
     def save_run(self, run: TestSuiteResult) -> None:
-        """Record (or update) a run; the index keeps the newest :data:`RUNS_KEPT`."""
-        self._kv.set(_RUN + run.run_id, msgspec.to_builtins(run))
-        ids: list[str] = self._kv.get(_RUNS) or []
-        if run.run_id in ids:
-            return
-        ids.insert(0, run.run_id)
-        for dropped in ids[RUNS_KEPT:]:
-            self._kv.delete(_RUN + dropped)
-        self._kv.set(_RUNS, ids[:RUNS_KEPT])
+        """Record (or update) a run; the newest :data:`RUNS_KEPT` are kept."""
+        self._runs.save(run.run_id, msgspec.to_builtins(run))
 
     def latest(self) -> TestSuiteResult | None:
         """The newest run, or None when none is recorded."""
@@ -128,9 +123,7 @@ class TestStore:
 
     def runs(self, limit: int) -> list[TestSuiteResult]:
         """The newest ``limit`` runs, newest first."""
-        ids: list[str] = self._kv.get(_RUNS) or []
-        found = (self._kv.get(_RUN + run_id) for run_id in ids[:limit])
-        return [run for run in map(_load_run, found) if run is not None]
+        return [run for run in map(_load_run, self._runs.newest(limit)) if run is not None]
 
     def run(self, run_id: str) -> TestSuiteResult:
         """One run by id.
@@ -138,8 +131,7 @@ class TestStore:
         Raises:
             NotFoundError: ``TEST_RUN_NOT_FOUND``.
         """
-        raw = self._kv.get(_RUN + run_id) if run_id in (self._kv.get(_RUNS) or []) else None
-        run = _load_run(raw)
+        run = _load_run(self._runs.get(run_id))
         if run is None:
             raise NotFoundError(
                 f'No test run with id "{run_id}" (only the last {RUNS_KEPT} runs are kept).', code="TEST_RUN_NOT_FOUND"
