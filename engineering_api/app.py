@@ -75,7 +75,7 @@ def registry() -> OperationRegistry:
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
         *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
-        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS,
+        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS,
     )
     return operations
 
@@ -149,6 +149,8 @@ async def running(services: Services) -> AsyncIterator[None]:
             services.scheduler.shutdown(wait=False)
             await services.jobs.shutdown()
             services.worker.stop()
+            # Jobs that could not finish are marked now, not only at the next start, so none stays Running.
+            services.jobs.fail_interrupted()
         finally:
             services.backend.close()  # stops free-running simulated CPUs even if a step above failed
 

@@ -30,7 +30,27 @@ def create() -> Litestar:
     from engineering_api.config import Settings
 
     _exit_with_serve()
+    _install_stopper()
     return create_app(Settings.from_env())
+
+
+def _install_stopper() -> None:
+    """Let ``POST /api/health/shutdown`` stop the server as Ctrl+C does (POSIX only, see domain.health).
+
+    Started by ``engineering-api serve``, the stop goes to that process, so granian stops its worker gracefully
+    and exits; under another ASGI server (``uvicorn engineering_api.asgi:create --factory``) to this process. On
+    Windows a signal cannot stop a process gracefully, so no stopper is installed there.
+    """
+    from engineering_api.domain.health import Stopper, install_stopper
+
+    if os.name == "nt":
+        return
+    serve_pid = os.environ.get(SERVE_PID_VARIABLE)
+    by_serve = serve_pid == str(os.getppid())
+    pid = int(serve_pid) if by_serve and serve_pid else os.getpid()
+    how = f"SIGTERM to engineering-api serve (pid {pid})" if by_serve else f"SIGTERM to this server process (pid {pid})"
+    install_stopper(Stopper(pid=pid, how=how, grace_seconds=STOP_GRACE_SECONDS,
+                            stop=lambda: os.kill(pid, signal.SIGTERM)))
 
 
 def _exit_with_serve() -> None:

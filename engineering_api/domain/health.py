@@ -1,8 +1,19 @@
-"""Health & Status routes that do not go through the operation registry."""
+"""Health & Status: the routes that do not go through the operation registry, and the server's own stop.
+
+``POST /api/health/shutdown`` (T-IA Connect's "Disconnect and stop server" posts it) is an operation: admin only,
+audited, destructive with a ``dryRun`` preview. It answers 202 with a job; the job runs on the TIA worker after the
+jobs queued before it, so those finish first, then asks the process that serves the app to stop as on Ctrl+C
+(granian's graceful stop, which runs the app's shutdown; jobs that could not finish are marked Failed there). Only
+a server that can be stopped from inside has a stopper: ``engineering_api.asgi.create`` installs one (POSIX: SIGTERM
+to ``engineering-api serve``, or to the process itself under another ASGI server). An app built in-process (tests,
+an embedding program) or on Windows has none, and the job fails with 501 ``SHUTDOWN_NOT_SUPPORTED``.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -10,14 +21,19 @@ from litestar import Response, get
 from litestar.params import FromPath
 
 from engineering_api.domain.devices import CATALOG_IMAGE, FindInput
-from engineering_api.backend.errors import NotFoundError
+from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.security import Role
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from litestar import Request
 
-__all__ = ("ROUTES", "api_version")
+__all__ = ("OPERATIONS", "ROUTES", "Stopper", "api_version", "install_stopper")
 
 SECTION = "Health & Status"
 
@@ -113,3 +129,92 @@ async def catalog_image(request: Request[Any, Any, Any], orderNumber: FromPath[s
 
 
 ROUTES = (health, ping, instance_version, catalog_image)
+
+
+# ----- stopping the server ---------------------------------------------------------------------------------------
+STOP_DELAY_SECONDS = 0.5
+"""The stop is sent this long after the shutdown job returns, so its Completed state is recorded (and pushed) first."""
+
+
+@dataclass(frozen=True)
+class Stopper:
+    """How the process serving this app is asked to stop gracefully (installed by the server entry point)."""
+
+    pid: int
+    """The process that receives the stop: ``engineering-api serve``, or this process under another server."""
+    how: str
+    """What is done, for the preview and the answer (``SIGTERM to engineering-api serve (pid 4711)``)."""
+    grace_seconds: float
+    """How long requests and jobs still running get before the server ends them."""
+    stop: Callable[[], None]
+
+
+_stopper: Stopper | None = None
+_stopping = threading.Event()
+
+
+def install_stopper(stopper: Stopper | None) -> None:
+    """Set (or with None remove) how this process is stopped; the last one installed wins."""
+    global _stopper
+    _stopper = stopper
+    _stopping.clear()
+
+
+class ShutdownInfo(CamelStruct):
+    """The stop was requested: the server stops within ``graceSeconds``."""
+
+    pid: int
+    how: str
+    grace_seconds: float
+    requested_at: str
+
+
+def _installed() -> Stopper:
+    """The stopper, or why this server cannot stop itself.
+
+    Raises:
+        NotSupportedError: no stopper is installed (``SHUTDOWN_NOT_SUPPORTED``).
+    """
+    if _stopper is None:
+        raise NotSupportedError(
+            "This server cannot stop itself: it was not started by 'engineering-api serve' (or an ASGI server "
+            "through engineering_api.asgi:create) on a POSIX system; stop it where it was started.",
+            code="SHUTDOWN_NOT_SUPPORTED",
+        )
+    return _stopper
+
+
+def _preview_shutdown(_: OperationContext, __: None) -> Preview:
+    """What stopping would do: the process, and what happens to jobs (nothing is stopped)."""
+    stopper = _installed()
+    return plan(
+        f"Would stop this server gracefully ({stopper.how}); jobs queued before the stop finish first, requests and "
+        f"jobs still running get {stopper.grace_seconds:g} s, and jobs that cannot finish are marked Failed.",
+        [PlannedChange(action="stop", kind="server", name=f"pid {stopper.pid}", detail=stopper.how)],
+        ["Every client loses the server until someone starts it again."],
+    )
+
+
+def _shutdown(_: OperationContext, __: None) -> ShutdownInfo:
+    """Ask the serving process to stop, a moment after this job is recorded as Completed."""
+    stopper = _installed()
+    if not _stopping.is_set():  # a second request while stopping changes nothing
+        _stopping.set()
+        timer = threading.Timer(STOP_DELAY_SECONDS, stopper.stop)
+        timer.daemon = True
+        timer.start()
+    return ShutdownInfo(pid=stopper.pid, how=stopper.how, grace_seconds=stopper.grace_seconds, requested_at=utc_now())
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="health.shutdown",
+        summary="Stop this server gracefully (admin): jobs queued before finish first; answers 202 with a job.",
+        section=SECTION, handler=_shutdown, input=None, output=ShutdownInfo,
+        async_route=RouteSpec("POST", "/api/health/shutdown"), role=Role.ADMIN, destructive=True,
+        preview=_preview_shutdown, errors=(NotSupportedError,),
+        description="T-IA Connect's client posts it for \"Disconnect and stop server\". The process serving the "
+                    "app gets the stop a Ctrl+C gives (granian's graceful stop and the app's shutdown); a server "
+                    "started another way answers 501 SHUTDOWN_NOT_SUPPORTED in the job.",
+    ),
+)

@@ -1,0 +1,103 @@
+"""A real ``engineering-api serve`` process (granian, fake backend) on a free port with a temporary data directory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from engineering_api.config import Settings
+from engineering_api.lib.db import Database
+from engineering_api.lib.security import ApiKeyStore
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ("Served", "serve")
+
+START_TIMEOUT_S = 40.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _executable() -> str:
+    script = Path(sys.executable).with_name("engineering-api")
+    return str(script) if script.exists() else "engineering-api"
+
+
+@dataclass
+class Served:
+    """The process, its address, its data directory and an admin key."""
+
+    process: subprocess.Popen[bytes]
+    base: str
+    data_dir: Path
+    admin_key: str
+    log: Path
+
+    @property
+    def workspace(self) -> Path:
+        """The default file root."""
+        return self.data_dir / "workspace"
+
+    def wait_exit(self, timeout: float) -> int | None:
+        """The exit code, or None while it still runs after ``timeout`` seconds."""
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def output(self) -> str:
+        """What the server printed."""
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def serve(data_dir: Path) -> Iterator[Served]:
+    """Start ``engineering-api serve`` and yield it once ``GET /api/health`` answers; stop it afterwards if needed."""
+    settings = Settings.from_env(data_dir=data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_path)
+    _, admin_key = ApiKeyStore(db).create("realclient-admin", "admin")
+    db.close()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
+    log = data_dir.parent / f"serve-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own console script
+            [_executable(), "serve", "--data-dir", str(data_dir), "--port", str(port), "--backend", "fake"],
+            stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+    served = Served(process=process, base=f"http://127.0.0.1:{port}", data_dir=data_dir, admin_key=admin_key, log=log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"engineering-api serve exited with {process.returncode}:\n{served.output()}")
+            try:
+                if httpx.get(f"{served.base}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"engineering-api serve did not answer in {START_TIMEOUT_S}s:\n{served.output()}")
+            time.sleep(0.1)
+        yield served
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
