@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test mono gitcli bench openapi clean
+.PHONY: run test mono gitcli realclient bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ gitcli:
 
 test: $(STAMP) mono gitcli
 	$(BIN)/python -m pytest -n 2 -q
+
+# T-IA Connect's VS Code client, unmodified, against a served engineering-api (tests/realclient/README.md). It is
+# part of make test too; this runs it alone and prints the report. Needs Node.js 18+ (skips without it).
+realclient: $(STAMP)
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/realclient
 
 bench: $(STAMP)
 	$(BIN)/python bench/servers.py
