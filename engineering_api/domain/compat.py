@@ -75,7 +75,7 @@ class LicenseFeatures(CamelStruct):
     message: str = ""
 
 
-_FEATURES = (  # what this server serves; pipelines are not listed until they are served
+_FEATURES = (  # what this server serves
     ("projects", "Projects", "Open, create, save, archive and retrieve projects"),
     ("devices", "Devices and hardware", "Devices, catalog, hardware export and import"),
     ("blocks", "Program blocks", "Blocks, SCL/SimaticML import and export, generation"),
@@ -91,6 +91,7 @@ _FEATURES = (  # what this server serves; pipelines are not listed until they ar
     ("mcp", "MCP server", "Every operation as an MCP tool"),
     ("signalR", "Push", "Job and assistant events over SignalR"),
     ("history", "History", "Snapshots and restore of changed objects"),
+    ("pipelines", "Pipelines", "Pipelines of operations, run as jobs or on a cron schedule, and their templates"),
 )
 
 

@@ -20,7 +20,7 @@ def test_license_is_open_with_every_feature(client, viewer_headers):
     assert {"key", "name", "description", "enabled"} <= set(body["features"][0])
     # The client shows its test view, source control and AI tools only for these keys.
     assert {"hasTestHarness", "hasVcs", "assistant"} <= {f["key"] for f in body["features"]}
-    assert "pipelines" not in {f["key"] for f in body["features"]}  # not served yet
+    assert "pipelines" in {f["key"] for f in body["features"]}
     assert_error(client.get("/api/license/features"), 401)
 
 

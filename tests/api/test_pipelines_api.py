@@ -3,13 +3,20 @@ results, execution history, roles, bad input (4xx, nothing stored) and audit."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
+from simatic_xml.cancel import checkpoint
 from tests.conftest import assert_error, data, job_error, start_job, wait_job
 
 if TYPE_CHECKING:
     from litestar import Litestar
     from litestar.testing import TestClient
+
+    from engineering_api.services import Services
 
 Headers = dict[str, str]
 BASE = "/api/pipelines"
@@ -203,3 +210,54 @@ def test_dry_run_lists_the_steps_and_audit_records_the_calls(
     audit = data(client.get("/api/audit", params={"pathPrefix": "/api/pipelines"}, headers=admin_headers))
     paths = {(r["method"], r["path"]) for r in audit["records"]}
     assert ("POST", "/api/pipelines") in paths and ("POST", "/api/pipelines/Dry/run-sync") in paths
+
+
+@pytest.fixture
+def slow_save(services: Services, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """``save_project`` runs until the returned event is set, reaching a cancel checkpoint every 10 ms as the
+    fake's long loops do; so a step can time out or its job be canceled while it runs."""
+    entered = threading.Event()
+    original = services.backend.save_project
+
+    def save() -> Any:
+        entered.set()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not getattr(save, "done", False):
+            checkpoint()
+            time.sleep(0.01)
+        return original()
+
+    monkeypatch.setattr(services.backend, "save_project", save)
+    return entered
+
+
+def test_a_step_timeout_stops_only_that_step_and_retries_it(
+    client: TestClient[Litestar], engineer_headers: Headers, cpu: dict[str, Any], slow_save: threading.Event,
+) -> None:
+    steps = [{"name": "Save", "action": "projects.save", "timeoutSeconds": 0.2, "retryCount": 1, "retryDelayMs": 0},
+             {"name": "After", "action": "blocks.list", "params": {"deviceName": "PLC_1"}, "condition": "failure"}]
+    data(client.post(BASE, json=_pipeline("Slow", variables={}, steps=steps, onFailure="continue"),
+                     headers=engineer_headers))
+    record = _run(client, "Slow", engineer_headers)
+    assert record["status"] == "Failed"
+    execution = data(client.get(f"{BASE}/executions", params={"name": "Slow"}, headers=engineer_headers))[0]
+    save, after = execution["stepResults"]
+    assert (save["status"], save["attempts"], save["errorCode"]) == ("Failed", 2, "PIPELINE_STEP_TIMEOUT")
+    assert after["status"] == "Completed"  # the job went on after the step's timeout
+
+
+def test_canceling_the_job_stops_the_running_step_and_the_pipeline(
+    client: TestClient[Litestar], engineer_headers: Headers, cpu: dict[str, Any], slow_save: threading.Event,
+) -> None:
+    steps = [{"name": "Save", "action": "projects.save"},
+             {"name": "After", "action": "blocks.list", "params": {"deviceName": "PLC_1"}}]
+    data(client.post(BASE, json=_pipeline("Cancel me", variables={}, steps=steps), headers=engineer_headers))
+    job_id = start_job(client, "POST", f"{BASE}/Cancel me/run", engineer_headers)
+    assert slow_save.wait(10)
+    data(client.post(f"/api/jobs/{job_id}/actions/cancel", headers=engineer_headers))
+    record = wait_job(client, job_id, engineer_headers, timeout=10)
+    assert record["status"] == "Canceled"
+    execution = data(client.get(f"{BASE}/executions", params={"name": "Cancel me"}, headers=engineer_headers))[0]
+    assert execution["status"] == "Cancelled" and execution["jobId"] == job_id
+    assert [(r["stepName"], r["status"]) for r in execution["stepResults"]] == [("Save", "Cancelled"),
+                                                                                ("After", "Skipped")]

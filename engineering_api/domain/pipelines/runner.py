@@ -196,7 +196,12 @@ def _run_steps(run: _Run) -> str | None:
             _record(run, index, step, _skipped(index, step, f"condition '{step.condition}' is false"))
             index += 1
             continue
-        result = _run_step(run, index, step)
+        try:
+            result = _run_step(run, index, step)
+        except (OperationCanceledError, Canceled):
+            cancelled = _skipped(index, step, "canceled while running")
+            _record(run, index, step, msgspec.structs.replace(cancelled, status="Cancelled", attempts=1))
+            raise
         _record(run, index, step, result)
         if result.status != "Failed":
             index += 1

@@ -118,7 +118,7 @@ TEMPLATES: tuple[Template, ...] = (
         variables=(
             ("xlsxPath", None, "The workbook, a path in the workspace (upload it with POST /api/files)."),
             _DEVICE,
-            ("tableName", "Imported tags", "The tag table that receives the tags."),
+            ("tableName", "Default tag table", "The tag table that receives the tags (TIA's default table unless given)."),
         ),
         steps=(
             {"name": "Import tags", "action": "tags.import-xlsx",
