@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.api.test_designspec_api import DESIGN
 from tests.api.test_tags_files_api import TIA_ROWS, _tia_workbook
-from tests.api.test_testharness_e2e import MOTOR, SCL
+from tests.api.test_testharness_e2e import MOTOR, motor_program_with_its_test
 from tests.conftest import assert_error, data, job_error, run_job
 
 if TYPE_CHECKING:
@@ -35,18 +35,6 @@ def _steps(record: dict[str, Any]) -> list[tuple[str, str]]:
     return [(r["stepName"], r["status"]) for r in execution["stepResults"]]
 
 
-def _program_on_simulated_cpu(client: TestClient[Litestar], h: Headers) -> None:
-    data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
-    data(client.post("/api/devices/PLC_1/external-sources/import-and-generate",
-                     json={"SourceName": "motor.scl", "SclContent": SCL}, headers=h))
-    data(client.post("/api/simulation/instances/create", json={"name": "PLC_1_SIM", "cpuType": "CPU1516"}, headers=h))
-    data(client.post("/api/simulation/instances/PLC_1_SIM/power-on", headers=h))
-    data(client.post("/api/devices/PLC_1/actions/download-sync", json={"instanceName": "PLC_1_SIM"}, headers=h))
-    data(client.put("/api/simulation/instances/PLC_1_SIM/config", json={"operatingMode": "SingleStep"}, headers=h))
-    data(client.post("/api/testharness/tests", json={**MOTOR, "deviceName": "PLC_1", "instanceName": "PLC_1_SIM"},
-                     headers=h))
-
-
 def test_the_client_lists_and_instantiates_every_template(client: TestClient[Litestar], engineer_headers: Headers,
                                                           viewer_headers: Headers) -> None:
     templates = data(client.get(f"{BASE}/templates", headers=viewer_headers))
@@ -72,7 +60,7 @@ def test_the_client_lists_and_instantiates_every_template(client: TestClient[Lit
 
 def test_build_and_test_compiles_tests_and_saves(client: TestClient[Litestar], admin_headers: Headers,
                                                  cpu: dict[str, Any]) -> None:
-    _program_on_simulated_cpu(client, admin_headers)
+    motor_program_with_its_test(client, admin_headers)
     _instantiate(client, admin_headers, "build-and-test", "CI")
     record = _run(client, admin_headers, "CI")
     assert record["status"] == "Completed", record

@@ -125,14 +125,8 @@ def _missing_routes(app: Litestar) -> list[str]:
     return [f"{m} {p}" for m, p in NEEDED if (m, p) not in served]
 
 
-def test_a_downloaded_program_is_tested_through_http(client: TestClient[Litestar], admin_headers: Headers,
-                                                     cpu: dict[str, Any]) -> None:
-    missing = _missing_routes(client.app)
-    if missing or not hasattr(client.app.state.services.backend, "sim_step"):
-        reason = f"simulation routes not served yet: {', '.join(missing) or 'backend has no sim_step'}"
-        print(reason)
-        pytest.skip(reason)
-    h = admin_headers
+def motor_program_with_its_test(client: TestClient[Litestar], h: Headers) -> None:
+    """Through HTTP: the motor program downloaded to PLC_1_SIM in SingleStep, and its test case stored."""
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
     data(client.post("/api/devices/PLC_1/external-sources/import-and-generate",
                      json={"SourceName": "motor.scl", "SclContent": SCL}, headers=h))
@@ -142,6 +136,17 @@ def test_a_downloaded_program_is_tested_through_http(client: TestClient[Litestar
     data(client.put("/api/simulation/instances/PLC_1_SIM/config", json={"operatingMode": "SingleStep"}, headers=h))
     data(client.post("/api/testharness/tests", json={**MOTOR, "deviceName": "PLC_1", "instanceName": "PLC_1_SIM"},
                      headers=h))
+
+
+def test_a_downloaded_program_is_tested_through_http(client: TestClient[Litestar], admin_headers: Headers,
+                                                     cpu: dict[str, Any]) -> None:
+    missing = _missing_routes(client.app)
+    if missing or not hasattr(client.app.state.services.backend, "sim_step"):
+        reason = f"simulation routes not served yet: {', '.join(missing) or 'backend has no sim_step'}"
+        print(reason)
+        pytest.skip(reason)
+    h = admin_headers
+    motor_program_with_its_test(client, h)
     record = run_job(client, "POST", "/api/tests/run", h, json={"DeviceName": "PLC_1"})
     assert record["status"] == "Completed", record
     (case,) = record["result"]["results"]
