@@ -28,7 +28,7 @@ from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.backend.worker import CallHandle, TiaWorker
@@ -135,8 +135,15 @@ class JobManager:
         """Set by the app when history is enabled; called before operations that declare targets."""
         self.operations: OperationRegistry | None = None
         """Set by the app: a job may run other operations (a pipeline's steps)."""
+        self._started_listeners: list[Callable[[JobRecord], None]] = []
 
     # ----- running ---------------------------------------------------------------------------
+    def on_started(self, listener: Callable[[JobRecord], None]) -> Callable[[], None]:
+        """Call ``listener`` (on the event loop) with each job as it is accepted; returns the unsubscribe call.
+        A listener follows the job with :meth:`events`, which replays its current state first."""
+        self._started_listeners.append(listener)
+        return lambda: self._started_listeners.remove(listener) if listener in self._started_listeners else None
+
     def _context(self) -> OperationContext:
         context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
         context.operations = self.operations
@@ -229,6 +236,11 @@ class JobManager:
             token=live.context.token,
         )
         live.task = asyncio.create_task(self._supervise(live, operation))
+        for listener in list(self._started_listeners):
+            try:
+                listener(record)
+            except Exception:  # a listener (push) must not fail the request that started the job
+                logger.exception("job listener failed for job %s", record.job_id)
         return record
 
     def _execute(self, live: _Live, operation: Operation[Any, Any], data: Any) -> Any:

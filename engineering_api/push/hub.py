@@ -5,9 +5,9 @@ gets every later message, so nothing published between two polls is lost; messag
 A buffer holds at most ``MAX_BUFFERED`` messages (the oldest go first), and a connection nobody polls for
 ``idle_seconds`` is closed.
 
-Job events come from the job manager without changing it: a watcher notices new jobs in the jobs table (every
-``WATCH_SECONDS`` while a connection is open) and follows each through ``JobManager.events``, which replays the
-current state first, so a job that ended before it was noticed still reaches clients with its final status.
+Job events come from the job manager: while a ``jobhub`` connection is open, the hub is told of each job as it is
+accepted (``JobManager.on_started``) and follows it through ``JobManager.events``, which replays the current state
+first; when the first such connection opens, the jobs already pending or running are followed the same way.
 Every connection gets every job's events, as every key may read every job (``GET /api/jobs/{id}``, viewer role).
 Assistant events go only to the connections of the key that chatted.
 """
@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from engineering_api.lib.schema import utc_now
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.jobs.manager import JobRecord
     from engineering_api.services import Services
 
@@ -39,7 +40,6 @@ logger = logging.getLogger(__name__)
 HUBS = frozenset({"jobhub", "assistanthub"})
 """The hubs this server offers (names compared case-insensitively, as ASP.NET SignalR resolves them)."""
 MAX_BUFFERED = 1000
-WATCH_SECONDS = 0.2
 
 
 def pascal_keys(value: Any) -> Any:
@@ -104,7 +104,7 @@ def job_messages(record: JobRecord, last: tuple[str, int, str] | None) -> list[t
 
 
 class PushHub:
-    """Open connections, what they are sent, and the job watcher that feeds ``jobhub``."""
+    """Open connections, what they are sent, and the job followers that feed ``jobhub``."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -113,22 +113,22 @@ class PushHub:
         self.idle_seconds = 60.0
         """A connection not polled for this long is closed (its buffer dropped)."""
         self._by_token: dict[str, Connection] = {}
-        self._watcher: asyncio.Task[None] | None = None
         self._followers: dict[str, asyncio.Task[None]] = {}
-        self._cursor = ""
+        self._unsubscribe: Callable[[], None] | None = None
 
     # ----- connections -------------------------------------------------------------------------
     def open(self, key_id: str, hubs: frozenset[str]) -> Connection:
-        """A new connection for ``key_id``; starts the job watcher if this is the first one."""
+        """A new connection for ``key_id``; the first ``jobhub`` one starts following jobs."""
         self.expire()
         connection = Connection(
             connection_id=str(uuid.uuid4()), token=secrets.token_urlsafe(32), key_id=key_id, hubs=hubs,
             last_seen=time.monotonic(),
         )
         self._by_token[connection.token] = connection
-        if "jobhub" in hubs and (self._watcher is None or self._watcher.done()):
-            self._cursor = utc_now()
-            self._watcher = asyncio.create_task(self._watch_jobs(), name="signalr-job-watcher")
+        if "jobhub" in hubs and self._unsubscribe is None:
+            self._unsubscribe = self.services.jobs.on_started(self._job_started)
+            for row in self.services.db.all("SELECT job_id FROM jobs WHERE status IN ('Pending','Running')"):
+                self._follow(row["job_id"])
         return connection
 
     def find(self, token: str) -> Connection | None:
@@ -180,29 +180,15 @@ class PushHub:
         """An assistant event (onUserMessage, onToolExecution, ...) for the connections of the key that chatted."""
         self.publish("assistanthub", event, [pascal_keys(msgspec.to_builtins(payload))], key_id=key_id)
 
-    # ----- job watcher -------------------------------------------------------------------------
-    async def _watch_jobs(self) -> None:
-        """While a jobhub connection is open: follow each job that is running or new."""
-        db = self.services.db
-        for row in db.all("SELECT job_id FROM jobs WHERE status IN ('Pending','Running')"):
-            self._follow(row["job_id"])
-        try:
-            while any("jobhub" in c.hubs for c in self._by_token.values()):
-                rows = db.all("SELECT job_id, created_at FROM jobs WHERE created_at >= ? ORDER BY created_at",
-                              (self._cursor,))
-                for row in rows:
-                    self._follow(row["job_id"])
-                    self._cursor = max(self._cursor, row["created_at"])
-                self._forget_done({row["job_id"] for row in rows})
-                await asyncio.sleep(WATCH_SECONDS)
-                self.expire()
-        except Exception:  # the watcher must not die silently: log it; the next negotiate starts another
-            logger.exception("SignalR job watcher failed")
-
-    def _forget_done(self, rescanned: set[str]) -> None:
-        # Only jobs created at the cursor's instant are seen again; the other finished ones need no memory.
-        for job_id in [j for j, task in self._followers.items() if task is _DONE and j not in rescanned]:
-            del self._followers[job_id]
+    # ----- job followers -----------------------------------------------------------------------
+    def _job_started(self, record: JobRecord) -> None:
+        self.expire()
+        if not any("jobhub" in c.hubs for c in self._by_token.values()):
+            if self._unsubscribe is not None:  # the last jobhub connection is gone: stop listening
+                self._unsubscribe()
+                self._unsubscribe = None
+            return
+        self._follow(record.job_id)
 
     def _follow(self, job_id: str) -> None:
         if job_id in self._followers:
@@ -219,24 +205,21 @@ class PushHub:
         except Exception:  # a job swept while followed: nothing more to send
             logger.debug("stopped following job %s", job_id, exc_info=True)
         finally:
-            # Ids stay remembered (finished ones too) so the created_at >= cursor rescan does not replay them;
-            # a finished follower is replaced by a done marker to keep the memory small.
-            self._followers[job_id] = _DONE
+            self._followers.pop(job_id, None)
 
     async def shutdown(self) -> None:
         """Stop the watcher and followers and close every connection (the app is stopping)."""
         for connection in self.connections:
             self.close(connection)
-        tasks = [t for t in (self._watcher, *self._followers.values()) if t is not None and t is not _DONE]
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        tasks = list(self._followers.values())
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(BaseException):
                 await task
-
-
-_DONE: Any = object()
-"""Marks a job whose events were all sent."""
 
 
 def hub_of(services: Services) -> PushHub:

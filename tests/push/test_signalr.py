@@ -137,6 +137,17 @@ def test_a_job_canceled_on_the_server_reaches_the_client_as_failed(client, engin
     poller.until(_status(running, "Completed"))
 
 
+def test_a_job_running_before_the_connection_opened_is_followed_too(client, engineer_headers, project, gate,
+                                                                    fast_polls):
+    opened, entered = gate
+    running = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
+    assert entered.wait(5)
+    poller = Poller(client, engineer_headers, _connect(client, engineer_headers))
+    poller.until(_status(running, "Running"))  # its current state first
+    opened.set()
+    poller.until(_status(running, "Completed"))
+
+
 def test_connections_belong_to_their_key(client, make_key, fast_polls):
     owner, other = make_key("viewer"), make_key("engineer")
     token = _connect(client, owner)
