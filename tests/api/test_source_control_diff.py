@@ -48,6 +48,23 @@ def test_interface_and_code_changes(client: TestClient[Any], h: Headers, viewer_
     assert back["objects"][0]["membersAdded"] == ["Input.Gone"]
 
 
+def test_pending_changes_without_revisions(client: TestClient[Any], h: Headers, viewer_headers: Headers) -> None:
+    # T-IA Connect's tia_vcs_diff tool ("diff of pending changes") sends no from/to: HEAD against the open project.
+    data(client.post(f"{SC}/init", headers=h))
+    put_block(client, h, "FB_Motor", "#Speed := 1;", members=[{"name": "Speed", "dataType": "Int"}])
+    first = commit(client, h, "one")
+    assert diff(client, h)["files"] == []
+    put_block(client, h, "FB_Motor", "#Speed := 2;", members=[{"name": "Speed", "dataType": "Int"}])
+    pending = diff(client, viewer_headers)
+    assert pending["fromSha"] == first["sha"] and pending["toSha"] == "WORKING"
+    assert [(f["path"], f["status"]) for f in pending["files"]] == [(FB_PATH, "Modified")]
+    [obj] = pending["objects"]
+    assert obj["itemName"] == "FB_Motor" and obj["networksChanged"] == ["#1"]
+    assert f"diff --git a/{FB_PATH} b/{FB_PATH}" in pending["patch"]
+    # reading the pending changes committed nothing
+    assert data(client.get(f"{SC}/log", headers=h))[0]["sha"] == first["sha"]
+
+
 def test_comments_only(client: TestClient[Any], h: Headers) -> None:
     data(client.post(f"{SC}/init", headers=h))
     put_block(client, h, "FB_Motor", "#Speed := 1;", members=[{"name": "Speed", "dataType": "Int", "comment": "old"}])
@@ -86,7 +103,7 @@ def test_bad_revisions(client: TestClient[Any], h: Headers) -> None:
     assert_error(client.get(f"{SC}/diff", params={"from": "HEAD"}, headers=h), 409, "VCS_NOT_INITIALIZED")
     data(client.post(f"{SC}/init", headers=h))
     commit(client, h, "one")
-    assert_error(client.get(f"{SC}/diff", headers=h), 422)
+    assert_error(client.get(f"{SC}/diff", params={"to": "HEAD"}, headers=h), 422, "INVALID_REVISION")  # to needs from
     assert_error(client.get(f"{SC}/diff", params={"from": "HEAD~1"}, headers=h), 404, "COMMIT_NOT_FOUND")
     assert_error(client.get(f"{SC}/diff", params={"from": "nope"}, headers=h), 404, "COMMIT_NOT_FOUND")
     assert_error(client.get(f"{SC}/diff", params={"from": "HEAD", "to": "HEAD:x"}, headers=h), 422, "INVALID_REVISION")

@@ -53,8 +53,6 @@ const TEST_CASE = {
 // Calls that fail on this server for a reason too large to fix with the harness: expected failures while they
 // fail (with the reason), listed as unexpected passes once they work (then remove them here).
 const KNOWN_GAPS = {
-    tia_vcs_diff: 'GET /api/source-control/diff without from/to ("diff of pending changes") needs a diff of HEAD '
-        + 'against the open project (WORKING); the server requires from (422)',
     'sourceControl.vcsDeleteBranch': 'a branch name with "/" (feature/rc) sent as %2F is decoded before routing, so '
         + 'DELETE /api/source-control/branches/feature%2Frc answers 404 (the server accepts %5C instead)',
 };
@@ -491,7 +489,10 @@ export async function scenario(ctx) {
             { FromSha: 'string', ToSha: 'string', Patch: 'string', Files: 'array' }, 'Data');
         list(diff.Files, 'Files', { min: 1, spec: { Path: 'string', Status: 'string', LinesAdded: 'number', LinesDeleted: 'number' } });
     });
-    await r.tool('tia_vcs_diff', {});
+    await r.tool('tia_vcs_diff', {}, (d) => {
+        fields(d, { FromSha: 'string', ToSha: 'string', Patch: 'string', Files: 'array' }, 'pending diff');
+        ensure(d.ToSha === 'WORKING', `ToSha is ${d.ToSha}, not the pending changes (WORKING)`);
+    });
     await api(null, 'sourceControl.vcsGetFileContent', async () => {
         const content = await m.sourceControl.vcsGetFileContent(firstSha, blockFile);
         ensure(typeof content === 'string' && content.includes('FB_Motor'), 'Content is not the block');

@@ -71,7 +71,9 @@ OPERATIONS: tuple[Operation, ...] = (
         name="vcs.diff", summary="Compare two commits: text patch, changed files and what changed per object.",
         section=SECTION, handler=diffs.diff, input=DiffInput, output=VcsDiffResult,
         route=RouteSpec("GET", f"{BASE}/diff"), mutating=False, errors=(*_REPO, e.ValidationError, e.NotFoundError),
-        description="from and to are revisions (sha, branch, HEAD, HEAD~1; to defaults to HEAD). objects[] is the "
+        description="from and to are revisions (sha, branch, HEAD, HEAD~1; to defaults to HEAD); with neither, HEAD "
+                    "against the open project as a commit would record it now (toSha WORKING: the pending "
+                    "changes, a whole-project export like status). objects[] is the "
                     "semantic diff per block, type, tag table or station: interface members added, removed or "
                     "changed, networks whose code changed, and commentsOnly when only comments or titles differ.",
     ),

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol.basics import _STATUS
-from engineering_api.domain.sourcecontrol.repo import open_repo, resolve_commit
+from engineering_api.domain.sourcecontrol.basics import _STATUS, WORKING, current_tree, tree_of
+from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, resolve_commit
 from engineering_api.domain.sourcecontrol.schemas import DiffInput, ObjectDiff, VcsDiffFile, VcsDiffResult
 from engineering_api.domain.sourcecontrol.semantic import object_diff
 
@@ -40,17 +40,28 @@ def object_diffs(repo: pygit2.Repository, patch: pygit2.Diff) -> list[ObjectDiff
 
 def diff(ctx: OperationContext, data: DiffInput) -> VcsDiffResult:
     """``from`` → ``to`` (default HEAD): the unified patch, each file with its line counts, each object's changes.
+    Without ``from``: HEAD → the open project as a commit would record it now (``toSha`` WORKING), the "diff of
+    pending changes" T-IA Connect's language-model tool asks for with no parameters.
 
     Raises:
         NoProjectOpenError: no project is open.
         ConflictError: no repository yet (``VCS_NOT_INITIALIZED``).
-        ValidationError: a malformed revision (``INVALID_REVISION``).
+        ValidationError: a malformed revision (``INVALID_REVISION``); ``to`` without ``from`` (``INVALID_REVISION``).
         NotFoundError: no such commit (``COMMIT_NOT_FOUND``; ``HEAD~1`` of the first commit too).
     """
     repo = open_repo(ctx)
-    old, new = resolve_commit(repo, data.from_), resolve_commit(repo, data.to)
+    if data.from_ is None:
+        if data.to is not None:
+            raise e.ValidationError("to needs from: give both revisions, or neither for the pending changes.",
+                                    code="INVALID_REVISION", details={"field": "from"})
+        head = head_commit(repo)
+        old_tree, new_tree = tree_of(repo, head), repo[current_tree(ctx, repo)]
+        from_sha, to_sha = (str(head.id) if head else ""), WORKING
+    else:
+        old, new = resolve_commit(repo, data.from_), resolve_commit(repo, data.to or "HEAD")
+        old_tree, new_tree, from_sha, to_sha = old.tree, new.tree, str(old.id), str(new.id)
     # No rename detection: a block deleted and another added are two objects, even when their XML is alike.
-    patch = repo.diff(old.tree, new.tree, context_lines=3)
+    patch = repo.diff(old_tree, new_tree, context_lines=3)
     files = []
     for item in patch:
         delta = item.delta
@@ -61,5 +72,5 @@ def diff(ctx: OperationContext, data: DiffInput) -> VcsDiffResult:
     text = patch.patch or ""
     if len(text) > _MAX_PATCH:
         text = text[:_MAX_PATCH] + "\n... (patch cut at 5 MiB; see files and objects)\n"
-    return VcsDiffResult(from_sha=str(old.id), to_sha=str(new.id), patch=text, files=files,
+    return VcsDiffResult(from_sha=from_sha, to_sha=to_sha, patch=text, files=files,
                          objects=object_diffs(repo, patch))

@@ -121,10 +121,10 @@ class ConfigInput(CamelStruct):
 
 
 class DiffInput(CamelStruct):
-    """Two revisions; ``to`` defaults to HEAD."""
+    """Two revisions (``to`` defaults to HEAD); neither: HEAD against the open project (the pending changes)."""
 
-    from_: Revision = msgspec.field(name="from")
-    to: Revision = "HEAD"
+    from_: Revision | None = msgspec.field(name="from", default=None)
+    to: Revision | None = None
 
 
 class VcsDiffFile(CamelStruct):
