@@ -169,6 +169,17 @@ class LocalKey(CamelStruct):
     role: str
 
 
+class LocalKeyAnswer(msgspec.Struct, kw_only=True, rename="camel"):
+    """The envelope with the key also at the top: T-IA Connect's client reads a flat ``apiKey`` (or
+    ``response.data.apiKey``), never ``data.apiKey``, so without it the client finds no key."""
+
+    success: bool
+    message: str
+    data: LocalKey
+    api_key: str
+    timestamp: str
+
+
 class _Compat:
     """Settings, telemetry store and local key of one server (kept in its database)."""
 
@@ -352,7 +363,7 @@ class CompatController(Controller):
 
     @get("/api/auth/local-key", operation_id="GetLocalKey", opt={"public": True},
          responses=problem_responses(None, errors=(NotFoundError, PermissionDeniedError)))
-    async def local_key(self, request: Request[Any, Any, Any]) -> Response[envelope_type(LocalKey, "GetLocalKeyResponse")]:
+    async def local_key(self, request: Request[Any, Any, Any]) -> Response[LocalKeyAnswer]:
         """The dedicated local API key, for a client on this machine (off unless an admin turned it on).
 
         Raises NotFoundError (404 LOCAL_KEY_DISABLED) while off, PermissionDeniedError (403 LOCAL_KEY_LOOPBACK_ONLY)
@@ -376,4 +387,5 @@ class CompatController(Controller):
             method="GET", path=request.url.path, status=200, key_id=key.key_id, role=key.role, client=address,
             job_id=None, outcome="local key created and handed out" if created else "local key handed out",
         )
-        return ok(key, "local key")
+        return Response(LocalKeyAnswer(success=True, message="local key", data=key, api_key=key.api_key,
+                                       timestamp=utc_now()))

@@ -97,7 +97,8 @@ def test_local_key_for_a_loopback_client_once_turned_on(client, admin_headers, f
     _settings(client, admin_headers, localKeyEnabled=True)
     local = {"Host": "localhost:9000"}
     body = client.get("/api/auth/local-key", headers=local).json()
-    key = body["data"]["apiKey"]  # where the client reads it (response.data.apiKey)
+    key = body["data"]["apiKey"]
+    assert body["apiKey"] == key  # where T-IA Connect's client reads it: a flat apiKey (or response.data.apiKey)
     assert body["success"] is True and body["data"]["role"] == "engineer"
     # the key works, with the engineer role, and the same key is handed out again
     assert client.get("/api/license/features", headers={"X-API-Key": key}).status_code == 200
