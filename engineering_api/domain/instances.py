@@ -120,7 +120,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="tia.firewall.whitelist", summary="Allow an application through the TIA Openness firewall.",
         section=PORTAL, handler=_whitelist, input=WhitelistInput, output=WhitelistEntry,
         route=RouteSpec("POST", "/api/tia/firewall/whitelist"), role=Role.ADMIN,
-        files={"application_path": FileRule(must_exist=True, allow_directory=False)},
+        files={"application_path": FileRule(must_exist=True, allow_directory=False, inline=False)},
         errors=(e.NotFoundError, e.PermissionDeniedError),
     ),
 )

@@ -155,7 +155,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="projects.open", summary="Open a project file (.ap16 … .ap21).", section=SECTION, handler=_open,
         input=OpenProjectInput, output=ProjectInfo, route=RouteSpec("POST", "/api/projects/actions/open-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/open"), long_running=True,
-        files={"path": FileRule(extensions=PROJECT_FILES, must_exist=True, allow_directory=False)},
+        files={"path": FileRule(extensions=PROJECT_FILES, must_exist=True, allow_directory=False, inline=False)},
         example={"path": "projects/Line1/Line1.ap19"},
         errors=(e.NotFoundError, e.ValidationError, e.LockedError, e.ConflictError, e.PortalUnavailableError),
     ),

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker", "SnapshotTarget",
-    "confine_files", "refuse_project_folder", "refuse_project_targets",
+    "confine_files", "refuse_project_folder", "refuse_project_targets", "server_made",
 )
 
 I = TypeVar("I")
@@ -70,7 +70,35 @@ class FileRule:
     allow_directory: bool = True
     """Whether the path may name a directory."""
     writes: bool = False
-    """Whether the operation writes there (an export): such a path may not point into the open project's folder."""
+    """Whether the operation writes there (an export): such a path may not point into the open project's folder.
+    The direct route of such an operation can also answer the written file itself (:mod:`engineering_api.jobs.transfer`)."""
+    inline: bool = True
+    """Whether the file may also come inside the request (``content`` / ``contentBase64``, written to a temporary
+    file for the call): applies to a single file that ``must_exist`` and is read, not written. Off where the path
+    itself is what counts (a project file opened in place, an application allowed through a firewall)."""
+
+    @property
+    def accepts_inline(self) -> bool:
+        """Whether the field's file may be sent inline instead of named by a path."""
+        return self.inline and self.must_exist and not self.writes
+
+
+_SERVER_MADE: set[str] = set()
+"""Temporary files and folders the server itself made for one call (an inline upload, a download's export target):
+absolute paths below a root, in a dot-folder that no request path may name (:class:`PathPolicy` refuses names
+beginning with a dot), so :func:`confine_files` keeps them as they are. Added and removed by
+:mod:`engineering_api.jobs.transfer`. A request could only name one by its random (128-bit) folder name while
+the call runs, and would reach that same temporary file inside a root."""
+
+
+def server_made(path: Path, made: bool = True) -> str:
+    """Mark (or, with ``made=False``, unmark) ``path`` as the server's own temporary file; returns it as a str."""
+    text = str(path)
+    if made:
+        _SERVER_MADE.add(text)
+    else:
+        _SERVER_MADE.discard(text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -229,7 +257,8 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
     """Resolve the operation's file fields inside the roots, replacing them with absolute paths.
 
     An omitted (``null``) field stays omitted; an empty one is refused like any unusable path, since ``""``
-    would otherwise name the server's working directory.
+    would otherwise name the server's working directory. A temporary file the server made for the call
+    (:func:`server_made`) is kept as it is.
 
     Raises:
         ValidationError: a path is empty, outside the roots or otherwise refused (422).
@@ -242,6 +271,8 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
     from engineering_api.backend.errors import NotFoundError
 
     def resolve(value: str, field: str, rule: FileRule) -> str:
+        if value in _SERVER_MADE:  # made by the server for this call (see server_made), already inside a root
+            return value
         try:
             return str(paths.resolve(
                 value, extensions=rule.extensions, must_exist=rule.must_exist, allow_directory=rule.allow_directory

@@ -10,6 +10,10 @@ Every route of a destructive operation also takes ``dryRun`` (query string; for 
 ``dryRun: true`` it answers 200 with the operation's :class:`~engineering_api.jobs.preview.Preview` as ``data``,
 starts no job and changes nothing (:meth:`~engineering_api.jobs.manager.JobManager.preview`). An operation whose
 input has a ``dryRun`` of its own (``history.cleanup``) keeps it.
+
+Files over HTTP (:mod:`engineering_api.jobs.transfer`): the direct route of an operation that writes a file takes
+``download`` and answers the file itself when asked; a body route of an operation that reads a file takes the file
+inline (``content`` / ``contentBase64``) instead of its path.
 """
 
 from __future__ import annotations
@@ -30,10 +34,13 @@ from engineering_api.backend.errors import OperationCanceledError, ValidationErr
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.operations import confine_files
 from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
+from engineering_api.jobs.transfer import DOWNLOAD_DOC, FileAnswerOperation, Transfer, TransferPlan, wants_file
 from engineering_api.lib.responses import envelope_type, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, key_normaliser
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from litestar.handlers import HTTPRouteHandler
 
     from engineering_api.jobs.operations import Operation, RouteSpec
@@ -79,11 +86,14 @@ def _input_fields(operation: Operation[Any, Any]) -> list[tuple[msgspec.structs.
 
 
 def _body_struct(
-    operation: Operation[Any, Any], body_fields: list[tuple[Any, Any]], *, dry_run: bool = False
+    operation: Operation[Any, Any], body_fields: list[tuple[Any, Any]], *, dry_run: bool = False,
+    plan: TransferPlan | None = None,
 ) -> type[msgspec.Struct]:
     spec: list[Any] = []
+    optional = plan.optional_paths if plan is not None else set()
     for info, hint in body_fields:
-        if info.name in operation.query:  # may come from the query string instead; the input checks presence
+        if info.name in operation.query or info.name in optional:
+            # From the query string instead, inline content, or a download's temporary target; checked later.
             spec.append((info.name, hint | None, None))
         elif info.required:
             spec.append((info.name, hint))
@@ -92,12 +102,16 @@ def _body_struct(
             spec.append((info.name, hint, default))
     if dry_run:
         spec.append(("dry_run", bool | None, None))
+    if plan is not None:
+        spec += plan.body_fields()
     struct = msgspec.defstruct(
         f"{operation_id(operation, False)}Request", spec, kw_only=True, rename="camel", forbid_unknown_fields=False,
     )
     doc = ((operation.input.__doc__ or "").strip() if operation.input is not None else "") or None
     if dry_run:
         doc = f"{doc or ''}\n\ndryRun: {_DRY_RUN_DOC}".strip()
+    if plan is not None and plan.body_doc():
+        doc = f"{doc or ''}\n\n{plan.body_doc()}".strip()
     struct.__doc__ = doc
     return struct
 
@@ -110,14 +124,16 @@ def dry_run_route(operation: Operation[Any, Any]) -> bool:
     return not any(info.name == "dry_run" for info, _ in _input_fields(operation))
 
 
-def _responses(operation: Operation[Any, Any], has_body: bool, is_async: bool) -> dict[int, ResponseSpec]:
+def _responses(
+    operation: Operation[Any, Any], has_body: bool, is_async: bool, extra: dict[int, str] | None = None
+) -> dict[int, ResponseSpec]:
     # Every derived route validates its input and runs on the TIA worker, inline or as a job; a direct route
     # of a long-running operation answers with its job's failure, which may be a cancellation.
     waits_for_job = operation.long_running and not is_async
     params = operation.input is not None or dry_run_route(operation)  # dryRun is a query parameter
     return problem_responses(
         operation.required_role.value, body=has_body, params=params, worker=True,
-        errors=(*operation.errors, *((OperationCanceledError,) if waits_for_job else ())),
+        errors=(*operation.errors, *((OperationCanceledError,) if waits_for_job else ())), extra=extra,
     )
 
 
@@ -128,36 +144,65 @@ def _success_message(operation: Operation[Any, Any], result: Any) -> str:
     return f"{operation.name} succeeded"
 
 
-async def run_operation(
-    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any]
-) -> Response[Any]:
-    """Run an operation through its direct route semantics and build the response."""
+async def _execute(
+    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any],
+    on_job: Callable[[str], None] | None = None,
+) -> tuple[Any, Response[Any] | None, dict[str, str]]:
+    """Run an operation through its direct route semantics: its result, or the error answer of its failed job, and
+    the headers of the answer (``X-Job-Id`` when it ran as a job, reported to ``on_job`` as soon as it starts)."""
     data = confine_files(operation, data, services.paths)
     if not operation.long_running:
-        result = await services.jobs.run_inline(operation, data)
-        return ok(result, _success_message(operation, result))
+        return await services.jobs.run_inline(operation, data), None, {}
     job = await services.jobs.start(
         operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get("idempotency-key")
     )
+    if on_job is not None:
+        on_job(job.job_id)
     final = await services.jobs.wait(job.job_id)
     headers = {"X-Job-Id": final.job_id}
     if final.status == "Completed":
-        return ok(final.result, _success_message(operation, final.result), headers=headers)
+        return final.result, None, headers
     error = final.failure
     assert error is not None
-    return error_response(
+    return None, error_response(
         error.status, error.code, error.message, instance=request.url.path, details=error.details,
         headers=headers, job_id=final.job_id,
-    )
+    ), headers
+
+
+async def run_operation(
+    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any],
+    on_job: Callable[[str], None] | None = None,
+) -> Response[Any]:
+    """Run an operation through its direct route semantics and build the response."""
+    result, failed, headers = await _execute(services, operation, data, request, on_job)
+    if failed is not None:
+        return failed
+    return ok(result, _success_message(operation, result), headers=headers or None)
+
+
+async def _download(
+    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any],
+    transfer: Transfer, asked: str,
+) -> Response[Any]:
+    """Run the export, then answer the file it wrote (a failure answers its problem JSON as usual)."""
+    before = transfer.before(confine_files(operation, data, services.paths))
+    result, failed, headers = await _execute(services, operation, data, request, transfer.track_job)
+    if failed is not None:
+        return failed
+    return transfer.answer(before, asked, result, headers)
 
 
 async def _start_job(
-    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any]
+    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any],
+    on_job: Callable[[str], None] | None = None,
 ) -> Response[Any]:
     data = confine_files(operation, data, services.paths)
     job: JobRecord = await services.jobs.start(
         operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get("idempotency-key")
     )
+    if on_job is not None:
+        on_job(job.job_id)
     status_url = f"/api/jobs/{job.job_id}"
     accepted = JobAccepted(
         job_id=job.job_id, status=job.status, operation=operation.name, status_url=status_url,
@@ -192,6 +237,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     from_query = spec.method in ("GET", "DELETE")
     also_query = [] if from_query else [(info, hint) for info, hint in rest if info.name in operation.query]
     dry_run = dry_run_route(operation)
+    plan = TransferPlan.of(operation, is_async=is_async, has_body=not from_query and bool(rest or dry_run))
 
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     annotations: dict[str, Any] = {"request": Request}
@@ -218,7 +264,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
             parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated,
                                                 default=None))
             annotations[f"q_{info.name}"] = annotated
-        body_type = _body_struct(operation, rest, dry_run=dry_run)
+        body_type = _body_struct(operation, rest, dry_run=dry_run, plan=plan)
         body_required = any(info.required and info.name not in operation.query for info, _ in rest)
         examples = [Example(summary=operation.summary, value=operation.example)] if operation.example else None
         marker = Body(description=body_type.__doc__, examples=examples)
@@ -235,6 +281,14 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
             inspect.Parameter("q__dry_run", inspect.Parameter.KEYWORD_ONLY, annotation=flag, default=None)
         )
         annotations["q__dry_run"] = flag
+    if plan.download:
+        wanted = typing.Annotated[
+            bool | None, QueryParameter(name="download", required=False, description=DOWNLOAD_DOC)
+        ]
+        parameters.append(
+            inspect.Parameter("q__download", inspect.Parameter.KEYWORD_ONLY, annotation=wanted, default=None)
+        )
+        annotations["q__download"] = wanted
     out_type = JobAccepted if is_async else operation.output
     envelope = envelope_type(out_type, f"{operation_id(operation, is_async)}Response")
     preview_envelope = envelope_type(Preview, "PreviewResponse")
@@ -263,12 +317,23 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
                 values[info.encode_name] = value
             elif values.get(info.encode_name) is None:
                 values.pop(info.encode_name, None)
-        data = _build_input(operation, values)
-        if dry_run and (kwargs.get("q__dry_run") or getattr(kwargs.get("data"), "dry_run", None)):
-            return await _dry_run(services, operation, data, request)
-        if is_async:
-            return await _start_job(services, operation, data, request)
-        return await run_operation(services, operation, data, request)
+        transfer = Transfer(plan, services, request, operation.name)
+        try:
+            if plan.inline:
+                transfer.take_inline(values, kwargs.get("data"))
+            asked = wants_file(request, kwargs.get("q__download")) if plan.download else None
+            if plan.exports:
+                transfer.export_targets(values, asked)
+            data = _build_input(operation, values)
+            if dry_run and (kwargs.get("q__dry_run") or getattr(kwargs.get("data"), "dry_run", None)):
+                return await _dry_run(services, operation, data, request)
+            if is_async:
+                return await _start_job(services, operation, data, request, transfer.track_job)
+            if asked is not None:
+                return await _download(services, operation, data, request, transfer, asked)
+            return await run_operation(services, operation, data, request, transfer.track_job)
+        finally:
+            transfer.close()
 
     handler.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     handler.__annotations__ = annotations
@@ -280,7 +345,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     opt = {"operation": operation.name, "role": operation.required_role.value, "async": is_async}
     if body_type is not None:
         opt["body_keys"] = key_normaliser(body_type)
-    responses = _responses(operation, body_type is not None, is_async)
+    responses = _responses(operation, body_type is not None, is_async, plan.extra_answers())
     if dry_run and is_async:
         responses[200] = ResponseSpec(data_container=preview_envelope, description=f"dryRun: {_DRY_RUN_DOC}")
     summary = operation.summary + (" (asynchronous: answers 202 with a job)" if is_async else "")
@@ -295,6 +360,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         status_code=status,
         responses=responses,
         opt=opt,
+        **({"operation_class": FileAnswerOperation} if plan.download else {}),
     )(handler)
 
 
