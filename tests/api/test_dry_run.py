@@ -271,6 +271,14 @@ def _bare_remote(client: TestClient[Any], h: Headers, workspace: Path) -> None:
     pygit2.init_repository(str(workspace / "remote.git"), bare=True)
     data(client.post(f"{VCS}/remotes", json={"name": "origin", "url": "remote.git"}, headers=h))
 
+def _stopper(*_: Any) -> None:
+    """A stopper as ``engineering-api serve`` has one (this one stops nothing if called)."""
+    from engineering_api.domain import health
+
+    health.install_stopper(health.Stopper(pid=4711, how="SIGTERM to engineering-api serve (pid 4711)",
+                                          grace_seconds=15.0, stop=lambda: None))
+
+
 CASES: list[Case] = [
     # ----- projects and the portal
     Case("projects.close", "POST", "/api/projects/actions/close-sync", expect=[("close", "project", "Line1")],
@@ -280,6 +288,8 @@ CASES: list[Case] = [
          summary="discard its unsaved changes", label="async-unsaved"),
     Case("instance.shutdown", "POST", "/api/instance/actions/shutdown",
          expect=[("close", "portal", ""), ("close", "project", "Line1")]),
+    Case("health.shutdown", "POST", "/api/health/shutdown", setup=_stopper, expect=[("stop", "server", "pid 4711")],
+         summary="Would stop this server gracefully", warning="Every client loses the server"),
     # ----- devices
     Case("devices.delete", "DELETE", DEV, expect=[("delete", "device", "PLC_1"), ("delete", "block", "FB_Motor"),
          ("delete", "udt", "UDT_Motor"), ("delete", "tagTable", "Motors"), ("delete", "externalSource", "One.scl"),
