@@ -72,7 +72,10 @@ def test_a_cron_pipeline_runs_at_its_minute_under_the_test_clock(tmp_path: Path)
             audit = data(client.get("/api/audit", params={"pathPrefix": "/api/pipelines/Nightly/run"},
                                     headers=headers))["records"]
             assert [(r["via"], r["jobId"]) for r in audit] == [("scheduler", execution["jobId"])]
-            # a manual pipeline and a deleted schedule never fire
+            admin_step = {**_scheduled("Admin"), "steps": [{"name": "A", "action": "tia.firewall.whitelist"}]}
+            problem = client.post(BASE, json=admin_step, headers=headers).json()
+            assert problem["code"] == "PIPELINE_INVALID" and "scheduled run has the engineer role" in problem["detail"]
+            # a deleted schedule never fires
             data(client.delete(f"{BASE}/Nightly", headers=headers))
             clock.move_to(dt.datetime(2026, 1, 6, 2, 0, 1, tzinfo=UTC))
             _wake(client)

@@ -26,6 +26,7 @@ from engineering_api.backend import errors as e
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.security import Role
 
 from . import schedules
 from .checks import check_schedule, check_steps, check_variables, step_operation
@@ -121,6 +122,14 @@ def _definition(ctx: OperationContext, data: SavePipelineInput) -> PipelineDefin
     check_variables(data.variables)
     check_schedule(data.trigger, data.schedule)
     steps = check_steps(data.steps, data.variables, ctx.operations, data.on_failure)
+    if data.trigger == "schedule":
+        for step in steps:
+            needed = step_operation(ctx.operations, step).required_role
+            if not Role.ENGINEER.allows(needed):
+                raise e.ValidationError(
+                    f"Step '{step.name}' needs the {needed.value} role, but a scheduled run has the engineer role; "
+                    "run this pipeline by hand instead.", code="PIPELINE_INVALID", details={"step": step.name},
+                )
     return PipelineDefinition(
         name=data.name, description=data.description, trigger=data.trigger, variables=data.variables, steps=steps,
         on_failure=data.on_failure.strip().lower(), created_at=utc_now(), schedule=data.schedule,
