@@ -154,12 +154,15 @@ function recordTraffic() {
         const u = new URL(String(url));
         const entry = { method: (init.method || 'GET').toUpperCase(), path: u.pathname, query: u.search, status: null };
         traffic.push(entry);
+        const started = Date.now();
         try {
             const resp = await original(url, init);
             entry.status = resp.status;
+            entry.ms = Date.now() - started;
             return resp;
         } catch (err) {
             entry.status = 0;
+            entry.ms = Date.now() - started;
             entry.error = err.name;
             throw err;
         }
@@ -212,7 +215,7 @@ async function main() {
         expectedFailures: results.filter((r) => r.status === 'xfail').map((r) => `${r.kind} ${r.name}: ${r.reason}`),
         unexpectedPasses: results.unexpectedPasses || [],
         results,
-        traffic: traffic.map((t) => `${t.method} ${t.path} ${t.status}`),
+        traffic: traffic.map((t) => `${t.method} ${t.path}${t.query} ${t.status} ${t.ms} ms`),
     };
     fs.writeFileSync(args.report, JSON.stringify(report, null, 2));
     fs.rmSync(scratch, { recursive: true, force: true });
