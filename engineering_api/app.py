@@ -31,6 +31,7 @@ from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.history import create_snapshot_service, schedule_history
+from engineering_api.lib.encoded_paths import keep_encoded_slashes
 from engineering_api.jobs.controllers import JobController
 from engineering_api.jobs.manager import JobManager
 from engineering_api.jobs.operations import OperationRegistry
@@ -171,7 +172,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *health.ROUTES,
             *build_handlers(services.operations),
@@ -212,6 +213,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ),
         state=State({"services": services, "mcp": mcp}),
     )
+    app.asgi_handler = keep_encoded_slashes(app.asgi_handler)  # before routing: see lib/encoded_paths.py
+    return app
 
 
 def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:

@@ -36,11 +36,12 @@ class PlannedChange(CamelStruct):
 
     action: str
     """``delete``, ``stop``, ``replace``, ``overwrite``, ``discard``, ``restore``, ``close``, ``force``, ``unforce``,
-    ``reset``, ``load``, ``create`` (what an overwriting import adds besides what it replaces)."""
+    ``reset``, ``load``, ``create`` (what an overwriting import adds besides what it replaces), ``run`` (a pipeline
+    step)."""
     kind: str
     """``block``, ``udt``, ``tagTable``, ``tag``, ``constant``, ``member``, ``folder``, ``device``, ``cpu``,
     ``instance``, ``project``, ``portal``, ``snapshot``, ``watchTable``, ``forceTable``, ``entry``, ``force``,
-    ``externalSource``, ``file``, ``testCase``, ``profile``, ``design``."""
+    ``externalSource``, ``file``, ``testCase``, ``profile``, ``design``, ``pipeline``, ``pipelineStep``."""
     name: str
     device: str | None = None
     detail: str = ""

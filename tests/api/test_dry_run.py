@@ -161,6 +161,8 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
         "session": _get(client, f"{SIM}/state", h),
         "profiles": _get(client, f"{SIM}/profiles", h),
         "tests": _get(client, "/api/testharness/tests", h),
+        "pipelines": [_get(client, f"/api/pipelines/{name}", h) for name in _get(client, "/api/pipelines", h)],
+        "executions": _get(client, "/api/pipelines/executions", h),
         "vcs": [_get(client, f"{VCS}/{what}", h) for what in ("branches", "remotes", "log")],
         "snapshots": _get(client, "/api/history/stats", h),
         "jobs": _get(client, "/api/jobs", h)["total"],
@@ -262,6 +264,10 @@ _CASE_TEST = {"name": "Pump starts", "deviceName": "PLC_1",
               "steps": [{"cycles": 1}, {"expect": {"tag": '"Pump1_Run"', "equals": False}}]}
 _PROFILE = {"name": "Line1", "instances": [{"name": "A_Sim", "cpuType": "CPU1516"}]}
 VCS = "/api/source-control"
+_PIPELINE = {"name": "Build", "variables": {"deviceName": "PLC_1"},
+             "steps": [{"name": "Compile", "action": "devices.compile-hardware", "params": {"deviceName": "${deviceName}"}},
+                       {"name": "Download", "action": "devices.download", "params": {"deviceName": "PLC_1"}}]}
+_SAVE_PIPELINE = _call("POST", "/api/pipelines", _PIPELINE)
 _VCS_COMMITTED = _steps(_call("POST", f"{VCS}/init"), _call("POST", f"{VCS}/commit-sync", {"message": "one"}))
 
 
@@ -499,6 +505,18 @@ CASES: list[Case] = [
          body={**_CASE_TEST, "overwrite": True}, expect=[("overwrite", "testCase", "Pump starts")]),
     Case("testharness.tests.delete", "DELETE", "/api/testharness/tests/Pump starts",
          setup=_call("POST", "/api/testharness/tests", _CASE_TEST), expect=[("delete", "testCase", "Pump starts")]),
+    # ----- pipelines
+    Case("pipelines.save", "POST", "/api/pipelines", setup=_SAVE_PIPELINE, body={**_PIPELINE, "overwrite": True},
+         expect=[("overwrite", "pipeline", "Build")]),
+    Case("pipelines.delete", "DELETE", "/api/pipelines/Build", setup=_SAVE_PIPELINE,
+         expect=[("delete", "pipeline", "Build")]),
+    Case("pipelines.run", "POST", "/api/pipelines/Build/run-sync", setup=_SAVE_PIPELINE,
+         expect=[("run", "pipelineStep", "Compile"), ("run", "pipelineStep", "Download")],
+         warning="Step 'Download' runs devices.download, which is destructive"),
+    Case("pipelines.run", "POST", "/api/pipelines/Build/run", setup=_SAVE_PIPELINE, body={"variables": {"deviceName": "X"}},
+         expect=[("run", "pipelineStep", "Compile")], label="async"),
+    Case("pipelines.templates.instantiate", "POST", "/api/pipelines/templates/build-and-test/instantiate",
+         body={"pipelineName": "CI"}, expect=[("create", "pipeline", "CI")]),
 ]
 OWN_DRY_RUN = {"history.cleanup"}
 """Operations whose input has a ``dryRun`` of its own; their preview is tested through the job manager."""

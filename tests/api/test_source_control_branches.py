@@ -66,6 +66,10 @@ def test_branches_create_list_delete(client: TestClient[Any], h: Headers, viewer
     assert len(data(client.get(f"{SC}/branches", headers=h))) == 2  # the dry run deleted nothing
     assert data(client.delete(f"{SC}/branches/feature%5Cmotor", headers=h))["name"] == "feature/motor"
     assert [b["name"] for b in data(client.get(f"{SC}/branches", headers=h))] == ["main"]
+    # as T-IA Connect's client sends it: encodeURIComponent('feature/rc') is feature%2Frc, a slash inside one segment
+    data(client.post(f"{SC}/branches", json={"branchName": "feature/rc"}, headers=h))
+    assert data(client.delete(f"{SC}/branches/feature%2Frc", headers=h))["name"] == "feature/rc"
+    assert_error(client.delete(f"{SC}/branches/feature%2Frc", headers=h), 404, "BRANCH_NOT_FOUND")  # gone
 
 
 def test_checkout_brings_the_branch_into_the_project(client: TestClient[Any], h: Headers) -> None:

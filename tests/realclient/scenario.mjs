@@ -52,10 +52,7 @@ const TEST_CASE = {
 };
 // Calls that fail on this server for a reason too large to fix with the harness: expected failures while they
 // fail (with the reason), listed as unexpected passes once they work (then remove them here).
-const KNOWN_GAPS = {
-    'sourceControl.vcsDeleteBranch': 'a branch name with "/" (feature/rc) sent as %2F is decoded before routing, so '
-        + 'DELETE /api/source-control/branches/feature%2Frc answers 404 (the server accepts %5C instead)',
-};
+const KNOWN_GAPS = {};
 const COMPILE = { Success: 'boolean', ErrorCount: 'number', WarningCount: 'number', Messages: 'array' };
 
 class Runner {

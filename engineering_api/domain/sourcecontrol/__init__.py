@@ -104,8 +104,8 @@ OPERATIONS: tuple[Operation, ...] = (
         handler=branches.delete, input=BranchInput, output=VcsBranchInfo,
         route=RouteSpec("DELETE", f"{BASE}/branches/{{branchName}}"), errors=(*_REPO, e.NotFoundError, e.ValidationError),
         destructive=True, preview=branches.delete_preview,
-        description="A name with '/' is sent with backslashes (feature%5Cmotor): the server decodes %2F before "
-                    "routing, so feature%2Fmotor cannot reach this route (404).",
+        description="A name with '/' is sent percent-encoded in one segment (feature%2Fmotor, as T-IA Connect's "
+                    "client sends it) or with backslashes (feature%5Cmotor).",
     ),
     Operation(
         name="vcs.branches.checkout",

@@ -87,8 +87,8 @@ def create(ctx: OperationContext, data: BranchInput) -> VcsBranchInfo:
 
 
 def _deletable(ctx: OperationContext, data: BranchInput) -> tuple[pygit2.Repository, pygit2.Branch]:
-    # ASGI servers decode %2F before routing, so 'feature/motor' cannot arrive in one path segment: like UDT
-    # folders (udts.py), a nested name is sent with backslashes (feature%5Cmotor), which git names never hold.
+    # A '/' arrives as a backslash (git names never hold one): sent so (feature%5Cmotor, like UDT folders), or
+    # rerouted so from feature%2Fmotor, which ASGI servers decode before routing (lib/encoded_paths.py).
     data.branch_name = data.branch_name.replace("\\", "/")
     repo = open_repo(ctx)
     branch = local_branch(repo, data.branch_name)

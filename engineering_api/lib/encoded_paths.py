@@ -1,0 +1,47 @@
+"""Path parameters that hold a ``/``: a branch name such as ``feature/rc`` arrives as ``feature%2Frc``.
+
+ASGI servers put the percent-decoded path in ``scope["path"]``, so ``%2F`` becomes a real ``/`` before routing and
+``DELETE /api/source-control/branches/feature%2Frc`` would look for a route two segments deep (404). T-IA Connect's
+client sends exactly that (``encodeURIComponent(branchName)``). This wrapper, around Litestar's own ASGI handler
+(before routing), reads the undecoded ``raw_path`` for the listed prefixes and, when the one segment after the prefix
+holds an encoded slash, routes it with backslashes instead, the spelling those handlers already take for a ``/``
+(git ref names never hold a backslash).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from litestar.types import ASGIApp, Receive, Scope, Send
+
+__all__ = ("SLASH_PREFIXES", "keep_encoded_slashes")
+
+SLASH_PREFIXES = (b"/api/source-control/branches/",)
+"""Routes whose last path parameter may hold an encoded ``/``."""
+
+
+def _rerouted(raw_path: bytes) -> str | None:
+    if b"%2f" not in raw_path.lower():
+        return None
+    for prefix in SLASH_PREFIXES:
+        if raw_path.startswith(prefix):
+            segment = raw_path[len(prefix):]
+            if segment and b"/" not in segment:
+                return prefix.decode("ascii") + unquote(segment.decode("latin-1"), errors="strict").replace("/", "\\")
+    return None
+
+
+def keep_encoded_slashes(app: ASGIApp) -> ASGIApp:
+    """``app`` with ``%2F`` kept inside one path segment for :data:`SLASH_PREFIXES`."""
+
+    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw = scope.get("raw_path")
+            path = _rerouted(raw) if raw else None
+            if path is not None:
+                scope["path"] = path
+        await app(scope, receive, send)
+
+    return handler
