@@ -1,30 +1,17 @@
 """Files over HTTP for every export and import of the registry, so a CI runner on another machine needs no shared disk.
 
-**Downloads.** The direct (plain or ``-sync``) route of an operation with a ``writes`` file field
-(:class:`~engineering_api.jobs.operations.FileRule`) answers the written file itself when the request asks for it:
-``download=true`` in the query, or an ``Accept`` header whose best match is a file type (``application/xml``,
-``text/plain``, ``application/octet-stream``, ...) rather than ``application/json`` or ``*/*``; ``download=false``
-keeps the JSON answer whatever the Accept says. The export runs exactly as it would otherwise (same handler, checks,
-role and audit); then the file is sent as an attachment with its name, its Content-Type from the extension (or the
-Accept's type when the Accept does not cover the extension's). With the path field omitted, the export goes to a
-fresh temporary folder in the first file root, removed once the answer is sent. An export that wrote several files
-(a folder, e.g. an upload from the CPU) answers one zip (``application/zip``) when the request allows it
-(``download=true``, or an Accept of ``application/zip``, ``application/octet-stream`` or ``*/*``) and otherwise 406
-``NOT_ACCEPTABLE`` naming that choice; the files stay where the path named them. A failed export answers the usual
-problem JSON. Async (202) routes keep answering a job; its result names the written path, which
-``GET /api/files?path=`` returns.
+**Downloads.** The direct route of an operation with a ``writes`` file field answers the written file itself when
+asked (``download=true``, or an ``Accept`` whose best match is a file type; ``download=false`` keeps the envelope).
+The export runs as it would otherwise; then the file goes out as an attachment (Content-Type from the extension, or
+the Accept's type where the Accept does not cover it). With the path omitted, the target is a temporary folder in
+the first file root, removed once sent. Several written files come as one zip when the request allows it, else 406.
+A failed export answers its problem JSON; async routes keep answering a job.
 
-**Inline imports.** Where an operation reads a single file (a field that ``must_exist``, is not written and not a
-list), the body also takes the file itself instead of the path: ``content`` (text, stored as UTF-8) or
-``contentBase64`` (binaries such as XLSX or archives), optionally ``contentFileName`` (the name it is stored under,
-default ``content`` plus the field's first allowed extension; it matters where the operation reads the name, e.g.
-an external source is named after its file). The content is written to a temporary folder in the first file root,
-the operation reads it through its own handler (so the same size limit, the request body limit, and the same checks
-of hostile XML and archives apply), and the folder is removed when the call ends (for a job, when the job ends).
-Exactly one of the path and the content is given: both, or neither where the path is required, answer 400 and change
-nothing. An operation with several such fields takes ``<field>Content``, ``<field>ContentBase64`` and
-``<field>ContentFileName`` for each (``importFilePathContent``); no operation has two today. GET and DELETE routes
-have no body, so no inline content.
+**Inline imports.** Where an operation reads one file (``must_exist``, not written, not a list, ``inline``), the body
+also takes ``content`` (text) or ``contentBase64`` (binaries), optionally ``contentFileName``, instead of the path:
+written to a temporary file the same handler reads (so the same body limit and the same checks apply), removed when
+the call or its job ends. Exactly one of path and content, else 400 with nothing changed. Several such fields would
+take ``<field>Content`` etc.; GET and DELETE routes have no body, so no inline content. README "Files over HTTP".
 """
 
 from __future__ import annotations
