@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("ApiDocs", "DocHit", "DocSection")
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+__all__ = ("ApiDocs", "DocHit", "DocSection", "openapi_document")
+
+_BUILDING = threading.Lock()
+
+
+def openapi_document(app: Litestar) -> dict[str, Any]:
+    """The app's OpenAPI document as plain data, built once per app and shared by discovery and the docs search.
+
+    Building it costs about a second of CPU; routes do not change while the app runs. ``engineering-api serve``
+    builds it in a thread at start-up (:mod:`engineering_api.asgi`), so no request waits for it on the event loop;
+    the lock makes a request that comes first wait for that build instead of starting a second one.
+    """
+    document = app.state.get("openapi_document")
+    if document is None:
+        with _BUILDING:
+            document = app.state.get("openapi_document")
+            if document is None:
+                document = app.state["openapi_document"] = app.openapi_schema.to_schema()
+    return document
 
 _WORD = re.compile(r"[a-z0-9]+")
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
+from engineering_api.docs import openapi_document
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
@@ -101,9 +102,7 @@ class DiscoveryController(Controller):
         if not wanted.startswith("api/") and "/" in wanted:
             wanted = "api/" + wanted
         services: Services = request.app.state.services
-        schema = services.notes.get("openapi")
-        if schema is None:  # converting the whole document costs ~1 s; routes do not change while the app runs
-            schema = services.notes["openapi"] = request.app.openapi_schema.to_schema()
+        schema = openapi_document(request.app)
         operation = services.operations.get(route.strip("/"))
         matches: list[dict[str, Any]] = []
         for path, item in schema.get("paths", {}).items():

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
-from engineering_api.docs import ApiDocs
+from engineering_api.docs import ApiDocs, openapi_document
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import ok, problem_responses
@@ -132,7 +132,7 @@ def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
     services: Services = request.app.state.services
     docs = services.notes.get("docs")
     if docs is None:
-        docs = services.notes["docs"] = ApiDocs.from_openapi(request.app.openapi_schema.to_schema())
+        docs = services.notes["docs"] = ApiDocs.from_openapi(openapi_document(request.app))
     return docs
 
 
