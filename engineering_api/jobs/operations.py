@@ -217,7 +217,6 @@ class OperationContext:
         part.operations, part.run_nested = self.operations, self.run_nested
         return part
 
-
     def progress(self, percent: int, message: str = "") -> None:
         """Report progress 0–100 to the job's watchers."""
         if self._progress is not None:
