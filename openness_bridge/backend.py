@@ -48,6 +48,7 @@ from engineering_api.backend.port import EngineeringBackend
 from engineering_api.rules.naming import check_project_name
 from openness_bridge.blocks import BlockOperations
 from openness_bridge.catalog import CatalogOperations
+from openness_bridge.diagnostics import DiagnosticOperations
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import HardwareOperations
 from openness_bridge.online import OnlineOperations
@@ -82,7 +83,8 @@ def _now() -> str:
 
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
-    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, ScratchFiles, EngineeringBackend,
+    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, DiagnosticOperations, ScratchFiles,
+    EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.
 

@@ -1,0 +1,197 @@
+"""The diagnostics half of :class:`openness_bridge.backend.OpennessBackend`: the loaded ``Siemens.Engineering``
+assemblies by .NET reflection, and the services ``GetService<T>()`` returns on a device's PLC software and CPU item.
+
+The index (every exported type of a ``Siemens.Engineering*`` namespace, with members and enum values) is built once
+per backend: assemblies do not change while the process runs. :func:`reflect_types` is also what
+``python -m openness_bridge.snapshot`` writes into the fake's snapshot, so the two adapters answer alike.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend.areas.diagnostics import (
+    DeviceServices,
+    EnumValue,
+    MemberInfo,
+    ServiceAvailability,
+    TypeDetails,
+    TypeIndex,
+)
+from engineering_api.backend.areas.diagnostics_index import SERVICE_INTERFACE
+
+__all__ = ("DiagnosticOperations", "loaded_assemblies", "member_table_words", "reflect_types")
+
+PREFIX = "Siemens.Engineering"
+README = Path(__file__).with_name("README.md")
+_KIND_ORDER = {"field": 0, "property": 1, "method": 2, "event": 3}
+_PLUMBING = frozenset({"ToString", "Equals", "GetHashCode", "GetType", "Finalize", "MemberwiseClone"})
+
+
+def member_table_words(text: str | None = None) -> set[str]:
+    """The identifiers named in the bridge's README (its member table): a type named there is one the bridge uses."""
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", README.read_text(encoding="utf-8") if text is None else text))
+
+
+def loaded_assemblies() -> list[Any]:
+    """The loaded ``Siemens.Engineering*`` assemblies (V21 splits the API over several), by name."""
+    import System  # type: ignore[import-not-found]
+
+    found = [a for a in System.AppDomain.CurrentDomain.GetAssemblies()
+             if not a.IsDynamic and str(a.GetName().Name).startswith(PREFIX)]
+    return sorted(found, key=lambda a: str(a.GetName().Name))
+
+
+def _short(t: Any) -> str:
+    """A type as C# source shows it: ``IList<Device>``, ``String``, ``Int32[]``."""
+    if t.IsArray:
+        return _short(t.GetElementType()) + "[]"
+    if t.IsByRef:
+        return _short(t.GetElementType()) + "&"
+    name = str(t.Name)
+    if t.IsGenericType:
+        name = name.split("`")[0] + "<" + ", ".join(_short(a) for a in t.GetGenericArguments()) + ">"
+    if t.IsNested and t.DeclaringType is not None and not t.IsGenericParameter:
+        name = _short(t.DeclaringType) + "." + name
+    return name
+
+
+def _full(t: Any) -> str:
+    namespace = str(t.Namespace or "")
+    return f"{namespace}.{_short(t)}" if namespace else _short(t)
+
+
+def _kind(t: Any) -> str:
+    import System  # type: ignore[import-not-found]
+
+    if t.IsEnum:
+        return "enum"
+    if t.IsInterface:
+        return "interface"
+    if t.IsValueType:
+        return "struct"
+    if System.Type.GetType("System.MulticastDelegate").IsAssignableFrom(t):
+        return "delegate"
+    return "class"
+
+
+def _parameters(method: Any) -> str:
+    return ", ".join(f"{_short(p.ParameterType)} {p.Name}" for p in method.GetParameters())
+
+
+def _members(t: Any) -> list[MemberInfo]:
+    from System.Reflection import BindingFlags  # type: ignore[import-not-found]
+
+    flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly
+    members: list[MemberInfo] = []
+    for p in t.GetProperties(flags):
+        accessors = " ".join(a for a, m in (("get;", p.GetGetMethod()), ("set;", p.GetSetMethod())) if m is not None)
+        indexed = list(p.GetIndexParameters())
+        head = f"this[{', '.join(f'{_short(i.ParameterType)} {i.Name}' for i in indexed)}]" if indexed else str(p.Name)
+        members.append(MemberInfo(kind="property", name=str(p.Name),
+                                  signature=f"{_short(p.PropertyType)} {head} {{ {accessors} }}"))
+    for m in t.GetMethods(flags):
+        if m.IsSpecialName or str(m.Name) in _PLUMBING:
+            continue  # property and event accessors, operators; object plumbing
+        generic = f"<{', '.join(_short(a) for a in m.GetGenericArguments())}>" if m.IsGenericMethodDefinition else ""
+        static = "static " if m.IsStatic else ""
+        members.append(MemberInfo(kind="method", name=str(m.Name),
+                                  signature=f"{static}{_short(m.ReturnType)} {m.Name}{generic}({_parameters(m)})"))
+    for e in t.GetEvents(flags):
+        members.append(MemberInfo(kind="event", name=str(e.Name), signature=f"event {_short(e.EventHandlerType)} {e.Name}"))
+    for f in t.GetFields(flags):
+        static = "const " if f.IsLiteral else ("static " if f.IsStatic else "")
+        members.append(MemberInfo(kind="field", name=str(f.Name), signature=f"{static}{_short(f.FieldType)} {f.Name}"))
+    return sorted(members, key=lambda m: (_KIND_ORDER[m.kind], m.name, m.signature))
+
+
+def _enum_values(t: Any) -> list[EnumValue]:
+    from System.Reflection import BindingFlags  # type: ignore[import-not-found]
+
+    # Fields in declaration order (metadata order), as TIA's documentation lists them.
+    fields = t.GetFields(BindingFlags.Public | BindingFlags.Static)
+    return [EnumValue(name=str(f.Name), value=int(f.GetRawConstantValue())) for f in fields]
+
+
+def _details(t: Any, service: Any, words: set[str]) -> TypeDetails:
+    import System  # type: ignore[import-not-found]
+
+    kind = _kind(t)
+    base = t.BaseType
+    return TypeDetails(
+        name=_short(t), full_name=_full(t), namespace=str(t.Namespace), kind=kind,
+        is_service=service is not None and service.IsAssignableFrom(t) and not service.Equals(t),
+        used_by_bridge=str(t.Name).split("`")[0] in words,
+        base_type=_full(base) if base is not None and kind in ("class", "struct") else None,
+        interfaces=sorted(_full(i) for i in t.GetInterfaces()),
+        is_abstract=bool(t.IsAbstract) and kind == "class",
+        is_flags=kind == "enum" and bool(t.IsDefined(System.Type.GetType("System.FlagsAttribute"), False)),
+        enum_values=_enum_values(t) if kind == "enum" else [],
+        members=[] if kind in ("enum", "delegate") else _members(t),
+    )
+
+
+def reflect_types(assemblies: list[Any], words: set[str]) -> tuple[list[TypeDetails], dict[str, Any]]:
+    """Every exported type of a ``Siemens.Engineering*`` namespace in ``assemblies``: its details, and the
+    .NET ``Type`` by full name (the bridge asks ``GetService`` with it)."""
+    exported = [t for a in assemblies for t in a.GetExportedTypes() if str(t.Namespace or "").startswith(PREFIX)]
+    service = next((t for t in exported if str(t.FullName) == SERVICE_INTERFACE), None)
+    details: list[TypeDetails] = []
+    handles: dict[str, Any] = {}
+    for t in exported:
+        record = _details(t, service, words)
+        details.append(record)
+        handles[record.full_name] = t
+    return details, handles
+
+
+class DiagnosticOperations:
+    """Mixed into ``OpennessBackend``; relies on its ``_call``, ``_project``, ``_plc_item`` and ``_api``."""
+
+    def _diagnostic_index(self) -> tuple[TypeIndex, dict[str, Any]]:
+        cached = vars(self).get("_diagnostics")
+        if cached is None:
+            def build() -> tuple[TypeIndex, dict[str, Any]]:
+                assemblies = loaded_assemblies()
+                types, handles = reflect_types(assemblies, member_table_words())
+                names = [f"{a.GetName().Name} {a.GetName().Version}" for a in assemblies]
+                return TypeIndex(types, names, "reflection"), handles
+
+            cached = self._call("Assembly.GetExportedTypes", build)  # type: ignore[attr-defined]
+            vars(self)["_diagnostics"] = cached
+        return cached
+
+    def openness_type_index(self) -> TypeIndex:
+        return self._diagnostic_index()[0]
+
+    def _services_on(self, device: str, target: str, obj: Any, target_name: str) -> DeviceServices:
+        import clr  # type: ignore[import-not-found]
+
+        index, handles = self._diagnostic_index()
+        get_service = clr.GetClrType(self._api.engineering.IEngineeringServiceProvider).GetMethod("GetService")  # type: ignore[attr-defined]
+        services: list[ServiceAvailability] = []
+        for record in index.services():
+            try:
+                # GetService<T>() for a Type known only at run time: the generic method made for it.
+                found = get_service.MakeGenericMethod(handles[record.full_name]).Invoke(obj, None) is not None
+            except Exception:  # noqa: BLE001 - a service TIA refuses to hand out here is not available
+                found = False
+            services.append(ServiceAvailability(name=record.name, full_name=record.full_name, available=found))
+        return DeviceServices(device_name=device, target=target, target_name=target_name,
+                              available=[s.full_name for s in services if s.available], services=services)
+
+    def plc_services(self, device: str) -> DeviceServices:
+        def run() -> DeviceServices:
+            _, software = self._plc_item(self._project(), device)  # type: ignore[attr-defined]
+            return self._services_on(device, "PlcSoftware", software, str(software.Name))
+
+        return self._call("PlcSoftware.GetService", run)  # type: ignore[attr-defined]
+
+    def cpu_services(self, device: str) -> DeviceServices:
+        def run() -> DeviceServices:
+            item, _ = self._plc_item(self._project(), device)  # type: ignore[attr-defined]
+            return self._services_on(device, "DeviceItem", item, str(item.Name))
+
+        return self._call("DeviceItem.GetService", run)  # type: ignore[attr-defined]

@@ -1,0 +1,116 @@
+"""Contract: Openness diagnostics on every adapter. The fake answers from the snapshot of the bridge's stand-in and
+the bridge by reflection, so over the stand-in both must give the same answers (``source`` aside); on a real TIA
+Portal (``--backend openness``) the reflection finds far more types, so the comparisons are of shape there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from engineering_api.backend.errors import NoProjectOpenError, NotFoundError, PortalUnavailableError, ValidationError
+from engineering_api.backend.port import EngineeringBackend
+from tests.contract.conftest import HMI, IM, open_plc_project
+
+BRIDGE_PENDING: dict[str, str] = {}
+
+SERVICE = "Siemens.Engineering.IEngineeringService"
+
+
+def _wire(value: object) -> object:
+    return msgspec.to_builtins(value)
+
+
+def test_namespaces_count_every_type(backend: EngineeringBackend) -> None:
+    report = backend.openness_namespaces()
+    assert report.source in ("snapshot", "reflection") and report.assemblies
+    assert report.type_count == sum(n.type_count for n in report.namespaces) == len(backend.openness_type_index().types)
+    names = [n.name for n in report.namespaces]
+    assert names == sorted(names) and all(n.startswith("Siemens.Engineering") for n in names)
+    assert {"Siemens.Engineering", "Siemens.Engineering.HW", "Siemens.Engineering.Online"} <= set(names)
+
+
+def test_type_queries(backend: EngineeringBackend) -> None:
+    found = backend.openness_types("provider")
+    assert {"Siemens.Engineering.Online.OnlineProvider", "Siemens.Engineering.Download.DownloadProvider"} <= {
+        t.full_name for t in found.types}
+    [match] = backend.openness_type_search("Siemens.Engineering.Online.OnlineProvider").matches
+    assert match.is_service and SERVICE in match.interfaces
+    assert {"GoOnline", "GoOffline", "State"} <= {m.name for m in match.members}
+    state = backend.openness_enum_values("OnlineState")
+    assert [v.name for v in state.values][:3] == ["Offline", "Connecting", "Online"]
+    providers = backend.openness_providers()
+    assert {"OnlineProvider", "DownloadProvider", "SoftwareContainer", "ICompilable"} <= {p.name for p in providers.providers}
+    categories = {c.category: c for c in backend.openness_online_download_types().categories}
+    assert "OnlineProvider" in {t.name for t in categories["online"].types}
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 201])
+def test_bad_queries(backend: EngineeringBackend, bad: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        backend.openness_types(bad)
+    assert exc.value.code == "INVALID_FILTER"
+    with pytest.raises(ValidationError) as exc:
+        backend.openness_type_search(bad)
+    assert exc.value.code == "INVALID_TYPE_NAME"
+
+
+def test_unknown_types(backend: EngineeringBackend) -> None:
+    with pytest.raises(NotFoundError) as exc:
+        backend.openness_type_search("NoSuchOpennessType")
+    assert exc.value.code == "TYPE_NOT_FOUND"
+    with pytest.raises(NotFoundError) as exc:
+        backend.openness_enum_values("OnlineStat")
+    assert exc.value.code == "TYPE_NOT_FOUND" and "OnlineState" in exc.value.details["suggestions"]
+    with pytest.raises(ValidationError) as exc:
+        backend.openness_enum_values("DeviceItem")
+    assert exc.value.code == "NOT_AN_ENUM"
+
+
+def test_device_services(backend: EngineeringBackend, tmp_path: Path) -> None:
+    with pytest.raises((PortalUnavailableError, NoProjectOpenError)):  # nothing attached yet
+        backend.plc_services("PLC_1")
+    device = open_plc_project(backend, tmp_path)
+    plc = backend.plc_services(device)
+    cpu = backend.cpu_services(device)
+    assert (plc.target, cpu.target) == ("PlcSoftware", "DeviceItem")
+    assert "Siemens.Engineering.Compiler.ICompilable" in plc.available
+    assert {"Siemens.Engineering.Online.OnlineProvider", "Siemens.Engineering.Download.DownloadProvider",
+            "Siemens.Engineering.HW.Features.SoftwareContainer"} <= set(cpu.available)
+    assert [s.full_name for s in cpu.services] == [p.full_name for p in backend.openness_providers().providers]
+    backend.add_device(HMI, None, "HMI_1")
+    backend.add_device(IM, None, "IO_1")
+    for method in (backend.plc_services, backend.cpu_services):
+        with pytest.raises(NotFoundError) as missing:
+            method("NOPE")
+        assert missing.value.code == "DEVICE_NOT_FOUND"
+        for other in ("HMI_1", "IO_1"):
+            with pytest.raises(ValidationError) as refused:
+                method(other)
+            assert refused.value.code == "NOT_A_PLC"
+
+
+def test_fake_and_bridge_agree_over_the_stand_in(backend: EngineeringBackend, tmp_path: Path, request) -> None:
+    """Every answer of this adapter equals the fake's (the snapshot), ``source`` aside; not on a real TIA."""
+    if request.node.callspec.params["backend"] == "openness":
+        pytest.skip("a real TIA Portal has far more types than the stand-in the fake's snapshot was made from")
+    from fakes.backend import FakeBackend
+
+    fake = FakeBackend(tmp_path / "fake-state")
+    fake.on_worker_thread_started()
+    try:
+        for name, args in (("openness_types", ("a",)), ("openness_type_search", ("PlcBlock",)),
+                           ("openness_enum_values", ("DownloadOptions",)), ("openness_providers", ()),
+                           ("openness_online_download_types", ())):
+            assert _wire(getattr(backend, name)(*args)) == _wire(getattr(fake, name)(*args)), name
+        mine, theirs = _wire(backend.openness_namespaces()), _wire(fake.openness_namespaces())
+        assert {**mine, "source": None} == {**theirs, "source": None}  # type: ignore[dict-item]
+        assert [_wire(t) for t in backend.openness_type_index().types] == [_wire(t) for t in fake.openness_type_index().types]
+        open_plc_project(backend, tmp_path / "a")
+        open_plc_project(fake, tmp_path / "b")
+        for method in ("plc_services", "cpu_services"):
+            assert _wire(getattr(backend, method)("PLC_1")) == _wire(getattr(fake, method)("PLC_1")), method
+    finally:
+        fake.close()
