@@ -230,6 +230,7 @@ class OnlineOperations:
     def download(
         self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
         start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
+        password: str | None = None,
     ) -> DownloadResult:
         report = progress or (lambda _percent, _message: None)
         project = self._project()  # type: ignore[attr-defined]
@@ -238,6 +239,7 @@ class OnlineOperations:
             raise simulation_support_disabled(project.name)
         cpu = self._bound_cpu(dev, instance_name)
         self._require_powered(cpu)
+        self._check_cpu_access(cpu, password, "download")  # type: ignore[attr-defined] # fakes.security_ops
         if cpu.state == OperatingState.RUN and not stop_cpu:
             raise cpu_in_run(cpu.name)
         report(10, "compiling the PLC software")
@@ -254,6 +256,7 @@ class OnlineOperations:
             reinitialised = cpu.load(image, device=dev.name, stop_allowed=stop_cpu)
             if start_after_download:
                 cpu.run()
+        self._load_protection(dev, cpu)  # type: ignore[attr-defined] # the project's access level is the CPU's now
         self._after_download(cpu)  # the program is in the CPU even if its startup fails below
         if start_after_download and cpu.state != OperatingState.RUN:
             raise _stopped_by_error(cpu, "when it was started after the download")

@@ -385,9 +385,12 @@ class SimulationOperations:
             _check_fresh(cpu)
             return _value(cpu.read(name))
 
-    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue:
+    def sim_write_tag(
+        self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
+    ) -> SimTagValue:
         with sim_errors():
             cpu = self._sim_cpu(instance)
+            self._check_cpu_access(cpu, password, "hmi-write" if as_hmi else "write")  # type: ignore[attr-defined]
             _check_fresh(cpu)
             return _value(cpu.write(name, value))
 
@@ -414,7 +417,12 @@ class SimulationOperations:
     def sim_batch_read(self, names: list[str], instance: str | None = None) -> list[SimTagResult]:
         return self._batch(instance, names, lambda cpu, name: cpu.read(name), str)
 
-    def sim_batch_write(self, items: list[SimTagWrite], instance: str | None = None) -> list[SimTagResult]:
+    def sim_batch_write(
+        self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
+        as_hmi: bool = False,
+    ) -> list[SimTagResult]:
+        if items:  # an empty batch is refused by _batch as before
+            self._check_cpu_access(self._cpu(instance), password, "hmi-write" if as_hmi else "write")  # type: ignore[attr-defined]
         return self._batch(instance, items, lambda cpu, item: cpu.write(item.name, item.value), lambda i: i.name)
 
     # ----- profiles -----------------------------------------------------------------------------

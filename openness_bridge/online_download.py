@@ -108,8 +108,9 @@ class OnlineDownload:
         if not enabled:
             raise simulation_support_disabled(name)
 
-    def _answers(self, stop_cpu: bool, start: bool, unanswered: list[str]) -> tuple[Any, Any]:
-        """The pre- and post-download delegates: TIA's questions answered as the caller asked, nothing more."""
+    def _answers(self, stop_cpu: bool, start: bool, unanswered: list[str], password: str | None = None) -> tuple[Any, Any]:
+        """The pre- and post-download delegates: TIA's questions answered as the caller asked, nothing more. A protected
+        CPU asks for its password (``ModuleWriteAccessPassword``); it is answered only with the caller's ``password``."""
         configs = self._online_namespace("Download.Configurations")  # type: ignore[attr-defined]
         answers: list[tuple[str, Callable[[Any], None]]] = [
             ("StopModules", lambda c: setattr(c, "CurrentSelection", getattr(
@@ -122,6 +123,10 @@ class OnlineDownload:
             ("OverwriteSystemData", lambda c: setattr(c, "CurrentSelection", configs.OverwriteSystemDataSelections.Overwrite)),
             ("CheckBeforeDownload", lambda c: setattr(c, "Checked", True)),
         ]
+        if password:
+            from openness_bridge.security import secure_string  # noqa: PLC0415 - the download needs it only here
+
+            answers.append(("ModuleWriteAccessPassword", lambda c: c.SetPassword(secure_string(password))))
         known = [(getattr(configs, name), answer) for name, answer in answers if hasattr(configs, name)]
 
         def answer(config: Any) -> None:
@@ -140,6 +145,7 @@ class OnlineDownload:
     def download(
         self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
         start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
+        password: str | None = None,
     ) -> DownloadResult:
         report = progress or (lambda _percent, _message: None)
         self._require_simulation_support(device)
@@ -167,7 +173,7 @@ class OnlineDownload:
         def load() -> Any:
             provider = self._download_provider(self._project(), device)  # type: ignore[attr-defined]
             target = self._apply_route(provider.Configuration, device)  # type: ignore[attr-defined]
-            pre, post = self._answers(stop_cpu, start_after_download, unanswered)
+            pre, post = self._answers(stop_cpu, start_after_download, unanswered, password)
             options = self._online_namespace("Download").DownloadOptions.Software  # type: ignore[attr-defined]
             return provider.Download(target, pre, post, options)
 

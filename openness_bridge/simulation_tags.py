@@ -182,7 +182,11 @@ class SimulationTagOperations(SimulationBase):
     def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
         return self._plcsim("IInstance.Read", lambda api: self._sim_read_one(self._sim_target(api, instance), name))
 
-    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue:
+    def sim_write_tag(
+        self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
+    ) -> SimTagValue:
+        # PLCSIM Advanced's IInstance.Write takes no password: its API is local and not subject to the CPU's access
+        # level (an online client is; see openness_bridge/security.py). password and as_hmi are not used here.
         return self._plcsim("IInstance.Write",
                             lambda api: self._sim_write_one(api, self._sim_target(api, instance), name, value))
 
@@ -215,7 +219,11 @@ class SimulationTagOperations(SimulationBase):
     def sim_batch_read(self, names: list[str], instance: str | None = None) -> list[SimTagResult]:
         return self._sim_batch("IInstance.Read", instance, names, lambda api, inst, name: self._sim_read_one(inst, name), str)
 
-    def sim_batch_write(self, items: list[SimTagWrite], instance: str | None = None) -> list[SimTagResult]:
+    def sim_batch_write(
+        self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
+        as_hmi: bool = False,
+    ) -> list[SimTagResult]:
+        # As sim_write_tag: PLCSIM Advanced's API has no password, so password and as_hmi are not used.
         return self._sim_batch("IInstance.Write", instance, items,
                            lambda api, inst, item: self._sim_write_one(api, inst, item.name, item.value), lambda i: i.name)
 

@@ -76,6 +76,8 @@ class DownloadInput(BoundCpuInput, kw_only=True):
     start_after_download: bool = False
     pre_download_checks: dict[str, str] = {}
     """TIA-style answers: ``{"StopModules": "StopAll", "StartModules": "StartModule"}``."""
+    password: str | None = None
+    """The CPU's full-access password, for a CPU protected by its access level (never stored or returned)."""
 
 
 class UploadInput(BoundCpuInput, kw_only=True):
@@ -107,7 +109,7 @@ def _confirmations(d: DownloadInput) -> tuple[bool, bool]:
 def _download(ctx: OperationContext, d: DownloadInput) -> DownloadResult:
     stop, start = _confirmations(d)
     return ctx.backend.download(d.device_name, instance_name=d.instance_name, stop_cpu=stop,
-                                start_after_download=start, progress=ctx.progress)
+                                start_after_download=start, progress=ctx.progress, password=d.password)
 
 
 def _upload(ctx: OperationContext, d: UploadInput) -> UploadResult:

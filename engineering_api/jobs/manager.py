@@ -24,6 +24,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.jobs.operations import OperationContext, confine_files, refuse_project_targets
 from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.redact import redacted_json
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
 
@@ -199,7 +200,8 @@ class JobManager:
             ValidationError: the key was used before for another operation or other input.
         """
         key_id = principal.key_id if principal else None
-        encoded_input = msgspec.json.encode(data).decode() if data is not None else None
+        # Secrets (a download's CPU password) are never stored: the recorded input has them replaced.
+        encoded_input = redacted_json(data) if data is not None else None
         if idempotency_key:
             row = self._db.one(
                 "SELECT job_id, operation, input FROM jobs WHERE key_id IS ? AND idempotency_key = ?",

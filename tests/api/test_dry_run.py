@@ -517,6 +517,20 @@ CASES: list[Case] = [
          expect=[("run", "pipelineStep", "Compile")], label="async"),
     Case("pipelines.templates.instantiate", "POST", "/api/pipelines/templates/build-and-test/instantiate",
          body={"pipelineName": "CI"}, expect=[("create", "pipeline", "CI")]),
+    # ----- security
+    Case("security.configure", "POST", f"{DEV}/security/configure",
+         body={"protectionLevel": "ReadAccess", "passwords": {"FullAccess": "Fu11-access!"}},
+         expect=[("replace", "protectionLevel", "ReadAccess"), ("create", "password", "FullAccess")],
+         warning="downloads and writes need a password"),
+    Case("security.password.delete", "DELETE", f"{DEV}/security/password/ReadAccess",
+         setup=_call("POST", f"{DEV}/security/configure", {
+             "protectionLevel": "NoAccess", "passwords": {"FullAccess": "Fu11-access!", "ReadAccess": "R3ad!"}}),
+         expect=[("delete", "password", "ReadAccess")]),
+    Case("security.display-password.set", "POST", f"{DEV}/security/display-password", body={"password": "D1splay!"},
+         expect=[("create", "password", "display")]),
+    Case("security.master-secret", "POST", f"{DEV}/security/master-secret/actions", body={"action": "reset"},
+         setup=_call("POST", f"{DEV}/security/master-secret/actions", {"password": "C0nfidential!"}),
+         expect=[("reset", "masterSecret", "PLC_1")], warning="removes the protected configuration data"),
 ]
 OWN_DRY_RUN = {"history.cleanup"}
 """Operations whose input has a ``dryRun`` of its own; their preview is tested through the job manager."""

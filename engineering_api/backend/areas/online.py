@@ -222,6 +222,7 @@ class OnlinePort(ABC):
     def download(
         self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
         start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
+        password: str | None = None,
     ) -> DownloadResult:
         """Compile the PLC's software and load it into the bound CPU.
 
@@ -235,6 +236,8 @@ class OnlinePort(ABC):
                 (``details.compileResult`` holds the compile result; nothing was loaded);
                 ``CPU_STOPPED_BY_ERROR`` (started after download, a startup OB failed); binding errors.
             NotFoundError: binding errors.
+            PermissionDeniedError: ``CPU_ACCESS_DENIED``: the CPU is protected (its downloaded access level is below
+                full access) and ``password`` is not one that grants full access (:mod:`..areas.security`).
         """
 
     @abstractmethod

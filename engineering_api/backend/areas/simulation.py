@@ -301,13 +301,19 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue:
+    def sim_write_tag(
+        self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
+    ) -> SimTagValue:
         """Write one tag; returns the value as stored (wrapped or rounded to the tag's type).
+
+        A protected CPU (:mod:`..areas.security`) takes the write only when its access level, or the level
+        ``password`` grants, allows it: full access, or HMI access for a write ``as_hmi``.
 
         Raises:
             NotFoundError: no such instance, or no such tag (``SIM_TAG_NOT_FOUND``).
             ConflictError: as :meth:`sim_read_tag`.
             ValidationError: the value does not fit the tag's type (``SIM_TAG_TYPE_MISMATCH``).
+            PermissionDeniedError: ``CPU_ACCESS_DENIED`` (the CPU's protection refuses the write).
         """
 
     @abstractmethod
@@ -321,10 +327,14 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_batch_write(self, items: list[SimTagWrite], instance: str | None = None) -> list[SimTagResult]:
+    def sim_batch_write(
+        self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
+        as_hmi: bool = False,
+    ) -> list[SimTagResult]:
         """Write several tags in order; one result per item, each with its own error (never raised).
 
         Raises:
+            PermissionDeniedError: ``CPU_ACCESS_DENIED``, as :meth:`sim_write_tag`, before anything is written.
             NotFoundError: no such instance.
             ConflictError: no instance connected.
             ValidationError: no items, or more than the batch limit (``SIM_BATCH_SIZE``).

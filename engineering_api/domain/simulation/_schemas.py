@@ -139,6 +139,10 @@ class TagWriteInput(CamelStruct):
     tag_name: str
     value: Any
     instance_name: str | None = None
+    password: str | None = None
+    """For a protected CPU: a password granting full access, or HMI access with ``asHmi`` (never stored)."""
+    as_hmi: bool = False
+    """Write as an HMI does (allowed at the HMI access level)."""
 
 
 class BatchReadInput(CamelStruct):
@@ -153,6 +157,9 @@ class BatchWriteInput(CamelStruct):
 
     tags: list[SimTagWrite]
     instance_name: str | None = None
+    password: str | None = None
+    """As for a single write (one password for the whole batch)."""
+    as_hmi: bool = False
 
 
 class ProfileInput(CamelStruct):

@@ -157,7 +157,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="simulation.tags.write", summary="Write a value to a specific simulation tag.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.sim_write_tag(d.tag_name, d.value, d.instance_name), input=TagWriteInput,
+        handler=lambda ctx, d: ctx.backend.sim_write_tag(
+            d.tag_name, d.value, d.instance_name, password=d.password, as_hmi=d.as_hmi), input=TagWriteInput,
         output=SimTagValue, route=RouteSpec("PUT", f"{TAGS}/{{tagName}}"), errors=_TAG, example={"value": True},
         client_routes=(RouteSpec("POST", "/api/simulation/plcsim/tags/{tagName}"),),
     ),
@@ -170,7 +171,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="simulation.tags.batch-write", summary="Write values to multiple simulation tags in a single request.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_batch_write(d.tags, d.instance_name),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_batch_write(
+            d.tags, d.instance_name, password=d.password, as_hmi=d.as_hmi),
         input=BatchWriteInput, output=list[SimTagResult], route=RouteSpec("POST", f"{TAGS}/batch-write"),
         errors=_BATCH, description=_BATCH_NOTE,
         example={"tags": [{"name": "Start", "value": True}, {"name": '"Motor_DB".Setpoint', "value": 1500}]},
