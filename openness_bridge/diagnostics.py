@@ -22,7 +22,7 @@ from engineering_api.backend.areas.diagnostics import (
 )
 from engineering_api.backend.areas.diagnostics_index import SERVICE_INTERFACE
 
-__all__ = ("DiagnosticOperations", "loaded_assemblies", "member_table_words", "reflect_types")
+__all__ = ("DiagnosticOperations", "loaded_assemblies", "member_table_words", "reflect_types", "type_members")
 
 PREFIX = "Siemens.Engineering"
 README = Path(__file__).with_name("README.md")
@@ -115,7 +115,14 @@ def _enum_values(t: Any) -> list[EnumValue]:
     return [EnumValue(name=str(f.Name), value=int(f.GetRawConstantValue())) for f in fields]
 
 
-def _details(t: Any, service: Any, words: set[str]) -> TypeDetails:
+def _members_or_none(t: Any) -> list[MemberInfo]:
+    try:
+        return _members(t)
+    except Exception:  # noqa: BLE001 - a member whose type cannot be loaded (a missing optional assembly)
+        return []
+
+
+def _details(t: Any, service: Any, words: set[str], *, members: bool = True) -> TypeDetails:
     import System  # type: ignore[import-not-found]
 
     kind = _kind(t)
@@ -129,22 +136,40 @@ def _details(t: Any, service: Any, words: set[str]) -> TypeDetails:
         is_abstract=bool(t.IsAbstract) and kind == "class",
         is_flags=kind == "enum" and bool(t.IsDefined(System.Type.GetType("System.FlagsAttribute"), False)),
         enum_values=_enum_values(t) if kind == "enum" else [],
-        members=[] if kind in ("enum", "delegate") else _members(t),
+        members=[] if kind in ("enum", "delegate") or not members else _members_or_none(t),
     )
 
 
-def reflect_types(assemblies: list[Any], words: set[str]) -> tuple[list[TypeDetails], dict[str, Any]]:
-    """Every exported type of a ``Siemens.Engineering*`` namespace in ``assemblies``: its details, and the
-    .NET ``Type`` by full name (the bridge asks ``GetService`` with it)."""
-    exported = [t for a in assemblies for t in a.GetExportedTypes() if str(t.Namespace or "").startswith(PREFIX)]
+def _exported(assembly: Any) -> list[Any]:
+    """The assembly's exported types; those that load when some do not (a dependency of an optional TIA module
+    missing on this machine), none when the assembly cannot be read at all."""
+    try:
+        return list(assembly.GetExportedTypes())
+    except Exception as exc:  # noqa: BLE001 - ReflectionTypeLoadException carries the types that did load
+        loaded = getattr(exc, "Types", None)
+        return [t for t in loaded if t is not None] if loaded is not None else []
+
+
+def reflect_types(
+    assemblies: list[Any], words: set[str], *, members: bool = True,
+) -> tuple[list[TypeDetails], dict[str, Any]]:
+    """Every exported type of a ``Siemens.Engineering*`` namespace in ``assemblies``: its details (with members
+    unless ``members`` is false: :func:`type_members` reads them later), and the .NET ``Type`` by full name (the bridge
+    asks ``GetService`` and reads members with it)."""
+    exported = [t for a in assemblies for t in _exported(a) if str(t.Namespace or "").startswith(PREFIX)]
     service = next((t for t in exported if str(t.FullName) == SERVICE_INTERFACE), None)
     details: list[TypeDetails] = []
     handles: dict[str, Any] = {}
     for t in exported:
-        record = _details(t, service, words)
+        record = _details(t, service, words, members=members)
         details.append(record)
         handles[record.full_name] = t
     return details, handles
+
+
+def type_members(handle: Any) -> list[MemberInfo]:
+    """The members of one reflected type (none for an enum or delegate, as in :func:`reflect_types`)."""
+    return [] if _kind(handle) in ("enum", "delegate") else _members_or_none(handle)
 
 
 class DiagnosticOperations:
@@ -155,9 +180,10 @@ class DiagnosticOperations:
         if cached is None:
             def build() -> tuple[TypeIndex, dict[str, Any]]:
                 assemblies = loaded_assemblies()
-                types, handles = reflect_types(assemblies, member_table_words())
+                # Members are read when a search asks for a type: a real TIA's assemblies hold thousands of types.
+                types, handles = reflect_types(assemblies, member_table_words(), members=False)
                 names = [f"{a.GetName().Name} {a.GetName().Version}" for a in assemblies]
-                return TypeIndex(types, names, "reflection"), handles
+                return TypeIndex(types, names, "reflection", members=lambda name: type_members(handles[name])), handles
 
             cached = self._call("Assembly.GetExportedTypes", build)  # type: ignore[attr-defined]
             vars(self)["_diagnostics"] = cached

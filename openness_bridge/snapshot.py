@@ -47,7 +47,7 @@ def generate() -> dict[str, Any]:
         "generator": "python -m openness_bridge.snapshot (the bridge's reflection over the Openness stand-in)",
         "assemblies": index.assemblies,
         "deviceServices": services,
-        "types": msgspec.to_builtins(index.types),
+        "types": msgspec.to_builtins([index.detailed(t) for t in index.types]),
     }
 
 

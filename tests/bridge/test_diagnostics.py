@@ -31,7 +31,8 @@ def test_every_stand_in_type_is_indexed_with_its_shape(bridge: Any) -> None:
                 if str(t.Namespace).startswith("Siemens.Engineering")}
     assert {t.full_name for t in index.types} == exported  # no generic or nested names in the stand-in
     assert bridge.openness_type_index() is index  # built once: assemblies do not change
-    item = index.by_full_name["Siemens.Engineering.HW.DeviceItem"]
+    assert not index.by_full_name["Siemens.Engineering.HW.DeviceItem"].members  # read when a search asks
+    item = index.detailed(index.by_full_name["Siemens.Engineering.HW.DeviceItem"])
     signatures = {m.signature for m in item.members}
     assert "DeviceItemComposition DeviceItems { get; }" in signatures and "T GetService<T>()" in signatures
     options = index.by_full_name["Siemens.Engineering.Download.DownloadOptions"]

@@ -107,7 +107,9 @@ def test_fake_and_bridge_agree_over_the_stand_in(backend: EngineeringBackend, tm
             assert _wire(getattr(backend, name)(*args)) == _wire(getattr(fake, name)(*args)), name
         mine, theirs = _wire(backend.openness_namespaces()), _wire(fake.openness_namespaces())
         assert {**mine, "source": None} == {**theirs, "source": None}  # type: ignore[dict-item]
-        assert [_wire(t) for t in backend.openness_type_index().types] == [_wire(t) for t in fake.openness_type_index().types]
+        mine_index, their_index = backend.openness_type_index(), fake.openness_type_index()
+        assert [_wire(mine_index.detailed(t)) for t in mine_index.types] == [
+            _wire(their_index.detailed(t)) for t in their_index.types]
         open_plc_project(backend, tmp_path / "a")
         open_plc_project(fake, tmp_path / "b")
         for method in ("plc_services", "cpu_services"):

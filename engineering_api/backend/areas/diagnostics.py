@@ -11,8 +11,14 @@ answer them by the same rules (:mod:`engineering_api.backend.areas.diagnostics_i
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+import msgspec
 
 from engineering_api.lib.schema import CamelStruct
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = (
     "DeviceServices", "DiagnosticsPort", "EnumValue", "EnumValues", "MemberInfo", "NamespaceInfo", "NamespaceReport",
@@ -168,13 +174,30 @@ class TypeIndex:
         types: every exported type with its details.
         assemblies: names of the assemblies reflected (shown in the namespace report).
         source: ``reflection`` or ``snapshot``.
+        members: reads a type's members by full name, when ``types`` come without them.
     """
 
-    def __init__(self, types: list[TypeDetails], assemblies: list[str], source: str) -> None:
+    def __init__(
+        self, types: list[TypeDetails], assemblies: list[str], source: str,
+        members: Callable[[str], list[MemberInfo]] | None = None,
+    ) -> None:
         self.types = sorted(types, key=lambda t: t.full_name)
         self.assemblies = assemblies
         self.source = source
         self.by_full_name = {t.full_name: t for t in self.types}
+        self._members = members
+        self._detailed: dict[str, TypeDetails] = {}
+
+    def detailed(self, record: TypeDetails) -> TypeDetails:
+        """``record`` with its members: read when first asked where the index was built without them (the bridge
+        reflects members lazily, since a real TIA's assemblies hold thousands of types)."""
+        if self._members is None:
+            return record
+        found = self._detailed.get(record.full_name)
+        if found is None:
+            found = msgspec.structs.replace(record, members=self._members(record.full_name))
+            self._detailed[record.full_name] = found
+        return found
 
     def services(self) -> list[TypeDetails]:
         """The service types (``GetService`` targets), by full name."""

@@ -106,7 +106,7 @@ def search(index: TypeIndex, name: str) -> TypeSearchResult:
     found = _named(index, text)
     if not found:
         raise _not_found(index, text)
-    return TypeSearchResult(name=text, count=len(found), matches=found)
+    return TypeSearchResult(name=text, count=len(found), matches=[index.detailed(t) for t in found])
 
 
 def enum_values(index: TypeIndex, type_name: str) -> EnumValues:
