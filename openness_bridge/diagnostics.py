@@ -21,12 +21,14 @@ from engineering_api.backend.areas.diagnostics import (
     TypeIndex,
 )
 from engineering_api.backend.areas.diagnostics_index import SERVICE_INTERFACE
+from openness_bridge.errors import kind_of
 
 __all__ = ("DiagnosticOperations", "loaded_assemblies", "member_table_words", "reflect_types", "type_members")
 
 PREFIX = "Siemens.Engineering"
 README = Path(__file__).with_name("README.md")
 _KIND_ORDER = {"field": 0, "property": 1, "method": 2, "event": 3}
+_SESSION_FAILURES = frozenset({"EngineeringObjectDisposedException", "EngineeringRuntimeException"})
 _PLUMBING = frozenset({"ToString", "Equals", "GetHashCode", "GetType", "Finalize", "MemberwiseClone"})
 
 
@@ -202,7 +204,12 @@ class DiagnosticOperations:
             try:
                 # GetService<T>() for a Type known only at run time: the generic method made for it.
                 found = get_service.MakeGenericMethod(handles[record.full_name]).Invoke(obj, None) is not None
-            except Exception:  # noqa: BLE001 - a service TIA refuses to hand out here is not available
+            except Exception as exc:  # a service TIA refuses to hand out here is not available
+                inner = getattr(exc, "InnerException", None)  # Invoke wraps what GetService threw
+                if kind_of(inner if isinstance(inner, BaseException) else exc) in _SESSION_FAILURES:
+                    # A stale proxy or a lost portal is the session's problem, not the service's: _call retries
+                    # or reconnects.
+                    raise (inner if isinstance(inner, BaseException) else exc) from None
                 found = False
             services.append(ServiceAvailability(name=record.name, full_name=record.full_name, available=found))
         return DeviceServices(device_name=device, target=target, target_name=target_name,
