@@ -51,10 +51,12 @@ from openness_bridge.catalog import CatalogOperations
 from openness_bridge.diagnostics import DiagnosticOperations
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import HardwareOperations
+from openness_bridge.hmi import HmiOperations
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
 from openness_bridge.scratch import ScratchFiles
+from openness_bridge.security import SecurityOperations
 from openness_bridge.simulation import SimulationOperations
 from openness_bridge.software import SoftwareOperations
 from openness_bridge.tags import TagOperations
@@ -83,7 +85,8 @@ def _now() -> str:
 
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
-    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, DiagnosticOperations, ScratchFiles,
+    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, DiagnosticOperations, SecurityOperations,
+    HmiOperations, ScratchFiles,
     EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.

@@ -20,7 +20,7 @@ from engineering_api.backend.errors import ValidationError
 
 __all__ = (
     "FAILSAFE", "FULL", "HMI", "LEVELS", "NONE", "PASSWORD_MAX", "READ", "check_configuration", "check_password_text",
-    "is_failsafe_cpu", "level_rank", "levels_of", "parse_level", "passwords_allowed", "passwords_required",
+    "is_failsafe_cpu", "is_failsafe_order_number", "level_rank", "levels_of", "parse_level", "passwords_allowed", "passwords_required",
     "supports_protection",
 )
 
@@ -64,6 +64,13 @@ def level_rank(level: str) -> int:
 def is_failsafe_cpu(family: str, type_name: str = "") -> bool:
     """Whether the CPU is an F-CPU (S7-1500F/1200F family, or an F in the type: ``CPU 1516F``, ``1511TF``)."""
     return family.rstrip().upper().endswith("F") or bool(_F_CPU.search(type_name or ""))
+
+
+def is_failsafe_order_number(order_number: str) -> bool:
+    """Whether an article is an F-CPU by its number: S7-1500 ``6ES7 51x-xF..`` (F), ``-xU..`` (TF), ``-xS..``
+    (ET 200SP F); S7-1200 ``6ES7 21x-xxF..``. The bridge has only the type identifier to go by."""
+    order = order_number.replace("OrderNumber:", "").split("/")[0].strip().upper()
+    return bool(re.match(r"6ES7 51\d-\d[FUS]", order) or re.match(r"6ES7 21\d-\d[A-Z]F", order))
 
 
 def supports_protection(device_kind: str, family: str) -> bool:

@@ -278,6 +278,7 @@ namespace Siemens.Engineering
         {
             Live();
             if (typeof(T) == typeof(Siemens.Engineering.Cax.CaxProvider)) return new Siemens.Engineering.Cax.CaxProvider(this) as T;
+            if (typeof(T) == typeof(Siemens.Engineering.Umac.UmacConfigurator)) return new Siemens.Engineering.Umac.UmacConfigurator(this) as T;
             return null;
         }
 

@@ -96,7 +96,7 @@ def test_tia_refusing_a_running_cpu_is_a_failed_download(plc: Any) -> None:
     load_scl(plc, SCL)
     plc.download("PLC_1")
     original = plc._answers
-    plc._answers = lambda _stop, start, unanswered: original(False, start, unanswered)  # a delegate saying "no"
+    plc._answers = lambda _stop, start, unanswered, *pw: original(False, start, unanswered, *pw)  # a delegate saying "no"
     plc.start_cpu("PLC_1")
     with pytest.raises(ConflictError) as refused:
         plc.download("PLC_1", stop_cpu=True)

@@ -27,7 +27,8 @@ class AccessPasswordState(CamelStruct):
     """One row of the CPU's protection table."""
 
     access_level: str
-    is_set: bool = False
+    is_set: bool | None = False
+    """Null on TIA Portal: Openness does not say whether a level has a password."""
     required: bool = False
     """The selected level needs this password (the unprotected row, and full access on an F-CPU)."""
     allowed: bool = False
@@ -51,9 +52,11 @@ class SecuritySummary(CamelStruct, kw_only=True):
     device_name: str
     protection_level: str | None = None
     """Null for a device without access levels (not an S7-1200/1500 CPU)."""
-    access_passwords_set: list[str] = []
+    access_passwords_set: list[str] | None = []
+    """Null on TIA Portal (Openness does not say)."""
     is_failsafe_cpu: bool = False
-    display_password_set: bool = False
+    display_password_set: bool | None = False
+    """Null on TIA Portal (Openness has no member for it)."""
     master_secret: str = "None"
     """``None``, ``WithoutPassword``, ``WithPassword`` or ``WithPasswordAllDataProtection``."""
     project_protected: bool = False
