@@ -1,0 +1,146 @@
+"""HMI devices of WinCC Comfort/Advanced (classic ``HmiTarget``): screens, HMI tag tables, connections.
+
+The port area and its wire models. What TIA keeps of an HMI device is modelled as its SimaticML
+(:mod:`simatic_xml.hmi`): screens (``Hmi.Screen.Screen``, with a number unique in the device and the
+panel's width and height), tag tables (``Hmi.Tag.TagTable``; a tag is internal or bound through a
+connection to a PLC tag) and connections (``Hmi.Communication.Connection`` to a partner PLC).
+
+TIA's rules (both adapters): an import refuses malformed or hostile XML and a document of another kind
+(``INVALID_SIMATICML``), a screen whose size is not the panel's (``SCREEN_SIZE_MISMATCH``) or whose number
+another screen has (``SCREEN_NUMBER_NOT_UNIQUE``), and a tag whose connection the device does not have
+(``CONNECTION_NOT_FOUND``, TIA's "Connection X of the Y tag was not found."). An object of the same name is
+replaced only with ``overwrite`` (Openness' ``ImportOptions.Override``; without it TIA refuses the import).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = ("DEFAULT_TAG_TABLE", "HmiConnectionInfo", "HmiExport", "HmiPort", "HmiScreenInfo", "HmiTagInfo",
+           "HmiTagTableInfo")
+
+DEFAULT_TAG_TABLE = "Default tag table"
+"""The tag table every classic HMI device has (``TagSystemFolder.DefaultTagTable``)."""
+
+
+class HmiScreenInfo(CamelStruct):
+    """A screen as listed (T-IA Connect's ``HmiScreenInfo``: Name, Number, Width, Height)."""
+
+    name: str
+    number: int
+    width: int
+    height: int
+    item_count: int = 0
+
+
+class HmiTagInfo(CamelStruct):
+    """An HMI tag (T-IA Connect's ``HmiTagInfo``: Name, DataType, Connection, PlcTag); internal tags have
+    an empty connection and PLC tag."""
+
+    name: str
+    data_type: str
+    connection: str = ""
+    plc_tag: str = ""
+    tag_table: str = ""
+    acquisition_cycle: str = ""
+
+
+class HmiTagTableInfo(CamelStruct):
+    """A tag table and its tags."""
+
+    name: str
+    tags: list[HmiTagInfo] = []
+
+
+class HmiConnectionInfo(CamelStruct):
+    """A connection (T-IA Connect's ``HmiConnectionInfo``: Name, Partner, Type)."""
+
+    name: str
+    partner: str = ""
+    type: str = ""
+    """The communication driver as TIA names it (``SIMATIC S7 1500``)."""
+
+
+class HmiExport(CamelStruct):
+    """An exported object: its name and its SimaticML document."""
+
+    name: str
+    data: bytes
+
+
+class HmiPort(ABC):
+    """Screens, tag tables and connections of a classic HMI device (Comfort/Advanced/Basic panels).
+
+    Common errors: ``NotFoundError`` (``DEVICE_NOT_FOUND``); ``ValidationError`` (``NOT_AN_HMI``: the device
+    is not an HMI panel); ``NotSupportedError`` (``UNIFIED_NOT_SUPPORTED``: a WinCC Unified panel, whose
+    screens have no SimaticML export); ``NoProjectOpenError``; ``PortalUnavailableError``.
+    """
+
+    @abstractmethod
+    def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
+        """Every screen of the device, in the order of its screen folder."""
+
+    @abstractmethod
+    def export_hmi_screen(self, device: str, name: str) -> HmiExport:
+        """A screen's SimaticML.
+
+        Raises:
+            NotFoundError: ``SCREEN_NOT_FOUND``.
+        """
+
+    @abstractmethod
+    def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
+                          source: str = "document") -> HmiScreenInfo:
+        """Create (with ``overwrite`` replace) a screen from SimaticML.
+
+        Raises:
+            ValidationError: ``INVALID_SIMATICML``, ``SCREEN_SIZE_MISMATCH``, ``SCREEN_NUMBER_NOT_UNIQUE``.
+            AlreadyExistsError: ``SCREEN_EXISTS`` without ``overwrite``.
+        """
+
+    @abstractmethod
+    def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
+        """Every tag table with its tags (the default tag table first)."""
+
+    @abstractmethod
+    def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
+        """A tag table's SimaticML.
+
+        Raises:
+            NotFoundError: ``TAG_TABLE_NOT_FOUND``.
+        """
+
+    @abstractmethod
+    def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
+                             source: str = "document") -> HmiTagTableInfo:
+        """Create (with ``overwrite`` replace) a tag table from SimaticML.
+
+        Raises:
+            ValidationError: ``INVALID_SIMATICML``, ``CONNECTION_NOT_FOUND`` (a tag's connection).
+            AlreadyExistsError: ``TAG_TABLE_EXISTS`` without ``overwrite``; ``TAG_EXISTS`` (a tag name another
+                table of the device has: HMI tag names are unique in the device).
+        """
+
+    @abstractmethod
+    def list_hmi_connections(self, device: str) -> list[HmiConnectionInfo]:
+        """Every connection of the device."""
+
+    @abstractmethod
+    def export_hmi_connection(self, device: str, name: str) -> HmiExport:
+        """A connection's SimaticML.
+
+        Raises:
+            NotFoundError: ``CONNECTION_NOT_FOUND``.
+        """
+
+    @abstractmethod
+    def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
+                              source: str = "document") -> HmiConnectionInfo:
+        """Create (with ``overwrite`` replace) a connection from SimaticML.
+
+        Raises:
+            ValidationError: ``INVALID_SIMATICML``.
+            AlreadyExistsError: ``CONNECTION_EXISTS`` without ``overwrite``.
+        """

@@ -1,0 +1,298 @@
+"""HMI operations: screens, HMI tags and connections of classic (WinCC Comfort/Advanced/Basic) panels.
+
+T-IA Connect's client lists them (``GET …/hmi/screens|tags|connections``) and exports and imports them as
+SimaticML (``POST …/hmi/screens/{s}/actions/export {exportPath}``, ``…/hmi/screens/actions/import
+{importFilePath}``, the same for tags and connections). One object per file, as Openness exports it: the
+tag export writes one tag table (``tagTableName``, default ``Default tag table``), the connection export
+one connection (``connectionName``, or the device's only one).
+
+TIA's rules: a device that is not an HMI panel is 422 ``NOT_AN_HMI``; a WinCC Unified panel 501
+``UNIFIED_NOT_SUPPORTED`` (Unified screens have no SimaticML). An import refuses malformed or hostile XML and
+a document of another kind (422 ``INVALID_SIMATICML``), a screen not of the panel's size or with a number
+another screen has (422 ``SCREEN_SIZE_MISMATCH``, ``SCREEN_NUMBER_NOT_UNIQUE``), a tag whose connection the
+device lacks (422 ``CONNECTION_NOT_FOUND``) or whose name another table has (409 ``TAG_EXISTS``). An object of
+the same name is replaced only with ``overwrite: true`` (TIA's ``ImportOptions.Override``; without it TIA
+refuses, so we answer 409 ``SCREEN_EXISTS``/``TAG_TABLE_EXISTS``/``CONNECTION_EXISTS`` and change nothing);
+an overwriting import is destructive and previews with ``dryRun``. Export paths are confined file paths,
+an existing file is replaced only with ``overwrite``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.hmi import (
+    DEFAULT_TAG_TABLE,
+    HmiConnectionInfo,
+    HmiExport,
+    HmiScreenInfo,
+    HmiTagInfo,
+    HmiTagTableInfo,
+)
+from engineering_api.domain.blocks._support import _target_file
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan, plural
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = ("OPERATIONS", "SECTION")
+
+SECTION = "HMI Screens"
+HMI = "/api/devices/{deviceName}/hmi"
+XML = (".xml",)
+_NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
+_IMPORT_FILE = {"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}
+_EXPORT_FILE = {"export_path": FileRule(writes=True)}
+
+
+class HmiDeviceRef(CamelStruct):
+    """An HMI panel by name."""
+
+    device_name: str
+
+
+class ExportScreenInput(CamelStruct, kw_only=True):
+    """Where to write a screen's SimaticML (a file, or a folder to write ``<screen>.xml`` into)."""
+
+    device_name: str
+    screen_name: str
+    export_path: str
+    overwrite: bool = False
+
+
+class ExportTagsInput(CamelStruct, kw_only=True):
+    """Where to write a tag table's SimaticML; ``tagTableName`` defaults to ``Default tag table``."""
+
+    device_name: str
+    export_path: str
+    tag_table_name: str = DEFAULT_TAG_TABLE
+    overwrite: bool = False
+
+
+class ExportConnectionInput(CamelStruct, kw_only=True):
+    """Where to write a connection's SimaticML; ``connectionName`` may be left out when the device has one."""
+
+    device_name: str
+    export_path: str
+    connection_name: str | None = None
+    overwrite: bool = False
+
+
+class ImportInput(CamelStruct, kw_only=True):
+    """A SimaticML file inside the roots; ``overwrite`` replaces an object of the same name."""
+
+    device_name: str
+    import_file_path: str
+    overwrite: bool = False
+
+
+class HmiExportResult(CamelStruct):
+    """Where an object was written."""
+
+    name: str
+    export_path: str
+    size: int
+
+
+def _write(export: HmiExport, path: str, overwrite: bool) -> HmiExportResult:
+    target = _target(path, export.name, overwrite)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(export.data)
+    return HmiExportResult(name=export.name, export_path=str(target), size=len(export.data))
+
+
+def _target(path: str, name: str, overwrite: bool, *, create: bool = True) -> Path:
+    """The export file (``<name>.xml`` inside a folder).
+
+    Raises:
+        AlreadyExistsError: ``FILE_EXISTS``.
+        ValidationError: ``PATH_REJECTED`` (not ``.xml``).
+    """
+    if create:
+        target = _target_file(path, name, ".xml", overwrite)
+    else:
+        from engineering_api.domain.blocks._previews import preview_target
+
+        target = preview_target(path, name, ".xml", overwrite)
+    if target.suffix.lower() != ".xml":
+        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED", details={"field": "exportPath"})
+    return target
+
+
+def _connection_name(ctx: OperationContext, d: ExportConnectionInput) -> str:
+    """The connection to export: the one named, or the device's only connection.
+
+    Raises:
+        NotFoundError: ``CONNECTION_NOT_FOUND`` (the device has none).
+        ValidationError: ``CONNECTION_NAME_REQUIRED`` (it has several).
+    """
+    if d.connection_name:
+        return d.connection_name
+    names = [c.name for c in ctx.backend.list_hmi_connections(d.device_name)]
+    if not names:
+        raise e.NotFoundError(f"The device '{d.device_name}' has no connections to export.", code="CONNECTION_NOT_FOUND")
+    if len(names) > 1:
+        raise e.ValidationError(f"The device '{d.device_name}' has {len(names)} connections; send connectionName "
+                                f"(one of {', '.join(names)}).", code="CONNECTION_NAME_REQUIRED",
+                                details={"connections": names})
+    return names[0]
+
+
+def _tags(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiTagInfo]:
+    return [tag for table in ctx.backend.list_hmi_tag_tables(d.device_name) for tag in table.tags]
+
+
+def _import(method: str) -> Any:
+    def handler(ctx: OperationContext, d: ImportInput) -> Any:
+        path = Path(d.import_file_path)
+        return getattr(ctx.backend, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name)
+
+    return handler
+
+
+# ----- dry runs -------------------------------------------------------------------------------------
+
+def _preview_export(export: Any, label: str) -> Any:
+    def preview(ctx: OperationContext, d: Any) -> Preview:
+        done: HmiExport = export(ctx, d)
+        change, what = file_change(_target(d.export_path, done.name, d.overwrite, create=False), d.overwrite)
+        return plan(f"Would export the {label} '{done.name}' of {d.device_name} and {what}.", [change] if change else [])
+
+    return preview
+
+
+def _preview_import(expect: str, label: str, kind: str, listed: Any) -> Any:
+    def preview(ctx: OperationContext, d: ImportInput) -> Preview:
+        from simatic_xml import SimaticMLError
+        from simatic_xml import hmi as sx
+
+        path = Path(d.import_file_path)
+        try:
+            doc = sx.read_hmi(path.read_bytes(), expect=expect)
+        except SimaticMLError as exc:
+            raise e.ValidationError(f"{path.name} cannot be imported: {exc}", code="INVALID_SIMATICML") from None
+        name = doc.root.name
+        existing = next((x for x in listed(ctx, d.device_name) if x.name.lower() == name.lower()), None)
+        if existing is not None and not d.overwrite:
+            raise e.AlreadyExistsError(f"The {label} '{existing.name}' exists in '{d.device_name}'. Send overwrite=true "
+                                       "to replace it (TIA's ImportOptions.Override).",
+                                       code=f"{label.upper().replace(' ', '_')}_EXISTS")
+        if expect == sx.TAG_TABLE:
+            known = {c.name.lower() for c in ctx.backend.list_hmi_connections(d.device_name)}
+            for tag in doc.root.objects(sx.TAG):
+                connection = tag.link("Connection")
+                if connection and connection.lower() not in known:
+                    raise e.ValidationError(f"Connection {connection} of the {tag.name} tag was not found.",
+                                            code="CONNECTION_NOT_FOUND")
+        if existing is None:
+            return plan(f"Would create the {label} '{name}' in {d.device_name} from {path.name}; nothing would be "
+                        "overwritten.", [PlannedChange(action="create", kind=kind, name=name, device=d.device_name)])
+        detail = (f"{plural(len(existing.tags), 'tag')}" if isinstance(existing, HmiTagTableInfo)
+                  else f"screen {existing.number}" if isinstance(existing, HmiScreenInfo)
+                  else f"to {existing.partner or 'no partner'} ({existing.type})")
+        return plan(f"Would overwrite the {label} '{existing.name}' of {d.device_name} ({detail}) with {path.name}.",
+                    [PlannedChange(action="replace", kind=kind, name=existing.name, device=d.device_name, detail=detail)])
+
+    return preview
+
+
+def _export_screen(ctx: OperationContext, d: ExportScreenInput) -> HmiExport:
+    return ctx.backend.export_hmi_screen(d.device_name, d.screen_name)
+
+
+def _export_tags(ctx: OperationContext, d: ExportTagsInput) -> HmiExport:
+    return ctx.backend.export_hmi_tag_table(d.device_name, d.tag_table_name)
+
+
+def _export_connection(ctx: OperationContext, d: ExportConnectionInput) -> HmiExport:
+    return ctx.backend.export_hmi_connection(d.device_name, _connection_name(ctx, d))
+
+
+def _operations() -> tuple[Operation[Any, Any], ...]:
+    screens = lambda ctx, device: ctx.backend.list_hmi_screens(device)  # noqa: E731
+    tables = lambda ctx, device: ctx.backend.list_hmi_tag_tables(device)  # noqa: E731
+    connections = lambda ctx, device: ctx.backend.list_hmi_connections(device)  # noqa: E731
+    from simatic_xml import hmi as sx
+
+    return (
+        Operation(
+            name="hmi.screens.list", summary="List the screens of an HMI device.", section=SECTION,
+            handler=lambda ctx, d: screens(ctx, d.device_name), input=HmiDeviceRef, output=list[HmiScreenInfo],
+            route=RouteSpec("GET", f"{HMI}/screens"), mutating=False, errors=_NEEDS_HMI,
+            description="Name, number, width and height of every screen (WinCC Comfort/Advanced/Basic panels).",
+        ),
+        Operation(
+            name="hmi.screens.export", summary="Export an HMI screen to a SimaticML file.", section=SECTION,
+            handler=lambda ctx, d: _write(_export_screen(ctx, d), d.export_path, d.overwrite), input=ExportScreenInput,
+            output=HmiExportResult, route=RouteSpec("POST", f"{HMI}/screens/{{screenName}}/actions/export"),
+            files=_EXPORT_FILE, errors=(*_NEEDS_HMI, e.AlreadyExistsError),
+            example={"exportPath": "export/Root screen.xml"}, destructive=True,
+            preview=_preview_export(_export_screen, "screen"),
+        ),
+        Operation(
+            name="hmi.screens.import", summary="Import an HMI screen from a SimaticML file.", section=SECTION,
+            handler=_import("import_hmi_screen"), input=ImportInput, output=HmiScreenInfo,
+            route=RouteSpec("POST", f"{HMI}/screens/actions/import"), files=_IMPORT_FILE,
+            errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/Main.xml", "overwrite": False},
+            description="A Hmi.Screen.Screen document of the panel's size with a number no other screen has; an "
+                        "existing screen of that name is replaced only with overwrite=true.",
+            destructive=True, preview=_preview_import(sx.SCREEN, "screen", "screen", lambda c, n: screens(c, n)),
+        ),
+        Operation(
+            name="hmi.tags.list", summary="List the HMI tags of an HMI device.", section=SECTION,
+            handler=_tags, input=HmiDeviceRef, output=list[HmiTagInfo], route=RouteSpec("GET", f"{HMI}/tags"),
+            mutating=False, errors=_NEEDS_HMI,
+            description="Every tag of every tag table: data type, connection and PLC tag (empty for internal tags).",
+        ),
+        Operation(
+            name="hmi.tags.export", summary="Export an HMI tag table to a SimaticML file.", section=SECTION,
+            handler=lambda ctx, d: _write(_export_tags(ctx, d), d.export_path, d.overwrite), input=ExportTagsInput,
+            output=HmiExportResult, route=RouteSpec("POST", f"{HMI}/tags/actions/export"), files=_EXPORT_FILE,
+            errors=(*_NEEDS_HMI, e.AlreadyExistsError),
+            example={"exportPath": "export/Default tag table.xml", "tagTableName": DEFAULT_TAG_TABLE},
+            description="One tag table per file, as Openness exports it (TagTable.Export); tagTableName defaults to "
+                        "the device's 'Default tag table'.",
+            destructive=True, preview=_preview_export(_export_tags, "tag table"),
+        ),
+        Operation(
+            name="hmi.tags.import", summary="Import an HMI tag table from a SimaticML file.", section=SECTION,
+            handler=_import("import_hmi_tag_table"), input=ImportInput, output=HmiTagTableInfo,
+            route=RouteSpec("POST", f"{HMI}/tags/actions/import"), files=_IMPORT_FILE,
+            errors=(*_NEEDS_HMI, e.AlreadyExistsError),
+            example={"importFilePath": "export/Motor tags.xml", "overwrite": False},
+            description="A Hmi.Tag.TagTable document. Every tag's connection must exist in the device (422 "
+                        "CONNECTION_NOT_FOUND, TIA's 'Connection X of the Y tag was not found.'); tag names are "
+                        "unique in the device (409 TAG_EXISTS); an existing table is replaced only with overwrite=true.",
+            destructive=True, preview=_preview_import(sx.TAG_TABLE, "tag table", "tagTable", lambda c, n: tables(c, n)),
+        ),
+        Operation(
+            name="hmi.connections.list", summary="List the connections of an HMI device.", section=SECTION,
+            handler=lambda ctx, d: connections(ctx, d.device_name), input=HmiDeviceRef, output=list[HmiConnectionInfo],
+            route=RouteSpec("GET", f"{HMI}/connections"), mutating=False, errors=_NEEDS_HMI,
+        ),
+        Operation(
+            name="hmi.connections.export", summary="Export an HMI connection to a SimaticML file.", section=SECTION,
+            handler=lambda ctx, d: _write(_export_connection(ctx, d), d.export_path, d.overwrite),
+            input=ExportConnectionInput, output=HmiExportResult, route=RouteSpec("POST", f"{HMI}/connections/actions/export"),
+            files=_EXPORT_FILE, errors=(*_NEEDS_HMI, e.AlreadyExistsError),
+            example={"exportPath": "export/HMI_Connection_1.xml", "connectionName": "HMI_Connection_1"},
+            description="One connection per file (Connection.Export); connectionName may be left out when the "
+                        "device has exactly one (422 CONNECTION_NAME_REQUIRED otherwise).",
+            destructive=True, preview=_preview_export(_export_connection, "connection"),
+        ),
+        Operation(
+            name="hmi.connections.import", summary="Import an HMI connection from a SimaticML file.", section=SECTION,
+            handler=_import("import_hmi_connection"), input=ImportInput, output=HmiConnectionInfo,
+            route=RouteSpec("POST", f"{HMI}/connections/actions/import"), files=_IMPORT_FILE,
+            errors=(*_NEEDS_HMI, e.AlreadyExistsError),
+            example={"importFilePath": "export/HMI_Connection_1.xml", "overwrite": False},
+            description="A Hmi.Communication.Connection document; an existing connection of that name is replaced "
+                        "only with overwrite=true.",
+            destructive=True,
+            preview=_preview_import(sx.CONNECTION, "connection", "connection", lambda c, n: connections(c, n)),
+        ),
+    )
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = _operations()

@@ -1,0 +1,125 @@
+"""The fake's classic HMI device (``HmiTarget``): screens, HMI tag tables and connections, kept as SimaticML.
+
+A Comfort or Basic panel added from the catalog gets what TIA gives a new one: the start screen
+``Root screen`` (number 1, the panel's resolution) and the empty ``Default tag table``; connections come
+later (TIA creates one when the panel is connected to a PLC in "Devices & networks" or in the Connections
+editor; here through an import). Every object is held as its :class:`simatic_xml.hmi.HmiDocument`, so an
+export is the stored document and a saved project holds files TIA could import
+(``Devices/<device>/HMI/{Screens,Tags,Connections}/<name>.xml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.hmi import DEFAULT_TAG_TABLE
+from engineering_api.backend.errors import NotSupportedError, ValidationError
+from fakes.project_commit import is_transient
+from simatic_xml import hmi as sx
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fakes.model import Device
+    from fakes.project_commit import FolderCommit
+
+__all__ = ("HmiTarget", "hmi_target", "load_hmi", "panel_size", "save_hmi")
+
+_SIZES = {
+    # Display resolutions from Siemens' data sheets of the panels in fakes/catalog/data/hmi.json.
+    "6AV2 124-0GC01-0AX0": (800, 480), "6AV2 124-1GC01-0AX0": (800, 480), "6AV2 124-0JC01-0AX0": (800, 480),
+    "6AV2 124-0MC01-0AX0": (1280, 800), "6AV2 124-0QC02-0AX0": (1280, 800), "6AV2 124-0UC02-0AX0": (1366, 768),
+    "6AV2 124-0XC02-0AX0": (1920, 1080), "6AV2 123-2GB03-0AX0": (800, 480), "6AV2 123-2GA03-0AX0": (800, 480),
+    "6AV2 123-2JB03-0AX0": (800, 480), "6AV2 123-2MB03-0AX0": (1280, 800),
+}
+ROOT_SCREEN = "Root screen"
+
+
+@dataclass
+class HmiTarget:
+    """The HMI software of a classic panel; names are unique case-insensitively, order is the project tree's."""
+
+    screens: dict[str, sx.HmiDocument] = field(default_factory=dict)
+    tag_tables: dict[str, sx.HmiDocument] = field(default_factory=dict)
+    connections: dict[str, sx.HmiDocument] = field(default_factory=dict)
+
+
+def panel_size(device: Device) -> tuple[int, int]:
+    """The panel's display resolution (width, height); 800×480 for a panel missing from the table."""
+    return _SIZES.get(device.order_number, (800, 480))
+
+
+def hmi_target(device: Device, version: str) -> HmiTarget:
+    """The device's HMI software, created as TIA creates a new panel's on first use.
+
+    Raises:
+        ValidationError: ``NOT_AN_HMI``.
+        NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
+    """
+    if device.device_kind != "hmi":
+        raise ValidationError(
+            f"The device '{device.name}' is a {device.category or device.device_kind}, not an HMI panel; it has no "
+            "screens, HMI tags or connections.", code="NOT_AN_HMI")
+    if "unified" in device.family.lower():
+        raise NotSupportedError(
+            f"'{device.name}' is a WinCC Unified panel ({device.family}). Unified screens have no SimaticML export "
+            "in Openness (they are an object model); Unified HMI is not modelled yet.", code="UNIFIED_NOT_SUPPORTED")
+    if device.hmi is None:
+        width, height = panel_size(device)
+        device.hmi = HmiTarget(
+            screens={ROOT_SCREEN: sx.new_screen(ROOT_SCREEN, 1, width, height, version)},
+            tag_tables={DEFAULT_TAG_TABLE: sx.new_tag_table(DEFAULT_TAG_TABLE, version)},
+        )
+    return device.hmi
+
+
+# ----- files --------------------------------------------------------------------------------------
+
+_FOLDERS = (("screens", "Screens"), ("tag_tables", "Tags"), ("connections", "Connections"))
+_UNSAFE = re.compile(r'[<>:"/\\|?*%\x00-\x1f]')
+
+
+def _file_name(name: str) -> str:
+    """A file name for an object name: characters a file system refuses (and ``%``) as ``%XX``."""
+    return _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", name) + ".xml"
+
+
+def save_hmi(device: Device, folder: Path, commit: FolderCommit) -> None:
+    """Write the device's HMI objects below ``folder/HMI`` (nothing for a panel never touched); files of
+    objects that are gone are deleted. ``order.txt`` in each folder keeps the project-tree order."""
+    wanted: set[Path] = set()
+    for attr, sub in _FOLDERS if device.hmi is not None else ():
+        objects: dict[str, sx.HmiDocument] = getattr(device.hmi, attr)
+        for name, doc in objects.items():
+            wanted.add(folder / "HMI" / sub / _file_name(name))
+            commit.write(folder / "HMI" / sub / _file_name(name), sx.to_bytes(doc))
+        wanted.add(folder / "HMI" / sub / "order.txt")
+        commit.write(folder / "HMI" / sub / "order.txt", "".join(f"{_file_name(n)}\n" for n in objects))
+    base = folder / "HMI"
+    if base.is_dir():
+        for stale in sorted(p for p in base.rglob("*") if p.is_file() and not is_transient(p.name)):
+            if stale not in wanted:
+                commit.delete(stale)
+
+
+def load_hmi(device: Device, folder: Path) -> None:
+    """Read what :func:`save_hmi` wrote (nothing there: the panel gets its defaults on first use).
+
+    Raises:
+        simatic_xml.SimaticMLError: a stored document is damaged.
+        OSError: a listed file is missing.
+    """
+    base = folder / "HMI"
+    if not base.is_dir():
+        return
+    target = HmiTarget()
+    for attr, sub in _FOLDERS:
+        order = base / sub / "order.txt"
+        names = order.read_text(encoding="utf-8").splitlines() if order.is_file() else []
+        objects: dict[str, sx.HmiDocument] = getattr(target, attr)
+        for file_name in names:
+            doc = sx.read_hmi((base / sub / file_name).read_bytes())
+            objects[doc.root.attr("Name") or ""] = doc
+    device.hmi = target

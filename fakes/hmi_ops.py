@@ -1,0 +1,163 @@
+"""The HMI half of the fake backend: screens, HMI tag tables and connections of classic panels.
+
+The objects are SimaticML documents in :class:`fakes.hmi.HmiTarget`; imports check TIA's rules before
+anything changes (see :mod:`engineering_api.backend.areas.hmi`) and run in the project transaction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.hmi import (
+    HmiConnectionInfo,
+    HmiExport,
+    HmiScreenInfo,
+    HmiTagInfo,
+    HmiTagTableInfo,
+)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
+from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
+from fakes.hmi import hmi_target, panel_size
+from simatic_xml import hmi as sx
+
+if TYPE_CHECKING:
+    from fakes.hmi import HmiTarget
+    from fakes.model import Device, Project
+
+__all__ = ("HmiOperations", "connection_info", "screen_info", "tag_info")
+
+
+def screen_info(doc: sx.HmiDocument) -> HmiScreenInfo:
+    """The listed shape of a screen document."""
+    root = doc.root
+    return HmiScreenInfo(name=root.name, number=_int(root.attr("Number")), width=_int(root.attr("Width")),
+                         height=_int(root.attr("Height")), item_count=len(sx.screen_items(root)))
+
+
+def tag_info(tag: sx.HmiObject, table: str) -> HmiTagInfo:
+    """The listed shape of an HMI tag."""
+    return HmiTagInfo(name=tag.name, data_type=tag.link("DataType") or tag.link("HmiDataType") or "",
+                      connection=tag.link("Connection") or "", plc_tag=tag.link("ControllerTag") or "",
+                      tag_table=table, acquisition_cycle=tag.link("AcquisitionCycle") or "")
+
+
+def table_info(doc: sx.HmiDocument) -> HmiTagTableInfo:
+    """A tag table with its tags."""
+    name = doc.root.name
+    return HmiTagTableInfo(name=name, tags=[tag_info(t, name) for t in doc.root.objects(sx.TAG)])
+
+
+def connection_info(doc: sx.HmiDocument) -> HmiConnectionInfo:
+    """The listed shape of a connection."""
+    partner, kind = sx.connection_info(doc.root)
+    return HmiConnectionInfo(name=doc.root.name, partner=partner, type=kind)
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
+
+
+def _find(objects: dict[str, sx.HmiDocument], name: str) -> str | None:
+    """The stored key for ``name`` (TIA's names are unique case-insensitively)."""
+    return next((k for k in objects if k.lower() == name.lower()), None)
+
+
+def _store(objects: dict[str, sx.HmiDocument], doc: sx.HmiDocument, existing: str | None) -> None:
+    """Put ``doc`` in place of ``existing`` (keeping its position) or at the end."""
+    name = doc.root.name
+    if existing is None:
+        objects[name] = doc
+        return
+    items = [(name, doc) if k == existing else (k, v) for k, v in objects.items()]
+    objects.clear()
+    objects.update(items)
+
+
+def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
+    return AlreadyExistsError(
+        f"The {kind} '{name}' exists in '{device}'. Send overwrite=true to replace it (TIA's ImportOptions.Override).",
+        code=code, details={"name": name})
+
+
+class HmiOperations:
+    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_device``."""
+
+    def _hmi(self, project: Project, device: str) -> tuple[Device, HmiTarget]:
+        found = self._device(project, device)
+        return found, hmi_target(found, project.version)
+
+    def _hmi_read(self, device: str) -> HmiTarget:
+        # A panel's defaults (root screen, default tag table) are what the new panel has, so creating them
+        # on first read is no change of the project: not in a transaction, not marked unsaved.
+        return self._hmi(self._project(), device)[1]
+
+    def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
+        return [screen_info(doc) for doc in self._hmi_read(device).screens.values()]
+
+    def export_hmi_screen(self, device: str, name: str) -> HmiExport:
+        screens = self._hmi_read(device).screens
+        key = _find(screens, name)
+        if key is None:
+            raise NotFoundError(f"The screen '{name}' was not found in '{device}'.", code="SCREEN_NOT_FOUND")
+        return HmiExport(name=key, data=sx.to_bytes(screens[key]))
+
+    def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
+                          source: str = "document") -> HmiScreenInfo:
+        doc = read_document(data, sx.SCREEN, source)
+        with self._change() as project:
+            found, target = self._hmi(project, device)
+            existing = _find(target.screens, doc.root.name)
+            if existing is not None and not overwrite:
+                raise _exists("screen", "SCREEN_EXISTS", existing, device)
+            numbers = {k: screen_number(v) for k, v in target.screens.items() if k != existing}
+            check_screen(doc, numbers, panel_size(found))
+            _store(target.screens, doc, existing)
+        return screen_info(doc)
+
+    def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
+        return [table_info(doc) for doc in self._hmi_read(device).tag_tables.values()]
+
+    def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
+        tables = self._hmi_read(device).tag_tables
+        key = _find(tables, name)
+        if key is None:
+            raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
+        return HmiExport(name=key, data=sx.to_bytes(tables[key]))
+
+    def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
+                             source: str = "document") -> HmiTagTableInfo:
+        doc = read_document(data, sx.TAG_TABLE, source)
+        with self._change() as project:
+            _, target = self._hmi(project, device)
+            existing = _find(target.tag_tables, doc.root.name)
+            if existing is not None and not overwrite:
+                raise _exists("tag table", "TAG_TABLE_EXISTS", existing, device)
+            elsewhere = {t.name.lower(): table for table, other in target.tag_tables.items() if table != existing
+                         for t in other.root.objects(sx.TAG)}
+            check_tags(doc, {k.lower() for k in target.connections}, elsewhere)
+            _store(target.tag_tables, doc, existing)
+        return table_info(doc)
+
+    def list_hmi_connections(self, device: str) -> list[HmiConnectionInfo]:
+        return [connection_info(doc) for doc in self._hmi_read(device).connections.values()]
+
+    def export_hmi_connection(self, device: str, name: str) -> HmiExport:
+        connections = self._hmi_read(device).connections
+        key = _find(connections, name)
+        if key is None:
+            raise NotFoundError(f"The connection '{name}' was not found in '{device}'.", code="CONNECTION_NOT_FOUND")
+        return HmiExport(name=key, data=sx.to_bytes(connections[key]))
+
+    def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
+                              source: str = "document") -> HmiConnectionInfo:
+        doc = read_document(data, sx.CONNECTION, source)
+        with self._change() as project:
+            _, target = self._hmi(project, device)
+            existing = _find(target.connections, doc.root.name)
+            if existing is not None and not overwrite:
+                raise _exists("connection", "CONNECTION_EXISTS", existing, device)
+            _store(target.connections, doc, existing)
+        return connection_info(doc)

@@ -1,0 +1,212 @@
+"""Classic HMI devices over Openness: screens, HMI tag tables and connections of an ``HmiTarget``.
+
+A panel's software is reached like a PLC's (``DeviceItem.GetService<SoftwareContainer>().Software``) and is an
+``Siemens.Engineering.Hmi.HmiTarget`` for WinCC Comfort/Advanced/Basic panels, an
+``Siemens.Engineering.HmiUnified.HmiSoftware`` for Unified ones (answered 501 ``UNIFIED_NOT_SUPPORTED``: Unified
+screens have no SimaticML export). The classic object model exposes names only (a screen's number and size, a
+tag's data type, connection and PLC tag, a connection's driver are only in the exported SimaticML), so listings
+export each object into a scratch folder and read it with :mod:`simatic_xml.hmi`. Imports are checked with TIA's
+rules first (:mod:`engineering_api.rules.hmi`, so the codes are the fake's), then run
+``ScreenComposition.Import`` / ``TagTableComposition.Import`` / ``ConnectionComposition.Import`` with
+``ImportOptions.Override`` only when replacing, in one ``_change`` transaction. Sources: openness_bridge/README.md,
+section "HMI".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from engineering_api.backend.areas.hmi import (
+    HmiConnectionInfo,
+    HmiExport,
+    HmiScreenInfo,
+    HmiTagInfo,
+    HmiTagTableInfo,
+)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
+from simatic_xml import hmi as sx
+
+__all__ = ("HmiOperations",)
+
+
+def _walk(folder: Any, composition: str) -> Iterator[Any]:
+    """Every object of ``composition`` (``Screens``, ``TagTables``) in a system folder and its user folders."""
+    yield from getattr(folder, composition)
+    for sub in folder.Folders:
+        yield from _walk(sub, composition)
+
+
+def _screen_info(doc: sx.HmiDocument) -> HmiScreenInfo:
+    root = doc.root
+    return HmiScreenInfo(name=root.name, number=screen_number(doc) or 0, width=int(root.attr("Width") or 0),
+                         height=int(root.attr("Height") or 0), item_count=len(sx.screen_items(root)))
+
+
+def _table_info(doc: sx.HmiDocument) -> HmiTagTableInfo:
+    name = doc.root.name
+    return HmiTagTableInfo(name=name, tags=[
+        HmiTagInfo(name=t.name, data_type=t.link("DataType") or t.link("HmiDataType") or "",
+                   connection=t.link("Connection") or "", plc_tag=t.link("ControllerTag") or "", tag_table=name,
+                   acquisition_cycle=t.link("AcquisitionCycle") or "")
+        for t in doc.root.objects(sx.TAG)])
+
+
+def _connection_info(doc: sx.HmiDocument) -> HmiConnectionInfo:
+    partner, kind = sx.connection_info(doc.root)
+    return HmiConnectionInfo(name=doc.root.name, partner=partner, type=kind)
+
+
+def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
+    return AlreadyExistsError(
+        f"The {kind} '{name}' exists in '{device}'. Send overwrite=true to replace it (TIA's ImportOptions.Override).",
+        code=code, details={"name": name})
+
+
+class HmiOperations:
+    """Mixed into ``OpennessBackend``; relies on its ``_call``, ``_change``, ``_project``, ``_find_device``,
+    ``_service``, ``_namespace`` and ``_export_bytes``/``_import_bytes``."""
+
+    def _hmi_target(self, device: str) -> Any:
+        """The device's ``HmiTarget``.
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``.
+            ValidationError: ``NOT_AN_HMI``.
+            NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
+        """
+        found = self._find_device(self._project(), device)  # type: ignore[attr-defined]
+        target_type = self._namespace("Siemens.Engineering.Hmi").HmiTarget  # type: ignore[attr-defined]
+        container_type = self._api.hw_features.SoftwareContainer  # type: ignore[attr-defined]
+
+        def walk(items: Any) -> Any:
+            for item in items:
+                container = self._service(item, container_type)  # type: ignore[attr-defined]
+                if container is not None and container.Software is not None:
+                    software = container.Software
+                    kind = str(software.GetType().FullName)
+                    if kind == "Siemens.Engineering.HmiUnified.HmiSoftware":
+                        raise NotSupportedError(
+                            f"'{device}' is a WinCC Unified panel. Unified screens have no SimaticML export in Openness "
+                            "(they are an object model); Unified HMI is not modelled yet.", code="UNIFIED_NOT_SUPPORTED")
+                    if kind == "Siemens.Engineering.Hmi.HmiTarget":
+                        return software if isinstance(software, target_type) else target_type(software)
+                deeper = walk(item.DeviceItems)
+                if deeper is not None:
+                    return deeper
+            return None
+
+        target = walk(found.DeviceItems)
+        if target is None:
+            raise ValidationError(f"The device '{device}' is not an HMI panel (no device item offers an HmiTarget); it "
+                                  "has no screens, HMI tags or connections.", code="NOT_AN_HMI")
+        return target
+
+    def _hmi_docs(self, objects: Any) -> list[tuple[Any, sx.HmiDocument]]:
+        """(object, its exported document) for each object."""
+        return [(obj, sx.read_hmi(self._export_bytes(obj, "hmi"))) for obj in objects]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _named(objects: Any, name: str) -> Any | None:
+        return next((o for o in objects if str(o.Name).casefold() == name.casefold()), None)
+
+    # ----- screens -------------------------------------------------------------------------------
+    def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
+        def run() -> list[HmiScreenInfo]:
+            target = self._hmi_target(device)
+            return [_screen_info(doc) for _, doc in self._hmi_docs(_walk(target.ScreenFolder, "Screens"))]
+
+        return self._call("Screen.Export", run)  # type: ignore[attr-defined]
+
+    def export_hmi_screen(self, device: str, name: str) -> HmiExport:
+        def run() -> HmiExport:
+            screen = self._named(_walk(self._hmi_target(device).ScreenFolder, "Screens"), name)
+            if screen is None:
+                raise NotFoundError(f"The screen '{name}' was not found in '{device}'.", code="SCREEN_NOT_FOUND")
+            return HmiExport(name=str(screen.Name), data=self._export_bytes(screen, "hmi"))  # type: ignore[attr-defined]
+
+        return self._call("Screen.Export", run)  # type: ignore[attr-defined]
+
+    def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
+                          source: str = "document") -> HmiScreenInfo:
+        doc = read_document(data, sx.SCREEN, source)
+
+        def run() -> HmiScreenInfo:
+            folder = self._hmi_target(device).ScreenFolder
+            screens = self._hmi_docs(_walk(folder, "Screens"))
+            existing = next((o for o, d in screens if d.root.name.casefold() == doc.root.name.casefold()), None)
+            if existing is not None and not overwrite:
+                raise _exists("screen", "SCREEN_EXISTS", str(existing.Name), device)
+            # every screen of a classic panel has the device's size (TIA refuses others), so any one tells it
+            sizes = {(int(d.root.attr("Width") or 0), int(d.root.attr("Height") or 0)) for _, d in screens}
+            numbers = {d.root.name: screen_number(d) for o, d in screens if o is not existing}
+            check_screen(doc, numbers, next(iter(sizes)) if len(sizes) == 1 else None)
+            self._import_bytes(folder.Screens, data, override=existing is not None)  # type: ignore[attr-defined]
+            return _screen_info(doc)
+
+        return self._change("ScreenComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    # ----- tag tables ----------------------------------------------------------------------------
+    def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
+        def run() -> list[HmiTagTableInfo]:
+            target = self._hmi_target(device)
+            return [_table_info(doc) for _, doc in self._hmi_docs(_walk(target.TagFolder, "TagTables"))]
+
+        return self._call("TagTable.Export", run)  # type: ignore[attr-defined]
+
+    def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
+        def run() -> HmiExport:
+            table = self._named(_walk(self._hmi_target(device).TagFolder, "TagTables"), name)
+            if table is None:
+                raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
+            return HmiExport(name=str(table.Name), data=self._export_bytes(table, "hmi"))  # type: ignore[attr-defined]
+
+        return self._call("TagTable.Export", run)  # type: ignore[attr-defined]
+
+    def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
+                             source: str = "document") -> HmiTagTableInfo:
+        doc = read_document(data, sx.TAG_TABLE, source)
+
+        def run() -> HmiTagTableInfo:
+            target = self._hmi_target(device)
+            tables = self._hmi_docs(_walk(target.TagFolder, "TagTables"))
+            existing = next((o for o, d in tables if d.root.name.casefold() == doc.root.name.casefold()), None)
+            if existing is not None and not overwrite:
+                raise _exists("tag table", "TAG_TABLE_EXISTS", str(existing.Name), device)
+            elsewhere = {t.name.lower(): d.root.name for o, d in tables if o is not existing for t in d.root.objects(sx.TAG)}
+            check_tags(doc, {str(c.Name).lower() for c in target.Connections}, elsewhere)
+            self._import_bytes(target.TagFolder.TagTables, data, override=existing is not None)  # type: ignore[attr-defined]
+            return _table_info(doc)
+
+        return self._change("TagTableComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    # ----- connections ---------------------------------------------------------------------------
+    def list_hmi_connections(self, device: str) -> list[HmiConnectionInfo]:
+        def run() -> list[HmiConnectionInfo]:
+            return [_connection_info(doc) for _, doc in self._hmi_docs(self._hmi_target(device).Connections)]
+
+        return self._call("Connection.Export", run)  # type: ignore[attr-defined]
+
+    def export_hmi_connection(self, device: str, name: str) -> HmiExport:
+        def run() -> HmiExport:
+            connection = self._named(self._hmi_target(device).Connections, name)
+            if connection is None:
+                raise NotFoundError(f"The connection '{name}' was not found in '{device}'.", code="CONNECTION_NOT_FOUND")
+            return HmiExport(name=str(connection.Name), data=self._export_bytes(connection, "hmi"))  # type: ignore[attr-defined]
+
+        return self._call("Connection.Export", run)  # type: ignore[attr-defined]
+
+    def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
+                              source: str = "document") -> HmiConnectionInfo:
+        doc = read_document(data, sx.CONNECTION, source)
+
+        def run() -> HmiConnectionInfo:
+            connections = self._hmi_target(device).Connections
+            existing = self._named(connections, doc.root.name)
+            if existing is not None and not overwrite:
+                raise _exists("connection", "CONNECTION_EXISTS", str(existing.Name), device)
+            self._import_bytes(connections, data, override=existing is not None)  # type: ignore[attr-defined]
+            return _connection_info(doc)
+
+        return self._change("ConnectionComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]

@@ -1,0 +1,408 @@
+// Stand-in for the classic WinCC part of Siemens.Engineering (Siemens.Engineering.Hmi): a Comfort/Basic panel's
+// HmiTarget with its screens, HMI tag tables and connections, and a bare HmiUnified.HmiSoftware for Unified panels
+// (see Engineering.cs for the ground rules and openness_bridge/README.md for the source of every public member).
+// As in TIA, the classic object model exposes only names: a screen's number and size, a tag's data type, connection
+// and PLC tag, a connection's driver exist only in the SimaticML that Export writes. Objects are kept as their
+// documents; Import refuses what TIA refuses (a name that exists without Override, a screen number another screen
+// has, a screen not of the panel's size, a tag whose connection the device lacks).
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Xml;
+using Siemens.Engineering.Hmi.Communication;
+using Siemens.Engineering.Hmi.Screen;
+using Siemens.Engineering.Hmi.Tag;
+using StandIn.Control;
+
+namespace Siemens.Engineering.Hmi
+{
+    // Offered as SoftwareContainer.Software by a classic panel's head item.
+    public sealed class HmiTarget : Siemens.Engineering.HW.Software
+    {
+        internal HmiTarget(Project project, DeviceState device) : base(project, device) { }
+
+        internal HmiState State { get { OwnerProject.Live(); return HmiState.Of(Device); } }
+        public ScreenSystemFolder ScreenFolder { get { return new ScreenSystemFolder(OwnerProject, State); } }
+        public TagSystemFolder TagFolder { get { return new TagSystemFolder(OwnerProject, State); } }
+        public ConnectionComposition Connections { get { return new ConnectionComposition(OwnerProject, State); } }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified
+{
+    // A Unified panel's software: only its type is modelled (the bridge answers UNIFIED_NOT_SUPPORTED).
+    public sealed class HmiSoftware : Siemens.Engineering.HW.Software
+    {
+        internal HmiSoftware(Project project, DeviceState device) : base(project, device) { }
+    }
+}
+
+namespace Siemens.Engineering.Hmi.Screen
+{
+    public sealed class ScreenSystemFolder
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal ScreenSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
+        public ScreenComposition Screens { get { _project.Live(); return new ScreenComposition(_project, _state); } }
+        // User folders are never created in the stand-in: the composition is always empty.
+        public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(); } }
+    }
+
+    public sealed class ScreenUserFolder
+    {
+        private ScreenUserFolder() { }
+        public string Name { get { return ""; } }
+        public ScreenComposition Screens { get { return null; } }
+        public ScreenUserFolderComposition Folders { get { return null; } }
+    }
+
+    public sealed class ScreenUserFolderComposition : IEnumerable<ScreenUserFolder>
+    {
+        internal ScreenUserFolderComposition() { }
+        public IEnumerator<ScreenUserFolder> GetEnumerator() { return new List<ScreenUserFolder>().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class ScreenComposition : IEnumerable<Screen>
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal ScreenComposition(Project project, HmiState state) { _project = project; _state = state; }
+
+        public Screen Find(string name)
+        {
+            _project.Live();
+            var found = HmiXml.Find(_state.Screens, name);
+            return found == null ? null : new Screen(_project, _state, found);
+        }
+
+        public IList<Screen> Import(FileInfo path, ImportOptions importOptions)
+        {
+            var made = HmiXml.Import(_project, _state, _state.Screens, "Hmi.Screen.Screen", path, importOptions, "ScreenComposition.Import");
+            return new List<Screen> { new Screen(_project, _state, made) };
+        }
+
+        public IEnumerator<Screen> GetEnumerator()
+        {
+            _project.Live();
+            return _state.Screens.Select(s => new Screen(_project, _state, s)).ToList().GetEnumerator();
+        }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class Screen
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly HmiObjectState _object;
+        internal Screen(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
+        public string Name { get { HmiXml.Live(_project, _state.Screens, _object); return _object.Name; } }
+        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Screens, _object); HmiXml.Export(_object, path); }
+    }
+}
+
+namespace Siemens.Engineering.Hmi.Tag
+{
+    public sealed class TagSystemFolder
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal TagSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
+        public TagTableComposition TagTables { get { _project.Live(); return new TagTableComposition(_project, _state); } }
+        public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(); } }
+    }
+
+    public sealed class TagUserFolder
+    {
+        private TagUserFolder() { }
+        public string Name { get { return ""; } }
+        public TagTableComposition TagTables { get { return null; } }
+        public TagUserFolderComposition Folders { get { return null; } }
+    }
+
+    public sealed class TagUserFolderComposition : IEnumerable<TagUserFolder>
+    {
+        internal TagUserFolderComposition() { }
+        public IEnumerator<TagUserFolder> GetEnumerator() { return new List<TagUserFolder>().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class TagTableComposition : IEnumerable<TagTable>
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal TagTableComposition(Project project, HmiState state) { _project = project; _state = state; }
+
+        public TagTable Find(string name)
+        {
+            _project.Live();
+            var found = HmiXml.Find(_state.TagTables, name);
+            return found == null ? null : new TagTable(_project, _state, found);
+        }
+
+        public IList<TagTable> Import(FileInfo path, ImportOptions importOptions)
+        {
+            var made = HmiXml.Import(_project, _state, _state.TagTables, "Hmi.Tag.TagTable", path, importOptions, "TagTableComposition.Import");
+            return new List<TagTable> { new TagTable(_project, _state, made) };
+        }
+
+        public IEnumerator<TagTable> GetEnumerator()
+        {
+            _project.Live();
+            return _state.TagTables.Select(t => new TagTable(_project, _state, t)).ToList().GetEnumerator();
+        }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class TagTable
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly HmiObjectState _object;
+        internal TagTable(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
+        public string Name { get { HmiXml.Live(_project, _state.TagTables, _object); return _object.Name; } }
+        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.TagTables, _object); HmiXml.Export(_object, path); }
+    }
+}
+
+namespace Siemens.Engineering.Hmi.Communication
+{
+    public sealed class ConnectionComposition : IEnumerable<Connection>
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal ConnectionComposition(Project project, HmiState state) { _project = project; _state = state; }
+
+        public Connection Find(string name)
+        {
+            _project.Live();
+            var found = HmiXml.Find(_state.Connections, name);
+            return found == null ? null : new Connection(_project, _state, found);
+        }
+
+        public IList<Connection> Import(FileInfo path, ImportOptions importOptions)
+        {
+            var made = HmiXml.Import(_project, _state, _state.Connections, "Hmi.Communication.Connection", path, importOptions, "ConnectionComposition.Import");
+            return new List<Connection> { new Connection(_project, _state, made) };
+        }
+
+        public IEnumerator<Connection> GetEnumerator()
+        {
+            _project.Live();
+            return _state.Connections.Select(c => new Connection(_project, _state, c)).ToList().GetEnumerator();
+        }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class Connection
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly HmiObjectState _object;
+        internal Connection(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
+        public string Name { get { HmiXml.Live(_project, _state.Connections, _object); return _object.Name; } }
+        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Connections, _object); HmiXml.Export(_object, path); }
+    }
+}
+
+namespace StandIn.Control
+{
+    internal sealed partial class DeviceState
+    {
+        internal HmiState Hmi;
+    }
+
+    internal sealed class HmiObjectState
+    {
+        internal string Name;
+        internal byte[] Xml;
+        internal XmlElement Root;
+    }
+
+    /// <summary>A classic panel's objects as their documents; a new panel gets 'Root screen' and 'Default tag table'.</summary>
+    internal sealed class HmiState
+    {
+        internal readonly List<HmiObjectState> Screens = new List<HmiObjectState>();
+        internal readonly List<HmiObjectState> TagTables = new List<HmiObjectState>();
+        internal readonly List<HmiObjectState> Connections = new List<HmiObjectState>();
+        internal int Width = 800, Height = 480;
+
+        internal static bool IsClassic(string typeIdentifier) { return Article(typeIdentifier).StartsWith("6AV2 12", StringComparison.Ordinal) && !IsUnified(typeIdentifier); }
+        internal static bool IsUnified(string typeIdentifier) { return Article(typeIdentifier).StartsWith("6AV2 128", StringComparison.Ordinal); }
+        private static string Article(string typeIdentifier) { return (typeIdentifier ?? "").Replace("OrderNumber:", ""); }
+
+        internal static HmiState Of(DeviceState device)
+        {
+            if (device.Hmi != null) return device.Hmi;
+            var state = Empty(device);
+            state.Screens.Add(HmiXml.Parse(Encoding.UTF8.GetBytes(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?><Document><Engineering version=\"V19\" /><Hmi.Screen.Screen ID=\"0\"><AttributeList>"
+                + "<Height>" + state.Height + "</Height><Name>Root screen</Name><Number>1</Number><Width>" + state.Width + "</Width>"
+                + "</AttributeList></Hmi.Screen.Screen></Document>"), null));
+            state.TagTables.Add(HmiXml.Parse(Encoding.UTF8.GetBytes(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?><Document><Engineering version=\"V19\" /><Hmi.Tag.TagTable ID=\"0\"><AttributeList>"
+                + "<Name>Default tag table</Name></AttributeList><ObjectList /></Hmi.Tag.TagTable></Document>"), null));
+            device.Hmi = state;
+            return state;
+        }
+
+        internal static HmiState Empty(DeviceState device)
+        {
+            var article = Article(device.TypeIdentifier);
+            var state = new HmiState();
+            // Display resolutions of the panels the fake's catalog has (Siemens data sheets); 800x480 otherwise.
+            if (article.StartsWith("6AV2 124-0MC", StringComparison.Ordinal) || article.StartsWith("6AV2 124-0QC", StringComparison.Ordinal)
+                || article.StartsWith("6AV2 123-2MB", StringComparison.Ordinal)) { state.Width = 1280; state.Height = 800; }
+            else if (article.StartsWith("6AV2 124-0UC", StringComparison.Ordinal)) { state.Width = 1366; state.Height = 768; }
+            else if (article.StartsWith("6AV2 124-0XC", StringComparison.Ordinal)) { state.Width = 1920; state.Height = 1080; }
+            return state;
+        }
+    }
+
+    internal static class HmiXml
+    {
+        internal static void Live(Siemens.Engineering.Project project, List<HmiObjectState> list, HmiObjectState obj)
+        {
+            project.Live();
+            if (!list.Contains(obj))
+                throw new Siemens.Engineering.EngineeringObjectDisposedException("The object has been disposed.", "It was replaced or deleted.", null);
+        }
+
+        internal static HmiObjectState Find(List<HmiObjectState> list, string name)
+        {
+            return list.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase));
+        }
+
+        private static Siemens.Engineering.EngineeringTargetInvocationException Refused(string detail)
+        {
+            return new Siemens.Engineering.EngineeringTargetInvocationException("The import failed.", detail, null);
+        }
+
+        internal static HmiObjectState Parse(byte[] data, string expect)
+        {
+            var doc = new XmlDocument { XmlResolver = null };
+            try
+            {
+                var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+                using (var stream = new MemoryStream(data))
+                using (var reader = XmlReader.Create(stream, settings)) doc.Load(reader);
+            }
+            catch (XmlException exc) { throw Refused("The file is not well-formed XML: " + exc.Message); }
+            var top = doc.DocumentElement;
+            var root = top == null || top.Name != "Document" ? null
+                : top.ChildNodes.OfType<XmlElement>().FirstOrDefault(e => e.Name != "Engineering" && e.Name != "DocumentInfo");
+            if (root == null || (expect != null && root.Name != expect))
+                throw Refused("The file does not hold a " + expect + ".");
+            var name = Attr(root, "Name");
+            if (string.IsNullOrWhiteSpace(name)) throw Refused("The object has no name.");
+            return new HmiObjectState { Name = name, Xml = data, Root = root };
+        }
+
+        private static string Attr(XmlElement obj, string name)
+        {
+            var list = obj["AttributeList"];
+            return list == null || list[name] == null ? null : list[name].InnerText;
+        }
+
+        private static IEnumerable<XmlElement> Tags(HmiObjectState table)
+        {
+            var list = table.Root["ObjectList"];
+            return list == null ? new XmlElement[0] : list.ChildNodes.OfType<XmlElement>().Where(e => e.Name == "Hmi.Tag.Tag");
+        }
+
+        private static string Link(XmlElement obj, string role)
+        {
+            var links = obj["LinkList"];
+            var link = links == null ? null : links[role];
+            return link == null || link["Name"] == null ? null : link["Name"].InnerText;
+        }
+
+        internal static HmiObjectState Import(Siemens.Engineering.Project project, HmiState state, List<HmiObjectState> list,
+            string element, FileInfo path, Siemens.Engineering.ImportOptions options, string member)
+        {
+            project.Live();
+            Faults.Check(member);
+            if (!path.Exists) throw Refused("The file '" + path.FullName + "' does not exist.");
+            var made = Parse(File.ReadAllBytes(path.FullName), element);
+            var clash = Find(list, made.Name);
+            if (clash != null && options != Siemens.Engineering.ImportOptions.Override)
+                throw Refused("An object named '" + clash.Name + "' already exists.");
+            if (element == "Hmi.Screen.Screen")
+            {
+                var number = Attr(made.Root, "Number");
+                var other = state.Screens.FirstOrDefault(s => s != clash && Attr(s.Root, "Number") == number);
+                if (other != null)
+                    throw Refused("The screen number '" + number + "' for screen '" + made.Name + "' is not unique for this device.");
+                if (Attr(made.Root, "Width") != state.Width.ToString() || Attr(made.Root, "Height") != state.Height.ToString())
+                    throw Refused("The size of the screen '" + made.Name + "' does not match the device (" + state.Width + "x" + state.Height + ").");
+            }
+            if (element == "Hmi.Tag.TagTable")
+            {
+                foreach (var tag in Tags(made))
+                {
+                    var connection = Link(tag, "Connection");
+                    if (connection != null && Find(state.Connections, connection) == null)
+                        throw Refused("Connection " + connection + " of the " + Attr(tag, "Name") + " tag was not found.");
+                    var tagName = Attr(tag, "Name");
+                    if (state.TagTables.Where(t => t != clash).SelectMany(Tags).Any(t => string.Equals(Attr(t, "Name"), tagName, StringComparison.OrdinalIgnoreCase)))
+                        throw Refused("The tag '" + tagName + "' already exists.");
+                }
+            }
+            var index = clash == null ? list.Count : list.IndexOf(clash);
+            if (clash != null) list.Remove(clash);
+            list.Insert(index, made);
+            project.State.Modified = true;
+            return made;
+        }
+
+        internal static void Export(HmiObjectState obj, FileInfo path)
+        {
+            if (path.Exists) throw new Siemens.Engineering.EngineeringTargetInvocationException("The export failed.", "The file '" + path.FullName + "' already exists.", null);
+            File.WriteAllBytes(path.FullName, obj.Xml);
+        }
+    }
+
+    /// <summary>A classic panel's head item offers its HmiTarget, a Unified panel's its HmiSoftware.</summary>
+    internal sealed class HmiServices : IDeviceItemServices
+    {
+        public object Provide(Type service, Siemens.Engineering.Project project, DeviceState device, bool isCpuItem)
+        {
+            if (service != typeof(Siemens.Engineering.HW.Features.SoftwareContainer) || !isCpuItem) return null;
+            if (HmiState.IsClassic(device.TypeIdentifier))
+                return new Siemens.Engineering.HW.Features.SoftwareContainer(new Siemens.Engineering.Hmi.HmiTarget(project, device));
+            if (HmiState.IsUnified(device.TypeIdentifier))
+                return new Siemens.Engineering.HW.Features.SoftwareContainer(new Siemens.Engineering.HmiUnified.HmiSoftware(project, device));
+            return null;
+        }
+    }
+
+    /// <summary>Records: hmi.screen / hmi.tagtable / hmi.connection, device, document (in project order).</summary>
+    internal sealed class HmiPart : IProjectPart
+    {
+        public IEnumerable<string[]> Save(ProjectState project)
+        {
+            foreach (var device in project.Devices.Where(d => d.Hmi != null))
+            {
+                yield return new[] { "hmi.device", device.Name };
+                foreach (var s in device.Hmi.Screens) yield return new[] { "hmi.screen", device.Name, Convert.ToBase64String(s.Xml) };
+                foreach (var t in device.Hmi.TagTables) yield return new[] { "hmi.tagtable", device.Name, Convert.ToBase64String(t.Xml) };
+                foreach (var c in device.Hmi.Connections) yield return new[] { "hmi.connection", device.Name, Convert.ToBase64String(c.Xml) };
+            }
+        }
+
+        public bool Load(ProjectState project, string[] fields)
+        {
+            if (!fields[0].StartsWith("hmi.", StringComparison.Ordinal)) return false;
+            var device = project.Devices.First(d => d.Name == fields[1]);
+            if (fields[0] == "hmi.device") { device.Hmi = HmiState.Empty(device); return true; }
+            var obj = HmiXml.Parse(Convert.FromBase64String(fields[2]), null);
+            var hmi = device.Hmi;
+            (fields[0] == "hmi.screen" ? hmi.Screens : fields[0] == "hmi.tagtable" ? hmi.TagTables : hmi.Connections).Add(obj);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+"""The HMI area of the port (classic panels): screens, tag tables, connections, TIA's import rules, on every adapter.
+
+Calls :class:`engineering_api.backend.areas.hmi.HmiPort` methods directly, parametrised over the fake and the
+Openness bridge (stand-in under Mono).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.port import EngineeringBackend
+from simatic_xml import hmi as sx
+from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+
+BRIDGE_PENDING: dict[str, str] = {
+    "test_a_unified_panel_is_not_supported": "the stand-in's hardware catalog (standin/Catalog.cs, the hardware area's "
+    "file) has no Unified panel article to add; the bridge's HmiSoftware check is in openness_bridge/hmi.py",
+}
+"""Tests that do not run on the Openness bridge yet, with the reason."""
+
+TP700 = "6AV2 124-0GC01-0AX0"
+MTP700 = "6AV2 128-3GB06-0AX1"
+
+
+@pytest.fixture
+def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
+    """A TP700 Comfort ``HMI_1`` beside PLC_1."""
+    backend.add_device(TP700, None, "HMI_1")
+    return "HMI_1"
+
+
+def connection(name: str = "HMI_Connection_1") -> bytes:
+    return sx.to_bytes(sx.new_connection(name, "PLC_1", "SIMATIC S7 1500", "V19", address="192.168.0.1"))
+
+
+def test_a_new_panel_and_round_trips(backend: EngineeringBackend, panel: str) -> None:
+    screens = backend.list_hmi_screens(panel)
+    assert [(s.name, s.number, s.width, s.height) for s in screens] == [("Root screen", 1, 800, 480)]
+    assert [t.name for t in backend.list_hmi_tag_tables(panel)] == ["Default tag table"]
+    assert backend.list_hmi_connections(panel) == []
+    made = backend.import_hmi_connection(panel, connection())
+    assert (made.name, made.partner, made.type) == ("HMI_Connection_1", "PLC_1", "SIMATIC S7 1500")
+    tags = sx.to_bytes(sx.new_tag_table("Motor", "V19", [
+        sx.new_tag("Speed", "Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed"), sx.new_tag("Page", "Int")]))
+    table = backend.import_hmi_tag_table(panel, tags)
+    assert [(t.name, t.connection, t.plc_tag) for t in table.tags] == [
+        ("Speed", "HMI_Connection_1", "Motor_DB.Speed"), ("Page", "", "")]
+    screen = sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19", [sx.new_item("IOField", "F", 1, 2, 3, 4, tag="Speed")]))
+    assert backend.import_hmi_screen(panel, screen).item_count == 1
+    assert sx.canonical(backend.export_hmi_screen(panel, "main").data) == sx.canonical(screen)
+    assert sx.canonical(backend.export_hmi_tag_table(panel, "Motor").data) == sx.canonical(tags)
+    assert backend.export_hmi_connection(panel, "HMI_Connection_1").name == "HMI_Connection_1"
+    assert [s.name for s in backend.list_hmi_screens(panel)] == ["Root screen", "Main"]
+    assert [t.name for t in backend.list_hmi_tag_tables(panel)] == ["Default tag table", "Motor"]
+
+
+def test_import_rules(backend: EngineeringBackend, panel: str) -> None:
+    def refused(error: type[e.EngineeringError], code: str, call, data: bytes, **kw: bool) -> None:  # noqa: ANN001
+        with pytest.raises(error) as caught:
+            call(panel, data, **kw)
+        assert caught.value.code == code, caught.value
+
+    refused(e.ValidationError, "CONNECTION_NOT_FOUND", backend.import_hmi_tag_table,
+            sx.to_bytes(sx.new_tag_table("T", "V19", [sx.new_tag("A", "Bool", connection="Nope", plc_tag="x")])))
+    refused(e.ValidationError, "SCREEN_SIZE_MISMATCH", backend.import_hmi_screen,
+            sx.to_bytes(sx.new_screen("Big", 4, 1280, 800, "V19")))
+    refused(e.ValidationError, "SCREEN_NUMBER_NOT_UNIQUE", backend.import_hmi_screen,
+            sx.to_bytes(sx.new_screen("Other", 1, 800, 480, "V19")))
+    refused(e.ValidationError, "INVALID_SIMATICML", backend.import_hmi_screen, connection())
+    refused(e.ValidationError, "INVALID_SIMATICML", backend.import_hmi_connection, b"<Document><Engineering")
+    refused(e.ValidationError, "INVALID_SIMATICML", backend.import_hmi_connection,
+            b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>')
+    root = sx.to_bytes(sx.new_screen("root SCREEN", 1, 800, 480, "V19", [sx.new_item("Rectangle", "R", 0, 0, 5, 5)]))
+    refused(e.AlreadyExistsError, "SCREEN_EXISTS", backend.import_hmi_screen, root)
+    backend.import_hmi_connection(panel, connection())
+    refused(e.AlreadyExistsError, "CONNECTION_EXISTS", backend.import_hmi_connection, connection())
+    backend.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", "V19", [sx.new_tag("Level", "Real")])))
+    refused(e.AlreadyExistsError, "TAG_EXISTS", backend.import_hmi_tag_table,
+            sx.to_bytes(sx.new_tag_table("B", "V19", [sx.new_tag("LEVEL", "Int")])))
+    refused(e.AlreadyExistsError, "TAG_TABLE_EXISTS", backend.import_hmi_tag_table,
+            sx.to_bytes(sx.new_tag_table("a", "V19")))
+    # nothing of the refused imports arrived
+    assert [(s.name, s.item_count) for s in backend.list_hmi_screens(panel)] == [("Root screen", 0)]
+    assert [t.name for t in backend.list_hmi_tag_tables(panel)] == ["Default tag table", "A"]
+    # overwrite replaces in place
+    assert backend.import_hmi_screen(panel, root, overwrite=True).item_count == 1
+    assert [(s.name, s.item_count) for s in backend.list_hmi_screens(panel)] == [("root SCREEN", 1)]
+    assert backend.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", "V19")), overwrite=True).tags == []
+
+
+def test_not_found_and_device_kinds(backend: EngineeringBackend, panel: str) -> None:
+    for call, code in ((backend.export_hmi_screen, "SCREEN_NOT_FOUND"), (backend.export_hmi_tag_table, "TAG_TABLE_NOT_FOUND"),
+                       (backend.export_hmi_connection, "CONNECTION_NOT_FOUND")):
+        with pytest.raises(e.NotFoundError) as missing:
+            call(panel, "Nope")
+        assert missing.value.code == code
+    with pytest.raises(e.ValidationError) as plc_device:
+        backend.list_hmi_screens("PLC_1")
+    assert plc_device.value.code == "NOT_AN_HMI"
+    with pytest.raises(e.NotFoundError) as unknown:
+        backend.list_hmi_tag_tables("Nope")
+    assert unknown.value.code == "DEVICE_NOT_FOUND"
+
+
+def test_a_unified_panel_is_not_supported(backend: EngineeringBackend, panel: str) -> None:
+    backend.add_device(MTP700, None, "HMI_U")
+    with pytest.raises(e.NotSupportedError) as unified:
+        backend.list_hmi_connections("HMI_U")
+    assert unified.value.code == "UNIFIED_NOT_SUPPORTED"
+
+
+def test_saved_with_the_project(backend: EngineeringBackend, panel: str) -> None:
+    backend.import_hmi_connection(panel, connection())
+    project = backend.save_project()
+    backend.close_project()
+    backend.open_project(Path(project.path))  # type: ignore[arg-type]
+    assert [c.name for c in backend.list_hmi_connections(panel)] == ["HMI_Connection_1"]
+    assert [s.name for s in backend.list_hmi_screens(panel)] == ["Root screen"]
