@@ -265,7 +265,8 @@ class SecurityOperations:
             user = umac.ProjectUsers.Create(name, secure_string(password))
             for role in assigned:
                 user.Roles.Add(known[role])
-            return UmacUser(name=name, roles=[str(r.Name) for r in user.Roles], description=description)
+            # No public source shows a ProjectUser description member: ``description`` is not written to TIA.
+            return UmacUser(name=name, roles=[str(r.Name) for r in user.Roles])
 
         return self._change("ProjectUserComposition.Create", run)  # type: ignore[attr-defined,no-any-return]
 

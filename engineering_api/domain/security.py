@@ -123,7 +123,7 @@ def _preview_delete(ctx: OperationContext, d: DeletePasswordInput) -> Preview:
     level = cp.parse_level(d.access_level)
     info = ctx.backend.protection_level(d.device_name)
     row = next((r for r in info.passwords if r.access_level == level), None)
-    if row is None or not row.is_set:
+    if row is None or row.is_set is False:  # null (TIA Portal: not known) is not refused, as the call
         raise e.NotFoundError(f"'{d.device_name}' has no password for {level}.", code="PASSWORD_NOT_SET")
     if row.required:
         raise e.ValidationError(f"The protection level '{info.protection_level}' needs the {level} password.",
@@ -137,12 +137,13 @@ def _preview_configure(ctx: OperationContext, d: ConfigureInput) -> Preview:
     level, passwords = cp.parse_level(d.protection_level, "protectionLevel"), _levels(d.passwords)
     info = ctx.backend.protection_level(d.device_name)
     allowed = cp.passwords_allowed(level, info.is_failsafe_cpu)
-    kept = [r.access_level for r in info.passwords if r.is_set and r.access_level in allowed
-            and r.access_level not in passwords]
+    # is_set is null on TIA Portal: a password the current level requires is there (as the bridge counts it)
+    kept = [r.access_level for r in info.passwords if (r.is_set or (r.is_set is None and r.required))
+            and r.access_level in allowed and r.access_level not in passwords]
     cp.check_configuration(level, info.is_failsafe_cpu, passwords, kept)
     changes = [PlannedChange(action="delete", kind="password", name=r.access_level, device=d.device_name,
-                             detail=f"not possible at {level}")
-               for r in info.passwords if r.is_set and r.access_level not in allowed]
+                             detail=f"not possible at {level}" + (" (if set)" if r.is_set is None else ""))
+               for r in info.passwords if r.is_set is not False and r.access_level not in allowed]
     changes += [PlannedChange(action="replace" if any(r.is_set and r.access_level == lv for r in info.passwords)
                               else "create", kind="password", name=lv, device=d.device_name) for lv in passwords]
     if level != info.protection_level:
