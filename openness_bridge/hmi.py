@@ -33,20 +33,27 @@ __all__ = ("HmiOperations",)
 
 def _walk(folder: Any, composition: str) -> Iterator[Any]:
     """Every object of ``composition`` (``Screens``, ``TagTables``) in a system folder and its user folders."""
-    yield from getattr(folder, composition)
+    for _, obj in _walk_paths(folder, composition):
+        yield obj
+
+
+def _walk_paths(folder: Any, composition: str, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(user folder path ``a/b``, object) for every object of ``composition``, the folder's own first."""
+    for obj in getattr(folder, composition):
+        yield path, obj
     for sub in folder.Folders:
-        yield from _walk(sub, composition)
+        yield from _walk_paths(sub, composition, f"{path}/{sub.Name}" if path else str(sub.Name))
 
 
-def _screen_info(doc: sx.HmiDocument) -> HmiScreenInfo:
+def _screen_info(doc: sx.HmiDocument, folder: str = "") -> HmiScreenInfo:
     root = doc.root
     return HmiScreenInfo(name=root.name, number=screen_number(doc) or 0, width=int(root.attr("Width") or 0),
-                         height=int(root.attr("Height") or 0), item_count=len(sx.screen_items(root)))
+                         height=int(root.attr("Height") or 0), item_count=len(sx.screen_items(root)), folder=folder)
 
 
-def _table_info(doc: sx.HmiDocument) -> HmiTagTableInfo:
+def _table_info(doc: sx.HmiDocument, folder: str = "") -> HmiTagTableInfo:
     name = doc.root.name
-    return HmiTagTableInfo(name=name, tags=[
+    return HmiTagTableInfo(name=name, folder=folder, tags=[
         HmiTagInfo(name=t.name, data_type=t.link("DataType") or t.link("HmiDataType") or "",
                    connection=t.link("Connection") or "", plc_tag=t.link("ControllerTag") or "", tag_table=name,
                    acquisition_cycle=t.link("AcquisitionCycle") or "")
@@ -115,7 +122,8 @@ class HmiOperations:
     def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
         def run() -> list[HmiScreenInfo]:
             target = self._hmi_target(device)
-            return [_screen_info(doc) for _, doc in self._hmi_docs(_walk(target.ScreenFolder, "Screens"))]
+            return [_screen_info(sx.read_hmi(self._export_bytes(obj, "hmi")), path)  # type: ignore[attr-defined]
+                    for path, obj in _walk_paths(target.ScreenFolder, "Screens")]
 
         return self._call("Screen.Export", run)  # type: ignore[attr-defined]
 
@@ -151,7 +159,8 @@ class HmiOperations:
     def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
         def run() -> list[HmiTagTableInfo]:
             target = self._hmi_target(device)
-            return [_table_info(doc) for _, doc in self._hmi_docs(_walk(target.TagFolder, "TagTables"))]
+            return [_table_info(sx.read_hmi(self._export_bytes(obj, "hmi")), path)  # type: ignore[attr-defined]
+                    for path, obj in _walk_paths(target.TagFolder, "TagTables")]
 
         return self._call("TagTable.Export", run)  # type: ignore[attr-defined]
 

@@ -47,8 +47,8 @@ from .errors import SchemaError, UnsafeXmlError, XmlSyntaxError
 
 __all__ = (
     "CONNECTION", "KINDS", "SCREEN", "TAG", "TAG_TABLE", "HmiDocument", "HmiLink", "HmiObject", "RawXml",
-    "canonical", "connection_info", "driver_id", "item_tag", "new_connection", "new_item", "new_screen", "new_tag",
-    "new_tag_table", "read_hmi", "renumber", "screen_items", "to_bytes",
+    "canonical", "connection_info", "driver_id", "item_tag", "item_text", "new_connection", "new_item", "new_screen",
+    "new_tag", "new_tag_table", "read_hmi", "renumber", "screen_items", "to_bytes",
 )
 
 SCREEN = "Hmi.Screen.Screen"
@@ -329,6 +329,21 @@ def item_tag(item: HmiObject) -> str | None:
             tag = dynamic.link("Tag")
             if tag:
                 return tag
+    return None
+
+
+def item_text(item: HmiObject) -> str | None:
+    """The text an item shows (its ``Text`` multilingual text, first culture), markup removed; None when it has none."""
+    for text in item.objects("MultilingualText"):
+        if text.composition not in ("Text", "TextOn"):
+            continue
+        for entry in text.objects("MultilingualTextItem"):
+            for key, value in entry.attributes or ():
+                if key != "Text":
+                    continue
+                if isinstance(value, RawXml):
+                    return "".join(etree.fromstring(value.xml).itertext())
+                return value or ""
     return None
 
 

@@ -2,7 +2,8 @@
 
 T-IA Connect's client lists them (``GET …/hmi/screens|tags|connections``) and exports and imports them as
 SimaticML (``POST …/hmi/screens/{s}/actions/export {exportPath}``, ``…/hmi/screens/actions/import
-{importFilePath}``, the same for tags and connections). One object per file, as Openness exports it: the
+{importFilePath}``, the same for tags and connections). The reference's tree and details routes are in
+:mod:`engineering_api.domain.hmi_tree`. One object per file, as Openness exports it: the
 tag export writes one tag table (``tagTableName``, default ``Default tag table``), the connection export
 one connection (``connectionName``, or the device's only one).
 
@@ -32,24 +33,19 @@ from engineering_api.backend.areas.hmi import (
     HmiTagTableInfo,
 )
 from engineering_api.domain.blocks._support import _target_file
+from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
+from engineering_api.domain.hmi_tree import SECTION, HmiDeviceRef
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan, plural
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("OPERATIONS", "SECTION")
 
-SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
 XML = (".xml",)
 _NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
 _IMPORT_FILE = {"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}
 _EXPORT_FILE = {"export_path": FileRule(writes=True)}
-
-
-class HmiDeviceRef(CamelStruct):
-    """An HMI panel by name."""
-
-    device_name: str
 
 
 class ExportScreenInput(CamelStruct, kw_only=True):
@@ -192,7 +188,8 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any) -> Any:
                   else f"screen {existing.number}" if isinstance(existing, HmiScreenInfo)
                   else f"to {existing.partner or 'no partner'} ({existing.type})")
         return plan(f"Would overwrite the {label} '{existing.name}' of {d.device_name} ({detail}) with {path.name}.",
-                    [PlannedChange(action="replace", kind=kind, name=existing.name, device=d.device_name, detail=detail)])
+                    [PlannedChange(action="overwrite", kind=kind, name=existing.name, device=d.device_name,
+                                   detail=detail)])
 
     return preview
 
@@ -295,4 +292,4 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
     )
 
 
-OPERATIONS: tuple[Operation[Any, Any], ...] = _operations()
+OPERATIONS: tuple[Operation[Any, Any], ...] = (*_operations(), *TREE_OPERATIONS)

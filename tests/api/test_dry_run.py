@@ -28,6 +28,7 @@ from tests.conftest import IM, Headers, add_device, assert_error, data
 from tests.contract.test_online_contract import make_instance
 
 DEV = "/api/devices/PLC_1"
+HMI = "/api/devices/HMI_1/hmi"
 SIM = "/api/simulation"
 PROGRAM = """TYPE "UDT_Motor"
 VERSION : 0.1
@@ -185,6 +186,10 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
             found[kind] = [_get(client, f"{DEV}/{kind}/{t['name']}", h) for t in _get(client, f"{DEV}/{kind}", h)]
         found["online"] = _get(client, f"{DEV}/online/status", h)
         found["cpu"] = _get(client, f"{DEV}/cpu/status", h)
+    if isinstance(found["devices"], list) and any(d["name"] == "HMI_1" for d in found["devices"]):
+        screens = _get(client, f"{HMI}/screens", h)
+        found["hmi"] = (screens, _get(client, f"{HMI}/tags/tree", h), _get(client, f"{HMI}/connections", h),
+                        [_get(client, f"{HMI}/screens/{s['name']}/details", h) for s in screens])
     return found
 
 
@@ -244,6 +249,14 @@ def _call(method: str, path: str, body: dict[str, Any] | None = None) -> Setup:
         data(client.request(method, path, json=body, headers=h))
 
     return setup
+
+
+_HMI = _call("POST", "/api/projects/devices/actions/add-sync", {"orderNumber": "6AV2 124-0GC01-0AX0", "name": "HMI_1"})
+_HMI_CONNECTED = _steps(_HMI, _write("h/connection.xml", (
+    '<?xml version="1.0" encoding="utf-8"?><Document><Engineering version="V19" /><Hmi.Communication.Connection ID="0">'
+    "<AttributeList><Driver>ILRT_S7_1500_OMS</Driver><Name>HMI_Connection_1</Name><PartnerName>PLC_1</PartnerName>"
+    "</AttributeList></Hmi.Communication.Connection></Document>")),
+    _call("POST", f"{HMI}/connections/actions/import", {"importFilePath": "h/connection.xml"}))
 
 
 def _snapshot_then_edit(client: TestClient[Any], h: Headers, _: Path) -> None:
@@ -483,6 +496,26 @@ CASES: list[Case] = [
     Case("watch-force-tables.folders.delete", "DELETE", f"{DEV}/watch-force-tables/folders",
          body={"folderPath": "Commissioning"},
          expect=[("delete", "folder", "Commissioning"), ("delete", "watchTable", "Checks")]),
+    # ----- HMI
+    Case("hmi.screens.export", "POST", f"{HMI}/screens/Root screen/actions/export",
+         setup=_steps(_HMI, _export(f"{HMI}/screens/Root screen/actions/export", {"exportPath": "h/root.xml"})),
+         body={"exportPath": "h/root.xml", "overwrite": True}, expect=[("overwrite", "file", "root.xml")]),
+    Case("hmi.screens.import", "POST", f"{HMI}/screens/actions/import",
+         setup=_steps(_HMI, _export(f"{HMI}/screens/Root screen/actions/export", {"exportPath": "h/root.xml"})),
+         body={"importFilePath": "h/root.xml", "overwrite": True}, expect=[("overwrite", "screen", "Root screen")]),
+    Case("hmi.tags.export", "POST", f"{HMI}/tags/actions/export",
+         setup=_steps(_HMI, _export(f"{HMI}/tags/actions/export", {"exportPath": "h/tags.xml"})),
+         body={"exportPath": "h/tags.xml", "overwrite": True}, expect=[("overwrite", "file", "tags.xml")]),
+    Case("hmi.tags.import", "POST", f"{HMI}/tags/actions/import",
+         setup=_steps(_HMI, _export(f"{HMI}/tags/actions/export", {"exportPath": "h/tags.xml"})),
+         body={"importFilePath": "h/tags.xml", "overwrite": True},
+         expect=[("overwrite", "tagTable", "Default tag table")]),
+    Case("hmi.connections.export", "POST", f"{HMI}/connections/actions/export",
+         setup=_steps(_HMI_CONNECTED, _export(f"{HMI}/connections/actions/export", {"exportPath": "h/c.xml"})),
+         body={"exportPath": "h/c.xml", "overwrite": True}, expect=[("overwrite", "file", "c.xml")]),
+    Case("hmi.connections.import", "POST", f"{HMI}/connections/actions/import", setup=_HMI_CONNECTED,
+         body={"importFilePath": "h/connection.xml", "overwrite": True},
+         expect=[("overwrite", "connection", "HMI_Connection_1")]),
     # ----- source control
     Case("vcs.branches.delete", "DELETE", f"{VCS}/branches/b",
          setup=_steps(_VCS_COMMITTED, _call("POST", f"{VCS}/branches", {"branchName": "b"})),

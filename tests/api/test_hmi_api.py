@@ -37,7 +37,7 @@ def connection_file(workspace: Path, name: str = "HMI_Connection_1") -> str:
 def test_a_new_panel_has_its_root_screen_and_default_tag_table(client: TestClient[Any], h: Headers,
                                                                viewer_headers: Headers) -> None:
     screens = data(client.get(f"{HMI}/screens", headers=viewer_headers))
-    assert screens == [{"name": "Root screen", "number": 1, "width": 800, "height": 480, "itemCount": 0}]
+    assert screens == [{"name": "Root screen", "number": 1, "width": 800, "height": 480, "itemCount": 0, "folder": ""}]
     assert data(client.get(f"{HMI}/tags", headers=viewer_headers)) == []
     assert data(client.get(f"{HMI}/connections", headers=viewer_headers)) == []
 
@@ -59,7 +59,7 @@ def test_connections_tags_and_screens_round_trip(client: TestClient[Any], h: Hea
     screen = sx.new_screen("Main", 2, 800, 480, "V19", [sx.new_item("IOField", "Speed_IO", 10, 10, 120, 30, tag="Speed")])
     info = data(client.post(f"{HMI}/screens/actions/import", json={"ImportFilePath": write(workspace, "s.xml", screen)},
                             headers=h))
-    assert info == {"name": "Main", "number": 2, "width": 800, "height": 480, "itemCount": 1}
+    assert info == {"name": "Main", "number": 2, "width": 800, "height": 480, "itemCount": 1, "folder": ""}
     # export writes the stored document: same content as imported
     out = data(client.post(f"{HMI}/screens/Main/actions/export", json={"exportPath": "out/main.xml"}, headers=h))
     assert out["name"] == "Main" and Path(out["exportPath"]).name == "main.xml"
@@ -108,7 +108,7 @@ def test_imports_keep_tia_rules_and_change_nothing(client: TestClient[Any], h: H
     path = write(workspace, "root.xml", root)
     preview = data(client.post(f"{HMI}/screens/actions/import?dryRun=true", json={"importFilePath": path,
                                                                                  "overwrite": True}, headers=h))
-    assert preview["dryRun"] is True and preview["changes"][0]["action"] == "replace"
+    assert preview["dryRun"] is True and preview["changes"][0]["action"] == "overwrite"
     assert data(client.get(f"{HMI}/screens", headers=h))[0]["itemCount"] == 0
     data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": path, "overwrite": True}, headers=h))
     assert data(client.get(f"{HMI}/screens", headers=h))[0]["itemCount"] == 1
@@ -165,3 +165,38 @@ def test_hmi_objects_are_saved_with_the_project(client: TestClient[Any], h: Head
     data(client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"}, headers=h))
     assert [s["name"] for s in data(client.get(f"{HMI}/screens", headers=h))] == ["Root screen", "Main"]
     assert data(client.get(f"{HMI}/connections", headers=h))[0]["partner"] == "PLC_1"
+
+
+def test_reference_trees_and_details(client: TestClient[Any], h: Headers, viewer_headers: Headers,
+                                     workspace: Path) -> None:
+    data(client.post(f"{HMI}/connections/actions/import", json={"importFilePath": connection_file(workspace)},
+                     headers=h))
+    tags = sx.new_tag_table("Motor", "V19", [sx.new_tag("Speed", "Int", connection="HMI_Connection_1",
+                                                        plc_tag="Motor_DB.Speed")])
+    data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "t.xml", tags)}, headers=h))
+    screen = sx.new_screen("Main", 2, 800, 480, "V19", [
+        sx.new_item("IOField", "Speed_IO", 10, 20, 120, 30, tag="Speed"), sx.new_item("Button", "Go", 5, 6, 7, 8, text="Go")])
+    data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": write(workspace, "s.xml", screen)},
+                     headers=h))
+
+    tree = data(client.get(f"{HMI}/screens/tree", headers=viewer_headers))
+    assert (tree["deviceName"], tree["screenCount"], tree["root"]["name"]) == ("HMI_1", 2, "Screens")
+    assert [s["name"] for s in tree["root"]["screens"]] == ["Root screen", "Main"] and tree["root"]["folders"] == []
+    details = data(client.get(f"{HMI}/screens/Main/details", headers=viewer_headers))
+    assert (details["number"], details["itemCount"], details["tags"]) == (2, 2, ["Speed"])
+    assert details["items"][0] == {"name": "Speed_IO", "type": "IOField", "left": 10, "top": 20, "width": 120,
+                                   "height": 30, "tag": "Speed", "text": None, "layer": 0}
+    assert (details["items"][1]["type"], details["items"][1]["text"]) == ("Button", "Go")
+    assert_error(client.get(f"{HMI}/screens/Nope/details", headers=viewer_headers), 404, "SCREEN_NOT_FOUND")
+
+    tag_tree = data(client.get(f"{HMI}/tags/tree", headers=viewer_headers))
+    assert (tag_tree["tagTableCount"], tag_tree["tagCount"]) == (2, 1)
+    assert [t["name"] for t in tag_tree["root"]["tagTables"]] == ["Default tag table", "Motor"]
+    assert tag_tree["root"]["tagTables"][1]["tags"][0]["plcTag"] == "Motor_DB.Speed"
+
+    add_device(client, h, MTP700, "HMI_U")
+    forest = data(client.get("/api/hmi/tags/tree", headers=viewer_headers))
+    assert [d["deviceName"] for d in forest["devices"]] == ["HMI_1"]
+    assert forest["skipped"][0]["deviceName"] == "HMI_U" and forest["skipped"][0]["code"] == "UNIFIED_NOT_SUPPORTED"
+    assert_error(client.get("/api/devices/PLC_1/hmi/screens/tree", headers=viewer_headers), 422, "NOT_AN_HMI")
+    assert_error(client.get("/api/devices/PLC_1/hmi/tags/tree", headers=viewer_headers), 422, "NOT_AN_HMI")

@@ -33,6 +33,8 @@ class HmiScreenInfo(CamelStruct):
     width: int
     height: int
     item_count: int = 0
+    folder: str = ""
+    """The user folder below "Screens" (``a/b``), empty for the root."""
 
 
 class HmiTagInfo(CamelStruct):
@@ -52,6 +54,8 @@ class HmiTagTableInfo(CamelStruct):
 
     name: str
     tags: list[HmiTagInfo] = []
+    folder: str = ""
+    """The user folder below "HMI tags" (``a/b``), empty for the root."""
 
 
 class HmiConnectionInfo(CamelStruct):

@@ -1,0 +1,215 @@
+"""HMI reference routes that follow from the screen and tag model: screen tree, screen details, tag trees.
+
+``GET …/hmi/screens/tree`` and ``…/hmi/tags/tree`` give a classic panel's "Screens" and "HMI tags" folders as
+trees (user folders with their screens or tag tables; the fake has no user folders, Openness' may); ``GET
+…/hmi/screens/{screenName}/details`` a screen with its items (type, position, size, bound HMI tag, text), read
+from the screen's SimaticML; ``GET /api/hmi/tags/tree`` the tag trees of every classic HMI device of the project,
+with the devices it cannot show (a Unified panel) and why. Reads, for the viewer role; errors as the other HMI
+routes (404 ``DEVICE_NOT_FOUND``/``SCREEN_NOT_FOUND``, 422 ``NOT_AN_HMI``, 501 ``UNIFIED_NOT_SUPPORTED``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.hmi import HmiScreenInfo, HmiTagTableInfo
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.lib.schema import CamelStruct
+from simatic_xml import hmi as sx
+
+__all__ = ("OPERATIONS", "SECTION", "HmiDeviceRef")
+
+SECTION = "HMI Screens"
+HMI = "/api/devices/{deviceName}/hmi"
+_NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
+
+
+class HmiDeviceRef(CamelStruct):
+    """An HMI panel by name."""
+
+    device_name: str
+
+
+class ScreenRef(CamelStruct):
+    """A screen of an HMI panel."""
+
+    device_name: str
+    screen_name: str
+
+
+class NoInput(CamelStruct):
+    """No parameters."""
+
+
+class ScreenFolderNode(CamelStruct):
+    """A folder of the "Screens" tree with its screens and subfolders."""
+
+    name: str
+    path: str = ""
+    screens: list[HmiScreenInfo] = []
+    folders: list[ScreenFolderNode] = []
+
+
+class TagFolderNode(CamelStruct):
+    """A folder of the "HMI tags" tree with its tag tables (and their tags) and subfolders."""
+
+    name: str
+    path: str = ""
+    tag_tables: list[HmiTagTableInfo] = []
+    folders: list[TagFolderNode] = []
+
+
+class HmiScreenTree(CamelStruct):
+    """A panel's screens as TIA's project tree shows them."""
+
+    device_name: str
+    screen_count: int
+    root: ScreenFolderNode
+
+
+class HmiTagTree(CamelStruct):
+    """A panel's HMI tags, by tag table, as TIA's project tree shows them."""
+
+    device_name: str
+    tag_table_count: int
+    tag_count: int
+    root: TagFolderNode
+
+
+class SkippedDevice(CamelStruct):
+    """An HMI device the cross-device tree leaves out, and why."""
+
+    device_name: str
+    code: str
+    reason: str
+
+
+class HmiTagForest(CamelStruct):
+    """The tag trees of every classic HMI device of the project."""
+
+    devices: list[HmiTagTree] = []
+    skipped: list[SkippedDevice] = []
+
+
+class HmiScreenItem(CamelStruct):
+    """One item of a screen: its TIA type (``IOField``, ``Button``…), position and size, bound tag and text."""
+
+    name: str
+    type: str
+    left: int | None = None
+    top: int | None = None
+    width: int | None = None
+    height: int | None = None
+    tag: str | None = None
+    """The HMI tag whose value the item shows (``ProcessValue``)."""
+    text: str | None = None
+    layer: int = 0
+
+
+class HmiScreenDetails(HmiScreenInfo, kw_only=True):
+    """A screen with its items and the HMI tags they use."""
+
+    device_name: str
+    items: list[HmiScreenItem] = []
+    tags: list[str] = []
+    """The HMI tags the items are bound to, in order of first use."""
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text is not None and text.strip().lstrip("-").isdigit() else None
+
+
+def _node(kind: type[Any], path: str, name: str, field: str) -> Any:
+    return kind(name=name, path=path, **{field: []})
+
+
+def _tree(kind: type[Any], root_name: str, field: str, objects: list[Any]) -> Any:
+    """Folder nodes from the objects' ``folder`` paths (``a/b``), folders in first-seen order."""
+    root = _node(kind, "", root_name, field)
+    nodes = {"": root}
+    for obj in objects:
+        path = obj.folder.strip("/")
+        parts = path.split("/") if path else []
+        for depth in range(1, len(parts) + 1):
+            sub = "/".join(parts[:depth])
+            if sub not in nodes:
+                nodes[sub] = _node(kind, sub, parts[depth - 1], field)
+                nodes["/".join(parts[:depth - 1])].folders.append(nodes[sub])
+        getattr(nodes[path], field).append(obj)
+    return root
+
+
+def screen_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScreenTree:
+    screens = ctx.backend.list_hmi_screens(d.device_name)
+    return HmiScreenTree(device_name=d.device_name, screen_count=len(screens),
+                         root=_tree(ScreenFolderNode, "Screens", "screens", screens))
+
+
+def tag_tree(ctx: OperationContext, device: str) -> HmiTagTree:
+    tables = ctx.backend.list_hmi_tag_tables(device)
+    return HmiTagTree(device_name=device, tag_table_count=len(tables), tag_count=sum(len(t.tags) for t in tables),
+                      root=_tree(TagFolderNode, "HMI tags", "tag_tables", tables))
+
+
+def tag_forest(ctx: OperationContext, _: NoInput) -> HmiTagForest:
+    forest = HmiTagForest()
+    for device in ctx.backend.list_devices():
+        if device.device_kind != "hmi":
+            continue
+        try:
+            forest.devices.append(tag_tree(ctx, device.name))
+        except (e.NotSupportedError, e.ValidationError) as exc:
+            forest.skipped.append(SkippedDevice(device_name=device.name, code=exc.code, reason=exc.message))
+    return forest
+
+
+def screen_details(ctx: OperationContext, d: ScreenRef) -> HmiScreenDetails:
+    exported = ctx.backend.export_hmi_screen(d.device_name, d.screen_name)
+    doc = sx.read_hmi(exported.data, expect=sx.SCREEN)
+    info = next((s for s in ctx.backend.list_hmi_screens(d.device_name) if s.name == exported.name), None)
+    items: list[HmiScreenItem] = []
+    for index, layer in enumerate(doc.root.objects("Hmi.Screen.ScreenLayer")):
+        number = _int(layer.attr("Index"))
+        for item in layer.objects():
+            if item.composition != "ScreenItems":
+                continue
+            items.append(HmiScreenItem(
+                name=item.name, type=item.element.removeprefix("Hmi.Screen."), left=_int(item.attr("Left")),
+                top=_int(item.attr("Top")), width=_int(item.attr("Width")), height=_int(item.attr("Height")),
+                tag=sx.item_tag(item), text=sx.item_text(item), layer=number if number is not None else index))
+    tags = list(dict.fromkeys(i.tag for i in items if i.tag))
+    root = doc.root
+    return HmiScreenDetails(
+        name=root.name, number=_int(root.attr("Number")) or 0, width=_int(root.attr("Width")) or 0,
+        height=_int(root.attr("Height")) or 0, item_count=len(items), folder=info.folder if info else "",
+        device_name=d.device_name, items=items, tags=tags)
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="hmi.screens.tree", summary="Get the full screen tree hierarchy for an HMI device.", section=SECTION,
+        handler=screen_tree, input=HmiDeviceRef, output=HmiScreenTree, route=RouteSpec("GET", f"{HMI}/screens/tree"),
+        mutating=False, errors=_NEEDS_HMI,
+        description="The 'Screens' folder of a classic panel: user folders with their screens (name, number, size).",
+    ),
+    Operation(
+        name="hmi.screens.details", summary="Get detailed information about a specific HMI screen.", section=SECTION,
+        handler=screen_details, input=ScreenRef, output=HmiScreenDetails,
+        route=RouteSpec("GET", f"{HMI}/screens/{{screenName}}/details"), mutating=False, errors=_NEEDS_HMI,
+        description="The screen's number and size and each item (type, position, size, bound HMI tag, text), read "
+                    "from its SimaticML. Unknown screen: 404 SCREEN_NOT_FOUND.",
+    ),
+    Operation(
+        name="hmi.tags.tree", summary="Get the HMI tags tree of a device, by tag table (WinCC Comfort/Advanced).",
+        section=SECTION, handler=lambda ctx, d: tag_tree(ctx, d.device_name), input=HmiDeviceRef, output=HmiTagTree,
+        route=RouteSpec("GET", f"{HMI}/tags/tree"), mutating=False, errors=_NEEDS_HMI,
+    ),
+    Operation(
+        name="hmi.tags.tree-all", summary="Get a cross-device HMI tags tree (all devices combined).", section=SECTION,
+        handler=tag_forest, input=NoInput, output=HmiTagForest, route=RouteSpec("GET", "/api/hmi/tags/tree"),
+        mutating=False, errors=(e.NoProjectOpenError, e.PortalUnavailableError),
+        description="The tag tree of every classic HMI device of the open project; Unified panels are listed under "
+                    "'skipped' with the reason.",
+    ),
+)
