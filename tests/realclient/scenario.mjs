@@ -375,17 +375,60 @@ export async function scenario(ctx) {
         await m.hardware.importHardwareConfig(DEVICE, aml2);
         ensure((await m.project.listDevices()).some((d) => d.Name === 'PLC_2'), 'PLC_2 was not created');
     });
-    await r.probe('hmi', `/api/devices/${DEVICE}/hmi/screens`, 'HMI routes are not served yet (README "Not yet served")');
-    const hmiFile = ws('exports', 'hmi.xml');
-    await api('hmi', 'hmi.getHmiScreens', async () => { list(await m.hmi.getHmiScreens(DEVICE), 'screens'); });
-    await api('hmi', 'hmi.exportHmiScreen', async () => { await m.hmi.exportHmiScreen(DEVICE, 'Root screen', hmiFile); });
-    await api('hmi', 'hmi.importHmiScreen', async () => { await m.hmi.importHmiScreen(DEVICE, hmiFile); });
-    await api('hmi', 'hmi.getHmiTags', async () => { list(await m.hmi.getHmiTags(DEVICE), 'tags'); });
-    await api('hmi', 'hmi.exportHmiTags', async () => { await m.hmi.exportHmiTags(DEVICE, hmiFile); });
-    await api('hmi', 'hmi.importHmiTags', async () => { await m.hmi.importHmiTags(DEVICE, hmiFile); });
-    await api('hmi', 'hmi.getHmiConnections', async () => { list(await m.hmi.getHmiConnections(DEVICE), 'connections'); });
-    await api('hmi', 'hmi.exportHmiConnections', async () => { await m.hmi.exportHmiConnections(DEVICE, hmiFile); });
-    await api('hmi', 'hmi.importHmiConnections', async () => { await m.hmi.importHmiConnections(DEVICE, hmiFile); });
+    // HMI: a TP700 Comfort panel (a new panel has its 'Root screen' and 'Default tag table'), a connection to PLC_1
+    // imported first (the client has no call that creates one), then each object exported and imported back under a
+    // new name (importing an existing name needs overwrite, which the client does not send).
+    const HMI = 'HMI_1';
+    await r.setup('add HMI panel', 'POST', '/api/projects/devices/actions/add-sync', { orderNumber: '6AV2 124-0GC01-0AX0', name: HMI });
+    const hmiFile = (name) => ws('exports', `hmi-${name}.xml`);
+    const renamed = (file, from, to) => {
+        const copy = file.replace(/\.xml$/, '-2.xml');
+        fs.writeFileSync(copy, fs.readFileSync(file, 'utf8').replaceAll(`<Name>${from}</Name>`, `<Name>${to}</Name>`));
+        return copy;
+    };
+    fs.writeFileSync(hmiFile('connection-in'), [
+        '<?xml version="1.0" encoding="utf-8"?>', '<Document>', '  <Engineering version="V19" />',
+        '  <Hmi.Communication.Connection ID="0">', '    <AttributeList>', '      <Driver>ILRT_S7_1500_OMS</Driver>',
+        '      <Name>HMI_Connection_1</Name>', '      <PartnerName>PLC_1</PartnerName>', '    </AttributeList>',
+        '  </Hmi.Communication.Connection>', '</Document>', ''].join('\n'));
+    await api(null, 'hmi.importHmiConnections', async () => { await m.hmi.importHmiConnections(HMI, hmiFile('connection-in')); });
+    await api(null, 'hmi.getHmiConnections', async () => {
+        list(await m.hmi.getHmiConnections(HMI), 'connections', { min: 1, spec: { Name: 'string', Partner: 'string', Type: 'string' } });
+    });
+    await api(null, 'hmi.exportHmiConnections', async () => {
+        await m.hmi.exportHmiConnections(HMI, hmiFile('connection'));
+        ensure(fs.existsSync(hmiFile('connection')), 'the connection was not written');
+    });
+    await api(null, 'hmi.getHmiScreens', async () => {
+        list(await m.hmi.getHmiScreens(HMI), 'screens', { min: 1, spec: { Name: 'string', Number: 'number', Width: 'number', Height: 'number' } });
+    });
+    await api(null, 'hmi.exportHmiScreen', async () => {
+        await m.hmi.exportHmiScreen(HMI, 'Root screen', hmiFile('screen'));
+        ensure(fs.existsSync(hmiFile('screen')), 'the screen was not written');
+    });
+    await api(null, 'hmi.importHmiScreen', async () => {
+        const copy = renamed(hmiFile('screen'), 'Root screen', 'Second screen');
+        fs.writeFileSync(copy, fs.readFileSync(copy, 'utf8').replace('<Number>1</Number>', '<Number>2</Number>'));
+        await m.hmi.importHmiScreen(HMI, copy);
+        ensure((await m.hmi.getHmiScreens(HMI)).some((s) => s.Name === 'Second screen'), 'the screen was not imported');
+    });
+    await api(null, 'hmi.exportHmiTags', async () => {
+        await m.hmi.exportHmiTags(HMI, hmiFile('tags'));
+        ensure(fs.existsSync(hmiFile('tags')), 'the tag table was not written');
+    });
+    await api(null, 'hmi.importHmiTags', async () => {
+        const table = renamed(hmiFile('tags'), 'Default tag table', 'Motor tags');
+        fs.writeFileSync(table, fs.readFileSync(table, 'utf8').replace(/<ObjectList\s*\/>|(<\/AttributeList>)(\s*<\/Hmi\.Tag\.TagTable>)/,
+            (all, end, close) => `${end || ''}<ObjectList><Hmi.Tag.Tag ID="1" CompositionName="Tags"><AttributeList><Name>Speed</Name></AttributeList>`
+                + '<LinkList><Connection TargetID="@OpenLink"><Name>HMI_Connection_1</Name></Connection>'
+                + '<ControllerTag TargetID="@OpenLink"><Name>Motor_DB.Speed</Name></ControllerTag>'
+                + `<DataType TargetID="@OpenLink"><Name>Int</Name></DataType></LinkList></Hmi.Tag.Tag></ObjectList>${close || ''}`));
+        await m.hmi.importHmiTags(HMI, table);
+    });
+    await api(null, 'hmi.getHmiTags', async () => {
+        const tags = list(await m.hmi.getHmiTags(HMI), 'tags', { min: 1, spec: { Name: 'string', DataType: 'string', Connection: 'string', PlcTag: 'string' } });
+        ensure(tags.some((t) => t.Name === 'Speed' && t.PlcTag === 'Motor_DB.Speed'), 'the imported tag is not listed');
+    });
 
     // ----- simulation, download, online -----------------------------------------------------------------------
     await r.setup('simulation support', 'POST', '/api/projects/actions/simulation-support', { enabled: true });
