@@ -248,3 +248,17 @@ def test_secrets_are_never_returned_logged_or_audited(
         assert secret not in caplog.text, secret
         assert secret not in stored, secret
     assert '"password":"***"' in stored  # the download job's recorded input
+
+
+def test_the_assistant_history_keeps_no_tool_password(tmp_path: Any) -> None:
+    from engineering_api.domain.assistant._history import ChatHistory
+    from engineering_api.domain.assistant._schema import ToolCallRecord
+    from engineering_api.lib.db import Database
+
+    db = Database(tmp_path / "h.db")
+    history = ChatHistory(db)
+    history.add("k", None, "assistant", "done", [ToolCallRecord(
+        round=1, tool="security.configure", arguments={"deviceName": "PLC_1", "protectionLevel": "ReadAccess",
+                                                        "passwords": {"FullAccess": FULL_PW}})])
+    stored = repr([dict(r) for r in db.all("SELECT * FROM assistant_history")])
+    assert FULL_PW not in stored and "***" in stored and "ReadAccess" in stored

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from engineering_api.domain.assistant._schema import HistoryEntry, ToolCallRecord
+from engineering_api.lib.redact import redacted_json
 from engineering_api.lib.schema import utc_now
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class ChatHistory:
         self._db.insert(
             "INSERT INTO assistant_history(key_id, project_key, role, content, at, tool_calls) VALUES (?,?,?,?,?,?)",
             (key_id, project_key, role, content, utc_now(),
-             msgspec.json.encode(tool_calls).decode() if tool_calls else None),
+             redacted_json(tool_calls) if tool_calls else None),  # a tool's password argument is not kept
         )
 
     def list(self, key_id: str, project_key: str | None = None, *, only_project: bool = False,
