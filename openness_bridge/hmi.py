@@ -183,9 +183,11 @@ class HmiOperations:
             existing = next((o for o, d in tables if d.root.name.casefold() == doc.root.name.casefold()), None)
             if existing is not None and not overwrite:
                 raise _exists("tag table", "TAG_TABLE_EXISTS", str(existing.Name), device)
-            elsewhere = {t.name.lower(): d.root.name for o, d in tables if o is not existing for t in d.root.objects(sx.TAG)}
+            elsewhere = {t.name.lower(): d.root.name for o, d in tables if o is not existing
+                         for t in d.root.objects(sx.TAG)}
             check_tags(doc, {str(c.Name).lower() for c in target.Connections}, elsewhere)
-            self._import_bytes(target.TagFolder.TagTables, data, override=existing is not None)  # type: ignore[attr-defined]
+            tables_composition = target.TagFolder.TagTables
+            self._import_bytes(tables_composition, data, override=existing is not None)  # type: ignore[attr-defined]
             return _table_info(doc)
 
         return self._change("TagTableComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
@@ -202,7 +204,8 @@ class HmiOperations:
             connection = self._named(self._hmi_target(device).Connections, name)
             if connection is None:
                 raise NotFoundError(f"The connection '{name}' was not found in '{device}'.", code="CONNECTION_NOT_FOUND")
-            return HmiExport(name=str(connection.Name), data=self._export_bytes(connection, "hmi"))  # type: ignore[attr-defined]
+            data = self._export_bytes(connection, "hmi")  # type: ignore[attr-defined]
+            return HmiExport(name=str(connection.Name), data=data)
 
         return self._call("Connection.Export", run)  # type: ignore[attr-defined]
 

@@ -271,7 +271,8 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
         Operation(
             name="hmi.connections.export", summary="Export an HMI connection to a SimaticML file.", section=SECTION,
             handler=lambda ctx, d: _write(_export_connection(ctx, d), d.export_path, d.overwrite),
-            input=ExportConnectionInput, output=HmiExportResult, route=RouteSpec("POST", f"{HMI}/connections/actions/export"),
+            input=ExportConnectionInput, output=HmiExportResult,
+            route=RouteSpec("POST", f"{HMI}/connections/actions/export"),
             files=_EXPORT_FILE, errors=(*_NEEDS_HMI, e.AlreadyExistsError),
             example={"exportPath": "export/HMI_Connection_1.xml", "connectionName": "HMI_Connection_1"},
             description="One connection per file (Connection.Export); connectionName may be left out when the "

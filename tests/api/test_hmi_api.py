@@ -200,3 +200,16 @@ def test_reference_trees_and_details(client: TestClient[Any], h: Headers, viewer
     assert forest["skipped"][0]["deviceName"] == "HMI_U" and forest["skipped"][0]["code"] == "UNIFIED_NOT_SUPPORTED"
     assert_error(client.get("/api/devices/PLC_1/hmi/screens/tree", headers=viewer_headers), 422, "NOT_AN_HMI")
     assert_error(client.get("/api/devices/PLC_1/hmi/tags/tree", headers=viewer_headers), 422, "NOT_AN_HMI")
+
+
+def test_imports_take_the_file_inline_and_are_audited(client: TestClient[Any], h: Headers, services: Any) -> None:
+    text = sx.to_bytes(sx.new_connection("Inline", "PLC_1", "SIMATIC S7 1500", "V19")).decode()
+    made = data(client.post(f"{HMI}/connections/actions/import", json={"content": text, "contentFileName": "c.xml"},
+                            headers=h))
+    assert made["name"] == "Inline"
+    hostile = '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>'
+    assert_error(client.post(f"{HMI}/tags/actions/import", json={"content": hostile, "contentFileName": "t.xml"},
+                             headers=h), 422, "INVALID_SIMATICML")
+    assert [c["name"] for c in data(client.get(f"{HMI}/connections", headers=h))] == ["Inline"]
+    paths = [row["path"] for row in services.db.all("SELECT * FROM audit")]
+    assert "/api/devices/HMI_1/hmi/connections/actions/import" in paths
