@@ -39,8 +39,8 @@ __all__ = ("SecurityOperations", "hash_secret", "verify_secret")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _CPU_PROTECTION = "_engineering_api_protection"
 """Attribute of a simulated CPU holding the protection downloaded into it."""
-_NEEDS = {"download": cp.FULL, "write": cp.FULL, "hmi-write": cp.HMI}
-_WHAT = {"download": "download to", "write": "write to", "hmi-write": "write (as an HMI) to"}
+_NEEDS = {"download": cp.FULL, "write": cp.FULL, "hmi-write": cp.HMI, "read": cp.HMI}
+_WHAT = {"download": "download to", "write": "write to", "hmi-write": "write (as an HMI) to", "read": "read from"}
 
 
 def hash_secret(secret: str) -> str:
@@ -250,7 +250,7 @@ class SecurityOperations:
 
     @staticmethod
     def _check_cpu_access(cpu: Any, password: str | None, what: str) -> None:
-        """Refuse ``what`` (download, write, hmi-write) unless the CPU's level or the password grants enough.
+        """Refuse ``what`` (download, write, hmi-write, read) unless the CPU's level or the password grants enough.
 
         Raises:
             PermissionDeniedError: ``CPU_ACCESS_DENIED`` (403), naming the level needed and the CPU's level.
@@ -266,7 +266,8 @@ class SecurityOperations:
         if granted >= cp.level_rank(need):
             return
         hint = ("The password given grants less." if password else
-                'Send the password of a level that allows it ("password").')
+                'Send the password of a level that allows it ("password"'
+                + ('; reads take it with POST /api/simulation/tags/batch-read).' if what == "read" else ').'))
         raise PermissionDeniedError(
             f'The CPU "{cpu.name}" is protected ({loaded["level"]}): a {_WHAT[what]} it needs {need}. {hint}',
             code="CPU_ACCESS_DENIED", details={"protectionLevel": loaded["level"], "requiredAccess": need,

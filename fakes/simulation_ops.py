@@ -382,6 +382,7 @@ class SimulationOperations:
     def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
         with sim_errors():
             cpu = self._sim_cpu(instance)
+            self._check_cpu_access(cpu, None, "read")  # type: ignore[attr-defined]
             _check_fresh(cpu)
             return _value(cpu.read(name))
 
@@ -414,7 +415,11 @@ class SimulationOperations:
                                             quality=tag.quality, timestamp=tag.timestamp))
         return results
 
-    def sim_batch_read(self, names: list[str], instance: str | None = None) -> list[SimTagResult]:
+    def sim_batch_read(
+        self, names: list[str], instance: str | None = None, *, password: str | None = None,
+    ) -> list[SimTagResult]:
+        if names:  # an empty batch is refused by _batch as before
+            self._check_cpu_access(self._cpu(instance), password, "read")  # type: ignore[attr-defined]
         return self._batch(instance, names, lambda cpu, name: cpu.read(name), str)
 
     def sim_batch_write(

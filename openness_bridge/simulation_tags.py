@@ -216,7 +216,10 @@ class SimulationTagOperations(SimulationBase):
 
         return self._plcsim(operation, run)
 
-    def sim_batch_read(self, names: list[str], instance: str | None = None) -> list[SimTagResult]:
+    def sim_batch_read(
+        self, names: list[str], instance: str | None = None, *, password: str | None = None,
+    ) -> list[SimTagResult]:
+        # As sim_write_tag: PLCSIM Advanced's API has no password, so password is not used.
         return self._sim_batch("IInstance.Read", instance, names, lambda api, inst, name: self._sim_read_one(inst, name), str)
 
     def sim_batch_write(

@@ -1,7 +1,7 @@
 """The simulated CPU enforces its protection level, end to end through HTTP: the project's level goes into the CPU
 with a download; from then on a download or a write without a password granting enough is refused (403
-CPU_ACCESS_DENIED, nothing changes), HMI access allows HMI writes only, and a lowered level counts after the next
-download (made with the password the CPU still has)."""
+CPU_ACCESS_DENIED, nothing changes), HMI access allows reads and HMI writes only, "no access" refuses reads too,
+and a lowered level counts after the next download (made with the password the CPU still has)."""
 
 from __future__ import annotations
 
@@ -82,3 +82,11 @@ def test_no_access_refuses_hmi_writes_without_the_hmi_password(
     assert_error(_put(client, h, "Start_PB", True, asHmi=True), 403, "CPU_ACCESS_DENIED")
     assert data(_put(client, h, "Start_PB", True, asHmi=True, password=HMI_PW))["value"] is True
     assert_error(_put(client, h, "Start_PB", False, password=HMI_PW), 403, "CPU_ACCESS_DENIED")
+    # no access: even reads need a password (HMI access or more), sent with a batch read
+    denied = assert_error(client.get(f"/api/simulation/tags/{quote('Start_PB')}", headers=h), 403, "CPU_ACCESS_DENIED")
+    assert "batch-read" in denied["message"]
+    assert_error(client.post("/api/simulation/tags/batch-read", json={"tagNames": ["Start_PB"]}, headers=h), 403,
+                 "CPU_ACCESS_DENIED")
+    read = data(client.post("/api/simulation/tags/batch-read", json={"tagNames": ["Start_PB"], "password": HMI_PW},
+                            headers=h))
+    assert read[0]["value"] is True

@@ -298,6 +298,8 @@ class SimulationPort(ABC):
             ConflictError: no instance connected; tag list stale (``SIM_TAG_LIST_NOT_UP_TO_DATE``); powered off
                 (``INSTANCE_OFF``).
             ValidationError: the value cannot be represented (``SIM_TAG_NOT_SUPPORTED``).
+            PermissionDeniedError: ``CPU_ACCESS_DENIED``: the CPU is protected with "no access" (reads need HMI
+                access; a password can be sent with :meth:`sim_batch_read`).
         """
 
     @abstractmethod
@@ -317,10 +319,13 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_batch_read(self, names: list[str], instance: str | None = None) -> list[SimTagResult]:
+    def sim_batch_read(
+        self, names: list[str], instance: str | None = None, *, password: str | None = None,
+    ) -> list[SimTagResult]:
         """Read several tags; one result per name, in order, each with its own error (never raised).
 
         Raises:
+            PermissionDeniedError: ``CPU_ACCESS_DENIED`` (a CPU with "no access" and no password granting HMI access).
             NotFoundError: no such instance.
             ConflictError: no instance connected.
             ValidationError: no names, or more than the batch limit (``SIM_BATCH_SIZE``).

@@ -150,6 +150,8 @@ class BatchReadInput(CamelStruct):
 
     tag_names: list[str]
     instance_name: str | None = None
+    password: str | None = None
+    """For a CPU protected with "no access": a password granting HMI access or more (never stored)."""
 
 
 class BatchWriteInput(CamelStruct):

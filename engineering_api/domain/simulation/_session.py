@@ -164,7 +164,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="simulation.tags.batch-read", summary="Read multiple simulation tags in a single request.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_batch_read(d.tag_names, d.instance_name),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_batch_read(
+            d.tag_names, d.instance_name, password=d.password),
         input=BatchReadInput, output=list[SimTagResult], route=RouteSpec("POST", f"{TAGS}/batch-read"),
         mutating=False, role=Role.VIEWER, errors=_BATCH, description=_BATCH_NOTE,
         example={"tagNames": ["Start", '"Motor_DB".Speed', "%QW0"]},
