@@ -18,8 +18,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
 from engineering_api.domain import (
-    blockgen, blocks, compile, designspec, devices, health, history, instances, online, projects, simulation, tags,
-    testharness, udts, watch,
+    blockgen, blocks, compile, designspec, devices, diagnostics, health, history, hmi, instances, online, projects,
+    security, simulation, tags, testharness, udts, watch,
 )
 from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.files import FilesController
@@ -76,7 +76,8 @@ def registry() -> OperationRegistry:
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
         *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
-        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS,
+        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
+        *security.OPERATIONS, *hmi.OPERATIONS,
     )
     return operations
 

@@ -51,6 +51,8 @@ from fakes.block_ops import BlockOperations
 from fakes.catalog_service import CatalogService
 from fakes.compile_ops import CompileOperations
 from fakes.devices import DeviceOperations
+from fakes.diagnostic_ops import DiagnosticOperations
+from fakes.hmi_ops import HmiOperations
 from fakes.model import Project
 from fakes.online_ops import OnlineOperations
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -63,6 +65,7 @@ from fakes.project_files import (
     save_project,
 )
 from fakes.runtime.manager import SimulationRuntime
+from fakes.security_ops import SecurityOperations
 from fakes.simulation_ops import SimulationOperations
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
@@ -93,7 +96,8 @@ HISTORY_LIMIT = 20
 
 class FakeBackend(
     BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
-    SimulationOperations, OnlineOperations, WatchTableOperations, EngineeringBackend,
+    SimulationOperations, OnlineOperations, WatchTableOperations, DiagnosticOperations, SecurityOperations,
+    HmiOperations, EngineeringBackend,
 ):
     """In-process TIA model.
 

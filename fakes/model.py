@@ -88,6 +88,10 @@ class Device:
     modules: list[Module] = field(default_factory=list)
     own_slot: int = 1
     """Slot the head module (CPU, IM, panel) occupies."""
+    security: dict[str, Any] = field(default_factory=dict)
+    """CPU protection as :mod:`fakes.security_ops` keeps it (salted hashes only); saved when not empty."""
+    hmi: Any = field(default=None, compare=False, repr=False)
+    """A classic HMI panel's screens, tag tables and connections (:class:`fakes.hmi.HmiTarget`), None until used."""
     _software: PlcSoftware | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -117,7 +121,7 @@ class Device:
             "comment": self.comment, "ownSlot": self.own_slot,
             "interfaces": [i.to_dict() for i in self.interfaces],
             "modules": [m.to_dict() for m in sorted(self.modules, key=lambda m: m.slot)],
-        }
+        } | ({"security": self.security} if self.security else {})
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Device:
@@ -126,7 +130,7 @@ class Device:
             category=raw["category"], device_kind=raw["deviceKind"], description=raw.get("description", ""),
             comment=raw.get("comment", ""), own_slot=int(raw.get("ownSlot", 1)),
             interfaces=[Interface.from_dict(i) for i in raw.get("interfaces", [])],
-            modules=[Module.from_dict(m) for m in raw.get("modules", [])],
+            modules=[Module.from_dict(m) for m in raw.get("modules", [])], security=dict(raw.get("security") or {}),
         )
 
 
@@ -160,6 +164,8 @@ class Project:
     simulation_support: bool = False
     devices: dict[str, Device] = field(default_factory=dict)
     subnets: dict[str, Subnet] = field(default_factory=dict)
+    umac: dict[str, Any] = field(default_factory=dict)
+    """Project users (:mod:`fakes.security_ops`, salted hashes only); saved when not empty."""
     dirty: bool = False
 
     @property

@@ -16,6 +16,7 @@ from typing import Any
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
+from fakes.hmi import load_hmi, save_hmi
 from fakes.model import Device, Project, Subnet
 from fakes.project_commit import FolderCommit, is_transient, recover
 from fakes.program import ExternalSource, PlcSoftware, ProgramObject, WatchForceTable, object_file_name, read_object
@@ -240,7 +241,7 @@ def save_project(project: Project) -> None:
         "simulationSupport": project.simulation_support,
         "devices": list(project.devices),
         "subnets": [s.to_dict() for s in project.subnets.values()],
-    }
+    } | ({"umac": project.umac} if project.umac else {})
     recover(project.folder)  # a commit that failed half-way is finished first, so the files compared are current
     devices_dir = project.folder / "Devices"
     folders = {device_folder(name) for name in project.devices}
@@ -248,6 +249,7 @@ def save_project(project: Project) -> None:
         for device in project.devices.values():
             commit.write(devices_dir / device_folder(device.name) / "device.json", _dump(device.to_dict()))
             _save_software(device, devices_dir / device_folder(device.name), commit)
+            save_hmi(device, devices_dir / device_folder(device.name), commit)
         if devices_dir.is_dir():
             for entry in devices_dir.iterdir():
                 if entry.is_dir() and entry.name not in folders:
@@ -277,6 +279,7 @@ def load_project(file: Path) -> Project:
             raw = json.loads(device_file.read_text(encoding="utf-8"))
             devices[name] = Device.from_dict(raw)
             _load_software(devices[name], device_file.parent, version)
+            load_hmi(devices[name], device_file.parent)
         subnets = {s["name"]: Subnet.from_dict(s) for s in manifest.get("subnets", [])}
     except EngineeringError as exc:
         raise ValidationError(
@@ -298,5 +301,5 @@ def load_project(file: Path) -> Project:
         name=file.stem, folder=file.parent, version=version, author=manifest.get("author", ""),
         comment=manifest.get("comment", ""), created_at=manifest.get("createdAt", ""),
         saved_at=manifest.get("savedAt"), simulation_support=bool(manifest.get("simulationSupport", False)),
-        devices=devices, subnets=subnets,
+        devices=devices, subnets=subnets, umac=dict(manifest.get("umac") or {}),
     )

@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.blocks import BlocksPort
 from engineering_api.backend.areas.compile import CompilePort
+from engineering_api.backend.areas.diagnostics import DiagnosticsPort
+from engineering_api.backend.areas.hmi import HmiPort
 from engineering_api.backend.areas.online import OnlinePort
+from engineering_api.backend.areas.security import SecurityPort
 from engineering_api.backend.areas.simulation import SimulationPort
 from engineering_api.backend.areas.tags import TagsPort
 from engineering_api.backend.areas.types import TypesPort
@@ -50,7 +53,8 @@ __all__ = ("EngineeringBackend",)
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, ABC,
+    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, DiagnosticsPort, SecurityPort,
+    HmiPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 
