@@ -3,8 +3,9 @@
 ``driver.mjs`` bundles the client's ``src/api/*.ts`` and language-model tools (from ``TIA_CONNECT_CLIENT_DIR``, or
 HEAD of the mirror) with esbuild and calls every function in a user's order against ``engineering-api serve``;
 this test starts the server, a scripted model provider for the assistant, runs the driver and asserts that every
-call passed. Calls whose routes this server does not have yet (HMI; pipelines while they are being built) count
-as expected failures with the reason. Without node, or without the client's source, the test skips and says why:
+call passed (all 87 calls, the language-model tools and the calls around them pass today). A call whose route area
+a probe finds missing on the server counts as an expected failure with the reason, so the harness still runs
+against an older server. Without node, or without the client's source, the test skips and says why:
 see tests/realclient/README.md. The driver's last call stops the server (``POST /api/health/shutdown``), so the
 served process must exit by itself.
 """
