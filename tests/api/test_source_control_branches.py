@@ -314,16 +314,58 @@ def test_conflicts_of_added_and_deleted_objects(client: TestClient[Any], h: Head
     assert clean(client, h)
 
 
-def test_a_branch_with_other_stations_is_refused_unchanged(client: TestClient[Any], h: Headers) -> None:
-    from tests.conftest import IM, add_device
+def test_stations_follow_the_branch_added_removed_and_rebuilt_with_their_program(
+    client: TestClient[Any], h: Headers,
+) -> None:
+    from tests.conftest import IM, add_device, configure
 
     started(client, h)
     data(client.post(f"{SC}/branches", json={"branchName": "feature"}, headers=h))
     data(client.post(f"{SC}/branches/checkout", json={"branchName": "feature"}, headers=h))
     add_device(client, h, IM, "IO_1")
-    commit(client, h, "feature adds a station")
-    body = assert_error(client.post(f"{SC}/branches/checkout", json={"branchName": "main"}, headers=h), 501,
-                        "HARDWARE_DIFFERS")
-    assert body["details"]["files"] == ["IO_1/Hardware/IO_1.aml"]
-    assert data(client.get(f"{SC}/status", headers=h))["branch"] == "feature"
-    assert "IO_1" in {d["name"] for d in data(client.get("/api/projects/devices", headers=h))}
+    configure(client, h, "PLC_1", "192.168.0.77")  # PLC_1's hardware differs on the branch
+    put_block(client, h, "FB_Motor", "#Speed := 5;")
+    commit(client, h, "feature adds a station and readdresses the PLC")
+    devices = lambda: {d["name"] for d in data(client.get("/api/projects/devices", headers=h))}  # noqa: E731
+    preview = data(client.post(f"{SC}/branches/checkout", json={"branchName": "main", "dryRun": True}, headers=h))
+    assert {(c["action"], c["kind"], c["device"]) for c in preview["changes"] if c["kind"] == "device"} == {
+        ("delete", "device", "IO_1"), ("replace", "device", "PLC_1")}
+    assert any("re-created" in w for w in preview["warnings"])
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "main"}, headers=h))
+    assert devices() == {"PLC_1"} and source(client, h, "FB_Motor") == "#Speed := 1;"
+    assert clean(client, h)  # the project exports exactly as main: stations and program
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "feature"}, headers=h))
+    assert devices() == {"PLC_1", "IO_1"} and source(client, h, "FB_Motor") == "#Speed := 5;"
+    assert clean(client, h)
+
+
+def test_a_station_the_import_refuses_leaves_the_project_as_it_was(client: TestClient[Any], h: Headers,
+                                                                  services: Any) -> None:
+    from tests.conftest import configure
+
+    started(client, h)
+    data(client.post(f"{SC}/branches", json={"branchName": "broken"}, headers=h))
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "broken"}, headers=h))
+    configure(client, h, "PLC_1", "192.168.0.78")
+    commit(client, h, "readdressed")
+    data(client.post(f"{SC}/branches/checkout", json={"branchName": "main"}, headers=h))
+    # a commit on the branch (made with git, as a user could) whose station file TIA's hardware import refuses
+    [folder] = (services.settings.data_dir / "source-control").glob("Line1-*")
+    repo = pygit2.Repository(str(folder))
+    tip = repo.branches["broken"].peel(pygit2.Commit)
+    station = repo.TreeBuilder(tip.tree["PLC_1/Hardware"])
+    station.insert("PLC_1.aml", repo.create_blob(b"<CAEXFile>not a station</CAEXFile>"), pygit2.GIT_FILEMODE_BLOB)
+    device = repo.TreeBuilder(tip.tree["PLC_1"])
+    device.insert("Hardware", station.write(), pygit2.GIT_FILEMODE_TREE)
+    root = repo.TreeBuilder(tip.tree)
+    root.insert("PLC_1", device.write(), pygit2.GIT_FILEMODE_TREE)
+    signature = pygit2.Signature("t", "t@example.com")
+    repo.create_commit("refs/heads/broken", signature, signature, "broken station", root.write(), [tip.id])
+    before = data(client.get("/api/projects/devices", headers=h))
+    problem = client.post(f"{SC}/branches/checkout", json={"branchName": "broken"}, headers=h)
+    assert problem.status_code in (409, 422), problem.text
+    assert data(client.get("/api/projects/devices", headers=h)) == before
+    assert source(client, h, "FB_Motor") == "#Speed := 1;"  # the PLC was re-created with its program
+    assert clean(client, h) and data(client.get(f"{SC}/status", headers=h))["branch"] == "main"
+
+

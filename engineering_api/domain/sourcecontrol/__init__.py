@@ -109,13 +109,14 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         name="vcs.branches.checkout",
-        summary="Switch to a branch and bring its program objects into the open project (all or nothing).",
+        summary="Switch to a branch and bring its stations and program objects into the open project (all or nothing).",
         section=SECTION, handler=branches.checkout, input=BranchInput, output=VcsMessage,
         route=RouteSpec("POST", f"{BASE}/branches/checkout"), errors=_APPLY, destructive=True,
         preview=branches.checkout_preview, message=_message,
-        description="Refused with 409 UNCOMMITTED_CHANGES while the project differs from HEAD, and with 501 "
-                    "HARDWARE_DIFFERS when the branch's stations differ. Changed objects are imported in dependency "
-                    "order in one call per PLC; objects the branch lacks are deleted; a failure puts back what changed.",
+        description="Refused with 409 UNCOMMITTED_CHANGES while the project differs from HEAD. Stations follow the "
+                    "branch's AutomationML (a missing one is created, one the branch lacks deleted, one whose hardware "
+                    "differs re-created with its whole program); changed objects are imported in dependency order in "
+                    "one call per PLC; objects the branch lacks are deleted; a failure puts back what changed.",
     ),
     Operation(
         name="vcs.merge", summary="Merge a branch into the current one, object by object, and into the project.",

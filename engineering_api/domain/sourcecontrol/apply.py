@@ -3,29 +3,41 @@
 Objects the target lacks are deleted first (OBs and DBs before the FBs/FCs they use, tag tables, then PLC data
 types), so a renumbered block does not collide with one that goes. Then the objects that differ are imported in
 one ``import_program_documents(..., overwrite=True)`` call per PLC, in dependency order (PLC data types, then
-FBs/FCs, then DBs and OBs): TIA's import is all or nothing. When a step fails, what had changed is put back from
-the export taken before (a compensating import), so the project ends as it was. Stations (AML) are not re-imported over existing ones: a target whose hardware differs is refused before
-anything changes (``HARDWARE_DIFFERS``), because deleting and re-creating a station would drop its program.
+FBs/FCs, then DBs and OBs): TIA's import is all or nothing.
+
+Stations follow their AutomationML file: a station the target lacks is deleted (with its program), a new one is
+created from the target's file, and one whose hardware differs is deleted and re-created from it. TIA's hardware
+import only creates devices (Openness ``ImportCaxData`` has no update), and deleting a device drops its program,
+so a re-created station gets every program object of the target, not only the changed ones.
+
+When a step fails, what had changed is put back from the export taken before: stations created are deleted,
+stations deleted are re-created from the project's own AML with their whole program, and program objects are
+re-imported (a compensating import), so the project ends as it was.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pygit2
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol.basics import changes_between, current_tree, tree_of
+from engineering_api.domain.sourcecontrol.basics import changes_between, current_tree, scratch_dir, tree_of
 from engineering_api.domain.sourcecontrol.export import BLOCKS, HARDWARE, TAGS, TYPES, parse_path
 from engineering_api.domain.sourcecontrol.repo import head_commit
 from engineering_api.domain.sourcecontrol.schemas import VcsFileChange
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.jobs.operations import OperationContext
 
-__all__ = ("apply_tree", "planned_changes", "require_clean")
+__all__ = ("apply_tree", "import_station", "planned_changes", "require_clean")
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +64,50 @@ def planned_changes(repo: pygit2.Repository, current: pygit2.Tree, target: pygit
     """What bringing ``target`` into a project exported as ``current`` would change.
 
     Raises:
-        NotSupportedError: a station's hardware differs (``HARDWARE_DIFFERS``).
+        NotSupportedError: the target holds files outside the layout (``FILES_OUTSIDE_LAYOUT``).
     """
     changes = changes_between(repo, current, target)
-    hardware = [c.file_path for c in changes if c.domain == HARDWARE or not c.domain]
-    if hardware:
+    outside = [c.file_path for c in changes if not c.domain]
+    if outside:
         raise e.NotSupportedError(
-            "The target's hardware (or a file outside the layout) differs from the open project's: "
-            f"{', '.join(hardware[:5])}. Only program objects are brought into the project; nothing was changed.",
-            code="HARDWARE_DIFFERS", details={"files": hardware},
+            f"The target holds files that are not objects of the layout: {', '.join(outside[:5])}. Only stations and "
+            "program objects are brought into the project; nothing was changed.",
+            code="FILES_OUTSIDE_LAYOUT", details={"files": outside},
         )
     return changes
+
+
+def _program_paths(tree: pygit2.Tree, folder: str) -> list[str]:
+    """Every program object file of one device folder of ``tree`` (its AML left out)."""
+    if folder not in tree:
+        return []
+    found: list[str] = []
+
+    def walk(node: pygit2.Tree, prefix: str) -> None:
+        for entry in node:
+            path = f"{prefix}/{entry.name}"
+            if isinstance(entry, pygit2.Tree):
+                walk(entry, path)
+            elif parse_path(path).domain != HARDWARE:
+                found.append(path)
+
+    walk(tree[folder], folder)
+    return found
+
+
+def import_station(ctx: OperationContext, aml: bytes) -> None:
+    """Create the station an AutomationML document describes (through a private scratch file)."""
+    with tempfile.TemporaryDirectory(dir=scratch_dir(ctx)) as tmp:
+        source = Path(tmp) / "station.aml"
+        source.write_bytes(aml)
+        ctx.backend.import_hardware(source)
+
+
+def _rebuild(ctx: OperationContext, repo: pygit2.Repository, tree: pygit2.Tree, aml_path: str) -> None:
+    """Create a station from ``tree``'s AML and import its whole program from ``tree``."""
+    import_station(ctx, repo[tree[aml_path].id].data)
+    device = parse_path(aml_path).device
+    _import(ctx, device, _documents(repo, tree, _program_paths(tree, aml_path.split("/", 1)[0])))
 
 
 def _documents(repo: pygit2.Repository, tree: pygit2.Tree, paths: list[str]) -> list[tuple[str, bytes, str]]:
@@ -93,60 +138,93 @@ def _delete_rank(repo: pygit2.Repository, current: pygit2.Tree, path: str) -> tu
     return _DELETE_ORDER.get(ref.domain, 0), 1 if b"SW.Blocks.FB" in head or b"SW.Blocks.FC" in head else 0
 
 
+@dataclass
+class _Applied:
+    """What an apply has done so far, for the undo."""
+
+    program_done: list[str] = field(default_factory=list)
+    """Devices whose program import ran."""
+    program_deleted: list[str] = field(default_factory=list)
+    stations_dropped: list[str] = field(default_factory=list)
+    """AML paths (of ``current``) of stations deleted."""
+    stations_created: list[str] = field(default_factory=list)
+    """Device names created from the target."""
+
+
 def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.Tree, target: pygit2.Tree
                ) -> list[VcsFileChange]:
-    """Make the open project's program objects match ``target``; all or nothing. Returns what changed.
+    """Make the open project's stations and program objects match ``target``; all or nothing. Returns what changed.
 
     Raises:
-        NotSupportedError: the hardware differs (``HARDWARE_DIFFERS``); nothing was changed.
-        ValidationError, ConflictError: the import refused a document; nothing was changed.
+        NotSupportedError: files outside the layout (``FILES_OUTSIDE_LAYOUT``); nothing was changed.
+        ValidationError, ConflictError, AlreadyExistsError: the import refused a document; nothing was changed.
     """
     changes = planned_changes(repo, current, target)
+    stations = {c.device_name: c for c in changes if c.domain == HARDWARE}
+    dropped = [c for c in stations.values() if c.status in ("Removed", "Modified")]
+    created = [c for c in stations.values() if c.status in ("Added", "Modified")]
+    gone = {c.device_name for c in dropped}
     writes: dict[str, list[str]] = defaultdict(list)
     deletes: list[str] = []
     for change in changes:
+        if change.domain == HARDWARE or change.device_name in gone:
+            continue  # a station's program comes and goes with it
         if change.status == "Removed":
             deletes.append(change.file_path)
-        else:
+        elif change.device_name not in stations:
             writes[change.device_name].append(change.file_path)
-    done: list[str] = []
-    deleted: list[str] = []
+    applied = _Applied()
     try:
         # Deletes first: a block the target renumbers may take the number of one the target lacks.
         for path in sorted(deletes, key=lambda p: _delete_rank(repo, current, p)):
             _delete(ctx, path)
-            deleted.append(path)
+            applied.program_deleted.append(path)
+        for change in dropped:
+            ctx.backend.delete_device(change.device_name)
+            applied.stations_dropped.append(change.file_path)
+        for change in created:
+            ctx.check_canceled()
+            _rebuild(ctx, repo, target, change.file_path)  # recorded first: a half-made station is removed too
+            applied.stations_created.append(change.device_name)
         for device, paths in writes.items():
             ctx.check_canceled()
+            applied.program_done.append(device)
             _import(ctx, device, _documents(repo, target, paths))
-            done.append(device)
     except e.EngineeringError:
-        _compensate(ctx, repo, current, writes, done, deleted)
+        _compensate(ctx, repo, current, writes, applied, created)
         raise
     return changes
 
 
+def _quietly(what: str, step: Callable[[], object]) -> None:
+    try:
+        step()
+    except e.EngineeringError:
+        logger.warning("could not %s while undoing a source-control apply", what, exc_info=True)
+
+
 def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.Tree,
-                writes: dict[str, list[str]], done: list[str], deleted: list[str]) -> None:
-    """Put back what a failed apply changed: objects added deleted, old versions and deleted objects re-imported.
+                writes: dict[str, list[str]], applied: _Applied, created: list[VcsFileChange]) -> None:
+    """Put back what a failed apply changed: stations created deleted, stations dropped re-created with their
+    program, program objects added deleted and old versions re-imported.
 
     Best effort after a failure the caller reports: each step's own error is logged, not raised over the first.
     """
+    made = {c.device_name for c in created}
+    for device in made:  # the one being created when the failure came may exist half-made
+        if any(d.name == device for d in ctx.backend.list_devices()):
+            _quietly(f"remove the station {device}", lambda device=device: ctx.backend.delete_device(device))
+    for aml_path in applied.stations_dropped:
+        _quietly(f"re-create the station of {aml_path}", lambda p=aml_path: _rebuild(ctx, repo, current, p))
     restore: dict[str, list[str]] = defaultdict(list)
-    for device in done:
+    for device in applied.program_done:
         for path in writes[device]:
             if path in current:
                 restore[device].append(path)
             else:
-                try:
-                    _delete(ctx, path)
-                except e.EngineeringError:
-                    logger.warning("could not remove %s while undoing a source-control apply", path, exc_info=True)
-    for path in deleted:
+                _quietly(f"remove {path}", lambda path=path: _delete(ctx, path))
+    for path in applied.program_deleted:
         restore[parse_path(path).device].append(path)
     for device, paths in restore.items():
-        try:
-            _import(ctx, device, _documents(repo, current, paths))
-        except e.EngineeringError:
-            logger.warning("could not re-import %d object(s) into %s while undoing a source-control apply",
-                           len(paths), device, exc_info=True)
+        _quietly(f"re-import {len(paths)} object(s) into {device}",
+                 lambda device=device, paths=paths: _import(ctx, device, _documents(repo, current, paths)))

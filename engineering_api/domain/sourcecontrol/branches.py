@@ -8,6 +8,7 @@ import pygit2
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.sourcecontrol.apply import apply_tree, planned_changes, require_clean
+from engineering_api.domain.sourcecontrol.export import HARDWARE
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, sync_worktree
 from engineering_api.domain.sourcecontrol.schemas import BranchInput, VcsBranchInfo, VcsMessage
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
@@ -132,13 +133,13 @@ def _checkout_plan(ctx: OperationContext, data: BranchInput):  # noqa: ANN202 - 
 
 
 def checkout(ctx: OperationContext, data: BranchInput) -> VcsMessage:
-    """Switch to a branch and bring its program objects into the open project (all or nothing).
+    """Switch to a branch and bring its stations and program objects into the open project (all or nothing).
 
     Raises:
         NoProjectOpenError: no project is open.
         ConflictError: no repository yet; uncommitted changes (``UNCOMMITTED_CHANGES``); an import conflict.
         NotFoundError: no such branch.
-        NotSupportedError: the branch's hardware differs (``HARDWARE_DIFFERS``).
+        NotSupportedError: the branch holds files outside the layout (``FILES_OUTSIDE_LAYOUT``).
         ValidationError: an object of the branch cannot be imported.
     """
     repo, branch, current, target, _ = _checkout_plan(ctx, data)
@@ -155,8 +156,12 @@ def checkout_preview(ctx: OperationContext, data: BranchInput) -> Preview:
     """What a checkout would replace, add or delete in the open project; fails like the checkout."""
     _, _, _, target, changes = _checkout_plan(ctx, data)
     action = {"Added": "create", "Modified": "replace", "Removed": "delete"}
+    rebuilt = [c.device_name for c in changes if c.domain == HARDWARE and c.status == "Modified"]
+    warnings = [f"The station '{name}' is deleted and re-created from the branch's AutomationML, with every program "
+                "object of the branch (TIA's hardware import only creates devices)." for name in rebuilt]
     return plan(
         f"Would switch to '{data.branch_name}' ({str(target.id)[:7]}) and change {len(changes)} object(s).",
-        [PlannedChange(action=action.get(c.status, "replace"), kind="object", name=c.item_name, device=c.device_name,
-                       detail=c.file_path) for c in changes],
+        [PlannedChange(action=action.get(c.status, "replace"), kind="device" if c.domain == HARDWARE else "object",
+                       name=c.item_name, device=c.device_name, detail=c.file_path) for c in changes],
+        warnings,
     )

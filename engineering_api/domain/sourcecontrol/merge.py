@@ -63,7 +63,7 @@ def merge(ctx: OperationContext, data: BranchInput) -> VcsMessage:
         ConflictError: no repository or commit yet; uncommitted changes (``UNCOMMITTED_CHANGES``); objects changed
             on both sides (``MERGE_CONFLICT``, details.conflicts per object); nothing was changed.
         NotFoundError: no such branch (``BRANCH_NOT_FOUND``).
-        NotSupportedError: the merged hardware differs from the project's (``HARDWARE_DIFFERS``).
+        NotSupportedError: the merged tree holds files outside the layout (``FILES_OUTSIDE_LAYOUT``).
         ValidationError: a bad branch name, or a merged object the import refuses.
     """
     repo = open_repo(ctx)

@@ -179,7 +179,7 @@ def pull(ctx: OperationContext, data: RemoteNameInput) -> VcsMessage:
         ConflictError: no repository yet; uncommitted changes (``UNCOMMITTED_CHANGES``); the branches diverged
             (``PULL_NEEDS_MERGE``: merge ``<remote>/<branch>``).
         NotFoundError: no such remote, or it lacks the branch (``BRANCH_NOT_FOUND``).
-        NotSupportedError: the remote's hardware differs (``HARDWARE_DIFFERS``).
+        NotSupportedError: the remote's tree holds files outside the layout (``FILES_OUTSIDE_LAYOUT``).
     """
     repo = open_repo(ctx)
     remote, _ = _remote(ctx, repo, data.remote_name)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pygit2
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol.basics import (
-    changes_between, check_repo_path, current_tree, scratch_dir, tree_of,
-)
+from engineering_api.domain.sourcecontrol.apply import import_station
+from engineering_api.domain.sourcecontrol.basics import changes_between, check_repo_path, current_tree, tree_of
 from engineering_api.domain.sourcecontrol.diffs import object_diffs
 from engineering_api.domain.sourcecontrol.export import HARDWARE, FileRef, parse_path
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, resolve_commit
@@ -102,10 +99,7 @@ def restore(ctx: OperationContext, data: RestoreInput) -> RestoreResult:
 
     found, ref, content, device, exists = _located(ctx, data)
     if ref.domain == HARDWARE:
-        with tempfile.TemporaryDirectory(dir=scratch_dir(ctx)) as tmp:
-            source = Path(tmp) / "station.aml"
-            source.write_bytes(content)
-            ctx.backend.import_hardware(source)
+        import_station(ctx, content)
     else:
         import_documents(ctx, device, [(ref.path, content, ref.folder)], overwrite=True)
     return RestoreResult(commit_sha=str(found.id), file_path=ref.path, device_name=device, domain=ref.domain,
