@@ -357,3 +357,15 @@ def test_client_history_replaces_the_stored_context_and_a_proposal_lasts_one_mes
     for message in ("delete PLC_1", "what time is it", "yes delete it"):
         data(client.post(CHAT, json={"message": message}, headers=engineer_headers))
     assert _devices(client, engineer_headers) == ["PLC_1"]
+
+
+def test_a_password_given_to_a_tool_is_not_answered_or_streamed(client, engineer_headers, stub):
+    secret = "Tool-Pass-8421"
+    stub.script = [tools(("projects_create", {"name": "Line9", "password": secret})), say("Done.")]
+    response = client.post(CHAT, json={"message": "Create Line9", "stream": True}, headers=engineer_headers)
+    assert secret not in response.text
+    started = [p for name, p in _events(response.text) if name == "onToolExecution"][0]
+    assert started["arguments"] == {"name": "Line9", "password": "***"}
+    stub.script = [tools(("projects_create", {"name": "Line10", "password": secret})), say("Done.")]
+    result = data(client.post(CHAT, json={"message": "Create Line10"}, headers=engineer_headers))
+    assert secret not in str(result) and result["toolCalls"][0]["arguments"]["password"] == "***"

@@ -261,3 +261,25 @@ def test_canceling_the_job_stops_the_running_step_and_the_pipeline(
     assert execution["status"] == "Cancelled" and execution["jobId"] == job_id
     assert [(r["stepName"], r["status"]) for r in execution["stepResults"]] == [("Save", "Cancelled"),
                                                                                 ("After", "Skipped")]
+
+
+def test_secrets_are_run_variables_never_stored_or_answered(
+    client: TestClient[Litestar], engineer_headers: Headers, admin_headers: Headers, cpu: dict[str, Any],
+) -> None:
+    download = {"name": "Download", "action": "devices.download", "params": {"deviceName": "PLC_1", "password": "s3cret"}}
+    problem = assert_error(client.post(BASE, json=_pipeline("Secret", variables={}, steps=[download]),
+                                       headers=engineer_headers), 422, "PIPELINE_INVALID")
+    assert "password is a secret" in problem["detail"] and "s3cret" not in problem["detail"]
+    stored = _pipeline("Secret", variables={"password": "s3cret"}, steps=[{**download, "params": {
+        "deviceName": "PLC_1", "password": "${password}"}}])
+    assert_error(client.post(BASE, json=stored, headers=engineer_headers), 422, "PIPELINE_INVALID")
+    ok_body = {**stored, "variables": {"password": None}}
+    data(client.post(BASE, json=ok_body, headers=engineer_headers))
+    preview = data(client.post(f"{BASE}/Secret/run-sync", params={"dryRun": "true"},
+                               json={"variables": {"password": "s3cret"}}, headers=engineer_headers))
+    assert "s3cret" not in str(preview) and "***" in preview["changes"][0]["detail"]
+    _run(client, "Secret", engineer_headers, {"variables": {"password": "s3cret"}})
+    execution = data(client.get(f"{BASE}/executions", params={"name": "Secret"}, headers=engineer_headers))[0]
+    assert execution["variables"] == {"password": "***"}
+    jobs = data(client.get("/api/jobs", params={"operation": "pipelines.run"}, headers=admin_headers))["jobs"]
+    assert "s3cret" not in str(jobs) and "s3cret" not in str(execution)

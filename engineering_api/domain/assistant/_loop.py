@@ -19,6 +19,7 @@ import msgspec
 
 from engineering_api.domain.assistant._providers import Item, ToolDef, complete
 from engineering_api.domain.assistant._schema import ChatResult, PendingAction, TokenUsage, ToolCallRecord
+from engineering_api.lib.redact import redacted
 from engineering_api.mcp.tools import CALL_TOOL, call_tool, tool_catalog
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ class Turn:
         if tool == CALL_TOOL and isinstance(args.get("name"), str) and isinstance(args.get("arguments") or {}, dict):
             # Unwrapped so the confirmation rule sees the real tool (call_tool would run the same thing).
             tool, args = args["name"], dict(args.get("arguments") or {})
-        await self.emit("onToolExecution", {"round": self.rounds, "tool": tool, "arguments": args,
+        await self.emit("onToolExecution", {"round": self.rounds, "tool": tool, "arguments": redacted(args),
                                             "status": "started"})
         note = ""
         if bad is not None:
@@ -163,8 +164,9 @@ class Turn:
             note = self._guard_confirm(tool, args)
             outcome = await call_tool(self.services, tool, args, self.principal, via="assistant",
                                       session_id=self.session_id)
-            record = ToolCallRecord(round=self.rounds, tool=tool, arguments=args, is_error=outcome.is_error,
-                                    preview=outcome.preview, code=outcome.code, summary=outcome.text[:500])
+            record = ToolCallRecord(round=self.rounds, tool=tool, arguments=redacted(args),  # answered, and emitted
+                                    is_error=outcome.is_error, preview=outcome.preview, code=outcome.code,
+                                    summary=outcome.text[:500])
             if outcome.preview:
                 self.pending.append(PendingAction(tool=tool, arguments={k: v for k, v in args.items()
                                                                          if k != "confirm"}, summary=outcome.text))

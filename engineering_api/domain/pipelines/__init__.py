@@ -25,6 +25,7 @@ import msgspec
 from engineering_api.backend import errors as e
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
+from engineering_api.lib.redact import redacted
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
 
@@ -221,7 +222,7 @@ def _preview_run(ctx: OperationContext, data: RunPipelineInput) -> Preview:
     changes, warnings = [], []
     for step in definition.steps:
         operation = step_operation(ctx.operations, step)
-        params = substitute(step.params or {}, shown)
+        params = redacted(substitute(step.params or {}, shown))
         when = f" if {step.condition}" if step.condition.strip() else ""
         changes.append(PlannedChange(action="run", kind="pipelineStep", name=step.name,
                                      detail=f"{operation.name} {msgspec.json.encode(params).decode()}{when}"))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.lib.redact import is_secret_name
 from engineering_api.lib.schema import key_normaliser
 
 from .expressions import BUILTINS, check_condition, check_reference, references
@@ -87,6 +88,20 @@ def _check_params(step: PipelineStep, operation: Operation[Any, Any]) -> None:
                        step=step.name, missing=missing)
 
 
+def _check_secrets(step: PipelineStep, variables: dict[str, Any]) -> None:
+    """A secret-named parameter is a ``${variable}`` without a default, given when the pipeline runs: a pipeline is
+    stored in the server's database, a run's variables are not (executions keep them redacted)."""
+    for key, value in (step.params or {}).items():
+        if not is_secret_name(key):
+            continue
+        name = value[2:-1].strip() if isinstance(value, str) and value.startswith("${") and value.endswith("}") else None
+        if name is None or name not in variables or variables[name] is not None:
+            raise _invalid(
+                f"Step '{step.name}': {key} is a secret; write it as a ${{variable}} declared with a null default and "
+                "pass it when running (variables of a run are not stored).", step=step.name, parameter=key,
+            )
+
+
 def _check_on_failure(step: PipelineStep, step_names: set[str]) -> None:
     value = (step.on_failure or "stop").strip()
     if value.lower() in ("stop", "continue"):
@@ -122,6 +137,7 @@ def check_steps(steps: list[PipelineStepInput], variables: dict[str, Any], opera
     for step in checked:
         operation = step_operation(operations, step)
         _check_params(step, operation)
+        _check_secrets(step, variables)
         for reference in references(step.params):
             problem = check(reference)
             if problem:
@@ -139,7 +155,10 @@ def check_variables(variables: dict[str, Any]) -> None:
     Raises:
         ValidationError: ``PIPELINE_INVALID``.
     """
-    for name in variables:
+    for name, value in variables.items():
+        if is_secret_name(name) and value is not None:
+            raise _invalid(f"Variable '{name}' is a secret: declare it with a null default and pass it when running "
+                           "(a pipeline is stored; a run's variables are not).", variable=name)
         if not _VARIABLE.match(name) or name in BUILTINS or name in ("steps", "pipeline", "execution"):
             raise _invalid(f"Variable name '{name}': a letter or '_' then letters, digits, '_' or '-' (at most 64), "
                            f"and not steps, pipeline, execution or a built-in ({', '.join(BUILTINS)}).",

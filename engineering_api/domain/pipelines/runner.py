@@ -23,6 +23,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.jobs.preview import plural
+from engineering_api.lib.redact import redacted
 from engineering_api.lib.schema import key_normaliser, normalise_keys, utc_now
 from simatic_xml.cancel import Canceled, installed
 
@@ -157,7 +158,7 @@ def run_pipeline(ctx: OperationContext, definition: PipelineDefinition, override
     execution = PipelineExecution(
         id=uuid.uuid4().hex, pipeline_name=definition.name, status="Running", job_id=ctx.job_id or "",
         step_results=[], started_at=utc_now(), duration_ms=0, trigger="schedule" if scheduled else "manual",
-        started_by=principal.name if principal else None, variables=variables,
+        started_by=principal.name if principal else None, variables=redacted(variables),  # kept: no secrets
     )
     run = _Run(ctx, definition, execution, variables)
     run.save()
