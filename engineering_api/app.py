@@ -48,6 +48,7 @@ from engineering_api.lib.staging import remove_stale_staging
 from engineering_api.mcp.routes import McpController, mcp_transport_routes
 from engineering_api.mcp.runtime import McpRuntime
 from engineering_api.push import signalr_routes, stop_push
+from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
 
@@ -188,6 +189,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             JunitController,
             *mcp_transport_routes(),
             *signalr_routes(),
+            *RUNTIME_ROUTES,
             *swagger_routes(),
         ],
         lifespan=[lifespan],
@@ -207,7 +209,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             # its own routes (as Litestar's default router does not): it cannot describe itself as a schema.
             openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}, include_in_schema=False),
             components=Components(
-                security_schemes={"ApiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header")}
+                security_schemes={
+                    "ApiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header"),
+                    # The runtime API's users (engineering_api.runtime) log in for a token instead of holding a key.
+                    "RuntimeBearer": SecurityScheme(type="http", scheme="bearer"),
+                }
             ),
             security=[{"ApiKey": []}],
             use_handler_docstrings=True,

@@ -78,9 +78,17 @@ class GuardMiddleware:
             return
 
         handler = scope.get("route_handler")
-        needed = self._role_for(handler, method)
+        runtime_role = handler.opt.get("runtime") if handler is not None else None
+        needed = None if runtime_role is not None else self._role_for(handler, method)
         principal = None
-        if needed is not None:
+        if runtime_role is not None and runtime_role != "login":
+            # A runtime route (engineering_api.runtime): a runtime user's bearer token instead of an API key.
+            principal = await self._bearer(scope, send, runtime_role, mutating, client_addr)
+            if principal is None:
+                return
+            scope["user"] = principal
+            scope["auth"] = principal.key_id
+        elif needed is not None:
             principal = await self._authenticate(scope, send, presented, needed, mutating, client_addr)
             if principal is None:
                 return
@@ -130,8 +138,30 @@ class GuardMiddleware:
             return
         audit.record(
             method=method, path=path, status=status, key_id=principal.key_id if principal else None,
-            role=principal.role.value if principal else None, client=client, job_id=job_id, outcome=outcome,
+            role=_audit_role(principal), client=client, job_id=job_id, outcome=outcome,
         )
+
+    async def _bearer(self, scope: Scope, send: Send, needed: str, mutating: bool, client: str | None) -> Any:
+        """The runtime user of the request's bearer token with the runtime role ``needed``, or None once the
+        401, 403 or 429 has been sent (refusals counted in the audit as for API keys)."""
+        from engineering_api.runtime.service import Refusal, runtime_of  # the runtime package imports this one
+
+        services = self.services
+        settings = services.settings
+        authorization = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
+        answer = runtime_of(services).check_bearer(
+            authorization, needed, client, settings.rate_limit_per_minute, settings.auth_failures_per_minute
+        )
+        if not isinstance(answer, Refusal):
+            return answer
+        method, path = scope["method"], scope["path"]
+        status = await _reject(send, answer.status, answer.code, answer.message, path, headers=answer.headers)
+        if answer.caller is not None:  # a known user without the role: audited like a key's 403
+            self._audit(services.audit, mutating, method, path, status, answer.caller, client, None)
+        else:
+            services.audit.count_refusal(method=method, path=path, status=status, key_id=None, role=None,
+                                         client=client)
+        return None
 
     async def _authenticate(
         self, scope: Scope, send: Send, presented: str | None, needed: Role, mutating: bool, client: str | None
@@ -231,6 +261,13 @@ class _KeyFirst(Response[Any]):
                 await inner(scope, receive, send)
 
         return key_first  # type: ignore[return-value]  # any ASGI app will do for the exception middleware
+
+
+def _audit_role(principal: Any) -> str | None:
+    """The audit's role column: an API key's role, or a runtime user's roles (``runtime:read,write``)."""
+    if principal is None:
+        return None
+    return principal.role.value if isinstance(principal, Principal) else getattr(principal, "audit_role", None)
 
 
 def _retry_headers(seconds: int) -> dict[str, str]:

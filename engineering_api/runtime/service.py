@@ -1,0 +1,170 @@
+"""The runtime API's state: users and sessions, login limits, its settings and the tag source.
+
+One :class:`RuntimeService` per app, kept in ``services.notes["runtime"]`` (:func:`runtime_of`), so the guard
+middleware (bearer tokens) and the routes share it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+
+import msgspec
+
+from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.ratelimit import TokenBuckets
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.simulated import SimulatedSource
+from engineering_api.runtime.users import RuntimePrincipal, RuntimeRole, RuntimeUserStore
+
+if TYPE_CHECKING:
+    from engineering_api.runtime.sources import TagSource
+    from engineering_api.runtime.users import RuntimeUser
+    from engineering_api.services import Services
+
+__all__ = ("LoginRefused", "Refusal", "RuntimeService", "RuntimeSettings", "runtime_of")
+
+_NOTE = "runtime"
+_CREATE_LOCK = threading.Lock()
+
+
+class RuntimeSettings(CamelStruct):
+    """Settings of the runtime API (admin), kept in the service's database."""
+
+    token_lifetime_seconds: Annotated[int, msgspec.Meta(ge=60, le=7 * 86400)] = 3600
+    """How long a login's bearer token stays valid (60 s .. 7 days)."""
+    login_failures_per_user: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 5
+    """Failed logins a minute for one user name before it answers 429 (whatever the address)."""
+    login_failures_per_address: Annotated[int, msgspec.Meta(ge=1, le=10000)] = 20
+    """Failed logins a minute from one client address before it answers 429 (whatever the name)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a request is refused before its handler: an RFC 9457 answer to send."""
+
+    status: int
+    code: str
+    message: str
+    headers: dict[str, str] | None = None
+    caller: RuntimePrincipal | None = None
+    """The user refused for lack of a role (a 403 is audited with its caller)."""
+
+
+class LoginRefused(Exception):  # noqa: N818  # a refusal, answered by the route, not a fault
+    """A login refused: wrong credentials (401) or too many failures (429)."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
+class RuntimeService:
+    """Users, sessions, login limits and the tag source of the runtime API."""
+
+    def __init__(self, services: Services, source: TagSource | None = None) -> None:
+        self.users = RuntimeUserStore(services.db)
+        self.source: TagSource = source or SimulatedSource(services.backend)
+        self._kv = KeyValueStore(services.db, "runtime.")
+        self._limiter = services.limiter
+        self.failures_by_user = TokenBuckets()
+        self.failures_by_address = TokenBuckets()
+
+    # ----- settings ---------------------------------------------------------------------------------
+    def settings(self) -> RuntimeSettings:
+        """The saved settings (defaults for what was never set)."""
+        saved = self._kv.get("settings") or {}
+        return msgspec.convert(saved, RuntimeSettings)
+
+    def save_settings(self, new: RuntimeSettings) -> RuntimeSettings:
+        """Store ``new``; tokens already issued keep their expiry."""
+        self._kv.set("settings", msgspec.to_builtins(new))
+        return new
+
+    # ----- sessions ---------------------------------------------------------------------------------
+    def login(self, username: str, password: str, client: str | None) -> tuple[RuntimeUser, str, str]:
+        """(user, token, expiresAt) for valid credentials.
+
+        A name or address past its budget of failures a minute is refused before the password is hashed, so a
+        guessing run costs the server nothing; a success costs no budget.
+
+        Raises:
+            LoginRefused: 401 INVALID_CREDENTIALS, or 429 TOO_MANY_LOGIN_FAILURES with Retry-After.
+        """
+        cfg = self.settings()
+        name_key = username.strip().lower()
+        address = client or ""
+        wait = max(self.failures_by_user.wait(name_key, cfg.login_failures_per_user),
+                   self.failures_by_address.wait(address, cfg.login_failures_per_address))
+        if wait:
+            raise LoginRefused(Refusal(
+                429, "TOO_MANY_LOGIN_FAILURES",
+                f"Too many failed logins for this user or from this address; retry after {wait} s",
+                {"retry-after": str(wait)},
+            ))
+        user = self.users.authenticate(username, password)
+        if user is None:
+            self.failures_by_user.take(name_key, cfg.login_failures_per_user)
+            self.failures_by_address.take(address, cfg.login_failures_per_address)
+            raise LoginRefused(Refusal(401, "INVALID_CREDENTIALS", "Wrong user name or password"))
+        token, expires_at = self.users.open_session(user, cfg.token_lifetime_seconds, client)
+        return user, token, expires_at
+
+    def check_bearer(
+        self, authorization: str | None, needed: str, client: str | None, requests_per_minute: int,
+        failures_per_minute: int,
+    ) -> RuntimePrincipal | Refusal:
+        """The runtime user of an ``Authorization: Bearer`` header with the role ``needed``, or the refusal.
+
+        401 for a missing, malformed, unknown or expired token (a wrong token costs the address a failed
+        authentication, as a wrong API key does), 429 past the address's failures or the user's request budget,
+        403 without the role (the refusal names the caller).
+        """
+        address = client or ""
+        limiter = self._limiter
+        blocked = limiter.auth_failures.wait(address, failures_per_minute)
+        if blocked:
+            return Refusal(429, "TOO_MANY_FAILED_AUTHENTICATIONS",
+                           f"More than {failures_per_minute} failed authentications a minute from this address; "
+                           f"retry after {blocked} s", {"retry-after": str(blocked)})
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if not authorization:
+            return Refusal(401, "UNAUTHORIZED", "A runtime bearer token is required (Authorization: Bearer <token> "
+                                                "from POST /api/runtime/auth/login)", _CHALLENGE)
+        principal = self.users.principal(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if principal is None:
+            limiter.auth_failures.take(address, failures_per_minute)
+            return Refusal(401, "UNAUTHORIZED", "The bearer token is not valid or has expired; log in again",
+                           {"www-authenticate": 'Bearer error="invalid_token"'})
+        retry = limiter.requests.take(principal.key_id, requests_per_minute)
+        if retry:
+            return Refusal(429, "RATE_LIMITED", f"Rate limit of {requests_per_minute} requests per minute exceeded",
+                           {"retry-after": str(retry)})
+        if needed != "any" and not principal.allows(RuntimeRole(needed)):
+            return Refusal(403, "FORBIDDEN", f"This operation needs the runtime role {needed}; user "
+                                             f"{principal.username!r} has {', '.join(sorted(principal.roles)) or 'none'}",
+                           caller=principal)
+        return principal
+
+
+_CHALLENGE = {"www-authenticate": 'Bearer realm="runtime"'}
+
+
+def runtime_of(services: Services) -> RuntimeService:
+    """The app's runtime service, made on first use."""
+    service = services.notes.get(_NOTE)
+    if service is None:
+        with _CREATE_LOCK:
+            service = services.notes.get(_NOTE)
+            if service is None:
+                service = services.notes[_NOTE] = RuntimeService(services)
+    return service
+
+
+def principal_of(scope: Any) -> RuntimePrincipal:
+    """The runtime user the guard put on the request."""
+    user = scope.get("user")
+    if not isinstance(user, RuntimePrincipal):  # the guard always sets it on runtime routes
+        raise RuntimeError("runtime route reached without a runtime principal")
+    return user

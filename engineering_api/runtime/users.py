@@ -1,0 +1,283 @@
+"""Runtime users, their roles and their sessions, in the service's SQLite.
+
+Runtime users are the people and systems that read and write plant values (an ERP, a dashboard, a phone): they
+are not the engineering API's keys. A password is stored as a salted scrypt hash (memory-hard, so a leaked
+database costs an attacker real work per guess); a session token is 256 random bits shown once and stored as its
+SHA-256 (it is random, so a fast hash is enough, as for API keys in :mod:`engineering_api.lib.security`).
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import hashlib
+import hmac
+import os
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.lib.schema import CamelStruct, utc_now
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from engineering_api.lib.db import Database
+
+__all__ = (
+    "PASSWORD_MIN", "RuntimePrincipal", "RuntimeRole", "RuntimeUser", "RuntimeUserStore", "hash_password",
+    "verify_password",
+)
+
+TOKEN_PREFIX = "rt_"
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+"""Longest password hashed: scrypt's cost does not grow with length, but a megabyte body should not be a password."""
+USERNAME_MAX = 64
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+"""Interactive-login parameters (RFC 7914 §2 and OWASP's minimum): ~16 MiB and tens of ms a hash."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runtime_users (
+    user_id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    username_key TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runtime_sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at REAL NOT NULL,
+    client TEXT
+);
+CREATE INDEX IF NOT EXISTS runtime_sessions_user ON runtime_sessions(user_id);
+"""
+
+
+class RuntimeRole(str, enum.Enum):
+    """What a runtime user may do; roles are independent (a writer is given ``read`` too, explicitly)."""
+
+    READ = "read"
+    """Browse released tags and read their values."""
+    WRITE = "write"
+    """Write writable released tags."""
+    ALARM_ACK = "alarmAck"
+    """Acknowledge alarms."""
+    ADMIN = "admin"
+    """Everything the other roles allow."""
+
+
+def _encode(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash``: a fresh 16-byte salt per password."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${_encode(salt)}${_encode(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches ``stored`` (constant-time comparison)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+"""Verified against when the user does not exist, so an unknown name costs the same time as a wrong password."""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class RuntimeUser(CamelStruct):
+    """A runtime user as listed (never the password or its hash)."""
+
+    user_id: str
+    username: str
+    roles: list[str]
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimePrincipal:
+    """The runtime user behind a bearer token; ``key_id`` and ``audit_role`` are what the audit records."""
+
+    user_id: str
+    username: str
+    roles: frozenset[str]
+    expires_at: str
+
+    @property
+    def key_id(self) -> str:
+        """The audit's caller column: ``runtime:<username>``, never confused with an API key id."""
+        return f"runtime:{self.username}"
+
+    @property
+    def audit_role(self) -> str:
+        """The audit's role column: the user's runtime roles."""
+        return "runtime:" + ",".join(sorted(self.roles))
+
+    def allows(self, role: RuntimeRole) -> bool:
+        """Whether the user has ``role`` (admin has every role)."""
+        return role.value in self.roles or RuntimeRole.ADMIN.value in self.roles
+
+
+def _roles(roles: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for role in roles:
+        try:
+            value = RuntimeRole(role).value
+        except ValueError:
+            raise ValidationError(f"unknown runtime role {role!r}; use read, write, alarmAck or admin",
+                                  code="INVALID_RUNTIME_ROLE") from None
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def check_password(password: str) -> None:
+    """Raises ValidationError (WEAK_PASSWORD) for a password shorter than ``PASSWORD_MIN`` or too long."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise ValidationError(f"a runtime password has {PASSWORD_MIN}..{PASSWORD_MAX} characters",
+                              code="WEAK_PASSWORD")
+
+
+class RuntimeUserStore:
+    """Creates, lists, changes and deletes runtime users; opens, checks and ends their sessions."""
+
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    # ----- users ----------------------------------------------------------------------------------
+    def list(self) -> list[RuntimeUser]:
+        """Every runtime user, by name."""
+        rows = self._db.all("SELECT * FROM runtime_users ORDER BY username_key")
+        return [self._user(row) for row in rows]
+
+    def get(self, user_id: str) -> RuntimeUser:
+        """Raises NotFoundError (RUNTIME_USER_NOT_FOUND)."""
+        row = self._db.one("SELECT * FROM runtime_users WHERE user_id = ?", (user_id,))
+        if row is None:
+            raise NotFoundError(f"no runtime user with id {user_id!r}", code="RUNTIME_USER_NOT_FOUND")
+        return self._user(row)
+
+    def create(self, username: str, password: str, roles: Iterable[str]) -> RuntimeUser:
+        """Raises ValidationError (name, password, roles) or AlreadyExistsError (the name, case-insensitively)."""
+        name = username.strip()
+        if not name or len(name) > USERNAME_MAX or any(c.isspace() or not c.isprintable() for c in name):
+            raise ValidationError(f"a runtime user name has 1..{USERNAME_MAX} printable characters without spaces",
+                                  code="INVALID_USERNAME")
+        check_password(password)
+        role_list = _roles(roles)
+        now = utc_now()
+        user_id = uuid.uuid4().hex[:12]
+        with self._db.transaction() as conn:
+            if conn.execute("SELECT 1 FROM runtime_users WHERE username_key = ?", (name.lower(),)).fetchone():
+                raise AlreadyExistsError(f"a runtime user {name!r} exists", code="RUNTIME_USER_EXISTS")
+            conn.execute(
+                "INSERT INTO runtime_users(user_id, username, username_key, password_hash, roles, created_at, "
+                "updated_at) VALUES (?,?,?,?,?,?,?)",
+                (user_id, name, name.lower(), hash_password(password), ",".join(role_list), now, now),
+            )
+        return self.get(user_id)
+
+    def update(self, user_id: str, *, password: str | None, roles: Iterable[str] | None) -> RuntimeUser:
+        """Change the password and/or roles; either ends the user's sessions (they log in again).
+
+        Raises:
+            NotFoundError: no such user.
+            ValidationError: a bad password or role.
+        """
+        self.get(user_id)
+        sets: list[str] = []
+        params: list[object] = []
+        if password is not None:
+            check_password(password)
+            sets.append("password_hash = ?")
+            params.append(hash_password(password))
+        if roles is not None:
+            sets.append("roles = ?")
+            params.append(",".join(_roles(roles)))
+        if sets:
+            with self._db.transaction() as conn:
+                conn.execute(f"UPDATE runtime_users SET {', '.join(sets)}, updated_at = ? WHERE user_id = ?",
+                             (*params, utc_now(), user_id))
+                conn.execute("DELETE FROM runtime_sessions WHERE user_id = ?", (user_id,))
+        return self.get(user_id)
+
+    def delete(self, user_id: str) -> RuntimeUser:
+        """Delete a user and end its sessions. Raises NotFoundError."""
+        user = self.get(user_id)
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM runtime_sessions WHERE user_id = ?", (user_id,))
+            conn.execute("DELETE FROM runtime_users WHERE user_id = ?", (user_id,))
+        return user
+
+    # ----- sessions -------------------------------------------------------------------------------
+    def authenticate(self, username: str, password: str) -> RuntimeUser | None:
+        """The user when the password matches, else None (an unknown name costs one hash too)."""
+        row = self._db.one("SELECT * FROM runtime_users WHERE username_key = ?", (username.strip().lower(),))
+        if len(password) > PASSWORD_MAX:
+            return None
+        matched = verify_password(password, row["password_hash"] if row is not None else _DUMMY_HASH)
+        return self._user(row) if row is not None and matched else None
+
+    def open_session(self, user: RuntimeUser, lifetime_s: float, client: str | None) -> tuple[str, str]:
+        """A new bearer token for ``user`` and its expiry (ISO 8601); only the token's hash is stored."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = self._clock()
+        self._db.execute("DELETE FROM runtime_sessions WHERE expires_at <= ?", (now,))  # expired ones go on the way
+        self._db.execute(
+            "INSERT INTO runtime_sessions(token_hash, user_id, created_at, expires_at, client) VALUES (?,?,?,?,?)",
+            (_token_hash(token), user.user_id, utc_now(), now + lifetime_s, client),
+        )
+        return token, _iso(now + lifetime_s)
+
+    def principal(self, token: str) -> RuntimePrincipal | None:
+        """The user of a live session, or None (unknown, ended or expired token, deleted user)."""
+        row = self._db.one(
+            "SELECT u.user_id, u.username, u.roles, s.expires_at FROM runtime_sessions s JOIN runtime_users u "
+            "ON u.user_id = s.user_id WHERE s.token_hash = ?", (_token_hash(token),),
+        )
+        if row is None or row["expires_at"] <= self._clock():
+            return None
+        roles = frozenset(r for r in row["roles"].split(",") if r)
+        return RuntimePrincipal(row["user_id"], row["username"], roles, _iso(row["expires_at"]))
+
+    def end_session(self, token: str) -> bool:
+        """End the session of ``token``; False when there was none."""
+        return bool(self._db.execute("DELETE FROM runtime_sessions WHERE token_hash = ?", (_token_hash(token),)))
+
+    @staticmethod
+    def _user(row: object) -> RuntimeUser:
+        r = dict(row)  # type: ignore[call-overload]
+        return RuntimeUser(user_id=r["user_id"], username=r["username"], roles=[x for x in r["roles"].split(",") if x],
+                           created_at=r["created_at"], updated_at=r["updated_at"])

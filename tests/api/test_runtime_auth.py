@@ -1,0 +1,137 @@
+"""The runtime API's users and sessions over HTTP: user CRUD with an admin key, login/logout/expiry, login rate
+limits per user and per address, bearer checks, and passwords never returned, stored or logged in clear."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.conftest import assert_error, data
+
+if TYPE_CHECKING:
+    from litestar.testing import TestClient
+
+Headers = dict[str, str]
+RT = "/api/runtime"
+PASSWORD = "correct horse battery"
+
+
+def make_user(client: TestClient[Any], admin: Headers, name: str, roles: list[str],
+              password: str = PASSWORD) -> dict[str, Any]:
+    return data(client.post(f"{RT}/users", json={"username": name, "password": password, "roles": roles},
+                            headers=admin), 201)
+
+
+def login(client: TestClient[Any], name: str, password: str = PASSWORD) -> Headers:
+    answer = data(client.post(f"{RT}/auth/login", json={"username": name, "password": password}))
+    return {"Authorization": f"Bearer {answer['token']}"}
+
+
+def test_user_crud_needs_an_admin_key_and_never_shows_a_password(
+    client: TestClient[Any], admin_headers: Headers, engineer_headers: Headers, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert_error(client.get(f"{RT}/users", headers=engineer_headers), 403, "FORBIDDEN")
+    assert_error(client.post(f"{RT}/users", json={"username": "x", "password": PASSWORD, "roles": ["read"]},
+                             headers=engineer_headers), 403, "FORBIDDEN")
+    user = make_user(client, admin_headers, "erp", ["read", "write"])
+    assert user["roles"] == ["read", "write"] and "password" not in str(user).lower()
+    assert_error(client.post(f"{RT}/users", json={"username": "ERP", "password": PASSWORD, "roles": ["read"]},
+                             headers=admin_headers), 409, "RUNTIME_USER_EXISTS")
+    assert_error(client.post(f"{RT}/users", json={"username": "short", "password": "1234567", "roles": ["read"]},
+                             headers=admin_headers), 422, "WEAK_PASSWORD")
+    assert_error(client.post(f"{RT}/users", json={"username": "r", "password": PASSWORD, "roles": ["root"]},
+                             headers=admin_headers), 422)
+    listed = data(client.get(f"{RT}/users", headers=admin_headers))
+    assert [u["username"] for u in listed] == ["erp"]
+    assert data(client.get(f"{RT}/users/{user['userId']}", headers=admin_headers))["username"] == "erp"
+    changed = data(client.patch(f"{RT}/users/{user['userId']}", json={"roles": ["read"]}, headers=admin_headers))
+    assert changed["roles"] == ["read"]
+    assert data(client.delete(f"{RT}/users/{user['userId']}", headers=admin_headers))["username"] == "erp"
+    assert_error(client.get(f"{RT}/users/{user['userId']}", headers=admin_headers), 404, "RUNTIME_USER_NOT_FOUND")
+
+    services = client.app.state.services
+    stored = " ".join(str(v) for table in ("runtime_users", "audit")
+                      for row in services.db.all(f"SELECT * FROM {table}") for v in dict(row).values())
+    assert PASSWORD not in stored and PASSWORD not in caplog.text
+
+
+def test_login_current_user_logout(client: TestClient[Any], admin_headers: Headers) -> None:
+    make_user(client, admin_headers, "dash", ["read"])
+    answer = data(client.post(f"{RT}/auth/login", json={"username": "dash", "password": PASSWORD}))
+    assert answer["token"].startswith("rt_") and answer["expiresAt"].endswith("Z")
+    assert answer["user"]["username"] == "dash"
+    bearer = {"Authorization": f"Bearer {answer['token']}"}
+    me = data(client.get(f"{RT}/users/current", headers=bearer))
+    assert me["username"] == "dash" and me["roles"] == ["read"] and me["expiresAt"] == answer["expiresAt"]
+    # the token is stored hashed only
+    rows = client.app.state.services.db.all("SELECT token_hash FROM runtime_sessions")
+    assert rows and answer["token"] not in str([dict(r) for r in rows])
+    # an API key is not a runtime credential, and a bearer token is not an API key
+    assert_error(client.get(f"{RT}/users/current", headers=admin_headers), 401, "UNAUTHORIZED")
+    assert_error(client.get("/api/projects", headers=bearer), 401, "UNAUTHORIZED")
+    assert data(client.post(f"{RT}/auth/logout", headers=bearer)) is None
+    assert_error(client.get(f"{RT}/users/current", headers=bearer), 401, "UNAUTHORIZED")
+
+
+def test_wrong_credentials_are_401_and_the_same_for_unknown_users(client: TestClient[Any], admin_headers: Headers) -> None:
+    make_user(client, admin_headers, "mes", ["read"])
+    wrong = assert_error(client.post(f"{RT}/auth/login", json={"username": "mes", "password": "not it at all"}),
+                         401, "INVALID_CREDENTIALS")
+    unknown = assert_error(client.post(f"{RT}/auth/login", json={"username": "nobody", "password": PASSWORD}),
+                           401, "INVALID_CREDENTIALS")
+    assert wrong["message"] == unknown["message"]
+    assert_error(client.post(f"{RT}/auth/login", json={"username": "mes"}), 422)
+    assert_error(client.get(f"{RT}/users/current", headers={"Authorization": "Bearer rt_guess"}), 401)
+    assert_error(client.get(f"{RT}/users/current", headers={"Authorization": "Basic bWVzOng="}), 401)
+
+
+def test_tokens_expire(client: TestClient[Any], admin_headers: Headers, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_user(client, admin_headers, "phone", ["read"])
+    settings = data(client.get(f"{RT}/settings", headers=admin_headers))
+    assert settings["tokenLifetimeSeconds"] == 3600
+    settings["tokenLifetimeSeconds"] = 60
+    data(client.put(f"{RT}/settings", json=settings, headers=admin_headers))
+    assert_error(client.put(f"{RT}/settings", json={**settings, "tokenLifetimeSeconds": 5}, headers=admin_headers),
+                 422)
+    bearer = login(client, "phone")
+    assert data(client.get(f"{RT}/users/current", headers=bearer))["username"] == "phone"
+    from engineering_api.runtime import runtime_of
+
+    users = runtime_of(client.app.state.services).users
+    now = users._clock()
+    monkeypatch.setattr(users, "_clock", lambda: now + 61)
+    assert_error(client.get(f"{RT}/users/current", headers=bearer), 401, "UNAUTHORIZED")
+
+
+def test_changing_a_password_ends_sessions(client: TestClient[Any], admin_headers: Headers) -> None:
+    user = make_user(client, admin_headers, "ops", ["read"])
+    bearer = login(client, "ops")
+    data(client.patch(f"{RT}/users/{user['userId']}", json={"password": "another secret 1"}, headers=admin_headers))
+    assert_error(client.get(f"{RT}/users/current", headers=bearer), 401)
+    assert_error(client.post(f"{RT}/auth/login", json={"username": "ops", "password": PASSWORD}), 401)
+    assert login(client, "ops", "another secret 1")
+
+
+def test_login_failures_are_limited_per_user_and_per_address(client: TestClient[Any], admin_headers: Headers) -> None:
+    make_user(client, admin_headers, "target", ["read"])
+    make_user(client, admin_headers, "other", ["read"])
+    data(client.put(f"{RT}/settings", json={"tokenLifetimeSeconds": 3600, "loginFailuresPerUser": 3,
+                                            "loginFailuresPerAddress": 5}, headers=admin_headers))
+    for _ in range(3):
+        assert_error(client.post(f"{RT}/auth/login", json={"username": "target", "password": "wrong pass"}), 401)
+    # the user is blocked now, even with the right password; the answer says when to retry
+    blocked = client.post(f"{RT}/auth/login", json={"username": "target", "password": PASSWORD})
+    assert_error(blocked, 429, "TOO_MANY_LOGIN_FAILURES")
+    assert int(blocked.headers["retry-after"]) >= 1
+    # another user from the same address still logs in (the address has budget left) ...
+    assert login(client, "other")
+    for _ in range(2):
+        assert_error(client.post(f"{RT}/auth/login", json={"username": "other", "password": "wrong pass"}), 401)
+    # ... until the address's budget is spent: then every name is refused from it
+    assert_error(client.post(f"{RT}/auth/login", json={"username": "other", "password": PASSWORD}), 429,
+                 "TOO_MANY_LOGIN_FAILURES")
+    audit = client.app.state.services.db.all("SELECT path, status FROM audit WHERE path LIKE '/api/runtime/auth%'")
+    assert {row["status"] for row in audit} >= {200, 401, 429}

@@ -1,0 +1,198 @@
+"""The runtime tag API over HTTP, on a simulated CPU running a program: released tags only (TIA's "accessible
+from HMI/OPC UA/Web API"), paging, single and bulk reads and writes with per-item errors, roles, 503 without a
+running PLC, and writes audited with the runtime user."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import pytest
+
+from tests.api.test_runtime_auth import RT, login, make_user
+from tests.conftest import assert_error, data
+
+if TYPE_CHECKING:
+    from litestar.testing import TestClient
+
+    from fakes.runtime.image import ProgramImage
+
+Headers = dict[str, str]
+SIM = "/api/simulation"
+PROGRAM = """
+DATA_BLOCK "Motor_DB"
+VAR
+  speed : Real;
+  running : Bool;
+  count : Int;
+  secret { ExternalAccessible := 'False'} : Int;
+  limit { ExternalWritable := 'False'} : Int := 100;
+  hidden { ExternalAccessible := 'False'} : Struct a : Int; b : Bool; END_STRUCT;
+END_VAR
+BEGIN END_DATA_BLOCK
+ORGANIZATION_BLOCK "Main"
+BEGIN
+  "Motor_DB".running := "Start";
+  "Motor_DB".count := "Motor_DB".count + 1;
+END_ORGANIZATION_BLOCK
+"""
+TAGS = [{"name": "Start", "address": "%I0.0", "dataType": "Bool"}]
+
+
+@pytest.fixture(scope="module")
+def image() -> ProgramImage:
+    engine = pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine has not landed")
+    from tests.runtime.helpers import software_from_scl
+
+    return engine.build_image(software_from_scl(PROGRAM, TAGS), "PLC_1")
+
+
+@pytest.fixture
+def plc(client: TestClient[Any], engineer_headers: Headers, image: ProgramImage) -> str:
+    """An instance ``Rt`` in SingleStep mode with the program, powered on, connected, in RUN."""
+    data(client.post(f"{SIM}/instances/create", json={"name": "Rt", "operatingMode": "SingleStep"},
+                     headers=engineer_headers))
+    data(client.post(f"{SIM}/instances/Rt/power-on", headers=engineer_headers))
+    runtime = client.app.state.services.backend.simulation
+    runtime.get("Rt").load(image, device="PLC_1")
+    data(client.post(f"{SIM}/start", json={"instanceName": "Rt"}, headers=engineer_headers))
+    yield "Rt"
+    runtime.disconnect()
+    for cpu in list(runtime.instances.values()):
+        cpu.power_off()
+        runtime.delete(cpu.name)
+
+
+@pytest.fixture
+def users(client: TestClient[Any], admin_headers: Headers) -> dict[str, Headers]:
+    make_user(client, admin_headers, "reader", ["read"])
+    make_user(client, admin_headers, "writer", ["read", "write"])
+    return {"reader": login(client, "reader"), "writer": login(client, "writer")}
+
+
+def value_path(name: str) -> str:
+    return f"{RT}/tags/{quote(name, safe='')}/value"
+
+
+def test_list_shows_released_tags_only_and_pages(client: TestClient[Any], plc: str, users: dict[str, Headers]) -> None:
+    reader = users["reader"]
+    page = data(client.get(f"{RT}/tags", headers=reader))
+    names = [t["name"] for t in page["tags"]]
+    assert names == ['"Motor_DB".speed', '"Motor_DB".running', '"Motor_DB".count', '"Motor_DB".limit', '"Start"']
+    access = {t["name"]: (t["dataType"], t["access"]) for t in page["tags"]}
+    assert access['"Motor_DB".limit'] == ("Int", "read") and access['"Motor_DB".speed'] == ("Real", "readWrite")
+    assert page["continuationPoint"] is None
+    seen, point = [], None
+    while True:
+        query = f"?limit=2&continuationPoint={point}" if point else "?limit=2"
+        page = data(client.get(f"{RT}/tags{query}", headers=reader))
+        seen += [t["name"] for t in page["tags"]]
+        point = page["continuationPoint"]
+        if point is None:
+            break
+    assert seen == names
+    assert_error(client.get(f"{RT}/tags?continuationPoint=bm90LWEtdGFn", headers=reader), 422,
+                 "INVALID_CONTINUATION_POINT")
+    assert_error(client.get(f"{RT}/tags?limit=0", headers=reader), 422)
+
+
+def test_read_one_value_with_quality_and_timestamp(client: TestClient[Any], plc: str, engineer_headers: Headers,
+                                                   users: dict[str, Headers]) -> None:
+    data(client.post(f"{SIM}/instances/Rt/actions/step", json={"cycles": 3}, headers=engineer_headers))
+    value = data(client.get(value_path('"Motor_DB".count'), headers=users["reader"]))
+    assert value["name"] == '"Motor_DB".count' and value["value"] == 3
+    assert value["dataType"] == "Int" and value["quality"] == "Good" and value["timestamp"].endswith("Z")
+    # TIA's spelling without quotes and in another case finds the same tag
+    assert data(client.get(value_path("motor_db.COUNT"), headers=users["reader"]))["value"] == 3
+    assert_error(client.get(value_path('"Motor_DB".secret'), headers=users["reader"]), 404, "TAG_NOT_FOUND")
+    assert_error(client.get(value_path('"Motor_DB".hidden.a'), headers=users["reader"]), 404, "TAG_NOT_FOUND")
+    assert_error(client.get(value_path('"Nope".x'), headers=users["reader"]), 404, "TAG_NOT_FOUND")
+    assert_error(client.get(value_path("%MW10"), headers=users["reader"]), 404, "TAG_NOT_FOUND")
+
+
+def test_bulk_read_answers_200_with_a_per_item_error(client: TestClient[Any], plc: str,
+                                                     users: dict[str, Headers]) -> None:
+    body = {"names": ['"Motor_DB".speed', '"Motor_DB".unknown', '"Start"', '"Motor_DB".secret']}
+    results = data(client.post(f"{RT}/tags/values", json=body, headers=users["reader"]))
+    assert [r["name"] for r in results] == ['"Motor_DB".speed', '"Motor_DB".unknown', '"Start"', '"Motor_DB".secret']
+    assert results[0]["quality"] == "Good" and results[0]["error"] is None and results[0]["value"] == 0.0
+    assert results[1]["quality"] == "Bad" and results[1]["value"] is None
+    assert results[1]["error"]["code"] == "TAG_NOT_FOUND" and results[1]["error"]["description"]
+    assert results[2]["value"] is False and results[3]["error"]["code"] == "TAG_NOT_FOUND"
+    assert_error(client.post(f"{RT}/tags/values", json={"names": []}, headers=users["reader"]), 422)
+
+
+def test_writes_need_the_write_role_and_a_writable_tag(client: TestClient[Any], plc: str, engineer_headers: Headers,
+                                                        users: dict[str, Headers]) -> None:
+    denied = assert_error(client.put(value_path('"Motor_DB".speed'), json={"value": 12.5}, headers=users["reader"]),
+                          403, "FORBIDDEN")
+    assert "write" in denied["message"]
+    assert_error(client.put(f"{RT}/tags/values", json={"values": [{"name": '"Motor_DB".speed', "value": 1}]},
+                            headers=users["reader"]), 403, "FORBIDDEN")
+    written = data(client.put(value_path('"Motor_DB".speed'), json={"value": 12.5}, headers=users["writer"]))
+    assert written["value"] == 12.5 and written["quality"] == "Good"
+    assert data(client.get(value_path('"Motor_DB".speed'), headers=users["reader"]))["value"] == 12.5
+    assert_error(client.put(value_path('"Motor_DB".limit'), json={"value": 1}, headers=users["writer"]), 403,
+                 "TAG_NOT_WRITABLE")
+    assert_error(client.put(value_path('"Motor_DB".secret'), json={"value": 1}, headers=users["writer"]), 404,
+                 "TAG_NOT_FOUND")
+    assert_error(client.put(value_path('"Motor_DB".count'), json={"value": "many"}, headers=users["writer"]), 422,
+                 "TYPE_MISMATCH")
+    # bulk: each item its own result, the good ones written
+    results = data(client.put(f"{RT}/tags/values", headers=users["writer"], json={"values": [
+        {"name": '"Start"', "value": True}, {"name": '"Motor_DB".limit', "value": 5},
+        {"name": '"Motor_DB".ghost', "value": 1}, {"name": '"Motor_DB".count', "value": 7}]}))
+    assert [r["error"]["code"] if r["error"] else None for r in results] == [
+        None, "TAG_NOT_WRITABLE", "TAG_NOT_FOUND", None]
+    data(client.post(f"{SIM}/instances/Rt/actions/step", json={"cycles": 1}, headers=engineer_headers))
+    values = data(client.post(f"{RT}/tags/values", json={"names": ['"Motor_DB".running', '"Motor_DB".count',
+                                                                   '"Motor_DB".limit']}, headers=users["reader"]))
+    assert [v["value"] for v in values] == [True, 8, 100]
+
+
+def test_writes_are_audited_with_the_runtime_user(client: TestClient[Any], plc: str, admin_headers: Headers,
+                                                  users: dict[str, Headers]) -> None:
+    data(client.put(value_path('"Motor_DB".speed'), json={"value": 3.0}, headers=users["writer"]))
+    client.put(value_path('"Motor_DB".speed'), json={"value": 4.0}, headers=users["reader"])
+    data(client.post(f"{RT}/tags/values", json={"names": ['"Motor_DB".speed']}, headers=users["reader"]))
+    rows = client.app.state.services.db.all(
+        "SELECT key_id, role, method, path, status FROM audit WHERE path LIKE '/api/runtime/tags%'")
+    got = [(r["key_id"], r["role"], r["method"], r["status"]) for r in rows]
+    assert ("runtime:writer", "runtime:read,write", "PUT", 200) in got
+    assert ("runtime:reader", "runtime:read", "PUT", 403) in got
+    assert not any(method == "POST" for _k, _r, method, _s in got)  # a bulk read changes nothing
+
+
+def test_no_running_plc_is_503(client: TestClient[Any], engineer_headers: Headers, users: dict[str, Headers]) -> None:
+    assert_error(client.get(f"{RT}/tags", headers=users["reader"]), 503, "RUNTIME_NOT_RUNNING")
+    assert_error(client.get(value_path('"Start"'), headers=users["reader"]), 503, "RUNTIME_NOT_RUNNING")
+    assert_error(client.post(f"{RT}/tags/values", json={"names": ['"Start"']}, headers=users["reader"]), 503,
+                 "RUNTIME_NOT_RUNNING")
+    # an instance that exists but is powered off is no runtime either
+    data(client.post(f"{SIM}/instances/create", json={"name": "Off"}, headers=engineer_headers))
+    try:
+        assert_error(client.get(f"{RT}/tags", headers=users["reader"]), 503, "RUNTIME_NOT_RUNNING")
+    finally:
+        client.app.state.services.backend.simulation.delete("Off")
+
+
+def test_stop_makes_values_uncertain(client: TestClient[Any], plc: str, engineer_headers: Headers,
+                                     users: dict[str, Headers]) -> None:
+    data(client.post(f"{SIM}/instances/Rt/stop", json={"confirm": True}, headers=engineer_headers))
+    value = data(client.get(value_path('"Motor_DB".count'), headers=users["reader"]))
+    assert value["quality"] == "Uncertain"
+
+
+def test_runtime_routes_refuse_without_a_token(client: TestClient[Any], admin_headers: Headers) -> None:
+    for method, path, body in (("GET", f"{RT}/tags", None), ("GET", value_path('"Start"'), None),
+                               ("PUT", value_path('"Start"'), {"value": True}),
+                               ("POST", f"{RT}/tags/values", {"names": ['"Start"']}),
+                               ("PUT", f"{RT}/tags/values", {"values": [{"name": '"Start"', "value": True}]}),
+                               ("GET", f"{RT}/users/current", None), ("POST", f"{RT}/auth/logout", None)):
+        for headers in ({}, admin_headers):
+            body_out = assert_error(client.request(method, path, json=body, headers=headers), 401, "UNAUTHORIZED")
+            assert body_out["status"] == 401 and body_out["success"] is False
+    # Host and Origin checks apply to runtime routes too
+    assert client.get(f"{RT}/tags", headers={"Host": "evil.example"}).status_code == 421
+    assert_error(client.post(f"{RT}/auth/login", json={"username": "a", "password": "bbbbbbbb"},
+                             headers={"Origin": "https://evil.example"}), 403, "ORIGIN_NOT_ALLOWED")
