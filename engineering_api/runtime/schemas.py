@@ -10,7 +10,7 @@ from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.users import PASSWORD_MAX, USERNAME_MAX, RuntimeUser
 
 __all__ = (
-    "BULK_MAX", "BulkRead", "BulkWrite", "ItemErrorOut", "LoginAnswer", "LoginRequest", "NewRuntimeUser",
+    "BULK_MAX", "BulkRead", "BulkWrite", "CurrentUser", "ItemErrorOut", "LoginAnswer", "LoginRequest", "NewRuntimeUser",
     "RuntimeTagInfo", "RuntimeUserChange", "TagList", "TagValue", "TagValueResult", "TagWriteItem", "ValueWrite",
 )
 

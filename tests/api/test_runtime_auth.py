@@ -135,3 +135,12 @@ def test_login_failures_are_limited_per_user_and_per_address(client: TestClient[
                  "TOO_MANY_LOGIN_FAILURES")
     audit = client.app.state.services.db.all("SELECT path, status FROM audit WHERE path LIKE '/api/runtime/auth%'")
     assert {row["status"] for row in audit} >= {200, 401, 429}
+
+
+@pytest.mark.parametrize("password", ["short", "x" * 1500])
+def test_refused_passwords_are_not_echoed(client: TestClient[Any], admin_headers: Headers, password: str) -> None:
+    created = client.post(f"{RT}/users", json={"username": "echo", "password": password, "roles": ["read"]},
+                          headers=admin_headers)
+    logged = client.post(f"{RT}/auth/login", json={"username": "echo", "password": password})
+    assert created.status_code == 422 and logged.status_code in (401, 422)
+    assert password not in created.text and password not in logged.text

@@ -196,3 +196,26 @@ def test_runtime_routes_refuse_without_a_token(client: TestClient[Any], admin_he
     assert client.get(f"{RT}/tags", headers={"Host": "evil.example"}).status_code == 421
     assert_error(client.post(f"{RT}/auth/login", json={"username": "a", "password": "bbbbbbbb"},
                              headers={"Origin": "https://evil.example"}), 403, "ORIGIN_NOT_ALLOWED")
+
+
+def test_plc_tags_are_released_by_their_own_flags(image: ProgramImage) -> None:
+    """A PLC tag's ExternalAccessible/ExternalWritable, as TIA exports them in the tag table, decide too."""
+    from fakes.runtime.image import build_image
+    from tests.runtime.helpers import software_from_scl
+
+    from engineering_api.runtime.simulated import released_tags
+
+    tags = [*TAGS, {"name": "Stop", "address": "%I0.1", "dataType": "Bool"},
+            {"name": "Lamp", "address": "%Q0.0", "dataType": "Bool"}]
+    built = build_image(software_from_scl(PROGRAM, tags), "PLC_1")
+    table = built.objects["Default tag table"].decode()
+    for address, flag in (("%I0.1", "<ExternalAccessible>false</ExternalAccessible>"),
+                          ("%Q0.0", "<ExternalWritable>false</ExternalWritable>")):
+        before = f"<DataTypeName>Bool</DataTypeName>\n          <LogicalAddress>{address}"
+        assert before in table
+        table = table.replace(before, before.replace("</DataTypeName>", f"</DataTypeName>{flag}"))
+    built.objects["Default tag table"] = table.encode()
+    released = released_tags(built)
+    assert '"stop"' not in released
+    assert released['"lamp"'].writable is False and released['"start"'].writable is True
+    assert '"motor_db".secret' not in released and released['"motor_db".limit'].writable is False

@@ -1,0 +1,110 @@
+"""Schemathesis over the runtime tag routes with a logged-in runtime user and a running simulated PLC: no 5xx
+(the PLC runs, so 503 is no excuse), and every answer is documented (status, content type, body schema).
+
+The service-wide gate (tests/service/test_schemathesis_gate.py) sends an API key, which the runtime routes refuse
+with 401 before any input is read; this module reaches their handlers.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from litestar.testing import TestClient
+from schemathesis.core.failures import ServerError
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from tests.api.test_runtime_auth import login, make_user
+from tests.api.test_runtime_tags import PROGRAM, TAGS
+from tests.conftest import data
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from schemathesis import Case
+
+SEED = 20261123
+_METHODS = {"GET", "PUT", "POST"}
+TAG_NAMES = ('"Motor_DB".speed', '"Motor_DB".count', '"Motor_DB".limit', '"Motor_DB".secret', '"Start"')
+
+
+def _document() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app(Settings.from_env(data_dir=Path(scratch)))
+        document = app.openapi_schema.to_schema()
+        app.state.services.db.close()
+    return document
+
+
+schema = schemathesis.openapi.from_dict(
+    _document(),
+    config=schemathesis.Config.from_dict({
+        "seed": SEED,
+        "generation": {"mode": "all", "max-examples": 6, "deterministic": True, "no-shrink": True},
+        "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
+    }),
+).include(path_regex=r"^/api/runtime/(tags|users/current)")
+
+
+@schema.hook("flatmap_path_parameters")
+def _known_tags(context: Any, path_parameters: dict[str, Any]) -> Any:
+    if "tagName" not in (path_parameters or {}):
+        return st.just(path_parameters)
+    named = st.sampled_from(TAG_NAMES).map(lambda name: {**path_parameters, "tagName": name})
+    return st.one_of(named, st.just(path_parameters))
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient[Any], dict[str, str]]]:
+    engine = pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine has not landed")
+    from tests.runtime.helpers import software_from_scl
+
+    data_dir = tmp_path_factory.mktemp("runtime-fuzz")
+    with TestClient(create_app(Settings.from_env(data_dir=data_dir)), raise_server_exceptions=False) as client:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        data(client.post("/api/simulation/instances/create", json={"name": "Fz", "operatingMode": "SingleStep"},
+                         headers=admin))
+        data(client.post("/api/simulation/instances/Fz/power-on", headers=admin))
+        image = engine.build_image(software_from_scl(PROGRAM, TAGS), "PLC_1")
+        client.app.state.services.backend.simulation.get("Fz").load(image, device="PLC_1")
+        data(client.post("/api/simulation/start", json={"instanceName": "Fz"}, headers=admin))
+        make_user(client, admin, "fuzzer", ["admin"])
+        yield client, login(client, "fuzzer")
+
+
+def no_server_error(ctx: Any, response: Any, case: Case) -> None:
+    """Nothing >= 500 (the PLC runs and the routes have no 501)."""
+    if response.status_code >= 500:
+        raise ServerError(operation=case.operation.label, status_code=response.status_code)
+
+
+@schema.parametrize()
+@settings(max_examples=6, derandomize=True, database=None, deadline=None,
+          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+def test_runtime_route_answers_as_documented(case: Case, served: tuple[TestClient[Any], dict[str, str]]) -> None:
+    client, bearer = served
+    kwargs = case.as_transport_kwargs(base_url="http://testserver.local", headers=bearer)
+    request: dict[str, Any] = {"method": kwargs["method"], "url": kwargs["url"], "headers": kwargs.get("headers"),
+                               "params": kwargs.get("params") or None}
+    if "json" in kwargs:
+        request["json"] = kwargs["json"]
+    if isinstance(kwargs.get("data"), (bytes, str)):
+        request["content"] = kwargs["data"]
+    response = client.request(**request)
+    if (request["headers"] or {}).get("Authorization") == bearer["Authorization"] and case.method in _METHODS:
+        # The token reached the handler, not only the guard (the coverage phase also sends none or a wrong one).
+        assert response.status_code != 401, response.text
+    case.validate_response(response, checks=[no_server_error, status_code_conformance, content_type_conformance,
+                                             response_schema_conformance])
+
