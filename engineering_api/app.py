@@ -26,7 +26,7 @@ from engineering_api.domain.files import FilesController
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
-from engineering_api.domain import pipelines, sourcecontrol
+from engineering_api.domain import library, pipelines, sourcecontrol
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
@@ -78,7 +78,7 @@ def registry() -> OperationRegistry:
         *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
-        *security.OPERATIONS, *hmi.OPERATIONS,
+        *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS,
     )
     return operations
 

@@ -166,6 +166,8 @@ class Project:
     subnets: dict[str, Subnet] = field(default_factory=dict)
     umac: dict[str, Any] = field(default_factory=dict)
     """Project users (:mod:`fakes.security_ops`, salted hashes only); saved when not empty."""
+    library: Any = field(default=None, compare=False, repr=False)
+    """The project library (:class:`fakes.library.Library`), None until used; saved under ``Library/``."""
     dirty: bool = False
 
     @property

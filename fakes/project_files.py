@@ -17,6 +17,7 @@ from typing import Any
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
 from fakes.hmi import load_hmi, save_hmi
+from fakes.library import load_library, save_library
 from fakes.model import Device, Project, Subnet
 from fakes.project_commit import FolderCommit, is_transient, recover
 from fakes.program import ExternalSource, PlcSoftware, ProgramObject, WatchForceTable, object_file_name, read_object
@@ -250,6 +251,8 @@ def save_project(project: Project) -> None:
             commit.write(devices_dir / device_folder(device.name) / "device.json", _dump(device.to_dict()))
             _save_software(device, devices_dir / device_folder(device.name), commit)
             save_hmi(device, devices_dir / device_folder(device.name), commit)
+        if project.library is not None:
+            save_library(project.library, project.folder / "Library", commit)
         if devices_dir.is_dir():
             for entry in devices_dir.iterdir():
                 if entry.is_dir() and entry.name not in folders:
@@ -281,6 +284,7 @@ def load_project(file: Path) -> Project:
             _load_software(devices[name], device_file.parent, version)
             load_hmi(devices[name], device_file.parent)
         subnets = {s["name"]: Subnet.from_dict(s) for s in manifest.get("subnets", [])}
+        library = load_library(file.parent / "Library", file.stem)
     except EngineeringError as exc:
         raise ValidationError(
             f"'{file.name}' cannot be opened: a stored program object is damaged ({exc.message}).",
@@ -301,5 +305,5 @@ def load_project(file: Path) -> Project:
         name=file.stem, folder=file.parent, version=version, author=manifest.get("author", ""),
         comment=manifest.get("comment", ""), created_at=manifest.get("createdAt", ""),
         saved_at=manifest.get("savedAt"), simulation_support=bool(manifest.get("simulationSupport", False)),
-        devices=devices, subnets=subnets, umac=dict(manifest.get("umac") or {}),
+        devices=devices, subnets=subnets, umac=dict(manifest.get("umac") or {}), library=library,
     )

@@ -15,6 +15,7 @@ from engineering_api.backend.areas.blocks import BlocksPort
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.areas.diagnostics import DiagnosticsPort
 from engineering_api.backend.areas.hmi import HmiPort
+from engineering_api.backend.areas.library import LibraryPort
 from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.security import SecurityPort
 from engineering_api.backend.areas.simulation import SimulationPort
@@ -54,7 +55,7 @@ __all__ = ("EngineeringBackend",)
 
 class EngineeringBackend(
     BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, DiagnosticsPort, SecurityPort,
-    HmiPort, ABC,
+    HmiPort, LibraryPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 

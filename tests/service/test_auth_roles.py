@@ -50,13 +50,14 @@ READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/cata
                  ("POST", "/api/design-spec/generate"), ("POST", "/api/simulation/tags/batch-read"),
                  ("POST", "/api/assistant/chat"), ("POST", "/api/assistant/stop"),
                  ("POST", "/api/telemetry/client-events"),
-                 ("POST", "/api/source-control/export-preview"), ("POST", "/api/source-control/export-preview-sync")}
+                 ("POST", "/api/source-control/export-preview"), ("POST", "/api/source-control/export-preview-sync"),
+                 ("POST", "/api/project/library/types/actions/compare")}
 """Lookups, generation and PLC tag reads that take a JSON body but change and write nothing, so viewers may
 use them.
 (generate-only can write ``outputPath``, so it needs the engineer role.) The assistant's chat and stop are open to
 viewers too: a viewer's assistant gets and runs only read tools (the tools apply the key's role). Every client sends
 its telemetry events, which change nothing but an optional local log. A source-control export preview compares
-the project with HEAD and commits nothing."""
+the project with HEAD and commits nothing. A library type compare only reads the versions and the instance."""
 MUTATING = [(m, p, r) for m, p, r in ROUTES if m != "GET" and r is not None and (m, p) not in READS_BY_POST]
 GUARDED = [(m, p, r) for m, p, r in ROUTES if r is not None]
 

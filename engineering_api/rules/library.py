@@ -1,0 +1,93 @@
+"""TIA's library rules that every adapter applies alike: names, paths, version numbers and version states.
+
+A library (the project library, or a global library, which is the same model in a library file of its own) holds
+**master copies** in a folder tree and **types** in a folder tree. A type (a block or PLC data type) has versions;
+each version is ``InWork`` or ``Released`` (Openness ``LibraryTypeVersionState.InWork`` / ``Committed``). The rules
+(Siemens, "TIA Portal Openness: functions on libraries" -- accessing types, type versions and instances, V21:
+https://docs.tia.siemens.cloud/r/en-us/v21/tia-portal-openness-api-for-automation-of-engineering-workflows/
+tia-portal-openness-api/functions-on-libraries/accessing-type-versions; and the TIA Portal help "Basics on types"):
+
+- a released version never changes; editing a type (``LibraryTypeVersion.Edit()``) creates a new in-work version;
+- a type has at most one in-work version; its test instance is the one instance that can be edited;
+- an instance of a released version is write-protected;
+- the default version (``SetAsDefault``) is the one new instances get; only a released version can be default;
+- a type whose versions have instances, or that another type depends on, cannot be deleted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engineering_api.backend.errors import ValidationError
+
+__all__ = (
+    "IN_WORK", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_library_name", "format_version", "next_version",
+    "parse_version", "split_master_copy_path",
+)
+
+IN_WORK, RELEASED = "InWork", "Released"
+"""Version states on the wire; Openness names them ``LibraryTypeVersionState.InWork`` and ``Committed``."""
+TYPE_KINDS = ("FB", "FC", "UDT")
+"""What a PLC library type is made from: function blocks, functions and PLC data types (TIA's "Add new type"
+offers no type of an OB or a data block)."""
+MASTER_COPY_KINDS = ("Block", "PlcDataType", "TagTable", "Device")
+"""What a master copy is made from here: a block, a PLC data type, a PLC tag table or a whole device."""
+
+_VERSION = re.compile(r"^\s*(\d{1,5})\.(\d{1,5})\.(\d{1,5})\s*$")
+_BAD_NAME = re.compile(r'[\\/"<>|:*?\x00-\x1f]')
+
+
+def check_library_name(name: str, field: str = "name") -> str:
+    """A master copy, folder or type name as TIA takes it: 1-128 characters, no path separators or quotes.
+
+    Raises:
+        ValidationError: ``INVALID_NAME`` naming ``field``.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError(f"'{field}' is empty.", code="INVALID_NAME", details={"field": field})
+    if len(name) > 128 or _BAD_NAME.search(name) or name != name.strip():
+        raise ValidationError(
+            f"'{name}' is not a usable library name (at most 128 characters, no \\ / \" < > | : * ? and no blanks "
+            "around it).", code="INVALID_NAME", details={"field": field},
+        )
+    return name
+
+
+def parse_version(text: str, field: str = "versionNumber") -> tuple[int, int, int]:
+    """``"1.0.2"`` as ``(1, 0, 2)``: TIA's type versions have three numbers (Openness ``System.Version``).
+
+    Raises:
+        ValidationError: ``INVALID_VERSION``.
+    """
+    match = _VERSION.match(text or "") if isinstance(text, str) else None
+    if match is None:
+        raise ValidationError(f"'{text}' is not a type version; write it as major.minor.patch, e.g. 1.0.0.",
+                              code="INVALID_VERSION", details={"field": field})
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+def format_version(version: tuple[int, int, int]) -> str:
+    return ".".join(str(n) for n in version)
+
+
+def next_version(numbers: list[str]) -> str:
+    """The number TIA proposes for a new version: the highest one with its last digit raised (0.0.1 for none)."""
+    if not numbers:
+        return "0.0.1"
+    major, minor, patch = max(parse_version(n) for n in numbers)
+    return format_version((major, minor, patch + 1))
+
+
+def split_master_copy_path(path: str, field: str = "mcPath") -> tuple[str, str]:
+    """``("Motors/Pumps", "Pump")`` for ``Motors/Pumps/Pump`` or ``Motors\\Pumps\\Pump``; ``("", name)`` for a name.
+
+    A value without a separator is a name (searched in every folder); with one, it is a path from the root.
+
+    Raises:
+        ValidationError: ``INVALID_PATH`` for an empty part.
+    """
+    parts = [p.strip() for p in (path or "").replace("\\", "/").strip("/").split("/")]
+    if not parts or any(not p for p in parts):
+        raise ValidationError(f"'{path}' is not a master copy name or path (Folder/Sub/Name).", code="INVALID_PATH",
+                              details={"field": field})
+    return "/".join(parts[:-1]), parts[-1]

@@ -1,0 +1,259 @@
+"""Library types of the fake: create, edit (a new in-work version), release, discard, instantiate, delete, compare.
+
+TIA's rules (:mod:`engineering_api.rules.library`): a released version never changes; editing a type creates
+its one in-work version, whose test instance is the only instance that can be changed; releasing takes the
+test instance's content, makes the version the default and updates every instance in the project; new
+instances get the default version with their dependencies; a type with instances or dependents stays.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison, TypeInstantiation
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.domain.sourcecontrol.export import BLOCKS, TYPES
+from engineering_api.domain.sourcecontrol.semantic import object_diff
+from engineering_api.lib.schema import utc_now
+from engineering_api.rules.folders import folder_parts
+from engineering_api.rules.library import (
+    IN_WORK,
+    RELEASED,
+    TYPE_KINDS,
+    format_version,
+    next_version,
+    parse_version,
+)
+from fakes.library import LibraryType, TypeVersion
+from fakes.library_ops import LibraryOperations, _deps, _find_object
+from fakes.type_ops import is_consistent
+
+if TYPE_CHECKING:
+    from fakes.library import Library
+    from fakes.model import Project
+    from fakes.program import PlcSoftware, ProgramObject
+
+__all__ = ("LibraryTypeOperations",)
+
+
+class LibraryTypeOperations(LibraryOperations):
+    """The types half of the library; :class:`fakes.backend.FakeBackend` has this one base for the library."""
+
+    def _lib_new_type(self, project: Project, lib: Library, device: str, software: PlcSoftware, obj: ProgramObject,
+                      folder: str, comment: str, created: list[str]) -> LibraryType:
+        """A type of ``obj`` (0.0.1, released); types are made first for what it uses that is not a type yet."""
+        links = lib.links.setdefault(device, {})
+        dependencies = {}
+        for dep in _deps(software, obj):
+            if dep.name in links:
+                dependencies[dep.name] = links[dep.name][1]
+                continue
+            if dep.name in lib.types:
+                raise ConflictError(f"'{obj.name}' uses '{dep.name}', which is not an instance of the library type of "
+                                    "that name; instantiate the type in this PLC first.", code="DEPENDENCY_NOT_AN_INSTANCE")
+            self._lib_new_type(project, lib, device, software, dep, folder, comment, created)
+            created.append(dep.name)
+            dependencies[dep.name] = "0.0.1"
+        t = LibraryType(name=obj.name, kind="UDT" if obj.kind == "UDT" else obj.kind, folder=folder, default="0.0.1",
+                        versions=[TypeVersion(number="0.0.1", state=RELEASED, data=obj.xml, author=project.author,
+                                              comment=comment, created_at=utc_now(), dependencies=dependencies)])
+        lib.types[obj.name] = t
+        links[obj.name] = (obj.name, "0.0.1")
+        return t
+
+    def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
+                            library: str | None = None) -> LibraryTypeInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            lib = self._lib(project, library)
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            obj = _find_object(software, object_name)
+            if obj is None:
+                raise NotFoundError(f"'{device}' has no block or PLC data type '{object_name}'.", code="OBJECT_NOT_FOUND")
+            if obj.kind not in TYPE_KINDS:
+                raise ValidationError(f"'{object_name}' is a {obj.kind}: TIA makes types of FBs, FCs and PLC data types "
+                                      "only.", code="NOT_TYPEABLE")
+            if any(n.lower() == obj.name.lower() for n in lib.types):
+                raise AlreadyExistsError(f"The library already has a type '{obj.name}'.", code="TYPE_EXISTS")
+            if object_name in lib.links.get(device, {}):
+                raise AlreadyExistsError(f"'{object_name}' is already an instance of a library type.",
+                                         code="ALREADY_AN_INSTANCE")
+            if not is_consistent(software, obj):
+                raise ValidationError(f"'{object_name}' is inconsistent; compile it before making it a type.",
+                                      code="TYPE_INCONSISTENT")
+            folder = "/".join(folder_parts(folder, field="folder")) if folder.strip() else ""
+            if folder:
+                parts = folder.split("/")
+                lib.type_folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+            created: list[str] = []
+            t = self._lib_new_type(project, lib, device, software, obj, folder, comment, created)
+            return self._lib_type_info(lib, t, created)
+
+    def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            lib = self._lib(project, library)
+            t = self._lib_type(lib, type_name)
+            if t.in_work is not None:
+                where = t.in_work.test_instance
+                raise ConflictError(
+                    f"The type '{type_name}' already has the in-work version {t.in_work.number}"
+                    + (f" (test instance in '{where[0]}')" if where else "") + "; release or discard it first.",
+                    code="IN_WORK_VERSION_EXISTS", details={"versionNumber": t.in_work.number})
+            base = t.default_version
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            self._lib_place(project, lib, device, software, t, base, [], [])
+            number = next_version([v.number for v in t.versions])
+            t.versions.append(TypeVersion(number=number, state=IN_WORK, data=base.data, author=project.author,
+                                          created_at=utc_now(), dependencies=dict(base.dependencies),
+                                          test_instance=(device, t.name)))
+            lib.links[device][t.name] = (t.name, number)
+            return self._lib_type_info(lib, t)
+
+    def release_library_type(self, type_name: str, *, version_number: str | None, comment: str,
+                             library: str | None = None) -> LibraryTypeInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            lib = self._lib(project, library)
+            t = self._lib_type(lib, type_name)
+            work = t.in_work
+            if work is None:
+                raise ConflictError(f"The type '{type_name}' has no in-work version; edit it first.",
+                                    code="NO_IN_WORK_VERSION")
+            number = work.number
+            if version_number is not None:
+                wanted = parse_version(version_number)
+                highest = max((parse_version(v.number) for v in t.versions if v is not work), default=(0, 0, 0))
+                if wanted <= highest:
+                    raise ValidationError(f"{version_number} is not above the type's highest version "
+                                          f"{format_version(highest)}.", code="INVALID_VERSION",
+                                          details={"field": "versionNumber"})
+                number = format_version(wanted)
+            device, name = work.test_instance  # type: ignore[misc]
+            dev = project.devices.get(device)
+            obj = _find_object(dev.software, name) if dev is not None and dev.software is not None else None
+            if obj is None:
+                raise ConflictError(f"The test instance of '{type_name}' {work.number} in '{device}' is gone; discard "
+                                    "the version.", code="TEST_INSTANCE_MISSING")
+            software = dev.software
+            if not is_consistent(software, obj):
+                raise ValidationError(f"The test instance '{name}' in '{device}' is inconsistent; compile it before "
+                                      "releasing.", code="TYPE_INCONSISTENT")
+            dependencies = {}
+            for dep in _deps(software, obj):
+                link = lib.links.get(device, {}).get(dep.name)
+                if link is None:
+                    raise ValidationError(f"'{name}' now uses '{dep.name}', which is not a library type; make it a "
+                                          "type first.", code="DEPENDENCY_NOT_A_TYPE", details={"dependency": dep.name})
+                dep_version = lib.types[link[0]].version(link[1])
+                if dep_version is None or dep_version.state != RELEASED:
+                    raise ValidationError(f"'{name}' uses '{dep.name}' {link[1]}, which is in work; release it first.",
+                                          code="DEPENDENCY_IN_WORK", details={"dependency": dep.name})
+                dependencies[dep.name] = link[1]
+            work.number, work.state, work.data, work.dependencies = number, RELEASED, obj.xml, dependencies
+            work.comment, work.test_instance, t.default = comment or work.comment, None, number
+            lib.links[device][name] = (t.name, number)
+            # Releasing updates the type's instances in the project to the new version (TIA's default choice).
+            for other, objects in list(lib.links.items()):
+                if objects.get(t.name, (None,))[0] == t.name and objects[t.name][1] != number:
+                    other_software = project.devices[other].software
+                    self._lib_place(project, lib, other, other_software, t, work, [], [])
+            return self._lib_type_info(lib, t)
+
+    def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            lib = self._lib(project, library)
+            t = self._lib_type(lib, type_name)
+            work = t.in_work
+            if work is None:
+                raise ConflictError(f"The type '{type_name}' has no in-work version.", code="NO_IN_WORK_VERSION")
+            t.versions.remove(work)
+            device, name = work.test_instance  # type: ignore[misc]
+            dev = project.devices.get(device)
+            if dev is not None and dev.software is not None and name in lib.links.get(device, {}):
+                lib.links[device][name] = (t.name, t.default)  # type: ignore[assignment]
+                self._lib_place(project, lib, device, dev.software, t, t.default_version, [], [])
+            return self._lib_type_info(lib, t)
+
+    def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
+        lib = self._lib(self._project(), library)  # type: ignore[attr-defined]
+        return [self._lib_type_info(lib, t) for t in lib.types.values()]
+
+    def instantiate_library_type(self, type_name: str, device: str, *, version_number: str | None,
+                                 library: str | None = None) -> TypeInstantiation:
+        with self._change() as project:  # type: ignore[attr-defined]
+            lib = self._lib(project, library)
+            t = self._lib_type(lib, type_name)
+            version = self._lib_version(t, version_number) if version_number else t.default_version
+            if version.state != RELEASED:
+                raise ValidationError(f"{type_name} {version.number} is in work: only released versions are "
+                                      "instantiated (its test instance is the one instance it has).",
+                                      code="VERSION_IN_WORK")
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            link = lib.links.get(device, {}).get(t.name)
+            if link is not None and t.version(link[1]) is not None and t.version(link[1]).state == IN_WORK:
+                raise ConflictError(f"'{t.name}' in '{device}' is the test instance of the in-work version {link[1]}; "
+                                    "release or discard it first.", code="IN_WORK_VERSION_EXISTS")
+            created: list[str] = []
+            updated: list[str] = []
+            self._lib_place(project, lib, device, software, t, version, created, updated)
+            return TypeInstantiation(type_name=t.name, version_number=version.number, device_name=device,
+                                     created=created, updated=updated)
+
+    def delete_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            lib = self._lib(project, library)
+            t = self._lib_type(lib, type_name)
+            instances = self._lib_instances(lib, type_name)
+            if instances:
+                names = ", ".join(f"{i.device_name}/{i.name} ({i.version_number})" for i in instances)
+                raise ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
+                                    code="TYPE_HAS_INSTANCES",
+                                    details={"instances": [{"deviceName": i.device_name, "name": i.name,
+                                                            "versionNumber": i.version_number} for i in instances]})
+            dependents = sorted(o.name for o in lib.types.values() if o is not t
+                                and any(type_name in v.dependencies for v in o.versions))
+            if dependents:
+                raise ConflictError(f"The types {', '.join(dependents)} use '{type_name}'; delete them first.",
+                                    code="TYPE_IS_DEPENDENCY", details={"dependents": dependents})
+            info = self._lib_type_info(lib, t)
+            del lib.types[type_name]
+            return info
+
+    def set_default_library_type_version(self, type_name: str, version_number: str,
+                                         library: str | None = None) -> LibraryTypeInfo:
+        with self._change() as project:  # type: ignore[attr-defined]
+            lib = self._lib(project, library)
+            t = self._lib_type(lib, type_name)
+            version = self._lib_version(t, version_number)
+            if version.state != RELEASED:
+                raise ValidationError(f"{type_name} {version.number} is in work; only a released version can be the "
+                                      "default.", code="VERSION_IN_WORK")
+            t.default = version.number
+            return self._lib_type_info(lib, t)
+
+    def compare_library_type(self, type_name: str, left_version: str, *, right_version: str | None,
+                             device: str | None, library: str | None = None) -> TypeComparison:
+        project = self._project()  # type: ignore[attr-defined]
+        lib = self._lib(project, library)
+        t = self._lib_type(lib, type_name)
+        left = self._lib_version(t, left_version, "leftVersion")
+        if right_version is not None:
+            right_data, right_label = self._lib_version(t, right_version, "rightVersion").data, right_version
+        elif device is not None:
+            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            link = lib.links.get(device, {}).get(t.name)
+            obj = _find_object(software, t.name) if link is not None else None
+            if obj is None:
+                raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
+            right_data, right_label = obj.xml, f"{device}/{t.name}"
+        else:
+            raise ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
+                                  code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
+        domain = TYPES if t.kind == "UDT" else BLOCKS
+        diff = object_diff(f"Library/{domain}/{t.name}.xml", "Modified", left.data, right_data)
+        identical = left.data == right_data or not (diff.members_added or diff.members_removed or diff.members_changed
+                                                    or diff.networks_changed or diff.kind not in ("formatting", ""))
+        return TypeComparison(
+            type_name=t.name, left=left.number, right=right_label, identical=identical,
+            kind="" if identical else diff.kind, members_added=diff.members_added, members_removed=diff.members_removed,
+            members_changed=diff.members_changed, networks_changed=diff.networks_changed,
+            summary=f"{t.name}: {left.number} and {right_label} are identical" if identical else diff.summary,
+        )
