@@ -70,7 +70,7 @@ namespace Siemens.Engineering.SW.Blocks
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class PlcBlockComposition : IEnumerable<PlcBlock>
+    public sealed partial class PlcBlockComposition : IEnumerable<PlcBlock>
     {
         private readonly Project _project;
         private readonly GroupState _state;
@@ -97,7 +97,7 @@ namespace Siemens.Engineering.SW.Blocks
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public abstract class PlcBlock : IEngineeringServiceProvider
+    public abstract class PlcBlock : IEngineeringServiceProvider, Siemens.Engineering.Library.MasterCopies.IMasterCopySource
     {
         private readonly Project _project;
         private readonly GroupState _group;

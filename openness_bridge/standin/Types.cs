@@ -61,7 +61,7 @@ namespace Siemens.Engineering.SW.Types
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class PlcTypeComposition : IEnumerable<PlcType>
+    public sealed partial class PlcTypeComposition : IEnumerable<PlcType>
     {
         private readonly Project _project;
         private readonly GroupState _state;
@@ -86,14 +86,14 @@ namespace Siemens.Engineering.SW.Types
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class PlcType : IEngineeringServiceProvider
+    public sealed class PlcType : IEngineeringServiceProvider, Siemens.Engineering.Library.MasterCopies.IMasterCopySource
     {
         private readonly Project _project;
         private readonly GroupState _group;
         private readonly string _name;
         internal PlcType(Project project, GroupState group, string name) { _project = project; _group = group; _name = name; }
 
-        private ObjectState Object
+        internal ObjectState Object
         {
             get
             {

@@ -1,0 +1,334 @@
+// Stand-in for Siemens.Engineering.Library: the project library's master copy folders and master copies of blocks
+// and PLC data types, pasted with PlcBlockComposition/PlcTypeComposition.CreateFrom(MasterCopy); the type folder is
+// there but holds no types (V19 Openness cannot make one of a project block). Sources of every public member:
+// openness_bridge/README.md, "Libraries". Kept in the project file as records (LibraryPart), so a transaction
+// rolls it back and a save keeps it.
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using Siemens.Engineering.Library.MasterCopies;
+using Siemens.Engineering.Library.Types;
+using StandIn.Control;
+
+namespace Siemens.Engineering
+{
+    public sealed partial class Project
+    {
+        public Siemens.Engineering.Library.ProjectLibrary ProjectLibrary { get { Live(); return new Siemens.Engineering.Library.ProjectLibrary(this); } }
+    }
+}
+
+namespace Siemens.Engineering.Library
+{
+    public sealed class ProjectLibrary
+    {
+        private readonly Project _project;
+        internal ProjectLibrary(Project project) { _project = project; }
+        public MasterCopySystemFolder MasterCopyFolder { get { _project.Live(); return new MasterCopySystemFolder(_project, ""); } }
+        public LibraryTypeSystemFolder TypeFolder { get { _project.Live(); return new LibraryTypeSystemFolder(_project); } }
+    }
+}
+
+namespace Siemens.Engineering.Library.MasterCopies
+{
+    /// <summary>Marker of what a master copy can be made of (here: blocks and PLC data types).</summary>
+    public interface IMasterCopySource { }
+
+    public abstract class MasterCopyFolder
+    {
+        internal readonly Project OwnerProject;
+        internal readonly string FolderPath;  // "" for the system folder, "a/b" for a user folder
+        internal MasterCopyFolder(Project project, string path) { OwnerProject = project; FolderPath = path; }
+        public string Name { get { OwnerProject.Live(); return FolderPath.Length == 0 ? "Master copies" : FolderPath.Split('/').Last(); } }
+        public MasterCopyUserFolderComposition Folders { get { OwnerProject.Live(); return new MasterCopyUserFolderComposition(OwnerProject, FolderPath); } }
+        public MasterCopyComposition MasterCopies { get { OwnerProject.Live(); return new MasterCopyComposition(OwnerProject, FolderPath); } }
+    }
+
+    public sealed class MasterCopySystemFolder : MasterCopyFolder { internal MasterCopySystemFolder(Project p, string path) : base(p, path) { } }
+
+    public sealed class MasterCopyUserFolder : MasterCopyFolder
+    {
+        internal MasterCopyUserFolder(Project p, string path) : base(p, path) { }
+
+        // TIA deletes the folder with its subfolders and master copies.
+        public void Delete()
+        {
+            OwnerProject.Live();
+            var state = OwnerProject.State;
+            Func<string, bool> inside = f => f == FolderPath || f.StartsWith(FolderPath + "/", StringComparison.Ordinal);
+            state.MasterCopyFolders.RemoveAll(f => inside(f));
+            state.MasterCopies.RemoveAll(m => inside(m.Folder));
+            state.Modified = true;
+        }
+    }
+
+    public sealed class MasterCopyUserFolderComposition : IEnumerable<MasterCopyUserFolder>
+    {
+        private readonly Project _project;
+        private readonly string _parent;
+        internal MasterCopyUserFolderComposition(Project project, string parent) { _project = project; _parent = parent; }
+        private string PathOf(string name) { return _parent.Length == 0 ? name : _parent + "/" + name; }
+        private IEnumerable<string> Children()
+        {
+            return _project.State.MasterCopyFolders.Where(f => f.StartsWith(_parent.Length == 0 ? "" : _parent + "/", StringComparison.Ordinal)
+                && f.Length > _parent.Length && f.Substring(_parent.Length == 0 ? 0 : _parent.Length + 1).IndexOf('/') < 0);
+        }
+        public MasterCopyUserFolder Find(string name)
+        {
+            _project.Live();
+            return _project.State.MasterCopyFolders.Contains(PathOf(name)) ? new MasterCopyUserFolder(_project, PathOf(name)) : null;
+        }
+        public MasterCopyUserFolder Create(string name)
+        {
+            _project.Live();
+            Faults.Check("MasterCopyUserFolderComposition.Create");
+            if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(new[] { '/', '\\' }) >= 0)
+                throw new EngineeringTargetInvocationException("The folder cannot be created.", "The name '" + name + "' is not valid.", null);
+            if (_project.State.MasterCopyFolders.Contains(PathOf(name)))
+                throw new EngineeringTargetInvocationException("The folder cannot be created.", "A folder named '" + name + "' already exists.", null);
+            _project.State.MasterCopyFolders.Add(PathOf(name));
+            _project.State.Modified = true;
+            return new MasterCopyUserFolder(_project, PathOf(name));
+        }
+        public IEnumerator<MasterCopyUserFolder> GetEnumerator()
+        {
+            _project.Live();
+            return Children().Select(f => new MasterCopyUserFolder(_project, f)).ToList().GetEnumerator();
+        }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class MasterCopyComposition : IEnumerable<MasterCopy>
+    {
+        private readonly Project _project;
+        private readonly string _folder;
+        internal MasterCopyComposition(Project project, string folder) { _project = project; _folder = folder; }
+
+        public MasterCopy Find(string name)
+        {
+            _project.Live();
+            return _project.State.MasterCopies.Any(m => m.Folder == _folder && m.Name == name) ? new MasterCopy(_project, _folder, name) : null;
+        }
+
+        // The stand-in copies blocks and PLC data types; tag tables and devices are sources in TIA too (not here).
+        public MasterCopy Create(IMasterCopySource source)
+        {
+            _project.Live();
+            Faults.Check("MasterCopyComposition.Create");
+            var block = source as Siemens.Engineering.SW.Blocks.PlcBlock;
+            var udt = source as Siemens.Engineering.SW.Types.PlcType;
+            var obj = block != null ? block.Object : udt != null ? udt.Object : null;
+            if (obj == null)
+                throw new EngineeringNotSupportedException("The master copy cannot be created.", "The stand-in makes master copies of blocks and PLC data types only.", null);
+            if (_project.State.MasterCopies.Any(m => m.Folder == _folder && string.Equals(m.Name, obj.Name, StringComparison.OrdinalIgnoreCase)))
+                throw new EngineeringTargetInvocationException("The master copy cannot be created.", "A master copy named '" + obj.Name + "' already exists.", null);
+            _project.State.MasterCopies.Add(new MasterCopyState
+            {
+                Folder = _folder, Name = obj.Name, Author = _project.State.Author ?? "", Created = DateTime.UtcNow,
+                ContentName = obj.Name, Element = obj.Element, Xml = obj.Xml.ToArray(),
+            });
+            _project.State.Modified = true;
+            return new MasterCopy(_project, _folder, obj.Name);
+        }
+
+        public IEnumerator<MasterCopy> GetEnumerator()
+        {
+            _project.Live();
+            return _project.State.MasterCopies.Where(m => m.Folder == _folder).Select(m => new MasterCopy(_project, _folder, m.Name)).ToList().GetEnumerator();
+        }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class MasterCopy
+    {
+        private readonly Project _project;
+        private readonly string _folder;
+        private string _name;
+        internal MasterCopy(Project project, string folder, string name) { _project = project; _folder = folder; _name = name; }
+
+        internal MasterCopyState State
+        {
+            get
+            {
+                _project.Live();
+                var state = _project.State.MasterCopies.FirstOrDefault(m => m.Folder == _folder && m.Name == _name);
+                if (state == null)
+                    throw new EngineeringObjectDisposedException("The master copy object has been disposed.", "The master copy '" + _name + "' was deleted.", null);
+                return state;
+            }
+        }
+
+        public string Name
+        {
+            get { return State.Name; }
+            set { var s = State; s.Name = value; _name = value; _project.State.Modified = true; }
+        }
+        public string Author { get { return State.Author; } }
+        public DateTime CreationDate { get { return State.Created; } }
+        public MasterCopyContentDescriptionComposition ContentDescriptions
+        {
+            get { var s = State; return new MasterCopyContentDescriptionComposition(new[] { new MasterCopyContentDescription(s.ContentName, s.ContentType) }); }
+        }
+
+        public void Delete()
+        {
+            var s = State;
+            Faults.Check("MasterCopy.Delete");
+            _project.State.MasterCopies.Remove(s);
+            _project.State.Modified = true;
+        }
+    }
+
+    public sealed class MasterCopyContentDescription
+    {
+        internal MasterCopyContentDescription(string name, Type type) { ContentName = name; ContentType = type; }
+        public string ContentName { get; private set; }
+        public Type ContentType { get; private set; }
+    }
+
+    public sealed class MasterCopyContentDescriptionComposition : IEnumerable<MasterCopyContentDescription>
+    {
+        private readonly IList<MasterCopyContentDescription> _items;
+        internal MasterCopyContentDescriptionComposition(IList<MasterCopyContentDescription> items) { _items = items; }
+        public int Count { get { return _items.Count; } }
+        public IEnumerator<MasterCopyContentDescription> GetEnumerator() { return _items.GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.Library.Types
+{
+    // The stand-in's type folder is empty: Openness V19 has no member that makes a type of a project block.
+    public sealed class LibraryTypeSystemFolder
+    {
+        private readonly Project _project;
+        internal LibraryTypeSystemFolder(Project project) { _project = project; }
+        public string Name { get { _project.Live(); return "Types"; } }
+        public LibraryTypeComposition Types { get { _project.Live(); return new LibraryTypeComposition(); } }
+        public LibraryTypeUserFolderComposition Folders { get { _project.Live(); return new LibraryTypeUserFolderComposition(); } }
+    }
+
+    public sealed class LibraryType
+    {
+        internal LibraryType() { }
+        public string Name { get { return ""; } }
+    }
+
+    public sealed class LibraryTypeComposition : IEnumerable<LibraryType>
+    {
+        internal LibraryTypeComposition() { }
+        public LibraryType Find(string name) { return null; }
+        public IEnumerator<LibraryType> GetEnumerator() { return new List<LibraryType>().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class LibraryTypeUserFolder { internal LibraryTypeUserFolder() { } }
+
+    public sealed class LibraryTypeUserFolderComposition : IEnumerable<LibraryTypeUserFolder>
+    {
+        internal LibraryTypeUserFolderComposition() { }
+        public IEnumerator<LibraryTypeUserFolder> GetEnumerator() { return new List<LibraryTypeUserFolder>().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.SW.Blocks
+{
+    public sealed partial class PlcBlockComposition
+    {
+        // TIA's MasterCopyMode.ThrowIfExists: an object of that name is refused.
+        public PlcBlock CreateFrom(MasterCopy masterCopy)
+        {
+            var obj = LibraryStore.Paste(_project, _state, masterCopy, "SW.Blocks.");
+            return PlcBlock.Make(_project, _state, obj.Name);
+        }
+    }
+}
+
+namespace Siemens.Engineering.SW.Types
+{
+    public sealed partial class PlcTypeComposition
+    {
+        public PlcType CreateFrom(MasterCopy masterCopy)
+        {
+            var obj = LibraryStore.Paste(_project, _state, masterCopy, "SW.Types.");
+            return new PlcType(_project, _state, obj.Name);
+        }
+    }
+}
+
+namespace StandIn.Control
+{
+    internal sealed class MasterCopyState
+    {
+        internal string Folder, Name, Author, ContentName, Element;
+        internal DateTime Created;
+        internal byte[] Xml;
+
+        internal Type ContentType
+        {
+            get
+            {
+                if (Element.StartsWith("SW.Types.", StringComparison.Ordinal)) return typeof(Siemens.Engineering.SW.Types.PlcType);
+                switch (Element)
+                {
+                    case "SW.Blocks.FC": return typeof(Siemens.Engineering.SW.Blocks.FC);
+                    case "SW.Blocks.OB": return typeof(Siemens.Engineering.SW.Blocks.OB);
+                    case "SW.Blocks.GlobalDB": return typeof(Siemens.Engineering.SW.Blocks.GlobalDB);
+                    case "SW.Blocks.InstanceDB": return typeof(Siemens.Engineering.SW.Blocks.InstanceDB);
+                    default: return typeof(Siemens.Engineering.SW.Blocks.FB);
+                }
+            }
+        }
+    }
+
+    internal sealed partial class ProjectState
+    {
+        internal readonly List<string> MasterCopyFolders = new List<string>();
+        internal readonly List<MasterCopyState> MasterCopies = new List<MasterCopyState>();
+    }
+
+    internal static class LibraryStore
+    {
+        internal static ObjectState Paste(Siemens.Engineering.Project project, GroupState group, MasterCopy masterCopy, string prefix)
+        {
+            var state = masterCopy.State;
+            var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "standin-mc-" + Guid.NewGuid().ToString("N") + ".xml");
+            System.IO.File.WriteAllBytes(file, state.Xml);
+            try
+            {
+                return SimaticMLStore.Import(project, group, new System.IO.FileInfo(file), Siemens.Engineering.ImportOptions.None, prefix);
+            }
+            finally
+            {
+                System.IO.File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>The project library in the project file: folders and master copies.</summary>
+    internal sealed class LibraryPart : IProjectPart
+    {
+        public IEnumerable<string[]> Save(ProjectState project)
+        {
+            foreach (var folder in project.MasterCopyFolders) yield return new[] { "library.folder", Record.Text(folder) };
+            foreach (var m in project.MasterCopies)
+                yield return new[] { "library.mc", Record.Text(m.Folder), Record.Text(m.Name), Record.Text(m.Author), Record.Text(m.ContentName),
+                                     m.Element, m.Created.Ticks.ToString(), Convert.ToBase64String(m.Xml) };
+        }
+
+        public bool Load(ProjectState project, string[] fields)
+        {
+            if (fields[0] == "library.folder") { project.MasterCopyFolders.Add(Record.Untext(fields[1])); return true; }
+            if (fields[0] != "library.mc") return false;
+            project.MasterCopies.Add(new MasterCopyState
+            {
+                Folder = Record.Untext(fields[1]), Name = Record.Untext(fields[2]), Author = Record.Untext(fields[3]),
+                ContentName = Record.Untext(fields[4]), Element = fields[5], Created = new DateTime(long.Parse(fields[6]), DateTimeKind.Utc),
+                Xml = Convert.FromBase64String(fields[7]),
+            });
+            return true;
+        }
+    }
+}
