@@ -6,11 +6,12 @@ changing nothing, and the library surviving save and reopen."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from litestar.testing import TestClient
 
-from tests.conftest import CPU, Headers, add_device, assert_error, data
+from tests.conftest import CPU, Headers, add_device, assert_error, configure, data
 
 L = "/api/project/library"
 MC, T = f"{L}/master-copies", f"{L}/types"
@@ -250,3 +251,31 @@ def test_roles_and_library_survives_reopen(client: TestClient[Any], h: Headers, 
     fb = types(client, h)["FB_Motor"]
     assert fb["instances"][0]["name"] == "FB_Motor" and fb["versions"][0]["dependencies"] == ["UDT_Motor@0.0.1"]
     assert_error(generate(client, h, FB_V2, "fb2.scl"), 409, "INSTANCE_WRITE_PROTECTED")
+
+
+def test_an_instance_of_a_library_type_compiles_downloads_and_runs(client: TestClient[Any], h: Headers) -> None:
+    """PLC_2 gets FB_Motor (with UDT_Motor) from the library, an OB calls it, and the simulated CPU runs it."""
+    pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine is not present")
+    make_type(client, h)
+    made = data(client.post(f"{T}/actions/instantiate", json={"typeName": "FB_Motor", "deviceName": "PLC_2"}, headers=h))
+    assert made["created"] == ["UDT_Motor", "FB_Motor"]
+    assert configure(client, h, "PLC_2", "192.168.0.20").status_code == 200
+    data(client.post("/api/devices/PLC_2/tags", json={"name": "Go", "dataType": "Bool", "logicalAddress": "%I0.0"},
+                     headers=h))
+    data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
+    data(generate(client, h, 'DATA_BLOCK "Motor1_DB"\n"FB_Motor"\nBEGIN\nEND_DATA_BLOCK\n\nORGANIZATION_BLOCK "Main"\n'
+                  'BEGIN\n   "Motor1_DB"(start := "Go");\nEND_ORGANIZATION_BLOCK\n', "main.scl", "PLC_2"))
+    compiled = data(client.post("/api/devices/PLC_2/actions/compile-software-sync", headers=h))
+    assert compiled["state"] == "Success" and compiled["errorCount"] == 0, compiled
+    inst = "/api/simulation/instances/Lib_PLC"
+    data(client.post("/api/simulation/instances/create", json={"name": "Lib_PLC", "cpuType": "CPU1516"}, headers=h))
+    data(client.put(f"{inst}/network", json={"ipAddress": "192.168.0.20"}, headers=h))
+    data(client.put(f"{inst}/config", json={"operatingMode": "SingleStep", "cycleTimeMs": 10}, headers=h))
+    data(client.post(f"{inst}/power-on", headers=h))
+    assert data(client.post("/api/devices/PLC_2/actions/download-sync", json={}, headers=h))["state"] == "Success"
+    data(client.post("/api/simulation/connect", json={"instanceName": "Lib_PLC"}, headers=h))
+    data(client.post("/api/devices/PLC_2/cpu/actions/start", json={}, headers=h))
+    data(client.put("/api/simulation/tags/Go", json={"value": True}, headers=h))
+    data(client.post(f"{inst}/actions/step", json={"cycles": 3}, headers=h))
+    read = lambda tag: data(client.get(f"/api/simulation/tags/{quote(tag)}", headers=h))["value"]  # noqa: E731
+    assert read('"Motor1_DB".data.on') is True and read('"Motor1_DB".count') == 3
