@@ -5,7 +5,8 @@ A Comfort or Basic panel added from the catalog gets what TIA gives a new one: t
 later (TIA creates one when the panel is connected to a PLC in "Devices & networks" or in the Connections
 editor; here through an import). Every object is held as its :class:`simatic_xml.hmi.HmiDocument`, so an
 export is the stored document and a saved project holds files TIA could import
-(``Devices/<device>/HMI/{Screens,Tags,Connections}/<name>.xml``).
+(``Devices/<device>/HMI/{Screens,Tags,Connections,Scripts,TextLists,GraphicLists}/<name>.xml``). VB scripts,
+text lists and graphic lists come only through imports (a new panel has none).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class HmiTarget:
     screens: dict[str, sx.HmiDocument] = field(default_factory=dict)
     tag_tables: dict[str, sx.HmiDocument] = field(default_factory=dict)
     connections: dict[str, sx.HmiDocument] = field(default_factory=dict)
+    scripts: dict[str, sx.HmiDocument] = field(default_factory=dict)
+    """VB scripts (``Hmi.RuntimeScripting.VBScript``)."""
+    text_lists: dict[str, sx.HmiDocument] = field(default_factory=dict)
+    graphic_lists: dict[str, sx.HmiDocument] = field(default_factory=dict)
 
 
 def panel_size(device: Device) -> tuple[int, int]:
@@ -77,7 +82,8 @@ def hmi_target(device: Device, version: str) -> HmiTarget:
 
 # ----- files --------------------------------------------------------------------------------------
 
-_FOLDERS = (("screens", "Screens"), ("tag_tables", "Tags"), ("connections", "Connections"))
+_FOLDERS = (("screens", "Screens"), ("tag_tables", "Tags"), ("connections", "Connections"), ("scripts", "Scripts"),
+            ("text_lists", "TextLists"), ("graphic_lists", "GraphicLists"))
 _UNSAFE = re.compile(r'[<>:"/\\|?*%\x00-\x1f]')
 
 

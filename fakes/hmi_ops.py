@@ -18,6 +18,7 @@ from engineering_api.backend.areas.hmi import (
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
 from fakes.hmi import hmi_target, panel_size
+from fakes.hmi_resources_ops import HmiResourceOperations
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
@@ -82,8 +83,9 @@ def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
         code=code, details={"name": name})
 
 
-class HmiOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_device``."""
+class HmiOperations(HmiResourceOperations):
+    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_device``. Scripts,
+    text and graphic lists, project graphics and library types: :class:`fakes.hmi_resources_ops.HmiResourceOperations`."""
 
     def _hmi(self, project: Project, device: str) -> tuple[Device, HmiTarget]:
         found = self._device(project, device)

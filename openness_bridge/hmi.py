@@ -26,6 +26,7 @@ from engineering_api.backend.areas.hmi import (
 )
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
+from openness_bridge.hmi_resources import HmiResourceOperations
 from simatic_xml import hmi as sx
 
 __all__ = ("HmiOperations",)
@@ -71,8 +72,8 @@ def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
         code=code, details={"name": name})
 
 
-class HmiOperations:
-    """Mixed into ``OpennessBackend``; relies on its ``_call``, ``_change``, ``_project``, ``_find_device``,
+class HmiOperations(HmiResourceOperations):
+    """Mixed into ``OpennessBackend`` (scripts, lists, graphics, library types: ``HmiResourceOperations``); relies on its ``_call``, ``_change``, ``_project``, ``_find_device``,
     ``_service``, ``_namespace`` and ``_export_bytes``/``_import_bytes``."""
 
     def _hmi_target(self, device: str) -> Any:

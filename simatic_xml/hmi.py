@@ -46,7 +46,8 @@ from . import safe
 from .errors import SchemaError, UnsafeXmlError, XmlSyntaxError
 
 __all__ = (
-    "CONNECTION", "KINDS", "SCREEN", "TAG", "TAG_TABLE", "HmiDocument", "HmiLink", "HmiObject", "RawXml",
+    "CONNECTION", "GRAPHIC_LIST", "KINDS", "SCREEN", "TAG", "TAG_TABLE", "TEXT_LIST", "VB_SCRIPT", "HmiDocument",
+    "HmiLink", "HmiObject", "RawXml",
     "canonical", "connection_info", "driver_id", "item_tag", "item_text", "new_connection", "new_item", "new_screen",
     "new_tag", "new_tag_table", "read_hmi", "renumber", "screen_items", "to_bytes",
 )
@@ -55,8 +56,13 @@ SCREEN = "Hmi.Screen.Screen"
 TAG_TABLE = "Hmi.Tag.TagTable"
 TAG = "Hmi.Tag.Tag"
 CONNECTION = "Hmi.Communication.Connection"
-KINDS = {SCREEN: "screen", TAG_TABLE: "tag table", CONNECTION: "connection"}
-"""Root elements this module reads, with what they are called in messages."""
+TEXT_LIST = "Hmi.TextGraphicList.TextList"
+GRAPHIC_LIST = "Hmi.TextGraphicList.GraphicList"
+VB_SCRIPT = "Hmi.RuntimeScripting.VBScript"
+KINDS = {SCREEN: "screen", TAG_TABLE: "tag table", CONNECTION: "connection", TEXT_LIST: "text list",
+         GRAPHIC_LIST: "graphic list", VB_SCRIPT: "VB script"}
+"""Root elements this module reads, with what they are called in messages (text and graphic lists and VB
+scripts: :mod:`simatic_xml.hmi_lists`)."""
 _OPEN_LINK = "@OpenLink"
 _DRIVERS = {"ILRT_S7_1500_OMS": "SIMATIC S7 1500", "SMART_S7_1200_OMS": "SIMATIC S7 1200",
             "S7_300_400": "SIMATIC S7 300/400"}
@@ -237,7 +243,8 @@ def read_hmi(data: bytes | str, *, expect: str | None = None, max_bytes: int = s
     element = _local(roots[0])
     path = f"/Document/{element}"
     if element not in KINDS:
-        raise SchemaError(f"<{element}> is not an HMI screen, tag table or connection of WinCC Comfort/Advanced", path)
+        raise SchemaError(f"<{element}> is not an HMI object this service reads (screen, tag table, connection, "
+                          "text list, graphic list, VB script of WinCC Comfort/Advanced)", path)
     if expect is not None and element != expect:
         raise SchemaError(f"<{element}> is a {KINDS[element]}, not a {KINDS[expect]}", path)
     root = _read_object(roots[0], path)

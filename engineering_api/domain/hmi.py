@@ -33,6 +33,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagTableInfo,
 )
 from engineering_api.domain.blocks._support import _target_file
+from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
 from engineering_api.domain.hmi_tree import SECTION, HmiDeviceRef
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
@@ -293,4 +294,4 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
     )
 
 
-OPERATIONS: tuple[Operation[Any, Any], ...] = (*_operations(), *TREE_OPERATIONS)
+OPERATIONS: tuple[Operation[Any, Any], ...] = (*_operations(), *TREE_OPERATIONS, *RESOURCE_OPERATIONS)

@@ -28,6 +28,140 @@ namespace Siemens.Engineering.Hmi
         public ScreenSystemFolder ScreenFolder { get { return new ScreenSystemFolder(OwnerProject, State); } }
         public TagSystemFolder TagFolder { get { return new TagSystemFolder(OwnerProject, State); } }
         public ConnectionComposition Connections { get { return new ConnectionComposition(OwnerProject, State); } }
+        public Siemens.Engineering.Hmi.RuntimeScripting.VBScriptSystemFolder VBScriptFolder { get { return new Siemens.Engineering.Hmi.RuntimeScripting.VBScriptSystemFolder(OwnerProject, State); } }
+        public Siemens.Engineering.Hmi.TextGraphicList.TextListComposition TextLists { get { return new Siemens.Engineering.Hmi.TextGraphicList.TextListComposition(OwnerProject, State); } }
+        public Siemens.Engineering.Hmi.TextGraphicList.GraphicListComposition GraphicLists { get { return new Siemens.Engineering.Hmi.TextGraphicList.GraphicListComposition(OwnerProject, State); } }
+    }
+}
+
+namespace Siemens.Engineering
+{
+    public sealed partial class Project
+    {
+        // Project graphics ("Languages & resources"); the stand-in's projects hold none (no Import declared).
+        public Siemens.Engineering.Hmi.Globalization.MultiLingualGraphicComposition Graphics { get { Live(); return new Siemens.Engineering.Hmi.Globalization.MultiLingualGraphicComposition(); } }
+    }
+}
+
+namespace Siemens.Engineering.Hmi.Globalization
+{
+    public sealed class MultiLingualGraphic
+    {
+        private MultiLingualGraphic() { }
+        public string Name { get { return ""; } }
+    }
+
+    public sealed class MultiLingualGraphicComposition : IEnumerable<MultiLingualGraphic>
+    {
+        internal MultiLingualGraphicComposition() { }
+        public IEnumerator<MultiLingualGraphic> GetEnumerator() { return new List<MultiLingualGraphic>().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.Hmi.RuntimeScripting
+{
+    public sealed class VBScriptSystemFolder
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal VBScriptSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
+        public VBScriptComposition VBScripts { get { _project.Live(); return new VBScriptComposition(_project, _state); } }
+        // User folders are never created in the stand-in: the composition is always empty.
+        public VBScriptUserFolderComposition Folders { get { _project.Live(); return new VBScriptUserFolderComposition(); } }
+    }
+
+    public sealed class VBScriptUserFolder
+    {
+        private VBScriptUserFolder() { }
+        public string Name { get { return ""; } }
+        public VBScriptComposition VBScripts { get { return null; } }
+        public VBScriptUserFolderComposition Folders { get { return null; } }
+    }
+
+    public sealed class VBScriptUserFolderComposition : IEnumerable<VBScriptUserFolder>
+    {
+        internal VBScriptUserFolderComposition() { }
+        public IEnumerator<VBScriptUserFolder> GetEnumerator() { return new List<VBScriptUserFolder>().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class VBScriptComposition : IEnumerable<VBScript>
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal VBScriptComposition(Project project, HmiState state) { _project = project; _state = state; }
+        public VBScript Find(string name) { _project.Live(); var f = HmiXml.Find(_state.Scripts, name); return f == null ? null : new VBScript(_project, _state, f); }
+        public IList<VBScript> Import(FileInfo path, ImportOptions importOptions)
+        {
+            var made = HmiXml.Import(_project, _state, _state.Scripts, "Hmi.RuntimeScripting.VBScript", path, importOptions, "VBScriptComposition.Import");
+            return new List<VBScript> { new VBScript(_project, _state, made) };
+        }
+        public IEnumerator<VBScript> GetEnumerator() { _project.Live(); return _state.Scripts.Select(s => new VBScript(_project, _state, s)).ToList().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class VBScript
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly HmiObjectState _object;
+        internal VBScript(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
+        public string Name { get { HmiXml.Live(_project, _state.Scripts, _object); return _object.Name; } }
+        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Scripts, _object); HmiXml.Export(_object, path); }
+    }
+}
+
+namespace Siemens.Engineering.Hmi.TextGraphicList
+{
+    public sealed class TextListComposition : IEnumerable<TextList>
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal TextListComposition(Project project, HmiState state) { _project = project; _state = state; }
+        public TextList Find(string name) { _project.Live(); var f = HmiXml.Find(_state.TextLists, name); return f == null ? null : new TextList(_project, _state, f); }
+        public IList<TextList> Import(FileInfo path, ImportOptions importOptions)
+        {
+            var made = HmiXml.Import(_project, _state, _state.TextLists, "Hmi.TextGraphicList.TextList", path, importOptions, "TextListComposition.Import");
+            return new List<TextList> { new TextList(_project, _state, made) };
+        }
+        public IEnumerator<TextList> GetEnumerator() { _project.Live(); return _state.TextLists.Select(s => new TextList(_project, _state, s)).ToList().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class TextList
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly HmiObjectState _object;
+        internal TextList(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
+        public string Name { get { HmiXml.Live(_project, _state.TextLists, _object); return _object.Name; } }
+        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.TextLists, _object); HmiXml.Export(_object, path); }
+    }
+
+    public sealed class GraphicListComposition : IEnumerable<GraphicList>
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        internal GraphicListComposition(Project project, HmiState state) { _project = project; _state = state; }
+        public GraphicList Find(string name) { _project.Live(); var f = HmiXml.Find(_state.GraphicLists, name); return f == null ? null : new GraphicList(_project, _state, f); }
+        public IList<GraphicList> Import(FileInfo path, ImportOptions importOptions)
+        {
+            var made = HmiXml.Import(_project, _state, _state.GraphicLists, "Hmi.TextGraphicList.GraphicList", path, importOptions, "GraphicListComposition.Import");
+            return new List<GraphicList> { new GraphicList(_project, _state, made) };
+        }
+        public IEnumerator<GraphicList> GetEnumerator() { _project.Live(); return _state.GraphicLists.Select(s => new GraphicList(_project, _state, s)).ToList().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class GraphicList
+    {
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly HmiObjectState _object;
+        internal GraphicList(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
+        public string Name { get { HmiXml.Live(_project, _state.GraphicLists, _object); return _object.Name; } }
+        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.GraphicLists, _object); HmiXml.Export(_object, path); }
     }
 }
 
@@ -229,6 +363,9 @@ namespace StandIn.Control
         internal readonly List<HmiObjectState> Screens = new List<HmiObjectState>();
         internal readonly List<HmiObjectState> TagTables = new List<HmiObjectState>();
         internal readonly List<HmiObjectState> Connections = new List<HmiObjectState>();
+        internal readonly List<HmiObjectState> Scripts = new List<HmiObjectState>();
+        internal readonly List<HmiObjectState> TextLists = new List<HmiObjectState>();
+        internal readonly List<HmiObjectState> GraphicLists = new List<HmiObjectState>();
         internal int Width = 800, Height = 480;
 
         internal static bool IsClassic(string typeIdentifier) { return Article(typeIdentifier).StartsWith("6AV2 12", StringComparison.Ordinal) && !IsUnified(typeIdentifier); }
@@ -380,7 +517,7 @@ namespace StandIn.Control
         }
     }
 
-    /// <summary>Records: hmi.screen / hmi.tagtable / hmi.connection, device, document (in project order).</summary>
+    /// <summary>Records: hmi.screen / hmi.tagtable / hmi.connection / hmi.script / hmi.textlist / hmi.graphiclist, device, document (in project order).</summary>
     internal sealed class HmiPart : IProjectPart
     {
         public IEnumerable<string[]> Save(ProjectState project)
@@ -391,6 +528,9 @@ namespace StandIn.Control
                 foreach (var s in device.Hmi.Screens) yield return new[] { "hmi.screen", device.Name, Convert.ToBase64String(s.Xml) };
                 foreach (var t in device.Hmi.TagTables) yield return new[] { "hmi.tagtable", device.Name, Convert.ToBase64String(t.Xml) };
                 foreach (var c in device.Hmi.Connections) yield return new[] { "hmi.connection", device.Name, Convert.ToBase64String(c.Xml) };
+                foreach (var x in device.Hmi.Scripts) yield return new[] { "hmi.script", device.Name, Convert.ToBase64String(x.Xml) };
+                foreach (var x in device.Hmi.TextLists) yield return new[] { "hmi.textlist", device.Name, Convert.ToBase64String(x.Xml) };
+                foreach (var x in device.Hmi.GraphicLists) yield return new[] { "hmi.graphiclist", device.Name, Convert.ToBase64String(x.Xml) };
             }
         }
 
@@ -401,7 +541,9 @@ namespace StandIn.Control
             if (fields[0] == "hmi.device") { device.Hmi = HmiState.Empty(device); return true; }
             var obj = HmiXml.Parse(Convert.FromBase64String(fields[2]), null);
             var hmi = device.Hmi;
-            (fields[0] == "hmi.screen" ? hmi.Screens : fields[0] == "hmi.tagtable" ? hmi.TagTables : hmi.Connections).Add(obj);
+            (fields[0] == "hmi.screen" ? hmi.Screens : fields[0] == "hmi.tagtable" ? hmi.TagTables
+                : fields[0] == "hmi.script" ? hmi.Scripts : fields[0] == "hmi.textlist" ? hmi.TextLists
+                : fields[0] == "hmi.graphiclist" ? hmi.GraphicLists : hmi.Connections).Add(obj);
             return true;
         }
     }

@@ -189,7 +189,9 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
     if isinstance(found["devices"], list) and any(d["name"] == "HMI_1" for d in found["devices"]):
         screens = _get(client, f"{HMI}/screens", h)
         found["hmi"] = (screens, _get(client, f"{HMI}/tags/tree", h), _get(client, f"{HMI}/connections", h),
-                        [_get(client, f"{HMI}/screens/{s['name']}/details", h) for s in screens])
+                        [_get(client, f"{HMI}/screens/{s['name']}/details", h) for s in screens],
+                        _get(client, f"{HMI}/scripts/tree", h), _get(client, f"{HMI}/text-lists", h),
+                        _get(client, f"{HMI}/graphic-lists", h))
     return found
 
 
@@ -257,6 +259,19 @@ _HMI_CONNECTED = _steps(_HMI, _write("h/connection.xml", (
     "<AttributeList><Driver>ILRT_S7_1500_OMS</Driver><Name>HMI_Connection_1</Name><PartnerName>PLC_1</PartnerName>"
     "</AttributeList></Hmi.Communication.Connection></Document>")),
     _call("POST", f"{HMI}/connections/actions/import", {"importFilePath": "h/connection.xml"}))
+
+_HMI_LISTS = _steps(
+    _HMI,
+    _write("h/script.xml", '<Document><Engineering version="V19" /><Hmi.RuntimeScripting.VBScript ID="0"><AttributeList>'
+                           "<Name>Reset</Name><ScriptCode>Sub Reset()\nEnd Sub</ScriptCode><Type>Sub</Type>"
+                           "</AttributeList></Hmi.RuntimeScripting.VBScript></Document>"),
+    _write("h/states.xml", '<Document><Engineering version="V19" /><Hmi.TextGraphicList.TextList ID="0"><AttributeList>'
+                           "<ListRange>Bit</ListRange><Name>States</Name></AttributeList></Hmi.TextGraphicList.TextList>"
+                           "</Document>"),
+    _write("h/lamp.xml", '<Document><Engineering version="V19" /><Hmi.TextGraphicList.GraphicList ID="0"><AttributeList>'
+                         "<Name>Lamp</Name></AttributeList></Hmi.TextGraphicList.GraphicList></Document>"),
+    _call("POST", f"{HMI}/scripts/actions/import", {"importFilePath": "h/script.xml"}),
+    _call("POST", f"{HMI}/text-lists/actions/import", {"importFilePath": "h/states.xml"}))
 
 
 def _snapshot_then_edit(client: TestClient[Any], h: Headers, _: Path) -> None:
@@ -516,6 +531,12 @@ CASES: list[Case] = [
     Case("hmi.connections.import", "POST", f"{HMI}/connections/actions/import", setup=_HMI_CONNECTED,
          body={"importFilePath": "h/connection.xml", "overwrite": True},
          expect=[("overwrite", "connection", "HMI_Connection_1")]),
+    Case("hmi.scripts.import", "POST", f"{HMI}/scripts/actions/import", setup=_HMI_LISTS,
+         body={"importFilePath": "h/script.xml", "overwrite": True}, expect=[("overwrite", "script", "Reset")]),
+    Case("hmi.text-lists.import", "POST", f"{HMI}/text-lists/actions/import", setup=_HMI_LISTS,
+         body={"importFilePath": "h/states.xml", "overwrite": True}, expect=[("overwrite", "textList", "States")]),
+    Case("hmi.graphic-lists.import", "POST", f"{HMI}/graphic-lists/actions/import", setup=_HMI_LISTS,
+         body={"importFilePath": "h/lamp.xml"}, expect=[("create", "graphicList", "Lamp")]),
     # ----- source control
     Case("vcs.branches.delete", "DELETE", f"{VCS}/branches/b",
          setup=_steps(_VCS_COMMITTED, _call("POST", f"{VCS}/branches", {"branchName": "b"})),

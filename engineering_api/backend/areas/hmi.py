@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from engineering_api.backend.areas.hmi_resources import HmiResourcePort
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("DEFAULT_TAG_TABLE", "HmiConnectionInfo", "HmiExport", "HmiPort", "HmiScreenInfo", "HmiTagInfo",
@@ -74,8 +75,9 @@ class HmiExport(CamelStruct):
     data: bytes
 
 
-class HmiPort(ABC):
-    """Screens, tag tables and connections of a classic HMI device (Comfort/Advanced/Basic panels).
+class HmiPort(HmiResourcePort, ABC):
+    """Screens, tag tables and connections of a classic HMI device (Comfort/Advanced/Basic panels); scripts,
+    text and graphic lists, project graphics and HMI library types come with :class:`HmiResourcePort`.
 
     Common errors: ``NotFoundError`` (``DEVICE_NOT_FOUND``); ``ValidationError`` (``NOT_AN_HMI``: the device
     is not an HMI panel); ``NotSupportedError`` (``UNIFIED_NOT_SUPPORTED``: a WinCC Unified panel, whose

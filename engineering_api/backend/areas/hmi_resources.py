@@ -1,0 +1,163 @@
+"""The rest of a classic HMI device: VB scripts, text lists, graphic lists, project graphics, HMI library types.
+
+Part of :class:`engineering_api.backend.areas.hmi.HmiPort` (which inherits this ABC). VB scripts, text lists and
+graphic lists are kept and exchanged as their SimaticML (``Hmi.RuntimeScripting.VBScript``,
+``Hmi.TextGraphicList.TextList``/``GraphicList``, :mod:`simatic_xml.hmi_lists`), one object per file as
+Openness exports them; an object of the same name is replaced only with ``overwrite`` (``ImportOptions.Override``).
+Project graphics are the project's (``Project.Graphics``, "Languages & resources"), not a device's; HMI library
+types are the project library's HMI types (faceplates, VB scripts as types).
+
+Common errors as :class:`~engineering_api.backend.areas.hmi.HmiPort`: ``DEVICE_NOT_FOUND``, ``NOT_AN_HMI``,
+``UNIFIED_NOT_SUPPORTED``, ``NoProjectOpenError``, ``PortalUnavailableError``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+from engineering_api.lib.schema import CamelStruct
+
+if TYPE_CHECKING:
+    from engineering_api.backend.areas.hmi import HmiExport
+
+__all__ = ("HmiGraphicListEntry", "HmiGraphicListInfo", "HmiLibraryTypeInfo", "HmiProjectGraphicInfo",
+           "HmiResourcePort", "HmiScriptInfo", "HmiTextListEntry", "HmiTextListInfo")
+
+
+class HmiScriptInfo(CamelStruct):
+    """A VB script of a Comfort/Advanced panel (WinCC Unified's JavaScript is not modelled)."""
+
+    name: str
+    type: str = ""
+    """``Sub`` or ``Function``."""
+    language: str = "VBScript"
+    folder: str = ""
+    """The user folder below "Scripts > VB scripts" (``a/b``), empty for the root."""
+    line_count: int = 0
+
+
+class HmiTextListEntry(CamelStruct):
+    """A text list entry: the value (range) it stands for and its text (first language); ``default`` for the
+    entry shown for any other value."""
+
+    range_from: str | None = None
+    range_to: str | None = None
+    default: bool = False
+    text: str = ""
+
+
+class HmiTextListInfo(CamelStruct):
+    """A text list: ``listRange`` ``Decimal`` (values or ranges), ``Bit`` (0/1) or ``BitNumber``."""
+
+    name: str
+    list_range: str = ""
+    entry_count: int = 0
+    entries: list[HmiTextListEntry] = []
+
+
+class HmiGraphicListEntry(CamelStruct):
+    """A graphic list entry: the value (range) and the project graphic shown for it."""
+
+    range_from: str | None = None
+    range_to: str | None = None
+    default: bool = False
+    graphic: str = ""
+
+
+class HmiGraphicListInfo(CamelStruct):
+    """A graphic list with its entries."""
+
+    name: str
+    list_range: str = ""
+    entry_count: int = 0
+    entries: list[HmiGraphicListEntry] = []
+
+
+class HmiProjectGraphicInfo(CamelStruct):
+    """A project graphic (``MultiLingualGraphic``) by name."""
+
+    name: str
+
+
+class HmiLibraryTypeInfo(CamelStruct):
+    """An HMI type of the project library: its kind (``Faceplate``, ``VBScript``…), folder and versions."""
+
+    name: str
+    kind: str
+    folder: str = ""
+    versions: list[str] = []
+
+
+class HmiResourcePort(ABC):
+    """VB scripts, text and graphic lists, project graphics and HMI library types of classic panels."""
+
+    @abstractmethod
+    def list_hmi_scripts(self, device: str) -> list[HmiScriptInfo]:
+        """Every VB script of the device (the "VB scripts" folder and its user folders)."""
+
+    @abstractmethod
+    def export_hmi_script(self, device: str, name: str) -> HmiExport:
+        """A VB script's SimaticML.
+
+        Raises:
+            NotFoundError: ``SCRIPT_NOT_FOUND``.
+        """
+
+    @abstractmethod
+    def import_hmi_script(self, device: str, data: bytes, *, overwrite: bool = False,
+                          source: str = "document") -> HmiScriptInfo:
+        """Create (with ``overwrite`` replace) a VB script from SimaticML.
+
+        Raises:
+            ValidationError: ``INVALID_SIMATICML``.
+            AlreadyExistsError: ``SCRIPT_EXISTS`` without ``overwrite``.
+        """
+
+    @abstractmethod
+    def list_hmi_text_lists(self, device: str) -> list[HmiTextListInfo]:
+        """Every text list of the device with its entries."""
+
+    @abstractmethod
+    def export_hmi_text_list(self, device: str, name: str) -> HmiExport:
+        """A text list's SimaticML.
+
+        Raises:
+            NotFoundError: ``TEXT_LIST_NOT_FOUND``.
+        """
+
+    @abstractmethod
+    def import_hmi_text_list(self, device: str, data: bytes, *, overwrite: bool = False,
+                             source: str = "document") -> HmiTextListInfo:
+        """Create (with ``overwrite`` replace) a text list from SimaticML.
+
+        Raises:
+            ValidationError: ``INVALID_SIMATICML``.
+            AlreadyExistsError: ``TEXT_LIST_EXISTS`` without ``overwrite``.
+        """
+
+    @abstractmethod
+    def list_hmi_graphic_lists(self, device: str) -> list[HmiGraphicListInfo]:
+        """Every graphic list of the device with its entries."""
+
+    @abstractmethod
+    def import_hmi_graphic_list(self, device: str, data: bytes, *, overwrite: bool = False,
+                                source: str = "document") -> HmiGraphicListInfo:
+        """Create (with ``overwrite`` replace) a graphic list from SimaticML.
+
+        Raises:
+            ValidationError: ``INVALID_SIMATICML``.
+            AlreadyExistsError: ``GRAPHIC_LIST_EXISTS`` without ``overwrite``.
+        """
+
+    @abstractmethod
+    def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
+        """The project graphics an HMI device can show (the project's, the device checked first).
+
+        Raises:
+            NotSupportedError: ``PROJECT_GRAPHICS_NOT_MODELLED`` (the fake keeps no project graphics).
+        """
+
+    @abstractmethod
+    def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
+        """The HMI types of the project library (empty while it holds none)."""

@@ -1,0 +1,333 @@
+"""HMI reference routes beyond screens and tags: VB scripts, text lists, graphic lists, project graphics, HMI
+library types and the Unified routes.
+
+``GET …/hmi/scripts/tree`` and ``…/hmi/scripts/{scriptName}/content`` (VB scripts of Comfort/Advanced panels),
+``GET …/hmi/text-lists`` and ``…/hmi/text-lists/{listName}/xml`` (the list's SimaticML, ``Hmi.TextGraphicList.
+TextList``), ``GET …/hmi/graphic-lists``, ``GET …/hmi/project-graphics`` (the project's graphics; the fake keeps
+none: 501 ``PROJECT_GRAPHICS_NOT_MODELLED``), the project library's HMI types (``GET /api/hmi/library-types/
+detailed``, ``…/hmi/library-types/{typeName}``), ``GET /api/hmi/unified/summary`` (every HMI device of the project
+with its object counts; Unified panels named with the reason they are not read) and ``GET …/hmi/unified/tags/tree``
+(a Unified panel's tags: 501 ``UNIFIED_NOT_SUPPORTED``, Unified HMI is not modelled; a classic panel 422
+``NOT_A_UNIFIED_PANEL``). Scripts and lists come in through imports (``POST …/hmi/scripts|text-lists|graphic-lists/
+actions/import``, engineer, ``overwrite`` to replace, with dry runs) since a new panel has none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.hmi_resources import (
+    HmiGraphicListInfo,
+    HmiLibraryTypeInfo,
+    HmiProjectGraphicInfo,
+    HmiScriptInfo,
+    HmiTextListInfo,
+)
+from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef, NoInput, SkippedDevice, _tree
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, plan
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = ("OPERATIONS",)
+
+_IMPORT_FILE = {"import_file_path": FileRule(extensions=(".xml",), must_exist=True, allow_directory=False)}
+
+
+class ScriptRef(CamelStruct):
+    """A VB script of an HMI panel."""
+
+    device_name: str
+    script_name: str
+
+
+class TextListRef(CamelStruct):
+    """A text list of an HMI panel."""
+
+    device_name: str
+    list_name: str
+
+
+class LibraryTypeRef(CamelStruct):
+    """An HMI type of the project library, asked for through an HMI panel."""
+
+    device_name: str
+    type_name: str
+
+
+class ImportInput(CamelStruct, kw_only=True):
+    """A SimaticML file inside the roots; ``overwrite`` replaces an object of the same name."""
+
+    device_name: str
+    import_file_path: str
+    overwrite: bool = False
+
+
+class ScriptFolderNode(CamelStruct):
+    """A folder of the "VB scripts" tree with its scripts and subfolders."""
+
+    name: str
+    path: str = ""
+    scripts: list[HmiScriptInfo] = []
+    folders: list[ScriptFolderNode] = []
+
+
+class HmiScriptTree(CamelStruct):
+    """A panel's VB scripts as TIA's project tree shows them (Scripts > VB scripts)."""
+
+    device_name: str
+    script_count: int
+    root: ScriptFolderNode
+
+
+class HmiScriptContent(HmiScriptInfo, kw_only=True):
+    """A VB script with its code."""
+
+    device_name: str
+    content: str
+
+
+class HmiProjectGraphics(CamelStruct):
+    """The project graphics, with the device asked through."""
+
+    device_name: str
+    graphics: list[HmiProjectGraphicInfo] = []
+
+
+class HmiLibraryTypes(CamelStruct):
+    """The project library's HMI types; ``note`` says why the list is empty when it is."""
+
+    types: list[HmiLibraryTypeInfo] = []
+    note: str = ""
+
+
+class HmiDeviceSummary(CamelStruct):
+    """One HMI device: its kind and how many objects of each sort it has."""
+
+    device_name: str
+    kind: str
+    """``classic`` (WinCC Comfort/Advanced/Basic) or ``unified``."""
+    screens: int = 0
+    tag_tables: int = 0
+    tags: int = 0
+    connections: int = 0
+    scripts: int = 0
+    text_lists: int = 0
+    graphic_lists: int = 0
+
+
+class HmiSummary(CamelStruct):
+    """Every HMI device of the project; devices whose HMI cannot be read are listed under ``skipped``."""
+
+    device_count: int
+    devices: list[HmiDeviceSummary] = []
+    skipped: list[SkippedDevice] = []
+
+
+def _script_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScriptTree:
+    scripts = ctx.backend.list_hmi_scripts(d.device_name)
+    return HmiScriptTree(device_name=d.device_name, script_count=len(scripts),
+                         root=_tree(ScriptFolderNode, "VB scripts", "scripts", scripts))
+
+
+def _script_content(ctx: OperationContext, d: ScriptRef) -> HmiScriptContent:
+    from engineering_api.rules.hmi_resources import script_info
+    from simatic_xml import hmi as sx
+    from simatic_xml import hmi_lists as hl
+
+    exported = ctx.backend.export_hmi_script(d.device_name, d.script_name)
+    doc = sx.read_hmi(exported.data, expect=sx.VB_SCRIPT)
+    info = script_info(doc)
+    folder = next((s.folder for s in ctx.backend.list_hmi_scripts(d.device_name) if s.name == exported.name), "")
+    return HmiScriptContent(name=info.name, type=info.type, language=info.language, folder=folder,
+                            line_count=info.line_count, device_name=d.device_name, content=hl.script_code(doc.root))
+
+
+def _text_list_xml(ctx: OperationContext, d: TextListRef) -> str:
+    return ctx.backend.export_hmi_text_list(d.device_name, d.list_name).data.decode("utf-8")
+
+
+def _project_graphics(ctx: OperationContext, d: HmiDeviceRef) -> HmiProjectGraphics:
+    return HmiProjectGraphics(device_name=d.device_name, graphics=ctx.backend.list_hmi_project_graphics(d.device_name))
+
+
+_EMPTY_LIBRARY = ("The project library holds no HMI types (faceplates, VB script types). The fake's project library "
+                  "models block and UDT types only; over Openness the list is read from ProjectLibrary.TypeFolder.")
+
+
+def _library_types(ctx: OperationContext, _: NoInput) -> HmiLibraryTypes:
+    types = ctx.backend.list_hmi_library_types()
+    return HmiLibraryTypes(types=types, note="" if types else _EMPTY_LIBRARY)
+
+
+def _library_type(ctx: OperationContext, d: LibraryTypeRef) -> HmiLibraryTypeInfo:
+    ctx.backend.list_hmi_screens(d.device_name)  # the device is a classic HMI panel (its errors first)
+    types = ctx.backend.list_hmi_library_types()
+    found = next((t for t in types if t.name.lower() == d.type_name.lower()), None)
+    if found is None:
+        known = ", ".join(t.name for t in types) or "none: " + _EMPTY_LIBRARY
+        raise e.NotFoundError(f"The project library has no HMI type '{d.type_name}' (HMI types: {known})",
+                              code="LIBRARY_TYPE_NOT_FOUND", details={"typeName": d.type_name})
+    return found
+
+
+def _summary(ctx: OperationContext, _: NoInput) -> HmiSummary:
+    summary = HmiSummary(device_count=0)
+    for device in ctx.backend.list_devices():
+        if device.device_kind != "hmi":
+            continue
+        summary.device_count += 1
+        name = device.name
+        try:
+            tables = ctx.backend.list_hmi_tag_tables(name)
+            summary.devices.append(HmiDeviceSummary(
+                device_name=name, kind="classic", screens=len(ctx.backend.list_hmi_screens(name)),
+                tag_tables=len(tables), tags=sum(len(t.tags) for t in tables),
+                connections=len(ctx.backend.list_hmi_connections(name)),
+                scripts=len(ctx.backend.list_hmi_scripts(name)), text_lists=len(ctx.backend.list_hmi_text_lists(name)),
+                graphic_lists=len(ctx.backend.list_hmi_graphic_lists(name))))
+        except (e.NotSupportedError, e.ValidationError) as exc:
+            summary.skipped.append(SkippedDevice(device_name=name, code=exc.code, reason=exc.message))
+    return summary
+
+
+def _unified_tags(ctx: OperationContext, d: HmiDeviceRef) -> Any:
+    # A Unified panel raises UNIFIED_NOT_SUPPORTED here, a PLC NOT_AN_HMI; a classic panel answers.
+    ctx.backend.list_hmi_tag_tables(d.device_name)
+    raise e.ValidationError(
+        f"'{d.device_name}' is a classic (WinCC Comfort/Advanced) panel, not a Unified one; its tags are at "
+        f"GET /api/devices/{d.device_name}/hmi/tags/tree.", code="NOT_A_UNIFIED_PANEL")
+
+
+def _importer(method: str) -> Any:
+    def handler(ctx: OperationContext, d: ImportInput) -> Any:
+        path = Path(d.import_file_path)
+        return getattr(ctx.backend, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name)
+
+    return handler
+
+
+def _camel(code: str) -> str:
+    """``TEXT_LIST`` → ``textList``: the kind a planned change names."""
+    first, *rest = code.lower().split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def _preview(element: str, label: str, kind: str, listed: str) -> Any:
+    """An import's dry run: what it creates or overwrites; the same refusals as the import."""
+
+    def preview(ctx: OperationContext, d: ImportInput) -> Preview:
+        from engineering_api.rules.hmi import read_document
+
+        path = Path(d.import_file_path)
+        doc = read_document(path.read_bytes(), element, path.name)
+        name = doc.root.name
+        existing = next((x.name for x in getattr(ctx.backend, listed)(d.device_name) if x.name.lower() == name.lower()),
+                        None)
+        if existing is not None and not d.overwrite:
+            raise e.AlreadyExistsError(f"The {label} '{existing}' exists in '{d.device_name}'. Send overwrite=true to "
+                                       "replace it (TIA's ImportOptions.Override).",
+                                       code=f"{kind.upper()}_EXISTS", details={"name": existing})
+        action = "overwrite" if existing else "create"
+        what = f"overwrite the {label} '{existing}'" if existing else f"create the {label} '{name}'"
+        return plan(f"Would {what} in {d.device_name} from {path.name}.",
+                    [PlannedChange(action=action, kind=_camel(kind), name=existing or name, device=d.device_name)])
+
+    return preview
+
+
+def _operations() -> tuple[Operation[Any, Any], ...]:
+    from simatic_xml import hmi as sx
+
+    imports = (
+        ("hmi.scripts.import", "scripts", "import_hmi_script", HmiScriptInfo, sx.VB_SCRIPT, "VB script", "SCRIPT",
+         "list_hmi_scripts", "An Hmi.RuntimeScripting.VBScript document (Sub or Function with its code)."),
+        ("hmi.text-lists.import", "text-lists", "import_hmi_text_list", HmiTextListInfo, sx.TEXT_LIST, "text list",
+         "TEXT_LIST", "list_hmi_text_lists", "An Hmi.TextGraphicList.TextList document, as GET …/xml returns it."),
+        ("hmi.graphic-lists.import", "graphic-lists", "import_hmi_graphic_list", HmiGraphicListInfo, sx.GRAPHIC_LIST,
+         "graphic list", "GRAPHIC_LIST", "list_hmi_graphic_lists", "An Hmi.TextGraphicList.GraphicList document."),
+    )
+    return (
+        Operation(
+            name="hmi.scripts.tree", summary="Get the HMI scripts tree structure.", section=SECTION,
+            handler=_script_tree, input=HmiDeviceRef, output=HmiScriptTree,
+            route=RouteSpec("GET", f"{HMI}/scripts/tree"), mutating=False, errors=_NEEDS_HMI,
+            description="The 'VB scripts' folder of a classic panel: user folders with their scripts (Sub or "
+                        "Function, line count). WinCC Unified's JavaScript: 501 UNIFIED_NOT_SUPPORTED.",
+        ),
+        Operation(
+            name="hmi.scripts.content", summary="Get the source code content of a specific HMI script.",
+            section=SECTION, handler=_script_content, input=ScriptRef, output=HmiScriptContent,
+            route=RouteSpec("GET", f"{HMI}/scripts/{{scriptName}}/content"), mutating=False, errors=_NEEDS_HMI,
+            description="The VB script's code, read from its SimaticML. Unknown script: 404 SCRIPT_NOT_FOUND.",
+        ),
+        Operation(
+            name="hmi.text-lists.list", summary="List all HMI text lists.", section=SECTION,
+            handler=lambda ctx, d: ctx.backend.list_hmi_text_lists(d.device_name), input=HmiDeviceRef,
+            output=list[HmiTextListInfo], route=RouteSpec("GET", f"{HMI}/text-lists"), mutating=False,
+            errors=_NEEDS_HMI, description="Each text list with its range kind and entries (value range, text in "
+                                           "the first language, default entry).",
+        ),
+        Operation(
+            name="hmi.text-lists.xml", summary="Export a specific HMI text list as XML.", section=SECTION,
+            handler=_text_list_xml, input=TextListRef, output=str,
+            route=RouteSpec("GET", f"{HMI}/text-lists/{{listName}}/xml"), mutating=False, errors=_NEEDS_HMI,
+            description="The list's SimaticML (Hmi.TextGraphicList.TextList) as TextList.Export writes it; data is "
+                        "the XML text. Unknown list: 404 TEXT_LIST_NOT_FOUND.",
+        ),
+        Operation(
+            name="hmi.graphic-lists.list", summary="List all HMI graphic lists.", section=SECTION,
+            handler=lambda ctx, d: ctx.backend.list_hmi_graphic_lists(d.device_name), input=HmiDeviceRef,
+            output=list[HmiGraphicListInfo], route=RouteSpec("GET", f"{HMI}/graphic-lists"), mutating=False,
+            errors=_NEEDS_HMI, description="Each graphic list with its entries (value range, project graphic).",
+        ),
+        Operation(
+            name="hmi.project-graphics.list", summary="List all HMI project graphics.", section=SECTION,
+            handler=_project_graphics, input=HmiDeviceRef, output=HmiProjectGraphics,
+            route=RouteSpec("GET", f"{HMI}/project-graphics"), mutating=False, errors=_NEEDS_HMI,
+            description="The project's graphics (Project.Graphics over Openness). The fake does not model them: "
+                        "501 PROJECT_GRAPHICS_NOT_MODELLED.",
+        ),
+        Operation(
+            name="hmi.library-types.get", summary="Get details of a specific HMI library type.", section=SECTION,
+            handler=_library_type, input=LibraryTypeRef, output=HmiLibraryTypeInfo,
+            route=RouteSpec("GET", f"{HMI}/library-types/{{typeName}}"), mutating=False, errors=_NEEDS_HMI,
+            description="An HMI type of the project library (faceplate, VB script type) with its versions; 404 "
+                        "LIBRARY_TYPE_NOT_FOUND naming the types there are.",
+        ),
+        Operation(
+            name="hmi.library-types.detailed", summary="Get all HMI library types with full details across all devices.",
+            section=SECTION, handler=_library_types, input=NoInput, output=HmiLibraryTypes,
+            route=RouteSpec("GET", "/api/hmi/library-types/detailed"), mutating=False,
+            errors=(e.NoProjectOpenError, e.PortalUnavailableError),
+            description="The project library's HMI types; an empty list carries a note saying why.",
+        ),
+        Operation(
+            name="hmi.unified.summary", summary="Get a unified summary of all HMI configurations across devices.",
+            section=SECTION, handler=_summary, input=NoInput, output=HmiSummary,
+            route=RouteSpec("GET", "/api/hmi/unified/summary"), mutating=False,
+            errors=(e.NoProjectOpenError, e.PortalUnavailableError),
+            description="Every HMI device with its kind and object counts; devices whose HMI is not read (Unified "
+                        "panels) are listed under 'skipped' with the reason.",
+        ),
+        Operation(
+            name="hmi.unified.tags.tree", summary="Get the unified HMI tags tree for a specific device.",
+            section=SECTION, handler=_unified_tags, input=HmiDeviceRef, output=dict[str, Any],
+            route=RouteSpec("GET", f"{HMI}/unified/tags/tree"), mutating=False, errors=_NEEDS_HMI,
+            description="A WinCC Unified panel's tags (HmiSoftware.Tags): 501 UNIFIED_NOT_SUPPORTED, Unified HMI is "
+                        "not modelled yet; a classic panel: 422 NOT_A_UNIFIED_PANEL (its tags are at …/hmi/tags/tree).",
+        ),
+        *(Operation(
+            name=name, summary=f"Import an HMI {label} from a SimaticML file.", section=SECTION,
+            handler=_importer(method), input=ImportInput, output=output,
+            route=RouteSpec("POST", f"{HMI}/{path}/actions/import"), files=_IMPORT_FILE,
+            errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/States.xml"},
+            description=f"{text} An existing {label} of that name is replaced only with overwrite=true (TIA's "
+                        "ImportOptions.Override).",
+            destructive=True, preview=_preview(element, label, kind, listed),
+        ) for name, path, method, output, element, label, kind, listed, text in imports),
+    )
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = _operations()

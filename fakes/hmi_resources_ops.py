@@ -1,0 +1,112 @@
+"""The fake's VB scripts, text lists, graphic lists, project graphics and HMI library types of classic panels.
+
+Mixed into :class:`fakes.hmi_ops.HmiOperations`. Scripts and lists are SimaticML documents in
+:class:`fakes.hmi.HmiTarget`, created through imports (a new panel has none, as in TIA). What the fake does
+not keep it says so: project graphics (TIA's project-wide "Project graphics", images the fake does not model) are
+501 ``PROJECT_GRAPHICS_NOT_MODELLED``; the fake's project library holds no HMI types (faceplates and VB script
+types are not modelled), so the list of HMI library types is empty.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.hmi import HmiExport
+from engineering_api.backend.areas.hmi_resources import (
+    HmiGraphicListInfo,
+    HmiLibraryTypeInfo,
+    HmiProjectGraphicInfo,
+    HmiScriptInfo,
+    HmiTextListInfo,
+)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError
+from engineering_api.rules.hmi import read_document
+from engineering_api.rules.hmi_resources import graphic_list_info, script_info, text_list_info
+from simatic_xml import hmi as sx
+
+if TYPE_CHECKING:
+    from fakes.hmi import HmiTarget
+
+__all__ = ("HmiResourceOperations",)
+
+_KINDS = {
+    # attribute of HmiTarget -> (root element, label, code prefix)
+    "scripts": (sx.VB_SCRIPT, "VB script", "SCRIPT"),
+    "text_lists": (sx.TEXT_LIST, "text list", "TEXT_LIST"),
+    "graphic_lists": (sx.GRAPHIC_LIST, "graphic list", "GRAPHIC_LIST"),
+}
+
+
+def _key(objects: dict[str, sx.HmiDocument], name: str) -> str | None:
+    return next((k for k in objects if k.lower() == name.lower()), None)
+
+
+class HmiResourceOperations:
+    """Relies on :class:`fakes.hmi_ops.HmiOperations`' ``_hmi``/``_hmi_read`` and the backend's ``_change``."""
+
+    def _export_doc(self, device: str, attr: str, name: str) -> HmiExport:
+        objects: dict[str, sx.HmiDocument] = getattr(self._hmi_read(device), attr)  # type: ignore[attr-defined]
+        key = _key(objects, name)
+        if key is None:
+            _, label, code = _KINDS[attr]
+            raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=f"{code}_NOT_FOUND",
+                                details={"name": name})
+        return HmiExport(name=key, data=sx.to_bytes(objects[key]))
+
+    def _import_doc(self, device: str, attr: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
+        element, label, code = _KINDS[attr]
+        doc = read_document(data, element, source)
+        with self._change() as project:  # type: ignore[attr-defined]
+            target: HmiTarget = self._hmi(project, device)[1]  # type: ignore[attr-defined]
+            objects: dict[str, sx.HmiDocument] = getattr(target, attr)
+            existing = _key(objects, doc.root.name)
+            if existing is not None and not overwrite:
+                raise AlreadyExistsError(
+                    f"The {label} '{existing}' exists in '{device}'. Send overwrite=true to replace it (TIA's "
+                    "ImportOptions.Override).", code=f"{code}_EXISTS", details={"name": existing})
+            if existing is None:
+                objects[doc.root.name] = doc
+            else:  # replaced in place: the project tree keeps its order
+                items = [(doc.root.name, doc) if k == existing else (k, v) for k, v in objects.items()]
+                objects.clear()
+                objects.update(items)
+        return doc
+
+    def list_hmi_scripts(self, device: str) -> list[HmiScriptInfo]:
+        return [script_info(doc) for doc in self._hmi_read(device).scripts.values()]  # type: ignore[attr-defined]
+
+    def export_hmi_script(self, device: str, name: str) -> HmiExport:
+        return self._export_doc(device, "scripts", name)
+
+    def import_hmi_script(self, device: str, data: bytes, *, overwrite: bool = False,
+                          source: str = "document") -> HmiScriptInfo:
+        return script_info(self._import_doc(device, "scripts", data, overwrite, source))
+
+    def list_hmi_text_lists(self, device: str) -> list[HmiTextListInfo]:
+        return [text_list_info(doc) for doc in self._hmi_read(device).text_lists.values()]  # type: ignore[attr-defined]
+
+    def export_hmi_text_list(self, device: str, name: str) -> HmiExport:
+        return self._export_doc(device, "text_lists", name)
+
+    def import_hmi_text_list(self, device: str, data: bytes, *, overwrite: bool = False,
+                             source: str = "document") -> HmiTextListInfo:
+        return text_list_info(self._import_doc(device, "text_lists", data, overwrite, source))
+
+    def list_hmi_graphic_lists(self, device: str) -> list[HmiGraphicListInfo]:
+        target = self._hmi_read(device)  # type: ignore[attr-defined]
+        return [graphic_list_info(doc) for doc in target.graphic_lists.values()]
+
+    def import_hmi_graphic_list(self, device: str, data: bytes, *, overwrite: bool = False,
+                                source: str = "document") -> HmiGraphicListInfo:
+        return graphic_list_info(self._import_doc(device, "graphic_lists", data, overwrite, source))
+
+    def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
+        self._hmi_read(device)  # type: ignore[attr-defined]  # the device's errors first
+        raise NotSupportedError(
+            "The fake does not model project graphics (TIA's project-wide images under 'Languages & resources'); "
+            "over Openness they are read from Project.Graphics.", code="PROJECT_GRAPHICS_NOT_MODELLED")
+
+    def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
+        self._project()  # type: ignore[attr-defined]  # NoProjectOpenError
+        # The fake's project library models block and UDT types only; it holds no faceplate or script types.
+        return []

@@ -1,0 +1,146 @@
+"""Classic HMI VB scripts, text lists, graphic lists, project graphics and HMI library types over Openness.
+
+``HmiTarget.VBScriptFolder`` (``VBScripts`` and user ``Folders``), ``HmiTarget.TextLists`` and
+``HmiTarget.GraphicLists`` hold SimaticML-exportable objects (``VBScript.Export``, ``TextList.Export``,
+``GraphicList.Export``; ``…Composition.Import(FileInfo, ImportOptions)``); like screens, the object model exposes
+names only, so listings export each object and read it with :mod:`simatic_xml.hmi_lists`. Project graphics are
+``Project.Graphics`` (``MultiLingualGraphicComposition``, names); HMI library types are the
+``ProjectLibrary.TypeFolder`` types (and its ``Folders``) whose class is one of
+:data:`engineering_api.rules.hmi_resources.HMI_LIBRARY_TYPES`, with ``Versions``. Sources: openness_bridge/README.md,
+section "HMI" (H1, H6, H7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend.areas.hmi import HmiExport
+from engineering_api.backend.areas.hmi_resources import (
+    HmiGraphicListInfo,
+    HmiLibraryTypeInfo,
+    HmiProjectGraphicInfo,
+    HmiScriptInfo,
+    HmiTextListInfo,
+)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.rules.hmi import read_document
+from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, graphic_list_info, script_info, text_list_info
+from simatic_xml import hmi as sx
+
+__all__ = ("HmiResourceOperations",)
+
+_KINDS = {
+    # kind -> (root element, label, code prefix, Openness member for errors)
+    "scripts": (sx.VB_SCRIPT, "VB script", "SCRIPT", "VBScript"),
+    "text_lists": (sx.TEXT_LIST, "text list", "TEXT_LIST", "TextList"),
+    "graphic_lists": (sx.GRAPHIC_LIST, "graphic list", "GRAPHIC_LIST", "GraphicList"),
+}
+
+
+def _walk(folder: Any, path: str = "") -> list[tuple[str, Any]]:
+    """(user folder path, script) for every VB script of a VB script folder and its user folders."""
+    found = [(path, s) for s in folder.VBScripts]
+    for sub in folder.Folders:
+        found += _walk(sub, f"{path}/{sub.Name}" if path else str(sub.Name))
+    return found
+
+
+class HmiResourceOperations:
+    """Mixed into the bridge's ``HmiOperations``; relies on its ``_hmi_target`` and the backend's helpers."""
+
+    def _objects(self, target: Any, kind: str) -> list[tuple[str, Any]]:
+        if kind == "scripts":
+            return _walk(target.VBScriptFolder)
+        return [("", o) for o in (target.TextLists if kind == "text_lists" else target.GraphicLists)]
+
+    def _composition(self, target: Any, kind: str) -> Any:
+        return {"scripts": lambda: target.VBScriptFolder.VBScripts, "text_lists": lambda: target.TextLists,
+                "graphic_lists": lambda: target.GraphicLists}[kind]()
+
+    def _docs(self, device: str, kind: str) -> list[tuple[str, sx.HmiDocument]]:
+        def run() -> list[tuple[str, sx.HmiDocument]]:
+            target = self._hmi_target(device)  # type: ignore[attr-defined]
+            return [(path, sx.read_hmi(self._export_bytes(obj, "hmi")))  # type: ignore[attr-defined]
+                    for path, obj in self._objects(target, kind)]
+
+        return self._call(f"{_KINDS[kind][3]}.Export", run)  # type: ignore[attr-defined]
+
+    def _export(self, device: str, kind: str, name: str) -> HmiExport:
+        _, label, code, member = _KINDS[kind]
+
+        def run() -> HmiExport:
+            target = self._hmi_target(device)  # type: ignore[attr-defined]
+            obj = next((o for _, o in self._objects(target, kind) if str(o.Name).casefold() == name.casefold()), None)
+            if obj is None:
+                raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=f"{code}_NOT_FOUND",
+                                    details={"name": name})
+            return HmiExport(name=str(obj.Name), data=self._export_bytes(obj, "hmi"))  # type: ignore[attr-defined]
+
+        return self._call(f"{member}.Export", run)  # type: ignore[attr-defined]
+
+    def _import(self, device: str, kind: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
+        element, label, code, member = _KINDS[kind]
+        doc = read_document(data, element, source)
+
+        def run() -> sx.HmiDocument:
+            target = self._hmi_target(device)  # type: ignore[attr-defined]
+            existing = next((o for _, o in self._objects(target, kind)
+                             if str(o.Name).casefold() == doc.root.name.casefold()), None)
+            if existing is not None and not overwrite:
+                raise AlreadyExistsError(
+                    f"The {label} '{existing.Name}' exists in '{device}'. Send overwrite=true to replace it (TIA's "
+                    "ImportOptions.Override).", code=f"{code}_EXISTS", details={"name": str(existing.Name)})
+            self._import_bytes(self._composition(target, kind), data,  # type: ignore[attr-defined]
+                               override=existing is not None)
+            return doc
+
+        return self._change(f"{member}Composition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    def list_hmi_scripts(self, device: str) -> list[HmiScriptInfo]:
+        return [script_info(doc, path) for path, doc in self._docs(device, "scripts")]
+
+    def export_hmi_script(self, device: str, name: str) -> HmiExport:
+        return self._export(device, "scripts", name)
+
+    def import_hmi_script(self, device: str, data: bytes, *, overwrite: bool = False,
+                          source: str = "document") -> HmiScriptInfo:
+        return script_info(self._import(device, "scripts", data, overwrite, source))
+
+    def list_hmi_text_lists(self, device: str) -> list[HmiTextListInfo]:
+        return [text_list_info(doc) for _, doc in self._docs(device, "text_lists")]
+
+    def export_hmi_text_list(self, device: str, name: str) -> HmiExport:
+        return self._export(device, "text_lists", name)
+
+    def import_hmi_text_list(self, device: str, data: bytes, *, overwrite: bool = False,
+                             source: str = "document") -> HmiTextListInfo:
+        return text_list_info(self._import(device, "text_lists", data, overwrite, source))
+
+    def list_hmi_graphic_lists(self, device: str) -> list[HmiGraphicListInfo]:
+        return [graphic_list_info(doc) for _, doc in self._docs(device, "graphic_lists")]
+
+    def import_hmi_graphic_list(self, device: str, data: bytes, *, overwrite: bool = False,
+                                source: str = "document") -> HmiGraphicListInfo:
+        return graphic_list_info(self._import(device, "graphic_lists", data, overwrite, source))
+
+    def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
+        def run() -> list[HmiProjectGraphicInfo]:
+            self._hmi_target(device)  # type: ignore[attr-defined]  # the device's errors first
+            return [HmiProjectGraphicInfo(name=str(g.Name)) for g in self._project().Graphics]  # type: ignore[attr-defined]
+
+        return self._call("Project.Graphics", run)  # type: ignore[attr-defined]
+
+    def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
+        def walk(folder: Any, path: str) -> list[HmiLibraryTypeInfo]:
+            found = []
+            for item in folder.Types:
+                kind = HMI_LIBRARY_TYPES.get(str(item.GetType().Name))
+                if kind is not None:
+                    found.append(HmiLibraryTypeInfo(name=str(item.Name), kind=kind, folder=path,
+                                                    versions=[str(v.VersionNumber) for v in item.Versions]))
+            for sub in folder.Folders:
+                found += walk(sub, f"{path}/{sub.Name}" if path else str(sub.Name))
+            return found
+
+        return self._call("ProjectLibrary.TypeFolder",  # type: ignore[attr-defined]
+                          lambda: walk(self._project().ProjectLibrary.TypeFolder, ""))  # type: ignore[attr-defined]
