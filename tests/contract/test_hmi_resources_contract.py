@@ -16,11 +16,9 @@ from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
-BRIDGE_PENDING: dict[str, str] = {
-    "test_no_hmi_library_types_in_a_new_project": "the stand-in has no Project.ProjectLibrary yet (the project "
-    "library area adds it); the bridge walks ProjectLibrary.TypeFolder in openness_bridge/hmi_resources.py",
-}
-"""Tests that do not run on the Openness bridge yet, with the reason."""
+BRIDGE_PENDING: dict[str, str] = {}
+"""Tests that do not run on the Openness bridge yet, with the reason (none: the stand-in's ProjectLibrary has an
+empty type folder, so the library-type test runs on both adapters)."""
 
 TP700 = "6AV2 124-0GC01-0AX0"
 CODE = "Sub Reset()\r\n  SmartTags(\"Counter\") = 0\r\nEnd Sub"
