@@ -30,6 +30,7 @@ from tests.contract.test_online_contract import make_instance
 DEV = "/api/devices/PLC_1"
 HMI = "/api/devices/HMI_1/hmi"
 SIM = "/api/simulation"
+LIB = "/api/project/library"
 PROGRAM = """TYPE "UDT_Motor"
 VERSION : 0.1
    STRUCT
@@ -186,6 +187,7 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
             found[kind] = [_get(client, f"{DEV}/{kind}/{t['name']}", h) for t in _get(client, f"{DEV}/{kind}", h)]
         found["online"] = _get(client, f"{DEV}/online/status", h)
         found["cpu"] = _get(client, f"{DEV}/cpu/status", h)
+    found["library"] = [_get(client, f"{LIB}/{what}", h) for what in ("tree", "types", "master-copies")]
     if isinstance(found["devices"], list) and any(d["name"] == "HMI_1" for d in found["devices"]):
         screens = _get(client, f"{HMI}/screens", h)
         found["hmi"] = (screens, _get(client, f"{HMI}/tags/tree", h), _get(client, f"{HMI}/connections", h),
@@ -253,6 +255,8 @@ def _call(method: str, path: str, body: dict[str, Any] | None = None) -> Setup:
     return setup
 
 
+_LIB_TYPE = _call("POST", f"{LIB}/types/versions", {"action": "create", "deviceName": "PLC_1", "objectName": "FC_Scale"})
+_LIB_EDIT = _call("POST", f"{LIB}/types/versions", {"typeName": "FC_Scale", "action": "edit", "deviceName": "PLC_1"})
 _HMI = _call("POST", "/api/projects/devices/actions/add-sync", {"orderNumber": "6AV2 124-0GC01-0AX0", "name": "HMI_1"})
 _HMI_CONNECTED = _steps(_HMI, _write("h/connection.xml", (
     '<?xml version="1.0" encoding="utf-8"?><Document><Engineering version="V19" /><Hmi.Communication.Connection ID="0">'
@@ -585,6 +589,22 @@ CASES: list[Case] = [
     Case("security.master-secret", "POST", f"{DEV}/security/master-secret/actions", body={"action": "reset"},
          setup=_call("POST", f"{DEV}/security/master-secret/actions", {"password": "C0nfidential!"}),
          expect=[("reset", "masterSecret", "PLC_1")], warning="removes the protected configuration data"),
+    # ----- libraries
+    Case("library.master-copies.delete", "DELETE", f"{LIB}/master-copies/Kit%5CFC_Scale",
+         setup=_steps(_call("POST", f"{LIB}/master-copies/folders", {"folderPath": "Kit"}),
+                      _call("POST", f"{LIB}/master-copies", {"deviceName": "PLC_1", "objectName": "FC_Scale",
+                                                             "folder": "Kit"})),
+         expect=[("delete", "masterCopy", "Kit/FC_Scale")]),
+    Case("library.types.delete", "DELETE", f"{LIB}/types/FC_Scale",
+         setup=_steps(_LIB_TYPE, _call("DELETE", f"{DEV}/blocks/FC_Scale")),
+         expect=[("delete", "libraryType", "FC_Scale")]),
+    Case("library.types.versions", "POST", f"{LIB}/types/versions", body={"typeName": "FC_Scale", "action": "discard"},
+         setup=_steps(_LIB_TYPE, _LIB_EDIT), expect=[("discard", "instance", "FC_Scale")]),
+    Case("library.types.instantiate", "POST", f"{LIB}/types/actions/instantiate",
+         body={"typeName": "FC_Scale", "deviceName": "PLC_1", "versionNumber": "0.0.1"},
+         setup=_steps(_LIB_TYPE, _LIB_EDIT, _call("POST", f"{LIB}/types/versions",
+                                                  {"typeName": "FC_Scale", "action": "release"})),
+         expect=[("replace", "instance", "FC_Scale")]),
 ]
 OWN_DRY_RUN = {"history.cleanup"}
 """Operations whose input has a ``dryRun`` of its own; their preview is tested through the job manager."""
