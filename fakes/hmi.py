@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.hmi import DEFAULT_TAG_TABLE
-from engineering_api.backend.errors import NotSupportedError, ValidationError
+from engineering_api.backend.areas.hmi import HmiExport
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from fakes.project_commit import is_transient
 from simatic_xml import hmi as sx
 
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
     from fakes.model import Device
     from fakes.project_commit import FolderCommit
 
-__all__ = ("HmiTarget", "hmi_target", "load_hmi", "panel_size", "save_hmi")
+__all__ = (
+    "HmiTarget", "document_exists", "export_document", "find_document", "hmi_target", "load_hmi", "panel_size",
+    "save_hmi", "store_document",
+)
 
 _SIZES = {
     # Display resolutions from Siemens' data sheets of the panels in fakes/catalog/data/hmi.json.
@@ -49,6 +53,41 @@ class HmiTarget:
     """VB scripts (``Hmi.RuntimeScripting.VBScript``)."""
     text_lists: dict[str, sx.HmiDocument] = field(default_factory=dict)
     graphic_lists: dict[str, sx.HmiDocument] = field(default_factory=dict)
+
+
+def find_document(objects: dict[str, sx.HmiDocument], name: str) -> str | None:
+    """The stored key for ``name`` (TIA's names are unique case-insensitively)."""
+    return next((k for k in objects if k.lower() == name.lower()), None)
+
+
+def store_document(objects: dict[str, sx.HmiDocument], doc: sx.HmiDocument, existing: str | None) -> None:
+    """Put ``doc`` in place of ``existing`` (keeping its position in the project tree) or at the end."""
+    name = doc.root.name
+    if existing is None:
+        objects[name] = doc
+        return
+    items = [(name, doc) if k == existing else (k, v) for k, v in objects.items()]
+    objects.clear()
+    objects.update(items)
+
+
+def document_exists(label: str, code: str, name: str, device: str) -> AlreadyExistsError:
+    """The refusal of an import over an existing object without overwrite (``code``: e.g. ``SCREEN_EXISTS``)."""
+    return AlreadyExistsError(
+        f"The {label} '{name}' exists in '{device}'. Send overwrite=true to replace it (TIA's ImportOptions.Override).",
+        code=code, details={"name": name})
+
+
+def export_document(objects: dict[str, sx.HmiDocument], name: str, label: str, code: str, device: str) -> HmiExport:
+    """One object's SimaticML.
+
+    Raises:
+        NotFoundError: ``code`` (e.g. ``SCREEN_NOT_FOUND``): no object of that name.
+    """
+    key = find_document(objects, name)
+    if key is None:
+        raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=code, details={"name": name})
+    return HmiExport(name=key, data=sx.to_bytes(objects[key]))
 
 
 def panel_size(device: Device) -> tuple[int, int]:

@@ -15,9 +15,8 @@ from engineering_api.backend.areas.hmi import (
     HmiTagInfo,
     HmiTagTableInfo,
 )
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
-from fakes.hmi import hmi_target, panel_size
+from fakes.hmi import document_exists, export_document, find_document, hmi_target, panel_size, store_document
 from fakes.hmi_resources_ops import HmiResourceOperations
 from simatic_xml import hmi as sx
 
@@ -61,28 +60,6 @@ def _int(text: str | None) -> int:
         return 0
 
 
-def _find(objects: dict[str, sx.HmiDocument], name: str) -> str | None:
-    """The stored key for ``name`` (TIA's names are unique case-insensitively)."""
-    return next((k for k in objects if k.lower() == name.lower()), None)
-
-
-def _store(objects: dict[str, sx.HmiDocument], doc: sx.HmiDocument, existing: str | None) -> None:
-    """Put ``doc`` in place of ``existing`` (keeping its position) or at the end."""
-    name = doc.root.name
-    if existing is None:
-        objects[name] = doc
-        return
-    items = [(name, doc) if k == existing else (k, v) for k, v in objects.items()]
-    objects.clear()
-    objects.update(items)
-
-
-def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
-    return AlreadyExistsError(
-        f"The {kind} '{name}' exists in '{device}'. Send overwrite=true to replace it (TIA's ImportOptions.Override).",
-        code=code, details={"name": name})
-
-
 class HmiOperations(HmiResourceOperations):
     """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_device``. Scripts,
     text and graphic lists, project graphics and library types: :class:`fakes.hmi_resources_ops.HmiResourceOperations`."""
@@ -100,66 +77,54 @@ class HmiOperations(HmiResourceOperations):
         return [screen_info(doc) for doc in self._hmi_read(device).screens.values()]
 
     def export_hmi_screen(self, device: str, name: str) -> HmiExport:
-        screens = self._hmi_read(device).screens
-        key = _find(screens, name)
-        if key is None:
-            raise NotFoundError(f"The screen '{name}' was not found in '{device}'.", code="SCREEN_NOT_FOUND")
-        return HmiExport(name=key, data=sx.to_bytes(screens[key]))
+        return export_document(self._hmi_read(device).screens, name, "screen", "SCREEN_NOT_FOUND", device)
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document") -> HmiScreenInfo:
         doc = read_document(data, sx.SCREEN, source)
         with self._change() as project:
             found, target = self._hmi(project, device)
-            existing = _find(target.screens, doc.root.name)
+            existing = find_document(target.screens, doc.root.name)
             if existing is not None and not overwrite:
-                raise _exists("screen", "SCREEN_EXISTS", existing, device)
+                raise document_exists("screen", "SCREEN_EXISTS", existing, device)
             numbers = {k: screen_number(v) for k, v in target.screens.items() if k != existing}
             check_screen(doc, numbers, panel_size(found))
-            _store(target.screens, doc, existing)
+            store_document(target.screens, doc, existing)
         return screen_info(doc)
 
     def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
         return [table_info(doc) for doc in self._hmi_read(device).tag_tables.values()]
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
-        tables = self._hmi_read(device).tag_tables
-        key = _find(tables, name)
-        if key is None:
-            raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
-        return HmiExport(name=key, data=sx.to_bytes(tables[key]))
+        return export_document(self._hmi_read(device).tag_tables, name, "tag table", "TAG_TABLE_NOT_FOUND", device)
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document") -> HmiTagTableInfo:
         doc = read_document(data, sx.TAG_TABLE, source)
         with self._change() as project:
             _, target = self._hmi(project, device)
-            existing = _find(target.tag_tables, doc.root.name)
+            existing = find_document(target.tag_tables, doc.root.name)
             if existing is not None and not overwrite:
-                raise _exists("tag table", "TAG_TABLE_EXISTS", existing, device)
+                raise document_exists("tag table", "TAG_TABLE_EXISTS", existing, device)
             elsewhere = {t.name.lower(): table for table, other in target.tag_tables.items() if table != existing
                          for t in other.root.objects(sx.TAG)}
             check_tags(doc, {k.lower() for k in target.connections}, elsewhere)
-            _store(target.tag_tables, doc, existing)
+            store_document(target.tag_tables, doc, existing)
         return table_info(doc)
 
     def list_hmi_connections(self, device: str) -> list[HmiConnectionInfo]:
         return [connection_info(doc) for doc in self._hmi_read(device).connections.values()]
 
     def export_hmi_connection(self, device: str, name: str) -> HmiExport:
-        connections = self._hmi_read(device).connections
-        key = _find(connections, name)
-        if key is None:
-            raise NotFoundError(f"The connection '{name}' was not found in '{device}'.", code="CONNECTION_NOT_FOUND")
-        return HmiExport(name=key, data=sx.to_bytes(connections[key]))
+        return export_document(self._hmi_read(device).connections, name, "connection", "CONNECTION_NOT_FOUND", device)
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
         doc = read_document(data, sx.CONNECTION, source)
         with self._change() as project:
             _, target = self._hmi(project, device)
-            existing = _find(target.connections, doc.root.name)
+            existing = find_document(target.connections, doc.root.name)
             if existing is not None and not overwrite:
-                raise _exists("connection", "CONNECTION_EXISTS", existing, device)
-            _store(target.connections, doc, existing)
+                raise document_exists("connection", "CONNECTION_EXISTS", existing, device)
+            store_document(target.connections, doc, existing)
         return connection_info(doc)

@@ -19,9 +19,10 @@ from engineering_api.backend.areas.hmi_resources import (
     HmiScriptInfo,
     HmiTextListInfo,
 )
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError
+from engineering_api.backend.errors import NotSupportedError
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import graphic_list_info, script_info, text_list_info
+from fakes.hmi import document_exists, export_document, find_document, store_document
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
@@ -37,21 +38,13 @@ _KINDS = {
 }
 
 
-def _key(objects: dict[str, sx.HmiDocument], name: str) -> str | None:
-    return next((k for k in objects if k.lower() == name.lower()), None)
-
-
 class HmiResourceOperations:
     """Relies on :class:`fakes.hmi_ops.HmiOperations`' ``_hmi``/``_hmi_read`` and the backend's ``_change``."""
 
     def _export_doc(self, device: str, attr: str, name: str) -> HmiExport:
-        objects: dict[str, sx.HmiDocument] = getattr(self._hmi_read(device), attr)  # type: ignore[attr-defined]
-        key = _key(objects, name)
-        if key is None:
-            _, label, code = _KINDS[attr]
-            raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=f"{code}_NOT_FOUND",
-                                details={"name": name})
-        return HmiExport(name=key, data=sx.to_bytes(objects[key]))
+        _, label, code = _KINDS[attr]
+        objects = getattr(self._hmi_read(device), attr)  # type: ignore[attr-defined]
+        return export_document(objects, name, label, f"{code}_NOT_FOUND", device)
 
     def _import_doc(self, device: str, attr: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
         element, label, code = _KINDS[attr]
@@ -59,17 +52,10 @@ class HmiResourceOperations:
         with self._change() as project:  # type: ignore[attr-defined]
             target: HmiTarget = self._hmi(project, device)[1]  # type: ignore[attr-defined]
             objects: dict[str, sx.HmiDocument] = getattr(target, attr)
-            existing = _key(objects, doc.root.name)
+            existing = find_document(objects, doc.root.name)
             if existing is not None and not overwrite:
-                raise AlreadyExistsError(
-                    f"The {label} '{existing}' exists in '{device}'. Send overwrite=true to replace it (TIA's "
-                    "ImportOptions.Override).", code=f"{code}_EXISTS", details={"name": existing})
-            if existing is None:
-                objects[doc.root.name] = doc
-            else:  # replaced in place: the project tree keeps its order
-                items = [(doc.root.name, doc) if k == existing else (k, v) for k, v in objects.items()]
-                objects.clear()
-                objects.update(items)
+                raise document_exists(label, f"{code}_EXISTS", existing, device)
+            store_document(objects, doc, existing)
         return doc
 
     def list_hmi_scripts(self, device: str) -> list[HmiScriptInfo]:
