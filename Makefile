@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scl_scale.py
 	$(BIN)/python bench/plc_check.py
 	$(BIN)/python bench/mcp_overhead.py
+	$(BIN)/python bench/runtime_bulk.py
 	@echo "bench/tags_xlsx.py (100k-row XLSX import, several minutes) runs on its own: $(BIN)/python bench/tags_xlsx.py"
 
 openapi: $(STAMP)
