@@ -166,6 +166,13 @@ class Operation(Generic[I, O]):
         """The effective role requirement."""
         return self.role or (Role.ENGINEER if self.mutating else Role.VIEWER)
 
+    def success_message(self, result: Any) -> str:
+        """The success envelope's message (and a pipeline step's): :attr:`message` of the result, or
+        ``<name> succeeded``."""
+        if self.message is not None:
+            return self.message(result)
+        return f"{self.name} succeeded"
+
     def routes(self) -> Iterator[tuple[RouteSpec, bool]]:
         """Each route with whether it is the async (202) one, the client paths last."""
         if self.route is not None:

@@ -137,13 +137,6 @@ def _responses(
     )
 
 
-def _success_message(operation: Operation[Any, Any], result: Any) -> str:
-    """The envelope's message: the operation's own from the result, or ``<name> succeeded``."""
-    if operation.message is not None:
-        return operation.message(result)
-    return f"{operation.name} succeeded"
-
-
 async def _execute(
     services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any],
     on_job: Callable[[str], None] | None = None,
@@ -178,7 +171,7 @@ async def run_operation(
     result, failed, headers = await _execute(services, operation, data, request, on_job)
     if failed is not None:
         return failed
-    return ok(result, _success_message(operation, result), headers=headers or None)
+    return ok(result, operation.success_message(result), headers=headers or None)
 
 
 async def _download(

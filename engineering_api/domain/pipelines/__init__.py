@@ -31,7 +31,7 @@ from engineering_api.lib.security import Role
 
 from . import schedules
 from .checks import check_schedule, check_steps, check_variables, step_operation
-from .expressions import substitute
+from .expressions import builtin_values, substitute
 from .models import (
     MAX_STEPS, NAME, PipelineDefinition, PipelineExecution, PipelineStepInput, PipelineTemplateSummary, ScheduleSpec,
 )
@@ -212,9 +212,7 @@ def _preview_delete(ctx: OperationContext, data: PipelineRef) -> Preview:
 def _preview_run(ctx: OperationContext, data: RunPipelineInput) -> Preview:
     definition = store_for(ctx).get(data.name)
     variables = resolve_variables(definition, data.variables)
-    stamp = utc_now()
-    builtins = {"pipeline.name": definition.name, "execution.id": "(new)", "date": stamp[:10],
-                "timestamp": stamp[:19].replace("-", "").replace(":", "").replace("T", "-")}
+    builtins = builtin_values(definition.name, "(new)", utc_now())
 
     def shown(name: str) -> Any:  # what an earlier step produces is known only when it has run
         return variables.get(name, builtins.get(name, "${" + name + "}"))

@@ -22,7 +22,7 @@ from typing import Any
 from engineering_api.backend.errors import ValidationError
 
 __all__ = (
-    "BUILTINS", "Resolver", "check_condition", "condition_holds", "references", "substitute",
+    "BUILTINS", "Resolver", "builtin_values", "check_condition", "condition_holds", "references", "substitute",
 )
 
 _REF = re.compile(r"\$\$\{|\$\{([^}]*)\}")
@@ -32,6 +32,12 @@ BUILTINS = ("pipeline.name", "execution.id", "date", "timestamp")
 """References every run defines: the pipeline's name, the execution id, the UTC date (``2026-11-23``) and time
 stamp (``20261123-020000``) of the run's start."""
 _KEYWORDS = {"always", "success", "failure"}
+
+
+def builtin_values(pipeline_name: str, execution_id: str, started_at: str) -> dict[str, str]:
+    """The values of :data:`BUILTINS` for a run that started at ``started_at`` (ISO 8601 UTC, as ``utc_now``)."""
+    return {"pipeline.name": pipeline_name, "execution.id": execution_id, "date": started_at[:10],
+            "timestamp": started_at[:19].replace("-", "").replace(":", "").replace("T", "-")}
 _COMPARISON = re.compile(r"^(.*?)\s*(==|!=)\s*(.*)$")
 _LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")

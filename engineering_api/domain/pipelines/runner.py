@@ -28,7 +28,7 @@ from engineering_api.lib.schema import key_normaliser, normalise_keys, utc_now
 from simatic_xml.cancel import Canceled, installed
 
 from .checks import step_operation
-from .expressions import condition_holds, substitute, unknown_reference
+from .expressions import builtin_values, condition_holds, substitute, unknown_reference
 from .models import PipelineDefinition, PipelineExecution, PipelineStep, PipelineStepResult
 from .store import store_for
 
@@ -86,11 +86,7 @@ class _Run:
     def resolve(self, name: str) -> Any:
         if name in self.variables:
             return self.variables[name]
-        stamp = self.execution.started_at
-        builtins = {
-            "pipeline.name": self.definition.name, "execution.id": self.execution.id, "date": stamp[:10],
-            "timestamp": stamp[:19].replace("-", "").replace(":", "").replace("T", "-"),
-        }
+        builtins = builtin_values(self.definition.name, self.execution.id, self.execution.started_at)
         if name in builtins:
             return builtins[name]
         parts = name.split(".")
@@ -268,7 +264,7 @@ def _run_step(run: _Run, index: int, step: PipelineStep) -> PipelineStepResult:
                 return PipelineStepResult(
                     step_index=index, step_name=step.name, action=operation.name, status="Completed",
                     started_at=started, completed_at=utc_now(), duration_ms=int((time.monotonic() - clock) * 1000),
-                    result_message=_message(operation, result), attempts=attempts, result=_kept(result),
+                    result_message=operation.success_message(result), attempts=attempts, result=_kept(result),
                 )
         if attempts <= step.retry_count:
             _wait(run.ctx, step.retry_delay_ms / 1000)
@@ -345,12 +341,6 @@ def _verdict(result: Any) -> str | None:
     if {"total", "passed", "failed"} <= set(fields) and result.failed:
         return f"{result.failed} of {result.total} test cases failed"
     return None
-
-
-def _message(operation: Operation[Any, Any], result: Any) -> str:
-    if operation.message is not None:
-        return operation.message(result)
-    return f"{operation.name} succeeded"
 
 
 def _kept(result: Any) -> Any:
