@@ -56,6 +56,7 @@ from openness_bridge.library import LibraryOperations
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
+from openness_bridge.runtime_values import RuntimeValueOperations
 from openness_bridge.scratch import ScratchFiles
 from openness_bridge.security import SecurityOperations
 from openness_bridge.simulation import SimulationOperations
@@ -87,7 +88,7 @@ def _now() -> str:
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
     CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, DiagnosticOperations, SecurityOperations,
-    HmiOperations, LibraryOperations, ScratchFiles,
+    HmiOperations, LibraryOperations, RuntimeValueOperations, ScratchFiles,
     EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.

@@ -17,6 +17,7 @@ from engineering_api.backend.areas.diagnostics import DiagnosticsPort
 from engineering_api.backend.areas.hmi import HmiPort
 from engineering_api.backend.areas.library import LibraryPort
 from engineering_api.backend.areas.online import OnlinePort
+from engineering_api.backend.areas.runtime_values import RuntimeValuesPort
 from engineering_api.backend.areas.security import SecurityPort
 from engineering_api.backend.areas.simulation import SimulationPort
 from engineering_api.backend.areas.tags import TagsPort
@@ -55,7 +56,7 @@ __all__ = ("EngineeringBackend",)
 
 class EngineeringBackend(
     BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, DiagnosticsPort, SecurityPort,
-    HmiPort, LibraryPort, ABC,
+    HmiPort, LibraryPort, RuntimeValuesPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 

@@ -76,7 +76,7 @@ _COUNTER_INTS = ("SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT
 # elementary in/out such as PID_Compact's Mode.
 _CHECKED_CALLS = ({f"{k}_{t}" for k in _TIMER_KINDS for t in ("TIME", "LTIME")}
                   | {f"{k}_{i}" for k in _COUNTER_KINDS for i in _COUNTER_INTS}
-                  | {"TON", "TOF", "TP", "R_TRIG", "F_TRIG", "CONT_C"})
+                  | {"TON", "TOF", "TP", "R_TRIG", "F_TRIG", "CONT_C", "PROGRAM_ALARM"})
 
 SYSTEM_FBS: dict = {}
 """Upper-case instance type or instruction name -> what a call of an instance takes (StructT: the instruction's

@@ -33,6 +33,8 @@ from .cpu_types import (
     TagValue,
 )
 from .errors import PlcRuntimeError
+from .events import CpuEvents
+from .events import plain as _plain
 
 if TYPE_CHECKING:
     from .image import ObEntry, ProgramImage
@@ -102,6 +104,10 @@ class SimulatedCpu:
         self.memory: Memory | None = None
         self._retained: Any = None
         self.now_ns = 0
+        self.clock_base_ns = time.time_ns()
+        """The instance's clock (PLCSIM's ``SystemTime``) at virtual time 0: scan times are this plus ``now_ns``."""
+        self.events = CpuEvents()
+        """Monitored items' samples and Program_Alarm events for runtime clients (:mod:`.events`)."""
         self.stats = ScanStats()
         self.diagnostics: list[DiagnosticEntry] = []
         self._sequence = 0
@@ -275,6 +281,7 @@ class SimulatedCpu:
         finally:
             self._first_cycle = False
         self._apply_forces(outputs_only=True)
+        self.events.after_cycle(self)
         self.stats.record(time.perf_counter_ns() - started)
         return True
 
@@ -463,12 +470,3 @@ def _interrupt(thread: threading.Thread) -> None:
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_CycleAbandoned))
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-friendly copy of a PLC value (arrays as lists, structs as dicts)."""
-    from .values import PlcArray
-
-    if isinstance(value, PlcArray):
-        return [_plain(v) for v in value.items]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if not k.startswith("_")}
-    return value

@@ -262,6 +262,41 @@ def _f_trig(rt: Any, inst: dict) -> None:
 _EDGE_MEMBERS = _catalog_members("R_TRIG")  # CLK, Q and TIA's static Stat_Bit (corpus exports); F_TRIG's are the same
 
 
+# ----------------------------------------------------------------------------------------------- alarms
+
+_SD = tuple(f"SD_{i}" for i in range(1, 11))
+LDT_EPOCH_NS = 0
+"""An LDT counts nanoseconds since 1970-01-01 (TIA's LDT); 0 (unassigned) means the CPU's own time."""
+
+
+def _program_alarm(rt: Any, inst: dict) -> None:
+    """Program_Alarm (S7-1500): an edge at SIG makes an alarm event -- 0 to 1 incoming, 1 to 0 outgoing -- with
+    SD_1..SD_10 as associated values and TIMESTAMP (when assigned) as its time, else the CPU's time of the call.
+
+    Source: STEP 7 (TIA Portal) information system, Extended instructions > Alarms, "Program_Alarm: Generate program
+    alarm with associated values (S7-1500)" (catalog source ``alarm``); the edge table (SIG 0 to 1 incoming, 1 to 0
+    outgoing) as summarised in industrialmonitordirect.com/blogs/knowledgebase/
+    s7-1500-program-alarm-stuck-active-after-signal-edge-miss. The instance keeps the last SIG in its static
+    ``SIG_Edge_History``, as TIA's instance data does. Alarm texts and classes live in TIA's alarm editor, not in
+    the program: the runtime API names the alarm by its instance.
+    """
+    sig = bool(inst["SIG"])
+    inst["Error"] = False
+    inst["Status"] = 0
+    if sig == inst["SIG_Edge_History"]:
+        return
+    inst["SIG_Edge_History"] = sig
+    events = getattr(rt.cpu, "events", None)
+    if events is None:
+        return
+    values = [inst[name] for name in _SD]
+    while values and not values[-1] and values[-1] is not None:  # unassigned trailing values (their default)
+        values.pop()
+    stamp = inst["TIMESTAMP"]
+    events.program_alarm(inst, sig, rt.now_ns, stamp if isinstance(stamp, int) and stamp > LDT_EPOCH_NS else None,
+                         tuple(values))
+
+
 # ---------------------------------------------------------------------------------------------- tables
 
 def _build() -> dict[str, SystemFb]:
@@ -279,6 +314,7 @@ def _build() -> dict[str, SystemFb]:
                 fbs[kind + suffix] = SystemFb(kind + suffix, members, run, _COUNTER_PRIVATE)
     fbs["R_TRIG"] = SystemFb("R_TRIG", _EDGE_MEMBERS, _r_trig, {})
     fbs["F_TRIG"] = SystemFb("F_TRIG", _EDGE_MEMBERS, _f_trig, {})
+    fbs["PROGRAM_ALARM"] = SystemFb("Program_Alarm", _catalog_members("Program_Alarm"), _program_alarm, {})
     return fbs
 
 

@@ -203,7 +203,7 @@ def test_plc_tags_are_released_by_their_own_flags(image: ProgramImage) -> None:
     from fakes.runtime.image import build_image
     from tests.runtime.helpers import software_from_scl
 
-    from engineering_api.runtime.simulated import released_tags
+    from fakes.runtime_values_ops import released_tags
 
     tags = [*TAGS, {"name": "Stop", "address": "%I0.1", "dataType": "Bool"},
             {"name": "Lamp", "address": "%Q0.0", "dataType": "Bool"}]
@@ -215,7 +215,7 @@ def test_plc_tags_are_released_by_their_own_flags(image: ProgramImage) -> None:
         assert before in table
         table = table.replace(before, before.replace("</DataTypeName>", f"</DataTypeName>{flag}"))
     built.objects["Default tag table"] = table.encode()
-    released = released_tags(built)
+    released = {t.name.lower(): t for t in released_tags(built)}
     assert '"stop"' not in released
     assert released['"lamp"'].writable is False and released['"start"'].writable is True
     assert '"motor_db".secret' not in released and released['"motor_db".limit'].writable is False

@@ -44,7 +44,9 @@ def test_members_agree_with_the_checkers_view_of_the_instructions() -> None:
     assert set(SYSTEM_FBS) <= set(CHECKER_FBS)
     for name, fb in SYSTEM_FBS.items():
         iface = CHECKER_FBS[name]
-        assert fb.members == {v.name: (v.section, v.type) for v in iface.members.values()}, name
+        # a type the checker names without knowing its members (Program_Alarm's AssocValue_0) is a NamedT there
+        assert fb.members == {v.name: (v.section, getattr(v.type, "name", v.type).upper())
+                              for v in iface.members.values()}, name
 
 
 def test_new_instance_holds_members_at_defaults_and_private_keys() -> None:

@@ -1,0 +1,170 @@
+"""What a simulated CPU queues for runtime clients at the end of its cycles: monitored items' samples and the
+program's alarm events (``Program_Alarm`` edges), both stamped with the cycle's virtual time.
+
+Monitored items behave like OPC UA's: a sampling interval in virtual time (0: every cycle) and an absolute
+deadband (None: every sample is queued, as cyclic logging wants). Queues are bounded: a client that stops
+draining loses the oldest samples (counted in ``dropped``), never the CPU's memory.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .values import PlcArray
+
+if TYPE_CHECKING:
+    from .cpu import SimulatedCpu
+
+__all__ = ("ALARM_LIMIT", "SAMPLE_LIMIT", "AlarmEdge", "CpuEvents", "Monitored", "Sample", "plain")
+
+SAMPLE_LIMIT = 200_000
+"""Samples a CPU keeps until they are drained (the oldest go first)."""
+ALARM_LIMIT = 10_000
+"""Program alarm events a CPU keeps until they are drained."""
+MS = 1_000_000
+
+
+@dataclass
+class Monitored:
+    """A monitored item: the tag, its sampling interval (ms of virtual time) and deadband."""
+
+    item_id: str
+    name: str
+    sampling_ms: float = 0.0
+    deadband: float | None = 0.0
+    next_ns: int = 0
+    last: Any = field(default=None)
+    has_last: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    item_id: str
+    name: str
+    value: Any
+    at_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmEdge:
+    """An edge of a Program_Alarm instance's SIG; ``instance`` is its instance dict (resolved to a name on drain)."""
+
+    instance: Any
+    incoming: bool
+    at_ns: int
+    stamp_ns: int | None
+    """The call's TIMESTAMP input (ns since 1970), when the program gave one."""
+    values: tuple[Any, ...]
+
+
+class CpuEvents:
+    """The queues of one CPU; every method is called under the CPU's lock."""
+
+    def __init__(self) -> None:
+        self.items: list[Monitored] = []
+        self.samples: deque[Sample] = deque()
+        self.alarms: deque[AlarmEdge] = deque(maxlen=ALARM_LIMIT)
+        self.dropped = 0
+        self._accessors: tuple[Any, dict[str, Any]] = (None, {})
+
+    def set_items(self, items: list[Monitored]) -> None:
+        keep = {item.item_id for item in items}
+        self.items = items
+        self.samples = deque(s for s in self.samples if s.item_id in keep)
+
+    # ----- called by the CPU ---------------------------------------------------------------------
+    def after_cycle(self, cpu: SimulatedCpu) -> None:
+        """Queue the samples of the cycle that just ran at ``cpu.now_ns``."""
+        if not self.items or cpu.memory is None:
+            return
+        now = cpu.now_ns
+        accessors = self._accessors_of(cpu)
+        for item in self.items:
+            if now < item.next_ns:
+                continue
+            if item.sampling_ms > 0:
+                item.next_ns = now + int(item.sampling_ms * MS)
+            accessor = accessors.get(item.item_id)
+            if accessor is None:
+                continue
+            try:
+                value = plain(accessor.get())
+            except (TypeError, ValueError):
+                continue
+            if item.has_last and not _changed(item.last, value, item.deadband):
+                continue
+            item.last, item.has_last = value, True
+            if len(self.samples) >= SAMPLE_LIMIT:
+                self.samples.popleft()
+                self.dropped += 1
+            self.samples.append(Sample(item.item_id, item.name, value, now))
+
+    def program_alarm(self, instance: Any, incoming: bool, at_ns: int, stamp_ns: int | None,
+                      values: tuple[Any, ...]) -> None:
+        self.alarms.append(AlarmEdge(instance, incoming, at_ns, stamp_ns, values))
+
+    # ----- called by the backend -------------------------------------------------------------------
+    def drain(self, cpu: SimulatedCpu) -> tuple[list[Sample], list[tuple[str, AlarmEdge]], int]:
+        """(samples, (source name, edge) per alarm event, samples dropped) since the last drain."""
+        samples, self.samples = list(self.samples), deque()
+        edges = list(self.alarms)
+        self.alarms.clear()
+        dropped, self.dropped = self.dropped, 0
+        names = _instance_names(cpu) if edges else {}
+        return samples, [(names.get(id(e.instance), "Program_Alarm"), e) for e in edges], dropped
+
+    def _accessors_of(self, cpu: SimulatedCpu) -> dict[str, Any]:
+        """The items' accessors for the CPU's current memory (a download or memory reset makes a new one)."""
+        memory, cached = self._accessors
+        if memory is not cpu.memory or set(cached) != {i.item_id for i in self.items}:
+            cached = {}
+            for item in self.items:
+                try:
+                    cached[item.item_id] = cpu.image.resolve(cpu.memory, item.name)
+                except LookupError:
+                    continue  # not in this program: no samples until a program has it
+            self._accessors = (cpu.memory, cached)
+        return cached
+
+
+def _changed(last: Any, value: Any, deadband: float | None) -> bool:
+    if deadband is None:
+        return True
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(last, (int, float)):
+        return abs(value - last) > deadband if deadband > 0 else value != last
+    return value != last
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly copy of a PLC value (arrays as lists, structs as dicts, private ``_`` keys left out)."""
+    if isinstance(value, PlcArray):
+        return [plain(v) for v in value.items]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if not k.startswith("_")}
+    return value
+
+
+def _instance_names(cpu: SimulatedCpu) -> dict[int, str]:
+    """id(instance dict) -> ``"DB".member[1].inner`` for every structured value in the CPU's data blocks."""
+    memory = cpu.memory
+    if memory is None:
+        return {}
+    names: dict[int, str] = {}
+    proper = {n.lower(): n for n in cpu.image.digests}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            names[id(value)] = path
+            for key, member in value.items():
+                if not key.startswith("_") and isinstance(member, (dict, PlcArray)):
+                    walk(member, f"{path}.{key}")
+        elif isinstance(value, PlcArray):
+            for pos, element in enumerate(value.items):
+                if isinstance(element, (dict, PlcArray)):
+                    walk(element, f"{path}[{value.low + pos}]")
+
+    for key, value in memory.dbs.items():
+        walk(value, '"' + proper.get(key, key) + '"')
+    return names

@@ -1,0 +1,214 @@
+"""The runtime-values half of the fake backend (:class:`~engineering_api.backend.areas.runtime_values.RuntimeValuesPort`):
+a simulated CPU's released tags, reads and writes as an HMI client, monitored items and Program_Alarm events.
+
+What is released comes from the program *as downloaded* (the SimaticML objects the CPU holds), as a real CPU's
+OPC UA server or web API decides from what was downloaded, not from later edits in the project: a PLC tag's and a
+DB member's ``ExternalAccessible`` ("accessible from HMI/OPC UA/Web API") releases it, ``ExternalWritable`` lets it
+be written. Both default to true, as in TIA; a member is released only when every member on its path is.
+Values carry the scan time: the CPU's clock (``clock_base_ns``) plus the virtual time of its last cycle.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.areas.runtime_values import (
+    SimAlarmEvent,
+    SimReleasedTag,
+    SimRuntimeEvents,
+    SimSample,
+    SimScanRead,
+    SimScanValue,
+    scan_timestamp,
+)
+from engineering_api.backend.areas.simulation_models import SimTagError
+from engineering_api.backend.errors import ConflictError, ValidationError
+from fakes.runtime.cpu import OperatingState, TagError
+from fakes.runtime.events import Monitored
+from fakes.runtime_errors import message_of, runtime_errors
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from engineering_api.backend.areas.runtime_values import SimMonitoredItem
+    from engineering_api.backend.areas.simulation_models import SimTagWrite
+    from fakes.runtime.cpu import SimulatedCpu, TagValue
+
+__all__ = ("RuntimeValueOperations", "released_tags")
+
+HMI_BATCH_LIMIT = 1000
+_SEGMENT = re.compile(r'"((?:[^"]|"")*)"|([^."\[\]]+)|(\[[^\]]*\])|(\.)')
+_RELEASED_CACHE: dict[int, tuple[Any, list[SimReleasedTag]]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _flag(value: object) -> bool:
+    """A TIA boolean attribute: absent or anything but false is true (TIA's default for the External* flags)."""
+    return value is not False and str(value).strip().lower() != "false"
+
+
+def _path(name: str) -> list[str]:
+    """The member names of ``"DB".a.b[3].c`` (indices dropped): ``["DB", "a", "b", "c"]``."""
+    out: list[str] = []
+    for quoted, plain, _index, _dot in _SEGMENT.findall(name):
+        if quoted or plain:
+            out.append((quoted.replace('""', '"') if quoted else plain).strip())
+    return out
+
+
+def _member_flags(member: Any) -> tuple[bool, bool]:
+    accessible = writable = True
+    for attr in member.attributes or ():
+        if attr.name == "ExternalAccessible":
+            accessible = _flag(attr.value)
+        elif attr.name == "ExternalWritable":
+            writable = _flag(attr.value)
+    return accessible, writable
+
+
+def _children(member: Any) -> list[Any]:
+    if member.members:
+        return list(member.members)
+    if member.sections is not None:
+        return [m for sec in member.sections.sections for m in sec.members]
+    return []
+
+
+def _walk(members: list[Any], path: list[str]) -> tuple[bool, bool]:
+    """(accessible, writable) of a member path: every member found on the way must allow it. The path may go
+    below what the XML lists (a UDT's or system type's members): those inherit the last member's flags."""
+    accessible = writable = True
+    for part in path:
+        key = part.lower()
+        member = next((m for m in members if m.name.lower() == key), None)
+        if member is None:
+            break
+        a, w = _member_flags(member)
+        accessible, writable = accessible and a, writable and w
+        members = _children(member)
+    return accessible, writable and accessible
+
+
+def _objects(image: Any) -> tuple[dict[str, list[Any]], dict[str, tuple[bool, bool]]]:
+    """DB members by lower-case DB name, and PLC tag flags by lower-case tag name, from the downloaded XML."""
+    from simatic_xml import SimaticMLError, parse_bytes
+    from simatic_xml.objects import DB, PlcTagTable
+
+    dbs: dict[str, list[Any]] = {}
+    tags: dict[str, tuple[bool, bool]] = {}
+    for xml in image.objects.values():
+        try:
+            obj = parse_bytes(xml).object
+        except SimaticMLError:
+            continue
+        if isinstance(obj, PlcTagTable):
+            for tag in obj.tags:
+                accessible = _flag(tag.attr("ExternalAccessible"))
+                tags[(tag.name or "").lower()] = (accessible, accessible and _flag(tag.attr("ExternalWritable")))
+        elif isinstance(obj, DB) and obj.interface is not None:
+            dbs[(obj.name or "").lower()] = [m for sec in obj.interface.sections.sections for m in sec.members]
+    return dbs, tags
+
+
+def released_tags(image: Any) -> list[SimReleasedTag]:
+    """Every released leaf of a program image, in the PLC's order; parsed once per image."""
+    with _CACHE_LOCK:
+        cached = _RELEASED_CACHE.get(id(image))
+        if cached is not None and cached[0] is image:
+            return cached[1]
+    dbs, tag_flags = _objects(image)
+    out: list[SimReleasedTag] = []
+    for info in image.tag_list():
+        path = _path(info.name)
+        if not path:
+            continue
+        if path[0].lower() in dbs:
+            accessible, writable = _walk(dbs[path[0].lower()], path[1:])
+        else:
+            accessible, writable = tag_flags.get(path[0].lower(), (True, True))
+        if accessible:
+            out.append(SimReleasedTag(name=info.name, data_type=info.data_type, writable=writable))
+    with _CACHE_LOCK:
+        if len(_RELEASED_CACHE) > 64:  # images of instances long gone
+            _RELEASED_CACHE.clear()
+        _RELEASED_CACHE[id(image)] = (image, out)
+    return out
+
+
+def _scan_time(cpu: SimulatedCpu) -> str:
+    return scan_timestamp(cpu.clock_base_ns + cpu.now_ns)
+
+
+class RuntimeValueOperations:
+    """Mixed into :class:`fakes.backend.FakeBackend`; relies on the simulation mixin's ``_cpu`` and the security
+    mixin's ``_check_cpu_access``."""
+
+    _cpu: Callable[[str | None], SimulatedCpu]
+
+    def _powered(self, instance: str) -> SimulatedCpu:
+        cpu = self._cpu(instance)
+        if cpu.memory is None:
+            raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.', code="INSTANCE_OFF")
+        return cpu
+
+    def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
+        cpu = self._powered(instance)
+        self._check_cpu_access(cpu, None, "read")  # type: ignore[attr-defined]  # browsing needs HMI access too
+        return released_tags(cpu.image)
+
+    def _hmi_batch(self, instance: str, items: list[Any], what: str,
+                   one: Callable[[SimulatedCpu, Any], TagValue], name_of: Callable[[Any], str]) -> SimScanRead:
+        if not items or len(items) > HMI_BATCH_LIMIT:
+            raise ValidationError(f"A batch holds 1..{HMI_BATCH_LIMIT} tags (got {len(items)}).",
+                                  code="SIM_BATCH_SIZE")
+        cpu = self._powered(instance)
+        self._check_cpu_access(cpu, None, what)  # type: ignore[attr-defined]  # fakes.security_ops
+        with cpu.lock:  # one pause between cycles: a free-running CPU does not cycle meanwhile
+            stamp = _scan_time(cpu)
+            # In STOP the program no longer updates values: the last usable value, as OPC UA would mark it.
+            quality = "Good" if cpu.state == OperatingState.RUN else "Uncertain"
+            values = []
+            for item in items:
+                try:
+                    tag = one(cpu, item)
+                except TagError as exc:
+                    values.append(SimScanValue(name=name_of(item), value=None, data_type=None, quality="Bad",
+                                               timestamp=stamp, error=SimTagError(code=exc.code,
+                                                                                  message=message_of(exc))))
+                    continue
+                values.append(SimScanValue(name=tag.name, value=tag.value, data_type=tag.data_type, quality=quality,
+                                           timestamp=stamp))
+            return SimScanRead(instance=cpu.name, operating_state=str(cpu.state), scan_time=stamp, values=values)
+
+    def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
+        return self._hmi_batch(instance, names, "read", lambda cpu, name: cpu.read(name), str)
+
+    def sim_hmi_write(self, items: list[SimTagWrite], instance: str) -> SimScanRead:
+        return self._hmi_batch(instance, items, "hmi-write", lambda cpu, item: cpu.write(item.name, item.value),
+                               lambda item: item.name)
+
+    def sim_set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
+        for item in items:
+            if item.sampling_ms < 0 or (item.deadband is not None and item.deadband < 0):
+                raise ValidationError(f"Monitored item {item.item_id}: the sampling interval and deadband must not "
+                                      "be negative.", code="SIM_INVALID_ARGUMENT")
+        cpu = self._cpu(instance)
+        with cpu.lock:
+            cpu.events.set_items([Monitored(i.item_id, i.name, i.sampling_ms, i.deadband) for i in items])
+
+    def sim_drain_events(self, instance: str) -> SimRuntimeEvents:
+        cpu = self._cpu(instance)
+        with runtime_errors(), cpu.lock:
+            samples, edges, dropped = cpu.events.drain(cpu)
+            base = cpu.clock_base_ns
+            return SimRuntimeEvents(
+                instance=cpu.name, operating_state=str(cpu.state), scan_time=_scan_time(cpu), dropped=dropped,
+                samples=[SimSample(item_id=s.item_id, name=s.name, value=s.value, timestamp=scan_timestamp(base + s.at_ns))
+                         for s in samples],
+                alarm_events=[SimAlarmEvent(
+                    source=source, state="incoming" if edge.incoming else "outgoing",
+                    timestamp=scan_timestamp(edge.stamp_ns if edge.stamp_ns is not None else base + edge.at_ns),
+                    associated_values=list(edge.values)) for source, edge in edges],
+            )

@@ -1,0 +1,108 @@
+"""The runtime-values port area: reads and writes as an HMI client stamped with the scan time, released tags,
+monitored items and the program's alarm events, on every adapter.
+
+No program is downloaded here (the online area's port does that), so values are bit memory (``%MW10``), which
+every CPU has. Program_Alarm events of a downloaded program are tested through the runtime API
+(tests/api/test_runtime_alarms.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import pytest
+
+from engineering_api.backend.areas.runtime_values import SimMonitoredItem
+from engineering_api.backend.areas.simulation_models import SimTagWrite
+from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+
+if TYPE_CHECKING:
+    from engineering_api.backend.port import EngineeringBackend
+
+BRIDGE_PENDING: dict[str, str] = {}
+"""Every test runs on the bridge too; what PLCSIM Advanced's API cannot give is asserted as 501 there."""
+
+
+def _at(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+@pytest.fixture
+def running(backend: EngineeringBackend) -> str:
+    """A powered-on SingleStep instance ``RT`` in RUN (10 ms cycles)."""
+    backend.sim_create_instance("RT", "CPU1516", "SingleStep")
+    backend.sim_power_on("RT")
+    backend.sim_run("RT")
+    return "RT"
+
+
+def test_values_carry_the_scan_time_of_their_cycle(backend: EngineeringBackend, running: str) -> None:
+    written = backend.sim_hmi_write([SimTagWrite(name="%MW10", value=513)], running)
+    assert written.values[0].value == 513 and written.values[0].quality == "Good"
+    first = backend.sim_hmi_read(["%MW10", "%MB11"], running)
+    assert [v.value for v in first.values] == [513, 1]
+    assert {v.timestamp for v in first.values} == {first.scan_time} and first.operating_state == "Run"
+    again = backend.sim_hmi_read(["%MW10"], running)
+    assert again.scan_time == first.scan_time  # no cycle ran: the same scan, however much later it is read
+    backend.sim_step(running, cycles=3)
+    later = backend.sim_hmi_read(["%MW10"], running)
+    assert _at(later.scan_time) - _at(first.scan_time) == dt.timedelta(milliseconds=30)
+    backend.sim_stop(running, confirm=True)
+    stopped = backend.sim_hmi_read(["%MW10"], running)
+    assert stopped.values[0].quality == "Uncertain" and stopped.values[0].value == 513
+
+
+def test_errors_of_the_instance_and_of_items(backend: EngineeringBackend, running: str) -> None:
+    with pytest.raises(NotFoundError) as missing:
+        backend.sim_hmi_read(["%MW10"], "Nope")
+    assert missing.value.code == "SIM_INSTANCE_NOT_FOUND"
+    with pytest.raises(ValidationError) as empty:
+        backend.sim_hmi_read([], running)
+    assert empty.value.code == "SIM_BATCH_SIZE"
+    mixed = backend.sim_hmi_read(["%MW10", "No_Such_Tag"], running)
+    assert mixed.values[0].error is None
+    assert mixed.values[1].error is not None and mixed.values[1].error.code == "DoesNotExist"
+    assert mixed.values[1].quality == "Bad" and mixed.values[1].value is None
+    backend.sim_power_off(running, confirm=True)
+    with pytest.raises(ConflictError) as off:
+        backend.sim_hmi_read(["%MW10"], running)
+    assert off.value.code == "INSTANCE_OFF"
+
+
+def test_released_tags_need_the_downloaded_program(backend: EngineeringBackend, running: str) -> None:
+    if backend.name == "fake":
+        assert backend.sim_released_tags(running) == []  # nothing downloaded: no PLC tag or DB member
+        return
+    with pytest.raises(NotSupportedError) as refused:
+        backend.sim_released_tags(running)
+    assert refused.value.code == "NO_PLCSIM_EQUIVALENT"
+
+
+def test_monitored_items_queue_samples_with_scan_times(backend: EngineeringBackend, running: str) -> None:
+    items = [SimMonitoredItem(item_id="change", name="%MW10", deadband=5.0),
+             SimMonitoredItem(item_id="cyclic", name="%MB11", sampling_ms=20.0, deadband=None)]
+    if backend.name != "fake":
+        with pytest.raises(NotSupportedError) as refused:
+            backend.sim_set_monitored_items(running, items)
+        assert refused.value.code == "NO_PLCSIM_EQUIVALENT"
+        return
+    with pytest.raises(ValidationError):
+        backend.sim_set_monitored_items(running, [SimMonitoredItem(item_id="x", name="%MW10", sampling_ms=-1)])
+    backend.sim_set_monitored_items(running, items)
+    start = _at(backend.sim_hmi_read(["%MW10"], running).scan_time)
+    backend.sim_step(running, cycles=1)
+    backend.sim_hmi_write([SimTagWrite(name="%MW10", value=3)], running)  # within the deadband of 0
+    backend.sim_step(running, cycles=1)
+    backend.sim_hmi_write([SimTagWrite(name="%MW10", value=10)], running)
+    backend.sim_step(running, cycles=3)
+    drained = backend.sim_drain_events(running)
+    change = [(s.value, _at(s.timestamp) - start) for s in drained.samples if s.item_id == "change"]
+    assert change == [(0, dt.timedelta(milliseconds=10)), (10, dt.timedelta(milliseconds=30))]
+    cyclic = [_at(s.timestamp) - start for s in drained.samples if s.item_id == "cyclic"]
+    assert cyclic == [dt.timedelta(milliseconds=ms) for ms in (10, 30, 50)]
+    assert drained.alarm_events == [] and drained.dropped == 0
+    assert backend.sim_drain_events(running).samples == []  # handed over once
+    backend.sim_set_monitored_items(running, [])
+    backend.sim_step(running, cycles=2)
+    assert backend.sim_drain_events(running).samples == []
