@@ -1,0 +1,113 @@
+"""A running simulated PLC served over OPC UA, driven by the real ``asyncua`` client: S7-1500 node ids in namespace
+3, released tags only, writes only where released writable, values shared with the runtime API (same CPU)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from asyncua import Client, ua
+
+from tests.api.test_runtime_tags import SIM, image, plc, users, value_path  # noqa: F401  # fixtures
+from tests.conftest import assert_error, data
+
+if TYPE_CHECKING:
+    from litestar.testing import TestClient
+
+Headers = dict[str, str]
+SERVERS = "/api/runtime/opcua-servers"
+
+
+def node(name: str) -> str:
+    return f"ns=3;s={name}"
+
+
+async def _session(url: str, work: Any) -> Any:
+    async with Client(url, timeout=10) as opc:
+        return await work(opc)
+
+
+def with_client(url: str, work: Any) -> Any:
+    return asyncio.run(_session(url, work))
+
+
+@pytest.fixture
+def server(client: TestClient[Any], admin_headers: Headers, plc: str) -> dict[str, Any]:  # noqa: F811
+    info = data(client.put(f"{SERVERS}/{plc}", json={}, headers=admin_headers), 201)
+    yield info
+    client.delete(f"{SERVERS}/{plc}", headers=admin_headers)
+
+
+def test_asyncua_client_reads_and_writes_a_running_instance(
+    client: TestClient[Any], admin_headers: Headers, engineer_headers: Headers, server: dict[str, Any],
+    users: dict[str, Headers],  # noqa: F811
+) -> None:
+    assert server["endpointUrl"].startswith("opc.tcp://127.0.0.1:") and server["namespaceIndex"] == 3
+    assert server["tagCount"] == 5  # the released ones: speed, running, count, limit, Start
+    data(client.post(f"{SIM}/instances/Rt/actions/step", json={"cycles": 3}, headers=engineer_headers))
+
+    async def work(opc: Client) -> dict[str, Any]:
+        out: dict[str, Any] = {"ns": await opc.get_namespace_index("http://www.siemens.com/simatic-s7-opcua")}
+        count = await opc.get_node(node('"Motor_DB"."count"')).read_data_value()
+        out["count"] = (count.Value.Value, count.Value.VariantType, count.StatusCode.is_good())
+        speed = opc.get_node(node('"Motor_DB"."speed"'))
+        await speed.write_value(ua.DataValue(ua.Variant(12.5, ua.VariantType.Float)))
+        out["speed"] = await speed.read_value()
+        out["start_type"] = (await opc.get_node(node('"Start"')).read_data_value()).Value.VariantType
+        limit = opc.get_node(node('"Motor_DB"."limit"'))
+        out["limit"] = await limit.read_value()
+        out["limit_access"] = await limit.read_attribute(ua.AttributeIds.AccessLevel)
+        try:
+            await limit.write_value(ua.DataValue(ua.Variant(7, ua.VariantType.Int16)))
+        except ua.UaStatusCodeError as exc:
+            out["limit_write"] = exc.code
+        try:
+            await opc.get_node(node('"Motor_DB"."secret"')).read_value()
+        except ua.UaStatusCodeError as exc:
+            out["secret"] = exc.code
+        db = opc.get_node(node('"Motor_DB"'))
+        out["members"] = sorted([(await child.read_browse_name()).Name for child in await db.get_children()])
+        return out
+
+    seen = with_client(server["endpointUrl"], work)
+    assert seen["ns"] == 3
+    assert seen["count"] == (3, ua.VariantType.Int16, True)
+    assert seen["speed"] == 12.5 and seen["start_type"] == ua.VariantType.Boolean
+    assert seen["limit"] == 100 and seen["limit_access"].Value.Value & ua.AccessLevel.CurrentWrite.mask == 0
+    assert seen["limit_write"] in (ua.StatusCodes.BadNotWritable, ua.StatusCodes.BadUserAccessDenied)
+    assert seen["secret"] == ua.StatusCodes.BadNodeIdUnknown
+    assert seen["members"] == ["count", "limit", "running", "speed"]
+    # The OPC UA write went into the CPU's DB: the runtime API reads it, and a write there is what OPC UA reads.
+    assert data(client.get(value_path('"Motor_DB".speed'), headers=users["reader"]))["value"] == 12.5
+    assert data(client.get(value_path('"Motor_DB".limit'), headers=users["reader"]))["value"] == 100
+    data(client.put(value_path('"Motor_DB".count'), json={"value": 42}, headers=users["writer"]))
+
+    async def count(opc: Client) -> Any:
+        return await opc.get_node(node('"Motor_DB"."count"')).read_value()
+
+    assert with_client(server["endpointUrl"], count) == 42
+
+
+def test_servers_are_listed_restarted_and_stopped(client: TestClient[Any], admin_headers: Headers,
+                                                  server: dict[str, Any], engineer_headers: Headers) -> None:
+    listed = data(client.get(SERVERS, headers=admin_headers))
+    assert [s["instance"] for s in listed] == ["Rt"] and listed[0]["endpointUrl"] == server["endpointUrl"]
+    assert data(client.put(f"{SERVERS}/rt", json={}, headers=admin_headers))["port"] == server["port"]
+    assert_error(client.get(SERVERS, headers=engineer_headers), 403)
+    stopped = data(client.delete(f"{SERVERS}/Rt", headers=admin_headers))
+    assert stopped["instance"] == "Rt" and data(client.get(SERVERS, headers=admin_headers)) == []
+    with pytest.raises((OSError, asyncio.TimeoutError, ua.UaError)):
+        with_client(server["endpointUrl"], lambda opc: asyncio.sleep(0))
+    assert_error(client.delete(f"{SERVERS}/Rt", headers=admin_headers), 404, "OPCUA_SERVER_NOT_FOUND")
+
+
+def test_start_refuses_unknown_and_powered_off_instances(client: TestClient[Any], admin_headers: Headers,
+                                                        engineer_headers: Headers) -> None:
+    assert_error(client.put(f"{SERVERS}/Nope", json={}, headers=admin_headers), 404, "SIM_INSTANCE_NOT_FOUND")
+    data(client.post(f"{SIM}/instances/create", json={"name": "Off"}, headers=engineer_headers))
+    try:
+        assert_error(client.put(f"{SERVERS}/Off", json={}, headers=admin_headers), 409, "INSTANCE_OFF")
+        assert_error(client.put(f"{SERVERS}/Off", json={"port": 80}, headers=admin_headers), 422)
+    finally:
+        client.app.state.services.backend.simulation.delete("Off")
