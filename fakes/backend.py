@@ -53,7 +53,7 @@ from fakes.compile_ops import CompileOperations
 from fakes.devices import DeviceOperations
 from fakes.diagnostic_ops import DiagnosticOperations
 from fakes.hmi_ops import HmiOperations
-from fakes.library_type_ops import LibraryTypeOperations
+from fakes.global_library_ops import GlobalLibraryOperations
 from fakes.model import Project
 from fakes.online_ops import OnlineOperations
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -97,7 +97,7 @@ HISTORY_LIMIT = 20
 
 
 class FakeBackend(
-    LibraryTypeOperations,  # first: it guards the program mixins' writers of write-protected type instances
+    GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
     BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
     SimulationOperations, OnlineOperations, WatchTableOperations, DiagnosticOperations, SecurityOperations,
     HmiOperations, RuntimeValueOperations, EngineeringBackend,

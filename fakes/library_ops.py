@@ -9,6 +9,7 @@ instance of a released version) through any import or rename is refused with 409
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,8 @@ from fakes.library import Library, LibraryItem, LibraryType, MasterCopy, TypeVer
 from fakes.program import read_object
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from fakes.model import Project
     from fakes.program import PlcSoftware, ProgramObject
 
@@ -73,13 +76,27 @@ class LibraryOperations:
     """Mixed into :class:`fakes.backend.FakeBackend` before the program mixins (see the module docstring)."""
 
     # ----- helpers ------------------------------------------------------------------------------
-    def _lib(self, project: Project, library: str | None) -> Library:
+    def _lib(self, project: Project | None, library: str | None) -> Library:
+        """The library to read: the project's, or the open global library ``library``."""
         if library is not None:
-            raise NotFoundError(f"No global library named '{library}' is open.", code="LIBRARY_NOT_FOUND")
+            return self._global_library(library).library  # type: ignore[attr-defined]
+        if project is None:
+            project = self._project()  # type: ignore[attr-defined]
         if project.library is None:
             project.library = Library(name=project.name)
         self._lib_prune(project, project.library)
         return project.library
+
+    @contextmanager
+    def _lib_change(self, library: str | None) -> Iterator[tuple[Project, Library]]:
+        """A change of a library: the project's in a project transaction, a global one in its own transaction
+        (refused when it is open read-only). Yields the open project (a global library's change reads from it)."""
+        if library is None:
+            with self._change() as project:  # type: ignore[attr-defined]
+                yield project, self._lib(project, None)
+            return
+        with self._global_change(library) as lib:  # type: ignore[attr-defined]
+            yield self._portal().project, lib  # type: ignore[attr-defined]
 
     @staticmethod
     def _lib_prune(project: Project, lib: Library) -> None:
@@ -229,14 +246,13 @@ class LibraryOperations:
 
     # ----- library ------------------------------------------------------------------------------
     def library_info(self, library: str | None = None) -> LibraryInfo:
-        project = self._project()  # type: ignore[attr-defined]
-        lib = self._lib(project, library)
+        lib = self._lib(None, library)
         return LibraryInfo(name=lib.name, kind=lib.kind, master_copy_count=len(lib.master_copies),
                            master_copy_folders=sorted(lib.master_copy_folders), type_count=len(lib.types),
                            type_folders=sorted(lib.type_folders))
 
     def library_tree(self, library: str | None = None) -> LibraryTreeNode:
-        lib = self._lib(self._project(), library)  # type: ignore[attr-defined]
+        lib = self._lib(None, library)
 
         def folders(title: str, paths: set[str]) -> tuple[LibraryTreeNode, dict[str, LibraryTreeNode]]:
             root = LibraryTreeNode(name=title, node_type="Folder", is_folder=True)
@@ -263,13 +279,14 @@ class LibraryOperations:
 
     # ----- master copies --------------------------------------------------------------------------
     def list_master_copies(self, library: str | None = None) -> list[MasterCopyInfo]:
-        lib = self._lib(self._project(), library)  # type: ignore[attr-defined]
+        lib = self._lib(None, library)
         return [_mc_info(mc) for mc in lib.master_copies]
 
     def create_master_copy(self, device: str, object_name: str | None, *, name: str | None, folder: str,
                            library: str | None = None) -> MasterCopyInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
-            lib = self._lib(project, library)
+        with self._lib_change(library) as (project, lib):
+            if project is None:
+                project = self._project()  # type: ignore[attr-defined]
             folder = "/".join(folder_parts(folder, field="folder")) if folder.strip() else ""
             if folder and folder not in lib.master_copy_folders:
                 raise NotFoundError(f"The master copy folder '{folder}' does not exist; create it first.",
@@ -298,15 +315,13 @@ class LibraryOperations:
             return _mc_info(mc)
 
     def delete_master_copy(self, path: str, library: str | None = None) -> MasterCopyInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
-            lib = self._lib(project, library)
+        with self._lib_change(library) as (_, lib):
             mc = self._lib_find_mc(lib, path)
             lib.master_copies.remove(mc)
             return _mc_info(mc)
 
     def create_master_copy_folder(self, path: str, library: str | None = None) -> str:
-        with self._change() as project:  # type: ignore[attr-defined]
-            lib = self._lib(project, library)
+        with self._lib_change(library) as (_, lib):
             parts = folder_parts(path, field="path")
             normalised = "/".join(parts)
             if normalised in lib.master_copy_folders:

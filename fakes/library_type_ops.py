@@ -20,6 +20,7 @@ from engineering_api.rules.library import (
     IN_WORK,
     RELEASED,
     TYPE_KINDS,
+    edited_in_project_library,
     format_version,
     next_version,
     parse_version,
@@ -37,7 +38,7 @@ __all__ = ("LibraryTypeOperations",)
 
 
 class LibraryTypeOperations(LibraryOperations):
-    """The types half of the library; :class:`fakes.backend.FakeBackend` has this one base for the library."""
+    """The types half of the library (:class:`fakes.global_library_ops.GlobalLibraryOperations` adds global ones)."""
 
     def _lib_new_type(self, project: Project, lib: Library, device: str, software: PlcSoftware, obj: ProgramObject,
                       folder: str, comment: str, created: list[str]) -> LibraryType:
@@ -63,6 +64,7 @@ class LibraryTypeOperations(LibraryOperations):
 
     def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
                             library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
         with self._change() as project:  # type: ignore[attr-defined]
             lib = self._lib(project, library)
             _, software = self._software(project, device)  # type: ignore[attr-defined]
@@ -89,6 +91,7 @@ class LibraryTypeOperations(LibraryOperations):
             return self._lib_type_info(lib, t, created)
 
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
         with self._change() as project:  # type: ignore[attr-defined]
             lib = self._lib(project, library)
             t = self._lib_type(lib, type_name)
@@ -110,6 +113,7 @@ class LibraryTypeOperations(LibraryOperations):
 
     def release_library_type(self, type_name: str, *, version_number: str | None, comment: str,
                              library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
         with self._change() as project:  # type: ignore[attr-defined]
             lib = self._lib(project, library)
             t = self._lib_type(lib, type_name)
@@ -158,6 +162,7 @@ class LibraryTypeOperations(LibraryOperations):
             return self._lib_type_info(lib, t)
 
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
         with self._change() as project:  # type: ignore[attr-defined]
             lib = self._lib(project, library)
             t = self._lib_type(lib, type_name)
@@ -173,7 +178,7 @@ class LibraryTypeOperations(LibraryOperations):
             return self._lib_type_info(lib, t)
 
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
-        lib = self._lib(self._project(), library)  # type: ignore[attr-defined]
+        lib = self._lib(None, library)
         return [self._lib_type_info(lib, t) for t in lib.types.values()]
 
     def instantiate_library_type(self, type_name: str, device: str, *, version_number: str | None,
@@ -198,8 +203,7 @@ class LibraryTypeOperations(LibraryOperations):
                                      created=created, updated=updated)
 
     def delete_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
-            lib = self._lib(project, library)
+        with self._lib_change(library) as (_, lib):
             t = self._lib_type(lib, type_name)
             instances = self._lib_instances(lib, type_name)
             if instances:
@@ -219,8 +223,7 @@ class LibraryTypeOperations(LibraryOperations):
 
     def set_default_library_type_version(self, type_name: str, version_number: str,
                                          library: str | None = None) -> LibraryTypeInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
-            lib = self._lib(project, library)
+        with self._lib_change(library) as (_, lib):
             t = self._lib_type(lib, type_name)
             version = self._lib_version(t, version_number)
             if version.state != RELEASED:
@@ -231,14 +234,13 @@ class LibraryTypeOperations(LibraryOperations):
 
     def compare_library_type(self, type_name: str, left_version: str, *, right_version: str | None,
                              device: str | None, library: str | None = None) -> TypeComparison:
-        project = self._project()  # type: ignore[attr-defined]
-        lib = self._lib(project, library)
+        lib = self._lib(None, library)
         t = self._lib_type(lib, type_name)
         left = self._lib_version(t, left_version, "leftVersion")
         if right_version is not None:
             right_data, right_label = self._lib_version(t, right_version, "rightVersion").data, right_version
         elif device is not None:
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
             link = lib.links.get(device, {}).get(t.name)
             obj = _find_object(software, t.name) if link is not None else None
             if obj is None:

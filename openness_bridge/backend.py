@@ -50,9 +50,9 @@ from openness_bridge.blocks import BlockOperations
 from openness_bridge.catalog import CatalogOperations
 from openness_bridge.diagnostics import DiagnosticOperations
 from openness_bridge.errors import kind_of, translate
+from openness_bridge.global_library import GlobalLibraryOperations
 from openness_bridge.hardware import HardwareOperations
 from openness_bridge.hmi import HmiOperations
-from openness_bridge.library import LibraryOperations
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
@@ -88,7 +88,7 @@ def _now() -> str:
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
     CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, DiagnosticOperations, SecurityOperations,
-    HmiOperations, LibraryOperations, RuntimeValueOperations, ScratchFiles,
+    HmiOperations, GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
     EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.

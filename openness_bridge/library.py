@@ -17,8 +17,9 @@ accessing master copies, accessing types, accessing type versions, accessing ins
 
 Where Openness has no member, the answer is 501 ``NO_OPENNESS_EQUIVALENT``: making a type of a project block
 (Openness creates types only from SIMATIC SD documents, V21's ``LibraryTypeComposition.CreateFromDocuments``), and
-comparing versions before V21 (``LibraryTypeVersion.Export`` arrived in V21). A global library (``library``) is not
-open through this bridge yet: 404 ``LIBRARY_NOT_FOUND``, as on the fake.
+comparing versions before V21 (``LibraryTypeVersion.Export`` arrived in V21). A global library (``library``) is one
+of ``TiaPortal.GlobalLibraries`` (:mod:`openness_bridge.global_library`): it is read without a project, changed in
+a transaction of its own (``_lib_change``), and its types have no instances (those belong to the project library).
 """
 
 from __future__ import annotations
@@ -48,7 +49,14 @@ from engineering_api.backend.errors import (
 from engineering_api.domain.sourcecontrol.export import BLOCKS
 from engineering_api.domain.sourcecontrol.semantic import object_diff
 from engineering_api.rules.folders import folder_parts
-from engineering_api.rules.library import IN_WORK, RELEASED, check_library_name, parse_version, split_master_copy_path
+from engineering_api.rules.library import (
+    IN_WORK,
+    RELEASED,
+    check_library_name,
+    edited_in_project_library,
+    parse_version,
+    split_master_copy_path,
+)
 
 __all__ = ("LibraryOperations",)
 
@@ -90,9 +98,10 @@ class LibraryOperations:
 
     # ----- reaching the library -------------------------------------------------------------------
     def _library(self, project: Any, library: str | None) -> Any:
+        """The project library (of ``project``, or of the open project when None) or the open global ``library``."""
         if library is not None:
-            raise NotFoundError(f"No global library named '{library}' is open.", code="LIBRARY_NOT_FOUND")
-        return project.ProjectLibrary
+            return self._global_library(library)  # type: ignore[attr-defined]
+        return (project if project is not None else self._project()).ProjectLibrary  # type: ignore[attr-defined]
 
     def _mc_folder(self, lib: Any, path: str) -> Any:
         folder = lib.MasterCopyFolder
@@ -148,7 +157,9 @@ class LibraryOperations:
                 continue
 
     def _instances(self, project: Any, t: Any) -> list[TypeInstance]:
-        result = []
+        result: list[TypeInstance] = []
+        if project is None:
+            return result  # a global library's type: its instances are linked to the project library's copy
         for version in t.Versions:
             for device, software in self._plcs(project):
                 for instance in version.FindInstances(software):
@@ -171,10 +182,12 @@ class LibraryOperations:
     # ----- library and master copies -----------------------------------------------------------------
     def library_info(self, library: str | None = None) -> LibraryInfo:
         def run() -> LibraryInfo:
-            project = self._project()  # type: ignore[attr-defined]
-            lib = self._library(project, library)
+            lib = self._library(None, library)
+            owner = lib if library is not None else self._project()  # type: ignore[attr-defined]
             return LibraryInfo(
-                name=str(project.Name), kind="Project",
+                name=str(owner.Name), kind="Project" if library is None else "Global",
+                path=str(lib.Path.FullName) if library is not None else None,
+                read_only=bool(lib.IsReadOnly) if library is not None else False,
                 master_copy_count=sum(1 for _ in _folders(lib.MasterCopyFolder, "MasterCopies")),
                 master_copy_folders=sorted(_folder_paths(lib.MasterCopyFolder)),
                 type_count=sum(1 for _ in _folders(lib.TypeFolder, "Types")),
@@ -200,16 +213,16 @@ class LibraryOperations:
             return node
 
         def run() -> LibraryTreeNode:
-            project = self._project()  # type: ignore[attr-defined]
-            lib = self._library(project, library)
-            return LibraryTreeNode(name=str(project.Name), node_type="Library", is_folder=True, children=[
+            lib = self._library(None, library)
+            owner = lib if library is not None else self._project()  # type: ignore[attr-defined]
+            return LibraryTreeNode(name=str(owner.Name), node_type="Library", is_folder=True, children=[
                 folder_node("Master copies", lib.MasterCopyFolder, "MasterCopies"),
                 folder_node("Types", lib.TypeFolder, "Types")])
         return self._call("ProjectLibrary.MasterCopyFolder/TypeFolder", run)  # type: ignore[attr-defined,no-any-return]
 
     def list_master_copies(self, library: str | None = None) -> list[MasterCopyInfo]:
         def run() -> list[MasterCopyInfo]:
-            lib = self._library(self._project(), library)  # type: ignore[attr-defined]
+            lib = self._library(None, library)
             return [self._mc_info(f, mc) for f, mc in _folders(lib.MasterCopyFolder, "MasterCopies")]
         return self._call("MasterCopyFolder.MasterCopies", run)  # type: ignore[attr-defined,no-any-return]
 
@@ -246,22 +259,21 @@ class LibraryOperations:
             info = self._mc_info(path, mc)
             info.source_kind = kind
             return info
-        return self._change("MasterCopyComposition.Create", run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, "MasterCopyComposition.Create", run)  # type: ignore[attr-defined,no-any-return]
 
     def delete_master_copy(self, path: str, library: str | None = None) -> MasterCopyInfo:
         def run() -> MasterCopyInfo:
-            lib = self._library(self._project(), library)  # type: ignore[attr-defined]
-            folder, mc = self._find_mc(lib, path)
+            folder, mc = self._find_mc(self._library(None, library), path)
             info = self._mc_info(folder, mc)
             mc.Delete()
             return info
-        return self._change("MasterCopy.Delete", run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, "MasterCopy.Delete", run)  # type: ignore[attr-defined,no-any-return]
 
     def create_master_copy_folder(self, path: str, library: str | None = None) -> str:
         parts = folder_parts(path, field="path")
 
         def run() -> str:
-            folder = self._library(self._project(), library).MasterCopyFolder  # type: ignore[attr-defined]
+            folder = self._library(None, library).MasterCopyFolder
             created = False
             for part in parts:
                 sub = folder.Folders.Find(part)
@@ -271,7 +283,7 @@ class LibraryOperations:
             if not created:
                 raise AlreadyExistsError(f"The folder '{'/'.join(parts)}' already exists.", code="FOLDER_EXISTS")
             return "/".join(parts)
-        return self._change("MasterCopyUserFolderComposition.Create", run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, "MasterCopyUserFolderComposition.Create", run)  # type: ignore[attr-defined,no-any-return]
 
     def instantiate_master_copy(self, path: str, device: str | None, *, new_name: str | None = None,
                                 library: str | None = None) -> MasterCopyInstantiation:
@@ -309,13 +321,14 @@ class LibraryOperations:
     # ----- types ------------------------------------------------------------------------------------------
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
         def run() -> list[LibraryTypeInfo]:
-            project = self._project()  # type: ignore[attr-defined]
+            project = self._project() if library is None else None  # type: ignore[attr-defined]
             lib = self._library(project, library)
             return [self._type_info(project, f, t) for f, t in _folders(lib.TypeFolder, "Types")]
         return self._call("TypeFolder.Types", run)  # type: ignore[attr-defined,no-any-return]
 
     def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
                             library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
         self._call("Project.ProjectLibrary", lambda: self._source(self._project(), device, object_name))  # type: ignore[attr-defined]
         raise NotSupportedError(
             "Openness cannot make a library type of a project block: it creates types only from SIMATIC SD documents "
@@ -324,17 +337,18 @@ class LibraryOperations:
 
     def _one(self, library: str | None, type_name: str, operation: str, act: Any) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
-            project = self._project()  # type: ignore[attr-defined]
+            project = self._project() if library is None else None  # type: ignore[attr-defined]
             folder, t = self._type(self._library(project, library), type_name)
             act(project, t)
             return self._type_info(project, folder, self._type(self._library(project, library), type_name)[1])
-        return self._change(operation, run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, operation, run)  # type: ignore[attr-defined,no-any-return]
 
     @staticmethod
     def _in_work(t: Any) -> Any:
         return next((v for v in t.Versions if _state(v) == IN_WORK), None)
 
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
             software = self._plc_software(project, device)  # type: ignore[attr-defined]
             work = self._in_work(t)
@@ -350,6 +364,7 @@ class LibraryOperations:
 
     def release_library_type(self, type_name: str, *, version_number: str | None, comment: str,
                              library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
             work = self._in_work(t)
             if work is None:
@@ -368,6 +383,7 @@ class LibraryOperations:
         return self._one(library, type_name, "LibraryTypeVersion.Release", act)
 
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
             work = self._in_work(t)
             if work is None:
@@ -406,7 +422,7 @@ class LibraryOperations:
 
     def delete_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
-            project = self._project()  # type: ignore[attr-defined]
+            project = self._project() if library is None else None  # type: ignore[attr-defined]
             folder, t = self._type(self._library(project, library), type_name)
             info = self._type_info(project, folder, t)
             if info.instances:
@@ -417,7 +433,7 @@ class LibraryOperations:
                                         for i in info.instances]})
             t.Delete()
             return info
-        return self._change("LibraryType.Delete", run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, "LibraryType.Delete", run)  # type: ignore[attr-defined,no-any-return]
 
     def compare_library_type(self, type_name: str, left_version: str, *, right_version: str | None,
                              device: str | None, library: str | None = None) -> TypeComparison:

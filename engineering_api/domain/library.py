@@ -32,7 +32,11 @@ from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.library import parse_version, split_master_copy_path
 
-__all__ = ("OPERATIONS", "SECTION")
+__all__ = (
+    "OPERATIONS", "SECTION", "CreateMasterCopyInput", "InstantiateMasterCopyInput", "InstantiateTypeInput",
+    "MasterCopyFolderInput", "MasterCopyRef", "TypeRef", "find_type", "preview_delete_master_copy",
+    "preview_delete_type", "preview_instantiate_type",
+)
 
 SECTION = "Libraries"
 BASE = "/api/project/library"
@@ -147,15 +151,20 @@ def _version(ctx: OperationContext, d: VersionInput) -> LibraryTypeInfo:
     return b.discard_library_type(type_name)
 
 
-def _type(ctx: OperationContext, name: str) -> LibraryTypeInfo:
-    found = next((t for t in ctx.backend.list_library_types() if t.name == name), None)
+def find_type(ctx: OperationContext, name: str, library: str | None = None) -> LibraryTypeInfo:
+    """The type ``name`` of the project library (or of the open global library ``library``).
+
+    Raises:
+        NotFoundError: ``TYPE_NOT_FOUND``.
+    """
+    found = next((t for t in ctx.backend.list_library_types(library=library) if t.name == name), None)
     if found is None:
         raise e.NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
     return found
 
 
 def _compare(ctx: OperationContext, d: CompareInput) -> TypeComparison:
-    left = d.left_version or _type(ctx, d.type_name).default_version or ""
+    left = d.left_version or find_type(ctx, d.type_name).default_version or ""
     if d.right_version is None and d.device_name is None:
         raise e.ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
                                 code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
@@ -163,9 +172,10 @@ def _compare(ctx: OperationContext, d: CompareInput) -> TypeComparison:
 
 
 # ----- previews (dry runs) -------------------------------------------------------------------------
-def _preview_delete_mc(ctx: OperationContext, d: MasterCopyRef) -> Preview:
+def preview_delete_master_copy(ctx: OperationContext, d: MasterCopyRef, library: str | None = None) -> Preview:
+    """What deleting the master copy ``d`` of the project library (or of ``library``) would remove."""
     folder, name = split_master_copy_path(d.mc_path)
-    found = [m for m in ctx.backend.list_master_copies()
+    found = [m for m in ctx.backend.list_master_copies(library=library)
              if m.name == name and (m.folder == folder or ("/" not in d.mc_path.replace("\\", "/") and not folder))]
     if not found:
         raise e.NotFoundError(f"The master copy '{d.mc_path}' was not found.", code="MASTER_COPY_NOT_FOUND")
@@ -177,8 +187,9 @@ def _preview_delete_mc(ctx: OperationContext, d: MasterCopyRef) -> Preview:
                                detail=", ".join(f"{c.kind} {c.name}" for c in found[0].contents))])
 
 
-def _preview_delete_type(ctx: OperationContext, d: TypeRef) -> Preview:
-    t = _type(ctx, d.type_name)
+def preview_delete_type(ctx: OperationContext, d: TypeRef, library: str | None = None) -> Preview:
+    """What deleting the type ``d`` would remove (its instances refuse it, as the call does)."""
+    t = find_type(ctx, d.type_name, library)
     if t.instances:
         names = ", ".join(f"{i.device_name}/{i.name}" for i in t.instances)
         raise e.ConflictError(f"The type '{t.name}' has instances in the project: {names}. Delete them first.",
@@ -192,7 +203,7 @@ def _preview_version(ctx: OperationContext, d: VersionInput) -> Preview:
     action = _action(d)
     if action == "create":
         return plan(f"Would make a library type of '{d.object_name or d.type_name}' in {d.device_name}.", [])
-    t = _type(ctx, _field(d.type_name, "typeName", f"for '{action}'"))
+    t = find_type(ctx, _field(d.type_name, "typeName", f"for '{action}'"))
     if action == "edit":
         if t.in_work_version:
             raise e.ConflictError(f"The type '{t.name}' already has the in-work version {t.in_work_version}.",
@@ -212,13 +223,17 @@ def _preview_version(ctx: OperationContext, d: VersionInput) -> Preview:
                                detail=f"version {i.version_number}") for i in others])
 
 
-def _preview_instantiate_type(ctx: OperationContext, d: InstantiateTypeInput) -> Preview:
-    t = _type(ctx, d.type_name)
-    version = d.version_number or t.default_version
-    here = [i for i in t.instances if i.device_name == d.device_name]
+def preview_instantiate_type(ctx: OperationContext, d: InstantiateTypeInput, library: str | None = None) -> Preview:
+    """Which instances in the PLC instantiating ``d`` would move to another version (instances belong to the
+    project library's type of that name, which a global library's type is copied into first)."""
+    t: LibraryTypeInfo | None = find_type(ctx, d.type_name, library)
+    version = d.version_number or t.default_version  # type: ignore[union-attr]
+    if library is not None:
+        t = next((x for x in ctx.backend.list_library_types() if x.name == d.type_name), None)
+    here = [i for i in t.instances if i.device_name == d.device_name] if t is not None else []
     changes = [PlannedChange(action="replace", kind="instance", name=i.name, device=i.device_name,
                              detail=f"version {i.version_number}") for i in here if i.version_number != version]
-    return plan(f"Would instantiate {t.name} {version} in {d.device_name}.", changes)
+    return plan(f"Would instantiate {d.type_name} {version} in {d.device_name}.", changes)
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
@@ -251,7 +266,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="library.master-copies.delete", summary="Delete a master copy from the project library.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.delete_master_copy(d.mc_path), input=MasterCopyRef,
         output=MasterCopyInfo, route=RouteSpec("DELETE", f"{BASE}/master-copies/{{mcPath}}"), errors=_ERRORS,
-        destructive=True, preview=_preview_delete_mc,
+        destructive=True, preview=preview_delete_master_copy,
         description="By path (Folder\\Name; in a URL the separator is %5C, as %2F is decoded before routing) or by "
                     "name in any folder (409 AMBIGUOUS_MASTER_COPY when several have it).",
     ),
@@ -282,7 +297,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
                                                                     version_number=d.version_number),
         input=InstantiateTypeInput, output=TypeInstantiation,
         route=RouteSpec("POST", f"{BASE}/types/actions/instantiate"), errors=_ERRORS, destructive=True,
-        preview=_preview_instantiate_type, example={"typeName": "Motor", "deviceName": "PLC_1"},
+        preview=preview_instantiate_type, example={"typeName": "Motor", "deviceName": "PLC_1"},
         description="The default version unless versionNumber names a released one, with the types it uses (the UDTs "
                     "of an FB). An instance already there moves to that version.",
     ),
@@ -290,7 +305,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="library.types.delete", summary="Delete a library type from the project library.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.delete_library_type(d.type_name), input=TypeRef, output=LibraryTypeInfo,
         route=RouteSpec("DELETE", f"{BASE}/types/{{typeName}}"), errors=_ERRORS, destructive=True,
-        preview=_preview_delete_type,
+        preview=preview_delete_type,
         description="Refused while the project has instances (409 TYPE_HAS_INSTANCES names them) or another type uses "
                     "it (409 TYPE_IS_DEPENDENCY).",
     ),

@@ -12,16 +12,28 @@ tia-portal-openness-api/functions-on-libraries/accessing-type-versions; and the 
 - an instance of a released version is write-protected;
 - the default version (``SetAsDefault``) is the one new instances get; only a released version can be default;
 - a type whose versions have instances, or that another type depends on, cannot be deleted.
+
+A global library is a file ``<name>.alNN`` (NN: the TIA version, ``.al19`` for V19) in a folder of its own; its
+archive is ``.zalNN``. It opens read-only by default, so that several users can share it; opened read-write it
+is exclusive (TIA Portal help "Opening a global library", "Archiving a global library"; Openness
+``GlobalLibraryComposition.Open(FileInfo, OpenMode)``: https://docs.tia.siemens.cloud/r/en-us/v21/
+tia-portal-openness-api-for-automation-of-engineering-workflows/tia-portal-openness-api/functions-on-libraries/
+opening-global-libraries).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import ValidationError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 __all__ = (
-    "IN_WORK", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_library_name", "format_version", "next_version",
+    "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_library_name",
+    "format_version", "edited_in_project_library", "library_archive_suffix", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
 )
 
@@ -32,6 +44,12 @@ TYPE_KINDS = ("FB", "FC", "UDT")
 offers no type of an OB or a data block)."""
 MASTER_COPY_KINDS = ("Block", "PlcDataType", "TagTable", "Device")
 """What a master copy is made from here: a block, a PLC data type, a PLC tag table or a whole device."""
+
+LIBRARY_FILES = tuple(f".al{v}" for v in range(16, 22))
+"""Global library files of the TIA versions the service knows (V16 … V21)."""
+LIBRARY_ARCHIVES = tuple(f".zal{v}" for v in range(16, 22))
+"""Global library archives (TIA's "Archive library" writes ``.zalNN``)."""
+_LIBRARY_SUFFIX = re.compile(r"^\.al(\d{2})$", re.IGNORECASE)
 
 _VERSION = re.compile(r"^\s*(\d{1,5})\.(\d{1,5})\.(\d{1,5})\s*$")
 _BAD_NAME = re.compile(r'[\\/"<>|:*?\x00-\x1f]')
@@ -91,3 +109,40 @@ def split_master_copy_path(path: str, field: str = "mcPath") -> tuple[str, str]:
         raise ValidationError(f"'{path}' is not a master copy name or path (Folder/Sub/Name).", code="INVALID_PATH",
                               details={"field": field})
     return "/".join(parts[:-1]), parts[-1]
+
+
+def library_suffix(version: str) -> str:
+    """``.al19`` for ``V19``: the suffix of a global library file of that TIA version."""
+    return ".al" + version.lstrip("Vv")
+
+
+def library_archive_suffix(version: str) -> str:
+    """``.zal19`` for ``V19``."""
+    return ".zal" + version.lstrip("Vv")
+
+
+def library_file_version(path: Path) -> str:
+    """``V19`` for ``Motors.al19``.
+
+    Raises:
+        ValidationError: ``NOT_A_LIBRARY``.
+    """
+    match = _LIBRARY_SUFFIX.match(path.suffix)
+    if match is None:
+        raise ValidationError(f"'{path.name}' is not a TIA Portal global library file (.al16 … .al21).",
+                              code="NOT_A_LIBRARY", details={"field": "path"})
+    return f"V{match.group(1)}"
+
+
+def edited_in_project_library(library: str | None) -> None:
+    """Types are made and edited in the project library only: a global library's types are copied there and back
+    (TIA's "update library"), never edited in place.
+
+    Raises:
+        ValidationError: ``EDIT_IN_PROJECT_LIBRARY`` when ``library`` names a global library.
+    """
+    if library is not None:
+        raise ValidationError(
+            f"The types of the global library '{library}' are not edited there: make or edit the type in the project "
+            "library, then copy it over (POST /api/libraries/global/types/actions/update).",
+            code="EDIT_IN_PROJECT_LIBRARY", details={"field": "libraryName"})

@@ -101,7 +101,7 @@ namespace Siemens.Engineering
         }
     }
 
-    public sealed class TiaPortal : IDisposable
+    public sealed partial class TiaPortal : IDisposable
     {
         internal readonly PortalProcessState State;
         private bool _disposed;

@@ -31,6 +31,7 @@ DEV = "/api/devices/PLC_1"
 HMI = "/api/devices/HMI_1/hmi"
 SIM = "/api/simulation"
 LIB = "/api/project/library"
+GLIB = "/api/libraries/global"
 PROGRAM = """TYPE "UDT_Motor"
 VERSION : 0.1
    STRUCT
@@ -188,6 +189,8 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
         found["online"] = _get(client, f"{DEV}/online/status", h)
         found["cpu"] = _get(client, f"{DEV}/cpu/status", h)
     found["library"] = [_get(client, f"{LIB}/{what}", h) for what in ("tree", "types", "master-copies")]
+    found["globalLibraries"] = [_get(client, GLIB, h), *(_get(client, f"{GLIB}/{what}", h)
+                                                         for what in ("tree", "types", "master-copies"))]
     if isinstance(found["devices"], list) and any(d["name"] == "HMI_1" for d in found["devices"]):
         screens = _get(client, f"{HMI}/screens", h)
         found["hmi"] = (screens, _get(client, f"{HMI}/tags/tree", h), _get(client, f"{HMI}/connections", h),
@@ -257,6 +260,8 @@ def _call(method: str, path: str, body: dict[str, Any] | None = None) -> Setup:
 
 _LIB_TYPE = _call("POST", f"{LIB}/types/versions", {"action": "create", "deviceName": "PLC_1", "objectName": "FC_Scale"})
 _LIB_EDIT = _call("POST", f"{LIB}/types/versions", {"typeName": "FC_Scale", "action": "edit", "deviceName": "PLC_1"})
+_GLIB = _call("POST", GLIB, {"name": "Kit", "directory": "libs"})
+_GLIB_TYPE = _steps(_LIB_TYPE, _GLIB, _call("POST", f"{GLIB}/types/actions/update", {"typeNames": ["FC_Scale"]}))
 _HMI = _call("POST", "/api/projects/devices/actions/add-sync", {"orderNumber": "6AV2 124-0GC01-0AX0", "name": "HMI_1"})
 _HMI_CONNECTED = _steps(_HMI, _write("h/connection.xml", (
     '<?xml version="1.0" encoding="utf-8"?><Document><Engineering version="V19" /><Hmi.Communication.Connection ID="0">'
@@ -604,6 +609,19 @@ CASES: list[Case] = [
          body={"typeName": "FC_Scale", "deviceName": "PLC_1", "versionNumber": "0.0.1"},
          setup=_steps(_LIB_TYPE, _LIB_EDIT, _call("POST", f"{LIB}/types/versions",
                                                   {"typeName": "FC_Scale", "action": "release"})),
+         expect=[("replace", "instance", "FC_Scale")]),
+    Case("libraries.global.close", "POST", f"{GLIB}/actions/close", body={"discardChanges": True},
+         setup=_steps(_GLIB, _call("POST", f"{GLIB}/master-copies/folders", {"folderPath": "Drives"})),
+         expect=[("close", "globalLibrary", "Kit"), ("discard", "globalLibrary", "Kit")]),
+    Case("libraries.global.master-copies.delete", "DELETE", f"{GLIB}/master-copies", body={"mcPath": "FC_Scale"},
+         setup=_steps(_GLIB, _call("POST", f"{GLIB}/master-copies", {"deviceName": "PLC_1", "objectName": "FC_Scale"})),
+         expect=[("delete", "masterCopy", "FC_Scale")]),
+    Case("libraries.global.types.delete", "DELETE", f"{GLIB}/types/FC_Scale", setup=_GLIB_TYPE,
+         expect=[("delete", "libraryType", "FC_Scale")]),
+    Case("libraries.global.types.instantiate", "POST", f"{GLIB}/types/actions/instantiate",
+         body={"typeName": "FC_Scale", "deviceName": "PLC_1"},
+         setup=_steps(_GLIB_TYPE, _LIB_EDIT, _call("POST", f"{LIB}/types/versions",
+                                                   {"typeName": "FC_Scale", "action": "release"})),
          expect=[("replace", "instance", "FC_Scale")]),
 ]
 OWN_DRY_RUN = {"history.cleanup"}

@@ -1,7 +1,14 @@
 """Libraries: master copies and types with versions (:mod:`engineering_api.rules.library` has TIA's rules).
 
-Every method takes ``library``: None is the open project's library; a global library (opened in the portal) will
-be named there, as the same model in another container. Instances of types live in the project's PLCs.
+Every method takes ``library``: None is the open project's library; a global library open in the portal
+(:mod:`.global_library` has their lifecycle) is named there, the same model in another container. Instances of
+types live in the project's PLCs and are linked to the project library's types: instantiating a type of a global
+library first copies it (the version with the types it uses) into the project library, as TIA does.
+
+On a global library: a change of a library opened read-only is refused with ``ConflictError``
+``LIBRARY_READ_ONLY``; types are edited in the project library, so ``create``/``edit``/``release``/``discard`` of a
+global library's type raise ``ValidationError`` ``EDIT_IN_PROJECT_LIBRARY`` (copy a type over with
+:meth:`~.global_library.GlobalLibraryPort.update_global_library`); reading one needs no open project.
 
 Errors common to all methods: ``NotFoundError`` ``LIBRARY_NOT_FOUND`` (no such open global library),
 ``NoProjectOpenError``, ``PortalUnavailableError``.
@@ -11,6 +18,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from engineering_api.backend.areas.global_library import GlobalLibraryPort
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
@@ -141,7 +149,7 @@ class TypeComparison(CamelStruct, kw_only=True):
     summary: str = ""
 
 
-class LibraryPort(ABC):
+class LibraryPort(GlobalLibraryPort, ABC):
     """The project library (and, with ``library``, an open global library)."""
 
     @abstractmethod

@@ -1,0 +1,276 @@
+"""Global libraries of the fake (:mod:`engineering_api.backend.areas.global_library`): create, open read-only or
+read-write, save, close, archive, and types copied between them and the project library.
+
+The content is the project library's model (:mod:`fakes.library_ops` serves every library method with
+``library=<name>`` through :meth:`GlobalLibraryOperations._global_library` and ``_global_change``); the files and the
+per-portal table of open libraries are :mod:`fakes.global_library`. TIA's rules: a read-only library refuses every
+change (409 ``LIBRARY_READ_ONLY``); a read-write one is exclusive to its portal (the lock file beside it, as for
+projects); closing with unsaved changes needs ``discard_changes``; archives hold the saved state.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import shutil
+import uuid
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    LockedError,
+    NotFoundError,
+    ValidationError,
+)
+from engineering_api.lib.archives import create_zip
+from engineering_api.lib.schema import utc_now
+from engineering_api.rules.archive import UNSAVED_CHANGES
+from engineering_api.rules.library import (
+    check_library_name,
+    library_archive_suffix,
+    library_file_version,
+    library_suffix,
+)
+from fakes.global_library import (
+    GlobalLibrary,
+    copy_type,
+    load_global_library,
+    open_libraries,
+    save_global_library,
+)
+from fakes.library import Library
+from fakes.library_type_ops import LibraryTypeOperations
+from fakes.portal import release_lock, take_lock
+from fakes.project_files import LOCK_NAME, make_folder
+from simatic_xml.cancel import checkpoint
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from engineering_api.backend.areas.library import LibraryInfo, TypeInstantiation
+
+__all__ = ("GlobalLibraryOperations",)
+
+HISTORY = "global-libraries"
+HISTORY_LIMIT = 20
+
+
+class GlobalLibraryOperations(LibraryTypeOperations):
+    """The library base of :class:`fakes.backend.FakeBackend`: project and global libraries."""
+
+    # ----- the open libraries ------------------------------------------------------------------------
+    def _open_here(self) -> dict[str, GlobalLibrary]:
+        pid = self._portal().pid  # type: ignore[attr-defined]
+        return open_libraries(self.portals, pid)[pid]  # type: ignore[attr-defined]
+
+    def _global_library(self, name: str) -> GlobalLibrary:
+        here = self._open_here()
+        found = here.get(name)
+        if found is None:
+            opened = ", ".join(sorted(here)) or "none"
+            raise NotFoundError(f"No global library named '{name}' is open (open: {opened}).",
+                                code="LIBRARY_NOT_FOUND", details={"libraryName": name})
+        return found
+
+    @contextmanager
+    def _global_change(self, name: str) -> Iterator[Library]:
+        """A transaction on an open global library: refused read-only, put back as it was on any error."""
+        lib = self._global_library(name)
+        if lib.read_only:
+            raise ConflictError(f"The global library '{name}' is open read-only; close it and open it with "
+                                "readOnly: false to change it.", code="LIBRARY_READ_ONLY",
+                                details={"libraryName": name})
+        backup = copy.deepcopy(lib.library)
+        try:
+            yield lib.library
+            checkpoint()
+        except BaseException:
+            lib.library = backup
+            raise
+        lib.modified = True
+
+    def _holders(self, folder: Path) -> list[tuple[int, GlobalLibrary]]:
+        """(portal pid, library) of every live portal that has the library in ``folder`` open."""
+        wanted = folder.resolve()
+        return [(pid, lib) for pid, libs in open_libraries(self.portals).items()  # type: ignore[attr-defined]
+                for lib in libs.values() if lib.folder.resolve() == wanted]
+
+    @staticmethod
+    def _global_info(lib: GlobalLibrary, *, is_open: bool = True) -> GlobalLibraryInfo:
+        return GlobalLibraryInfo(
+            name=lib.name, path=str(lib.file), version=lib.version, is_open=is_open, read_only=lib.read_only,
+            has_unsaved_changes=lib.modified, author=lib.author, comment=lib.comment,
+            master_copy_count=len(lib.library.master_copies), type_count=len(lib.library.types),
+            saved_at=lib.saved_at)
+
+    def _remember_library(self, lib: GlobalLibrary) -> None:
+        history = [h for h in self._read_state(HISTORY) if h.get("path") != str(lib.file)]  # type: ignore[attr-defined]
+        history.insert(0, {"path": str(lib.file), "name": lib.name, "lastAccess": utc_now()})
+        self._write_state(HISTORY, history[:HISTORY_LIMIT])  # type: ignore[attr-defined]
+
+    def _activate_library(self, lib: GlobalLibrary) -> GlobalLibraryInfo:
+        pid = self._portal().pid  # type: ignore[attr-defined]
+        if not lib.read_only:
+            try:
+                take_lock(lib.folder, pid)
+            except LockedError as exc:
+                raise LockedError(f"The global library '{lib.name}' is open read-write in another TIA Portal.",
+                                  code="LIBRARY_LOCKED", details=exc.details) from None
+        self._open_here()[lib.name] = lib
+        self._remember_library(lib)
+        return self._global_info(lib)
+
+    # ----- lifecycle -----------------------------------------------------------------------------------
+    def list_global_libraries(self) -> list[GlobalLibraryInfo]:
+        here = self._open_here()
+        result = [self._global_info(lib) for lib in here.values()]
+        shown = {lib.file.resolve() for lib in here.values()}
+        from pathlib import Path
+
+        for entry in self._read_state(HISTORY):  # type: ignore[attr-defined]
+            file = Path(entry.get("path", ""))
+            if file.resolve() in shown or not file.is_file():
+                continue
+            try:
+                result.append(self._global_info(load_global_library(file, read_only=True), is_open=False))
+            except ValidationError:
+                continue  # a library damaged since it was opened is not offered
+            shown.add(file.resolve())
+        return result
+
+    def create_global_library(self, directory: Path, name: str, *, author: str, comment: str) -> GlobalLibraryInfo:
+        portal = self._portal()  # type: ignore[attr-defined]
+        check_library_name(name, "name")
+        if name.startswith("."):
+            raise ValidationError(f"'{name}' cannot start with a dot.", code="INVALID_NAME", details={"field": "name"})
+        if name in self._open_here():
+            raise AlreadyExistsError(f"A global library named '{name}' is already open; close it first.",
+                                     code="LIBRARY_ALREADY_OPEN")
+        folder = directory / name
+        if folder.exists():
+            raise AlreadyExistsError(f"The library folder '{folder}' already exists.", code="LIBRARY_EXISTS")
+        now = utc_now()
+        lib = GlobalLibrary(library=Library(name=name, kind="Global"), file=folder / f"{name}{library_suffix(portal.version)}",
+                            version=portal.version, read_only=False, author=author, comment=comment, created_at=now,
+                            saved_at=now)
+        make_folder(folder)
+        save_global_library(lib)
+        return self._activate_library(lib)
+
+    def open_global_library(self, path: Path, *, read_only: bool) -> GlobalLibraryInfo:
+        portal = self._portal()  # type: ignore[attr-defined]
+        version = library_file_version(path)
+        if not path.is_file():
+            raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
+        if version != portal.version:
+            hint = ("Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a copy of it that way in TIA "
+                    "Portal." if int(version[1:]) < int(portal.version[1:]) else f"Open it with TIA Portal {version}.")
+            raise ValidationError(f"The library '{path.name}' is a TIA Portal {version} library; this portal is "
+                                  f"{portal.version}. {hint}", code="LIBRARY_VERSION_MISMATCH",
+                                  details={"libraryVersion": version, "portalVersion": portal.version})
+        for pid, held in self._holders(path.parent):
+            if pid == portal.pid:
+                if held.read_only == read_only:
+                    return self._global_info(held)
+                raise AlreadyExistsError(f"The library '{held.name}' is already open "
+                                         f"{'read-only' if held.read_only else 'read-write'}; close it first.",
+                                         code="LIBRARY_ALREADY_OPEN")
+            if not held.read_only or not read_only:
+                raise LockedError(f"The global library '{held.name}' is open in TIA Portal pid {pid}"
+                                  f"{' read-write' if not held.read_only else ''}: "
+                                  + ("it can be opened read-only when that one is closed." if not held.read_only
+                                     else "it can only be opened read-only meanwhile."),
+                                  code="LIBRARY_LOCKED", details={"holderPid": pid})
+        lib = load_global_library(path, read_only=read_only)
+        if lib.name in self._open_here():
+            raise AlreadyExistsError(f"Another global library named '{lib.name}' is open; close it first.",
+                                     code="LIBRARY_ALREADY_OPEN")
+        return self._activate_library(lib)
+
+    def save_global_library(self, library: str) -> GlobalLibraryInfo:
+        lib = self._global_library(library)
+        if lib.read_only:
+            raise ConflictError(f"The global library '{library}' is open read-only; there is nothing to save.",
+                                code="LIBRARY_READ_ONLY", details={"libraryName": library})
+        saved_at, lib.saved_at = lib.saved_at, utc_now()
+        try:
+            save_global_library(lib)
+        except BaseException:
+            lib.saved_at = saved_at
+            raise
+        lib.modified = False
+        return self._global_info(lib)
+
+    def close_global_library(self, library: str, *, discard_changes: bool) -> GlobalLibraryInfo:
+        lib = self._global_library(library)
+        if lib.modified and not discard_changes:
+            raise ConflictError(f"The global library '{library}' has unsaved changes that closing would lose: save "
+                                "it first, or send discardChanges: true.", code=UNSAVED_CHANGES,
+                                details={"libraryName": library})
+        info = self._global_info(lib, is_open=False)
+        del self._open_here()[library]
+        if not lib.read_only:
+            release_lock(lib.folder, self._portal().pid)  # type: ignore[attr-defined]
+        return info
+
+    def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
+        lib = self._global_library(library)
+        expected = library_archive_suffix(lib.version)
+        if target.suffix.lower() != expected:
+            raise ValidationError(f"A {lib.version} library archive must have the extension {expected}, not "
+                                  f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
+        if target.exists():
+            raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
+        if target.resolve().is_relative_to(lib.folder.resolve()):
+            raise ValidationError("The archive cannot be written inside the library's folder.", code="ARCHIVE_TARGET",
+                                  details={"field": "archivePath"})
+        if lib.modified:
+            if not save_first:
+                raise ConflictError(f"The global library '{library}' has unsaved changes that the archive would not "
+                                    "hold: send saveFirst: true, or save it first.", code=UNSAVED_CHANGES)
+            self.save_global_library(library)
+        make_folder(target.parent)
+        staging = target.parent / f".archive-{uuid.uuid4().hex}"
+        try:
+            shutil.copytree(lib.folder, staging / lib.folder.name, ignore=shutil.ignore_patterns(LOCK_NAME, ".tmp-*"))
+            count = create_zip(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        data = target.read_bytes()
+        return GlobalLibraryArchive(library_name=library, archive_path=str(target), size_bytes=len(data),
+                                    file_count=count, sha256=hashlib.sha256(data).hexdigest())
+
+    def update_global_library(self, library: str, type_names: list[str]) -> list[str]:
+        project = self._project()  # type: ignore[attr-defined]
+        source = self._lib(project, None)
+        for name in type_names:
+            self._lib_type(source, name)
+        copied: list[str] = []
+        with self._global_change(library) as target:
+            for name in type_names:
+                copy_type(source, target, name, None, copied)
+        return copied
+
+    # ----- the library methods where a global library differs ------------------------------------------
+    def library_info(self, library: str | None = None) -> LibraryInfo:
+        info = super().library_info(library)
+        if library is not None:
+            lib = self._global_library(library)
+            info.path, info.read_only = str(lib.file), lib.read_only
+        return info
+
+    def instantiate_library_type(self, type_name: str, device: str, *, version_number: str | None,
+                                 library: str | None = None) -> TypeInstantiation:
+        if library is None:
+            return super().instantiate_library_type(type_name, device, version_number=version_number)
+        source = self._lib(None, library)
+        t = self._lib_type(source, type_name)
+        version = self._lib_version(t, version_number) if version_number else t.default_version
+        with self._change() as project:  # type: ignore[attr-defined]
+            # TIA copies the version (and the types it uses) into the project library, then instantiates it there.
+            copy_type(source, self._lib(project, None), type_name, [version.number], [])
+            return super().instantiate_library_type(type_name, device, version_number=version.number)

@@ -1,0 +1,242 @@
+"""Global libraries over Openness (sources in README.md, "Libraries"; Siemens, "TIA Portal Openness: functions on
+libraries", V21: opening, creating, saving, closing and archiving global libraries, updating a library; the
+``Siemens.Engineering.Library`` stubs):
+
+* ``TiaPortal.GlobalLibraries`` (``GlobalLibraryComposition``): the open libraries (enumerable),
+  ``GetGlobalLibraryInfos()`` (``GlobalLibraryInfo {Name, Path, IsOpen, IsReadOnly, LibraryType}``),
+  ``Create<UserGlobalLibrary>(DirectoryInfo, string)``, ``Open(FileInfo, OpenMode)`` (``OpenMode.ReadOnly`` /
+  ``ReadWrite``).
+* ``UserGlobalLibrary {Name, Path, Author, IsReadOnly, IsModified, MasterCopyFolder, TypeFolder; Save(); Close();
+  Archive(DirectoryInfo, string, LibraryArchivationMode)}``; a change runs in ``ExclusiveAccess.Transaction`` on the
+  library (``GlobalLibrary`` is an ``ITransactionSupport``), so a refusal changes nothing.
+* ``LibraryType.UpdateLibrary(ILibrary)`` copies a project library type (with the types it uses) into a library.
+
+The author and comment of a new library are not written: Openness' ``Create`` takes a folder and a name only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo
+from engineering_api.backend.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    EngineeringError,
+    LockedError,
+    NotFoundError,
+    ValidationError,
+)
+from engineering_api.rules.archive import UNSAVED_CHANGES
+from engineering_api.rules.library import (
+    check_library_name,
+    library_archive_suffix,
+    library_file_version,
+    library_suffix,
+)
+from openness_bridge.library import LibraryOperations, _folders
+
+__all__ = ("GlobalLibraryOperations",)
+
+T = TypeVar("T")
+
+
+def _same(a: Path, b: Path) -> bool:
+    return str(a.resolve()).casefold() == str(b.resolve()).casefold()  # Windows paths ignore case
+
+
+class GlobalLibraryOperations(LibraryOperations):
+    """Mixed into ``OpennessBackend`` in place of :class:`LibraryOperations`; uses ``_call``, ``_connection``."""
+
+    # ----- reaching a global library --------------------------------------------------------------------------
+    def _global_library(self, name: str) -> Any:
+        opened = list(self._connection().GlobalLibraries)  # type: ignore[attr-defined]
+        found = next((lib for lib in opened if str(lib.Name) == name), None)
+        if found is None:
+            names = ", ".join(sorted(str(lib.Name) for lib in opened)) or "none"
+            raise NotFoundError(f"No global library named '{name}' is open (open: {names}).", code="LIBRARY_NOT_FOUND",
+                                details={"libraryName": name})
+        return found
+
+    def _lib_change(self, library: str | None, operation: str, fn: Callable[[], T]) -> T:
+        """A change of the project library (a project transaction) or of the global ``library`` (a transaction on
+        the library; refused when it is open read-only)."""
+        if library is None:
+            return self._change(operation, fn)  # type: ignore[attr-defined,no-any-return]
+
+        def guarded() -> T:
+            lib = self._global_library(library)
+            if bool(lib.IsReadOnly):
+                raise ConflictError(f"The global library '{library}' is open read-only; close it and open it with "
+                                    "readOnly: false to change it.", code="LIBRARY_READ_ONLY",
+                                    details={"libraryName": library})
+            access = self._connection().ExclusiveAccess(f"engineering-api: {operation}")  # type: ignore[attr-defined]
+            try:
+                transaction = access.Transaction(lib, operation)
+                try:
+                    result = fn()
+                    transaction.CommitOnDispose()
+                    return result
+                finally:
+                    transaction.Dispose()
+            finally:
+                access.Dispose()
+
+        return self._call(operation, guarded)  # type: ignore[attr-defined,no-any-return]
+
+    def _global_info(self, lib: Any, *, is_open: bool = True) -> GlobalLibraryInfo:
+        path = Path(str(lib.Path.FullName))
+        kind = str(lib.LibraryType.ToString()) if hasattr(lib, "LibraryType") else "User"
+        info = GlobalLibraryInfo(name=str(lib.Name), path=str(path), version=self._file_version(path), library_type=kind,
+                                 is_open=is_open, read_only=bool(lib.IsReadOnly))
+        if is_open:
+            info.has_unsaved_changes = bool(lib.IsModified)
+            info.author = str(getattr(lib, "Author", "") or "")
+            info.master_copy_count = sum(1 for _ in _folders(lib.MasterCopyFolder, "MasterCopies"))
+            info.type_count = sum(1 for _ in _folders(lib.TypeFolder, "Types"))
+        return info
+
+    @staticmethod
+    def _file_version(path: Path) -> str:
+        try:
+            return library_file_version(path)
+        except ValidationError:
+            return ""  # a system or corporate library TIA names otherwise
+
+    # ----- lifecycle ------------------------------------------------------------------------------------------
+    def list_global_libraries(self) -> list[GlobalLibraryInfo]:
+        def run() -> list[GlobalLibraryInfo]:
+            libraries = self._connection().GlobalLibraries  # type: ignore[attr-defined]
+            result = [self._global_info(lib) for lib in libraries]
+            shown = {info.path.casefold() for info in result}
+            for known in libraries.GetGlobalLibraryInfos():
+                if not bool(known.IsOpen) and str(known.Path.FullName).casefold() not in shown:
+                    result.append(self._global_info(known, is_open=False))
+            return result
+        return self._call("TiaPortal.GlobalLibraries", run)  # type: ignore[attr-defined,no-any-return]
+
+    def create_global_library(self, directory: Path, name: str, *, author: str, comment: str) -> GlobalLibraryInfo:
+        def run() -> GlobalLibraryInfo:
+            libraries = self._connection().GlobalLibraries  # type: ignore[attr-defined]
+            check_library_name(name, "name")
+            if any(str(lib.Name) == name for lib in libraries):
+                raise AlreadyExistsError(f"A global library named '{name}' is already open; close it first.",
+                                         code="LIBRARY_ALREADY_OPEN")
+            if (directory / name).exists():
+                raise AlreadyExistsError(f"The library folder '{directory / name}' already exists.",
+                                         code="LIBRARY_EXISTS")
+            directory.mkdir(parents=True, exist_ok=True)
+            user = self._namespace("Siemens.Engineering.Library").UserGlobalLibrary  # type: ignore[attr-defined]
+            created = libraries.Create[user](self._api.io.DirectoryInfo(str(directory)), name)  # type: ignore[attr-defined]
+            expected = library_suffix(self._version)  # type: ignore[attr-defined]
+            if Path(str(created.Path.FullName)).suffix.lower() != expected:
+                raise EngineeringError(f"GlobalLibraries.Create wrote '{created.Path.Name}', not a {expected} file.",
+                                       code="BRIDGE_ERROR")
+            return self._global_info(created)
+        return self._call("GlobalLibraries.Create", run, invocation=ValidationError)  # type: ignore[attr-defined,no-any-return]
+
+    def open_global_library(self, path: Path, *, read_only: bool) -> GlobalLibraryInfo:
+        def run() -> GlobalLibraryInfo:
+            libraries = self._connection().GlobalLibraries  # type: ignore[attr-defined]
+            version = library_file_version(path)
+            if not path.is_file():
+                raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
+            if version != self._version:  # type: ignore[attr-defined]
+                raise ValidationError(
+                    f"The library '{path.name}' is a TIA Portal {version} library; this portal is {self._version} "  # type: ignore[attr-defined]
+                    "(an upgrade is GlobalLibraries.OpenWithUpgrade, not offered).", code="LIBRARY_VERSION_MISMATCH",
+                    details={"libraryVersion": version, "portalVersion": self._version})  # type: ignore[attr-defined]
+            for lib in libraries:
+                if _same(Path(str(lib.Path.FullName)), path):
+                    if bool(lib.IsReadOnly) == read_only:
+                        return self._global_info(lib)
+                    raise AlreadyExistsError(f"The library '{lib.Name}' is already open in the other mode; close it "
+                                             "first.", code="LIBRARY_ALREADY_OPEN")
+            mode = self._api.engineering.OpenMode  # type: ignore[attr-defined]
+            try:
+                opened = libraries.Open(self._api.io.FileInfo(str(path)),  # type: ignore[attr-defined]
+                                        mode.ReadOnly if read_only else mode.ReadWrite)
+            except Exception as exc:  # .NET: the library is open read-write elsewhere
+                if "EngineeringTargetInvocationException" in type(exc).__name__ or "locked" in str(exc).lower():
+                    raise LockedError(f"The global library '{path.stem}' cannot be opened now: {exc}",
+                                      code="LIBRARY_LOCKED") from None
+                raise
+            return self._global_info(opened)
+        return self._call("GlobalLibraries.Open", run, invocation=ValidationError)  # type: ignore[attr-defined,no-any-return]
+
+    def save_global_library(self, library: str) -> GlobalLibraryInfo:
+        def run() -> GlobalLibraryInfo:
+            lib = self._global_library(library)
+            if bool(lib.IsReadOnly):
+                raise ConflictError(f"The global library '{library}' is open read-only; there is nothing to save.",
+                                    code="LIBRARY_READ_ONLY", details={"libraryName": library})
+            lib.Save()
+            return self._global_info(lib)
+        return self._call("UserGlobalLibrary.Save", run)  # type: ignore[attr-defined,no-any-return]
+
+    def close_global_library(self, library: str, *, discard_changes: bool) -> GlobalLibraryInfo:
+        def run() -> GlobalLibraryInfo:
+            lib = self._global_library(library)
+            if bool(lib.IsModified) and not discard_changes:
+                raise ConflictError(f"The global library '{library}' has unsaved changes that closing would lose: save "
+                                    "it first, or send discardChanges: true.", code=UNSAVED_CHANGES,
+                                    details={"libraryName": library})
+            info = self._global_info(lib, is_open=False)
+            lib.Close()
+            return info
+        return self._call("UserGlobalLibrary.Close", run)  # type: ignore[attr-defined,no-any-return]
+
+    def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
+        def run() -> GlobalLibraryArchive:
+            lib = self._global_library(library)
+            expected = library_archive_suffix(self._version)  # type: ignore[attr-defined]
+            if target.suffix.lower() != expected:
+                raise ValidationError(f"A {self._version} library archive must have the extension {expected}, not "  # type: ignore[attr-defined]
+                                      f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
+            if target.exists():
+                raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
+            if target.resolve().is_relative_to(Path(str(lib.Path.FullName)).parent.resolve()):
+                raise ValidationError("The archive cannot be written inside the library's folder.",
+                                      code="ARCHIVE_TARGET", details={"field": "archivePath"})
+            if bool(lib.IsModified):
+                if not save_first:
+                    raise ConflictError(f"The global library '{library}' has unsaved changes that the archive would "
+                                        "not hold: send saveFirst: true, or save it first.", code=UNSAVED_CHANGES)
+                lib.Save()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))
+            try:
+                mode = self._namespace("Siemens.Engineering.Library").LibraryArchivationMode  # type: ignore[attr-defined]
+                lib.Archive(self._api.io.DirectoryInfo(str(staging)), target.stem, mode.Compressed)  # type: ignore[attr-defined]
+                produced = [p for p in staging.iterdir() if p.is_file()]
+                if len(produced) != 1:
+                    raise EngineeringError(f"GlobalLibrary.Archive wrote {len(produced)} files instead of one.",
+                                           code="BRIDGE_ERROR")
+                produced[0].replace(target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            data = target.read_bytes()
+            # TIA's archive format is its own: how many files it holds is not visible from outside (0: unknown).
+            return GlobalLibraryArchive(library_name=library, archive_path=str(target), size_bytes=len(data),
+                                        file_count=0, sha256=hashlib.sha256(data).hexdigest())
+        return self._call("UserGlobalLibrary.Archive", run)  # type: ignore[attr-defined,no-any-return]
+
+    def update_global_library(self, library: str, type_names: list[str]) -> list[str]:
+        def versions(lib: Any) -> dict[str, int]:
+            return {str(t.Name): sum(1 for _ in t.Versions) for _, t in _folders(lib.TypeFolder, "Types")}
+
+        def run() -> list[str]:
+            source = self._library(None, None)
+            chosen = [self._type(source, name)[1] for name in type_names]
+            target = self._global_library(library)
+            before = versions(target)
+            for t in chosen:
+                t.UpdateLibrary(target)
+            after = versions(target)
+            return [name for name in after if after[name] != before.get(name)]
+        return self._lib_change(library, "LibraryType.UpdateLibrary", run)
