@@ -2,12 +2,17 @@
 
 Our own design, shaped by the seed documents' tag API and the habits of real runtime APIs (a result per item
 in bulk calls, values with quality and timestamp, limit plus continuation-point paging); not WinCC's API.
-Values come from a :class:`~engineering_api.runtime.sources.TagSource`: this server's simulated PLCs today.
+Values come from a :class:`~engineering_api.runtime.sources.TagSource`; alarms, history and subscriptions from the
+simulated CPU's monitored items and Program_Alarm events (:mod:`engineering_api.runtime.monitor`).
 """
 
 from __future__ import annotations
 
-from engineering_api.runtime.routes import ROUTES
+from engineering_api.runtime.event_routes import EVENT_ROUTES
+from engineering_api.runtime.routes import ROUTES as _TAG_ROUTES
 from engineering_api.runtime.service import RuntimeService, runtime_of
+
+ROUTES = (*_TAG_ROUTES, *EVENT_ROUTES)
+"""Every runtime API controller: users, sessions and tags (routes.py); alarms, history, subscriptions."""
 
 __all__ = ("ROUTES", "RuntimeService", "runtime_of")

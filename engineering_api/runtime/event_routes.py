@@ -1,0 +1,310 @@
+"""Runtime API routes for alarms, history and SSE subscriptions (``/api/runtime/...``).
+
+Runtime users (bearer token) read alarms (``read``), acknowledge them (``alarmAck``, audited), query history
+(``read``) and subscribe (``read``). Alarm definitions and logging settings are managed with an engineering admin
+key, like the runtime users. Every route pumps the CPU's queues first (:mod:`engineering_api.runtime.monitor`), so
+what a stepped CPU did is in the answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
+from engineering_api.runtime.history import (
+    MAX_POINTS,
+    HistoryPoint,
+    LoggingSetting,
+    parse_interval,
+    parse_time,
+)
+from engineering_api.runtime.routes import _ADMIN, _BEARER, SECTION, _bearer_responses, _runtime
+from engineering_api.runtime.service import principal_of
+
+if TYPE_CHECKING:
+    from engineering_api.runtime.service import RuntimeService
+
+__all__ = ("EVENT_ROUTES",)
+
+_CLASS = Annotated[str | None, QueryParameter(max_length=64, description="Alarm class (Errors, Warnings)")]
+
+
+def _pumped(request: Request[Any, Any, Any]) -> RuntimeService:
+    runtime = _runtime(request)
+    runtime.monitor.pump()
+    return runtime
+
+
+class HistorySeries(CamelStruct):
+    """One tag's values or aggregates."""
+
+    name: str
+    aggregation: str
+    interval_ms: int | None
+    values: list[HistoryPoint]
+
+
+class NewSubscription(CamelStruct):
+    """Tags whose value changes to stream, and whether alarm changes are streamed too."""
+
+    tags: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]],
+                    msgspec.Meta(max_length=1000)] = msgspec.field(default_factory=list)
+    alarms: bool = True
+
+
+class SubscriptionInfo(CamelStruct):
+    subscription_id: str
+    tags: list[str]
+    alarms: bool
+    events_url: str
+
+
+AlarmsResponse = envelope_type(list[Alarm], "RuntimeAlarmsResponse")
+AlarmResponse = envelope_type(Alarm, "RuntimeAlarmResponse")
+ArchiveResponse = envelope_type(AlarmPage, "RuntimeAlarmArchiveResponse")
+DefinitionsResponse = envelope_type(list[AlarmDefinition], "RuntimeAlarmDefinitionsResponse")
+DefinitionResponse = envelope_type(AlarmDefinition, "RuntimeAlarmDefinitionResponse")
+HistoryResponse = envelope_type(list[HistorySeries], "RuntimeHistoryResponse")
+SettingsResponse = envelope_type(list[LoggingSetting], "RuntimeLoggingSettingsResponse")
+SettingResponse = envelope_type(LoggingSetting, "RuntimeLoggingSettingResponse")
+SubscriptionResponse = envelope_type(SubscriptionInfo, "RuntimeSubscriptionResponse")
+
+
+class RuntimeAlarmController(Controller):
+    """Current alarms, the archive, acknowledgement."""
+
+    tags = [SECTION]
+    path = "/api/runtime/alarms"
+
+    @get("/current", operation_id="ListRuntimeCurrentAlarms", opt={"runtime": "read"}, security=_BEARER,
+         sync_to_thread=True, responses=_bearer_responses("read", params=True))
+    def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[AlarmsResponse]:  # noqa: N803
+        """Alarms that are active, or gone but not yet acknowledged, oldest first."""
+        return ok(_pumped(request).alarms.current(alarmClass))
+
+    @get("/archive", operation_id="ListRuntimeAlarmArchive", opt={"runtime": "read"}, security=_BEARER,
+         sync_to_thread=True, responses=_bearer_responses("read", params=True, errors=(ValidationError,)))
+    def archive(
+        self, request: Request[Any, Any, Any],
+        from_: Annotated[str | None, QueryParameter(name="from", max_length=64, description="ISO 8601, inclusive")] = None,
+        to: Annotated[str | None, QueryParameter(max_length=64, description="ISO 8601, exclusive")] = None,
+        alarmClass: _CLASS = None,  # noqa: N803
+        text: Annotated[str | None, QueryParameter(max_length=256, description="Part of the text or name")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        continuationPoint: Annotated[str | None, QueryParameter(max_length=64)] = None,  # noqa: N803
+    ) -> Response[ArchiveResponse]:
+        """Archived alarm changes (incoming, outgoing, acknowledged) by time range, class and text, paged.
+
+        Raises ValidationError (a time that is not ISO 8601, a continuation point this server did not give).
+        """
+        start = _normalised(from_, "from")
+        end = _normalised(to, "to")
+        return ok(_pumped(request).alarms.archive(start=start, end=end, alarm_class=alarmClass, text=text,
+                                                  after=decode_point(continuationPoint), limit=limit))
+
+    @post("/{alarmId:int}/acknowledge", operation_id="AcknowledgeRuntimeAlarm", opt={"runtime": "alarmAck"},
+          security=_BEARER, sync_to_thread=True, status_code=200,
+          responses=_bearer_responses("alarmAck", params=True, errors=(NotFoundError, ConflictError)))
+    def acknowledge(self, request: Request[Any, Any, Any], alarmId: FromPath[int]) -> Response[AlarmResponse]:  # noqa: N803
+        """Acknowledge a current alarm (NotFoundError: unknown or no longer current; ConflictError: already
+        acknowledged, or its class needs no acknowledgement)."""
+        user = principal_of(request.scope).username
+        alarm = _pumped(request).alarms.acknowledge(alarmId, user)
+        return ok(alarm, f"alarm {alarmId} acknowledged by {user}")
+
+
+def _normalised(text: str | None, what: str) -> str | None:
+    """An ISO time as the archive stores times (UTC, milliseconds, Z), so they compare as text."""
+    from engineering_api.runtime.history import format_ms
+
+    return None if text is None else format_ms(parse_time(text, what))
+
+
+class RuntimeAlarmDefinitionController(Controller):
+    """Alarm definitions (engineering admin key)."""
+
+    tags = [SECTION]
+    path = "/api/runtime/alarm-definitions"
+
+    @get("/", operation_id="ListRuntimeAlarmDefinitions", opt=_ADMIN, responses=problem_responses("admin"))
+    async def list_definitions(self, request: Request[Any, Any, Any]) -> Response[DefinitionsResponse]:
+        """Every alarm definition by name."""
+        return ok(_runtime(request).alarms.definitions())
+
+    @post("/", operation_id="CreateRuntimeAlarmDefinition", opt=_ADMIN, status_code=201, sync_to_thread=True,
+          responses=problem_responses("admin", body=True, errors=(ValidationError, AlreadyExistsError)))
+    def create(self, request: Request[Any, Any, Any], data: JSONBody[AlarmDefinition]) -> Response[DefinitionResponse]:
+        """Create an alarm definition (ValidationError: fields that do not fit its kind; AlreadyExistsError)."""
+        runtime = _runtime(request)
+        saved = runtime.alarms.save_definition(data)
+        runtime.monitor.changed()
+        return ok(saved, f"alarm definition {saved.name} created", status_code=201)
+
+    @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition", opt=_ADMIN, sync_to_thread=True,
+         responses=problem_responses("admin", body=True, params=True,
+                                     errors=(ValidationError, AlreadyExistsError, NotFoundError)))
+    def update(self, request: Request[Any, Any, Any], name: FromPath[str],
+               data: JSONBody[AlarmDefinition]) -> Response[DefinitionResponse]:
+        """Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name taken)."""
+        runtime = _runtime(request)
+        saved = runtime.alarms.save_definition(data, replace=name)
+        runtime.monitor.changed()
+        return ok(saved, f"alarm definition {saved.name} saved")
+
+    @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", opt=_ADMIN, status_code=200,
+            sync_to_thread=True, responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
+    def remove(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Response[DefinitionResponse]:
+        """Delete an alarm definition; its current alarm goes (NotFoundError)."""
+        runtime = _runtime(request)
+        old = runtime.alarms.delete_definition(name)
+        runtime.monitor.changed()
+        return ok(old, f"alarm definition {old.name} deleted")
+
+
+class RuntimeHistoryController(Controller):
+    """Logged values and their aggregates."""
+
+    tags = [SECTION]
+    path = "/api/runtime/history"
+
+    @get("/", operation_id="QueryRuntimeHistory", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
+         responses=_bearer_responses("read", params=True, errors=(ValidationError,)))
+    def query(
+        self, request: Request[Any, Any, Any],
+        tags: Annotated[str, QueryParameter(min_length=1, max_length=16_384, description="Comma-separated tag names")],
+        from_: Annotated[str, QueryParameter(name="from", max_length=64, description="ISO 8601, inclusive")],
+        to: Annotated[str, QueryParameter(max_length=64, description="ISO 8601, exclusive")],
+        aggregation: Annotated[Literal["raw", "avg", "min", "max", "count", "first", "last"], QueryParameter(
+            description="raw values, or one aggregate per interval")] = "raw",
+        interval: Annotated[str | None, QueryParameter(
+            max_length=32, description="Seconds, or with a unit: 30s, 15m, 8h, 1d (needed for aggregates)")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_POINTS, description="Raw values per tag")] = 1000,
+    ) -> Response[HistoryResponse]:
+        """A tag's logged values (raw) or their avg/min/max/count/first/last per interval, for each tag.
+
+        Raises ValidationError (times, interval, more than 10000 intervals, to before from).
+        """
+        start, end = parse_time(from_, "from"), parse_time(to, "to")
+        if end <= start:
+            raise ValidationError("to must be after from.", code="INVALID_TIME_RANGE")
+        step = parse_interval(interval)
+        names = [t.strip() for t in _split_tags(tags) if t.strip()]
+        if not names or len(names) > 100:
+            raise ValidationError("tags names 1..100 tags, comma-separated.", code="INVALID_TAGS")
+        history = _pumped(request).history
+        return ok([HistorySeries(name=n, aggregation=aggregation, interval_ms=step,
+                                 values=history.query(n, start, end, aggregation, step, limit)) for n in names])
+
+    @get("/settings", operation_id="ListRuntimeLoggingSettings", opt=_ADMIN, responses=problem_responses("admin"))
+    async def settings(self, request: Request[Any, Any, Any]) -> Response[SettingsResponse]:
+        """Every logged tag and how it is logged."""
+        return ok(_runtime(request).history.settings())
+
+    @put("/settings", operation_id="SaveRuntimeLoggingSetting", opt=_ADMIN, sync_to_thread=True,
+         responses=problem_responses("admin", body=True))
+    def save_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[SettingResponse]:
+        """Log a tag cyclically or on change (replaces its earlier setting; logged values stay)."""
+        runtime = _runtime(request)
+        saved = runtime.history.save_setting(data)
+        runtime.monitor.changed()
+        return ok(saved, f"{saved.tag} is logged ({saved.mode})")
+
+    @post("/settings/actions/remove", operation_id="RemoveRuntimeLoggingSetting", opt=_ADMIN, status_code=200,
+          sync_to_thread=True, responses=problem_responses("admin", body=True, errors=(NotFoundError,)))
+    def remove_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[SettingResponse]:
+        """Stop logging ``tag`` (its logged values stay; NotFoundError: not logged)."""
+        runtime = _runtime(request)
+        old = runtime.history.delete_setting(data.tag)
+        runtime.monitor.changed()
+        return ok(old, f"{old.tag} is no longer logged")
+
+
+def _split_tags(text: str) -> list[str]:
+    """Comma-separated names; a comma inside quotes (``"A,B".x``) belongs to the name."""
+    out, current, quoted = [], [], False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == "," and not quoted:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    return [*out, "".join(current)]
+
+
+class RuntimeSubscriptionController(Controller):
+    """Server-Sent Events of value and alarm changes."""
+
+    tags = [SECTION]
+    path = "/api/runtime/subscriptions"
+
+    @post("/", operation_id="CreateRuntimeSubscription", opt={"runtime": "read", "audit": False}, security=_BEARER,
+          sync_to_thread=True, status_code=201, responses=_bearer_responses("read", body=True))
+    def create(self, request: Request[Any, Any, Any], data: JSONBody[NewSubscription]) -> Response[SubscriptionResponse]:
+        """Subscribe to released tags' value changes and/or alarm changes; the tags' current values come first.
+        Unknown or unreleased tags are left out (``tags`` in the answer lists the ones subscribed)."""
+        runtime = _pumped(request)
+        user = principal_of(request.scope).user_id
+        readings = [r for r in runtime.source.read(list(data.tags)) if r.error is None] if data.tags else []
+        sub = runtime.hub.create(user, [], data.alarms, readings)
+        runtime.monitor.changed()
+        url = f"{self.path}/{sub.subscription_id}/events"
+        return ok(SubscriptionInfo(subscription_id=sub.subscription_id, tags=sub.tags, alarms=sub.alarms,
+                                   events_url=url), status_code=201)
+
+    @get("/{subscriptionId:str}/events", operation_id="StreamRuntimeSubscription", opt={"runtime": "read"},
+         security=_BEARER, responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
+    async def events(
+        self, request: Request[Any, Any, Any], subscriptionId: FromPath[str],  # noqa: N803
+        maxEvents: Annotated[int | None, QueryParameter(ge=1, le=100_000, description="End after this many")] = None,  # noqa: N803
+        waitSeconds: Annotated[float, QueryParameter(  # noqa: N803
+            ge=0, le=3600, description="End after this long without an event")] = 60.0,
+    ) -> ServerSentEvent:
+        """``text/event-stream`` of the subscription: ``event: value`` (name, value, quality, timestamp) and
+        ``event: alarm`` (the alarm), each with an ``id``. NotFoundError: not this user's subscription."""
+        runtime = _runtime(request)
+        sub = runtime.hub.get(subscriptionId, principal_of(request.scope).user_id)
+
+        async def stream() -> AsyncIterator[ServerSentEventMessage]:
+            sent, idle = 0, 0.0
+            while maxEvents is None or sent < maxEvents:
+                await asyncio.to_thread(runtime.monitor.pump)
+                batch = runtime.hub.take(sub, (maxEvents - sent) if maxEvents else 1000)
+                for event_id, name, data in batch:
+                    yield ServerSentEventMessage(data=data.decode(), event=name, id=str(event_id))
+                sent += len(batch)
+                if batch:
+                    idle = 0.0
+                    continue
+                if idle >= waitSeconds:
+                    return
+                await asyncio.sleep(0.2)  # the server waits for the CPU; no test waits on this
+                idle += 0.2
+
+        return ServerSentEvent(stream())
+
+    @delete("/{subscriptionId:str}", operation_id="DeleteRuntimeSubscription", opt={"runtime": "read"},
+            security=_BEARER, status_code=200, sync_to_thread=True,
+            responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
+    def remove(self, request: Request[Any, Any, Any], subscriptionId: FromPath[str]) -> Response[Any]:  # noqa: N803
+        """End a subscription (NotFoundError)."""
+        runtime = _runtime(request)
+        runtime.hub.delete(subscriptionId, principal_of(request.scope).user_id)
+        runtime.monitor.changed()
+        return ok(None, f"subscription {subscriptionId} ended")
+
+
+EVENT_ROUTES = (RuntimeAlarmController, RuntimeAlarmDefinitionController, RuntimeHistoryController,
+                RuntimeSubscriptionController)
+"""The alarm, history and subscription controllers (registered by :mod:`engineering_api.runtime`)."""

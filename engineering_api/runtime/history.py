@@ -1,0 +1,217 @@
+"""Tag history: logging settings per tag, the store behind a small interface, and aggregation over intervals.
+
+A tag is logged *cyclically* (every ``periodMs`` of the CPU's virtual time, whatever the value) or *on change*
+(when it moves by more than ``deadband`` from the last logged value; 0: any change). The simulated CPU samples at
+the end of its cycles (monitored items, :mod:`engineering_api.backend.areas.runtime_values`), so a value carries the
+scan time of the cycle that produced it, and a shift stepped in virtual time logs as it would have in real time.
+
+:class:`HistoryStore` is the interface a time-series database can implement instead; :class:`SqliteHistoryStore`
+(``<data dir>/runtime-history.sqlite``, WAL) is the embedded default. Aggregates are over the logged samples of an
+interval: ``avg`` is their arithmetic mean (with cyclic logging, the time average), ``first``/``last`` by time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
+
+import msgspec
+
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.simulated import canonical_name
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from engineering_api.lib.db import Database
+
+__all__ = ("AGGREGATIONS", "HistoryService", "HistoryStore", "LoggingSetting", "SqliteHistoryStore", "parse_time")
+
+AGGREGATIONS = ("raw", "avg", "min", "max", "count", "first", "last")
+Aggregation = Literal["raw", "avg", "min", "max", "count", "first", "last"]
+MAX_POINTS = 10_000
+"""Values one query answers per tag at most (raw samples or intervals)."""
+
+
+class LoggingSetting(CamelStruct):
+    """How one tag is logged."""
+
+    tag: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    mode: Literal["cyclic", "onChange"]
+    period_ms: Annotated[float, msgspec.Meta(ge=10, le=86_400_000)] = 1000.0
+    """cyclic: the logging period in the CPU's (virtual) time."""
+    deadband: Annotated[float, msgspec.Meta(ge=0)] = 0.0
+    """onChange: log when the value moves by more than this (0: any change)."""
+
+
+class HistoryPoint(CamelStruct):
+    """A raw sample, or an interval's aggregate (``timestamp``: the interval's start; ``count``: its samples)."""
+
+    timestamp: str
+    value: Any
+    count: int | None = None
+
+
+class HistoryStore(Protocol):
+    """Where logged values go; a time-series database can stand in for the SQLite default."""
+
+    def append(self, rows: Iterable[tuple[str, int, float]]) -> int:
+        """Store (tag key, ms since 1970, value) rows; returns how many."""
+
+    def raw(self, tag: str, start_ms: int, end_ms: int, limit: int) -> list[tuple[int, float]]:
+        """(ms, value) of ``tag`` with ``start <= t < end``, oldest first, at most ``limit``."""
+
+    def aggregate(self, tag: str, start_ms: int, end_ms: int, interval_ms: int,
+                  aggregation: str) -> list[tuple[int, float | None, int]]:
+        """(interval start ms, aggregate, sample count) for every interval from ``start`` holding samples."""
+
+
+_SQL_AGGREGATES = {"avg": "avg(value)", "min": "min(value)", "max": "max(value)", "count": "count(*)"}
+
+
+class SqliteHistoryStore:
+    """The embedded store: one table ``samples(tag, t, value)`` indexed by (tag, t), in WAL mode."""
+
+    def __init__(self, path: Path | str) -> None:
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("CREATE TABLE IF NOT EXISTS samples (tag TEXT NOT NULL, t INTEGER NOT NULL, "
+                               "value REAL NOT NULL)")
+            self._conn.execute("CREATE INDEX IF NOT EXISTS samples_tag_t ON samples(tag, t)")
+
+    def append(self, rows: Iterable[tuple[str, int, float]]) -> int:
+        batch = list(rows)
+        if batch:
+            with self._lock:
+                self._conn.execute("BEGIN")
+                self._conn.executemany("INSERT INTO samples(tag, t, value) VALUES (?, ?, ?)", batch)
+                self._conn.execute("COMMIT")
+        return len(batch)
+
+    def raw(self, tag: str, start_ms: int, end_ms: int, limit: int) -> list[tuple[int, float]]:
+        with self._lock:
+            return self._conn.execute("SELECT t, value FROM samples WHERE tag = ? AND t >= ? AND t < ? ORDER BY t "
+                                      "LIMIT ?", (tag, start_ms, end_ms, limit)).fetchall()
+
+    def aggregate(self, tag: str, start_ms: int, end_ms: int, interval_ms: int,
+                  aggregation: str) -> list[tuple[int, float | None, int]]:
+        bucket = "(t - :start) / :step"
+        where = "tag = :tag AND t >= :start AND t < :end"
+        args = {"tag": tag, "start": start_ms, "end": end_ms, "step": interval_ms}
+        if aggregation in _SQL_AGGREGATES:
+            sql = (f"SELECT {bucket} AS b, {_SQL_AGGREGATES[aggregation]}, count(*) FROM samples WHERE {where} "
+                   "GROUP BY b ORDER BY b")
+        else:  # first/last: the value at the interval's earliest/latest time
+            pick = "min(t)" if aggregation == "first" else "max(t)"
+            sql = (f"SELECT b, (SELECT value FROM samples s WHERE s.tag = :tag AND s.t = x.edge LIMIT 1), n FROM "
+                   f"(SELECT {bucket} AS b, {pick} AS edge, count(*) AS n FROM samples WHERE {where} GROUP BY b) x "
+                   "ORDER BY b")
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [(start_ms + int(b) * interval_ms, value, int(n)) for b, value, n in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def parse_time(text: str, what: str) -> int:
+    """ISO 8601 (``Z`` or an offset; naive means UTC) as ms since 1970.
+
+    Raises ValidationError (``INVALID_TIME``).
+    """
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"{what} is not an ISO 8601 time: {text!r}", code="INVALID_TIME") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+def format_ms(ms: int) -> str:
+    moment = dt.datetime.fromtimestamp(ms // 1000, dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def parse_interval(text: str | None) -> int | None:
+    """``900``, ``900s``, ``15m``, ``8h``, ``1d`` as ms (None for None).
+
+    Raises ValidationError (``INVALID_INTERVAL``).
+    """
+    if text is None:
+        return None
+    units = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+    body, unit = (text[:-1], units[text[-1]]) if text and text[-1] in units else (text, 1000)
+    try:
+        ms = int(float(body) * unit)
+    except ValueError:
+        ms = 0
+    if ms < 1:
+        raise ValidationError(f"interval must be a positive number of seconds, or with s/m/h/d: {text!r}",
+                              code="INVALID_INTERVAL")
+    return ms
+
+
+class HistoryService:
+    """Logging settings (in the service database) and the store of logged values."""
+
+    def __init__(self, db: Database, store: HistoryStore) -> None:
+        self._settings = KeyValueStore(db, "runtime.history.")
+        self.store = store
+
+    def settings(self) -> list[LoggingSetting]:
+        saved = self._settings.get("settings") or []
+        return [msgspec.convert(s, LoggingSetting) for s in saved]
+
+    def save_setting(self, setting: LoggingSetting) -> LoggingSetting:
+        """Log ``setting.tag`` from now on (replacing its earlier setting); logged values stay."""
+        key = canonical_name(setting.tag)
+        kept = [s for s in self.settings() if canonical_name(s.tag) != key]
+        self._settings.set("settings", msgspec.to_builtins([*kept, setting]))
+        return setting
+
+    def delete_setting(self, tag: str) -> LoggingSetting:
+        """Stop logging ``tag`` (its values stay). Raises NotFoundError (``LOGGING_NOT_CONFIGURED``)."""
+        key = canonical_name(tag)
+        old = next((s for s in self.settings() if canonical_name(s.tag) == key), None)
+        if old is None:
+            raise NotFoundError(f'The tag "{tag}" is not logged.', code="LOGGING_NOT_CONFIGURED")
+        self._settings.set("settings", msgspec.to_builtins([s for s in self.settings() if s is not old and
+                                                            canonical_name(s.tag) != key]))
+        return old
+
+    def log(self, samples: Iterable[tuple[str, str, Any]]) -> int:
+        """Store (tag, scan timestamp, value) samples; values that are not numbers or Bools are skipped."""
+        rows = [(canonical_name(tag), parse_time(stamp, "timestamp"), float(value)) for tag, stamp, value in samples
+                if isinstance(value, (int, float))]
+        return self.store.append(rows)
+
+    def query(self, tag: str, start_ms: int, end_ms: int, aggregation: str, interval_ms: int | None,
+              limit: int) -> list[HistoryPoint]:
+        """A tag's values or aggregates (see the module docstring).
+
+        Raises ValidationError: an aggregate without an interval (``INTERVAL_REQUIRED``), more than
+        :data:`MAX_POINTS` intervals (``TOO_MANY_POINTS``).
+        """
+        key = canonical_name(tag)
+        if aggregation == "raw":
+            return [HistoryPoint(timestamp=format_ms(t), value=v) for t, v in self.store.raw(key, start_ms, end_ms,
+                                                                                             limit)]
+        if interval_ms is None:
+            raise ValidationError(f"aggregation={aggregation} needs an interval (seconds, or 15m, 8h...).",
+                                  code="INTERVAL_REQUIRED")
+        if (end_ms - start_ms) / interval_ms > MAX_POINTS:
+            raise ValidationError(f"More than {MAX_POINTS} intervals; choose a longer interval or a shorter range.",
+                                  code="TOO_MANY_POINTS")
+        return [HistoryPoint(timestamp=format_ms(t), value=int(v) if aggregation == "count" and v is not None else v,
+                             count=n) for t, v, n in self.store.aggregate(key, start_ms, end_ms, interval_ms,
+                                                                         aggregation)]

@@ -1,0 +1,113 @@
+"""The runtime's pump: what the CPU queued (monitored items' samples, Program_Alarm events) goes to the alarms,
+the history and the subscriptions, in scan-time order.
+
+The monitored items are the union of the tag alarms' tags (on change), the logged tags (cyclic or with their
+deadband) and the subscriptions' tags (on change); they are set on the served CPU whenever they or the CPU change.
+:meth:`RuntimeMonitor.pump` drains the CPU: every alarm, history and subscription request pumps first, so a test
+that steps virtual time and then asks sees every cycle; a background thread pumps once a second for CPUs that run
+freely while nobody asks.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from engineering_api.backend.areas.runtime_values import SimMonitoredItem
+from engineering_api.backend.errors import EngineeringError
+
+if TYPE_CHECKING:
+    from engineering_api.backend.port import EngineeringBackend
+    from engineering_api.runtime.alarms import AlarmService
+    from engineering_api.runtime.history import HistoryService
+    from engineering_api.runtime.simulated import SimulatedSource
+    from engineering_api.runtime.subscriptions import SubscriptionHub
+
+__all__ = ("PUMP_SECONDS", "RuntimeMonitor")
+
+PUMP_SECONDS = 1.0
+"""How often the background thread drains the CPU (wall-clock)."""
+
+
+class RuntimeMonitor:
+    """Sets the CPU's monitored items and hands what it queued to alarms, history and subscriptions."""
+
+    def __init__(self, backend: EngineeringBackend, source: SimulatedSource, alarms: AlarmService,
+                 history: HistoryService, hub: SubscriptionHub) -> None:
+        self._backend = backend
+        self._source = source
+        self.alarms = alarms
+        self.history = history
+        self.hub = hub
+        self._lock = threading.RLock()
+        self._installed: tuple[str, bytes] | None = None
+        self._thread: threading.Thread | None = None
+
+    def items(self) -> list[SimMonitoredItem]:
+        items = [SimMonitoredItem(item_id=f"a:{name}", name=tag) for name, tag in self.alarms.watched_tags()]
+        for s in self.history.settings():
+            cyclic = s.mode == "cyclic"
+            items.append(SimMonitoredItem(item_id=f"h:{s.tag}", name=s.tag, sampling_ms=s.period_ms if cyclic else 0.0,
+                                          deadband=None if cyclic else s.deadband))
+        return items + self.hub.items()
+
+    def pump(self) -> None:
+        """Install the monitored items on the served CPU and dispatch what it queued. Never raises for a runtime
+        that is not running (there is nothing to drain then)."""
+        self._start_thread()
+        with self._lock:
+            try:
+                instance = self._source.instance()
+                items = self.items()
+                wanted = (instance, msgspec.json.encode(items))
+                if wanted != self._installed:
+                    self._backend.sim_set_monitored_items(instance, items)
+                    self._installed = wanted
+                events = self._backend.sim_drain_events(instance)
+            except EngineeringError:
+                return
+            samples = [(s.timestamp, 0, s) for s in events.samples]
+            alarms = [(e.timestamp, 1, e) for e in events.alarm_events]
+            for _stamp, kind, event in sorted(samples + alarms, key=lambda x: (x[0], x[1])):
+                if kind:
+                    self.alarms.on_program_alarm(event.source, event.state == "incoming", event.timestamp,  # type: ignore[union-attr]
+                                                 event.associated_values)  # type: ignore[union-attr]
+                else:
+                    self._sample(event.item_id, event.name, event.value, event.timestamp)  # type: ignore[union-attr]
+
+    def _sample(self, item_id: str, name: str, value: object, timestamp: str) -> None:
+        kind, _, rest = item_id.partition(":")
+        if kind == "a":
+            self.alarms.on_tag_value(rest, value, timestamp)
+        elif kind == "h":
+            self.history.log([(rest, timestamp, value)])
+        elif kind == "s":
+            self.hub.on_sample(item_id, name, value, timestamp)
+
+    def changed(self) -> None:
+        """Definitions, logging settings or subscriptions changed: install the new items now (so the next cycles
+        are sampled), not at the next pump."""
+        self.pump()
+
+    def _start_thread(self) -> None:
+        if self._thread is not None:
+            return
+        ref = weakref.ref(self)
+        self._thread = threading.Thread(target=_pump_forever, args=(ref,), name="runtime-monitor", daemon=True)
+        self._thread.start()
+
+
+def _pump_forever(ref: weakref.ref[RuntimeMonitor]) -> None:
+    stop = threading.Event()
+    while not stop.wait(PUMP_SECONDS):
+        monitor = ref()
+        if monitor is None:
+            return
+        try:
+            monitor.pump()
+        except Exception:  # noqa: BLE001  # the app is closing (its database is gone): stop quietly
+            return
+        del monitor

@@ -1,0 +1,120 @@
+"""Subscriptions for Server-Sent Events: chosen tags' value changes and alarm changes, per runtime user.
+
+``POST /api/runtime/subscriptions`` makes one (its tags are monitored on change from then on, and their current
+values are its first events); ``GET /api/runtime/subscriptions/{id}/events`` streams what it collected as
+``text/event-stream`` (``event: value`` / ``event: alarm``, ``id:`` counting up, ``data:`` the JSON); ``DELETE``
+ends it. A subscription keeps at most :data:`QUEUE_LIMIT` events while no stream reads it (the oldest go) and is
+forgotten after :data:`IDLE_SECONDS` without a reader.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.areas.runtime_values import SimMonitoredItem
+from engineering_api.backend.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from engineering_api.runtime.alarms import Alarm
+    from engineering_api.runtime.sources import TagReading
+
+__all__ = ("IDLE_SECONDS", "QUEUE_LIMIT", "Subscription", "SubscriptionHub")
+
+QUEUE_LIMIT = 10_000
+IDLE_SECONDS = 600
+SUBSCRIPTIONS_PER_USER = 16
+
+
+@dataclass
+class Subscription:
+    subscription_id: str
+    user_id: str
+    tags: list[str]
+    alarms: bool
+    events: deque[tuple[int, str, bytes]] = field(default_factory=lambda: deque(maxlen=QUEUE_LIMIT))
+    """(id, event name, JSON data)."""
+    seen: float = field(default_factory=time.monotonic)
+
+
+class SubscriptionHub:
+    """Every subscription of the app. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._subs: dict[str, Subscription] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def create(self, user_id: str, tags: list[str], alarms: bool, initial: list[TagReading]) -> Subscription:
+        """A new subscription; ``initial`` (the tags' current values) are its first events."""
+        with self._lock:
+            self._expire()
+            mine = [s for s in self._subs.values() if s.user_id == user_id]
+            if len(mine) >= SUBSCRIPTIONS_PER_USER:  # the oldest goes: a dashboard that reloads does not pile up
+                del self._subs[min(mine, key=lambda s: s.seen).subscription_id]
+            sub = Subscription("sub_" + uuid.uuid4().hex[:16], user_id, [r.name for r in initial], alarms)
+            self._subs[sub.subscription_id] = sub
+            for reading in initial:
+                self._push(sub, "value", _value(reading.name, reading.value, reading.quality, reading.timestamp))
+            return sub
+
+    def get(self, subscription_id: str, user_id: str) -> Subscription:
+        """The user's subscription. Raises NotFoundError (``SUBSCRIPTION_NOT_FOUND``; another user's too)."""
+        with self._lock:
+            sub = self._subs.get(subscription_id)
+            if sub is None or sub.user_id != user_id:
+                raise NotFoundError(f"No subscription {subscription_id} of this user.", code="SUBSCRIPTION_NOT_FOUND")
+            sub.seen = time.monotonic()
+            return sub
+
+    def delete(self, subscription_id: str, user_id: str) -> Subscription:
+        sub = self.get(subscription_id, user_id)
+        with self._lock:
+            self._subs.pop(sub.subscription_id, None)
+        return sub
+
+    def take(self, sub: Subscription, limit: int) -> list[tuple[int, str, bytes]]:
+        """Up to ``limit`` queued events, oldest first (they are handed over once)."""
+        with self._lock:
+            sub.seen = time.monotonic()
+            return [sub.events.popleft() for _ in range(min(limit, len(sub.events)))]
+
+    def items(self) -> list[SimMonitoredItem]:
+        """The monitored items of every subscription's tags (on change)."""
+        with self._lock:
+            self._expire()
+            return [SimMonitoredItem(item_id=f"s:{s.subscription_id}:{tag}", name=tag)
+                    for s in self._subs.values() for tag in s.tags]
+
+    def on_sample(self, item_id: str, name: str, value: Any, timestamp: str) -> None:
+        sub_id = item_id.split(":", 2)[1]
+        with self._lock:
+            sub = self._subs.get(sub_id)
+            if sub is not None:
+                self._push(sub, "value", _value(name, value, "Good", timestamp))
+
+    def on_alarm(self, alarm: Alarm) -> None:
+        data = msgspec.json.encode(alarm)
+        with self._lock:
+            for sub in self._subs.values():
+                if sub.alarms:
+                    self._push(sub, "alarm", data)
+
+    def _push(self, sub: Subscription, event: str, data: bytes) -> None:
+        sub.events.append((next(self._ids), event, data))
+
+    def _expire(self) -> None:
+        limit = time.monotonic() - IDLE_SECONDS
+        for key in [k for k, s in self._subs.items() if s.seen < limit]:
+            del self._subs[key]
+
+
+def _value(name: str, value: Any, quality: str, timestamp: str) -> bytes:
+    return msgspec.json.encode({"name": name, "value": value, "quality": quality, "timestamp": timestamp})

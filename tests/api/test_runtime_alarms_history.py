@@ -1,0 +1,217 @@
+"""The runtime API's alarms, history and SSE subscriptions end to end, through HTTP only and under virtual time.
+
+The issue's "Done means" pipeline for these parts: a program with a Program_Alarm is downloaded to a SingleStep
+PLCSim instance (1 s cycles), its tags are released, a runtime user logs in; the program raises an alarm which an
+operator acknowledges; an analog tag alarm with hysteresis comes and goes; a shift of eight hours is stepped in
+virtual time and its average, min, max and count come from the history; a subscription streams value and alarm
+changes as Server-Sent Events. No test waits on the wall clock: every time is the CPU's scan time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from tests.api.test_runtime_auth import RT, login, make_user
+from tests.conftest import assert_error, configure, data
+
+pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
+
+Headers = dict[str, str]
+DEVICE = "/api/devices/PLC_1"
+SCL = """
+FUNCTION_BLOCK "Tank"
+{ S7_Optimized_Access := 'TRUE' }
+VAR_INPUT
+   Level : Real;
+END_VAR
+VAR
+   HighLevel : Program_Alarm;
+END_VAR
+BEGIN
+   #HighLevel(SIG := #Level > 90.0, SD_1 := #Level);
+END_FUNCTION_BLOCK
+
+DATA_BLOCK "Tank_DB"
+{ S7_Optimized_Access := 'TRUE' }
+"Tank"
+BEGIN
+END_DATA_BLOCK
+
+DATA_BLOCK "Line_DB"
+{ S7_Optimized_Access := 'TRUE' }
+VAR
+   Level : Real;
+   Count : DInt;
+END_VAR
+BEGIN
+END_DATA_BLOCK
+
+ORGANIZATION_BLOCK "Main"
+{ S7_Optimized_Access := 'TRUE' }
+BEGIN
+   "Tank_DB"(Level := "Line_DB".Level);
+   "Line_DB".Count := "Line_DB".Count + 1;
+END_ORGANIZATION_BLOCK
+"""
+LEVEL = '"Line_DB".Level'
+
+
+def _at(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@pytest.fixture
+def line(client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> Headers:
+    """The program downloaded to a running SingleStep instance with 1 s cycles; the admin key's headers."""
+    h = admin_headers
+    assert configure(client, h, "PLC_1", "192.168.0.10").status_code == 200
+    data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
+    data(client.post(f"{DEVICE}/external-sources/import-and-generate",
+                     json={"SourceName": "Line.scl", "SclContent": SCL}, headers=h))
+    data(client.post("/api/simulation/instances/create", json={"name": "Line", "cpuType": "CPU1516"}, headers=h))
+    data(client.put("/api/simulation/instances/Line/network", json={"ipAddress": "192.168.0.10"}, headers=h))
+    data(client.put("/api/simulation/instances/Line/config", json={"operatingMode": "SingleStep", "cycleTimeMs": 1000},
+                    headers=h))
+    data(client.post("/api/simulation/instances/Line/power-on", headers=h))
+    downloaded = data(client.post(f"{DEVICE}/actions/download-sync", json={"startAfterDownload": True}, headers=h))
+    assert downloaded["state"] == "Success", downloaded
+    make_user(client, h, "operator", ["read", "write", "alarmAck"])
+    make_user(client, h, "board", ["read"])
+    return h
+
+
+def _step(client: Any, h: Headers, cycles: int) -> None:
+    data(client.post("/api/simulation/instances/Line/actions/step", json={"cycles": cycles}, headers=h))
+
+
+def _set_level(client: Any, who: Headers, value: float) -> str:
+    """Write the level; answers the scan time the value carries."""
+    return data(client.put(f"{RT}/tags/{LEVEL}/value", json={"value": value}, headers=who))["timestamp"]
+
+
+def test_program_and_tag_alarms_are_raised_acknowledged_and_archived(client: Any, line: Headers) -> None:
+    h = line
+    data(client.post(f"{RT}/alarm-definitions", headers=h, json={
+        "name": "TankHigh", "kind": "program", "source": '"Tank_DB".HighLevel', "text": "Tank level high",
+        "alarmClass": "Errors"}), 201)
+    data(client.post(f"{RT}/alarm-definitions", headers=h, json={
+        "name": "LevelWarning", "kind": "analog", "tag": LEVEL, "limit": 80.0, "hysteresis": 5.0,
+        "alarmClass": "Warnings", "text": "Level above 80"}), 201)
+    assert_error(client.post(f"{RT}/alarm-definitions", headers=h, json={"name": "X", "kind": "analog", "tag": LEVEL}),
+                 422, "INVALID_ALARM_DEFINITION")
+    operator, board = login(client, "operator"), login(client, "board")
+
+    raised_at = _set_level(client, operator, 95.0)
+    _step(client, h, 1)
+    current = {a["name"]: a for a in data(client.get(f"{RT}/alarms/current", headers=board))}
+    program, warning = current["TankHigh"], current["LevelWarning"]
+    assert (program["state"], program["alarmClass"], program["text"], program["acknowledgeRequired"]) == (
+        "incoming", "Errors", "Tank level high", True)
+    assert program["associatedValues"] == [95.0] and program["source"] == '"Tank_DB".HighLevel'
+    # both at the scan time of the cycle that saw the new level: one 1 s cycle after the write
+    assert _at(program["raisedAt"]) - _at(raised_at) == dt.timedelta(seconds=1) == \
+        _at(warning["raisedAt"]) - _at(raised_at)
+    assert warning["acknowledgeRequired"] is False and warning["value"] == 95.0
+
+    ack = f"{RT}/alarms/{program['alarmId']}/acknowledge"
+    assert_error(client.post(ack, headers=board), 403, "FORBIDDEN")
+    acked = data(client.post(ack, headers=operator))
+    assert acked["state"] == "acknowledged" and acked["acknowledgedBy"] == "operator" and acked["active"] is True
+    assert_error(client.post(ack, headers=operator), 409, "ALARM_ALREADY_ACKNOWLEDGED")
+    assert_error(client.post(f"{RT}/alarms/{warning['alarmId']}/acknowledge", headers=operator), 409,
+                 "ALARM_NEEDS_NO_ACKNOWLEDGEMENT")
+    assert_error(client.post(f"{RT}/alarms/999/acknowledge", headers=operator), 404, "ALARM_NOT_FOUND")
+
+    _set_level(client, operator, 78.0)  # below the program's 90, above the warning's 80 - 5 hysteresis
+    _step(client, h, 1)
+    current = {a["name"]: a for a in data(client.get(f"{RT}/alarms/current", headers=board))}
+    assert list(current) == ["LevelWarning"] and current["LevelWarning"]["active"] is True
+    _set_level(client, operator, 74.0)
+    _step(client, h, 1)
+    assert data(client.get(f"{RT}/alarms/current", headers=board)) == []
+
+    errors = data(client.get(f"{RT}/alarms/archive", params={"alarmClass": "Errors"}, headers=board))
+    assert [e["event"] for e in errors["entries"]] == ["incoming", "acknowledged", "outgoing"]
+    assert errors["entries"][1]["user"] == "operator" and errors["continuationPoint"] is None
+    page = data(client.get(f"{RT}/alarms/archive", params={"text": "above 80", "limit": 1}, headers=board))
+    assert [e["event"] for e in page["entries"]] == ["incoming"] and page["continuationPoint"]
+    rest = data(client.get(f"{RT}/alarms/archive", headers=board, params={
+        "text": "above 80", "continuationPoint": page["continuationPoint"]}))
+    assert [e["event"] for e in rest["entries"]] == ["outgoing"]
+    late = data(client.get(f"{RT}/alarms/archive", params={"from": _iso(_at(raised_at) + dt.timedelta(seconds=2))},
+                           headers=board))
+    assert [(e["name"], e["event"]) for e in late["entries"]] == [("TankHigh", "outgoing"), ("LevelWarning", "outgoing")]
+    audit = [(r["role"], r["status"]) for r in client.app.state.services.db.all(
+        "SELECT role, status FROM audit WHERE path = ?", (ack,))]
+    assert audit == [("runtime:read", 403), ("runtime:alarmAck,read,write", 200), ("runtime:alarmAck,read,write", 409)]
+
+
+def test_a_shift_of_history_aggregates(client: Any, line: Headers) -> None:
+    h = line
+    data(client.put(f"{RT}/history/settings", headers=h, json={"tag": LEVEL, "mode": "cyclic", "periodMs": 1000}))
+    data(client.put(f"{RT}/history/settings", headers=h, json={"tag": '"Line_DB".Count', "mode": "onChange",
+                                                                "deadband": 1000}))
+    operator = login(client, "operator")
+    start = _at(_set_level(client, operator, 50.0))
+    _step(client, h, 7200)  # two hours at 50
+    _set_level(client, operator, 95.0)
+    _step(client, h, 3600)  # one hour at 95
+    _set_level(client, operator, 10.0)
+    _step(client, h, 18000)  # five hours at 10
+    shift = {"from": _iso(start + dt.timedelta(milliseconds=500)), "to": _iso(start + dt.timedelta(hours=8, seconds=1))}
+
+    def query(aggregation: str, **extra: Any) -> list[dict[str, Any]]:
+        series = data(client.get(f"{RT}/history", headers=operator, params={
+            "tags": f'{LEVEL},"Line_DB".Count', "aggregation": aggregation, **shift, **extra}))
+        return series[0]["values"]
+
+    stats = {agg: query(agg, interval="9h")[0]["value"] for agg in ("avg", "min", "max", "count", "first", "last")}
+    assert stats == {"avg": (7200 * 50 + 3600 * 95 + 18000 * 10) / 28800, "min": 10.0, "max": 95.0, "count": 28800,
+                     "first": 50.0, "last": 10.0}
+    hourly = query("max", interval="1h")
+    assert [p["value"] for p in hourly] == [50.0, 50.0, 95.0, 10.0, 10.0, 10.0, 10.0, 10.0]
+    assert hourly[2]["count"] == 3600
+    raw = query("raw", limit=3)
+    assert [(p["value"], _at(p["timestamp"]) - start) for p in raw] == [
+        (50.0, dt.timedelta(seconds=s)) for s in (1, 2, 3)]
+    counts = data(client.get(f"{RT}/history", headers=operator, params={
+        "tags": '"Line_DB".Count', "aggregation": "count", "interval": "9h", **shift}))[0]["values"][0]["value"]
+    assert 25 <= counts <= 30  # on change with a deadband of 1000: one value per 1000 cycles
+    assert_error(client.get(f"{RT}/history", headers=operator, params={"tags": LEVEL, "aggregation": "avg", **shift}),
+                 422, "INTERVAL_REQUIRED")
+    assert_error(client.get(f"{RT}/history", headers=operator, params={"tags": LEVEL, "from": "yesterday",
+                                                                        "to": shift["to"]}), 422, "INVALID_TIME")
+    assert_error(client.get(f"{RT}/history/settings", headers=operator), 401, "UNAUTHORIZED")
+
+
+def test_subscription_streams_value_and_alarm_changes(client: Any, line: Headers) -> None:
+    h = line
+    operator = login(client, "operator")
+    _set_level(client, operator, 20.0)
+    sub = data(client.post(f"{RT}/subscriptions", headers=operator, json={"tags": [LEVEL, "No_Such_Tag"]}), 201)
+    assert sub["tags"] == [LEVEL]
+    _set_level(client, operator, 95.0)
+    _step(client, h, 2)
+    answer = client.get(f"{RT}/subscriptions/{sub['subscriptionId']}/events", params={"maxEvents": 3},
+                        headers=operator)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
+    events = [block for block in answer.text.split("\r\n\r\n") if block.strip()]
+    parsed = [(_field(e, "event"), json.loads(_field(e, "data"))) for e in events]
+    assert [(kind, body["state"] if kind == "alarm" else body["value"]) for kind, body in parsed] == [
+        ("value", 20.0), ("value", 95.0), ("alarm", "incoming")]
+    board = login(client, "board")
+    assert_error(client.get(f"{RT}/subscriptions/{sub['subscriptionId']}/events", headers=board), 404,
+                 "SUBSCRIPTION_NOT_FOUND")
+    assert data(client.delete(f"{RT}/subscriptions/{sub['subscriptionId']}", headers=operator)) is None
+
+
+def _field(block: str, name: str) -> str:
+    return next(line.partition(":")[2].strip() for line in block.splitlines() if line.startswith(name + ":"))

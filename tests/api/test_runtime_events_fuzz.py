@@ -1,0 +1,35 @@
+"""Schemathesis over the runtime API's alarm, history and subscription routes with a logged-in runtime user and a
+running simulated PLC: no 5xx, and every answer as documented (status, content type, body schema). The admin-key
+routes (alarm definitions, logging settings) are in the service-wide gate (tests/service/test_schemathesis_gate.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+
+from tests.api.test_runtime_fuzz import SEED, _document, answers_as_documented, served
+
+if TYPE_CHECKING:
+    from litestar.testing import TestClient
+    from schemathesis import Case
+
+__all__ = ("served",)  # the module-scoped fixture of the tag routes' fuzzing: a running PLC and a runtime admin
+
+schema = schemathesis.openapi.from_dict(
+    _document(),
+    config=schemathesis.Config.from_dict({
+        "seed": SEED,
+        "generation": {"mode": "all", "max-examples": 6, "deterministic": True, "no-shrink": True},
+        "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
+    }),
+).include(path_regex=r"^/api/runtime/(alarms/|history/?$|subscriptions)")
+
+
+@schema.parametrize()
+@settings(max_examples=6, derandomize=True, database=None, deadline=None,
+          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+def test_runtime_event_route_answers_as_documented(case: Case, served: tuple[TestClient[Any], dict[str, str]]) -> None:
+    answers_as_documented(case, served, handler_reached=False)  # some 401s are the route's own (no such stream)
