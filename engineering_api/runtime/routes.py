@@ -24,6 +24,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.lib.responses import envelope_type, error_body, ok, problem_responses
+from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.opcua_servers import OpcUaServerController
 from engineering_api.runtime.schemas import (
     BulkRead,
@@ -283,5 +284,6 @@ class RuntimeTagController(Controller):
         return ok([_result(r) for r in _runtime(request).source.write(items)])
 
 
-ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController, OpcUaServerController)
+ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController, OpcUaServerController,
+          ConnectionController)
 """The runtime API's controllers, for :func:`engineering_api.app.create_app`."""

@@ -7,7 +7,6 @@ never returned by a route (the settings show ``apiKeySet``), never put into an e
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -16,6 +15,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from engineering_api.backend.errors import NotSupportedError
 from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.secret_box import fernet_for
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
@@ -77,18 +77,7 @@ class ProviderConfig:
 
 
 def _fernet(data_dir: Path) -> Fernet:
-    path = data_dir / KEY_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another request created it first; read theirs
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(Fernet.generate_key())
-    os.chmod(path, 0o600)
-    return Fernet(path.read_bytes().strip())
+    return fernet_for(data_dir, KEY_FILE)
 
 
 class SettingsStore:

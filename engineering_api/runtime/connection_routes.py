@@ -1,0 +1,128 @@
+"""Admin routes of the real-PLC data sources: connections, their tag mappings, and which source the API reads.
+
+``/api/runtime/connections`` (CRUD), ``/api/runtime/connections/{connectionId}/tags`` (GET, PUT replaces the
+connection's mappings), ``/api/runtime/tag-source`` (GET|PUT ``{source: simulated|connections}``). Engineering
+admin key, like the runtime users: a connection reaches a real PLC. Passwords are write-only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.params import FromPath, JSONBody
+
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.connections import (
+    ConnectionInput,
+    ConnectionStore,
+    RuntimeConnection,
+    TagMapping,
+    TagSourceChoice,
+)
+
+__all__ = ("ConnectionController",)
+
+_ADMIN = {"role": "admin"}
+_ONE = "/connections/{connectionId:str}"
+
+
+class TagMappings(CamelStruct):
+    """A connection's tags (replaces the ones it had)."""
+
+    tags: Annotated[list[TagMapping], msgspec.Meta(max_length=10000)]
+
+
+ConnectionsResponse = envelope_type(list[RuntimeConnection], "ListRuntimeConnectionsResponse")
+ConnectionResponse = envelope_type(RuntimeConnection, "RuntimeConnectionResponse")
+MappingsResponse = envelope_type(list[TagMapping], "RuntimeTagMappingsResponse")
+TagSourceResponse = envelope_type(TagSourceChoice, "RuntimeTagSourceResponse")
+
+
+def _store(request: Request[Any, Any, Any]) -> ConnectionStore:
+    return ConnectionStore(request.app.state.services)
+
+
+class ConnectionController(Controller):
+    """Connections to real PLCs (OPC UA, S7) and the runtime tags mapped to them."""
+
+    tags = ["Runtime API"]
+    path = "/api/runtime"
+
+    @get("/connections", operation_id="ListRuntimeConnections", opt=_ADMIN, responses=problem_responses("admin"))
+    async def list_connections(self, request: Request[Any, Any, Any]) -> Response[ConnectionsResponse]:
+        """Every connection by name; passwords only as ``passwordSet``."""
+        return ok(_store(request).list())
+
+    @post("/connections", operation_id="CreateRuntimeConnection", opt=_ADMIN, status_code=201,
+          responses=problem_responses("admin", body=True, errors=(ValidationError,)))
+    async def create_connection(
+        self, request: Request[Any, Any, Any], data: JSONBody[ConnectionInput],
+    ) -> Response[ConnectionResponse]:
+        """Add an OPC UA or S7 connection (ValidationError: fields missing for its kind, name taken)."""
+        made = _store(request).save(data)
+        return ok(made, f"runtime connection {made.name} created", status_code=201)
+
+    @get(_ONE, operation_id="GetRuntimeConnection", opt=_ADMIN,
+         responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
+    async def get_connection(
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+    ) -> Response[ConnectionResponse]:
+        """One connection (NotFoundError: CONNECTION_NOT_FOUND)."""
+        return ok(_store(request).get(connectionId))
+
+    @put(_ONE, operation_id="UpdateRuntimeConnection", opt=_ADMIN,
+         responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
+    async def update_connection(
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        data: JSONBody[ConnectionInput],
+    ) -> Response[ConnectionResponse]:
+        """Replace a connection; an omitted password stays for the same endpoint (NotFoundError, ValidationError)."""
+        saved = _store(request).save(data, connectionId)
+        return ok(saved, f"runtime connection {saved.name} saved")
+
+    @delete(_ONE, operation_id="DeleteRuntimeConnection", opt=_ADMIN, status_code=200,
+            responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
+    async def delete_connection(
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+    ) -> Response[ConnectionResponse]:
+        """Delete a connection and the tags mapped to it (NotFoundError)."""
+        gone = _store(request).delete(connectionId)
+        return ok(gone, f"runtime connection {gone.name} and its tags deleted")
+
+    @get(f"{_ONE}/tags", operation_id="ListRuntimeConnectionTags", opt=_ADMIN,
+         responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
+    async def list_mappings(
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+    ) -> Response[MappingsResponse]:
+        """The runtime tags mapped to a connection (NotFoundError)."""
+        store = _store(request)
+        store.get(connectionId)
+        return ok([m for _cid, m in store.mappings(connectionId)])
+
+    @put(f"{_ONE}/tags", operation_id="ReplaceRuntimeConnectionTags", opt=_ADMIN,
+         responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
+    async def replace_mappings(
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        data: JSONBody[TagMappings],
+    ) -> Response[MappingsResponse]:
+        """Make these the connection's tags: OPC UA ``nodeId`` or S7 ``address`` plus ``dataType`` (NotFoundError;
+        ValidationError: MAPPING_INVALID, TAG_NAME_TAKEN; nothing changes then)."""
+        saved = _store(request).replace_mappings(connectionId, list(data.tags))
+        return ok(saved, f"{len(saved)} tag(s) mapped")
+
+    @get("/tag-source", operation_id="GetRuntimeTagSource", opt=_ADMIN, responses=problem_responses("admin"))
+    async def get_tag_source(self, request: Request[Any, Any, Any]) -> Response[TagSourceResponse]:
+        """Where the runtime API's tags come from: simulated PLCs or the mapped real ones."""
+        return ok(_store(request).tag_source())
+
+    @put("/tag-source", operation_id="SetRuntimeTagSource", opt=_ADMIN,
+         responses=problem_responses("admin", body=True))
+    async def set_tag_source(
+        self, request: Request[Any, Any, Any], data: JSONBody[TagSourceChoice],
+    ) -> Response[TagSourceResponse]:
+        """Switch the runtime API's tags between the simulated PLCs and the connections (applies at once)."""
+        return ok(_store(request).choose_tag_source(data), f"runtime tags now come from {data.source}")

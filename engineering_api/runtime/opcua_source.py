@@ -1,0 +1,153 @@
+"""OPC UA as a runtime data source (``asyncua`` client): a real S7-1500's built-in server, or any other.
+
+A bulk call is one session: connect (anonymous, or the connection's user), one Read or Write service call with
+every item, disconnect. Each item's status code becomes its quality or its error (``BadNodeIdUnknown`` is a tag
+that does not exist, ``BadNotWritable``/``BadUserAccessDenied`` one that may not be written, ``Uncertain*`` a
+value with quality Uncertain). With security policy Basic256Sha256 this server presents a self-signed client
+certificate made once in its data directory (``runtime-opcua-client/``); the PLC must trust it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.errors import ValidationError
+from engineering_api.lib.schema import utc_now
+from engineering_api.runtime.connections import ConnectionFailedError, failed_reading
+from engineering_api.runtime.opcua_names import variant_type_name, variant_value
+from engineering_api.runtime.sources import TagReading
+
+if TYPE_CHECKING:
+    from engineering_api.runtime.connections import OpenConnection, TagMapping
+
+__all__ = ("OpcUaLink", "check_mapping")
+
+# An OPC UA status (its name's start) as a runtime item error: (code, HTTP status of the single-item route).
+_ERRORS = (
+    ("BadNodeIdUnknown", "TAG_NOT_FOUND", 404), ("BadNodeIdInvalid", "TAG_NOT_FOUND", 404),
+    ("BadNotWritable", "TAG_NOT_WRITABLE", 403), ("BadUserAccessDenied", "TAG_NOT_WRITABLE", 403),
+    ("BadNotReadable", "TAG_NOT_FOUND", 404), ("BadTypeMismatch", "TYPE_MISMATCH", 422),
+    ("BadOutOfRange", "TYPE_MISMATCH", 422),
+)
+
+
+def check_mapping(mapping: TagMapping) -> None:
+    """Raises ValidationError (``MAPPING_INVALID``) for a mapping an OPC UA connection cannot serve."""
+    from asyncua import ua
+
+    if not mapping.node_id:
+        raise ValidationError(f"{mapping.name}: an OPC UA tag needs nodeId (ns=3;s=...).", code="MAPPING_INVALID")
+    try:
+        ua.NodeId.from_string(mapping.node_id)
+    except (ValueError, ua.UaError) as exc:
+        raise ValidationError(f"{mapping.name}: nodeId {mapping.node_id!r} is not an OPC UA node id.",
+                              code="MAPPING_INVALID") from exc
+    if variant_type_name(mapping.data_type) is None:
+        raise ValidationError(f"{mapping.name}: {mapping.data_type} has no OPC UA built-in type here.",
+                              code="MAPPING_INVALID")
+
+
+class OpcUaLink:
+    """Reads and writes one connection's mapped nodes (one session per call)."""
+
+    def __init__(self, certificate_dir: Path | None = None) -> None:
+        self._certificate_dir = certificate_dir
+
+    def read(self, connection: OpenConnection, tags: list[TagMapping]) -> list[TagReading]:
+        return asyncio.run(self._session(connection, tags, None))
+
+    def write(self, connection: OpenConnection, items: list[tuple[TagMapping, Any]]) -> list[TagReading]:
+        return asyncio.run(self._session(connection, [t for t, _v in items], [v for _t, v in items]))
+
+    async def _session(self, connection: OpenConnection, tags: list[TagMapping],
+                       values: list[Any] | None) -> list[TagReading]:
+        from asyncua import Client, ua
+
+        view = connection.view
+        client = Client(view.endpoint_url or "", timeout=view.timeout_seconds)
+        if view.username:
+            client.set_user(view.username)
+            if connection.password is not None:
+                client.set_password(connection.password)
+        try:
+            if view.security_policy != "None":
+                await self._secure(client, view.security_policy, view.security_mode)
+            await asyncio.wait_for(client.connect(), view.timeout_seconds)
+        except (OSError, TimeoutError, ua.UaError, asyncio.TimeoutError) as exc:
+            raise ConnectionFailedError(_reason(exc)) from exc
+        try:
+            ids = [ua.NodeId.from_string(t.node_id or "") for t in tags]
+            out: list[TagReading | None] = [None] * len(tags)
+            if values is not None:
+                writes, where = [], []
+                for i, (tag, value) in enumerate(zip(tags, values, strict=True)):
+                    type_name = variant_type_name(tag.data_type) or "String"
+                    try:
+                        variant = ua.Variant(variant_value(type_name, value), getattr(ua.VariantType, type_name))
+                    except (TypeError, ValueError) as exc:
+                        out[i] = failed_reading(tag, "TYPE_MISMATCH", f"{tag.name} ({tag.data_type}): {exc}", 422)
+                        continue
+                    writes.append(ua.DataValue(variant))
+                    where.append(i)
+                statuses = await client.uaclient.write_attributes([ids[i] for i in where], writes) if where else []
+                for i, status in zip(where, statuses, strict=True):
+                    if not status.is_good():
+                        out[i] = _bad(tags[i], status)
+            wanted = [i for i in range(len(tags)) if out[i] is None]
+            answers = await client.uaclient.read_attributes([ids[i] for i in wanted], ua.AttributeIds.Value) \
+                if wanted else []
+            for i, answer in zip(wanted, answers, strict=True):
+                out[i] = _reading(tags[i], answer)
+            return [r for r in out if r is not None]
+        except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
+            raise ConnectionFailedError(_reason(exc)) from exc
+        finally:
+            try:
+                await client.disconnect()
+            except Exception:  # noqa: BLE001, S110  # the session may already be gone; nothing to report
+                pass
+
+    async def _secure(self, client: Any, policy: str, mode: str) -> None:
+        from asyncua import ua
+        from asyncua.crypto import security_policies
+        from asyncua.crypto.cert_gen import setup_self_signed_certificate
+        from cryptography.x509.oid import ExtendedKeyUsageOID
+
+        folder = self._certificate_dir or Path("runtime-opcua-client")
+        folder.mkdir(parents=True, exist_ok=True)
+        key, cert = folder / "client-key.pem", folder / "client-cert.der"
+        uri = "urn:engineering-api:runtime-client"
+        await setup_self_signed_certificate(key, cert, uri, "localhost", [ExtendedKeyUsageOID.CLIENT_AUTH],
+                                            {"commonName": "engineering-api runtime client"})
+        client.application_uri = uri
+        await client.set_security(security_policies.SecurityPolicyBasic256Sha256, str(cert), str(key),
+                                  mode=getattr(ua.MessageSecurityMode, mode))
+
+
+def _reading(tag: TagMapping, answer: Any) -> TagReading:
+    status = answer.StatusCode
+    stamp = answer.SourceTimestamp or answer.ServerTimestamp
+    when = stamp.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z") if stamp else utc_now()
+    if status is not None and status.is_bad():
+        return _bad(tag, status, when)
+    quality = "Uncertain" if status is not None and status.is_uncertain() else "Good"
+    value = answer.Value.Value if answer.Value is not None else None
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return TagReading(tag.name, value, tag.data_type, quality, when)
+
+
+def _bad(tag: TagMapping, status: Any, when: str | None = None) -> TagReading:
+    name = status.name if hasattr(status, "name") else str(status)
+    for prefix, code, http in _ERRORS:
+        if name.startswith(prefix):
+            return failed_reading(tag, code, f"{tag.name}: OPC UA {name}", http, when)
+    return failed_reading(tag, "RUNTIME_FAULT", f"{tag.name}: OPC UA {name}", 500, when)
+
+
+def _reason(exc: BaseException) -> str:
+    # Never the password: asyncua's errors name the endpoint and the status, not the credentials.
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -1,0 +1,213 @@
+"""Real PLCs as runtime data sources, through HTTP: connections (passwords write-only and encrypted), tag mappings,
+the OPC UA source reading and writing a test ``asyncua`` server, the S7 source a ``python-snap7`` test server, and a
+PLC that does not answer failing only its own items."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from asyncua import Server, ua
+
+from engineering_api.runtime.opcua_server import free_port
+from tests.api.test_runtime_auth import RT, login, make_user
+from tests.conftest import assert_error, data
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from litestar.testing import TestClient
+
+Headers = dict[str, str]
+CONN = f"{RT}/connections"
+
+
+class OpcUaTestServer:
+    """A plain asyncua server in a thread: ``ns=2;s=Speed`` (Float, writable), ``ns=2;s=Count`` (Int16, read-only)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"opc.tcp://127.0.0.1:{self.port}"
+        self._ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._loop.run_until_complete, args=(self._main(),), daemon=True)
+
+    async def _main(self) -> None:
+        self._stop = asyncio.Event()
+        server = Server()
+        await server.init()
+        server.set_endpoint(f"{self.url}/")
+        server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
+        ns = await server.register_namespace("urn:test-plc")
+        assert ns == 2
+        plc = await server.nodes.objects.add_object(ua.NodeId("PLC", 2), "PLC")
+        speed = await plc.add_variable(ua.NodeId("Speed", 2), "Speed", ua.Variant(1.5, ua.VariantType.Float))
+        await speed.set_writable()
+        await plc.add_variable(ua.NodeId("Count", 2), "Count", ua.Variant(7, ua.VariantType.Int16))
+        async with server:
+            self._ready.set()
+            await self._stop.wait()
+
+    def __enter__(self) -> OpcUaTestServer:
+        self._thread.start()
+        assert self._ready.wait(20)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._stop.set)  # type: ignore[union-attr]
+        self._thread.join(20)
+
+
+@pytest.fixture
+def runtime_users(client: TestClient[Any], admin_headers: Headers) -> dict[str, Headers]:
+    make_user(client, admin_headers, "reader", ["read"])
+    make_user(client, admin_headers, "writer", ["read", "write"])
+    return {"reader": login(client, "reader"), "writer": login(client, "writer")}
+
+
+@pytest.fixture
+def opcua_server() -> Iterator[OpcUaTestServer]:
+    with OpcUaTestServer() as server:
+        yield server
+
+
+def test_connections_keep_passwords_write_only_and_encrypted(client: TestClient[Any], admin_headers: Headers,
+                                                             engineer_headers: Headers) -> None:
+    body = {"name": "Line 1", "kind": "opcua", "endpointUrl": "opc.tcp://10.0.0.5:4840", "username": "ua",
+            "password": "s3cret-pw"}
+    made = data(client.post(CONN, json=body, headers=admin_headers), 201)
+    assert made["passwordSet"] is True and "password" not in made and made["securityPolicy"] == "None"
+    cid = made["connectionId"]
+    listed = client.get(CONN, headers=admin_headers)
+    assert "s3cret-pw" not in listed.text and data(listed)[0]["name"] == "Line 1"
+    stored = [tuple(row) for row in client.app.state.services.db.all("SELECT * FROM kv")]
+    assert stored and all("s3cret-pw" not in str(row) for row in stored)
+    # an omitted password stays for the same endpoint, and goes when the endpoint changes
+    assert data(client.put(f"{CONN}/{cid}", json={**body, "password": None}, headers=admin_headers))["passwordSet"]
+    moved = {**body, "password": None, "endpointUrl": "opc.tcp://10.0.0.6:4840"}
+    assert data(client.put(f"{CONN}/{cid}", json=moved, headers=admin_headers))["passwordSet"] is False
+    assert_error(client.post(CONN, json={"name": "x", "kind": "opcua"}, headers=admin_headers), 422,
+                 "CONNECTION_INVALID")
+    assert_error(client.post(CONN, json={"name": "y", "kind": "opcua", "endpointUrl": "opc.tcp://h:4840",
+                                         "securityPolicy": "Basic256Sha256"}, headers=admin_headers), 422,
+                 "CONNECTION_INVALID")
+    assert_error(client.post(CONN, json={"name": "z", "kind": "s7"}, headers=admin_headers), 422,
+                 "CONNECTION_INVALID")
+    assert_error(client.post(CONN, json={**body, "name": "LINE 1"}, headers=admin_headers), 422,
+                 "CONNECTION_NAME_TAKEN")
+    assert_error(client.get(CONN, headers=engineer_headers), 403)
+    bad_tags = {"tags": [{"name": "x", "dataType": "Real"}]}
+    assert_error(client.put(f"{CONN}/{cid}/tags", json=bad_tags, headers=admin_headers), 422, "MAPPING_INVALID")
+    data(client.delete(f"{CONN}/{cid}", headers=admin_headers))
+    assert_error(client.get(f"{CONN}/{cid}", headers=admin_headers), 404, "CONNECTION_NOT_FOUND")
+
+
+def test_opcua_source_reads_and_writes_a_test_server(client: TestClient[Any], admin_headers: Headers,
+                                                     opcua_server: OpcUaTestServer,
+                                                     runtime_users: dict[str, Headers]) -> None:
+    made = data(client.post(CONN, json={"name": "UA", "kind": "opcua", "endpointUrl": opcua_server.url},
+                            headers=admin_headers), 201)
+    tags = [
+        {"name": "Speed", "nodeId": "ns=2;s=Speed", "dataType": "Real", "writable": True},
+        {"name": "Count", "nodeId": "ns=2;s=Count", "dataType": "Int", "writable": True},
+        {"name": "Ghost", "nodeId": "ns=2;s=Ghost", "dataType": "Int"},
+        {"name": "CountRO", "nodeId": "ns=2;s=Count", "dataType": "Int"},
+    ]
+    assert len(data(client.put(f"{CONN}/{made['connectionId']}/tags", json={"tags": tags},
+                               headers=admin_headers))) == 4
+    data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
+    reader, writer = runtime_users["reader"], runtime_users["writer"]
+    listed = data(client.get(f"{RT}/tags", headers=reader))["tags"]
+    assert [(t["name"], t["access"]) for t in listed][:2] == [("Speed", "readWrite"), ("Count", "readWrite")]
+    results = data(client.post(f"{RT}/tags/values", json={"names": ["Speed", "Count", "Ghost", "Nope"]},
+                               headers=reader))
+    assert [r["value"] for r in results[:2]] == [1.5, 7] and results[0]["quality"] == "Good"
+    assert results[0]["timestamp"].endswith("Z") and results[1]["dataType"] == "Int"
+    assert results[2]["error"]["code"] == "TAG_NOT_FOUND" and results[3]["error"]["code"] == "TAG_NOT_FOUND"
+    written = data(client.put(f"{RT}/tags/values", json={"values": [
+        {"name": "Speed", "value": 42.25}, {"name": "Count", "value": 1}, {"name": "CountRO", "value": 1},
+        {"name": "Speed", "value": "fast"}]}, headers=writer))
+    assert written[0]["value"] == 42.25 and written[0]["error"] is None
+    assert written[1]["error"]["code"] == "TAG_NOT_WRITABLE"  # the server's node is read-only
+    assert written[2]["error"]["code"] == "TAG_NOT_WRITABLE"  # mapped read-only
+    assert written[3]["error"]["code"] == "TYPE_MISMATCH"
+    assert data(client.get(f"{RT}/tags/Speed/value", headers=reader))["value"] == 42.25
+    assert_error(client.get(f"{RT}/tags/Ghost/value", headers=reader), 404, "TAG_NOT_FOUND")
+
+
+class S7TestServer:
+    """A python-snap7 server with DB1: Real at 0, Int at 4, bits at 6."""
+
+    def __init__(self) -> None:
+        from snap7.server import Server as S7Server
+        from snap7.type import SrvArea
+
+        self.db1 = bytearray(16)
+        self.db1[0:4] = struct.pack(">f", 21.5)
+        self.db1[4:6] = struct.pack(">h", -3)
+        self.db1[6] = 0b10
+        self.port = free_port()
+        self.server = S7Server(log=False)
+        self.server.register_area(SrvArea.DB, 1, self.db1)
+
+    def __enter__(self) -> S7TestServer:
+        self.server.start(tcp_port=self.port)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.stop()
+        self.server.destroy()
+
+
+def test_s7_source_reads_and_writes_a_snap7_server(client: TestClient[Any], admin_headers: Headers,
+                                                   runtime_users: dict[str, Headers]) -> None:
+    with S7TestServer() as plc:
+        made = data(client.post(CONN, json={"name": "S7", "kind": "s7", "host": "127.0.0.1", "port": plc.port,
+                                            "rack": 0, "slot": 1}, headers=admin_headers), 201)
+        tags = [
+            {"name": '"Tank".level', "address": "DB1.DBD0", "dataType": "Real"},
+            {"name": '"Tank".count', "address": "DB1.DBW4", "dataType": "Int", "writable": True},
+            {"name": '"Tank".full', "address": "DB1.DBX6.1", "dataType": "Bool", "writable": True},
+        ]
+        data(client.put(f"{CONN}/{made['connectionId']}/tags", json={"tags": tags}, headers=admin_headers))
+        bad = [{"name": "w", "address": "DB1.DBD4", "dataType": "Int"}]
+        assert_error(client.put(f"{CONN}/{made['connectionId']}/tags", json={"tags": bad}, headers=admin_headers),
+                     422, "MAPPING_INVALID")
+        data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
+        results = data(client.post(f"{RT}/tags/values", json={"names": [t["name"] for t in tags]},
+                                   headers=runtime_users["reader"]))
+        assert [r["value"] for r in results] == [21.5, -3, True]
+        written = data(client.put(f"{RT}/tags/values", json={"values": [
+            {"name": '"Tank".count', "value": 1234}, {"name": '"Tank".full', "value": False},
+            {"name": '"Tank".level', "value": 1.0}]}, headers=runtime_users["writer"]))
+        assert [w["value"] for w in written[:2]] == [1234, False]
+        assert written[2]["error"]["code"] == "TAG_NOT_WRITABLE"
+        assert struct.unpack(">h", plc.db1[4:6])[0] == 1234 and plc.db1[6] == 0
+
+
+def test_a_plc_that_does_not_answer_fails_only_its_items(client: TestClient[Any], admin_headers: Headers,
+                                                         opcua_server: OpcUaTestServer,
+                                                         runtime_users: dict[str, Headers]) -> None:
+    up = data(client.post(CONN, json={"name": "UA", "kind": "opcua", "endpointUrl": opcua_server.url},
+                          headers=admin_headers), 201)
+    down = data(client.post(CONN, json={"name": "Gone", "kind": "s7", "host": "127.0.0.1", "port": free_port(),
+                                        "timeoutSeconds": 1}, headers=admin_headers), 201)
+    data(client.put(f"{CONN}/{up['connectionId']}/tags",
+                    json={"tags": [{"name": "Speed", "nodeId": "ns=2;s=Speed", "dataType": "Real"}]},
+                    headers=admin_headers))
+    data(client.put(f"{CONN}/{down['connectionId']}/tags",
+                    json={"tags": [{"name": "Level", "address": "DB1.DBD0", "dataType": "Real"}]},
+                    headers=admin_headers))
+    data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
+    results = data(client.post(f"{RT}/tags/values", json={"names": ["Level", "Speed"]},
+                               headers=runtime_users["reader"]))
+    assert results[0]["error"]["code"] == "CONNECTION_FAILED" and results[0]["quality"] == "Bad"
+    assert results[1]["value"] == 1.5
+    assert_error(client.get(f"{RT}/tags/Level/value", headers=runtime_users["reader"]), 503, "CONNECTION_FAILED")
+    # back to the simulated PLCs: none runs here
+    data(client.put(f"{RT}/tag-source", json={"source": "simulated"}, headers=admin_headers))
+    assert_error(client.get(f"{RT}/tags/Speed/value", headers=runtime_users["reader"]), 503)
