@@ -16,7 +16,11 @@ from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.ratelimit import TokenBuckets
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.connections import ConnectionStore, SwitchedSource
+from engineering_api.runtime.alarms import AlarmService
+from engineering_api.runtime.history import HistoryService, SqliteHistoryStore
+from engineering_api.runtime.monitor import RuntimeMonitor
 from engineering_api.runtime.simulated import SimulatedSource
+from engineering_api.runtime.subscriptions import SubscriptionHub
 from engineering_api.runtime.users import RuntimePrincipal, RuntimeRole, RuntimeUserStore
 
 if TYPE_CHECKING:
@@ -72,6 +76,14 @@ class RuntimeService:
         self._limiter = services.limiter
         self.failures_by_user = TokenBuckets()
         self.failures_by_address = TokenBuckets()
+        # alarms, history and subscriptions of the simulated CPU the source serves (engineering_api.runtime.monitor)
+        self.hub = SubscriptionHub()
+        self.alarms = AlarmService(services.db, on_change=self.hub.on_alarm)
+        data_dir = services.settings.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.history = HistoryService(services.db, SqliteHistoryStore(data_dir / "runtime-history.sqlite"))
+        self.monitor = RuntimeMonitor(services.backend, SimulatedSource(services.backend), self.alarms, self.history,
+                                      self.hub)
 
     # ----- settings ---------------------------------------------------------------------------------
     def settings(self) -> RuntimeSettings:
