@@ -15,7 +15,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from engineering_api.backend.factory import create_backend
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
 from engineering_api.domain import (
@@ -24,7 +23,6 @@ from engineering_api.domain import (
 )
 from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.files import FilesController
-from engineering_api.domain.hmi_render import ROUTES as HMI_RENDER_ROUTES
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
@@ -32,7 +30,6 @@ from engineering_api.domain import global_libraries, library, pipelines, sourcec
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
-from engineering_api.farm.routes import ROUTES as FARM_ROUTES
 from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.lib.encoded_paths import keep_encoded_slashes
 from engineering_api.jobs.controllers import JobController
@@ -51,7 +48,6 @@ from engineering_api.lib.staging import remove_stale_staging
 from engineering_api.mcp.routes import McpController, mcp_transport_routes
 from engineering_api.mcp.runtime import McpRuntime
 from engineering_api.push import signalr_routes, stop_push
-from engineering_api.runtime.formats import XmlResponseMiddleware
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.services import Services
@@ -88,13 +84,15 @@ def registry() -> OperationRegistry:
     return operations
 
 
-def _worker_for(settings: Settings, backend: EngineeringBackend) -> Any:
-    # Embedded: one thread for the one portal. A farm: one per caller, each caller's portal being on an agent.
-    if settings.farm_url:
-        from engineering_api.farm import FarmWorker
+def create_backend(settings: Settings) -> EngineeringBackend:
+    """The backend adapter the settings ask for."""
+    if settings.backend == "fake":
+        from fakes.backend import FakeBackend
 
-        return FarmWorker(backend.on_worker_thread_started)
-    return TiaWorker(backend.on_worker_thread_started)
+        return FakeBackend(settings.data_dir, default_version=settings.tia_version)
+    from openness_bridge import create_openness_backend
+
+    return create_openness_backend(settings)
 
 
 def create_services(settings: Settings, backend: EngineeringBackend | None = None) -> Services:
@@ -105,7 +103,7 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
     for root in settings.roots:
         root.mkdir(parents=True, exist_ok=True)
     backend = backend or create_backend(settings)
-    worker = _worker_for(settings, backend)
+    worker = TiaWorker(backend.on_worker_thread_started)
     paths = PathPolicy.for_data_dir(settings.data_dir, settings.roots)
     keys = ApiKeyStore(db)
     services = Services(
@@ -181,7 +179,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app = Litestar(
         route_handlers=[
             *health.ROUTES,
-            *HMI_RENDER_ROUTES,
             *build_handlers(services.operations),
             JobController,
             SystemController,
@@ -195,12 +192,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *mcp_transport_routes(),
             *signalr_routes(),
             *RUNTIME_ROUTES,
-            *FARM_ROUTES,
             *swagger_routes(),
         ],
         lifespan=[lifespan],
-        # outermost: the guard's refusals of runtime routes are converted to XML too
-        middleware=[DefineMiddleware(XmlResponseMiddleware), DefineMiddleware(GuardMiddleware, services=services)],
+        middleware=[DefineMiddleware(GuardMiddleware, services=services)],
         exception_handlers=_exception_handlers(services),
         request_class=TiaRequest,
         request_max_body_size=settings.max_body_bytes,
