@@ -48,6 +48,7 @@ from engineering_api.lib.staging import remove_stale_staging
 from engineering_api.mcp.routes import McpController, mcp_transport_routes
 from engineering_api.mcp.runtime import McpRuntime
 from engineering_api.push import signalr_routes, stop_push
+from engineering_api.runtime.formats import XmlResponseMiddleware
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.services import Services
@@ -195,7 +196,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *swagger_routes(),
         ],
         lifespan=[lifespan],
-        middleware=[DefineMiddleware(GuardMiddleware, services=services)],
+        # outermost: the guard's refusals of runtime routes are converted to XML too
+        middleware=[DefineMiddleware(XmlResponseMiddleware), DefineMiddleware(GuardMiddleware, services=services)],
         exception_handlers=_exception_handlers(services),
         request_class=TiaRequest,
         request_max_body_size=settings.max_body_bytes,

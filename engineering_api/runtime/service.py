@@ -6,6 +6,7 @@ middleware (bearer tokens) and the routes share it.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -43,6 +44,8 @@ class RuntimeSettings(CamelStruct):
     """Failed logins a minute for one user name before it answers 429 (whatever the address)."""
     login_failures_per_address: Annotated[int, msgspec.Meta(ge=1, le=10000)] = 20
     """Failed logins a minute from one client address before it answers 429 (whatever the name)."""
+    requests_per_token_per_minute: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 600
+    """Requests a minute one bearer token may make before it answers 429 with Retry-After (each token its own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ class RuntimeService:
         self._limiter = services.limiter
         self.failures_by_user = TokenBuckets()
         self.failures_by_address = TokenBuckets()
+        self.requests_by_token = TokenBuckets()
         # alarms, history and subscriptions of the simulated CPU the source serves (engineering_api.runtime.monitor)
         self.hub = SubscriptionHub()
         self.alarms = AlarmService(services.db, on_change=self.hub.on_alarm)
@@ -155,6 +159,11 @@ class RuntimeService:
         if retry:
             return Refusal(429, "RATE_LIMITED", f"Rate limit of {requests_per_minute} requests per minute exceeded",
                            {"retry-after": str(retry)})
+        per_token = self.settings().requests_per_token_per_minute
+        retry = self.requests_by_token.take(hashlib.sha256(token.strip().encode()).hexdigest(), per_token)
+        if retry:
+            return Refusal(429, "RATE_LIMITED", f"Rate limit of {per_token} requests per minute for this bearer token "
+                                                f"exceeded; retry after {retry} s", {"retry-after": str(retry)})
         if needed != "any" and not principal.allows(RuntimeRole(needed)):
             return Refusal(403, "FORBIDDEN", f"This operation needs the runtime role {needed}; user "
                                              f"{principal.username!r} has {', '.join(sorted(principal.roles)) or 'none'}",
