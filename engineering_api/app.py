@@ -15,6 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from engineering_api.backend.factory import create_backend
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
 from engineering_api.domain import (
@@ -30,6 +31,7 @@ from engineering_api.domain import global_libraries, library, pipelines, sourcec
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
+from engineering_api.farm.routes import ROUTES as FARM_ROUTES
 from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.lib.encoded_paths import keep_encoded_slashes
 from engineering_api.jobs.controllers import JobController
@@ -85,15 +87,13 @@ def registry() -> OperationRegistry:
     return operations
 
 
-def create_backend(settings: Settings) -> EngineeringBackend:
-    """The backend adapter the settings ask for."""
-    if settings.backend == "fake":
-        from fakes.backend import FakeBackend
+def _worker_for(settings: Settings, backend: EngineeringBackend) -> Any:
+    # Embedded: one thread for the one portal. A farm: one per caller, each caller's portal being on an agent.
+    if settings.farm_url:
+        from engineering_api.farm import FarmWorker
 
-        return FakeBackend(settings.data_dir, default_version=settings.tia_version)
-    from openness_bridge import create_openness_backend
-
-    return create_openness_backend(settings)
+        return FarmWorker(backend.on_worker_thread_started)
+    return TiaWorker(backend.on_worker_thread_started)
 
 
 def create_services(settings: Settings, backend: EngineeringBackend | None = None) -> Services:
@@ -104,7 +104,7 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
     for root in settings.roots:
         root.mkdir(parents=True, exist_ok=True)
     backend = backend or create_backend(settings)
-    worker = TiaWorker(backend.on_worker_thread_started)
+    worker = _worker_for(settings, backend)
     paths = PathPolicy.for_data_dir(settings.data_dir, settings.roots)
     keys = ApiKeyStore(db)
     services = Services(
@@ -193,6 +193,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *mcp_transport_routes(),
             *signalr_routes(),
             *RUNTIME_ROUTES,
+            *FARM_ROUTES,
             *swagger_routes(),
         ],
         lifespan=[lifespan],

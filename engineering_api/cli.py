@@ -1,4 +1,4 @@
-"""Command line: ``engineering-api serve | mcp | openapi | keys | doctor | simaticml | scl | plc | test``."""
+"""Command line: ``engineering-api serve | agent | mcp | openapi | keys | doctor | simaticml | scl | plc | test``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         backend=getattr(args, "backend", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        farm_url=getattr(args, "farm", None),
+        farm_state_url=getattr(args, "farm_state", None),
     )
 
 
@@ -31,6 +34,9 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_BACKEND"] = settings.backend
     os.environ["ENGINEERING_API_HOST"] = settings.host
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
+    for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url)):
+        if value:
+            os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
 
 
@@ -77,7 +83,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"First start: an admin API key was written to {created} (mode 0600). Send it as X-API-Key.")
     else:
         print(f"API keys are in {settings.database_path}; the first admin key was written to {settings.secret_path}.")
-    print(f"engineering-api on http://{settings.host}:{settings.port} (backend {settings.backend}, data {settings.data_dir})")
+    mode = f"farm {settings.farm_url}" if settings.farm_url else f"backend {settings.backend}"
+    print(f"engineering-api on http://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
     print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
     _export_env(settings)
     from granian import Granian
@@ -88,6 +95,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
     ).serve()
     return 0
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    """Serve backend calls of a farm (``engineering-api agent --farm redis://…``)."""
+    from engineering_api.backend.factory import create_backend
+    from engineering_api.farm.agent import run_agent
+    from engineering_api.farm.celery_app import FarmConfig
+
+    settings = replace(_settings(args), farm_url=None)  # the agent's own backend, not another farm
+    versions = [v.strip() for v in (args.tia_versions or settings.tia_version).split(",") if v.strip()]
+    settings = replace(settings, tia_version=versions[0])
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        backend = create_backend(settings)
+    except Exception as exc:  # noqa: BLE001 - a bridge that cannot load says why
+        print(f"error: cannot start the {settings.backend} backend: {exc}", file=sys.stderr)
+        return 2
+    print(f"engineering-api agent {args.name or '(host name)'}: backend {settings.backend}, TIA {','.join(versions)}, "
+          f"data {settings.data_dir}, broker {args.farm}", flush=True)
+    return run_agent(FarmConfig(args.farm, args.farm_state), backend, name=args.name, versions=versions,
+                     backend_name=settings.backend)
 
 
 def cmd_openapi(args: argparse.Namespace) -> int:
@@ -256,7 +284,19 @@ def build_parser() -> argparse.ArgumentParser:
     common(serve)
     serve.add_argument("--host", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 9000)")
+    serve.add_argument("--farm", metavar="BROKER_URL", help="farm mode: send backend work to agents through this "
+                       "Celery broker (redis://… or amqp://…)")
+    serve.add_argument("--farm-state", metavar="REDIS_URL", help="Redis for results and heartbeats (default: the "
+                       "broker, when it is Redis)")
     serve.set_defaults(func=cmd_serve)
+
+    agent = sub.add_parser("agent", help="run a farm agent: a TIA host that serves backend calls from the broker")
+    common(agent)
+    agent.add_argument("--farm", metavar="BROKER_URL", required=True, help="the farm's Celery broker")
+    agent.add_argument("--farm-state", metavar="REDIS_URL", help="Redis for results and heartbeats")
+    agent.add_argument("--tia-versions", help="TIA versions this host runs, e.g. V19,V20 (default: the backend's)")
+    agent.add_argument("--name", help="agent name (default: the host name); its queue is named after it")
+    agent.set_defaults(func=cmd_agent)
 
     mcp = sub.add_parser("mcp", help="serve MCP over stdio: in-process, or bridged to a running server with --url")
     from engineering_api.mcp import stdio as mcp_stdio

@@ -68,6 +68,10 @@ class Settings:
     """At most this many snapshots are kept per object; the oldest go first (0: no limit)."""
     snapshot_cleanup_interval_hours: float = 6.0
     """How often the snapshot cleanup runs."""
+    farm_url: str | None = None
+    """A farm's broker (``redis://…`` or ``amqp://…``): backend calls go to agents instead of this process."""
+    farm_state_url: str | None = None
+    """Redis for a farm's results, heartbeats and claims; the broker when that is Redis."""
     debug: bool = False
     """Litestar debug mode (tracebacks in responses); never on in production."""
     extra: dict[str, Any] = field(default_factory=dict)

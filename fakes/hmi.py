@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from fakes.project_commit import FolderCommit
 
 __all__ = (
-    "HmiTarget", "document_exists", "export_document", "find_document", "hmi_target", "load_hmi", "panel_size",
+    "HmiTarget", "check_hmi", "document_exists", "export_document", "find_document", "hmi_target", "is_unified",
+    "load_hmi", "panel_size",
     "save_hmi", "store_document",
 )
 
@@ -95,6 +96,23 @@ def panel_size(device: Device) -> tuple[int, int]:
     return _SIZES.get(device.order_number, (800, 480))
 
 
+def check_hmi(device: Device) -> None:
+    """The device is an HMI panel.
+
+    Raises:
+        ValidationError: ``NOT_AN_HMI``.
+    """
+    if device.device_kind != "hmi":
+        raise ValidationError(
+            f"The device '{device.name}' is a {device.category or device.device_kind}, not an HMI panel; it has no "
+            "screens, HMI tags or connections.", code="NOT_AN_HMI")
+
+
+def is_unified(device: Device) -> bool:
+    """Whether the panel is a WinCC Unified one (its catalog family says so: ``MTP700 Unified Comfort``)."""
+    return "unified" in device.family.lower()
+
+
 def hmi_target(device: Device, version: str) -> HmiTarget:
     """The device's HMI software, created as TIA creates a new panel's on first use.
 
@@ -102,14 +120,12 @@ def hmi_target(device: Device, version: str) -> HmiTarget:
         ValidationError: ``NOT_AN_HMI``.
         NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
     """
-    if device.device_kind != "hmi":
-        raise ValidationError(
-            f"The device '{device.name}' is a {device.category or device.device_kind}, not an HMI panel; it has no "
-            "screens, HMI tags or connections.", code="NOT_AN_HMI")
-    if "unified" in device.family.lower():
+    check_hmi(device)
+    if is_unified(device):
         raise NotSupportedError(
-            f"'{device.name}' is a WinCC Unified panel ({device.family}). Unified screens have no SimaticML export "
-            "in Openness (they are an object model); Unified HMI is not modelled yet.", code="UNIFIED_NOT_SUPPORTED")
+            f"'{device.name}' is a WinCC Unified panel ({device.family}). Unified objects have no SimaticML in "
+            "Openness (they are an object model, served by the Unified routes and documents).",
+            code="UNIFIED_NOT_SUPPORTED")
     if device.hmi is None:
         width, height = panel_size(device)
         device.hmi = HmiTarget(
@@ -135,7 +151,11 @@ def save_hmi(device: Device, folder: Path, commit: FolderCommit) -> None:
     """Write the device's HMI objects below ``folder/HMI`` (nothing for a panel never touched); files of
     objects that are gone are deleted. ``order.txt`` in each folder keeps the project-tree order."""
     wanted: set[Path] = set()
-    for attr, sub in _FOLDERS if device.hmi is not None else ():
+    if device.hmi is not None and not isinstance(device.hmi, HmiTarget):
+        from fakes.hmi_unified import save_unified
+
+        wanted.add(save_unified(device.hmi, folder / "HMI", commit))
+    for attr, sub in _FOLDERS if isinstance(device.hmi, HmiTarget) else ():
         objects: dict[str, sx.HmiDocument] = getattr(device.hmi, attr)
         for name, doc in objects.items():
             wanted.add(folder / "HMI" / sub / _file_name(name))
@@ -158,6 +178,11 @@ def load_hmi(device: Device, folder: Path) -> None:
     """
     base = folder / "HMI"
     if not base.is_dir():
+        return
+    if (base / "unified.json").is_file():
+        from fakes.hmi_unified import load_unified
+
+        device.hmi = load_unified(base)
         return
     target = HmiTarget()
     for attr, sub in _FOLDERS:

@@ -18,6 +18,7 @@ from engineering_api.backend.areas.hmi import (
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
 from fakes.hmi import document_exists, export_document, find_document, hmi_target, panel_size, store_document
 from fakes.hmi_resources_ops import HmiResourceOperations
+from fakes.hmi_unified import HmiUnifiedOperations
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def _int(text: str | None) -> int:
         return 0
 
 
-class HmiOperations(HmiResourceOperations):
+class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
     """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_device``. Scripts,
     text and graphic lists, project graphics and library types: :class:`fakes.hmi_resources_ops.HmiResourceOperations`."""
 

@@ -1,7 +1,8 @@
 """Fake TIA Portal processes: pids, modes, versions, and which project each has open.
 
 The table is shared by every session in the server, so a project another "portal" holds open is
-locked for this one, exactly as with two TIA instances on one machine.
+locked for this one, exactly as with two TIA instances on one machine. The lock file beside the project names
+host, process and portal, so portals of other processes (farm agents sharing the projects' storage) respect it too.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import itertools
 import json
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.errors import LockedError
 from engineering_api.backend.models import PortalInfo
 from engineering_api.lib.schema import utc_now
 from fakes.project_files import LOCK_NAME
@@ -21,7 +23,9 @@ if TYPE_CHECKING:
 
     from fakes.model import Project
 
-__all__ = ("FakePortal", "PortalTable")
+__all__ = ("FakePortal", "PortalTable", "foreign_holder", "release_lock", "take_lock")
+
+_HOST = os.uname().nodename
 
 SUPPORTED_VERSIONS = ("V16", "V17", "V18", "V19", "V20", "V21")
 """TIA Portal versions the fake installs (``simatic_xml.versions.GENERATION_TARGETS``: the documents it reads
@@ -67,30 +71,86 @@ class PortalTable:
             portal.project = None
 
     def holder_of(self, folder: Path) -> FakePortal | None:
-        """The live portal that has the project in ``folder`` open, if any."""
+        """The live portal of this process that has the project in ``folder`` open, if any."""
         for portal in self.portals.values():
             if portal.project is not None and portal.project.folder.resolve() == folder.resolve():
                 return portal
-        lock = folder / LOCK_NAME
-        if lock.is_file():
-            try:
-                pid = int(json.loads(lock.read_text(encoding="utf-8"))["pid"])
-            except (OSError, ValueError, KeyError):
-                return None
-            return self.portals.get(pid)
+        lock = _read_lock(folder)
+        if lock is not None and _ours(lock):
+            return self.portals.get(int(lock.get("pid", -1)))
         return None
 
 
+def foreign_holder(folder: Path) -> dict[str, Any] | None:
+    """The lock of a portal in another process (another agent, on this host or another) that is still alive.
+
+    TIA keeps its lock file beside the project; a portal on another host is trusted to hold it, one on this host
+    only while its process runs (a killed agent's lock is stale and is replaced, as TIA replaces its own).
+    """
+    lock = _read_lock(folder)
+    if lock is None or "process" not in lock or _ours(lock):
+        return None  # no lock, ours, or written before locks named their process (one server per folder then)
+    if lock.get("host") == _HOST and not _process_alive(int(lock.get("process", 0) or 0)):
+        return None
+    return lock
+
+
 def take_lock(folder: Path, pid: int) -> None:
-    """Mark the project as opened by ``pid`` (a stale lock of a dead portal is replaced)."""
-    (folder / LOCK_NAME).write_text(json.dumps({"pid": pid, "host": os.uname().nodename, "openedAt": utc_now()}) + "\n")
+    """Mark the project as opened by portal ``pid`` of this process, naming host and process.
+
+    Raises:
+        LockedError: ``PROJECT_LOCKED``: a portal in another live process took it first (two agents racing to
+            open one project on shared storage: the file is created exclusively, so only one wins).
+    """
+    lock_file = folder / LOCK_NAME
+    body = json.dumps({"pid": pid, "host": _HOST, "process": os.getpid(), "openedAt": utc_now()}) + "\n"
+    for _ in range(2):
+        try:
+            fd = os.open(lock_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            holder = foreign_holder(folder)
+            if holder is not None:
+                raise LockedError(
+                    f"The project '{folder.name}' is already opened by TIA Portal pid {holder.get('pid')} on host "
+                    f"{holder.get('host')}.", code="PROJECT_LOCKED",
+                    details={"holderPid": holder.get("pid"), "holderHost": holder.get("host")},
+                ) from None
+            lock_file.unlink(missing_ok=True)  # ours, or a stale lock of a dead process
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(body)
+        return
 
 
 def release_lock(folder: Path, pid: int) -> None:
     """Remove our lock file if it is ours."""
     lock = folder / LOCK_NAME
+    held = _read_lock(folder)
+    if held is not None and _ours(held) and int(held.get("pid", -1)) == pid:
+        lock.unlink(missing_ok=True)
+
+
+def _read_lock(folder: Path) -> dict[str, Any] | None:
     try:
-        if int(json.loads(lock.read_text(encoding="utf-8"))["pid"]) == pid:
-            lock.unlink()
-    except (OSError, ValueError, KeyError):
-        pass
+        held = json.loads((folder / LOCK_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return held if isinstance(held, dict) else None
+
+
+def _ours(lock: dict[str, Any]) -> bool:
+    if "process" not in lock:
+        return True  # written before locks named their process: judged by this process's portal table
+    return lock.get("host", _HOST) == _HOST and int(lock.get("process", os.getpid()) or 0) == os.getpid()
+
+
+def _process_alive(process: int) -> bool:
+    if process <= 0:
+        return False
+    try:
+        os.kill(process, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True

@@ -27,6 +27,7 @@ from engineering_api.backend.areas.hmi import (
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
 from openness_bridge.hmi_resources import HmiResourceOperations
+from openness_bridge.hmi_unified import HmiUnifiedOperations
 from simatic_xml import hmi as sx
 
 __all__ = ("HmiOperations",)
@@ -72,9 +73,39 @@ def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
         code=code, details={"name": name})
 
 
-class HmiOperations(HmiResourceOperations):
+class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
     """Mixed into ``OpennessBackend`` (scripts, lists, graphics, library types: ``HmiResourceOperations``); relies on its ``_call``, ``_change``, ``_project``, ``_find_device``,
     ``_service``, ``_namespace`` and ``_export_bytes``/``_import_bytes``."""
+
+    def _panel_software(self, device: str) -> tuple[str, Any]:
+        """(``classic`` or ``unified``, the software) of an HMI panel: the first device item (recursively) whose
+        SoftwareContainer holds an ``HmiTarget`` or an ``HmiUnified.HmiSoftware``.
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``.
+            ValidationError: ``NOT_AN_HMI``.
+        """
+        found = self._find_device(self._project(), device)  # type: ignore[attr-defined]
+        container_type = self._api.hw_features.SoftwareContainer  # type: ignore[attr-defined]
+        kinds = {"Siemens.Engineering.Hmi.HmiTarget": "classic", "Siemens.Engineering.HmiUnified.HmiSoftware": "unified"}
+
+        def walk(items: Any) -> tuple[str, Any] | None:
+            for item in items:
+                container = self._service(item, container_type)  # type: ignore[attr-defined]
+                if container is not None and container.Software is not None:
+                    kind = kinds.get(str(container.Software.GetType().FullName))
+                    if kind is not None:
+                        return kind, container.Software
+                deeper = walk(item.DeviceItems)
+                if deeper is not None:
+                    return deeper
+            return None
+
+        software = walk(found.DeviceItems)
+        if software is None:
+            raise ValidationError(f"The device '{device}' is not an HMI panel (no device item offers an HmiTarget or "
+                                  "HmiSoftware); it has no screens, HMI tags or connections.", code="NOT_AN_HMI")
+        return software
 
     def _hmi_target(self, device: str) -> Any:
         """The device's ``HmiTarget``.
@@ -84,32 +115,13 @@ class HmiOperations(HmiResourceOperations):
             ValidationError: ``NOT_AN_HMI``.
             NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
         """
-        found = self._find_device(self._project(), device)  # type: ignore[attr-defined]
+        kind, software = self._panel_software(device)
+        if kind == "unified":
+            raise NotSupportedError(
+                f"'{device}' is a WinCC Unified panel. Unified objects have no SimaticML in Openness (they are an object "
+                "model, served by the Unified routes and documents).", code="UNIFIED_NOT_SUPPORTED")
         target_type = self._namespace("Siemens.Engineering.Hmi").HmiTarget  # type: ignore[attr-defined]
-        container_type = self._api.hw_features.SoftwareContainer  # type: ignore[attr-defined]
-
-        def walk(items: Any) -> Any:
-            for item in items:
-                container = self._service(item, container_type)  # type: ignore[attr-defined]
-                if container is not None and container.Software is not None:
-                    software = container.Software
-                    kind = str(software.GetType().FullName)
-                    if kind == "Siemens.Engineering.HmiUnified.HmiSoftware":
-                        raise NotSupportedError(
-                            f"'{device}' is a WinCC Unified panel. Unified screens have no SimaticML export in Openness "
-                            "(they are an object model); Unified HMI is not modelled yet.", code="UNIFIED_NOT_SUPPORTED")
-                    if kind == "Siemens.Engineering.Hmi.HmiTarget":
-                        return software if isinstance(software, target_type) else target_type(software)
-                deeper = walk(item.DeviceItems)
-                if deeper is not None:
-                    return deeper
-            return None
-
-        target = walk(found.DeviceItems)
-        if target is None:
-            raise ValidationError(f"The device '{device}' is not an HMI panel (no device item offers an HmiTarget); it "
-                                  "has no screens, HMI tags or connections.", code="NOT_AN_HMI")
-        return target
+        return software if isinstance(software, target_type) else target_type(software)
 
     def _hmi_docs(self, objects: Any) -> list[tuple[Any, sx.HmiDocument]]:
         """(object, its exported document) for each object."""

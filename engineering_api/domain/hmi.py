@@ -7,8 +7,9 @@ SimaticML (``POST …/hmi/screens/{s}/actions/export {exportPath}``, ``…/hmi/s
 tag export writes one tag table (``tagTableName``, default ``Default tag table``), the connection export
 one connection (``connectionName``, or the device's only one).
 
-TIA's rules: a device that is not an HMI panel is 422 ``NOT_AN_HMI``; a WinCC Unified panel 501
-``UNIFIED_NOT_SUPPORTED`` (Unified screens have no SimaticML). An import refuses malformed or hostile XML and
+TIA's rules: a device that is not an HMI panel is 422 ``NOT_AN_HMI``. A WinCC Unified panel answers from its object
+model (:mod:`engineering_api.domain.hmi_unified`): its exports and imports are the Unified exchange document
+(``.json``), not SimaticML. An import refuses malformed or hostile XML and
 a document of another kind (422 ``INVALID_SIMATICML``), a screen not of the panel's size or with a number
 another screen has (422 ``SCREEN_SIZE_MISMATCH``, ``SCREEN_NUMBER_NOT_UNIQUE``), a tag whose connection the
 device lacks (422 ``CONNECTION_NOT_FOUND``) or whose name another table has (409 ``TAG_EXISTS``). An object of
@@ -35,7 +36,10 @@ from engineering_api.backend.areas.hmi import (
 from engineering_api.domain.blocks._support import _target_file
 from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
-from engineering_api.domain.hmi_tree import SECTION, HmiDeviceRef
+from engineering_api.domain.hmi_tree import SECTION, HmiDeviceRef, list_screens, list_tag_tables
+from engineering_api.domain.hmi_unified import import_part, preview_part, unified_export
+from engineering_api.domain.hmi_unified_view import connections as unified_connections
+from engineering_api.domain.hmi_unified_view import panel_kind, unified_or
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -43,7 +47,8 @@ from engineering_api.lib.schema import CamelStruct
 __all__ = ("OPERATIONS", "SECTION")
 
 HMI = "/api/devices/{deviceName}/hmi"
-XML = (".xml",)
+XML = (".xml", ".json")
+"""SimaticML for classic panels, the Unified exchange document for Unified ones."""
 _NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
 _IMPORT_FILE = {"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}
 _EXPORT_FILE = {"export_path": FileRule(writes=True)}
@@ -92,28 +97,34 @@ class HmiExportResult(CamelStruct):
     size: int
 
 
+def _suffix(export: HmiExport) -> str:
+    """``.json`` for a Unified exchange document (it is a JSON object), ``.xml`` for SimaticML."""
+    return ".json" if export.data.lstrip()[:1] == b"{" else ".xml"
+
+
 def _write(export: HmiExport, path: str, overwrite: bool) -> HmiExportResult:
-    target = _target(path, export.name, overwrite)
+    target = _target(path, export.name, overwrite, suffix=_suffix(export))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(export.data)
     return HmiExportResult(name=export.name, export_path=str(target), size=len(export.data))
 
 
-def _target(path: str, name: str, overwrite: bool, *, create: bool = True) -> Path:
-    """The export file (``<name>.xml`` inside a folder).
+def _target(path: str, name: str, overwrite: bool, *, create: bool = True, suffix: str = ".xml") -> Path:
+    """The export file (``<name>.xml``, or ``.json`` for a Unified panel, inside a folder).
 
     Raises:
         AlreadyExistsError: ``FILE_EXISTS``.
-        ValidationError: ``PATH_REJECTED`` (not ``.xml``).
+        ValidationError: ``PATH_REJECTED`` (not the suffix).
     """
     if create:
-        target = _target_file(path, name, ".xml", overwrite)
+        target = _target_file(path, name, suffix, overwrite)
     else:
         from engineering_api.domain.blocks._previews import preview_target
 
-        target = preview_target(path, name, ".xml", overwrite)
-    if target.suffix.lower() != ".xml":
-        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED", details={"field": "exportPath"})
+        target = preview_target(path, name, suffix, overwrite)
+    if target.suffix.lower() != suffix:
+        raise e.ValidationError(f"The export file must end in {suffix}.", code="PATH_REJECTED",
+                                details={"field": "exportPath"})
     return target
 
 
@@ -126,7 +137,7 @@ def _connection_name(ctx: OperationContext, d: ExportConnectionInput) -> str:
     """
     if d.connection_name:
         return d.connection_name
-    names = [c.name for c in ctx.backend.list_hmi_connections(d.device_name)]
+    names = [c.name for c in _connections(ctx, d.device_name)]
     if not names:
         raise e.NotFoundError(f"The device '{d.device_name}' has no connections to export.", code="CONNECTION_NOT_FOUND")
     if len(names) > 1:
@@ -137,12 +148,18 @@ def _connection_name(ctx: OperationContext, d: ExportConnectionInput) -> str:
 
 
 def _tags(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiTagInfo]:
-    return [tag for table in ctx.backend.list_hmi_tag_tables(d.device_name) for tag in table.tags]
+    return [tag for table in list_tag_tables(ctx, d.device_name) for tag in table.tags]
 
 
-def _import(method: str) -> Any:
+def _connections(ctx: OperationContext, device: str) -> list[HmiConnectionInfo]:
+    return unified_or(ctx, device, lambda: ctx.backend.list_hmi_connections(device), unified_connections)
+
+
+def _import(method: str, part: str) -> Any:
     def handler(ctx: OperationContext, d: ImportInput) -> Any:
         path = Path(d.import_file_path)
+        if panel_kind(ctx, d.device_name)[0] == "unified":
+            return import_part(ctx, d.device_name, path, part, d.overwrite)
         return getattr(ctx.backend, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name)
 
     return handler
@@ -153,18 +170,21 @@ def _import(method: str) -> Any:
 def _preview_export(export: Any, label: str) -> Any:
     def preview(ctx: OperationContext, d: Any) -> Preview:
         done: HmiExport = export(ctx, d)
-        change, what = file_change(_target(d.export_path, done.name, d.overwrite, create=False), d.overwrite)
+        target = _target(d.export_path, done.name, d.overwrite, create=False, suffix=_suffix(done))
+        change, what = file_change(target, d.overwrite)
         return plan(f"Would export the {label} '{done.name}' of {d.device_name} and {what}.", [change] if change else [])
 
     return preview
 
 
-def _preview_import(expect: str, label: str, kind: str, listed: Any) -> Any:
+def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) -> Any:
     def preview(ctx: OperationContext, d: ImportInput) -> Preview:
         from simatic_xml import SimaticMLError
         from simatic_xml import hmi as sx
 
         path = Path(d.import_file_path)
+        if panel_kind(ctx, d.device_name)[0] == "unified":
+            return preview_part(ctx, d.device_name, path, part, d.overwrite)
         try:
             doc = sx.read_hmi(path.read_bytes(), expect=expect)
         except SimaticMLError as exc:
@@ -176,7 +196,7 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any) -> Any:
                                        "to replace it (TIA's ImportOptions.Override).",
                                        code=f"{label.upper().replace(' ', '_')}_EXISTS")
         if expect == sx.TAG_TABLE:
-            known = {c.name.lower() for c in ctx.backend.list_hmi_connections(d.device_name)}
+            known = {c.name.lower() for c in _connections(ctx, d.device_name)}
             for tag in doc.root.objects(sx.TAG):
                 connection = tag.link("Connection")
                 if connection and connection.lower() not in known:
@@ -196,21 +216,23 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any) -> Any:
 
 
 def _export_screen(ctx: OperationContext, d: ExportScreenInput) -> HmiExport:
-    return ctx.backend.export_hmi_screen(d.device_name, d.screen_name)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_screen(d.device_name, d.screen_name),
+                      lambda model: unified_export(model, "screens", d.screen_name))
 
 
 def _export_tags(ctx: OperationContext, d: ExportTagsInput) -> HmiExport:
-    return ctx.backend.export_hmi_tag_table(d.device_name, d.tag_table_name)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_tag_table(d.device_name, d.tag_table_name),
+                      lambda model: unified_export(model, "tag_tables", d.tag_table_name))
 
 
 def _export_connection(ctx: OperationContext, d: ExportConnectionInput) -> HmiExport:
-    return ctx.backend.export_hmi_connection(d.device_name, _connection_name(ctx, d))
+    name = _connection_name(ctx, d)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_connection(d.device_name, name),
+                      lambda model: unified_export(model, "connections", name))
 
 
 def _operations() -> tuple[Operation[Any, Any], ...]:
-    screens = lambda ctx, device: ctx.backend.list_hmi_screens(device)  # noqa: E731
-    tables = lambda ctx, device: ctx.backend.list_hmi_tag_tables(device)  # noqa: E731
-    connections = lambda ctx, device: ctx.backend.list_hmi_connections(device)  # noqa: E731
+    screens, tables, connections = list_screens, list_tag_tables, _connections
     from simatic_xml import hmi as sx
 
     return (
@@ -230,12 +252,12 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
         ),
         Operation(
             name="hmi.screens.import", summary="Import an HMI screen from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_screen"), input=ImportInput, output=HmiScreenInfo,
+            handler=_import("import_hmi_screen", "screens"), input=ImportInput, output=HmiScreenInfo,
             route=RouteSpec("POST", f"{HMI}/screens/actions/import"), files=_IMPORT_FILE,
             errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/Main.xml", "overwrite": False},
             description="A Hmi.Screen.Screen document of the panel's size with a number no other screen has; an "
                         "existing screen of that name is replaced only with overwrite=true.",
-            destructive=True, preview=_preview_import(sx.SCREEN, "screen", "screen", lambda c, n: screens(c, n)),
+            destructive=True, preview=_preview_import(sx.SCREEN, "screen", "screen", screens, "screens"),
         ),
         Operation(
             name="hmi.tags.list", summary="List the HMI tags of an HMI device.", section=SECTION,
@@ -255,14 +277,14 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
         ),
         Operation(
             name="hmi.tags.import", summary="Import an HMI tag table from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_tag_table"), input=ImportInput, output=HmiTagTableInfo,
+            handler=_import("import_hmi_tag_table", "tag_tables"), input=ImportInput, output=HmiTagTableInfo,
             route=RouteSpec("POST", f"{HMI}/tags/actions/import"), files=_IMPORT_FILE,
             errors=(*_NEEDS_HMI, e.AlreadyExistsError),
             example={"importFilePath": "export/Motor tags.xml", "overwrite": False},
             description="A Hmi.Tag.TagTable document. Every tag's connection must exist in the device (422 "
                         "CONNECTION_NOT_FOUND, TIA's 'Connection X of the Y tag was not found.'); tag names are "
                         "unique in the device (409 TAG_EXISTS); an existing table is replaced only with overwrite=true.",
-            destructive=True, preview=_preview_import(sx.TAG_TABLE, "tag table", "tagTable", lambda c, n: tables(c, n)),
+            destructive=True, preview=_preview_import(sx.TAG_TABLE, "tag table", "tagTable", tables, "tag_tables"),
         ),
         Operation(
             name="hmi.connections.list", summary="List the connections of an HMI device.", section=SECTION,
@@ -282,14 +304,14 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
         ),
         Operation(
             name="hmi.connections.import", summary="Import an HMI connection from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_connection"), input=ImportInput, output=HmiConnectionInfo,
+            handler=_import("import_hmi_connection", "connections"), input=ImportInput, output=HmiConnectionInfo,
             route=RouteSpec("POST", f"{HMI}/connections/actions/import"), files=_IMPORT_FILE,
             errors=(*_NEEDS_HMI, e.AlreadyExistsError),
             example={"importFilePath": "export/HMI_Connection_1.xml", "overwrite": False},
             description="A Hmi.Communication.Connection document; an existing connection of that name is replaced "
                         "only with overwrite=true.",
             destructive=True,
-            preview=_preview_import(sx.CONNECTION, "connection", "connection", lambda c, n: connections(c, n)),
+            preview=_preview_import(sx.CONNECTION, "connection", "connection", connections, "connections"),
         ),
     )
 

@@ -6,9 +6,10 @@ library types and the Unified routes.
 TextList``), ``GET …/hmi/graphic-lists``, ``GET …/hmi/project-graphics`` (the project's graphics; the fake keeps
 none: 501 ``PROJECT_GRAPHICS_NOT_MODELLED``), the project library's HMI types (``GET /api/hmi/library-types/
 detailed``, ``…/hmi/library-types/{typeName}``), ``GET /api/hmi/unified/summary`` (every HMI device of the project
-with its object counts; Unified panels named with the reason they are not read) and ``GET …/hmi/unified/tags/tree``
-(a Unified panel's tags: 501 ``UNIFIED_NOT_SUPPORTED``, Unified HMI is not modelled; a classic panel 422
-``NOT_A_UNIFIED_PANEL``). Scripts and lists come in through imports (``POST …/hmi/scripts|text-lists|graphic-lists/
+with its kind and object counts) and ``GET …/hmi/unified/tags/tree``
+(a Unified panel's tag tables and tags; a classic panel 422 ``NOT_A_UNIFIED_PANEL``). A Unified panel's scripts are
+its global JavaScript modules; text and graphic lists of Unified panels are not modelled (501
+``UNIFIED_NOT_SUPPORTED``). Scripts and lists come in through imports (``POST …/hmi/scripts|text-lists|graphic-lists/
 actions/import``, engineer, ``overwrite`` to replace, with dry runs) since a new panel has none.
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi_resources import (
@@ -25,7 +28,19 @@ from engineering_api.backend.areas.hmi_resources import (
     HmiScriptInfo,
     HmiTextListInfo,
 )
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef, NoInput, SkippedDevice, _tree
+from engineering_api.domain.hmi_tree import (
+    _NEEDS_HMI,
+    HMI,
+    SECTION,
+    HmiDeviceRef,
+    HmiTagTree,
+    NoInput,
+    SkippedDevice,
+    _tree,
+    tag_tree,
+)
+from engineering_api.domain.hmi_unified import OPERATIONS as UNIFIED_OPERATIONS
+from engineering_api.domain.hmi_unified_view import panel_kind, scripts, unified_or
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -126,12 +141,31 @@ class HmiSummary(CamelStruct):
 
 
 def _script_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScriptTree:
-    scripts = ctx.backend.list_hmi_scripts(d.device_name)
-    return HmiScriptTree(device_name=d.device_name, script_count=len(scripts),
-                         root=_tree(ScriptFolderNode, "VB scripts", "scripts", scripts))
+    found, root = unified_or(ctx, d.device_name, lambda: (ctx.backend.list_hmi_scripts(d.device_name), "VB scripts"),
+                             lambda model: (scripts(model), "Global modules"))
+    return HmiScriptTree(device_name=d.device_name, script_count=len(found),
+                         root=_tree(ScriptFolderNode, root, "scripts", found))
+
+
+def _module_content(model: Any, d: ScriptRef) -> HmiScriptContent:
+    module = next((m for m in model.script_modules if m.name.casefold() == d.script_name.casefold()), None)
+    if module is None:
+        raise e.NotFoundError(f"The script module '{d.script_name}' was not found in '{d.device_name}'.",
+                              code="SCRIPT_NOT_FOUND", details={"name": d.script_name})
+    if module.code is None:
+        raise e.NotSupportedError(f"The code of the script module '{module.name}' cannot be read: Openness keeps it "
+                                  "only in HmiSoftware.Scripts.Export files, whose layout no public source shows.",
+                                  code="NO_OPENNESS_EQUIVALENT")
+    info = scripts(msgspec.structs.replace(model, script_modules=[module]))[0]
+    return HmiScriptContent(name=info.name, type=info.type, language=info.language, line_count=info.line_count,
+                            device_name=d.device_name, content=module.code)
 
 
 def _script_content(ctx: OperationContext, d: ScriptRef) -> HmiScriptContent:
+    return unified_or(ctx, d.device_name, lambda: _vb_content(ctx, d), lambda model: _module_content(model, d))
+
+
+def _vb_content(ctx: OperationContext, d: ScriptRef) -> HmiScriptContent:
     from engineering_api.rules.hmi_resources import script_info
     from simatic_xml import hmi as sx
     from simatic_xml import hmi_lists as hl
@@ -180,6 +214,13 @@ def _summary(ctx: OperationContext, _: NoInput) -> HmiSummary:
         summary.device_count += 1
         name = device.name
         try:
+            kind, model = panel_kind(ctx, name)
+            if model is not None:
+                summary.devices.append(HmiDeviceSummary(
+                    device_name=name, kind=kind, screens=len(model.screens), tag_tables=len(model.tag_tables),
+                    tags=sum(len(t.tags) for t in model.tag_tables), connections=len(model.connections),
+                    scripts=len(model.script_modules)))
+                continue
             tables = ctx.backend.list_hmi_tag_tables(name)
             summary.devices.append(HmiDeviceSummary(
                 device_name=name, kind="classic", screens=len(ctx.backend.list_hmi_screens(name)),
@@ -192,12 +233,12 @@ def _summary(ctx: OperationContext, _: NoInput) -> HmiSummary:
     return summary
 
 
-def _unified_tags(ctx: OperationContext, d: HmiDeviceRef) -> Any:
-    # A Unified panel raises UNIFIED_NOT_SUPPORTED here, a PLC NOT_AN_HMI; a classic panel answers.
-    ctx.backend.list_hmi_tag_tables(d.device_name)
-    raise e.ValidationError(
-        f"'{d.device_name}' is a classic (WinCC Comfort/Advanced) panel, not a Unified one; its tags are at "
-        f"GET /api/devices/{d.device_name}/hmi/tags/tree.", code="NOT_A_UNIFIED_PANEL")
+def _unified_tags(ctx: OperationContext, d: HmiDeviceRef) -> HmiTagTree:
+    if panel_kind(ctx, d.device_name)[0] != "unified":
+        raise e.ValidationError(
+            f"'{d.device_name}' is a classic (WinCC Comfort/Advanced) panel, not a Unified one; its tags are at "
+            f"GET /api/devices/{d.device_name}/hmi/tags/tree.", code="NOT_A_UNIFIED_PANEL")
+    return tag_tree(ctx, d.device_name)
 
 
 def _importer(method: str) -> Any:
@@ -254,13 +295,14 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             handler=_script_tree, input=HmiDeviceRef, output=HmiScriptTree,
             route=RouteSpec("GET", f"{HMI}/scripts/tree"), mutating=False, errors=_NEEDS_HMI,
             description="The 'VB scripts' folder of a classic panel: user folders with their scripts (Sub or "
-                        "Function, line count). WinCC Unified's JavaScript: 501 UNIFIED_NOT_SUPPORTED.",
+                        "Function, line count); a Unified panel's global JavaScript modules.",
         ),
         Operation(
             name="hmi.scripts.content", summary="Get the source code content of a specific HMI script.",
             section=SECTION, handler=_script_content, input=ScriptRef, output=HmiScriptContent,
             route=RouteSpec("GET", f"{HMI}/scripts/{{scriptName}}/content"), mutating=False, errors=_NEEDS_HMI,
-            description="The VB script's code, read from its SimaticML. Unknown script: 404 SCRIPT_NOT_FOUND.",
+            description="The VB script's code, read from its SimaticML, or a Unified global module's JavaScript. "
+                        "Unknown script: 404 SCRIPT_NOT_FOUND.",
         ),
         Operation(
             name="hmi.text-lists.list", summary="List all HMI text lists.", section=SECTION,
@@ -308,15 +350,16 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             section=SECTION, handler=_summary, input=NoInput, output=HmiSummary,
             route=RouteSpec("GET", "/api/hmi/unified/summary"), mutating=False,
             errors=(e.NoProjectOpenError, e.PortalUnavailableError),
-            description="Every HMI device with its kind and object counts; devices whose HMI is not read (Unified "
-                        "panels) are listed under 'skipped' with the reason.",
+            description="Every HMI device with its kind (classic or unified) and object counts; a device whose HMI "
+                        "cannot be read is listed under 'skipped' with the reason.",
         ),
         Operation(
             name="hmi.unified.tags.tree", summary="Get the unified HMI tags tree for a specific device.",
-            section=SECTION, handler=_unified_tags, input=HmiDeviceRef, output=dict[str, Any],
+            section=SECTION, handler=_unified_tags, input=HmiDeviceRef, output=HmiTagTree,
             route=RouteSpec("GET", f"{HMI}/unified/tags/tree"), mutating=False, errors=_NEEDS_HMI,
-            description="A WinCC Unified panel's tags (HmiSoftware.Tags): 501 UNIFIED_NOT_SUPPORTED, Unified HMI is "
-                        "not modelled yet; a classic panel: 422 NOT_A_UNIFIED_PANEL (its tags are at …/hmi/tags/tree).",
+            description="A WinCC Unified panel's tags (HmiSoftware.TagTables and their groups, each tag's data type, "
+                        "connection and PLC tag); a classic panel: 422 NOT_A_UNIFIED_PANEL (its tags are at "
+                        "…/hmi/tags/tree).",
         ),
         *(Operation(
             name=name, summary=f"Import an HMI {label} from a SimaticML file.", section=SECTION,
@@ -330,4 +373,4 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
     )
 
 
-OPERATIONS: tuple[Operation[Any, Any], ...] = _operations()
+OPERATIONS: tuple[Operation[Any, Any], ...] = (*_operations(), *UNIFIED_OPERATIONS)

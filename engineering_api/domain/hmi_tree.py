@@ -1,11 +1,11 @@
 """HMI reference routes that follow from the screen and tag model: screen tree, screen details, tag trees.
 
-``GET …/hmi/screens/tree`` and ``…/hmi/tags/tree`` give a classic panel's "Screens" and "HMI tags" folders as
-trees (user folders with their screens or tag tables; the fake has no user folders, Openness' may); ``GET
+``GET …/hmi/screens/tree`` and ``…/hmi/tags/tree`` give a panel's "Screens" and "HMI tags" folders as trees (user
+folders, a Unified panel's screen and tag table groups, with their screens or tag tables); ``GET
 …/hmi/screens/{screenName}/details`` a screen with its items (type, position, size, bound HMI tag, text), read
-from the screen's SimaticML; ``GET /api/hmi/tags/tree`` the tag trees of every classic HMI device of the project,
-with the devices it cannot show (a Unified panel) and why. Reads, for the viewer role; errors as the other HMI
-routes (404 ``DEVICE_NOT_FOUND``/``SCREEN_NOT_FOUND``, 422 ``NOT_AN_HMI``, 501 ``UNIFIED_NOT_SUPPORTED``).
+from the screen's SimaticML or a Unified panel's object model; ``GET /api/hmi/tags/tree`` the tag trees of every HMI
+device of the project, with the devices it cannot show and why. Reads, for the viewer role; errors as the other HMI
+routes (404 ``DEVICE_NOT_FOUND``/``SCREEN_NOT_FOUND``, 422 ``NOT_AN_HMI``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi import HmiScreenInfo, HmiTagTableInfo
+from engineering_api.backend.areas.hmi_unified import UnifiedEvent, UnifiedHmi
+from engineering_api.domain.hmi_unified_view import screen_info, tag_tables, unified_or
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import hmi as sx
 
-__all__ = ("OPERATIONS", "SECTION", "HmiDeviceRef")
+__all__ = ("OPERATIONS", "SECTION", "HmiDeviceRef", "list_screens", "list_tag_tables")
 
 SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
@@ -105,6 +107,8 @@ class HmiScreenItem(CamelStruct):
     """The HMI tag whose value the item shows (``ProcessValue``)."""
     text: str | None = None
     layer: int = 0
+    events: list[UnifiedEvent] = []
+    """A Unified item's JavaScript event handlers (classic items: none)."""
 
 
 class HmiScreenDetails(HmiScreenInfo, kw_only=True):
@@ -140,14 +144,25 @@ def _tree(kind: type[Any], root_name: str, field: str, objects: list[Any]) -> An
     return root
 
 
+def list_screens(ctx: OperationContext, device: str) -> list[HmiScreenInfo]:
+    """The screens of a classic or a Unified panel."""
+    return unified_or(ctx, device, lambda: ctx.backend.list_hmi_screens(device),
+                      lambda model: [screen_info(s) for s in model.screens])
+
+
+def list_tag_tables(ctx: OperationContext, device: str) -> list[HmiTagTableInfo]:
+    """The tag tables (with their tags) of a classic or a Unified panel."""
+    return unified_or(ctx, device, lambda: ctx.backend.list_hmi_tag_tables(device), tag_tables)
+
+
 def screen_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScreenTree:
-    screens = ctx.backend.list_hmi_screens(d.device_name)
+    screens = list_screens(ctx, d.device_name)
     return HmiScreenTree(device_name=d.device_name, screen_count=len(screens),
                          root=_tree(ScreenFolderNode, "Screens", "screens", screens))
 
 
 def tag_tree(ctx: OperationContext, device: str) -> HmiTagTree:
-    tables = ctx.backend.list_hmi_tag_tables(device)
+    tables = list_tag_tables(ctx, device)
     return HmiTagTree(device_name=device, tag_table_count=len(tables), tag_count=sum(len(t.tags) for t in tables),
                       root=_tree(TagFolderNode, "HMI tags", "tag_tables", tables))
 
@@ -164,10 +179,26 @@ def tag_forest(ctx: OperationContext, _: NoInput) -> HmiTagForest:
     return forest
 
 
+def _unified_details(model: UnifiedHmi, d: ScreenRef) -> HmiScreenDetails:
+    screen = next((s for s in model.screens if s.name.casefold() == d.screen_name.casefold()), None)
+    if screen is None:
+        raise e.NotFoundError(f"The screen '{d.screen_name}' was not found in '{d.device_name}'.",
+                              code="SCREEN_NOT_FOUND", details={"name": d.screen_name})
+    items = [HmiScreenItem(name=i.name, type=i.type, left=i.left, top=i.top, width=i.width, height=i.height,
+                           tag=i.tag or None, text=i.text or None, events=i.events) for i in screen.items]
+    return HmiScreenDetails(name=screen.name, number=0, width=screen.width, height=screen.height,
+                            item_count=len(items), folder=screen.folder, device_name=d.device_name, items=items,
+                            tags=list(dict.fromkeys(i.tag for i in screen.items if i.tag)))
+
+
 def screen_details(ctx: OperationContext, d: ScreenRef) -> HmiScreenDetails:
+    return unified_or(ctx, d.device_name, lambda: _classic_details(ctx, d), lambda model: _unified_details(model, d))
+
+
+def _classic_details(ctx: OperationContext, d: ScreenRef) -> HmiScreenDetails:
     exported = ctx.backend.export_hmi_screen(d.device_name, d.screen_name)
     doc = sx.read_hmi(exported.data, expect=sx.SCREEN)
-    info = next((s for s in ctx.backend.list_hmi_screens(d.device_name) if s.name == exported.name), None)
+    info = next((s for s in list_screens(ctx, d.device_name) if s.name == exported.name), None)
     items: list[HmiScreenItem] = []
     for index, layer in enumerate(doc.root.objects("Hmi.Screen.ScreenLayer")):
         number = _int(layer.attr("Index"))
@@ -191,7 +222,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="hmi.screens.tree", summary="Get the full screen tree hierarchy for an HMI device.", section=SECTION,
         handler=screen_tree, input=HmiDeviceRef, output=HmiScreenTree, route=RouteSpec("GET", f"{HMI}/screens/tree"),
         mutating=False, errors=_NEEDS_HMI,
-        description="The 'Screens' folder of a classic panel: user folders with their screens (name, number, size).",
+        description="The 'Screens' folder: user folders (a Unified panel's screen groups) with their screens (name, "
+                    "number, size).",
     ),
     Operation(
         name="hmi.screens.details", summary="Get detailed information about a specific HMI screen.", section=SECTION,
@@ -209,7 +241,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="hmi.tags.tree-all", summary="Get a cross-device HMI tags tree (all devices combined).", section=SECTION,
         handler=tag_forest, input=NoInput, output=HmiTagForest, route=RouteSpec("GET", "/api/hmi/tags/tree"),
         mutating=False, errors=(e.NoProjectOpenError, e.PortalUnavailableError),
-        description="The tag tree of every classic HMI device of the open project; Unified panels are listed under "
-                    "'skipped' with the reason.",
+        description="The tag tree of every HMI device of the open project, classic and Unified; a device whose tags "
+                    "cannot be read is listed under 'skipped' with the reason.",
     ),
 )

@@ -14,6 +14,7 @@ import msgspec
 from litestar import Response
 
 from engineering_api.lib.audit import AuditLog
+from engineering_api.lib.caller import caller_id, current_caller
 from engineering_api.lib.responses import error_body
 from engineering_api.lib.security import Principal, Role
 
@@ -95,6 +96,8 @@ class GuardMiddleware:
             scope["user"] = principal
             scope["auth"] = principal.key_id
 
+        if principal is not None:
+            current_caller.set(caller_id(principal.key_id, scope["headers"]))
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
         if not mutating or (handler is not None and handler.opt.get("audit") is False):
             await self.app(scope, receive, send)

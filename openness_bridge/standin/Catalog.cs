@@ -67,6 +67,8 @@ namespace StandIn.Control
                 "KTP700 Basic PN; 7\" touch display with keys; PROFINET", "hmi", "PROFINET interface_1", "V17.0", "V18.0", "V19.0"),
             Make("6AV2 123-2GA03-0AX0", "HMI/SIMATIC Basic Panel/7\" Display/KTP700 Basic DP", "KTP700 Basic DP",
                 "KTP700 Basic DP; 7\" touch display with keys; PROFIBUS DP/MPI only", "hmi", "MPI/DP interface_1", "V17.0", "V18.0", "V19.0"),
+            Make("6AV2 128-3GB06-0AX1", "HMI/SIMATIC Unified Comfort Panel/7\" Display/MTP700 Unified Comfort", "MTP700 Unified Comfort",
+                "MTP700 Unified Comfort; 7\" widescreen touch display; WinCC Unified runtime", "hmi", "PROFINET interface_1", "V17.0", "V18.0", "V19.0"),
             Make("6ES7 521-1BH00-0AB0", "Controllers/SIMATIC S7-1500/DI/DI 16x24VDC HF", "DI 16x24VDC HF",
                 "Digital input module DI 16x24VDC HF; 16 channels", "module", "", "V2.1", "V2.2"),
             Make("6ES7 522-1BH01-0AB0", "Controllers/SIMATIC S7-1500/DQ/DQ 16x24VDC/0.5A HF", "DQ 16x24VDC/0.5A HF",

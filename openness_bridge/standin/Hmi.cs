@@ -167,8 +167,8 @@ namespace Siemens.Engineering.Hmi.TextGraphicList
 
 namespace Siemens.Engineering.HmiUnified
 {
-    // A Unified panel's software: only its type is modelled (the bridge answers UNIFIED_NOT_SUPPORTED).
-    public sealed class HmiSoftware : Siemens.Engineering.HW.Software
+    // A Unified panel's software; its object model is in HmiUnified.cs.
+    public sealed partial class HmiSoftware : Siemens.Engineering.HW.Software
     {
         internal HmiSoftware(Project project, DeviceState device) : base(project, device) { }
     }

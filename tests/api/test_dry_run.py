@@ -29,6 +29,7 @@ from tests.contract.test_online_contract import make_instance
 
 DEV = "/api/devices/PLC_1"
 HMI = "/api/devices/HMI_1/hmi"
+UNI = "/api/devices/HMI_U/hmi"
 SIM = "/api/simulation"
 LIB = "/api/project/library"
 GLIB = "/api/libraries/global"
@@ -197,6 +198,8 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
                         [_get(client, f"{HMI}/screens/{s['name']}/details", h) for s in screens],
                         _get(client, f"{HMI}/scripts/tree", h), _get(client, f"{HMI}/text-lists", h),
                         _get(client, f"{HMI}/graphic-lists", h))
+    if isinstance(found["devices"], list) and any(d["name"] == "HMI_U" for d in found["devices"]):
+        found["unified"] = _get(client, f"{UNI}/unified", h)
     return found
 
 
@@ -268,6 +271,15 @@ _HMI_CONNECTED = _steps(_HMI, _write("h/connection.xml", (
     "<AttributeList><Driver>ILRT_S7_1500_OMS</Driver><Name>HMI_Connection_1</Name><PartnerName>PLC_1</PartnerName>"
     "</AttributeList></Hmi.Communication.Connection></Document>")),
     _call("POST", f"{HMI}/connections/actions/import", {"importFilePath": "h/connection.xml"}))
+
+_UNIFIED = _steps(
+    _call("POST", "/api/projects/devices/actions/add-sync", {"orderNumber": "6AV2 128-3GB06-0AX1", "name": "HMI_U"}),
+    _call("POST", f"{UNI}/connections", {"name": "HMI_Connection_1", "partner": "PLC_1"}),
+    _call("POST", f"{UNI}/connections", {"name": "Spare"}),
+    _call("POST", f"{UNI}/tags", {"name": "Speed", "dataType": "Int", "tagTable": "Motor",
+                                  "connection": "HMI_Connection_1", "plcTag": "Motor_DB.Speed"}),
+    _call("POST", f"{UNI}/screens", {"name": "Main", "items": [{"name": "IO", "type": "HmiIOField", "tag": "Speed"}]}),
+    _call("POST", f"{UNI}/scripts", {"name": "Helpers", "code": "export function f() {}"}))
 
 _HMI_LISTS = _steps(
     _HMI,
@@ -546,6 +558,30 @@ CASES: list[Case] = [
          body={"importFilePath": "h/states.xml", "overwrite": True}, expect=[("overwrite", "textList", "States")]),
     Case("hmi.graphic-lists.import", "POST", f"{HMI}/graphic-lists/actions/import", setup=_HMI_LISTS,
          body={"importFilePath": "h/lamp.xml"}, expect=[("create", "graphicList", "Lamp")]),
+    Case("hmi.screens.create", "POST", f"{UNI}/screens", setup=_UNIFIED, body={"name": "Main", "overwrite": True},
+         expect=[("overwrite", "screen", "Main")]),
+    Case("hmi.tags.create", "POST", f"{UNI}/tags", setup=_UNIFIED,
+         body={"name": "Speed", "dataType": "Int", "tagTable": "Motor", "overwrite": True},
+         expect=[("update", "tagTable", "Motor")]),
+    Case("hmi.connections.create", "POST", f"{UNI}/connections", setup=_UNIFIED,
+         body={"name": "Spare", "partner": "PLC_1", "overwrite": True}, expect=[("overwrite", "connection", "Spare")]),
+    Case("hmi.scripts.create", "POST", f"{UNI}/scripts", setup=_UNIFIED,
+         body={"name": "Helpers", "code": "// v2", "overwrite": True}, expect=[("overwrite", "scriptModule", "Helpers")]),
+    Case("hmi.screens.delete", "DELETE", f"{UNI}/screens/Main", setup=_UNIFIED, expect=[("delete", "screen", "Main")]),
+    Case("hmi.tags.delete", "DELETE", f"{UNI}/tags/Speed", setup=_UNIFIED, expect=[("delete", "tag", "Speed")]),
+    Case("hmi.tag-tables.delete", "DELETE", f"{UNI}/tag-tables/Motor", setup=_UNIFIED,
+         expect=[("delete", "tagTable", "Motor")]),
+    Case("hmi.connections.delete", "DELETE", f"{UNI}/connections/Spare", setup=_UNIFIED,
+         expect=[("delete", "connection", "Spare")]),
+    Case("hmi.scripts.delete", "DELETE", f"{UNI}/scripts/Helpers", setup=_UNIFIED,
+         expect=[("delete", "scriptModule", "Helpers")]),
+    Case("hmi.unified.export", "POST", f"{UNI}/unified/actions/export",
+         setup=_steps(_UNIFIED, _export(f"{UNI}/unified/actions/export", {"exportPath": "h/u.json"})),
+         body={"exportPath": "h/u.json", "overwrite": True}, expect=[("overwrite", "file", "u.json")]),
+    Case("hmi.unified.import", "POST", f"{UNI}/unified/actions/import",
+         setup=_steps(_UNIFIED, _export(f"{UNI}/unified/actions/export", {"exportPath": "h/u.json"})),
+         body={"importFilePath": "h/u.json", "overwrite": True},
+         expect=[("overwrite", "screen", "Main"), ("overwrite", "connection", "Spare")]),
     # ----- source control
     Case("vcs.branches.delete", "DELETE", f"{VCS}/branches/b",
          setup=_steps(_VCS_COMMITTED, _call("POST", f"{VCS}/branches", {"branchName": "b"})),

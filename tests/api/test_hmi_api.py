@@ -126,7 +126,7 @@ def test_not_an_hmi_and_unified_and_unknown(client: TestClient[Any], h: Headers)
     assert_error(client.get("/api/devices/PLC_1/hmi/screens", headers=h), 422, "NOT_AN_HMI")
     assert_error(client.get("/api/devices/Nope/hmi/tags", headers=h), 404, "DEVICE_NOT_FOUND")
     add_device(client, h, MTP700, "HMI_U")
-    assert_error(client.get("/api/devices/HMI_U/hmi/connections", headers=h), 501, "UNIFIED_NOT_SUPPORTED")
+    assert data(client.get("/api/devices/HMI_U/hmi/connections", headers=h)) == []  # a Unified panel answers
     assert_error(client.post(f"{HMI}/screens/Nope/actions/export", json={"exportPath": "x.xml"}, headers=h), 404,
                  "SCREEN_NOT_FOUND")
     assert_error(client.post(f"{HMI}/connections/actions/export", json={"exportPath": "x.xml"}, headers=h), 404,
@@ -185,7 +185,7 @@ def test_reference_trees_and_details(client: TestClient[Any], h: Headers, viewer
     details = data(client.get(f"{HMI}/screens/Main/details", headers=viewer_headers))
     assert (details["number"], details["itemCount"], details["tags"]) == (2, 2, ["Speed"])
     assert details["items"][0] == {"name": "Speed_IO", "type": "IOField", "left": 10, "top": 20, "width": 120,
-                                   "height": 30, "tag": "Speed", "text": None, "layer": 0}
+                                   "height": 30, "tag": "Speed", "text": None, "layer": 0, "events": []}
     assert (details["items"][1]["type"], details["items"][1]["text"]) == ("Button", "Go")
     assert_error(client.get(f"{HMI}/screens/Nope/details", headers=viewer_headers), 404, "SCREEN_NOT_FOUND")
 
@@ -196,8 +196,8 @@ def test_reference_trees_and_details(client: TestClient[Any], h: Headers, viewer
 
     add_device(client, h, MTP700, "HMI_U")
     forest = data(client.get("/api/hmi/tags/tree", headers=viewer_headers))
-    assert [d["deviceName"] for d in forest["devices"]] == ["HMI_1"]
-    assert forest["skipped"][0]["deviceName"] == "HMI_U" and forest["skipped"][0]["code"] == "UNIFIED_NOT_SUPPORTED"
+    assert [d["deviceName"] for d in forest["devices"]] == ["HMI_1", "HMI_U"] and forest["skipped"] == []
+    assert [t["name"] for t in forest["devices"][1]["root"]["tagTables"]] == ["Default tag table"]
     assert_error(client.get("/api/devices/PLC_1/hmi/screens/tree", headers=viewer_headers), 422, "NOT_AN_HMI")
     assert_error(client.get("/api/devices/PLC_1/hmi/tags/tree", headers=viewer_headers), 422, "NOT_AN_HMI")
 

@@ -152,12 +152,15 @@ def test_summary_and_unified(client: TestClient[Any], h: Headers, viewer_headers
     add_device(client, h, MTP700, "HMI_U")
     summary = data(client.get("/api/hmi/unified/summary", headers=viewer_headers))
     assert summary["deviceCount"] == 2
-    assert summary["devices"] == [{"deviceName": "HMI_1", "kind": "classic", "screens": 1, "tagTables": 1, "tags": 0,
-                                   "connections": 0, "scripts": 0, "textLists": 1, "graphicLists": 0}]
-    assert [(s["deviceName"], s["code"]) for s in summary["skipped"]] == [("HMI_U", "UNIFIED_NOT_SUPPORTED")]
-    assert_error(client.get("/api/devices/HMI_U/hmi/unified/tags/tree", headers=viewer_headers), 501,
-                 "UNIFIED_NOT_SUPPORTED")
+    assert summary["devices"][:1] == [{"deviceName": "HMI_1", "kind": "classic", "screens": 1, "tagTables": 1, "tags": 0,
+                                       "connections": 0, "scripts": 0, "textLists": 1, "graphicLists": 0}]
+    assert summary["skipped"] == []
+    assert summary["devices"][1] == {"deviceName": "HMI_U", "kind": "unified", "screens": 0, "tagTables": 1,
+                                     "tags": 0, "connections": 0, "scripts": 0, "textLists": 0, "graphicLists": 0}
+    tree = data(client.get("/api/devices/HMI_U/hmi/unified/tags/tree", headers=viewer_headers))
+    assert (tree["tagTableCount"], tree["root"]["tagTables"][0]["name"]) == (1, "Default tag table")
     assert_error(client.get(f"{HMI}/unified/tags/tree", headers=viewer_headers), 422, "NOT_A_UNIFIED_PANEL")
     assert_error(client.get("/api/devices/PLC_1/hmi/unified/tags/tree", headers=h), 422, "NOT_AN_HMI")
     assert_error(client.get("/api/devices/Nope/hmi/text-lists", headers=h), 404, "DEVICE_NOT_FOUND")
-    assert_error(client.get("/api/devices/HMI_U/hmi/scripts/tree", headers=h), 501, "UNIFIED_NOT_SUPPORTED")
+    assert data(client.get("/api/devices/HMI_U/hmi/scripts/tree", headers=h))["root"]["name"] == "Global modules"
+    assert_error(client.get("/api/devices/HMI_U/hmi/text-lists", headers=h), 501, "UNIFIED_NOT_SUPPORTED")

@@ -15,10 +15,7 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
-BRIDGE_PENDING: dict[str, str] = {
-    "test_a_unified_panel_is_not_supported": "the stand-in's hardware catalog (standin/Catalog.cs, the hardware area's "
-    "file) has no Unified panel article to add; the bridge's HmiSoftware check is in openness_bridge/hmi.py",
-}
+BRIDGE_PENDING: dict[str, str] = {}
 """Tests that do not run on the Openness bridge yet, with the reason."""
 
 TP700 = "6AV2 124-0GC01-0AX0"
@@ -105,7 +102,8 @@ def test_not_found_and_device_kinds(backend: EngineeringBackend, panel: str) -> 
     assert unknown.value.code == "DEVICE_NOT_FOUND"
 
 
-def test_a_unified_panel_is_not_supported(backend: EngineeringBackend, panel: str) -> None:
+def test_a_unified_panel_has_no_simaticml(backend: EngineeringBackend, panel: str) -> None:
+    # its objects are the Unified object model (tests/contract/test_hmi_unified_contract.py)
     backend.add_device(MTP700, None, "HMI_U")
     with pytest.raises(e.NotSupportedError) as unified:
         backend.list_hmi_connections("HMI_U")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from engineering_api.backend.areas.hmi_resources import HmiResourcePort
+from engineering_api.backend.areas.hmi_unified import HmiUnifiedPort
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("DEFAULT_TAG_TABLE", "HmiConnectionInfo", "HmiExport", "HmiPort", "HmiScreenInfo", "HmiTagInfo",
@@ -75,13 +76,15 @@ class HmiExport(CamelStruct):
     data: bytes
 
 
-class HmiPort(HmiResourcePort, ABC):
+class HmiPort(HmiResourcePort, HmiUnifiedPort, ABC):
     """Screens, tag tables and connections of a classic HMI device (Comfort/Advanced/Basic panels); scripts,
-    text and graphic lists, project graphics and HMI library types come with :class:`HmiResourcePort`.
+    text and graphic lists, project graphics and HMI library types come with :class:`HmiResourcePort`, WinCC Unified
+    panels' object model with :class:`~engineering_api.backend.areas.hmi_unified.HmiUnifiedPort`.
 
     Common errors: ``NotFoundError`` (``DEVICE_NOT_FOUND``); ``ValidationError`` (``NOT_AN_HMI``: the device
     is not an HMI panel); ``NotSupportedError`` (``UNIFIED_NOT_SUPPORTED``: a WinCC Unified panel, whose
-    screens have no SimaticML export); ``NoProjectOpenError``; ``PortalUnavailableError``.
+    objects have no SimaticML; the domain then answers from the Unified model); ``NoProjectOpenError``;
+    ``PortalUnavailableError``.
     """
 
     @abstractmethod

@@ -1,0 +1,149 @@
+"""WinCC Unified panels (``Siemens.Engineering.HmiUnified.HmiSoftware``) through their object model.
+
+Unified screens have no SimaticML in Openness: a panel's software is an object model (``HmiSoftware.Screens`` with
+``ScreenItems`` and ``EventHandlers``, ``TagTables`` with ``Tags``, ``Connections``, ``Scripts``; Siemens' TIA
+Portal Information System, Openness help "Functions for accessing the data of an HMI Unified device (RT Unified)",
+and the sources in openness_bridge/README.md, "HMI Unified"). The port reads the whole model at once
+(:meth:`HmiUnifiedPort.read_unified_hmi`), creates or replaces objects from a (partial) model
+(:meth:`~HmiUnifiedPort.apply_unified_hmi`, what the create routes and the JSON import use) and deletes one object
+(:meth:`~HmiUnifiedPort.delete_unified_object`). The wire models below are also the exchange document
+(``engineering-api.hmi-unified``, :mod:`engineering_api.rules.hmi_unified`).
+
+TIA's rules (both adapters, :mod:`engineering_api.rules.hmi_unified`): names are unique case-insensitively (screens
+in the device, items in their screen, tags across all tag tables of the device); a tag's connection must exist
+(``CONNECTION_NOT_FOUND``); an object of the same name is replaced only with ``overwrite``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Literal
+
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = ("UNIFIED_FORMAT", "HmiUnifiedPort", "UnifiedConnection", "UnifiedEvent", "UnifiedHmi", "UnifiedKind",
+           "UnifiedScreen", "UnifiedScreenItem", "UnifiedScriptModule", "UnifiedTag", "UnifiedTagTable")
+
+UNIFIED_FORMAT = "engineering-api.hmi-unified"
+"""The ``format`` of the exchange document (our own: Openness exports no document for Unified screens)."""
+
+UnifiedKind = Literal["screen", "tagTable", "tag", "connection", "scriptModule"]
+
+
+class UnifiedEvent(CamelStruct, kw_only=True):
+    """A JavaScript event handler of a screen or screen item (``EventHandlers.Create(<event type>)`` and its
+    ``Script``: ``ScriptCode``, ``GlobalDefinitionAreaScriptCode``)."""
+
+    event: str
+    """The event type as Openness names it (``Tapped``, ``Loaded``…)."""
+    script_code: str = ""
+    global_definition_area_script_code: str = ""
+
+
+class UnifiedScreenItem(CamelStruct, kw_only=True):
+    """A screen item (``ScreenItems.Create<T>(name)``) with its box, text and the HMI tag it shows."""
+
+    name: str
+    type: str
+    """The Openness class (``HmiButton``, ``HmiIOField``, ``HmiText``, ``HmiRectangle``…)."""
+    left: int = 0
+    top: int = 0
+    width: int = 100
+    height: int = 40
+    text: str = ""
+    tag: str = ""
+    """The HMI tag whose value the item shows (its ``ProcessValue`` tag dynamization); empty for none."""
+    events: list[UnifiedEvent] = []
+
+
+class UnifiedScreen(CamelStruct, kw_only=True):
+    """A screen (``HmiScreen``) in its screen group path (``a/b``, empty for the root)."""
+
+    name: str
+    folder: str = ""
+    width: int = 0
+    """0 takes the panel's width."""
+    height: int = 0
+    items: list[UnifiedScreenItem] = []
+    events: list[UnifiedEvent] = []
+
+
+class UnifiedTag(CamelStruct, kw_only=True):
+    """An HMI tag (``HmiTag``): internal when ``connection`` is empty, else bound to ``plcTag``."""
+
+    name: str
+    data_type: str
+    connection: str = ""
+    plc_tag: str = ""
+
+
+class UnifiedTagTable(CamelStruct, kw_only=True):
+    """A tag table (``HmiTagTable``) in its tag table group path (``a/b``)."""
+
+    name: str
+    folder: str = ""
+    tags: list[UnifiedTag] = []
+
+
+class UnifiedConnection(CamelStruct, kw_only=True):
+    """A connection (``HmiConnection``: ``Partner``, ``CommunicationDriver``)."""
+
+    name: str
+    partner: str = ""
+    communication_driver: str = ""
+
+
+class UnifiedScriptModule(CamelStruct, kw_only=True):
+    """A global JavaScript module (``HmiSoftware.Scripts``, ``HmiScriptModule``)."""
+
+    name: str
+    code: str | None = ""
+    """The module's JavaScript; None where the adapter cannot read it (the bridge: Openness has no member for it)."""
+
+
+class UnifiedHmi(CamelStruct, kw_only=True):
+    """A Unified panel's object model, or part of one (an import or a create)."""
+
+    format: str = UNIFIED_FORMAT
+    format_version: int = 1
+    device_name: str = ""
+    screens: list[UnifiedScreen] = []
+    tag_tables: list[UnifiedTagTable] = []
+    connections: list[UnifiedConnection] = []
+    script_modules: list[UnifiedScriptModule] = []
+
+
+class HmiUnifiedPort(ABC):
+    """A WinCC Unified panel's object model.
+
+    Common errors: ``NotFoundError`` (``DEVICE_NOT_FOUND``); ``ValidationError`` (``NOT_AN_HMI``;
+    ``NOT_A_UNIFIED_PANEL``: a classic panel, whose objects are SimaticML); ``NoProjectOpenError``;
+    ``PortalUnavailableError``.
+    """
+
+    @abstractmethod
+    def read_unified_hmi(self, device: str) -> UnifiedHmi:
+        """The panel's screens (with items and events), tag tables (with tags), connections and script modules."""
+
+    @abstractmethod
+    def apply_unified_hmi(self, device: str, model: UnifiedHmi, *, overwrite: bool = False) -> UnifiedHmi:
+        """Create every object of ``model`` in the panel (with ``overwrite`` replace those of the same name) in one
+        change; nothing changes when a rule refuses. Returns the objects as created.
+
+        Raises:
+            ValidationError: ``INVALID_UNIFIED_DOCUMENT`` (a bad name, type or value), ``CONNECTION_NOT_FOUND``
+                (a tag's connection), ``TAG_NOT_FOUND`` (an item's tag).
+            AlreadyExistsError: ``SCREEN_EXISTS``, ``TAG_TABLE_EXISTS``, ``TAG_EXISTS``, ``CONNECTION_EXISTS``,
+                ``SCRIPT_EXISTS`` without ``overwrite``.
+            NotSupportedError: ``NO_OPENNESS_EQUIVALENT`` (the bridge cannot write a script module's code).
+        """
+
+    @abstractmethod
+    def delete_unified_object(self, device: str, kind: UnifiedKind, name: str) -> None:
+        """Delete one object (``Delete()``); a tag table goes with its tags.
+
+        Raises:
+            NotFoundError: ``SCREEN_NOT_FOUND``, ``TAG_TABLE_NOT_FOUND``, ``TAG_NOT_FOUND``, ``CONNECTION_NOT_FOUND``,
+                ``SCRIPT_NOT_FOUND``.
+            ValidationError: ``CONNECTION_IN_USE`` (tags use it), ``DEFAULT_TAG_TABLE`` (the default tag table stays).
+        """

@@ -1,0 +1,79 @@
+"""How the classic HMI routes answer for a WinCC Unified panel: from its object model instead of SimaticML.
+
+The classic port methods refuse a Unified panel with ``UNIFIED_NOT_SUPPORTED`` (its objects have no SimaticML);
+:func:`unified_or` then reads the panel's model (:meth:`~engineering_api.backend.areas.hmi_unified.HmiUnifiedPort.
+read_unified_hmi`) and the converters below give the same listed shapes, so ``GET …/hmi/screens|tags|connections``,
+the trees and the summary serve both kinds of panel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.hmi import HmiConnectionInfo, HmiScreenInfo, HmiTagInfo, HmiTagTableInfo
+from engineering_api.backend.areas.hmi_resources import HmiScriptInfo
+from engineering_api.backend.areas.hmi_unified import UnifiedHmi, UnifiedScreen, UnifiedTagTable
+
+__all__ = ("connections", "is_unified_refusal", "panel_kind", "screen_info", "scripts", "tag_tables", "unified_or")
+
+T = TypeVar("T")
+
+
+def is_unified_refusal(exc: Exception) -> bool:
+    """Whether a classic port method refused because the panel is a Unified one."""
+    return isinstance(exc, e.NotSupportedError) and exc.code == "UNIFIED_NOT_SUPPORTED"
+
+
+def unified_or(ctx: Any, device: str, classic: Callable[[], T], unified: Callable[[UnifiedHmi], T]) -> T:
+    """``classic()``, or for a Unified panel ``unified(<its model>)``."""
+    try:
+        return classic()
+    except e.NotSupportedError as exc:
+        if not is_unified_refusal(exc):
+            raise
+    return unified(ctx.backend.read_unified_hmi(device))
+
+
+def panel_kind(ctx: Any, device: str) -> tuple[str, UnifiedHmi | None]:
+    """(``unified``, its model) or (``classic``, None) for an HMI panel.
+
+    Raises:
+        ValidationError: ``NOT_AN_HMI``.
+        NotFoundError: ``DEVICE_NOT_FOUND``.
+    """
+    try:
+        return "unified", ctx.backend.read_unified_hmi(device)
+    except e.ValidationError as exc:
+        if exc.code != "NOT_A_UNIFIED_PANEL":
+            raise
+    return "classic", None
+
+
+def screen_info(screen: UnifiedScreen) -> HmiScreenInfo:
+    """A Unified screen as listed (Unified screens have no number in this model: 0)."""
+    return HmiScreenInfo(name=screen.name, number=0, width=screen.width, height=screen.height,
+                         item_count=len(screen.items), folder=screen.folder)
+
+
+def _table(table: UnifiedTagTable) -> HmiTagTableInfo:
+    return HmiTagTableInfo(name=table.name, folder=table.folder, tags=[
+        HmiTagInfo(name=t.name, data_type=t.data_type, connection=t.connection, plc_tag=t.plc_tag, tag_table=table.name)
+        for t in table.tags])
+
+
+def tag_tables(model: UnifiedHmi) -> list[HmiTagTableInfo]:
+    """The tag tables with their tags."""
+    return [_table(t) for t in model.tag_tables]
+
+
+def connections(model: UnifiedHmi) -> list[HmiConnectionInfo]:
+    """The connections (``type`` is the communication driver)."""
+    return [HmiConnectionInfo(name=c.name, partner=c.partner, type=c.communication_driver) for c in model.connections]
+
+
+def scripts(model: UnifiedHmi) -> list[HmiScriptInfo]:
+    """The global JavaScript modules (a module whose code the adapter cannot read has 0 lines)."""
+    return [HmiScriptInfo(name=m.name, type="Module", language="JavaScript",
+                          line_count=len(m.code.splitlines()) if m.code else 0) for m in model.script_modules]

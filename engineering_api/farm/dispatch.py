@@ -1,0 +1,105 @@
+"""The API node's side of a farm: one TIA worker per caller instead of one for the whole server.
+
+Embedded, one worker thread serialises every call, because one TIA Portal runs one operation at a time. In a
+farm every caller has a portal of its own on some agent, so the callers need not wait for each other: each gets
+its own :class:`~engineering_api.backend.worker.TiaWorker` (with its watchdog, timeouts and cancel tokens as
+before), whose thread is bound to the caller; :class:`~engineering_api.farm.proxy.FarmBackend` reads that
+binding to send the call to the caller's agent.
+
+The caller (:mod:`engineering_api.lib.caller`) is the request's API key, or the key plus its
+``X-Engineering-Session`` header: one key, one portal, as one engineer has one TIA Portal, unless a pipeline
+names sessions to work on several projects in parallel. Work the server starts on its own (schedules) runs as
+the caller ``server``.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from engineering_api.backend.worker import CallHandle, TiaWorker
+from engineering_api.lib.caller import current_caller
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from simatic_xml.cancel import CancelToken
+
+__all__ = ("FarmWorker", "bound_caller")
+
+T = TypeVar("T")
+
+_thread_binding = threading.local()
+
+
+def bound_caller() -> str | None:
+    """The caller whose worker thread this is (None outside the farm's worker threads)."""
+    return getattr(_thread_binding, "caller", None)
+
+
+class FarmWorker:
+    """Duck-types :class:`TiaWorker`: routes each call to the worker of the request's caller."""
+
+    def __init__(self, on_thread_start: Callable[[], None] | None = None) -> None:
+        self._on_thread_start = on_thread_start
+        self._workers: dict[str, TiaWorker] = {}
+        self._owners: weakref.WeakKeyDictionary[CallHandle[Any], TiaWorker] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _worker(self) -> TiaWorker:
+        caller = current_caller.get() or "server"
+        with self._lock:
+            worker = self._workers.get(caller)
+            if worker is None:
+                def bind(caller: str = caller) -> None:
+                    _thread_binding.caller = caller
+                    if self._on_thread_start is not None:
+                        self._on_thread_start()
+
+                worker = TiaWorker(bind, name=f"farm-{caller[:12]}")
+                self._workers[caller] = worker
+            return worker
+
+    @property
+    def thread_name(self) -> str | None:
+        """The calling request's worker thread."""
+        return self._worker().thread_name
+
+    @property
+    def replaced_threads(self) -> int:
+        """Stuck threads abandoned, over every caller's worker."""
+        return sum(w.replaced_threads for w in list(self._workers.values()))
+
+    def start(self) -> None:
+        """Workers start on their first call."""
+
+    def submit(
+        self, fn: Callable[[], T], *, description: str = "TIA call", token: CancelToken | None = None
+    ) -> CallHandle[T]:
+        """Queue ``fn`` on the caller's worker."""
+        if self._closed:
+            raise RuntimeError("worker is stopped")
+        worker = self._worker()
+        handle = worker.submit(fn, description=description, token=token)
+        self._owners[handle] = worker
+        return handle
+
+    async def call(
+        self, fn: Callable[[], T], *, timeout: float | None, description: str = "TIA call", token: CancelToken | None = None
+    ) -> T:
+        """Run ``fn`` on the caller's worker (see :meth:`TiaWorker.call`)."""
+        handle = self.submit(fn, description=description, token=token)
+        return await self.wait(handle, timeout=timeout)
+
+    async def wait(self, handle: CallHandle[T], *, timeout: float | None) -> T:
+        """Wait for a submitted call on the worker that runs it."""
+        worker = self._owners.get(handle) or self._worker()
+        return await worker.wait(handle, timeout=timeout)
+
+    def stop(self) -> None:
+        """Stop every caller's worker."""
+        self._closed = True
+        for worker in list(self._workers.values()):
+            worker.stop()

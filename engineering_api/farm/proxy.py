@@ -1,0 +1,173 @@
+"""``FarmBackend``: the port, answered by agents over Celery; the API node's adapter in farm mode.
+
+Every port method becomes one Celery task sent to one agent's queue, so everything above the port (operations,
+jobs, snapshots, MCP tools, pipelines) runs unchanged: ``engineering_api/domain`` does not know a farm exists.
+
+Routing is *project affinity*: a caller (see :mod:`engineering_api.farm.dispatch`) holds one agent while it has
+a project open there, and every call of that caller goes to that agent's queue. Opening or creating a project
+claims a free agent first (atomically, so two callers never get one portal); closing it gives the agent back. A
+caller holding no agent is served by any free one (catalog searches, listings).
+
+While waiting, the proxy watches three things: the call's cancel token (a job cancel or timeout is passed to the
+agent, which stops at its next checkpoint), the task's progress (passed to a progress callback argument), and
+the agent's heartbeat (a lost agent ends the call with ``AGENT_LOST`` instead of a wait without end).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
+from engineering_api.backend.port import EngineeringBackend
+from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
+from engineering_api.farm.codec import decode, decode_error, encode
+from engineering_api.farm.dispatch import bound_caller
+from engineering_api.farm.registry import AgentRegistry, agent_queue
+from simatic_xml.cancel import current
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ("CLAIMING_METHODS", "RELEASING_METHODS", "FarmBackend", "NoFreeAgentError")
+
+CLAIMING_METHODS = frozenset({"create_project", "open_project", "retrieve_project", "launch_portal", "attach_portal"})
+"""Calls that put a project (or another portal) into the agent: the caller holds the agent from then on."""
+RELEASING_METHODS = frozenset({"close_project", "shutdown_portal"})
+"""Calls after which the portal holds no project of the caller's any more."""
+LOCAL_METHODS = frozenset({"on_worker_thread_started", "close"})
+
+POLL_SECONDS = 0.25
+"""Longest wait for a result before the token and the agent's heartbeat are looked at again."""
+CANCEL_GRACE_SECONDS = 10.0
+"""How long a canceled call's agent has to reach a checkpoint before the caller stops waiting."""
+
+
+class NoFreeAgentError(PortalUnavailableError):
+    """Every live agent holds another caller's project (or none runs the version asked for)."""
+
+    default_code = "NO_FREE_AGENT"
+
+
+class _FarmBackendBase(EngineeringBackend):
+    """The forwarding machinery; :func:`_forwarding` adds one method per port method."""
+
+    name = "farm"
+
+    def __init__(self, config: FarmConfig) -> None:
+        self.config = config
+        self.app = celery_app(config)
+        self.registry = AgentRegistry(config.redis(), config.prefix)
+
+    # ----- routing ---------------------------------------------------------------------------
+    def _agent_for(self, caller: str, method: str, kwargs: dict[str, Any]) -> str:
+        held = self.registry.holds(caller)
+        if held is not None:
+            if self.registry.agent(held) is not None:
+                return held
+            self.registry.release(caller)
+            raise PortalUnavailableError(
+                f"The farm agent {held!r} that had your project open is gone (killed or its host lost); the "
+                "project is as TIA left it: changes since its last save are lost. Open it again.",
+                code="AGENT_LOST", details={"agent": held},
+            )
+        version = kwargs.get("version") if method == "launch_portal" else None
+        agent = self.registry.claim(caller, version) if method in CLAIMING_METHODS else self.registry.free_agent(version)
+        if agent is None:
+            live = self.registry.agents()
+            raise NoFreeAgentError(
+                f"No free farm agent: {len(live)} live, all holding other callers' projects" + (
+                    f" or without TIA {version}" if version else "") + ". Retry later, or start another agent "
+                "(engineering-api agent --farm …).", details={"liveAgents": [a.name for a in live]},
+            )
+        return agent
+
+    def _forward(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        caller = bound_caller() or "server"
+        agent = self._agent_for(caller, method, kwargs)
+        progress = next((a for a in (*args, *kwargs.values()) if callable(a)), None)
+        try:
+            result = self._send(agent, method, args, kwargs, progress)
+        except EngineeringError:
+            if method in CLAIMING_METHODS and self.registry.holds(caller) == agent:
+                self._release_unless_open(caller, agent)
+            raise
+        if method in RELEASING_METHODS:
+            self.registry.release(caller)
+        return result
+
+    def _release_unless_open(self, caller: str, agent: str) -> None:
+        record = self.registry.agent(agent)
+        if record is None or record.open_project is None:
+            self.registry.release(caller)
+
+    # ----- one call --------------------------------------------------------------------------
+    def _send(self, agent: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+              progress: Callable[[int, str], None] | None) -> Any:
+        call_id = uuid.uuid4().hex
+        payload = {"args": encode(list(args)), "kwargs": encode(kwargs)}
+        self.app.send_task(CALL_TASK, args=[method, payload, call_id], queue=agent_queue(agent), task_id=call_id)
+        token = current()
+        canceled_at: float | None = None
+        last_alive = time.monotonic()
+        try:
+            while True:
+                message = self.registry.next_message(call_id, POLL_SECONDS)
+                if message is not None and "progress" in message:
+                    if progress is not None:
+                        progress(int(message["progress"][0]), str(message["progress"][1]))
+                    continue
+                if message is not None:
+                    break
+                now = time.monotonic()
+                if token is not None and token.canceled and canceled_at is None:
+                    canceled_at = now
+                    self.registry.request_cancel(call_id)
+                if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
+                    raise token.reason if token is not None and token.reason is not None else PortalUnavailableError(
+                        f"{method} was canceled", code="CANCELED")
+                if self.registry.agent(agent) is not None:
+                    last_alive = now
+                elif now - last_alive > POLL_SECONDS:
+                    raise PortalUnavailableError(
+                        f"The farm agent {agent!r} was lost while running {method}; it was not run again. The "
+                        "project is as TIA left it: changes since its last save are lost.",
+                        code="AGENT_LOST", details={"agent": agent, "method": method},
+                    )
+        finally:
+            self.registry.forget(call_id)
+        if "error" in message:
+            raise decode_error(message["error"], agent=agent)
+        return decode(message.get("result"))
+
+    # ----- local ------------------------------------------------------------------------------
+    def on_worker_thread_started(self) -> None:
+        """Nothing is bound to the API node's threads: the portal lives on the agent."""
+
+    def close(self) -> None:
+        """The agents keep running; only the broker connection is let go."""
+        self.app.close()
+
+
+def _forwarding(name: str) -> Callable[..., Any]:
+    def forward(self: _FarmBackendBase, *args: Any, **kwargs: Any) -> Any:
+        return self._forward(name, args, kwargs)
+
+    forward.__name__ = forward.__qualname__ = name
+    forward.__doc__ = getattr(EngineeringBackend, name).__doc__
+    return forward
+
+
+def _port_methods() -> list[str]:
+    return sorted(
+        name for name in dir(EngineeringBackend)
+        if not name.startswith("_") and name not in LOCAL_METHODS and callable(getattr(EngineeringBackend, name))
+    )
+
+
+FarmBackend: type[_FarmBackendBase] = type(
+    "FarmBackend", (_FarmBackendBase,), {name: _forwarding(name) for name in _port_methods()},
+)
+FarmBackend.__doc__ = "Every port method sent to the caller's agent; see the module."
+FarmBackend.__module__ = __name__

@@ -1,0 +1,211 @@
+"""WinCC Unified panels over Openness: the ``Siemens.Engineering.HmiUnified`` object model.
+
+``HmiSoftware.Screens`` / ``ScreenGroups`` (``HmiScreenGroup.Screens``, ``.Groups``) hold ``HmiScreen``s (``Name``,
+``Width``, ``Height``, ``ScreenItems``, ``EventHandlers``); a screen item is created with
+``ScreenItems.Create<T>(name)`` and has ``Left``/``Top``/``Width``/``Height``, the tag it shows is a
+``Dynamizations.Create<TagDynamization>("ProcessValue")`` whose ``Tag`` names it, and an event is
+``EventHandlers.Create(<Type>EventType.<event>)`` with ``Script.ScriptCode`` / ``GlobalDefinitionAreaScriptCode``.
+``HmiSoftware.TagTables`` / ``TagTableGroups`` hold ``HmiTagTable``s whose ``Tags`` (``Name``, ``DataType``,
+``Connection``, ``PlcTag``) are created with ``HmiSoftware.Tags.Create(name, tableName)``; ``Connections`` hold
+``HmiConnection``s (``Partner``, ``CommunicationDriver``). Objects go with ``Delete()``. TIA's rules are checked
+first (:mod:`engineering_api.rules.hmi_unified`, the fake's codes), then the creates run in one ``_change``.
+
+Script modules (``HmiSoftware.Scripts``, ``HmiScriptModule``) are listed by name: their code is only in the files
+``Scripts.Export`` writes, whose layout no public source shows, so it reads as ``None`` and writing a module answers
+501 ``NO_OPENNESS_EQUIVALENT``. An item's text is not read or written (it is multilingual markup whose exact shape
+is not confirmed). Sources: openness_bridge/README.md, section "HMI Unified".
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from typing import Any
+
+from engineering_api.backend.areas.hmi_unified import (
+    UnifiedConnection,
+    UnifiedEvent,
+    UnifiedHmi,
+    UnifiedKind,
+    UnifiedScreen,
+    UnifiedScreenItem,
+    UnifiedScriptModule,
+    UnifiedTag,
+    UnifiedTagTable,
+)
+from engineering_api.backend.errors import NotSupportedError, ValidationError
+from engineering_api.rules.hmi_unified import check_delete, merge, subset
+
+__all__ = ("HmiUnifiedOperations",)
+
+_ITEM_NAMESPACES = ("Siemens.Engineering.HmiUnified.UI.Widgets", "Siemens.Engineering.HmiUnified.UI.Shapes",
+                    "Siemens.Engineering.HmiUnified.UI.Controls")
+_ENUMS = "Siemens.Engineering.HmiUnified.UI.Enum"
+_TAG_DYNAMIZATION = "Siemens.Engineering.HmiUnified.UI.Dynamization.Tag"
+
+
+def _grouped(objects: Any, groups: Any, composition: str, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(group path ``a/b``, object) for the objects of a composition and of its groups, recursively."""
+    for obj in objects:
+        yield path, obj
+    for group in groups:
+        sub = f"{path}/{group.Name}" if path else str(group.Name)
+        yield from _grouped(getattr(group, composition), group.Groups, composition, sub)
+
+
+def _events(owner: Any) -> list[UnifiedEvent]:
+    return [UnifiedEvent(event=str(h.EventType), script_code=str(h.Script.ScriptCode or ""),
+                         global_definition_area_script_code=str(h.Script.GlobalDefinitionAreaScriptCode or ""))
+            for h in owner.EventHandlers]
+
+
+def _item(item: Any) -> UnifiedScreenItem:
+    binding = item.Dynamizations.Find("ProcessValue")
+    tag = str(binding.Tag) if binding is not None and hasattr(binding, "Tag") else ""
+    return UnifiedScreenItem(name=str(item.Name), type=str(item.GetType().Name), left=int(item.Left),
+                             top=int(item.Top), width=int(item.Width), height=int(item.Height), tag=tag,
+                             events=_events(item))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class HmiUnifiedOperations:
+    """Mixed into the bridge's ``HmiOperations``; relies on its ``_panel_software`` and the backend's helpers."""
+
+    def _hmi_software(self, device: str) -> Any:
+        """The device's ``HmiSoftware``.
+
+        Raises:
+            ValidationError: ``NOT_AN_HMI``, ``NOT_A_UNIFIED_PANEL``.
+        """
+        kind, software = self._panel_software(device)  # type: ignore[attr-defined]
+        if kind != "unified":
+            raise ValidationError(
+                f"'{device}' is a classic (WinCC Comfort/Advanced/Basic) panel, not a Unified one; its screens, tags "
+                "and connections are SimaticML documents (import and export them).", code="NOT_A_UNIFIED_PANEL")
+        return software
+
+    def _read(self, device: str, software: Any) -> UnifiedHmi:
+        screens = [UnifiedScreen(name=str(s.Name), folder=path, width=int(s.Width), height=int(s.Height),
+                                 items=[_item(i) for i in s.ScreenItems], events=_events(s))
+                   for path, s in _grouped(software.Screens, software.ScreenGroups, "Screens")]
+        tables = [UnifiedTagTable(name=str(t.Name), folder=path, tags=[
+            UnifiedTag(name=str(x.Name), data_type=_text(x.DataType), connection=_text(x.Connection),
+                       plc_tag=_text(x.PlcTag)) for x in t.Tags])
+            for path, t in _grouped(software.TagTables, software.TagTableGroups, "TagTables")]
+        connections = [UnifiedConnection(name=str(c.Name), partner=_text(c.Partner),
+                                         communication_driver=_text(c.CommunicationDriver))
+                       for c in software.Connections]
+        modules = [UnifiedScriptModule(name=str(m.Name), code=None) for m in software.Scripts]
+        return UnifiedHmi(device_name=device, screens=screens, tag_tables=tables, connections=connections,
+                          script_modules=modules)
+
+    def read_unified_hmi(self, device: str) -> UnifiedHmi:
+        return self._call("HmiSoftware.Screens",  # type: ignore[attr-defined]
+                          lambda: self._read(device, self._hmi_software(device)))
+
+    # ----- writing -------------------------------------------------------------------------------
+    def _item_type(self, name: str) -> Any:
+        for namespace in _ITEM_NAMESPACES:
+            try:
+                found = getattr(importlib.import_module(namespace), name, None)
+            except ImportError:  # a namespace this TIA Portal's assemblies do not have
+                continue
+            if found is not None:
+                return found
+        raise NotSupportedError(f"This TIA Portal's Openness has no screen item class {name}.",
+                                code="NO_OPENNESS_EQUIVALENT", details={"type": name})
+
+    def _add_events(self, owner: Any, type_name: str, events: list[UnifiedEvent]) -> None:
+        enum = getattr(importlib.import_module(_ENUMS), f"{type_name}EventType")
+        for event in events:
+            value = getattr(enum, event.event, None)
+            if value is None:
+                raise ValidationError(f"{type_name} has no event {event.event!r}.", code="INVALID_UNIFIED_DOCUMENT",
+                                      details={"event": event.event})
+            handler = owner.EventHandlers.Find(value) or owner.EventHandlers.Create(value)
+            handler.Script.ScriptCode = event.script_code
+            handler.Script.GlobalDefinitionAreaScriptCode = event.global_definition_area_script_code
+
+    def _folder(self, software: Any, groups: str, folder: str) -> Any:
+        """The group composition owner for ``a/b`` (created as needed), or None for the root."""
+        owner = None
+        composition = getattr(software, groups)
+        for part in folder.split("/") if folder else ():
+            owner = composition.Find(part) or composition.Create(part)
+            composition = owner.Groups
+        return owner
+
+    def _create_screen(self, software: Any, screen: UnifiedScreen, overwrite: bool) -> None:
+        existing = next((s for _, s in _grouped(software.Screens, software.ScreenGroups, "Screens")
+                         if str(s.Name).casefold() == screen.name.casefold()), None)
+        if existing is not None and overwrite:
+            existing.Delete()
+        group = self._folder(software, "ScreenGroups", screen.folder)
+        made = (group.Screens if group is not None else software.Screens).Create(screen.name)
+        if screen.width and screen.height:
+            made.Width, made.Height = screen.width, screen.height
+        self._add_events(made, "HmiScreen", screen.events)
+        dynamization = getattr(importlib.import_module(_TAG_DYNAMIZATION), "TagDynamization")
+        for item in screen.items:
+            created = made.ScreenItems.Create[self._item_type(item.type)](item.name)
+            created.Left, created.Top, created.Width, created.Height = item.left, item.top, item.width, item.height
+            if item.tag:
+                created.Dynamizations.Create[dynamization]("ProcessValue").Tag = item.tag
+            self._add_events(created, item.type, item.events)
+
+    def _create_tags(self, software: Any, table: UnifiedTagTable, overwrite: bool) -> None:
+        group = self._folder(software, "TagTableGroups", table.folder)
+        tables = group.TagTables if group is not None else software.TagTables
+        if software.TagTables.Find(table.name) is None and tables.Find(table.name) is None:
+            tables.Create(table.name)
+        for tag in table.tags:
+            existing = software.Tags.Find(tag.name)
+            if existing is not None and overwrite:
+                existing.Delete()
+            made = software.Tags.Create(tag.name, table.name)
+            made.DataType = tag.data_type
+            if tag.connection:
+                made.Connection = tag.connection
+                made.PlcTag = tag.plc_tag
+
+    def apply_unified_hmi(self, device: str, model: UnifiedHmi, *, overwrite: bool = False) -> UnifiedHmi:
+        if model.script_modules:
+            raise NotSupportedError(
+                "Openness reaches a Unified script module's code only through HmiSoftware.Scripts.Export/Import files, "
+                "whose layout no public source shows; create global modules in TIA Portal.",
+                code="NO_OPENNESS_EQUIVALENT")
+
+        def run() -> UnifiedHmi:
+            software = self._hmi_software(device)
+            merge(self._read(device, software), model, overwrite=overwrite, device=device)  # TIA's checks first
+            for connection in model.connections:
+                existing = software.Connections.Find(connection.name)
+                if existing is not None:
+                    existing.Delete()
+                made = software.Connections.Create(connection.name)
+                made.Partner, made.CommunicationDriver = connection.partner, connection.communication_driver
+            for table in model.tag_tables:
+                self._create_tags(software, table, overwrite)
+            for screen in model.screens:
+                self._create_screen(software, screen, overwrite)
+            return subset(self._read(device, software), model)
+
+        return self._change("HmiSoftware.Screens.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    def delete_unified_object(self, device: str, kind: UnifiedKind, name: str) -> None:
+        def run() -> None:
+            software = self._hmi_software(device)
+            stored = check_delete(self._read(device, software), kind, name, device)
+            if kind == "tag":
+                software.Tags.Find(stored).Delete()
+                return
+            objects = {"screen": lambda: _grouped(software.Screens, software.ScreenGroups, "Screens"),
+                       "tagTable": lambda: _grouped(software.TagTables, software.TagTableGroups, "TagTables"),
+                       "connection": lambda: (("", c) for c in software.Connections),
+                       "scriptModule": lambda: (("", m) for m in software.Scripts)}[kind]()
+            next(o for _, o in objects if str(o.Name) == stored).Delete()
+
+        self._change(f"{kind}.Delete", run, invocation=ValidationError)  # type: ignore[attr-defined]

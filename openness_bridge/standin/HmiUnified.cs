@@ -1,0 +1,648 @@
+// Stand-in for the WinCC Unified part of Siemens.Engineering (Siemens.Engineering.HmiUnified): a Unified panel's
+// HmiSoftware with screens (in screen groups), screen items (HmiButton and HmiIOField only), their ProcessValue tag
+// dynamization and JavaScript event handlers, tag tables (in tag table groups) with tags, connections and the names of
+// script modules (see Engineering.cs for the ground rules and openness_bridge/README.md, "HMI Unified", for the
+// source of every public member). A new panel has the "Default tag table". Create refuses a name the composition
+// has, Tags.Create a tag table that does not exist, as TIA does; everything is kept in memory and saved as records.
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using StandIn.Control;
+
+namespace Siemens.Engineering.HmiUnified
+{
+    public sealed partial class HmiSoftware
+    {
+        internal UnifiedState UState { get { OwnerProject.Live(); return UnifiedState.Of(Device); } }
+        public UI.Screens.HmiScreenComposition Screens { get { return new UI.Screens.HmiScreenComposition(OwnerProject, UState, ""); } }
+        public UI.ScreenGroup.HmiScreenGroupComposition ScreenGroups { get { return new UI.ScreenGroup.HmiScreenGroupComposition(OwnerProject, UState, ""); } }
+        public HmiTags.HmiTagTableComposition TagTables { get { return new HmiTags.HmiTagTableComposition(OwnerProject, UState, ""); } }
+        public HmiTags.HmiTagTableGroupComposition TagTableGroups { get { return new HmiTags.HmiTagTableGroupComposition(OwnerProject, UState, ""); } }
+        public HmiTags.HmiTagComposition Tags { get { return new HmiTags.HmiTagComposition(OwnerProject, UState, null); } }
+        public HmiConnections.HmiConnectionComposition Connections { get { return new HmiConnections.HmiConnectionComposition(OwnerProject, UState); } }
+        public Scripts.HmiScriptModuleComposition Scripts { get { return new Scripts.HmiScriptModuleComposition(OwnerProject, UState); } }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.Enum
+{
+    public enum HmiScreenEventType { Unloaded = 1 }
+    public enum HmiButtonEventType { Tapped = 0, Down = 1, Up = 2 }
+    public enum HmiIOFieldEventType { Tapped = 0 }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.Dynamization
+{
+    // The script of an event handler (IHmiScript: ScriptCode, GlobalDefinitionAreaScriptCode).
+    public interface IHmiScript
+    {
+        string ScriptCode { get; set; }
+        string GlobalDefinitionAreaScriptCode { get; set; }
+    }
+
+    public class DynamizationBase
+    {
+        internal readonly Project OwnerProject;
+        internal readonly UItem Item;
+        internal DynamizationBase(Project project, UItem item) { OwnerProject = project; Item = item; }
+        public void Delete() { OwnerProject.Live(); Item.Tag = null; OwnerProject.State.Modified = true; }
+    }
+
+    public sealed class DynamizationBaseComposition
+    {
+        private readonly Project _project;
+        private readonly UItem _item;
+        internal DynamizationBaseComposition(Project project, UItem item) { _project = project; _item = item; }
+
+        // The stand-in keeps one dynamization, a TagDynamization of ProcessValue.
+        public DynamizationBase Find(string propertyName)
+        {
+            _project.Live();
+            return propertyName == "ProcessValue" && _item.Tag != null ? new Tag.TagDynamization(_project, _item) : null;
+        }
+
+        public T Create<T>(string propertyName) where T : DynamizationBase
+        {
+            _project.Live();
+            if (typeof(T) != typeof(Tag.TagDynamization) || propertyName != "ProcessValue")
+                throw new EngineeringTargetInvocationException("The dynamization could not be created.", "The stand-in models only the ProcessValue tag dynamization.", null);
+            if (_item.Tag != null)
+                throw new EngineeringTargetInvocationException("The dynamization could not be created.", "The property '" + propertyName + "' is already dynamized.", null);
+            _item.Tag = "";
+            _project.State.Modified = true;
+            return (T)(DynamizationBase)new Tag.TagDynamization(_project, _item);
+        }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.Dynamization.Tag
+{
+    public sealed class TagDynamization : DynamizationBase
+    {
+        internal TagDynamization(Project project, UItem item) : base(project, item) { }
+        public string Tag
+        {
+            get { OwnerProject.Live(); return Item.Tag ?? ""; }
+            set { OwnerProject.Live(); Item.Tag = value ?? ""; OwnerProject.State.Modified = true; }
+        }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.Events
+{
+    public sealed class HmiScreenEventHandler
+    {
+        private readonly UEventHandle _h;
+        internal HmiScreenEventHandler(UEventHandle h) { _h = h; }
+        public Enum.HmiScreenEventType EventType { get { _h.Live(); return (Enum.HmiScreenEventType)_h.Event.Type; } }
+        public Dynamization.IHmiScript Script { get { _h.Live(); return _h; } }
+        public void Delete() { _h.Delete(); }
+    }
+
+    public sealed class HmiScreenEventHandlerComposition : IEnumerable<HmiScreenEventHandler>
+    {
+        private readonly UEvents _e;
+        internal HmiScreenEventHandlerComposition(UEvents e) { _e = e; }
+        public HmiScreenEventHandler Create(Enum.HmiScreenEventType eventType) { return new HmiScreenEventHandler(_e.Create((int)eventType)); }
+        public HmiScreenEventHandler Find(Enum.HmiScreenEventType eventType) { var h = _e.Find((int)eventType); return h == null ? null : new HmiScreenEventHandler(h); }
+        public IEnumerator<HmiScreenEventHandler> GetEnumerator() { return _e.All().Select(h => new HmiScreenEventHandler(h)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class HmiButtonEventHandler
+    {
+        private readonly UEventHandle _h;
+        internal HmiButtonEventHandler(UEventHandle h) { _h = h; }
+        public Enum.HmiButtonEventType EventType { get { _h.Live(); return (Enum.HmiButtonEventType)_h.Event.Type; } }
+        public Dynamization.IHmiScript Script { get { _h.Live(); return _h; } }
+        public void Delete() { _h.Delete(); }
+    }
+
+    public sealed class HmiButtonEventHandlerComposition : IEnumerable<HmiButtonEventHandler>
+    {
+        private readonly UEvents _e;
+        internal HmiButtonEventHandlerComposition(UEvents e) { _e = e; }
+        public HmiButtonEventHandler Create(Enum.HmiButtonEventType eventType) { return new HmiButtonEventHandler(_e.Create((int)eventType)); }
+        public HmiButtonEventHandler Find(Enum.HmiButtonEventType eventType) { var h = _e.Find((int)eventType); return h == null ? null : new HmiButtonEventHandler(h); }
+        public IEnumerator<HmiButtonEventHandler> GetEnumerator() { return _e.All().Select(h => new HmiButtonEventHandler(h)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class HmiIOFieldEventHandler
+    {
+        private readonly UEventHandle _h;
+        internal HmiIOFieldEventHandler(UEventHandle h) { _h = h; }
+        public Enum.HmiIOFieldEventType EventType { get { _h.Live(); return (Enum.HmiIOFieldEventType)_h.Event.Type; } }
+        public Dynamization.IHmiScript Script { get { _h.Live(); return _h; } }
+        public void Delete() { _h.Delete(); }
+    }
+
+    public sealed class HmiIOFieldEventHandlerComposition : IEnumerable<HmiIOFieldEventHandler>
+    {
+        private readonly UEvents _e;
+        internal HmiIOFieldEventHandlerComposition(UEvents e) { _e = e; }
+        public HmiIOFieldEventHandler Create(Enum.HmiIOFieldEventType eventType) { return new HmiIOFieldEventHandler(_e.Create((int)eventType)); }
+        public HmiIOFieldEventHandler Find(Enum.HmiIOFieldEventType eventType) { var h = _e.Find((int)eventType); return h == null ? null : new HmiIOFieldEventHandler(h); }
+        public IEnumerator<HmiIOFieldEventHandler> GetEnumerator() { return _e.All().Select(h => new HmiIOFieldEventHandler(h)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.Base
+{
+    public abstract class HmiScreenItemBase
+    {
+        internal readonly Project OwnerProject;
+        internal readonly UScreen Screen;
+        internal readonly UItem State;
+        internal HmiScreenItemBase(Project project, UScreen screen, UItem state) { OwnerProject = project; Screen = screen; State = state; }
+        public string Name { get { OwnerProject.Live(); return State.Name; } }
+        public int Left { get { OwnerProject.Live(); return State.Left; } set { OwnerProject.Live(); State.Left = value; OwnerProject.State.Modified = true; } }
+        public int Top { get { OwnerProject.Live(); return State.Top; } set { OwnerProject.Live(); State.Top = value; OwnerProject.State.Modified = true; } }
+        public uint Width { get { OwnerProject.Live(); return State.Width; } set { OwnerProject.Live(); State.Width = value; OwnerProject.State.Modified = true; } }
+        public uint Height { get { OwnerProject.Live(); return State.Height; } set { OwnerProject.Live(); State.Height = value; OwnerProject.State.Modified = true; } }
+        public Dynamization.DynamizationBaseComposition Dynamizations { get { OwnerProject.Live(); return new Dynamization.DynamizationBaseComposition(OwnerProject, State); } }
+        public void Delete() { OwnerProject.Live(); Screen.Items.Remove(State); OwnerProject.State.Modified = true; }
+
+        internal static HmiScreenItemBase Wrap(Project project, UScreen screen, UItem item)
+        {
+            if (item.Type == "HmiButton") return new Widgets.HmiButton(project, screen, item);
+            return new Widgets.HmiIOField(project, screen, item);
+        }
+    }
+
+    public sealed class HmiScreenItemBaseComposition : IEnumerable<HmiScreenItemBase>
+    {
+        private readonly Project _project;
+        private readonly UScreen _screen;
+        internal HmiScreenItemBaseComposition(Project project, UScreen screen) { _project = project; _screen = screen; }
+
+        public HmiScreenItemBase Find(string name)
+        {
+            _project.Live();
+            var item = _screen.Items.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase));
+            return item == null ? null : HmiScreenItemBase.Wrap(_project, _screen, item);
+        }
+
+        public T Create<T>(string name) where T : HmiScreenItemBase
+        {
+            _project.Live();
+            if (typeof(T) != typeof(Widgets.HmiButton) && typeof(T) != typeof(Widgets.HmiIOField))
+                throw new EngineeringTargetInvocationException("The screen item could not be created.", "The stand-in models HmiButton and HmiIOField only.", null);
+            UnifiedState.Unique(_screen.Items.Select(i => i.Name), name, "screen item");
+            var item = new UItem { Name = name, Type = typeof(T).Name, Width = 100, Height = 40 };
+            _screen.Items.Add(item);
+            _project.State.Modified = true;
+            return (T)HmiScreenItemBase.Wrap(_project, _screen, item);
+        }
+
+        public IEnumerator<HmiScreenItemBase> GetEnumerator()
+        {
+            _project.Live();
+            return _screen.Items.ToList().Select(i => HmiScreenItemBase.Wrap(_project, _screen, i)).GetEnumerator();
+        }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.Widgets
+{
+    public sealed class HmiButton : Base.HmiScreenItemBase
+    {
+        internal HmiButton(Project project, UScreen screen, UItem state) : base(project, screen, state) { }
+        public Events.HmiButtonEventHandlerComposition EventHandlers { get { OwnerProject.Live(); return new Events.HmiButtonEventHandlerComposition(new UEvents(OwnerProject, State.Events)); } }
+    }
+
+    public sealed class HmiIOField : Base.HmiScreenItemBase
+    {
+        internal HmiIOField(Project project, UScreen screen, UItem state) : base(project, screen, state) { }
+        public Events.HmiIOFieldEventHandlerComposition EventHandlers { get { OwnerProject.Live(); return new Events.HmiIOFieldEventHandlerComposition(new UEvents(OwnerProject, State.Events)); } }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.Screens
+{
+    public sealed class HmiScreen
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly UScreen _screen;
+        internal HmiScreen(Project project, UnifiedState state, UScreen screen) { _project = project; _state = state; _screen = screen; }
+        public string Name { get { _project.Live(); return _screen.Name; } }
+        public uint Width { get { _project.Live(); return _screen.Width; } set { _project.Live(); _screen.Width = value; _project.State.Modified = true; } }
+        public uint Height { get { _project.Live(); return _screen.Height; } set { _project.Live(); _screen.Height = value; _project.State.Modified = true; } }
+        public Base.HmiScreenItemBaseComposition ScreenItems { get { _project.Live(); return new Base.HmiScreenItemBaseComposition(_project, _screen); } }
+        public Events.HmiScreenEventHandlerComposition EventHandlers { get { _project.Live(); return new Events.HmiScreenEventHandlerComposition(new UEvents(_project, _screen.Events)); } }
+        public void Delete() { _project.Live(); _state.Screens.Remove(_screen); _project.State.Modified = true; }
+    }
+
+    public sealed class HmiScreenComposition : IEnumerable<HmiScreen>
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly string _group;
+        internal HmiScreenComposition(Project project, UnifiedState state, string group) { _project = project; _state = state; _group = group; }
+        private IEnumerable<UScreen> Here { get { return _state.Screens.Where(s => s.Group == _group); } }
+
+        public HmiScreen Create(string name)
+        {
+            _project.Live();
+            UnifiedState.Unique(_state.Screens.Select(s => s.Name), name, "screen");
+            var screen = new UScreen { Name = name, Group = _group, Width = UnifiedState.PanelWidth, Height = UnifiedState.PanelHeight };
+            _state.Screens.Add(screen);
+            _project.State.Modified = true;
+            return new HmiScreen(_project, _state, screen);
+        }
+
+        public HmiScreen Find(string name)
+        {
+            _project.Live();
+            var screen = Here.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+            return screen == null ? null : new HmiScreen(_project, _state, screen);
+        }
+
+        public IEnumerator<HmiScreen> GetEnumerator() { _project.Live(); return Here.ToList().Select(s => new HmiScreen(_project, _state, s)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
+{
+    public sealed class HmiScreenGroup
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly string _path;
+        internal HmiScreenGroup(Project project, UnifiedState state, string path) { _project = project; _state = state; _path = path; }
+        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
+        public Screens.HmiScreenComposition Screens { get { _project.Live(); return new Screens.HmiScreenComposition(_project, _state, _path); } }
+        public HmiScreenGroupComposition Groups { get { _project.Live(); return new HmiScreenGroupComposition(_project, _state, _path); } }
+        public void Delete() { _project.Live(); _state.DeleteGroup(_state.ScreenGroups, _path); _state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, _path)); _project.State.Modified = true; }
+    }
+
+    public sealed class HmiScreenGroupComposition : IEnumerable<HmiScreenGroup>
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly string _parent;
+        internal HmiScreenGroupComposition(Project project, UnifiedState state, string parent) { _project = project; _state = state; _parent = parent; }
+        public HmiScreenGroup Create(string name) { _project.Live(); return new HmiScreenGroup(_project, _state, _state.CreateGroup(_state.ScreenGroups, _parent, name)); }
+        public HmiScreenGroup Find(string name) { _project.Live(); var p = _state.FindGroup(_state.ScreenGroups, _parent, name); return p == null ? null : new HmiScreenGroup(_project, _state, p); }
+        public IEnumerator<HmiScreenGroup> GetEnumerator() { _project.Live(); return _state.Children(_state.ScreenGroups, _parent).Select(p => new HmiScreenGroup(_project, _state, p)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.HmiTags
+{
+    public sealed class HmiTag
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly UTag _tag;
+        internal HmiTag(Project project, UnifiedState state, UTag tag) { _project = project; _state = state; _tag = tag; }
+        public string Name { get { _project.Live(); return _tag.Name; } }
+        public string DataType { get { _project.Live(); return _tag.DataType; } set { Set(() => _tag.DataType = value ?? ""); } }
+        public string Connection { get { _project.Live(); return _tag.Connection; } set { Set(() => _tag.Connection = value ?? ""); } }
+        public string PlcTag { get { _project.Live(); return _tag.PlcTag; } set { Set(() => _tag.PlcTag = value ?? ""); } }
+        public void Delete() { _project.Live(); _state.Tags.Remove(_tag); _project.State.Modified = true; }
+        private void Set(Action change) { _project.Live(); change(); _project.State.Modified = true; }
+    }
+
+    public sealed class HmiTagComposition : IEnumerable<HmiTag>
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly string _table;  // null: every tag of the device (HmiSoftware.Tags)
+        internal HmiTagComposition(Project project, UnifiedState state, string table) { _project = project; _state = state; _table = table; }
+        private IEnumerable<UTag> Here { get { return _state.Tags.Where(t => _table == null || t.Table == _table); } }
+
+        public HmiTag Create(string name, string tagTableName)
+        {
+            _project.Live();
+            var table = _state.Tables.FirstOrDefault(t => string.Equals(t.Name, tagTableName, StringComparison.OrdinalIgnoreCase));
+            if (table == null)
+                throw new EngineeringTargetInvocationException("The tag could not be created.", "The tag table '" + tagTableName + "' does not exist.", null);
+            UnifiedState.Unique(_state.Tags.Select(t => t.Name), name, "tag");
+            var tag = new UTag { Name = name, Table = table.Name };
+            _state.Tags.Add(tag);
+            _project.State.Modified = true;
+            return new HmiTag(_project, _state, tag);
+        }
+
+        public HmiTag Find(string name)
+        {
+            _project.Live();
+            var tag = Here.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            return tag == null ? null : new HmiTag(_project, _state, tag);
+        }
+
+        public IEnumerator<HmiTag> GetEnumerator() { _project.Live(); return Here.ToList().Select(t => new HmiTag(_project, _state, t)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class HmiTagTable
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly UTable _table;
+        internal HmiTagTable(Project project, UnifiedState state, UTable table) { _project = project; _state = state; _table = table; }
+        public string Name { get { _project.Live(); return _table.Name; } }
+        public HmiTagComposition Tags { get { _project.Live(); return new HmiTagComposition(_project, _state, _table.Name); } }
+        public void Delete() { _project.Live(); _state.Tags.RemoveAll(t => t.Table == _table.Name); _state.Tables.Remove(_table); _project.State.Modified = true; }
+    }
+
+    public sealed class HmiTagTableComposition : IEnumerable<HmiTagTable>
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly string _group;
+        internal HmiTagTableComposition(Project project, UnifiedState state, string group) { _project = project; _state = state; _group = group; }
+        private IEnumerable<UTable> Here { get { return _state.Tables.Where(t => t.Group == _group); } }
+
+        public HmiTagTable Create(string name)
+        {
+            _project.Live();
+            UnifiedState.Unique(_state.Tables.Select(t => t.Name), name, "tag table");
+            var table = new UTable { Name = name, Group = _group };
+            _state.Tables.Add(table);
+            _project.State.Modified = true;
+            return new HmiTagTable(_project, _state, table);
+        }
+
+        public HmiTagTable Find(string name)
+        {
+            _project.Live();
+            var table = Here.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            return table == null ? null : new HmiTagTable(_project, _state, table);
+        }
+
+        public IEnumerator<HmiTagTable> GetEnumerator() { _project.Live(); return Here.ToList().Select(t => new HmiTagTable(_project, _state, t)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class HmiTagTableGroup
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly string _path;
+        internal HmiTagTableGroup(Project project, UnifiedState state, string path) { _project = project; _state = state; _path = path; }
+        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
+        public HmiTagTableComposition TagTables { get { _project.Live(); return new HmiTagTableComposition(_project, _state, _path); } }
+        public HmiTagTableGroupComposition Groups { get { _project.Live(); return new HmiTagTableGroupComposition(_project, _state, _path); } }
+        public void Delete()
+        {
+            _project.Live();
+            var gone = _state.Tables.Where(t => UnifiedState.Within(t.Group, _path)).Select(t => t.Name).ToList();
+            _state.Tags.RemoveAll(t => gone.Contains(t.Table));
+            _state.Tables.RemoveAll(t => gone.Contains(t.Name));
+            _state.DeleteGroup(_state.TableGroups, _path);
+            _project.State.Modified = true;
+        }
+    }
+
+    public sealed class HmiTagTableGroupComposition : IEnumerable<HmiTagTableGroup>
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly string _parent;
+        internal HmiTagTableGroupComposition(Project project, UnifiedState state, string parent) { _project = project; _state = state; _parent = parent; }
+        public HmiTagTableGroup Create(string name) { _project.Live(); return new HmiTagTableGroup(_project, _state, _state.CreateGroup(_state.TableGroups, _parent, name)); }
+        public HmiTagTableGroup Find(string name) { _project.Live(); var p = _state.FindGroup(_state.TableGroups, _parent, name); return p == null ? null : new HmiTagTableGroup(_project, _state, p); }
+        public IEnumerator<HmiTagTableGroup> GetEnumerator() { _project.Live(); return _state.Children(_state.TableGroups, _parent).Select(p => new HmiTagTableGroup(_project, _state, p)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.HmiConnections
+{
+    public sealed class HmiConnection
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly UConnection _c;
+        internal HmiConnection(Project project, UnifiedState state, UConnection c) { _project = project; _state = state; _c = c; }
+        public string Name { get { _project.Live(); return _c.Name; } }
+        public string Partner { get { _project.Live(); return _c.Partner; } set { _project.Live(); _c.Partner = value ?? ""; _project.State.Modified = true; } }
+        public string CommunicationDriver { get { _project.Live(); return _c.Driver; } set { _project.Live(); _c.Driver = value ?? ""; _project.State.Modified = true; } }
+        public void Delete() { _project.Live(); _state.Connections.Remove(_c); _project.State.Modified = true; }
+    }
+
+    public sealed class HmiConnectionComposition : IEnumerable<HmiConnection>
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        internal HmiConnectionComposition(Project project, UnifiedState state) { _project = project; _state = state; }
+
+        public HmiConnection Create(string name)
+        {
+            _project.Live();
+            UnifiedState.Unique(_state.Connections.Select(x => x.Name), name, "connection");
+            var c = new UConnection { Name = name };
+            _state.Connections.Add(c);
+            _project.State.Modified = true;
+            return new HmiConnection(_project, _state, c);
+        }
+
+        public HmiConnection Find(string name)
+        {
+            _project.Live();
+            var c = _state.Connections.FirstOrDefault(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase));
+            return c == null ? null : new HmiConnection(_project, _state, c);
+        }
+
+        public IEnumerator<HmiConnection> GetEnumerator() { _project.Live(); return _state.Connections.ToList().Select(c => new HmiConnection(_project, _state, c)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.HmiUnified.Scripts
+{
+    // Script modules by name; the stand-in's panels have none (their code lives in Export/Import files).
+    public sealed class HmiScriptModule
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        private readonly string _name;
+        internal HmiScriptModule(Project project, UnifiedState state, string name) { _project = project; _state = state; _name = name; }
+        public string Name { get { _project.Live(); return _name; } }
+        public void Delete() { _project.Live(); _state.ScriptModules.Remove(_name); _project.State.Modified = true; }
+    }
+
+    public sealed class HmiScriptModuleComposition : IEnumerable<HmiScriptModule>
+    {
+        private readonly Project _project;
+        private readonly UnifiedState _state;
+        internal HmiScriptModuleComposition(Project project, UnifiedState state) { _project = project; _state = state; }
+        public IEnumerator<HmiScriptModule> GetEnumerator() { _project.Live(); return _state.ScriptModules.ToList().Select(n => new HmiScriptModule(_project, _state, n)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace StandIn.Control
+{
+    internal sealed partial class DeviceState
+    {
+        internal UnifiedState Unified;
+    }
+
+    internal sealed class UEvent { internal int Type; internal string Code = ""; internal string Global = ""; }
+    internal sealed class UItem { internal string Name; internal string Type; internal int Left; internal int Top; internal uint Width; internal uint Height; internal string Tag; internal readonly List<UEvent> Events = new List<UEvent>(); }
+    internal sealed class UScreen { internal string Name; internal string Group = ""; internal uint Width; internal uint Height; internal readonly List<UItem> Items = new List<UItem>(); internal readonly List<UEvent> Events = new List<UEvent>(); }
+    internal sealed class UTable { internal string Name; internal string Group = ""; }
+    internal sealed class UTag { internal string Name; internal string Table; internal string DataType = ""; internal string Connection = ""; internal string PlcTag = ""; }
+    internal sealed class UConnection { internal string Name; internal string Partner = ""; internal string Driver = ""; }
+
+    /// <summary>An event handler: the script it carries is the handler's state (IHmiScript).</summary>
+    internal sealed class UEventHandle : Siemens.Engineering.HmiUnified.UI.Dynamization.IHmiScript
+    {
+        private readonly Siemens.Engineering.Project _project;
+        private readonly List<UEvent> _owner;
+        internal readonly UEvent Event;
+        internal UEventHandle(Siemens.Engineering.Project project, List<UEvent> owner, UEvent e) { _project = project; _owner = owner; Event = e; }
+        internal void Live() { _project.Live(); }
+        public string ScriptCode { get { Live(); return Event.Code; } set { Live(); Event.Code = value ?? ""; _project.State.Modified = true; } }
+        public string GlobalDefinitionAreaScriptCode { get { Live(); return Event.Global; } set { Live(); Event.Global = value ?? ""; _project.State.Modified = true; } }
+        internal void Delete() { Live(); _owner.Remove(Event); _project.State.Modified = true; }
+    }
+
+    /// <summary>The event handlers of one screen or item (each event type at most once, as TIA's Create refuses a second).</summary>
+    internal sealed class UEvents
+    {
+        private readonly Siemens.Engineering.Project _project;
+        private readonly List<UEvent> _events;
+        internal UEvents(Siemens.Engineering.Project project, List<UEvent> events) { _project = project; _events = events; }
+        internal UEventHandle Find(int type) { _project.Live(); var e = _events.FirstOrDefault(x => x.Type == type); return e == null ? null : new UEventHandle(_project, _events, e); }
+        internal IEnumerable<UEventHandle> All() { _project.Live(); return _events.ToList().Select(e => new UEventHandle(_project, _events, e)); }
+        internal UEventHandle Create(int type)
+        {
+            _project.Live();
+            if (_events.Any(x => x.Type == type))
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The event handler could not be created.", "The event already has a handler.", null);
+            var e = new UEvent { Type = type };
+            _events.Add(e);
+            _project.State.Modified = true;
+            return new UEventHandle(_project, _events, e);
+        }
+    }
+
+    internal sealed class UnifiedState
+    {
+        // The stand-in's one Unified article is the MTP700 (800x480), so a new screen has that size.
+        internal const uint PanelWidth = 800;
+        internal const uint PanelHeight = 480;
+        internal const string DefaultTagTable = "Default tag table";
+
+        internal readonly List<UScreen> Screens = new List<UScreen>();
+        internal readonly List<string> ScreenGroups = new List<string>();
+        internal readonly List<UTable> Tables = new List<UTable>();
+        internal readonly List<string> TableGroups = new List<string>();
+        internal readonly List<UTag> Tags = new List<UTag>();
+        internal readonly List<UConnection> Connections = new List<UConnection>();
+        internal readonly List<string> ScriptModules = new List<string>();
+
+        internal static UnifiedState Of(DeviceState device)
+        {
+            if (device.Unified == null) device.Unified = Empty();
+            return device.Unified;
+        }
+
+        internal static UnifiedState Empty()
+        {
+            var state = new UnifiedState();
+            state.Tables.Add(new UTable { Name = DefaultTagTable });
+            return state;
+        }
+
+        internal static void Unique(IEnumerable<string> names, string name, string kind)
+        {
+            if (string.IsNullOrEmpty(name) || names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The " + kind + " could not be created.", "The name '" + name + "' is not valid or already exists.", null);
+        }
+
+        internal static bool Within(string group, string path) { return group == path || group.StartsWith(path + "/", StringComparison.Ordinal); }
+
+        internal string CreateGroup(List<string> groups, string parent, string name)
+        {
+            var path = parent == "" ? name : parent + "/" + name;
+            Unique(Children(groups, parent).Select(p => p.Split('/').Last()), name, "group");
+            groups.Add(path);
+            return path;
+        }
+
+        internal string FindGroup(List<string> groups, string parent, string name)
+        {
+            return Children(groups, parent).FirstOrDefault(p => string.Equals(p.Split('/').Last(), name, StringComparison.OrdinalIgnoreCase));
+        }
+
+        internal IEnumerable<string> Children(List<string> groups, string parent)
+        {
+            return groups.Where(p => (parent == "" ? !p.Contains("/") : p.StartsWith(parent + "/", StringComparison.Ordinal) && !p.Substring(parent.Length + 1).Contains("/"))).ToList();
+        }
+
+        internal void DeleteGroup(List<string> groups, string path) { groups.RemoveAll(p => Within(p, path)); }
+    }
+
+    /// <summary>Records: hmiu.* with the device name first; free text through <see cref="Record.Text"/>.</summary>
+    internal sealed class UnifiedPart : IProjectPart
+    {
+        private static string T(string v) { return Record.Text(v); }
+        private static string U(string v) { return Record.Untext(v); }
+
+        public IEnumerable<string[]> Save(ProjectState project)
+        {
+            foreach (var device in project.Devices.Where(d => d.Unified != null))
+            {
+                var s = device.Unified;
+                var d = T(device.Name);
+                yield return new[] { "hmiu.device", d };
+                foreach (var g in s.ScreenGroups) yield return new[] { "hmiu.screengroup", d, T(g) };
+                foreach (var g in s.TableGroups) yield return new[] { "hmiu.tablegroup", d, T(g) };
+                foreach (var t in s.Tables.Where(t => t.Name != UnifiedState.DefaultTagTable)) yield return new[] { "hmiu.table", d, T(t.Name), T(t.Group) };
+                foreach (var t in s.Tags) yield return new[] { "hmiu.tag", d, T(t.Name), T(t.Table), T(t.DataType), T(t.Connection), T(t.PlcTag) };
+                foreach (var c in s.Connections) yield return new[] { "hmiu.connection", d, T(c.Name), T(c.Partner), T(c.Driver) };
+                foreach (var m in s.ScriptModules) yield return new[] { "hmiu.script", d, T(m) };
+                for (var i = 0; i < s.Screens.Count; i++)
+                {
+                    var sc = s.Screens[i];
+                    yield return new[] { "hmiu.screen", d, T(sc.Name), T(sc.Group), sc.Width.ToString(), sc.Height.ToString() };
+                    foreach (var e in sc.Events) yield return new[] { "hmiu.event", d, i.ToString(), "", e.Type.ToString(), T(e.Code), T(e.Global) };
+                    foreach (var it in sc.Items)
+                    {
+                        yield return new[] { "hmiu.item", d, i.ToString(), T(it.Name), it.Type, it.Left.ToString(), it.Top.ToString(), it.Width.ToString(), it.Height.ToString(), it.Tag == null ? "-" : T(it.Tag) };
+                        foreach (var e in it.Events) yield return new[] { "hmiu.event", d, i.ToString(), T(it.Name), e.Type.ToString(), T(e.Code), T(e.Global) };
+                    }
+                }
+            }
+        }
+
+        public bool Load(ProjectState project, string[] f)
+        {
+            if (!f[0].StartsWith("hmiu.", StringComparison.Ordinal)) return false;
+            var device = project.Devices.First(x => x.Name == U(f[1]));
+            if (f[0] == "hmiu.device") { device.Unified = UnifiedState.Empty(); return true; }
+            var s = device.Unified;
+            switch (f[0])
+            {
+                case "hmiu.screengroup": s.ScreenGroups.Add(U(f[2])); break;
+                case "hmiu.tablegroup": s.TableGroups.Add(U(f[2])); break;
+                case "hmiu.table": s.Tables.Add(new UTable { Name = U(f[2]), Group = U(f[3]) }); break;
+                case "hmiu.tag": s.Tags.Add(new UTag { Name = U(f[2]), Table = U(f[3]), DataType = U(f[4]), Connection = U(f[5]), PlcTag = U(f[6]) }); break;
+                case "hmiu.connection": s.Connections.Add(new UConnection { Name = U(f[2]), Partner = U(f[3]), Driver = U(f[4]) }); break;
+                case "hmiu.script": s.ScriptModules.Add(U(f[2])); break;
+                case "hmiu.screen": s.Screens.Add(new UScreen { Name = U(f[2]), Group = U(f[3]), Width = uint.Parse(f[4]), Height = uint.Parse(f[5]) }); break;
+                case "hmiu.item":
+                    s.Screens[int.Parse(f[2])].Items.Add(new UItem { Name = U(f[3]), Type = f[4], Left = int.Parse(f[5]), Top = int.Parse(f[6]), Width = uint.Parse(f[7]), Height = uint.Parse(f[8]), Tag = f[9] == "-" ? null : U(f[9]) });
+                    break;
+                case "hmiu.event":
+                    var screen = s.Screens[int.Parse(f[2])];
+                    var events = f[3] == "" ? screen.Events : screen.Items.First(it => it.Name == U(f[3])).Events;
+                    events.Add(new UEvent { Type = int.Parse(f[4]), Code = U(f[5]), Global = U(f[6]) });
+                    break;
+                default: return false;
+            }
+            return true;
+        }
+    }
+}

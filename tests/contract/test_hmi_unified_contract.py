@@ -1,0 +1,120 @@
+"""The WinCC Unified part of the HMI port: read, apply and delete the object model, on every adapter.
+
+Calls :class:`engineering_api.backend.areas.hmi_unified.HmiUnifiedPort` methods directly, parametrised over the fake
+and the Openness bridge (stand-in under Mono).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.hmi_unified import (
+    UnifiedConnection,
+    UnifiedEvent,
+    UnifiedHmi,
+    UnifiedScreen,
+    UnifiedScreenItem,
+    UnifiedScriptModule,
+    UnifiedTag,
+    UnifiedTagTable,
+)
+from engineering_api.backend.port import EngineeringBackend
+from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+
+MTP700 = "6AV2 128-3GB06-0AX1"
+TP700 = "6AV2 124-0GC01-0AX0"
+
+
+@pytest.fixture
+def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
+    """An MTP700 Unified Comfort ``HMI_U`` beside PLC_1."""
+    backend.add_device(MTP700, None, "HMI_U")
+    return "HMI_U"
+
+
+def model() -> UnifiedHmi:
+    return UnifiedHmi(
+        connections=[UnifiedConnection(name="HMI_Connection_1", partner="PLC_1",
+                                       communication_driver="SIMATIC S7 1500")],
+        tag_tables=[UnifiedTagTable(name="Motor", tags=[
+            UnifiedTag(name="Speed", data_type="Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed")])],
+        screens=[UnifiedScreen(name="Overview", width=800, height=480, items=[
+            UnifiedScreenItem(name="Speed_IO", type="HmiIOField", left=10, top=20, width=120, height=30, tag="Speed"),
+            UnifiedScreenItem(name="Start", type="HmiButton", left=10, top=60, events=[
+                UnifiedEvent(event="Tapped", script_code="HMIRuntime.Trace('go');")])])])
+
+
+def test_a_new_panel_and_a_round_trip(backend: EngineeringBackend, panel: str) -> None:
+    new = backend.read_unified_hmi(panel)
+    assert [t.name for t in new.tag_tables] == ["Default tag table"] and new.screens == [] and new.connections == []
+    done = backend.apply_unified_hmi(panel, model())
+    assert [s.name for s in done.screens] == ["Overview"] and [t.name for t in done.tag_tables] == ["Motor"]
+    read = backend.read_unified_hmi(panel)
+    assert read.screens == model().screens
+    assert read.connections == model().connections
+    assert [t for t in read.tag_tables if t.name == "Motor"] == model().tag_tables
+
+
+def test_rules(backend: EngineeringBackend, panel: str) -> None:
+    backend.apply_unified_hmi(panel, model())
+    with pytest.raises(e.AlreadyExistsError) as exists:
+        backend.apply_unified_hmi(panel, UnifiedHmi(screens=model().screens))
+    assert exists.value.code == "SCREEN_EXISTS"
+    with pytest.raises(e.ValidationError) as missing:
+        backend.apply_unified_hmi(panel, UnifiedHmi(tag_tables=[UnifiedTagTable(name="T", tags=[
+            UnifiedTag(name="Level", data_type="Int", connection="Nope", plc_tag="x")])]))
+    assert missing.value.code == "CONNECTION_NOT_FOUND"
+    with pytest.raises(e.ValidationError) as in_use:
+        backend.delete_unified_object(panel, "connection", "HMI_Connection_1")
+    assert in_use.value.code == "CONNECTION_IN_USE"
+    assert [t.name for t in backend.read_unified_hmi(panel).tag_tables] == ["Default tag table", "Motor"]
+
+
+def test_overwrite_and_delete(backend: EngineeringBackend, panel: str) -> None:
+    backend.apply_unified_hmi(panel, model())
+    smaller = UnifiedScreen(name="Overview", width=800, height=480,
+                            items=[UnifiedScreenItem(name="Go", type="HmiButton")])
+    backend.apply_unified_hmi(panel, UnifiedHmi(screens=[smaller]), overwrite=True)
+    assert [i.name for i in backend.read_unified_hmi(panel).screens[0].items] == ["Go"]
+    backend.delete_unified_object(panel, "screen", "overview")
+    backend.delete_unified_object(panel, "tagTable", "Motor")
+    backend.delete_unified_object(panel, "connection", "HMI_Connection_1")
+    read = backend.read_unified_hmi(panel)
+    assert read.screens == [] and read.connections == [] and [t.name for t in read.tag_tables] == ["Default tag table"]
+    with pytest.raises(e.NotFoundError) as gone:
+        backend.delete_unified_object(panel, "screen", "Overview")
+    assert gone.value.code == "SCREEN_NOT_FOUND"
+
+
+def test_script_modules(backend: EngineeringBackend, panel: str) -> None:
+    module = UnifiedHmi(script_modules=[UnifiedScriptModule(name="Helpers", code="export function f() {}")])
+    try:
+        backend.apply_unified_hmi(panel, module)
+    except e.NotSupportedError as exc:  # the bridge: Openness has no member for a module's code
+        assert exc.code == "NO_OPENNESS_EQUIVALENT"
+        assert backend.read_unified_hmi(panel).script_modules == []
+    else:
+        assert backend.read_unified_hmi(panel).script_modules == module.script_modules
+
+
+def test_not_a_unified_panel(backend: EngineeringBackend, panel: str) -> None:
+    backend.add_device(TP700, None, "HMI_1")
+    for device, code in (("HMI_1", "NOT_A_UNIFIED_PANEL"), ("PLC_1", "NOT_AN_HMI")):
+        with pytest.raises(e.ValidationError) as exc:
+            backend.read_unified_hmi(device)
+        assert exc.value.code == code
+    with pytest.raises(e.NotSupportedError) as classic:
+        backend.list_hmi_screens(panel)
+    assert classic.value.code == "UNIFIED_NOT_SUPPORTED"
+
+
+def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
+    backend.apply_unified_hmi(panel, model())
+    before = backend.read_unified_hmi(panel)
+    project = backend.save_project()
+    backend.close_project()
+    backend.open_project(Path(project.path))  # type: ignore[arg-type]
+    assert backend.read_unified_hmi(panel) == before

@@ -1,0 +1,52 @@
+"""The project lock names host, process and portal, so portals of other processes (farm agents on shared storage)
+never open one project twice; a lock of a dead process on this host is stale and replaced, as TIA replaces its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from engineering_api.backend.errors import LockedError
+from fakes.portal import foreign_holder, release_lock, take_lock
+from fakes.project_files import LOCK_NAME
+
+
+def _write(folder, **lock):
+    (folder / LOCK_NAME).write_text(json.dumps({"pid": 7400, "openedAt": "2026-01-01T00:00:00Z", **lock}))
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_live_process_on_this_host_holds_its_lock(tmp_path):
+    parent = os.getppid()  # alive while the test runs, and not this process
+    _write(tmp_path, host=os.uname().nodename, process=parent)
+    with pytest.raises(LockedError) as caught:
+        take_lock(tmp_path, 7400)
+    assert caught.value.code == "PROJECT_LOCKED" and caught.value.details["holderHost"] == os.uname().nodename
+    release_lock(tmp_path, 7400)
+    assert (tmp_path / LOCK_NAME).exists(), "another process's lock is never released by this one"
+
+
+def test_a_portal_on_another_host_holds_its_lock(tmp_path):
+    _write(tmp_path, host="tia-host-2", process=4242)
+    assert foreign_holder(tmp_path)["host"] == "tia-host-2"
+    with pytest.raises(LockedError):
+        take_lock(tmp_path, 7400)
+
+
+def test_a_dead_process_lock_is_stale_and_replaced(tmp_path):
+    _write(tmp_path, host=os.uname().nodename, process=_dead_pid())
+    assert foreign_holder(tmp_path) is None
+    take_lock(tmp_path, 7404)
+    held = json.loads((tmp_path / LOCK_NAME).read_text())
+    assert held["pid"] == 7404 and held["process"] == os.getpid()
+    release_lock(tmp_path, 7404)
+    assert not (tmp_path / LOCK_NAME).exists()

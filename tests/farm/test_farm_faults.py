@@ -1,0 +1,55 @@
+"""Farm faults: an agent killed mid-call (kill -9) ends that call with AGENT_LOST, never a wait without end, and
+the project is as TIA would leave it: its last save intact, reopened by another agent."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from tests.conftest import assert_error, data
+
+pytestmark = pytest.mark.xdist_group("farm")
+
+STEP = {"cycles": 1_000_000}
+"""A million virtual PLC cycles: about two seconds of work for an agent, long enough to be killed in."""
+
+
+def _held_agent(client: Any, headers: dict[str, str]) -> dict[str, Any]:
+    status = data(client.get("/api/farm/agents", headers=headers))
+    return next(a for a in status["agents"] if a["heldByYou"])
+
+
+def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhere(client, farm_key, workspace, agents):
+    caller = farm_key("victim")
+    created = data(client.post("/api/projects/actions/create-sync", json={"name": "Saved", "path": str(workspace)},
+                               headers=caller))
+    data(client.post("/api/projects/actions/save-sync", headers=caller))
+    data(client.post("/api/simulation/instances/create", json={"name": "Sim", "operatingMode": "SingleStep"}, headers=caller))
+    data(client.post("/api/simulation/instances/Sim/power-on", headers=caller))
+    data(client.post("/api/simulation/instances/Sim/run", headers=caller))
+    home = _held_agent(client, caller)["name"]
+    answers: list[Any] = []
+    stepping = threading.Thread(target=lambda: answers.append(
+        client.post("/api/simulation/instances/Sim/actions/step", json=STEP, headers=caller)))
+    stepping.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        record = _held_agent(client, caller)
+        if record["currentCall"] and record["currentCall"].startswith("sim_step"):
+            break
+        time.sleep(0.02)
+    else:
+        raise AssertionError("the step never started on the agent")
+    agents.kill(home)
+    stepping.join(30)
+    assert not stepping.is_alive(), "the caller was told, not left waiting"
+    body = assert_error(answers[0], 503, "AGENT_LOST")
+    assert "last save" in body["message"]
+    # The caller's agent is gone: the next call says so once, then the caller starts afresh on another agent.
+    assert_error(client.get("/api/projects", headers=caller), 503, "AGENT_LOST")
+    reopened = data(client.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=caller))
+    assert reopened["name"] == "Saved"
+    assert _held_agent(client, caller)["name"] != home

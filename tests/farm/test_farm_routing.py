@@ -1,0 +1,102 @@
+"""Farm mode through HTTP: callers get agents of their own, a project stays on its agent, agents are visible."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from typing import Any
+
+import pytest
+
+from tests.conftest import assert_error, data
+
+pytestmark = pytest.mark.xdist_group("farm")
+
+
+def _create(client: Any, headers: dict[str, str], workspace: Any, name: str) -> dict[str, Any]:
+    return data(client.post("/api/projects/actions/create-sync", json={"name": name, "path": str(workspace)},
+                            headers=headers))
+
+
+def _agents(client: Any, headers: dict[str, str]) -> dict[str, dict[str, Any]]:
+    status = data(client.get("/api/farm/agents", headers=headers))
+    assert status["mode"] == "farm"
+    return {agent["name"]: agent for agent in status["agents"]}
+
+
+def test_agents_are_listed_with_versions_and_heartbeat(client, viewer_headers):
+    agents = _agents(client, viewer_headers)
+    assert len(agents) >= 2 and all(name.startswith("agent") for name in agents)
+    for agent in agents.values():
+        assert agent["tiaVersions"] == ["V19"] and agent["backend"] == "fake"
+        assert agent["heartbeatAt"].endswith("Z") and not agent["held"] and agent["openProject"] is None
+
+
+def test_two_callers_work_on_their_own_projects_on_different_agents(client, farm_key, workspace):
+    first, second = farm_key("first"), farm_key("second")
+    _create(client, first, workspace, "Line1")
+    _create(client, second, workspace, "Line2")
+    assert data(client.get("/api/projects", headers=first))[0]["name"] == "Line1"
+    assert data(client.get("/api/projects", headers=second))[0]["name"] == "Line2"
+    agents = _agents(client, first)
+    held = {a["openProject"].rsplit("/", 1)[-1]: a for a in agents.values() if a["openProject"]}
+    assert set(held) == {"Line1.ap19", "Line2.ap19"}
+    assert held["Line1.ap19"]["heldByYou"] and not held["Line2.ap19"]["heldByYou"]
+
+
+def test_a_project_stays_on_its_agent_for_a_hundred_operations(client, farm_key, workspace):
+    caller = farm_key("affinity")
+    _create(client, caller, workspace, "Sticky")
+    home = next(a for a in _agents(client, caller).values() if a["heldByYou"])
+    before = {name: a["callsDone"] for name, a in _agents(client, caller).items()}
+    for i in range(100):
+        if i % 2:
+            assert data(client.get("/api/projects/overview", headers=caller))["projectName"] == "Sticky"
+        else:
+            assert data(client.get("/api/projects/devices", headers=caller)) == []
+    after = _agents(client, caller)
+    assert after[home["name"]]["callsDone"] - before[home["name"]] >= 100
+    assert all(after[name]["callsDone"] == before[name] for name in after if name != home["name"])
+
+
+def test_closing_gives_the_agent_back(client, farm_key, workspace):
+    caller = farm_key("closer")
+    _create(client, caller, workspace, "Short")
+    data(client.post("/api/projects/actions/close-sync", headers=caller))
+    assert not any(a["held"] for a in _agents(client, caller).values())
+
+
+def test_no_free_agent_is_503_and_names_the_next_step(client, farm_key, workspace):
+    for i in range(len(_agents(client, farm_key("counter")))):
+        _create(client, farm_key(f"busy{i}"), workspace, f"Busy{i}")
+    body = assert_error(client.post("/api/projects/actions/create-sync", json={"name": "Late", "path": str(workspace)},
+                                    headers=farm_key("late")), 503, "NO_FREE_AGENT")
+    assert "engineering-api agent" in body["message"]
+    assert not (workspace / "Late").exists()
+
+
+def test_a_session_header_gives_one_key_a_second_portal(client, farm_key, workspace):
+    caller = farm_key("pipeline")
+    _create(client, caller, workspace, "Main")
+    _create(client, {**caller, "X-Engineering-Session": "build-2"}, workspace, "Other")
+    assert data(client.get("/api/projects", headers=caller))[0]["name"] == "Main"
+    assert data(client.get("/api/projects", headers={**caller, "X-Engineering-Session": "build-2"}))[0]["name"] == "Other"
+
+
+def test_two_callers_racing_to_open_one_project_never_share_it(client, farm_key, workspace):
+    owner = farm_key("owner")
+    created = _create(client, owner, workspace, "Contested")
+    data(client.post("/api/projects/actions/save-sync", headers=owner))
+    data(client.post("/api/projects/actions/close-sync", headers=owner))
+    racers = [farm_key("r1"), farm_key("r2")]
+
+    def open_it(headers: dict[str, str]) -> Any:
+        return client.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=headers)
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(open_it, racers))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200, 423], [a.text for a in answers]
+    loser = next(a for a in answers if a.status_code == 423)
+    assert loser.json()["code"] == "PROJECT_LOCKED"
+    held = [a for a in _agents(client, owner).values() if a["held"]]
+    assert len(held) == 1, "the loser's claim is given back"
