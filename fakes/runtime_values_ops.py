@@ -203,9 +203,13 @@ class RuntimeValueOperations:
         with runtime_errors(), cpu.lock:
             samples, edges, dropped = cpu.events.drain(cpu)
             base = cpu.clock_base_ns
+            stamps: dict[int, str] = {}  # the samples of one cycle share its scan time: format it once
+            for s in samples:
+                if s.at_ns not in stamps:
+                    stamps[s.at_ns] = scan_timestamp(base + s.at_ns)
             return SimRuntimeEvents(
                 instance=cpu.name, operating_state=str(cpu.state), scan_time=_scan_time(cpu), dropped=dropped,
-                samples=[SimSample(item_id=s.item_id, name=s.name, value=s.value, timestamp=scan_timestamp(base + s.at_ns))
+                samples=[SimSample(item_id=s.item_id, name=s.name, value=s.value, timestamp=stamps[s.at_ns])
                          for s in samples],
                 alarm_events=[SimAlarmEvent(
                     source=source, state="incoming" if edge.incoming else "outgoing",

@@ -191,8 +191,19 @@ class HistoryService:
 
     def log(self, samples: Iterable[tuple[str, str, Any]]) -> int:
         """Store (tag, scan timestamp, value) samples; values that are not numbers or Bools are skipped."""
-        rows = [(canonical_name(tag), parse_time(stamp, "timestamp"), float(value)) for tag, stamp, value in samples
-                if isinstance(value, (int, float))]
+        times: dict[str, int] = {}  # the samples of one cycle share its scan time: parse it once
+        keys: dict[str, str] = {}
+        rows = []
+        for tag, stamp, value in samples:
+            if not isinstance(value, (int, float)):
+                continue
+            at = times.get(stamp)
+            if at is None:
+                at = times[stamp] = parse_time(stamp, "timestamp")
+            key = keys.get(tag)
+            if key is None:
+                key = keys[tag] = canonical_name(tag)
+            rows.append((key, at, float(value)))
         return self.store.append(rows)
 
     def query(self, tag: str, start_ms: int, end_ms: int, aggregation: str, interval_ms: int | None,

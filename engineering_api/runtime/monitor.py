@@ -69,23 +69,23 @@ class RuntimeMonitor:
                 events = self._backend.sim_drain_events(instance)
             except EngineeringError:
                 return
+            logged: list[tuple[str, str, object]] = []  # one write to the history store per pump
             samples = [(s.timestamp, 0, s) for s in events.samples]
             alarms = [(e.timestamp, 1, e) for e in events.alarm_events]
             for _stamp, kind, event in sorted(samples + alarms, key=lambda x: (x[0], x[1])):
                 if kind:
                     self.alarms.on_program_alarm(event.source, event.state == "incoming", event.timestamp,  # type: ignore[union-attr]
                                                  event.associated_values)  # type: ignore[union-attr]
-                else:
-                    self._sample(event.item_id, event.name, event.value, event.timestamp)  # type: ignore[union-attr]
-
-    def _sample(self, item_id: str, name: str, value: object, timestamp: str) -> None:
-        kind, _, rest = item_id.partition(":")
-        if kind == "a":
-            self.alarms.on_tag_value(rest, value, timestamp)
-        elif kind == "h":
-            self.history.log([(rest, timestamp, value)])
-        elif kind == "s":
-            self.hub.on_sample(item_id, name, value, timestamp)
+                    continue
+                item_id, name, value, stamp = event.item_id, event.name, event.value, event.timestamp  # type: ignore[union-attr]
+                source, _, rest = item_id.partition(":")
+                if source == "a":
+                    self.alarms.on_tag_value(rest, value, stamp)
+                elif source == "h":
+                    logged.append((rest, stamp, value))
+                elif source == "s":
+                    self.hub.on_sample(item_id, name, value, stamp)
+            self.history.log(logged)
 
     def changed(self) -> None:
         """Definitions, logging settings or subscriptions changed: install the new items now (so the next cycles

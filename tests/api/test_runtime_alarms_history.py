@@ -1,7 +1,8 @@
 """The runtime API's alarms, history and SSE subscriptions end to end, through HTTP only and under virtual time.
 
 The issue's "Done means" pipeline for these parts: a program with a Program_Alarm is downloaded to a SingleStep
-PLCSim instance (1 s cycles), its tags are released, a runtime user logs in; the program raises an alarm which an
+PLCSim instance (1 s cycles), its tags are released, a runtime user logs in, a bulk read with an unknown tag answers
+per item and a read-only user's write 403; the program raises an alarm which an
 operator acknowledges; an analog tag alarm with hysteresis comes and goes; a shift of eight hours is stepped in
 virtual time and its average, min, max and count come from the history; a subscription streams value and alarm
 changes as Server-Sent Events. No test waits on the wall clock: every time is the CPU's scan time.
@@ -108,6 +109,9 @@ def test_program_and_tag_alarms_are_raised_acknowledged_and_archived(client: Any
     assert_error(client.post(f"{RT}/alarm-definitions", headers=h, json={"name": "X", "kind": "analog", "tag": LEVEL}),
                  422, "INVALID_ALARM_DEFINITION")
     operator, board = login(client, "operator"), login(client, "board")
+    bulk = data(client.post(f"{RT}/tags/values", json={"names": [LEVEL, "No_Such_Tag"]}, headers=board))
+    assert [r["error"]["code"] if r["error"] else None for r in bulk] == [None, "TAG_NOT_FOUND"]
+    assert_error(client.put(f"{RT}/tags/{LEVEL}/value", json={"value": 1.0}, headers=board), 403, "FORBIDDEN")
 
     raised_at = _set_level(client, operator, 95.0)
     _step(client, h, 1)
