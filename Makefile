@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test mono gitcli realclient bench openapi clean
+.PHONY: run test mono gitcli redis realclient bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,23 @@ gitcli:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends git >/dev/null; \
 	fi
 
-test: $(STAMP) mono gitcli
-	$(BIN)/python -m pytest -n 2 -q
+# The farm tests (tests/farm) run a real Redis broker and agent processes. Installed like Mono when missing (Debian's
+# redis-server; the tests start their own server on a free port, never the system service); without it those tests
+# skip with the reason (CI=true: fail).
+redis:
+	@if command -v redis-server >/dev/null 2>&1; then \
+		:; \
+	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make: not installing redis-server (not root or no apt-get); the farm tests need: sudo apt-get install -y redis-server"; \
+	else \
+		echo "make: installing redis-server for the farm tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; \
+	fi
+
+# --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents).
+test: $(STAMP) mono gitcli redis
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # T-IA Connect's VS Code client, unmodified, against a served engineering-api (tests/realclient/README.md). It is
 # part of make test too; this runs it alone and prints the report. Needs Node.js 18+ (skips without it).
