@@ -20,19 +20,20 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo
 from engineering_api.backend.errors import (
     AlreadyExistsError,
-    ConflictError,
     LockedError,
     NotFoundError,
     ValidationError,
 )
 from engineering_api.lib.archives import create_zip
 from engineering_api.lib.schema import utc_now
-from engineering_api.rules.archive import UNSAVED_CHANGES
 from engineering_api.rules.library import (
     check_library_name,
     library_archive_suffix,
     library_file_version,
+    library_not_open,
+    library_read_only,
     library_suffix,
+    library_unsaved,
 )
 from fakes.global_library import (
     GlobalLibrary,
@@ -71,9 +72,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
         here = self._open_here()
         found = here.get(name)
         if found is None:
-            opened = ", ".join(sorted(here)) or "none"
-            raise NotFoundError(f"No global library named '{name}' is open (open: {opened}).",
-                                code="LIBRARY_NOT_FOUND", details={"libraryName": name})
+            raise library_not_open(name, list(here))
         return found
 
     @contextmanager
@@ -81,9 +80,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
         """A transaction on an open global library: refused read-only, put back as it was on any error."""
         lib = self._global_library(name)
         if lib.read_only:
-            raise ConflictError(f"The global library '{name}' is open read-only; close it and open it with "
-                                "readOnly: false to change it.", code="LIBRARY_READ_ONLY",
-                                details={"libraryName": name})
+            raise library_read_only(name)
         backup = copy.deepcopy(lib.library)
         try:
             yield lib.library
@@ -194,8 +191,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
     def save_global_library(self, library: str) -> GlobalLibraryInfo:
         lib = self._global_library(library)
         if lib.read_only:
-            raise ConflictError(f"The global library '{library}' is open read-only; there is nothing to save.",
-                                code="LIBRARY_READ_ONLY", details={"libraryName": library})
+            raise library_read_only(library)
         saved_at, lib.saved_at = lib.saved_at, utc_now()
         try:
             save_global_library(lib)
@@ -208,9 +204,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
     def close_global_library(self, library: str, *, discard_changes: bool) -> GlobalLibraryInfo:
         lib = self._global_library(library)
         if lib.modified and not discard_changes:
-            raise ConflictError(f"The global library '{library}' has unsaved changes that closing would lose: save "
-                                "it first, or send discardChanges: true.", code=UNSAVED_CHANGES,
-                                details={"libraryName": library})
+            raise library_unsaved(library, archiving=False)
         info = self._global_info(lib, is_open=False)
         del self._open_here()[library]
         if not lib.read_only:
@@ -230,8 +224,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
                                   details={"field": "archivePath"})
         if lib.modified:
             if not save_first:
-                raise ConflictError(f"The global library '{library}' has unsaved changes that the archive would not "
-                                    "hold: send saveFirst: true, or save it first.", code=UNSAVED_CHANGES)
+                raise library_unsaved(library, archiving=True)
             self.save_global_library(library)
         make_folder(target.parent)
         staging = target.parent / f".archive-{uuid.uuid4().hex}"

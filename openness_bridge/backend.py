@@ -172,20 +172,23 @@ class _OpennessSession(
         raise AssertionError("unreachable")
 
     def _change(
-        self, operation: str, fn: Callable[[], T], *, invocation: type[EngineeringError] = ConflictError
+        self, operation: str, fn: Callable[[], T], *, invocation: type[EngineeringError] = ConflictError,
+        target: Callable[[], Any] | None = None,
     ) -> T:
         """Run a change to the open project all or nothing: ``fn`` runs inside ``TiaPortal.ExclusiveAccess`` and a
         ``Transaction`` on the project, committed only when ``fn`` returns; any error rolls every step back.
 
         Use it for every call that modifies the project (a failed multi-step change must leave nothing behind);
-        ``fn`` must not save or close the project (a transaction cannot span those).
+        ``fn`` must not save or close the project (a transaction cannot span those). ``target`` gives another
+        ``ITransactionSupport`` to change instead (a global library).
         """
 
         def guarded() -> T:
-            portal, project = self._connection(), self._project()
+            portal = self._connection()
+            persistence = target() if target is not None else self._project()
             access = portal.ExclusiveAccess(f"engineering-api: {operation}")
             try:
-                transaction = access.Transaction(project, operation)
+                transaction = access.Transaction(persistence, operation)
                 try:
                     result = fn()
                     transaction.CommitOnDispose()

@@ -26,19 +26,21 @@ from typing import Any, TypeVar
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo
 from engineering_api.backend.errors import (
     AlreadyExistsError,
-    ConflictError,
     EngineeringError,
     LockedError,
     NotFoundError,
     ValidationError,
 )
-from engineering_api.rules.archive import UNSAVED_CHANGES
 from engineering_api.rules.library import (
     check_library_name,
     library_archive_suffix,
     library_file_version,
+    library_not_open,
+    library_read_only,
     library_suffix,
+    library_unsaved,
 )
+from openness_bridge.errors import kind_of
 from openness_bridge.library import LibraryOperations, _folders
 
 __all__ = ("GlobalLibraryOperations",)
@@ -58,9 +60,7 @@ class GlobalLibraryOperations(LibraryOperations):
         opened = list(self._connection().GlobalLibraries)  # type: ignore[attr-defined]
         found = next((lib for lib in opened if str(lib.Name) == name), None)
         if found is None:
-            names = ", ".join(sorted(str(lib.Name) for lib in opened)) or "none"
-            raise NotFoundError(f"No global library named '{name}' is open (open: {names}).", code="LIBRARY_NOT_FOUND",
-                                details={"libraryName": name})
+            raise library_not_open(name, [str(lib.Name) for lib in opened])
         return found
 
     def _lib_change(self, library: str | None, operation: str, fn: Callable[[], T]) -> T:
@@ -69,25 +69,13 @@ class GlobalLibraryOperations(LibraryOperations):
         if library is None:
             return self._change(operation, fn)  # type: ignore[attr-defined,no-any-return]
 
-        def guarded() -> T:
+        def writable() -> Any:
             lib = self._global_library(library)
             if bool(lib.IsReadOnly):
-                raise ConflictError(f"The global library '{library}' is open read-only; close it and open it with "
-                                    "readOnly: false to change it.", code="LIBRARY_READ_ONLY",
-                                    details={"libraryName": library})
-            access = self._connection().ExclusiveAccess(f"engineering-api: {operation}")  # type: ignore[attr-defined]
-            try:
-                transaction = access.Transaction(lib, operation)
-                try:
-                    result = fn()
-                    transaction.CommitOnDispose()
-                    return result
-                finally:
-                    transaction.Dispose()
-            finally:
-                access.Dispose()
+                raise library_read_only(library)
+            return lib
 
-        return self._call(operation, guarded)  # type: ignore[attr-defined,no-any-return]
+        return self._change(operation, fn, target=writable)  # type: ignore[attr-defined,no-any-return]
 
     def _global_info(self, lib: Any, *, is_open: bool = True) -> GlobalLibraryInfo:
         path = Path(str(lib.Path.FullName))
@@ -161,10 +149,10 @@ class GlobalLibraryOperations(LibraryOperations):
             try:
                 opened = libraries.Open(self._api.io.FileInfo(str(path)),  # type: ignore[attr-defined]
                                         mode.ReadOnly if read_only else mode.ReadWrite)
-            except Exception as exc:  # .NET: the library is open read-write elsewhere
-                if "EngineeringTargetInvocationException" in type(exc).__name__ or "locked" in str(exc).lower():
-                    raise LockedError(f"The global library '{path.stem}' cannot be opened now: {exc}",
-                                      code="LIBRARY_LOCKED") from None
+            except Exception as exc:  # .NET; the holders were checked above for this portal only
+                if kind_of(exc) == "EngineeringTargetInvocationException" and "lock" in str(exc).lower():
+                    raise LockedError(f"The global library '{path.stem}' is open in another TIA Portal, read-write or "
+                                      "(for a read-write open) at all.", code="LIBRARY_LOCKED") from None
                 raise
             return self._global_info(opened)
         return self._call("GlobalLibraries.Open", run, invocation=ValidationError)  # type: ignore[attr-defined,no-any-return]
@@ -173,8 +161,7 @@ class GlobalLibraryOperations(LibraryOperations):
         def run() -> GlobalLibraryInfo:
             lib = self._global_library(library)
             if bool(lib.IsReadOnly):
-                raise ConflictError(f"The global library '{library}' is open read-only; there is nothing to save.",
-                                    code="LIBRARY_READ_ONLY", details={"libraryName": library})
+                raise library_read_only(library)
             lib.Save()
             return self._global_info(lib)
         return self._call("UserGlobalLibrary.Save", run)  # type: ignore[attr-defined,no-any-return]
@@ -183,9 +170,7 @@ class GlobalLibraryOperations(LibraryOperations):
         def run() -> GlobalLibraryInfo:
             lib = self._global_library(library)
             if bool(lib.IsModified) and not discard_changes:
-                raise ConflictError(f"The global library '{library}' has unsaved changes that closing would lose: save "
-                                    "it first, or send discardChanges: true.", code=UNSAVED_CHANGES,
-                                    details={"libraryName": library})
+                raise library_unsaved(library, archiving=False)
             info = self._global_info(lib, is_open=False)
             lib.Close()
             return info
@@ -205,8 +190,7 @@ class GlobalLibraryOperations(LibraryOperations):
                                       code="ARCHIVE_TARGET", details={"field": "archivePath"})
             if bool(lib.IsModified):
                 if not save_first:
-                    raise ConflictError(f"The global library '{library}' has unsaved changes that the archive would "
-                                        "not hold: send saveFirst: true, or save it first.", code=UNSAVED_CHANGES)
+                    raise library_unsaved(library, archiving=True)
                 lib.Save()
             target.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))

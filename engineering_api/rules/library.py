@@ -26,14 +26,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.errors import ValidationError
+from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = (
     "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_library_name",
-    "format_version", "edited_in_project_library", "library_archive_suffix", "library_file_version", "library_suffix", "next_version",
+    "format_version", "edited_in_project_library", "library_archive_suffix", "library_not_open", "library_read_only",
+    "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
 )
 
@@ -146,3 +147,24 @@ def edited_in_project_library(library: str | None) -> None:
             f"The types of the global library '{library}' are not edited there: make or edit the type in the project "
             "library, then copy it over (POST /api/libraries/global/types/actions/update).",
             code="EDIT_IN_PROJECT_LIBRARY", details={"field": "libraryName"})
+
+
+def library_not_open(name: str, opened: list[str]) -> NotFoundError:
+    """The 404 for a global library name that is not open (``opened``: the names that are)."""
+    return NotFoundError(f"No global library named '{name}' is open (open: {', '.join(sorted(opened)) or 'none'}).",
+                         code="LIBRARY_NOT_FOUND", details={"libraryName": name})
+
+
+def library_read_only(name: str) -> ConflictError:
+    """The 409 for changing (or saving) a global library opened read-only."""
+    return ConflictError(f"The global library '{name}' is open read-only; close it and open it with readOnly: false "
+                         "to change it.", code="LIBRARY_READ_ONLY", details={"libraryName": name})
+
+
+def library_unsaved(name: str, *, archiving: bool) -> ConflictError:
+    """The 409 for closing (or archiving) a global library with unsaved changes, which would be lost (or missing)."""
+    if archiving:
+        return ConflictError(f"The global library '{name}' has unsaved changes that the archive would not hold: send "
+                             "saveFirst: true, or save it first.", code="UNSAVED_CHANGES", details={"libraryName": name})
+    return ConflictError(f"The global library '{name}' has unsaved changes that closing would lose: save it first, or "
+                         "send discardChanges: true.", code="UNSAVED_CHANGES", details={"libraryName": name})

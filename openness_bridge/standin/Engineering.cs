@@ -304,6 +304,12 @@ namespace Siemens.Engineering
         public Transaction Transaction(ITransactionSupport persistence, string undoDescription)
         {
             if (_disposed) throw new EngineeringObjectDisposedException("The ExclusiveAccess object has been disposed.", "", null);
+            var library = persistence as Siemens.Engineering.Library.GlobalLibrary;
+            if (library != null)
+            {
+                Faults.Check("ExclusiveAccess.Transaction");
+                return new Transaction(library.Begin(), undoDescription);
+            }
             var project = persistence as Project;
             if (project == null) throw new EngineeringTargetInvocationException("A transaction needs a project.", "", null);
             project.Live();
@@ -319,6 +325,7 @@ namespace Siemens.Engineering
     {
         private readonly PortalProcessState _process;
         private readonly ProjectState.Snapshot _before;
+        private readonly Action _rollback;  // a global library's transaction: puts its state back
         private bool _done;
         internal Transaction(Project project, string undoDescription)
         {
@@ -326,6 +333,8 @@ namespace Siemens.Engineering
             _before = project.State.Take();
             UndoDescription = undoDescription;
         }
+
+        internal Transaction(Action rollback, string undoDescription) { _rollback = rollback; UndoDescription = undoDescription; }
 
         internal string UndoDescription { get; private set; }
         public bool CanCommit { get { return !_done; } }
@@ -337,7 +346,9 @@ namespace Siemens.Engineering
         {
             if (_done) return;
             _done = true;
-            if (!CommitRequested && _process.Project != null && _process.Project.Identity == _before.Identity)
+            if (!CommitRequested && _rollback != null)
+                _rollback();
+            else if (!CommitRequested && _process.Project != null && _process.Project.Identity == _before.Identity)
                 _process.Project = _before.Restore();
         }
     }

@@ -23,8 +23,8 @@ namespace Siemens.Engineering.Library
 {
     public sealed class ProjectLibrary
     {
-        private readonly Project _project;
-        internal ProjectLibrary(Project project) { _project = project; }
+        private readonly ProjectLibraryOwner _project;
+        internal ProjectLibrary(Project project) { _project = new ProjectLibraryOwner(project); }
         public MasterCopySystemFolder MasterCopyFolder { get { _project.Live(); return new MasterCopySystemFolder(_project, ""); } }
         public LibraryTypeSystemFolder TypeFolder { get { _project.Live(); return new LibraryTypeSystemFolder(_project); } }
     }
@@ -37,19 +37,19 @@ namespace Siemens.Engineering.Library.MasterCopies
 
     public abstract class MasterCopyFolder
     {
-        internal readonly Project OwnerProject;
+        internal readonly LibraryOwner OwnerProject;
         internal readonly string FolderPath;  // "" for the system folder, "a/b" for a user folder
-        internal MasterCopyFolder(Project project, string path) { OwnerProject = project; FolderPath = path; }
+        internal MasterCopyFolder(LibraryOwner project, string path) { OwnerProject = project; FolderPath = path; }
         public string Name { get { OwnerProject.Live(); return FolderPath.Length == 0 ? "Master copies" : FolderPath.Split('/').Last(); } }
         public MasterCopyUserFolderComposition Folders { get { OwnerProject.Live(); return new MasterCopyUserFolderComposition(OwnerProject, FolderPath); } }
         public MasterCopyComposition MasterCopies { get { OwnerProject.Live(); return new MasterCopyComposition(OwnerProject, FolderPath); } }
     }
 
-    public sealed class MasterCopySystemFolder : MasterCopyFolder { internal MasterCopySystemFolder(Project p, string path) : base(p, path) { } }
+    public sealed class MasterCopySystemFolder : MasterCopyFolder { internal MasterCopySystemFolder(LibraryOwner p, string path) : base(p, path) { } }
 
     public sealed class MasterCopyUserFolder : MasterCopyFolder
     {
-        internal MasterCopyUserFolder(Project p, string path) : base(p, path) { }
+        internal MasterCopyUserFolder(LibraryOwner p, string path) : base(p, path) { }
 
         // TIA deletes the folder with its subfolders and master copies.
         public void Delete()
@@ -65,9 +65,9 @@ namespace Siemens.Engineering.Library.MasterCopies
 
     public sealed class MasterCopyUserFolderComposition : IEnumerable<MasterCopyUserFolder>
     {
-        private readonly Project _project;
+        private readonly LibraryOwner _project;
         private readonly string _parent;
-        internal MasterCopyUserFolderComposition(Project project, string parent) { _project = project; _parent = parent; }
+        internal MasterCopyUserFolderComposition(LibraryOwner project, string parent) { _project = project; _parent = parent; }
         private string PathOf(string name) { return _parent.Length == 0 ? name : _parent + "/" + name; }
         private IEnumerable<string> Children()
         {
@@ -101,9 +101,9 @@ namespace Siemens.Engineering.Library.MasterCopies
 
     public sealed class MasterCopyComposition : IEnumerable<MasterCopy>
     {
-        private readonly Project _project;
+        private readonly LibraryOwner _project;
         private readonly string _folder;
-        internal MasterCopyComposition(Project project, string folder) { _project = project; _folder = folder; }
+        internal MasterCopyComposition(LibraryOwner project, string folder) { _project = project; _folder = folder; }
 
         public MasterCopy Find(string name)
         {
@@ -142,10 +142,10 @@ namespace Siemens.Engineering.Library.MasterCopies
 
     public sealed class MasterCopy
     {
-        private readonly Project _project;
+        private readonly LibraryOwner _project;
         private readonly string _folder;
         private string _name;
-        internal MasterCopy(Project project, string folder, string name) { _project = project; _folder = folder; _name = name; }
+        internal MasterCopy(LibraryOwner project, string folder, string name) { _project = project; _folder = folder; _name = name; }
 
         internal MasterCopyState State
         {
@@ -202,8 +202,8 @@ namespace Siemens.Engineering.Library.Types
     // The stand-in's type folder is empty: Openness V19 has no member that makes a type of a project block.
     public sealed class LibraryTypeSystemFolder
     {
-        private readonly Project _project;
-        internal LibraryTypeSystemFolder(Project project) { _project = project; }
+        private readonly LibraryOwner _project;
+        internal LibraryTypeSystemFolder(LibraryOwner project) { _project = project; }
         public string Name { get { _project.Live(); return "Types"; } }
         public LibraryTypeComposition Types { get { _project.Live(); return new LibraryTypeComposition(); } }
         public LibraryTypeUserFolderComposition Folders { get { _project.Live(); return new LibraryTypeUserFolderComposition(); } }
@@ -287,6 +287,22 @@ namespace StandIn.Control
     {
         internal readonly List<string> MasterCopyFolders = new List<string>();
         internal readonly List<MasterCopyState> MasterCopies = new List<MasterCopyState>();
+    }
+
+    /// <summary>What a library's folder objects read and change: the project (its project library) or an open
+    /// global library; both keep folders and master copies in a <see cref="ProjectState"/>.</summary>
+    internal abstract class LibraryOwner
+    {
+        internal abstract void Live();
+        internal abstract ProjectState State { get; }
+    }
+
+    internal sealed class ProjectLibraryOwner : LibraryOwner
+    {
+        private readonly Siemens.Engineering.Project _project;
+        internal ProjectLibraryOwner(Siemens.Engineering.Project project) { _project = project; }
+        internal override void Live() { _project.Live(); }
+        internal override ProjectState State { get { return _project.State; } }
     }
 
     internal static class LibraryStore
