@@ -1,7 +1,8 @@
 """Admin routes of the real-PLC data sources: connections, their tag mappings, and which source the API reads.
 
 ``/api/runtime/connections`` (CRUD), ``/api/runtime/connections/{connectionId}/tags`` (GET, PUT replaces the
-connection's mappings), ``/api/runtime/tag-source`` (GET|PUT ``{source: simulated|connections}``). Engineering
+connection's mappings, POST ``.../tags/import`` maps a project PLC's released tags), ``/api/runtime/tag-source``
+(GET|PUT ``{source: simulated|connections}``). Engineering
 admin key, like the runtime users: a connection reaches a real PLC. Passwords are write-only.
 """
 
@@ -23,6 +24,7 @@ from engineering_api.runtime.connections import (
     TagMapping,
     TagSourceChoice,
 )
+from engineering_api.runtime.tag_import import ImportedTags, released_project_tags
 
 __all__ = ("ConnectionController",)
 
@@ -36,10 +38,20 @@ class TagMappings(CamelStruct):
     tags: Annotated[list[TagMapping], msgspec.Meta(max_length=10000)]
 
 
+class TagImport(CamelStruct):
+    """The project PLC whose released tags become the connection's tags."""
+
+    device: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    """The PLC device in the open project (``PLC_1``)."""
+    namespace_index: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 3
+    """OPC UA: the index of ``http://www.siemens.com/simatic-s7-opcua`` on that PLC's server (3 by default)."""
+
+
 ConnectionsResponse = envelope_type(list[RuntimeConnection], "ListRuntimeConnectionsResponse")
 ConnectionResponse = envelope_type(RuntimeConnection, "RuntimeConnectionResponse")
 MappingsResponse = envelope_type(list[TagMapping], "RuntimeTagMappingsResponse")
 TagSourceResponse = envelope_type(TagSourceChoice, "RuntimeTagSourceResponse")
+ImportResponse = envelope_type(ImportedTags, "ImportRuntimeConnectionTagsResponse")
 
 
 def _store(request: Request[Any, Any, Any]) -> ConnectionStore:
@@ -113,6 +125,26 @@ class ConnectionController(Controller):
         ValidationError: MAPPING_INVALID, TAG_NAME_TAKEN; nothing changes then)."""
         saved = _store(request).replace_mappings(connectionId, list(data.tags))
         return ok(saved, f"{len(saved)} tag(s) mapped")
+
+    @post(f"{_ONE}/tags/import", operation_id="ImportRuntimeConnectionTags", opt=_ADMIN, status_code=200,
+          responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
+    async def import_tags(
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        data: JSONBody[TagImport],
+    ) -> Response[ImportResponse]:
+        """Map the released tags of a project PLC to this connection (replacing its tags): OPC UA node ids as the
+        S7-1500 names them, or S7 absolute addresses of PLC tags and of DBs without optimized access; what cannot
+        be mapped is listed in ``skipped`` with the reason (NotFoundError: connection or device;
+        ValidationError: no PLC software, TAG_NAME_TAKEN by another connection)."""
+        services = request.app.state.services
+        store = _store(request)
+        kind = store.get(connectionId).kind
+        found = await services.worker.call(
+            lambda: released_project_tags(services.backend, data.device, kind, data.namespace_index),
+            timeout=120, description="read the released tags of a PLC")
+        saved = store.replace_mappings(connectionId, found.tags)
+        return ok(ImportedTags(tags=saved, skipped=found.skipped),
+                  f"{len(saved)} released tag(s) of {data.device} mapped, {len(found.skipped)} left out")
 
     @get("/tag-source", operation_id="GetRuntimeTagSource", opt=_ADMIN, responses=problem_responses("admin"))
     async def get_tag_source(self, request: Request[Any, Any, Any]) -> Response[TagSourceResponse]:

@@ -140,19 +140,19 @@ def test_opcua_source_reads_and_writes_a_test_server(client: TestClient[Any], ad
 
 
 class S7TestServer:
-    """A python-snap7 server with DB1: Real at 0, Int at 4, bits at 6."""
+    """A python-snap7 server with DB1 (or ``db_number``): Real at 0, Int at 4, bits at 6."""
 
-    def __init__(self) -> None:
+    def __init__(self, db_number: int = 1) -> None:
         from snap7.server import Server as S7Server
         from snap7.type import SrvArea
 
-        self.db1 = bytearray(16)
+        self.db1 = bytearray(32)
         self.db1[0:4] = struct.pack(">f", 21.5)
         self.db1[4:6] = struct.pack(">h", -3)
         self.db1[6] = 0b10
         self.port = free_port()
         self.server = S7Server(log=False)
-        self.server.register_area(SrvArea.DB, 1, self.db1)
+        self.server.register_area(SrvArea.DB, db_number, self.db1)
 
     def __enter__(self) -> S7TestServer:
         self.server.start(tcp_port=self.port)

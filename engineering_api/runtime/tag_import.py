@@ -1,0 +1,211 @@
+"""Importing the released tags of a project's PLC as tag mappings of a connection (OPC UA node ids or S7 addresses).
+
+Read through the port: the PLC's tags (``list_all_tags``: their "accessible/writable from HMI/OPC UA/Web API"
+flags and absolute addresses) and its global DBs (``export_program_object``: SimaticML with the members' flags
+and the block's memory layout). A tag or member is released when TIA's ``ExternalAccessible`` is set on it and on
+every member above it (absent means set); it is writable when ``ExternalWritable`` is set too.
+
+For OPC UA every released elementary leaf maps to ``ns=3;s=<its name as the S7-1500 spells it>``. For S7, PLC tags
+keep their address, and DB members get the absolute address of the standard ("not optimized") layout: Bools
+packed by bit, one-byte types on the next byte, every other type, a Struct and an Array on the next even byte, a
+Struct or Array rounded up to an even length (SIMATIC Programming Guideline for S7-1200/1500, Entry ID 81318674,
+§2.6.2 "Setup of optimized blocks", the standard block of figure 2-6). Optimised DBs have no absolute addresses:
+S7 skips them (use OPC UA). What the import cannot map is listed with the reason, not silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.connections import TagMapping
+from engineering_api.runtime.opcua_names import node_identifier, variant_type_name
+
+if TYPE_CHECKING:
+    from engineering_api.backend.port import EngineeringBackend
+
+__all__ = ("ImportedTags", "SkippedTag", "released_project_tags")
+
+_ARRAY = re.compile(r"^Array\s*\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]\s+of\s+(.+)$", re.IGNORECASE)
+_STRING = re.compile(r"^(W?String)(?:\s*\[\s*(\d+)\s*\])?$", re.IGNORECASE)
+_SIZES = {
+    "byte": 1, "char": 1, "sint": 1, "usint": 1,
+    "int": 2, "uint": 2, "word": 2, "wchar": 2, "date": 2,
+    "dint": 4, "udint": 4, "dword": 4, "real": 4, "time": 4, "tod": 4, "time_of_day": 4,
+    "lint": 8, "ulint": 8, "lword": 8, "lreal": 8, "ltime": 8, "dt": 8, "date_and_time": 8,
+}
+_LETTER = {1: "B", 2: "W", 4: "D"}
+
+
+class SkippedTag(CamelStruct):
+    """A released tag the import could not map, and why."""
+
+    name: str
+    reason: str
+
+
+class ImportedTags(CamelStruct):
+    """What an import mapped (now the connection's tags) and what it had to leave out."""
+
+    tags: list[TagMapping]
+    skipped: list[SkippedTag]
+
+
+def _flag(value: object) -> bool:
+    """A TIA boolean attribute: absent or anything but false is true (TIA's default for the External* flags)."""
+    return value is not False and str(value).strip().lower() != "false"
+
+
+def _flags(member: Any) -> tuple[bool, bool]:
+    values = {a.name: a.value for a in member.attributes or ()}
+    return _flag(values.get("ExternalAccessible")), _flag(values.get("ExternalWritable"))
+
+
+@dataclass
+class _Walk:
+    """One DB's walk: where the next member goes (standard layout) and what was found."""
+
+    kind: str
+    namespace: int
+    db_number: int | None
+    byte: int = 0
+    bit: int = 0
+    lost: str | None = None
+    """Once a member's size is unknown, every later S7 offset is: the reason, for the members after it."""
+    tags: list[TagMapping] = field(default_factory=list)
+    skipped: list[SkippedTag] = field(default_factory=list)
+
+    # ----- the standard layout --------------------------------------------------------------------
+    def _next_byte(self) -> None:
+        if self.bit:
+            self.byte, self.bit = self.byte + 1, 0
+
+    def _even(self) -> None:
+        self._next_byte()
+        self.byte += self.byte % 2
+
+    def place(self, data_type: str) -> str | None:
+        """The S7 address of the next member of ``data_type`` (None when its size is not known)."""
+        base = data_type.strip().lower()
+        if base == "bool":
+            address = f"DB{self.db_number}.DBX{self.byte}.{self.bit}"
+            self.bit += 1
+            if self.bit == 8:
+                self._next_byte()
+            return address
+        string = _STRING.match(data_type.strip())
+        size = _SIZES.get(base)
+        if string:
+            length = int(string.group(2) or 254)
+            size = length + 2 if string.group(1).lower() == "string" else 4 + 2 * length
+        if size is None:
+            return None
+        if size == 1:
+            self._next_byte()
+        else:
+            self._even()
+        address = f"DB{self.db_number}.DB{_LETTER.get(size, 'B') if not string else 'B'}{self.byte}"
+        self.byte += size
+        return address
+
+    # ----- members ------------------------------------------------------------------------------------
+    def members(self, members: list[Any], prefix: str, released: bool, writable: bool) -> None:
+        for member in members:
+            accessible, member_writable = _flags(member)
+            self.member(member, f"{prefix}.{member.name}", released and accessible,
+                        writable and member_writable and accessible)
+
+    def member(self, member: Any, name: str, released: bool, writable: bool) -> None:
+        data_type = member.datatype.strip()
+        array = _ARRAY.match(data_type)
+        if data_type.lower() == "struct" and member.members:
+            self._even()
+            self.members(list(member.members), name, released, writable)
+            self._even()
+        elif array:
+            low, high, element = int(array.group(1)), int(array.group(2)), array.group(3).strip()
+            self._even()
+            for index in range(low, high + 1):
+                self.leaf(f"{name}[{index}]", element, released, writable)
+            self._even()
+        else:
+            self.leaf(name, data_type, released, writable)
+
+    def leaf(self, name: str, data_type: str, released: bool, writable: bool) -> None:
+        address = self.place(data_type) if self.kind == "s7" and self.lost is None else None
+        if self.kind == "s7" and address is None and self.lost is None:
+            self.lost = f"the size of {name} ({data_type}) is not known, so no later member has an address"
+        if not released:
+            return
+        self.add(name, data_type, writable, address, self.lost or f"{data_type} has no S7 address here")
+
+    def add(self, name: str, data_type: str, writable: bool, address: str | None, why_not: str) -> None:
+        if self.kind == "opcua":
+            if variant_type_name(data_type) is None:
+                self.skipped.append(SkippedTag(name=name, reason=f"{data_type} has no OPC UA built-in type here"))
+                return
+            self.tags.append(TagMapping(name=name, data_type=data_type, writable=writable,
+                                        node_id=f"ns={self.namespace};s={node_identifier(name)}"))
+        elif address is None:
+            self.skipped.append(SkippedTag(name=name, reason=why_not))
+        else:
+            self.tags.append(TagMapping(name=name, data_type=data_type, writable=writable, address=address))
+
+
+def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
+                          namespace: int = 3) -> ImportedTags:
+    """The released tags of ``device``'s PLC as mappings for a connection of ``kind`` (opcua or s7).
+
+    Raises:
+        NotFoundError: no such device; ValidationError: it has no PLC software (from the port).
+    """
+    from simatic_xml import SimaticMLError, parse_bytes
+    from simatic_xml.objects import DB
+
+    out = _Walk(kind, namespace, None)
+    for block in backend.list_blocks(device):
+        if block.block_type != "GlobalDB":
+            continue
+        try:
+            obj = parse_bytes(backend.export_program_object(device, block.name)).object
+        except SimaticMLError as exc:
+            out.skipped.append(SkippedTag(name=f'"{block.name}"', reason=f"its SimaticML did not parse: {exc}"))
+            continue
+        if not isinstance(obj, DB) or obj.interface is None:
+            continue
+        if kind == "s7" and (obj.memory_layout or "Optimized") != "Standard":
+            out.skipped.append(SkippedTag(name=f'"{block.name}"', reason="optimized block access: its members "
+                                          "have no absolute addresses (use an OPC UA connection)"))
+            continue
+        walk = _Walk(kind, namespace, obj.number if obj.number is not None else block.number)
+        members = [m for section in obj.interface.sections.sections for m in section.members]
+        walk.members(members, f'"{block.name}"', _flag(obj.attr("DBAccessibleFromOPCUA")), True)
+        out.tags += walk.tags
+        out.skipped += walk.skipped
+    for tag in backend.list_all_tags(device):
+        if not tag.hmi_accessible:
+            continue
+        address = tag.logical_address.lstrip("%").replace(" ", "") or None
+        out.add(f'"{tag.name}"', tag.data_type, tag.hmi_writeable, address,
+                f"{tag.logical_address or 'no address'} is not an address S7 communication reads")
+    return _checked(out, kind)
+
+
+def _checked(found: _Walk, kind: str) -> ImportedTags:
+    """Leave out (with the reason) what a connection of ``kind`` would refuse (a timer address, a bad node id)."""
+    from engineering_api.backend.errors import ValidationError
+    from engineering_api.runtime.opcua_source import check_mapping as check_opcua
+    from engineering_api.runtime.s7_source import check_mapping as check_s7
+
+    check = check_opcua if kind == "opcua" else check_s7
+    tags = []
+    for mapping in found.tags:
+        try:
+            check(mapping)
+        except ValidationError as exc:
+            found.skipped.append(SkippedTag(name=mapping.name, reason=str(exc)))
+        else:
+            tags.append(mapping)
+    return ImportedTags(tags=tags, skipped=found.skipped)
