@@ -24,6 +24,7 @@ from engineering_api.domain import (
 )
 from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.files import FilesController
+from engineering_api.domain.hmi_render import ROUTES as HMI_RENDER_ROUTES
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app = Litestar(
         route_handlers=[
             *health.ROUTES,
+            *HMI_RENDER_ROUTES,
             *build_handlers(services.operations),
             JobController,
             SystemController,

@@ -16,12 +16,14 @@ from engineering_api.backend.areas.hmi import (
     HmiTagTableInfo,
 )
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
+from engineering_api.rules.hmi_compile import HmiSources, Station, check_hmi, compile_result
 from fakes.hmi import document_exists, export_document, find_document, hmi_target, panel_size, store_document
 from fakes.hmi_resources_ops import HmiResourceOperations
 from fakes.hmi_unified import HmiUnifiedOperations
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
+    from engineering_api.backend.models import CompileResult
     from fakes.hmi import HmiTarget
     from fakes.model import Device, Project
 
@@ -129,3 +131,19 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
                 raise document_exists("connection", "CONNECTION_EXISTS", existing, device)
             store_document(target.connections, doc, existing)
         return connection_info(doc)
+
+    def compile_hmi(self, device: str) -> CompileResult:
+        project = self._project()
+        found, target = self._hmi(project, device)
+        sources = HmiSources(list(target.screens.values()), list(target.tag_tables.values()),
+                             list(target.connections.values()), list(target.scripts.values()))
+        return compile_result(found.name, check_hmi(sources, [self._station(d) for d in project.devices.values()]))
+
+    def _station(self, device: Device) -> Station:
+        """A project device for the HMI compile; a PLC with the names of its tags and data blocks."""
+        if device.device_kind != "plc":
+            return Station(device.name, device.device_kind, device.family)
+        tags = {t.name.lower() for table in self.list_tag_tables(device.name)  # type: ignore[attr-defined]
+                for t in self.list_tags(device.name, table.name)}  # type: ignore[attr-defined]
+        blocks = {b.name.lower() for b in self.list_blocks(device.name) if b.block_type.endswith("DB")}  # type: ignore[attr-defined]
+        return Station(device.name, "plc", device.family, frozenset(tags | blocks))

@@ -25,6 +25,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagTableInfo,
 )
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.backend.models import CompileResult
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
 from openness_bridge.hmi_resources import HmiResourceOperations
 from openness_bridge.hmi_unified import HmiUnifiedOperations
@@ -235,3 +236,17 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
             return _connection_info(doc)
 
         return self._change("ConnectionComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
+    # ----- compile ---------------------------------------------------------------------------------
+    def compile_hmi(self, device: str) -> CompileResult:
+        # Siemens, TIA Portal Openness V21 "Functions for accessing HMI device data": an HMI device compiles
+        # through hmiTarget.GetService<ICompilable>().Compile(); the result tree is mapped as the PLC's is.
+        def run() -> CompileResult:
+            target = self._hmi_target(device)
+            compilable = self._service(target, self._namespace("Siemens.Engineering.Compiler").ICompilable)  # type: ignore[attr-defined]
+            if compilable is None:
+                raise NotSupportedError(f"The HMI device '{device}' offers no ICompilable service.",
+                                        code="NO_OPENNESS_EQUIVALENT")
+            return self._compile_result(compilable.Compile())  # type: ignore[attr-defined]
+
+        return self._call("ICompilable.Compile", run)  # type: ignore[attr-defined]

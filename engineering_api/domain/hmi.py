@@ -34,12 +34,14 @@ from engineering_api.backend.areas.hmi import (
     HmiTagTableInfo,
 )
 from engineering_api.domain.blocks._support import _target_file
+from engineering_api.domain.hmi_compile import OPERATIONS as COMPILE_OPERATIONS
 from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
 from engineering_api.domain.hmi_tree import SECTION, HmiDeviceRef, list_screens, list_tag_tables
 from engineering_api.domain.hmi_unified import import_part, preview_part, unified_export
 from engineering_api.domain.hmi_unified_view import connections as unified_connections
 from engineering_api.domain.hmi_unified_view import panel_kind, unified_or
+from engineering_api.domain.hmi_values import OPERATIONS as VALUE_OPERATIONS
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -316,4 +318,5 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
     )
 
 
-OPERATIONS: tuple[Operation[Any, Any], ...] = (*_operations(), *TREE_OPERATIONS, *RESOURCE_OPERATIONS)
+OPERATIONS: tuple[Operation[Any, Any], ...] = (*_operations(), *TREE_OPERATIONS, *RESOURCE_OPERATIONS,
+                                               *VALUE_OPERATIONS, *COMPILE_OPERATIONS)

@@ -20,9 +20,19 @@ using StandIn.Control;
 namespace Siemens.Engineering.Hmi
 {
     // Offered as SoftwareContainer.Software by a classic panel's head item.
-    public sealed class HmiTarget : Siemens.Engineering.HW.Software
+    public sealed class HmiTarget : Siemens.Engineering.HW.Software, IEngineeringServiceProvider
     {
         internal HmiTarget(Project project, DeviceState device) : base(project, device) { }
+
+        // An HMI device compiles through GetService<ICompilable>() (Openness V21, "Compiling an HMI device"); the
+        // stand-in does not compile: a Success with no findings, or the result armed with CompilerScript.
+        public T GetService<T>() where T : class, IEngineeringService
+        {
+            OwnerProject.Live();
+            if (typeof(T) == typeof(Siemens.Engineering.Compiler.ICompilable))
+                return new Siemens.Engineering.Compiler.StandInCompilable(OwnerProject, null, Device.Name) as T;
+            return null;
+        }
 
         internal HmiState State { get { OwnerProject.Live(); return HmiState.Of(Device); } }
         public ScreenSystemFolder ScreenFolder { get { return new ScreenSystemFolder(OwnerProject, State); } }

@@ -15,10 +15,14 @@ replaced only with ``overwrite`` (Openness' ``ImportOptions.Override``; without 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.hmi_resources import HmiResourcePort
 from engineering_api.backend.areas.hmi_unified import HmiUnifiedPort
 from engineering_api.lib.schema import CamelStruct
+
+if TYPE_CHECKING:
+    from engineering_api.backend.models import CompileResult
 
 __all__ = ("DEFAULT_TAG_TABLE", "HmiConnectionInfo", "HmiExport", "HmiPort", "HmiScreenInfo", "HmiTagInfo",
            "HmiTagTableInfo")
@@ -152,4 +156,17 @@ class HmiPort(HmiResourcePort, HmiUnifiedPort, ABC):
         Raises:
             ValidationError: ``INVALID_SIMATICML``.
             AlreadyExistsError: ``CONNECTION_EXISTS`` without ``overwrite``.
+        """
+
+    @abstractmethod
+    def compile_hmi(self, device: str) -> CompileResult:
+        """Compile the HMI device's software, as TIA's ``HmiTarget.GetService<ICompilable>().Compile()`` does:
+        TIA's result tree, and on the fake every finding in ``diagnostics`` (unbound or dangling HMI tags,
+        connections to missing or non-matching PLCs, screen items and scripts naming missing objects; see
+        :mod:`engineering_api.rules.hmi_compile`). Findings are results, not exceptions.
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``.
+            ValidationError: ``NOT_AN_HMI``.
+            NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
         """

@@ -1,0 +1,96 @@
+"""``GET /api/devices/{deviceName}/hmi/screens/{screenName}/image``: a classic screen as PNG, without TIA.
+
+The screen is exported through the port (the stored SimaticML on the fake, ``Screen.Export`` over Openness) and
+drawn by :mod:`engineering_api.rules.hmi_render`; its I/O fields show the current values of their HMI tags, read
+as ``GET …/hmi/tags/values`` reads them (:mod:`engineering_api.domain.hmi_values`: from the PLCSim instance the
+partner PLC was downloaded to; ``###`` where a tag has no value). The answer is ``image/png`` rather than the
+JSON envelope, so the route is written by hand over the registry's operation (as the catalog image is); errors
+are the other HMI routes' (404 ``DEVICE_NOT_FOUND``/``SCREEN_NOT_FOUND``, 422 ``NOT_AN_HMI``, 501
+``UNIFIED_NOT_SUPPORTED``) and 422 ``SCREEN_NOT_RENDERABLE`` for a screen without a drawable size. Viewer role.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request, Response, get
+from litestar.params import FromPath
+
+from engineering_api.backend import errors as e
+from engineering_api.domain.hmi_tree import SECTION, ScreenRef
+from engineering_api.domain.hmi_values import device_tags, read_values
+from engineering_api.jobs.operations import Operation, OperationContext
+from engineering_api.lib.responses import problem_responses
+from engineering_api.rules.hmi_render import render_screen
+from simatic_xml import SimaticMLError
+from simatic_xml import hmi as sx
+
+if TYPE_CHECKING:
+    from engineering_api.services import Services
+
+__all__ = ("ROUTES", "SCREEN_IMAGE", "screen_png")
+
+_ERRORS = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
+
+
+def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
+    """The screen drawn with its tags' live values.
+
+    Raises:
+        NotFoundError: ``DEVICE_NOT_FOUND``, ``SCREEN_NOT_FOUND``.
+        ValidationError: ``NOT_AN_HMI``; ``SCREEN_NOT_RENDERABLE`` (no size, or larger than 4096 pixels a side;
+            or an export that is not a screen document).
+        NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
+    """
+    exported = ctx.backend.export_hmi_screen(d.device_name, d.screen_name)
+    try:
+        doc = sx.read_hmi(exported.data, expect=sx.SCREEN)
+    except SimaticMLError as exc:
+        raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}",
+                                code="SCREEN_NOT_RENDERABLE") from None
+    bound = {tag.lower() for tag in (sx.item_tag(item) for item in _all_items(doc.root)) if tag}
+    tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
+    values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
+    try:
+        return render_screen(doc, values)
+    except ValueError as exc:
+        raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}.",
+                                code="SCREEN_NOT_RENDERABLE") from None
+
+
+def _all_items(screen: sx.HmiObject) -> list[sx.HmiObject]:
+    """The screen's items and the members of its groups."""
+    out: list[sx.HmiObject] = []
+    pending = list(sx.screen_items(screen))
+    while pending:
+        item = pending.pop(0)
+        out.append(item)
+        if item.element == "Hmi.Screen.Group":
+            pending += [m for m in item.objects() if m.element.startswith("Hmi.Screen.")]
+    return out
+
+
+SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(
+    name="hmi.screens.image", summary="Draw an HMI screen to PNG, its I/O fields showing their tags' live values.",
+    section=SECTION, handler=screen_png, input=ScreenRef, output=bytes, mutating=False, errors=_ERRORS,
+)
+"""Served by the hand-written route below: it answers with an image, not the JSON envelope."""
+
+
+@get(
+    "/api/devices/{deviceName:str}/hmi/screens/{screenName:str}/image", operation_id="GetHmiScreenImage",
+    tags=[SECTION], media_type="image/png",
+    responses=problem_responses("viewer", params=True, worker=True, errors=_ERRORS),
+)
+async def screen_image(request: Request[Any, Any, Any], deviceName: FromPath[str],  # noqa: N803
+                       screenName: FromPath[str]) -> Response[bytes]:  # noqa: N803
+    """A classic HMI screen (WinCC Comfort/Advanced/Basic) drawn to PNG from its SimaticML, without TIA: rectangles,
+    ellipses, lines, texts, buttons and I/O fields with their colours, positions and sizes; each I/O field shows
+    the current value of its HMI tag, read from the simulated PLC the tag's connection leads to (``###`` when
+    there is none). Items it cannot draw are outlined in grey with their type."""
+    services: Services = request.app.state.services
+    png = await services.jobs.run_inline(SCREEN_IMAGE, ScreenRef(device_name=deviceName, screen_name=screenName))
+    return Response(content=png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+ROUTES = (screen_image,)

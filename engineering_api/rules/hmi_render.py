@@ -1,0 +1,274 @@
+"""Drawing a classic (WinCC Comfort/Advanced/Basic) screen to PNG without TIA, from its SimaticML.
+
+The screen document (``Hmi.Screen.Screen``, :mod:`simatic_xml.hmi`) holds everything the picture needs: the
+screen's size and ``BackColor``, and per item its element (``Hmi.Screen.Rectangle``, ``TextField``, ``IOField``,
+``Button``...), ``Left``/``Top``/``Width``/``Height``, colours as TIA writes them (``"255, 255, 255"``:
+``BackColor``, ``ForeColor``, ``BorderColor``), ``BackFillStyle`` (``Solid``/``Transparent``), ``BorderWidth``,
+``CornerRadius``, ``HorizontalAlignment``/``VerticalAlignment``, the font size (``MultiLingualFont`` →
+``FontItem``/``FontSize``) and the text (``MultilingualText``). An I/O field shows the current value of the HMI
+tag its ``ProcessValue`` is bound to, formatted by its ``FormatPattern`` (``s999``: signed, ``0.00``: two
+decimals) and ``DataFormat`` (``Decimal``, ``Hexadecimal``, ``Binary``, ``String``); a value nobody can read is
+drawn ``###``. Attribute names and the colour format are those of public V15–V21 screen exports (see
+:mod:`simatic_xml.hmi`). Items are drawn layer by layer, in document order (TIA's z-order). Items this module has
+no drawing for are outlined in grey with their type, so nothing on the screen silently disappears; items with
+``Visible`` false are left out, as Runtime hides them.
+
+Fonts: Pillow's bundled font (``ImageFont.load_default``) at the item's size, not the panel's Tahoma/Siemens
+Sans, so text widths differ a little from Runtime's. The rendering is deterministic for one Pillow version.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from simatic_xml import hmi as sx
+
+__all__ = ("NO_VALUE", "format_value", "render_screen")
+
+NO_VALUE = "###"
+"""What an I/O field shows when its tag's value cannot be read (no simulated PLC, internal tag, read error)."""
+_WHITE, _BLACK, _GREY = (255, 255, 255), (0, 0, 0), (150, 150, 150)
+_FONT_SIZE = 13
+_MAX_SIDE = 4096
+"""A larger screen (or a hostile document) is refused rather than allocated."""
+
+# TIA's defaults for a new item of each kind where the document leaves an attribute out (WinCC's "Default" style).
+_DEFAULTS: dict[str, dict[str, str]] = {
+    "Rectangle": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "BorderColor": "0, 0, 0", "BorderWidth": "1"},
+    "Ellipse": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "BorderColor": "0, 0, 0", "BorderWidth": "1"},
+    "Circle": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "BorderColor": "0, 0, 0", "BorderWidth": "1"},
+    "TextField": {"BackFillStyle": "Transparent", "ForeColor": "0, 0, 0", "BorderWidth": "0",
+                  "HorizontalAlignment": "Left"},
+    "IOField": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "ForeColor": "0, 0, 0",
+                "BorderColor": "0, 0, 0", "BorderWidth": "1", "HorizontalAlignment": "Right"},
+    "SymbolicIOField": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "ForeColor": "0, 0, 0",
+                        "BorderColor": "0, 0, 0", "BorderWidth": "1", "HorizontalAlignment": "Left"},
+    "Button": {"BackFillStyle": "Solid", "BackColor": "239, 240, 241", "ForeColor": "0, 0, 0",
+               "BorderColor": "71, 73, 87", "BorderWidth": "1", "HorizontalAlignment": "Center"},
+    "Line": {"LineColor": "0, 0, 0", "LineWidth": "1"},
+}
+
+
+def _color(text: str | None, default: tuple[int, int, int] | None) -> tuple[int, int, int] | None:
+    """``"255, 0, 0"`` (TIA's form) or ``#FF0000``; ``default`` when absent or not a colour."""
+    if not text:
+        return default
+    text = text.strip()
+    try:
+        if text.startswith("#") and len(text) == 7:
+            return int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16)
+        parts = [int(p) for p in text.split(",")]
+    except ValueError:
+        return default
+    if len(parts) == 4:  # ARGB, as some versions write it: the alpha first
+        parts = parts[1:]
+    if len(parts) != 3 or any(not 0 <= p <= 255 for p in parts):
+        return default
+    return parts[0], parts[1], parts[2]
+
+
+def _int(text: str | None, default: int = 0) -> int:
+    try:
+        return int(float(text)) if text is not None and text.strip() else default
+    except ValueError:
+        return default
+
+
+class _Item:
+    """An item's attributes with TIA's defaults for its kind."""
+
+    def __init__(self, obj: sx.HmiObject) -> None:
+        self.obj = obj
+        self.kind = obj.element.removeprefix("Hmi.Screen.")
+        self._defaults = _DEFAULTS.get(self.kind, {})
+
+    def attr(self, name: str) -> str | None:
+        value = self.obj.attr(name)
+        return value if value is not None else self._defaults.get(name)
+
+    def box(self) -> tuple[int, int, int, int]:
+        left, top = _int(self.attr("Left")), _int(self.attr("Top"))
+        radius = _int(self.attr("Radius"))
+        width = _int(self.attr("Width"), 2 * radius)
+        height = _int(self.attr("Height"), 2 * radius)
+        return left, top, left + max(width, 1) - 1, top + max(height, 1) - 1
+
+    def fill(self) -> tuple[int, int, int] | None:
+        if (self.attr("BackFillStyle") or "Solid").lower() == "transparent":
+            return None
+        return _color(self.attr("BackColor"), _WHITE)
+
+    def border(self) -> tuple[tuple[int, int, int] | None, int]:
+        width = _int(self.attr("BorderWidth"), 0)
+        return (_color(self.attr("BorderColor"), _BLACK) if width > 0 else None), width
+
+    def font(self) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        size = _FONT_SIZE
+        for font in self.obj.objects("Hmi.Globalization.MultiLingualFont"):
+            for entry in font.objects("Hmi.Globalization.FontItem"):
+                size = _int(entry.attr("FontSize"), size) or size
+                break
+        return ImageFont.load_default(size=max(6, min(size, 200)))
+
+
+def format_value(value: Any, pattern: str | None = None, data_format: str | None = None) -> str:
+    """The text an I/O field shows for ``value``: TIA's ``FormatPattern`` for decimals (``s`` signed, ``9``
+    digits, ``0.00`` decimals; leading zeros only with a ``0`` pattern), ``Hexadecimal``/``Binary`` data formats,
+    strings as they are, booleans as 1/0 (an I/O field shows a Bool tag's value as a number)."""
+    if value is None:
+        return NO_VALUE
+    kind = (data_format or "Decimal").lower()
+    if isinstance(value, bool):
+        value = int(value)
+    if kind == "string" or isinstance(value, str):
+        return str(value)
+    if not isinstance(value, (int, float)):
+        return str(value)
+    if kind == "hexadecimal":
+        return format(int(value) & 0xFFFFFFFFFFFFFFFF, "X")
+    if kind == "binary":
+        return format(int(value) & 0xFFFFFFFFFFFFFFFF, "b")
+    spec = (pattern or "").strip()
+    if not spec:
+        return format(value, "g") if isinstance(value, float) else str(value)
+    signed = spec.lower().startswith("s")
+    whole, _, fraction = (spec[1:] if signed else spec).partition(".")
+    text = f"{abs(value):.{len(fraction)}f}"
+    if whole.startswith("0"):  # a 0 pattern keeps leading zeros ("0000" shows 0042)
+        head, dot, tail = text.partition(".")
+        text = head.zfill(len(whole)) + dot + tail
+    if value < 0:
+        return f"-{text}"
+    return f"+{text}" if signed else text
+
+
+def _text_position(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, font: Any,
+                   horizontal: str, vertical: str, margin: int) -> tuple[float, float]:
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    width, height = right - left, bottom - top
+    x0, y0, x1, y1 = box
+    if horizontal.lower() == "right":
+        x = x1 - margin - width
+    elif horizontal.lower() == "center":
+        x = (x0 + x1 - width) / 2
+    else:
+        x = x0 + margin
+    if vertical.lower() == "top":
+        y = y0 + margin
+    elif vertical.lower() == "bottom":
+        y = y1 - margin - height
+    else:
+        y = (y0 + y1 - height) / 2
+    return x - left, y - top
+
+
+def _draw_box(draw: ImageDraw.ImageDraw, item: _Item, text: str | None) -> None:
+    """A filled, bordered box with a text in it: rectangles, text fields, I/O fields, buttons."""
+    box = item.box()
+    color, width = item.border()
+    radius = _int(item.attr("CornerRadius"), 0)
+    fill = item.fill()
+    if fill is not None or color is not None:
+        draw.rounded_rectangle(box, radius=radius, fill=fill, outline=color, width=width or 1) if radius else \
+            draw.rectangle(box, fill=fill, outline=color, width=width or 1)
+    if text:
+        font = item.font()
+        margin = width + 2
+        x, y = _text_position(draw, box, text, font, item.attr("HorizontalAlignment") or "Left",
+                              item.attr("VerticalAlignment") or "Middle", margin)
+        # Clipped to the item, as Runtime clips a text that does not fit
+        draw.text((x, y), text, fill=_color(item.attr("ForeColor"), _BLACK), font=font)
+
+
+def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject, values: Mapping[str, Any]) -> None:
+    item = _Item(obj)
+    if (item.attr("Visible") or "true").lower() == "false":
+        return
+    kind = item.kind
+    if kind == "Group":  # a group's members are drawn as items of the screen, in their order
+        for member in obj.objects():
+            if member.element.startswith("Hmi.Screen.") and member.element != "Hmi.Screen.Property":
+                _draw_item(image, draw, member, values)
+    elif kind in ("Rectangle", "TextField", "Button"):
+        _clipped(image, item, lambda d: _draw_box(d, item, sx.item_text(obj)))
+    elif kind in ("IOField", "SymbolicIOField"):
+        tag = sx.item_tag(obj)
+        value = values.get(tag.lower()) if tag else None
+        text = format_value(value, item.attr("FormatPattern"), item.attr("DataFormat")) if tag else ""
+        _clipped(image, item, lambda d: _draw_box(d, item, text))
+    elif kind in ("Ellipse", "Circle"):
+        color, width = item.border()
+        draw.ellipse(item.box(), fill=item.fill(), outline=color, width=width or 1)
+    elif kind == "Line":
+        x0, y0 = _int(item.attr("StartLeft"), _int(item.attr("Left"))), _int(item.attr("StartTop"), _int(item.attr("Top")))
+        x1 = _int(item.attr("EndLeft"), x0 + _int(item.attr("Width")))
+        y1 = _int(item.attr("EndTop"), y0 + _int(item.attr("Height")))
+        draw.line((x0, y0, x1, y1), fill=_color(item.attr("LineColor") or item.attr("ForeColor"), _BLACK),
+                  width=max(1, _int(item.attr("LineWidth"), 1)))
+    else:
+        box = item.box()
+        draw.rectangle(box, outline=_GREY, width=1)
+        draw.text((box[0] + 2, box[1] + 2), kind, fill=_GREY, font=ImageFont.load_default(size=10))
+
+
+def _clipped(image: Image.Image, item: _Item, paint: Any) -> None:
+    """Paint an item on its own tile and paste it, so its text never spills over its neighbours."""
+    x0, y0, x1, y1 = item.box()
+    x0c, y0c = max(x0, 0), max(y0, 0)
+    x1c, y1c = min(x1, image.width - 1), min(y1, image.height - 1)
+    if x1c < x0c or y1c < y0c:
+        return
+    tile = image.crop((x0c, y0c, x1c + 1, y1c + 1))
+    draw = ImageDraw.Draw(tile)
+    # the item's coordinates shifted into the tile
+    shifted = _Shifted(draw, x0c, y0c)
+    paint(shifted)
+    image.paste(tile, (x0c, y0c))
+
+
+class _Shifted:
+    """An ImageDraw whose coordinates are the screen's, drawing onto a tile that starts at (dx, dy)."""
+
+    def __init__(self, draw: ImageDraw.ImageDraw, dx: int, dy: int) -> None:
+        self._draw, self._dx, self._dy = draw, dx, dy
+
+    def _box(self, box: Any) -> tuple[int, int, int, int]:
+        return box[0] - self._dx, box[1] - self._dy, box[2] - self._dx, box[3] - self._dy
+
+    def rectangle(self, box: Any, **kwargs: Any) -> None:
+        self._draw.rectangle(self._box(box), **kwargs)
+
+    def rounded_rectangle(self, box: Any, **kwargs: Any) -> None:
+        self._draw.rounded_rectangle(self._box(box), **kwargs)
+
+    def textbbox(self, xy: Any, text: str, **kwargs: Any) -> tuple[float, float, float, float]:
+        return self._draw.textbbox(xy, text, **kwargs)
+
+    def text(self, xy: Any, text: str, **kwargs: Any) -> None:
+        self._draw.text((xy[0] - self._dx, xy[1] - self._dy), text, **kwargs)
+
+
+def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None) -> bytes:
+    """The screen as a PNG of its ``Width`` × ``Height``; ``values`` maps HMI tag names (any case) to the values
+    their I/O fields show (a tag missing from it shows :data:`NO_VALUE`).
+
+    Raises:
+        ValueError: the screen has no size, or one larger than 4096 pixels a side.
+    """
+    root = doc.root
+    width, height = _int(root.attr("Width")), _int(root.attr("Height"))
+    if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
+        raise ValueError(f"the screen '{root.name}' is {width}x{height}; a screen is drawn when both sides are "
+                         f"1..{_MAX_SIDE} pixels")
+    lowered = {name.lower(): value for name, value in (values or {}).items()}
+    image = Image.new("RGB", (width, height), _color(root.attr("BackColor"), _WHITE))
+    draw = ImageDraw.Draw(image)
+    for obj in sx.screen_items(root):
+        _draw_item(image, draw, obj, lowered)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()

@@ -1,0 +1,30 @@
+"""``compile_hmi`` on every adapter: a clean panel compiles to Success with a result tree naming the device, and a
+device that is not an HMI panel is refused. The findings the fake models (rules/hmi_compile.py) are tested through
+HTTP in tests/api/test_hmi_compile_api.py; the stand-in, like TIA's stand-in PLC compiler, reports no findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.port import EngineeringBackend
+from tests.contract.test_hmi_resources_contract import panel  # noqa: F401 - HMI_1 beside PLC_1
+from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+
+BRIDGE_PENDING: dict[str, str] = {}
+
+
+def test_a_clean_panel_compiles(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
+    result = backend.compile_hmi(panel)
+    assert (result.state, result.error_count, result.warning_count) == ("Success", 0, 0)
+    assert result.messages and result.messages[0].path.startswith(panel)
+    assert result.diagnostics == []
+
+
+def test_only_hmi_devices_compile_as_hmi(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
+    with pytest.raises(e.ValidationError) as exc:
+        backend.compile_hmi("PLC_1")
+    assert exc.value.code == "NOT_AN_HMI"
+    with pytest.raises(e.NotFoundError) as missing:
+        backend.compile_hmi("Nope")
+    assert missing.value.code == "DEVICE_NOT_FOUND"
