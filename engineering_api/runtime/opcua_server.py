@@ -39,12 +39,14 @@ from engineering_api.runtime.sources import TagWrite
 if TYPE_CHECKING:
     from engineering_api.runtime.sources import RuntimeTag, TagReading, TagSource
 
-__all__ = ("REFRESH_SECONDS", "SimulatedOpcUaServer", "free_port")
+__all__ = ("REFRESH_SECONDS", "SAMPLE_SECONDS", "SimulatedOpcUaServer", "free_port")
 
 logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 1.0
 """How often a server compares its address space with the released tags of the downloaded program."""
+SAMPLE_SECONDS = 0.1
+"""How often a server reads the variables that clients monitor, to report their changes (subscriptions)."""
 _START_TIMEOUT = 20.0
 _DI_NAMESPACE = "http://opcfoundation.org/UA/DI/"
 """Registered before Siemens' namespace, as on an S7-1500, so that one gets its default index 3."""
@@ -83,6 +85,10 @@ class SimulatedOpcUaServer:
         self._server: Server | None = None
         self._served: tuple[tuple[str, str, bool], ...] | None = None
         self._names: dict[ua.NodeId, str] = {}
+        self._watched: dict[int, tuple[ua.NodeId, Any]] = {}
+        """Monitored items of clients on our variables: handle -> (node id, asyncua's data change callback)."""
+        self._reported: dict[int, tuple[Any, Any]] = {}
+        """What each monitored item was last told: (value, status code)."""
         self.started_at: str | None = None
 
     @property
@@ -162,14 +168,21 @@ class SimulatedOpcUaServer:
             raise RuntimeError(f"Siemens' namespace got index {index}, not {S7_NAMESPACE_INDEX}")
         self._server = server
         self._wrap_writes(server)
+        self._track_monitored_items(server)
         await self._sync_nodes()
         async with server:
             ready.set()
+            ticks = 0
             while not self._stopped.is_set():
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopped.wait(), REFRESH_SECONDS)
-                if not self._stopped.is_set():
+                    await asyncio.wait_for(self._stopped.wait(), SAMPLE_SECONDS)
+                if self._stopped.is_set():
+                    break
+                ticks += 1
+                if ticks * SAMPLE_SECONDS >= REFRESH_SECONDS:
+                    ticks = 0
                     await self._sync_nodes()
+                await self._report_changes()
 
     # ----- the address space ----------------------------------------------------------------------------
     async def _sync_nodes(self) -> None:
@@ -264,6 +277,47 @@ class SimulatedOpcUaServer:
                 return ua.StatusCode(refused.status)
 
         aspace.write_attribute_value = write_attribute_value
+
+    def _track_monitored_items(self, server: Server) -> None:
+        # Our variables take their values from the CPU on every read, so asyncua never sees them change and would
+        # report nothing to a subscription; we keep the monitored items of our variables and report changes.
+        aspace = server.iserver.aspace
+        add, remove = aspace.add_datachange_callback, aspace.delete_datachange_callback
+
+        def add_datachange_callback(nodeid: ua.NodeId, attr: ua.AttributeIds, callback: Any) -> Any:
+            status, handle = add(nodeid, attr, callback)
+            if status.is_good() and attr == ua.AttributeIds.Value and nodeid in self._names:
+                self._watched[handle] = (nodeid, callback)
+            return status, handle
+
+        def delete_datachange_callback(handle: int) -> None:
+            self._watched.pop(handle, None)
+            self._reported.pop(handle, None)
+            remove(handle)
+
+        aspace.add_datachange_callback = add_datachange_callback
+        aspace.delete_datachange_callback = delete_datachange_callback
+
+    async def _report_changes(self) -> None:
+        """Read the monitored variables (one read, one CPU cycle) and tell each monitored item what changed."""
+        watched = [(h, nid, cb) for h, (nid, cb) in list(self._watched.items()) if nid in self._names]
+        if not watched:
+            return
+        names = sorted({self._names[nid] for _h, nid, _cb in watched})
+        try:
+            readings = dict(zip(names, self._source.read(names), strict=True))
+        except EngineeringError:
+            return
+        for handle, node_id, callback in watched:
+            value = self._data_value(node_id, readings[self._names[node_id]])
+            seen = (value.Value.Value if value.Value is not None else None, value.StatusCode)
+            if self._reported.get(handle) == seen:
+                continue
+            self._reported[handle] = seen
+            try:
+                await callback(handle, value)
+            except Exception:  # noqa: BLE001  # one client's broken subscription must not stop the others
+                logger.exception("OPC UA server of %s: reporting a change failed", self.instance)
 
     def _data_value(self, node_id: ua.NodeId, reading: TagReading) -> ua.DataValue:
         if reading.error is not None:

@@ -111,3 +111,33 @@ def test_start_refuses_unknown_and_powered_off_instances(client: TestClient[Any]
         assert_error(client.put(f"{SERVERS}/Off", json={"port": 80}, headers=admin_headers), 422)
     finally:
         client.app.state.services.backend.simulation.delete("Off")
+
+
+class _Changes:
+    """asyncua subscription handler: the values reported for one node, and an event per report."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self.arrived = asyncio.Event()
+
+    def datachange_notification(self, _node: Any, value: Any, _data: Any) -> None:
+        self.values.append(value)
+        self.arrived.set()
+
+
+def test_a_subscription_reports_values_the_program_changes(client: TestClient[Any], engineer_headers: Headers,
+                                                           server: dict[str, Any]) -> None:
+    async def work(opc: Client) -> list[Any]:
+        changes = _Changes()
+        subscription = await opc.create_subscription(50, changes)
+        await subscription.subscribe_data_change(opc.get_node(node('"Motor_DB"."count"')))
+        await asyncio.wait_for(changes.arrived.wait(), 10)  # the initial value
+        changes.arrived.clear()
+        data(client.post(f"{SIM}/instances/Rt/actions/step", json={"cycles": 5}, headers=engineer_headers))
+        while 5 not in changes.values:  # reported within a sampling interval (SAMPLE_SECONDS) plus publishing
+            await asyncio.wait_for(changes.arrived.wait(), 10)
+            changes.arrived.clear()
+        return changes.values
+
+    values = with_client(server["endpointUrl"], work)
+    assert values[0] == 0 and values[-1] == 5
