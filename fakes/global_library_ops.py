@@ -133,7 +133,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
             if file.resolve() in shown or not file.is_file():
                 continue
             try:
-                result.append(self._global_info(load_global_library(file, read_only=True), is_open=False))
+                result.append(self._global_info(load_global_library(file, read_only=False), is_open=False))
             except ValidationError:
                 continue  # a library damaged since it was opened is not offered
             shown.add(file.resolve())

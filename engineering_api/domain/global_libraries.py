@@ -156,6 +156,12 @@ def _open(ctx: OperationContext, d: OpenLibraryInput) -> GlobalLibraryInfo:
 
 def _create(ctx: OperationContext, d: CreateLibraryInput) -> GlobalLibraryInfo:
     directory = Path(d.directory) if d.directory else ctx.paths.roots[0]
+    for project in ctx.backend.open_projects():
+        # The project owns its folder (its save rewrites what it keeps there): a library lives beside it.
+        if (directory / d.name).resolve().is_relative_to(Path(project.path).parent.resolve()):
+            raise e.ValidationError(f"A global library cannot be created inside the folder of the open project "
+                                    f"'{project.name}'; choose another directory.", code="LIBRARY_TARGET",
+                                    details={"field": "directory"})
     return ctx.backend.create_global_library(directory, d.name, author=d.author, comment=d.comment)
 
 

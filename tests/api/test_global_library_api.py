@@ -104,6 +104,8 @@ def test_open_refuses_bad_files_and_paths_outside_the_roots(client: TestClient[A
                  "NOT_A_LIBRARY")
     assert_error(client.post(G, json={"name": "Motors", "directory": "libraries"}, headers=h), 409, "LIBRARY_EXISTS")
     assert_error(client.post(G, json={"name": "Far", "directory": "/tmp"}, headers=h), 422, "PATH_REJECTED")
+    assert_error(client.post(G, json={"name": "Inner", "directory": "Line1"}, headers=h), 422, "LIBRARY_TARGET")
+    assert not (workspace / "Line1" / "Inner").exists()
     assert data(client.get(G, headers=h))[0]["isOpen"] is False
 
 
