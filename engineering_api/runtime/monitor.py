@@ -2,7 +2,10 @@
 the history and the subscriptions, in scan-time order.
 
 The monitored items are the union of the tag alarms' tags (on change), the logged tags (cyclic or with their
-deadband) and the subscriptions' tags (on change); they are set on the served CPU whenever they or the CPU change.
+deadband) and the subscriptions' tags (on change); they are set on every PLCSim instance whenever they change or
+the instance is new, and every instance is drained, but only the served CPU's samples and alarms count (the one
+the tag routes read). Engineering routes do not pump: an instance created after the last pump is sampled from the
+next one (the background thread's, within a second, or the next runtime request's).
 :meth:`RuntimeMonitor.pump` drains the CPU: every alarm, history and subscription request pumps first, so a test
 that steps virtual time and then asks sees every cycle; a background thread pumps once a second for CPUs that run
 freely while nobody asks.
@@ -20,6 +23,7 @@ from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.errors import EngineeringError
 
 if TYPE_CHECKING:
+    from engineering_api.backend.areas.runtime_values import SimRuntimeEvents
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.runtime.alarms import AlarmService
     from engineering_api.runtime.history import HistoryService
@@ -43,7 +47,8 @@ class RuntimeMonitor:
         self.history = history
         self.hub = hub
         self._lock = threading.RLock()
-        self._installed: tuple[str, bytes] | None = None
+        self._installed: dict[str, bytes] = {}
+        """The items last set on each instance (``name#id`` -> their JSON)."""
         self._thread: threading.Thread | None = None
 
     def items(self) -> list[SimMonitoredItem]:
@@ -55,37 +60,55 @@ class RuntimeMonitor:
         return items + self.hub.items()
 
     def pump(self) -> None:
-        """Install the monitored items on the served CPU and dispatch what it queued. Never raises for a runtime
-        that is not running (there is nothing to drain then)."""
+        """Install the monitored items on every instance (so a CPU that is powered on or becomes the served one
+        later is sampled from its first cycle), drain them all, and dispatch what the served CPU queued. Never
+        raises for a runtime that is not running (there is nothing to dispatch then)."""
         self._start_thread()
         with self._lock:
             try:
-                instance = self._source.instance()
-                items = self.items()
-                wanted = (instance, msgspec.json.encode(items))
-                if wanted != self._installed:
-                    self._backend.sim_set_monitored_items(instance, items)
-                    self._installed = wanted
-                events = self._backend.sim_drain_events(instance)
+                instances = self._backend.sim_list_instances()
             except EngineeringError:
                 return
-            logged: list[tuple[str, str, object]] = []  # one write to the history store per pump
-            samples = [(s.timestamp, 0, s) for s in events.samples]
-            alarms = [(e.timestamp, 1, e) for e in events.alarm_events]
-            for _stamp, kind, event in sorted(samples + alarms, key=lambda x: (x[0], x[1])):
-                if kind:
-                    self.alarms.on_program_alarm(event.source, event.state == "incoming", event.timestamp,  # type: ignore[union-attr]
-                                                 event.associated_values)  # type: ignore[union-attr]
+            try:
+                served: str | None = self._source.instance()
+            except EngineeringError:
+                served = None
+            items = self.items()
+            encoded = msgspec.json.encode(items)
+            events = None
+            for info in instances:
+                key = f"{info.name}#{info.id}"  # an instance deleted and created again has new (empty) items
+                try:
+                    if self._installed.get(key) != encoded:
+                        self._backend.sim_set_monitored_items(info.name, items)
+                        self._installed[key] = encoded
+                    drained = self._backend.sim_drain_events(info.name)  # the others' queues must not grow
+                except EngineeringError:
                     continue
-                item_id, name, value, stamp = event.item_id, event.name, event.value, event.timestamp  # type: ignore[union-attr]
-                source, _, rest = item_id.partition(":")
-                if source == "a":
-                    self.alarms.on_tag_value(rest, value, stamp)
-                elif source == "h":
-                    logged.append((rest, stamp, value))
-                elif source == "s":
-                    self.hub.on_sample(item_id, name, value, stamp)
-            self.history.log(logged)
+                if info.name == served:
+                    events = drained
+            if events is not None:
+                self._dispatch(events)
+
+    def _dispatch(self, events: SimRuntimeEvents) -> None:
+        """Samples and alarm events in scan-time order (an alarm after the samples of its cycle)."""
+        logged: list[tuple[str, str, object]] = []  # one write to the history store per pump
+        samples = [(s.timestamp, 0, s) for s in events.samples]
+        alarms = [(e.timestamp, 1, e) for e in events.alarm_events]
+        for _stamp, kind, event in sorted(samples + alarms, key=lambda x: (x[0], x[1])):
+            if kind:
+                self.alarms.on_program_alarm(event.source, event.state == "incoming", event.timestamp,  # type: ignore[union-attr]
+                                             event.associated_values)  # type: ignore[union-attr]
+                continue
+            item_id, name, value, stamp = event.item_id, event.name, event.value, event.timestamp  # type: ignore[union-attr]
+            source, _, rest = item_id.partition(":")
+            if source == "a":
+                self.alarms.on_tag_value(rest, value, stamp)
+            elif source == "h":
+                logged.append((rest, stamp, value))
+            elif source == "s":
+                self.hub.on_sample(item_id, name, value, stamp)
+        self.history.log(logged)
 
     def changed(self) -> None:
         """Definitions, logging settings or subscriptions changed: install the new items now (so the next cycles
