@@ -11,16 +11,19 @@ its next checkpoint and the fake rolls it back, as in the embedded server.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from redis.exceptions import RedisError
+
+from engineering_api.backend.errors import OperationCanceledError
 from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
 from engineering_api.farm.codec import decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
-from engineering_api.backend.errors import OperationCanceledError
 from simatic_xml.cancel import CancelToken, installed
 
 if TYPE_CHECKING:
@@ -33,6 +36,10 @@ logger = logging.getLogger(__name__)
 PROJECT_METHODS = frozenset({"create_project", "open_project", "close_project", "retrieve_project", "shutdown_portal",
                              "detach_portal", "attach_portal", "launch_portal"})
 """Calls after which the heartbeat's ``openProject`` is read again."""
+
+
+OUTCOME_RETRY_SECONDS = 120.0
+"""How long an agent keeps trying to hand a finished call's outcome to a Redis that is restarting."""
 
 
 def version_queue(version: str) -> str:
@@ -52,7 +59,16 @@ class AgentRunner:
 
     def run(self, method: str, payload: dict[str, Any], call_id: str, label: str = "") -> None:
         """The Celery task body: posts progress and then ``{"result": …}`` or ``{"error": …}`` for the caller."""
-        self.registry.post(call_id, self._outcome(method, payload, call_id, label))
+        outcome = self._outcome(method, payload, call_id, label)
+        deadline = time.monotonic() + OUTCOME_RETRY_SECONDS
+        while True:
+            try:
+                self.registry.post(call_id, outcome)
+                return
+            except RedisError:  # the broker restarting: the caller is still waiting for this outcome
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def _outcome(self, method: str, payload: dict[str, Any], call_id: str, label: str) -> dict[str, Any]:
         if not self.registry.start_call(call_id):
@@ -87,7 +103,8 @@ class AgentRunner:
             if method in PROJECT_METHODS:
                 self._relaunch()
                 self._refresh_project()
-            self.registry.heartbeat(self.record)
+            with contextlib.suppress(RedisError):  # the heartbeat thread writes it again
+                self.registry.heartbeat(self.record)
 
     def _relaunch(self) -> None:
         # The fake agent is a workstation where a headless TIA Portal runs: a caller who shut it down or detached
@@ -111,13 +128,13 @@ class AgentRunner:
         """The heartbeat thread: publish the record; pass a cancel request on to the running call."""
         while not self._stop.wait(0.1):
             current = self._current
-            if current is not None and self.registry.cancel_requested(current[0]):
-                current[1].cancel(OperationCanceledError("the job was canceled"))
-            if time.time() - self.record.heartbeat_at >= HEARTBEAT_SECONDS:
-                try:
+            try:
+                if current is not None and self.registry.cancel_requested(current[0]):
+                    current[1].cancel(OperationCanceledError("the job was canceled"))
+                if time.time() - self.record.heartbeat_at >= HEARTBEAT_SECONDS:
                     self.registry.heartbeat(self.record)
-                except Exception:  # noqa: BLE001 - Redis restarting: the next beat tries again
-                    logger.warning("agent heartbeat failed", exc_info=True)
+            except RedisError:  # Redis restarting: the next beat tries again
+                time.sleep(HEARTBEAT_SECONDS)
 
     def stop(self) -> None:
         """End the heartbeat thread and withdraw the record."""

@@ -64,5 +64,7 @@ def celery_app(config: FarmConfig) -> Any:
         # Redis redelivers an unacknowledged message after this; a TIA call can run for an hour (an import).
         broker_transport_options={"visibility_timeout": 4 * 3600},
         task_default_queue="engineering-api.default",
+        # A call sent while the broker restarts waits for it (about a minute) instead of failing at once.
+        task_publish_retry_policy={"max_retries": 40, "interval_start": 0, "interval_step": 0.5, "interval_max": 2},
     )
     return app

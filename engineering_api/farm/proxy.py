@@ -15,9 +15,13 @@ the agent's heartbeat (a lost agent ends the call with ``AGENT_LOST`` instead of
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
+
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 from engineering_api.backend.port import EngineeringBackend
@@ -40,6 +44,8 @@ LOCAL_METHODS = frozenset({"on_worker_thread_started", "close"})
 
 POLL_SECONDS = 0.25
 """Longest wait for a result before the token and the agent's heartbeat are looked at again."""
+OUTAGE_SECONDS = 60.0
+"""How long a call waits for an unreachable Redis (a broker restarting) before it gives up, unsent."""
 CANCEL_GRACE_SECONDS = 10.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting."""
 
@@ -85,7 +91,7 @@ class _FarmBackendBase(EngineeringBackend):
 
     def _forward(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         caller = bound_caller() or "server"
-        agent = self._agent_for(caller, method, kwargs)
+        agent = self._through_outage(lambda: self._agent_for(caller, method, kwargs))
         progress = next((a for a in (*args, *kwargs.values()) if callable(a)), None)
         try:
             result = self._send(agent, method, args, kwargs, progress)
@@ -94,8 +100,24 @@ class _FarmBackendBase(EngineeringBackend):
                 self._release_unless_open(caller, agent)
             raise
         if method in RELEASING_METHODS:
-            self.registry.release(caller)
+            self._through_outage(lambda: self.registry.release(caller))
         return result
+
+    @staticmethod
+    def _through_outage(step: Callable[[], Any]) -> Any:
+        """``step()``, retried while Redis is unreachable (a broker restart) for up to :data:`OUTAGE_SECONDS`."""
+        deadline = time.monotonic() + OUTAGE_SECONDS
+        token = current()
+        while True:
+            try:
+                return step()
+            except RedisError as exc:
+                if time.monotonic() > deadline or (token is not None and token.canceled):
+                    raise PortalUnavailableError(
+                        f"The farm's Redis is unreachable ({exc}); the call was not sent. Check the broker and retry.",
+                        code="FARM_BROKER_UNREACHABLE",
+                    ) from exc
+                time.sleep(POLL_SECONDS)
 
     def _release_unless_open(self, caller: str, agent: str) -> None:
         record = self.registry.agent(agent)
@@ -107,39 +129,62 @@ class _FarmBackendBase(EngineeringBackend):
               progress: Callable[[int, str], None] | None) -> Any:
         call_id = uuid.uuid4().hex
         payload = {"args": encode(list(args)), "kwargs": encode(kwargs)}
-        self.app.send_task(CALL_TASK, args=[method, payload, call_id], queue=agent_queue(agent), task_id=call_id)
+        try:
+            self.app.send_task(CALL_TASK, args=[method, payload, call_id], queue=agent_queue(agent), task_id=call_id)
+        except OperationalError as exc:  # the broker stayed away through the publish retries
+            raise PortalUnavailableError(
+                f"The farm broker is unreachable ({exc}); {method} was not sent. Check the broker and retry.",
+                code="FARM_BROKER_UNREACHABLE",
+            ) from exc
+        try:
+            message = self._await(call_id, agent, method, progress)
+        finally:
+            with contextlib.suppress(RedisError):
+                self.registry.forget(call_id)
+        if "error" in message:
+            raise decode_error(message["error"], agent=agent)
+        return decode(message.get("result"))
+
+    def _await(self, call_id: str, agent: str, method: str, progress: Callable[[int, str], None] | None
+               ) -> dict[str, Any]:
+        """The call's outcome; progress passed on, a cancel passed to the agent, a lost agent reported.
+
+        While Redis is unreachable (the broker restarting) the wait goes on: the agent keeps working and posts
+        its outcome when Redis is back, so nothing accepted is lost. The call's own timeout (its token) still
+        applies.
+        """
         token = current()
         canceled_at: float | None = None
         last_alive = time.monotonic()
-        try:
-            while True:
+        while True:
+            try:
                 message = self.registry.next_message(call_id, POLL_SECONDS)
                 if message is not None and "progress" in message:
                     if progress is not None:
                         progress(int(message["progress"][0]), str(message["progress"][1]))
                     continue
                 if message is not None:
-                    break
+                    return message
                 now = time.monotonic()
                 if token is not None and token.canceled and canceled_at is None:
                     canceled_at = now
                     self.registry.request_cancel(call_id)
-                if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
-                    raise token.reason if token is not None and token.reason is not None else PortalUnavailableError(
-                        f"{method} was canceled", code="CANCELED")
-                if self.registry.agent(agent) is not None:
-                    last_alive = now
-                elif now - last_alive > POLL_SECONDS:
-                    raise PortalUnavailableError(
-                        f"The farm agent {agent!r} was lost while running {method}; it was not run again. The "
-                        "project is as TIA left it: changes since its last save are lost.",
-                        code="AGENT_LOST", details={"agent": agent, "method": method},
-                    )
-        finally:
-            self.registry.forget(call_id)
-        if "error" in message:
-            raise decode_error(message["error"], agent=agent)
-        return decode(message.get("result"))
+                alive = self.registry.agent(agent) is not None
+            except RedisError:
+                time.sleep(POLL_SECONDS)
+                last_alive = now = time.monotonic()  # an outage says nothing about the agent
+                alive = True
+            if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
+                raise token.reason if token is not None and token.reason is not None else PortalUnavailableError(
+                    f"{method} was canceled", code="CANCELED")
+            if alive:
+                last_alive = now
+            elif now - last_alive > POLL_SECONDS:
+                raise PortalUnavailableError(
+                    f"The farm agent {agent!r} was lost while running {method}; it was not run again. The "
+                    "project is as TIA left it: changes since its last save are lost.",
+                    code="AGENT_LOST", details={"agent": agent, "method": method},
+                )
 
     # ----- local ------------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -53,3 +53,28 @@ def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhe
     reopened = data(client.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=caller))
     assert reopened["name"] == "Saved"
     assert _held_agent(client, caller)["name"] != home
+
+
+def test_the_broker_restarting_loses_no_accepted_call(client, farm_key, workspace, redis_server):
+    caller = farm_key("patient")
+    data(client.post("/api/projects/actions/create-sync", json={"name": "Steady", "path": str(workspace)},
+                     headers=caller))
+    data(client.post("/api/simulation/instances/create", json={"name": "Sim2", "operatingMode": "SingleStep"},
+                     headers=caller))
+    data(client.post("/api/simulation/instances/Sim2/power-on", headers=caller))
+    data(client.post("/api/simulation/instances/Sim2/run", headers=caller))
+    answers: list[Any] = []
+    stepping = threading.Thread(target=lambda: answers.append(
+        client.post("/api/simulation/instances/Sim2/actions/step", json=STEP, headers=caller)))
+    stepping.start()
+    time.sleep(0.3)  # the call is queued or running on the agent
+    redis_server.restart()
+    sent_while_down: list[Any] = []
+    listing = threading.Thread(target=lambda: sent_while_down.append(client.get("/api/projects", headers=caller)))
+    listing.start()
+    stepping.join(90)
+    listing.join(90)
+    assert data(answers[0])["cycles"] == STEP["cycles"], "the call accepted before the restart completed once"
+    assert data(sent_while_down[0])[0]["name"] == "Steady"
+    state = data(client.get("/api/simulation/instances/Sim2/state", headers=caller))
+    assert state["scanTime"]["cycles"] == STEP["cycles"], "it ran exactly once"

@@ -1,0 +1,117 @@
+"""A real farm on this machine, for the farm tests and the farm benchmark: a throwaway redis-server and agent
+processes (``engineering-api agent`` on the fake backend)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "RedisServer", "redis_client")
+
+REDIS = shutil.which("redis-server")
+AGENT_START_SECONDS = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A throwaway redis-server; ``restart()`` stops and starts it on the same port (the broker-restart test)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = _free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, *, persistent: bool = False) -> None:
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if persistent else ["--appendonly", "no"]
+        self.process = subprocess.Popen(
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", str(self.workdir),
+             *persistence],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def restart(self) -> None:
+        """Stop and start again on the same port, keeping what the append-only file holds."""
+        self.stop()
+        self.start(persistent=True)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+
+class Agents:
+    """Agent processes of one farm; ``start(n)`` adds agents, ``kill(name)`` sends SIGKILL."""
+
+    def __init__(self, redis_url: str, root: Path) -> None:
+        self.redis_url = redis_url
+        self.root = root
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self._started = 0
+
+    def start(self, count: int, *, versions: str = "V19") -> list[str]:
+        from engineering_api.farm.registry import AgentRegistry
+
+        names = []
+        for _ in range(count):
+            self._started += 1
+            name = f"agent{self._started}"
+            log = (self.root / f"{name}.log").open("wb")
+            self.processes[name] = subprocess.Popen(
+                [sys.executable, "-m", "engineering_api.cli", "agent", "--farm", self.redis_url, "--data-dir",
+                 str(self.root / name), "--name", name, "--tia-versions", versions],
+                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+            names.append(name)
+        registry = AgentRegistry(redis_client(self.redis_url))
+        deadline = time.monotonic() + AGENT_START_SECONDS
+        while time.monotonic() < deadline:
+            if all(registry.agent(n) is not None for n in names):
+                return names
+            for name in names:
+                if self.processes[name].poll() is not None:
+                    raise RuntimeError(f"agent {name} exited: {(self.root / f'{name}.log').read_text()[-2000:]}")
+            time.sleep(0.1)
+        raise RuntimeError(f"agents {names} did not report in {AGENT_START_SECONDS} s")
+
+    def kill(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.kill()
+        process.wait(10)
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+
+
+def redis_client(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url)
