@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from asyncua import Server, ua
+from asyncua.crypto.cert_gen import setup_self_signed_certificate
+from asyncua.crypto.permission_rules import User, UserRole
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from engineering_api.runtime.opcua_server import free_port
 from tests.api.test_runtime_auth import RT, login, make_user
@@ -18,6 +21,7 @@ from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from litestar.testing import TestClient
 
@@ -28,7 +32,9 @@ CONN = f"{RT}/connections"
 class OpcUaTestServer:
     """A plain asyncua server in a thread: ``ns=2;s=Speed`` (Float, writable), ``ns=2;s=Count`` (Int16, read-only)."""
 
-    def __init__(self) -> None:
+    def __init__(self, secure_in: Path | None = None) -> None:
+        self.secure_in = secure_in
+        """Basic256Sha256 SignAndEncrypt with a user ``ua`` (password ``s3cret-pw``) only, keys in this folder."""
         self.port = free_port()
         self.url = f"opc.tcp://127.0.0.1:{self.port}"
         self._ready = threading.Event()
@@ -38,10 +44,19 @@ class OpcUaTestServer:
 
     async def _main(self) -> None:
         self._stop = asyncio.Event()
-        server = Server()
+        server = Server(user_manager=_OnlyUa() if self.secure_in else None)
         await server.init()
         server.set_endpoint(f"{self.url}/")
-        server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
+        if self.secure_in is None:
+            server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
+        else:
+            key, cert = self.secure_in / "server-key.pem", self.secure_in / "server-cert.der"
+            await setup_self_signed_certificate(key, cert, "urn:test-plc", "localhost",
+                                                [ExtendedKeyUsageOID.SERVER_AUTH], {"commonName": "test PLC"})
+            await server.load_certificate(str(cert))
+            await server.load_private_key(str(key))
+            server.set_security_policy([ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt])
+            server.set_identity_tokens([ua.UserNameIdentityToken])
         ns = await server.register_namespace("urn:test-plc")
         assert ns == 2
         plc = await server.nodes.objects.add_object(ua.NodeId("PLC", 2), "PLC")
@@ -60,6 +75,14 @@ class OpcUaTestServer:
     def __exit__(self, *_exc: object) -> None:
         self._loop.call_soon_threadsafe(self._stop.set)  # type: ignore[union-attr]
         self._thread.join(20)
+
+
+class _OnlyUa:
+    """Lets in the user ``ua`` with the right password, no one else."""
+
+    def get_user(self, _iserver: Any, username: str | None = None, password: str | None = None,
+                 certificate: Any = None) -> Any:
+        return User(role=UserRole.User) if (username, password) == ("ua", "s3cret-pw") else None
 
 
 @pytest.fixture
@@ -211,3 +234,24 @@ def test_a_plc_that_does_not_answer_fails_only_its_items(client: TestClient[Any]
     # back to the simulated PLCs: none runs here
     data(client.put(f"{RT}/tag-source", json={"source": "simulated"}, headers=admin_headers))
     assert_error(client.get(f"{RT}/tags/Speed/value", headers=runtime_users["reader"]), 503)
+
+
+def test_opcua_source_signs_encrypts_and_logs_in(client: TestClient[Any], admin_headers: Headers, tmp_path: Path,
+                                                 runtime_users: dict[str, Headers]) -> None:
+    with OpcUaTestServer(secure_in=tmp_path) as plc:
+        body = {"name": "Secure", "kind": "opcua", "endpointUrl": plc.url, "securityPolicy": "Basic256Sha256",
+                "securityMode": "SignAndEncrypt", "username": "ua", "password": "s3cret-pw"}
+        good = data(client.post(CONN, json=body, headers=admin_headers), 201)
+        wrong = data(client.post(CONN, json={**body, "name": "Wrong", "password": "guess"}, headers=admin_headers),
+                     201)
+        for made, name in ((good, "Speed"), (wrong, "Guess")):
+            data(client.put(f"{CONN}/{made['connectionId']}/tags",
+                            json={"tags": [{"name": name, "nodeId": "ns=2;s=Speed", "dataType": "Real"}]},
+                            headers=admin_headers))
+        data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
+        results = data(client.post(f"{RT}/tags/values", json={"names": ["Speed", "Guess"]},
+                                   headers=runtime_users["reader"]))
+        assert results[0]["value"] == 1.5 and results[0]["error"] is None
+        assert results[1]["error"]["code"] == "CONNECTION_FAILED" and "guess" not in results[1]["error"]["description"]
+    data_dir = client.app.state.services.settings.data_dir
+    assert (data_dir / "runtime-opcua-client" / "client-cert.der").is_file()
