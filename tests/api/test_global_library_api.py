@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from engineering_api.app import registry
 from tests.api.test_library_api import FB, UDT, generate
 from tests.conftest import CPU, Headers, add_device, assert_error, data
 
@@ -172,14 +173,34 @@ def test_types_go_to_the_global_library_and_come_back_with_their_dependencies(
     assert "FB_Motor" in {t["name"] for t in data(client.get("/api/project/library/types", headers=h))}
 
 
-def test_roles(client: TestClient[Any], h: Headers, viewer_headers: Headers, engineer_headers: Headers) -> None:
+def test_viewers_read_engineers_change_and_changes_are_audited(
+    client: TestClient[Any], h: Headers, viewer_headers: Headers, engineer_headers: Headers,
+) -> None:
     assert data(client.post(G, json={"name": "Motors", "directory": "libraries"}, headers=engineer_headers))["isOpen"]
     for path in (G, f"{G}/tree", MC, T):
         assert client.get(path, headers=viewer_headers).status_code == 200
-    for path, body in ((G, {"name": "X"}), (f"{G}/actions/save", {}), (f"{G}/actions/close", {}),
-                       (f"{MC}/folders", {"folderPath": "Kit"}), (f"{G}/actions/open", {"path": FILE})):
-        assert_error(client.post(path, json=body, headers=viewer_headers), 403)
-    assert_error(client.delete(f"{T}/X", headers=viewer_headers), 403)
     data(client.post(f"{MC}/folders", json={"folderPath": "Kit"}, headers=engineer_headers))
     audit = data(client.get("/api/audit", headers=h))["records"]
     assert any("libraries" in json.dumps(r) and "master-copies/folders" in json.dumps(r) for r in audit)
+
+
+GLOBAL_OPERATIONS = [op for op in registry() if op.route is not None and op.route.path.startswith(G)]
+
+
+def test_every_global_library_route_is_registered_with_its_role() -> None:
+    assert len(GLOBAL_OPERATIONS) == 16  # the 15 reference routes and types/actions/update
+    for op in GLOBAL_OPERATIONS:
+        assert op.required_role.value == ("engineer" if op.mutating else "viewer"), op.name
+        assert op.mutating == (op.route.method != "GET"), op.name
+
+
+@pytest.mark.parametrize("op", [op for op in GLOBAL_OPERATIONS if op.mutating], ids=lambda op: op.name)
+def test_a_viewer_cannot_change_a_global_library(op: Any, client: TestClient[Any], h: Headers,
+                                                  viewer_headers: Headers, workspace: Path) -> None:
+    create(client, h)
+    before = files(workspace / "libraries")
+    path = op.route.path.replace("{typeName}", "FB_Motor")
+    assert_error(client.request(op.route.method, path, json={} if op.route.method == "POST" else None,
+                                headers=viewer_headers), 403)
+    assert files(workspace / "libraries") == before
+    assert data(client.get(G, headers=h))[0]["hasUnsavedChanges"] is False
