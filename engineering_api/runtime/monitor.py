@@ -21,6 +21,7 @@ import msgspec
 
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.runtime.simulated import canonical_name
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.runtime_values import SimRuntimeEvents
@@ -87,11 +88,16 @@ class RuntimeMonitor:
                     continue
                 if info.name == served:
                     events = drained
-            if events is not None:
-                self._dispatch(events)
+            if events is not None and served is not None:
+                try:  # only released tags reach runtime users, whatever an admin asked to log or watch
+                    released = {canonical_name(t.name) for t in self._backend.sim_released_tags(served)}
+                except EngineeringError:
+                    released = set()
+                self._dispatch(events, released)
 
-    def _dispatch(self, events: SimRuntimeEvents) -> None:
-        """Samples and alarm events in scan-time order (an alarm after the samples of its cycle)."""
+    def _dispatch(self, events: SimRuntimeEvents, released: set[str]) -> None:
+        """Samples of released tags and alarm events in scan-time order (an alarm after the samples of its
+        cycle)."""
         logged: list[tuple[str, str, object]] = []  # one write to the history store per pump
         samples = [(s.timestamp, 0, s) for s in events.samples]
         alarms = [(e.timestamp, 1, e) for e in events.alarm_events]
@@ -101,6 +107,8 @@ class RuntimeMonitor:
                                              event.associated_values)  # type: ignore[union-attr]
                 continue
             item_id, name, value, stamp = event.item_id, event.name, event.value, event.timestamp  # type: ignore[union-attr]
+            if canonical_name(name) not in released:
+                continue
             source, _, rest = item_id.partition(":")
             if source == "a":
                 self.alarms.on_tag_value(rest, value, stamp)

@@ -41,6 +41,8 @@ class Subscription:
     alarms: bool
     events: deque[tuple[int, str, bytes]] = field(default_factory=lambda: deque(maxlen=QUEUE_LIMIT))
     """(id, event name, JSON data)."""
+    last: dict[str, Any] = field(default_factory=dict)
+    """Each tag's last value sent (the CPU's first sample after subscribing repeats the initial value)."""
     seen: float = field(default_factory=time.monotonic)
 
 
@@ -62,6 +64,7 @@ class SubscriptionHub:
             sub = Subscription("sub_" + uuid.uuid4().hex[:16], user_id, [r.name for r in initial], alarms)
             self._subs[sub.subscription_id] = sub
             for reading in initial:
+                sub.last[reading.name] = reading.value
                 self._push(sub, "value", _value(reading.name, reading.value, reading.quality, reading.timestamp))
             return sub
 
@@ -97,7 +100,8 @@ class SubscriptionHub:
         sub_id = item_id.split(":", 2)[1]
         with self._lock:
             sub = self._subs.get(sub_id)
-            if sub is not None:
+            if sub is not None and (name not in sub.last or sub.last[name] != value):
+                sub.last[name] = value
                 self._push(sub, "value", _value(name, value, "Good", timestamp))
 
     def on_alarm(self, alarm: Alarm) -> None:

@@ -47,6 +47,7 @@ DATA_BLOCK "Line_DB"
 VAR
    Level : Real;
    Count : DInt;
+   Hidden { ExternalAccessible := 'False'} : Real;
 END_VAR
 BEGIN
 END_DATA_BLOCK
@@ -163,6 +164,8 @@ def test_a_shift_of_history_aggregates(client: Any, line: Headers) -> None:
     data(client.put(f"{RT}/history/settings", headers=h, json={"tag": LEVEL, "mode": "cyclic", "periodMs": 1000}))
     data(client.put(f"{RT}/history/settings", headers=h, json={"tag": '"Line_DB".Count', "mode": "onChange",
                                                                 "deadband": 1000}))
+    # an admin may log a tag that is not released; its values never reach a runtime user
+    data(client.put(f"{RT}/history/settings", headers=h, json={"tag": "Line_DB.Hidden", "mode": "cyclic"}))
     operator = login(client, "operator")
     start = _at(_set_level(client, operator, 50.0))
     _step(client, h, 7200)  # two hours at 50
@@ -189,6 +192,8 @@ def test_a_shift_of_history_aggregates(client: Any, line: Headers) -> None:
     counts = data(client.get(f"{RT}/history", headers=operator, params={
         "tags": '"Line_DB".Count', "aggregation": "count", "interval": "9h", **shift}))[0]["values"][0]["value"]
     assert 25 <= counts <= 30  # on change with a deadband of 1000: one value per 1000 cycles
+    hidden = data(client.get(f"{RT}/history", headers=operator, params={"tags": '"Line_DB".Hidden', **shift}))
+    assert hidden[0]["values"] == []
     assert_error(client.get(f"{RT}/history", headers=operator, params={"tags": LEVEL, "aggregation": "avg", **shift}),
                  422, "INTERVAL_REQUIRED")
     assert_error(client.get(f"{RT}/history", headers=operator, params={"tags": LEVEL, "from": "yesterday",
