@@ -1,7 +1,8 @@
 """``GET /api/devices/{deviceName}/hmi/screens/{screenName}/image``: a classic screen as PNG, without TIA.
 
 The screen is exported through the port (the stored SimaticML on the fake, ``Screen.Export`` over Openness) and
-drawn by :mod:`engineering_api.rules.hmi_render`; its I/O fields show the current values of their HMI tags, read
+drawn by :mod:`engineering_api.rules.hmi_render`; its I/O fields and appearance animations show the current values
+of their HMI tags, read
 as ``GET …/hmi/tags/values`` reads them (:mod:`engineering_api.domain.hmi_values`: from the PLCSim instance the
 partner PLC was downloaded to; ``###`` where a tag has no value). The answer is ``image/png`` rather than the
 JSON envelope, so the route is written by hand over the registry's operation (as the catalog image is); errors
@@ -21,7 +22,7 @@ from engineering_api.domain.hmi_tree import SECTION, ScreenRef
 from engineering_api.domain.hmi_values import device_tags, read_values
 from engineering_api.jobs.operations import Operation, OperationContext
 from engineering_api.lib.responses import problem_responses
-from engineering_api.rules.hmi_render import render_screen
+from engineering_api.rules.hmi_render import item_tags, render_screen, screen_items_deep
 from simatic_xml import SimaticMLError
 from simatic_xml import hmi as sx
 
@@ -48,7 +49,7 @@ def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
     except SimaticMLError as exc:
         raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}",
                                 code="SCREEN_NOT_RENDERABLE") from None
-    bound = {tag.lower() for tag in (sx.item_tag(item) for item in _all_items(doc.root)) if tag}
+    bound = {tag.lower() for item in screen_items_deep(doc.root) for tag in item_tags(item)}
     tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
     values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
     try:
@@ -56,18 +57,6 @@ def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
     except ValueError as exc:
         raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}.",
                                 code="SCREEN_NOT_RENDERABLE") from None
-
-
-def _all_items(screen: sx.HmiObject) -> list[sx.HmiObject]:
-    """The screen's items and the members of its groups."""
-    out: list[sx.HmiObject] = []
-    pending = list(sx.screen_items(screen))
-    while pending:
-        item = pending.pop(0)
-        out.append(item)
-        if item.element == "Hmi.Screen.Group":
-            pending += [m for m in item.objects() if m.element.startswith("Hmi.Screen.")]
-    return out
 
 
 SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(

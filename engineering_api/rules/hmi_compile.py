@@ -16,7 +16,7 @@ not resolve. The checks modelled here are those of references between the panel'
   TIA's "Connection X of the Y tag was not found."), that has neither a PLC tag nor an address
   (``PLC_TAG_NOT_SET``), or whose PLC tag (its first segment: a PLC tag or a data block) the partner PLC lacks
   (``MISSING_TAG``); internal tags need nothing;
-* a **screen item** whose process value is bound to an HMI tag the panel lacks (``MISSING_TAG``);
+* a **screen item** whose process value or appearance animation uses an HMI tag the panel lacks (``MISSING_TAG``);
 * a **VB script** that names a missing HMI tag (``SmartTags("X")``, ``MISSING_TAG``) or screen (``ActivateScreen
   "X"``, ``MISSING_SCREEN``), with the line and column in the script's code.
 
@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from engineering_api.backend.models import CompileMessage, CompileResult, DiagnosticInfo
+from engineering_api.rules.hmi_render import item_tags, screen_items_deep
 from simatic_xml import hmi as sx
 from simatic_xml.hmi_lists import script_code
 
@@ -128,24 +129,15 @@ def _check_tags(sources: HmiSources, stations: dict[str, Station]) -> list[Diagn
     return found
 
 
-def _screen_items(root: sx.HmiObject) -> list[sx.HmiObject]:
-    items, pending = [], list(sx.screen_items(root))
-    while pending:
-        item = pending.pop(0)
-        items.append(item)
-        pending += [m for m in item.objects() if item.element == "Hmi.Screen.Group" and m.element.startswith("Hmi.Screen.")]
-    return items
-
-
 def _check_screens(sources: HmiSources, tags: set[str]) -> list[DiagnosticInfo]:
     found = []
     for doc in sources.screens:
-        for item in _screen_items(doc.root):
-            tag = sx.item_tag(item)
-            if tag and tag.lower() not in tags:
-                found.append(_finding("Screens", doc.root.name, "MISSING_TAG",
-                                      f"The {item.element.removeprefix('Hmi.Screen.')} {item.name} shows the HMI tag "
-                                      f"{tag}, which does not exist."))
+        for item in screen_items_deep(doc.root):
+            for tag in item_tags(item):
+                if tag.lower() not in tags:
+                    found.append(_finding("Screens", doc.root.name, "MISSING_TAG",
+                                          f"The {item.element.removeprefix('Hmi.Screen.')} {item.name} uses the HMI "
+                                          f"tag {tag}, which does not exist."))
     return found
 
 

@@ -5,7 +5,11 @@ screen's size and ``BackColor``, and per item its element (``Hmi.Screen.Rectangl
 ``Button``...), ``Left``/``Top``/``Width``/``Height``, colours as TIA writes them (``"255, 255, 255"``:
 ``BackColor``, ``ForeColor``, ``BorderColor``), ``BackFillStyle`` (``Solid``/``Transparent``), ``BorderWidth``,
 ``CornerRadius``, ``HorizontalAlignment``/``VerticalAlignment``, the font size (``MultiLingualFont`` →
-``FontItem``/``FontSize``) and the text (``MultilingualText``). An I/O field shows the current value of the HMI
+``FontItem``/``FontSize``) and the text (``MultilingualText``). An appearance animation
+(``Hmi.Dynamic.RangeAppearanceAnimation``: a ``TagElementTrigger`` naming the HMI tag, ``Hmi.Dynamic.Range``
+entries with ``LowerLimit``/``UpperLimit`` and the ``BackColor``/``ForeColor`` to take, as public V15–V19 screen
+generators write it) colours the item by its tag's current value: a lamp turns green when its bit is 1. Group
+members are drawn after their group. An I/O field shows the current value of the HMI
 tag its ``ProcessValue`` is bound to, formatted by its ``FormatPattern`` (``s999``: signed, ``0.00``: two
 decimals) and ``DataFormat`` (``Decimal``, ``Hexadecimal``, ``Binary``, ``String``); a value nobody can read is
 drawn ``###``. Attribute names and the colour format are those of public V15–V21 screen exports (see
@@ -27,7 +31,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from simatic_xml import hmi as sx
 
-__all__ = ("NO_VALUE", "format_value", "render_screen")
+__all__ = ("NO_VALUE", "format_value", "item_tags", "render_screen", "screen_items_deep", "tag_name")
 
 NO_VALUE = "###"
 """What an I/O field shows when its tag's value cannot be read (no simulated PLC, internal tag, read error)."""
@@ -78,15 +82,82 @@ def _int(text: str | None, default: int = 0) -> int:
         return default
 
 
+def tag_name(link: str) -> str:
+    """An HMI tag reference as a name: TIA may write it quoted (``"Motor_speed"``)."""
+    text = link.strip()
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
+
+
+def _animation_tag(animation: sx.HmiObject) -> str | None:
+    for trigger in animation.objects("Hmi.Dynamic.TagElementTrigger"):
+        tag = trigger.link("Tag")
+        if tag:
+            return tag_name(tag)
+    return None
+
+
+def item_tags(item: sx.HmiObject) -> list[str]:
+    """The HMI tags an item uses: the one its ``ProcessValue`` shows and those its appearance animations
+    (``Hmi.Dynamic.RangeAppearanceAnimation`` → ``TagElementTrigger``) watch."""
+    shown = sx.item_tag(item)
+    tags = [tag_name(shown)] if shown else []
+    tags += [t for t in (_animation_tag(a) for a in item.objects("Hmi.Dynamic.RangeAppearanceAnimation")) if t]
+    return tags
+
+
+def screen_items_deep(screen: sx.HmiObject, *, visible_only: bool = False) -> list[sx.HmiObject]:
+    """The screen's items, layer by layer, with each group's members after the group (``visible_only``: leave out
+    the members of a group whose ``Visible`` is false, as Runtime hides them with it)."""
+    items, pending = [], list(sx.screen_items(screen))
+    while pending:
+        item = pending.pop(0)
+        items.append(item)
+        hidden = visible_only and (item.attr("Visible") or "true").lower() == "false"
+        if item.element == "Hmi.Screen.Group" and not hidden:
+            pending[:0] = [m for m in item.objects() if m.element.startswith("Hmi.Screen.")
+                           and m.element != "Hmi.Screen.Property"]
+    return items
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    return None
+
+
+def _appearance(item: sx.HmiObject, values: Mapping[str, Any]) -> dict[str, str]:
+    """The colours an appearance animation gives the item for its tag's current value: the first ``Hmi.Dynamic.Range``
+    whose ``LowerLimit``..``UpperLimit`` holds it sets ``BackColor``/``ForeColor`` (none without a value)."""
+    for animation in item.objects("Hmi.Dynamic.RangeAppearanceAnimation"):
+        tag = _animation_tag(animation)
+        value = _number(values.get(tag.lower())) if tag else None
+        if value is None:
+            continue
+        for entry in animation.objects("Hmi.Dynamic.Range"):
+            low, high = entry.attr("LowerLimit"), entry.attr("UpperLimit")
+            try:
+                inside = float(low or "-inf") <= value <= float(high or "inf")
+            except ValueError:
+                continue
+            if inside:
+                return {k: v for k in ("BackColor", "ForeColor") if (v := entry.attr(k))}
+    return {}
+
+
 class _Item:
     """An item's attributes with TIA's defaults for its kind."""
 
-    def __init__(self, obj: sx.HmiObject) -> None:
+    def __init__(self, obj: sx.HmiObject, values: Mapping[str, Any]) -> None:
         self.obj = obj
         self.kind = obj.element.removeprefix("Hmi.Screen.")
         self._defaults = _DEFAULTS.get(self.kind, {})
+        self._animated = _appearance(obj, values)
 
     def attr(self, name: str) -> str | None:
+        if name in self._animated:
+            return self._animated[name]
         value = self.obj.attr(name)
         return value if value is not None else self._defaults.get(name)
 
@@ -185,19 +256,17 @@ def _draw_box(draw: ImageDraw.ImageDraw, item: _Item, text: str | None) -> None:
 
 
 def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject, values: Mapping[str, Any]) -> None:
-    item = _Item(obj)
+    item = _Item(obj, values)
     if (item.attr("Visible") or "true").lower() == "false":
         return
     kind = item.kind
-    if kind == "Group":  # a group's members are drawn as items of the screen, in their order
-        for member in obj.objects():
-            if member.element.startswith("Hmi.Screen.") and member.element != "Hmi.Screen.Property":
-                _draw_item(image, draw, member, values)
-    elif kind in ("Rectangle", "TextField", "Button"):
+    if kind == "Group":
+        return  # its members follow it in screen_items_deep
+    if kind in ("Rectangle", "TextField", "Button"):
         _clipped(image, item, lambda d: _draw_box(d, item, sx.item_text(obj)))
     elif kind in ("IOField", "SymbolicIOField"):
         tag = sx.item_tag(obj)
-        value = values.get(tag.lower()) if tag else None
+        value = values.get(tag_name(tag).lower()) if tag else None
         text = format_value(value, item.attr("FormatPattern"), item.attr("DataFormat")) if tag else ""
         _clipped(image, item, lambda d: _draw_box(d, item, text))
     elif kind in ("Ellipse", "Circle"):
@@ -267,7 +336,7 @@ def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None) 
     lowered = {name.lower(): value for name, value in (values or {}).items()}
     image = Image.new("RGB", (width, height), _color(root.attr("BackColor"), _WHITE))
     draw = ImageDraw.Draw(image)
-    for obj in sx.screen_items(root):
+    for obj in screen_items_deep(root, visible_only=True):
         _draw_item(image, draw, obj, lowered)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)

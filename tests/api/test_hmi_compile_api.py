@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
 from tests.api.test_hmi_api import HMI, TP700, connection_file, write
+from tests.api.test_hmi_render_api import lamp
 from tests.conftest import Headers, add_device, assert_error, data, run_job
 
 S7_1200 = "6ES7 214-1AG40-0XB0"
@@ -49,7 +50,8 @@ def test_compile_reports_what_does_not_resolve(client: TestClient[Any], admin_he
         sx.new_tag("Page", "Int")])  # internal: nothing to check
     _import(client, h, "tags", write(workspace, "tags.xml", tags))
     screen = sx.new_screen("Main", 2, 800, 480, "V19", [sx.new_item("IOField", "Speed_IO", 10, 10, 100, 30, tag="Speed"),
-                                                        sx.new_item("IOField", "Ghost_IO", 10, 50, 100, 30, tag="Ghost")])
+                                                        sx.new_item("IOField", "Ghost_IO", 10, 50, 100, 30, tag="Ghost"),
+                                                        lamp("Phantom_Lamp", "Phantom")])
     _import(client, h, "screens", write(workspace, "main.xml", screen))
     _import(client, h, "scripts", write(workspace, "show.xml", hl.new_vb_script("Show", "V19", SCRIPT)))
 
@@ -62,20 +64,21 @@ def test_compile_reports_what_does_not_resolve(client: TestClient[Any], admin_he
     }
     assert all(set(d) == DIAGNOSTIC_KEYS for d in result["diagnostics"])
     assert "Gone_DB.Value" in found[("MISSING_TAG", "Line")]["message"]
-    assert "Ghost_IO" in found[("MISSING_TAG", "Main")]["message"]
+    on_main = [d["message"] for d in result["diagnostics"] if d["block"] == "Main"]
+    assert len(on_main) == 2 and "Ghost_IO" in on_main[0] and "Phantom_Lamp" in on_main[1]  # value and animation
     ghost = found[("MISSING_TAG", "Show")]
     assert (ghost["file"], ghost["line"], ghost["column"]) == ("Scripts", 3, 14)
     assert (found[("MISSING_SCREEN", "Show")]["line"], found[("MISSING_SCREEN", "Show")]["column"]) == (4, 19)
-    assert (result["state"], result["errorCount"], result["warningCount"]) == ("Error", 8, 0)
+    assert (result["state"], result["errorCount"], result["warningCount"]) == ("Error", 9, 0)
     tree = result["messages"][0]
-    assert tree["path"] == "HMI_1" and tree["errorCount"] == 8
+    assert tree["path"] == "HMI_1" and tree["errorCount"] == 9
     assert {m["path"] for m in tree["messages"]} == {
         "HMI_1/Connections/To_Ghost", "HMI_1/Connections/To_1200", "HMI_1/Connections/To_Panel",
         "HMI_1/HMI tags/Line", "HMI_1/Screens/Main", "HMI_1/Scripts/Show"}
 
     # the async route answers with a job that ends with the same result
     job = run_job(client, "POST", f"{HMI}/actions/compile", h)
-    assert job["status"] == "Completed" and job["result"]["errorCount"] == 8
+    assert job["status"] == "Completed" and job["result"]["errorCount"] == 9
 
 
 def test_compile_refusals_and_roles(client: TestClient[Any], admin_headers: Headers, cpu: dict[str, Any],

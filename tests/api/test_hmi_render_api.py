@@ -50,11 +50,30 @@ def styled(item: sx.HmiObject) -> sx.HmiObject:
     return item
 
 
+RED, GREEN, GREY = (255, 0, 0), (0, 200, 0), (128, 128, 128)
+LAMP_CENTRE = (480, 90)
+
+
+def lamp(name: str, tag: str, left: int = 450, top: int = 60) -> sx.HmiObject:
+    """A grey circle that an appearance animation paints red for 0 and green for 1 of ``tag`` (the shape public
+    screen generators write: RangeAppearanceAnimation > TagElementTrigger + Range entries)."""
+    item = sx.new_item("Circle", name, left, top, 60, 60)
+    item.set_attr("BackColor", "128, 128, 128")
+    trigger = sx.HmiObject("Hmi.Dynamic.TagElementTrigger", composition="RangeTag",
+                           links=[sx.HmiLink("Tag", "@OpenLink", tag)])
+    ranges = [sx.HmiObject("Hmi.Dynamic.Range", composition="RangeValues", attributes=[
+        ("BackColor", color), ("FlashingType", "No"), ("LowerLimit", limit), ("UpperLimit", limit)])
+        for color, limit in (("255, 0, 0", "0"), ("0, 200, 0", "1"))]
+    item.children = [sx.HmiObject("Hmi.Dynamic.RangeAppearanceAnimation", composition="Animations",
+                                  attributes=[("Name", "RangeAppearanceAnimation")], children=[trigger, *ranges])]
+    return item
+
+
 def main_screen() -> sx.HmiDocument:
-    lamp = sx.new_item("Rectangle", "Lamp", 300, 60, 100, 80)
-    lamp.set_attr("BackColor", "0, 160, 0")
+    box = sx.new_item("Rectangle", "Box", 300, 60, 100, 80)
+    box.set_attr("BackColor", "0, 160, 0")
     return sx.new_screen("Main", 2, 800, 480, "V19", [
-        styled(sx.new_item("IOField", "Speed_IO", *FIELD, tag="Speed")), lamp,
+        styled(sx.new_item("IOField", "Speed_IO", *FIELD, tag="Speed")), box, lamp("Run_Lamp", "Running"),
         sx.new_item("TextField", "Label", 40, 20, 200, 30, text="Line speed"),
         sx.new_item("Button", "Start", 40, 120, 120, 40, text="Start")])
 
@@ -81,15 +100,16 @@ def screen_image(client: TestClient[Any], headers: Headers) -> Image.Image:
 
 @pytest.fixture
 def panel(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any], workspace: Path) -> Headers:
-    """PLC_1 and HMI_1, connected; HMI tags Speed (→ Belt_DB.Count), Key (→ Service_Key) and Page (internal); the
-    screen Main."""
+    """PLC_1 and HMI_1, connected; HMI tags Speed (→ Belt_DB.Count), Running (→ Belt_DB.Running), Key (→
+    Service_Key) and Page (internal); the screen Main."""
     h = admin_headers
     add_device(client, h, TP700, "HMI_1")
     data(client.post(f"{HMI}/connections/actions/import", json={"importFilePath": connection_file(workspace)},
                      headers=h))
     tags = sx.new_tag_table("Line", "V19", [
         sx.new_tag("Speed", "DInt", connection="HMI_Connection_1", plc_tag="Belt_DB.Count"), sx.new_tag("Page", "Int"),
-        sx.new_tag("Key", "Bool", connection="HMI_Connection_1", plc_tag="Service_Key")])
+        sx.new_tag("Key", "Bool", connection="HMI_Connection_1", plc_tag="Service_Key"),
+        sx.new_tag("Running", "Bool", connection="HMI_Connection_1", plc_tag="Belt_DB.Running")])
     data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "t.xml", tags)}, headers=h))
     data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": write(workspace, "s.xml", main_screen())},
                      headers=h))
@@ -115,6 +135,7 @@ def test_the_io_field_shows_the_plcs_live_value(client: TestClient[Any], panel: 
                                                 viewer_headers: Headers) -> None:
     before = screen_image(client, viewer_headers)
     assert region(before) == region(reference("###"))  # no simulated PLC yet: no value
+    assert before.convert("RGB").getpixel(LAMP_CENTRE) == GREY  # nor for the lamp's animation
     simulate(client, panel)
 
     shown = screen_image(client, viewer_headers)
@@ -122,12 +143,19 @@ def test_the_io_field_shows_the_plcs_live_value(client: TestClient[Any], panel: 
     assert region(shown) != region(before)
     assert shown.convert("RGB").getpixel((350, 100)) == (0, 160, 0)  # the rectangle's fill at its centre
     assert shown.convert("RGB").getpixel((5, 5)) == (255, 255, 255)  # the screen's background
+    assert shown.convert("RGB").getpixel(LAMP_CENTRE) == RED  # no cycle has run: Running is still false
+
+    step = "/api/simulation/instances/Line/actions/step"
+    data(client.post(step, json={"cycles": 1}, headers=panel))  # Running := Count > 0
+    assert screen_image(client, viewer_headers).convert("RGB").getpixel(LAMP_CENTRE) == GREEN
 
     data(client.post("/api/simulation/tags/refresh", json={"instanceName": "Line"}, headers=panel))  # after a download
     data(client.post("/api/simulation/tags/batch-write", json={"tags": [{"name": "Belt_DB.Count", "value": -77}],
-                                                              "instanceName": "Line"},
-                     headers=panel))
-    assert region(screen_image(client, viewer_headers)) == region(reference("-77"))
+                                                              "instanceName": "Line"}, headers=panel))
+    data(client.post(step, json={"cycles": 1}, headers=panel))
+    after = screen_image(client, viewer_headers)
+    assert region(after) == region(reference("-77"))
+    assert after.convert("RGB").getpixel(LAMP_CENTRE) == RED
 
 
 def test_live_values_say_where_they_come_from(client: TestClient[Any], panel: Headers, viewer_headers: Headers) -> None:
