@@ -34,7 +34,7 @@ from simatic_xml.cancel import current
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("CLAIMING_METHODS", "RELEASING_METHODS", "FarmBackend", "NoFreeAgentError")
+__all__ = ("CLAIMING_METHODS", "RELEASING_METHODS", "FarmBackend", "NoFreeAgentError", "is_read_only")
 
 CLAIMING_METHODS = frozenset({"create_project", "open_project", "retrieve_project", "launch_portal", "attach_portal"})
 """Calls that put a project (or another portal) into the agent: the caller holds the agent from then on."""
@@ -48,6 +48,28 @@ OUTAGE_SECONDS = 60.0
 """How long a call waits for an unreachable Redis (a broker restarting) before it gives up, unsent."""
 CANCEL_GRACE_SECONDS = 10.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting."""
+
+
+_READ_PREFIXES = ("list_", "get_", "find_", "search_", "read_", "openness_", "catalog_")
+_READ_SUFFIXES = ("_status", "_overview", "_info", "_diagnostics", "_history", "_state", "_config", "_tree", "_summary")
+_READ_NAMES = frozenset({"installed_versions", "diagnostics", "list_portals"})
+_CHANGING_WORDS = frozenset({
+    "add", "apply", "archive", "attach", "build", "clear", "close", "compile", "connect", "create", "delete",
+    "detach", "disconnect", "download", "force", "generate", "import", "index", "instantiate", "launch", "load",
+    "mark", "open", "power", "release", "remove", "rename", "reset", "restore", "retrieve", "run", "save", "set",
+    "shutdown", "start", "step", "stop", "update", "upload", "whitelist", "write",
+})
+
+
+def is_read_only(method: str) -> bool:
+    """Whether a port method only reads, judged by its name: a read verb or noun, and no changing word in it.
+
+    The port's names follow one pattern (``list_*``, ``get_*``, ``*_status`` for reads; a verb for changes);
+    any word of :data:`_CHANGING_WORDS` in the name makes it a change, so a doubtful name is never retried.
+    """
+    if set(method.split("_")) & _CHANGING_WORDS:
+        return False
+    return method in _READ_NAMES or method.startswith(_READ_PREFIXES) or method.endswith(_READ_SUFFIXES)
 
 
 class NoFreeAgentError(PortalUnavailableError):
@@ -67,7 +89,8 @@ class _FarmBackendBase(EngineeringBackend):
         self.registry = AgentRegistry(config.redis(), config.prefix)
 
     # ----- routing ---------------------------------------------------------------------------
-    def _agent_for(self, caller: str, method: str, kwargs: dict[str, Any]) -> str:
+    def _agent_for(self, caller: str, method: str, kwargs: dict[str, Any], exclude: frozenset[str] = frozenset()
+                   ) -> str:
         held = self.registry.holds(caller)
         if held is not None:
             if self.registry.agent(held) is not None:
@@ -79,7 +102,8 @@ class _FarmBackendBase(EngineeringBackend):
                 code="AGENT_LOST", details={"agent": held},
             )
         version = kwargs.get("version") if method == "launch_portal" else None
-        agent = self.registry.claim(caller, version) if method in CLAIMING_METHODS else self.registry.free_agent(version)
+        agent = (self.registry.claim(caller, version) if method in CLAIMING_METHODS
+                 else self.registry.free_agent(version, exclude))
         if agent is None:
             live = self.registry.agents()
             raise NoFreeAgentError(
@@ -95,13 +119,22 @@ class _FarmBackendBase(EngineeringBackend):
         progress = next((a for a in (*args, *kwargs.values()) if callable(a)), None)
         try:
             result = self._send(agent, method, args, kwargs, progress)
-        except EngineeringError:
+        except EngineeringError as exc:
             if method in CLAIMING_METHODS and self.registry.holds(caller) == agent:
                 self._release_unless_open(caller, agent)
-            raise
+            if exc.code != "AGENT_LOST" or not self._retryable(caller, method):
+                raise
+            # A read that needs no project of the caller's (it held no agent) runs again on another free agent.
+            other = self._through_outage(lambda: self._agent_for(caller, method, kwargs, frozenset({agent})))
+            result = self._send(other, method, args, kwargs, progress)
         if method in RELEASING_METHODS:
             self._through_outage(lambda: self.registry.release(caller))
         return result
+
+    def _retryable(self, caller: str, method: str) -> bool:
+        # A caller holding an agent had its project there: a read of the last save elsewhere would hide the
+        # loss of its unsaved work, so that read fails with AGENT_LOST like a change does.
+        return is_read_only(method) and method not in CLAIMING_METHODS and self.registry.holds(caller) is None
 
     @staticmethod
     def _through_outage(step: Callable[[], Any]) -> Any:

@@ -128,9 +128,11 @@ class AgentRegistry:
             self._redis.delete(self._key("claim", agent))
         self._redis.delete(self._key("caller", caller))
 
-    def free_agent(self, version: str | None = None) -> str | None:
-        """A live agent nobody holds (for a caller without a project), or None."""
+    def free_agent(self, version: str | None = None, exclude: frozenset[str] = frozenset()) -> str | None:
+        """A live agent nobody holds (for a caller without a project), or None; never one in ``exclude``."""
         for record in self.agents():
+            if record.name in exclude:
+                continue
             if (version is None or version in record.tia_versions) and self.claimed_by(record.name) is None:
                 return record.name
         return None

@@ -57,3 +57,66 @@ def test_the_caller_is_the_key_or_the_key_and_a_valid_session():
 def test_an_embedded_server_says_it_has_no_farm(client, admin):
     assert data(client.get("/api/farm/agents", headers=admin)) == {
         "mode": "embedded", "broker": None, "agents": []}
+
+
+def test_only_reads_are_judged_read_only():
+    from engineering_api.farm.proxy import is_read_only
+
+    for read in ("list_blocks", "get_block", "session_status", "project_overview", "catalog_search", "sim_status"):
+        assert is_read_only(read), read
+    for change in ("sim_update_instance_config", "catalog_cache_build", "delete_block", "import_program_documents",
+                   "get_watch_force_table", "open_project", "sim_write_tag", "compile_software"):
+        assert not is_read_only(change), change
+
+
+class _Registry:
+    """Two free agents, no claims: what a caller without a project sees."""
+
+    def __init__(self, held: str | None = None) -> None:
+        self.held = held
+
+    def holds(self, caller):
+        return self.held
+
+    def agent(self, name):
+        return object()
+
+    def free_agent(self, version=None, exclude=frozenset()):
+        return next(name for name in ("a1", "a2") if name not in exclude)
+
+
+def _farm(monkeypatch, registry, lost: set[str]):
+    from engineering_api.backend.errors import PortalUnavailableError
+    from engineering_api.farm import FarmBackend, FarmConfig
+
+    backend = FarmBackend(FarmConfig("redis://127.0.0.1:1/0"))  # never connected: registry and sending are stubbed
+    backend.registry = registry
+    sent: list[tuple[str, str]] = []
+
+    def send(agent, method, args, kwargs, progress):
+        sent.append((agent, method))
+        if agent in lost:
+            raise PortalUnavailableError("lost", code="AGENT_LOST")
+        return f"{method}@{agent}"
+
+    monkeypatch.setattr(backend, "_send", send)
+    return backend, sent
+
+
+def test_a_read_on_a_lost_free_agent_runs_again_on_another(monkeypatch):
+    backend, sent = _farm(monkeypatch, _Registry(), lost={"a1"})
+    assert backend.catalog_search("1516", 5) == "catalog_search@a2"
+    assert sent == [("a1", "catalog_search"), ("a2", "catalog_search")]
+
+
+def test_a_change_or_a_read_of_a_held_project_is_never_run_again(monkeypatch):
+    from engineering_api.backend.errors import PortalUnavailableError
+
+    backend, sent = _farm(monkeypatch, _Registry(), lost={"a1"})
+    with pytest.raises(PortalUnavailableError):
+        backend.sim_create_instance("S")
+    assert sent == [("a1", "sim_create_instance")]
+    backend, sent = _farm(monkeypatch, _Registry(held="a1"), lost={"a1"})
+    with pytest.raises(PortalUnavailableError):
+        backend.list_blocks("PLC_1")
+    assert sent == [("a1", "list_blocks")], "the last save elsewhere would hide the lost unsaved work"
