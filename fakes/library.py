@@ -1,7 +1,7 @@
 """The TIA model's library: master copies and versioned types, in memory and in a folder of files.
 
-One :class:`Library` class serves the project library (kept in the project folder under ``Library/``) and, in a
-later step, global libraries (the same folder layout beside an ``.alNN`` file). The layout is git-friendly like
+One :class:`Library` class serves the project library (kept in the project folder under ``Library/``) and global
+libraries (the same folder layout beside an ``.alNN`` file, :mod:`fakes.global_library`). The layout is git-friendly like
 the project's: ``library.json`` indexes folders, master copies, types and versions; every object is one SimaticML
 file (a device master copy one JSON file) under ``MasterCopies/<folders>/<name>/`` and ``Types/<type>/<version>.xml``.
 
