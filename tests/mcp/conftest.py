@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,13 +68,13 @@ class Live:
         return {"X-API-Key": self.keys[role], **extra}
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """One server per test module; each module starts from an empty data directory."""
-    data_dir = tmp_path_factory.mktemp("mcp")
-    settings = Settings.from_env(data_dir=data_dir)
+@contextmanager
+def live_server(settings: Settings, *extra: Operation[Any, Any]) -> Iterator[Live]:
+    """The app for ``settings`` under uvicorn on a free local port, with keys of each role (and ``extra``
+    operations registered)."""
     services = create_services(settings)
-    services.operations.add(SLOW)
+    for operation in extra:
+        services.operations.add(operation)
     app = create_app(settings, services=services)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
@@ -86,10 +87,17 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         time.sleep(0.02)
     keys = {role: services.keys.create(f"mcp-{role}", role)[1] for role in ("viewer", "engineer", "admin")}
     try:
-        yield Live(base=f"http://127.0.0.1:{port}", services=services, data_dir=data_dir, keys=keys)
+        yield Live(base=f"http://127.0.0.1:{port}", services=services, data_dir=settings.data_dir, keys=keys)
     finally:
         server.should_exit = True
         thread.join(15)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """One server per test module; each module starts from an empty data directory."""
+    with live_server(Settings.from_env(data_dir=tmp_path_factory.mktemp("mcp")), SLOW) as server:
+        yield server
 
 
 def structured(result: Any) -> Any:
