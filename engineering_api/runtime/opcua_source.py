@@ -64,10 +64,10 @@ class OpcUaLink:
 
     async def _session(self, connection: OpenConnection, tags: list[TagMapping],
                        values: list[Any] | None) -> list[TagReading]:
-        from asyncua import Client, ua
+        from asyncua import ua
 
         view = connection.view
-        client = Client(view.endpoint_url or "", timeout=view.timeout_seconds)
+        client = _client_class()(view.endpoint_url or "", timeout=view.timeout_seconds)
         if view.username:
             client.set_user(view.username)
             if connection.password is not None:
@@ -125,6 +125,26 @@ class OpcUaLink:
         client.application_uri = uri
         await client.set_security(security_policies.SecurityPolicyBasic256Sha256, str(cert), str(key),
                                   mode=getattr(ua.MessageSecurityMode, mode))
+
+
+def _client_class() -> type:
+    """asyncua's client, except that it never sends a password in plain text."""
+    from asyncua import Client, ua
+    from asyncua.crypto.security_policies import SecurityPolicyNone
+
+    class NoPlainPasswordClient(Client):
+        def _add_user_auth(self, params: Any, username: str | None, password: str | None) -> None:
+            # A user token policy without its own encryption over a channel that does not encrypt would carry the
+            # password readable on the wire (asyncua only warns); refuse and say what to configure instead.
+            policy = self.server_policy(ua.UserTokenType.UserName)
+            token_clear = not policy.SecurityPolicyUri or policy.SecurityPolicyUri == SecurityPolicyNone.URI
+            if password and token_clear and self.security_policy.Mode != ua.MessageSecurityMode.SignAndEncrypt:
+                raise ConnectionFailedError(
+                    "the server would take the password in plain text; not sent (use securityMode SignAndEncrypt, "
+                    "or a server whose user token policy encrypts it)")
+            super()._add_user_auth(params, username, password)
+
+    return NoPlainPasswordClient
 
 
 def _reading(tag: TagMapping, answer: Any) -> TagReading:

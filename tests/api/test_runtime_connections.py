@@ -255,3 +255,16 @@ def test_opcua_source_signs_encrypts_and_logs_in(client: TestClient[Any], admin_
         assert results[1]["error"]["code"] == "CONNECTION_FAILED" and "guess" not in results[1]["error"]["description"]
     data_dir = client.app.state.services.settings.data_dir
     assert (data_dir / "runtime-opcua-client" / "client-cert.der").is_file()
+
+
+def test_a_password_is_never_sent_in_plain_text(client: TestClient[Any], admin_headers: Headers,
+                                                opcua_server: OpcUaTestServer,
+                                                runtime_users: dict[str, Headers]) -> None:
+    made = data(client.post(CONN, json={"name": "Clear", "kind": "opcua", "endpointUrl": opcua_server.url,
+                                        "username": "ua", "password": "s3cret-pw"}, headers=admin_headers), 201)
+    data(client.put(f"{CONN}/{made['connectionId']}/tags",
+                    json={"tags": [{"name": "Speed", "nodeId": "ns=2;s=Speed", "dataType": "Real"}]},
+                    headers=admin_headers))
+    data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
+    result = data(client.post(f"{RT}/tags/values", json={"names": ["Speed"]}, headers=runtime_users["reader"]))[0]
+    assert result["error"]["code"] == "CONNECTION_FAILED" and "plain text" in result["error"]["description"]
