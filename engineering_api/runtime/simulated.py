@@ -50,6 +50,8 @@ class SimulatedSource:
         self._backend = backend
         self._instance = instance
         """The PLCSim instance served; None: the connected one, else the only powered-on one."""
+        self._by_name: tuple[object, dict[str, RuntimeTag]] | None = None
+        """(the adapter's released-tag list, the tags by lower-case name) of the last call."""
 
     # ----- the CPU ----------------------------------------------------------------------------------
     def instance(self) -> str:
@@ -87,8 +89,13 @@ class SimulatedSource:
         return powered[0].name
 
     def _released(self, instance: str) -> dict[str, RuntimeTag]:
-        return {t.name.lower(): RuntimeTag(t.name, t.data_type, t.writable)
-                for t in self._backend.sim_released_tags(instance)}
+        tags = self._backend.sim_released_tags(instance)
+        cached = self._by_name
+        if cached is not None and cached[0] is tags:  # an adapter that keeps the list per program gives it again
+            return cached[1]
+        by_name = {t.name.lower(): RuntimeTag(t.name, t.data_type, t.writable) for t in tags}
+        self._by_name = (tags, by_name)
+        return by_name
 
     # ----- TagSource ----------------------------------------------------------------------------------
     def browse(self) -> list[RuntimeTag]:
