@@ -136,7 +136,8 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
         project = self._project()
         found, target = self._hmi(project, device)
         sources = HmiSources(list(target.screens.values()), list(target.tag_tables.values()),
-                             list(target.connections.values()), list(target.scripts.values()))
+                             list(target.connections.values()), list(target.scripts.values()),
+                             list(target.text_lists.values()))
         return compile_result(found.name, check_hmi(sources, [self._station(d) for d in project.devices.values()]))
 
     def _station(self, device: Device) -> Station:

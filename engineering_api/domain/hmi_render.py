@@ -2,7 +2,7 @@
 
 The screen is exported through the port (the stored SimaticML on the fake, ``Screen.Export`` over Openness) and
 drawn by :mod:`engineering_api.rules.hmi_render`; its I/O fields and appearance animations show the current values
-of their HMI tags, read
+of their HMI tags (symbolic I/O fields the entry of their text list for it), read
 as ``GET …/hmi/tags/values`` reads them (:mod:`engineering_api.domain.hmi_values`: from the PLCSim instance the
 partner PLC was downloaded to; ``###`` where a tag has no value). The answer is ``image/png`` rather than the
 JSON envelope, so the route is written by hand over the registry's operation (as the catalog image is); errors
@@ -52,8 +52,10 @@ def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
     bound = {tag.lower() for item in screen_items_deep(doc.root) for tag in item_tags(item)}
     tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
     values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
+    symbolic = any(i.element == "Hmi.Screen.SymbolicIOField" for i in screen_items_deep(doc.root))
+    lists = {t.name: t.entries for t in ctx.backend.list_hmi_text_lists(d.device_name)} if symbolic else {}
     try:
-        return render_screen(doc, values)
+        return render_screen(doc, values, lists)
     except ValueError as exc:
         raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}.",
                                 code="SCREEN_NOT_RENDERABLE") from None

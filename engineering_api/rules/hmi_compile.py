@@ -16,7 +16,11 @@ not resolve. The checks modelled here are those of references between the panel'
   TIA's "Connection X of the Y tag was not found."), that has neither a PLC tag nor an address
   (``PLC_TAG_NOT_SET``), or whose PLC tag (its first segment: a PLC tag or a data block) the partner PLC lacks
   (``MISSING_TAG``); internal tags need nothing;
-* a **screen item** whose process value or appearance animation uses an HMI tag the panel lacks (``MISSING_TAG``);
+* a **screen item** whose process value or appearance animation uses an HMI tag the panel lacks (``MISSING_TAG``),
+  an I/O field, symbolic I/O field or switch bound to no tag (``PROCESS_VALUE_NOT_SET``, a warning: TIA's compile
+  reports the missing process tag, as public Openness screen generators note), and a symbolic I/O field without
+  its text list or with one the panel lacks (``TEXT_LIST_NOT_SET``, ``MISSING_TEXT_LIST``: "text list not
+  defined" in the same notes);
 * a **VB script** that names a missing HMI tag (``SmartTags("X")``, ``MISSING_TAG``) or screen (``ActivateScreen
   "X"``, ``MISSING_SCREEN``), with the line and column in the script's code.
 
@@ -64,6 +68,7 @@ class HmiSources:
     tag_tables: list[sx.HmiDocument] = field(default_factory=list)
     connections: list[sx.HmiDocument] = field(default_factory=list)
     scripts: list[sx.HmiDocument] = field(default_factory=list)
+    text_lists: list[sx.HmiDocument] = field(default_factory=list)
 
 
 def _finding(folder: str, block: str, code: str, message: str, severity: str = "Error", line: int = 0,
@@ -129,16 +134,32 @@ def _check_tags(sources: HmiSources, stations: dict[str, Station]) -> list[Diagn
     return found
 
 
-def _check_screens(sources: HmiSources, tags: set[str]) -> list[DiagnosticInfo]:
-    found = []
-    for doc in sources.screens:
-        for item in screen_items_deep(doc.root):
-            for tag in item_tags(item):
-                if tag.lower() not in tags:
-                    found.append(_finding("Screens", doc.root.name, "MISSING_TAG",
-                                          f"The {item.element.removeprefix('Hmi.Screen.')} {item.name} uses the HMI "
-                                          f"tag {tag}, which does not exist."))
+_SHOWS_A_VALUE = ("Hmi.Screen.IOField", "Hmi.Screen.SymbolicIOField", "Hmi.Screen.Switch")
+"""Items that exist to show (or set) a tag's value: without a ``ProcessValue`` they show nothing."""
+
+
+def _check_item(screen: str, item: sx.HmiObject, tags: set[str], lists: set[str]) -> list[DiagnosticInfo]:
+    kind = item.element.removeprefix("Hmi.Screen.")
+    found = [_finding("Screens", screen, "MISSING_TAG", f"The {kind} {item.name} uses the HMI tag {tag}, which does "
+                      "not exist.") for tag in item_tags(item) if tag.lower() not in tags]
+    if item.element in _SHOWS_A_VALUE and sx.item_tag(item) is None:
+        found.append(_finding("Screens", screen, "PROCESS_VALUE_NOT_SET", f"The {kind} {item.name} has no process "
+                              "value: it is bound to no HMI tag.", "Warning"))
+    if item.element == "Hmi.Screen.SymbolicIOField":
+        text_list = item.link("TextList")
+        if not text_list:
+            found.append(_finding("Screens", screen, "TEXT_LIST_NOT_SET",
+                                  f"The SymbolicIOField {item.name} has no text list."))
+        elif text_list.lower() not in lists:
+            found.append(_finding("Screens", screen, "MISSING_TEXT_LIST", f"The SymbolicIOField {item.name} uses the "
+                                  f"text list {text_list}, which does not exist."))
     return found
+
+
+def _check_screens(sources: HmiSources, tags: set[str]) -> list[DiagnosticInfo]:
+    lists = {doc.root.name.lower() for doc in sources.text_lists}
+    return [finding for doc in sources.screens for item in screen_items_deep(doc.root)
+            for finding in _check_item(doc.root.name, item, tags, lists)]
 
 
 def _position(code: str, offset: int) -> tuple[int, int]:

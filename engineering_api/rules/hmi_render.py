@@ -12,7 +12,8 @@ generators write it) colours the item by its tag's current value: a lamp turns g
 members are drawn after their group. An I/O field shows the current value of the HMI
 tag its ``ProcessValue`` is bound to, formatted by its ``FormatPattern`` (``s999``: signed, ``0.00``: two
 decimals) and ``DataFormat`` (``Decimal``, ``Hexadecimal``, ``Binary``, ``String``); a value nobody can read is
-drawn ``###``. Attribute names and the colour format are those of public V15–V21 screen exports (see
+drawn ``###``. A symbolic I/O field shows the entry of its text list (``LinkList``/``TextList``) for the value.
+Attribute names and the colour format are those of public V15–V21 screen exports (see
 :mod:`simatic_xml.hmi`). Items are drawn layer by layer, in document order (TIA's z-order). Items this module has
 no drawing for are outlined in grey with their type, so nothing on the screen silently disappears; items with
 ``Visible`` false are left out, as Runtime hides them.
@@ -24,14 +25,14 @@ Sans, so text widths differ a little from Runtime's. The rendering is determinis
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
 from simatic_xml import hmi as sx
 
-__all__ = ("NO_VALUE", "format_value", "item_tags", "render_screen", "screen_items_deep", "tag_name")
+__all__ = ("NO_VALUE", "format_value", "item_tags", "list_text", "render_screen", "screen_items_deep", "tag_name")
 
 NO_VALUE = "###"
 """What an I/O field shows when its tag's value cannot be read (no simulated PLC, internal tag, read error)."""
@@ -146,6 +147,25 @@ def _appearance(item: sx.HmiObject, values: Mapping[str, Any]) -> dict[str, str]
     return {}
 
 
+def list_text(entries: Sequence[Any], value: Any) -> str | None:
+    """The text a text list shows for ``value``: the entry whose value or range (``rangeFrom``..``rangeTo``) holds
+    it, else the default entry; None when neither (or no numeric value)."""
+    number = _number(value)
+    fallback = None
+    for entry in entries:
+        if entry.default:
+            fallback = entry.text
+            continue
+        try:
+            low = float(entry.range_from) if entry.range_from is not None else None
+            high = float(entry.range_to) if entry.range_to is not None else low
+        except ValueError:
+            continue
+        if number is not None and low is not None and high is not None and low <= number <= high:
+            return entry.text
+    return fallback if number is not None else None
+
+
 class _Item:
     """An item's attributes with TIA's defaults for its kind."""
 
@@ -255,7 +275,8 @@ def _draw_box(draw: ImageDraw.ImageDraw, item: _Item, text: str | None) -> None:
         draw.text((x, y), text, fill=_color(item.attr("ForeColor"), _BLACK), font=font)
 
 
-def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject, values: Mapping[str, Any]) -> None:
+def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject, values: Mapping[str, Any],
+               text_lists: Mapping[str, Sequence[Any]]) -> None:
     item = _Item(obj, values)
     if (item.attr("Visible") or "true").lower() == "false":
         return
@@ -268,6 +289,9 @@ def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject,
         tag = sx.item_tag(obj)
         value = values.get(tag_name(tag).lower()) if tag else None
         text = format_value(value, item.attr("FormatPattern"), item.attr("DataFormat")) if tag else ""
+        entries = text_lists.get((obj.link("TextList") or "").lower()) if kind == "SymbolicIOField" else None
+        if entries is not None and value is not None:
+            text = list_text(entries, value) or ""
         _clipped(image, item, lambda d: _draw_box(d, item, text))
     elif kind in ("Ellipse", "Circle"):
         color, width = item.border()
@@ -321,9 +345,11 @@ class _Shifted:
         self._draw.text((xy[0] - self._dx, xy[1] - self._dy), text, **kwargs)
 
 
-def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None) -> bytes:
+def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None,
+                  text_lists: Mapping[str, Sequence[Any]] | None = None) -> bytes:
     """The screen as a PNG of its ``Width`` × ``Height``; ``values`` maps HMI tag names (any case) to the values
-    their I/O fields show (a tag missing from it shows :data:`NO_VALUE`).
+    their I/O fields show (a tag missing from it shows :data:`NO_VALUE`); ``text_lists`` maps text list names to
+    their entries (``range_from``, ``range_to``, ``default``, ``text``), which symbolic I/O fields show.
 
     Raises:
         ValueError: the screen has no size, or one larger than 4096 pixels a side.
@@ -336,8 +362,9 @@ def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None) 
     lowered = {name.lower(): value for name, value in (values or {}).items()}
     image = Image.new("RGB", (width, height), _color(root.attr("BackColor"), _WHITE))
     draw = ImageDraw.Draw(image)
+    lists = {name.lower(): entries for name, entries in (text_lists or {}).items()}
     for obj in screen_items_deep(root, visible_only=True):
-        _draw_item(image, draw, obj, lowered)
+        _draw_item(image, draw, obj, lowered, lists)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()

@@ -20,6 +20,12 @@ SCRIPT = 'Sub Show()\r\n  SmartTags("Speed") = 1\r\n  SmartTags("Ghost") = 2\r\n
 DIAGNOSTIC_KEYS = {"file", "block", "network", "line", "column", "severity", "code", "message"}
 
 
+def unlisted() -> sx.HmiObject:
+    item = sx.new_item("SymbolicIOField", "State_IO", 200, 10, 100, 30, tag="Speed")
+    item.set_link("TextList", "Nope")
+    return item
+
+
 def _import(client: TestClient[Any], h: Headers, kind: str, path: str) -> None:
     data(client.post(f"{HMI}/{kind}/actions/import", json={"importFilePath": path}, headers=h))
 
@@ -51,7 +57,8 @@ def test_compile_reports_what_does_not_resolve(client: TestClient[Any], admin_he
     _import(client, h, "tags", write(workspace, "tags.xml", tags))
     screen = sx.new_screen("Main", 2, 800, 480, "V19", [sx.new_item("IOField", "Speed_IO", 10, 10, 100, 30, tag="Speed"),
                                                         sx.new_item("IOField", "Ghost_IO", 10, 50, 100, 30, tag="Ghost"),
-                                                        lamp("Phantom_Lamp", "Phantom")])
+                                                        lamp("Phantom_Lamp", "Phantom"), unlisted(),
+                                                        sx.new_item("IOField", "Empty_IO", 10, 90, 100, 30)])
     _import(client, h, "screens", write(workspace, "main.xml", screen))
     _import(client, h, "scripts", write(workspace, "show.xml", hl.new_vb_script("Show", "V19", SCRIPT)))
 
@@ -59,26 +66,29 @@ def test_compile_reports_what_does_not_resolve(client: TestClient[Any], admin_he
     found = {(d["code"], d["block"]): d for d in result["diagnostics"]}
     assert set(found) == {
         ("PARTNER_NOT_FOUND", "To_Ghost"), ("DRIVER_MISMATCH", "To_1200"), ("PARTNER_NOT_A_PLC", "To_Panel"),
-        ("MISSING_TAG", "Line"), ("PLC_TAG_NOT_SET", "Line"), ("MISSING_TAG", "Main"), ("MISSING_TAG", "Show"),
-        ("MISSING_SCREEN", "Show"),
+        ("MISSING_TAG", "Line"), ("PLC_TAG_NOT_SET", "Line"), ("MISSING_TAG", "Main"), ("MISSING_TEXT_LIST", "Main"),
+        ("PROCESS_VALUE_NOT_SET", "Main"), ("MISSING_TAG", "Show"), ("MISSING_SCREEN", "Show"),
     }
     assert all(set(d) == DIAGNOSTIC_KEYS for d in result["diagnostics"])
     assert "Gone_DB.Value" in found[("MISSING_TAG", "Line")]["message"]
-    on_main = [d["message"] for d in result["diagnostics"] if d["block"] == "Main"]
+    on_main = [d["message"] for d in result["diagnostics"] if (d["code"], d["block"]) == ("MISSING_TAG", "Main")]
     assert len(on_main) == 2 and "Ghost_IO" in on_main[0] and "Phantom_Lamp" in on_main[1]  # value and animation
     ghost = found[("MISSING_TAG", "Show")]
     assert (ghost["file"], ghost["line"], ghost["column"]) == ("Scripts", 3, 14)
     assert (found[("MISSING_SCREEN", "Show")]["line"], found[("MISSING_SCREEN", "Show")]["column"]) == (4, 19)
-    assert (result["state"], result["errorCount"], result["warningCount"]) == ("Error", 9, 0)
+    assert "State_IO" in found[("MISSING_TEXT_LIST", "Main")]["message"]
+    assert (found[("PROCESS_VALUE_NOT_SET", "Main")]["severity"], found[("MISSING_TEXT_LIST", "Main")]["severity"]) == (
+        "Warning", "Error")
+    assert (result["state"], result["errorCount"], result["warningCount"]) == ("Error", 10, 1)
     tree = result["messages"][0]
-    assert tree["path"] == "HMI_1" and tree["errorCount"] == 9
+    assert tree["path"] == "HMI_1" and tree["errorCount"] == 10
     assert {m["path"] for m in tree["messages"]} == {
         "HMI_1/Connections/To_Ghost", "HMI_1/Connections/To_1200", "HMI_1/Connections/To_Panel",
         "HMI_1/HMI tags/Line", "HMI_1/Screens/Main", "HMI_1/Scripts/Show"}
 
     # the async route answers with a job that ends with the same result
     job = run_job(client, "POST", f"{HMI}/actions/compile", h)
-    assert job["status"] == "Completed" and job["result"]["errorCount"] == 9
+    assert job["status"] == "Completed" and job["result"]["errorCount"] == 10
 
 
 def test_compile_refusals_and_roles(client: TestClient[Any], admin_headers: Headers, cpu: dict[str, Any],

@@ -19,6 +19,7 @@ from PIL import Image
 
 from engineering_api.rules.hmi_render import format_value, render_screen
 from simatic_xml import hmi as sx
+from simatic_xml import hmi_lists as hl
 from tests.api.test_hmi_api import HMI, TP700, connection_file, write
 from tests.conftest import Headers, add_device, assert_error, configure, data
 
@@ -40,6 +41,8 @@ END_ORGANIZATION_BLOCK
 """
 FIELD = (40, 60, 160, 36)
 """Left, top, width, height of the I/O field."""
+STATE = (40, 200, 160, 36)
+"""The symbolic I/O field showing Running through the text list RunStates."""
 STYLE = {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "ForeColor": "0, 0, 0", "BorderColor": "0, 0, 0",
          "BorderWidth": "1", "HorizontalAlignment": "Right", "VerticalAlignment": "Middle"}
 
@@ -69,23 +72,30 @@ def lamp(name: str, tag: str, left: int = 450, top: int = 60) -> sx.HmiObject:
     return item
 
 
+def state_field() -> sx.HmiObject:
+    item = styled(sx.new_item("SymbolicIOField", "State_IO", *STATE, tag="Running"))
+    item.set_link("TextList", "RunStates")
+    return item
+
+
 def main_screen() -> sx.HmiDocument:
     box = sx.new_item("Rectangle", "Box", 300, 60, 100, 80)
     box.set_attr("BackColor", "0, 160, 0")
     return sx.new_screen("Main", 2, 800, 480, "V19", [
         styled(sx.new_item("IOField", "Speed_IO", *FIELD, tag="Speed")), box, lamp("Run_Lamp", "Running"),
+        state_field(),
         sx.new_item("TextField", "Label", 40, 20, 200, 30, text="Line speed"),
         sx.new_item("Button", "Start", 40, 120, 120, 40, text="Start")])
 
 
-def reference(text: str) -> Image.Image:
-    """A text field in the I/O field's box and style, showing ``text``."""
-    doc = sx.new_screen("Ref", 9, 800, 480, "V19", [styled(sx.new_item("TextField", "Ref", *FIELD, text=text))])
+def reference(text: str, box: tuple[int, int, int, int] = FIELD) -> Image.Image:
+    """A text field in a field's box and style, showing ``text``."""
+    doc = sx.new_screen("Ref", 9, 800, 480, "V19", [styled(sx.new_item("TextField", "Ref", *box, text=text))])
     return Image.open(io.BytesIO(render_screen(doc)))
 
 
-def region(image: Image.Image) -> bytes:
-    left, top, width, height = FIELD
+def region(image: Image.Image, box: tuple[int, int, int, int] = FIELD) -> bytes:
+    left, top, width, height = box
     return image.convert("RGB").crop((left, top, left + width, top + height)).tobytes()
 
 
@@ -101,7 +111,7 @@ def screen_image(client: TestClient[Any], headers: Headers) -> Image.Image:
 @pytest.fixture
 def panel(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any], workspace: Path) -> Headers:
     """PLC_1 and HMI_1, connected; HMI tags Speed (→ Belt_DB.Count), Running (→ Belt_DB.Running), Key (→
-    Service_Key) and Page (internal); the screen Main."""
+    Service_Key) and Page (internal); the text list RunStates; the screen Main."""
     h = admin_headers
     add_device(client, h, TP700, "HMI_1")
     data(client.post(f"{HMI}/connections/actions/import", json={"importFilePath": connection_file(workspace)},
@@ -111,6 +121,9 @@ def panel(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any], 
         sx.new_tag("Key", "Bool", connection="HMI_Connection_1", plc_tag="Service_Key"),
         sx.new_tag("Running", "Bool", connection="HMI_Connection_1", plc_tag="Belt_DB.Running")])
     data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "t.xml", tags)}, headers=h))
+    states = hl.new_text_list("RunStates", "V19", [((0, 0), "Stopped"), ((1, 1), "Running")])
+    data(client.post(f"{HMI}/text-lists/actions/import", json={"importFilePath": write(workspace, "l.xml", states)},
+                     headers=h))
     data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": write(workspace, "s.xml", main_screen())},
                      headers=h))
     return h
@@ -136,6 +149,7 @@ def test_the_io_field_shows_the_plcs_live_value(client: TestClient[Any], panel: 
     before = screen_image(client, viewer_headers)
     assert region(before) == region(reference("###"))  # no simulated PLC yet: no value
     assert before.convert("RGB").getpixel(LAMP_CENTRE) == GREY  # nor for the lamp's animation
+    assert region(before, STATE) == region(reference("###", STATE), STATE)
     simulate(client, panel)
 
     shown = screen_image(client, viewer_headers)
@@ -144,10 +158,13 @@ def test_the_io_field_shows_the_plcs_live_value(client: TestClient[Any], panel: 
     assert shown.convert("RGB").getpixel((350, 100)) == (0, 160, 0)  # the rectangle's fill at its centre
     assert shown.convert("RGB").getpixel((5, 5)) == (255, 255, 255)  # the screen's background
     assert shown.convert("RGB").getpixel(LAMP_CENTRE) == RED  # no cycle has run: Running is still false
+    assert region(shown, STATE) == region(reference("Stopped", STATE), STATE)  # the text list's entry for 0
 
     step = "/api/simulation/instances/Line/actions/step"
     data(client.post(step, json={"cycles": 1}, headers=panel))  # Running := Count > 0
-    assert screen_image(client, viewer_headers).convert("RGB").getpixel(LAMP_CENTRE) == GREEN
+    running = screen_image(client, viewer_headers)
+    assert running.convert("RGB").getpixel(LAMP_CENTRE) == GREEN
+    assert region(running, STATE) == region(reference("Running", STATE), STATE)
 
     data(client.post("/api/simulation/tags/refresh", json={"instanceName": "Line"}, headers=panel))  # after a download
     data(client.post("/api/simulation/tags/batch-write", json={"tags": [{"name": "Belt_DB.Count", "value": -77}],
