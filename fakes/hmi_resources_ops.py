@@ -2,9 +2,8 @@
 
 Mixed into :class:`fakes.hmi_ops.HmiOperations`. Scripts and lists are SimaticML documents in
 :class:`fakes.hmi.HmiTarget`, created through imports (a new panel has none, as in TIA). What the fake does
-not keep it says so: project graphics (TIA's project-wide "Project graphics", images the fake does not model) are
-501 ``PROJECT_GRAPHICS_NOT_MODELLED``; the fake's project library holds no HMI types (faceplates and VB script
-types are not modelled), so the list of HMI library types is empty.
+not keep it says so: the fake's project library holds no HMI types (faceplates and VB script types are not
+modelled), so the list of HMI library types is empty. Project graphics: :mod:`fakes.hmi_graphics`.
 """
 
 from __future__ import annotations
@@ -15,14 +14,13 @@ from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
-    HmiProjectGraphicInfo,
     HmiScriptInfo,
     HmiTextListInfo,
 )
-from engineering_api.backend.errors import NotSupportedError
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import graphic_list_info, script_info, text_list_info
 from fakes.hmi import document_exists, export_document, find_document, store_document
+from fakes.hmi_graphics import HmiGraphicsOperations
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
@@ -38,7 +36,7 @@ _KINDS = {
 }
 
 
-class HmiResourceOperations:
+class HmiResourceOperations(HmiGraphicsOperations):
     """Relies on :class:`fakes.hmi_ops.HmiOperations`' ``_hmi``/``_hmi_read`` and the backend's ``_change``."""
 
     def _export_doc(self, device: str, attr: str, name: str) -> HmiExport:
@@ -85,12 +83,6 @@ class HmiResourceOperations:
     def import_hmi_graphic_list(self, device: str, data: bytes, *, overwrite: bool = False,
                                 source: str = "document") -> HmiGraphicListInfo:
         return graphic_list_info(self._import_doc(device, "graphic_lists", data, overwrite, source))
-
-    def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
-        self._hmi_read(device)  # type: ignore[attr-defined]  # the device's errors first
-        raise NotSupportedError(
-            "The fake does not model project graphics (TIA's project-wide images under 'Languages & resources'); "
-            "over Openness they are read from Project.Graphics.", code="PROJECT_GRAPHICS_NOT_MODELLED")
 
     def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
         self._project()  # type: ignore[attr-defined]  # NoProjectOpenError

@@ -91,7 +91,8 @@ class Device:
     security: dict[str, Any] = field(default_factory=dict)
     """CPU protection as :mod:`fakes.security_ops` keeps it (salted hashes only); saved when not empty."""
     hmi: Any = field(default=None, compare=False, repr=False)
-    """A classic HMI panel's screens, tag tables and connections (:class:`fakes.hmi.HmiTarget`), None until used."""
+    """An HMI panel's software, None until used: a classic panel's screens, tag tables and connections
+    (:class:`fakes.hmi.HmiTarget`) or a Unified panel's object model (``UnifiedHmi``, :mod:`fakes.hmi_unified`)."""
     _software: PlcSoftware | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -168,6 +169,8 @@ class Project:
     """Project users (:mod:`fakes.security_ops`, salted hashes only); saved when not empty."""
     library: Any = field(default=None, compare=False, repr=False)
     """The project library (:class:`fakes.library.Library`), None until used; saved under ``Library/``."""
+    graphics: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Project graphics by name (:class:`fakes.hmi_graphics.Graphic`); saved under ``Graphics/``."""
     dirty: bool = False
 
     @property

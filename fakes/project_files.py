@@ -17,6 +17,7 @@ from typing import Any
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
 from fakes.hmi import load_hmi, save_hmi
+from fakes.hmi_graphics import load_graphics, save_graphics
 from fakes.library import load_library, save_library
 from fakes.model import Device, Project, Subnet
 from fakes.project_commit import FolderCommit, is_transient, recover
@@ -253,6 +254,7 @@ def save_project(project: Project) -> None:
             save_hmi(device, devices_dir / device_folder(device.name), commit)
         if project.library is not None:
             save_library(project.library, project.folder / "Library", commit)
+        save_graphics(project, project.folder, commit)
         if devices_dir.is_dir():
             for entry in devices_dir.iterdir():
                 if entry.is_dir() and entry.name not in folders:
@@ -285,6 +287,7 @@ def load_project(file: Path) -> Project:
             load_hmi(devices[name], device_file.parent)
         subnets = {s["name"]: Subnet.from_dict(s) for s in manifest.get("subnets", [])}
         library = load_library(file.parent / "Library", file.stem)
+        graphics = load_graphics(file.parent)
     except EngineeringError as exc:
         raise ValidationError(
             f"'{file.name}' cannot be opened: a stored program object is damaged ({exc.message}).",
@@ -306,4 +309,5 @@ def load_project(file: Path) -> Project:
         comment=manifest.get("comment", ""), created_at=manifest.get("createdAt", ""),
         saved_at=manifest.get("savedAt"), simulation_support=bool(manifest.get("simulationSupport", False)),
         devices=devices, subnets=subnets, umac=dict(manifest.get("umac") or {}), library=library,
+        graphics=graphics,
     )

@@ -3,8 +3,8 @@
 ``HmiTarget.VBScriptFolder`` (``VBScripts`` and user ``Folders``), ``HmiTarget.TextLists`` and
 ``HmiTarget.GraphicLists`` hold SimaticML-exportable objects (``VBScript.Export``, ``TextList.Export``,
 ``GraphicList.Export``; ``…Composition.Import(FileInfo, ImportOptions)``); like screens, the object model exposes
-names only, so listings export each object and read it with :mod:`simatic_xml.hmi_lists`. Project graphics are
-``Project.Graphics`` (``MultiLingualGraphicComposition``, names); HMI library types are the
+names only, so listings export each object and read it with :mod:`simatic_xml.hmi_lists`. Project graphics:
+:mod:`openness_bridge.hmi_graphics`; HMI library types are the
 ``ProjectLibrary.TypeFolder`` types (and its ``Folders``) whose class is one of
 :data:`engineering_api.rules.hmi_resources.HMI_LIBRARY_TYPES`, with ``Versions``. Sources: openness_bridge/README.md,
 section "HMI" (H1, H6, H7).
@@ -18,13 +18,13 @@ from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
-    HmiProjectGraphicInfo,
     HmiScriptInfo,
     HmiTextListInfo,
 )
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, graphic_list_info, script_info, text_list_info
+from openness_bridge.hmi_graphics import HmiGraphicsOperations
 from simatic_xml import hmi as sx
 
 __all__ = ("HmiResourceOperations",)
@@ -45,7 +45,7 @@ def _walk(folder: Any, path: str = "") -> list[tuple[str, Any]]:
     return found
 
 
-class HmiResourceOperations:
+class HmiResourceOperations(HmiGraphicsOperations):
     """Mixed into the bridge's ``HmiOperations``; relies on its ``_hmi_target`` and the backend's helpers."""
 
     def _objects(self, target: Any, kind: str) -> list[tuple[str, Any]]:
@@ -122,13 +122,6 @@ class HmiResourceOperations:
     def import_hmi_graphic_list(self, device: str, data: bytes, *, overwrite: bool = False,
                                 source: str = "document") -> HmiGraphicListInfo:
         return graphic_list_info(self._import(device, "graphic_lists", data, overwrite, source))
-
-    def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
-        def run() -> list[HmiProjectGraphicInfo]:
-            self._hmi_target(device)  # type: ignore[attr-defined]  # the device's errors first
-            return [HmiProjectGraphicInfo(name=str(g.Name)) for g in self._project().Graphics]  # type: ignore[attr-defined]
-
-        return self._call("Project.Graphics", run)  # type: ignore[attr-defined]
 
     def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
         def walk(folder: Any, path: str) -> list[HmiLibraryTypeInfo]:

@@ -3,11 +3,11 @@ library types and the Unified routes.
 
 ``GET …/hmi/scripts/tree`` and ``…/hmi/scripts/{scriptName}/content`` (VB scripts of Comfort/Advanced panels),
 ``GET …/hmi/text-lists`` and ``…/hmi/text-lists/{listName}/xml`` (the list's SimaticML, ``Hmi.TextGraphicList.
-TextList``), ``GET …/hmi/graphic-lists``, ``GET …/hmi/project-graphics`` (the project's graphics; the fake keeps
-none: 501 ``PROJECT_GRAPHICS_NOT_MODELLED``), the project library's HMI types (``GET /api/hmi/library-types/
-detailed``, ``…/hmi/library-types/{typeName}``), ``GET /api/hmi/unified/summary`` (every HMI device of the project
-with its kind and object counts) and ``GET …/hmi/unified/tags/tree``
-(a Unified panel's tag tables and tags; a classic panel 422 ``NOT_A_UNIFIED_PANEL``). A Unified panel's scripts are
+TextList``), ``GET …/hmi/graphic-lists``, ``GET …/hmi/project-graphics`` (the project's graphics; their import,
+export and delete are :mod:`engineering_api.domain.hmi_graphics`), the project library's HMI types (``GET
+/api/hmi/library-types/detailed``, ``…/hmi/library-types/{typeName}``), ``GET /api/hmi/unified/summary`` (every HMI
+device of the project with its kind and object counts) and ``GET …/hmi/unified/tags/tree`` (a Unified panel's tag
+tables and tags; a classic panel 422 ``NOT_A_UNIFIED_PANEL``). A Unified panel's scripts are
 its global JavaScript modules; text and graphic lists of Unified panels are not modelled (501
 ``UNIFIED_NOT_SUPPORTED``). Scripts and lists come in through imports (``POST …/hmi/scripts|text-lists|graphic-lists/
 actions/import``, engineer, ``overwrite`` to replace, with dry runs) since a new panel has none.
@@ -39,6 +39,7 @@ from engineering_api.domain.hmi_tree import (
     _tree,
     tag_tree,
 )
+from engineering_api.domain.hmi_graphics import OPERATIONS as GRAPHIC_OPERATIONS
 from engineering_api.domain.hmi_unified import OPERATIONS as UNIFIED_OPERATIONS
 from engineering_api.domain.hmi_unified_view import panel_kind, scripts, unified_or
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
@@ -328,8 +329,8 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             name="hmi.project-graphics.list", summary="List all HMI project graphics.", section=SECTION,
             handler=_project_graphics, input=HmiDeviceRef, output=HmiProjectGraphics,
             route=RouteSpec("GET", f"{HMI}/project-graphics"), mutating=False, errors=_NEEDS_HMI,
-            description="The project's graphics (Project.Graphics over Openness). The fake does not model them: "
-                        "501 PROJECT_GRAPHICS_NOT_MODELLED.",
+            description="The project's graphics with their format and size (over Openness Project.Graphics, names "
+                        "only); import, export and delete: …/project-graphics/actions/import, …/{graphicName}.",
         ),
         Operation(
             name="hmi.library-types.get", summary="Get details of a specific HMI library type.", section=SECTION,
@@ -373,4 +374,4 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
     )
 
 
-OPERATIONS: tuple[Operation[Any, Any], ...] = (*_operations(), *UNIFIED_OPERATIONS)
+OPERATIONS: tuple[Operation[Any, Any], ...] = (*_operations(), *UNIFIED_OPERATIONS, *GRAPHIC_OPERATIONS)

@@ -59,6 +59,7 @@ namespace Siemens.Engineering.Hmi.Globalization
     {
         private MultiLingualGraphic() { }
         public string Name { get { return ""; } }
+        public void Delete() { }
     }
 
     public sealed class MultiLingualGraphicComposition : IEnumerable<MultiLingualGraphic>

@@ -197,7 +197,7 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
         found["hmi"] = (screens, _get(client, f"{HMI}/tags/tree", h), _get(client, f"{HMI}/connections", h),
                         [_get(client, f"{HMI}/screens/{s['name']}/details", h) for s in screens],
                         _get(client, f"{HMI}/scripts/tree", h), _get(client, f"{HMI}/text-lists", h),
-                        _get(client, f"{HMI}/graphic-lists", h))
+                        _get(client, f"{HMI}/graphic-lists", h), _get(client, f"{HMI}/project-graphics", h))
     if isinstance(found["devices"], list) and any(d["name"] == "HMI_U" for d in found["devices"]):
         found["unified"] = _get(client, f"{UNI}/unified", h)
     return found
@@ -582,6 +582,18 @@ CASES: list[Case] = [
          setup=_steps(_UNIFIED, _export(f"{UNI}/unified/actions/export", {"exportPath": "h/u.json"})),
          body={"importFilePath": "h/u.json", "overwrite": True},
          expect=[("overwrite", "screen", "Main"), ("overwrite", "connection", "Spare")]),
+    Case("hmi.project-graphics.import", "POST", f"{HMI}/project-graphics/actions/import",
+         setup=_steps(_HMI, _write("h/Lamp.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>'),
+                      _call("POST", f"{HMI}/project-graphics/actions/import", {"importFilePath": "h/Lamp.svg"})),
+         body={"importFilePath": "h/Lamp.svg", "overwrite": True}, expect=[("overwrite", "projectGraphic", "Lamp")]),
+    Case("hmi.project-graphics.export", "POST", f"{HMI}/project-graphics/Lamp/actions/export",
+         setup=_steps(_HMI, _write("h/Lamp.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>'),
+                      _call("POST", f"{HMI}/project-graphics/actions/import", {"importFilePath": "h/Lamp.svg"})),
+         body={"exportPath": "h/Lamp.svg", "overwrite": True}, expect=[("overwrite", "file", "Lamp.svg")]),
+    Case("hmi.project-graphics.delete", "DELETE", f"{HMI}/project-graphics/Lamp",
+         setup=_steps(_HMI, _write("h/Lamp.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>'),
+                      _call("POST", f"{HMI}/project-graphics/actions/import", {"importFilePath": "h/Lamp.svg"})),
+         expect=[("delete", "projectGraphic", "Lamp")]),
     # ----- source control
     Case("vcs.branches.delete", "DELETE", f"{VCS}/branches/b",
          setup=_steps(_VCS_COMMITTED, _call("POST", f"{VCS}/branches", {"branchName": "b"})),

@@ -136,9 +136,8 @@ def test_saved_with_the_project(client: TestClient[Any], h: Headers, workspace: 
 
 
 def test_project_graphics_and_library_types(client: TestClient[Any], h: Headers, viewer_headers: Headers) -> None:
-    body = assert_error(client.get(f"{HMI}/project-graphics", headers=viewer_headers), 501,
-                        "PROJECT_GRAPHICS_NOT_MODELLED")
-    assert "Project.Graphics" in body["message"]
+    assert data(client.get(f"{HMI}/project-graphics", headers=viewer_headers)) == {"deviceName": "HMI_1",
+                                                                                    "graphics": []}
     assert_error(client.get("/api/devices/PLC_1/hmi/project-graphics", headers=h), 422, "NOT_AN_HMI")
     types = data(client.get("/api/hmi/library-types/detailed", headers=viewer_headers))
     assert types["types"] == [] and "no HMI types" in types["note"]

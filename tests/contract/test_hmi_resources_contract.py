@@ -94,12 +94,7 @@ def test_not_an_hmi(backend: EngineeringBackend, panel: str) -> None:
 
 
 def test_project_graphics(backend: EngineeringBackend, panel: str) -> None:
-    try:
-        graphics = backend.list_hmi_project_graphics(panel)
-    except e.NotSupportedError as exc:  # the fake keeps no project graphics, and says so
-        assert exc.code == "PROJECT_GRAPHICS_NOT_MODELLED"
-    else:  # the bridge reads Project.Graphics; the stand-in's projects have none
-        assert graphics == []
+    assert backend.list_hmi_project_graphics(panel) == []  # a new project has none (more: test_hmi_graphics_contract)
 
 
 def test_no_hmi_library_types_in_a_new_project(backend: EngineeringBackend, panel: str) -> None:

@@ -4,8 +4,9 @@ Part of :class:`engineering_api.backend.areas.hmi.HmiPort` (which inherits this 
 graphic lists are kept and exchanged as their SimaticML (``Hmi.RuntimeScripting.VBScript``,
 ``Hmi.TextGraphicList.TextList``/``GraphicList``, :mod:`simatic_xml.hmi_lists`), one object per file as
 Openness exports them; an object of the same name is replaced only with ``overwrite`` (``ImportOptions.Override``).
-Project graphics are the project's (``Project.Graphics``, "Languages & resources"), not a device's; HMI library
-types are the project library's HMI types (faceplates, VB scripts as types).
+Project graphics are the project's (``Project.Graphics``, "Languages & resources"), not a device's (their import,
+export and delete: :class:`~engineering_api.backend.areas.hmi_graphics.HmiGraphicsPort`); HMI library types are the
+project library's HMI types (faceplates, VB scripts as types).
 
 Common errors as :class:`~engineering_api.backend.areas.hmi.HmiPort`: ``DEVICE_NOT_FOUND``, ``NOT_AN_HMI``,
 ``UNIFIED_NOT_SUPPORTED``, ``NoProjectOpenError``, ``PortalUnavailableError``.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
+from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -75,9 +77,12 @@ class HmiGraphicListInfo(CamelStruct):
 
 
 class HmiProjectGraphicInfo(CamelStruct):
-    """A project graphic (``MultiLingualGraphic``) by name."""
+    """A project graphic (``MultiLingualGraphic``): its name, and where the adapter knows them its image format
+    (``png``, ``svg``, ``emf``) and size in bytes (over Openness: names only)."""
 
     name: str
+    format: str = ""
+    size: int = 0
 
 
 class HmiLibraryTypeInfo(CamelStruct):
@@ -89,7 +94,7 @@ class HmiLibraryTypeInfo(CamelStruct):
     versions: list[str] = []
 
 
-class HmiResourcePort(ABC):
+class HmiResourcePort(HmiGraphicsPort, ABC):
     """VB scripts, text and graphic lists, project graphics and HMI library types of classic panels."""
 
     @abstractmethod
@@ -152,11 +157,8 @@ class HmiResourcePort(ABC):
 
     @abstractmethod
     def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
-        """The project graphics an HMI device can show (the project's, the device checked first).
-
-        Raises:
-            NotSupportedError: ``PROJECT_GRAPHICS_NOT_MODELLED`` (the fake keeps no project graphics).
-        """
+        """The project graphics an HMI device (classic or Unified) can show: the project's, the device checked
+        first."""
 
     @abstractmethod
     def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:

@@ -1,0 +1,61 @@
+"""Project graphics: import, export and delete the project's images (``Project.Graphics``).
+
+Part of :class:`engineering_api.backend.areas.hmi.HmiPort`. The routes reach them through an HMI device (as the
+reference's ``GET …/hmi/project-graphics`` does), but they belong to the project: every panel sees the same ones.
+Accepted images and names: :mod:`engineering_api.rules.hmi_graphics`.
+
+Common errors: ``NotFoundError`` (``DEVICE_NOT_FOUND``), ``ValidationError`` (``NOT_AN_HMI``),
+``NoProjectOpenError``, ``PortalUnavailableError``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+from engineering_api.lib.schema import CamelStruct
+
+if TYPE_CHECKING:
+    from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
+
+__all__ = ("HmiGraphicsPort", "HmiProjectGraphicData")
+
+
+class HmiProjectGraphicData(CamelStruct):
+    """A project graphic with its image: ``format`` is ``png``, ``svg`` or ``emf``."""
+
+    name: str
+    format: str
+    data: bytes
+
+
+class HmiGraphicsPort(ABC):
+    """Project graphics beyond their list (:meth:`HmiResourcePort.list_hmi_project_graphics`)."""
+
+    @abstractmethod
+    def import_hmi_project_graphic(self, device: str, name: str, data: bytes, *, overwrite: bool = False,
+                                   source: str = "image") -> HmiProjectGraphicInfo:
+        """Add (with ``overwrite`` replace) a project graphic from a PNG, SVG or EMF image.
+
+        Raises:
+            ValidationError: ``INVALID_NAME``, ``UNSUPPORTED_GRAPHIC``, ``GRAPHIC_TOO_LARGE``.
+            AlreadyExistsError: ``GRAPHIC_EXISTS`` without ``overwrite``.
+            NotSupportedError: ``NO_OPENNESS_EQUIVALENT`` (Openness exchanges graphics only as SimaticML).
+        """
+
+    @abstractmethod
+    def export_hmi_project_graphic(self, device: str, name: str) -> HmiProjectGraphicData:
+        """A project graphic's image as it was imported.
+
+        Raises:
+            NotFoundError: ``GRAPHIC_NOT_FOUND``.
+            NotSupportedError: ``NO_OPENNESS_EQUIVALENT`` (Openness exchanges graphics only as SimaticML).
+        """
+
+    @abstractmethod
+    def delete_hmi_project_graphic(self, device: str, name: str) -> None:
+        """Delete a project graphic (``MultiLingualGraphic.Delete()``).
+
+        Raises:
+            NotFoundError: ``GRAPHIC_NOT_FOUND``.
+        """

@@ -1,0 +1,53 @@
+"""Project graphics over Openness: ``Project.Graphics`` (``MultiLingualGraphicComposition``).
+
+The list is the composition's names (``MultiLingualGraphic.Name``; format and size are not exposed). A graphic goes
+with ``MultiLingualGraphic.Delete()``. Openness moves graphics in and out only as SimaticML
+(``MultiLingualGraphicComposition.Import(FileInfo, ImportOptions)``, ``MultiLingualGraphic.Export(FileInfo,
+ExportOptions)``, H6 in openness_bridge/README.md) whose document, with the image files beside it, has no published
+layout, so importing or exporting the image itself answers 501 ``NO_OPENNESS_EQUIVALENT``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicData
+from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
+from engineering_api.backend.errors import NotFoundError, NotSupportedError
+
+__all__ = ("HmiGraphicsOperations",)
+
+_NO_IMAGE_EXCHANGE = ("Openness imports and exports project graphics only as SimaticML documents with the image "
+                      "files beside them (MultiLingualGraphicComposition.Import, MultiLingualGraphic.Export), whose layout is "
+                      "not published; add or save the image in TIA Portal (Languages & resources > Project graphics).")
+
+
+class HmiGraphicsOperations:
+    """Mixed into the bridge's ``HmiResourceOperations``; relies on ``_panel_software`` and the backend's helpers."""
+
+    def _graphics(self, device: str) -> Any:
+        self._panel_software(device)  # type: ignore[attr-defined]  # the device's errors first
+        return self._project().Graphics  # type: ignore[attr-defined]
+
+    def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
+        return self._call("Project.Graphics",  # type: ignore[attr-defined]
+                          lambda: [HmiProjectGraphicInfo(name=str(g.Name)) for g in self._graphics(device)])
+
+    def import_hmi_project_graphic(self, device: str, name: str, data: bytes, *, overwrite: bool = False,
+                                   source: str = "image") -> HmiProjectGraphicInfo:
+        self._call("Project.Graphics", lambda: self._graphics(device))  # type: ignore[attr-defined]
+        raise NotSupportedError(_NO_IMAGE_EXCHANGE, code="NO_OPENNESS_EQUIVALENT")
+
+    def export_hmi_project_graphic(self, device: str, name: str) -> HmiProjectGraphicData:
+        self._call("Project.Graphics", lambda: self._graphics(device))  # type: ignore[attr-defined]
+        raise NotSupportedError(_NO_IMAGE_EXCHANGE, code="NO_OPENNESS_EQUIVALENT")
+
+    def delete_hmi_project_graphic(self, device: str, name: str) -> None:
+        def run() -> None:
+            found = next((g for g in self._graphics(device) if str(g.Name).casefold() == name.casefold()), None)
+            if found is None:
+                raise NotFoundError(f"The project has no graphic '{name}'.", code="GRAPHIC_NOT_FOUND",
+                                    details={"name": name})
+            found.Delete()
+
+        self._change("MultiLingualGraphic.Delete", run)  # type: ignore[attr-defined]

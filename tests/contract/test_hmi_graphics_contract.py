@@ -1,0 +1,56 @@
+"""Project graphics on every adapter: list, import, export and delete (the fake keeps the images; Openness moves
+them only as unpublished SimaticML, so the bridge answers 501 for the image itself)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.port import EngineeringBackend
+from tests.api.test_hmi_graphics_api import SVG, png
+from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+
+TP700 = "6AV2 124-0GC01-0AX0"
+
+
+@pytest.fixture
+def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
+    backend.add_device(TP700, None, "HMI_1")
+    return "HMI_1"
+
+
+def test_import_export_delete(backend: EngineeringBackend, panel: str) -> None:
+    try:
+        made = backend.import_hmi_project_graphic(panel, "Lamp", png())
+    except e.NotSupportedError as exc:  # the bridge: no image exchange in Openness
+        assert exc.code == "NO_OPENNESS_EQUIVALENT"
+        with pytest.raises(e.NotSupportedError):
+            backend.export_hmi_project_graphic(panel, "Lamp")
+        assert backend.list_hmi_project_graphics(panel) == []
+        return
+    assert (made.name, made.format, made.size) == ("Lamp", "png", len(png()))
+    backend.import_hmi_project_graphic(panel, "Valve", SVG)
+    assert [(g.name, g.format) for g in backend.list_hmi_project_graphics(panel)] == [("Lamp", "png"), ("Valve", "svg")]
+    exported = backend.export_hmi_project_graphic(panel, "lamp")
+    assert (exported.name, exported.format, exported.data) == ("Lamp", "png", png())
+    with pytest.raises(e.AlreadyExistsError) as exists:
+        backend.import_hmi_project_graphic(panel, "LAMP", SVG)
+    assert exists.value.code == "GRAPHIC_EXISTS"
+    backend.delete_hmi_project_graphic(panel, "Valve")
+    assert [g.name for g in backend.list_hmi_project_graphics(panel)] == ["Lamp"]
+
+
+def test_unknown_and_refused(backend: EngineeringBackend, panel: str) -> None:
+    with pytest.raises(e.NotFoundError) as missing:
+        backend.delete_hmi_project_graphic(panel, "Nope")
+    assert missing.value.code == "GRAPHIC_NOT_FOUND"
+    with pytest.raises(e.ValidationError) as not_hmi:
+        backend.delete_hmi_project_graphic("PLC_1", "Nope")
+    assert not_hmi.value.code == "NOT_AN_HMI"
+    try:
+        backend.import_hmi_project_graphic(panel, "Bad", b"GIF89a")
+    except e.NotSupportedError as exc:
+        assert exc.code == "NO_OPENNESS_EQUIVALENT"
+    except e.ValidationError as exc:
+        assert exc.code == "UNSUPPORTED_GRAPHIC"
+    assert backend.list_hmi_project_graphics(panel) == []
