@@ -214,3 +214,16 @@ def test_values_are_formatted_as_tia_patterns_say() -> None:
     assert format_value(255, data_format="Hexadecimal") == "FF"
     assert format_value(5, data_format="Binary") == "101"
     assert format_value(None) == "###"
+
+
+def test_what_the_render_leaves_out_or_refuses() -> None:
+    hidden = sx.new_item("Rectangle", "Hidden", 0, 0, 100, 100)
+    hidden.set_attr("BackColor", "255, 0, 0")
+    hidden.set_attr("Visible", "false")
+    gauge = sx.new_item("Gauge", "Gauge_1", 200, 200, 100, 100)
+    image = Image.open(io.BytesIO(render_screen(sx.new_screen("S", 3, 800, 480, "V19", [hidden, gauge])))).convert("RGB")
+    assert image.getpixel((50, 50)) == (255, 255, 255)  # hidden, as Runtime hides it
+    assert image.getpixel((200, 250)) == (150, 150, 150)  # an item without a drawing: outlined in grey
+    for width, height in ((0, 480), (5000, 480)):
+        with pytest.raises(ValueError, match="1..4096"):
+            render_screen(sx.new_screen("Huge", 4, width, height, "V19"))
