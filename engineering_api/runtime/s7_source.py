@@ -4,7 +4,8 @@ A mapping names an absolute address (``DB1.DBD4``, ``DB1.DBX0.1``, ``MW10``, ``I
 type of the value there; the address's width (X bit, B byte, W word, D double word) must fit the type (B for types
 longer than 4 bytes and strings). PUT/GET reaches only absolute addresses, so a DB member needs a DB whose
 "Optimized block access" is off (S7-1500 with optimised blocks: use an OPC UA connection). A bulk call is one
-connection (rack and slot as configured), one read or write per item, then a disconnect.
+connection (rack and slot as configured): reads go together in snap7's multi-variable requests (one item failing:
+each is read alone, so the failure is that item's), writes one by one; then a disconnect.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ class S7Link:
         except (OSError, S7Error, RuntimeError) as exc:
             raise ConnectionFailedError(f"{type(exc).__name__}: {exc}") from exc
         try:
+            if values is None:
+                together = self._read_together(client, tags)
+                if together is not None:
+                    return together
             return [self._one(client, tag, values[i] if values is not None else None, values is not None)
                     for i, tag in enumerate(tags)]
         finally:
@@ -90,6 +95,20 @@ class S7Link:
                 client.disconnect()
             except Exception:  # noqa: BLE001, S110  # already gone; nothing to report
                 pass
+
+    @staticmethod
+    def _read_together(client: Any, tags: list[TagMapping]) -> list[TagReading] | None:
+        """All tags in as few PDUs as snap7's multi-variable read packs them; None when any item fails (then each is
+        read alone, so each failure is its own item's)."""
+        try:
+            got = client.read_tags([s7_tag(tag) for tag in tags])
+        except Exception:  # noqa: BLE001  # any failure: read them one by one, which says which item failed
+            return None
+        if len(got) != len(tags):
+            return None
+        stamp = utc_now()
+        return [TagReading(tag.name, value if isinstance(value, bool | int | float | str) else str(value),
+                           tag.data_type, "Good", stamp) for tag, value in zip(tags, got, strict=True)]
 
     @staticmethod
     def _one(client: Any, mapping: TagMapping, value: Any, write: bool) -> TagReading:
@@ -129,5 +148,5 @@ def _fits(datatype: str, value: Any) -> bool:
 def _refused(mapping: TagMapping, exc: Exception) -> TagReading:
     # The CPU refuses an address it does not have (no such DB, past its end) or PUT/GET when it is not enabled.
     text = f"{mapping.name}: the CPU refused {mapping.address}: {exc}"
-    return failed_reading(mapping, "TAG_NOT_FOUND" if "address" in str(exc).lower() else "RUNTIME_FAULT", text,
-                          404 if "address" in str(exc).lower() else 500)
+    missing = any(word in str(exc).lower() for word in ("does not exist", "address", "out of range"))
+    return failed_reading(mapping, "TAG_NOT_FOUND" if missing else "RUNTIME_FAULT", text, 404 if missing else 500)

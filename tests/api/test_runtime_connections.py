@@ -210,6 +210,12 @@ def test_s7_source_reads_and_writes_a_snap7_server(client: TestClient[Any], admi
         assert [w["value"] for w in written[:2]] == [1234, False]
         assert written[2]["error"]["code"] == "TAG_NOT_WRITABLE"
         assert struct.unpack(">h", plc.db1[4:6])[0] == 1234 and plc.db1[6] == 0
+        # a DB the CPU does not have fails its own item only
+        data(client.put(f"{CONN}/{made['connectionId']}/tags", json={"tags": [
+            *tags, {"name": '"Gone".x', "address": "DB9.DBW0", "dataType": "Int"}]}, headers=admin_headers))
+        mixed = data(client.post(f"{RT}/tags/values", json={"names": ['"Tank".count', '"Gone".x']},
+                                 headers=runtime_users["reader"]))
+        assert mixed[0]["value"] == 1234 and mixed[1]["error"]["code"] == "TAG_NOT_FOUND"
 
 
 def test_a_plc_that_does_not_answer_fails_only_its_items(client: TestClient[Any], admin_headers: Headers,
