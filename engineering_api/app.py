@@ -52,6 +52,7 @@ from engineering_api.mcp.routes import McpController, mcp_transport_routes
 from engineering_api.mcp.runtime import McpRuntime
 from engineering_api.push import signalr_routes, stop_push
 from engineering_api.runtime.formats import XmlResponseMiddleware
+from engineering_api.runtime.monitor import start_runtime_monitor, stop_runtime_monitor
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.services import Services
@@ -169,9 +170,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with running(services), mcp.run():
+            start_runtime_monitor(services)  # alarms and logging go on after a restart
             try:
                 yield
             finally:
+                stop_runtime_monitor(services)
                 await stop_push(services)
                 stop_opcua_servers(services)
 

@@ -8,7 +8,8 @@ the tag routes read). Engineering routes do not pump: an instance created after 
 next one (the background thread's, within a second, or the next runtime request's).
 :meth:`RuntimeMonitor.pump` drains the CPU: every alarm, history and subscription request pumps first, so a test
 that steps virtual time and then asks sees every cycle; a background thread pumps once a second for CPUs that run
-freely while nobody asks.
+freely while nobody asks (started by the first pump, or at the app's start when alarms or logging are configured:
+:func:`start_runtime_monitor`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import msgspec
 
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.lib.db import KeyValueStore
 from engineering_api.runtime.simulated import canonical_name
 
 if TYPE_CHECKING:
@@ -30,8 +32,9 @@ if TYPE_CHECKING:
     from engineering_api.runtime.history import HistoryService
     from engineering_api.runtime.simulated import SimulatedSource
     from engineering_api.runtime.subscriptions import SubscriptionHub
+    from engineering_api.services import Services
 
-__all__ = ("PUMP_SECONDS", "RuntimeMonitor")
+__all__ = ("PUMP_SECONDS", "RuntimeMonitor", "start_runtime_monitor", "stop_runtime_monitor")
 
 PUMP_SECONDS = 1.0
 """How often the background thread drains the CPU (wall-clock)."""
@@ -48,6 +51,7 @@ class RuntimeMonitor:
         self.history = history
         self.hub = hub
         self._lock = threading.RLock()
+        self._stop = threading.Event()
         self._installed: dict[str, bytes] = {}
         """The items last set on each instance (``name#id`` -> their JSON)."""
         self._thread: threading.Thread | None = None
@@ -64,7 +68,7 @@ class RuntimeMonitor:
         """Install the monitored items on every instance (so a CPU that is powered on or becomes the served one
         later is sampled from its first cycle), drain them all, and dispatch what the served CPU queued. Never
         raises for a runtime that is not running (there is nothing to dispatch then)."""
-        self._start_thread()
+        self.start()
         with self._lock:
             try:
                 instances = self._backend.sim_list_instances()
@@ -123,16 +127,28 @@ class RuntimeMonitor:
         are sampled), not at the next pump."""
         self.pump()
 
-    def _start_thread(self) -> None:
-        if self._thread is not None:
+    @property
+    def running(self) -> bool:
+        """Whether the background thread pumps."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Pump once a second in the background from now on (nothing to do when it does)."""
+        if self._thread is not None or self._stop.is_set():
             return
-        ref = weakref.ref(self)
-        self._thread = threading.Thread(target=_pump_forever, args=(ref,), name="runtime-monitor", daemon=True)
+        self._thread = threading.Thread(target=_pump_forever, args=(weakref.ref(self), self._stop),
+                                        name="runtime-monitor", daemon=True)
         self._thread.start()
 
+    def stop(self) -> None:
+        """End the background thread (the app is shutting down)."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=PUMP_SECONDS * 2)
 
-def _pump_forever(ref: weakref.ref[RuntimeMonitor]) -> None:
-    stop = threading.Event()
+
+def _pump_forever(ref: weakref.ref[RuntimeMonitor], stop: threading.Event) -> None:
     while not stop.wait(PUMP_SECONDS):
         monitor = ref()
         if monitor is None:
@@ -142,3 +158,28 @@ def _pump_forever(ref: weakref.ref[RuntimeMonitor]) -> None:
         except Exception:  # noqa: BLE001  # the app is closing (its database is gone): stop quietly
             return
         del monitor
+
+
+def _configured(services: Services) -> bool:
+    """Whether alarm definitions or logging settings exist, read without creating the runtime service."""
+    db = services.db
+    if KeyValueStore(db, "runtime.history.").get("settings"):
+        return True
+    table = db.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runtime_alarm_defs'")
+    return table is not None and db.one("SELECT 1 FROM runtime_alarm_defs LIMIT 1") is not None
+
+
+def start_runtime_monitor(services: Services) -> None:
+    """At the app's start: pump in the background when alarms or logging are configured, so a restarted server
+    goes on logging and raising alarms before anyone asks (otherwise the first runtime request starts it)."""
+    if _configured(services):
+        from engineering_api.runtime.service import runtime_of  # the service imports this module
+
+        runtime_of(services).monitor.start()
+
+
+def stop_runtime_monitor(services: Services) -> None:
+    """At the app's end: stop the background pump, if the runtime service was made."""
+    runtime = services.notes.get("runtime")
+    if runtime is not None:
+        runtime.monitor.stop()
