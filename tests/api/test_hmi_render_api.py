@@ -227,3 +227,16 @@ def test_what_the_render_leaves_out_or_refuses() -> None:
     for width, height in ((0, 480), (5000, 480)):
         with pytest.raises(ValueError, match="1..4096"):
             render_screen(sx.new_screen("Huge", 4, width, height, "V19"))
+
+
+def test_a_cpu_without_hmi_access_shows_no_values(client: TestClient[Any], panel: Headers,
+                                                  viewer_headers: Headers) -> None:
+    # "no access": an HMI reads only with the HMI access password, which a panel of this server does not hold
+    data(client.post("/api/devices/PLC_1/security/configure", json={
+        "protectionLevel": "NoAccess", "passwords": {"FullAccess": "Fu11-access!", "HMIAccess": "Hm1-access!"}},
+        headers=panel))
+    simulate(client, panel)  # the fresh CPU takes the first download and with it the protection level
+    speed = data(client.get(f"{HMI}/tags/values", params={"tagNames": ["Speed"]}, headers=viewer_headers))[0]
+    assert (speed["value"], speed["quality"], speed["error"]["code"], speed["plc"]) == (
+        None, "Bad", "CPU_ACCESS_DENIED", "PLC_1")
+    assert region(screen_image(client, viewer_headers)) == region(reference("###"))
