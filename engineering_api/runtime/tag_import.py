@@ -3,7 +3,8 @@
 Read through the port: the PLC's tags (``list_all_tags``: their "accessible/writable from HMI/OPC UA/Web API"
 flags and absolute addresses) and its global DBs (``export_program_object``: SimaticML with the members' flags
 and the block's memory layout). A tag or member is released when TIA's ``ExternalAccessible`` is set on it and on
-every member above it (absent means set); it is writable when ``ExternalWritable`` is set too.
+every member above it (absent means set), and for OPC UA when its DB is "accessible from OPC UA"
+(``DBAccessibleFromOPCUA``); it is writable when ``ExternalWritable`` is set too.
 
 For OPC UA every released elementary leaf maps to ``ns=3;s=<its name as the S7-1500 spells it>``. For S7, PLC tags
 keep their address, and DB members get the absolute address of the standard ("not optimized") layout: Bools
@@ -181,7 +182,9 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
             continue
         walk = _Walk(kind, namespace, obj.number if obj.number is not None else block.number)
         members = [m for section in obj.interface.sections.sections for m in section.members]
-        walk.members(members, f'"{block.name}"', _flag(obj.attr("DBAccessibleFromOPCUA")), True)
+        # "DB accessible from OPC UA" is the S7-1500 OPC UA server's own switch; PUT/GET does not look at it
+        released = _flag(obj.attr("DBAccessibleFromOPCUA")) if kind == "opcua" else True
+        walk.members(members, f'"{block.name}"', released, True)
         out.tags += walk.tags
         out.skipped += walk.skipped
     for tag in backend.list_all_tags(device):

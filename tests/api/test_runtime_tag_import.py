@@ -39,6 +39,14 @@ DATA_BLOCK "Fast_DB"
    END_VAR
 BEGIN
 END_DATA_BLOCK
+
+DATA_BLOCK "Closed_DB"
+{ S7_Optimized_Access := 'FALSE' }
+   VAR
+      speed : Real;
+   END_VAR
+BEGIN
+END_DATA_BLOCK
 """
 
 
@@ -51,9 +59,22 @@ def fill(client: TestClient[Any], headers: Headers) -> None:
                                               "hmiAccessible": accessible}, headers=headers))
 
 
+def close_to_opcua(client: TestClient[Any], name: str) -> None:
+    """Switch off a DB's "DB accessible from OPC UA" (no SCL attribute has it: edit its SimaticML and import it)."""
+    from engineering_api.backend.models import ProgramDocument
+
+    backend = client.app.state.services.backend
+    xml = backend.export_program_object("PLC_1", name).decode()
+    assert "<MemoryLayout>" in xml
+    xml = xml.replace("<MemoryLayout>", "<DBAccessibleFromOPCUA>false</DBAccessibleFromOPCUA><MemoryLayout>", 1)
+    backend.import_program_documents("PLC_1", [ProgramDocument(source=f"{name}.xml", data=xml.encode())],
+                                     overwrite=True)
+
+
 def test_import_maps_released_tags_as_opcua_node_ids(client: TestClient[Any], admin_headers: Headers,
                                                      cpu: dict[str, Any]) -> None:
     fill(client, admin_headers)
+    close_to_opcua(client, "Closed_DB")
     made = data(client.post(CONN, json={"name": "UA", "kind": "opcua", "endpointUrl": "opc.tcp://10.0.0.9:4840"},
                             headers=admin_headers), 201)
     answer = data(client.post(f"{CONN}/{made['connectionId']}/tags/import", json={"device": "PLC_1"},
@@ -65,6 +86,7 @@ def test_import_maps_released_tags_as_opcua_node_ids(client: TestClient[Any], ad
     assert by_name['"Fast_DB".speed']["dataType"] == "Real" and by_name['"Start"']["nodeId"] == 'ns=3;s="Start"'
     assert by_name['"Tank_DB".limit']["writable"] is False and by_name['"Tank_DB".level']["writable"] is True
     assert '"Tank_DB".secret' not in by_name and '"Hidden"' not in by_name
+    assert '"Closed_DB".speed' not in by_name  # its DB is not accessible from OPC UA
     listed = data(client.get(f"{CONN}/{made['connectionId']}/tags", headers=admin_headers))
     assert [t["name"] for t in listed] == [t["name"] for t in answer["tags"]]
     assert_error(client.post(f"{CONN}/{made['connectionId']}/tags/import", json={"device": "Nope"},
@@ -74,6 +96,7 @@ def test_import_maps_released_tags_as_opcua_node_ids(client: TestClient[Any], ad
 def test_import_gives_s7_addresses_of_the_standard_layout(client: TestClient[Any], admin_headers: Headers,
                                                           cpu: dict[str, Any]) -> None:
     fill(client, admin_headers)
+    close_to_opcua(client, "Closed_DB")
     number = next(b["number"] for b in data(client.get(f"{DEV}/blocks", headers=admin_headers))
                   if b["name"] == "Tank_DB")
     with S7TestServer(db_number=number) as plc:
@@ -83,6 +106,8 @@ def test_import_gives_s7_addresses_of_the_standard_layout(client: TestClient[Any
                                   headers=admin_headers))
         address = {t["name"]: t["address"] for t in answer["tags"]}
         db = f"DB{number}"
+        assert address['"Closed_DB".speed'].endswith(".DBD0")  # PUT/GET does not ask the OPC UA switch
+        del address['"Closed_DB".speed']
         assert address == {
             '"Tank_DB".a': f"{db}.DBX0.0", '"Tank_DB".b': f"{db}.DBX0.1", '"Tank_DB".level': f"{db}.DBW2",
             '"Tank_DB".flow': f"{db}.DBD4", '"Tank_DB".mode': f"{db}.DBB8", '"Tank_DB".valve.open': f"{db}.DBX10.0",
