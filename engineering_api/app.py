@@ -32,7 +32,7 @@ from engineering_api.domain import global_libraries, library, pipelines, sourcec
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
-from engineering_api.farm.routes import ROUTES as FARM_ROUTES
+from engineering_api.farm.operations import OPERATIONS as FARM_OPERATIONS
 from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.lib.encoded_paths import keep_encoded_slashes
 from engineering_api.jobs.controllers import JobController
@@ -84,7 +84,7 @@ def registry() -> OperationRegistry:
         *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
-        *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS,
+        *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS, *FARM_OPERATIONS,
     )
     return operations
 
@@ -198,7 +198,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *mcp_transport_routes(),
             *signalr_routes(),
             *RUNTIME_ROUTES,
-            *FARM_ROUTES,
             *swagger_routes(),
         ],
         lifespan=[lifespan],

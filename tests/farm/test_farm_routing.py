@@ -100,3 +100,23 @@ def test_two_callers_racing_to_open_one_project_never_share_it(client, farm_key,
     assert loser.json()["code"] == "PROJECT_LOCKED"
     held = [a for a in _agents(client, owner).values() if a["held"]]
     assert len(held) == 1, "the loser's claim is given back"
+
+
+def test_an_admin_releases_an_agent_a_caller_left_holding(client, farm_key, workspace, admin_headers, engineer_headers):
+    from tests.conftest import CPU
+
+    caller = farm_key("gone-home")
+    _create(client, caller, workspace, "Left")
+    data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                     headers=caller))
+    held = next(a for a in _agents(client, caller).values() if a["heldByYou"])
+    path = f"/api/farm/agents/{held['name']}/actions/release"
+    assert_error(client.post(path, headers=engineer_headers), 403)
+    preview = data(client.post(path, json={"dryRun": True}, headers=admin_headers))
+    assert preview["dryRun"] and any("unsaved" in w for w in preview["warnings"])
+    assert _agents(client, caller)[held["name"]]["held"], "a dry run changes nothing"
+    released = data(client.post(path, headers=admin_headers))
+    assert released["closedProject"].endswith("Left.ap19") and released["discardedUnsavedChanges"]
+    assert not _agents(client, caller)[held["name"]]["held"]
+    assert data(client.get("/api/projects", headers=caller)) == []
+    assert_error(client.post("/api/farm/agents/nobody/actions/release", headers=admin_headers), 404, "AGENT_NOT_FOUND")

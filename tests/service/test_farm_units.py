@@ -120,3 +120,9 @@ def test_a_change_or_a_read_of_a_held_project_is_never_run_again(monkeypatch):
     with pytest.raises(PortalUnavailableError):
         backend.list_blocks("PLC_1")
     assert sent == [("a1", "list_blocks")], "the last save elsewhere would hide the lost unsaved work"
+
+
+def test_an_embedded_server_has_no_agent_to_release(client, admin):
+    from tests.conftest import assert_error
+
+    assert_error(client.post("/api/farm/agents/agent1/actions/release", headers=admin), 501, "FARM_NOT_CONFIGURED")

@@ -1,0 +1,164 @@
+"""The farm's own operations: ``GET /api/farm/agents`` and an admin's release of an agent a caller holds.
+
+They are registry operations like every other (routes, OpenAPI, roles, audit, MCP tools, dry runs follow), and
+answer from the farm's registry in Redis; an embedded server lists no agents and has none to release (501).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from engineering_api.farm.dispatch import bound_caller
+from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.jobs.preview import PlannedChange, Preview, plan
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.lib.security import Role
+
+if TYPE_CHECKING:
+    from engineering_api.farm.proxy import FarmBackend
+    from engineering_api.farm.registry import AgentRecord
+    from engineering_api.jobs.operations import OperationContext
+
+__all__ = ("OPERATIONS", "AgentRelease", "FarmAgent", "FarmStatus")
+
+SECTION = "Farm"
+
+
+class FarmAgent(CamelStruct, kw_only=True):
+    """One live agent."""
+
+    name: str
+    host: str
+    pid: int
+    backend: str
+    tia_versions: list[str]
+    open_project: str | None = None
+    current_call: str | None = None
+    """The port method it is running; null when idle."""
+    calls_done: int = 0
+    held: bool = False
+    """A caller holds it (its project is open there); only that caller's calls go to it."""
+    held_by_you: bool = False
+    heartbeat_at: str
+    started_at: str
+
+
+class FarmStatus(CamelStruct):
+    """The mode the server runs in and, in farm mode, its agents."""
+
+    mode: str
+    """``embedded`` (one in-process backend) or ``farm``."""
+    broker: str | None = None
+    """The broker's address without credentials."""
+    agents: list[FarmAgent] = []
+
+
+class AgentRef(CamelStruct):
+    """An agent by name."""
+
+    agent_name: str
+
+
+class AgentRelease(CamelStruct):
+    """What releasing an agent did."""
+
+    agent_name: str
+    closed_project: str | None = None
+    discarded_unsaved_changes: bool = False
+
+
+def _iso(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _public_url(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else url
+
+
+def _farm(ctx: OperationContext) -> FarmBackend | None:
+    return ctx.backend if getattr(ctx.backend, "name", None) == "farm" else None  # type: ignore[return-value]
+
+
+def _status(ctx: OperationContext, _: None) -> FarmStatus:
+    farm = _farm(ctx)
+    if farm is None:
+        return FarmStatus(mode="embedded")
+    caller = bound_caller()  # handlers run on the caller's own worker thread
+    agents = []
+    for record in farm.registry.agents():
+        holder = farm.registry.claimed_by(record.name)
+        agents.append(FarmAgent(
+            name=record.name, host=record.host, pid=record.pid, backend=record.backend,
+            tia_versions=record.tia_versions, open_project=record.open_project, current_call=record.current_call,
+            calls_done=record.calls_done, held=holder is not None, held_by_you=holder is not None and holder == caller,
+            heartbeat_at=_iso(record.heartbeat_at), started_at=_iso(record.started_at),
+        ))
+    return FarmStatus(mode="farm", broker=_public_url(farm.config.broker_url), agents=agents)
+
+
+def _agent(ctx: OperationContext, name: str) -> tuple[FarmBackend, AgentRecord]:
+    """The farm and the named live agent.
+
+    Raises:
+        NotSupportedError: ``FARM_NOT_CONFIGURED``: the server runs embedded.
+        NotFoundError: ``AGENT_NOT_FOUND``: no live agent of that name.
+    """
+    farm = _farm(ctx)
+    if farm is None:
+        raise NotSupportedError("This server runs embedded (one in-process backend): it has no farm agents. Start "
+                                "it with 'engineering-api serve --farm <broker>'.", code="FARM_NOT_CONFIGURED")
+    record = farm.registry.agent(name)
+    if record is None:
+        live = [a.name for a in farm.registry.agents()]
+        raise NotFoundError(f"No live farm agent named {name!r}; live agents: {', '.join(live) or 'none'}.",
+                            code="AGENT_NOT_FOUND", details={"liveAgents": live})
+    return farm, record
+
+
+def _unsaved(farm: FarmBackend, name: str) -> bool:
+    return bool(farm._send(name, "session_status", (), {}, None).has_unsaved_changes)
+
+
+def _preview_release(ctx: OperationContext, d: AgentRef) -> Preview:
+    farm, record = _agent(ctx, d.agent_name)
+    holder = farm.registry.claimed_by(record.name)
+    if record.open_project is None and holder is None:
+        return plan(f"Agent {record.name!r} is free: releasing it changes nothing.", [])
+    changes = [PlannedChange(action="close", kind="project", name=record.open_project or "(none)",
+                             detail=f"on agent {record.name}")] if record.open_project else []
+    warnings = ["Its unsaved changes would be lost: the project is closed without saving."] if (
+        record.open_project and _unsaved(farm, record.name)) else []
+    return plan(f"Would close the project open on agent {record.name!r} without saving and give the agent back, so "
+                "the caller that held it loses it.", changes, warnings)
+
+
+def _release(ctx: OperationContext, d: AgentRef) -> AgentRelease:
+    farm, record = _agent(ctx, d.agent_name)
+    unsaved = record.open_project is not None and _unsaved(farm, record.name)
+    if record.open_project is not None:
+        farm._send(record.name, "close_project", (), {}, None)
+    farm.registry.reset(record.name)
+    return AgentRelease(agent_name=record.name, closed_project=record.open_project, discarded_unsaved_changes=unsaved)
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="farm.agents", summary="The farm's agents: TIA versions, open project, current call and heartbeat.",
+        section=SECTION, handler=_status, input=None, output=FarmStatus,
+        route=RouteSpec("GET", "/api/farm/agents"), mutating=False,
+        description="Not a T-IA Connect route. Embedded: mode 'embedded' and no agents.",
+    ),
+    Operation(
+        name="farm.agents.release",
+        summary="Give an agent back (admin): close the project a caller left open there, without saving.",
+        section=SECTION, handler=_release, input=AgentRef, output=AgentRelease,
+        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/release"), role=Role.ADMIN,
+        destructive=True, preview=_preview_release, errors=(NotFoundError, NotSupportedError),
+        description="Not a T-IA Connect route. For a caller that went away holding an agent: its project is "
+                    "closed without saving (the dry run says whether unsaved changes would be lost) and the agent "
+                    "is free again. Embedded: 501 FARM_NOT_CONFIGURED.",
+    ),
+)
