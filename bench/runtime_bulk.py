@@ -30,18 +30,10 @@ from litestar.testing import TestClient  # noqa: E402
 
 from engineering_api.app import create_app  # noqa: E402
 from engineering_api.config import Settings  # noqa: E402
-from fakes.runtime.image import build_image  # noqa: E402
-from tests.runtime.helpers import software_from_scl  # noqa: E402
+from bench.runtime_support import ok, running_program  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 TARGET_MS = 100.0
-
-
-def _ok(response: object) -> object:
-    body = response.json()  # type: ignore[attr-defined]
-    if response.status_code >= 300 or not body.get("success"):  # type: ignore[attr-defined]
-        raise SystemExit(f"unexpected answer: {response.status_code} {body}")  # type: ignore[attr-defined]
-    return body["data"]
 
 
 def main() -> None:
@@ -62,14 +54,10 @@ END_ORGANIZATION_BLOCK
         data_dir = Path(scratch)
         with TestClient(create_app(Settings.from_env(data_dir=data_dir))) as client:
             admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-            _ok(client.post("/api/simulation/instances/create", json={"name": "Bench"}, headers=admin))
-            _ok(client.post("/api/simulation/instances/Bench/power-on", headers=admin))
-            image = build_image(software_from_scl(program), "PLC_1")
-            client.app.state.services.backend.simulation.get("Bench").load(image, device="PLC_1")
-            _ok(client.post("/api/simulation/start", json={"instanceName": "Bench"}, headers=admin))
-            _ok(client.post("/api/runtime/users", json={"username": "bench", "password": "bench-password",
+            running_program(client, admin, "Bench", program)
+            ok(client.post("/api/runtime/users", json={"username": "bench", "password": "bench-password",
                                                         "roles": ["admin"]}, headers=admin))
-            token = _ok(client.post("/api/runtime/auth/login",
+            token = ok(client.post("/api/runtime/auth/login",
                                     json={"username": "bench", "password": "bench-password"}))["token"]  # type: ignore[index]
             bearer = {"Authorization": f"Bearer {token}"}
             names = [f'"Big".v[{i}]' for i in range(args.tags)]
@@ -77,11 +65,11 @@ END_ORGANIZATION_BLOCK
             reads_ms, writes_ms = [], []
             for _ in range(args.rounds):
                 started = time.perf_counter()
-                results = _ok(client.post("/api/runtime/tags/values", json={"names": names}, headers=bearer))
+                results = ok(client.post("/api/runtime/tags/values", json={"names": names}, headers=bearer))
                 reads_ms.append((time.perf_counter() - started) * 1000)
                 assert len(results) == args.tags and not any(r["error"] for r in results)  # type: ignore[index,union-attr,arg-type]
                 started = time.perf_counter()
-                results = _ok(client.put("/api/runtime/tags/values", json={"values": writes}, headers=bearer))
+                results = ok(client.put("/api/runtime/tags/values", json={"values": writes}, headers=bearer))
                 writes_ms.append((time.perf_counter() - started) * 1000)
                 assert not any(r["error"] for r in results)  # type: ignore[index,union-attr]
             client.app.state.services.backend.simulation.get("Bench").power_off()

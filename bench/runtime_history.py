@@ -36,18 +36,10 @@ from engineering_api.app import create_app  # noqa: E402
 from engineering_api.config import Settings  # noqa: E402
 from engineering_api.runtime import runtime_of  # noqa: E402
 from engineering_api.runtime.history import SqliteHistoryStore  # noqa: E402
-from fakes.runtime.image import build_image  # noqa: E402
-from tests.runtime.helpers import software_from_scl  # noqa: E402
+from bench.runtime_support import ok, running_program  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CYCLE_MS = 100
-
-
-def _ok(response: object) -> object:
-    body = response.json()  # type: ignore[attr-defined]
-    if response.status_code >= 300 or not body.get("success"):  # type: ignore[attr-defined]
-        raise SystemExit(f"unexpected answer: {response.status_code} {body}")  # type: ignore[attr-defined]
-    return body["data"]
 
 
 def _rows(tags: int, cycles: int) -> list[tuple[str, int, float]]:
@@ -97,15 +89,10 @@ END_ORGANIZATION_BLOCK
         data_dir = Path(scratch)
         with TestClient(create_app(Settings.from_env(data_dir=data_dir))) as client:
             admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-            _ok(client.post("/api/simulation/instances/create", json={"name": "Bench", "operatingMode": "SingleStep"},
-                            headers=admin))
-            _ok(client.put("/api/simulation/instances/Bench/config", json={"cycleTimeMs": CYCLE_MS}, headers=admin))
-            _ok(client.post("/api/simulation/instances/Bench/power-on", headers=admin))
-            image = build_image(software_from_scl(program), "PLC_1")
-            client.app.state.services.backend.simulation.get("Bench").load(image, device="PLC_1")
-            _ok(client.post("/api/simulation/start", json={"instanceName": "Bench"}, headers=admin))
+            running_program(client, admin, "Bench", program,
+                            config={"operatingMode": "SingleStep", "cycleTimeMs": CYCLE_MS})
             for t in range(tags):
-                _ok(client.put("/api/runtime/history/settings", headers=admin,
+                ok(client.put("/api/runtime/history/settings", headers=admin,
                                json={"tag": f'"Big".v[{t}]', "mode": "cyclic", "periodMs": CYCLE_MS}))
             runtime = runtime_of(client.app.state.services)
             store = runtime.history.store
@@ -113,7 +100,7 @@ END_ORGANIZATION_BLOCK
                 runtime.monitor.pump()
                 before = store.raw('"big".v[0]', 0, 2**62, 10**9)
                 started = time.perf_counter()
-                _ok(client.post("/api/simulation/instances/Bench/actions/step", json={"cycles": cycles}, headers=admin))
+                ok(client.post("/api/simulation/instances/Bench/actions/step", json={"cycles": cycles}, headers=admin))
                 stepped = time.perf_counter()
                 runtime.monitor.pump()
                 done = time.perf_counter()
