@@ -2,7 +2,7 @@
 
 The screen is exported through the port (the stored SimaticML on the fake, ``Screen.Export`` over Openness) and
 drawn by :mod:`engineering_api.rules.hmi_render`; its I/O fields and appearance animations show the current values
-of their HMI tags (symbolic I/O fields the entry of their text list for it), read
+of their HMI tags (symbolic I/O fields the entry of their text list for it; graphic views their project graphic), read
 as ``GET …/hmi/tags/values`` reads them (:mod:`engineering_api.domain.hmi_values`: from the PLCSim instance the
 partner PLC was downloaded to; ``###`` where a tag has no value). The answer is ``image/png`` rather than the
 JSON envelope, so the route is written by hand over the registry's operation (as the catalog image is); errors
@@ -22,7 +22,7 @@ from engineering_api.domain.hmi_tree import SECTION, ScreenRef
 from engineering_api.domain.hmi_values import device_tags, read_values
 from engineering_api.jobs.operations import Operation, OperationContext
 from engineering_api.lib.responses import problem_responses
-from engineering_api.rules.hmi_render import item_tags, render_screen, screen_items_deep
+from engineering_api.rules.hmi_render import item_picture, item_tags, render_screen, screen_items_deep
 from simatic_xml import SimaticMLError
 from simatic_xml import hmi as sx
 
@@ -54,11 +54,24 @@ def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
     values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
     symbolic = any(i.element == "Hmi.Screen.SymbolicIOField" for i in screen_items_deep(doc.root))
     lists = {t.name: t.entries for t in ctx.backend.list_hmi_text_lists(d.device_name)} if symbolic else {}
+    pictures = {name for name in (item_picture(i) for i in screen_items_deep(doc.root)) if name}
     try:
-        return render_screen(doc, values, lists)
+        return render_screen(doc, values, lists, _graphics(ctx, d.device_name, pictures))
     except ValueError as exc:
         raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}.",
                                 code="SCREEN_NOT_RENDERABLE") from None
+
+
+def _graphics(ctx: OperationContext, device: str, names: set[str]) -> dict[str, bytes]:
+    """The images of the project graphics the screen's graphic views show; one that is missing, or that the adapter
+    cannot hand out (Openness exchanges graphics only as SimaticML), is left out and its view outlined."""
+    found: dict[str, bytes] = {}
+    for name in sorted(names):
+        try:
+            found[name] = ctx.backend.export_hmi_project_graphic(device, name).data
+        except (e.NotFoundError, e.NotSupportedError):
+            continue
+    return found
 
 
 SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(

@@ -12,7 +12,9 @@ generators write it) colours the item by its tag's current value: a lamp turns g
 members are drawn after their group. An I/O field shows the current value of the HMI
 tag its ``ProcessValue`` is bound to, formatted by its ``FormatPattern`` (``s999``: signed, ``0.00``: two
 decimals) and ``DataFormat`` (``Decimal``, ``Hexadecimal``, ``Binary``, ``String``); a value nobody can read is
-drawn ``###``. A symbolic I/O field shows the entry of its text list (``LinkList``/``TextList``) for the value.
+drawn ``###``. A symbolic I/O field shows the entry of its text list (``LinkList``/``TextList``) for the value; a
+graphic view its project graphic (``LinkList``/``Picture``; PNG, JPEG, BMP or GIF, stretched with ``AutoSizing``
+``StretchPicture``, else at its own size; SVG and EMF are outlined with the graphic's name).
 Attribute names and the colour format are those of public V15–V21 screen exports (see
 :mod:`simatic_xml.hmi`). Items are drawn layer by layer, in document order (TIA's z-order). Items this module has
 no drawing for are outlined in grey with their type, so nothing on the screen silently disappears; items with
@@ -32,7 +34,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from simatic_xml import hmi as sx
 
-__all__ = ("NO_VALUE", "format_value", "item_tags", "list_text", "render_screen", "screen_items_deep", "tag_name")
+__all__ = ("NO_VALUE", "format_value", "item_picture", "item_tags", "list_text", "render_screen", "screen_items_deep",
+           "tag_name")
 
 NO_VALUE = "###"
 """What an I/O field shows when its tag's value cannot be read (no simulated PLC, internal tag, read error)."""
@@ -166,6 +169,27 @@ def list_text(entries: Sequence[Any], value: Any) -> str | None:
     return fallback if number is not None else None
 
 
+def item_picture(item: sx.HmiObject) -> str | None:
+    """The project graphic a graphic view shows (``LinkList``/``Picture``, as classic screen exports write it)."""
+    picture = item.link("Picture") if item.element == "Hmi.Screen.GraphicView" else None
+    return tag_name(picture) if picture else None
+
+
+def _picture(data: bytes, box: tuple[int, int, int, int], stretch: bool) -> Image.Image | None:
+    """The image fitted to ``box`` (stretched, or at its own size), or None when it cannot be drawn (SVG and EMF,
+    damaged data, or more pixels than a screen may have)."""
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            if picture.width > _MAX_SIDE or picture.height > _MAX_SIDE:
+                return None
+            image = picture.convert("RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    width, height = box[2] - box[0] + 1, box[3] - box[1] + 1
+    return image.resize((width, height)) if stretch else image.crop((0, 0, min(width, image.width),
+                                                                     min(height, image.height)))
+
+
 class _Item:
     """An item's attributes with TIA's defaults for its kind."""
 
@@ -276,7 +300,7 @@ def _draw_box(draw: ImageDraw.ImageDraw, item: _Item, text: str | None) -> None:
 
 
 def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject, values: Mapping[str, Any],
-               text_lists: Mapping[str, Sequence[Any]]) -> None:
+               text_lists: Mapping[str, Sequence[Any]], graphics: Mapping[str, bytes]) -> None:
     item = _Item(obj, values)
     if (item.attr("Visible") or "true").lower() == "false":
         return
@@ -293,6 +317,16 @@ def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject,
         if entries is not None and value is not None:
             text = list_text(entries, value) or ""
         _clipped(image, item, lambda d: _draw_box(d, item, text))
+    elif kind == "GraphicView":
+        name = item_picture(obj)
+        data = graphics.get(name.lower()) if name else None
+        box = item.box()
+        picture = _picture(data, box, (item.attr("AutoSizing") or "StretchPicture") == "StretchPicture") if data else None
+        if picture is None:
+            draw.rectangle(box, outline=_GREY, width=1)
+            draw.text((box[0] + 2, box[1] + 2), name or kind, fill=_GREY, font=ImageFont.load_default(size=10))
+        else:
+            image.paste(picture, box[:2], picture)
     elif kind in ("Ellipse", "Circle"):
         color, width = item.border()
         draw.ellipse(item.box(), fill=item.fill(), outline=color, width=width or 1)
@@ -346,10 +380,12 @@ class _Shifted:
 
 
 def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None,
-                  text_lists: Mapping[str, Sequence[Any]] | None = None) -> bytes:
+                  text_lists: Mapping[str, Sequence[Any]] | None = None,
+                  graphics: Mapping[str, bytes] | None = None) -> bytes:
     """The screen as a PNG of its ``Width`` × ``Height``; ``values`` maps HMI tag names (any case) to the values
     their I/O fields show (a tag missing from it shows :data:`NO_VALUE`); ``text_lists`` maps text list names to
-    their entries (``range_from``, ``range_to``, ``default``, ``text``), which symbolic I/O fields show.
+    their entries (``range_from``, ``range_to``, ``default``, ``text``), which symbolic I/O fields show;
+    ``graphics`` maps project graphic names to their images, which graphic views show.
 
     Raises:
         ValueError: the screen has no size, or one larger than 4096 pixels a side.
@@ -363,8 +399,9 @@ def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None,
     image = Image.new("RGB", (width, height), _color(root.attr("BackColor"), _WHITE))
     draw = ImageDraw.Draw(image)
     lists = {name.lower(): entries for name, entries in (text_lists or {}).items()}
+    pictures = {name.lower(): data for name, data in (graphics or {}).items()}
     for obj in screen_items_deep(root, visible_only=True):
-        _draw_item(image, draw, obj, lowered, lists)
+        _draw_item(image, draw, obj, lowered, lists, pictures)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()

@@ -240,3 +240,22 @@ def test_a_cpu_without_hmi_access_shows_no_values(client: TestClient[Any], panel
     assert (speed["value"], speed["quality"], speed["error"]["code"], speed["plc"]) == (
         None, "Bad", "CPU_ACCESS_DENIED", "PLC_1")
     assert region(screen_image(client, viewer_headers)) == region(reference("###"))
+
+
+def test_graphic_views_show_their_project_graphic(client: TestClient[Any], panel: Headers, workspace: Path,
+                                                  viewer_headers: Headers) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 0, 255)).save(out, format="PNG")
+    (workspace / "pump.png").write_bytes(out.getvalue())
+    data(client.post(f"{HMI}/project-graphics/actions/import", json={"importFilePath": "pump.png", "name": "Pump_on"},
+                     headers=panel))
+    pump, lost = sx.new_item("GraphicView", "Pump", 600, 300, 60, 60), sx.new_item("GraphicView", "Lost", 700, 300, 60, 60)
+    pump.set_link("Picture", "Pump_on")
+    lost.set_link("Picture", "Nowhere")
+    screen = sx.new_screen("Plant", 3, 800, 480, "V19", [pump, lost])
+    data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": write(workspace, "p.xml", screen)},
+                     headers=panel))
+    image = Image.open(io.BytesIO(client.get(f"{HMI}/screens/Plant/image", headers=viewer_headers).content))
+    image = image.convert("RGB")
+    assert image.getpixel((630, 330)) == (0, 0, 255)  # the 8x8 graphic stretched over the view (AutoSizing default)
+    assert image.getpixel((700, 330)) == (150, 150, 150) and image.getpixel((730, 330)) == (255, 255, 255)  # outlined
