@@ -118,9 +118,12 @@ class PlcLink(Protocol):
         """Write each, answer the value read back. Raises ConnectionFailedError."""
 
 
-def failed_reading(tag: TagMapping, code: str, description: str, status: int, timestamp: str | None = None) -> TagReading:
+def failed_reading(
+    tag: TagMapping, code: str, description: str, status: int, timestamp: str | None = None,
+) -> TagReading:
     """An item's error as a Bad reading."""
-    return TagReading(tag.name, None, tag.data_type, "Bad", timestamp or utc_now(), ItemError(code, description, status))
+    error = ItemError(code, description, status)
+    return TagReading(tag.name, None, tag.data_type, "Bad", timestamp or utc_now(), error)
 
 
 class ConnectionStore:

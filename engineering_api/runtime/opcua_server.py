@@ -6,7 +6,8 @@ What it serves is a :class:`~engineering_api.runtime.sources.TagSource` of one i
 AccessLevel says so, and a write to another one answers ``BadNotWritable``). Every read of a Value attribute reads
 the CPU between two scans through the source (the process image and DBs, never a copy), every write writes it, so
 a client sees exactly what the runtime API sees. Node ids and data types as an S7-1500 names them
-(:mod:`engineering_api.runtime.opcua_names`), below ``Objects/<instance>/DataBlocksGlobal`` and ``.../Tags``.
+(:mod:`engineering_api.runtime.opcua_names`), below ``Objects/<instance>`` (``ns=3;s=PLC``): ``DataBlocksGlobal``
+and ``Tags``.
 
 The server listens on 127.0.0.1 only, without security (SecurityPolicy None, anonymous): it is a development
 stand-in for a PLC on this machine, not a plant-facing endpoint. Each server runs its own asyncio loop in its own
@@ -198,7 +199,7 @@ class SimulatedOpcUaServer:
         served = tuple((t.name, t.data_type, t.writable) for t in tags)
         if served == self._served:
             return
-        root_id = ua.NodeId(self.instance, S7_NAMESPACE_INDEX)
+        root_id = ua.NodeId("PLC", S7_NAMESPACE_INDEX)  # as an S7-1500 names its PLC object; browse name: instance
         with contextlib.suppress(ua.UaError):
             await server.delete_nodes([server.get_node(root_id)], recursive=True)
         self._names = {}

@@ -66,6 +66,7 @@ def test_asyncua_client_reads_and_writes_a_running_instance(
             await opc.get_node(node('"Motor_DB"."secret"')).read_value()
         except ua.UaStatusCodeError as exc:
             out["secret"] = exc.code
+        out["root"] = (await opc.get_node("ns=3;s=PLC").read_browse_name()).Name
         db = opc.get_node(node('"Motor_DB"'))
         out["members"] = sorted([(await child.read_browse_name()).Name for child in await db.get_children()])
         return out
@@ -77,7 +78,7 @@ def test_asyncua_client_reads_and_writes_a_running_instance(
     assert seen["limit"] == 100 and seen["limit_access"].Value.Value & ua.AccessLevel.CurrentWrite.mask == 0
     assert seen["limit_write"] in (ua.StatusCodes.BadNotWritable, ua.StatusCodes.BadUserAccessDenied)
     assert seen["secret"] == ua.StatusCodes.BadNodeIdUnknown
-    assert seen["members"] == ["count", "limit", "running", "speed"]
+    assert seen["members"] == ["count", "limit", "running", "speed"] and seen["root"] == "Rt"
     # The OPC UA write went into the CPU's DB: the runtime API reads it, and a write there is what OPC UA reads.
     assert data(client.get(value_path('"Motor_DB".speed'), headers=users["reader"]))["value"] == 12.5
     assert data(client.get(value_path('"Motor_DB".limit'), headers=users["reader"]))["value"] == 100
