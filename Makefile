@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test mono gitcli redis realclient bench openapi clean
+.PHONY: run test mono gitcli redis postgres realclient bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,8 +60,21 @@ redis:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; \
 	fi
 
+# The --db postgresql:// tests start their own PostgreSQL cluster (initdb on a free port); Debian's postgresql is
+# installed like Mono when missing, without it those tests skip with the reason (CI=true: fail).
+postgres:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		:; \
+	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make: not installing postgresql (not root or no apt-get); the --db tests need: sudo apt-get install -y postgresql"; \
+	else \
+		echo "make: installing postgresql for the --db tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	fi
+
 # --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents).
-test: $(STAMP) mono gitcli redis
+test: $(STAMP) mono gitcli redis postgres
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # T-IA Connect's VS Code client, unmodified, against a served engineering-api (tests/realclient/README.md). It is

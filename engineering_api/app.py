@@ -101,7 +101,7 @@ def _worker_for(settings: Settings, backend: EngineeringBackend) -> Any:
 def create_services(settings: Settings, backend: EngineeringBackend | None = None) -> Services:
     """Open the database, keys and worker; apply settings saved through the API."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.database_path)
+    db = Database(settings.database_target)
     settings = settings.with_saved(saved_settings(db))
     for root in settings.roots:
         root.mkdir(parents=True, exist_ok=True)

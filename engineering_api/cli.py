@@ -24,6 +24,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         farm_url=getattr(args, "farm", None),
+        db=getattr(args, "db", None),
         farm_state_url=getattr(args, "farm_state", None),
     )
 
@@ -34,7 +35,8 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_BACKEND"] = settings.backend
     os.environ["ENGINEERING_API_HOST"] = settings.host
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
-    for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url)):
+    for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url),
+                        ("DB", settings.db)):
         if value:
             os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
@@ -76,13 +78,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
         return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.database_path)
+    db = Database(settings.database_target)
     created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)
     db.close()
     if created:
         print(f"First start: an admin API key was written to {created} (mode 0600). Send it as X-API-Key.")
     else:
-        print(f"API keys are in {settings.database_path}; the first admin key was written to {settings.secret_path}.")
+        print(f"API keys are in {settings.database_shown}; the first admin key was written to {settings.secret_path}.")
     mode = f"farm {settings.farm_url}" if settings.farm_url else f"backend {settings.backend}"
     print(f"engineering-api on http://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
     print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
@@ -139,7 +141,7 @@ def _store(args: argparse.Namespace) -> Any:
 
     settings = _settings(args)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return ApiKeyStore(Database(settings.database_path))
+    return ApiKeyStore(Database(settings.database_target))
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
@@ -284,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(serve)
     serve.add_argument("--host", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 9000)")
+    serve.add_argument("--db", metavar="POSTGRES_URL", help="keep jobs, keys, audit and state in PostgreSQL "
+                       "(postgresql://user:password@host/db) instead of <data-dir>/engineering-api.sqlite3")
     serve.add_argument("--farm", metavar="BROKER_URL", help="farm mode: send backend work to agents through this "
                        "Celery broker (redis://… or amqp://…)")
     serve.add_argument("--farm-state", metavar="REDIS_URL", help="Redis for results and heartbeats (default: the "

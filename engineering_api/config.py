@@ -68,6 +68,9 @@ class Settings:
     """At most this many snapshots are kept per object; the oldest go first (0: no limit)."""
     snapshot_cleanup_interval_hours: float = 6.0
     """How often the snapshot cleanup runs."""
+    db: str | None = None
+    """``postgresql://…``: the API node's jobs, keys, audit and state in PostgreSQL instead of the SQLite file
+    (an API node that must not lose its disk); the password is never printed or logged."""
     farm_url: str | None = None
     """A farm's broker (``redis://…`` or ``amqp://…``): backend calls go to agents instead of this process."""
     farm_state_url: str | None = None
@@ -93,6 +96,20 @@ class Settings:
     def database_path(self) -> Path:
         """The SQLite file."""
         return self.data_dir / "engineering-api.sqlite3"
+
+    @property
+    def database_target(self) -> Path | str:
+        """Where the service database is: the ``db`` URL when given, else the SQLite file."""
+        return self.db or self.database_path
+
+    @property
+    def database_shown(self) -> str:
+        """:attr:`database_target` as it may be printed: a URL without its password."""
+        if not self.db:
+            return str(self.database_path)
+        scheme, _, rest = self.db.partition("://")
+        credentials, at, host = rest.rpartition("@")
+        return f"{scheme}://{credentials.split(':', 1)[0]}{at}{host}" if at else self.db
 
     @property
     def secret_path(self) -> Path:

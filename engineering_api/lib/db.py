@@ -1,4 +1,4 @@
-"""The service's SQLite database: jobs, API keys, audit records and saved settings.
+"""The service's database: jobs, API keys, audit records and saved settings (SQLite, or PostgreSQL).
 
 One connection shared under a lock. Statements are short, so running them on the event loop thread
 costs less than hopping to a thread pool would.
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from pathlib import Path
 
-__all__ = ("Database", "KeyValueStore")
+__all__ = ("Database", "KeyValueStore", "is_postgres")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -78,29 +78,58 @@ _ADDED_COLUMNS = {
 """Columns added after a table was first released: a database from an older version gets them at open."""
 
 
-class Database:
-    """A thin, thread-safe wrapper over one sqlite3 connection."""
+def is_postgres(target: Path | str) -> bool:
+    """Whether ``target`` names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
-    def __init__(self, path: Path | str) -> None:
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
+
+class Database:
+    """A thin, thread-safe wrapper over one connection: a SQLite file, or PostgreSQL for a ``postgresql://`` URL.
+
+    Statements are written in SQLite's dialect; :mod:`engineering_api.lib.postgres` rewrites them for PostgreSQL.
+    """
+
+    def __init__(self, target: Path | str) -> None:
+        self.postgres = is_postgres(target)
         self._lock = threading.RLock()
+        if self.postgres:
+            from engineering_api.lib.postgres import PgConnection
+
+            self._conn: Any = PgConnection(str(target))
+        else:
+            self._conn = sqlite3.connect(str(target), check_same_thread=False, isolation_level=None)
+            self._conn.row_factory = sqlite3.Row
         with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
+            if not self.postgres:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            self.create(_SCHEMA)
             for table, columns in _ADDED_COLUMNS.items():
                 self._add_missing_columns(table, columns)
 
+    def create(self, schema: str) -> None:
+        """Run ``CREATE … IF NOT EXISTS`` statements (a module's own tables)."""
+        with self._lock:
+            self._conn.executescript(schema)
+
+    def has_table(self, table: str) -> bool:
+        """Whether ``table`` exists (a module's tables are created when it is first used)."""
+        if self.postgres:
+            return self.one("SELECT 1 FROM information_schema.tables WHERE table_name = ?", (table,)) is not None
+        return self.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)) is not None
+
     def _add_missing_columns(self, table: str, columns: dict[str, str]) -> None:
-        present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+        if self.postgres:
+            present = self._conn.columns(table)
+        else:
+            present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
         for name, ddl in columns.items():
             if name in present:
                 continue
             try:
                 self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}")
-            except sqlite3.OperationalError as exc:  # another process (the CLI, a second worker) added it first
-                if "duplicate column" not in str(exc):
+            except Exception as exc:  # another process (the CLI, a second worker) added it first
+                if "duplicate column" not in str(exc) and "already exists" not in str(exc):
                     raise
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
@@ -124,10 +153,10 @@ class Database:
             return self._conn.execute(sql, params).fetchall()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on error."""
+    def transaction(self) -> Iterator[Any]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on error; yields the connection (``execute`` as sqlite3's)."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
             try:
                 yield self._conn
             except BaseException:

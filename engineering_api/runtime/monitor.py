@@ -165,8 +165,7 @@ def _configured(services: Services) -> bool:
     db = services.db
     if KeyValueStore(db, "runtime.history.").get("settings"):
         return True
-    table = db.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runtime_alarm_defs'")
-    return table is not None and db.one("SELECT 1 FROM runtime_alarm_defs LIMIT 1") is not None
+    return db.has_table("runtime_alarm_defs") and db.one("SELECT 1 FROM runtime_alarm_defs LIMIT 1") is not None
 
 
 def start_runtime_monitor(services: Services) -> None:
