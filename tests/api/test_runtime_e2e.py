@@ -42,12 +42,15 @@ END_ORGANIZATION_BLOCK
 """
 
 
-def test_released_tags_of_a_downloaded_program(client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> None:
-    h = admin_headers
+TAGS = ({"name": "Run_PB", "dataType": "Bool", "logicalAddress": "%I0.0"},
+        {"name": "Lamp", "dataType": "Bool", "logicalAddress": "%Q0.0", "hmiWriteable": False},
+        {"name": "Service_Key", "dataType": "Bool", "logicalAddress": "%I0.1", "hmiAccessible": False})
+
+
+def download_line(client: Any, h: Headers, tags: tuple[dict[str, Any], ...] = TAGS) -> None:
+    """PLC_1 gets ``tags`` and the program ``SCL``, downloaded through HTTP to a SingleStep PLCSim instance "Line"."""
     assert configure(client, h, "PLC_1", "192.168.0.10").status_code == 200
-    for tag in ({"name": "Run_PB", "dataType": "Bool", "logicalAddress": "%I0.0"},
-                {"name": "Lamp", "dataType": "Bool", "logicalAddress": "%Q0.0", "hmiWriteable": False},
-                {"name": "Service_Key", "dataType": "Bool", "logicalAddress": "%I0.1", "hmiAccessible": False}):
+    for tag in tags:
         data(client.post(f"{DEVICE}/tags", json=tag, headers=h))
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
     data(client.post(f"{DEVICE}/external-sources/import-and-generate",
@@ -58,6 +61,11 @@ def test_released_tags_of_a_downloaded_program(client: Any, admin_headers: Heade
     data(client.post("/api/simulation/instances/Line/power-on", headers=h))
     downloaded = data(client.post(f"{DEVICE}/actions/download-sync", json={"startAfterDownload": True}, headers=h))
     assert downloaded["state"] == "Success", downloaded
+
+
+def test_released_tags_of_a_downloaded_program(client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> None:
+    h = admin_headers
+    download_line(client, h)
 
     make_user(client, h, "mes", ["read", "write"])
     make_user(client, h, "board", ["read"])

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.api.test_runtime_auth import RT, login, make_user
-from tests.api.test_runtime_e2e import DEVICE, SCL
-from tests.conftest import configure, data
+from tests.api.test_runtime_e2e import TAGS, download_line
+from tests.conftest import data
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
@@ -21,19 +21,7 @@ def test_the_runtime_api_reaches_a_simulated_plc_through_its_opcua_server(
     client: Any, admin_headers: Headers, cpu: dict[str, Any],
 ) -> None:
     h = admin_headers
-    assert configure(client, h, "PLC_1", "192.168.0.10").status_code == 200
-    for tag in ({"name": "Run_PB", "dataType": "Bool", "logicalAddress": "%I0.0"},
-                {"name": "Lamp", "dataType": "Bool", "logicalAddress": "%Q0.0", "hmiWriteable": False}):
-        data(client.post(f"{DEVICE}/tags", json=tag, headers=h))
-    data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
-    data(client.post(f"{DEVICE}/external-sources/import-and-generate",
-                     json={"SourceName": "Line.scl", "SclContent": SCL}, headers=h))
-    data(client.post("/api/simulation/instances/create", json={"name": "Line", "cpuType": "CPU1516"}, headers=h))
-    data(client.put("/api/simulation/instances/Line/network", json={"ipAddress": "192.168.0.10"}, headers=h))
-    data(client.put("/api/simulation/instances/Line/config", json={"operatingMode": "SingleStep"}, headers=h))
-    data(client.post("/api/simulation/instances/Line/power-on", headers=h))
-    assert data(client.post(f"{DEVICE}/actions/download-sync", json={"startAfterDownload": True},
-                            headers=h))["state"] == "Success"
+    download_line(client, h, TAGS[:2])
     server = data(client.put(f"{RT}/opcua-servers/Line", json={}, headers=h), 201)
     try:
         made = data(client.post(f"{RT}/connections", json={"name": "Line over OPC UA", "kind": "opcua",
