@@ -5,7 +5,8 @@ A Comfort or Basic panel added from the catalog gets what TIA gives a new one: t
 later (TIA creates one when the panel is connected to a PLC in "Devices & networks" or in the Connections
 editor; here through an import). Every object is held as its :class:`simatic_xml.hmi.HmiDocument`, so an
 export is the stored document and a saved project holds files TIA could import
-(``Devices/<device>/HMI/{Screens,Tags,Connections,Scripts,TextLists,GraphicLists}/<name>.xml``). VB scripts,
+(``Devices/<device>/HMI/{Screens,Tags,Connections,Scripts,TextLists,GraphicLists}/<name>.xml``; screens and tag
+tables in a user folder have its path after a tab in ``order.txt``, the folders are in ``folders.txt``). VB scripts,
 text lists and graphic lists come only through imports (a new panel has none).
 """
 
@@ -54,6 +55,10 @@ class HmiTarget:
     """VB scripts (``Hmi.RuntimeScripting.VBScript``)."""
     text_lists: dict[str, sx.HmiDocument] = field(default_factory=dict)
     graphic_lists: dict[str, sx.HmiDocument] = field(default_factory=dict)
+    folders: dict[str, list[str]] = field(default_factory=lambda: {"screens": [], "tags": []})
+    """User folders below "Screens" and "HMI tags" as paths (``a``, ``a/b``), parents first."""
+    placed: dict[str, dict[str, str]] = field(default_factory=lambda: {"screens": {}, "tags": {}})
+    """The user folder of each screen and tag table in one (stored name → path); the others are at the top."""
 
 
 def find_document(objects: dict[str, sx.HmiDocument], name: str) -> str | None:
@@ -140,6 +145,8 @@ def hmi_target(device: Device, version: str) -> HmiTarget:
 _FOLDERS = (("screens", "Screens"), ("tag_tables", "Tags"), ("connections", "Connections"), ("scripts", "Scripts"),
             ("text_lists", "TextLists"), ("graphic_lists", "GraphicLists"))
 _UNSAFE = re.compile(r'[<>:"/\\|?*%\x00-\x1f]')
+_FOLDER_KINDS = {"screens": "screens", "tag_tables": "tags"}
+"""HmiTarget attribute → the kind of user folder its objects can be in."""
 
 
 def _file_name(name: str) -> str:
@@ -160,8 +167,14 @@ def save_hmi(device: Device, folder: Path, commit: FolderCommit) -> None:
         for name, doc in objects.items():
             wanted.add(folder / "HMI" / sub / _file_name(name))
             commit.write(folder / "HMI" / sub / _file_name(name), sx.to_bytes(doc))
+        kind = _FOLDER_KINDS.get(attr)
+        placed = device.hmi.placed[kind] if kind else {}
         wanted.add(folder / "HMI" / sub / "order.txt")
-        commit.write(folder / "HMI" / sub / "order.txt", "".join(f"{_file_name(n)}\n" for n in objects))
+        commit.write(folder / "HMI" / sub / "order.txt",
+                     "".join(f"{_file_name(n)}\t{placed[n]}\n" if n in placed else f"{_file_name(n)}\n" for n in objects))
+        if kind and device.hmi.folders[kind]:
+            wanted.add(folder / "HMI" / sub / "folders.txt")
+            commit.write(folder / "HMI" / sub / "folders.txt", "".join(f"{p}\n" for p in device.hmi.folders[kind]))
     base = folder / "HMI"
     if base.is_dir():
         for stale in sorted(p for p in base.rglob("*") if p.is_file() and not is_transient(p.name)):
@@ -189,7 +202,14 @@ def load_hmi(device: Device, folder: Path) -> None:
         order = base / sub / "order.txt"
         names = order.read_text(encoding="utf-8").splitlines() if order.is_file() else []
         objects: dict[str, sx.HmiDocument] = getattr(target, attr)
-        for file_name in names:
+        kind = _FOLDER_KINDS.get(attr)
+        for line in names:
+            file_name, _, user_folder = line.partition("\t")
             doc = sx.read_hmi((base / sub / file_name).read_bytes())
             objects[doc.root.attr("Name") or ""] = doc
+            if kind and user_folder:
+                target.placed[kind][doc.root.attr("Name") or ""] = user_folder
+        folders = base / sub / "folders.txt"
+        if kind and folders.is_file():
+            target.folders[kind] = folders.read_text(encoding="utf-8").splitlines()
     device.hmi = target

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from engineering_api.backend.areas.hmi import (
     HmiConnectionInfo,
     HmiExport,
@@ -18,6 +20,7 @@ from engineering_api.backend.areas.hmi import (
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
 from engineering_api.rules.hmi_compile import HmiSources, Station, check_hmi, compile_result
 from fakes.hmi import document_exists, export_document, find_document, hmi_target, panel_size, store_document
+from fakes.hmi_folders import HmiFolderOperations, folder_of, place, stored_folder
 from fakes.hmi_resources_ops import HmiResourceOperations
 from fakes.hmi_unified import HmiUnifiedOperations
 from simatic_xml import hmi as sx
@@ -63,7 +66,7 @@ def _int(text: str | None) -> int:
         return 0
 
 
-class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
+class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations):
     """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_device``. Scripts,
     text and graphic lists, project graphics and library types: :class:`fakes.hmi_resources_ops.HmiResourceOperations`."""
 
@@ -77,35 +80,42 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
         return self._hmi(self._project(), device)[1]
 
     def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
-        return [screen_info(doc) for doc in self._hmi_read(device).screens.values()]
+        target = self._hmi_read(device)
+        return [msgspec.structs.replace(screen_info(doc), folder=folder_of(target, "screens", name))
+                for name, doc in target.screens.items()]
 
     def export_hmi_screen(self, device: str, name: str) -> HmiExport:
         return export_document(self._hmi_read(device).screens, name, "screen", "SCREEN_NOT_FOUND", device)
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
-                          source: str = "document") -> HmiScreenInfo:
+                          source: str = "document", folder: str = "") -> HmiScreenInfo:
         doc = read_document(data, sx.SCREEN, source)
         with self._change() as project:
             found, target = self._hmi(project, device)
+            folder = stored_folder(target, "screens", folder)
             existing = find_document(target.screens, doc.root.name)
             if existing is not None and not overwrite:
                 raise document_exists("screen", "SCREEN_EXISTS", existing, device)
             numbers = {k: screen_number(v) for k, v in target.screens.items() if k != existing}
             check_screen(doc, numbers, panel_size(found))
             store_document(target.screens, doc, existing)
-        return screen_info(doc)
+            place(target, "screens", doc.root.name, folder, replaced=existing)
+        return msgspec.structs.replace(screen_info(doc), folder=folder)
 
     def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
-        return [table_info(doc) for doc in self._hmi_read(device).tag_tables.values()]
+        target = self._hmi_read(device)
+        return [msgspec.structs.replace(table_info(doc), folder=folder_of(target, "tags", name))
+                for name, doc in target.tag_tables.items()]
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
         return export_document(self._hmi_read(device).tag_tables, name, "tag table", "TAG_TABLE_NOT_FOUND", device)
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
-                             source: str = "document") -> HmiTagTableInfo:
+                             source: str = "document", folder: str = "") -> HmiTagTableInfo:
         doc = read_document(data, sx.TAG_TABLE, source)
         with self._change() as project:
             _, target = self._hmi(project, device)
+            folder = stored_folder(target, "tags", folder)
             existing = find_document(target.tag_tables, doc.root.name)
             if existing is not None and not overwrite:
                 raise document_exists("tag table", "TAG_TABLE_EXISTS", existing, device)
@@ -113,7 +123,8 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
                          for t in other.root.objects(sx.TAG)}
             check_tags(doc, {k.lower() for k in target.connections}, elsewhere)
             store_document(target.tag_tables, doc, existing)
-        return table_info(doc)
+            place(target, "tags", doc.root.name, folder, replaced=existing)
+        return msgspec.structs.replace(table_info(doc), folder=folder)
 
     def list_hmi_connections(self, device: str) -> list[HmiConnectionInfo]:
         return [connection_info(doc) for doc in self._hmi_read(device).connections.values()]

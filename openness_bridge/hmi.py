@@ -26,7 +26,9 @@ from engineering_api.backend.areas.hmi import (
 )
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.backend.models import CompileResult
+from engineering_api.rules.folders import target_folder
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
+from openness_bridge.hmi_folders import HmiFolderOperations
 from openness_bridge.hmi_resources import HmiResourceOperations
 from openness_bridge.hmi_unified import HmiUnifiedOperations
 from simatic_xml import hmi as sx
@@ -74,7 +76,7 @@ def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
         code=code, details={"name": name})
 
 
-class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
+class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations):
     """Mixed into ``OpennessBackend`` (scripts, lists, graphics, library types: ``HmiResourceOperations``); relies on its ``_call``, ``_change``, ``_project``, ``_find_device``,
     ``_service``, ``_namespace`` and ``_export_bytes``/``_import_bytes``."""
 
@@ -151,12 +153,14 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
         return self._call("Screen.Export", run)  # type: ignore[attr-defined]
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
-                          source: str = "document") -> HmiScreenInfo:
+                          source: str = "document", folder: str = "") -> HmiScreenInfo:
         doc = read_document(data, sx.SCREEN, source)
 
         def run() -> HmiScreenInfo:
-            folder = self._hmi_target(device).ScreenFolder
-            screens = self._hmi_docs(_walk(folder, "Screens"))
+            target = self._hmi_target(device)
+            into = self._user_folder(target, "screens", folder)
+            folder_path = target_folder(folder)
+            screens = self._hmi_docs(_walk(target.ScreenFolder, "Screens"))
             existing = next((o for o, d in screens if d.root.name.casefold() == doc.root.name.casefold()), None)
             if existing is not None and not overwrite:
                 raise _exists("screen", "SCREEN_EXISTS", str(existing.Name), device)
@@ -164,8 +168,8 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
             sizes = {(int(d.root.attr("Width") or 0), int(d.root.attr("Height") or 0)) for _, d in screens}
             numbers = {d.root.name: screen_number(d) for o, d in screens if o is not existing}
             check_screen(doc, numbers, next(iter(sizes)) if len(sizes) == 1 else None)
-            self._import_bytes(folder.Screens, data, override=existing is not None)  # type: ignore[attr-defined]
-            return _screen_info(doc)
+            self._import_bytes(into.Screens, data, override=existing is not None)  # type: ignore[attr-defined]
+            return _screen_info(doc, folder_path)
 
         return self._change("ScreenComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
 
@@ -188,11 +192,12 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
         return self._call("TagTable.Export", run)  # type: ignore[attr-defined]
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
-                             source: str = "document") -> HmiTagTableInfo:
+                             source: str = "document", folder: str = "") -> HmiTagTableInfo:
         doc = read_document(data, sx.TAG_TABLE, source)
 
         def run() -> HmiTagTableInfo:
             target = self._hmi_target(device)
+            into = self._user_folder(target, "tags", folder)
             tables = self._hmi_docs(_walk(target.TagFolder, "TagTables"))
             existing = next((o for o, d in tables if d.root.name.casefold() == doc.root.name.casefold()), None)
             if existing is not None and not overwrite:
@@ -200,9 +205,8 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations):
             elsewhere = {t.name.lower(): d.root.name for o, d in tables if o is not existing
                          for t in d.root.objects(sx.TAG)}
             check_tags(doc, {str(c.Name).lower() for c in target.Connections}, elsewhere)
-            tables_composition = target.TagFolder.TagTables
-            self._import_bytes(tables_composition, data, override=existing is not None)  # type: ignore[attr-defined]
-            return _table_info(doc)
+            self._import_bytes(into.TagTables, data, override=existing is not None)  # type: ignore[attr-defined]
+            return _table_info(doc, target_folder(folder))
 
         return self._change("TagTableComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
 

@@ -84,11 +84,13 @@ class ExportConnectionInput(CamelStruct, kw_only=True):
 
 
 class ImportInput(CamelStruct, kw_only=True):
-    """A SimaticML file inside the roots; ``overwrite`` replaces an object of the same name."""
+    """A SimaticML file inside the roots; ``overwrite`` replaces an object of the same name; ``folderPath`` (screens
+    and tag tables of a classic panel) puts it in that user folder."""
 
     device_name: str
     import_file_path: str
     overwrite: bool = False
+    folder_path: str = ""
 
 
 class HmiExportResult(CamelStruct):
@@ -153,6 +155,20 @@ def _tags(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiTagInfo]:
     return [tag for table in list_tag_tables(ctx, d.device_name) for tag in table.tags]
 
 
+def _folder(d: ImportInput, part: str) -> str:
+    """The user folder an import goes into (screens and tag tables only).
+
+    Raises:
+        ValidationError: ``INVALID_FOLDER`` (a malformed path, or a folder for a connection).
+    """
+    if d.folder_path.strip() and part == "connections":
+        raise e.ValidationError("Connections have no user folders (HmiTarget.Connections); leave folderPath out.",
+                                code="INVALID_FOLDER", details={"field": "folderPath"})
+    from engineering_api.rules.folders import target_folder
+
+    return target_folder(d.folder_path, field="folderPath")
+
+
 def _connections(ctx: OperationContext, device: str) -> list[HmiConnectionInfo]:
     return unified_or(ctx, device, lambda: ctx.backend.list_hmi_connections(device), unified_connections)
 
@@ -162,7 +178,10 @@ def _import(method: str, part: str) -> Any:
         path = Path(d.import_file_path)
         if panel_kind(ctx, d.device_name)[0] == "unified":
             return import_part(ctx, d.device_name, path, part, d.overwrite)
-        return getattr(ctx.backend, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name)
+        folder = _folder(d, part)
+        extra = {"folder": folder} if folder else {}
+        return getattr(ctx.backend, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name,
+                                            **extra)
 
     return handler
 
@@ -187,6 +206,11 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
         path = Path(d.import_file_path)
         if panel_kind(ctx, d.device_name)[0] == "unified":
             return preview_part(ctx, d.device_name, path, part, d.overwrite)
+        folder = _folder(d, part)
+        known = ctx.backend.list_hmi_folders(d.device_name, "screens" if part == "screens" else "tags") if folder else []
+        if folder and folder.casefold() not in {k.casefold() for k in known}:
+            raise e.NotFoundError(f"The panel has no user folder '{folder}'; create it first.", code="FOLDER_NOT_FOUND",
+                                  details={"folderPath": folder})
         try:
             doc = sx.read_hmi(path.read_bytes(), expect=expect)
         except SimaticMLError as exc:

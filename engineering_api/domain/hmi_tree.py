@@ -1,7 +1,8 @@
 """HMI reference routes that follow from the screen and tag model: screen tree, screen details, tag trees.
 
 ``GET …/hmi/screens/tree`` and ``…/hmi/tags/tree`` give a panel's "Screens" and "HMI tags" folders as trees (user
-folders, a Unified panel's screen and tag table groups, with their screens or tag tables); ``GET
+folders, empty ones too, or a Unified panel's screen and tag table groups, with their screens or tag tables; a
+classic panel's user folders are made with ``POST …/hmi/screens|tags/folders {folderPath}``); ``GET
 …/hmi/screens/{screenName}/details`` a screen with its items (type, position, size, bound HMI tag, text), read
 from the screen's SimaticML or a Unified panel's object model; ``GET /api/hmi/tags/tree`` the tag trees of every HMI
 device of the project, with the devices it cannot show and why. Reads, for the viewer role; errors as the other HMI
@@ -20,7 +21,7 @@ from engineering_api.jobs.operations import Operation, OperationContext, RouteSp
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import hmi as sx
 
-__all__ = ("OPERATIONS", "SECTION", "HmiDeviceRef", "list_screens", "list_tag_tables")
+__all__ = ("OPERATIONS", "SECTION", "HmiDeviceRef", "list_folders", "list_screens", "list_tag_tables")
 
 SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
@@ -38,6 +39,20 @@ class ScreenRef(CamelStruct):
 
     device_name: str
     screen_name: str
+
+
+class FolderInput(CamelStruct, kw_only=True):
+    """A user folder path (``a/b``) to create."""
+
+    device_name: str
+    folder_path: str
+
+
+class FolderCreated(CamelStruct):
+    """The folder as stored."""
+
+    device_name: str
+    folder_path: str
 
 
 class NoInput(CamelStruct):
@@ -128,20 +143,32 @@ def _node(kind: type[Any], path: str, name: str, field: str) -> Any:
     return kind(name=name, path=path, **{field: []})
 
 
-def _tree(kind: type[Any], root_name: str, field: str, objects: list[Any]) -> Any:
-    """Folder nodes from the objects' ``folder`` paths (``a/b``), folders in first-seen order."""
+def _tree(kind: type[Any], root_name: str, field: str, objects: list[Any],
+          folders: tuple[str, ...] | list[str] = ()) -> Any:
+    """Folder nodes from the user folders (``folders``, empty ones too) and the objects' ``folder`` paths (``a/b``),
+    folders in first-seen order."""
     root = _node(kind, "", root_name, field)
     nodes = {"": root}
-    for obj in objects:
-        path = obj.folder.strip("/")
+
+    def node(path: str) -> Any:
         parts = path.split("/") if path else []
         for depth in range(1, len(parts) + 1):
             sub = "/".join(parts[:depth])
             if sub not in nodes:
                 nodes[sub] = _node(kind, sub, parts[depth - 1], field)
                 nodes["/".join(parts[:depth - 1])].folders.append(nodes[sub])
-        getattr(nodes[path], field).append(obj)
+        return nodes[path]
+
+    for path in folders:
+        node(path.strip("/"))
+    for obj in objects:
+        getattr(node(obj.folder.strip("/")), field).append(obj)
     return root
+
+
+def list_folders(ctx: OperationContext, device: str, kind: str) -> list[str]:
+    """A classic panel's user folders of ``kind`` (a Unified panel's groups show through its objects)."""
+    return unified_or(ctx, device, lambda: ctx.backend.list_hmi_folders(device, kind), lambda model: [])
 
 
 def list_screens(ctx: OperationContext, device: str) -> list[HmiScreenInfo]:
@@ -158,13 +185,14 @@ def list_tag_tables(ctx: OperationContext, device: str) -> list[HmiTagTableInfo]
 def screen_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScreenTree:
     screens = list_screens(ctx, d.device_name)
     return HmiScreenTree(device_name=d.device_name, screen_count=len(screens),
-                         root=_tree(ScreenFolderNode, "Screens", "screens", screens))
+                         root=_tree(ScreenFolderNode, "Screens", "screens", screens,
+                                    list_folders(ctx, d.device_name, "screens")))
 
 
 def tag_tree(ctx: OperationContext, device: str) -> HmiTagTree:
     tables = list_tag_tables(ctx, device)
     return HmiTagTree(device_name=device, tag_table_count=len(tables), tag_count=sum(len(t.tags) for t in tables),
-                      root=_tree(TagFolderNode, "HMI tags", "tag_tables", tables))
+                      root=_tree(TagFolderNode, "HMI tags", "tag_tables", tables, list_folders(ctx, device, "tags")))
 
 
 def tag_forest(ctx: OperationContext, _: NoInput) -> HmiTagForest:
@@ -217,7 +245,23 @@ def _classic_details(ctx: OperationContext, d: ScreenRef) -> HmiScreenDetails:
         device_name=d.device_name, items=items, tags=tags)
 
 
+def _folder_operation(kind: str, label: str, example: str) -> Operation[Any, Any]:
+    return Operation(
+        name=f"hmi.{kind}.folders.create", summary=f"Create a user folder below '{label}' of a classic HMI panel.",
+        section=SECTION, handler=lambda ctx, d: FolderCreated(
+            device_name=d.device_name, folder_path=ctx.backend.create_hmi_folder(d.device_name, kind, d.folder_path)),
+        input=FolderInput, output=FolderCreated, route=RouteSpec("POST", f"{HMI}/{kind}/folders"),
+        errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"folderPath": example},
+        description=f"{'ScreenFolder' if kind == 'screens' else 'TagFolder'}.Folders.Create per missing level (a/b "
+                    "creates a and b); the whole path taken: 409 FOLDER_EXISTS; a name no file system takes: 422 "
+                    f"INVALID_FOLDER. Put {'screens' if kind == 'screens' else 'tag tables'} in it with the import's "
+                    "folderPath. A Unified panel's groups come with its objects (their folder).",
+    )
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    _folder_operation("screens", "Screens", "Process/Line 1"),
+    _folder_operation("tags", "HMI tags", "Motors"),
     Operation(
         name="hmi.screens.tree", summary="Get the full screen tree hierarchy for an HMI device.", section=SECTION,
         handler=screen_tree, input=HmiDeviceRef, output=HmiScreenTree, route=RouteSpec("GET", f"{HMI}/screens/tree"),

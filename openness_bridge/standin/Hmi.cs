@@ -192,23 +192,29 @@ namespace Siemens.Engineering.Hmi.Screen
         private readonly Project _project;
         private readonly HmiState _state;
         internal ScreenSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
-        public ScreenComposition Screens { get { _project.Live(); return new ScreenComposition(_project, _state); } }
-        // User folders are never created in the stand-in: the composition is always empty.
-        public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(); } }
+        public ScreenComposition Screens { get { _project.Live(); return new ScreenComposition(_project, _state, ""); } }
+        public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, ""); } }
     }
 
     public sealed class ScreenUserFolder
     {
-        private ScreenUserFolder() { }
-        public string Name { get { return ""; } }
-        public ScreenComposition Screens { get { return null; } }
-        public ScreenUserFolderComposition Folders { get { return null; } }
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly string _path;
+        internal ScreenUserFolder(Project project, HmiState state, string path) { _project = project; _state = state; _path = path; }
+        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
+        public ScreenComposition Screens { get { _project.Live(); return new ScreenComposition(_project, _state, _path); } }
+        public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, _path); } }
     }
 
     public sealed class ScreenUserFolderComposition : IEnumerable<ScreenUserFolder>
     {
-        internal ScreenUserFolderComposition() { }
-        public IEnumerator<ScreenUserFolder> GetEnumerator() { return new List<ScreenUserFolder>().GetEnumerator(); }
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly string _parent;
+        internal ScreenUserFolderComposition(Project project, HmiState state, string parent) { _project = project; _state = state; _parent = parent; }
+        public ScreenUserFolder Create(string name) { _project.Live(); return new ScreenUserFolder(_project, _state, HmiState.CreateFolder(_project, _state.ScreenFolders, _parent, name)); }
+        public IEnumerator<ScreenUserFolder> GetEnumerator() { _project.Live(); return HmiState.Children(_state.ScreenFolders, _parent).Select(p => new ScreenUserFolder(_project, _state, p)).GetEnumerator(); }
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
@@ -216,25 +222,27 @@ namespace Siemens.Engineering.Hmi.Screen
     {
         private readonly Project _project;
         private readonly HmiState _state;
-        internal ScreenComposition(Project project, HmiState state) { _project = project; _state = state; }
+        private readonly string _folder;
+        internal ScreenComposition(Project project, HmiState state, string folder) { _project = project; _state = state; _folder = folder; }
 
         public Screen Find(string name)
         {
             _project.Live();
-            var found = HmiXml.Find(_state.Screens, name);
+            var found = HmiXml.Find(_state.Screens.Where(x => x.Folder == _folder).ToList(), name);
             return found == null ? null : new Screen(_project, _state, found);
         }
 
         public IList<Screen> Import(FileInfo path, ImportOptions importOptions)
         {
             var made = HmiXml.Import(_project, _state, _state.Screens, "Hmi.Screen.Screen", path, importOptions, "ScreenComposition.Import");
+            made.Folder = _folder;
             return new List<Screen> { new Screen(_project, _state, made) };
         }
 
         public IEnumerator<Screen> GetEnumerator()
         {
             _project.Live();
-            return _state.Screens.Select(s => new Screen(_project, _state, s)).ToList().GetEnumerator();
+            return _state.Screens.Where(x => x.Folder == _folder).Select(s => new Screen(_project, _state, s)).ToList().GetEnumerator();
         }
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
@@ -257,22 +265,29 @@ namespace Siemens.Engineering.Hmi.Tag
         private readonly Project _project;
         private readonly HmiState _state;
         internal TagSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
-        public TagTableComposition TagTables { get { _project.Live(); return new TagTableComposition(_project, _state); } }
-        public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(); } }
+        public TagTableComposition TagTables { get { _project.Live(); return new TagTableComposition(_project, _state, ""); } }
+        public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, ""); } }
     }
 
     public sealed class TagUserFolder
     {
-        private TagUserFolder() { }
-        public string Name { get { return ""; } }
-        public TagTableComposition TagTables { get { return null; } }
-        public TagUserFolderComposition Folders { get { return null; } }
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly string _path;
+        internal TagUserFolder(Project project, HmiState state, string path) { _project = project; _state = state; _path = path; }
+        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
+        public TagTableComposition TagTables { get { _project.Live(); return new TagTableComposition(_project, _state, _path); } }
+        public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, _path); } }
     }
 
     public sealed class TagUserFolderComposition : IEnumerable<TagUserFolder>
     {
-        internal TagUserFolderComposition() { }
-        public IEnumerator<TagUserFolder> GetEnumerator() { return new List<TagUserFolder>().GetEnumerator(); }
+        private readonly Project _project;
+        private readonly HmiState _state;
+        private readonly string _parent;
+        internal TagUserFolderComposition(Project project, HmiState state, string parent) { _project = project; _state = state; _parent = parent; }
+        public TagUserFolder Create(string name) { _project.Live(); return new TagUserFolder(_project, _state, HmiState.CreateFolder(_project, _state.TagFolders, _parent, name)); }
+        public IEnumerator<TagUserFolder> GetEnumerator() { _project.Live(); return HmiState.Children(_state.TagFolders, _parent).Select(p => new TagUserFolder(_project, _state, p)).GetEnumerator(); }
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
@@ -280,25 +295,27 @@ namespace Siemens.Engineering.Hmi.Tag
     {
         private readonly Project _project;
         private readonly HmiState _state;
-        internal TagTableComposition(Project project, HmiState state) { _project = project; _state = state; }
+        private readonly string _folder;
+        internal TagTableComposition(Project project, HmiState state, string folder) { _project = project; _state = state; _folder = folder; }
 
         public TagTable Find(string name)
         {
             _project.Live();
-            var found = HmiXml.Find(_state.TagTables, name);
+            var found = HmiXml.Find(_state.TagTables.Where(x => x.Folder == _folder).ToList(), name);
             return found == null ? null : new TagTable(_project, _state, found);
         }
 
         public IList<TagTable> Import(FileInfo path, ImportOptions importOptions)
         {
             var made = HmiXml.Import(_project, _state, _state.TagTables, "Hmi.Tag.TagTable", path, importOptions, "TagTableComposition.Import");
+            made.Folder = _folder;
             return new List<TagTable> { new TagTable(_project, _state, made) };
         }
 
         public IEnumerator<TagTable> GetEnumerator()
         {
             _project.Live();
-            return _state.TagTables.Select(t => new TagTable(_project, _state, t)).ToList().GetEnumerator();
+            return _state.TagTables.Where(x => x.Folder == _folder).Select(t => new TagTable(_project, _state, t)).ToList().GetEnumerator();
         }
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
@@ -363,6 +380,7 @@ namespace StandIn.Control
 
     internal sealed class HmiObjectState
     {
+        internal string Folder = "";  // a screen's or tag table's user folder path ("a/b"), "" at the top
         internal string Name;
         internal byte[] Xml;
         internal XmlElement Root;
@@ -377,7 +395,25 @@ namespace StandIn.Control
         internal readonly List<HmiObjectState> Scripts = new List<HmiObjectState>();
         internal readonly List<HmiObjectState> TextLists = new List<HmiObjectState>();
         internal readonly List<HmiObjectState> GraphicLists = new List<HmiObjectState>();
+        internal readonly List<string> ScreenFolders = new List<string>();  // user folder paths, parents first
+        internal readonly List<string> TagFolders = new List<string>();
         internal int Width = 800, Height = 480;
+
+        /// <summary>Folders.Create(name): TIA refuses a name the parent already has (ignoring case).</summary>
+        internal static string CreateFolder(Siemens.Engineering.Project project, List<string> folders, string parent, string name)
+        {
+            if (string.IsNullOrEmpty(name) || name.Contains("/") || Children(folders, parent).Any(p => string.Equals(p.Split('/').Last(), name, StringComparison.OrdinalIgnoreCase)))
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("The folder could not be created.", "The name '" + name + "' is not valid or already exists.", null);
+            var path = parent == "" ? name : parent + "/" + name;
+            folders.Add(path);
+            project.State.Modified = true;
+            return path;
+        }
+
+        internal static IEnumerable<string> Children(List<string> folders, string parent)
+        {
+            return folders.Where(p => parent == "" ? !p.Contains("/") : p.StartsWith(parent + "/", StringComparison.Ordinal) && !p.Substring(parent.Length + 1).Contains("/")).ToList();
+        }
 
         internal static bool IsClassic(string typeIdentifier) { return Article(typeIdentifier).StartsWith("6AV2 12", StringComparison.Ordinal) && !IsUnified(typeIdentifier); }
         internal static bool IsUnified(string typeIdentifier) { return Article(typeIdentifier).StartsWith("6AV2 128", StringComparison.Ordinal); }
@@ -536,8 +572,10 @@ namespace StandIn.Control
             foreach (var device in project.Devices.Where(d => d.Hmi != null))
             {
                 yield return new[] { "hmi.device", device.Name };
-                foreach (var s in device.Hmi.Screens) yield return new[] { "hmi.screen", device.Name, Convert.ToBase64String(s.Xml) };
-                foreach (var t in device.Hmi.TagTables) yield return new[] { "hmi.tagtable", device.Name, Convert.ToBase64String(t.Xml) };
+                foreach (var f in device.Hmi.ScreenFolders) yield return new[] { "hmi.screenfolder", device.Name, Record.Text(f) };
+                foreach (var f in device.Hmi.TagFolders) yield return new[] { "hmi.tagfolder", device.Name, Record.Text(f) };
+                foreach (var s in device.Hmi.Screens) yield return new[] { "hmi.screen", device.Name, Convert.ToBase64String(s.Xml), Record.Text(s.Folder) };
+                foreach (var t in device.Hmi.TagTables) yield return new[] { "hmi.tagtable", device.Name, Convert.ToBase64String(t.Xml), Record.Text(t.Folder) };
                 foreach (var c in device.Hmi.Connections) yield return new[] { "hmi.connection", device.Name, Convert.ToBase64String(c.Xml) };
                 foreach (var x in device.Hmi.Scripts) yield return new[] { "hmi.script", device.Name, Convert.ToBase64String(x.Xml) };
                 foreach (var x in device.Hmi.TextLists) yield return new[] { "hmi.textlist", device.Name, Convert.ToBase64String(x.Xml) };
@@ -550,7 +588,10 @@ namespace StandIn.Control
             if (!fields[0].StartsWith("hmi.", StringComparison.Ordinal)) return false;
             var device = project.Devices.First(d => d.Name == fields[1]);
             if (fields[0] == "hmi.device") { device.Hmi = HmiState.Empty(device); return true; }
+            if (fields[0] == "hmi.screenfolder") { device.Hmi.ScreenFolders.Add(Record.Untext(fields[2])); return true; }
+            if (fields[0] == "hmi.tagfolder") { device.Hmi.TagFolders.Add(Record.Untext(fields[2])); return true; }
             var obj = HmiXml.Parse(Convert.FromBase64String(fields[2]), null);
+            if (fields.Length > 3) obj.Folder = Record.Untext(fields[3]);
             var hmi = device.Hmi;
             (fields[0] == "hmi.screen" ? hmi.Screens : fields[0] == "hmi.tagtable" ? hmi.TagTables
                 : fields[0] == "hmi.script" ? hmi.Scripts : fields[0] == "hmi.textlist" ? hmi.TextLists

@@ -15,7 +15,7 @@ replaced only with ``overwrite`` (Openness' ``ImportOptions.Override``; without 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from engineering_api.backend.areas.hmi_resources import HmiResourcePort
 from engineering_api.backend.areas.hmi_unified import HmiUnifiedPort
@@ -24,8 +24,11 @@ from engineering_api.lib.schema import CamelStruct
 if TYPE_CHECKING:
     from engineering_api.backend.models import CompileResult
 
-__all__ = ("DEFAULT_TAG_TABLE", "HmiConnectionInfo", "HmiExport", "HmiPort", "HmiScreenInfo", "HmiTagInfo",
-           "HmiTagTableInfo")
+__all__ = ("DEFAULT_TAG_TABLE", "HmiConnectionInfo", "HmiExport", "HmiFolderKind", "HmiPort", "HmiScreenInfo",
+           "HmiTagInfo", "HmiTagTableInfo")
+
+HmiFolderKind = Literal["screens", "tags"]
+"""Which system folder a user folder is in: "Screens" or "HMI tags"."""
 
 DEFAULT_TAG_TABLE = "Default tag table"
 """The tag table every classic HMI device has (``TagSystemFolder.DefaultTagTable``)."""
@@ -105,12 +108,14 @@ class HmiPort(HmiResourcePort, HmiUnifiedPort, ABC):
 
     @abstractmethod
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
-                          source: str = "document") -> HmiScreenInfo:
-        """Create (with ``overwrite`` replace) a screen from SimaticML.
+                          source: str = "document", folder: str = "") -> HmiScreenInfo:
+        """Create (with ``overwrite`` replace) a screen from SimaticML, in the user folder ``folder`` (``a/b``; empty:
+        the "Screens" folder itself; a replaced screen moves there).
 
         Raises:
             ValidationError: ``INVALID_SIMATICML``, ``SCREEN_SIZE_MISMATCH``, ``SCREEN_NUMBER_NOT_UNIQUE``.
             AlreadyExistsError: ``SCREEN_EXISTS`` without ``overwrite``.
+            NotFoundError: ``FOLDER_NOT_FOUND``.
         """
 
     @abstractmethod
@@ -127,13 +132,30 @@ class HmiPort(HmiResourcePort, HmiUnifiedPort, ABC):
 
     @abstractmethod
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
-                             source: str = "document") -> HmiTagTableInfo:
-        """Create (with ``overwrite`` replace) a tag table from SimaticML.
+                             source: str = "document", folder: str = "") -> HmiTagTableInfo:
+        """Create (with ``overwrite`` replace) a tag table from SimaticML, in the user folder ``folder`` (``a/b``;
+        empty: the "HMI tags" folder itself).
 
         Raises:
             ValidationError: ``INVALID_SIMATICML``, ``CONNECTION_NOT_FOUND`` (a tag's connection).
             AlreadyExistsError: ``TAG_TABLE_EXISTS`` without ``overwrite``; ``TAG_EXISTS`` (a tag name another
                 table of the device has: HMI tag names are unique in the device).
+            NotFoundError: ``FOLDER_NOT_FOUND``.
+        """
+
+    @abstractmethod
+    def list_hmi_folders(self, device: str, kind: HmiFolderKind) -> list[str]:
+        """The user folders below "Screens" (``screens``) or "HMI tags" (``tags``) as paths (``a``, ``a/b``), each
+        parent before its subfolders (``ScreenFolder.Folders`` / ``TagFolder.Folders``, recursively)."""
+
+    @abstractmethod
+    def create_hmi_folder(self, device: str, kind: HmiFolderKind, path: str) -> str:
+        """Create the user folder ``path`` (``a/b``: missing parents too; ``…Folders.Create(name)``); returns the path
+        as stored.
+
+        Raises:
+            ValidationError: ``INVALID_FOLDER`` (an empty part or a name no file system takes, as for PLC folders).
+            AlreadyExistsError: ``FOLDER_EXISTS`` (the whole path exists; names are compared ignoring case).
         """
 
     @abstractmethod
