@@ -5,27 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from simatic_xml import hmi as sx
+from tests.api.test_hmi_api import HMI, MTP700, h, write  # noqa: F401 - h: a project with PLC_1 and HMI_1
 from tests.conftest import Headers, add_device, assert_error, data
-
-TP700 = "6AV2 124-0GC01-0AX0"
-MTP700 = "6AV2 128-3GB06-0AX1"
-HMI = "/api/devices/HMI_1/hmi"
-
-
-@pytest.fixture
-def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> Headers:
-    add_device(client, admin_headers, TP700, "HMI_1")
-    return admin_headers
-
-
-def write(workspace: Path, name: str, doc: sx.HmiDocument) -> str:
-    (workspace / "in").mkdir(exist_ok=True)
-    (workspace / "in" / name).write_bytes(sx.to_bytes(doc))
-    return f"in/{name}"
 
 
 def test_folders_in_the_trees(client: TestClient[Any], h: Headers, viewer_headers: Headers, workspace: Path) -> None:

@@ -8,15 +8,8 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from tests.api.test_hmi_graphics_api import SVG, png
+from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
-
-TP700 = "6AV2 124-0GC01-0AX0"
-
-
-@pytest.fixture
-def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
-    backend.add_device(TP700, None, "HMI_1")
-    return "HMI_1"
 
 
 def test_import_export_delete(backend: EngineeringBackend, panel: str) -> None:
