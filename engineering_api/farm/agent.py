@@ -86,6 +86,8 @@ class AgentRunner:
         token = CancelToken()
         self._current = (call_id, token)
         self.record.current_call = f"{method} {label}".strip()
+        with contextlib.suppress(RedisError):  # shown at once, not at the next beat: a short call is seen too
+            self.registry.heartbeat(self.record)
         try:
             args = decode(payload.get("args", []), progress=progress)
             kwargs = decode(payload.get("kwargs", {}), progress=progress)

@@ -22,7 +22,14 @@ def _held_agent(client: Any, headers: dict[str, str]) -> dict[str, Any]:
     return next(a for a in status["agents"] if a["heldByYou"])
 
 
-def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhere(client, farm_key, workspace, agents):
+def _agent_with(client: Any, watcher: dict[str, str], project: str) -> dict[str, Any]:
+    # Watched by another key: the caller's own requests wait behind its running call on its worker.
+    status = data(client.get("/api/farm/agents", headers=watcher))
+    return next(a for a in status["agents"] if (a["openProject"] or "").endswith(f"/{project}"))
+
+
+def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhere(client, farm_key, workspace, agents,
+                                                                                 viewer_headers):
     caller = farm_key("victim")
     created = data(client.post("/api/projects/actions/create-sync", json={"name": "Saved", "path": str(workspace)},
                                headers=caller))
@@ -37,12 +44,12 @@ def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhe
     stepping.start()
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        record = _held_agent(client, caller)
+        record = _agent_with(client, viewer_headers, "Saved.ap19")
         if record["currentCall"] and record["currentCall"].startswith("sim_step"):
             break
         time.sleep(0.02)
     else:
-        raise AssertionError("the step never started on the agent")
+        raise AssertionError(f"the step never started on the agent: {[a.text[:200] for a in answers]}")
     agents.kill(home)
     stepping.join(30)
     assert not stepping.is_alive(), "the caller was told, not left waiting"
