@@ -54,6 +54,7 @@ from engineering_api.push import signalr_routes, stop_push
 from engineering_api.runtime.formats import XmlResponseMiddleware
 from engineering_api.runtime.monitor import start_runtime_monitor, stop_runtime_monitor
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
+from engineering_api.runtime.pushes_outbox import start_pushes, stop_pushes
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
@@ -171,9 +172,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with running(services), mcp.run():
             start_runtime_monitor(services)  # alarms and logging go on after a restart
+            start_pushes(services)  # pending deliveries of scheduled pushes go out after a restart too
             try:
                 yield
             finally:
+                stop_pushes(services)
                 stop_runtime_monitor(services)
                 await stop_push(services)
                 stop_opcua_servers(services)

@@ -9,10 +9,11 @@ simulated CPU's monitored items and Program_Alarm events (:mod:`engineering_api.
 from __future__ import annotations
 
 from engineering_api.runtime.event_routes import EVENT_ROUTES
+from engineering_api.runtime.pushes_routes import PUSH_ROUTES
 from engineering_api.runtime.routes import ROUTES as _TAG_ROUTES
 from engineering_api.runtime.service import RuntimeService, runtime_of
 
-ROUTES = (*_TAG_ROUTES, *EVENT_ROUTES)
-"""Every runtime API controller: users, sessions and tags (routes.py); alarms, history, subscriptions."""
+ROUTES = (*_TAG_ROUTES, *EVENT_ROUTES, *PUSH_ROUTES)
+"""Every runtime API controller: users, sessions and tags (routes.py); alarms, history, subscriptions; pushes."""
 
 __all__ = ("ROUTES", "RuntimeService", "runtime_of")

@@ -1,0 +1,233 @@
+"""Scheduled pushes to an ERP (issue 17, "end of shift"): push definitions and where they are kept.
+
+A push has a schedule (cron, or shift boundaries in an IANA time zone; :mod:`.pushes_schedule`), a payload template
+(JSON or XML filled with tag values and history aggregates over the period; :mod:`.pushes_template`) and an HTTP(S)
+target with headers and auth. Deliveries go through the outbox (:mod:`.pushes_outbox`). Definitions are kept in the
+service database (``kv`` rows under ``runtime.pushes.``); the target's bearer token or basic password is stored
+encrypted (Fernet, :mod:`engineering_api.lib.secret_box`, its own key file), never returned (``secretSet``) and
+never logged.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import httpx
+import msgspec
+
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.secret_box import SecretBox
+
+if TYPE_CHECKING:
+    from engineering_api.services import Services
+
+__all__ = ("PushAuth", "PushDefinition", "PushInput", "PushSchedule", "PushStore", "PushTarget", "StoredPush")
+
+KEY_FILE = "runtime-push-secret.key"
+RESERVED_HEADERS = frozenset({"authorization", "idempotency-key", "content-type", "content-length", "host",
+                              "transfer-encoding", "connection"})
+"""Headers the push sets itself; a definition may not name them."""
+_Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
+_HeaderName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
+_HeaderValue = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+class PushSchedule(CamelStruct):
+    """When a push runs: a five-field ``cron`` expression or ``shifts`` (``HH:MM`` boundaries), in ``timezone``."""
+
+    cron: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    shifts: Annotated[list[Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}$")]],
+                      msgspec.Meta(min_length=1, max_length=24)] | None = None
+    """Shift boundaries such as ``["06:00", "14:00", "22:00"]``: the push at each covers the shift that ended."""
+    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] = "UTC"
+    """IANA name (``Europe/Berlin``): boundaries follow its daylight-saving changes."""
+
+
+class PushAuth(CamelStruct):
+    """How the push authenticates: ``bearer`` (``token``) or ``basic`` (``username``, ``password``)."""
+
+    type: Literal["none", "bearer", "basic"] = "none"
+    token: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+    username: Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^:\x00-\x1f]*$")] | None = None
+    password: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+    """``token``/``password``: write-only, stored encrypted. Omit (null) on an update to keep the stored one."""
+
+
+class PushTarget(CamelStruct):
+    """The ERP endpoint: an http(s) URL (on-site addresses are fine), extra headers and auth."""
+
+    url: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    method: Literal["POST", "PUT"] = "POST"
+    headers: Annotated[dict[_HeaderName, _HeaderValue], msgspec.Meta(max_length=50)] = msgspec.field(
+        default_factory=dict)
+    auth: PushAuth = msgspec.field(default_factory=PushAuth)
+    timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=120)] = 10.0
+
+
+class PushInput(CamelStruct):
+    """A push definition as created or replaced."""
+
+    name: _Name
+    schedule: PushSchedule
+    format: Literal["json", "xml"]
+    template: Annotated[str, msgspec.Meta(min_length=1, max_length=100_000)]
+    """The payload with placeholders: ``${delta("Line_DB".Count)}``, ``${avg(...)}``, ``${value(...)}``,
+    ``${periodStart}`` ... (see :mod:`engineering_api.runtime.pushes_template`)."""
+    target: PushTarget
+    enabled: bool = True
+
+
+class TargetView(CamelStruct):
+    """The target as shown: the secret only as ``secretSet``."""
+
+    url: str
+    method: str
+    headers: dict[str, str]
+    auth_type: str
+    username: str | None
+    secret_set: bool
+    timeout_seconds: float
+
+
+class PushDefinition(CamelStruct):
+    """A push definition as shown (never its secret)."""
+
+    push_id: str
+    name: str
+    schedule: PushSchedule
+    format: str
+    template: str
+    target: TargetView
+    enabled: bool
+    created_at: str
+    updated_at: str
+    next_run_at: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredPush:
+    """A definition with its decrypted secret, for rendering and delivery; ``repr`` leaves the secret out."""
+
+    view: PushDefinition
+    secret: str | None = field(default=None, repr=False)
+
+    @property
+    def push_id(self) -> str:
+        return self.view.push_id
+
+
+def check_url(url: str) -> None:
+    """Only http and https; no user info in the URL (use ``auth``). Raises ValidationError (``PUSH_TARGET_INVALID``)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+        httpx.URL(url)  # what will send it must take it too
+    except (ValueError, httpx.InvalidURL):
+        raise ValidationError(f"The target URL {url!r} is not a valid URL.", code="PUSH_TARGET_INVALID") from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise ValidationError(f"The target URL must be http:// or https:// with a host, not {url!r}.",
+                              code="PUSH_TARGET_INVALID")
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError("Put credentials in target.auth, not in the URL (a URL is shown and logged).",
+                              code="PUSH_TARGET_INVALID")
+
+
+def _check_target(target: PushTarget) -> None:
+    check_url(target.url)
+    reserved = sorted(h for h in target.headers if h.lower() in RESERVED_HEADERS)
+    if reserved:
+        raise ValidationError(f"The push sets {', '.join(reserved)} itself; leave it out of target.headers.",
+                              code="PUSH_TARGET_INVALID")
+    auth = target.auth
+    if auth.type == "basic" and not auth.username:
+        raise ValidationError("Basic auth needs a username.", code="PUSH_TARGET_INVALID")
+
+
+def _view(raw: dict[str, object]) -> PushDefinition:
+    shown = {k: v for k, v in raw.items() if k not in ("secretToken", "targetRaw")}
+    return msgspec.convert(shown, PushDefinition)
+
+
+class PushStore:
+    """Push definitions in the service database; secrets encrypted with their own key file."""
+
+    def __init__(self, services: Services) -> None:
+        self._kv = KeyValueStore(services.db, "runtime.pushes.")
+        self._secrets = SecretBox(services.settings.data_dir, KEY_FILE)
+        self._lock = threading.Lock()
+
+    def _all(self) -> dict[str, dict[str, object]]:
+        value = self._kv.get("definitions")
+        return value if isinstance(value, dict) else {}
+
+    def list(self) -> list[PushDefinition]:
+        return sorted((_view(raw) for raw in self._all().values()), key=lambda p: p.name.lower())
+
+    def ids(self) -> list[str]:
+        return list(self._all())
+
+    def get(self, push_id: str) -> PushDefinition:
+        """Raises NotFoundError (``PUSH_NOT_FOUND``)."""
+        return self.open(push_id).view
+
+    def open(self, push_id: str) -> StoredPush:
+        """The definition with its secret, for rendering and sending (Raises NotFoundError ``PUSH_NOT_FOUND``)."""
+        raw = self._all().get(push_id)
+        if raw is None:
+            raise NotFoundError(f"No push definition {push_id!r}.", code="PUSH_NOT_FOUND")
+        token = raw.get("secretToken")
+        return StoredPush(_view(raw), self._secrets.decrypt(token) if isinstance(token, str) else None)
+
+    def save(self, given: PushInput, push_id: str | None = None) -> PushDefinition:
+        """Create (no id) or replace a definition; an omitted token/password keeps the stored one for the same URL.
+
+        The caller checks schedule and template first. Raises ValidationError (``PUSH_TARGET_INVALID``,
+        ``PUSH_NAME_TAKEN``), NotFoundError (``PUSH_NOT_FOUND``).
+        """
+        _check_target(given.target)
+        auth = given.target.auth
+        with self._lock:
+            every = self._all()
+            old = every.get(push_id) if push_id else None
+            if push_id and old is None:
+                raise NotFoundError(f"No push definition {push_id!r}.", code="PUSH_NOT_FOUND")
+            if any(i != push_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
+                raise ValidationError(f"A push is already named {given.name!r}.", code="PUSH_NAME_TAKEN")
+            given_secret = auth.token if auth.type == "bearer" else auth.password if auth.type == "basic" else ""
+            token = (old or {}).get("secretToken")
+            old_target = (old or {}).get("target") or {}
+            if given_secret is not None:
+                token = self._secrets.encrypt(given_secret) if given_secret else None
+            elif not isinstance(old_target, dict) or old_target.get("url") != given.target.url or \
+                    old_target.get("authType") != auth.type:
+                token = None  # a secret is for one endpoint: never send it to another it was not entered for
+            pid = push_id or uuid.uuid4().hex[:12]
+            now = utc_now()
+            raw: dict[str, object] = {
+                "pushId": pid, "name": given.name, "schedule": msgspec.to_builtins(given.schedule),
+                "format": given.format, "template": given.template, "enabled": given.enabled,
+                "target": {"url": given.target.url, "method": given.target.method,
+                           "headers": dict(given.target.headers), "authType": auth.type,
+                           "username": auth.username if auth.type == "basic" else None,
+                           "secretSet": token is not None, "timeoutSeconds": given.target.timeout_seconds},
+                "secretToken": token, "createdAt": (old or {}).get("createdAt") or now, "updatedAt": now,
+            }
+            every[pid] = raw
+            self._kv.set("definitions", every)
+            return _view(raw)
+
+    def delete(self, push_id: str) -> PushDefinition:
+        """Raises NotFoundError (``PUSH_NOT_FOUND``)."""
+        with self._lock:
+            every = self._all()
+            raw = every.pop(push_id, None)
+            if raw is None:
+                raise NotFoundError(f"No push definition {push_id!r}.", code="PUSH_NOT_FOUND")
+            self._kv.set("definitions", every)
+            return _view(raw)

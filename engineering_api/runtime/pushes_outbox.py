@@ -1,0 +1,410 @@
+"""The outbox of scheduled pushes: one row per (push, period), delivered with retries, kept across restarts.
+
+A firing of the schedule writes the periods that ended (``runtime_push_outbox``, unique per push and period end, in
+the service database, so SQLite or PostgreSQL); a delivery thread sends due rows. The payload is rendered at the
+first attempt and kept, so every retry sends the same body with the same ``Idempotency-Key`` (a UUID derived from
+push and period): an ERP that honours the header books a shift once however often it is sent. A row stays
+``pending`` until the target answers 2xx (``delivered``); a connection error, 408, 425, 429 or 5xx is retried after
+10 s, 20 s, 40 s ... at most an hour; another 4xx or a 3xx is ``failed`` (re-send by hand). Pending rows are picked
+up again after a restart. Delivery errors are stored and logged with the target's secret and header values
+redacted; outcomes are audited (``via: scheduler``).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import threading
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.runtime.history import format_ms, parse_time
+from engineering_api.runtime.pushes import PushStore
+from engineering_api.runtime.pushes_schedule import Period, last_boundary, period_ending, periods_between, trigger_for
+from engineering_api.runtime.pushes_template import RenderError, render
+
+if TYPE_CHECKING:
+    from engineering_api.runtime.pushes import StoredPush
+    from engineering_api.services import Services
+
+__all__ = ("BACKOFF_SECONDS", "MAX_BACKOFF_SECONDS", "Delivery", "DryRun", "Outbox", "outbox_of", "start_pushes",
+           "stop_pushes")
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_SECONDS = 10
+MAX_BACKOFF_SECONDS = 3600
+MAX_CATCH_UP = 100
+"""Periods queued at most for one push after a long downtime (the newest)."""
+_POLL_SECONDS = 0.2
+_LEASE_MS = 300_000
+"""A row being sent is not picked again for this long (a second node on the same database, a hung target)."""
+_RETRIED = {408, 425, 429}
+_YEAR_9000_MS = 221_845_392_000_000
+_NOTE = "runtime.pushes"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runtime_push_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    push_id TEXT NOT NULL,
+    period_start BIGINT NOT NULL,
+    period_end BIGINT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    last_error TEXT,
+    response_code INTEGER,
+    payload TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT,
+    UNIQUE (push_id, period_end)
+);
+CREATE INDEX IF NOT EXISTS runtime_push_outbox_due ON runtime_push_outbox(status, next_attempt_at)
+"""
+
+
+class Delivery(CamelStruct):
+    """One period's delivery: its state, attempts and the target's last answer."""
+
+    delivery_id: int
+    period_start: str
+    period_end: str
+    idempotency_key: str
+    status: str
+    """``pending`` (queued or being retried), ``delivered`` (2xx) or ``failed`` (refused; re-send by hand)."""
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+    response_code: int | None
+    created_at: str
+    delivered_at: str | None
+
+
+class DryRun(CamelStruct):
+    """A rendered payload, not sent."""
+
+    period_start: str
+    period_end: str
+    idempotency_key: str
+    content_type: str
+    payload: str
+    url: str
+    headers: dict[str, str]
+    """What would be sent, the Authorization value redacted."""
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _utc(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
+
+
+def _period_end_ms(text: str) -> int:
+    """A period end as ms; between 1970 and 9000, so the schedule's arithmetic stays in datetime's range.
+
+    Raises ValidationError (``INVALID_TIME``, ``PUSH_PERIOD_INVALID``).
+    """
+    ms = parse_time(text, "periodEnd")
+    if not 0 <= ms < _YEAR_9000_MS:
+        raise ValidationError("periodEnd must lie between 1970 and 9000.", code="PUSH_PERIOD_INVALID")
+    return ms
+
+
+def idempotency_key(push_id: str, period_end_ms: int) -> str:
+    """The same for every attempt and re-send of one push's period."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"engineering-api:push:{push_id}:{period_end_ms}"))
+
+
+def _delivery(row: Any) -> Delivery:
+    return Delivery(
+        delivery_id=int(row["id"]), period_start=format_ms(int(row["period_start"])),
+        period_end=format_ms(int(row["period_end"])), idempotency_key=row["idempotency_key"], status=row["status"],
+        attempts=int(row["attempts"]),
+        next_attempt_at=format_ms(int(row["next_attempt_at"])) if row["status"] == "pending" else None,
+        last_error=row["last_error"], response_code=row["response_code"], created_at=row["created_at"],
+        delivered_at=row["delivered_at"],
+    )
+
+
+def _auth_header(push: StoredPush) -> str | None:
+    target = push.view.target
+    if target.auth_type == "bearer" and push.secret:
+        return f"Bearer {push.secret}"
+    if target.auth_type == "basic":
+        raw = f"{target.username or ''}:{push.secret or ''}".encode()
+        return "Basic " + base64.b64encode(raw).decode("ascii")
+    return None
+
+
+def _redact(text: str, push: StoredPush) -> str:
+    """``text`` without the push's secret, its Authorization value or its header values."""
+    for secret in (_auth_header(push), push.secret, *push.view.target.headers.values()):
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text[:300]
+
+
+class Outbox:
+    """Queues periods, renders and sends them; one per app (:func:`outbox_of`)."""
+
+    def __init__(self, services: Services) -> None:
+        services.db.create(_SCHEMA)
+        self._services = services
+        self._db = services.db
+        self.store = PushStore(services)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ----- queueing --------------------------------------------------------------------------------------------
+    def enqueue_due(self, push_id: str) -> int:
+        """Queue every period of the push that ended since its last queued one (or since it was created); returns
+        how many. A disabled or deleted push queues nothing."""
+        try:
+            push = self.store.get(push_id)
+        except NotFoundError:
+            return 0
+        if not push.enabled:
+            return 0
+        trigger = trigger_for(push.schedule)
+        row = self._db.one("SELECT max(period_end) AS last FROM runtime_push_outbox WHERE push_id = ?", (push_id,))
+        last = row["last"] if row is not None else None
+        floor = _utc(int(last)) if last is not None else dt.datetime.fromisoformat(
+            push.created_at.replace("Z", "+00:00"))
+        periods = periods_between(trigger, floor, dt.datetime.now(dt.UTC), MAX_CATCH_UP)
+        for period in periods:
+            self._insert(push_id, period)
+        if periods:
+            self._wake.set()
+        return len(periods)
+
+    def _insert(self, push_id: str, period: Period) -> None:
+        end_ms = int(period.end.timestamp() * 1000)
+        self._db.execute(
+            "INSERT INTO runtime_push_outbox(push_id, period_start, period_end, idempotency_key, status, attempts, "
+            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) "
+            "ON CONFLICT (push_id, period_end) DO NOTHING",
+            (push_id, int(period.start.timestamp() * 1000), end_ms, idempotency_key(push_id, end_ms), _now_ms(),
+             utc_now()),
+        )
+
+    def resend(self, push_id: str, period_end: str) -> Delivery:
+        """Send the period ending at ``period_end`` (again), with its idempotency key; a delivered row keeps its
+        payload. Raises NotFoundError, ValidationError (``PUSH_PERIOD_INVALID``: not a boundary, or in the future)."""
+        push = self.store.get(push_id)
+        end_ms = _period_end_ms(period_end)
+        if end_ms > _now_ms():
+            raise ValidationError("periodEnd is in the future; that period has not ended.", code="PUSH_PERIOD_INVALID")
+        period = period_ending(trigger_for(push.schedule), _utc(end_ms))
+        self._insert(push_id, period)
+        self._db.execute("UPDATE runtime_push_outbox SET status = 'pending', next_attempt_at = ? WHERE push_id = ? "
+                         "AND period_end = ?", (_now_ms(), push_id, end_ms))
+        self._wake.set()
+        return self.delivery(push_id, end_ms)
+
+    def delivery(self, push_id: str, period_end_ms: int) -> Delivery:
+        row = self._db.one("SELECT * FROM runtime_push_outbox WHERE push_id = ? AND period_end = ?",
+                           (push_id, period_end_ms))
+        if row is None:
+            raise NotFoundError("No delivery of that period.", code="PUSH_DELIVERY_NOT_FOUND")
+        return _delivery(row)
+
+    def deliveries(self, push_id: str, limit: int) -> list[Delivery]:
+        """The push's deliveries, newest period first. Raises NotFoundError (``PUSH_NOT_FOUND``)."""
+        self.store.get(push_id)
+        rows = self._db.all("SELECT * FROM runtime_push_outbox WHERE push_id = ? ORDER BY period_end DESC LIMIT ?",
+                            (push_id, limit))
+        return [_delivery(r) for r in rows]
+
+    def forget(self, push_id: str) -> None:
+        """Drop a deleted push's rows (pending ones are not sent)."""
+        self._db.execute("DELETE FROM runtime_push_outbox WHERE push_id = ?", (push_id,))
+
+    # ----- rendering -------------------------------------------------------------------------------------------
+    def _render(self, push: StoredPush, start_ms: int, end_ms: int) -> str:
+        from engineering_api.runtime.service import runtime_of
+
+        runtime = runtime_of(self._services)
+        return render(push.view.template, push.view.format, history=runtime.history, source=runtime.source,
+                      variables={"pushName": push.view.name,
+                                 "idempotencyKey": idempotency_key(push.push_id, end_ms)},
+                      start_ms=start_ms, end_ms=end_ms)
+
+    def dry_run(self, push_id: str, period_end: str | None) -> DryRun:
+        """Render the period ending at ``period_end`` (default: the last one that ended) without sending.
+
+        Raises NotFoundError, ValidationError (``PUSH_PERIOD_INVALID``, template), RenderError.
+        """
+        push = self.store.open(push_id)
+        trigger = trigger_for(push.view.schedule)
+        if period_end is None:
+            end = last_boundary(trigger, dt.datetime.now(dt.UTC))
+            if end is None:
+                raise ValidationError("The schedule has no boundary in the past.", code="PUSH_PERIOD_INVALID")
+        else:
+            end = _utc(_period_end_ms(period_end))
+        period = period_ending(trigger, end)
+        start_ms, end_ms = int(period.start.timestamp() * 1000), int(period.end.timestamp() * 1000)
+        headers = self._headers(push, end_ms)
+        if "Authorization" in headers:
+            headers["Authorization"] = headers["Authorization"].split(" ", 1)[0] + " ***"
+        return DryRun(period_start=format_ms(start_ms), period_end=format_ms(end_ms),
+                      idempotency_key=idempotency_key(push_id, end_ms), content_type=headers["Content-Type"],
+                      payload=self._render(push, start_ms, end_ms), url=push.view.target.url, headers=headers)
+
+    @staticmethod
+    def _headers(push: StoredPush, end_ms: int) -> dict[str, str]:
+        headers = dict(push.view.target.headers)
+        headers["Content-Type"] = "application/xml" if push.view.format == "xml" else "application/json"
+        headers["Idempotency-Key"] = idempotency_key(push.push_id, end_ms)
+        auth = _auth_header(push)
+        if auth:
+            headers["Authorization"] = auth
+        return headers
+
+    # ----- delivery --------------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the delivery thread; pending rows (from before a restart too) go out at once."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="runtime-push-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.send_due()
+            except Exception:  # a database hiccup must not end deliveries for good
+                logger.exception("push outbox: delivery round failed")
+            self._wake.wait(_POLL_SECONDS)
+            self._wake.clear()
+
+    def send_due(self) -> int:
+        """Send every due pending row once; returns how many were tried."""
+        now = _now_ms()
+        rows = self._db.all("SELECT * FROM runtime_push_outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+                            "ORDER BY period_end LIMIT 50", (now,))
+        tried = 0
+        for row in rows:
+            if self._stop.is_set():
+                break
+            claimed = self._db.execute("UPDATE runtime_push_outbox SET next_attempt_at = ? WHERE id = ? AND "
+                                       "status = 'pending' AND next_attempt_at = ?",
+                                       (now + _LEASE_MS, row["id"], row["next_attempt_at"]))
+            if claimed:
+                tried += 1
+                self._attempt(row)
+        return tried
+
+    def _attempt(self, row: Any) -> None:
+        try:
+            push = self.store.open(row["push_id"])
+        except NotFoundError:
+            self._finish(row, "failed", None, "the push definition was deleted", None)
+            return
+        attempts = int(row["attempts"]) + 1
+        payload = row["payload"]
+        if payload is None:
+            try:
+                payload = self._render(push, int(row["period_start"]), int(row["period_end"]))
+            except RenderError as exc:
+                self._retry(row, attempts, None, _redact(f"payload not rendered: {exc}", push), None)
+                return
+            except ValidationError as exc:
+                self._finish(row, "failed", None, f"payload not rendered: {exc.message}", None, attempts)
+                return
+        code, error = self._send(push, payload, int(row["period_end"]))
+        if code is not None and 200 <= code < 300:
+            self._finish(row, "delivered", code, None, payload, attempts)
+        elif code is None or code in _RETRIED or code >= 500:
+            self._retry(row, attempts, code, _redact(error or f"HTTP {code}", push), payload)
+        else:
+            self._finish(row, "failed", code, _redact(error or f"HTTP {code}", push), payload, attempts)
+        self._audit(push, row, code)
+
+    def _send(self, push: StoredPush, payload: str, end_ms: int) -> tuple[int | None, str | None]:
+        import httpx
+
+        target = push.view.target
+        try:
+            # no proxies from the environment: an ERP on site is reached directly; redirects are not followed, so
+            # the Authorization header never goes to a host it was not entered for
+            with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False) as client:
+                response = client.request(target.method, target.url, content=payload.encode("utf-8"),
+                                          headers=self._headers(push, end_ms))
+        except httpx.HTTPError as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+        if 200 <= response.status_code < 300:
+            return response.status_code, None
+        # the whole answer: it is redacted before it is cut short, so no piece of a secret stays at the cut
+        return response.status_code, f"HTTP {response.status_code}: {response.text}"
+
+    def _retry(self, row: Any, attempts: int, code: int | None, error: str, payload: str | None) -> None:
+        delay = min(BACKOFF_SECONDS * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
+        logger.warning("push %s period ending %s: attempt %d failed (%s); next in %d s", row["push_id"],
+                       format_ms(int(row["period_end"])), attempts, error, delay)
+        self._db.execute("UPDATE runtime_push_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "
+                         "response_code = ?, payload = ? WHERE id = ?",
+                         (attempts, _now_ms() + delay * 1000, error, code, payload, row["id"]))
+
+    def _finish(self, row: Any, status: str, code: int | None, error: str | None, payload: str | None,
+                attempts: int | None = None) -> None:
+        if status == "failed":
+            logger.warning("push %s period ending %s failed: %s", row["push_id"], format_ms(int(row["period_end"])),
+                           error)
+        self._db.execute("UPDATE runtime_push_outbox SET status = ?, attempts = ?, response_code = ?, last_error = ?, "
+                         "payload = ?, delivered_at = ? WHERE id = ?",
+                         (status, attempts if attempts is not None else int(row["attempts"]), code, error, payload,
+                          utc_now() if status == "delivered" else None, row["id"]))
+
+    def _audit(self, push: StoredPush, row: Any, code: int | None) -> None:
+        self._services.audit.record(
+            method=push.view.target.method, path=f"/api/runtime/pushes/{push.push_id}/deliveries/{row['id']}",
+            status=code or 502, key_id=None, role=None, client="scheduler", job_id=None, via="scheduler",
+        )
+
+
+def outbox_of(services: Services) -> Outbox:
+    """The app's outbox, made on first use."""
+    outbox = services.notes.get(_NOTE)
+    # two first users may both build one (cheap, nothing started); setdefault keeps the first
+    return outbox if outbox is not None else services.notes.setdefault(_NOTE, Outbox(services))
+
+
+def start_pushes(services: Services) -> None:
+    """At app start (scheduler running): schedule the enabled pushes and start delivering."""
+    from engineering_api.runtime.pushes_schedule import attach
+
+    outbox = outbox_of(services)
+    schedules = {}
+    for push in outbox.store.list():
+        if push.enabled:
+            schedules[push.push_id] = push.schedule
+    attach(services.scheduler, services, schedules)
+    outbox.start()
+
+
+def stop_pushes(services: Services) -> None:
+    """At app stop: end the delivery thread (pending rows stay for the next start)."""
+    from engineering_api.runtime.pushes_schedule import detach
+
+    detach(services)
+    outbox = services.notes.get(_NOTE)
+    if outbox is not None:
+        outbox.stop()

@@ -1,0 +1,320 @@
+"""Scheduled pushes to an ERP over HTTP, under a test clock (time-machine moves the wall clock APScheduler and the
+outbox read): the end-of-shift push reaches a local receiver that is down at first and then fails once, exactly
+once with the shift's aggregates, across a restart of the app on the same data directory; the delivery log, re-send,
+dry run, auth headers, redaction of secrets, and the 4xx answers for bad definitions."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import logging
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import time_machine
+from litestar.testing import TestClient
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from engineering_api.runtime.service import runtime_of
+from tests.conftest import assert_error, data
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from litestar import Litestar
+
+Headers = dict[str, str]
+PUSHES = "/api/runtime/pushes"
+COUNT, MATERIAL = '"Line_DB".Count', '"Line_DB".Material'
+TOKEN = "erp-bearer-s3cr3t-value"
+UTC = dt.UTC
+
+
+class Receiver:
+    """A tiny ERP: records every request and answers the next scripted status (200 when the script is done)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.script: list[int] = []
+        self.echo_headers: list[str] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                status = receiver.script.pop(0) if receiver.script else 200
+                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,
+                                          "status": status})
+                answer = json.dumps({h: self.headers[h] for h in receiver.echo_headers}) if receiver.echo_headers \
+                    else "ok"
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer.encode())
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._handler = Handler
+        probe = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = probe.server_address[1]
+        probe.server_close()  # the port is known; the receiver is down until start()
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/erp/shift"
+
+    def start(self) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    made = Receiver()
+    yield made
+    made.stop()
+
+
+def _admin(data_dir: Path) -> Headers:
+    return {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+
+
+def _log_shift(client: TestClient[Litestar], headers: Headers) -> None:
+    """Log Count and Material, and fill the 06:00-14:00 (Berlin) shift of 5 January with samples."""
+    for tag in (COUNT, MATERIAL):
+        data(client.put("/api/runtime/history/settings", json={"tag": tag, "mode": "onChange"}, headers=headers))
+    history = runtime_of(client.app.state.services).history
+    shift_start = dt.datetime(2026, 1, 5, 5, 0, tzinfo=UTC)  # 06:00 in Berlin
+    samples = []
+    for minute in range(0, 480, 60):
+        stamp = (shift_start + dt.timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        samples += [(COUNT, stamp, 1000 + minute), (MATERIAL, stamp, 2.5)]
+    samples.append((COUNT, "2026-01-05T13:30:00.000Z", 99_999))  # the next shift: not in this push
+    history.log(samples)
+
+
+def _push(url: str, **overrides: Any) -> dict[str, Any]:
+    template = {"shiftStart": "${periodStart}", "shiftEnd": "${periodEnd}", "produced": f"${{delta({COUNT})}}",
+                "material": f"${{sum({MATERIAL})}}", "materialAvg": f"${{avg({MATERIAL})}}",
+                "samples": f"${{count({COUNT})}}", "note": "line 1 (${pushName})"}
+    return {"name": "Shift report", "schedule": {"shifts": ["06:00", "14:00", "22:00"], "timezone": "Europe/Berlin"},
+            "format": "json", "template": json.dumps(template),
+            "target": {"url": url, "headers": {"X-Plant": "P1"}, "auth": {"type": "bearer", "token": TOKEN}},
+            **overrides}
+
+
+def _wait(predicate: Any, what: str) -> Any:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _deliveries(client: TestClient[Litestar], headers: Headers, push_id: str) -> list[dict[str, Any]]:
+    return data(client.get(f"{PUSHES}/{push_id}/deliveries", headers=headers))
+
+
+def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_server_restarted(
+    tmp_path: Path, receiver: Receiver, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    settings = Settings.from_env(data_dir=tmp_path)
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
+        with TestClient(create_app(settings)) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            saved = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)
+            assert saved["nextRunAt"] == "2026-01-05T13:00:00Z"  # 14:00 in Berlin
+            assert saved["target"]["secretSet"] is True and TOKEN not in json.dumps(saved)
+            push_id = saved["pushId"]
+            clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 1, tzinfo=UTC))
+            client.app.state.services.scheduler.wakeup()
+            [pending] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"]],
+                              "the first attempt")
+            assert (pending["status"], pending["periodStart"], pending["periodEnd"]) == (
+                "pending", "2026-01-05T05:00:00.000Z", "2026-01-05T13:00:00.000Z")
+            assert pending["responseCode"] is None and "Connect" in pending["lastError"]
+            assert pending["nextAttemptAt"].startswith("2026-01-05T13:00:1")  # 10 s later
+        # the server is down; the receiver comes up but fails once more
+        receiver.start()
+        receiver.script = [500]
+        clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 30, tzinfo=UTC))
+        with TestClient(create_app(settings)) as client:
+            failed = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 2],
+                           "the attempt after the restart")
+            assert failed[0]["responseCode"] == 500 and failed[0]["status"] == "pending"
+            clock.move_to(dt.datetime(2026, 1, 5, 13, 1, 0, tzinfo=UTC))  # past the 20 s backoff (the outbox polls)
+            [done] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+                           "the delivery")
+            assert (done["attempts"], done["responseCode"]) == (3, 200)
+            clock.move_to(dt.datetime(2026, 1, 5, 13, 30, 0, tzinfo=UTC))
+            client.app.state.services.scheduler.wakeup()
+            time.sleep(0.5)
+            assert len(_deliveries(client, headers, push_id)) == 1  # no second booking of the shift
+            audit = data(client.get("/api/audit", params={"pathPrefix": f"{PUSHES}/{push_id}/deliveries"},
+                                    headers=headers))["records"]
+            assert sorted(r["status"] for r in audit) == [200, 500, 502]  # 502: no answer (connection refused)
+            assert {r["via"] for r in audit} == {"scheduler"}
+    assert [r["status"] for r in receiver.requests] == [500, 200]
+    keys = {r["headers"]["Idempotency-Key"] for r in receiver.requests}
+    assert keys == {done["idempotencyKey"]}
+    delivered = receiver.requests[-1]
+    assert delivered["headers"]["Authorization"] == f"Bearer {TOKEN}"
+    assert delivered["headers"]["X-Plant"] == "P1" and delivered["headers"]["Content-Type"] == "application/json"
+    assert json.loads(delivered["body"]) == {
+        "shiftStart": "2026-01-05T05:00:00.000Z", "shiftEnd": "2026-01-05T13:00:00.000Z",
+        "produced": 420.0, "material": 20.0, "materialAvg": 2.5, "samples": 8, "note": "line 1 (Shift report)"}
+    assert TOKEN not in caplog.text
+
+
+def test_shifts_that_ended_while_the_server_was_down_are_each_pushed_after_the_restart(
+    tmp_path: Path, receiver: Receiver,
+) -> None:
+    receiver.start()
+    settings = Settings.from_env(data_dir=tmp_path)
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
+        with TestClient(create_app(settings)) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
+        clock.move_to(dt.datetime(2026, 1, 5, 21, 30, tzinfo=UTC))  # 14:00 and 22:00 (Berlin) passed while down
+        with TestClient(create_app(settings)) as client:
+            client.app.state.services.scheduler.wakeup()
+            done = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"]
+                         if len(_deliveries(client, headers, push_id)) == 2 and len(receiver.requests) == 2 else [],
+                         "both shifts")
+            assert [d["periodEnd"] for d in done] == ["2026-01-05T21:00:00.000Z", "2026-01-05T13:00:00.000Z"]
+            assert data(client.get(f"{PUSHES}/{push_id}", headers=headers))["nextRunAt"] == "2026-01-06T05:00:00Z"
+    bodies = [json.loads(r["body"]) for r in receiver.requests]
+    assert [(b["shiftStart"], b["produced"]) for b in bodies] == [
+        ("2026-01-05T05:00:00.000Z", 420.0), ("2026-01-05T13:00:00.000Z", 0.0)]  # one sample in the late shift
+    assert len({r["headers"]["Idempotency-Key"] for r in receiver.requests}) == 2
+
+
+def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
+    tmp_path: Path, receiver: Receiver,
+) -> None:
+    receiver.start()
+    xml = (f'<Shift start="${{periodStart}}"><Produced>${{delta({COUNT})}}</Produced>'
+           f'<Material unit="kg">${{sum({MATERIAL})}}</Material></Shift>')
+    body = _push(receiver.url, format="xml", template=xml,
+                 target={"url": receiver.url, "auth": {"type": "basic", "username": "erp", "password": "pa55-w0rd!"}})
+    with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True):
+        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
+            dry = data(client.post(f"{PUSHES}/{push_id}/dry-run", json={}, headers=headers))
+            assert dry["periodEnd"] == "2026-01-05T13:00:00.000Z" and dry["contentType"] == "application/xml"
+            assert dry["payload"] == ('<Shift start="2026-01-05T05:00:00.000Z"><Produced>420</Produced>'
+                                      '<Material unit="kg">20</Material></Shift>')
+            assert dry["headers"]["Authorization"] == "Basic ***" and "pa55" not in json.dumps(dry)
+            assert dry["headers"]["Idempotency-Key"] == dry["idempotencyKey"]
+            assert receiver.requests == []  # not sent
+            earlier = data(client.post(f"{PUSHES}/{push_id}/dry-run", json={"periodEnd": "2026-01-04T21:00:00Z"},
+                                       headers=headers))
+            assert earlier["periodStart"] == "2026-01-04T13:00:00.000Z"
+            assert "<Produced></Produced>" in earlier["payload"]  # nothing logged in that shift
+            assert_error(client.post(f"{PUSHES}/{push_id}/dry-run", json={"periodEnd": "2026-01-05T12:00:00Z"},
+                                     headers=headers), 422, "PUSH_PERIOD_INVALID")
+            # a manual re-send of a past shift: basic auth, the period's own idempotency key
+            queued = data(client.post(f"{PUSHES}/{push_id}/deliveries/resend",
+                                      json={"periodEnd": "2026-01-05T13:00:00Z"}, headers=headers), 202)
+            _wait(lambda: receiver.requests, "the re-sent period")
+            sent = receiver.requests[0]
+            assert sent["headers"]["Authorization"] == "Basic " + base64.b64encode(b"erp:pa55-w0rd!").decode()
+            assert sent["headers"]["Idempotency-Key"] == queued["idempotencyKey"] == dry["idempotencyKey"]
+            assert sent["body"] == dry["payload"]
+            assert_error(client.post(f"{PUSHES}/{push_id}/deliveries/resend",
+                                     json={"periodEnd": "2026-01-06T13:00:00Z"}, headers=headers),
+                         422, "PUSH_PERIOD_INVALID")  # not ended yet
+
+
+def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
+    tmp_path: Path, receiver: Receiver, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    receiver.start()
+    receiver.script = [400]
+    receiver.echo_headers = ["Authorization", "X-Plant"]  # a careless ERP echoes request headers in its error
+    with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True):
+        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
+            data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
+                             headers=headers), 202)
+            [failed] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
+                             "the refusal")
+            assert failed["responseCode"] == 400 and failed["attempts"] == 1
+            assert "HTTP 400" in failed["lastError"] and TOKEN not in failed["lastError"]
+            assert "***" in failed["lastError"]
+            shown = client.get(f"{PUSHES}/{push_id}", headers=headers).text
+            assert TOKEN not in shown and '"secretSet":true' in shown
+            # an update without the token keeps it; another URL drops it
+            keep = _push(receiver.url, target={"url": receiver.url, "auth": {"type": "bearer"}})
+            same = data(client.put(f"{PUSHES}/{push_id}", json=keep, headers=headers))
+            assert same["target"]["secretSet"] is True
+            moved = data(client.put(f"{PUSHES}/{push_id}", json=_push(receiver.url, target={
+                "url": receiver.url + "/other", "auth": {"type": "bearer"}}), headers=headers))
+            assert moved["target"]["secretSet"] is False
+            assert data(client.delete(f"{PUSHES}/{push_id}", headers=headers))["pushId"] == push_id
+            assert_error(client.get(f"{PUSHES}/{push_id}/deliveries", headers=headers), 404, "PUSH_NOT_FOUND")
+    assert TOKEN not in caplog.text
+
+
+@pytest.mark.parametrize(("change", "status", "code"), [
+    ({"schedule": {"cron": "61 * * * *"}}, 422, "PUSH_SCHEDULE_INVALID"),
+    ({"schedule": {"cron": "0 6 * * *", "shifts": ["06:00"]}}, 422, "PUSH_SCHEDULE_INVALID"),
+    ({"schedule": {"shifts": ["25:00"]}}, 422, "PUSH_SCHEDULE_INVALID"),
+    ({"schedule": {"shifts": ["06:00"], "timezone": "Mars/Olympus"}}, 422, "PUSH_SCHEDULE_INVALID"),
+    ({"template": '{"a": '}, 422, "PUSH_TEMPLATE_INVALID"),
+    ({"template": '{"a": "${nope}"}'}, 422, "PUSH_TEMPLATE_INVALID"),
+    ({"template": '{"a": "${median(\\"Line_DB\\".Count)}"}'}, 422, "PUSH_TEMPLATE_INVALID"),
+    ({"template": '{"a": "${sum(\\"Other_DB\\".X)}"}'}, 422, "PUSH_TAG_UNKNOWN"),
+    ({"format": "xml", "template": "<a>${periodEnd}"}, 422, "PUSH_TEMPLATE_INVALID"),
+    ({"format": "xml", "template": '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'}, 422, "PUSH_TEMPLATE_INVALID"),
+    ({"target": {"url": "file:///etc/passwd"}}, 422, "PUSH_TARGET_INVALID"),
+    ({"target": {"url": "ftp://erp.local/x"}}, 422, "PUSH_TARGET_INVALID"),
+    ({"target": {"url": "http://user:pw@erp.local/x"}}, 422, "PUSH_TARGET_INVALID"),
+    ({"target": {"url": "http://erp.local/x", "headers": {"Authorization": "x"}}}, 422, "PUSH_TARGET_INVALID"),
+    ({"target": {"url": "http://erp.local/x", "auth": {"type": "basic", "password": "x"}}}, 422,
+     "PUSH_TARGET_INVALID"),
+])
+def test_bad_definitions_are_refused_and_nothing_is_saved(
+    client: TestClient[Litestar], admin_headers: Headers, change: dict[str, Any], status: int, code: str,
+) -> None:
+    for tag in (COUNT, MATERIAL):
+        data(client.put("/api/runtime/history/settings", json={"tag": tag, "mode": "onChange"}, headers=admin_headers))
+    body = {**_push("http://10.0.0.5:8080/erp"), **change}
+    assert_error(client.post(PUSHES, json=body, headers=admin_headers), status, code)
+    assert data(client.get(PUSHES, headers=admin_headers)) == []
+
+
+def test_pushes_need_an_admin_key_and_value_tags_need_a_running_plc(
+    client: TestClient[Litestar], admin_headers: Headers, engineer_headers: Headers,
+) -> None:
+    body = _push("https://erp.example/api", template='{"level": "${value(\\"Line_DB\\".Level)}"}')
+    assert client.get(PUSHES, headers=engineer_headers).status_code == 403
+    assert client.post(PUSHES, json=body, headers=engineer_headers).status_code == 403
+    push_id = data(client.post(PUSHES, json=body, headers=admin_headers), 201)["pushId"]  # no PLC to check it now
+    assert_error(client.post(f"{PUSHES}/{push_id}/dry-run", json={}, headers=admin_headers), 503,
+                 "RUNTIME_NOT_RUNNING")
+    assert_error(client.get(f"{PUSHES}/nope", headers=admin_headers), 404, "PUSH_NOT_FOUND")
