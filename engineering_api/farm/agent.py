@@ -11,7 +11,6 @@ its next checkpoint and the fake rolls it back, as in the embedded server.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import socket
 import threading
@@ -63,7 +62,7 @@ class AgentRunner:
         deadline = time.monotonic() + OUTCOME_RETRY_SECONDS
         while True:
             try:
-                self.registry.post(call_id, outcome)
+                self.registry.post(call_id, outcome, self.record)  # the record says the agent is idle again
                 return
             except RedisError:  # the broker restarting: the caller is still waiting for this outcome
                 if time.monotonic() > deadline:
@@ -71,23 +70,22 @@ class AgentRunner:
                 time.sleep(0.5)
 
     def _outcome(self, method: str, payload: dict[str, Any], call_id: str, label: str) -> dict[str, Any]:
-        if not self.registry.start_call(call_id):
+        if not callable(getattr(type(self.backend), method, None)) or method.startswith("_"):
+            return {"error": {"class": None, "code": "UNKNOWN_PORT_METHOD",
+                              "message": f"The agent has no port method {method!r}.", "details": {}}}
+        self.record.current_call = f"{method} {label}".strip()
+        if not self.registry.start_call(call_id, self.record):  # the record shows the call at once
+            self.record.current_call = None
             # Redelivered after an agent died during it: running it again could apply a change twice.
             return {"error": {"class": None, "code": "AGENT_LOST", "message": (
                 f"{method} was interrupted when the agent running it was lost; it was not run again. The project "
                 "is as TIA left it: changes since its last save are lost."), "details": {}}}
-        if not callable(getattr(type(self.backend), method, None)) or method.startswith("_"):
-            return {"error": {"class": None, "code": "UNKNOWN_PORT_METHOD",
-                              "message": f"The agent has no port method {method!r}.", "details": {}}}
 
         def progress(percent: int, message: str = "") -> None:
             self.registry.post(call_id, {"progress": [percent, message]})
 
         token = CancelToken()
         self._current = (call_id, token)
-        self.record.current_call = f"{method} {label}".strip()
-        with contextlib.suppress(RedisError):  # shown at once, not at the next beat: a short call is seen too
-            self.registry.heartbeat(self.record)
         try:
             args = decode(payload.get("args", []), progress=progress)
             kwargs = decode(payload.get("kwargs", {}), progress=progress)
@@ -105,8 +103,6 @@ class AgentRunner:
             if method in PROJECT_METHODS:
                 self._relaunch()
                 self._refresh_project()
-            with contextlib.suppress(RedisError):  # the heartbeat thread writes it again
-                self.registry.heartbeat(self.record)
 
     def _relaunch(self) -> None:
         # The fake agent is a workstation where a headless TIA Portal runs: a caller who shut it down or detached

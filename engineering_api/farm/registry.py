@@ -65,8 +65,11 @@ class AgentRegistry:
     # ----- agents ----------------------------------------------------------------------------
     def heartbeat(self, record: AgentRecord) -> None:
         """Publish ``record`` as alive for the next :data:`AGENT_TTL_SECONDS`."""
+        self._publish(self._redis, record)
+
+    def _publish(self, target: Any, record: AgentRecord) -> None:
         record.heartbeat_at = time.time()
-        self._redis.set(self._key("agent", record.name), json.dumps(asdict(record)), px=int(AGENT_TTL_SECONDS * 1000))
+        target.set(self._key("agent", record.name), json.dumps(asdict(record)), px=int(AGENT_TTL_SECONDS * 1000))
 
     def withdraw(self, name: str) -> None:
         """An agent that stops cleanly removes its record at once."""
@@ -138,19 +141,29 @@ class AgentRegistry:
         return None
 
     # ----- calls -----------------------------------------------------------------------------
-    def start_call(self, call_id: str) -> bool:
-        """Mark a call as started; False when it already was (a redelivered message must not run twice)."""
-        return bool(self._redis.set(self._key("call", call_id), "started", nx=True, ex=24 * 3600))
+    def start_call(self, call_id: str, record: AgentRecord | None = None) -> bool:
+        """Mark a call as started (and publish ``record``, in the same round trip); False when it already was
+        (a redelivered message must not run twice)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.set(self._key("call", call_id), "started", nx=True, ex=24 * 3600)
+        if record is not None:
+            self._publish(pipe, record)
+        return bool(pipe.execute()[0])
 
     def request_cancel(self, call_id: str) -> None:
         """Ask the agent running ``call_id`` to stop at its next checkpoint."""
         self._redis.set(self._key("cancel", call_id), "1", ex=3600)
 
-    def post(self, call_id: str, message: dict[str, Any]) -> None:
-        """Agent side: a progress report or the outcome of ``call_id``, for the API node waiting on it."""
+    def post(self, call_id: str, message: dict[str, Any], record: AgentRecord | None = None) -> None:
+        """Agent side: a progress report or the outcome of ``call_id``, for the API node waiting on it (and
+        ``record`` published with it, in one round trip)."""
         key = self._key("reply", call_id)
-        self._redis.rpush(key, json.dumps(message))
-        self._redis.expire(key, 24 * 3600)
+        pipe = self._redis.pipeline(transaction=False)
+        if record is not None:
+            self._publish(pipe, record)
+        pipe.rpush(key, json.dumps(message))
+        pipe.expire(key, 24 * 3600)
+        pipe.execute()
 
     def next_message(self, call_id: str, timeout: float) -> dict[str, Any] | None:
         """API node side: the next message about ``call_id``, or None after ``timeout`` seconds."""
