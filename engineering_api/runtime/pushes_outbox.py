@@ -174,8 +174,8 @@ class Outbox:
         if not push.enabled:
             return 0
         trigger = trigger_for(push.schedule)
-        row = self._db.one("SELECT max(period_end) AS last FROM runtime_push_outbox WHERE push_id = ?", (push_id,))
-        last = row["last"] if row is not None else None
+        row = self._db.one("SELECT max(period_end) AS newest FROM runtime_push_outbox WHERE push_id = ?", (push_id,))
+        last = row["newest"] if row is not None else None
         floor = _utc(int(last)) if last is not None else dt.datetime.fromisoformat(
             push.created_at.replace("Z", "+00:00"))
         periods = periods_between(trigger, floor, dt.datetime.now(dt.UTC), MAX_CATCH_UP)

@@ -193,8 +193,9 @@ def render(template: str, fmt: str, *, history: HistoryService, source: TagSourc
 
 
 def _fill(node: Any, resolve: Callable[[re.Match[str]], Any]) -> Any:
-    if isinstance(node, dict):
-        return {key: _fill(value, resolve) for key, value in node.items()}
+    if isinstance(node, dict):  # a key is text: ``"${pushName}": ...`` names a member after the push
+        return {_PLACEHOLDER.sub(lambda m: _text(resolve(m)), key): _fill(value, resolve)
+                for key, value in node.items()}
     if isinstance(node, list):
         return [_fill(item, resolve) for item in node]
     if isinstance(node, str):

@@ -22,6 +22,8 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.runtime.service import runtime_of
 from tests.conftest import assert_error, data
+from tests.api.test_runtime_tags import image, plc  # noqa: F401  # a simulated CPU running a program
+from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the PostgreSQL fixtures
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -318,3 +320,39 @@ def test_pushes_need_an_admin_key_and_value_tags_need_a_running_plc(
     assert_error(client.post(f"{PUSHES}/{push_id}/dry-run", json={}, headers=admin_headers), 503,
                  "RUNTIME_NOT_RUNNING")
     assert_error(client.get(f"{PUSHES}/nope", headers=admin_headers), 404, "PUSH_NOT_FOUND")
+
+
+def test_the_outbox_works_on_postgres_too(fresh_db: str, tmp_path: Path, receiver: Receiver) -> None:
+    """The outbox's statements (upsert, claim, log) on the PostgreSQL an API node may use instead of SQLite."""
+    receiver.start()
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
+        with TestClient(create_app(Settings.from_env(data_dir=tmp_path, db=fresh_db))) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
+            clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 1, tzinfo=UTC))
+            client.app.state.services.scheduler.wakeup()
+            [done] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+                           "the delivery")
+            again = data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": done["periodEnd"]},
+                                     headers=headers), 202)
+            assert again["deliveryId"] == done["deliveryId"]
+            _wait(lambda: len(receiver.requests) == 2, "the re-send")
+    assert json.loads(receiver.requests[0]["body"])["produced"] == 420.0
+    assert receiver.requests[0]["body"] == receiver.requests[1]["body"]
+    assert len({r["headers"]["Idempotency-Key"] for r in receiver.requests}) == 1
+
+
+def test_value_placeholders_read_the_running_plc_and_unreleased_tags_are_refused(
+    client: TestClient[Litestar], admin_headers: Headers, plc: str,
+) -> None:
+    hourly = {"cron": "0 * * * *", "timezone": "UTC"}
+    secret = _push("http://10.0.0.5/erp", schedule=hourly, template='{"s": "${value(\\"Motor_DB\\".secret)}"}')
+    assert_error(client.post(PUSHES, json=secret, headers=admin_headers), 404, "PUSH_TAG_UNKNOWN")  # not released
+    template = json.dumps({"${pushName}": {"limit": '${value("Motor_DB".limit)}',
+                                           "text": 'limit ${value("Motor_DB".limit)} at ${periodEnd}'}})
+    body = _push("http://10.0.0.5/erp", name="Hourly", schedule=hourly, template=template)
+    push_id = data(client.post(PUSHES, json=body, headers=admin_headers), 201)["pushId"]
+    dry = data(client.post(f"{PUSHES}/{push_id}/dry-run", json={}, headers=admin_headers))
+    assert dry["periodEnd"].endswith(":00:00.000Z")
+    assert json.loads(dry["payload"]) == {"Hourly": {"limit": 100, "text": f"limit 100 at {dry['periodEnd']}"}}
