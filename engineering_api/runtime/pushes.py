@@ -50,10 +50,12 @@ class PushSchedule(CamelStruct):
 
 
 class PushAuth(CamelStruct):
-    """How the push authenticates: ``bearer`` (``token``) or ``basic`` (``username``, ``password``)."""
+    """How the push authenticates: ``bearer`` (``token``), ``basic`` (``username``, ``password``) or ``header``
+    (``token`` in the header ``headerName``, such as an ``APIKey`` header)."""
 
-    type: Literal["none", "bearer", "basic"] = "none"
-    token: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+    type: Literal["none", "bearer", "basic", "header"] = "none"
+    token: Annotated[str, msgspec.Meta(max_length=4000, pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
+    header_name: _HeaderName | None = None
     username: Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^:\x00-\x1f]*$")] | None = None
     password: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
     """``token``/``password``: write-only, stored encrypted. Omit (null) on an update to keep the stored one."""
@@ -91,6 +93,7 @@ class TargetView(CamelStruct):
     headers: dict[str, str]
     auth_type: str
     username: str | None
+    header_name: str | None
     secret_set: bool
     timeout_seconds: float
 
@@ -147,6 +150,11 @@ def _check_target(target: PushTarget) -> None:
     auth = target.auth
     if auth.type == "basic" and not auth.username:
         raise ValidationError("Basic auth needs a username.", code="PUSH_TARGET_INVALID")
+    if auth.type == "header":
+        name = (auth.header_name or "").lower()
+        if not name or name in RESERVED_HEADERS or name in {h.lower() for h in target.headers}:
+            raise ValidationError("Header auth needs a headerName that is neither set by the push nor in "
+                                  "target.headers.", code="PUSH_TARGET_INVALID")
 
 
 def _view(raw: dict[str, object]) -> PushDefinition:
@@ -199,7 +207,7 @@ class PushStore:
                 raise NotFoundError(f"No push definition {push_id!r}.", code="PUSH_NOT_FOUND")
             if any(i != push_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
                 raise ValidationError(f"A push is already named {given.name!r}.", code="PUSH_NAME_TAKEN")
-            given_secret = auth.token if auth.type == "bearer" else auth.password if auth.type == "basic" else ""
+            given_secret = auth.password if auth.type == "basic" else "" if auth.type == "none" else auth.token
             token = (old or {}).get("secretToken")
             old_target = (old or {}).get("target") or {}
             if given_secret is not None:
@@ -215,6 +223,7 @@ class PushStore:
                 "target": {"url": given.target.url, "method": given.target.method,
                            "headers": dict(given.target.headers), "authType": auth.type,
                            "username": auth.username if auth.type == "basic" else None,
+                           "headerName": auth.header_name if auth.type == "header" else None,
                            "secretSet": token is not None, "timeoutSeconds": given.target.timeout_seconds},
                 "secretToken": token, "createdAt": (old or {}).get("createdAt") or now, "updatedAt": now,
             }

@@ -95,7 +95,7 @@ class DryRun(CamelStruct):
     payload: str
     url: str
     headers: dict[str, str]
-    """What would be sent, the Authorization value redacted."""
+    """What would be sent, the secret redacted (``Bearer ***``, ``Basic ***``, ``***``)."""
 
 
 def _now_ms() -> int:
@@ -133,19 +133,23 @@ def _delivery(row: Any) -> Delivery:
     )
 
 
-def _auth_header(push: StoredPush) -> str | None:
+def _auth_header(push: StoredPush) -> tuple[str, str, str] | None:
+    """(header, value, value with the secret redacted) of the push's auth, or None."""
     target = push.view.target
     if target.auth_type == "bearer" and push.secret:
-        return f"Bearer {push.secret}"
+        return "Authorization", f"Bearer {push.secret}", "Bearer ***"
     if target.auth_type == "basic":
         raw = f"{target.username or ''}:{push.secret or ''}".encode()
-        return "Basic " + base64.b64encode(raw).decode("ascii")
+        return "Authorization", "Basic " + base64.b64encode(raw).decode("ascii"), "Basic ***"
+    if target.auth_type == "header" and target.header_name and push.secret:
+        return target.header_name, push.secret, "***"
     return None
 
 
 def _redact(text: str, push: StoredPush) -> str:
     """``text`` without the push's secret, its Authorization value or its header values."""
-    for secret in (_auth_header(push), push.secret, *push.view.target.headers.values()):
+    auth = _auth_header(push)
+    for secret in (auth[1] if auth else None, push.secret, *push.view.target.headers.values()):
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
     return text[:300]
@@ -253,8 +257,9 @@ class Outbox:
         period = period_ending(trigger, end)
         start_ms, end_ms = int(period.start.timestamp() * 1000), int(period.end.timestamp() * 1000)
         headers = self._headers(push, end_ms)
-        if "Authorization" in headers:
-            headers["Authorization"] = headers["Authorization"].split(" ", 1)[0] + " ***"
+        auth = _auth_header(push)
+        if auth is not None:
+            headers[auth[0]] = auth[2]
         return DryRun(period_start=format_ms(start_ms), period_end=format_ms(end_ms),
                       idempotency_key=idempotency_key(push_id, end_ms), content_type=headers["Content-Type"],
                       payload=self._render(push, start_ms, end_ms), url=push.view.target.url, headers=headers)
@@ -265,8 +270,8 @@ class Outbox:
         headers["Content-Type"] = "application/xml" if push.view.format == "xml" else "application/json"
         headers["Idempotency-Key"] = idempotency_key(push.push_id, end_ms)
         auth = _auth_header(push)
-        if auth:
-            headers["Authorization"] = auth
+        if auth is not None:
+            headers[auth[0]] = auth[1]
         return headers
 
     # ----- delivery --------------------------------------------------------------------------------------------
@@ -344,7 +349,7 @@ class Outbox:
         target = push.view.target
         try:
             # no proxies from the environment: an ERP on site is reached directly; redirects are not followed, so
-            # the Authorization header never goes to a host it was not entered for
+            # the secret never goes to a host it was not entered for
             with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False) as client:
                 response = client.request(target.method, target.url, content=payload.encode("utf-8"),
                                           headers=self._headers(push, end_ms))

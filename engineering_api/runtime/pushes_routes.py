@@ -1,7 +1,7 @@
 """Admin routes of scheduled pushes: ``/api/runtime/pushes`` (CRUD), their delivery log, re-send and dry run.
 
 Engineering admin key, like runtime connections: a push sends plant data to another system. Secrets (bearer token,
-basic password) are write-only; a dry run shows the Authorization header redacted.
+basic password, header token) are write-only; a dry run shows them redacted.
 """
 
 from __future__ import annotations

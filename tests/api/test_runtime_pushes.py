@@ -247,6 +247,16 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
             assert_error(client.post(f"{PUSHES}/{push_id}/deliveries/resend",
                                      json={"periodEnd": "2026-01-06T13:00:00Z"}, headers=headers),
                          422, "PUSH_PERIOD_INVALID")  # not ended yet
+            # a key in a header of its own, as some ERP gateways want it
+            keyed = _push(receiver.url, name="Keyed", target={"url": receiver.url, "auth": {
+                "type": "header", "headerName": "APIKey", "token": "k3y-0f-the-erp"}})
+            keyed_id = data(client.post(PUSHES, json=keyed, headers=headers), 201)["pushId"]
+            dry = data(client.post(f"{PUSHES}/{keyed_id}/dry-run", json={}, headers=headers))
+            assert dry["headers"]["APIKey"] == "***" and "Authorization" not in dry["headers"]
+            data(client.post(f"{PUSHES}/{keyed_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
+                             headers=headers), 202)
+            _wait(lambda: len(receiver.requests) == 2, "the keyed push")
+            assert receiver.requests[1]["headers"]["APIKey"] == "k3y-0f-the-erp"
 
 
 def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
@@ -299,6 +309,10 @@ def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
     ({"target": {"url": "http://erp.local/x", "headers": {"Authorization": "x"}}}, 422, "PUSH_TARGET_INVALID"),
     ({"target": {"url": "http://erp.local/x", "auth": {"type": "basic", "password": "x"}}}, 422,
      "PUSH_TARGET_INVALID"),
+    ({"target": {"url": "http://erp.local/x", "auth": {"type": "header", "headerName": "Idempotency-Key",
+                                                        "token": "x"}}}, 422, "PUSH_TARGET_INVALID"),
+    ({"target": {"url": "http://erp.local/x", "auth": {"type": "bearer", "token": "a\nX-Injected: 1"}}}, 422,
+     "VALIDATION_FAILED"),  # no header injection through a secret
 ])
 def test_bad_definitions_are_refused_and_nothing_is_saved(
     client: TestClient[Litestar], admin_headers: Headers, change: dict[str, Any], status: int, code: str,
