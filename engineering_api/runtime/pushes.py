@@ -35,7 +35,8 @@ RESERVED_HEADERS = frozenset({"authorization", "idempotency-key", "content-type"
 """Headers the push sets itself; a definition may not name them."""
 _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
 _HeaderName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
-_HeaderValue = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[^\x00-\x1f\x7f]*$")]
+_HeaderValue = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[\x20-\x7e]*$")]
+"""Printable ASCII: what an HTTP header carries as is (no line breaks to inject another header)."""
 
 
 class PushSchedule(CamelStruct):
@@ -54,7 +55,7 @@ class PushAuth(CamelStruct):
     (``token`` in the header ``headerName``, such as an ``APIKey`` header)."""
 
     type: Literal["none", "bearer", "basic", "header"] = "none"
-    token: Annotated[str, msgspec.Meta(max_length=4000, pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
+    token: Annotated[str, msgspec.Meta(max_length=4000, pattern=r"^[\x20-\x7e]*$")] | None = None
     header_name: _HeaderName | None = None
     username: Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^:\x00-\x1f]*$")] | None = None
     password: Annotated[str, msgspec.Meta(max_length=1000)] | None = None

@@ -5,7 +5,8 @@ the service database, so SQLite or PostgreSQL); a delivery thread sends due rows
 first attempt and kept, so every retry sends the same body with the same ``Idempotency-Key`` (a UUID derived from
 push and period): an ERP that honours the header books a shift once however often it is sent. A row stays
 ``pending`` until the target answers 2xx (``delivered``); a connection error, 408, 425, 429 or 5xx is retried after
-10 s, 20 s, 40 s ... at most an hour; another 4xx or a 3xx is ``failed`` (re-send by hand). Pending rows are picked
+10 s, 20 s, 40 s ... (or the target's ``Retry-After`` seconds if longer), at most an hour; another 4xx or a 3xx is
+``failed`` (re-send by hand). Pending rows are picked
 up again after a restart. Delivery errors are stored and logged with the target's secret and header values
 redacted; outcomes are audited (``via: scheduler``).
 """
@@ -334,16 +335,17 @@ class Outbox:
             except ValidationError as exc:
                 self._finish(row, "failed", None, f"payload not rendered: {exc.message}", None, attempts)
                 return
-        code, error = self._send(push, payload, int(row["period_end"]))
+        code, error, wait = self._send(push, payload, int(row["period_end"]))
         if code is not None and 200 <= code < 300:
             self._finish(row, "delivered", code, None, payload, attempts)
         elif code is None or code in _RETRIED or code >= 500:
-            self._retry(row, attempts, code, _redact(error or f"HTTP {code}", push), payload)
+            self._retry(row, attempts, code, _redact(error or f"HTTP {code}", push), payload, wait)
         else:
             self._finish(row, "failed", code, _redact(error or f"HTTP {code}", push), payload, attempts)
         self._audit(push, row, code)
 
-    def _send(self, push: StoredPush, payload: str, end_ms: int) -> tuple[int | None, str | None]:
+    def _send(self, push: StoredPush, payload: str, end_ms: int) -> tuple[int | None, str | None, int]:
+        """(status or None without an answer, error text, seconds the target's Retry-After asks to wait)."""
         import httpx
 
         target = push.view.target
@@ -353,15 +355,19 @@ class Outbox:
             with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False) as client:
                 response = client.request(target.method, target.url, content=payload.encode("utf-8"),
                                           headers=self._headers(push, end_ms))
-        except httpx.HTTPError as exc:
-            return None, f"{type(exc).__name__}: {exc}"
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: a header httpx cannot encode
+            return None, f"{type(exc).__name__}: {exc}", 0
         if 200 <= response.status_code < 300:
-            return response.status_code, None
+            return response.status_code, None, 0
+        retry_after = response.headers.get("retry-after", "").strip()
+        wait = int(retry_after) if retry_after.isascii() and retry_after.isdigit() else 0  # seconds; a date: ignored
         # the whole answer: it is redacted before it is cut short, so no piece of a secret stays at the cut
-        return response.status_code, f"HTTP {response.status_code}: {response.text}"
+        return response.status_code, f"HTTP {response.status_code}: {response.text}", wait
 
-    def _retry(self, row: Any, attempts: int, code: int | None, error: str, payload: str | None) -> None:
-        delay = min(BACKOFF_SECONDS * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
+    def _retry(self, row: Any, attempts: int, code: int | None, error: str, payload: str | None,
+               wait: int = 0) -> None:
+        """Try again after the backoff, or after the target's Retry-After if that is longer (an hour at most)."""
+        delay = min(max(BACKOFF_SECONDS * 2 ** min(attempts - 1, 20), wait), MAX_BACKOFF_SECONDS)
         logger.warning("push %s period ending %s: attempt %d failed (%s); next in %d s", row["push_id"],
                        format_ms(int(row["period_end"])), attempts, error, delay)
         self._db.execute("UPDATE runtime_push_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "

@@ -45,6 +45,7 @@ class Receiver:
         self.requests: list[dict[str, Any]] = []
         self.script: list[int] = []
         self.echo_headers: list[str] = []
+        self.retry_after: str | None = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,6 +57,8 @@ class Receiver:
                 answer = json.dumps({h: self.headers[h] for h in receiver.echo_headers}) if receiver.echo_headers \
                     else "ok"
                 self.send_response(status)
+                if receiver.retry_after and status != 200:
+                    self.send_header("Retry-After", receiver.retry_after)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer.encode())
@@ -208,6 +211,28 @@ def test_shifts_that_ended_while_the_server_was_down_are_each_pushed_after_the_r
     assert [(b["shiftStart"], b["produced"]) for b in bodies] == [
         ("2026-01-05T05:00:00.000Z", 420.0), ("2026-01-05T13:00:00.000Z", 0.0)]  # one sample in the late shift
     assert len({r["headers"]["Idempotency-Key"] for r in receiver.requests}) == 2
+
+
+def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: Path, receiver: Receiver) -> None:
+    receiver.start()
+    receiver.script, receiver.retry_after = [503], "120"
+    with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True) as clock:
+        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
+            data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
+                             headers=headers), 202)
+            [busy] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 1],
+                           "the busy answer")
+            assert busy["responseCode"] == 503 and busy["nextAttemptAt"].startswith("2026-01-05T14:02:0")  # not 10 s
+            clock.move_to(dt.datetime(2026, 1, 5, 14, 1, 0, tzinfo=UTC))
+            time.sleep(0.5)
+            assert len(receiver.requests) == 1
+            clock.move_to(dt.datetime(2026, 1, 5, 14, 2, 30, tzinfo=UTC))
+            _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+                  "the delivery after Retry-After")
+    assert [r["status"] for r in receiver.requests] == [503, 200]
 
 
 def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
