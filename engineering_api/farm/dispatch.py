@@ -6,10 +6,9 @@ its own :class:`~engineering_api.backend.worker.TiaWorker` (with its watchdog, t
 before), whose thread is bound to the caller; :class:`~engineering_api.farm.proxy.FarmBackend` reads that
 binding to send the call to the caller's agent.
 
-The caller (:mod:`engineering_api.lib.caller`) is the request's API key, or the key plus its
-``X-Engineering-Session`` header: one key, one portal, as one engineer has one TIA Portal, unless a pipeline
-names sessions to work on several projects in parallel. Work the server starts on its own (schedules) runs as
-the caller ``server``.
+The caller is the request's session (:mod:`engineering_api.lib.caller`): the ``default`` session every key
+shares, as on an embedded server, or a session a pipeline names with ``X-Engineering-Session`` to work on
+several projects in parallel. Work the server starts on its own (schedules) runs in the default session.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.worker import CallHandle, TiaWorker
-from engineering_api.lib.caller import current_caller
+from engineering_api.lib.caller import DEFAULT_SESSION, current_caller
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,7 +48,7 @@ class FarmWorker:
         self._closed = False
 
     def _worker(self) -> TiaWorker:
-        caller = current_caller.get() or "server"
+        caller = current_caller.get() or DEFAULT_SESSION
         with self._lock:
             worker = self._workers.get(caller)
             if worker is None:

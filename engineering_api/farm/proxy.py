@@ -3,8 +3,8 @@
 Every port method becomes one Celery task sent to one agent's queue, so everything above the port (operations,
 jobs, snapshots, MCP tools, pipelines) runs unchanged: ``engineering_api/domain`` does not know a farm exists.
 
-Routing is *project affinity*: a caller (see :mod:`engineering_api.farm.dispatch`) holds one agent while it has
-a project open there, and every call of that caller goes to that agent's queue. Opening or creating a project
+Routing is *project affinity*: a caller (a session, see :mod:`engineering_api.lib.caller`) holds one agent
+while it has a project open there, and every call of that caller goes to that agent's queue. Opening or creating a project
 claims a free agent first (atomically, so two callers never get one portal); closing it gives the agent back. A
 caller holding no agent is served by any free one (catalog searches, listings).
 
@@ -29,6 +29,7 @@ from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
 from engineering_api.farm.registry import AgentRegistry, agent_queue
+from engineering_api.lib.caller import DEFAULT_SESSION
 from simatic_xml.cancel import current
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class _FarmBackendBase(EngineeringBackend):
         return agent
 
     def _forward(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        caller = bound_caller() or "server"
+        caller = bound_caller() or DEFAULT_SESSION
         agent = self._through_outage(lambda: self._agent_for(caller, method, kwargs))
         progress = next((a for a in (*args, *kwargs.values()) if callable(a)), None)
         try:

@@ -49,17 +49,25 @@ def agents(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def give_back(redis_url: str) -> None:
-    """Close every project the agents hold, without saving, and release every claim (between tests)."""
+    """Close every project the agents hold, without saving, delete their PLCSim instances (the machine's, not the
+    project's) and release every claim (between tests)."""
     from engineering_api.farm import FarmBackend, FarmConfig
 
     backend = FarmBackend(FarmConfig(redis_url))
+
+    def attempt(agent: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return backend._send(agent, method, args, kwargs, None)
+        except Exception:  # noqa: BLE001 - best effort: the next test sees what is left
+            return None
+
     try:
         for record in backend.registry.agents():
             if record.open_project is not None:
-                try:
-                    backend._send(record.name, "close_project", (), {}, None)
-                except Exception:  # noqa: BLE001 - best effort: the next test sees what is left
-                    pass
+                attempt(record.name, "close_project")
+            for instance in attempt(record.name, "sim_list_instances") or []:
+                attempt(record.name, "sim_power_off", instance.name, confirm=True)
+                attempt(record.name, "sim_delete_instance", instance.name)
             backend.registry.reset(record.name)
         connection = redis_client(redis_url)
         for key in connection.scan_iter(match="engineering-api:farm:caller:*"):
@@ -77,10 +85,10 @@ def settings(tmp_path: Path, agents: Agents) -> Iterator[Settings]:
 
 @pytest.fixture
 def farm_key(services: Any) -> Callable[[str], dict[str, str]]:
-    """Headers of a new engineer key: a new caller, so a new portal on a free agent."""
+    """Headers of a new engineer key naming a session of its own: a new caller, so a new portal on a free agent."""
 
     def make(name: str) -> dict[str, str]:
         _, secret = services.keys.create(name, "engineer")
-        return {"X-API-Key": secret}
+        return {"X-API-Key": secret, "X-Engineering-Session": name}
 
     return make

@@ -74,6 +74,13 @@ def test_no_free_agent_is_503_and_names_the_next_step(client, farm_key, workspac
     assert not (workspace / "Late").exists()
 
 
+def test_keys_without_a_session_share_the_default_portal_as_embedded(client, engineer_headers, viewer_headers,
+                                                                   workspace):
+    _create(client, engineer_headers, workspace, "Shared")
+    assert [p["name"] for p in data(client.get("/api/projects", headers=viewer_headers))] == ["Shared"]
+    assert [a["heldByYou"] for a in _agents(client, viewer_headers).values()].count(True) == 1
+
+
 def test_a_session_header_gives_one_key_a_second_portal(client, farm_key, workspace):
     caller = farm_key("pipeline")
     _create(client, caller, workspace, "Main")

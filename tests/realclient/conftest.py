@@ -63,8 +63,9 @@ class Served:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def serve(data_dir: Path) -> Iterator[Served]:
-    """Start ``engineering-api serve`` and yield it once ``GET /api/health`` answers; stop it afterwards if needed."""
+def serve(data_dir: Path, *options: str) -> Iterator[Served]:
+    """Start ``engineering-api serve`` (with ``options``, e.g. ``--farm URL``) and yield it once ``GET /api/health``
+    answers; stop it afterwards if needed."""
     settings = Settings.from_env(data_dir=data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_path)
@@ -75,7 +76,7 @@ def serve(data_dir: Path) -> Iterator[Served]:
     log = data_dir.parent / f"serve-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own console script
-            [_executable(), "serve", "--data-dir", str(data_dir), "--port", str(port), "--backend", "fake"],
+            [_executable(), "serve", "--data-dir", str(data_dir), "--port", str(port), "--backend", "fake", *options],
             stdout=out, stderr=subprocess.STDOUT, env=env,
         )
     served = Served(process=process, base=f"http://127.0.0.1:{port}", data_dir=data_dir, admin_key=admin_key, log=log)

@@ -64,6 +64,11 @@ def served(tmp_path: Path, node_ready: str) -> Served:
 
 
 def test_the_vendor_client_passes_every_call(served: Served, node_ready: str, tmp_path: Path) -> None:
+    run_vendor_client(served, node_ready, tmp_path)
+
+
+def run_vendor_client(served: Served, node_ready: str, tmp_path: Path) -> None:
+    """Run the client's every call against ``served`` and assert that all passed and the server stopped."""
     remote = served.workspace / "remote.git"
     pygit2.init_repository(str(remote), bare=True)
     report_path = tmp_path / "report.json"

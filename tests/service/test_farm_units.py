@@ -48,10 +48,11 @@ def test_domain_errors_keep_their_class_code_and_details():
     assert crash.details["agent"] == "a1"
 
 
-def test_the_caller_is_the_key_or_the_key_and_a_valid_session():
-    assert caller_id("k1", []) == "k1"
+def test_the_caller_is_the_shared_default_session_or_a_keys_named_one():
+    assert caller_id("k1", []) == caller_id("k2", []) == "default", "as embedded: every key, one portal"
     assert caller_id("k1", [(b"x-engineering-session", b"build-2")]) == "k1/build-2"
-    assert caller_id("k1", [(b"x-engineering-session", b"../k2")]) == "k1", "a malformed session name is ignored"
+    assert caller_id("k2", [(b"x-engineering-session", b"build-2")]) == "k2/build-2", "never another key's"
+    assert caller_id("k1", [(b"x-engineering-session", b"../k2")]) == "default", "a malformed name is ignored"
 
 
 def test_an_embedded_server_says_it_has_no_farm(client, admin):
