@@ -180,9 +180,9 @@ class Outbox:
             return 0
         trigger = trigger_for(push.schedule)
         row = self._db.one("SELECT max(period_end) AS newest FROM runtime_push_outbox WHERE push_id = ?", (push_id,))
-        last = row["newest"] if row is not None else None
-        floor = _utc(int(last)) if last is not None else dt.datetime.fromisoformat(
-            push.created_at.replace("Z", "+00:00"))
+        floor = dt.datetime.fromisoformat(push.created_at.replace("Z", "+00:00"))
+        if row is not None and row["newest"] is not None:  # not before the push existed: a re-sent old period
+            floor = max(floor, _utc(int(row["newest"])))  # must not make every period since then due
         periods = periods_between(trigger, floor, dt.datetime.now(dt.UTC), MAX_CATCH_UP)
         for period in periods:
             self._insert(push_id, period)

@@ -122,8 +122,9 @@ def periods_between(trigger: Any, after: dt.datetime, until: dt.datetime, limit:
         ends.append(found.astimezone(dt.UTC))
         ends = ends[-(limit + 1):]
         found = _next(trigger, found + _SECOND)
-    first_start = last_boundary(trigger, ends[0] - _SECOND) if ends else None
-    starts = [first_start or after, *ends[:-1]]
+    if not ends:
+        return []
+    starts = [last_boundary(trigger, ends[0] - _SECOND) or after, *ends[:-1]]
     return [Period(s, e) for s, e in zip(starts, ends, strict=True)][-limit:]
 
 

@@ -20,6 +20,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
+from engineering_api.runtime.pushes_outbox import outbox_of
 from engineering_api.runtime.service import runtime_of
 from tests.conftest import assert_error, data
 from tests.api.test_runtime_tags import image, plc  # noqa: F401  # a simulated CPU running a program
@@ -261,11 +262,17 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
             assert "<Produced></Produced>" in earlier["payload"]  # nothing logged in that shift
             assert_error(client.post(f"{PUSHES}/{push_id}/dry-run", json={"periodEnd": "2026-01-05T12:00:00Z"},
                                      headers=headers), 422, "PUSH_PERIOD_INVALID")
+            # re-sending a shift from before the push existed does not make the shifts since then due
+            data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-04T21:00:00Z"},
+                             headers=headers), 202)
+            assert outbox_of(client.app.state.services).enqueue_due(push_id) == 0
+            assert [d["periodEnd"] for d in _deliveries(client, headers, push_id)] == ["2026-01-04T21:00:00.000Z"]
+            _wait(lambda: receiver.requests, "the re-sent old shift")
             # a manual re-send of a past shift: basic auth, the period's own idempotency key
             queued = data(client.post(f"{PUSHES}/{push_id}/deliveries/resend",
                                       json={"periodEnd": "2026-01-05T13:00:00Z"}, headers=headers), 202)
-            _wait(lambda: receiver.requests, "the re-sent period")
-            sent = receiver.requests[0]
+            _wait(lambda: len(receiver.requests) == 2, "the re-sent period")
+            sent = receiver.requests[1]
             assert sent["headers"]["Authorization"] == "Basic " + base64.b64encode(b"erp:pa55-w0rd!").decode()
             assert sent["headers"]["Idempotency-Key"] == queued["idempotencyKey"] == dry["idempotencyKey"]
             assert sent["body"] == dry["payload"]
@@ -280,8 +287,8 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
             assert dry["headers"]["APIKey"] == "***" and "Authorization" not in dry["headers"]
             data(client.post(f"{PUSHES}/{keyed_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
                              headers=headers), 202)
-            _wait(lambda: len(receiver.requests) == 2, "the keyed push")
-            assert receiver.requests[1]["headers"]["APIKey"] == "k3y-0f-the-erp"
+            _wait(lambda: len(receiver.requests) == 3, "the keyed push")
+            assert receiver.requests[2]["headers"]["APIKey"] == "k3y-0f-the-erp"
 
 
 def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
