@@ -74,12 +74,16 @@ class AgentRunner:
             return {"error": {"class": None, "code": "UNKNOWN_PORT_METHOD",
                               "message": f"The agent has no port method {method!r}.", "details": {}}}
         self.record.current_call = f"{method} {label}".strip()
-        if not self.registry.start_call(call_id, self.record):  # the record shows the call at once
+        first, canceled = self.registry.start_call(call_id, self.record)  # the record shows the call at once
+        if not first or canceled:
             self.record.current_call = None
+        if not first:
             # Redelivered after an agent died during it: running it again could apply a change twice.
             return {"error": {"class": None, "code": "AGENT_LOST", "message": (
                 f"{method} was interrupted when the agent running it was lost; it was not run again. The project "
                 "is as TIA left it: changes since its last save are lost."), "details": {}}}
+        if canceled:  # canceled while it waited in the queue: it never started
+            return {"error": encode_error(OperationCanceledError(f"{method} was canceled before it started"))}
 
         def progress(percent: int, message: str = "") -> None:
             self.registry.post(call_id, {"progress": [percent, message]})

@@ -16,6 +16,7 @@ the agent's heartbeat (a lost agent ends the call with ``AGENT_LOST`` instead of
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,8 @@ CLAIMING_METHODS = frozenset({"create_project", "open_project", "retrieve_projec
 RELEASING_METHODS = frozenset({"close_project", "shutdown_portal"})
 """Calls after which the portal holds no project of the caller's any more."""
 LOCAL_METHODS = frozenset({"on_worker_thread_started", "close"})
+
+logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 """Longest wait for a result before the token and the agent's heartbeat are looked at again."""
@@ -202,7 +205,14 @@ class _FarmBackendBase(EngineeringBackend):
                 now = time.monotonic()
                 if token is not None and token.canceled and canceled_at is None:
                     canceled_at = now
-                    self.registry.request_cancel(call_id)
+                    self.registry.request_cancel(call_id)  # the agent's token, or its check before starting
+                    try:
+                        self.app.control.revoke(call_id)  # and Celery drops it from a worker's reserved messages
+                    except Exception:  # noqa: BLE001 - best effort: the flag alone keeps it from starting
+                        logger.warning("could not revoke farm call %s", call_id, exc_info=True)
+                    if not self.registry.call_started(call_id):
+                        # Still queued: the flag (set first) keeps it from ever starting, so nothing to wait for.
+                        raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED")
                 alive = self.registry.agent(agent) is not None
             except RedisError:
                 time.sleep(POLL_SECONDS)

@@ -141,14 +141,20 @@ class AgentRegistry:
         return None
 
     # ----- calls -----------------------------------------------------------------------------
-    def start_call(self, call_id: str, record: AgentRecord | None = None) -> bool:
-        """Mark a call as started (and publish ``record``, in the same round trip); False when it already was
-        (a redelivered message must not run twice)."""
+    def start_call(self, call_id: str, record: AgentRecord | None = None) -> tuple[bool, bool]:
+        """Mark a call as started (and publish ``record``, in the same round trip). Returns whether it was not
+        started before (a redelivered message must not run twice) and whether it was canceled while queued."""
         pipe = self._redis.pipeline(transaction=False)
         pipe.set(self._key("call", call_id), "started", nx=True, ex=24 * 3600)
+        pipe.exists(self._key("cancel", call_id))
         if record is not None:
             self._publish(pipe, record)
-        return bool(pipe.execute()[0])
+        first, canceled, *_ = pipe.execute()
+        return bool(first), bool(canceled)
+
+    def call_started(self, call_id: str) -> bool:
+        """Whether an agent has started ``call_id`` (see :meth:`start_call`)."""
+        return bool(self._redis.exists(self._key("call", call_id)))
 
     def request_cancel(self, call_id: str) -> None:
         """Ask the agent running ``call_id`` to stop at its next checkpoint."""
@@ -171,8 +177,9 @@ class AgentRegistry:
         return json.loads(popped[1]) if popped else None
 
     def forget(self, call_id: str) -> None:
-        """Drop what is left of a finished or abandoned call."""
-        self._redis.delete(self._key("reply", call_id), self._key("cancel", call_id))
+        """Drop the replies of a finished or abandoned call (a cancel flag stays until it expires: a call abandoned
+        while queued must still find it when an agent reaches it)."""
+        self._redis.delete(self._key("reply", call_id))
 
     def cancel_requested(self, call_id: str) -> bool:
         """Whether the API node asked to stop ``call_id``."""
