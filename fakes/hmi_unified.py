@@ -2,9 +2,10 @@
 
 A Unified panel's software is kept as one :class:`UnifiedHmi` in ``Device.hmi`` (a classic panel keeps an
 :class:`fakes.hmi.HmiTarget` there). A new panel has what ``HmiSoftware.Tags.Create(name)`` relies on, the
-``Default tag table``, and nothing else; screens, tags, connections and script modules come through the create routes
-or a document import. TIA's rules are :mod:`engineering_api.rules.hmi_unified`'s, applied before anything changes,
-in the project transaction. Saved as the exchange document itself, ``Devices/<panel>/HMI/unified.json``.
+``Default tag table``, and nothing else; screens, tags, connections, script modules, text lists and graphic lists
+(whose entries name the project's graphics, ``Project.graphics``) come through the create routes or a document
+import. TIA's rules are :mod:`engineering_api.rules.hmi_unified`'s, applied before anything changes, in the project
+transaction. Saved as the exchange document itself, ``Devices/<panel>/HMI/unified.json``.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class HmiUnifiedOperations:
         with self._change() as project:  # type: ignore[attr-defined]
             found, current = self._unified(project, device)
             incoming = _sized(model, panel_size(found))
-            found.hmi = merge(current, incoming, overwrite=overwrite, device=found.name)
+            found.hmi = merge(current, incoming, overwrite=overwrite, device=found.name, graphics=project.graphics)
         return subset(found.hmi, incoming)
 
     def delete_unified_object(self, device: str, kind: UnifiedKind, name: str) -> None:

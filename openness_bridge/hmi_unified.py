@@ -13,7 +13,9 @@ first (:mod:`engineering_api.rules.hmi_unified`, the fake's codes), then the cre
 Script modules (``HmiSoftware.Scripts``, ``HmiScriptModule``) are listed by name: their code is only in the files
 ``Scripts.Export`` writes, whose layout no public source shows, so it reads as ``None`` and writing a module answers
 501 ``NO_OPENNESS_EQUIVALENT``. An item's text is not read or written (it is multilingual markup whose exact shape
-is not confirmed). Sources: openness_bridge/README.md, section "HMI Unified".
+is not confirmed). Text and graphic lists (``HmiSoftware.HmiTextLists``/``HmiGraphicLists``, V21) read as ``None``
+and are neither written nor deleted (501 ``NO_OPENNESS_EQUIVALENT``): no public source shows their entries' members.
+Sources: openness_bridge/README.md, section "HMI Unified".
 """
 
 from __future__ import annotations
@@ -67,6 +69,13 @@ def _item(item: Any) -> UnifiedScreenItem:
                              events=_events(item))
 
 
+def _no_lists() -> NotSupportedError:
+    # HmiSoftware.HmiTextLists/HmiGraphicLists exist from V21 (U7), but no public source shows their entries' members.
+    return NotSupportedError("Text and graphic lists of a Unified panel are not reached over Openness: no public "
+                             "source shows the members of HmiTextList/HmiGraphicList entries (V20 has no "
+                             "HmiGraphicLists at all); create them in TIA Portal.", code="NO_OPENNESS_EQUIVALENT")
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -99,8 +108,9 @@ class HmiUnifiedOperations:
                                          communication_driver=_text(c.CommunicationDriver))
                        for c in software.Connections]
         modules = [UnifiedScriptModule(name=str(m.Name), code=None) for m in software.Scripts]
+        # Text and graphic lists: None, not [] (the panel may have some; their entries cannot be read, U7).
         return UnifiedHmi(device_name=device, screens=screens, tag_tables=tables, connections=connections,
-                          script_modules=modules)
+                          script_modules=modules, text_lists=None, graphic_lists=None)
 
     def read_unified_hmi(self, device: str) -> UnifiedHmi:
         return self._call("HmiSoftware.Screens",  # type: ignore[attr-defined]
@@ -177,6 +187,8 @@ class HmiUnifiedOperations:
                 "Openness reaches a Unified script module's code only through HmiSoftware.Scripts.Export/Import files, "
                 "whose layout no public source shows; create global modules in TIA Portal.",
                 code="NO_OPENNESS_EQUIVALENT")
+        if model.text_lists or model.graphic_lists:
+            raise _no_lists()
 
         def run() -> UnifiedHmi:
             software = self._hmi_software(device)
@@ -196,6 +208,9 @@ class HmiUnifiedOperations:
         return self._change("HmiSoftware.Screens.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
 
     def delete_unified_object(self, device: str, kind: UnifiedKind, name: str) -> None:
+        if kind in ("textList", "graphicList"):
+            raise _no_lists()
+
         def run() -> None:
             software = self._hmi_software(device)
             stored = check_delete(self._read(device, software), kind, name, device)

@@ -8,9 +8,10 @@ export and delete are :mod:`engineering_api.domain.hmi_graphics`), the project l
 /api/hmi/library-types/detailed``, ``…/hmi/library-types/{typeName}``), ``GET /api/hmi/unified/summary`` (every HMI
 device of the project with its kind and object counts) and ``GET …/hmi/unified/tags/tree`` (a Unified panel's tag
 tables and tags; a classic panel 422 ``NOT_A_UNIFIED_PANEL``). A Unified panel's scripts are
-its global JavaScript modules; text and graphic lists of Unified panels are not modelled (501
-``UNIFIED_NOT_SUPPORTED``). Scripts and lists come in through imports (``POST …/hmi/scripts|text-lists|graphic-lists/
-actions/import``, engineer, ``overwrite`` to replace, with dry runs) since a new panel has none.
+its global JavaScript modules; its text and graphic lists come from its object model
+(:mod:`engineering_api.domain.hmi_unified`), exported and imported as the Unified JSON document (``.json``).
+Scripts and lists come in through imports (``POST …/hmi/scripts|text-lists|graphic-lists/actions/import``, engineer,
+``overwrite`` to replace, with dry runs) since a new panel has none.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ from engineering_api.domain.hmi_tree import (
 )
 from engineering_api.domain.hmi_graphics import OPERATIONS as GRAPHIC_OPERATIONS
 from engineering_api.domain.hmi_unified import OPERATIONS as UNIFIED_OPERATIONS
-from engineering_api.domain.hmi_unified_view import panel_kind, scripts, unified_or
+from engineering_api.domain.hmi_unified import import_part, preview_part, unified_export
+from engineering_api.domain.hmi_unified_view import graphic_lists, panel_kind, scripts, text_lists, unified_or
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -49,6 +51,10 @@ from engineering_api.lib.schema import CamelStruct
 __all__ = ("OPERATIONS",)
 
 _IMPORT_FILE = {"import_file_path": FileRule(extensions=(".xml",), must_exist=True, allow_directory=False)}
+_LIST_IMPORT_FILE = {"import_file_path": FileRule(extensions=(".xml", ".json"), must_exist=True,
+                                                  allow_directory=False)}
+_UNIFIED_PARTS = {"import_hmi_text_list": "text_lists", "import_hmi_graphic_list": "graphic_lists"}
+"""The import methods a Unified panel answers from its object model, and the part of the document each takes."""
 
 
 class ScriptRef(CamelStruct):
@@ -180,7 +186,17 @@ def _vb_content(ctx: OperationContext, d: ScriptRef) -> HmiScriptContent:
 
 
 def _text_list_xml(ctx: OperationContext, d: TextListRef) -> str:
-    return ctx.backend.export_hmi_text_list(d.device_name, d.list_name).data.decode("utf-8")
+    exported = unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_text_list(d.device_name, d.list_name),
+                          lambda model: unified_export(model, "text_lists", d.list_name))
+    return exported.data.decode("utf-8")
+
+
+def _text_lists(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiTextListInfo]:
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.list_hmi_text_lists(d.device_name), text_lists)
+
+
+def _graphic_lists(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiGraphicListInfo]:
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.list_hmi_graphic_lists(d.device_name), graphic_lists)
 
 
 def _project_graphics(ctx: OperationContext, d: HmiDeviceRef) -> HmiProjectGraphics:
@@ -220,7 +236,8 @@ def _summary(ctx: OperationContext, _: NoInput) -> HmiSummary:
                 summary.devices.append(HmiDeviceSummary(
                     device_name=name, kind=kind, screens=len(model.screens), tag_tables=len(model.tag_tables),
                     tags=sum(len(t.tags) for t in model.tag_tables), connections=len(model.connections),
-                    scripts=len(model.script_modules)))
+                    scripts=len(model.script_modules), text_lists=len(model.text_lists or ()),
+                    graphic_lists=len(model.graphic_lists or ())))
                 continue
             tables = ctx.backend.list_hmi_tag_tables(name)
             summary.devices.append(HmiDeviceSummary(
@@ -245,6 +262,8 @@ def _unified_tags(ctx: OperationContext, d: HmiDeviceRef) -> HmiTagTree:
 def _importer(method: str) -> Any:
     def handler(ctx: OperationContext, d: ImportInput) -> Any:
         path = Path(d.import_file_path)
+        if method in _UNIFIED_PARTS and panel_kind(ctx, d.device_name)[0] == "unified":
+            return import_part(ctx, d.device_name, path, _UNIFIED_PARTS[method], d.overwrite)
         return getattr(ctx.backend, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name)
 
     return handler
@@ -256,13 +275,15 @@ def _camel(code: str) -> str:
     return first + "".join(part.title() for part in rest)
 
 
-def _preview(element: str, label: str, kind: str, listed: str) -> Any:
+def _preview(element: str, label: str, kind: str, listed: str, method: str) -> Any:
     """An import's dry run: what it creates or overwrites; the same refusals as the import."""
 
     def preview(ctx: OperationContext, d: ImportInput) -> Preview:
         from engineering_api.rules.hmi import read_document
 
         path = Path(d.import_file_path)
+        if method in _UNIFIED_PARTS and panel_kind(ctx, d.device_name)[0] == "unified":
+            return preview_part(ctx, d.device_name, path, _UNIFIED_PARTS[method], d.overwrite)
         doc = read_document(path.read_bytes(), element, path.name)
         name = doc.root.name
         existing = next((x.name for x in getattr(ctx.backend, listed)(d.device_name) if x.name.lower() == name.lower()),
@@ -307,23 +328,25 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
         ),
         Operation(
             name="hmi.text-lists.list", summary="List all HMI text lists.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.list_hmi_text_lists(d.device_name), input=HmiDeviceRef,
+            handler=_text_lists, input=HmiDeviceRef,
             output=list[HmiTextListInfo], route=RouteSpec("GET", f"{HMI}/text-lists"), mutating=False,
             errors=_NEEDS_HMI, description="Each text list with its range kind and entries (value range, text in "
-                                           "the first language, default entry).",
+                                           "the first language, default entry); a Unified panel's from its model.",
         ),
         Operation(
             name="hmi.text-lists.xml", summary="Export a specific HMI text list as XML.", section=SECTION,
             handler=_text_list_xml, input=TextListRef, output=str,
             route=RouteSpec("GET", f"{HMI}/text-lists/{{listName}}/xml"), mutating=False, errors=_NEEDS_HMI,
             description="The list's SimaticML (Hmi.TextGraphicList.TextList) as TextList.Export writes it; data is "
-                        "the XML text. Unknown list: 404 TEXT_LIST_NOT_FOUND.",
+                        "the XML text. A Unified panel's list: the Unified JSON document with that list only "
+                        "(importable again). Unknown list: 404 TEXT_LIST_NOT_FOUND.",
         ),
         Operation(
             name="hmi.graphic-lists.list", summary="List all HMI graphic lists.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.list_hmi_graphic_lists(d.device_name), input=HmiDeviceRef,
+            handler=_graphic_lists, input=HmiDeviceRef,
             output=list[HmiGraphicListInfo], route=RouteSpec("GET", f"{HMI}/graphic-lists"), mutating=False,
-            errors=_NEEDS_HMI, description="Each graphic list with its entries (value range, project graphic).",
+            errors=_NEEDS_HMI, description="Each graphic list with its entries (value range, project graphic); a "
+                                           "Unified panel's from its model.",
         ),
         Operation(
             name="hmi.project-graphics.list", summary="List all HMI project graphics.", section=SECTION,
@@ -365,11 +388,13 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
         *(Operation(
             name=name, summary=f"Import an HMI {label} from a SimaticML file.", section=SECTION,
             handler=_importer(method), input=ImportInput, output=output,
-            route=RouteSpec("POST", f"{HMI}/{path}/actions/import"), files=_IMPORT_FILE,
+            route=RouteSpec("POST", f"{HMI}/{path}/actions/import"),
+            files=_LIST_IMPORT_FILE if method in _UNIFIED_PARTS else _IMPORT_FILE,
             errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/States.xml"},
             description=f"{text} An existing {label} of that name is replaced only with overwrite=true (TIA's "
-                        "ImportOptions.Override).",
-            destructive=True, preview=_preview(element, label, kind, listed),
+                        "ImportOptions.Override)." + (f" A Unified panel takes the Unified JSON document (.json) with "
+                                                      f"its {label}s." if method in _UNIFIED_PARTS else ""),
+            destructive=True, preview=_preview(element, label, kind, listed, method),
         ) for name, path, method, output, element, label, kind, listed, text in imports),
     )
 

@@ -32,6 +32,7 @@ from engineering_api.backend.areas.hmi_unified import (
 )
 from engineering_api.domain.blocks._support import _target_file
 from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef
+from engineering_api.domain.hmi_unified_view import readable
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
 from engineering_api.lib.schema import CamelStruct
@@ -48,7 +49,8 @@ __all__ = ("OPERATIONS", "import_part", "preview_part", "unified_export")
 
 _CHANGES = (*_NEEDS_HMI, e.AlreadyExistsError)
 _PARTS = {"screens": ("screen", "SCREEN_NOT_FOUND"), "tag_tables": ("tag table", "TAG_TABLE_NOT_FOUND"),
-          "connections": ("connection", "CONNECTION_NOT_FOUND")}
+          "connections": ("connection", "CONNECTION_NOT_FOUND"), "text_lists": ("text list", "TEXT_LIST_NOT_FOUND"),
+          "graphic_lists": ("graphic list", "GRAPHIC_LIST_NOT_FOUND")}
 
 
 class CreateScreenInput(UnifiedScreen, kw_only=True):
@@ -94,6 +96,7 @@ class ObjectRef(CamelStruct, kw_only=True):
     tag_table_name: str = ""
     connection_name: str = ""
     script_name: str = ""
+    list_name: str = ""
 
 
 class DocumentExportInput(CamelStruct, kw_only=True):
@@ -123,13 +126,15 @@ class DocumentExportResult(CamelStruct):
 # ----- helpers shared with the classic routes ---------------------------------------------------------
 
 def unified_export(model: UnifiedHmi, part: str, name: str) -> HmiExport:
-    """One screen, tag table or connection as an exchange document (what the classic export routes write).
+    """One screen, tag table, connection, text list or graphic list as an exchange document (what the classic
+    export routes write).
 
     Raises:
-        NotFoundError: ``SCREEN_NOT_FOUND``, ``TAG_TABLE_NOT_FOUND``, ``CONNECTION_NOT_FOUND``.
+        NotFoundError: ``SCREEN_NOT_FOUND``, ``TAG_TABLE_NOT_FOUND``, ``CONNECTION_NOT_FOUND``,
+            ``TEXT_LIST_NOT_FOUND``, ``GRAPHIC_LIST_NOT_FOUND``.
     """
     label, code = _PARTS[part]
-    found = next((o for o in getattr(model, part) if o.name.casefold() == name.casefold()), None)
+    found = next((o for o in readable(model, part) if o.name.casefold() == name.casefold()), None)
     if found is None:
         raise e.NotFoundError(f"The {label} '{name}' was not found in '{model.device_name}'.", code=code,
                               details={"name": name})
@@ -152,22 +157,25 @@ def import_part(ctx: OperationContext, device: str, path: Path, part: str | None
     done = ctx.backend.apply_unified_hmi(device, _part_of(path, part), overwrite=overwrite)
     if part is None:
         return done
-    from engineering_api.domain.hmi_unified_view import connections, screen_info, tag_tables
+    from engineering_api.domain import hmi_unified_view as view
 
-    listed = {"screens": lambda: [screen_info(s) for s in done.screens], "tag_tables": lambda: tag_tables(done),
-              "connections": lambda: connections(done)}[part]()
+    listed = {"screens": lambda: [view.screen_info(s) for s in done.screens],
+              "tag_tables": lambda: view.tag_tables(done), "connections": lambda: view.connections(done), "text_lists": lambda: view.text_lists(done),
+              "graphic_lists": lambda: view.graphic_lists(done)}[part]()
     return listed[0]
 
 
 def _plan(ctx: OperationContext, device: str, incoming: UnifiedHmi, overwrite: bool, source: str) -> Preview:
     """What putting ``incoming`` into the panel would create or overwrite (the same refusals as doing it)."""
     current = ctx.backend.read_unified_hmi(device)
-    merge(current, incoming, overwrite=overwrite, device=device)
+    graphics = [g.name for g in ctx.backend.list_hmi_project_graphics(device)] if incoming.graphic_lists else []
+    merge(current, incoming, overwrite=overwrite, device=device, graphics=graphics)
     changes: list[PlannedChange] = []
     for attr, kind in (("screens", "screen"), ("tag_tables", "tagTable"), ("connections", "connection"),
-                       ("script_modules", "scriptModule")):
-        existing = {o.name.casefold() for o in getattr(current, attr)}
-        for obj in getattr(incoming, attr):
+                       ("script_modules", "scriptModule"), ("text_lists", "textList"),
+                       ("graphic_lists", "graphicList")):
+        existing = {o.name.casefold() for o in getattr(current, attr) or ()}
+        for obj in getattr(incoming, attr) or ():
             action = "overwrite" if obj.name.casefold() in existing and kind != "tagTable" else "create"
             if kind == "tagTable" and obj.name.casefold() in existing:
                 action = "update"
@@ -219,6 +227,8 @@ _DELETES = (
     ("tagTable", "tag-tables", "tag_table_name", "tag table"),
     ("connection", "connections", "connection_name", "connection"),
     ("scriptModule", "scripts", "script_name", "script module"),
+    ("textList", "text-lists", "list_name", "text list"),
+    ("graphicList", "graphic-lists", "list_name", "graphic list"),
 )
 
 

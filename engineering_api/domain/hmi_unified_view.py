@@ -3,7 +3,7 @@
 The classic port methods refuse a Unified panel with ``UNIFIED_NOT_SUPPORTED`` (its objects have no SimaticML);
 :func:`unified_or` then reads the panel's model (:meth:`~engineering_api.backend.areas.hmi_unified.HmiUnifiedPort.
 read_unified_hmi`) and the converters below give the same listed shapes, so ``GET …/hmi/screens|tags|connections``,
-the trees and the summary serve both kinds of panel.
+the text and graphic lists, the trees and the summary serve both kinds of panel.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi import HmiConnectionInfo, HmiScreenInfo, HmiTagInfo, HmiTagTableInfo
-from engineering_api.backend.areas.hmi_resources import HmiScriptInfo
+from engineering_api.backend.areas.hmi_resources import HmiGraphicListInfo, HmiScriptInfo, HmiTextListInfo
 from engineering_api.backend.areas.hmi_unified import UnifiedHmi, UnifiedScreen, UnifiedTagTable
 
-__all__ = ("connections", "is_unified_refusal", "panel_kind", "screen_info", "scripts", "tag_tables", "unified_or")
+__all__ = ("connections", "graphic_lists", "is_unified_refusal", "panel_kind", "readable", "screen_info", "scripts",
+           "tag_tables", "text_lists", "unified_or")
 
 T = TypeVar("T")
 
@@ -77,3 +78,38 @@ def scripts(model: UnifiedHmi) -> list[HmiScriptInfo]:
     """The global JavaScript modules (a module whose code the adapter cannot read has 0 lines)."""
     return [HmiScriptInfo(name=m.name, type="Module", language="JavaScript",
                           line_count=len(m.code.splitlines()) if m.code else 0) for m in model.script_modules]
+
+
+def readable(model: UnifiedHmi, attr: str) -> list[Any]:
+    """The model's objects of ``attr``.
+
+    Raises:
+        NotSupportedError: ``NO_OPENNESS_EQUIVALENT`` (the adapter cannot read them: the bridge's text and graphic
+            lists).
+    """
+    objects: list[Any] | None = getattr(model, attr)
+    if objects is None:
+        raise e.NotSupportedError(
+            f"The {attr.replace('_', ' ')} of the Unified panel '{model.device_name}' cannot be read over Openness: no "
+            "public source shows the members of HmiTextList/HmiGraphicList entries.", code="NO_OPENNESS_EQUIVALENT")
+    return objects
+
+
+def text_lists(model: UnifiedHmi) -> list[HmiTextListInfo]:
+    """The text lists with their entries, as a classic panel's are listed.
+
+    Raises:
+        NotSupportedError: ``NO_OPENNESS_EQUIVALENT`` (see :func:`readable`).
+    """
+    return [HmiTextListInfo(name=t.name, list_range=t.list_range, entry_count=len(t.entries), entries=t.entries)
+            for t in readable(model, "text_lists")]
+
+
+def graphic_lists(model: UnifiedHmi) -> list[HmiGraphicListInfo]:
+    """The graphic lists with their entries.
+
+    Raises:
+        NotSupportedError: ``NO_OPENNESS_EQUIVALENT`` (see :func:`readable`).
+    """
+    return [HmiGraphicListInfo(name=g.name, list_range=g.list_range, entry_count=len(g.entries), entries=g.entries)
+            for g in readable(model, "graphic_lists")]

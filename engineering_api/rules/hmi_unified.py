@@ -7,13 +7,14 @@ typed decoding, no evaluation of anything in it); :func:`merge` puts a (partial)
 rules: names unique case-insensitively (screens in the device, items in their screen, tags across every tag table,
 tag tables, connections, script modules), an object of the same name replaced only with ``overwrite`` (an existing
 tag table keeps its other tags: what comes in is added to it), every tag's connection and every item's tag must
-exist. JavaScript is stored as written: no parser here knows WinCC Unified's full ECMAScript level, so none judges it.
+exist; text and graphic lists follow :mod:`engineering_api.rules.hmi_unified_lists`. JavaScript is stored as
+written: no parser here knows WinCC Unified's full ECMAScript level, so none judges it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import msgspec
@@ -29,6 +30,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.rules.hmi_unified_lists import check_graphics, validate_lists
 
 __all__ = ("DEFAULT_TAG_TABLE", "MAX_DOCUMENT_BYTES", "SCREEN_ITEM_TYPES", "check_delete", "encode_document", "merge",
            "read_document", "subset", "tag_list", "validate", "without")
@@ -158,6 +160,7 @@ def validate(model: UnifiedHmi) -> None:
     _unique("tag", (tag.name for t in model.tag_tables for tag in t.tags))
     _unique("connection", (c.name for c in model.connections))
     _unique("script module", (m.name for m in model.script_modules))
+    validate_lists(model, _name, _unique)
 
 
 def _replace(kind: str, code: str, current: list[Any], incoming: list[Any], overwrite: bool, device: str) -> list[Any]:
@@ -196,14 +199,19 @@ def _tables(current: list[UnifiedTagTable], incoming: list[UnifiedTagTable], ove
     return list(result.values())
 
 
-def merge(current: UnifiedHmi, incoming: UnifiedHmi, *, overwrite: bool, device: str) -> UnifiedHmi:
-    """The panel's model with ``incoming`` put in, after TIA's checks (nothing is changed here).
+def merge(current: UnifiedHmi, incoming: UnifiedHmi, *, overwrite: bool, device: str,
+          graphics: Collection[str] = ()) -> UnifiedHmi:
+    """The panel's model with ``incoming`` put in, after TIA's checks (nothing is changed here); ``graphics`` are
+    the project graphics a graphic list entry may name.
 
     Raises:
-        ValidationError: ``INVALID_UNIFIED_DOCUMENT``, ``CONNECTION_NOT_FOUND``, ``TAG_NOT_FOUND``.
-        AlreadyExistsError: ``SCREEN_EXISTS``, ``TAG_EXISTS``, ``CONNECTION_EXISTS``, ``SCRIPT_EXISTS``.
+        ValidationError: ``INVALID_UNIFIED_DOCUMENT``, ``CONNECTION_NOT_FOUND``, ``TAG_NOT_FOUND``,
+            ``GRAPHIC_NOT_FOUND``.
+        AlreadyExistsError: ``SCREEN_EXISTS``, ``TAG_EXISTS``, ``CONNECTION_EXISTS``, ``SCRIPT_EXISTS``,
+            ``TEXT_LIST_EXISTS``, ``GRAPHIC_LIST_EXISTS``.
     """
     validate(incoming)
+    check_graphics(incoming, graphics, device)
     result = UnifiedHmi(
         device_name=current.device_name,
         screens=_replace("screen", "SCREEN_EXISTS", current.screens, incoming.screens, overwrite, device),
@@ -212,6 +220,10 @@ def merge(current: UnifiedHmi, incoming: UnifiedHmi, *, overwrite: bool, device:
                              device),
         script_modules=_replace("script module", "SCRIPT_EXISTS", current.script_modules, incoming.script_modules,
                                 overwrite, device),
+        text_lists=_replace("text list", "TEXT_LIST_EXISTS", current.text_lists or [], incoming.text_lists or [],
+                            overwrite, device),
+        graphic_lists=_replace("graphic list", "GRAPHIC_LIST_EXISTS", current.graphic_lists or [],
+                               incoming.graphic_lists or [], overwrite, device),
     )
     connections = {c.name.casefold() for c in result.connections}
     for table in result.tag_tables:
@@ -235,6 +247,8 @@ _KINDS = {
     "tagTable": ("tag table", "TAG_TABLE_NOT_FOUND", "tag_tables"),
     "connection": ("connection", "CONNECTION_NOT_FOUND", "connections"),
     "scriptModule": ("script module", "SCRIPT_NOT_FOUND", "script_modules"),
+    "textList": ("text list", "TEXT_LIST_NOT_FOUND", "text_lists"),
+    "graphicList": ("graphic list", "GRAPHIC_LIST_NOT_FOUND", "graphic_lists"),
 }
 
 
@@ -243,7 +257,7 @@ def check_delete(model: UnifiedHmi, kind: str, name: str, device: str) -> str:
 
     Raises:
         NotFoundError: ``SCREEN_NOT_FOUND``, ``TAG_TABLE_NOT_FOUND``, ``TAG_NOT_FOUND``, ``CONNECTION_NOT_FOUND``,
-            ``SCRIPT_NOT_FOUND``.
+            ``SCRIPT_NOT_FOUND``, ``TEXT_LIST_NOT_FOUND``, ``GRAPHIC_LIST_NOT_FOUND``.
         ValidationError: ``DEFAULT_TAG_TABLE``, ``CONNECTION_IN_USE``.
     """
     if kind == "tag":
@@ -254,7 +268,7 @@ def check_delete(model: UnifiedHmi, kind: str, name: str, device: str) -> str:
                                 details={"name": name})
         return found
     label, code, attr = _KINDS[kind]
-    objects: list[UnifiedScreen | UnifiedTagTable | UnifiedConnection | UnifiedScriptModule] = getattr(model, attr)
+    objects: list[Any] = getattr(model, attr) or []
     stored = next((o.name for o in objects if o.name.casefold() == name.casefold()), None)
     if stored is None:
         raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=code, details={"name": name})
@@ -276,7 +290,7 @@ def without(model: UnifiedHmi, kind: str, name: str) -> UnifiedHmi:
                   for t in model.tag_tables]
         return msgspec.structs.replace(model, tag_tables=tables)
     attr = _KINDS[kind][2]
-    return msgspec.structs.replace(model, **{attr: [o for o in getattr(model, attr) if o.name != name]})
+    return msgspec.structs.replace(model, **{attr: [o for o in getattr(model, attr) or () if o.name != name]})
 
 
 def tag_list(model: UnifiedHmi) -> list[tuple[UnifiedTagTable, UnifiedTag]]:
@@ -287,8 +301,9 @@ def tag_list(model: UnifiedHmi) -> list[tuple[UnifiedTagTable, UnifiedTag]]:
 def subset(model: UnifiedHmi, incoming: UnifiedHmi) -> UnifiedHmi:
     """The objects of ``model`` that ``incoming`` names (what a create or an import reports back)."""
     def pick(attr: str) -> list[Any]:
-        wanted = {o.name.casefold() for o in getattr(incoming, attr)}
-        return [o for o in getattr(model, attr) if o.name.casefold() in wanted]
+        wanted = {o.name.casefold() for o in getattr(incoming, attr) or ()}
+        return [o for o in getattr(model, attr) or () if o.name.casefold() in wanted]
 
     return UnifiedHmi(device_name=model.device_name, screens=pick("screens"), tag_tables=pick("tag_tables"),
-                      connections=pick("connections"), script_modules=pick("script_modules"))
+                      connections=pick("connections"), script_modules=pick("script_modules"),
+                      text_lists=pick("text_lists"), graphic_lists=pick("graphic_lists"))

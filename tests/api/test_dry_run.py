@@ -281,6 +281,13 @@ _UNIFIED = _steps(
     _call("POST", f"{UNI}/screens", {"name": "Main", "items": [{"name": "IO", "type": "HmiIOField", "tag": "Speed"}]}),
     _call("POST", f"{UNI}/scripts", {"name": "Helpers", "code": "export function f() {}"}))
 
+_UNIFIED_LISTS = _steps(
+    _UNIFIED,
+    _write("h/lists.json", '{"format": "engineering-api.hmi-unified", "formatVersion": 1, "textLists": [{"name": '
+                           '"States", "entries": [{"rangeFrom": "0", "text": "Off"}]}], "graphicLists": [{"name": '
+                           '"Lamp", "listRange": "Bit"}]}'),
+    _call("POST", f"{UNI}/unified/actions/import", {"importFilePath": "h/lists.json"}))
+
 _HMI_LISTS = _steps(
     _HMI,
     _write("h/script.xml", '<Document><Engineering version="V19" /><Hmi.RuntimeScripting.VBScript ID="0"><AttributeList>'
@@ -575,6 +582,10 @@ CASES: list[Case] = [
          expect=[("delete", "connection", "Spare")]),
     Case("hmi.scripts.delete", "DELETE", f"{UNI}/scripts/Helpers", setup=_UNIFIED,
          expect=[("delete", "scriptModule", "Helpers")]),
+    Case("hmi.text-lists.delete", "DELETE", f"{UNI}/text-lists/States", setup=_UNIFIED_LISTS,
+         expect=[("delete", "textList", "States")]),
+    Case("hmi.graphic-lists.delete", "DELETE", f"{UNI}/graphic-lists/Lamp", setup=_UNIFIED_LISTS,
+         expect=[("delete", "graphicList", "Lamp")]),
     Case("hmi.unified.export", "POST", f"{UNI}/unified/actions/export",
          setup=_steps(_UNIFIED, _export(f"{UNI}/unified/actions/export", {"exportPath": "h/u.json"})),
          body={"exportPath": "h/u.json", "overwrite": True}, expect=[("overwrite", "file", "u.json")]),

@@ -162,4 +162,5 @@ def test_summary_and_unified(client: TestClient[Any], h: Headers, viewer_headers
     assert_error(client.get("/api/devices/PLC_1/hmi/unified/tags/tree", headers=h), 422, "NOT_AN_HMI")
     assert_error(client.get("/api/devices/Nope/hmi/text-lists", headers=h), 404, "DEVICE_NOT_FOUND")
     assert data(client.get("/api/devices/HMI_U/hmi/scripts/tree", headers=h))["root"]["name"] == "Global modules"
-    assert_error(client.get("/api/devices/HMI_U/hmi/text-lists", headers=h), 501, "UNIFIED_NOT_SUPPORTED")
+    assert data(client.get("/api/devices/HMI_U/hmi/text-lists", headers=h)) == []  # a new Unified panel has none
+    assert data(client.get("/api/devices/HMI_U/hmi/graphic-lists", headers=h)) == []

@@ -19,15 +19,17 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Literal
 
+from engineering_api.backend.areas.hmi_resources import HmiGraphicListEntry, HmiTextListEntry
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("UNIFIED_FORMAT", "HmiUnifiedPort", "UnifiedConnection", "UnifiedEvent", "UnifiedHmi", "UnifiedKind",
-           "UnifiedScreen", "UnifiedScreenItem", "UnifiedScriptModule", "UnifiedTag", "UnifiedTagTable")
+__all__ = ("UNIFIED_FORMAT", "HmiUnifiedPort", "UnifiedConnection", "UnifiedEvent", "UnifiedGraphicList", "UnifiedHmi",
+           "UnifiedKind", "UnifiedScreen", "UnifiedScreenItem", "UnifiedScriptModule", "UnifiedTag", "UnifiedTagTable",
+           "UnifiedTextList")
 
 UNIFIED_FORMAT = "engineering-api.hmi-unified"
 """The ``format`` of the exchange document (our own: Openness exports no document for Unified screens)."""
 
-UnifiedKind = Literal["screen", "tagTable", "tag", "connection", "scriptModule"]
+UnifiedKind = Literal["screen", "tagTable", "tag", "connection", "scriptModule", "textList", "graphicList"]
 
 
 class UnifiedEvent(CamelStruct, kw_only=True):
@@ -101,6 +103,25 @@ class UnifiedScriptModule(CamelStruct, kw_only=True):
     """The module's JavaScript; None where the adapter cannot read it (the bridge: Openness has no member for it)."""
 
 
+class UnifiedTextList(CamelStruct, kw_only=True):
+    """A text list (``HmiSoftware.HmiTextLists``, ``TextGraphicList.HmiTextList``): ``listRange`` ``Decimal``
+    (values or ranges), ``Bit`` (0/1) or ``BitNumber`` (bit 0..31); each entry a value (``rangeFrom``, with
+    ``rangeTo`` a range) and its text, or the ``default`` entry shown for any other value."""
+
+    name: str
+    list_range: str = "Decimal"
+    entries: list[HmiTextListEntry] = []
+
+
+class UnifiedGraphicList(CamelStruct, kw_only=True):
+    """A graphic list (``HmiSoftware.HmiGraphicLists``, ``TextGraphicList.HmiGraphicList``): each entry a value
+    (range) and the project graphic shown for it."""
+
+    name: str
+    list_range: str = "Decimal"
+    entries: list[HmiGraphicListEntry] = []
+
+
 class UnifiedHmi(CamelStruct, kw_only=True):
     """A Unified panel's object model, or part of one (an import or a create)."""
 
@@ -111,6 +132,9 @@ class UnifiedHmi(CamelStruct, kw_only=True):
     tag_tables: list[UnifiedTagTable] = []
     connections: list[UnifiedConnection] = []
     script_modules: list[UnifiedScriptModule] = []
+    text_lists: list[UnifiedTextList] | None = []
+    """None where the adapter cannot read them (the bridge: no public source shows the entries' Openness members)."""
+    graphic_lists: list[UnifiedGraphicList] | None = []
 
 
 class HmiUnifiedPort(ABC):
@@ -123,7 +147,8 @@ class HmiUnifiedPort(ABC):
 
     @abstractmethod
     def read_unified_hmi(self, device: str) -> UnifiedHmi:
-        """The panel's screens (with items and events), tag tables (with tags), connections and script modules."""
+        """The panel's screens (with items and events), tag tables (with tags), connections, script modules, text
+        lists and graphic lists."""
 
     @abstractmethod
     def apply_unified_hmi(self, device: str, model: UnifiedHmi, *, overwrite: bool = False) -> UnifiedHmi:
@@ -131,10 +156,11 @@ class HmiUnifiedPort(ABC):
         change; nothing changes when a rule refuses. Returns the objects as created.
 
         Raises:
-            ValidationError: ``INVALID_UNIFIED_DOCUMENT`` (a bad name, type or value), ``CONNECTION_NOT_FOUND``
-                (a tag's connection), ``TAG_NOT_FOUND`` (an item's tag).
+            ValidationError: ``INVALID_UNIFIED_DOCUMENT`` (a bad name, type or value, a list entry without its
+                value or text, overlapping values), ``CONNECTION_NOT_FOUND`` (a tag's connection), ``TAG_NOT_FOUND``
+                (an item's tag), ``GRAPHIC_NOT_FOUND`` (a graphic list entry's project graphic).
             AlreadyExistsError: ``SCREEN_EXISTS``, ``TAG_TABLE_EXISTS``, ``TAG_EXISTS``, ``CONNECTION_EXISTS``,
-                ``SCRIPT_EXISTS`` without ``overwrite``.
+                ``SCRIPT_EXISTS``, ``TEXT_LIST_EXISTS``, ``GRAPHIC_LIST_EXISTS`` without ``overwrite``.
             NotSupportedError: ``NO_OPENNESS_EQUIVALENT`` (the bridge cannot write a script module's code).
         """
 
@@ -144,6 +170,6 @@ class HmiUnifiedPort(ABC):
 
         Raises:
             NotFoundError: ``SCREEN_NOT_FOUND``, ``TAG_TABLE_NOT_FOUND``, ``TAG_NOT_FOUND``, ``CONNECTION_NOT_FOUND``,
-                ``SCRIPT_NOT_FOUND``.
+                ``SCRIPT_NOT_FOUND``, ``TEXT_LIST_NOT_FOUND``, ``GRAPHIC_LIST_NOT_FOUND``.
             ValidationError: ``CONNECTION_IN_USE`` (tags use it), ``DEFAULT_TAG_TABLE`` (the default tag table stays).
         """

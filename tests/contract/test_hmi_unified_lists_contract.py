@@ -1,0 +1,53 @@
+"""A WinCC Unified panel's text and graphic lists on every adapter: the fake keeps them in the panel's model; the
+bridge cannot reach them (no public source shows the Openness members of their entries) and says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.areas.hmi_resources import HmiGraphicListEntry, HmiTextListEntry
+from engineering_api.backend.areas.hmi_unified import UnifiedGraphicList, UnifiedHmi, UnifiedTextList
+from engineering_api.backend.port import EngineeringBackend
+from engineering_api.domain.hmi_unified_view import text_lists
+from tests.contract.test_hmi_unified_contract import panel  # noqa: F401 - an MTP700 HMI_U beside PLC_1
+from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+
+STATES = UnifiedTextList(name="States", entries=[HmiTextListEntry(range_from="0", text="Off"),
+                                                 HmiTextListEntry(range_from="1", text="On")])
+
+
+def _bridge(backend: EngineeringBackend) -> bool:
+    from openness_bridge.backend import OpennessBackend  # the bridge under Mono and on a real TIA Portal
+
+    return isinstance(backend, OpennessBackend)
+
+
+def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
+    if _bridge(backend):
+        model = backend.read_unified_hmi(panel)
+        assert model.text_lists is None and model.graphic_lists is None  # unknown, not "none"
+        with pytest.raises(e.NotSupportedError) as unreadable:  # what GET …/hmi/text-lists answers: 501
+            text_lists(model)
+        assert unreadable.value.code == "NO_OPENNESS_EQUIVALENT"
+        for call in (lambda: backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES])),
+                     lambda: backend.delete_unified_object(panel, "textList", "States")):
+            with pytest.raises(e.NotSupportedError) as refused:
+                call()
+            assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+        return
+    assert backend.read_unified_hmi(panel).text_lists == []
+    assert backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES])).text_lists == [STATES]
+    with pytest.raises(e.AlreadyExistsError) as exists:
+        backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
+    assert exists.value.code == "TEXT_LIST_EXISTS"
+    backend.delete_unified_object(panel, "textList", "states")
+    assert backend.read_unified_hmi(panel).text_lists == []
+
+
+def test_a_graphic_list_names_a_project_graphic(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
+    lamp = UnifiedGraphicList(name="Lamp", list_range="Bit", entries=[HmiGraphicListEntry(range_from="1",
+                                                                                          graphic="Lamp_on")])
+    with pytest.raises((e.ValidationError, e.NotSupportedError)) as refused:
+        backend.apply_unified_hmi(panel, UnifiedHmi(graphic_lists=[lamp]))
+    assert refused.value.code == ("NO_OPENNESS_EQUIVALENT" if _bridge(backend) else "GRAPHIC_NOT_FOUND")
