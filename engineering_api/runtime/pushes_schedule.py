@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.lib.crontab import crontab_trigger
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
@@ -68,12 +69,8 @@ def trigger_for(schedule: PushSchedule) -> Any:
     if (schedule.cron is None) == (schedule.shifts is None):
         raise _invalid("A schedule has either cron or shifts.")
     if schedule.cron is not None:
-        fields = schedule.cron.split()
         try:
-            if len(fields) != 5:
-                raise ValueError(f"{len(fields)} fields instead of 5")
-            return CronTrigger(minute=fields[0], hour=fields[1], day=fields[2], month=fields[3],
-                               day_of_week=_cron_weekdays(fields[4]), timezone=zone)
+            return crontab_trigger(schedule.cron, zone)
         except ValueError as exc:
             raise _invalid(f"Cron expression '{schedule.cron}': {exc} (five fields: minute hour day month "
                            "day-of-week, e.g. '0 6 * * 1-5').") from None
@@ -84,33 +81,6 @@ def trigger_for(schedule: PushSchedule) -> Any:
             raise _invalid(f"Shift boundary {boundary!r} is not a time of day (HH:MM, 00:00..23:59).")
         triggers.append(CronTrigger(hour=hour, minute=minute, timezone=zone))
     return triggers[0] if len(triggers) == 1 else OrTrigger(triggers)
-
-
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def _cron_weekdays(field: str) -> str:
-    """A crontab day-of-week field as APScheduler 3 reads it: numbers are cron's (0 and 7 Sunday, 1 Monday), which
-    APScheduler 3's ``from_crontab`` takes as its own (0 Monday), one day late (agronholm/apscheduler#286, #1102:
-    fixed only in 4.x); so numbers become day names. Names (``mon-fri``) stay as they are. Raises ValueError."""
-    days: list[str] = []
-    for item in field.split(","):
-        body, slash, step = item.partition("/")
-        if any(c.isalpha() for c in item) or (body in ("*", "?") and not slash):
-            days.append(item)
-            continue
-        stride = int(step) if slash else 1
-        if body in ("*", "?"):
-            low, high = 0, 6
-        elif "-" in body:
-            low, high = (int(part) for part in body.split("-", 1))
-        else:
-            low = int(body)
-            high = 6 if slash else low
-        if not (0 <= low <= high <= 7 and stride >= 1):
-            raise ValueError(f"day of week {item!r} is not 0-7 (0 and 7: Sunday)")
-        days.extend(_WEEKDAYS[day % 7] for day in range(low, high + 1, stride))
-    return ",".join(dict.fromkeys(days))
 
 
 def _next(trigger: Any, at: dt.datetime) -> dt.datetime | None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.lib.crontab import crontab_trigger
 from engineering_api.lib.security import Principal, Role
 
 from .runner import SCHEDULER
@@ -64,15 +65,13 @@ def cron_trigger(schedule: ScheduleSpec) -> CronTrigger:
     Raises:
         ValidationError: ``PIPELINE_SCHEDULE_INVALID``: the cron expression or time zone is wrong.
     """
-    from apscheduler.triggers.cron import CronTrigger
-
     try:
         zone = zoneinfo.ZoneInfo(schedule.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValidationError(f"Unknown time zone '{schedule.timezone}' (an IANA name such as UTC or Europe/Berlin).",
                               code="PIPELINE_SCHEDULE_INVALID") from None
     try:
-        return CronTrigger.from_crontab(schedule.cron, timezone=zone)
+        return crontab_trigger(schedule.cron, zone)  # cron's weekday numbers, not APScheduler 3's
     except ValueError as exc:
         raise ValidationError(f"Cron expression '{schedule.cron}': {exc} (five fields: minute hour day month "
                               "day-of-week, e.g. '0 2 * * *').", code="PIPELINE_SCHEDULE_INVALID") from None
