@@ -14,7 +14,8 @@ Script modules (``HmiSoftware.Scripts``, ``HmiScriptModule``) are listed by name
 ``Scripts.Export`` writes, whose layout no public source shows, so it reads as ``None`` and writing a module answers
 501 ``NO_OPENNESS_EQUIVALENT``. An item's text is not read or written (it is multilingual markup whose exact shape
 is not confirmed). Text and graphic lists (``HmiSoftware.HmiTextLists``/``HmiGraphicLists``, V21) read as ``None``
-and are neither written nor deleted (501 ``NO_OPENNESS_EQUIVALENT``): no public source shows their entries' members.
+and are not written (501 ``NO_OPENNESS_EQUIVALENT``): no public source shows their entries' members; one is deleted
+by name (``Find(name).Delete()``).
 Sources: openness_bridge/README.md, section "HMI Unified".
 """
 
@@ -35,7 +36,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTag,
     UnifiedTagTable,
 )
-from engineering_api.backend.errors import NotSupportedError, ValidationError
+from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi_unified import check_delete, merge, subset
 
 __all__ = ("HmiUnifiedOperations",)
@@ -207,9 +208,28 @@ class HmiUnifiedOperations:
 
         return self._change("HmiSoftware.Screens.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
 
+    def _delete_list(self, device: str, kind: UnifiedKind, name: str) -> None:
+        """A text or graphic list by name: ``HmiTextLists``/``HmiGraphicLists.Find(name).Delete()`` (U1, U7)."""
+        composition, code = {"textList": ("HmiTextLists", "TEXT_LIST_NOT_FOUND"),
+                             "graphicList": ("HmiGraphicLists", "GRAPHIC_LIST_NOT_FOUND")}[kind]
+
+        def run() -> None:
+            lists = getattr(self._hmi_software(device), composition, None)
+            if lists is None:  # V20 has no HmiGraphicLists (U7)
+                raise _no_lists()
+            found = lists.Find(name)
+            if found is None:
+                label = "text list" if kind == "textList" else "graphic list"
+                raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=code,
+                                    details={"name": name})
+            found.Delete()
+
+        self._change(f"{composition}.Delete", run, invocation=ValidationError)  # type: ignore[attr-defined]
+
     def delete_unified_object(self, device: str, kind: UnifiedKind, name: str) -> None:
         if kind in ("textList", "graphicList"):
-            raise _no_lists()
+            self._delete_list(device, kind, name)
+            return
 
         def run() -> None:
             software = self._hmi_software(device)

@@ -1,7 +1,7 @@
 // Stand-in for the WinCC Unified part of Siemens.Engineering (Siemens.Engineering.HmiUnified): a Unified panel's
 // HmiSoftware with screens (in screen groups), screen items (HmiButton and HmiIOField only), their ProcessValue tag
 // dynamization and JavaScript event handlers, tag tables (in tag table groups) with tags, connections and the names of
-// script modules (see Engineering.cs for the ground rules and openness_bridge/README.md, "HMI Unified", for the
+// script modules, text lists and graphic lists (see Engineering.cs for the ground rules and openness_bridge/README.md, "HMI Unified", for the
 // source of every public member). A new panel has the "Default tag table". Create refuses a name the composition
 // has, Tags.Create a tag table that does not exist, as TIA does; everything is kept in memory and saved as records.
 using System;
@@ -22,6 +22,8 @@ namespace Siemens.Engineering.HmiUnified
         public HmiTags.HmiTagComposition Tags { get { return new HmiTags.HmiTagComposition(OwnerProject, UState, null); } }
         public HmiConnections.HmiConnectionComposition Connections { get { return new HmiConnections.HmiConnectionComposition(OwnerProject, UState); } }
         public Scripts.HmiScriptModuleComposition Scripts { get { return new Scripts.HmiScriptModuleComposition(OwnerProject, UState); } }
+        public TextGraphicList.HmiTextListComposition HmiTextLists { get { return new TextGraphicList.HmiTextListComposition(OwnerProject, UState.TextLists); } }
+        public TextGraphicList.HmiGraphicListComposition HmiGraphicLists { get { return new TextGraphicList.HmiGraphicListComposition(OwnerProject, UState.GraphicLists); } }
     }
 }
 
@@ -480,8 +482,83 @@ namespace Siemens.Engineering.HmiUnified.Scripts
     }
 }
 
+namespace Siemens.Engineering.HmiUnified.TextGraphicList
+{
+    // Text and graphic lists by name (U7): their entries are not modelled, as no public source shows their members.
+    public sealed class HmiTextList
+    {
+        private readonly UNamed _named;
+        internal HmiTextList(UNamed named) { _named = named; }
+        public string Name { get { return _named.Name; } }
+        public void Delete() { _named.Delete(); }
+    }
+
+    public sealed class HmiTextListComposition : IEnumerable<HmiTextList>
+    {
+        private readonly UNames _names;
+        internal HmiTextListComposition(Project project, List<string> names) { _names = new UNames(project, names, "text list"); }
+        public HmiTextList Create(string name) { return new HmiTextList(_names.Create(name)); }
+        public HmiTextList Find(string name) { var n = _names.Find(name); return n == null ? null : new HmiTextList(n); }
+        public IEnumerator<HmiTextList> GetEnumerator() { return _names.All().Select(n => new HmiTextList(n)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    public sealed class HmiGraphicList
+    {
+        private readonly UNamed _named;
+        internal HmiGraphicList(UNamed named) { _named = named; }
+        public string Name { get { return _named.Name; } }
+        public void Delete() { _named.Delete(); }
+    }
+
+    public sealed class HmiGraphicListComposition : IEnumerable<HmiGraphicList>
+    {
+        private readonly UNames _names;
+        internal HmiGraphicListComposition(Project project, List<string> names) { _names = new UNames(project, names, "graphic list"); }
+        public HmiGraphicList Create(string name) { return new HmiGraphicList(_names.Create(name)); }
+        public HmiGraphicList Find(string name) { var n = _names.Find(name); return n == null ? null : new HmiGraphicList(n); }
+        public IEnumerator<HmiGraphicList> GetEnumerator() { return _names.All().Select(n => new HmiGraphicList(n)).GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
 namespace StandIn.Control
 {
+    /// <summary>One object of a composition kept by name only (a text or graphic list).</summary>
+    internal sealed class UNamed
+    {
+        private readonly Siemens.Engineering.Project _project;
+        private readonly List<string> _names;
+        private readonly string _name;
+        internal UNamed(Siemens.Engineering.Project project, List<string> names, string name) { _project = project; _names = names; _name = name; }
+        internal string Name { get { _project.Live(); return _name; } }
+        internal void Delete() { _project.Live(); _names.Remove(_name); _project.State.Modified = true; }
+    }
+
+    /// <summary>A composition of objects kept by name: Create refuses a name it has (ignoring case), as TIA does.</summary>
+    internal sealed class UNames
+    {
+        private readonly Siemens.Engineering.Project _project;
+        private readonly List<string> _names;
+        private readonly string _kind;
+        internal UNames(Siemens.Engineering.Project project, List<string> names, string kind) { _project = project; _names = names; _kind = kind; }
+        internal UNamed Create(string name)
+        {
+            _project.Live();
+            UnifiedState.Unique(_names, name, _kind);
+            _names.Add(name);
+            _project.State.Modified = true;
+            return new UNamed(_project, _names, name);
+        }
+        internal UNamed Find(string name)
+        {
+            _project.Live();
+            var found = _names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+            return found == null ? null : new UNamed(_project, _names, found);
+        }
+        internal IEnumerable<UNamed> All() { _project.Live(); return _names.ToList().Select(n => new UNamed(_project, _names, n)); }
+    }
+
     internal sealed partial class DeviceState
     {
         internal UnifiedState Unified;
@@ -541,6 +618,8 @@ namespace StandIn.Control
         internal readonly List<UTag> Tags = new List<UTag>();
         internal readonly List<UConnection> Connections = new List<UConnection>();
         internal readonly List<string> ScriptModules = new List<string>();
+        internal readonly List<string> TextLists = new List<string>();
+        internal readonly List<string> GraphicLists = new List<string>();
 
         internal static UnifiedState Of(DeviceState device)
         {
@@ -603,6 +682,8 @@ namespace StandIn.Control
                 foreach (var t in s.Tags) yield return new[] { "hmiu.tag", d, T(t.Name), T(t.Table), T(t.DataType), T(t.Connection), T(t.PlcTag) };
                 foreach (var c in s.Connections) yield return new[] { "hmiu.connection", d, T(c.Name), T(c.Partner), T(c.Driver) };
                 foreach (var m in s.ScriptModules) yield return new[] { "hmiu.script", d, T(m) };
+                foreach (var l in s.TextLists) yield return new[] { "hmiu.textlist", d, T(l) };
+                foreach (var l in s.GraphicLists) yield return new[] { "hmiu.graphiclist", d, T(l) };
                 for (var i = 0; i < s.Screens.Count; i++)
                 {
                     var sc = s.Screens[i];
@@ -631,6 +712,8 @@ namespace StandIn.Control
                 case "hmiu.tag": s.Tags.Add(new UTag { Name = U(f[2]), Table = U(f[3]), DataType = U(f[4]), Connection = U(f[5]), PlcTag = U(f[6]) }); break;
                 case "hmiu.connection": s.Connections.Add(new UConnection { Name = U(f[2]), Partner = U(f[3]), Driver = U(f[4]) }); break;
                 case "hmiu.script": s.ScriptModules.Add(U(f[2])); break;
+                case "hmiu.textlist": s.TextLists.Add(U(f[2])); break;
+                case "hmiu.graphiclist": s.GraphicLists.Add(U(f[2])); break;
                 case "hmiu.screen": s.Screens.Add(new UScreen { Name = U(f[2]), Group = U(f[3]), Width = uint.Parse(f[4]), Height = uint.Parse(f[5]) }); break;
                 case "hmiu.item":
                     s.Screens[int.Parse(f[2])].Items.Add(new UItem { Name = U(f[3]), Type = f[4], Left = int.Parse(f[5]), Top = int.Parse(f[6]), Width = uint.Parse(f[7]), Height = uint.Parse(f[8]), Tag = f[9] == "-" ? null : U(f[9]) });

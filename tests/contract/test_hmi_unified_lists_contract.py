@@ -1,5 +1,6 @@
 """A WinCC Unified panel's text and graphic lists on every adapter: the fake keeps them in the panel's model; the
-bridge cannot reach them (no public source shows the Openness members of their entries) and says so."""
+bridge deletes one by name but cannot read or write them (no public source shows the Openness members of their
+entries) and says so."""
 
 from __future__ import annotations
 
@@ -30,19 +31,29 @@ def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F
         with pytest.raises(e.NotSupportedError) as unreadable:  # what GET …/hmi/text-lists answers: 501
             text_lists(model)
         assert unreadable.value.code == "NO_OPENNESS_EQUIVALENT"
-        for call in (lambda: backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES])),
-                     lambda: backend.delete_unified_object(panel, "textList", "States")):
-            with pytest.raises(e.NotSupportedError) as refused:
-                call()
-            assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
-        return
-    assert backend.read_unified_hmi(panel).text_lists == []
-    assert backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES])).text_lists == [STATES]
-    with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
-    assert exists.value.code == "TEXT_LIST_EXISTS"
+        with pytest.raises(e.NotSupportedError) as refused:
+            backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
+        assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+        software = backend._hmi_software(panel)  # type: ignore[attr-defined]  # a list made in TIA Portal
+        software.HmiTextLists.Create("States")
+        software.HmiGraphicLists.Create("Lamp")
+    else:
+        assert backend.read_unified_hmi(panel).text_lists == []
+        assert backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES])).text_lists == [STATES]
+        with pytest.raises(e.AlreadyExistsError) as exists:
+            backend.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
+        assert exists.value.code == "TEXT_LIST_EXISTS"
+        backend.apply_unified_hmi(panel, UnifiedHmi(graphic_lists=[UnifiedGraphicList(name="Lamp")]))
     backend.delete_unified_object(panel, "textList", "states")
-    assert backend.read_unified_hmi(panel).text_lists == []
+    backend.delete_unified_object(panel, "graphicList", "LAMP")
+    for kind, code in (("textList", "TEXT_LIST_NOT_FOUND"), ("graphicList", "GRAPHIC_LIST_NOT_FOUND")):
+        with pytest.raises(e.NotFoundError) as gone:
+            backend.delete_unified_object(panel, kind, "States")
+        assert gone.value.code == code
+    if _bridge(backend):
+        assert [str(t.Name) for t in backend._hmi_software(panel).HmiTextLists] == []  # type: ignore[attr-defined]
+    else:
+        assert backend.read_unified_hmi(panel).text_lists == []
 
 
 def test_a_graphic_list_names_a_project_graphic(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
