@@ -5,14 +5,18 @@ Openness builds a Unified panel through its object model (``HmiSoftware.Screens.
 ``ScreenItems.Create<T>(name)``, ``Tags.Create(name, table)``, ``Connections.Create(name)``, ``Delete()``), so the
 panel gets create routes a classic panel has not (classic WinCC has no ``Screens.Create``; its objects come in as
 SimaticML): ``POST …/hmi/screens|tags|connections|scripts`` and ``DELETE …/hmi/screens/{s}``, ``…/tags/{t}``,
-``…/tag-tables/{t}``, ``…/connections/{c}``, ``…/scripts/{s}`` (engineer; a classic panel 422 ``NOT_A_UNIFIED_PANEL``).
+``…/tag-tables/{t}``, ``…/connections/{c}``, ``…/scripts/{s}``, ``…/text-lists/{l}``, ``…/graphic-lists/{g}``
+(engineer; a classic panel 422 ``NOT_A_UNIFIED_PANEL``).
 The whole model reads as ``GET …/hmi/unified`` and travels as our own JSON document (``format:
 engineering-api.hmi-unified``; Openness exports none for Unified screens): ``POST …/hmi/unified/actions/export
 {exportPath}`` and ``…/actions/import {importFilePath, overwrite}``; the classic export and import routes of screens,
-tags and connections take the same document (``.json``) for a Unified panel, one object per file. TIA's rules are
+tags, connections, text lists and graphic lists take the same document (``.json``) for a Unified panel, one object
+per file (:mod:`engineering_api.domain.hmi_resources` serves the lists' routes). TIA's rules are
 :mod:`engineering_api.rules.hmi_unified`'s: unique names (409 ``SCREEN_EXISTS``, ``TAG_EXISTS``… without
 ``overwrite``), a tag's connection and an item's tag must exist (422 ``CONNECTION_NOT_FOUND``, ``TAG_NOT_FOUND``), a
-malformed document 422 ``INVALID_UNIFIED_DOCUMENT``. JavaScript is stored and listed as written, not judged.
+malformed document 422 ``INVALID_UNIFIED_DOCUMENT``, a graphic list entry's project graphic must exist (422
+``GRAPHIC_NOT_FOUND``, :mod:`engineering_api.rules.hmi_unified_lists`). JavaScript is stored and listed as written,
+not judged.
 """
 
 from __future__ import annotations
