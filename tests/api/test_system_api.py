@@ -112,7 +112,8 @@ def test_doc_section_unknown_is_404(client, viewer_headers):
 def test_doc_search(client, viewer_headers):
     hits = data(client.get("/api/docs/search", params={"q": "archive"}, headers=viewer_headers))
     assert hits
-    assert hits[0]["section"] == "Project Operations"
+    # Projects and global libraries are both archived; each section's archive is among the best hits.
+    assert {"Project Operations", "Libraries"} <= {h["section"] for h in hits[:4]}
     assert "archive" in hits[0]["snippet"].lower()
     assert all(set(h) >= {"section", "snippet", "relevance"} for h in hits)
     assert [h["relevance"] for h in hits] == sorted((h["relevance"] for h in hits), reverse=True)
