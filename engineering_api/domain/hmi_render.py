@@ -1,4 +1,4 @@
-"""``GET /api/devices/{deviceName}/hmi/screens/{screenName}/image``: a classic screen as PNG, without TIA.
+"""``GET /api/devices/{deviceName}/hmi/screens/{screenName}/image``: an HMI screen as PNG, without TIA.
 
 The screen is exported through the port (the stored SimaticML on the fake, ``Screen.Export`` over Openness) and
 drawn by :mod:`engineering_api.rules.hmi_render`; its I/O fields and appearance animations show the current values
@@ -7,7 +7,9 @@ as ``GET …/hmi/tags/values`` reads them (:mod:`engineering_api.domain.hmi_valu
 partner PLC was downloaded to; ``###`` where a tag has no value). The answer is ``image/png`` rather than the
 JSON envelope, so the route is written by hand over the registry's operation (as the catalog image is); errors
 are the other HMI routes' (404 ``DEVICE_NOT_FOUND``/``SCREEN_NOT_FOUND``, 422 ``NOT_AN_HMI``, 501
-``UNIFIED_NOT_SUPPORTED``) and 422 ``SCREEN_NOT_RENDERABLE`` for a screen without a drawable size. Viewer role.
+``UNIFIED_NOT_SUPPORTED`` where an adapter cannot read a Unified panel) and 422 ``SCREEN_NOT_RENDERABLE`` for a
+screen without a drawable size. Viewer role. A WinCC Unified screen, which has no SimaticML, is drawn from the
+panel's object model (:mod:`engineering_api.rules.hmi_render_unified`), its I/O fields showing live values alike.
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ from litestar.params import FromPath
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.hmi_tree import SECTION, ScreenRef
+from engineering_api.domain.hmi_unified_view import panel_kind
 from engineering_api.domain.hmi_values import device_tags, read_values
 from engineering_api.jobs.operations import Operation, OperationContext
 from engineering_api.lib.responses import problem_responses
 from engineering_api.rules.hmi_render import item_picture, item_tags, render_screen, screen_items_deep
+from engineering_api.rules.hmi_render_unified import render_unified_screen
 from simatic_xml import SimaticMLError
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
+    from engineering_api.backend.areas.hmi_unified import UnifiedHmi
     from engineering_api.services import Services
 
 __all__ = ("ROUTES", "SCREEN_IMAGE", "screen_png")
@@ -43,6 +48,9 @@ def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
             or an export that is not a screen document).
         NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
     """
+    _, model = panel_kind(ctx, d.device_name)
+    if model is not None:
+        return _unified_png(ctx, d, model)
     exported = ctx.backend.export_hmi_screen(d.device_name, d.screen_name)
     try:
         doc = sx.read_hmi(exported.data, expect=sx.SCREEN)
@@ -59,6 +67,22 @@ def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
         return render_screen(doc, values, lists, _graphics(ctx, d.device_name, pictures))
     except ValueError as exc:
         raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}.",
+                                code="SCREEN_NOT_RENDERABLE") from None
+
+
+def _unified_png(ctx: OperationContext, d: ScreenRef, model: UnifiedHmi) -> bytes:
+    """A Unified screen from the panel's object model (:mod:`engineering_api.rules.hmi_render_unified`)."""
+    screen = next((s for s in model.screens if s.name.lower() == d.screen_name.lower()), None)
+    if screen is None:
+        raise e.NotFoundError(f"The screen '{d.screen_name}' was not found in '{d.device_name}'.",
+                              code="SCREEN_NOT_FOUND", details={"name": d.screen_name})
+    bound = {item.tag.lower() for item in screen.items if item.tag}
+    tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
+    values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
+    try:
+        return render_unified_screen(screen, values)
+    except ValueError as exc:
+        raise e.ValidationError(f"The screen '{screen.name}' cannot be drawn: {exc}.",
                                 code="SCREEN_NOT_RENDERABLE") from None
 
 
@@ -88,7 +112,7 @@ SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(
 )
 async def screen_image(request: Request[Any, Any, Any], deviceName: FromPath[str],  # noqa: N803
                        screenName: FromPath[str]) -> Response[bytes]:  # noqa: N803
-    """A classic HMI screen (WinCC Comfort/Advanced/Basic) drawn to PNG from its SimaticML, without TIA: rectangles,
+    """An HMI screen drawn to PNG without TIA (classic from its SimaticML, Unified from its object model): rectangles,
     ellipses, lines, texts, buttons and I/O fields with their colours, positions and sizes; each I/O field shows
     the current value of its HMI tag, read from the simulated PLC the tag's connection leads to (``###`` when
     there is none). Items it cannot draw are outlined in grey with their type."""

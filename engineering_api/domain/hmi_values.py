@@ -1,4 +1,4 @@
-"""Live values of HMI tags: what a classic panel would show, read from the simulated PLCs its tags are bound to.
+"""Live values of HMI tags: what a panel (classic or Unified) would show, read from the simulated PLCs its tags are bound to.
 
 An external HMI tag (one with a connection) is bound to a PLC tag (``ControllerTag``: ``Start``,
 ``Motor_DB.Speed``) of the connection's partner PLC; an internal tag has no connection and lives only in HMI
@@ -23,6 +23,9 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi import HmiTagInfo
 from engineering_api.domain.hmi_tree import SECTION
+from engineering_api.domain.hmi_unified_view import connections as unified_connections
+from engineering_api.domain.hmi_unified_view import tag_tables as unified_tag_tables
+from engineering_api.domain.hmi_unified_view import unified_or
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 
@@ -121,7 +124,9 @@ def _read_batch(ctx: OperationContext, instance: str, names: list[str]) -> list[
 
 def read_values(ctx: OperationContext, device: str, tags: list[HmiTagInfo]) -> list[HmiTagValue]:
     """The values of ``tags`` (HMI tags of ``device``), in their order; see the module docstring."""
-    connections = {c.name.lower(): c for c in ctx.backend.list_hmi_connections(device)} if tags else {}
+    listed = unified_or(ctx, device, lambda: ctx.backend.list_hmi_connections(device), unified_connections) \
+        if tags else []
+    connections = {c.name.lower(): c for c in listed}
     instances, unavailable = _instances(ctx) if any(t.connection for t in tags) else ({}, None)
     out: list[HmiTagValue | None] = [None] * len(tags)
     batches: dict[str, list[tuple[int, str]]] = {}
@@ -163,8 +168,9 @@ def read_values(ctx: OperationContext, device: str, tags: list[HmiTagInfo]) -> l
 
 
 def device_tags(ctx: OperationContext, device: str) -> list[HmiTagInfo]:
-    """Every HMI tag of the panel, table by table."""
-    return [tag for table in ctx.backend.list_hmi_tag_tables(device) for tag in table.tags]
+    """Every HMI tag of the panel (classic or Unified), table by table."""
+    tables = unified_or(ctx, device, lambda: ctx.backend.list_hmi_tag_tables(device), unified_tag_tables)
+    return [tag for table in tables for tag in table.tags]
 
 
 def _values(ctx: OperationContext, d: TagValuesInput) -> list[HmiTagValue]:

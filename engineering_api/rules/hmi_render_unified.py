@@ -1,0 +1,82 @@
+"""A WinCC Unified screen drawn to PNG from the panel's object model, as :mod:`.hmi_render` draws a classic one.
+
+Unified screens have no SimaticML; their items come from the object model (``HmiScreen.ScreenItems``: class, box,
+text, the HMI tag of ``ProcessValue``). Each item class is drawn as the classic item of the same kind with that
+kind's default style (a Unified style sheet is not modelled): rectangles, ellipses and circles, texts, buttons
+with their text, and I/O fields showing the current value of their tag (``###`` without one). Other classes
+are outlined in grey with their class name, as unknown classic items are.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from engineering_api.rules.hmi_render import (
+    _GREY,
+    _MAX_SIDE,
+    _WHITE,
+    NO_VALUE,
+    _clipped,
+    _draw_box,
+    _Item,
+    format_value,
+)
+from simatic_xml import hmi as sx
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from engineering_api.backend.areas.hmi_unified import UnifiedScreen, UnifiedScreenItem
+
+__all__ = ("UNIFIED_KINDS", "render_unified_screen")
+
+UNIFIED_KINDS = {
+    "HmiRectangle": "Rectangle", "HmiEllipse": "Ellipse", "HmiCircle": "Circle", "HmiText": "TextField",
+    "HmiButton": "Button", "HmiIOField": "IOField",
+}
+"""Unified item classes drawn as the classic kind of the same look."""
+
+
+def _as_classic(item: UnifiedScreenItem, kind: str) -> _Item:
+    box = [("Left", str(item.left)), ("Top", str(item.top)), ("Width", str(item.width)), ("Height", str(item.height))]
+    return _Item(sx.HmiObject(element=f"Hmi.Screen.{kind}", attributes=box), {})
+
+
+def render_unified_screen(screen: UnifiedScreen, values: Mapping[str, Any] | None = None) -> bytes:
+    """The screen as a PNG of its width × height; ``values`` maps HMI tag names (any case) to the values their
+    I/O fields show.
+
+    Raises:
+        ValueError: the screen has no size, or one larger than 4096 pixels a side.
+    """
+    width, height = screen.width, screen.height
+    if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
+        raise ValueError(f"the screen '{screen.name}' is {width}x{height}; a screen is drawn when both sides are "
+                         f"1..{_MAX_SIDE} pixels")
+    lowered = {name.lower(): value for name, value in (values or {}).items()}
+    image = Image.new("RGB", (width, height), _WHITE)
+    draw = ImageDraw.Draw(image)
+    for item in screen.items:
+        kind = UNIFIED_KINDS.get(item.type)
+        if kind is None:
+            box = (item.left, item.top, item.left + max(item.width, 1) - 1, item.top + max(item.height, 1) - 1)
+            draw.rectangle(box, outline=_GREY, width=1)
+            draw.text((box[0] + 2, box[1] + 2), item.type, fill=_GREY, font=ImageFont.load_default(size=10))
+            continue
+        classic = _as_classic(item, kind)
+        if kind == "IOField":
+            text = format_value(lowered.get(item.tag.lower())) if item.tag else ""
+            text = text or (NO_VALUE if item.tag else "")
+        else:
+            text = item.text
+        if kind in ("Ellipse", "Circle"):
+            color, line = classic.border()
+            draw.ellipse(classic.box(), fill=classic.fill(), outline=color, width=line or 1)
+        else:
+            _clipped(image, classic, lambda d, c=classic, t=text: _draw_box(d, c, t))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
