@@ -19,7 +19,16 @@ from engineering_api.backend.areas.hmi import (
 )
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
 from engineering_api.rules.hmi_compile import HmiSources, Station, check_hmi, compile_result
-from fakes.hmi import document_exists, export_document, find_document, hmi_target, panel_size, store_document
+from engineering_api.rules.hmi_compile_unified import check_unified
+from fakes.hmi import (
+    document_exists,
+    export_document,
+    find_document,
+    hmi_target,
+    is_unified,
+    panel_size,
+    store_document,
+)
 from fakes.hmi_folders import HmiFolderOperations, folder_of, place, stored_folder
 from fakes.hmi_resources_ops import HmiResourceOperations
 from fakes.hmi_unified import HmiUnifiedOperations
@@ -145,6 +154,10 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
 
     def compile_hmi(self, device: str) -> CompileResult:
         project = self._project()
+        found = self._device(project, device)
+        if is_unified(found):
+            stations = [self._station(d) for d in project.devices.values()]
+            return compile_result(found.name, check_unified(self.read_unified_hmi(found.name), stations))
         found, target = self._hmi(project, device)
         sources = HmiSources(list(target.screens.values()), list(target.tag_tables.values()),
                              list(target.connections.values()), list(target.scripts.values()),

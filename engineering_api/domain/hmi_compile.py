@@ -1,9 +1,10 @@
-"""``hmi compile``: compile a classic HMI device's software as TIA does (``HmiTarget.GetService<ICompilable>()``).
+"""``hmi compile``: compile an HMI device's software as TIA does (``HmiTarget.GetService<ICompilable>()``).
 
 The answer is the PLC compile's shape: TIA's CompilerResult tree (``messages``: device > object > message) and
 ``diagnostics``, every finding in the project's one diagnostic shape (file = the project-tree folder: Screens,
 HMI tags, Connections, Scripts; block = the object; line and column in a script). What the fake checks is in
-:mod:`engineering_api.rules.hmi_compile`; over Openness the result is TIA's own. Like ``compile-software`` it is
+:mod:`engineering_api.rules.hmi_compile` (a WinCC Unified panel: :mod:`engineering_api.rules.hmi_compile_unified`,
+its JavaScript instead of VB scripts); over Openness the result is TIA's own. Like ``compile-software`` it is
 a long operation: ``POST …/hmi/actions/compile`` answers 202 with a job, ``…/compile-sync`` waits.
 """
 

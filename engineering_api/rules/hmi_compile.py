@@ -39,7 +39,7 @@ from engineering_api.rules.hmi_render import item_tags, screen_items_deep
 from simatic_xml import hmi as sx
 from simatic_xml.hmi_lists import script_code
 
-__all__ = ("HmiSources", "Station", "check_hmi", "compile_result")
+__all__ = ("HmiSources", "Station", "check_connection", "check_hmi", "check_tag", "compile_result", "finding")
 
 _DRIVER_FAMILIES = {"SIMATIC S7 1500": ("S7-1500",), "SIMATIC S7 1200": ("S7-1200",),
                     "SIMATIC S7 300/400": ("S7-300", "S7-400")}
@@ -71,32 +71,34 @@ class HmiSources:
     text_lists: list[sx.HmiDocument] = field(default_factory=list)
 
 
-def _finding(folder: str, block: str, code: str, message: str, severity: str = "Error", line: int = 0,
+def finding(folder: str, block: str, code: str, message: str, severity: str = "Error", line: int = 0,
              column: int = 0) -> DiagnosticInfo:
     return DiagnosticInfo(file=folder, block=block, line=line, column=column, severity=severity,  # type: ignore[arg-type]
                           code=code, message=message)
 
 
+def check_connection(name: str, partner: str | None, driver: str | None,
+                     stations: dict[str, Station]) -> list[DiagnosticInfo]:
+    """The findings of one connection (classic or Unified): its partner must be a PLC its driver reaches."""
+    station = stations.get(partner.lower()) if partner else None
+    if not partner:
+        return [finding("Connections", name, "PARTNER_NOT_SET", f"The connection {name} has no partner station; "
+                         "its tags cannot be checked against a PLC.", "Warning")]
+    if station is None:
+        return [finding("Connections", name, "PARTNER_NOT_FOUND",
+                         f"The partner {partner} of the connection {name} does not exist in the project.")]
+    if station.kind != "plc":
+        return [finding("Connections", name, "PARTNER_NOT_A_PLC",
+                         f"The partner {partner} of the connection {name} is not a PLC.")]
+    if driver in _DRIVER_FAMILIES and not station.family.startswith(_DRIVER_FAMILIES[driver]):
+        return [finding("Connections", name, "DRIVER_MISMATCH", f"The connection {name} uses the driver {driver}, "
+                         f"which does not connect to {partner} ({station.family or 'unknown family'}).")]
+    return []
+
+
 def _check_connections(sources: HmiSources, stations: dict[str, Station]) -> list[DiagnosticInfo]:
-    found = []
-    for doc in sources.connections:
-        name = doc.root.name
-        partner, driver = sx.connection_info(doc.root)
-        station = stations.get(partner.lower()) if partner else None
-        if not partner:
-            found.append(_finding("Connections", name, "PARTNER_NOT_SET", f"The connection {name} has no partner "
-                                  "station; its tags cannot be checked against a PLC.", "Warning"))
-        elif station is None:
-            found.append(_finding("Connections", name, "PARTNER_NOT_FOUND",
-                                  f"The partner {partner} of the connection {name} does not exist in the project."))
-        elif station.kind != "plc":
-            found.append(_finding("Connections", name, "PARTNER_NOT_A_PLC",
-                                  f"The partner {partner} of the connection {name} is not a PLC."))
-        elif driver in _DRIVER_FAMILIES and not station.family.startswith(_DRIVER_FAMILIES[driver]):
-            found.append(_finding("Connections", name, "DRIVER_MISMATCH",
-                                  f"The connection {name} uses the driver {driver}, which does not connect to "
-                                  f"{partner} ({station.family or 'unknown family'})."))
-    return found
+    return [one for doc in sources.connections
+            for one in check_connection(doc.root.name, *sx.connection_info(doc.root), stations)]
 
 
 def _plc_symbol(plc_tag: str) -> str:
@@ -108,30 +110,31 @@ def _plc_symbol(plc_tag: str) -> str:
     return re.split(r"[.\[]", text, maxsplit=1)[0].strip().lower()
 
 
+def check_tag(table: str, tag: str, connection: str, plc_tag: str, address: str, partners: dict[str, str],
+              stations: dict[str, Station]) -> list[DiagnosticInfo]:
+    """The findings of one HMI tag (classic or Unified) of ``table``; ``partners`` maps lower-case connection names
+    to their partner stations. An internal tag (no connection) has none."""
+    if not connection:
+        return []
+    where = ("HMI tags", table)
+    if connection.lower() not in partners:
+        return [finding(*where, "CONNECTION_NOT_FOUND", f"Connection {connection} of the {tag} tag was not found.")]
+    if not plc_tag and not address.strip():
+        return [finding(*where, "PLC_TAG_NOT_SET", f"The tag {tag} uses the connection {connection} but is bound "
+                         "to no PLC tag and has no address.")]
+    station = stations.get(partners[connection.lower()].lower())
+    if plc_tag and station is not None and station.symbols is not None and _plc_symbol(plc_tag) not in station.symbols:
+        return [finding(*where, "MISSING_TAG", f"The PLC tag {plc_tag} of the HMI tag {tag} does not exist in "
+                         f"{station.name}.")]
+    return []
+
+
 def _check_tags(sources: HmiSources, stations: dict[str, Station]) -> list[DiagnosticInfo]:
-    partners = {doc.root.name.lower(): sx.connection_info(doc.root)[0] for doc in sources.connections}
-    found = []
-    for table in sources.tag_tables:
-        for tag in table.root.objects(sx.TAG):
-            connection = tag.link("Connection")
-            if not connection:
-                continue  # an internal tag
-            where = ("HMI tags", table.root.name)
-            if connection.lower() not in partners:
-                found.append(_finding(*where, "CONNECTION_NOT_FOUND",
-                                      f"Connection {connection} of the {tag.name} tag was not found."))
-                continue
-            plc_tag = tag.link("ControllerTag") or ""
-            if not plc_tag and not (tag.attr("LogicalAddress") or "").strip():
-                found.append(_finding(*where, "PLC_TAG_NOT_SET", f"The tag {tag.name} uses the connection "
-                                      f"{connection} but is bound to no PLC tag and has no address."))
-                continue
-            station = stations.get(partners[connection.lower()].lower())
-            if plc_tag and station is not None and station.symbols is not None \
-                    and _plc_symbol(plc_tag) not in station.symbols:
-                found.append(_finding(*where, "MISSING_TAG", f"The PLC tag {plc_tag} of the HMI tag {tag.name} does "
-                                      f"not exist in {station.name}."))
-    return found
+    partners = {doc.root.name.lower(): sx.connection_info(doc.root)[0] or "" for doc in sources.connections}
+    return [one for table in sources.tag_tables for tag in table.root.objects(sx.TAG)
+            for one in check_tag(table.root.name, tag.name, tag.link("Connection") or "",
+                                     tag.link("ControllerTag") or "", tag.attr("LogicalAddress") or "", partners,
+                                     stations)]
 
 
 _SHOWS_A_VALUE = ("Hmi.Screen.IOField", "Hmi.Screen.SymbolicIOField", "Hmi.Screen.Switch")
@@ -140,26 +143,26 @@ _SHOWS_A_VALUE = ("Hmi.Screen.IOField", "Hmi.Screen.SymbolicIOField", "Hmi.Scree
 
 def _check_item(screen: str, item: sx.HmiObject, tags: set[str], lists: set[str]) -> list[DiagnosticInfo]:
     kind = item.element.removeprefix("Hmi.Screen.")
-    found = [_finding("Screens", screen, "MISSING_TAG", f"The {kind} {item.name} uses the HMI tag {tag}, which does "
+    found = [finding("Screens", screen, "MISSING_TAG", f"The {kind} {item.name} uses the HMI tag {tag}, which does "
                       "not exist.") for tag in item_tags(item) if tag.lower() not in tags]
     if item.element in _SHOWS_A_VALUE and sx.item_tag(item) is None:
-        found.append(_finding("Screens", screen, "PROCESS_VALUE_NOT_SET", f"The {kind} {item.name} has no process "
+        found.append(finding("Screens", screen, "PROCESS_VALUE_NOT_SET", f"The {kind} {item.name} has no process "
                               "value: it is bound to no HMI tag.", "Warning"))
     if item.element == "Hmi.Screen.SymbolicIOField":
         text_list = item.link("TextList")
         if not text_list:
-            found.append(_finding("Screens", screen, "TEXT_LIST_NOT_SET",
+            found.append(finding("Screens", screen, "TEXT_LIST_NOT_SET",
                                   f"The SymbolicIOField {item.name} has no text list."))
         elif text_list.lower() not in lists:
-            found.append(_finding("Screens", screen, "MISSING_TEXT_LIST", f"The SymbolicIOField {item.name} uses the "
+            found.append(finding("Screens", screen, "MISSING_TEXT_LIST", f"The SymbolicIOField {item.name} uses the "
                                   f"text list {text_list}, which does not exist."))
     return found
 
 
 def _check_screens(sources: HmiSources, tags: set[str]) -> list[DiagnosticInfo]:
     lists = {doc.root.name.lower() for doc in sources.text_lists}
-    return [finding for doc in sources.screens for item in screen_items_deep(doc.root)
-            for finding in _check_item(doc.root.name, item, tags, lists)]
+    return [one for doc in sources.screens for item in screen_items_deep(doc.root)
+            for one in _check_item(doc.root.name, item, tags, lists)]
 
 
 def _position(code: str, offset: int) -> tuple[int, int]:
@@ -177,7 +180,7 @@ def _check_scripts(sources: HmiSources, tags: set[str], screens: set[str]) -> li
                 target = match.group(1).replace('""', '"')
                 if target.lower() not in known:
                     line, column = _position(code, match.start(1))
-                    found.append(_finding("Scripts", name, what, f"The script {name} uses the {kind} {target}, "
+                    found.append(finding("Scripts", name, what, f"The script {name} uses the {kind} {target}, "
                                           "which does not exist.", line=line, column=column))
     return found
 
