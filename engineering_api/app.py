@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,7 @@ from engineering_api.runtime.monitor import start_runtime_monitor, stop_runtime_
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime.pushes_outbox import start_pushes, stop_pushes
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
+from engineering_api.runtime.on_worker import APP_LOOP
 from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
 
@@ -146,6 +148,7 @@ async def running(services: Services) -> AsyncIterator[None]:
     if created:
         logger.warning("first start: an admin API key was written to %s (mode 0600)", created)
     services.worker.start()
+    services.notes[APP_LOOP] = asyncio.get_running_loop()  # threads reach the worker through it (runtime.on_worker)
     if services.backend.name == "fake" and services.settings.fake_auto_launch:
         await services.worker.call(_auto_launch(services.backend), timeout=30, description="start portal")
     services.scheduler = _start_scheduler(services)

@@ -17,6 +17,7 @@ from litestar.params import FromPath, JSONBody
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.opcua_server import SimulatedOpcUaServer, free_port
 from engineering_api.runtime.simulated import SimulatedSource
 from engineering_api.runtime.sources import RuntimeNotRunningError
@@ -53,7 +54,7 @@ class OpcUaServers:
     """The running servers by lower-case instance name."""
 
     def __init__(self, services: Services) -> None:
-        self._backend = services.backend
+        self._backend: Any = WorkerBackend(services)  # the port from the OPC UA servers' threads, on the worker
         self._lock = threading.Lock()
         self._servers: dict[str, SimulatedOpcUaServer] = {}
 

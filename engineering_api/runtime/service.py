@@ -20,6 +20,7 @@ from engineering_api.runtime.connections import ConnectionStore, SwitchedSource
 from engineering_api.runtime.alarms import AlarmService
 from engineering_api.runtime.history import HistoryService, SqliteHistoryStore
 from engineering_api.runtime.monitor import RuntimeMonitor
+from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.simulated import SimulatedSource
 from engineering_api.runtime.subscriptions import SubscriptionHub
 from engineering_api.runtime.users import RuntimePrincipal, RuntimeRole, RuntimeUserStore
@@ -74,7 +75,8 @@ class RuntimeService:
     def __init__(self, services: Services, source: TagSource | None = None) -> None:
         self.users = RuntimeUserStore(services.db)
         # the simulated PLCs, or the real ones mapped to connections, as the admin chose (GET|PUT tag-source)
-        self.source: TagSource = source or SwitchedSource(ConnectionStore(services), SimulatedSource(services.backend))
+        backend: Any = WorkerBackend(services)  # the port, from this API's threads, on the TIA worker
+        self.source: TagSource = source or SwitchedSource(ConnectionStore(services), SimulatedSource(backend))
         self._kv = KeyValueStore(services.db, "runtime.")
         self._limiter = services.limiter
         self.failures_by_user = TokenBuckets()
@@ -86,8 +88,7 @@ class RuntimeService:
         data_dir = services.settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.history = HistoryService(services.db, SqliteHistoryStore(data_dir / "runtime-history.sqlite"))
-        self.monitor = RuntimeMonitor(services.backend, SimulatedSource(services.backend), self.alarms, self.history,
-                                      self.hub)
+        self.monitor = RuntimeMonitor(backend, SimulatedSource(backend), self.alarms, self.history, self.hub)
 
     # ----- settings ---------------------------------------------------------------------------------
     def settings(self) -> RuntimeSettings:

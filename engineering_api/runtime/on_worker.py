@@ -1,0 +1,56 @@
+"""The backend port for the runtime API's threads: every call queued to the TIA worker, as every route's is.
+
+The runtime API's tag routes run in Litestar's thread pool, its monitor pumps in a thread of its own and each OPC UA
+server in its own thread and event loop; the port promises adapters one worker thread and no concurrent calls
+(Openness objects are bound to their thread; the fake has no locks of its own). So those threads do not call the
+backend: they call this object, which hands each call to the worker on the app's event loop and waits for it (with
+the call timeout of every route). In a farm the call goes to the worker of the request's session, the default
+session for a runtime user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engineering_api.services import Services
+
+__all__ = ("APP_LOOP", "WorkerBackend")
+
+APP_LOOP = "app.loop"
+"""``services.notes`` key of the app's event loop, set when the app starts (:func:`engineering_api.app.running`)."""
+
+
+class WorkerBackend:
+    """Duck-types the backend port: ``name`` and every method, each call run on the TIA worker."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def name(self) -> str:
+        """The adapter's name."""
+        return self._services.backend.name
+
+    def __getattr__(self, method: str) -> Any:
+        target = getattr(self._services.backend, method)
+        if not callable(target):
+            return target
+        services = self._services
+
+        def on_worker(*args: Any, **kwargs: Any) -> Any:
+            loop: asyncio.AbstractEventLoop | None = services.notes.get(APP_LOOP)
+            if loop is None or loop.is_closed():
+                raise RuntimeError("the app is not running: no TIA worker to run the call on")
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is loop:
+                raise RuntimeError(f"{method} was called on the event loop's thread; await the worker instead")
+            call = services.worker.call(lambda: target(*args, **kwargs), timeout=services.settings.call_timeout_seconds,
+                                        description=f"runtime: {method}")
+            return asyncio.run_coroutine_threadsafe(call, loop).result()
+
+        return on_worker
