@@ -31,7 +31,7 @@ from simatic_xml.cancel import Canceled, CancelToken, installed
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("UNWIND_GRACE_MAX", "WATCHDOG_INTERVAL", "CallHandle", "TiaWorker")
+__all__ = ("UNWIND_GRACE_MAX", "WATCHDOG_INTERVAL", "CallHandle", "TiaWorker", "on_a_worker_thread")
 
 WATCHDOG_INTERVAL = 0.05
 """Seconds between deadline checks of the running call; timeouts are seconds, so this is precise enough."""
@@ -42,6 +42,12 @@ timeout stays short. Checkpoints come every few microseconds of work; the grace 
 (lxml parsing a big document) between two of them."""
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
+_this_thread = threading.local()
+
+
+def on_a_worker_thread() -> bool:
+    """Whether the calling thread is a TIA worker's (a call from it must not queue to a worker and wait)."""
+    return getattr(_this_thread, "worker", False)
 
 
 @dataclass(eq=False)
@@ -149,6 +155,7 @@ class TiaWorker:
         thread.start()
 
     def _run(self, stop_flag: threading.Event) -> None:
+        _this_thread.worker = True
         if self._on_thread_start is not None:
             try:
                 self._on_thread_start()

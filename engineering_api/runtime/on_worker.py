@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.worker import on_a_worker_thread
+
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
@@ -40,6 +42,8 @@ class WorkerBackend:
         services = self._services
 
         def on_worker(*args: Any, **kwargs: Any) -> Any:
+            if on_a_worker_thread():  # already where the port runs (an operation's handler): queueing would deadlock
+                return target(*args, **kwargs)
             loop: asyncio.AbstractEventLoop | None = services.notes.get(APP_LOOP)
             if loop is None or loop.is_closed():
                 raise RuntimeError("the app is not running: no TIA worker to run the call on")

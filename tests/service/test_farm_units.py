@@ -127,3 +127,4 @@ def test_an_embedded_server_has_no_agent_to_release(client, admin):
     from tests.conftest import assert_error
 
     assert_error(client.post("/api/farm/agents/agent1/actions/release", headers=admin), 501, "FARM_NOT_CONFIGURED")
+
