@@ -26,6 +26,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         farm_url=getattr(args, "farm", None),
         db=getattr(args, "db", None),
         farm_state_url=getattr(args, "farm_state", None),
+        farm_path_map=tuple(getattr(args, "farm_path_map", None) or ()) or None,
     )
 
 
@@ -36,7 +37,7 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_HOST"] = settings.host
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
     for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url),
-                        ("DB", settings.db)):
+                        ("FARM_PATH_MAP", ",".join(settings.farm_path_map)), ("DB", settings.db)):
         if value:
             os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
@@ -292,6 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "Celery broker (redis://… or amqp://…)")
     serve.add_argument("--farm-state", metavar="REDIS_URL", help="Redis for results and heartbeats (default: the "
                        "broker, when it is Redis)")
+    serve.add_argument("--farm-path-map", metavar="NODE=AGENT", action="append",
+                       help="where agents see the shared storage this node sees at NODE (repeatable), e.g. "
+                            "/mnt/tia=\\\\filer\\tia for Windows agents")
     serve.set_defaults(func=cmd_serve)
 
     agent = sub.add_parser("agent", help="run a farm agent: a TIA host that serves backend calls from the broker")

@@ -73,6 +73,9 @@ class Settings:
     (an API node that must not lose its disk); the password is never printed or logged."""
     farm_url: str | None = None
     """A farm's broker (``redis://…`` or ``amqp://…``): backend calls go to agents instead of this process."""
+    farm_path_map: tuple[str, ...] = ()
+    """``NODE_PREFIX=AGENT_PREFIX`` pairs: where agents see the shared storage the API node sees at NODE_PREFIX
+    (``/mnt/tia=\\\\filer\\tia`` for Windows agents of a Linux node); paths are rewritten both ways."""
     farm_state_url: str | None = None
     """Redis for a farm's results, heartbeats and claims; the broker when that is Redis."""
     debug: bool = False

@@ -29,6 +29,7 @@ from engineering_api.backend.port import EngineeringBackend
 from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
+from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import AgentRegistry, agent_queue
 from engineering_api.lib.caller import DEFAULT_SESSION
 from simatic_xml.cancel import current
@@ -87,8 +88,10 @@ class _FarmBackendBase(EngineeringBackend):
 
     name = "farm"
 
-    def __init__(self, config: FarmConfig) -> None:
+    def __init__(self, config: FarmConfig, *, path_map: PathMap | None = None) -> None:
         self.config = config
+        self.path_map = path_map or PathMap()
+        """Where the agents see the shared storage, when not where this node does."""
         self.app = celery_app(config)
         self.registry = AgentRegistry(config.redis(), config.prefix)
 
@@ -165,7 +168,7 @@ class _FarmBackendBase(EngineeringBackend):
     def _send(self, agent: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
               progress: Callable[[int, str], None] | None) -> Any:
         call_id = uuid.uuid4().hex
-        payload = {"args": encode(list(args)), "kwargs": encode(kwargs)}
+        payload = self.path_map.to_agent({"args": encode(list(args)), "kwargs": encode(kwargs)})
         try:
             self.app.send_task(CALL_TASK, args=[method, payload, call_id], queue=agent_queue(agent), task_id=call_id)
         except OperationalError as exc:  # the broker stayed away through the publish retries
@@ -178,6 +181,7 @@ class _FarmBackendBase(EngineeringBackend):
         finally:
             with contextlib.suppress(RedisError):
                 self.registry.forget(call_id)
+        message = self.path_map.to_node(message)
         if "error" in message:
             raise decode_error(message["error"], agent=agent)
         return decode(message.get("result"))
