@@ -73,7 +73,12 @@ def _iso(moment: dt.datetime) -> str:
 @pytest.fixture
 def line(client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> Headers:
     """The program downloaded to a running SingleStep instance with 1 s cycles; the admin key's headers."""
-    h = admin_headers
+    return download_line(client, admin_headers)
+
+
+def download_line(client: Any, h: Headers) -> Headers:
+    """PLC_1 (already in the project) gets the program, downloaded to a running SingleStep instance "Line" with 1 s
+    cycles; runtime users ``operator`` (read, write, alarmAck) and ``board`` (read). Answers ``h``."""
     assert configure(client, h, "PLC_1", "192.168.0.10").status_code == 200
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
     data(client.post(f"{DEVICE}/external-sources/import-and-generate",
