@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 
-from tests.api.test_runtime_fuzz import SEED, _document, answers_as_documented, served
+from tests.api.test_runtime_fuzz import answers_as_documented, runtime_schema, served
 
 if TYPE_CHECKING:
     from litestar.testing import TestClient
@@ -18,14 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ("served",)  # the module-scoped fixture of the tag routes' fuzzing: a running PLC and a runtime admin
 
-schema = schemathesis.openapi.from_dict(
-    _document(),
-    config=schemathesis.Config.from_dict({
-        "seed": SEED,
-        "generation": {"mode": "all", "max-examples": 6, "deterministic": True, "no-shrink": True},
-        "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
-    }),
-).include(path_regex=r"^/api/runtime/(alarms/|history/?$|subscriptions)")
+schema = runtime_schema(r"^/api/runtime/(alarms/|history/?$|subscriptions)")
 
 
 @schema.parametrize()

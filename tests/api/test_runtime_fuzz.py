@@ -7,6 +7,7 @@ with 401 before any input is read; this module reaches their handlers.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,14 +48,24 @@ def _document() -> dict[str, Any]:
     return document
 
 
-schema = schemathesis.openapi.from_dict(
-    _document(),
-    config=schemathesis.Config.from_dict({
-        "seed": SEED,
-        "generation": {"mode": "all", "max-examples": 6, "deterministic": True, "no-shrink": True},
-        "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
-    }),
-).include(path_regex=r"^/api/runtime/(tags|users/current)")
+@functools.lru_cache(maxsize=1)
+def _loaded() -> Any:
+    return schemathesis.openapi.from_dict(
+        _document(),
+        config=schemathesis.Config.from_dict({
+            "seed": SEED,
+            "generation": {"mode": "all", "max-examples": 6, "deterministic": True, "no-shrink": True},
+            "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
+        }),
+    )
+
+
+def runtime_schema(path_regex: str) -> Any:
+    """The service's OpenAPI document as schemathesis loads it (once per process), limited to ``path_regex``."""
+    return _loaded().include(path_regex=path_regex)
+
+
+schema = runtime_schema(r"^/api/runtime/(tags|users/current)")
 
 
 @schema.hook("flatmap_path_parameters")

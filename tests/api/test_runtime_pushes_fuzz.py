@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.api.test_runtime_fuzz import SEED, _document, answers_as_documented
+from tests.api.test_runtime_fuzz import answers_as_documented, runtime_schema
 from tests.api.test_runtime_pushes import COUNT, MATERIAL, PUSHES, _push
 from tests.conftest import data
 
@@ -26,14 +25,7 @@ if TYPE_CHECKING:
 SAVED = "saved-push"
 """Stands for the saved push's id (made by the fixture, after the schema is loaded)."""
 
-schema = schemathesis.openapi.from_dict(
-    _document(),
-    config=schemathesis.Config.from_dict({
-        "seed": SEED,
-        "generation": {"mode": "all", "max-examples": 6, "deterministic": True, "no-shrink": True},
-        "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
-    }),
-).include(path_regex=r"^/api/runtime/pushes")
+schema = runtime_schema(r"^/api/runtime/pushes")
 
 
 @schema.hook("flatmap_path_parameters")
