@@ -30,6 +30,7 @@ from engineering_api.rules.library import (
     RELEASED,
     TYPE_KINDS,
     check_library_name,
+    check_plc_paste,
     parse_version,
     split_master_copy_path,
 )
@@ -353,12 +354,7 @@ class LibraryOperations:
                 project.devices[name] = dev
                 return MasterCopyInstantiation(master_copy=mc.path, device_name=name,
                                                created=[MasterCopyContent(kind="Device", name=name)])
-            if device is None:
-                raise ValidationError(f"The master copy '{mc.path}' holds PLC objects: name the PLC (deviceName).",
-                                      code="DEVICE_REQUIRED", details={"field": "deviceName"})
-            if new_name:
-                raise ValidationError("newName renames a device pasted from a device master copy; objects keep their "
-                                      "names.", code="INVALID_FIELD", details={"field": "newName"})
+            device = check_plc_paste(mc.path, device, new_name)
             _, software = self._software(project, device)  # type: ignore[attr-defined]
             created = []
             for item in mc.items:

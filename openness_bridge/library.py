@@ -53,6 +53,7 @@ from engineering_api.rules.library import (
     IN_WORK,
     RELEASED,
     check_library_name,
+    check_plc_paste,
     edited_in_project_library,
     parse_version,
     split_master_copy_path,
@@ -300,22 +301,17 @@ class LibraryOperations:
                     created.Name = name
                 return MasterCopyInstantiation(master_copy=where, device_name=name,
                                                created=[MasterCopyContent(kind="Device", name=name)])
-            if device is None:
-                raise ValidationError(f"The master copy '{where}' holds PLC objects: name the PLC (deviceName).",
-                                      code="DEVICE_REQUIRED", details={"field": "deviceName"})
-            if new_name:
-                raise ValidationError("newName renames a device pasted from a device master copy; objects keep their "
-                                      "names.", code="INVALID_FIELD", details={"field": "newName"})
-            software = self._plc_software(project, device)  # type: ignore[attr-defined]
+            plc = check_plc_paste(where, device, new_name)
+            software = self._plc_software(project, plc)  # type: ignore[attr-defined]
             in_use = self._names_in_use(software)  # type: ignore[attr-defined]
             for c in contents:
                 if c.name.casefold() in in_use:  # TIA's MasterCopyMode.ThrowIfExists, checked before anything is made
-                    raise AlreadyExistsError(f"'{device}' already has an object named '{c.name}'.", code="OBJECT_EXISTS")
+                    raise AlreadyExistsError(f"'{plc}' already has an object named '{c.name}'.", code="OBJECT_EXISTS")
             kinds = {c.kind for c in contents}
             target = (software.TypeGroup.Types if kinds == {"UDT"} else
                       software.TagTableGroup.TagTables if kinds == {"TagTable"} else software.BlockGroup.Blocks)
             target.CreateFrom(mc)
-            return MasterCopyInstantiation(master_copy=where, device_name=device, created=contents)
+            return MasterCopyInstantiation(master_copy=where, device_name=plc, created=contents)
         return self._change("CreateFrom(MasterCopy)", run)  # type: ignore[attr-defined,no-any-return]
 
     # ----- types ------------------------------------------------------------------------------------------

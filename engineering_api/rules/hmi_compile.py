@@ -39,7 +39,9 @@ from engineering_api.rules.hmi_render import item_tags, screen_items_deep
 from simatic_xml import hmi as sx
 from simatic_xml.hmi_lists import script_code
 
-__all__ = ("HmiSources", "Station", "check_connection", "check_hmi", "check_tag", "compile_result", "finding")
+__all__ = (
+    "HmiSources", "Station", "check_connection", "check_hmi", "check_tag", "compile_result", "finding", "script_position",
+)
 
 _DRIVER_FAMILIES = {"SIMATIC S7 1500": ("S7-1500",), "SIMATIC S7 1200": ("S7-1200",),
                     "SIMATIC S7 300/400": ("S7-300", "S7-400")}
@@ -165,7 +167,8 @@ def _check_screens(sources: HmiSources, tags: set[str]) -> list[DiagnosticInfo]:
             for one in _check_item(doc.root.name, item, tags, lists)]
 
 
-def _position(code: str, offset: int) -> tuple[int, int]:
+def script_position(code: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in a script's code."""
     line = code.count("\n", 0, offset) + 1
     return line, offset - (code.rfind("\n", 0, offset) + 1) + 1
 
@@ -179,7 +182,7 @@ def _check_scripts(sources: HmiSources, tags: set[str], screens: set[str]) -> li
             for match in pattern.finditer(code):
                 target = match.group(1).replace('""', '"')
                 if target.lower() not in known:
-                    line, column = _position(code, match.start(1))
+                    line, column = script_position(code, match.start(1))
                     found.append(finding("Scripts", name, what, f"The script {name} uses the {kind} {target}, "
                                           "which does not exist.", line=line, column=column))
     return found

@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from engineering_api.rules.hmi_compile import Station, check_connection, check_tag, finding
+from engineering_api.rules.hmi_compile import (
+    Station,
+    check_connection,
+    check_tag,
+    finding,
+    script_position,
+)
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.hmi_unified import UnifiedEvent, UnifiedHmi
@@ -27,18 +33,13 @@ _SCREEN_REFERENCES = re.compile(r"\bChangeScreen\s*" + _NAME)
 _SHOWS_A_VALUE = ("HmiIOField",)
 
 
-def _position(code: str, offset: int) -> tuple[int, int]:
-    line = code.count("\n", 0, offset) + 1
-    return line, offset - (code.rfind("\n", 0, offset) + 1) + 1
-
-
 def _check_script(where: str, code: str, tags: set[str], screens: set[str]) -> list[DiagnosticInfo]:
     found = []
     for pattern, known, code_name, kind in ((_TAG_REFERENCES, tags, "MISSING_TAG", "HMI tag"),
                                             (_SCREEN_REFERENCES, screens, "MISSING_SCREEN", "screen")):
         for match in pattern.finditer(code):
             if match.group(2).lower() not in known:
-                line, column = _position(code, match.start(2))
+                line, column = script_position(code, match.start(2))
                 found.append(finding("Scripts", where, code_name, f"The script {where} uses the {kind} "
                                      f"{match.group(2)}, which does not exist.", line=line, column=column))
     return found

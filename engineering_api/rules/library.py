@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_library_name",
+    "check_plc_paste",
     "format_version", "edited_in_project_library", "library_archive_suffix", "library_not_open", "library_read_only",
     "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
@@ -147,6 +148,22 @@ def edited_in_project_library(library: str | None) -> None:
             f"The types of the global library '{library}' are not edited there: make or edit the type in the project "
             "library, then copy it over (POST /api/libraries/global/types/actions/update).",
             code="EDIT_IN_PROJECT_LIBRARY", details={"field": "libraryName"})
+
+
+def check_plc_paste(master_copy: str, device: str | None, new_name: str | None) -> str:
+    """The PLC a master copy of PLC objects is pasted into: one must be named, and ``newName`` (which renames a
+    pasted device) does not apply. Returns ``device``.
+
+    Raises:
+        ValidationError: ``DEVICE_REQUIRED`` (no PLC named), ``INVALID_FIELD`` (``newName`` given).
+    """
+    if device is None:
+        raise ValidationError(f"The master copy '{master_copy}' holds PLC objects: name the PLC (deviceName).",
+                              code="DEVICE_REQUIRED", details={"field": "deviceName"})
+    if new_name:
+        raise ValidationError("newName renames a device pasted from a device master copy; objects keep their "
+                              "names.", code="INVALID_FIELD", details={"field": "newName"})
+    return device
 
 
 def library_not_open(name: str, opened: list[str]) -> NotFoundError:
