@@ -23,7 +23,7 @@ from engineering_api.backend.areas.library import (
     TypeInstance,
     TypeVersionInfo,
 )
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.library import (
