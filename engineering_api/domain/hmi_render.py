@@ -21,7 +21,7 @@ from litestar.params import FromPath
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.hmi_tree import SECTION, ScreenRef
-from engineering_api.domain.hmi_unified_view import panel_kind
+from engineering_api.domain.hmi_unified_view import unified_or
 from engineering_api.domain.hmi_values import device_tags, read_values
 from engineering_api.jobs.operations import Operation, OperationContext
 from engineering_api.lib.responses import problem_responses
@@ -48,9 +48,12 @@ def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
             or an export that is not a screen document).
         NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
     """
-    _, model = panel_kind(ctx, d.device_name)
-    if model is not None:
-        return _unified_png(ctx, d, model)
+    return unified_or(ctx, d.device_name, lambda: _classic_png(ctx, d), lambda model: _unified_png(ctx, d, model))
+
+
+def _classic_png(ctx: OperationContext, d: ScreenRef) -> bytes:
+    """A classic screen from its SimaticML (the export refuses a Unified panel first, which :func:`unified_or` takes
+    as its turn)."""
     exported = ctx.backend.export_hmi_screen(d.device_name, d.screen_name)
     try:
         doc = sx.read_hmi(exported.data, expect=sx.SCREEN)
