@@ -107,12 +107,8 @@ def decode(data: Any, *, progress: Any = None) -> Any:
 
 
 def _decode_tagged(tag: str, body: Any, progress: Any) -> Any:  # noqa: PLR0911 - one branch per kind
-    if tag == "$s":
-        cls = _resolve(body[0])
-        return cls(**{k: decode(v, progress=progress) for k, v in body[1].items()})
-    if tag == "$d":
-        cls = _resolve(body[0])
-        return cls(**{k: decode(v, progress=progress) for k, v in body[1].items()})
+    if tag in ("$s", "$d"):  # a Struct or a dataclass: both are built from their fields by keyword
+        return _resolve(body[0])(**{k: decode(v, progress=progress) for k, v in body[1].items()})
     if tag == "$e":
         return _resolve(body[0])(body[1])
     if tag == "$b":
