@@ -1,4 +1,5 @@
-"""MCP tools: every operation of the registry is a tool, plus ``find_tools`` and ``call_tool``.
+"""MCP tools: every operation of the registry is a tool, plus the runtime API's calls
+(:mod:`engineering_api.mcp.runtime_tools`), ``find_tools`` and ``call_tool``.
 
 Nothing is written twice: a tool's name, input schema, description, role and annotations all come from its
 :class:`~engineering_api.jobs.operations.Operation`, and a call runs the same inline call or job as the REST
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -19,6 +19,8 @@ from engineering_api.jobs.operations import confine_files
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
+from engineering_api.mcp.runtime_tools import run_runtime_tool, runtime_tool_specs
+from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -55,62 +57,12 @@ def _category(section: str) -> str:
     return _CATEGORY.get(section) or re.sub(r"[^a-z0-9]+", "-", section.lower()).strip("-")
 
 
-@dataclass(frozen=True)
-class ToolSpec:
-    """One tool as clients see it."""
-
-    name: str
-    category: str
-    description: str
-    input_schema: dict[str, Any]
-    read_only: bool
-    destructive: bool
-    idempotent: bool
-    required_role: Role
-    operation: Operation[Any, Any] | None = None
-    """None for the meta tools ``find_tools`` and ``call_tool``."""
-
-
-@dataclass
-class ToolOutcome:
-    """What a tool call produced; transports turn it into a ``CallToolResult``."""
-
-    data: Any
-    """JSON-able: the REST ``data``, a preview of an unconfirmed destructive call, or an error's details."""
-    text: str
-    """A short summary for people and models."""
-    is_error: bool = False
-    code: str | None = None
-    """The domain error code when ``is_error``."""
-    preview: bool = False
-    """True when a destructive call without ``confirm`` returned a preview and changed nothing."""
-    status: int = 200
-    """The HTTP status the REST route would have answered (for the audit)."""
-    job_id: str | None = None
+_CONFIRM = ("Must be true to make a change that deletes, replaces or stops something; without it such a call "
+            "changes nothing and returns a preview of exactly what it would do.")
 
 
 def _input_schema(operation: Operation[Any, Any], destructive: bool) -> dict[str, Any]:
-    if operation.input is None:
-        schema: dict[str, Any] = {"type": "object", "properties": {}}
-    else:
-        full = msgspec.json.schema(operation.input)
-        defs = dict(full.get("$defs", {}))
-        root_name = full["$ref"].rsplit("/", 1)[-1]
-        schema = dict(defs.pop(root_name))
-        schema.pop("title", None)
-        if defs:
-            # Nested structs keep their $refs; they must resolve from the tool's own schema root.
-            schema["$defs"] = defs
-    if destructive:
-        schema["properties"] = {
-            **schema.get("properties", {}),
-            "confirm": {
-                "type": "boolean", "default": False,
-                "description": "Must be true to make a change that deletes, replaces or stops something; without "
-                               "it such a call changes nothing and returns a preview of exactly what it would do.",
-            },
-        }
-    return schema
+    return input_schema(operation.input, _CONFIRM if destructive else None)
 
 
 def _description(operation: Operation[Any, Any], destructive: bool) -> str:
@@ -177,7 +129,7 @@ class ToolCatalog:
 
     def __init__(self, operations: OperationRegistry) -> None:
         self._meta = _meta_specs()
-        self._specs = [_spec(op) for op in operations]
+        self._specs = [*(_spec(op) for op in operations), *runtime_tool_specs()]
         self._by_name = {spec.name: spec for spec in [*self._meta, *self._specs]}
 
     def categories(self) -> list[str]:
@@ -220,12 +172,6 @@ def tool_catalog(services: Services) -> ToolCatalog:
     return catalog
 
 
-def _error(exc: EngineeringError) -> ToolOutcome:
-    details = {"code": exc.code, "message": exc.message, **({"details": exc.details} if exc.details else {})}
-    return ToolOutcome(data=details, text=f"{exc.code}: {exc.message}", is_error=True, code=exc.code,
-                       status=status_for(exc))
-
-
 def _summary(name: str, data: Any) -> str:
     if isinstance(data, list):
         return f"{name} succeeded: {len(data)} item(s)."
@@ -256,11 +202,11 @@ async def call_tool(
     if spec.name == CALL_TOOL:
         inner = arguments.get("name")
         if not isinstance(inner, str) or inner in (CALL_TOOL, FIND_TOOLS):
-            return _error(ValidationError("call_tool needs 'name', the tool to run (not a meta tool)",
+            return error_outcome(ValidationError("call_tool needs 'name', the tool to run (not a meta tool)",
                                           code="VALIDATION_FAILED"))
         inner_args = arguments.get("arguments") or {}
         if not isinstance(inner_args, dict):
-            return _error(ValidationError("call_tool: 'arguments' must be an object", code="VALIDATION_FAILED"))
+            return error_outcome(ValidationError("call_tool: 'arguments' must be an object", code="VALIDATION_FAILED"))
         return await call_tool(services, inner, inner_args, principal, via=via, session_id=session_id,
                                progress=progress)
     outcome = await _run(services, spec, arguments, principal, progress)
@@ -271,7 +217,7 @@ async def call_tool(
 def _find(services: Services, arguments: dict[str, Any], principal: Principal) -> ToolOutcome:
     query = arguments.get("query")
     if not isinstance(query, str):
-        return _error(ValidationError("find_tools needs 'query', a string", code="VALIDATION_FAILED"))
+        return error_outcome(ValidationError("find_tools needs 'query', a string", code="VALIDATION_FAILED"))
     category = arguments.get("category")
     found = tool_catalog(services).find(query, category if isinstance(category, str) else None, principal.role)
     items = [{"name": s.name, "category": s.category, "description": s.description.split("\n\n", 1)[0],
@@ -284,14 +230,16 @@ async def _run(
     services: Services, spec: ToolSpec, arguments: dict[str, Any], principal: Principal,
     progress: Callable[[float, str], Awaitable[None]] | None,
 ) -> ToolOutcome:
-    operation = spec.operation
-    assert operation is not None
     if not principal.role.allows(spec.required_role):
         return ToolOutcome(
             data={"code": "FORBIDDEN", "message": f"{spec.name} needs the {spec.required_role.value} role"},
             text=f"FORBIDDEN: {spec.name} needs the {spec.required_role.value} role; your key has the "
                  f"{principal.role.value} role.", is_error=True, code="FORBIDDEN", status=403)
     confirm = arguments.pop("confirm", False) is True if spec.destructive else False
+    if spec.action is not None:
+        return await run_runtime_tool(services, spec, arguments, principal, confirm=confirm)
+    operation = spec.operation
+    assert operation is not None
     try:
         data = _input(operation, arguments)
         if spec.destructive and not confirm:
@@ -310,9 +258,9 @@ async def _run(
             return ToolOutcome(data=built, text=_summary(spec.name, built))
         return await _run_job(services, spec, operation, data, principal, progress)
     except EngineeringError as exc:
-        return _error(exc)
+        return error_outcome(exc)
     except (PathRejectedError, PathNotFoundError) as exc:
-        return _error(ValidationError(str(exc), code="PATH_REJECTED"))
+        return error_outcome(ValidationError(str(exc), code="PATH_REJECTED"))
 
 
 def _input(operation: Operation[Any, Any], arguments: dict[str, Any]) -> Any:

@@ -20,14 +20,15 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
-from engineering_api.runtime.history import (
-    MAX_POINTS,
-    HistoryPoint,
-    LoggingSetting,
-    parse_interval,
-    parse_time,
+from engineering_api.runtime.actions import (
+    AlarmArchiveQuery,
+    HistoryQuery,
+    HistorySeries,
+    alarm_archive,
+    history_series,
 )
+from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage
+from engineering_api.runtime.history import MAX_POINTS, LoggingSetting
 from engineering_api.runtime.routes import _ADMIN, _BEARER, SECTION, _bearer_responses, _runtime
 from engineering_api.runtime.service import principal_of
 
@@ -43,15 +44,6 @@ def _pumped(request: Request[Any, Any, Any]) -> RuntimeService:
     runtime = _runtime(request)
     runtime.monitor.pump()
     return runtime
-
-
-class HistorySeries(CamelStruct):
-    """One tag's values or aggregates."""
-
-    name: str
-    aggregation: str
-    interval_ms: int | None
-    values: list[HistoryPoint]
 
 
 class NewSubscription(CamelStruct):
@@ -107,10 +99,9 @@ class RuntimeAlarmController(Controller):
 
         Raises ValidationError (a time that is not ISO 8601, a continuation point this server did not give).
         """
-        start = _normalised(from_, "from")
-        end = _normalised(to, "to")
-        return ok(_pumped(request).alarms.archive(start=start, end=end, alarm_class=alarmClass, text=text,
-                                                  after=decode_point(continuationPoint), limit=limit))
+        query = AlarmArchiveQuery(from_=from_, to=to, alarm_class=alarmClass, text=text, limit=limit,
+                                  continuation_point=continuationPoint)
+        return ok(alarm_archive(_runtime(request), query))
 
     @post("/{alarmId:int}/acknowledge", operation_id="AcknowledgeRuntimeAlarm", opt={"runtime": "alarmAck"},
           security=_BEARER, sync_to_thread=True, status_code=200,
@@ -121,13 +112,6 @@ class RuntimeAlarmController(Controller):
         user = principal_of(request.scope).username
         alarm = _pumped(request).alarms.acknowledge(alarmId, user)
         return ok(alarm, f"alarm {alarmId} acknowledged by {user}")
-
-
-def _normalised(text: str | None, what: str) -> str | None:
-    """An ISO time as the archive stores times (UTC, milliseconds, Z), so they compare as text."""
-    from engineering_api.runtime.history import format_ms
-
-    return None if text is None else format_ms(parse_time(text, what))
 
 
 class RuntimeAlarmDefinitionController(Controller):
@@ -194,16 +178,9 @@ class RuntimeHistoryController(Controller):
 
         Raises ValidationError (times, interval, more than 10000 intervals, to before from).
         """
-        start, end = parse_time(from_, "from"), parse_time(to, "to")
-        if end <= start:
-            raise ValidationError("to must be after from.", code="INVALID_TIME_RANGE")
-        step = parse_interval(interval)
-        names = [t.strip() for t in _split_tags(tags) if t.strip()]
-        if not names or len(names) > 100:
-            raise ValidationError("tags names 1..100 tags, comma-separated.", code="INVALID_TAGS")
-        history = _pumped(request).history
-        return ok([HistorySeries(name=n, aggregation=aggregation, interval_ms=step,
-                                 values=history.query(n, start, end, aggregation, step, limit)) for n in names])
+        query = HistoryQuery(tag_names=_split_tags(tags), from_=from_, to=to, aggregation=aggregation,
+                             interval=interval, limit=limit)
+        return ok(history_series(_runtime(request), query))
 
     @get("/settings", operation_id="ListRuntimeLoggingSettings", opt=_ADMIN, responses=problem_responses("admin"))
     async def settings(self, request: Request[Any, Any, Any]) -> Response[SettingsResponse]:

@@ -8,8 +8,6 @@ audited; every write is, with the runtime user as the caller.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import TYPE_CHECKING, Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
@@ -17,24 +15,21 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from engineering_api.backend.errors import (
     AlreadyExistsError,
-    ConflictError,
     NotFoundError,
-    NotSupportedError,
     PermissionDeniedError,
     ValidationError,
 )
 from engineering_api.lib.responses import envelope_type, error_body, ok, problem_responses
+from engineering_api.runtime.actions import SOURCE_ERRORS, TagPageQuery, reading_result, tag_page
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.opcua_servers import OpcUaServerController
 from engineering_api.runtime.schemas import (
     BulkRead,
     BulkWrite,
     CurrentUser,
-    ItemErrorOut,
     LoginAnswer,
     LoginRequest,
     NewRuntimeUser,
-    RuntimeTagInfo,
     RuntimeUserChange,
     TagList,
     TagValue,
@@ -54,7 +49,7 @@ __all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUs
 SECTION = "Runtime API"
 _ADMIN = {"role": "admin"}
 _BEARER = [{"RuntimeBearer": []}]
-_SOURCE_ERRORS = (RuntimeNotRunningError, RuntimeFaultError, ConflictError, NotSupportedError, PermissionDeniedError)
+_SOURCE_ERRORS = SOURCE_ERRORS
 _BEARER_ANSWERS = {
     401: "Missing, invalid or expired bearer token",
     429: "Too many requests for this runtime user, or failed authentications from this address",
@@ -195,27 +190,6 @@ def _value(reading: TagReading) -> TagValue:
                     timestamp=reading.timestamp)
 
 
-def _result(reading: TagReading) -> TagValueResult:
-    error = reading.error
-    return TagValueResult(
-        name=reading.name, value=reading.value, data_type=reading.data_type, quality=reading.quality,
-        timestamp=reading.timestamp,
-        error=ItemErrorOut(code=error.code, description=error.description) if error is not None else None,
-    )
-
-
-def _decode_point(point: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(point.encode("ascii") + b"=" * (-len(point) % 4)).decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        raise ValidationError("continuationPoint is not one this server gave out",
-                              code="INVALID_CONTINUATION_POINT") from None
-
-
-def _encode_point(name: str) -> str:
-    return base64.urlsafe_b64encode(name.encode("utf-8")).decode("ascii").rstrip("=")
-
-
 _TAG_PATH = "/tags/{tagName:str}/value"
 
 
@@ -237,21 +211,7 @@ class RuntimeTagController(Controller):
 
         Raises RuntimeNotRunningError (503), ValidationError (a continuation point this server did not give).
         """
-        tags = _runtime(request).source.browse()
-        start = 0
-        if continuationPoint:
-            after = _decode_point(continuationPoint).lower()
-            start = next((i + 1 for i, t in enumerate(tags) if t.name.lower() == after), -1)
-            if start < 0:
-                raise ValidationError("continuationPoint names a tag the runtime no longer has (a new program was "
-                                      "downloaded); start again without it", code="INVALID_CONTINUATION_POINT")
-        page = tags[start:start + limit]
-        more = start + limit < len(tags)
-        return ok(TagList(
-            tags=[RuntimeTagInfo(name=t.name, data_type=t.data_type, access="readWrite" if t.writable else "read")
-                  for t in page],
-            continuation_point=_encode_point(page[-1].name) if more and page else None,
-        ))
+        return ok(tag_page(_runtime(request), TagPageQuery(limit=limit, continuation_point=continuationPoint)))
 
     @get(_TAG_PATH, operation_id="ReadRuntimeTag", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
          responses=_bearer_responses("read", params=True, errors=(*_SOURCE_ERRORS, NotFoundError, ValidationError)))
@@ -274,14 +234,14 @@ class RuntimeTagController(Controller):
           responses=_bearer_responses("read", body=True, errors=_SOURCE_ERRORS))
     def read_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkRead]) -> Response[BulkResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
-        return ok([_result(r) for r in _runtime(request).source.read(list(data.names))])
+        return ok([reading_result(r) for r in _runtime(request).source.read(list(data.names))])
 
     @put("/tags/values", operation_id="WriteRuntimeTagValues", opt={"runtime": "write"}, security=_BEARER,
          sync_to_thread=True, responses=_bearer_responses("write", body=True, errors=_SOURCE_ERRORS))
     def write_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkWrite]) -> Response[BulkResponse]:
         """Write tags in bulk, in order: 200 with one result per item (the value read back, or its error)."""
         items = [TagWrite(item.name, item.value) for item in data.values]
-        return ok([_result(r) for r in _runtime(request).source.write(items)])
+        return ok([reading_result(r) for r in _runtime(request).source.write(items)])
 
 
 ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController, OpcUaServerController,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.api.test_runtime_auth import RT, login, make_user
-from tests.conftest import assert_error, configure, data
+from tests.conftest import CPU, assert_error, configure, data
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
@@ -93,6 +93,19 @@ def download_line(client: Any, h: Headers) -> Headers:
     make_user(client, h, "operator", ["read", "write", "alarmAck"])
     make_user(client, h, "board", ["read"])
     return h
+
+
+def running_plant(client: Any, h: Headers, project: str) -> None:
+    """A new project with PLC_1 running the line (:func:`download_line`), the program alarm ``TankHigh`` defined
+    and the level logged every second."""
+    data(client.post("/api/projects/actions/create-sync", json={"name": project}, headers=h))
+    data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                     headers=h))
+    download_line(client, h)
+    data(client.post(f"{RT}/alarm-definitions", headers=h, json={
+        "name": "TankHigh", "kind": "program", "source": '"Tank_DB".HighLevel', "text": "Tank level high",
+        "alarmClass": "Errors"}), 201)
+    data(client.put(f"{RT}/history/settings", headers=h, json={"tag": LEVEL, "mode": "cyclic", "periodMs": 1000}))
 
 
 def _step(client: Any, h: Headers, cycles: int) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
@@ -16,10 +15,10 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.api.test_runtime_alarms_history import LEVEL, download_line
+from tests.api.test_runtime_alarms_history import LEVEL, running_plant
 from tests.api.test_runtime_auth import RT, login
 from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries, _wait
-from tests.conftest import CPU, assert_error, data
+from tests.conftest import assert_error, data
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
@@ -34,14 +33,7 @@ def test_the_whole_runtime_story(tmp_path: Path) -> None:
         with time_machine.travel(SHIFT_START + dt.timedelta(seconds=1), tick=True) as clock, \
                 TestClient(create_app(settings)) as client:
             h = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
-            data(client.post("/api/projects/actions/create-sync", json={"name": "Plant"}, headers=h))
-            data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
-                             headers=h))
-            download_line(client, h)
-            data(client.post(f"{RT}/alarm-definitions", headers=h, json={
-                "name": "TankHigh", "kind": "program", "source": '"Tank_DB".HighLevel', "text": "Tank level high",
-                "alarmClass": "Errors"}), 201)
-            data(client.put(f"{RT}/history/settings", headers=h, json={"tag": LEVEL, "mode": "cyclic", "periodMs": 1000}))
+            running_plant(client, h, "Plant")
             operator, board = login(client, "operator"), login(client, "board")
 
             bulk = data(client.post(f"{RT}/tags/values", json={"names": [LEVEL, "No_Such_Tag"]}, headers=board))

@@ -1,0 +1,108 @@
+"""The runtime API's calls as MCP tools: ``runtime_tags_read``, ``runtime_tags_write``, ``runtime_alarms_current``…
+
+Each tool runs the same :class:`~engineering_api.runtime.actions.RuntimeAction` as its REST route. An MCP session
+is opened with an engineering API key, not a runtime user's bearer token, so the key's role stands for runtime
+roles: a viewer key reads (``read``), an engineer key also writes tags and acknowledges alarms (``write``,
+``alarmAck``): an engineer key may already download programs and force values, which reaches further than a tag
+write. Every call that changes the plant is audited with the key, like any mutating tool, and an alarm
+acknowledged through MCP names the key (``apikey:<name>``) as who acknowledged it.
+
+A tag write is destructive: without ``confirm: true`` it changes nothing and returns what each tag holds now and
+what it would get.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.lib.responses import status_for
+from engineering_api.lib.security import Role
+from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
+from engineering_api.runtime.actions import RUNTIME_ACTIONS
+from engineering_api.runtime.service import runtime_of
+from engineering_api.runtime.users import RuntimeRole
+
+if TYPE_CHECKING:
+    from engineering_api.lib.security import Principal
+    from engineering_api.runtime.actions import RuntimeAction
+    from engineering_api.services import Services
+
+__all__ = ("CATEGORY", "KEY_ROLE_FOR", "run_runtime_tool", "runtime_tool_specs")
+
+CATEGORY = "runtime"
+KEY_ROLE_FOR = {
+    RuntimeRole.READ: Role.VIEWER, RuntimeRole.WRITE: Role.ENGINEER, RuntimeRole.ALARM_ACK: Role.ENGINEER,
+    RuntimeRole.ADMIN: Role.ADMIN,
+}
+"""The API key role a tool needs for the runtime role its REST route needs."""
+
+
+_CONFIRM = ("Must be true to change the running PLC; without it the call changes nothing and returns what each "
+            "tag holds now and would get.")
+
+
+def _description(action: RuntimeAction) -> str:
+    role = KEY_ROLE_FOR[action.role]
+    parts = [action.summary, f"Runtime API: the same call as {action.rest}.",
+             "Input: " + " ".join((action.input.__doc__ or "").split())]
+    if action.preview is not None:
+        parts.append("Changes the running PLC: only with confirm=true; without it, returns a preview.")
+    if action.errors:
+        codes = ", ".join(sorted({f"{e.default_code} ({status_for(e('x'))})" for e in action.errors
+                                  if issubclass(e, EngineeringError)}))
+        parts.append(f"Errors: {codes}.")
+    parts.append(f"Needs the {role.value} role (runtime role {action.role.value}).")
+    return "\n\n".join(parts)
+
+
+def runtime_tool_specs() -> list[ToolSpec]:
+    """One tool per runtime action."""
+    return [
+        ToolSpec(
+            name=action.name.replace(".", "_"), category=CATEGORY, description=_description(action),
+            input_schema=input_schema(action.input, _CONFIRM if action.preview else None),
+            read_only=not action.mutating, destructive=action.preview is not None,
+            # reading, writing a value and acknowledging leave the same state when repeated (a second
+            # acknowledgement is refused, the alarm stays acknowledged)
+            idempotent=True, required_role=KEY_ROLE_FOR[action.role], action=action,
+        )
+        for action in RUNTIME_ACTIONS
+    ]
+
+
+async def run_runtime_tool(
+    services: Services, spec: ToolSpec, arguments: dict[str, Any], principal: Principal, *, confirm: bool,
+) -> ToolOutcome:
+    """Run a runtime tool as ``principal`` (whose role the caller has checked); domain errors come back as
+    outcomes with ``is_error``."""
+    action = spec.action
+    assert action is not None
+    runtime = runtime_of(services)
+    try:
+        try:
+            data = msgspec.convert(arguments, action.input, str_keys=True)
+        except msgspec.ValidationError as exc:
+            raise ValidationError(f"invalid arguments: {exc}", code="VALIDATION_FAILED") from None
+        if action.preview is not None and not confirm:
+            # reading the PLC may wait for the TIA worker or a real PLC: off the event loop, like the REST route
+            preview = await asyncio.to_thread(action.preview, runtime, data)
+            if preview.changes:
+                return ToolOutcome(data=msgspec.to_builtins(preview), preview=True,
+                                   text=f"Nothing was changed. {preview.summary} Call {spec.name} again with "
+                                        "confirm=true to do it.")
+        result = await asyncio.to_thread(action.run, runtime, data, f"apikey:{principal.name}")
+    except EngineeringError as exc:
+        return error_outcome(exc)
+    built = msgspec.to_builtins(result)
+    return ToolOutcome(data=built, text=_summary(spec.name, built))
+
+
+def _summary(name: str, data: Any) -> str:
+    if isinstance(data, list):
+        failed = sum(1 for item in data if isinstance(item, dict) and item.get("error"))
+        return f"{name}: {len(data)} item(s)" + (f", {failed} with an error." if failed else ".")
+    return f"{name} succeeded."

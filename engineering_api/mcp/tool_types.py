@@ -1,0 +1,85 @@
+"""What the MCP layer knows of a tool (:class:`ToolSpec`) and of one call's result (:class:`ToolOutcome`).
+
+Kept apart from :mod:`engineering_api.mcp.tools` so that each family of tools (registry operations, runtime API
+calls) builds its specs without importing the dispatcher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.errors import EngineeringError
+from engineering_api.lib.responses import status_for
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import Operation
+    from engineering_api.lib.security import Role
+    from engineering_api.runtime.actions import RuntimeAction
+
+__all__ = ("ToolOutcome", "ToolSpec", "error_outcome", "input_schema")
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool as clients see it."""
+
+    name: str
+    category: str
+    description: str
+    input_schema: dict[str, Any]
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    required_role: Role
+    operation: Operation[Any, Any] | None = None
+    """The registry operation the tool runs; None for the meta tools and the runtime API's tools."""
+    action: RuntimeAction | None = None
+    """The runtime API call the tool runs (:mod:`engineering_api.mcp.runtime_tools`)."""
+
+
+@dataclass
+class ToolOutcome:
+    """What a tool call produced; transports turn it into a ``CallToolResult``."""
+
+    data: Any
+    """JSON-able: the REST ``data``, a preview of an unconfirmed destructive call, or an error's details."""
+    text: str
+    """A short summary for people and models."""
+    is_error: bool = False
+    code: str | None = None
+    """The domain error code when ``is_error``."""
+    preview: bool = False
+    """True when a destructive call without ``confirm`` returned a preview and changed nothing."""
+    status: int = 200
+    """The HTTP status the REST route would have answered (for the audit)."""
+    job_id: str | None = None
+
+
+def error_outcome(exc: EngineeringError) -> ToolOutcome:
+    """A domain error as a tool result with ``isError``: its code, message and details."""
+    details = {"code": exc.code, "message": exc.message, **({"details": exc.details} if exc.details else {})}
+    return ToolOutcome(data=details, text=f"{exc.code}: {exc.message}", is_error=True, code=exc.code,
+                       status=status_for(exc))
+
+
+def input_schema(struct: type[Any] | None, confirm: str | None = None) -> dict[str, Any]:
+    """A tool's input schema: the Struct's JSON schema at the root (nested Structs keep their ``$refs``, which must
+    resolve from the tool's own schema root), plus a ``confirm`` flag described by ``confirm`` when given."""
+    if struct is None:
+        schema: dict[str, Any] = {"type": "object", "properties": {}}
+    else:
+        full = msgspec.json.schema(struct)
+        defs = dict(full.get("$defs", {}))
+        schema = dict(defs.pop(full["$ref"].rsplit("/", 1)[-1]))
+        schema.pop("title", None)
+        if defs:
+            schema["$defs"] = defs
+    if confirm is not None:
+        schema["properties"] = {
+            **schema.get("properties", {}),
+            "confirm": {"type": "boolean", "default": False, "description": confirm},
+        }
+    return schema

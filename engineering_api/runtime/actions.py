@@ -1,0 +1,284 @@
+"""What the runtime API does, once: the REST routes and the MCP tools both call these actions.
+
+A :class:`RuntimeAction` names a call of the runtime API (browse, read, write, alarms, history), its input Struct,
+the runtime role it needs and whether it changes the plant. The REST controllers (:mod:`.routes`,
+:mod:`.event_routes`) parse their query strings and paths into the same inputs and call :attr:`RuntimeAction.run`;
+:mod:`engineering_api.mcp.runtime_tools` turns :data:`RUNTIME_ACTIONS` into tools. Nothing here knows who calls.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import msgspec
+
+from engineering_api.backend.errors import (
+    ConflictError,
+    NotFoundError,
+    NotSupportedError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.alarms import Alarm, AlarmPage, decode_point
+from engineering_api.runtime.history import MAX_POINTS, HistoryPoint, format_ms, parse_interval, parse_time
+from engineering_api.runtime.schemas import (
+    BULK_MAX,
+    BulkWrite,
+    ItemErrorOut,
+    RuntimeTagInfo,
+    TagList,
+    TagName,
+    TagValueResult,
+)
+from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError, TagWrite
+from engineering_api.runtime.users import RuntimeRole
+
+if TYPE_CHECKING:
+    from engineering_api.runtime.service import RuntimeService
+    from engineering_api.runtime.sources import TagReading
+
+__all__ = (
+    "RUNTIME_ACTIONS", "AlarmAcknowledge", "AlarmArchiveQuery", "AlarmClassQuery", "HistoryQuery", "HistorySeries",
+    "RuntimeAction", "TagNamesRead", "TagPageQuery", "alarm_archive", "history_series", "reading_result", "tag_page",
+)
+
+SOURCE_ERRORS = (RuntimeNotRunningError, RuntimeFaultError, ConflictError, NotSupportedError, PermissionDeniedError)
+"""What any call that reaches the PLC may raise (503 not running, 500 fault, 409, 501, 403 protection level)."""
+_TIME = Annotated[str, msgspec.Meta(max_length=64, description="ISO 8601")]
+_CLASS = Annotated[str, msgspec.Meta(max_length=64, description="Alarm class (Errors, Warnings)")]
+MAX_HISTORY_TAGS = 100
+
+
+class TagPageQuery(CamelStruct):
+    """One page of the released tags: at most ``limit``, after the previous page's ``continuationPoint``."""
+
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    continuation_point: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
+
+
+class TagNamesRead(CamelStruct):
+    """Released tags to read, by name as the PLC spells them (``"Motor_DB".Speed``)."""
+
+    tag_names: Annotated[list[TagName], msgspec.Meta(min_length=1, max_length=BULK_MAX)]
+
+
+class AlarmClassQuery(CamelStruct):
+    """Current alarms, optionally of one class."""
+
+    alarm_class: _CLASS | None = None
+
+
+class AlarmArchiveQuery(CamelStruct):
+    """Archived alarm changes by time range (``from`` inclusive, ``to`` exclusive), class and text, paged."""
+
+    from_: _TIME | None = msgspec.field(default=None, name="from")
+    to: _TIME | None = None
+    alarm_class: _CLASS | None = None
+    text: Annotated[str, msgspec.Meta(max_length=256)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    continuation_point: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+class AlarmAcknowledge(CamelStruct):
+    """The current alarm to acknowledge (its ``alarmId`` from the current alarms)."""
+
+    alarm_id: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class HistoryQuery(CamelStruct):
+    """Logged values of 1..100 tags from ``from`` (inclusive) to ``to`` (exclusive): raw, or one aggregate per
+    ``interval`` (seconds, or 30s, 15m, 8h, 1d)."""
+
+    tag_names: Annotated[list[TagName], msgspec.Meta(min_length=1, max_length=MAX_HISTORY_TAGS)]
+    from_: _TIME = msgspec.field(name="from")
+    to: _TIME
+    aggregation: Literal["raw", "avg", "min", "max", "count", "first", "last"] = "raw"
+    interval: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_POINTS)] = 1000
+    """Raw values per tag."""
+
+
+class HistorySeries(CamelStruct):
+    """One tag's values or aggregates."""
+
+    name: str
+    aggregation: str
+    interval_ms: int | None
+    values: list[HistoryPoint]
+
+
+@dataclass(frozen=True)
+class RuntimeAction:
+    """One call of the runtime API, as the REST route and the MCP tool both run it."""
+
+    name: str
+    """``runtime.tags.read``; the MCP tool is ``runtime_tags_read``."""
+    summary: str
+    input: type[CamelStruct]
+    role: RuntimeRole
+    """The runtime role a runtime user needs (an API key's role maps to runtime roles on MCP)."""
+    run: Callable[[RuntimeService, Any, str], Any]
+    """``(runtime, input, caller)``: the result, JSON-able through msgspec; ``caller`` names who acts."""
+    rest: str
+    """The REST route that does the same, for the tool's description."""
+    errors: tuple[type[Exception], ...] = ()
+    preview: Callable[[RuntimeService, Any], Preview] | None = None
+    """For a call that changes the plant: what it would change, read without changing anything."""
+
+    @property
+    def mutating(self) -> bool:
+        """Whether the action changes the plant (anything but reads)."""
+        return self.role is not RuntimeRole.READ
+
+
+# ----- tags ---------------------------------------------------------------------------------------------------
+def _decode_point(point: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(point.encode("ascii") + b"=" * (-len(point) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raise ValidationError("continuationPoint is not one this server gave out",
+                              code="INVALID_CONTINUATION_POINT") from None
+
+
+def _encode_point(name: str) -> str:
+    return base64.urlsafe_b64encode(name.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def tag_page(runtime: RuntimeService, query: TagPageQuery, _caller: str = "") -> TagList:
+    """Released tags (names, data types, access), paged by limit and continuation point.
+
+    Raises RuntimeNotRunningError (503), ValidationError (a continuation point this server did not give).
+    """
+    tags = runtime.source.browse()
+    start = 0
+    if query.continuation_point:
+        after = _decode_point(query.continuation_point).lower()
+        start = next((i + 1 for i, t in enumerate(tags) if t.name.lower() == after), -1)
+        if start < 0:
+            raise ValidationError("continuationPoint names a tag the runtime no longer has (a new program was "
+                                  "downloaded); start again without it", code="INVALID_CONTINUATION_POINT")
+    page = tags[start:start + query.limit]
+    more = start + query.limit < len(tags)
+    return TagList(
+        tags=[RuntimeTagInfo(name=t.name, data_type=t.data_type, access="readWrite" if t.writable else "read")
+              for t in page],
+        continuation_point=_encode_point(page[-1].name) if more and page else None,
+    )
+
+
+def reading_result(reading: TagReading) -> TagValueResult:
+    """One item of a bulk answer: the value, or its own error."""
+    error = reading.error
+    return TagValueResult(
+        name=reading.name, value=reading.value, data_type=reading.data_type, quality=reading.quality,
+        timestamp=reading.timestamp,
+        error=ItemErrorOut(code=error.code, description=error.description) if error is not None else None,
+    )
+
+
+def _read(runtime: RuntimeService, query: TagNamesRead, _caller: str) -> list[TagValueResult]:
+    return [reading_result(r) for r in runtime.source.read(list(query.tag_names))]
+
+
+def _write(runtime: RuntimeService, data: BulkWrite, _caller: str) -> list[TagValueResult]:
+    return [reading_result(r) for r in runtime.source.write([TagWrite(item.name, item.value) for item in data.values])]
+
+
+def _write_preview(runtime: RuntimeService, data: BulkWrite) -> Preview:
+    """The values each tag has now and would get; unknown, unreleased or read-only tags as warnings."""
+    now = {r.name.lower(): r for r in runtime.source.read([item.name for item in data.values])}
+    writable = {t.name.lower() for t in runtime.source.browse() if t.writable}
+    changes, warnings = [], []
+    for item in data.values:
+        reading = now.get(item.name.lower())
+        if reading is None or reading.error is not None:
+            why = reading.error.description if reading is not None and reading.error is not None else "not found"
+            warnings.append(f"{item.name}: {why}; the write would fail for this item.")
+        elif item.name.lower() not in writable:
+            warnings.append(f"{item.name} is read-only; the write would fail for this item.")
+        else:
+            changes.append(PlannedChange(action="overwrite", kind="tagValue", name=reading.name,
+                                         detail=f"{reading.value!r} now ({reading.data_type}); would become "
+                                                f"{item.value!r}"))
+    summary = (f"Would write {plural(len(changes), 'tag')} of the running PLC: {names(c.name for c in changes)}."
+               if changes else "Would write no tag: every item would fail.")
+    return Preview(operation="runtime.tags.write", summary=summary, changes=changes, warnings=warnings)
+
+
+# ----- alarms -------------------------------------------------------------------------------------------------
+def _current(runtime: RuntimeService, query: AlarmClassQuery, _caller: str) -> list[Alarm]:
+    runtime.monitor.pump()
+    return runtime.alarms.current(query.alarm_class)
+
+
+def _normalised(text: str | None, what: str) -> str | None:
+    """An ISO time as the archive stores times (UTC, milliseconds, Z), so they compare as text."""
+    return None if text is None else format_ms(parse_time(text, what))
+
+
+def alarm_archive(runtime: RuntimeService, query: AlarmArchiveQuery, _caller: str = "") -> AlarmPage:
+    """Archived alarm changes; raises ValidationError (a time that is not ISO 8601, a foreign continuation point)."""
+    start, end = _normalised(query.from_, "from"), _normalised(query.to, "to")
+    after = decode_point(query.continuation_point)
+    runtime.monitor.pump()
+    return runtime.alarms.archive(start=start, end=end, alarm_class=query.alarm_class, text=query.text,
+                                  after=after, limit=query.limit)
+
+
+def _acknowledge(runtime: RuntimeService, query: AlarmAcknowledge, caller: str) -> Alarm:
+    runtime.monitor.pump()
+    return runtime.alarms.acknowledge(query.alarm_id, caller)
+
+
+# ----- history ------------------------------------------------------------------------------------------------
+def history_series(runtime: RuntimeService, query: HistoryQuery, _caller: str = "") -> list[HistorySeries]:
+    """Each tag's logged values or aggregates.
+
+    Raises ValidationError (times, interval, more than 10000 intervals, ``to`` not after ``from``, no tag names).
+    """
+    start, end = parse_time(query.from_, "from"), parse_time(query.to, "to")
+    if end <= start:
+        raise ValidationError("to must be after from.", code="INVALID_TIME_RANGE")
+    step = parse_interval(query.interval)
+    tag_names = [n.strip() for n in query.tag_names if n.strip()]
+    if not tag_names or len(tag_names) > MAX_HISTORY_TAGS:
+        raise ValidationError(f"Name 1..{MAX_HISTORY_TAGS} tags.", code="INVALID_TAGS")
+    runtime.monitor.pump()
+    history = runtime.history
+    return [HistorySeries(name=n, aggregation=query.aggregation, interval_ms=step,
+                          values=history.query(n, start, end, query.aggregation, step, query.limit))
+            for n in tag_names]
+
+
+RUNTIME_ACTIONS: tuple[RuntimeAction, ...] = (
+    RuntimeAction("runtime.tags.list", "List the released tags of the PLC runtime (names, data types, access), "
+                  "paged.", TagPageQuery, RuntimeRole.READ, tag_page, "GET /api/runtime/tags",
+                  (*SOURCE_ERRORS, ValidationError)),
+    RuntimeAction("runtime.tags.read", "Read released tags of the running PLC from one cycle: value, quality and "
+                  "timestamp per tag, each item with its own error.", TagNamesRead, RuntimeRole.READ, _read,
+                  "POST /api/runtime/tags/values", SOURCE_ERRORS),
+    RuntimeAction("runtime.tags.write", "Write values to writable released tags of the running PLC, in order: one "
+                  "result per item (the value read back, or its error).", BulkWrite, RuntimeRole.WRITE, _write,
+                  "PUT /api/runtime/tags/values", SOURCE_ERRORS, preview=_write_preview),
+    RuntimeAction("runtime.alarms.current", "List the current alarms (active, or gone but not yet acknowledged), "
+                  "oldest first.", AlarmClassQuery, RuntimeRole.READ, _current, "GET /api/runtime/alarms/current"),
+    RuntimeAction("runtime.alarms.archive", "Query the alarm archive (incoming, outgoing, acknowledged) by time "
+                  "range, class and text, paged.", AlarmArchiveQuery, RuntimeRole.READ, alarm_archive,
+                  "GET /api/runtime/alarms/archive", (ValidationError,)),
+    RuntimeAction("runtime.alarms.acknowledge", "Acknowledge a current alarm.", AlarmAcknowledge,
+                  RuntimeRole.ALARM_ACK, _acknowledge, "POST /api/runtime/alarms/{alarmId}/acknowledge",
+                  (NotFoundError, ConflictError)),
+    RuntimeAction("runtime.history.query", "Query logged tag values: raw, or avg/min/max/count/first/last per "
+                  "interval.", HistoryQuery, RuntimeRole.READ, history_series, "GET /api/runtime/history",
+                  (ValidationError,)),
+)
+"""The runtime API's calls that are MCP tools. Users, sessions, settings, connections, subscriptions and pushes
+are not: they manage secrets or stream, and stay REST-only (README, "Runtime API")."""
+
+ACTIONS_BY_NAME = {action.name: action for action in RUNTIME_ACTIONS}
