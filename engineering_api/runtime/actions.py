@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend.errors import (
+    AlreadyExistsError,
     ConflictError,
     NotFoundError,
     NotSupportedError,
@@ -25,8 +26,15 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.runtime.alarms import Alarm, AlarmPage, decode_point
-from engineering_api.runtime.history import MAX_POINTS, HistoryPoint, format_ms, parse_interval, parse_time
+from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
+from engineering_api.runtime.history import (
+    MAX_POINTS,
+    HistoryPoint,
+    LoggingSetting,
+    format_ms,
+    parse_interval,
+    parse_time,
+)
 from engineering_api.runtime.schemas import (
     BULK_MAX,
     BulkWrite,
@@ -45,7 +53,8 @@ if TYPE_CHECKING:
 
 __all__ = (
     "RUNTIME_ACTIONS", "AlarmAcknowledge", "AlarmArchiveQuery", "AlarmClassQuery", "HistoryQuery", "HistorySeries",
-    "RuntimeAction", "TagNamesRead", "TagPageQuery", "alarm_archive", "history_series", "reading_result", "tag_page",
+    "RuntimeAction", "TagNamesRead", "TagPageQuery", "alarm_archive", "delete_definition", "history_series",
+    "reading_result", "remove_logging", "save_definition", "save_logging", "tag_page",
 )
 
 SOURCE_ERRORS = (RuntimeNotRunningError, RuntimeFaultError, ConflictError, NotSupportedError, PermissionDeniedError)
@@ -128,13 +137,10 @@ class RuntimeAction:
     rest: str
     """The REST route that does the same, for the tool's description."""
     errors: tuple[type[Exception], ...] = ()
+    mutating: bool = False
+    """Whether it changes the plant or the runtime's configuration (audited)."""
     preview: Callable[[RuntimeService, Any], Preview] | None = None
-    """For a call that changes the plant: what it would change, read without changing anything."""
-
-    @property
-    def mutating(self) -> bool:
-        """Whether the action changes the plant (anything but reads)."""
-        return self.role is not RuntimeRole.READ
+    """For a destructive call: what it would change, read without changing anything."""
 
 
 # ----- tags ---------------------------------------------------------------------------------------------------
@@ -256,6 +262,75 @@ def history_series(runtime: RuntimeService, query: HistoryQuery, _caller: str = 
             for n in tag_names]
 
 
+# ----- configuration (admin) ------------------------------------------------------------------------------------
+class NoInput(CamelStruct):
+    """No arguments."""
+
+
+class AlarmDefinitionName(CamelStruct):
+    """The alarm definition, by name."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class LoggedTag(CamelStruct):
+    """The tag whose logging stops (its logged values stay)."""
+
+    tag: TagName
+
+
+def _definitions(runtime: RuntimeService, _query: NoInput, _caller: str) -> list[AlarmDefinition]:
+    return runtime.alarms.definitions()
+
+
+def save_definition(runtime: RuntimeService, new: AlarmDefinition, replace: str | None = None) -> AlarmDefinition:
+    """Create (``replace`` None) or replace an alarm definition; the CPU's monitor picks it up at once.
+
+    Raises ValidationError, AlreadyExistsError (``ALARM_DEFINITION_EXISTS``), NotFoundError.
+    """
+    saved = runtime.alarms.save_definition(new, replace=replace)
+    runtime.monitor.changed()
+    return saved
+
+
+def _create_definition(runtime: RuntimeService, new: AlarmDefinition, _caller: str) -> AlarmDefinition:
+    return save_definition(runtime, new)
+
+
+def delete_definition(runtime: RuntimeService, query: AlarmDefinitionName, _caller: str = "") -> AlarmDefinition:
+    """Delete an alarm definition; its current alarm goes (archived as outgoing). Raises NotFoundError."""
+    old = runtime.alarms.delete_definition(query.name)
+    runtime.monitor.changed()
+    return old
+
+
+def _delete_definition_preview(runtime: RuntimeService, query: AlarmDefinitionName) -> Preview:
+    old = runtime.alarms.definition(query.name)
+    active = [a for a in runtime.alarms.current() if a.name.lower() == old.name.lower()]
+    detail = f"{old.kind} alarm of class {old.alarm_class}" + ("; its current alarm goes" if active else "")
+    return Preview(operation="runtime.alarm-definitions.delete", summary=f"Would delete the alarm definition "
+                   f"'{old.name}'.", changes=[PlannedChange(action="delete", kind="alarmDefinition", name=old.name,
+                                                            detail=detail)])
+
+
+def _logging_settings(runtime: RuntimeService, _query: NoInput, _caller: str) -> list[LoggingSetting]:
+    return runtime.history.settings()
+
+
+def save_logging(runtime: RuntimeService, setting: LoggingSetting, _caller: str = "") -> LoggingSetting:
+    """Log a tag cyclically or on change from now on (replacing its earlier setting; logged values stay)."""
+    saved = runtime.history.save_setting(setting)
+    runtime.monitor.changed()
+    return saved
+
+
+def remove_logging(runtime: RuntimeService, query: LoggedTag, _caller: str = "") -> LoggingSetting:
+    """Stop logging a tag; its logged values stay. Raises NotFoundError (``LOGGING_NOT_CONFIGURED``)."""
+    old = runtime.history.delete_setting(query.tag)
+    runtime.monitor.changed()
+    return old
+
+
 RUNTIME_ACTIONS: tuple[RuntimeAction, ...] = (
     RuntimeAction("runtime.tags.list", "List the released tags of the PLC runtime (names, data types, access), "
                   "paged.", TagPageQuery, RuntimeRole.READ, tag_page, "GET /api/runtime/tags",
@@ -265,7 +340,7 @@ RUNTIME_ACTIONS: tuple[RuntimeAction, ...] = (
                   "POST /api/runtime/tags/values", SOURCE_ERRORS),
     RuntimeAction("runtime.tags.write", "Write values to writable released tags of the running PLC, in order: one "
                   "result per item (the value read back, or its error).", BulkWrite, RuntimeRole.WRITE, _write,
-                  "PUT /api/runtime/tags/values", SOURCE_ERRORS, preview=_write_preview),
+                  "PUT /api/runtime/tags/values", SOURCE_ERRORS, mutating=True, preview=_write_preview),
     RuntimeAction("runtime.alarms.current", "List the current alarms (active, or gone but not yet acknowledged), "
                   "oldest first.", AlarmClassQuery, RuntimeRole.READ, _current, "GET /api/runtime/alarms/current"),
     RuntimeAction("runtime.alarms.archive", "Query the alarm archive (incoming, outgoing, acknowledged) by time "
@@ -273,12 +348,31 @@ RUNTIME_ACTIONS: tuple[RuntimeAction, ...] = (
                   "GET /api/runtime/alarms/archive", (ValidationError,)),
     RuntimeAction("runtime.alarms.acknowledge", "Acknowledge a current alarm.", AlarmAcknowledge,
                   RuntimeRole.ALARM_ACK, _acknowledge, "POST /api/runtime/alarms/{alarmId}/acknowledge",
-                  (NotFoundError, ConflictError)),
+                  (NotFoundError, ConflictError), mutating=True),
     RuntimeAction("runtime.history.query", "Query logged tag values: raw, or avg/min/max/count/first/last per "
                   "interval.", HistoryQuery, RuntimeRole.READ, history_series, "GET /api/runtime/history",
                   (ValidationError,)),
+    RuntimeAction("runtime.alarm-definitions.list", "List the alarm definitions: tag alarms (discrete, analog) and "
+                  "the texts and classes of Program_Alarm instances.", NoInput, RuntimeRole.ADMIN, _definitions,
+                  "GET /api/runtime/alarm-definitions"),
+    RuntimeAction("runtime.alarm-definitions.create", "Create an alarm definition: a discrete alarm (a bit set), an "
+                  "analog alarm (a limit with hysteresis) or the text and class of a Program_Alarm instance.",
+                  AlarmDefinition, RuntimeRole.ADMIN, _create_definition,
+                  "POST /api/runtime/alarm-definitions", (ValidationError, AlreadyExistsError), mutating=True),
+    RuntimeAction("runtime.alarm-definitions.delete", "Delete an alarm definition; its current alarm goes.",
+                  AlarmDefinitionName, RuntimeRole.ADMIN, delete_definition,
+                  "DELETE /api/runtime/alarm-definitions/{name}", (NotFoundError,), mutating=True,
+                  preview=_delete_definition_preview),
+    RuntimeAction("runtime.history.settings.list", "List the logged tags and how each is logged.", NoInput,
+                  RuntimeRole.ADMIN, _logging_settings, "GET /api/runtime/history/settings"),
+    RuntimeAction("runtime.history.settings.save", "Log a tag cyclically or on change with a deadband (replaces "
+                  "its earlier setting; logged values stay).", LoggingSetting, RuntimeRole.ADMIN,
+                  save_logging, "PUT /api/runtime/history/settings", mutating=True),
+    RuntimeAction("runtime.history.settings.remove", "Stop logging a tag; its logged values stay.", LoggedTag,
+                  RuntimeRole.ADMIN, remove_logging, "POST /api/runtime/history/settings/actions/remove",
+                  (NotFoundError,), mutating=True),
 )
-"""The runtime API's calls that are MCP tools. Users, sessions, settings, connections, subscriptions and pushes
-are not: they manage secrets or stream, and stay REST-only (README, "Runtime API")."""
+"""The runtime API's calls that are MCP tools. Users, sessions, settings, connections and pushes (admin
+configuration, some of it with secrets) and subscriptions (streams) stay REST-only (README, "Runtime API")."""
 
 ACTIONS_BY_NAME = {action.name: action for action in RUNTIME_ACTIONS}

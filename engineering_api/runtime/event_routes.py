@@ -22,10 +22,16 @@ from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
     AlarmArchiveQuery,
+    AlarmDefinitionName,
     HistoryQuery,
     HistorySeries,
+    LoggedTag,
     alarm_archive,
+    delete_definition,
     history_series,
+    remove_logging,
+    save_definition,
+    save_logging,
 )
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage
 from engineering_api.runtime.history import MAX_POINTS, LoggingSetting
@@ -129,9 +135,7 @@ class RuntimeAlarmDefinitionController(Controller):
           responses=problem_responses("admin", body=True, errors=(ValidationError, AlreadyExistsError)))
     def create(self, request: Request[Any, Any, Any], data: JSONBody[AlarmDefinition]) -> Response[DefinitionResponse]:
         """Create an alarm definition (ValidationError: fields that do not fit its kind; AlreadyExistsError)."""
-        runtime = _runtime(request)
-        saved = runtime.alarms.save_definition(data)
-        runtime.monitor.changed()
+        saved = save_definition(_runtime(request), data)
         return ok(saved, f"alarm definition {saved.name} created", status_code=201)
 
     @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition", opt=_ADMIN, sync_to_thread=True,
@@ -140,18 +144,14 @@ class RuntimeAlarmDefinitionController(Controller):
     def update(self, request: Request[Any, Any, Any], name: FromPath[str],
                data: JSONBody[AlarmDefinition]) -> Response[DefinitionResponse]:
         """Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name taken)."""
-        runtime = _runtime(request)
-        saved = runtime.alarms.save_definition(data, replace=name)
-        runtime.monitor.changed()
+        saved = save_definition(_runtime(request), data, replace=name)
         return ok(saved, f"alarm definition {saved.name} saved")
 
     @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", opt=_ADMIN, status_code=200,
             sync_to_thread=True, responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
     def remove(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Response[DefinitionResponse]:
         """Delete an alarm definition; its current alarm goes (NotFoundError)."""
-        runtime = _runtime(request)
-        old = runtime.alarms.delete_definition(name)
-        runtime.monitor.changed()
+        old = delete_definition(_runtime(request), AlarmDefinitionName(name=name))
         return ok(old, f"alarm definition {old.name} deleted")
 
 
@@ -191,18 +191,14 @@ class RuntimeHistoryController(Controller):
          responses=problem_responses("admin", body=True))
     def save_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[SettingResponse]:
         """Log a tag cyclically or on change (replaces its earlier setting; logged values stay)."""
-        runtime = _runtime(request)
-        saved = runtime.history.save_setting(data)
-        runtime.monitor.changed()
+        saved = save_logging(_runtime(request), data)
         return ok(saved, f"{saved.tag} is logged ({saved.mode})")
 
     @post("/settings/actions/remove", operation_id="RemoveRuntimeLoggingSetting", opt=_ADMIN, status_code=200,
           sync_to_thread=True, responses=problem_responses("admin", body=True, errors=(NotFoundError,)))
     def remove_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[SettingResponse]:
         """Stop logging ``tag`` (its logged values stay; NotFoundError: not logged)."""
-        runtime = _runtime(request)
-        old = runtime.history.delete_setting(data.tag)
-        runtime.monitor.changed()
+        old = remove_logging(_runtime(request), LoggedTag(tag=data.tag))
         return ok(old, f"{old.tag} is no longer logged")
 
 

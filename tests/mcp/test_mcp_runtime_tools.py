@@ -141,3 +141,40 @@ async def test_without_a_running_plc_the_tool_says_so(live: Live, rest: httpx.Cl
     finally:
         data(rest.post("/api/simulation/instances/Line/power-on"))
         data(rest.post("/api/simulation/start", json={"instanceName": "Line"}))
+
+
+async def test_an_admin_key_configures_alarms_and_logging(live: Live, rest: httpx.Client) -> None:
+    async with http_session(live) as session:
+        names = {t.name for t in await all_tools(session)}
+        assert "runtime_alarm-definitions_list" not in names and "runtime_history_settings_save" not in names
+    async with http_session(live, role="admin") as session:
+        assert "TankHigh" in {d["name"] for d in (await _ok(session, "runtime_alarm-definitions_list"))["result"]}
+        created = await _ok(session, "runtime_alarm-definitions_create", name="CountHigh", kind="analog",
+                            tag='"Line_DB".Count', limit=1e9, hysteresis=1.0, alarmClass="Warnings",
+                            text="Count very high")
+        assert created["name"] == "CountHigh"
+        dup = await session.call_tool("runtime_alarm-definitions_create", {
+            "name": "counthigh", "kind": "analog", "tag": LEVEL, "limit": 50.0, "hysteresis": 1.0})
+        assert dup.is_error and structured(dup)["code"] == "ALARM_DEFINITION_EXISTS"
+        preview = await _ok(session, "runtime_alarm-definitions_delete", name="CountHigh")
+        assert preview["dryRun"] and preview["changes"][0]["name"] == "CountHigh"
+        assert "CountHigh" in {d["name"] for d in data(rest.get(f"{RT}/alarm-definitions"))}
+        await _ok(session, "runtime_alarm-definitions_delete", name="CountHigh", confirm=True)
+        assert "CountHigh" not in {d["name"] for d in data(rest.get(f"{RT}/alarm-definitions"))}
+
+        saved = await _ok(session, "runtime_history_settings_save", tag='"Line_DB".Count', mode="onChange",
+                          deadband=10.0)
+        assert saved["deadband"] == 10.0
+        logged = {s["tag"]: s["mode"] for s in data(rest.get(f"{RT}/history/settings"))}
+        assert logged == {LEVEL: "cyclic", '"Line_DB".Count': "onChange"}
+        await _ok(session, "runtime_history_settings_remove", tag='"Line_DB".Count')
+        missing = await session.call_tool("runtime_history_settings_remove", {"tag": '"Line_DB".Count'})
+        assert missing.is_error and structured(missing)["code"] == "LOGGING_NOT_CONFIGURED"
+        listed = await _ok(session, "runtime_history_settings_list")
+        assert [s["tag"] for s in listed["result"]] == [LEVEL]
+    audit = httpx.get(f"{live.base}/api/audit", params={"pathPrefix": "runtime_", "limit": 100},
+                      headers=live.headers("admin")).json()["data"]["records"]
+    mine = sorted((r["path"], r["outcome"]) for r in audit if r["role"] == "admin")
+    assert ("runtime_alarm-definitions_delete", "dry run") in mine and ("runtime_history_settings_save",
+                                                                         "succeeded") in mine
+    assert not any(path.endswith("_list") for path, _ in mine)
