@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
@@ -243,11 +243,18 @@ class RuntimeSubscriptionController(Controller):
         maxEvents: Annotated[int | None, QueryParameter(ge=1, le=100_000, description="End after this many")] = None,  # noqa: N803
         waitSeconds: Annotated[float, QueryParameter(  # noqa: N803
             ge=0, le=3600, description="End after this long without an event")] = 60.0,
+        lastEventId: Annotated[int | None, HeaderParameter(  # noqa: N803
+            name="Last-Event-ID", ge=0, required=False,
+            description="The id of the last event received, on a reconnect: the events after it come again "
+                        "(EventSource sends it by itself)")] = None,
     ) -> ServerSentEvent:
         """``text/event-stream`` of the subscription: ``event: value`` (name, value, quality, timestamp) and
-        ``event: alarm`` (the alarm), each with an ``id``. NotFoundError: not this user's subscription."""
+        ``event: alarm`` (the alarm), each with an ``id``; after ``Last-Event-ID``, the events since that one
+        again, led by ``event: gap`` when some are no longer kept. NotFoundError: not this user's subscription."""
         runtime = _runtime(request)
         sub = runtime.hub.get(subscriptionId, principal_of(request.scope).user_id)
+        if lastEventId is not None:
+            runtime.hub.resume(sub, lastEventId)
 
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
             sent, idle = 0, 0.0

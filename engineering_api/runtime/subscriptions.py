@@ -5,6 +5,12 @@ values are its first events); ``GET /api/runtime/subscriptions/{id}/events`` str
 ``text/event-stream`` (``event: value`` / ``event: alarm``, ``id:`` counting up, ``data:`` the JSON); ``DELETE``
 ends it. A subscription keeps at most :data:`QUEUE_LIMIT` events while no stream reads it (the oldest go) and is
 forgotten after :data:`IDLE_SECONDS` without a reader.
+
+Resumption, as the SSE standard has it: a stream that broke may have been sent events the client never got. The
+last :data:`REPLAY_LIMIT` events handed to a stream are kept, and a reconnect with ``Last-Event-ID`` (browsers'
+``EventSource`` sends it by itself) gets those after that id again. When events after that id are no longer kept
+(the queue overflowed or they left the replay buffer), the stream starts with ``event: gap`` naming the newest id
+lost, so a dashboard knows to reload instead of showing a hole as if nothing happened.
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ if TYPE_CHECKING:
     from engineering_api.runtime.alarms import Alarm
     from engineering_api.runtime.sources import TagReading
 
-__all__ = ("IDLE_SECONDS", "QUEUE_LIMIT", "Subscription", "SubscriptionHub")
+__all__ = ("IDLE_SECONDS", "QUEUE_LIMIT", "REPLAY_LIMIT", "Subscription", "SubscriptionHub")
 
 QUEUE_LIMIT = 10_000
+REPLAY_LIMIT = 1_000
 IDLE_SECONDS = 600
 SUBSCRIPTIONS_PER_USER = 16
 
@@ -44,6 +51,10 @@ class Subscription:
     last: dict[str, Any] = field(default_factory=dict)
     """Each tag's last value sent (the CPU's first sample after subscribing repeats the initial value)."""
     seen: float = field(default_factory=time.monotonic)
+    sent: deque[tuple[int, str, bytes]] = field(default_factory=deque)
+    """The last events handed to a stream, for a reconnect with ``Last-Event-ID``."""
+    lost_through: int = 0
+    """The newest id of an event dropped before any stream was sure to get it (queue overflow, replay eviction)."""
 
 
 class SubscriptionHub:
@@ -84,10 +95,29 @@ class SubscriptionHub:
         return sub
 
     def take(self, sub: Subscription, limit: int) -> list[tuple[int, str, bytes]]:
-        """Up to ``limit`` queued events, oldest first (they are handed over once)."""
+        """Up to ``limit`` queued events, oldest first; they are kept for a reconnect (:meth:`resume`)."""
         with self._lock:
             sub.seen = time.monotonic()
-            return [sub.events.popleft() for _ in range(min(limit, len(sub.events)))]
+            batch = [sub.events.popleft() for _ in range(min(limit, len(sub.events)))]
+            sub.sent.extend(batch)
+            while len(sub.sent) > REPLAY_LIMIT:
+                sub.lost_through = max(sub.lost_through, sub.sent.popleft()[0])
+            return batch
+
+    def resume(self, sub: Subscription, last_event_id: int) -> None:
+        """Queue again the events handed out after ``last_event_id``, preceded by a ``gap`` event when some of
+        those are no longer kept."""
+        with self._lock:
+            again = [event for event in sub.sent if event[0] > last_event_id]
+            sub.sent = deque(event for event in sub.sent if event[0] <= last_event_id)
+            sub.events.extendleft(reversed(again))
+            if sub.lost_through > last_event_id:
+                gap = msgspec.json.encode({
+                    "lastEventId": last_event_id, "lostThrough": sub.lost_through,
+                    "message": "Events after the last one received were lost; read the current values again."})
+                # the gap carries the client's own id: a client that breaks again right after it resumes from
+                # the same place and is told the same thing, instead of skipping the events that follow it
+                sub.events.appendleft((last_event_id, "gap", gap))
 
     def items(self) -> list[SimMonitoredItem]:
         """The monitored items of every subscription's tags (on change)."""
@@ -112,6 +142,8 @@ class SubscriptionHub:
                     self._push(sub, "alarm", data)
 
     def _push(self, sub: Subscription, event: str, data: bytes) -> None:
+        if len(sub.events) == QUEUE_LIMIT:  # the deque drops its oldest: no stream will get that one
+            sub.lost_through = max(sub.lost_through, sub.events[0][0])
         sub.events.append((next(self._ids), event, data))
 
     def _expire(self) -> None:

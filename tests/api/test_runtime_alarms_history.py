@@ -240,5 +240,46 @@ def test_subscription_streams_value_and_alarm_changes(client: Any, line: Headers
     assert data(client.delete(f"{RT}/subscriptions/{sub['subscriptionId']}", headers=operator)) is None
 
 
+def _events(client: Any, who: Headers, sub_id: str, count: int, last: str | None = None) -> list[tuple[str, str, Any]]:
+    """(id, event, data) of the next ``count`` events, reconnecting after ``last`` when given."""
+    headers = {**who, **({"Last-Event-ID": last} if last is not None else {})}
+    answer = client.get(f"{RT}/subscriptions/{sub_id}/events", params={"maxEvents": count, "waitSeconds": 0},
+                        headers=headers)
+    assert answer.status_code == 200, answer.text
+    blocks = [block for block in answer.text.split("\r\n\r\n") if block.strip()]
+    return [(_field(b, "id"), _field(b, "event"), json.loads(_field(b, "data"))) for b in blocks]
+
+
+def test_a_reconnect_with_last_event_id_gets_what_the_broken_stream_lost(
+    client: Any, line: Headers, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    h, operator = line, login(client, "operator")
+    _set_level(client, operator, 20.0)
+    sub = data(client.post(f"{RT}/subscriptions", headers=operator, json={"tags": [LEVEL], "alarms": False}), 201)
+    sid = sub["subscriptionId"]
+    for level in (30.0, 40.0):
+        _set_level(client, operator, level)
+        _step(client, h, 1)
+    first = _events(client, operator, sid, 3)
+    assert [body["value"] for _, _, body in first] == [20.0, 30.0, 40.0]
+    # the client saw only the first event before its connection broke: the others come again, with their ids
+    again = _events(client, operator, sid, 5, last=first[0][0])
+    assert again == first[1:]
+    assert _events(client, operator, sid, 5, last=first[-1][0]) == []  # nothing after the newest
+    assert client.get(f"{RT}/subscriptions/{sid}/events", headers={**operator, "Last-Event-ID": "x"}).status_code \
+        in (400, 422)
+
+    monkeypatch.setattr("engineering_api.runtime.subscriptions.REPLAY_LIMIT", 1)
+    for level in (50.0, 60.0):
+        _set_level(client, operator, level)
+        _step(client, h, 1)
+    later = _events(client, operator, sid, 2)
+    assert [body["value"] for _, _, body in later] == [50.0, 60.0]
+    # only the newest is kept: resuming from before 50 says what was lost, then gives 60
+    resumed = _events(client, operator, sid, 2, last=first[-1][0])
+    assert [event for _, event, _ in resumed] == ["gap", "value"]
+    assert resumed[0][2]["lostThrough"] == int(later[0][0]) and resumed[1] == later[1]
+
+
 def _field(block: str, name: str) -> str:
     return next(line.partition(":")[2].strip() for line in block.splitlines() if line.startswith(name + ":"))
