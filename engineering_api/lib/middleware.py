@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 import msgspec
 
@@ -152,9 +153,16 @@ class GuardMiddleware:
         services = self.services
         settings = services.settings
         authorization = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
-        answer = runtime_of(services).check_bearer(
-            authorization, needed, client, settings.rate_limit_per_minute, settings.auth_failures_per_minute
-        )
+        handler = scope.get("route_handler")
+        ticket = _ticket(scope) if authorization is None and handler is not None and handler.opt.get("ticket") else None
+        if ticket is not None:  # a browser's EventSource cannot send a header (engineering_api.runtime.subscriptions)
+            answer = runtime_of(services).check_ticket(
+                str(scope.get("path_params", {}).get("subscriptionId", "")), ticket, needed, client,
+                settings.rate_limit_per_minute, settings.auth_failures_per_minute)
+        else:
+            answer = runtime_of(services).check_bearer(
+                authorization, needed, client, settings.rate_limit_per_minute, settings.auth_failures_per_minute
+            )
         if not isinstance(answer, Refusal):
             return answer
         method, path = scope["method"], scope["path"]
@@ -275,6 +283,12 @@ def _audit_role(principal: Any) -> str | None:
 
 def _retry_headers(seconds: int) -> dict[str, str]:
     return {"retry-after": str(seconds), "x-ratelimit-reset": str(int(time.time()) + seconds)}
+
+
+def _ticket(scope: Any) -> str | None:
+    """The ``ticket`` query parameter of a stream request, if any."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("ticket")
+    return values[0] if values else None
 
 
 def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None]:

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = ("EVENT_ROUTES",)
 
+RECONNECT_MS = 1000
+"""The ``retry:`` a stream suggests to an EventSource: when it ends, reconnect (with Last-Event-ID) after 1 s."""
 _CLASS = Annotated[str | None, QueryParameter(max_length=64, description="Alarm class (Errors, Warnings)")]
 
 
@@ -65,6 +67,9 @@ class SubscriptionInfo(CamelStruct):
     tags: list[str]
     alarms: bool
     events_url: str
+    ticket: str
+    """For a browser's ``EventSource``, which cannot send ``Authorization``: ``eventsUrl?ticket=…`` opens this
+    subscription's stream as the session that made it, while that session lasts (nothing else)."""
 
 
 AlarmsResponse = envelope_type(list[Alarm], "RuntimeAlarmsResponse")
@@ -228,15 +233,16 @@ class RuntimeSubscriptionController(Controller):
         """Subscribe to released tags' value changes and/or alarm changes; the tags' current values come first.
         Unknown or unreleased tags are left out (``tags`` in the answer lists the ones subscribed)."""
         runtime = _pumped(request)
-        user = principal_of(request.scope).user_id
+        caller = principal_of(request.scope)
         readings = [r for r in runtime.source.read(list(data.tags)) if r.error is None] if data.tags else []
-        sub = runtime.hub.create(user, [], data.alarms, readings)
+        sub, ticket = runtime.hub.create(caller.user_id, [], data.alarms, readings, caller.session)
         runtime.monitor.changed()
         url = f"{self.path}/{sub.subscription_id}/events"
         return ok(SubscriptionInfo(subscription_id=sub.subscription_id, tags=sub.tags, alarms=sub.alarms,
-                                   events_url=url), status_code=201)
+                                   events_url=url, ticket=ticket), status_code=201)
 
-    @get("/{subscriptionId:str}/events", operation_id="StreamRuntimeSubscription", opt={"runtime": "read"},
+    @get("/{subscriptionId:str}/events", operation_id="StreamRuntimeSubscription",
+         opt={"runtime": "read", "ticket": True},
          security=_BEARER, responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
     async def events(
         self, request: Request[Any, Any, Any], subscriptionId: FromPath[str],  # noqa: N803
@@ -262,8 +268,10 @@ class RuntimeSubscriptionController(Controller):
                 await asyncio.to_thread(runtime.monitor.pump)
                 batch = runtime.hub.take(sub, (maxEvents - sent) if maxEvents else 1000)
                 for event_id, name, data in batch:
-                    yield ServerSentEventMessage(data=data.decode(), event=name, id=str(event_id))
-                sent += len(batch)
+                    # the stream ends by design (maxEvents, waitSeconds): an EventSource should come back soon
+                    retry = RECONNECT_MS if sent == 0 else None
+                    yield ServerSentEventMessage(data=data.decode(), event=name, id=str(event_id), retry=retry)
+                    sent += 1
                 if batch:
                     idle = 0.0
                     continue

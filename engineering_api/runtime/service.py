@@ -6,7 +6,6 @@ middleware (bearer tokens) and the routes share it.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -152,16 +151,40 @@ class RuntimeService:
             return Refusal(401, "UNAUTHORIZED", "A runtime bearer token is required (Authorization: Bearer <token> "
                                                 "from POST /api/runtime/auth/login)", _CHALLENGE)
         principal = self.users.principal(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        return self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
+
+    def check_ticket(
+        self, subscription_id: str, ticket: str, needed: str, client: str | None, requests_per_minute: int,
+        failures_per_minute: int,
+    ) -> RuntimePrincipal | Refusal:
+        """As :meth:`check_bearer`, for a subscription's stream ticket (``?ticket=``, for browsers' EventSource,
+        which cannot send a header): the user of the session that made the subscription, while it lasts."""
+        address = client or ""
+        blocked = self._limiter.auth_failures.wait(address, failures_per_minute)
+        if blocked:
+            return Refusal(429, "TOO_MANY_FAILED_AUTHENTICATIONS",
+                           f"More than {failures_per_minute} failed authentications a minute from this address; "
+                           f"retry after {blocked} s", {"retry-after": str(blocked)})
+        session = self.hub.ticket_session(subscription_id, ticket)
+        principal = self.users.session_principal(session) if session else None
+        return self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
+
+    def _admit(
+        self, principal: RuntimePrincipal | None, needed: str, address: str, requests_per_minute: int,
+        failures_per_minute: int,
+    ) -> RuntimePrincipal | Refusal:
+        """The principal of a checked credential past the rate limits and with the role, or the refusal."""
+        limiter = self._limiter
         if principal is None:
             limiter.auth_failures.take(address, failures_per_minute)
-            return Refusal(401, "UNAUTHORIZED", "The bearer token is not valid or has expired; log in again",
-                           {"www-authenticate": 'Bearer error="invalid_token"'})
+            return Refusal(401, "UNAUTHORIZED", "The bearer token (or stream ticket) is not valid or has expired; "
+                                                "log in again", {"www-authenticate": 'Bearer error="invalid_token"'})
         retry = limiter.requests.take(principal.key_id, requests_per_minute)
         if retry:
             return Refusal(429, "RATE_LIMITED", f"Rate limit of {requests_per_minute} requests per minute exceeded",
                            {"retry-after": str(retry)})
         per_token = self.settings().requests_per_token_per_minute
-        retry = self.requests_by_token.take(hashlib.sha256(token.strip().encode()).hexdigest(), per_token)
+        retry = self.requests_by_token.take(principal.session, per_token)
         if retry:
             return Refusal(429, "RATE_LIMITED", f"Rate limit of {per_token} requests per minute for this bearer token "
                                                 f"exceeded; retry after {retry} s", {"retry-after": str(retry)})

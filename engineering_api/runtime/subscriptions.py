@@ -11,11 +11,18 @@ last :data:`REPLAY_LIMIT` events handed to a stream are kept, and a reconnect wi
 ``EventSource`` sends it by itself) gets those after that id again. When events after that id are no longer kept
 (the queue overflowed or they left the replay buffer), the stream starts with ``event: gap`` naming the newest id
 lost, so a dashboard knows to reload instead of showing a hole as if nothing happened.
+
+A browser's ``EventSource`` cannot send an ``Authorization`` header, so a subscription also answers a ``ticket``:
+``?ticket=`` on its events URL stands for the bearer token of the session that made it, for that one stream only,
+and dies with that session (logout, expiry, a changed or deleted user). Only its hash is kept.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
+import secrets
 import threading
 import time
 import uuid
@@ -55,6 +62,9 @@ class Subscription:
     """The last events handed to a stream, for a reconnect with ``Last-Event-ID``."""
     lost_through: int = 0
     """The newest id of an event dropped before any stream was sure to get it (queue overflow, replay eviction)."""
+    session: str = ""
+    """The hash of the bearer token of the session that made it (a ticket acts for that session)."""
+    ticket_hash: str = ""
 
 
 class SubscriptionHub:
@@ -65,19 +75,30 @@ class SubscriptionHub:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
 
-    def create(self, user_id: str, tags: list[str], alarms: bool, initial: list[TagReading]) -> Subscription:
-        """A new subscription; ``initial`` (the tags' current values) are its first events."""
+    def create(self, user_id: str, tags: list[str], alarms: bool, initial: list[TagReading],
+               session: str = "") -> tuple[Subscription, str]:
+        """A new subscription and its stream ticket; ``initial`` (the tags' current values) are its first events."""
         with self._lock:
             self._expire()
             mine = [s for s in self._subs.values() if s.user_id == user_id]
             if len(mine) >= SUBSCRIPTIONS_PER_USER:  # the oldest goes: a dashboard that reloads does not pile up
                 del self._subs[min(mine, key=lambda s: s.seen).subscription_id]
-            sub = Subscription("sub_" + uuid.uuid4().hex[:16], user_id, [r.name for r in initial], alarms)
+            ticket = "stk_" + secrets.token_urlsafe(32)
+            sub = Subscription("sub_" + uuid.uuid4().hex[:16], user_id, [r.name for r in initial], alarms,
+                               session=session, ticket_hash=_digest(ticket))
             self._subs[sub.subscription_id] = sub
             for reading in initial:
                 sub.last[reading.name] = reading.value
                 self._push(sub, "value", _value(reading.name, reading.value, reading.quality, reading.timestamp))
-            return sub
+            return sub, ticket
+
+    def ticket_session(self, subscription_id: str, ticket: str) -> str | None:
+        """The session a valid ``ticket`` of the subscription acts for, or None."""
+        with self._lock:
+            sub = self._subs.get(subscription_id)
+        if sub is None or not sub.session or not hmac.compare_digest(sub.ticket_hash, _digest(ticket)):
+            return None
+        return sub.session
 
     def get(self, subscription_id: str, user_id: str) -> Subscription:
         """The user's subscription. Raises NotFoundError (``SUBSCRIPTION_NOT_FOUND``; another user's too)."""
@@ -150,6 +171,10 @@ class SubscriptionHub:
         limit = time.monotonic() - IDLE_SECONDS
         for key in [k for k, s in self._subs.items() if s.seen < limit]:
             del self._subs[key]
+
+
+def _digest(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode("utf-8")).hexdigest()
 
 
 def _value(name: str, value: Any, quality: str, timestamp: str) -> bytes:

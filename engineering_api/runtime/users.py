@@ -130,6 +130,8 @@ class RuntimePrincipal:
     username: str
     roles: frozenset[str]
     expires_at: str
+    session: str = ""
+    """The hash of the session's token (what a stream ticket is bound to); never the token."""
 
     @property
     def key_id(self) -> str:
@@ -263,14 +265,18 @@ class RuntimeUserStore:
 
     def principal(self, token: str) -> RuntimePrincipal | None:
         """The user of a live session, or None (unknown, ended or expired token, deleted user)."""
+        return self.session_principal(_token_hash(token))
+
+    def session_principal(self, session: str) -> RuntimePrincipal | None:
+        """The user of the live session whose token hashes to ``session``, or None."""
         row = self._db.one(
             "SELECT u.user_id, u.username, u.roles, s.expires_at FROM runtime_sessions s JOIN runtime_users u "
-            "ON u.user_id = s.user_id WHERE s.token_hash = ?", (_token_hash(token),),
+            "ON u.user_id = s.user_id WHERE s.token_hash = ?", (session,),
         )
         if row is None or row["expires_at"] <= self._clock():
             return None
         roles = frozenset(r for r in row["roles"].split(",") if r)
-        return RuntimePrincipal(row["user_id"], row["username"], roles, _iso(row["expires_at"]))
+        return RuntimePrincipal(row["user_id"], row["username"], roles, _iso(row["expires_at"]), session)
 
     def end_session(self, token: str) -> bool:
         """End the session of ``token``; False when there was none."""

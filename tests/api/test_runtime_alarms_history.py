@@ -281,5 +281,26 @@ def test_a_reconnect_with_last_event_id_gets_what_the_broken_stream_lost(
     assert resumed[0][2]["lostThrough"] == int(later[0][0]) and resumed[1] == later[1]
 
 
+def test_a_stream_ticket_opens_one_stream_for_its_session_only(client: Any, line: Headers) -> None:
+    operator = login(client, "operator")
+    mine = data(client.post(f"{RT}/subscriptions", headers=operator, json={"tags": [LEVEL]}), 201)
+    other = data(client.post(f"{RT}/subscriptions", headers=operator, json={"tags": [LEVEL]}), 201)
+    assert mine["ticket"].startswith("stk_") and mine["ticket"] != other["ticket"]
+
+    def stream(sub: dict[str, Any], ticket: str) -> Any:
+        return client.get(sub["eventsUrl"], params={"ticket": ticket, "maxEvents": 1, "waitSeconds": 0})
+
+    answer = stream(mine, mine["ticket"])  # no Authorization header: as a browser's EventSource
+    assert answer.status_code == 200 and "retry: 1000" in answer.text and '"value":' in answer.text
+    assert_error(stream(mine, other["ticket"]), 401, "UNAUTHORIZED")  # one subscription's ticket only
+    assert_error(stream(mine, "stk_guess"), 401, "UNAUTHORIZED")
+    # a ticket opens nothing but the stream
+    assert_error(client.delete(f"{RT}/subscriptions/{mine['subscriptionId']}", params={"ticket": mine["ticket"]}),
+                 401, "UNAUTHORIZED")
+    assert_error(client.get(f"{RT}/tags", params={"ticket": mine["ticket"]}), 401, "UNAUTHORIZED")
+    data(client.post(f"{RT}/auth/logout", headers=operator))
+    assert_error(stream(mine, mine["ticket"]), 401, "UNAUTHORIZED")  # it dies with its session
+
+
 def _field(block: str, name: str) -> str:
     return next(line.partition(":")[2].strip() for line in block.splitlines() if line.startswith(name + ":"))
