@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/engineering-api serve --data-dir ./var
 
 # Debian packages some suites need (Mono for the Openness bridge stand-in, the git CLI, redis-server for the
-# farm, postgresql for --db): .ci/system-deps.sh installs the missing ones in one apt-get run on a fresh machine
+# farm, postgresql for --db, Chromium and its driver for the browser tests): .ci/system-deps.sh installs the missing ones in one apt-get run on a fresh machine
 # (as root), or says why not; those suites then skip with the reason (with CI=true they fail instead).
 system-deps:
 	@bash .ci/system-deps.sh

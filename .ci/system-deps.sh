@@ -9,6 +9,7 @@
 #   the farm tests (broker)         | redis-server (the tests start their own, never the   | redis-server
 #                                   | system service)                                      |
 #   the --db postgresql:// tests    | initdb (the tests start their own cluster)           | postgresql
+#   the browser tests               | chromium and chromedriver (Selenium drives them)     | chromium chromium-driver
 set -u
 missing=()
 purposes=()
@@ -24,6 +25,7 @@ need "command -v mcs" "the Openness bridge tests" mono-devel libmono-2.0-1
 need "command -v git" "the source-control CLI checks" git
 need "command -v redis-server" "the farm tests" redis-server
 need "command -v initdb || ls /usr/lib/postgresql/*/bin/initdb" "the --db postgresql tests" postgresql
+need "command -v chromium && command -v chromedriver" "the browser tests" chromium chromium-driver
 [ ${#missing[@]} -eq 0 ] && exit 0
 for_what=$(IFS=,; echo "${purposes[*]}" | sed 's/,/, /g')
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
