@@ -1,19 +1,13 @@
 """A real browser as the runtime API's client: headless Chromium (Debian's, driven by Selenium) loads a dashboard
 page from another origin, logs in with fetch (CORS preflight), subscribes, and follows the stream with its own
 EventSource, which cannot send Authorization (the ticket) and reconnects by itself with Last-Event-ID.
-
-Needs Debian's chromium and chromium-driver ('make test' installs them as root); skips without them, and with
-CI=true fails instead.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -26,22 +20,10 @@ from engineering_api.config import Settings
 from tests.api.test_runtime_alarms_history import LEVEL, running_plant
 from tests.api.test_runtime_auth import PASSWORD, RT, login
 from tests.conftest import data
+from tests.browser.conftest import until
 from tests.mcp.conftest import Live, live_server
 
-CHROMIUM = shutil.which("chromium") or ""
-CHROMEDRIVER = shutil.which("chromedriver") or ""
 HERE = Path(__file__).parent
-
-
-def require_browser() -> None:
-    """Skip (or, in CI, fail) without Debian's chromium and chromium-driver."""
-    if CHROMIUM and CHROMEDRIVER:
-        return
-    reason = ("browser tests need chromium and chromedriver (Debian: apt-get install chromium chromium-driver; "
-              "'make test' installs them as root)")
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI must run the browser tests)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -54,36 +36,6 @@ def page_server() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    # The flags keep Chromium off the network this machine does not have (background updates, sync, QUIC).
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def _until(what: str, check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    pytest.fail(f"the browser did not get {what} within {timeout} s")
 
 
 def test_a_browser_dashboard_follows_values_and_alarms(
@@ -100,14 +52,14 @@ def test_a_browser_dashboard_follows_values_and_alarms(
         def state() -> dict[str, Any]:
             return browser.execute_script("return window.dashboard")  # type: ignore[no-any-return]
 
-        first = _until("the current value", lambda: state()["values"] or state()["failures"])
+        first = until("the current value", lambda: state()["values"] or state()["failures"])
         assert not state()["failures"], state()["failures"]
         assert first == [0.0]
 
         operator = login(rest, "operator")
         data(rest.put(f"{RT}/tags/{LEVEL}/value", json={"value": 95.0}, headers=operator))
         data(rest.post("/api/simulation/instances/Line/actions/step", json={"cycles": 2}))
-        seen = _until("the new value and the alarm",
+        seen = until("the new value and the alarm",
                       lambda: (s := state())["alarms"] and 95.0 in s["values"] and s)
         assert seen["values"] == [0.0, 95.0] and seen["alarms"] == ["TankHigh:incoming"]
         assert browser.find_element("id", "level").text == "95"

@@ -1,0 +1,62 @@
+"""Headless Chromium (Debian's chromium and chromium-driver) driven by Selenium, for the browser tests.
+
+'make test' installs the two packages as root; without them the tests skip with the reason, and with CI=true they
+fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+__all__ = ("require_browser", "until")
+
+CHROMIUM = shutil.which("chromium") or ""
+CHROMEDRIVER = shutil.which("chromedriver") or ""
+
+
+def require_browser() -> None:
+    """Skip (or, in CI, fail) without Debian's chromium and chromium-driver."""
+    if CHROMIUM and CHROMEDRIVER:
+        return
+    reason = ("browser tests need chromium and chromedriver (Debian: apt-get install chromium chromium-driver; "
+              "'make test' installs them as root)")
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI must run the browser tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    # The flags keep Chromium off the network this machine does not have (background updates, sync, QUIC).
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for CSP and script errors
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def until(what: str, check: Callable[[], Any], timeout: float = 30.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.1)
+    pytest.fail(f"the browser did not get {what} within {timeout} s")
