@@ -6,13 +6,13 @@ fail instead.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from tests.conftest import skip_or_fail
 
 __all__ = ("require_browser", "until")
 
@@ -26,9 +26,7 @@ def require_browser() -> None:
         return
     reason = ("browser tests need chromium and chromedriver (Debian: apt-get install chromium chromium-driver; "
               "'make test' installs them as root)")
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI must run the browser tests)")
-    pytest.skip(reason)
+    skip_or_fail(reason, "the browser tests")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ released), so a test starts with idle agents.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 
 from engineering_api.config import Settings
 from tests.farm.farmlib import REDIS, Agents, RedisServer, redis_client
+from tests.conftest import skip_or_fail
 
 
 def require_redis() -> None:
@@ -25,9 +25,7 @@ def require_redis() -> None:
     if REDIS:
         return
     reason = "farm tests need redis-server (Debian: apt-get install redis-server; 'make test' installs it as root)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI must run the farm tests)")
-    pytest.skip(reason)
+    skip_or_fail(reason, "the farm tests")
 
 
 @pytest.fixture(scope="session")
