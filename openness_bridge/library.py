@@ -48,6 +48,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.domain.sourcecontrol.export import BLOCKS
 from engineering_api.domain.sourcecontrol.semantic import object_diff
+from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.library import (
     IN_WORK,
@@ -176,7 +177,10 @@ class LibraryOperations:
                  for v in versions]
         in_work = next((i.version_number for i in infos if i.state == IN_WORK), None)
         default = next((i.version_number for i in infos if i.is_default), None)
-        kind = "UDT" if "PlcType" in str(t.GetType().Name) or "Struct" in str(t.GetType().Name) else "FB"
+        class_name = str(t.GetType().Name)
+        # HMI types (FaceplateLibraryType, VBScriptLibraryType...) are named by their kind, not taken for blocks.
+        kind = HMI_LIBRARY_TYPES.get(class_name) or ("UDT" if "PlcType" in class_name or "Struct" in class_name
+                                                     else "FB")
         return LibraryTypeInfo(name=str(t.Name), kind=kind, folder=folder, default_version=default,
                                in_work_version=in_work, versions=infos, instances=self._instances(project, t))
 
@@ -325,11 +329,36 @@ class LibraryOperations:
     def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
                             library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
-        self._call("Project.ProjectLibrary", lambda: self._source(self._project(), device, object_name))  # type: ignore[attr-defined]
+        if self._call("Project.ProjectLibrary", lambda: self._type_source(device, object_name)) == "script":
+            raise NotSupportedError(
+                "Openness cannot make a library type of a panel's VB script: no member types a project object "
+                "(VBScriptLibraryType versions come from TIA's 'Add type'; V21's "
+                "LibraryTypeComposition.CreateFromDocuments takes SIMATIC SD documents). Use TIA Portal, or the fake "
+                "backend.", code="NO_OPENNESS_EQUIVALENT", details={"member": "LibraryTypeComposition"})
         raise NotSupportedError(
             "Openness cannot make a library type of a project block: it creates types only from SIMATIC SD documents "
             "(LibraryTypeComposition.CreateFromDocuments, V21). Use TIA Portal's 'Add new type', or the fake backend.",
             code="NO_OPENNESS_EQUIVALENT", details={"member": "LibraryTypeComposition"})
+
+    def _type_source(self, device: str, object_name: str) -> str:
+        """``block`` when ``device`` is a PLC with the block, UDT or tag table ``object_name``; ``script`` when it
+        is a classic panel with that VB script (the fake makes VBScript types of those).
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``, ``OBJECT_NOT_FOUND``.
+            ValidationError: ``NOT_AN_HMI`` for a device that is neither.
+        """
+        try:
+            self._source(self._project(), device, object_name)  # type: ignore[attr-defined]
+            return "block"
+        except ValidationError as exc:
+            if exc.code != "NOT_A_PLC":
+                raise
+        scripts = self._objects(self._hmi_target(device), "scripts")  # type: ignore[attr-defined]
+        if not any(str(s.Name).casefold() == object_name.casefold() for _, s in scripts):
+            raise NotFoundError(f"'{device}' has no VB script '{object_name}' (an HMI panel's types are made of its "
+                                "VB scripts).", code="OBJECT_NOT_FOUND", details={"objectName": object_name})
+        return "script"
 
     def _one(self, library: str | None, type_name: str, operation: str, act: Any) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
@@ -338,6 +367,14 @@ class LibraryOperations:
             act(project, t)
             return self._type_info(project, folder, self._type(self._library(project, library), type_name)[1])
         return self._lib_change(library, operation, run)  # type: ignore[attr-defined,no-any-return]
+
+    @staticmethod
+    def _version_numbers(t: Any) -> tuple[list[str], str | None, str | None]:
+        """The numbers of ``t``'s versions (lowest first), its default version and its in-work version."""
+        versions = sorted(t.Versions, key=lambda v: parse_version(_number(v)))
+        return ([_number(v) for v in versions],
+                next((_number(v) for v in versions if getattr(v, "IsDefault", False)), None),
+                next((_number(v) for v in versions if _state(v) == IN_WORK), None))
 
     @staticmethod
     def _in_work(t: Any) -> Any:
