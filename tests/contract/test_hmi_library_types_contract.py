@@ -2,7 +2,8 @@
 
 The fake makes the type (:mod:`fakes.library_hmi`); Openness makes no type of a project object, so the bridge
 answers 501 ``NO_OPENNESS_EQUIVALENT`` for a panel's script as for a block (tested here on both adapters), and the
-tests that need a type skip on it (``BRIDGE_PENDING``).
+tests that change a type skip on it (``BRIDGE_PENDING``). How a type is listed is held on both: the stand-in's
+project library is given the type as TIA's UI would make it (``StandIn.Control.LibraryTypes``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from simatic_xml import hmi_lists as hl
 from tests.contract.conftest import HMI
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
-_BRIDGE = ("needs a VBScript type, which Openness cannot make of a project object (create_library_type answers 501 "
-           "NO_OPENNESS_EQUIVALENT, tested below); the stand-in's type folder is empty")
+_BRIDGE = ("makes and changes a VBScript type: Openness cannot make one of a project object (create_library_type "
+           "answers 501 NO_OPENNESS_EQUIVALENT, tested below) and the stand-in's seeded types are read-only")
 BRIDGE_PENDING: dict[str, str] = {"test_a_script_becomes_a_type": _BRIDGE, "test_script_type_versions": _BRIDGE,
                                   "test_script_types_are_saved": _BRIDGE}
 """Tests that cannot run on the bridge (test name -> reason)."""
@@ -43,6 +44,28 @@ def panels(backend: EngineeringBackend, plc: str) -> tuple[str, str]:  # noqa: F
     backend.add_device(HMI, None, "HMI_2")
     backend.import_hmi_script("HMI_1", script())
     return "HMI_1", "HMI_2"
+
+
+def _type_with_a_version_in_work(backend: EngineeringBackend) -> None:
+    """``Reset``: a VBScript type with 0.0.1 released (the default) and 0.0.2 in work."""
+    if backend.name == "fake":
+        backend.create_library_type("HMI_1", "Reset", folder="", comment="")
+        backend.edit_library_type("Reset", "HMI_1")
+        return
+    from StandIn.Control import LibraryTypes  # type: ignore[import-not-found]
+
+    LibraryTypes.Add("VBScriptLibraryType", "Reset", "0.0.1,0.0.2*")
+
+
+def test_hmi_types_are_listed_alike(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
+    _type_with_a_version_in_work(backend)
+    [listed] = backend.list_hmi_library_types()
+    assert (listed.name, listed.kind, listed.folder, listed.versions, listed.default_version,
+            listed.in_work_version) == ("Reset", "VBScript", "", ["0.0.1", "0.0.2"], "0.0.1", "0.0.2")
+    # the library's own list names it by its kind too (over Openness: by its class, not taken for a block)
+    [typed] = backend.list_library_types()
+    assert (typed.kind, typed.default_version, typed.in_work_version) == ("VBScript", "0.0.1", "0.0.2")
+    assert [(v.version_number, v.state) for v in typed.versions] == [("0.0.1", "Released"), ("0.0.2", "InWork")]
 
 
 def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
