@@ -26,9 +26,9 @@ from engineering_api.backend.areas.library import LibraryTypeInfo, TypeCompariso
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.hmi import read_document
-from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
+from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.library import RELEASED
-from fakes.hmi import HmiTarget, find_document, hmi_target, store_document
+from fakes.hmi import HmiTarget, check_hmi, find_document, hmi_target, is_unified, store_document
 from fakes.library import LibraryType, TypeVersion
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from fakes.library import Library
     from fakes.model import Device, Project
 
-__all__ = ("HMI_KINDS", "SCRIPT_KIND", "compare_scripts", "hmi_type_info", "instance_data", "new_script_type",
-           "place_script", "script_source")
+__all__ = ("HMI_KINDS", "SCRIPT_KIND", "classic_panel", "compare_scripts", "hmi_type_info", "instance_data",
+           "new_script_type", "place_script", "script_source")
 
 HMI_KINDS = frozenset(HMI_LIBRARY_TYPES.values())
 """The kinds of HMI types (``Faceplate``, ``VBScript``, ``CScript``): their instances live on HMI panels."""
@@ -65,15 +65,28 @@ def instance_data(project: Project, device: str, name: str, kind: str) -> bytes 
     return obj.xml if obj is not None else None
 
 
+def classic_panel(project: Project, device: Device) -> HmiTarget:
+    """The HMI software of ``device``, a classic (Comfort/Advanced/Basic) panel: VB scripts run on those only.
+
+    Raises:
+        ValidationError: ``NOT_AN_HMI``; ``NOT_A_CLASSIC_PANEL`` for a WinCC Unified panel, whose scripts are
+            JavaScript (its library types, faceplates and script module types, are not modelled here).
+    """
+    check_hmi(device)
+    if is_unified(device):
+        raise not_a_classic_panel(device.name)
+    return hmi_target(device, project.version)
+
+
 def script_source(project: Project, device: Device, name: str) -> sx.HmiDocument:
     """The VB script ``name`` of the classic panel ``device``, to make a type of.
 
     Raises:
-        ValidationError: ``NOT_AN_HMI``; ``NOT_TYPEABLE`` for a screen (faceplates are not modelled).
-        NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
+        ValidationError: ``NOT_AN_HMI``, ``NOT_A_CLASSIC_PANEL``; ``NOT_TYPEABLE`` for a screen (faceplates are
+            not modelled).
         NotFoundError: ``OBJECT_NOT_FOUND``.
     """
-    target = hmi_target(device, project.version)
+    target = classic_panel(project, device)
     key = find_document(target.scripts, name)
     if key is not None:
         return target.scripts[key]
@@ -106,7 +119,7 @@ def place_script(project: Project, lib: Library, device: str, t: LibraryType, ve
     Raises:
         AlreadyExistsError: ``OBJECT_EXISTS``: the panel has a script of that name that is no instance of the type.
     """
-    target = hmi_target(project.devices[device], project.version)
+    target = classic_panel(project, project.devices[device])
     existing = find_document(target.scripts, t.name)
     link = lib.links.get(device, {}).get(t.name)
     if existing is not None and (link is None or link[0] != t.name):

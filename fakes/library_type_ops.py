@@ -27,9 +27,15 @@ from engineering_api.rules.library import (
     next_version,
     parse_version,
 )
-from fakes.hmi import hmi_target
 from fakes.library import LibraryType, TypeVersion
-from fakes.library_hmi import HMI_KINDS, compare_scripts, instance_data, new_script_type, script_source
+from fakes.library_hmi import (
+    HMI_KINDS,
+    classic_panel,
+    compare_scripts,
+    instance_data,
+    new_script_type,
+    script_source,
+)
 from fakes.library_ops import LibraryOperations, _deps, _find_object
 from fakes.type_ops import is_consistent
 
@@ -104,11 +110,10 @@ class LibraryTypeOperations(LibraryOperations):
 
         Raises:
             NotFoundError: ``DEVICE_NOT_FOUND``.
-            ValidationError: ``NOT_A_PLC`` / ``NOT_AN_HMI``.
-            NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
+            ValidationError: ``NOT_A_PLC`` / ``NOT_AN_HMI``, ``NOT_A_CLASSIC_PANEL``.
         """
         if t.kind in HMI_KINDS:
-            hmi_target(self._device(project, device), project.version)  # type: ignore[attr-defined]
+            classic_panel(project, self._device(project, device))  # type: ignore[attr-defined]
             return None
         return self._software(project, device)[1]  # type: ignore[attr-defined,no-any-return]
 

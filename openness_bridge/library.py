@@ -48,7 +48,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.domain.sourcecontrol.export import BLOCKS
 from engineering_api.domain.sourcecontrol.semantic import object_diff
-from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
+from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.library import (
     IN_WORK,
@@ -346,7 +346,7 @@ class LibraryOperations:
 
         Raises:
             NotFoundError: ``DEVICE_NOT_FOUND``, ``OBJECT_NOT_FOUND``.
-            ValidationError: ``NOT_AN_HMI`` for a device that is neither.
+            ValidationError: ``NOT_AN_HMI`` for a device that is neither, ``NOT_A_CLASSIC_PANEL`` for a Unified one.
         """
         try:
             self._source(self._project(), device, object_name)  # type: ignore[attr-defined]
@@ -354,7 +354,10 @@ class LibraryOperations:
         except ValidationError as exc:
             if exc.code != "NOT_A_PLC":
                 raise
-        scripts = self._objects(self._hmi_target(device), "scripts")  # type: ignore[attr-defined]
+        kind, target = self._panel_software(device)  # type: ignore[attr-defined]
+        if kind == "unified":
+            raise not_a_classic_panel(device)
+        scripts = self._objects(target, "scripts")  # type: ignore[attr-defined]
         if not any(str(s.Name).casefold() == object_name.casefold() for _, s in scripts):
             raise NotFoundError(f"'{device}' has no VB script '{object_name}' (an HMI panel's types are made of its "
                                 "VB scripts).", code="OBJECT_NOT_FOUND", details={"objectName": object_name})

@@ -11,10 +11,11 @@ from engineering_api.backend.areas.hmi_resources import (
     HmiTextListEntry,
     HmiTextListInfo,
 )
+from engineering_api.backend.errors import ValidationError
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
 
-__all__ = ("HMI_LIBRARY_TYPES", "graphic_list_info", "script_info", "text_list_info")
+__all__ = ("HMI_LIBRARY_TYPES", "graphic_list_info", "not_a_classic_panel", "script_info", "text_list_info")
 
 HMI_LIBRARY_TYPES = {
     # Openness' library type classes of classic WinCC (generator stubs of Siemens.Engineering 15.1:
@@ -22,6 +23,13 @@ HMI_LIBRARY_TYPES = {
     # CScriptLibraryType; openness_bridge/README.md, HMI sources) -> the kind the wire names.
     "FaceplateLibraryType": "Faceplate", "VBScriptLibraryType": "VBScript", "CScriptLibraryType": "CScript",
 }
+
+
+def not_a_classic_panel(device: str) -> ValidationError:
+    """The refusal of a VB script type (or its instance) on a WinCC Unified panel, which runs JavaScript only."""
+    return ValidationError(f"'{device}' is a WinCC Unified panel: it runs JavaScript, not VB scripts, so it has no VB "
+                           "script types or instances of them.", code="NOT_A_CLASSIC_PANEL",
+                           details={"deviceName": device})
 
 
 def script_info(doc: sx.HmiDocument, folder: str = "") -> HmiScriptInfo:

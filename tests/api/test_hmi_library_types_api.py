@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import TestClient
 
 from simatic_xml import hmi_lists as hl
-from tests.api.test_hmi_resources_api import TP700, write
+from tests.api.test_hmi_resources_api import MTP700, TP700, write
 from tests.conftest import Headers, add_device, assert_error, data
 
 T = "/api/project/library/types"
@@ -85,7 +85,9 @@ def test_a_plc_type_is_no_hmi_type(client: TestClient[Any], h: Headers) -> None:
 
 
 def test_bad_input_changes_nothing(client: TestClient[Any], h: Headers) -> None:
+    add_device(client, h, MTP700, "HMI_U")
     cases = (({"deviceName": "HMI_1", "objectName": "Root screen"}, 422, "NOT_TYPEABLE"),
+             ({"deviceName": "HMI_U", "objectName": "Reset"}, 422, "NOT_A_CLASSIC_PANEL"),
              ({"deviceName": "HMI_1", "objectName": "Nope"}, 404, "OBJECT_NOT_FOUND"),
              ({"deviceName": "Nope", "objectName": "Reset"}, 404, "DEVICE_NOT_FOUND"),
              ({"objectName": "Reset"}, 422, "MISSING_FIELD"),
@@ -98,8 +100,9 @@ def test_bad_input_changes_nothing(client: TestClient[Any], h: Headers) -> None:
                              headers=h), 409, "TYPE_EXISTS")
     assert_error(client.post(f"{T}/versions", json={"typeName": "Reset", "action": "release"}, headers=h), 409,
                  "NO_IN_WORK_VERSION")
-    assert_error(client.post(f"{T}/actions/instantiate", json={"typeName": "Reset", "deviceName": "PLC_1"}, headers=h),
-                 422, "NOT_AN_HMI")
+    for device, error in (("PLC_1", "NOT_AN_HMI"), ("HMI_U", "NOT_A_CLASSIC_PANEL")):
+        assert_error(client.post(f"{T}/actions/instantiate", json={"typeName": "Reset", "deviceName": device},
+                                 headers=h), 422, error)
     assert_error(client.post(f"{T}/versions", json={"typeName": "Reset", "action": "edit", "deviceName": "HMI_1",
                                                      "versionNumber": "x"}, headers=h), 422, "INVALID_VERSION")
     assert [(t["versions"], t["inWorkVersion"]) for t in hmi_types(client, h)] == [(["0.0.1"], None)]

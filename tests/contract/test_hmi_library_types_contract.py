@@ -17,6 +17,7 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
 from tests.contract.conftest import HMI
+from tests.contract.test_hmi_unified_contract import MTP700
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
 _BRIDGE = ("makes and changes a VBScript type: Openness cannot make one of a project object (create_library_type "
@@ -72,6 +73,10 @@ def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[st
     with pytest.raises(e.NotFoundError) as missing:
         backend.create_library_type("HMI_1", "Nope", folder="", comment="")
     assert missing.value.code == "OBJECT_NOT_FOUND"
+    backend.add_device(MTP700, None, "HMI_U")
+    with pytest.raises(e.ValidationError) as unified:  # a Unified panel runs JavaScript, not VB scripts
+        backend.create_library_type("HMI_U", "Reset", folder="", comment="")
+    assert unified.value.code == "NOT_A_CLASSIC_PANEL"
     if backend.name == "fake":
         assert backend.create_library_type("HMI_1", "Reset", folder="", comment="").kind == "VBScript"
         return
