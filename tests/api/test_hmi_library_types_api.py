@@ -1,8 +1,8 @@
 """HMI library types through HTTP: a classic panel's VB script made a VBScript type of the project library (through
 the library's create route), listed and read by the HMI type routes with its versions and instances, TIA's version
 rules on it (released versions never change, one in-work version, deleting a type with instances refused naming
-them), copied through a global library into another project, kept on save and reopen; bad input changing nothing,
-and roles."""
+them), copied through a global library into another project, kept on save and reopen; a screen whose faceplate
+instance names a type the project lacks refused; bad input changing nothing, and roles."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 from simatic_xml import hmi_lists as hl
 from tests.api.test_hmi_resources_api import MTP700, TP700, write
 from tests.conftest import Headers, add_device, assert_error, data
+from tests.contract.test_hmi_library_types_contract import faceplate_screen
 
 T = "/api/project/library/types"
 HMI_TYPES = "/api/hmi/library-types/detailed"
@@ -180,3 +181,14 @@ def test_through_a_global_library_into_another_project(client: TestClient[Any], 
     assert (made["created"], made["versionNumber"]) == (["Reset"], "0.0.1")
     assert code(client, h, "HMI_9") == V1
     assert [(t["name"], t["instances"][0]["deviceName"]) for t in hmi_types(client, h)] == [("Reset", "HMI_9")]
+
+
+def test_a_screen_with_a_faceplate_instance_needs_the_type(client: TestClient[Any], h: Headers,
+                                                           workspace: Path) -> None:
+    path = write(workspace, "Valves.xml", faceplate_screen("Motors@$@Valve V 0.0.1"))
+    body = {"importFilePath": path}
+    for query in ("?dryRun=true", ""):
+        error = assert_error(client.post(f"/api/devices/HMI_1/hmi/screens/actions/import{query}", json=body,
+                                         headers=h), 422, "FACEPLATE_TYPE_NOT_FOUND")
+        assert "'Motors/Valve' V 0.0.1" in error["message"] and error["details"]["objectName"] == "Valve_1"
+    assert [s["name"] for s in data(client.get("/api/devices/HMI_1/hmi/screens", headers=h))] == ["Root screen"]

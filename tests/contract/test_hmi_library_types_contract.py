@@ -3,7 +3,9 @@
 The fake makes the type (:mod:`fakes.library_hmi`); Openness makes no type of a project object, so the bridge
 answers 501 ``NO_OPENNESS_EQUIVALENT`` for a panel's script as for a block (tested here on both adapters), and the
 tests that change a type skip on it (``BRIDGE_PENDING``). How a type is listed is held on both: the stand-in's
-project library is given the type as TIA's UI would make it (``StandIn.Control.LibraryTypes``).
+project library is given the type as TIA's UI would make it (``StandIn.Control.LibraryTypes``). A screen whose
+faceplate instance names a type version the project library lacks is refused on both; the bridge, whose stand-in
+can hold a faceplate type, also takes one that names an existing version.
 """
 
 from __future__ import annotations
@@ -157,3 +159,30 @@ def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, 
     with pytest.raises(e.ConflictError) as refused:
         backend.edit_library_type("Reset", "HMI_2")
     assert refused.value.code == "IN_WORK_VERSION_EXISTS"
+
+
+def faceplate_screen(reference: str | None) -> bytes:
+    """A screen ``Valves`` with the faceplate instance ``Valve_1`` of ``reference`` (``<type> V x.y.z``)."""
+    item = sx.new_item("FaceplateInstance", "Valve_1", 10, 10, 120, 80)
+    if reference is not None:
+        item.set_attr("FaceplateTypeName", reference)
+    return sx.to_bytes(sx.new_screen("Valves", 2, 800, 480, "V19", [item]))
+
+
+def test_a_faceplate_instance_needs_its_type(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
+    for reference, code in (("Valve V 0.0.1", "FACEPLATE_TYPE_NOT_FOUND"), (None, "INVALID_SIMATICML"),
+                            ("Valve", "INVALID_SIMATICML")):
+        with pytest.raises(e.ValidationError) as refused:
+            backend.import_hmi_screen("HMI_1", faceplate_screen(reference))
+        assert refused.value.code == code
+    assert [s.name for s in backend.list_hmi_screens("HMI_1")] == ["Root screen"]
+    if backend.name == "fake":
+        return  # the fake makes no faceplate types, so it takes no screen with a faceplate instance
+    from StandIn.Control import LibraryTypes  # type: ignore[import-not-found]
+
+    LibraryTypes.Add("FaceplateLibraryType", "Valve", "0.0.1")
+    with pytest.raises(e.ValidationError) as refused:
+        backend.import_hmi_screen("HMI_1", faceplate_screen("Valve V 0.0.2"))
+    assert refused.value.code == "FACEPLATE_TYPE_NOT_FOUND" and refused.value.details["versionNumber"] == "0.0.2"
+    assert backend.import_hmi_screen("HMI_1", faceplate_screen("Valve V 0.0.1")).name == "Valves"
+    assert [(t.name, t.kind) for t in backend.list_hmi_library_types()] == [("Valve", "Faceplate")]
