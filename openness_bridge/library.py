@@ -346,7 +346,7 @@ class LibraryOperations:
 
         Raises:
             NotFoundError: ``DEVICE_NOT_FOUND``, ``OBJECT_NOT_FOUND``.
-            ValidationError: ``NOT_AN_HMI`` for a device that is neither, ``NOT_A_CLASSIC_PANEL`` for a Unified one.
+            ValidationError: ``NOT_A_PLC`` for a device that is neither, ``NOT_A_CLASSIC_PANEL`` for a Unified panel.
         """
         try:
             self._source(self._project(), device, object_name)  # type: ignore[attr-defined]
@@ -354,7 +354,11 @@ class LibraryOperations:
         except ValidationError as exc:
             if exc.code != "NOT_A_PLC":
                 raise
-        kind, target = self._panel_software(device)  # type: ignore[attr-defined]
+            not_a_plc = exc
+        try:
+            kind, target = self._panel_software(device)  # type: ignore[attr-defined]
+        except ValidationError:
+            raise not_a_plc from None  # neither a PLC nor a panel: refused as a PLC would be, as the fake does
         if kind == "unified":
             raise not_a_classic_panel(device)
         scripts = self._objects(target, "scripts")  # type: ignore[attr-defined]

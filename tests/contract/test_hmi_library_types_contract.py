@@ -18,7 +18,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
-from tests.contract.conftest import HMI
+from tests.contract.conftest import HMI, IM
 from tests.contract.test_hmi_unified_contract import MTP700
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -76,9 +76,11 @@ def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[st
         backend.create_library_type("HMI_1", "Nope", folder="", comment="")
     assert missing.value.code == "OBJECT_NOT_FOUND"
     backend.add_device(MTP700, None, "HMI_U")
-    with pytest.raises(e.ValidationError) as unified:  # a Unified panel runs JavaScript, not VB scripts
-        backend.create_library_type("HMI_U", "Reset", folder="", comment="")
-    assert unified.value.code == "NOT_A_CLASSIC_PANEL"
+    backend.add_device(IM, None, "IO_1")
+    for device, code in (("HMI_U", "NOT_A_CLASSIC_PANEL"), ("IO_1", "NOT_A_PLC")):
+        with pytest.raises(e.ValidationError) as refused:  # a Unified panel runs JavaScript, not VB scripts
+            backend.create_library_type(device, "Reset", folder="", comment="")
+        assert refused.value.code == code
     if backend.name == "fake":
         assert backend.create_library_type("HMI_1", "Reset", folder="", comment="").kind == "VBScript"
         return
