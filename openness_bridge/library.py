@@ -144,7 +144,7 @@ class LibraryOperations:
         return found
 
     @staticmethod
-    def _version(t: Any, number: str, field: str = "versionNumber") -> Any:
+    def _type_version(t: Any, number: str, field: str = "versionNumber") -> Any:
         wanted = parse_version(number, field)
         found = next((v for v in t.Versions if parse_version(_number(v)) == wanted), None)
         if found is None:
@@ -162,6 +162,8 @@ class LibraryOperations:
         result: list[TypeInstance] = []
         if project is None:
             return result  # a global library's type: its instances are linked to the project library's copy
+        if str(t.GetType().Name) in HMI_LIBRARY_TYPES:
+            return result  # an HMI type's instances are on panels; FindInstances is searched in PLC software only
         for version in t.Versions:
             for device, software in self._plcs(project):
                 for instance in version.FindInstances(software):
@@ -383,6 +385,24 @@ class LibraryOperations:
                 next((_number(v) for v in versions if getattr(v, "IsDefault", False)), None),
                 next((_number(v) for v in versions if _state(v) == IN_WORK), None))
 
+    def _refuse_hmi_type(self, t: Any, device: str, member: str) -> None:
+        """Nothing for a block or UDT type. An HMI type's instance lives on a classic panel: ``device`` is checked
+        as the fake checks it (``NOT_AN_HMI``, ``NOT_A_CLASSIC_PANEL``), then 501: no source shows a member that
+        puts a library type version on a panel.
+
+        Raises:
+            NotSupportedError: ``NO_OPENNESS_EQUIVALENT``.
+        """
+        kind = HMI_LIBRARY_TYPES.get(str(t.GetType().Name))
+        if kind is None:
+            return
+        if self._panel_software(device)[0] == "unified":  # type: ignore[attr-defined]
+            raise not_a_classic_panel(device)
+        raise NotSupportedError(
+            f"'{t.Name}' is a {kind} type, whose instances live on HMI panels; no public source shows an Openness "
+            f"member that puts a library type version on a panel ({member} is for PLC software). Use TIA Portal, or "
+            "the fake backend.", code="NO_OPENNESS_EQUIVALENT", details={"member": member})
+
     @staticmethod
     def _in_work(t: Any) -> Any:
         return next((v for v in t.Versions if _state(v) == IN_WORK), None)
@@ -390,6 +410,7 @@ class LibraryOperations:
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
+            self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
             software = self._plc_software(project, device)  # type: ignore[attr-defined]
             work = self._in_work(t)
             if work is not None:
@@ -434,7 +455,7 @@ class LibraryOperations:
     def set_default_library_type_version(self, type_name: str, version_number: str,
                                          library: str | None = None) -> LibraryTypeInfo:
         def act(project: Any, t: Any) -> None:
-            version = self._version(t, version_number)
+            version = self._type_version(t, version_number)
             if _state(version) != RELEASED:
                 raise ValidationError(f"{type_name} {version_number} is in work; only a released version can be the "
                                       "default.", code="VERSION_IN_WORK")
@@ -446,11 +467,12 @@ class LibraryOperations:
         def run() -> TypeInstantiation:
             project = self._project()  # type: ignore[attr-defined]
             _, t = self._type(self._library(project, library), type_name)
-            version = self._version(t, version_number) if version_number else next(
+            version = self._type_version(t, version_number) if version_number else next(
                 (v for v in t.Versions if getattr(v, "IsDefault", False)), None)
             if version is None or _state(version) != RELEASED:
                 raise ValidationError(f"{type_name} {version_number or ''} is in work: only released versions are "
                                       "instantiated.", code="VERSION_IN_WORK")
+            self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
             software = self._plc_software(project, device)  # type: ignore[attr-defined]
             before = self._names_in_use(software)  # type: ignore[attr-defined]
             udt = "PlcType" in str(version.GetType().Name)
@@ -480,7 +502,7 @@ class LibraryOperations:
         def run() -> TypeComparison:
             project = self._project()  # type: ignore[attr-defined]
             _, t = self._type(self._library(project, library), type_name)
-            left = self._version(t, left_version, "leftVersion")
+            left = self._type_version(t, left_version, "leftVersion")
             if not hasattr(left, "Export"):
                 raise NotSupportedError(
                     f"Comparing type versions needs LibraryTypeVersion.Export (TIA Portal V21); this is "
@@ -488,7 +510,7 @@ class LibraryOperations:
                     details={"member": "LibraryTypeVersion.Export"})
             left_data = self._export_bytes(left, "library-compare")  # type: ignore[attr-defined]
             if right_version is not None:
-                right_data = self._export_bytes(self._version(t, right_version, "rightVersion"))  # type: ignore[attr-defined]
+                right_data = self._export_bytes(self._type_version(t, right_version, "rightVersion"))  # type: ignore[attr-defined]
                 label = right_version
             else:
                 software = self._plc_software(project, device)  # type: ignore[attr-defined]

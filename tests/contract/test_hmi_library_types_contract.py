@@ -71,6 +71,40 @@ def test_hmi_types_are_listed_alike(backend: EngineeringBackend, panels: tuple[s
     assert [(v.version_number, v.state) for v in typed.versions] == [("0.0.1", "Released"), ("0.0.2", "InWork")]
 
 
+def test_versions_of_an_hmi_type_are_named_alike(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
+    _type_with_a_version_in_work(backend)
+    for number, error, code in (("0.0.2", e.ValidationError, "VERSION_IN_WORK"),
+                                ("0.0.9", e.NotFoundError, "VERSION_NOT_FOUND")):
+        with pytest.raises(error) as refused:
+            backend.set_default_library_type_version("Reset", number)
+        assert refused.value.code == code
+    if backend.name == "fake":
+        assert backend.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None).identical
+        return
+    with pytest.raises(e.NotSupportedError) as refused:  # versions are exported from V21 on
+        backend.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None)
+    assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+
+
+def test_an_hmi_type_goes_to_a_classic_panel(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
+    _type_with_a_version_in_work(backend)
+    backend.add_device(MTP700, None, "HMI_U")
+    for device, code in (("PLC_1", "NOT_AN_HMI"), ("HMI_U", "NOT_A_CLASSIC_PANEL")):
+        with pytest.raises(e.ValidationError) as refused:
+            backend.instantiate_library_type("Reset", device, version_number="0.0.1")
+        assert refused.value.code == code
+    if backend.name == "fake":
+        made = backend.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1")
+        assert (made.created, code_in(backend, "HMI_2")) == (["Reset"], V1)
+        return
+    for call in (lambda: backend.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1"),
+                 lambda: backend.edit_library_type("Reset", "HMI_2")):
+        with pytest.raises(e.NotSupportedError) as refused:  # no member puts a type version on a panel
+            call()
+        assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+    assert backend.list_hmi_scripts("HMI_2") == []
+
+
 def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     with pytest.raises(e.NotFoundError) as missing:
         backend.create_library_type("HMI_1", "Nope", folder="", comment="")
