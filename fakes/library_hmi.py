@@ -54,14 +54,12 @@ def _scripts(device: Device | None) -> dict[str, sx.HmiDocument]:
 def instance_data(project: Project, device: str, name: str, kind: str) -> bytes | None:
     """The content of the object ``name`` in ``device`` that an instance of a type of ``kind`` would be: a VB
     script's SimaticML for an HMI type, a block's or UDT's for a PLC type; None when there is none."""
-    from fakes.library_ops import _find_object
-
     dev = project.devices.get(device)
     if kind in HMI_KINDS:
         scripts = _scripts(dev)
         key = find_document(scripts, name)
         return sx.to_bytes(scripts[key]) if key is not None else None
-    obj = _find_object(dev.software, name) if dev is not None and dev.software is not None else None
+    obj = dev.software.find(name) if dev is not None and dev.software is not None else None
     return obj.xml if obj is not None else None
 
 
