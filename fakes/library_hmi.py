@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.hmi_resources import HmiLibraryTypeInfo
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from fakes.library import Library
     from fakes.model import Device, Project
 
-__all__ = ("HMI_KINDS", "SCRIPT_KIND", "classic_panel", "compare_scripts", "hmi_type_info", "instance_data",
-           "new_script_type", "place_script", "script_source")
+__all__ = ("HMI_KINDS", "SCRIPT_KIND", "check_script_type", "classic_panel", "compare_scripts", "hmi_type_info",
+           "instance_data", "new_script_type", "place_script", "script_source")
 
 HMI_KINDS = frozenset(HMI_LIBRARY_TYPES.values())
 """The kinds of HMI types (``Faceplate``, ``VBScript``, ``CScript``): their instances live on HMI panels."""
@@ -55,12 +55,24 @@ def instance_data(project: Project, device: str, name: str, kind: str) -> bytes 
     """The content of the object ``name`` in ``device`` that an instance of a type of ``kind`` would be: a VB
     script's SimaticML for an HMI type, a block's or UDT's for a PLC type; None when there is none."""
     dev = project.devices.get(device)
-    if kind in HMI_KINDS:
-        scripts = _scripts(dev)
+    if kind in HMI_KINDS:  # of the HMI kinds only VB script types have instances here (faceplates: none modelled)
+        scripts = _scripts(dev) if kind == SCRIPT_KIND else {}
         key = find_document(scripts, name)
         return sx.to_bytes(scripts[key]) if key is not None else None
     obj = dev.software.find(name) if dev is not None and dev.software is not None else None
     return obj.xml if obj is not None else None
+
+
+def check_script_type(kind: str) -> None:
+    """Instances of ``kind`` (an HMI kind) can be placed: only VB script types' can here.
+
+    Raises:
+        NotSupportedError: ``NOT_MODELLED`` for another HMI kind (a faceplate type carried in from a library
+            file): the fake does not model its instances.
+    """
+    if kind != SCRIPT_KIND:
+        raise NotSupportedError(f"The fake models no instances of {kind} types (only of VB script types); use TIA "
+                                "Portal.", code="NOT_MODELLED", details={"kind": kind})
 
 
 def classic_panel(project: Project, device: Device) -> HmiTarget:

@@ -30,6 +30,7 @@ from engineering_api.rules.library import (
 from fakes.library import LibraryType, TypeVersion
 from fakes.library_hmi import (
     HMI_KINDS,
+    check_script_type,
     classic_panel,
     compare_scripts,
     instance_data,
@@ -111,9 +112,11 @@ class LibraryTypeOperations(LibraryOperations):
         Raises:
             NotFoundError: ``DEVICE_NOT_FOUND``.
             ValidationError: ``NOT_A_PLC`` / ``NOT_AN_HMI``, ``NOT_A_CLASSIC_PANEL``.
+            NotSupportedError: ``NOT_MODELLED`` for an HMI type other than a VB script type.
         """
         if t.kind in HMI_KINDS:
             classic_panel(project, self._device(project, device))  # type: ignore[attr-defined]
+            check_script_type(t.kind)
             return None
         return self._software(project, device)[1]  # type: ignore[attr-defined,no-any-return]
 
