@@ -22,11 +22,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.hmi_resources import HmiLibraryTypeInfo
-from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison
+from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison, TypeInstance
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.hmi import read_document
-from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
+from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, faceplate_references, not_a_classic_panel
 from engineering_api.rules.library import RELEASED
 from fakes.hmi import HmiTarget, check_hmi, find_document, hmi_target, is_unified, store_document
 from fakes.library import LibraryType, TypeVersion
@@ -37,13 +37,32 @@ if TYPE_CHECKING:
     from fakes.library import Library
     from fakes.model import Device, Project
 
-__all__ = ("HMI_KINDS", "SCRIPT_KIND", "check_script_type", "classic_panel", "compare_scripts", "hmi_type_info",
+__all__ = ("FACEPLATE_KIND", "HMI_KINDS", "SCRIPT_KIND", "check_script_type", "faceplate_instances", "classic_panel", "compare_scripts", "hmi_type_info",
            "instance_data", "new_script_type", "place_script", "script_source")
 
 HMI_KINDS = frozenset(HMI_LIBRARY_TYPES.values())
 """The kinds of HMI types (``Faceplate``, ``VBScript``, ``CScript``): their instances live on HMI panels."""
 SCRIPT_KIND = HMI_LIBRARY_TYPES["VBScriptLibraryType"]
 """The HMI type the fake makes: a VB script of a classic panel."""
+FACEPLATE_KIND = HMI_LIBRARY_TYPES["FaceplateLibraryType"]
+
+
+def faceplate_instances(project: Project, t: LibraryType) -> list[TypeInstance]:
+    """The faceplate instances on the project's classic screens whose ``FaceplateTypeName`` names the faceplate
+    type ``t`` (``Screen/ObjectName``, with the version each names). A screen kept from before the rule that checks
+    them at import and whose instance is malformed is passed over."""
+    found = []
+    for device_name, device in sorted(project.devices.items()):
+        screens = device.hmi.screens.values() if isinstance(device.hmi, HmiTarget) else ()
+        for screen in screens:
+            try:
+                references = faceplate_references(screen)
+            except ValidationError:
+                continue
+            found += [TypeInstance(device_name=device_name, name=f"{screen.root.name}/{name}", version_number=version)
+                      for name, folder, type_name, version in references
+                      if (folder.casefold(), type_name.casefold()) == (t.folder.casefold(), t.name.casefold())]
+    return found
 
 
 def _scripts(device: Device | None) -> dict[str, sx.HmiDocument]:

@@ -36,7 +36,7 @@ from engineering_api.rules.library import (
 )
 from engineering_api.rules.naming import check_device_name
 from fakes.library import Library, LibraryItem, LibraryType, MasterCopy, TypeVersion
-from fakes.library_hmi import HMI_KINDS, instance_data, place_script
+from fakes.library_hmi import FACEPLATE_KIND, HMI_KINDS, faceplate_instances, instance_data, place_script
 from fakes.program import read_object
 
 if TYPE_CHECKING:
@@ -127,9 +127,10 @@ class LibraryOperations:
                                 f"{', '.join(v.number for v in t.versions)}).", code="VERSION_NOT_FOUND")
         return found
 
-    @staticmethod
-    def _lib_instances(lib: Library, type_name: str) -> list[TypeInstance]:
+    def _lib_instances(self, lib: Library, type_name: str) -> list[TypeInstance]:
         t = lib.types[type_name]
+        if lib.kind == "Project" and t.kind == FACEPLATE_KIND:  # instances on screens, named by their FaceplateTypeName
+            return faceplate_instances(self._project(), t)  # type: ignore[attr-defined]
         result = []
         for device, objects in sorted(lib.links.items()):
             for name, (linked, number) in sorted(objects.items()):
