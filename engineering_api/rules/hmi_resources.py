@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListEntry,
     HmiGraphicListInfo,
+    HmiLibraryTypeInfo,
     HmiScriptInfo,
     HmiTextListEntry,
     HmiTextListInfo,
@@ -21,8 +22,6 @@ from simatic_xml import hmi_lists as hl
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from engineering_api.backend.areas.hmi_resources import HmiLibraryTypeInfo
 
 __all__ = ("FACEPLATE_INSTANCE", "HMI_LIBRARY_TYPES", "check_faceplates", "faceplate_references", "graphic_list_info",
            "not_a_classic_panel", "script_info", "text_list_info")

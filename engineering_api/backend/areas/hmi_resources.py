@@ -97,8 +97,8 @@ class HmiLibraryTypeInfo(CamelStruct):
     default_version: str | None = None
     in_work_version: str | None = None
     instances: list[TypeInstance] = []
-    """On the fake: the panels' objects linked to a version (a VB script type's instance is the panel's script of
-    its name). Over Openness empty: the bridge searches instances in PLCs only."""
+    """On the fake: a VB script type's instances are the panels' scripts of its name; a faceplate type's are the
+    screens' faceplate instances naming it (``Screen/Object``). Over Openness empty: not searched on panels."""
 
 
 class HmiResourcePort(HmiGraphicsPort, ABC):
