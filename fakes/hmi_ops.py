@@ -20,6 +20,7 @@ from engineering_api.backend.areas.hmi import (
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
 from engineering_api.rules.hmi_compile import HmiSources, Station, check_hmi, compile_result
 from engineering_api.rules.hmi_compile_unified import check_unified
+from engineering_api.rules.hmi_resources import check_faceplates, faceplate_references
 from fakes.hmi import (
     document_exists,
     export_document,
@@ -101,6 +102,8 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
         doc = read_document(data, sx.SCREEN, source)
         with self._change() as project:
             found, target = self._hmi(project, device)
+            if faceplate_references(doc):  # the types of its faceplate instances must be in the project library
+                check_faceplates(doc, self.list_hmi_library_types())
             folder = stored_folder(target, "screens", folder)
             existing = find_document(target.screens, doc.root.name)
             if existing is not None and not overwrite:

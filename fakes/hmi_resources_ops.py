@@ -2,8 +2,8 @@
 
 Mixed into :class:`fakes.hmi_ops.HmiOperations`. Scripts and lists are SimaticML documents in
 :class:`fakes.hmi.HmiTarget`, created through imports (a new panel has none, as in TIA). What the fake does
-not keep it says so: the fake's project library holds no HMI types (faceplates and VB script types are not
-modelled), so the list of HMI library types is empty. Project graphics: :mod:`fakes.hmi_graphics`.
+not keep it says so. HMI library types are the project library's types of an HMI kind: VB script types made of a
+panel's VB scripts (:mod:`fakes.library_hmi`; faceplates are not modelled). Project graphics: :mod:`fakes.hmi_graphics`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import graphic_list_info, script_info, text_list_info
 from fakes.hmi import document_exists, export_document, find_document, store_document
 from fakes.hmi_graphics import HmiGraphicsOperations
+from fakes.library_hmi import HMI_KINDS, hmi_type_info
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
@@ -85,6 +86,6 @@ class HmiResourceOperations(HmiGraphicsOperations):
         return graphic_list_info(self._import_doc(device, "graphic_lists", data, overwrite, source))
 
     def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
-        self._project()  # type: ignore[attr-defined]  # NoProjectOpenError
-        # The fake's project library models block and UDT types only; it holds no faceplate or script types.
-        return []
+        # The project library's types of an HMI kind (fakes.library_hmi), with their versions and instances.
+        types = self.list_library_types()  # type: ignore[attr-defined]
+        return [hmi_type_info(t) for t in types if t.kind in HMI_KINDS]

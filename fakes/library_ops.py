@@ -36,6 +36,7 @@ from engineering_api.rules.library import (
 )
 from engineering_api.rules.naming import check_device_name
 from fakes.library import Library, LibraryItem, LibraryType, MasterCopy, TypeVersion
+from fakes.library_hmi import FACEPLATE_KIND, HMI_KINDS, faceplate_instances, instance_data, place_script
 from fakes.program import read_object
 
 if TYPE_CHECKING:
@@ -103,11 +104,10 @@ class LibraryOperations:
     def _lib_prune(project: Project, lib: Library) -> None:
         """Forget links of instances that are gone (the object or its device was deleted), as TIA does."""
         for device in list(lib.links):
-            dev = project.devices.get(device)
-            software = dev.software if dev is not None else None
             for name in list(lib.links[device]):
                 type_name, _ = lib.links[device][name]
-                if software is None or _find_object(software, name) is None or type_name not in lib.types:
+                t = lib.types.get(type_name)
+                if t is None or instance_data(project, device, name, t.kind) is None:
                     del lib.links[device][name]
             if not lib.links[device]:
                 del lib.links[device]
@@ -127,9 +127,10 @@ class LibraryOperations:
                                 f"{', '.join(v.number for v in t.versions)}).", code="VERSION_NOT_FOUND")
         return found
 
-    @staticmethod
-    def _lib_instances(lib: Library, type_name: str) -> list[TypeInstance]:
+    def _lib_instances(self, lib: Library, type_name: str) -> list[TypeInstance]:
         t = lib.types[type_name]
+        if lib.kind == "Project" and t.kind == FACEPLATE_KIND:  # instances on screens, named by their FaceplateTypeName
+            return faceplate_instances(self._project(), t)  # type: ignore[attr-defined]
         result = []
         for device, objects in sorted(lib.links.items()):
             for name, (linked, number) in sorted(objects.items()):
@@ -149,6 +150,19 @@ class LibraryOperations:
                                in_work_version=in_work.number if in_work else None, versions=versions,
                                instances=self._lib_instances(lib, t.name), created_dependencies=created or [])
 
+    def _lib_plc_object(self, project: Project, device: str, name: str, what: str) -> tuple[PlcSoftware, ProgramObject]:
+        """The PLC software of ``device`` and its object ``name`` (``what`` says which kinds were looked for).
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``, ``OBJECT_NOT_FOUND``.
+            ValidationError: ``NOT_A_PLC``.
+        """
+        _, software = self._software(project, device)  # type: ignore[attr-defined]
+        obj = _find_object(software, name)
+        if obj is None:
+            raise NotFoundError(f"'{device}' has no {what} '{name}'.", code="OBJECT_NOT_FOUND")
+        return software, obj
+
     def _lib_find_mc(self, lib: Library, path: str) -> MasterCopy:
         folder, name = split_master_copy_path(path)
         if folder or "/" in path.replace("\\", "/").strip("/"):
@@ -165,7 +179,11 @@ class LibraryOperations:
 
     def _lib_place(self, project: Project, lib: Library, device: str, software: PlcSoftware, t: LibraryType,
                    version: TypeVersion, created: list[str], updated: list[str]) -> None:
-        """Make the object in ``device`` an instance of ``version``, its dependencies first (TIA brings them along)."""
+        """Make the object in ``device`` an instance of ``version``, its dependencies first (TIA brings them along).
+        ``software`` is the PLC's for a block or UDT type, None for an HMI type (its instance is on a panel)."""
+        if t.kind in HMI_KINDS:
+            place_script(project, lib, device, t, version, created, updated)
+            return
         for dep_name, dep_number in version.dependencies.items():
             dep = lib.types.get(dep_name)
             dep_version = dep.version(dep_number) if dep is not None else None
@@ -191,16 +209,15 @@ class LibraryOperations:
     def _lib_protected(self, project: Project, device: str) -> dict[str, bytes]:
         """The write-protected instances of ``device`` (instances of released versions) and their content."""
         lib = project.library
-        dev = project.devices.get(device)
-        if lib is None or dev is None or dev.software is None:
+        if lib is None or device not in project.devices:
             return {}
         self._lib_prune(project, lib)
         protected = {}
         for name, (type_name, number) in lib.links.get(device, {}).items():
-            version = lib.types[type_name].version(number)
-            obj = _find_object(dev.software, name)
-            if version is not None and version.state == RELEASED and obj is not None:
-                protected[name] = obj.xml
+            t = lib.types[type_name]
+            version, data = t.version(number), instance_data(project, device, name, t.kind)
+            if version is not None and version.state == RELEASED and data is not None:
+                protected[name] = data
         return protected
 
     def _lib_guarded(self, device: str, call: Any) -> Any:
@@ -209,11 +226,10 @@ class LibraryOperations:
             before = self._lib_protected(project, device)
             result = call()
             project = self._project()  # type: ignore[attr-defined]
-            dev = project.devices.get(device)
             for name, xml in before.items():
-                now = _find_object(dev.software, name) if dev is not None and dev.software is not None else None
-                if now is not None and now.xml != xml:
-                    type_name, number = project.library.links[device][name]
+                type_name, number = project.library.links[device][name]
+                now = instance_data(project, device, name, project.library.types[type_name].kind)
+                if now is not None and now != xml:
                     raise ConflictError(
                         f"'{name}' is an instance of the library type '{type_name}' {number}, which is released: the "
                         "instance is write-protected. Edit the type first (POST /api/project/library/types/versions "
@@ -227,6 +243,10 @@ class LibraryOperations:
     def import_program_documents(self, device, documents, *, overwrite):  # noqa: ANN001, ANN201 - the port's
         return self._lib_guarded(device, lambda: super(LibraryOperations, self).import_program_documents(  # type: ignore[misc]
             device, documents, overwrite=overwrite))
+
+    def import_hmi_script(self, device, data, *, overwrite=False, source="document"):  # noqa: ANN001, ANN201
+        return self._lib_guarded(device, lambda: super(LibraryOperations, self).import_hmi_script(  # type: ignore[misc]
+            device, data, overwrite=overwrite, source=source))
 
     def import_type(self, device, data, *, folder, overwrite, source):  # noqa: ANN001, ANN201
         return self._lib_guarded(device, lambda: super(LibraryOperations, self).import_type(  # type: ignore[misc]
@@ -299,11 +319,7 @@ class LibraryOperations:
                 data = json.dumps({"device": dev.to_dict(), "objects": objects}, ensure_ascii=False).encode("utf-8")
                 items, source_kind = [LibraryItem(kind="Device", name=dev.name, data=data)], "Device"
             else:
-                _, software = self._software(project, device)  # type: ignore[attr-defined]
-                obj = _find_object(software, object_name)
-                if obj is None:
-                    raise NotFoundError(f"'{device}' has no block, PLC data type or tag table '{object_name}'.",
-                                        code="OBJECT_NOT_FOUND")
+                _, obj = self._lib_plc_object(project, device, object_name, "block, PLC data type or tag table")
                 items, source_kind = [LibraryItem(kind=obj.kind, name=obj.name, data=obj.xml, folder=obj.folder)], \
                     _source_kind(obj)
             mc_name = check_library_name(name if name is not None else items[0].name, "name")

@@ -4,6 +4,8 @@ TIA's rules (:mod:`engineering_api.rules.library`): a released version never cha
 its one in-work version, whose test instance is the only instance that can be changed; releasing takes the
 test instance's content, makes the version the default and updates every instance in the project; new
 instances get the default version with their dependencies; a type with instances or dependents stays.
+The same holds for the HMI types a classic panel's VB scripts become (:mod:`fakes.library_hmi`): their instances
+are VB scripts of panels, not blocks, and they depend on no other type.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ from engineering_api.rules.library import (
     parse_version,
 )
 from fakes.library import LibraryType, TypeVersion
+from fakes.library_hmi import (
+    HMI_KINDS,
+    check_script_type,
+    classic_panel,
+    compare_scripts,
+    instance_data,
+    new_script_type,
+    script_source,
+)
 from fakes.library_ops import LibraryOperations, _deps, _find_object
 from fakes.type_ops import is_consistent
 
@@ -67,19 +78,22 @@ class LibraryTypeOperations(LibraryOperations):
         edited_in_project_library(library)
         with self._change() as project:  # type: ignore[attr-defined]
             lib = self._lib(project, library)
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
-            obj = _find_object(software, object_name)
-            if obj is None:
-                raise NotFoundError(f"'{device}' has no block or PLC data type '{object_name}'.", code="OBJECT_NOT_FOUND")
-            if obj.kind not in TYPE_KINDS:
-                raise ValidationError(f"'{object_name}' is a {obj.kind}: TIA makes types of FBs, FCs and PLC data types "
-                                      "only.", code="NOT_TYPEABLE")
-            if any(n.lower() == obj.name.lower() for n in lib.types):
-                raise AlreadyExistsError(f"The library already has a type '{obj.name}'.", code="TYPE_EXISTS")
-            if object_name in lib.links.get(device, {}):
+            dev = self._device(project, device)  # type: ignore[attr-defined]
+            if dev.device_kind == "hmi":  # a classic panel's VB script becomes a VBScript type
+                script, software, obj = script_source(project, dev, object_name), None, None
+                name = script.root.name
+            else:
+                software, obj = self._lib_plc_object(project, device, object_name, "block or PLC data type")
+                if obj.kind not in TYPE_KINDS:
+                    raise ValidationError(f"'{object_name}' is a {obj.kind}: TIA makes types of FBs, FCs and PLC data "
+                                          "types only.", code="NOT_TYPEABLE")
+                name = obj.name
+            if any(n.lower() == name.lower() for n in lib.types):
+                raise AlreadyExistsError(f"The library already has a type '{name}'.", code="TYPE_EXISTS")
+            if name in lib.links.get(device, {}):
                 raise AlreadyExistsError(f"'{object_name}' is already an instance of a library type.",
                                          code="ALREADY_AN_INSTANCE")
-            if not is_consistent(software, obj):
+            if obj is not None and not is_consistent(software, obj):
                 raise ValidationError(f"'{object_name}' is inconsistent; compile it before making it a type.",
                                       code="TYPE_INCONSISTENT")
             folder = "/".join(folder_parts(folder, field="folder")) if folder.strip() else ""
@@ -87,8 +101,24 @@ class LibraryTypeOperations(LibraryOperations):
                 parts = folder.split("/")
                 lib.type_folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
             created: list[str] = []
-            t = self._lib_new_type(project, lib, device, software, obj, folder, comment, created)
+            t = (new_script_type(project, lib, device, script, folder, comment) if obj is None
+                 else self._lib_new_type(project, lib, device, software, obj, folder, comment, created))
             return self._lib_type_info(lib, t, created)
+
+    def _lib_site(self, project: Project, device: str, t: LibraryType) -> PlcSoftware | None:
+        """Where instances of ``t`` go in ``device``: its PLC software for a block or UDT type, None for an HMI
+        type after checking that ``device`` is a classic panel.
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``.
+            ValidationError: ``NOT_A_PLC`` / ``NOT_AN_HMI``, ``NOT_A_CLASSIC_PANEL``.
+            NotSupportedError: ``NOT_MODELLED`` for an HMI type other than a VB script type.
+        """
+        if t.kind in HMI_KINDS:
+            classic_panel(project, self._device(project, device))  # type: ignore[attr-defined]
+            check_script_type(t.kind)
+            return None
+        return self._software(project, device)[1]  # type: ignore[attr-defined,no-any-return]
 
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
@@ -102,8 +132,7 @@ class LibraryTypeOperations(LibraryOperations):
                     + (f" (test instance in '{where[0]}')" if where else "") + "; release or discard it first.",
                     code="IN_WORK_VERSION_EXISTS", details={"versionNumber": t.in_work.number})
             base = t.default_version
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
-            self._lib_place(project, lib, device, software, t, base, [], [])
+            self._lib_place(project, lib, device, self._lib_site(project, device, t), t, base, [], [])
             number = next_version([v.number for v in t.versions])
             t.versions.append(TypeVersion(number=number, state=IN_WORK, data=base.data, author=project.author,
                                           created_at=utc_now(), dependencies=dict(base.dependencies),
@@ -131,27 +160,13 @@ class LibraryTypeOperations(LibraryOperations):
                                           details={"field": "versionNumber"})
                 number = format_version(wanted)
             device, name = work.test_instance  # type: ignore[misc]
-            dev = project.devices.get(device)
-            obj = _find_object(dev.software, name) if dev is not None and dev.software is not None else None
-            if obj is None:
+            data = instance_data(project, device, name, t.kind)
+            if data is None:
                 raise ConflictError(f"The test instance of '{type_name}' {work.number} in '{device}' is gone; discard "
                                     "the version.", code="TEST_INSTANCE_MISSING")
-            software = dev.software
-            if not is_consistent(software, obj):
-                raise ValidationError(f"The test instance '{name}' in '{device}' is inconsistent; compile it before "
-                                      "releasing.", code="TYPE_INCONSISTENT")
-            dependencies = {}
-            for dep in _deps(software, obj):
-                link = lib.links.get(device, {}).get(dep.name)
-                if link is None:
-                    raise ValidationError(f"'{name}' now uses '{dep.name}', which is not a library type; make it a "
-                                          "type first.", code="DEPENDENCY_NOT_A_TYPE", details={"dependency": dep.name})
-                dep_version = lib.types[link[0]].version(link[1])
-                if dep_version is None or dep_version.state != RELEASED:
-                    raise ValidationError(f"'{name}' uses '{dep.name}' {link[1]}, which is in work; release it first.",
-                                          code="DEPENDENCY_IN_WORK", details={"dependency": dep.name})
-                dependencies[dep.name] = link[1]
-            work.number, work.state, work.data, work.dependencies = number, RELEASED, obj.xml, dependencies
+            # A VB script uses no other types; a block's consistency and the types it uses are checked.
+            dependencies = {} if t.kind in HMI_KINDS else self._lib_release_dependencies(lib, project, device, name)
+            work.number, work.state, work.data, work.dependencies = number, RELEASED, data, dependencies
             work.comment, work.test_instance, t.default = comment or work.comment, None, number
             lib.links[device][name] = (t.name, number)
             # Releasing updates the type's instances in the project to the new version (TIA's default choice).
@@ -160,6 +175,31 @@ class LibraryTypeOperations(LibraryOperations):
                     other_software = project.devices[other].software
                     self._lib_place(project, lib, other, other_software, t, work, [], [])
             return self._lib_type_info(lib, t)
+
+    @staticmethod
+    def _lib_release_dependencies(lib: Library, project: Project, device: str, name: str) -> dict[str, str]:
+        """The types the test instance ``name`` (a block or UDT in ``device``) uses, each a released version.
+
+        Raises:
+            ValidationError: ``TYPE_INCONSISTENT``, ``DEPENDENCY_NOT_A_TYPE``, ``DEPENDENCY_IN_WORK``.
+        """
+        software = project.devices[device].software
+        obj = _find_object(software, name)
+        if not is_consistent(software, obj):
+            raise ValidationError(f"The test instance '{name}' in '{device}' is inconsistent; compile it before "
+                                  "releasing.", code="TYPE_INCONSISTENT")
+        dependencies = {}
+        for dep in _deps(software, obj):
+            link = lib.links.get(device, {}).get(dep.name)
+            if link is None:
+                raise ValidationError(f"'{name}' now uses '{dep.name}', which is not a library type; make it a "
+                                      "type first.", code="DEPENDENCY_NOT_A_TYPE", details={"dependency": dep.name})
+            dep_version = lib.types[link[0]].version(link[1])
+            if dep_version is None or dep_version.state != RELEASED:
+                raise ValidationError(f"'{name}' uses '{dep.name}' {link[1]}, which is in work; release it first.",
+                                      code="DEPENDENCY_IN_WORK", details={"dependency": dep.name})
+            dependencies[dep.name] = link[1]
+        return dependencies
 
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
@@ -171,10 +211,9 @@ class LibraryTypeOperations(LibraryOperations):
                 raise ConflictError(f"The type '{type_name}' has no in-work version.", code="NO_IN_WORK_VERSION")
             t.versions.remove(work)
             device, name = work.test_instance  # type: ignore[misc]
-            dev = project.devices.get(device)
-            if dev is not None and dev.software is not None and name in lib.links.get(device, {}):
+            if instance_data(project, device, name, t.kind) is not None and name in lib.links.get(device, {}):
                 lib.links[device][name] = (t.name, t.default)  # type: ignore[assignment]
-                self._lib_place(project, lib, device, dev.software, t, t.default_version, [], [])
+                self._lib_place(project, lib, device, project.devices[device].software, t, t.default_version, [], [])
             return self._lib_type_info(lib, t)
 
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
@@ -191,7 +230,7 @@ class LibraryTypeOperations(LibraryOperations):
                 raise ValidationError(f"{type_name} {version.number} is in work: only released versions are "
                                       "instantiated (its test instance is the one instance it has).",
                                       code="VERSION_IN_WORK")
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            software = self._lib_site(project, device, t)
             link = lib.links.get(device, {}).get(t.name)
             if link is not None and t.version(link[1]) is not None and t.version(link[1]).state == IN_WORK:
                 raise ConflictError(f"'{t.name}' in '{device}' is the test instance of the in-work version {link[1]}; "
@@ -240,15 +279,18 @@ class LibraryTypeOperations(LibraryOperations):
         if right_version is not None:
             right_data, right_label = self._lib_version(t, right_version, "rightVersion").data, right_version
         elif device is not None:
-            _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+            project = self._project()  # type: ignore[attr-defined]
+            self._lib_site(project, device, t)
             link = lib.links.get(device, {}).get(t.name)
-            obj = _find_object(software, t.name) if link is not None else None
-            if obj is None:
+            found = instance_data(project, device, t.name, t.kind) if link is not None else None
+            if found is None:
                 raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
-            right_data, right_label = obj.xml, f"{device}/{t.name}"
+            right_data, right_label = found, f"{device}/{t.name}"
         else:
             raise ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
                                   code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
+        if t.kind in HMI_KINDS:
+            return compare_scripts(t, left, right_data, right_label)
         domain = TYPES if t.kind == "UDT" else BLOCKS
         diff = object_diff(f"Library/{domain}/{t.name}.xml", "Modified", left.data, right_data)
         identical = left.data == right_data or not (diff.members_added or diff.members_removed or diff.members_changed

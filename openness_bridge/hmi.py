@@ -28,6 +28,7 @@ from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, No
 from engineering_api.backend.models import CompileResult
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
+from engineering_api.rules.hmi_resources import check_faceplates, faceplate_references
 from openness_bridge.hmi_folders import HmiFolderOperations
 from openness_bridge.hmi_resources import HmiResourceOperations
 from openness_bridge.hmi_unified import HmiUnifiedOperations
@@ -155,6 +156,9 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
         doc = read_document(data, sx.SCREEN, source)
+        if faceplate_references(doc):  # checked first, as the fake does: TIA throws on a type it lacks
+            self._call("HmiTarget", lambda: self._hmi_target(device))  # type: ignore[attr-defined]  # its errors first
+            check_faceplates(doc, self.list_hmi_library_types())  # type: ignore[attr-defined]
 
         def run() -> HmiScreenInfo:
             target = self._hmi_target(device)

@@ -129,8 +129,9 @@ class HmiResourceOperations(HmiGraphicsOperations):
             for item in folder.Types:
                 kind = HMI_LIBRARY_TYPES.get(str(item.GetType().Name))
                 if kind is not None:
-                    found.append(HmiLibraryTypeInfo(name=str(item.Name), kind=kind, folder=path,
-                                                    versions=[str(v.VersionNumber) for v in item.Versions]))
+                    versions, default, in_work = self._version_numbers(item)  # type: ignore[attr-defined]
+                    found.append(HmiLibraryTypeInfo(name=str(item.Name), kind=kind, folder=path, versions=versions,
+                                                    default_version=default, in_work_version=in_work))
             for sub in folder.Folders:
                 found += walk(sub, f"{path}/{sub.Name}" if path else str(sub.Name))
             return found

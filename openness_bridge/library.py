@@ -48,6 +48,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.domain.sourcecontrol.export import BLOCKS
 from engineering_api.domain.sourcecontrol.semantic import object_diff
+from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.library import (
     IN_WORK,
@@ -143,7 +144,7 @@ class LibraryOperations:
         return found
 
     @staticmethod
-    def _version(t: Any, number: str, field: str = "versionNumber") -> Any:
+    def _type_version(t: Any, number: str, field: str = "versionNumber") -> Any:
         wanted = parse_version(number, field)
         found = next((v for v in t.Versions if parse_version(_number(v)) == wanted), None)
         if found is None:
@@ -161,6 +162,8 @@ class LibraryOperations:
         result: list[TypeInstance] = []
         if project is None:
             return result  # a global library's type: its instances are linked to the project library's copy
+        if str(t.GetType().Name) in HMI_LIBRARY_TYPES:
+            return result  # an HMI type's instances are on panels; FindInstances is searched in PLC software only
         for version in t.Versions:
             for device, software in self._plcs(project):
                 for instance in version.FindInstances(software):
@@ -176,7 +179,10 @@ class LibraryOperations:
                  for v in versions]
         in_work = next((i.version_number for i in infos if i.state == IN_WORK), None)
         default = next((i.version_number for i in infos if i.is_default), None)
-        kind = "UDT" if "PlcType" in str(t.GetType().Name) or "Struct" in str(t.GetType().Name) else "FB"
+        class_name = str(t.GetType().Name)
+        # HMI types (FaceplateLibraryType, VBScriptLibraryType...) are named by their kind, not taken for blocks.
+        kind = HMI_LIBRARY_TYPES.get(class_name) or ("UDT" if "PlcType" in class_name or "Struct" in class_name
+                                                     else "FB")
         return LibraryTypeInfo(name=str(t.Name), kind=kind, folder=folder, default_version=default,
                                in_work_version=in_work, versions=infos, instances=self._instances(project, t))
 
@@ -325,11 +331,43 @@ class LibraryOperations:
     def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
                             library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
-        self._call("Project.ProjectLibrary", lambda: self._source(self._project(), device, object_name))  # type: ignore[attr-defined]
+        if self._call("Project.ProjectLibrary", lambda: self._type_source(device, object_name)) == "script":
+            raise NotSupportedError(
+                "Openness cannot make a library type of a panel's VB script: no member types a project object "
+                "(VBScriptLibraryType versions come from TIA's 'Add type'; V21's "
+                "LibraryTypeComposition.CreateFromDocuments takes SIMATIC SD documents). Use TIA Portal, or the fake "
+                "backend.", code="NO_OPENNESS_EQUIVALENT", details={"member": "LibraryTypeComposition"})
         raise NotSupportedError(
             "Openness cannot make a library type of a project block: it creates types only from SIMATIC SD documents "
             "(LibraryTypeComposition.CreateFromDocuments, V21). Use TIA Portal's 'Add new type', or the fake backend.",
             code="NO_OPENNESS_EQUIVALENT", details={"member": "LibraryTypeComposition"})
+
+    def _type_source(self, device: str, object_name: str) -> str:
+        """``block`` when ``device`` is a PLC with the block, UDT or tag table ``object_name``; ``script`` when it
+        is a classic panel with that VB script (the fake makes VBScript types of those).
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``, ``OBJECT_NOT_FOUND``.
+            ValidationError: ``NOT_A_PLC`` for a device that is neither, ``NOT_A_CLASSIC_PANEL`` for a Unified panel.
+        """
+        try:
+            self._source(self._project(), device, object_name)  # type: ignore[attr-defined]
+            return "block"
+        except ValidationError as exc:
+            if exc.code != "NOT_A_PLC":
+                raise
+            not_a_plc = exc
+        try:
+            kind, target = self._panel_software(device)  # type: ignore[attr-defined]
+        except ValidationError:
+            raise not_a_plc from None  # neither a PLC nor a panel: refused as a PLC would be, as the fake does
+        if kind == "unified":
+            raise not_a_classic_panel(device)
+        scripts = self._objects(target, "scripts")  # type: ignore[attr-defined]
+        if not any(str(s.Name).casefold() == object_name.casefold() for _, s in scripts):
+            raise NotFoundError(f"'{device}' has no VB script '{object_name}' (an HMI panel's types are made of its "
+                                "VB scripts).", code="OBJECT_NOT_FOUND", details={"objectName": object_name})
+        return "script"
 
     def _one(self, library: str | None, type_name: str, operation: str, act: Any) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
@@ -340,12 +378,39 @@ class LibraryOperations:
         return self._lib_change(library, operation, run)  # type: ignore[attr-defined,no-any-return]
 
     @staticmethod
+    def _version_numbers(t: Any) -> tuple[list[str], str | None, str | None]:
+        """The numbers of ``t``'s versions (lowest first), its default version and its in-work version."""
+        versions = sorted(t.Versions, key=lambda v: parse_version(_number(v)))
+        return ([_number(v) for v in versions],
+                next((_number(v) for v in versions if getattr(v, "IsDefault", False)), None),
+                next((_number(v) for v in versions if _state(v) == IN_WORK), None))
+
+    def _refuse_hmi_type(self, t: Any, device: str, member: str) -> None:
+        """Nothing for a block or UDT type. An HMI type's instance lives on a classic panel: ``device`` is checked
+        as the fake checks it (``NOT_AN_HMI``, ``NOT_A_CLASSIC_PANEL``), then 501: no source shows a member that
+        puts a library type version on a panel.
+
+        Raises:
+            NotSupportedError: ``NO_OPENNESS_EQUIVALENT``.
+        """
+        kind = HMI_LIBRARY_TYPES.get(str(t.GetType().Name))
+        if kind is None:
+            return
+        if self._panel_software(device)[0] == "unified":  # type: ignore[attr-defined]
+            raise not_a_classic_panel(device)
+        raise NotSupportedError(
+            f"'{t.Name}' is a {kind} type, whose instances live on HMI panels; no public source shows an Openness "
+            f"member that puts a library type version on a panel ({member} is for PLC software). Use TIA Portal, or "
+            "the fake backend.", code="NO_OPENNESS_EQUIVALENT", details={"member": member})
+
+    @staticmethod
     def _in_work(t: Any) -> Any:
         return next((v for v in t.Versions if _state(v) == IN_WORK), None)
 
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
+            self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
             software = self._plc_software(project, device)  # type: ignore[attr-defined]
             work = self._in_work(t)
             if work is not None:
@@ -390,7 +455,7 @@ class LibraryOperations:
     def set_default_library_type_version(self, type_name: str, version_number: str,
                                          library: str | None = None) -> LibraryTypeInfo:
         def act(project: Any, t: Any) -> None:
-            version = self._version(t, version_number)
+            version = self._type_version(t, version_number)
             if _state(version) != RELEASED:
                 raise ValidationError(f"{type_name} {version_number} is in work; only a released version can be the "
                                       "default.", code="VERSION_IN_WORK")
@@ -402,11 +467,12 @@ class LibraryOperations:
         def run() -> TypeInstantiation:
             project = self._project()  # type: ignore[attr-defined]
             _, t = self._type(self._library(project, library), type_name)
-            version = self._version(t, version_number) if version_number else next(
+            version = self._type_version(t, version_number) if version_number else next(
                 (v for v in t.Versions if getattr(v, "IsDefault", False)), None)
             if version is None or _state(version) != RELEASED:
                 raise ValidationError(f"{type_name} {version_number or ''} is in work: only released versions are "
                                       "instantiated.", code="VERSION_IN_WORK")
+            self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
             software = self._plc_software(project, device)  # type: ignore[attr-defined]
             before = self._names_in_use(software)  # type: ignore[attr-defined]
             udt = "PlcType" in str(version.GetType().Name)
@@ -436,7 +502,7 @@ class LibraryOperations:
         def run() -> TypeComparison:
             project = self._project()  # type: ignore[attr-defined]
             _, t = self._type(self._library(project, library), type_name)
-            left = self._version(t, left_version, "leftVersion")
+            left = self._type_version(t, left_version, "leftVersion")
             if not hasattr(left, "Export"):
                 raise NotSupportedError(
                     f"Comparing type versions needs LibraryTypeVersion.Export (TIA Portal V21); this is "
@@ -444,7 +510,7 @@ class LibraryOperations:
                     details={"member": "LibraryTypeVersion.Export"})
             left_data = self._export_bytes(left, "library-compare")  # type: ignore[attr-defined]
             if right_version is not None:
-                right_data = self._export_bytes(self._version(t, right_version, "rightVersion"))  # type: ignore[attr-defined]
+                right_data = self._export_bytes(self._type_version(t, right_version, "rightVersion"))  # type: ignore[attr-defined]
                 label = right_version
             else:
                 software = self._plc_software(project, device)  # type: ignore[attr-defined]

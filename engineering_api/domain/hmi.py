@@ -45,6 +45,7 @@ from engineering_api.domain.hmi_values import OPERATIONS as VALUE_OPERATIONS
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan, plural
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.hmi_resources import check_faceplates, faceplate_references
 
 __all__ = ("OPERATIONS", "SECTION")
 
@@ -221,6 +222,8 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
             raise e.AlreadyExistsError(f"The {label} '{existing.name}' exists in '{d.device_name}'. Send overwrite=true "
                                        "to replace it (TIA's ImportOptions.Override).",
                                        code=f"{label.upper().replace(' ', '_')}_EXISTS")
+        if expect == sx.SCREEN and faceplate_references(doc):
+            check_faceplates(doc, ctx.backend.list_hmi_library_types())
         if expect == sx.TAG_TABLE:
             known = {c.name.lower() for c in _connections(ctx, d.device_name)}
             for tag in doc.root.objects(sx.TAG):

@@ -118,7 +118,7 @@ class HmiProjectGraphics(CamelStruct):
 
 
 class HmiLibraryTypes(CamelStruct):
-    """The project library's HMI types; ``note`` says why the list is empty when it is."""
+    """The project library's HMI types; ``note`` says how one is made when the list is empty."""
 
     types: list[HmiLibraryTypeInfo] = []
     note: str = ""
@@ -203,8 +203,9 @@ def _project_graphics(ctx: OperationContext, d: HmiDeviceRef) -> HmiProjectGraph
     return HmiProjectGraphics(device_name=d.device_name, graphics=ctx.backend.list_hmi_project_graphics(d.device_name))
 
 
-_EMPTY_LIBRARY = ("The project library holds no HMI types (faceplates, VB script types). The fake's project library "
-                  "models block and UDT types only; over Openness the list is read from ProjectLibrary.TypeFolder.")
+_EMPTY_LIBRARY = ("The project library holds no HMI types (faceplates, VB script types). A classic panel's VB script "
+                  "becomes one with POST /api/project/library/types/versions {action: create, deviceName: <panel>, "
+                  "objectName: <script>}; over Openness the list is read from ProjectLibrary.TypeFolder.")
 
 
 def _library_types(ctx: OperationContext, _: NoInput) -> HmiLibraryTypes:
@@ -359,15 +360,18 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             name="hmi.library-types.get", summary="Get details of a specific HMI library type.", section=SECTION,
             handler=_library_type, input=LibraryTypeRef, output=HmiLibraryTypeInfo,
             route=RouteSpec("GET", f"{HMI}/library-types/{{typeName}}"), mutating=False, errors=_NEEDS_HMI,
-            description="An HMI type of the project library (faceplate, VB script type) with its versions; 404 "
-                        "LIBRARY_TYPE_NOT_FOUND naming the types there are.",
+            description="An HMI type of the project library (faceplate, VB script type) with its versions, default and "
+                        "in-work version and instances on the project's panels; 404 LIBRARY_TYPE_NOT_FOUND naming "
+                        "the HMI types there are (a PLC type is not one). Made, versioned and deleted through "
+                        "/api/project/library/types (a classic panel's VB script becomes a VBScript type).",
         ),
         Operation(
             name="hmi.library-types.detailed", summary="Get all HMI library types with full details across all devices.",
             section=SECTION, handler=_library_types, input=NoInput, output=HmiLibraryTypes,
             route=RouteSpec("GET", "/api/hmi/library-types/detailed"), mutating=False,
             errors=(e.NoProjectOpenError, e.PortalUnavailableError),
-            description="The project library's HMI types; an empty list carries a note saying why.",
+            description="The project library's HMI types with their versions and instances; an empty list carries a "
+                        "note saying how one is made.",
         ),
         Operation(
             name="hmi.unified.summary", summary="Get a unified summary of all HMI configurations across devices.",

@@ -78,8 +78,9 @@ class InstantiateMasterCopyInput(CamelStruct, kw_only=True):
 
 
 class VersionInput(CamelStruct, kw_only=True):
-    """``create`` a type from a FB/FC/UDT (deviceName, objectName), ``edit`` it (a new in-work version, its test
-    instance in deviceName), ``release`` the in-work version (optional versionNumber) or ``discard`` it."""
+    """``create`` a type from a FB/FC/UDT of a PLC or a VB script of a classic HMI panel (deviceName, objectName),
+    ``edit`` it (a new in-work version, its test instance in deviceName), ``release`` the in-work version (optional
+    versionNumber) or ``discard`` it."""
 
     type_name: str | None = None
     action: str = "edit"
@@ -139,8 +140,9 @@ def _action(d: VersionInput) -> str:
 def _version(ctx: OperationContext, d: VersionInput) -> LibraryTypeInfo:
     action, b = _action(d), ctx.backend
     if action == "create":
-        device = _field(d.device_name, "deviceName", "to make a type (the PLC of the block or UDT)")
-        name = _field(d.object_name or d.type_name, "objectName", "to make a type (the block or UDT)")
+        device = _field(d.device_name, "deviceName", "to make a type (the PLC of the block or UDT, the panel of the "
+                                                     "VB script)")
+        name = _field(d.object_name or d.type_name, "objectName", "to make a type (the block, UDT or VB script)")
         return b.create_library_type(device, name, folder=d.folder, comment=d.comment)
     type_name = _field(d.type_name, "typeName", f"for '{action}'")
     if action == "edit":
@@ -314,9 +316,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_version, input=VersionInput, output=LibraryTypeInfo, route=RouteSpec("POST", f"{BASE}/types/versions"),
         errors=_ERRORS, destructive=True, preview=_preview_version,
         example={"typeName": "Motor", "action": "edit", "deviceName": "PLC_1"},
-        description="action: create (a type of objectName in deviceName, 0.0.1 released; types are made along for "
-                    "the UDTs and blocks it uses) | edit (a new in-work version, 409 IN_WORK_VERSION_EXISTS when one "
-                    "exists; its test instance in deviceName is the one instance that can be changed) | release (the "
+        description="action: create (a type of objectName in deviceName, 0.0.1 released: a FB, FC or UDT of a PLC, "
+                    "types made along for the UDTs and blocks it uses; or a VB script of a classic HMI panel, a "
+                    "VBScript type whose instances are the panels' scripts of its name) | edit (a new in-work "
+                    "version, 409 IN_WORK_VERSION_EXISTS when one exists; its test instance in deviceName is the one instance that can be changed) | release (the "
                     "test instance's content; it becomes the default and every instance is updated; versionNumber "
                     "must be above the others) | discard.",
     ),

@@ -27,6 +27,7 @@ namespace StandIn.Control
             ProcessHandleDisposals = 0;
             Faults.Clear();
             CompilerScript.Clear();
+            LibraryTypes.Clear();
             Program.ImportLog.Clear();
         }
 

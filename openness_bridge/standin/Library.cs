@@ -1,6 +1,6 @@
 // Stand-in for Siemens.Engineering.Library: the project library's master copy folders and master copies of blocks
-// and PLC data types, pasted with PlcBlockComposition/PlcTypeComposition.CreateFrom(MasterCopy); the type folder is
-// there but holds no types (V19 Openness cannot make one of a project block). Sources of every public member:
+// and PLC data types, pasted with PlcBlockComposition/PlcTypeComposition.CreateFrom(MasterCopy); the type folder
+// holds only types a test seeds (StandIn.Control.LibraryTypes: V19 Openness cannot make one of a project object). Sources of every public member:
 // openness_bridge/README.md, "Libraries". Kept in the project file as records (LibraryPart), so a transaction
 // rolls it back and a save keeps it.
 using System;
@@ -199,27 +199,67 @@ namespace Siemens.Engineering.Library.MasterCopies
 
 namespace Siemens.Engineering.Library.Types
 {
-    // The stand-in's type folder is empty: Openness V19 has no member that makes a type of a project block.
+    // Openness V19 has no member that makes a type of a project object, so the stand-in's type folder holds only
+    // the types a test puts in the project library as TIA's UI would (StandIn.Control.LibraryTypes), read-only.
     public sealed class LibraryTypeSystemFolder
     {
         private readonly LibraryOwner _project;
         internal LibraryTypeSystemFolder(LibraryOwner project) { _project = project; }
         public string Name { get { _project.Live(); return "Types"; } }
-        public LibraryTypeComposition Types { get { _project.Live(); return new LibraryTypeComposition(); } }
+        public LibraryTypeComposition Types { get { _project.Live(); return new LibraryTypeComposition(_project); } }
         public LibraryTypeUserFolderComposition Folders { get { _project.Live(); return new LibraryTypeUserFolderComposition(); } }
     }
 
-    public sealed class LibraryType
+    public enum LibraryTypeVersionState { InWork, Committed }
+
+    /// <summary>A type; HMI types are its subclasses (FaceplateLibraryType, VBScriptLibraryType), as in
+    /// Siemens.Engineering where the bridge tells them apart by class.</summary>
+    public class LibraryType
     {
-        internal LibraryType() { }
-        public string Name { get { return ""; } }
+        internal readonly StandIn.Control.LibraryTypeSeed Seed;
+        internal LibraryType(StandIn.Control.LibraryTypeSeed seed) { Seed = seed; }
+        public string Name { get { return Seed.Name; } }
+        public LibraryTypeVersionComposition Versions { get { return new LibraryTypeVersionComposition(this); } }
+    }
+
+    public sealed class LibraryTypeVersion
+    {
+        private readonly string _number;
+        internal LibraryTypeVersion(LibraryType parent, string number, bool inWork)
+        {
+            Parent = parent; _number = number; State = inWork ? LibraryTypeVersionState.InWork : LibraryTypeVersionState.Committed;
+        }
+        public LibraryType Parent { get; private set; }
+        public System.Version VersionNumber { get { return new System.Version(_number); } }
+        public LibraryTypeVersionState State { get; private set; }
+        public bool IsDefault { get { return _number == Parent.Seed.DefaultVersion; } }
+        public string Author { get { return "stand-in"; } }
+        // No instance of a seeded type is linked to a project object.
+        public IList<object> FindInstances(object scope) { return new List<object>(); }
+    }
+
+    public sealed class LibraryTypeVersionComposition : IEnumerable<LibraryTypeVersion>
+    {
+        private readonly LibraryType _type;
+        internal LibraryTypeVersionComposition(LibraryType type) { _type = type; }
+        public IEnumerator<LibraryTypeVersion> GetEnumerator()
+        {
+            return _type.Seed.Versions.Select(v => new LibraryTypeVersion(_type, v.Key, v.Value)).ToList().GetEnumerator();
+        }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class LibraryTypeComposition : IEnumerable<LibraryType>
     {
-        internal LibraryTypeComposition() { }
-        public LibraryType Find(string name) { return null; }
-        public IEnumerator<LibraryType> GetEnumerator() { return new List<LibraryType>().GetEnumerator(); }
+        private readonly LibraryOwner _owner;
+        internal LibraryTypeComposition(LibraryOwner owner) { _owner = owner; }
+        private List<LibraryType> All()
+        {
+            if (!(_owner is ProjectLibraryOwner)) return new List<LibraryType>();
+            return StandIn.Control.LibraryTypes.Seeded.Select(StandIn.Control.LibraryTypes.Make).ToList();
+        }
+        public LibraryType Find(string name) { return All().FirstOrDefault(t => t.Name == name); }
+        public IEnumerator<LibraryType> GetEnumerator() { return All().GetEnumerator(); }
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
@@ -230,6 +270,22 @@ namespace Siemens.Engineering.Library.Types
         internal LibraryTypeUserFolderComposition() { }
         public IEnumerator<LibraryTypeUserFolder> GetEnumerator() { return new List<LibraryTypeUserFolder>().GetEnumerator(); }
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+}
+
+namespace Siemens.Engineering.Hmi.Faceplate
+{
+    public sealed class FaceplateLibraryType : LibraryType
+    {
+        internal FaceplateLibraryType(LibraryTypeSeed seed) : base(seed) { }
+    }
+}
+
+namespace Siemens.Engineering.Hmi.RuntimeScripting
+{
+    public sealed class VBScriptLibraryType : LibraryType
+    {
+        internal VBScriptLibraryType(LibraryTypeSeed seed) : base(seed) { }
     }
 }
 
@@ -345,6 +401,46 @@ namespace StandIn.Control
                 Xml = Convert.FromBase64String(fields[7]),
             });
             return true;
+        }
+    }
+}
+
+namespace StandIn.Control
+{
+    /// <summary>A type a test puts in the project library, as TIA's UI makes one (Openness V19 cannot):
+    /// its class (<c>LibraryType</c>, <c>FaceplateLibraryType</c>, <c>VBScriptLibraryType</c>), name, versions
+    /// (number → in work) and default version.</summary>
+    public sealed class LibraryTypeSeed
+    {
+        internal string Kind = "LibraryType";
+        internal string Name = "";
+        internal string DefaultVersion = "";
+        internal readonly List<KeyValuePair<string, bool>> Versions = new List<KeyValuePair<string, bool>>();
+    }
+
+    /// <summary>Test-only: the project library's types (every project's, until <see cref="Machine.Reset"/>).</summary>
+    public static class LibraryTypes
+    {
+        internal static readonly List<LibraryTypeSeed> Seeded = new List<LibraryTypeSeed>();
+
+        /// <summary>Add a type; <paramref name="versions"/> is "0.0.1,0.0.2*" (a star marks the in-work one), the
+        /// default is the highest released one.</summary>
+        public static void Add(string kind, string name, string versions)
+        {
+            var seed = new LibraryTypeSeed { Kind = kind, Name = name };
+            foreach (var part in versions.Split(','))
+                seed.Versions.Add(new KeyValuePair<string, bool>(part.TrimEnd('*'), part.EndsWith("*", StringComparison.Ordinal)));
+            seed.DefaultVersion = seed.Versions.Where(v => !v.Value).Select(v => v.Key).LastOrDefault() ?? "";
+            Seeded.Add(seed);
+        }
+
+        public static void Clear() { Seeded.Clear(); }
+
+        internal static LibraryType Make(LibraryTypeSeed seed)
+        {
+            if (seed.Kind == "FaceplateLibraryType") return new Siemens.Engineering.Hmi.Faceplate.FaceplateLibraryType(seed);
+            if (seed.Kind == "VBScriptLibraryType") return new Siemens.Engineering.Hmi.RuntimeScripting.VBScriptLibraryType(seed);
+            return new LibraryType(seed);
         }
     }
 }

@@ -18,6 +18,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort
+from engineering_api.backend.areas.library import TypeInstance
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -86,12 +87,18 @@ class HmiProjectGraphicInfo(CamelStruct):
 
 
 class HmiLibraryTypeInfo(CamelStruct):
-    """An HMI type of the project library: its kind (``Faceplate``, ``VBScript``…), folder and versions."""
+    """An HMI type of the project library: its kind (``Faceplate``, ``VBScript``…), folder and versions (lowest
+    first), which of them is the default and which is in work, and its instances on the project's panels."""
 
     name: str
     kind: str
     folder: str = ""
     versions: list[str] = []
+    default_version: str | None = None
+    in_work_version: str | None = None
+    instances: list[TypeInstance] = []
+    """On the fake: a VB script type's instances are the panels' scripts of its name; a faceplate type's are the
+    screens' faceplate instances naming it (``Screen/Object``). Over Openness empty: not searched on panels."""
 
 
 class HmiResourcePort(HmiGraphicsPort, ABC):
@@ -162,4 +169,4 @@ class HmiResourcePort(HmiGraphicsPort, ABC):
 
     @abstractmethod
     def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
-        """The HMI types of the project library (empty while it holds none)."""
+        """The HMI types of the project library (empty while it holds none); PLC types are not listed."""

@@ -78,7 +78,8 @@ class LibraryTypeInfo(CamelStruct, kw_only=True):
 
     name: str
     kind: str
-    """``FB``, ``FC`` or ``UDT``."""
+    """``FB``, ``FC`` or ``UDT``; an HMI type's kind (``VBScript``, ``Faceplate``…,
+    :data:`engineering_api.rules.hmi_resources.HMI_LIBRARY_TYPES`), whose instances are objects of HMI panels."""
     folder: str = ""
     default_version: str | None = None
     in_work_version: str | None = None
@@ -218,7 +219,8 @@ class LibraryPort(GlobalLibraryPort, ABC):
     ) -> LibraryTypeInfo:
         """A type from a FB, FC or UDT of ``device`` (version 0.0.1, released); the object becomes its instance.
 
-        Types are created along for the user types and blocks it uses that are not types yet.
+        Types are created along for the user types and blocks it uses that are not types yet. On a classic HMI
+        panel ``object_name`` is a VB script, which becomes a ``VBScript`` type.
 
         Raises:
             NotFoundError: ``OBJECT_NOT_FOUND``, ``DEVICE_NOT_FOUND``.
