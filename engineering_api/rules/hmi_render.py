@@ -30,8 +30,22 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from engineering_api.rules.hmi_draw import (
+    BLACK,
+    MAX_SIDE,
+    WHITE,
+    StyledItem,
+    check_size,
+    color_of,
+    draw_box,
+    draw_clipped,
+    draw_ellipse,
+    draw_outline,
+    int_of,
+    to_png,
+)
 from simatic_xml import hmi as sx
 
 __all__ = ("NO_VALUE", "format_value", "item_picture", "item_tags", "list_text", "render_screen", "screen_items_deep",
@@ -39,53 +53,6 @@ __all__ = ("NO_VALUE", "format_value", "item_picture", "item_tags", "list_text",
 
 NO_VALUE = "###"
 """What an I/O field shows when its tag's value cannot be read (no simulated PLC, internal tag, read error)."""
-_WHITE, _BLACK, _GREY = (255, 255, 255), (0, 0, 0), (150, 150, 150)
-_FONT_SIZE = 13
-_MAX_SIDE = 4096
-"""A larger screen (or a hostile document) is refused rather than allocated."""
-
-# TIA's defaults for a new item of each kind where the document leaves an attribute out (WinCC's "Default" style).
-_DEFAULTS: dict[str, dict[str, str]] = {
-    "Rectangle": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "BorderColor": "0, 0, 0", "BorderWidth": "1"},
-    "Ellipse": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "BorderColor": "0, 0, 0", "BorderWidth": "1"},
-    "Circle": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "BorderColor": "0, 0, 0", "BorderWidth": "1"},
-    "TextField": {"BackFillStyle": "Transparent", "ForeColor": "0, 0, 0", "BorderWidth": "0",
-                  "HorizontalAlignment": "Left"},
-    "IOField": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "ForeColor": "0, 0, 0",
-                "BorderColor": "0, 0, 0", "BorderWidth": "1", "HorizontalAlignment": "Right"},
-    "SymbolicIOField": {"BackFillStyle": "Solid", "BackColor": "255, 255, 255", "ForeColor": "0, 0, 0",
-                        "BorderColor": "0, 0, 0", "BorderWidth": "1", "HorizontalAlignment": "Left"},
-    "Button": {"BackFillStyle": "Solid", "BackColor": "239, 240, 241", "ForeColor": "0, 0, 0",
-               "BorderColor": "71, 73, 87", "BorderWidth": "1", "HorizontalAlignment": "Center"},
-    "Line": {"LineColor": "0, 0, 0", "LineWidth": "1"},
-}
-
-
-def _color(text: str | None, default: tuple[int, int, int] | None) -> tuple[int, int, int] | None:
-    """``"255, 0, 0"`` (TIA's form) or ``#FF0000``; ``default`` when absent or not a colour."""
-    if not text:
-        return default
-    text = text.strip()
-    try:
-        if text.startswith("#") and len(text) == 7:
-            return int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16)
-        parts = [int(p) for p in text.split(",")]
-    except ValueError:
-        return default
-    if len(parts) == 4:  # ARGB, as some versions write it: the alpha first
-        parts = parts[1:]
-    if len(parts) != 3 or any(not 0 <= p <= 255 for p in parts):
-        return default
-    return parts[0], parts[1], parts[2]
-
-
-def _int(text: str | None, default: int = 0) -> int:
-    try:
-        return int(float(text)) if text is not None and text.strip() else default
-    except ValueError:
-        return default
-
-
 def tag_name(link: str) -> str:
     """An HMI tag reference as a name: TIA may write it quoted (``"Motor_speed"``)."""
     text = link.strip()
@@ -180,7 +147,7 @@ def _picture(data: bytes, box: tuple[int, int, int, int], stretch: bool) -> Imag
     damaged data, or more pixels than a screen may have)."""
     try:
         with Image.open(io.BytesIO(data)) as picture:
-            if picture.width > _MAX_SIDE or picture.height > _MAX_SIDE:
+            if picture.width > MAX_SIDE or picture.height > MAX_SIDE:
                 return None
             image = picture.convert("RGBA")
     except (OSError, ValueError, Image.DecompressionBombError):
@@ -188,46 +155,6 @@ def _picture(data: bytes, box: tuple[int, int, int, int], stretch: bool) -> Imag
     width, height = box[2] - box[0] + 1, box[3] - box[1] + 1
     return image.resize((width, height)) if stretch else image.crop((0, 0, min(width, image.width),
                                                                      min(height, image.height)))
-
-
-class _Item:
-    """An item's attributes with TIA's defaults for its kind."""
-
-    def __init__(self, obj: sx.HmiObject, values: Mapping[str, Any]) -> None:
-        self.obj = obj
-        self.kind = obj.element.removeprefix("Hmi.Screen.")
-        self._defaults = _DEFAULTS.get(self.kind, {})
-        self._animated = _appearance(obj, values)
-
-    def attr(self, name: str) -> str | None:
-        if name in self._animated:
-            return self._animated[name]
-        value = self.obj.attr(name)
-        return value if value is not None else self._defaults.get(name)
-
-    def box(self) -> tuple[int, int, int, int]:
-        left, top = _int(self.attr("Left")), _int(self.attr("Top"))
-        radius = _int(self.attr("Radius"))
-        width = _int(self.attr("Width"), 2 * radius)
-        height = _int(self.attr("Height"), 2 * radius)
-        return left, top, left + max(width, 1) - 1, top + max(height, 1) - 1
-
-    def fill(self) -> tuple[int, int, int] | None:
-        if (self.attr("BackFillStyle") or "Solid").lower() == "transparent":
-            return None
-        return _color(self.attr("BackColor"), _WHITE)
-
-    def border(self) -> tuple[tuple[int, int, int] | None, int]:
-        width = _int(self.attr("BorderWidth"), 0)
-        return (_color(self.attr("BorderColor"), _BLACK) if width > 0 else None), width
-
-    def font(self) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-        size = _FONT_SIZE
-        for font in self.obj.objects("Hmi.Globalization.MultiLingualFont"):
-            for entry in font.objects("Hmi.Globalization.FontItem"):
-                size = _int(entry.attr("FontSize"), size) or size
-                break
-        return ImageFont.load_default(size=max(6, min(size, 200)))
 
 
 def format_value(value: Any, pattern: str | None = None, data_format: str | None = None) -> str:
@@ -261,54 +188,16 @@ def format_value(value: Any, pattern: str | None = None, data_format: str | None
     return f"+{text}" if signed else text
 
 
-def _text_position(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, font: Any,
-                   horizontal: str, vertical: str, margin: int) -> tuple[float, float]:
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-    width, height = right - left, bottom - top
-    x0, y0, x1, y1 = box
-    if horizontal.lower() == "right":
-        x = x1 - margin - width
-    elif horizontal.lower() == "center":
-        x = (x0 + x1 - width) / 2
-    else:
-        x = x0 + margin
-    if vertical.lower() == "top":
-        y = y0 + margin
-    elif vertical.lower() == "bottom":
-        y = y1 - margin - height
-    else:
-        y = (y0 + y1 - height) / 2
-    return x - left, y - top
-
-
-def _draw_box(draw: ImageDraw.ImageDraw, item: _Item, text: str | None) -> None:
-    """A filled, bordered box with a text in it: rectangles, text fields, I/O fields, buttons."""
-    box = item.box()
-    color, width = item.border()
-    radius = _int(item.attr("CornerRadius"), 0)
-    fill = item.fill()
-    if fill is not None or color is not None:
-        draw.rounded_rectangle(box, radius=radius, fill=fill, outline=color, width=width or 1) if radius else \
-            draw.rectangle(box, fill=fill, outline=color, width=width or 1)
-    if text:
-        font = item.font()
-        margin = width + 2
-        x, y = _text_position(draw, box, text, font, item.attr("HorizontalAlignment") or "Left",
-                              item.attr("VerticalAlignment") or "Middle", margin)
-        # Clipped to the item, as Runtime clips a text that does not fit
-        draw.text((x, y), text, fill=_color(item.attr("ForeColor"), _BLACK), font=font)
-
-
 def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject, values: Mapping[str, Any],
                text_lists: Mapping[str, Sequence[Any]], graphics: Mapping[str, bytes]) -> None:
-    item = _Item(obj, values)
+    item = StyledItem(obj, _appearance(obj, values))
     if (item.attr("Visible") or "true").lower() == "false":
         return
     kind = item.kind
     if kind == "Group":
         return  # its members follow it in screen_items_deep
     if kind in ("Rectangle", "TextField", "Button"):
-        _clipped(image, item, lambda d: _draw_box(d, item, sx.item_text(obj)))
+        draw_clipped(image, item, lambda d: draw_box(d, item, sx.item_text(obj)))
     elif kind in ("IOField", "SymbolicIOField"):
         tag = sx.item_tag(obj)
         value = values.get(tag_name(tag).lower()) if tag else None
@@ -316,67 +205,26 @@ def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject,
         entries = text_lists.get((obj.link("TextList") or "").lower()) if kind == "SymbolicIOField" else None
         if entries is not None and value is not None:
             text = list_text(entries, value) or ""
-        _clipped(image, item, lambda d: _draw_box(d, item, text))
+        draw_clipped(image, item, lambda d: draw_box(d, item, text))
     elif kind == "GraphicView":
         name = item_picture(obj)
         data = graphics.get(name.lower()) if name else None
         box = item.box()
         picture = _picture(data, box, (item.attr("AutoSizing") or "StretchPicture") == "StretchPicture") if data else None
         if picture is None:
-            draw.rectangle(box, outline=_GREY, width=1)
-            draw.text((box[0] + 2, box[1] + 2), name or kind, fill=_GREY, font=ImageFont.load_default(size=10))
+            draw_outline(draw, box, name or kind)
         else:
             image.paste(picture, box[:2], picture)
     elif kind in ("Ellipse", "Circle"):
-        color, width = item.border()
-        draw.ellipse(item.box(), fill=item.fill(), outline=color, width=width or 1)
+        draw_ellipse(draw, item)
     elif kind == "Line":
-        x0, y0 = _int(item.attr("StartLeft"), _int(item.attr("Left"))), _int(item.attr("StartTop"), _int(item.attr("Top")))
-        x1 = _int(item.attr("EndLeft"), x0 + _int(item.attr("Width")))
-        y1 = _int(item.attr("EndTop"), y0 + _int(item.attr("Height")))
-        draw.line((x0, y0, x1, y1), fill=_color(item.attr("LineColor") or item.attr("ForeColor"), _BLACK),
-                  width=max(1, _int(item.attr("LineWidth"), 1)))
+        x0, y0 = int_of(item.attr("StartLeft"), int_of(item.attr("Left"))), int_of(item.attr("StartTop"), int_of(item.attr("Top")))
+        x1 = int_of(item.attr("EndLeft"), x0 + int_of(item.attr("Width")))
+        y1 = int_of(item.attr("EndTop"), y0 + int_of(item.attr("Height")))
+        draw.line((x0, y0, x1, y1), fill=color_of(item.attr("LineColor") or item.attr("ForeColor"), BLACK),
+                  width=max(1, int_of(item.attr("LineWidth"), 1)))
     else:
-        box = item.box()
-        draw.rectangle(box, outline=_GREY, width=1)
-        draw.text((box[0] + 2, box[1] + 2), kind, fill=_GREY, font=ImageFont.load_default(size=10))
-
-
-def _clipped(image: Image.Image, item: _Item, paint: Any) -> None:
-    """Paint an item on its own tile and paste it, so its text never spills over its neighbours."""
-    x0, y0, x1, y1 = item.box()
-    x0c, y0c = max(x0, 0), max(y0, 0)
-    x1c, y1c = min(x1, image.width - 1), min(y1, image.height - 1)
-    if x1c < x0c or y1c < y0c:
-        return
-    tile = image.crop((x0c, y0c, x1c + 1, y1c + 1))
-    draw = ImageDraw.Draw(tile)
-    # the item's coordinates shifted into the tile
-    shifted = _Shifted(draw, x0c, y0c)
-    paint(shifted)
-    image.paste(tile, (x0c, y0c))
-
-
-class _Shifted:
-    """An ImageDraw whose coordinates are the screen's, drawing onto a tile that starts at (dx, dy)."""
-
-    def __init__(self, draw: ImageDraw.ImageDraw, dx: int, dy: int) -> None:
-        self._draw, self._dx, self._dy = draw, dx, dy
-
-    def _box(self, box: Any) -> tuple[int, int, int, int]:
-        return box[0] - self._dx, box[1] - self._dy, box[2] - self._dx, box[3] - self._dy
-
-    def rectangle(self, box: Any, **kwargs: Any) -> None:
-        self._draw.rectangle(self._box(box), **kwargs)
-
-    def rounded_rectangle(self, box: Any, **kwargs: Any) -> None:
-        self._draw.rounded_rectangle(self._box(box), **kwargs)
-
-    def textbbox(self, xy: Any, text: str, **kwargs: Any) -> tuple[float, float, float, float]:
-        return self._draw.textbbox(xy, text, **kwargs)
-
-    def text(self, xy: Any, text: str, **kwargs: Any) -> None:
-        self._draw.text((xy[0] - self._dx, xy[1] - self._dy), text, **kwargs)
+        draw_outline(draw, item.box(), kind)
 
 
 def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None,
@@ -391,17 +239,13 @@ def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None,
         ValueError: the screen has no size, or one larger than 4096 pixels a side.
     """
     root = doc.root
-    width, height = _int(root.attr("Width")), _int(root.attr("Height"))
-    if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
-        raise ValueError(f"the screen '{root.name}' is {width}x{height}; a screen is drawn when both sides are "
-                         f"1..{_MAX_SIDE} pixels")
+    width, height = int_of(root.attr("Width")), int_of(root.attr("Height"))
+    check_size(root.name, width, height)
     lowered = {name.lower(): value for name, value in (values or {}).items()}
-    image = Image.new("RGB", (width, height), _color(root.attr("BackColor"), _WHITE))
+    image = Image.new("RGB", (width, height), color_of(root.attr("BackColor"), WHITE))
     draw = ImageDraw.Draw(image)
     lists = {name.lower(): entries for name, entries in (text_lists or {}).items()}
     pictures = {name.lower(): data for name, data in (graphics or {}).items()}
     for obj in screen_items_deep(root, visible_only=True):
         _draw_item(image, draw, obj, lowered, lists, pictures)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
-    return out.getvalue()
+    return to_png(image)

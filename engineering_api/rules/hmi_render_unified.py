@@ -9,21 +9,21 @@ are outlined in grey with their class name, as unknown classic items are.
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from engineering_api.rules.hmi_render import (
-    _GREY,
-    _MAX_SIDE,
-    _WHITE,
-    NO_VALUE,
-    _clipped,
-    _draw_box,
-    _Item,
-    format_value,
+from engineering_api.rules.hmi_draw import (
+    WHITE,
+    StyledItem,
+    check_size,
+    draw_box,
+    draw_clipped,
+    draw_ellipse,
+    draw_outline,
+    to_png,
 )
+from engineering_api.rules.hmi_render import NO_VALUE, format_value
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
@@ -40,9 +40,9 @@ UNIFIED_KINDS = {
 """Unified item classes drawn as the classic kind of the same look."""
 
 
-def _as_classic(item: UnifiedScreenItem, kind: str) -> _Item:
+def _as_classic(item: UnifiedScreenItem, kind: str) -> StyledItem:
     box = [("Left", str(item.left)), ("Top", str(item.top)), ("Width", str(item.width)), ("Height", str(item.height))]
-    return _Item(sx.HmiObject(element=f"Hmi.Screen.{kind}", attributes=box), {})
+    return StyledItem(sx.HmiObject(element=f"Hmi.Screen.{kind}", attributes=box))
 
 
 def render_unified_screen(screen: UnifiedScreen, values: Mapping[str, Any] | None = None) -> bytes:
@@ -53,18 +53,15 @@ def render_unified_screen(screen: UnifiedScreen, values: Mapping[str, Any] | Non
         ValueError: the screen has no size, or one larger than 4096 pixels a side.
     """
     width, height = screen.width, screen.height
-    if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
-        raise ValueError(f"the screen '{screen.name}' is {width}x{height}; a screen is drawn when both sides are "
-                         f"1..{_MAX_SIDE} pixels")
+    check_size(screen.name, width, height)
     lowered = {name.lower(): value for name, value in (values or {}).items()}
-    image = Image.new("RGB", (width, height), _WHITE)
+    image = Image.new("RGB", (width, height), WHITE)
     draw = ImageDraw.Draw(image)
     for item in screen.items:
         kind = UNIFIED_KINDS.get(item.type)
         if kind is None:
             box = (item.left, item.top, item.left + max(item.width, 1) - 1, item.top + max(item.height, 1) - 1)
-            draw.rectangle(box, outline=_GREY, width=1)
-            draw.text((box[0] + 2, box[1] + 2), item.type, fill=_GREY, font=ImageFont.load_default(size=10))
+            draw_outline(draw, box, item.type)
             continue
         classic = _as_classic(item, kind)
         if kind == "IOField":
@@ -73,10 +70,7 @@ def render_unified_screen(screen: UnifiedScreen, values: Mapping[str, Any] | Non
         else:
             text = item.text
         if kind in ("Ellipse", "Circle"):
-            color, line = classic.border()
-            draw.ellipse(classic.box(), fill=classic.fill(), outline=color, width=line or 1)
+            draw_ellipse(draw, classic)
         else:
-            _clipped(image, classic, lambda d, c=classic, t=text: _draw_box(d, c, t))
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
-    return out.getvalue()
+            draw_clipped(image, classic, lambda d, c=classic, t=text: draw_box(d, c, t))
+    return to_png(image)
