@@ -54,13 +54,6 @@ def _source_kind(obj: ProgramObject) -> str:
     return _SOURCE_KIND.get(obj.kind, "Block")
 
 
-def _find_object(software: PlcSoftware, name: str) -> ProgramObject | None:
-    for table in (software.blocks, software.types, software.tag_tables):
-        if name in table:
-            return table[name]
-    return None
-
-
 def _deps(software: PlcSoftware, obj: ProgramObject) -> list[ProgramObject]:
     """The FBs, FCs and UDTs an object uses (interface types, multi-instances, calls at its last compile)."""
     names = dict.fromkeys([*obj.uses_types, *obj.calls])
@@ -158,7 +151,7 @@ class LibraryOperations:
             ValidationError: ``NOT_A_PLC``.
         """
         _, software = self._software(project, device)  # type: ignore[attr-defined]
-        obj = _find_object(software, name)
+        obj = software.find(name)
         if obj is None:
             raise NotFoundError(f"'{device}' has no {what} '{name}'.", code="OBJECT_NOT_FOUND")
         return software, obj

@@ -37,7 +37,7 @@ from fakes.library_hmi import (
     new_script_type,
     script_source,
 )
-from fakes.library_ops import LibraryOperations, _deps, _find_object
+from fakes.library_ops import LibraryOperations, _deps
 from fakes.type_ops import is_consistent
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ class LibraryTypeOperations(LibraryOperations):
             ValidationError: ``TYPE_INCONSISTENT``, ``DEPENDENCY_NOT_A_TYPE``, ``DEPENDENCY_IN_WORK``.
         """
         software = project.devices[device].software
-        obj = _find_object(software, name)
+        obj = software.find(name)
         if not is_consistent(software, obj):
             raise ValidationError(f"The test instance '{name}' in '{device}' is inconsistent; compile it before "
                                   "releasing.", code="TYPE_INCONSISTENT")

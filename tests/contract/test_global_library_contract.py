@@ -17,8 +17,9 @@ from engineering_api.backend.port import EngineeringBackend
 from tests.contract.conftest import CPU, open_plc_project
 from tests.contract.test_library_contract import FB, OB, UDT, _import
 
-_NO_TYPES = ("the library's types come from create_library_type, which Openness does not offer before V21 (501 "
-             "NO_OPENNESS_EQUIVALENT), and the stand-in's type folder is empty")
+_NO_TYPES = ("the test makes its types with create_library_type, which Openness does not offer before V21 (501 "
+             "NO_OPENNESS_EQUIVALENT, tested below); the bridge's version calls on types seeded into the stand-in are "
+             "covered by tests/contract/test_hmi_library_types_contract.py")
 BRIDGE_PENDING: dict[str, str] = {"test_types_between_project_and_global_library": _NO_TYPES}
 """Tests that cannot run on the bridge yet (test name -> reason)."""
 
