@@ -10,9 +10,9 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
-from engineering_api.farm.dispatch import bound_caller
 from engineering_api.jobs.operations import Operation, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
+from engineering_api.lib.caller import DEFAULT_SESSION, current_caller
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
 
@@ -86,7 +86,8 @@ def _status(ctx: OperationContext, _: None) -> FarmStatus:
     farm = _farm(ctx)
     if farm is None:
         return FarmStatus(mode="embedded")
-    caller = bound_caller()  # handlers run on the caller's own worker thread
+    # the request's caller, as the dispatcher names it (this handler runs off the TIA workers: needs_tia)
+    caller = current_caller.get() or DEFAULT_SESSION
     agents = []
     for record in farm.registry.agents():
         holder = farm.registry.claimed_by(record.name)
@@ -148,8 +149,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="farm.agents", summary="The farm's agents: TIA versions, open project, current call and heartbeat.",
         section=SECTION, handler=_status, input=None, output=FarmStatus,
-        route=RouteSpec("GET", "/api/farm/agents"), mutating=False,
-        description="Not a T-IA Connect route. Embedded: mode 'embedded' and no agents.",
+        route=RouteSpec("GET", "/api/farm/agents"), mutating=False, needs_tia=False,
+        description="Not a T-IA Connect route. Embedded: mode 'embedded' and no agents. Answers at once, also "
+                    "while the caller's own long call runs on its agent.",
     ),
     Operation(
         name="farm.agents.release",

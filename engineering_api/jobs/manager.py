@@ -151,8 +151,12 @@ class JobManager:
         return context
 
     async def run_inline(self, operation: Operation[Any, Any], data: Any) -> Any:
-        """Run a short operation on the worker without recording a job."""
+        """Run a short operation on the worker without recording a job (one that needs no TIA on a thread of its
+        own: :attr:`Operation.needs_tia`)."""
         context = self._context()
+        if not operation.needs_tia:
+            return await asyncio.wait_for(asyncio.to_thread(operation.handler, context, data),
+                                          timeout=self.settings.call_timeout_seconds)
         return await self._worker.call(
             lambda: self._handle(operation, context, data),
             timeout=self.settings.call_timeout_seconds,

@@ -157,6 +157,10 @@ class Operation(Generic[I, O]):
     client_path_context: dict[str, str] = field(default_factory=dict)
     """Path parameters of a client path that are not input fields, with why they are not used (the client puts
     the device it was invoked on into a path whose operation needs none); they are documented, not used."""
+    needs_tia: bool = True
+    """False for an operation that never reaches TIA (it reads the service's own state, such as the farm's agent
+    registry): it runs on a thread of its own instead of queueing behind the caller's TIA calls, so a caller whose
+    long call is running can still see, for one, what the farm is doing. Such an operation cannot be mutating."""
     message: Callable[[Any], str] | None = None
     """The success envelope's ``message`` from the result (default ``<name> succeeded``): T-IA Connect's client
     shows it as the outcome of source-control merge, push and pull."""
@@ -346,8 +350,8 @@ class OperationRegistry:
         """Register operations.
 
         Raises:
-            ValueError: a name or route is already registered; a destructive operation has no preview, or a read
-                is marked destructive.
+            ValueError: a name or route is already registered; a destructive operation has no preview, a read
+                is marked destructive, or a change is marked as needing no TIA worker.
         """
         for operation in operations:
             if operation.name in self._by_name:
@@ -356,6 +360,9 @@ class OperationRegistry:
                 raise ValueError(f"operation {operation.name!r} is destructive but has no preview")
             if operation.destructive and not operation.mutating:
                 raise ValueError(f"operation {operation.name!r} is a read and cannot be destructive")
+            if operation.mutating and not operation.needs_tia:
+                raise ValueError(f"operation {operation.name!r} changes something, so it runs on the TIA worker "
+                                 "(needs_tia)")
             for spec, _ in operation.routes():
                 key = (spec.method, spec.path)
                 if key in self._routes:
