@@ -4,8 +4,8 @@ The runtime API's tag routes run in Litestar's thread pool, its monitor pumps in
 server in its own thread and event loop; the port promises adapters one worker thread and no concurrent calls
 (Openness objects are bound to their thread; the fake has no locks of its own). So those threads do not call the
 backend: they call this object, which hands each call to the worker on the app's event loop and waits for it (with
-the call timeout of every route). In a farm the call goes to the worker of the request's session, the default
-session for a runtime user.
+the call timeout of every route). In a farm the call goes to the worker of the session the runtime settings name
+(``engineeringSession``), the default session unless an admin chose another.
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.worker import on_a_worker_thread
+from engineering_api.lib.caller import current_caller
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.services import Services
 
 __all__ = ("APP_LOOP", "WorkerBackend")
@@ -27,8 +30,10 @@ APP_LOOP = "app.loop"
 class WorkerBackend:
     """Duck-types the backend port: ``name`` and every method, each call run on the TIA worker."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, session: Callable[[], str | None] = lambda: None) -> None:
         self._services = services
+        self._session = session
+        """In a farm, the session whose worker (so agent and PLCSim instances) the calls go to; None: default."""
 
     @property
     def name(self) -> str:
@@ -53,8 +58,15 @@ class WorkerBackend:
                 running = None
             if running is loop:
                 raise RuntimeError(f"{method} was called on the event loop's thread; await the worker instead")
-            call = services.worker.call(lambda: target(*args, **kwargs), timeout=services.settings.call_timeout_seconds,
-                                        description=f"runtime: {method}")
-            return asyncio.run_coroutine_threadsafe(call, loop).result()
+            session = self._session()
+
+            async def call() -> Any:
+                if session is not None:  # this task's own copy of the context: the farm dispatcher reads it
+                    current_caller.set(session)
+                return await services.worker.call(lambda: target(*args, **kwargs),
+                                                  timeout=services.settings.call_timeout_seconds,
+                                                  description=f"runtime: {method}")
+
+            return asyncio.run_coroutine_threadsafe(call(), loop).result()
 
         return on_worker

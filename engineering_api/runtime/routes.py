@@ -128,12 +128,13 @@ class RuntimeUserController(Controller):
         """Token lifetime and login failure limits of the runtime API."""
         return ok(_runtime(request).settings())
 
-    @put("/settings", operation_id="UpdateRuntimeSettings", opt=_ADMIN,
-         responses=problem_responses("admin", body=True))
-    async def put_settings(
+    @put("/settings", operation_id="UpdateRuntimeSettings", opt=_ADMIN, sync_to_thread=True,
+         responses=problem_responses("admin", body=True, errors=(ValidationError,)))
+    def put_settings(
         self, request: Request[Any, Any, Any], data: JSONBody[RuntimeSettings]
     ) -> Response[SettingsResponse]:
-        """Replace the runtime settings; tokens already issued keep their expiry."""
+        """Replace the runtime settings; tokens already issued keep their expiry (ValidationError: an
+        engineeringSession on an embedded server, or naming no active API key)."""
         return ok(_runtime(request).save_settings(data), "runtime settings saved")
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
+from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.ratelimit import TokenBuckets
 from engineering_api.lib.schema import CamelStruct
@@ -46,6 +47,10 @@ class RuntimeSettings(CamelStruct):
     """Failed logins a minute from one client address before it answers 429 (whatever the name)."""
     requests_per_token_per_minute: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 600
     """Requests a minute one bearer token may make before it answers 429 with Retry-After (each token its own)."""
+    engineering_session: Annotated[str, msgspec.Meta(pattern=r"^[^/]{1,128}/[A-Za-z0-9._-]{1,64}$")] | None = None
+    """Farm only: the engineering session whose PLCSim instances the runtime API serves, as ``<API key
+    name>/<session>`` (that key's ``X-Engineering-Session``); null: the default session, which every key shares.
+    A farm gives each session its own portal, so a PLC an engineer downloaded in a named session is only there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +79,12 @@ class RuntimeService:
     def __init__(self, services: Services, source: TagSource | None = None) -> None:
         self.users = RuntimeUserStore(services.db)
         # the simulated PLCs, or the real ones mapped to connections, as the admin chose (GET|PUT tag-source)
-        backend: Any = WorkerBackend(services)  # the port, from this API's threads, on the TIA worker
-        self.source: TagSource = source or SwitchedSource(ConnectionStore(services), SimulatedSource(backend))
+        self._services = services
         self._kv = KeyValueStore(services.db, "runtime.")
+        self._session = self._caller_of(self.settings().engineering_session)
+        # the port, from this API's threads, on the TIA worker (in a farm: of the chosen session)
+        backend: Any = WorkerBackend(services, session=lambda: self._session)
+        self.source: TagSource = source or SwitchedSource(ConnectionStore(services), SimulatedSource(backend))
         self._limiter = services.limiter
         self.failures_by_user = TokenBuckets()
         self.failures_by_address = TokenBuckets()
@@ -96,9 +104,32 @@ class RuntimeService:
         return msgspec.convert(saved, RuntimeSettings)
 
     def save_settings(self, new: RuntimeSettings) -> RuntimeSettings:
-        """Store ``new``; tokens already issued keep their expiry."""
+        """Store ``new``; tokens already issued keep their expiry.
+
+        Raises ValidationError: an ``engineeringSession`` on a server that is not a farm (``NOT_A_FARM``), or naming
+        no active API key (``API_KEY_NOT_FOUND``).
+        """
+        if new.engineering_session is not None:
+            if not self._services.settings.farm_url:
+                raise ValidationError("engineeringSession names a farm session; this server runs embedded, where "
+                                      "every session shares the one portal. Leave it null.", code="NOT_A_FARM")
+            if self._caller_of(new.engineering_session) is None:
+                name = new.engineering_session.rsplit("/", 1)[0]
+                raise ValidationError(f"No active API key named {name!r}: engineeringSession is <API key name>/"
+                                      "<session>, as that key's X-Engineering-Session.", code="API_KEY_NOT_FOUND")
         self._kv.set("settings", msgspec.to_builtins(new))
+        self._session = self._caller_of(new.engineering_session)
+        self.monitor.changed()  # what it monitors lives on the other session's PLCs now
         return new
+
+    def _caller_of(self, session: str | None) -> str | None:
+        """The dispatcher's name of ``<key name>/<session>`` (``<key id>/<session>``), or None (default session, or
+        no such active key)."""
+        if session is None:
+            return None
+        name, _, session_name = session.rpartition("/")
+        key = next((k for k in self._services.keys.list() if k.name == name and k.revoked_at is None), None)
+        return f"{key.key_id}/{session_name}" if key is not None else None
 
     # ----- sessions ---------------------------------------------------------------------------------
     def login(self, username: str, password: str, client: str | None) -> tuple[RuntimeUser, str, str]:

@@ -96,6 +96,9 @@ def test_tokens_expire(client: TestClient[Any], admin_headers: Headers, monkeypa
     data(client.put(f"{RT}/settings", json=settings, headers=admin_headers))
     assert_error(client.put(f"{RT}/settings", json={**settings, "tokenLifetimeSeconds": 5}, headers=admin_headers),
                  422)
+    # a farm session means nothing on an embedded server (one portal for every session)
+    assert_error(client.put(f"{RT}/settings", json={**settings, "engineeringSession": "ci/line1"},
+                            headers=admin_headers), 422, "NOT_A_FARM")
     bearer = login(client, "phone")
     assert data(client.get(f"{RT}/users/current", headers=bearer))["username"] == "phone"
     from engineering_api.runtime import runtime_of
