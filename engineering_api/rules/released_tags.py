@@ -8,7 +8,7 @@ lists (the members of a UDT or system type), and those inherit the last listed m
 The input is what both adapters have: the program's leaves as the CPU lists them (name and data type, in the
 PLC's order; the fake's tag list, PLCSIM Advanced's ``STagInfo``) and the SimaticML documents of its DBs and PLC
 tag tables (other documents are ignored). A leaf names its DB or PLC tag first, quoted or not: ``"Data".a.b[3]``,
-``Data.a.b[3]``, ``"Start"``, ``Start``.
+``Data.a.b[3]``, ``"Start"``, ``Start``; :func:`quoted_name` spells it as TIA and the fake do.
 """
 
 from __future__ import annotations
@@ -21,9 +21,19 @@ from engineering_api.backend.areas.runtime_values import SimReleasedTag
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ("released_tags",)
+__all__ = ("quoted_name", "released_tags")
 
 _SEGMENT = re.compile(r'"((?:[^"]|"")*)"|([^."\[\]]+)|(\[[^\]]*\])|(\.)')
+
+
+def quoted_name(name: str) -> str:
+    """``name`` with its first segment in TIA's quotes: ``Data.a[3]`` -> ``"Data".a[3]``, ``Start`` -> ``"Start"``
+    (PLCSIM Advanced's tag list spells DBs and PLC tags unquoted); a quoted name is returned as it is."""
+    if not name or name.startswith('"'):
+        return name
+    head, sep, rest = name.partition(".")
+    head, bracket, index = head.partition("[")
+    return f'"{head}"{bracket}{index}{sep}{rest}'
 
 
 def _flag(value: object) -> bool:
