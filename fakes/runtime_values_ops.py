@@ -4,13 +4,13 @@ a simulated CPU's released tags, reads and writes as an HMI client, monitored it
 What is released comes from the program *as downloaded* (the SimaticML objects the CPU holds), as a real CPU's
 OPC UA server or web API decides from what was downloaded, not from later edits in the project: a PLC tag's and a
 DB member's ``ExternalAccessible`` ("accessible from HMI/OPC UA/Web API") releases it, ``ExternalWritable`` lets it
-be written. Both default to true, as in TIA; a member is released only when every member on its path is.
+be written. Both default to true, as in TIA; a member is released only when every member on its path is. The rule
+is :mod:`engineering_api.rules.released_tags`, which the Openness bridge applies too.
 Values carry the scan time: the CPU's clock (``clock_base_ns``) plus the virtual time of its last cycle.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from engineering_api.backend.areas.runtime_values import (
 )
 from engineering_api.backend.areas.simulation_models import SimTagError
 from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.rules.released_tags import released_tags as released_leaves
 from fakes.runtime.cpu import OperatingState, TagError
 from fakes.runtime.events import Monitored
 from fakes.runtime_errors import message_of, runtime_errors
@@ -39,97 +40,18 @@ if TYPE_CHECKING:
 __all__ = ("RuntimeValueOperations", "released_tags")
 
 HMI_BATCH_LIMIT = 1000
-_SEGMENT = re.compile(r'"((?:[^"]|"")*)"|([^."\[\]]+)|(\[[^\]]*\])|(\.)')
 _RELEASED_CACHE: dict[int, tuple[Any, list[SimReleasedTag]]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def _flag(value: object) -> bool:
-    """A TIA boolean attribute: absent or anything but false is true (TIA's default for the External* flags)."""
-    return value is not False and str(value).strip().lower() != "false"
-
-
-def _path(name: str) -> list[str]:
-    """The member names of ``"DB".a.b[3].c`` (indices dropped): ``["DB", "a", "b", "c"]``."""
-    out: list[str] = []
-    for quoted, plain, _index, _dot in _SEGMENT.findall(name):
-        if quoted or plain:
-            out.append((quoted.replace('""', '"') if quoted else plain).strip())
-    return out
-
-
-def _member_flags(member: Any) -> tuple[bool, bool]:
-    accessible = writable = True
-    for attr in member.attributes or ():
-        if attr.name == "ExternalAccessible":
-            accessible = _flag(attr.value)
-        elif attr.name == "ExternalWritable":
-            writable = _flag(attr.value)
-    return accessible, writable
-
-
-def _children(member: Any) -> list[Any]:
-    if member.members:
-        return list(member.members)
-    if member.sections is not None:
-        return [m for sec in member.sections.sections for m in sec.members]
-    return []
-
-
-def _walk(members: list[Any], path: list[str]) -> tuple[bool, bool]:
-    """(accessible, writable) of a member path: every member found on the way must allow it. The path may go
-    below what the XML lists (a UDT's or system type's members): those inherit the last member's flags."""
-    accessible = writable = True
-    for part in path:
-        key = part.lower()
-        member = next((m for m in members if m.name.lower() == key), None)
-        if member is None:
-            break
-        a, w = _member_flags(member)
-        accessible, writable = accessible and a, writable and w
-        members = _children(member)
-    return accessible, writable and accessible
-
-
-def _objects(image: Any) -> tuple[dict[str, list[Any]], dict[str, tuple[bool, bool]]]:
-    """DB members by lower-case DB name, and PLC tag flags by lower-case tag name, from the downloaded XML."""
-    from simatic_xml import SimaticMLError, parse_bytes
-    from simatic_xml.objects import DB, PlcTagTable
-
-    dbs: dict[str, list[Any]] = {}
-    tags: dict[str, tuple[bool, bool]] = {}
-    for xml in image.objects.values():
-        try:
-            obj = parse_bytes(xml).object
-        except SimaticMLError:
-            continue
-        if isinstance(obj, PlcTagTable):
-            for tag in obj.tags:
-                accessible = _flag(tag.attr("ExternalAccessible"))
-                tags[(tag.name or "").lower()] = (accessible, accessible and _flag(tag.attr("ExternalWritable")))
-        elif isinstance(obj, DB) and obj.interface is not None:
-            dbs[(obj.name or "").lower()] = [m for sec in obj.interface.sections.sections for m in sec.members]
-    return dbs, tags
-
-
 def released_tags(image: Any) -> list[SimReleasedTag]:
-    """Every released leaf of a program image, in the PLC's order; parsed once per image."""
+    """Every released leaf of a program image, in the PLC's order (:mod:`engineering_api.rules.released_tags`
+    over its tag list and downloaded SimaticML); computed once per image."""
     with _CACHE_LOCK:
         cached = _RELEASED_CACHE.get(id(image))
         if cached is not None and cached[0] is image:
             return cached[1]
-    dbs, tag_flags = _objects(image)
-    out: list[SimReleasedTag] = []
-    for info in image.tag_list():
-        path = _path(info.name)
-        if not path:
-            continue
-        if path[0].lower() in dbs:
-            accessible, writable = _walk(dbs[path[0].lower()], path[1:])
-        else:
-            accessible, writable = tag_flags.get(path[0].lower(), (True, True))
-        if accessible:
-            out.append(SimReleasedTag(name=info.name, data_type=info.data_type, writable=writable))
+    out = released_leaves(((info.name, info.data_type) for info in image.tag_list()), image.objects.values())
     with _CACHE_LOCK:
         if len(_RELEASED_CACHE) > 64:  # images of instances long gone
             _RELEASED_CACHE.clear()

@@ -6,9 +6,13 @@ virtual clock of the CPU, which only moves with its cycles in the stepped modes)
 expects. PLCSIM Advanced's API is local and not subject to the CPU's access level (see
 :mod:`openness_bridge.security`), so there is no access check to make here.
 
-What PLCSIM Advanced's API does not give: the downloaded program's HMI access flags (its ``STagInfo`` has name,
-type and address only), and Program_Alarm events (a client reads those from the CPU over OPC UA Alarms &
-Conditions). Those methods raise ``NO_PLCSIM_EQUIVALENT``.
+Released tags come from two places, because PLCSIM Advanced's tag list (``STagInfo``: name, type, address) does not
+carry the HMI access flags: the leaves from PLCSIM (``IInstance.TagInfos``), the flags from the project the program
+was downloaded from (``IInstance.ControllerName`` names its PLC; ``PlcTagTable.Export`` and ``PlcBlock.Export`` of
+its tag tables and DBs), put together by :mod:`engineering_api.rules.released_tags`, the rule the fake applies.
+
+What PLCSIM Advanced's API does not give at all: sampling at the end of its cycles, and Program_Alarm events (a
+client reads those from the CPU over OPC UA Alarms & Conditions). Those methods raise ``NO_PLCSIM_EQUIVALENT``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from engineering_api.backend.areas.runtime_values import SimScanRead, SimScanValue, scan_timestamp
-from engineering_api.backend.errors import ConflictError, NotSupportedError
+from engineering_api.backend.errors import (
+    ConflictError,
+    NoProjectOpenError,
+    NotFoundError,
+    NotSupportedError,
+    ValidationError,
+)
+from engineering_api.rules.released_tags import quoted_name, released_tags
 from openness_bridge.simulation_base import SimulationBase
 
 if TYPE_CHECKING:
@@ -68,9 +79,56 @@ class RuntimeValueOperations(SimulationBase):
                   for r in results]
         return SimScanRead(instance=instance, operating_state=state, scan_time=stamp, values=values)
 
+    def _sim_program_leaves(self, instance: str) -> tuple[str | None, list[tuple[str, str]]]:
+        """(the PLC whose program the instance holds, or None before any download; its leaves as PLCSIM lists them).
+
+        The tag list is read again when PLCSIM says it is out of date (a download since): a runtime client sees the
+        program the CPU holds now, not the one of the last refresh."""
+
+        def run(api: PlcsimApi) -> tuple[str | None, list[tuple[str, str]]]:
+            inst = self._sim_target(api, instance)
+            device = str(inst.ControllerName or "") or None
+            if device is None:
+                return None, []
+            if not self._sim_record(inst).tags_loaded or not self._sim_tags_fresh(api, inst):
+                self._sim_load_tags(inst)
+            listed = self._sim_tag_list(api, inst, None)  # type: ignore[attr-defined]
+            # named as TIA and the fake name them ("Data".count), which the bridge's reads accept as well
+            return device, [(quoted_name(tag.name), tag.data_type) for tag in listed.tags]
+
+        return self._plcsim("IInstance.TagInfos", run)
+
     def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
+        """The leaves of the program in PLCSIM (named as TIA names them: ``"Data".count``, ``"Start"``), released by
+        the flags of that PLC in the open project.
+
+        The flags are the project's, not the CPU's: PLCSIM Advanced's tag list has none, and Openness reads no
+        flags from a CPU. So a program changed in the project since its download reads with the project's flags,
+        as TIA's online/offline compare would show those objects as different; a DB or PLC tag the CPU holds and
+        the project no longer has is left out (its flags cannot be read). Each call exports the PLC's tag tables
+        and DBs (an inconsistent DB is compiled first, as ``export_program_object`` does).
+
+        Raises:
+            NotFoundError, ConflictError: the instance's own errors first (unknown, powered off).
+            NoProjectOpenError: no project is open to read the flags from.
+            ConflictError: ``PROGRAM_NOT_IN_PROJECT``, the open project has no PLC of the name PLCSIM gives.
+        """
         self._sim_clock(instance)  # the instance's own errors first (unknown, powered off)
-        _no_equivalent("the tag list (STagInfo) does not say which tags are accessible from HMI/OPC UA/Web API")
+        device, leaves = self._sim_program_leaves(instance)
+        if device is None:  # nothing downloaded: no PLC tag or DB member, as the fake answers
+            return []
+        try:
+            documents = self._call("PlcBlock.Export", lambda: self._data_documents(device))  # type: ignore[attr-defined]
+        except NoProjectOpenError:
+            raise NoProjectOpenError(f'The program in "{instance}" releases tags by flags the project of "{device}" '
+                                     "holds, and no project is open. Open it first.") from None
+        except (NotFoundError, ValidationError) as exc:
+            if exc.code not in ("DEVICE_NOT_FOUND", "NOT_A_PLC"):
+                raise
+            raise ConflictError(f'The program in "{instance}" was downloaded from "{device}", which is no PLC of the '
+                                "open project; the released tags are read from that PLC's flags in its project. "
+                                "Open the project it was downloaded from.", code="PROGRAM_NOT_IN_PROJECT") from None
+        return released_tags(leaves, documents, undeclared_released=False)
 
     def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
         return self._sim_scan(instance, lambda: self.sim_batch_read(names, instance))  # type: ignore[attr-defined]

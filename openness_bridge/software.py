@@ -221,24 +221,37 @@ class SoftwareOperations:
                 if table is None:
                     raise
                 return self._export_bytes(table[1])  # PlcTagTable.Export: a table is always exportable
-            if not bool(obj.IsConsistent):
-                # TIA refuses to export an inconsistent block: compile it first, and say so if that did not help.
-                result = self._compile_result(
-                    self._service(obj, self._namespace("Siemens.Engineering.Compiler").ICompilable).Compile()
-                )
-                if not bool(obj.IsConsistent):
-                    raise ConflictError(
-                        f"'{name}' is inconsistent and still is after compiling it ({result.error_count} error(s)); "
-                        "TIA cannot export an inconsistent block. Fix the errors and compile again.",
-                        code="BLOCK_INCONSISTENT", details={"compile": msgspec.to_builtins(result)},
-                    )
-            return self._export_document(obj)
+            return self._export_consistent(obj, name)
 
         return self._call("PlcBlock.Export", run)
+
+    def _export_consistent(self, obj: Any, name: str) -> bytes:
+        """``obj.Export(...)`` (a block or PLC data type) as SimaticML bytes, compiled first when inconsistent."""
+        if not bool(obj.IsConsistent):
+            # TIA refuses to export an inconsistent block: compile it first, and say so if that did not help.
+            result = self._compile_result(
+                self._service(obj, self._namespace("Siemens.Engineering.Compiler").ICompilable).Compile()
+            )
+            if not bool(obj.IsConsistent):
+                raise ConflictError(
+                    f"'{name}' is inconsistent and still is after compiling it ({result.error_count} error(s)); "
+                    "TIA cannot export an inconsistent block. Fix the errors and compile again.",
+                    code="BLOCK_INCONSISTENT", details={"compile": msgspec.to_builtins(result)},
+                )
+        return self._export_document(obj)
 
     def _export_document(self, obj: Any) -> bytes:
         """``obj.Export(...)`` (a block or PLC data type) as SimaticML bytes."""
         return self._export_bytes(obj)
+
+    def _data_documents(self, device: str) -> list[bytes]:
+        """SimaticML of every PLC tag table and data block (global, instance, array DB) of ``device``, exported
+        as :meth:`export_program_object` exports them; what the released-tag rule reads the flags from."""
+        software = self._plc_software(self._project(), device)
+        tables = [self._export_bytes(table) for _, table in self._tables(software.TagTableGroup)]  # type: ignore[attr-defined]
+        return tables + [self._export_consistent(block, str(block.Name))
+                         for _, block in self._walk(software.BlockGroup, "Blocks")
+                         if self._block_kind(block).endswith("DB")]
 
     @staticmethod
     def _names_in(documents: list[ProgramDocument]) -> set[str]:

@@ -95,7 +95,8 @@ def _plain(name: str) -> str:
 
 def _released(ctx: OperationContext, instance: str) -> set[str] | None:
     """The plain names of the tags the instance's program releases to HMI/OPC UA/Web API; None when the adapter
-    cannot tell (PLCSIM Advanced's tag list does not carry the flags)."""
+    cannot tell (``NotSupportedError``). The Openness bridge tells from the flags in the open project, since
+    PLCSIM Advanced's tag list does not carry them."""
     try:
         return {_plain(t.name) for t in ctx.backend.sim_released_tags(instance)}
     except e.NotSupportedError:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.areas.simulation_models import SimTagWrite
 from engineering_api.backend.errors import ConflictError, NotSupportedError
 from engineering_api.lib.schema import utc_now
+from engineering_api.rules.released_tags import quoted_name
 from engineering_api.runtime.sources import (
     ItemError,
     RuntimeNotRunningError,
@@ -35,12 +36,7 @@ _POWERED_OFF = "Off"
 
 def canonical_name(name: str) -> str:
     """Lower-case lookup key; an unquoted first segment (``Motor_DB.Speed``, ``Start``) gets TIA's quotes."""
-    text = name.strip()
-    if text and not text.startswith('"'):
-        head, sep, rest = text.partition(".")
-        head, bracket, index = head.partition("[")
-        text = f'"{head}"{bracket}{index}{sep}{rest}'
-    return text.lower()
+    return quoted_name(name.strip()).lower()
 
 
 class SimulatedSource:

@@ -1,9 +1,9 @@
 """The runtime-values port area: reads and writes as an HMI client stamped with the scan time, released tags,
 monitored items and the program's alarm events, on every adapter.
 
-No program is downloaded here (the online area's port does that), so values are bit memory (``%MW10``), which
-every CPU has. Program_Alarm events of a downloaded program are tested through the runtime API
-(tests/api/test_runtime_alarms.py).
+Values are bit memory (``%MW10``), which every CPU has, so no program is needed for them. Released tags need one:
+that test downloads a program through the online area's port (as ``test_online_contract`` does). Program_Alarm
+events of a downloaded program are tested through the runtime API (tests/api/test_runtime_alarms.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.areas.simulation_models import SimTagWrite
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from tests.contract.test_online_contract import instance, load_scl, plc  # noqa: F401 - plc: a project with PLC_1
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
@@ -70,13 +71,53 @@ def test_errors_of_the_instance_and_of_items(backend: EngineeringBackend, runnin
     assert off.value.code == "INSTANCE_OFF"
 
 
-def test_released_tags_need_the_downloaded_program(backend: EngineeringBackend, running: str) -> None:
-    if backend.name == "fake":
-        assert backend.sim_released_tags(running) == []  # nothing downloaded: no PLC tag or DB member
-        return
-    with pytest.raises(NotSupportedError) as refused:
+def test_nothing_is_released_before_a_download(backend: EngineeringBackend, running: str) -> None:
+    assert backend.sim_released_tags(running) == []  # no program: no PLC tag or DB member
+    with pytest.raises(NotFoundError) as missing:
+        backend.sim_released_tags("Nope")
+    assert missing.value.code == "SIM_INSTANCE_NOT_FOUND"
+    backend.sim_power_off(running, confirm=True)
+    with pytest.raises(ConflictError) as off:
         backend.sim_released_tags(running)
-    assert refused.value.code == "NO_PLCSIM_EQUIVALENT"
+    assert off.value.code == "INSTANCE_OFF"
+
+
+RELEASED_SCL = """DATA_BLOCK "Line"
+{ S7_Optimized_Access := 'TRUE' }
+   VAR
+      count : Int;
+      limit { ExternalWritable := 'False'} : Int := 100;
+      secret { ExternalAccessible := 'False'} : Int;
+      speed : Real;
+   END_VAR
+BEGIN
+END_DATA_BLOCK
+
+DATA_BLOCK "Hidden"
+{ S7_Optimized_Access := 'TRUE' }
+   VAR
+      level { ExternalAccessible := 'False'; ExternalWritable := 'False'} : Int;
+      on : Bool;
+   END_VAR
+BEGIN
+END_DATA_BLOCK
+
+ORGANIZATION_BLOCK "Main"
+BEGIN
+    "Line".count := "Line".count + 1;
+END_ORGANIZATION_BLOCK
+"""
+"""Elementary members only: the bridge's stand-in loads no struct, array or PLC tag into PLCSIM's tag list."""
+
+
+def test_released_tags_of_a_downloaded_program(plc: EngineeringBackend) -> None:
+    load_scl(plc, RELEASED_SCL)
+    instance(plc, "Sim_A", "192.168.0.1")
+    plc.download("PLC_1")
+    released = {t.name: (t.data_type, t.writable) for t in plc.sim_released_tags("Sim_A")}
+    # a dict, not a list: the stand-in lists PLCSIM's tags by name, not in the PLC's order
+    assert released == {'"Line".count': ("Int", True), '"Line".limit': ("Int", False), '"Line".speed': ("Real", True),
+                        '"Hidden".on': ("Bool", True)}
 
 
 def test_monitored_items_queue_samples_with_scan_times(backend: EngineeringBackend, running: str) -> None:

@@ -121,13 +121,15 @@ class RuntimeValuesPort(ABC):
 
     @abstractmethod
     def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
-        """Every released leaf of the program downloaded to ``instance``, in the PLC's order.
+        """Every released leaf of the program downloaded to ``instance``, in the PLC's order; none before a
+        download. The rule is :mod:`engineering_api.rules.released_tags`. The fake reads the flags from the program
+        as downloaded; the Openness bridge from that PLC in the open project (PLCSIM Advanced's tag list does not
+        carry them), so there they follow edits made since the download.
 
         Raises:
             NotFoundError: no such instance (``SIM_INSTANCE_NOT_FOUND``).
-            ConflictError: powered off (``INSTANCE_OFF``).
-            NotSupportedError: the adapter cannot see the downloaded program's access flags
-                (``NO_PLCSIM_EQUIVALENT``: PLCSIM Advanced's tag list does not carry them).
+            ConflictError: powered off (``INSTANCE_OFF``); on the bridge, no project open (``NO_PROJECT_OPEN``) or
+                the downloaded PLC is not in it (``PROGRAM_NOT_IN_PROJECT``).
         """
 
     @abstractmethod

@@ -1,0 +1,129 @@
+"""Which leaves of a PLC program are released: TIA's "accessible from HMI/OPC UA/Web API".
+
+A PLC tag's and a DB member's ``ExternalAccessible`` releases it, ``ExternalWritable`` lets it be written (only a
+released leaf is writable). Both default to true, as in TIA, which writes a flag into SimaticML only when it differs
+from the default. A DB member is released only when every member on its path is; a path may go below what the XML
+lists (the members of a UDT or system type), and those inherit the last listed member's flags.
+
+The input is what both adapters have: the program's leaves as the CPU lists them (name and data type, in the
+PLC's order; the fake's tag list, PLCSIM Advanced's ``STagInfo``) and the SimaticML documents of its DBs and PLC
+tag tables (other documents are ignored). A leaf names its DB or PLC tag first, quoted or not: ``"Data".a.b[3]``,
+``Data.a.b[3]``, ``"Start"``, ``Start``; :func:`quoted_name` spells it as TIA and the fake do.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.areas.runtime_values import SimReleasedTag
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ("quoted_name", "released_tags")
+
+_SEGMENT = re.compile(r'"((?:[^"]|"")*)"|([^."\[\]]+)|(\[[^\]]*\])|(\.)')
+
+
+def quoted_name(name: str) -> str:
+    """``name`` with its first segment in TIA's quotes: ``Data.a[3]`` -> ``"Data".a[3]``, ``Start`` -> ``"Start"``
+    (PLCSIM Advanced's tag list spells DBs and PLC tags unquoted); a quoted name is returned as it is."""
+    if not name or name.startswith('"'):
+        return name
+    head, sep, rest = name.partition(".")
+    head, bracket, index = head.partition("[")
+    return f'"{head}"{bracket}{index}{sep}{rest}'
+
+
+def _flag(value: object) -> bool:
+    """A TIA boolean attribute: absent or anything but false is true (TIA's default for the External* flags)."""
+    return value is not False and str(value).strip().lower() != "false"
+
+
+def _path(name: str) -> list[str]:
+    """The member names of ``"DB".a.b[3].c`` (indices dropped): ``["DB", "a", "b", "c"]``."""
+    out: list[str] = []
+    for quoted, plain, _index, _dot in _SEGMENT.findall(name):
+        if quoted or plain:
+            out.append((quoted.replace('""', '"') if quoted else plain).strip())
+    return out
+
+
+def _member_flags(member: Any) -> tuple[bool, bool]:
+    accessible = writable = True
+    for attr in member.attributes or ():
+        if attr.name == "ExternalAccessible":
+            accessible = _flag(attr.value)
+        elif attr.name == "ExternalWritable":
+            writable = _flag(attr.value)
+    return accessible, writable
+
+
+def _children(member: Any) -> list[Any]:
+    if member.members:
+        return list(member.members)
+    if member.sections is not None:
+        return [m for sec in member.sections.sections for m in sec.members]
+    return []
+
+
+def _walk(members: list[Any], path: list[str]) -> tuple[bool, bool]:
+    """(accessible, writable) of a member path: every member found on the way must allow it. The path may go
+    below what the XML lists (a UDT's or system type's members): those inherit the last member's flags."""
+    accessible = writable = True
+    for part in path:
+        key = part.lower()
+        member = next((m for m in members if m.name.lower() == key), None)
+        if member is None:
+            break
+        a, w = _member_flags(member)
+        accessible, writable = accessible and a, writable and w
+        members = _children(member)
+    return accessible, writable and accessible
+
+
+def _objects(documents: Iterable[bytes]) -> tuple[dict[str, list[Any]], dict[str, tuple[bool, bool]]]:
+    """DB members by lower-case DB name, and PLC tag flags by lower-case tag name; documents that do not parse
+    and other kinds of object are skipped."""
+    from simatic_xml import SimaticMLError, parse_bytes
+    from simatic_xml.objects import DB, PlcTagTable
+
+    dbs: dict[str, list[Any]] = {}
+    tags: dict[str, tuple[bool, bool]] = {}
+    for xml in documents:
+        try:
+            obj = parse_bytes(xml).object
+        except SimaticMLError:
+            continue
+        if isinstance(obj, PlcTagTable):
+            for tag in obj.tags:
+                accessible = _flag(tag.attr("ExternalAccessible"))
+                tags[(tag.name or "").lower()] = (accessible, accessible and _flag(tag.attr("ExternalWritable")))
+        elif isinstance(obj, DB) and obj.interface is not None:
+            dbs[(obj.name or "").lower()] = [m for sec in obj.interface.sections.sections for m in sec.members]
+    return dbs, tags
+
+
+def released_tags(leaves: Iterable[tuple[str, str]], documents: Iterable[bytes], *,
+                  undeclared_released: bool = True) -> list[SimReleasedTag]:
+    """The released ones of ``leaves`` ((name, data type) pairs), in their order, each with ``writable``.
+
+    ``undeclared_released`` answers for a leaf whose DB or PLC tag no document declares: True takes TIA's default
+    (the fake, whose documents are the whole downloaded program); False leaves it out, for a caller whose
+    documents may lack what the CPU holds (flags it cannot read must not release a tag).
+    """
+    dbs, tag_flags = _objects(documents)
+    undeclared = (undeclared_released, undeclared_released)
+    out: list[SimReleasedTag] = []
+    for name, data_type in leaves:
+        path = _path(name)
+        if not path:
+            continue
+        if path[0].lower() in dbs:
+            accessible, writable = _walk(dbs[path[0].lower()], path[1:])
+        else:
+            accessible, writable = tag_flags.get(path[0].lower(), undeclared)
+        if accessible:
+            out.append(SimReleasedTag(name=name, data_type=data_type, writable=writable))
+    return out

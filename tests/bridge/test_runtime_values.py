@@ -1,0 +1,76 @@
+"""The bridge's released tags over the stand-in: the leaves from PLCSIM's tag list, the flags from the project.
+
+Where both adapters agree (a program as downloaded) is the contract suite's
+(``tests/contract/test_runtime_values_contract.py``); here is what only the bridge does: the flags are the open
+project's, so they follow edits made since the download, and without that PLC in an open project it refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engineering_api.backend.errors import ConflictError, NoProjectOpenError
+from tests.bridge.test_online import plc  # noqa: F401 - PLC_1 at 192.168.0.1, Sim_A powered on at that address
+from tests.contract.test_online_contract import load_scl
+from tests.contract.test_runtime_values_contract import RELEASED_SCL
+
+
+def _released(bridge: Any) -> dict[str, bool]:
+    """Released leaf -> writable."""
+    return {t.name: t.writable for t in bridge.sim_released_tags("Sim_A")}
+
+
+@pytest.fixture
+def downloaded(plc: Any) -> Any:  # noqa: F811
+    """RELEASED_SCL downloaded from PLC_1 to Sim_A."""
+    load_scl(plc, RELEASED_SCL)
+    plc.download("PLC_1")
+    return plc
+
+
+def test_the_flags_are_the_projects_since_the_download(downloaded: Any) -> None:
+    assert _released(downloaded) == {'"Hidden".on': True, '"Line".count': True, '"Line".limit': False,
+                                     '"Line".speed': True}
+    # Changed in the project, not downloaded: the CPU's leaves with the project's flags (what compare would show).
+    load_scl(downloaded, RELEASED_SCL.replace("secret { ExternalAccessible := 'False'}", "secret")
+             .replace("limit { ExternalWritable := 'False'}", "limit"))
+    assert _released(downloaded) == {'"Hidden".on': True, '"Line".count': True, '"Line".limit': True,
+                                     '"Line".secret': True, '"Line".speed': True}
+    # A DB the CPU holds and the project no longer has: its flags cannot be read, so it releases nothing.
+    downloaded.delete_block("PLC_1", "Hidden")
+    assert '"Hidden".on' not in _released(downloaded)
+
+
+def test_a_new_download_is_listed_without_a_refresh(downloaded: Any) -> None:
+    load_scl(downloaded, RELEASED_SCL.replace("speed : Real;", "speed : Real;\n      total : DInt;"))
+    downloaded.download("PLC_1")  # Sim_A is not connected, so nothing refreshed its tag list
+    assert downloaded.sim_instance_state("Sim_A").tags_up_to_date is False
+    assert _released(downloaded)['"Line".total'] is True
+    assert downloaded.sim_instance_state("Sim_A").tags_up_to_date is True  # UpdateTagList, as PLCSIM needs
+
+
+def test_without_the_plc_in_an_open_project_it_refuses(downloaded: Any) -> None:
+    downloaded.delete_device("PLC_1")
+    with pytest.raises(ConflictError) as missing:
+        downloaded.sim_released_tags("Sim_A")
+    assert missing.value.code == "PROGRAM_NOT_IN_PROJECT" and '"PLC_1"' in missing.value.message
+    downloaded.close_project()
+    with pytest.raises(NoProjectOpenError) as closed:
+        downloaded.sim_released_tags("Sim_A")
+    assert closed.value.code == "NO_PROJECT_OPEN"
+
+
+def test_the_runtime_apis_simulated_source_serves_a_plcsim_instance(downloaded: Any) -> None:
+    """What the runtime API does with them: only released tags, written only where writable, any spelling."""
+    from engineering_api.runtime.simulated import SimulatedSource
+    from engineering_api.runtime.sources import TagWrite
+
+    source = SimulatedSource(downloaded, "Sim_A")
+    assert {t.name for t in source.browse()} == {'"Hidden".on', '"Line".count', '"Line".limit', '"Line".speed'}
+    written = source.write([TagWrite("Line.count", 5), TagWrite('"Line".limit', 1)])
+    assert written[0].value == 5 and written[0].error is None
+    assert written[1].error is not None and written[1].error.code == "TAG_NOT_WRITABLE"
+    read = source.read(['"Line".count', "Line.secret"])
+    assert read[0].value == 5 and read[1].error is not None and read[1].error.code == "TAG_NOT_FOUND"
