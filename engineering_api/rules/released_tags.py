@@ -21,7 +21,7 @@ from engineering_api.backend.areas.runtime_values import SimReleasedTag
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ("quoted_name", "released_tags")
+__all__ = ("attribute_flag", "member_flags", "quoted_name", "released_tags")
 
 _SEGMENT = re.compile(r'"((?:[^"]|"")*)"|([^."\[\]]+)|(\[[^\]]*\])|(\.)')
 
@@ -36,7 +36,7 @@ def quoted_name(name: str) -> str:
     return f'"{head}"{bracket}{index}{sep}{rest}'
 
 
-def _flag(value: object) -> bool:
+def attribute_flag(value: object) -> bool:
     """A TIA boolean attribute: absent or anything but false is true (TIA's default for the External* flags)."""
     return value is not False and str(value).strip().lower() != "false"
 
@@ -50,13 +50,14 @@ def _path(name: str) -> list[str]:
     return out
 
 
-def _member_flags(member: Any) -> tuple[bool, bool]:
+def member_flags(member: Any) -> tuple[bool, bool]:
+    """(``ExternalAccessible``, ``ExternalWritable``) of one interface member as written (absent: true)."""
     accessible = writable = True
     for attr in member.attributes or ():
         if attr.name == "ExternalAccessible":
-            accessible = _flag(attr.value)
+            accessible = attribute_flag(attr.value)
         elif attr.name == "ExternalWritable":
-            writable = _flag(attr.value)
+            writable = attribute_flag(attr.value)
     return accessible, writable
 
 
@@ -77,7 +78,7 @@ def _walk(members: list[Any], path: list[str]) -> tuple[bool, bool]:
         member = next((m for m in members if m.name.lower() == key), None)
         if member is None:
             break
-        a, w = _member_flags(member)
+        a, w = member_flags(member)
         accessible, writable = accessible and a, writable and w
         members = _children(member)
     return accessible, writable and accessible
@@ -98,8 +99,8 @@ def _objects(documents: Iterable[bytes]) -> tuple[dict[str, list[Any]], dict[str
             continue
         if isinstance(obj, PlcTagTable):
             for tag in obj.tags:
-                accessible = _flag(tag.attr("ExternalAccessible"))
-                tags[(tag.name or "").lower()] = (accessible, accessible and _flag(tag.attr("ExternalWritable")))
+                accessible = attribute_flag(tag.attr("ExternalAccessible"))
+                tags[(tag.name or "").lower()] = (accessible, accessible and attribute_flag(tag.attr("ExternalWritable")))
         elif isinstance(obj, DB) and obj.interface is not None:
             dbs[(obj.name or "").lower()] = [m for sec in obj.interface.sections.sections for m in sec.members]
     return dbs, tags

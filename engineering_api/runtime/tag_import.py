@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.released_tags import attribute_flag, member_flags
 from engineering_api.runtime.connections import TagMapping
 from engineering_api.runtime.opcua_names import node_identifier, variant_type_name
 
@@ -52,16 +53,6 @@ class ImportedTags(CamelStruct):
 
     tags: list[TagMapping]
     skipped: list[SkippedTag]
-
-
-def _flag(value: object) -> bool:
-    """A TIA boolean attribute: absent or anything but false is true (TIA's default for the External* flags)."""
-    return value is not False and str(value).strip().lower() != "false"
-
-
-def _flags(member: Any) -> tuple[bool, bool]:
-    values = {a.name: a.value for a in member.attributes or ()}
-    return _flag(values.get("ExternalAccessible")), _flag(values.get("ExternalWritable"))
 
 
 @dataclass
@@ -114,7 +105,7 @@ class _Walk:
     # ----- members ------------------------------------------------------------------------------------
     def members(self, members: list[Any], prefix: str, released: bool, writable: bool) -> None:
         for member in members:
-            accessible, member_writable = _flags(member)
+            accessible, member_writable = member_flags(member)
             self.member(member, f"{prefix}.{member.name}", released and accessible,
                         writable and member_writable and accessible)
 
@@ -183,7 +174,7 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
         walk = _Walk(kind, namespace, obj.number if obj.number is not None else block.number)
         members = [m for section in obj.interface.sections.sections for m in section.members]
         # "DB accessible from OPC UA" is the S7-1500 OPC UA server's own switch; PUT/GET does not look at it
-        released = _flag(obj.attr("DBAccessibleFromOPCUA")) if kind == "opcua" else True
+        released = attribute_flag(obj.attr("DBAccessibleFromOPCUA")) if kind == "opcua" else True
         walk.members(members, f'"{block.name}"', released, True)
         out.tags += walk.tags
         out.skipped += walk.skipped
