@@ -340,7 +340,11 @@ class SwitchedSource:
         self.connections = ConnectionSource(store)
 
     def _current(self) -> Any:
-        return self.connections if self.store.tag_source().source == "connections" else self.simulated
+        return self.polled() or self.simulated
+
+    def polled(self) -> ConnectionSource | None:
+        """The connections' source when the admin chose it (no CPU queues values there: the monitor polls it)."""
+        return self.connections if self.store.tag_source().source == "connections" else None
 
     def browse(self) -> list[RuntimeTag]:
         return self._current().browse()

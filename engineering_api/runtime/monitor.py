@@ -5,7 +5,8 @@ The monitored items are the union of the tag alarms' tags (on change), the logge
 deadband) and the subscriptions' tags (on change); they are set on every PLCSim instance whenever they change or
 the instance is new, and every instance is drained, but only the served CPU's samples and alarms count (the one
 the tag routes read). Engineering routes do not pump: an instance created after the last pump is sampled from the
-next one (the background thread's, within a second, or the next runtime request's).
+next one (the background thread's, within a second, or the next runtime request's). When the tag source is the
+real PLCs' connections, the pump polls them instead (:mod:`engineering_api.runtime.polling`).
 :meth:`RuntimeMonitor.pump` drains the CPU: every alarm, history and subscription request pumps first, so a test
 that steps virtual time and then asks sees every cycle; a background thread pumps once a second for CPUs that run
 freely while nobody asks (started by the first pump, or at the app's start when alarms or logging are configured:
@@ -23,14 +24,18 @@ import msgspec
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.db import KeyValueStore
+from engineering_api.runtime.polling import ConnectionPoller
 from engineering_api.runtime.simulated import canonical_name
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.backend.areas.runtime_values import SimRuntimeEvents
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.runtime.alarms import AlarmService
     from engineering_api.runtime.history import HistoryService
     from engineering_api.runtime.simulated import SimulatedSource
+    from engineering_api.runtime.sources import TagSource
     from engineering_api.runtime.subscriptions import SubscriptionHub
     from engineering_api.services import Services
 
@@ -44,9 +49,13 @@ class RuntimeMonitor:
     """Sets the CPU's monitored items and hands what it queued to alarms, history and subscriptions."""
 
     def __init__(self, backend: EngineeringBackend, source: SimulatedSource, alarms: AlarmService,
-                 history: HistoryService, hub: SubscriptionHub) -> None:
+                 history: HistoryService, hub: SubscriptionHub,
+                 polled: Callable[[], TagSource | None] = lambda: None) -> None:
         self._backend = backend
         self._source = source
+        self._polled = polled
+        """The real PLCs' source when the admin chose connections (then they are polled instead), else None."""
+        self._poller = ConnectionPoller(alarms, history, hub)
         self.alarms = alarms
         self.history = history
         self.hub = hub
@@ -70,6 +79,13 @@ class RuntimeMonitor:
         raises for a runtime that is not running (there is nothing to dispatch then)."""
         self.start()
         with self._lock:
+            polled = self._polled()
+            if polled is not None:
+                try:
+                    self._poller.poll(polled, self.items())
+                except EngineeringError:
+                    pass  # no connection answers: nothing to dispatch
+                return
             try:
                 instances = self._backend.sim_list_instances()
             except EngineeringError:

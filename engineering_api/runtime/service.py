@@ -95,7 +95,8 @@ class RuntimeService:
         data_dir = services.settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.history = HistoryService(services.db, SqliteHistoryStore(data_dir / "runtime-history.sqlite"))
-        self.monitor = RuntimeMonitor(backend, SimulatedSource(backend), self.alarms, self.history, self.hub)
+        polled = self.source.polled if isinstance(self.source, SwitchedSource) else (lambda: None)
+        self.monitor = RuntimeMonitor(backend, SimulatedSource(backend), self.alarms, self.history, self.hub, polled)
 
     # ----- settings ---------------------------------------------------------------------------------
     def settings(self) -> RuntimeSettings:

@@ -12,6 +12,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.rules.monitoring import value_changed
+
 from .values import PlcArray
 
 if TYPE_CHECKING:
@@ -93,7 +95,7 @@ class CpuEvents:
                 value = plain(accessor.get())
             except (TypeError, ValueError):
                 continue
-            if item.has_last and not _changed(item.last, value, item.deadband):
+            if item.has_last and not value_changed(item.last, value, item.deadband):
                 continue
             item.last, item.has_last = value, True
             if len(self.samples) >= SAMPLE_LIMIT:
@@ -127,14 +129,6 @@ class CpuEvents:
                     continue  # not in this program: no samples until a program has it
             self._accessors = (cpu.memory, cached)
         return cached
-
-
-def _changed(last: Any, value: Any, deadband: float | None) -> bool:
-    if deadband is None:
-        return True
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(last, (int, float)):
-        return abs(value - last) > deadband if deadband > 0 else value != last
-    return value != last
 
 
 def plain(value: Any) -> Any:
