@@ -6,7 +6,9 @@ deadband) and the subscriptions' tags (on change); they are set on every PLCSim 
 the instance is new, and every instance is drained, but only the served CPU's samples and alarms count (the one
 the tag routes read). Engineering routes do not pump: an instance created after the last pump is sampled from the
 next one (the background thread's, within a second, or the next runtime request's). When the tag source is the
-real PLCs' connections, the pump polls them instead (:mod:`engineering_api.runtime.polling`).
+real PLCs' connections, the pump polls them instead (:mod:`engineering_api.runtime.polling`); so it does for a
+PLCSIM instance whose adapter samples nothing (the Openness bridge: PLCSIM Advanced's API has no monitored items),
+its values stamped with PLCSIM's clock at the read, and without Program_Alarm events.
 :meth:`RuntimeMonitor.pump` drains the CPU: every alarm, history and subscription request pumps first, so a test
 that steps virtual time and then asks sees every cycle; a background thread pumps once a second for CPUs that run
 freely while nobody asks (started by the first pump, or at the app's start when alarms or logging are configured:
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
-from engineering_api.backend.errors import EngineeringError
+from engineering_api.backend.errors import EngineeringError, NotSupportedError
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.runtime.polling import ConnectionPoller
 from engineering_api.runtime.simulated import canonical_name
@@ -97,6 +99,7 @@ class RuntimeMonitor:
             items = self.items()
             encoded = msgspec.json.encode(items)
             events = None
+            unsampled = False
             for info in instances:
                 key = f"{info.name}#{info.id}"  # an instance deleted and created again has new (empty) items
                 try:
@@ -104,10 +107,21 @@ class RuntimeMonitor:
                         self._backend.sim_set_monitored_items(info.name, items)
                         self._installed[key] = encoded
                     drained = self._backend.sim_drain_events(info.name)  # the others' queues must not grow
+                except NotSupportedError:
+                    unsampled = unsampled or info.name == served
+                    continue
                 except EngineeringError:
                     continue
                 if info.name == served:
                     events = drained
+            if unsampled:
+                # PLCSIM Advanced samples nothing for us (the Openness bridge): read the items between its cycles,
+                # as for a real PLC; the source answers only released tags.
+                try:
+                    self._poller.poll(self._source, items)
+                except EngineeringError:
+                    pass
+                return
             if events is not None and served is not None:
                 try:  # only released tags reach runtime users, whatever an admin asked to log or watch
                     released = {canonical_name(t.name) for t in self._backend.sim_released_tags(served)}

@@ -74,3 +74,34 @@ def test_the_runtime_apis_simulated_source_serves_a_plcsim_instance(downloaded: 
     assert written[1].error is not None and written[1].error.code == "TAG_NOT_WRITABLE"
     read = source.read(['"Line".count', "Line.secret"])
     assert read[0].value == 5 and read[1].error is not None and read[1].error.code == "TAG_NOT_FOUND"
+
+
+def test_alarms_and_history_poll_a_plcsim_instance_that_samples_nothing(downloaded: Any, tmp_path: Any) -> None:
+    """PLCSIM Advanced's API has no monitored items (the bridge answers NO_PLCSIM_EQUIVALENT), so the runtime's
+    monitor reads the alarm and logged tags between cycles instead, as it does for a real PLC."""
+    from engineering_api.lib.db import Database
+    from engineering_api.runtime.alarms import AlarmDefinition, AlarmService
+    from engineering_api.runtime.history import HistoryService, LoggingSetting, SqliteHistoryStore
+    from engineering_api.runtime.monitor import RuntimeMonitor
+    from engineering_api.runtime.simulated import SimulatedSource
+    from engineering_api.runtime.sources import TagWrite
+    from engineering_api.runtime.subscriptions import SubscriptionHub
+
+    db = Database(tmp_path / "runtime.sqlite")
+    hub = SubscriptionHub()
+    alarms = AlarmService(db, on_change=hub.on_alarm)
+    history = HistoryService(db, SqliteHistoryStore(tmp_path / "history.sqlite"))
+    source = SimulatedSource(downloaded, "Sim_A")
+    monitor = RuntimeMonitor(downloaded, source, alarms, history, hub)
+    monitor.stop()  # no background thread: the stand-in is driven from this one
+    alarms.save_definition(AlarmDefinition(name="CountHigh", kind="analog", tag='"Line".count', limit=10.0))
+    history.save_setting(LoggingSetting(tag='"Line".speed', mode="onChange"))
+    history.save_setting(LoggingSetting(tag='"Line".secret', mode="onChange"))  # not released: never logged
+    monitor.pump()
+    assert alarms.current() == []
+    source.write([TagWrite('"Line".count', 20), TagWrite('"Line".speed', 2.5)])
+    monitor.pump()
+    assert [(a.name, a.state, a.value) for a in alarms.current()] == [("CountHigh", "incoming", 20)]
+    logged = history.query('"Line".speed', 0, 2**62, "raw", None, 100)
+    assert [p.value for p in logged] == [0.0, 2.5]
+    assert history.query('"Line".secret', 0, 2**62, "raw", None, 100) == []
