@@ -249,6 +249,9 @@ class RuntimeSubscriptionController(Controller):
         maxEvents: Annotated[int | None, QueryParameter(ge=1, le=100_000, description="End after this many")] = None,  # noqa: N803
         waitSeconds: Annotated[float, QueryParameter(  # noqa: N803
             ge=0, le=3600, description="End after this long without an event")] = 60.0,
+        ticket: Annotated[str | None, QueryParameter(
+            max_length=256, description="Instead of Authorization (a browser's EventSource cannot send it): the "
+                                        "subscription's ticket from its creation; opens this stream only")] = None,
         lastEventId: Annotated[int | None, HeaderParameter(  # noqa: N803
             name="Last-Event-ID", ge=0, required=False,
             description="The id of the last event received, on a reconnect: the events after it come again "
@@ -257,6 +260,7 @@ class RuntimeSubscriptionController(Controller):
         """``text/event-stream`` of the subscription: ``event: value`` (name, value, quality, timestamp) and
         ``event: alarm`` (the alarm), each with an ``id``; after ``Last-Event-ID``, the events since that one
         again, led by ``event: gap`` when some are no longer kept. NotFoundError: not this user's subscription."""
+        del ticket  # checked by the guard middleware, before this handler (engineering_api.lib.middleware)
         runtime = _runtime(request)
         sub = runtime.hub.get(subscriptionId, principal_of(request.scope).user_id)
         if lastEventId is not None:
