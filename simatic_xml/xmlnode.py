@@ -99,7 +99,11 @@ def split_tag(tag: str) -> tuple[str | None, str]:
 
 _COMMENT_OR_PI = etree.XPath("(//comment() | //processing-instruction())[1]")  # also those outside the root
 # One "descendant::" step walks the tree once; "//" is two steps and builds a node set per node.
-_BESIDE_ELEMENTS = etree.XPath("(descendant::text()[../*])[1]")
+# Text beside elements is text with an element before or after it among its siblings. Asked as two
+# boolean() location paths, libxml2 stops at the first hit and builds no node sets: together less than
+# half the cost of one predicate per text node ("descendant::text()[../*]").
+_ELEMENT_AFTER_TEXT = etree.XPath("boolean(descendant::text()/following-sibling::*)")
+_ELEMENT_BEFORE_TEXT = etree.XPath("boolean(descendant::text()/preceding-sibling::*)")
 _MIXED = etree.XPath("(descendant::text()[normalize-space()][../*])[1]")
 _NS_ATTR = etree.XPath("(descendant-or-self::*[@*[namespace-uri()]])[1]")
 
@@ -142,7 +146,7 @@ def validate_tree(root: etree._Element, raw: bytes | None = None) -> bool:
             parent = bad[0].getparent()
             where = tree.getpath(parent) if parent is not None else "/"
             raise SchemaError("comments and processing instructions are not SimaticML", where)
-    blank_free = not _BESIDE_ELEMENTS(root)
+    blank_free = not (_ELEMENT_AFTER_TEXT(root) or _ELEMENT_BEFORE_TEXT(root))
     if not blank_free:
         bad = _MIXED(root)
         if bad:
