@@ -109,7 +109,8 @@ _NS_ATTR = etree.XPath("(descendant-or-self::*[@*[namespace-uri()]])[1]")
 
 
 _PI_OR_COMMENT_START = re.compile(rb"<[?!]")
-_XML_PREFIX = re.compile(rb"xml:")
+# A prefix declaration ("xmlns:p") or the predeclared "xml:" prefix; "xmlns:" does not contain "xml:".
+_PREFIX_IN_USE = re.compile(rb"xml(?:ns)?:")
 
 
 def _may_hold_comment_or_pi(raw: bytes) -> bool:
@@ -155,7 +156,7 @@ def validate_tree(root: etree._Element, raw: bytes | None = None) -> bool:
             where = "after" if text.is_tail else "inside"
             raise SchemaError(f"mixed content (text {where} this element) is not SimaticML", tree.getpath(owner))
     # A namespaced attribute needs a declared prefix (xmlns:p) or the predeclared xml: prefix.
-    if raw is None or _XML_PREFIX.search(raw):
+    if raw is None or _PREFIX_IN_USE.search(raw):
         bad = _NS_ATTR(root)
         if bad:
             raise SchemaError("namespaced attributes are not SimaticML", tree.getpath(bad[0]))
