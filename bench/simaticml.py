@@ -20,9 +20,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from simatic_xml import parse_bytes, to_bytes
-
 ROOT = Path(__file__).resolve().parents[1]
+# This checkout's simatic_xml, not whichever one the environment has installed (as the other benchmarks do).
+sys.path.insert(0, str(ROOT))
+
+from simatic_xml import parse_bytes, to_bytes  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 
 
