@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,8 +23,22 @@ from pathlib import Path
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _precompile(package: Path) -> None:
+    """Write the package's ``.pyc`` files (in a child process) so that importing it here compiles nothing.
+
+    With ``PYTHONDONTWRITEBYTECODE=1`` (set in this environment) a checkout without ``.pyc`` files compiles
+    every module at each import; lxml's side then runs ~14 % slower in this process (the heap compiling leaves
+    behind) and the ratio reads ~0.07 higher than with the same code precompiled.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], env=env, check=True)
+
+
 # This checkout's simatic_xml, not whichever one the environment has installed (as the other benchmarks do).
 sys.path.insert(0, str(ROOT))
+_precompile(ROOT / "simatic_xml")
 
 from simatic_xml import parse_bytes, to_bytes  # noqa: E402
 
