@@ -30,7 +30,7 @@ from lxml import etree
 
 from .cancel import checkpoint
 from .model import Document, DocumentInfo, Interface, MultilingualText, NetworkSource, ObjectChild, SwObject, format_scalar
-from .writer_iface import interface_text
+from .writer_iface import interface_lines
 from .writer_tree import sections_node, to_xmlnode
 from .xmlnode import XmlNode, from_lxml, namespace_of
 from .xmltext import ATTR, OUTER_TEXT, escape_attr, escape_inner_text, escape_outer_text
@@ -199,7 +199,10 @@ def _attribute_list(obj: SwObject, depth: int, lay: _Layout) -> None:
         if type(value) is str:
             out.append(f"{pad}<{name}{flags}>{OUTER_TEXT[value]}</{name}>" if value else f"{pad}<{name}{flags} />")
         elif isinstance(value, Interface) and value.namespace is not None:
-            out.append(f"{pad}<Interface{flags}>{interface_text(value, lay.compact_members)}</Interface>")
+            first = len(out)
+            interface_lines(out, value, lay.compact_members)
+            out[first] = f"{pad}<Interface{flags}>{out[first]}"
+            out[-1] += "</Interface>"
         elif isinstance(value, NetworkSource):
             element = value.lazy_element
             if element is not None and namespace_of(element) is not None:

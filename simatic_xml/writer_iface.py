@@ -12,7 +12,7 @@ from __future__ import annotations
 from .interface import Comment, Interface, Member, Sections, StartValue
 from .xmltext import ATTR, INNER_TEXT
 
-__all__ = ("interface_text",)
+__all__ = ("interface_lines",)
 
 
 def _attrs(pairs: dict[str, str]) -> str:
@@ -26,11 +26,13 @@ def _leaf(out: list[str], pad: str, tag: str, attrs: str, text: str | None) -> N
         out.append(f"{pad}<{tag}{attrs} />")
 
 
-def interface_text(iface: Interface, compact_members: bool) -> str:
-    """``<Sections xmlns=…>…</Sections>`` starting at column 0, lines joined by LF."""
-    out: list[str] = []
+def interface_lines(out: list[str], iface: Interface, compact_members: bool) -> None:
+    """Append the lines of ``<Sections xmlns=…>…</Sections>``, starting at column 0, to ``out``.
+
+    ``out`` is the writer's own line list: the document is joined once, and a character outside ASCII
+    widens only its own line, not the whole interface, before encoding.
+    """
     _sections(out, iface.sections, 0, "  ", compact_members, f' xmlns="{ATTR[iface.namespace]}"')
-    return "\n".join(out)
 
 
 def _sections(out: list[str], secs: Sections, depth: int, unit: str, compact: bool, xmlns: str = "") -> None:

@@ -77,6 +77,7 @@ def test_utf16_document_reads_like_utf8():
         ("", "<?pi x?>", "processing instructions"),
         ('<?xml version="1.0" encoding="{enc}"?>', "<!-- c -->", "comments"),
         ('<?xml version="1.0" encoding="{enc}"?>', '<x xml:lang="de"/>', "namespaced attributes"),
+        ('<?xml version="1.0" encoding="{enc}"?>', '<x xmlns:p="urn:p" p:a="1"/>', "namespaced attributes"),
     ],
 )
 @pytest.mark.parametrize("enc", ["utf-8", "utf-16"])
