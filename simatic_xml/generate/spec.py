@@ -32,7 +32,8 @@ A member::
      "startValue": false | 5 | "T#5s", # Constant members need one
      "comment": "text" | {culture: text},
      "retain": false,                  # FB Input/Output/InOut/Static and GlobalDB Static only
-     "accessibleFromHmi": true, "visibleInHmi": true, "writableFromHmi": true, "setpoint": false}
+     "accessibleFromHmi": true, "visibleInHmi": true, "writableFromHmi": true, "setpoint": false,
+     "libraryVersion": "5.0"}         # a system type's library Version when the catalog has none for it
 
 A network: ``{"title": ..., "comment": ..., "scl" | "lad" | "fbd" | "graph": ..., "calls": {...}}`` with
 exactly one body. ``calls`` (SCL only) says what a called global name is, which the text cannot:
@@ -129,6 +130,8 @@ class MemberSpec:
     visible: bool = True
     writable: bool = True
     setpoint: bool = False
+    library_version: str | None = None
+    """The ``Version`` of a system type the catalog gives none for (an SCL source's ``LibVersion``)."""
 
 
 @dataclass(slots=True)
@@ -180,7 +183,7 @@ _TOP_KEYS = {
 }
 _MEMBER_KEYS = {
     "name", "dataType", "members", "startValue", "comment", "retain", "accessibleFromHmi", "visibleInHmi",
-    "writableFromHmi", "setpoint",
+    "writableFromHmi", "setpoint", "libraryVersion",
 }
 _NETWORK_KEYS = {"title", "comment", "scl", "lad", "fbd", "graph", "calls"}
 
@@ -320,9 +323,19 @@ def _parse_members(items: object, path: str, block_type: str, section: str, leni
                 comment=_texts(item.get("comment"), f"{mpath}.comment"), retain=retain,
                 accessible=flags["accessibleFromHmi"], visible=flags["visibleInHmi"],
                 writable=flags["writableFromHmi"], setpoint=setpoint,
+                library_version=_library_version(item.get("libraryVersion"), f"{mpath}.libraryVersion"),
             )
         )
     return out
+
+
+def _library_version(value: object, path: str) -> str | None:
+    """``libraryVersion``: absent, or major.minor (``5.0``) as TIA writes a system type's ``Version``."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,3}\.\d{1,3}", value):
+        raise SpecError(path, "libraryVersion must look like 5.0 (major.minor)")
+    return value
 
 
 def _check_unique(members: list[MemberSpec], path: str, seen: dict[str, str] | None = None) -> None:

@@ -112,12 +112,14 @@ def test_scl_case_generated_documents_import_into_the_fake(case: Path) -> None:
         software.add(read_object(block.xml, project_version="V19"), overwrite=False)
 
 
-_SYSTEM_TYPE_CASES = [CASES / "gen_system_type_conn_ouc.scl", CASES / "gen_system_instance_db.scl"]
+_SYSTEM_TYPE_CASES = [CASES / "gen_system_type_conn_ouc.scl", CASES / "gen_system_instance_db.scl",
+                      CASES / "gen_system_type_by_instruction_attribute.scl"]
 
 
 @pytest.mark.parametrize("case", _params(_SYSTEM_TYPE_CASES, "generate_no_missing"))
 def test_generation_does_not_report_system_types_missing(case: Path) -> None:
-    """TCON_IP_v4, CONN_OUC and IEC_TIMER are TIA's system types and instructions, never missing user objects."""
+    """TCON_IP_v4, CONN_OUC, IEC_TIMER and what TIA's source marks with ``InstructionName`` (MC_CAMIN, TO_Cam) are
+    TIA's system types and instructions, never missing user objects."""
     result = generate_source(read_source(case), file=str(case), version="V19")
     assert [d.message for d in result.diagnostics if (d.code or "").startswith("MISSING_")] == []
 
