@@ -189,7 +189,15 @@ def _text(node: XmlNode) -> str:
     if tag == "Text":
         return node.text or ""
     if tag == "LineComment":
-        return "//" + "".join(_text(c) for c in node.children)
+        body = "".join(_text(c) for c in node.children)
+        if node.attrs.get("Inserted") == "true":
+            # StructuredText v3 (V16-V18) writes a (* ... *) comment as a LineComment with Inserted="true"
+            # (NoClosingBracket="true": the *) is missing). Real V17 exports: one in the middle of an IF
+            # condition, `IF #a (*AND NOT (#b[#i])*) AND #c THEN`, and one around several lines of commented-out
+            # code, with // comments inside (TurboLouis/TestRepo FB10191_SheetTrackingProcess.xml,
+            # FB10112_OrientalMotorModbusManager.xml). Read as //, the rest of the line became code.
+            return "(*" + body + ("" if node.attrs.get("NoClosingBracket") == "true" else "*)")
+        return "//" + body
     if tag == "Comment":
         return "(*" + "".join(_text(c) for c in node.children) + "*)"
     if tag == "Access":
