@@ -111,7 +111,7 @@ def type_from_node(node, issues: list):
     if t is A.StructType:
         members = {}
         for d in node.members:
-            members.setdefault(d.name.lower(), Var(d.name, type_from_node(d.type, issues), "Static", d.line, d.col))
+            members.setdefault(d.name.lower(), Var(d.name, _decl_type(d, issues), "Static", d.line, d.col))
         return StructT(members)
     return None  # REF_TO and the like: not typed
 
@@ -128,6 +128,18 @@ def _struct_duplicates(node, out: list) -> None:
                 out.append(Var(d.name, None, "Struct", d.line, d.col))
             seen.add(key)
             _struct_duplicates(d.type, out)
+
+
+def _decl_type(decl, issues: list):
+    """The type of an SCL declaration. TIA's exported sources mark a member of a system instruction's or
+    technology object's type with ``{InstructionName := 'Get_IM_Data'; LibVersion := '1.3'}``: that unquoted
+    name is TIA's own type even where the checker does not know it (IM0_Data, Get_IM_Data, SI_Startup in
+    Siemens' LAcycCom/LConSMC libraries, TIA V17: TurboLouis/TestRepo), so it is no UNKNOWN_TYPE."""
+    t = decl.type
+    if (type(t) is A.NamedType and not t.quoted
+            and any(a.name.upper() == "INSTRUCTIONNAME" for a in decl.attributes)):
+        return NamedT(t.name, False)
+    return type_from_node(t, issues)
 
 
 def from_block(block: A.Block) -> BlockDef:
@@ -162,7 +174,7 @@ def from_block(block: A.Block) -> BlockDef:
         if section.constant:
             name = "Constant"
         for d in section.decls:
-            v = Var(d.name, type_from_node(d.type, issues), name, d.line, d.col)
+            v = Var(d.name, _decl_type(d, issues), name, d.line, d.col)
             bd.decls.append(v)
             bd.vars.setdefault(d.name.lower(), v)
             dups: list = []
@@ -189,12 +201,14 @@ _ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOT
 _STRLEN = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
 
 
-def type_from_text(text: str, members=None, issues: list | None = None, sections=None):
+def type_from_text(text: str, members=None, issues: list | None = None, sections=None, version: str | None = None):
     """``Int``, ``"UDT"``, ``Array[0..9] of Int``, ``String[20]``, ``Struct`` (with ``members``)...
 
     ``sections`` is the interface TIA exported inside a member of a system type (``<Sections>`` of an
     interface member, :attr:`simatic_xml.interface.Member.sections`): a system type the catalog does not list
-    is typed from it (:func:`_exported_system_type`)."""
+    is typed from it (:func:`_exported_system_type`). ``version`` is the member's ``Version=``: TIA writes it on
+    members of its library types only (user types are quoted and unversioned), so an unquoted versioned name the
+    checker does not know is TIA's type, untyped here, not an UNKNOWN_TYPE."""
     s = text.strip()
     if s.startswith('"') and s.endswith('"') and len(s) > 1:
         if issues is not None:
@@ -210,7 +224,8 @@ def type_from_text(text: str, members=None, issues: list | None = None, sections
         out = {}
         for mem in members or ():
             out.setdefault(mem.name.lower(),
-                           Var(mem.name, type_from_text(mem.datatype, mem.members, issues, mem.sections)))
+                           Var(mem.name, type_from_text(mem.datatype, mem.members, issues, mem.sections,
+                                                        mem.version)))
         return StructT(out)
     m = _STRLEN.match(s)
     if m:
@@ -220,6 +235,8 @@ def type_from_text(text: str, members=None, issues: list | None = None, sections
         return c
     if sections is not None and not is_system_type_name(s):
         return _exported_system_type(sections, issues)
+    if version is not None:
+        return NamedT(s, False)
     if issues is not None:
         issues.append(TypeIssue(s, False, 0, 0))
     return NamedT(s, False)
@@ -237,7 +254,7 @@ def _exported_system_type(sections, issues: list | None) -> StructT:
     out: dict = {}
     for section in sections.sections:
         for mem in section.members:
-            t = type_from_text(mem.datatype, mem.members, issues, mem.sections)
+            t = type_from_text(mem.datatype, mem.members, issues, mem.sections, mem.version)
             out.setdefault(mem.name.lower(), Var(mem.name, t, section.name))
     return StructT(out)
 

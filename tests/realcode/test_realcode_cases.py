@@ -84,6 +84,12 @@ def test_scl_case_checks_as_a_whole_program(case: Path) -> None:
     assert _not_missing(check_source(read_source(case), str(case), closed=True)) == []
 
 
+@pytest.mark.parametrize("case", _params(SCL_CASES, "plc_check"))
+def test_scl_case_passes_plc_check(case: Path) -> None:
+    """``plc check`` on the source itself: a closed program that also reports unknown unquoted type names."""
+    assert _not_missing(check_files([str(case)])) == []
+
+
 @pytest.mark.parametrize("case", _params(SCL_CASES, "generate"))
 def test_scl_case_generates(case: Path) -> None:
     result = generate_source(read_source(case), file=str(case), version="V19")
