@@ -17,13 +17,16 @@ error exists and fails the moment a fix lands, so whoever fixes it removes the m
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import contextlib
+import io
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from engineering_api.ci.program import check_files
+from engineering_api.cli import main
 from fakes.compiler import check_source
 from fakes.program import PlcSoftware, read_object
 from simatic_xml.generate.from_source import generate_source
@@ -154,3 +157,22 @@ def test_simaticml_case_imports_into_the_fake(case: Path) -> None:
         version = _VERSION.search(data)
         project_version = version.group(1).decode() if version else "V19"
         software.add(read_object(data, project_version=project_version), overwrite=False)
+
+
+def test_a_tia_project_folders_sqlite_db_files_are_no_sources(tmp_path: Path) -> None:
+    """A repository holding a whole TIA project folder also holds the project's SQLite ``XRef/XRef.db`` and
+    ``Vci/Vci.db`` (ArturTrela/PRZYPINKA, cases/README.md): ``plc check``, ``scl check`` and ``scl build`` skip
+    them with a Warning NOT_SCL instead of reporting SCL syntax errors."""
+    (tmp_path / "XRef").mkdir()
+    (tmp_path / "XRef" / "XRef.db").write_bytes(b"SQLite format 3\x00" + bytes(4080) + b"{{ x }} END_DATA_BLOCK")
+    (tmp_path / "Flags.db").write_text('DATA_BLOCK "Flags"\nVERSION : 0.1\n   STRUCT\n      on : Bool;\n   END_STRUCT;\n'
+                                       "BEGIN\nEND_DATA_BLOCK\n", encoding="utf-8")
+    for argv in (["plc", "check", str(tmp_path)], ["scl", "check", str(tmp_path)],
+                 ["scl", "build", str(tmp_path), "--out", str(tmp_path / "out")]):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main([*argv, "--format", "json"])
+        diagnostics = json.loads(out.getvalue())["diagnostics"]
+        assert code == 0, diagnostics
+        assert [(d["code"], d["severity"]) for d in diagnostics] == [("NOT_SCL", "Warning")], argv
+    assert (tmp_path / "out" / "Flags.xml").exists()
