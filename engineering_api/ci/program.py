@@ -25,7 +25,8 @@ from typing import Iterable, Optional
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.errors import SimaticMLError
-from simatic_xml.objects import Block, InstanceDB, PlcStruct, PlcTagTable, TechnologicalInstanceDB
+from simatic_xml.objects import (Block, InstanceDB, PlcStruct, PlcTagTable, TechnologicalInstanceDB,
+                                 is_auto_numbered)
 from simatic_xml.scl import parse
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.scl.parser import read_source
@@ -241,7 +242,7 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
     bd = _block_def(doc, data)
     if bd is not None:
         loaded.file_of[id(bd)] = path
-        if isinstance(obj, Block) and obj.attr("AutoNumber") is True:
+        if is_auto_numbered(doc):
             loaded.auto_numbered.add(id(bd))
         loaded.program.add(bd)
 
