@@ -238,6 +238,7 @@ _INT_RANGES = {
     "USInt": (0, 255), "UInt": (0, 65535), "UDInt": (0, 2**32 - 1), "ULInt": (0, 2**64 - 1),
     "Byte": (0, 255), "Word": (0, 65535), "DWord": (0, 2**32 - 1), "LWord": (0, 2**64 - 1),
 }
+_SIGNED_BITS = {"SInt": 8, "Int": 16, "DInt": 32, "LInt": 64}
 _INTEGER = re.compile(r"^(?:(?:[A-Za-z]+#)?([+-]?\d[\d_]*)|(?:[A-Za-z]+#)?(2|8|16)#([0-9A-Fa-f_]+))$")
 _REAL = re.compile(r"^(?:L?REAL#)?[+-]?(?:\d[\d_]*)(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?$", re.IGNORECASE)
 _TIME_LITERAL = re.compile(r"^(?:L?T|L?TIME)#-?(?:\d+(?:\.\d+)?(?:D|H|MS|M|S|US|NS)_?)+$", re.IGNORECASE)
@@ -254,6 +255,10 @@ def check_start_value(value: str, datatype: str, path: str) -> None:
             raise SpecError(path, f"{value!r} is not a {datatype} value")
         number = int(match.group(1).replace("_", "")) if match.group(1) else int(match.group(3).replace("_", ""), int(match.group(2)))
         low, high = _INT_RANGES[datatype]
+        if not match.group(1) and datatype in _SIGNED_BITS:
+            # A based constant is a bit pattern filling the whole width: Siemens' SINA_SPEED_TLG352 declares
+            # `MIN_INT : Int := 16#8000` (TIA V19 source, rcmad/test); the checker's literal_range says the same.
+            high = (1 << _SIGNED_BITS[datatype]) - 1
         if not low <= number <= high:
             raise SpecError(path, f"{value} is out of range for {datatype} ({low}..{high})")
     elif datatype in ("Real", "LReal"):
