@@ -19,6 +19,7 @@ from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.folders import folder_parts
 from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
 from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
+from simatic_xml.objects import is_auto_numbered
 from simatic_xml.renumber import renumber_document
 from simatic_xml.versions import GENERATION_TARGETS
 
@@ -347,6 +348,7 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
     except SimaticMLError as exc:
         raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
     kind = _kind_of(doc)
+    auto_number = is_auto_numbered(doc)  # before retarget: it reads the export's own DocumentInfo
     # A block of a V20 software unit's namespace is known by its qualified name (Conveyor2.Main): that is how every
     # reference and InstanceOfName names it, and two units may each hold a block of the same plain name.
     name = doc.object.qualified_name
@@ -387,7 +389,7 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
         folder=folder,
         instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName") else None,
         uses_types=tuple(sorted(_named_types(members) - {name})),
-        auto_number=isinstance(obj, Block) and obj.attr("AutoNumber") is True,
+        auto_number=auto_number,
         interface_hash=interface_hash,
     )
 

@@ -189,7 +189,15 @@ def _text(node: XmlNode) -> str:
     if tag == "Text":
         return node.text or ""
     if tag == "LineComment":
-        return "//" + "".join(_text(c) for c in node.children)
+        body = "".join(_text(c) for c in node.children)
+        if node.attrs.get("Inserted") == "true":
+            # StructuredText v3 (V16-V18) writes a (* ... *) comment as a LineComment with Inserted="true"
+            # (NoClosingBracket="true": the *) is missing). Real V17 exports: one in the middle of an IF
+            # condition, `IF #a (*AND NOT (#b[#i])*) AND #c THEN`, and one around several lines of commented-out
+            # code, with // comments inside (TurboLouis/TestRepo FB10191_SheetTrackingProcess.xml,
+            # FB10112_OrientalMotorModbusManager.xml). Read as //, the rest of the line became code.
+            return "(*" + body + ("" if node.attrs.get("NoClosingBracket") == "true" else "*)")
+        return "//" + body
     if tag == "Comment":
         return "(*" + "".join(_text(c) for c in node.children) + "*)"
     if tag == "Access":
@@ -216,7 +224,33 @@ def tokens_to_text(body: XmlNode) -> str:
     """The SCL source text of a ``StructuredText`` network body."""
     if body.tag != "StructuredText":
         raise SchemaError(f"not an SCL network: <{body.tag}>", "NetworkSource")
-    return "".join(_text(c) for c in body.children)
+    parts: list[str] = []
+    previous = None
+    for child in body.children:
+        text = _text(child)
+        if previous is not None and _WORD_START.match(text) and _WORD_END.search(parts[-1]):
+            parts[-1] = _quoted_global(previous, parts[-1])
+        parts.append(text)
+        previous = child
+    return "".join(parts)
+
+
+_WORD_START = re.compile(r"[A-Za-z_]")
+_WORD_END = re.compile(r"[A-Za-z0-9_]\Z")
+
+
+def _quoted_global(node: XmlNode, text: str) -> str:
+    """``text`` of a global operand written right before a word (``IF "FirstScan"THEN``: no blank between),
+    with its first name in quotes as TIA's editor shows every global name. An export may leave out the
+    operand's HasQuotes (TurboLouis/TestRepo FB10270_HiwinDoorActuatorManager.xml, V17); without the quotes
+    the two words would read as one name. Other nodes are left as they are."""
+    if node.tag != "Access" or node.attrs.get("Scope") != "GlobalVariable" or not node.children:
+        return text
+    first = next((c for c in node.children[0].children if c.tag == "Component"), None)
+    name = first.attrs.get("Name", "") if first is not None else ""
+    if not name or not text.startswith(name):
+        return text
+    return f'"{name}"' + text[len(name):]
 
 
 # ---------------------------------------------------------------- context

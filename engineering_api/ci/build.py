@@ -32,7 +32,7 @@ from simatic_xml.generate.errors import SpecVersionError
 from simatic_xml.generate.from_source import SourceContext, context_from_files, generate_source, read_text
 
 from . import EXIT_USAGE, FORMATS
-from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
+from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources
 
 __all__ = ("add_arguments", "run", "safe_file_name")
 
@@ -104,12 +104,12 @@ def run(args: Any, out: IO[str] | None = None) -> int:
         print(f"engineering-api scl build: --out {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    context = context_from_files(contexts)
-    _merge(context, context_from_files(sources))  # the sources see each other's FBs and UDTs
-    diagnostics: list[Diagnostic] = []
+    texts, diagnostics = text_sources(sources)  # a TIA project's SQLite .db files are no sources
+    context = context_from_files(text_sources(contexts)[0])
+    _merge(context, context_from_files(texts))  # the sources see each other's FBs and UDTs
     taken: set[str] = set()
     written: dict[str, str] = {}
-    for source in sources:
+    for source in texts:
         result = generate_source(read_text(Path(source)), file=source, version=version, context=context)
         diagnostics.extend(result.diagnostics)
         for block in result.blocks:

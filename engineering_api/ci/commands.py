@@ -14,7 +14,7 @@ from typing import IO, Iterator, Sequence
 from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
 from . import EXIT_USAGE, FORMATS
-from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
+from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources
 from .report import emit, exit_code
 
 __all__ = ("add_plc_check", "add_scl_check", "add_simaticml_check", "run_plc_check", "run_scl_check",
@@ -82,8 +82,8 @@ def run_scl_check(args: argparse.Namespace) -> int:
         files = collect(args.paths, SCL_SUFFIXES)
     except UsageError as exc:
         return usage_error(str(exc))
-    diagnostics: list[Diagnostic] = []
-    for path in files:
+    sources, diagnostics = text_sources(files)
+    for path in sources:
         try:
             diagnostics.extend(check_path(path))
         except OSError as exc:

@@ -7,7 +7,8 @@ holding exactly these objects would compile), remembering which file each object
 
 File rules (a git repository of TIA exports also holds other XML: project files, HMI screens, CI configs):
 
-* an ``.xml`` file whose root is not ``<Document>`` is skipped with a Warning ``NOT_SIMATICML``;
+* an ``.xml`` file whose root is not ``<Document>`` is skipped with a Warning ``NOT_SIMATICML``, a binary
+  ``.scl``/``.db``/``.udt`` file (a TIA project's SQLite ``XRef.db``) with a Warning ``NOT_SCL``;
 * a ``<Document>`` that cannot be read is an Error ``INVALID_SIMATICML``;
 * a SimaticML object that is no block, PLC data type or tag table (watch tables, technology objects'
   parameters, HMI) is skipped with a Warning ``UNSUPPORTED_OBJECT``;
@@ -24,13 +25,14 @@ from typing import Iterable, Optional
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.errors import SimaticMLError
-from simatic_xml.objects import Block, InstanceDB, PlcStruct, PlcTagTable, TechnologicalInstanceDB
+from simatic_xml.objects import (Block, InstanceDB, PlcStruct, PlcTagTable, TechnologicalInstanceDB,
+                                 is_auto_numbered)
 from simatic_xml.scl import parse
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.scl.parser import read_source
 
 from . import grouping as _grouping
-from .paths import SCL_SUFFIXES
+from .paths import SCL_SUFFIXES, binary_source
 
 __all__ = ("Loaded", "ProgramGroup", "check", "check_files", "load", "load_groups", "plc_groups")
 
@@ -167,7 +169,11 @@ def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_type
         loaded.lines += data.count(b"\n") + 1
         try:
             if os.path.splitext(path)[1].lower() in SCL_SUFFIXES:
-                _load_scl(loaded, path, data)
+                binary = binary_source(path, data)
+                if binary is not None:
+                    loaded.diagnostics.append(binary)
+                else:
+                    _load_scl(loaded, path, data)
             else:
                 _load_xml(loaded, path, data, target)
         except Exception as exc:  # noqa: BLE001 - one file the reader trips on must not stop a pipeline's run
@@ -236,7 +242,7 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
     bd = _block_def(doc, data)
     if bd is not None:
         loaded.file_of[id(bd)] = path
-        if isinstance(obj, Block) and obj.attr("AutoNumber") is True:
+        if is_auto_numbered(doc):
             loaded.auto_numbered.add(id(bd))
         loaded.program.add(bd)
 

@@ -9,6 +9,7 @@ from simatic_xml.scl import ast as A
 
 from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
 
+from .builtins import is_system_type_name
 from .types import ELEMENTARY, ArrayT, NamedT, StructT, Var, canonical
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "from_source", "type_from_node", "type_from_text"]
@@ -110,7 +111,7 @@ def type_from_node(node, issues: list):
     if t is A.StructType:
         members = {}
         for d in node.members:
-            members.setdefault(d.name.lower(), Var(d.name, type_from_node(d.type, issues), "Static", d.line, d.col))
+            members.setdefault(d.name.lower(), Var(d.name, _decl_type(d, issues), "Static", d.line, d.col))
         return StructT(members)
     return None  # REF_TO and the like: not typed
 
@@ -127,6 +128,18 @@ def _struct_duplicates(node, out: list) -> None:
                 out.append(Var(d.name, None, "Struct", d.line, d.col))
             seen.add(key)
             _struct_duplicates(d.type, out)
+
+
+def _decl_type(decl, issues: list):
+    """The type of an SCL declaration. TIA's exported sources mark a member of a system instruction's or
+    technology object's type with ``{InstructionName := 'Get_IM_Data'; LibVersion := '1.3'}``: that unquoted
+    name is TIA's own type even where the checker does not know it (IM0_Data, Get_IM_Data, SI_Startup in
+    Siemens' LAcycCom/LConSMC libraries, TIA V17: TurboLouis/TestRepo), so it is no UNKNOWN_TYPE."""
+    t = decl.type
+    if (type(t) is A.NamedType and not t.quoted
+            and any(a.name.upper() == "INSTRUCTIONNAME" for a in decl.attributes)):
+        return NamedT(t.name, False)
+    return type_from_node(t, issues)
 
 
 def from_block(block: A.Block) -> BlockDef:
@@ -161,7 +174,7 @@ def from_block(block: A.Block) -> BlockDef:
         if section.constant:
             name = "Constant"
         for d in section.decls:
-            v = Var(d.name, type_from_node(d.type, issues), name, d.line, d.col)
+            v = Var(d.name, _decl_type(d, issues), name, d.line, d.col)
             bd.decls.append(v)
             bd.vars.setdefault(d.name.lower(), v)
             dups: list = []
@@ -188,8 +201,14 @@ _ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOT
 _STRLEN = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
 
 
-def type_from_text(text: str, members=None, issues: list | None = None):
-    """``Int``, ``"UDT"``, ``Array[0..9] of Int``, ``String[20]``, ``Struct`` (with ``members``)..."""
+def type_from_text(text: str, members=None, issues: list | None = None, sections=None, version: str | None = None):
+    """``Int``, ``"UDT"``, ``Array[0..9] of Int``, ``String[20]``, ``Struct`` (with ``members``)...
+
+    ``sections`` is the interface TIA exported inside a member of a system type (``<Sections>`` of an
+    interface member, :attr:`simatic_xml.interface.Member.sections`): a system type the catalog does not list
+    is typed from it (:func:`_exported_system_type`). ``version`` is the member's ``Version=``: TIA writes it on
+    members of its library types only (user types are quoted and unversioned), so an unquoted versioned name the
+    checker does not know is TIA's type, untyped here, not an UNKNOWN_TYPE."""
     s = text.strip()
     if s.startswith('"') and s.endswith('"') and len(s) > 1:
         if issues is not None:
@@ -204,7 +223,9 @@ def type_from_text(text: str, members=None, issues: list | None = None):
     if upper == "STRUCT":
         out = {}
         for mem in members or ():
-            out.setdefault(mem.name.lower(), Var(mem.name, type_from_text(mem.datatype, mem.members, issues)))
+            out.setdefault(mem.name.lower(),
+                           Var(mem.name, type_from_text(mem.datatype, mem.members, issues, mem.sections,
+                                                        mem.version)))
         return StructT(out)
     m = _STRLEN.match(s)
     if m:
@@ -212,9 +233,30 @@ def type_from_text(text: str, members=None, issues: list | None = None):
     c = canonical(s)
     if c in ELEMENTARY:
         return c
+    if sections is not None and not is_system_type_name(s):
+        return _exported_system_type(sections, issues)
+    if version is not None:
+        return NamedT(s, False)
     if issues is not None:
         issues.append(TypeIssue(s, False, 0, 0))
     return NamedT(s, False)
+
+
+def _exported_system_type(sections, issues: list | None) -> StructT:
+    """A member of a system type the catalog does not list, typed from the interface TIA exported with it.
+
+    TIA writes an unquoted type name (user types are always quoted) with ``Version=`` and the type's whole
+    interface inside the member: ``FileDelete`` (S7-1500 file instruction) with its Input/Output sections,
+    ``TMail_QDN_SEC`` and ``TMail_FileReference`` (TMAIL_C's parameter structures) with one ``None`` section
+    (real V17 export: zhjq163/gitlearn ``FileHandling.xml``, ``DataLog/Data.xml``). What TIA exported is a type
+    TIA knows, so it is no UNKNOWN_TYPE; its members are typed from the export, so ``#purge.Done`` reads as Bool.
+    """
+    out: dict = {}
+    for section in sections.sections:
+        for mem in section.members:
+            t = type_from_text(mem.datatype, mem.members, issues, mem.sections, mem.version)
+            out.setdefault(mem.name.lower(), Var(mem.name, t, section.name))
+    return StructT(out)
 
 
 def _top_level_commas(text: str) -> int:

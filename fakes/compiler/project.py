@@ -59,7 +59,8 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
     if interface is not None:
         for section in interface.sections.sections:
             for mem in section.members:
-                v = Var(mem.name, type_from_text(mem.datatype, mem.members, issues), section.name)
+                v = Var(mem.name, type_from_text(mem.datatype, mem.members, issues, mem.sections, mem.version),
+                        section.name)
                 if section.name == "Return":
                     bd.return_type = v.type
                     v = Var(sw.name or obj.name, v.type, "Return")

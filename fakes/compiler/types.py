@@ -31,6 +31,7 @@ __all__ = [
     "is_bitstring",
     "is_integer",
     "is_numeric",
+    "is_technology_object",
     "literal_range",
     "widest",
 ]
@@ -204,7 +205,9 @@ def assignable(src, dst, iec_check: bool = False) -> bool:
         return verdict is not None and verdict[1 if iec_check else 0]
     if isinstance(dst, NamedT):
         if isinstance(src, NamedT):
-            return src.name.lower() == dst.name.lower()
+            return src.name.lower() == dst.name.lower() or _extends(src, dst)
+        if src == "DB_ANY" and is_technology_object(dst):
+            return True
         return not isinstance(src, str)  # a struct into a UDT: not checked member by member
     if isinstance(dst, ArrayT):
         if isinstance(src, ArrayT):  # arrays are copied whole: same dimensions, elements of the same type
@@ -212,6 +215,34 @@ def assignable(src, dst, iec_check: bool = False) -> bool:
                     and assignable(dst.element, src.element, True))
         return False
     return not isinstance(src, str)
+
+
+def is_technology_object(t) -> bool:
+    """Is ``t`` a technology object type (TO_SpeedAxis, TO_PositioningAxis, TO_Cam...)? Its value is the TO's
+    data block, so a DB_ANY may be passed where one is expected: which TO it is, the CPU checks when the
+    instruction runs. Siemens' own motion library does it on every axis call (LAxisCtrl, "LAnyAxis_MC_Power":
+    an ``Axis : DB_ANY`` input handed to FCs whose ``axis`` is a TO_SpeedAxis input or in/out, after a
+    ``TypeOfDB`` check; exported by TIA V17: TurboLouis/TestRepo ``LAnyAxis_MC_CamIn.scl``)."""
+    return isinstance(t, NamedT) and not t.quoted and t.name.upper().startswith("TO_")
+
+
+_TO_BASE = {"TO_SYNCHRONOUSAXIS": "TO_POSITIONINGAXIS", "TO_POSITIONINGAXIS": "TO_SPEEDAXIS", "TO_SPEEDAXIS": "TO_AXIS"}
+"""Each axis technology object extends the one it names: a synchronous axis is a positioning axis, which is a
+speed axis. Where a TO_SpeedAxis is expected (an Input or an InOut), TIA takes a positioning or synchronous axis:
+Siemens' LConSMC library passes its TO_PositioningAxis/TO_SynchronousAxis in/out to the TO_SpeedAxis in/out of
+"LConSMC_EnableInterface" (TIA V17 export: TurboLouis/TestRepo ``LConSMC_SectionalDrivePos.scl:627``)."""
+
+
+def _extends(src: NamedT, dst: NamedT) -> bool:
+    """Is technology object type ``src`` a kind of ``dst`` (:data:`_TO_BASE`)?"""
+    if src.quoted or dst.quoted:
+        return False
+    base, target = src.name.upper(), dst.name.upper()
+    while base in _TO_BASE:
+        base = _TO_BASE[base]
+        if base == target:
+            return True
+    return False
 
 
 _BIT_LENGTH = {**_SIZE, "BOOL": 1, "REAL": 32, "LREAL": 64, "S5TIME": 16, "TIME": 32, "LTIME": 64, "DATE": 16,

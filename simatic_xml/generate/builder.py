@@ -201,7 +201,7 @@ def _member(m: MemberSpec, section: str) -> Member:
     return Member(
         name=m.name,
         datatype=m.datatype,
-        version=type_version(m.datatype),
+        version=type_version(m.datatype) or m.library_version,
         remanence="Retain" if m.retain else None,
         attributes=flags or None,
         comment=Comment(dict(m.comment)) if m.comment else None,

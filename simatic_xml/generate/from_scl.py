@@ -142,12 +142,27 @@ class _Walk:
         self.notes.append((block, getattr(node, "line", 0), getattr(node, "col", 0), code, message))
 
 
+def _instruction_type(decl: A.VarDecl) -> bool:
+    """Does the declaration name a system type TIA itself marks as one? TIA's exported sources write
+    ``{InstructionName := 'MC_CAMIN'; LibVersion := '5.0'}`` on every member of an instruction's instance or
+    technology object type (TurboLouis/TestRepo, Siemens' LAxisCtrl library exported by TIA V17:
+    ``LAnyAxis_UnpubCamInMasterPosAxis.scl``: ``cam {InstructionName := 'TO_Cam'; ...} : TO_Cam``). Such an
+    unquoted name is TIA's type even when the catalog does not list it, never a user type to be quoted."""
+    return (isinstance(decl.type, A.NamedType) and not decl.type.quoted
+            and any(a.name.upper() == "INSTRUCTIONNAME" for a in decl.attributes))
+
+
 def _member(decl: A.VarDecl, block: str, retain: bool, walk: _Walk, key: str) -> dict[str, Any]:
     walk.at(block, key, decl)
     if decl.at:
         walk.note(block, decl, "AT_OVERLAY", f"'{decl.name} AT {decl.at}' is written as a member of its own: "
                   "the SimaticML form of an AT overlay is not known to this generator")
     spec: dict[str, Any] = {"name": decl.name, "dataType": type_text(decl.type, walk.user_types)}
+    if _instruction_type(decl):
+        spec["dataType"] = decl.type.name
+        version = next((str(a.value).strip("'") for a in decl.attributes if a.name.upper() == "LIBVERSION"), None)
+        if version:
+            spec["libraryVersion"] = version
     struct = decl.type if isinstance(decl.type, A.StructType) else (
         decl.type.element if isinstance(decl.type, A.ArrayType) and isinstance(decl.type.element, A.StructType) else None)
     if struct is not None:

@@ -32,7 +32,8 @@ A member::
      "startValue": false | 5 | "T#5s", # Constant members need one
      "comment": "text" | {culture: text},
      "retain": false,                  # FB Input/Output/InOut/Static and GlobalDB Static only
-     "accessibleFromHmi": true, "visibleInHmi": true, "writableFromHmi": true, "setpoint": false}
+     "accessibleFromHmi": true, "visibleInHmi": true, "writableFromHmi": true, "setpoint": false,
+     "libraryVersion": "5.0"}         # a system type's library Version when the catalog has none for it
 
 A network: ``{"title": ..., "comment": ..., "scl" | "lad" | "fbd" | "graph": ..., "calls": {...}}`` with
 exactly one body. ``calls`` (SCL only) says what a called global name is, which the text cannot:
@@ -129,6 +130,8 @@ class MemberSpec:
     visible: bool = True
     writable: bool = True
     setpoint: bool = False
+    library_version: str | None = None
+    """The ``Version`` of a system type the catalog gives none for (an SCL source's ``LibVersion``)."""
 
 
 @dataclass(slots=True)
@@ -180,7 +183,7 @@ _TOP_KEYS = {
 }
 _MEMBER_KEYS = {
     "name", "dataType", "members", "startValue", "comment", "retain", "accessibleFromHmi", "visibleInHmi",
-    "writableFromHmi", "setpoint",
+    "writableFromHmi", "setpoint", "libraryVersion",
 }
 _NETWORK_KEYS = {"title", "comment", "scl", "lad", "fbd", "graph", "calls"}
 
@@ -235,6 +238,7 @@ _INT_RANGES = {
     "USInt": (0, 255), "UInt": (0, 65535), "UDInt": (0, 2**32 - 1), "ULInt": (0, 2**64 - 1),
     "Byte": (0, 255), "Word": (0, 65535), "DWord": (0, 2**32 - 1), "LWord": (0, 2**64 - 1),
 }
+_SIGNED_BITS = {"SInt": 8, "Int": 16, "DInt": 32, "LInt": 64}
 _INTEGER = re.compile(r"^(?:(?:[A-Za-z]+#)?([+-]?\d[\d_]*)|(?:[A-Za-z]+#)?(2|8|16)#([0-9A-Fa-f_]+))$")
 _REAL = re.compile(r"^(?:L?REAL#)?[+-]?(?:\d[\d_]*)(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?$", re.IGNORECASE)
 _TIME_LITERAL = re.compile(r"^(?:L?T|L?TIME)#-?(?:\d+(?:\.\d+)?(?:D|H|MS|M|S|US|NS)_?)+$", re.IGNORECASE)
@@ -251,6 +255,10 @@ def check_start_value(value: str, datatype: str, path: str) -> None:
             raise SpecError(path, f"{value!r} is not a {datatype} value")
         number = int(match.group(1).replace("_", "")) if match.group(1) else int(match.group(3).replace("_", ""), int(match.group(2)))
         low, high = _INT_RANGES[datatype]
+        if not match.group(1) and datatype in _SIGNED_BITS:
+            # A based constant is a bit pattern filling the whole width: Siemens' SINA_SPEED_TLG352 declares
+            # `MIN_INT : Int := 16#8000` (TIA V19 source, rcmad/test); the checker's literal_range says the same.
+            high = (1 << _SIGNED_BITS[datatype]) - 1
         if not low <= number <= high:
             raise SpecError(path, f"{value} is out of range for {datatype} ({low}..{high})")
     elif datatype in ("Real", "LReal"):
@@ -320,9 +328,19 @@ def _parse_members(items: object, path: str, block_type: str, section: str, leni
                 comment=_texts(item.get("comment"), f"{mpath}.comment"), retain=retain,
                 accessible=flags["accessibleFromHmi"], visible=flags["visibleInHmi"],
                 writable=flags["writableFromHmi"], setpoint=setpoint,
+                library_version=_library_version(item.get("libraryVersion"), f"{mpath}.libraryVersion"),
             )
         )
     return out
+
+
+def _library_version(value: object, path: str) -> str | None:
+    """``libraryVersion``: absent, or major.minor (``5.0``) as TIA writes a system type's ``Version``."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,3}\.\d{1,3}", value):
+        raise SpecError(path, "libraryVersion must look like 5.0 (major.minor)")
+    return value
 
 
 def _check_unique(members: list[MemberSpec], path: str, seen: dict[str, str] | None = None) -> None:
