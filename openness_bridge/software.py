@@ -271,6 +271,7 @@ class SoftwareOperations:
         """Check one document before anything is imported: (kind, name, target group). Raises domain errors."""
         from simatic_xml.errors import SimaticMLError
         from simatic_xml.model import Block, PlcStruct, PlcTagTable
+        from simatic_xml.objects import is_auto_numbered
         from simatic_xml.reader import parse_bytes
         from simatic_xml.versions import version_index
 
@@ -317,7 +318,9 @@ class SoftwareOperations:
                     "PLC nor in this import.", code="INSTANCE_OF_MISSING",
                 ) from None
         number = obj.number if isinstance(obj, Block) else None
-        if number:
+        # An automatically numbered block (TIA's default: an export leaving defaults out has no <AutoNumber>) is
+        # given a free number by TIA's import, so only a block numbered by hand can clash.
+        if number and not is_auto_numbered(doc):
             for _, other in self._walk(software.BlockGroup, "Blocks"):
                 if (self._block_kind(other) == kind and int(other.Number) == int(number)
                         and str(other.Name).casefold() != name.casefold()):

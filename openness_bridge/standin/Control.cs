@@ -163,6 +163,7 @@ namespace StandIn.Control
         internal string Element;  // "SW.Blocks.FB", "SW.Types.PlcStruct", ...
         internal int Number;
         internal string InstanceOf;
+        internal bool AutoNumber;  // a block TIA gives a free number when its own is taken on import
         internal byte[] Xml = new byte[0];
 
         /// <summary>Reads the document element, Name, Number and InstanceOfName; null when it is not SimaticML.</summary>
@@ -180,13 +181,35 @@ namespace StandIn.Control
                 if (attrs == null || attrs["Name"] == null) return null;
                 int number;
                 int.TryParse(attrs["Number"] == null ? "" : attrs["Number"].InnerText, out number);
+                // <AutoNumber> as written; an export that leaves default values out (no DocumentInfo, or no
+                // WithDefaults in its ExportSetting) writes it only when false: automatic numbering is the default.
+                var info = root["DocumentInfo"];
+                var setting = info == null ? null : info["ExportSetting"];
+                var auto = attrs["AutoNumber"] != null ? attrs["AutoNumber"].InnerText.Trim() == "true"
+                    : setting == null || !setting.InnerText.Contains("WithDefaults");
                 return new ObjectState
                 {
                     Name = attrs["Name"].InnerText, Element = element.Name, Number = number,
                     InstanceOf = attrs["InstanceOfName"] == null ? null : attrs["InstanceOfName"].InnerText, Xml = data,
+                    AutoNumber = auto && element.Name.StartsWith("SW.Blocks.", StringComparison.Ordinal),
                 };
             }
             catch (System.Xml.XmlException) { return null; }
+        }
+
+        /// <summary>Gives the block another number: the document's Number is rewritten.</summary>
+        internal void Renumber(int number)
+        {
+            var doc = new System.Xml.XmlDocument { XmlResolver = null, PreserveWhitespace = true };
+            using (var stream = new MemoryStream(Xml)) doc.Load(stream);
+            var element = doc.DocumentElement.ChildNodes.OfType<System.Xml.XmlElement>().First(e => e.Name.StartsWith("SW.", StringComparison.Ordinal));
+            element["AttributeList"]["Number"].InnerText = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using (var output = new MemoryStream())
+            {
+                doc.Save(output);
+                Xml = output.ToArray();
+            }
+            Number = number;
         }
     }
 

@@ -40,9 +40,17 @@ namespace StandIn.Control
                 throw new Siemens.Engineering.EngineeringTargetInvocationException("The import failed.", "An object named '" + obj.Name + "' already exists.", null);
             if (obj.InstanceOf != null && !software.Objects.ContainsKey(obj.InstanceOf))
                 throw new Siemens.Engineering.EngineeringTargetInvocationException("The import failed.", "The instance DB '" + obj.Name + "' refers to the missing block '" + obj.InstanceOf + "'.", null);
-            if (obj.Number > 0 && software.Objects.Values.Any(o => o.Element == obj.Element && o.Number == obj.Number
-                    && !string.Equals(o.Name, obj.Name, StringComparison.OrdinalIgnoreCase)))
-                throw new Siemens.Engineering.EngineeringTargetInvocationException("The import failed.", "The number " + obj.Number + " is already used.", null);
+            Func<int, bool> taken = n => software.Objects.Values.Any(o => o.Element == obj.Element && o.Number == n
+                    && !string.Equals(o.Name, obj.Name, StringComparison.OrdinalIgnoreCase));
+            if (obj.Number > 0 && taken(obj.Number))
+            {
+                // An automatically numbered block gets the lowest free number (OBs of program cycle from 123).
+                if (!obj.AutoNumber)
+                    throw new Siemens.Engineering.EngineeringTargetInvocationException("The import failed.", "The number " + obj.Number + " is already used.", null);
+                var free = obj.Element == "SW.Blocks.OB" ? 123 : 1;
+                while (taken(free)) free++;
+                obj.Renumber(free);
+            }
             ObjectState old;
             software.Objects.TryGetValue(obj.Name, out old);
             software.Remove(obj.Name);

@@ -809,12 +809,28 @@ def test_existing_name_needs_overwrite(backend: EngineeringBackend, plc: m.Devic
     backend.import_program_documents("PLC_1", [_fb()], overwrite=True)
 
 
+def _manual(doc: m.ProgramDocument) -> m.ProgramDocument:
+    """The block numbered by hand (``<AutoNumber>false``), as an export with default values left out writes it."""
+    data = doc.data.replace(b"<MemoryLayout>", b"<AutoNumber>false</AutoNumber>\n      <MemoryLayout>", 1)
+    return m.ProgramDocument(source=doc.source, data=data)
+
+
 def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     backend.import_program_documents("PLC_1", [_fb()], overwrite=False)
     with pytest.raises(e.ConflictError):
-        backend.import_program_documents("PLC_1", [_fb(name="FB_Other", number=1)], overwrite=False)
+        backend.import_program_documents("PLC_1", [_manual(_fb(name="FB_Other", number=1))], overwrite=False)
     # A DB may have the number of an FB: block types have their own number spaces.
     backend.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Motor", number=1), "db.xml")], overwrite=False)
+
+
+def test_an_automatically_numbered_block_gets_a_free_number(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    # A V19 export without <AutoNumber> (default values left out) is numbered automatically: TIA's default.
+    udt = _doc(_UDT.format(name="UDT_State"), "UDT_State.xml")
+    backend.import_program_documents("PLC_1", [udt, _fb(), _fb(name="FB_Two", number=2)], overwrite=False)
+    backend.import_program_documents("PLC_1", [_fb(name="FB_Other", number=1)], overwrite=False)
+    numbers = {o.name: o.number for o in _objects(backend) if o.kind == "FB"}
+    assert numbers == {"FB_Motor": 1, "FB_Two": 2, "FB_Other": 3}
+    assert b"<Number>3</Number>" in backend.export_program_object("PLC_1", "FB_Other")
 
 
 def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
