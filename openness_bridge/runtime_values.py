@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     )
     from engineering_api.backend.areas.simulation_models import SimTagResult, SimTagWrite
     from openness_bridge.plcsim import PlcsimApi
+    from openness_bridge.simulation_support import InstanceRecord
 
 __all__ = ("RuntimeValueOperations",)
 
@@ -79,22 +80,24 @@ class RuntimeValueOperations(SimulationBase):
                   for r in results]
         return SimScanRead(instance=instance, operating_state=state, scan_time=stamp, values=values)
 
-    def _sim_program_leaves(self, instance: str) -> tuple[str | None, list[tuple[str, str]]]:
-        """(the PLC whose program the instance holds, or None before any download; its leaves as PLCSIM lists them).
+    def _sim_program_leaves(self, instance: str) -> tuple[str | None, list[tuple[str, str]], InstanceRecord | None]:
+        """(the PLC whose program the instance holds, or None before any download; its leaves as PLCSIM lists them;
+        the bridge's record of the instance).
 
         The tag list is read again when PLCSIM says it is out of date (a download since): a runtime client sees the
         program the CPU holds now, not the one of the last refresh."""
 
-        def run(api: PlcsimApi) -> tuple[str | None, list[tuple[str, str]]]:
+        def run(api: PlcsimApi) -> tuple[str | None, list[tuple[str, str]], InstanceRecord | None]:
             inst = self._sim_target(api, instance)
             device = str(inst.ControllerName or "") or None
             if device is None:
-                return None, []
-            if not self._sim_record(inst).tags_loaded or not self._sim_tags_fresh(api, inst):
+                return None, [], None
+            record = self._sim_record(inst)
+            if not record.tags_loaded or not self._sim_tags_fresh(api, inst):
                 self._sim_load_tags(inst)
             listed = self._sim_tag_list(api, inst, None)  # type: ignore[attr-defined]
             # named as TIA and the fake name them ("Data".count), which the bridge's reads accept as well
-            return device, [(quoted_name(tag.name), tag.data_type) for tag in listed.tags]
+            return device, [(quoted_name(tag.name), tag.data_type) for tag in listed.tags], record
 
         return self._plcsim("IInstance.TagInfos", run)
 
@@ -103,10 +106,11 @@ class RuntimeValueOperations(SimulationBase):
         the flags of that PLC in the open project.
 
         The flags are the project's, not the CPU's: PLCSIM Advanced's tag list has none, and Openness reads no
-        flags from a CPU. So a program changed in the project since its download reads with the project's flags,
-        as TIA's online/offline compare would show those objects as different; a DB or PLC tag the CPU holds and
-        the project no longer has is left out (its flags cannot be read). Each call exports the PLC's tag tables
-        and DBs (an inconsistent DB is compiled first, as ``export_program_object`` does).
+        flags from a CPU. They are read at the first call after a download (PLCSIM's tag list loaded again: a new
+        program), exporting the PLC's tag tables and DBs (an inconsistent DB is compiled first, as
+        ``export_program_object`` does), and kept until the next download, as the CPU keeps its program: edits in
+        the project since then count from the next download on. A DB or PLC tag the CPU holds and the project no
+        longer has is left out (its flags cannot be read).
 
         Raises:
             NotFoundError, ConflictError: the instance's own errors first (unknown, powered off).
@@ -114,9 +118,14 @@ class RuntimeValueOperations(SimulationBase):
             ConflictError: ``PROGRAM_NOT_IN_PROJECT``, the open project has no PLC of the name PLCSIM gives.
         """
         self._sim_clock(instance)  # the instance's own errors first (unknown, powered off)
-        device, leaves = self._sim_program_leaves(instance)
-        if device is None:  # nothing downloaded: no PLC tag or DB member, as the fake answers
+        device, leaves, record = self._sim_program_leaves(instance)
+        if device is None or record is None:  # nothing downloaded: no PLC tag or DB member, as the fake answers
             return []
+        # Kept per download: the CPU's program (so its released tags) changes only with one, and exporting the PLC's
+        # DBs and tag tables on every runtime read (the monitor reads once a second) would keep TIA busy.
+        key = (device, record.tag_list_loads)
+        if record.released is not None and record.released[0] == key:
+            return list(record.released[1])
         try:
             documents = self._call("PlcBlock.Export", lambda: self._data_documents(device))  # type: ignore[attr-defined]
         except NoProjectOpenError:
@@ -128,7 +137,9 @@ class RuntimeValueOperations(SimulationBase):
             raise ConflictError(f'The program in "{instance}" was downloaded from "{device}", which is no PLC of the '
                                 "open project; the released tags are read from that PLC's flags in its project. "
                                 "Open the project it was downloaded from.", code="PROGRAM_NOT_IN_PROJECT") from None
-        return released_tags(leaves, documents, undeclared_released=False)
+        released = released_tags(leaves, documents, undeclared_released=False)
+        record.released = (key, released)
+        return list(released)
 
     def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
         return self._sim_scan(instance, lambda: self.sim_batch_read(names, instance))  # type: ignore[attr-defined]

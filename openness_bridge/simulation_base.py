@@ -157,7 +157,9 @@ class SimulationBase:
     def _sim_load_tags(self, inst: Any) -> None:
         """``UpdateTagList()``: PLCSIM reads the loaded program's tags; symbolic access needs it first."""
         inst.UpdateTagList()
-        self._sim_record(inst).tags_loaded = True
+        record = self._sim_record(inst)
+        record.tags_loaded = True
+        record.tag_list_loads += 1
 
     def _sim_after_download(self, instance: str) -> None:
         """A download through this service refreshes the connected instance's tag list (as the fake does); a

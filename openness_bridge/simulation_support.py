@@ -150,6 +150,10 @@ class InstanceRecord:
     cycles: int = 0
     durations_ns: list[int] = field(default_factory=list)
     tags_loaded: bool = False
+    tag_list_loads: int = 0
+    """How often PLCSIM read the loaded program's tags (``UpdateTagList``): a new value means a new download."""
+    released: tuple[tuple[str, int], Any] | None = None
+    """The released tags of the program in the instance, with the (PLC, tag-list load) they were computed for."""
     min_cycle_ms: float = 10.0
     log: list[SimDiagnosticEntry] = field(default_factory=list)
     sequence: int = 0

@@ -2,7 +2,8 @@
 
 Where both adapters agree (a program as downloaded) is the contract suite's
 (``tests/contract/test_runtime_values_contract.py``); here is what only the bridge does: the flags are the open
-project's, so they follow edits made since the download, and without that PLC in an open project it refuses.
+project's, read at the first call after a download and kept until the next one (as the CPU keeps its program),
+and without that PLC in an open project it refuses.
 """
 
 from __future__ import annotations
@@ -30,15 +31,22 @@ def downloaded(plc: Any) -> Any:  # noqa: F811
     return plc
 
 
-def test_the_flags_are_the_projects_since_the_download(downloaded: Any) -> None:
+def test_the_flags_are_the_projects_at_the_download(downloaded: Any) -> None:
     assert _released(downloaded) == {'"Hidden".on': True, '"Line".count': True, '"Line".limit': False,
                                      '"Line".speed': True}
-    # Changed in the project, not downloaded: the CPU's leaves with the project's flags (what compare would show).
-    load_scl(downloaded, RELEASED_SCL.replace("secret { ExternalAccessible := 'False'}", "secret")
-             .replace("limit { ExternalWritable := 'False'}", "limit"))
+    # Changed in the project, not downloaded: the CPU still runs the program it was given, so nothing changes
+    # (and the DBs are not exported again at every read).
+    edited = (RELEASED_SCL.replace("secret { ExternalAccessible := 'False'}", "secret")
+              .replace("limit { ExternalWritable := 'False'}", "limit"))
+    load_scl(downloaded, edited)
+    assert _released(downloaded)['"Line".limit'] is False and '"Line".secret' not in _released(downloaded)
+    downloaded.download("PLC_1")  # now the CPU has them
     assert _released(downloaded) == {'"Hidden".on': True, '"Line".count': True, '"Line".limit': True,
                                      '"Line".secret': True, '"Line".speed': True}
-    # A DB the CPU holds and the project no longer has: its flags cannot be read, so it releases nothing.
+
+
+def test_a_db_the_project_no_longer_has_releases_nothing(downloaded: Any) -> None:
+    # The CPU holds "Hidden"; the project no longer does, so its flags cannot be read.
     downloaded.delete_block("PLC_1", "Hidden")
     assert '"Hidden".on' not in _released(downloaded)
 
