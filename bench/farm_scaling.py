@@ -91,7 +91,10 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str) -> dic
             workspace = data_dir / "workspace"
             paths = [_prepare(client, h, workspace, f"Line{i}") for i, h in enumerate(callers)]
             source = _source()
-            _mix(client, callers[0], paths[0], source)  # warm-up: imports and caches on the API node
+            # Warm-up: every caller's agent runs one mix first (its imports and caches), not only the first one's,
+            # so an agent's first-time costs do not count against the runs with more agents.
+            with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
+                list(pool.map(lambda i: _mix(client, callers[i], paths[i], source), range(agent_count)))
             cpu_before, agents_before = time.process_time(), _cpu_of(agents)
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
