@@ -59,7 +59,9 @@ def _lex(text: str) -> list[_Lex]:
         if not len(out) & 1023:  # every 1024 lexemes: a timed-out call stops here
             checkpoint()
         if after_region:
-            # REGION's name is free text up to the end of the line.
+            # REGION's name is free text up to the end of the line, and so is what follows END_REGION: TIA
+            # exports `END_REGION ;` as END_REGION, a blank and <Text>;</Text> (TurboLouis/TestRepo), and a
+            # source may close a region with its name again, apostrophes and all (SsiAmjad/Test Rech_Cir.scl).
             after_region = False
             match_ws = _BLANKS.match(text, pos)
             if match_ws:
@@ -83,7 +85,7 @@ def _lex(text: str) -> list[_Lex]:
             pos = end
             continue
         out.append(_Lex(kind, m.group(), pos))
-        if kind == "ident" and m.group().upper() == "REGION":
+        if kind == "ident" and m.group().upper() in ("REGION", "END_REGION"):
             after_region = True
         pos = m.end()
     return out
@@ -120,7 +122,7 @@ _SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(\*|/\*")
 
 
 def blank_block_comments(text: str, *, regions: bool = False) -> str:
-    """``text`` with its block comments (and, with ``regions``, REGION names) replaced by blanks, newlines
+    """``text`` with its block comments (and, with ``regions``, the text after REGION and END_REGION) replaced by blanks, newlines
     kept, so line and column numbers stay; for checks that look for ``#operands`` in the text."""
     out: list[str] = []
     pos = 0
@@ -140,7 +142,8 @@ def blank_block_comments(text: str, *, regions: bool = False) -> str:
     out.append(text[pos:])
     result = "".join(out)
     if regions:
-        result = re.sub(r"(?im)^(\s*REGION\b)([^\n]*)", lambda m: m.group(1) + " " * len(m.group(2)), result)
+        result = re.sub(r"(?im)^(\s*(?:END_)?REGION\b)([^\n]*)", lambda m: m.group(1) + " " * len(m.group(2)),
+                        result)
     return result
 
 

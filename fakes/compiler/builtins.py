@@ -182,6 +182,11 @@ FUNCTIONS: dict = {
     "FILL_BLK": ([("IN", "any"), ("COUNT", "int"), ("OUT", "out")], "VOID"),
     "NORM_X": ([("MIN", "num"), ("VALUE", "num"), ("MAX", "num")], "real"),
     "LEN": ([("IN", "any")], "INT"),
+    # Not conversions of one value into another (IN only) but instructions with an error output ERR (Int):
+    # STEP 7 help, "DB_ANY_TO_VARIANT: Convert DB_ANY to VARIANT" and "VARIANT_TO_DB_ANY: Convert VARIANT to
+    # DB_ANY"; TIA's own source writes `DB_ANY_TO_VARIANT(in := #db, err => #error)` (lybhb8/S7-1200EasyPlus).
+    "DB_ANY_TO_VARIANT": ([("IN", "any"), ("ERR", "out")], "VARIANT"),
+    "VARIANT_TO_DB_ANY": ([("IN", "any"), ("ERR", "out")], "DB_ANY"),
 }
 INT_LITERAL = INT_LIT
 

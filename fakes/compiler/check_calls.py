@@ -289,7 +289,7 @@ class CallChecks:
             types.append((kind, t))
         if result is None:
             return None
-        if result == "VOID" or result == "INT":
+        if result == "VOID" or result == "INT" or result in ("VARIANT", "DB_ANY"):
             return result
         if result == "first":
             return types[0][1] if types else None

@@ -39,7 +39,12 @@ CASES = Path(__file__).resolve().parent / "cases"
 # A case that still shows a false error is listed here with the class of the error (see cases/README.md for the
 # real files behind each).
 # case file name -> stage -> class of the false error it still shows
+_NAMESPACE_SOURCE = ("software units: a TIA V18+ SCL source of a namespaced unit's block wraps it in "
+                     "NAMESPACE <ns> ... END_NAMESPACE with an unquoted block name (ChrisSiem/TestChris); the source "
+                     "parser knows no NAMESPACE, so scl check, plc check and scl build report SYNTAX_ERROR")
 XFAIL: dict[str, dict[str, str]] = {
+    "software_unit_namespace_source.scl": {stage: _NAMESPACE_SOURCE for stage in (
+        "check", "check_closed", "plc_check", "generate", "compile_generated", "import_generated")},
     "lad_iec_real_to_absolute_dword.xml": {
         "compile": "IEC check on: a Real wired to an absolute DWord address (%MD/%DBD) at MOVE's OUT1 is reported "
                    "FLGNET_PIN_TYPE; TIA V17 exported such a block (zhjq163/gitlearn FileHandling.xml network 3). "
