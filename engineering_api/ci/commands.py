@@ -7,6 +7,7 @@ and exit 0 (no error), 1 (errors found) or 2 (usage: a path that does not exist,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import contextmanager
 from typing import IO, Iterator, Sequence
@@ -14,7 +15,7 @@ from typing import IO, Iterator, Sequence
 from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
 from . import EXIT_USAGE, FORMATS
-from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources
+from .paths import SCL_SUFFIXES, UNREAD_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources, unread_files
 from .report import emit, exit_code
 
 __all__ = ("add_plc_check", "add_scl_check", "add_simaticml_check", "run_plc_check", "run_scl_check",
@@ -164,12 +165,16 @@ def run_plc_check(args: argparse.Namespace) -> int:
         problem = _cpu_problem(args.cpu)
         if problem:
             return usage_error(problem)
+    unread = unread_files(args.paths)
     try:
-        files = collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES)
+        files = [f for f in collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES)
+                 if os.path.splitext(f)[1].lower() not in UNREAD_SUFFIXES]
+        if not files:
+            raise UsageError("no file to check")
     except UsageError as exc:
-        return usage_error(str(exc))
+        return usage_error(f"{exc}{' (only TIA V20 text documents, which are not read)' if unread else ''}")
     groups: list = []
-    diagnostics = check_files(files, tia_version=version, one_program=args.one_program, groups=groups)
+    diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups)
     if args.allow_missing:
         _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups])

@@ -8,11 +8,18 @@ from typing import Iterable, Optional, Sequence
 
 from simatic_xml.diagnostics import Diagnostic
 
-__all__ = ("SCL_SUFFIXES", "XML_SUFFIXES", "UsageError", "binary_source", "collect", "text_sources")
+__all__ = (
+    "SCL_SUFFIXES", "UNREAD_SUFFIXES", "XML_SUFFIXES", "UsageError", "binary_source", "collect", "text_sources",
+    "unread_files",
+)
 
 SCL_SUFFIXES = frozenset({".scl", ".db", ".udt"})
 """Sources TIA's "generate blocks from source" reads: SCL (.scl), data blocks (.db) and PLC data types (.udt)."""
 XML_SUFFIXES = frozenset({".xml"})
+UNREAD_SUFFIXES = frozenset({".s7dcl", ".s7res"})
+"""TIA Portal V20's text documents of blocks (declarations and their texts), as V20 repositories hold them
+(westcowboy2019/V20@7a67532): program files the check commands do not read, so they say so instead of passing
+a mostly unchecked program as clean."""
 
 # Folders no TIA export lives in; walking them costs time and finds copies (a venv, git objects).
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
@@ -49,6 +56,21 @@ def collect(paths: Iterable[str], suffixes: Iterable[str]) -> list[str]:
     if not out:
         raise UsageError("no file to check")
     return out
+
+
+def unread_files(paths: Iterable[str]) -> list[Diagnostic]:
+    """A Warning ``NOT_CHECKED`` for each TIA program file under ``paths`` that the commands do not read
+    (:data:`UNREAD_SUFFIXES`)."""
+    found: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(_walk(path, set(UNREAD_SUFFIXES)))
+        elif path.suffix.lower() in UNREAD_SUFFIXES:
+            found.append(str(path))
+    return [Diagnostic("A TIA V20 text document (.s7dcl/.s7res): not read, so not checked. Export these blocks as "
+                       "SimaticML (.xml) or SCL sources to check them.", file=f, severity="Warning",
+                       code="NOT_CHECKED") for f in found]
 
 
 def _walk(root: Path, wanted: set[str]) -> Iterable[str]:

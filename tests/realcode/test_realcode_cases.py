@@ -181,3 +181,25 @@ def test_a_tia_project_folders_sqlite_db_files_are_no_sources(tmp_path: Path) ->
         assert code == 0, diagnostics
         assert [(d["code"], d["severity"]) for d in diagnostics] == [("NOT_SCL", "Warning")], argv
     assert (tmp_path / "out" / "Flags.xml").exists()
+
+
+def test_tia_v20_text_documents_are_named_not_passed_as_checked(tmp_path: Path) -> None:
+    """A V20 repository may hold blocks as ``.s7dcl``/``.s7res`` text documents (westcowboy2019/V20@7a67532), which
+    ``plc check`` does not read: it names each with a Warning NOT_CHECKED instead of passing the program as clean,
+    and a folder holding nothing else is a usage error (exit 2) that says why."""
+    blocks = tmp_path / "Program blocks"
+    blocks.mkdir()
+    (blocks / "Main.s7dcl").write_text("ORGANIZATION_BLOCK Main\n", encoding="utf-8")
+    (blocks / "Main.s7res").write_text("texts: {}\n", encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()) as err:
+        assert main(["plc", "check", str(tmp_path), "--format", "json"]) == 2
+    assert "TIA V20 text documents" in err.getvalue()
+    (blocks / "Flags.db").write_text('DATA_BLOCK "Flags"\nVERSION : 0.1\n   STRUCT\n      on : Bool;\n   END_STRUCT;\n'
+                                     "BEGIN\nEND_DATA_BLOCK\n", encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["plc", "check", str(tmp_path), "--format", "json"]) == 0
+    diagnostics = json.loads(out.getvalue())["diagnostics"]
+    assert sorted((Path(d["file"]).name, d["code"], d["severity"]) for d in diagnostics) == [
+        ("Main.s7dcl", "NOT_CHECKED", "Warning"), ("Main.s7res", "NOT_CHECKED", "Warning")]
