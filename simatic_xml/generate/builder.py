@@ -142,7 +142,9 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
         attrs["InitialValuesAcquisition"] = False
     attrs["Name"] = block.name
     if new_style:
-        attrs["Namespace"] = ""
+        attrs["Namespace"] = block.namespace
+    elif block.namespace:
+        raise SpecVersionError("namespace", f"software units' namespaces are V18 and later, not {ver}")
     attrs["Interface"] = _interface(block, ns_iface, types or {}, warnings if warnings is not None else [])
 
     children: list[object] = [_mlt("Comment", block.comment, cultures)]

@@ -312,6 +312,8 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
         if block_type is None:
             raise SpecError(f"source.{block.name}", f"line {block.line}: {block.kind} blocks cannot be generated")
         spec: dict[str, Any] = {"blockType": block_type, "name": block.name}
+        if block.namespace:
+            spec["namespace"] = block.namespace
         _header(block, spec)
         if block_type == "UDT":
             if not isinstance(block.type, A.StructType):

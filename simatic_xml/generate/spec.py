@@ -174,13 +174,16 @@ class BlockSpec:
     instance DB's FB), as ``(path, value)``; the builder writes them as ``Subelement``/nested members."""
     lenient: bool = False
     """Parsed from an SCL source (``parse_spec(..., source=True)``): TIA's source rules, not the JSON API's."""
+    namespace: str = ""
+    """A software unit's namespace (``Plant``): the block is ``Plant.<name>`` in the PLC; V18 and later."""
 
 
 _TOP_KEYS = {
     "blockType", "name", "number", "language", "title", "comment", "author", "family", "headerName", "version",
     "memoryLayout", "secondaryType", "cyclicTime", "phaseShift", "instanceOf", "instanceOfType", "returnType",
-    "interface", "networks", "description", "startValues",
+    "interface", "networks", "description", "startValues", "namespace",
 }
+_NAMESPACE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _MEMBER_KEYS = {
     "name", "dataType", "members", "startValue", "comment", "retain", "accessibleFromHmi", "visibleInHmi",
     "writableFromHmi", "setpoint", "libraryVersion",
@@ -420,6 +423,10 @@ def parse_spec(data: object, *, source: bool = False) -> BlockSpec:
     if block_type == "FB" and language == "GRAPH" and layout != "Optimized":
         raise SpecError("memoryLayout", "GRAPH blocks are always optimized")
     spec.memory_layout = layout
+    namespace = data.get("namespace", "")
+    if not isinstance(namespace, str) or namespace and not _NAMESPACE.fullmatch(namespace):
+        raise SpecError("namespace", "a software unit's namespace: names joined by '.', such as Plant or Plant.Line1")
+    spec.namespace = namespace
 
     if block_type == "OB":
         sec = data.get("secondaryType", "ProgramCycle")

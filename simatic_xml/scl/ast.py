@@ -417,6 +417,9 @@ class Block(Node):
     end_line: int = 0
     comments: list = field(default_factory=list)
     end_comments: list = field(default_factory=list)  # comments before the END_ keyword
+    namespace: Optional[str] = None
+    """A V18+ software unit's namespace (``NAMESPACE Plant ... END_NAMESPACE`` around the block): its name in
+    the PLC is ``Plant.<name>``."""
 
     def section(self, kind: str) -> list:
         """All sections of a kind (e.g. ``VAR_INPUT``)."""

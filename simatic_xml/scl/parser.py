@@ -46,23 +46,49 @@ class Parser(DeclParser):
     def parse_source(self) -> A.SourceFile:
         toks = self.toks
         blocks = []
+        namespace: tuple[str, A.Node] | None = None
         while True:
             tok = toks[self.i]
             if tok.kind == "EOF":
                 break
             if tok.kind in _OPENERS:
-                blocks.append(self.parse_block())
+                block = self.parse_block()
+                block.namespace = namespace[0] if namespace else None
+                blocks.append(block)
             elif tok.kind == ";":
                 self.i += 1
+            elif tok.kind == "IDENT" and tok.text.upper() == "NAMESPACE" and namespace is None:
+                # A software unit's blocks, as TIA writes their sources (V18+): NAMESPACE nsX ... END_NAMESPACE.
+                self.i += 1
+                namespace = (self._namespace_name(), A.Node(tok.line, tok.col))
+            elif tok.kind == "IDENT" and tok.text.upper() == "END_NAMESPACE" and namespace is not None:
+                self.i += 1
+                namespace = None
             else:
                 raise self.error(
                     "expected FUNCTION_BLOCK, FUNCTION, ORGANIZATION_BLOCK, DATA_BLOCK or TYPE, "
                     f"found {self.describe(tok)}",
                     tok,
                 )
+        if namespace is not None:
+            raise self.error(f"NAMESPACE {namespace[0]} of line {namespace[1].line} is not closed by END_NAMESPACE",
+                             toks[self.i])
         if not blocks:
             raise SclSyntaxError("the source contains no block", 1, 1)
         return A.SourceFile(1, 1, blocks, self.path, self.text.count("\n") + 1)
+
+    def _namespace_name(self) -> str:
+        """``Plant`` or ``Plant.Line1`` after NAMESPACE."""
+        parts = []
+        while True:
+            tok = self.toks[self.i]
+            if tok.kind not in ("IDENT", "QIDENT"):
+                raise self.error(f"expected the namespace's name after NAMESPACE, found {self.describe(tok)}", tok)
+            parts.append(tok.text[1:-1] if tok.kind == "QIDENT" else tok.text)
+            self.i += 1
+            if self.toks[self.i].kind != ".":
+                return ".".join(parts)
+            self.i += 1
 
     # ---------------------------------------------------------------- blocks
     def parse_block(self) -> A.Block:

@@ -39,12 +39,7 @@ CASES = Path(__file__).resolve().parent / "cases"
 # A case that still shows a false error is listed here with the class of the error (see cases/README.md for the
 # real files behind each).
 # case file name -> stage -> class of the false error it still shows
-_NAMESPACE_SOURCE = ("software units: a TIA V18+ SCL source of a namespaced unit's block wraps it in "
-                     "NAMESPACE <ns> ... END_NAMESPACE with an unquoted block name (ChrisSiem/TestChris); the source "
-                     "parser knows no NAMESPACE, so scl check, plc check and scl build report SYNTAX_ERROR")
 XFAIL: dict[str, dict[str, str]] = {
-    "software_unit_namespace_source.scl": {stage: _NAMESPACE_SOURCE for stage in (
-        "check", "check_closed", "plc_check", "generate", "compile_generated", "import_generated")},
     "lad_iec_real_to_absolute_dword.xml": {
         "compile": "IEC check on: a Real wired to an absolute DWord address (%MD/%DBD) at MOVE's OUT1 is reported "
                    "FLGNET_PIN_TYPE; TIA V17 exported such a block (zhjq163/gitlearn FileHandling.xml network 3). "
@@ -203,3 +198,17 @@ def test_tia_v20_text_documents_are_named_not_passed_as_checked(tmp_path: Path) 
     diagnostics = json.loads(out.getvalue())["diagnostics"]
     assert sorted((Path(d["file"]).name, d["code"], d["severity"]) for d in diagnostics) == [
         ("Main.s7dcl", "NOT_CHECKED", "Warning"), ("Main.s7res", "NOT_CHECKED", "Warning")]
+
+
+def test_a_software_units_namespace_in_a_source_is_kept() -> None:
+    """``NAMESPACE Plant ... END_NAMESPACE`` around a block (ChrisSiem/TestChris, cases/README.md): the built
+    document names the namespace as TIA's V18+ exports do (``<Namespace>Plant</Namespace>``), and the fake knows
+    the block as ``Plant.Clamp_Speed``; before V18 there are no namespaces."""
+    text = (CASES / "software_unit_namespace_source.scl").read_text(encoding="utf-8")
+    result = generate_source(text, file="ns.scl", version="V20")
+    assert result.ok, result.diagnostics
+    data = result.blocks[0].xml
+    assert b"<Namespace>Plant</Namespace>" in data and b"<Name>Clamp_Speed</Name>" in data
+    assert read_object(data, project_version="V20").name == "Plant.Clamp_Speed"
+    older = generate_source(text, file="ns.scl", version="V17")
+    assert [d.code for d in older.diagnostics if d.severity == "Error"] == ["INVALID_DECLARATION"]
