@@ -53,8 +53,9 @@ if TYPE_CHECKING:
 
 __all__ = (
     "RUNTIME_ACTIONS", "AlarmAcknowledge", "AlarmArchiveQuery", "AlarmClassQuery", "HistoryQuery", "HistorySeries",
-    "RuntimeAction", "TagNamesRead", "TagPageQuery", "alarm_archive", "delete_definition", "history_series",
-    "reading_result", "remove_logging", "save_definition", "save_logging", "tag_page",
+    "RuntimeAction", "TagNamesRead", "TagPageQuery", "acknowledge", "alarm_archive", "current_alarms",
+    "delete_definition", "history_series", "read_values", "reading_result", "remove_logging", "save_definition",
+    "save_logging", "tag_page", "write_values",
 )
 
 SOURCE_ERRORS = (RuntimeNotRunningError, RuntimeFaultError, ConflictError, NotSupportedError, PermissionDeniedError)
@@ -188,11 +189,17 @@ def reading_result(reading: TagReading) -> TagValueResult:
     )
 
 
+def read_values(runtime: RuntimeService, names: list[str]) -> list[TagValueResult]:
+    """Released tags read in bulk from one PLC cycle: one result per name, each with its own error."""
+    return [reading_result(r) for r in runtime.source.read(names)]
+
+
 def _read(runtime: RuntimeService, query: TagNamesRead, _caller: str) -> list[TagValueResult]:
-    return [reading_result(r) for r in runtime.source.read(list(query.tag_names))]
+    return read_values(runtime, list(query.tag_names))
 
 
-def _write(runtime: RuntimeService, data: BulkWrite, _caller: str) -> list[TagValueResult]:
+def write_values(runtime: RuntimeService, data: BulkWrite, _caller: str = "") -> list[TagValueResult]:
+    """Values written in order: one result per item (the value read back, or its error)."""
     return [reading_result(r) for r in runtime.source.write([TagWrite(item.name, item.value) for item in data.values])]
 
 
@@ -218,7 +225,8 @@ def _write_preview(runtime: RuntimeService, data: BulkWrite) -> Preview:
 
 
 # ----- alarms -------------------------------------------------------------------------------------------------
-def _current(runtime: RuntimeService, query: AlarmClassQuery, _caller: str) -> list[Alarm]:
+def current_alarms(runtime: RuntimeService, query: AlarmClassQuery, _caller: str = "") -> list[Alarm]:
+    """Alarms active, or gone but not yet acknowledged, oldest first (after a pump: what the CPU did counts)."""
     runtime.monitor.pump()
     return runtime.alarms.current(query.alarm_class)
 
@@ -237,7 +245,8 @@ def alarm_archive(runtime: RuntimeService, query: AlarmArchiveQuery, _caller: st
                                   after=after, limit=query.limit)
 
 
-def _acknowledge(runtime: RuntimeService, query: AlarmAcknowledge, caller: str) -> Alarm:
+def acknowledge(runtime: RuntimeService, query: AlarmAcknowledge, caller: str) -> Alarm:
+    """Acknowledge a current alarm in ``caller``'s name. Raises NotFoundError, ConflictError (see AlarmService)."""
     runtime.monitor.pump()
     return runtime.alarms.acknowledge(query.alarm_id, caller)
 
@@ -339,15 +348,15 @@ RUNTIME_ACTIONS: tuple[RuntimeAction, ...] = (
                   "timestamp per tag, each item with its own error.", TagNamesRead, RuntimeRole.READ, _read,
                   "POST /api/runtime/tags/values", SOURCE_ERRORS),
     RuntimeAction("runtime.tags.write", "Write values to writable released tags of the running PLC, in order: one "
-                  "result per item (the value read back, or its error).", BulkWrite, RuntimeRole.WRITE, _write,
+                  "result per item (the value read back, or its error).", BulkWrite, RuntimeRole.WRITE, write_values,
                   "PUT /api/runtime/tags/values", SOURCE_ERRORS, mutating=True, preview=_write_preview),
     RuntimeAction("runtime.alarms.current", "List the current alarms (active, or gone but not yet acknowledged), "
-                  "oldest first.", AlarmClassQuery, RuntimeRole.READ, _current, "GET /api/runtime/alarms/current"),
+                  "oldest first.", AlarmClassQuery, RuntimeRole.READ, current_alarms, "GET /api/runtime/alarms/current"),
     RuntimeAction("runtime.alarms.archive", "Query the alarm archive (incoming, outgoing, acknowledged) by time "
                   "range, class and text, paged.", AlarmArchiveQuery, RuntimeRole.READ, alarm_archive,
                   "GET /api/runtime/alarms/archive", (ValidationError,)),
     RuntimeAction("runtime.alarms.acknowledge", "Acknowledge a current alarm.", AlarmAcknowledge,
-                  RuntimeRole.ALARM_ACK, _acknowledge, "POST /api/runtime/alarms/{alarmId}/acknowledge",
+                  RuntimeRole.ALARM_ACK, acknowledge, "POST /api/runtime/alarms/{alarmId}/acknowledge",
                   (NotFoundError, ConflictError), mutating=True),
     RuntimeAction("runtime.history.query", "Query logged tag values: raw, or avg/min/max/count/first/last per "
                   "interval.", HistoryQuery, RuntimeRole.READ, history_series, "GET /api/runtime/history",
@@ -374,5 +383,3 @@ RUNTIME_ACTIONS: tuple[RuntimeAction, ...] = (
 )
 """The runtime API's calls that are MCP tools. Users, sessions, settings, connections and pushes (admin
 configuration, some of it with secrets) and subscriptions (streams) stay REST-only (README, "Runtime API")."""
-
-ACTIONS_BY_NAME = {action.name: action for action in RUNTIME_ACTIONS}

@@ -21,12 +21,16 @@ from engineering_api.backend.errors import AlreadyExistsError, ConflictError, No
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
+    AlarmAcknowledge,
     AlarmArchiveQuery,
+    AlarmClassQuery,
     AlarmDefinitionName,
     HistoryQuery,
     HistorySeries,
     LoggedTag,
+    acknowledge,
     alarm_archive,
+    current_alarms,
     delete_definition,
     history_series,
     remove_logging,
@@ -93,7 +97,7 @@ class RuntimeAlarmController(Controller):
          sync_to_thread=True, responses=_bearer_responses("read", params=True))
     def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[AlarmsResponse]:  # noqa: N803
         """Alarms that are active, or gone but not yet acknowledged, oldest first."""
-        return ok(_pumped(request).alarms.current(alarmClass))
+        return ok(current_alarms(_runtime(request), AlarmClassQuery(alarm_class=alarmClass)))
 
     @get("/archive", operation_id="ListRuntimeAlarmArchive", opt={"runtime": "read"}, security=_BEARER,
          sync_to_thread=True, responses=_bearer_responses("read", params=True, errors=(ValidationError,)))
@@ -121,7 +125,7 @@ class RuntimeAlarmController(Controller):
         """Acknowledge a current alarm (NotFoundError: unknown or no longer current; ConflictError: already
         acknowledged, or its class needs no acknowledgement)."""
         user = principal_of(request.scope).username
-        alarm = _pumped(request).alarms.acknowledge(alarmId, user)
+        alarm = acknowledge(_runtime(request), AlarmAcknowledge(alarm_id=alarmId), user)
         return ok(alarm, f"alarm {alarmId} acknowledged by {user}")
 
 

@@ -20,7 +20,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.lib.responses import envelope_type, error_body, ok, problem_responses
-from engineering_api.runtime.actions import SOURCE_ERRORS, TagPageQuery, reading_result, tag_page
+from engineering_api.runtime.actions import SOURCE_ERRORS, TagPageQuery, read_values, tag_page, write_values
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.opcua_servers import OpcUaServerController
 from engineering_api.runtime.schemas import (
@@ -49,7 +49,6 @@ __all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUs
 SECTION = "Runtime API"
 _ADMIN = {"role": "admin"}
 _BEARER = [{"RuntimeBearer": []}]
-_SOURCE_ERRORS = SOURCE_ERRORS
 _BEARER_ANSWERS = {
     401: "Missing, invalid or expired bearer token",
     429: "Too many requests for this runtime user, or failed authentications from this address",
@@ -201,7 +200,7 @@ class RuntimeTagController(Controller):
     path = "/api/runtime"
 
     @get("/tags", operation_id="ListRuntimeTags", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
-         responses=_bearer_responses("read", params=True, errors=(*_SOURCE_ERRORS, ValidationError)))
+         responses=_bearer_responses("read", params=True, errors=(*SOURCE_ERRORS, ValidationError)))
     def list_tags(
         self, request: Request[Any, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=1000, description="Tags per page")] = 100,
@@ -215,14 +214,14 @@ class RuntimeTagController(Controller):
         return ok(tag_page(_runtime(request), TagPageQuery(limit=limit, continuation_point=continuationPoint)))
 
     @get(_TAG_PATH, operation_id="ReadRuntimeTag", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
-         responses=_bearer_responses("read", params=True, errors=(*_SOURCE_ERRORS, NotFoundError, ValidationError)))
+         responses=_bearer_responses("read", params=True, errors=(*SOURCE_ERRORS, NotFoundError, ValidationError)))
     def read_tag(self, request: Request[Any, Any, Any], tagName: FromPath[str]) -> Response[TagValueResponse]:  # noqa: N803
         """One released tag's value, quality and timestamp (NotFoundError: unknown or unreleased tag)."""
         return ok(_value(_runtime(request).source.read([tagName])[0]))
 
     @put(_TAG_PATH, operation_id="WriteRuntimeTag", opt={"runtime": "write"}, security=_BEARER, sync_to_thread=True,
          responses=_bearer_responses("write", body=True, params=True,
-                                     errors=(*_SOURCE_ERRORS, NotFoundError, ValidationError)))
+                                     errors=(*SOURCE_ERRORS, NotFoundError, ValidationError)))
     def write_tag(
         self, request: Request[Any, Any, Any], tagName: FromPath[str], data: JSONBody[ValueWrite],  # noqa: N803
     ) -> Response[TagValueResponse]:
@@ -232,17 +231,16 @@ class RuntimeTagController(Controller):
 
     @post("/tags/values", operation_id="ReadRuntimeTagValues", opt={"runtime": "read", "audit": False},
           security=_BEARER, sync_to_thread=True, status_code=200,
-          responses=_bearer_responses("read", body=True, errors=_SOURCE_ERRORS))
+          responses=_bearer_responses("read", body=True, errors=SOURCE_ERRORS))
     def read_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkRead]) -> Response[BulkResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
-        return ok([reading_result(r) for r in _runtime(request).source.read(list(data.names))])
+        return ok(read_values(_runtime(request), list(data.names)))
 
     @put("/tags/values", operation_id="WriteRuntimeTagValues", opt={"runtime": "write"}, security=_BEARER,
-         sync_to_thread=True, responses=_bearer_responses("write", body=True, errors=_SOURCE_ERRORS))
+         sync_to_thread=True, responses=_bearer_responses("write", body=True, errors=SOURCE_ERRORS))
     def write_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkWrite]) -> Response[BulkResponse]:
         """Write tags in bulk, in order: 200 with one result per item (the value read back, or its error)."""
-        items = [TagWrite(item.name, item.value) for item in data.values]
-        return ok([reading_result(r) for r in _runtime(request).source.write(items)])
+        return ok(write_values(_runtime(request), data))
 
 
 ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController, OpcUaServerController,
