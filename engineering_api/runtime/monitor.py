@@ -83,10 +83,7 @@ class RuntimeMonitor:
         with self._lock:
             polled = self._polled()
             if polled is not None:
-                try:
-                    self._poller.poll(polled, self.items())
-                except EngineeringError:
-                    pass  # no connection answers: nothing to dispatch
+                self._poll(polled, self.items())
                 return
             try:
                 instances = self._backend.sim_list_instances()
@@ -117,10 +114,7 @@ class RuntimeMonitor:
             if unsampled:
                 # PLCSIM Advanced samples nothing for us (the Openness bridge): read the items between its cycles,
                 # as for a real PLC; the source answers only released tags.
-                try:
-                    self._poller.poll(self._source, items)
-                except EngineeringError:
-                    pass
+                self._poll(self._source, items)
                 return
             if events is not None and served is not None:
                 try:  # only released tags reach runtime users, whatever an admin asked to log or watch
@@ -128,6 +122,12 @@ class RuntimeMonitor:
                 except EngineeringError:
                     released = set()
                 self._dispatch(events, released)
+
+    def _poll(self, source: TagSource, items: list[SimMonitoredItem]) -> None:
+        try:
+            self._poller.poll(source, items)
+        except EngineeringError:
+            pass  # nothing answers (no connection, the runtime stopped): nothing to dispatch this pump
 
     def _dispatch(self, events: SimRuntimeEvents, released: set[str]) -> None:
         """Samples of released tags and alarm events in scan-time order (an alarm after the samples of its

@@ -172,12 +172,9 @@ class RuntimeService:
         403 without the role (the refusal names the caller).
         """
         address = client or ""
-        limiter = self._limiter
-        blocked = limiter.auth_failures.wait(address, failures_per_minute)
-        if blocked:
-            return Refusal(429, "TOO_MANY_FAILED_AUTHENTICATIONS",
-                           f"More than {failures_per_minute} failed authentications a minute from this address; "
-                           f"retry after {blocked} s", {"retry-after": str(blocked)})
+        blocked = self._blocked(address, failures_per_minute)
+        if blocked is not None:
+            return blocked
         scheme, _, token = (authorization or "").strip().partition(" ")
         if not authorization:
             return Refusal(401, "UNAUTHORIZED", "A runtime bearer token is required (Authorization: Bearer <token> "
@@ -192,14 +189,21 @@ class RuntimeService:
         """As :meth:`check_bearer`, for a subscription's stream ticket (``?ticket=``, for browsers' EventSource,
         which cannot send a header): the user of the session that made the subscription, while it lasts."""
         address = client or ""
-        blocked = self._limiter.auth_failures.wait(address, failures_per_minute)
-        if blocked:
-            return Refusal(429, "TOO_MANY_FAILED_AUTHENTICATIONS",
-                           f"More than {failures_per_minute} failed authentications a minute from this address; "
-                           f"retry after {blocked} s", {"retry-after": str(blocked)})
+        blocked = self._blocked(address, failures_per_minute)
+        if blocked is not None:
+            return blocked
         session = self.hub.ticket_session(subscription_id, ticket)
         principal = self.users.session_principal(session) if session else None
         return self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
+
+    def _blocked(self, address: str, failures_per_minute: int) -> Refusal | None:
+        """429 for an address past its budget of failed authentications, before any credential is looked at."""
+        wait = self._limiter.auth_failures.wait(address, failures_per_minute)
+        if not wait:
+            return None
+        return Refusal(429, "TOO_MANY_FAILED_AUTHENTICATIONS",
+                       f"More than {failures_per_minute} failed authentications a minute from this address; "
+                       f"retry after {wait} s", {"retry-after": str(wait)})
 
     def _admit(
         self, principal: RuntimePrincipal | None, needed: str, address: str, requests_per_minute: int,
