@@ -7,7 +7,6 @@ and exit 0 (no error), 1 (errors found) or 2 (usage: a path that does not exist,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from contextlib import contextmanager
 from typing import IO, Iterator, Sequence
@@ -165,14 +164,12 @@ def run_plc_check(args: argparse.Namespace) -> int:
         problem = _cpu_problem(args.cpu)
         if problem:
             return usage_error(problem)
-    unread = unread_files(args.paths)
     try:
-        files = [f for f in collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES)
-                 if os.path.splitext(f)[1].lower() not in UNREAD_SUFFIXES]
-        if not files:
-            raise UsageError("no file to check")
+        files, unread = unread_files(collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES | UNREAD_SUFFIXES))
     except UsageError as exc:
-        return usage_error(f"{exc}{' (only TIA V20 text documents, which are not read)' if unread else ''}")
+        return usage_error(str(exc))
+    if not files:
+        return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
     groups: list = []
     diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups)
     if args.allow_missing:

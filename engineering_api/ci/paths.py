@@ -58,19 +58,19 @@ def collect(paths: Iterable[str], suffixes: Iterable[str]) -> list[str]:
     return out
 
 
-def unread_files(paths: Iterable[str]) -> list[Diagnostic]:
-    """A Warning ``NOT_CHECKED`` for each TIA program file under ``paths`` that the commands do not read
-    (:data:`UNREAD_SUFFIXES`)."""
-    found: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += sorted(_walk(path, set(UNREAD_SUFFIXES)))
-        elif path.suffix.lower() in UNREAD_SUFFIXES:
-            found.append(str(path))
-    return [Diagnostic("A TIA V20 text document (.s7dcl/.s7res): not read, so not checked. Export these blocks as "
-                       "SimaticML (.xml) or SCL sources to check them.", file=f, severity="Warning",
-                       code="NOT_CHECKED") for f in found]
+def unread_files(files: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
+    """``files`` without the TIA program files the commands do not read (:data:`UNREAD_SUFFIXES`), and a Warning
+    ``NOT_CHECKED`` for each one left out."""
+    kept: list[str] = []
+    unread: list[Diagnostic] = []
+    for path in files:
+        if os.path.splitext(path)[1].lower() not in UNREAD_SUFFIXES:
+            kept.append(path)
+            continue
+        unread.append(Diagnostic("A TIA V20 text document (.s7dcl/.s7res): not read, so not checked. Export these "
+                                 "blocks as SimaticML (.xml) or SCL sources to check them.", file=path,
+                                 severity="Warning", code="NOT_CHECKED"))
+    return kept, unread
 
 
 def _walk(root: Path, wanted: set[str]) -> Iterable[str]:
