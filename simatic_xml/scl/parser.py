@@ -46,7 +46,7 @@ class Parser(DeclParser):
     def parse_source(self) -> A.SourceFile:
         toks = self.toks
         blocks = []
-        namespace: tuple[str, A.Node] | None = None
+        namespace: tuple[str, int] | None = None  # (name, line) while inside NAMESPACE ... END_NAMESPACE
         while True:
             tok = toks[self.i]
             if tok.kind == "EOF":
@@ -60,7 +60,7 @@ class Parser(DeclParser):
             elif tok.kind == "IDENT" and tok.text.upper() == "NAMESPACE" and namespace is None:
                 # A software unit's blocks, as TIA writes their sources (V18+): NAMESPACE nsX ... END_NAMESPACE.
                 self.i += 1
-                namespace = (self._namespace_name(), A.Node(tok.line, tok.col))
+                namespace = (self._namespace_name(), tok.line)
             elif tok.kind == "IDENT" and tok.text.upper() == "END_NAMESPACE" and namespace is not None:
                 self.i += 1
                 namespace = None
@@ -71,7 +71,7 @@ class Parser(DeclParser):
                     tok,
                 )
         if namespace is not None:
-            raise self.error(f"NAMESPACE {namespace[0]} of line {namespace[1].line} is not closed by END_NAMESPACE",
+            raise self.error(f"NAMESPACE {namespace[0]} of line {namespace[1]} is not closed by END_NAMESPACE",
                              toks[self.i])
         if not blocks:
             raise SclSyntaxError("the source contains no block", 1, 1)
