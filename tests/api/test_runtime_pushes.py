@@ -99,6 +99,12 @@ def _admin(data_dir: Path) -> Headers:
     return {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
 
 
+def _resend_shift(client: TestClient[Litestar], headers: Headers, push_id: str) -> None:
+    """Queue the period that ended 2026-01-05 13:00 UTC (the 06:00-14:00 Berlin shift) again: 202."""
+    data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
+                     headers=headers), 202)
+
+
 def _log_shift(client: TestClient[Litestar], headers: Headers) -> None:
     """Log Count and Material, and fill the 06:00-14:00 (Berlin) shift of 5 January with samples."""
     for tag in (COUNT, MATERIAL):
@@ -222,8 +228,7 @@ def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: P
             headers = _admin(tmp_path)
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
-            data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
-                             headers=headers), 202)
+            _resend_shift(client, headers, push_id)
             [busy] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 1],
                            "the busy answer")
             assert busy["responseCode"] == 503 and busy["nextAttemptAt"].startswith("2026-01-05T14:02:0")  # not 10 s
@@ -285,8 +290,7 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
             keyed_id = data(client.post(PUSHES, json=keyed, headers=headers), 201)["pushId"]
             dry = data(client.post(f"{PUSHES}/{keyed_id}/dry-run", json={}, headers=headers))
             assert dry["headers"]["APIKey"] == "***" and "Authorization" not in dry["headers"]
-            data(client.post(f"{PUSHES}/{keyed_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
-                             headers=headers), 202)
+            _resend_shift(client, headers, keyed_id)
             _wait(lambda: len(receiver.requests) == 3, "the keyed push")
             assert receiver.requests[2]["headers"]["APIKey"] == "k3y-0f-the-erp"
 
@@ -303,8 +307,7 @@ def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
             headers = _admin(tmp_path)
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
-            data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
-                             headers=headers), 202)
+            _resend_shift(client, headers, push_id)
             [failed] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
                              "the refusal")
             assert failed["responseCode"] == 400 and failed["attempts"] == 1
