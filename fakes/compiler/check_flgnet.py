@@ -59,6 +59,14 @@ _WIDTH = {"BYTE": 8, "SINT": 8, "USINT": 8, "CHAR": 8, "WORD": 16, "INT": 16, "U
           "DWORD": 32, "DINT": 32, "UDINT": 32, "LWORD": 64, "LINT": 64, "ULINT": 64}
 """Bits of a tag a slice may address (STEP 7 help, "Addressing areas of a tag with slice access")."""
 _SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
+_ADDRESS_WIDTH = {**_WIDTH, "BOOL": 1, "REAL": 32, "LREAL": 64, "TIME": 32, "LTIME": 64, "TOD": 32,
+                  "TIME_OF_DAY": 32, "LTOD": 64, "DATE": 16, "S5TIME": 16}
+"""Bits of a value an absolute address of the same width holds when the block's IEC check is on.
+
+Evidence, not a documented rule (no STEP 7 help page on absolute operands under the IEC check was found):
+TIA V17 exported a LAD block with the IEC check on whose MOVE writes a Real into ``%DB11.DBD266`` of a
+standard-access DB (zhjq163/gitlearn@867b3f3 ``FileHandling.xml`` network 3), and Openness exports only
+consistent blocks, so TIA compiled it. An absolute address names memory of a width, not a tag of a type."""
 _SCANNABLE = {"Contact": frozenset(["TIMER", "COUNTER"])}
 """Non-Bool operands a bit instruction accepts: an S7-1500 contact scans the status of an S5 timer or counter."""
 LABEL = "#LABEL"
@@ -257,8 +265,15 @@ class FlgNetChecks:
         vt = value[2]
         if vt == INT_LIT or vt == BIT_LIT:
             self.fit_literal(value[1], dst)
-        elif not assignable(vt, dst, self.iec):
+        elif not assignable(vt, dst, self.iec) and not self.absolute_fits(shown[0], vt, dst):
             self.pin_error(part, pin, vt, dst, shown)
+
+    def absolute_fits(self, acc, src, dst) -> bool:
+        """With the IEC check on, a value meets an absolute address (``%MD40``, ``%DB11.DBD266``) of its width."""
+        if not self.iec or acc is None or acc.address is None:
+            return False
+        width = _ADDRESS_WIDTH.get(src) if isinstance(src, str) else None
+        return width is not None and width == _ADDRESS_WIDTH.get(dst if isinstance(dst, str) else None)
 
     def pin_error(self, part, pin: str, src, dst, op: tuple) -> None:
         self.err(None, "FLGNET_PIN_TYPE", src=display(src), dst=display(dst), pin=pin, part=part.name,
@@ -341,6 +356,31 @@ def _access_text(acc) -> str:
     if acc.label is not None:
         return acc.label
     if acc.address is not None:
-        return "%" + acc.address.get("Area", "") + acc.address.get("BitOffset", "")
+        return _address_text(acc.address)
     names = ".".join(c.name + (f".%{c.slice.upper()}" if c.slice else "") for c in acc.symbol or ())
     return ("#" + names) if acc.scope == "LocalVariable" else '"' + names + '"'
+
+
+_AREA_LETTER = {"Input": "I", "Output": "Q", "Memory": "M", "PeripheryInput": "I", "PeripheryOutput": "Q",
+                "Local": "L", "DB": "DB", "DI": "DI"}
+_SIZE_LETTER = {"Byte": "B", "Word": "W", "DWord": "D", "LWord": "L"}
+
+
+def _address_text(address) -> str:
+    """An absolute address as TIA's editor shows it: ``%M40.1``, ``%MD40``, ``%DB11.DBD266``, ``%IW64:P``."""
+    area = address.get("Area", "")
+    kind = address.get("Type", "")
+    try:
+        offset = int(address.get("BitOffset", "0"))
+    except ValueError:
+        return "%" + area + address.get("BitOffset", "")
+    byte, bit = divmod(offset, 8)
+    size = _SIZE_LETTER.get(kind)
+    if area in ("DB", "DI"):
+        where = f"%{area}{address.get('BlockNumber', '')}.{area}{size or 'X'}{byte}"
+        return where if size else f"{where}.{bit}"
+    letter = _AREA_LETTER.get(area)
+    if letter is None:
+        return f"%{area}{byte}.{bit}"
+    suffix = ":P" if area.startswith("Periphery") else ""
+    return (f"%{letter}{size}{byte}" if size else f"%{letter}{byte}.{bit}") + suffix

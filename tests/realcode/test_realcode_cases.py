@@ -39,13 +39,7 @@ CASES = Path(__file__).resolve().parent / "cases"
 # A case that still shows a false error is listed here with the class of the error (see cases/README.md for the
 # real files behind each).
 # case file name -> stage -> class of the false error it still shows
-XFAIL: dict[str, dict[str, str]] = {
-    "lad_iec_real_to_absolute_dword.xml": {
-        "compile": "IEC check on: a Real wired to an absolute DWord address (%MD/%DBD) at MOVE's OUT1 is reported "
-                   "FLGNET_PIN_TYPE; TIA V17 exported such a block (zhjq163/gitlearn FileHandling.xml network 3). "
-                   "The rule for absolute operands under the IEC check is not found in Siemens' documentation yet",
-    },
-}
+XFAIL: dict[str, dict[str, str]] = {}
 
 
 def _params(paths: list[Path], stage: str) -> list:
