@@ -235,6 +235,15 @@ class PlcSoftware:
                 f"The {_label(obj)} '{obj.name}' already exists; import with overwrite to replace it.",
                 code="OBJECT_EXISTS",
             )
+        previous = table.get(clash) if clash is not None else None
+        if obj.auto_number and previous is not None and previous.number_class == obj.number_class \
+                and previous.number is not None and obj.number != previous.number:
+            # A block replaced by one that asks for no number of its own keeps its number: generating the same
+            # source again must not renumber the program (and churn every export in a repository).
+            free = not any(b.number_class == obj.number_class and b.number == previous.number
+                           and b.name.lower() != obj.name.lower() for b in self.blocks.values())
+            if free:
+                obj = _renumbered(obj, previous.number)
         if obj.number_class is not None and obj.number is not None:
             taken = next(
                 (b for b in self.blocks.values()
@@ -363,7 +372,7 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
         )
     if project_version in GENERATION_TARGETS:
         try:
-            doc = retarget(doc, project_version)
+            doc = retarget(doc, project_version, in_place=True)  # parsed above: nobody else holds it
         except SimaticMLError as exc:
             raise ValidationError(
                 f"{source} cannot be stored in a {project_version} project: {exc}", code="VERSION_CANNOT_EXPRESS"

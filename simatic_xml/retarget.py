@@ -39,13 +39,16 @@ from .xmlnode import XmlNode
 __all__ = ("convert_bytes", "retarget")
 
 
-def retarget(doc: Document, target: str) -> Document:
-    """A copy of ``doc`` for TIA ``target``; raises :class:`VersionError` for what cannot be expressed."""
+def retarget(doc: Document, target: str, *, in_place: bool = False) -> Document:
+    """A copy of ``doc`` for TIA ``target``; raises :class:`VersionError` for what cannot be expressed.
+
+    ``in_place``: change ``doc`` itself instead, for a caller that parsed it and keeps no other reference (the
+    copy is most of the cost of retargeting). ``doc`` may then be half changed when VersionError is raised."""
     ver = normalize_version(target)
     if ver not in GENERATION_TARGETS:
         raise VersionError(f"cannot generate for TIA {ver}; targets are {', '.join(GENERATION_TARGETS)}")
     same_version = _same_version(doc.engineering_version, ver)
-    new = copy.deepcopy(doc)
+    new = doc if in_place else copy.deepcopy(doc)
     new.engineering_version = ver
     if version_index(ver) >= version_index("V18"):
         new.document_info = None

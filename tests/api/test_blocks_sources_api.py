@@ -222,3 +222,20 @@ def test_a_block_missing_a_user_object_stays_inconsistent_until_it_compiles(env)
     compiled = data(client.post(f"{B}/FB_User/actions/compile", headers=h))
     assert compiled["state"] != "Error", compiled
     assert {b["name"]: b for b in data(client.get(B, headers=h))}["FB_User"]["consistent"] is True
+
+
+def test_generating_the_same_source_again_keeps_the_block_numbers(env):
+    """Blocks a source regenerates keep their numbers (the source gives none); before, every second run of a
+    pipeline's generate step renumbered most blocks, so each save rewrote them and each export showed a diff."""
+    client, h, _ = env
+    source = "\n".join(f'FUNCTION "Keep{i}" : Int\nBEGIN\n  #Keep{i} := {i};\nEND_FUNCTION\n' for i in range(6))
+
+    def numbers() -> dict[str, int]:
+        return {b["name"]: b["number"] for b in data(client.get(B, headers=h)) if b["name"].startswith("Keep")}
+
+    data(client.post(f"{S}/import-and-generate", json={"SclContent": source, "SourceName": "Keep"}, headers=h))
+    first = numbers()
+    assert len(first) == 6 and len(set(first.values())) == 6
+    for _ in range(2):
+        data(client.post(f"{S}/import-and-generate", json={"SclContent": source, "SourceName": "Keep"}, headers=h))
+        assert numbers() == first
