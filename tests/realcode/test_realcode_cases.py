@@ -30,6 +30,7 @@ import pytest
 from engineering_api.ci.program import check_files
 from engineering_api.cli import main
 from fakes.compiler import check_source
+from fakes.compiler.project import compile_software
 from fakes.program import PlcSoftware, read_object
 from simatic_xml.generate.from_source import generate_source
 from simatic_xml.scl.parser import read_source
@@ -245,6 +246,11 @@ def test_root_namespace_references_build_and_compile(tmp_path: Path) -> None:
         "Plant.Cell.Main.xml"]
     files = sorted(str(p) for p in tmp_path.iterdir()) + [str(_ROOT_REFERENCES / "Conveyor.Motor_DB.xml")]
     assert [d for d in check_files(files) if d.severity != "Info"] == []
+    software = PlcSoftware()  # the fake PLC imports them and its compile finds no error either
+    for data in sorted((Path(f).read_bytes() for f in files), key=_rank):
+        software.add(read_object(data, project_version="V18"), overwrite=False)
+    result = compile_software(software, "PLC_1").result
+    assert (result.state, result.error_count) == ("Success", 0)
 
 
 def _closed(text: str) -> list[tuple[str, str]]:
