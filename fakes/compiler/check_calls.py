@@ -65,7 +65,7 @@ class CallChecks:
     """Parameters of calls: names, sections (``:=`` or ``=>``), types, and the ones that must be supplied."""
 
     def call(self, e: A.Call, statement: bool):
-        callee = rooted(e.callee, self.p)  # _.nsMainPerceuse.fcMain(...): the block's global name
+        callee = rooted(e.callee, self.p, callee=True)  # _.nsMainPerceuse.fcMain(...): the block's global name
         tc = type(callee)
         if tc is A.Name:
             scope = callee.scope

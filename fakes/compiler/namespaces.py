@@ -24,7 +24,7 @@ ROOT = "_"
 """How TIA's SCL names the root namespace."""
 
 
-def rooted(e, program):
+def rooted(e, program, *, callee: bool = False):
     """``e`` with a leading ``_.ns…Object`` path replaced by the global name of that object (members kept), or
     ``e`` itself when it is no such path. ``program`` is the view of the block being checked
     (:meth:`fakes.compiler.program.Program.in_namespace`): a root object a namespace's object of the same name
@@ -32,7 +32,8 @@ def rooted(e, program):
 
     A path that names no object is cut after the namespaces the program knows plus one name
     (``_.nsConvoyeur.Missing.x`` -> ``"nsConvoyeur.Missing"``, ``_.Nowhere.x`` -> ``"Nowhere"``), so what is
-    missing is reported under its qualified name."""
+    missing is reported under its qualified name. A ``callee`` naming nothing is one block's name as a whole
+    (``_.nsConvoyeur.fcMain()`` -> ``"nsConvoyeur.fcMain"``, also offline where nsConvoyeur is unknown)."""
     members = []
     node = e
     while type(node) is A.Member:
@@ -42,7 +43,7 @@ def rooted(e, program):
         return e
     members.reverse()
     names = [m.name for m in members]
-    count = _object_length(names, program)
+    count = _object_length(names, program, len(names) if callee else 1)
     qualified = ".".join(names[:count])
     if count == 1 and not _root_object(qualified.lower(), program) and qualified.lower() in program.blocks:
         # The view lists an object of the block's namespace under this name; the root's own object of the same
@@ -54,9 +55,9 @@ def rooted(e, program):
     return out
 
 
-def _object_length(names: list, program) -> int:
+def _object_length(names: list, program, missing: int) -> int:
     """How many leading names of the path name the object: the longest that is a block, tag or constant;
-    else the known namespaces plus one."""
+    else the known namespaces plus one, at least ``missing``."""
     keys = [n.lower() for n in names]
     for count in range(len(keys), 1, -1):
         if ".".join(keys[:count]) in program.blocks:
@@ -70,7 +71,7 @@ def _object_length(names: list, program) -> int:
             known = count
         else:
             break
-    return known + 1
+    return max(known + 1, missing)
 
 
 def _root_object(key: str, program) -> bool:

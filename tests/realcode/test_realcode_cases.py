@@ -293,6 +293,7 @@ BEGIN
     _.Nowhere.b := TRUE;
     _.Unit.Data.c := TRUE;
     Data.b := TRUE;
+    _.Far.Away.Fc();
 END_FUNCTION
 END_NAMESPACE
 """
@@ -302,6 +303,7 @@ END_NAMESPACE
         ("MISSING_TAG", 'Tag "Nowhere" not defined.'),
         ("UNKNOWN_MEMBER", 'Tag "c" not defined: "Struct" has no element "c".'),
         ("MISSING_TAG", 'Tag "Data" not defined.'),  # another namespace's DB is no bare name here
+        ("MISSING_BLOCK", 'Block "Far.Away.Fc" not defined.'),  # a called path names one block
     ]
 
 
