@@ -113,13 +113,16 @@ def run(args: Any, out: IO[str] | None = None) -> int:
         result = generate_source(read_text(Path(source)), file=source, version=version, context=context)
         diagnostics.extend(result.diagnostics)
         for block in result.blocks:
-            if block.name.casefold() in written:
+            # Blocks of two software units may share a name (nsConvoyeur.fcMain, nsMainPerceuse.fcMain in
+            # ChrisSiem/TestChris); the PLC knows them, and TIA names their export files, by the qualified name.
+            name = block.qualified_name
+            if name.casefold() in written:
                 diagnostics.append(Diagnostic(
-                    f"{block.name} is also generated from {written[block.name.casefold()]}; both documents are written "
-                    "(TIA keeps the one generated last).", block=block.name, file=source, severity="Warning",
+                    f"{name} is also generated from {written[name.casefold()]}; both documents are written "
+                    "(TIA keeps the one generated last).", block=name, file=source, severity="Warning",
                     code="DUPLICATE_BLOCK"))
-            written[block.name.casefold()] = source
-            (target / safe_file_name(block.name, taken)).write_bytes(block.xml)
+            written[name.casefold()] = source
+            (target / safe_file_name(name, taken)).write_bytes(block.xml)
     return _emit(diagnostics, sources, args.format, out)
 
 

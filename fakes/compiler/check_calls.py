@@ -16,6 +16,7 @@ from .builtins import (
     conversion,
     instruction_on,
 )
+from .namespaces import instance_fb, rooted
 from .types import (
     BIT_LIT,
     INT_LIT,
@@ -64,7 +65,7 @@ class CallChecks:
     """Parameters of calls: names, sections (``:=`` or ``=>``), types, and the ones that must be supplied."""
 
     def call(self, e: A.Call, statement: bool):
-        callee = e.callee
+        callee = rooted(e.callee, self.p, callee=True)  # _.nsMainPerceuse.fcMain(...): the block's global name
         tc = type(callee)
         if tc is A.Name:
             scope = callee.scope
@@ -126,7 +127,7 @@ class CallChecks:
                 base.scope == "bare" and base.name.lower() not in self.vars)):
             blk = self.p.blocks.get(base.name.lower())
             if blk is not None and blk.kind == "DB" and blk.instance_of is not None:
-                return blk.instance_of
+                return instance_fb(blk, self.p)
         return ""
 
     def args_only(self, e: A.Call):
@@ -172,7 +173,7 @@ class CallChecks:
                 return None
             return t
         if blk.kind == "DB":
-            fb_name = blk.instance_of
+            fb_name = instance_fb(blk, self.p)
             if fb_name is None:
                 self.err(callee, "NOT_CALLABLE", name=f'"{blk.name}"', type="global data block")
                 return self.args_only(e)

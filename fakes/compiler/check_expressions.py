@@ -9,6 +9,7 @@ from __future__ import annotations
 from simatic_xml.scl import ast as A
 
 from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name
+from .namespaces import ROOT, instance_fb, rooted
 from .types import (
     BIT_LIT,
     BITSTRINGS,
@@ -59,6 +60,7 @@ class ExpressionChecks:
         An FC may write its own inputs: TIA compiles it (an elementary input is the FC's copy of the value; real
         exports that do it: malkos12/plcUkosnica modbusEncoder.xml network 4, an FC of TIA V17, and
         psi-func/ikea_vyatka_sorting Rev_G.scl), and no Siemens page names a message for it."""
+        e = rooted(e, self.p)  # _.ns.Db.x: the object's global name (a constant written so is still one)
         root = e
         while True:
             t = type(root)
@@ -141,7 +143,7 @@ class ExpressionChecks:
             self.b.uses.add(blk.name)
             if blk.kind == "DB":
                 if blk.instance_of is not None and not blk.vars:
-                    return NamedT(blk.instance_of, True)
+                    return NamedT(instance_fb(blk, p), True)
                 return blk.as_struct()
             return None
         self.err(e, "MISSING_TAG", "Error" if p.closed else "Warning", name=e.name)
@@ -185,6 +187,13 @@ class ExpressionChecks:
         return None
 
     def e_member(self, e: A.Member):
+        base = e.base
+        while type(base) is A.Member:
+            base = base.base
+        if type(base) is A.Name and base.name == ROOT:  # _.ns.Object.member: through the root namespace
+            resolved = rooted(e, self.p)
+            if resolved is not e:
+                return self.expr(resolved)
         bt = self.expr(e.base)
         if bt is None:
             return None

@@ -121,7 +121,8 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
     """
 
     def __init__(self, program: Program, block: BlockDef, out: list, path: str | None = None) -> None:
-        self.p = program
+        # The block's own namespace first: a software unit's block names the objects of its namespace unqualified.
+        self.p = program.in_namespace(getattr(block, "namespace", None))
         self.b = block
         self.out = out
         self.path = path

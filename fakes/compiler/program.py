@@ -56,6 +56,10 @@ class BlockDef:
     line: int = 0
     col: int = 0
     uses: set = field(default_factory=set)  # names of blocks/types this one depends on (filled by the checker)
+    namespace: str | None = None
+    """A V18+ software unit's namespace (``Plant`` or ``Plant.Line1``); ``name`` is then the qualified
+    ``Plant.Clamp``, the name every other block uses, and the block's own unqualified references are looked up
+    in the namespace first (:meth:`Program.in_namespace`)."""
     iec_check: bool = DEFAULT_IEC_CHECK
     """The block's IEC check (stricter implicit conversions, :mod:`simatic_xml.conversions`): SimaticML's
     ``<IsIECCheckEnabled>``; an SCL source block has it off unless it carries ``S7_IECCheck := 'TRUE'``."""
@@ -79,6 +83,8 @@ class Program:
     duplicates: list = field(default_factory=list)  # (BlockDef, first BlockDef)
     strict_types: bool = False
     """Report unknown unquoted type names as errors (they may be system types the checker does not list)."""
+    _views: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """namespace -> (sizes of the tables it was built from, the view): see :meth:`in_namespace`."""
 
     def add(self, block: BlockDef) -> None:
         table = self.types if block.kind == "UDT" else self.blocks
@@ -88,6 +94,40 @@ class Program:
             self.duplicates.append((block, first))
             return
         table[key] = block
+
+    def in_namespace(self, namespace: str | None) -> Program:
+        """The program as a block of ``namespace`` sees it: besides every object under its own (qualified)
+        name, the objects of that namespace, then of the namespaces around it, under their unqualified names.
+
+        TIA's SCL source of a software unit's block calls the blocks of its own namespace by their bare names
+        (``NAMESPACE nsConvoyeur`` ... ``idbMoteurAsynchrone(...)``, ``fcCalculVitesse(...)``: ChrisSiem/TestChris,
+        tests/realcode/cases/README.md). No Siemens page on how STEP 7 resolves an unqualified name was found
+        (searched: namespaces, software units, name resolution); the view takes the current namespace first,
+        the enclosing ones next and the root last, which never rejects a name any of those orders accepts. A root
+        object hidden by a namespace's object of the same name stays reachable as ``_.name`` (the root namespace,
+        :func:`fakes.compiler.namespaces.rooted`)."""
+        if not namespace:
+            return self
+        sizes = (len(self.blocks), len(self.types))
+        cached = self._views.get(namespace)
+        if cached is not None and cached[0] == sizes:
+            return cached[1]
+        from dataclasses import replace
+
+        blocks, types = dict(self.blocks), dict(self.types)
+        parts = namespace.lower().split(".")
+        for depth in range(1, len(parts) + 1):  # outermost first: an inner namespace's object wins
+            prefix = ".".join(parts[:depth]) + "."
+            for table, source in ((blocks, self.blocks), (types, self.types)):
+                for key, obj in source.items():
+                    short = key[len(prefix):]
+                    if key.startswith(prefix) and "." not in short:
+                        if short in source and "_." + short not in table:
+                            table["_." + short] = source[short]
+                        table[short] = obj
+        view = replace(self, blocks=blocks, types=types, duplicates=[])
+        self._views[namespace] = (sizes, view)
+        return view
 
     def global_name(self, name: str):
         key = name.lower()
@@ -144,7 +184,11 @@ def _decl_type(decl, issues: list):
 
 def from_block(block: A.Block) -> BlockDef:
     kind = KIND_OF[block.kind]
-    bd = BlockDef(block.name, kind, block.number, line=block.line, col=block.col,
+    # A block of a software unit's namespace is known by its qualified name (an instance DB's InstanceOfName
+    # "nsConvoyeur.fbMoteurAsynchrone" names the FB of the source NAMESPACE nsConvoyeur ... FUNCTION_BLOCK
+    # fbMoteurAsynchrone), as its SimaticML export (project.block_def_from_document).
+    name = f"{block.namespace}.{block.name}" if block.namespace else block.name
+    bd = BlockDef(name, kind, block.number, line=block.line, col=block.col, namespace=block.namespace or None,
                   iec_check=iec_check_of_attributes(block.attributes))
     issues = bd.named_types
     if kind == "UDT":

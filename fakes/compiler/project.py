@@ -61,6 +61,8 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
     # A V20 software unit's block is known by its namespace-qualified name (Conveyor2.InterfaceTP_C2), the name
     # every reference uses (SwObject.qualified_name); callers may pass the plain Name.
     bd = BlockDef(getattr(sw, "qualified_name", None) or obj.name, kind, obj.number)
+    namespace = sw.attr("Namespace") if hasattr(sw, "attr") else None
+    bd.namespace = namespace if isinstance(namespace, str) and namespace else None
     bd.iec_check = iec_check_of(sw)  # <IsIECCheckEnabled>: the block's implicit conversions (off by default)
     interface = getattr(sw, "interface", None)
     issues = bd.named_types

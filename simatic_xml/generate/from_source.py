@@ -59,6 +59,12 @@ class GeneratedBlock:
     name: str
     block_type: str
     xml: bytes
+    namespace: str = ""
+    """A software unit's namespace (V18+): the block is ``namespace.name`` in the PLC."""
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.namespace}.{self.name}" if self.namespace else self.name
 
 
 @dataclass(slots=True)
@@ -340,7 +346,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
             line, col = _locate(locations.get(name, {}), path)
             diagnostics.append(Diagnostic(f"{path}: {reason}", line, col, block=name, file=file, severity="Warning",
                                           code="START_VALUE_NOT_WRITTEN"))
-        blocks.append(GeneratedBlock(name, block.block_type, xml))
+        blocks.append(GeneratedBlock(name, block.block_type, xml, block.namespace))
     if any(d.severity == "Error" for d in diagnostics):
         blocks = []  # TIA generates nothing from a source with errors in its declarations or code
     return SourceResult(blocks, capped(diagnostics))

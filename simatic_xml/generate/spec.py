@@ -183,7 +183,9 @@ _TOP_KEYS = {
     "memoryLayout", "secondaryType", "cyclicTime", "phaseShift", "instanceOf", "instanceOfType", "returnType",
     "interface", "networks", "description", "startValues", "namespace",
 }
-_NAMESPACE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Identifiers with Unicode letters, as the SCL editor takes them: TIA V18 exported a unit's namespace nsSécheur
+# (ChrisSiem/TestChris@a826097 PLC_1/Software units/Sécheur/Program blocks/nsSécheur.idbControlSécheur.xml:20).
+_NAMESPACE = re.compile(r"[^\W\d]\w*(\.[^\W\d]\w*)*")
 _MEMBER_KEYS = {
     "name", "dataType", "members", "startValue", "comment", "retain", "accessibleFromHmi", "visibleInHmi",
     "writableFromHmi", "setpoint", "libraryVersion",

@@ -9,7 +9,9 @@ error seen on public TIA exports outside ``../shared/corpus`` (the survey and it
   fake PLC and their SimaticML compile;
 * SimaticML cases (``*.xml``, or a folder of ``*.xml`` when the block needs a tag table or a DB): the
   compile ``plc check`` runs (``engineering_api.ci.program.check_files``, a closed program) and the import into
-  a fake PLC of the TIA version that wrote the document.
+  a fake PLC of the TIA version that wrote the document. A folder may also hold the SCL sources of the program
+  (as TIA's exports of one PLC mix both): ``plc check`` reads them with the documents, and the import takes what
+  ``scl build`` generates from them.
 
 A case that still fails is marked ``xfail(strict=True)`` with its class: the test keeps passing while the false
 error exists and fails the moment a fix lands, so whoever fixes it removes the mark in the same commit.
@@ -28,6 +30,7 @@ import pytest
 from engineering_api.ci.program import check_files
 from engineering_api.cli import main
 from fakes.compiler import check_source
+from fakes.compiler.project import compile_software
 from fakes.program import PlcSoftware, read_object
 from simatic_xml.generate.from_source import generate_source
 from simatic_xml.scl.parser import read_source
@@ -127,10 +130,16 @@ def test_generation_does_not_report_system_types_missing(case: Path) -> None:
     assert [d.message for d in result.diagnostics if (d.code or "").startswith("MISSING_")] == []
 
 
+def _case_files(case: Path) -> list[str]:
+    """A case's documents and, for a folder, its SCL sources (``plc check`` reads both as one program)."""
+    if not case.is_dir():
+        return [str(case)]
+    return sorted(str(p) for p in case.iterdir() if p.suffix in (".xml", ".scl"))
+
+
 @pytest.mark.parametrize("case", _params(XML_CASES, "compile"))
 def test_simaticml_case_compiles_without_errors(case: Path) -> None:
-    files = sorted(str(p) for p in case.glob("*.xml")) if case.is_dir() else [str(case)]
-    assert _errors(check_files(files)) == []
+    assert _errors(check_files(_case_files(case))) == []
 
 
 _VERSION = re.compile(rb'<Engineering version="(V\d+)')
@@ -146,6 +155,11 @@ def _rank(data: bytes) -> int:
 def test_simaticml_case_imports_into_the_fake(case: Path) -> None:
     """What TIA exported, a PLC of the same TIA version imports (tag tables and types first, as TIA's import order)."""
     documents = [p.read_bytes() for p in (sorted(case.glob("*.xml")) if case.is_dir() else [case])]
+    for source in sorted(case.glob("*.scl")) if case.is_dir() else []:
+        version = next((m.group(1).decode() for m in map(_VERSION.search, documents) if m), "V19")
+        result = generate_source(read_source(source), file=str(source), version=version)
+        assert result.blocks, _errors(result.diagnostics)
+        documents.extend(block.xml for block in result.blocks)
     software = PlcSoftware()
     for data in sorted(documents, key=_rank):
         version = _VERSION.search(data)
@@ -206,3 +220,113 @@ def test_a_software_units_namespace_in_a_source_is_kept() -> None:
     assert read_object(data, project_version="V20").name == "Plant.Clamp_Speed"
     older = generate_source(text, file="ns.scl", version="V17")
     assert [d.code for d in older.diagnostics if d.severity == "Error"] == ["INVALID_DECLARATION"]
+
+
+_ROOT_REFERENCES = CASES / "software_unit_root_references"
+
+
+def test_root_namespace_references_build_and_compile(tmp_path: Path) -> None:
+    """``_.Conveyor.Interface."run/stop"``, ``_.Orders.rpm``, ``_.Conveyor.Main()`` and the bare ``Motor_DB(...)``,
+    ``Percent(...)`` of a block's own namespace (ChrisSiem/TestChris, cases/README.md): ``scl build`` writes every
+    block under its qualified file name (two blocks are named Main), and what it wrote compiles with the instance
+    DB export that names ``Conveyor.Motor``."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["scl", "build", str(_ROOT_REFERENCES), "--out", str(tmp_path), "--tia-version", "V18",
+                     "--format", "json"])
+    assert code == 0 and json.loads(out.getvalue())["diagnostics"] == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "Conveyor.Interface.xml", "Conveyor.Main.xml", "Conveyor.Motor.xml", "Conveyor.Percent.xml", "Orders.xml",
+        "Plant.Cell.Main.xml"]
+    files = sorted(str(p) for p in tmp_path.iterdir()) + [str(_ROOT_REFERENCES / "Conveyor.Motor_DB.xml")]
+    assert [d for d in check_files(files) if d.severity != "Info"] == []
+    software = PlcSoftware()  # the fake PLC imports them and its compile finds no error either
+    for data in sorted((Path(f).read_bytes() for f in files), key=_rank):
+        software.add(read_object(data, project_version="V18"), overwrite=False)
+    result = compile_software(software, "PLC_1").result
+    assert (result.state, result.error_count) == ("Success", 0)
+
+
+def _closed(text: str) -> list[tuple[str, str]]:
+    return [(d.code, d.message) for d in check_source(text, "ns.scl", closed=True) if d.severity == "Error"]
+
+
+_UNIT = """NAMESPACE Unit
+FUNCTION Main : Void
+VERSION : 0.1
+   VAR_INPUT
+      x : Int;
+   END_VAR
+BEGIN
+END_FUNCTION
+DATA_BLOCK Data
+VERSION : 0.1
+   VAR
+      b : Bool;
+   END_VAR
+BEGIN
+END_DATA_BLOCK
+END_NAMESPACE
+FUNCTION "Main" : Void
+VERSION : 0.1
+   VAR_INPUT
+      flag : Bool;
+   END_VAR
+BEGIN
+END_FUNCTION
+"""
+
+
+def test_root_namespace_references_that_name_nothing_stay_missing_under_their_qualified_name() -> None:
+    text = _UNIT + """NAMESPACE Other
+FUNCTION Caller : Void
+VERSION : 0.1
+BEGIN
+    _.Unit.Nope();
+    _.Unit.Missing.b := TRUE;
+    _.Nowhere.b := TRUE;
+    _.Unit.Data.c := TRUE;
+    Data.b := TRUE;
+    _.Far.Away.Fc();
+END_FUNCTION
+END_NAMESPACE
+"""
+    assert _closed(text) == [
+        ("MISSING_BLOCK", 'Block "Unit.Nope" not defined.'),
+        ("MISSING_TAG", 'Tag "Unit.Missing" not defined.'),
+        ("MISSING_TAG", 'Tag "Nowhere" not defined.'),
+        ("UNKNOWN_MEMBER", 'Tag "c" not defined: "Struct" has no element "c".'),
+        ("MISSING_TAG", 'Tag "Data" not defined.'),  # another namespace's DB is no bare name here
+        ("MISSING_BLOCK", 'Block "Far.Away.Fc" not defined.'),  # a called path names one block
+    ]
+
+
+def test_a_namespace_sees_its_own_objects_first_and_the_root_through_underscore() -> None:
+    """Inside NAMESPACE Unit, ``Main`` is Unit.Main (an Int input ``x``) and ``_.Main`` the root's "Main" (a Bool
+    input ``flag``); the parameters are checked against the one each name reaches."""
+    text = _UNIT + """NAMESPACE Unit
+FUNCTION Caller : Void
+VERSION : 0.1
+BEGIN
+    Main(x := 1);
+    _.Main(flag := TRUE);
+    _.Unit.Main(x := 2);
+    Data.b := _.Unit.Data.b;
+    Main(flag := TRUE);
+END_FUNCTION
+END_NAMESPACE
+"""
+    assert _closed(text) == [
+        ("UNKNOWN_PARAMETER", 'The parameter "flag" is not defined in "Unit.Main".'),
+        ("PARAMETER_NOT_SUPPLIED", 'The formal parameter "x" of "Unit.Main" must be supplied.'),
+    ]
+
+
+def test_a_namespace_with_accented_letters_is_generated() -> None:
+    """TIA V18 exported the unit namespace ``nsSécheur`` (ChrisSiem/TestChris, cases/README.md); ``scl build``
+    refused it as INVALID_DECLARATION."""
+    text = (CASES / "software_unit_namespace_source.scl").read_text(encoding="utf-8").replace("Plant", "nsSéchoir")
+    result = generate_source(text, file="ns.scl", version="V18")
+    assert result.ok, result.diagnostics
+    assert "<Namespace>nsSéchoir</Namespace>".encode() in result.blocks[0].xml
+    assert result.blocks[0].qualified_name == "nsSéchoir.Clamp_Speed"
