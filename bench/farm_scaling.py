@@ -1,9 +1,11 @@
 """Farm throughput with 1, 2 and 4 fake agents (issue 18): a realistic job mix, one project per caller.
 
-    python bench/farm_scaling.py [--agents 1,2,4] [--rounds 3]
+    python bench/farm_scaling.py [--agents 1,2,4] [--rounds 3] [--api-node process|in-process]
 
-A real redis-server and N ``engineering-api agent`` processes (fake backend) serve an API node built in-process
-(Litestar's TestClient). N callers (each its own ``X-Engineering-Session``, so its own agent) run the same mix
+A real redis-server and N ``engineering-api agent`` processes (fake backend) serve an API node: by default its
+own ``engineering-api serve --farm`` process, as deployed, reached over HTTP by the callers in this process;
+``--api-node in-process`` builds it here instead (Litestar's TestClient), where the callers share its
+interpreter. N callers (each its own ``X-Engineering-Session``, so its own agent) run the same mix
 at the same time, each on its own saved project with a CPU: open, generate 50 blocks from one SCL source,
 compile the software, export 10 blocks as SimaticML, save, close. Throughput is mixes per second over the whole
 run; the ratio is against 1 agent in the same run. Target: >= 1.8x at 2 agents. On a 2-core machine 4 agents
@@ -16,14 +18,22 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import json
 import os
 import platform
+import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -76,7 +86,8 @@ def _mix(client: TestClient[Any], headers: dict[str, str], path: str, source: st
     _ok(client.post("/api/projects/actions/close-sync", headers=headers))
 
 
-def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str) -> dict[str, Any]:
+def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_pid: int | None = None,
+            api_node: str = "process") -> dict[str, Any]:
     """Mixes per second with ``agent_count`` agents and as many callers, ``rounds`` mixes each."""
     redis_client(redis_url).flushall()
     agents = Agents(redis_url, workdir / f"agents{agent_count}")
@@ -84,9 +95,8 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str) -> dic
     agents.start(agent_count)
     try:
         data_dir = workdir / f"api{agent_count}"
-        app = create_app(Settings.from_env(data_dir=data_dir, farm_url=redis_url))
-        with TestClient(app, timeout=600) as client:
-            _, key = app.state.services.keys.create("bench", "engineer")
+        node = _api_node_process if api_node == "process" else _api_node_in_process
+        with node(data_dir, redis_url) as (client, key, api_cpu_seconds):
             callers = [{"X-API-Key": key, "X-Engineering-Session": f"c{i}"} for i in range(agent_count)]
             workspace = data_dir / "workspace"
             paths = [_prepare(client, h, workspace, f"Line{i}") for i, h in enumerate(callers)]
@@ -95,28 +105,101 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str) -> dic
             # so an agent's first-time costs do not count against the runs with more agents.
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
                 list(pool.map(lambda i: _mix(client, callers[i], paths[i], source), range(agent_count)))
-            cpu_before, agents_before = time.process_time(), _cpu_of(agents)
+            cpu_before, agents_before = api_cpu_seconds(), _cpu_of(agents)
+            redis_before = _cpu_of_pids([redis_pid])
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
                 list(pool.map(lambda i: [_mix(client, callers[i], paths[i], source) for _ in range(rounds)],
                               range(agent_count)))
             elapsed = time.perf_counter() - started
-            api_cpu, agents_cpu = time.process_time() - cpu_before, _cpu_of(agents) - agents_before
+            api_cpu, agents_cpu = api_cpu_seconds() - cpu_before, _cpu_of(agents) - agents_before
+            redis_cpu = _cpu_of_pids([redis_pid]) - redis_before
     finally:
         agents.stop_all()
     mixes = agent_count * rounds
-    return {"agents": agent_count, "mixes": mixes, "seconds": round(elapsed, 2),
+    return {"agents": agent_count, "apiNode": api_node, "mixes": mixes, "seconds": round(elapsed, 2),
             "mixesPerSecond": round(mixes / elapsed, 3), "apiNodeCpuSecondsPerMix": round(api_cpu / mixes, 3),
-            "agentCpuSecondsPerMix": round(agents_cpu / mixes, 3)}
+            "agentCpuSecondsPerMix": round(agents_cpu / mixes, 3), "redisCpuSecondsPerMix": round(redis_cpu / mixes, 3),
+            # Cores kept busy on average: with 1 agent this is what one caller's chain (API node -> Redis -> agent
+            # and back) needs; 2 cores can hold at most 2 / that many such chains.
+            "coresBusy": round((api_cpu + agents_cpu + redis_cpu) / elapsed, 2)}
+
+
+@contextlib.contextmanager
+def _api_node_in_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any]]:
+    """The API node built here; its CPU is this process's (the callers' included)."""
+    app = create_app(Settings.from_env(data_dir=data_dir, farm_url=redis_url))
+    with TestClient(app, timeout=600) as client:
+        _, key = app.state.services.keys.create("bench", "engineer")
+        yield client, key, time.process_time
+
+
+@contextlib.contextmanager
+def _api_node_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any]]:
+    """``engineering-api serve --farm`` as its own process on a free loopback port, with its admin key."""
+    port = _free_port()
+    exe = shutil.which("engineering-api", path=str(Path(sys.executable).parent)) or "engineering-api"
+    env = {**os.environ, "ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
+    log = open(data_dir.parent / f"{data_dir.name}.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([exe, "serve", "--farm", redis_url, "--data-dir", str(data_dir), "--port", str(port)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+            secret = data_dir / "api.secret"
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"the API node exited with {process.returncode}; see {log.name}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if client.get("/api/health").status_code < 500 and secret.is_file():
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the API node did not answer within 60 s; see {log.name}")
+                time.sleep(0.1)
+            # granian serves from worker processes of its own: the node's CPU is its whole process group's
+            yield client, secret.read_text(encoding="utf-8").strip(), lambda: _cpu_of_pids(_group(process.pid))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def _group(pgid: int) -> list[int | None]:
+    """The processes of process group ``pgid`` (Linux /proc)."""
+    pids: list[int | None] = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _cpu_of(agents: Agents) -> float:
     """CPU seconds the agent processes used so far (Linux /proc; 0 elsewhere)."""
+    return _cpu_of_pids([process.pid for process in agents.processes.values()])
+
+
+def _cpu_of_pids(pids: list[int | None]) -> float:
+    """CPU seconds the processes ``pids`` used so far (Linux /proc; 0 elsewhere)."""
     total = 0.0
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    for process in agents.processes.values():
+    for pid in pids:
+        if pid is None:
+            continue
         try:
-            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / ticks
@@ -127,6 +210,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", default="1,2,4")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--api-node", choices=("process", "in-process"), default="process")
     args = parser.parse_args()
     if not REDIS:
         print("farm_scaling: skipped, no redis-server (apt-get install redis-server)")
@@ -137,7 +221,8 @@ def main() -> int:
         server = RedisServer(workdir)
         server.start()
         try:
-            runs = [measure(n, args.rounds, workdir, server.url) for n in counts]
+            pid = server.process.pid if server.process is not None else None
+            runs = [measure(n, args.rounds, workdir, server.url, pid, args.api_node) for n in counts]
         finally:
             server.stop()
     base = next((r["mixesPerSecond"] for r in runs if r["agents"] == 1), runs[0]["mixesPerSecond"])
@@ -145,8 +230,12 @@ def main() -> int:
         run["ratio"] = round(run["mixesPerSecond"] / base, 2)
         print(f"{run['agents']} agent(s): {run['mixes']} mixes in {run['seconds']} s = {run['mixesPerSecond']}/s, "
               f"ratio {run['ratio']}; CPU per mix: API node {run['apiNodeCpuSecondsPerMix']} s, agents "
-              f"{run['agentCpuSecondsPerMix']} s")
+              f"{run['agentCpuSecondsPerMix']} s, Redis {run['redisCpuSecondsPerMix']} s; {run['coresBusy']} cores busy")
     two = next((r["ratio"] for r in runs if r["agents"] == 2), None)
+    one = next((r for r in runs if r["agents"] == 1), None)
+    if one is not None and one["coresBusy"]:
+        print(f"1 agent keeps {one['coresBusy']} cores busy: {os.cpu_count()} cores cap 2 agents near "
+              f"{round(min(2, (os.cpu_count() or 1) / one['coresBusy']), 2)}x before any contention")
     if two is not None:
         print(f"2 agents: {two}x against 1 (target >= {TARGET}x) on {os.cpu_count()} cores: "
               + ("met" if two >= TARGET else "NOT met"))
