@@ -28,10 +28,8 @@ from simatic_xml.scl.parser import parse_expression
 from .program import type_from_text
 from .types import (
     BIT_LIT,
-    BITSTRINGS,
     ELEMENTARY,
     INT_LIT,
-    INTEGERS,
     assignable,
     inout_fits,
     canonical,
