@@ -234,7 +234,7 @@ class RuntimeTagController(Controller):
           responses=_bearer_responses("read", body=True, errors=SOURCE_ERRORS))
     def read_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkRead]) -> Response[BulkResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
-        return ok(read_values(_runtime(request), list(data.names)))
+        return ok(read_values(_runtime(request), data.wanted))
 
     @put("/tags/values", operation_id="WriteRuntimeTagValues", opt={"runtime": "write"}, security=_BEARER,
          sync_to_thread=True, responses=_bearer_responses("write", body=True, errors=SOURCE_ERRORS))

@@ -113,9 +113,21 @@ class TagValueResult(CamelStruct):
 
 
 class BulkRead(CamelStruct):
-    """Tags to read."""
+    """Tags to read: ``tagNames`` (``names``, the field's first spelling, is still read)."""
 
-    names: Annotated[list[TagName], msgspec.Meta(min_length=1, max_length=BULK_MAX)]
+    tag_names: Annotated[list[TagName], msgspec.Meta(min_length=1, max_length=BULK_MAX)] | None = None
+    names: Annotated[list[TagName], msgspec.Meta(min_length=1, max_length=BULK_MAX)] | None = None
+
+    def __post_init__(self) -> None:
+        # One name per concept on the wire (tagNames, as the MCP tool and history queries): the REST body used
+        # to say names, and clients written against it keep working.
+        if (self.tag_names is None) == (self.names is None):
+            raise ValueError("give the tags to read as tagNames (one list)")
+
+    @property
+    def wanted(self) -> list[str]:
+        """The tag names asked for, in order."""
+        return list(self.tag_names if self.tag_names is not None else self.names or ())
 
 
 class ValueWrite(CamelStruct):

@@ -128,7 +128,7 @@ def test_program_and_tag_alarms_are_raised_acknowledged_and_archived(client: Any
     assert_error(client.post(f"{RT}/alarm-definitions", headers=h, json={"name": "X", "kind": "analog", "tag": LEVEL}),
                  422, "INVALID_ALARM_DEFINITION")
     operator, board = login(client, "operator"), login(client, "board")
-    bulk = data(client.post(f"{RT}/tags/values", json={"names": [LEVEL, "No_Such_Tag"]}, headers=board))
+    bulk = data(client.post(f"{RT}/tags/values", json={"tagNames": [LEVEL, "No_Such_Tag"]}, headers=board))
     assert [r["error"]["code"] if r["error"] else None for r in bulk] == [None, "TAG_NOT_FOUND"]
     assert_error(client.put(f"{RT}/tags/{LEVEL}/value", json={"value": 1.0}, headers=board), 403, "FORBIDDEN")
 

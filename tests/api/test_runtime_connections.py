@@ -146,7 +146,7 @@ def test_opcua_source_reads_and_writes_a_test_server(client: TestClient[Any], ad
     reader, writer = runtime_users["reader"], runtime_users["writer"]
     listed = data(client.get(f"{RT}/tags", headers=reader))["tags"]
     assert [(t["name"], t["access"]) for t in listed][:2] == [("Speed", "readWrite"), ("Count", "readWrite")]
-    results = data(client.post(f"{RT}/tags/values", json={"names": ["Speed", "Count", "Ghost", "Nope"]},
+    results = data(client.post(f"{RT}/tags/values", json={"tagNames": ["Speed", "Count", "Ghost", "Nope"]},
                                headers=reader))
     assert [r["value"] for r in results[:2]] == [1.5, 7] and results[0]["quality"] == "Good"
     assert results[0]["timestamp"].endswith("Z") and results[1]["dataType"] == "Int"
@@ -201,7 +201,7 @@ def test_s7_source_reads_and_writes_a_snap7_server(client: TestClient[Any], admi
         assert_error(client.put(f"{CONN}/{made['connectionId']}/tags", json={"tags": bad}, headers=admin_headers),
                      422, "MAPPING_INVALID")
         data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
-        results = data(client.post(f"{RT}/tags/values", json={"names": [t["name"] for t in tags]},
+        results = data(client.post(f"{RT}/tags/values", json={"tagNames": [t["name"] for t in tags]},
                                    headers=runtime_users["reader"]))
         assert [r["value"] for r in results] == [21.5, -3, True]
         written = data(client.put(f"{RT}/tags/values", json={"values": [
@@ -213,7 +213,7 @@ def test_s7_source_reads_and_writes_a_snap7_server(client: TestClient[Any], admi
         # a DB the CPU does not have fails its own item only
         data(client.put(f"{CONN}/{made['connectionId']}/tags", json={"tags": [
             *tags, {"name": '"Gone".x', "address": "DB9.DBW0", "dataType": "Int"}]}, headers=admin_headers))
-        mixed = data(client.post(f"{RT}/tags/values", json={"names": ['"Tank".count', '"Gone".x']},
+        mixed = data(client.post(f"{RT}/tags/values", json={"tagNames": ['"Tank".count', '"Gone".x']},
                                  headers=runtime_users["reader"]))
         assert mixed[0]["value"] == 1234 and mixed[1]["error"]["code"] == "TAG_NOT_FOUND"
 
@@ -232,7 +232,7 @@ def test_a_plc_that_does_not_answer_fails_only_its_items(client: TestClient[Any]
                     json={"tags": [{"name": "Level", "address": "DB1.DBD0", "dataType": "Real"}]},
                     headers=admin_headers))
     data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
-    results = data(client.post(f"{RT}/tags/values", json={"names": ["Level", "Speed"]},
+    results = data(client.post(f"{RT}/tags/values", json={"tagNames": ["Level", "Speed"]},
                                headers=runtime_users["reader"]))
     assert results[0]["error"]["code"] == "CONNECTION_FAILED" and results[0]["quality"] == "Bad"
     assert results[1]["value"] == 1.5
@@ -255,7 +255,7 @@ def test_opcua_source_signs_encrypts_and_logs_in(client: TestClient[Any], admin_
                             json={"tags": [{"name": name, "nodeId": "ns=2;s=Speed", "dataType": "Real"}]},
                             headers=admin_headers))
         data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
-        results = data(client.post(f"{RT}/tags/values", json={"names": ["Speed", "Guess"]},
+        results = data(client.post(f"{RT}/tags/values", json={"tagNames": ["Speed", "Guess"]},
                                    headers=runtime_users["reader"]))
         assert results[0]["value"] == 1.5 and results[0]["error"] is None
         assert results[1]["error"]["code"] == "CONNECTION_FAILED" and "guess" not in results[1]["error"]["description"]
@@ -272,5 +272,5 @@ def test_a_password_is_never_sent_in_plain_text(client: TestClient[Any], admin_h
                     json={"tags": [{"name": "Speed", "nodeId": "ns=2;s=Speed", "dataType": "Real"}]},
                     headers=admin_headers))
     data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
-    result = data(client.post(f"{RT}/tags/values", json={"names": ["Speed"]}, headers=runtime_users["reader"]))[0]
+    result = data(client.post(f"{RT}/tags/values", json={"tagNames": ["Speed"]}, headers=runtime_users["reader"]))[0]
     assert result["error"]["code"] == "CONNECTION_FAILED" and "plain text" in result["error"]["description"]

@@ -36,7 +36,7 @@ def test_the_whole_runtime_story(tmp_path: Path) -> None:
             running_plant(client, h, "Plant")
             operator, board = login(client, "operator"), login(client, "board")
 
-            bulk = data(client.post(f"{RT}/tags/values", json={"names": [LEVEL, "No_Such_Tag"]}, headers=board))
+            bulk = data(client.post(f"{RT}/tags/values", json={"tagNames": [LEVEL, "No_Such_Tag"]}, headers=board))
             assert [r["error"]["code"] if r["error"] else None for r in bulk] == [None, "TAG_NOT_FOUND"]
             assert_error(client.put(f"{RT}/tags/{LEVEL}/value", json={"value": 1.0}, headers=board), 403, "FORBIDDEN")
 

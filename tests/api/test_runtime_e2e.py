@@ -75,7 +75,7 @@ def test_released_tags_of_a_downloaded_program(client: Any, admin_headers: Heade
                       '"Lamp"': "read"}
 
     values = data(client.post(f"{RT}/tags/values", headers=board, json={
-        "names": ['"Line_DB".Setpoint', '"Line_DB".Internal', '"Service_Key"']}))
+        "tagNames": ['"Line_DB".Setpoint', '"Line_DB".Internal', '"Service_Key"']}))
     assert values[0]["value"] == 1.5 and values[0]["quality"] == "Good"
     assert [v["error"]["code"] if v["error"] else None for v in values] == [None, "TAG_NOT_FOUND", "TAG_NOT_FOUND"]
 
@@ -83,7 +83,7 @@ def test_released_tags_of_a_downloaded_program(client: Any, admin_headers: Heade
     assert_error(client.put(run_pb, json={"value": True}, headers=board), 403, "FORBIDDEN")
     assert data(client.put(run_pb, json={"value": True}, headers=mes))["value"] is True
     data(client.post("/api/simulation/instances/Line/actions/step", json={"cycles": 2}, headers=h))
-    after = data(client.post(f"{RT}/tags/values", json={"names": ["Line_DB.Count", "Lamp"]}, headers=board))
+    after = data(client.post(f"{RT}/tags/values", json={"tagNames": ["Line_DB.Count", "Lamp"]}, headers=board))
     assert [v["value"] for v in after] == [2, True]
     assert_error(client.put(f"{RT}/tags/{quote(chr(34) + 'Lamp' + chr(34), safe='')}/value", json={"value": False},
                             headers=mes), 403, "TAG_NOT_WRITABLE")

@@ -29,7 +29,7 @@ def xml(response: Any) -> Any:
 def test_xml_bodies_for_values_and_errors(client: TestClient[Any], plc: str,  # noqa: F811
                                          users: dict[str, Headers]) -> None:  # noqa: F811
     reader = users["reader"]
-    answer = client.post(f"{RT}/tags/values", json={"names": ['"Motor_DB".limit', '"Motor_DB".nope']},
+    answer = client.post(f"{RT}/tags/values", json={"tagNames": ['"Motor_DB".limit', '"Motor_DB".nope']},
                          headers={**reader, **XML})
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/xml")
     assert answer.headers["vary"] == "Accept"

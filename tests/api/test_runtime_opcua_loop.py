@@ -33,7 +33,7 @@ def test_the_runtime_api_reaches_a_simulated_plc_through_its_opcua_server(
         data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=h))
         make_user(client, h, "mes", ["read", "write"])
         mes = login(client, "mes")
-        values = data(client.post(f"{RT}/tags/values", json={"names": ['"Line_DB".Setpoint', '"Lamp"']},
+        values = data(client.post(f"{RT}/tags/values", json={"tagNames": ['"Line_DB".Setpoint', '"Lamp"']},
                                   headers=mes))
         assert [v["value"] for v in values] == [1.5, False] and values[0]["quality"] == "Good"
         written = data(client.put(f"{RT}/tags/values", json={"values": [{"name": '"Run_PB"', "value": True},
@@ -41,7 +41,7 @@ def test_the_runtime_api_reaches_a_simulated_plc_through_its_opcua_server(
                                   headers=mes))
         assert written[0]["value"] is True and written[1]["error"]["code"] == "TAG_NOT_WRITABLE"
         data(client.post("/api/simulation/instances/Line/actions/step", json={"cycles": 3}, headers=h))
-        after = data(client.post(f"{RT}/tags/values", json={"names": ['"Line_DB".Count', '"Lamp"']}, headers=mes))
+        after = data(client.post(f"{RT}/tags/values", json={"tagNames": ['"Line_DB".Count', '"Lamp"']}, headers=mes))
         assert [v["value"] for v in after] == [3, True]
     finally:
         client.delete(f"{RT}/opcua-servers/Line", headers=h)

@@ -123,5 +123,5 @@ def test_import_gives_s7_addresses_of_the_standard_layout(client: TestClient[Any
         make_user(client, admin_headers, "mes", ["read"])
         data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=admin_headers))
         names = ['"Tank_DB".level', '"Tank_DB".flow', '"Tank_DB".valve.position']
-        values = data(client.post(f"{RT}/tags/values", json={"names": names}, headers=login(client, "mes")))
+        values = data(client.post(f"{RT}/tags/values", json={"tagNames": names}, headers=login(client, "mes")))
         assert [v["value"] for v in values] == [321, 2.5, -7]

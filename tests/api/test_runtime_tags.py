@@ -112,14 +112,25 @@ def test_read_one_value_with_quality_and_timestamp(client: TestClient[Any], plc:
 
 def test_bulk_read_answers_200_with_a_per_item_error(client: TestClient[Any], plc: str,
                                                      users: dict[str, Headers]) -> None:
-    body = {"names": ['"Motor_DB".speed', '"Motor_DB".unknown', '"Start"', '"Motor_DB".secret']}
+    body = {"tagNames": ['"Motor_DB".speed', '"Motor_DB".unknown', '"Start"', '"Motor_DB".secret']}
     results = data(client.post(f"{RT}/tags/values", json=body, headers=users["reader"]))
     assert [r["name"] for r in results] == ['"Motor_DB".speed', '"Motor_DB".unknown', '"Start"', '"Motor_DB".secret']
     assert results[0]["quality"] == "Good" and results[0]["error"] is None and results[0]["value"] == 0.0
     assert results[1]["quality"] == "Bad" and results[1]["value"] is None
     assert results[1]["error"]["code"] == "TAG_NOT_FOUND" and results[1]["error"]["description"]
     assert results[2]["value"] is False and results[3]["error"]["code"] == "TAG_NOT_FOUND"
-    assert_error(client.post(f"{RT}/tags/values", json={"names": []}, headers=users["reader"]), 422)
+    assert_error(client.post(f"{RT}/tags/values", json={"tagNames": []}, headers=users["reader"]), 422)
+
+
+def test_bulk_read_takes_tag_names_and_still_the_first_spelling(client: TestClient[Any], plc: str,
+                                                                users: dict[str, Headers]) -> None:
+    """``tagNames`` as everywhere else on the wire; ``names`` (the body's first spelling) still reads; one list."""
+    legacy = data(client.post(f"{RT}/tags/values", json={"names": ['"Start"']}, headers=users["reader"]))
+    assert [r["name"] for r in legacy] == ['"Start"'] and legacy[0]["value"] is False
+    for body in ({}, {"tagNames": ['"Start"'], "names": ['"Start"']}):
+        answer = client.post(f"{RT}/tags/values", json=body, headers=users["reader"])
+        assert_error(answer, 422)
+        assert "tagNames" in answer.text
 
 
 def test_writes_need_the_write_role_and_a_writable_tag(client: TestClient[Any], plc: str, engineer_headers: Headers,
@@ -145,7 +156,7 @@ def test_writes_need_the_write_role_and_a_writable_tag(client: TestClient[Any], 
     assert [r["error"]["code"] if r["error"] else None for r in results] == [
         None, "TAG_NOT_WRITABLE", "TAG_NOT_FOUND", None]
     data(client.post(f"{SIM}/instances/Rt/actions/step", json={"cycles": 1}, headers=engineer_headers))
-    values = data(client.post(f"{RT}/tags/values", json={"names": ['"Motor_DB".running', '"Motor_DB".count',
+    values = data(client.post(f"{RT}/tags/values", json={"tagNames": ['"Motor_DB".running', '"Motor_DB".count',
                                                                    '"Motor_DB".limit']}, headers=users["reader"]))
     assert [v["value"] for v in values] == [True, 8, 100]
 
@@ -154,7 +165,7 @@ def test_writes_are_audited_with_the_runtime_user(client: TestClient[Any], plc: 
                                                   users: dict[str, Headers]) -> None:
     data(client.put(value_path('"Motor_DB".speed'), json={"value": 3.0}, headers=users["writer"]))
     client.put(value_path('"Motor_DB".speed'), json={"value": 4.0}, headers=users["reader"])
-    data(client.post(f"{RT}/tags/values", json={"names": ['"Motor_DB".speed']}, headers=users["reader"]))
+    data(client.post(f"{RT}/tags/values", json={"tagNames": ['"Motor_DB".speed']}, headers=users["reader"]))
     rows = client.app.state.services.db.all(
         "SELECT key_id, role, method, path, status FROM audit WHERE path LIKE '/api/runtime/tags%'")
     got = [(r["key_id"], r["role"], r["method"], r["status"]) for r in rows]
@@ -166,7 +177,7 @@ def test_writes_are_audited_with_the_runtime_user(client: TestClient[Any], plc: 
 def test_no_running_plc_is_503(client: TestClient[Any], engineer_headers: Headers, users: dict[str, Headers]) -> None:
     assert_error(client.get(f"{RT}/tags", headers=users["reader"]), 503, "RUNTIME_NOT_RUNNING")
     assert_error(client.get(value_path('"Start"'), headers=users["reader"]), 503, "RUNTIME_NOT_RUNNING")
-    assert_error(client.post(f"{RT}/tags/values", json={"names": ['"Start"']}, headers=users["reader"]), 503,
+    assert_error(client.post(f"{RT}/tags/values", json={"tagNames": ['"Start"']}, headers=users["reader"]), 503,
                  "RUNTIME_NOT_RUNNING")
     # an instance that exists but is powered off is no runtime either
     data(client.post(f"{SIM}/instances/create", json={"name": "Off"}, headers=engineer_headers))
@@ -186,7 +197,7 @@ def test_stop_makes_values_uncertain(client: TestClient[Any], plc: str, engineer
 def test_runtime_routes_refuse_without_a_token(client: TestClient[Any], admin_headers: Headers) -> None:
     for method, path, body in (("GET", f"{RT}/tags", None), ("GET", value_path('"Start"'), None),
                                ("PUT", value_path('"Start"'), {"value": True}),
-                               ("POST", f"{RT}/tags/values", {"names": ['"Start"']}),
+                               ("POST", f"{RT}/tags/values", {"tagNames": ['"Start"']}),
                                ("PUT", f"{RT}/tags/values", {"values": [{"name": '"Start"', "value": True}]}),
                                ("GET", f"{RT}/users/current", None), ("POST", f"{RT}/auth/logout", None)):
         for headers in ({}, admin_headers):
