@@ -64,9 +64,11 @@ class RedisServer:
 class Agents:
     """Agent processes of one farm; ``start(n)`` adds agents, ``kill(name)`` sends SIGKILL."""
 
-    def __init__(self, redis_url: str, root: Path) -> None:
+    def __init__(self, redis_url: str, root: Path, command: list[str] | None = None) -> None:
         self.redis_url = redis_url
         self.root = root
+        self.command = command or [sys.executable, "-m", "engineering_api.cli"]
+        """What runs ``agent …``: the CLI, or a wrapper that takes the same arguments (bench/timed_agent.py)."""
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self._started = 0
 
@@ -79,7 +81,7 @@ class Agents:
             name = f"agent{self._started}"
             log = (self.root / f"{name}.log").open("wb")
             self.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "engineering_api.cli", "agent", "--farm", self.redis_url, "--data-dir",
+                [*self.command, "agent", "--farm", self.redis_url, "--data-dir",
                  str(self.root / name), "--name", name, "--tia-versions", versions],
                 stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
