@@ -207,7 +207,8 @@ class FlgNetChecks:
         if part.name == "Move":
             given = dict(inputs).get("in")
             for pin, op in outputs if given is not None else ():
-                if not self.iec and {given[2], op[2]} == _MOVE_INT_TIME:
+                if not self.iec and isinstance(given[2], str) and isinstance(op[2], str) \
+                        and {given[2], op[2]} == _MOVE_INT_TIME:
                     continue
                 self.pin_fits(part, pin, given, op[2], op)
             return
