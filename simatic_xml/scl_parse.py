@@ -28,6 +28,8 @@ _LEX = re.compile(
   | (?P<block>\(\*|/\*)
   | (?P<local>\#(?:"[^"\n]*"|[^\W\d]\w*))
   | (?P<qident>"[^"\n]*")
+  | (?P<pointer>[Pp]\#[ \t]*(?:DB\d+\.DBX[ \t]*|DI\d+\.DIX[ \t]*|[IQEAMLVPiqeamlvp][ \t]*)?\d+\.[0-7](?![\d.])
+      (?:[ \t]+[^\W\d]\w*[ \t]+\d+(?![\w.\#]))?)
   | (?P<typed>[^\W\d]\w*\#(?:'(?:[^'$\n]|\$.)*'|-?[A-Za-z0-9_.:#+\-]*[A-Za-z0-9_]))
   | (?P<radix>[0-9]+\#[0-9A-Fa-f_]+)
   | (?P<number>[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+\-]?[0-9]+)?)
@@ -246,7 +248,7 @@ class _Parser(IoAndTypeLabels):
             self.i += 1
             out.extend(self.parse_ident(lx))
             return
-        elif kind in ("number", "radix", "string"):
+        elif kind in ("number", "radix", "string", "pointer"):  # P#DB1.DBX0.0 BYTE 4: a LiteralConstant (TIA V20)
             out.append(self.constant("LiteralConstant", lx.text))
             self.operand()
         elif kind == "typed":

@@ -15,6 +15,7 @@ from .types import (
     BITSTRINGS,
     INT_LIT,
     INTEGERS,
+    PTR_LIT,
     REAL_LIT,
     REALS,
     STR_LIT,
@@ -43,7 +44,7 @@ _LIT_PREFIX = {"B": "BYTE", "W": "WORD", "DW": "DWORD", "LW": "LWORD", "T": "TIM
                "LDT": "LDT", "DTL": "DTL", "STRING": "STRING", "WSTRING": "WSTRING", "CHAR": "CHAR",
                "WCHAR": "WCHAR", "BOOL": "BOOL"}
 _DEFAULT_KIND = {"real": REAL_LIT, "bool": "BOOL", "string": STR_LIT, "time": "TIME", "date": "DATE",
-                 "tod": "TIME_OF_DAY", "dt": "DATE_AND_TIME"}
+                 "tod": "TIME_OF_DAY", "dt": "DATE_AND_TIME", "pointer": PTR_LIT}
 _ARITH = frozenset(["+", "-", "*", "/", "**", "MOD"])
 _COMPARE = frozenset(["=", "<>", "<", ">", "<=", ">="])
 _LOGIC = frozenset(["AND", "OR", "XOR", "&"])

@@ -65,6 +65,12 @@ Evidence, not a documented rule (no STEP 7 help page on absolute operands under 
 TIA V17 exported a LAD block with the IEC check on whose MOVE writes a Real into ``%DB11.DBD266`` of a
 standard-access DB (zhjq163/gitlearn@867b3f3 ``FileHandling.xml`` network 3), and Openness exports only
 consistent blocks, so TIA compiled it. An absolute address names memory of a width, not a tag of a type."""
+_MOVE_INT_TIME = frozenset(["INT", "TIME"])
+"""An Int moved into a Time, or a Time into an Int, by a LAD/FBD MOVE of a block without the IEC check. Evidence,
+not a documented rule (Siemens' conversion table has no implicit INT/TIME conversion, and no STEP 7 help page
+on MOVE saying otherwise was found): TIA V16 exported 31 such MOVEs of an S7-1200 program (an HMI Int into an
+IEC_TIMER's PT, a timer's ET into an Int; fseenig/Automacao_GIT ``FC07_FilmBroken&Test.xml``), and Openness
+exports only consistent blocks. In SCL and with the IEC check on it stays an error."""
 _SCANNABLE = {"Contact": frozenset(["TIMER", "COUNTER"])}
 """Non-Bool operands a bit instruction accepts: an S7-1500 contact scans the status of an S5 timer or counter."""
 LABEL = "#LABEL"
@@ -199,6 +205,9 @@ class FlgNetChecks:
         if part.name == "Move":
             given = dict(inputs).get("in")
             for pin, op in outputs if given is not None else ():
+                if not self.iec and isinstance(given[2], str) and isinstance(op[2], str) \
+                        and {given[2], op[2]} == _MOVE_INT_TIME:
+                    continue
                 self.pin_fits(part, pin, given, op[2], op)
             return
         if part.name not in _TYPED_BOXES:

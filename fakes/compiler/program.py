@@ -262,7 +262,8 @@ def type_from_text(text: str, members=None, issues: list | None = None, sections
     if m:
         bounds = m.group(1)
         dims = 1 + _top_level_commas(bounds)
-        return ArrayT(type_from_text(m.group(2), members, issues), dims)
+        # Version= on an array member is its element's (Array[0..31] of ResolvedSymbol, Version 1.0: V20)
+        return ArrayT(type_from_text(m.group(2), members, issues, version=version), dims)
     upper = s.upper()
     if upper == "STRUCT":
         out = {}

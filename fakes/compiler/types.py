@@ -16,6 +16,7 @@ __all__ = [
     "ELEMENTARY",
     "INT_LIT",
     "REAL_LIT",
+    "PTR_LIT",
     "STR_LIT",
     "ArrayT",
     "NamedT",
@@ -41,6 +42,11 @@ REAL_LIT = "#REALLIT"
 STR_LIT = "#STRLIT"
 BIT_LIT = "#BITLIT"
 """An untyped 0 or 1: an integer constant that TIA also accepts for a Bool."""
+PTR_LIT = "#PTRLIT"
+"""An ANY pointer constant (``P#DB1.DBX0.0 BYTE 4``): a reference to an area, only for parameters that take one."""
+_PTR_TARGETS = frozenset(["ANY", "VARIANT", "POINTER", "REMOTE"])
+"""Where a pointer constant may stand: the S7-1200 system manual gives ``P#DB10.DBX10.0 INT 12`` as the absolute
+form of a Variant; PUT/GET take one for ADDR_n (REMOTE) and SD_n/RD_n, and ANY/POINTER are the classic pointers."""
 
 ALIASES = {
     "TOD": "TIME_OF_DAY", "DT": "DATE_AND_TIME", "LTOD": "LTIME_OF_DAY", "LDT": "LDT",
@@ -57,7 +63,7 @@ _DISPLAY = {
     "DATE": "Date", "TIME_OF_DAY": "Time_Of_Day", "LTIME_OF_DAY": "LTime_Of_Day", "DATE_AND_TIME": "Date_And_Time",
     "LDT": "LDT", "DTL": "DTL", "CHAR": "Char", "WCHAR": "WChar", "STRING": "String", "WSTRING": "WString",
     "VARIANT": "Variant", "VOID": "Void", "REMOTE": "Remote", INT_LIT: "integer constant", REAL_LIT: "floating-point constant",
-    STR_LIT: "string constant", BIT_LIT: "integer constant",
+    STR_LIT: "string constant", BIT_LIT: "integer constant", PTR_LIT: "pointer constant",
 }
 _INTS = ("SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT")
 _BITS = ("BYTE", "WORD", "DWORD", "LWORD")
@@ -188,6 +194,8 @@ def assignable(src, dst, iec_check: bool = False) -> bool:
         if dst == "BOOL":
             return True
         src = INT_LIT
+    if src == PTR_LIT:
+        return dst in _PTR_TARGETS
     if isinstance(dst, str):
         if dst in _GENERIC:
             return True

@@ -326,6 +326,10 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
             if isinstance(block.type, A.NamedType):
                 spec["blockType"] = "InstanceDB"
                 spec["instanceOf"] = block.type.name
+                # TIA's source of an instance DB repeats its FB's access ({ S7_Optimized_Access := 'FALSE' }
+                # in xvsadvx/Hotyn_Whouse_v16's 76 instance DBs of V16): the DB takes the layout of its FB, so
+                # the attribute is no setting of its own and is not carried
+                spec.pop("memoryLayout", None)
                 if block.type.name in udts and block.type.name not in fbs:
                     spec["instanceOfType"] = "UDT"
                 elif not block.type.quoted and block.type.name not in fbs and catalog_type(block.type.name) is not None:

@@ -14,6 +14,7 @@ Token kinds:
 * ``INT``, ``REAL``, ``BASED`` (``16#FF``), ``TYPED`` (``INT#5``, ``B#16#FF``,
   ``WSTRING#'x'``), ``TIME`` (``T#1s``), ``DATETIME`` (``DT#..``, ``TOD#..``),
   ``STRING`` (``'text'``)
+* ``POINTER`` an ANY pointer constant ``P#DB1.DBX0.0 BYTE 10``, ``P#M10.0``
 * ``ADDR``    ``%I0.0``, ``%MW10``, ``%DB1.DBX0.0`` and slice selectors ``%X0``
 * ``TITLE``   a whole ``TITLE = ...`` header line (``text`` is the value)
 * ``TEXT``    free text after ``REGION`` / ``END_REGION`` up to the end of line
@@ -79,6 +80,10 @@ _SPEC = [
     ("REAL", r"\d[\d_]*(?:\.\d[\d_]*(?:[eE][+-]?\d+)?|[eE][+-]?\d+)"),
     ("INT", r"\d[\d_]*"),
     ("STRING", r"'(?:[^'$\n]|\$.)*'"),
+    # An ANY pointer constant, absolute: P#DB10.DBX10.0 INT 12 (S7-1200 system manual, "Variant" pointer data
+    # type, absolute format "DB_number.Operand Type Length"); TIA V20 exports one written "P# I247.0 BYTE 20".
+    ("POINTER", r"(?i:P#[ \t]*(?:DB\d+\.DBX[ \t]*|DI\d+\.DIX[ \t]*|[IQEAMLVP][ \t]*)?\d+\.[0-7](?![\d.])"
+                r"(?:[ \t]+[A-Z_]\w*[ \t]+\d+(?![\w.#]))?)"),
     ("TIME", r"(?i:(?:LTIME|TIME|LT|T|S5TIME|S5T)#[+-]?\d[\w.]*)"),
     (
         "DATETIME",

@@ -43,6 +43,8 @@ _TYPED_KIND = {
     "CHAR": "string",
     "WCHAR": "string",
 }
+_POINTER = re.compile(r"(?i)P#(.*?\d+\.[0-7])(?:\s+(\w+)\s+(\d+))?$", re.S)
+"""An ANY pointer constant: its address (blanks removed) and the optional type and repetition factor."""
 _CLASSIC_ADDR = re.compile(r"(?i)^(DB\d+|DI\d+)$|^(FB|FC|SFB|SFC)\d+$")
 
 
@@ -265,6 +267,13 @@ class ExprParser:
             if ms is None:
                 raise self.error(f"invalid time constant {text!r}", tok)
             return A.Literal(tok.line, tok.col, "time", ms, text, prefix)
+        if kind == "POINTER":  # the value is the pointer as TIA writes it: no blank after P#, one between parts
+            self.i += 1
+            m = _POINTER.match(text)
+            value = "P#" + re.sub(r"\s+", "", m.group(1)).upper()
+            if m.group(2):
+                value += f" {m.group(2).upper()} {m.group(3)}"
+            return A.Literal(tok.line, tok.col, "pointer", value, text)
         if kind == "DATETIME":
             self.i += 1
             prefix, rest = text.split("#", 1)
