@@ -56,6 +56,10 @@ def celery_app(config: FarmConfig) -> Any:
     # Outcomes and progress go through the registry's reply lists (BLPOP), not a Celery result backend: a
     # waiting caller wakes at once without a pub/sub thread that outlives the app.
     app = Celery("engineering-api", broker=config.broker_url)
+    if config.broker_url.startswith("redis://"):
+        # kombu's transport with one client per channel (engineering_api/farm/redis_transport.py); the URL still
+        # says where Redis is. rediss:// keeps kombu's own, whose TLS set-up keys on the scheme's name.
+        app.conf.broker_transport = "engineering_api.farm.redis_transport:Transport"
     app.conf.update(
         task_serializer="json", accept_content=["json"], task_ignore_result=True,
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,

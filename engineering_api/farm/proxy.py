@@ -170,17 +170,23 @@ class _FarmBackendBase(EngineeringBackend):
         call_id = uuid.uuid4().hex
         payload = self.path_map.to_agent({"args": encode(list(args)), "kwargs": encode(kwargs)})
         try:
-            self.app.send_task(CALL_TASK, args=[method, payload, call_id], queue=agent_queue(agent), task_id=call_id)
+            # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
+            self.app.send_task(CALL_TASK, args=[method, payload, call_id], queue=agent_queue(agent), task_id=call_id,
+                               argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}")
         except OperationalError as exc:  # the broker stayed away through the publish retries
             raise PortalUnavailableError(
                 f"The farm broker is unreachable ({exc}); {method} was not sent. Check the broker and retry.",
                 code="FARM_BROKER_UNREACHABLE",
             ) from exc
+        message = None
         try:
             message = self._await(call_id, agent, method, progress)
         finally:
-            with contextlib.suppress(RedisError):
-                self.registry.forget(call_id)
+            # The outcome is the last message an agent posts, and popping it left the list empty (Redis drops
+            # it): only a call given up on can leave replies behind.
+            if message is None:
+                with contextlib.suppress(RedisError):
+                    self.registry.forget(call_id)
         message = self.path_map.to_node(message)
         if "error" in message:
             raise decode_error(message["error"], agent=agent)
