@@ -54,6 +54,7 @@ CPU = "6ES7 516-3AN02-0AB0"
 BLOCKS = 50
 EXPORTED = 10
 TARGET = 1.8
+WARM_UP = 3
 
 
 def _ok(response: Any) -> Any:
@@ -107,11 +108,13 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
             workspace = data_dir / "workspace"
             paths = [_prepare(client, h, workspace, f"Line{i}") for i, h in enumerate(callers)]
             source = _source()
-            # Warm-up: every caller's agent runs one mix first (its imports and caches), not only the first one's,
-            # so an agent's first-time costs do not count against the runs with more agents.
+            # Warm-up: every caller's agent runs WARM_UP mixes first (its imports and caches), not only the first
+            # one's, and the API node (a fresh process per run) as many whatever the agent count: with one mix
+            # per caller the 1-agent run carried the node's first-time costs alone and the ratio swung by ~0.3.
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
-                list(pool.map(lambda i: _mix(client, callers[i], paths[i], source), range(agent_count)))
-            cpu_before, agents_before = api_cpu_seconds(), _cpu_of(agents)
+                list(pool.map(lambda i: [_mix(client, callers[i], paths[i], source) for _ in range(WARM_UP)],
+                              range(agent_count)))
+            cpu_before, agents_before, client_before = api_cpu_seconds(), _cpu_of(agents), time.process_time()
             redis_before = _cpu_of_pids([redis_pid])
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
@@ -120,12 +123,15 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
             elapsed = time.perf_counter() - started
             api_cpu, agents_cpu = api_cpu_seconds() - cpu_before, _cpu_of(agents) - agents_before
             redis_cpu = _cpu_of_pids([redis_pid]) - redis_before
+            client_cpu = time.process_time() - client_before
     finally:
         agents.stop_all()
     mixes = agent_count * rounds
     return {"agents": agent_count, "apiNode": api_node, "tiaSecondsPerCall": tia_seconds, "mixes": mixes, "seconds": round(elapsed, 2),
             "mixesPerSecond": round(mixes / elapsed, 3), "apiNodeCpuSecondsPerMix": round(api_cpu / mixes, 3),
             "agentCpuSecondsPerMix": round(agents_cpu / mixes, 3), "redisCpuSecondsPerMix": round(redis_cpu / mixes, 3),
+            # the callers (HTTP client threads here): the API node's own when it runs in this process
+            "callersCpuSecondsPerMix": round(client_cpu / mixes, 3) if api_node == "process" else None,
             # Cores kept busy on average: with 1 agent this is what one caller's chain (API node -> Redis -> agent
             # and back) needs; 2 cores can hold at most 2 / that many such chains.
             "coresBusy": round((api_cpu + agents_cpu + redis_cpu) / elapsed, 2)}
@@ -239,7 +245,8 @@ def main() -> int:
         run["ratio"] = round(run["mixesPerSecond"] / base, 2)
         print(f"{run['agents']} agent(s): {run['mixes']} mixes in {run['seconds']} s = {run['mixesPerSecond']}/s, "
               f"ratio {run['ratio']}; CPU per mix: API node {run['apiNodeCpuSecondsPerMix']} s, agents "
-              f"{run['agentCpuSecondsPerMix']} s, Redis {run['redisCpuSecondsPerMix']} s; {run['coresBusy']} cores busy")
+              f"{run['agentCpuSecondsPerMix']} s, Redis {run['redisCpuSecondsPerMix']} s, callers "
+              f"{run['callersCpuSecondsPerMix']} s; {run['coresBusy']} cores busy")
     two = next((r["ratio"] for r in runs if r["agents"] == 2), None)
     one = next((r for r in runs if r["agents"] == 1), None)
     if one is not None and one["coresBusy"]:
