@@ -235,15 +235,6 @@ class PlcSoftware:
                 f"The {_label(obj)} '{obj.name}' already exists; import with overwrite to replace it.",
                 code="OBJECT_EXISTS",
             )
-        previous = table.get(clash) if clash is not None else None
-        if obj.auto_number and previous is not None and previous.number_class == obj.number_class \
-                and previous.number is not None and obj.number != previous.number:
-            # A block replaced by one that asks for no number of its own keeps its number: generating the same
-            # source again must not renumber the program (and churn every export in a repository).
-            free = not any(b.number_class == obj.number_class and b.number == previous.number
-                           and b.name.lower() != obj.name.lower() for b in self.blocks.values())
-            if free:
-                obj = _renumbered(obj, previous.number)
         if obj.number_class is not None and obj.number is not None:
             taken = next(
                 (b for b in self.blocks.values()
@@ -251,7 +242,9 @@ class PlcSoftware:
                 None,
             )
             if taken is not None and obj.auto_number:
-                obj = _renumbered(obj, self.next_number(obj.number_class))
+                # the lowest free number, where the block this one replaces holds none (as the stand-in of TIA):
+                # generating the same source again must not renumber the program and churn every export
+                obj = _renumbered(obj, self.next_number(obj.number_class, replacing=obj.name))
             elif taken is not None:
                 raise ConflictError(
                     f"The block number {obj.number_class} {obj.number} is already used by '{taken.name}'.",
@@ -271,9 +264,11 @@ class PlcSoftware:
                 obj = replace(obj, needs_compile=True, calls=obj.calls or previous.calls)
         table[obj.name] = obj
 
-    def next_number(self, number_class: str) -> int:
-        """The lowest free number of a block type (OB numbers for program cycle start at 123, as TIA)."""
-        used = {b.number for b in self.blocks.values() if b.number_class == number_class}
+    def next_number(self, number_class: str, *, replacing: str | None = None) -> int:
+        """The lowest free number of a block type (OB numbers for program cycle start at 123, as TIA); the block
+        named ``replacing``, about to be replaced, holds none."""
+        gone = replacing.lower() if replacing else None
+        used = {b.number for b in self.blocks.values() if b.number_class == number_class and b.name.lower() != gone}
         candidate = 123 if number_class == "OB" else 1
         while candidate in used:
             candidate += 1

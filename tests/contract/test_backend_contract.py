@@ -833,6 +833,20 @@ def test_an_automatically_numbered_block_gets_a_free_number(backend: Engineering
     assert b"<Number>3</Number>" in backend.export_program_object("PLC_1", "FB_Other")
 
 
+def test_importing_the_same_automatically_numbered_blocks_again_keeps_their_numbers(
+        backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    """Blocks generated from a source all carry a placeholder number with AutoNumber: importing them again with
+    overwrite gives each the lowest free number where the block it replaces holds none, so a pipeline that
+    regenerates the same source does not renumber the program (and churn every export in its repository)."""
+    docs = [_fb(name=f"FB_Gen{i}", number=1) for i in range(4)]
+    backend.import_program_documents("PLC_1", docs, overwrite=False)
+    first = {o.name: o.number for o in _objects(backend) if o.kind == "FB"}
+    assert sorted(first.values()) == [1, 2, 3, 4]
+    for _ in range(2):
+        backend.import_program_documents("PLC_1", docs, overwrite=True)
+        assert {o.name: o.number for o in _objects(backend) if o.kind == "FB"} == first
+
+
 def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     with pytest.raises(e.ValidationError) as caught:
         backend.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Missing", number=1), "db.xml")], overwrite=False)
