@@ -209,6 +209,10 @@ def _member(m: MemberSpec, section: str) -> Member:
         comment=Comment(dict(m.comment)) if m.comment else None,
         members=[_member(c, section) for c in m.members],
         start_value=StartValue(m.start_value) if m.start_value is not None else None,
+        # A system type's members as its export listed them; instance DB exports write them so
+        # (Nastiajd/NTI_plc@bdc6960, V16: G7_StepPlus_V2 steps), and start values below them land there.
+        sections=(Sections([Section("None", [_member(c, section) for c in m.type_members])])
+                  if m.type_members else None),
     )
 
 
