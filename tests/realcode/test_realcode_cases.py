@@ -346,3 +346,17 @@ def test_graph_instance_db_source_sets_step_times() -> None:
     assert [(d.code, d.message) for d in result.diagnostics] == []
     xml = result.blocks[0].xml.decode()
     assert re.search(r'<Member Name="T_MAX" Datatype="Time">\s*<StartValue>T#2S_500MS</StartValue>', xml)
+
+
+def test_system_instance_db_member_the_catalog_does_not_hold_is_not_called_undeclared() -> None:
+    """TIA's source of a PID_Compact 1.2 instance DB sets static tags of PID_Compact V1 (``sPid_Cmpt.r_Pv_Hlm``,
+    8ricee/PLC_TH, cases/README.md "Classified, not fixed"); the catalog holds PID_Compact 2.x, so the value is not
+    written (a Warning), but the warning says why instead of calling the member undeclared."""
+    text = ('DATA_BLOCK "Loop_PID"\n{InstructionName := \'PID_Compact\';\n LibVersion := \'1.2\';\n'
+            " S7_Optimized_Access := 'TRUE' }\nVERSION : 1.2\nNON_RETAIN\nPID_Compact\n\nBEGIN\n"
+            "   sPid_Cmpt.r_Pv_Hlm := 80.0;\n   Setpoint := 20.0;\nEND_DATA_BLOCK\n")
+    result = generate_source(text, file="Loop_PID.db", version="V19")
+    assert result.blocks and _errors(result.diagnostics) == []
+    [warning] = [d for d in result.diagnostics if d.code == "START_VALUE_NOT_WRITTEN"]
+    assert "sPid_Cmpt.r_Pv_Hlm" in warning.message and "not declared" not in warning.message
+    assert "PID_Compact 1.2" in warning.message
