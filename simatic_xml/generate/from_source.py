@@ -284,7 +284,6 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     from ..scl import parse
     from .builder import generate_xml
     from .from_scl import source_to_specs
-    from .spec import parse_spec
 
     context = context or SourceContext()
     if text.startswith("\ufeff"):
