@@ -32,7 +32,14 @@ __all__ = ("PLC_FOLDERS", "plc_folder", "plc_groups", "side_by_side")
 
 # The folders TIA's export tools (and Openness-based exporters) write below a PLC's folder.
 PLC_FOLDERS = frozenset({"program blocks", "plc tags", "plc data types", "technology objects",
-                         "external source files", "watch and force tables", "software units"})
+                         "external source files", "watch and force tables", "software units"}) | frozenset({
+    # TIA's Version Control Interface names them in the user interface's language; only the names seen in
+    # exports are listed: German (TommyEwald/TIA_TEST@e59883e, JonDrop/testone@670fd4a), French
+    # (afgitest/my_repo@e58dd25), Spanish (Sklodox/awl@304169f, lsanchezMCR/ProbaGit@b7754c8), Italian
+    # (benniredds/myContinuousIntegration@d4b16c3), Chinese (liulei0914/test@e16474d: PLC_1/ and PPS/ are two
+    # PLCs, AimenYOU/PowerAssembly_9Station@425d134).
+    "programmbausteine", "plc-variablen", "blocs de programme", "variables api", "bloques de programa",
+    "variables plc", "blocchi di programma", "variabili plc", "程序块", "plc 变量", "plc 数据类型"})
 
 
 def plc_folder(path: str) -> tuple[Optional[tuple[str, ...]], tuple[str, ...]]:
@@ -84,7 +91,8 @@ def plc_groups(files: Iterable[str]) -> dict[Optional[str], list[str]]:
 
 def side_by_side(key: Optional[str], other: Optional[str]) -> bool:
     """Whether two programs' PLC folders are siblings (same parent folder) or one holds the other: only they
-    lend each other a kind of object one lacks entirely. The loose files have no relatives."""
+    lend each other a kind of object one lacks entirely. The loose files have no relatives here (beside a single
+    PLC folder they use its objects: :func:`engineering_api.ci.program.load_groups`)."""
     if key is None or other is None:
         return False
     if key == "." or other == "." or other.startswith(key + "/") or key.startswith(other + "/"):

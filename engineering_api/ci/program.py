@@ -104,6 +104,10 @@ def load_groups(files: Iterable[str], *, tia_version: Optional[str] = None,
     result = []
     for key, one in loaded:
         lenders = [other for k, other in loaded if k != key and _grouping.side_by_side(key, k)]
+        if key is None and len(loaded) == 2:
+            # Loose files and a single PLC folder are one PLC's software: blocks exported at the top, the tag
+            # table in PLC_1/Variables PLC (fquispe-iot/lab-vci@9ba2ef0). With several PLCs they stay alone.
+            lenders = [other for k, other in loaded if k is not None]
         borrowed = _borrow(one, lenders) if lenders else 0
         result.append((ProgramGroup(key, one.files, borrowed), one))
     return result

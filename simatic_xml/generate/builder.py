@@ -209,6 +209,10 @@ def _member(m: MemberSpec, section: str) -> Member:
         comment=Comment(dict(m.comment)) if m.comment else None,
         members=[_member(c, section) for c in m.members],
         start_value=StartValue(m.start_value) if m.start_value is not None else None,
+        # A system type's members as its export listed them; instance DB exports write them so
+        # (Nastiajd/NTI_plc@bdc6960, V16: G7_StepPlus_V2 steps), and start values below them land there.
+        sections=(Sections([Section("None", [_member(c, section) for c in m.type_members])])
+                  if m.type_members else None),
     )
 
 
@@ -256,9 +260,37 @@ def _graph_base() -> Section:
 
 def _interface(block: BlockSpec, ns: str, types: dict[str, BlockSpec], warnings: list[tuple[str, str]]) -> Interface:
     iface = _interface_sections(block, ns, types)
+    unknown = _unlisted_system_interface(block)
     for path, value in block.start_values:
-        _apply_start(iface.sections.sections, path, value, types, warnings)
+        found: list[tuple[str, str]] = []
+        _apply_start(iface.sections.sections, path, value, types, found)
+        warnings.extend((where, unknown if unknown and why.endswith(" is not declared") else why) for where, why in found)
     return iface
+
+
+def _unlisted_system_interface(block: BlockSpec) -> str | None:
+    """Why a member of a system instance DB may be missing from the catalog: the catalog lists only an
+    instruction's documented members, or other versions of it. TIA's source of a PID_Compact 1.2 instance DB
+    (S7-1200 V1) sets ``sPid_Cmpt.r_Pv_Hlm``, ``sRet.r_Ctrl_Gain``... (8ricee/PLC_TH@4fd223c
+    ``Technology objects/PID_Feeder_1.db:12``), static tags Siemens documents for PID_Compact V1 (PID control
+    function manual A5E35300227-AC, "Static tags of PID_Compact V1"), while the catalog holds PID_Compact 2.x:
+    the value is still not written, but the member is not undeclared."""
+    if block.block_type != "InstanceDB" or block.instance_of_type != "System":
+        return None
+    from .datatypes import catalog_type
+
+    entry = catalog_type(block.instance_of or "")
+    if entry is None:
+        return None
+    versions = [str(v) for v in (getattr(entry, "versions", None) or [getattr(entry, "version", None)]) if v]
+    other = block.header_version is not None and versions and block.header_version not in versions
+    if not other and getattr(entry, "complete", True):
+        return None
+    held = f"{entry.name} {', '.join(sorted(versions))}" if versions else entry.name
+    if not getattr(entry, "complete", True):
+        held += " with its documented members only"
+    which = f"this member of {entry.name} {block.header_version}" if other else "this member"
+    return f"the catalog holds {held}, not {which}; the start value is not written"
 
 
 def _interface_sections(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) -> Interface:

@@ -284,7 +284,6 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     from ..scl import parse
     from .builder import generate_xml
     from .from_scl import source_to_specs
-    from .spec import parse_spec
 
     context = context or SourceContext()
     if text.startswith("\ufeff"):
@@ -413,7 +412,9 @@ def add_export(context: SourceContext, data: bytes) -> None:
                 iface = {k: v for k, v in iface.items() if k in ("Input", "Output", "InOut", "Static")}
             if iface:
                 spec["interface"] = iface
-            _add_spec(context, parse_spec(spec, source=True))
+            parsed = parse_spec(spec, source=True)
+            _attach_type_members(parsed, doc)
+            _add_spec(context, parsed)
             return
         except (SimaticMLError, KeyError, TypeError, ValueError):
             (context.fbs if kind == "FB" else context.udts)[name] = None
@@ -421,6 +422,31 @@ def add_export(context: SourceContext, data: bytes) -> None:
     context.names.add(name)
     for tag in _tag_names(obj):
         context.names.add(tag)
+
+
+def _attach_type_members(spec: BlockSpec, doc: Any) -> None:
+    """Keep the members an export lists inside a member of a system type (``Version=`` with ``<Sections>``),
+    so an instance DB's source may set their start values: a GRAPH FB's steps are ``G7_StepPlus_V5``
+    members whose T_MAX/T_WARN TIA's instance DB source sets (komatic1/testGraphProject@afe0776
+    ``PLC_1/Program blocks/InstSequencer.db:8``, FB ``Sequencer.xml:1523``), and TIA's own export of such an
+    instance DB writes the same ``<Sections><Section Name="None">`` inside each step (Nastiajd/NTI_plc@bdc6960, V16)."""
+    interface = getattr(doc.object, "interface", None)
+    if interface is None:
+        return
+    for section in interface.sections.sections:
+        exported = {m.name: m for m in section.members}
+        for member in spec.sections.get(section.name, []):
+            source = exported.get(member.name)
+            if source is not None:
+                member.type_members = _type_members(source)
+
+
+def _type_members(member: Any) -> list[MemberSpec]:
+    if member.version is None or member.sections is None or member.members:
+        return []
+    # The start values inside are Informative (derived from the type or, for steps, from the GRAPH code): left out.
+    return [MemberSpec(m.name, m.datatype, members=[], type_members=_type_members(m))
+            for section in member.sections.sections if section.name == "None" for m in section.members]
 
 
 def _tag_names(obj: Any) -> Iterable[str]:

@@ -132,6 +132,9 @@ class MemberSpec:
     setpoint: bool = False
     library_version: str | None = None
     """The ``Version`` of a system type the catalog gives none for (an SCL source's ``LibVersion``)."""
+    type_members: list[MemberSpec] = field(default_factory=list)
+    """The members of a system type as an export lists them inside the member (a GRAPH FB's step
+    ``G7_StepPlus_V5``: T_MAX, T_WARN...); set only from SimaticML exports, never from a JSON spec."""
 
 
 @dataclass(slots=True)

@@ -109,3 +109,28 @@ def test_a_plc_with_its_own_tag_table_borrows_no_tags_and_one_program_overrides(
     code, text = _plc_check(str(tmp_path), "--format", "json", "--one-program")
     doc = json.loads(text)
     assert code == 0 and doc["programs"] == [{"program": None, "files": 3, "borrowed_names": 0}]
+
+
+def test_plc_folders_named_in_the_user_interfaces_language():
+    # TIA's Version Control Interface names a PLC's folders in the UI language: liulei0914/test (Chinese) holds
+    # PLC_1/ and PPS/, two PLCs, and loose copies at the top; German, French, Spanish, Italian exports likewise.
+    assert _groups("PLC_1/PLC 变量/默认变量表.xml", "PPS/程序块/Main.xml", "PPS/PLC 变量/默认变量表.xml",
+                   "PPS/PLC 数据类型/UDT.xml", "Main.xml") == {
+        None: ["Main.xml"], "PLC_1": ["PLC_1/PLC 变量/默认变量表.xml"],
+        "PPS": ["PPS/PLC 变量/默认变量表.xml", "PPS/PLC 数据类型/UDT.xml", "PPS/程序块/Main.xml"]}
+    for blocks, tags in (("Programmbausteine", "PLC-Variablen"), ("Blocs de programme", "Variables API"),
+                         ("Bloques de programa", "Variables PLC"), ("Blocchi di programma", "Variabili PLC")):
+        assert _groups(f"PLC_1/{blocks}/Main.xml", f"PLC_1/{tags}/T.xml", f"PLC_2/{blocks}/Main.xml") == {
+            "PLC_1": sorted([f"PLC_1/{blocks}/Main.xml", f"PLC_1/{tags}/T.xml"]), "PLC_2": [f"PLC_2/{blocks}/Main.xml"]}
+
+
+def test_loose_blocks_use_the_tag_table_of_the_only_plc_folder(tmp_path: Path):
+    # fquispe-iot/lab-vci: blocks at the top, the tag table in PLC_1/Variables PLC (Spanish UI); with a second
+    # PLC folder the loose files are ambiguous and borrow nothing
+    _write(tmp_path / "PLC_1/Variables PLC/Tags.xml", _tags("Tags", {"Start": "Bool"}))
+    _write(tmp_path / "Linea.scl", _fc("Linea", '"Start" := FALSE;'))
+    code, text = _plc_check(str(tmp_path), "--format", "json")
+    assert code == 0, json.loads(text)["diagnostics"]
+    _write(tmp_path / "PLC_2/Variables PLC/Tags.xml", _tags("Tags", {"Start": "Bool"}))
+    code, text = _plc_check(str(tmp_path), "--format", "json")
+    assert [d["code"] for d in json.loads(text)["diagnostics"]] == ["MISSING_TAG"]

@@ -330,3 +330,33 @@ def test_a_namespace_with_accented_letters_is_generated() -> None:
     assert result.ok, result.diagnostics
     assert "<Namespace>nsSéchoir</Namespace>".encode() in result.blocks[0].xml
     assert result.blocks[0].qualified_name == "nsSéchoir.Clamp_Speed"
+
+
+def test_graph_instance_db_source_sets_step_times() -> None:
+    """TIA's source of a GRAPH FB's instance DB sets the steps' T_MAX/T_WARN (komatic1/testGraphProject,
+    cases/README.md); with the FB's export as context, ``scl build`` writes them inside the step's
+    ``G7_StepPlus_V5`` sections, as TIA's instance DB exports hold that structure, instead of dropping them with a
+    START_VALUE_NOT_WRITTEN warning."""
+    from simatic_xml.generate.from_source import context_from_files
+
+    case = CASES / "graph_instance_db_step_times"
+    context = context_from_files([case / "Wait_Sequence.xml"])
+    result = generate_source(read_source(case / "Wait_Sequence_DB.scl"), file="Wait_Sequence_DB.scl",
+                             version="V19", context=context)
+    assert [(d.code, d.message) for d in result.diagnostics] == []
+    xml = result.blocks[0].xml.decode()
+    assert re.search(r'<Member Name="T_MAX" Datatype="Time">\s*<StartValue>T#2S_500MS</StartValue>', xml)
+
+
+def test_system_instance_db_member_the_catalog_does_not_hold_is_not_called_undeclared() -> None:
+    """TIA's source of a PID_Compact 1.2 instance DB sets static tags of PID_Compact V1 (``sPid_Cmpt.r_Pv_Hlm``,
+    8ricee/PLC_TH, cases/README.md "Classified, not fixed"); the catalog holds PID_Compact 2.x, so the value is not
+    written (a Warning), but the warning says why instead of calling the member undeclared."""
+    text = ('DATA_BLOCK "Loop_PID"\n{InstructionName := \'PID_Compact\';\n LibVersion := \'1.2\';\n'
+            " S7_Optimized_Access := 'TRUE' }\nVERSION : 1.2\nNON_RETAIN\nPID_Compact\n\nBEGIN\n"
+            "   sPid_Cmpt.r_Pv_Hlm := 80.0;\n   Setpoint := 20.0;\nEND_DATA_BLOCK\n")
+    result = generate_source(text, file="Loop_PID.db", version="V19")
+    assert result.blocks and _errors(result.diagnostics) == []
+    [warning] = [d for d in result.diagnostics if d.code == "START_VALUE_NOT_WRITTEN"]
+    assert "sPid_Cmpt.r_Pv_Hlm" in warning.message and "not declared" not in warning.message
+    assert "PID_Compact 1.2" in warning.message
