@@ -95,9 +95,10 @@ for _kind in _TIMER_KINDS + _COUNTER_KINDS:  # TONR is TONR_TIME, CTU is CTU_INT
     _t = lookup(_kind)
     # TON_SFB...: the InstanceOfName of a single-instance timer/counter DB in V16 exports (with OfSystemLibElement
     # TON; AlbertjanPieffers/Eklund_Engineering "Timer_0_5s.xml", called as "Timer_0_5s".TON(...) in SCL)
+    # A catalog type of that name (CTU_SFB, typed from its own export: it has Q and CUO) stays as it is.
     for _alias in (_kind, _kind + "_SFB"):
-        SYSTEM_TYPES[_alias] = SYSTEM_TYPES[_t.name.upper()]
-        SYSTEM_FBS[_alias] = SYSTEM_FBS[_t.name.upper()]
+        SYSTEM_TYPES.setdefault(_alias, SYSTEM_TYPES[_t.name.upper()])
+        SYSTEM_FBS.setdefault(_alias, SYSTEM_FBS[_t.name.upper()])
 
 INSTANCE_INSTRUCTIONS = frozenset(i for t in all_types() for i in t.instructions)
 """Instructions TIA calls on an instance: ``#t.TON(...)``, ``"IEC_Counter_0_DB".CTU(...)``."""

@@ -12,7 +12,7 @@ from simatic_xml.scl.parse_expr import is_type_test
 
 from .builtins import checker_type
 from .check_calls import _text
-from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, assignable, display
+from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, NamedT, assignable, display
 
 __all__ = ["StatementChecks"]
 
@@ -50,6 +50,33 @@ class StatementChecks:
         if s.op == ":=":
             self.fits(v, vt, tt)
         return tt
+
+    def start_values(self, assignments: list) -> None:
+        """A data block's BEGIN section: each start value names a member of the DB (for an instance DB or a DB of
+        a PLC data type, of its FB or type) and its value converts into the member's type as an assignment's
+        would; a constant out of the member's range is refused as in code. TIA generates no DB from such a
+        source. A DB whose FB or type is not in view is not checked (its MISSING_TYPE says why), nor the
+        instance DB of a system FB (PID_Compact, TON...): its members depend on the instruction's version, and
+        the catalog holds one version's (a PID_Compact 1.2 DB's static members are not PID_Compact 2.x's)."""
+        members = self.vars
+        if not members and self.b.instance_of:
+            key = self.b.instance_of.lower()
+            if key not in self.p.types and getattr(self.p.blocks.get(key), "kind", None) != "FB":
+                return
+            members = self.members_of(NamedT(self.b.instance_of))
+            if not members:
+                return
+            self.vars = members
+        for s in assignments:
+            root = s.target
+            while type(root) in (A.Member, A.Index, A.Slice):
+                root = root.base
+            if type(root) is not A.Name:
+                continue
+            if root.name.lower() not in members:
+                self.err(root, "UNDECLARED", name=root.name)
+            elif root.scope != "global":  # a quoted member name ("max speed" := 1) reads as a global: not typed
+                self.s_assign(s)
 
     def fits(self, e, vt, tt) -> bool:
         """An implicit conversion of ``e`` (of type ``vt``) into ``tt``: an untyped integer constant must lie

@@ -177,6 +177,8 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
     out: list = []
     chk = BlockChecker(program, block, out, path)
     chk.check_declarations()
+    if block.start_values:
+        chk.start_values(block.start_values)
     for net in block.networks:
         checkpoint()  # once per network (statements have their own): a timed-out call stops here
         chk.network = net.index

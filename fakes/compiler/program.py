@@ -60,6 +60,8 @@ class BlockDef:
     """A V18+ software unit's namespace (``Plant`` or ``Plant.Line1``); ``name`` is then the qualified
     ``Plant.Clamp``, the name every other block uses, and the block's own unqualified references are looked up
     in the namespace first (:meth:`Program.in_namespace`)."""
+    start_values: list = field(default_factory=list)
+    """A DATA_BLOCK source's BEGIN section: its start values (``A.Assign``), checked like assignments."""
     iec_check: bool = DEFAULT_IEC_CHECK
     """The block's IEC check (stricter implicit conversions, :mod:`simatic_xml.conversions`): SimaticML's
     ``<IsIECCheckEnabled>``; an SCL source block has it off unless it carries ``S7_IECCheck := 'TRUE'``."""
@@ -229,7 +231,10 @@ def from_block(block: A.Block) -> BlockDef:
         bd.return_type = type_from_node(rt, issues) if rt is not None else "VOID"
         if bd.return_type != "VOID":
             bd.vars.setdefault(block.name.lower(), Var(block.name, bd.return_type, "Return", block.line, block.col))
-    bd.networks = [Network(None, "SCL", block.body)] if kind != "DB" else []
+    if kind == "DB":
+        bd.start_values = [s for s in block.body if type(s) is A.Assign]
+    else:
+        bd.networks = [Network(None, "SCL", block.body)]
     return bd
 
 
