@@ -10,8 +10,6 @@ whatever does not have the plain shape is read element by element, which also gi
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from .errors import SchemaError
@@ -119,11 +117,37 @@ def _sections(el: _El, ns: str, names: _Names, path: str) -> Sections:
     return secs
 
 
+# The hot paths below set the fields of Member, MemberAttribute, StartValue and Subelement themselves (object.__new__,
+# then every field), ~40 % cheaper than the dataclass __init__ with its default factories. That is only the same as
+# calling them while they are plain slotted dataclasses with exactly these fields.
+_BUILD_FIELDWISE = all(
+    getattr(cls, "__slots__", None) == fields and not hasattr(cls, "__post_init__")
+    for cls, fields in (
+        (Member, ("name", "datatype", "version", "remanence", "accessibility", "informative", "extra", "attributes",
+                  "comment", "members", "sections", "subelements", "start_value")),
+        (MemberAttribute, ("kind", "name", "value", "system_defined", "informative", "extra")),
+        (StartValue, ("value", "informative", "extra")),
+        (Subelement, ("path", "start_value", "comment")),
+    )
+)
+_new = object.__new__
+
+
 def _member(el: _El, ns: str, names: _Names, parent: str) -> Member:
     items = el.items()
     if len(items) >= 2 and items[0][0] == "Name" and items[1][0] == "Datatype":
         # Name and Datatype come first in every export; the rest is set one by one, unknown ones in order.
-        member = Member(items[0][1], items[1][1])
+        if _BUILD_FIELDWISE:
+            member = _new(Member)
+            member.name = items[0][1]
+            member.datatype = items[1][1]
+            member.version = member.remanence = member.accessibility = member.informative = None
+            member.extra = {}
+            member.attributes = member.comment = member.sections = member.start_value = None
+            member.members = []
+            member.subelements = []
+        else:
+            member = Member(items[0][1], items[1][1])
         if len(items) > 2:
             for key, value in items[2:]:
                 if key == "Remanence":
@@ -190,7 +214,17 @@ def _member(el: _El, ns: str, names: _Names, parent: str) -> Member:
                 items = a.items()
                 if kind is not None and len(items) == 2 and items[0][0] == "Name" and items[1][0] == "SystemDefined" \
                         and not len(a):
-                    append(MemberAttribute(kind, items[0][1], a.text or "", items[1][1]))
+                    if _BUILD_FIELDWISE:
+                        attribute = _new(MemberAttribute)
+                        attribute.kind = kind
+                        attribute.name = items[0][1]
+                        attribute.value = a.text or ""
+                        attribute.system_defined = items[1][1]
+                        attribute.informative = None
+                        attribute.extra = {}
+                        append(attribute)
+                    else:
+                        append(MemberAttribute(kind, items[0][1], a.text or "", items[1][1]))
                 else:
                     append(_member_attribute(a, names, path))
             member.attributes = attributes
@@ -205,28 +239,23 @@ def _member(el: _El, ns: str, names: _Names, parent: str) -> Member:
     return member
 
 
-# Bulk read of a member's trailing Subelements from lxml's serialisation of the member. The text is read
-# backwards from "</Member>" (reversed string, reversed patterns), so the run found is exactly the member's
-# own last children: what precedes them is never a "</Subelement>". Only the plain shape matches: a
-# Subelement with just Path, holding one StartValue without attributes and with text, in the member's own
-# (default) namespace, and no "&" anywhere (no escaped characters to undo).
-_MEMBER_END = "</Member>"[::-1]
-_SUBELEMENT_END = "</Subelement>"[::-1]
-_START_VALUE_OPEN = "<StartValue"[::-1]
-_PLAIN_RUN = re.compile(r'(?:>tnemelebuS/<>eulaVtratS/<[^<>]*>eulaVtratS<>"[^"<>]*"=htaP tnemelebuS<)+')
-# Path and value of each Subelement of a run _PLAIN_RUN has matched (so of that shape, read forwards): the
-# first '"' is the Path's, the value ends at the first "<"; a shorter pattern finds them faster.
-_PLAIN = re.compile(r'"([^"]*)"><StartValue>([^<]*)<')
-
-
-# _bulk_subelements sets the fields of StartValue and Subelement itself, which is only the same as calling
-# them while they are plain slotted dataclasses with exactly these fields.
-_BUILD_FIELDWISE = (
-    getattr(StartValue, "__slots__", None) == ("value", "informative", "extra")
-    and getattr(Subelement, "__slots__", None) == ("path", "start_value", "comment")
-    and not hasattr(StartValue, "__post_init__")
-    and not hasattr(Subelement, "__post_init__")
-)
+# Bulk read of a member's trailing Subelements from lxml's serialisation of the member. In that text every
+# "<" starts a tag and every ">" ends one (libxml2 escapes both in text and attribute values, and the tree holds
+# no comments, PIs or CDATA), so splitting before the member's end at the last 4n+1 ">" gives, for n plain
+# Subelements, the pieces (text, then a tag without its ">"):
+#   ..., '<Subelement Path="P"', '<StartValue', 'V</StartValue', '</Subelement', ... , ''
+# A, B, C and D below are the four kinds of piece. B and D are compared whole; A and C are joined and checked by
+# counting, which needs no Python per element: the joined A pieces must be n Path-only Subelement tags (n "<" and
+# 2n '"' in all: no text before a tag, no second attribute, no namespace declaration), the joined C pieces n
+# plain StartValue texts, each ending its StartValue ("<" nowhere else). Pieces are whole tags, so the n
+# Subelements found are exactly the member's last n children. Only that plain shape is read here, in the
+# member's own (default) namespace and without "&" (no escaped characters to undo); anything else returns None.
+_MEMBER_END = "</Member>"
+_START_VALUE_OPEN = "<StartValue"
+_SUB_OPEN = '<Subelement Path="'  # A is _SUB_OPEN + path + '"'
+_NEXT_SUB_OPEN = '"' + _SUB_OPEN
+_SUB_CLOSE = "</Subelement"  # D
+_VALUE_CLOSE = "</StartValue>"  # C is value + "</StartValue" (its ">" is the split's)
 
 
 def _bulk_subelements(el: _El, names: _Names, remaining: int) -> list[Subelement] | None:
@@ -235,34 +264,41 @@ def _bulk_subelements(el: _El, names: _Names, remaining: int) -> list[Subelement
     them one by one, with the same result or the precise error.
 
     Large arrays are nearly all of an interface's elements and always have the plain shape. Serialising
-    the member and matching it costs lxml and ``re`` (C) about a third of reading two elements per
-    array element through Python proxies.
+    the member and splitting it costs lxml and str methods (C) a fraction of reading two elements per
+    array element through Python proxies, and no Python per element but building its two objects.
     """
     count = remaining
-    text = etree.tostring(el, encoding=str, with_tail=False)[::-1]
-    if not text.startswith(_MEMBER_END):
+    text = etree.tostring(el, encoding=str, with_tail=False)
+    if not text.endswith(_MEMBER_END):
         return None
-    start = len(_MEMBER_END)
+    end = len(text) - len(_MEMBER_END)
     if el[-1].tag == names.start_value:
         count -= 1
-        start = text.find(_START_VALUE_OPEN, start)
-        if start < 0:
+        end = text.rfind(_START_VALUE_OPEN, 0, end)
+        if end < 0:
             return None
-        start += len(_START_VALUE_OPEN)
-    run = _PLAIN_RUN.match(text, start)
-    if run is None:
+    pieces = text[:end].rsplit(">", 4 * count + 1)
+    if len(pieces) != 4 * count + 2 or pieces[-1] \
+            or pieces[2::4].count(_START_VALUE_OPEN) != count or pieces[4::4].count(_SUB_CLOSE) != count:
         return None
-    found = run.group()
-    if "&" in found or found.count(_SUBELEMENT_END) != count:
+    tags = "".join(pieces[1:-1:4])  # the A pieces
+    values = ">".join(pieces[3::4]) + ">"  # the C pieces, each ending in "</StartValue>"
+    if "&" in tags or "&" in values or tags.count("<") != count or tags.count('"') != 2 * count \
+            or values.count("<") != count or not tags.startswith(_SUB_OPEN) or not tags.endswith('"'):
         return None
-    pairs = _PLAIN.findall(found[::-1])
+    paths = tags[len(_SUB_OPEN) : -1].split(_NEXT_SUB_OPEN)
+    values = values.split(_VALUE_CLOSE)
+    # n paths; n values and the empty rest after the last "</StartValue>"
+    if len(paths) != count or len(values) != count + 1:
+        return None
+    values.pop()
     if not _BUILD_FIELDWISE:
-        return [Subelement(path, StartValue(value)) for path, value in pairs]
+        return [Subelement(path, StartValue(value)) for path, value in zip(paths, values)]
     # Thousands of objects: set the fields directly rather than through two dataclass __init__ calls each.
     subelements: list[Subelement] = []
     append = subelements.append
-    new = object.__new__
-    for path, value in pairs:
+    new = _new
+    for path, value in zip(paths, values):
         start_value = new(StartValue)
         start_value.value = value
         start_value.informative = None

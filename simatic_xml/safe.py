@@ -28,7 +28,7 @@ class XmlSyntaxError(ValueError):
     """The document is not well-formed XML."""
 
 
-def _parser(remove_blank_text: bool = False) -> etree.XMLParser:
+def _parser(remove_blank_text: bool = False, collect_ids: bool = True) -> etree.XMLParser:
     # A fresh parser per call: lxml advises against sharing parsers between threads.
     return etree.XMLParser(
         resolve_entities=False,
@@ -38,7 +38,25 @@ def _parser(remove_blank_text: bool = False) -> etree.XMLParser:
         huge_tree=False,
         remove_pis=False,
         remove_blank_text=remove_blank_text,
+        collect_ids=collect_ids,
     )
+
+
+def _may_hold_xml_id(raw: bytes) -> bool:
+    """False when the bytes (ASCII-compatible) surely hold no ``xml:id`` attribute.
+
+    Without a DTD (refused here) ``xml:id`` is the only attribute libxml2 takes for an ID. With ID collection
+    on (lxml's default), lxml makes an ID table for every document and libxml2 asks of every attribute whether
+    it is one, ~2.5 % of parsing a SimaticML export; switched off, the tree is the same but an invalid or
+    repeated ``xml:id`` is no longer refused. So it is switched off only for documents that cannot hold one.
+    A colon is rare outside namespace URIs; each is found by ``memchr``.
+    """
+    colon = raw.find(b":")
+    while colon >= 0:
+        if raw.startswith(b"id", colon + 1) and raw.endswith(b"xml", 0, colon):
+            return True
+        colon = raw.find(b":", colon + 1)
+    return False
 
 
 def ascii_compatible(raw: bytes) -> bool:
@@ -71,8 +89,10 @@ def parse_untrusted(
     has_bang = b"!" in raw and _BANG.search(raw) is not None
     if has_bang and _DOCTYPE.search(raw):
         raise UnsafeXmlError("XML documents with a DOCTYPE or entity declarations are refused")
+    ascii_markup = ascii_compatible(raw)
+    parser = _parser(not keep_blank_text and not has_bang and ascii_markup, not ascii_markup or _may_hold_xml_id(raw))
     try:
-        tree = etree.ElementTree(etree.fromstring(raw, _parser(not keep_blank_text and not has_bang and ascii_compatible(raw))))
+        tree = etree.ElementTree(etree.fromstring(raw, parser))
     except etree.XMLSyntaxError as exc:
         raise XmlSyntaxError(f"malformed XML: {exc}") from exc
     if tree.docinfo.doctype:

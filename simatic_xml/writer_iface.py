@@ -63,7 +63,9 @@ def _sections(out: list[str], secs: Sections, depth: int, unit: str, compact: bo
     out.append(f"{pad}</Sections>")
 
 
-def _member_attrs(m: Member) -> str:
+def _member(out: list[str], m: Member, depth: int, unit: str, compact: bool) -> None:
+    pad = unit * depth
+    # Member attributes in TIA's order (Name, Datatype, Version, Remanence, Accessibility, Informative, the rest).
     attrs = f' Name="{ATTR[m.name]}" Datatype="{ATTR[m.datatype]}"'
     if m.version is not None:
         attrs += f' Version="{ATTR[m.version]}"'
@@ -75,12 +77,6 @@ def _member_attrs(m: Member) -> str:
         attrs += f' Informative="{ATTR[m.informative]}"'
     if m.extra:
         attrs += _attrs(m.extra)
-    return attrs
-
-
-def _member(out: list[str], m: Member, depth: int, unit: str, compact: bool) -> None:
-    pad = unit * depth
-    attrs = _member_attrs(m)
     attributes = m.attributes
     if attributes is None and m.comment is None and not m.members and m.sections is None \
             and not m.subelements and m.start_value is None:

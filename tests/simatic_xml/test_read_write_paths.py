@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from simatic_xml import SchemaError, parse_bytes, safe, to_bytes
+from simatic_xml import SchemaError, XmlSyntaxError, parse_bytes, safe, to_bytes
 from simatic_xml.model import NetworkSource
 from simatic_xml.reader import parse_tree
 from simatic_xml.writer import lxml_body_text
@@ -85,6 +85,15 @@ def test_byte_scans_do_not_let_anything_through(declaration, inner, message, enc
     # validate_tree skips its tree walks when byte scans show the construct is absent; in UTF-16 they cannot.
     text = f'{declaration.format(enc=enc)}<Document><Engineering version="V17"/>{inner}</Document>'
     with pytest.raises(SchemaError, match=message):
+        parse_bytes(text.encode(enc))
+
+
+@pytest.mark.parametrize("inner", ['<x xml:id="1 2"/>', '<x xml:id="a"/><y xml:id="a"/>'], ids=["not-ncname", "repeated"])
+@pytest.mark.parametrize("enc", ["utf-8", "utf-16"])
+def test_bad_xml_ids_are_refused_by_the_parse(inner, enc):
+    # safe.parse_untrusted collects IDs (and so checks xml:id) only when the bytes may hold "xml:id".
+    text = f'<?xml version="1.0" encoding="{enc}"?><Document><Engineering version="V17"/>{inner}</Document>'
+    with pytest.raises(XmlSyntaxError, match="xml:id|already defined"):
         parse_bytes(text.encode(enc))
 
 
