@@ -90,6 +90,7 @@ MESSAGES = {
     "INOUT_TYPE": 'The data type "{src}" of the actual parameter does not match the data type "{dst}" of the in/out '
                   'parameter "{param}".',
     "LITERAL_RANGE": 'The value {value} is outside the range of the data type "{type}".',
+    "INDEX_RANGE": "The index {value} is outside the bounds {low}..{high} of the array.",
     "INDEX_TYPE": 'The array index must be of an integer data type, not "{src}".',
     "CASE_SELECTOR": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
     "CASE_LABEL": 'The CASE label {label} is not a constant of the data type "{type}" of the CASE expression.',

@@ -12,7 +12,7 @@ from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
 from .builtins import is_system_type_name
 from .types import ELEMENTARY, ArrayT, NamedT, StructT, Var, canonical
 
-__all__ = ["BlockDef", "Network", "Program", "TypeIssue", "from_source", "type_from_node", "type_from_text"]
+__all__ = ["BlockDef", "Network", "Program", "TypeIssue", "from_source", "literal_int", "type_from_node", "type_from_text"]
 
 SECTION_OF = {
     "VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static", "VAR_STAT": "Static",
@@ -149,7 +149,8 @@ def type_from_node(node, issues: list):
         issues.append(TypeIssue(node.name, node.quoted, node.line, node.col))
         return NamedT(node.name, node.quoted)
     if t is A.ArrayType:
-        return ArrayT(type_from_node(node.element, issues), len(node.dims))
+        return ArrayT(type_from_node(node.element, issues), len(node.dims),
+                      tuple(_literal_bounds(d.low, d.high) for d in node.dims))
     if t is A.StructType:
         members = {}
         for d in node.members:
@@ -247,6 +248,34 @@ def from_source(source: A.SourceFile, closed: bool = False) -> Program:
 
 # ------------------------------------------------------------------ types from SimaticML datatype text
 _ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_TEXT_BOUND = re.compile(r"^\s*([+-]?\d+)\s*\.\.\s*([+-]?\d+)\s*$")
+
+
+def literal_int(node) -> int | None:
+    """An integer literal (``3``, ``-1``) as an int; None for anything else (a constant's name, ``*``)."""
+    if type(node) is A.UnaryOp and node.op == "-":
+        inner = literal_int(node.operand)
+        return -inner if inner is not None else None
+    if type(node) is A.Literal and node.kind == "int" and node.type_name is None and "#" not in node.text:
+        return node.value
+    return None
+
+
+def _literal_bounds(low, high) -> tuple | None:
+    lo, hi = literal_int(low), literal_int(high)
+    return (lo, hi) if lo is not None and hi is not None else None
+
+
+def _text_bounds(text: str, dims: int) -> tuple:
+    """The bounds of ``Array[0..3, 1..2]`` as SimaticML writes them; () when any part is no integer pair."""
+    parts = text.split(",")
+    if len(parts) != dims:
+        return ()
+    out = []
+    for part in parts:
+        m = _TEXT_BOUND.match(part)
+        out.append((int(m.group(1)), int(m.group(2))) if m else None)
+    return tuple(out)
 _STRLEN = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
 
 
@@ -268,7 +297,8 @@ def type_from_text(text: str, members=None, issues: list | None = None, sections
         bounds = m.group(1)
         dims = 1 + _top_level_commas(bounds)
         # Version= on an array member is its element's (Array[0..31] of ResolvedSymbol, Version 1.0: V20)
-        return ArrayT(type_from_text(m.group(2), members, issues, version=version), dims)
+        return ArrayT(type_from_text(m.group(2), members, issues, version=version), dims,
+                      _text_bounds(bounds, dims))
     upper = s.upper()
     if upper == "STRUCT":
         out = {}

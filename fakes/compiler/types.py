@@ -125,6 +125,10 @@ def literal_range(t, based: bool = False):
 class ArrayT:
     element: object
     dims: int = 1
+    bounds: tuple = field(default=(), compare=False)
+    """(low, high) per dimension when both are integer literals in the declaration, else None for that dimension
+    (``#UNITS``, ``*``); empty when unknown. Not part of the type's identity: an assignment's rules stay as they
+    were, the bounds only let a constant index be checked."""
 
 
 @dataclass(slots=True)

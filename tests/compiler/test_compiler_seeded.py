@@ -35,7 +35,7 @@ def test_there_is_one_seeded_source_per_rule() -> None:
         "UNDECLARED", "MISSING_TYPE", "MISSING_BLOCK", "UNKNOWN_PARAMETER", "PARAMETER_NOT_SUPPLIED", "PARAMETER_TYPE",
         "WRONG_PARAMETER", "TYPE_MISMATCH", "OPERATOR_TYPE", "WRITE_CONSTANT", "DUPLICATE_NAME",
         "NOT_LOCAL", "MISSING_TAG", "EXIT_OUTSIDE_LOOP", "CONTINUE_OUTSIDE_LOOP", "UNKNOWN_INSTRUCTION",
-        "OUTPUT_TYPE", "INOUT_TYPE", "INDEX_TYPE", "CASE_SELECTOR", "CASE_LABEL", "FOR_VARIABLE", "LITERAL_RANGE",
+        "OUTPUT_TYPE", "INOUT_TYPE", "INDEX_TYPE", "INDEX_RANGE", "CASE_SELECTOR", "CASE_LABEL", "FOR_VARIABLE", "LITERAL_RANGE",
         "FLGNET_PIN_TYPE",
     } <= codes
     assert None in codes, "a legal seeded source ('no diagnostics') shows the legal forms"
