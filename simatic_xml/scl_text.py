@@ -213,9 +213,7 @@ def _text(node: XmlNode) -> str:
         name = node.attrs.get("Name", "")
         # a parameter written with quotes ("State" => #s) carries <BooleanAttribute Name="HasQuotes"> first,
         # as a Component does (V20: Fwaldt/EssaisGit_TiaPortalV20 FB_LoaderAxis.xml)
-        flags = [c for c in node.children if c.tag == "BooleanAttribute"]
-        quoted = needs_quotes(name, reserved=tag == "Parameter") or any(
-            c.attrs.get("Name") == "HasQuotes" and (c.text or "").strip() == "true" for c in flags)
+        quoted = needs_quotes(name, reserved=tag == "Parameter") or _has_quotes(node)
         return (f'"{name}"' if quoted else name) + "".join(
             _text(c) for c in node.children if c.tag != "BooleanAttribute")
     if tag == "NamelessParameter":

@@ -17,6 +17,7 @@ from .builtins import (
     instruction_on,
 )
 from .namespaces import instance_fb, rooted
+from .program import access_root
 from .types import (
     BIT_LIT,
     INT_LIT,
@@ -222,10 +223,7 @@ class CallChecks:
                 self.lvalue(a.value)
                 continue
             if sec == "InOut":
-                root = a.value
-                while type(root) in (A.Member, A.Index, A.Slice, A.Deref):
-                    root = root.base
-                if type(root) is not A.Name:
+                if type(access_root(a.value)) is not A.Name:
                     self.err(a.value, "INOUT_OPERAND", param=p.name, callee=callee)
                     self.expr(a.value)
                     continue

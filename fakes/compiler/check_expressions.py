@@ -10,7 +10,7 @@ from simatic_xml.scl import ast as A
 
 from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name
 from .namespaces import ROOT, instance_fb, rooted
-from .program import literal_int
+from .program import access_root, literal_int
 from .types import (
     BIT_LIT,
     BITSTRINGS,
@@ -63,13 +63,7 @@ class ExpressionChecks:
         exports that do it: malkos12/plcUkosnica modbusEncoder.xml network 4, an FC of TIA V17, and
         psi-func/ikea_vyatka_sorting Rev_G.scl), and no Siemens page names a message for it."""
         e = rooted(e, self.p)  # _.ns.Db.x: the object's global name (a constant written so is still one)
-        root = e
-        while True:
-            t = type(root)
-            if t is A.Member or t is A.Index or t is A.Slice or t is A.Deref:
-                root = root.base
-            else:
-                break
+        root = access_root(e)
         if type(root) is A.Name:
             if root.scope == "global":
                 c = self.p.constants.get(root.name.lower())

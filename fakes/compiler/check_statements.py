@@ -12,6 +12,7 @@ from simatic_xml.scl.parse_expr import is_type_test
 
 from .builtins import checker_type
 from .check_calls import _text
+from .program import access_root
 from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, NamedT, assignable, display
 
 __all__ = ["StatementChecks"]
@@ -68,9 +69,7 @@ class StatementChecks:
                 return
             self.vars = members
         for s in assignments:
-            root = s.target
-            while type(root) in (A.Member, A.Index, A.Slice):
-                root = root.base
+            root = access_root(s.target)
             if type(root) is not A.Name:
                 continue
             if root.name.lower() not in members:

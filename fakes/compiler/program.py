@@ -3,7 +3,7 @@ tags and user constants, built from an SCL source file or from a PLC's software 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simatic_xml.scl import ast as A
 
@@ -12,7 +12,7 @@ from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
 from .builtins import is_system_type_name
 from .types import ELEMENTARY, ArrayT, NamedT, StructT, Var, canonical
 
-__all__ = ["BlockDef", "Network", "Program", "TypeIssue", "from_source", "literal_int", "type_from_node", "type_from_text"]
+__all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
 
 SECTION_OF = {
     "VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static", "VAR_STAT": "Static",
@@ -114,8 +114,6 @@ class Program:
         cached = self._views.get(namespace)
         if cached is not None and cached[0] == sizes:
             return cached[1]
-        from dataclasses import replace
-
         blocks, types = dict(self.blocks), dict(self.types)
         parts = namespace.lower().split(".")
         for depth in range(1, len(parts) + 1):  # outermost first: an inner namespace's object wins
@@ -249,6 +247,14 @@ def from_source(source: A.SourceFile, closed: bool = False) -> Program:
 # ------------------------------------------------------------------ types from SimaticML datatype text
 _ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _TEXT_BOUND = re.compile(r"^\s*([+-]?\d+)\s*\.\.\s*([+-]?\d+)\s*$")
+_STRLEN = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
+
+
+def access_root(node):
+    """The operand an access path starts from: ``#s`` of ``#s.a[2].%X0`` or of ``#p^.x``."""
+    while type(node) in (A.Member, A.Index, A.Slice, A.Deref):
+        node = node.base
+    return node
 
 
 def literal_int(node) -> int | None:
@@ -276,7 +282,6 @@ def _text_bounds(text: str, dims: int) -> tuple:
         m = _TEXT_BOUND.match(part)
         out.append((int(m.group(1)), int(m.group(2))) if m else None)
     return tuple(out)
-_STRLEN = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
 
 
 def type_from_text(text: str, members=None, issues: list | None = None, sections=None, version: str | None = None):
