@@ -98,9 +98,9 @@ class _FarmBackendBase(EngineeringBackend):
     # ----- routing ---------------------------------------------------------------------------
     def _agent_for(self, caller: str, method: str, kwargs: dict[str, Any], exclude: frozenset[str] = frozenset()
                    ) -> str:
-        held = self.registry.holds(caller)
+        held, alive = self.registry.holding(caller)
         if held is not None:
-            if self.registry.agent(held) is not None:
+            if alive:
                 return held
             self.registry.release(caller)
             raise PortalUnavailableError(

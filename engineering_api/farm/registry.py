@@ -52,12 +52,22 @@ def agent_queue(name: str) -> str:
     return f"engineering-api.agent.{name}"
 
 
+# KEYS[1] the caller's key; ARGV prefix, caller. Returns {agent, 1 if its record is alive} or {nil, 0}.
+# redis-py's Script reloads it by EVALSHA-miss after a Redis restart.
+_HOLDING = """
+local agent = redis.call('GET', KEYS[1])
+if not agent or redis.call('GET', ARGV[1] .. ':claim:' .. agent) ~= ARGV[2] then return {false, 0} end
+return {agent, redis.call('EXISTS', ARGV[1] .. ':agent:' .. agent)}
+"""
+
+
 class AgentRegistry:
     """Agents' records and callers' claims in Redis (``prefix`` keeps several farms apart on one Redis)."""
 
     def __init__(self, redis: Any, prefix: str = "engineering-api:farm") -> None:
         self._redis = redis
         self._prefix = prefix
+        self._holding = redis.register_script(_HOLDING)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self._prefix, *parts))
@@ -119,6 +129,12 @@ class AgentRegistry:
         if held is not None and self.claimed_by(held) == caller:
             return held
         return None
+
+    def holding(self, caller: str) -> tuple[str | None, bool]:
+        """``(agent, alive)``: what :meth:`holds` answers, and whether that agent's record is alive, in one round
+        trip (the API node asks before every call it forwards; three GETs were a tenth of its CPU)."""
+        agent, alive = self._holding(keys=[self._key("caller", caller)], args=[self._prefix, caller])
+        return (agent.decode() if isinstance(agent, bytes) else agent), bool(alive)
 
     def reset(self, agent: str) -> None:
         """An agent that (re)starts holds no project: whatever claim named it is void."""

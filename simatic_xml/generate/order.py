@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import heapq
 
+from lxml import etree
+
 from ..cancel import checkpoint
 from ..errors import SimaticMLError
 from ..interface import Member, Sections
 from ..model import Document, SwObject
 from ..reader import parse_bytes
+from ..xmlnode import local_name
 from .errors import SpecError
 
 __all__ = ("dependencies", "import_order", "rank")
@@ -77,6 +80,10 @@ def dependencies(doc: Document) -> set[str]:
         if not isinstance(child, SwObject):
             continue
         source = child.attr("NetworkSource")
+        element = getattr(source, "lazy_element", None)
+        if element is not None:  # a body the reader has not built yet: read lxml directly (as fast, no tree built)
+            _lxml_call_names(element, out)
+            continue
         body = getattr(source, "body", None)
         if body is None:
             continue
@@ -98,6 +105,30 @@ def dependencies(doc: Document) -> set[str]:
     out.discard(obj.name or "")
     out.discard("")
     return out
+
+
+def _lxml_call_names(body: etree._Element, out: set[str]) -> None:
+    """:func:`dependencies`' walk of a network body, on the reader's lxml element (names without namespaces).
+
+    The reader's ``validate_tree`` admits elements only, so sibling steps never meet a comment.
+    """
+    for node in body.iter("{*}CallInfo"):
+        if node.get("Name"):
+            out.add(node.get("Name"))
+        inst_node = node.find("{*}Instance")
+        if inst_node is not None and inst_node.get("Scope") == "GlobalVariable":
+            comp = inst_node.find("{*}Component")
+            if comp is not None:
+                out.add(comp.get("Name", ""))
+    for cur in body.iter("{*}Access"):
+        if cur.get("Scope") != "Call":
+            continue
+        prev = cur.getprevious()
+        if prev is not None and local_name(prev) == "Access" and prev.get("Scope") == "GlobalVariable":
+            symbol = prev.find("{*}Symbol")
+            comp = symbol.find("{*}Component") if symbol is not None else None
+            if comp is not None:
+                out.add(comp.get("Name", ""))
 
 
 def import_order(documents: list[tuple[str, bytes]], *, strict: bool = True) -> list[str]:
