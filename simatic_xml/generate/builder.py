@@ -203,7 +203,9 @@ def _member(m: MemberSpec, section: str) -> Member:
     return Member(
         name=m.name,
         datatype=m.datatype,
-        version=type_version(m.datatype) or m.library_version,
+        # The source's LibVersion is the version its project uses (V17 S7-1500T sources write MC_POWER 5.0;
+        # the catalog's is 7.0): written as the catalog's, a V17 project would be handed a newer instruction.
+        version=m.library_version or type_version(m.datatype),
         remanence="Retain" if m.retain else None,
         attributes=flags or None,
         comment=Comment(dict(m.comment)) if m.comment else None,

@@ -131,7 +131,7 @@ class MemberSpec:
     writable: bool = True
     setpoint: bool = False
     library_version: str | None = None
-    """The ``Version`` of a system type the catalog gives none for (an SCL source's ``LibVersion``)."""
+    """The ``Version`` of a system type as its source gives it (``LibVersion``); it wins over the catalog's."""
     type_members: list[MemberSpec] = field(default_factory=list)
     """The members of a system type as an export lists them inside the member (a GRAPH FB's step
     ``G7_StepPlus_V5``: T_MAX, T_WARN...); set only from SimaticML exports, never from a JSON spec."""

@@ -7,6 +7,7 @@ import pytest
 
 from simatic_xml import parse_bytes
 from simatic_xml.generate import SpecError, parse_spec
+from simatic_xml.generate.datatypes import type_version
 from simatic_xml.generate.from_source import SourceContext, generate_source
 from simatic_xml.scl_text import tokens_to_text
 
@@ -269,3 +270,17 @@ def test_members_of_array_elements_get_subelement_start_values():
     tags = _member(docs["D"], "Static", "tags")
     assert [(m.name, [(s.path, s.start_value.value) for s in m.subelements]) for m in tags.members] == [
         ("On", [("0", "TRUE")]), ("Tag", [("2", "5")])]
+
+
+def test_a_sources_lib_version_wins_over_the_catalogs():
+    """V17 S7-1500T sources declare Motion Control 5.0 (TurboLouis/TestRepo@d5c02c0, Siemens' LAxisCtrl library
+    exported by TIA V17); the catalog's MC_POWER is 7.0. Without LibVersion the catalog's version is written."""
+    text = ("FUNCTION_BLOCK \"Axis_Ctrl\"\n{ S7_Optimized_Access := 'TRUE' }\n   VAR\n"
+            "      power {InstructionName := 'MC_POWER'; LibVersion := '5.0'} : MC_POWER;\n"
+            "      halt : MC_HALT;\n   END_VAR\nBEGIN\n   ;\nEND_FUNCTION_BLOCK\n")
+    docs, diagnostics = _gen(text)
+    assert [d for d in diagnostics if d.severity == "Error"] == []
+    static = next(s for s in docs["Axis_Ctrl"].object.interface.sections.sections if s.name == "Static")
+    assert [(m.name, m.datatype.upper(), m.version) for m in static.members] == [
+        ("power", "MC_POWER", "5.0"), ("halt", "MC_HALT", type_version("MC_HALT"))]
+    assert type_version("MC_HALT") == "7.0"
