@@ -16,10 +16,11 @@ from engineering_api.backend.models import ProgramDocument, ProgramImportReport
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
-from simatic_xml import SimaticMLError, parse_bytes
+from simatic_xml import Document, SimaticMLError, parse_bytes
 from simatic_xml.diagnostics import wire_list
 from simatic_xml.generate import SpecError, SpecVersionError, generate_xml, list_templates, parse_spec, template_spec
 from simatic_xml.generate import import_order as dependency_order
+from simatic_xml.generate.order import order_documents
 from simatic_xml.scl.limits import BlockTooLargeError
 
 __all__ = (
@@ -185,12 +186,19 @@ def generate_document(spec: dict[str, Any], version: str, output_path: str | Non
 
 
 def import_documents(
-    ctx: OperationContext, device: str, documents: list[tuple[str, bytes, str]], *, overwrite: bool
+    ctx: OperationContext, device: str, documents: list[tuple[str, bytes, str]], *, overwrite: bool,
+    models: list[Document | None] | None = None,
 ) -> BulkImportResult:
-    """Import ``(source, data, folder)`` documents in dependency order (UDTs, FB/FC, DB/OB)."""
+    """Import ``(source, data, folder)`` documents in dependency order (UDTs, FB/FC, DB/OB).
+
+    ``models``: the documents' models, one per document, when the caller built them (generated blocks): the
+    order is read from them instead of parsing ``data`` again."""
     by_source = {source: (data, folder) for source, data, folder in documents}
     try:
-        order = dependency_order([(source, data) for source, data, _ in documents], strict=False)
+        if models is not None:
+            order = order_documents([(source, model) for (source, _, _), model in zip(documents, models, strict=True)])
+        else:
+            order = dependency_order([(source, data) for source, data, _ in documents], strict=False)
     except SimaticMLError as exc:
         raise spec_failure(exc) from None
     reports = ctx.backend.import_program_documents(

@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError, SimaticMLError
+from ..model import Document
 from .errors import SpecError
 from .spec import BlockSpec, MemberSpec
 
@@ -61,6 +62,9 @@ class GeneratedBlock:
     xml: bytes
     namespace: str = ""
     """A software unit's namespace (V18+): the block is ``namespace.name`` in the PLC."""
+    document: Document | None = field(default=None, repr=False, compare=False)
+    """The model ``xml`` was written from (an import orders blocks by it without reading ``xml`` again); shared,
+    not to be changed."""
 
     @property
     def qualified_name(self) -> str:
@@ -282,7 +286,8 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
                     context: SourceContext | None = None) -> SourceResult:
     """Generate every block and UDT of an SCL source (see the module docstring)."""
     from ..scl import parse
-    from .builder import generate_xml
+    from ..writer import to_bytes
+    from .builder import build_document
     from .from_scl import source_to_specs
 
     context = context or SourceContext()
@@ -337,7 +342,8 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
         block = parsed[name]
         warnings: list[tuple[str, str]] = []
         try:
-            xml = generate_xml(block, version, types=types, warnings=warnings)
+            document = build_document(block, version, types=types, warnings=warnings)
+            xml = to_bytes(document)
         except SimaticMLError as exc:
             diagnostics.append(_spec_diagnostic(exc, name, file, locations.get(name, {})))
             continue
@@ -345,7 +351,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
             line, col = _locate(locations.get(name, {}), path)
             diagnostics.append(Diagnostic(f"{path}: {reason}", line, col, block=name, file=file, severity="Warning",
                                           code="START_VALUE_NOT_WRITTEN"))
-        blocks.append(GeneratedBlock(name, block.block_type, xml, block.namespace))
+        blocks.append(GeneratedBlock(name, block.block_type, xml, block.namespace, document))
     if any(d.severity == "Error" for d in diagnostics):
         blocks = []  # TIA generates nothing from a source with errors in its declarations or code
     return SourceResult(blocks, capped(diagnostics))

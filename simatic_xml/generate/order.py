@@ -28,7 +28,7 @@ from ..reader import parse_bytes
 from ..xmlnode import local_name
 from .errors import SpecError
 
-__all__ = ("dependencies", "import_order", "rank")
+__all__ = ("dependencies", "import_order", "order_documents", "rank")
 
 _RANKS = {
     "SW.Tags.PlcTagTable": 0,
@@ -137,20 +137,27 @@ def import_order(documents: list[tuple[str, bytes]], *, strict: bool = True) -> 
     With ``strict`` (the default) a document that does not parse raises :class:`SpecError` at
     ``documents[i]``; otherwise unreadable documents go last, in input order.
     """
-    parsed: list[tuple[int, str, Document | None]] = []
-    seen_names: set[str] = set()
+    parsed: list[tuple[str, Document | None]] = []
     for i, (name, data) in enumerate(documents):
         checkpoint()  # once per document: a timed-out bulk import stops here
-        if name in seen_names:
-            raise SpecError(f"documents[{i}]", f"duplicate document name {name!r}")
-        seen_names.add(name)
         try:
             doc = parse_bytes(data)
         except SimaticMLError as exc:
             if strict:
                 raise SpecError(f"documents[{i}]", f"{name}: {exc}") from None
             doc = None
-        parsed.append((i, name, doc))
+        parsed.append((name, doc))
+    return order_documents(parsed)
+
+
+def order_documents(documents: list[tuple[str, Document | None]]) -> list[str]:
+    """:func:`import_order` of documents already read or built (None: unreadable, goes last)."""
+    seen_names: set[str] = set()
+    for i, (name, _) in enumerate(documents):
+        if name in seen_names:
+            raise SpecError(f"documents[{i}]", f"duplicate document name {name!r}")
+        seen_names.add(name)
+    parsed = [(i, name, doc) for i, (name, doc) in enumerate(documents)]
 
     by_block: dict[str, list[int]] = {}
     for i, _, doc in parsed:

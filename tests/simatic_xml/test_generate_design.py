@@ -180,3 +180,20 @@ def test_design_interlock_without_input() -> None:
     with pytest.raises(SpecError) as info:
         design_to_specs(design)
     assert info.value.field == "interlocks[3].target"
+
+
+def test_order_of_generated_models_equals_order_of_their_xml() -> None:
+    """An import of generated blocks orders them by the models they were written from, as by their XML."""
+    from simatic_xml.generate.from_source import generate_source
+    from simatic_xml.generate.order import order_documents
+
+    text = ('DATA_BLOCK "Motor_DB"\n"FB_Motor"\nBEGIN\nEND_DATA_BLOCK\n\n'
+            'FUNCTION_BLOCK "FB_Motor"\nVAR\n  s : "UDT_State";\n  t : TON;\nEND_VAR\nBEGIN\n'
+            '  #s.speed := "FC_Scale"(x := 2);\nEND_FUNCTION_BLOCK\n\n'
+            'FUNCTION "FC_Scale" : Int\nVAR_INPUT\n  x : Int;\nEND_VAR\nBEGIN\n  #FC_Scale := #x * 2;\nEND_FUNCTION\n\n'
+            'TYPE "UDT_State"\nSTRUCT\n  speed : Int;\nEND_STRUCT;\nEND_TYPE\n')
+    result = generate_source(text)
+    assert result.ok, result.diagnostics
+    by_xml = import_order([(b.name, b.xml) for b in result.blocks])
+    assert order_documents([(b.name, b.document) for b in result.blocks]) == by_xml
+    assert by_xml == ["UDT_State", "FC_Scale", "FB_Motor", "Motor_DB"]

@@ -213,7 +213,7 @@ def _generate_text(ctx: OperationContext, device: str, source_name: str, text: s
     if not overwrite:
         _refuse_existing(ctx, device, source_name, names)
     ctx.progress(50, f"importing {len(documents)} blocks")
-    imported = import_documents(ctx, device, documents, overwrite=overwrite)
+    imported = import_documents(ctx, device, documents, overwrite=overwrite, models=[b.document for b in result.blocks])
     # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
     missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
     if missing:
