@@ -9,79 +9,19 @@ version are refused. A batch is imported completely or not at all, with a report
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.folders import folder_parts
-from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
-from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
-from simatic_xml.objects import is_auto_numbered
-from simatic_xml.renumber import renumber_document
-from simatic_xml.versions import GENERATION_TARGETS
-
-if TYPE_CHECKING:
-    from simatic_xml.interface import Member
-    from simatic_xml.model import Document
+from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, read_object
+from simatic_xml import parse_bytes, to_bytes
 
 __all__ = (
     "BLOCK_KINDS", "PlcSoftware", "ProgramObject", "WatchForceTable", "describe", "normalise_folder", "object_file_name",
     "read_object", "require",
 )
-
-BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
-_NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
-"""Blocks share a number space per type; every kind of data block is a DB."""
-_QUOTED = re.compile(r'"([^"]+)"')
-
-
-@dataclass
-class ProgramObject:
-    """One block, PLC data type or tag table."""
-
-    kind: str
-    """``OB`` … ``TechnologicalInstanceDB``, ``UDT`` or ``TagTable``."""
-    name: str
-    xml: bytes
-    """The SimaticML document, as our writer produces it for the project's version."""
-    number: int | None = None
-    language: str | None = None
-    folder: str = ""
-    """Group path below the root folder, ``/``-separated (``Motors/Pumps``)."""
-    instance_of: str | None = None
-    uses_types: tuple[str, ...] = ()
-    """Named data types (UDTs or FBs for multi-instances) the interface refers to."""
-    auto_number: bool = False
-    """TIA picks a free number on import when the block's number is taken."""
-    interface_hash: str = ""
-    """Digest of the interface; users compiled against another digest are inconsistent."""
-    compiled_against: dict[str, str] | None = None
-    """Interface digests of the object itself and what it uses, at its last successful compile (None: never)."""
-    needs_compile: bool = False
-    """TIA shows the object inconsistent until a compile of it succeeds: its last compile failed, or it was
-    generated from a source that refers to user objects the PLC does not have (``fakes.type_ops.is_consistent``)."""
-    calls: tuple[str, ...] = ()
-    """Blocks and types its code used at its last compile: an object that calls one whose compile failed is
-    inconsistent too, as in TIA."""
-
-    @property
-    def category(self) -> str:
-        """``blocks``, ``types`` or ``tag_tables``."""
-        if self.kind == "UDT":
-            return "types"
-        if self.kind == "TagTable":
-            return "tag_tables"
-        return "blocks"
-
-    @property
-    def number_class(self) -> str | None:
-        """The number space of a block (``OB``, ``FB``, ``FC``, ``DB``)."""
-        if self.kind not in BLOCK_KINDS:
-            return None
-        return _NUMBER_CLASS.get(self.kind, "DB")
 
 
 @dataclass
@@ -316,100 +256,6 @@ def is_system_instance_name(name: str | None) -> bool:
         return True
     instruction = lookup_instruction(name)
     return instruction is not None and instruction.is_fb
-
-
-def _named_types(members: list[Member]) -> set[str]:
-    names: set[str] = set()
-    for member in members:
-        names.update(_QUOTED.findall(member.datatype))
-        names.update(_named_types(member.members))
-    return names
-
-
-def _kind_of(doc: Document) -> str:
-    obj = doc.object
-    if isinstance(obj, PlcStruct):
-        return "UDT"
-    if isinstance(obj, PlcTagTable):
-        return "TagTable"
-    if isinstance(obj, Block):
-        return type(obj).__name__
-    raise ValidationError(
-        f"'{obj.element}' documents cannot be imported as program objects (blocks, PLC data types, tag tables).",
-        code="UNSUPPORTED_OBJECT",
-    )
-
-
-def read_object(data: bytes, *, project_version: str, folder: str = "", source: str = "document") -> ProgramObject:
-    """Parse a SimaticML document into a program object stored in the project's version.
-
-    Raises:
-        ValidationError: not SimaticML we can read, an unsupported object, a document from a newer TIA
-            version, or content the project's version cannot express.
-    """
-    try:
-        doc = parse_bytes(data)
-    except SimaticMLError as exc:
-        raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
-    kind = _kind_of(doc)
-    auto_number = is_auto_numbered(doc)  # before retarget: it reads the export's own DocumentInfo
-    # A block of a V20 software unit's namespace is known by its qualified name (Conveyor2.Main): that is how every
-    # reference and InstanceOfName names it, and two units may each hold a block of the same plain name.
-    name = doc.object.qualified_name
-    if not name:
-        raise ValidationError(f"{source} has no Name attribute.", code="INVALID_SIMATICML")
-    version = doc.engineering_version.replace(" ", "")
-    if _version_number(version) > _version_number(project_version):
-        raise ValidationError(
-            f"{source} was exported by TIA Portal {doc.engineering_version}; a {project_version} project cannot "
-            "import documents of a newer version.",
-            code="NEWER_VERSION",
-        )
-    if project_version in GENERATION_TARGETS:
-        try:
-            doc = retarget(doc, project_version, in_place=True)  # parsed above: nobody else holds it
-        except SimaticMLError as exc:
-            raise ValidationError(
-                f"{source} cannot be stored in a {project_version} project: {exc}", code="VERSION_CANNOT_EXPRESS"
-            ) from None
-    obj = doc.object
-    interface = getattr(obj, "interface", None)
-    members = [m for s in interface.sections.sections for m in s.members] if interface else []
-    if kind in ("UDT", "FB") and name in _named_types(members):
-        raise ValidationError(
-            f"{source}: '{name}' contains itself; TIA refuses recursive data types.", code="RECURSIVE_TYPE"
-        )
-    number = obj.attr("Number") if isinstance(obj, Block) else None
-    interface_hash = _interface_digest(doc)
-    # In place: ``doc`` was parsed (and retargeted) here, so to_bytes(renumber=True)'s defensive copy of every
-    # network tree (a quarter of a big block's import) buys nothing.
-    renumber_document(doc)
-    return ProgramObject(
-        kind=kind,
-        name=name,
-        xml=to_bytes(doc),
-        number=number if isinstance(number, int) else None,
-        language=str(obj.attr("ProgrammingLanguage")) if isinstance(obj, Block) and obj.attr("ProgrammingLanguage") else None,
-        folder=folder,
-        instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName") else None,
-        uses_types=tuple(sorted(_named_types(members) - {name})),
-        auto_number=auto_number,
-        interface_hash=interface_hash,
-    )
-
-
-def _interface_digest(doc: Document) -> str:
-    interface = getattr(doc.object, "interface", None)
-    if interface is None:
-        return ""
-    return hashlib.sha256(repr(interface).encode("utf-8")).hexdigest()[:16]
-
-
-def _version_number(version: str) -> float:
-    match = re.match(r"V(\d+)(?:SP(\d+))?", version.upper())
-    if not match:
-        return 0.0
-    return int(match.group(1)) + (int(match.group(2) or 0) / 10)
 
 
 def object_file_name(name: str) -> str:

@@ -29,19 +29,16 @@ from engineering_api.backend.areas.types import (
     TypeDeleteResult,
     TypeDetails,
     TypeInfo,
-    TypeMember,
     TypeTreeNode,
     TypeUpdateResult,
     TypeUser,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.folders import target_folder
-from fakes.program import read_object
+from engineering_api.rules.program_objects import multilingual_text, read_object, type_member
 from simatic_xml import parse_bytes
 
 if TYPE_CHECKING:
-    from simatic_xml.interface import Member
-
     from fakes.program import PlcSoftware, ProgramObject
 
 __all__ = ("TypeOperations", "is_consistent", "type_users")
@@ -138,27 +135,6 @@ def _reaches(software: PlcSoftware, start: tuple[str, ...], target: str) -> list
     return None
 
 
-def _text(texts: dict[str, str]) -> str | None:
-    if not texts:
-        return None
-    return texts.get("en-US") or next(iter(texts.values()))
-
-
-def _member(member: Member) -> TypeMember:
-    texts = dict(member.comment.texts) if member.comment else {}
-    return TypeMember(
-        name=member.name, data_type=member.datatype,
-        start_value=member.start_value.value if member.start_value is not None else None,
-        comment=_text(texts), comments=texts, members=[_member(m) for m in member.members],
-    )
-
-
-def _multilingual(value: object) -> str | None:
-    items = getattr(value, "items", None) or []
-    texts = {item.culture: item.text for item in items if item.text}
-    return _text(texts)
-
-
 def _ensure_folder(software: PlcSoftware, folder: str) -> str:
     normalised = target_folder(folder, field="folderPath")
     if normalised and normalised not in software.folders.setdefault("types", set()):
@@ -188,7 +164,7 @@ class TypeOperations:
     def _details(self, software: PlcSoftware, obj: ProgramObject) -> TypeDetails:
         doc = parse_bytes(obj.xml)
         interface = getattr(doc.object, "interface", None)
-        members = [_member(m) for s in interface.sections.sections for m in s.members] if interface else []
+        members = [type_member(m) for s in interface.sections.sections for m in s.members] if interface else []
         users = [
             TypeUser(name=u.name, kind=u.kind, is_consistent=is_consistent(software, u))
             for u in type_users(software, obj.name)
@@ -196,8 +172,8 @@ class TypeOperations:
         return TypeDetails(
             name=obj.name, folder=obj.folder, is_consistent=is_consistent(software, obj), member_count=len(members),
             uses_types=list(obj.uses_types), missing_types=software.missing_types(obj),
-            comment=_multilingual(getattr(doc.object, "comment", None)),
-            title=_multilingual(getattr(doc.object, "title", None)), members=members, used_by=users,
+            comment=multilingual_text(getattr(doc.object, "comment", None)),
+            title=multilingual_text(getattr(doc.object, "title", None)), members=members, used_by=users,
         )
 
     def list_types(self, device: str) -> list[TypeInfo]:

@@ -6,8 +6,8 @@ Openness has no member listing a UDT's members or users, so both come from the e
 (``PlcType.Export`` / ``PlcBlock.Export``). TIA refuses to export an inconsistent block; such a block's uses are
 then unknown (``document`` is None) and it is not reported as a user.
 
-The analysis reuses the fake's pure SimaticML reading (:func:`fakes.program.read_object`: kind, name, the types
-an interface names, an interface digest) and member mapping (:mod:`fakes.type_ops`), which have no neutral home yet.
+The analysis is the adapters' shared SimaticML reading (:mod:`engineering_api.rules.program_objects`: kind, name,
+the types an interface names, an interface digest, members in the port's terms), as the fake's.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from engineering_api.backend.areas.types import TypeMember, TypeUser
 from engineering_api.backend.errors import EngineeringError, ValidationError
 
 if TYPE_CHECKING:
-    from fakes.program import ProgramObject
+    from engineering_api.rules.program_objects import ProgramObject
 
 __all__ = ("Entry", "TypeIndex", "members_of", "read_udt")
 
 
 def read_udt(data: bytes, *, version: str, folder: str, source: str) -> ProgramObject:
     """Parse a document that must hold a PLC data type; ValidationError codes as the fake's."""
-    from fakes.program import read_object
+    from engineering_api.rules.program_objects import read_object
 
     obj = read_object(data, project_version=version, folder=folder, source=source)
     if obj.kind != "UDT":
@@ -37,14 +37,14 @@ def read_udt(data: bytes, *, version: str, folder: str, source: str) -> ProgramO
 
 def members_of(data: bytes) -> tuple[list[TypeMember], str | None, str | None, int]:
     """(members, comment, title, member count) of an exported UDT document."""
-    from fakes.type_ops import _member, _multilingual
+    from engineering_api.rules.program_objects import multilingual_text, type_member
     from simatic_xml import parse_bytes
 
     doc = parse_bytes(data)
     interface = getattr(doc.object, "interface", None)
-    members = [_member(m) for s in interface.sections.sections for m in s.members] if interface else []
-    comment = _multilingual(getattr(doc.object, "comment", None))
-    return members, comment, _multilingual(getattr(doc.object, "title", None)), len(members)
+    members = [type_member(m) for s in interface.sections.sections for m in s.members] if interface else []
+    comment = multilingual_text(getattr(doc.object, "comment", None))
+    return members, comment, multilingual_text(getattr(doc.object, "title", None)), len(members)
 
 
 @dataclass
@@ -79,7 +79,7 @@ class Entry:
 
 
 def _read(data: bytes, version: str, folder: str, name: str) -> ProgramObject:
-    from fakes.program import read_object
+    from engineering_api.rules.program_objects import read_object
 
     return read_object(data, project_version=version, folder=folder, source=name)
 

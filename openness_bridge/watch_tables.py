@@ -110,7 +110,7 @@ class WatchTableAccess:
         An object TIA will not export (an inconsistent block) is left out: operands into it resolve as invalid,
         as they would in TIA's own table until the block compiles.
         """
-        from fakes.program import read_object
+        from engineering_api.rules.program_objects import read_object
 
         program = SimpleNamespace(blocks={}, types={}, tag_tables={})
         sources = [(program.types, software.TypeGroup, "Types"), (program.blocks, software.BlockGroup, "Blocks")]

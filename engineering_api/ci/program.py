@@ -254,7 +254,7 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
 def _block_def(doc, data: bytes):
     """The compiler's BlockDef of a parsed block or UDT document (the fake's own reader of stored objects)."""
     from fakes.compiler import project
-    from fakes.program import ProgramObject
+    from engineering_api.rules.program_objects import ProgramObject
 
     obj = doc.object
     kind = "UDT" if isinstance(obj, PlcStruct) else type(obj).__name__

@@ -1,0 +1,199 @@
+"""A SimaticML program object (block, PLC data type, tag table) as both adapters read it from a document.
+
+:func:`read_object` is the one reading of an imported or exported document: its kind, qualified name, number,
+instance, the named types its interface uses and a digest of that interface, stored in the project's version.
+The fake keeps its program as these objects; the Openness bridge reads TIA's exports through it to answer what
+Openness does not (type users, consistency of callers), so a refusal reads the same on both.
+:func:`type_member` and :func:`multilingual_text` give a PLC data type's members and texts in the port's terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.types import TypeMember
+from engineering_api.backend.errors import ValidationError
+from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
+from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
+from simatic_xml.objects import is_auto_numbered
+from simatic_xml.renumber import renumber_document
+from simatic_xml.versions import GENERATION_TARGETS
+
+if TYPE_CHECKING:
+    from simatic_xml.interface import Member
+    from simatic_xml.model import Document
+
+__all__ = ("BLOCK_KINDS", "ProgramObject", "multilingual_text", "named_types", "read_object", "type_member")
+
+BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
+_NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
+"""Blocks share a number space per type; every kind of data block is a DB."""
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+@dataclass
+class ProgramObject:
+    """One block, PLC data type or tag table."""
+
+    kind: str
+    """``OB`` … ``TechnologicalInstanceDB``, ``UDT`` or ``TagTable``."""
+    name: str
+    xml: bytes
+    """The SimaticML document, as our writer produces it for the project's version."""
+    number: int | None = None
+    language: str | None = None
+    folder: str = ""
+    """Group path below the root folder, ``/``-separated (``Motors/Pumps``)."""
+    instance_of: str | None = None
+    uses_types: tuple[str, ...] = ()
+    """Named data types (UDTs or FBs for multi-instances) the interface refers to."""
+    auto_number: bool = False
+    """TIA picks a free number on import when the block's number is taken."""
+    interface_hash: str = ""
+    """Digest of the interface; users compiled against another digest are inconsistent."""
+    compiled_against: dict[str, str] | None = None
+    """Interface digests of the object itself and what it uses, at its last successful compile (None: never)."""
+    needs_compile: bool = False
+    """TIA shows the object inconsistent until a compile of it succeeds: its last compile failed, or it was
+    generated from a source that refers to user objects the PLC does not have (the fake's consistency rule)."""
+    calls: tuple[str, ...] = ()
+    """Blocks and types its code used at its last compile: an object that calls one whose compile failed is
+    inconsistent too, as in TIA."""
+
+    @property
+    def category(self) -> str:
+        """``blocks``, ``types`` or ``tag_tables``."""
+        if self.kind == "UDT":
+            return "types"
+        if self.kind == "TagTable":
+            return "tag_tables"
+        return "blocks"
+
+    @property
+    def number_class(self) -> str | None:
+        """The number space of a block (``OB``, ``FB``, ``FC``, ``DB``)."""
+        if self.kind not in BLOCK_KINDS:
+            return None
+        return _NUMBER_CLASS.get(self.kind, "DB")
+
+
+def named_types(members: list[Member]) -> set[str]:
+    """Quoted type names (UDTs, FBs of multi-instances) the members use, nested members too."""
+    names: set[str] = set()
+    for member in members:
+        names.update(_QUOTED.findall(member.datatype))
+        names.update(named_types(member.members))
+    return names
+
+
+def _kind_of(doc: Document) -> str:
+    obj = doc.object
+    if isinstance(obj, PlcStruct):
+        return "UDT"
+    if isinstance(obj, PlcTagTable):
+        return "TagTable"
+    if isinstance(obj, Block):
+        return type(obj).__name__
+    raise ValidationError(
+        f"'{obj.element}' documents cannot be imported as program objects (blocks, PLC data types, tag tables).",
+        code="UNSUPPORTED_OBJECT",
+    )
+
+
+def read_object(data: bytes, *, project_version: str, folder: str = "", source: str = "document") -> ProgramObject:
+    """Parse a SimaticML document into a program object stored in the project's version.
+
+    Raises:
+        ValidationError: not SimaticML we can read, an unsupported object, a document from a newer TIA
+            version, or content the project's version cannot express.
+    """
+    try:
+        doc = parse_bytes(data)
+    except SimaticMLError as exc:
+        raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+    kind = _kind_of(doc)
+    auto_number = is_auto_numbered(doc)  # before retarget: it reads the export's own DocumentInfo
+    # A block of a V20 software unit's namespace is known by its qualified name (Conveyor2.Main): that is how every
+    # reference and InstanceOfName names it, and two units may each hold a block of the same plain name.
+    name = doc.object.qualified_name
+    if not name:
+        raise ValidationError(f"{source} has no Name attribute.", code="INVALID_SIMATICML")
+    version = doc.engineering_version.replace(" ", "")
+    if _version_number(version) > _version_number(project_version):
+        raise ValidationError(
+            f"{source} was exported by TIA Portal {doc.engineering_version}; a {project_version} project cannot "
+            "import documents of a newer version.",
+            code="NEWER_VERSION",
+        )
+    if project_version in GENERATION_TARGETS:
+        try:
+            doc = retarget(doc, project_version, in_place=True)  # parsed above: nobody else holds it
+        except SimaticMLError as exc:
+            raise ValidationError(
+                f"{source} cannot be stored in a {project_version} project: {exc}", code="VERSION_CANNOT_EXPRESS"
+            ) from None
+    obj = doc.object
+    interface = getattr(obj, "interface", None)
+    members = [m for s in interface.sections.sections for m in s.members] if interface else []
+    if kind in ("UDT", "FB") and name in named_types(members):
+        raise ValidationError(
+            f"{source}: '{name}' contains itself; TIA refuses recursive data types.", code="RECURSIVE_TYPE"
+        )
+    number = obj.attr("Number") if isinstance(obj, Block) else None
+    interface_hash = _interface_digest(doc)
+    # In place: ``doc`` was parsed (and retargeted) here, so to_bytes(renumber=True)'s defensive copy of every
+    # network tree (a quarter of a big block's import) buys nothing.
+    renumber_document(doc)
+    return ProgramObject(
+        kind=kind,
+        name=name,
+        xml=to_bytes(doc),
+        number=number if isinstance(number, int) else None,
+        language=str(obj.attr("ProgrammingLanguage")) if isinstance(obj, Block) and obj.attr("ProgrammingLanguage") else None,
+        folder=folder,
+        instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName") else None,
+        uses_types=tuple(sorted(named_types(members) - {name})),
+        auto_number=auto_number,
+        interface_hash=interface_hash,
+    )
+
+
+def _interface_digest(doc: Document) -> str:
+    interface = getattr(doc.object, "interface", None)
+    if interface is None:
+        return ""
+    return hashlib.sha256(repr(interface).encode("utf-8")).hexdigest()[:16]
+
+
+def _version_number(version: str) -> float:
+    match = re.match(r"V(\d+)(?:SP(\d+))?", version.upper())
+    if not match:
+        return 0.0
+    return int(match.group(1)) + (int(match.group(2) or 0) / 10)
+
+
+
+
+def _text(texts: dict[str, str]) -> str | None:
+    if not texts:
+        return None
+    return texts.get("en-US") or next(iter(texts.values()))
+
+
+def type_member(member: Member) -> TypeMember:
+    """A PLC data type's (or block interface's) member as the port describes it, with its nested members."""
+    texts = dict(member.comment.texts) if member.comment else {}
+    return TypeMember(
+        name=member.name, data_type=member.datatype,
+        start_value=member.start_value.value if member.start_value is not None else None,
+        comment=_text(texts), comments=texts, members=[type_member(m) for m in member.members],
+    )
+
+
+def multilingual_text(value: object) -> str | None:
+    """A comment or title in en-US, else its first language; None when it has no text."""
+    items = getattr(value, "items", None) or []
+    return _text({item.culture: item.text for item in items if item.text})
