@@ -43,7 +43,7 @@ from engineering_api.domain.library import (
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.rules.library import LIBRARY_ARCHIVES, LIBRARY_FILES
+from engineering_api.rules.library import LIBRARY_ARCHIVES, LIBRARY_FILES, check_library_name
 
 __all__ = ("OPERATIONS", "library_name")
 
@@ -155,6 +155,7 @@ def _open(ctx: OperationContext, d: OpenLibraryInput) -> GlobalLibraryInfo:
 
 
 def _create(ctx: OperationContext, d: CreateLibraryInput) -> GlobalLibraryInfo:
+    check_library_name(d.name, "name")  # before it becomes part of a path (a NUL made resolve() raise)
     directory = Path(d.directory) if d.directory else ctx.paths.roots[0]
     for project in ctx.backend.open_projects():
         # The project owns its folder (its save rewrites what it keeps there): a library lives beside it.
