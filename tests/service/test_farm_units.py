@@ -79,6 +79,9 @@ class _Registry:
     def holds(self, caller):
         return self.held
 
+    def holding(self, caller):
+        return self.held, self.held is not None
+
     def agent(self, name):
         return object()
 
