@@ -1,9 +1,9 @@
-"""SCL check speed on the corpus: parse + semantic check (fakes.compiler), in lines per second.
+"""SCL check speed on the corpus: parse + semantic check (engineering_api.rules.compiler), in lines per second.
 
     python bench/scl_check.py [--rounds 5] [--corpus ../shared/corpus/scl]
 
 Every TIA-style and classic file of the corpus (``*.scl``, ``*.db``, ``*.udt``) is read into memory
-once; each round parses and checks all of them offline (``fakes.compiler.check_source``), and the
+once; each round parses and checks all of them offline (``engineering_api.rules.compiler.check_source``), and the
 best round counts, which keeps the figure steady on a busy 2-core machine. The parser alone is
 measured the same way for comparison. The issue's target is at least 20,000 lines/s.
 Also reported: how many files check clean (no error, no warning) and how many give diagnostics.
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fakes.compiler import check_source
+from engineering_api.rules.compiler import check_source
 from simatic_xml.scl import SclSyntaxError, parse, read_source
 
 RESULTS = ROOT / "bench" / "results"

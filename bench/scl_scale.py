@@ -10,7 +10,7 @@ for anything quadratic. Absolute times move with the load of the machine; the ra
 Stages:
 
 * ``parse``: ``simatic_xml.scl.parse`` of the FUNCTION source (lexer + parser);
-* ``check``: ``fakes.compiler.check_source``, the fake compiler's offline check (parse + semantic rules);
+* ``check``: ``engineering_api.rules.compiler.check_source``, the fake compiler's offline check (parse + semantic rules);
 * ``tokens``: ``simatic_xml.scl_text.text_to_tokens``, the generator's SCL -> StructuredText step;
 * ``generate``: ``simatic_xml.generate.generate_xml`` of a block spec (spec checks, tokens, SimaticML).
 
@@ -41,7 +41,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fakes.compiler import check_source  # noqa: E402
+from engineering_api.rules.compiler import check_source  # noqa: E402
 from simatic_xml.generate import generate_xml  # noqa: E402
 from simatic_xml.generate.builder import scl_context  # noqa: E402
 from simatic_xml.generate.spec import parse_spec  # noqa: E402

@@ -1,5 +1,5 @@
 """The compile half of the fake backend: blocks and a device's PLC software, through the SCL compiler
-of :mod:`fakes.compiler`. A compile that succeeds records, per object, the interface digests it was
+of :mod:`engineering_api.rules.compiler`. A compile that succeeds records, per object, the interface digests it was
 compiled against (in the project transaction), so later interface changes show as inconsistencies; a compile
 with errors leaves the object (and, through ``calls``, its callers) inconsistent until it compiles
 (:func:`fakes.type_ops.is_consistent`)."""
@@ -10,11 +10,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from engineering_api.backend.errors import NotFoundError
-from fakes.compiler.project import compile_software
+from engineering_api.rules.compiler.project import compile_software
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import CompileResult
-    from fakes.compiler.project import CompileRun
+    from engineering_api.rules.compiler.project import CompileRun
     from fakes.program import PlcSoftware
 
 __all__ = ("CompileOperations",)

@@ -2,7 +2,7 @@
 
 Tables are kept in ``PlcSoftware.watch_tables`` as SimaticML (:mod:`simatic_xml.watchtables`), so a
 saved project holds them as files TIA could import. Operands are resolved and rows checked by
-:mod:`fakes.watch_operands`.
+:mod:`engineering_api.rules.watch_operands`.
 
 Forces live in the CPU (``SimulatedCpu.force``): start-forcing checks every entry first (operand in the
 software and in the downloaded program, I/Q only, value fits the type), then replaces the CPU's forces
@@ -35,7 +35,7 @@ from fakes.program import WatchForceTable as Stored
 from fakes.program import normalise_folder
 from fakes.runtime.cpu import CpuStateError, OperatingState, TagError
 from fakes.runtime_errors import runtime_errors
-from fakes.watch_operands import (
+from engineering_api.rules.watch_operands import (
     LABEL,
     Resolver,
     check_rows,

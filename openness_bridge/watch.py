@@ -14,7 +14,7 @@ Mixed into :class:`openness_bridge.backend.OpennessBackend`. What Openness offer
   reported offline and start/stop forcing raise ``NO_OPENNESS_EQUIVALENT``.
 
 Operands are checked in Python before TIA is asked (``INVALID_OPERAND``, ``NOT_FORCEABLE``...), with the rules of
-:mod:`fakes.watch_operands` over the program exported from TIA (:mod:`openness_bridge.watch_tables`).
+:mod:`engineering_api.rules.watch_operands` over the program exported from TIA (:mod:`openness_bridge.watch_tables`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.rules.folders import target_folder
-from fakes.watch_operands import LABEL, check_rows, merge_rows, table_row
+from engineering_api.rules.watch_operands import LABEL, check_rows, merge_rows, table_row
 from openness_bridge import groups
 from openness_bridge.watch_tables import WatchTableAccess
 from simatic_xml import SimaticMLError

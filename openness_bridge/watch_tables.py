@@ -5,7 +5,8 @@
 tables are found by walking the tree. Entry members are read-only in Openness (and carry no comment), so a table's
 full content is read from its SimaticML export and written back by importing a changed document
 (``ImportOptions.Override``). Operands are resolved against the PLC's program as TIA holds it: blocks, PLC data
-types and tag tables are exported and read with the fake's pure operand rules (:mod:`fakes.watch_operands`).
+types and tag tables are exported and read with the operand rules both adapters share
+(:mod:`engineering_api.rules.watch_operands`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from engineering_api.backend.errors import (
     EngineeringError,
     NotFoundError,
 )
-from fakes.watch_operands import LABEL, Resolver, row_flag
+from engineering_api.rules.watch_operands import LABEL, Resolver, row_flag
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from simatic_xml.watchtables import WatchForceTable, read_table, table_to_bytes

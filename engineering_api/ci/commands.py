@@ -76,7 +76,7 @@ def add_scl_check(parser: argparse.ArgumentParser) -> None:
 def run_scl_check(args: argparse.Namespace) -> int:
     """Each source on its own, offline: syntax and the semantic rules that need no project (unknown globals,
     blocks and quoted types are warnings: the rest of the program is not here)."""
-    from fakes.compiler import check_path
+    from engineering_api.rules.compiler import check_path
 
     try:
         files = collect(args.paths, SCL_SUFFIXES)

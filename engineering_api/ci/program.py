@@ -1,6 +1,6 @@
 """A program view from export files: SimaticML blocks, UDTs and tag tables, and SCL sources.
 
-:func:`load` reads every file once into one closed :class:`fakes.compiler.program.Program` (what a PLC
+:func:`load` reads every file once into one closed :class:`engineering_api.rules.compiler.program.Program` (what a PLC
 holding exactly these objects would compile), remembering which file each object came from;
 :func:`check` runs the fake's compiler over it in dependency order and gives every diagnostic with its file.
 ``plc check`` and ``simaticml check`` share this.
@@ -158,7 +158,7 @@ def _version_number(text: str) -> float:
 
 def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_types: bool = True) -> Loaded:
     """Read ``files`` (SimaticML ``.xml``, SCL ``.scl``/``.db``/``.udt``) into one closed program view."""
-    from fakes.compiler.program import Program
+    from engineering_api.rules.compiler.program import Program
 
     program = Program(closed=True, strict_types=strict_types)
     loaded = Loaded(program, list(files))
@@ -194,7 +194,7 @@ def _internal(path: Optional[str], block: Optional[str], exc: BaseException) -> 
 
 
 def _load_scl(loaded: Loaded, path: str, data: bytes) -> None:
-    from fakes.compiler.program import from_block
+    from engineering_api.rules.compiler.program import from_block
 
     try:
         text = data.decode("utf-8-sig")
@@ -253,7 +253,7 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
 
 def _block_def(doc, data: bytes):
     """The compiler's BlockDef of a parsed block or UDT document (the fake's own reader of stored objects)."""
-    from fakes.compiler import project
+    from engineering_api.rules.compiler import project
     from engineering_api.rules.program_objects import ProgramObject
 
     obj = doc.object
@@ -274,8 +274,8 @@ def _block_def(doc, data: bytes):
 
 
 def _add_tag_table(program, table) -> None:
-    from fakes.compiler.program import type_from_text
-    from fakes.compiler.types import Var
+    from engineering_api.rules.compiler.program import type_from_text
+    from engineering_api.rules.compiler.types import Var
 
     for tag in getattr(table, "tags", ()):
         if tag.name:
@@ -312,7 +312,7 @@ def _ordered(program) -> list:
 def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
     """Every diagnostic of the loaded files: reading, duplicates and block numbers, then each object's
     compile in dependency order. Info notes are dropped unless ``info``."""
-    from fakes.compiler.checker import MESSAGES, check_block
+    from engineering_api.rules.compiler.checker import MESSAGES, check_block
 
     program = loaded.program
     file_of = loaded.file_of

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakes.compiler.types import Var
+from engineering_api.rules.compiler.types import Var
 from simatic_xml.scl import ast as A
 
 from .codegen_calls import CallGen

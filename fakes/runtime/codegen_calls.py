@@ -14,8 +14,8 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakes.compiler.builtins import INSTANCE_INSTRUCTIONS, KNOWN_UPPER, conversion
-from fakes.compiler.types import STR_LIT
+from engineering_api.rules.compiler.builtins import INSTANCE_INSTRUCTIONS, KNOWN_UPPER, conversion
+from engineering_api.rules.compiler.types import STR_LIT
 from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 

@@ -14,8 +14,8 @@ import sys
 from typing import Any
 
 from engineering_api.rules.addresses import AddressError, parse_address
-from fakes.compiler.checker import BlockChecker
-from fakes.compiler.types import (
+from engineering_api.rules.compiler.checker import BlockChecker
+from engineering_api.rules.compiler.types import (
     BIT_LIT,
     INT_LIT,
     REAL_LIT,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.rules.addresses import AddressError, parse_address
-from fakes.compiler.program import Network
-from fakes.compiler.project import compile_software
+from engineering_api.rules.compiler.program import Network
+from engineering_api.rules.compiler.project import compile_software
 from simatic_xml import parse_bytes
 from simatic_xml.errors import SimaticMLError
 
@@ -25,7 +25,7 @@ from .memory import Memory
 from .values import clone, parse_text
 
 if TYPE_CHECKING:
-    from fakes.compiler.project import CompileRun
+    from engineering_api.rules.compiler.project import CompileRun
     from fakes.program import PlcSoftware
 
 __all__ = ("DEFAULT_PERIODS_MS", "ObEntry", "ProgramImage", "TagInfo", "build_image")
@@ -153,7 +153,7 @@ def _sections(obj: Any) -> tuple[Any, Any]:
 def _tags_and_constants(software: PlcSoftware) -> tuple[dict[str, TagRef], dict[str, Any]]:
     tags: dict[str, TagRef] = {}
     constants: dict[str, Any] = {}
-    from fakes.compiler.types import canonical
+    from engineering_api.rules.compiler.types import canonical
 
     for table in software.tag_tables.values():
         try:

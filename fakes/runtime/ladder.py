@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from fakes.compiler.types import Var
+from engineering_api.rules.compiler.types import Var
 from simatic_xml.flgnet import (
     Call,
     FlgAccess,

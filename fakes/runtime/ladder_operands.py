@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from fakes.compiler.checker import BlockChecker
-from fakes.compiler.types import BIT_LIT, INT_LIT, REAL_LIT, STR_LIT, canonical
+from engineering_api.rules.compiler.checker import BlockChecker
+from engineering_api.rules.compiler.types import BIT_LIT, INT_LIT, REAL_LIT, STR_LIT, canonical
 from simatic_xml.flgnet import Component, FlgAccess, PartInstance, access_from_xml
 from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import SclSyntaxError

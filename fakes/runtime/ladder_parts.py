@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from functools import reduce
 
-from fakes.compiler.builtins import SYSTEM_FBS
-from fakes.compiler.program import type_from_text
-from fakes.compiler.types import NamedT, canonical
+from engineering_api.rules.compiler.builtins import SYSTEM_FBS
+from engineering_api.rules.compiler.program import type_from_text
+from engineering_api.rules.compiler.types import NamedT, canonical
 from simatic_xml.flgnet import Call, Part, PartInstance, TemplateValue
 from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import SclSyntaxError

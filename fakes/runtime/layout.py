@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from fakes.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
-from fakes.compiler.builtins import SYSTEM_TYPES as CHECKER_TYPES
-from fakes.compiler.types import ELEMENTARY, canonical
+from engineering_api.rules.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
+from engineering_api.rules.compiler.builtins import SYSTEM_TYPES as CHECKER_TYPES
+from engineering_api.rules.compiler.types import ELEMENTARY, canonical
 from simatic_xml.system_types import lookup as lookup_system_type
 
 from .values import PlcArray, clone, default_value, parse_text

@@ -14,12 +14,13 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from engineering_api.rules.plc_values import AREA_SIZES
+
 from .errors import PlcRuntimeError
 from .values import clone
 
 __all__ = ("AREA_SIZES", "FORMATS", "Memory", "read_area", "write_area")
 
-AREA_SIZES = {"I": 32 * 1024, "Q": 32 * 1024, "M": 16 * 1024}
 FORMATS: dict[str, struct.Struct] = {t: struct.Struct(">" + f) for t, f in {
     "BYTE": "B", "USINT": "B", "SINT": "b", "CHAR": "B", "WORD": "H", "UINT": "H", "INT": "h", "DATE": "H",
     "S5TIME": "H", "WCHAR": "H", "DWORD": "I", "UDINT": "I", "DINT": "i", "TIME": "i", "TIME_OF_DAY": "I",

@@ -13,7 +13,7 @@ from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.rules.addresses import AddressError, parse_address
-from fakes.compiler.types import display
+from engineering_api.rules.compiler.types import display
 from simatic_xml.scl import SclSyntaxError, parse_statements
 from simatic_xml.scl import ast as A
 

@@ -1,6 +1,6 @@
 """TIA Portal's system data types, instructions and their instance types, as data (``catalog.json``).
 
-One catalog used by the SCL/LAD checker (``fakes.compiler.builtins``), the block generator, the interface
+One catalog used by the SCL/LAD checker (``engineering_api.rules.compiler.builtins``), the block generator, the interface
 reader (``simatic_xml.interface``) and the simulated CPU (``fakes.runtime``). Every entry carries the
 interface Siemens documents for it and a citation (the STEP 7 / TIA Portal information system page or
 manual, with its Siemens Industry Online Support entry ID where there is one):

@@ -240,7 +240,7 @@ def test_installed_program_exit_codes(repo: Path):
 
 
 def test_a_checker_defect_is_a_warning_not_a_crash(repo: Path, monkeypatch):
-    from fakes.compiler import checker
+    from engineering_api.rules.compiler import checker
 
     def boom(*_args, **_kwargs):
         raise RuntimeError("boom")

@@ -1,4 +1,4 @@
-"""Compiling a PLC's software (fakes.compiler.project): tags and constants, LAD/FBD networks, numbers."""
+"""Compiling a PLC's software (engineering_api.rules.compiler.project): tags and constants, LAD/FBD networks, numbers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fakes.compiler.project import compile_software, program_from_software
+from engineering_api.rules.compiler.project import compile_software, program_from_software
 from fakes.program import PlcSoftware, read_object
 from simatic_xml import parse_bytes, to_bytes
 from simatic_xml.generate import generate_xml, tag_table_xml
@@ -144,9 +144,9 @@ Int to a Byte in SCL, ``arun232342_RS485_Com_Motor``, which the checker's conver
 def test_the_simaticml_corpus_passes_the_type_rules() -> None:
     """Real exports compiled in TIA: every LAD/FBD box, call and SCL network of a block of the corpus passes the
     type rules (each block checked in its own offline program; what it uses from elsewhere stays untyped)."""
-    from fakes.compiler import check_block
-    from fakes.compiler.program import Program
-    from fakes.compiler.project import _block_def
+    from engineering_api.rules.compiler import check_block
+    from engineering_api.rules.compiler.program import Program
+    from engineering_api.rules.compiler.project import _block_def
     from fakes.program import ProgramObject
 
     found = []

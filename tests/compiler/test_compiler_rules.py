@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.compiler import check_source, cli_main
-from fakes.compiler.types import assignable
+from engineering_api.rules.compiler import check_source, cli_main
+from engineering_api.rules.compiler.types import assignable
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
 
@@ -175,7 +175,7 @@ _CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".sc
 
 @pytest.mark.skipif(not _CORPUS_FILES, reason="SCL corpus not present")
 def test_checker_never_crashes_on_the_corpus() -> None:
-    from fakes.compiler import check_path
+    from engineering_api.rules.compiler import check_path
 
     clean = 0
     for path in _CORPUS_FILES:

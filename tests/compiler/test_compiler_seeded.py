@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from fakes.compiler import check_block, check_source
-from fakes.compiler.program import Program
-from fakes.compiler.project import _block_def
+from engineering_api.rules.compiler import check_block, check_source
+from engineering_api.rules.compiler.program import Program
+from engineering_api.rules.compiler.project import _block_def
 from fakes.program import read_object
 from simatic_xml.scl import read_source
 

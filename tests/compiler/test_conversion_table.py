@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.compiler import check_source
-from fakes.compiler.types import assignable, canonical, common_type
+from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.types import assignable, canonical, common_type
 from simatic_xml.conversions import (
     TYPES,
     arithmetic_type,

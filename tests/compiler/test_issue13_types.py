@@ -3,8 +3,8 @@ globals that are not there."""
 
 from __future__ import annotations
 
-from fakes.compiler import check_source
-from fakes.compiler.types import ELEMENTARY, display
+from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.types import ELEMENTARY, display
 
 
 def _fb(decls: str, body: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fakes.compiler import checker
+from engineering_api.rules.compiler import checker
 
 _OLD_NAMES = (
     "A", "ArrayT", "BITSTRINGS", "BIT_LIT", "BlockChecker", "BlockDef", "CompilerDiagnostic", "Diagnostic", "FUNCTIONS",

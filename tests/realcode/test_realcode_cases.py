@@ -4,7 +4,7 @@ Every file under ``cases/`` is a few hand-written lines in TIA's own format that
 error seen on public TIA exports outside ``../shared/corpus`` (the survey and its file:line evidence are in
 ``cases/README.md``). TIA accepts every case, so each stage below must report no Error:
 
-* SCL sources (``*.scl``): ``fakes.compiler.check_source`` (``scl check``; and closed, as ``plc check``),
+* SCL sources (``*.scl``): ``engineering_api.rules.compiler.check_source`` (``scl check``; and closed, as ``plc check``),
   generation from source (``generate_source``, ``scl build``), the import of the generated documents into the
   fake PLC and their SimaticML compile;
 * SimaticML cases (``*.xml``, or a folder of ``*.xml`` when the block needs a tag table or a DB): the
@@ -29,8 +29,8 @@ import pytest
 
 from engineering_api.ci.program import check_files
 from engineering_api.cli import main
-from fakes.compiler import check_source
-from fakes.compiler.project import compile_software
+from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.project import compile_software
 from fakes.program import PlcSoftware, read_object
 from simatic_xml.generate.from_source import generate_source
 from simatic_xml.scl.parser import read_source

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from fakes.compiler.types import Var
+from engineering_api.rules.compiler.types import Var
 from fakes.program import PlcSoftware, read_object
 from fakes.runtime.errors import UnsupportedInstructionError
 from fakes.runtime.image import build_image

@@ -4,7 +4,7 @@ Boxes, timers and calls are in ``test_ladder_boxes``."""
 
 from __future__ import annotations
 
-from fakes.compiler.program import BlockDef
+from engineering_api.rules.compiler.program import BlockDef
 from fakes.runtime.ladder import network_statements
 from fakes.runtime.ladder_operands import literal
 from fakes.runtime.ladder_text import statements_text

@@ -3,7 +3,7 @@ user blocks, and the placeholders of what cannot be translated."""
 
 from __future__ import annotations
 
-from fakes.compiler.types import NamedT
+from engineering_api.rules.compiler.types import NamedT
 from fakes.runtime.ladder import is_placeholder
 from fakes.runtime.ladder_text import statements_text
 from simatic_xml import flgnet as F

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.compiler.program import Program
-from fakes.compiler.project import _block_def
+from engineering_api.rules.compiler.program import Program
+from engineering_api.rules.compiler.project import _block_def
 from fakes.program import ProgramObject
 from fakes.runtime.ladder import network_statements
 from fakes.runtime.ladder_text import statements_text

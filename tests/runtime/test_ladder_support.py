@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from fakes.compiler.program import BlockDef, Program
-from fakes.compiler.types import Var
+from engineering_api.rules.compiler.program import BlockDef, Program
+from engineering_api.rules.compiler.types import Var
 from fakes.runtime.ladder import LadderCode, network_statements
 from fakes.runtime.ladder_text import expr_text, statements_text
 from simatic_xml import flgnet as F

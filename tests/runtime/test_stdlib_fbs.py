@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from fakes.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
-from fakes.compiler.builtins import SYSTEM_TYPES
+from engineering_api.rules.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
+from engineering_api.rules.compiler.builtins import SYSTEM_TYPES
 from fakes.runtime.stdlib import SYSTEM_FBS, TYPE_ALIASES, system_fb_for
 
 MS = 1_000_000

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from fakes.compiler.builtins import FUNCTIONS as CHECKER_FUNCTIONS
+from engineering_api.rules.compiler.builtins import FUNCTIONS as CHECKER_FUNCTIONS
 from fakes.runtime.errors import UnsupportedInstructionError
 from fakes.runtime.stdlib import FUNCTIONS
 from fakes.runtime.values import to_real32

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.compiler import check_source
-from fakes.compiler.builtins import KNOWN_UPPER, SYSTEM_FBS, SYSTEM_TYPES
+from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.builtins import KNOWN_UPPER, SYSTEM_FBS, SYSTEM_TYPES
 from simatic_xml.system_types import (
     Instruction,
     SystemType,

@@ -1,6 +1,6 @@
 """Statement rules of the checker: assignments, calls as statements, control flow, loop context.
 
-A mixin of :class:`fakes.compiler.checker.BlockChecker`; it relies on the checker's ``err`` and on the
+A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's ``err`` and on the
 expression and call rules (``expr``, ``lvalue``, ``call``) of the sibling mixins.
 """
 from __future__ import annotations

@@ -107,7 +107,7 @@ class Program:
         (searched: namespaces, software units, name resolution); the view takes the current namespace first,
         the enclosing ones next and the root last, which never rejects a name any of those orders accepts. A root
         object hidden by a namespace's object of the same name stays reachable as ``_.name`` (the root namespace,
-        :func:`fakes.compiler.namespaces.rooted`)."""
+        :func:`engineering_api.rules.compiler.namespaces.rooted`)."""
         if not namespace:
             return self
         sizes = (len(self.blocks), len(self.types))

@@ -1,6 +1,6 @@
 """Call rules of the checker: blocks, instances, system FBs, typed functions and conversions.
 
-A mixin of :class:`fakes.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
+A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
 ``vars``), its ``err`` and the expression rules (``expr``, ``lvalue``, ``e_name``) of the sibling mixin.
 """
 from __future__ import annotations

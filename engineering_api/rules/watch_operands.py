@@ -1,8 +1,9 @@
 """Operands of watch and force tables: resolving them against a PLC's software, and checking rows.
 
-An operand is resolved against the compiler's program view (``fakes.compiler.project.program_from_software``)
-plus the tag tables' addresses; the rules are those of :mod:`engineering_api.backend.areas.watch`. Kept
-apart from :mod:`fakes.watch_ops` (the tables' storage and forcing) so each stays readable on its own.
+An operand is resolved against the compiler's program view
+(``engineering_api.rules.compiler.project.program_from_software``) plus the tag tables' addresses; the rules are
+those of :mod:`engineering_api.backend.areas.watch`. Kept apart from the tables' storage and forcing (the fake's
+:mod:`fakes.watch_ops`, the bridge's :mod:`openness_bridge.watch`), which both use these rules.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
 from engineering_api.backend.errors import ValidationError
-from fakes.compiler.checker import BlockChecker
-from fakes.compiler.program import BlockDef
-from fakes.compiler.project import program_from_software
-from fakes.compiler.types import ELEMENTARY, display
-from fakes.runtime.memory import AREA_SIZES
-from fakes.runtime.values import from_json
+from engineering_api.rules.compiler.checker import BlockChecker
+from engineering_api.rules.compiler.program import BlockDef
+from engineering_api.rules.compiler.project import program_from_software
+from engineering_api.rules.compiler.types import ELEMENTARY, display
+from engineering_api.rules.plc_values import AREA_SIZES, from_json
 from simatic_xml import parse_bytes
 from simatic_xml.scl import SclSyntaxError, parse_expression
 from simatic_xml.scl import ast as A
@@ -32,7 +32,7 @@ from simatic_xml.watchtables import (
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.watch import EntrySpec
-    from fakes.program import PlcSoftware
+    from engineering_api.rules.compiler.project import Software
 
 __all__ = ("LABEL", "Operand", "Resolver", "check_rows", "merge_rows", "plc_value", "row_flag",
            "table_row")
@@ -66,7 +66,7 @@ class Operand:
 class Resolver:
     """Resolves operands against one PLC's software (built once per request)."""
 
-    def __init__(self, software: PlcSoftware) -> None:
+    def __init__(self, software: Software) -> None:
         self.program = program_from_software(software)
         self.tags: dict[str, str | None] = {}
         for stored in software.tag_tables.values():

@@ -1,4 +1,4 @@
-"""Compile a PLC's software (``fakes.program.PlcSoftware``) as TIA does.
+"""Compile a PLC's software (a :class:`Software`: the fake's ``Software``, or the bridge's exports) as TIA does.
 
 The software is read into a program view (interfaces, SCL networks as statement ASTs, LAD/FBD
 networks as typed FlgNets, UDTs, tags, user constants), every object is checked in dependency order
@@ -9,7 +9,7 @@ current interface digests of itself and of what it uses; a successful compile re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend.models import CompileMessage, CompileResult, DiagnosticInfo
 from simatic_xml import parse_bytes, tokens_to_text
@@ -24,9 +24,28 @@ from .program import BlockDef, Network, Program, TypeIssue, type_from_text
 from .types import Var
 
 if TYPE_CHECKING:
-    from fakes.program import PlcSoftware, ProgramObject
+    from collections.abc import Iterable
 
-__all__ = ["CompileRun", "add_tag_table", "block_def_from_document", "compile_software", "program_from_software"]
+    from engineering_api.rules.program_objects import ProgramObject
+
+__all__ = ["CompileRun", "CompiledSoftware", "Software", "add_tag_table", "block_def_from_document", "compile_software",
+           "program_from_software"]
+
+class Software(Protocol):
+    """What the compiler reads of one PLC's software: its objects by name, each with its SimaticML ``xml``."""
+
+    blocks: dict[str, ProgramObject]
+    types: dict[str, ProgramObject]
+    tag_tables: dict[str, Any]
+
+
+class CompiledSoftware(Software, Protocol):
+    """Software the compiler checks as a whole (the fake's ``PlcSoftware``)."""
+
+    def all(self) -> Iterable[ProgramObject]:
+        """Types, tag tables, then blocks."""
+        ...
+
 
 _KIND = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "DB", "InstanceDB": "DB", "ArrayDB": "DB",
          "TechnologicalInstanceDB": "DB", "UDT": "UDT"}
@@ -55,7 +74,8 @@ def _name_the_array_this(bd: BlockDef) -> None:
 
 def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
     """The program view of one block or UDT from its already parsed SimaticML ``doc``; ``obj`` gives the kind,
-    name, number, language and instance (a :class:`fakes.program.ProgramObject` or a stand-in with those)."""
+    name, number, language and instance (a :class:`~engineering_api.rules.program_objects.ProgramObject` or a
+    stand-in with those)."""
     kind = _KIND[obj.kind]
     sw = doc.object
     # A V20 software unit's block is known by its namespace-qualified name (Conveyor2.InterfaceTP_C2), the name
@@ -110,7 +130,7 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
     return bd
 
 
-def _tags(software: PlcSoftware, program: Program) -> None:
+def _tags(software: Software, program: Program) -> None:
     for table in software.tag_tables.values():
         try:
             doc = parse_bytes(table.xml)
@@ -134,7 +154,7 @@ def add_tag_table(program: Program, doc) -> None:
                 name.lower(), Var(name, type_from_text(dt) if isinstance(dt, str) else None, "Constant"))
 
 
-def program_from_software(software: PlcSoftware) -> Program:
+def program_from_software(software: Software) -> Program:
     program = Program(closed=True)
     for obj in list(software.types.values()) + list(software.blocks.values()):
         if obj.kind in _KIND:
@@ -146,7 +166,7 @@ def program_from_software(software: PlcSoftware) -> Program:
 _RANK = {"UDT": 0, "FB": 1, "FC": 1, "DB": 2, "OB": 3}
 
 
-def _ordered(software: PlcSoftware, program: Program) -> list:
+def _ordered(software: Software, program: Program) -> list:
     """UDTs, then FBs/FCs, then DBs, then OBs; inside a rank what an object uses comes first."""
     objs = [o for o in list(software.types.values()) + list(software.blocks.values()) if o.kind in _KIND]
     by_name = {o.name.lower(): o for o in objs}
@@ -211,7 +231,7 @@ def _node(path: str, description: str, children: list) -> CompileMessage:
                           error_count=errors, warning_count=warnings)
 
 
-def compile_software(software: PlcSoftware, device: str, only: str | None = None) -> CompileRun:
+def compile_software(software: CompiledSoftware, device: str, only: str | None = None) -> CompileRun:
     """Check the software (or one object, ``only``) and nest the findings as TIA does."""
     program = program_from_software(software)
     digests = {o.name.lower(): (o.name, o.interface_hash) for o in software.all() if o.kind in _KIND}
@@ -293,7 +313,7 @@ def _callees(obj: ProgramObject, bd: BlockDef) -> tuple:
     return tuple(sorted(names))
 
 
-def _callers_too(software: PlcSoftware, program: Program, run: CompileRun) -> None:
+def _callers_too(software: CompiledSoftware, program: Program, run: CompileRun) -> None:
     """A compile of one object that failed: what the other objects use, so that its callers show inconsistent.
     Their diagnostics are not reported (they were not compiled)."""
     for obj in software.all():

@@ -5,7 +5,7 @@
   ``closed=True`` treats the file as the whole program (what a project holding only these blocks
   would report).
 * :func:`cli_main` -- the body of ``engineering-api scl check FILE...`` with these rules.
-* :mod:`fakes.compiler.project` -- compile a PLC's software (``PlcSoftware``) into a ``CompileResult``.
+* :mod:`engineering_api.rules.compiler.project` -- compile a PLC's software (``PlcSoftware``) into a ``CompileResult``.
 """
 from __future__ import annotations
 

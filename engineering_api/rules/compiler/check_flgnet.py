@@ -1,6 +1,6 @@
 """LAD/FBD rules of the checker: the operands and wires of a SimaticML FlgNet network.
 
-A mixin of :class:`fakes.compiler.checker.BlockChecker`; it types operands with the expression rules
+A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it types operands with the expression rules
 (``expr``) of the sibling mixin and reports through the checker's ``err``.
 
 Box pins: TIA exports the data type of a typed box as ``<TemplateValue Name="SrcType">`` (and

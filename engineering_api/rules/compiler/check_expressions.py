@@ -1,6 +1,6 @@
 """Expression rules of the checker: operand types, members, literals, operators, write targets.
 
-A mixin of :class:`fakes.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
+A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
 ``vars``, ``is_fc``), its ``err`` and the call rules (``call``) of the sibling mixin. Every ``e_*``
 rule returns the expression's type, or None when it cannot be typed (never a follow-up error then).
 """

@@ -1,0 +1,208 @@
+"""Elementary PLC values as TIA defines them: ranges, wrapping, defaults, SCL constant texts and JSON values.
+
+Types are the checker's canonical upper-case names (``INT``, ``TIME_OF_DAY``...; see
+:mod:`engineering_api.rules.compiler.types`). Integers and bit strings wrap modulo their width, as S7-1500
+arithmetic does; ``REAL`` is rounded to single precision when stored. Pure rules, no model state: the fake's
+simulated CPU (:mod:`fakes.runtime.values`) and the watch/force table checks of both adapters
+(:mod:`engineering_api.rules.watch_operands`) use them.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from typing import Any
+
+from simatic_xml.conversions import round_half_even
+
+__all__ = (
+    "AREA_SIZES", "BITS", "INT_RANGES", "default_value", "from_json", "is_int_type", "literal_value", "parse_text", "to_real32",
+    "wrap",
+)
+
+
+AREA_SIZES = {"I": 32 * 1024, "Q": 32 * 1024, "M": 16 * 1024}
+"""Bytes of the process images and bit memory of the S7-1500 CPUs this service models (%I, %Q, %M)."""
+
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "SINT": (-0x80, 0x7F), "INT": (-0x8000, 0x7FFF), "DINT": (-0x8000_0000, 0x7FFF_FFFF),
+    "LINT": (-0x8000_0000_0000_0000, 0x7FFF_FFFF_FFFF_FFFF),
+    "USINT": (0, 0xFF), "UINT": (0, 0xFFFF), "UDINT": (0, 0xFFFF_FFFF), "ULINT": (0, 0xFFFF_FFFF_FFFF_FFFF),
+    "BYTE": (0, 0xFF), "WORD": (0, 0xFFFF), "DWORD": (0, 0xFFFF_FFFF), "LWORD": (0, 0xFFFF_FFFF_FFFF_FFFF),
+    "CHAR": (0, 0xFF), "WCHAR": (0, 0xFFFF),
+    # Durations: TIME in ms (DInt), LTIME in ns (LInt), S5TIME in ms up to 2h46m30s.
+    "TIME": (-0x8000_0000, 0x7FFF_FFFF), "LTIME": (-0x8000_0000_0000_0000, 0x7FFF_FFFF_FFFF_FFFF),
+    "S5TIME": (0, 9_990_000), "DATE": (0, 65_378), "TIME_OF_DAY": (0, 86_399_999),
+    "LTIME_OF_DAY": (0, 86_399_999_999_999),
+}
+BITS: dict[str, int] = {
+    "BOOL": 1, "BYTE": 8, "WORD": 16, "DWORD": 32, "LWORD": 64, "SINT": 8, "USINT": 8, "INT": 16, "UINT": 16,
+    "DINT": 32, "UDINT": 32, "LINT": 64, "ULINT": 64, "REAL": 32, "LREAL": 64, "TIME": 32, "LTIME": 64,
+    "CHAR": 8, "WCHAR": 16, "DATE": 16, "TIME_OF_DAY": 32, "S5TIME": 16,
+}
+_DEFAULTS: dict[str, Any] = {"BOOL": False, "REAL": 0.0, "LREAL": 0.0, "STRING": "", "WSTRING": "", "CHAR": "\0",
+                             "WCHAR": "\0"}
+_FLOAT = struct.Struct(">f")
+
+
+def is_int_type(t: str | None) -> bool:
+    """Integers, bit strings and the time types kept as integers."""
+    return t in INT_RANGES and t not in ("CHAR", "WCHAR")
+
+
+def to_real32(x: float) -> float:
+    """Round to single precision (what storing into a ``Real`` does); inf on overflow, as the FPU."""
+    try:
+        return _FLOAT.unpack(_FLOAT.pack(x))[0]
+    except OverflowError:
+        return float("inf") if x > 0 else float("-inf")
+
+
+def wrap(value: int, t: str) -> int:
+    """``value`` modulo the width of integer type ``t``, into its range (two's complement).
+
+    A floating-point ``value`` (an implicit Real -> integer conversion) is first rounded half to even, as TIA
+    documents ("Implicit conversion of REAL (S7-1500, S7-1200 G2)": #2.5 -> 2, #305.5 -> 306 -> USInt 50)."""
+    if type(value) is float:
+        value = round_half_even(value)
+    low, high = INT_RANGES[t]
+    if low <= value <= high:
+        return value
+    if t in ("S5TIME", "DATE", "TIME_OF_DAY", "LTIME_OF_DAY"):
+        return min(max(value, low), high) if t == "S5TIME" else value % (high + 1)
+    span = high - low + 1
+    return (value - low) % span + low
+
+
+def default_value(t: str | None) -> Any:
+    """The default of an elementary type (0, False, 0.0, '')."""
+    if t in _DEFAULTS:
+        return _DEFAULTS[t]
+    return 0
+
+
+
+# Literals and wire values.
+
+_EPOCH_1990 = 726_468  # date(1990, 1, 1).toordinal()
+_NS_PER_MS = 1_000_000
+_LONG_TIME = frozenset(["LTIME", "LTIME_OF_DAY"])
+
+
+def _date_days(text: str) -> int:
+    from datetime import date
+
+    y, m, d = (int(x) for x in text.strip().split("-"))
+    return date(y, m, d).toordinal() - _EPOCH_1990
+
+
+def _tod_ms(text: str) -> float:
+    parts = text.strip().split(":")
+    h, m = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    s = float(parts[2]) if len(parts) > 2 else 0.0
+    return ((h * 60 + m) * 60 + s) * 1000
+
+
+def literal_value(kind: str, value: Any, t: str | None) -> Any:
+    """The run-time value of an SCL literal (``simatic_xml.scl.ast.Literal`` kind and value) stored as ``t``.
+
+    Time literals carry milliseconds; ``LTime`` keeps nanoseconds, so they are scaled here. Dates become
+    days since 1990-01-01 and times of day milliseconds (nanoseconds for ``LTOD``).
+    """
+    if kind == "time":
+        return int(value * _NS_PER_MS) if t in _LONG_TIME else int(value)
+    if kind == "date":
+        return _date_days(value)
+    if kind == "tod":
+        ms = _tod_ms(value)
+        return int(ms * _NS_PER_MS) if t in _LONG_TIME else int(ms)
+    if kind == "dt":
+        raise ValueError(f"date-and-time constants are not supported: {value!r}")
+    if t == "BOOL":
+        return bool(value)
+    if t in ("REAL", "LREAL"):
+        return to_real32(float(value)) if t == "REAL" else float(value)
+    if t in ("STRING", "WSTRING", "CHAR", "WCHAR"):
+        return str(value)
+    if isinstance(value, bool):
+        return int(value) if t in INT_RANGES else value
+    if isinstance(value, int) and t in INT_RANGES:
+        return wrap(value, t)
+    return value
+
+
+def parse_text(text: str, t: str | None) -> Any:
+    """An elementary value written as SCL text (a start value or a wire value): ``16#FF``, ``T#2s``, ``-3``...
+
+    Raises:
+        ValueError: the text is not a constant of that kind.
+    """
+    from simatic_xml.scl import SclSyntaxError, parse_statements
+    from simatic_xml.scl import ast as A
+
+    stripped = text.strip()
+    if t in ("STRING", "WSTRING", "CHAR", "WCHAR") and not stripped.startswith(("'", '"')) and "#" not in stripped:
+        return stripped
+    try:
+        stmt = parse_statements(f"x := {stripped};")[0]
+    except (SclSyntaxError, IndexError) as exc:
+        raise ValueError(f"{text!r} is not a constant") from exc
+    node = stmt.value
+    sign = 1
+    if type(node) is A.UnaryOp and node.op == "-" and type(node.operand) is A.Literal:
+        sign, node = -1, node.operand
+    if type(node) is not A.Literal:
+        raise ValueError(f"{text!r} is not a constant")
+    value = node.value
+    if sign < 0:
+        value = -value
+    return literal_value(node.kind, value, t)
+
+
+_TYPE_NAMES = {"BOOL": "a Bool", "REAL": "a number", "LREAL": "a number", "STRING": "a string", "WSTRING": "a string"}
+
+
+def from_json(value: Any, t: str, *, length: int = 254) -> Any:
+    """A JSON value (bool, int, float or SCL text) checked and converted for elementary type ``t``.
+
+    Raises:
+        TypeError: the JSON type does not fit ``t`` (a number for a Bool, a string for an Int that is not a constant).
+        ValueError: the value is outside ``t``'s range, or a text that is no constant.
+    """
+    if isinstance(value, str) and t not in ("STRING", "WSTRING", "CHAR", "WCHAR"):
+        try:
+            value = parse_text(value, t)
+        except ValueError as exc:
+            raise TypeError(f"{value!r} is not a constant of type {t}") from exc
+    if t == "BOOL":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        raise TypeError(f"{value!r} is not a Bool")
+    if t in ("REAL", "LREAL"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{value!r} is not a number")
+        v = float(value)
+        if t == "REAL" and math.isfinite(v) and abs(v) > 3.4028234663852886e38:
+            raise ValueError(f"{value!r} is outside the range of Real")
+        return to_real32(v) if t == "REAL" else v
+    if t in ("STRING", "WSTRING", "CHAR", "WCHAR"):
+        if not isinstance(value, str):
+            raise TypeError(f"{value!r} is not a string")
+        limit = 1 if t in ("CHAR", "WCHAR") else length
+        if len(value) > limit or (t in ("CHAR", "STRING") and any(ord(c) > 0xFF for c in value)):
+            raise ValueError(f"{value!r} does not fit into {t}")
+        return value
+    if t in INT_RANGES:
+        if isinstance(value, bool):
+            raise TypeError(f"{value!r} is not a number")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int):
+            raise TypeError(f"{value!r} is not an integer")
+        low, high = INT_RANGES[t]
+        if not low <= value <= high:
+            raise ValueError(f"{value} is outside the range of {t} [{low}..{high}]")
+        return value
+    raise TypeError(f"values of type {t} cannot be written")
