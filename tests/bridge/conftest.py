@@ -7,6 +7,7 @@ instead, so CI cannot pass while silently not testing the bridge.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,12 +26,15 @@ def require_standin() -> None:
 
 
 @pytest.fixture
-def bridge() -> Iterator[Any]:
+def bridge(tmp_path: Path) -> Iterator[Any]:
     """A fresh OpennessBackend over the stand-in, adopted by the calling thread."""
     require_standin()
     from openness_bridge.standin import standin_backend
 
-    backend = standin_backend()
+    # its files under pytest's tmp_path, which pytest prunes (a mkdtemp per test was never removed)
+    state = tmp_path / "bridge-state"
+    state.mkdir()
+    backend = standin_backend(state)
     backend.on_worker_thread_started()
     try:
         yield backend
