@@ -4,7 +4,8 @@ Every command of :mod:`engineering_api.ci` ends with :func:`emit` and :func:`exi
 formats and the exit codes mean the same for ``scl check``, ``simaticml check``, ``plc check`` and
 ``scl build``:
 
-* ``text`` -- one line per finding, ``file:line:column: severity: [block] message [CODE]``, then a summary;
+* ``text`` -- one line per finding, ``file:line:column: severity: [block] message [CODE]``, then a summary (a
+  finding in a SimaticML block on the file line of its network's token, see :mod:`.xml_lines`);
 * ``json`` -- ``{"files": n, "errors": n, "warnings": n, "diagnostics": [wire...]}`` with the wire shape of
   :meth:`simatic_xml.diagnostics.Diagnostic.to_wire` (the same objects the REST answers carry);
 * ``junit`` -- JUnit XML: one ``testsuite`` per command, one ``testcase`` per file, a ``failure`` per file
@@ -26,6 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
+from .xml_lines import file_line
 
 __all__ = ("FORMATS", "emit", "exit_code", "github_line", "text_line", "to_json", "to_junit")
 
@@ -47,14 +49,34 @@ def _shown(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity in ("Error", "Warning")]
 
 
+def _place(d: Diagnostic) -> tuple[int | None, int | None, str]:
+    """The file line and column of a finding, and how the message names its place in a network.
+
+    A finding in a SimaticML block counts its line in the network's text; the file line is the one of the token
+    that starts that text line (:mod:`.xml_lines`), no column, and the network's line and column go with the
+    network into the message. Elsewhere (SCL sources) line and column count in the file.
+    """
+    if not d.network:
+        return d.line, d.column, ""
+    if not (d.file and d.file.lower().endswith(".xml")):
+        return d.line, d.column, f"network {d.network}"
+    inside = f", line {d.line}" + (f", column {d.column}" if d.column else "") if d.line else ""
+    return file_line(d.file, d.network, d.line, d.column), None, f"network {d.network}{inside}"
+
+
 def text_line(d: Diagnostic) -> str:
-    """``file:line:column: severity: [block] network N: message [CODE]`` (parts that are unknown left out)."""
+    """``file:line:column: severity: [block] network N: message [CODE]`` (parts that are unknown left out).
+
+    For a finding in a SimaticML block the line is the file's (see :func:`_place`), without a column, and the
+    network part says the line and column in the network's text: ``network 3, line 2, column 11:``.
+    """
+    line, column, network = _place(d)
     where = f"{d.file}:" if d.file else ""
-    if d.line:
-        where += f"{d.line}:{d.column}:"
+    if line:
+        where += f"{line}:" + (f"{column}:" if column else "")
     head = f"{where} " if where else ""
     block = f"[{d.block}] " if d.block else ""
-    network = f"network {d.network}: " if d.network else ""
+    network = f"{network}: " if network else ""
     message = " ".join(d.message.split())  # one finding, one line
     return f"{head}{d.severity.lower()}: {block}{network}{message} [{d.code}]"
 
@@ -122,19 +144,20 @@ _GITHUB_LEVEL = {"Error": "error", "Warning": "warning", "Info": "notice"}
 
 def github_line(d: Diagnostic) -> str:
     """``::error file=F,line=L,col=C,title=CODE::message`` (``warning`` for warnings)."""
+    line, column, network = _place(d)
     props = []
     if d.file:
         props.append(f"file={_escape_property(d.file)}")
-    if d.line:
-        props.append(f"line={d.line}")
-        if d.column:
-            props.append(f"col={d.column}")
+    if line:
+        props.append(f"line={line}")
+        if column:
+            props.append(f"col={column}")
     props.append(f"title={_escape_property(d.code)}")
     where = []
     if d.block:
         where.append(f"[{d.block}]")
-    if d.network:
-        where.append(f"network {d.network}:")
+    if network:
+        where.append(f"{network}:")
     message = " ".join([*where, d.message])
     return f"::{_GITHUB_LEVEL.get(d.severity, 'notice')} {','.join(props)}::{_escape_data(message)}"
 

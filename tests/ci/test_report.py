@@ -36,7 +36,10 @@ def test_text_lines_and_summary():
     lines = _emit("text").splitlines()
     assert lines[0] == 'src/Motor.scl:26:6: error: [FB_Motor] Tag "Start" not defined. [MISSING_TAG]'
     assert lines[1] == "src/x,y:z.scl:3:1: warning: [FC_X] Odd, but: fine second line 100% [UNCHECKED]"
-    assert lines[2] == 'Main.xml:1:4: error: [OB_Main] network 2: Block "FC_Gone" not defined. [MISSING_BLOCK]'
+    # a SimaticML block's lines count in the network's text: they go into the message, and the file line is
+    # the token's (none here: Main.xml is not on disk)
+    assert lines[2] == ('Main.xml: error: [OB_Main] network 2, line 1, column 4: Block "FC_Gone" not defined. '
+                        '[MISSING_BLOCK]')
     assert lines[3] == "4 file(s) checked: 2 error(s), 1 warning(s) in 2 file(s)"
     assert len(lines) == 4  # Info notes are left out of text
     assert text_line(Diagnostic("whole file", file="a.scl", code="X")) == "a.scl: error: whole file [X]"
@@ -69,7 +72,7 @@ def test_github_workflow_commands_escape_as_documented():
     # data: % CR LF escaped; properties also ':' and ','
     assert lines[1] == ("::warning file=src/x%2Cy%3Az.scl,line=3,col=1,title=UNCHECKED::"
                         "[FC_X] Odd, but: fine%0Asecond line 100%25")
-    assert lines[2].startswith("::error file=Main.xml,line=1,col=4,title=MISSING_BLOCK::[OB_Main] network 2:")
+    assert lines[2].startswith("::error file=Main.xml,title=MISSING_BLOCK::[OB_Main] network 2, line 1, column 4:")
     assert all(GITHUB.match(line) for line in lines[:3])
     assert lines[3].startswith("4 file(s) checked")
     assert github_line(Diagnostic("m", code="X")) == "::error title=X::m"

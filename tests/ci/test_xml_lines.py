@@ -1,0 +1,88 @@
+"""Findings in SimaticML blocks land on the file line of their token in text, junit and github reports.
+
+The checker counts an SCL network's lines in the network's text; an editor or a pull request annotation needs the
+export's own line (:mod:`engineering_api.ci.xml_lines`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from engineering_api.cli import main as cli_main
+from engineering_api.ci.xml_lines import network_lines
+from simatic_xml import parse_bytes, tokens_to_text
+from simatic_xml.generate import generate_xml
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+if not CORPUS.is_dir():
+    CORPUS = Path("/work/shared/corpus/simaticml")
+
+
+def _block(tmp_path: Path) -> Path:
+    """An FB whose second network (SCL) reads a tag no table declares, on its third text line."""
+    spec = {
+        "blockType": "FB", "name": "FB_Lines", "language": "SCL",
+        "interface": {"Static": [{"name": "a", "dataType": "Int"}, {"name": "b", "dataType": "Int"}]},
+        "networks": [
+            {"scl": "#a := 1;"},
+            {"scl": "#a := 2;\n#b := 3;\n#b := #a + \"Nowhere\";\n"},
+        ],
+    }
+    path = tmp_path / "PLC_1" / "Program blocks" / "FB_Lines.xml"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(generate_xml(spec, "V19"))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit"])
+def test_a_finding_in_an_scl_network_points_at_its_token_in_the_file(tmp_path, fmt):
+    path = _block(tmp_path)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = cli_main(["plc", "check", "--format", fmt, str(tmp_path)])
+    assert code == 1
+    report = out.getvalue()
+    found = re.search(r"FB_Lines\.xml[:,](?:line=)?(\d+)\b.*?network 2, line 3, column (\d+)", report)
+    assert found, report
+    line = int(found.group(1))
+    xml = path.read_text(encoding="utf-8-sig").splitlines()
+    # the file line is the <Access> of "Nowhere", whose component follows on the next lines
+    assert '<Access Scope="GlobalVariable"' in xml[line - 1], xml[line - 1]
+    assert any('Name="Nowhere"' in text for text in xml[line:line + 3])
+
+
+def test_a_file_that_is_gone_keeps_the_place_in_the_message(tmp_path):
+    path = _block(tmp_path)
+    path.unlink()
+    from engineering_api.ci.report import text_line
+    from simatic_xml.diagnostics import Diagnostic
+
+    line = text_line(Diagnostic("m", 3, 12, block="FB_Lines", file=str(path), code="X", network=2))
+    assert line == f"{path}: error: [FB_Lines] network 2, line 3, column 12: m [X]"
+
+
+def test_the_line_model_matches_the_network_text_of_every_corpus_export():
+    """Per SCL network of every corpus export: as many text lines as tokens_to_text makes, each as long."""
+    checked = 0
+    for path in sorted(CORPUS.rglob("*.xml")):
+        try:
+            doc = parse_bytes(path.read_bytes())
+        except Exception:  # noqa: BLE001 - not a block export (tag tables read elsewhere); nothing to map
+            continue
+        units = getattr(doc.object, "compile_units", None) or []
+        networks = network_lines(str(path))
+        assert len(networks) == len(units), path
+        for index, unit in enumerate(units):
+            body = unit.network_source.body if unit.network_source is not None else None
+            if body is None or body.tag != "StructuredText":
+                continue
+            text = tokens_to_text(body)
+            _, tokens = networks[index]
+            assert len(tokens) == text.count("\n") + 1, (path, index + 1)
+            checked += 1
+    assert checked >= 19  # the SCL networks of the corpus exports
