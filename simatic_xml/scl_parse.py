@@ -403,7 +403,7 @@ class _Parser(IoAndTypeLabels):
             if upper == "CASE":
                 selector = self.next_significant()
                 self.cases.append(selector is not None and selector.kind == "ident"
-                                  and selector.text.upper() in ("TYPEOF", "TYPEOFELEMENTS"))
+                                  and selector.text.upper() in TYPE_TESTS)
             elif upper == "END_CASE" and self.cases:
                 self.cases.pop()
             self.significant(lx)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .scl.parse_expr import TYPE_TESTS
 from .xmlnode import XmlNode
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 __all__ = ("SPACING", "TYPE_TESTS", "IoAndTypeLabels")
 
 SPACING = frozenset({"ws", "nl", "comment", "block"})
-TYPE_TESTS = frozenset({"TYPEOF", "TYPEOFELEMENTS"})  # instructions whose value is a data type
 _ADDRESS = re.compile(r"%(?P<area>[A-Za-z])(?P<size>[XBWDLxbwdl]?)(?P<byte>[0-9]+)(?:\.(?P<bit>[0-9]+))?"
                       r"(?P<periphery>:[Pp])?\Z")
 # German mnemonics (E/A) name the same areas as I/Q.

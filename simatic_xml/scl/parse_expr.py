@@ -353,7 +353,12 @@ class ExprParser:
             raise self.error(f"expected ',' or ')' in the parameter list, found {self.describe(tok)}", tok)
 
 
-_TYPE_TESTS = frozenset(["TYPEOF", "TYPEOFELEMENTS"])
+TYPE_TESTS = frozenset(["TYPEOF", "TYPEOFELEMENTS", "TYPEOFDB"])
+"""Instructions whose value is a data type, compared with one (``TypeOf(#v) = Real``) or labelling the branches of
+a CASE. ``TypeOfDB`` tells the type of the DB a DB_ANY names: Siemens' LAxisCtrl library, in TIA V17's source
+export, writes ``CASE TypeOfDB(#Slave) OF TO_SYNCHRONOUSAXIS: ...`` and ``IF TypeOfDB(#cam) = TO_Cam THEN``
+(TurboLouis/TestRepo@d5c02c0 ``.../LAnyAxis_MC_SynchronousMotion/LAnyAxis_MC_CamIn.scl:98``,
+``.../LAxisCtrl_Blocks/LAxisCtrl_SyncAxisCamming.scl:2419``)."""
 
 
 def is_type_test(e) -> bool:
@@ -362,7 +367,7 @@ def is_type_test(e) -> bool:
     blog.csdn.net/weixin_42113552/article/details/112456273: IF TypeOf(a) = Byte, IF TypeOf(a) = TypeOf(b),
     CASE TypeOf(a) OF Byte: ...)."""
     return (type(e) is A.Call and type(e.callee) is A.Name and e.callee.scope == "bare"
-            and e.callee.name.upper() in _TYPE_TESTS)
+            and e.callee.name.upper() in TYPE_TESTS)
 
 
 def _as_type(e):

@@ -130,6 +130,23 @@ def test_generation_does_not_report_system_types_missing(case: Path) -> None:
     assert [d.message for d in result.diagnostics if (d.code or "").startswith("MISSING_")] == []
 
 
+_TYPE_TEST_CASES = [CASES / "typeofdb_technology_object_labels.scl", CASES / "gen_case_typeof_labels.scl"]
+
+
+@pytest.mark.parametrize("case", _params(_TYPE_TEST_CASES, "type_names"))
+def test_the_data_types_a_type_test_names_are_no_tags(case: Path, tmp_path: Path) -> None:
+    """``CASE TypeOfDB(#axis) OF TO_SynchronousAxis:``, ``TypeOfDB(#cam) = TO_Cam`` (and TypeOf's ``Real:``) name
+    data types: no MISSING_TAG in plc check, nor in the compile of what scl build writes."""
+    assert [d.message for d in check_files([str(case)]) if d.code == "MISSING_TAG"] == []
+    result = generate_source(read_source(case), file=str(case), version="V19")
+    files = []
+    for block in result.blocks:
+        path = tmp_path / f"{block.name}.xml"
+        path.write_bytes(block.xml)
+        files.append(str(path))
+    assert files and [d.message for d in check_files(files) if d.code == "MISSING_TAG"] == []
+
+
 def _case_files(case: Path) -> list[str]:
     """A case's documents and, for a folder, its SCL sources (``plc check`` reads both as one program)."""
     if not case.is_dir():
