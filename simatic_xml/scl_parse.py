@@ -43,7 +43,9 @@ _LEX = re.compile(
 )
 
 _BLANKS = re.compile(r"[ \t]+")
-_LITERAL_WORDS = frozenset({"TRUE", "FALSE"})
+_LITERAL_WORDS = frozenset({"TRUE", "FALSE", "NULL"})
+"""Words written as a LiteralConstant; NULL, the null reference, as TIA V20 exports it (Fwaldt/EssaisGit_TiaPortalV20
+FB_OPC_AxisManagement.xml:12137: ``<ConstantValue>NULL</ConstantValue>``, no ConstantType)."""
 
 
 @dataclass(slots=True)

@@ -29,7 +29,7 @@ class Expr(Node):
 @dataclass(slots=True)
 class Literal(Expr):
     """A constant. ``kind`` is one of int, real, bool, string, time, date, tod, dt, pointer (an ANY pointer
-    ``P#DB1.DBX0.0 BYTE 4``, its value the normalized spelling).
+    ``P#DB1.DBX0.0 BYTE 4``, its value the normalized spelling), null (the null reference ``NULL``, value None).
 
     ``type_name`` is the explicit prefix (``INT`` in ``INT#5``, ``W`` in ``W#16#FF``,
     ``T``/``TIME``, ``DT``...), upper-case, or None. ``value`` is the Python value

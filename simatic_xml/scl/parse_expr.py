@@ -163,6 +163,11 @@ class ExprParser:
                 raise ClassicSclNotSupportedError(
                     f"absolute block operand '{tok.text}' (use a symbolic name)", tok.line, tok.col
                 )
+            if tok.text.upper() == "NULL" and self.toks[self.i].kind not in (".", "(", "["):
+                # the null reference (S7-1500 references, REF_TO): TIA exports it as a LiteralConstant whose
+                # value is NULL (Siemens' SINUMERIK LBP library call in Fwaldt/EssaisGit_TiaPortalV20@65ddec5
+                # FB_OPC_AxisManagement.xml:12137, V20), never as a tag
+                return A.Literal(tok.line, tok.col, "null", None, tok.text)
             name = A.Name(tok.line, tok.col, tok.text, "bare")
             if self.periphery_suffix():
                 name.periphery = True

@@ -147,6 +147,17 @@ def test_the_data_types_a_type_test_names_are_no_tags(case: Path, tmp_path: Path
     assert files and [d.message for d in check_files(files) if d.code == "MISSING_TAG"] == []
 
 
+def test_null_is_the_null_reference_not_a_tag(tmp_path: Path) -> None:
+    """``VarToken := NULL``: TIA exports NULL as a LiteralConstant; no MISSING_TAG, and scl build writes it so."""
+    case = CASES / "null_reference_literal.scl"
+    assert [d.message for d in check_files([str(case)]) if d.code == "MISSING_TAG"] == []
+    [block] = generate_source(read_source(case), file=str(case), version="V20").blocks
+    assert b'<Access Scope="LiteralConstant"' in block.xml and b">NULL</ConstantValue>" in block.xml
+    path = tmp_path / "Gud_Reader.xml"
+    path.write_bytes(block.xml)
+    assert [d.message for d in check_files([str(path)]) if d.code == "MISSING_TAG"] == []
+
+
 def _case_files(case: Path) -> list[str]:
     """A case's documents and, for a folder, its SCL sources (``plc check`` reads both as one program)."""
     if not case.is_dir():
