@@ -158,6 +158,16 @@ def test_null_is_the_null_reference_not_a_tag(tmp_path: Path) -> None:
     assert [d.message for d in check_files([str(path)]) if d.code == "MISSING_TAG"] == []
 
 
+def test_an_f_io_db_is_read_as_tia_generates_it(tmp_path: Path) -> None:
+    """``"F01008_10A61-8xF-DI".QBAD``: the F-I/O DB of a fail-safe module is the hardware configuration's and in no
+    export; its documented tags are typed, another member is an error as in TIA."""
+    case = CASES / "f_io_db_tags.scl"
+    assert [d.message for d in check_files([str(case)]) if d.code.startswith("MISSING_")] == []
+    wrong = tmp_path / "Wrong.scl"
+    wrong.write_text(read_source(case).replace(".QBAD_I_03", ".NO_SUCH_TAG"), encoding="utf-8")
+    assert [d.code for d in check_files([str(wrong)]) if d.severity == "Error"] == ["UNKNOWN_MEMBER"]
+
+
 def _case_files(case: Path) -> list[str]:
     """A case's documents and, for a folder, its SCL sources (``plc check`` reads both as one program)."""
     if not case.is_dir():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from simatic_xml.scl import ast as A
 
 from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name
+from .f_io import f_io_db
 from .namespaces import ROOT, instance_fb, rooted
 from .program import access_root, literal_int
 from .types import (
@@ -124,6 +125,9 @@ class ExpressionChecks:
         # network of a SimaticML export writes a GlobalVariable access without quotes), so what is missing is a
         # user object, as for "X" (only `#x` not declared in the block is UNDECLARED, a fault of the code).
         # A data type's name (`Real`) is a keyword and names no tag: that stays UNDECLARED.
+        f_io = f_io_db(e.name)
+        if f_io is not None:  # the F-I/O DB TIA makes from the hardware configuration, in no export
+            return f_io
         code = "UNDECLARED" if canonical(e.name) in ELEMENTARY else "MISSING_TAG"
         self.err(e, code, "Error" if self.p.closed else "Warning", name=e.name)
         return None
@@ -142,6 +146,9 @@ class ExpressionChecks:
                     return NamedT(instance_fb(blk, p), True)
                 return blk.as_struct()
             return None
+        f_io = f_io_db(e.name)
+        if f_io is not None:
+            return f_io
         self.err(e, "MISSING_TAG", "Error" if p.closed else "Warning", name=e.name)
         return None
 
