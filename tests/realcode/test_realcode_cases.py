@@ -168,6 +168,21 @@ def test_an_f_io_db_is_read_as_tia_generates_it(tmp_path: Path) -> None:
     assert [d.code for d in check_files([str(wrong)]) if d.severity == "Error"] == ["UNKNOWN_MEMBER"]
 
 
+@pytest.mark.parametrize("name", ["technology_object_not_exported.scl", "lad_technology_object_not_exported.xml"])
+def test_an_axis_the_export_does_not_hold_is_a_warning_not_a_missing_tag(name: str) -> None:
+    """An undefined name at MC_POWER's Axis (a TO_Axis input) in SCL and in LAD: the technology object is the
+    project's, in no V16/V17 export; plc check warns once and fails nothing."""
+    found = [(d.severity, d.code) for d in check_files([str(CASES / name)]) if d.severity in ("Error", "Warning")]
+    assert found == [("Warning", "MISSING_TECHNOLOGY_OBJECT")]
+
+
+def test_an_undefined_name_elsewhere_stays_a_missing_tag(tmp_path: Path) -> None:
+    case = tmp_path / "Not_An_Axis.scl"
+    case.write_text(read_source(CASES / "technology_object_not_exported.scl").replace(
+        "#enable);", "#enable);\n\t#enable := \"Start_Button\";"), encoding="utf-8")
+    assert [d.code for d in check_files([str(case)]) if d.severity == "Error"] == ["MISSING_TAG"]
+
+
 def _case_files(case: Path) -> list[str]:
     """A case's documents and, for a folder, its SCL sources (``plc check`` reads both as one program)."""
     if not case.is_dir():

@@ -17,7 +17,7 @@ from .builtins import (
     instruction_on,
 )
 from .namespaces import instance_fb, rooted
-from .program import access_root
+from .program import access_root, undefined_global
 from .types import (
     BIT_LIT,
     INT_LIT,
@@ -32,9 +32,10 @@ from .types import (
     inout_fits,
     is_integer,
     is_numeric,
+    is_technology_object,
 )
 
-__all__ = ["CallChecks"]
+__all__ = ["CallChecks", "catalog_parameter_types"]
 
 _POINTER_PARAMETERS = frozenset(["VARIANT", "ANY", "POINTER", "TIMER", "COUNTER", "BLOCK_FB", "BLOCK_FC", "BLOCK_DB",
                                  "BLOCK_SDB", "DB_ANY"])
@@ -131,11 +132,14 @@ class CallChecks:
                 return instance_fb(blk, self.p)
         return ""
 
-    def args_only(self, e: A.Call):
+    def args_only(self, e: A.Call, instance_type: str | None = None):
+        """The arguments of a call whose interface the checker does not check: each operand on its own, except a
+        technology object handed to a TO parameter of a catalog instruction (MC_POWER's Axis)."""
+        formal = catalog_parameter_types(instance_type) if instance_type else {}
         for a in e.args:
             if a.op == "=>":
                 self.lvalue(a.value)
-            else:
+            elif a.name is None or not self.missing_technology_object(a.value, formal.get(a.name.lower())):
                 self.expr(a.value)
 
     def instance_call(self, e: A.Call, t, name: str):
@@ -151,7 +155,7 @@ class CallChecks:
             sys_fb = SYSTEM_FBS.get(t.name.upper())
             if sys_fb is not None:
                 return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID")
-            return self.args_only(e)
+            return self.args_only(e, t.name)
         if isinstance(t, str) and t not in ("VARIANT", "ANY", "DB_ANY"):
             self.err(e.callee, "NOT_CALLABLE", name=name, type=display(t))
         return self.args_only(e)
@@ -222,6 +226,8 @@ class CallChecks:
                          section="input" if sec == "Input" else "in/out parameter", op=":=")
                 self.lvalue(a.value)
                 continue
+            if self.missing_technology_object(a.value, p.type):
+                continue
             if sec == "InOut":
                 if type(access_root(a.value)) is not A.Name:
                     self.err(a.value, "INOUT_OPERAND", param=p.name, callee=callee)
@@ -239,6 +245,20 @@ class CallChecks:
             if v.name.lower() not in given and _must_be_supplied(v, fc):
                 self.err(e, "PARAMETER_NOT_SUPPLIED", param=v.name, callee=callee)
         return ret
+
+    def missing_technology_object(self, actual, formal) -> bool:
+        """An axis (or another technology object) handed to a TO parameter by a name the export does not define:
+        a warning, not MISSING_TAG. TIA keeps technology objects in the PLC's "Technology objects" folder, and
+        Version Control Interface repositories of TIA V16/V17 hold motion programs without it, their tag tables
+        holding the axis' generated tags (zhjq163/gitlearn@867b3f3 ``Motion.xml``: "PositioningAxis_1" at MC_POWER's
+        Axis, tag ``PositioningAxis_1_Actor_Interface_AddressIn(8)``; jinqqjin/2022_Demo, malkos12/plcUkosnica,
+        andresvosa/my_Siemens), while V18/V20 ones export it (ChrisSiem/TestChris ``Technology objects/Moteur1.xml``).
+        """
+        name = undefined_global(self.p, actual, self.vars)
+        if name is None or not is_technology_object(formal):
+            return False
+        self.err(actual, "MISSING_TECHNOLOGY_OBJECT", "Warning", name=name)
+        return True
 
     def fits_parameter(self, e, vt, p) -> bool:
         """An input's actual converts implicitly into the formal's type; an untyped integer constant lies in its range."""
@@ -318,6 +338,17 @@ class CallChecks:
             if a.name is None or a.name.upper() == "IN":
                 self.fits_parameter(a.value, t, Var("IN", src))
         return dst
+
+
+def catalog_parameter_types(name: str) -> dict:
+    """Lower parameter name -> type of a catalog instruction's Input and InOut parameters (MC_POWER: Axis is a
+    TO_Axis), for the calls whose interface is not checked otherwise."""
+    from simatic_xml.generate.datatypes import catalog_type
+
+    entry = catalog_type(name)
+    members = getattr(entry, "members", None) or ()
+    return {m.name.lower(): NamedT(m.data_type, False) for m in members
+            if getattr(m, "section", None) in ("Input", "InOut") and m.data_type.upper().startswith("TO_")}
 
 
 def _text(e) -> str:

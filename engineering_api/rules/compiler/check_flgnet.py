@@ -25,7 +25,8 @@ from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import SclSyntaxError
 from simatic_xml.scl.parser import parse_expression
 
-from .program import type_from_text
+from .check_calls import catalog_parameter_types
+from .program import type_from_text, undefined_global
 from .types import (
     BIT_LIT,
     ELEMENTARY,
@@ -35,6 +36,7 @@ from .types import (
     canonical,
     common_type,
     display,
+    is_technology_object,
 )
 
 __all__ = ["FlgNetChecks"]
@@ -99,7 +101,10 @@ class FlgNetChecks:
             elif getattr(item, "attrs", None) and "UId" in item.attrs:
                 other.add(item.attrs["UId"])
         types = {}
+        technology_objects = self.technology_object_operands(net.wires or (), accesses, parts)
         for uid, acc in accesses.items():
+            if uid in technology_objects:
+                continue
             typed = self.access_type(acc)
             if typed is not None:
                 types[uid] = typed
@@ -141,6 +146,39 @@ class FlgNetChecks:
                 self.call_pins(part, operands)
             else:
                 self.box_pins(part, operands)
+
+    def technology_object_operands(self, wires, accesses: dict, parts: dict) -> set:
+        """UIds of operands wired only to technology object pins (MC_Power's Axis; a called block's TO_* input)
+        whose global name the export does not define: each gets the MISSING_TECHNOLOGY_OBJECT warning (see
+        :meth:`~engineering_api.rules.compiler.check_calls.CallChecks.missing_technology_object`) instead of
+        MISSING_TAG, and is not typed further."""
+        from simatic_xml.flgnet import Call as FCall
+        from simatic_xml.flgnet import IdentCon, NameCon
+
+        pins: dict = {}  # operand UId -> [is a TO pin, ...]
+        for wire in wires:
+            conns = getattr(wire, "connections", None) or []
+            operand = next((c.uid for c in conns if isinstance(c, IdentCon)), None)
+            if operand is None:
+                continue
+            for c in conns:
+                part = parts.get(c.uid) if isinstance(c, NameCon) else None
+                if part is None:
+                    continue
+                if isinstance(part, FCall):
+                    formal = next((type_from_text(p.type) for p in part.parameters if p.name == c.name), None)
+                else:
+                    formal = catalog_parameter_types(part.name).get(c.name.lower())
+                pins.setdefault(operand, []).append(is_technology_object(formal))
+        found = set()
+        for uid, to_pins in pins.items():
+            acc = accesses.get(uid)
+            node = _access_expr(acc) if acc is not None and acc.constant is None else None
+            name = undefined_global(self.p, node) if node is not None and all(to_pins) else None
+            if name is not None:
+                self.err(node, "MISSING_TECHNOLOGY_OBJECT", "Warning", name=name)
+                found.add(uid)
+        return found
 
     def access_type(self, acc):
         """(expression, type) of an operand, or None when it has no type the checker can use."""

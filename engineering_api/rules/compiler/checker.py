@@ -73,6 +73,8 @@ MESSAGES = {
     "UNDECLARED": 'Tag "{name}" not defined.',
     "NOT_LOCAL": 'The operand "#{name}" is not a local tag; "{name}" is a global tag or block (write "{name}" without "#").',
     "MISSING_TAG": 'Tag "{name}" not defined.',
+    "MISSING_TECHNOLOGY_OBJECT": ('Technology object "{name}" is not in the export; it is taken to be one of the PLC\'s '
+                                  'technology objects (export its "Technology objects" folder to have it checked).'),
     "UNKNOWN_MEMBER": 'Tag "{name}" not defined: "{type}" has no element "{member}".',
     "MISSING_TYPE": 'Data type "{name}" not defined.',
     "UNKNOWN_TYPE": 'Data type "{name}" is unknown.',

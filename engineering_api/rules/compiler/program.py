@@ -134,6 +134,16 @@ class Program:
         return self.tags.get(key) or self.constants.get(key) or self.blocks.get(key)
 
 
+def undefined_global(program: Program, node, local_names=()) -> str | None:
+    """The name of a plain global operand (``"Axis_1"``, or a bare ``Axis_1`` that is no local) that ``program``
+    does not define; None for anything else."""
+    if type(node) is not A.Name or node.scope == "local" or node.periphery:
+        return None
+    if node.scope == "bare" and node.name.lower() in local_names:
+        return None
+    return node.name if program.global_name(node.name) is None else None
+
+
 # ------------------------------------------------------------------ types from SCL declarations
 def type_from_node(node, issues: list):
     t = type(node)
