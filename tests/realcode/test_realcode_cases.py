@@ -97,16 +97,21 @@ def test_scl_case_generates(case: Path) -> None:
     assert result.blocks
 
 
-@pytest.mark.parametrize("case", _params(SCL_CASES, "compile_generated"))
-def test_scl_case_generated_documents_compile(case: Path, tmp_path: Path) -> None:
+def _generated_files(case: Path, into: Path) -> list[str]:
+    """The documents ``scl build`` writes for a case (V19), as files in ``into``."""
     result = generate_source(read_source(case), file=str(case), version="V19")
     files = []
     for block in result.blocks:
-        path = tmp_path / f"{block.name}.xml"
+        path = into / f"{block.name}.xml"
         path.write_bytes(block.xml)
         files.append(str(path))
     assert files, _errors(result.diagnostics)
-    assert _not_missing(check_files(files)) == []
+    return files
+
+
+@pytest.mark.parametrize("case", _params(SCL_CASES, "compile_generated"))
+def test_scl_case_generated_documents_compile(case: Path, tmp_path: Path) -> None:
+    assert _not_missing(check_files(_generated_files(case, tmp_path))) == []
 
 
 @pytest.mark.parametrize("case", _params(SCL_CASES, "import_generated"))
@@ -138,13 +143,8 @@ def test_the_data_types_a_type_test_names_are_no_tags(case: Path, tmp_path: Path
     """``CASE TypeOfDB(#axis) OF TO_SynchronousAxis:``, ``TypeOfDB(#cam) = TO_Cam`` (and TypeOf's ``Real:``) name
     data types: no MISSING_TAG in plc check, nor in the compile of what scl build writes."""
     assert [d.message for d in check_files([str(case)]) if d.code == "MISSING_TAG"] == []
-    result = generate_source(read_source(case), file=str(case), version="V19")
-    files = []
-    for block in result.blocks:
-        path = tmp_path / f"{block.name}.xml"
-        path.write_bytes(block.xml)
-        files.append(str(path))
-    assert files and [d.message for d in check_files(files) if d.code == "MISSING_TAG"] == []
+    files = _generated_files(case, tmp_path)
+    assert [d.message for d in check_files(files) if d.code == "MISSING_TAG"] == []
 
 
 def test_null_is_the_null_reference_not_a_tag(tmp_path: Path) -> None:
