@@ -50,7 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--context", nargs="+", action="extend", default=[], metavar="PATH",
                         help="SimaticML exports or SCL sources whose UDTs, FBs, blocks and tag tables the sources "
                              "may use; not built")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    # the same report options as scl check, simaticml check and plc check
+    parser.add_argument("--format", "-f", choices=FORMATS, default="text",
+                        help="text (default), json, junit (JUnit XML) or github (GitHub Actions annotations)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
 
 
 def safe_file_name(name: str, taken: set[str]) -> str:
@@ -123,7 +126,15 @@ def run(args: Any, out: IO[str] | None = None) -> int:
                     code="DUPLICATE_BLOCK"))
             written[name.casefold()] = source
             (target / safe_file_name(name, taken)).write_bytes(block.xml)
-    return _emit(diagnostics, sources, args.format, out)
+    output = getattr(args, "output", None)
+    if not output:
+        return _emit(diagnostics, sources, args.format, out)
+    try:
+        with open(output, "w", encoding="utf-8") as report_file:
+            return _emit(diagnostics, sources, args.format, report_file)
+    except OSError as exc:
+        print(f"engineering-api scl build: --output {output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def main(argv: list[str] | None = None) -> int:

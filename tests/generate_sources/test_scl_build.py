@@ -133,3 +133,14 @@ def test_context_tag_table_resolves_a_global_constant_bound(tmp_path: Path):
     assert code == 0 and "MISSING_CONSTANT" not in text
     member = parse_bytes((tmp_path / "b" / "typeRows.xml").read_bytes()).object.interface.sections.sections[0].members[0]
     assert member.datatype == 'Array[0.."LSQL_NUMBER_OF_ROWS_MAX"] of Int'
+
+
+def test_the_report_options_are_those_of_the_other_ci_commands(sources: Path, tmp_path: Path):
+    """``-f``/``--format`` and ``-o``/``--output`` as in scl check and plc check; an unwritable report is a usage
+    error (exit 2) that names the file."""
+    report = tmp_path / "report.json"
+    code, text = _run(str(sources), "--out", str(tmp_path / "out"), "-f", "json", "-o", str(report))
+    assert code == 0 and text == ""
+    assert json.loads(report.read_text(encoding="utf-8"))["errors"] == 0
+    code, _ = _run(str(sources), "--out", str(tmp_path / "out"), "-o", str(tmp_path / "no" / "r.json"))
+    assert code == 2
