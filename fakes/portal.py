@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -108,6 +109,7 @@ def take_lock(folder: Path, pid: int) -> None:
         try:
             fd = os.open(lock_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
+            _await_lock_body(folder)
             holder = foreign_holder(folder)
             if holder is not None:
                 raise LockedError(
@@ -120,6 +122,22 @@ def take_lock(folder: Path, pid: int) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(body)
         return
+
+
+LOCK_WRITE_GRACE = 2.0
+"""Seconds a lock file may stay empty: its writer creates it, then writes who holds it."""
+
+
+def _await_lock_body(folder: Path) -> None:
+    """Wait until a lock file that exists says who holds it, or is gone, or stayed empty past the grace.
+
+    Between the exclusive create and the write of its body a lock file is empty; read then, it looked stale and
+    was replaced, so two agents racing to open one project could both open it (a farm fault test caught it).
+    A lock that stays empty past :data:`LOCK_WRITE_GRACE` is one whose writer died in between: stale.
+    """
+    deadline = time.monotonic() + LOCK_WRITE_GRACE
+    while _read_lock(folder) is None and (folder / LOCK_NAME).exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def release_lock(folder: Path, pid: int) -> None:

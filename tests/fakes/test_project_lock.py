@@ -50,3 +50,28 @@ def test_a_dead_process_lock_is_stale_and_replaced(tmp_path):
     assert held["pid"] == 7404 and held["process"] == os.getpid()
     release_lock(tmp_path, 7404)
     assert not (tmp_path / LOCK_NAME).exists()
+
+
+def test_a_lock_file_being_written_is_waited_for_not_replaced(tmp_path, monkeypatch):
+    """Two agents racing: one has created the lock file (exclusively) and not yet written who holds it. The other
+    must wait for the body and lose, not take the empty file for a stale one and open the project as well."""
+    (tmp_path / LOCK_NAME).write_text("")
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import json, os, sys, time; time.sleep(0.2); "
+        f"open({str(tmp_path / LOCK_NAME)!r}, 'w').write(json.dumps({{'pid': 7400, 'host': 'tia-host-2', "
+        "'process': 4242, 'openedAt': '2026-01-01T00:00:00Z'}))")])
+    try:
+        with pytest.raises(LockedError) as caught:
+            take_lock(tmp_path, 7401)
+    finally:
+        writer.wait()
+    assert caught.value.details["holderHost"] == "tia-host-2"
+
+
+def test_a_lock_file_left_empty_by_a_dead_writer_is_stale_after_the_grace(tmp_path, monkeypatch):
+    import fakes.portal as portal
+
+    monkeypatch.setattr(portal, "LOCK_WRITE_GRACE", 0.05)
+    (tmp_path / LOCK_NAME).write_text("")
+    take_lock(tmp_path, 7402)
+    assert json.loads((tmp_path / LOCK_NAME).read_text())["pid"] == 7402
