@@ -5,6 +5,8 @@ A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it reli
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from simatic_xml.scl import ast as A
 
 from .builtins import (
@@ -340,9 +342,10 @@ class CallChecks:
         return dst
 
 
+@lru_cache(maxsize=512)
 def catalog_parameter_types(name: str) -> dict:
     """Lower parameter name -> type of a catalog instruction's Input and InOut parameters (MC_POWER: Axis is a
-    TO_Axis), for the calls whose interface is not checked otherwise."""
+    TO_Axis), for the calls whose interface is not checked otherwise. Shared between callers: not to be changed."""
     from simatic_xml.generate.datatypes import catalog_type
 
     entry = catalog_type(name)

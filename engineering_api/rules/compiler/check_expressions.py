@@ -119,15 +119,12 @@ class ExpressionChecks:
         if key in ("eno", "ok", "en"):
             return "BOOL"
         g = self.p.global_name(e.name)
-        if g is not None:
+        if g is not None or f_io_db(e.name) is not None:  # an F-I/O DB is typed where quoted globals are
             return self.global_type(e)
         # Neither local nor global: TIA reads a bare word that is no local as a global tag or constant (an SCL
         # network of a SimaticML export writes a GlobalVariable access without quotes), so what is missing is a
         # user object, as for "X" (only `#x` not declared in the block is UNDECLARED, a fault of the code).
         # A data type's name (`Real`) is a keyword and names no tag: that stays UNDECLARED.
-        f_io = f_io_db(e.name)
-        if f_io is not None:  # the F-I/O DB TIA makes from the hardware configuration, in no export
-            return f_io
         code = "UNDECLARED" if canonical(e.name) in ELEMENTARY else "MISSING_TAG"
         self.err(e, code, "Error" if self.p.closed else "Warning", name=e.name)
         return None
@@ -147,7 +144,7 @@ class ExpressionChecks:
                 return blk.as_struct()
             return None
         f_io = f_io_db(e.name)
-        if f_io is not None:
+        if f_io is not None:  # the F-I/O DB TIA makes from the hardware configuration, in no export
             return f_io
         self.err(e, "MISSING_TAG", "Error" if p.closed else "Warning", name=e.name)
         return None

@@ -155,11 +155,19 @@ class FlgNetChecks:
         from simatic_xml.flgnet import Call as FCall
         from simatic_xml.flgnet import IdentCon, NameCon
 
-        pins: dict = {}  # operand UId -> [is a TO pin, ...]
+        candidates = {}  # operand UId -> (expression, name): plain globals the program does not define
+        for uid, acc in accesses.items():
+            node = _access_expr(acc) if acc.constant is None and acc.symbol else None
+            name = undefined_global(self.p, node) if node is not None else None
+            if name is not None:
+                candidates[uid] = (node, name)
+        if not candidates:  # the common case: every operand is defined, no pin needs a look
+            return set()
+        pins: dict = {}  # candidate UId -> [is a TO pin, ...]
         for wire in wires:
             conns = getattr(wire, "connections", None) or []
             operand = next((c.uid for c in conns if isinstance(c, IdentCon)), None)
-            if operand is None:
+            if operand not in candidates:
                 continue
             for c in conns:
                 part = parts.get(c.uid) if isinstance(c, NameCon) else None
@@ -172,10 +180,8 @@ class FlgNetChecks:
                 pins.setdefault(operand, []).append(is_technology_object(formal))
         found = set()
         for uid, to_pins in pins.items():
-            acc = accesses.get(uid)
-            node = _access_expr(acc) if acc is not None and acc.constant is None else None
-            name = undefined_global(self.p, node) if node is not None and all(to_pins) else None
-            if name is not None:
+            if all(to_pins):
+                node, name = candidates[uid]
                 self.err(node, "MISSING_TECHNOLOGY_OBJECT", "Warning", name=name)
                 found.add(uid)
         return found
