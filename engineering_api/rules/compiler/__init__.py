@@ -1,4 +1,5 @@
-"""The fake's SCL compiler: TIA's semantic checks on a program view.
+"""The SCL and LAD/FBD compiler: TIA's semantic checks on a program view (the fake's compile, the bridge's watch
+tables and ``plc check`` use it).
 
 * :func:`check_source` -- one SCL source offline (locals, types of the same file, duplicates,
   EXIT/CONTINUE, calls of blocks in the same file, conversions); unknown globals are warnings.

@@ -1,4 +1,4 @@
-"""Compile a PLC's software (a :class:`Software`: the fake's ``Software``, or the bridge's exports) as TIA does.
+"""Compile a PLC's software (a :class:`Software`: the fake's ``PlcSoftware``, or the bridge's exports) as TIA does.
 
 The software is read into a program view (interfaces, SCL networks as statement ASTs, LAD/FBD
 networks as typed FlgNets, UDTs, tags, user constants), every object is checked in dependency order
