@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["CompileRun", "CompiledSoftware", "Software", "add_tag_table", "block_def_from_document", "compile_software",
            "program_from_software"]
 
+
 class Software(Protocol):
     """What the compiler reads of one PLC's software: its objects by name, each with its SimaticML ``xml``."""
 
