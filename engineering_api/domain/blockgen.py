@@ -16,12 +16,11 @@ from engineering_api.backend.models import ProgramDocument, ProgramImportReport
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.source_generation import spec_failure
 from simatic_xml import Document, SimaticMLError, parse_bytes
-from simatic_xml.diagnostics import wire_list
-from simatic_xml.generate import SpecError, SpecVersionError, generate_xml, list_templates, parse_spec, template_spec
+from simatic_xml.generate import generate_xml, list_templates, parse_spec, template_spec
 from simatic_xml.generate import import_order as dependency_order
 from simatic_xml.generate.order import order_documents
-from simatic_xml.scl.limits import BlockTooLargeError
 
 __all__ = (
     "OPERATIONS", "GeneratedBlock", "document_object", "generate_document", "import_documents", "import_preview",
@@ -105,22 +104,6 @@ class BulkImportResult(CamelStruct):
 
     order: list[str]
     reports: list[ProgramImportReport]
-
-
-def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
-    """A generator error as a domain error naming the field."""
-    if isinstance(exc, BlockTooLargeError):
-        return e.ValidationError(str(exc), code=exc.code, details=exc.details)
-    if isinstance(exc, SpecVersionError):
-        return e.ValidationError(str(exc), code="VERSION_CANNOT_EXPRESS", details={"field": exc.field, "reason": exc.reason})
-    if isinstance(exc, SpecError):
-        details: dict[str, Any] = {"field": exc.field, "reason": exc.reason}
-        if exc.diagnostics:
-            details["diagnostics"] = wire_list(exc.diagnostics)
-        errors = sum(1 for d in exc.diagnostics if d.severity == "Error")
-        more = f" (and {errors - 1} more error(s), see details.diagnostics)" if errors > 1 else ""
-        return e.ValidationError(f"{exc}{more}", code="INVALID_SPEC", details=details)
-    return e.ValidationError(str(exc), code="INVALID_SPEC")
 
 
 def target_for(ctx: OperationContext, requested: str | None) -> str:

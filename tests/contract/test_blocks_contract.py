@@ -21,6 +21,12 @@ FC = {"blockType": "FC", "name": "FC_A", "language": "SCL", "number": 3,
 DB = {"blockType": "GlobalDB", "name": "DB_A", "interface": {"Static": [{"name": "X", "dataType": "Int"}]}}
 UDT = {"blockType": "UDT", "name": "UDT_A", "interface": {"None": [{"name": "X", "dataType": "Int"}]}}
 
+SOURCE = (
+    'TYPE "UDT_G"\nSTRUCT\n  v : Int;\nEND_STRUCT;\nEND_TYPE\n'
+    'FUNCTION "FC_G" : Int\nVAR_INPUT\n  u : "UDT_G";\nEND_VAR\nBEGIN\n  #FC_G := #u.v + "FC_A"();\nEND_FUNCTION\n'
+)
+"""A UDT used by an FC, source order opposite to import order's needs no more; the FC calls a block the PLC has."""
+
 BRIDGE_PENDING: dict[str, str] = {}
 """Every test runs on the bridge too (reading a source's text is asserted as NO_OPENNESS_EQUIVALENT there)."""
 
@@ -49,6 +55,8 @@ CALLS: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("delete_external_source", lambda b, d: b.delete_external_source(d, "a.scl")),
     ("create_external_source_folder", lambda b, d: b.create_external_source_folder(d, "F")),
     ("delete_external_source_folder", lambda b, d: b.delete_external_source_folder(d, "F")),
+    ("generate_blocks_from_source",
+     lambda b, d: b.generate_blocks_from_source(d, "g.scl", SOURCE, version="V19", overwrite=False)),
 ]
 
 
@@ -154,3 +162,43 @@ def test_external_sources_survive_save_and_reopen(plc: EngineeringBackend) -> No
     assert plc.block_folders("PLC_1") == ["Empty", "Empty/Inner"]
     assert {s.name: s.folder for s in plc.list_external_sources("PLC_1")} == {"a.scl": "Lib"}
     _assert_text(plc, "a.scl", "FUNCTION x\n")
+
+
+def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
+    progress: list[int] = []
+    done = plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False,
+                                           progress=lambda percent, _message="": progress.append(percent))
+    assert done.blocks == ["UDT_G", "FC_G"]
+    assert done.order == ["UDT_G", "FC_G"]
+    assert [r.status for r in done.reports] == ["Imported", "Imported"]
+    assert done.diagnostics == []
+    assert progress == [50]
+    assert "UDT_G" in {o.name for o in plc.list_program_objects("PLC_1")}
+    plc.create_block_folder("PLC_1", "Gen")
+    plc.generate_blocks_from_source("PLC_1", "k.scl", 'FUNCTION "FC_K" : Void\nBEGIN\n  RETURN;\nEND_FUNCTION\n',
+                                    version="V19", overwrite=False, folder="Gen")
+    assert {b.name: b.folder for b in plc.list_blocks("PLC_1")}["FC_K"] == "Gen"
+
+
+def test_generate_blocks_from_source_refuses_and_changes_nothing(plc: EngineeringBackend) -> None:
+    plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
+    before = sorted(o.name for o in plc.list_program_objects("PLC_1"))
+    with pytest.raises(e.AlreadyExistsError) as exists:
+        plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
+    assert exists.value.code == "OBJECT_EXISTS"
+    assert exists.value.details["names"] == ["UDT_G", "FC_G"]
+    broken = 'FUNCTION "FC_H" : Void\nBEGIN\n  #x := ;\nEND_FUNCTION\n'
+    with pytest.raises(e.ValidationError) as invalid:
+        plc.generate_blocks_from_source("PLC_1", "h.scl", broken, version="V19", overwrite=False)
+    assert invalid.value.details["diagnostics"][0]["file"] == "h.scl"
+    assert invalid.value.details["diagnostics"][0]["line"] == 3
+    assert sorted(o.name for o in plc.list_program_objects("PLC_1")) == before
+    replaced = plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=True)
+    assert replaced.blocks == ["UDT_G", "FC_G"]
+
+
+def test_generate_blocks_from_source_reports_what_the_plc_lacks(plc: EngineeringBackend) -> None:
+    source = 'FUNCTION "FC_M" : Void\nVAR_INPUT\n  u : "UDT_MISSING";\nEND_VAR\nBEGIN\n  RETURN;\nEND_FUNCTION\n'
+    done = plc.generate_blocks_from_source("PLC_1", "m.scl", source, version="V19", overwrite=False)
+    assert done.blocks == ["FC_M"]
+    assert [(d["code"], d["block"], d["file"]) for d in done.diagnostics] == [("MISSING_TYPE", "FC_M", "m.scl")]

@@ -3,16 +3,21 @@
 Writing a block goes through :meth:`EngineeringBackend.import_program_documents` (SimaticML in, as
 TIA's import); reading its SimaticML through ``export_program_object``. This area adds what the
 program-documents half does not have: block listings with folders, delete/rename, block folders and
-the "External source files" group.
+the "External source files" group, and TIA's "generate blocks from source" as one call.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.models import ProgramImportReport  # noqa: TC001 - a field type msgspec resolves
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("BlockInfo", "BlocksPort", "ExternalSourceInfo", "FolderRemoval")
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ("BlockInfo", "BlocksPort", "ExternalSourceInfo", "FolderRemoval", "SourceGeneration")
 
 
 class BlockInfo(CamelStruct):
@@ -46,6 +51,19 @@ class FolderRemoval(CamelStruct):
 
     folder: str
     removed: list[str] = []  # noqa: RUF012 - msgspec copies defaults
+
+
+class SourceGeneration(CamelStruct):
+    """The blocks an external source generated, imported in dependency order."""
+
+    blocks: list[str]
+    """In the order of the source."""
+    order: list[str]
+    """In the order they were imported."""
+    reports: list[ProgramImportReport]
+    diagnostics: list[dict[str, Any]] = []  # noqa: RUF012 - msgspec copies defaults
+    """Warnings of the generation (``MISSING_TYPE``, ``MISSING_BLOCK`` …), wire shape of
+    ``simatic_xml.diagnostics.Diagnostic``."""
 
 
 class BlocksPort(ABC):
@@ -157,3 +175,27 @@ class BlocksPort(ABC):
         Raises:
             NotFoundError: no such folder.
         """
+
+    def generate_blocks_from_source(
+        self, device: str, source_name: str, text: str, *, version: str, overwrite: bool, folder: str = "",
+        progress: Callable[[int, str], None] | None = None,
+    ) -> SourceGeneration:
+        """Generate the blocks of an SCL source (TIA's "generate blocks from source") and import them into the PLC.
+
+        The blocks are written for ``version`` with what the PLC already holds as context (its FBs, UDTs and
+        tags), imported in dependency order all or nothing into ``folder``, and the ones that refer to objects
+        the PLC lacks stay inconsistent until they compile. The default is this service's generator over the
+        adapter's own methods (:mod:`engineering_api.rules.source_generation`), so it is one port call: a farm
+        runs it on the agent holding the project. An adapter over TIA could map it to
+        ``PlcExternalSource.GenerateBlocksFromSource`` instead.
+
+        Raises:
+            ValidationError: the source has errors (``details.diagnostics`` lists every finding; the code is
+                ``SCL_SYNTAX_ERROR``, ``INVALID_SPEC`` or the finding's own), or ``version`` cannot express it
+                (``VERSION_CANNOT_EXPRESS``); and what ``import_program_documents`` raises.
+            AlreadyExistsError: ``OBJECT_EXISTS``: a generated block's name exists and ``overwrite`` is false.
+        """
+        from engineering_api.rules.source_generation import generate_blocks  # rules build on the port's models
+
+        return generate_blocks(self, device, source_name, text, version=version, overwrite=overwrite,  # type: ignore[arg-type]
+                               folder=folder, progress=progress)

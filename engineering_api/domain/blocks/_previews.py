@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.blockgen import import_preview
+from engineering_api.domain.blockgen import import_preview, target_for
 from engineering_api.domain.blocks._members import deletable_member
-from engineering_api.domain.blocks._sources import _generated, _refuse_existing
 from engineering_api.domain.blocks._support import (
     _DB_KINDS,
     _block_xml,
@@ -25,6 +24,7 @@ from engineering_api.domain.blocks._support import (
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, object_detail, plan, plural
 from engineering_api.lib.paths import safe_file_stem
+from engineering_api.rules.source_generation import generated, refuse_existing
 
 if TYPE_CHECKING:
     from engineering_api.domain.blocks._schemas import (
@@ -196,10 +196,10 @@ def preview_source_file(ctx: OperationContext, d: SourceFileInput) -> Preview:
 
 def _generate_preview(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                       extra: list[PlannedChange] | None = None) -> Preview:
-    result, _ = _generated(ctx, device, source_name, text)
+    result, _ = generated(ctx.backend, device, source_name, text, version=target_for(ctx, None))
     documents = [(f"{b.name}.xml", b.xml) for b in result.blocks]
     if not overwrite:
-        _refuse_existing(ctx, device, source_name, [b.name for b in result.blocks])
+        refuse_existing(ctx.backend, device, source_name, [b.name for b in result.blocks])
     return import_preview(ctx, device, documents, overwrite=overwrite, extra=extra)
 
 

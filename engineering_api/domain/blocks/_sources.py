@@ -1,7 +1,7 @@
 """Handlers for cross-references and external sources (SCL text -> blocks).
 
-Generation follows TIA's "generate blocks from source" (:mod:`simatic_xml.generate.from_source`): a
-source with errors gives a 422 whose ``details.diagnostics`` lists every finding (wire shape of
+Generation follows TIA's "generate blocks from source" (the port's ``generate_blocks_from_source``, by default
+:mod:`engineering_api.rules.source_generation`): a source with errors gives a 422 whose ``details.diagnostics`` lists every finding (wire shape of
 :class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the source text); a generated source
 answers its warnings (``MISSING_*`` references to objects the PLC does not hold yet) as ``diagnostics``.
 """
@@ -9,13 +9,11 @@ answers its warnings (``MISSING_*`` references to objects the PLC does not hold 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from engineering_api.backend import errors as e
 from engineering_api.backend.areas.blocks import ExternalSourceInfo
-from engineering_api.domain.blockgen import import_documents, spec_failure, target_for
+from engineering_api.domain.blockgen import target_for
 from engineering_api.domain.blocks._schemas import (
     BlockRef,
     CrossReferences,
@@ -26,14 +24,10 @@ from engineering_api.domain.blocks._schemas import (
 )
 from engineering_api.domain.blocks._support import _DB_KINDS, _doc
 from engineering_api.jobs.operations import OperationContext
-from simatic_xml import SimaticMLError
-from simatic_xml.diagnostics import Diagnostic, wire_list
-from simatic_xml.generate.from_source import SourceContext, generate_source
 from simatic_xml.model import Document
 
 # ----- cross-references --------------------------------------------------------------------------
 _QUOTED = re.compile(r'"([^"]+)"')
-_GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
 
 
 def _references(doc: Document) -> list[tuple[str, str]]:
@@ -146,112 +140,13 @@ def _from_file(ctx: OperationContext, data: SourceFileInput) -> ExternalSourceIn
                                            overwrite=data.overwrite)
 
 
-def _device_context(ctx: OperationContext, device: str, text: str) -> SourceContext:
-    """What the PLC already holds: FBs (with their interface when an instance DB of the source needs it),
-    UDTs, other blocks and tags, so references into the project are not reported as missing."""
-    context = SourceContext()
-    wanted = set(_QUOTED.findall(text)) | set(re.findall(r"[^\W\d]\w*", text))  # quoted or not
-    for obj in ctx.backend.list_program_objects(device):
-        if obj.kind == "FB":
-            context.fbs[obj.name] = _object_spec(ctx, device, obj.name) if obj.name in wanted else None
-        elif obj.kind in ("UDT", "PlcStruct", "PlcType"):
-            context.udts[obj.name] = _object_spec(ctx, device, obj.name) if obj.name in wanted else None
-        else:
-            context.names.add(obj.name)
-    if _GLOBAL_BOUND.search(text):  # tags and constants matter only for a global constant as array bound
-        try:
-            for tag in ctx.backend.list_all_tags(device):
-                context.names.add(tag.name)
-            for table in ctx.backend.list_tag_tables(device):
-                for constant in ctx.backend.list_constants(device, table.name, "user"):
-                    context.names.add(constant.name)
-        except e.EngineeringError:
-            pass
-    return context
-
-
-def _object_spec(ctx: OperationContext, device: str, name: str) -> Any:
-    """An FB or UDT of the PLC as a spec read with the source rules (an instance DB takes the FB's members,
-    start values go into UDT members), or None when it cannot be read."""
-    from simatic_xml.generate.from_source import add_export  # one reader of exports for the CLI and REST
-
-    try:
-        probe = SourceContext()
-        add_export(probe, ctx.backend.export_program_object(device, name))
-        return probe.fbs.get(name) or probe.udts.get(name)
-    except (e.EngineeringError, SimaticMLError):
-        return None
-
-
-def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringError:
-    """422 with every diagnostic as structured data (``details.diagnostics``), the first error in the message."""
-    errors = [d for d in diagnostics if d.severity == "Error"]
-    first = errors[0]
-    more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
-    where = f"line {first.line}, column {first.column}: " if first.line else ""
-    block = f"{first.block}: " if first.block else ""
-    # The answer's code keeps the ones clients know: SCL_SYNTAX_ERROR, INVALID_SPEC (declarations and
-    # operands), or the finding's own (BLOCK_TOO_LARGE …).
-    if first.code in ("SYNTAX_ERROR", "CLASSIC_SCL", "NO_BLOCK"):
-        code = "SCL_SYNTAX_ERROR"
-    elif first.code in ("INVALID_DECLARATION", "UNDECLARED"):
-        code = "INVALID_SPEC"
-    else:
-        code = first.code
-    return e.ValidationError(
-        f"{source_name}: {where}{block}{first.message}{more}", code=code,
-        details={"source": source_name, "line": first.line, "column": first.column, "reason": first.message,
-                 "diagnostics": wire_list(diagnostics)},
-    )
-
-
 def _generate_text(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                    folder: str) -> GenerateResult:
-    result, diagnostics = _generated(ctx, device, source_name, text)
-    documents = [(f"{b.name}.xml", b.xml, folder) for b in result.blocks]
-    names = [b.name for b in result.blocks]
-    if not overwrite:
-        _refuse_existing(ctx, device, source_name, names)
-    ctx.progress(50, f"importing {len(documents)} blocks")
-    imported = import_documents(ctx, device, documents, overwrite=overwrite, models=[b.document for b in result.blocks])
-    # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
-    missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
-    if missing:
-        ctx.backend.mark_needs_compile(device, missing)
-    return GenerateResult(source_name=source_name, blocks=names,
-                          order=[o.removesuffix(".xml") for o in imported.order], reports=imported.reports,
-                          diagnostics=wire_list(diagnostics))
-
-
-def _generated(ctx: OperationContext, device: str, source_name: str, text: str) -> tuple[Any, list[Diagnostic]]:
-    """The blocks a source generates, with its diagnostics (the call and its preview).
-
-    Raises:
-        ValidationError: the source has errors, or the target version cannot express it.
-    """
-    version = target_for(ctx, None)
-    try:
-        result = generate_source(text, file=source_name, version=version, context=_device_context(ctx, device, text))
-    except SimaticMLError as exc:  # the target version cannot express the source (GRAPH, V16 …)
-        failure = spec_failure(exc)
-        failure.message = f"{source_name}: {failure.message}"
-        failure.details["source"] = source_name
-        raise failure from None
-    diagnostics = [replace(d, file=source_name) for d in result.diagnostics]
-    if not result.ok:
-        raise _failure(source_name, diagnostics)
-    return result, diagnostics
-
-
-def _refuse_existing(ctx: OperationContext, device: str, source_name: str, names: list[str]) -> None:
-    """Without overwrite, a generated block whose name the PLC already holds refuses the whole source."""
-    existing = {o.name.lower() for o in ctx.backend.list_program_objects(device)}
-    clash = [n for n in names if n.lower() in existing]
-    if clash:
-        raise e.AlreadyExistsError(
-            f"{source_name}: {', '.join(clash)} already exist(s) in '{device}'; generate with overwrite to replace.",
-            code="OBJECT_EXISTS", details={"source": source_name, "names": clash},
-        )
+    # One port call: in a farm the agent holding the project generates and imports (rules/source_generation.py).
+    done = ctx.backend.generate_blocks_from_source(device, source_name, text, version=target_for(ctx, None),
+                                                   overwrite=overwrite, folder=folder, progress=ctx.progress)
+    return GenerateResult(source_name=source_name, blocks=done.blocks, order=done.order, reports=done.reports,
+                          diagnostics=done.diagnostics)
 
 
 def _generate_source(ctx: OperationContext, data: GenerateInput) -> GenerateResult:

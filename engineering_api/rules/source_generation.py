@@ -1,0 +1,174 @@
+"""TIA's "generate blocks from source", written against the port, so every adapter does it the same way.
+
+:func:`generated` reads what the PLC already holds (FBs, UDTs, other blocks, and tags where a global constant bounds
+an array) and generates the source's blocks with :mod:`simatic_xml.generate.from_source`; :func:`generate_blocks`
+then imports them in dependency order, all or nothing, and keeps the blocks that refer to objects the PLC lacks
+inconsistent until they compile, as TIA does. It is the default of the port's ``generate_blocks_from_source``, so in
+a farm the whole generation runs on the agent holding the project (one call, the source text sent instead of its
+50 generated documents), and the API node only relays it.
+
+A source with errors raises one ``ValidationError`` whose ``details.diagnostics`` lists every finding (the wire
+shape of :class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the source text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import ProgramDocument
+from simatic_xml import SimaticMLError
+from simatic_xml.diagnostics import wire_list
+from simatic_xml.generate import SpecError, SpecVersionError
+from simatic_xml.generate.from_source import SourceContext, SourceResult, add_export, generate_source
+from simatic_xml.generate.order import order_documents
+from simatic_xml.scl.limits import BlockTooLargeError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from engineering_api.backend.areas.blocks import SourceGeneration
+    from engineering_api.backend.port import EngineeringBackend
+    from simatic_xml.diagnostics import Diagnostic
+
+__all__ = ("device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
+
+_QUOTED = re.compile(r'"([^"]+)"')
+_GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
+_NAME = re.compile(r"[^\W\d]\w*")
+
+
+def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
+    """A generator error as a domain error naming the field."""
+    if isinstance(exc, BlockTooLargeError):
+        return e.ValidationError(str(exc), code=exc.code, details=exc.details)
+    if isinstance(exc, SpecVersionError):
+        return e.ValidationError(str(exc), code="VERSION_CANNOT_EXPRESS", details={"field": exc.field, "reason": exc.reason})
+    if isinstance(exc, SpecError):
+        details: dict[str, Any] = {"field": exc.field, "reason": exc.reason}
+        if exc.diagnostics:
+            details["diagnostics"] = wire_list(exc.diagnostics)
+        errors = sum(1 for d in exc.diagnostics if d.severity == "Error")
+        more = f" (and {errors - 1} more error(s), see details.diagnostics)" if errors > 1 else ""
+        return e.ValidationError(f"{exc}{more}", code="INVALID_SPEC", details=details)
+    return e.ValidationError(str(exc), code="INVALID_SPEC")
+
+
+def device_context(backend: EngineeringBackend, device: str, text: str) -> SourceContext:
+    """What the PLC already holds: FBs (with their interface when an instance DB of the source needs it),
+    UDTs, other blocks and tags, so references into the project are not reported as missing."""
+    context = SourceContext()
+    wanted = set(_QUOTED.findall(text)) | set(_NAME.findall(text))  # quoted or not
+    for obj in backend.list_program_objects(device):
+        if obj.kind == "FB":
+            context.fbs[obj.name] = _object_spec(backend, device, obj.name) if obj.name in wanted else None
+        elif obj.kind in ("UDT", "PlcStruct", "PlcType"):
+            context.udts[obj.name] = _object_spec(backend, device, obj.name) if obj.name in wanted else None
+        else:
+            context.names.add(obj.name)
+    if _GLOBAL_BOUND.search(text):  # tags and constants matter only for a global constant as array bound
+        try:
+            for tag in backend.list_all_tags(device):
+                context.names.add(tag.name)
+            for table in backend.list_tag_tables(device):
+                for constant in backend.list_constants(device, table.name, "user"):
+                    context.names.add(constant.name)
+        except e.EngineeringError:
+            pass
+    return context
+
+
+def _object_spec(backend: EngineeringBackend, device: str, name: str) -> Any:
+    """An FB or UDT of the PLC as a spec read with the source rules (an instance DB takes the FB's members,
+    start values go into UDT members), or None when it cannot be read."""
+    try:
+        probe = SourceContext()
+        add_export(probe, backend.export_program_object(device, name))
+        return probe.fbs.get(name) or probe.udts.get(name)
+    except (e.EngineeringError, SimaticMLError):
+        return None
+
+
+def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringError:
+    """422 with every diagnostic as structured data (``details.diagnostics``), the first error in the message."""
+    errors = [d for d in diagnostics if d.severity == "Error"]
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+    where = f"line {first.line}, column {first.column}: " if first.line else ""
+    block = f"{first.block}: " if first.block else ""
+    # The answer's code keeps the ones clients know: SCL_SYNTAX_ERROR, INVALID_SPEC (declarations and
+    # operands), or the finding's own (BLOCK_TOO_LARGE …).
+    if first.code in ("SYNTAX_ERROR", "CLASSIC_SCL", "NO_BLOCK"):
+        code = "SCL_SYNTAX_ERROR"
+    elif first.code in ("INVALID_DECLARATION", "UNDECLARED"):
+        code = "INVALID_SPEC"
+    else:
+        code = first.code
+    return e.ValidationError(
+        f"{source_name}: {where}{block}{first.message}{more}", code=code,
+        details={"source": source_name, "line": first.line, "column": first.column, "reason": first.message,
+                 "diagnostics": wire_list(diagnostics)},
+    )
+
+
+def generated(backend: EngineeringBackend, device: str, source_name: str, text: str, *, version: str
+              ) -> tuple[SourceResult, list[Diagnostic]]:
+    """The blocks a source generates for ``device``, with its diagnostics (the call and its preview).
+
+    Raises:
+        ValidationError: the source has errors, or the target version cannot express it.
+    """
+    try:
+        result = generate_source(text, file=source_name, version=version, context=device_context(backend, device, text))
+    except SimaticMLError as exc:  # the target version cannot express the source (GRAPH, V16 …)
+        failure = spec_failure(exc)
+        failure.message = f"{source_name}: {failure.message}"
+        failure.details["source"] = source_name
+        raise failure from None
+    diagnostics = [replace(d, file=source_name) for d in result.diagnostics]
+    if not result.ok:
+        raise _failure(source_name, diagnostics)
+    return result, diagnostics
+
+
+def refuse_existing(backend: EngineeringBackend, device: str, source_name: str, names: list[str]) -> None:
+    """Without overwrite, a generated block whose name the PLC already holds refuses the whole source.
+
+    Raises:
+        AlreadyExistsError: ``OBJECT_EXISTS``, with the names in ``details.names``.
+    """
+    existing = {o.name.lower() for o in backend.list_program_objects(device)}
+    clash = [n for n in names if n.lower() in existing]
+    if clash:
+        raise e.AlreadyExistsError(
+            f"{source_name}: {', '.join(clash)} already exist(s) in '{device}'; generate with overwrite to replace.",
+            code="OBJECT_EXISTS", details={"source": source_name, "names": clash},
+        )
+
+
+def generate_blocks(backend: EngineeringBackend, device: str, source_name: str, text: str, *, version: str,
+                    overwrite: bool, folder: str, progress: Callable[[int, str], None] | None) -> SourceGeneration:
+    """Generate the source's blocks and import them into ``device``; see the port's ``generate_blocks_from_source``."""
+    from engineering_api.backend.areas.blocks import SourceGeneration  # the port's module imports this one lazily
+
+    result, diagnostics = generated(backend, device, source_name, text, version=version)
+    names = [b.name for b in result.blocks]
+    if not overwrite:
+        refuse_existing(backend, device, source_name, names)
+    if progress is not None:
+        progress(50, f"importing {len(names)} blocks")
+    try:
+        order = order_documents([(f"{b.name}.xml", b.document) for b in result.blocks])
+    except SimaticMLError as exc:
+        raise spec_failure(exc) from None
+    xml = {f"{b.name}.xml": b.xml for b in result.blocks}
+    reports = backend.import_program_documents(
+        device, [ProgramDocument(source=s, data=xml[s], folder=folder) for s in order], overwrite=overwrite)
+    # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
+    missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
+    if missing:
+        backend.mark_needs_compile(device, missing)
+    return SourceGeneration(blocks=names, order=[o.removesuffix(".xml") for o in order], reports=reports,
+                            diagnostics=wire_list(diagnostics))
