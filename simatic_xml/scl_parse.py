@@ -79,6 +79,8 @@ def _lex(text: str) -> list[_Lex]:
                 continue
         m = _LEX.match(text, pos)
         if m is None:
+            if text.startswith(_REFERENCE_OPS, pos):
+                raise _reference_error(text, pos)
             raise _error(text, pos, f"unexpected character {text[pos]!r}")
         kind = m.lastgroup or ""
         if kind == "block":
@@ -149,6 +151,22 @@ def blank_block_comments(text: str, *, regions: bool = False) -> str:
         result = re.sub(r"(?im)^(\s*(?:END_)?REGION\b)([^\n]*)", lambda m: m.group(1) + " " * len(m.group(2)),
                         result)
     return result
+
+
+_REFERENCE_OPS = ("^", "?=")
+
+
+def _reference_error(text: str, pos: int) -> SclSyntaxError:
+    """``#r^`` (dereferencing a REF_TO) and ``#r ?= #v`` (assignment attempt) are valid S7-1500 SCL that the
+    checks read, but no TIA export holding either was found, so how TIA writes them in an SCL network's
+    StructuredText is not known: the block is refused by name (``GENERATION_NOT_SUPPORTED``), never written in a
+    guessed form TIA might refuse on import."""
+    what = "dereferencing a reference ('^')" if text[pos] == "^" else "an assignment attempt ('?=')"
+    error = _error(text, pos, f"{what} is valid SCL, but this generator does not know how TIA writes it in "
+                              "SimaticML, so it cannot build this block; generate the block from the source in TIA "
+                              "(external source) instead")
+    error.code = "GENERATION_NOT_SUPPORTED"  # type: ignore[attr-defined]
+    return error
 
 
 def _error(text: str, pos: int, message: str) -> SclSyntaxError:

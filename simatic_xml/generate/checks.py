@@ -95,7 +95,8 @@ def check_networks(spec: BlockSpec) -> None:
                 parse_statements(net.body)
                 text_to_tokens(net.body, version="v4", context=scl_context(spec, net, "v4"))
             except SclError as exc:
-                found(path, str(exc), exc.message, "SYNTAX_ERROR", i + 1, exc.line or None, exc.col or None)
+                found(path, str(exc), exc.message, getattr(exc, "code", None) or "SYNTAX_ERROR", i + 1, exc.line or None,
+                      exc.col or None)
             continue
         try:
             if net.kind in ("lad", "fbd"):

@@ -107,7 +107,10 @@ def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None, location
     elif m and field_path.startswith("source"):
         line, column = int(m.group(1)), int(m.group(2) or 1)
         reason = reason[m.end():]
-    code = getattr(exc, "code", None) if not isinstance(exc, SpecError) else None
+    if isinstance(exc, SpecError):  # the finding's own code where the check gave one (GENERATION_NOT_SUPPORTED)
+        code = exc.diagnostics[0].code if exc.diagnostics and exc.diagnostics[0].code != "SYNTAX_ERROR" else None
+    else:
+        code = getattr(exc, "code", None)
     if code is None and (isinstance(exc, SclError) or "networks[" in field_path and m):
         code = "SYNTAX_ERROR"
     where = f"{field_path}: " if field_path and not field_path.startswith(("source", "networks[")) else ""

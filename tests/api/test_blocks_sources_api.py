@@ -136,6 +136,15 @@ def test_generate_refuses_what_specs_cannot_hold(env):
                     "code": "UNDECLARED", "message": "#nope is not declared in the block interface."}
 
 
+def test_generate_names_what_it_cannot_write(env):
+    client, h, _ = env
+    text = 'FUNCTION "FC_R" : Void\nVAR_TEMP\n  x : Int;\n  r : REF_TO Int;\nEND_VAR\nBEGIN\n  #r := REF(#x);\n  #r^ := 1;\nEND_FUNCTION\n'
+    error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "R"},
+                                     headers=h), 422, "GENERATION_NOT_SUPPORTED")
+    assert (error["details"]["line"], error["details"]["column"]) == (8, 5) and "in TIA" in error["message"]
+    assert "FC_R" not in {b["name"] for b in data(client.get(B, headers=h))}
+
+
 def test_generate_reports_every_error_and_warnings(env):
     client, h, _ = env
     text = ('FUNCTION "FC_A" : Void\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN\n\t#a := 1;\n\t#b := 2;\nEND_FUNCTION\n\n'

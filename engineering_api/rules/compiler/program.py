@@ -258,6 +258,7 @@ def from_source(source: A.SourceFile, closed: bool = False) -> Program:
 _ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _TEXT_BOUND = re.compile(r"^\s*([+-]?\d+)\s*\.\.\s*([+-]?\d+)\s*$")
 _STRLEN = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
+_REF_TO = re.compile(r"^REF_TO\s+(.+)$", re.IGNORECASE | re.DOTALL)
 
 
 def access_root(node):
@@ -314,6 +315,13 @@ def type_from_text(text: str, members=None, issues: list | None = None, sections
         # Version= on an array member is its element's (Array[0..31] of ResolvedSymbol, Version 1.0: V20)
         return ArrayT(type_from_text(m.group(2), members, issues, version=version), dims,
                       _text_bounds(bounds, dims))
+    m = _REF_TO.match(s)
+    if m:
+        # A reference (S7-1500): untyped, as its SCL declaration (type_from_node); the type it refers to must
+        # still exist. No TIA export holding one was found, so the spelling is taken in any case (`scl build`
+        # writes ``Ref_To Int``).
+        type_from_text(m.group(1), None, issues)
+        return None
     upper = s.upper()
     if upper == "STRUCT":
         out = {}
