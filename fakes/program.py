@@ -203,6 +203,12 @@ class PlcSoftware:
                 # Replacing a block does not compile it: TIA keeps it inconsistent until a compile succeeds.
                 obj = replace(obj, needs_compile=True, calls=obj.calls or previous.calls)
         table[obj.name] = obj
+        # An object imported into a folder that did not exist brings it (TIA's import targets a group, which the
+        # import creates level by level): the folder is listed and can be deleted like one made on its own.
+        parts = obj.folder.split("/") if obj.folder else []
+        known = self.folders.setdefault(obj.category, set())
+        for i in range(1, len(parts) + 1):
+            known.add("/".join(parts[:i]))
 
     def next_number(self, number_class: str, *, replacing: str | None = None) -> int:
         """The lowest free number of a block type (OB numbers for program cycle start at 123, as TIA); the block

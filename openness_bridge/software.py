@@ -11,6 +11,7 @@ because TIA does not overwrite a file.
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import msgspec
@@ -32,6 +33,14 @@ from engineering_api.backend.models import (
 )
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
+
+
+@dataclass(frozen=True)
+class _PendingGroup:
+    """A target folder an import creates (level by level, inside its transaction) before importing into it."""
+
+    root: Any
+    path: str
 
 __all__ = ("SoftwareOperations",)
 
@@ -305,9 +314,10 @@ class SoftwareOperations:
                 "cannot import documents of a newer version.", code="NEWER_VERSION",
             )
         root = getattr(software, {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup"))
-        group = groups.find_group(root, target_folder(document.folder))
-        if group is None:
-            raise ValidationError(f"{document.source}: the folder '{document.folder}' does not exist.", code="FOLDER_NOT_FOUND")
+        folder = target_folder(document.folder)  # INVALID_FOLDER before anything changes
+        # A missing folder is created with the import, in its transaction, as the fake does and as import_type
+        # does: a bulk import of an exported tree brings its folders.
+        group = groups.find_group(root, folder) or _PendingGroup(root, folder)
         instance_of = getattr(obj, "instance_of_name", None)
         if kind == "InstanceDB" and instance_of and instance_of.casefold() not in batch:
             try:
@@ -374,6 +384,8 @@ class SoftwareOperations:
                     code="IMPORT_FAILED", details={"files": msgspec.to_builtins(reports)},
                 )
             for index, kind, name, group in self.import_order([p for p in prepared if p is not None]):
+                if isinstance(group, _PendingGroup):
+                    _, group = groups.ensure_group(group.root, group.path)
                 if kind == "TagTable":
                     self._free_table_name(software, name, group)
                 composition = getattr(group, self._COMPOSITION.get(kind, "Blocks"))

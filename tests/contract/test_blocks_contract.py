@@ -164,6 +164,21 @@ def test_external_sources_survive_save_and_reopen(plc: EngineeringBackend) -> No
     _assert_text(plc, "a.scl", "FUNCTION x\n")
 
 
+
+def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
+    """A document's folder that does not exist yet is created with the import (a bulk import of an exported
+    tree); a batch that fails creates none."""
+    data = generate_xml({**FC, "name": "FC_Deep", "number": 21})
+    broken = ProgramDocument(source="broken.xml", data=b"<Document/>", folder="Never")
+    with pytest.raises(e.ValidationError):
+        plc.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="Never/Here"), broken],
+                                     overwrite=False)
+    assert plc.block_folders("PLC_1") == []
+    plc.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="New/Sub")],
+                                 overwrite=False)
+    assert plc.block_folders("PLC_1") == ["New", "New/Sub"]
+    assert {b.name: b.folder for b in plc.list_blocks("PLC_1")}["FC_Deep"] == "New/Sub"
+
 def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
     progress: list[int] = []
     done = plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False,
