@@ -161,6 +161,15 @@ def test_content_unknown_block(env):
     assert_error(env.get("/api/devices/NOPE/blocks/X/content"), 404)
 
 
+def test_export_xml_of_what_is_not_a_block(env):
+    _program(env)
+    assert data(env.get(f"{B}/DB_Motor/export-xml")).count("<SW.Blocks.InstanceDB") == 1
+    assert_error(env.get(f"{B}/UDT_Motor/export-xml"), 404, "BLOCK_NOT_FOUND")  # a UDT of that name
+    assert_error(env.get(f"{B}/Default tag table/export-xml"), 404, "BLOCK_NOT_FOUND")
+    assert_error(env.get(f"{B}/Nope/export-xml"), 404, "BLOCK_NOT_FOUND")
+    assert_error(env.get("/api/devices/NOPE/blocks/X/export-xml"), 404, "DEVICE_NOT_FOUND")
+
+
 def test_create_minimal_tia_body(env):
     result = data(env.post(B, {"BlockType": "FB", "Name": "FB_New", "Language": "SCL"}))
     assert result["block"]["name"] == "FB_New" and result["block"]["blockType"] == "FB"

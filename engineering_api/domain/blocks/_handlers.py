@@ -160,8 +160,16 @@ def _import(ctx: OperationContext, data: ImportInput) -> BlockWriteResult:
 
 
 def _export_xml(ctx: OperationContext, data: BlockRef) -> str:
-    ctx.backend.get_block(data.device_name, data.block_name)
-    return ctx.backend.export_program_object(data.device_name, data.block_name).decode("utf-8-sig")
+    # One port call where the export is a block's (a farm sends each call to an agent); get_block only when it
+    # is not, for the block routes' own error (BLOCK_NOT_FOUND for a UDT or tag table of that name, or none).
+    try:
+        xml = ctx.backend.export_program_object(data.device_name, data.block_name)
+    except e.NotFoundError:
+        ctx.backend.get_block(data.device_name, data.block_name)
+        raise
+    if b"<SW.Blocks." not in xml:
+        ctx.backend.get_block(data.device_name, data.block_name)
+    return xml.decode("utf-8-sig")
 
 
 def _source(ctx: OperationContext, data: BlockRef) -> SourceText:
