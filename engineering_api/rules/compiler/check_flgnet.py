@@ -100,6 +100,8 @@ class FlgNetChecks:
                 parts[item.uid] = item
             elif getattr(item, "attrs", None) and "UId" in item.attrs:
                 other.add(item.attrs["UId"])
+        for part in parts.values():
+            self.instance_db(part)
         types = {}
         technology_objects = self.technology_object_operands(net.wires or (), accesses, parts)
         for uid, acc in accesses.items():
@@ -146,6 +148,20 @@ class FlgNetChecks:
                 self.call_pins(part, operands)
             else:
                 self.box_pins(part, operands)
+
+    def instance_db(self, part) -> None:
+        """The single-instance DB of a box or call (``<Instance Scope="GlobalVariable">``) must exist, as the DB
+        of an SCL call ``"IEC_Timer_0_DB"(...)`` must (MISSING_BLOCK, a warning in an open program): TIA compiles
+        no call whose instance is gone. A multi-instance (``LocalVariable``) is a member, checked as one."""
+        from simatic_xml.flgnet import PartInstance
+
+        instance = getattr(part, "instance", None) or next(
+            (i for i in getattr(part, "items", ()) if isinstance(i, PartInstance)), None)
+        if instance is None or instance.scope != "GlobalVariable" or not instance.components:
+            return
+        name = instance.components[0].name
+        if self.p.global_name(name) is None:
+            self.err(None, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=name)
 
     def technology_object_operands(self, wires, accesses: dict, parts: dict) -> set:
         """UIds of operands wired only to technology object pins (MC_Power's Axis; a called block's TO_* input)
