@@ -6,7 +6,7 @@ program (``closed=True``): what a PLC holding only these blocks reports when com
 
 LAD/FBD (``*.xml``, a SimaticML block), second line ``<!-- expect: Network N Severity code: message -->``
 (SimaticML has no comments: the line is taken out before the block is read): the block is checked as a
-PLC's only block.
+PLC's only block, beside an empty FC/FB of each name its ``CallInfo`` calls.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.rules.compiler import check_block, check_source
-from engineering_api.rules.compiler.program import Program
+from engineering_api.rules.compiler.program import BlockDef, Program
 from engineering_api.rules.compiler.project import _block_def
 from fakes.program import read_object
 from simatic_xml.scl import read_source
@@ -25,6 +25,7 @@ from simatic_xml.scl import read_source
 SEEDED = sorted((Path(__file__).parent / "seeded").glob("*.scl"))
 SEEDED_XML = sorted((Path(__file__).parent / "seeded").glob("*.xml"))
 _EXPECT = re.compile(r"^// expect: (?:(\d+):(\d+) (Error|Warning) ([\w-]+): (.*)|no diagnostics)$")
+_CALLED = re.compile(r'<CallInfo Name="([^"]+)" BlockType="(FC|FB)"')
 _EXPECT_XML = re.compile(r"^<!-- expect: (?:Network (\d+) (Error|Warning) ([\w-]+): (.*)|no diagnostics) -->$")
 
 
@@ -60,6 +61,19 @@ def test_seeded_lad_block_gives_exactly_the_expected_error(path: Path) -> None:
     block = _block_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version="V19"))
     program = Program(closed=True)
     program.add(block)
+    for name, kind in _CALLED.findall(path.read_text(encoding="utf-8-sig")):
+        program.add(BlockDef(name, kind))  # a called FC/FB is context (its pins come from CallInfo), not the rule
     found = [(d.network, d.severity, d.code, d.message) for d in check_block(program, block) if d.severity != "Info"]
     expected = [] if m.group(1) is None else [(int(m.group(1)), m.group(2), m.group(3), m.group(4))]
     assert found == expected
+
+
+def test_a_lad_call_of_a_block_that_is_not_there() -> None:
+    """The seeded call, without the FC it calls: MISSING_BLOCK (an Error in a closed program, as an SCL call's)."""
+    lines = (Path(__file__).parent / "seeded" / "lad_call_pin.xml").read_bytes().split(b"\n")
+    block = _block_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version="V19"))
+    for closed, severity in ((True, "Error"), (False, "Warning")):
+        program = Program(closed=closed)
+        program.add(block)
+        found = [(d.severity, d.code, d.message) for d in check_block(program, block) if d.code == "MISSING_BLOCK"]
+        assert found == [(severity, "MISSING_BLOCK", 'Block "FC_Scale" not defined.')]

@@ -155,6 +155,10 @@ class FlgNetChecks:
         no call whose instance is gone. A multi-instance (``LocalVariable``) is a member, checked as one."""
         from simatic_xml.flgnet import PartInstance
 
+        from simatic_xml.flgnet import Call as FCall
+
+        if isinstance(part, FCall) and self.p.global_name(part.name) is None:
+            self.err(None, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=part.name)
         instance = getattr(part, "instance", None) or next(
             (i for i in getattr(part, "items", ()) if isinstance(i, PartInstance)), None)
         if instance is None or instance.scope != "GlobalVariable" or not instance.components:
