@@ -54,6 +54,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", "-f", choices=FORMATS, default="text",
                         help="text (default), json, junit (JUnit XML) or github (GitHub Actions annotations)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    usage_error = parser.error
+
+    def error(message: str) -> Any:
+        # --context takes every path after it, so `--context ctx.xml src.scl` leaves no SOURCES: say how to split.
+        if "SOURCES" in message:
+            message += ("; --context takes every path after it: give the SOURCES before --context, or end the "
+                        "context paths with --")
+        return usage_error(message)
+
+    parser.error = error  # type: ignore[method-assign]
 
 
 def safe_file_name(name: str, taken: set[str]) -> str:

@@ -144,3 +144,11 @@ def test_the_report_options_are_those_of_the_other_ci_commands(sources: Path, tm
     assert json.loads(report.read_text(encoding="utf-8"))["errors"] == 0
     code, _ = _run(str(sources), "--out", str(tmp_path / "out"), "-o", str(tmp_path / "no" / "r.json"))
     assert code == 2
+
+
+def test_context_paths_that_swallow_the_sources_are_explained(sources: Path, tmp_path: Path, capsys):
+    code, _ = _run("--out", str(tmp_path / "out"), "--context", str(UDT_EXPORT), str(sources))
+    assert code == 2
+    assert "give the SOURCES before --context, or end the context paths with --" in capsys.readouterr().err
+    code, text = _run("--out", str(tmp_path / "out"), "--context", str(UDT_EXPORT), "--", str(sources))
+    assert code == 0, text
