@@ -197,5 +197,6 @@ class BlocksPort(ABC):
         """
         from engineering_api.rules.source_generation import generate_blocks  # rules build on the port's models
 
-        return generate_blocks(self, device, source_name, text, version=version, overwrite=overwrite,  # type: ignore[arg-type]
+        adapter: Any = self  # the whole port: this area is one of EngineeringBackend's bases
+        return generate_blocks(adapter, device, source_name, text, version=version, overwrite=overwrite,
                                folder=folder, progress=progress)

@@ -1,9 +1,10 @@
 """Handlers for cross-references and external sources (SCL text -> blocks).
 
 Generation follows TIA's "generate blocks from source" (the port's ``generate_blocks_from_source``, by default
-:mod:`engineering_api.rules.source_generation`): a source with errors gives a 422 whose ``details.diagnostics`` lists every finding (wire shape of
-:class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the source text); a generated source
-answers its warnings (``MISSING_*`` references to objects the PLC does not hold yet) as ``diagnostics``.
+:mod:`engineering_api.rules.source_generation`): a source with errors gives a 422 whose ``details.diagnostics``
+lists every finding (wire shape of :class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the source
+text); a generated source answers its warnings (``MISSING_*`` references to objects the PLC does not hold yet)
+as ``diagnostics``.
 """
 
 from __future__ import annotations
