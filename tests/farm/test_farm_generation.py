@@ -34,6 +34,9 @@ def test_the_agent_generates_and_imports_in_one_call(client, farm_key, workspace
     assert [(d["code"], d["block"], d["file"]) for d in result["diagnostics"]] == [("MISSING_TYPE", "UsesType", "Calc.scl")]
     # The project's version, the generation with its import, the source kept: not a call per block read or written.
     assert _home(client, caller)["callsDone"] - before == 3
+    before = _home(client, caller)["callsDone"]
+    assert "<SW.Blocks.FC" in data(client.get("/api/devices/PLC_1/blocks/Calc1/export-xml", headers=caller))
+    assert _home(client, caller)["callsDone"] - before == 1  # a block's export is one call, not a lookup and an export
     blocks = {b["name"]: b for b in data(client.get("/api/devices/PLC_1/blocks", headers=caller))}
     assert {"Calc0", "Calc1", "Calc2", "UsesType"} <= set(blocks)
     assert blocks["UsesType"]["consistent"] is False  # kept inconsistent until it compiles, on the agent too
