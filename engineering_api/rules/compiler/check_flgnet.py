@@ -157,7 +157,7 @@ class FlgNetChecks:
 
         from simatic_xml.flgnet import Call as FCall
 
-        if isinstance(part, FCall) and self.p.global_name(part.name) is None:
+        if isinstance(part, FCall) and part.name and self.p.global_name(part.name) is None:
             self.err(None, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=part.name)
         instance = getattr(part, "instance", None) or next(
             (i for i in getattr(part, "items", ()) if isinstance(i, PartInstance)), None)
