@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from engineering_api.backend.areas.blocks import SourceGeneration
+    from engineering_api.backend.models import ProgramObjectInfo
     from engineering_api.backend.port import EngineeringBackend
     from simatic_xml.diagnostics import Diagnostic
 
@@ -56,12 +57,14 @@ def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
     return e.ValidationError(str(exc), code="INVALID_SPEC")
 
 
-def device_context(backend: EngineeringBackend, device: str, text: str) -> SourceContext:
-    """What the PLC already holds: FBs (with their interface when an instance DB of the source needs it),
-    UDTs, other blocks and tags, so references into the project are not reported as missing."""
+def device_context(backend: EngineeringBackend, device: str, text: str, objects: list[ProgramObjectInfo]
+                   ) -> SourceContext:
+    """What the PLC already holds (``objects``, its program listing): FBs (with their interface when an instance
+    DB of the source needs it), UDTs, other blocks and tags, so references into the project are not reported as
+    missing."""
     context = SourceContext()
     wanted = set(_QUOTED.findall(text)) | set(_NAME.findall(text))  # quoted or not
-    for obj in backend.list_program_objects(device):
+    for obj in objects:
         if obj.kind == "FB":
             context.fbs[obj.name] = _object_spec(backend, device, obj.name) if obj.name in wanted else None
         elif obj.kind in ("UDT", "PlcStruct", "PlcType"):
@@ -113,15 +116,17 @@ def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringEr
     )
 
 
-def generated(backend: EngineeringBackend, device: str, source_name: str, text: str, *, version: str
-              ) -> tuple[SourceResult, list[Diagnostic]]:
-    """The blocks a source generates for ``device``, with its diagnostics (the call and its preview).
+def generated(backend: EngineeringBackend, device: str, source_name: str, text: str, *, version: str,
+              objects: list[ProgramObjectInfo]) -> tuple[SourceResult, list[Diagnostic]]:
+    """The blocks a source generates for ``device``, whose program ``objects`` are, with its diagnostics (the call
+    and its preview).
 
     Raises:
         ValidationError: the source has errors, or the target version cannot express it.
     """
+    context = device_context(backend, device, text, objects)
     try:
-        result = generate_source(text, file=source_name, version=version, context=device_context(backend, device, text))
+        result = generate_source(text, file=source_name, version=version, context=context)
     except SimaticMLError as exc:  # the target version cannot express the source (GRAPH, V16 …)
         failure = spec_failure(exc)
         failure.message = f"{source_name}: {failure.message}"
@@ -133,13 +138,13 @@ def generated(backend: EngineeringBackend, device: str, source_name: str, text: 
     return result, diagnostics
 
 
-def refuse_existing(backend: EngineeringBackend, device: str, source_name: str, names: list[str]) -> None:
-    """Without overwrite, a generated block whose name the PLC already holds refuses the whole source.
+def refuse_existing(objects: list[ProgramObjectInfo], device: str, source_name: str, names: list[str]) -> None:
+    """Without overwrite, a generated block whose name the PLC already holds (``objects``) refuses the whole source.
 
     Raises:
         AlreadyExistsError: ``OBJECT_EXISTS``, with the names in ``details.names``.
     """
-    existing = {o.name.lower() for o in backend.list_program_objects(device)}
+    existing = {o.name.lower() for o in objects}
     clash = [n for n in names if n.lower() in existing]
     if clash:
         raise e.AlreadyExistsError(
@@ -153,10 +158,11 @@ def generate_blocks(backend: EngineeringBackend, device: str, source_name: str, 
     """Generate the source's blocks and import them into ``device``; see the port's ``generate_blocks_from_source``."""
     from engineering_api.backend.areas.blocks import SourceGeneration  # the port's module imports this one lazily
 
-    result, diagnostics = generated(backend, device, source_name, text, version=version)
+    objects = backend.list_program_objects(device)  # one listing for the context and the clash check
+    result, diagnostics = generated(backend, device, source_name, text, version=version, objects=objects)
     names = [b.name for b in result.blocks]
     if not overwrite:
-        refuse_existing(backend, device, source_name, names)
+        refuse_existing(objects, device, source_name, names)
     if progress is not None:
         progress(50, f"importing {len(names)} blocks")
     try:

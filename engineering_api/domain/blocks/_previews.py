@@ -196,10 +196,11 @@ def preview_source_file(ctx: OperationContext, d: SourceFileInput) -> Preview:
 
 def _generate_preview(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                       extra: list[PlannedChange] | None = None) -> Preview:
-    result, _ = generated(ctx.backend, device, source_name, text, version=target_for(ctx, None))
+    objects = ctx.backend.list_program_objects(device)
+    result, _ = generated(ctx.backend, device, source_name, text, version=target_for(ctx, None), objects=objects)
     documents = [(f"{b.name}.xml", b.xml) for b in result.blocks]
     if not overwrite:
-        refuse_existing(ctx.backend, device, source_name, [b.name for b in result.blocks])
+        refuse_existing(objects, device, source_name, [b.name for b in result.blocks])
     return import_preview(ctx, device, documents, overwrite=overwrite, extra=extra)
 
 
