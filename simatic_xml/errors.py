@@ -9,6 +9,7 @@ subclasses, like the originals, so code written against ``safe.py`` keeps workin
 from __future__ import annotations
 
 __all__ = (
+    "GenerationNotSupportedError",
     "SchemaError",
     "SclError",
     "SclSyntaxError",
@@ -67,3 +68,10 @@ class SclError(SimaticMLError):
 
 class SclSyntaxError(SclError):
     """SCL text that is not valid SCL (lexical or grammatical), or cannot become StructuredText tokens."""
+
+
+class GenerationNotSupportedError(SclSyntaxError):
+    """Valid SCL that cannot become StructuredText tokens because TIA's SimaticML form of it is not known (a
+    REF_TO dereference ``#r^``, an assignment attempt ``?=``): refused by name rather than written in a guess."""
+
+    code = "GENERATION_NOT_SUPPORTED"

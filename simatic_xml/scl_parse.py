@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .cancel import checkpoint
-from .errors import SclSyntaxError
+from .errors import GenerationNotSupportedError, SclSyntaxError
 from .scl_parse_io import SPACING as _SPACING, TYPE_TESTS, IoAndTypeLabels
 from .scl_text import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
@@ -159,20 +159,18 @@ _REFERENCE_OPS = ("^", "?=")
 def _reference_error(text: str, pos: int) -> SclSyntaxError:
     """``#r^`` (dereferencing a REF_TO) and ``#r ?= #v`` (assignment attempt) are valid S7-1500 SCL that the
     checks read, but no TIA export holding either was found, so how TIA writes them in an SCL network's
-    StructuredText is not known: the block is refused by name (``GENERATION_NOT_SUPPORTED``), never written in a
-    guessed form TIA might refuse on import."""
+    StructuredText is not known: the block is refused by name, never written in a guessed form TIA might refuse
+    on import."""
     what = "dereferencing a reference ('^')" if text[pos] == "^" else "an assignment attempt ('?=')"
-    error = _error(text, pos, f"{what} is valid SCL, but this generator does not know how TIA writes it in "
-                              "SimaticML, so it cannot build this block; generate the block from the source in TIA "
-                              "(external source) instead")
-    error.code = "GENERATION_NOT_SUPPORTED"  # type: ignore[attr-defined]
-    return error
+    return _error(text, pos, f"{what} is valid SCL, but this generator does not know how TIA writes it in "
+                             "SimaticML, so it cannot build this block; generate the block from the source in TIA "
+                             "(external source) instead", GenerationNotSupportedError)
 
 
-def _error(text: str, pos: int, message: str) -> SclSyntaxError:
+def _error(text: str, pos: int, message: str, kind: type[SclSyntaxError] = SclSyntaxError) -> SclSyntaxError:
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return SclSyntaxError(message, line, column)
+    return kind(message, line, column)
 
 
 class _Parser(IoAndTypeLabels):
