@@ -101,7 +101,7 @@ class FlgNetChecks:
             elif getattr(item, "attrs", None) and "UId" in item.attrs:
                 other.add(item.attrs["UId"])
         for part in parts.values():
-            self.instance_db(part)
+            self.missing_blocks(part)
         types = {}
         technology_objects = self.technology_object_operands(net.wires or (), accesses, parts)
         for uid, acc in accesses.items():
@@ -149,23 +149,22 @@ class FlgNetChecks:
             else:
                 self.box_pins(part, operands)
 
-    def instance_db(self, part) -> None:
-        """The single-instance DB of a box or call (``<Instance Scope="GlobalVariable">``) must exist, as the DB
-        of an SCL call ``"IEC_Timer_0_DB"(...)`` must (MISSING_BLOCK, a warning in an open program): TIA compiles
-        no call whose instance is gone. A multi-instance (``LocalVariable``) is a member, checked as one."""
+    def missing_blocks(self, part) -> None:
+        """A called FC/FB (``<CallInfo Name>``) and the single-instance DB of a box or call (``<Instance
+        Scope="GlobalVariable">``) must exist, as in an SCL call ``"IEC_Timer_0_DB"(...)`` (MISSING_BLOCK, a
+        warning in an open program): TIA compiles no call whose block or instance is gone. A multi-instance
+        (``LocalVariable``) is a member, checked as one; a CallInfo without a Name is not looked up."""
+        from simatic_xml.flgnet import Call as FCall
         from simatic_xml.flgnet import PartInstance
 
-        from simatic_xml.flgnet import Call as FCall
-
-        if isinstance(part, FCall) and part.name and self.p.global_name(part.name) is None:
-            self.err(None, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=part.name)
+        names = [part.name] if isinstance(part, FCall) and part.name else []
         instance = getattr(part, "instance", None) or next(
             (i for i in getattr(part, "items", ()) if isinstance(i, PartInstance)), None)
-        if instance is None or instance.scope != "GlobalVariable" or not instance.components:
-            return
-        name = instance.components[0].name
-        if self.p.global_name(name) is None:
-            self.err(None, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=name)
+        if instance is not None and instance.scope == "GlobalVariable" and instance.components:
+            names.append(instance.components[0].name)
+        for name in names:
+            if self.p.global_name(name) is None:
+                self.err(None, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=name)
 
     def technology_object_operands(self, wires, accesses: dict, parts: dict) -> set:
         """UIds of operands wired only to technology object pins (MC_Power's Axis; a called block's TO_* input)
