@@ -105,12 +105,16 @@ class PlcSoftware:
         """
         parts = folder_parts(path)
         normalised = "/".join(parts)
-        known = self.folders.setdefault(category, set())
-        if normalised in known:
+        if normalised in self.folders.setdefault(category, set()):
             raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
+        self._list_folder(category, parts)
+        return normalised
+
+    def _list_folder(self, category: str, parts: list[str]) -> None:
+        """List the folder ``parts`` (``["a", "b"]`` for ``a/b``) and each of its parents."""
+        known = self.folders.setdefault(category, set())
         for i in range(1, len(parts) + 1):
             known.add("/".join(parts[:i]))
-        return normalised
 
     def remove_folder(self, category: str, path: str) -> list[str]:
         """Delete a folder, its subfolders and everything in them (as TIA does); returns what was deleted.
@@ -205,10 +209,7 @@ class PlcSoftware:
         table[obj.name] = obj
         # An object imported into a folder that did not exist brings it (TIA's import targets a group, which the
         # import creates level by level): the folder is listed and can be deleted like one made on its own.
-        parts = obj.folder.split("/") if obj.folder else []
-        known = self.folders.setdefault(obj.category, set())
-        for i in range(1, len(parts) + 1):
-            known.add("/".join(parts[:i]))
+        self._list_folder(obj.category, obj.folder.split("/") if obj.folder else [])
 
     def next_number(self, number_class: str, *, replacing: str | None = None) -> int:
         """The lowest free number of a block type (OB numbers for program cycle start at 123, as TIA); the block
