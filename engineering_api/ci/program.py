@@ -7,7 +7,10 @@ holding exactly these objects would compile), remembering which file each object
 
 File rules (a git repository of TIA exports also holds other XML: project files, HMI screens, CI configs):
 
-* an ``.xml`` file whose root is not ``<Document>`` is skipped with a Warning ``NOT_SIMATICML``, a binary
+* an ``.xml`` file whose root is ``<Tagtable>`` is the tag editor's export of a tag table
+  (:mod:`simatic_xml.tag_editor`): its tags and user constants are read, and one that cannot be is an Error
+  ``INVALID_TAG_TABLE``;
+* an ``.xml`` file whose root is none of those is skipped with a Warning ``NOT_SIMATICML``, a binary
   ``.scl``/``.db``/``.udt`` file (a TIA project's SQLite ``XRef.db``) with a Warning ``NOT_SCL``;
 * a ``<Document>`` that cannot be read is an Error ``INVALID_SIMATICML``;
 * a SimaticML object that is no block, PLC data type or tag table (watch tables, technology objects'
@@ -30,6 +33,7 @@ from simatic_xml.objects import (Block, InstanceDB, PlcStruct, PlcTagTable, Tech
 from simatic_xml.scl import parse
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.scl.parser import read_source
+from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml
 
 from . import grouping as _grouping
 from .paths import SCL_SUFFIXES, binary_source
@@ -216,6 +220,9 @@ def _load_scl(loaded: Loaded, path: str, data: bytes) -> None:
 
 def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -> None:
     root = _root_name(data)
+    if is_tag_editor_root(root):
+        _load_tag_editor_xml(loaded, path, data)
+        return
     if root != b"Document":
         what = f"its root element is <{root.decode('utf-8', 'replace')}>" if root else "it has no root element"
         loaded.diagnostics.append(Diagnostic(f"Not a TIA Portal export (SimaticML): {what}; skipped.",
@@ -234,7 +241,9 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
         return
     obj = doc.object
     if isinstance(obj, PlcTagTable):
-        _add_tag_table(loaded.program, obj)
+        from engineering_api.rules.compiler.project import add_tag_table
+
+        add_tag_table(loaded.program, doc)
         loaded.documents[path] = data
         return
     if not isinstance(obj, (Block, PlcStruct)):
@@ -249,6 +258,21 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
         if is_auto_numbered(doc):
             loaded.auto_numbered.add(id(bd))
         loaded.program.add(bd)
+
+
+def _load_tag_editor_xml(loaded: Loaded, path: str, data: bytes) -> None:
+    """A tag table as the tag editor exports it (:mod:`simatic_xml.tag_editor`): its tags and constants."""
+    from engineering_api.rules.compiler.project import add_tags
+
+    try:
+        tables = read_tag_editor_xml(data)
+    except SimaticMLError as exc:
+        loaded.diagnostics.append(Diagnostic(f"The tag table export cannot be read: {exc}", file=path,
+                                             code="INVALID_TAG_TABLE"))
+        return
+    for table in tables:
+        add_tags(loaded.program, ((tag.name, tag.data_type) for tag in table.tags),
+                 ((const.name, const.data_type) for const in table.constants))
 
 
 def _block_def(doc, data: bytes):
@@ -271,20 +295,6 @@ def _block_def(doc, data: bytes):
     if from_document is not None:  # parses nothing again
         return from_document(doc, stand_in)
     return project._block_def(stand_in)  # noqa: SLF001 - see /tmp/i13 request: a public builder is coming
-
-
-def _add_tag_table(program, table) -> None:
-    from engineering_api.rules.compiler.program import type_from_text
-    from engineering_api.rules.compiler.types import Var
-
-    for tag in getattr(table, "tags", ()):
-        if tag.name:
-            program.tags.setdefault(tag.name.lower(), Var(tag.name, type_from_text(tag.data_type or "Variant"), "Tag"))
-    for const in getattr(table, "user_constants", ()):
-        if const.name:
-            dt = const.attr("DataTypeName")
-            program.constants.setdefault(
-                const.name.lower(), Var(const.name, type_from_text(dt) if isinstance(dt, str) else None, "Constant"))
 
 
 def _ordered(program) -> list:

@@ -172,6 +172,37 @@ def test_plc_check_missing_user_objects_are_missing_codes(repo: Path):
     assert as_json("plc", "check", str(repo), "--allow-missing")[0] == 0
 
 
+TAG_EDITOR_TABLE = """\ufeff<?xml version='1.0' encoding='utf-8'?>
+<Tagtable name='Default tag table'>
+  <!-- exported by 'Totally Integrated Automation Portal' version 1400.102.801.1 -->
+  <Tag type='Bool' hmiVisible='True' hmiWriteable='True' hmiAccessible='True' remark='' addr='%Q0.0'>Start</Tag>
+  <Tag type='Int' hmiVisible='True' hmiWriteable='True' hmiAccessible='True' remark='' addr='%MW2'>Speed</Tag>
+  <Constant type='Int' remark='' value='10'>MAX_SPEED</Constant>
+</Tagtable>
+"""
+
+
+def test_plc_check_reads_the_tag_editors_export_of_a_tag_table(repo: Path):
+    """SCL sources beside a tag table exported from the tag editor (PLCTags.xml, not SimaticML): its tags and
+    constants are the program's, typed."""
+    blocks = repo / "PLC_1" / "Program blocks"
+    (repo / "PLC_1" / "PLCTags.xml").write_text(TAG_EDITOR_TABLE, encoding="utf-8")
+    (blocks / "FC_Tags.scl").write_text('FUNCTION "FC_Tags" : Void\nBEGIN\n  "Start" := TRUE;\n'
+                                        '  "Speed" := "MAX_SPEED";\nEND_FUNCTION\n', encoding="utf-8")
+    code, doc = as_json("plc", "check", str(repo))
+    assert code == 0 and [d["code"] for d in doc["diagnostics"]] == ["NOT_SIMATICML"], doc
+    (blocks / "FC_Tags.scl").write_text('FUNCTION "FC_Tags" : Void\nBEGIN\n  "Speed" := "Start";\n'
+                                        '  "MAX_SPEED" := 1;\n  "Stop" := TRUE;\nEND_FUNCTION\n', encoding="utf-8")
+    code, doc = as_json("plc", "check", str(repo))
+    assert code == 1
+    assert sorted(d["code"] for d in doc["diagnostics"] if d["severity"] == "Error") == [
+        "MISSING_TAG", "TYPE_MISMATCH", "WRITE_CONSTANT"], doc
+    (repo / "PLC_1" / "PLCTags.xml").write_text(TAG_EDITOR_TABLE.replace("addr='%MW2'", ""), encoding="utf-8")
+    code, doc = as_json("plc", "check", str(repo / "PLC_1" / "PLCTags.xml"))
+    [error] = doc["diagnostics"]
+    assert code == 1 and error["code"] == "INVALID_TAG_TABLE" and "Speed" in error["message"], doc
+
+
 def test_plc_check_newer_documents_than_the_project(repo: Path):
     code, doc = as_json("plc", "check", str(repo), "--tia-version", "V17")
     assert code == 1 and "NEWER_VERSION" in [d["code"] for d in doc["diagnostics"]]

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
     from engineering_api.rules.program_objects import ProgramObject
 
-__all__ = ["CompileRun", "CompiledSoftware", "Software", "add_tag_table", "block_def_from_document", "compile_software",
-           "program_from_software"]
+__all__ = ["CompileRun", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
+           "compile_software", "program_from_software"]
 
 
 class Software(Protocol):
@@ -143,16 +143,21 @@ def _tags(software: Software, program: Program) -> None:
 def add_tag_table(program: Program, doc) -> None:
     """The tags and user constants of one parsed tag table document into ``program`` (first name wins)."""
     obj = doc.object
-    for tag in getattr(obj, "tags", ()):
-        name = tag.name
+    add_tags(program, ((tag.name, tag.data_type) for tag in getattr(obj, "tags", ())),
+             ((const.name, const.attr("DataTypeName")) for const in getattr(obj, "user_constants", ())))
+
+
+def add_tags(program: Program, tags: Iterable[tuple], constants: Iterable[tuple]) -> None:
+    """Tags and user constants, each ``(name, data type text or None)``, into ``program`` (first name wins).
+
+    A tag of no type is a Variant; a constant of no type is untyped."""
+    for name, data_type in tags:
         if name:
-            program.tags.setdefault(name.lower(), Var(name, type_from_text(tag.data_type or "Variant"), "Tag"))
-    for const in getattr(obj, "user_constants", ()):
-        name = const.name
+            program.tags.setdefault(name.lower(), Var(name, type_from_text(data_type or "Variant"), "Tag"))
+    for name, data_type in constants:
         if name:
-            dt = const.attr("DataTypeName")
             program.constants.setdefault(
-                name.lower(), Var(name, type_from_text(dt) if isinstance(dt, str) else None, "Constant"))
+                name.lower(), Var(name, type_from_text(data_type) if isinstance(data_type, str) else None, "Constant"))
 
 
 def program_from_software(software: Software) -> Program:
