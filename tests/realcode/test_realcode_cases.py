@@ -168,6 +168,24 @@ def test_an_f_io_db_is_read_as_tia_generates_it(tmp_path: Path) -> None:
     assert [d.code for d in check_files([str(wrong)]) if d.severity == "Error"] == ["UNKNOWN_MEMBER"]
 
 
+def test_a_system_constant_is_a_constant_of_the_hardware(tmp_path: Path) -> None:
+    """``"Local~Common"``: a hardware identifier TIA names in the default tag table, in no export; read, never
+    written, and a user tag of that name is the tag."""
+    case = CASES / "system_constant_hw_ids.scl"
+    assert [d.message for d in check_files([str(case)]) if d.severity == "Error"] == []
+    written = tmp_path / "Written.scl"
+    written.write_text(read_source(case).replace('#moduleId := "Local~CB_1241_(RS485)";',
+                                                 '"Local~CB_1241_(RS485)" := #moduleId;'), encoding="utf-8")
+    assert [d.code for d in check_files([str(written)]) if d.severity == "Error"] == ["WRITE_CONSTANT"]
+    tags = tmp_path / "PLCTags.xml"
+    tags.write_text("<Tagtable name='T'><Tag type='HW_IO' addr='%MW0'>Local~CB_1241_(RS485)</Tag></Tagtable>",
+                    encoding="utf-8")
+    assert [d.code for d in check_files([str(written), str(tags)]) if d.severity == "Error"] == []
+    bare_tilde = tmp_path / "Tilde.scl"
+    bare_tilde.write_text(read_source(case).replace('"Local~Common"', '"~Common"'), encoding="utf-8")
+    assert [d.code for d in check_files([str(bare_tilde)]) if d.severity == "Error"] == ["MISSING_TAG"]
+
+
 @pytest.mark.parametrize("name", ["technology_object_not_exported.scl", "lad_technology_object_not_exported.xml"])
 def test_an_axis_the_export_does_not_hold_is_a_warning_not_a_missing_tag(name: str) -> None:
     """An undefined name at MC_POWER's Axis (a TO_Axis input) in SCL and in LAD: the technology object is the

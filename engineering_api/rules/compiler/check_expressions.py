@@ -10,6 +10,7 @@ from simatic_xml.scl import ast as A
 
 from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name
 from .f_io import f_io_db
+from .system_constants import is_system_constant
 from .namespaces import ROOT, instance_fb, rooted
 from .program import access_root, literal_int
 from .types import (
@@ -67,8 +68,10 @@ class ExpressionChecks:
         root = access_root(e)
         if type(root) is A.Name:
             if root.scope == "global":
-                c = self.p.constants.get(root.name.lower())
-                if c is not None and root.name.lower() not in self.p.tags:
+                key = root.name.lower()
+                c = self.p.constants.get(key)
+                if (c is not None and key not in self.p.tags) or (
+                        is_system_constant(root.name) and self.p.global_name(root.name) is None):
                     self.err(root, "WRITE_CONSTANT", name=root.name)
             else:
                 v = self.vars.get(root.name.lower())
@@ -119,7 +122,8 @@ class ExpressionChecks:
         if key in ("eno", "ok", "en"):
             return "BOOL"
         g = self.p.global_name(e.name)
-        if g is not None or f_io_db(e.name) is not None:  # an F-I/O DB is typed where quoted globals are
+        if g is not None or f_io_db(e.name) is not None or is_system_constant(e.name):
+            # an F-I/O DB and a system constant are typed where quoted globals are
             return self.global_type(e)
         # Neither local nor global: TIA reads a bare word that is no local as a global tag or constant (an SCL
         # network of a SimaticML export writes a GlobalVariable access without quotes), so what is missing is a
@@ -146,6 +150,8 @@ class ExpressionChecks:
         f_io = f_io_db(e.name)
         if f_io is not None:  # the F-I/O DB TIA makes from the hardware configuration, in no export
             return f_io
+        if is_system_constant(e.name):  # a hardware identifier, in no export either; of a type it does not say
+            return None
         self.err(e, "MISSING_TAG", "Error" if p.closed else "Warning", name=e.name)
         return None
 

@@ -10,6 +10,7 @@ from simatic_xml.scl import ast as A
 from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
 
 from .builtins import is_system_type_name
+from .system_constants import is_system_constant
 from .types import ELEMENTARY, ArrayT, NamedT, StructT, Var, canonical
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
@@ -141,7 +142,9 @@ def undefined_global(program: Program, node, local_names=()) -> str | None:
         return None
     if node.scope == "bare" and node.name.lower() in local_names:
         return None
-    return node.name if program.global_name(node.name) is None else None
+    if program.global_name(node.name) is not None or is_system_constant(node.name):
+        return None
+    return node.name
 
 
 # ------------------------------------------------------------------ types from SCL declarations
