@@ -36,6 +36,7 @@ __all__ = (
     "SclContext",
     "context_from_interface",
     "call_key",
+    "constant_name",
     "context_from_tokens",
     "needs_quotes",
     "strip_uids",
@@ -154,6 +155,18 @@ def _component_text(node: XmlNode) -> str:
     return text + ":P" if node.attrs.get("SimpleAccessModifier") == "Periphery" else text
 
 
+def constant_name(constant: XmlNode) -> str:
+    """The name of a named (user, local or system) constant: ``<Constant Name="C"/>``, as LAD/FBD and SCL networks
+    write it, or ``<Constant><ConstantValue>C</ConstantValue></Constant>``, as a real SCL network wrote a user
+    constant in an index (``"DB_Sensor".OP[C_OP10]``, quoted in "博图Openness" notes of an exported template:
+    ``Access Scope="GlobalConstant"`` > ``Constant`` > ``ConstantValue`` ``C_OP10``)."""
+    name = constant.attrs.get("Name")
+    if name:
+        return name
+    value = constant.find("ConstantValue")
+    return (value.text or "").strip() if value is not None else ""
+
+
 def _access_text(node: XmlNode) -> str:
     scope = node.attrs.get("Scope")
     inner = node.children[0] if node.children else None
@@ -163,10 +176,10 @@ def _access_text(node: XmlNode) -> str:
         value = inner.find("ConstantValue")
         return value.text or "" if value is not None else ""
     if scope == "LocalConstant":
-        name = inner.attrs.get("Name", "")
+        name = constant_name(inner)
         return f'#"{name}"' if needs_quotes(name) else "#" + name
     if scope == "GlobalConstant":
-        return '"' + inner.attrs.get("Name", "") + '"'
+        return '"' + constant_name(inner) + '"'
     if scope == "LocalVariable":
         return "#" + _symbol_text(inner)
     if scope == "GlobalVariable":
@@ -283,9 +296,9 @@ def context_from_tokens(body: XmlNode) -> SclContext:
             scope = node.attrs.get("Scope")
             inner = node.children[0] if node.children else None
             if inner is not None and scope == "LocalConstant":
-                ctx.local_constants.add(inner.attrs.get("Name", ""))
+                ctx.local_constants.add(constant_name(inner))
             elif inner is not None and scope == "GlobalConstant":
-                ctx.global_constants.add(inner.attrs.get("Name", ""))
+                ctx.global_constants.add(constant_name(inner))
         elif node.tag == "CallInfo":
             instance = node.find("Instance")
             if instance is not None:

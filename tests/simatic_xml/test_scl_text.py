@@ -186,3 +186,24 @@ def test_absolute_addresses_and_layout_inside_an_operand_read_back():
     body = el("StructuredText", {}, db, el("Token", {"Text": ";"}), bit, el("Token", {"Text": ";"}), word,
               el("Token", {"Text": ";"}), spaced)
     assert tokens_to_text(body) == "%DB7.DBW2;%I1.3;%MW10;#rec .minutes"
+
+
+def test_a_named_constant_given_as_its_value_reads_by_that_name():
+    """``<Access Scope="GlobalConstant"><Constant><ConstantValue>C_OP10</ConstantValue>``, as a real SCL network
+    wrote a user constant in an index, reads as ``"C_OP10"`` (not ``""``); the ``Name`` form as before, and the
+    context learns both as global constants."""
+    from simatic_xml.xmlnode import XmlNode
+
+    ns = "http://www.siemens.com/automation/Openness/SW/NetworkSource/StructuredText/v3"
+
+    def el(tag, attrs=None, *kids, text=None):
+        return XmlNode(tag, ns, attrs or {}, list(kids), text)
+
+    by_value = el("Access", {"Scope": "GlobalConstant"}, el("Constant", {}, el("ConstantValue", text="C_OP10")))
+    by_name = el("Access", {"Scope": "GlobalConstant"}, el("Constant", {"Name": "ABB-Gantry~PPO_Type_6_1"}))
+    indexed = el("Access", {"Scope": "GlobalVariable"}, el("Symbol", {}, el("Component", {"Name": "OP"},
+                                                                            el("Token", {"Text": "["}), by_value,
+                                                                            el("Token", {"Text": "]"}))))
+    body = el("StructuredText", {}, indexed, el("Token", {"Text": ";"}), by_name)
+    assert tokens_to_text(body) == 'OP["C_OP10"];"ABB-Gantry~PPO_Type_6_1"'
+    assert context_from_tokens(body).global_constants == {"C_OP10", "ABB-Gantry~PPO_Type_6_1"}

@@ -400,13 +400,19 @@ def _access_expr(acc):
     return node
 
 
+_NAMED_CONSTANT = frozenset({"LocalConstant", "GlobalConstant"})
+
+
 def _constant_expr(acc):
     """A constant operand as an SCL expression: a named (local/user) constant by name, a literal as the SCL
     parser reads it (an untyped integer stays untyped, so its range is checked against the pin)."""
     const = acc.constant
     scope = _SCOPES.get(acc.scope)
-    if const.name and scope is not None:
-        return A.Name(0, 0, const.name, scope)
+    # A named constant may carry its name as the value (<Constant><ConstantValue>C_OP10</ConstantValue>), as
+    # an SCL network of a real export does (simatic_xml.scl_text.constant_name).
+    name = const.name or (const.value.strip() if acc.scope in _NAMED_CONSTANT and const.value else None)
+    if name and scope is not None:
+        return A.Name(0, 0, name, scope)
     if const.value is None:
         return None
     try:
