@@ -13,9 +13,14 @@ They belong to the hardware configuration, not to the program: none of the seven
 repository of sources and exports (micheldavalos/dosificacion_pigmento@6199d9f ``Main.scl``:
 ``"Local~SIWAREX_WP321_1"``) cannot carry them. So a global name with ``~`` that the program does not define
 is read as a system constant: a constant (never written) of a hardware type (``HW_SUBMODULE``, ``HW_IO``,
-``HW_INTERFACE``, ``HW_DEVICE``... the export does not say which), untyped here so that no parameter check
-fails on a type the checker cannot know. A user tag or constant of that name is what it is: the program's
-definition wins.
+``HW_INTERFACE``, ``HW_DEVICE``... the export does not say which), which the checker leaves untyped so that no
+parameter check fails on a type it cannot know. A user tag or constant of that name is what it is: the
+program's definition wins.
+
+In a network TIA writes one as a global constant, ``<Access Scope="GlobalConstant"><Constant Name=
+"ABB-Gantry~PPO_Type_6_1"/>``: so shows an SCL network of a V21 export quoted in a user's notes of exported
+SimaticML ("TIA Portal V21 语法规则", 1.1.5), and Siemens' Openness manual lists the ``GlobalConstant`` scope with
+``<Constant Name=…/>`` for named constants; ``scl build`` writes it so.
 """
 
 from __future__ import annotations

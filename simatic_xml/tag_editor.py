@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from . import safe
 from .errors import SchemaError, UnsafeXmlError, XmlSyntaxError
 
-__all__ = ("EditorConstant", "EditorTag", "EditorTagTable", "ROOTS", "is_tag_editor_root", "read_tag_editor_xml")
+__all__ = ("EditorConstant", "EditorTag", "EditorTagTable", "ROOTS", "is_tag_editor_root", "read_tag_editor_xml",
+           "root_name")
 
 ROOTS = ("Tagtable", "Tagtables")
 """Root element names of the tag editor's export (one table, or several)."""
@@ -61,6 +62,17 @@ class EditorTagTable:
     name: str
     tags: list[EditorTag] = field(default_factory=list)
     constants: list[EditorConstant] = field(default_factory=list)
+
+
+_ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+
+
+def root_name(data: bytes) -> bytes | None:
+    """The root element's name of an XML document from its first 4 KiB, without parsing it (None if none)."""
+    # The prolog's comments go first, so a commented-out element is not taken for the root.
+    match = _ROOT.search(_COMMENT.sub(b"", data[:4096]))
+    return match.group(1) if match else None
 
 
 def is_tag_editor_root(root: str | bytes | None) -> bool:

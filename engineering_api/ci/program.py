@@ -33,7 +33,7 @@ from simatic_xml.objects import (Block, InstanceDB, PlcStruct, PlcTagTable, Tech
 from simatic_xml.scl import parse
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.scl.parser import read_source
-from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml
+from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
 
 from . import grouping as _grouping
 from .paths import SCL_SUFFIXES, binary_source
@@ -41,7 +41,6 @@ from .paths import SCL_SUFFIXES, binary_source
 __all__ = ("Loaded", "ProgramGroup", "check", "check_files", "load", "load_groups", "plc_groups")
 
 _RANK = {"UDT": 0, "FB": 1, "FC": 2, "DB": 3, "OB": 4}
-_ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
 _VERSION = re.compile(r"V(\d+)(?:\s*SP(\d+))?", re.IGNORECASE)
 
 
@@ -147,14 +146,6 @@ def _borrow(loaded: Loaded, others: list[Loaded]) -> int:
     return count
 
 
-def _root_name(data: bytes) -> Optional[bytes]:
-    head = data[:4096]
-    # Skip the prolog's comments so a commented-out element is not taken for the root.
-    head = re.sub(rb"<!--.*?-->", b"", head, flags=re.DOTALL)
-    match = _ROOT.search(head)
-    return match.group(1) if match else None
-
-
 def _version_number(text: str) -> float:
     match = _VERSION.search(text or "")
     return int(match.group(1)) + int(match.group(2) or 0) / 10 if match else 0.0
@@ -219,7 +210,7 @@ def _load_scl(loaded: Loaded, path: str, data: bytes) -> None:
 
 
 def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -> None:
-    root = _root_name(data)
+    root = root_name(data)
     if is_tag_editor_root(root):
         _load_tag_editor_xml(loaded, path, data)
         return

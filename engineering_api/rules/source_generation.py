@@ -1,9 +1,9 @@
 """TIA's "generate blocks from source", written against the port, so every adapter does it the same way.
 
-:func:`generated` reads what the PLC already holds (FBs, UDTs, other blocks, and tags where a global constant bounds
-an array) and generates the source's blocks with :mod:`simatic_xml.generate.from_source`; :func:`generate_blocks`
-then imports them in dependency order, all or nothing, and keeps the blocks that refer to objects the PLC lacks
-inconsistent until they compile, as TIA does. It is the default of the port's ``generate_blocks_from_source``, so in
+:func:`generated` reads what the PLC already holds (FBs, UDTs, other blocks, user constants, and tags where a
+global name bounds an array) and generates the source's blocks with :mod:`simatic_xml.generate.from_source`;
+:func:`generate_blocks` then imports them in dependency order, all or nothing, and keeps the blocks that refer to
+objects the PLC lacks inconsistent until they compile, as TIA does. It is the default of the port's ``generate_blocks_from_source``, so in
 a farm the whole generation runs on the agent holding the project (one call, the source text sent instead of its
 50 generated documents), and the API node only relays it.
 
@@ -60,8 +60,8 @@ def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
 def device_context(backend: EngineeringBackend, device: str, text: str, objects: list[ProgramObjectInfo]
                    ) -> SourceContext:
     """What the PLC already holds (``objects``, its program listing): FBs (with their interface when an instance
-    DB of the source needs it), UDTs, other blocks and tags, so references into the project are not reported as
-    missing."""
+    DB of the source needs it), UDTs, other blocks, user constants (written as constants) and tags, so references
+    into the project are not reported as missing."""
     context = SourceContext()
     wanted = set(_QUOTED.findall(text)) | set(_NAME.findall(text))  # quoted or not
     for obj in objects:
@@ -71,13 +71,17 @@ def device_context(backend: EngineeringBackend, device: str, text: str, objects:
             context.udts[obj.name] = _object_spec(backend, device, obj.name) if obj.name in wanted else None
         else:
             context.names.add(obj.name)
-    if _GLOBAL_BOUND.search(text):  # tags and constants matter only for a global constant as array bound
+    known = {obj.name.casefold() for obj in objects}
+    if any(name.casefold() not in known for name in _QUOTED.findall(text)):
+        # A quoted name that is no block may be a user constant, which an SCL network writes as GlobalConstant.
         try:
-            for tag in backend.list_all_tags(device):
-                context.names.add(tag.name)
             for table in backend.list_tag_tables(device):
                 for constant in backend.list_constants(device, table.name, "user"):
                     context.names.add(constant.name)
+                    context.constants.add(constant.name)
+            if _GLOBAL_BOUND.search(text):  # tags matter only for a global name as array bound
+                for tag in backend.list_all_tags(device):
+                    context.names.add(tag.name)
         except e.EngineeringError:
             pass
     return context

@@ -26,6 +26,7 @@ Version limits (raised as :class:`~simatic_xml.generate.errors.SpecVersionError`
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from ..cancel import checkpoint
 from ..errors import VersionError
@@ -91,12 +92,14 @@ generate = generate_xml
 
 
 def build_document(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
-                   warnings: list[tuple[str, str]] | None = None) -> Document:
+                   warnings: list[tuple[str, str]] | None = None, global_constants: Collection[str] = ()
+                   ) -> Document:
     """The renumbered document model for a spec.
 
     ``types`` maps block names to already parsed specs; an instance DB copies its FB's (or UDT's)
     interface from there. Without it the instance DB is written with empty sections and TIA fills them
-    from the FB on import (that behaviour is assumed, not verified).
+    from the FB on import (that behaviour is assumed, not verified). ``global_constants`` names the user and
+    system constants an SCL network may use: each is written as a ``GlobalConstant``, not as a tag.
     """
     ver = target_version(version)
     block = spec if isinstance(spec, BlockSpec) else parse_spec(spec)
@@ -150,7 +153,7 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
     children: list[object] = [_mlt("Comment", block.comment, cultures)]
     for i, net in enumerate(block.networks):
         checkpoint()  # once per network (the SCL parser has its own): a timed-out call stops here
-        children.append(_compile_unit(block, net, i, ver, cultures))
+        children.append(_compile_unit(block, net, i, ver, cultures, global_constants))
     children.append(_mlt("Title", block.title, cultures))
 
     cls = _ELEMENTS[bt]
@@ -421,9 +424,11 @@ def _apply_start(sections: list[Section], path: str, value: str, types: dict[str
 # ---------------------------------------------------------------- networks
 
 
-def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str) -> SclContext:
+def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str, global_constants: Collection[str] = ()
+                ) -> SclContext:
     """What the SCL text does not say: constants, multi-instance calls, and the ``calls`` hints."""
     ctx = SclContext()
+    ctx.global_constants.update(global_constants)
     for m in block.sections.get("Constant", []):
         ctx.local_constants.add(m.name)
     for members in block.sections.values():
@@ -442,7 +447,8 @@ def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str) -> SclConte
     return ctx
 
 
-def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cultures: list[str]) -> CompileUnit:
+def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cultures: list[str],
+                  global_constants: Collection[str] = ()) -> CompileUnit:
     from .graphgen import alarms_settings, build_graph, set_namespace
     from .ladder import build_flgnet
     from .operands import Operands
@@ -451,7 +457,7 @@ def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cult
     if net.kind == "scl":
         ns = namespace_for("NetworkSource/StructuredText", ver)
         st = ns.rsplit("/", 1)[1]
-        body = text_to_tokens(net.body, version=st, context=scl_context(block, net, st))
+        body = text_to_tokens(net.body, version=st, context=scl_context(block, net, st, global_constants))
         language = "SCL"
     elif net.kind in ("lad", "fbd"):
         ns = namespace_for("NetworkSource/FlgNet", ver)

@@ -27,12 +27,14 @@ from typing import Any, Iterable
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError, SimaticMLError
 from ..model import Document
+from ..system_constants import is_system_constant
+from ..tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
 from .errors import SpecError
 from .spec import BlockSpec, MemberSpec
 
 __all__ = (
-    "GeneratedBlock", "SourceContext", "SourceResult", "add_export", "add_source", "context_from_files", "generate_source",
-    "iter_files", "read_text",
+    "GeneratedBlock", "SourceContext", "SourceResult", "add_export", "add_source", "add_tag_editor_tables",
+    "context_from_files", "generate_source", "global_constants", "iter_files", "read_text",
 )
 
 _PARTS = {"dataType": "data type", "startValue": "start value", "name": "name", "members": "members",
@@ -49,6 +51,8 @@ class SourceContext:
     udts: dict[str, BlockSpec | None] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
     """Other blocks, DBs, tags and global constants (for the MISSING_* warnings)."""
+    constants: set[str] = field(default_factory=set)
+    """The PLC's user constants (also in :attr:`names`): an SCL network writes them as ``GlobalConstant``."""
 
     def knows(self, name: str) -> bool:
         folded = name.casefold()
@@ -337,6 +341,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
 
     types: dict[str, BlockSpec] = {k: v for k, v in {**context.fbs, **context.udts}.items() if v is not None}
     types.update(parsed)
+    constants = global_constants(text, context)
     blocks: list[GeneratedBlock] = []
     for spec in specs:
         name = str(spec["name"])
@@ -345,7 +350,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
         block = parsed[name]
         warnings: list[tuple[str, str]] = []
         try:
-            document = build_document(block, version, types=types, warnings=warnings)
+            document = build_document(block, version, types=types, warnings=warnings, global_constants=constants)
             xml = to_bytes(document)
         except SimaticMLError as exc:
             diagnostics.append(_spec_diagnostic(exc, name, file, locations.get(name, {})))
@@ -358,6 +363,19 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     if any(d.severity == "Error" for d in diagnostics):
         blocks = []  # TIA generates nothing from a source with errors in its declarations or code
     return SourceResult(blocks, capped(diagnostics))
+
+
+def global_constants(text: str, context: SourceContext) -> set[str]:
+    """The names an SCL network of ``text`` writes as ``GlobalConstant``: the context's user constants, and the
+    system constants the text names (``"Local~Common"``, :mod:`simatic_xml.system_constants`) that the context
+    does not define as something else."""
+    found = set(context.constants)
+    for name in _QUOTED.findall(text):
+        if is_system_constant(name) and not context.knows(name):
+            found.add(name)
+    return found
+
+
 
 
 # ---------------------------------------------------------------- context from other files
@@ -431,6 +449,22 @@ def add_export(context: SourceContext, data: bytes) -> None:
     context.names.add(name)
     for tag in _tag_names(obj):
         context.names.add(tag)
+    for constant in getattr(obj, "user_constants", None) or ():
+        if constant.name:
+            context.constants.add(constant.name)
+
+
+def add_tag_editor_tables(context: SourceContext, data: bytes) -> None:
+    """Add the tags and user constants of a tag table as the tag editor exports it (``<Tagtable>``,
+    :mod:`simatic_xml.tag_editor`); an unreadable one is skipped, as an unreadable export is."""
+    try:
+        tables = read_tag_editor_xml(data)
+    except SimaticMLError:
+        return
+    for table in tables:
+        context.names.update(tag.name for tag in table.tags)
+        context.names.update(constant.name for constant in table.constants)
+        context.constants.update(constant.name for constant in table.constants)
 
 
 def _attach_type_members(spec: BlockSpec, doc: Any) -> None:
@@ -496,7 +530,11 @@ def context_from_files(paths: Iterable[str | Path]) -> SourceContext:
     context = SourceContext()
     for path in iter_files(paths, (*_SOURCE_SUFFIXES, ".xml")):
         if path.suffix.lower() == ".xml":
-            add_export(context, path.read_bytes())
+            data = path.read_bytes()
+            if is_tag_editor_root(root_name(data)):
+                add_tag_editor_tables(context, data)
+            else:
+                add_export(context, data)
         else:
             add_source(context, read_text(path), str(path))
     return context

@@ -195,6 +195,22 @@ def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
     assert {b.name: b.folder for b in plc.list_blocks("PLC_1")}["FC_K"] == "Gen"
 
 
+def test_generate_blocks_from_source_writes_user_and_system_constants_as_constants(plc: EngineeringBackend) -> None:
+    """A user constant of the PLC's tag tables and a system constant (``"Local~Common"``) are GlobalConstant
+    operands in the generated SCL network, as TIA exports them; a tag stays a GlobalVariable."""
+    from engineering_api.backend.areas.tags import ConstantSpec
+
+    table = plc.list_tag_tables("PLC_1")[0].name
+    plc.create_constant("PLC_1", table, ConstantSpec(name="MAX_SPEED", data_type="Int", value="10"))
+    text = ('FUNCTION "FC_Const" : Void\nVAR_TEMP\n  s : Int;\n  r : Int;\nEND_VAR\nBEGIN\n'
+            '  #s := "MAX_SPEED";\n  #r := LED(LADDR := "Local~Common", LED := 1);\nEND_FUNCTION\n')
+    plc.generate_blocks_from_source("PLC_1", "c.scl", text, version="V19", overwrite=False)
+    xml = plc.export_program_object("PLC_1", "FC_Const")
+    assert b'<Access Scope="GlobalConstant"' in xml
+    assert b'<Constant Name="MAX_SPEED"' in xml and b'<Constant Name="Local~Common"' in xml
+    assert b'<Component Name="MAX_SPEED"' not in xml
+
+
 def test_generate_blocks_from_source_refuses_and_changes_nothing(plc: EngineeringBackend) -> None:
     plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
     before = sorted(o.name for o in plc.list_program_objects("PLC_1"))

@@ -135,6 +135,29 @@ def test_context_tag_table_resolves_a_global_constant_bound(tmp_path: Path):
     assert member.datatype == 'Array[0.."LSQL_NUMBER_OF_ROWS_MAX"] of Int'
 
 
+def test_constants_of_the_context_and_system_constants_are_written_as_constants(tmp_path: Path):
+    """A user constant known from the context (a SimaticML tag table, or the tag editor's ``<Tagtable>`` export)
+    and a system constant (``"Local~Common"``) become ``GlobalConstant`` operands, as TIA exports them; a name
+    the context does not know stays a tag."""
+    src = tmp_path / "FC_Const.scl"
+    src.write_text('FUNCTION "FC_Const" : Void\nVAR_TEMP\n  s : Int;\n  r : Int;\nEND_VAR\nBEGIN\n'
+                   '  #s := "MAX_SPEED";\n  #s := "Speed";\n  #r := LED(LADDR := "Local~Common", LED := 1);\n'
+                   'END_FUNCTION\n', encoding="utf-8")
+    table = tmp_path / "PLCTags.xml"
+    table.write_text("<?xml version='1.0' encoding='utf-8'?>\n<Tagtable name='Default tag table'>\n"
+                     "  <Tag type='Int' remark='' addr='%MW2'>Speed</Tag>\n"
+                     "  <Constant type='Int' remark='' value='10'>MAX_SPEED</Constant>\n</Tagtable>\n",
+                     encoding="utf-8")
+    code, text = _run(str(src), "--out", str(tmp_path / "out"), "--context", str(table))
+    assert code == 0, text
+    xml = (tmp_path / "out" / "FC_Const.xml").read_bytes()
+    assert b'<Constant Name="MAX_SPEED"' in xml and b'<Constant Name="Local~Common"' in xml
+    assert b'<Component Name="Speed"' in xml and b'<Component Name="MAX_SPEED"' not in xml
+    code, text = _run(str(src), "--out", str(tmp_path / "plain"))
+    plain = (tmp_path / "plain" / "FC_Const.xml").read_bytes()
+    assert b'<Component Name="MAX_SPEED"' in plain and b'<Constant Name="Local~Common"' in plain
+
+
 def test_the_report_options_are_those_of_the_other_ci_commands(sources: Path, tmp_path: Path):
     """``-f``/``--format`` and ``-o``/``--output`` as in scl check and plc check; an unwritable report is a usage
     error (exit 2) that names the file."""

@@ -186,6 +186,28 @@ def test_a_system_constant_is_a_constant_of_the_hardware(tmp_path: Path) -> None
     assert [d.code for d in check_files([str(bare_tilde)]) if d.severity == "Error"] == ["MISSING_TAG"]
 
 
+def test_a_global_constant_written_as_its_value_is_checked_by_name(tmp_path: Path) -> None:
+    """An SCL network operand ``<Access Scope="GlobalConstant"><Constant><ConstantValue>C_OP10</ConstantValue>``
+    (the form a real export wrote for a user constant in an index) was the name ``""``: a false MISSING_TAG. It
+    is the constant C_OP10: defined by the tag table it passes, missing it is reported by its name."""
+    from simatic_xml.generate.from_source import SourceContext
+
+    text = ('FUNCTION "FC_Index" : Void\nVAR_TEMP\n  arr : Array[0..20] of Int;\nEND_VAR\nBEGIN\n'
+            '  #arr["C_OP10"] := 1;\nEND_FUNCTION\n')
+    [block] = generate_source(text, context=SourceContext(names={"C_OP10"}, constants={"C_OP10"})).blocks
+    assert b'<Constant Name="C_OP10"' in block.xml
+    valued = re.sub(rb'<Constant Name="C_OP10" (UId="\d+") />',
+                    rb"<Constant \1><ConstantValue>C_OP10</ConstantValue></Constant>", block.xml)
+    assert valued != block.xml
+    (tmp_path / "FC_Index.xml").write_bytes(valued)
+    found = [(d.code, d.message) for d in check_files([str(tmp_path / "FC_Index.xml")]) if d.severity == "Error"]
+    assert found == [("MISSING_TAG", 'Tag "C_OP10" not defined.')]
+    (tmp_path / "PLCTags.xml").write_text(
+        "<Tagtable name='T'><Constant type='Int' remark='' value='10'>C_OP10</Constant></Tagtable>", encoding="utf-8")
+    files = [str(tmp_path / "FC_Index.xml"), str(tmp_path / "PLCTags.xml")]
+    assert [d.code for d in check_files(files) if d.severity == "Error"] == []
+
+
 @pytest.mark.parametrize("name", ["technology_object_not_exported.scl", "lad_technology_object_not_exported.xml"])
 def test_an_axis_the_export_does_not_hold_is_a_warning_not_a_missing_tag(name: str) -> None:
     """An undefined name at MC_POWER's Axis (a TO_Axis input) in SCL and in LAD: the technology object is the

@@ -7,10 +7,10 @@ rule returns the expression's type, or None when it cannot be typed (never a fol
 from __future__ import annotations
 
 from simatic_xml.scl import ast as A
+from simatic_xml.system_constants import is_system_constant
 
 from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name
 from .f_io import f_io_db
-from .system_constants import is_system_constant
 from .namespaces import ROOT, instance_fb, rooted
 from .program import access_root, literal_int
 from .types import (

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from simatic_xml.scl import ast as A
 
 from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
+from simatic_xml.system_constants import is_system_constant
 
 from .builtins import is_system_type_name
-from .system_constants import is_system_constant
 from .types import ELEMENTARY, ArrayT, NamedT, StructT, Var, canonical
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
