@@ -39,6 +39,8 @@ __all__ = ("device_context", "generate_blocks", "generated", "refuse_existing", 
 _QUOTED = re.compile(r'"([^"]+)"')
 _GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
 _NAME = re.compile(r"[^\W\d]\w*")
+_DEFINED = re.compile(r'\b(?:FUNCTION_BLOCK|FUNCTION|DATA_BLOCK|ORGANIZATION_BLOCK|TYPE)\s+"([^"]+)"')
+"""The names the source's own blocks and types get (not the PLC's tags or constants)."""
 
 
 def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
@@ -71,7 +73,7 @@ def device_context(backend: EngineeringBackend, device: str, text: str, objects:
             context.udts[obj.name] = _object_spec(backend, device, obj.name) if obj.name in wanted else None
         else:
             context.names.add(obj.name)
-    known = {obj.name.casefold() for obj in objects}
+    known = {obj.name.casefold() for obj in objects} | {name.casefold() for name in _DEFINED.findall(text)}
     if any(name.casefold() not in known for name in _QUOTED.findall(text)):
         # A quoted name that is no block may be a user constant, which an SCL network writes as GlobalConstant.
         try:
