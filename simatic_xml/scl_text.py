@@ -172,13 +172,16 @@ def _access_text(node: XmlNode) -> str:
     inner = node.children[0] if node.children else None
     if inner is None:
         raise SchemaError(f"empty Access Scope={scope}", "StructuredText")
-    if scope in ("LiteralConstant", "TypedConstant"):
+    if scope in ("LiteralConstant", "TypedConstant", "AlarmConstant"):
+        # AlarmConstant: a C_Alarm constant (<ConstantType>C_Alarm</ConstantType><ConstantValue>16#0000_0001<…>),
+        # one of the constant scopes Siemens' Openness manual lists since V14 SP1 ("New constant scopes").
         value = inner.find("ConstantValue")
         return value.text or "" if value is not None else ""
     if scope == "LocalConstant":
         name = constant_name(inner)
         return f'#"{name}"' if needs_quotes(name) else "#" + name
-    if scope == "GlobalConstant":
+    if scope in ("GlobalConstant", "AddressConstant"):
+        # AddressConstant (<Constant Name="Tag_1"/>, the same manual's list) names a tag; read as that global.
         return '"' + constant_name(inner) + '"'
     if scope == "LocalVariable":
         return "#" + _symbol_text(inner)

@@ -207,3 +207,21 @@ def test_a_named_constant_given_as_its_value_reads_by_that_name():
     body = el("StructuredText", {}, indexed, el("Token", {"Text": ";"}), by_name)
     assert tokens_to_text(body) == 'OP["C_OP10"];"ABB-Gantry~PPO_Type_6_1"'
     assert context_from_tokens(body).global_constants == {"C_OP10", "ABB-Gantry~PPO_Type_6_1"}
+
+
+def test_alarm_and_address_constants_read():
+    """The constant scopes Siemens' Openness manual lists since V14 SP1 besides literal, typed, global and local:
+    ``AlarmConstant`` (a C_Alarm value) and ``AddressConstant`` (``<Constant Name="Tag_1"/>``) were an "unknown
+    Access Scope" that made the whole network a SYNTAX_ERROR."""
+    from simatic_xml.xmlnode import XmlNode
+
+    ns = "http://www.siemens.com/automation/Openness/SW/NetworkSource/StructuredText/v3"
+
+    def el(tag, attrs=None, *kids, text=None):
+        return XmlNode(tag, ns, attrs or {}, list(kids), text)
+
+    alarm = el("Access", {"Scope": "AlarmConstant"}, el("Constant", {}, el("ConstantType", text="C_Alarm"),
+                                                        el("ConstantValue", text="16#0000_0001")))
+    address = el("Access", {"Scope": "AddressConstant"}, el("Constant", {"Name": "Tag_1"}))
+    body = el("StructuredText", {}, alarm, el("Token", {"Text": ";"}), address)
+    assert tokens_to_text(body) == '16#0000_0001;"Tag_1"'
