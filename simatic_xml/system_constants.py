@@ -17,10 +17,11 @@ is read as a system constant: a constant (never written) of a hardware type (``H
 parameter check fails on a type it cannot know. A user tag or constant of that name is what it is: the
 program's definition wins.
 
-In a network TIA writes one as a global constant, ``<Access Scope="GlobalConstant"><Constant Name=
-"ABB-Gantry~PPO_Type_6_1"/>``: so shows an SCL network of a V21 export quoted in a user's notes of exported
-SimaticML ("TIA Portal V21 语法规则", 1.1.5), and Siemens' Openness manual lists the ``GlobalConstant`` scope with
-``<Constant Name=…/>`` for named constants; ``scl build`` writes it so.
+In a network TIA writes one as a global constant, ``<Access Scope="GlobalConstant"><Constant Name=…/>``: a V18
+LAD export hands ``"Local~HSC_1"`` so to CTRL_HSC (MMohammadizadehZIP/SK-054SW_R02@b9ba6ec
+``PLC_1/Program blocks/flow_measurement_ladder.xml:208``), an SCL network of a V21 export quoted in a user's
+notes ("TIA Portal V21 语法规则", 1.1.5) writes ``"ABB-Gantry~PPO_Type_6_1"`` so, and Siemens' Openness manual
+lists the ``GlobalConstant`` scope with ``<Constant Name=…/>`` for named constants; ``scl build`` writes it so.
 """
 
 from __future__ import annotations
