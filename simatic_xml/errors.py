@@ -15,6 +15,7 @@ __all__ = (
     "SclSyntaxError",
     "SimaticMLError",
     "UnsafeXmlError",
+    "UnsupportedConstructError",
     "VersionError",
     "XmlSyntaxError",
 )
@@ -41,6 +42,11 @@ class SchemaError(SimaticMLError):
     def __init__(self, message: str, path: str = "") -> None:
         super().__init__(f"{message} (at {path})" if path else message)
         self.path = path
+
+
+class UnsupportedConstructError(SchemaError):
+    """SimaticML that TIA's schema allows but this package does not read (an ``Access`` scope no export showed):
+    the document is not wrong, only not understood here, so a checker leaves that part unchecked."""
 
 
 class VersionError(SimaticMLError):

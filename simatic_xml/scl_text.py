@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import SchemaError
+from .errors import SchemaError, UnsupportedConstructError
 from .model import Interface
 from .versions import NS_PREFIX
 from .xmlnode import XmlNode
@@ -191,7 +191,21 @@ def _access_text(node: XmlNode) -> str:
         return _text(inner)
     if scope == "Address":
         return _symbol_text(inner) if inner.tag == "Symbol" else _address_text(inner)
+    if scope == "PredefinedVariable":  # <PredefinedVariable Name="ENO"/>, the only name the schema allows
+        return inner.attrs.get("Name", "")
+    if scope in _SCHEMA_SCOPES:
+        raise UnsupportedConstructError(f"Access Scope {scope!r} is not read by this tool", "StructuredText")
     raise SchemaError(f"unknown Access Scope {scope!r}", "StructuredText")
+
+
+_SCHEMA_SCOPES = frozenset({
+    "Undef", "Instruction", "Statusword", "Expression", "Unnamed", "CallWithType", "UserType", "SystemType",
+    "Reference",
+})
+"""The rest of the ``Scope_TE`` enumeration of TIA's SW.PlcBlocks.Access_v4.xsd (which StructuredText uses), as
+the schema documentation generated from the XSDs lists it (Repsay/tia-portal-schemas
+``workspace/results/siemens/SW.PlcBlocks.Access_v4.html``): valid SimaticML no export read here has shown in an
+SCL network."""
 
 
 def _text(node: XmlNode) -> str:

@@ -208,6 +208,19 @@ def test_a_global_constant_written_as_its_value_is_checked_by_name(tmp_path: Pat
     assert [d.code for d in check_files(files) if d.severity == "Error"] == []
 
 
+def test_an_scl_network_with_a_scope_not_read_here_is_a_warning_not_a_syntax_error(tmp_path: Path) -> None:
+    """A network holding an Access scope that TIA's schema allows but this tool does not read (``UserType``,
+    ``Expression``...) is left unchecked with a warning; an ``AlarmConstant`` (a C_Alarm value) is read."""
+    [block] = generate_source('FUNCTION "FC_Scopes" : Void\nVAR_TEMP\n  v : DInt;\nEND_VAR\nBEGIN\n'
+                              '  #v := 1;\nEND_FUNCTION\n').blocks
+    literal = re.compile(rb'<Access Scope="LiteralConstant"( UId="\d+")>')
+    for scope, expected in (("UserType", [("Warning", "NETWORK_NOT_CHECKED")]), ("AlarmConstant", [])):
+        path = tmp_path / f"{scope}.xml"
+        path.write_bytes(literal.sub(f'<Access Scope="{scope}"\\1>'.encode(), block.xml, count=1))
+        assert [(d.severity, d.code) for d in check_files([str(path)]) if d.severity in ("Error", "Warning")] \
+            == expected, scope
+
+
 @pytest.mark.parametrize("name", ["technology_object_not_exported.scl", "lad_technology_object_not_exported.xml"])
 def test_an_axis_the_export_does_not_hold_is_a_warning_not_a_missing_tag(name: str) -> None:
     """An undefined name at MC_POWER's Axis (a TO_Axis input) in SCL and in LAD: the technology object is the

@@ -225,3 +225,23 @@ def test_alarm_and_address_constants_read():
     address = el("Access", {"Scope": "AddressConstant"}, el("Constant", {"Name": "Tag_1"}))
     body = el("StructuredText", {}, alarm, el("Token", {"Text": ";"}), address)
     assert tokens_to_text(body) == '16#0000_0001;"Tag_1"'
+
+
+def test_eno_and_the_scopes_not_read_here():
+    """``<Access Scope="PredefinedVariable"><PredefinedVariable Name="ENO"/>`` is ENO; the other scopes TIA's
+    Access schema allows raise UnsupportedConstructError (valid, not read), an unknown scope a SchemaError."""
+    from simatic_xml.errors import SchemaError, UnsupportedConstructError
+    from simatic_xml.xmlnode import XmlNode
+
+    ns = "http://www.siemens.com/automation/Openness/SW/NetworkSource/StructuredText/v3"
+
+    def el(tag, attrs=None, *kids):
+        return XmlNode(tag, ns, attrs or {}, list(kids), None)
+
+    eno = el("Access", {"Scope": "PredefinedVariable"}, el("PredefinedVariable", {"Name": "ENO"}))
+    assert tokens_to_text(el("StructuredText", {}, eno, el("Token", {"Text": ":="}))) == "ENO:="
+    with pytest.raises(UnsupportedConstructError):
+        tokens_to_text(el("StructuredText", {}, el("Access", {"Scope": "UserType"}, el("Constant", {"Name": "T"}))))
+    with pytest.raises(SchemaError) as unknown:
+        tokens_to_text(el("StructuredText", {}, el("Access", {"Scope": "Nonsense"}, el("Constant", {"Name": "T"}))))
+    assert not isinstance(unknown.value, UnsupportedConstructError)

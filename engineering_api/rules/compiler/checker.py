@@ -115,6 +115,7 @@ MESSAGES = {
                        'pin "{pin}" of the instruction "{part}" (operand {name}).',
     "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "NETWORK_SYNTAX": "Syntax error: {message}",
+    "NETWORK_NOT_CHECKED": "The network was not checked: {reason}; TIA's schema allows it.",
 }
 
 
@@ -190,6 +191,9 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
             message, line, col = net.error
             out.append(CompilerDiagnostic(MESSAGES["NETWORK_SYNTAX"].format(message=message), line, col, block.name,
                                           "Error", path, "SYNTAX_ERROR", net.index))
+        elif net.unchecked is not None:
+            out.append(CompilerDiagnostic(MESSAGES["NETWORK_NOT_CHECKED"].format(reason=net.unchecked), 0, 0,
+                                          block.name, "Warning", path, "NETWORK_NOT_CHECKED", net.index))
         elif net.flgnet is not None:
             chk.flgnet(net.flgnet)
         else:

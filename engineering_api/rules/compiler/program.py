@@ -41,6 +41,7 @@ class Network:
     statements: list = field(default_factory=list)
     flgnet: object = None
     error: tuple | None = None  # (message, line, col) when the SCL text does not parse
+    unchecked: str | None = None  # why a network of valid SimaticML is not checked (a construct not read here)
 
 
 @dataclass(slots=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from engineering_api.backend.models import CompileMessage, CompileResult, DiagnosticInfo
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
-from simatic_xml.errors import SimaticMLError
+from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
 from simatic_xml.diagnostics import capped
@@ -120,6 +120,8 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
                 bd.networks.append(Network(index, "SCL", parse_statements(text)))
             except SclSyntaxError as err:
                 bd.networks.append(Network(index, "SCL", error=(err.message, err.line, err.col)))
+            except UnsupportedConstructError as exc:  # valid SimaticML this tool does not read: not TIA's error
+                bd.networks.append(Network(index, "SCL", unchecked=str(exc)))
             except Exception as exc:  # noqa: BLE001 - a network we cannot read is reported, never crashes compile
                 bd.networks.append(Network(index, "SCL", error=(f"the network cannot be read ({exc})", 0, 0)))
         elif lang in _FLG or body.tag == "FlgNet":
