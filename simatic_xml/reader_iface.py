@@ -107,7 +107,7 @@ def _sections(el: _El, ns: str, names: _Names, path: str) -> Sections:
         members = sec.members
         for sub in child:
             tag = tags.get(sub.tag)
-            if tag == "Member" and sec.sections is None:
+            if tag == "Member":  # after a base class's Sections too: TIA's schema has Sections?, Member*
                 members.append(_member(sub, ns, names, here))
             elif tag == "Sections" and sec.sections is None and not members:
                 sec.sections = _sections(sub, ns, names, f"{here}/Sections")

@@ -208,3 +208,21 @@ def test_mixed_content_is_refused_everywhere(before, after):
 def test_engineering_with_elements_is_refused():
     with pytest.raises(SchemaError, match="Engineering"):
         parse_bytes(_FB.replace('<Engineering version="V17"/>', '<Engineering version="V17"><x/></Engineering>').encode())
+
+
+def test_a_section_with_a_base_class_and_members_reads_and_writes_back():
+    """TIA's interface schema lets a Section hold a base class's ``Sections`` and then ``Member``s
+    (SW.InterfaceSections_v4: ``Sections?`` "Base Class", then ``Member*``); the reader took one or the other."""
+    iface = "http://www.siemens.com/automation/Openness/SW/Interface/v5"
+    data = (
+        '<?xml version="1.0" encoding="utf-8"?><Document><Engineering version="V19"/>'
+        '<SW.Blocks.FB ID="0"><AttributeList><Interface>'
+        f'<Sections xmlns="{iface}"><Section Name="Base"><Sections Datatype="GRAPH_BASE" Version="1.0">'
+        '<Section Name="Input"><Member Name="OFF_SQ" Datatype="Bool" /></Section></Sections>'
+        '<Member Name="extra" Datatype="Int" /></Section></Sections></Interface><Name>F</Name>'
+        "<ProgrammingLanguage>GRAPH</ProgrammingLanguage></AttributeList></SW.Blocks.FB></Document>"
+    ).encode("utf-8")
+    doc = parse_bytes(data)
+    base = doc.object.interface.section("Base")
+    assert base.sections is not None and [m.name for m in base.members] == ["extra"]
+    assert parse_bytes(to_bytes(doc)) == doc
