@@ -221,6 +221,21 @@ def test_an_scl_network_with_a_scope_not_read_here_is_a_warning_not_a_syntax_err
             == expected, scope
 
 
+def test_a_lad_network_the_typed_view_cannot_read_is_said_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A LAD/FBD network the typed view fails on was skipped in silence; it is a NETWORK_NOT_CHECKED warning."""
+    import simatic_xml.flgnet
+
+    lad = CASES / "lad_ctu_int_qu.xml"
+    assert [d.code for d in check_files([str(lad)]) if d.code == "NETWORK_NOT_CHECKED"] == []
+
+    def fails(_body):
+        raise ValueError("a shape nobody has seen")
+
+    monkeypatch.setattr(simatic_xml.flgnet, "from_xml", fails)
+    found = [(d.severity, d.code) for d in check_files([str(lad)]) if d.code == "NETWORK_NOT_CHECKED"]
+    assert found and set(found) == {("Warning", "NETWORK_NOT_CHECKED")}
+
+
 @pytest.mark.parametrize("name", ["technology_object_not_exported.scl", "lad_technology_object_not_exported.xml"])
 def test_an_axis_the_export_does_not_hold_is_a_warning_not_a_missing_tag(name: str) -> None:
     """An undefined name at MC_POWER's Axis (a TO_Axis input) in SCL and in LAD: the technology object is the

@@ -115,7 +115,7 @@ MESSAGES = {
                        'pin "{pin}" of the instruction "{part}" (operand {name}).',
     "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "NETWORK_SYNTAX": "Syntax error: {message}",
-    "NETWORK_NOT_CHECKED": "The network was not checked: {reason}; TIA's schema allows it.",
+    "NETWORK_NOT_CHECKED": "The network was not checked: {reason}.",
 }
 
 
