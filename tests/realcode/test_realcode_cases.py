@@ -416,7 +416,7 @@ END_NAMESPACE
         ("MISSING_BLOCK", 'Block "Unit.Nope" not defined.'),
         ("MISSING_TAG", 'Tag "Unit.Missing" not defined.'),
         ("MISSING_TAG", 'Tag "Nowhere" not defined.'),
-        ("UNKNOWN_MEMBER", 'Tag "c" not defined: "Struct" has no element "c".'),
+        ("UNKNOWN_MEMBER", 'Tag "c" not defined: "Unit.Data" has no element "c".'),
         ("MISSING_TAG", 'Tag "Data" not defined.'),  # another namespace's DB is no bare name here
         ("MISSING_BLOCK", 'Block "Far.Away.Fc" not defined.'),  # a called path names one block
     ]

@@ -213,8 +213,7 @@ class ExpressionChecks:
         v = members.get(e.name.lower())
         if v is None:
             if self.p.closed or type(bt) is StructT or (type(bt) is NamedT and bt.name.lower() in self.p.types):
-                self.err(e, "UNKNOWN_MEMBER", name=e.name, type=bt.name if type(bt) is NamedT else "Struct",
-                         member=e.name)
+                self.err(e, "UNKNOWN_MEMBER", name=e.name, type=_owner(e.base, bt), member=e.name)
             return None
         return self.known(v.type)
 
@@ -374,3 +373,18 @@ _EXPR = {
     A.Address: ExpressionChecks.e_address, A.Paren: ExpressionChecks.e_paren, A.UnaryOp: ExpressionChecks.e_unary,
     A.BinaryOp: ExpressionChecks.e_binary, A.Call: ExpressionChecks.e_call,
 }
+
+
+def _owner(base, bt) -> str:
+    """What the message names as lacking a member: the data type, or for a struct without a type name the DB or
+    tag it is (``"DB_Counters"``, ``#rec.data``), "Struct" only when neither is known."""
+    if type(bt) is NamedT:
+        return bt.name
+    path = []
+    while type(base) is A.Member:
+        path.append(base.name)
+        base = base.base
+    if type(base) is not A.Name:
+        return "Struct"
+    root = ("#" + base.name) if base.scope == "local" else base.name
+    return ".".join([root, *reversed(path)])
