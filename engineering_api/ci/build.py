@@ -49,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="TIA Portal version of the documents (V16 ... V21, default V19)")
     parser.add_argument("--context", nargs="+", action="extend", default=[], metavar="PATH",
                         help="SimaticML exports or SCL sources whose UDTs, FBs, blocks and tag tables the sources "
-                             "may use; not built")
+                             "may use (also tag tables as the tag editor exports them, <Tagtable>); not built; "
+                             "user constants named there are written as constants")
     # the same report options as scl check, simaticml check and plc check
     parser.add_argument("--format", "-f", choices=FORMATS, default="text",
                         help="text (default), json, junit (JUnit XML) or github (GitHub Actions annotations)")
