@@ -65,7 +65,8 @@ def device_context(backend: EngineeringBackend, device: str, text: str, objects:
     DB of the source needs it), UDTs, other blocks, user constants (written as constants) and tags, so references
     into the project are not reported as missing."""
     context = SourceContext()
-    wanted = set(_QUOTED.findall(text)) | set(_NAME.findall(text))  # quoted or not
+    quoted = _QUOTED.findall(text)
+    wanted = set(quoted) | set(_NAME.findall(text))  # quoted or not
     for obj in objects:
         if obj.kind == "FB":
             context.fbs[obj.name] = _object_spec(backend, device, obj.name) if obj.name in wanted else None
@@ -74,7 +75,7 @@ def device_context(backend: EngineeringBackend, device: str, text: str, objects:
         else:
             context.names.add(obj.name)
     known = {obj.name.casefold() for obj in objects} | {name.casefold() for name in _DEFINED.findall(text)}
-    if any(name.casefold() not in known for name in _QUOTED.findall(text)):
+    if any(name.casefold() not in known for name in quoted):
         # A quoted name that is no block may be a user constant, which an SCL network writes as GlobalConstant.
         try:
             for table in backend.list_tag_tables(device):

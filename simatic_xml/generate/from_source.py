@@ -376,8 +376,6 @@ def global_constants(text: str, context: SourceContext) -> set[str]:
     return found
 
 
-
-
 # ---------------------------------------------------------------- context from other files
 
 
