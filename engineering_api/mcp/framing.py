@@ -10,7 +10,8 @@ transport choose per request instead:
 
 - :func:`buffered_choice` reads the POST body (it is small: JSON-RPC), decides, and hands the same bytes on;
 - :class:`PerRequestManager` gives each new session a transport whose ``is_json_response_enabled`` is true
-  only in the task serving such a POST (:func:`answering_with_json`). The SDK reads the flag in that task while
+  only in the task serving such a POST (:func:`answering_with_json`), and is itself ``json_response`` only
+  there, which is what a 2026-07-28 POST (no session) is answered by. The SDK reads the flag in that task while
   serving the POST; its message router and the session's server run in tasks of their own, which see false
   (streams) and route messages as for a stream. A context variable would not do: the tasks a request starts
   (the session's, on ``initialize``) would inherit its value.
@@ -80,7 +81,18 @@ class _PerRequestTransport(StreamableHTTPServerTransport):
 
 
 class PerRequestManager(StreamableHTTPSessionManager):
-    """The SDK's session manager whose sessions choose their framing per request."""
+    """The SDK's session manager whose sessions choose their framing per request, and so do the session-less
+    requests of protocol 2026-07-28, which the manager answers itself (it reads ``json_response`` per POST)."""
+
+    @property  # type: ignore[override]
+    def json_response(self) -> bool:
+        task = _current_task()
+        return task is not None and task in _JSON_POSTS
+
+    @json_response.setter
+    def json_response(self, value: bool) -> None:
+        # The SDK's constructor sets the per-manager choice; the per-request one replaces it.
+        pass
 
     def _admit_session(self, requestor: Any) -> StreamableHTTPServerTransport | None:
         transport = super()._admit_session(requestor)

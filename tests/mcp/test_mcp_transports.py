@@ -253,3 +253,63 @@ def test_each_post_gets_the_framing_it_needs(live: Live) -> None:
     assert long.headers["content-type"].startswith("text/event-stream") and '"id":4' in long.text
     via_meta = call(5, "call_tool", {"name": "tests_slow", "arguments": {"steps": 1, "stepSeconds": 0.01}})
     assert via_meta.headers["content-type"].startswith("text/event-stream")
+
+
+_MODERN_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "1"},
+                "io.modelcontextprotocol/clientCapabilities": {}}
+
+
+def _modern_call(live: Live, request_id: int, name: str, arguments: dict[str, Any],
+                 meta: dict[str, Any] | None = None) -> httpx.Response:
+    """One session-less 2026-07-28 ``tools/call`` POST, as the SDK's default client sends it."""
+    headers = live.headers(**{"Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
+                              "Mcp-Method": "tools/call", "Mcp-Name": name})
+    params = {"name": name, "arguments": arguments, "_meta": {**_MODERN_META, **(meta or {})}}
+    return httpx.post(f"{live.base}/mcp", headers=headers, timeout=30,
+                      json={"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params})
+
+
+def test_modern_posts_get_the_framing_they_need(live: Live) -> None:
+    """2026-07-28 requests carry no session: the manager answers them, with JSON for a quick call and a stream
+    (progress, and cancel by closing it) for a call that asks for progress of a long tool."""
+    quick = _modern_call(live, 1, "health_versions", {})
+    assert quick.headers["content-type"].startswith("application/json"), quick.text
+    assert quick.json()["result"]["resultType"] == "complete" and not quick.json()["result"].get("isError")
+    long = _modern_call(live, 2, "tests_slow", {"steps": 3, "stepSeconds": 0.01}, {"progressToken": "p2"})
+    assert long.headers["content-type"].startswith("text/event-stream")
+    assert "notifications/progress" in long.text and '"id":2' in long.text
+
+
+def test_a_modern_call_looks_its_tool_up_without_listing_tools(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SDK checks a 2026-07-28 call's Mcp-Param headers against the tool's input schema; the server hands it
+    the schema (``get_tool_input_schema``) instead of letting it run tools/list, every page, on every call."""
+    from engineering_api.mcp.tools import ToolCatalog
+
+    listed: list[int] = []
+    original = ToolCatalog.tools
+
+    def counting(self: ToolCatalog, *args: Any, **kwargs: Any) -> Any:
+        listed.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ToolCatalog, "tools", counting)
+    # With arguments: the SDK skips the check for a call that has none.
+    answer = _modern_call(live, 3, "blocks_list", {"deviceName": "PLC_nowhere"})
+    assert answer.status_code == 200 and answer.json()["result"]["isError"]  # no project open: a domain error
+    assert listed == []
+
+
+def test_the_sdks_span_middleware_runs_only_where_spans_can_be_exported(live: Live,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without an OpenTelemetry SDK the SDK's per-message span is a no-op that costs time; with one it stays."""
+    from engineering_api.mcp import server as mcp_server
+    from engineering_api.mcp.sessions import SessionRegistry
+
+    def span_middleware(exportable: bool) -> list[str]:
+        monkeypatch.setattr(mcp_server, "_traces_exportable", lambda: exportable)
+        built = mcp_server.create_mcp_server(live.services, SessionRegistry(60.0))
+        return [type(m).__name__ for m in built.middleware if type(m).__name__ == "OpenTelemetryMiddleware"]
+
+    assert span_middleware(False) == []
+    assert span_middleware(True) == ["OpenTelemetryMiddleware"]
