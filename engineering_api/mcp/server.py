@@ -28,8 +28,12 @@ if TYPE_CHECKING:
 
 __all__ = ("PAGE_SIZE", "McpContext", "create_mcp_server", "local_principal", "to_result")
 
-PAGE_SIZE = 100
-"""Tools per ``tools/list`` page: clients follow ``nextCursor`` for the rest."""
+PAGE_SIZE = 500
+"""Tools per ``tools/list`` page (clients follow ``nextCursor`` for the rest): today one page holds the whole
+catalog (~360 tools, ~340 KiB). The official SDK's client checks a tool's result against the output schemas it
+has listed and, for a tool it has not seen, lists again with no cursor, that is the first page only: with pages of
+100, each call of a tool past the first page cost a 100-tool listing and a client warning (18 ms instead of 3 ms
+a call)."""
 SERVER_NAME = "engineering-api"
 INSTRUCTIONS = (
     "Automates Siemens TIA Portal engineering: projects, devices, PLC blocks (SCL, LAD/FBD, GRAPH), tags, UDTs, "

@@ -313,3 +313,25 @@ def test_the_sdks_span_middleware_runs_only_where_spans_can_be_exported(live: Li
 
     assert span_middleware(False) == []
     assert span_middleware(True) == ["OpenTelemetryMiddleware"]
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_calling_any_tool_lists_the_tools_once(live: Live, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    """The SDK client lists the tools (no cursor) the first time it calls a tool it has not seen, to check the
+    result: every tool, the last of the catalog too, must be on that one page, or every call lists again."""
+    from engineering_api.mcp.tools import ToolCatalog, tool_catalog
+
+    original = ToolCatalog.tools
+    last = [spec.name for spec in original(tool_catalog(live.services)) if spec.read_only][-1]
+    listed: list[int] = []
+
+    def counting(self: ToolCatalog, *args: Any, **kwargs: Any) -> Any:
+        listed.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ToolCatalog, "tools", counting)
+    async with httpx2.AsyncClient(headers=live.headers("admin"), timeout=60) as http, \
+            Client(streamable_http_client(f"{live.base}/mcp", http_client=http), mode=mode) as client:
+        for _ in range(3):
+            assert not (await client.call_tool(last, {})).is_error
+    assert len(listed) <= 1
