@@ -106,7 +106,7 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
     try:
         data_dir = workdir / f"api{agent_count}"
         node = _api_node_process if api_node == "process" else _api_node_in_process
-        with node(data_dir, redis_url) as (client, key, api_cpu_seconds):
+        with node(data_dir, redis_url) as (client, key, api_cpu_seconds, api_pids):
             callers = [{"X-API-Key": key, "X-Engineering-Session": f"c{i}"} for i in range(agent_count)]
             workspace = data_dir / "workspace"
             paths = [_prepare(client, h, workspace, f"Line{i}") for i, h in enumerate(callers)]
@@ -119,6 +119,7 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
                               range(agent_count)))
             cpu_before, agents_before, client_before = api_cpu_seconds(), _cpu_of(agents), time.process_time()
             redis_before = _cpu_of_pids([redis_pid])
+            waits_before = _waits(api_pids(), agents, redis_pid)
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
                 list(pool.map(lambda i: [_mix(client, callers[i], paths[i], source) for _ in range(rounds)],
@@ -127,6 +128,8 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
             api_cpu, agents_cpu = api_cpu_seconds() - cpu_before, _cpu_of(agents) - agents_before
             redis_cpu = _cpu_of_pids([redis_pid]) - redis_before
             client_cpu = time.process_time() - client_before
+            waits = {group: after - waits_before[group]
+                     for group, after in _waits(api_pids(), agents, redis_pid).items()}
     finally:
         agents.stop_all()
     mixes = agent_count * rounds
@@ -137,20 +140,22 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
             "callersCpuSecondsPerMix": round(client_cpu / mixes, 3) if api_node == "process" else None,
             # Cores kept busy on average: with 1 agent this is what one caller's chain (API node -> Redis -> agent
             # and back) needs; 2 cores can hold at most 2 / that many such chains.
-            "coresBusy": round((api_cpu + agents_cpu + redis_cpu) / elapsed, 2)}
+            "coresBusy": round((api_cpu + agents_cpu + redis_cpu) / elapsed, 2),
+            # Seconds per mix that threads of each process were runnable but waited for a CPU (schedstat run_delay)
+            "runDelaySecondsPerMix": {group: round(value / mixes, 3) for group, value in waits.items()}}
 
 
 @contextlib.contextmanager
-def _api_node_in_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any]]:
+def _api_node_in_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any, Any]]:
     """The API node built here; its CPU is this process's (the callers' included)."""
     app = create_app(Settings.from_env(data_dir=data_dir, farm_url=redis_url))
     with TestClient(app, timeout=600) as client:
         _, key = app.state.services.keys.create("bench", "engineer")
-        yield client, key, time.process_time
+        yield client, key, time.process_time, lambda: [os.getpid()]
 
 
 @contextlib.contextmanager
-def _api_node_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any]]:
+def _api_node_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any, Any]]:
     """``engineering-api serve --farm`` as its own process on a free loopback port, with its admin key."""
     port = _free_port()
     exe = shutil.which("engineering-api", path=str(Path(sys.executable).parent)) or "engineering-api"
@@ -172,7 +177,8 @@ def _api_node_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str
                     raise RuntimeError(f"the API node did not answer within 60 s; see {log.name}")
                 time.sleep(0.1)
             # granian serves from worker processes of its own: the node's CPU is its whole process group's
-            yield client, secret.read_text(encoding="utf-8").strip(), lambda: _cpu_of_pids(_group(process.pid))
+            yield (client, secret.read_text(encoding="utf-8").strip(), lambda: _cpu_of_pids(_group(process.pid)),
+                   lambda: _group(process.pid))
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
@@ -204,6 +210,25 @@ def _free_port() -> int:
 def _cpu_of(agents: Agents) -> float:
     """CPU seconds the agent processes used so far (Linux /proc; 0 elsewhere)."""
     return _cpu_of_pids([process.pid for process in agents.processes.values()])
+
+
+def _waits(api_pids: list[int | None], agents: Agents, redis_pid: int | None) -> dict[str, float]:
+    return {"apiNode": _run_delay_of_pids(api_pids),
+            "agents": _run_delay_of_pids([process.pid for process in agents.processes.values()]),
+            "redis": _run_delay_of_pids([redis_pid])}
+
+
+def _run_delay_of_pids(pids: list[int | None]) -> float:
+    """Seconds the threads of ``pids`` spent runnable, waiting for a CPU (Linux schedstat; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        if pid is None:
+            continue
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    total += int((task / "schedstat").read_text().split()[1])
+    return total / 1e9
 
 
 def _cpu_of_pids(pids: list[int | None]) -> float:
@@ -259,7 +284,8 @@ def main() -> int:
                   f"{run['mixesPerSecond']}/s, ratio {run['ratio']}; CPU per mix: API node "
                   f"{run['apiNodeCpuSecondsPerMix']} s, agents {run['agentCpuSecondsPerMix']} s, Redis "
                   f"{run['redisCpuSecondsPerMix']} s, callers {run['callersCpuSecondsPerMix']} s; "
-                  f"{run['coresBusy']} cores busy")
+                  f"{run['coresBusy']} cores busy; waiting for a CPU per mix: "
+                  + ", ".join(f"{group} {value} s" for group, value in run["runDelaySecondsPerMix"].items()))
     summary = {n: statistics.median(r["ratio"] for runs in repetitions for r in runs if r["agents"] == n)
                for n in counts}
     spread = {n: sorted(r["ratio"] for runs in repetitions for r in runs if r["agents"] == n) for n in counts}
