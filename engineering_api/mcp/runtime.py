@@ -48,6 +48,8 @@ def _header(scope: Scope, name: bytes) -> str | None:
 def _query(scope: Scope, name: str) -> str | None:
     from urllib.parse import parse_qs
 
+    if not scope.get("query_string"):
+        return None
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(name)
     return values[0] if values else None
 
@@ -120,7 +122,8 @@ class McpRuntime:
             json_answer, receive = await buffered_choice(receive, self.services.settings.max_body_bytes,
                                                          self._streams)
         with answering_with_json(json_answer):
-            await self.manager.handle_request(scope, receive, register)
+            # Only a request without a session can open one (initialize), so only its answer is watched.
+            await self.manager.handle_request(scope, receive, typed if session_id is not None else register)
 
     def _streams(self, tool: str, arguments: Any) -> bool:
         """Whether a call of ``tool`` is answered on a stream: a long tool is cancelled by closing it."""
