@@ -281,9 +281,9 @@ def test_modern_posts_get_the_framing_they_need(live: Live) -> None:
     assert "notifications/progress" in long.text and '"id":2' in long.text
 
 
-def test_a_modern_call_looks_its_tool_up_without_listing_tools(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The SDK checks a 2026-07-28 call's Mcp-Param headers against the tool's input schema; the server hands it
-    the schema (``get_tool_input_schema``) instead of letting it run tools/list, every page, on every call."""
+@pytest.fixture
+def listings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per listing of the tool catalog (what every tools/list page does) from now on."""
     from engineering_api.mcp.tools import ToolCatalog
 
     listed: list[int] = []
@@ -294,10 +294,16 @@ def test_a_modern_call_looks_its_tool_up_without_listing_tools(live: Live, monke
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(ToolCatalog, "tools", counting)
+    return listed
+
+
+def test_a_modern_call_looks_its_tool_up_without_listing_tools(live: Live, listings: list[int]) -> None:
+    """The SDK checks a 2026-07-28 call's Mcp-Param headers against the tool's input schema; the server hands it
+    the schema (``get_tool_input_schema``) instead of letting it run tools/list, every page, on every call."""
     # With arguments: the SDK skips the check for a call that has none.
     answer = _modern_call(live, 3, "blocks_list", {"deviceName": "PLC_nowhere"})
     assert answer.status_code == 200 and answer.json()["result"]["isError"]  # no project open: a domain error
-    assert listed == []
+    assert listings == []
 
 
 def test_the_sdks_span_middleware_runs_only_where_spans_can_be_exported(live: Live,
@@ -316,22 +322,15 @@ def test_the_sdks_span_middleware_runs_only_where_spans_can_be_exported(live: Li
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
-async def test_calling_any_tool_lists_the_tools_once(live: Live, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+async def test_calling_any_tool_lists_the_tools_once(live: Live, listings: list[int], mode: str) -> None:
     """The SDK client lists the tools (no cursor) the first time it calls a tool it has not seen, to check the
     result: every tool, the last of the catalog too, must be on that one page, or every call lists again."""
-    from engineering_api.mcp.tools import ToolCatalog, tool_catalog
+    from engineering_api.mcp.tools import tool_catalog
 
-    original = ToolCatalog.tools
-    last = [spec.name for spec in original(tool_catalog(live.services)) if spec.read_only][-1]
-    listed: list[int] = []
-
-    def counting(self: ToolCatalog, *args: Any, **kwargs: Any) -> Any:
-        listed.append(1)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(ToolCatalog, "tools", counting)
+    last = [spec.name for spec in tool_catalog(live.services).tools() if spec.read_only][-1]
+    listings.clear()
     async with httpx2.AsyncClient(headers=live.headers("admin"), timeout=60) as http, \
             Client(streamable_http_client(f"{live.base}/mcp", http_client=http), mode=mode) as client:
         for _ in range(3):
             assert not (await client.call_tool(last, {})).is_error
-    assert len(listed) <= 1
+    assert len(listings) <= 1
