@@ -66,33 +66,29 @@ def answering_with_json(enabled: bool) -> Iterator[None]:
         _JSON_POSTS.discard(task)
 
 
-class _PerRequestTransport(StreamableHTTPServerTransport):
-    """The SDK's transport with the framing chosen per request (see the module docstring)."""
+class _JsonForThisPost:
+    """A flag the SDK reads as an attribute, true only in the task serving a POST answered with JSON; the value
+    the SDK's constructor assigns (its per-manager choice) is ignored, as the per-request one replaces it."""
 
-    @property  # type: ignore[override]
-    def is_json_response_enabled(self) -> bool:
+    def __get__(self, instance: object, owner: type | None = None) -> bool:
         task = _current_task()
         return task is not None and task in _JSON_POSTS
 
-    @is_json_response_enabled.setter
-    def is_json_response_enabled(self, value: bool) -> None:
-        # The SDK's constructor sets the per-manager choice; the per-request one replaces it.
+    def __set__(self, instance: object, value: bool) -> None:
         pass
+
+
+class _PerRequestTransport(StreamableHTTPServerTransport):
+    """The SDK's transport with the framing chosen per request (see the module docstring)."""
+
+    is_json_response_enabled = _JsonForThisPost()  # type: ignore[assignment]
 
 
 class PerRequestManager(StreamableHTTPSessionManager):
     """The SDK's session manager whose sessions choose their framing per request, and so do the session-less
     requests of protocol 2026-07-28, which the manager answers itself (it reads ``json_response`` per POST)."""
 
-    @property  # type: ignore[override]
-    def json_response(self) -> bool:
-        task = _current_task()
-        return task is not None and task in _JSON_POSTS
-
-    @json_response.setter
-    def json_response(self, value: bool) -> None:
-        # The SDK's constructor sets the per-manager choice; the per-request one replaces it.
-        pass
+    json_response = _JsonForThisPost()  # type: ignore[assignment]
 
     def _admit_session(self, requestor: Any) -> StreamableHTTPServerTransport | None:
         transport = super()._admit_session(requestor)
