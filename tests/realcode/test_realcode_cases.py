@@ -42,7 +42,11 @@ CASES = Path(__file__).resolve().parent / "cases"
 # A case that still shows a false error is listed here with the class of the error (see cases/README.md for the
 # real files behind each).
 # case file name -> stage -> class of the false error it still shows
-XFAIL: dict[str, dict[str, str]] = {}
+XFAIL: dict[str, dict[str, str]] = {
+    "fc_at_overlay_input.scl": {"compile_generated": (
+        "scl build writes an AT overlay as a member of its own (AT_OVERLAY warning: no SimaticML form of an overlay "
+        "has been seen), so the compile of what it built takes the overlay for a parameter the call must supply")},
+}
 
 
 def _params(paths: list[Path], stage: str) -> list:

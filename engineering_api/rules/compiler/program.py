@@ -64,12 +64,18 @@ class BlockDef:
     in the namespace first (:meth:`Program.in_namespace`)."""
     start_values: list = field(default_factory=list)
     """A DATA_BLOCK source's BEGIN section: its start values (``A.Assign``), checked like assignments."""
+    overlays: set = field(default_factory=set)
+    """Lower-case names of AT overlays (``_str AT str : Struct ...``): another view of a member's memory, known
+    inside the block only. In the parameter sections they are no formal parameters: a call neither supplies nor
+    may name them (Siemens, "Overlaying tags with AT"; ChristofGroschke/MQTT-Siemens-S7-1500, an FC input
+    overlaid and called with its base parameter alone, a TIA export)."""
     iec_check: bool = DEFAULT_IEC_CHECK
     """The block's IEC check (stricter implicit conversions, :mod:`simatic_xml.conversions`): SimaticML's
     ``<IsIECCheckEnabled>``; an SCL source block has it off unless it carries ``S7_IECCheck := 'TRUE'``."""
 
     def params(self) -> list:
-        return [v for v in self.vars.values() if v.section in ("Input", "Output", "InOut")]
+        return [v for k, v in self.vars.items()
+                if v.section in ("Input", "Output", "InOut") and k not in self.overlays]
 
     def as_struct(self) -> StructT:
         """The members visible from outside (instance access ``#inst.x`` / ``"DB".x``)."""
@@ -189,10 +195,12 @@ def _decl_type(decl, issues: list):
     """The type of an SCL declaration. TIA's exported sources mark a member of a system instruction's or
     technology object's type with ``{InstructionName := 'Get_IM_Data'; LibVersion := '1.3'}``: that unquoted
     name is TIA's own type even where the checker does not know it (IM0_Data, Get_IM_Data, SI_Startup in
-    Siemens' LAcycCom/LConSMC libraries, TIA V17: TurboLouis/TestRepo), so it is no UNKNOWN_TYPE."""
+    Siemens' LAcycCom/LConSMC libraries, TIA V17: TurboLouis/TestRepo), so it is no UNKNOWN_TYPE. Older sources
+    mark such a member with ``{OriginalPartName := 'SI_classic'; LibVersion := '1.0'}`` instead (TIA V15.1's
+    ``IEC_TIMER`` in krisztianloki/ess_plcfactory; ``SI_classic`` in ChristofGroschke/MQTT-Siemens-S7-1500)."""
     t = decl.type
     if (type(t) is A.NamedType and not t.quoted
-            and any(a.name.upper() == "INSTRUCTIONNAME" for a in decl.attributes)):
+            and any(a.name.upper() in ("INSTRUCTIONNAME", "ORIGINALPARTNAME") for a in decl.attributes)):
         return NamedT(t.name, False)
     return type_from_node(t, issues)
 
@@ -234,6 +242,8 @@ def from_block(block: A.Block) -> BlockDef:
             name = "Constant"
         for d in section.decls:
             v = Var(d.name, _decl_type(d, issues), name, d.line, d.col)
+            if d.at:
+                bd.overlays.add(d.name.lower())
             bd.decls.append(v)
             bd.vars.setdefault(d.name.lower(), v)
             dups: list = []
