@@ -43,6 +43,8 @@ _LEX = re.compile(
 )
 
 _BLANKS = re.compile(r"[ \t]+")
+_DOC_COMMENT = re.compile(r"\(/\*(?:[^*]|\*(?!/))*\*/\)")
+"""A documentation comment, as :mod:`simatic_xml.scl.lexer` reads it; no export shows its SimaticML form."""
 _LITERAL_WORDS = frozenset({"TRUE", "FALSE", "NULL"})
 """Words written as a LiteralConstant; NULL, the null reference, as TIA V20 exports it (Fwaldt/EssaisGit_TiaPortalV20
 FB_OPC_AxisManagement.xml:12137: ``<ConstantValue>NULL</ConstantValue>``, no ConstantType)."""
@@ -77,6 +79,11 @@ def _lex(text: str) -> list[_Lex]:
                     out.append(_Lex("regiontext", text[pos:end], pos))
                     pos = end
                 continue
+        if text.startswith("(/*", pos) and _DOC_COMMENT.match(text, pos):
+            raise _error(text, pos, "a documentation comment (/* ... */) is valid SCL, but this generator does not "
+                                    "know how TIA writes it in SimaticML, so it cannot build this block; write it "
+                                    "as a (* ... *) comment, or generate the block from the source in TIA "
+                                    "(external source)", GenerationNotSupportedError)
         m = _LEX.match(text, pos)
         if m is None:
             if text.startswith(_REFERENCE_OPS, pos):
@@ -124,11 +131,11 @@ def block_comment_end(text: str, pos: int) -> int:
     return -1
 
 
-_SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(\*|/\*")
+_SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(/\*|\(\*|/\*")
 
 
-def blank_block_comments(text: str, *, regions: bool = False) -> str:
-    """``text`` with its block comments (and, with ``regions``, the text after REGION and END_REGION) replaced by blanks, newlines
+def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bool = False) -> str:
+    """``text`` with its block comments, documentation comments ``(/* */)`` whole (and, with ``regions``, the text after REGION and END_REGION) replaced by blanks, newlines
     kept, so line and column numbers stay; for checks that look for ``#operands`` in the text."""
     out: list[str] = []
     pos = 0
@@ -137,7 +144,17 @@ def blank_block_comments(text: str, *, regions: bool = False) -> str:
         m = _SKIP.search(text, i)
         if m is None:
             break
-        if m.group() in ("(*", "/*"):
+        if m.group() == "(/*":
+            doc = _DOC_COMMENT.match(text, m.start())
+            if doc is None:  # "(" opening an expression that starts with a /* */ comment
+                i = m.start() + 1
+                continue
+            out.append(text[pos:m.start()])
+            blanked = re.sub(r"[^\n]", " ", doc.group())
+            # doc_delimiters: a documentation comment stays one, empty (what a parser of it must see)
+            out.append("(/*" + blanked[3:-3] + "*/)" if doc_delimiters else blanked)
+            pos = i = doc.end()
+        elif m.group() in ("(*", "/*"):
             end = block_comment_end(text, m.start())
             end = len(text) if end < 0 else end
             out.append(text[pos:m.start()])

@@ -38,6 +38,8 @@ def for_network_checks(spec: BlockSpec) -> BlockSpec:
 
     from ..scl_parse import blank_block_comments
 
-    nets = [replace(n, body=ob_inputs(spec, hashed_members(blank_block_comments(n.body, regions=True)))) if n.kind == "scl" else n
+    nets = [replace(n, body=ob_inputs(spec, hashed_members(blank_block_comments(n.body, regions=True,
+                                                                                doc_delimiters=True))))
+            if n.kind == "scl" else n
             for n in spec.networks]
     return replace(spec, networks=nets)

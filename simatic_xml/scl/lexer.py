@@ -73,6 +73,10 @@ _SPEC = [
     ("LCOMMENT", r"//[^\n\r]*"),
     ("BCOMMENT", r"\(\*[\s\S]*?\*\)"),
     ("CCOMMENT", r"/\*[\s\S]*?\*/"),
+    # A documentation comment (/* ... */), formatted text TIA shows in the editor: Siemens' LGF library
+    # (LGF_Random_UDInt 3.0.1, "Insert documentation") and TIA V17 exports hold them. It ends at the first */,
+    # which must be followed by ')': otherwise "(" opens an expression that starts with a /* */ comment.
+    ("DCOMMENT", r"\(/\*(?:[^*]|\*(?!/))*\*/\)"),
     ("UNCLOSED", r"\(\*|/\*"),
     ("OP", r":=|\?=|=>|<=|>=|<>|\*\*|\.\.|[-+*/]=|[-+*/=<>&()\[\],;:.{}^]"),
     ("QIDENT", r'"[^"\n]*"'),
@@ -102,7 +106,7 @@ _KINDS = [None] + [name for name, _ in _SPEC]
 _MASTER = re.compile(
     r"[ \t\r\f\v\ufeff\u00a0]*(?:" + "|".join(f"({rx})" for _, rx in _SPEC) + r")|[ \t\r\f\v\ufeff\u00a0]+\Z"
 )
-_NL, _TITLE, _WORD, _LOCAL, _LC, _BC, _CC, _UNCLOSED, _OP = range(1, 10)
+_NL, _TITLE, _WORD, _LOCAL, _LC, _BC, _CC, _DC, _UNCLOSED, _OP = range(1, 11)
 _BAD = len(_SPEC)
 _KW = {k: k for k in KEYWORDS}
 _OPS: dict[str, str] = {}  # interned operator kinds
@@ -169,8 +173,8 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
             kind = ops.get(tok_text) or ops.setdefault(tok_text, tok_text)
         elif idx == _LOCAL:
             kind = "LOCAL"
-        elif _LC <= idx <= _CC:
-            if idx != _LC and tok_text[:2] in tok_text[2:]:
+        elif _LC <= idx <= _DC:
+            if (idx == _BC or idx == _CC) and tok_text[:2] in tok_text[2:]:
                 tok_text = _nested_comment(text, start, line, start - line_start + 1)
                 pos = start + len(tok_text)
             tok = Token("COMMENT", tok_text, line, start - line_start + 1, start)

@@ -47,3 +47,24 @@ def test_a_built_reference_declaration_passes_the_checks(tmp_path: Path) -> None
     upper.parent.mkdir()
     upper.write_bytes(block.xml.replace(b'"Ref_To Int"', b'"REF_TO &quot;Gone&quot;"'))
     assert [(d.code, d.message) for d in check_files([str(upper)])] == [("MISSING_TYPE", 'Data type "Gone" not defined.')]
+
+
+DOCUMENTED = (
+    'FUNCTION "FC_Doc" : Int\nVAR_INPUT\n  a : Int;\nEND_VAR\nBEGIN\n'
+    "  (/* The result is `a` plus one: $ a + 1 $ (#notAnOperand) */)\n  #FC_Doc := (/* a */ #a + 1);\nEND_FUNCTION\n"
+)
+
+
+def test_a_documentation_comment_is_checked_but_not_built_and_says_where() -> None:
+    """``(/* ... */)`` is TIA's documentation comment (Siemens' LGF library holds them); how TIA writes one in an
+    SCL network is not known, so the block is refused by name at the comment. ``(/* a */ #a + 1)`` is no
+    documentation comment: a ``(`` whose expression starts with a ``/* */`` comment."""
+    assert [d for d in check_source(DOCUMENTED, "t.scl") if d.severity == "Error"] == []
+    result = generate_source(DOCUMENTED, file="t.scl", version="V19")
+    assert result.blocks == []
+    [error] = [d for d in result.diagnostics if d.severity == "Error"]
+    assert (error.code, error.line, error.column) == ("GENERATION_NOT_SUPPORTED", 6, 3)
+    assert "documentation comment" in error.message
+    plain = DOCUMENTED.replace("(/* The", "(* The").replace("Operand) */)", "Operand) *)")
+    [block] = generate_source(plain, file="t.scl", version="V19").blocks
+    assert b"FC_Doc" in block.xml

@@ -43,6 +43,9 @@ CASES = Path(__file__).resolve().parent / "cases"
 # real files behind each).
 # case file name -> stage -> class of the false error it still shows
 XFAIL: dict[str, dict[str, str]] = {
+    **{"scl_documentation_comment.scl": dict.fromkeys(("generate", "compile_generated", "import_generated"), (
+        "scl build refuses a documentation comment (/* */) with GENERATION_NOT_SUPPORTED: no export shows how TIA "
+        "writes one in an SCL network"))},
     "fc_at_overlay_input.scl": {"compile_generated": (
         "scl build writes an AT overlay as a member of its own (AT_OVERLAY warning: no SimaticML form of an overlay "
         "has been seen), so the compile of what it built takes the overlay for a parameter the call must supply")},
