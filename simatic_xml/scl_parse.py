@@ -16,6 +16,7 @@ from .errors import GenerationNotSupportedError, SclSyntaxError
 from .scl_parse_io import SPACING as _SPACING, TYPE_TESTS, IoAndTypeLabels
 from .scl_text import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
+from .scl.lexer import DOC_COMMENT as _DOC_COMMENT
 from .xmlnode import XmlNode
 
 __all__ = ("KEYWORDS", "blank_block_comments", "block_comment_end", "parse_scl")
@@ -43,8 +44,6 @@ _LEX = re.compile(
 )
 
 _BLANKS = re.compile(r"[ \t]+")
-_DOC_COMMENT = re.compile(r"\(/\*(?:[^*]|\*(?!/))*\*/\)")
-"""A documentation comment, as :mod:`simatic_xml.scl.lexer` reads it; no export shows its SimaticML form."""
 _LITERAL_WORDS = frozenset({"TRUE", "FALSE", "NULL"})
 """Words written as a LiteralConstant; NULL, the null reference, as TIA V20 exports it (Fwaldt/EssaisGit_TiaPortalV20
 FB_OPC_AxisManagement.xml:12137: ``<ConstantValue>NULL</ConstantValue>``, no ConstantType)."""

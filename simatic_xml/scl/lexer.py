@@ -31,7 +31,7 @@ import re
 from .. import cancel
 from .errors import SclSyntaxError
 
-__all__ = ["Token", "tokenize", "KEYWORDS"]
+__all__ = ["DOC_COMMENT", "Token", "tokenize", "KEYWORDS"]
 
 KEYWORDS = frozenset(
     """
@@ -63,6 +63,11 @@ class Token:
         return f"Token({self.kind!r}, {self.text!r}, {self.line}, {self.col})"
 
 
+DOC_COMMENT = re.compile(r"\(/\*(?:[^*]|\*(?!/))*\*/\)")
+"""A documentation comment (/* ... */), formatted text TIA shows in the editor: Siemens' LGF library
+(LGF_Random_UDInt 3.0.1, "Insert documentation") and TIA V17 exports hold them. It ends at the first */, which
+must be followed by ')': otherwise "(" opens an expression that starts with a /* */ comment."""
+
 # Alternatives in order of frequency where they cannot overlap. Each match also
 # swallows the blanks before the token (group 1 starts after them).
 _SPEC = [
@@ -73,10 +78,7 @@ _SPEC = [
     ("LCOMMENT", r"//[^\n\r]*"),
     ("BCOMMENT", r"\(\*[\s\S]*?\*\)"),
     ("CCOMMENT", r"/\*[\s\S]*?\*/"),
-    # A documentation comment (/* ... */), formatted text TIA shows in the editor: Siemens' LGF library
-    # (LGF_Random_UDInt 3.0.1, "Insert documentation") and TIA V17 exports hold them. It ends at the first */,
-    # which must be followed by ')': otherwise "(" opens an expression that starts with a /* */ comment.
-    ("DCOMMENT", r"\(/\*(?:[^*]|\*(?!/))*\*/\)"),
+    ("DCOMMENT", DOC_COMMENT.pattern),
     ("UNCLOSED", r"\(\*|/\*"),
     ("OP", r":=|\?=|=>|<=|>=|<>|\*\*|\.\.|[-+*/]=|[-+*/=<>&()\[\],;:.{}^]"),
     ("QIDENT", r'"[^"\n]*"'),

@@ -153,7 +153,7 @@ class CallChecks:
             blk = self.p.blocks.get(t.name.lower())
             if blk is not None and blk.kind == "FB":
                 self.b.uses.add(blk.name)
-                return self.check_params(e, blk.vars, blk.name, fc=False, ret="VOID", overlays=blk.overlays)
+                return self.check_params(e, blk.call_members(), blk.name, fc=False, ret="VOID")
             sys_fb = SYSTEM_FBS.get(t.name.upper())
             if sys_fb is not None:
                 return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID")
@@ -174,7 +174,7 @@ class CallChecks:
         self.b.uses.add(blk.name)
         if blk.kind == "FC":
             ret = blk.return_type if blk.return_type is not None else "VOID"
-            t = self.check_params(e, blk.vars, blk.name, fc=True, ret=ret, overlays=blk.overlays)
+            t = self.check_params(e, blk.call_members(), blk.name, fc=True, ret=ret)
             if not statement and t == "VOID":
                 self.err(callee, "VOID_VALUE", name=blk.name)
                 return None
@@ -186,13 +186,11 @@ class CallChecks:
                 return self.args_only(e)
             return self.instance_call(e, NamedT(fb_name, True), f'"{blk.name}"')
         if blk.kind == "FB":
-            return self.check_params(e, blk.vars, blk.name, fc=False, ret="VOID", overlays=blk.overlays)
+            return self.check_params(e, blk.call_members(), blk.name, fc=False, ret="VOID")
         self.err(callee, "NOT_CALLABLE", name=f'"{blk.name}"', type="organization block")
         return self.args_only(e)
 
-    def check_params(self, e: A.Call, members: dict, callee: str, *, fc: bool, ret, overlays: set = frozenset()):
-        if overlays:  # an AT overlay is no formal parameter (BlockDef.overlays)
-            members = {k: v for k, v in members.items() if k not in overlays}
+    def check_params(self, e: A.Call, members: dict, callee: str, *, fc: bool, ret):
         args = e.args
         if len(args) == 1 and args[0].name is None:
             params = [v for v in members.values() if v.section in ("Input", "InOut")]

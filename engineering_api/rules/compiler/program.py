@@ -73,9 +73,14 @@ class BlockDef:
     """The block's IEC check (stricter implicit conversions, :mod:`simatic_xml.conversions`): SimaticML's
     ``<IsIECCheckEnabled>``; an SCL source block has it off unless it carries ``S7_IECCheck := 'TRUE'``."""
 
+    def call_members(self) -> dict:
+        """``vars`` as a call sees them: without the AT overlays, which are no formal parameters."""
+        if not self.overlays:
+            return self.vars
+        return {k: v for k, v in self.vars.items() if k not in self.overlays}
+
     def params(self) -> list:
-        return [v for k, v in self.vars.items()
-                if v.section in ("Input", "Output", "InOut") and k not in self.overlays]
+        return [v for v in self.call_members().values() if v.section in ("Input", "Output", "InOut")]
 
     def as_struct(self) -> StructT:
         """The members visible from outside (instance access ``#inst.x`` / ``"DB".x``)."""
