@@ -106,7 +106,7 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
     try:
         data_dir = workdir / f"api{agent_count}"
         node = _api_node_process if api_node == "process" else _api_node_in_process
-        with node(data_dir, redis_url) as (client, key, api_cpu_seconds, api_pids):
+        with node(data_dir, redis_url) as (client, key, api_pids):
             callers = [{"X-API-Key": key, "X-Engineering-Session": f"c{i}"} for i in range(agent_count)]
             workspace = data_dir / "workspace"
             paths = [_prepare(client, h, workspace, f"Line{i}") for i, h in enumerate(callers)]
@@ -117,7 +117,7 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
                 list(pool.map(lambda i: [_mix(client, callers[i], paths[i], source) for _ in range(WARM_UP)],
                               range(agent_count)))
-            cpu_before, agents_before, client_before = api_cpu_seconds(), _cpu_of(agents), time.process_time()
+            cpu_before, agents_before, client_before = _cpu_of_pids(api_pids()), _cpu_of(agents), time.process_time()
             redis_before = _cpu_of_pids([redis_pid])
             waits_before = _waits(api_pids(), agents, redis_pid)
             started = time.perf_counter()
@@ -125,7 +125,7 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
                 list(pool.map(lambda i: [_mix(client, callers[i], paths[i], source) for _ in range(rounds)],
                               range(agent_count)))
             elapsed = time.perf_counter() - started
-            api_cpu, agents_cpu = api_cpu_seconds() - cpu_before, _cpu_of(agents) - agents_before
+            api_cpu, agents_cpu = _cpu_of_pids(api_pids()) - cpu_before, _cpu_of(agents) - agents_before
             redis_cpu = _cpu_of_pids([redis_pid]) - redis_before
             client_cpu = time.process_time() - client_before
             waits = {group: after - waits_before[group]
@@ -146,17 +146,17 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
 
 
 @contextlib.contextmanager
-def _api_node_in_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any, Any]]:
-    """The API node built here; its CPU is this process's (the callers' included)."""
+def _api_node_in_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any]]:
+    """The API node built here (client, key, its pids): its CPU is this process's (the callers' included)."""
     app = create_app(Settings.from_env(data_dir=data_dir, farm_url=redis_url))
     with TestClient(app, timeout=600) as client:
         _, key = app.state.services.keys.create("bench", "engineer")
-        yield client, key, time.process_time, lambda: [os.getpid()]
+        yield client, key, lambda: [os.getpid()]
 
 
 @contextlib.contextmanager
-def _api_node_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any, Any]]:
-    """``engineering-api serve --farm`` as its own process on a free loopback port, with its admin key."""
+def _api_node_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any]]:
+    """``engineering-api serve --farm`` as its own process on a free loopback port (client, admin key, its pids)."""
     port = _free_port()
     exe = shutil.which("engineering-api", path=str(Path(sys.executable).parent)) or "engineering-api"
     env = {**os.environ, "ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
@@ -176,9 +176,8 @@ def _api_node_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"the API node did not answer within 60 s; see {log.name}")
                 time.sleep(0.1)
-            # granian serves from worker processes of its own: the node's CPU is its whole process group's
-            yield (client, secret.read_text(encoding="utf-8").strip(), lambda: _cpu_of_pids(_group(process.pid)),
-                   lambda: _group(process.pid))
+            # granian serves from worker processes of its own: the node is its whole process group
+            yield client, secret.read_text(encoding="utf-8").strip(), lambda: _group(process.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
