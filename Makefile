@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test system-deps realclient bench openapi clean
+.PHONY: run test lint system-deps realclient bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[test,bench,lint]"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -23,8 +23,12 @@ run: $(STAMP)
 system-deps:
 	@bash .ci/system-deps.sh
 
+# Static checks (ruff's rule set in pyproject.toml), alone or as the first step of make test.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
 # --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents).
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # T-IA Connect's VS Code client, unmodified, against a served engineering-api (tests/realclient/README.md). It is

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engineering_api.rules.compiler import check_source
-from simatic_xml.scl import SclSyntaxError, parse, read_source
+from engineering_api.rules.compiler import check_source  # noqa: E402 - needs the sys.path insert above
+from simatic_xml.scl import SclSyntaxError, parse, read_source  # noqa: E402 - needs the sys.path insert above
 
 RESULTS = ROOT / "bench" / "results"
 TARGET = 20_000

@@ -32,8 +32,8 @@ import openpyxl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engineering_api.domain.tag_formats import TAG_COLUMNS, TAGS_SHEET, read_xlsx
-from fakes.backend import FakeBackend
+from engineering_api.domain.tag_formats import TAG_COLUMNS, TAGS_SHEET, read_xlsx  # noqa: E402 - needs the sys.path insert above
+from fakes.backend import FakeBackend  # noqa: E402 - needs the sys.path insert above
 
 RESULTS = ROOT / "bench" / "results"
 CPU = "6ES7 516-3AN02-0AB0"

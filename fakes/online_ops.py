@@ -397,7 +397,9 @@ class OnlineOperations:
         entries.extend(CompareEntry(name=n, kind=_kind_of(online_xml.get(n, b""), project.version),
                                     status="OnlyOnline", online_digest=online[n]) for n in online_by_key.values())
         entries.sort(key=lambda entry: entry.name.lower())
-        pick = lambda status: [x.name for x in entries if x.status == status]
+        def pick(status: str) -> list[str]:
+            return [x.name for x in entries if x.status == status]
+
         return CompareResult(
             device_name=dev.name, instance_name=cpu.name, loaded_device=loaded,
             identical=all(x.status == "Identical" for x in entries), offline_compiles=compiles,

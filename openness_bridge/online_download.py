@@ -86,7 +86,9 @@ class OnlineDownload:
         if not compiles:
             # TIA compares compiled code: with compile errors an object in both places cannot be called identical.
             entries = [msgspec.structs.replace(e, status="Different") if e.status == "Identical" else e for e in entries]
-        pick = lambda status: [e.name for e in entries if e.status == status]
+        def pick(status: str) -> list[str]:
+            return [e.name for e in entries if e.status == status]
+
         loaded = self.sim_instance_state(instance.name).device  # type: ignore[attr-defined]
         return CompareResult(
             device_name=device, instance_name=instance.name, loaded_device=loaded,

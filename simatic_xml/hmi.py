@@ -38,7 +38,7 @@ the service reads, so a TIA export read here and written again keeps every attri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 

@@ -46,7 +46,6 @@ from engineering_api.rules.hmi_unified import (
     encode_document,
     merge,
     read_document,
-    subset,
 )
 
 __all__ = ("OPERATIONS", "import_part", "preview_part", "unified_export")

@@ -160,7 +160,9 @@ def _tag_rows(rows: Iterator[tuple[Any, ...]], columns: dict[str, int], first_ro
 def _constant_rows(rows: Iterator[tuple[Any, ...]], columns: dict[str, int], first_row: int, sheet: str,
                    out: ParsedTags) -> None:
     row_number = first_row - 1
-    get = lambda values, key: _text(values[columns[key]]) if key in columns and columns[key] < len(values) else ""
+    def get(values: tuple[Any, ...], key: str) -> str:
+        return _text(values[columns[key]]) if key in columns and columns[key] < len(values) else ""
+
     for values in rows:
         row_number += 1
         if not any(v not in (None, "") for v in values):

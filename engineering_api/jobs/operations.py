@@ -30,8 +30,8 @@ __all__ = (
     "confine_files", "refuse_project_folder", "refuse_project_targets", "server_made",
 )
 
-I = TypeVar("I")
-O = TypeVar("O")
+InputT = TypeVar("InputT")
+OutputT = TypeVar("OutputT")
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def server_made(path: Path, made: bool = True) -> str:
 
 
 @dataclass(frozen=True)
-class Operation(Generic[I, O]):
+class Operation(Generic[InputT, OutputT]):
     """One capability of the service, defined once."""
 
     name: str
@@ -111,9 +111,9 @@ class Operation(Generic[I, O]):
     """One line for OpenAPI, docs and discovery."""
     section: str
     """Reference section (OpenAPI tag), e.g. ``Project Operations``."""
-    handler: Callable[[OperationContext, I], O]
+    handler: Callable[[OperationContext, InputT], OutputT]
     """Runs on the TIA worker thread with the validated input."""
-    input: type[I] | None
+    input: type[InputT] | None
     """msgspec Struct of the input (path, query and body fields together)."""
     output: Any
     """Type of ``data`` in the success envelope."""
@@ -145,7 +145,7 @@ class Operation(Generic[I, O]):
     that overwrites only when its input says so (``overwrite: true``) is destructive too; its preview then says
     that nothing would be overwritten. Destructive operations need a :attr:`preview` (the registry refuses one
     without); their routes take ``dryRun`` and MCP marks their tools ``destructiveHint``."""
-    preview: Callable[[OperationContext, I], Preview] | None = None
+    preview: Callable[[OperationContext, InputT], Preview] | None = None
     """What the call would do, exactly, without doing it (:mod:`engineering_api.jobs.preview`). Runs on the TIA
     worker, only reads, and raises the domain errors the handler would raise for the same bad input."""
 

@@ -21,11 +21,9 @@ import msgspec
 
 from engineering_api.backend.areas.hmi_unified import (
     UNIFIED_FORMAT,
-    UnifiedConnection,
     UnifiedEvent,
     UnifiedHmi,
     UnifiedScreen,
-    UnifiedScriptModule,
     UnifiedTag,
     UnifiedTagTable,
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 
-import pytest
 
 from tests.conftest import CPU, assert_error, data, job_error, run_job, start_job, wait_job
 

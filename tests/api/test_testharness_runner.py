@@ -177,7 +177,9 @@ def progress() -> list[tuple[int, str]]:
 
 @pytest.fixture
 def ctx(sim: FakeSim, kv: KeyValueStore, progress: list[tuple[int, str]]) -> OperationContext:
-    report = lambda percent, message: progress.append((percent, message))
+    def report(percent: int, message: str) -> None:
+        progress.append((percent, message))
+
     return OperationContext(sim, None, None, progress=report, state=kv)  # type: ignore[arg-type]
 
 

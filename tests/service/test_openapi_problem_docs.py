@@ -11,10 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from engineering_api.backend.errors import ConflictError, NotFoundError
-from engineering_api.lib.responses import PROBLEM_JSON, problem_responses
-from tests.conftest import assert_error
-from tests.service.conftest import key_for
+from engineering_api.lib.responses import PROBLEM_JSON
 
 if TYPE_CHECKING:
     from litestar import Litestar

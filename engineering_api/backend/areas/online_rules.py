@@ -40,10 +40,11 @@ class _Named(Protocol):
     name: str
 
 
-I = TypeVar("I", bound=_Named)
+NamedT = TypeVar("NamedT", bound=_Named)
 
 
-def choose_instance(device: str, ips: Sequence[str], named: I | None, by_ip: I | None, unaddressed: Sequence[I]) -> I:
+def choose_instance(device: str, ips: Sequence[str], named: NamedT | None, by_ip: NamedT | None,
+                    unaddressed: Sequence[NamedT]) -> NamedT:
     """The instance a device's operations act on: the one with the device's IP address, else the named one, else
     the only instance without an address.
 

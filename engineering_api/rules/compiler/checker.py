@@ -5,7 +5,6 @@ diagnostic carries the block, the network (SimaticML) or the source line, and th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 # Besides what this module uses, the imports keep every name the single-module checker had importable
 # from here (its helpers, and what it imported from .builtins and .types): code written against the old
