@@ -11,7 +11,7 @@ import difflib
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.diagnostics import (
+from engineering_api.backend.areas.diagnostics_types import (
     EnumValues,
     NamespaceInfo,
     NamespaceReport,
@@ -24,7 +24,7 @@ from engineering_api.backend.areas.diagnostics import (
 from engineering_api.backend.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.diagnostics import TypeDetails, TypeIndex
+    from engineering_api.backend.areas.diagnostics_types import TypeDetails, TypeIndex
 
 __all__ = (
     "MAX_QUERY", "MAX_TYPES", "ONLINE_DOWNLOAD", "SERVICE_INTERFACE", "enum_values", "filter_types", "namespaces",
