@@ -17,6 +17,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Literal
 
+from engineering_api.backend.areas.hmi_records import HmiExport
 from engineering_api.backend.areas.hmi_resources import HmiResourcePort
 from engineering_api.backend.areas.hmi_unified import HmiUnifiedPort
 from engineering_api.lib.schema import CamelStruct
@@ -74,13 +75,6 @@ class HmiConnectionInfo(CamelStruct):
     partner: str = ""
     type: str = ""
     """The communication driver as TIA names it (``SIMATIC S7 1500``)."""
-
-
-class HmiExport(CamelStruct):
-    """An exported object: its name and its SimaticML document."""
-
-    name: str
-    data: bytes
 
 
 class HmiPort(HmiResourcePort, HmiUnifiedPort, ABC):

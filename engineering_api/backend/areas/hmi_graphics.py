@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
+    from engineering_api.backend.areas.hmi_records import HmiProjectGraphicInfo
 
 __all__ = ("HmiGraphicsPort", "HmiProjectGraphicData")
 

@@ -15,14 +15,11 @@ Common errors as :class:`~engineering_api.backend.areas.hmi.HmiPort`: ``DEVICE_N
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort
+from engineering_api.backend.areas.hmi_records import HmiExport, HmiProjectGraphicInfo
 from engineering_api.backend.areas.library import TypeInstance
 from engineering_api.lib.schema import CamelStruct
-
-if TYPE_CHECKING:
-    from engineering_api.backend.areas.hmi import HmiExport
 
 __all__ = ("HmiGraphicListEntry", "HmiGraphicListInfo", "HmiLibraryTypeInfo", "HmiProjectGraphicInfo",
            "HmiResourcePort", "HmiScriptInfo", "HmiTextListEntry", "HmiTextListInfo")
@@ -75,15 +72,6 @@ class HmiGraphicListInfo(CamelStruct):
     list_range: str = ""
     entry_count: int = 0
     entries: list[HmiGraphicListEntry] = []
-
-
-class HmiProjectGraphicInfo(CamelStruct):
-    """A project graphic (``MultiLingualGraphic``): its name, and where the adapter knows them its image format
-    (``png``, ``svg``, ``emf``) and size in bytes (over Openness: names only)."""
-
-    name: str
-    format: str = ""
-    size: int = 0
 
 
 class HmiLibraryTypeInfo(CamelStruct):
