@@ -346,3 +346,16 @@ class ProgramObjectInfo(CamelStruct):
     instance_of: str | None = None
     consistent: bool = True
     missing_types: list[str] = []
+
+
+class SourceGeneration(CamelStruct):
+    """The blocks an external source generated, imported in dependency order."""
+
+    blocks: list[str]
+    """In the order of the source."""
+    order: list[str]
+    """In the order they were imported."""
+    reports: list[ProgramImportReport]
+    diagnostics: list[dict[str, Any]] = []  # noqa: RUF012 - msgspec copies defaults
+    """Warnings of the generation (``MISSING_TYPE``, ``MISSING_BLOCK`` …), wire shape of
+    ``simatic_xml.diagnostics.Diagnostic``."""

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.models import ProgramDocument
+from engineering_api.backend.models import ProgramDocument, SourceGeneration
 from simatic_xml import SimaticMLError
 from simatic_xml.diagnostics import wire_list
 from simatic_xml.generate import SpecError, SpecVersionError
@@ -29,18 +29,40 @@ from simatic_xml.scl.limits import BlockTooLargeError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.backend.areas.blocks import SourceGeneration
-    from engineering_api.backend.models import ProgramObjectInfo
-    from engineering_api.backend.port import EngineeringBackend
+    from collections.abc import Iterable
+
+    from engineering_api.backend.areas.tags import ConstantInfo, ConstantKind, TagInfo, TagTableInfo
+    from engineering_api.backend.models import ProgramImportReport, ProgramObjectInfo
     from simatic_xml.diagnostics import Diagnostic
 
-__all__ = ("device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
+__all__ = ("ProgramAccess", "device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
 _NAME = re.compile(r"[^\W\d]\w*")
 _DEFINED = re.compile(r'\b(?:FUNCTION_BLOCK|FUNCTION|DATA_BLOCK|ORGANIZATION_BLOCK|TYPE)\s+"([^"]+)"')
 """The names the source's own blocks and types get (not the PLC's tags or constants)."""
+
+
+class ProgramAccess(Protocol):
+    """The port methods the generation uses (every :class:`~engineering_api.backend.port.EngineeringBackend` has
+    them, with the errors its docstrings name). Named here so that the rules depend on these seven calls only,
+    not on the port module that calls the rules."""
+
+    def list_program_objects(self, device: str) -> list[ProgramObjectInfo]: ...
+
+    def export_program_object(self, device: str, name: str) -> bytes: ...
+
+    def import_program_documents(self, device: str, documents: list[ProgramDocument], *,
+                                 overwrite: bool) -> list[ProgramImportReport]: ...
+
+    def mark_needs_compile(self, device: str, names: Iterable[str]) -> list[str]: ...
+
+    def list_tag_tables(self, device: str) -> list[TagTableInfo]: ...
+
+    def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]: ...
+
+    def list_all_tags(self, device: str) -> list[TagInfo]: ...
 
 
 def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
@@ -59,7 +81,7 @@ def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
     return e.ValidationError(str(exc), code="INVALID_SPEC")
 
 
-def device_context(backend: EngineeringBackend, device: str, text: str, objects: list[ProgramObjectInfo]
+def device_context(backend: ProgramAccess, device: str, text: str, objects: list[ProgramObjectInfo]
                    ) -> SourceContext:
     """What the PLC already holds (``objects``, its program listing): FBs (with their interface when an instance
     DB of the source needs it), UDTs, other blocks, user constants (written as constants) and tags, so references
@@ -90,7 +112,7 @@ def device_context(backend: EngineeringBackend, device: str, text: str, objects:
     return context
 
 
-def _object_spec(backend: EngineeringBackend, device: str, name: str) -> Any:
+def _object_spec(backend: ProgramAccess, device: str, name: str) -> Any:
     """An FB or UDT of the PLC as a spec read with the source rules (an instance DB takes the FB's members,
     start values go into UDT members), or None when it cannot be read."""
     try:
@@ -123,7 +145,7 @@ def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringEr
     )
 
 
-def generated(backend: EngineeringBackend, device: str, source_name: str, text: str, *, version: str,
+def generated(backend: ProgramAccess, device: str, source_name: str, text: str, *, version: str,
               objects: list[ProgramObjectInfo]) -> tuple[SourceResult, list[Diagnostic]]:
     """The blocks a source generates for ``device``, whose program ``objects`` are, with its diagnostics (the call
     and its preview).
@@ -160,11 +182,9 @@ def refuse_existing(objects: list[ProgramObjectInfo], device: str, source_name: 
         )
 
 
-def generate_blocks(backend: EngineeringBackend, device: str, source_name: str, text: str, *, version: str,
+def generate_blocks(backend: ProgramAccess, device: str, source_name: str, text: str, *, version: str,
                     overwrite: bool, folder: str, progress: Callable[[int, str], None] | None) -> SourceGeneration:
     """Generate the source's blocks and import them into ``device``; see the port's ``generate_blocks_from_source``."""
-    from engineering_api.backend.areas.blocks import SourceGeneration  # the port's module imports this one lazily
-
     objects = backend.list_program_objects(device)  # one listing for the context and the clash check
     result, diagnostics = generated(backend, device, source_name, text, version=version, objects=objects)
     names = [b.name for b in result.blocks]

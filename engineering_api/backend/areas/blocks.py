@@ -11,8 +11,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.models import ProgramImportReport  # noqa: TC001 - a field type msgspec resolves
+from engineering_api.backend.models import SourceGeneration
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.source_generation import generate_blocks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,19 +52,6 @@ class FolderRemoval(CamelStruct):
 
     folder: str
     removed: list[str] = []  # noqa: RUF012 - msgspec copies defaults
-
-
-class SourceGeneration(CamelStruct):
-    """The blocks an external source generated, imported in dependency order."""
-
-    blocks: list[str]
-    """In the order of the source."""
-    order: list[str]
-    """In the order they were imported."""
-    reports: list[ProgramImportReport]
-    diagnostics: list[dict[str, Any]] = []  # noqa: RUF012 - msgspec copies defaults
-    """Warnings of the generation (``MISSING_TYPE``, ``MISSING_BLOCK`` …), wire shape of
-    ``simatic_xml.diagnostics.Diagnostic``."""
 
 
 class BlocksPort(ABC):
@@ -195,8 +183,6 @@ class BlocksPort(ABC):
                 (``VERSION_CANNOT_EXPRESS``); and what ``import_program_documents`` raises.
             AlreadyExistsError: ``OBJECT_EXISTS``: a generated block's name exists and ``overwrite`` is false.
         """
-        from engineering_api.rules.source_generation import generate_blocks  # rules build on the port's models
-
         adapter: Any = self  # the whole port: this area is one of EngineeringBackend's bases
         return generate_blocks(adapter, device, source_name, text, version=version, overwrite=overwrite,
                                folder=folder, progress=progress)
