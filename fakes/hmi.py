@@ -5,33 +5,28 @@ A Comfort or Basic panel added from the catalog gets what TIA gives a new one: t
 later (TIA creates one when the panel is connected to a PLC in "Devices & networks" or in the Connections
 editor; here through an import). Every object is held as its :class:`simatic_xml.hmi.HmiDocument`, so an
 export is the stored document and a saved project holds files TIA could import
-(``Devices/<device>/HMI/{Screens,Tags,Connections,Scripts,TextLists,GraphicLists}/<name>.xml``; screens and tag
-tables in a user folder have its path after a tab in ``order.txt``, the folders are in ``folders.txt``). VB scripts,
+(``Devices/<device>/HMI/{Screens,Tags,Connections,Scripts,TextLists,GraphicLists}/<name>.xml``, written and read by
+:mod:`fakes.hmi_storage`). VB scripts,
 text lists and graphic lists come only through imports (a new panel has none).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.hmi import DEFAULT_TAG_TABLE
 from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
-from fakes.project_commit import is_transient
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from fakes.model import Device
-    from fakes.project_commit import FolderCommit
 
 __all__ = (
     "HmiTarget", "check_hmi", "document_exists", "export_document", "find_document", "hmi_target", "is_unified",
-    "load_hmi", "panel_size",
-    "save_hmi", "store_document",
+    "panel_size", "store_document",
 )
 
 _SIZES = {
@@ -141,75 +136,3 @@ def hmi_target(device: Device, version: str) -> HmiTarget:
 
 
 # ----- files --------------------------------------------------------------------------------------
-
-_FOLDERS = (("screens", "Screens"), ("tag_tables", "Tags"), ("connections", "Connections"), ("scripts", "Scripts"),
-            ("text_lists", "TextLists"), ("graphic_lists", "GraphicLists"))
-_UNSAFE = re.compile(r'[<>:"/\\|?*%\x00-\x1f]')
-_FOLDER_KINDS = {"screens": "screens", "tag_tables": "tags"}
-"""HmiTarget attribute → the kind of user folder its objects can be in."""
-
-
-def _file_name(name: str) -> str:
-    """A file name for an object name: characters a file system refuses (and ``%``) as ``%XX``."""
-    return _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", name) + ".xml"
-
-
-def save_hmi(device: Device, folder: Path, commit: FolderCommit) -> None:
-    """Write the device's HMI objects below ``folder/HMI`` (nothing for a panel never touched); files of
-    objects that are gone are deleted. ``order.txt`` in each folder keeps the project-tree order."""
-    wanted: set[Path] = set()
-    if device.hmi is not None and not isinstance(device.hmi, HmiTarget):
-        from fakes.hmi_unified import save_unified
-
-        wanted.add(save_unified(device.hmi, folder / "HMI", commit))
-    for attr, sub in _FOLDERS if isinstance(device.hmi, HmiTarget) else ():
-        objects: dict[str, sx.HmiDocument] = getattr(device.hmi, attr)
-        for name, doc in objects.items():
-            wanted.add(folder / "HMI" / sub / _file_name(name))
-            commit.write(folder / "HMI" / sub / _file_name(name), sx.to_bytes(doc))
-        kind = _FOLDER_KINDS.get(attr)
-        placed = device.hmi.placed[kind] if kind else {}
-        wanted.add(folder / "HMI" / sub / "order.txt")
-        commit.write(folder / "HMI" / sub / "order.txt",
-                     "".join(f"{_file_name(n)}\t{placed[n]}\n" if n in placed else f"{_file_name(n)}\n" for n in objects))
-        if kind and device.hmi.folders[kind]:
-            wanted.add(folder / "HMI" / sub / "folders.txt")
-            commit.write(folder / "HMI" / sub / "folders.txt", "".join(f"{p}\n" for p in device.hmi.folders[kind]))
-    base = folder / "HMI"
-    if base.is_dir():
-        for stale in sorted(p for p in base.rglob("*") if p.is_file() and not is_transient(p.name)):
-            if stale not in wanted:
-                commit.delete(stale)
-
-
-def load_hmi(device: Device, folder: Path) -> None:
-    """Read what :func:`save_hmi` wrote (nothing there: the panel gets its defaults on first use).
-
-    Raises:
-        simatic_xml.SimaticMLError: a stored document is damaged.
-        OSError: a listed file is missing.
-    """
-    base = folder / "HMI"
-    if not base.is_dir():
-        return
-    if (base / "unified.json").is_file():
-        from fakes.hmi_unified import load_unified
-
-        device.hmi = load_unified(base)
-        return
-    target = HmiTarget()
-    for attr, sub in _FOLDERS:
-        order = base / sub / "order.txt"
-        names = order.read_text(encoding="utf-8").splitlines() if order.is_file() else []
-        objects: dict[str, sx.HmiDocument] = getattr(target, attr)
-        kind = _FOLDER_KINDS.get(attr)
-        for line in names:
-            file_name, _, user_folder = line.partition("\t")
-            doc = sx.read_hmi((base / sub / file_name).read_bytes())
-            objects[doc.root.attr("Name") or ""] = doc
-            if kind and user_folder:
-                target.placed[kind][doc.root.attr("Name") or ""] = user_folder
-        folders = base / sub / "folders.txt"
-        if kind and folders.is_file():
-            target.folders[kind] = folders.read_text(encoding="utf-8").splitlines()
-    device.hmi = target

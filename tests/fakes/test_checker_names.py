@@ -10,7 +10,7 @@ _OLD_NAMES = (
     "STR_LIT", "SYSTEM_FBS", "SYSTEM_TYPES", "StructT", "TIMER_TYPES", "_ADDR", "_ARITH", "_BOOL_PARTS", "_COMPARE",
     "_DEFAULT_KIND", "_EXPR", "_LIT_PREFIX", "_LOGIC", "_LOOSE_SYSTEM_TYPES", "_SIZE", "_STMT", "_TIMEISH",
     "_access_expr", "_access_text", "_loop", "_text", "assignable", "canonical", "check_block", "check_program",
-    "common_type", "conversion", "dataclass", "display", "is_integer", "is_numeric",
+    "common_type", "conversion", "display", "is_integer", "is_numeric",
 )
 
 

@@ -35,7 +35,6 @@ KNOWN_CIRCLES = {
     frozenset({"fakes.program", "fakes.type_ops"}),
     frozenset({"fakes.runtime.image", "fakes.runtime.symbols"}),
     frozenset({"fakes.runtime.cpu", "fakes.runtime.events"}),
-    frozenset({"fakes.hmi", "fakes.hmi_unified"}),
 }
 
 
