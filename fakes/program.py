@@ -12,14 +12,13 @@ import hashlib
 from dataclasses import dataclass, field, replace
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
-from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, read_object
 from simatic_xml import parse_bytes, to_bytes
 
 __all__ = (
-    "BLOCK_KINDS", "PlcSoftware", "ProgramObject", "WatchForceTable", "describe", "normalise_folder", "object_file_name",
+    "BLOCK_KINDS", "PlcSoftware", "ProgramObject", "WatchForceTable", "normalise_folder", "object_file_name",
     "read_object", "require",
 )
 
@@ -272,17 +271,6 @@ def object_file_name(name: str) -> str:
         digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
         safe = safe.encode("utf-8")[:187].decode("utf-8", errors="ignore") + "~" + digest
     return safe + ".xml"
-
-
-def describe(obj: ProgramObject, software: PlcSoftware) -> ProgramObjectInfo:
-    """The port's view of an object (consistency: :func:`fakes.type_ops.is_consistent`)."""
-    from fakes.type_ops import is_consistent  # type_ops builds on this module
-
-    missing = software.missing_types(obj)
-    return ProgramObjectInfo(
-        name=obj.name, kind=obj.kind, number=obj.number, language=obj.language, folder=obj.folder,
-        instance_of=obj.instance_of, consistent=not missing and is_consistent(software, obj), missing_types=missing,
-    )
 
 
 def require(software: PlcSoftware, name: str) -> ProgramObject:

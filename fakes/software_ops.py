@@ -9,7 +9,8 @@ import msgspec
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.rules.folders import target_folder
-from fakes.program import describe, read_object, require
+from fakes.program import read_object, require
+from fakes.type_ops import describe
 from simatic_xml.cancel import checkpoint
 from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
 

@@ -34,6 +34,7 @@ from engineering_api.backend.areas.types import (
     TypeUser,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.program_objects import multilingual_text, read_object, type_member
 from simatic_xml import parse_bytes
@@ -41,7 +42,7 @@ from simatic_xml import parse_bytes
 if TYPE_CHECKING:
     from fakes.program import PlcSoftware, ProgramObject
 
-__all__ = ("TypeOperations", "is_consistent", "type_users")
+__all__ = ("TypeOperations", "describe", "is_consistent", "type_users")
 
 
 def _provider(software: PlcSoftware, name: str) -> ProgramObject | None:
@@ -64,6 +65,15 @@ def is_consistent(software: PlcSoftware, obj: ProgramObject, _seen: frozenset[st
     for name in _seen:
         memo.setdefault(name, True)
     return _consistent(software, obj, memo)
+
+
+def describe(obj: ProgramObject, software: PlcSoftware) -> ProgramObjectInfo:
+    """The port's view of an object, its consistency judged by :func:`is_consistent`."""
+    missing = software.missing_types(obj)
+    return ProgramObjectInfo(
+        name=obj.name, kind=obj.kind, number=obj.number, language=obj.language, folder=obj.folder,
+        instance_of=obj.instance_of, consistent=not missing and is_consistent(software, obj), missing_types=missing,
+    )
 
 
 def _consistent(software: PlcSoftware, obj: ProgramObject, memo: dict[str, bool]) -> bool:

@@ -32,7 +32,6 @@ KNOWN_CIRCLES = {
     frozenset({"engineering_api.runtime.monitor", "engineering_api.runtime.service"}),
     frozenset({"engineering_api.runtime.pushes_outbox", "engineering_api.runtime.pushes_schedule"}),
     frozenset({"engineering_api.domain.watch", "engineering_api.domain.watch_previews"}),
-    frozenset({"fakes.program", "fakes.type_ops"}),
     frozenset({"fakes.runtime.image", "fakes.runtime.symbols"}),
     frozenset({"fakes.runtime.cpu", "fakes.runtime.events"}),
 }
