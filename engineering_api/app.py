@@ -16,7 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from engineering_api.backend.factory import create_backend
+from engineering_api.compose import create_backend
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
 from engineering_api.domain import (

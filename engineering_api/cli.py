@@ -66,12 +66,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if settings.backend == "openness":
-        from openness_bridge import BridgeUnavailableError, create_openness_backend
+        from engineering_api.compose import openness_unavailable
 
-        try:
-            create_openness_backend(settings)
-        except BridgeUnavailableError as exc:
-            print(f"error: {exc}\nrun 'engineering-api doctor --backend openness' for the fixes", file=sys.stderr)
+        problem = openness_unavailable(settings)
+        if problem is not None:
+            print(f"error: {problem}\nrun 'engineering-api doctor --backend openness' for the fixes", file=sys.stderr)
             return 2
     try:
         check_port_free(settings.host, settings.port)
@@ -102,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_agent(args: argparse.Namespace) -> int:
     """Serve backend calls of a farm (``engineering-api agent --farm redis://…``)."""
-    from engineering_api.backend.factory import create_backend
+    from engineering_api.compose import create_backend
     from engineering_api.farm.agent import run_agent
     from engineering_api.farm.celery_app import FarmConfig
 
@@ -171,9 +170,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     """Say what is wrong with this machine for the chosen backend."""
     settings = _settings(args)
     if settings.backend == "openness":
-        from openness_bridge import diagnose
+        from engineering_api.compose import openness_checks
 
-        checks = diagnose(settings)
+        checks = openness_checks(settings)
     else:
         checks = _fake_checks(settings)
     failed = 0
@@ -189,7 +188,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _fake_checks(settings: Settings) -> list[Any]:
-    from openness_bridge.doctor import Check
+    from engineering_api.lib.doctor import Check
 
     checks = [
         Check("python", sys.version_info >= (3, 11), sys.version.split()[0], "Install Python 3.11 or newer."),
@@ -209,7 +208,7 @@ def _fake_checks(settings: Settings) -> list[Any]:
               "Stop the other server or pass --port.")
     )
     try:
-        from fakes.catalog import HardwareCatalog
+        from engineering_api.rules.catalog import HardwareCatalog
 
         count = len(HardwareCatalog.load().entries)
         checks.append(Check("hardware catalog", count > 0, f"{count} entries"))

@@ -1,11 +1,11 @@
-"""The catalog half of the fake backend: lookups over :mod:`fakes.catalog` with a modelled cache."""
+"""The catalog half of the fake backend: lookups over :mod:`engineering_api.rules.catalog` with a modelled cache."""
 
 from __future__ import annotations
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
 from engineering_api.lib.schema import utc_now
-from fakes.catalog import CatalogEntry, HardwareCatalog
+from engineering_api.rules.catalog import CatalogEntry, HardwareCatalog
 
 __all__ = ("CatalogService", "catalog_item")
 

@@ -24,7 +24,7 @@ from engineering_api.rules.naming import check_device_name, check_ipv4, profinet
 from fakes.model import Device, Interface, Project, Subnet
 
 if TYPE_CHECKING:
-    from fakes.catalog import CatalogEntry, HardwareCatalog
+    from engineering_api.rules.catalog import CatalogEntry, HardwareCatalog
 
 __all__ = (
     "add_device",
@@ -48,7 +48,7 @@ def _head_slot(entry: CatalogEntry) -> int:
 
 def _resolve(catalog: HardwareCatalog, order_number: str, version: str | None,
              tia_version: str | None = None) -> tuple[CatalogEntry, str]:
-    from fakes.catalog import FirmwareNeedsNewerTiaError, UnknownArticleError, UnknownFirmwareError
+    from engineering_api.rules.catalog import FirmwareNeedsNewerTiaError, UnknownArticleError, UnknownFirmwareError
 
     try:
         return catalog.resolve(order_number, version, tia_version=tia_version)
@@ -73,7 +73,7 @@ def firmware_refusal(exc: Exception, order_number: str) -> ValidationError:
 
 def check_firmware(project: Project, catalog: HardwareCatalog, device: Device) -> None:
     """Refuse a device whose firmware the project's TIA version cannot configure (AML import)."""
-    from fakes.catalog import FirmwareNeedsNewerTiaError
+    from engineering_api.rules.catalog import FirmwareNeedsNewerTiaError
 
     entry = catalog.find(device.order_number)
     if entry is None:

@@ -30,7 +30,7 @@ __all__ = (
 )
 
 _SIZES = {
-    # Display resolutions from Siemens' data sheets of the panels in fakes/catalog/data/hmi.json.
+    # Display resolutions from Siemens' data sheets of the panels in engineering_api/rules/catalog/data/hmi.json.
     "6AV2 124-0GC01-0AX0": (800, 480), "6AV2 124-1GC01-0AX0": (800, 480), "6AV2 124-0JC01-0AX0": (800, 480),
     "6AV2 124-0MC01-0AX0": (1280, 800), "6AV2 124-0QC02-0AX0": (1280, 800), "6AV2 124-0UC02-0AX0": (1366, 768),
     "6AV2 124-0XC02-0AX0": (1920, 1080), "6AV2 123-2GB03-0AX0": (800, 480), "6AV2 123-2GA03-0AX0": (800, 480),

@@ -30,7 +30,7 @@ _HOST = os.uname().nodename
 
 SUPPORTED_VERSIONS = ("V16", "V17", "V18", "V19", "V20", "V21")
 """TIA Portal versions the fake installs (``simatic_xml.versions.GENERATION_TARGETS``: the documents it reads
-and writes). The firmware each configures is catalog data (``fakes.catalog.tia_versions``)."""
+and writes). The firmware each configures is catalog data (``engineering_api.rules.catalog.tia_versions``)."""
 
 
 @dataclass

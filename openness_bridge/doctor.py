@@ -8,9 +8,10 @@ import io
 import platform
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from engineering_api.lib.doctor import Check
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -23,16 +24,6 @@ __all__ = ("OPENNESS_GROUP", "Check", "diagnose", "openness_access_checks", "plc
 
 OPENNESS_GROUP = "Siemens TIA Openness"
 """The local Windows group whose members may use Openness (TIA setup creates it)."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One finding and, when it fails, the fix."""
-
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
 
 
 def diagnose(settings: Settings | None = None) -> list[Check]:

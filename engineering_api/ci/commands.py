@@ -178,7 +178,7 @@ def run_plc_check(args: argparse.Namespace) -> int:
 
 
 def _cpu_problem(article: str) -> str | None:
-    from fakes.catalog import HardwareCatalog
+    from engineering_api.rules.catalog import HardwareCatalog
 
     try:
         entry, _ = HardwareCatalog.load().resolve(article)

@@ -118,7 +118,7 @@ def test_image_needs_a_key(client):
     assert_error(client.get(f"/api/catalog/images/{CPU}"), 401)
 
 
-# ----- which firmware a TIA Portal version configures (issue 13; fakes/catalog/tia_versions.json) ------------------
+# ----- which firmware a TIA Portal version configures (issue 13; engineering_api/rules/catalog/tia_versions.json) ------------------
 def _project_in(client, headers, version: str) -> None:
     data(client.post("/api/instance/actions/detach", headers=headers))
     data(client.post("/api/instance/actions/launch", json={"version": version}, headers=headers))

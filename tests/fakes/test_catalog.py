@@ -1,4 +1,4 @@
-"""Tests for fakes.catalog: the fake backend's hardware catalog (data quality, lookup, slots, SVG)."""
+"""Tests for engineering_api.rules.catalog: the hardware catalog the fake answers from (data quality, lookup, slots, SVG)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import pytest
 from lxml import etree
 
-from fakes.catalog import (
+from engineering_api.rules.catalog import (
     CatalogEntry,
     CatalogError,
     HardwareCatalog,

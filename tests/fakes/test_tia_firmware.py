@@ -1,11 +1,11 @@
-"""The firmware each TIA Portal version configures is catalog data (issue 13, fakes/catalog/tia_versions.json)."""
+"""The firmware each TIA Portal version configures is catalog data (issue 13, engineering_api/rules/catalog/tia_versions.json)."""
 
 from __future__ import annotations
 
 import pytest
 
-from fakes.catalog import FirmwareNeedsNewerTiaError, default_catalog
-from fakes.catalog.tia_versions import first_tia_version, tia_key
+from engineering_api.rules.catalog import FirmwareNeedsNewerTiaError, default_catalog
+from engineering_api.rules.catalog.tia_versions import first_tia_version, tia_key
 from fakes.portal import SUPPORTED_VERSIONS
 from simatic_xml.versions import GENERATION_TARGETS
 

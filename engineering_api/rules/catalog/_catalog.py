@@ -333,7 +333,7 @@ class HardwareCatalog:
         """Return the entry and the firmware version (newest when none is given or embedded).
 
         With ``tia_version`` (the project's), the firmware must be one that TIA version configures
-        (:mod:`fakes.catalog.tia_versions`), and the default is the newest such firmware, as TIA's own catalog
+        (:mod:`engineering_api.rules.catalog.tia_versions`), and the default is the newest such firmware, as TIA's own catalog
         offers no newer one. Raises :class:`FirmwareNeedsNewerTiaError` otherwise."""
         if tia_version is not None:
             entry, chosen = self.resolve(order_number, version)
@@ -361,7 +361,7 @@ class HardwareCatalog:
 
     def usable_firmware(self, entry: CatalogEntry, tia_version: str) -> tuple[str, ...]:
         """The firmware versions of ``entry`` that TIA Portal ``tia_version`` configures (oldest first)."""
-        from fakes.catalog.tia_versions import first_tia_version, tia_key
+        from engineering_api.rules.catalog.tia_versions import first_tia_version, tia_key
 
         limit = tia_key(tia_version)
         return tuple(v for v in entry.firmware_versions
@@ -369,7 +369,7 @@ class HardwareCatalog:
 
     def check_firmware(self, entry: CatalogEntry, firmware: str, tia_version: str) -> None:
         """Raise :class:`FirmwareNeedsNewerTiaError` when TIA Portal ``tia_version`` cannot configure ``firmware``."""
-        from fakes.catalog.tia_versions import first_tia_version, tia_key
+        from engineering_api.rules.catalog.tia_versions import first_tia_version, tia_key
 
         first = first_tia_version(entry.family, firmware, entry.device_kind)
         if first is None or tia_key(first) <= tia_key(tia_version):

@@ -1,8 +1,9 @@
-"""Hardware catalog of the fake TIA backend (real SIMATIC article numbers, firmware and slot rules)."""
+"""The hardware catalog: real SIMATIC article numbers, their firmware and slot rules, and which firmware each TIA
+Portal version configures. The fake answers from it; the command line checks CPU articles against it."""
 
 from __future__ import annotations
 
-from fakes.catalog._catalog import (
+from engineering_api.rules.catalog._catalog import (
     CatalogEntry,
     CatalogError,
     FirmwareNeedsNewerTiaError,

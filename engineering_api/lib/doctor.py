@@ -1,0 +1,17 @@
+"""The doctor's findings (``engineering-api doctor``): one shape for every backend's checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ("Check",)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding and, when it fails, the fix."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
