@@ -1,9 +1,15 @@
-"""The packages' layers, checked on their imports: what each adapter may see of the others.
+"""The packages' layers, checked on their imports against one written table (``ALLOWED``).
 
-``simatic_xml`` is the ground floor; the rules both adapters need live in ``engineering_api.rules`` (the compiler,
-watch operands, PLC values) or in ``simatic_xml``; the Openness bridge never imports the fake and the fake never
-imports the bridge. Only the composition root (``engineering_api.backend.factory``) and the command line choose an
-adapter, so only they and the CI commands (which check offline with the compiler's program view) may name ``fakes``.
+Read from the ground up: ``simatic_xml`` (SimaticML and SCL) imports nothing of ours; ``engineering_api.lib`` and
+``config`` are plumbing; ``engineering_api.backend`` is the port (its areas, models and errors) and
+``engineering_api.rules`` the TIA rules every adapter applies; the two adapters, ``fakes`` and ``openness_bridge``,
+build on those and never on each other or on the service layer above them. The service layer (``jobs``,
+``services``, ``domain``, ``runtime``, ``farm``…) sees the port, never an adapter; only the composition root
+(``engineering_api.compose``) names an adapter. The entry points (``app``, ``cli``, ``asgi``, ``mcp``) sit on top.
+
+Every import counts: top level, inside a function, under ``TYPE_CHECKING``. ``KNOWN_EXCEPTIONS`` lists the
+imports that break the table today, file by file, to be removed; a new one fails, and so does a listed one that
+is gone (delete its line).
 """
 
 from __future__ import annotations
@@ -11,38 +17,119 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
+OURS = ("engineering_api", "fakes", "openness_bridge", "simatic_xml")
 
-# package -> the top-level packages it must not import
-FORBIDDEN = {
-    "simatic_xml": {"engineering_api", "fakes", "openness_bridge"},
-    "engineering_api/rules": {"fakes", "openness_bridge"},
-    "engineering_api/domain": {"fakes", "openness_bridge"},
-    "engineering_api/farm": {"fakes", "openness_bridge"},
-    "openness_bridge": {"fakes"},
-    "fakes": {"openness_bridge"},
+_GROUND = {"simatic_xml"}
+_PLUMBING = _GROUND | {"engineering_api.config", "engineering_api.lib"}
+_PORT = _PLUMBING | {"engineering_api.backend", "engineering_api.rules"}
+_SERVICE_BASE = _PORT | {"engineering_api.services", "engineering_api.jobs"}
+_SERVICE = _SERVICE_BASE | {"engineering_api.push", "engineering_api.history", "engineering_api.docs",
+                            "engineering_api.runtime"}
+ANYTHING = {"<anything>"}
+"""The composition root's row: it may name the adapters."""
+ABOVE_THE_PORT = {"<anything but an adapter>"}
+"""The entry points' row: anything of ours except an adapter."""
+ADAPTERS = ("fakes", "openness_bridge")
+
+# unit -> the units it may import (a unit is a top-level package, or a first-level module/package of
+# engineering_api). Its own unit is always allowed.
+ALLOWED: dict[str, set[str]] = {
+    "simatic_xml": set(),
+    "engineering_api": set(),
+    "engineering_api.config": set(),
+    "engineering_api.lib": _GROUND | {"engineering_api.config"},
+    "engineering_api.docs": {"engineering_api.lib"},
+    "engineering_api.rules": _GROUND | {"engineering_api.lib", "engineering_api.backend"},
+    "engineering_api.backend": _PLUMBING | {"engineering_api.rules"},
+    "fakes": _PORT,
+    "openness_bridge": _PORT,
+    "engineering_api.ci": _PORT,
+    "engineering_api.services": _PORT | {"engineering_api.jobs"},
+    "engineering_api.jobs": _PORT | {"engineering_api.services"},
+    "engineering_api.push": _SERVICE_BASE,
+    "engineering_api.history": _SERVICE_BASE,
+    "engineering_api.farm": _SERVICE_BASE,
+    "engineering_api.runtime": _SERVICE_BASE | {"engineering_api.push", "engineering_api.history"},
+    "engineering_api.domain": _SERVICE,
+    "engineering_api.mcp": _SERVICE | {"engineering_api.domain"},
+    "engineering_api.compose": ANYTHING,
+    "engineering_api.app": ABOVE_THE_PORT,
+    "engineering_api.asgi": ABOVE_THE_PORT,
+    "engineering_api.cli": ABOVE_THE_PORT,
+    "engineering_api.swagger": _PLUMBING,
+}
+
+KNOWN_EXCEPTIONS = {
+    ("engineering_api/domain/assistant/_loop.py", "engineering_api.mcp"),
+    ("engineering_api/lib/middleware.py", "engineering_api.runtime"),
+    ("engineering_api/lib/middleware.py", "engineering_api.services"),
+    ("engineering_api/lib/responses.py", "engineering_api.backend"),
+    ("engineering_api/lib/security.py", "engineering_api.backend"),
+    ("engineering_api/mcp/stdio.py", "engineering_api.app"),
+    ("fakes/library_type_ops.py", "engineering_api.domain"),
+    ("fakes/runtime/manager.py", "engineering_api.domain"),
+    ("fakes/simulation_ops.py", "engineering_api.domain"),
+    ("openness_bridge/library.py", "engineering_api.domain"),
+    ("openness_bridge/simulation.py", "engineering_api.domain"),
+    ("openness_bridge/simulation_profiles.py", "engineering_api.domain"),
+    ("openness_bridge/simulation_runtime.py", "engineering_api.domain"),
 }
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
-    """Every imported top-level package of ``path``, with its line, TYPE_CHECKING and function imports too."""
-    found: list[tuple[int, str]] = []
+def unit_of(module: str) -> str:
+    """``engineering_api.domain.watch`` -> ``engineering_api.domain``; ``fakes.runtime.cpu`` -> ``fakes``."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "engineering_api" and len(parts) > 1 else parts[0]
+
+
+def permits(row: set[str], target: str) -> bool:
+    """Whether a unit with this ``ALLOWED`` row may import ``target``."""
+    if row is ANYTHING:
+        return True
+    if row is ABOVE_THE_PORT:
+        return target not in ADAPTERS
+    return target in row
+
+
+def _imported(path: Path) -> set[str]:
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
-            found.extend((node.lineno, alias.name.split(".")[0]) for alias in node.names)
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.append((node.lineno, node.module.split(".")[0]))
+            found.add(node.module)
+    return {name for name in found if name.split(".")[0] in OURS}
+
+
+def _files() -> list[tuple[str, Path]]:
+    found = []
+    for package in OURS:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            found.append((unit_of(".".join(parts[:-1] if parts[-1] == "__init__" else parts)), path))
     return found
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_a_package_imports_nothing_of_the_layers_it_must_not_see(package: str) -> None:
-    files = sorted((ROOT / package).rglob("*.py"))
-    assert files, f"{package} holds no Python file: the layer map is out of date"
-    offending = [
-        f"{path.relative_to(ROOT)}:{line} imports {top}"
-        for path in files for line, top in _imports(path) if top in FORBIDDEN[package]
-    ]
-    assert offending == []
+def test_every_unit_has_a_row() -> None:
+    units = {unit for unit, _ in _files()}
+    assert sorted(units - ALLOWED.keys()) == [], "add a row to ALLOWED for each new package or module"
+
+
+def test_imports_follow_the_table() -> None:
+    found: set[tuple[str, str]] = set()
+    for unit, path in _files():
+        row = ALLOWED.get(unit, set())
+        for module in _imported(path):
+            target = unit_of(module)
+            if target not in (unit, "engineering_api") and not permits(row, target):
+                found.add((str(path.relative_to(ROOT)), target))
+    assert sorted(found - KNOWN_EXCEPTIONS) == [], "imports against the layer table (ALLOWED)"
+    assert sorted(KNOWN_EXCEPTIONS - found) == [], "these exceptions are gone: delete them from KNOWN_EXCEPTIONS"
+
+
+def test_adapters_never_import_each_other() -> None:
+    for unit, path in _files():
+        if unit in ADAPTERS:
+            other = ADAPTERS[1] if unit == ADAPTERS[0] else ADAPTERS[0]
+            assert not any(unit_of(m) == other for m in _imported(path)), path
