@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint system-deps realclient bench openapi clean
+.PHONY: run test lint docs system-deps realclient bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ system-deps:
 # Static checks (ruff's rule set in pyproject.toml), alone or as the first step of make test.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Pages generated from the code (docs/architecture.md's diagram); a test fails when they differ from it.
+docs: $(STAMP)
+	$(BIN)/python -m tests.lib.architecture
 
 # --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents).
 test: $(STAMP) system-deps lint

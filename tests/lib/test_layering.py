@@ -92,7 +92,8 @@ def permits(row: set[str], target: str) -> bool:
     return target in row
 
 
-def _imported(path: Path) -> set[str]:
+def imported(path: Path) -> set[str]:
+    """The modules of ours that ``path`` imports (absolute imports; ours use no relative import across units)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -102,7 +103,8 @@ def _imported(path: Path) -> set[str]:
     return {name for name in found if name.split(".")[0] in OURS}
 
 
-def _files() -> list[tuple[str, Path]]:
+def files() -> list[tuple[str, Path]]:
+    """Every source file of ours with its unit."""
     found = []
     for package in OURS:
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -112,15 +114,15 @@ def _files() -> list[tuple[str, Path]]:
 
 
 def test_every_unit_has_a_row() -> None:
-    units = {unit for unit, _ in _files()}
+    units = {unit for unit, _ in files()}
     assert sorted(units - ALLOWED.keys()) == [], "add a row to ALLOWED for each new package or module"
 
 
 def test_imports_follow_the_table() -> None:
     found: set[tuple[str, str]] = set()
-    for unit, path in _files():
+    for unit, path in files():
         row = ALLOWED.get(unit, set())
-        for module in _imported(path):
+        for module in imported(path):
             target = unit_of(module)
             if target not in (unit, "engineering_api") and not permits(row, target):
                 found.add((str(path.relative_to(ROOT)), target))
@@ -129,7 +131,14 @@ def test_imports_follow_the_table() -> None:
 
 
 def test_adapters_never_import_each_other() -> None:
-    for unit, path in _files():
+    for unit, path in files():
         if unit in ADAPTERS:
             other = ADAPTERS[1] if unit == ADAPTERS[0] else ADAPTERS[0]
-            assert not any(unit_of(m) == other for m in _imported(path)), path
+            assert not any(unit_of(m) == other for m in imported(path)), path
+
+
+def test_the_architecture_page_shows_todays_imports() -> None:
+    from tests.lib import architecture
+
+    page = architecture.PAGE.read_text(encoding="utf-8")
+    assert architecture.page_with(page, architecture.diagram()) == page, "run make docs and commit docs/architecture.md"
