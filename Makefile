@@ -27,9 +27,10 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Pages generated from the code (docs/architecture.md's diagram); a test fails when they differ from it.
+# Pages generated from the code (the architecture diagram, the CLI reference, the route table); tests fail when they differ.
 docs: $(STAMP)
 	$(BIN)/python -m tests.lib.architecture
+	$(BIN)/python -m tests.lib.reference_pages
 
 # --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents).
 test: $(STAMP) system-deps lint

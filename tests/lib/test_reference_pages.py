@@ -1,0 +1,18 @@
+"""The generated reference pages match the code (``make docs`` rewrites them)."""
+
+from __future__ import annotations
+
+from tests.lib import reference_pages
+
+
+def test_the_cli_reference_lists_every_command() -> None:
+    page = reference_pages.CLI_PAGE.read_text(encoding="utf-8")
+    assert page == reference_pages.cli_page(), "run make docs and commit docs/cli-reference.md"
+    for command in ("serve", "agent", "mcp", "keys create", "scl check", "plc check", "test run"):
+        assert f"`engineering-api {command}`" in page
+
+
+def test_the_route_table_lists_every_operation() -> None:
+    page = reference_pages.ROUTES_PAGE.read_text(encoding="utf-8")
+    assert page == reference_pages.routes_page(), "run make docs and commit docs/routes.md"
+    assert "| GET | `/api/health` |" in page
