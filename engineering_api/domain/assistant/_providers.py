@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from engineering_api.backend.errors import EngineeringError
+from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.domain.assistant._endpoint import check_api_key, redact_key
 
 if TYPE_CHECKING:
     from engineering_api.domain.assistant._settings import ProviderConfig
@@ -84,10 +85,9 @@ class ModelInfo:
 
 
 def _scrub(text: str, config: ProviderConfig) -> str:
-    # Some providers echo (part of) the key in their error text; none of it may reach a response or a log.
-    if config.api_key:
-        text = text.replace(config.api_key, "***")
-    text = " ".join(text.split())
+    # Some providers (and the HTTP library, for a key it cannot send) echo the key in their error text; none of
+    # it may reach a response, a stored history or a log.
+    text = " ".join(redact_key(text, config.api_key).split())
     return text[:_REASON_MAX]
 
 
@@ -114,10 +114,14 @@ def _error_text(response: httpx.Response) -> str:
 async def _call(config: ProviderConfig, method: str, url: str, what: str, headers: dict[str, str],
                 body: dict[str, Any] | None = None) -> Any:
     try:
+        check_api_key(config.api_key)  # a key stored before keys were checked
+    except ValidationError:
+        raise _fail(config, what, None, "the stored API key holds characters an HTTP header cannot carry; an admin "
+                                        "enters it again") from None
+    try:
         async with httpx.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False) as client:
             response = await client.request(method, url, headers=headers, json=body)
-    except httpx.HTTPError as exc:
-        # The exception text names the URL at most, never the headers (the key).
+    except Exception as exc:  # noqa: BLE001 - whatever the HTTP library raises, its text is redacted before use
         raise _fail(config, what, None, f"{type(exc).__name__}: {exc}") from None
     if response.status_code >= 400:
         raise _fail(config, what, response.status_code, _error_text(response))

@@ -1,0 +1,66 @@
+"""The assistant's provider settings through HTTP: a key that is not visible ASCII is refused when saved (422 naming
+the field), and no provider error shows the key, in any form, to a client, a stored history or the log."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from engineering_api.domain.assistant._settings import settings_store
+from engineering_api.lib.db import KeyValueStore
+from tests.assistant_stub import ScriptedProvider, say
+from tests.conftest import assert_error, data
+
+SETTINGS = "/api/assistant/settings"
+SECRET = "sk-test-5ecret-Assistant-Key-0042"
+
+
+@pytest.mark.parametrize("key", [f"{SECRET}\n", f"{SECRET}\r\n", f"sk-caf\u00e9-{SECRET}", f"sk {SECRET}", "\x00"])
+def test_a_key_that_is_not_visible_ascii_is_422_naming_the_field(client, admin_headers, key: str) -> None:
+    with ScriptedProvider() as stub:
+        body = {"provider": "openai", "model": "m", "baseUrl": stub.base_url, "apiKey": key}
+        problem = assert_error(client.put(SETTINGS, json=body, headers=admin_headers), 422, "API_KEY_INVALID")
+        assert "apiKey" in problem["message"] and SECRET not in problem["message"]
+        assert data(client.get(SETTINGS, headers=admin_headers))["configured"] is False
+        models = client.post("/api/assistant/models", json={"baseUrl": stub.base_url, "apiKey": key},
+                             headers=admin_headers)
+        assert_error(models, 422, "API_KEY_INVALID")
+        assert stub.received == []
+
+
+def test_a_stored_key_with_a_line_break_never_reaches_a_viewer_or_the_log(
+    client, services, admin_headers, viewer_headers, caplog,
+) -> None:
+    """Settings saved before keys were checked: the chat fails (502) without the key, in the answer, the viewer's
+    history and the log."""
+    caplog.set_level(logging.DEBUG)
+    with ScriptedProvider(api_key=SECRET) as stub:
+        stub.default = say("ok")
+        data(client.put(SETTINGS, json={"provider": "openai", "model": "m", "baseUrl": stub.base_url},
+                        headers=admin_headers))
+        store = settings_store(services)
+        kv = KeyValueStore(services.db, "assistant.")
+        kv.set("settings", {**kv.get("settings"), "apiKey": store._encrypt(f"{SECRET}\n")})
+        for body in ({"message": "hi"}, {"message": "hi", "stream": True}):
+            response = client.post("/api/assistant/chat", json=body, headers=viewer_headers)
+            assert SECRET not in response.text and "5ecret" not in response.text
+        assert_error(client.post("/api/assistant/chat", json={"message": "hi"}, headers=viewer_headers), 502,
+                     "ASSISTANT_PROVIDER_FAILED")
+        history = client.get("/api/assistant/history", headers=viewer_headers)
+        assert history.status_code == 200 and "5ecret" not in history.text
+        models = client.post("/api/assistant/models", json={}, headers=admin_headers)
+        assert_error(models, 502) and "5ecret" not in models.text
+    assert not [r for r in caplog.records if "5ecret" in r.getMessage() or "5ecret" in str(r.exc_info)]
+
+
+def test_a_provider_error_echoing_the_key_escaped_is_redacted(client, admin_headers, engineer_headers) -> None:
+    from tests.assistant_stub import error
+
+    with ScriptedProvider(api_key=SECRET) as stub:
+        data(client.put(SETTINGS, json={"provider": "openai", "model": "m", "baseUrl": stub.base_url,
+                                        "apiKey": SECRET}, headers=admin_headers))
+        stub.script = [error(401, f"bad key {SECRET!r} / {SECRET.encode()!r}")]
+        problem = assert_error(client.post("/api/assistant/chat", json={"message": "hi"}, headers=engineer_headers),
+                               502)
+        assert "5ecret" not in problem["message"] and "bad key" in problem["message"]
