@@ -1,5 +1,6 @@
-"""The assistant's provider settings through HTTP: a key that is not visible ASCII is refused when saved (422 naming
-the field), and no provider error shows the key, in any form, to a client, a stored history or the log."""
+"""The assistant's provider settings through HTTP: a key that is not visible ASCII and a link-local or cloud-metadata
+base URL are refused when saved (422 naming the field), and no provider error shows the key, in any form, to a
+client, a stored history or the log."""
 
 from __future__ import annotations
 
@@ -64,3 +65,24 @@ def test_a_provider_error_echoing_the_key_escaped_is_redacted(client, admin_head
         problem = assert_error(client.post("/api/assistant/chat", json={"message": "hi"}, headers=engineer_headers),
                                502)
         assert "5ecret" not in problem["message"] and "bad key" in problem["message"]
+
+
+@pytest.mark.parametrize("url", [
+    "http://169.254.169.254/latest", "http://169.254.1.1:11434/v1", "http://[fd00:ec2::254]/v1",
+    "http://[fe80::1]:11434/v1", "http://[::ffff:169.254.169.254]/v1", "http://2852039166/v1",
+    "http://0xa9.0xfe.0xa9.0xfe/v1", "http://metadata.google.internal/computeMetadata/v1",
+])
+def test_a_link_local_or_metadata_base_url_is_422(client, admin_headers, url: str) -> None:
+    body = {"provider": "openai", "model": "m", "baseUrl": url}
+    problem = assert_error(client.put(SETTINGS, json=body, headers=admin_headers), 422, "BASE_URL_REFUSED")
+    assert "baseUrl" in problem["message"] and problem["details"]["field"] == "baseUrl"
+    assert data(client.get(SETTINGS, headers=admin_headers))["configured"] is False
+    assert_error(client.post("/api/assistant/models", json={"baseUrl": url}, headers=admin_headers), 422,
+                 "BASE_URL_REFUSED")
+
+
+@pytest.mark.parametrize("url", ["http://192.168.1.20:11434/v1", "http://10.0.0.5/v1", "http://[fd12:3456::7]/v1",
+                                 "http://127.0.0.1:11434/v1", "https://llm.plant.example/v1"])
+def test_lan_and_public_base_urls_stay_allowed(client, admin_headers, url: str) -> None:
+    body = {"provider": "openai", "model": "m", "baseUrl": url}
+    assert data(client.put(SETTINGS, json=body, headers=admin_headers))["baseUrl"] == url

@@ -1,19 +1,71 @@
-"""What the assistant may send: API keys, checked before they are stored or used, and provider error text with
-every form of the key taken out.
+"""What the assistant may be pointed at and sent: provider URLs and API keys, checked before they are stored or used,
+and provider error text with every form of the key taken out.
 
-A key must be visible ASCII: anything else (a line break pasted with it, a non-ASCII character) cannot go into
-an HTTP header, and the HTTP library would echo it in its error.
+A base URL may name a workstation on the LAN (Ollama on 192.168.x.y) but never a link-local or cloud-metadata
+address: the server would otherwise fetch instance credentials for whoever can set the URL. A key must be visible
+ASCII: anything else (a line break pasted with it, a non-ASCII character) cannot go into an HTTP header, and the
+HTTP library would echo it in its error.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
+from urllib.parse import urlsplit
 
 from engineering_api.backend.errors import ValidationError
 
-__all__ = ("check_api_key", "redact_key")
+__all__ = ("check_api_key", "check_base_url", "metadata_address", "redact_key")
 
+_METADATA_ADDRESSES = frozenset({
+    ipaddress.ip_address("fd00:ec2::254"),  # AWS's IPv6 instance metadata (the IPv4 one is link-local)
+    ipaddress.ip_address("100.100.100.200"),  # Alibaba Cloud's instance metadata
+})
+_METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "metadata.azure.internal", "instance-data",
+                             "instance-data.ec2.internal"})
 _KEY_CHARACTERS = frozenset(chr(c) for c in range(0x21, 0x7F))
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names literally, in any form the resolver accepts (``2852039166``, ``0xa9.254.1``)."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except (OSError, ValueError):
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def metadata_address(url: str) -> str | None:
+    """Why ``url`` must not be called (a link-local or cloud-metadata host), or None."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host in _METADATA_NAMES:
+        return f"{host} is a cloud instance-metadata service"
+    address = _address(host)
+    if address is None:
+        return None
+    if address in _METADATA_ADDRESSES:
+        return f"{address} is a cloud instance-metadata address"
+    if address.is_link_local:
+        return f"{address} is a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer"
+    return None
+
+
+def check_base_url(url: str | None) -> None:
+    """Raises:
+    ValidationError: ``BASE_URL_REFUSED`` (422, naming ``baseUrl``) for a link-local or cloud-metadata host.
+    """
+    why = metadata_address(url) if url else None
+    if why is not None:
+        raise ValidationError(
+            f"baseUrl is refused: {why}. Private LAN addresses (a workstation running Ollama) are fine.",
+            code="BASE_URL_REFUSED", details={"field": "baseUrl"},
+        )
 
 
 def check_api_key(key: str | None) -> None:
