@@ -10,11 +10,13 @@ import json
 import sqlite3
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from engineering_api.lib.private_files import make_private_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
-    from pathlib import Path
 
 __all__ = ("Database", "KeyValueStore", "is_postgres")
 
@@ -97,6 +99,8 @@ class Database:
 
             self._conn: Any = PgConnection(str(target))
         else:
+            if str(target) != ":memory:":
+                make_private_file(Path(target))
             self._conn = sqlite3.connect(str(target), check_same_thread=False, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
         with self._lock:
