@@ -5,6 +5,7 @@ open answer 507 naming the path; a key's first request after a restart is not re
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -95,13 +96,21 @@ def test_save_and_open_on_a_full_disk_answer_507_with_the_path(
     monkeypatch.undo()
     data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))
     data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
-    monkeypatch.setattr("fakes.backend.take_lock", _no_space)
+    real_fdopen = os.fdopen
+
+    def full_fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:  # the lock file is created, its body cannot be
+        handle = real_fdopen(fd, *args, **kwargs)
+        handle.write = _no_space
+        return handle
+
+    monkeypatch.setattr("fakes.portal.os.fdopen", full_fdopen)
     opened = client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"},
                          headers=engineer_headers)
     problem = assert_error(opened, 507, "INSUFFICIENT_STORAGE")
     assert problem["details"]["path"] == str(folder)
     monkeypatch.undo()
-    assert services.backend.open_projects() == []  # nothing half-open
+    assert services.backend.open_projects() == []  # nothing half-open, and no empty lock file left behind
+    assert not [p.name for p in folder.iterdir() if "lock" in p.name.lower()]
     data(client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"}, headers=engineer_headers))
     assert [b["name"] for b in data(client.get(BLOCKS, headers=engineer_headers))] == ["FC_Unsaved"]
 
