@@ -46,7 +46,10 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import Operation, RouteSpec
     from engineering_api.services import Services
 
-__all__ = ("DRY_RUN_HEADER", "IDEMPOTENCY_DOC", "IDEMPOTENCY_HEADER", "IDEMPOTENCY_PARAMETER", "JobAccepted", "build_handlers", "dry_run_route", "operation_id", "run_operation")
+__all__ = (
+    "DRY_RUN_HEADER", "IDEMPOTENCY_DOC", "IDEMPOTENCY_HEADER", "IDEMPOTENCY_PARAMETER", "JobAccepted", "build_handlers",
+    "dry_run_route", "operation_id", "run_operation",
+)
 
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 DRY_RUN_HEADER = "X-Dry-Run"
@@ -57,7 +60,9 @@ IDEMPOTENCY_DOC = (
     "first call's outcome, from its job, and the work is not done again; the same key with another request "
     "answers 422 IDEMPOTENCY_KEY_REUSED."
 )
-IDEMPOTENCY_PARAMETER = HeaderParameter(name=IDEMPOTENCY_HEADER, required=False, max_length=200, description=IDEMPOTENCY_DOC)
+IDEMPOTENCY_PARAMETER = HeaderParameter(
+    name=IDEMPOTENCY_HEADER, required=False, max_length=200, description=IDEMPOTENCY_DOC,
+)
 """The documented header of every route that changes something or runs a job (read by :func:`_execute`)."""
 _READ_KEY = HeaderParameter(
     name=IDEMPOTENCY_HEADER, required=False, max_length=200,
@@ -217,7 +222,8 @@ async def _start_job(
 ) -> Response[Any]:
     data = confine_files(operation, data, services.paths)
     job: JobRecord = await services.jobs.start(
-        operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get(IDEMPOTENCY_HEADER)
+        operation, data, principal=request.scope.get("user"),
+        idempotency_key=request.headers.get(IDEMPOTENCY_HEADER),
     )
     if on_job is not None:
         on_job(job.job_id)

@@ -156,7 +156,8 @@ class AssistantController(Controller):
 
     @post(
         "/api/assistant/models", operation_id="ListAssistantModels", status_code=200, opt=_ENGINEER,
-        responses=problem_responses("engineer", body=True, errors=(NotSupportedError, PermissionDeniedError, ValidationError),
+        responses=problem_responses("engineer", body=True,
+                                    errors=(NotSupportedError, PermissionDeniedError, ValidationError),
                                     extra=_PROVIDER_FAILED),
     )
     async def models(self, request: Request[Any, Any, Any], data: JSONBody[ModelsRequest | None] = None
