@@ -86,3 +86,23 @@ def test_a_link_local_or_metadata_base_url_is_422(client, admin_headers, url: st
 def test_lan_and_public_base_urls_stay_allowed(client, admin_headers, url: str) -> None:
     body = {"provider": "openai", "model": "m", "baseUrl": url}
     assert data(client.put(SETTINGS, json=body, headers=admin_headers))["baseUrl"] == url
+
+
+def test_a_host_name_that_resolves_to_a_metadata_address_is_never_called(
+    client, admin_headers, engineer_headers, monkeypatch,
+) -> None:
+    import socket
+
+    real = socket.getaddrinfo
+
+    def resolve(host: str, *args, **kwargs):
+        if host == "llm.rebound.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 0))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    body = {"provider": "openai", "model": "m", "baseUrl": "http://llm.rebound.example/v1"}
+    data(client.put(SETTINGS, json=body, headers=admin_headers))  # what a name resolves to is judged at each call
+    problem = assert_error(client.post("/api/assistant/chat", json={"message": "hi"}, headers=engineer_headers),
+                           502, "ASSISTANT_PROVIDER_FAILED")
+    assert "169.254.169.254" in problem["message"] and "link-local" in problem["message"]

@@ -9,6 +9,7 @@ HTTP library would echo it in its error.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import socket
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from engineering_api.backend.errors import ValidationError
 
-__all__ = ("check_api_key", "check_base_url", "metadata_address", "redact_key")
+__all__ = ("check_api_key", "check_base_url", "metadata_address", "redact_key", "resolves_to_metadata")
 
 _METADATA_ADDRESSES = frozenset({
     ipaddress.ip_address("fd00:ec2::254"),  # AWS's IPv6 instance metadata (the IPv4 one is link-local)
@@ -47,12 +48,34 @@ def metadata_address(url: str) -> str | None:
     if host in _METADATA_NAMES:
         return f"{host} is a cloud instance-metadata service"
     address = _address(host)
-    if address is None:
-        return None
+    kind = _kind(address) if address is not None else None
+    return f"{address} is {kind}" if kind else None
+
+
+def _kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """What a refused address is, or None for one the assistant may call."""
     if address in _METADATA_ADDRESSES:
-        return f"{address} is a cloud instance-metadata address"
+        return "a cloud instance-metadata address"
     if address.is_link_local:
-        return f"{address} is a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer"
+        return "a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer"
+    return None
+
+
+async def resolves_to_metadata(url: str) -> str | None:
+    """Why ``url``'s host name must not be called because of what it resolves to now (a name for 169.254.169.254),
+    or None; a name that does not resolve is left to the call, which then fails as unreachable."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    if not host or _address(host) is not None:
+        return None  # a literal address is judged by metadata_address
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return None
+    for *_, sockaddr in found:
+        address = _address(str(sockaddr[0]).split("%", 1)[0])
+        kind = _kind(address) if address is not None else None
+        if kind:
+            return f"{host} resolves to {address}, {kind}"
     return None
 
 

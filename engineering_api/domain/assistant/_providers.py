@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
-from engineering_api.domain.assistant._endpoint import check_api_key, metadata_address, redact_key
+from engineering_api.domain.assistant._endpoint import (
+    check_api_key, metadata_address, redact_key, resolves_to_metadata,
+)
 
 if TYPE_CHECKING:
     from engineering_api.domain.assistant._settings import ProviderConfig
@@ -113,8 +115,8 @@ def _error_text(response: httpx.Response) -> str:
 
 async def _call(config: ProviderConfig, method: str, url: str, what: str, headers: dict[str, str],
                 body: dict[str, Any] | None = None) -> Any:
-    refused = metadata_address(url)
-    if refused is not None:  # settings stored before base URLs were checked
+    refused = metadata_address(url) or await resolves_to_metadata(url)
+    if refused is not None:  # settings stored before base URLs were checked, or a name for such an address
         raise _fail(config, what, None, f"the assistant never calls {refused}; an admin sets another baseUrl")
     try:
         check_api_key(config.api_key)  # a key stored before keys were checked
