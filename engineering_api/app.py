@@ -36,6 +36,7 @@ from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.farm.operations import OPERATIONS as FARM_OPERATIONS
 from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.lib.encoded_paths import keep_encoded_slashes
+from engineering_api.lib.private_files import make_private_dir
 from engineering_api.jobs.controllers import JobController
 from engineering_api.jobs.manager import JobManager
 from engineering_api.jobs.operations import OperationRegistry
@@ -103,7 +104,7 @@ def _worker_for(settings: Settings, backend: EngineeringBackend) -> Any:
 
 def create_services(settings: Settings, backend: EngineeringBackend | None = None) -> Services:
     """Open the database, keys and worker; apply settings saved through the API."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     db = Database(settings.database_target)
     settings = settings.with_saved(saved_settings(db))
     for root in settings.roots:

@@ -13,6 +13,7 @@ from typing import Any
 
 from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
 from engineering_api.config import Settings
+from engineering_api.lib.private_files import loose_modes, make_private_dir
 
 __all__ = ("main",)
 
@@ -77,7 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
         return 2
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     db = Database(settings.database_target)
     created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)
     db.close()
@@ -108,7 +109,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
     settings = replace(_settings(args), farm_url=None)  # the agent's own backend, not another farm
     versions = [v.strip() for v in (args.tia_versions or settings.tia_version).split(",") if v.strip()]
     settings = replace(settings, tia_version=versions[0])
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     try:
         backend = create_backend(settings)
     except Exception as exc:  # noqa: BLE001 - a bridge that cannot load says why
@@ -140,7 +141,7 @@ def _store(args: argparse.Namespace) -> Any:
     from engineering_api.lib.security import ApiKeyStore
 
     settings = _settings(args)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     return ApiKeyStore(Database(settings.database_target))
 
 
@@ -183,6 +184,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             failed += 1
             if check.fix:
                 print(f"       fix: {check.fix}")
+    database = settings.database_target
+    files = [settings.secret_path] + ([] if isinstance(database, str) else [database])
+    for warning in loose_modes(settings.data_dir, files):  # the server still runs: a warning, not a failure
+        print(f"[warn] permissions: {warning}")
     print("all checks passed" if not failed else f"{failed} problem(s) found")
     return 1 if failed else 0
 
@@ -194,7 +199,7 @@ def _fake_checks(settings: Settings) -> list[Any]:
         Check("python", sys.version_info >= (3, 11), sys.version.split()[0], "Install Python 3.11 or newer."),
     ]
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(settings.data_dir)
         probe = settings.data_dir / ".doctor-probe"
         probe.write_text("ok")
         probe.unlink()

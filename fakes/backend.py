@@ -28,6 +28,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     PortalUnavailableError,
     ValidationError,
+    full_disk_named,
 )
 from engineering_api.backend.models import (
     ArchiveInfo,
@@ -335,9 +336,10 @@ class FakeBackend(
             name=name, folder=folder, version=portal.version, author=author, comment=comment, created_at=utc_now()
         )
         project.saved_at = project.created_at
-        make_folder(folder)
-        save_project(project)
-        return self._activate(portal, project)
+        with full_disk_named(folder, f"the project '{name}'"):
+            make_folder(folder)
+            save_project(project)
+            return self._activate(portal, project)
 
     def open_project(self, path: Path) -> ProjectInfo:
         portal = self._portal()
@@ -366,12 +368,18 @@ class FakeBackend(
         if portal.project is not None and portal.project.file.resolve() == path.resolve():
             return self._project_info(portal.project)
         self._require_no_project(portal)
-        return self._activate(portal, load_project(path))
+        with full_disk_named(path.parent, f"opening the project '{path.stem}'"):
+            return self._activate(portal, load_project(path))
 
     def save_project(self) -> ProjectInfo:
         project = self._project()
-        project.saved_at = utc_now()
-        save_project(project)
+        previous, project.saved_at = project.saved_at, utc_now()
+        try:
+            with full_disk_named(project.folder, f"the project '{project.name}'"):
+                save_project(project)
+        except BaseException:
+            project.saved_at = previous  # not saved: the project keeps its last save time
+            raise
         project.dirty = False
         return self._project_info(project)
 

@@ -119,8 +119,12 @@ def take_lock(folder: Path, pid: int) -> None:
                 ) from None
             lock_file.unlink(missing_ok=True)  # ours, or a stale lock of a dead process
             continue
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(body)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(body)
+        except BaseException:  # a full disk: an empty lock file would stall the next open for the grace
+            lock_file.unlink(missing_ok=True)
+            raise
         return
 
 

@@ -6,6 +6,9 @@ think about status codes. ``code`` is a stable machine-readable string that clie
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = (
@@ -13,6 +16,7 @@ __all__ = (
     "BusyError",
     "ConflictError",
     "EngineeringError",
+    "InsufficientStorageError",
     "LockedError",
     "NoProjectOpenError",
     "NotFoundError",
@@ -22,6 +26,8 @@ __all__ = (
     "PermissionDeniedError",
     "PortalUnavailableError",
     "ValidationError",
+    "full_disk_named",
+    "is_storage_full",
 )
 
 
@@ -113,3 +119,45 @@ class OperationCanceledError(EngineeringError):
     """A job was canceled by its caller before it finished."""
 
     default_code = "CANCELED"
+
+
+class InsufficientStorageError(EngineeringError):
+    """The disk (or the database) is full: nothing was written; ``details.path`` names where, when known."""
+
+    default_code = "INSUFFICIENT_STORAGE"
+
+    @classmethod
+    def at(cls, path: object | None, what: str = "the write") -> InsufficientStorageError:
+        """The error for a full disk at ``path`` (None: not known)."""
+        where = f" at {path}" if path is not None else ""
+        return cls(f"No space left on the device{where}: {what} could not be written, and nothing was changed. "
+                   "Free disk space and retry.", details={"path": str(path) if path is not None else None})
+
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+_SQLITE_FULL = 13
+"""SQLite's SQLITE_FULL result code (``database or disk is full``)."""
+_POSTGRES_DISK_FULL = "53100"
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk or the database is full: ``ENOSPC``/``EDQUOT``, SQLite's ``SQLITE_FULL``,
+    PostgreSQL's ``disk_full``."""
+    if isinstance(exc, InsufficientStorageError):
+        return True
+    if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+        return True
+    if getattr(exc, "sqlite_errorcode", None) == _SQLITE_FULL or getattr(exc, "sqlstate", None) == _POSTGRES_DISK_FULL:
+        return True
+    return type(exc).__name__ == "OperationalError" and "database or disk is full" in str(exc)
+
+
+@contextmanager
+def full_disk_named(path: object, what: str) -> Iterator[None]:
+    """A full disk inside the block as :class:`InsufficientStorageError` naming the file (else ``path``)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _FULL_ERRNOS:
+            raise
+        raise InsufficientStorageError.at(exc.filename or path, what) from exc

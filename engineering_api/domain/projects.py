@@ -14,6 +14,7 @@ from engineering_api.backend.models import (
     ProjectInfrastructure,
     ProjectOverview,
 )
+from engineering_api.domain import needs_reopen
 from engineering_api.domain.project_files import FILES_OPERATION
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
@@ -73,13 +74,17 @@ class SimulationSupportInput(CamelStruct):
 def _create(ctx: OperationContext, data: CreateProjectInput) -> ProjectInfo:
     ctx.progress(10, "creating project")
     directory = Path(data.directory) if data.directory else ctx.paths.roots[0]
-    return ctx.backend.create_project(directory, data.name, author=data.author, comment=data.comment)
+    created = ctx.backend.create_project(directory, data.name, author=data.author, comment=data.comment)
+    needs_reopen.clear(ctx)  # a new project is open: a mark left from before a restart is not its own
+    return created
 
 
 def _retrieve(ctx: OperationContext, data: RetrieveInput) -> ProjectInfo:
     ctx.progress(10, "extracting archive")
     target = Path(data.target_directory) if data.target_directory else ctx.paths.roots[0]
-    return ctx.backend.retrieve_project(Path(data.archive_path), target)
+    retrieved = ctx.backend.retrieve_project(Path(data.archive_path), target)
+    needs_reopen.clear(ctx)
+    return retrieved
 
 
 def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
@@ -89,6 +94,8 @@ def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
             "changes with 409 UNSAVED_CHANGES).",
             code="CONFLICTING_OPTIONS",
         )
+    if data.save_first:
+        needs_reopen.refuse_if_marked(ctx, "save the project before archiving it")
     ctx.progress(10, "archiving project")
     unsaved = "save" if data.save_first else "allow" if data.allow_unsaved else "refuse"
     return ctx.backend.archive_project(Path(data.archive_path), unsaved=unsaved)
@@ -96,7 +103,20 @@ def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
 
 def _open(ctx: OperationContext, data: OpenProjectInput) -> ProjectInfo:
     ctx.progress(10, "opening project")
-    return ctx.backend.open_project(Path(data.path))
+    opened = ctx.backend.open_project(Path(data.path))
+    needs_reopen.clear(ctx)  # what is open now is what is on disk
+    return opened
+
+
+def _save(ctx: OperationContext, _: None) -> ProjectInfo:
+    needs_reopen.refuse_if_marked(ctx, "save the project")
+    return ctx.backend.save_project()
+
+
+def _close(ctx: OperationContext, _: None) -> ProjectInfo:
+    closed = ctx.backend.close_project()
+    needs_reopen.clear(ctx)
+    return closed
 
 
 def close_changes(ctx: OperationContext) -> tuple[list[PlannedChange], str]:
@@ -161,13 +181,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="projects.save", summary="Save the open project.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.save_project(), input=None, output=ProjectInfo,
+        handler=_save, input=None, output=ProjectInfo,
         route=RouteSpec("POST", "/api/projects/actions/save-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/save"), long_running=True, errors=_NEEDS_PROJECT,
     ),
     Operation(
         name="projects.close", summary="Close the open project; unsaved changes are discarded.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.close_project(), input=None, output=ProjectInfo,
+        handler=_close, input=None, output=ProjectInfo,
         route=RouteSpec("POST", "/api/projects/actions/close-sync"),
         async_route=RouteSpec("POST", "/api/projects/actions/close"), long_running=True, errors=_NEEDS_PROJECT,
         destructive=True, preview=_preview_close,

@@ -84,7 +84,9 @@ _DAY = 86_400.0
 
 
 class SettingsUpdate(CamelStruct):
-    """Send the full settings object from GET; only the ``changeable`` ones are applied.
+    """The ``changeable`` settings to change. The full object from GET may be sent back: a field that is not
+    changeable is accepted only with its current value; a different value, or a field the server does not know,
+    is 422 naming each such field (``SETTING_NOT_CHANGEABLE``), and nothing is saved.
 
     Values are checked (422 names the field). ``allowedHosts`` are host names without a port; localhost,
     127.0.0.1 and [::1] are always allowed besides them, and the list must keep the host this request came
@@ -114,6 +116,38 @@ def _refuse_environment_changes(settings: Settings, changes: dict[str, Any]) -> 
                 code="SETTING_FROM_ENVIRONMENT",
             )
         del changes[name]
+
+
+_CHANGEABLE = {_camel(name).lower() for name in SettingsUpdate.__struct_fields__}
+
+
+def _refuse_unchangeable(body: Any, current: dict[str, Any]) -> None:
+    """422 naming each field of ``body`` that is unknown, or not changeable at run time and not its current value
+    (so the full GET object can be sent back, and nothing a caller sends is silently ignored)."""
+    if not isinstance(body, dict):
+        return  # the typed body has already refused it
+    shown = {name.lower(): (name, value) for name, value in current.items()}
+    unknown, fixed = [], []
+    for field_name, value in body.items():
+        key = str(field_name).lower()
+        if key in _CHANGEABLE:
+            continue
+        if key not in shown:
+            unknown.append(str(field_name))
+        elif value != shown[key][1]:
+            fixed.append(shown[key][0])
+    if not unknown and not fixed:
+        return
+    parts = []
+    if fixed:
+        parts.append(f"{', '.join(fixed)} cannot be set at run time (the server's environment, ENGINEERING_API_*, "
+                     "or its command line sets them, at start)")
+    if unknown:
+        parts.append(f"{', '.join(unknown)} {'is not a setting' if len(unknown) == 1 else 'are not settings'}")
+    raise ValidationError(
+        f"Nothing was saved: {'; '.join(parts)}. Changeable: {', '.join(current['changeable'])}.",
+        code="SETTING_NOT_CHANGEABLE", details={"notChangeable": fixed, "unknown": unknown},
+    )
 
 
 def _keep_caller_host(request: Request[Any, Any, Any], settings: Settings) -> None:
@@ -156,6 +190,7 @@ class SystemController(Controller):
     async def save_settings(self, request: Request[Any, Any, Any], data: JSONBody[SettingsUpdate]) -> Response[Any]:
         """Save settings; takes effect at once and is kept across restarts (unless the environment gives them)."""
         services: Services = request.app.state.services
+        _refuse_unchangeable(await request.json(), settings_view(services))
         changes = {k: v for k, v in _snake(data).items() if v is not None}
         _refuse_environment_changes(services.settings, changes)
         updated = services.settings.with_runtime(changes)

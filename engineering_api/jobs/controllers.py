@@ -11,7 +11,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from engineering_api.jobs.manager import JobRecord
-from engineering_api.jobs.routes import run_operation
+from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER, run_operation
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX
 from engineering_api.lib.responses import ALL_DOMAIN_ERRORS, envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
@@ -107,8 +107,12 @@ class JobController(Controller):
         "/execute-sync", operation_id="ExecuteSync", status_code=200,
         responses=problem_responses("engineer", body=True, worker=True, errors=ALL_DOMAIN_ERRORS),
     )
-    async def execute_sync(self, request: Request[Any, Any, Any], data: JSONBody[ExecuteRequest]) -> Response[Any]:
-        """Run any operation by name and wait for it; long operations still leave a job record."""
+    async def execute_sync(
+        self, request: Request[Any, Any, Any], data: JSONBody[ExecuteRequest],
+        idempotency_key: Annotated[str | None, IDEMPOTENCY_PARAMETER] = None,
+    ) -> Response[Any]:
+        """Run any operation by name and wait for it; long operations, and changes sent with an Idempotency-Key,
+        leave a job record."""
         services: Services = request.app.state.services
         operation = services.operations.get(data.operation)
         if operation is None:

@@ -17,10 +17,12 @@ import msgspec
 from engineering_api.backend.errors import (
     ConflictError,
     EngineeringError,
+    InsufficientStorageError,
     NotFoundError,
     OperationCanceledError,
     OperationTimeoutError,
     ValidationError,
+    is_storage_full,
 )
 from engineering_api.jobs.operations import OperationContext, confine_files, refuse_project_targets
 from engineering_api.lib.db import KeyValueStore
@@ -112,6 +114,8 @@ class _Live:
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
+    if not isinstance(exc, EngineeringError) and is_storage_full(exc):
+        exc = InsufficientStorageError.at(getattr(exc, "filename", None))
     if isinstance(exc, EngineeringError):
         return JobError(code=exc.code, message=exc.message, status=status_for(exc), details=exc.details or None)
     # As for inline calls: the cause goes to the log, not to the client (it may name server paths).

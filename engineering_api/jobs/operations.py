@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+import msgspec
+
 from engineering_api.backend.errors import EngineeringError, OperationCanceledError, ValidationError
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.security import Role
@@ -176,6 +178,13 @@ class Operation(Generic[InputT, OutputT]):
         if self.message is not None:
             return self.message(result)
         return f"{self.name} succeeded"
+
+    def stored_message(self, stored: Any) -> str:
+        """:meth:`success_message` of a result read back from its job record, which holds the JSON form: the
+        message is computed from the result typed as :attr:`output`, as an inline call's is."""
+        if self.message is None:
+            return self.success_message(stored)
+        return self.message(msgspec.convert(stored, self.output))
 
     def routes(self) -> Iterator[tuple[RouteSpec, bool]]:
         """Each route with whether it is the async (202) one, the client paths last."""

@@ -28,7 +28,7 @@ import msgspec
 from litestar import Request, Response, route
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example, Reference
-from litestar.params import Body, FromPath, KwargDefinition, Parameter, QueryParameter
+from litestar.params import Body, FromPath, HeaderParameter, KwargDefinition, Parameter, QueryParameter
 
 from engineering_api.backend.errors import OperationCanceledError, ValidationError
 from engineering_api.jobs.manager import JobRecord
@@ -46,11 +46,28 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import Operation, RouteSpec
     from engineering_api.services import Services
 
-__all__ = ("DRY_RUN_HEADER", "JobAccepted", "build_handlers", "dry_run_route", "operation_id", "run_operation")
+__all__ = (
+    "DRY_RUN_HEADER", "IDEMPOTENCY_DOC", "IDEMPOTENCY_HEADER", "IDEMPOTENCY_PARAMETER", "JobAccepted", "build_handlers",
+    "dry_run_route", "operation_id", "run_operation",
+)
 
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 DRY_RUN_HEADER = "X-Dry-Run"
 """Set (``true``) on a dry-run answer; the guard middleware audits such a request as a dry run, not a change."""
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_DOC = (
+    "A key of the caller's choosing for this request: a retry with the same key (after a lost answer) gets the "
+    "first call's outcome, from its job, and the work is not done again; the same key with another request "
+    "answers 422 IDEMPOTENCY_KEY_REUSED."
+)
+IDEMPOTENCY_PARAMETER = HeaderParameter(
+    name=IDEMPOTENCY_HEADER, required=False, max_length=200, description=IDEMPOTENCY_DOC,
+)
+"""The documented header of every route that changes something or runs a job (read by :func:`_execute`)."""
+_READ_KEY = HeaderParameter(
+    name=IDEMPOTENCY_HEADER, required=False, max_length=200,
+    description="Accepted as on every -sync route; this call changes nothing, so a retry simply asks again.",
+)
 _DRY_RUN_DOC = (
     "Dry run: answer 200 with what the call would do (data: Preview; the objects it would delete, stop, replace or "
     "overwrite) and change nothing. Needs the operation's normal role."
@@ -124,13 +141,20 @@ def dry_run_route(operation: Operation[Any, Any]) -> bool:
     return not any(info.name == "dry_run" for info, _ in _input_fields(operation))
 
 
+def _takes_key(operation: Operation[Any, Any], spec: RouteSpec) -> bool:
+    """Whether the route documents the ``Idempotency-Key`` header: every change, every job, every ``-sync`` twin."""
+    return operation.mutating or operation.long_running or spec.path.endswith("-sync")
+
+
 def _responses(
-    operation: Operation[Any, Any], has_body: bool, is_async: bool, extra: dict[int, str] | None = None
+    operation: Operation[Any, Any], spec: RouteSpec, has_body: bool, is_async: bool,
+    extra: dict[int, str] | None = None,
 ) -> dict[int, ResponseSpec]:
     # Every derived route validates its input and runs on the TIA worker, inline or as a job; a direct route
     # of a long-running operation answers with its job's failure, which may be a cancellation.
     waits_for_job = operation.long_running and not is_async
-    params = operation.input is not None or dry_run_route(operation)  # dryRun is a query parameter
+    # dryRun is a query parameter, Idempotency-Key a header: both are validated
+    params = operation.input is not None or dry_run_route(operation) or _takes_key(operation, spec)
     return problem_responses(
         operation.required_role.value, body=has_body, params=params, worker=True,
         errors=(*operation.errors, *((OperationCanceledError,) if waits_for_job else ())), extra=extra,
@@ -140,24 +164,30 @@ def _responses(
 async def _execute(
     services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any],
     on_job: Callable[[str], None] | None = None,
-) -> tuple[Any, Response[Any] | None, dict[str, str]]:
-    """Run an operation through its direct route semantics: its result, or the error answer of its failed job, and
-    the headers of the answer (``X-Job-Id`` when it ran as a job, reported to ``on_job`` as soon as it starts)."""
+) -> tuple[Any, str, Response[Any] | None, dict[str, str]]:
+    """Run an operation through its direct route semantics: its result and success message, or the error answer of
+    its failed job, and the headers of the answer (``X-Job-Id`` when it ran as a job, reported to ``on_job`` as soon
+    as it starts).
+
+    A change sent with an ``Idempotency-Key`` runs as a recorded job even when it is short, as on the async route:
+    a retry with the same key answers that job's outcome instead of doing the work again."""
     data = confine_files(operation, data, services.paths)
-    if not operation.long_running:
-        return await services.jobs.run_inline(operation, data), None, {}
+    idempotency_key = request.headers.get(IDEMPOTENCY_HEADER)
+    if not operation.long_running and not (idempotency_key and operation.mutating):
+        result = await services.jobs.run_inline(operation, data)
+        return result, operation.success_message(result), None, {}
     job = await services.jobs.start(
-        operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get("idempotency-key")
+        operation, data, principal=request.scope.get("user"), idempotency_key=idempotency_key
     )
     if on_job is not None:
         on_job(job.job_id)
     final = await services.jobs.wait(job.job_id)
     headers = {"X-Job-Id": final.job_id}
     if final.status == "Completed":
-        return final.result, None, headers
+        return final.result, operation.stored_message(final.result), None, headers
     error = final.failure
     assert error is not None
-    return None, error_response(
+    return None, "", error_response(
         error.status, error.code, error.message, instance=request.url.path, details=error.details,
         headers=headers, job_id=final.job_id,
     ), headers
@@ -168,10 +198,10 @@ async def run_operation(
     on_job: Callable[[str], None] | None = None,
 ) -> Response[Any]:
     """Run an operation through its direct route semantics and build the response."""
-    result, failed, headers = await _execute(services, operation, data, request, on_job)
+    result, message, failed, headers = await _execute(services, operation, data, request, on_job)
     if failed is not None:
         return failed
-    return ok(result, operation.success_message(result), headers=headers or None)
+    return ok(result, message, headers=headers or None)
 
 
 async def _download(
@@ -180,7 +210,7 @@ async def _download(
 ) -> Response[Any]:
     """Run the export, then answer the file it wrote (a failure answers its problem JSON as usual)."""
     before = transfer.before(confine_files(operation, data, services.paths))
-    result, failed, headers = await _execute(services, operation, data, request, transfer.track_job)
+    result, _, failed, headers = await _execute(services, operation, data, request, transfer.track_job)
     if failed is not None:
         return failed
     return transfer.answer(before, asked, result, headers)
@@ -192,7 +222,8 @@ async def _start_job(
 ) -> Response[Any]:
     data = confine_files(operation, data, services.paths)
     job: JobRecord = await services.jobs.start(
-        operation, data, principal=request.scope.get("user"), idempotency_key=request.headers.get("idempotency-key")
+        operation, data, principal=request.scope.get("user"),
+        idempotency_key=request.headers.get(IDEMPOTENCY_HEADER),
     )
     if on_job is not None:
         on_job(job.job_id)
@@ -282,6 +313,12 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
             inspect.Parameter("q__download", inspect.Parameter.KEYWORD_ONLY, annotation=wanted, default=None)
         )
         annotations["q__download"] = wanted
+    if _takes_key(operation, spec):
+        keyed = operation.mutating or operation.long_running
+        key = typing.Annotated[str | None, IDEMPOTENCY_PARAMETER if keyed else _READ_KEY]
+        parameters.append(inspect.Parameter("h__idempotency_key", inspect.Parameter.KEYWORD_ONLY, annotation=key,
+                                            default=None))
+        annotations["h__idempotency_key"] = key
     out_type = JobAccepted if is_async else operation.output
     envelope = envelope_type(out_type, f"{operation_id(operation, is_async)}Response")
     preview_envelope = envelope_type(Preview, "PreviewResponse")
@@ -338,7 +375,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     opt = {"operation": operation.name, "role": operation.required_role.value, "async": is_async}
     if body_type is not None:
         opt["body_keys"] = key_normaliser(body_type)
-    responses = _responses(operation, body_type is not None, is_async, plan.extra_answers())
+    responses = _responses(operation, spec, body_type is not None, is_async, plan.extra_answers())
     if dry_run and is_async:
         responses[200] = ResponseSpec(data_container=preview_envelope, description=f"dryRun: {_DRY_RUN_DOC}")
     summary = operation.summary + (" (asynchronous: answers 202 with a job)" if is_async else "")

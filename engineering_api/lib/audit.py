@@ -9,10 +9,12 @@ the first refusal's.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import TYPE_CHECKING
 
+from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
@@ -20,10 +22,13 @@ if TYPE_CHECKING:
 
     from engineering_api.lib.db import Database
 
-__all__ = ("COUNT_WINDOW_S", "AuditLog", "AuditPage", "AuditRecord")
+__all__ = ("COUNT_WINDOW_S", "STARTED", "AuditLog", "AuditPage", "AuditRecord")
 
 COUNT_WINDOW_S = 60.0
 """How long one counted row takes further refusals of the same client, key and status."""
+logger = logging.getLogger(__name__)
+STARTED = "started"
+"""The outcome of a record written before its call ran, while it runs or when its end could not be written."""
 _MAX_OPEN_COUNTS = 10_000
 """Past this many open counted rows, the expired ones are forgotten (they stay in the table)."""
 
@@ -95,10 +100,44 @@ class AuditLog:
              session_id),
         )
 
+    def begin(
+        self, *, method: str, path: str, key_id: str | None, role: str | None, client: str | None,
+        via: str = "rest", session_id: str | None = None,
+    ) -> int:
+        """Write the record of a change before it runs (outcome :data:`STARTED`, status 0); returns its id for
+        :meth:`finish`. A change must not run when this raises: it would have no audit record.
+
+        Raises:
+            InsufficientStorageError: the record could not be written (a full disk).
+        """
+        return self._db.insert(
+            "INSERT INTO audit(at, key_id, role, client, method, path, status, outcome, job_id, via, session_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (utc_now(), key_id, role, client, method, path, 0, STARTED, None, via, session_id),
+        )
+
+    def finish(self, record_id: int, *, status: int, job_id: str | None, outcome: str | None = None) -> None:
+        """Complete a record written by :meth:`begin` with how the call ended. When this cannot be written, the
+        record stays :data:`STARTED`: the change it stands for is still on record."""
+        self._db.execute(
+            "UPDATE audit SET status = ?, outcome = ?, job_id = ? WHERE id = ?",
+            (status, outcome or outcome_for(status), job_id, record_id),
+        )
+
     def count_refusal(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None
     ) -> None:
-        """Count a refusal: a new row for the first of a client, key and status in a window, else ``count + 1``."""
+        """Count a refusal: a new row for the first of a client, key and status in a window, else ``count + 1``.
+
+        A refusal changed nothing, so on a full disk only its count is lost (logged), never the answer."""
+        try:
+            self._count(method=method, path=path, status=status, key_id=key_id, role=role, client=client)
+        except InsufficientStorageError:
+            logger.warning("refusal %s of %s %s not counted: the disk is full", status, method, path)
+
+    def _count(
+        self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None
+    ) -> None:
         now = self._clock()
         slot = (client, key_id, status)
         with self._lock:

@@ -10,11 +10,14 @@ import json
 import sqlite3
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from engineering_api.backend.errors import InsufficientStorageError, is_storage_full
+from engineering_api.lib.private_files import make_private_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
-    from pathlib import Path
 
 __all__ = ("Database", "KeyValueStore", "is_postgres")
 
@@ -91,12 +94,15 @@ class Database:
 
     def __init__(self, target: Path | str) -> None:
         self.postgres = is_postgres(target)
+        self._path = None if self.postgres else str(target)
         self._lock = threading.RLock()
         if self.postgres:
             from engineering_api.lib.postgres import PgConnection
 
             self._conn: Any = PgConnection(str(target))
         else:
+            if str(target) != ":memory:":
+                make_private_file(Path(target))
             self._conn = sqlite3.connect(str(target), check_same_thread=False, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
         with self._lock:
@@ -133,14 +139,33 @@ class Database:
                     raise
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
-        """Run one statement; returns the number of rows changed."""
-        with self._lock:
+        """Run one statement; returns the number of rows changed.
+
+        Raises:
+            InsufficientStorageError: the disk (or the database) is full; nothing was written.
+        """
+        with self._lock, self._full_disk_named():
             return self._conn.execute(sql, params).rowcount
 
     def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
-        """Run an INSERT; returns the new rowid."""
-        with self._lock:
+        """Run an INSERT; returns the new rowid.
+
+        Raises:
+            InsufficientStorageError: the disk (or the database) is full; nothing was written.
+        """
+        with self._lock, self._full_disk_named():
             return int(self._conn.execute(sql, params).lastrowid or 0)
+
+    @contextmanager
+    def _full_disk_named(self) -> Iterator[None]:
+        """A full disk as :class:`InsufficientStorageError` naming the database (a URL's password left out)."""
+        try:
+            yield
+        except Exception as exc:
+            if not is_storage_full(exc) or isinstance(exc, InsufficientStorageError):
+                raise
+            where = "the PostgreSQL database" if self.postgres else self._path
+            raise InsufficientStorageError.at(where, "the database record") from exc
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         """The first row, or None."""
@@ -155,7 +180,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on error; yields the connection (``execute`` as sqlite3's)."""
-        with self._lock:
+        with self._lock, self._full_disk_named():
             self._conn.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
             try:
                 yield self._conn

@@ -6,6 +6,7 @@ the wrapper around it should cost microseconds.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -14,6 +15,7 @@ import msgspec
 
 from litestar import Response
 
+from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import caller_id, current_caller
 from engineering_api.lib.responses import error_body
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = ("GuardMiddleware", "required_role", "unknown_route_handler")
+
+logger = logging.getLogger(__name__)
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -104,6 +108,15 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
 
+        # The record is written before the call runs: a change whose record cannot be written does not run.
+        try:
+            record_id = services.audit.begin(
+                method=method, path=path, key_id=principal.key_id if principal else None,
+                role=_audit_role(principal), client=client_addr,
+            )
+        except InsufficientStorageError as exc:
+            await _reject(send, 507, exc.code, exc.message, path, details=exc.details)
+            return
         captured: dict[str, Any] = {"status": 500, "job_id": None}
 
         async def capture(message: Message) -> None:
@@ -122,8 +135,11 @@ class GuardMiddleware:
             outcome = None
             if scope.get("dry_run"):
                 outcome = "dry run" if captured["status"] < 400 else "dry run failed"
-            self._audit(services.audit, True, method, path, captured["status"], principal, client_addr,
-                        captured["job_id"], outcome)
+            try:
+                services.audit.finish(record_id, status=captured["status"], job_id=captured["job_id"], outcome=outcome)
+            except InsufficientStorageError:  # the record stays "started": the change is on record all the same
+                logger.warning("audit record %s of %s %s could not be completed: the disk is full", record_id,
+                               method, path)
 
     def _role_for(self, handler: Any, method: str) -> Role | None:
         key = (id(handler), method)
@@ -140,10 +156,14 @@ class GuardMiddleware:
     ) -> None:
         if not mutating:
             return
-        audit.record(
-            method=method, path=path, status=status, key_id=principal.key_id if principal else None,
-            role=_audit_role(principal), client=client, job_id=job_id, outcome=outcome,
-        )
+        try:  # a refusal, already answered: it changed nothing, so a full disk loses only its record
+            audit.record(
+                method=method, path=path, status=status, key_id=principal.key_id if principal else None,
+                role=_audit_role(principal), client=client, job_id=job_id, outcome=outcome,
+            )
+        except InsufficientStorageError:
+            logger.warning("audit record of the refused %s %s (%s) not written: the disk is full", method, path,
+                           status)
 
     async def _bearer(self, scope: Scope, send: Send, needed: str, mutating: bool, client: str | None) -> Any:
         """The runtime user of the request's bearer token with the runtime role ``needed``, or None once the
@@ -315,9 +335,10 @@ def _same_origin(origin: str, host: str) -> bool:
 
 
 async def _reject(
-    send: Send, status: int, code: str, message: str, path: str, headers: dict[str, str] | None = None
+    send: Send, status: int, code: str, message: str, path: str, headers: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> int:
-    body = msgspec.json.encode(error_body(status, code, message, instance=path))
+    body = msgspec.json.encode(error_body(status, code, message, instance=path, details=details))
     raw_headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})

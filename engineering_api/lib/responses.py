@@ -60,6 +60,7 @@ _STATUS: dict[type[domain.EngineeringError], int] = {
     domain.PortalUnavailableError: 503,
     domain.OperationTimeoutError: 504,
     domain.OperationCanceledError: 409,
+    domain.InsufficientStorageError: 507,
 }
 
 ALL_DOMAIN_ERRORS: tuple[type[domain.EngineeringError], ...] = tuple(_STATUS)
@@ -82,6 +83,7 @@ _TITLES = {
     501: "Not Implemented",
     503: "Service Unavailable",
     504: "Gateway Timeout",
+    507: "Insufficient Storage",
 }
 
 _HTTP_CODES = {
@@ -194,6 +196,8 @@ def _validation_message(exc: LitestarValidationException) -> str:
 
 
 def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    if domain.is_storage_full(exc):  # a full disk is named, with the path, not an internal error
+        return _domain_handler(request, domain.InsufficientStorageError.at(getattr(exc, "filename", None)))
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "INTERNAL_ERROR", "Internal server error; see the server log", instance=request.url.path)
 

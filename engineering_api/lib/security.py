@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import logging
 import os
 import secrets
 import time
@@ -15,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import ConflictError, InsufficientStorageError, NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from engineering_api.lib.db import Database
 
 __all__ = ("KEY_NAME_MAX", "ApiKeyInfo", "ApiKeyStore", "Principal", "Role", "ensure_admin_key")
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "eapi_"
 KEY_NAME_MAX = 100
@@ -126,8 +129,13 @@ class ApiKeyStore:
         principal = Principal(key_id=row["key_id"], name=row["name"], role=Role(row["role"]))
         now = time.monotonic()
         if now - self._last_used_written.get(principal.key_id, -_LAST_USED_EVERY_S) >= _LAST_USED_EVERY_S:
-            self._last_used_written[principal.key_id] = now
-            self._db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (utc_now(), principal.key_id))
+            try:
+                self._db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?",
+                                 (utc_now(), principal.key_id))
+            except InsufficientStorageError:  # bookkeeping only: a full disk must not refuse a valid key
+                logger.warning("last use of key %s not recorded: the disk is full", principal.key_id)
+            else:
+                self._last_used_written[principal.key_id] = now
         return principal
 
     def list(self) -> list[ApiKeyInfo]:

@@ -9,12 +9,13 @@ route. MCP (and the AI assistant) call :func:`call_tool`; the transports only ad
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.backend.errors import EngineeringError, InsufficientStorageError, ValidationError
 from engineering_api.jobs.operations import confine_files
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = (
     "CALL_TOOL", "FIND_TOOLS", "ToolCatalog", "ToolOutcome", "ToolSpec", "call_tool", "tool_catalog", "tool_name",
 )
+
+logger = logging.getLogger(__name__)
 
 FIND_TOOLS = "find_tools"
 CALL_TOOL = "call_tool"
@@ -209,8 +212,15 @@ async def call_tool(
             return error_outcome(ValidationError("call_tool: 'arguments' must be an object", code="VALIDATION_FAILED"))
         return await call_tool(services, inner, inner_args, principal, via=via, session_id=session_id,
                                progress=progress)
+    record_id = None
+    if not spec.read_only:  # a change's record is written first: one that cannot be written does not run
+        try:
+            record_id = services.audit.begin(method="TOOL", path=spec.name, key_id=principal.key_id,
+                                             role=principal.role.value, client=None, via=via, session_id=session_id)
+        except InsufficientStorageError as exc:
+            return error_outcome(exc)
     outcome = await _run(services, spec, arguments, principal, progress)
-    _audit(services, spec, outcome, principal, via, session_id)
+    _audit(services, spec, outcome, principal, via, session_id, record_id)
     return outcome
 
 
@@ -303,12 +313,18 @@ async def _run_job(
 
 def _audit(
     services: Services, spec: ToolSpec, outcome: ToolOutcome, principal: Principal, via: str, session_id: str | None,
+    record_id: int | None,
 ) -> None:
     # As on REST: changes and refusals are audited, plain reads are not.
-    if spec.read_only and outcome.status != 403:
-        return
-    services.audit.record(
-        method="TOOL", path=spec.name, status=outcome.status, key_id=principal.key_id, role=principal.role.value,
-        client=None, job_id=outcome.job_id, via=via, session_id=session_id,
-        outcome="dry run" if outcome.preview else None,
-    )
+    word = "dry run" if outcome.preview else None
+    try:
+        if record_id is not None:
+            services.audit.finish(record_id, status=outcome.status, job_id=outcome.job_id, outcome=word)
+        elif outcome.status == 403:
+            services.audit.record(
+                method="TOOL", path=spec.name, status=outcome.status, key_id=principal.key_id,
+                role=principal.role.value, client=None, job_id=outcome.job_id, via=via, session_id=session_id,
+                outcome=word,
+            )
+    except InsufficientStorageError:  # a change stays on record as started; a refusal changed nothing
+        logger.warning("audit record of tool %s not completed: the disk is full", spec.name)

@@ -33,13 +33,13 @@ def test_settings_need_admin(client, engineer_headers):
 def test_save_settings_takes_effect_and_persists(client, admin_headers, settings):
     saved = data(
         client.post(
-            "/api/settings", json={"RateLimitPerMinute": 1234, "jobRetentionHours": 2.5, "host": "0.0.0.0"},
+            "/api/settings", json={"RateLimitPerMinute": 1234, "jobRetentionHours": 2.5, "host": "127.0.0.1"},
             headers=admin_headers,
         )
     )
     assert saved["rateLimitPerMinute"] == 1234
     assert saved["jobRetentionHours"] == 2.5
-    assert saved["host"] == "127.0.0.1"  # not changeable at runtime: ignored
+    assert saved["host"] == "127.0.0.1"  # not changeable at runtime: accepted with its current value only
     assert data(client.get("/api/settings", headers=admin_headers))["rateLimitPerMinute"] == 1234
     # kept across restarts: a new app on the same data directory reads it back
     with TestClient(create_app(Settings.from_env(data_dir=settings.data_dir))) as again:

@@ -41,6 +41,31 @@ def test_invalid_setting_values_are_422_naming_the_field(client, admin, body: di
     assert data(client.get("/api/settings", headers=admin)) == before
 
 
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"fileRoots": ["/"]}, ["fileRoots"]),
+        ({"maxBodyBytes": 1}, ["maxBodyBytes"]),
+        ({"debug": True}, ["debug"]),
+        ({"host": "0.0.0.0", "colour": "red", "rateLimitPerMinute": 5}, ["host", "colour"]),
+    ],
+)
+def test_a_field_that_is_unknown_or_fixed_at_start_is_422_naming_it_and_nothing_is_saved(
+    client, admin, body: dict[str, Any], named: list[str],
+) -> None:
+    before = data(client.get("/api/settings", headers=admin))
+    error = assert_error(client.post("/api/settings", json=body, headers=admin), 422, "SETTING_NOT_CHANGEABLE")
+    assert all(name in error["message"] for name in named), error["message"]
+    assert sorted(error["details"]["notChangeable"] + error["details"]["unknown"]) == sorted(named)
+    assert data(client.get("/api/settings", headers=admin)) == before
+
+
+def test_the_object_from_get_can_be_sent_back_with_a_change(client, admin) -> None:
+    view = data(client.get("/api/settings", headers=admin))
+    saved = data(client.post("/api/settings", json={**view, "rateLimitPerMinute": 321}, headers=admin))
+    assert saved["rateLimitPerMinute"] == 321 and saved["fileRoots"] == view["fileRoots"]
+
+
 def test_valid_settings_at_their_bounds_are_saved(client, admin) -> None:
     body = {"snapshotRetentionDays": 36_500, "snapshotMaxPerObject": 0, "callTimeoutSeconds": 86_400,
             "corsOrigins": ["https://hmi.plant.local:8443", "http://[fd00::1]"]}

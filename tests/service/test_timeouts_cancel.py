@@ -18,10 +18,11 @@ import pytest
 
 from engineering_api.backend.errors import OperationTimeoutError
 from engineering_api.backend.models import ProgramDocument
+from engineering_api.backend import worker as worker_module
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.domain import blockgen
 from fakes.backend import FakeBackend
-from simatic_xml.cancel import Canceled, CancelToken, checkpoint, installed
+from simatic_xml.cancel import Canceled, CancelToken, checkpoint, current, installed
 from simatic_xml.generate import generate_xml
 from simatic_xml.scl.limits import MAX_STATEMENTS
 from tests.conftest import CPU
@@ -81,13 +82,48 @@ def _worker_thread_spy(client: TestClient) -> list[str]:
     return seen
 
 
-def test_a_call_past_its_timeout_stops_at_a_checkpoint_and_rolls_back(client: TestClient, admin: dict[str, str]) -> None:
+class _WorkerClock:
+    """The worker's clock, which a test moves on: a deadline passes when the test says so, not after wall time."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.offset
+
+
+def test_a_call_past_its_timeout_stops_at_a_checkpoint_and_rolls_back(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The call's deadline passes once it has started its work (the worker's clock jumps past it); the call
+    then waits for the watchdog to set its token, goes on into generation and stops at the first checkpoint.
+    No step depends on how fast the machine is: the unwind grace is counted on the same clock, which stays."""
     _plc_project(client, admin)
     worker = client.app.state.services.worker
     thread_before = worker.thread_name
     _set_call_timeout(client, admin, 1.0)
+    clock = _WorkerClock()
+    monkeypatch.setattr(worker_module, "time", clock)
+    backend = client.app.state.services.backend
+    original_open_projects = backend.open_projects
+    armed = threading.Event()
+    armed.set()
 
-    response = client.post(BLOCKS, json=_spec("FC_Big", BIG), headers=admin)
+    def past_the_deadline() -> Any:  # the create handler asks for the project's version, then generates
+        if armed.is_set():
+            armed.clear()
+            token = current()
+            assert token is not None
+            clock.offset += 10.0
+            for _ in range(6_000):  # until the watchdog's next tick sets it (bounded, so a bug fails, not hangs)
+                if token.canceled:
+                    break
+                time.sleep(0.005)
+        return original_open_projects()
+
+    monkeypatch.setattr(backend, "open_projects", past_the_deadline)
+
+    response = client.post(BLOCKS, json=_spec("FC_Big", 2_000), headers=admin)
 
     assert response.status_code == 504, response.text
     body = response.json()

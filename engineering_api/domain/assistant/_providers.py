@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from engineering_api.backend.errors import EngineeringError
+from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.domain.assistant._endpoint import (
+    check_api_key, metadata_address, redact_key, resolves_to_metadata,
+)
 
 if TYPE_CHECKING:
     from engineering_api.domain.assistant._settings import ProviderConfig
@@ -84,10 +87,9 @@ class ModelInfo:
 
 
 def _scrub(text: str, config: ProviderConfig) -> str:
-    # Some providers echo (part of) the key in their error text; none of it may reach a response or a log.
-    if config.api_key:
-        text = text.replace(config.api_key, "***")
-    text = " ".join(text.split())
+    # Some providers (and the HTTP library, for a key it cannot send) echo the key in their error text; none of
+    # it may reach a response, a stored history or a log.
+    text = " ".join(redact_key(text, config.api_key).split())
     return text[:_REASON_MAX]
 
 
@@ -113,11 +115,18 @@ def _error_text(response: httpx.Response) -> str:
 
 async def _call(config: ProviderConfig, method: str, url: str, what: str, headers: dict[str, str],
                 body: dict[str, Any] | None = None) -> Any:
+    refused = metadata_address(url) or await resolves_to_metadata(url)
+    if refused is not None:  # settings stored before base URLs were checked, or a name for such an address
+        raise _fail(config, what, None, f"the assistant never calls {refused}; an admin sets another baseUrl")
+    try:
+        check_api_key(config.api_key)  # a key stored before keys were checked
+    except ValidationError:
+        raise _fail(config, what, None, "the stored API key holds characters an HTTP header cannot carry; an admin "
+                                        "enters it again") from None
     try:
         async with httpx.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False) as client:
             response = await client.request(method, url, headers=headers, json=body)
-    except httpx.HTTPError as exc:
-        # The exception text names the URL at most, never the headers (the key).
+    except Exception as exc:  # noqa: BLE001 - whatever the HTTP library raises, its text is redacted before use
         raise _fail(config, what, None, f"{type(exc).__name__}: {exc}") from None
     if response.status_code >= 400:
         raise _fail(config, what, response.status_code, _error_text(response))

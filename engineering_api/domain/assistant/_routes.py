@@ -20,6 +20,7 @@ from engineering_api.backend.errors import (
     ConflictError, NotFoundError, NotSupportedError, PermissionDeniedError, ValidationError,
 )
 from engineering_api.domain.assistant._conversations import conversations
+from engineering_api.domain.assistant._endpoint import check_api_key, check_base_url
 from engineering_api.domain.assistant._providers import ProviderFailedError, list_models
 from engineering_api.domain.assistant._schema import (
     ChatRequest, ChatResult, HistoryEntry, ModelInfoView, ModelList, ModelsRequest, StopResult,
@@ -155,7 +156,8 @@ class AssistantController(Controller):
 
     @post(
         "/api/assistant/models", operation_id="ListAssistantModels", status_code=200, opt=_ENGINEER,
-        responses=problem_responses("engineer", body=True, errors=(NotSupportedError, PermissionDeniedError),
+        responses=problem_responses("engineer", body=True,
+                                    errors=(NotSupportedError, PermissionDeniedError, ValidationError),
                                     extra=_PROVIDER_FAILED),
     )
     async def models(self, request: Request[Any, Any, Any], data: JSONBody[ModelsRequest | None] = None
@@ -201,6 +203,8 @@ def _models_config(services: Services, caller: Principal, body: ModelsRequest) -
         PermissionDeniedError: FORBIDDEN (403) when a non-admin names a provider.
         NotSupportedError: NO_ASSISTANT_PROVIDER (501) when none is stored and the body names none.
     """
+    check_base_url(body.base_url)
+    check_api_key(body.api_key)
     store = settings_store(services)
     stored = store.config()
     if body.provider is None and body.base_url is None and body.api_key is None:

@@ -14,6 +14,7 @@ import msgspec
 from cryptography.fernet import Fernet, InvalidToken
 
 from engineering_api.backend.errors import NotSupportedError
+from engineering_api.domain.assistant._endpoint import check_api_key, check_base_url
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.secret_box import fernet_for
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -103,7 +104,13 @@ class SettingsStore:
         )
 
     def save(self, given: AssistantSettingsInput) -> AssistantSettingsView:
-        """Store the settings; an omitted key keeps the stored one (only for the same provider and URL)."""
+        """Store the settings; an omitted key keeps the stored one (only for the same provider and URL).
+
+        Raises:
+            ValidationError: a link-local or cloud-metadata ``baseUrl``, an ``apiKey`` that is not visible ASCII.
+        """
+        check_base_url(given.base_url)
+        check_api_key(given.api_key)
         old = self._raw() or {}
         base_url = (given.base_url or DEFAULT_BASE_URLS[given.provider]).rstrip("/")
         token = old.get("apiKey")

@@ -28,8 +28,8 @@ _APPLY = (*_REPO, e.NotFoundError, e.ValidationError, e.NotSupportedError)
 
 
 def _message(result: Any) -> str:
-    """The outcome sentence of a merge, push, pull or checkout (a Struct inline, a dict from a job)."""
-    return result["message"] if isinstance(result, dict) else result.message
+    """The outcome sentence of a merge, push, pull or checkout."""
+    return result.message
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(

@@ -10,9 +10,13 @@ created from the target's file, and one whose hardware differs is deleted and re
 import only creates devices (Openness ``ImportCaxData`` has no update), and deleting a device drops its program,
 so a re-created station gets every program object of the target, not only the changed ones.
 
-When a step fails, what had changed is put back from the export taken before: stations created are deleted,
-stations deleted are re-created from the project's own AML with their whole program, and program objects are
-re-imported (a compensating import), so the project ends as it was.
+Everything the apply will read is checked before anything changes: each file it imports is a regular file of the
+target (not a symbolic link or a submodule) and a SimaticML document, so what a target's content can make fail
+fails before the project is touched. When a later step fails anyway, what had changed is put back from the export
+taken before: stations created are deleted, stations deleted are re-created from the project's own AML with their
+whole program, and program objects are re-imported (a compensating import), so the project ends as it was. When
+putting it back fails too, the client gets ``ROLLBACK_FAILED`` naming what was not restored, and the project is
+marked as needing a reopen (:mod:`engineering_api.domain.needs_reopen`); it is never only a line in a log.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from engineering_api.backend import errors as e
+from engineering_api.domain import needs_reopen
 from engineering_api.domain.sourcecontrol.basics import changes_between, current_tree, scratch_dir, tree_of
 from engineering_api.domain.sourcecontrol.export import BLOCKS, HARDWARE, TAGS, TYPES, parse_path
 from engineering_api.domain.sourcecontrol.repo import head_commit
@@ -42,14 +47,17 @@ __all__ = ("apply_tree", "import_station", "planned_changes", "require_clean")
 logger = logging.getLogger(__name__)
 
 _DELETE_ORDER = {BLOCKS: 0, TAGS: 1, TYPES: 2}
+_REGULAR_FILES = frozenset({pygit2.GIT_FILEMODE_BLOB, pygit2.GIT_FILEMODE_BLOB_EXECUTABLE})
 
 
 def require_clean(ctx: OperationContext, repo: pygit2.Repository) -> pygit2.Tree:
     """The open project's export, refused when it differs from HEAD.
 
     Raises:
-        ConflictError: the project has changes not committed (``UNCOMMITTED_CHANGES``).
+        ConflictError: the project has changes not committed (``UNCOMMITTED_CHANGES``); it needs a reopen after a
+            failed rollback (``PROJECT_NEEDS_REOPEN``).
     """
+    needs_reopen.refuse_if_marked(ctx, "bring a tree of the repository into the project")
     tree = repo[current_tree(ctx, repo)]
     changes = changes_between(repo, tree_of(repo, head_commit(repo)), tree)
     if changes:
@@ -73,6 +81,14 @@ def planned_changes(repo: pygit2.Repository, current: pygit2.Tree, target: pygit
             f"The target holds files that are not objects of the layout: {', '.join(outside[:5])}. Only stations and "
             "program objects are brought into the project; nothing was changed.",
             code="FILES_OUTSIDE_LAYOUT", details={"files": outside},
+        )
+    irregular = [c.file_path for c in changes if c.file_path in target
+                 and target[c.file_path].filemode not in _REGULAR_FILES]
+    if irregular:
+        raise e.ValidationError(
+            f"The target holds entries that are not regular files (a symbolic link or a submodule): "
+            f"{', '.join(irregular[:5])}. They are never brought into the project; nothing was changed.",
+            code="NOT_A_REGULAR_FILE", details={"files": irregular},
         )
     return changes
 
@@ -173,6 +189,8 @@ def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.T
             deletes.append(change.file_path)
         elif change.device_name not in stations:
             writes[change.device_name].append(change.file_path)
+    _check_documents(repo, target, [*(p for paths in writes.values() for p in paths),
+                                    *(p for c in created for p in _program_paths(target, c.file_path.split("/")[0]))])
     applied = _Applied()
     try:
         # Deletes first: a block the target renumbers may take the number of one the target lacks.
@@ -190,41 +208,68 @@ def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.T
             ctx.check_canceled()
             applied.program_done.append(device)
             _import(ctx, device, _documents(repo, target, paths))
-    except e.EngineeringError:
-        _compensate(ctx, repo, current, writes, applied, created)
+    except e.EngineeringError as failure:
+        _compensate(ctx, repo, current, writes, applied, created, failure)
         raise
     return changes
 
 
-def _quietly(what: str, step: Callable[[], object]) -> None:
-    try:
-        step()
-    except e.EngineeringError:
-        logger.warning("could not %s while undoing a source-control apply", what, exc_info=True)
+def _check_documents(repo: pygit2.Repository, target: pygit2.Tree, paths: list[str]) -> None:
+    """Raises:
+    ValidationError: ``INVALID_SIMATICML``: a file to import is not a SimaticML document (before any change).
+    """
+    from engineering_api.domain.blockgen import document_object
+
+    for path in paths:
+        document_object(path, repo[target[path].id].data)
 
 
 def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.Tree,
-                writes: dict[str, list[str]], applied: _Applied, created: list[VcsFileChange]) -> None:
+                writes: dict[str, list[str]], applied: _Applied, created: list[VcsFileChange],
+                failure: e.EngineeringError) -> None:
     """Put back what a failed apply changed: stations created deleted, stations dropped re-created with their
     program, program objects added deleted and old versions re-imported.
 
-    Best effort after a failure the caller reports: each step's own error is logged, not raised over the first.
+    Every step is tried; when any of them fails, the project is marked as needing a reopen.
+
+    Raises:
+        ConflictError: ``ROLLBACK_FAILED``: something could not be put back (the first failure is in its details).
     """
+    failed: list[str] = []
+
+    def undo(what: str, step: Callable[[], object]) -> None:
+        try:
+            step()
+        except e.EngineeringError as exc:
+            logger.warning("could not %s while undoing a source-control apply: %s", what, exc.message)
+            failed.append(f"{what}: {exc.message}")
+
     made = {c.device_name for c in created}
     for device in made:  # the one being created when the failure came may exist half-made
         if any(d.name == device for d in ctx.backend.list_devices()):
-            _quietly(f"remove the station {device}", lambda device=device: ctx.backend.delete_device(device))
+            undo(f"remove the station {device}", lambda device=device: ctx.backend.delete_device(device))
     for aml_path in applied.stations_dropped:
-        _quietly(f"re-create the station of {aml_path}", lambda p=aml_path: _rebuild(ctx, repo, current, p))
-    restore: dict[str, list[str]] = defaultdict(list)
+        undo(f"re-create the station of {aml_path}", lambda p=aml_path: _rebuild(ctx, repo, current, p))
+    restore: dict[str, dict[str, None]] = defaultdict(dict)  # ordered and each path once
     for device in applied.program_done:
         for path in writes[device]:
             if path in current:
-                restore[device].append(path)
+                restore[device][path] = None
             else:
-                _quietly(f"remove {path}", lambda path=path: _delete(ctx, path))
+                undo(f"remove {path}", lambda path=path: _delete(ctx, path))
     for path in applied.program_deleted:
-        restore[parse_path(path).device].append(path)
+        restore[parse_path(path).device][path] = None
     for device, paths in restore.items():
-        _quietly(f"re-import {len(paths)} object(s) into {device}",
-                 lambda device=device, paths=paths: _import(ctx, device, _documents(repo, current, paths)))
+        undo(f"re-import {len(paths)} object(s) into {device}",
+             lambda device=device, paths=list(paths): _import(ctx, device, _documents(repo, current, paths)))
+    if not failed:
+        return
+    cause = {"code": failure.code, "message": failure.message}
+    reason = f"a source-control change failed ({failure.message}) and could not be undone."
+    needs_reopen.mark(ctx, reason, {"cause": cause, "notRestored": failed})
+    raise e.ConflictError(
+        f"The change failed ({failure.code}: {failure.message}), and putting the project back failed too: "
+        f"{'; '.join(failed)}. The project is marked as needing a reopen: close it without saving and open it "
+        "again; saving it is refused until then.",
+        code="ROLLBACK_FAILED", details={"cause": cause, "notRestored": failed, "needsReopen": True},
+    ) from failure

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from engineering_api.backend import errors as e
+from engineering_api.domain import needs_reopen
 from engineering_api.domain.sourcecontrol.export import export_object, export_project, parse_path
 from engineering_api.domain.sourcecontrol.repo import (
     DEFAULT_BRANCH, author, build_tree, head_commit, open_repo, repo_dir, resolve_commit, signature, sync_worktree,
@@ -68,7 +69,8 @@ def change_of(path: str, status: str) -> VcsFileChange:
 
 def changes_between(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree) -> list[VcsFileChange]:
     """The files that differ from ``old`` to ``new``."""
-    diff = repo.diff(old, new)
+    # A path whose kind changes (a file becomes a symbolic link) is one change, not a removal and an addition.
+    diff = repo.diff(old, new, flags=pygit2.GIT_DIFF_INCLUDE_TYPECHANGE)
     result = []
     for delta in diff.deltas:
         status = _STATUS.get(delta.status_char(), "Modified")
@@ -126,6 +128,7 @@ def commit(ctx: OperationContext, data: CommitInput) -> CommitResult:
     if not message:
         raise e.ValidationError("The commit message is empty.", code="INVALID_MESSAGE")
     repo = open_repo(ctx)
+    needs_reopen.refuse_if_marked(ctx, "commit the project")  # it would record a state nobody made
     ctx.progress(5, "exporting the project")
     tree = current_tree(ctx, repo)
     ctx.check_canceled()

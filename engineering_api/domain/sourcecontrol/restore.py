@@ -67,6 +67,9 @@ def _located(ctx: OperationContext, data: RestoreInput) -> tuple[pygit2.Commit, 
     entry = found.tree[path] if path in found.tree else None
     if entry is None or not isinstance(entry, pygit2.Blob):
         raise e.NotFoundError(f"'{path}' does not exist in commit {str(found.id)[:7]}.", code="FILE_NOT_FOUND")
+    if entry.filemode not in (pygit2.GIT_FILEMODE_BLOB, pygit2.GIT_FILEMODE_BLOB_EXECUTABLE):
+        raise e.ValidationError(f"'{path}' is a symbolic link in commit {str(found.id)[:7]}, not an object file; "
+                                "nothing was changed.", code="NOT_A_REGULAR_FILE", details={"files": [path]})
     device = data.device_name or ref.device
     names = {d.name for d in ctx.backend.list_devices()}
     if ref.domain == HARDWARE:

@@ -1,0 +1,147 @@
+"""A full disk through HTTP, simulated by injecting ENOSPC (the database answers SQLITE_FULL on every write, the
+project writer ENOSPC): a change whose audit record cannot be written changes nothing and answers 507; save and
+open answer 507 naming the path; a key's first request after a restart is not refused for bookkeeping."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.conftest import assert_error, data
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from engineering_api.services import Services
+
+BLOCKS = "/api/devices/PLC_1/blocks"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _block(name: str) -> dict[str, Any]:
+    return {"blockType": "FC", "name": name, "language": "SCL", "returnType": "Int",
+            "interface": {"Temp": [{"name": "x", "dataType": "Int"}]}, "networks": [{"scl": "#x := 1;"}]}
+
+
+class _FullDatabase:
+    """The service's SQLite connection on a full disk: reads work, every write fails as SQLite fails it."""
+
+    def __init__(self, inner: sqlite3.Connection) -> None:
+        self.inner = inner
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        if sql.lstrip().upper().startswith(_WRITES):
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorcode = 13  # type: ignore[attr-defined]  # SQLITE_FULL, as sqlite3 sets it
+            raise error
+        return self.inner.execute(sql, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _no_space(*_: Any, **__: Any) -> Any:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.fixture
+def full_disk(services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``with full_disk():`` the disk is full inside the block (database and project files)."""
+
+    @contextmanager
+    def filled() -> Iterator[None]:
+        db = services.db
+        inner = db._conn
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(db, "_conn", _FullDatabase(inner))
+            patch.setattr("fakes.project_commit._stage", _no_space)
+            patch.setattr("fakes.backend.take_lock", _no_space)
+            yield
+
+    return filled
+
+
+def test_a_change_whose_audit_record_cannot_be_written_changes_nothing(
+    client, admin_headers, engineer_headers, cpu, full_disk,
+) -> None:
+    with full_disk():
+        for n in range(3):
+            problem = assert_error(client.post(BLOCKS, json=_block(f"FC_{n}"), headers=engineer_headers), 507,
+                                   "INSUFFICIENT_STORAGE")
+            assert problem["details"]["path"].endswith("engineering-api.sqlite3")
+        assert data(client.get(BLOCKS, headers=engineer_headers)) == []  # reads still answer
+    assert data(client.get(BLOCKS, headers=engineer_headers)) == []
+    audit = data(client.get("/api/audit", params={"pathPrefix": BLOCKS}, headers=admin_headers))["records"]
+    assert audit == []
+    data(client.post(BLOCKS, json=_block("FC_After"), headers=engineer_headers))  # space again: it works
+    audit = data(client.get("/api/audit", params={"pathPrefix": BLOCKS}, headers=admin_headers))["records"]
+    assert [(a["method"], a["status"], a["outcome"]) for a in audit] == [("POST", 200, "succeeded")]
+
+
+def test_save_and_open_on_a_full_disk_answer_507_with_the_path(
+    client, services, workspace, engineer_headers, cpu, full_disk, monkeypatch,
+) -> None:
+    data(client.post(BLOCKS, json=_block("FC_Unsaved"), headers=engineer_headers))
+    folder = workspace / "Line1"
+    # Only the project's files are full: the audit record is written, the save cannot be.
+    monkeypatch.setattr("fakes.project_commit._stage", _no_space)
+    problem = assert_error(client.post("/api/projects/actions/save-sync", headers=engineer_headers), 507,
+                           "INSUFFICIENT_STORAGE")
+    assert problem["details"]["path"] == str(folder) and "Line1" in problem["message"]
+    monkeypatch.undo()
+    data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))
+    data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
+    real_fdopen = os.fdopen
+
+    def full_fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:  # the lock file is created, its body cannot be
+        handle = real_fdopen(fd, *args, **kwargs)
+        handle.write = _no_space
+        return handle
+
+    monkeypatch.setattr("fakes.portal.os.fdopen", full_fdopen)
+    opened = client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"},
+                         headers=engineer_headers)
+    problem = assert_error(opened, 507, "INSUFFICIENT_STORAGE")
+    assert problem["details"]["path"] == str(folder)
+    monkeypatch.undo()
+    assert services.backend.open_projects() == []  # nothing half-open, and no empty lock file left behind
+    assert not [p.name for p in folder.iterdir() if "lock" in p.name.lower()]
+    data(client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"}, headers=engineer_headers))
+    assert [b["name"] for b in data(client.get(BLOCKS, headers=engineer_headers))] == ["FC_Unsaved"]
+
+
+def test_a_keys_first_request_on_a_full_disk_is_answered(client, make_key, full_disk) -> None:
+    """A key's last use is written on its first request after a start: on a full disk that is skipped, not 500."""
+    fresh = make_key("engineer")
+    with full_disk():
+        assert data(client.get("/api/jobs", headers=fresh))["total"] == 0
+        assert_error(client.post("/api/projects/actions/create-sync", json={"name": "Full"}, headers=fresh), 507,
+                     "INSUFFICIENT_STORAGE")
+    assert data(client.get("/api/jobs", headers=fresh))["total"] == 0  # the refused create started no job
+
+
+def test_a_tool_call_whose_audit_record_cannot_be_written_does_not_run(client, services, full_disk) -> None:
+    """The MCP (and assistant) tool layer writes its record first too."""
+    import asyncio
+
+    from engineering_api.mcp.tools import call_tool
+
+    _, secret = services.keys.create("mcp", "engineer")
+    principal = services.keys.verify(secret)
+
+    async def create(name: str) -> Any:
+        return await call_tool(services, "projects_create", {"name": name}, principal, via="mcp", session_id="s")
+
+    with full_disk():
+        refused = asyncio.run(create("Full"))
+    assert refused.is_error and refused.status == 507 and refused.code == "INSUFFICIENT_STORAGE"
+    assert services.backend.open_projects() == []
+    done = asyncio.run(create("Room"))
+    assert not done.is_error
+    records = services.audit.page(path_prefix="projects_create").records
+    assert [(r.via, r.status, r.outcome) for r in records] == [("mcp", 200, "succeeded")]
