@@ -17,11 +17,13 @@ import msgspec
 from mcp.server.sse import SseServerTransport
 from mcp.server.transport_security import TransportSecuritySettings
 
+from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.responses import error_body
 from engineering_api.lib.security import Principal
 from engineering_api.mcp.framing import PerRequestManager, answering_with_json, buffered_choice
 from engineering_api.mcp.server import create_mcp_server
-from engineering_api.mcp.sessions import McpSession, SessionRegistry, categories_of
+from engineering_api.mcp.profiles import select
+from engineering_api.mcp.sessions import McpSession, SessionRegistry
 from engineering_api.mcp.tools import tool_catalog
 
 if TYPE_CHECKING:
@@ -55,8 +57,13 @@ def _query(scope: Scope, name: str) -> str | None:
 
 
 async def _not_found(send: Send, path: str, message: str) -> None:
-    body = msgspec.json.encode(error_body(404, "MCP_SESSION_NOT_FOUND", message, instance=path))
-    await send({"type": "http.response.start", "status": 404,
+    await _problem(send, 404, "MCP_SESSION_NOT_FOUND", message, path)
+
+
+async def _problem(send: Send, status: int, code: str, message: str, path: str,
+                   details: dict[str, Any] | None = None) -> None:
+    body = msgspec.json.encode(error_body(status, code, message, instance=path, details=details))
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
@@ -98,7 +105,11 @@ class McpRuntime:
         if session_id is not None and not self._owned(session_id, principal):
             await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; initialize a new one")
             return
-        categories = categories_of(_query(scope, "categories"))
+        try:
+            profile, categories = self.selection(scope)
+        except ValidationError as exc:
+            await _problem(send, 400, exc.code, exc.message, scope["path"], exc.details)
+            return
         client_id = _header(scope, b"x-client-id")
 
         async def register(message: Message) -> None:
@@ -109,7 +120,7 @@ class McpRuntime:
                         self.sessions.open(McpSession(
                             session_id=value.decode("latin-1"), transport="streamable-http",
                             key_id=principal.key_id if isinstance(principal, Principal) else None,
-                            client_id=client_id, categories=categories,
+                            client_id=client_id, categories=categories, tools=profile,
                         ))
             await typed(message)
 
@@ -125,6 +136,14 @@ class McpRuntime:
             # Only a request without a session can open one (initialize), so only its answer is watched.
             await self.manager.handle_request(scope, receive, typed if session_id is not None else register)
 
+    def selection(self, scope: Scope) -> tuple[str, list[str] | None]:
+        """The tool profile and categories the URL asks for (``?tools=``, ``?categories=``).
+
+        Raises:
+            ValidationError: an unknown profile or category.
+        """
+        return select(_query(scope, "tools"), _query(scope, "categories"), tool_catalog(self.services).categories())
+
     def _streams(self, tool: str, arguments: Any) -> bool:
         """Whether a call of ``tool`` is answered on a stream: a long tool is cancelled by closing it."""
         catalog = tool_catalog(self.services)
@@ -137,7 +156,11 @@ class McpRuntime:
         """``GET /mcp/sse``: opens a session; its first event names the ``/mcp/messages`` URL to post to."""
         principal = scope.get("user")
         found: dict[str, str] = {}
-        categories = categories_of(_query(scope, "categories"))
+        try:
+            profile, categories = self.selection(scope)
+        except ValidationError as exc:
+            await _problem(send, 400, exc.code, exc.message, scope["path"], exc.details)
+            return
 
         with anyio.CancelScope() as cancel:
             async def sniff(message: Message) -> None:
@@ -148,7 +171,8 @@ class McpRuntime:
                         self.sessions.open(McpSession(
                             session_id=found["id"], transport="sse",
                             key_id=principal.key_id if isinstance(principal, Principal) else None,
-                            client_id=_header(scope, b"x-client-id"), categories=categories, close=cancel.cancel,
+                            client_id=_header(scope, b"x-client-id"), categories=categories, tools=profile,
+                            close=cancel.cancel,
                         ))
                 await send(message)
 

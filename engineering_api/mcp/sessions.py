@@ -18,15 +18,7 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("McpSession", "SessionInfo", "SessionRegistry", "categories_of")
-
-
-def categories_of(query: str | None) -> list[str] | None:
-    """``blocks,tags`` → ``["blocks", "tags"]``; None when absent or empty."""
-    if not query:
-        return None
-    names = [part.strip().lower() for part in query.split(",") if part.strip()]
-    return names or None
+__all__ = ("McpSession", "SessionInfo", "SessionRegistry")
 
 
 class SessionInfo(CamelStruct):
@@ -46,6 +38,8 @@ class SessionInfo(CamelStruct):
     requests: int
     tool_calls: int
     categories: list[str] | None
+    tools: str
+    """The tool profile the session lists (``core`` or ``all``); ``categories``, when set, replace it."""
     connected: bool
 
 
@@ -58,6 +52,7 @@ class McpSession:
     key_id: str | None
     client_id: str | None = None
     categories: list[str] | None = None
+    tools: str = "core"
     client_name: str | None = None
     client_version: str | None = None
     protocol_version: str | None = None
@@ -76,7 +71,7 @@ class McpSession:
             session_id=self.session_id, transport=self.transport, key_id=self.key_id, client_name=self.client_name,
             client_version=self.client_version, client_id=self.client_id, protocol_version=self.protocol_version,
             started_at=self.started_at, last_activity_at=self.last_activity_at, requests=self.requests,
-            tool_calls=self.tool_calls, categories=self.categories, connected=self.connected,
+            tool_calls=self.tool_calls, categories=self.categories, tools=self.tools, connected=self.connected,
         )
 
 

@@ -19,6 +19,7 @@ from engineering_api.jobs.operations import confine_files
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
+from engineering_api.mcp.profiles import ALL, in_profile
 from engineering_api.mcp.runtime_tools import run_runtime_tool, runtime_tool_specs
 from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
 
@@ -101,8 +102,8 @@ def _meta_specs() -> list[ToolSpec]:
     find = ToolSpec(
         name=FIND_TOOLS, category="meta",
         description="Search every tool of this server by words in its name and description (and optionally a "
-                    "category); returns names, categories and descriptions. Use it when the tool you need is not "
-                    "in the list you were given, then run the tool with call_tool.",
+                    "category); returns each hit's name, one-line summary and input schema. Use it when the tool "
+                    "you need is not in the list you were given, then run the tool with call_tool.",
         input_schema={"type": "object", "properties": {
             "query": {"type": "string", "description": "Words to look for, e.g. 'compile block'."},
             "category": {"type": ["string", "null"], "default": None,
@@ -131,16 +132,20 @@ class ToolCatalog:
         self._meta = _meta_specs()
         self._specs = [*(_spec(op) for op in operations), *runtime_tool_specs()]
         self._by_name = {spec.name: spec for spec in [*self._meta, *self._specs]}
+        self._categories = sorted({spec.category for spec in self._specs})
 
     def categories(self) -> list[str]:
         """Every category, sorted."""
-        return sorted({spec.category for spec in self._specs})
+        return list(self._categories)
 
-    def tools(self, role: Role | None = None, categories: set[str] | None = None) -> list[ToolSpec]:
-        """The meta tools, then the tools the role may run (all when None), of the categories (all when None)."""
+    def tools(self, role: Role | None = None, categories: set[str] | None = None, profile: str = ALL
+              ) -> list[ToolSpec]:
+        """The meta tools, then the tools the role may run (all when None), of the categories when given, else
+        of the profile (:mod:`engineering_api.mcp.profiles`)."""
         chosen = [
             spec for spec in self._specs
-            if (role is None or role.allows(spec.required_role)) and (not categories or spec.category in categories)
+            if (role is None or role.allows(spec.required_role))
+            and (spec.category in categories if categories else in_profile(spec.name, profile))
         ]
         return [*self._meta, *chosen]
 
@@ -220,10 +225,26 @@ def _find(services: Services, arguments: dict[str, Any], principal: Principal) -
         return error_outcome(ValidationError("find_tools needs 'query', a string", code="VALIDATION_FAILED"))
     category = arguments.get("category")
     found = tool_catalog(services).find(query, category if isinstance(category, str) else None, principal.role)
-    items = [{"name": s.name, "category": s.category, "description": s.description.split("\n\n", 1)[0],
-              "readOnly": s.read_only, "destructive": s.destructive} for s in found]
-    text = "\n".join(f"{i['name']}: {i['description']}" for i in items) or "No tool matches; try other words."
+    items = [{"name": s.name, "category": s.category, "summary": _first_sentence(s.description),
+              "readOnly": s.read_only, "destructive": s.destructive, "inputSchema": s.input_schema} for s in found]
+    text = "\n".join(
+        f"{i['name']}({', '.join(_arguments(i['inputSchema']))}): {i['summary']}" for i in items
+    ) or "No tool matches; try other words."
     return ToolOutcome(data={"tools": items}, text=text)
+
+
+def _first_sentence(description: str) -> str:
+    """A tool's one-line summary: the first sentence of its description."""
+    first = description.split("\n\n", 1)[0].strip()
+    end = first.find(". ")
+    return (first[:end + 1] if end > 0 else first).replace("\n", " ")
+
+
+def _arguments(schema: dict[str, Any]) -> list[str]:
+    """A schema's argument names, required ones first and unmarked, optional ones with ``?``."""
+    required = schema.get("required", [])
+    optional = [name for name in schema.get("properties", {}) if name not in required]
+    return [*required, *(f"{name}?" for name in optional)]
 
 
 async def _run(
