@@ -19,6 +19,7 @@ from mcp.shared.exceptions import MCPError
 from engineering_api.lib.security import Principal, Role
 from engineering_api.backend.errors import ValidationError
 from engineering_api.mcp.profiles import CORE, select
+from engineering_api.mcp.results import ResultStore, result_store, result_uri, text_body
 from engineering_api.mcp.tools import ToolOutcome, ToolSpec, call_tool, tool_catalog
 
 if TYPE_CHECKING:
@@ -96,23 +97,27 @@ def _request_context(
 def _tool(spec: ToolSpec) -> types.Tool:
     return types.Tool(
         name=spec.name, description=spec.description, input_schema=spec.input_schema,
-        annotations=types.ToolAnnotations(
-            title=spec.name.replace("_", " "), read_only_hint=spec.read_only,
+        output_schema=spec.output_schema, annotations=types.ToolAnnotations(
+            read_only_hint=spec.read_only,
             destructive_hint=spec.destructive if not spec.read_only else False,
             idempotent_hint=spec.idempotent, open_world_hint=False,
         ),
     )
 
 
-def to_result(outcome: ToolOutcome) -> types.CallToolResult:
+def to_result(outcome: ToolOutcome, results: ResultStore, key_id: str) -> types.CallToolResult:
     """A tool outcome as MCP's result: the data as ``structuredContent`` (an object: lists and scalars are
-    wrapped as ``{"result": ...}``) plus a short text."""
+    wrapped as ``{"result": ...}``), and as text the outcome in a sentence followed by the same data as compact
+    JSON, cut at a budget with a link to the whole (:mod:`engineering_api.mcp.results`)."""
     data = outcome.data
     structured = data if isinstance(data, dict) else {"result": data}
-    return types.CallToolResult(
-        content=[types.TextContent(type="text", text=outcome.text)], structured_content=structured,
-        is_error=outcome.is_error,
-    )
+    text, link = text_body(outcome.text, data, lambda encoded: result_uri(results.keep(key_id, encoded)))
+    content: list[Any] = [types.TextContent(type="text", text=text)]
+    if link is not None:
+        content.append(types.ResourceLink(uri=link, name="whole result", mime_type="application/json",
+                                          description="The whole result the text was cut from."))
+    return types.CallToolResult(content=content, structured_content=structured, is_error=outcome.is_error)
+
 
 
 def create_mcp_server(
@@ -122,6 +127,7 @@ def create_mcp_server(
     """The MCP server over ``services``; ``default_principal`` serves requests no HTTP request carries (stdio),
     listing ``categories`` or else ``profile``."""
     known = tool_catalog(services).categories()
+    results = result_store(services)
 
     def context(ctx: ServerRequestContext[Any, Any]) -> McpContext:
         return _request_context(ctx, sessions, default_principal, categories, via, profile, known)
@@ -148,7 +154,7 @@ def create_mcp_server(
 
         outcome = await call_tool(services, params.name, dict(params.arguments or {}), caller.principal,
                                   via=caller.via, session_id=caller.session_id, progress=progress)
-        return to_result(outcome)
+        return to_result(outcome, results, caller.principal.key_id)
 
     async def observe(ctx: ServerRequestContext[Any, Any], call_next: Any) -> Any:
         # Session bookkeeping for /mcp/sessions: every request counts as activity; initialize names the client.

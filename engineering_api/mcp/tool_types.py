@@ -34,6 +34,8 @@ class ToolSpec:
     destructive: bool
     idempotent: bool
     required_role: Role
+    output_schema: dict[str, Any] | None = None
+    """The JSON schema of the call's ``structuredContent`` (MCP's ``outputSchema``)."""
     operation: Operation[Any, Any] | None = None
     """The registry operation the tool runs; None for the meta tools and the runtime API's tools."""
     action: RuntimeAction | None = None
@@ -47,7 +49,7 @@ class ToolOutcome:
     data: Any
     """JSON-able: the REST ``data``, a preview of an unconfirmed destructive call, or an error's details."""
     text: str
-    """A short summary for people and models."""
+    """The outcome in a sentence for people and models (the transports add the data after it)."""
     is_error: bool = False
     code: str | None = None
     """The domain error code when ``is_error``."""

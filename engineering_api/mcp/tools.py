@@ -16,10 +16,10 @@ import msgspec
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.jobs.operations import confine_files
-from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.mcp.profiles import ALL, in_profile
+from engineering_api.mcp.results import headline, output_schema
 from engineering_api.mcp.runtime_tools import run_runtime_tool, runtime_tool_specs
 from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
 
@@ -58,8 +58,8 @@ def _category(section: str) -> str:
     return _CATEGORY.get(section) or re.sub(r"[^a-z0-9]+", "-", section.lower()).strip("-")
 
 
-_CONFIRM = ("Must be true to make a change that deletes, replaces or stops something; without it such a call "
-            "changes nothing and returns a preview of exactly what it would do.")
+_CONFIRM = ("True to delete, replace or stop something; without it the call changes nothing and returns a "
+            "preview of what it would do.")
 
 
 def _input_schema(operation: Operation[Any, Any], destructive: bool) -> dict[str, Any]:
@@ -70,16 +70,12 @@ def _description(operation: Operation[Any, Any], destructive: bool) -> str:
     parts = [operation.summary.rstrip(".") + "."]
     if operation.description and operation.description != operation.summary:
         parts.append(operation.description.strip())
-    if operation.input is not None and (operation.input.__doc__ or "").strip():
-        parts.append("Input: " + " ".join((operation.input.__doc__ or "").split()))
+    # The input Struct's own doc is not repeated: each of its fields carries its description in the schema.
     if operation.long_running:
-        parts.append("Runs as a job; progress is reported while it runs, and cancelling the call cancels the job.")
+        parts.append("Long: reports progress; cancelling the call cancels its job.")
     if destructive:
-        parts.append("Destructive: when the call would delete, replace or stop something, it does so only with "
-                     "confirm=true; without it, it returns a preview of what it would change.")
-    if operation.errors:
-        codes = ", ".join(sorted({f"{e.default_code} ({status_for(e('x'))})" for e in operation.errors}))
-        parts.append(f"Errors: {codes}.")
+        parts.append("Destructive: without confirm=true it only previews.")
+    # The error codes are in the REST reference; a failed call names its code, which is all a model needs.
     parts.append(f"Needs the {operation.required_role.value} role.")
     return "\n\n".join(parts)
 
@@ -95,6 +91,7 @@ def _spec(operation: Operation[Any, Any]) -> ToolSpec:
         # Reads, PUTs (set to a value) and DELETEs (gone stays gone) leave the same state when repeated.
         idempotent=not operation.mutating or method in ("PUT", "DELETE"),
         required_role=operation.required_role, operation=operation,
+        output_schema=output_schema(operation.output, destructive),
     )
 
 
@@ -110,6 +107,11 @@ def _meta_specs() -> list[ToolSpec]:
                          "description": "Only tools of this category (blocks, tags, projects, ...)."},
         }, "required": ["query"]},
         read_only=True, destructive=False, idempotent=True, required_role=Role.VIEWER,
+        output_schema={"type": "object", "properties": {"tools": {"type": "array", "items": {
+            "type": "object", "required": ["name", "summary", "inputSchema"], "properties": {
+                "name": {"type": "string"}, "category": {"type": "string"}, "summary": {"type": "string"},
+                "readOnly": {"type": "boolean"}, "destructive": {"type": "boolean"},
+                "inputSchema": {"type": "object"}}}}}, "required": ["tools"]},
     )
     call = ToolSpec(
         name=CALL_TOOL, category="meta",
@@ -121,6 +123,7 @@ def _meta_specs() -> list[ToolSpec]:
             "arguments": {"type": "object", "default": {}, "description": "The tool's arguments."},
         }, "required": ["name"]},
         read_only=False, destructive=False, idempotent=False, required_role=Role.VIEWER,
+        output_schema={"type": "object"},  # the called tool's result, whichever it is
     )
     return [find, call]
 
@@ -175,15 +178,6 @@ def tool_catalog(services: Services) -> ToolCatalog:
     if catalog is None:
         catalog = services.notes["mcp.catalog"] = ToolCatalog(services.operations)
     return catalog
-
-
-def _summary(name: str, data: Any) -> str:
-    if isinstance(data, list):
-        return f"{name} succeeded: {len(data)} item(s)."
-    if isinstance(data, dict):
-        keys = ", ".join(list(data)[:8])
-        return f"{name} succeeded" + (f" ({keys})." if keys else ".")
-    return f"{name} succeeded" + (f": {data}" if data is not None else ".")
 
 
 async def call_tool(
@@ -276,7 +270,7 @@ async def _run(
         if not operation.long_running:
             result = await services.jobs.run_inline(operation, data)
             built = msgspec.to_builtins(result)
-            return ToolOutcome(data=built, text=_summary(spec.name, built))
+            return ToolOutcome(data=built, text=headline(spec.name, built))
         return await _run_job(services, spec, operation, data, principal, progress)
     except EngineeringError as exc:
         return error_outcome(exc)
@@ -312,7 +306,7 @@ async def _run_job(
     final = services.jobs.get(job.job_id)
     if final.status == "Completed":
         built = msgspec.to_builtins(final.result)
-        return ToolOutcome(data=built, text=_summary(spec.name, built), job_id=final.job_id)
+        return ToolOutcome(data=built, text=headline(spec.name, built), job_id=final.job_id)
     failure = final.failure
     code = failure.code if failure else "JOB_FAILED"
     message = failure.message if failure else final.message
