@@ -31,16 +31,17 @@ CORE_TOOLS: tuple[str, ...] = (
     "blockgeneration_templates",
     # compile and its diagnostics
     "devices_compile-software", "blocks_compile", "devices_compile-hardware",
-    # export
-    "blocks_export-source", "blocks_export",
+    # export (SCL source; find_tools reaches the SimaticML and table exports)
+    "blocks_export-source",
     # tags and types
     "tag-tables_list", "tags_list-all", "tags_create", "udts_list",
     # PLC: simulate, download, run and test
     "simulation_start", "simulation_state", "simulation_tags_read", "simulation_tags_write", "devices_download",
-    "testharness_tests_list", "testharness_tests_create", "testharness_run", "tests_run",
+    "testharness_tests_list", "testharness_tests_create", "testharness_run",
 )
 """The core profile's operations (``find_tools`` and ``call_tool`` come on top): at most 38, so that a client
-capped at 40 tools takes the profile whole."""
+capped at 40 tools takes the profile whole, and small enough that their listing stays under 40 KB.
+``testharness_run`` with ``testName: "*"`` and ``deviceName`` runs a device's tests."""
 
 
 _CORE = frozenset(CORE_TOOLS)

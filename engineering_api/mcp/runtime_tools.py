@@ -21,6 +21,7 @@ import msgspec
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
+from engineering_api.lib.field_docs import plain
 from engineering_api.mcp.results import headline
 from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
 from engineering_api.runtime.actions import RUNTIME_ACTIONS
@@ -57,7 +58,7 @@ def _description(action: RuntimeAction) -> str:
                                   if issubclass(e, EngineeringError)}))
         parts.append(f"Errors: {codes}.")
     parts.append(f"Needs the {role.value} role (runtime role {action.role.value}).")
-    return "\n\n".join(parts)
+    return "\n\n".join(plain(part) for part in parts)
 
 
 def runtime_tool_specs() -> list[ToolSpec]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.lib.field_docs import document
 from engineering_api.lib.responses import status_for
 
 if TYPE_CHECKING:
@@ -77,8 +78,10 @@ def input_schema(struct: type[Any] | None, confirm: str | None = None) -> dict[s
         defs = dict(full.get("$defs", {}))
         schema = dict(defs.pop(full["$ref"].rsplit("/", 1)[-1]))
         schema.pop("title", None)
+        schema.pop("description", None)  # the Struct's doc: the tool's description says what the call does
         if defs:
             schema["$defs"] = defs
+        document(schema, struct)
     if confirm is not None:
         schema["properties"] = {
             **schema.get("properties", {}),

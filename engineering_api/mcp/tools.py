@@ -18,6 +18,7 @@ from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.jobs.operations import confine_files
 from engineering_api.lib.security import Role
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
+from engineering_api.lib.field_docs import plain
 from engineering_api.mcp.profiles import ALL, in_profile
 from engineering_api.mcp.results import headline, output_schema
 from engineering_api.mcp.runtime_tools import run_runtime_tool, runtime_tool_specs
@@ -77,7 +78,7 @@ def _description(operation: Operation[Any, Any], destructive: bool) -> str:
         parts.append("Destructive: without confirm=true it only previews.")
     # The error codes are in the REST reference; a failed call names its code, which is all a model needs.
     parts.append(f"Needs the {operation.required_role.value} role.")
-    return "\n\n".join(parts)
+    return "\n\n".join(plain(part) for part in parts)
 
 
 def _spec(operation: Operation[Any, Any]) -> ToolSpec:

@@ -103,7 +103,8 @@ async def test_tool_metadata_comes_from_the_operation(live: Live) -> None:
     async with http_session(live, query="?tools=all") as session:
         tools = {t.name: t for t in await all_tools(session)}
     create = tools["projects_create"]
-    assert create.input_schema["properties"]["name"] == {"type": "string"}
+    assert create.input_schema["properties"]["name"] == {
+        "type": "string", "description": "Project name; the project is created as directory/name/name.apNN."}
     assert create.input_schema["required"] == ["name"]
     assert "Needs the engineer role" in (create.description or "")
     assert create.annotations.read_only_hint is False

@@ -208,7 +208,9 @@ class ImportAndGenerateInput(CamelStruct):
 
     device_name: str
     scl_content: str
+    """The SCL source text: one or more blocks, types and data blocks, as TIA's external sources hold them."""
     source_name: str = "Source.scl"
+    """Name of the external source to keep the text under (.scl is added when missing)."""
     overwrite: bool = True
     folder: str = ""
 
