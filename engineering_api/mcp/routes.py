@@ -198,7 +198,7 @@ _TEXT = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
 _SDK_ANSWERS = {
     "200": "The JSON-RPC answer: one JSON message, or an event stream of messages (MCP streamable HTTP)",
     "202": "A notification or response from the client was accepted",
-    "400": "Malformed JSON-RPC, a wrong Content-Type, a missing or invalid Mcp-Session-Id, or an unsupported "
+    "400": "A body that is not JSON (a JSON-RPC parse error, -32700), malformed JSON-RPC, a wrong Content-Type, a missing or invalid Mcp-Session-Id, or an unsupported "
            "protocol version",
     "404": "The Mcp-Session-Id names no session (it ended or expired): initialize a new one",
     "405": "The method is not allowed in this mode",
@@ -206,11 +206,12 @@ _SDK_ANSWERS = {
     "409": "A stream for this session is already open",
     "413": "The message is larger than the body limit",
     "415": "The Content-Type is not application/json",
+    "429": "The key holds its limit of open MCP sessions and none is idle",
     "500": "The MCP server failed",
 }
 _SSE_MESSAGE_ANSWERS = {
     "202": "Accepted: the answer arrives on the session's event stream",
-    "400": "No session_id, or the message is not JSON-RPC",
+    "400": "No session_id, or the message is not JSON (a JSON-RPC parse error) or not JSON-RPC",
     "404": "The session ended",
     "413": "The message is larger than the body limit",
 }
@@ -251,7 +252,9 @@ _Categories = Annotated[str | None, QueryParameter(
                 "find_tools/call_tool reach all. An unknown category is a 400 that names the valid ones")]
 _Tools = Annotated[str | None, QueryParameter(
     description="The tool profile to list: core (default, under 40 tools for the day's work) or all")]
-_SessionId = Annotated[str, QueryParameter(description="The session named by the SSE stream's endpoint event")]
+_SessionId = Annotated[str | None, QueryParameter(description="The session named by the SSE stream's endpoint event")]
+_SessionIdCamel = Annotated[str | None, QueryParameter(
+    query="sessionId", description="The same as session_id (the reference's spelling)")]
 
 
 def mcp_transport_routes() -> list[Any]:
@@ -276,8 +279,10 @@ def mcp_transport_routes() -> list[Any]:
     @post("/mcp/messages", operation_id="McpMessages", tags=[SECTION], opt=_TRANSPORT_OPT, status_code=202,
           responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
           operation_class=_SseMessageOperation)
-    async def messages(request: Request[Any, Any, Any], session_id: _SessionId) -> Response[Any]:
-        """Send one JSON-RPC message to the SSE session named by ?session_id= (the answer arrives on its stream)."""
+    async def messages(request: Request[Any, Any, Any], session_id: _SessionId = None,
+                       session_id_camel: _SessionIdCamel = None) -> Response[Any]:
+        """Send one JSON-RPC message to the SSE session named by ?session_id= or ?sessionId= (the answer arrives
+        on its stream)."""
         return _Handover(request.app.state.mcp.sse_message)
 
     return [streamable_http, sse, messages]

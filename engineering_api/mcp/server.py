@@ -172,6 +172,10 @@ def create_mcp_server(
             protocol = (ctx.params or {}).get("protocolVersion") if ctx.method == "initialize" else None
             sessions.touch(caller_session, method=ctx.method, client_name=name, client_version=version,
                            protocol_version=protocol or ctx.protocol_version)
+            try:
+                return await call_next(ctx)
+            finally:
+                sessions.served(caller_session)
         return await call_next(ctx)
 
     def input_schema_of(name: str) -> dict[str, Any] | None:
