@@ -261,12 +261,13 @@ async def _run(
         if spec.destructive and not confirm:
             preview = await services.jobs.preview(operation, data)
             built = msgspec.to_builtins(preview)
-            summary = built.get("summary", "") if isinstance(built, dict) else ""
             # A call that may destroy (an import with overwrite) but this time only adds loses nothing: it runs.
             if not all(change.action == "create" for change in preview.changes):
+                also = "".join(f"\n- {warning}" for warning in preview.warnings)
                 return ToolOutcome(
                     data=built, preview=True,
-                    text=f"Nothing was changed. {summary} Call {spec.name} again with confirm=true to do it.".strip())
+                    text=f"Nothing was changed. {preview.summary} Call {spec.name} again with confirm=true to do "
+                         f"it.{chr(10) + 'It also affects:' + also if also else ''}")
         data = confine_files(operation, data, services.paths)
         if not operation.long_running:
             result = await services.jobs.run_inline(operation, data)
