@@ -42,9 +42,9 @@ class GenerateInput(CamelStruct):
     """
 
     spec: dict[str, Any] | None = None
-    """The block as a spec: {blockType, name, language, interface, networks...} (blockgeneration_templates shows examples)."""
+    """The block as a spec: {blockType, name, language, interface, networks...} (the templates show examples)."""
     template: str | None = None
-    """Name of a shipped template to generate from instead of a spec (blockgeneration_templates lists them)."""
+    """Name of a shipped template to generate from instead of a spec (the templates route lists them)."""
     parameters: dict[str, Any] = {}
     """The template's parameters, e.g. {name: FB_Motor}."""
     target_version: str | None = None

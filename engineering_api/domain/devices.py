@@ -33,7 +33,7 @@ class AddDeviceInput(CamelStruct):
     TIA's default: ``PLC_1``, ``HMI_1``, ``IO device_1``..., the first number free)."""
 
     order_number: str
-    """Article number from the hardware catalog, e.g. 6ES7 516-3AN02-0AB0 (catalog_search finds it)."""
+    """Article number from the hardware catalog, e.g. 6ES7 516-3AN02-0AB0 (the catalog search finds it)."""
     name: str | None = None
     """Device name; TIA's default (PLC_1, HMI_1...) when omitted."""
     version: str | None = None

@@ -20,8 +20,14 @@ from functools import lru_cache
 from typing import Any
 
 import msgspec
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 
-__all__ = ("COMMON", "document", "field_docs", "plain")
+if typing.TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
+    from litestar.openapi.spec import Schema
+    from litestar.typing import FieldDefinition
+
+__all__ = ("COMMON", "DocumentedStructSchemas", "document", "field_docs", "plain")
 
 COMMON: dict[str, str] = {
     "deviceName": "Name of the PLC (device) in the open project, e.g. PLC_1.",
@@ -55,7 +61,6 @@ COMMON: dict[str, str] = {
     "description": "Free text describing the object.",
     "title": "Title, as shown in TIA Portal.",
     "author": "Author, as shown in the block properties.",
-    "version": "Version, e.g. 0.1.",
     "dataType": "Data type, as written in TIA Portal (Bool, Int, Real, \"UDT_Name\", Array[1..10] of Int...).",
     "limit": "At most this many items.",
     "password": "Password (never stored in logs or answers).",
@@ -101,6 +106,10 @@ def field_docs(struct: type[msgspec.Struct]) -> dict[str, str]:
     """Wire name → description of each documented field of ``struct`` (its own docstrings, its bases', then
     :data:`COMMON`)."""
     written: dict[str, str] = {}
+    source = getattr(struct, "__field_docs_of__", None)  # a Struct built from another one's fields (a REST body)
+    if isinstance(source, type) and issubclass(source, msgspec.Struct):
+        written.update({info.name: text for info in msgspec.structs.fields(source)
+                        if (text := field_docs(source).get(info.encode_name))})
     for cls in reversed(struct.__mro__):
         if isinstance(cls, type) and issubclass(cls, msgspec.Struct) and cls is not msgspec.Struct:
             written.update(_docstrings(cls))
@@ -155,3 +164,18 @@ def document(schema: dict[str, Any], struct: type[msgspec.Struct]) -> dict[str, 
         if definition.get("description"):
             definition["description"] = plain(definition["description"])
     return schema
+
+
+class DocumentedStructSchemas(StructSchemaPlugin):
+    """Litestar's OpenAPI schemas of Structs, each property described from its field's documentation (as the MCP
+    tools' schemas are), so that REST's OpenAPI document says the same words."""
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        docs = field_docs(field_definition.type_)
+        for name, prop in (schema.properties or {}).items():
+            if docs.get(name) and not getattr(prop, "description", None):
+                prop.description = docs[name]
+            elif getattr(prop, "description", None):
+                prop.description = plain(prop.description)
+        return schema
