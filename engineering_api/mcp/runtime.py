@@ -23,7 +23,7 @@ from engineering_api.lib.responses import error_body
 from engineering_api.lib.security import Principal
 from engineering_api.mcp.framing import ParseFailure, PerRequestManager, answering_with_json, buffered_choice
 from engineering_api.mcp.server import create_mcp_server
-from engineering_api.mcp.profiles import select
+from engineering_api.mcp.profiles import CORE, select
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
 from engineering_api.mcp.tools import tool_catalog
 
@@ -179,6 +179,8 @@ class McpRuntime:
         Raises:
             ValidationError: an unknown profile or category.
         """
+        if not scope.get("query_string"):
+            return CORE, None  # the usual case, without parsing anything
         return select(_query(scope, "tools"), _query(scope, "categories"), tool_catalog(self.services).categories())
 
     def _streams(self, tool: str, arguments: Any) -> bool:
