@@ -31,27 +31,49 @@ class BlockSpecInput(CamelStruct):
     """
 
     block_type: str | None = None
+    """OB, FB, FC, GlobalDB (or DB), InstanceDB or UDT."""
     name: str | None = None
+    """Block name, e.g. FB_Motor."""
     number: UInt | None = None
+    """Block number; TIA's next free number when omitted."""
     language: str | None = None
+    """Programming language: SCL, LAD, FBD, STL, GRAPH, or DB for data blocks."""
     title: Any = None
+    """Block title, a text or {culture: text}."""
     comment: Any = None
+    """Block comment, a text or {culture: text}."""
     author: str | None = None
+    """Author, as shown in the block properties."""
     family: str | None = None
+    """Family, as shown in the block properties."""
     header_name: str | None = None
+    """User-defined ID (header name) of the block properties."""
     version: str | None = None
+    """Block version, e.g. 0.1."""
     memory_layout: str | None = None
+    """Optimized (default) or Standard block access."""
     secondary_type: str | None = None
+    """An OB's event class, e.g. ProgramCycle, CyclicInterrupt, Startup."""
     cyclic_time: UDInt | None = None
+    """A cyclic-interrupt OB's cycle in microseconds."""
     phase_shift: UDInt | None = None
+    """A cyclic-interrupt OB's phase shift in microseconds."""
     instance_of: str | None = None
+    """The FB an instance DB belongs to."""
     instance_of_type: str | None = None
+    """What instanceOf names: FB (default), System (a system FB such as IEC_TIMER) or UDT."""
     return_type: str | None = None
+    """An FC's return type, e.g. Void, Int, Real."""
     interface: dict[str, Any] | None = None
+    """The block interface: {Input: [{name, dataType, startValue, comment}], Output, InOut, Static, Temp, Constant}."""
     networks: list[Any] | None = None
+    """The networks: [{scl: text}] for SCL, or ladder/FBD networks as the spec format describes."""
     description: str | None = None
+    """Free text describing the block."""
     spec: dict[str, Any] | None = None
+    """The whole spec as one object, instead of the flat fields."""
     raw_xml: str | None = None
+    """The block as SimaticML, instead of a spec."""
 
 
 class CreateBlockInput(BlockSpecInput, kw_only=True):
