@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema
 import mcp_types as types
 import pytest
 
@@ -89,6 +90,26 @@ async def test_find_tools_returns_schemas_to_call_what_it_found(live: Live) -> N
         assert hit["inputSchema"]["properties"]["deviceName"] and "\n" not in hit["summary"]
 
 
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_REMOTE = {"type": "object", "required": ["url"], "properties": {
+    "url": {"type": "string", "pattern": "^https?://"}, "headers": {"type": "object"}}}
+_COMMAND = {"type": "object", "required": ["command", "args"], "properties": {
+    "command": {"type": "string"}, "args": _STRINGS, "env": {"type": "object"}}}
+_VSCODE = {"type": "object", "required": ["servers"], "properties": {"servers": {
+    "type": "object", "additionalProperties": {**_REMOTE, "required": ["type", "url"], "properties": {
+        **_REMOTE["properties"], "type": {"enum": ["sse", "http"]}}}}, "inputs": {"type": "array"}}}
+_CLIENT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "vscode": _VSCODE, "vscodeStreamableHttp": _VSCODE,
+    "cursor": {"type": "object", "required": ["mcpServers"],
+               "properties": {"mcpServers": {"type": "object", "additionalProperties": _REMOTE}}},
+    "claudeDesktop": {"type": "object", "required": ["mcpServers"],
+                      "properties": {"mcpServers": {"type": "object", "additionalProperties": _COMMAND}}},
+    "stdio": _COMMAND,
+}
+"""The part of each client's configuration format the pasted content uses (VS Code's mcp.json: servers with a
+type of sse or http; Cursor's and Claude Desktop's mcpServers: a URL, or a command with its arguments)."""
+
+
 async def _tool_count(config: dict[str, Any], live: Live, tmp_path: Path) -> int:
     """Connect the way a pasted configuration does and count the tools the client is offered."""
     from contextlib import asynccontextmanager
@@ -126,6 +147,7 @@ async def test_each_pasted_config_fits_its_clients_tool_limit(live: Live, tmp_pa
     config = httpx.get(f"{live.base}/mcp/config", headers=live.headers()).json()["data"][client]
     content = config["content"]
     server = (content.get("servers") or content.get("mcpServers") or {"engineering-api": content})["engineering-api"]
+    jsonschema.validate(content, _CLIENT_SCHEMAS[client])  # the shape each client reads
     if "command" in server:
         assert Path(server["command"]).is_absolute() and os.access(server["command"], os.X_OK), server
     count = await _tool_count(server, live, tmp_path)
