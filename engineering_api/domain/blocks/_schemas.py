@@ -140,16 +140,26 @@ class MemberInput(CamelStruct):
     device_name: str
     block_name: str
     section: str
+    """Interface section: Input, Output, InOut, Static, Temp or Constant."""
     name: str
+    """Member name."""
     data_type: str | None = None
+    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
     start_value: Any = None
+    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
     comment: Any = None
     retain: bool | None = None
+    """Keep the value through a power cycle (retentive)."""
     accessible_from_hmi: bool | None = None
+    """Accessible from HMI/OPC UA."""
     visible_in_hmi: bool | None = None
+    """Visible in HMI engineering."""
     writable_from_hmi: bool | None = None
+    """Writable from HMI/OPC UA."""
     setpoint: bool | None = None
+    """A setpoint (its value can be loaded as start value)."""
     members: list[dict[str, Any]] | None = None
+    """The members of a Struct member, in the same form."""
     position: int | None = None
     """Index in the section (default: at the end)."""
 
@@ -162,14 +172,22 @@ class MemberUpdateInput(CamelStruct):
     member_name: str
     new_name: str | None = None
     data_type: str | None = None
+    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
     start_value: Any = None
+    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
     comment: Any = None
     retain: bool | None = None
+    """Keep the value through a power cycle (retentive)."""
     accessible_from_hmi: bool | None = None
+    """Accessible from HMI/OPC UA."""
     visible_in_hmi: bool | None = None
+    """Visible in HMI engineering."""
     writable_from_hmi: bool | None = None
+    """Writable from HMI/OPC UA."""
     setpoint: bool | None = None
+    """A setpoint (its value can be loaded as start value)."""
     members: list[dict[str, Any]] | None = None
+    """The members of a Struct member, in the same form."""
 
 
 class MemberRef(CamelStruct):
