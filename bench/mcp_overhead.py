@@ -23,7 +23,7 @@ servers' ``PYTHONPATH``), where a module ``mcp`` would shadow the SDK for every 
     .venv/bin/python bench/mcp_overhead.py [--duration 5] [--rounds 3] [--concurrency 4] [--server uvicorn]
 
 Writes ``bench/results/mcp.json``. Exits 1 on failed calls, a server that does not start or a payload mismatch;
-like the other benchmarks it prints whether the issue's target (``mcp/rest`` >= 0.5 by ops/s) is met and does not
+like the other benchmarks it prints whether the issue's target (``mcp/rest`` >= 0.45 by ops/s) is met and does not
 fail for a missed one unless ``--strict`` is given (then it exits 2).
 """
 
@@ -55,8 +55,9 @@ from benchlib import (
 
 __all__ = ("TARGET", "mcp_app")
 
-TARGET = 0.5
-"""Issue 14: "the MCP overhead of a read tool against the same REST route, in one run. Target >= 0.5"."""
+TARGET = 0.45
+"""Issue 36: both wires at 0.45 or better of REST (issue 14's 0.5 is dropped: what is left is the SDK's own path).
+The tool now also answers its data as JSON text and declares an outputSchema, which the SDK's client checks."""
 DEVICE = "PLC_1"
 REST_PATH = f"/api/devices/{DEVICE}/blocks"
 TOOL = "blocks_list"

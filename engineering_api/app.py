@@ -19,6 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from engineering_api.compose import create_backend
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
+from engineering_api.lib.field_docs import DocumentedStructSchemas
 from engineering_api.domain import (
     blockgen, blocks, compile, designspec, devices, diagnostics, health, history, hmi, instances, online, projects,
     security, simulation, tags, testharness, udts, watch,
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *swagger_routes(),
         ],
         lifespan=[lifespan],
+        plugins=[DocumentedStructSchemas()],  # field docstrings as OpenAPI property descriptions
         # outermost: the guard's refusals of runtime routes are converted to XML too
         middleware=[DefineMiddleware(XmlResponseMiddleware), DefineMiddleware(GuardMiddleware, services=services)],
         exception_handlers=_exception_handlers(services),

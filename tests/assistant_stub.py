@@ -4,6 +4,10 @@ It stands in for the external model service (OpenAI, Ollama, Anthropic...), whic
 reach: it speaks the OpenAI-compatible chat-completions API (``POST /v1/chat/completions``, ``GET /v1/models``)
 or Anthropic's Messages API (``POST /v1/messages``, ``GET /v1/models``) and answers each chat request with the
 next reply of its script (tool calls, text, an error status or a delay), recording every request it got.
+
+A reply may also be a function of the chat request's body, so that a script reads what the tools answered (the
+``tool`` messages) before it decides its next call, as a model would: the MCP evaluation
+(``tests/mcp/test_mcp_assistant_eval.py``) scripts a controls engineer's tasks this way.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 __all__ = ("ScriptedProvider", "error", "say", "tools")
 
@@ -47,7 +51,7 @@ class ScriptedProvider:
     """The stub server; use as a context manager. ``kind`` is ``openai`` or ``anthropic``."""
 
     kind: str = "openai"
-    script: list[dict[str, Any]] = field(default_factory=list)
+    script: list[dict[str, Any] | Callable[[Any], dict[str, Any]]] = field(default_factory=list)
     default: dict[str, Any] | None = None
     """The reply once the script is used up (None: a 500 saying so)."""
     api_key: str | None = None
@@ -131,6 +135,11 @@ class ScriptedProvider:
                     stub._release.wait(stub.delay)
                 with stub._lock:
                     reply = stub.script.pop(0) if stub.script else stub.default
+                if callable(reply):
+                    try:
+                        reply = reply(body)
+                    except Exception as exc:  # noqa: BLE001 - a failed script step is the test's failure to show
+                        reply = {"status": 500, "message": f"script step failed: {exc!r}"}
                 if reply is None:
                     self._answer(500, {"error": {"message": "the stub's script is used up"}})
                 elif "status" in reply:

@@ -42,11 +42,15 @@ class GenerateInput(CamelStruct):
     """
 
     spec: dict[str, Any] | None = None
+    """The block as a spec: {blockType, name, language, interface, networks...} (the templates show examples)."""
     template: str | None = None
+    """Name of a shipped template to generate from instead of a spec (the templates route lists them)."""
     parameters: dict[str, Any] = {}
+    """The template's parameters, e.g. {name: FB_Motor}."""
     target_version: str | None = None
     output_path: str | None = None
     prompt: str | None = None
+    """Natural-language description: refused (501); turn prose into a spec yourself."""
 
 
 class GenerateImportInput(GenerateInput, kw_only=True):
@@ -78,6 +82,7 @@ class TemplatesQuery(CamelStruct):
     """Optionally one template, with its default spec."""
 
     name: str | None = None
+    """One template's name, to get it with its default spec; every template when omitted."""
 
 
 class GeneratedBlock(CamelStruct):

@@ -33,8 +33,11 @@ class AddDeviceInput(CamelStruct):
     TIA's default: ``PLC_1``, ``HMI_1``, ``IO device_1``..., the first number free)."""
 
     order_number: str
+    """Article number from the hardware catalog, e.g. 6ES7 516-3AN02-0AB0 (the catalog search finds it)."""
     name: str | None = None
+    """Device name; TIA's default (PLC_1, HMI_1...) when omitted."""
     version: str | None = None
+    """Firmware version, e.g. V3.1; the newest in the catalog when omitted."""
 
 
 _DEFAULT_PREFIX = {"plc": "PLC", "hmi": "HMI", "io-device": "IO device"}
@@ -113,6 +116,7 @@ class SearchInput(CamelStruct):
     """Keywords or part of an article number."""
 
     query: str
+    """Keywords (CPU 1516, ET 200SP) or part of an article number."""
     limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 25
 
 

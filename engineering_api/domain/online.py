@@ -73,7 +73,9 @@ class DownloadInput(BoundCpuInput, kw_only=True):
     """Confirmations for a download: stop a CPU in RUN, start it afterwards (both default false)."""
 
     stop_cpu: bool = False
+    """Stop a CPU in RUN to download (TIA asks before it does)."""
     start_after_download: bool = False
+    """Start the CPU after the download."""
     pre_download_checks: dict[str, str] = {}
     """TIA-style answers: ``{"StopModules": "StopAll", "StartModules": "StartModule"}``."""
     password: str | None = None

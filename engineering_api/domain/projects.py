@@ -31,7 +31,9 @@ class CreateProjectInput(CamelStruct):
     """A new project ``directory/name/name.apNN``; ``directory`` defaults to the first file root."""
 
     name: str
+    """Project name; the project is created as directory/name/name.apNN."""
     directory: str | None = None
+    """Parent directory, under one of the service's file roots; the first root when omitted."""
     author: str = ""
     comment: str = ""
 

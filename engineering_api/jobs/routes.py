@@ -130,6 +130,7 @@ def _body_struct(
     if plan is not None and plan.body_doc():
         doc = f"{doc or ''}\n\n{plan.body_doc()}".strip()
     struct.__doc__ = doc
+    struct.__field_docs_of__ = operation.input  # type: ignore[attr-defined]  # lib/field_docs reads the fields there
     return struct
 
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from litestar.types import Message, Receive
 
-__all__ = ("PerRequestManager", "answering_with_json", "buffered_choice", "wants_json")
+__all__ = ("ParseFailure", "PerRequestManager", "answering_with_json", "buffered_choice", "decode", "wants_json")
 
 _JSON_POSTS: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 """The tasks serving a POST that is answered with one JSON body."""
@@ -98,13 +98,31 @@ class PerRequestManager(StreamableHTTPSessionManager):
         return transport
 
 
-def wants_json(body: bytes, streams: Callable[[str, Any], bool]) -> bool:
-    """Whether a POST body is one JSON-RPC request that asked for no progress and whose tool (for
-    ``tools/call``) ``streams(name, arguments)`` does not say needs a stream."""
+class ParseFailure:
+    """A POST body that is not JSON: not UTF-8, malformed, or nested deeper than the decoder goes."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:  # noqa: D107
+        self.reason = reason
+
+
+def decode(body: bytes) -> Any:
+    """The JSON value of a body, or a :class:`ParseFailure` saying why there is none. Decoding is the one place a
+    hostile body (50,000 nested arrays, bytes that are not UTF-8) could raise more than a decode error."""
     try:
-        message = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        return False
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        return ParseFailure(str(exc))
+    except UnicodeDecodeError:
+        return ParseFailure("the body is not UTF-8")
+    except RecursionError:
+        return ParseFailure("the JSON is nested too deeply")
+
+
+def wants_json(message: Any, streams: Callable[[str, Any], bool]) -> bool:
+    """Whether a decoded POST body is one JSON-RPC request that asked for no progress and whose tool (for
+    ``tools/call``) ``streams(name, arguments)`` does not say needs a stream."""
     if not isinstance(message, dict) or "id" not in message or not isinstance(message.get("method"), str):
         return False
     params = message.get("params")
@@ -118,9 +136,11 @@ def wants_json(body: bytes, streams: Callable[[str, Any], bool]) -> bool:
     return True
 
 
-async def buffered_choice(receive: Receive, limit: int, streams: Callable[[str, Any], bool]) -> tuple[bool, Receive]:
-    """Read a POST body (up to ``limit`` bytes), choose its framing (:func:`wants_json`), and return a
-    ``receive`` that replays it.
+async def buffered_choice(receive: Receive, limit: int, streams: Callable[[str, Any], bool]
+                          ) -> tuple[bool, Receive, Any]:
+    """Read a POST body (up to ``limit`` bytes), decode it, choose its framing (:func:`wants_json`), and return a
+    ``receive`` that replays it, with the decoded message (a :class:`ParseFailure` when it is not JSON; None
+    when it was not read whole).
 
     A body over the limit is not judged: it is replayed for the SDK, which refuses it (413).
     """
@@ -145,4 +165,7 @@ async def buffered_choice(receive: Receive, limit: int, streams: Callable[[str, 
     async def replaying() -> Message:
         return replay.pop(0) if replay else await receive()
 
-    return (not more and ended is None and wants_json(body, streams)), replaying
+    if more or ended is not None:
+        return False, replaying, None
+    decoded = decode(body)
+    return (not isinstance(decoded, ParseFailure) and wants_json(decoded, streams)), replaying, decoded

@@ -17,6 +17,7 @@ URI                                                operation                  MI
 ``tia://devices/{deviceName}/tag-tables/{t}/xml``  ``tag-tables.export-xml``  application/xml
 ``tia://compile/last``                             newest compile job         application/json
 ``tia://jobs``, ``tia://jobs/{jobId}``             the job store              application/json
+``tia://results/{id}``                             a tool result cut short    application/json
 ================================================== ========================== ====================
 
 ``resources/list`` names the concrete resources of the open project (up to :data:`MAX_LISTED`); the templates
@@ -35,6 +36,7 @@ from mcp.shared.exceptions import MCPError
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError
 from engineering_api.lib.responses import status_for
+from engineering_api.mcp.results import result_store
 
 if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
@@ -207,6 +209,11 @@ async def read_resource(services: Services, principal: Principal, address: str) 
             if last is None:
                 raise ResourceNotFound(f"{address} (no compile has run yet; run devices_compile-software)")
             return _json(address, last)
+        case ["results", result_id]:
+            kept = result_store(services).get(result_id, principal.key_id)
+            if kept is None:
+                raise ResourceNotFound(f"{address} (results are kept for the key that made them, the newest only)")
+            return _text(address, kept.decode(), JSON)
         case ["jobs"]:
             records, total = services.jobs.list(limit=RECENT_JOBS)
             return _json(address, {"jobs": records, "total": total})

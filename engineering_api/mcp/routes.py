@@ -17,6 +17,8 @@ from engineering_api.backend.models import SessionStatus
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Principal, Role
+from engineering_api.mcp.client_config import client_configs
+from engineering_api.mcp.profiles import CORE
 from engineering_api.mcp.sessions import SessionInfo
 from engineering_api.mcp.tools import tool_catalog
 
@@ -53,6 +55,8 @@ class McpInfo(CamelStruct):
     tool_count: int
     """Tools the caller's role may run, the meta tools ``find_tools`` and ``call_tool`` included."""
     total_tool_count: int
+    core_tool_count: int
+    """Tools of the core profile the caller's role may run (what ``/mcp`` lists unless asked for more)."""
     categories: list[CategoryCount]
     active_sessions: int
 
@@ -94,51 +98,6 @@ def _base_url(request: Request[Any, Any, Any]) -> str:
     return f"{request.url.scheme}://{request.headers.get('host', '127.0.0.1')}"
 
 
-def client_configs(base_url: str) -> dict[str, Any]:
-    """Ready-to-paste client configurations; the key is always a placeholder, never a real secret."""
-    key_input = "${input:engineeringApiKey}"
-    return {
-        "vscode": {
-            "file": ".vscode/mcp.json",
-            "content": {
-                "servers": {"engineering-api": {
-                    "type": "sse", "url": f"{base_url}/mcp/sse",
-                    "headers": {"X-Client-Id": "vscode", "X-API-Key": key_input},
-                }},
-                "inputs": [{"id": "engineeringApiKey", "type": "promptString",
-                            "description": "engineering-api API key", "password": True}],
-            },
-        },
-        "vscodeStreamableHttp": {
-            "file": ".vscode/mcp.json",
-            "content": {
-                "servers": {"engineering-api": {
-                    "type": "http", "url": f"{base_url}/mcp", "headers": {"X-API-Key": key_input},
-                }},
-                "inputs": [{"id": "engineeringApiKey", "type": "promptString",
-                            "description": "engineering-api API key", "password": True}],
-            },
-        },
-        "claudeDesktop": {
-            "file": "claude_desktop_config.json",
-            "content": {"mcpServers": {"engineering-api": {
-                "command": "engineering-api", "args": ["mcp", "--url", base_url],
-                "env": {"ENGINEERING_API_KEY": "<your API key>"},
-            }}},
-        },
-        "cursor": {
-            "file": ".cursor/mcp.json",
-            "content": {"mcpServers": {"engineering-api": {
-                "url": f"{base_url}/mcp", "headers": {"X-API-Key": "<your API key>"},
-            }}},
-        },
-        "stdio": {
-            "file": "any client that starts a command",
-            "content": {"command": "engineering-api", "args": ["mcp", "--data-dir", "./var", "--backend", "fake"]},
-        },
-    }
-
-
 class McpController(Controller):
     """The MCP server's own routes."""
 
@@ -159,6 +118,7 @@ class McpController(Controller):
             transports={"streamableHttp": "/mcp", "sse": "/mcp/sse", "messages": "/mcp/messages",
                         "stdio": "engineering-api mcp"},
             tool_count=len(mine), total_tool_count=len(catalog.tools()),
+            core_tool_count=len(catalog.tools(_caller(request).role, profile=CORE)),
             categories=[CategoryCount(category=c, tools=n) for c, n in sorted(counts.items())],
             active_sessions=len(_runtime(request).sessions.list(_scoped_key(request))),
         )
@@ -166,7 +126,8 @@ class McpController(Controller):
 
     @get("/mcp/config", operation_id="GetMcpConfig", responses=problem_responses("viewer"))
     async def config(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        """Client configurations to paste into VS Code, Claude Desktop, Cursor or a stdio client."""
+        """Client configurations to paste into VS Code, Claude Desktop, Cursor or a stdio client, each serving the
+        core tool profile within the client's tool limit (toolLimit)."""
         return ok(client_configs(_base_url(request)))
 
     @get("/mcp/instance", operation_id="GetMcpInstance", responses=problem_responses("viewer", worker=True))
@@ -237,7 +198,7 @@ _TEXT = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
 _SDK_ANSWERS = {
     "200": "The JSON-RPC answer: one JSON message, or an event stream of messages (MCP streamable HTTP)",
     "202": "A notification or response from the client was accepted",
-    "400": "Malformed JSON-RPC, a wrong Content-Type, a missing or invalid Mcp-Session-Id, or an unsupported "
+    "400": "A body that is not JSON (a JSON-RPC parse error, -32700), malformed JSON-RPC, a wrong Content-Type, a missing or invalid Mcp-Session-Id, or an unsupported "
            "protocol version",
     "404": "The Mcp-Session-Id names no session (it ended or expired): initialize a new one",
     "405": "The method is not allowed in this mode",
@@ -245,11 +206,12 @@ _SDK_ANSWERS = {
     "409": "A stream for this session is already open",
     "413": "The message is larger than the body limit",
     "415": "The Content-Type is not application/json",
+    "429": "The key holds its limit of open MCP sessions and none is idle",
     "500": "The MCP server failed",
 }
 _SSE_MESSAGE_ANSWERS = {
     "202": "Accepted: the answer arrives on the session's event stream",
-    "400": "No session_id, or the message is not JSON-RPC",
+    "400": "No session_id, or the message is not JSON (a JSON-RPC parse error) or not JSON-RPC",
     "404": "The session ended",
     "413": "The message is larger than the body limit",
 }
@@ -286,8 +248,13 @@ class _SseMessageOperation(_TransportOperation):
     sdk_answers: ClassVar[dict[str, str]] = _SSE_MESSAGE_ANSWERS
     json_rpc_errors: ClassVar[bool] = False  # the SSE transport answers errors in plain text
 _Categories = Annotated[str | None, QueryParameter(
-    description="Only tools of these categories, comma-separated (blocks,tags,...); find_tools/call_tool reach all")]
-_SessionId = Annotated[str, QueryParameter(description="The session named by the SSE stream's endpoint event")]
+    description="Only tools of these categories, comma-separated (blocks,tags,...), instead of the profile; "
+                "find_tools/call_tool reach all. An unknown category is a 400 that names the valid ones")]
+_Tools = Annotated[str | None, QueryParameter(
+    description="The tool profile to list: core (default, under 40 tools for the day's work) or all")]
+_SessionId = Annotated[str | None, QueryParameter(description="The session named by the SSE stream's endpoint event")]
+_SessionIdCamel = Annotated[str | None, QueryParameter(
+    query="sessionId", description="The same as session_id (the reference's spelling)")]
 
 
 def mcp_transport_routes() -> list[Any]:
@@ -297,21 +264,25 @@ def mcp_transport_routes() -> list[Any]:
            operation_id=lambda handler, method, path: f"McpStreamableHttp{method.title()}",
            responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
            operation_class=_TransportOperation)
-    async def streamable_http(request: Request[Any, Any, Any], categories: _Categories = None) -> Response[Any]:
-        """MCP over streamable HTTP (POST JSON-RPC, GET stream, DELETE ends the session); ?categories=blocks,tags
-        narrows the tool list."""
+    async def streamable_http(request: Request[Any, Any, Any], categories: _Categories = None,
+                              tools: _Tools = None) -> Response[Any]:
+        """MCP over streamable HTTP (POST JSON-RPC, GET stream, DELETE ends the session); lists the core tool
+        profile unless ?tools=all or ?categories=blocks,tags asks for others."""
         return _Handover(request.app.state.mcp.streamable)
 
     @get("/mcp/sse", operation_id="McpSse", tags=[SECTION], opt=_TRANSPORT_OPT, responses=_TRANSPORT_ANSWERS)
-    async def sse(request: Request[Any, Any, Any], categories: _Categories = None) -> Response[Any]:
+    async def sse(request: Request[Any, Any, Any], categories: _Categories = None, tools: _Tools = None
+                  ) -> Response[Any]:
         """Open an MCP session over Server-Sent Events (legacy transport); the first event names the message URL."""
         return _Handover(request.app.state.mcp.sse_connect)
 
     @post("/mcp/messages", operation_id="McpMessages", tags=[SECTION], opt=_TRANSPORT_OPT, status_code=202,
           responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
           operation_class=_SseMessageOperation)
-    async def messages(request: Request[Any, Any, Any], session_id: _SessionId) -> Response[Any]:
-        """Send one JSON-RPC message to the SSE session named by ?session_id= (the answer arrives on its stream)."""
+    async def messages(request: Request[Any, Any, Any], session_id: _SessionId = None,
+                       session_id_camel: _SessionIdCamel = None) -> Response[Any]:
+        """Send one JSON-RPC message to the SSE session named by ?session_id= or ?sessionId= (the answer arrives
+        on its stream)."""
         return _Handover(request.app.state.mcp.sse_message)
 
     return [streamable_http, sse, messages]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from urllib.parse import urlencode
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -17,24 +18,29 @@ import msgspec
 from mcp.server.sse import SseServerTransport
 from mcp.server.transport_security import TransportSecuritySettings
 
+from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.responses import error_body
 from engineering_api.lib.security import Principal
-from engineering_api.mcp.framing import PerRequestManager, answering_with_json, buffered_choice
+from engineering_api.mcp.framing import ParseFailure, PerRequestManager, answering_with_json, buffered_choice
 from engineering_api.mcp.server import create_mcp_server
-from engineering_api.mcp.sessions import McpSession, SessionRegistry, categories_of
+from engineering_api.mcp.profiles import CORE, select
+from engineering_api.mcp.sessions import McpSession, SessionRegistry
 from engineering_api.mcp.tools import tool_catalog
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from litestar.types import Message, Receive, Scope, Send
 
     from engineering_api.services import Services
 
-__all__ = ("IDLE_TIMEOUT_S", "McpRuntime")
+__all__ = ("IDLE_TIMEOUT_S", "MAX_SESSIONS_PER_KEY", "McpRuntime")
 
 IDLE_TIMEOUT_S = 30 * 60.0
 """A session without a request for this long is closed (the SDK's own default for streamable HTTP)."""
+MAX_SESSIONS_PER_KEY = 16
+"""Open sessions one API key may hold: a new one closes the key's oldest idle session, or is refused (429) when
+all are busy. Without it a viewer key could hold thousands (5,000 idle sessions held 192 MB)."""
 _SSE_SESSION = re.compile(rb"session_id=([0-9a-f]{32})")
 
 
@@ -55,8 +61,22 @@ def _query(scope: Scope, name: str) -> str | None:
 
 
 async def _not_found(send: Send, path: str, message: str) -> None:
-    body = msgspec.json.encode(error_body(404, "MCP_SESSION_NOT_FOUND", message, instance=path))
-    await send({"type": "http.response.start", "status": 404,
+    await _problem(send, 404, "MCP_SESSION_NOT_FOUND", message, path)
+
+
+async def _parse_error(send: Send, reason: str) -> None:
+    """JSON-RPC's answer to a body that is not JSON (code -32700), with HTTP 400."""
+    body = msgspec.json.encode({"jsonrpc": "2.0", "id": None,
+                                "error": {"code": -32700, "message": f"Parse error: {reason}"}})
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _problem(send: Send, status: int, code: str, message: str, path: str,
+                   details: dict[str, Any] | None = None) -> None:
+    body = msgspec.json.encode(error_body(status, code, message, instance=path, details=details))
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
@@ -64,8 +84,10 @@ async def _not_found(send: Send, path: str, message: str) -> None:
 class McpRuntime:
     """The MCP server, its transports and its session registry for one app."""
 
-    def __init__(self, services: Services, idle_timeout_s: float = IDLE_TIMEOUT_S) -> None:
+    def __init__(self, services: Services, idle_timeout_s: float = IDLE_TIMEOUT_S,
+                 max_sessions_per_key: int = MAX_SESSIONS_PER_KEY) -> None:
         self.services = services
+        self.max_sessions_per_key = max_sessions_per_key
         self.sessions = SessionRegistry(idle_timeout_s)
         self.server = create_mcp_server(services, self.sessions)
         # The guard middleware already checks Host and Origin against the service's settings; the SDK's own
@@ -98,18 +120,27 @@ class McpRuntime:
         if session_id is not None and not self._owned(session_id, principal):
             await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; initialize a new one")
             return
-        categories = categories_of(_query(scope, "categories"))
+        try:
+            profile, categories = self.selection(scope)
+        except ValidationError as exc:
+            await _problem(send, 400, exc.code, exc.message, scope["path"], exc.details)
+            return
         client_id = _header(scope, b"x-client-id")
+        key_id = principal.key_id if isinstance(principal, Principal) else None
+        hello: dict[str, Any] = {}
 
         async def register(message: Message) -> None:
-            # The SDK names a new session in the initialize response's header; bind it to this key.
+            # The SDK names a new session in the initialize response's header; bind it to this key, with the
+            # client the initialize request named.
             if message["type"] == "http.response.start" and session_id is None:
                 for key, value in message.get("headers", ()):
                     if key.lower() == b"mcp-session-id":
+                        opened = value.decode("latin-1")
                         self.sessions.open(McpSession(
-                            session_id=value.decode("latin-1"), transport="streamable-http",
-                            key_id=principal.key_id if isinstance(principal, Principal) else None,
-                            client_id=client_id, categories=categories,
+                            session_id=opened, transport="streamable-http", key_id=key_id, client_id=client_id,
+                            categories=categories, tools=profile, client_name=hello.get("name"),
+                            client_version=hello.get("version"), protocol_version=hello.get("protocol"),
+                            close=self._closer(opened),
                         ))
             await typed(message)
 
@@ -119,11 +150,38 @@ class McpRuntime:
         assert self.manager is not None, "the app's lifespan runs the MCP session manager"
         json_answer = False
         if scope["method"] == "POST":
-            json_answer, receive = await buffered_choice(receive, self.services.settings.max_body_bytes,
-                                                         self._streams)
+            json_answer, receive, decoded = await buffered_choice(receive, self.services.settings.max_body_bytes,
+                                                                  self._streams)
+            if isinstance(decoded, ParseFailure):
+                await _parse_error(send, decoded.reason)
+                return
+            if session_id is None and _is_initialize(decoded):
+                if not self.sessions.admit(key_id, self.max_sessions_per_key):
+                    await _problem(send, 429, "MCP_SESSION_LIMIT", f"this key holds {self.max_sessions_per_key} "
+                                   "MCP sessions, all busy; close one (DELETE /mcp) or retry later", scope["path"])
+                    return
+                hello.update(_client_of(decoded))
         with answering_with_json(json_answer):
             # Only a request without a session can open one (initialize), so only its answer is watched.
             await self.manager.handle_request(scope, receive, typed if session_id is not None else register)
+
+    def _closer(self, session_id: str) -> Callable[[], None]:
+        """Closes a streamable-HTTP session the SDK's manager runs: its idle scope ends the session's server."""
+        def close() -> None:
+            transport = self.manager._server_instances.get(session_id) if self.manager is not None else None
+            if transport is not None and transport.idle_scope is not None:
+                transport.idle_scope.cancel()
+        return close
+
+    def selection(self, scope: Scope) -> tuple[str, list[str] | None]:
+        """The tool profile and categories the URL asks for (``?tools=``, ``?categories=``).
+
+        Raises:
+            ValidationError: an unknown profile or category.
+        """
+        if not scope.get("query_string"):
+            return CORE, None  # the usual case, without parsing anything
+        return select(_query(scope, "tools"), _query(scope, "categories"), tool_catalog(self.services).categories())
 
     def _streams(self, tool: str, arguments: Any) -> bool:
         """Whether a call of ``tool`` is answered on a stream: a long tool is cancelled by closing it."""
@@ -137,8 +195,17 @@ class McpRuntime:
         """``GET /mcp/sse``: opens a session; its first event names the ``/mcp/messages`` URL to post to."""
         principal = scope.get("user")
         found: dict[str, str] = {}
-        categories = categories_of(_query(scope, "categories"))
+        try:
+            profile, categories = self.selection(scope)
+        except ValidationError as exc:
+            await _problem(send, 400, exc.code, exc.message, scope["path"], exc.details)
+            return
 
+        key_id = principal.key_id if isinstance(principal, Principal) else None
+        if not self.sessions.admit(key_id, self.max_sessions_per_key):
+            await _problem(send, 429, "MCP_SESSION_LIMIT", f"this key holds {self.max_sessions_per_key} MCP "
+                           "sessions, all busy; close one or retry later", scope["path"])
+            return
         with anyio.CancelScope() as cancel:
             async def sniff(message: Message) -> None:
                 if message["type"] == "http.response.body" and "id" not in found:
@@ -146,9 +213,9 @@ class McpRuntime:
                     if match:
                         found["id"] = match.group(1).decode()
                         self.sessions.open(McpSession(
-                            session_id=found["id"], transport="sse",
-                            key_id=principal.key_id if isinstance(principal, Principal) else None,
-                            client_id=_header(scope, b"x-client-id"), categories=categories, close=cancel.cancel,
+                            session_id=found["id"], transport="sse", key_id=key_id,
+                            client_id=_header(scope, b"x-client-id"), categories=categories, tools=profile,
+                            close=cancel.cancel,
                         ))
                 await send(message)
 
@@ -160,12 +227,34 @@ class McpRuntime:
                     self.sessions.disconnected(found["id"])
 
     async def sse_message(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """``POST /mcp/messages?session_id=…``: one JSON-RPC message for an open SSE session."""
-        session_id = _query(scope, "session_id") or ""
+        """``POST /mcp/messages?session_id=…`` (or ``sessionId``, the reference's spelling): one JSON-RPC message
+        for an open SSE session."""
+        session_id = _query(scope, "session_id") or _query(scope, "sessionId") or ""
         if not self._owned(session_id, scope.get("user")):
             await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; open GET /mcp/sse first")
             return
+        _, receive, decoded = await buffered_choice(receive, self.services.settings.max_body_bytes, _never)
+        if isinstance(decoded, ParseFailure):
+            await _parse_error(send, decoded.reason)
+            return
+        if _query(scope, "session_id") is None:  # the SDK reads session_id only
+            scope = {**scope, "query_string": urlencode({"session_id": session_id}).encode()}
         await self.sse.handle_post_message(scope, receive, _typed(send))
+
+
+def _never(tool: str, arguments: Any) -> bool:
+    return False
+
+
+def _is_initialize(message: Any) -> bool:
+    return isinstance(message, dict) and message.get("method") == "initialize"
+
+
+def _client_of(message: dict[str, Any]) -> dict[str, Any]:
+    """The client's name and version and the protocol version an initialize request names."""
+    params = message.get("params") if isinstance(message.get("params"), dict) else {}
+    info = params.get("clientInfo") if isinstance(params.get("clientInfo"), dict) else {}
+    return {"name": info.get("name"), "version": info.get("version"), "protocol": params.get("protocolVersion")}
 
 
 def _typed(send: Send) -> Send:

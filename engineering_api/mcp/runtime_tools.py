@@ -21,6 +21,8 @@ import msgspec
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
+from engineering_api.lib.field_docs import plain
+from engineering_api.mcp.results import headline
 from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
 from engineering_api.runtime.actions import RUNTIME_ACTIONS
 from engineering_api.runtime.service import runtime_of
@@ -56,7 +58,7 @@ def _description(action: RuntimeAction) -> str:
                                   if issubclass(e, EngineeringError)}))
         parts.append(f"Errors: {codes}.")
     parts.append(f"Needs the {role.value} role (runtime role {action.role.value}).")
-    return "\n\n".join(parts)
+    return "\n\n".join(plain(part) for part in parts)
 
 
 def runtime_tool_specs() -> list[ToolSpec]:
@@ -69,6 +71,7 @@ def runtime_tool_specs() -> list[ToolSpec]:
             # reading, writing a value and acknowledging leave the same state when repeated (a second
             # acknowledgement is refused, the alarm stays acknowledged)
             idempotent=True, required_role=KEY_ROLE_FOR[action.role], action=action,
+            output_schema={"type": "object"},  # the runtime API's answers are objects (lists come wrapped)
         )
         for action in RUNTIME_ACTIONS
     ]
@@ -98,11 +101,4 @@ async def run_runtime_tool(
     except EngineeringError as exc:
         return error_outcome(exc)
     built = msgspec.to_builtins(result)
-    return ToolOutcome(data=built, text=_summary(spec.name, built))
-
-
-def _summary(name: str, data: Any) -> str:
-    if isinstance(data, list):
-        failed = sum(1 for item in data if isinstance(item, dict) and item.get("error"))
-        return f"{name}: {len(data)} item(s)" + (f", {failed} with an error." if failed else ".")
-    return f"{name} succeeded."
+    return ToolOutcome(data=built, text=headline(spec.name, built))

@@ -17,7 +17,9 @@ from mcp.server import Server
 from mcp.shared.exceptions import MCPError
 
 from engineering_api.lib.security import Principal, Role
-from engineering_api.mcp.sessions import categories_of
+from engineering_api.backend.errors import ValidationError
+from engineering_api.mcp.profiles import CORE, select
+from engineering_api.mcp.results import ResultStore, result_store, result_uri, text_body
 from engineering_api.mcp.tools import ToolOutcome, ToolSpec, call_tool, tool_catalog
 
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from engineering_api.mcp.sessions import SessionRegistry
     from engineering_api.services import Services
 
-__all__ = ("PAGE_SIZE", "McpContext", "create_mcp_server", "local_principal", "to_result")
+__all__ = ("PAGE_SIZE", "McpContext", "create_mcp_server", "local_principal", "session_id_of", "to_result")
 
 PAGE_SIZE = 500
 """Tools per ``tools/list`` page (clients follow ``nextCursor`` for the rest): today one page holds the whole
@@ -51,11 +53,20 @@ class McpContext:
     session_id: str | None
     categories: set[str] | None
     via: str
+    profile: str = CORE
+    """The tool profile listed (``core`` or ``all``); ``categories``, when set, replace it."""
+
+
+def session_id_of(request: Any) -> str | None:
+    """The transport's session id: the ``mcp-session-id`` header, or the SSE message URL's ``session_id``
+    (``sessionId``, the reference's spelling, is accepted too)."""
+    return (request.headers.get("mcp-session-id") or request.query_params.get("session_id")
+            or request.query_params.get("sessionId"))
 
 
 def _request_context(
     ctx: ServerRequestContext[Any, Any], sessions: SessionRegistry, default: Principal | None,
-    default_categories: set[str] | None, via: str,
+    default_categories: set[str] | None, via: str, default_profile: str, known: list[str],
 ) -> McpContext:
     request = ctx.request
     principal = default
@@ -64,56 +75,67 @@ def _request_context(
         user = request.scope.get("user")
         if isinstance(user, Principal):
             principal = user
-        session_id = request.headers.get("mcp-session-id") or request.query_params.get("session_id")
+        session_id = session_id_of(request)
     elif default is not None:
         session_id = "stdio"
     if principal is None:  # the HTTP guard always sets one; this is a wiring fault, not a client error
         raise MCPError(-32603, "no authenticated principal for this request")
-    categories = default_categories
+    categories, profile = default_categories, default_profile
     record = sessions.get(session_id) if session_id else None
-    if record is not None and record.categories:
-        categories = set(record.categories)
+    if record is not None:
+        categories, profile = (set(record.categories) if record.categories else None), record.tools
     elif request is not None and hasattr(request, "query_params"):
-        # A session-less request (the 2026-07-28 protocol) carries the filter on every URL.
-        named = categories_of(request.query_params.get("categories"))
-        categories = set(named) if named else categories
-    return McpContext(principal=principal, session_id=session_id, categories=categories, via=via)
+        # A session-less request (the 2026-07-28 protocol) carries the selection on every URL.
+        try:
+            profile, named = select(request.query_params.get("tools"), request.query_params.get("categories"), known)
+        except ValidationError as exc:
+            raise MCPError(types.INVALID_PARAMS, exc.message) from None
+        categories = set(named) if named else None
+    return McpContext(principal=principal, session_id=session_id, categories=categories, via=via, profile=profile)
 
 
 def _tool(spec: ToolSpec) -> types.Tool:
     return types.Tool(
         name=spec.name, description=spec.description, input_schema=spec.input_schema,
-        annotations=types.ToolAnnotations(
-            title=spec.name.replace("_", " "), read_only_hint=spec.read_only,
+        output_schema=spec.output_schema, annotations=types.ToolAnnotations(
+            read_only_hint=spec.read_only,
             destructive_hint=spec.destructive if not spec.read_only else False,
             idempotent_hint=spec.idempotent, open_world_hint=False,
         ),
     )
 
 
-def to_result(outcome: ToolOutcome) -> types.CallToolResult:
+def to_result(outcome: ToolOutcome, results: ResultStore, key_id: str) -> types.CallToolResult:
     """A tool outcome as MCP's result: the data as ``structuredContent`` (an object: lists and scalars are
-    wrapped as ``{"result": ...}``) plus a short text."""
+    wrapped as ``{"result": ...}``), and as text the outcome in a sentence followed by the same data as compact
+    JSON, cut at a budget with a link to the whole (:mod:`engineering_api.mcp.results`)."""
     data = outcome.data
     structured = data if isinstance(data, dict) else {"result": data}
-    return types.CallToolResult(
-        content=[types.TextContent(type="text", text=outcome.text)], structured_content=structured,
-        is_error=outcome.is_error,
-    )
+    text, link = text_body(outcome.text, data, lambda encoded: result_uri(results.keep(key_id, encoded)))
+    content: list[Any] = [types.TextContent(type="text", text=text)]
+    if link is not None:
+        content.append(types.ResourceLink(uri=link, name="whole result", mime_type="application/json",
+                                          description="The whole result the text was cut from."))
+    return types.CallToolResult(content=content, structured_content=structured, is_error=outcome.is_error)
+
 
 
 def create_mcp_server(
     services: Services, sessions: SessionRegistry, *, default_principal: Principal | None = None,
-    categories: set[str] | None = None, via: str = "mcp",
+    categories: set[str] | None = None, via: str = "mcp", profile: str = CORE,
 ) -> Server[Any]:
-    """The MCP server over ``services``; ``default_principal`` serves requests no HTTP request carries (stdio)."""
+    """The MCP server over ``services``; ``default_principal`` serves requests no HTTP request carries (stdio),
+    listing ``categories`` or else ``profile``."""
+    known = tool_catalog(services).categories()
+    results = result_store(services)
+
     def context(ctx: ServerRequestContext[Any, Any]) -> McpContext:
-        return _request_context(ctx, sessions, default_principal, categories, via)
+        return _request_context(ctx, sessions, default_principal, categories, via, profile, known)
 
     async def list_tools(ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None
                          ) -> types.ListToolsResult:
         caller = context(ctx)
-        tools = tool_catalog(services).tools(caller.principal.role, caller.categories)
+        tools = tool_catalog(services).tools(caller.principal.role, caller.categories, caller.profile)
         try:
             start = int(params.cursor) if params is not None and params.cursor else 0
         except ValueError:
@@ -132,14 +154,14 @@ def create_mcp_server(
 
         outcome = await call_tool(services, params.name, dict(params.arguments or {}), caller.principal,
                                   via=caller.via, session_id=caller.session_id, progress=progress)
-        return to_result(outcome)
+        return to_result(outcome, results, caller.principal.key_id)
 
     async def observe(ctx: ServerRequestContext[Any, Any], call_next: Any) -> Any:
         # Session bookkeeping for /mcp/sessions: every request counts as activity; initialize names the client.
         caller_session = None
         request = ctx.request
         if request is not None and hasattr(request, "headers"):
-            caller_session = request.headers.get("mcp-session-id") or request.query_params.get("session_id")
+            caller_session = session_id_of(request)
         elif default_principal is not None:
             caller_session = "stdio"
         if caller_session:
@@ -150,6 +172,10 @@ def create_mcp_server(
             protocol = (ctx.params or {}).get("protocolVersion") if ctx.method == "initialize" else None
             sessions.touch(caller_session, method=ctx.method, client_name=name, client_version=version,
                            protocol_version=protocol or ctx.protocol_version)
+            try:
+                return await call_next(ctx)
+            finally:
+                sessions.served(caller_session)
         return await call_next(ctx)
 
     def input_schema_of(name: str) -> dict[str, Any] | None:

@@ -18,15 +18,7 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("McpSession", "SessionInfo", "SessionRegistry", "categories_of")
-
-
-def categories_of(query: str | None) -> list[str] | None:
-    """``blocks,tags`` → ``["blocks", "tags"]``; None when absent or empty."""
-    if not query:
-        return None
-    names = [part.strip().lower() for part in query.split(",") if part.strip()]
-    return names or None
+__all__ = ("McpSession", "SessionInfo", "SessionRegistry")
 
 
 class SessionInfo(CamelStruct):
@@ -46,6 +38,8 @@ class SessionInfo(CamelStruct):
     requests: int
     tool_calls: int
     categories: list[str] | None
+    tools: str
+    """The tool profile the session lists (``core`` or ``all``); ``categories``, when set, replace it."""
     connected: bool
 
 
@@ -58,6 +52,7 @@ class McpSession:
     key_id: str | None
     client_id: str | None = None
     categories: list[str] | None = None
+    tools: str = "core"
     client_name: str | None = None
     client_version: str | None = None
     protocol_version: str | None = None
@@ -67,6 +62,8 @@ class McpSession:
     requests: int = 0
     tool_calls: int = 0
     connected: bool = True
+    busy: int = 0
+    """Requests of the session being served now; a session with none is idle."""
     close: Callable[[], None] | None = None
     """Closes the connection (SSE); None where the SDK owns it (streamable HTTP expires on its own)."""
 
@@ -76,7 +73,7 @@ class McpSession:
             session_id=self.session_id, transport=self.transport, key_id=self.key_id, client_name=self.client_name,
             client_version=self.client_version, client_id=self.client_id, protocol_version=self.protocol_version,
             started_at=self.started_at, last_activity_at=self.last_activity_at, requests=self.requests,
-            tool_calls=self.tool_calls, categories=self.categories, connected=self.connected,
+            tool_calls=self.tool_calls, categories=self.categories, tools=self.tools, connected=self.connected,
         )
 
 
@@ -108,12 +105,36 @@ class SessionRegistry:
             if session is None:
                 return
             session.requests += 1
+            session.busy += 1
             session.tool_calls += method == "tools/call"
             session.last_activity = self._clock()
             session.last_activity_at = utc_now()
             session.client_name = client_name or session.client_name
             session.client_version = client_version or session.client_version
             session.protocol_version = protocol_version or session.protocol_version
+
+    def served(self, session_id: str) -> None:
+        """A request :meth:`touch` noted has been answered."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is not None and session.busy:
+                session.busy -= 1
+
+    def admit(self, key_id: str | None, limit: int) -> bool:
+        """Make room for one more open session of ``key_id``: at ``limit``, the key's oldest idle session is closed
+        (and forgotten). False when every one of them is busy, so the new session must be refused."""
+        with self._lock:
+            mine = [s for s in self._sessions.values() if s.key_id == key_id and s.connected]
+            if len(mine) < limit:
+                return True
+            idle = [s for s in mine if s.busy == 0]
+            if not idle:
+                return False
+            oldest = min(idle, key=lambda s: s.last_activity)
+            del self._sessions[oldest.session_id]
+        if oldest.close is not None:
+            oldest.close()
+        return True
 
     def disconnected(self, session_id: str) -> None:
         """The transport ended; the record stays until cleanup so it can still be inspected."""

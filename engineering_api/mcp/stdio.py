@@ -34,8 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``engineering-api mcp``."""
     parser.add_argument("--data-dir", help="in-process: data directory (default ./var or ENGINEERING_API_DATA_DIR)")
     parser.add_argument("--backend", choices=["fake", "openness"], help="in-process: backend (default fake)")
-    parser.add_argument("--categories", help="in-process: only tools of these categories, e.g. blocks,tags "
-                        "(find_tools and call_tool still reach every tool)")
+    parser.add_argument("--tools", choices=["core", "all"], default="core",
+                        help="the tools to list: core (default, the day's work in under 40 tools) or all; "
+                        "find_tools and call_tool reach every tool either way")
+    parser.add_argument("--categories", help="only tools of these categories, e.g. blocks,tags (replaces --tools; "
+                        "find_tools and call_tool still reach every tool)")
     parser.add_argument("--role", choices=["viewer", "engineer", "admin"], default="engineer",
                         help="in-process without --api-key: the role to act with (default engineer)")
     parser.add_argument("--url", help="bridge to a running server, e.g. http://127.0.0.1:9000 (its /mcp), or its "
@@ -55,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         if not key:
             print(f"engineering-api mcp: --url needs an API key (--api-key or {KEY_VARIABLE})", file=sys.stderr)
             return 2
-        anyio.run(_bridge, args.url, key)
+        anyio.run(_bridge, _with_selection(args.url, args), key)
         return 0
     return _in_process(args, key)
 
@@ -65,7 +68,9 @@ def _in_process(args: argparse.Namespace, key: str | None) -> int:
     from engineering_api.config import Settings
     from engineering_api.lib.security import Role
     from engineering_api.mcp.server import local_principal
-    from engineering_api.mcp.sessions import categories_of
+    from engineering_api.backend.errors import ValidationError
+    from engineering_api.mcp.profiles import select
+    from engineering_api.mcp.tools import tool_catalog
 
     settings = Settings.from_env(data_dir=Path(args.data_dir) if args.data_dir else None, backend=args.backend)
     services = create_services(settings)
@@ -75,12 +80,29 @@ def _in_process(args: argparse.Namespace, key: str | None) -> int:
         if principal is None:
             print(f"engineering-api mcp: the API key is not valid for {settings.data_dir}", file=sys.stderr)
             return 2
-    categories = categories_of(args.categories)
-    anyio.run(_serve_in_process, services, principal, set(categories) if categories else None)
+    try:
+        profile, categories = select(args.tools, args.categories, tool_catalog(services).categories())
+    except ValidationError as exc:
+        print(f"engineering-api mcp: {exc.message}", file=sys.stderr)
+        return 2
+    anyio.run(_serve_in_process, services, principal, set(categories) if categories else None, profile)
     return 0
 
 
-async def _serve_in_process(services: Any, principal: Principal, categories: set[str] | None) -> None:
+def _with_selection(url: str, args: argparse.Namespace) -> str:
+    """The bridge's URL with the profile and categories asked for (the server checks them)."""
+    from urllib.parse import urlencode
+
+    query = {"tools": args.tools} if args.tools != "core" else {}
+    if args.categories:
+        query["categories"] = args.categories
+    if not query:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(query)
+
+
+async def _serve_in_process(services: Any, principal: Principal, categories: set[str] | None, profile: str
+                            ) -> None:
     from mcp.server.stdio import stdio_server
 
     from engineering_api.app import running
@@ -90,8 +112,9 @@ async def _serve_in_process(services: Any, principal: Principal, categories: set
 
     sessions = SessionRegistry(IDLE_TIMEOUT_S)
     sessions.open(McpSession(session_id="stdio", transport="stdio", key_id=principal.key_id,
-                             categories=sorted(categories) if categories else None))
-    server = create_mcp_server(services, sessions, default_principal=principal, categories=categories, via="stdio")
+                             categories=sorted(categories) if categories else None, tools=profile))
+    server = create_mcp_server(services, sessions, default_principal=principal, categories=categories, via="stdio",
+                               profile=profile)
     async with running(services), stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())
 
@@ -104,11 +127,13 @@ async def _bridge(url: str, key: str) -> None:
 
     headers = {"X-API-Key": key, "X-Client-Id": "engineering-api-mcp-bridge"}
     async with stdio_server() as (local_read, local_write):
-        if url.rstrip("/").endswith("/sse"):
+        base, _, query = url.partition("?")
+        base = base.rstrip("/")
+        if base.endswith("/sse"):
             async with sse_client(url, headers=headers) as (remote_read, remote_write):
                 await _relay(local_read, local_write, remote_read, remote_write)
             return
-        endpoint = url.rstrip("/") + ("" if url.rstrip("/").endswith("/mcp") else "/mcp")
+        endpoint = base + ("" if base.endswith("/mcp") else "/mcp") + (f"?{query}" if query else "")
         async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30, read=300)) as http, \
                 streamable_http_client(endpoint, http_client=http) as (remote_read, remote_write):
             await _relay(local_read, local_write, remote_read, remote_write)

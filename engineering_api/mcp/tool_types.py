@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.lib.field_docs import document
 from engineering_api.lib.responses import status_for
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ class ToolSpec:
     destructive: bool
     idempotent: bool
     required_role: Role
+    output_schema: dict[str, Any] | None = None
+    """The JSON schema of the call's ``structuredContent`` (MCP's ``outputSchema``)."""
     operation: Operation[Any, Any] | None = None
     """The registry operation the tool runs; None for the meta tools and the runtime API's tools."""
     action: RuntimeAction | None = None
@@ -47,7 +50,7 @@ class ToolOutcome:
     data: Any
     """JSON-able: the REST ``data``, a preview of an unconfirmed destructive call, or an error's details."""
     text: str
-    """A short summary for people and models."""
+    """The outcome in a sentence for people and models (the transports add the data after it)."""
     is_error: bool = False
     code: str | None = None
     """The domain error code when ``is_error``."""
@@ -75,8 +78,10 @@ def input_schema(struct: type[Any] | None, confirm: str | None = None) -> dict[s
         defs = dict(full.get("$defs", {}))
         schema = dict(defs.pop(full["$ref"].rsplit("/", 1)[-1]))
         schema.pop("title", None)
+        schema.pop("description", None)  # the Struct's doc: the tool's description says what the call does
         if defs:
             schema["$defs"] = defs
+        document(schema, struct)
     if confirm is not None:
         schema["properties"] = {
             **schema.get("properties", {}),

@@ -17,9 +17,11 @@ import msgspec
 
 from engineering_api.backend.errors import EngineeringError, InsufficientStorageError, ValidationError
 from engineering_api.jobs.operations import confine_files
-from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
+from engineering_api.lib.field_docs import plain
+from engineering_api.mcp.profiles import ALL, in_profile
+from engineering_api.mcp.results import headline, output_schema
 from engineering_api.mcp.runtime_tools import run_runtime_tool, runtime_tool_specs
 from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
 
@@ -60,8 +62,8 @@ def _category(section: str) -> str:
     return _CATEGORY.get(section) or re.sub(r"[^a-z0-9]+", "-", section.lower()).strip("-")
 
 
-_CONFIRM = ("Must be true to make a change that deletes, replaces or stops something; without it such a call "
-            "changes nothing and returns a preview of exactly what it would do.")
+_CONFIRM = ("True to delete, replace or stop something; without it the call changes nothing and returns a "
+            "preview of what it would do.")
 
 
 def _input_schema(operation: Operation[Any, Any], destructive: bool) -> dict[str, Any]:
@@ -72,18 +74,14 @@ def _description(operation: Operation[Any, Any], destructive: bool) -> str:
     parts = [operation.summary.rstrip(".") + "."]
     if operation.description and operation.description != operation.summary:
         parts.append(operation.description.strip())
-    if operation.input is not None and (operation.input.__doc__ or "").strip():
-        parts.append("Input: " + " ".join((operation.input.__doc__ or "").split()))
+    # The input Struct's own doc is not repeated: each of its fields carries its description in the schema.
     if operation.long_running:
-        parts.append("Runs as a job; progress is reported while it runs, and cancelling the call cancels the job.")
+        parts.append("Long: reports progress; cancelling the call cancels its job.")
     if destructive:
-        parts.append("Destructive: when the call would delete, replace or stop something, it does so only with "
-                     "confirm=true; without it, it returns a preview of what it would change.")
-    if operation.errors:
-        codes = ", ".join(sorted({f"{e.default_code} ({status_for(e('x'))})" for e in operation.errors}))
-        parts.append(f"Errors: {codes}.")
+        parts.append("Destructive: without confirm=true it only previews.")
+    # The error codes are in the REST reference; a failed call names its code, which is all a model needs.
     parts.append(f"Needs the {operation.required_role.value} role.")
-    return "\n\n".join(parts)
+    return "\n\n".join(plain(part) for part in parts)
 
 
 def _spec(operation: Operation[Any, Any]) -> ToolSpec:
@@ -97,6 +95,7 @@ def _spec(operation: Operation[Any, Any]) -> ToolSpec:
         # Reads, PUTs (set to a value) and DELETEs (gone stays gone) leave the same state when repeated.
         idempotent=not operation.mutating or method in ("PUT", "DELETE"),
         required_role=operation.required_role, operation=operation,
+        output_schema=output_schema(operation.output, destructive),
     )
 
 
@@ -104,14 +103,19 @@ def _meta_specs() -> list[ToolSpec]:
     find = ToolSpec(
         name=FIND_TOOLS, category="meta",
         description="Search every tool of this server by words in its name and description (and optionally a "
-                    "category); returns names, categories and descriptions. Use it when the tool you need is not "
-                    "in the list you were given, then run the tool with call_tool.",
+                    "category); returns each hit's name, one-line summary and input schema. Use it when the tool "
+                    "you need is not in the list you were given, then run the tool with call_tool.",
         input_schema={"type": "object", "properties": {
             "query": {"type": "string", "description": "Words to look for, e.g. 'compile block'."},
             "category": {"type": ["string", "null"], "default": None,
                          "description": "Only tools of this category (blocks, tags, projects, ...)."},
         }, "required": ["query"]},
         read_only=True, destructive=False, idempotent=True, required_role=Role.VIEWER,
+        output_schema={"type": "object", "properties": {"tools": {"type": "array", "items": {
+            "type": "object", "required": ["name", "summary", "inputSchema"], "properties": {
+                "name": {"type": "string"}, "category": {"type": "string"}, "summary": {"type": "string"},
+                "readOnly": {"type": "boolean"}, "destructive": {"type": "boolean"},
+                "inputSchema": {"type": "object"}}}}}, "required": ["tools"]},
     )
     call = ToolSpec(
         name=CALL_TOOL, category="meta",
@@ -123,6 +127,7 @@ def _meta_specs() -> list[ToolSpec]:
             "arguments": {"type": "object", "default": {}, "description": "The tool's arguments."},
         }, "required": ["name"]},
         read_only=False, destructive=False, idempotent=False, required_role=Role.VIEWER,
+        output_schema={"type": "object"},  # the called tool's result, whichever it is
     )
     return [find, call]
 
@@ -134,16 +139,20 @@ class ToolCatalog:
         self._meta = _meta_specs()
         self._specs = [*(_spec(op) for op in operations), *runtime_tool_specs()]
         self._by_name = {spec.name: spec for spec in [*self._meta, *self._specs]}
+        self._categories = sorted({spec.category for spec in self._specs})
 
     def categories(self) -> list[str]:
         """Every category, sorted."""
-        return sorted({spec.category for spec in self._specs})
+        return list(self._categories)
 
-    def tools(self, role: Role | None = None, categories: set[str] | None = None) -> list[ToolSpec]:
-        """The meta tools, then the tools the role may run (all when None), of the categories (all when None)."""
+    def tools(self, role: Role | None = None, categories: set[str] | None = None, profile: str = ALL
+              ) -> list[ToolSpec]:
+        """The meta tools, then the tools the role may run (all when None), of the categories when given, else
+        of the profile (:mod:`engineering_api.mcp.profiles`)."""
         chosen = [
             spec for spec in self._specs
-            if (role is None or role.allows(spec.required_role)) and (not categories or spec.category in categories)
+            if (role is None or role.allows(spec.required_role))
+            and (spec.category in categories if categories else in_profile(spec.name, profile))
         ]
         return [*self._meta, *chosen]
 
@@ -173,15 +182,6 @@ def tool_catalog(services: Services) -> ToolCatalog:
     if catalog is None:
         catalog = services.notes["mcp.catalog"] = ToolCatalog(services.operations)
     return catalog
-
-
-def _summary(name: str, data: Any) -> str:
-    if isinstance(data, list):
-        return f"{name} succeeded: {len(data)} item(s)."
-    if isinstance(data, dict):
-        keys = ", ".join(list(data)[:8])
-        return f"{name} succeeded" + (f" ({keys})." if keys else ".")
-    return f"{name} succeeded" + (f": {data}" if data is not None else ".")
 
 
 async def call_tool(
@@ -230,10 +230,26 @@ def _find(services: Services, arguments: dict[str, Any], principal: Principal) -
         return error_outcome(ValidationError("find_tools needs 'query', a string", code="VALIDATION_FAILED"))
     category = arguments.get("category")
     found = tool_catalog(services).find(query, category if isinstance(category, str) else None, principal.role)
-    items = [{"name": s.name, "category": s.category, "description": s.description.split("\n\n", 1)[0],
-              "readOnly": s.read_only, "destructive": s.destructive} for s in found]
-    text = "\n".join(f"{i['name']}: {i['description']}" for i in items) or "No tool matches; try other words."
+    items = [{"name": s.name, "category": s.category, "summary": _first_sentence(s.description),
+              "readOnly": s.read_only, "destructive": s.destructive, "inputSchema": s.input_schema} for s in found]
+    text = "\n".join(
+        f"{i['name']}({', '.join(_arguments(i['inputSchema']))}): {i['summary']}" for i in items
+    ) or "No tool matches; try other words."
     return ToolOutcome(data={"tools": items}, text=text)
+
+
+def _first_sentence(description: str) -> str:
+    """A tool's one-line summary: the first sentence of its description."""
+    first = description.split("\n\n", 1)[0].strip()
+    end = first.find(". ")
+    return (first[:end + 1] if end > 0 else first).replace("\n", " ")
+
+
+def _arguments(schema: dict[str, Any]) -> list[str]:
+    """A schema's argument names, required ones first and unmarked, optional ones with ``?``."""
+    required = schema.get("required", [])
+    optional = [name for name in schema.get("properties", {}) if name not in required]
+    return [*required, *(f"{name}?" for name in optional)]
 
 
 async def _run(
@@ -255,17 +271,18 @@ async def _run(
         if spec.destructive and not confirm:
             preview = await services.jobs.preview(operation, data)
             built = msgspec.to_builtins(preview)
-            summary = built.get("summary", "") if isinstance(built, dict) else ""
             # A call that may destroy (an import with overwrite) but this time only adds loses nothing: it runs.
             if not all(change.action == "create" for change in preview.changes):
+                also = "".join(f"\n- {warning}" for warning in preview.warnings)
                 return ToolOutcome(
                     data=built, preview=True,
-                    text=f"Nothing was changed. {summary} Call {spec.name} again with confirm=true to do it.".strip())
+                    text=f"Nothing was changed. {preview.summary} Call {spec.name} again with confirm=true to do "
+                         f"it.{chr(10) + 'It also affects:' + also if also else ''}")
         data = confine_files(operation, data, services.paths)
         if not operation.long_running:
             result = await services.jobs.run_inline(operation, data)
             built = msgspec.to_builtins(result)
-            return ToolOutcome(data=built, text=_summary(spec.name, built))
+            return ToolOutcome(data=built, text=headline(spec.name, built))
         return await _run_job(services, spec, operation, data, principal, progress)
     except EngineeringError as exc:
         return error_outcome(exc)
@@ -301,7 +318,7 @@ async def _run_job(
     final = services.jobs.get(job.job_id)
     if final.status == "Completed":
         built = msgspec.to_builtins(final.result)
-        return ToolOutcome(data=built, text=_summary(spec.name, built), job_id=final.job_id)
+        return ToolOutcome(data=built, text=headline(spec.name, built), job_id=final.job_id)
     failure = final.failure
     code = failure.code if failure else "JOB_FAILED"
     message = failure.message if failure else final.message

@@ -129,7 +129,7 @@ def test_a_chat_runs_real_tools_and_records_history(client, admin_headers, engin
     # The tool's result went back to the model, answering its call by id.
     tool_message = second.body["messages"][-1]
     assert tool_message["role"] == "tool" and tool_message["tool_call_id"] == "call_1_0"
-    assert "projects_create succeeded" in tool_message["content"]
+    assert "projects_create finished" in tool_message["content"]
     assert third.body["messages"][-1]["role"] == "tool"
 
     history = data(client.get(HISTORY, headers=engineer_headers))

@@ -46,7 +46,7 @@ async def _ok(session: Any, tool: str, **arguments: Any) -> Any:
 
 
 async def test_a_viewer_key_reads_what_a_runtime_reader_reads(live: Live, rest: httpx.Client) -> None:
-    async with http_session(live, role="viewer") as session:
+    async with http_session(live, role="viewer", query="?tools=all") as session:
         names = {t.name for t in await all_tools(session)}
         # reads only: writing and acknowledging need an engineer key
         assert {"runtime_tags_list", "runtime_tags_read", "runtime_history_query"} <= names
@@ -79,7 +79,7 @@ def _level(rest: httpx.Client) -> Any:
 async def test_a_write_previews_until_confirmed_then_raises_an_alarm_the_key_acknowledges(
     live: Live, rest: httpx.Client,
 ) -> None:
-    async with http_session(live) as session:
+    async with http_session(live, query="?tools=all") as session:
         tools = {t.name: t for t in await all_tools(session)}
         assert RUNTIME_TOOLS <= set(tools)
         write = tools["runtime_tags_write"]
@@ -144,7 +144,7 @@ async def test_without_a_running_plc_the_tool_says_so(live: Live, rest: httpx.Cl
 
 
 async def test_an_admin_key_configures_alarms_and_logging(live: Live, rest: httpx.Client) -> None:
-    async with http_session(live) as session:
+    async with http_session(live, query="?tools=all") as session:
         names = {t.name for t in await all_tools(session)}
         assert "runtime_alarm-definitions_list" not in names and "runtime_history_settings_save" not in names
     async with http_session(live, role="admin") as session:

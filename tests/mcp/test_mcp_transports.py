@@ -55,8 +55,8 @@ async def http_session(live: Live, role: str = "engineer", query: str = "") -> A
 
 
 @asynccontextmanager
-async def sse_session(live: Live, role: str = "engineer") -> Any:
-    async with sse_client(f"{live.base}/mcp/sse", headers=live.headers(role, **{"X-Client-Id": "vscode/1.2.3"}),
+async def sse_session(live: Live, role: str = "engineer", query: str = "") -> Any:
+    async with sse_client(f"{live.base}/mcp/sse{query}", headers=live.headers(role, **{"X-Client-Id": "vscode/1.2.3"}),
                           timeout=60) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         yield session
@@ -85,13 +85,13 @@ async def all_tools(session: ClientSession) -> list[types.Tool]:
 
 
 async def test_every_transport_lists_the_same_200_plus_tools(live: Live, tmp_path) -> None:
-    async with http_session(live) as session:
+    async with http_session(live, query="?tools=all") as session:
         over_http = {t.name for t in await all_tools(session)}
-    async with sse_session(live) as session:
+    async with sse_session(live, query="?tools=all") as session:
         over_sse = {t.name for t in await all_tools(session)}
-    async with stdio_session(["--data-dir", str(tmp_path / "stdio")]) as session:
+    async with stdio_session(["--data-dir", str(tmp_path / "stdio"), "--tools", "all"]) as session:
         over_stdio = {t.name for t in await all_tools(session)}
-    async with stdio_session(["--url", live.base, "--api-key", live.keys["engineer"]]) as session:
+    async with stdio_session(["--url", live.base, "--api-key", live.keys["engineer"], "--tools", "all"]) as session:
         bridged = {t.name for t in await all_tools(session)}
     assert len(over_http) >= 200
     assert {"find_tools", "call_tool", "projects_create", "external-sources_import-and-generate"} <= over_http
@@ -100,10 +100,11 @@ async def test_every_transport_lists_the_same_200_plus_tools(live: Live, tmp_pat
 
 
 async def test_tool_metadata_comes_from_the_operation(live: Live) -> None:
-    async with http_session(live) as session:
+    async with http_session(live, query="?tools=all") as session:
         tools = {t.name: t for t in await all_tools(session)}
     create = tools["projects_create"]
-    assert create.input_schema["properties"]["name"] == {"type": "string"}
+    assert create.input_schema["properties"]["name"] == {
+        "type": "string", "description": "Project name; the project is created as directory/name/name.apNN."}
     assert create.input_schema["required"] == ["name"]
     assert "Needs the engineer role" in (create.description or "")
     assert create.annotations.read_only_hint is False
@@ -330,7 +331,7 @@ async def test_calling_any_tool_lists_the_tools_once(live: Live, listings: list[
     last = [spec.name for spec in tool_catalog(live.services).tools() if spec.read_only][-1]
     listings.clear()
     async with httpx2.AsyncClient(headers=live.headers("admin"), timeout=60) as http, \
-            Client(streamable_http_client(f"{live.base}/mcp", http_client=http), mode=mode) as client:
+            Client(streamable_http_client(f"{live.base}/mcp?tools=all", http_client=http), mode=mode) as client:
         for _ in range(3):
             assert not (await client.call_tool(last, {})).is_error
     assert len(listings) <= 1

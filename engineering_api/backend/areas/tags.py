@@ -54,12 +54,17 @@ class TagSpec(CamelStruct):
     """A new tag."""
 
     name: str
+    """Tag name, unique in the PLC."""
     data_type: str
     logical_address: str
+    """Address, e.g. %I0.0, %Q4.1, %MW10, %DB1.DBX0.0."""
     comment: str = ""
     hmi_visible: bool = True
+    """Visible in HMI engineering."""
     hmi_accessible: bool = True
+    """Accessible from HMI/OPC UA."""
     hmi_writeable: bool = True
+    """Writable from HMI/OPC UA."""
 
 
 class TagUpdate(CamelStruct):

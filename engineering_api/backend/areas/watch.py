@@ -49,9 +49,13 @@ class EntrySpec(CamelStruct):
     monitor_trigger: str | None = None
     """``Permanent`` when absent."""
     modify_value: Value = None
+    """The value to write with modify (watch tables), e.g. TRUE or 42."""
     modify_intention: bool | None = None
+    """Whether the entry is modified by modify-now; true when a modify value is given."""
     modify_trigger: str | None = None
+    """When modify writes, as TIA names its triggers; Permanent when absent."""
     force_value: Value = None
+    """The value to force (force tables; peripheral operands such as %I0.0:P)."""
     force_intention: bool | None = None
     """Whether the entry is forced by start-forcing; true when a force value is given."""
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import import_preview, target_for
 from engineering_api.domain.blocks._members import deletable_member
+from engineering_api.domain.blocks._sources import users_of
 from engineering_api.domain.blocks._support import (
     _DB_KINDS,
     _block_xml,
@@ -89,10 +90,17 @@ def preview_delete(ctx: OperationContext, d: BlockRef) -> Preview:
     detail = object_detail(info.block_type, info.number) + (f" in folder '{info.folder}'" if info.folder else "")
     change = PlannedChange(action="delete", kind="block", name=info.name, device=d.device_name, detail=detail)
     warnings = []
+    instances: list[str] = []
     if info.block_type == "FB":
         instances = [b.name for b in ctx.backend.list_blocks(d.device_name) if b.instance_of == info.name]
         if instances:
             warnings.append(f"Instance data blocks of '{info.name}' stay and lose their FB: {names(instances)}.")
+    # Who refers to it stops compiling: callers, and blocks that use it as a type or access it (the orphaned
+    # instance DBs are named above).
+    users = [f"{name} ({how.lower()})" for name, how in users_of(ctx, d.device_name, info.name)
+             if name not in instances]
+    if users:
+        warnings.append(f"Blocks that refer to '{info.name}' will no longer compile: {', '.join(users)}.")
     number = f" ({object_detail(info.block_type, info.number)})" if info.number is not None else f" ({info.block_type})"
     return plan(f"Would delete block '{info.name}'{number} from {d.device_name}.", [change], warnings)
 

@@ -31,27 +31,49 @@ class BlockSpecInput(CamelStruct):
     """
 
     block_type: str | None = None
+    """OB, FB, FC, GlobalDB (or DB), InstanceDB or UDT."""
     name: str | None = None
+    """Block name, e.g. FB_Motor."""
     number: UInt | None = None
+    """Block number; TIA's next free number when omitted."""
     language: str | None = None
+    """Programming language: SCL, LAD, FBD, STL, GRAPH, or DB for data blocks."""
     title: Any = None
+    """Block title, a text or {culture: text}."""
     comment: Any = None
+    """Block comment, a text or {culture: text}."""
     author: str | None = None
+    """Author, as shown in the block properties."""
     family: str | None = None
+    """Family, as shown in the block properties."""
     header_name: str | None = None
+    """User-defined ID (header name) of the block properties."""
     version: str | None = None
+    """Block version, e.g. 0.1."""
     memory_layout: str | None = None
+    """Optimized (default) or Standard block access."""
     secondary_type: str | None = None
+    """An OB's event class, e.g. ProgramCycle, CyclicInterrupt, Startup."""
     cyclic_time: UDInt | None = None
+    """A cyclic-interrupt OB's cycle in microseconds."""
     phase_shift: UDInt | None = None
+    """A cyclic-interrupt OB's phase shift in microseconds."""
     instance_of: str | None = None
+    """The FB an instance DB belongs to."""
     instance_of_type: str | None = None
+    """What instanceOf names: FB (default), System (a system FB such as IEC_TIMER) or UDT."""
     return_type: str | None = None
+    """An FC's return type, e.g. Void, Int, Real."""
     interface: dict[str, Any] | None = None
+    """The block interface: {Input: [{name, dataType, startValue, comment}], Output, InOut, Static, Temp, Constant}."""
     networks: list[Any] | None = None
+    """The networks: [{scl: text}] for SCL, or ladder/FBD networks as the spec format describes."""
     description: str | None = None
+    """Free text describing the block."""
     spec: dict[str, Any] | None = None
+    """The whole spec as one object, instead of the flat fields."""
     raw_xml: str | None = None
+    """The block as SimaticML, instead of a spec."""
 
 
 class CreateBlockInput(BlockSpecInput, kw_only=True):
@@ -118,16 +140,26 @@ class MemberInput(CamelStruct):
     device_name: str
     block_name: str
     section: str
+    """Interface section: Input, Output, InOut, Static, Temp or Constant."""
     name: str
+    """Member name."""
     data_type: str | None = None
+    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
     start_value: Any = None
+    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
     comment: Any = None
     retain: bool | None = None
+    """Keep the value through a power cycle (retentive)."""
     accessible_from_hmi: bool | None = None
+    """Accessible from HMI/OPC UA."""
     visible_in_hmi: bool | None = None
+    """Visible in HMI engineering."""
     writable_from_hmi: bool | None = None
+    """Writable from HMI/OPC UA."""
     setpoint: bool | None = None
+    """A setpoint (its value can be loaded as start value)."""
     members: list[dict[str, Any]] | None = None
+    """The members of a Struct member, in the same form."""
     position: int | None = None
     """Index in the section (default: at the end)."""
 
@@ -140,14 +172,22 @@ class MemberUpdateInput(CamelStruct):
     member_name: str
     new_name: str | None = None
     data_type: str | None = None
+    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
     start_value: Any = None
+    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
     comment: Any = None
     retain: bool | None = None
+    """Keep the value through a power cycle (retentive)."""
     accessible_from_hmi: bool | None = None
+    """Accessible from HMI/OPC UA."""
     visible_in_hmi: bool | None = None
+    """Visible in HMI engineering."""
     writable_from_hmi: bool | None = None
+    """Writable from HMI/OPC UA."""
     setpoint: bool | None = None
+    """A setpoint (its value can be loaded as start value)."""
     members: list[dict[str, Any]] | None = None
+    """The members of a Struct member, in the same form."""
 
 
 class MemberRef(CamelStruct):
@@ -208,7 +248,9 @@ class ImportAndGenerateInput(CamelStruct):
 
     device_name: str
     scl_content: str
+    """The SCL source text: one or more blocks, types and data blocks, as TIA's external sources hold them."""
     source_name: str = "Source.scl"
+    """Name of the external source to keep the text under (.scl is added when missing)."""
     overwrite: bool = True
     folder: str = ""
 

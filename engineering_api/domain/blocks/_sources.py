@@ -70,14 +70,34 @@ def _references(doc: Document) -> list[tuple[str, str]]:
     return refs
 
 
+def _references_of(ctx: OperationContext, device: str, blocks: Any) -> dict[str, list[tuple[str, str]]]:
+    """What each block of ``blocks`` (names) refers to."""
+    return {name: _references(_doc(ctx.backend.export_program_object(device, name), name)) for name in blocks}
+
+
+def _users(refs_of: dict[str, list[tuple[str, str]]], target: str) -> list[tuple[str, str]]:
+    """(block, how) for each other block that refers to ``target``: its first reference."""
+    found = []
+    for name, refs in refs_of.items():
+        if name != target:
+            how = next((how for ref, how in refs if ref == target), None)
+            if how is not None:
+                found.append((name, how))
+    return found
+
+
+def users_of(ctx: OperationContext, device: str, target: str) -> list[tuple[str, str]]:
+    """(block, how) for each block of the PLC that calls, instantiates, types with or accesses ``target``."""
+    blocks = [b.name for b in ctx.backend.list_blocks(device)]
+    return _users(_references_of(ctx, device, blocks), target)
+
+
 def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
     device = data.device_name
     target = ctx.backend.get_block(device, data.block_name)
     blocks = {b.name: b for b in ctx.backend.list_blocks(device)}
     kinds = {o.name: o.kind for o in ctx.backend.list_program_objects(device)}
-    refs_of: dict[str, list[tuple[str, str]]] = {}
-    for name in blocks:
-        refs_of[name] = _references(_doc(ctx.backend.export_program_object(device, name), name))
+    refs_of = _references_of(ctx, device, blocks)
     operands = {n for n, how in refs_of[target.name] if how == "Operand" and n not in kinds}
     tags = {t.name: t for t in ctx.backend.list_all_tags(device)} if operands else {}
 
@@ -107,14 +127,8 @@ def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
         return {"referenceLocation": f'"{source}"', "referenceType": how, "access": how}
 
     uses = [describe(n, how) for n, how in refs_of[target.name] if n != target.name]
-    used_by = []
-    for name, refs in refs_of.items():
-        if name == target.name:
-            continue
-        for ref, how in refs:
-            if ref == target.name:
-                used_by.append({"name": name, "type": blocks[name].block_type, "usage": how, "display": f'"{name}"'})
-                break
+    used_by = [{"name": name, "type": blocks[name].block_type, "usage": how, "display": f'"{name}"'}
+               for name, how in _users(refs_of, target.name)]
     # T-IA Connect's shape: each source object with the objects it refers to and where. The block itself is the
     # source of what it uses; each block that uses it is a source referring to it.
     sources = []

@@ -111,6 +111,7 @@ class ConnectInput(CamelStruct):
 
     instance_name: str | None = None
     name: str | None = None
+    """Same as instanceName (T-IA Connect clients send name)."""
 
 
 class TagTarget(CamelStruct):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
 from engineering_api.domain import tag_formats
+from engineering_api.domain.blocks._sources import users_of
 from engineering_api.domain.tags._handlers import (
     _check_target,
     _file_parsed,
@@ -116,10 +117,12 @@ def preview_tag_delete(ctx: OperationContext, d: TagRef) -> Preview:
     if tag is None:
         table = _table(ctx, d.device_name, d.table_name).name
         raise e.NotFoundError(f"The tag '{d.tag_name}' was not found in the tag table '{table}'.", code="TAG_NOT_FOUND")
+    users = [name for name, how in users_of(ctx, d.device_name, tag.name) if how == "Operand"]
+    warnings = [f"The tag '{tag.name}' is still used by {names(users)}, which will no longer compile."] if users else []
     return plan(f"Would delete the tag '{tag.name}' ({tag.data_type} {tag.logical_address}) from the tag table "
                 f"'{tag.table_name or d.table_name}' of {d.device_name}.",
                 [PlannedChange(action="delete", kind="tag", name=tag.name, device=d.device_name,
-                               detail=f"{tag.data_type} {tag.logical_address}")])
+                               detail=f"{tag.data_type} {tag.logical_address}")], warnings)
 
 
 def preview_constant_delete(ctx: OperationContext, d: ConstantRef) -> Preview:

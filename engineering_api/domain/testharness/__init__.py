@@ -82,12 +82,17 @@ class CreateTestInput(CamelStruct):
     replaces a case of the same name instead of answering 409."""
 
     name: Annotated[str, msgspec.Meta(max_length=100)]
+    """Test case name, unique (case-insensitive)."""
     steps: Annotated[list[dict[str, Any]], msgspec.Meta(min_length=1, max_length=MAX_STEPS, description=_PHASE_DOC)]
     description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     device_name: str | None = None
+    """The PLC the case tests; run_tests for a device runs its cases."""
     instance_name: str | None = None
+    """The PLCSIM instance to run on; the connected simulation instance when omitted."""
     start_cpu: bool = False
+    """Start a CPU found in STOP before the case runs (otherwise the case is an Error)."""
     keep_state: bool = False
+    """Run on the PLC's current state instead of a clean one (no memory reset first)."""
     setup: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(description=_PHASE_DOC)] = None
     teardown: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(description=_PHASE_DOC)] = None
     overwrite: bool = False
@@ -127,8 +132,11 @@ class RunInput(CamelStruct):
     ``deviceName`` keeps only the cases of that PLC; ``instanceName`` overrides each case's instance."""
 
     test_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    """One case, * for every case, or a glob such as Motor* (case-insensitive)."""
     device_name: str | None = None
+    """Only the cases of this PLC."""
     instance_name: str | None = None
+    """The PLCSIM instance to run on, instead of each case's own."""
 
 
 class DeviceRunInput(CamelStruct):

@@ -1,0 +1,181 @@
+"""Field descriptions for the wire: each Struct field's own documentation, in plain words.
+
+A field is documented where it is declared, by the string literal right after it (the attribute docstring that
+Sphinx and IDEs read) or by ``Annotated[..., Meta(description=...)]``. msgspec reads only the latter, so
+:func:`field_docs` reads the former from the source. A few names mean the same everywhere (``deviceName``,
+``overwrite``...): :data:`COMMON` documents them once, for any field that says nothing of its own.
+
+:func:`plain` strips the reStructuredText markup of the source (````x````, ``:class:`~a.B```) so that clients
+that show descriptions as plain text (MCP tools, Swagger) show words, not markup.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import textwrap
+import typing
+from functools import lru_cache
+from typing import Any
+
+import msgspec
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+
+if typing.TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
+    from litestar.openapi.spec import Schema
+    from litestar.typing import FieldDefinition
+
+__all__ = ("COMMON", "DocumentedStructSchemas", "document", "field_docs", "plain")
+
+COMMON: dict[str, str] = {
+    "deviceName": "Name of the PLC (device) in the open project, e.g. PLC_1.",
+    "blockName": "Name of the program block, e.g. FB_Motor.",
+    "tableName": "Name of the tag table (or watch/force table).",
+    "tagTableName": "Name of the PLC tag table.",
+    "tagName": "Name of the PLC tag.",
+    "udtName": "Name of the PLC data type (UDT).",
+    "typeName": "Name of the type.",
+    "instanceName": "Name of the PLCSIM instance (virtual PLC).",
+    "libraryName": "Name of the global library.",
+    "screenName": "Name of the HMI screen.",
+    "connectionName": "Name of the HMI connection.",
+    "scriptName": "Name of the HMI script module.",
+    "listName": "Name of the text or graphic list.",
+    "branchName": "Name of the git branch.",
+    "folderName": "Name of the folder.",
+    "snapshotId": "Id of the snapshot, as the history lists it.",
+    "overwrite": "Replace an existing object of the same name instead of refusing with 409.",
+    "allowInvalid": "Accept the input even where it does not validate (TIA keeps it as inconsistent).",
+    "folder": "Folder path inside the program (or table) tree, '/'-separated; empty for the top level.",
+    "folderPath": "Folder path inside the tree, '/'-separated; empty for the top level.",
+    "exportPath": "File to write, under one of the service's export roots.",
+    "importFilePath": "File to read, under one of the service's import roots.",
+    "filePath": "File path, under one of the service's roots.",
+    "outputPath": "Where to write the output, under one of the service's export roots.",
+    "path": "File or folder path, under one of the service's roots.",
+    "directory": "Directory, under one of the service's roots.",
+    "newName": "The new name.",
+    "comment": "Comment, as shown in TIA Portal.",
+    "description": "Free text describing the object.",
+    "title": "Title, as shown in TIA Portal.",
+    "author": "Author, as shown in the block properties.",
+    "dataType": "Data type, as written in TIA Portal (Bool, Int, Real, \"UDT_Name\", Array[1..10] of Int...).",
+    "limit": "At most this many items.",
+    "password": "Password (never stored in logs or answers).",
+    "targetVersion": "TIA Portal version to target, e.g. V19.",
+    "value": "The value, as TIA Portal writes it (TRUE, 42, 3.5, 'text').",
+    "ipAddress": "IPv4 address, e.g. 192.168.0.1.",
+    "subnetMask": "IPv4 subnet mask, e.g. 255.255.255.0.",
+}
+"""Names that mean one thing wherever they appear."""
+
+_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+_LITERAL = re.compile(r"``([^`]*)``|`([^`]*)`")
+_EMPHASIS = re.compile(r"(?<![\w*])\*\*?([^*\s][^*]*?)\*\*?(?![\w*])")
+
+
+def plain(text: str) -> str:
+    """``text`` without reStructuredText markup, on one line."""
+    text = _ROLE.sub(lambda m: m.group(1).rsplit(".", 1)[-1], text)
+    text = _LITERAL.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = _EMPHASIS.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def _docstrings(cls: type) -> dict[str, str]:
+    """The attribute docstrings of one class's own body."""
+    try:
+        source = textwrap.dedent(inspect.getsource(cls))
+    except (OSError, TypeError):
+        return {}
+    node = ast.parse(source).body[0]
+    found: dict[str, str] = {}
+    if not isinstance(node, ast.ClassDef):
+        return found
+    for item, after in zip(node.body, node.body[1:]):
+        if (isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant) and isinstance(after.value.value, str)):
+            found[item.target.id] = plain(inspect.cleandoc(after.value.value))
+    return found
+
+
+@lru_cache(maxsize=None)
+def field_docs(struct: type[msgspec.Struct]) -> dict[str, str]:
+    """Wire name → description of each documented field of ``struct`` (its own docstrings, its bases', then
+    :data:`COMMON`)."""
+    written: dict[str, str] = {}
+    source = getattr(struct, "__field_docs_of__", None)  # a Struct built from another one's fields (a REST body)
+    if isinstance(source, type) and issubclass(source, msgspec.Struct):
+        written.update({info.name: text for info in msgspec.structs.fields(source)
+                        if (text := field_docs(source).get(info.encode_name))})
+    for cls in reversed(struct.__mro__):
+        if isinstance(cls, type) and issubclass(cls, msgspec.Struct) and cls is not msgspec.Struct:
+            written.update(_docstrings(cls))
+    docs: dict[str, str] = {}
+    for info in msgspec.structs.fields(struct):
+        text = written.get(info.name) or COMMON.get(info.encode_name)
+        if text:
+            docs[info.encode_name] = text
+    return docs
+
+
+def _structs_in(tp: Any, found: dict[str, type[msgspec.Struct]]) -> None:
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        if tp.__name__ in found:
+            return
+        found[tp.__name__] = tp
+        hints = typing.get_type_hints(tp, include_extras=False)
+        for info in msgspec.structs.fields(tp):
+            _structs_in(hints.get(info.name), found)
+        return
+    for arg in typing.get_args(tp):
+        _structs_in(arg, found)
+
+
+def _enum_words(prop: dict[str, Any]) -> list[str] | None:
+    for candidate in (prop, *prop.get("anyOf", ())):
+        values = candidate.get("enum")
+        if values:
+            return [str(v) for v in values]
+    return None
+
+
+def _describe_properties(schema: dict[str, Any], docs: dict[str, str]) -> None:
+    for name, prop in schema.get("properties", {}).items():
+        text = plain(prop.get("description") or docs.get(name) or "")
+        values = _enum_words(prop)
+        if values and not all(v in text for v in values):
+            text = f"{text} One of: {', '.join(values)}.".strip()
+        if text:
+            prop["description"] = text
+
+
+def document(schema: dict[str, Any], struct: type[msgspec.Struct]) -> dict[str, Any]:
+    """``schema`` (the JSON schema of ``struct``, its root inlined, nested Structs in ``$defs``) with every
+    property described from its field's documentation, without markup, enumerations naming their values."""
+    nested: dict[str, type[msgspec.Struct]] = {}
+    _structs_in(struct, nested)
+    _describe_properties(schema, field_docs(struct))
+    for name, definition in schema.get("$defs", {}).items():
+        owner = nested.get(name.rsplit("_", 1)[-1]) or nested.get(name)
+        _describe_properties(definition, field_docs(owner) if owner is not None else {})
+        if definition.get("description"):
+            definition["description"] = plain(definition["description"])
+    return schema
+
+
+class DocumentedStructSchemas(StructSchemaPlugin):
+    """Litestar's OpenAPI schemas of Structs, each property described from its field's documentation (as the MCP
+    tools' schemas are), so that REST's OpenAPI document says the same words."""
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        docs = field_docs(field_definition.type_)
+        for name, prop in (schema.properties or {}).items():
+            if docs.get(name) and not getattr(prop, "description", None):
+                prop.description = docs[name]
+            elif getattr(prop, "description", None):
+                prop.description = plain(prop.description)
+        return schema
