@@ -363,13 +363,14 @@ export async function scenario(ctx) {
     });
 
     // ----- hardware and HMI -----------------------------------------------------------------------------------
-    const aml = ws('exports', 'PLC_1.aml');
+    // The names the client's own dialogs give (hwConfigCommands.ts: `<device>_hardware.xml`, filter `*.xml`).
+    const aml = ws('exports', `${DEVICE}_hardware.xml`);
     await api(null, 'hardware.exportHardwareConfig', async () => {
         await m.hardware.exportHardwareConfig(DEVICE, aml);
         ensure(fs.existsSync(aml), `${aml} was not written`);
     });
     // The exported station, renamed, imported as a second one (the AML names the devices it creates).
-    const aml2 = ws('exports', 'PLC_2.aml');
+    const aml2 = ws('exports', 'PLC_2_hardware.xml');
     await api(null, 'hardware.importHardwareConfig', async () => {
         fs.writeFileSync(aml2, fs.readFileSync(aml, 'utf8').replaceAll('PLC_1', 'PLC_2'));
         await m.hardware.importHardwareConfig(DEVICE, aml2);
