@@ -612,15 +612,39 @@ export async function scenario(ctx) {
     await api(null, 'docs.searchDocs', async () => {
         list(await m.docs.searchDocs('compile'), 'Data', { min: 1, spec: { Section: 'string', Snippet: 'string', Relevance: 'number' } });
     });
+    // The copilot panel (src/providers/copilotViewProvider.ts): onSend awaits sendCopilotMessage, then shows busy
+    // and Stop until onAssistantResponse arrives over SignalR; it reads String(args[0]) of onUserMessage,
+    // onIntermediateResponse and onToolExecution as text.
+    const assistantEvents = (since) => pushed.slice(since).filter((p) => p.hub.toLowerCase() === 'assistanthub');
+    const answered = async (since) => {
+        for (let i = 0; i < 300; i++) {
+            const found = assistantEvents(since).find((p) => p.method === 'onAssistantResponse');
+            if (found) { return found.args[0]; }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error(`no onAssistantResponse; assistanthub sent ${assistantEvents(since).map((p) => p.method).join(', ') || 'nothing'}`);
+    };
     await api(null, 'copilot.sendCopilotMessage', async () => {
+        const since = pushed.length;
         await m.copilot.sendCopilotMessage('Which devices are in the project?', [], 'en');
+        // The model answers after 0.8 s: the call must have returned before (the panel is busy meanwhile).
+        ensure(!assistantEvents(since).some((p) => p.method === 'onAssistantResponse'),
+            'the chat call returned only after the whole answer: the panel never shows busy or Stop');
+        const final = await answered(since);
+        ensure(final.Success === true && String(final.Content).includes('PLC_1'), `onAssistantResponse ${JSON.stringify(final)}`);
+        const texts = assistantEvents(since).filter((p) => ['onusermessage', 'onintermediateresponse', 'ontoolexecution'].includes(p.method.toLowerCase()));
+        ensure(texts.length >= 1 && texts.every((p) => typeof p.args[0] === 'string' && !String(p.args[0]).includes('[object Object]')),
+            `text events as the panel reads them: ${texts.map((p) => `${p.method}=${String(p.args[0])}`).join(', ')}`);
+        ensure(texts.some((p) => p.method === 'onUserMessage' && p.args[0] === 'Which devices are in the project?'),
+            'onUserMessage does not carry the message text (the panel cannot skip its own echo)');
     });
     await api(null, 'copilot.stopCopilot', async () => {
         // Stop is the button shown while an answer runs: a second message is sent and stopped mid-way.
-        const running = m.copilot.sendCopilotMessage('And which blocks?', [], 'en').catch(() => {});
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        const since = pushed.length;
+        await m.copilot.sendCopilotMessage('And which blocks?', [], 'en');
         await m.copilot.stopCopilot();
-        await running;
+        const final = await answered(since);
+        ensure(final.Stopped === true, `onAssistantResponse after stop: ${JSON.stringify(final)}`);
     });
     await api(null, 'copilot.getCopilotHistory', async () => {
         list(await m.copilot.getCopilotHistory(), 'Data', { min: 2, spec: { Role: 'string', Content: 'string' } });
