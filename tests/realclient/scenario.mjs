@@ -285,6 +285,7 @@ export async function scenario(ctx) {
     });
     await r.tool('tia_export_block', { device: DEVICE, block: 'FB_Motor', format: 'xml' });
     await r.tool('tia_export_block', { device: DEVICE, block: 'FB_Motor', format: 'scl' });
+    await r.tool('tia_export_block', { device: DEVICE, block: 'FB_Motor', format: 'SCL' }); // as a model may fill it
     await r.tool('tia_compile_device', { device: DEVICE });
     await r.tool('tia_compile_block', { device: DEVICE, block: 'Main' });
     await r.tool('tia_get_cross_references', { device: DEVICE, block: 'FB_Motor' });
