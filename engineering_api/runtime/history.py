@@ -208,6 +208,15 @@ class HistoryService:
             rows.append((key, at, float(value)))
         return self.store.append(rows)
 
+    def value_at(self, tag: str, end_ms: int) -> float | None:
+        """The last value of a logged ``tag`` before ``end_ms``: its value at that time as logged (None: the tag is
+        not logged, or nothing was logged before then)."""
+        key = canonical_name(tag)
+        if all(canonical_name(s.tag) != key for s in self.settings()):
+            return None
+        rows = self.store.aggregate(key, 0, end_ms, max(end_ms, 1), "last")
+        return rows[0][1] if rows else None
+
     def query(self, tag: str, start_ms: int, end_ms: int, aggregation: str, interval_ms: int | None,
               limit: int) -> list[HistoryPoint]:
         """A tag's values or aggregates (see the module docstring).
