@@ -393,13 +393,21 @@ export async function scenario(ctx) {
         '  <Hmi.Communication.Connection ID="0">', '    <AttributeList>', '      <Driver>ILRT_S7_1500_OMS</Driver>',
         '      <Name>HMI_Connection_1</Name>', '      <PartnerName>PLC_1</PartnerName>', '    </AttributeList>',
         '  </Hmi.Communication.Connection>', '</Document>', ''].join('\n'));
-    await api(null, 'hmi.importHmiConnections', async () => { await m.hmi.importHmiConnections(HMI, hmiFile('connection-in')); });
+    await api(null, 'hmi.importHmiConnections', async () => {
+        await m.hmi.importHmiConnections(HMI, hmiFile('connection-in'));
+        // a second connection: the client's "export all" sends no connection name (hmiCommands.ts doExportHmiAll)
+        await m.hmi.importHmiConnections(HMI, renamed(hmiFile('connection-in'), 'HMI_Connection_1', 'HMI_Connection_2'));
+    });
     await api(null, 'hmi.getHmiConnections', async () => {
         list(await m.hmi.getHmiConnections(HMI), 'connections', { min: 1, spec: { Name: 'string', Partner: 'string', Type: 'string' } });
     });
     await api(null, 'hmi.exportHmiConnections', async () => {
-        await m.hmi.exportHmiConnections(HMI, hmiFile('connection'));
-        ensure(fs.existsSync(hmiFile('connection')), 'the connection was not written');
+        // doExportHmiAll's file name; two connections are written one file each into hmi_connections/
+        const target = ws('exports', 'hmi_connections.xml');
+        await m.hmi.exportHmiConnections(HMI, target);
+        for (const name of ['HMI_Connection_1', 'HMI_Connection_2']) {
+            ensure(fs.existsSync(ws('exports', 'hmi_connections', `${name}.xml`)), `${name} was not written`);
+        }
     });
     await api(null, 'hmi.getHmiScreens', async () => {
         list(await m.hmi.getHmiScreens(HMI), 'screens', { min: 1, spec: { Name: 'string', Number: 'number', Width: 'number', Height: 'number' } });
