@@ -125,8 +125,12 @@ class CaxOperations:
                     )
             with self._scratch("cax") as logs:
                 log = logs / "import.log"
+                aml = source
+                if source.suffix.lower() != ".aml":  # CaxProvider reads AutomationML by its .aml name; the client says .xml
+                    aml = logs / "import.aml"
+                    shutil.copyfile(source, aml)
                 options = self._namespace("Siemens.Engineering.Cax").CaxImportOptions.RetainTiaDevice
-                if not self._cax(project).Import(self._api.io.FileInfo(str(source)), self._api.io.FileInfo(str(log)), options):
+                if not self._cax(project).Import(self._api.io.FileInfo(str(aml)), self._api.io.FileInfo(str(log)), options):
                     reason = log.read_text(errors="replace").strip() if log.exists() else "no log written"
                     raise ValidationError(f"TIA Portal did not import '{source.name}': {reason}", code="INVALID_AML")
             return HardwareTransfer(path=str(source), devices=[name for name, _ in devices])

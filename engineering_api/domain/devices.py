@@ -24,7 +24,9 @@ from engineering_api.lib.schema import CamelStruct
 __all__ = ("CATALOG_IMAGE", "OPERATIONS", "software_changes")
 
 SECTION = "Devices"
-AML = (".aml",)
+AML = (".aml", ".xml")
+"""AutomationML files: ``.aml``, and ``.xml`` because T-IA Connect's client offers only ``*.xml`` (default name
+``<device>_hardware.xml``). The content is AutomationML (CAEX 3.0) whatever the file is called."""
 _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 

@@ -4,8 +4,8 @@ T-IA Connect's client lists them (``GET …/hmi/screens|tags|connections``) and 
 SimaticML (``POST …/hmi/screens/{s}/actions/export {exportPath}``, ``…/hmi/screens/actions/import
 {importFilePath}``, the same for tags and connections). The reference's tree and details routes are in
 :mod:`engineering_api.domain.hmi_tree`. One object per file, as Openness exports it: the
-tag export writes one tag table (``tagTableName``, default ``Default tag table``), the connection export
-one connection (``connectionName``, or the device's only one).
+tag export writes one tag table (``tagTableName``) or, without it, every table; the connection export one
+connection (``connectionName``) or every one.
 
 TIA's rules: a device that is not an HMI panel is 422 ``NOT_AN_HMI``. A WinCC Unified panel answers from its object
 model (:mod:`engineering_api.domain.hmi_unified`): its exports and imports are the Unified exchange document
@@ -33,7 +33,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagInfo,
     HmiTagTableInfo,
 )
-from engineering_api.domain.blocks._support import _target_file
+from engineering_api.lib.paths import safe_file_stem
 from engineering_api.domain.hmi_compile import OPERATIONS as COMPILE_OPERATIONS
 from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
@@ -67,16 +67,17 @@ class ExportScreenInput(CamelStruct, kw_only=True):
 
 
 class ExportTagsInput(CamelStruct, kw_only=True):
-    """Where to write a tag table's SimaticML; ``tagTableName`` defaults to ``Default tag table``."""
+    """Where to write a tag table's SimaticML; without ``tagTableName`` every tag table is exported (T-IA Connect's
+    client sends none and means the device's HMI tags)."""
 
     device_name: str
     export_path: str
-    tag_table_name: str = DEFAULT_TAG_TABLE
+    tag_table_name: str | None = None
     overwrite: bool = False
 
 
 class ExportConnectionInput(CamelStruct, kw_only=True):
-    """Where to write a connection's SimaticML; ``connectionName`` may be left out when the device has one."""
+    """Where to write a connection's SimaticML; without ``connectionName`` every connection is exported."""
 
     device_name: str
     export_path: str
@@ -94,12 +95,23 @@ class ImportInput(CamelStruct, kw_only=True):
     folder_path: str = ""
 
 
-class HmiExportResult(CamelStruct):
-    """Where an object was written."""
+class HmiExportedFile(CamelStruct):
+    """One file an export wrote."""
 
     name: str
     export_path: str
     size: int
+
+
+class HmiExportResult(CamelStruct):
+    """Where an export wrote: one object's file, or for several objects the folder holding one file each."""
+
+    name: str
+    """The object's name; for several, their names joined with ', '."""
+    export_path: str
+    size: int
+    files: list[HmiExportedFile]
+    """Each file written (one per object, as Openness exports them)."""
 
 
 def _suffix(export: HmiExport) -> str:
@@ -107,49 +119,61 @@ def _suffix(export: HmiExport) -> str:
     return ".json" if export.data.lstrip()[:1] == b"{" else ".xml"
 
 
-def _write(export: HmiExport, path: str, overwrite: bool) -> HmiExportResult:
-    target = _target(path, export.name, overwrite, suffix=_suffix(export))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(export.data)
-    return HmiExportResult(name=export.name, export_path=str(target), size=len(export.data))
+def _targets(exports: list[HmiExport], path: str, overwrite: bool) -> list[Path]:
+    """One file per object: ``path`` itself for one object; for several, ``<name>.xml`` each in ``path`` when it is
+    a folder, else in the folder named after the file (``hmi_tags.xml`` → ``hmi_tags/``).
+
+    Raises:
+        AlreadyExistsError: ``FILE_EXISTS`` for the first file that exists (checked before any is written).
+        ValidationError: ``PATH_REJECTED``.
+    """
+    if len(exports) == 1:
+        return [_target(path, exports[0].name, overwrite, suffix=_suffix(exports[0]))]
+    folder = Path(path) if Path(path).is_dir() else Path(path).with_suffix("")
+    return [_target(str(folder / f"{safe_file_stem(x.name)}{_suffix(x)}"), x.name, overwrite, suffix=_suffix(x))
+            for x in exports]
 
 
-def _target(path: str, name: str, overwrite: bool, *, create: bool = True, suffix: str = ".xml") -> Path:
-    """The export file (``<name>.xml``, or ``.json`` for a Unified panel, inside a folder).
+def _write(exports: list[HmiExport], path: str, overwrite: bool) -> HmiExportResult:
+    targets = _targets(exports, path, overwrite)  # all checked before any is written
+    files = []
+    for export, target in zip(exports, targets, strict=True):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(export.data)
+        files.append(HmiExportedFile(name=export.name, export_path=str(target), size=len(export.data)))
+    where = files[0].export_path if len(files) == 1 else str(targets[0].parent)
+    return HmiExportResult(name=", ".join(f.name for f in files), export_path=where,
+                           size=sum(f.size for f in files), files=files)
+
+
+def _target(path: str, name: str, overwrite: bool, *, suffix: str = ".xml") -> Path:
+    """The export file (``<name>.xml``, or ``.json`` for a Unified panel, inside a folder); nothing is created.
 
     Raises:
         AlreadyExistsError: ``FILE_EXISTS``.
         ValidationError: ``PATH_REJECTED`` (not the suffix).
     """
-    if create:
-        target = _target_file(path, name, suffix, overwrite)
-    else:
-        from engineering_api.domain.blocks._previews import preview_target
+    from engineering_api.domain.blocks._previews import preview_target
 
-        target = preview_target(path, name, suffix, overwrite)
+    target = preview_target(path, name, suffix, overwrite)
     if target.suffix.lower() != suffix:
         raise e.ValidationError(f"The export file must end in {suffix}.", code="PATH_REJECTED",
                                 details={"field": "exportPath"})
     return target
 
 
-def _connection_name(ctx: OperationContext, d: ExportConnectionInput) -> str:
-    """The connection to export: the one named, or the device's only connection.
+def _connection_names(ctx: OperationContext, d: ExportConnectionInput) -> list[str]:
+    """The connections to export: the one named, or all of the device's.
 
     Raises:
         NotFoundError: ``CONNECTION_NOT_FOUND`` (the device has none).
-        ValidationError: ``CONNECTION_NAME_REQUIRED`` (it has several).
     """
     if d.connection_name:
-        return d.connection_name
+        return [d.connection_name]
     names = [c.name for c in _connections(ctx, d.device_name)]
     if not names:
         raise e.NotFoundError(f"The device '{d.device_name}' has no connections to export.", code="CONNECTION_NOT_FOUND")
-    if len(names) > 1:
-        raise e.ValidationError(f"The device '{d.device_name}' has {len(names)} connections; send connectionName "
-                                f"(one of {', '.join(names)}).", code="CONNECTION_NAME_REQUIRED",
-                                details={"connections": names})
-    return names[0]
+    return names
 
 
 def _tags(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiTagInfo]:
@@ -191,10 +215,15 @@ def _import(method: str, part: str) -> Any:
 
 def _preview_export(export: Any, label: str) -> Any:
     def preview(ctx: OperationContext, d: Any) -> Preview:
-        done: HmiExport = export(ctx, d)
-        target = _target(d.export_path, done.name, d.overwrite, create=False, suffix=_suffix(done))
-        change, what = file_change(target, d.overwrite)
-        return plan(f"Would export the {label} '{done.name}' of {d.device_name} and {what}.", [change] if change else [])
+        done: list[HmiExport] = export(ctx, d)
+        changes, whats = [], []
+        for target in _targets(done, d.export_path, d.overwrite):
+            change, what = file_change(target, d.overwrite)
+            changes += [change] if change else []
+            whats.append(what)
+        names = ", ".join(f"'{x.name}'" for x in done)
+        return plan(f"Would export the {label if len(done) == 1 else label + 's'} {names} of {d.device_name} and "
+                    f"{'; '.join(whats)}.", changes)
 
     return preview
 
@@ -244,20 +273,22 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
     return preview
 
 
-def _export_screen(ctx: OperationContext, d: ExportScreenInput) -> HmiExport:
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_screen(d.device_name, d.screen_name),
-                      lambda model: unified_export(model, "screens", d.screen_name))
+def _export_screen(ctx: OperationContext, d: ExportScreenInput) -> list[HmiExport]:
+    return [unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_screen(d.device_name, d.screen_name),
+                       lambda model: unified_export(model, "screens", d.screen_name))]
 
 
-def _export_tags(ctx: OperationContext, d: ExportTagsInput) -> HmiExport:
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_tag_table(d.device_name, d.tag_table_name),
-                      lambda model: unified_export(model, "tag_tables", d.tag_table_name))
+def _export_tags(ctx: OperationContext, d: ExportTagsInput) -> list[HmiExport]:
+    names = [d.tag_table_name] if d.tag_table_name else [t.name for t in list_tag_tables(ctx, d.device_name)]
+    return [unified_or(ctx, d.device_name, lambda n=name: ctx.backend.export_hmi_tag_table(d.device_name, n),
+                       lambda model, n=name: unified_export(model, "tag_tables", n))
+            for name in names or [DEFAULT_TAG_TABLE]]
 
 
-def _export_connection(ctx: OperationContext, d: ExportConnectionInput) -> HmiExport:
-    name = _connection_name(ctx, d)
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_connection(d.device_name, name),
-                      lambda model: unified_export(model, "connections", name))
+def _export_connection(ctx: OperationContext, d: ExportConnectionInput) -> list[HmiExport]:
+    return [unified_or(ctx, d.device_name, lambda n=name: ctx.backend.export_hmi_connection(d.device_name, n),
+                       lambda model, n=name: unified_export(model, "connections", n))
+            for name in _connection_names(ctx, d)]
 
 
 def _operations() -> tuple[Operation[Any, Any], ...]:
@@ -300,8 +331,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             output=HmiExportResult, route=RouteSpec("POST", f"{HMI}/tags/actions/export"), files=_EXPORT_FILE,
             errors=(*_NEEDS_HMI, e.AlreadyExistsError),
             example={"exportPath": "export/Default tag table.xml", "tagTableName": DEFAULT_TAG_TABLE},
-            description="One tag table per file, as Openness exports it (TagTable.Export); tagTableName defaults to "
-                        "the device's 'Default tag table'.",
+            description="One tag table per file, as Openness exports it (TagTable.Export). Without tagTableName "
+                        "every table is exported: one file at exportPath for one table; for several, <table>.xml "
+                        "each in the folder exportPath names (hmi_tags.xml: hmi_tags/).",
             destructive=True, preview=_preview_export(_export_tags, "tag table"),
         ),
         Operation(
@@ -327,8 +359,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             route=RouteSpec("POST", f"{HMI}/connections/actions/export"),
             files=_EXPORT_FILE, errors=(*_NEEDS_HMI, e.AlreadyExistsError),
             example={"exportPath": "export/HMI_Connection_1.xml", "connectionName": "HMI_Connection_1"},
-            description="One connection per file (Connection.Export); connectionName may be left out when the "
-                        "device has exactly one (422 CONNECTION_NAME_REQUIRED otherwise).",
+            description="One connection per file (Connection.Export). Without connectionName every connection is "
+                        "exported: one file at exportPath for one; for several, <connection>.xml each in the folder "
+                        "exportPath names (hmi_connections.xml: hmi_connections/).",
             destructive=True, preview=_preview_export(_export_connection, "connection"),
         ),
         Operation(

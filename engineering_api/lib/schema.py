@@ -1,7 +1,9 @@
 """Base schema types: msgspec Structs that are camelCase on the wire.
 
 T-IA Connect clients send PascalCase; :func:`key_normaliser` builds the case-insensitive key map
-that the request class applies before msgspec validates a body.
+that the request class applies before msgspec validates a body. Enumerated string values (``Literal`` fields) are
+matched case-insensitively the same way, as a .NET server parses enums: T-IA Connect's client sends ``SCL`` or
+``scl`` alike.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ class CamelStruct(msgspec.Struct, rename="camel", omit_defaults=False, kw_only=T
     """Base for every request and response schema: snake_case in Python, camelCase on the wire."""
 
 
-KeyMap = dict[str, tuple[str, "KeyMap | None"]]
-"""lower-cased wire name -> (canonical wire name, nested map for Struct-valued fields)."""
+KeyMap = dict[str, tuple[str, "KeyMap | None", "dict[str, str] | None"]]
+"""lower-cased wire name -> (canonical wire name, nested map for Struct-valued fields, lower-cased -> canonical
+value for enumerated string fields)."""
 
 
 _last_stamp: tuple[int, str] = (-1, "")
@@ -52,6 +55,18 @@ def _struct_in(tp: Any) -> type[msgspec.Struct] | None:
     return None
 
 
+def _literal_values(tp: Any) -> dict[str, str] | None:
+    """lower-cased -> canonical for the strings of a ``Literal`` that ``tp`` holds (also inside Optional/list)."""
+    if typing.get_origin(tp) is typing.Literal:
+        values = [v for v in typing.get_args(tp) if isinstance(v, str)]
+    else:
+        values = [v for arg in typing.get_args(tp) for v in (_literal_values(arg) or {}).values()]
+    folded = {v.lower(): v for v in values}
+    if not values or len(folded) != len(set(values)):  # values differing only in case stay exact
+        return None
+    return folded
+
+
 @lru_cache(maxsize=None)
 def key_normaliser(struct_type: type[msgspec.Struct]) -> KeyMap:
     """Case-insensitive key map for a Struct type and the Structs nested in it."""
@@ -63,6 +78,7 @@ def key_normaliser(struct_type: type[msgspec.Struct]) -> KeyMap:
         mapping[field.encode_name.lower()] = (
             field.encode_name,
             key_normaliser(nested) if nested is not None and nested is not struct_type else None,
+            _literal_values(hints.get(field.name)),
         )
     return mapping
 
@@ -80,6 +96,17 @@ def normalise_keys(value: Any, mapping: KeyMap | None) -> Any:
         canonical = mapping.get(key.lower()) if isinstance(key, str) else None
         if canonical is None:
             result[key] = item
-        else:
-            result[canonical[0]] = normalise_keys(item, canonical[1])
+            continue
+        name, nested, values = canonical
+        if values is not None:
+            item = _canonical_value(item, values)
+        result[name] = normalise_keys(item, nested)
     return result
+
+
+def _canonical_value(item: Any, values: dict[str, str]) -> Any:
+    if isinstance(item, str):
+        return values.get(item.lower(), item)
+    if isinstance(item, list):
+        return [values.get(v.lower(), v) if isinstance(v, str) else v for v in item]
+    return item

@@ -21,19 +21,18 @@ import secrets
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from engineering_api.jobs.manager import JobRecord
     from engineering_api.services import Services
 
-__all__ = ("HUBS", "MAX_BUFFERED", "Connection", "PushHub", "hub_of", "job_messages", "pascal_keys", "stop_push")
+__all__ = ("HUBS", "MAX_BUFFERED", "Connection", "PushHub", "assistant_args", "hub_of", "job_messages", "pascal_keys",
+           "stop_push")
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +100,32 @@ def job_messages(record: JobRecord, last: tuple[str, int, str] | None) -> list[t
     if last is None or (last[1], last[2]) != (record.progress, record.message):
         out.append(("jobProgressChanged", [job_id, record.progress, record.message]))
     return out
+
+
+def _tool_text(payload: dict[str, Any]) -> str:
+    tool = payload.get("tool", "")
+    if payload.get("status") == "started":
+        return f"Running {tool}"
+    outcome = "preview" if payload.get("preview") else "failed" if payload.get("isError") else "done"
+    summary = payload.get("summary") or ""
+    return f"{tool} {outcome}: {summary}" if summary else f"{tool} {outcome}"
+
+
+_ASSISTANT_TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
+    "onUserMessage": lambda payload: str(payload.get("content") or ""),
+    "onIntermediateResponse": lambda payload: str(payload.get("content") or ""),
+    "onToolExecution": _tool_text,
+}
+"""Events whose first argument T-IA Connect's copilot panel reads as text (``String(args[0])`` in
+``src/providers/copilotViewProvider.ts``; onToolExecution's goes into its history as ``[System] <text>``)."""
+
+
+def assistant_args(event: str, payload: dict[str, Any]) -> list[Any]:
+    """The SignalR arguments of an assistant event: the text first where the client reads text, then the event's
+    fields (PascalCase) for clients that want them; onAssistantResponse and onTokenUsage carry the fields only."""
+    detail = pascal_keys(msgspec.to_builtins(payload))
+    text = _ASSISTANT_TEXT.get(event)
+    return [text(payload), detail] if text is not None else [detail]
 
 
 class PushHub:
@@ -178,7 +203,7 @@ class PushHub:
 
     def publish_assistant(self, key_id: str, event: str, payload: dict[str, Any]) -> None:
         """An assistant event (onUserMessage, onToolExecution, ...) for the connections of the key that chatted."""
-        self.publish("assistanthub", event, [pascal_keys(msgspec.to_builtins(payload))], key_id=key_id)
+        self.publish("assistanthub", event, assistant_args(event, payload), key_id=key_id)
 
     # ----- job followers -----------------------------------------------------------------------
     def _job_started(self, record: JobRecord) -> None:

@@ -35,6 +35,7 @@ from engineering_api.runtime.history import (
     parse_interval,
     parse_time,
 )
+from engineering_api.runtime.history_paging import Continuation, raw_page
 from engineering_api.runtime.schemas import (
     BULK_MAX,
     BulkWrite,
@@ -44,6 +45,7 @@ from engineering_api.runtime.schemas import (
     TagName,
     TagValueResult,
 )
+from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError, TagWrite
 from engineering_api.runtime.users import RuntimeRole
 
@@ -111,7 +113,9 @@ class HistoryQuery(CamelStruct):
     aggregation: Literal["raw", "avg", "min", "max", "count", "first", "last"] = "raw"
     interval: Annotated[str, msgspec.Meta(max_length=32)] | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_POINTS)] = 1000
-    """Raw values per tag."""
+    """Raw values per tag (a page)."""
+    continuation_point: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
+    """Raw only: a series' ``continuationPoint`` from the previous page of this query; answers that tag's next page."""
 
 
 class HistorySeries(CamelStruct):
@@ -121,6 +125,8 @@ class HistorySeries(CamelStruct):
     aggregation: str
     interval_ms: int | None
     values: list[HistoryPoint]
+    continuation_point: str | None = None
+    """Raw values only: more remain in the range; send the query again with this ``continuationPoint``."""
 
 
 @dataclass(frozen=True)
@@ -266,9 +272,24 @@ def history_series(runtime: RuntimeService, query: HistoryQuery, _caller: str = 
         raise ValidationError(f"Name 1..{MAX_HISTORY_TAGS} tags.", code="INVALID_TAGS")
     runtime.monitor.pump()
     history = runtime.history
-    return [HistorySeries(name=n, aggregation=query.aggregation, interval_ms=step,
-                          values=history.query(n, start, end, query.aggregation, step, query.limit))
-            for n in tag_names]
+    if query.aggregation != "raw":
+        if query.continuation_point:
+            raise ValidationError("continuationPoint pages raw values only.", code="INVALID_CONTINUATION_POINT")
+        return [HistorySeries(name=n, aggregation=query.aggregation, interval_ms=step,
+                              values=history.query(n, start, end, query.aggregation, step, query.limit))
+                for n in tag_names]
+    after = Continuation.decode(query.continuation_point) if query.continuation_point else None
+    if after is not None:
+        tag_names = [n for n in tag_names if canonical_name(n) == after.tag]
+        if not tag_names or (after.start_ms, after.end_ms) != (start, end):
+            raise ValidationError("continuationPoint belongs to another query (its tags, from and to).",
+                                  code="INVALID_CONTINUATION_POINT")
+    series = []
+    for name in tag_names:
+        values, more = raw_page(history.store, canonical_name(name), start, end, query.limit, after)
+        series.append(HistorySeries(name=name, aggregation="raw", interval_ms=step, values=values,
+                                    continuation_point=more.encode() if more else None))
+    return series
 
 
 # ----- configuration (admin) ------------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ class TagImport(CamelStruct):
     """The PLC device in the open project (``PLC_1``)."""
     namespace_index: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 3
     """OPC UA: the index of ``http://www.siemens.com/simatic-s7-opcua`` on that PLC's server (3 by default)."""
+    replace: bool = False
+    """False (the default): the imported tags are added to the connection's (one of the same name is updated) and
+    none is removed. True: they become the connection's only tags; ``removed`` names the ones that went."""
 
 
 ConnectionsResponse = envelope_type(list[RuntimeConnection], "ListRuntimeConnectionsResponse")
@@ -132,19 +135,21 @@ class ConnectionController(Controller):
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
         data: JSONBody[TagImport],
     ) -> Response[ImportResponse]:
-        """Map the released tags of a project PLC to this connection (replacing its tags): OPC UA node ids as the
-        S7-1500 names them, or S7 absolute addresses of PLC tags and of DBs without optimized access; what cannot
-        be mapped is listed in ``skipped`` with the reason (NotFoundError: connection or device;
-        ValidationError: no PLC software, TAG_NAME_TAKEN by another connection)."""
+        """Map the released tags of a project PLC to this connection: OPC UA node ids as the S7-1500 names them, or
+        S7 absolute addresses of PLC tags and of DBs without optimized access (global and instance DBs); what
+        cannot be mapped is listed in ``skipped`` with the reason. The connection's other tags stay unless
+        ``replace`` is true (then ``removed`` names those that went). NotFoundError: connection or device;
+        ValidationError: no PLC software, TAG_NAME_TAKEN by another connection."""
         services = request.app.state.services
         store = _store(request)
         kind = store.get(connectionId).kind
         found = await services.worker.call(
             lambda: released_project_tags(services.backend, data.device, kind, data.namespace_index),
             timeout=120, description="read the released tags of a PLC")
-        saved = store.replace_mappings(connectionId, found.tags)
-        return ok(ImportedTags(tags=saved, skipped=found.skipped),
-                  f"{len(saved)} released tag(s) of {data.device} mapped, {len(found.skipped)} left out")
+        saved, removed = store.put_mappings(connectionId, found.tags, replace=data.replace)
+        return ok(ImportedTags(tags=saved, skipped=found.skipped, removed=removed),
+                  f"{len(found.tags)} released tag(s) of {data.device} mapped, {len(found.skipped)} left out, "
+                  f"{len(removed)} earlier mapping(s) removed")
 
     @get("/tag-source", operation_id="GetRuntimeTagSource", opt=_ADMIN, responses=problem_responses("admin"))
     async def get_tag_source(self, request: Request[Any, Any, Any]) -> Response[TagSourceResponse]:

@@ -229,6 +229,17 @@ class ConnectionStore:
             ValidationError: ``MAPPING_INVALID`` (no node id for OPC UA, a bad S7 address or type) or
                 ``TAG_NAME_TAKEN`` (a name twice, or mapped by another connection).
         """
+        return self.put_mappings(connection_id, mappings, replace=True)[0]
+
+    def put_mappings(self, connection_id: str, mappings: list[TagMapping], *,
+                     replace: bool) -> tuple[list[TagMapping], list[str]]:
+        """Add ``mappings`` to the connection's tags (one of the same name is updated), or with ``replace`` make
+        them its only tags; answers the connection's tags and the names of those that were removed.
+
+        Raises:
+            NotFoundError: no such connection.
+            ValidationError: as :meth:`replace_mappings`; nothing changes then.
+        """
         from engineering_api.runtime.opcua_source import check_mapping as check_opcua
         from engineering_api.runtime.s7_source import check_mapping as check_s7
 
@@ -237,14 +248,21 @@ class ConnectionStore:
         for mapping in mappings:
             check(mapping)
         with self._lock:
-            rows = {n: r for n, r in self._mapping_rows().items() if r["connectionId"] != connection_id}
+            every = self._mapping_rows()
+            given = {m.name.strip().lower() for m in mappings}
+            kept = {n: r for n, r in every.items() if r["connectionId"] == connection_id and not replace
+                    and n not in given}
+            removed = [r["mapping"]["name"] for n, r in every.items() if r["connectionId"] == connection_id
+                       and replace and n not in given]
+            rows = {n: r for n, r in every.items() if r["connectionId"] != connection_id}
+            rows.update(kept)
             for mapping in mappings:
                 key = mapping.name.strip().lower()
                 if key in rows:
                     raise ValidationError(f"The runtime tag {mapping.name!r} is mapped twice.", code="TAG_NAME_TAKEN")
                 rows[key] = {"connectionId": connection_id, "mapping": msgspec.to_builtins(mapping)}
             self._kv.set("mappings", rows)
-        return [m for _cid, m in self.mappings(connection_id)]
+        return [m for _cid, m in self.mappings(connection_id)], removed
 
 
 def _view(raw: dict[str, Any]) -> RuntimeConnection:

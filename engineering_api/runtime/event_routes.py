@@ -181,14 +181,19 @@ class RuntimeHistoryController(Controller):
             description="raw values, or one aggregate per interval")] = "raw",
         interval: Annotated[str | None, QueryParameter(
             max_length=32, description="Seconds, or with a unit: 30s, 15m, 8h, 1d (needed for aggregates)")] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_POINTS, description="Raw values per tag")] = 1000,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_POINTS, description="Raw values per tag (a page)")] = 1000,
+        continuationPoint: Annotated[str | None, QueryParameter(  # noqa: N803
+            max_length=1024, description="A series' continuationPoint from the previous page of this query: that "
+                                         "tag's next page of raw values")] = None,
     ) -> Response[HistoryResponse]:
-        """A tag's logged values (raw) or their avg/min/max/count/first/last per interval, for each tag.
+        """A tag's logged values (raw) or their avg/min/max/count/first/last per interval, for each tag. Raw values
+        come in pages of ``limit``: a series with more has ``continuationPoint``; send the query again with it.
 
-        Raises ValidationError (times, interval, more than 10000 intervals, to before from).
+        Raises ValidationError (times, interval, more than 10000 intervals, to before from, a continuation point
+        of another query).
         """
         query = HistoryQuery(tag_names=_split_tags(tags), from_=from_, to=to, aggregation=aggregation,
-                             interval=interval, limit=limit)
+                             interval=interval, limit=limit, continuation_point=continuationPoint)
         return ok(history_series(_runtime(request), query))
 
     @get("/settings", operation_id="ListRuntimeLoggingSettings", opt=_ADMIN, responses=problem_responses("admin"))

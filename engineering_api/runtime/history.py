@@ -64,7 +64,8 @@ class HistoryStore(Protocol):
         """Store (tag key, ms since 1970, value) rows; returns how many."""
 
     def raw(self, tag: str, start_ms: int, end_ms: int, limit: int) -> list[tuple[int, float]]:
-        """(ms, value) of ``tag`` with ``start <= t < end``, oldest first, at most ``limit``."""
+        """(ms, value) of ``tag`` with ``start <= t < end``, oldest first (samples of one ms always in the same
+        order), at most ``limit``."""
 
     def aggregate(self, tag: str, start_ms: int, end_ms: int, interval_ms: int,
                   aggregation: str) -> list[tuple[int, float | None, int]]:
@@ -98,8 +99,9 @@ class SqliteHistoryStore:
 
     def raw(self, tag: str, start_ms: int, end_ms: int, limit: int) -> list[tuple[int, float]]:
         with self._lock:
-            return self._conn.execute("SELECT t, value FROM samples WHERE tag = ? AND t >= ? AND t < ? ORDER BY t "
-                                      "LIMIT ?", (tag, start_ms, end_ms, limit)).fetchall()
+            # rowid orders the samples of one millisecond the same way every time (continuation paging counts them)
+            return self._conn.execute("SELECT t, value FROM samples WHERE tag = ? AND t >= ? AND t < ? ORDER BY t, "
+                                      "rowid LIMIT ?", (tag, start_ms, end_ms, limit)).fetchall()
 
     def aggregate(self, tag: str, start_ms: int, end_ms: int, interval_ms: int,
                   aggregation: str) -> list[tuple[int, float | None, int]]:
@@ -205,6 +207,15 @@ class HistoryService:
                 key = keys[tag] = canonical_name(tag)
             rows.append((key, at, float(value)))
         return self.store.append(rows)
+
+    def value_at(self, tag: str, end_ms: int) -> float | None:
+        """The last value of a logged ``tag`` before ``end_ms``: its value at that time as logged (None: the tag is
+        not logged, or nothing was logged before then)."""
+        key = canonical_name(tag)
+        if all(canonical_name(s.tag) != key for s in self.settings()):
+            return None
+        rows = self.store.aggregate(key, 0, end_ms, max(end_ms, 1), "last")
+        return rows[0][1] if rows else None
 
     def query(self, tag: str, start_ms: int, end_ms: int, aggregation: str, interval_ms: int | None,
               limit: int) -> list[HistoryPoint]:

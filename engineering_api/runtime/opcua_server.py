@@ -278,6 +278,33 @@ class SimulatedOpcUaServer:
                 return ua.StatusCode(refused.status)
 
         aspace.write_attribute_value = write_attribute_value
+        service = server.iserver.attribute_service
+        write = service.write
+
+        async def checked_write(params: ua.WriteParameters, user: Any = None) -> list[ua.StatusCode]:
+            items = params.NodesToWrite
+            refused = {index: status for index, item in enumerate(items)
+                       if (status := self._write_refusal(aspace, item)) is not None}
+            passed = [item for index, item in enumerate(items) if index not in refused]
+            done = iter(await write(ua.WriteParameters(NodesToWrite=passed), user=user) if passed else [])
+            return [ua.StatusCode(refused[index]) if index in refused else next(done) for index in range(len(items))]
+
+        service.write = checked_write
+
+    def _write_refusal(self, aspace: Any, item: ua.WriteValue) -> int | None:
+        """OPC UA's status for a write this server refuses for the node, not the user (OPC 10000-4, 5.10.4.4 Table
+        61 with Table 178): ``Bad_NotWritable``, "the access level does not allow writing to the Node", when our
+        variable's AccessLevel lacks CurrentWrite or another attribute of it is written (its WriteMask is 0).
+        ``Bad_UserAccessDenied`` is for a node writable as such that the session's user may not write
+        (UserAccessLevel); asyncua answers it for both, so these are answered before it looks."""
+        if item.NodeId not in self._names:
+            return None
+        if item.AttributeId != ua.AttributeIds.Value:
+            return ua.StatusCodes.BadNotWritable
+        level = aspace.read_attribute_value(item.NodeId, ua.AttributeIds.AccessLevel)
+        if level.Value is None or not ua.ua_binary.test_bit(level.Value.Value, ua.AccessLevel.CurrentWrite):
+            return ua.StatusCodes.BadNotWritable
+        return None
 
     def _track_monitored_items(self, server: Server) -> None:
         # Our variables take their values from the CPU on every read, so asyncua never sees them change and would

@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = 10
 MAX_BACKOFF_SECONDS = 3600
+ON_TIME_MS = 60_000
+"""A delivery rendered this soon after its period's end may take a tag's live value as its value at the end; later
+(a catch-up after an outage, a long retry) values come from the history only."""
 MAX_CATCH_UP = 100
 """Periods queued at most for one push after a long downtime (the newest)."""
 _POLL_SECONDS = 0.2
@@ -233,14 +236,15 @@ class Outbox:
         self._db.execute("DELETE FROM runtime_push_outbox WHERE push_id = ?", (push_id,))
 
     # ----- rendering -------------------------------------------------------------------------------------------
-    def _render(self, push: StoredPush, start_ms: int, end_ms: int) -> str:
+    def _render(self, push: StoredPush, start_ms: int, end_ms: int, *, live: bool) -> str:
         from engineering_api.runtime.service import runtime_of
 
         runtime = runtime_of(self._services)
+        runtime.monitor.pump()  # what the CPU logged up to now is in the history before it is read
         return render(push.view.template, push.view.format, history=runtime.history, source=runtime.source,
                       variables={"pushName": push.view.name,
                                  "idempotencyKey": idempotency_key(push.push_id, end_ms)},
-                      start_ms=start_ms, end_ms=end_ms)
+                      start_ms=start_ms, end_ms=end_ms, live=live)
 
     def dry_run(self, push_id: str, period_end: str | None) -> DryRun:
         """Render the period ending at ``period_end`` (default: the last one that ended) without sending.
@@ -263,7 +267,8 @@ class Outbox:
             headers[auth[0]] = auth[2]
         return DryRun(period_start=format_ms(start_ms), period_end=format_ms(end_ms),
                       idempotency_key=idempotency_key(push_id, end_ms), content_type=headers["Content-Type"],
-                      payload=self._render(push, start_ms, end_ms), url=push.view.target.url, headers=headers)
+                      payload=self._render(push, start_ms, end_ms, live=True), url=push.view.target.url,
+                      headers=headers)
 
     @staticmethod
     def _headers(push: StoredPush, end_ms: int) -> dict[str, str]:
@@ -328,7 +333,9 @@ class Outbox:
         payload = row["payload"]
         if payload is None:
             try:
-                payload = self._render(push, int(row["period_start"]), int(row["period_end"]))
+                end_ms = int(row["period_end"])
+                live = _now_ms() - end_ms <= ON_TIME_MS  # later, the live value is no longer the one at the end
+                payload = self._render(push, int(row["period_start"]), end_ms, live=live)
             except RenderError as exc:
                 self._retry(row, attempts, None, _redact(f"payload not rendered: {exc}", push), None)
                 return

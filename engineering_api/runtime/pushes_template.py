@@ -3,7 +3,11 @@
 Placeholders are ``${name}`` or ``${function(tag)}``, the tag as the runtime API spells it:
 
 * ``${periodStart}``, ``${periodEnd}`` (ISO 8601 UTC), ``${pushName}``, ``${idempotencyKey}``;
-* ``${value("Line_DB".Level)}``: the tag's current value when the payload is rendered (a released tag);
+* ``${value("Line_DB".Level)}``: the tag's value at the period's end (a released tag): the last value logged before
+  the end when the tag is logged; otherwise its live value, which is the value at the end only while the period has
+  just ended (a delivery rendered on time, a dry run). A delivery rendered later (a catch-up after an outage or a
+  long retry) of a tag that is not logged cannot know that value: it fails with ``PUSH_VALUE_UNKNOWN`` instead of
+  sending a later value;
 * ``${avg(...)}``, ``${min(...)}``, ``${max(...)}``, ``${count(...)}``, ``${first(...)}``, ``${last(...)}``,
   ``${sum(...)}`` and ``${delta(...)}`` (max - min: a counter's production in the period) over the logged history of
   the period (the tag must be logged, ``PUT /api/runtime/history/settings``); null when nothing was logged.
@@ -156,15 +160,27 @@ def _text(value: Any) -> str:
 
 
 def render(template: str, fmt: str, *, history: HistoryService, source: TagSource, variables: dict[str, str],
-           start_ms: int, end_ms: int) -> str:
-    """The payload for the period [start, end).
+           start_ms: int, end_ms: int, live: bool) -> str:
+    """The payload for the period [start, end); ``live``: the period has just ended, so a tag's live value is its
+    value at the end.
 
-    Raises ValidationError (the template, as :func:`check_template` without the logging check), RenderError (a
-    ``value()`` tag could not be read: runtime not running, unknown or unreleased tag).
+    Raises ValidationError (the template, as :func:`check_template` without the logging check;
+    ``PUSH_VALUE_UNKNOWN``: a tag that is not logged, rendered late), RenderError (a ``value()`` tag could not be
+    read: runtime not running, unknown or unreleased tag).
     """
     found = [p for text in _texts(template, fmt) for p in placeholders(text)]
-    reads = sorted({p.tag for p in found if p.function == "value" and p.tag is not None})
     current: dict[str, Any] = {}
+    reads = []
+    for tag in sorted({p.tag for p in found if p.function == "value" and p.tag is not None}):
+        logged = history.value_at(tag, end_ms)
+        if logged is not None:
+            current[tag] = int(logged) if float(logged).is_integer() else logged
+        elif live:
+            reads.append(tag)
+        else:
+            raise ValidationError(f"value({tag}) at {format_ms(end_ms)}: the tag is not logged, so its value at the "
+                                  "end of this past period is unknown (log it: PUT /api/runtime/history/settings).",
+                                  code="PUSH_VALUE_UNKNOWN")
     if reads:
         try:
             readings = source.read(reads)

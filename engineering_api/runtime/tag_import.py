@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.released_tags import attribute_flag, member_flags
 from engineering_api.runtime.connections import TagMapping
@@ -39,6 +40,9 @@ _SIZES = {
     "lint": 8, "ulint": 8, "lword": 8, "lreal": 8, "ltime": 8, "dt": 8, "date_and_time": 8,
 }
 _LETTER = {1: "B", 2: "W", 4: "D"}
+_WALKED = frozenset({"GlobalDB", "InstanceDB"})
+_DATA_SECTIONS = frozenset({"Input", "Output", "InOut", "Static", "None"})
+"""The interface sections a DB holds data for (Temp and Constant are in no DB)."""
 
 
 class SkippedTag(CamelStruct):
@@ -49,10 +53,12 @@ class SkippedTag(CamelStruct):
 
 
 class ImportedTags(CamelStruct):
-    """What an import mapped (now the connection's tags) and what it had to leave out."""
+    """The connection's tags after an import, what the import had to leave out, and what it removed."""
 
     tags: list[TagMapping]
     skipped: list[SkippedTag]
+    removed: list[str] = []
+    """Names of earlier mappings the import removed (only with ``replace``)."""
 
 
 @dataclass
@@ -74,7 +80,7 @@ class _Walk:
         if self.bit:
             self.byte, self.bit = self.byte + 1, 0
 
-    def _even(self) -> None:
+    def even(self) -> None:
         self._next_byte()
         self.byte += self.byte % 2
 
@@ -97,7 +103,7 @@ class _Walk:
         if size == 1:
             self._next_byte()
         else:
-            self._even()
+            self.even()
         address = f"DB{self.db_number}.DB{_LETTER.get(size, 'B') if not string else 'B'}{self.byte}"
         self.byte += size
         return address
@@ -113,15 +119,15 @@ class _Walk:
         data_type = member.datatype.strip()
         array = _ARRAY.match(data_type)
         if data_type.lower() == "struct" and member.members:
-            self._even()
+            self.even()
             self.members(list(member.members), name, released, writable)
-            self._even()
+            self.even()
         elif array:
             low, high, element = int(array.group(1)), int(array.group(2)), array.group(3).strip()
-            self._even()
+            self.even()
             for index in range(low, high + 1):
                 self.leaf(f"{name}[{index}]", element, released, writable)
-            self._even()
+            self.even()
         else:
             self.leaf(name, data_type, released, writable)
 
@@ -158,7 +164,10 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
 
     out = _Walk(kind, namespace, None)
     for block in backend.list_blocks(device):
-        if block.block_type != "GlobalDB":
+        if block.block_type not in _WALKED:
+            if block.block_type.endswith("DB"):
+                out.skipped.append(SkippedTag(name=f'"{block.name}"', reason=f"a {block.block_type}: its members "
+                                              "are not read by this import (map them by hand)"))
             continue
         try:
             obj = parse_bytes(backend.export_program_object(device, block.name)).object
@@ -167,15 +176,19 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
             continue
         if not isinstance(obj, DB) or obj.interface is None:
             continue
-        if kind == "s7" and (obj.memory_layout or "Optimized") != "Standard":
+        if kind == "s7" and _layout(backend, device, obj) != "Standard":
             out.skipped.append(SkippedTag(name=f'"{block.name}"', reason="optimized block access: its members "
                                           "have no absolute addresses (use an OPC UA connection)"))
             continue
         walk = _Walk(kind, namespace, obj.number if obj.number is not None else block.number)
-        members = [m for section in obj.interface.sections.sections for m in section.members]
         # "DB accessible from OPC UA" is the S7-1500 OPC UA server's own switch; PUT/GET does not look at it
         released = attribute_flag(obj.attr("DBAccessibleFromOPCUA")) if kind == "opcua" else True
-        walk.members(members, f'"{block.name}"', released, True)
+        # A global DB has one section (Static); an instance DB the FB's Input, Output, InOut and Static, in that
+        # order, which is all its data; in the standard layout each section starts on an even byte.
+        for section in obj.interface.sections.sections:
+            if section.name in _DATA_SECTIONS:
+                walk.even()
+                walk.members(list(section.members), f'"{block.name}"', released, True)
         out.tags += walk.tags
         out.skipped += walk.skipped
     for tag in backend.list_all_tags(device):
@@ -185,6 +198,21 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
         out.add(f'"{tag.name}"', tag.data_type, tag.hmi_writeable, address,
                 f"{tag.logical_address or 'no address'} is not an address S7 communication reads")
     return _checked(out, kind)
+
+
+def _layout(backend: EngineeringBackend, device: str, db: Any) -> str:
+    """A DB's memory layout; an instance DB has its FB's ("Optimized block access" follows the FB in TIA), which
+    its own export need not state."""
+    from simatic_xml import SimaticMLError, parse_bytes
+    from simatic_xml.objects import InstanceDB
+
+    if db.memory_layout or not isinstance(db, InstanceDB) or not db.instance_of_name:
+        return db.memory_layout or "Optimized"
+    try:
+        fb = parse_bytes(backend.export_program_object(device, db.instance_of_name)).object
+    except (SimaticMLError, EngineeringError):
+        return "Optimized"
+    return getattr(fb, "memory_layout", None) or "Optimized"
 
 
 def _checked(found: _Walk, kind: str) -> ImportedTags:

@@ -18,7 +18,7 @@ from tests.assistant_stub import ScriptedProvider, error, say, tools
 from tests.conftest import CPU, assert_error, data
 
 SETTINGS = "/api/assistant/settings"
-CHAT = "/api/assistant/chat"
+CHAT = "/api/assistant/chat-sync"  # waits for the answer; /api/assistant/chat returns at once (test_signalr)
 HISTORY = "/api/assistant/history"
 SECRET = "sk-test-5ecret-Assistant-Key-0042"
 

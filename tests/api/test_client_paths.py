@@ -89,6 +89,9 @@ def test_the_export_tool_gets_the_block_in_the_answer(client: TestClient[Any], e
     source = data(client.post(route, json={"Format": "scl"}, headers=viewer_headers))
     assert 'FUNCTION "FC_Twice" : Int' in source["content"]
     assert data(client.post(route, headers=viewer_headers))["format"] == "xml"  # the tool's default
+    # the model fills the tool's free-text format: enumerated values match case-insensitively, as keys do
+    assert data(client.post(route, json={"Format": "SCL"}, headers=viewer_headers)) == source
+    assert data(client.post(route, json={"format": "Xml"}, headers=viewer_headers))["format"] == "xml"
     assert_error(client.post(route, json={"Format": "pdf"}, headers=viewer_headers), 422)
     assert_error(client.post("/api/devices/PLC_1/blocks/Nope/export", json={}, headers=viewer_headers), 404)
 

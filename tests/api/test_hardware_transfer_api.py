@@ -68,7 +68,7 @@ def test_export_async(client, engineer_headers, cpu, workspace):
 
 def test_export_errors(client, engineer_headers, cpu, workspace):
     assert_error(_export(client, engineer_headers, "Ghost", "g.aml"), 404, "DEVICE_NOT_FOUND")
-    assert_error(_export(client, engineer_headers, "PLC_1", "plc.xml"), 422, "PATH_REJECTED")
+    assert_error(_export(client, engineer_headers, "PLC_1", "plc.txt"), 422, "PATH_REJECTED")
     assert_error(_export(client, engineer_headers, "PLC_1", "../../plc.aml"), 422, "PATH_REJECTED")
     (workspace / "taken.aml").write_text("x")
     assert_error(_export(client, engineer_headers, "PLC_1", "taken.aml"), 409, "FILE_EXISTS")
@@ -91,6 +91,18 @@ def test_round_trip_export_delete_import(client, engineer_headers, services, cpu
         (i["name"], i["ipAddress"], i["subnetMask"], i["subnetName"]) for i in before["interfaces"]
     ]
     assert _comparable(after) == _comparable(before)
+
+
+def test_the_vendor_clients_xml_file_names_round_trip_as_automationml(client, engineer_headers, cpu, workspace):
+    """T-IA Connect's client offers only ``*.xml`` and proposes ``<device>_hardware.xml``; the file is AutomationML."""
+    body = {"exportPath": "exports/PLC_1_hardware.xml"}
+    data(client.post("/api/devices/PLC_1/hardware/actions/export", json=body, headers=engineer_headers))
+    target = workspace / "exports" / "PLC_1_hardware.xml"
+    assert etree.parse(str(target)).getroot().tag == CAEX + "CAEXFile"
+    data(client.delete("/api/devices/PLC_1", headers=engineer_headers))
+    body = {"importFilePath": "exports/PLC_1_hardware.xml"}
+    data(client.post("/api/devices/PLC_1/hardware/actions/import", json=body, headers=engineer_headers))
+    assert [d["name"] for d in data(client.get("/api/projects/devices", headers=engineer_headers))] == ["PLC_1"]
 
 
 def test_round_trip_with_an_io_system(client, engineer_headers, cpu):

@@ -79,6 +79,38 @@ def test_the_default_tag_table_is_exported_without_a_name(client: TestClient[Any
     assert sx.read_hmi((workspace / "t.xml").read_bytes(), expect=sx.TAG_TABLE).root.objects() == []
 
 
+def test_the_vendor_clients_export_all_writes_every_tag_table_and_connection(client: TestClient[Any], h: Headers,
+                                                                              workspace: Path) -> None:
+    """hmiCommands.ts doExportHmiAll: ``hmi_tags.xml`` and ``hmi_connections.xml``, with no table or connection name."""
+    for name in ("HMI_Connection_1", "HMI_Connection_2"):
+        data(client.post(f"{HMI}/connections/actions/import", json={"importFilePath": connection_file(workspace, name)},
+                         headers=h))
+    motor = sx.new_tag_table("Motor", "V19", [sx.new_tag("Speed", "Int", connection="HMI_Connection_2", plc_tag="S")])
+    data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "m.xml", motor)}, headers=h))
+    (workspace / "all").mkdir()
+    out = data(client.post(f"{HMI}/connections/actions/export", json={"exportPath": "all/hmi_connections.xml"},
+                           headers=h))
+    assert [f["name"] for f in out["files"]] == ["HMI_Connection_1", "HMI_Connection_2"]
+    for f in out["files"]:
+        assert sx.read_hmi(Path(f["exportPath"]).read_bytes(), expect=sx.CONNECTION).root.name == f["name"]
+    assert Path(out["exportPath"]) == workspace / "all" / "hmi_connections"
+    out = data(client.post(f"{HMI}/tags/actions/export", json={"exportPath": "all/hmi_tags.xml"}, headers=h))
+    written = {f["name"]: Path(f["exportPath"]) for f in out["files"]}
+    assert set(written) == {"Default tag table", "Motor"}
+    assert sx.canonical(written["Motor"].read_bytes()) == sx.canonical(sx.to_bytes(motor))
+    # an existing file stops the export before anything is written
+    written["Motor"].unlink()
+    (workspace / "all" / "hmi_connections" / "HMI_Connection_2.xml").write_text("mine")
+    (workspace / "all" / "hmi_connections" / "HMI_Connection_1.xml").unlink()
+    assert_error(client.post(f"{HMI}/connections/actions/export", json={"exportPath": "all/hmi_connections.xml"},
+                             headers=h), 409, "FILE_EXISTS")
+    assert not (workspace / "all" / "hmi_connections" / "HMI_Connection_1.xml").exists()
+    # one named object is one file, as before
+    one = data(client.post(f"{HMI}/tags/actions/export", json={"exportPath": "one.xml", "tagTableName": "Motor"},
+                           headers=h))
+    assert one["name"] == "Motor" and Path(one["exportPath"]) == workspace / "one.xml"
+
+
 def test_imports_keep_tia_rules_and_change_nothing(client: TestClient[Any], h: Headers, workspace: Path) -> None:
     def refused(kind: str, path: str, status: int, code: str) -> None:
         assert_error(client.post(f"{HMI}/{kind}/actions/import", json={"importFilePath": path}, headers=h), status, code)

@@ -205,7 +205,10 @@ def test_shifts_that_ended_while_the_server_was_down_are_each_pushed_after_the_r
         with TestClient(create_app(settings)) as client:
             headers = _admin(tmp_path)
             _log_shift(client, headers)
-            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
+            body = _push(receiver.url)
+            # the counter's value at each shift's end, not at the catch-up: from the history (no PLC runs here)
+            body["template"] = json.dumps({**json.loads(body["template"]), "counter": f"${{value({COUNT})}}"})
+            push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
         clock.move_to(dt.datetime(2026, 1, 5, 21, 30, tzinfo=UTC))  # 14:00 and 22:00 (Berlin) passed while down
         with TestClient(create_app(settings)) as client:
             client.app.state.services.scheduler.wakeup()
@@ -215,9 +218,29 @@ def test_shifts_that_ended_while_the_server_was_down_are_each_pushed_after_the_r
             assert [d["periodEnd"] for d in done] == ["2026-01-05T21:00:00.000Z", "2026-01-05T13:00:00.000Z"]
             assert data(client.get(f"{PUSHES}/{push_id}", headers=headers))["nextRunAt"] == "2026-01-06T05:00:00Z"
     bodies = [json.loads(r["body"]) for r in receiver.requests]
-    assert [(b["shiftStart"], b["produced"]) for b in bodies] == [
-        ("2026-01-05T05:00:00.000Z", 420.0), ("2026-01-05T13:00:00.000Z", 0.0)]  # one sample in the late shift
+    assert [(b["shiftStart"], b["produced"], b["counter"]) for b in bodies] == [
+        ("2026-01-05T05:00:00.000Z", 420.0, 1420), ("2026-01-05T13:00:00.000Z", 0.0, 99_999)]  # one late sample
     assert len({r["headers"]["Idempotency-Key"] for r in receiver.requests}) == 2
+
+
+def test_a_catch_up_of_a_tag_that_is_not_logged_fails_instead_of_sending_a_later_value(
+    tmp_path: Path, receiver: Receiver,
+) -> None:
+    receiver.start()
+    settings = Settings.from_env(data_dir=tmp_path)
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
+        with TestClient(create_app(settings)) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            body = _push(receiver.url, template=json.dumps({"level": '${value("Line_DB".Level)}'}))
+            push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
+        clock.move_to(dt.datetime(2026, 1, 5, 13, 30, tzinfo=UTC))  # the 14:00 (Berlin) boundary passed while down
+        with TestClient(create_app(settings)) as client:
+            client.app.state.services.scheduler.wakeup()
+            [failed] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
+                             "the refused catch-up")
+            assert "not logged" in failed["lastError"] and "13:00:00" in failed["lastError"]
+    assert receiver.requests == []
 
 
 def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: Path, receiver: Receiver) -> None:

@@ -125,3 +125,82 @@ def test_import_gives_s7_addresses_of_the_standard_layout(client: TestClient[Any
         names = ['"Tank_DB".level', '"Tank_DB".flow', '"Tank_DB".valve.position']
         values = data(client.post(f"{RT}/tags/values", json={"tagNames": names}, headers=login(client, "mes")))
         assert [v["value"] for v in values] == [321, 2.5, -7]
+
+
+MOTOR = """FUNCTION_BLOCK "FB_Motor"
+{ S7_Optimized_Access := 'FALSE' }
+   VAR_INPUT
+      start : Bool;
+   END_VAR
+   VAR_OUTPUT
+      running : Bool;
+   END_VAR
+   VAR
+      speed : Real;
+      count : Int;
+      hidden { ExternalAccessible := 'False' } : Int;
+      delay : TON_TIME;
+   END_VAR
+   VAR_TEMP
+      scratch : Int;
+   END_VAR
+BEGIN
+END_FUNCTION_BLOCK
+
+DATA_BLOCK "Motor_DB"
+{ S7_Optimized_Access := 'FALSE' }
+"FB_Motor"
+BEGIN
+END_DATA_BLOCK
+"""
+
+
+def _motor(client: TestClient[Any], headers: Headers, kind: str, **target: Any) -> str:
+    data(client.post(f"{DEV}/external-sources/import-and-generate",
+                     json={"SourceName": "motor.scl", "SclContent": MOTOR}, headers=headers))
+    made = data(client.post(CONN, json={"name": kind.upper(), "kind": kind, **target}, headers=headers), 201)
+    return str(made["connectionId"])
+
+
+def test_instance_db_members_are_mapped_or_skipped_with_a_reason(client: TestClient[Any], admin_headers: Headers,
+                                                                  cpu: dict[str, Any]) -> None:
+    ua_id = _motor(client, admin_headers, "opcua", endpointUrl="opc.tcp://10.0.0.9:4840")
+    answer = data(client.post(f"{CONN}/{ua_id}/tags/import", json={"device": "PLC_1"}, headers=admin_headers))
+    nodes = {t["name"]: t["nodeId"] for t in answer["tags"]}
+    assert nodes['"Motor_DB".start'] == 'ns=3;s="Motor_DB"."start"'
+    assert {'"Motor_DB".running', '"Motor_DB".speed', '"Motor_DB".count'} <= set(nodes)
+    assert '"Motor_DB".hidden' not in nodes and '"Motor_DB".scratch' not in nodes  # not released; Temp is no data
+    skipped = {s["name"]: s["reason"] for s in answer["skipped"]}
+    assert "TON_TIME" in skipped['"Motor_DB".delay']  # a multi-instance: named, with the reason
+    number = next(b["number"] for b in data(client.get(f"{DEV}/blocks", headers=admin_headers))
+                  if b["name"] == "Motor_DB")
+    data(client.put(f"{CONN}/{ua_id}/tags", json={"tags": []}, headers=admin_headers))  # a name maps to one connection
+    s7_id = data(client.post(CONN, json={"name": "S7", "kind": "s7", "host": "127.0.0.1", "port": 102},
+                             headers=admin_headers), 201)["connectionId"]
+    answer = data(client.post(f"{CONN}/{s7_id}/tags/import", json={"device": "PLC_1"}, headers=admin_headers))
+    address = {t["name"]: t["address"] for t in answer["tags"]}
+    db = f"DB{number}"
+    # the standard layout of an instance DB: Input, Output, then InOut and Static
+    assert (address['"Motor_DB".start'], address['"Motor_DB".running'], address['"Motor_DB".speed'],
+            address['"Motor_DB".count']) == (f"{db}.DBX0.0", f"{db}.DBX2.0", f"{db}.DBD4", f"{db}.DBW8")
+    assert '"Motor_DB".delay' in {s["name"] for s in answer["skipped"]}
+
+
+def test_an_import_keeps_earlier_mappings_unless_told_to_replace_them(client: TestClient[Any], admin_headers: Headers,
+                                                                      cpu: dict[str, Any]) -> None:
+    made = data(client.post(CONN, json={"name": "UA", "kind": "opcua", "endpointUrl": "opc.tcp://10.0.0.9:4840"},
+                            headers=admin_headers), 201)
+    tags = f"{CONN}/{made['connectionId']}/tags"
+    mine = {"name": "Line.speed", "dataType": "Real", "nodeId": "ns=2;s=Line.speed"}
+    data(client.put(tags, json={"tags": [mine]}, headers=admin_headers))
+    # the PLC has no released tags: the import maps nothing and removes nothing
+    answer = data(client.post(f"{tags}/import", json={"device": "PLC_1"}, headers=admin_headers))
+    assert answer["removed"] == [] and [t["name"] for t in answer["tags"]] == ["Line.speed"]
+    assert [t["name"] for t in data(client.get(tags, headers=admin_headers))] == ["Line.speed"]
+    fill(client, admin_headers)
+    answer = data(client.post(f"{tags}/import", json={"device": "PLC_1"}, headers=admin_headers))
+    names = [t["name"] for t in answer["tags"]]
+    assert "Line.speed" in names and '"Start"' in names and answer["removed"] == []
+    # replacing is explicit, and says what went
+    answer = data(client.post(f"{tags}/import", json={"device": "PLC_1", "replace": True}, headers=admin_headers))
+    assert answer["removed"] == ["Line.speed"] and "Line.speed" not in [t["name"] for t in answer["tags"]]

@@ -560,6 +560,14 @@ def test_export_import_round_trip(backend, plc, root):
     assert backend.get_device("PLC_1") == before
 
 
+def test_hardware_round_trips_under_the_vendor_clients_xml_name(backend, plc, root):
+    """T-IA Connect's client names the AutomationML file ``<device>_hardware.xml``."""
+    pytest.importorskip("fakes.aml", reason="fakes/aml.py is written by another helper")
+    backend.export_hardware("PLC_1", root / "PLC_1_hardware.xml")
+    backend.delete_device("PLC_1")
+    assert backend.import_hardware(root / "PLC_1_hardware.xml").devices == ["PLC_1"]
+
+
 def test_import_errors_leave_the_project_as_it_was(backend, plc, root):
     pytest.importorskip("fakes.aml", reason="fakes/aml.py is written by another helper")
     backend.add_device(IM, None, "IO_1")

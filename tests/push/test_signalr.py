@@ -204,7 +204,7 @@ def test_assistant_events_reach_only_the_callers_connections(client, admin_heade
         mine = Poller(client, me, _connect(client, me))
         theirs = Poller(client, other, _connect(client, other))
         stub.script = [tools(("projects_create", {"name": "Line8"}), text="On it."), say("Done.")]
-        data(client.post("/api/assistant/chat", json={"message": "Create Line8"}, headers=me))  # the JSON form
+        data(client.post("/api/assistant/chat-sync", json={"message": "Create Line8"}, headers=me))  # the JSON form
         mine.until(lambda m: m["M"] == "onAssistantResponse")
         assistant = [m for m in mine.received if m["H"].lower() == "assistanthub"]
         assert [m["M"] for m in assistant] == [
@@ -212,10 +212,48 @@ def test_assistant_events_reach_only_the_callers_connections(client, admin_heade
             "onTokenUsage", "onAssistantResponse"]
         final = assistant[-1]["A"][0]
         assert (final["Content"], final["Success"], final["ErrorMessage"]) == ("Done.", True, None)
-        assert assistant[0]["A"][0]["Content"] == "Create Line8"
+        # the copilot panel reads String(args[0]) of these three: text first, the event's fields after it
+        texts = {m["M"]: m["A"] for m in assistant if m["M"] != "onToolExecution"}
+        assert texts["onUserMessage"][0] == "Create Line8" and texts["onUserMessage"][1]["Content"] == "Create Line8"
+        assert texts["onIntermediateResponse"][0] == "On it."
+        tool_texts = [m["A"][0] for m in assistant if m["M"] == "onToolExecution"]
+        assert tool_texts[0] == "Running projects_create"
+        assert tool_texts[1].startswith("projects_create done: ") and all(isinstance(t, str) for t in tool_texts)
+        assert [m["A"][1]["Status"] for m in assistant if m["M"] == "onToolExecution"] == ["started", "finished"]
         theirs.poll()
         assert not [m for m in theirs.received if m["H"].lower() == "assistanthub"]
         # the stream form publishes the same final answer
         stub.script = [say("Hello.")]
         client.post("/api/assistant/chat", json={"message": "hi", "stream": True}, headers=me)
         mine.until(lambda m: m["M"] == "onAssistantResponse" and m["A"][0]["Content"] == "Hello.")
+
+
+def test_chat_returns_at_once_and_the_answer_follows_on_signalr(client, admin_headers, engineer_headers, fast_polls):
+    """T-IA Connect's copilot panel shows busy and its Stop button once ``POST /api/assistant/chat`` returns, and
+    leaves busy on onAssistantResponse: the route must return before the answer (copilotViewProvider.ts onSend)."""
+    from tests.assistant_stub import ScriptedProvider, say
+
+    with ScriptedProvider(delay=30) as stub:
+        settings = {"provider": stub.kind, "model": "m", "baseUrl": stub.base_url}
+        data(client.put("/api/assistant/settings", json=settings, headers=admin_headers))
+        poller = Poller(client, engineer_headers, _connect(client, engineer_headers))
+        stub.script = [say("Too late.")]
+        response = client.post("/api/assistant/chat", json={"Message": "Which devices?", "History": [], "Locale": "en"},
+                               headers=engineer_headers)
+        assert response.status_code == 202, response.text  # while the model is still held back by the stub
+        accepted = data(response, 202)
+        assert accepted["running"] is True and accepted["startedAt"]
+        assert stub.chat_started.wait(10)
+        poller.until(lambda m: m["M"] == "onUserMessage")
+        assert_error(client.post("/api/assistant/chat", json={"message": "again"}, headers=engineer_headers), 409,
+                     "ASSISTANT_BUSY")
+        data(client.post("/api/assistant/stop", headers=engineer_headers))  # the panel's Stop button
+        final = [m for m in poller.until(lambda m: m["M"] == "onAssistantResponse") if m["M"] == "onAssistantResponse"]
+        assert final[0]["A"][0]["Stopped"] is True
+        # once stopped, the next message is answered and arrives the same way
+        stub.delay = 0
+        stub.script = [say("PLC_1.")]
+        data(client.post("/api/assistant/chat", json={"message": "And now?"}, headers=engineer_headers), 202)
+        poller.until(lambda m: m["M"] == "onAssistantResponse" and m["A"][0]["Content"] == "PLC_1.")
+        history = data(client.get("/api/assistant/history", headers=engineer_headers))
+        assert [(e["role"], e["content"]) for e in history][-2:] == [("user", "And now?"), ("assistant", "PLC_1.")]

@@ -285,6 +285,7 @@ export async function scenario(ctx) {
     });
     await r.tool('tia_export_block', { device: DEVICE, block: 'FB_Motor', format: 'xml' });
     await r.tool('tia_export_block', { device: DEVICE, block: 'FB_Motor', format: 'scl' });
+    await r.tool('tia_export_block', { device: DEVICE, block: 'FB_Motor', format: 'SCL' }); // as a model may fill it
     await r.tool('tia_compile_device', { device: DEVICE });
     await r.tool('tia_compile_block', { device: DEVICE, block: 'Main' });
     await r.tool('tia_get_cross_references', { device: DEVICE, block: 'FB_Motor' });
@@ -363,13 +364,14 @@ export async function scenario(ctx) {
     });
 
     // ----- hardware and HMI -----------------------------------------------------------------------------------
-    const aml = ws('exports', 'PLC_1.aml');
+    // The names the client's own dialogs give (hwConfigCommands.ts: `<device>_hardware.xml`, filter `*.xml`).
+    const aml = ws('exports', `${DEVICE}_hardware.xml`);
     await api(null, 'hardware.exportHardwareConfig', async () => {
         await m.hardware.exportHardwareConfig(DEVICE, aml);
         ensure(fs.existsSync(aml), `${aml} was not written`);
     });
     // The exported station, renamed, imported as a second one (the AML names the devices it creates).
-    const aml2 = ws('exports', 'PLC_2.aml');
+    const aml2 = ws('exports', 'PLC_2_hardware.xml');
     await api(null, 'hardware.importHardwareConfig', async () => {
         fs.writeFileSync(aml2, fs.readFileSync(aml, 'utf8').replaceAll('PLC_1', 'PLC_2'));
         await m.hardware.importHardwareConfig(DEVICE, aml2);
@@ -391,13 +393,21 @@ export async function scenario(ctx) {
         '  <Hmi.Communication.Connection ID="0">', '    <AttributeList>', '      <Driver>ILRT_S7_1500_OMS</Driver>',
         '      <Name>HMI_Connection_1</Name>', '      <PartnerName>PLC_1</PartnerName>', '    </AttributeList>',
         '  </Hmi.Communication.Connection>', '</Document>', ''].join('\n'));
-    await api(null, 'hmi.importHmiConnections', async () => { await m.hmi.importHmiConnections(HMI, hmiFile('connection-in')); });
+    await api(null, 'hmi.importHmiConnections', async () => {
+        await m.hmi.importHmiConnections(HMI, hmiFile('connection-in'));
+        // a second connection: the client's "export all" sends no connection name (hmiCommands.ts doExportHmiAll)
+        await m.hmi.importHmiConnections(HMI, renamed(hmiFile('connection-in'), 'HMI_Connection_1', 'HMI_Connection_2'));
+    });
     await api(null, 'hmi.getHmiConnections', async () => {
         list(await m.hmi.getHmiConnections(HMI), 'connections', { min: 1, spec: { Name: 'string', Partner: 'string', Type: 'string' } });
     });
     await api(null, 'hmi.exportHmiConnections', async () => {
-        await m.hmi.exportHmiConnections(HMI, hmiFile('connection'));
-        ensure(fs.existsSync(hmiFile('connection')), 'the connection was not written');
+        // doExportHmiAll's file name; two connections are written one file each into hmi_connections/
+        const target = ws('exports', 'hmi_connections.xml');
+        await m.hmi.exportHmiConnections(HMI, target);
+        for (const name of ['HMI_Connection_1', 'HMI_Connection_2']) {
+            ensure(fs.existsSync(ws('exports', 'hmi_connections', `${name}.xml`)), `${name} was not written`);
+        }
     });
     await api(null, 'hmi.getHmiScreens', async () => {
         list(await m.hmi.getHmiScreens(HMI), 'screens', { min: 1, spec: { Name: 'string', Number: 'number', Width: 'number', Height: 'number' } });
@@ -611,15 +621,39 @@ export async function scenario(ctx) {
     await api(null, 'docs.searchDocs', async () => {
         list(await m.docs.searchDocs('compile'), 'Data', { min: 1, spec: { Section: 'string', Snippet: 'string', Relevance: 'number' } });
     });
+    // The copilot panel (src/providers/copilotViewProvider.ts): onSend awaits sendCopilotMessage, then shows busy
+    // and Stop until onAssistantResponse arrives over SignalR; it reads String(args[0]) of onUserMessage,
+    // onIntermediateResponse and onToolExecution as text.
+    const assistantEvents = (since) => pushed.slice(since).filter((p) => p.hub.toLowerCase() === 'assistanthub');
+    const answered = async (since) => {
+        for (let i = 0; i < 300; i++) {
+            const found = assistantEvents(since).find((p) => p.method === 'onAssistantResponse');
+            if (found) { return found.args[0]; }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error(`no onAssistantResponse; assistanthub sent ${assistantEvents(since).map((p) => p.method).join(', ') || 'nothing'}`);
+    };
     await api(null, 'copilot.sendCopilotMessage', async () => {
+        const since = pushed.length;
         await m.copilot.sendCopilotMessage('Which devices are in the project?', [], 'en');
+        // The model answers after 0.8 s: the call must have returned before (the panel is busy meanwhile).
+        ensure(!assistantEvents(since).some((p) => p.method === 'onAssistantResponse'),
+            'the chat call returned only after the whole answer: the panel never shows busy or Stop');
+        const final = await answered(since);
+        ensure(final.Success === true && String(final.Content).includes('PLC_1'), `onAssistantResponse ${JSON.stringify(final)}`);
+        const texts = assistantEvents(since).filter((p) => ['onusermessage', 'onintermediateresponse', 'ontoolexecution'].includes(p.method.toLowerCase()));
+        ensure(texts.length >= 1 && texts.every((p) => typeof p.args[0] === 'string' && !String(p.args[0]).includes('[object Object]')),
+            `text events as the panel reads them: ${texts.map((p) => `${p.method}=${String(p.args[0])}`).join(', ')}`);
+        ensure(texts.some((p) => p.method === 'onUserMessage' && p.args[0] === 'Which devices are in the project?'),
+            'onUserMessage does not carry the message text (the panel cannot skip its own echo)');
     });
     await api(null, 'copilot.stopCopilot', async () => {
         // Stop is the button shown while an answer runs: a second message is sent and stopped mid-way.
-        const running = m.copilot.sendCopilotMessage('And which blocks?', [], 'en').catch(() => {});
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        const since = pushed.length;
+        await m.copilot.sendCopilotMessage('And which blocks?', [], 'en');
         await m.copilot.stopCopilot();
-        await running;
+        const final = await answered(since);
+        ensure(final.Stopped === true, `onAssistantResponse after stop: ${JSON.stringify(final)}`);
     });
     await api(null, 'copilot.getCopilotHistory', async () => {
         list(await m.copilot.getCopilotHistory(), 'Data', { min: 2, spec: { Role: 'string', Content: 'string' } });

@@ -48,7 +48,8 @@ READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/cata
                  ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search"),
                  ("POST", "/api/catalog/search"), ("POST", "/api/devices/{deviceName:str}/blocks/{blockName:str}/export"),
                  ("POST", "/api/design-spec/generate"), ("POST", "/api/simulation/tags/batch-read"),
-                 ("POST", "/api/assistant/chat"), ("POST", "/api/assistant/stop"),
+                 ("POST", "/api/assistant/chat"), ("POST", "/api/assistant/chat-sync"),
+                 ("POST", "/api/assistant/stop"),
                  ("POST", "/api/telemetry/client-events"),
                  ("POST", "/api/source-control/export-preview"), ("POST", "/api/source-control/export-preview-sync"),
                  ("POST", "/api/project/library/types/actions/compare")}

@@ -23,7 +23,7 @@ from engineering_api.domain.assistant._conversations import conversations
 from engineering_api.domain.assistant._endpoint import check_api_key, check_base_url
 from engineering_api.domain.assistant._providers import ProviderFailedError, list_models
 from engineering_api.domain.assistant._schema import (
-    ChatRequest, ChatResult, HistoryEntry, ModelInfoView, ModelList, ModelsRequest, StopResult,
+    ChatAccepted, ChatRequest, ChatResult, HistoryEntry, ModelInfoView, ModelList, ModelsRequest, StopResult,
 )
 from engineering_api.domain.assistant._settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
@@ -84,45 +84,50 @@ class AssistantController(Controller):
     exception_handlers = {ProviderFailedError: _provider_failed}  # noqa: RUF012 - Litestar reads the class attribute
 
     @post(
-        "/api/assistant/chat", operation_id="AssistantChat", status_code=200, opt=_VIEWER,
+        "/api/assistant/chat", operation_id="AssistantChat", status_code=202, opt=_VIEWER,
+        responses=problem_responses("viewer", body=True, errors=(NotSupportedError, ConflictError)),
+    )
+    async def chat(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest]
+                   ) -> Response[envelope_type(ChatAccepted, "AssistantChatResponse")]:
+        """Send a message and return at once, as T-IA Connect's copilot panel expects (it shows its busy state and
+        Stop button once this returns): the assistant runs tools of your role (at most 10 rounds) and its events
+        (onUserMessage, onIntermediateResponse, onToolExecution, onTokenUsage, onAssistantResponse) go to your
+        SignalR connections on assistanthub; the answer is also stored in the history. With ``stream: true`` or
+        ``Accept: text/event-stream`` the same events are this response, as Server-Sent Events.
+        ``POST /api/assistant/chat-sync`` waits and answers the whole answer as JSON."""
+        if _wants_stream(request, data):
+            return _streamed(request, data)
+        generation, key_id = _start(request, data)
+        task = generation.task
+        assert task is not None
+        push = hub_of(_services(request))
+        task.add_done_callback(lambda done: push.publish_assistant(key_id, "onAssistantResponse", _final(done)))
+        accepted = ChatAccepted(project_key=generation.project_key, started_at=generation.started_at, running=True)
+        return ok(accepted, "accepted: the answer follows as onAssistantResponse on assistanthub and in the history",
+                  status_code=202)
+
+    @post(
+        "/api/assistant/chat-sync", operation_id="AssistantChatSync", status_code=200, opt=_VIEWER,
         responses=problem_responses("viewer", body=True, errors=(NotSupportedError, ConflictError),
                                     extra=_PROVIDER_FAILED),
     )
-    async def chat(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest]
-                   ) -> Response[envelope_type(ChatResult, "AssistantChatResponse")]:
-        """Send a message; the assistant runs tools of your role (at most 10 rounds) and answers, as JSON or as
-        Server-Sent Events (``stream: true`` or ``Accept: text/event-stream``: onUserMessage,
-        onIntermediateResponse, onToolExecution, onTokenUsage, onAssistantResponse)."""
-        state = conversations(_services(request))
-        # Every event also goes to the caller's SignalR connections on assistanthub (engineering_api.push).
+    async def chat_sync(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest]
+                        ) -> Response[envelope_type(ChatResult, "AssistantChatSyncResponse")]:
+        """Send a message and wait for the whole answer (JSON), or stream it as ``POST /api/assistant/chat``
+        does; the events go to your SignalR connections as well."""
+        if _wants_stream(request, data):
+            return _streamed(request, data)
+        generation, key_id = _start(request, data)
+        task = generation.task
+        assert task is not None
         push = hub_of(_services(request))
-        key_id = _caller(request).key_id
-        user = {"role": "user", "content": data.message, "projectKey": data.project_key, "timestamp": utc_now()}
-        if not _wants_stream(request, data):
-            async def quiet(name: str, payload: dict[str, Any]) -> None:
-                push.publish_assistant(key_id, name, payload)
-
-            generation = state.start(_caller(request), data, quiet)
-            assert generation.task is not None
-            push.publish_assistant(key_id, "onUserMessage", user)
-            try:
-                result = await generation.task
-            except BaseException as exc:
-                push.publish_assistant(key_id, "onAssistantResponse", _final(generation.task, exc))
-                raise
-            push.publish_assistant(key_id, "onAssistantResponse", _final(generation.task))
-            return ok(result, "stopped" if result.stopped else "OK")
-        queue: asyncio.Queue[tuple[str, Any] | None] = asyncio.Queue()
-
-        async def emit(name: str, payload: dict[str, Any]) -> None:
-            push.publish_assistant(key_id, name, payload)
-            await queue.put((name, payload))
-
-        generation = state.start(_caller(request), data, emit)
-        generation.task.add_done_callback(lambda _: queue.put_nowait(None))  # type: ignore[union-attr]
-        push.publish_assistant(key_id, "onUserMessage", user)
-        return ServerSentEvent(_stream(generation, queue, user, lambda final: push.publish_assistant(
-            key_id, "onAssistantResponse", final)))
+        try:
+            result = await task
+        except BaseException as exc:
+            push.publish_assistant(key_id, "onAssistantResponse", _final(task, exc))
+            raise
+        push.publish_assistant(key_id, "onAssistantResponse", _final(task))
+        return ok(result, "stopped" if result.stopped else "OK")
 
     @get("/api/assistant/history", operation_id="GetAssistantHistory", opt=_VIEWER,
          responses=problem_responses("viewer", params=True))
@@ -192,6 +197,41 @@ class AssistantController(Controller):
         store = settings_store(_services(request))
         store.clear()
         return ok(store.view(), "assistant settings removed")
+
+
+def _start(request: Request[Any, Any, Any], body: ChatRequest) -> tuple[Generation, str]:
+    """Start answering ``body`` with its events published to the caller's SignalR connections."""
+    push = hub_of(_services(request))
+    key_id = _caller(request).key_id
+
+    async def publish(name: str, payload: dict[str, Any]) -> None:
+        push.publish_assistant(key_id, name, payload)
+
+    generation = conversations(_services(request)).start(_caller(request), body, publish)
+    push.publish_assistant(key_id, "onUserMessage", _user_event(body))
+    return generation, key_id
+
+
+def _user_event(body: ChatRequest) -> dict[str, Any]:
+    return {"role": "user", "content": body.message, "projectKey": body.project_key, "timestamp": utc_now()}
+
+
+def _streamed(request: Request[Any, Any, Any], body: ChatRequest) -> ServerSentEvent:
+    """The answer as Server-Sent Events; every event also goes to the caller's SignalR connections."""
+    push = hub_of(_services(request))
+    key_id = _caller(request).key_id
+    queue: asyncio.Queue[tuple[str, Any] | None] = asyncio.Queue()
+
+    async def emit(name: str, payload: dict[str, Any]) -> None:
+        push.publish_assistant(key_id, name, payload)
+        await queue.put((name, payload))
+
+    generation = conversations(_services(request)).start(_caller(request), body, emit)
+    generation.task.add_done_callback(lambda _: queue.put_nowait(None))  # type: ignore[union-attr]
+    user = _user_event(body)
+    push.publish_assistant(key_id, "onUserMessage", user)
+    return ServerSentEvent(_stream(generation, queue, user, lambda final: push.publish_assistant(
+        key_id, "onAssistantResponse", final)))
 
 
 def _models_config(services: Services, caller: Principal, body: ModelsRequest) -> tuple[ProviderConfig, str | None]:

@@ -9,7 +9,7 @@ import msgspec
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "ChatMessage", "ChatRequest", "ChatResult", "HistoryEntry", "ModelInfoView", "ModelList", "ModelsRequest",
+    "ChatAccepted", "ChatMessage", "ChatRequest", "ChatResult", "HistoryEntry", "ModelInfoView", "ModelList", "ModelsRequest",
     "PendingAction",
     "StopResult", "TokenUsage", "ToolCallRecord",
 )
@@ -83,6 +83,16 @@ class ChatResult(CamelStruct):
     tool_calls: list[ToolCallRecord]
     pending_confirmations: list[PendingAction]
     usage: TokenUsage
+
+
+class ChatAccepted(CamelStruct):
+    """A message the assistant has started answering (``POST /api/assistant/chat`` without streaming)."""
+
+    project_key: str | None
+    started_at: str
+    running: bool
+    """True while the answer is being generated; the answer follows as SignalR ``onAssistantResponse``
+    (assistanthub) and in the history."""
 
 
 class HistoryEntry(CamelStruct):

@@ -77,7 +77,7 @@ def _check_params(step: PipelineStep, operation: Operation[Any, Any]) -> None:
     known = key_normaliser(operation.input)
     unknown = [key for key in params if key.lower() not in known]
     if unknown:
-        allowed = ", ".join(wire for wire, _ in known.values())
+        allowed = ", ".join(entry[0] for entry in known.values())
         raise _invalid(f"Step '{step.name}': {operation.name} has no parameter {', '.join(unknown)} (it takes: "
                        f"{allowed}).", step=step.name, parameters=unknown)
     given = {key.lower() for key in params}
