@@ -369,3 +369,21 @@ def test_a_password_given_to_a_tool_is_not_answered_or_streamed(client, engineer
     stub.script = [tools(("projects_create", {"name": "Line10", "password": secret})), say("Done.")]
     result = data(client.post(CHAT, json={"message": "Create Line10"}, headers=engineer_headers))
     assert secret not in str(result) and result["toolCalls"][0]["arguments"]["password"] == "***"
+
+
+def test_a_chat_retried_with_its_idempotency_key_is_answered_once(client, engineer_headers, stub):
+    stub.script = [tools(("projects_create", {"name": "Once"})), say("Project Once is ready.")]
+    body = {"message": "Create project Once", "projectKey": "Once"}
+    headers = {**engineer_headers, "Idempotency-Key": "chat-once-1"}
+    first = data(client.post(CHAT, json=body, headers=headers))
+    asked = len(stub.chats)
+    retry = data(client.post(CHAT, json=body, headers=headers))
+    assert retry == first and first["content"] == "Project Once is ready."
+    assert len(stub.chats) == asked == 2  # the model and its tool were not asked again
+    history = data(client.get(HISTORY, headers=engineer_headers, params={"projectKey": "Once"}))
+    assert [e["role"] for e in history] == ["user", "assistant"]
+    # the same key with another message is refused; the async route finds the same turn
+    assert_error(client.post(CHAT, json={**body, "message": "Something else"}, headers=headers), 422,
+                 "IDEMPOTENCY_KEY_REUSED")
+    accepted = client.post("/api/assistant/chat", json=body, headers=headers)
+    assert accepted.status_code == 202 and len(stub.chats) == 2

@@ -8,12 +8,16 @@ preview, which is the safe side.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import ConflictError, NotFoundError
+import msgspec
+
+from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
 from engineering_api.domain.assistant._history import ChatHistory
 from engineering_api.domain.assistant._loop import Turn, system_prompt, tools_for
 from engineering_api.domain.assistant._providers import Item, ProviderFailedError
@@ -32,6 +36,8 @@ __all__ = ("Conversations", "Generation", "conversations")
 logger = logging.getLogger(__name__)
 _CONTEXT_MESSAGES = 40
 """Stored messages of the conversation given to the model when the client sends no history."""
+_REMEMBERED_KEYS = 256
+"""Chat turns started with an ``Idempotency-Key`` that a retry can still find (the newest, per process)."""
 
 
 @dataclass
@@ -52,6 +58,34 @@ class Conversations:
         self.history = ChatHistory(services.db)
         self.running: dict[str, Generation] = {}
         self.pending: dict[tuple[str, str | None], list[PendingAction]] = {}
+        self.by_idempotency_key: OrderedDict[tuple[str, str], tuple[str, Generation]] = OrderedDict()
+
+    def start_once(self, principal: Principal, request: ChatRequest, idempotency_key: str | None,
+                   emit: Callable[[str, dict[str, Any]], Awaitable[None]]) -> tuple[Generation, bool]:
+        """:meth:`start`, unless this key already started this turn with ``idempotency_key``: then that turn
+        (running or finished) and False, so a retry after a lost answer gets the first answer and the model and
+        its tools are not asked again. Turns are remembered in memory (the newest 256): a chat turn does not
+        outlive the process that ran it.
+
+        Raises:
+            ValidationError: IDEMPOTENCY_KEY_REUSED (422): the key was used for another message.
+            And what :meth:`start` raises.
+        """
+        if not idempotency_key:
+            return self.start(principal, request, emit), True
+        slot = (principal.key_id, idempotency_key)
+        digest = hashlib.sha256(msgspec.json.encode(request)).hexdigest()
+        known = self.by_idempotency_key.get(slot)
+        if known is not None:
+            if known[0] != digest:
+                raise ValidationError(f"Idempotency-Key {idempotency_key!r} was already used for a different "
+                                      "message; use a new key for a new message.", code="IDEMPOTENCY_KEY_REUSED")
+            return known[1], False
+        generation = self.start(principal, request, emit)
+        self.by_idempotency_key[slot] = (digest, generation)
+        while len(self.by_idempotency_key) > _REMEMBERED_KEYS:
+            self.by_idempotency_key.popitem(last=False)
+        return generation, True
 
     def start(self, principal: Principal, request: ChatRequest,
               emit: Callable[[str, dict[str, Any]], Awaitable[None]]) -> Generation:

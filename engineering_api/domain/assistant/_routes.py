@@ -28,6 +28,7 @@ from engineering_api.domain.assistant._schema import (
 from engineering_api.domain.assistant._settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
+from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
 from engineering_api.lib.responses import envelope_type, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
@@ -87,7 +88,8 @@ class AssistantController(Controller):
         "/api/assistant/chat", operation_id="AssistantChat", status_code=202, opt=_VIEWER,
         responses=problem_responses("viewer", body=True, errors=(NotSupportedError, ConflictError)),
     )
-    async def chat(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest]
+    async def chat(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest],
+                   idempotency_key: Annotated[str | None, IDEMPOTENCY_PARAMETER] = None,
                    ) -> Response[envelope_type(ChatAccepted, "AssistantChatResponse")]:
         """Send a message and return at once, as T-IA Connect's copilot panel expects (it shows its busy state and
         Stop button once this returns): the assistant runs tools of your role (at most 10 rounds) and its events
@@ -97,11 +99,12 @@ class AssistantController(Controller):
         ``POST /api/assistant/chat-sync`` waits and answers the whole answer as JSON."""
         if _wants_stream(request, data):
             return _streamed(request, data)
-        generation, key_id = _start(request, data)
+        generation, key_id, first = _start(request, data, idempotency_key)
         task = generation.task
         assert task is not None
         push = hub_of(_services(request))
-        task.add_done_callback(lambda done: push.publish_assistant(key_id, "onAssistantResponse", _final(done)))
+        if first:
+            task.add_done_callback(lambda done: push.publish_assistant(key_id, "onAssistantResponse", _final(done)))
         accepted = ChatAccepted(project_key=generation.project_key, started_at=generation.started_at, running=True)
         return ok(accepted, "accepted: the answer follows as onAssistantResponse on assistanthub and in the history",
                   status_code=202)
@@ -111,22 +114,26 @@ class AssistantController(Controller):
         responses=problem_responses("viewer", body=True, errors=(NotSupportedError, ConflictError),
                                     extra=_PROVIDER_FAILED),
     )
-    async def chat_sync(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest]
+    async def chat_sync(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest],
+                        idempotency_key: Annotated[str | None, IDEMPOTENCY_PARAMETER] = None,
                         ) -> Response[envelope_type(ChatResult, "AssistantChatSyncResponse")]:
         """Send a message and wait for the whole answer (JSON), or stream it as ``POST /api/assistant/chat``
         does; the events go to your SignalR connections as well."""
         if _wants_stream(request, data):
             return _streamed(request, data)
-        generation, key_id = _start(request, data)
+        generation, key_id, first = _start(request, data, idempotency_key)
         task = generation.task
         assert task is not None
         push = hub_of(_services(request))
         try:
-            result = await task
+            # with a key a retry may wait for the same turn: a lost connection must not cancel it
+            result = await (asyncio.shield(task) if idempotency_key else task)
         except BaseException as exc:
-            push.publish_assistant(key_id, "onAssistantResponse", _final(task, exc))
+            if first:
+                push.publish_assistant(key_id, "onAssistantResponse", _final(task, exc))
             raise
-        push.publish_assistant(key_id, "onAssistantResponse", _final(task))
+        if first:
+            push.publish_assistant(key_id, "onAssistantResponse", _final(task))
         return ok(result, "stopped" if result.stopped else "OK")
 
     @get("/api/assistant/history", operation_id="GetAssistantHistory", opt=_VIEWER,
@@ -199,17 +206,20 @@ class AssistantController(Controller):
         return ok(store.view(), "assistant settings removed")
 
 
-def _start(request: Request[Any, Any, Any], body: ChatRequest) -> tuple[Generation, str]:
-    """Start answering ``body`` with its events published to the caller's SignalR connections."""
+def _start(request: Request[Any, Any, Any], body: ChatRequest, idempotency_key: str | None
+           ) -> tuple[Generation, str, bool]:
+    """Start answering ``body`` with its events published to the caller's SignalR connections; with an
+    ``Idempotency-Key`` already used for this message, the turn it started (and False: nothing new was sent)."""
     push = hub_of(_services(request))
     key_id = _caller(request).key_id
 
     async def publish(name: str, payload: dict[str, Any]) -> None:
         push.publish_assistant(key_id, name, payload)
 
-    generation = conversations(_services(request)).start(_caller(request), body, publish)
-    push.publish_assistant(key_id, "onUserMessage", _user_event(body))
-    return generation, key_id
+    generation, first = conversations(_services(request)).start_once(_caller(request), body, idempotency_key, publish)
+    if first:
+        push.publish_assistant(key_id, "onUserMessage", _user_event(body))
+    return generation, key_id, first
 
 
 def _user_event(body: ChatRequest) -> dict[str, Any]:
