@@ -300,3 +300,26 @@ def test_scl_build_is_registered_from_engineering_api_ci_build(monkeypatch, tmp_
     monkeypatch.setattr(ci, "build", stub, raising=False)
     assert main(["scl", "build", "a.scl", "--out", str(tmp_path)]) == 1
     assert calls == [(["a.scl"], str(tmp_path))]
+
+
+# ------------------------------------------------------------------------------------------------ the cap
+def _many_missing_then_errors(tmp_path: Path) -> Path:
+    """An FC using 1,005 tags of a table that is not here, then a type mismatch and an undeclared local."""
+    body = [f'    "T{i}" := 1;' for i in range(1005)] + ["    #x := 'abc';", "    #nope := 1;"]
+    path = tmp_path / "FC_Many.scl"
+    path.write_text("\n".join(['FUNCTION "FC_Many" : Void', "VAR_TEMP", "    x : Int;", "END_VAR", "BEGIN", *body,
+                               "END_FUNCTION", ""]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github"])
+def test_no_error_is_hidden_by_the_cap(tmp_path: Path, fmt: str):
+    source = _many_missing_then_errors(tmp_path)
+    code, text = run_main("plc", "check", str(source), "--allow-missing", "--format", fmt)
+    assert code == 1
+    assert "1011:" in text or "\"line\": 1011" in text or "line=1011" in text  # the type mismatch
+    assert "1012:" in text or "\"line\": 1012" in text or "line=1012" in text  # the undeclared #nope
+    assert "TOO_MANY_DIAGNOSTICS" in text and "MISSING_*" in text  # what was cut, in every format
+    if fmt == "json":
+        doc = json.loads(text)
+        assert doc["errors"] == 2 and doc["unlisted"]["missing"] == doc["unlisted"]["warnings"] > 0
