@@ -87,7 +87,7 @@ def run_scl_check(args: argparse.Namespace) -> int:
         return usage_error(str(exc))
     sources, diagnostics = text_sources(files)
     for path in sources:
-        diagnostics.extend(check(load([path])))
+        diagnostics.extend(check(load([path]), info=True))
     if args.allow_missing:
         _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "scl check")
@@ -117,7 +117,7 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
     programs = []
     for group, loaded in load_groups(files, one_program=args.one_program):
         programs.append(group.as_json())
-        diagnostics.extend(check(loaded))
+        diagnostics.extend(check(loaded, info=True))
         if not args.no_roundtrip:
             for path, data in loaded.documents.items():
                 found = roundtrip_diagnostic(data, path)
@@ -172,7 +172,8 @@ def run_plc_check(args: argparse.Namespace) -> int:
     if not files:
         return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
     groups: list = []
-    diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups)
+    diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
+                                         info=True)
     if args.allow_missing:
         _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups])

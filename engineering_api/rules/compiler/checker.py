@@ -81,6 +81,9 @@ MESSAGES = {
     "MISSING_BLOCK": 'Block "{name}" not defined.',
     "UNKNOWN_INSTRUCTION": 'Unknown instruction "{name}".',
     "UNCHECKED_INSTRUCTION": 'Instruction "{name}" is not known to the offline checker; its parameters were not checked.',
+    "SIGNATURE_UNKNOWN": 'The parameters of the system instruction "{name}" are not known to the offline checker; '
+                         'they were not checked.',
+    "TOO_MANY_ARGUMENTS": '"{callee}" takes {count} parameter(s); this argument is one too many.',
     "UNKNOWN_PARAMETER": 'The parameter "{param}" is not defined in "{callee}".',
     "PARAMETER_NOT_SUPPLIED": 'The formal parameter "{param}" of "{callee}" must be supplied.',
     "WRONG_PARAMETER": 'The parameter "{param}" of "{callee}" is an {section} and must be assigned with "{op}".',
