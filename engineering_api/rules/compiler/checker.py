@@ -96,6 +96,7 @@ MESSAGES = {
                   'parameter "{param}".',
     "LITERAL_RANGE": 'The value {value} is outside the range of the data type "{type}".',
     "INDEX_RANGE": "The index {value} is outside the bounds {low}..{high} of the array.",
+    "INDEX_DIMENSIONS": "{count} indexes for an array of {dims} dimension(s).",
     "INDEX_TYPE": 'The array index must be of an integer data type, not "{src}".',
     "CASE_SELECTOR": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
     "CASE_LABEL": 'The CASE label {label} is not a constant of the data type "{type}" of the CASE expression.',
