@@ -80,6 +80,11 @@ def test_valid_calls_are_clean():
     ("#s := LEFT(IN := #s, L := 'x');", "PARAMETER_TYPE", '"L"'),
     ("#i := DPRD_DAT(LADDR := #hw, RECORD := #w);", "WRONG_PARAMETER", '"RECORD"'),
     ("#s := LEFT(#s, 2, 3);", "TOO_MANY_ARGUMENTS", "LEFT"),
+    ("#i := GEN_DIAG(LADDR := #hw, MODE := 1, DiagEvnt := #w);", "UNKNOWN_PARAMETER", "DiagEvnt"),
+    ("#i := MOVE_BLK_VARIANT(SRC := #arr, COUNT := 1, SRC_INDEX := 0, DEST_IDX := 0, DEST => #arr);",
+     "UNKNOWN_PARAMETER", "DEST_IDX"),
+    ("VAL_STRG(IN := #i, SIZE := 1, PREC := 0, FORMAT := 16#0000, P := 1, OUTPUT => #s);", "UNKNOWN_PARAMETER",
+     "OUTPUT"),
 ])
 def test_each_mistake_is_named(call: str, code: str, name: str):
     found = _found(call)
@@ -87,7 +92,7 @@ def test_each_mistake_is_named(call: str, code: str, name: str):
 
 
 def test_an_instruction_without_a_signature_is_a_note_not_silence():
-    assert _found("GEN_DIAG(LADDR := #hw);")[0][0] == "SIGNATURE_UNKNOWN"
+    assert _found("#i := QRY_CINT(OB_NR := 30);")[0][0] == "SIGNATURE_UNKNOWN"
 
 
 def test_every_instruction_with_a_signature_is_cited():
