@@ -80,6 +80,7 @@ def test_valid_calls_are_clean():
     ("#s := LEFT(IN := #s, L := 'x');", "PARAMETER_TYPE", '"L"'),
     ("#i := DPRD_DAT(LADDR := #hw, RECORD := #w);", "WRONG_PARAMETER", '"RECORD"'),
     ("#s := LEFT(#s, 2, 3);", "TOO_MANY_ARGUMENTS", "LEFT"),
+    ("#s := LEFT(#s, L := 2);", "MIXED_PARAMETERS", "LEFT"),
     ("#i := GEN_DIAG(LADDR := #hw, MODE := 1, DiagEvnt := #w);", "UNKNOWN_PARAMETER", "DiagEvnt"),
     ("#i := MOVE_BLK_VARIANT(SRC := #arr, COUNT := 1, SRC_INDEX := 0, DEST_IDX := 0, DEST => #arr);",
      "UNKNOWN_PARAMETER", "DEST_IDX"),

@@ -281,6 +281,11 @@ class CallChecks:
         order = list(sig.members.values())
         positional = [a for a in e.args if a.name is None]
         given: set[str] = set()
+        named = [a for a in e.args if a.name is not None and a.name.lower() not in ("en", "eno")]
+        if positional and named:
+            # IEC 61131-3 (2003), 2.5.1.1 and table 19 a): a call is either formal (every argument named) or
+            # non-formal (every argument in order, EN/ENO aside); a list mixing both is neither.
+            self.err(named[0], "MIXED_PARAMETERS", callee=name)
         if positional:
             if len(positional) > len(order) and not sig.variadic:
                 self.err(positional[len(order)], "TOO_MANY_ARGUMENTS", callee=name, count=len(order))

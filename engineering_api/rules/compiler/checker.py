@@ -83,6 +83,8 @@ MESSAGES = {
     "UNCHECKED_INSTRUCTION": 'Instruction "{name}" is not known to the offline checker; its parameters were not checked.',
     "SIGNATURE_UNKNOWN": 'The parameters of the system instruction "{name}" are not known to the offline checker; '
                          'they were not checked.',
+    "MIXED_PARAMETERS": 'The call of "{callee}" mixes arguments with and without formal parameter names; name all of '
+                        'them or none.',
     "TOO_MANY_ARGUMENTS": '"{callee}" takes {count} parameter(s); this argument is one too many.',
     "UNKNOWN_PARAMETER": 'The parameter "{param}" is not defined in "{callee}".',
     "PARAMETER_NOT_SUPPLIED": 'The formal parameter "{param}" of "{callee}" must be supplied.',
