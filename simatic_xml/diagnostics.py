@@ -23,13 +23,14 @@ __all__ = (
     "MISSING_CODES",
     "Diagnostic",
     "capped",
+    "cut_counts",
     "is_missing",
     "wire_list",
 )
 
 DIAGNOSTIC_CAP = 1000
-"""At most this many diagnostics are reported per run; a final ``TOO_MANY_DIAGNOSTICS`` says how many
-more there were."""
+"""At most this many warnings and notes are reported per run (errors are never cut); a final
+``TOO_MANY_DIAGNOSTICS`` says how many of each kind were left out."""
 
 MISSING_CODES = frozenset({"MISSING_TAG", "MISSING_BLOCK", "MISSING_TYPE", "MISSING_CONSTANT"})
 
@@ -83,19 +84,55 @@ def is_missing(diagnostic: Diagnostic) -> bool:
     return diagnostic.code in MISSING_CODES
 
 
+def _rank(diagnostic: Diagnostic) -> int:
+    """Errors first (the code's own before ``MISSING_*``), then warnings, then notes, ``MISSING_*`` last."""
+    severity = SEVERITIES.index(diagnostic.severity) if diagnostic.severity in SEVERITIES else len(SEVERITIES)
+    return 2 * severity + diagnostic.is_missing
+
+
+def _cut_summary(cut: Iterable[Diagnostic]) -> dict[str, int]:
+    """How many diagnostics of each kind a cap left out: ``warnings``, ``notes`` and of them ``missing``."""
+    counts = {"warnings": 0, "notes": 0, "missing": 0}
+    for d in cut:
+        counts["warnings" if d.severity == "Warning" else "notes"] += 1
+        counts["missing"] += d.is_missing
+    return counts
+
+
 def capped(diagnostics: Iterable[Diagnostic], cap: int = DIAGNOSTIC_CAP) -> list[Diagnostic]:
-    """The first ``cap`` diagnostics, plus one ``TOO_MANY_DIAGNOSTICS`` note when there were more."""
-    out: list[Diagnostic] = []
-    extra = 0
-    for diagnostic in diagnostics:
-        if len(out) < cap:
-            out.append(diagnostic)
-        else:
-            extra += 1
-    if extra:
-        out.append(Diagnostic(f"{extra} more diagnostic(s) were not reported (cap {cap}).",
-                              severity="Warning", code="TOO_MANY_DIAGNOSTICS"))
+    """Every error, and warnings and notes up to ``cap`` diagnostics in all, in the order given.
+
+    What is kept is chosen by severity (errors, warnings, notes; ``MISSING_*`` after the others of their
+    severity), so no error is ever left out, however many warnings come before it in file order. When
+    something was left out, a final ``TOO_MANY_DIAGNOSTICS`` warning says how much of each kind.
+    """
+    items = list(diagnostics)
+    if len(items) <= cap:
+        return items
+    order = sorted(range(len(items)), key=lambda i: _rank(items[i]))
+    errors = sum(d.severity == "Error" for d in items)
+    kept = set(order[:max(cap, errors)])
+    out = [d for i, d in enumerate(items) if i in kept]
+    cut = [d for i, d in enumerate(items) if i not in kept]
+    if cut:
+        counts = _cut_summary(cut)
+        parts = [f"{counts['warnings']} warning(s)"] if counts["warnings"] else []
+        if counts["notes"]:
+            parts.append(f"{counts['notes']} note(s)")
+        missing = f", {counts['missing']} of them MISSING_*" if counts["missing"] else ""
+        out.append(Diagnostic(f"{len(cut)} more diagnostic(s) were not reported (cap {cap}, errors are never "
+                              f"cut): {', '.join(parts)}{missing}.", severity="Warning",
+                              code="TOO_MANY_DIAGNOSTICS"))
     return out
+
+
+def cut_counts(diagnostics: Iterable[Diagnostic], cap: int = DIAGNOSTIC_CAP) -> dict[str, int]:
+    """What :func:`capped` leaves out of ``diagnostics``: counts of ``warnings``, ``notes`` and ``missing``."""
+    items = list(diagnostics)
+    if len(items) <= cap:
+        return _cut_summary(())
+    kept = {id(d) for d in capped(items, cap)}
+    return _cut_summary(d for d in items if id(d) not in kept)
 
 
 def wire_list(diagnostics: Iterable[Diagnostic], cap: int = DIAGNOSTIC_CAP) -> list[dict[str, Any]]:

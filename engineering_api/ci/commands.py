@@ -30,8 +30,9 @@ def _common(parser: argparse.ArgumentParser, what: str) -> None:
 
 def _missing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-missing", action="store_true",
-                        help="report MISSING_TAG/MISSING_BLOCK/MISSING_TYPE/MISSING_CONSTANT as warnings (a part "
-                             "of a program checked without the rest)")
+                        help="report MISSING_TAG/MISSING_BLOCK/MISSING_TYPE/MISSING_CONSTANT as warnings, so "
+                             "they do not fail the run (a part of a program checked without the rest); without "
+                             "it they are errors (exit 1) in scl check, simaticml check and plc check alike")
 
 
 def usage_error(message: str) -> int:
@@ -71,12 +72,14 @@ def _downgrade_missing(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 # ---------------------------------------------------------------------------------------------- scl check
 def add_scl_check(parser: argparse.ArgumentParser) -> None:
     _common(parser, "SCL sources (.scl, .db, .udt)")
+    _missing(parser)
 
 
 def run_scl_check(args: argparse.Namespace) -> int:
-    """Each source on its own, offline: syntax and the semantic rules that need no project (unknown globals,
-    blocks and quoted types are warnings: the rest of the program is not here)."""
-    from engineering_api.rules.compiler import check_path
+    """Each source on its own, as ``plc check`` checks that one file: the same rules and the same verdict (a
+    block, type, tag or constant that is not in the file is a ``MISSING_*`` error, a warning with
+    ``--allow-missing``)."""
+    from .program import check, load
 
     try:
         files = collect(args.paths, SCL_SUFFIXES)
@@ -84,11 +87,9 @@ def run_scl_check(args: argparse.Namespace) -> int:
         return usage_error(str(exc))
     sources, diagnostics = text_sources(files)
     for path in sources:
-        try:
-            diagnostics.extend(check_path(path))
-        except OSError as exc:
-            diagnostics.append(Diagnostic(f"cannot read the file: {exc.strerror or exc}", file=path,
-                                          code="READ_ERROR"))
+        diagnostics.extend(check(load([path]), info=True))
+    if args.allow_missing:
+        _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "scl check")
 
 
@@ -116,7 +117,7 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
     programs = []
     for group, loaded in load_groups(files, one_program=args.one_program):
         programs.append(group.as_json())
-        diagnostics.extend(check(loaded))
+        diagnostics.extend(check(loaded, info=True))
         if not args.no_roundtrip:
             for path, data in loaded.documents.items():
                 found = roundtrip_diagnostic(data, path)
@@ -171,7 +172,8 @@ def run_plc_check(args: argparse.Namespace) -> int:
     if not files:
         return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
     groups: list = []
-    diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups)
+    diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
+                                         info=True)
     if args.allow_missing:
         _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups])

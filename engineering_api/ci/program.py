@@ -82,7 +82,7 @@ class ProgramGroup:
 
 
 def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
-                groups: Optional[list] = None) -> list[Diagnostic]:
+                groups: Optional[list] = None, info: bool = False) -> list[Diagnostic]:
     """:func:`check` of each PLC's files (see :func:`plc_groups`), in the order of the files; with
     ``one_program`` every file is one PLC. ``groups`` (a list) receives the :class:`ProgramGroup` of each.
 
@@ -94,7 +94,7 @@ def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_
     for group, one in load_groups(files, tia_version=tia_version, one_program=one_program):
         if groups is not None:
             groups.append(group)
-        out.extend(check(one))
+        out.extend(check(one, info=info))
     return out
 
 

@@ -24,7 +24,7 @@ from collections import OrderedDict
 from typing import IO, Any, Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped
+from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped, cut_counts
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
 from .xml_lines import file_line
@@ -87,10 +87,12 @@ def _summary(files: int, errors: int, warnings: int, failed: int) -> str:
 
 
 def to_json(diagnostics: Sequence[Diagnostic], files: Sequence[str], cap: int = DIAGNOSTIC_CAP) -> dict[str, Any]:
-    """The ``--format json`` document: counts of every finding, the list capped at ``cap``."""
+    """The ``--format json`` document: counts of every finding, the list capped at ``cap`` (every error kept)
+    and ``unlisted``, what the cap left out (``warnings``, ``notes``, and of them ``missing``)."""
     errors, warnings = _counts(diagnostics)
     return {"files": len(files), "errors": errors, "warnings": warnings,
-            "diagnostics": [d.to_wire() for d in capped(diagnostics, cap)]}
+            "diagnostics": [d.to_wire() for d in capped(diagnostics, cap)],
+            "unlisted": cut_counts(diagnostics, cap)}
 
 
 def _by_file(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> "OrderedDict[str, list[Diagnostic]]":
@@ -166,8 +168,9 @@ def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out:
          *, command: str = "check", cap: int = DIAGNOSTIC_CAP, programs: Sequence[dict] | None = None) -> None:
     """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`).
 
-    At most ``cap`` findings are listed (then one ``TOO_MANY_DIAGNOSTICS`` warning says how many more there
-    were); the summary counts all of them.
+    Every error is listed; warnings and notes up to ``cap`` findings in all (chosen by severity, see
+    :func:`simatic_xml.diagnostics.capped`), then one ``TOO_MANY_DIAGNOSTICS`` warning says what was left out,
+    in every format; the summary counts all of them.
     """
     diagnostics = list(diagnostics)
     listed = capped(diagnostics, cap)

@@ -37,7 +37,7 @@ from simatic_xml.scl import ast as A
 from .datatypes import ELEMENTARY, SYSTEM_ELEMENTARY, SYSTEM_FB_TYPES, catalog_type
 from .errors import SpecError
 
-__all__ = ("body_location", "expr_text", "source_to_specs", "type_text")
+__all__ = ("EXPORT_TAB_KEY", "body_location", "expr_text", "source_to_specs", "type_text", "without_export_tab")
 
 _KINDS = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "GlobalDB", "TYPE": "UDT"}
 _SECTIONS = {"VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static",
@@ -220,6 +220,25 @@ def body_location(block: A.Block, lines: list[str]) -> tuple[str, int, int]:
     return "\n".join(body).rstrip(), line, col
 
 
+EXPORT_TAB_KEY = "networks[0]:tab"
+"""The location key saying that one tab was taken off each line of a block's statement text."""
+
+
+def without_export_tab(body: str) -> tuple[str, bool]:
+    """The statement text without the one tab TIA adds to each line when it exports a source.
+
+    TIA writes a block's text into a source with one tab before each line (corpus: every body line of
+    Amadeusz97/TIA_H4 ``Initialisation.scl`` starts with a tab, ``REGION`` at its start), while its SimaticML
+    export of an SCL block starts a statement of the outermost level at column 1, without a ``Blank``
+    (corpus: ``Fwaldt_FB_AnalogInput.xml``, ``REGION`` is the first token). Generating from the source takes
+    that tab off again, so that an export/generate cycle does not add a Blank each time. Only a text whose
+    every non-empty line starts with a tab is such an export; other sources keep their text."""
+    lines = body.split("\n")
+    if not any(line.strip() for line in lines) or not all(line.startswith("\t") for line in lines if line.strip()):
+        return body, False
+    return "\n".join(line[1:] if line.startswith("\t") else line for line in lines), True
+
+
 def _body_text(block: A.Block, lines: list[str]) -> str:
     """The statement text between BEGIN and END_..., verbatim."""
     return body_location(block, lines)[0]
@@ -368,8 +387,11 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
         if interface:
             spec["interface"] = interface
         body, line, col = body_location(block, lines)
+        body, tab = without_export_tab(body)
         if body.strip():
             spec["networks"] = [{"scl": body}]
             walk.locations.setdefault(block.name, {})["networks[0]"] = (line, col)
+            if tab:
+                walk.locations[block.name][EXPORT_TAB_KEY] = (1, 0)
         specs.append(spec)
     return specs

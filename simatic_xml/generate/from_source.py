@@ -95,6 +95,13 @@ def _locate(locations: dict[str, tuple[int, int]], field_path: str) -> tuple[int
     return locations.get(best, (0, 0))
 
 
+def _tab(locations: dict[str, tuple[int, int]]) -> int:
+    """1 when the statement text lost the tab TIA's source export adds to each line (its columns count it)."""
+    from .from_scl import EXPORT_TAB_KEY
+
+    return 1 if EXPORT_TAB_KEY in locations else 0
+
+
 def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None, locations: dict[str, tuple[int, int]]) -> Diagnostic:
     if isinstance(exc, SpecError):
         field_path, reason = exc.field, exc.reason
@@ -106,7 +113,7 @@ def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None, location
         body_line, body_col = locations.get(field_path.split(".")[0], (line, column))
         rel_line, rel_col = int(m.group(1)), int(m.group(2) or 0)
         line = body_line + rel_line - 1
-        column = rel_col + (body_col - 1 if rel_line == 1 else 0)
+        column = rel_col + (body_col - 1 if rel_line == 1 else 0) + _tab(locations)
         reason = reason[m.end():]
     elif m and field_path.startswith("source"):
         line, column = int(m.group(1)), int(m.group(2) or 1)
@@ -163,7 +170,8 @@ def _undeclared(spec: dict[str, Any], file: str | None, locations: dict[str, tup
             if col <= 0:
                 col = lines[rel_line - 1].find("#") + 1 if rel_line <= len(lines) else 1
             out.append(Diagnostic(f"#{name} is not declared in the block interface.",
-                                  body_line + rel_line - 1, col + (body_col - 1 if rel_line == 1 else 0),
+                                  body_line + rel_line - 1,
+                                  col + (body_col - 1 if rel_line == 1 else 0) + _tab(locations),
                                   block=str(spec["name"]), file=file, code="UNDECLARED"))
     return out
 

@@ -263,6 +263,8 @@ def document_to_scl(doc: Document) -> str:
     lines.append("BEGIN")
     body = "\n".join(t.rstrip("\n") for t in texts if t.strip())
     if body:
-        lines.append(body)
+        # TIA's source export puts one tab before each line of the block's text (corpus: Amadeusz97/TIA_H4
+        # Initialisation.scl); generating from the source takes it off again (from_scl.without_export_tab)
+        lines.append("\n".join("\t" + line for line in body.split("\n")))
     lines += [end, ""]
     return "\n".join(lines)

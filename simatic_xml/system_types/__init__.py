@@ -32,6 +32,7 @@ __all__ = [
     "call_order",
     "lookup",
     "lookup_instruction",
+    "optional_parameters",
 ]
 
 _DATA = Path(__file__).with_name("catalog.json")
@@ -89,6 +90,8 @@ class Instruction:
     instance_type: str | None
     version: str | None
     source: str
+    optional: tuple[str, ...] = ()
+    """Parameters a call may leave out (a fourth field ``"optional"`` on the parameter's row)."""
 
     def parameter(self, name: str) -> Member | None:
         """The parameter called ``name`` (case-insensitive), or None."""
@@ -119,8 +122,10 @@ def _load() -> tuple[dict[str, SystemType], dict[str, Instruction]]:
         types.setdefault(alias.upper(), types[target.upper()])
     instructions: dict[str, Instruction] = {}
     for entry in raw["instructions"]:
-        i = Instruction(entry["name"], entry["fb"], _members(entry.get("parameters", ())), entry.get("return"),
-                        entry.get("instance"), entry.get("version"), sources[entry["source"]])
+        rows = entry.get("parameters", ())
+        i = Instruction(entry["name"], entry["fb"], _members(rows), entry.get("return"),
+                        entry.get("instance"), entry.get("version"), sources[entry["source"]],
+                        tuple(r[0] for r in rows if len(r) > 3 and r[3] == "optional"))
         instructions[i.name.upper()] = i
     return types, instructions
 
@@ -139,6 +144,12 @@ def lookup_instruction(name: str) -> Instruction | None:
 def all_types() -> tuple[SystemType, ...]:
     """Every system type, in catalog order (an alias such as TON adds no entry)."""
     return tuple({id(t): t for t in _load()[0].values()}.values())
+
+
+def optional_parameters(name: str) -> tuple[str, ...]:
+    """The parameters of instruction ``name`` a call may leave out (none when it is unknown)."""
+    instruction = lookup_instruction(name)
+    return instruction.optional if instruction is not None else ()
 
 
 def all_instructions() -> tuple[Instruction, ...]:

@@ -300,3 +300,56 @@ def test_scl_build_is_registered_from_engineering_api_ci_build(monkeypatch, tmp_
     monkeypatch.setattr(ci, "build", stub, raising=False)
     assert main(["scl", "build", "a.scl", "--out", str(tmp_path)]) == 1
     assert calls == [(["a.scl"], str(tmp_path))]
+
+
+# ------------------------------------------------------------------------------------------------ the cap
+def _many_missing_then_errors(tmp_path: Path) -> Path:
+    """An FC using 1,005 tags of a table that is not here, then a type mismatch and an undeclared local."""
+    body = [f'    "T{i}" := 1;' for i in range(1005)] + ["    #x := 'abc';", "    #nope := 1;"]
+    path = tmp_path / "FC_Many.scl"
+    path.write_text("\n".join(['FUNCTION "FC_Many" : Void', "VAR_TEMP", "    x : Int;", "END_VAR", "BEGIN", *body,
+                               "END_FUNCTION", ""]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github"])
+def test_no_error_is_hidden_by_the_cap(tmp_path: Path, fmt: str):
+    source = _many_missing_then_errors(tmp_path)
+    code, text = run_main("plc", "check", str(source), "--allow-missing", "--format", fmt)
+    assert code == 1
+    assert "1011:" in text or "\"line\": 1011" in text or "line=1011" in text  # the type mismatch
+    assert "1012:" in text or "\"line\": 1012" in text or "line=1012" in text  # the undeclared #nope
+    assert "TOO_MANY_DIAGNOSTICS" in text and "MISSING_*" in text  # what was cut, in every format
+    if fmt == "json":
+        doc = json.loads(text)
+        assert doc["errors"] == 2 and doc["unlisted"]["missing"] == doc["unlisted"]["warnings"] > 0
+
+
+# ------------------------------------------------------------------------------- one policy for what is missing
+def test_missing_objects_fail_every_command_alike_unless_allowed(tmp_path: Path):
+    """A tag, block or type the files do not hold is a MISSING_* error (exit 1) in scl check, simaticml check and
+    plc check, and a warning (exit 0) in all three with --allow-missing."""
+    source = tmp_path / "FC_Uses.scl"
+    source.write_text('FUNCTION "FC_Uses" : Void\nBEGIN\n    "Start" := TRUE;\n    "FC_Gone"();\nEND_FUNCTION\n',
+                      encoding="utf-8")
+    export = tmp_path / "FC_UsesXml.xml"
+    export.write_bytes(_fc_xml("FC_UsesXml", '"Start" := TRUE;'))
+    for command, path in (("scl", source), ("plc", source), ("simaticml", export), ("plc", export)):
+        code, doc = as_json(command, "check", str(path))
+        assert code == 1 and {d["code"] for d in doc["diagnostics"] if d["severity"] == "Error"} <= {
+            "MISSING_TAG", "MISSING_BLOCK"}, (command, doc)
+        code, doc = as_json(command, "check", str(path), "--allow-missing")
+        assert code == 0 and doc["errors"] == 0 and doc["warnings"] >= 1, (command, doc)
+
+
+def test_scl_check_checks_members_of_system_fb_instances_and_ob_locals(tmp_path: Path):
+    fb = tmp_path / "FB_T.scl"
+    fb.write_text('FUNCTION_BLOCK "FB_T"\nVAR\n    t : TON;\n    q : Bool;\nEND_VAR\nBEGIN\n'
+                  "    #t(IN := TRUE, PT := T#1s);\n    #q := #t.QQ;\nEND_FUNCTION_BLOCK\n", encoding="utf-8")
+    ob = tmp_path / "Main.scl"
+    ob.write_text('ORGANIZATION_BLOCK "Main"\nVAR_TEMP\n    x : Bool;\nEND_VAR\nBEGIN\n    #x := #Initial_Call;\n'
+                  "    #nope := 2;\nEND_ORGANIZATION_BLOCK\n", encoding="utf-8")
+    for path, expected in ((fb, [(8, "UNKNOWN_MEMBER")]), (ob, [(7, "UNDECLARED")])):
+        for command in ("scl", "plc"):
+            code, doc = as_json(command, "check", str(path), "--allow-missing")
+            assert code == 1 and [(d["line"], d["code"]) for d in doc["diagnostics"]] == expected, (command, doc)

@@ -8,7 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from engineering_api.ci.report import emit, exit_code, github_line, text_line
-from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.diagnostics import Diagnostic, capped
 
 ERROR = Diagnostic('Tag "Start" not defined.', 26, 6, block="FB_Motor", file="src/Motor.scl", code="MISSING_TAG")
 WARNING = Diagnostic("Odd, but: fine\nsecond line 100%", 3, 1, block="FC_X", file="src/x,y:z.scl",
@@ -79,12 +79,24 @@ def test_github_workflow_commands_escape_as_documented():
 
 
 def test_the_list_is_capped_but_the_counts_are_not():
-    many = [Diagnostic(f"e{i}", i + 1, 1, file="a.scl", code="X") for i in range(5)]
+    many = [Diagnostic(f"w{i}", i + 1, 1, file="a.scl", severity="Warning", code="X") for i in range(5)]
     out = io.StringIO()
     emit(many, ["a.scl"], "json", out, cap=3)
     doc = json.loads(out.getvalue())
-    assert doc["errors"] == 5 and len(doc["diagnostics"]) == 4
+    assert doc["warnings"] == 5 and len(doc["diagnostics"]) == 4
     assert doc["diagnostics"][-1]["code"] == "TOO_MANY_DIAGNOSTICS" and "2 more" in doc["diagnostics"][-1]["message"]
+    assert doc["unlisted"] == {"warnings": 2, "notes": 0, "missing": 0}
     out = io.StringIO()
     emit(many, ["a.scl"], "text", out, cap=3)
-    assert out.getvalue().splitlines()[-1] == "1 file(s) checked: 5 error(s), 0 warning(s) in 1 file(s)"
+    assert out.getvalue().splitlines()[-1] == "1 file(s) checked: 0 error(s), 5 warning(s)"
+
+
+def test_errors_are_never_capped_and_chosen_before_warnings():
+    missing = [Diagnostic(f"m{i}", i + 1, 1, file="a.scl", severity="Warning", code="MISSING_TAG") for i in range(3)]
+    warning = Diagnostic("w", 9, 1, file="a.scl", severity="Warning", code="X")
+    errors = [Diagnostic(f"e{i}", 10 + i, 1, file="a.scl", code="TYPE_MISMATCH") for i in range(4)]
+    listed = capped([*missing, warning, *errors], cap=2)
+    assert listed[:-1] == [*errors]  # every error, though the cap is 2 and they come last in file order
+    assert "4 more" in listed[-1].message and "3 of them MISSING_*" in listed[-1].message
+    listed = capped([*missing, warning, errors[0]], cap=2)
+    assert listed[:-1] == [warning, errors[0]]  # file order kept; the warning beats the MISSING_* ones

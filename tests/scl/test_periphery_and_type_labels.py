@@ -88,8 +88,8 @@ def test_the_checker_refuses_a_constant_label_in_a_case_over_typeof() -> None:
 def test_the_checker_reports_a_missing_plc_data_type_label() -> None:
     src = ('FUNCTION "F" : Void\nVERSION : 0.1\n   VAR_INPUT\n      v : Variant;\n   END_VAR\nBEGIN\n'
            'CASE TypeOf(#v) OF\n  "UDT_Gone":\n    ;\nEND_CASE;\nEND_FUNCTION\n')
-    codes = [d.code for d in check_source(src, "f.scl", closed=True)]
-    assert codes == ["MISSING_TYPE"]
+    codes = [d.code for d in check_source(src, "f.scl", closed=True) if d.severity != "Info"]
+    assert codes == ["MISSING_TYPE"]  # (and a SIGNATURE_UNKNOWN note: TypeOf's parameter is not catalogued)
 
 
 # ------------------------------------------------------------------ generation (StructuredText tokens)

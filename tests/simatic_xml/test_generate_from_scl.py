@@ -106,7 +106,9 @@ def test_function_block_header_sections_and_body():
     assert static["T1"]["dataType"] == "TON_TIME" and static["U"]["dataType"] == '"UDT_A"'
     assert fb["interface"]["Temp"] == [{"name": "i", "dataType": "Int"}]
     assert fb["interface"]["Constant"][0]["startValue"] == "10"
-    assert fb["networks"] == [{"scl": "\t#Cnt := #Cnt + 1;\n\tIF #Start THEN\n\t    #Cnt := 0;\n\tEND_IF;"}]
+    # the tab TIA's source export puts before each line is taken off again (Fwaldt_FB_AnalogInput.xml: an
+    # outermost statement of an SCL block's export starts at column 1)
+    assert fb["networks"] == [{"scl": "#Cnt := #Cnt + 1;\nIF #Start THEN\n    #Cnt := 0;\nEND_IF;"}]
 
 
 def test_function_return_type_and_begin_on_the_same_line():
@@ -124,7 +126,7 @@ def test_data_blocks_and_types():
     assert members["A"]["startValue"] == "3" and members["B"]["members"][0]["startValue"] == "TRUE"
     assert specs["UDT_A"] == {"blockType": "UDT", "name": "UDT_A",
                               "interface": {"None": [{"name": "v", "dataType": "Real", "comment": "value"}]}}
-    assert specs["Main"]["blockType"] == "OB" and specs["Main"]["networks"][0]["scl"] == '\t"DB1"(Start := TRUE);'
+    assert specs["Main"]["blockType"] == "OB" and specs["Main"]["networks"][0]["scl"] == '"DB1"(Start := TRUE);'
 
 
 def test_instance_of_a_udt_or_a_known_fb():
@@ -217,3 +219,22 @@ def test_corpus_smoke():
     print(f"\nfrom_scl corpus smoke: {dict(counts)}; refusals by field: {dict(reasons.most_common(8))}")
     assert counts["files"] > 0 and counts["blocks"] == counts["generated"] + counts["refused"]
     assert counts["generated"] > 0
+
+
+def test_the_export_tab_does_not_drift_through_export_and_generate_cycles():
+    """TIA puts one tab before each body line of a source it exports; generating takes it off, so the block's
+    text starts at column 1 (no leading Blank, as TIA's SimaticML exports) and a second cycle gives the same."""
+    from simatic_xml import parse_bytes
+    from simatic_xml.generate.from_source import generate_source
+    from simatic_xml.generate.to_scl import document_to_scl
+
+    source = ('FUNCTION "FC_W" : Void\nVAR_TEMP\n    x : Int;\nEND_VAR\nBEGIN\n\tIF #x = 1 THEN\n\t    #x := 2;\n'
+              "\tEND_IF;\nEND_FUNCTION\n")
+    [block] = generate_source(source, file="FC_W.scl").blocks
+    text = block.xml.decode("utf-8")
+    assert '<StructuredText xmlns="http://www.siemens.com/automation/Openness/SW/NetworkSource/StructuredText/v4">' \
+           '\n  <Token Text="IF"' in text
+    again = document_to_scl(parse_bytes(block.xml))
+    assert again.endswith("BEGIN\n\tIF #x = 1 THEN\n\t    #x := 2;\n\tEND_IF;\nEND_FUNCTION\n")
+    [second] = generate_source(again, file="FC_W.scl").blocks
+    assert second.xml == block.xml

@@ -52,7 +52,8 @@ def test_function_block_source():
     assert "      Buf { ExternalAccessible := 'False'} : Array[0..9] of Int;" in lines
     assert "      Data : Struct" in lines and "         A : Int := 5;" in lines and "      END_STRUCT;" in lines
     assert "   VAR_TEMP " in lines and "   VAR CONSTANT " in lines and "      MAX : Int := 10;" in lines
-    assert text.endswith("BEGIN\nIF #Start THEN\n    #Count := #Count + 1;\nEND_IF;\nEND_FUNCTION_BLOCK\n")
+    # one tab before each line of the text, as TIA's source export writes it (Amadeusz97/TIA_H4 Initialisation.scl)
+    assert text.endswith("BEGIN\n\tIF #Start THEN\n\t    #Count := #Count + 1;\n\tEND_IF;\nEND_FUNCTION_BLOCK\n")
     assert parse(text).blocks[0].name == "FB_Cnt"
 
 

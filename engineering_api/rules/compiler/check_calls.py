@@ -20,6 +20,7 @@ from .builtins import (
 )
 from .namespaces import instance_fb, rooted
 from .program import access_root, undefined_global
+from .signatures import Signature, TypeClass, fb_signature, fc_signature
 from .types import (
     BIT_LIT,
     INT_LIT,
@@ -93,7 +94,11 @@ class CallChecks:
                 return self.conversion_call(e, upper, conv)
             if key in self.p.blocks:
                 return self.block_call(e, callee, statement)
+            sig = fc_signature(upper)
+            if sig is not None:
+                return self.signature_call(e, callee, sig, statement)
             if upper in KNOWN_UPPER or upper in SYSTEM_FBS:
+                self.err(callee, "SIGNATURE_UNKNOWN", "Info", name=callee.name)
                 return self.args_only(e)
             if "_TO_" in upper:
                 self.err(callee, "UNKNOWN_INSTRUCTION", name=callee.name)
@@ -157,6 +162,9 @@ class CallChecks:
             sys_fb = SYSTEM_FBS.get(t.name.upper())
             if sys_fb is not None:
                 return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID")
+            sig = fb_signature(t.name)
+            if sig is not None:
+                return self.check_params(e, sig.members, t.name, fc=False, ret="VOID", optional=sig.optional)
             return self.args_only(e, t.name)
         if isinstance(t, str) and t not in ("VARIANT", "ANY", "DB_ANY"):
             self.err(e.callee, "NOT_CALLABLE", name=name, type=display(t))
@@ -190,7 +198,10 @@ class CallChecks:
         self.err(callee, "NOT_CALLABLE", name=f'"{blk.name}"', type="organization block")
         return self.args_only(e)
 
-    def check_params(self, e: A.Call, members: dict, callee: str, *, fc: bool, ret):
+    def check_params(self, e: A.Call, members: dict, callee: str, *, fc: bool, ret,
+                     optional: frozenset = frozenset()):
+        """The actual parameters of a call of a block or system FB with the interface ``members``; a name in
+        ``optional`` (lower case) may be left out whatever its section."""
         args = e.args
         if len(args) == 1 and args[0].name is None:
             params = [v for v in members.values() if v.section in ("Input", "InOut")]
@@ -213,40 +224,111 @@ class CallChecks:
                 self.err(a, "UNKNOWN_PARAMETER", param=a.name, callee=callee)
                 (self.lvalue if a.op == "=>" else self.expr)(a.value)
                 continue
-            sec = p.section
-            if sec == "Output":
-                if a.op != "=>":
-                    self.err(a, "WRONG_PARAMETER", param=p.name, callee=callee, section="output", op="=>")
-                    self.expr(a.value)
-                    continue
-                tt = self.lvalue(a.value)
-                if not assignable(p.type, tt, self.iec):  # the formal's value goes into the actual
-                    self.err(a.value, "OUTPUT_TYPE", src=display(p.type), dst=display(tt), param=p.name)
-                continue
-            if a.op == "=>":
-                self.err(a, "WRONG_PARAMETER", param=p.name, callee=callee,
-                         section="input" if sec == "Input" else "in/out parameter", op=":=")
-                self.lvalue(a.value)
-                continue
-            if self.missing_technology_object(a.value, p.type):
-                continue
-            if sec == "InOut":
-                if type(access_root(a.value)) is not A.Name:
-                    self.err(a.value, "INOUT_OPERAND", param=p.name, callee=callee)
-                    self.expr(a.value)
-                    continue
-                # An in/out is passed by reference: its value goes in and comes back, so it must convert both
-                # ways and (Siemens, "Overview of data type conversion (S7-1500, S7-1200 G2)") have the bit
-                # length of the parameter: without the IEC check a Word for a UInt, never an Int for a DInt.
-                vt = self.lvalue(a.value)
-                if not inout_fits(vt, p.type, self.iec):
-                    self.err(a.value, "INOUT_TYPE", src=display(vt), dst=display(p.type), param=p.name)
-            else:
-                self.fits_parameter(a.value, self.expr(a.value), p)
+            self.check_argument(a, p, callee)
         for v in members.values():
-            if v.name.lower() not in given and _must_be_supplied(v, fc):
+            if v.name.lower() not in given and v.name.lower() not in optional and _must_be_supplied(v, fc):
                 self.err(e, "PARAMETER_NOT_SUPPLIED", param=v.name, callee=callee)
         return ret
+
+    def check_argument(self, a: A.Arg, p: Var, callee: str) -> None:
+        """One actual parameter ``a`` for the formal ``p``: its operator (``:=`` or ``=>``) and its type."""
+        sec = p.section
+        if sec == "Output":
+            if a.op != "=>":
+                self.err(a, "WRONG_PARAMETER", param=p.name, callee=callee, section="output", op="=>")
+                self.expr(a.value)
+                return
+            tt = self.lvalue(a.value)
+            if type(p.type) is TypeClass:
+                if not p.type.accepts(tt):
+                    self.err(a.value, "OUTPUT_TYPE", src=p.type.name, dst=display(tt), param=p.name)
+            elif p.type not in _POINTER_PARAMETERS and not assignable(p.type, tt, self.iec):
+                # the formal's value goes into the actual (a Variant output takes any tag: DPRD_DAT's RECORD)
+                self.err(a.value, "OUTPUT_TYPE", src=display(p.type), dst=display(tt), param=p.name)
+            return
+        if a.op == "=>":
+            self.err(a, "WRONG_PARAMETER", param=p.name, callee=callee,
+                     section="input" if sec == "Input" else "in/out parameter", op=":=")
+            self.lvalue(a.value)
+            return
+        if self.missing_technology_object(a.value, p.type):
+            return
+        if sec == "InOut":
+            if type(access_root(a.value)) is not A.Name:
+                self.err(a.value, "INOUT_OPERAND", param=p.name, callee=callee)
+                self.expr(a.value)
+                return
+            # An in/out is passed by reference: its value goes in and comes back, so it must convert both
+            # ways and (Siemens, "Overview of data type conversion (S7-1500, S7-1200 G2)") have the bit
+            # length of the parameter: without the IEC check a Word for a UInt, never an Int for a DInt.
+            vt = self.lvalue(a.value)
+            if type(p.type) is TypeClass:
+                if not p.type.accepts(vt):
+                    self.err(a.value, "INOUT_TYPE", src=display(vt), dst=p.type.name, param=p.name)
+            elif not inout_fits(vt, p.type, self.iec):
+                self.err(a.value, "INOUT_TYPE", src=display(vt), dst=display(p.type), param=p.name)
+        else:
+            self.fits_parameter(a.value, self.expr(a.value), p)
+
+    def signature_call(self, e: A.Call, callee: A.Name, sig: Signature, statement: bool):
+        """A call of a function-like system instruction with a catalog signature (CONCAT, PEEK, LOWER_BOUND...):
+        formal names, their operators and types, the parameters that must be supplied, the function value.
+
+        Arguments without a formal name supply the inputs in their documented order (IEC 61131-3's non-formal
+        call, which TIA writes for one-parameter instructions such as ``RD_SYS_T(#t)``)."""
+        name = sig.name
+        inputs = [v for v in sig.members.values() if v.section in ("Input", "InOut")]
+        order = list(sig.members.values())
+        positional = [a for a in e.args if a.name is None]
+        given: set[str] = set()
+        named = [a for a in e.args if a.name is not None and a.name.lower() not in ("en", "eno")]
+        if positional and named:
+            # IEC 61131-3 (2003), 2.5.1.1 and table 19 a): a call is either formal (every argument named) or
+            # non-formal (every argument in order, EN/ENO aside); a list mixing both is neither.
+            self.err(named[0], "MIXED_PARAMETERS", callee=name)
+        if positional:
+            if len(positional) > len(order) and not sig.variadic:
+                self.err(positional[len(order)], "TOO_MANY_ARGUMENTS", callee=name, count=len(order))
+            for i, a in enumerate(positional):
+                if i >= len(order):
+                    self.expr(a.value)
+                    continue
+                p = order[i]
+                given.add(p.name.lower())
+                if p.section == "Output":
+                    tt = self.lvalue(a.value)
+                    if p.type not in _POINTER_PARAMETERS and type(p.type) is not TypeClass and not assignable(
+                            p.type, tt, self.iec):
+                        self.err(a.value, "OUTPUT_TYPE", src=display(p.type), dst=display(tt), param=p.name)
+                else:
+                    self.fits_parameter(a.value, self.expr(a.value), p)
+        for a in e.args:
+            if a.name is None:
+                continue
+            key = a.name.lower()
+            p = sig.members.get(key)
+            if p is None and sig.variadic and key.upper().startswith(sig.variadic) and key[len(sig.variadic):].isdigit():
+                p = Var(a.name, inputs[0].type if inputs else None, "Input")
+            if p is None:
+                if key not in ("en", "eno"):
+                    self.err(a, "UNKNOWN_PARAMETER", param=a.name, callee=name)
+                (self.lvalue if a.op == "=>" else self.expr)(a.value)
+                continue
+            given.add(key)
+            if a.op == "=>" and p.section == "InOut" and p.type in _POINTER_PARAMETERS:
+                # TIA writes a Variant in/out of an instruction with "=>" in its own sources:
+                # `Serialize(SRC_VARIABLE := ..., DEST_ARRAY => #bytes, POS := ...)` (lybhb8/S7-1200EasyPlus, a TIA
+                # source export: tests/realcode/cases/db_any_variant_err_output.scl)
+                self.lvalue(a.value)
+                continue
+            self.check_argument(a, p, name)
+        for v in inputs:
+            if v.name.lower() not in given and v.name.lower() not in sig.optional:
+                self.err(e, "PARAMETER_NOT_SUPPLIED", param=v.name, callee=name)
+        if not statement and sig.returns == "VOID":
+            self.err(callee, "VOID_VALUE", name=name)
+            return None
+        return None if sig.returns == "VOID" and statement else sig.returns
 
     def missing_technology_object(self, actual, formal) -> bool:
         """An axis (or another technology object) handed to a TO parameter by a name the export does not define:
@@ -264,6 +346,11 @@ class CallChecks:
 
     def fits_parameter(self, e, vt, p) -> bool:
         """An input's actual converts implicitly into the formal's type; an untyped integer constant lies in its range."""
+        if type(p.type) is TypeClass:
+            if not p.type.accepts(vt):
+                self.err(e, "PARAMETER_TYPE", src=display(vt), dst=p.type.name, param=p.name)
+                return False
+            return True
         if (vt == INT_LIT or vt == BIT_LIT) and not self.fit_literal(e, p.type):
             return False
         if not assignable(vt, p.type, self.iec):

@@ -224,6 +224,9 @@ class ExpressionChecks:
             if isinstance(it, str) and not is_integer(it) and it not in _GENERIC_INDEX:
                 self.err(i, "INDEX_TYPE", src=display(it))
         if type(bt) is ArrayT:
+            if len(e.indices) > bt.dims:
+                self.err(e.indices[bt.dims], "INDEX_DIMENSIONS", count=len(e.indices), dims=bt.dims)
+                return None
             for i, bound in zip(e.indices, bt.bounds):
                 value = literal_int(i) if bound is not None else None
                 if value is not None and not bound[0] <= value <= bound[1]:

@@ -39,7 +39,20 @@ from .types import (
     is_technology_object,
 )
 
-__all__ = ["FlgNetChecks"]
+__all__ = ["FlgNetChecks", "system_box_members"]
+
+
+def system_box_members(name: str):
+    """The parameters (lower name -> Var) of the system FB a LAD/FBD box ``name`` runs, None when the box is
+    no system FB of the catalog (a basic instruction such as Contact, Add or Move)."""
+    from .builtins import SYSTEM_FBS
+    from .signatures import fb_signature
+
+    found = SYSTEM_FBS.get(name.upper())
+    if found is not None:
+        return {k: v for k, v in found.members.items() if v.section in ("Input", "Output", "InOut")}
+    signature = fb_signature(name)
+    return signature.members if signature is not None else None
 
 _BOOL_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil", "SetCoil",
                          "ResetCoil", "PBox", "NBox", "TrCoil", "Not"])
@@ -126,6 +139,7 @@ class FlgNetChecks:
                             self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
                     else:
                         pin_parts.append((parts[c.uid], c.name))
+                        self.system_box_pin(parts[c.uid], c.name)
             if operand is None or operand not in types:
                 continue
             t = types[operand][1]
@@ -148,6 +162,16 @@ class FlgNetChecks:
                 self.call_pins(part, operands)
             else:
                 self.box_pins(part, operands)
+
+    def system_box_pin(self, part, pin: str) -> None:
+        """A pin of a system FB's box (TON, CTU, R_TRIG...) must be one of its parameters (or EN/ENO)."""
+        from simatic_xml.flgnet import Part
+
+        if not isinstance(part, Part) or pin.lower() in ("en", "eno"):
+            return
+        members = system_box_members(part.name)
+        if members is not None and members.get(pin.lower()) is None:
+            self.err(None, "UNKNOWN_PARAMETER", param=pin, callee=part.name)
 
     def missing_blocks(self, part) -> None:
         """A called FC/FB (``<CallInfo Name>``) and the single-instance DB of a box or call (``<Instance

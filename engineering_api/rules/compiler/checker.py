@@ -80,6 +80,11 @@ MESSAGES = {
     "MISSING_BLOCK": 'Block "{name}" not defined.',
     "UNKNOWN_INSTRUCTION": 'Unknown instruction "{name}".',
     "UNCHECKED_INSTRUCTION": 'Instruction "{name}" is not known to the offline checker; its parameters were not checked.',
+    "SIGNATURE_UNKNOWN": 'The parameters of the system instruction "{name}" are not known to the offline checker; '
+                         'they were not checked.',
+    "MIXED_PARAMETERS": 'The call of "{callee}" mixes arguments with and without formal parameter names; name all of '
+                        'them or none.',
+    "TOO_MANY_ARGUMENTS": '"{callee}" takes {count} parameter(s); this argument is one too many.',
     "UNKNOWN_PARAMETER": 'The parameter "{param}" is not defined in "{callee}".',
     "PARAMETER_NOT_SUPPLIED": 'The formal parameter "{param}" of "{callee}" must be supplied.',
     "WRONG_PARAMETER": 'The parameter "{param}" of "{callee}" is an {section} and must be assigned with "{op}".',
@@ -92,6 +97,7 @@ MESSAGES = {
                   'parameter "{param}".',
     "LITERAL_RANGE": 'The value {value} is outside the range of the data type "{type}".',
     "INDEX_RANGE": "The index {value} is outside the bounds {low}..{high} of the array.",
+    "INDEX_DIMENSIONS": "{count} indexes for an array of {dims} dimension(s).",
     "INDEX_TYPE": 'The array index must be of an integer data type, not "{src}".',
     "CASE_SELECTOR": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
     "CASE_LABEL": 'The CASE label {label} is not a constant of the data type "{type}" of the CASE expression.',
