@@ -44,9 +44,9 @@ def test_a_stored_key_with_a_line_break_never_reaches_a_viewer_or_the_log(
         kv = KeyValueStore(services.db, "assistant.")
         kv.set("settings", {**kv.get("settings"), "apiKey": store._encrypt(f"{SECRET}\n")})
         for body in ({"message": "hi"}, {"message": "hi", "stream": True}):
-            response = client.post("/api/assistant/chat", json=body, headers=viewer_headers)
+            response = client.post("/api/assistant/chat-sync", json=body, headers=viewer_headers)
             assert SECRET not in response.text and "5ecret" not in response.text
-        assert_error(client.post("/api/assistant/chat", json={"message": "hi"}, headers=viewer_headers), 502,
+        assert_error(client.post("/api/assistant/chat-sync", json={"message": "hi"}, headers=viewer_headers), 502,
                      "ASSISTANT_PROVIDER_FAILED")
         history = client.get("/api/assistant/history", headers=viewer_headers)
         assert history.status_code == 200 and "5ecret" not in history.text
@@ -62,7 +62,7 @@ def test_a_provider_error_echoing_the_key_escaped_is_redacted(client, admin_head
         data(client.put(SETTINGS, json={"provider": "openai", "model": "m", "baseUrl": stub.base_url,
                                         "apiKey": SECRET}, headers=admin_headers))
         stub.script = [error(401, f"bad key {SECRET!r} / {SECRET.encode()!r}")]
-        problem = assert_error(client.post("/api/assistant/chat", json={"message": "hi"}, headers=engineer_headers),
+        problem = assert_error(client.post("/api/assistant/chat-sync", json={"message": "hi"}, headers=engineer_headers),
                                502)
         assert "5ecret" not in problem["message"] and "bad key" in problem["message"]
 
@@ -103,6 +103,6 @@ def test_a_host_name_that_resolves_to_a_metadata_address_is_never_called(
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     body = {"provider": "openai", "model": "m", "baseUrl": "http://llm.rebound.example/v1"}
     data(client.put(SETTINGS, json=body, headers=admin_headers))  # what a name resolves to is judged at each call
-    problem = assert_error(client.post("/api/assistant/chat", json={"message": "hi"}, headers=engineer_headers),
+    problem = assert_error(client.post("/api/assistant/chat-sync", json={"message": "hi"}, headers=engineer_headers),
                            502, "ASSISTANT_PROVIDER_FAILED")
     assert "169.254.169.254" in problem["message"] and "link-local" in problem["message"]
