@@ -19,6 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from engineering_api.backend.factory import create_backend
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.config import Settings
+from engineering_api.console import console_routes, template_config
 from engineering_api.domain import (
     blockgen, blocks, compile, designspec, devices, diagnostics, health, history, hmi, instances, online, projects,
     security, simulation, tags, testharness, udts, watch,
@@ -205,7 +206,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *signalr_routes(),
             *RUNTIME_ROUTES,
             *swagger_routes(),
+            *console_routes(),
         ],
+        template_config=template_config(),
         lifespan=[lifespan],
         # outermost: the guard's refusals of runtime routes are converted to XML too
         middleware=[DefineMiddleware(XmlResponseMiddleware), DefineMiddleware(GuardMiddleware, services=services)],
