@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from engineering_api.backend.errors import EngineeringError
+from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
 from engineering_api.console.auth import audit, principal_of, services_of, sessions_of
 from engineering_api.console.calls import run
 from engineering_api.console.render.block import block_view
@@ -63,6 +64,8 @@ async def project_page(request: Request[Any, Any, Any], q: str = "") -> Template
     try:
         portal = await run(services, principal, "projects.list")
         overview = await run(services, principal, "projects.overview")
+    except NoProjectOpenError as exc:  # a state of the portal, not a failure of the page
+        return _page(request, "project.html", overview=None, devices=[], error=exc.message, q=q, portal=None)
     except EngineeringError as exc:
         return _page(request, "project.html", status_for(exc), overview=None, devices=[], error=exc.message, q=q,
                      portal=None)
@@ -95,13 +98,13 @@ async def _block(request: Request[Any, Any, Any], device: str, block: str,
 
 
 @get("/console/devices/{device:str}/blocks/{block:str}", include_in_schema=False)
-async def block_page(request: Request[Any, Any, Any], device: str, block: str) -> Template:
+async def block_page(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Template:
     """A block drawn in its language, with its members."""
     return await _block(request, device, block, [], None)
 
 
 @post("/console/devices/{device:str}/blocks/{block:str}/compile", include_in_schema=False, status_code=200)
-async def compile_block(request: Request[Any, Any, Any], device: str, block: str) -> Template:
+async def compile_block(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Template:
     """Compile the block and show it with the compiler's findings at their lines."""
     try:
         result = await run(services_of(request), principal_of(request), "blocks.compile", deviceName=device,
@@ -126,12 +129,12 @@ async def _download(request: Request[Any, Any, Any], operation: str, device: str
 
 
 @get("/console/devices/{device:str}/blocks/{block:str}/simaticml", include_in_schema=False)
-async def download_simaticml(request: Request[Any, Any, Any], device: str, block: str) -> Response[Any]:
+async def download_simaticml(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Response[Any]:
     """The block's SimaticML export as a file."""
     return await _download(request, "blocks.content", device, block, "rawXml", ".xml", "application/xml")
 
 
 @get("/console/devices/{device:str}/blocks/{block:str}/scl", include_in_schema=False)
-async def download_scl(request: Request[Any, Any, Any], device: str, block: str) -> Response[Any]:
+async def download_scl(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Response[Any]:
     """The block's SCL source as a file (TIA's "generate source from block")."""
     return await _download(request, "blocks.source", device, block, "sourceText", ".scl", "text/plain")

@@ -23,8 +23,8 @@ class Operand:
         self.address = address
 
 
-def _component(component: Component) -> str:
-    name = component.name
+def _component(component: Component, quoted: bool = False) -> str:
+    name = f'"{component.name}"' if quoted else component.name
     if component.index:
         name += "[" + ", ".join(operand_of(index).text for index in component.index) + "]"
     if component.slice:
@@ -55,5 +55,5 @@ def operand_of(access: FlgAccess | XmlNode | None, addresses: Mapping[str, str] 
     if access.scope in _LOCAL:
         return Operand("#" + ".".join(_component(c) for c in components))
     head, *rest = components
-    text = ".".join([f'"{_component(head)}"', *(_component(c) for c in rest)])
+    text = ".".join([_component(head, quoted=True), *(_component(c) for c in rest)])
     return Operand(text, (addresses or {}).get(head.name) if not rest else None)
