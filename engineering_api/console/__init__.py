@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from litestar.enums import MediaType
 from litestar import Router
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -36,7 +37,7 @@ POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'sel
 _HEADERS = [
     ResponseHeader(name="Content-Security-Policy", value=POLICY),
     ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+    ResponseHeader(name="Referrer-Policy", value="same-origin"),  # no-referrer makes Chromium post Origin: null
     ResponseHeader(name="Cache-Control", value="no-store"),
     ResponseHeader(name="X-Frame-Options", value="DENY"),
 ]
@@ -50,12 +51,12 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 def _signed_out(request: Any, exc: NotAuthorizedException) -> Any:
     if request.method == "GET" and not request.headers.get("accept", "").startswith("text/event-stream"):
         return Redirect("/", status_code=303)
-    return Template("signin.html", status_code=401, context={"error": "Your session has ended; sign in again."})
+    return Template("signin.html", media_type=MediaType.HTML, status_code=401, context={"error": "Your session has ended; sign in again."})
 
 
 def _refused(request: Any, exc: PermissionDeniedException) -> Template:
     auth.audit(request, 403) if request.method not in ("GET", "HEAD") else None
-    return Template("error.html", status_code=403, context={
+    return Template("error.html", media_type=MediaType.HTML, status_code=403, context={
         "title": "Not allowed", "error": exc.detail, "code": "FORBIDDEN", "principal": request.scope.get("user"),
         "can_write": False,
     })

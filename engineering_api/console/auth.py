@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from litestar.enums import MediaType
 from litestar import Request, post
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.response import Redirect, Template
@@ -100,7 +101,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Any:
     wait = services.limiter.auth_failures.wait(address, budget)
     if wait:
         audit(request, 429)
-        return Template("signin.html", status_code=429,
+        return Template("signin.html", media_type=MediaType.HTML, status_code=429,
                         context={"error": f"Too many failed sign-ins from this address; retry in {wait} s."})
     principal = services.keys.verify(presented) if presented else None
     if principal is None:
@@ -108,7 +109,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Any:
             services.limiter.auth_failures.take(address, budget)
         services.audit.count_refusal(method="POST", path=request.url.path, status=401, key_id=None, role=None,
                                      client=address)
-        return Template("signin.html", status_code=401, context={"error": "That API key is not valid."})
+        return Template("signin.html", media_type=MediaType.HTML, status_code=401, context={"error": "That API key is not valid."})
     token = sessions_of(services).create(principal)
     response = Redirect("/console/project", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",

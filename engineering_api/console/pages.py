@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.enums import MediaType
 from litestar import Request, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
@@ -24,7 +25,7 @@ def _page(request: Request[Any, Any, Any], name: str, status: int = 200, **conte
     principal = request.scope.get("user")
     context.setdefault("principal", principal)
     context["can_write"] = bool(principal and principal.role.allows(Role.ENGINEER))
-    return Template(name, context=context, status_code=status)
+    return Template(name, context=context, status_code=status, media_type=MediaType.HTML)
 
 
 def _failed(request: Request[Any, Any, Any], exc: EngineeringError, title: str) -> Template:
@@ -36,7 +37,7 @@ async def landing(request: Request[Any, Any, Any]) -> Any:
     """The sign-in form, or the project for a browser already signed in."""
     if sessions_of(services_of(request)).resolve(request.cookies.get(COOKIE)) is not None:
         return Redirect("/console/project", status_code=303)
-    return Template("signin.html", context={"error": None})
+    return Template("signin.html", context={"error": None}, media_type=MediaType.HTML)
 
 
 async def _devices(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
@@ -58,7 +59,7 @@ async def _devices(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
 
 
 @get("/console/project", include_in_schema=False)
-async def project_page(request: Request[Any, Any, Any], q: str = "") -> Template:
+async def project_page(request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
     """The open project: devices and each PLC's program tree, filtered by ``q`` (the page's search box)."""
     services, principal = services_of(request), principal_of(request)
     try:

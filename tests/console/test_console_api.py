@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.console.conftest import csrf_of, sign_in
+from tests.console.conftest import corpus_file, csrf_of, sign_in
 from tests.conftest import data
 
-LAD = Path(__file__).parent / "data" / "LAD_Block.xml"
 SCL_FC = {"blockType": "FC", "name": "FC_Broken", "language": "SCL", "number": 30, "returnType": "Int",
           "interface": {"Input": [{"name": "r", "dataType": "String"}]},
           "networks": [{"scl": "#FC_Broken := 1;"}, {"scl": "#FC_Broken := 2;\n#FC_Broken := #r;"}]}
@@ -17,7 +14,8 @@ def _seed(client, headers) -> None:
     data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=headers))
     data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": "6ES7 516-3AN02-0AB0",
                                                                     "name": "PLC_1"}, headers=headers))
-    data(client.post("/api/devices/PLC_1/blocks", json={"rawXml": LAD.read_text(encoding="utf-8")}, headers=headers))
+    lad = corpus_file("fc/mking2203_plcBlock_LAD_Block_3.xml").read_text(encoding="utf-8-sig")
+    data(client.post("/api/devices/PLC_1/blocks", json={"rawXml": lad}, headers=headers))
     data(client.post("/api/blockgeneration/generate-and-import", json={"spec": SCL_FC, "deviceName": "PLC_1"},
                      headers=headers))
 

@@ -18,7 +18,7 @@ from simatic_xml import flgnet, graph
 from simatic_xml.xmlnode import XmlNode
 from tests.simatic_xml.sxml_corpus import CORPUS, load, network_sources
 
-_ROOT = CORPUS if CORPUS.is_dir() else Path(os.environ.get("SIMATICML_CORPUS", "/nonexistent"))
+_ROOT = CORPUS if CORPUS.is_dir() else Path(os.environ.get("SIMATICML_CORPUS", "/nonexistent"))  # as corpus_file
 FILES = sorted(_ROOT.rglob("*.xml")) if _ROOT.is_dir() else []
 
 
