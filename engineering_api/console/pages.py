@@ -18,18 +18,18 @@ from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
 from simatic_xml import SimaticMLError, parse_bytes
 
-__all__ = ("block_page", "compile_block", "download_scl", "download_simaticml", "landing", "project_page")
+__all__ = ("block_page", "block_with", "compile_block", "download_scl", "download_simaticml", "failed", "landing", "page", "project_page")
 
 
-def _page(request: Request[Any, Any, Any], name: str, status: int = 200, **context: Any) -> Template:
+def page(request: Request[Any, Any, Any], name: str, status: int = 200, **context: Any) -> Template:
     principal = request.scope.get("user")
     context.setdefault("principal", principal)
     context["can_write"] = bool(principal and principal.role.allows(Role.ENGINEER))
     return Template(name, context=context, status_code=status, media_type=MediaType.HTML)
 
 
-def _failed(request: Request[Any, Any, Any], exc: EngineeringError, title: str) -> Template:
-    return _page(request, "error.html", status_for(exc), title=title, error=exc.message, code=exc.code)
+def failed(request: Request[Any, Any, Any], exc: EngineeringError, title: str) -> Template:
+    return page(request, "error.html", status_for(exc), title=title, error=exc.message, code=exc.code)
 
 
 @get("/", opt={"console_public": True}, include_in_schema=False)
@@ -66,11 +66,11 @@ async def project_page(request: Request[Any, Any, Any], q: FromQuery[str] = "") 
         portal = await run(services, principal, "projects.list")
         overview = await run(services, principal, "projects.overview")
     except NoProjectOpenError as exc:  # a state of the portal, not a failure of the page
-        return _page(request, "project.html", overview=None, devices=[], error=exc.message, q=q, portal=None)
+        return page(request, "project.html", overview=None, devices=[], error=exc.message, q=q, portal=None)
     except EngineeringError as exc:
-        return _page(request, "project.html", status_for(exc), overview=None, devices=[], error=exc.message, q=q,
+        return page(request, "project.html", status_for(exc), overview=None, devices=[], error=exc.message, q=q,
                      portal=None)
-    return _page(request, "project.html", overview=overview, devices=await _devices(request), error=None, q=q.strip(),
+    return page(request, "project.html", overview=overview, devices=await _devices(request), error=None, q=q.strip(),
                  portal=portal)
 
 
@@ -82,26 +82,29 @@ async def _addresses(request: Request[Any, Any, Any], device: str) -> dict[str, 
     return {t["name"]: t["logicalAddress"] for t in tags if t.get("logicalAddress")}
 
 
-async def _block(request: Request[Any, Any, Any], device: str, block: str,
-                 diagnostics: list[dict[str, Any]], compiled: dict[str, Any] | None, status: int = 200) -> Template:
+async def block_with(request: Request[Any, Any, Any], device: str, block: str, *,
+                     diagnostics: list[dict[str, Any]] | None = None, compiled: dict[str, Any] | None = None,
+                     monitor: dict[str, Any] | None = None) -> Template:
+    """The block page, with a compile's findings at their lines, or monitoring (``monitor``: its SSE url)."""
+    diagnostics = diagnostics or []
     try:
         content = await run(services_of(request), principal_of(request), "blocks.content", deviceName=device,
                             blockName=block)
     except EngineeringError as exc:
-        return _failed(request, exc, f"Block {block}")
+        return failed(request, exc, f"Block {block}")
     try:
         view = block_view(parse_bytes(content["rawXml"].encode("utf-8")), await _addresses(request, device),
                           diagnostics)
     except SimaticMLError as exc:
-        return _page(request, "error.html", 422, title=f"Block {block}", error=str(exc), code="SIMATICML")
-    return _page(request, "block.html", status, device=device, block=content, view=view, diagnostics=diagnostics,
-                 compiled=compiled)
+        return page(request, "error.html", 422, title=f"Block {block}", error=str(exc), code="SIMATICML")
+    return page(request, "block.html", device=device, block=content, view=view, diagnostics=diagnostics,
+                compiled=compiled, monitor=monitor)
 
 
 @get("/console/devices/{device:str}/blocks/{block:str}", include_in_schema=False)
 async def block_page(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Template:
     """A block drawn in its language, with its members."""
-    return await _block(request, device, block, [], None)
+    return await block_with(request, device, block)
 
 
 @post("/console/devices/{device:str}/blocks/{block:str}/compile", include_in_schema=False, status_code=200)
@@ -112,10 +115,10 @@ async def compile_block(request: Request[Any, Any, Any], device: FromPath[str], 
                            blockName=block)
     except EngineeringError as exc:
         audit(request, status_for(exc))
-        return _failed(request, exc, f"Compile {block}")
+        return failed(request, exc, f"Compile {block}")
     audit(request, 200)
     mine = [d for d in result.get("diagnostics", []) if d.get("block") in (None, "", block)]
-    return await _block(request, device, block, mine, result)
+    return await block_with(request, device, block, diagnostics=mine, compiled=result)
 
 
 async def _download(request: Request[Any, Any, Any], operation: str, device: str, block: str, field: str,
@@ -123,7 +126,7 @@ async def _download(request: Request[Any, Any, Any], operation: str, device: str
     try:
         data = await run(services_of(request), principal_of(request), operation, deviceName=device, blockName=block)
     except EngineeringError as exc:
-        return _failed(request, exc, f"Download {block}")  # type: ignore[return-value]
+        return failed(request, exc, f"Download {block}")  # type: ignore[return-value]
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in block) or "block"
     return Response(data[field], media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{safe}{suffix}"'})

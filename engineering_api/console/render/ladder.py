@@ -387,7 +387,8 @@ class _Layout:
             if operand.address:
                 parts.append(f'<text class="address" x="{cx}" y="{line_y}">{escape(operand.address)}</text>')
                 line_y += 14
-            parts.append(f'<text class="operand" x="{cx}" y="{line_y}">{escape(operand.text)}</text>')
+            parts.append(f'<g data-operand="{escape(operand.text)}" data-value-dy="-13"><text class="operand" x="{cx}" '
+                         f'y="{line_y}">{escape(operand.text)}</text></g>')
             line_y += 14
         parts.append("</g>")
         return "".join(parts)
