@@ -54,6 +54,7 @@ def _sign_in(browser: Any, live: Live, role: str) -> None:
 
     browser.get_log("browser")  # drain what earlier tests left (a refusal they provoked on purpose)
     browser.delete_all_cookies()
+    browser.set_window_size(1400, 1000)
     browser.get(live.base + "/")
     field = until("the key field", lambda: browser.find_elements(By.ID, "apiKey"))[0]
     field.send_keys(live.keys[role])

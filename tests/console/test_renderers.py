@@ -106,3 +106,20 @@ def test_stl_text_and_member_rows() -> None:
     rows = member_rows(sections)
     assert [(r.path, r.depth, r.start_value) for r in rows] == [("Drive", 0, ""), ("Drive.Speed", 1, "1.5")]
     assert rows[0].attributes == "Retain"
+
+
+def test_power_flow_of_a_rung_follows_the_operands_and_the_timer() -> None:
+    from engineering_api.console.render.monitor import flow_states, plan_for, scl_operands, tag_name
+
+    values = {'"Start"': False, "#Timer.Q": True}
+    states = flow_states(_net(RUNG), values.get)
+    # rail on; the negated contact passes while "Start" is FALSE; the timer's Q is read from its instance
+    assert states["30"] is True and states["31"] is False and states["32"] is True and states["34"] is True
+    values['"Start"'] = True
+    assert flow_states(_net(RUNG), values.get)["32"] is False
+    assert "33" not in states  # a Time constant has no signal state
+    plan = plan_for({1: _net(RUNG)}, {2: "#T(IN := #a);\n#b := \"Tag\".x;"}, "Inst", {"#T": ("Q", "ET")})
+    assert plan.tags["#Timer.Q"] == '"Inst".Timer.Q' and plan.tags['"Start"'] == '"Start"'
+    assert plan.tags["#T.ET"] == '"Inst".T.ET' and plan.tags['"Tag".x'] == '"Tag".x'
+    assert scl_operands("#T(IN := #a);") == {1: ["#a"]}
+    assert tag_name("#x", None) is None  # an FC's local has no address to read
