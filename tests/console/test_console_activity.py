@@ -91,3 +91,20 @@ def test_history_and_a_diff_of_two_commits(client, admin_headers, cpu, make_key)
     assert '<span class="line removed" data-diff="removed"><span class="ln">-</span>#Speed := 1;</span>' in page
     assert '<span class="line added" data-diff="added"><span class="ln">+</span>#Speed := 2;</span>' in page
     assert 'data-diff="same"><span class="ln"> </span>#Speed := #Speed + 1;' in page
+
+
+def test_unit_tests_run_as_a_job_and_each_case_shows_its_assertions(client, admin_headers, cpu, make_key):
+    from tests.api.test_testharness_e2e import motor_program_with_its_test
+
+    motor_program_with_its_test(client, admin_headers)
+    sign_in(client, make_key("engineer")["X-API-Key"])
+    page = client.get("/console/tests").text
+    assert "1 test case(s)" in page and 'id="run-tests"' in page
+    started = client.post("/console/tests/run", data={"_csrf_token": csrf_of(page), "testName": "*"},
+                          follow_redirects=False)
+    job_id = started.headers["location"].rsplit("/", 1)[-1]
+    events = client.get(f"/console/jobs/{job_id}/events").text  # ends with the job
+    assert '"terminal":true' in events
+    result = client.get("/console/tests").text
+    assert 'data-case="Motor runs 2 s after start" data-status="Passed"' in result
+    assert "&#34;Motor_DB&#34;.Running" in result.replace("&quot;", "&#34;") and "1 of 1 passed" in result
