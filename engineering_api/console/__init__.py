@@ -17,7 +17,7 @@ from litestar import Router
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import ResponseHeader
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.response import Redirect, Template
@@ -54,11 +54,13 @@ def _signed_out(request: Any, exc: NotAuthorizedException) -> Any:
     return Template("signin.html", media_type=MediaType.HTML, status_code=401, context={"error": "Your session has ended; sign in again."})
 
 
-def _refused(request: Any, exc: PermissionDeniedException) -> Template:
-    auth.audit(request, 403) if request.method not in ("GET", "HEAD") else None
-    return Template("error.html", media_type=MediaType.HTML, status_code=403, context={
-        "title": "Not allowed", "error": exc.detail, "code": "FORBIDDEN", "principal": request.scope.get("user"),
-        "can_write": False,
+def _refused(request: Any, exc: PermissionDeniedException | TooManyRequestsException) -> Template:
+    status = 429 if isinstance(exc, TooManyRequestsException) else 403
+    if request.method not in ("GET", "HEAD"):  # a refused change is audited, as the REST guard does
+        auth.audit(request, status)
+    return Template("error.html", media_type=MediaType.HTML, status_code=status, context={
+        "title": "Not allowed", "error": exc.detail, "code": "RATE_LIMITED" if status == 429 else "FORBIDDEN",
+        "principal": request.scope.get("user"), "can_write": False,
     })
 
 
@@ -76,7 +78,8 @@ def console_routes() -> list[Any]:
         # public to the REST guard (no X-API-Key here): console_guard authenticates by session and audits changes
         opt={"public": True, "audit": False},
         response_headers=_HEADERS,
-        exception_handlers={NotAuthorizedException: _signed_out, PermissionDeniedException: _refused},
+        exception_handlers={NotAuthorizedException: _signed_out, PermissionDeniedException: _refused,
+                            TooManyRequestsException: _refused},
         include_in_schema=False,
     )
     assets = create_static_files_router(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.enums import MediaType
 from litestar import Request, post
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
 from litestar.response import Redirect, Template
 
 from engineering_api.console.session import COOKIE, SessionStore
@@ -57,7 +57,8 @@ def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseR
 
     Raises:
         NotAuthorizedException: no session (the page answers with the sign-in form).
-        PermissionDeniedException: the key's role is too low, or it is past its rate limit.
+        PermissionDeniedException: the key's role is too low.
+        TooManyRequestsException: the key is past its rate limit (shared with its REST calls).
     """
     if handler.opt.get("console_public"):
         return
@@ -70,7 +71,7 @@ def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseR
     connection.scope["auth"] = session.session_id
     per_minute = services.settings.rate_limit_per_minute
     if services.limiter.requests.take(principal.key_id, per_minute):
-        raise PermissionDeniedException(f"Rate limit of {per_minute} requests per minute exceeded")
+        raise TooManyRequestsException(f"Rate limit of {per_minute} requests per minute exceeded")
     role = handler.opt.get("console_role")
     needed = Role(role) if role else required_role(connection.scope["method"], {})  # type: ignore[arg-type]
     if needed is not None and not principal.role.allows(needed):

@@ -98,3 +98,12 @@ def test_project_tree_block_views_compile_diagnostics_and_downloads(client, admi
 def test_rest_still_needs_its_key(client):
     assert client.get("/api/projects").status_code == 401
     assert client.get("/swagger").status_code == 200
+
+
+def test_a_session_shares_its_keys_rate_limit(client, make_key, services):
+    import dataclasses
+
+    sign_in(client, make_key("viewer")["X-API-Key"])
+    services.settings = dataclasses.replace(services.settings, rate_limit_per_minute=3)
+    answers = [client.get("/console/project", follow_redirects=False).status_code for _ in range(5)]
+    assert answers[:3] == [200, 200, 200] and answers[3:] == [429, 429]
