@@ -123,3 +123,17 @@ def test_power_flow_of_a_rung_follows_the_operands_and_the_timer() -> None:
     assert plan.tags["#T.ET"] == '"Inst".T.ET' and plan.tags['"Tag".x'] == '"Tag".x'
     assert scl_operands("#T(IN := #a);") == {1: ["#a"]}
     assert tag_name("#x", None) is None  # an FC's local has no address to read
+
+
+def test_a_changed_rung_marks_only_the_parts_that_differ_not_the_uids() -> None:
+    from engineering_api.console.render.diff import marked_network, part_signatures, scl_line_diff
+
+    old = _net(RUNG)
+    renumbered = _net(RUNG.replace('UId="2', 'UId="5').replace('UId="3', 'UId="6'))
+    assert sorted(part_signatures(old).values()) == sorted(part_signatures(renumbered).values())
+    assert "data-mark" not in marked_network(renumbered, old, "added", "LAD")  # UIds are export noise
+    new = _net(RUNG.replace('<Component Name="Start"/>', '<Component Name="Stop"/>'))
+    svg = etree.fromstring(marked_network(new, old, "added", "LAD").encode())
+    marked = {g.get("data-part") for g in svg.iter() if g.get("data-mark") == "added"}
+    assert marked == {"21", "24"}  # the operand and the contact it feeds; the timer, coil and constant are alike
+    assert scl_line_diff("a;\nb;", "a;\nc;") == [("same", "a;"), ("removed", "b;"), ("added", "c;")]

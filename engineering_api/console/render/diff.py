@@ -15,7 +15,7 @@ from simatic_xml import flgnet, tokens_to_text
 from simatic_xml.flgnet import Call, FlgAccess, FlgNet, IdentCon, NameCon, Part, Wire
 from simatic_xml.model import Document
 
-__all__ = ("NetworkDiff", "block_diff", "part_signatures", "scl_line_diff")
+__all__ = ("NetworkDiff", "block_diff", "marked_network", "part_signatures", "scl_line_diff")
 
 
 @dataclass(slots=True)
@@ -57,7 +57,8 @@ def part_signatures(net: FlgNet) -> dict[str, str]:
     return out
 
 
-def _marked(net: FlgNet, other: FlgNet | None, mark: str, language: str) -> str:
+def marked_network(net: FlgNet, other: FlgNet | None, mark: str, language: str) -> str:
+    """The SVG of ``net`` with each part ``other`` lacks (by :func:`part_signatures`) given ``data-mark=mark``."""
     svg = draw_network(net, language).svg
     if other is None:
         return svg
@@ -116,9 +117,9 @@ def block_diff(old: Document | None, new: Document | None, changed: set[int]) ->
         new_net = flgnet.from_xml(new_body) if getattr(new_body, "tag", None) == "FlgNet" else None
         if old_net is not None or new_net is not None:
             if old_net is not None:
-                entry.old_html = _marked(old_net, new_net if state != "same" else None, "removed", language)
+                entry.old_html = marked_network(old_net, new_net if state != "same" else None, "removed", language)
             if new_net is not None:
-                entry.new_html = _marked(new_net, old_net if state != "same" else None, "added", language)
+                entry.new_html = marked_network(new_net, old_net if state != "same" else None, "added", language)
         else:
             entry.text_diff = scl_line_diff(_text_of(old_body) or "", _text_of(new_body) or "")
         out.append(entry)
