@@ -3,10 +3,12 @@ its search, a block of each language (LAD and FBD drawn as SVG, SCL and STL as n
 transitions, a DB's members), a compile error at its line, a viewer refused a change, and an accessibility check
 (labels, names, keyboard focus, contrast) without a console error (the CSP allows no inline script or style).
 
-Screenshots of the main pages go to docs/console/ (the README shows them)."""
+Screenshots of the main pages go to $CONSOLE_SCREENSHOTS (docs/console/ for the README's)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,9 @@ from tests.browser.conftest import until
 from tests.console.conftest import corpus_file
 from tests.mcp.conftest import Live, live_server
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
+SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS") or tempfile.mkdtemp(prefix="console-shots-"))
+"""Where the screenshots go: ``CONSOLE_SCREENSHOTS=docs/console`` refreshes the README's; a test run alone does not
+touch the checkout."""
 BLOCKS = {  # V18 exports: the fake's V19 portal refuses to upgrade STL and GRAPH networks, as TIA needs a migration
     "LED": "fc/nlanderCON_LED.xml", "FBD_Block": "fb/sitrainsh_FBD_Block.xml", "FC_LIST": "fc/Gildej31_FC_LIST_V18.xml",
     "GF7": "fb/Gildej31_GF7_V18.xml", "DB04_Conveyor": "db/fseenig_DB04_Conveyor.xml",
