@@ -69,6 +69,7 @@ def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseR
     session, principal = found
     connection.scope["user"] = principal
     connection.scope["auth"] = session.session_id
+    connection.state.console_session = session
     per_minute = services.settings.rate_limit_per_minute
     if services.limiter.requests.take(principal.key_id, per_minute):
         raise TooManyRequestsException(f"Rate limit of {per_minute} requests per minute exceeded")

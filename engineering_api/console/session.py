@@ -37,6 +37,9 @@ class ConsoleSession:
     """Short public id (audit records name it), not the secret."""
     key_id: str
     last_seen: float = field(default_factory=time.monotonic)
+    runtime_token: str | None = None
+    """The runtime user's bearer token once signed in on the runtime page (runtime users are not API keys: the
+    runtime API has its own users and roles); kept on the server, never sent to the browser."""
 
 
 class SessionStore:

@@ -200,7 +200,7 @@ def test_pages_are_accessible_by_keyboard_with_labels_and_contrast(live: Live, b
     _sign_in(browser, live, "engineer")
     for page in ("/console/project", "/console/devices/PLC_1/blocks/LED", "/console/devices/PLC_1/blocks/FC_Scale",
                  "/console/devices/PLC_1/blocks/DB04_Conveyor", "/console/devices/PLC_1/blocks/GF7",
-                 "/console/jobs", "/console/plc", "/console/history", "/console/tests"):
+                 "/console/jobs", "/console/plc", "/console/history", "/console/tests", "/console/runtime"):
         browser.get(live.base + page)
         until("the page", lambda: browser.find_elements(By.CSS_SELECTOR, "main h1, main h2"))
         assert browser.execute_script(CHECKS) == [], page

@@ -108,3 +108,35 @@ def test_unit_tests_run_as_a_job_and_each_case_shows_its_assertions(client, admi
     result = client.get("/console/tests").text
     assert 'data-case="Motor runs 2 s after start" data-status="Passed"' in result
     assert "&#34;Motor_DB&#34;.Running" in result.replace("&quot;", "&#34;") and "1 of 1 passed" in result
+
+
+def test_runtime_page_needs_a_runtime_user_then_shows_alarms_and_a_trend(client, make_key, services):
+    import time as clock
+
+    from engineering_api.runtime.alarms import AlarmDefinition
+    from engineering_api.runtime.history import LoggingSetting
+    from engineering_api.runtime.service import runtime_of
+    from engineering_api.runtime.simulated import canonical_name
+    from engineering_api.lib.schema import utc_now
+
+    runtime = runtime_of(services)
+    runtime.users.create("operator", "correct horse battery", ["read"])
+    runtime.history.save_setting(LoggingSetting(tag='"Tank".Level', mode="cyclic"))
+    now = int(clock.time() * 1000)
+    runtime.history.store.append([(canonical_name('"Tank".Level'), now - 60_000 + i * 10_000, float(i * i))
+                                  for i in range(5)])
+    runtime.alarms.save_definition(AlarmDefinition(name="TankHigh", kind="analog", tag='"Tank".Level', limit=10.0,
+                                                   text="Tank level high"))
+    runtime.alarms.on_tag_value("TankHigh", 16.0, utc_now())
+    sign_in(client, make_key("viewer")["X-API-Key"])
+    page = client.get("/console/runtime").text
+    assert 'id="runtime-signin"' in page and 'id="alarms"' not in page  # an API key is no runtime user
+    wrong = client.post("/console/runtime/signin", data={"_csrf_token": csrf_of(page), "username": "operator",
+                                                         "password": "nope"})
+    assert wrong.status_code == 401
+    signed = client.post("/console/runtime/signin", data={"_csrf_token": csrf_of(page), "username": "operator",
+                                                          "password": "correct horse battery"})
+    assert signed.status_code == 200
+    assert 'data-alarm="TankHigh"' in signed.text and "Tank level high" in signed.text
+    assert 'aria-label="Trend of &#34;Tank&#34;.Level"' in signed.text.replace("&quot;", "&#34;")
+    assert "5 value(s), 0.0 … 16.0" in signed.text and '<polyline points="0.0,200.0' in signed.text
