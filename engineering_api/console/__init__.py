@@ -71,7 +71,7 @@ def console_routes() -> list[Any]:
     router = Router(
         path="/",
         route_handlers=[pages.landing, auth.sign_in, auth.sign_out, pages.project_page, pages.block_page,
-                        pages.compile_block, pages.download_simaticml, pages.download_scl, *jobs.ROUTES, *plc.ROUTES,
+                        pages.compile_block, pages.udt_page, pages.download_simaticml, pages.download_scl, *jobs.ROUTES, *plc.ROUTES,
                         *history.ROUTES, *tests_page.ROUTES, *runtime_page.ROUTES],
         guards=[auth.console_guard],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],

@@ -13,12 +13,14 @@ from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
 from engineering_api.console.auth import audit, principal_of, services_of, sessions_of
 from engineering_api.console.calls import run
 from engineering_api.console.render.block import block_view
+from engineering_api.console.render.structure import MemberRow
 from engineering_api.console.session import COOKIE
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
 from simatic_xml import SimaticMLError, parse_bytes
 
-__all__ = ("block_page", "block_with", "compile_block", "download_scl", "download_simaticml", "failed", "landing", "page", "project_page")
+__all__ = ("block_page", "block_with", "compile_block", "download_scl", "download_simaticml", "failed", "landing", "page",
+           "project_page", "udt_page")
 
 
 def page(request: Request[Any, Any, Any], name: str, status: int = 200, **context: Any) -> Template:
@@ -119,6 +121,27 @@ async def compile_block(request: Request[Any, Any, Any], device: FromPath[str], 
     audit(request, 200)
     mine = [d for d in result.get("diagnostics", []) if d.get("block") in (None, "", block)]
     return await block_with(request, device, block, diagnostics=mine, compiled=result)
+
+
+def _udt_rows(members: list[dict[str, Any]], prefix: str, depth: int, out: list[MemberRow]) -> None:
+    for member in members:
+        path = prefix + member["name"]
+        out.append(MemberRow(path=path, name=member["name"], datatype=member["dataType"],
+                             start_value=member.get("startValue") or "", attributes="",
+                             comment=member.get("comment") or "", depth=min(depth, 8), section="None"))
+        _udt_rows(member.get("members") or [], path + ".", depth + 1, out)
+
+
+@get("/console/devices/{device:str}/udts/{udt:str}", include_in_schema=False)
+async def udt_page(request: Request[Any, Any, Any], device: FromPath[str], udt: FromPath[str]) -> Template:
+    """A PLC data type: its member tree with types, start values and comments, and who uses it."""
+    try:
+        details = await run(services_of(request), principal_of(request), "udts.get", deviceName=device, udtName=udt)
+    except EngineeringError as exc:
+        return failed(request, exc, f"PLC data type {udt}")
+    rows: list[MemberRow] = []
+    _udt_rows(details.get("members") or [], "", 0, rows)
+    return page(request, "udt.html", device=device, udt=details, members=rows)
 
 
 async def _download(request: Request[Any, Any, Any], operation: str, device: str, block: str, field: str,

@@ -107,3 +107,13 @@ def test_a_session_shares_its_keys_rate_limit(client, make_key, services):
     services.settings = dataclasses.replace(services.settings, rate_limit_per_minute=3)
     answers = [client.get("/console/project", follow_redirects=False).status_code for _ in range(5)]
     assert answers[:3] == [200, 200, 200] and answers[3:] == [429, 429]
+
+
+def test_a_udt_shows_its_member_tree(client, admin_headers, cpu, make_key):
+    udt = {"name": "UDT_Motor", "members": [{"name": "Speed", "dataType": "Real", "startValue": "1.5"},
+                                             {"name": "Running", "dataType": "Bool", "comment": "on"}]}
+    data(client.post("/api/devices/PLC_1/udts", json=udt, headers=admin_headers))
+    sign_in(client, make_key("viewer")["X-API-Key"])
+    assert "/console/devices/PLC_1/udts/UDT_Motor" in client.get("/console/project").text
+    page = client.get("/console/devices/PLC_1/udts/UDT_Motor").text
+    assert 'data-member="Speed"' in page and "1.5" in page and 'data-member="Running"' in page
