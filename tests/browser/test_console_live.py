@@ -19,13 +19,32 @@ from tests.conftest import CPU, data
 from tests.mcp.conftest import Live, live_server
 
 
+LAMP = {"blockType": "FB", "name": "FB_Lamp", "number": 20, "language": "LAD",
+        "interface": {"Input": [{"name": "Start", "dataType": "Bool"}], "Output": [{"name": "Lamp", "dataType": "Bool"}],
+                      "Static": [{"name": "T", "dataType": "TON_TIME"}]},
+        "networks": [{"title": "Delayed lamp", "lad": [[{"contact": "#Start"},
+                                                         {"box": "TON", "instance": "#T", "inputs": {"PT": "T#2s"}},
+                                                         {"coil": "#Lamp"}]]}]}
+"""A LAD FB with a TON, called from the motor program's OB1 with its instance "Lamp_DB"."""
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    with live_server(Settings.from_env(data_dir=tmp_path_factory.mktemp("console-live"))) as server:
+    import tests.api.test_plc_e2e as motor
+
+    program = motor.MOTOR_SCL.replace('DATA_BLOCK "Motor1_DB"', 'DATA_BLOCK "Lamp_DB"\n"FB_Lamp"\nBEGIN\nEND_DATA_BLOCK\n\n'
+                                      'DATA_BLOCK "Motor1_DB"').replace(
+        'BEGIN\n   "Motor1_DB"(', 'BEGIN\n   "Lamp_DB"(Start := "Start_PB");\n   "Motor1_DB"(')
+    assert '"Lamp_DB"(Start' in program
+    with live_server(Settings.from_env(data_dir=tmp_path_factory.mktemp("console-live"))) as server, \
+            pytest.MonkeyPatch.context() as patch:
+        patch.setattr(motor, "MOTOR_SCL", program)
         h = server.headers("admin")
         with httpx.Client(base_url=server.base, timeout=60) as api:
             data(api.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=h))
             data(api.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                          headers=h))
+            data(api.post("/api/blockgeneration/generate-and-import", json={"spec": LAMP, "deviceName": "PLC_1"},
                           headers=h))
             _engineering(api, h)
             data(api.post(f"{DEVICE}/actions/download-sync", json={"startAfterDownload": True}, headers=h))
@@ -57,6 +76,29 @@ def test_monitoring_a_ton_shows_its_values_change(live: Live, browser: Any) -> N
     assert browser.find_element(By.ID, "monitor-status").text.startswith("live")
     browser.execute_script("document.getElementById('network-1').scrollIntoView()")
     browser.save_screenshot(str(SHOTS / "monitor.png"))
+    assert not _problems(browser)
+
+
+def test_monitoring_a_ton_in_lad_draws_the_power_flow(live: Live, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    with _api(live) as api:
+        data(api.put("/api/simulation/tags/Start_PB", json={"value": True}))
+        data(api.post(f"{INSTANCE}/actions/step", json={"milliseconds": 100}))
+    _sign_in(browser, live, "engineer")
+    browser.get(f"{live.base}/console/devices/PLC_1/blocks/FB_Lamp/monitor")
+    wires = "return [...document.querySelectorAll('#network-1 g.wire')].map(w => w.getAttribute('class'))"
+    # the contact passes power, the timer's Q is still FALSE: flow up to the box, none after it
+    until("the flow before the delay", lambda: "wire on" in browser.execute_script(wires)
+          and "wire off" in browser.execute_script(wires))
+    values = "return [...document.querySelectorAll('#network-1 svg text.value')].map(t => t.textContent)"
+    assert "TRUE" in browser.execute_script(values)
+    with _api(live) as api:
+        data(api.post(f"{INSTANCE}/actions/step", json={"milliseconds": 2500}))
+    until("the flow after the delay", lambda: "wire off" not in browser.execute_script(wires))
+    assert browser.find_elements(By.CSS_SELECTOR, "#network-1 g.wire.on")
+    browser.execute_script("document.getElementById('network-1').scrollIntoView()")
+    browser.save_screenshot(str(SHOTS / "monitor-lad.png"))
     assert not _problems(browser)
 
 

@@ -174,7 +174,12 @@ class _Layout:
                     self.operand_pins.setdefault(source.uid, []).append((end.uid, end.name))
                 if isinstance(source, NameCon) and isinstance(end, IdentCon):
                     self.operand_pins.setdefault(end.uid, []).append((source.uid, source.name))
+        flowing = {uid for preds in self.flow_from.values() for uid in preds}
+        feeds = {(c.uid, c.name) for w in self.wires for c in w.connections[:1] if isinstance(c, NameCon)
+                 and any(isinstance(e, NameCon) for e in w.connections[1:])}
         for node in self.nodes.values():
+            if node.uid in flowing and not isinstance(node.item, Call):  # the pin the rung goes on from comes first
+                node.outputs.sort(key=lambda pin, uid=node.uid: (uid, pin) not in feeds)
             self._shape(node)
 
     def _shape(self, node: _Node) -> None:
