@@ -16,10 +16,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from engineering_api.compose import create_backend
 from engineering_api.backend.worker import TiaWorker
+from engineering_api.compose import create_backend
 from engineering_api.config import Settings
 from engineering_api.lib.field_docs import DocumentedStructSchemas
+from engineering_api.console import console_routes, template_config
 from engineering_api.domain import (
     blockgen, blocks, compile, designspec, devices, diagnostics, health, history, hmi, instances, online, projects,
     security, simulation, tags, testharness, udts, watch,
@@ -207,7 +208,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *signalr_routes(),
             *RUNTIME_ROUTES,
             *swagger_routes(),
+            *console_routes(),
         ],
+        template_config=template_config(),
         lifespan=[lifespan],
         plugins=[DocumentedStructSchemas()],  # field docstrings as OpenAPI property descriptions
         # outermost: the guard's refusals of runtime routes are converted to XML too

@@ -1,0 +1,109 @@
+"""Server time of the web console's block page for a LAD block of 50 networks, and of the project page with 500
+blocks in the tree, each against the REST read of the same data in the same run (issue 38: < 200 ms).
+
+    python bench/console_block.py [--rounds 20] [--corpus ../shared/corpus/simaticml]
+
+In process, over Litestar's test client (no network): the time is the app's. The 50-network block is the corpus'
+LAD block ``nlanderCON_LED`` (5 networks: contacts, branches, TON boxes, coils) with its networks repeated ten
+times, imported into the fake. The baseline for the block page is ``GET …/blocks/{name}/content`` (the block's
+SimaticML, the input the page draws); for the project page it is ``GET …/blocks/tree``. The best round counts.
+Not a test: run it by hand, it prints milliseconds and ratios and writes bench/results/console_block.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from litestar.testing import TestClient  # noqa: E402
+
+from engineering_api.app import create_app  # noqa: E402
+from engineering_api.config import Settings  # noqa: E402
+from simatic_xml import read_file, to_bytes  # noqa: E402
+from simatic_xml.objects import CompileUnit  # noqa: E402
+
+CPU = "6ES7 516-3AN02-0AB0"
+
+
+def _fifty_networks(corpus: Path) -> str:
+    doc = read_file(corpus / "fc" / "nlanderCON_LED.xml")
+    obj = doc.object
+    units = [c for c in obj.children if isinstance(c, CompileUnit)]
+    tail = [c for c in obj.children if not isinstance(c, CompileUnit)][1:]
+    head = [c for c in obj.children if not isinstance(c, CompileUnit)][:1]
+    obj.children[:] = head + [copy.deepcopy(u) for _ in range(10) for u in units] + tail
+    return to_bytes(doc, renumber=True).decode("utf-8-sig")
+
+
+def _best(client: TestClient, path: str, headers: dict[str, str], rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        answer = client.get(path, headers=headers)
+        elapsed = time.perf_counter() - started
+        assert answer.status_code == 200, answer.text[:300]
+        best = min(best, elapsed)
+    return best * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "simaticml")
+    parser.add_argument("--profile", action="store_true", help="print a profile of one project page")
+    args = parser.parse_args()
+    app = create_app(Settings.from_env(data_dir=Path(tempfile.mkdtemp(prefix="console-bench-"))))
+    with TestClient(app) as client:
+        services = app.state.services
+        _, key = services.keys.create("bench", "admin")
+        rest = {"X-API-Key": key}
+        client.post("/api/projects/actions/create-sync", json={"name": "Bench"}, headers=rest).raise_for_status()
+        client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                    headers=rest).raise_for_status()
+        client.post("/api/devices/PLC_1/blocks", json={"rawXml": _fifty_networks(args.corpus)},
+                    headers=rest).raise_for_status()
+        for number in range(100, 599):  # 500 blocks in the tree with the LAD one
+            spec = {"blockType": "FC", "name": f"FC_{number}", "number": number, "language": "SCL",
+                    "networks": [{"scl": "RETURN;"}]}
+            answer = client.post("/api/devices/PLC_1/blocks", json={"spec": spec, "folder": f"Area_{number % 10}"},
+                                 headers=rest)
+            assert answer.status_code == 200, answer.text[:300]
+        page = client.get("/")
+        token = page.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+        client.post("/console/signin", data={"apiKey": key, "_csrf_token": token}, follow_redirects=False)
+        networks = client.get("/console/devices/PLC_1/blocks/LED").text.count('<article class="network"')
+        results = {
+            "networks": networks,
+            "block_page_ms": _best(client, "/console/devices/PLC_1/blocks/LED", {}, args.rounds),
+            "block_rest_ms": _best(client, "/api/devices/PLC_1/blocks/LED/content", rest, args.rounds),
+            "project_page_ms": _best(client, "/console/project", {}, args.rounds),
+            "tree_rest_ms": _best(client, "/api/devices/PLC_1/blocks/tree", rest, args.rounds),
+        }
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            client.get("/console/project")
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    results["block_ratio"] = results["block_page_ms"] / results["block_rest_ms"]
+    results["project_ratio"] = results["project_page_ms"] / results["tree_rest_ms"]
+    for name, value in results.items():
+        print(f"{name:16} {value:9.2f}" if isinstance(value, float) else f"{name:16} {value:9d}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "console_block.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Signing in and out of the console, the guard of every console page, and the console's audit records.
+
+The console's routes are public to the REST guard (they carry no X-API-Key): this guard authenticates them by the
+session cookie instead, with the REST roles (a read needs viewer, a change engineer) and the REST rate limits, and
+every change made from the console is audited here, by the key behind the session.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar.enums import MediaType
+from litestar import Request, post
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
+from litestar.response import Redirect, Template
+
+from engineering_api.console.session import COOKIE, SessionStore
+from engineering_api.lib.middleware import required_role
+from engineering_api.lib.security import Principal, Role
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+    from litestar.handlers.base import BaseRouteHandler
+
+    from engineering_api.services import Services
+
+__all__ = ("audit", "console_guard", "principal_of", "services_of", "sessions_of", "sign_in", "sign_out")
+
+_SESSIONS = "console.sessions"
+
+
+def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
+    """The app's services."""
+    return connection.app.state.services  # type: ignore[no-any-return]
+
+
+def sessions_of(services: Services) -> SessionStore:
+    """The console's session store (one per service container)."""
+    store = services.notes.get(_SESSIONS)
+    if store is None:
+        store = services.notes[_SESSIONS] = SessionStore(services.db)
+    return store  # type: ignore[no-any-return]
+
+
+def principal_of(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in principal (set by :func:`console_guard`)."""
+    return request.scope["user"]  # type: ignore[no-any-return]
+
+
+def _client(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    client = connection.scope.get("client")
+    return client[0] if client else ""
+
+
+def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Admit a request with a live session whose key has the role the route needs.
+
+    Raises:
+        NotAuthorizedException: no session (the page answers with the sign-in form).
+        PermissionDeniedException: the key's role is too low.
+        TooManyRequestsException: the key is past its rate limit (shared with its REST calls).
+    """
+    if handler.opt.get("console_public"):
+        return
+    services = services_of(connection)
+    found = sessions_of(services).resolve(connection.cookies.get(COOKIE))
+    if found is None:
+        raise NotAuthorizedException("Sign in with an API key")
+    session, principal = found
+    connection.scope["user"] = principal
+    connection.scope["auth"] = session.session_id
+    connection.state.console_session = session
+    per_minute = services.settings.rate_limit_per_minute
+    if services.limiter.requests.take(principal.key_id, per_minute):
+        raise TooManyRequestsException(f"Rate limit of {per_minute} requests per minute exceeded")
+    role = handler.opt.get("console_role")
+    needed = Role(role) if role else required_role(connection.scope["method"], {})  # type: ignore[arg-type]
+    if needed is not None and not principal.role.allows(needed):
+        raise PermissionDeniedException(
+            f"This needs the {needed.value} role; you signed in with a {principal.role.value} key")
+
+
+def audit(request: Request[Any, Any, Any], status: int, *, job_id: str | None = None,
+          principal: Principal | None = None, outcome: str | None = None) -> None:
+    """Record a console change (or refused change) in the one audit log, like a REST call."""
+    who = principal or request.scope.get("user")
+    services_of(request).audit.record(
+        method=request.method, path=request.url.path, status=status, key_id=who.key_id if who else None,
+        role=who.role.value if who else None, client=_client(request), job_id=job_id, via="console",
+        session_id=request.scope.get("auth") if isinstance(request.scope.get("auth"), str) else None,
+        outcome=outcome,
+    )
+
+
+@post("/console/signin", opt={"console_public": True}, status_code=303)
+async def sign_in(request: Request[Any, Any, Any]) -> Any:
+    """Trade an API key for a session cookie (HttpOnly, SameSite=Strict); the key itself is never stored."""
+    services = services_of(request)
+    form = await request.form()
+    presented = str(form.get("apiKey") or "").strip()
+    address = _client(request)
+    budget = services.settings.auth_failures_per_minute
+    wait = services.limiter.auth_failures.wait(address, budget)
+    if wait:
+        audit(request, 429)
+        return Template("signin.html", media_type=MediaType.HTML, status_code=429,
+                        context={"error": f"Too many failed sign-ins from this address; retry in {wait} s."})
+    principal = services.keys.verify(presented) if presented else None
+    if principal is None:
+        if presented:
+            services.limiter.auth_failures.take(address, budget)
+        services.audit.count_refusal(method="POST", path=request.url.path, status=401, key_id=None, role=None,
+                                     client=address)
+        return Template("signin.html", media_type=MediaType.HTML, status_code=401, context={"error": "That API key is not valid."})
+    token = sessions_of(services).create(principal)
+    response = Redirect("/console/project", status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+@post("/console/signout", status_code=303, opt={"console_role": "viewer"})
+async def sign_out(request: Request[Any, Any, Any]) -> Redirect:
+    """End the session on the server (the cookie is worthless after) and clear it in the browser."""
+    sessions_of(services_of(request)).revoke(request.cookies.get(COOKIE))
+    response = Redirect("/", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response

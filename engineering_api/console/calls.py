@@ -1,0 +1,57 @@
+"""The console reaches the project through the service's own operations, as REST does: the same handlers, input
+validation, worker thread, timeouts and errors. It never talks to the backend directly."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from engineering_api.backend.errors import EngineeringError, NotFoundError, PermissionDeniedError
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.manager import JobRecord
+    from engineering_api.lib.security import Principal
+    from engineering_api.services import Services
+
+__all__ = ("run", "start")
+
+
+def _operation(services: Services, name: str, principal: Principal) -> Any:
+    operation = services.operations.get(name)
+    if operation is None:  # a console page names an operation the registry lacks: a defect, said plainly
+        raise NotFoundError(f"the service has no operation {name!r}", code="OPERATION_NOT_FOUND")
+    if not principal.role.allows(operation.required_role):
+        raise PermissionDeniedError(
+            f"{operation.summary.rstrip('.')} needs the {operation.required_role.value} role; you signed in with a "
+            f"{principal.role.value} key", code="FORBIDDEN")
+    return operation
+
+
+def _input(operation: Any, fields: dict[str, Any]) -> Any:
+    if operation.input is None:
+        return None
+    try:
+        return msgspec.convert(fields, operation.input)
+    except msgspec.ValidationError as exc:
+        raise EngineeringError(f"invalid input for {operation.name}: {exc}", code="VALIDATION_ERROR") from None
+
+
+async def run(services: Services, principal: Principal, name: str, **fields: Any) -> Any:
+    """Run operation ``name`` inline (camelCase ``fields``) for ``principal`` and return its result as plain data.
+
+    Raises:
+        PermissionDeniedError: the principal's role does not allow it (the page hides the button too).
+        EngineeringError: whatever the operation raises.
+    """
+    operation = _operation(services, name, principal)
+    result = await services.jobs.run_inline(operation, _input(operation, fields))
+    return msgspec.to_builtins(result)
+
+
+async def start(services: Services, principal: Principal, name: str, idempotency_key: str | None,
+                **fields: Any) -> JobRecord:
+    """Start operation ``name`` as a recorded job (shown on the jobs page) for ``principal``."""
+    operation = _operation(services, name, principal)
+    return await services.jobs.start(operation, _input(operation, fields), principal=principal,
+                                     idempotency_key=idempotency_key)

@@ -1,0 +1,167 @@
+"""The console's project pages: the landing page, the project with its program tree, and a block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.enums import MediaType
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
+from engineering_api.console.auth import audit, principal_of, services_of, sessions_of
+from engineering_api.console.calls import run
+from engineering_api.console.render.block import block_view
+from engineering_api.console.render.structure import MemberRow
+from engineering_api.console.session import COOKIE
+from engineering_api.lib.responses import status_for
+from engineering_api.lib.security import Role
+from simatic_xml import SimaticMLError, parse_bytes
+
+__all__ = ("block_page", "block_with", "compile_block", "download_scl", "download_simaticml", "failed", "landing", "page",
+           "project_page", "udt_page")
+
+
+def page(request: Request[Any, Any, Any], name: str, status: int = 200, **context: Any) -> Template:
+    principal = request.scope.get("user")
+    context.setdefault("principal", principal)
+    context["can_write"] = bool(principal and principal.role.allows(Role.ENGINEER))
+    return Template(name, context=context, status_code=status, media_type=MediaType.HTML)
+
+
+def failed(request: Request[Any, Any, Any], exc: EngineeringError, title: str) -> Template:
+    return page(request, "error.html", status_for(exc), title=title, error=exc.message, code=exc.code)
+
+
+@get("/", opt={"console_public": True}, include_in_schema=False)
+async def landing(request: Request[Any, Any, Any]) -> Any:
+    """The sign-in form, or the project for a browser already signed in."""
+    if sessions_of(services_of(request)).resolve(request.cookies.get(COOKIE)) is not None:
+        return Redirect("/console/project", status_code=303)
+    return Template("signin.html", context={"error": None}, media_type=MediaType.HTML)
+
+
+async def _devices(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    services, principal = services_of(request), principal_of(request)
+    devices = await run(services, principal, "devices.list")
+    plcs = []
+    for device in devices:
+        if device.get("deviceKind") != "plc":
+            continue
+        name = device["name"]
+        plcs.append({
+            "device": device,
+            "blocks": await run(services, principal, "blocks.tree", deviceName=name),
+            "tagTables": await run(services, principal, "tag-tables.list", deviceName=name),
+            "udts": await run(services, principal, "udts.list", deviceName=name),
+            "watchTables": await run(services, principal, "watch-tables.list", deviceName=name),
+        })
+    return [{"device": d, "program": next((p for p in plcs if p["device"] is d), None)} for d in devices]
+
+
+@get("/console/project", include_in_schema=False)
+async def project_page(request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
+    """The open project: devices and each PLC's program tree, filtered by ``q`` (the page's search box)."""
+    services, principal = services_of(request), principal_of(request)
+    try:
+        portal = await run(services, principal, "projects.list")
+        overview = await run(services, principal, "projects.overview")
+    except NoProjectOpenError as exc:  # a state of the portal, not a failure of the page
+        return page(request, "project.html", overview=None, devices=[], error=exc.message, q=q, portal=None)
+    except EngineeringError as exc:
+        return page(request, "project.html", status_for(exc), overview=None, devices=[], error=exc.message, q=q,
+                     portal=None)
+    return page(request, "project.html", overview=overview, devices=await _devices(request), error=None, q=q.strip(),
+                 portal=portal)
+
+
+async def _addresses(request: Request[Any, Any, Any], device: str) -> dict[str, str]:
+    try:
+        tags = await run(services_of(request), principal_of(request), "tags.list-all", deviceName=device)
+    except EngineeringError:
+        return {}
+    return {t["name"]: t["logicalAddress"] for t in tags if t.get("logicalAddress")}
+
+
+async def block_with(request: Request[Any, Any, Any], device: str, block: str, *,
+                     diagnostics: list[dict[str, Any]] | None = None, compiled: dict[str, Any] | None = None,
+                     monitor: dict[str, Any] | None = None) -> Template:
+    """The block page, with a compile's findings at their lines, or monitoring (``monitor``: its SSE url)."""
+    diagnostics = diagnostics or []
+    try:
+        content = await run(services_of(request), principal_of(request), "blocks.content", deviceName=device,
+                            blockName=block)
+    except EngineeringError as exc:
+        return failed(request, exc, f"Block {block}")
+    try:
+        view = block_view(parse_bytes(content["rawXml"].encode("utf-8")), await _addresses(request, device),
+                          diagnostics)
+    except SimaticMLError as exc:
+        return page(request, "error.html", 422, title=f"Block {block}", error=str(exc), code="SIMATICML")
+    return page(request, "block.html", device=device, block=content, view=view, diagnostics=diagnostics,
+                compiled=compiled, monitor=monitor)
+
+
+@get("/console/devices/{device:str}/blocks/{block:str}", include_in_schema=False)
+async def block_page(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Template:
+    """A block drawn in its language, with its members."""
+    return await block_with(request, device, block)
+
+
+@post("/console/devices/{device:str}/blocks/{block:str}/compile", include_in_schema=False, status_code=200)
+async def compile_block(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Template:
+    """Compile the block and show it with the compiler's findings at their lines."""
+    try:
+        result = await run(services_of(request), principal_of(request), "blocks.compile", deviceName=device,
+                           blockName=block)
+    except EngineeringError as exc:
+        audit(request, status_for(exc))
+        return failed(request, exc, f"Compile {block}")
+    audit(request, 200)
+    mine = [d for d in result.get("diagnostics", []) if d.get("block") in (None, "", block)]
+    return await block_with(request, device, block, diagnostics=mine, compiled=result)
+
+
+def _udt_rows(members: list[dict[str, Any]], prefix: str, depth: int, out: list[MemberRow]) -> None:
+    for member in members:
+        path = prefix + member["name"]
+        out.append(MemberRow(path=path, name=member["name"], datatype=member["dataType"],
+                             start_value=member.get("startValue") or "", attributes="",
+                             comment=member.get("comment") or "", depth=min(depth, 8), section="None"))
+        _udt_rows(member.get("members") or [], path + ".", depth + 1, out)
+
+
+@get("/console/devices/{device:str}/udts/{udt:str}", include_in_schema=False)
+async def udt_page(request: Request[Any, Any, Any], device: FromPath[str], udt: FromPath[str]) -> Template:
+    """A PLC data type: its member tree with types, start values and comments, and who uses it."""
+    try:
+        details = await run(services_of(request), principal_of(request), "udts.get", deviceName=device, udtName=udt)
+    except EngineeringError as exc:
+        return failed(request, exc, f"PLC data type {udt}")
+    rows: list[MemberRow] = []
+    _udt_rows(details.get("members") or [], "", 0, rows)
+    return page(request, "udt.html", device=device, udt=details, members=rows)
+
+
+async def _download(request: Request[Any, Any, Any], operation: str, device: str, block: str, field: str,
+                    suffix: str, media: str) -> Response[Any]:
+    try:
+        data = await run(services_of(request), principal_of(request), operation, deviceName=device, blockName=block)
+    except EngineeringError as exc:
+        return failed(request, exc, f"Download {block}")  # type: ignore[return-value]
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in block) or "block"
+    return Response(data[field], media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{safe}{suffix}"'})
+
+
+@get("/console/devices/{device:str}/blocks/{block:str}/simaticml", include_in_schema=False)
+async def download_simaticml(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Response[Any]:
+    """The block's SimaticML export as a file."""
+    return await _download(request, "blocks.content", device, block, "rawXml", ".xml", "application/xml")
+
+
+@get("/console/devices/{device:str}/blocks/{block:str}/scl", include_in_schema=False)
+async def download_scl(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Response[Any]:
+    """The block's SCL source as a file (TIA's "generate source from block")."""
+    return await _download(request, "blocks.source", device, block, "sourceText", ".scl", "text/plain")

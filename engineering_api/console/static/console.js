@@ -1,0 +1,87 @@
+// engineering-api console: small progressive enhancements; every page works without this file.
+"use strict";
+
+// The program tree's search box filters as you type (the form still submits ?q= without script).
+function filterTree(input) {
+  const root = document.querySelector(input.dataset.filter);
+  if (!root) return;
+  const wanted = input.value.trim().toLowerCase();
+  for (const item of root.querySelectorAll("li[data-name]")) {
+    item.classList.toggle("hidden", wanted !== "" && !item.dataset.name.includes(wanted));
+  }
+  for (const folder of root.querySelectorAll("li[data-folder]")) {
+    const shown = folder.querySelector("li[data-name]:not(.hidden)");
+    folder.classList.toggle("hidden", wanted !== "" && !shown);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const input of document.querySelectorAll("input[data-filter]")) {
+    input.addEventListener("input", () => filterTree(input));
+    if (input.value) filterTree(input);
+  }
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+});
+
+// A running job's page follows its progress over SSE and reloads once the job has ended (to show the result).
+document.addEventListener("DOMContentLoaded", () => {
+  const job = document.querySelector("#job[data-events]");
+  if (!job || !job.dataset.events) return;
+  const source = new EventSource(job.dataset.events);
+  source.addEventListener("job", (event) => {
+    const state = JSON.parse(event.data);
+    document.getElementById("job-status").textContent = state.status;
+    document.getElementById("job-message").textContent = state.message;
+    document.getElementById("job-progress").value = state.progress;
+    if (state.terminal) { source.close(); window.location.reload(); }
+  });
+  source.onerror = () => source.close();
+});
+
+// Monitoring: values pushed over SSE are shown at the end of SCL lines and beside LAD/FBD operands; wires with a
+// known signal state are drawn as TIA does (TRUE green solid, FALSE blue dashed).
+document.addEventListener("DOMContentLoaded", () => {
+  const panel = document.querySelector("#monitor[data-events]");
+  if (!panel) return;
+  const status = document.getElementById("monitor-status");
+  const source = new EventSource(panel.dataset.events);
+  source.addEventListener("values", (event) => {
+    const data = JSON.parse(event.data);
+    if (data.error) { status.textContent = data.error; return; }
+    status.textContent = "live · " + Object.keys(data.operands).length + " value(s)";
+    for (const [id, text] of Object.entries(data.lines)) {
+      const value = document.querySelector("#" + CSS.escape(id) + " .value");
+      if (!value) continue;
+      value.textContent = text;
+      value.hidden = text === "";
+    }
+    for (const element of document.querySelectorAll("svg [data-operand]")) {
+      const shown = data.operands[element.dataset.operand];
+      if (shown === undefined) continue;
+      let label = element.querySelector("text.value");
+      const anchor = element.querySelector("text");
+      if (!label && anchor) {
+        label = document.createElementNS("http://www.w3.org/2000/svg", "text");
+        label.setAttribute("class", "value");
+        label.setAttribute("x", anchor.getAttribute("x"));
+        label.setAttribute("y", String(Number(anchor.getAttribute("y")) + Number(element.dataset.valueDy || 12)));
+        element.appendChild(label);
+      }
+      if (label) label.textContent = shown;
+    }
+    for (const [network, wires] of Object.entries(data.wires)) {
+      const svg = document.querySelector("#network-" + network + " svg");
+      if (!svg) continue;
+      for (const wire of svg.querySelectorAll("g.wire")) {
+        const state = wires[wire.dataset.wire];
+        wire.classList.toggle("on", state === true);
+        wire.classList.toggle("off", state === false);
+      }
+    }
+  });
+  source.onerror = () => { status.textContent = "disconnected"; };
+});

@@ -1,0 +1,139 @@
+"""Unit tests of the console's renderers: operands, SCL lines with diagnostics, LAD/FBD shapes, STL, members."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from engineering_api.console.render.block import diagnostics_by_line, stl_text
+from engineering_api.console.render.ladder import draw_network
+from engineering_api.console.render.operands import operand_of
+from engineering_api.console.render.scl import code_html, highlight
+from engineering_api.console.render.structure import member_rows
+from simatic_xml import flgnet, stl
+from simatic_xml.flgnet import Component, FlgAccess, FlgConstant
+from simatic_xml.interface import Member, Section, Sections, StartValue
+from simatic_xml.xmlnode import from_lxml
+
+NS = "http://www.siemens.com/automation/Openness/SW/NetworkSource/FlgNet/v4"
+
+
+def _net(xml: str) -> flgnet.FlgNet:
+    return flgnet.from_xml(from_lxml(etree.fromstring(f'<FlgNet xmlns="{NS}">{xml}</FlgNet>')))
+
+
+RUNG = """<Parts>
+<Access Scope="GlobalVariable" UId="21"><Symbol><Component Name="Start"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="22"><Symbol><Component Name="Motor"/><Component Name="Run"/></Symbol></Access>
+<Access Scope="LiteralConstant" UId="23"><Constant><ConstantType>Time</ConstantType><ConstantValue>T#2s</ConstantValue></Constant></Access>
+<Part Name="Contact" UId="24"><Negated Name="operand"/></Part>
+<Part Name="TON" UId="25" Version="1.0"><Instance Scope="LocalVariable" UId="26"><Component Name="Timer"/></Instance></Part>
+<Part Name="Coil" UId="27"/>
+</Parts><Wires>
+<Wire UId="30"><Powerrail/><NameCon UId="24" Name="in"/></Wire>
+<Wire UId="31"><IdentCon UId="21"/><NameCon UId="24" Name="operand"/></Wire>
+<Wire UId="32"><NameCon UId="24" Name="out"/><NameCon UId="25" Name="IN"/></Wire>
+<Wire UId="33"><IdentCon UId="23"/><NameCon UId="25" Name="PT"/></Wire>
+<Wire UId="34"><NameCon UId="25" Name="Q"/><NameCon UId="27" Name="in"/></Wire>
+<Wire UId="35"><IdentCon UId="22"/><NameCon UId="27" Name="operand"/></Wire>
+<Wire UId="36"><NameCon UId="25" Name="ET"/><OpenCon UId="37"/></Wire>
+</Wires>"""
+
+
+def test_operands_read_as_in_the_editor() -> None:
+    assert operand_of(FlgAccess("GlobalVariable", symbol=[Component("Motor"), Component("Run")])).text == '"Motor".Run'
+    assert operand_of(FlgAccess("LocalVariable", symbol=[Component("x", slice="x3")])).text == "#x.%X3"
+    index = FlgAccess("LocalVariable", symbol=[Component("i")])
+    assert operand_of(FlgAccess("GlobalVariable", symbol=[Component("Data", index=[index])])).text == '"Data"[#i]'
+    assert operand_of(FlgAccess("LiteralConstant", constant=FlgConstant("T#2s", "Time"))).text == "T#2s"
+    assert operand_of(FlgAccess("GlobalVariable", address={"Area": "Memory", "Type": "Bool", "BitOffset": "321"})).text == "%M40.1"
+    tagged = operand_of(FlgAccess("GlobalVariable", symbol=[Component("Start")]), {"Start": "%I0.0"})
+    assert (tagged.text, tagged.address) == ('"Start"', "%I0.0")
+
+
+def test_a_lad_rung_draws_symbols_boxes_and_every_wire() -> None:
+    picture = draw_network(_net(RUNG), "LAD", {"Start": "%I0.0"})
+    svg = etree.fromstring(picture.svg.encode())
+    parts = {g.get("data-part"): g for g in svg.iter() if g.get("data-part")}
+    assert set(parts) == {"21", "22", "23", "24", "25", "27"}
+    assert "contact" in parts["24"].get("class") and "coil" in parts["27"].get("class")
+    assert "box" in parts["25"].get("class")
+    texts = ["".join(t.itertext()) for t in svg.iter("{*}text")]
+    assert {'"Start"', "%I0.0", "#Motor.Run", "T#2s", "#Timer", "TON", "IN", "PT", "Q", "ET"} <= set(texts)
+    assert sorted(g.get("data-wire") for g in svg.iter() if g.get("data-wire")) == [str(n) for n in range(30, 37)]
+    assert any(p.get("class") == "rail" for p in svg.iter("{*}line"))
+    # the negated contact is drawn with its slash: three strokes inside the symbol
+    assert len([e for e in parts["24"].iter("{*}line") if e.get("class") == "sym"]) == 3
+    # series on one line: the box's IN pin is at the contact's height
+    assert picture.parts_drawn == 6 and picture.wires_drawn == 7
+
+
+def test_fbd_draws_gates_as_boxes_with_tia_labels() -> None:
+    net = _net("""<Parts><Access Scope="LocalVariable" UId="21"><Symbol><Component Name="a"/></Symbol></Access>
+    <Access Scope="LocalVariable" UId="22"><Symbol><Component Name="b"/></Symbol></Access>
+    <Access Scope="LocalVariable" UId="23"><Symbol><Component Name="q"/></Symbol></Access>
+    <Part Name="A" UId="24"><TemplateValue Name="Card" Type="Cardinality">2</TemplateValue><Negated Name="in2"/></Part>
+    <Part Name="Coil" UId="25"/></Parts><Wires>
+    <Wire UId="26"><IdentCon UId="21"/><NameCon UId="24" Name="in1"/></Wire>
+    <Wire UId="27"><IdentCon UId="22"/><NameCon UId="24" Name="in2"/></Wire>
+    <Wire UId="28"><NameCon UId="24" Name="out"/><NameCon UId="25" Name="in"/></Wire>
+    <Wire UId="29"><IdentCon UId="23"/><NameCon UId="25" Name="operand"/></Wire></Wires>""")
+    svg = etree.fromstring(draw_network(net, "FBD").svg.encode())
+    texts = ["".join(t.itertext()) for t in svg.iter("{*}text")]
+    assert "&" in texts and "=" in texts and "#a" in texts
+    assert len(list(svg.iter("{*}circle"))) == 1  # the negated input
+
+
+def test_scl_lines_are_numbered_highlighted_and_carry_their_diagnostics() -> None:
+    lines = highlight('IF #a THEN // go\n  "Motor".Run := TRUE;\nEND_IF;')
+    assert '<span class="tok-kw">IF</span>' in lines[0] and '<span class="tok-com">// go</span>' in lines[0]
+    assert '<span class="tok-sym">&quot;Motor&quot;</span>' in lines[1]
+    diagnostics = diagnostics_by_line([{"network": 1, "line": 2, "column": 3, "severity": "Error",
+                                        "message": "x <y>"}])
+    html = code_html("a := 1;\nb := c;", "n1", diagnostics[1])
+    assert 'id="n1-l2"' in html and "has-error" in html
+    assert "Error (line 2, column 3): x &lt;y&gt;" in html
+    assert highlight("a := 'open") == ["a := &#x27;open"]  # the lexer refuses it: shown plain, not lost
+
+
+def test_stl_text_and_member_rows() -> None:
+    body = from_lxml(etree.fromstring(
+        '<StatementList xmlns="http://www.siemens.com/automation/Openness/SW/NetworkSource/StatementList/v4">'
+        '<StlStatement><StlToken Text="A"/><Access Scope="GlobalVariable"><Symbol><Component Name="x"/></Symbol>'
+        '</Access></StlStatement><StlStatement><StlToken Text="BE"/></StlStatement></StatementList>'))
+    assert stl_text(stl.from_xml(body)) == 'A   "x"\nBE'
+    inner = Member("Speed", "Real", start_value=StartValue("1.5"))
+    sections = Sections([Section("Static", [Member("Drive", "Struct", remanence="Retain", members=[inner])])])
+    rows = member_rows(sections)
+    assert [(r.path, r.depth, r.start_value) for r in rows] == [("Drive", 0, ""), ("Drive.Speed", 1, "1.5")]
+    assert rows[0].attributes == "Retain"
+
+
+def test_power_flow_of_a_rung_follows_the_operands_and_the_timer() -> None:
+    from engineering_api.console.render.monitor import flow_states, plan_for, scl_operands, tag_name
+
+    values = {'"Start"': False, "#Timer.Q": True}
+    states = flow_states(_net(RUNG), values.get)
+    # rail on; the negated contact passes while "Start" is FALSE; the timer's Q is read from its instance
+    assert states["30"] is True and states["31"] is False and states["32"] is True and states["34"] is True
+    values['"Start"'] = True
+    assert flow_states(_net(RUNG), values.get)["32"] is False
+    assert "33" not in states  # a Time constant has no signal state
+    plan = plan_for({1: _net(RUNG)}, {2: "#T(IN := #a);\n#b := \"Tag\".x;"}, "Inst", {"#T": ("Q", "ET")})
+    assert plan.tags["#Timer.Q"] == '"Inst".Timer.Q' and plan.tags['"Start"'] == '"Start"'
+    assert plan.tags["#T.ET"] == '"Inst".T.ET' and plan.tags['"Tag".x'] == '"Tag".x'
+    assert scl_operands("#T(IN := #a);") == {1: ["#a"]}
+    assert tag_name("#x", None) is None  # an FC's local has no address to read
+
+
+def test_a_changed_rung_marks_only_the_parts_that_differ_not_the_uids() -> None:
+    from engineering_api.console.render.diff import marked_network, part_signatures, scl_line_diff
+
+    old = _net(RUNG)
+    renumbered = _net(RUNG.replace('UId="2', 'UId="5').replace('UId="3', 'UId="6'))
+    assert sorted(part_signatures(old).values()) == sorted(part_signatures(renumbered).values())
+    assert "data-mark" not in marked_network(renumbered, old, "added", "LAD")  # UIds are export noise
+    new = _net(RUNG.replace('<Component Name="Start"/>', '<Component Name="Stop"/>'))
+    svg = etree.fromstring(marked_network(new, old, "added", "LAD").encode())
+    marked = {g.get("data-part") for g in svg.iter() if g.get("data-mark") == "added"}
+    assert marked == {"21", "24"}  # the operand and the contact it feeds; the timer, coil and constant are alike
+    assert scl_line_diff("a;\nb;", "a;\nc;") == [("same", "a;"), ("removed", "b;"), ("added", "c;")]
