@@ -57,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
     "engineering_api.runtime": _SERVICE_BASE | {"engineering_api.push", "engineering_api.history"},
     "engineering_api.domain": _SERVICE,
     "engineering_api.mcp": _SERVICE | {"engineering_api.domain"},
+    "engineering_api.console": _SERVICE | {"engineering_api.domain"},
     "engineering_api.compose": ANYTHING,
     "engineering_api.app": ABOVE_THE_PORT,
     "engineering_api.asgi": ABOVE_THE_PORT,
