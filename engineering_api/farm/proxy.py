@@ -93,11 +93,12 @@ class NoFreeAgentError(PortalUnavailableError):
     default_code = "NO_FREE_AGENT"
 
 
-def _lost(agent: str, method: str, why: str) -> PortalUnavailableError:
+def _lost(agent: str, method: str, why: str, call_id: str | None = None) -> PortalUnavailableError:
     return PortalUnavailableError(
         f"The farm agent {agent!r} {why} while {method} was queued or running; the call did not complete and will "
         "never run (it was addressed to that run of the agent only). The project is as TIA left it: changes since "
-        "its last save are lost. Open it again.", code="AGENT_LOST", details={"agent": agent, "method": method},
+        "its last save are lost. Open it again.", code="AGENT_LOST",
+        details={"agent": agent, "method": method, **({"callId": call_id} if call_id else {})},
     )
 
 
@@ -295,10 +296,10 @@ class _FarmBackendBase(EngineeringBackend):
                 record = self.registry.agent(target.agent)
                 if record is not None and record.instance != target.instance:
                     self._never_run(call_id)
-                    raise _lost(target.agent, method, "was restarted")
+                    raise _lost(target.agent, method, "was restarted", call_id)
                 if record is None and not self.in_outage_grace():
                     self._never_run(call_id)
-                    raise _lost(target.agent, method, "was lost (killed, or its host)")
+                    raise _lost(target.agent, method, "was lost (killed, or its host)", call_id)
             except RedisError:
                 self._note_unreachable()
                 time.sleep(POLL_SECONDS)

@@ -72,24 +72,31 @@ class Agents:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self._started = 0
 
-    def start(self, count: int, *, versions: str = "V19") -> list[str]:
+    def start(self, count: int, *, versions: str = "V19", names: list[str] | None = None) -> list[str]:
+        """Start ``count`` new agents (or the agents ``names``, as a service wrapper restarts one) and wait until
+        each has reported; an agent restarted under its name is waited for as its new instance."""
         from engineering_api.farm.registry import AgentRegistry
 
-        names = []
-        for _ in range(count):
-            self._started += 1
-            name = f"agent{self._started}"
-            log = (self.root / f"{name}.log").open("wb")
+        registry = AgentRegistry(redis_client(self.redis_url))
+        before = {}
+        if names is None:
+            names = []
+            for _ in range(count):
+                self._started += 1
+                names.append(f"agent{self._started}")
+        for name in names:
+            old = registry.agent(name)
+            before[name] = old.instance if old is not None else None
+            log = (self.root / f"{name}.log").open("ab")
             self.processes[name] = subprocess.Popen(
                 [*self.command, "agent", "--farm", self.redis_url, "--data-dir",
                  str(self.root / name), "--name", name, "--tia-versions", versions],
                 stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
-            names.append(name)
-        registry = AgentRegistry(redis_client(self.redis_url))
         deadline = time.monotonic() + AGENT_START_SECONDS
         while time.monotonic() < deadline:
-            if all(registry.agent(n) is not None for n in names):
+            records = {n: registry.agent(n) for n in names}
+            if all(r is not None and r.instance != before[n] for n, r in records.items()):
                 return names
             for name in names:
                 if self.processes[name].poll() is not None:
@@ -101,6 +108,11 @@ class Agents:
         process = self.processes.pop(name)
         process.kill()
         process.wait(10)
+
+    def restart(self, name: str) -> None:
+        """SIGKILL and start again under the same name at once (a service wrapper's restart)."""
+        self.kill(name)
+        self.start(1, names=[name])
 
     def stop_all(self) -> None:
         for process in self.processes.values():
