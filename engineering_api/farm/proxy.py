@@ -38,7 +38,7 @@ from engineering_api.farm.dispatch import bound_caller
 from engineering_api.farm.outcomes import OutcomeUnknownError, in_flight
 from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import AgentRegistry, Claim, agent_queue
-from engineering_api.lib.caller import DEFAULT_SESSION
+from engineering_api.lib.caller import DEFAULT_SESSION, current_job
 from simatic_xml.cancel import current
 
 if TYPE_CHECKING:
@@ -240,14 +240,22 @@ class _FarmBackendBase(EngineeringBackend):
                 code="FARM_BROKER_UNREACHABLE",
             ) from exc
         token = current()
+        call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method}
         if token is not None:
-            in_flight[id(token)] = {"callId": call_id, "agent": target.agent, "method": method}
+            in_flight[id(token)] = call
+        job = current_job.get()
+        if job is not None:
+            with contextlib.suppress(RedisError):  # a restarted node then cannot re-attach; the call still runs
+                self.registry.note_job_call(job, call)
         message = None
         try:
             message = self._await(call_id, target, method, progress)
         finally:
             if token is not None:
                 in_flight.pop(id(token), None)
+            if job is not None and message is not None:
+                with contextlib.suppress(RedisError):
+                    self.registry.note_job_call(job, None)
             # The outcome is the last message an agent posts, and popping it left the list empty (Redis drops
             # it): only a call given up on can leave replies behind.
             if message is None:

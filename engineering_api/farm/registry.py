@@ -311,6 +311,19 @@ class AgentRegistry:
         while queued must still find it when an agent reaches it)."""
         self._redis.delete(self._key("reply", call_id))
 
+    def note_job_call(self, job_id: str, call: dict[str, Any] | None) -> None:
+        """API node side: the call ``job_id`` waits on now (None: none), for a restarted node to re-attach."""
+        if call is None:
+            self._redis.delete(self._key("job", job_id))
+        else:
+            self._redis.set(self._key("job", job_id), json.dumps(call), ex=24 * 3600)
+
+    def job_call(self, job_id: str) -> dict[str, Any] | None:
+        """The call ``job_id`` was waiting on when its API node stopped: ``callId``, ``agent``, ``instance``,
+        ``method``."""
+        raw = self._redis.get(self._key("job", job_id))
+        return json.loads(raw) if raw is not None else None
+
     def cancel_requested(self, call_id: str) -> bool:
         """Whether the API node asked to stop ``call_id``."""
         return bool(self._redis.exists(self._key("cancel", call_id)))

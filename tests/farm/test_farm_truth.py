@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -90,13 +91,15 @@ def test_an_agent_restarted_at_once_is_a_new_instance_and_its_caller_hears_it_at
 
     def step() -> None:
         try:
-            answers.append(as_caller("case2", lambda: farm.sim_step("S2", cycles=50_000_000)))
+            answers.append(as_caller("case2", lambda: farm.sim_step("S2", cycles=1_000_000)))
         except BaseException as exc:  # noqa: BLE001 - recorded for the assertions
             answers.append(exc)
 
     stepping = threading.Thread(target=step)
     stepping.start()
-    until(lambda: (farm.registry.agent(held.agent).current_call or "").startswith("sim_step"), "the step started")
+    until(lambda: answers or (farm.registry.agent(held.agent).current_call or "").startswith("sim_step"),
+          "the step started")
+    assert not answers, f"the step ended before the agent was killed: {answers}"
     agents.kill(held.agent)
     # What a wrapper's restart writes first, before its old lease could expire: a record of a new instance.
     farm.registry.heartbeat(AgentRecord(held.agent, "fake", ["V19"]))
@@ -199,3 +202,66 @@ def test_a_slow_agent_that_ignores_a_cancel_gives_outcome_unknown_and_nobody_els
     with pytest.raises(EngineeringError) as stale:
         farm._send(Claim(agent.name, agent.instance, 1), "save_project", (), {}, None)
     assert stale.value.code == "STALE_FENCING_TOKEN"
+
+
+def _serve(data_dir: Path, redis_url: str, port: int) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "engineering_api.cli", "serve", "--farm", redis_url, "--data-dir", str(data_dir),
+         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=(data_dir / "serve.log").open("ab"),
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+
+
+def _crash(node: Any) -> None:
+    """SIGKILL the API node and its worker process at once (a host losing power, not a shutdown)."""
+    import os
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(node.pid, signal.SIGKILL)
+    node.wait(30)
+
+
+def test_an_api_node_restarted_mid_job_reattaches_it_and_it_ends_with_its_real_state(slow_farm, tmp_path):
+    import httpx
+
+    from tests.farm.farmlib import _free_port
+
+    farm, _ = slow_farm
+    data_dir, port = tmp_path / "node", _free_port()
+    (data_dir / "workspace").mkdir(parents=True)
+    node = _serve(data_dir, farm.config.broker_url, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def up() -> bool:
+            try:
+                return httpx.get(f"{base}/api/health", timeout=5).status_code < 500
+            except httpx.HTTPError:
+                return False
+
+        until(up, "the API node listens")
+        headers = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        job = httpx.post(f"{base}/api/projects/actions/create", json={"name": "Across", "path": "."},
+                         headers=headers, timeout=30).json()
+        job_id = job.get("jobId") or job["data"]["jobId"]
+        until(lambda: (farm.registry.agents()[0].current_call or "").startswith("create_project"), "it runs")
+        _crash(node)  # the API node dies; the agent goes on
+        node = _serve(data_dir, farm.config.broker_url, port)
+        until(up, "the API node is back")
+
+        def ended() -> dict[str, Any] | None:
+            try:
+                body = httpx.get(f"{base}/api/jobs/{job_id}", headers=headers, timeout=10).json()
+            except httpx.HTTPError:
+                return None
+            record = body.get("data", body)
+            return record if record["status"] in ("Completed", "Failed", "Canceled") else None
+
+        record = until(ended, "the re-attached job ended")
+        assert record["status"] == "Completed", record
+        assert (data_dir / "workspace" / "Across" / "Across.ap19").exists()
+    finally:
+        _crash(node)
