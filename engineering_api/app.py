@@ -143,11 +143,10 @@ async def running(services: Services) -> AsyncIterator[None]:
     interrupted = services.jobs.fail_interrupted()
     if interrupted:
         logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
-    reattached: list[asyncio.Task[None]] = []
     if services.backend.name == "farm":  # jobs whose calls still run on agents end with their real state
         from engineering_api.farm.reattach import reattach_jobs
 
-        reattached = reattach_jobs(services.jobs, services.backend)  # type: ignore[arg-type]
+        reattach_jobs(services.jobs, services.backend)  # type: ignore[arg-type]
     remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
     created = ensure_admin_key(services.keys, services.settings.secret_path)
     if created:
@@ -162,8 +161,6 @@ async def running(services: Services) -> AsyncIterator[None]:
     finally:
         try:
             pipeline_schedules.detach(services)
-            for task in reattached:
-                task.cancel()
             services.scheduler.shutdown(wait=False)
             await services.jobs.shutdown()
             services.worker.stop()

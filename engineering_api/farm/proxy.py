@@ -116,6 +116,9 @@ class _FarmBackendBase(EngineeringBackend):
         self.registry = AgentRegistry(config.redis(), config.prefix)
         self._unreachable_until = 0.0
         """``time.monotonic()`` until which agents' leases are not trusted: Redis was unreachable from here."""
+        self.on_outcome_unknown: Callable[[str, dict[str, Any]], Any] | None = None
+        """Called with (job id, call) when a job's call ends ``OUTCOME_UNKNOWN``: the app fills in the job's final
+        state when the agent reports (:func:`engineering_api.farm.reattach.watch`)."""
 
     # ----- outages ---------------------------------------------------------------------------
     def in_outage_grace(self) -> bool:
@@ -323,6 +326,10 @@ class _FarmBackendBase(EngineeringBackend):
             self.app.send_task(CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
                                                 {"instance": target.instance, "token": target.token, "closing": True}],
                                queue=agent_queue(target.agent), argsrepr="('close_project', …)", kwargsrepr="{}")
+        job = current_job.get()
+        if job is not None and self.on_outcome_unknown is not None:
+            self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
+                                          "method": method})
         raise OutcomeUnknownError(
             f"{method} did not stop when asked on farm agent {target.agent!r}; whether it ran is not known yet. "
             "Its job keeps the call id; your project there is being closed without saving.",

@@ -265,3 +265,27 @@ def test_an_api_node_restarted_mid_job_reattaches_it_and_it_ends_with_its_real_s
         assert (data_dir / "workspace" / "Across" / "Across.ap19").exists()
     finally:
         _crash(node)
+
+
+def test_a_job_that_ended_outcome_unknown_gets_its_real_state_when_the_agent_reports(slow_farm, tmp_path):
+    from litestar.testing import TestClient
+
+    from engineering_api.app import create_app
+    from engineering_api.config import Settings
+
+    farm, _ = slow_farm
+    settings = Settings.from_env(data_dir=tmp_path / "node", farm_url=farm.config.broker_url, job_timeout_seconds=1)
+    with TestClient(create_app(settings)) as client:
+        headers = {"X-API-Key": settings.secret_path.read_text().strip()}
+        job_id = data(client.post("/api/projects/actions/create", json={"name": "Late", "path": "."},
+                                  headers=headers), 202)["jobId"]
+
+        def status() -> dict[str, Any]:
+            return data(client.get(f"/api/jobs/{job_id}", headers=headers))
+
+        first = until(lambda: (s := status())["status"] in ("Completed", "Failed", "Canceled") and s, "it ended")
+        assert first["status"] == "Failed" and first["errorCode"] == "OUTCOME_UNKNOWN", first
+        final = until(lambda: (s := status())["errorCode"] != "OUTCOME_UNKNOWN" and s, "the agent's report")
+        assert final["status"] in ("Completed", "Failed"), final
+        created = (settings.roots[0] / "Late" / "Late.ap19").exists()
+        assert (final["status"] == "Completed") == created, f"the final state says what happened: {final}"
