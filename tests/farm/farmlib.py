@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "RedisServer", "redis_client")
+__all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "ApiNode", "RedisServer", "redis_client")
 
 REDIS = shutil.which("redis-server")
 AGENT_START_SECONDS = 60.0
@@ -123,6 +123,54 @@ class Agents:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
+
+
+class ApiNode:
+    """``engineering-api serve --farm`` as a process of its own, so a test can crash it (SIGKILL to its process
+    group: the server and its worker at once) and start it again on the same data directory."""
+
+    def __init__(self, data_dir: Path, redis_url: str) -> None:
+        self.data_dir = data_dir
+        self.redis_url = redis_url
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        (data_dir / "workspace").mkdir(parents=True, exist_ok=True)
+
+    def start(self) -> None:
+        import httpx
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "engineering_api.cli", "serve", "--farm", self.redis_url, "--data-dir",
+             str(self.data_dir), "--port", str(self.port)], stdout=subprocess.DEVNULL,
+            stderr=(self.data_dir / "serve.log").open("ab"), env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True)
+        deadline = time.monotonic() + AGENT_START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=5).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            assert self.process.poll() is None, (self.data_dir / "serve.log").read_text()[-2000:]
+            time.sleep(0.1)
+        raise RuntimeError(f"the API node did not listen within {AGENT_START_SECONDS} s")
+
+    @property
+    def admin_key(self) -> str:
+        return (self.data_dir / "api.secret").read_text().strip()
+
+    def crash(self) -> None:
+        import signal
+
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(30)
+        self.process = None
 
 
 def redis_client(url: str) -> Any:
