@@ -322,10 +322,17 @@ class _FarmBackendBase(EngineeringBackend):
         """The agent did not stop a canceled or timed-out call: its outcome is unknown. The caller's ownership
         ends: the agent is told to close the project (after that call; unsaved changes lost) and nobody may use
         the agent until it has."""
-        if target.token is not None and self.registry.mark_closing(target):
-            self.app.send_task(CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
-                                                {"instance": target.instance, "token": target.token, "closing": True}],
-                               queue=agent_queue(target.agent), argsrepr="('close_project', …)", kwargsrepr="{}")
+        if target.token is not None:
+            # The close is sent first and the claim marked after: an agent that closes (and frees the claim)
+            # before the mark leaves nothing to mark. A close that cannot be sent leaves the claim as it is.
+            try:
+                self.app.send_task(
+                    CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
+                                     {"instance": target.instance, "token": target.token, "closing": True}],
+                    queue=agent_queue(target.agent), argsrepr="('close_project', …)", kwargsrepr="{}")
+                self.registry.mark_closing(target)
+            except (OperationalError, RedisError):
+                logger.warning("could not send the close after %s on %s", call_id, target.agent, exc_info=True)
         job = current_job.get()
         if job is not None and self.on_outcome_unknown is not None:
             self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,

@@ -4,13 +4,13 @@
 2. an agent restarted at once under its name is a new instance: its caller hears AGENT_LOST at once;
 3. Redis away for longer than an agent's lease: running calls deliver, new calls wait, nobody loses an agent,
    and the agents route answers 503, never 500;
-5. a slow agent that ignores a cancel: the caller hears OUTCOME_UNKNOWN with the call id, and nobody else gets the
-   project until the agent has closed it.
+4. an API node crashed mid-job: the restarted node re-attaches the job, which ends with its real state;
+5. a slow agent that ignores a cancel: the caller hears OUTCOME_UNKNOWN with the call id, nobody else gets the
+   project until the agent has closed it, and the job's final state is filled in when the agent reports.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +25,7 @@ from engineering_api.farm.dispatch import _thread_binding
 from engineering_api.farm.registry import AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
 from tests.conftest import assert_error, data
-from tests.farm.farmlib import Agents, RedisServer
+from tests.farm.farmlib import Agents, ApiNode, RedisServer
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -204,67 +204,34 @@ def test_a_slow_agent_that_ignores_a_cancel_gives_outcome_unknown_and_nobody_els
     assert stale.value.code == "STALE_FENCING_TOKEN"
 
 
-def _serve(data_dir: Path, redis_url: str, port: int) -> Any:
-    import os
-    import subprocess
-    import sys
-
-    return subprocess.Popen(
-        [sys.executable, "-m", "engineering_api.cli", "serve", "--farm", redis_url, "--data-dir", str(data_dir),
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=(data_dir / "serve.log").open("ab"),
-        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
-
-
-def _crash(node: Any) -> None:
-    """SIGKILL the API node and its worker process at once (a host losing power, not a shutdown)."""
-    import os
-    import signal
-
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(node.pid, signal.SIGKILL)
-    node.wait(30)
-
-
 def test_an_api_node_restarted_mid_job_reattaches_it_and_it_ends_with_its_real_state(slow_farm, tmp_path):
     import httpx
 
-    from tests.farm.farmlib import _free_port
-
     farm, _ = slow_farm
-    data_dir, port = tmp_path / "node", _free_port()
-    (data_dir / "workspace").mkdir(parents=True)
-    node = _serve(data_dir, farm.config.broker_url, port)
-    base = f"http://127.0.0.1:{port}"
+    node = ApiNode(tmp_path / "node", farm.config.broker_url)
+    node.start()
     try:
-        def up() -> bool:
-            try:
-                return httpx.get(f"{base}/api/health", timeout=5).status_code < 500
-            except httpx.HTTPError:
-                return False
-
-        until(up, "the API node listens")
-        headers = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        job = httpx.post(f"{base}/api/projects/actions/create", json={"name": "Across", "path": "."},
+        headers = {"X-API-Key": node.admin_key}
+        job = httpx.post(f"{node.url}/api/projects/actions/create", json={"name": "Across", "path": "."},
                          headers=headers, timeout=30).json()
-        job_id = job.get("jobId") or job["data"]["jobId"]
+        job_id = job["data"]["jobId"]
         until(lambda: (farm.registry.agents()[0].current_call or "").startswith("create_project"), "it runs")
-        _crash(node)  # the API node dies; the agent goes on
-        node = _serve(data_dir, farm.config.broker_url, port)
-        until(up, "the API node is back")
+        node.crash()  # the API node dies; the agent goes on
+        node.start()
 
         def ended() -> dict[str, Any] | None:
             try:
-                body = httpx.get(f"{base}/api/jobs/{job_id}", headers=headers, timeout=10).json()
+                body = httpx.get(f"{node.url}/api/jobs/{job_id}", headers=headers, timeout=10).json()
             except httpx.HTTPError:
                 return None
-            record = body.get("data", body)
+            record = body["data"]
             return record if record["status"] in ("Completed", "Failed", "Canceled") else None
 
         record = until(ended, "the re-attached job ended")
         assert record["status"] == "Completed", record
-        assert (data_dir / "workspace" / "Across" / "Across.ap19").exists()
+        assert (node.data_dir / "workspace" / "Across" / "Across.ap19").exists()
     finally:
-        _crash(node)
+        node.crash()
 
 
 def test_a_job_that_ended_outcome_unknown_gets_its_real_state_when_the_agent_reports(slow_farm, tmp_path):
