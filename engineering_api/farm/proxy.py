@@ -231,6 +231,12 @@ class _FarmBackendBase(EngineeringBackend):
         call_id = uuid.uuid4().hex
         payload = self.path_map.to_agent({"args": encode(list(args)), "kwargs": encode(kwargs)})
         fence = {"instance": target.instance, "token": target.token, **(fence or {})}
+        call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method,
+                "sentAt": time.time()}
+        job = current_job.get()
+        if job is not None:  # noted before it is sent: a node that dies at any moment after can re-attach
+            with contextlib.suppress(RedisError):  # a restarted node then cannot re-attach; the call still runs
+                self.registry.note_job_call(job, call)
         try:
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
@@ -238,18 +244,16 @@ class _FarmBackendBase(EngineeringBackend):
                                argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}")
         except OperationalError as exc:  # the broker stayed away through the publish retries
             self._note_unreachable()
+            if job is not None:
+                with contextlib.suppress(RedisError):
+                    self.registry.note_job_call(job, None)
             raise PortalUnavailableError(
                 f"The farm broker is unreachable ({exc}); {method} was not sent. Check the broker and retry.",
                 code="FARM_BROKER_UNREACHABLE",
             ) from exc
         token = current()
-        call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method}
         if token is not None:
             in_flight[id(token)] = call
-        job = current_job.get()
-        if job is not None:
-            with contextlib.suppress(RedisError):  # a restarted node then cannot re-attach; the call still runs
-                self.registry.note_job_call(job, call)
         message = None
         try:
             message = self._await(call_id, target, method, progress)

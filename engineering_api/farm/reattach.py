@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from redis.exceptions import RedisError
 
+from engineering_api.farm.celery_app import QUEUED_CALL_EXPIRES_SECONDS
 from engineering_api.farm.codec import decode, decode_error
 from engineering_api.lib.responses import status_for
 
@@ -88,6 +89,9 @@ def _settle_when_known(jobs: JobManager, farm: FarmBackend, job_id: str, call: d
     while True:
         try:
             state, outcome = farm.stored_outcome(call["callId"])
+            if state == "PENDING" and time.time() - float(call.get("sentAt", time.time())) > \
+                    QUEUED_CALL_EXPIRES_SECONDS and not farm.registry.call_started(call["callId"]):
+                state = "REVOKED"  # past its expiry and never started: it was not sent, or Celery dropped it
             if state == "PENDING":
                 record = farm.registry.agent(call["agent"])
                 if (record is None or record.instance != call["instance"]) and not farm.in_outage_grace():
