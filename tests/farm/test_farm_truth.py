@@ -256,3 +256,24 @@ def test_a_job_that_ended_outcome_unknown_gets_its_real_state_when_the_agent_rep
         assert final["status"] in ("Completed", "Failed"), final
         created = (settings.roots[0] / "Late" / "Late.ap19").exists()
         assert (final["status"] == "Completed") == created, f"the final state says what happened: {final}"
+
+
+def test_a_call_delivered_twice_runs_once(farm):
+    from engineering_api.farm.celery_app import CALL_TASK
+    from engineering_api.farm.codec import encode
+    from engineering_api.farm.registry import agent_queue
+
+    target = farm.registry.free_agent()
+    call_id = "twice-" + target.instance[:8]
+    payload = {"args": encode(["Once"]), "kwargs": {}}
+    fence = {"instance": target.instance, "token": None}
+    for _ in range(2):  # what a broker's redelivery after a lost ack looks like to the agent
+        farm.app.send_task(CALL_TASK, args=["sim_create_instance", payload, call_id, "", fence],
+                           queue=agent_queue(target.agent), task_id=call_id)
+    first = farm.registry.next_message(call_id, WAIT)
+    assert first is not None and "result" in first, first
+    # Calls of one agent run in order: once this one answers, the second delivery has been dealt with.
+    names = [i.name for i in farm._send(target, "sim_list_instances", (), {}, None)]
+    assert names.count("Once") == 1
+    assert farm.registry.next_message(call_id, 0.5) is None, "no second outcome: it did not run again"
+    assert farm.stored_outcome(call_id)[1] == first, "the stored outcome is the first run's"
