@@ -6,11 +6,15 @@ jobs, snapshots, MCP tools, pipelines) runs unchanged: ``engineering_api/domain`
 Routing is *project affinity*: a caller (a session, see :mod:`engineering_api.lib.caller`) holds one agent
 while it has a project open there, and every call of that caller goes to that agent's queue. Opening or creating a project
 claims a free agent first (atomically, so two callers never get one portal); closing it gives the agent back. A
-caller holding no agent is served by any free one (catalog searches, listings).
+caller holding no agent is served by any free one (catalog searches, listings). Every call carries the claim's
+agent instance and fencing token (:mod:`engineering_api.farm.registry`), which the agent checks.
 
 While waiting, the proxy watches three things: the call's cancel token (a job cancel or timeout is passed to the
-agent, which stops at its next checkpoint), the task's progress (passed to a progress callback argument), and
-the agent's heartbeat (a lost agent ends the call with ``AGENT_LOST`` instead of a wait without end).
+agent, which stops at its next checkpoint; an agent that does not stop within :data:`CANCEL_GRACE_SECONDS` makes
+the outcome unknown: ``OUTCOME_UNKNOWN``, and the caller's project is closed there), the task's progress (passed
+to a progress callback argument), and the agent's lease (an agent gone, or running as another instance, ends the
+call with ``AGENT_LOST`` instead of a wait without end; not while Redis has just been away, see
+:meth:`FarmBackend.in_outage_grace`).
 """
 
 from __future__ import annotations
