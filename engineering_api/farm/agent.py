@@ -130,7 +130,9 @@ class AgentRunner:
             self._highest_token = max(self._highest_token, token_value)
 
         def progress(percent: int, message: str = "") -> None:
-            self.registry.post(call_id, {"progress": [percent, message]})
+            # Best effort: Redis away (a broker restart) must not fail the TIA work the progress is about.
+            with contextlib.suppress(RedisError):
+                self.registry.post(call_id, {"progress": [percent, message]})
 
         token = CancelToken()
         self._current = (call_id, token)
