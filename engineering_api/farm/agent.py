@@ -22,7 +22,7 @@ import logging
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from celery.exceptions import Ignore
 from redis.exceptions import RedisError
@@ -34,7 +34,11 @@ from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentR
 from simatic_xml.cancel import CancelToken, installed
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.backend.port import EngineeringBackend
+
+T = TypeVar("T")
 
 __all__ = ("AgentRunner", "run_agent", "version_queue")
 
@@ -78,12 +82,18 @@ class AgentRunner:
         outcome = self._outcome(method, payload, call_id, label, fence or {})
         if outcome is None:
             return None
+        self._through_redis(lambda: self.registry.post(call_id, outcome, self.record))  # the agent is idle again
+        return outcome
+
+    @staticmethod
+    def _through_redis(step: Callable[[], T]) -> T:
+        """``step()``, retried while Redis restarts (up to :data:`OUTCOME_RETRY_SECONDS`): the bookkeeping around
+        a call must not turn a call that ran into one that failed, nor leave its caller without an outcome."""
         deadline = time.monotonic() + OUTCOME_RETRY_SECONDS
         while True:
             try:
-                self.registry.post(call_id, outcome, self.record)  # the record says the agent is idle again
-                return outcome
-            except RedisError:  # the broker restarting: the caller is still waiting for this outcome
+                return step()
+            except RedisError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
@@ -115,7 +125,7 @@ class AgentRunner:
         if refused is not None:
             return refused
         self.record.current_call = f"{method} {label}".strip()
-        first, canceled = self.registry.start_call(call_id, self.record)  # the record shows the call at once
+        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record))
         if not first or canceled:
             self.record.current_call = None
         if not first:
@@ -156,7 +166,7 @@ class AgentRunner:
             if conflict is not None:
                 return conflict
             if self.record.fence is None and fence.get("closing") and isinstance(token_value, int):
-                self.registry.confirm_closed(self.record.name, token_value)
+                self._through_redis(lambda: self.registry.confirm_closed(self.record.name, token_value))
         return outcome
 
     def _hold_project(self, token: int | None) -> dict[str, Any] | None:
@@ -166,12 +176,12 @@ class AgentRunner:
         self._refresh_project()
         path = self.record.open_project
         if before is not None and before != path:
-            self.registry.unlock_project(before, self.record)
+            self._through_redis(lambda: self.registry.unlock_project(before, self.record))
         if path is None:
             self.record.fence = None
             return None
         if before != path:
-            holder = self.registry.lock_project(path, self.record, token)
+            holder = self._through_redis(lambda: self.registry.lock_project(path, self.record, token))
             if holder is not None:
                 with contextlib.suppress(Exception):
                     self.backend.close_project()
