@@ -146,6 +146,10 @@ async def running(services: Services) -> AsyncIterator[None]:
     interrupted = services.jobs.fail_interrupted()
     if interrupted:
         logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
+    if services.backend.name == "farm":  # jobs whose calls still run on agents end with their real state
+        from engineering_api.farm.reattach import reattach_jobs
+
+        reattach_jobs(services.jobs, services.backend)  # type: ignore[arg-type]
     remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
     created = ensure_admin_key(services.keys, services.settings.secret_path)
     if created:

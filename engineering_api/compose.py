@@ -29,7 +29,8 @@ def create_backend(settings: Settings) -> EngineeringBackend:
         from engineering_api.farm import FarmBackend, FarmConfig
         from engineering_api.farm.paths import PathMap
 
-        return FarmBackend(FarmConfig(settings.farm_url, settings.farm_state_url),
+        return FarmBackend(FarmConfig(settings.farm_url, settings.farm_state_url,
+                                      outage_grace_seconds=settings.farm_outage_grace_seconds),
                            path_map=PathMap.parse(settings.farm_path_map))
     if settings.backend == "fake":
         from fakes.backend import FakeBackend

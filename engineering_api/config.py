@@ -78,6 +78,9 @@ class Settings:
     (``/mnt/tia=\\\\filer\\tia`` for Windows agents of a Linux node); paths are rewritten both ways."""
     farm_state_url: str | None = None
     """Redis for a farm's results, heartbeats and claims; the broker when that is Redis."""
+    farm_outage_grace_seconds: float = 30.0
+    """After Redis was away, how long a farm's sessions keep agents that have not reported yet, and how long a new
+    call waits for Redis before 503 ``FARM_BROKER_UNREACHABLE``."""
     debug: bool = False
     """Litestar debug mode (tracebacks in responses); never on in production."""
     extra: dict[str, Any] = field(default_factory=dict)

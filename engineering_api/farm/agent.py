@@ -7,16 +7,24 @@ them (objects bound to their thread, one operation at a time in TIA) and the way
 It consumes its own queue (calls for the project it holds) and one queue per TIA version it has. A side thread
 writes its heartbeat and passes a cancel request of the running call to that call's token, so the call stops at
 its next checkpoint and the fake rolls it back, as in the embedded server.
+
+Every call carries a *fence* (:mod:`engineering_api.farm.registry`): the agent instance it was addressed to and
+the fencing token of the caller's ownership. The agent runs a call only when both are current, so a call queued
+for an instance that was killed, or sent by a caller whose ownership ended, never runs; it is answered with a
+named error instead (and the caller was already told it did not run). Celery drops a call past its ``expires``
+or revoked; a call id (the task id) seen before is never run again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from celery.exceptions import Ignore
 from redis.exceptions import RedisError
 
 from engineering_api.backend.errors import OperationCanceledError
@@ -26,7 +34,11 @@ from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentR
 from simatic_xml.cancel import CancelToken, installed
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.backend.port import EngineeringBackend
+
+T = TypeVar("T")
 
 __all__ = ("AgentRunner", "run_agent", "version_queue")
 
@@ -46,6 +58,11 @@ def version_queue(version: str) -> str:
     return f"engineering-api.tia.{version}"
 
 
+def refusal(code: str, message: str, **details: Any) -> dict[str, Any]:
+    """The outcome of a call the agent did not run."""
+    return {"error": {"class": None, "code": code, "message": message, "details": details}}
+
+
 class AgentRunner:
     """Runs one encoded port call on the agent's backend; its heartbeat thread watches for cancel requests."""
 
@@ -55,38 +72,77 @@ class AgentRunner:
         self.record = record
         self._current: tuple[str, CancelToken] | None = None
         self._stop = threading.Event()
+        self._highest_token = 0
+        """The newest fencing token seen: a call with an older one comes from an ownership that has ended."""
 
-    def run(self, method: str, payload: dict[str, Any], call_id: str, label: str = "") -> None:
-        """The Celery task body: posts progress and then ``{"result": …}`` or ``{"error": …}`` for the caller."""
-        outcome = self._outcome(method, payload, call_id, label)
+    def run(self, method: str, payload: dict[str, Any], call_id: str, label: str = "",
+            fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The Celery task body: posts progress and then ``{"result": …}`` or ``{"error": …}`` for the caller, and
+        returns the outcome for Celery's result backend (None for a redelivered call already started)."""
+        outcome = self._outcome(method, payload, call_id, label, fence or {})
+        if outcome is None:
+            return None
+        self._through_redis(lambda: self.registry.post(call_id, outcome, self.record))  # the agent is idle again
+        return outcome
+
+    @staticmethod
+    def _through_redis(step: Callable[[], T]) -> T:
+        """``step()``, retried while Redis restarts (up to :data:`OUTCOME_RETRY_SECONDS`): the bookkeeping around
+        a call must not turn a call that ran into one that failed, nor leave its caller without an outcome."""
         deadline = time.monotonic() + OUTCOME_RETRY_SECONDS
         while True:
             try:
-                self.registry.post(call_id, outcome, self.record)  # the record says the agent is idle again
-                return
-            except RedisError:  # the broker restarting: the caller is still waiting for this outcome
+                return step()
+            except RedisError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
 
-    def _outcome(self, method: str, payload: dict[str, Any], call_id: str, label: str) -> dict[str, Any]:
+    def _refused(self, method: str, fence: dict[str, Any]) -> dict[str, Any] | None:
+        """Why this instance must not run a call with ``fence``, or None when it may."""
+        if fence.get("instance") != self.record.instance:
+            return refusal("STALE_AGENT_INSTANCE", (
+                f"{method} was addressed to an earlier run of agent {self.record.name!r}, which was lost; it was not "
+                "run."), agent=self.record.name)
+        token = fence.get("token")
+        if fence.get("override"):  # an administrator's release: the one call that may end any ownership
+            return None
+        if token is not None and token < self._highest_token:
+            return refusal("STALE_FENCING_TOKEN", (
+                f"{method} came from an ownership of agent {self.record.name!r} that has ended (token {token}, "
+                f"current {self._highest_token}); it was not run."), token=token, current=self._highest_token)
+        if self.record.fence is not None and token != self.record.fence:
+            return refusal("STALE_FENCING_TOKEN", (
+                f"{method} does not come from the session that holds the project open on agent "
+                f"{self.record.name!r}; it was not run."), token=token, current=self.record.fence)
+        return None
+
+    def _outcome(self, method: str, payload: dict[str, Any], call_id: str, label: str,
+                 fence: dict[str, Any]) -> dict[str, Any] | None:
         if not callable(getattr(type(self.backend), method, None)) or method.startswith("_"):
-            return {"error": {"class": None, "code": "UNKNOWN_PORT_METHOD",
-                              "message": f"The agent has no port method {method!r}.", "details": {}}}
+            return refusal("UNKNOWN_PORT_METHOD", f"The agent has no port method {method!r}.")
+        refused = self._refused(method, fence)
+        if refused is not None:
+            return refused
         self.record.current_call = f"{method} {label}".strip()
-        first, canceled = self.registry.start_call(call_id, self.record)  # the record shows the call at once
+        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record))
         if not first or canceled:
             self.record.current_call = None
         if not first:
-            # Redelivered after an agent died during it: running it again could apply a change twice.
-            return {"error": {"class": None, "code": "AGENT_LOST", "message": (
-                f"{method} was interrupted when the agent running it was lost; it was not run again. The project "
-                "is as TIA left it: changes since its last save are lost."), "details": {}}}
+            # The same call delivered again (the broker connection was lost before its ack): it ran once already,
+            # and its outcome was posted then. Running it again could apply a change twice.
+            logger.warning("farm call %s (%s) delivered again; not run twice", call_id, method)
+            return None
         if canceled:  # canceled while it waited in the queue: it never started
             return {"error": encode_error(OperationCanceledError(f"{method} was canceled before it started"))}
+        token_value = fence.get("token")
+        if isinstance(token_value, int):
+            self._highest_token = max(self._highest_token, token_value)
 
         def progress(percent: int, message: str = "") -> None:
-            self.registry.post(call_id, {"progress": [percent, message]})
+            # Best effort: Redis away (a broker restart) must not fail the TIA work the progress is about.
+            with contextlib.suppress(RedisError):
+                self.registry.post(call_id, {"progress": [percent, message]})
 
         token = CancelToken()
         self._current = (call_id, token)
@@ -95,18 +151,47 @@ class AgentRunner:
             kwargs = decode(payload.get("kwargs", {}), progress=progress)
             with installed(token):
                 result = getattr(self.backend, method)(*args, **kwargs)
-            return {"result": encode(result)}
+            outcome = {"result": encode(result)}
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller, none kills the agent
             if token.canceled and token.reason is not None:
                 exc = token.reason
-            return {"error": encode_error(exc)}
+            outcome = {"error": encode_error(exc)}
         finally:
             self._current = None
             self.record.current_call = None
             self.record.calls_done += 1
-            if method in PROJECT_METHODS:
-                self._relaunch()
+        if method in PROJECT_METHODS:
+            self._relaunch()
+            conflict = self._hold_project(token_value if isinstance(token_value, int) else None)
+            if conflict is not None:
+                return conflict
+            if self.record.fence is None and fence.get("closing") and isinstance(token_value, int):
+                self._through_redis(lambda: self.registry.confirm_closed(self.record.name, token_value))
+        return outcome
+
+    def _hold_project(self, token: int | None) -> dict[str, Any] | None:
+        """After a project call: the open project's lock and fence follow the portal. A project another live
+        agent holds is closed again at once (nothing was changed in it yet) and the call answered 409."""
+        before = self.record.open_project
+        self._refresh_project()
+        path = self.record.open_project
+        if before is not None and before != path:
+            self._through_redis(lambda: self.registry.unlock_project(before, self.record))
+        if path is None:
+            self.record.fence = None
+            return None
+        if before != path:
+            holder = self._through_redis(lambda: self.registry.lock_project(path, self.record, token))
+            if holder is not None:
+                with contextlib.suppress(Exception):
+                    self.backend.close_project()
                 self._refresh_project()
+                self.record.fence = None
+                return refusal("PROJECT_HELD", (
+                    f"The project {path} is open on agent {holder['agent']!r} in another session; it was closed "
+                    "here again without changes. Retry once that session has closed it."), agent=holder["agent"])
+        self.record.fence = token
+        return None
 
     def _relaunch(self) -> None:
         # The fake agent is a workstation where a headless TIA Portal runs: a caller who shut it down or detached
@@ -142,7 +227,7 @@ class AgentRunner:
         """End the heartbeat thread and withdraw the record."""
         self._stop.set()
         try:
-            self.registry.withdraw(self.record.name)
+            self.registry.withdraw(self.record)
         except Exception:  # noqa: BLE001
             logger.warning("could not withdraw the agent record", exc_info=True)
 
@@ -161,9 +246,13 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     registry.heartbeat(record)
     app = celery_app(config)
 
-    @app.task(name=CALL_TASK, ignore_result=True)
-    def call(method: str, payload: dict[str, Any], call_id: str, label: str = "") -> None:
-        runner.run(method, payload, call_id, label)
+    @app.task(name=CALL_TASK, ignore_result=False)
+    def call(method: str, payload: dict[str, Any], call_id: str, label: str = "",
+             fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        outcome = runner.run(method, payload, call_id, label, fence)
+        if outcome is None:  # delivered again: the first run's outcome stays the stored one
+            raise Ignore()
+        return outcome
 
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
     queues = [agent_queue(name), *(version_queue(v) for v in versions)]

@@ -3,8 +3,19 @@
 The settings follow Celery's guidance for tasks that must not run twice or be lost:
 
 * ``task_acks_late`` with ``task_reject_on_worker_lost``: a message is acknowledged only when its call ended, so
-  a broker restart loses no accepted call; a call whose agent died is not silently run again (the agent refuses
-  a redelivered call it had already started, see :meth:`AgentRegistry.start_call`).
+  a broker restart loses no accepted call; a call whose agent died is not silently run again: it was addressed to
+  that agent's instance, which a restarted agent is not (see :mod:`engineering_api.farm.agent`), and a call id
+  seen before is never run twice (:meth:`AgentRegistry.start_call`). With the solo pool the worker *is* the
+  agent process, so ``reject_on_worker_lost`` only matters for a pool with children; a killed solo agent's
+  message stays unacknowledged until Redis's visibility timeout and is then refused by the new instance.
+* ``worker_cancel_long_running_tasks_on_connection_loss = False``, on purpose: a TIA call running when the broker
+  connection drops goes on and its outcome is delivered when Redis is back (its caller is still waiting). Its
+  message may be delivered again after the reconnect; the call id keeps it from running twice.
+* The result backend is Redis: each call's outcome is kept under its task id (its call id) for a day, so an API
+  node that restarted can still learn how its calls ended. A waiting caller wakes on the agent's reply list
+  (one BLPOP, no pub/sub thread per call), which also carries progress.
+* ``expires`` on every call (:data:`QUEUED_CALL_EXPIRES_SECONDS`) and revoke on cancel: a call nobody waits for
+  any more is dropped by Celery instead of running late.
 * ``worker_prefetch_multiplier = 1``: an agent takes the next call only when it is free, as TIA runs one at a time.
 * JSON only (``accept_content``): no pickle from the broker (:mod:`engineering_api.farm.codec`).
 """
@@ -14,10 +25,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ("CALL_TASK", "FarmConfig", "celery_app")
+__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "FarmConfig", "celery_app", "stored_outcome")
 
 CALL_TASK = "engineering_api.farm.call"
 """The one task: run a port method on the agent's backend."""
+QUEUED_CALL_EXPIRES_SECONDS = 3600.0
+"""A call still queued this long after it was sent is dropped by the agent's Celery (its caller gave up long ago:
+calls of one caller run one after the other, so a call waits only behind its caller's previous one)."""
+RESULT_EXPIRES_SECONDS = 24 * 3600
+"""How long the result backend keeps a call's outcome."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,9 @@ class FarmConfig:
     """Redis for call results, agents' heartbeats and claims; defaults to the broker when that is Redis."""
     prefix: str = "engineering-api:farm"
     """Key prefix in Redis, so several farms can share one server."""
+    outage_grace_seconds: float = 30.0
+    """After Redis was unreachable (or restarted), how long agents have to report again before their callers are
+    told they are lost, and how long a new call waits for Redis before ``FARM_BROKER_UNREACHABLE``."""
 
     @property
     def redis_url(self) -> str:
@@ -49,20 +68,21 @@ class FarmConfig:
         return redis.Redis.from_url(self.redis_url)
 
 
-def celery_app(config: FarmConfig) -> Any:
-    """A Celery app for ``config`` with the farm's settings."""
+def celery_app(config: FarmConfig, *, results: bool = True) -> Any:
+    """A Celery app for ``config`` with the farm's settings.
+
+    ``results=False`` for the API node's sending app: with a Redis result backend, Celery subscribes the sender to
+    every sent task's result channel; the node waits on the reply list instead and reads stored outcomes through
+    an app with results (:func:`stored_outcome`).
+    """
     from celery import Celery
 
-    # Outcomes and progress go through the registry's reply lists (BLPOP), not a Celery result backend: a
-    # waiting caller wakes at once without a pub/sub thread that outlives the app.
-    app = Celery("engineering-api", broker=config.broker_url)
-    if config.broker_url.startswith("redis://"):
-        # kombu's transport with one client per channel (engineering_api/farm/redis_transport.py); the URL still
-        # says where Redis is. rediss:// keeps kombu's own, whose TLS set-up keys on the scheme's name.
-        app.conf.broker_transport = "engineering_api.farm.redis_transport:Transport"
+    app = Celery("engineering-api", broker=config.broker_url, backend=config.redis_url if results else None)
     app.conf.update(
-        task_serializer="json", accept_content=["json"], task_ignore_result=True,
+        task_serializer="json", result_serializer="json", accept_content=["json"], result_accept_content=["json"],
+        result_expires=RESULT_EXPIRES_SECONDS,
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
         worker_send_task_events=False, task_send_sent_event=False,
         # Redis redelivers an unacknowledged message after this; a TIA call can run for an hour (an import).
@@ -72,3 +92,13 @@ def celery_app(config: FarmConfig) -> Any:
         task_publish_retry_policy={"max_retries": 40, "interval_start": 0, "interval_step": 0.5, "interval_max": 2},
     )
     return app
+
+
+def stored_outcome(app: Any, call_id: str) -> tuple[str, dict[str, Any] | None]:
+    """``(state, outcome)`` of a call from the result backend: ``PENDING`` (unknown: queued, running or never
+    sent), ``SUCCESS`` with the agent's outcome (None when it was a duplicate delivery), ``REVOKED`` (expired or
+    revoked: it never ran), or ``FAILURE``."""
+    meta = app.backend.get_task_meta(call_id)
+    state = str(meta.get("status", "PENDING"))
+    result = meta.get("result")
+    return state, result if state == "SUCCESS" and isinstance(result, dict) else None

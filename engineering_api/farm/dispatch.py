@@ -17,7 +17,9 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from engineering_api.backend.errors import OperationTimeoutError
 from engineering_api.backend.worker import CallHandle, TiaWorker
+from engineering_api.farm.outcomes import OutcomeUnknownError, in_flight
 from engineering_api.lib.caller import DEFAULT_SESSION, current_caller
 
 if TYPE_CHECKING:
@@ -93,9 +95,25 @@ class FarmWorker:
         return await self.wait(handle, timeout=timeout)
 
     async def wait(self, handle: CallHandle[T], *, timeout: float | None) -> T:
-        """Wait for a submitted call on the worker that runs it."""
+        """Wait for a submitted call on the worker that runs it.
+
+        Raises:
+            OutcomeUnknownError: the call timed out and its thread, waiting on an agent, did not unwind: the agent
+                did not stop the call, so whether it ran is not known (never a 504 that says nothing was kept).
+        """
         worker = self._owners.get(handle) or self._worker()
-        return await worker.wait(handle, timeout=timeout)
+        call = in_flight.get(id(handle.token))
+        try:
+            return await worker.wait(handle, timeout=timeout)
+        except OperationTimeoutError as exc:
+            call = in_flight.get(id(handle.token)) or call
+            if not (exc.details or {}).get("workerRestarted"):
+                raise
+            raise OutcomeUnknownError(
+                f"{handle.description} did not stop within its timeout on its farm agent; whether it ran is not "
+                "known yet. The caller's project there is closed without saving once the agent is free.",
+                details={**(call or {}), "timeoutSeconds": (exc.details or {}).get("timeoutSeconds")},
+            ) from exc
 
     def stop(self) -> None:
         """Stop every caller's worker."""

@@ -6,10 +6,14 @@ answer from the farm's registry in Redis; an embedded server lists no agents and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from redis.exceptions import RedisError
+
+from engineering_api.backend.errors import NotFoundError, NotSupportedError, PortalUnavailableError
 from engineering_api.jobs.operations import Operation, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.caller import DEFAULT_SESSION, current_caller
@@ -18,23 +22,36 @@ from engineering_api.lib.security import Role
 
 if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackend
-    from engineering_api.farm.registry import AgentRecord
+    from engineering_api.farm.registry import AgentRecord, Claim
     from engineering_api.jobs.operations import OperationContext
 
-__all__ = ("OPERATIONS", "AgentRelease", "FarmAgent", "FarmStatus")
+__all__ = ("OPERATIONS", "AgentRelease", "FarmAgent", "FarmStatus", "HeldProject")
 
 SECTION = "Farm"
+
+
+class HeldProject(CamelStruct):
+    """A project an agent holds open, and the token every call on it must carry."""
+
+    path: str
+    fencing_token: int | None = None
 
 
 class FarmAgent(CamelStruct, kw_only=True):
     """One live agent."""
 
     name: str
+    instance_id: str
+    """This run of the agent process: a restarted agent has a new one."""
     host: str
     pid: int
     backend: str
     tia_versions: list[str]
     open_project: str | None = None
+    projects: list[HeldProject] = []
+    """The projects the agent holds, each with the fencing token of its ownership (a portal holds one)."""
+    closing: bool = False
+    """Its holder gave up on a call; the agent closes the project and is free once it has."""
     current_call: str | None = None
     """The port method it is running; null when idle."""
     calls_done: int = 0
@@ -89,15 +106,29 @@ def _status(ctx: OperationContext, _: None) -> FarmStatus:
     # the request's caller, as the dispatcher names it (this handler runs off the TIA workers: needs_tia)
     caller = current_caller.get() or DEFAULT_SESSION
     agents = []
-    for record in farm.registry.agents():
-        holder = farm.registry.claimed_by(record.name)
-        agents.append(FarmAgent(
-            name=record.name, host=record.host, pid=record.pid, backend=record.backend,
-            tia_versions=record.tia_versions, open_project=record.open_project, current_call=record.current_call,
-            calls_done=record.calls_done, held=holder is not None, held_by_you=holder is not None and holder == caller,
-            heartbeat_at=_iso(record.heartbeat_at), started_at=_iso(record.started_at),
-        ))
+    with _reachable():
+        for record in farm.registry.agents():
+            claim = farm.registry.claim_record(record.name)
+            holder = claim["caller"] if claim else None
+            agents.append(FarmAgent(
+                name=record.name, instance_id=record.instance, host=record.host, pid=record.pid,
+                backend=record.backend, tia_versions=record.tia_versions, open_project=record.open_project,
+                projects=[HeldProject(path=record.open_project, fencing_token=record.fence)] if record.open_project
+                else [], closing=bool(claim and claim.get("closing")), current_call=record.current_call,
+                calls_done=record.calls_done, held=holder is not None, held_by_you=holder is not None and holder == caller,
+                heartbeat_at=_iso(record.heartbeat_at), started_at=_iso(record.started_at),
+            ))
     return FarmStatus(mode="farm", broker=_public_url(farm.config.broker_url), agents=agents)
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """Redis away: the farm's routes answer 503 ``FARM_BROKER_UNREACHABLE``, never 500."""
+    try:
+        yield
+    except RedisError as exc:
+        raise PortalUnavailableError(f"The farm's Redis is unreachable ({exc}); retry when it is back.",
+                                     code="FARM_BROKER_UNREACHABLE") from exc
 
 
 def _agent(ctx: OperationContext, name: str) -> tuple[FarmBackend, AgentRecord]:
@@ -111,37 +142,48 @@ def _agent(ctx: OperationContext, name: str) -> tuple[FarmBackend, AgentRecord]:
     if farm is None:
         raise NotSupportedError("This server runs embedded (one in-process backend): it has no farm agents. Start "
                                 "it with 'engineering-api serve --farm <broker>'.", code="FARM_NOT_CONFIGURED")
-    record = farm.registry.agent(name)
+    with _reachable():
+        record = farm.registry.agent(name)
+        live = [a.name for a in farm.registry.agents()] if record is None else []
     if record is None:
-        live = [a.name for a in farm.registry.agents()]
         raise NotFoundError(f"No live farm agent named {name!r}; live agents: {', '.join(live) or 'none'}.",
                             code="AGENT_NOT_FOUND", details={"liveAgents": live})
     return farm, record
 
 
-def _unsaved(farm: FarmBackend, name: str) -> bool:
-    return bool(farm._send(name, "session_status", (), {}, None).has_unsaved_changes)
+def _admin(record: AgentRecord) -> Claim:
+    """An administrator's call to ``record``'s instance: it may end any ownership (see the agent's fences)."""
+    from engineering_api.farm.registry import Claim
+
+    return Claim(record.name, record.instance, record.fence)
+
+
+def _unsaved(farm: FarmBackend, record: AgentRecord) -> bool:
+    status = farm._send(_admin(record), "session_status", (), {}, None, fence={"override": True})
+    return bool(status.has_unsaved_changes)
 
 
 def _preview_release(ctx: OperationContext, d: AgentRef) -> Preview:
     farm, record = _agent(ctx, d.agent_name)
-    holder = farm.registry.claimed_by(record.name)
+    with _reachable():
+        holder = farm.registry.claimed_by(record.name)
     if record.open_project is None and holder is None:
         return plan(f"Agent {record.name!r} is free: releasing it changes nothing.", [])
     changes = [PlannedChange(action="close", kind="project", name=record.open_project or "(none)",
                              detail=f"on agent {record.name}")] if record.open_project else []
     warnings = ["Its unsaved changes would be lost: the project is closed without saving."] if (
-        record.open_project and _unsaved(farm, record.name)) else []
+        record.open_project and _unsaved(farm, record)) else []
     return plan(f"Would close the project open on agent {record.name!r} without saving and give the agent back, so "
                 "the caller that held it loses it.", changes, warnings)
 
 
 def _release(ctx: OperationContext, d: AgentRef) -> AgentRelease:
     farm, record = _agent(ctx, d.agent_name)
-    unsaved = record.open_project is not None and _unsaved(farm, record.name)
+    unsaved = record.open_project is not None and _unsaved(farm, record)
     if record.open_project is not None:
-        farm._send(record.name, "close_project", (), {}, None)
-    farm.registry.reset(record.name)
+        farm._send(_admin(record), "close_project", (), {}, None, fence={"override": True})
+    with _reachable():
+        farm.registry.reset(record.name)
     return AgentRelease(agent_name=record.name, closed_project=record.open_project, discarded_unsaved_changes=unsaved)
 
 

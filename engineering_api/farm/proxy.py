@@ -6,11 +6,15 @@ jobs, snapshots, MCP tools, pipelines) runs unchanged: ``engineering_api/domain`
 Routing is *project affinity*: a caller (a session, see :mod:`engineering_api.lib.caller`) holds one agent
 while it has a project open there, and every call of that caller goes to that agent's queue. Opening or creating a project
 claims a free agent first (atomically, so two callers never get one portal); closing it gives the agent back. A
-caller holding no agent is served by any free one (catalog searches, listings).
+caller holding no agent is served by any free one (catalog searches, listings). Every call carries the claim's
+agent instance and fencing token (:mod:`engineering_api.farm.registry`), which the agent checks.
 
 While waiting, the proxy watches three things: the call's cancel token (a job cancel or timeout is passed to the
-agent, which stops at its next checkpoint), the task's progress (passed to a progress callback argument), and
-the agent's heartbeat (a lost agent ends the call with ``AGENT_LOST`` instead of a wait without end).
+agent, which stops at its next checkpoint; an agent that does not stop within :data:`CANCEL_GRACE_SECONDS` makes
+the outcome unknown: ``OUTCOME_UNKNOWN``, and the caller's project is closed there), the task's progress (passed
+to a progress callback argument), and the agent's lease (an agent gone, or running as another instance, ends the
+call with ``AGENT_LOST`` instead of a wait without end; not while Redis has just been away, see
+:meth:`FarmBackend.in_outage_grace`).
 """
 
 from __future__ import annotations
@@ -26,12 +30,19 @@ from redis.exceptions import RedisError
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 from engineering_api.backend.port import EngineeringBackend
-from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
+from engineering_api.farm.celery_app import (
+    CALL_TASK,
+    QUEUED_CALL_EXPIRES_SECONDS,
+    FarmConfig,
+    celery_app,
+    stored_outcome,
+)
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
+from engineering_api.farm.outcomes import OutcomeUnknownError, in_flight
 from engineering_api.farm.paths import PathMap
-from engineering_api.farm.registry import AgentRegistry, agent_queue
-from engineering_api.lib.caller import DEFAULT_SESSION
+from engineering_api.farm.registry import AgentRegistry, Claim, agent_queue
+from engineering_api.lib.caller import DEFAULT_SESSION, current_job
 from simatic_xml.cancel import current
 
 if TYPE_CHECKING:
@@ -49,10 +60,13 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 """Longest wait for a result before the token and the agent's heartbeat are looked at again."""
-OUTAGE_SECONDS = 60.0
-"""How long a call waits for an unreachable Redis (a broker restarting) before it gives up, unsent."""
-CANCEL_GRACE_SECONDS = 10.0
-"""How long a canceled call's agent has to reach a checkpoint before the caller stops waiting."""
+CANCEL_GRACE_SECONDS = 4.0
+"""How long a canceled call's agent has to reach a checkpoint before the caller stops waiting (below the TIA
+worker's own unwind grace, so the caller hears ``OUTCOME_UNKNOWN`` from here, with the call id)."""
+
+
+class _Wait(Exception):  # noqa: N818 - a signal inside the outage loop, never raised out of it
+    """Agents' leases are not to be trusted yet (an outage just ended): look again shortly."""
 
 
 _READ_PREFIXES = ("list_", "get_", "find_", "search_", "read_", "openness_", "catalog_")
@@ -83,6 +97,15 @@ class NoFreeAgentError(PortalUnavailableError):
     default_code = "NO_FREE_AGENT"
 
 
+def _lost(agent: str, method: str, why: str, call_id: str | None = None) -> PortalUnavailableError:
+    return PortalUnavailableError(
+        f"The farm agent {agent!r} {why} while {method} was queued or running; the call did not complete and will "
+        "never run (it was addressed to that run of the agent only). The project is as TIA left it: changes since "
+        "its last save are lost. Open it again.", code="AGENT_LOST",
+        details={"agent": agent, "method": method, **({"callId": call_id} if call_id else {})},
+    )
+
+
 class _FarmBackendBase(EngineeringBackend):
     """The forwarding machinery; :func:`_forwarding` adds one method per port method."""
 
@@ -92,96 +115,158 @@ class _FarmBackendBase(EngineeringBackend):
         self.config = config
         self.path_map = path_map or PathMap()
         """Where the agents see the shared storage, when not where this node does."""
-        self.app = celery_app(config)
+        self.app = celery_app(config, results=False)
+        self._results_app: Any = None
         self.registry = AgentRegistry(config.redis(), config.prefix)
+        self._unreachable_until = 0.0
+        """``time.monotonic()`` until which agents' leases are not trusted: Redis was unreachable from here."""
+        self.on_outcome_unknown: Callable[[str, dict[str, Any]], Any] | None = None
+        """Called with (job id, call) when a job's call ends ``OUTCOME_UNKNOWN``: the app fills in the job's final
+        state when the agent reports (:func:`engineering_api.farm.reattach.watch`)."""
+
+    # ----- outages ---------------------------------------------------------------------------
+    def in_outage_grace(self) -> bool:
+        """Whether Redis was away (from here, or restarted) less than the grace ago: a missing lease then says
+        nothing about the agent, which may not have reached Redis again yet."""
+        if time.monotonic() < self._unreachable_until:
+            return True
+        try:
+            return self.registry.uptime() < self.config.outage_grace_seconds
+        except RedisError:
+            self._note_unreachable()
+            return True
+
+    def _note_unreachable(self) -> None:
+        self._unreachable_until = time.monotonic() + self.config.outage_grace_seconds
+
+    def stored_outcome(self, call_id: str) -> tuple[str, dict[str, Any] | None]:
+        """A call's state and outcome from Celery's result backend (see :func:`stored_outcome`)."""
+        if self._results_app is None:
+            self._results_app = celery_app(self.config)
+        return stored_outcome(self._results_app, call_id)
 
     # ----- routing ---------------------------------------------------------------------------
-    def _agent_for(self, caller: str, method: str, kwargs: dict[str, Any], exclude: frozenset[str] = frozenset()
-                   ) -> str:
-        held, alive = self.registry.holding(caller)
-        if held is not None:
-            if alive:
-                return held
+    def _agent_for(self, caller: str, method: str, kwargs: dict[str, Any], exclude: frozenset[str] = frozenset(),
+                   *, patient: bool = True) -> Claim:
+        held = self.registry.holding(caller)
+        if held.claim is not None:
+            if held.state == "alive":
+                return held.claim
+            if held.state == "closing":
+                raise PortalUnavailableError(
+                    f"Your project on farm agent {held.claim.agent!r} is being closed after a call whose outcome "
+                    "is unknown (its unsaved changes are lost, as when TIA closes it). Retry in a moment, then open "
+                    "it again.", code="PROJECT_CLOSING", details={"agent": held.claim.agent},
+                )
+            if held.state == "gone" and patient and self.in_outage_grace():
+                raise _Wait()
             self.registry.release(caller)
-            raise PortalUnavailableError(
-                f"The farm agent {held!r} that had your project open is gone (killed or its host lost); the "
-                "project is as TIA left it: changes since its last save are lost. Open it again.",
-                code="AGENT_LOST", details={"agent": held},
-            )
+            raise _lost(held.claim.agent, method, "was restarted" if held.state == "restarted" else "was lost")
         version = kwargs.get("version") if method == "launch_portal" else None
-        agent = (self.registry.claim(caller, version) if method in CLAIMING_METHODS
-                 else self.registry.free_agent(version, exclude))
-        if agent is None:
+        target = (self.registry.claim(caller, version) if method in CLAIMING_METHODS
+                  else self.registry.free_agent(version, exclude))
+        if target is None:
+            if patient and self.in_outage_grace():
+                raise _Wait()
             live = self.registry.agents()
             raise NoFreeAgentError(
                 f"No free farm agent: {len(live)} live, all holding other callers' projects" + (
                     f" or without TIA {version}" if version else "") + ". Retry later, or start another agent "
                 "(engineering-api agent --farm …).", details={"liveAgents": [a.name for a in live]},
             )
-        return agent
+        return target
 
     def _forward(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         caller = bound_caller() or DEFAULT_SESSION
-        agent = self._through_outage(lambda: self._agent_for(caller, method, kwargs))
+        target = self._through_outage(lambda patient: self._agent_for(caller, method, kwargs, patient=patient))
         progress = next((a for a in (*args, *kwargs.values()) if callable(a)), None)
         try:
-            result = self._send(agent, method, args, kwargs, progress)
+            result = self._send(target, method, args, kwargs, progress)
+        except OutcomeUnknownError:
+            raise
         except EngineeringError as exc:
-            if method in CLAIMING_METHODS and self.registry.holds(caller) == agent:
-                self._release_unless_open(caller, agent)
-            if exc.code != "AGENT_LOST" or not self._retryable(caller, method):
+            if method in CLAIMING_METHODS and target.token is not None:
+                self._through_outage(lambda _: self._release_unless_open(caller, target))
+            if exc.code not in ("AGENT_LOST", "STALE_AGENT_INSTANCE") or not self._retryable(caller, method, target):
                 raise
             # A read that needs no project of the caller's (it held no agent) runs again on another free agent.
-            other = self._through_outage(lambda: self._agent_for(caller, method, kwargs, frozenset({agent})))
+            other = self._through_outage(
+                lambda patient: self._agent_for(caller, method, kwargs, frozenset({target.agent}), patient=patient))
             result = self._send(other, method, args, kwargs, progress)
         if method in RELEASING_METHODS:
-            self._through_outage(lambda: self.registry.release(caller))
+            self._through_outage(lambda _: self.registry.release(caller))
         return result
 
-    def _retryable(self, caller: str, method: str) -> bool:
+    @staticmethod
+    def _retryable(caller: str, method: str, target: Claim) -> bool:
         # A caller holding an agent had its project there: a read of the last save elsewhere would hide the
         # loss of its unsaved work, so that read fails with AGENT_LOST like a change does.
-        return is_read_only(method) and method not in CLAIMING_METHODS and self.registry.holds(caller) is None
+        return is_read_only(method) and method not in CLAIMING_METHODS and target.token is None
 
-    @staticmethod
-    def _through_outage(step: Callable[[], Any]) -> Any:
-        """``step()``, retried while Redis is unreachable (a broker restart) for up to :data:`OUTAGE_SECONDS`."""
-        deadline = time.monotonic() + OUTAGE_SECONDS
+    def _through_outage(self, step: Callable[[bool], Any]) -> Any:
+        """``step(patient)``, retried while Redis is unreachable (a broker restart) or agents have not reported
+        since, for up to the outage grace; then ``FARM_BROKER_UNREACHABLE`` (the call was not sent), or the step
+        judged without patience (leases as they are)."""
+        deadline = time.monotonic() + self.config.outage_grace_seconds
         token = current()
         while True:
             try:
-                return step()
+                return step(True)
+            except _Wait:
+                if time.monotonic() > deadline or (token is not None and token.canceled):
+                    return step(False)
             except RedisError as exc:
+                self._note_unreachable()
                 if time.monotonic() > deadline or (token is not None and token.canceled):
                     raise PortalUnavailableError(
                         f"The farm's Redis is unreachable ({exc}); the call was not sent. Check the broker and retry.",
                         code="FARM_BROKER_UNREACHABLE",
                     ) from exc
-                time.sleep(POLL_SECONDS)
+            time.sleep(POLL_SECONDS)
 
-    def _release_unless_open(self, caller: str, agent: str) -> None:
-        record = self.registry.agent(agent)
-        if record is None or record.open_project is None:
+    def _release_unless_open(self, caller: str, target: Claim) -> None:
+        record = self.registry.agent(target.agent)
+        if record is None or record.instance != target.instance or record.fence != target.token:
             self.registry.release(caller)
 
     # ----- one call --------------------------------------------------------------------------
-    def _send(self, agent: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-              progress: Callable[[int, str], None] | None) -> Any:
+    def _send(self, target: Claim, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+              progress: Callable[[int, str], None] | None, *, fence: dict[str, Any] | None = None) -> Any:
         call_id = uuid.uuid4().hex
         payload = self.path_map.to_agent({"args": encode(list(args)), "kwargs": encode(kwargs)})
+        fence = {"instance": target.instance, "token": target.token, **(fence or {})}
+        call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method,
+                "sentAt": time.time()}
+        job = current_job.get()
+        if job is not None:  # noted before it is sent: a node that dies at any moment after can re-attach
+            with contextlib.suppress(RedisError):  # a restarted node then cannot re-attach; the call still runs
+                self.registry.note_job_call(job, call)
         try:
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
-            self.app.send_task(CALL_TASK, args=[method, payload, call_id], queue=agent_queue(agent), task_id=call_id,
+            self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
+                               task_id=call_id, expires=QUEUED_CALL_EXPIRES_SECONDS,
                                argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}")
         except OperationalError as exc:  # the broker stayed away through the publish retries
+            self._note_unreachable()
+            if job is not None:
+                with contextlib.suppress(RedisError):
+                    self.registry.note_job_call(job, None)
             raise PortalUnavailableError(
                 f"The farm broker is unreachable ({exc}); {method} was not sent. Check the broker and retry.",
                 code="FARM_BROKER_UNREACHABLE",
             ) from exc
+        token = current()
+        if token is not None:
+            in_flight[id(token)] = call
         message = None
         try:
-            message = self._await(call_id, agent, method, progress)
+            message = self._await(call_id, target, method, progress)
         finally:
+            if token is not None:
+                in_flight.pop(id(token), None)
+            if job is not None and message is not None:
+                with contextlib.suppress(RedisError):
+                    self.registry.note_job_call(job, None)
             # The outcome is the last message an agent posts, and popping it left the list empty (Redis drops
             # it): only a call given up on can leave replies behind.
             if message is None:
@@ -189,20 +274,28 @@ class _FarmBackendBase(EngineeringBackend):
                     self.registry.forget(call_id)
         message = self.path_map.to_node(message)
         if "error" in message:
-            raise decode_error(message["error"], agent=agent)
+            raise decode_error(message["error"], agent=target.agent)
         return decode(message.get("result"))
 
-    def _await(self, call_id: str, agent: str, method: str, progress: Callable[[int, str], None] | None
+    def _never_run(self, call_id: str) -> None:
+        """Make sure a call we stop waiting for does not start later: its cancel flag, and Celery's revoke."""
+        self.registry.request_cancel(call_id)
+        try:
+            self.app.control.revoke(call_id)
+        except Exception:  # noqa: BLE001 - best effort: the flag alone keeps it from starting
+            logger.warning("could not revoke farm call %s", call_id, exc_info=True)
+
+    def _await(self, call_id: str, target: Claim, method: str, progress: Callable[[int, str], None] | None
                ) -> dict[str, Any]:
         """The call's outcome; progress passed on, a cancel passed to the agent, a lost agent reported.
 
         While Redis is unreachable (the broker restarting) the wait goes on: the agent keeps working and posts
-        its outcome when Redis is back, so nothing accepted is lost. The call's own timeout (its token) still
+        its outcome when Redis is back, so nothing accepted is lost, and a lease that expired meanwhile is not
+        taken as the agent's death until the outage grace has passed. The call's own timeout (its token) still
         applies.
         """
         token = current()
         canceled_at: float | None = None
-        last_alive = time.monotonic()
         while True:
             try:
                 message = self.registry.next_message(call_id, POLL_SECONDS)
@@ -215,30 +308,48 @@ class _FarmBackendBase(EngineeringBackend):
                 now = time.monotonic()
                 if token is not None and token.canceled and canceled_at is None:
                     canceled_at = now
-                    self.registry.request_cancel(call_id)  # the agent's token, or its check before starting
-                    try:
-                        self.app.control.revoke(call_id)  # and Celery drops it from a worker's reserved messages
-                    except Exception:  # noqa: BLE001 - best effort: the flag alone keeps it from starting
-                        logger.warning("could not revoke farm call %s", call_id, exc_info=True)
+                    self._never_run(call_id)  # the agent's token, or its check before starting
                     if not self.registry.call_started(call_id):
                         # Still queued: the flag (set first) keeps it from ever starting, so nothing to wait for.
                         raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED")
-                alive = self.registry.agent(agent) is not None
+                record = self.registry.agent(target.agent)
+                if record is not None and record.instance != target.instance:
+                    self._never_run(call_id)
+                    raise _lost(target.agent, method, "was restarted", call_id)
+                if record is None and not self.in_outage_grace():
+                    self._never_run(call_id)
+                    raise _lost(target.agent, method, "was lost (killed, or its host)", call_id)
             except RedisError:
+                self._note_unreachable()
                 time.sleep(POLL_SECONDS)
-                last_alive = now = time.monotonic()  # an outage says nothing about the agent
-                alive = True
+                continue
             if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
-                raise token.reason if token is not None and token.reason is not None else PortalUnavailableError(
-                    f"{method} was canceled", code="CANCELED")
-            if alive:
-                last_alive = now
-            elif now - last_alive > POLL_SECONDS:
-                raise PortalUnavailableError(
-                    f"The farm agent {agent!r} was lost while running {method}; it was not run again. The "
-                    "project is as TIA left it: changes since its last save are lost.",
-                    code="AGENT_LOST", details={"agent": agent, "method": method},
-                )
+                self._give_up(call_id, target, method)
+
+    def _give_up(self, call_id: str, target: Claim, method: str) -> None:
+        """The agent did not stop a canceled or timed-out call: its outcome is unknown. The caller's ownership
+        ends: the agent is told to close the project (after that call; unsaved changes lost) and nobody may use
+        the agent until it has."""
+        if target.token is not None:
+            # The close is sent first and the claim marked after: an agent that closes (and frees the claim)
+            # before the mark leaves nothing to mark. A close that cannot be sent leaves the claim as it is.
+            try:
+                self.app.send_task(
+                    CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
+                                     {"instance": target.instance, "token": target.token, "closing": True}],
+                    queue=agent_queue(target.agent), argsrepr="('close_project', …)", kwargsrepr="{}")
+                self.registry.mark_closing(target)
+            except (OperationalError, RedisError):
+                logger.warning("could not send the close after %s on %s", call_id, target.agent, exc_info=True)
+        job = current_job.get()
+        if job is not None and self.on_outcome_unknown is not None:
+            self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
+                                          "method": method})
+        raise OutcomeUnknownError(
+            f"{method} did not stop when asked on farm agent {target.agent!r}; whether it ran is not known yet. "
+            "Its job keeps the call id; your project there is being closed without saving.",
+            details={"callId": call_id, "agent": target.agent, "method": method},
+        )
 
     # ----- local ------------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

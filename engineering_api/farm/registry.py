@@ -1,10 +1,21 @@
 """Which agents are alive, what each holds, and which caller a busy agent belongs to: small records in Redis.
 
-An agent writes its record every :data:`HEARTBEAT_SECONDS` with an expiry of :data:`AGENT_TTL_SECONDS`, so a
-killed agent disappears on its own. A caller's project lives on one agent (TIA runs one project per portal):
-the API node *claims* a free agent for the caller with ``SET NX`` before opening a project there, so two callers
-racing for the last free agent never share it, and releases the claim when the project is closed. Claims are
-kept in Redis, not in the API node, so an API node that restarts finds its callers' agents again.
+Liveness is a lease, kept home-made on purpose: Celery's worker heartbeats and ``inspect`` are broadcast over the
+broker and answered by whoever is listening, too slow and too coarse to tell, within a second, that the process
+holding a caller's portal is not the one that was there a moment ago. An agent writes its record every
+:data:`HEARTBEAT_SECONDS` with an expiry of :data:`AGENT_TTL_SECONDS`, so a killed agent disappears on its own, and
+each record carries the agent's *instance* id, fresh at every start: a restarted agent is a new instance at once,
+even when a service wrapper brought it back before its old record expired.
+
+A caller's project lives on one agent instance (TIA runs one project per portal). The API node *claims* a free
+agent for the caller (``SET NX``) before opening a project there; the claim names the agent's instance and carries
+a **fencing token**, a number from one counter that only grows. Every call the caller sends carries that token and
+the instance; the agent refuses a call whose token is not the one of the project it holds (``STALE_FENCING_TOKEN``)
+or that was addressed to another instance of it (``STALE_AGENT_INSTANCE``). A claim whose caller gave up on a call
+(a timeout, a cancel the agent did not act on) is marked *closing*: the agent is sent a close with the claim's
+token, and only when it has closed does it delete the claim itself, so no other caller gets that portal before.
+An agent also locks the project file it has open (:meth:`AgentRegistry.lock_project`), so no other agent's caller
+opens the same project while it is open anywhere.
 """
 
 from __future__ import annotations
@@ -13,10 +24,11 @@ import json
 import os
 import socket
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "AgentRecord", "AgentRegistry")
+__all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "AgentRecord", "AgentRegistry", "Claim", "Holding")
 
 HEARTBEAT_SECONDS = 1.0
 """How often an agent rewrites its record."""
@@ -31,12 +43,16 @@ class AgentRecord:
     name: str
     backend: str
     tia_versions: list[str]
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """This run of the agent process: fresh at every start, so a restart is never mistaken for the same agent."""
     host: str = field(default_factory=socket.gethostname)
     pid: int = field(default_factory=os.getpid)
     started_at: float = field(default_factory=time.time)
     heartbeat_at: float = 0.0
     open_project: str | None = None
     """Path of the project open in the agent's portal."""
+    fence: int | None = None
+    """The fencing token of the ownership under which that project is open (None: no project)."""
     current_call: str | None = None
     """The port method it is running, with the job it belongs to when known."""
     calls_done: int = 0
@@ -47,18 +63,72 @@ class AgentRecord:
         return agent_queue(self.name)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A caller's hold on one agent instance, with the fencing token its calls carry."""
+
+    agent: str
+    instance: str
+    token: int | None
+    """None for a call to a free agent that no caller holds (a catalog search): only allowed while it holds nothing."""
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What a caller's claim is worth now."""
+
+    claim: Claim | None
+    state: str
+    """``none`` (no claim), ``alive``, ``closing`` (being closed after a call given up on), ``gone`` (the agent's
+    record expired), ``restarted`` (the agent runs as another instance)."""
+
+
 def agent_queue(name: str) -> str:
     """The Celery queue of one agent."""
     return f"engineering-api.agent.{name}"
 
 
-# KEYS[1] the caller's key; ARGV prefix, caller. Returns {agent, 1 if its record is alive} or {nil, 0}.
-# redis-py's Script reloads it by EVALSHA-miss after a Redis restart.
+# KEYS[1] the caller's key; ARGV prefix, caller. One round trip for what the API node asks before every call.
+# Returns {agent, state, claim json} ({false, 'none', false} without a claim).
 _HOLDING = """
 local agent = redis.call('GET', KEYS[1])
-if not agent or redis.call('GET', ARGV[1] .. ':claim:' .. agent) ~= ARGV[2] then return {false, 0} end
-return {agent, redis.call('EXISTS', ARGV[1] .. ':agent:' .. agent)}
+if not agent then return {false, 'none', false} end
+local raw = redis.call('GET', ARGV[1] .. ':claim:' .. agent)
+if not raw then return {false, 'none', false} end
+local claim = cjson.decode(raw)
+if claim.caller ~= ARGV[2] then return {false, 'none', false} end
+if claim.closing then return {agent, 'closing', raw} end
+local record = redis.call('GET', ARGV[1] .. ':agent:' .. agent)
+if not record then return {agent, 'gone', raw} end
+if cjson.decode(record).instance ~= claim.instance then return {agent, 'restarted', raw} end
+return {agent, 'alive', raw}
 """
+
+# KEYS[1] the claim; ARGV field, value: delete the claim only when that field has that value (compare-and-delete).
+_DELETE_IF = """
+local raw = redis.call('GET', KEYS[1])
+if raw and tostring(cjson.decode(raw)[ARGV[1]]) == ARGV[2] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+# KEYS[1] the project's lock; ARGV lock json, prefix. Take it unless a live instance of another holder has it.
+_LOCK = """
+local raw = redis.call('GET', KEYS[1])
+if raw then
+  local held = cjson.decode(raw)
+  local mine = cjson.decode(ARGV[1])
+  if held.instance ~= mine.instance then
+    local record = redis.call('GET', ARGV[2] .. ':agent:' .. held.agent)
+    if record and cjson.decode(record).instance == held.instance then return raw end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return false
+"""
+
+
+def _text(raw: Any) -> str | None:
+    return raw.decode() if isinstance(raw, bytes) else raw
 
 
 class AgentRegistry:
@@ -67,10 +137,17 @@ class AgentRegistry:
     def __init__(self, redis: Any, prefix: str = "engineering-api:farm") -> None:
         self._redis = redis
         self._prefix = prefix
+        # redis-py's Script reloads a script by EVALSHA-miss after a Redis restart.
         self._holding = redis.register_script(_HOLDING)
+        self._delete_if = redis.register_script(_DELETE_IF)
+        self._lock = redis.register_script(_LOCK)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self._prefix, *parts))
+
+    def uptime(self) -> float:
+        """Seconds since the Redis server started (a restart forgot nothing, but leases expired meanwhile)."""
+        return float(self._redis.info("server").get("uptime_in_seconds", 0))
 
     # ----- agents ----------------------------------------------------------------------------
     def heartbeat(self, record: AgentRecord) -> None:
@@ -81,9 +158,11 @@ class AgentRegistry:
         record.heartbeat_at = time.time()
         target.set(self._key("agent", record.name), json.dumps(asdict(record)), px=int(AGENT_TTL_SECONDS * 1000))
 
-    def withdraw(self, name: str) -> None:
-        """An agent that stops cleanly removes its record at once."""
-        self._redis.delete(self._key("agent", name))
+    def withdraw(self, record: AgentRecord) -> None:
+        """An agent that stops cleanly removes its record at once (only its own instance's)."""
+        current = self.agent(record.name)
+        if current is not None and current.instance == record.instance:
+            self._redis.delete(self._key("agent", record.name))
 
     def agents(self) -> list[AgentRecord]:
         """Every live agent, by name."""
@@ -100,41 +179,64 @@ class AgentRegistry:
         return AgentRecord(**json.loads(raw)) if raw is not None else None
 
     # ----- claims ----------------------------------------------------------------------------
+    def claim_record(self, agent: str) -> dict[str, Any] | None:
+        """The claim on ``agent`` as stored: ``caller``, ``instance``, ``token``, ``closing``."""
+        raw = self._redis.get(self._key("claim", agent))
+        return json.loads(raw) if raw is not None else None
+
     def claimed_by(self, agent: str) -> str | None:
         """The caller holding ``agent``, if any."""
-        raw = self._redis.get(self._key("claim", agent))
-        return raw.decode() if isinstance(raw, bytes) else raw
+        claim = self.claim_record(agent)
+        return claim["caller"] if claim else None
 
     def claim_of(self, caller: str) -> str | None:
         """The agent ``caller`` holds, if any."""
-        raw = self._redis.get(self._key("caller", caller))
-        return raw.decode() if isinstance(raw, bytes) else raw
+        return _text(self._redis.get(self._key("caller", caller)))
 
-    def claim(self, caller: str, version: str | None = None) -> str | None:
-        """Claim a free live agent for ``caller`` (one that runs ``version`` when given); None when none is free."""
-        held = self.claim_of(caller)
-        if held is not None and self.claimed_by(held) == caller and self.agent(held) is not None:
-            return held
+    def holding(self, caller: str) -> Holding:
+        """What ``caller``'s claim is worth now, in one round trip (asked before every call the node forwards)."""
+        agent, state, raw = self._holding(keys=[self._key("caller", caller)], args=[self._prefix, caller])
+        if not agent:
+            return Holding(None, "none")
+        claim = json.loads(raw)
+        return Holding(Claim(_text(agent) or "", claim["instance"], claim["token"]), _text(state) or "none")
+
+    def holds(self, caller: str) -> str | None:
+        """The agent ``caller`` holds while that claim is valid (alive, same instance, not closing)."""
+        held = self.holding(caller)
+        return held.claim.agent if held.claim is not None and held.state == "alive" else None
+
+    def claim(self, caller: str, version: str | None = None) -> Claim | None:
+        """Claim a free live agent for ``caller`` (one that runs ``version`` when given), with a new fencing token;
+        None when none is free. A free agent is unclaimed and has no project open."""
+        held = self.holding(caller)
+        if held.claim is not None and held.state == "alive":
+            return held.claim
         for record in self.agents():
             if version is not None and version not in record.tia_versions:
                 continue
-            if self._redis.set(self._key("claim", record.name), caller, nx=True) or self.claimed_by(record.name) == caller:
+            if record.open_project is not None or self._redis.exists(self._key("claim", record.name)):
+                continue
+            token = int(self._redis.incr(self._key("fence")))
+            value = json.dumps({"caller": caller, "instance": record.instance, "token": token, "closing": False})
+            if self._redis.set(self._key("claim", record.name), value, nx=True):
                 self._redis.set(self._key("caller", caller), record.name)
-                return record.name
+                return Claim(record.name, record.instance, token)
         return None
 
-    def holds(self, caller: str) -> str | None:
-        """The agent ``caller`` holds while that claim is still valid (the agent alive and not restarted since)."""
-        held = self.claim_of(caller)
-        if held is not None and self.claimed_by(held) == caller:
-            return held
-        return None
+    def mark_closing(self, claim: Claim) -> bool:
+        """The caller gave up on a call under ``claim``: nobody may use the agent until it has closed the project
+        (it deletes the claim then, :meth:`confirm_closed`). Returns whether the claim was still that one."""
+        current = self.claim_record(claim.agent)
+        if current is None or current["token"] != claim.token:
+            return False
+        current["closing"] = True
+        self._redis.set(self._key("claim", claim.agent), json.dumps(current), xx=True)
+        return True
 
-    def holding(self, caller: str) -> tuple[str | None, bool]:
-        """``(agent, alive)``: what :meth:`holds` answers, and whether that agent's record is alive, in one round
-        trip (the API node asks before every call it forwards; three GETs were a tenth of its CPU)."""
-        agent, alive = self._holding(keys=[self._key("caller", caller)], args=[self._prefix, caller])
-        return (agent.decode() if isinstance(agent, bytes) else agent), bool(alive)
+    def confirm_closed(self, agent: str, token: int) -> None:
+        """Agent side: the project of the ownership ``token`` is closed; its claim (closing) ends."""
+        self._delete_if(keys=[self._key("claim", agent)], args=["token", str(token)])
 
     def reset(self, agent: str) -> None:
         """An agent that (re)starts holds no project: whatever claim named it is void."""
@@ -143,18 +245,30 @@ class AgentRegistry:
     def release(self, caller: str) -> None:
         """Give back ``caller``'s agent (its project was closed, or the agent is gone)."""
         agent = self.claim_of(caller)
-        if agent is not None and self.claimed_by(agent) == caller:
-            self._redis.delete(self._key("claim", agent))
+        if agent is not None:
+            self._delete_if(keys=[self._key("claim", agent)], args=["caller", caller])
         self._redis.delete(self._key("caller", caller))
 
-    def free_agent(self, version: str | None = None, exclude: frozenset[str] = frozenset()) -> str | None:
-        """A live agent nobody holds (for a caller without a project), or None; never one in ``exclude``."""
+    def free_agent(self, version: str | None = None, exclude: frozenset[str] = frozenset()) -> Claim | None:
+        """A live agent nobody holds and with no project open (for a caller without a project), or None; never one
+        in ``exclude``. Its calls carry no token: the agent runs them only while it holds no project."""
         for record in self.agents():
-            if record.name in exclude:
+            if record.name in exclude or record.open_project is not None:
                 continue
             if (version is None or version in record.tia_versions) and self.claimed_by(record.name) is None:
-                return record.name
+                return Claim(record.name, record.instance, None)
         return None
+
+    # ----- projects --------------------------------------------------------------------------
+    def lock_project(self, path: str, record: AgentRecord, token: int | None) -> dict[str, Any] | None:
+        """Agent side: hold ``path`` for this instance. Returns the other live holder's lock when it is taken."""
+        value = json.dumps({"agent": record.name, "instance": record.instance, "token": token})
+        held = self._lock(keys=[self._key("project", path)], args=[value, self._prefix])
+        return json.loads(held) if held else None
+
+    def unlock_project(self, path: str, record: AgentRecord) -> None:
+        """Agent side: ``path`` is closed here."""
+        self._delete_if(keys=[self._key("project", path)], args=["instance", record.instance])
 
     # ----- calls -----------------------------------------------------------------------------
     def start_call(self, call_id: str, record: AgentRecord | None = None) -> tuple[bool, bool]:
@@ -173,8 +287,8 @@ class AgentRegistry:
         return bool(self._redis.exists(self._key("call", call_id)))
 
     def request_cancel(self, call_id: str) -> None:
-        """Ask the agent running ``call_id`` to stop at its next checkpoint."""
-        self._redis.set(self._key("cancel", call_id), "1", ex=3600)
+        """Ask the agent running ``call_id`` to stop at its next checkpoint, or never to start it."""
+        self._redis.set(self._key("cancel", call_id), "1", ex=24 * 3600)
 
     def post(self, call_id: str, message: dict[str, Any], record: AgentRecord | None = None) -> None:
         """Agent side: a progress report or the outcome of ``call_id``, for the API node waiting on it (and
@@ -196,6 +310,19 @@ class AgentRegistry:
         """Drop the replies of a finished or abandoned call (a cancel flag stays until it expires: a call abandoned
         while queued must still find it when an agent reaches it)."""
         self._redis.delete(self._key("reply", call_id))
+
+    def note_job_call(self, job_id: str, call: dict[str, Any] | None) -> None:
+        """API node side: the call ``job_id`` waits on now (None: none), for a restarted node to re-attach."""
+        if call is None:
+            self._redis.delete(self._key("job", job_id))
+        else:
+            self._redis.set(self._key("job", job_id), json.dumps(call), ex=24 * 3600)
+
+    def job_call(self, job_id: str) -> dict[str, Any] | None:
+        """The call ``job_id`` was waiting on when its API node stopped: ``callId``, ``agent``, ``instance``,
+        ``method``."""
+        raw = self._redis.get(self._key("job", job_id))
+        return json.loads(raw) if raw is not None else None
 
     def cancel_requested(self, call_id: str) -> bool:
         """Whether the API node asked to stop ``call_id``."""

@@ -25,6 +25,7 @@ from engineering_api.backend.errors import (
     is_storage_full,
 )
 from engineering_api.jobs.operations import OperationContext, confine_files, refuse_project_targets
+from engineering_api.lib.caller import current_job
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.redact import redacted_json
 from engineering_api.lib.responses import status_for
@@ -257,7 +258,11 @@ class JobManager:
         # On the worker thread: the job is Running from here on.
         live.context.progress(0, "running")
         live.context.check_canceled()
-        return self._handle(operation, live.context, data)
+        job = current_job.set(live.record.job_id)
+        try:
+            return self._handle(operation, live.context, data)
+        finally:
+            current_job.reset(job)
 
     def _handle(self, operation: Operation[Any, Any], context: OperationContext, data: Any) -> Any:
         # On the worker thread, so the snapshot and the change see the same state.
@@ -419,6 +424,21 @@ class JobManager:
                     JobError(code="INTERRUPTED", message="interrupted by restart", status=503)
                 ).decode(),
             ),
+        )
+
+    def interrupted(self) -> list[str]:
+        """Jobs :meth:`fail_interrupted` ended (a farm may still find their calls running on agents)."""
+        rows = self._db.all("SELECT job_id FROM jobs WHERE status='Failed' AND message='interrupted by restart'")
+        return [row["job_id"] for row in rows]
+
+    def settle_detached(self, job_id: str, status: JobStatus, message: str, *, result: Any = None,
+                        error: JobError | None = None) -> None:
+        """Set the state of a job no process supervises any more (re-attached by a farm after a restart)."""
+        self._db.execute(
+            "UPDATE jobs SET status=?, message=?, result=?, error=?, completed_at=? WHERE job_id=?",
+            (status, message, msgspec.json.encode(result).decode() if result is not None else None,
+             msgspec.json.encode(error).decode() if error is not None else None,
+             utc_now() if status in TERMINAL else None, job_id),
         )
 
     def sweep(self, retention_hours: float | None = None) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextvars
 import re
 
-__all__ = ("DEFAULT_SESSION", "SESSION_HEADER", "caller_id", "current_caller")
+__all__ = ("DEFAULT_SESSION", "SESSION_HEADER", "caller_id", "current_caller", "current_job")
 
 SESSION_HEADER = b"x-engineering-session"
 """Names a session (a portal of its own in a farm); without it a request works in the default session."""
@@ -23,6 +23,10 @@ DEFAULT_SESSION = "default"
 
 current_caller: contextvars.ContextVar[str | None] = contextvars.ContextVar("engineering_api_caller", default=None)
 """The request's session; None for work the server starts on its own (it runs in the default session too)."""
+
+current_job: contextvars.ContextVar[str | None] = contextvars.ContextVar("engineering_api_job", default=None)
+"""The job a TIA worker thread is running (None for inline calls): a farm records it with each call it sends, so
+an API node that restarts can re-attach the job to its call on the agent."""
 
 _SESSION_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 

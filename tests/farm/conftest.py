@@ -50,22 +50,24 @@ def give_back(redis_url: str) -> None:
     """Close every project the agents hold, without saving, delete their PLCSim instances (the machine's, not the
     project's) and release every claim (between tests)."""
     from engineering_api.farm import FarmBackend, FarmConfig
+    from engineering_api.farm.registry import Claim
 
     backend = FarmBackend(FarmConfig(redis_url))
 
-    def attempt(agent: str, method: str, *args: Any, **kwargs: Any) -> Any:
+    def attempt(target: Claim, method: str, *args: Any, **kwargs: Any) -> Any:
         try:
-            return backend._send(agent, method, args, kwargs, None)
+            return backend._send(target, method, args, kwargs, None, fence={"override": True})
         except Exception:  # noqa: BLE001 - best effort: the next test sees what is left
             return None
 
     try:
         for record in backend.registry.agents():
+            target = Claim(record.name, record.instance, record.fence)
             if record.open_project is not None:
-                attempt(record.name, "close_project")
-            for instance in attempt(record.name, "sim_list_instances") or []:
-                attempt(record.name, "sim_power_off", instance.name, confirm=True)
-                attempt(record.name, "sim_delete_instance", instance.name)
+                attempt(target, "close_project")
+            for instance in attempt(target, "sim_list_instances") or []:
+                attempt(target, "sim_power_off", instance.name, confirm=True)
+                attempt(target, "sim_delete_instance", instance.name)
             backend.registry.reset(record.name)
         connection = redis_client(redis_url)
         for key in connection.scan_iter(match="engineering-api:farm:caller:*"):

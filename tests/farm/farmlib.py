@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "RedisServer", "redis_client")
+__all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "ApiNode", "RedisServer", "redis_client")
 
 REDIS = shutil.which("redis-server")
 AGENT_START_SECONDS = 60.0
@@ -72,24 +72,31 @@ class Agents:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self._started = 0
 
-    def start(self, count: int, *, versions: str = "V19") -> list[str]:
+    def start(self, count: int, *, versions: str = "V19", names: list[str] | None = None) -> list[str]:
+        """Start ``count`` new agents (or the agents ``names``, as a service wrapper restarts one) and wait until
+        each has reported; an agent restarted under its name is waited for as its new instance."""
         from engineering_api.farm.registry import AgentRegistry
 
-        names = []
-        for _ in range(count):
-            self._started += 1
-            name = f"agent{self._started}"
-            log = (self.root / f"{name}.log").open("wb")
+        registry = AgentRegistry(redis_client(self.redis_url))
+        before = {}
+        if names is None:
+            names = []
+            for _ in range(count):
+                self._started += 1
+                names.append(f"agent{self._started}")
+        for name in names:
+            old = registry.agent(name)
+            before[name] = old.instance if old is not None else None
+            log = (self.root / f"{name}.log").open("ab")
             self.processes[name] = subprocess.Popen(
                 [*self.command, "agent", "--farm", self.redis_url, "--data-dir",
                  str(self.root / name), "--name", name, "--tia-versions", versions],
                 stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
-            names.append(name)
-        registry = AgentRegistry(redis_client(self.redis_url))
         deadline = time.monotonic() + AGENT_START_SECONDS
         while time.monotonic() < deadline:
-            if all(registry.agent(n) is not None for n in names):
+            records = {n: registry.agent(n) for n in names}
+            if all(r is not None and r.instance != before[n] for n, r in records.items()):
                 return names
             for name in names:
                 if self.processes[name].poll() is not None:
@@ -102,6 +109,11 @@ class Agents:
         process.kill()
         process.wait(10)
 
+    def restart(self, name: str) -> None:
+        """SIGKILL and start again under the same name at once (a service wrapper's restart)."""
+        self.kill(name)
+        self.start(1, names=[name])
+
     def stop_all(self) -> None:
         for process in self.processes.values():
             process.terminate()
@@ -111,6 +123,54 @@ class Agents:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
+
+
+class ApiNode:
+    """``engineering-api serve --farm`` as a process of its own, so a test can crash it (SIGKILL to its process
+    group: the server and its worker at once) and start it again on the same data directory."""
+
+    def __init__(self, data_dir: Path, redis_url: str) -> None:
+        self.data_dir = data_dir
+        self.redis_url = redis_url
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        (data_dir / "workspace").mkdir(parents=True, exist_ok=True)
+
+    def start(self) -> None:
+        import httpx
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "engineering_api.cli", "serve", "--farm", self.redis_url, "--data-dir",
+             str(self.data_dir), "--port", str(self.port)], stdout=subprocess.DEVNULL,
+            stderr=(self.data_dir / "serve.log").open("ab"), env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True)
+        deadline = time.monotonic() + AGENT_START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=5).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            assert self.process.poll() is None, (self.data_dir / "serve.log").read_text()[-2000:]
+            time.sleep(0.1)
+        raise RuntimeError(f"the API node did not listen within {AGENT_START_SECONDS} s")
+
+    @property
+    def admin_key(self) -> str:
+        return (self.data_dir / "api.secret").read_text().strip()
+
+    def crash(self) -> None:
+        import signal
+
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(30)
+        self.process = None
 
 
 def redis_client(url: str) -> Any:

@@ -27,7 +27,7 @@ def test_a_call_canceled_while_queued_never_runs(agents):
         busy = threading.Thread(target=backend._send, args=(agent, "sim_step", ("Busy",), {"cycles": 1_000_000}, None))
         busy.start()
         deadline = time.monotonic() + 20
-        while not (backend.registry.agent(agent).current_call or "").startswith("sim_step"):
+        while not (backend.registry.agent(agent.agent).current_call or "").startswith("sim_step"):
             assert time.monotonic() < deadline, "the step never started"
             time.sleep(0.01)
         token = CancelToken()

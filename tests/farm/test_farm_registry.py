@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engineering_api.farm.registry import AgentRecord, AgentRegistry
+from engineering_api.farm.registry import AgentRecord, AgentRegistry, Holding
 from tests.farm.conftest import require_redis
 from tests.farm.farmlib import RedisServer, redis_client
 
@@ -20,24 +20,45 @@ def redis(tmp_path) -> Iterator[RedisServer]:
     server.stop()
 
 
-def test_holding_names_the_callers_agent_and_whether_it_is_alive(redis: RedisServer) -> None:
+def test_holding_names_the_agent_instance_its_token_and_whether_it_is_alive(redis: RedisServer) -> None:
     registry = AgentRegistry(redis_client(redis.url), "t")
-    assert registry.holding("c1") == (None, False)
-    registry.heartbeat(AgentRecord("a1", "fake", ["V19"]))
-    registry.heartbeat(AgentRecord("a2", "fake", ["V19"]))
-    assert registry.claim("c1") == "a1" and registry.claim("c2") == "a2"
-    assert registry.holding("c1") == ("a1", True) and registry.holding("c2") == ("a2", True)
-    registry.withdraw("a1")  # killed: its record is gone, the claim still names it
-    assert registry.holding("c1") == ("a1", False)
-    registry.reset("a2")  # restarted: the claim is void
-    assert registry.holding("c2") == (None, False) and registry.holds("c2") is None
+    assert registry.holding("c1") == Holding(None, "none")
+    a1, a2 = AgentRecord("a1", "fake", ["V19"]), AgentRecord("a2", "fake", ["V19"])
+    registry.heartbeat(a1)
+    registry.heartbeat(a2)
+    first, second = registry.claim("c1"), registry.claim("c2")
+    assert (first.agent, first.instance, second.agent, second.instance) == ("a1", a1.instance, "a2", a2.instance)
+    assert second.token > first.token, "tokens only grow"
+    assert registry.holding("c1") == Holding(first, "alive") and registry.holds("c2") == "a2"
+    registry.withdraw(a1)  # stopped: its record is gone, the claim still names it
+    assert registry.holding("c1").state == "gone"
+    registry.heartbeat(AgentRecord("a2", "fake", ["V19"]))  # restarted at once: another instance, same name
+    assert registry.holding("c2").state == "restarted" and registry.holds("c2") is None
 
 
-def test_holding_survives_a_redis_restart_that_forgot_the_script(redis: RedisServer) -> None:
+def test_a_closing_claim_keeps_the_agent_until_the_agent_confirms(redis: RedisServer) -> None:
     registry = AgentRegistry(redis_client(redis.url), "t")
-    assert registry.holding("c1") == (None, False)
-    redis.stop()
-    redis.start()
     registry.heartbeat(AgentRecord("a1", "fake", ["V19"]))
-    assert registry.claim("c1") == "a1"
-    assert registry.holding("c1") == ("a1", True)
+    claim = registry.claim("c1")
+    assert registry.mark_closing(claim)
+    assert registry.holding("c1").state == "closing"
+    assert registry.claim("c2") is None and registry.free_agent() is None, "nobody else gets the portal yet"
+    registry.confirm_closed("a1", claim.token + 1)  # another ownership's confirmation changes nothing
+    assert registry.claim("c2") is None
+    registry.confirm_closed("a1", claim.token)
+    assert registry.claim("c2").token > claim.token
+
+
+def test_a_project_is_locked_by_one_live_instance(redis: RedisServer) -> None:
+    registry = AgentRegistry(redis_client(redis.url), "t")
+    a1, a2 = AgentRecord("a1", "fake", ["V19"]), AgentRecord("a2", "fake", ["V19"])
+    registry.heartbeat(a1)
+    registry.heartbeat(a2)
+    assert registry.lock_project("/p/P.ap19", a1, 1) is None
+    assert registry.lock_project("/p/P.ap19", a2, 2)["agent"] == "a1"
+    registry.withdraw(a1)  # its holder is gone: the lock is void
+    assert registry.lock_project("/p/P.ap19", a2, 2) is None
+    registry.unlock_project("/p/P.ap19", a1)  # not the holder any more: nothing happens
+    assert registry.lock_project("/p/P.ap19", a1, 3)["agent"] == "a2"
+    registry.unlock_project("/p/P.ap19", a2)
+    assert registry.lock_project("/p/P.ap19", a1, 3) is None

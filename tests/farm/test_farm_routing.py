@@ -29,6 +29,7 @@ def test_agents_are_listed_with_versions_and_heartbeat(client, viewer_headers):
     for agent in agents.values():
         assert agent["tiaVersions"] == ["V19"] and agent["backend"] == "fake"
         assert agent["heartbeatAt"].endswith("Z") and not agent["held"] and agent["openProject"] is None
+        assert len(agent["instanceId"]) == 32 and agent["projects"] == [] and agent["closing"] is False
 
 
 def test_two_callers_work_on_their_own_projects_on_different_agents(client, farm_key, workspace):
@@ -41,6 +42,9 @@ def test_two_callers_work_on_their_own_projects_on_different_agents(client, farm
     held = {a["openProject"].rsplit("/", 1)[-1]: a for a in agents.values() if a["openProject"]}
     assert set(held) == {"Line1.ap19", "Line2.ap19"}
     assert held["Line1.ap19"]["heldByYou"] and not held["Line2.ap19"]["heldByYou"]
+    tokens = {name: a["projects"][0]["fencingToken"] for name, a in held.items()}
+    assert [a["projects"][0]["path"] for a in held.values()] == [a["openProject"] for a in held.values()]
+    assert tokens["Line2.ap19"] > tokens["Line1.ap19"], "each ownership has its own, newer token"
 
 
 def test_a_project_stays_on_its_agent_for_a_hundred_operations(client, farm_key, workspace):

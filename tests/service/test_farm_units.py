@@ -76,17 +76,15 @@ class _Registry:
     def __init__(self, held: str | None = None) -> None:
         self.held = held
 
-    def holds(self, caller):
-        return self.held
-
     def holding(self, caller):
-        return self.held, self.held is not None
+        from engineering_api.farm.registry import Claim, Holding
 
-    def agent(self, name):
-        return object()
+        return Holding(Claim(self.held, "i", 1), "alive") if self.held else Holding(None, "none")
 
     def free_agent(self, version=None, exclude=frozenset()):
-        return next(name for name in ("a1", "a2") if name not in exclude)
+        from engineering_api.farm.registry import Claim
+
+        return next(Claim(name, "i", None) for name in ("a1", "a2") if name not in exclude)
 
 
 def _farm(monkeypatch, registry, lost: set[str]):
@@ -97,7 +95,8 @@ def _farm(monkeypatch, registry, lost: set[str]):
     backend.registry = registry
     sent: list[tuple[str, str]] = []
 
-    def send(agent, method, args, kwargs, progress):
+    def send(target, method, args, kwargs, progress):
+        agent = target.agent
         sent.append((agent, method))
         if agent in lost:
             raise PortalUnavailableError("lost", code="AGENT_LOST")

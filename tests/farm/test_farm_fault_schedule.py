@@ -1,0 +1,303 @@
+"""A fault schedule against a whole farm (issue 32): sessions work while agents, Redis and the API node die.
+
+Three agents, a persistent Redis and an API node (its own process) run; two sessions each create, import,
+compile and save their own project over HTTP and record every answer. A schedule drawn from a seed kills an
+agent (SIGKILL, back after a while or at once, as a service wrapper does), stops Redis for a few seconds, or
+crashes the API node and starts it again. The run lasts ``--farm-fault-seconds`` (60 s by default); the seed is
+printed, and ``--farm-fault-seed`` replays it. Afterwards, with every participant back, these must hold:
+
+* no project was ever open in two portals, nor in the portal a session other than its own held (sampled
+  from the farm's registry all along);
+* every change answered 200 and then saved (a save answered 200) is in the project as saved;
+* no change answered "did not run" (``AGENT_LOST``, stale fence, no agent, broker unreachable, canceled) is in
+  it: a failure was reported only for work that did not run;
+* no answer was a 500.
+
+The checks are exact; the waits are bounded waits on events. The pauses of the schedule are its parameters.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.farm.farmlib import Agents, ApiNode, RedisServer, redis_client
+
+pytestmark = pytest.mark.xdist_group("farm")
+
+SESSIONS = 2
+CPU = "6ES7 516-3AN02-0AB0"
+NOT_RUN = frozenset({"AGENT_LOST", "STALE_FENCING_TOKEN", "STALE_AGENT_INSTANCE", "NO_FREE_AGENT",
+                     "FARM_BROKER_UNREACHABLE", "CANCELED", "PROJECT_CLOSING", "PROJECT_HELD"})
+"""Codes that say the call did not run (and will not)."""
+OWNERSHIP_ENDS = NOT_RUN | {"OUTCOME_UNKNOWN", "NO_PROJECT_OPEN", "PROJECT_LOCKED"}
+"""Answers after which a session no longer has its project open (it opens it again)."""
+SETTLE_SECONDS = 240.0
+"""Bound for the farm to serve a session again once the faults stop (a slow machine, a closing agent)."""
+
+
+@dataclass
+class Session:
+    """One client session: its own project, and what it was told."""
+
+    name: str
+    answers: list[tuple[str, int, str | None]] = field(default_factory=list)
+    committed: set[str] = field(default_factory=set)
+    unsaved: set[str] = field(default_factory=set)
+    not_run: set[str] = field(default_factory=set)
+    is_open: bool = False
+    count: int = 0
+
+    @property
+    def project_file(self) -> str:
+        return f"{self.name}/{self.name}.ap19"
+
+
+def _code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("code") if isinstance(body, dict) else None
+
+
+class Run:
+    """The farm, the sessions and the sampler of one schedule."""
+
+    def __init__(self, node: ApiNode, agents: Agents, redis: RedisServer) -> None:
+        self.node, self.agents, self.redis = node, agents, redis
+        self.sessions = [Session(f"S{i}") for i in range(SESSIONS)]
+        self.stop = threading.Event()
+        self.violations: list[str] = []
+        self.node_lock = threading.Lock()
+
+    # ----- a session -------------------------------------------------------------------------
+    def call(self, session: Session, method: str, path: str, body: Any = None, *, what: str) -> httpx.Response | None:
+        headers = {"X-API-Key": self.node.admin_key, "X-Engineering-Session": session.name}
+        try:
+            response = httpx.request(method, f"{self.node.url}{path}", json=body, headers=headers, timeout=300)
+        except httpx.HTTPError:  # the API node is down: no answer, so nothing to judge
+            session.answers.append((what, 0, None))
+            return None
+        code = _code(response)
+        session.answers.append((what, response.status_code, code))
+        if response.status_code == 500:
+            self.violations.append(f"{session.name} {what}: 500 {response.text[:300]}")
+        return response
+
+    def step(self, session: Session, rng: random.Random) -> None:
+        if not session.is_open:
+            self.open(session)
+            return
+        choice = rng.random()
+        if choice < 0.6:
+            session.count += 1
+            name = f"F{session.name}_{session.count}"
+            source = f'FUNCTION "{name}" : Int\nVAR_INPUT\n  a : Int;\nEND_VAR\nBEGIN\n  #{name} := #a;\nEND_FUNCTION\n'
+            response = self.call(session, "POST", "/api/devices/PLC_1/external-sources/import-and-generate",
+                                 {"SclContent": source, "SourceName": name}, what=f"import {name}")
+            self.judge(session, response, name)
+        elif choice < 0.8:
+            self.judge(session, self.call(session, "POST", "/api/devices/PLC_1/actions/compile-sync", {},
+                                          what="compile"))
+        else:
+            response = self.call(session, "POST", "/api/projects/actions/save-sync", what="save")
+            if response is not None and response.status_code == 200:
+                saved = response.json()["data"]["name"]
+                if saved != session.name:
+                    self.violations.append(f"{session.name} saved the project {saved!r} of another session")
+                session.committed |= session.unsaved
+                session.unsaved.clear()
+            self.judge(session, response)
+
+    def judge(self, session: Session, response: httpx.Response | None, change: str | None = None) -> None:
+        if response is None:
+            return
+        code = _code(response)
+        if response.status_code == 200:
+            if change is not None:
+                session.unsaved.add(change)
+            return
+        if change is not None and code in NOT_RUN:
+            session.not_run.add(change)
+        if code in OWNERSHIP_ENDS or response.status_code == 409:
+            session.is_open = False
+            session.unsaved.clear()  # lost with the portal, as TIA loses unsaved changes
+
+    def open(self, session: Session) -> None:
+        workspace = self.node.data_dir / "workspace"
+        if (workspace / session.project_file).exists():
+            response = self.call(session, "POST", "/api/projects/actions/open-sync", {"path": session.project_file},
+                                 what="open")
+        else:
+            response = self.call(session, "POST", "/api/projects/actions/create-sync",
+                                 {"name": session.name, "path": "."}, what="create")
+        if response is None or response.status_code != 200:
+            return
+        name = response.json()["data"]["name"]
+        if name != session.name:
+            self.violations.append(f"{session.name} opened {name!r}")
+        devices = self.call(session, "GET", "/api/projects/devices", what="devices")
+        if devices is None or devices.status_code != 200:
+            return
+        if not any(d["name"] == "PLC_1" for d in devices.json()["data"]):
+            added = self.call(session, "POST", "/api/projects/devices/actions/add-sync",
+                              {"orderNumber": CPU, "name": "PLC_1"}, what="add device")
+            if added is None or added.status_code != 200:
+                self.judge(session, added)
+                return
+            saved = self.call(session, "POST", "/api/projects/actions/save-sync", what="save")
+            if saved is None or saved.status_code != 200:
+                self.judge(session, saved)
+                return
+        session.is_open = True
+
+    def work(self, session: Session, seed: int) -> None:
+        rng = random.Random(seed)
+        while not self.stop.is_set():
+            self.step(session, rng)
+            if not session.is_open:
+                self.stop.wait(0.5)  # pacing before the next open, not a check
+
+    # ----- the sampler -----------------------------------------------------------------------
+    def sample(self) -> None:
+        from engineering_api.farm.registry import AgentRegistry
+
+        registry = AgentRegistry(redis_client(self.redis.url))
+        while not self.stop.wait(0.2):
+            try:
+                records = registry.agents()
+                claims = {r.name: registry.claim_record(r.name) for r in records}
+            except Exception:  # noqa: BLE001 - Redis down: nothing to sample
+                continue
+            seen: dict[str, str] = {}
+            for record in records:
+                if record.open_project is None:
+                    continue
+                if record.open_project in seen:
+                    self.violations.append(f"{record.open_project} open on {seen[record.open_project]} and "
+                                           f"{record.name}")
+                seen[record.open_project] = record.name
+                claim = claims.get(record.name)
+                session = claim["caller"].rsplit("/", 1)[-1] if claim else None
+                project = Path(record.open_project).stem
+                if session is not None and claim["instance"] == record.instance and session != project \
+                        and not session.startswith("V"):
+                    self.violations.append(f"{record.open_project} open in the portal session {session} holds")
+
+
+def _fault_schedule(run: Run, rng: random.Random, seconds: float) -> list[str]:
+    """Inject faults until ``seconds`` have passed; returns what was done."""
+    done: list[str] = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        run.stop.wait(rng.uniform(2.0, 5.0))
+        fault = rng.choice(["kill", "fast restart", "redis", "api node"])
+        names = sorted(run.agents.processes)
+        if fault == "kill" and names:
+            name = rng.choice(names)
+            run.agents.kill(name)
+            time.sleep(rng.uniform(1.0, 6.0))  # how long it stays dead: a schedule parameter
+            run.agents.start(1, names=[name])
+        elif fault == "fast restart" and names:
+            name = rng.choice(names)
+            run.agents.restart(name)
+        elif fault == "redis":
+            run.redis.stop()
+            time.sleep(rng.uniform(1.0, 8.0))
+            run.redis.start(persistent=True)
+        elif fault == "api node":
+            run.node.crash()
+            run.node.start()
+        done.append(fault)
+    return done
+
+
+def _final_check(run: Run) -> None:
+    """Save what each session has open, close it, and read every project as saved in a fresh session."""
+    for session in run.sessions:
+        deadline = time.monotonic() + SETTLE_SECONDS
+        if not session.is_open:  # it may still hold an agent whose project it was told it lost: give it back
+            run.call(session, "POST", "/api/projects/actions/close-sync", what="final close")
+        while session.is_open:
+            response = run.call(session, "POST", "/api/projects/actions/save-sync", what="final save")
+            if response is not None and response.status_code == 200:
+                session.committed |= session.unsaved
+                session.unsaved.clear()
+                run.call(session, "POST", "/api/projects/actions/close-sync", what="final close")
+                break
+            run.judge(session, response)
+            assert time.monotonic() < deadline, f"{session.name} could not save: {session.answers[-5:]}"
+            time.sleep(0.5)  # pacing of the retry
+    for session in run.sessions:
+        verifier = Session(f"V{session.name}")
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            response = run.call(verifier, "POST", "/api/projects/actions/open-sync", {"path": session.project_file},
+                                what="verify open")
+            if response is not None and response.status_code == 200:
+                break
+            assert time.monotonic() < deadline, f"{session.project_file} never opened: {verifier.answers[-5:]}"
+            time.sleep(0.5)
+        blocks = run.call(verifier, "GET", "/api/devices/PLC_1/blocks", what="verify blocks")
+        assert blocks is not None and blocks.status_code == 200, blocks and blocks.text
+        saved = {b["name"] for b in blocks.json()["data"]}
+        missing = session.committed - saved
+        assert not missing, f"{session.name}: changes answered 200 and saved are missing: {sorted(missing)}"
+        ran = session.not_run & saved
+        assert not ran, f"{session.name}: answered 'did not run' but in the project: {sorted(ran)}"
+        run.call(verifier, "POST", "/api/projects/actions/close-sync", what="verify close")
+
+
+@pytest.fixture
+def farm_under_faults(tmp_path: Path) -> Iterator[Run]:
+    from tests.farm.conftest import require_redis
+
+    require_redis()
+    (tmp_path / "redis").mkdir()
+    (tmp_path / "agents").mkdir()
+    redis = RedisServer(tmp_path / "redis")
+    redis.start(persistent=True)
+    agents = Agents(redis.url, tmp_path / "agents")
+    node = ApiNode(tmp_path / "node", redis.url)
+    try:
+        agents.start(3)
+        node.start()
+        yield Run(node, agents, redis)
+    finally:
+        node.crash()
+        agents.stop_all()
+        redis.stop()
+
+
+def test_the_farm_keeps_its_invariants_under_a_fault_schedule(farm_under_faults, request):
+    run = farm_under_faults
+    seconds = float(request.config.getoption("--farm-fault-seconds"))
+    seed = request.config.getoption("--farm-fault-seed")
+    seed = random.SystemRandom().randrange(2**32) if seed is None else int(seed)
+    print(f"farm fault schedule seed {seed} ({seconds:g} s): replay with --farm-fault-seed {seed}")
+    rng = random.Random(seed)
+    workers = [threading.Thread(target=run.work, args=(s, rng.randrange(2**32)), daemon=True) for s in run.sessions]
+    sampler = threading.Thread(target=run.sample, daemon=True)
+    for thread in (*workers, sampler):
+        thread.start()
+    try:
+        faults = _fault_schedule(run, rng, seconds)
+    finally:
+        run.stop.set()
+        for thread in workers:
+            thread.join(SETTLE_SECONDS)
+        sampler.join(10)
+    print(f"seed {seed}: faults {faults}; answers per session "
+          f"{[len(s.answers) for s in run.sessions]}; committed {[len(s.committed) for s in run.sessions]}")
+    assert not any(t.is_alive() for t in workers), "every session got its last answer"
+    _final_check(run)
+    assert not run.violations, f"seed {seed}: {run.violations[:10]}"

@@ -1,0 +1,279 @@
+"""The farm tells the truth after a fault (issue 32): one test per case that was reproduced against it.
+
+1. a call sent to an agent just killed is reported lost and never runs when the agent comes back;
+2. an agent restarted at once under its name is a new instance: its caller hears AGENT_LOST at once;
+3. Redis away for longer than an agent's lease: running calls deliver, new calls wait, nobody loses an agent,
+   and the agents route answers 503, never 500;
+4. an API node crashed mid-job: the restarted node re-attaches the job, which ends with its real state;
+5. a slow agent that ignores a cancel: the caller hears OUTCOME_UNKNOWN with the call id, nobody else gets the
+   project until the agent has closed it, and the job's final state is filled in when the agent reports.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend.errors import EngineeringError, OperationTimeoutError
+from engineering_api.farm import FarmBackend, FarmConfig
+from engineering_api.farm.dispatch import _thread_binding
+from engineering_api.farm.registry import AgentRecord, Claim
+from simatic_xml.cancel import CancelToken, installed
+from tests.conftest import assert_error, data
+from tests.farm.farmlib import Agents, ApiNode, RedisServer
+
+pytestmark = pytest.mark.xdist_group("farm")
+
+WAIT = 90.0
+"""Generous bound for any event on a loaded two-core machine."""
+
+
+def until(condition: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+    """Wait for ``condition()`` to be truthy (an event), failing with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.05)
+
+
+def as_caller(caller: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` as the farm session ``caller`` (what the API node's worker thread of that session does)."""
+    _thread_binding.caller = caller
+    try:
+        return fn()
+    finally:
+        _thread_binding.caller = None
+
+
+@pytest.fixture
+def farm(agents: Agents) -> Iterator[FarmBackend]:
+    from tests.farm.conftest import give_back
+
+    backend = FarmBackend(FarmConfig(agents.redis_url))
+    yield backend
+    backend.close()
+    give_back(agents.redis_url)
+
+
+def test_a_call_sent_to_a_killed_agent_is_lost_and_never_runs_when_it_returns(farm, agents, workspace):
+    claim = farm.registry.claim("case1")
+    agents.kill(claim.agent)
+    with pytest.raises(EngineeringError) as lost:
+        farm._send(claim, "create_project", (Path(workspace), "Orphan"), {"author": "", "comment": ""}, None)
+    assert lost.value.code == "AGENT_LOST"
+    call_id = lost.value.details["callId"]
+    farm.registry.release("case1")
+    agents.start(1, names=[claim.agent])  # the service wrapper brings it back
+    state, outcome = until(lambda: (s := farm.stored_outcome(call_id))[0] != "PENDING" and s,
+                           "the returned agent reached the queued call")
+    # Celery dropped it (revoked), or the new instance refused it: either way it never ran.
+    assert state == "REVOKED" or (state == "SUCCESS" and outcome["error"]["code"] == "STALE_AGENT_INSTANCE"), outcome
+    assert not (Path(workspace) / "Orphan").exists(), "the call reported lost did not run"
+    created = as_caller("case1-next", lambda: farm.create_project(Path(workspace), "Next", author="", comment=""))
+    assert created.name == "Next", "the next session gets an agent, no 409"
+
+
+def test_an_agent_restarted_at_once_is_a_new_instance_and_its_caller_hears_it_at_once(farm, agents, workspace):
+    as_caller("case2", lambda: farm.create_project(Path(workspace), "Quick", author="", comment=""))
+    held = farm.registry.holding("case2").claim
+    for step in (("sim_create_instance", ("S2",), {"operating_mode": "SingleStep"}), ("sim_power_on", ("S2",), {}),
+                 ("sim_run", ("S2",), {})):
+        farm._send(held, step[0], step[1], step[2], None)
+    answers: list[BaseException | Any] = []
+
+    def step() -> None:
+        try:
+            answers.append(as_caller("case2", lambda: farm.sim_step("S2", cycles=1_000_000)))
+        except BaseException as exc:  # noqa: BLE001 - recorded for the assertions
+            answers.append(exc)
+
+    stepping = threading.Thread(target=step)
+    stepping.start()
+    until(lambda: answers or (farm.registry.agent(held.agent).current_call or "").startswith("sim_step"),
+          "the step started")
+    assert not answers, f"the step ended before the agent was killed: {answers}"
+    agents.kill(held.agent)
+    # What a wrapper's restart writes first, before its old lease could expire: a record of a new instance.
+    farm.registry.heartbeat(AgentRecord(held.agent, "fake", ["V19"]))
+    stepping.join(WAIT)
+    assert not stepping.is_alive(), "told at once, not at the call's timeout"
+    assert isinstance(answers[0], EngineeringError) and answers[0].code == "AGENT_LOST", answers
+    assert "restarted" in answers[0].message
+    agents.start(1, names=[held.agent])
+
+
+def test_redis_away_longer_than_a_lease_loses_no_call_and_no_agent(client, farm_key, workspace, redis_server,
+                                                                    agents):
+    caller = farm_key("outage")
+    data(client.post("/api/projects/actions/create-sync", json={"name": "Through", "path": str(workspace)},
+                     headers=caller))
+    data(client.post("/api/simulation/instances/create", json={"name": "S3", "operatingMode": "SingleStep"},
+                     headers=caller))
+    data(client.post("/api/simulation/instances/S3/power-on", headers=caller))
+    data(client.post("/api/simulation/instances/S3/run", headers=caller))
+    held = next(a for a in data(client.get("/api/farm/agents", headers=caller))["agents"] if a["heldByYou"])
+    answers: list[Any] = []
+    stepping = threading.Thread(target=lambda: answers.append(
+        client.post("/api/simulation/instances/S3/actions/step", json={"cycles": 1_000_000}, headers=caller)))
+    stepping.start()
+    until(lambda: answers or any((a["currentCall"] or "").startswith("sim_step")
+                                 for a in data(client.get("/api/farm/agents", headers=caller))["agents"]),
+          "the step started")
+    assert not answers, answers[0].text
+    redis_server.stop()
+    assert_error(client.get("/api/farm/agents", headers=caller), 503, "FARM_BROKER_UNREACHABLE")
+    sent_while_down: list[Any] = []
+    listing = threading.Thread(target=lambda: sent_while_down.append(client.get("/api/projects", headers=caller)))
+    listing.start()
+    # The outage outlasts every agent's lease (AGENT_TTL_SECONDS): a schedule parameter, not an assertion.
+    time.sleep(7)
+    redis_server.start(persistent=True)
+    stepping.join(WAIT)
+    listing.join(WAIT)
+    assert data(answers[0])["cycles"] == 1_000_000, "the running call finished and was delivered"
+    assert data(sent_while_down[0])[0]["name"] == "Through", "the call sent during the outage waited and ran"
+    again = next(a for a in data(client.get("/api/farm/agents", headers=caller))["agents"] if a["heldByYou"])
+    assert (again["name"], again["instanceId"]) == (held["name"], held["instanceId"]), "the session kept its agent"
+    assert again["projects"] and again["projects"][0]["fencingToken"] == held["projects"][0]["fencingToken"]
+
+
+@pytest.fixture
+def slow_farm(tmp_path: Path) -> Iterator[tuple[FarmBackend, Agents]]:
+    """A farm of its own with one agent whose every call takes 6 s and ignores a cancel (TIA in a C call)."""
+    import sys
+
+    from tests.farm.conftest import require_redis
+
+    require_redis()
+    server = RedisServer(tmp_path / "redis")
+    (tmp_path / "redis").mkdir()
+    server.start()
+    root = Path(__file__).resolve().parents[2]
+    slow = Agents(server.url, tmp_path / "agents", [sys.executable, str(root / "bench" / "timed_agent.py"), "6"])
+    (tmp_path / "agents").mkdir()
+    backend = FarmBackend(FarmConfig(server.url, outage_grace_seconds=0.5))  # this Redis is new: no waiting on it
+    try:
+        slow.start(1)
+        yield backend, slow
+    finally:
+        backend.close()
+        slow.stop_all()
+        server.stop()
+
+
+def test_a_slow_agent_that_ignores_a_cancel_gives_outcome_unknown_and_nobody_else_gets_the_project(
+        slow_farm, workspace):
+    farm, _ = slow_farm
+    token = CancelToken()
+
+    def time_out_once_running() -> None:  # the API node's timeout, while the agent runs the call
+        until(lambda: (farm.registry.agents()[0].current_call or "").startswith("create_project"), "it started")
+        token.cancel(OperationTimeoutError("timed out"))
+
+    threading.Thread(target=time_out_once_running, daemon=True).start()
+    with installed(token), pytest.raises(EngineeringError) as unknown:
+        as_caller("owner", lambda: farm.create_project(Path(workspace), "Slow", author="", comment=""))
+    assert unknown.value.code == "OUTCOME_UNKNOWN" and unknown.value.details["callId"], unknown.value
+    path = Path(workspace) / "Slow" / "Slow.ap19"
+    with pytest.raises(EngineeringError) as closing:
+        as_caller("owner", lambda: farm.session_status())
+    assert closing.value.code == "PROJECT_CLOSING"
+    with pytest.raises(EngineeringError) as other:
+        as_caller("intruder", lambda: farm.open_project(path))
+    assert other.value.code == "NO_FREE_AGENT", "the agent is not handed out while it closes the project"
+    with pytest.raises(EngineeringError):
+        as_caller("intruder", lambda: farm.list_blocks("PLC_1"))
+    agent = farm.registry.agents()[0]
+    until(lambda: farm.registry.claim_record(agent.name) is None, "the agent confirmed it closed the project")
+    assert farm.registry.agent(agent.name).open_project is None
+    state, outcome = farm.stored_outcome(unknown.value.details["callId"])
+    assert state == "SUCCESS" and outcome is not None and "result" in outcome, "the call's real end is on record"
+    reopened = as_caller("intruder", lambda: farm.open_project(path))
+    assert reopened.name == "Slow", "once closed, the project is anyone's again"
+    # The stale owner's token is refused by the agent itself, whatever route it takes.
+    with pytest.raises(EngineeringError) as stale:
+        farm._send(Claim(agent.name, agent.instance, 1), "save_project", (), {}, None)
+    assert stale.value.code == "STALE_FENCING_TOKEN"
+
+
+def test_an_api_node_restarted_mid_job_reattaches_it_and_it_ends_with_its_real_state(slow_farm, tmp_path):
+    import httpx
+
+    farm, _ = slow_farm
+    node = ApiNode(tmp_path / "node", farm.config.broker_url)
+    node.start()
+    try:
+        headers = {"X-API-Key": node.admin_key}
+        job = httpx.post(f"{node.url}/api/projects/actions/create", json={"name": "Across", "path": "."},
+                         headers=headers, timeout=30).json()
+        job_id = job["data"]["jobId"]
+        until(lambda: (farm.registry.agents()[0].current_call or "").startswith("create_project"), "it runs")
+        node.crash()  # the API node dies; the agent goes on
+        node.start()
+
+        def ended() -> dict[str, Any] | None:
+            try:
+                body = httpx.get(f"{node.url}/api/jobs/{job_id}", headers=headers, timeout=10).json()
+            except httpx.HTTPError:
+                return None
+            record = body["data"]
+            return record if record["status"] in ("Completed", "Failed", "Canceled") else None
+
+        record = until(ended, "the re-attached job ended")
+        assert record["status"] == "Completed", {k: record.get(k) for k in ("status", "message", "errorCode", "error")}
+        assert (node.data_dir / "workspace" / "Across" / "Across.ap19").exists()
+    finally:
+        node.crash()
+
+
+def test_a_job_that_ended_outcome_unknown_gets_its_real_state_when_the_agent_reports(slow_farm, tmp_path):
+    from litestar.testing import TestClient
+
+    from engineering_api.app import create_app
+    from engineering_api.config import Settings
+
+    farm, _ = slow_farm
+    settings = Settings.from_env(data_dir=tmp_path / "node", farm_url=farm.config.broker_url, job_timeout_seconds=1)
+    with TestClient(create_app(settings)) as client:
+        headers = {"X-API-Key": settings.secret_path.read_text().strip()}
+        job_id = data(client.post("/api/projects/actions/create", json={"name": "Late", "path": "."},
+                                  headers=headers), 202)["jobId"]
+
+        def status() -> dict[str, Any]:
+            return data(client.get(f"/api/jobs/{job_id}", headers=headers))
+
+        first = until(lambda: (s := status())["status"] in ("Completed", "Failed", "Canceled") and s, "it ended")
+        assert first["status"] == "Failed" and first["errorCode"] == "OUTCOME_UNKNOWN", first
+        final = until(lambda: (s := status())["errorCode"] != "OUTCOME_UNKNOWN" and s, "the agent's report")
+        assert final["status"] in ("Completed", "Failed"), final
+        created = (settings.roots[0] / "Late" / "Late.ap19").exists()
+        assert (final["status"] == "Completed") == created, f"the final state says what happened: {final}"
+
+
+def test_a_call_delivered_twice_runs_once(farm):
+    from engineering_api.farm.celery_app import CALL_TASK
+    from engineering_api.farm.codec import encode
+    from engineering_api.farm.registry import agent_queue
+
+    target = farm.registry.free_agent()
+    call_id = "twice-" + target.instance[:8]
+    payload = {"args": encode(["Once"]), "kwargs": {}}
+    fence = {"instance": target.instance, "token": None}
+    for _ in range(2):  # what a broker's redelivery after a lost ack looks like to the agent
+        farm.app.send_task(CALL_TASK, args=["sim_create_instance", payload, call_id, "", fence],
+                           queue=agent_queue(target.agent), task_id=call_id)
+    first = farm.registry.next_message(call_id, WAIT)
+    assert first is not None and "result" in first, first
+    # Calls of one agent run in order: once this one answers, the second delivery has been dealt with.
+    names = [i.name for i in farm._send(target, "sim_list_instances", (), {}, None)]
+    assert names.count("Once") == 1
+    assert farm.registry.next_message(call_id, 0.5) is None, "no second outcome: it did not run again"
+    assert farm.stored_outcome(call_id)[1] == first, "the stored outcome is the first run's"
