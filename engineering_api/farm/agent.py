@@ -153,9 +153,9 @@ class AgentRunner:
                 result = getattr(self.backend, method)(*args, **kwargs)
             outcome = {"result": encode(result)}
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller, none kills the agent
-            if token.canceled and token.reason is not None:
-                exc = token.reason
-            outcome = {"error": encode_error(exc)}
+            # a canceled call reports why it was canceled, not the checkpoint's exception
+            failure = token.reason if token.canceled and token.reason is not None else exc
+            outcome = {"error": encode_error(failure)}
         finally:
             self._current = None
             self.record.current_call = None
