@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
 __all__ = ("JobError", "JobManager", "JobRecord", "JobStatus", "TERMINAL")
 
 logger = logging.getLogger(__name__)
+
+INLINE_READ_MAX_SECONDS = 0.002
+"""A read that took longer than this on the event loop's thread goes to the worker from then on: the loop serves
+every other request, and a quick read is what skipping the hop is for."""
 
 JobStatus = Literal["Pending", "Running", "Completed", "Failed", "Canceled"]
 TERMINAL: frozenset[str] = frozenset({"Completed", "Failed", "Canceled"})
@@ -137,6 +142,8 @@ class JobManager:
         self.operations: OperationRegistry | None = None
         """Set by the app: a job may run other operations (a pipeline's steps)."""
         self._started_listeners: list[Callable[[JobRecord], None]] = []
+        self._slow_reads: set[str] = set()
+        """Reads that once took longer than :data:`INLINE_READ_MAX_SECONDS`: they always hop to the worker."""
 
     # ----- running ---------------------------------------------------------------------------
     def on_started(self, listener: Callable[[JobRecord], None]) -> Callable[[], None]:
@@ -152,11 +159,23 @@ class JobManager:
 
     async def run_inline(self, operation: Operation[Any, Any], data: Any) -> Any:
         """Run a short operation on the worker without recording a job (one that needs no TIA on a thread of its
-        own: :attr:`Operation.needs_tia`)."""
+        own: :attr:`Operation.needs_tia`).
+
+        A read of an adapter that allows it (:attr:`EngineeringBackend.reads_off_worker`) runs right here when the
+        worker is idle, in turn with the worker's calls (:meth:`TiaWorker.run_if_idle`): the hop to the worker
+        thread and back cost more than the read itself."""
         context = self._context()
         if not operation.needs_tia:
             return await asyncio.wait_for(asyncio.to_thread(operation.handler, context, data),
                                           timeout=self.settings.call_timeout_seconds)
+        if (not operation.mutating and not operation.files and self._backend.reads_off_worker
+                and operation.name not in self._slow_reads):
+            started = time.perf_counter()
+            ran, result = self._worker.run_if_idle(lambda: self._handle(operation, context, data), context.token)
+            if ran:
+                if time.perf_counter() - started > INLINE_READ_MAX_SECONDS:
+                    self._slow_reads.add(operation.name)
+                return result
         return await self._worker.call(
             lambda: self._handle(operation, context, data),
             timeout=self.settings.call_timeout_seconds,
