@@ -6,6 +6,7 @@ Status values are T-IA Connect's: Pending, Running, Completed, Failed, Canceled.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -385,6 +386,19 @@ class JobManager:
                 await asyncio.wait_for(live.done.wait(), timeout)
             except asyncio.TimeoutError:
                 raise OperationTimeoutError(f"job {job_id} is still running", details={"jobId": job_id}) from None
+        return self.get(job_id)
+
+    async def settled(self, job_id: str, timeout: float) -> JobRecord:
+        """The job once it has ended, or as it is after ``timeout`` seconds (a long poll: it never raises for the
+        time).
+
+        Raises:
+            NotFoundError: unknown (or already swept) job.
+        """
+        live = self._live.get(job_id)
+        if live is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(live.done.wait(), timeout)
         return self.get(job_id)
 
     async def events(self, job_id: str) -> AsyncIterator[JobRecord]:
