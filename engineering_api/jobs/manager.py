@@ -47,8 +47,11 @@ __all__ = ("JobError", "JobManager", "JobRecord", "JobStatus", "TERMINAL")
 logger = logging.getLogger(__name__)
 
 INLINE_READ_MAX_SECONDS = 0.002
-"""A read that took longer than this on the event loop's thread goes to the worker from then on: the loop serves
-every other request, and a quick read is what skipping the hop is for."""
+"""CPU seconds a read may take on the event loop's thread: one that took longer :data:`INLINE_READ_STRIKES` times
+in a row goes to the worker from then on. The loop serves every other request, and a quick read is what skipping
+the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away."""
+INLINE_READ_STRIKES = 3
+"""Slow runs in a row before a read stops running inline (a first run may be slow for once: caches fill)."""
 
 JobStatus = Literal["Pending", "Running", "Completed", "Failed", "Canceled"]
 TERMINAL: frozenset[str] = frozenset({"Completed", "Failed", "Canceled"})
@@ -143,8 +146,9 @@ class JobManager:
         self.operations: OperationRegistry | None = None
         """Set by the app: a job may run other operations (a pipeline's steps)."""
         self._started_listeners: list[Callable[[JobRecord], None]] = []
-        self._slow_reads: set[str] = set()
-        """Reads that once took longer than :data:`INLINE_READ_MAX_SECONDS`: they always hop to the worker."""
+        self._slow_reads: dict[str, int] = {}
+        """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
+        always hop to the worker."""
 
     # ----- running ---------------------------------------------------------------------------
     def on_started(self, listener: Callable[[JobRecord], None]) -> Callable[[], None]:
@@ -170,12 +174,14 @@ class JobManager:
             return await asyncio.wait_for(asyncio.to_thread(operation.handler, context, data),
                                           timeout=self.settings.call_timeout_seconds)
         if (not operation.mutating and not operation.files and self._backend.reads_off_worker
-                and operation.name not in self._slow_reads):
-            started = time.perf_counter()
+                and self._slow_reads.get(operation.name, 0) < INLINE_READ_STRIKES):
+            started = time.thread_time()
             ran, result = self._worker.run_if_idle(lambda: self._handle(operation, context, data), context.token)
             if ran:
-                if time.perf_counter() - started > INLINE_READ_MAX_SECONDS:
-                    self._slow_reads.add(operation.name)
+                if time.thread_time() - started > INLINE_READ_MAX_SECONDS:
+                    self._slow_reads[operation.name] = self._slow_reads.get(operation.name, 0) + 1
+                elif operation.name in self._slow_reads:
+                    del self._slow_reads[operation.name]
                 return result
         return await self._worker.call(
             lambda: self._handle(operation, context, data),
