@@ -2,7 +2,8 @@
 
 (a) ``bare``  — ``GET /bare`` of ``bench_apps:bare_app`` (one route, small JSON): the baseline.
 (b) ``read``  — ``GET /api/projects/devices`` of the real app (fake backend, valid ``X-API-Key``):
-    guard middleware, key check, rate limiter, the hop to the TIA worker thread, the envelope.
+    guard middleware, key check, rate limiter, the read (on the event loop while the TIA worker is idle,
+    ``TiaWorker.run_if_idle``), the envelope.
 (c) ``job``   — a job round trip: ``POST /api/projects/actions/save`` (202 + ``jobId``), then
     ``GET /api/jobs/{jobId}?wait=30`` (a long poll: one request until the job ends; ``--job-wait 0``
     polls as T-IA Connect's client does) until it is Completed; counted in round trips per second by an
