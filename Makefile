@@ -51,6 +51,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/mcp_overhead.py
 	$(BIN)/python bench/runtime_bulk.py
 	$(BIN)/python bench/runtime_history.py
+	$(BIN)/python bench/scan.py
+	$(BIN)/python bench/pipeline.py
 	@echo "bench/tags_xlsx.py (100k-row XLSX import, several minutes) runs on its own: $(BIN)/python bench/tags_xlsx.py"
 
 openapi: $(STAMP)

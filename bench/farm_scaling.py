@@ -149,7 +149,7 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
 def _api_node_in_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str, Any]]:
     """The API node built here (client, key, its pids): its CPU is this process's (the callers' included)."""
     app = create_app(Settings.from_env(data_dir=data_dir, farm_url=redis_url))
-    with TestClient(app, timeout=600) as client:
+    with TestClient(app, timeout=600, base_url="http://127.0.0.1") as client:
         _, key = app.state.services.keys.create("bench", "engineer")
         yield client, key, lambda: [os.getpid()]
 

@@ -2,10 +2,12 @@
 
 (a) ``bare``  — ``GET /bare`` of ``bench_apps:bare_app`` (one route, small JSON): the baseline.
 (b) ``read``  — ``GET /api/projects/devices`` of the real app (fake backend, valid ``X-API-Key``):
-    guard middleware, key check, rate limiter, the hop to the TIA worker thread, the envelope.
+    guard middleware, key check, rate limiter, the read (on the event loop while the TIA worker is idle,
+    ``TiaWorker.run_if_idle``), the envelope.
 (c) ``job``   — a job round trip: ``POST /api/projects/actions/save`` (202 + ``jobId``), then
-    ``GET /api/jobs/{jobId}`` until it is Completed; counted in round trips per second by an asyncio
-    keep-alive client with ``--job-concurrency`` parallel clients.
+    ``GET /api/jobs/{jobId}?wait=30`` (a long poll: one request until the job ends; ``--job-wait 0``
+    polls as T-IA Connect's client does) until it is Completed; counted in round trips per second by an
+    asyncio keep-alive client with ``--job-concurrency`` parallel clients.
 
 (a) and (b) use the same load generator (``wrk`` when installed, else the asyncio client). Because
 (c) can only be driven by a Python client, the bare route is also measured with that client at the
@@ -51,7 +53,7 @@ from benchlib import (
     write_results,
 )
 
-READ_TARGET = 0.5
+READ_TARGET = 0.6
 TERMINAL = {"Completed", "Failed", "Canceled"}
 READ_PATH = "/api/projects/devices"
 
@@ -84,7 +86,8 @@ def prepare(port: int, key: str) -> dict[str, Any]:
     return devices
 
 
-async def _job_trips(port: int, key: str, concurrency: int, duration: float, poll_interval: float) -> dict[str, Any]:
+async def _job_trips(port: int, key: str, concurrency: int, duration: float, poll_interval: float,
+                     wait: float) -> dict[str, Any]:
     headers = {"X-API-Key": key}
     post = Conn.build(port, "POST", "/api/projects/actions/save", headers)
     deadline = time.perf_counter() + duration
@@ -104,7 +107,7 @@ async def _job_trips(port: int, key: str, concurrency: int, duration: float, pol
                     failures.append(f"POST save -> {status}: {body[:200]!r}")
                     continue
                 job_id = json.loads(body)["data"]["jobId"]
-                poll = Conn.build(port, "GET", f"/api/jobs/{job_id}", headers)
+                poll = Conn.build(port, "GET", f"/api/jobs/{job_id}" + (f"?wait={wait:g}" if wait else ""), headers)
                 while True:
                     if poll_interval:
                         await asyncio.sleep(poll_interval)
@@ -134,10 +137,11 @@ async def _job_trips(port: int, key: str, concurrency: int, duration: float, pol
     return stats
 
 
-def run_jobs(port: int, key: str, *, concurrency: int, duration: float, warmup: float, poll_interval: float) -> Load:
+def run_jobs(port: int, key: str, *, concurrency: int, duration: float, warmup: float, poll_interval: float,
+             wait: float) -> Load:
     if warmup > 0:
-        asyncio.run(_job_trips(port, key, concurrency, warmup, poll_interval))
-    stats = asyncio.run(_job_trips(port, key, concurrency, duration, poll_interval))
+        asyncio.run(_job_trips(port, key, concurrency, warmup, poll_interval, wait))
+    stats = asyncio.run(_job_trips(port, key, concurrency, duration, poll_interval, wait))
     ordered = sorted(stats["trip_ms"])
     latency = {f"p{p}": round(ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))], 3)
                for p in (50, 90, 99)} if ordered else {}
@@ -147,6 +151,7 @@ def run_jobs(port: int, key: str, *, concurrency: int, duration: float, warmup: 
         "polls_per_trip": round(stats["polls"] / trips, 2) if trips else None,
         "http_requests_per_s": round((trips + stats["polls"]) / seconds, 1),
         "poll_interval_s": poll_interval,
+        "wait_s": wait,
         "failures": stats["failures"],
     })
 
@@ -164,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     add_load_options(parser)
     parser.add_argument("--job-concurrency", type=int, default=8)
     parser.add_argument("--poll-interval", type=float, default=0.0, help="seconds between job polls (0: at once)")
+    parser.add_argument("--job-wait", type=float, default=30.0,
+                        help="GET /api/jobs/{id}?wait= seconds (a long poll); 0 polls without waiting")
     parser.add_argument("--what-if", action="append", default=[], metavar="PATCHES",
                         help="also measure the read route of an app with these parts patched away, e.g. "
                              "no-hop or no-guard,no-hop (see bench_apps.what_if_patches); repeatable")
@@ -214,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             *((server, wrk_like(label, server, READ_PATH, {"X-API-Key": k})) for label, server, k in reads[:1]),
             (bare, lambda **kw: run_python("bare_py", bare.port, "/bare", connections=args.job_concurrency, **kw)),
             (app, lambda **kw: run_jobs(app.port, key, concurrency=args.job_concurrency,
-                                        poll_interval=args.poll_interval, **kw)),
+                                        poll_interval=args.poll_interval, wait=args.job_wait, **kw)),
             *((server, wrk_like(label, server, READ_PATH, {"X-API-Key": k})) for label, server, k in reads[1:]),
         ]
         for round_no in range(args.rounds):
@@ -260,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         "bare": f"GET /bare, bare Litestar ({client}, {args.connections} conns)",
         "read": f"GET {READ_PATH}, fake backend ({client}, {args.connections} conns)",
         "bare_py": f"GET /bare (asyncio client, {args.job_concurrency} conns)",
-        "job": f"POST save + poll GET /api/jobs/{{id}} (asyncio, {args.job_concurrency} clients)",
+        "job": "POST save + GET /api/jobs/{id}" + (f"?wait={args.job_wait:g}" if args.job_wait else " polls")
+               + f" (asyncio, {args.job_concurrency} clients)",
     }
     descriptions.update({label: f"GET {READ_PATH} with {label[5:-1]} patched away ({client})"
                          for label, _, _ in what_ifs})
@@ -295,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     path = write_results("overhead.json", {
         "benchmark": "overhead", "server": args.server, "loop": args.loop, "client": client,
         "connections": args.connections, "job_concurrency": args.job_concurrency,
-        "poll_interval_s": args.poll_interval, "duration_s": args.duration, "rounds": args.rounds,
+        "poll_interval_s": args.poll_interval, "job_wait_s": args.job_wait, "duration_s": args.duration, "rounds": args.rounds,
         "what_if": args.what_if, "environment": environment(), "background_cpu_before": busy,
         "rps_median": {k: round(v, 1) for k, v in rps.items()},
         "server_cpu_us_per_request": {k: round(v, 1) for k, v in cpu.items()},

@@ -87,7 +87,7 @@ END_ORGANIZATION_BLOCK
     logged = 0
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = Path(scratch)
-        with TestClient(create_app(Settings.from_env(data_dir=data_dir))) as client:
+        with TestClient(create_app(Settings.from_env(data_dir=data_dir)), base_url="http://127.0.0.1") as client:
             admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
             running_program(client, admin, "Bench", program,
                             config={"operatingMode": "SingleStep", "cycleTimeMs": CYCLE_MS})

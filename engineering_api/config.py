@@ -19,6 +19,8 @@ BackendName = Literal["fake", "openness"]
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 """Host header values always accepted: a client on the server's own machine can never be locked out."""
+DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = LOOPBACK_HOSTS
+"""``allowed_hosts`` when nothing sets it. The test suite adds the name Litestar's test client sends."""
 
 
 @dataclass(frozen=True)
@@ -39,17 +41,18 @@ class Settings:
     """The fake starts like a workstation where a headless TIA Portal is already running and attached."""
     file_roots: tuple[Path, ...] = ()
     """Directories request paths may point into; empty means ``<data_dir>/workspace``."""
-    allowed_hosts: tuple[str, ...] = (*LOOPBACK_HOSTS, "testserver.local")
-    """Accepted ``Host`` header values (DNS-rebinding protection). ``LOOPBACK_HOSTS`` are always added. Set by
-    ``ENGINEERING_API_ALLOWED_HOSTS``, it wins over the value saved through the API."""
+    allowed_hosts: tuple[str, ...] = field(default_factory=lambda: DEFAULT_ALLOWED_HOSTS)
+    """Accepted ``Host`` header names, compared without the port and case-insensitively (DNS-rebinding
+    protection). ``LOOPBACK_HOSTS`` are always added. Set by ``ENGINEERING_API_ALLOWED_HOSTS``, it wins over the
+    value saved through the API."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS; none until configured."""
     rate_limit_per_minute: int = 6000
     """Requests per minute per API key, across all routes."""
     auth_failures_per_minute: int = 30
-    """Wrong API keys (401) a client address may send per minute; past it, every request from that address
-    needing a key answers 429 until the budget refills, without the key being checked. A missing key is not
-    counted: it guesses nothing."""
+    """Wrong API keys (401) a client address may send per minute; past it, a wrong key from that address answers
+    429 until the budget refills. A valid key is always served, and a missing key is not counted: it guesses
+    nothing."""
     max_body_bytes: int = 8 * 1024 * 1024
     """Largest accepted request body; larger ones get 413."""
     call_timeout_seconds: float = 120.0

@@ -112,6 +112,7 @@ class FakeBackend(
     """
 
     name = "fake"
+    reads_off_worker = True
 
     def __init__(self, state_dir: Path, *, default_version: str = "V19", portals: PortalTable | None = None) -> None:
         super().__init__()

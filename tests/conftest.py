@@ -19,9 +19,15 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from engineering_api import config
 from engineering_api.app import create_app, create_services
 from engineering_api.config import Settings
 from engineering_api.services import Services
+
+TEST_HOST = "testserver.local"
+"""The Host Litestar's test client sends. Production accepts only loopback names unless configured; the suite's
+settings accept this one too, as an operator's allowedHosts would."""
+config.DEFAULT_ALLOWED_HOSTS = (*config.LOOPBACK_HOSTS, TEST_HOST)
 
 CPU = "6ES7 516-3AN02-0AB0"
 """CPU 1516-3 PN/DP (S7-1500), firmware up to V3.1."""

@@ -66,6 +66,10 @@ class EngineeringBackend(
 
     name: str = "abstract"
     """Short backend name shown in status and diagnostics (``fake``, ``openness``)."""
+    reads_off_worker: bool = False
+    """Whether a read may run on another thread while the worker is idle (the calls stay one at a time): true for
+    an in-process adapter with no thread affinity (the fake), so a quick read skips the hop to the worker. Openness
+    objects belong to the thread that made them, so the bridge keeps every call on its one thread."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

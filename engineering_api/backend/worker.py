@@ -131,6 +131,11 @@ class TiaWorker:
         self._current: CallHandle[Any] | None = None
         self._closed = False
         self._watching: asyncio.AbstractEventLoop | None = None
+        self._pending = 0
+        """Calls submitted and not yet finished (or dropped, or abandoned); guarded by ``_state_lock``."""
+        self._running = threading.Lock()
+        """Held while a call runs, by the live thread or by :meth:`run_if_idle`; a new one per thread generation,
+        so an abandoned thread that still holds its own blocks nobody."""
         self.replaced_threads = 0
         """How many stuck threads were abandoned; shown in diagnostics."""
 
@@ -147,14 +152,15 @@ class TiaWorker:
 
     def _spawn(self) -> None:
         stop_flag = threading.Event()
+        self._running = running = threading.Lock()
         thread = threading.Thread(
-            target=self._run, args=(stop_flag,), name=f"{self._name}-{next(self._generation)}", daemon=True
+            target=self._run, args=(stop_flag, running), name=f"{self._name}-{next(self._generation)}", daemon=True
         )
         thread.stop_flag = stop_flag  # type: ignore[attr-defined]
         self._thread = thread
         thread.start()
 
-    def _run(self, stop_flag: threading.Event) -> None:
+    def _run(self, stop_flag: threading.Event, running: threading.Lock) -> None:
         _this_thread.worker = True
         if self._on_thread_start is not None:
             try:
@@ -169,23 +175,56 @@ class TiaWorker:
                 # This thread was abandoned while blocked; hand the call to the live thread.
                 self._queue.put(handle)
                 return
-            with self._state_lock:
-                if handle.dropped or handle.future.done():
-                    continue
-                handle.started_at = time.monotonic()
-            self._current = handle
-            try:
-                with installed(handle.token):
-                    result = handle.fn()
-            except BaseException as exc:  # delivered to the awaiting side, never lost
-                if not stop_flag.is_set():
-                    _settle(handle, error=_outcome_error(handle, exc))
-            else:
-                if not stop_flag.is_set():
-                    _settle(handle, result=result)
-            finally:
-                if self._current is handle:
-                    self._current = None
+            outcome = self._run_one(handle, running)
+            if stop_flag.is_set():  # abandoned meanwhile: counted out then, and its caller was told
+                return
+            self._count_out()  # before the caller hears of it, so its next read finds the worker idle
+            if outcome is not None:
+                _settle(handle, **outcome)
+
+    def _run_one(self, handle: CallHandle[Any], running: threading.Lock) -> dict[str, Any] | None:
+        """Run one queued call: its outcome as :func:`_settle` takes it, or None when it was dropped."""
+        with self._state_lock:
+            if handle.dropped or handle.future.done():
+                return None
+            handle.started_at = time.monotonic()
+        self._current = handle
+        try:
+            with running, installed(handle.token):
+                return {"result": handle.fn()}
+        except BaseException as exc:  # delivered to the awaiting side, never lost
+            return {"error": _outcome_error(handle, exc)}
+        finally:
+            if self._current is handle:
+                self._current = None
+
+    def _count_out(self) -> None:
+        with self._state_lock:
+            self._pending -= 1
+
+    def run_if_idle(self, fn: Callable[[], T], token: CancelToken | None = None) -> tuple[bool, T | None]:
+        """Run ``fn`` on the calling thread if the worker has nothing queued or running: ``(True, result)``;
+        else ``(False, None)`` at once, and the caller queues it as usual.
+
+        While ``fn`` runs the worker runs nothing (a call submitted meanwhile waits for it), so ``fn`` still sees
+        TIA state one call at a time. Only for short reads of an adapter that is not bound to its thread (the
+        fake): it has no timeout, because it runs to its end before anything else on this thread does.
+        """
+        if self._pending or self._closed:
+            return False, None
+        running = self._running
+        if not running.acquire(blocking=False):
+            return False, None
+        was_worker = getattr(_this_thread, "worker", False)
+        try:
+            if self._pending:  # submitted by another thread between the check and the lock
+                return False, None
+            _this_thread.worker = True  # nested port calls run here instead of queueing behind this one
+            with installed(token or CancelToken()):
+                return True, fn()
+        finally:
+            _this_thread.worker = was_worker
+            running.release()
 
     def submit(
         self, fn: Callable[[], T], *, description: str = "TIA call", token: CancelToken | None = None
@@ -203,6 +242,8 @@ class TiaWorker:
             fn=fn, future=loop.create_future(), loop=loop, description=description, state_lock=self._state_lock,
             token=token or CancelToken(),
         )
+        with self._state_lock:
+            self._pending += 1
         self._queue.put(handle)
         return handle
 
@@ -278,6 +319,7 @@ class TiaWorker:
                 return
             logger.warning("abandoning stuck worker thread %s (%s)", self._thread.name, handle.description)
             self._thread.stop_flag.set()  # type: ignore[attr-defined]
+            self._count_out()  # its thread will never count it out
             self.replaced_threads += 1
             self._current = None
             self._spawn()

@@ -24,6 +24,13 @@ if TYPE_CHECKING:
 __all__ = ("JobController",)
 
 SECTION = "Async Jobs"
+WAIT_MAX_SECONDS = 60.0
+"""Longest long-poll of ``GET /api/jobs/{jobId}?wait=``: under the idle timeout of common proxies."""
+_WAIT_DOC = (
+    "Seconds to wait for the job to end before answering (long poll, at most 60): the answer comes as soon as the "
+    "job is Completed, Failed or Canceled, or when the wait is over with the job as it is then. Without it the "
+    "answer is immediate."
+)
 
 
 class JobList(CamelStruct):
@@ -54,10 +61,15 @@ class JobController(Controller):
     tags = [SECTION]
 
     @get("/{jobId:str}", operation_id="GetJob", responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
-    async def get_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[JobResponse]:  # noqa: N803
-        """Status, progress and result of a job."""
+    async def get_job(
+        self, request: Request[Any, Any, Any], jobId: FromPath[str],  # noqa: N803
+        wait: Annotated[float | None, QueryParameter(ge=0, le=WAIT_MAX_SECONDS, description=_WAIT_DOC)] = None,
+    ) -> Response[JobResponse]:
+        """Status, progress and result of a job; with ``wait``, once it has ended or the wait is over."""
         services: Services = request.app.state.services
         record = services.jobs.get(jobId)
+        if wait and not record.terminal:
+            record = await services.jobs.settled(jobId, wait)
         headers = None if record.terminal else {"Retry-After": "1"}
         return ok(record, f"job {record.status.lower()}", headers=headers)
 

@@ -6,8 +6,10 @@ Status values are T-IA Connect's: Pending, Running, Completed, Failed, Canceled.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -46,6 +48,13 @@ if TYPE_CHECKING:
 __all__ = ("JobError", "JobManager", "JobRecord", "JobStatus", "TERMINAL")
 
 logger = logging.getLogger(__name__)
+
+INLINE_READ_MAX_SECONDS = 0.002
+"""CPU seconds a read may take on the event loop's thread: one that took longer :data:`INLINE_READ_STRIKES` times
+in a row goes to the worker from then on. The loop serves every other request, and a quick read is what skipping
+the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away."""
+INLINE_READ_STRIKES = 3
+"""Slow runs in a row before a read stops running inline (a first run may be slow for once: caches fill)."""
 
 JobStatus = Literal["Pending", "Running", "Completed", "Failed", "Canceled"]
 TERMINAL: frozenset[str] = frozenset({"Completed", "Failed", "Canceled"})
@@ -142,6 +151,9 @@ class JobManager:
         self.operations: OperationRegistry | None = None
         """Set by the app: a job may run other operations (a pipeline's steps)."""
         self._started_listeners: list[Callable[[JobRecord], None]] = []
+        self._slow_reads: dict[str, int] = {}
+        """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
+        always hop to the worker."""
 
     # ----- running ---------------------------------------------------------------------------
     def on_started(self, listener: Callable[[JobRecord], None]) -> Callable[[], None]:
@@ -157,11 +169,25 @@ class JobManager:
 
     async def run_inline(self, operation: Operation[Any, Any], data: Any) -> Any:
         """Run a short operation on the worker without recording a job (one that needs no TIA on a thread of its
-        own: :attr:`Operation.needs_tia`)."""
+        own: :attr:`Operation.needs_tia`).
+
+        A read of an adapter that allows it (:attr:`EngineeringBackend.reads_off_worker`) runs right here when the
+        worker is idle, in turn with the worker's calls (:meth:`TiaWorker.run_if_idle`): the hop to the worker
+        thread and back cost more than the read itself."""
         context = self._context()
         if not operation.needs_tia:
             return await asyncio.wait_for(asyncio.to_thread(operation.handler, context, data),
                                           timeout=self.settings.call_timeout_seconds)
+        if (not operation.mutating and not operation.files and self._backend.reads_off_worker
+                and self._slow_reads.get(operation.name, 0) < INLINE_READ_STRIKES):
+            started = time.thread_time()
+            ran, result = self._worker.run_if_idle(lambda: self._handle(operation, context, data), context.token)
+            if ran:
+                if time.thread_time() - started > INLINE_READ_MAX_SECONDS:
+                    self._slow_reads[operation.name] = self._slow_reads.get(operation.name, 0) + 1
+                elif operation.name in self._slow_reads:
+                    del self._slow_reads[operation.name]
+                return result
         return await self._worker.call(
             lambda: self._handle(operation, context, data),
             timeout=self.settings.call_timeout_seconds,
@@ -375,6 +401,19 @@ class JobManager:
                 await asyncio.wait_for(live.done.wait(), timeout)
             except asyncio.TimeoutError:
                 raise OperationTimeoutError(f"job {job_id} is still running", details={"jobId": job_id}) from None
+        return self.get(job_id)
+
+    async def settled(self, job_id: str, timeout: float) -> JobRecord:
+        """The job once it has ended, or as it is after ``timeout`` seconds (a long poll: it never raises for the
+        time).
+
+        Raises:
+            NotFoundError: unknown (or already swept) job.
+        """
+        live = self._live.get(job_id)
+        if live is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(live.done.wait(), timeout)
         return self.get(job_id)
 
     async def events(self, job_id: str) -> AsyncIterator[JobRecord]:

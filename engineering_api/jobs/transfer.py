@@ -234,7 +234,7 @@ class Transfer:
         self.plan = plan
         self.services = services
         self.request = request
-        self._seed = _seed(request, operation)
+        self._operation = operation
         self._folders: list[Path] = []
         self._marked: list[Path] = []
         self._job_id: str | None = None
@@ -329,13 +329,14 @@ class Transfer:
     def _folder(self, content: str = "") -> Path:
         root = self.services.paths.roots[0]
         _sweep(root)
-        if self._seed is None:
+        seed = _seed(self.request, self._operation)  # only a call with files needs it (reads pay nothing)
+        if seed is None:
             name = uuid.uuid4().hex
         else:  # a retry with the same Idempotency-Key names the same files, so its input matches the first call's
             # (and other content other files, so that a retry with other content is told the key was used).
-            name = hashlib.sha256(f"{self._seed}\0{len(self._folders)}\0{content}".encode()).hexdigest()[:32]
+            name = hashlib.sha256(f"{seed}\0{len(self._folders)}\0{content}".encode()).hexdigest()[:32]
         folder = root / f"{_TRANSFER_PREFIX}{name}"
-        folder.mkdir(parents=True, exist_ok=self._seed is not None)
+        folder.mkdir(parents=True, exist_ok=seed is not None)
         self._folders.append(folder)
         self._mark(folder)
         return folder

@@ -147,6 +147,15 @@ class Database:
         with self._lock, self._full_disk_named():
             return self._conn.execute(sql, params).rowcount
 
+    def change_mark(self) -> int | None:
+        """A number that changes whenever another connection commits to the database (SQLite's ``data_version``;
+        this connection's own commits leave it as it is), so a cache of rows can tell when to read them again.
+        None for PostgreSQL, which has no such mark: there nothing may be cached this way."""
+        if self.postgres:
+            return None
+        with self._lock:
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run an INSERT; returns the new rowid.
 

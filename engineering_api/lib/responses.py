@@ -18,8 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from litestar import MediaType, Response
-from litestar.response.base import ASGIResponse
+from litestar import Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.exceptions import ValidationException as LitestarValidationException
 from litestar.openapi.datastructures import ResponseSpec
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from litestar import Request
+    from litestar.types import ASGIApp, Receive, Scope, Send
 
 __all__ = (
     "ALL_DOMAIN_ERRORS",
@@ -237,8 +237,9 @@ class EnvelopeResponse(Response[Any]):
     """A success envelope, encoded once when built.
 
     Litestar's generic Response path (content negotiation, type encoders, header objects) costs more
-    than the rest of a fast read; the envelope is always the same msgspec Struct, so it skips that.
-    Routes declare no layered headers or cookies of their own, so merging is kept minimal.
+    than the rest of a fast read; the envelope is always the same msgspec Struct, so it skips that, and its
+    ASGI side (:class:`_SentEnvelope`) is two messages. Routes declare no layered headers or cookies of their
+    own, so merging is kept minimal.
     """
 
     def __init__(self, body: bytes, *, status_code: int, headers: dict[str, str] | None) -> None:  # noqa: D107
@@ -246,9 +247,27 @@ class EnvelopeResponse(Response[Any]):
         self.status_code = status_code
         self._extra = headers
 
-    def to_asgi_response(self, app: Any, request: Any, *, headers: dict[str, str] | None = None, **_: Any) -> ASGIResponse:
+    def to_asgi_response(self, app: Any, request: Any, *, headers: dict[str, str] | None = None, **_: Any) -> ASGIApp:
         merged = {**headers, **(self._extra or {})} if headers else self._extra
-        return ASGIResponse(body=self._body, status_code=self.status_code, media_type=MediaType.JSON, headers=merged)
+        raw = [(b"content-type", b"application/json"), (b"content-length", str(len(self._body)).encode())]
+        if merged:
+            raw += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in merged.items()]
+        return _SentEnvelope(self._body, self.status_code, raw)
+
+
+class _SentEnvelope:
+    """The ASGI app of an :class:`EnvelopeResponse`: start and body, nothing to negotiate (no body for HEAD)."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, body: bytes, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+        self.body = body
+        self.status = status
+        self.headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else self.body})
 
 
 def ok(

@@ -32,6 +32,8 @@ KEY_PREFIX = "eapi_"
 KEY_NAME_MAX = 100
 """Longest key name: a label for people, shown in listings."""
 _LAST_USED_EVERY_S = 60.0
+_VERIFIED_MAX = 1000
+"""Keys remembered as verified at most; past it a key is looked up on each use (there are never that many)."""
 
 
 class Role(str, enum.Enum):
@@ -85,12 +87,20 @@ def _hash(secret: str) -> str:
 class ApiKeyStore:
     """Creates, verifies, lists and revokes keys: the one implementation behind the CLI and the key routes.
 
-    Every verification reads the store (a unique-index lookup), so a key revoked by another process (the
-    CLI) or another store stops working on the next request; nothing about a key's validity is cached.
+    A verified key is remembered (by its hash) only while nothing else has written to the database: SQLite's
+    change mark (:meth:`Database.change_mark`) moves with every commit of another connection, such as the CLI
+    revoking a key, and this store's own revocations forget every key at once. So a revoked key stops working
+    on the next request, and a request with a key in use costs no lookup. On PostgreSQL every verification
+    reads the table.
     """
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._verified: dict[str, Principal] = {}
+        """Key hash -> principal, valid while the database's change mark is :attr:`_mark`."""
+        self._mark: int | None = None
+        self._revocations = 0
+        """Revocations through this store: a lookup that overlapped one is not remembered."""
         # key_id -> monotonic time of the last last_used_at write, so a busy key costs one write a minute.
         self._last_used_written: dict[str, float] = {}
 
@@ -121,12 +131,21 @@ class ApiKeyStore:
     def verify(self, secret: str) -> Principal | None:
         """The principal for a presented key, or None when unknown or revoked."""
         digest = _hash(secret)
-        row = self._db.one(
-            "SELECT key_id, name, role FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (digest,)
-        )
-        if row is None:
-            return None
-        principal = Principal(key_id=row["key_id"], name=row["name"], role=Role(row["role"]))
+        mark = self._db.change_mark()
+        if mark != self._mark or mark is None:
+            self._verified.clear()
+            self._mark = mark
+        principal = self._verified.get(digest)
+        if principal is None:
+            revocations = self._revocations
+            row = self._db.one(
+                "SELECT key_id, name, role FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (digest,)
+            )
+            if row is None:
+                return None
+            principal = Principal(key_id=row["key_id"], name=row["name"], role=Role(row["role"]))
+            if mark is not None and revocations == self._revocations and len(self._verified) < _VERIFIED_MAX:
+                self._verified[digest] = principal
         now = time.monotonic()
         if now - self._last_used_written.get(principal.key_id, -_LAST_USED_EVERY_S) >= _LAST_USED_EVERY_S:
             try:
@@ -137,6 +156,10 @@ class ApiKeyStore:
             else:
                 self._last_used_written[principal.key_id] = now
         return principal
+
+    def _forget(self) -> None:
+        self._revocations += 1
+        self._verified.clear()
 
     def list(self) -> list[ApiKeyInfo]:
         """Every key, newest first."""
@@ -158,6 +181,7 @@ class ApiKeyStore:
             "(SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL) > 1)",
             (utc_now(), key_id),
         )
+        self._forget()  # this connection's own writes leave the change mark as it is
         if not changed:
             active = self._db.one("SELECT role FROM api_keys WHERE key_id = ? AND revoked_at IS NULL", (key_id,))
             if active is None:

@@ -35,6 +35,10 @@ _FILE = "<plc:{}>"
 _ALL_SECTIONS = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Return")
 
 
+_COMBINED = frozenset({"+=", "-=", "*=", "/="})
+"""Combined assignments, each the assignment of its operation."""
+
+
 class BlockGen(ExprGen, CallGen):
     """Generates one block's function."""
 
@@ -135,6 +139,9 @@ class BlockGen(ExprGen, CallGen):
 
     # ---------------------------------------------------------------- statements
     def s_assign(self, s: A.Assign) -> None:
+        if s.op in _COMBINED and type(s.value) is not A.Assign:  # a += b is a := a + b (TIA V14+)
+            value = A.BinaryOp(line=s.line, col=s.col, op=s.op[0], left=s.target, right=s.value)
+            s = A.Assign(line=s.line, col=s.col, target=s.target, value=value)
         if s.op != ":=":
             self.emit(self.unsupported_src(f"assignment {s.op}"))
             return

@@ -317,6 +317,8 @@ class CallGen:
             return self.unsupported_src(name), result, None
         ref = self.ctx.bind(f"_F_{name}", impl, unique=True)
         values = ["rt"] if getattr(fn, "needs_rt", False) else []
+        if name == "GETBLOCKNAME":  # the name of the block that calls it, known as the block is generated
+            values.append(repr(self.block_name))
         values += [("None" if n is None else self.load(n) if i in by_ref else self.value(n))
                    for i, n in enumerate(nodes)]
         return f"{ref}({', '.join(values)})", result, out

@@ -280,6 +280,8 @@ class LayoutBuilder:
         return int(t)
 
     def _bounds(self, part: str) -> tuple[int, int]:
+        if part.strip() == "*":  # Array[*] of a parameter: the bounds are the argument's, as for low..*
+            return (0, -1)
         low, _, high = part.partition("..")
         if high.strip() == "*":
             return (self._int(low), self._int(low) - 1)

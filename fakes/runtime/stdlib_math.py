@@ -268,3 +268,21 @@ def _deco(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any
 @register("ENCO", ("IN",))
 def _enco(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
     return lambda x: (x & -x).bit_length() - 1 if x else 0  # the lowest set bit; 0 when none is set
+
+
+# ---------------------------------------------------------------- array bounds (an Array[*] parameter's)
+def _dimension(array: Any, dim: int) -> Any:
+    """The PlcArray of dimension ``dim`` (1 = the outermost) of a possibly nested array."""
+    for _ in range(int(dim) - 1):
+        array = array.items[0]
+    return array
+
+
+@register("LOWER_BOUND", ("ARR", "DIM"))
+def _lower_bound(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+    return lambda array, dim: _dimension(array, dim).low
+
+
+@register("UPPER_BOUND", ("ARR", "DIM"))
+def _upper_bound(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+    return lambda array, dim: _dimension(array, dim).high

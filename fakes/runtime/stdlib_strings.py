@@ -102,6 +102,12 @@ def _len(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]
     return len
 
 
+@register("GETBLOCKNAME", ("SIZE",))
+def _get_block_name(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+    # The code generator passes the calling block's name first; SIZE caps the characters returned.
+    return lambda block, size=None: block if size is None else block[:max(0, int(size))]
+
+
 @register("CONCAT", ("IN1", "IN2"), variadic=("IN", 1))
 def _concat(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
     cap = string_cap(_string_result(args, result))

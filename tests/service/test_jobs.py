@@ -175,6 +175,9 @@ def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
 def test_a_call_past_its_timeout_answers_504_and_the_worker_recovers(tmp_path: Path) -> None:
     with make_client(tmp_path / "var", call_timeout_seconds=0.3) as client:
         admin = {"X-API-Key": (tmp_path / "var" / "api.secret").read_text().strip()}
+        # The fake answers reads on the event loop when its worker is idle (they are in-memory); a TIA call that
+        # hangs is one on the worker, as every call of the Openness bridge is.
+        client.app.state.services.backend.reads_off_worker = False
         gate = _block(client, "open_projects")
         response = client.get("/api/projects", headers=admin)
         assert response.status_code == 504
@@ -189,6 +192,7 @@ def test_a_call_past_its_timeout_answers_504_and_the_worker_recovers(tmp_path: P
 
 def test_backend_calls_all_run_on_one_thread(client: TestClient, admin: dict[str, str]) -> None:
     backend = client.app.state.services.backend
+    backend.reads_off_worker = False  # as the Openness bridge; the fake's idle-time reads: test_inline_reads.py
     seen: set[int] = set()
     original = backend.session_status
 

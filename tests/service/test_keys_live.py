@@ -132,3 +132,24 @@ def test_audit_before_out_of_range_answers_422(client: TestClient, admin: dict[s
         response = client.get("/api/audit", params={"before": value}, headers=admin)
         assert response.status_code in (400, 422), (value, response.status_code)
     assert client.get("/api/audit", params={"before": 5}, headers=admin).status_code == 200
+
+
+def test_a_key_in_use_is_not_looked_up_again_until_another_connection_writes(tmp_path: Path) -> None:
+    """Issue 37: every request hashed its key and read the table; a verified key is remembered while the
+    database's change mark stands still, and forgotten the moment another connection commits."""
+    db = Database(tmp_path / "keys.db")
+    store = ApiKeyStore(db)
+    store.create("initial admin", Role.ADMIN)
+    _, secret = store.create("ci", Role.VIEWER)
+    lookups: list[str] = []
+    db._conn.set_trace_callback(lambda sql: lookups.append(sql) if "FROM api_keys" in sql else None)
+    try:
+        assert [store.verify(secret) is not None for _ in range(3)] == [True] * 3
+        assert len(lookups) == 1
+        other = ApiKeyStore(Database(tmp_path / "keys.db"))
+        other.create("unrelated", Role.VIEWER)  # any commit of another connection
+        assert store.verify(secret) is not None and len(lookups) == 2
+        assert store.verify("eapi_wrong") is None and store.verify("eapi_wrong") is None  # guesses are not kept
+        assert len(lookups) == 4
+    finally:
+        db._conn.set_trace_callback(None)

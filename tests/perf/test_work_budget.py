@@ -1,0 +1,114 @@
+"""The fast paths' work, counted: a regression guard that a busy machine cannot make noisy.
+
+For one read request (``GET /api/projects/devices``), one job round trip (``POST /api/projects/actions/save``,
+then ``GET /api/jobs/{id}?wait=30``) and one MCP read tool call (``tools/call blocks_list`` over streamable HTTP,
+session-less), the Python function calls made in process are counted (:mod:`tests.perf.work_count`) and held
+against ``work_budget.json``. A count more than 10% over its budget fails, with the most called functions and
+their callers. Raising a budget is a reviewed change: the commit says why the extra work is worth it. A count far
+under its budget is printed, so the budget can be lowered with it.
+
+Counts depend on the Python and library versions (``work_budget.json`` names the ones measured); they do not
+depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from tests.perf.work_count import AsgiDriver, WorkCount, counting, counting_on
+
+__all__ = ()
+
+BUDGET_FILE = Path(__file__).with_name("work_budget.json")
+TOLERANCE = 1.10
+"""A count may exceed its budget by 10% (an unrelated library update, one more check) before the guard fails."""
+CPU = "6ES7 516-3AN02-0AB0"
+MCP_HEADERS = {"accept": "application/json, text/event-stream", "mcp-protocol-version": "2026-07-28",
+               "mcp-method": "tools/call", "mcp-name": "blocks_list"}
+MCP_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientInfo": {"name": "work-budget", "version": "1"},
+            "io.modelcontextprotocol/clientCapabilities": {}}
+
+
+def _expect(answer: tuple[int, Any], status: int = 200) -> Any:
+    assert answer[0] == status, answer
+    return answer[1]
+
+
+async def _measure(data_dir: Path) -> dict[str, WorkCount]:
+    app = create_app(Settings.from_env(data_dir=data_dir))
+    services = app.state.services
+    driver = AsgiDriver(app)
+    counts: dict[str, WorkCount] = {}
+    async with driver.running():
+        key = {"x-api-key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
+        _expect(await driver.call("POST", "/api/projects/actions/create-sync", key, {"name": "Budget"}))
+        _expect(await driver.call("POST", "/api/projects/devices/actions/add-sync", key,
+                                  {"orderNumber": CPU, "name": "PLC_1"}))
+
+        async def read() -> None:
+            assert _expect(await driver.call("GET", "/api/projects/devices", key))["data"]
+
+        async def job() -> None:
+            accepted = _expect(await driver.call("POST", "/api/projects/actions/save", key), 202)["data"]
+            final = _expect(await driver.call("GET", f"/api/jobs/{accepted['jobId']}", key, query="wait=30"))
+            assert final["data"]["status"] == "Completed", final
+
+        async def mcp_read() -> None:
+            call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                    "params": {"name": "blocks_list", "arguments": {"deviceName": "PLC_1"}, "_meta": MCP_META}}
+            answer = _expect(await driver.call("POST", "/mcp", {**key, **MCP_HEADERS}, call))
+            assert not answer["result"].get("isError"), answer
+
+        for name, action in (("read", read), ("job", job), ("mcp_read", mcp_read)):
+            for _ in range(3):  # first calls fill caches, compile lazily, write last_used_at
+                await action()
+            count = WorkCount()
+            async with counting_on(count, lambda fn: services.worker.call(fn, timeout=10)):
+                with counting(count):
+                    await action()
+            counts[name] = count.merge()
+    return counts
+
+
+@pytest.fixture(scope="module")
+def counts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WorkCount]:
+    return asyncio.run(_measure(tmp_path_factory.mktemp("work-budget")))
+
+
+def _budget() -> dict[str, Any]:
+    return json.loads(BUDGET_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", ["read", "job", "mcp_read"])
+def test_work_stays_within_its_budget(counts: dict[str, WorkCount], path: str) -> None:
+    budget = _budget()
+    allowed = budget["calls"][path]
+    count = counts[path]
+    print(f"\n{path}: {count.total} calls (budget {allowed}, Python {platform.python_version()})")
+    if count.total < allowed * 0.8:
+        print(f"{path} does {allowed - count.total} calls less than its budget: lower it in {BUDGET_FILE.name}")
+    assert count.total <= allowed * TOLERANCE, (
+        f"{path} made {count.total} Python calls, more than 10% over its budget of {allowed} "
+        f"({BUDGET_FILE.name}; measured with Python {budget['python']}).\n{count.top(30)}"
+    )
+
+
+if __name__ == "__main__":  # prints the counts, to set or review the budget: python -m tests.perf.test_work_budget
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        measured = asyncio.run(_measure(Path(scratch)))
+    for name, value in measured.items():
+        print(f"{name}: {value.total}")
+        if "-v" in sys.argv:
+            print(value.top(40))

@@ -1,0 +1,202 @@
+"""Counting deterministic work: Python function calls made while serving a request, in process.
+
+A count, unlike a time, is the same on a busy and on a quiet machine, so a budget on it can guard the fast paths
+without being noisy. Calls of the event loop's and the threading machinery are left out: how often a loop wakes
+up depends on when another thread finishes, not on the work the service does.
+
+The driver calls the app straight through ASGI on the current event loop (no server, no sockets), like
+``bench/profile_read.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from types import CodeType, FrameType
+from typing import Any
+
+__all__ = ("AsgiDriver", "WorkCount", "counting", "counting_on")
+
+_SKIPPED_DIRS = tuple(
+    os.path.join(os.path.dirname(os.__file__), name) for name in ("asyncio", "concurrent")
+)
+_SKIPPED_FILES = frozenset(
+    os.path.join(os.path.dirname(os.__file__), name)
+    for name in ("threading.py", "selectors.py", "queue.py", "contextvars.py", "weakref.py", "_weakrefset.py")
+)
+
+
+def _skipped(code: CodeType, cache: dict[str, bool]) -> bool:
+    filename = code.co_filename
+    skipped = cache.get(filename)
+    if skipped is None:
+        skipped = cache[filename] = filename in _SKIPPED_FILES or filename.startswith(_SKIPPED_DIRS)
+    return skipped
+
+
+def _where(code: CodeType) -> str:
+    path = code.co_filename
+    for marker in ("site-packages" + os.sep, os.sep + "engineering-api" + os.sep, os.sep + "speed" + os.sep):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            break
+    return f"{path}:{code.co_firstlineno}({code.co_name})"
+
+
+@dataclass
+class WorkCount:
+    """Python function calls by callee, and by (caller, callee), of every thread counted."""
+
+    calls: Counter[CodeType] = field(default_factory=Counter)
+    edges: Counter[tuple[CodeType | None, CodeType]] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        """Every counted call."""
+        return sum(self.calls.values())
+
+    def profiler(self) -> Callable[[FrameType, str, Any], None]:
+        """A ``sys.setprofile`` function adding to this count (one per thread: counters are not shared)."""
+        calls: Counter[CodeType] = Counter()
+        edges: Counter[tuple[CodeType | None, CodeType]] = Counter()
+        cache: dict[str, bool] = {}
+        self._parts.append((calls, edges))
+
+        def profile(frame: FrameType, event: str, arg: Any) -> None:
+            if event != "call":
+                return
+            code = frame.f_code
+            if _skipped(code, cache):
+                return
+            calls[code] += 1
+            back = frame.f_back
+            edges[(back.f_code if back is not None else None, code)] += 1
+
+        return profile
+
+    def __post_init__(self) -> None:
+        self._parts: list[tuple[Counter[CodeType], Counter[tuple[CodeType | None, CodeType]]]] = []
+
+    def merge(self) -> WorkCount:
+        """Fold every thread's counters into :attr:`calls` and :attr:`edges`."""
+        for calls, edges in self._parts:
+            self.calls.update(calls)
+            self.edges.update(edges)
+        self._parts.clear()
+        return self
+
+    def top(self, n: int = 25) -> str:
+        """The ``n`` most called functions, each with its most frequent callers."""
+        callers: dict[CodeType, Counter[CodeType | None]] = {}
+        for (caller, callee), count in self.edges.items():
+            callers.setdefault(callee, Counter())[caller] += count
+        lines = [f"{self.total} calls; top {n} callees (calls, function <- top callers):"]
+        for code, count in self.calls.most_common(n):
+            by = ", ".join(f"{_where(c) if c else '?'} x{k}" for c, k in callers[code].most_common(3))
+            lines.append(f"  {count:6d}  {_where(code)}  <- {by}")
+        return "\n".join(lines)
+
+    def by_function(self) -> dict[str, int]:
+        """Counts by function name, for comparing two counts."""
+        return {_where(code): count for code, count in self.calls.items()}
+
+
+@contextlib.contextmanager
+def counting(count: WorkCount) -> Iterator[WorkCount]:
+    """Count the calls of this thread in the block."""
+    previous = sys.getprofile()
+    sys.setprofile(count.profiler())
+    try:
+        yield count
+    finally:
+        sys.setprofile(previous)
+        count.merge()
+
+
+@contextlib.asynccontextmanager
+async def counting_on(count: WorkCount, run_on_thread: Callable[[Callable[[], None]], Any]) -> AsyncIterator[None]:
+    """Count the calls of another thread (the TIA worker) in the block: ``run_on_thread(fn)`` must run ``fn``
+    there and await its end (``TiaWorker.call``)."""
+    profile = count.profiler()
+    await run_on_thread(lambda: sys.setprofile(profile))
+    try:
+        yield
+    finally:
+        await run_on_thread(lambda: sys.setprofile(None))
+
+
+class AsgiDriver:
+    """Requests to an ASGI app on the running loop, with its lifespan."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[AsgiDriver]:
+        """The app's lifespan: startup before the block, shutdown after."""
+        to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        task = asyncio.create_task(self.app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
+                                            to_app.get, from_app.put))
+        await to_app.put({"type": "lifespan.startup"})
+        started = await from_app.get()
+        if started["type"] != "lifespan.startup.complete":
+            raise RuntimeError(f"start-up failed: {started}")
+        try:
+            yield self
+        finally:
+            await to_app.put({"type": "lifespan.shutdown"})
+            await from_app.get()
+            await task
+
+    async def call(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None, query: str = ""
+    ) -> tuple[int, Any]:
+        """One request; the status and the decoded JSON answer (or the raw bytes when it is not JSON)."""
+        raw_headers = [(b"host", b"127.0.0.1:9000")]
+        raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+        payload = b""
+        if body is not None:
+            payload = json.dumps(body).encode()
+            raw_headers += [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        scope = {
+            "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
+            "method": method, "scheme": "http", "path": path, "raw_path": path.encode(),
+            "query_string": query.encode(), "root_path": "", "headers": raw_headers,
+            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 9000), "state": {},
+        }
+        delivered = asyncio.Event()
+        received = [False]
+
+        async def receive() -> dict[str, Any]:
+            if not received[0]:
+                received[0] = True
+                return {"type": "http.request", "body": payload, "more_body": False}
+            await delivered.wait()
+            return {"type": "http.disconnect"}
+
+        status = 0
+        chunks: list[bytes] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    delivered.set()
+
+        await self.app(scope, receive, send)
+        delivered.set()
+        answer = b"".join(chunks)
+        try:
+            return status, json.loads(answer)
+        except ValueError:
+            return status, answer

@@ -1,0 +1,109 @@
+"""Quick reads of the fake skip the hop to the TIA worker, in turn with the worker's calls, never beside them."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.worker import TiaWorker, on_a_worker_thread
+from tests.conftest import CPU
+from tests.service.conftest import key_for
+
+if TYPE_CHECKING:
+    import pytest
+    from litestar.testing import TestClient
+
+    from engineering_api.services import Services
+
+__all__ = ()
+
+
+def test_a_read_runs_on_the_calling_thread_only_while_the_worker_is_idle() -> None:
+    async def scenario() -> None:
+        worker = TiaWorker()
+        try:
+            assert worker.run_if_idle(lambda: (threading.current_thread().name, on_a_worker_thread())) == (
+                True, (threading.current_thread().name, True))
+            release, started = threading.Event(), threading.Event()
+
+            def busy() -> str:
+                started.set()
+                release.wait(10)
+                return "done"
+
+            call = asyncio.ensure_future(worker.call(busy, timeout=10))
+            await asyncio.to_thread(started.wait, 10)
+            assert worker.run_if_idle(lambda: "read") == (False, None)  # a call is running: the read queues
+            queued = asyncio.ensure_future(worker.call(lambda: "after", timeout=10))
+            release.set()
+            assert await call == "done" and await queued == "after"
+            assert worker.run_if_idle(lambda: "read") == (True, "read")  # idle again
+            assert not on_a_worker_thread()
+        finally:
+            worker.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_call_submitted_during_an_inline_read_waits_for_its_end() -> None:
+    async def scenario() -> None:
+        worker = TiaWorker()
+        order: list[str] = []
+        try:
+            await worker.call(lambda: None, timeout=10)  # thread started
+            loop = asyncio.get_running_loop()
+            submitted: list[asyncio.Future[None]] = []
+
+            def read() -> str:
+                # Another thread submits a write while this read holds the worker's turn.
+                done = threading.Event()
+
+                def submit() -> None:
+                    submitted.append(asyncio.run_coroutine_threadsafe(
+                        worker.call(lambda: order.append("write"), timeout=10), loop))  # type: ignore[arg-type]
+                    done.set()
+
+                threading.Thread(target=submit).start()
+                done.wait(10)
+                order.append("read")
+                return "read"
+
+            assert worker.run_if_idle(read) == (True, "read")
+            await asyncio.wrap_future(submitted[0])
+            assert order == ["read", "write"]
+        finally:
+            worker.stop()
+
+    asyncio.run(scenario())
+
+
+def _threads_of_list_devices(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    services: Services = client.app.state.services
+    engineer = key_for(client, "engineer")
+    assert client.post("/api/projects/actions/create-sync", json={"name": "Inline"}, headers=engineer).is_success
+    assert client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                       headers=engineer).is_success
+    threads: list[str] = []
+    original = type(services.backend).list_devices
+
+    def recording(self: object) -> object:
+        threads.append(threading.current_thread().name)
+        return original(self)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(services.backend), "list_devices", recording)
+    for _ in range(2):
+        answer = client.get("/api/projects/devices", headers=engineer)
+        assert answer.status_code == 200 and answer.json()["data"][0]["name"] == "PLC_1"
+    return threads
+
+
+def test_a_read_of_the_fake_skips_the_worker_hop(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads = _threads_of_list_devices(client, monkeypatch)
+    assert threads and not any(name.startswith("tia-worker") for name in threads), threads
+
+
+def test_an_adapter_bound_to_its_thread_reads_on_the_worker(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(type(client.app.state.services.backend), "reads_off_worker", False)  # as the Openness bridge
+    threads = _threads_of_list_devices(client, monkeypatch)
+    assert threads and all(name.startswith("tia-worker") for name in threads), threads
