@@ -168,18 +168,20 @@ class RuntimeService:
         """The runtime user of an ``Authorization: Bearer`` header with the role ``needed``, or the refusal.
 
         401 for a missing, malformed, unknown or expired token (a wrong token costs the address a failed
-        authentication, as a wrong API key does), 429 past the address's failures or the user's request budget,
-        403 without the role (the refusal names the caller).
+        authentication, as a wrong API key does), 429 for such a token from an address past its failures or for
+        a user past the request budget, 403 without the role (the refusal names the caller). A valid token is
+        never refused for its address's failures: another process's guesses must not lock out a real client.
         """
         address = client or ""
-        blocked = self._blocked(address, failures_per_minute)
-        if blocked is not None:
-            return blocked
         scheme, _, token = (authorization or "").strip().partition(" ")
+        principal = self.users.principal(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if principal is None:
+            blocked = self._blocked(address, failures_per_minute)
+            if blocked is not None:
+                return blocked
         if not authorization:
             return Refusal(401, "UNAUTHORIZED", "A runtime bearer token is required (Authorization: Bearer <token> "
                                                 "from POST /api/runtime/auth/login)", _CHALLENGE)
-        principal = self.users.principal(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         return self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
 
     def check_ticket(
@@ -189,15 +191,16 @@ class RuntimeService:
         """As :meth:`check_bearer`, for a subscription's stream ticket (``?ticket=``, for browsers' EventSource,
         which cannot send a header): the user of the session that made the subscription, while it lasts."""
         address = client or ""
-        blocked = self._blocked(address, failures_per_minute)
-        if blocked is not None:
-            return blocked
         session = self.hub.ticket_session(subscription_id, ticket)
         principal = self.users.session_principal(session) if session else None
+        if principal is None:
+            blocked = self._blocked(address, failures_per_minute)
+            if blocked is not None:
+                return blocked
         return self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
 
     def _blocked(self, address: str, failures_per_minute: int) -> Refusal | None:
-        """429 for an address past its budget of failed authentications, before any credential is looked at."""
+        """429 for an address past its budget of failed authentications (asked only of a credential that failed)."""
         wait = self._limiter.auth_failures.wait(address, failures_per_minute)
         if not wait:
             return None

@@ -147,3 +147,17 @@ def test_refused_passwords_are_not_echoed(client: TestClient[Any], admin_headers
     logged = client.post(f"{RT}/auth/login", json={"username": "echo", "password": password})
     assert created.status_code == 422 and logged.status_code in (401, 422)
     assert password not in created.text and password not in logged.text
+
+
+def test_wrong_tokens_from_an_address_never_lock_out_a_valid_token(client: TestClient[Any],
+                                                                   admin_headers: Headers) -> None:
+    make_user(client, admin_headers, "panel", ["read"])
+    bearer = login(client, "panel")
+    limit = client.app.state.services.settings.auth_failures_per_minute
+    for _ in range(limit):
+        assert_error(client.get(f"{RT}/users/current", headers={"Authorization": "Bearer rt_wrong"}), 401,
+                     "UNAUTHORIZED")
+    # past the address's budget a wrong token is throttled, a valid one is still served
+    assert_error(client.get(f"{RT}/users/current", headers={"Authorization": "Bearer rt_wrong"}), 429,
+                 "TOO_MANY_FAILED_AUTHENTICATIONS")
+    assert data(client.get(f"{RT}/users/current", headers=bearer))["username"] == "panel"
