@@ -139,6 +139,9 @@ def test_a_call_past_its_timeout_stops_at_a_checkpoint_and_rolls_back(
 def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(client: TestClient, admin: dict[str, str]) -> None:
     _plc_project(client, admin)
     worker = client.app.state.services.worker
+    # The read must queue on the worker (as every call of the Openness bridge does): the fake would answer it on
+    # the event loop whenever the worker is idle, which on a slow machine may already be the case when it is sent.
+    client.app.state.services.backend.reads_off_worker = False
     _set_call_timeout(client, admin, 1.0)
     seen = _worker_thread_spy(client)
     big: dict[str, Any] = {}
