@@ -84,6 +84,8 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
     bd = BlockDef(getattr(sw, "qualified_name", None) or obj.name, kind, obj.number)
     namespace = sw.attr("Namespace") if hasattr(sw, "attr") else None
     bd.namespace = namespace if isinstance(namespace, str) and namespace else None
+    if kind == "OB":
+        bd.ob_type = getattr(sw, "secondary_type", None)
     bd.iec_check = iec_check_of(sw)  # <IsIECCheckEnabled>: the block's implicit conversions (off by default)
     interface = getattr(sw, "interface", None)
     issues = bd.named_types
