@@ -11,8 +11,9 @@ from simatic_xml.system_types import Member, all_instructions, all_types, call_i
 from .types import ELEMENTARY, INT_LIT, ArrayT, NamedT, StructT, Var, canonical
 
 __all__ = [
-    "COUNTER_TYPES", "FUNCTIONS", "INSTANCE_INSTRUCTIONS", "KNOWN_INSTRUCTIONS", "SYSTEM_FBS", "SYSTEM_TYPES",
-    "TIMER_TYPES", "checker_type", "conversion", "instruction_on", "system_fb",
+    "COUNTER_TYPES", "FUNCTIONS", "INSTANCE_INSTRUCTIONS", "KNOWN_INSTRUCTIONS", "OB_START_INFO_OF_TYPE",
+    "SYSTEM_FBS", "SYSTEM_TYPES", "TIMER_TYPES", "checker_type", "conversion", "instruction_on", "ob_start_info",
+    "system_fb",
 ]
 
 _ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOTALL)
@@ -203,6 +204,41 @@ OB_START_INFO = {
     "caught": "BOOL", "lost": "BOOL", "id": "WORD", "status": "DWORD",
 }
 """Start information TIA declares in an OB's Input section from the OB type (when the source omits it)."""
+
+OB_START_INFO_OF_TYPE = {
+    "ProgramCycle": frozenset(["initial_call", "remanence"]),
+    "Startup": frozenset(["lostretentive", "lostrtc"]),
+    "TimeDelayInterrupt": frozenset(["sign"]),
+    "CyclicInterrupt": frozenset(["initial_call", "event_count"]),
+    "HardwareInterrupt": frozenset(["laddr", "usi", "ichannel", "eventtype"]),
+    "DiagnosticErrorInterrupt": frozenset(["io_state", "laddr", "channel", "multierror"]),
+    "PullOrPlugOfModules": frozenset(["laddr", "event_class", "fault_id"]),
+    "RackOrStationFailure": frozenset(["laddr", "event_class", "fault_id"]),
+}
+"""The start information of each OB type (its ``SecondaryType``), as the optimized start information of
+RD_SINFO lists it per OB class: S7-1200 System Manual V4.2 (A5E02486680-AK), 9.7, tables 9-130 SI_ProgramCycle
+(Initial_Call, Remanence), 9-132 SI_Delay (Sign), 9-133 SI_Cyclic (Initial_Call, Event_Count), 9-134
+SI_HWInterrupt (LADDR, USI, IChannel, EventType), 9-146 SI_Startup (LostRetentive, LostRTC); the diagnostic
+error interrupt as the corpus export of OB 82 declares it (Tayoriko ``Diagnostic_error_interrupt.xml``), pull or
+plug and rack failure after tables 5-8/5-9 of the V4.2.3 manual (A5E02486681-AL). Types whose list is not
+certain here (time of day, time error, programming and I/O access errors, synchronous cycle, MC) are absent:
+an OB of such a type keeps accepting any start information name."""
+
+_OB_TYPE_OF_NUMBER = ((1, 1, "ProgramCycle"), (20, 23, "TimeDelayInterrupt"), (30, 38, "CyclicInterrupt"),
+                      (40, 47, "HardwareInterrupt"), (82, 82, "DiagnosticErrorInterrupt"),
+                      (83, 83, "PullOrPlugOfModules"), (86, 86, "RackOrStationFailure"), (100, 100, "Startup"))
+"""OB numbers that fix the OB type (STEP 7 help, "Organization blocks": OB 1 program cycle, OB 20-23 time delay,
+OB 30-38 cyclic, OB 40-47 hardware interrupt, OB 82/83/86, OB 100 startup); a number from 123 up may be of any
+type, which then only the export's ``SecondaryType`` tells."""
+
+
+def ob_start_info(number: int | None, secondary_type: str | None) -> frozenset[str] | None:
+    """The lower-case start information names of an OB of ``secondary_type`` (from its export) or, without one,
+    of a ``number`` that fixes the type; None when the type, or its list, is not known (any name of
+    :data:`OB_START_INFO` is then accepted)."""
+    if secondary_type is None and number is not None:
+        secondary_type = next((kind for low, high, kind in _OB_TYPE_OF_NUMBER if low <= number <= high), None)
+    return OB_START_INFO_OF_TYPE.get(secondary_type) if secondary_type is not None else None
 
 LOOSE_SYSTEM_TYPES = frozenset(
     ["IEC_TIMER", "IEC_LTIMER", "IEC_COUNTER", "IEC_SCOUNTER", "IEC_DCOUNTER", "IEC_LCOUNTER", "IEC_USCOUNTER", "IEC_UCOUNTER", "IEC_UDCOUNTER", "IEC_ULCOUNTER", "DTL", "NREF", "CREF", "ERROR_STRUCT", "TCON_PARAM", "TCON_IP_V4", "TCON_IP_V6", "TCON_IP_RFC", "TCON_QDN", "TADDR_PARAM", "TADDR_SEND_QDN", "HSC_PERIOD", "PROGRAM_ALARM", "SSL_HEADER", "G7_STEPPLUS_V5", "G7_TRANSITIONPLUS_V5", "G7_STEPPLUS_V6", "G7_TRANSITIONPLUS_V6", "IF_CONF_HEADER", "TRCV_C", "TSEND_C", "TCON", "TDISCON", "TSEND", "TRCV", "TUSEND", "TURCV", "ALARM_S", "ALARM_SQ", "PID_COMPACT", "PID_3STEP", "MB_CLIENT", "MB_SERVER", "RDREC", "WRREC", "RALRM", "DPRD_DAT", "DPWR_DAT", "GET_DIAG", "TO_SPEEDAXIS", "TO_POSITIONINGAXIS", "TO_AXIS", "TO_EXTERNALENCODER", "MC_POWER", "MC_RESET", "MC_HOME", "MC_HALT", "MC_MOVEABSOLUTE", "MC_MOVERELATIVE", "MC_MOVEVELOCITY", "MC_MOVEJOG", "RD_SYS_T", "RUNTIME", "IEC_TIMER_INSTANCE", "GEOADDR", "GET_NAME", "GEO2LOG", "LOG2GEO"]

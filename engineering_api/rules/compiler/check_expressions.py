@@ -9,7 +9,7 @@ from __future__ import annotations
 from simatic_xml.scl import ast as A
 from simatic_xml.system_constants import is_system_constant
 
-from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name
+from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name, ob_start_info
 from .f_io import f_io_db
 from .namespaces import ROOT, instance_fb, rooted
 from .program import access_root, literal_int
@@ -105,9 +105,11 @@ class ExpressionChecks:
             if self.p.global_name(e.name) is not None:
                 self.err(e, "NOT_LOCAL", name=e.name)
             elif self.b.kind == "OB" and not any(v.section == "Input" for v in self.vars.values()):
-                # OB start information (#LADDR, #IO_State...) is declared by TIA from the OB type
+                # OB start information (#LADDR, #IO_State...) is declared by TIA from the OB type: that type's
+                # own, where the OB's export or number tells the type
                 t = OB_START_INFO.get(key)
-                if t is not None:
+                own = ob_start_info(self.b.number, getattr(self.b, "ob_type", None))
+                if t is not None and (own is None or key in own):
                     return t
                 self.err(e, "UNDECLARED", "Error" if self.p.closed else "Warning", name=f"#{e.name}")
             else:

@@ -55,7 +55,7 @@ def system_box_members(name: str):
     return signature.members if signature is not None else None
 
 _BOOL_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil", "SetCoil",
-                         "ResetCoil", "PBox", "NBox", "TrCoil", "Not"])
+                         "ResetCoil", "PBox", "NBox", "TrCoil", "IlCoil", "SvCoil", "Not"])
 _COMPARES = frozenset(["Eq", "Ne", "Gt", "Ge", "Lt", "Le", "InRange", "OutRange"])
 """Boxes whose SrcType types their inputs only: their ``out`` is the Bool result (power flow)."""
 _TYPED_BOXES = _COMPARES | frozenset([

@@ -69,6 +69,9 @@ class BlockDef:
     inside the block only. In the parameter sections they are no formal parameters: a call neither supplies nor
     may name them (Siemens, "Overlaying tags with AT"; ChristofGroschke/MQTT-Siemens-S7-1500, an FC input
     overlaid and called with its base parameter alone, a TIA export)."""
+    ob_type: str | None = None
+    """An OB's type as its SimaticML export names it (``<SecondaryType>``: ProgramCycle, Startup...); None for
+    other blocks and for an SCL source, whose OB type only a fixed number tells (``builtins.ob_start_info``)."""
     iec_check: bool = DEFAULT_IEC_CHECK
     """The block's IEC check (stricter implicit conversions, :mod:`simatic_xml.conversions`): SimaticML's
     ``<IsIECCheckEnabled>``; an SCL source block has it off unless it carries ``S7_IECCheck := 'TRUE'``."""
