@@ -23,7 +23,7 @@ class AttachInput(CamelStruct):
     """Which portal process to attach to."""
 
     pid: ProcessId
-    """Process id of the running TIA Portal to attach to (as the process list shows it)."""
+    """Process id of the running TIA Portal to attach to (as the list of running TIA Portal processes shows it)."""
 
 
 class LaunchInput(CamelStruct):

@@ -274,7 +274,7 @@ class SimProfileInstance(CamelStruct):
     ip_address: str | None = None
     subnet_mask: str | None = None
     default_gateway: str | None = None
-    """IPv4 address of the default gateway; none when omitted."""
+    """IPv4 address of the default gateway; 0.0.0.0 (none) when omitted."""
 
 
 class SimProfile(CamelStruct):

@@ -73,7 +73,7 @@ class SavePipelineInput(CamelStruct):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     """Name of the pipeline, 1 to 100 characters."""
     steps: Annotated[list[PipelineStepInput], msgspec.Meta(min_length=1, max_length=MAX_STEPS)]
-    """The steps, run in order (1 to the maximum step count)."""
+    """The steps, run in order (1 to 100)."""
     description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     trigger: Literal["manual", "schedule"] = "manual"
     schedule: ScheduleSpec | None = None

@@ -115,7 +115,8 @@ class StepInput(CamelStruct):
     cycles: int | None = None
     """Run this many cycles (1 to 1,000,000); send this or milliseconds."""
     milliseconds: float | None = None
-    """Advance virtual time by this many milliseconds, in whole cycles; send this or cycles."""
+    """Advance virtual time by this many milliseconds, in cycles of the cycle time (the last one shorter); send
+    this or cycles."""
 
 
 class DiagnosticsInput(CamelStruct):
