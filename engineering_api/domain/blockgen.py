@@ -66,6 +66,7 @@ class ImportOnlyInput(CamelStruct):
     device_name: str
     file_path: str | None = None
     xml: str | None = None
+    """The SimaticML document itself, instead of filePath (send exactly one of the two)."""
     overwrite: bool = False
 
 
@@ -74,6 +75,7 @@ class BulkImportInput(CamelStruct):
 
     device_name: str
     files: list[str] = []
+    """SimaticML files to import, each under one of the service's import roots; may be combined with directory."""
     directory: str | None = None
     overwrite: bool = False
 

@@ -33,16 +33,22 @@ class DesignInput(CamelStruct):
     """
 
     design: dict[str, Any] | None = None
+    """The design as an object with io (the I/O list), modules (equipment modules from templates) and interlocks."""
     prompt: str | None = None
+    """A design in prose; refused with 501, since an assistant turns prose into a design."""
 
 
 class SeparateDesignInput(CamelStruct):
     """The same design in parts: inputs and outputs (I/O lists), logic (modules, interlocks), configuration."""
 
     inputs: list[dict[str, Any]] = []
+    """The input signals of the I/O list, one object per signal."""
     outputs: list[dict[str, Any]] = []
+    """The output signals of the I/O list, one object per signal."""
     logic: dict[str, Any] = {}
+    """The logic: modules (equipment modules from templates) and interlocks."""
     configuration: dict[str, Any] = {}
+    """Other settings of the design, merged into it as they are."""
 
 
 class GenerateDesignInput(CamelStruct):
@@ -63,7 +69,9 @@ class DesignFromBodyInput(CamelStruct):
     """A design to generate from directly; with ``deviceName`` the result is imported too."""
 
     design: dict[str, Any] | None = None
+    """The design as an object with io (the I/O list), modules (equipment modules from templates) and interlocks."""
     prompt: str | None = None
+    """A design in prose; refused with 501, since an assistant turns prose into a design."""
     device_name: str | None = None
     target_version: str | None = None
     overwrite: bool = False

@@ -84,8 +84,11 @@ class ConfigureNetworkInput(CamelStruct):
     ip_address: str
     subnet_mask: str = "255.255.255.0"
     interface_name: str | None = None
+    """Name of the interface to address; the device's first PROFINET/Ethernet interface when omitted."""
     subnet_name: str | None = None
+    """Subnet to connect the interface to, created when new; by default the interface's current subnet, else PN/IE_1."""
     router_address: str | None = None
+    """IPv4 address of the router (gateway); none when omitted."""
 
 
 class ExportHardwareInput(CamelStruct):

@@ -36,12 +36,14 @@ class TypeFilter(CamelStruct):
     """``filter``: part of a type's full name (case-insensitive), 1 to 200 characters."""
 
     filter: str = ""
+    """Part of a type's full name to look for (case-insensitive), 1 to 200 characters."""
 
 
 class TypeName(CamelStruct):
     """``name``: a type's short or full name (case-insensitive)."""
 
     name: str = ""
+    """A type's short or full name, e.g. OnlineProvider (case-insensitive)."""
 
 
 class EnumRef(CamelStruct):

@@ -62,6 +62,7 @@ class CreateLibraryInput(CamelStruct, kw_only=True):
     """A new global library ``directory/name/name.alNN``; ``directory`` defaults to the first file root."""
 
     name: str
+    """Name of the new global library (also the name of its folder and file)."""
     directory: str | None = None
     author: str = ""
     comment: str = ""
@@ -79,12 +80,14 @@ class CloseLibraryInput(LibrarySelector, kw_only=True):
     """Unsaved changes are lost on close: 409 ``UNSAVED_CHANGES`` unless ``discardChanges``."""
 
     discard_changes: bool = False
+    """Close even with unsaved changes, which are lost; without it such a close is refused with 409."""
 
 
 class ArchiveLibraryInput(LibrarySelector, kw_only=True):
     """Where to write the ``.zalNN`` archive of the saved library."""
 
     archive_path: str
+    """The archive file to write, under one of the service's export roots."""
     save_first: bool = False
     """Save the library first; without it, unsaved changes are refused (409 ``UNSAVED_CHANGES``)."""
 
@@ -129,6 +132,7 @@ class UpdateLibraryInput(LibrarySelector, kw_only=True):
     """Project library types to copy into the global library, with the types they use."""
 
     type_names: list[str]
+    """Names of the project library's types to copy into the global library (the types they use come along)."""
 
 
 def library_name(ctx: OperationContext, given: str | None) -> str:

@@ -88,14 +88,18 @@ class DetailsInput(CamelStruct):
 
     snapshot_id: str
     include_diff: bool = True
+    """Include the diff against the object's current content (default true)."""
 
 
 class CleanupInput(CamelStruct):
     """Override the configured policy for this run (0 = no limit); ``dryRun`` only reports."""
 
     retention_days: RetentionDays | None = None
+    """Delete snapshots older than this many days (0 keeps all ages); the configured policy when omitted."""
     max_per_object: SnapshotsPerObject | None = None
+    """Keep at most this many snapshots per object (0 for no limit); the configured policy when omitted."""
     dry_run: bool = False
+    """Only report what would be deleted, deleting nothing."""
 
 
 class LoadSnapshotInput(CamelStruct):

@@ -34,6 +34,7 @@ class GraphicImportInput(CamelStruct, kw_only=True):
     device_name: str
     import_file_path: str
     name: str = ""
+    """Name of the new graphic; the image file's name without its extension when empty."""
     overwrite: bool = False
 
 

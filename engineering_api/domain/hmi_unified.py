@@ -68,11 +68,16 @@ class CreateTagInput(CamelStruct, kw_only=True):
 
     device_name: str
     name: str
+    """Name of the new HMI tag."""
     data_type: str
     tag_table: str = DEFAULT_TAG_TABLE
+    """The HMI tag table to put the tag in, created when missing (default: Default tag table)."""
     tag_table_folder: str = ""
+    """Tag table group path (a/b) of a table that is created; empty for the top level."""
     connection: str = ""
+    """The HMI connection the tag reads through; empty makes an internal tag."""
     plc_tag: str = ""
+    """The PLC tag (or DB member, e.g. "DB_Motor".speed) the tag is bound to through connection."""
     overwrite: bool = False
 
 

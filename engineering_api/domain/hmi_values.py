@@ -68,6 +68,7 @@ class TagValuesInput(CamelStruct):
 
     device_name: str
     tag_names: list[str] | None = None
+    """Names of the HMI tags to read; every tag of the panel when omitted."""
 
 
 def _failed(tag: HmiTagInfo, code: str, message: str, plc: str | None = None) -> HmiTagValue:

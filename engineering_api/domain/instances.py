@@ -23,19 +23,23 @@ class AttachInput(CamelStruct):
     """Which portal process to attach to."""
 
     pid: ProcessId
+    """Process id of the running TIA Portal to attach to (as the list of running TIA Portal processes shows it)."""
 
 
 class LaunchInput(CamelStruct):
     """How to start TIA Portal."""
 
     with_user_interface: bool = False
+    """Start TIA Portal with its window shown (default false: without a user interface)."""
     version: str | None = None
+    """TIA Portal version to start, e.g. V19; the default installed version when omitted."""
 
 
 class WhitelistInput(CamelStruct):
     """The application to allow; the running server's interpreter when omitted."""
 
     application_path: str | None = None
+    """Path of the executable to allow to use Openness; the server's own interpreter when omitted."""
 
 
 def _whitelist(ctx: OperationContext, data: WhitelistInput) -> WhitelistEntry:

@@ -50,6 +50,7 @@ class CreateMasterCopyInput(CamelStruct, kw_only=True):
 
     device_name: str
     object_name: str | None = None
+    """Name of the block, PLC data type or tag table to copy; the whole device when omitted."""
     name: str | None = None
     """The master copy's name (default: the object's or device's)."""
     folder: str = ""
@@ -60,6 +61,7 @@ class MasterCopyRef(CamelStruct):
     """A master copy by path (``Folder\\Name``) or by name."""
 
     mc_path: str
+    """The master copy's path (Folder/Name) or, when the name is unique, its name."""
 
 
 class MasterCopyFolderInput(CamelStruct):
@@ -84,9 +86,13 @@ class VersionInput(CamelStruct, kw_only=True):
 
     type_name: str | None = None
     action: str = "edit"
+    """What to do with the type: create, edit, release or discard (default edit)."""
     device_name: str | None = None
     object_name: str | None = None
+    """For create: the FB, FC, UDT or VB script to make a type of (typeName when omitted)."""
     version_number: str | None = None
+    """For release: the version number to give, above the type's highest (e.g. 1.0.2); the in-work number when omitted.
+"""
     comment: str = ""
     folder: str = ""
 
@@ -97,6 +103,7 @@ class InstantiateTypeInput(CamelStruct, kw_only=True):
     type_name: str
     device_name: str
     version_number: str | None = None
+    """The type version to instantiate, e.g. 1.0.0; the type's default version when omitted."""
 
 
 class TypeRef(CamelStruct):
@@ -110,6 +117,7 @@ class SetDefaultInput(CamelStruct, kw_only=True):
 
     type_name: str
     version_number: str
+    """The released version new instances get, e.g. 1.0.1."""
 
 
 class CompareInput(CamelStruct, kw_only=True):
@@ -117,7 +125,9 @@ class CompareInput(CamelStruct, kw_only=True):
 
     type_name: str
     left_version: str | None = None
+    """The version to compare, e.g. 1.0.0; the type's default version when omitted."""
     right_version: str | None = None
+    """The version to compare it with; needed unless deviceName names the PLC of the type's instance."""
     device_name: str | None = None
 
 

@@ -88,6 +88,7 @@ class UploadInput(BoundCpuInput, kw_only=True):
     export_path: str | None = None
     overwrite: bool = False
     apply: bool = False
+    """Also replace the offline objects with the uploaded ones (objects only in the CPU are added)."""
 
 
 def _confirmations(d: DownloadInput) -> tuple[bool, bool]:

@@ -48,6 +48,7 @@ class ArchiveInput(CamelStruct):
     """Where to write the ``.zapNN`` archive, and what to do with unsaved changes (by default: refuse, 409)."""
 
     archive_path: str
+    """The archive file (.zapNN) to write, under one of the service's export roots."""
     save_first: bool = False
     """Save the project (after the target was checked), then archive it."""
     allow_unsaved: bool = False
@@ -58,7 +59,9 @@ class RetrieveInput(CamelStruct):
     """The archive and the folder to restore it into."""
 
     archive_path: str
+    """The project archive (.zapNN) to restore, under one of the service's import roots."""
     target_directory: str | None = None
+    """Folder to restore the project into; the first file root when omitted."""
 
 
 class HistoryEntryInput(CamelStruct):
@@ -71,6 +74,7 @@ class SimulationSupportInput(CamelStruct):
     """Whether PLCSIM may be used with this project."""
 
     enabled: bool = True
+    """True allows PLCSIM with this project (the project's simulation support setting), false forbids it."""
 
 
 def _create(ctx: OperationContext, data: CreateProjectInput) -> ProjectInfo:

@@ -42,6 +42,8 @@ class PasswordInput(CamelStruct, kw_only=True):
 
     device_name: str
     access_level: str
+    """The access level the password opens: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or NoAccess
+    (or full, read, hmi, none)."""
     password: str
 
 
@@ -50,6 +52,8 @@ class DeletePasswordInput(CamelStruct, kw_only=True):
 
     device_name: str
     access_level: str
+    """The access level whose password is removed: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or
+    NoAccess (or full, read, hmi, none)."""
 
 
 class DisplayPasswordInput(CamelStruct, kw_only=True):
@@ -58,6 +62,7 @@ class DisplayPasswordInput(CamelStruct, kw_only=True):
     device_name: str
     password: str | None = None
     remove: bool = False
+    """True removes the display's password (send no password with it)."""
 
 
 class MasterSecretInput(CamelStruct, kw_only=True):
@@ -65,8 +70,10 @@ class MasterSecretInput(CamelStruct, kw_only=True):
 
     device_name: str
     action: str = "protect"
+    """What to do with the PLC master secret: protect, change, unprotect or reset (default protect)."""
     password: str | None = None
     new_password: str | None = None
+    """For change: the new password (password then holds the current one)."""
 
 
 class ConfigureInput(CamelStruct, kw_only=True):
@@ -74,15 +81,21 @@ class ConfigureInput(CamelStruct, kw_only=True):
 
     device_name: str
     protection_level: str
+    """The access level to select for the CPU: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or
+    NoAccess (or full, read, hmi, none)."""
     passwords: dict[str, str] = {}
+    """Passwords by access level, e.g. {"FullAccess": "...", "ReadAccess": "..."}, for the levels above the selected
+    one."""
 
 
 class CreateUserInput(CamelStruct, kw_only=True):
     """A new project user: name, password (8..120 characters, a letter and a digit) and role names."""
 
     name: str
+    """Name of the new project (UMAC) user."""
     password: str
     roles: list[str] = []
+    """Names of the project roles to give the user, e.g. ES Standard."""
     description: str = ""
 
 

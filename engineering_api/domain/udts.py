@@ -66,11 +66,15 @@ class CreateUdtInput(CamelStruct):
 
     device_name: str
     name: str | None = None
+    """Name of the new UDT (taken from spec or xml when they name it)."""
     members: list[dict[str, Any]] | None = None
+    """The UDT's members in the block spec's member form (name, dataType, optional startValue and comment)."""
     comment: str | dict[str, str] | None = None
     title: str | dict[str, str] | None = None
     spec: dict[str, Any] | None = None
+    """The whole UDT as a block spec (name, members, comment...), instead of name and members."""
     xml: str | None = None
+    """The UDT's SimaticML document, instead of name and members or spec."""
     folder_path: str = ""
     overwrite: bool = False
 
@@ -81,10 +85,13 @@ class UpdateUdtInput(CamelStruct):
     device_name: str
     udt_name: str
     members: list[dict[str, Any]] | None = None
+    """The UDT's new members in the block spec's member form (name, dataType, optional startValue and comment)."""
     comment: str | dict[str, str] | None = None
     title: str | dict[str, str] | None = None
     spec: dict[str, Any] | None = None
+    """The whole UDT as a block spec, instead of members."""
     xml: str | None = None
+    """The UDT's SimaticML document, instead of members or spec."""
 
 
 class DeleteUdtInput(CamelStruct):
@@ -93,6 +100,7 @@ class DeleteUdtInput(CamelStruct):
     device_name: str
     udt_name: str
     force: bool = False
+    """Delete the UDT even while blocks or other UDTs use it (they are reported as orphans)."""
 
 
 class ExportUdtInput(CamelStruct):
@@ -132,6 +140,7 @@ class DeleteFolderInput(CamelStruct):
     folder_path: str
     parent_path: str = ""
     force: bool = False
+    """Delete the folder even while blocks or UDTs outside it use its UDTs (they are reported as orphans)."""
 
 
 class UdtExportResult(CamelStruct):

@@ -75,7 +75,9 @@ class _Entries(CamelStruct, kw_only=True):
     """Entries to add: ``entries`` and/or ``tags`` (operands only, default settings)."""
 
     entries: list[EntrySpec] = []
+    """Entries with their settings, each with name (the operand) and optionally displayFormat, modifyValue, comment."""
     tags: list[str] = []
+    """Operands to add with default settings, e.g. "Conveyor_Start" or %I0.0."""
     allow_invalid: bool = False
     """Keep operands that do not resolve as invalid entries instead of refusing the request."""
 
@@ -85,6 +87,7 @@ class CreateTableInput(_Entries, kw_only=True):
 
     device_name: str
     name: str
+    """Name of the new watch or force table."""
     folder_path: str = ""
 
 
@@ -105,7 +108,9 @@ class RemoveEntriesInput(TableRef, kw_only=True):
     """The operands of the entries to remove (``names``; ``tags`` is accepted as a synonym)."""
 
     names: list[str] = []
+    """Operands of the entries to remove, e.g. "Motor_DB".Speed."""
     tags: list[str] = []
+    """Another name for names."""
 
 
 class ExportTableInput(TableRef, kw_only=True):

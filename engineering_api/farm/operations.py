@@ -76,6 +76,7 @@ class AgentRef(CamelStruct):
     """An agent by name."""
 
     agent_name: str
+    """Name of the farm agent, as the agent list shows it."""
 
 
 class AgentRelease(CamelStruct):

@@ -72,35 +72,44 @@ class TagPageQuery(CamelStruct):
 
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
     continuation_point: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
+    """The continuationPoint of the previous page, to get the next one; the first page when omitted."""
 
 
 class TagNamesRead(CamelStruct):
     """Released tags to read, by name as the PLC spells them (``"Motor_DB".Speed``)."""
 
     tag_names: Annotated[list[TagName], msgspec.Meta(min_length=1, max_length=BULK_MAX)]
+    """Names of the released tags to read, as the PLC spells them (Start, "Motor_DB".Speed)."""
 
 
 class AlarmClassQuery(CamelStruct):
     """Current alarms, optionally of one class."""
 
     alarm_class: _CLASS | None = None
+    """Only alarms of this class (Errors, Warnings...); every class when omitted."""
 
 
 class AlarmArchiveQuery(CamelStruct):
     """Archived alarm changes by time range (``from`` inclusive, ``to`` exclusive), class and text, paged."""
 
     from_: _TIME | None = msgspec.field(default=None, name="from")
+    """Start of the time range, inclusive, as an ISO 8601 time (2026-01-31T08:00:00Z); no lower bound when omitted."""
     to: _TIME | None = None
+    """End of the time range, exclusive, as an ISO 8601 time; no upper bound when omitted."""
     alarm_class: _CLASS | None = None
+    """Only changes of alarms of this class (Errors, Warnings...); every class when omitted."""
     text: Annotated[str, msgspec.Meta(max_length=256)] | None = None
+    """Only changes of alarms whose text or name contains this (case-insensitive)."""
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
     continuation_point: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    """The continuationPoint of the previous page, to get the next one; the first page when omitted."""
 
 
 class AlarmAcknowledge(CamelStruct):
     """The current alarm to acknowledge (its ``alarmId`` from the current alarms)."""
 
     alarm_id: Annotated[int, msgspec.Meta(ge=0)]
+    """Id of the current alarm to acknowledge, as the current alarms list it."""
 
 
 class HistoryQuery(CamelStruct):
@@ -108,10 +117,12 @@ class HistoryQuery(CamelStruct):
     ``interval`` (seconds, or 30s, 15m, 8h, 1d)."""
 
     tag_names: Annotated[list[TagName], msgspec.Meta(min_length=1, max_length=MAX_HISTORY_TAGS)]
+    """Names of the logged tags, 1 to 100."""
     from_: _TIME = msgspec.field(name="from")
     to: _TIME
     aggregation: Literal["raw", "avg", "min", "max", "count", "first", "last"] = "raw"
     interval: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    """Length of each aggregate's interval: seconds (900) or 30s, 15m, 8h, 1d; needed for every aggregation but raw."""
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_POINTS)] = 1000
     """Raw values per tag (a page)."""
     continuation_point: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
@@ -301,12 +312,14 @@ class AlarmDefinitionName(CamelStruct):
     """The alarm definition, by name."""
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    """Name of the alarm definition."""
 
 
 class LoggedTag(CamelStruct):
     """The tag whose logging stops (its logged values stay)."""
 
     tag: TagName
+    """Name of the tag whose logging stops, as the PLC spells it."""
 
 
 def _definitions(runtime: RuntimeService, _query: NoInput, _caller: str) -> list[AlarmDefinition]:

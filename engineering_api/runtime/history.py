@@ -42,6 +42,7 @@ class LoggingSetting(CamelStruct):
     """How one tag is logged."""
 
     tag: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    """Name of the tag to log, as the PLC spells it (Start, "Motor_DB".Speed)."""
     mode: Literal["cyclic", "onChange"]
     period_ms: Annotated[float, msgspec.Meta(ge=10, le=86_400_000)] = 1000.0
     """cyclic: the logging period in the CPU's (virtual) time."""

@@ -140,6 +140,7 @@ class TagWriteItem(CamelStruct):
     """One item of a bulk write."""
 
     name: TagName
+    """Name of the released tag to write, as the PLC spells it (Start, "Motor_DB".Speed)."""
     value: Any
 
 
@@ -147,3 +148,4 @@ class BulkWrite(CamelStruct):
     """Values to write, in order."""
 
     values: Annotated[list[TagWriteItem], msgspec.Meta(min_length=1, max_length=BULK_MAX)]
+    """The writes, in order, each a tag name and its value (JSON bool, number or string)."""

@@ -29,7 +29,9 @@ class SlowInput(CamelStruct):
     """How long the slow test operation runs."""
 
     steps: int = 50
+    """How many steps to run, each reporting progress (default 50)."""
     step_seconds: float = 0.05
+    """Length of each step in seconds (default 0.05)."""
 
 
 def _slow(context: OperationContext, data: SlowInput) -> dict[str, int]:

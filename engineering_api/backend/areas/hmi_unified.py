@@ -39,35 +39,48 @@ class UnifiedEvent(CamelStruct, kw_only=True):
     event: str
     """The event type as Openness names it (``Tapped``, ``Loaded``…)."""
     script_code: str = ""
+    """The handler's JavaScript, run when the event fires."""
     global_definition_area_script_code: str = ""
+    """JavaScript of the handler's global definition area (declarations shared by the screen's handlers)."""
 
 
 class UnifiedScreenItem(CamelStruct, kw_only=True):
     """A screen item (``ScreenItems.Create<T>(name)``) with its box, text and the HMI tag it shows."""
 
     name: str
+    """Name of the item, unique on its screen."""
     type: str
     """The Openness class (``HmiButton``, ``HmiIOField``, ``HmiText``, ``HmiRectangle``…)."""
     left: int = 0
+    """Distance of the item's left edge from the screen's, in pixels."""
     top: int = 0
+    """Distance of the item's top edge from the screen's, in pixels."""
     width: int = 100
+    """Width of the item, in pixels (default 100)."""
     height: int = 40
+    """Height of the item, in pixels (default 40)."""
     text: str = ""
+    """The text the item shows (a button's label, a text field's words); empty for none."""
     tag: str = ""
     """The HMI tag whose value the item shows (its ``ProcessValue`` tag dynamization); empty for none."""
     events: list[UnifiedEvent] = []
+    """The item's event handlers."""
 
 
 class UnifiedScreen(CamelStruct, kw_only=True):
     """A screen (``HmiScreen``) in its screen group path (``a/b``, empty for the root)."""
 
     name: str
+    """Name of the screen."""
     folder: str = ""
     width: int = 0
     """0 takes the panel's width."""
     height: int = 0
+    """Height of the screen, in pixels; 0 takes the panel's height."""
     items: list[UnifiedScreenItem] = []
+    """The screen items (buttons, I/O fields, texts...) to place on the screen."""
     events: list[UnifiedEvent] = []
+    """The screen's event handlers (Loaded...)."""
 
 
 class UnifiedTag(CamelStruct, kw_only=True):
@@ -91,14 +104,18 @@ class UnifiedConnection(CamelStruct, kw_only=True):
     """A connection (``HmiConnection``: ``Partner``, ``CommunicationDriver``)."""
 
     name: str
+    """Name of the connection."""
     partner: str = ""
+    """Name of the partner PLC (device) in the project; empty leaves the connection without a partner."""
     communication_driver: str = ""
+    """Communication driver as TIA names it, e.g. SIMATIC S7 1500, SIMATIC S7 1200 or SIMATIC S7 300/400."""
 
 
 class UnifiedScriptModule(CamelStruct, kw_only=True):
     """A global JavaScript module (``HmiSoftware.Scripts``, ``HmiScriptModule``)."""
 
     name: str
+    """Name of the script module."""
     code: str | None = ""
     """The module's JavaScript; None where the adapter cannot read it (the bridge: Openness has no member for it)."""
 

@@ -79,7 +79,9 @@ class SimIpSuite(CamelStruct):
     ip_address: str
     subnet_mask: str = "255.255.255.0"
     default_gateway: str = "0.0.0.0"
+    """IPv4 address of the default gateway (default 0.0.0.0: none)."""
     interface: str = "IE1"
+    """The interface, IE1 to IE4 (default IE1)."""
 
 
 class SimInstanceInfo(CamelStruct):
@@ -257,6 +259,7 @@ class SimTagWrite(CamelStruct):
     """One item of a batch write."""
 
     name: str
+    """Name of the tag (Start, "Motor_DB".Speed, %QW0)."""
     value: Any
 
 
@@ -264,11 +267,14 @@ class SimProfileInstance(CamelStruct):
     """An instance a profile creates."""
 
     name: str
+    """Name of the virtual PLC to create."""
     cpu_type: str = "CPU1500_Unspecified"
+    """PLCSIM Advanced CPU type (ECPUType), e.g. CPU1516; default CPU1500_Unspecified."""
     operating_mode: OperatingModeName = "Default"
     ip_address: str | None = None
     subnet_mask: str | None = None
     default_gateway: str | None = None
+    """IPv4 address of the default gateway; 0.0.0.0 (none) when omitted."""
 
 
 class SimProfile(CamelStruct):

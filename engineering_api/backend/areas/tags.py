@@ -71,12 +71,17 @@ class TagUpdate(CamelStruct):
     """Changes to a tag; omitted fields stay as they are."""
 
     new_name: str | None = None
+    """New name of the tag, unique in the PLC; unchanged when omitted."""
     data_type: str | None = None
     logical_address: str | None = None
+    """New address, e.g. %I0.0, %Q4.1, %MW10; unchanged when omitted."""
     comment: str | None = None
     hmi_visible: bool | None = None
+    """Visible in HMI engineering; unchanged when omitted."""
     hmi_accessible: bool | None = None
+    """Accessible from HMI/OPC UA; unchanged when omitted."""
     hmi_writeable: bool | None = None
+    """Writable from HMI/OPC UA; unchanged when omitted."""
 
 
 class TagWarning(CamelStruct):
@@ -110,8 +115,10 @@ class ConstantSpec(CamelStruct):
     """A new user constant."""
 
     name: str
+    """Name of the user constant, unique in the PLC."""
     data_type: str
     value: str
+    """The constant's value, as TIA writes it (42, 3.5, TRUE, T#2s)."""
     comment: str = ""
 
 

@@ -132,6 +132,7 @@ class NetworksInput(CamelStruct):
     device_name: str
     block_name: str
     networks: list[dict[str, Any]]
+    """The networks to append after the block's last one, each an object with a title and one of scl, lad or fbd."""
 
 
 class MemberInput(CamelStruct):
@@ -212,7 +213,9 @@ class SourceTextInput(CamelStruct):
 
     device_name: str
     name: str
+    """Name of the new external source, e.g. Motor.scl."""
     text: str
+    """The source text (SCL, or the DB/UDT source) to keep in the external source."""
     folder: str = ""
     overwrite: bool = False
 
@@ -223,6 +226,7 @@ class SourceFileInput(CamelStruct):
     device_name: str
     file_path: str
     name: str | None = None
+    """Name of the new external source; the file's name when omitted."""
     folder: str = ""
     overwrite: bool = False
 

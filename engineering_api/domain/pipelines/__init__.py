@@ -63,6 +63,7 @@ class PipelineRef(CamelStruct):
     """A pipeline by name (case-insensitive)."""
 
     name: str
+    """Name of the pipeline (case-insensitive)."""
 
 
 class SavePipelineInput(CamelStruct):
@@ -70,12 +71,17 @@ class SavePipelineInput(CamelStruct):
     answering 409. ``createdAt``/``updatedAt``/``nextRunAt`` from an earlier GET are ignored."""
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    """Name of the pipeline, 1 to 100 characters."""
     steps: Annotated[list[PipelineStepInput], msgspec.Meta(min_length=1, max_length=MAX_STEPS)]
+    """The steps, run in order (1 to 100)."""
     description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     trigger: Literal["manual", "schedule"] = "manual"
     schedule: ScheduleSpec | None = None
+    """When a pipeline with trigger schedule runs; needed for that trigger."""
     variables: dict[str, Any] = {}
+    """Default values of the variables the steps reference as ${name}; null means each run must give one."""
     on_failure: Annotated[str, msgspec.Meta(max_length=20)] = "stop"
+    """What a failed step does unless it says otherwise: stop (the default) or continue."""
     overwrite: bool = False
 
 
@@ -83,13 +89,16 @@ class RunPipelineInput(CamelStruct):
     """Run a pipeline; ``variables`` override its defaults for this run (the client sends them or no body)."""
 
     name: str
+    """Name of the pipeline to run (case-insensitive)."""
     variables: dict[str, Any] = {}
+    """Values of the pipeline's variables for this run, overriding its defaults."""
 
 
 class ExecutionsInput(CamelStruct):
     """The newest executions, of one pipeline when ``name`` is given."""
 
     name: str | None = None
+    """Only executions of this pipeline; of every pipeline when omitted."""
     limit: Annotated[int, msgspec.Meta(ge=1, le=EXECUTIONS_KEPT)] = 20
 
 
@@ -97,6 +106,7 @@ class ExecutionRef(CamelStruct):
     """One execution by id."""
 
     id: str
+    """Id of the execution, as the run or the execution list returned it."""
 
 
 class TemplateRef(CamelStruct):
@@ -104,8 +114,11 @@ class TemplateRef(CamelStruct):
     template's variables; ``overwrite`` replaces a pipeline of that name."""
 
     template_id: str
+    """Id of the template, as GET /api/pipelines/templates lists it."""
     pipeline_name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    """Name of the new pipeline, 1 to 100 characters."""
     parameters: dict[str, Any] = {}
+    """Values of the template's variables, by name."""
     overwrite: bool = False
 
 

@@ -38,7 +38,9 @@ class ScheduleSpec(CamelStruct, forbid_unknown_fields=True):
     ``runOnce`` (the default) runs the pipeline once at start-up however many were missed, ``skip`` drops them."""
 
     cron: Annotated[str, msgspec.Meta(min_length=9, max_length=200, examples=["0 2 * * *"])]
+    """Five-field cron expression (minute hour day month weekday), e.g. 0 2 * * * for 02:00 every day."""
     timezone: Annotated[str, msgspec.Meta(max_length=64)] = "UTC"
+    """IANA time zone the cron expression is read in, e.g. Europe/Berlin (default UTC)."""
     missed_runs: Literal["runOnce", "skip"] = "runOnce"
 
 
@@ -52,13 +54,23 @@ class PipelineStep(CamelStruct, forbid_unknown_fields=True):
     """
 
     name: Name
+    """Name of the step, unique in the pipeline (goto:<name> jumps to it)."""
     action: Annotated[str, msgspec.Meta(min_length=1, max_length=100, examples=["devices.compile-hardware"])]
+    """The operation the step runs, by its registry name (GET /api/command/list), e.g. devices.compile-hardware."""
     params: dict[str, Any] = {}
+    """The operation's input fields; ${var} references are replaced with variables at run time."""
     condition: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    """When the step runs: always, success, failure, ${ref} == value, ${ref} != value or ${ref}; empty runs it when
+    reached."""
     timeout_seconds: Annotated[float, msgspec.Meta(ge=0, le=86_400)] = 0
+    """Time limit of the step in seconds; 0 (the default) takes the operation's own limit, the job timeout."""
     retry_count: Annotated[int, msgspec.Meta(ge=0, le=MAX_RETRIES)] = 0
+    """Further attempts after a failure (default 0)."""
     retry_delay_ms: Annotated[int, msgspec.Meta(ge=0, le=MAX_RETRY_DELAY_MS)] = 1000
+    """Wait between attempts, in milliseconds (default 1000)."""
     on_failure: Annotated[str, msgspec.Meta(max_length=110, description=_ON_FAILURE_DOC)] | None = None
+    """What to do when the step fails: stop (the pipeline fails here), continue, or goto:<step name>; the pipeline's
+    onFailure when omitted."""
 
 
 class PipelineStepInput(PipelineStep, forbid_unknown_fields=True):
@@ -66,7 +78,9 @@ class PipelineStepInput(PipelineStep, forbid_unknown_fields=True):
 
     params: dict[str, Any] | None = None  # type: ignore[assignment]
     parameters: dict[str, Any] | None = None
+    """Another name for params (send one of the two)."""
     retries: Annotated[int, msgspec.Meta(ge=0, le=MAX_RETRIES)] | None = None
+    """Another name for retryCount (send one of the two)."""
 
 
 class PipelineDefinition(CamelStruct):

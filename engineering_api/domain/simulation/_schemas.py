@@ -26,6 +26,7 @@ class InstanceRef(CamelStruct):
     """A virtual PLC by name."""
 
     name: str
+    """Name of the PLCSIM instance (virtual PLC)."""
 
 
 STOP_CONFIRM_RULE = (
@@ -52,7 +53,9 @@ class CreateInstanceInput(CamelStruct):
     """A new virtual PLC: a unique name and a PLCSIM Advanced ``ECPUType`` (``CPU1516``, ...)."""
 
     name: str
+    """Name of the new virtual PLC, unique among the instances."""
     cpu_type: str = "CPU1500_Unspecified"
+    """PLCSIM Advanced CPU type (ECPUType), e.g. CPU1516; default CPU1500_Unspecified."""
     operating_mode: OperatingModeName | None = None
 
 
@@ -61,48 +64,66 @@ class RuntimeConfigInput(CamelStruct):
 
     network_mode: NetworkModeName | None = None
     port: TcpPort | None = None
+    """Remote port of the runtime manager (1024 to 65535) to open; unchanged when omitted."""
 
 
 class PortInput(CamelStruct):
     """The runtime manager's remote port (1024..65535), or null to close it."""
 
     port: TcpPort | None
+    """Remote port of the runtime manager (1024 to 65535) to open; null closes it."""
 
 
 class InstanceConfigInput(CamelStruct):
     """Instance settings to change; omitted fields keep their value. ``cpuType`` is read-only."""
 
     name: str
+    """Name of the PLCSIM instance (virtual PLC)."""
     operating_mode: OperatingModeName | None = None
     cycle_time_ms: float | None = None
+    """Virtual time each cycle takes, in milliseconds (0.1 to 10000); unchanged when omitted."""
     min_cycle_time_ms: float | None = None
+    """Real time to wait at least between two cycles when running freely, in milliseconds (1 to 1000); unchanged when
+    omitted."""
     scale_factor: float | None = None
+    """Speed of virtual time against real time (PLCSIM Advanced's ScaleFactor, 0.01 to 100; 2 runs twice as fast);
+    unchanged when omitted."""
     cpu_type: str | None = None
+    """Read-only: only the instance's own CPU type is accepted (create a new instance for another)."""
 
 
 class NetworkInput(CamelStruct):
     """The instance's IP suites (``ipSuites``), or one suite for ``IE1`` as flat fields."""
 
     name: str
+    """Name of the PLCSIM instance (virtual PLC)."""
     ip_suites: list[SimIpSuite] | None = None
+    """Every IP suite of the instance, one per interface; instead of the flat fields for IE1."""
     ip_address: str | None = None
     subnet_mask: str = "255.255.255.0"
     default_gateway: str = "0.0.0.0"
+    """IPv4 address of the default gateway (default 0.0.0.0: none)."""
     interface: str = "IE1"
+    """The interface the flat fields set, IE1 to IE4 (default IE1)."""
 
 
 class StepInput(CamelStruct):
     """Either ``cycles`` (1..1,000,000) or ``milliseconds`` of virtual time."""
 
     name: str
+    """Name of the PLCSIM instance (virtual PLC)."""
     cycles: int | None = None
+    """Run this many cycles (1 to 1,000,000); send this or milliseconds."""
     milliseconds: float | None = None
+    """Advance virtual time by this many milliseconds, in cycles of the cycle time (the last one shorter); send
+    this or cycles."""
 
 
 class DiagnosticsInput(CamelStruct):
     """A virtual PLC and how many entries of its diagnostic buffer (newest first)."""
 
     name: str
+    """Name of the PLCSIM instance (virtual PLC)."""
     limit: Count | None = None
 
 
@@ -124,6 +145,7 @@ class TagListInput(CamelStruct):
     """A case-insensitive substring or ``*``/``?`` pattern, and optionally an instance."""
 
     filter: str | None = None
+    """Only tags whose name contains this (case-insensitive) or matches this * / ? pattern; every tag when omitted."""
     instance_name: str | None = None
 
 
@@ -150,6 +172,7 @@ class BatchReadInput(CamelStruct):
     """Tags to read, at most 1000."""
 
     tag_names: list[str]
+    """Names of the tags to read, at most 1000 (Start, "Motor_DB".Speed, %IW2)."""
     instance_name: str | None = None
     password: str | None = None
     """For a CPU protected with "no access": a password granting HMI access or more (never stored)."""
@@ -159,17 +182,21 @@ class BatchWriteInput(CamelStruct):
     """Tags to write in order (``{name, value}`` each), at most 1000."""
 
     tags: list[SimTagWrite]
+    """The tags to write, in order, each with name and value; at most 1000."""
     instance_name: str | None = None
     password: str | None = None
     """As for a single write (one password for the whole batch)."""
     as_hmi: bool = False
+    """Write as an HMI does (allowed at the HMI access level)."""
 
 
 class ProfileInput(CamelStruct):
     """A named set of instance definitions to save."""
 
     name: str
+    """Name of the profile (its file is name.json)."""
     instances: list[SimProfileInstance]
+    """The instances the profile creates when loaded."""
     description: str = ""
     overwrite: bool = False
 
@@ -178,6 +205,7 @@ class ProfileRef(CamelStruct):
     """A profile by name (``Line1`` or ``Line1.json``)."""
 
     file_name: str
+    """The profile, by name (Line1) or file name (Line1.json)."""
 
 
 class LegacyImportInput(CamelStruct):

@@ -58,6 +58,7 @@ class CommitInput(CamelStruct):
     """The commit message."""
 
     message: Message
+    """The commit message (1 to 10,000 characters)."""
 
 
 class CommitResult(CamelStruct):
@@ -75,6 +76,7 @@ class LogInput(CamelStruct):
     """How many commits, newest first."""
 
     count: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
+    """How many commits to list, newest first (1 to 1000, default 50)."""
 
 
 class VcsLogEntry(CamelStruct):
@@ -92,6 +94,7 @@ class FileContentInput(CamelStruct):
     """A file of the repository at a commit."""
 
     commit_sha: Revision
+    """The commit: a sha, branch name, HEAD or HEAD~1; WORKING reads the open project's current export."""
     file_path: RepoPath
 
 
@@ -117,14 +120,18 @@ class ConfigInput(CamelStruct):
     """The commit author of the open project's repository (each field optional)."""
 
     author_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^<>\x00-\x1f]+$")] | None = None
+    """Name of the commit author; unchanged when omitted."""
     author_email: Annotated[str, msgspec.Meta(max_length=320, pattern=r"^[^\s<>@]+@[^\s<>@]+$")] | None = None
+    """E-mail address of the commit author; unchanged when omitted."""
 
 
 class DiffInput(CamelStruct):
     """Two revisions (``to`` defaults to HEAD); neither: HEAD against the open project (the pending changes)."""
 
     from_: Revision | None = msgspec.field(name="from", default=None)
+    """The older revision (a sha, branch name, HEAD~1...); without from and to, HEAD against the open project."""
     to: Revision | None = None
+    """The newer revision (default HEAD)."""
 
 
 class VcsDiffFile(CamelStruct):
@@ -187,13 +194,16 @@ class RemoteInput(CamelStruct):
     """A remote: a name and a bare repository inside the file roots."""
 
     name: RefName
+    """Name of the remote, e.g. origin."""
     url: RepoPath
+    """Path of a bare git repository, under one of the service's roots."""
 
 
 class RemoteNameInput(CamelStruct):
     """A remote by name (``origin`` when omitted)."""
 
     remote_name: RefName | None = None
+    """Name of the remote (default origin)."""
 
 
 class VcsRemoteInfo(CamelStruct):
@@ -214,5 +224,6 @@ class RestoreInput(CamelStruct):
     """One object file at a commit, to bring back into the open project."""
 
     commit_sha: Revision
+    """The commit to restore the file from: a sha, branch name, HEAD or HEAD~1."""
     file_path: RepoPath
     device_name: RefName | None = None

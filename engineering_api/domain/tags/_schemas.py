@@ -53,6 +53,7 @@ class CreateTableInput(CamelStruct):
 
     device_name: str
     name: str | None = None
+    """Name of the new tag table (or send tableName)."""
     table_name: str | None = None
     folder: str = ""
 
@@ -64,6 +65,7 @@ class RenameTableInput(CamelStruct):
     table_name: str
     new_name: str | None = None
     name: str | None = None
+    """Another name for newName (send one of the two)."""
 
 
 class FolderInput(CamelStruct):
@@ -73,6 +75,7 @@ class FolderInput(CamelStruct):
     path: str | None = None
     folder_path: str | None = None
     name: str | None = None
+    """Name of the folder, with parentPath; instead of path."""
     parent_path: str | None = None
 
 
@@ -90,6 +93,7 @@ class UpdateTagInput(TagUpdate, kw_only=True):
     table_name: str
     tag_name: str
     name: str | None = None
+    """Another name for newName (T-IA Connect clients send the whole tag); a different name renames the tag."""
 
 
 class TagRef(CamelStruct):
@@ -114,6 +118,7 @@ class UpdateConstantInput(ConstantUpdate, kw_only=True):
     table_name: str
     constant_name: str
     name: str | None = None
+    """Another name for newName (send one of the two)."""
 
 
 class ConstantRef(CamelStruct):
@@ -134,7 +139,10 @@ class ImportJsonInput(CamelStruct):
 
     device_name: str
     tags: list[dict[str, Any]] = []
+    """The tags to import, each with name, dataType, logicalAddress and optionally comment, hmiVisible, hmiAccessible,
+    hmiWriteable, tableName."""
     user_constants: list[dict[str, Any]] = []
+    """The user constants to import, each with name, dataType, value and optionally comment and tableName."""
     table_name: str | None = None
     file_path: str | None = None
     overwrite: bool = False
@@ -152,6 +160,8 @@ class ImportFileInput(CamelStruct):
     file_path: str
     overwrite: bool = False
     use_path_column: bool = False
+    """Put each row in the tag table its Path column names (created when missing), as TIA's import does, instead of the
+    table of the route."""
 
 
 class ExportFileInput(CamelStruct):

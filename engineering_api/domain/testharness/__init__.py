@@ -75,6 +75,7 @@ class TestRef(CamelStruct):
     __test__ = False
 
     name: str
+    """Name of the test case (case-insensitive)."""
 
 
 class CreateTestInput(CamelStruct):
@@ -118,6 +119,7 @@ class ResultsInput(CamelStruct):
     """One run by ``runId``; the newest without it."""
 
     run_id: str | None = None
+    """Id of the test run; the newest run when omitted."""
 
 
 class RunsInput(CamelStruct):
