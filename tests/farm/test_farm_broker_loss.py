@@ -9,6 +9,7 @@ started nor queued, and its cancel flag keeps it from ever running should the me
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 import uuid
@@ -80,3 +81,28 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
     assert state == "REVOKED" or "error" in outcome, outcome
     names = [i.name for i in farm._send(claim, "sim_list_instances", (), {}, None)]
     assert "Lost" not in names, "the call answered as not run did not run"
+
+
+def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_farm):
+    farm, agents, server = own_farm
+    claim = farm.registry.claim("queued-through-restart")
+    agent = agents.processes[claim.agent]
+    fence = {"instance": claim.instance, "token": claim.token}
+    call_id = uuid.uuid4().hex
+    agent.send_signal(signal.SIGSTOP)  # the agent does not take the message before the restart
+    try:
+        farm.app.send_task(CALL_TASK, args=["sim_create_instance", {"args": encode(["Kept"]), "kwargs": {}}, call_id,
+                                            "", fence], queue=agent_queue(claim.agent), task_id=call_id)
+        answers: list[Any] = []
+        waiting = threading.Thread(target=lambda: answers.append(
+            farm._await(call_id, claim, "sim_create_instance", None)), daemon=True)
+        waiting.start()
+        server.stop()
+        until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
+        server.start(persistent=True)
+        assert farm.registry.call_queued(call_id, agent_queue(claim.agent)), "the message survived the restart"
+        time.sleep(3)  # longer than STRANDED_SECONDS: a queued call is not taken as lost (a schedule parameter)
+    finally:
+        agent.send_signal(signal.SIGCONT)
+    waiting.join(WAIT)
+    assert answers and "result" in answers[0], answers
