@@ -1,6 +1,6 @@
-"""Farm throughput with 1, 2 and 4 fake agents (issue 18): a realistic job mix, one project per caller.
+"""Farm throughput with 1, 2, 4 and 8 fake agents (issues 18, 32): a realistic job mix, one project per caller.
 
-    python bench/farm_scaling.py [--agents 1,2,4] [--rounds 3] [--repeat 3] [--api-node process|in-process]
+    python bench/farm_scaling.py [--agents 1,2,4,8] [--rounds 3] [--repeat 3] [--api-node process|in-process]
                                  [--tia-seconds-per-call S]
 
 A real redis-server and N ``engineering-api agent`` processes (fake backend) serve an API node: by default its
@@ -9,14 +9,15 @@ own ``engineering-api serve --farm`` process, as deployed, reached over HTTP by 
 interpreter. N callers (each its own ``X-Engineering-Session``, so its own agent) run the same mix
 at the same time, each on its own saved project with a CPU: open, generate 50 blocks from one SCL source,
 compile the software, export 10 blocks as SimaticML, save, close. Throughput is mixes per second over the whole
-measurement; the ratio is against 1 agent of the same repetition, and the 1, 2, 4 sequence is repeated
+measurement; the ratio is against 1 agent of the same repetition, and the 1, 2, 4, 8 sequence is repeated
 (``--repeat``) so that the median ratio is reported, not one that the VM's drifting speed decided. Target: >= 1.8x
 at 2 agents. On a 2-core machine 4 agents
 cannot scale past the cores, and the API node, Redis and the agents share them: the figure says what limits it.
 
 ``--tia-seconds-per-call S`` runs the agents with a floor of S seconds per port call (bench/timed_agent.py), a
 model of a farm where TIA's work happens on the agents' own hosts: it measures what the farm's machinery allows,
-and is reported as that model, never as the plain figure.
+and is reported as that model, never as the plain figure Target in the model: >= 7x at 8 agents, with the API node, Redis and
+the agents all on this machine (the real-CPU figure is reported beside it, with no target).
 
 Writes ``bench/results/farm_scaling.json`` (``farm_scaling_timed.json`` with the model); exits 0 whether or not the target is met (it is printed).
 """
@@ -57,6 +58,8 @@ CPU = "6ES7 516-3AN02-0AB0"
 BLOCKS = 50
 EXPORTED = 10
 TARGET = 1.8
+MODEL_TARGET = (8, 7.0)
+"""Agents and ratio the model of TIA hosts must reach (issue 32)."""
 WARM_UP = 3
 
 
@@ -128,7 +131,7 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
             api_cpu, agents_cpu = _cpu_of_pids(api_pids()) - cpu_before, _cpu_of(agents) - agents_before
             redis_cpu = _cpu_of_pids([redis_pid]) - redis_before
             client_cpu = time.process_time() - client_before
-            waits = {group: after - waits_before[group]
+            waits = {group: _run_delay_since(waits_before[group], after)
                      for group, after in _waits(api_pids(), agents, redis_pid).items()}
     finally:
         agents.stop_all()
@@ -211,23 +214,30 @@ def _cpu_of(agents: Agents) -> float:
     return _cpu_of_pids([process.pid for process in agents.processes.values()])
 
 
-def _waits(api_pids: list[int | None], agents: Agents, redis_pid: int | None) -> dict[str, float]:
+def _waits(api_pids: list[int | None], agents: Agents, redis_pid: int | None) -> dict[str, dict[str, int]]:
     return {"apiNode": _run_delay_of_pids(api_pids),
             "agents": _run_delay_of_pids([process.pid for process in agents.processes.values()]),
             "redis": _run_delay_of_pids([redis_pid])}
 
 
-def _run_delay_of_pids(pids: list[int | None]) -> float:
-    """Seconds the threads of ``pids`` spent runnable, waiting for a CPU (Linux schedstat; 0 elsewhere)."""
-    total = 0
+def _run_delay_of_pids(pids: list[int | None]) -> dict[str, int]:
+    """Nanoseconds each thread of ``pids`` spent runnable, waiting for a CPU, by thread (Linux schedstat; empty
+    elsewhere). By thread, so that a thread that ends between two readings (an idle pool thread) takes its own
+    delay away with it instead of making the difference negative."""
+    delays: dict[str, int] = {}
     for pid in pids:
         if pid is None:
             continue
         with contextlib.suppress(OSError):
             for task in Path(f"/proc/{pid}/task").iterdir():
                 with contextlib.suppress(OSError, ValueError, IndexError):
-                    total += int((task / "schedstat").read_text().split()[1])
-    return total / 1e9
+                    delays[f"{pid}/{task.name}"] = int((task / "schedstat").read_text().split()[1])
+    return delays
+
+
+def _run_delay_since(before: dict[str, int], after: dict[str, int]) -> float:
+    """Seconds of run delay the threads alive at ``after`` added since ``before`` (new threads from 0)."""
+    return sum(value - before.get(thread, 0) for thread, value in after.items()) / 1e9
 
 
 def _cpu_of_pids(pids: list[int | None]) -> float:
@@ -247,10 +257,10 @@ def _cpu_of_pids(pids: list[int | None]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--agents", default="1,2,4")
+    parser.add_argument("--agents", default="1,2,4,8")
     parser.add_argument("--rounds", type=int, default=3, help="mixes per caller in each measurement")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="repetitions of the whole 1, 2, 4 sequence; ratios are per repetition, then the median "
+                        help="repetitions of the whole 1, 2, 4, 8 sequence; ratios are per repetition, then the median "
                              "(the machine's speed drifts by tens of per cent between minutes)")
     parser.add_argument("--api-node", choices=("process", "in-process"), default="process")
     parser.add_argument("--tia-seconds-per-call", type=float, default=0.0,
@@ -297,6 +307,10 @@ def main() -> int:
     if 2 in summary:
         print(f"2 agents: {summary[2]}x against 1 (median; target >= {TARGET}x) on {os.cpu_count()} cores: "
               + ("met" if summary[2] >= TARGET else "NOT met"))
+    agents, ratio = MODEL_TARGET
+    if args.tia_seconds_per_call and agents in summary:
+        print(f"{agents} agents: {summary[agents]}x against 1 in the model (median; target >= {ratio}x): "
+              + ("met" if summary[agents] >= ratio else "NOT met"))
     if args.tia_seconds_per_call:
         print(f"(model: each port call on an agent takes at least {args.tia_seconds_per_call:g} s, as TIA's own work "
               "on the agent's host; not the plain figure)")
@@ -304,7 +318,8 @@ def main() -> int:
     name = "farm_scaling_timed.json" if args.tia_seconds_per_call else "farm_scaling.json"
     (RESULTS / name).write_text(json.dumps(
         {"runs": [r for runs in repetitions for r in runs], "medianRatio": {str(n): v for n, v in summary.items()},
-         "cores": os.cpu_count(), "python": platform.python_version(), "target": TARGET}, indent=2) + "\n")
+         "cores": os.cpu_count(), "python": platform.python_version(), "target": TARGET,
+         "modelTarget": {"agents": MODEL_TARGET[0], "ratio": MODEL_TARGET[1]}}, indent=2) + "\n")
     return 0
 
 

@@ -27,9 +27,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from celery.exceptions import Ignore
 from redis.exceptions import RedisError
 
-from engineering_api.backend.errors import OperationCanceledError
+from engineering_api.backend.errors import (
+    ConflictError,
+    EngineeringError,
+    OperationCanceledError,
+    PortalUnavailableError,
+)
 from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
-from engineering_api.farm.codec import decode, encode, encode_error
+from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
 from simatic_xml.cancel import CancelToken, installed
 
@@ -58,9 +63,11 @@ def version_queue(version: str) -> str:
     return f"engineering-api.tia.{version}"
 
 
-def refusal(code: str, message: str, **details: Any) -> dict[str, Any]:
-    """The outcome of a call the agent did not run."""
-    return {"error": {"class": None, "code": code, "message": message, "details": details}}
+def refusal(code: str, message: str, kind: type[EngineeringError] = AgentCallError,
+            **details: Any) -> dict[str, Any]:
+    """The outcome of a call the agent did not run, as the domain error ``kind`` (so the API node answers with that
+    error's status: a call refused for a lost instance is 503 like AGENT_LOST, one from an ended ownership 409)."""
+    return {"error": encode_error(kind(message, code=code, details=details))}
 
 
 class AgentRunner:
@@ -103,18 +110,19 @@ class AgentRunner:
         if fence.get("instance") != self.record.instance:
             return refusal("STALE_AGENT_INSTANCE", (
                 f"{method} was addressed to an earlier run of agent {self.record.name!r}, which was lost; it was not "
-                "run."), agent=self.record.name)
+                "run."), PortalUnavailableError, agent=self.record.name)
         token = fence.get("token")
         if fence.get("override"):  # an administrator's release: the one call that may end any ownership
             return None
         if token is not None and token < self._highest_token:
             return refusal("STALE_FENCING_TOKEN", (
                 f"{method} came from an ownership of agent {self.record.name!r} that has ended (token {token}, "
-                f"current {self._highest_token}); it was not run."), token=token, current=self._highest_token)
+                f"current {self._highest_token}); it was not run."), ConflictError, token=token,
+                current=self._highest_token)
         if self.record.fence is not None and token != self.record.fence:
             return refusal("STALE_FENCING_TOKEN", (
                 f"{method} does not come from the session that holds the project open on agent "
-                f"{self.record.name!r}; it was not run."), token=token, current=self.record.fence)
+                f"{self.record.name!r}; it was not run."), ConflictError, token=token, current=self.record.fence)
         return None
 
     def _outcome(self, method: str, payload: dict[str, Any], call_id: str, label: str,
@@ -189,7 +197,8 @@ class AgentRunner:
                 self.record.fence = None
                 return refusal("PROJECT_HELD", (
                     f"The project {path} is open on agent {holder['agent']!r} in another session; it was closed "
-                    "here again without changes. Retry once that session has closed it."), agent=holder["agent"])
+                    "here again without changes. Retry once that session has closed it."), ConflictError,
+                    agent=holder["agent"])
         self.record.fence = token
         return None
 

@@ -60,6 +60,9 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 """Longest wait for a result before the token and the agent's heartbeat are looked at again."""
+STRANDED_SECONDS = 2.0
+"""How long a call that waited through a Redis outage may be neither started nor in its queue before it is
+taken as lost by the broker (an agent takes well under that from popping a message to marking it started)."""
 CANCEL_GRACE_SECONDS = 4.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting (below the TIA
 worker's own unwind grace, so the caller hears ``OUTCOME_UNKNOWN`` from here, with the call id)."""
@@ -296,6 +299,7 @@ class _FarmBackendBase(EngineeringBackend):
         """
         token = current()
         canceled_at: float | None = None
+        through_outage, missing_since = False, None
         while True:
             try:
                 message = self.registry.next_message(call_id, POLL_SECONDS)
@@ -319,12 +323,36 @@ class _FarmBackendBase(EngineeringBackend):
                 if record is None and not self.in_outage_grace():
                     self._never_run(call_id)
                     raise _lost(target.agent, method, "was lost (killed, or its host)", call_id)
+                through_outage = through_outage or now < self._unreachable_until
+                if through_outage and canceled_at is None:
+                    missing_since = self._stranded(call_id, target, method, missing_since, now)
             except RedisError:
                 self._note_unreachable()
+                through_outage = True
                 time.sleep(POLL_SECONDS)
                 continue
             if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
                 self._give_up(call_id, target, method)
+
+    def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float
+                  ) -> float | None:
+        """After a Redis outage: since when the call has been neither started nor in its agent's queue (None while
+        it is in one of them). Kombu's Redis transport takes a message out of its list before it records it as
+        unacknowledged, and gives an unacknowledged one back only after the visibility timeout: a Redis restart
+        at that moment leaves a live, idle agent that will not run the call for hours, and its caller waiting.
+        Such a call is made never to run (its cancel flag) and answered as not run; a call that started after all
+        is waited for (stopped at its next checkpoint, as a canceled call is)."""
+        if self.registry.call_started(call_id) or self.registry.call_queued(call_id, agent_queue(target.agent)):
+            return None
+        if missing_since is None or now - missing_since < STRANDED_SECONDS:
+            return missing_since if missing_since is not None else now
+        self._never_run(call_id)
+        if self.registry.call_started(call_id):
+            return None
+        raise PortalUnavailableError(
+            f"The farm's Redis restarted while {method} was being handed to agent {target.agent!r}, and the broker "
+            "lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
+            details={"agent": target.agent, "method": method, "callId": call_id})
 
     def _give_up(self, call_id: str, target: Claim, method: str) -> None:
         """The agent did not stop a canceled or timed-out call: its outcome is unknown. The caller's ownership

@@ -282,6 +282,14 @@ class AgentRegistry:
         first, canceled, *_ = pipe.execute()
         return bool(first), bool(canceled)
 
+    def call_queued(self, call_id: str, queue: str) -> bool:
+        """Whether the broker's list ``queue`` still holds the message of ``call_id`` (Celery's task id is in it).
+        A message kombu took out of the list (a BRPOP) before Redis went away is in no list: it is lost, or
+        parked in kombu's unacked hash until the visibility timeout, and no agent will run it before then."""
+        needle = call_id.encode()
+        return any(needle in (item if isinstance(item, bytes) else item.encode())
+                   for item in self._redis.lrange(queue, 0, -1))
+
     def call_started(self, call_id: str) -> bool:
         """Whether an agent has started ``call_id`` (see :meth:`start_call`)."""
         return bool(self._redis.exists(self._key("call", call_id)))

@@ -7,10 +7,12 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from engineering_api.backend.errors import LockedError, NotFoundError
+from engineering_api.backend.errors import ConflictError, LockedError, NotFoundError, PortalUnavailableError
 from engineering_api.backend.models import CompileMessage, CompileResult, ProjectInfo
+from engineering_api.farm.agent import refusal
 from engineering_api.farm.codec import AgentCallError, decode, decode_error, encode, encode_error
 from engineering_api.lib.caller import caller_id
+from engineering_api.lib.responses import status_for
 from tests.conftest import data
 
 
@@ -46,6 +48,16 @@ def test_domain_errors_keep_their_class_code_and_details():
     crash = decode_error(encode_error(ZeroDivisionError("boom")), agent="a1")
     assert isinstance(crash, AgentCallError) and "ZeroDivisionError" in crash.message
     assert crash.details["agent"] == "a1"
+
+
+@pytest.mark.parametrize(("code", "kind", "status"), [
+    ("STALE_AGENT_INSTANCE", PortalUnavailableError, 503), ("STALE_FENCING_TOKEN", ConflictError, 409),
+    ("PROJECT_HELD", ConflictError, 409),
+])
+def test_a_call_the_agent_refused_answers_its_own_status_not_500(code, kind, status):
+    # seed 1905374172 of the fault schedule: a call addressed to a restarted agent was refused and answered 500
+    error = decode_error(refusal(code, "not run", kind, agent="A")["error"], agent="A")
+    assert type(error) is kind and error.code == code and status_for(error) == status
 
 
 def test_the_caller_is_the_shared_default_session_or_a_keys_named_one():

@@ -1,0 +1,108 @@
+"""A call the broker lost in a Redis restart (issue 32, fault schedule seed 3294850795).
+
+Kombu's Redis transport takes a message out of its queue (BRPOP) before it records it as unacknowledged, and
+gives an unacknowledged one back only after the visibility timeout (4 h). Redis restarting at that moment left
+a live, idle agent that would not run the call for hours, and its caller waiting for it without end. The API
+node now answers such a call as not run (``FARM_BROKER_UNREACHABLE``) once Redis is back and the call is neither
+started nor queued, and its cancel flag keeps it from ever running should the message come back.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend.errors import EngineeringError
+from engineering_api.farm import FarmBackend, FarmConfig
+from engineering_api.farm.celery_app import CALL_TASK
+from engineering_api.farm.codec import encode
+from engineering_api.farm.registry import agent_queue
+from tests.farm.farmlib import Agents, RedisServer
+from tests.farm.test_farm_truth import WAIT, until
+
+pytestmark = pytest.mark.xdist_group("farm")
+
+
+@pytest.fixture
+def own_farm(tmp_path: Path) -> Iterator[tuple[FarmBackend, Agents, RedisServer]]:
+    """A farm of its own (one agent) on a persistent Redis that the test restarts."""
+    from tests.farm.conftest import require_redis
+
+    require_redis()
+    (tmp_path / "redis").mkdir()
+    (tmp_path / "agents").mkdir()
+    server = RedisServer(tmp_path / "redis")
+    server.start(persistent=True)
+    agents = Agents(server.url, tmp_path / "agents")
+    backend = FarmBackend(FarmConfig(server.url))
+    try:
+        agents.start(1)
+        yield backend, agents, server
+    finally:
+        backend.close()
+        agents.stop_all()
+        server.stop()
+
+
+def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never_runs(own_farm):
+    farm, _, server = own_farm
+    claim = farm.registry.claim("lost-in-restart")
+    call_id = uuid.uuid4().hex  # its message is in no queue: what kombu's BRPOP took when Redis went away
+    answers: list[Any] = []
+
+    def wait() -> None:
+        try:
+            answers.append(farm._await(call_id, claim, "sim_create_instance", None))
+        except EngineeringError as exc:
+            answers.append(exc)
+
+    waiting = threading.Thread(target=wait, daemon=True)
+    waiting.start()
+    server.stop()
+    until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
+    server.start(persistent=True)
+    waiting.join(WAIT)
+    assert answers, "the caller got an answer, not a wait without end"
+    assert isinstance(answers[0], EngineeringError) and answers[0].code == "FARM_BROKER_UNREACHABLE", answers[0]
+    assert answers[0].details["callId"] == call_id
+    # The message comes back (kombu's visibility timeout): the agent must not run it.
+    fence = {"instance": claim.instance, "token": claim.token}
+    farm.app.send_task(CALL_TASK, args=["sim_create_instance", {"args": encode(["Lost"]), "kwargs": {}}, call_id,
+                                        "", fence], queue=agent_queue(claim.agent), task_id=call_id)
+    state, outcome = until(lambda: (s := farm.stored_outcome(call_id))[0] != "PENDING" and s,
+                           "the agent reached the returned message")
+    assert state == "REVOKED" or "error" in outcome, outcome
+    names = [i.name for i in farm._send(claim, "sim_list_instances", (), {}, None)]
+    assert "Lost" not in names, "the call answered as not run did not run"
+
+
+def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_farm):
+    farm, agents, server = own_farm
+    claim = farm.registry.claim("queued-through-restart")
+    agent = agents.processes[claim.agent]
+    fence = {"instance": claim.instance, "token": claim.token}
+    call_id = uuid.uuid4().hex
+    agent.send_signal(signal.SIGSTOP)  # the agent does not take the message before the restart
+    try:
+        farm.app.send_task(CALL_TASK, args=["sim_create_instance", {"args": encode(["Kept"]), "kwargs": {}}, call_id,
+                                            "", fence], queue=agent_queue(claim.agent), task_id=call_id)
+        answers: list[Any] = []
+        waiting = threading.Thread(target=lambda: answers.append(
+            farm._await(call_id, claim, "sim_create_instance", None)), daemon=True)
+        waiting.start()
+        server.stop()
+        until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
+        server.start(persistent=True)
+        assert farm.registry.call_queued(call_id, agent_queue(claim.agent)), "the message survived the restart"
+        time.sleep(3)  # longer than STRANDED_SECONDS: a queued call is not taken as lost (a schedule parameter)
+    finally:
+        agent.send_signal(signal.SIGCONT)
+    waiting.join(WAIT)
+    assert answers and "result" in answers[0], answers
