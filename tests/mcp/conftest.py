@@ -105,3 +105,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 def structured(result: Any) -> Any:
     """A tool result's structuredContent as plain data."""
     return msgspec.json.decode(msgspec.json.encode(result.structured_content))
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The tests' async runner for every test of this folder marked ``anyio``: asyncio (the SDK's)."""
+    return "asyncio"

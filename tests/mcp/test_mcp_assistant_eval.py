@@ -33,10 +33,6 @@ Step = Callable[[list[str]], dict[str, Any]]
 """The model's next reply, from the texts of the tool results so far (newest last)."""
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 def data_of(text: str) -> Any:
     """The JSON a result's text carries after its sentence."""

@@ -7,23 +7,11 @@ from typing import Any
 import pytest
 
 from tests.mcp.conftest import Live, structured
-from tests.mcp.test_mcp_transports import http_session
+from tests.mcp.test_mcp_transports import SCL, http_session
 
 pytestmark = pytest.mark.anyio
 
-PROGRAM = """FUNCTION_BLOCK "FB_Motor"
-VERSION : 0.1
-   VAR_INPUT
-      Start : Bool;
-      Stop : Bool;
-   END_VAR
-   VAR_OUTPUT
-      Running : Bool;
-   END_VAR
-BEGIN
-   #Running := (#Start OR #Running) AND NOT #Stop;
-END_FUNCTION_BLOCK
-
+PROGRAM = SCL + """
 FUNCTION_BLOCK "FB_Line"
 VERSION : 0.1
    VAR
@@ -39,10 +27,6 @@ BEGIN
 END_DATA_BLOCK
 """
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 async def test_previews_name_callers_orphaned_instances_and_tags_in_use(live: Live) -> None:

@@ -25,10 +25,6 @@ CORE_BUDGET_BYTES = 40_000
 """The default tools/list, schemas included, an assistant pays for before the user says anything."""
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 def _listing_bytes(tools: list[types.Tool]) -> int:
     return len(json.dumps([t.model_dump(by_alias=True, exclude_none=True, mode="json") for t in tools],

@@ -30,10 +30,6 @@ END_FUNCTION_BLOCK
 """
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 def _json_after_sentence(text: str) -> Any:
     """The JSON a result's text carries after its sentence (the first line that starts a JSON value)."""

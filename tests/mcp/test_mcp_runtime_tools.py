@@ -22,10 +22,6 @@ RUNTIME_TOOLS = {"runtime_tags_list", "runtime_tags_read", "runtime_tags_write",
                  "runtime_alarms_archive", "runtime_alarms_acknowledge", "runtime_history_query"}
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 @pytest.fixture(scope="module")
 def rest(live: Live) -> httpx.Client:

@@ -19,10 +19,6 @@ _MARKUP = re.compile(r"``|`|\*\*|:[a-z]+:`|</?(?:b|i|em|strong|code|br|p|a|ul|li
 """reStructuredText or HTML; a placeholder such as <data-dir> or GetService<T>() is words."""
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 def _fields(tool: types.Tool) -> list[tuple[str, dict[str, Any]]]:
     schema = tool.input_schema

@@ -26,10 +26,6 @@ CLIENT = types.Implementation(name="pytest-assistant", version="4.2")
 _ACCEPT = {"Accept": "application/json, text/event-stream"}
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 @asynccontextmanager
 async def _named(transport: str, live: Live, role: str) -> Any:

@@ -17,10 +17,6 @@ from tests.mcp.test_mcp_transports import all_tools, http_session, sse_session
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 def _audit(live: Live, path_prefix: str) -> list[dict[str, Any]]:
     page = httpx.get(f"{live.base}/api/audit", params={"pathPrefix": path_prefix, "limit": 50},

@@ -40,10 +40,6 @@ END_FUNCTION_BLOCK
 """
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 @asynccontextmanager
 async def http_session(live: Live, role: str = "engineer", query: str = "") -> Any:

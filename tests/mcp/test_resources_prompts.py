@@ -36,10 +36,6 @@ BROKEN = {"blockType": "FC", "name": "FC_Broken", "language": "SCL", "number": 3
           "networks": [{"scl": "#FC_Broken := TRUE;"}, {"scl": "#FC_Broken := #r;"}]}
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 async def _call(session: Any, tool: str, **arguments: Any) -> Any:
     result = await session.call_tool(tool, arguments)
