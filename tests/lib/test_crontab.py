@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from engineering_api.domain.pipelines.models import ScheduleSpec
-from engineering_api.domain.pipelines.schedules import cron_trigger
+from engineering_api.domain.pipelines.checks import cron_trigger
 from engineering_api.lib.crontab import crontab_trigger, crontab_weekdays
 
 SUNDAY_NOON = dt.datetime(2026, 11, 22, 12, tzinfo=dt.timezone.utc)

@@ -22,10 +22,6 @@ KNOWN_CIRCLES = {
         "simatic_xml.generate.spec",
     }),
     frozenset({
-        "engineering_api.domain.pipelines", "engineering_api.domain.pipelines.checks",
-        "engineering_api.domain.pipelines.runner", "engineering_api.domain.pipelines.schedules",
-    }),
-    frozenset({
         "engineering_api.runtime.connections", "engineering_api.runtime.opcua_source",
         "engineering_api.runtime.s7_source",
     }),

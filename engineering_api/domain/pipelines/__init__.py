@@ -33,7 +33,8 @@ from . import schedules
 from .checks import check_schedule, check_steps, check_variables, step_operation
 from .expressions import builtin_values, substitute
 from .models import (
-    MAX_STEPS, NAME, PipelineDefinition, PipelineExecution, PipelineStepInput, PipelineTemplateSummary, ScheduleSpec,
+    MAX_STEPS, NAME, PipelineDefinition, PipelineExecution, PipelineStepInput, PipelineTemplateSummary, RunPipelineInput,
+    ScheduleSpec,
 )
 from .runner import resolve_variables, run_pipeline
 from .store import EXECUTIONS_KEPT, store_for
@@ -84,14 +85,6 @@ class SavePipelineInput(CamelStruct):
     """What a failed step does unless it says otherwise: stop (the default) or continue."""
     overwrite: bool = False
 
-
-class RunPipelineInput(CamelStruct):
-    """Run a pipeline; ``variables`` override its defaults for this run (the client sends them or no body)."""
-
-    name: str
-    """Name of the pipeline to run (case-insensitive)."""
-    variables: dict[str, Any] = {}
-    """Values of the pipeline's variables for this run, overriding its defaults."""
 
 
 class ExecutionsInput(CamelStruct):

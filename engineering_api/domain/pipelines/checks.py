@@ -10,11 +10,13 @@ fails with the operation's own validation message.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.lib.crontab import crontab_trigger
 from engineering_api.lib.redact import is_secret_name
 from engineering_api.lib.schema import key_normaliser
 
@@ -22,9 +24,10 @@ from .expressions import BUILTINS, check_condition, check_reference, references
 from .models import NAME, PipelineStep, PipelineStepInput, ScheduleSpec
 
 if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
     from engineering_api.jobs.operations import Operation, OperationRegistry
 
-__all__ = ("check_schedule", "check_steps", "check_variables", "normalise_step", "step_operation")
+__all__ = ("check_schedule", "check_steps", "check_variables", "cron_trigger", "normalise_step", "step_operation")
 
 _VARIABLE = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
 
@@ -177,6 +180,22 @@ def check_schedule(trigger: str, schedule: ScheduleSpec | None) -> None:
         return
     if schedule is None:
         raise _invalid('trigger "schedule" needs schedule: {"cron": "0 2 * * *", "timezone": "UTC"}.')
-    from .schedules import cron_trigger
-
     cron_trigger(schedule)
+
+
+def cron_trigger(schedule: ScheduleSpec) -> CronTrigger:
+    """The APScheduler trigger of a schedule.
+
+    Raises:
+        ValidationError: ``PIPELINE_SCHEDULE_INVALID``: the cron expression or time zone is wrong.
+    """
+    try:
+        zone = zoneinfo.ZoneInfo(schedule.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"Unknown time zone '{schedule.timezone}' (an IANA name such as UTC or Europe/Berlin).",
+                              code="PIPELINE_SCHEDULE_INVALID") from None
+    try:
+        return crontab_trigger(schedule.cron, zone)  # cron's weekday numbers, not APScheduler 3's
+    except ValueError as exc:
+        raise ValidationError(f"Cron expression '{schedule.cron}': {exc} (five fields: minute hour day month "
+                              "day-of-week, e.g. '0 2 * * *').", code="PIPELINE_SCHEDULE_INVALID") from None

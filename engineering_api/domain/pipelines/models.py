@@ -18,7 +18,7 @@ from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
     "MAX_STEPS", "NAME", "PipelineDefinition", "PipelineExecution", "PipelineStep", "PipelineStepInput", "PipelineStepResult",
-    "PipelineTemplateSummary", "ScheduleSpec", "StepStatus", "TemplateVariable",
+    "PipelineTemplateSummary", "RunPipelineInput", "SCHEDULER", "ScheduleSpec", "StepStatus", "TemplateVariable",
 )
 
 MAX_STEPS = 100
@@ -26,6 +26,8 @@ MAX_RETRIES = 10
 MAX_RETRY_DELAY_MS = 600_000
 NAME = re.compile(r"^\w[\w\-. ]{0,99}$")
 """Letters, digits, ``_ - .`` and spaces: a pipeline or step name is a path segment and a reference part."""
+SCHEDULER = "scheduler"
+"""The principal (key id and name) of runs the pipeline scheduler starts."""
 StepStatus = Literal["Pending", "Running", "Completed", "Failed", "Cancelled", "Skipped"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 _ON_FAILURE_DOC = ("stop (the default: the pipeline fails here), continue (the pipeline goes on and fails at the "
@@ -153,3 +155,12 @@ class PipelineTemplateSummary(CamelStruct):
     category: str
     variables: list[TemplateVariable]
     trigger: Literal["manual", "schedule"] = "manual"
+
+
+class RunPipelineInput(CamelStruct):
+    """Run a pipeline; ``variables`` override its defaults for this run (the client sends them or no body)."""
+
+    name: str
+    """Name of the pipeline to run (case-insensitive)."""
+    variables: dict[str, Any] = {}
+    """Values of the pipeline's variables for this run, overriding its defaults."""

@@ -29,13 +29,13 @@ from simatic_xml.cancel import Canceled, installed
 
 from .checks import step_operation
 from .expressions import builtin_values, condition_holds, substitute, unknown_reference
-from .models import PipelineDefinition, PipelineExecution, PipelineStep, PipelineStepResult
+from .models import SCHEDULER, PipelineDefinition, PipelineExecution, PipelineStep, PipelineStepResult
 from .store import store_for
 
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import Operation, OperationContext
 
-__all__ = ("MAX_STEP_RUNS", "SCHEDULER", "resolve_variables", "run_pipeline")
+__all__ = ("MAX_STEP_RUNS", "resolve_variables", "run_pipeline")
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,6 @@ MAX_STEP_RUNS = 1000
 """A ``goto`` loop stops the pipeline after this many step runs."""
 MAX_KEPT_RESULT_BYTES = 64_000
 """A step's answer larger than this is not kept in the execution record (its message still is)."""
-SCHEDULER = "scheduler"
 """``startedBy`` and the principal's key id of runs the scheduler starts."""
 
 

@@ -17,29 +17,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from engineering_api.backend.errors import ValidationError
-from engineering_api.lib.crontab import crontab_trigger
 from engineering_api.lib.security import Principal, Role
 
-from .runner import SCHEDULER
+from .checks import cron_trigger
+from .models import SCHEDULER, RunPipelineInput
 from .store import PipelineStore
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
-    from apscheduler.triggers.cron import CronTrigger
 
     from engineering_api.jobs.operations import OperationContext
     from engineering_api.lib.db import KeyValueStore
     from engineering_api.services import Services
 
-    from .models import PipelineDefinition, ScheduleSpec
+    from .models import PipelineDefinition
 
-__all__ = ("JOBSTORE", "attach", "cron_trigger", "detach", "next_run", "reschedule")
+__all__ = ("JOBSTORE", "attach", "detach", "next_run", "reschedule")
 
 logger = logging.getLogger(__name__)
 
@@ -58,23 +56,6 @@ class _Attached:
 _by_state: WeakKeyDictionary[KeyValueStore, _Attached] = WeakKeyDictionary()
 _by_key: dict[str, _Attached] = {}
 
-
-def cron_trigger(schedule: ScheduleSpec) -> CronTrigger:
-    """The APScheduler trigger of a schedule.
-
-    Raises:
-        ValidationError: ``PIPELINE_SCHEDULE_INVALID``: the cron expression or time zone is wrong.
-    """
-    try:
-        zone = zoneinfo.ZoneInfo(schedule.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"Unknown time zone '{schedule.timezone}' (an IANA name such as UTC or Europe/Berlin).",
-                              code="PIPELINE_SCHEDULE_INVALID") from None
-    try:
-        return crontab_trigger(schedule.cron, zone)  # cron's weekday numbers, not APScheduler 3's
-    except ValueError as exc:
-        raise ValidationError(f"Cron expression '{schedule.cron}': {exc} (five fields: minute hour day month "
-                              "day-of-week, e.g. '0 2 * * *').", code="PIPELINE_SCHEDULE_INVALID") from None
 
 
 def _job_id(name: str) -> str:
@@ -161,8 +142,6 @@ async def fire(app_key: str, name: str) -> None:
         logger.warning("scheduled pipeline %s: no running app for %s", name, app_key)
         return
     services = attached.services
-    from . import RunPipelineInput
-
     operation = services.operations.get("pipelines.run")
     assert operation is not None
     principal = Principal(key_id=SCHEDULER, name=SCHEDULER, role=Role.ENGINEER)
