@@ -56,7 +56,7 @@ from engineering_api.mcp.routes import McpController, mcp_transport_routes
 from engineering_api.mcp.runtime import McpRuntime
 from engineering_api.push import signalr_routes, stop_push
 from engineering_api.runtime.formats import XmlResponseMiddleware
-from engineering_api.runtime.monitor import start_runtime_monitor, stop_runtime_monitor
+from engineering_api.runtime.service import start_runtime_monitor, stop_runtime_monitor
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime.pushes_outbox import start_pushes, stop_pushes
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES

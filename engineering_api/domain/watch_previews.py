@@ -25,7 +25,7 @@ from engineering_api.jobs.preview import (
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.watch import TableDetails
-    from engineering_api.domain.watch import (
+    from engineering_api.domain.watch_inputs import (
         DeleteFolderInput,
         DeleteTableInput,
         ExportTableInput,

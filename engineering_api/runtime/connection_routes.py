@@ -17,13 +17,8 @@ from litestar.params import FromPath, JSONBody
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.runtime.connections import (
-    ConnectionInput,
-    ConnectionStore,
-    RuntimeConnection,
-    TagMapping,
-    TagSourceChoice,
-)
+from engineering_api.runtime.connections import ConnectionInput, ConnectionStore, TagSourceChoice
+from engineering_api.runtime.plc_links import RuntimeConnection, TagMapping
 from engineering_api.runtime.tag_import import ImportedTags, released_project_tags
 
 __all__ = ("ConnectionController",)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 
@@ -23,15 +22,15 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
+from engineering_api.runtime.plc_links import (
+    ConnectionFailedError, OpenConnection, PlcLink, RuntimeConnection, TagMapping, failed_reading,
+)
 from engineering_api.runtime.sources import ItemError, RuntimeTag, TagReading, TagWrite
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
-__all__ = (
-    "ConnectionFailedError", "ConnectionInput", "ConnectionSource", "ConnectionStore", "OpenConnection", "PlcLink",
-    "RuntimeConnection", "SwitchedSource", "TagMapping", "TagSourceChoice", "failed_reading",
-)
+__all__ = ("ConnectionInput", "ConnectionSource", "ConnectionStore", "SwitchedSource", "TagSourceChoice")
 
 KEY_FILE = "runtime-secret.key"
 _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
@@ -61,69 +60,6 @@ class ConnectionInput(CamelStruct):
     slot: Annotated[int, msgspec.Meta(ge=0, le=31)] = 1
     """S7: 1 for an S7-1200/1500 CPU."""
     timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=60)] = 5.0
-
-
-class RuntimeConnection(CamelStruct):
-    """A configured connection as shown: the password only as ``passwordSet``."""
-
-    connection_id: str
-    name: str
-    kind: str
-    endpoint_url: str | None
-    security_policy: str
-    security_mode: str
-    username: str | None
-    password_set: bool
-    host: str | None
-    port: int | None
-    rack: int
-    slot: int
-    timeout_seconds: float
-    updated_at: str
-
-
-class TagMapping(CamelStruct):
-    """A runtime tag served from a connection: an OPC UA node id, or an S7 address with its data type."""
-
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
-    """The name runtime clients use (``"Motor_DB".speed``)."""
-    data_type: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    """TIA data type (``Real``, ``Int``, ``Bool``, ``String[20]``); sets the value's OPC UA type or S7 size."""
-    node_id: Annotated[str, msgspec.Meta(max_length=1100)] | None = None
-    """OPC UA: ``ns=3;s="Motor_DB"."speed"``."""
-    address: Annotated[str, msgspec.Meta(max_length=100)] | None = None
-    """S7: ``DB1.DBD4``, ``DB1.DBX0.1``, ``MW10``, ``I0.0`` (absolute; only non-optimised DBs have them)."""
-    writable: bool = False
-
-
-class ConnectionFailedError(Exception):
-    """The PLC of a connection did not answer (or refused the session); the message says why, without secrets."""
-
-
-@dataclass(frozen=True)
-class OpenConnection:
-    """A connection with its password decrypted, for a link; ``repr`` leaves the password out."""
-
-    view: RuntimeConnection
-    password: str | None = field(default=None, repr=False)
-
-
-class PlcLink(Protocol):
-    """One protocol's client: reads and writes mapped tags of one connection in one session."""
-
-    def read(self, connection: OpenConnection, tags: list[TagMapping]) -> list[TagReading]:
-        """One reading per tag; per-item errors as the TagSource's. Raises ConnectionFailedError."""
-
-    def write(self, connection: OpenConnection, items: list[tuple[TagMapping, Any]]) -> list[TagReading]:
-        """Write each, answer the value read back. Raises ConnectionFailedError."""
-
-
-def failed_reading(
-    tag: TagMapping, code: str, description: str, status: int, timestamp: str | None = None,
-) -> TagReading:
-    """An item's error as a Bad reading."""
-    error = ItemError(code, description, status)
-    return TagReading(tag.name, None, tag.data_type, "Bad", timestamp or utc_now(), error)
 
 
 class ConnectionStore:

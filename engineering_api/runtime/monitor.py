@@ -25,7 +25,6 @@ import msgspec
 
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.errors import EngineeringError, NotSupportedError
-from engineering_api.lib.db import KeyValueStore
 from engineering_api.runtime.polling import ConnectionPoller
 from engineering_api.runtime.simulated import canonical_name
 
@@ -39,9 +38,8 @@ if TYPE_CHECKING:
     from engineering_api.runtime.simulated import SimulatedSource
     from engineering_api.runtime.sources import TagSource
     from engineering_api.runtime.subscriptions import SubscriptionHub
-    from engineering_api.services import Services
 
-__all__ = ("PUMP_SECONDS", "RuntimeMonitor", "start_runtime_monitor", "stop_runtime_monitor")
+__all__ = ("PUMP_SECONDS", "RuntimeMonitor")
 
 PUMP_SECONDS = 1.0
 """How often the background thread drains the CPU (wall-clock)."""
@@ -188,27 +186,3 @@ def _pump_forever(ref: weakref.ref[RuntimeMonitor], stop: threading.Event) -> No
         except Exception:  # noqa: BLE001  # the app is closing (its database is gone): stop quietly
             return
         del monitor
-
-
-def _configured(services: Services) -> bool:
-    """Whether alarm definitions or logging settings exist, read without creating the runtime service."""
-    db = services.db
-    if KeyValueStore(db, "runtime.history.").get("settings"):
-        return True
-    return db.has_table("runtime_alarm_defs") and db.one("SELECT 1 FROM runtime_alarm_defs LIMIT 1") is not None
-
-
-def start_runtime_monitor(services: Services) -> None:
-    """At the app's start: pump in the background when alarms or logging are configured, so a restarted server
-    goes on logging and raising alarms before anyone asks (otherwise the first runtime request starts it)."""
-    if _configured(services):
-        from engineering_api.runtime.service import runtime_of  # the service imports this module
-
-        runtime_of(services).monitor.start()
-
-
-def stop_runtime_monitor(services: Services) -> None:
-    """At the app's end: stop the background pump, if the runtime service was made."""
-    runtime = services.notes.get("runtime")
-    if runtime is not None:
-        runtime.monitor.stop()

@@ -25,7 +25,9 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.history import format_ms, parse_time
 from engineering_api.runtime.pushes import PushStore
-from engineering_api.runtime.pushes_schedule import Period, last_boundary, period_ending, periods_between, trigger_for
+from engineering_api.runtime.pushes_schedule import (
+    Period, attach, detach, last_boundary, period_ending, periods_between, trigger_for,
+)
 from engineering_api.runtime.pushes_template import RenderError, render
 
 if TYPE_CHECKING:
@@ -407,21 +409,17 @@ def outbox_of(services: Services) -> Outbox:
 
 def start_pushes(services: Services) -> None:
     """At app start (scheduler running): schedule the enabled pushes and start delivering."""
-    from engineering_api.runtime.pushes_schedule import attach
-
     outbox = outbox_of(services)
     schedules = {}
     for push in outbox.store.list():
         if push.enabled:
             schedules[push.push_id] = push.schedule
-    attach(services.scheduler, services, schedules)
+    attach(services.scheduler, services, schedules, outbox.enqueue_due)
     outbox.start()
 
 
 def stop_pushes(services: Services) -> None:
     """At app stop: end the delivery thread (pending rows stay for the next start)."""
-    from engineering_api.runtime.pushes_schedule import detach
-
     detach(services)
     outbox = services.notes.get(_NOTE)
     if outbox is not None:

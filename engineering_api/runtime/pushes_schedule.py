@@ -22,6 +22,8 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.crontab import crontab_trigger
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from apscheduler.schedulers.base import BaseScheduler
 
     from engineering_api.runtime.pushes import PushSchedule
@@ -134,6 +136,8 @@ def periods_between(trigger: Any, after: dt.datetime, until: dt.datetime, limit:
 class _Attached:
     scheduler: BaseScheduler
     services: Services
+    on_due: Callable[[str], None]
+    """Wakes the app's outbox for a push whose period ended (given by the outbox, which imports this module)."""
 
 
 _by_key: dict[str, _Attached] = {}
@@ -147,14 +151,15 @@ def _job_id(push_id: str) -> str:
     return _JOB_PREFIX + push_id
 
 
-def attach(scheduler: BaseScheduler, services: Services, schedules: dict[str, PushSchedule]) -> None:
+def attach(scheduler: BaseScheduler, services: Services, schedules: dict[str, PushSchedule],
+           on_due: Callable[[str], None]) -> None:
     """Give the running scheduler the persistent push job store and bring it in line with ``schedules`` (enabled
     pushes by id). Call after ``scheduler.start()`` so boundaries missed while the server was down fire now."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
     path = services.settings.data_dir.resolve() / "schedules.sqlite"
     scheduler.add_jobstore(SQLAlchemyJobStore(url=f"sqlite:///{path}", tablename="apscheduler_push_jobs"), JOBSTORE)
-    attached = _by_key[_key(services)] = _Attached(scheduler, services)
+    attached = _by_key[_key(services)] = _Attached(scheduler, services, on_due)
     for push_id, schedule in schedules.items():
         try:
             _schedule_one(attached, push_id, schedule, replace=False)
@@ -213,6 +218,4 @@ def fire(app_key: str, push_id: str) -> None:
     if attached is None:
         logger.warning("scheduled push %s: no running app for %s", push_id, app_key)
         return
-    from engineering_api.runtime.pushes_outbox import outbox_of
-
-    outbox_of(attached.services).enqueue_due(push_id)
+    attached.on_due(push_id)

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import utc_now
-from engineering_api.runtime.connections import ConnectionFailedError, failed_reading
+from engineering_api.runtime.plc_links import ConnectionFailedError, failed_reading
 from engineering_api.runtime.sources import TagReading
 
 if TYPE_CHECKING:
-    from engineering_api.runtime.connections import OpenConnection, TagMapping
+    from engineering_api.runtime.plc_links import OpenConnection, TagMapping
 
 __all__ = ("S7Link", "check_mapping", "s7_tag")
 

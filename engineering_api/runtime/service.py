@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from engineering_api.runtime.users import RuntimeUser
     from engineering_api.services import Services
 
-__all__ = ("LoginRefused", "Refusal", "RuntimeService", "RuntimeSettings", "runtime_of")
+__all__ = (
+    "LoginRefused", "Refusal", "RuntimeService", "RuntimeSettings", "runtime_of", "start_runtime_monitor",
+    "stop_runtime_monitor",
+)
 
 _NOTE = "runtime"
 _CREATE_LOCK = threading.Lock()
@@ -254,3 +257,25 @@ def principal_of(scope: Any) -> RuntimePrincipal:
     if not isinstance(user, RuntimePrincipal):  # the guard always sets it on runtime routes
         raise RuntimeError("runtime route reached without a runtime principal")
     return user
+
+
+def _configured(services: Services) -> bool:
+    """Whether alarm definitions or logging settings exist, read without creating the runtime service."""
+    db = services.db
+    if KeyValueStore(db, "runtime.history.").get("settings"):
+        return True
+    return db.has_table("runtime_alarm_defs") and db.one("SELECT 1 FROM runtime_alarm_defs LIMIT 1") is not None
+
+
+def start_runtime_monitor(services: Services) -> None:
+    """At the app's start: pump in the background when alarms or logging are configured, so a restarted server
+    goes on logging and raising alarms before anyone asks (otherwise the first runtime request starts it)."""
+    if _configured(services):
+        runtime_of(services).monitor.start()
+
+
+def stop_runtime_monitor(services: Services) -> None:
+    """At the app's end: stop the background pump, if the runtime service was made."""
+    runtime = services.notes.get(_NOTE)
+    if runtime is not None:
+        runtime.monitor.stop()

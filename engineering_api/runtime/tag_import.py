@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.released_tags import attribute_flag, member_flags
-from engineering_api.runtime.connections import TagMapping
+from engineering_api.runtime.plc_links import TagMapping
 from engineering_api.runtime.opcua_names import node_identifier, variant_type_name
 
 if TYPE_CHECKING:

@@ -21,13 +21,6 @@ KNOWN_CIRCLES = {
         "simatic_xml.generate.ladder", "simatic_xml.generate.operands", "simatic_xml.generate.source_check",
         "simatic_xml.generate.spec",
     }),
-    frozenset({
-        "engineering_api.runtime.connections", "engineering_api.runtime.opcua_source",
-        "engineering_api.runtime.s7_source",
-    }),
-    frozenset({"engineering_api.runtime.monitor", "engineering_api.runtime.service"}),
-    frozenset({"engineering_api.runtime.pushes_outbox", "engineering_api.runtime.pushes_schedule"}),
-    frozenset({"engineering_api.domain.watch", "engineering_api.domain.watch_previews"}),
     frozenset({"fakes.runtime.image", "fakes.runtime.symbols"}),
     frozenset({"fakes.runtime.cpu", "fakes.runtime.events"}),
 }
