@@ -52,7 +52,7 @@ from fakes.block_ops import BlockOperations
 from fakes.catalog_service import CatalogService
 from fakes.compile_ops import CompileOperations
 from fakes.devices import DeviceOperations
-from fakes.diagnostic_ops import DiagnosticOperations
+from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_ops import HmiOperations
 from fakes.global_library_ops import GlobalLibraryOperations
 from fakes.model import Project
@@ -100,7 +100,7 @@ HISTORY_LIMIT = 20
 class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
     BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
-    SimulationOperations, OnlineOperations, WatchTableOperations, DiagnosticOperations, SecurityOperations,
+    SimulationOperations, OnlineOperations, WatchTableOperations, SecurityOperations,
     HmiOperations, RuntimeValueOperations, EngineeringBackend,
 ):
     """In-process TIA model.
@@ -125,6 +125,7 @@ class FakeBackend(
         self._thread_ident: int | None = None
         self.simulation = SimulationRuntime(state_dir, empty_image=_empty_image)
         """The machine's PLCSIM Advanced (in-process): instances that downloads load into."""
+        self.reflection = FakeReflection(plc_software=lambda device: self._software(self._project(), device))
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

@@ -1,4 +1,4 @@
-"""The diagnostics half of the fake backend: Openness reflection answered from the snapshot shipped in
+"""The fake's Openness reflection area (``FakeBackend.reflection``), answered from the snapshot shipped in
 ``fakes/data/openness_snapshot.json``.
 
 The snapshot is the Openness bridge's reflection over its stand-in assembly (``python -m openness_bridge.snapshot``
@@ -11,12 +11,25 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from engineering_api.backend.areas.diagnostics import DeviceServices, ServiceAvailability, TypeDetails, TypeIndex
+from engineering_api.backend.areas.diagnostics import (
+    DeviceServices,
+    DiagnosticsPort,
+    ServiceAvailability,
+    TypeDetails,
+    TypeIndex,
+)
 
-__all__ = ("DiagnosticOperations", "SNAPSHOT", "load_snapshot")
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fakes.model import Device
+    from fakes.program import PlcSoftware
+
+__all__ = ("SNAPSHOT", "FakeReflection", "load_snapshot")
 
 SNAPSHOT = Path(__file__).with_name("data") / "openness_snapshot.json"
 
@@ -35,14 +48,22 @@ def load_snapshot() -> tuple[TypeIndex, dict[str, list[str]]]:
     return TypeIndex(data.types, data.assemblies, "snapshot"), data.deviceServices
 
 
-class DiagnosticOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project`` and ``_software``."""
+class FakeReflection(DiagnosticsPort):
+    """Openness reflection over the snapshot; a device's services need its PLC software in the open project.
+
+    Args:
+        plc_software: the device and PLC software of a device of the open project, by name (raises as
+            :meth:`~engineering_api.backend.areas.diagnostics.DiagnosticsPort.plc_services` documents).
+    """
+
+    def __init__(self, plc_software: Callable[[str], tuple[Device, PlcSoftware]]) -> None:
+        self._plc_software = plc_software
 
     def openness_type_index(self) -> TypeIndex:
         return load_snapshot()[0]
 
     def _device_services(self, device: str, target: str) -> DeviceServices:
-        found, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        found, _ = self._plc_software(device)
         index, services = load_snapshot()
         available = set(services[target])
         # The PLC software is named after the CPU item in TIA, which the fake names after the device.

@@ -48,7 +48,7 @@ from engineering_api.backend.port import EngineeringBackend
 from engineering_api.rules.naming import check_project_name
 from openness_bridge.blocks import BlockOperations
 from openness_bridge.catalog import CatalogOperations
-from openness_bridge.diagnostics import DiagnosticOperations
+from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.global_library import GlobalLibraryOperations
 from openness_bridge.hardware import HardwareOperations
@@ -87,7 +87,7 @@ def _now() -> str:
 
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
-    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, DiagnosticOperations, SecurityOperations,
+    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, SecurityOperations,
     HmiOperations, GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
     EngineeringBackend,
 ):
@@ -122,6 +122,7 @@ class _OpennessSession(
         self._owned: dict[int, Any] = {}
         """``TiaPortal`` objects of portals this session launched, kept (never disposed) and reused on re-attach."""
         self._started: dict[int, str] = {}
+        self.reflection = BridgeReflection(api, self._call, lambda device: self._plc_item(self._project(), device))
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -1,4 +1,4 @@
-"""The diagnostics half of :class:`openness_bridge.backend.OpennessBackend`: the loaded ``Siemens.Engineering``
+"""The bridge's Openness reflection area (``OpennessBackend.reflection``): the loaded ``Siemens.Engineering``
 assemblies by .NET reflection, and the services ``GetService<T>()`` returns on a device's PLC software and CPU item.
 
 The index (every exported type of a ``Siemens.Engineering*`` namespace, with members and enum values) is built once
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from engineering_api.backend.areas.diagnostics import (
     DeviceServices,
+    DiagnosticsPort,
     EnumValue,
     MemberInfo,
     ServiceAvailability,
@@ -23,7 +24,22 @@ from engineering_api.backend.areas.diagnostics import (
 from engineering_api.backend.areas.diagnostics_index import SERVICE_INTERFACE
 from openness_bridge.errors import kind_of
 
-__all__ = ("DiagnosticOperations", "loaded_assemblies", "member_table_words", "reflect_types", "type_members")
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from openness_bridge.loader import OpennessApi
+
+__all__ = (
+    "BridgeReflection", "OpennessRunner", "loaded_assemblies", "member_table_words", "reflect_types", "type_members",
+)
+
+T = TypeVar("T")
+
+
+class OpennessRunner(Protocol):
+    """Runs Openness calls on the session's thread with the bridge's error rules (``OpennessBackend._call``)."""
+
+    def __call__(self, operation: str, fn: Callable[[], T]) -> T: ...
 
 PREFIX = "Siemens.Engineering"
 README = Path(__file__).with_name("README.md")
@@ -174,12 +190,24 @@ def type_members(handle: Any) -> list[MemberInfo]:
     return [] if _kind(handle) in ("enum", "delegate") else _members_or_none(handle)
 
 
-class DiagnosticOperations:
-    """Mixed into ``OpennessBackend``; relies on its ``_call``, ``_project``, ``_plc_item`` and ``_api``."""
+class BridgeReflection(DiagnosticsPort):
+    """Openness reflection over the assemblies this process loaded.
+
+    Args:
+        api: the loaded Openness namespaces (its ``IEngineeringServiceProvider`` asks for services).
+        run: runs a step of Openness calls on the session's thread (retries a stale proxy, translates errors).
+        plc_item: the CPU device item and its PLC software of a device of the open project, by name (raises as
+            :meth:`~engineering_api.backend.areas.diagnostics.DiagnosticsPort.plc_services` documents).
+    """
+
+    def __init__(self, api: OpennessApi, run: OpennessRunner, plc_item: Callable[[str], tuple[Any, Any]]) -> None:
+        self._api = api
+        self._run = run
+        self._plc_item = plc_item
+        self._index: tuple[TypeIndex, dict[str, Any]] | None = None
 
     def _diagnostic_index(self) -> tuple[TypeIndex, dict[str, Any]]:
-        cached = vars(self).get("_diagnostics")
-        if cached is None:
+        if self._index is None:
             def build() -> tuple[TypeIndex, dict[str, Any]]:
                 assemblies = loaded_assemblies()
                 # Members are read when a search asks for a type: a real TIA's assemblies hold thousands of types.
@@ -187,9 +215,8 @@ class DiagnosticOperations:
                 names = [f"{a.GetName().Name} {a.GetName().Version}" for a in assemblies]
                 return TypeIndex(types, names, "reflection", members=lambda name: type_members(handles[name])), handles
 
-            cached = self._call("Assembly.GetExportedTypes", build)  # type: ignore[attr-defined]
-            vars(self)["_diagnostics"] = cached
-        return cached
+            self._index = self._run("Assembly.GetExportedTypes", build)
+        return self._index
 
     def openness_type_index(self) -> TypeIndex:
         return self._diagnostic_index()[0]
@@ -198,7 +225,7 @@ class DiagnosticOperations:
         import clr  # type: ignore[import-not-found]
 
         index, handles = self._diagnostic_index()
-        get_service = clr.GetClrType(self._api.engineering.IEngineeringServiceProvider).GetMethod("GetService")  # type: ignore[attr-defined]
+        get_service = clr.GetClrType(self._api.engineering.IEngineeringServiceProvider).GetMethod("GetService")
         services: list[ServiceAvailability] = []
         for record in index.services():
             try:
@@ -217,14 +244,14 @@ class DiagnosticOperations:
 
     def plc_services(self, device: str) -> DeviceServices:
         def run() -> DeviceServices:
-            _, software = self._plc_item(self._project(), device)  # type: ignore[attr-defined]
+            _, software = self._plc_item(device)
             return self._services_on(device, "PlcSoftware", software, str(software.Name))
 
-        return self._call("PlcSoftware.GetService", run)  # type: ignore[attr-defined]
+        return self._run("PlcSoftware.GetService", run)
 
     def cpu_services(self, device: str) -> DeviceServices:
         def run() -> DeviceServices:
-            item, _ = self._plc_item(self._project(), device)  # type: ignore[attr-defined]
+            item, _ = self._plc_item(device)
             return self._services_on(device, "DeviceItem", item, str(item.Name))
 
-        return self._call("DeviceItem.GetService", run)  # type: ignore[attr-defined]
+        return self._run("DeviceItem.GetService", run)

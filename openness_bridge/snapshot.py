@@ -34,12 +34,12 @@ def generate() -> dict[str, Any]:
     backend = standin_backend()
     backend.on_worker_thread_started()
     try:
-        index = backend.openness_type_index()
+        index = backend.reflection.openness_type_index()
         backend.launch_portal(with_ui=False, version=None)
         backend.create_project(Path(tempfile.mkdtemp(prefix="openness-snapshot-")), "Snapshot", author="", comment="")
         backend.add_device(CPU_ARTICLE, None, "PLC_1")
-        services = {"PlcSoftware": backend.plc_services("PLC_1").available,
-                    "DeviceItem": backend.cpu_services("PLC_1").available}
+        services = {"PlcSoftware": backend.reflection.plc_services("PLC_1").available,
+                    "DeviceItem": backend.reflection.cpu_services("PLC_1").available}
         backend.shutdown_portal()
     finally:
         backend.close()

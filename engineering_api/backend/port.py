@@ -4,6 +4,11 @@ Every method is called on the single TIA worker thread (see :mod:`engineering_ap
 never concurrently, so adapters need no locking of their own. File paths arrive already confined to
 the configured roots. Each docstring names the domain errors the method raises; the contract test
 suite (``tests/contract``) holds every adapter to them.
+
+An area of the port is either inherited (its methods are the backend's own, ``backend.list_blocks(...)``) or,
+as the adapters move from mixins to composition, held: an object implementing the area's ABC, given its
+collaborators by the adapter's constructor and reached by name (``backend.reflection.openness_types(...)``).
+:data:`AREAS` lists the held areas; :func:`port_method_names` names every port method, held ones dotted.
 """
 
 from __future__ import annotations
@@ -51,11 +56,14 @@ if TYPE_CHECKING:
         WhitelistEntry,
     )
 
-__all__ = ("EngineeringBackend",)
+__all__ = ("AREAS", "EngineeringBackend", "port_method_names")
+
+AREAS: dict[str, type[ABC]] = {"reflection": DiagnosticsPort}
+"""The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, DiagnosticsPort, SecurityPort,
+    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, SecurityPort,
     HmiPort, LibraryPort, RuntimeValuesPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
@@ -70,6 +78,8 @@ class EngineeringBackend(
     """Whether a read may run on another thread while the worker is idle (the calls stay one at a time): true for
     an in-process adapter with no thread affinity (the fake), so a quick read skips the hop to the worker. Openness
     objects belong to the thread that made them, so the bridge keeps every call on its one thread."""
+    reflection: DiagnosticsPort
+    """Openness reflection: the loaded assemblies' types and the services of a device (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:
@@ -407,3 +417,13 @@ class EngineeringBackend(
         Raises:
             NotFoundError: no such article, or no image for it.
         """
+
+
+def port_method_names() -> frozenset[str]:
+    """Every method of the port an adapter must implement: the backend's own by name, a held area's as
+    ``area.method`` (``reflection.plc_services``), each area's concrete helpers included."""
+    names = set(EngineeringBackend.__abstractmethods__)
+    for area, port in AREAS.items():
+        names.update(f"{area}.{name}" for name in dir(port) if not name.startswith("_") and callable(getattr(port, name)))
+    return frozenset(names)
+

@@ -33,6 +33,7 @@ from engineering_api.backend.errors import (
     OperationCanceledError,
     PortalUnavailableError,
 )
+from engineering_api.backend.port import AREAS
 from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
@@ -127,7 +128,10 @@ class AgentRunner:
 
     def _outcome(self, method: str, payload: dict[str, Any], call_id: str, label: str,
                  fence: dict[str, Any]) -> dict[str, Any] | None:
-        if not callable(getattr(type(self.backend), method, None)) or method.startswith("_"):
+        # A port method only: one of the backend's class, or of a held area's class (``reflection.openness_types``).
+        area, dotted, name = method.rpartition(".")
+        owner = (getattr(self.backend, area, None) if area in AREAS else None) if dotted else self.backend
+        if owner is None or name.startswith("_") or not callable(getattr(type(owner), name, None)):
             return refusal("UNKNOWN_PORT_METHOD", f"The agent has no port method {method!r}.")
         refused = self._refused(method, fence)
         if refused is not None:
@@ -158,7 +162,7 @@ class AgentRunner:
             args = decode(payload.get("args", []), progress=progress)
             kwargs = decode(payload.get("kwargs", {}), progress=progress)
             with installed(token):
-                result = getattr(self.backend, method)(*args, **kwargs)
+                result = getattr(owner, name)(*args, **kwargs)
             outcome = {"result": encode(result)}
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller, none kills the agent
             # a canceled call reports why it was canceled, not the checkpoint's exception

@@ -29,7 +29,7 @@ from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
-from engineering_api.backend.port import EngineeringBackend
+from engineering_api.backend.port import AREAS, EngineeringBackend
 from engineering_api.farm.celery_app import (
     CALL_TASK,
     QUEUED_CALL_EXPIRES_SECONDS,
@@ -89,6 +89,7 @@ def is_read_only(method: str) -> bool:
     The port's names follow one pattern (``list_*``, ``get_*``, ``*_status`` for reads; a verb for changes);
     any word of :data:`_CHANGING_WORDS` in the name makes it a change, so a doubtful name is never retried.
     """
+    method = method.rpartition(".")[2]  # a held area's method (``reflection.openness_types``) by its own name
     if set(method.split("_")) & _CHANGING_WORDS:
         return False
     return method in _READ_NAMES or method.startswith(_READ_PREFIXES) or method.endswith(_READ_SUFFIXES)
@@ -126,6 +127,8 @@ class _FarmBackendBase(EngineeringBackend):
         self.on_outcome_unknown: Callable[[str, dict[str, Any]], Any] | None = None
         """Called with (job id, call) when a job's call ends ``OUTCOME_UNKNOWN``: the app fills in the job's final
         state when the agent reports (:func:`engineering_api.farm.reattach.watch`)."""
+        for area, forwarding_area in _FARM_AREAS.items():
+            setattr(self, area, forwarding_area(self))
 
     # ----- outages ---------------------------------------------------------------------------
     def in_outage_grace(self) -> bool:
@@ -403,6 +406,28 @@ def _port_methods() -> list[str]:
         if not name.startswith("_") and name not in LOCAL_METHODS and callable(getattr(EngineeringBackend, name))
     )
 
+
+def _area_forwarding(area: str, name: str, port: type) -> Callable[..., Any]:
+    def forward(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._farm._forward(f"{area}.{name}", args, kwargs)
+
+    forward.__name__ = forward.__qualname__ = name
+    forward.__doc__ = getattr(port, name).__doc__
+    return forward
+
+
+def _farm_area(area: str, port: type) -> type:
+    """A held area of the port whose every method is sent to the caller's agent as ``area.method``."""
+
+    def init(self: Any, farm: _FarmBackendBase) -> None:
+        self._farm = farm
+
+    methods = {name: _area_forwarding(area, name, port) for name in dir(port)
+               if not name.startswith("_") and callable(getattr(port, name))}
+    return type(f"Farm{port.__name__}", (port,), {"__init__": init, "__module__": __name__, **methods})
+
+
+_FARM_AREAS: dict[str, type] = {area: _farm_area(area, port) for area, port in AREAS.items()}
 
 FarmBackend: type[_FarmBackendBase] = type(
     "FarmBackend", (_FarmBackendBase,), {name: _forwarding(name) for name in _port_methods()},

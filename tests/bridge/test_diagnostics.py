@@ -26,11 +26,11 @@ def test_shipped_snapshot_matches_the_stand_in() -> None:
 def test_every_stand_in_type_is_indexed_with_its_shape(bridge: Any) -> None:
     from System.Reflection import Assembly  # type: ignore[import-not-found]
 
-    index = bridge.openness_type_index()
+    index = bridge.reflection.openness_type_index()
     exported = {str(t.FullName) for t in Assembly.LoadFrom(bridge._api.assemblies[0]).GetExportedTypes()
                 if str(t.Namespace).startswith("Siemens.Engineering")}
     assert {t.full_name for t in index.types} == exported  # no generic or nested names in the stand-in
-    assert bridge.openness_type_index() is index  # built once: assemblies do not change
+    assert bridge.reflection.openness_type_index() is index  # built once: assemblies do not change
     assert not index.by_full_name["Siemens.Engineering.HW.DeviceItem"].members  # read when a search asks
     item = index.detailed(index.by_full_name["Siemens.Engineering.HW.DeviceItem"])
     signatures = {m.signature for m in item.members}
@@ -46,8 +46,8 @@ def test_used_by_bridge_follows_the_member_table() -> None:
 
 
 def test_a_service_the_object_does_not_offer_is_not_available(plc: Any) -> None:
-    plc_side = plc.plc_services("PLC_1")
-    cpu_side = plc.cpu_services("PLC_1")
+    plc_side = plc.reflection.plc_services("PLC_1")
+    cpu_side = plc.reflection.cpu_services("PLC_1")
     assert "Siemens.Engineering.Online.OnlineProvider" not in plc_side.available  # only on the CPU item
     assert "Siemens.Engineering.Online.OnlineProvider" in cpu_side.available
     assert plc_side.target_name == "PLC_1" and cpu_side.target_name == "PLC_1"

@@ -24,65 +24,65 @@ def _wire(value: object) -> object:
 
 
 def test_namespaces_count_every_type(backend: EngineeringBackend) -> None:
-    report = backend.openness_namespaces()
+    report = backend.reflection.openness_namespaces()
     assert report.source in ("snapshot", "reflection") and report.assemblies
-    assert report.type_count == sum(n.type_count for n in report.namespaces) == len(backend.openness_type_index().types)
+    assert report.type_count == sum(n.type_count for n in report.namespaces) == len(backend.reflection.openness_type_index().types)
     names = [n.name for n in report.namespaces]
     assert names == sorted(names) and all(n.startswith("Siemens.Engineering") for n in names)
     assert {"Siemens.Engineering", "Siemens.Engineering.HW", "Siemens.Engineering.Online"} <= set(names)
 
 
 def test_type_queries(backend: EngineeringBackend) -> None:
-    found = backend.openness_types("provider")
+    found = backend.reflection.openness_types("provider")
     assert {"Siemens.Engineering.Online.OnlineProvider", "Siemens.Engineering.Download.DownloadProvider"} <= {
         t.full_name for t in found.types}
-    [match] = backend.openness_type_search("Siemens.Engineering.Online.OnlineProvider").matches
+    [match] = backend.reflection.openness_type_search("Siemens.Engineering.Online.OnlineProvider").matches
     assert match.is_service and SERVICE in match.interfaces
     assert {"GoOnline", "GoOffline", "State"} <= {m.name for m in match.members}
-    state = backend.openness_enum_values("OnlineState")
+    state = backend.reflection.openness_enum_values("OnlineState")
     assert [v.name for v in state.values][:3] == ["Offline", "Connecting", "Online"]
-    providers = backend.openness_providers()
+    providers = backend.reflection.openness_providers()
     assert {"OnlineProvider", "DownloadProvider", "SoftwareContainer", "ICompilable"} <= {p.name for p in providers.providers}
-    categories = {c.category: c for c in backend.openness_online_download_types().categories}
+    categories = {c.category: c for c in backend.reflection.openness_online_download_types().categories}
     assert "OnlineProvider" in {t.name for t in categories["online"].types}
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 201])
 def test_bad_queries(backend: EngineeringBackend, bad: str) -> None:
     with pytest.raises(ValidationError) as exc:
-        backend.openness_types(bad)
+        backend.reflection.openness_types(bad)
     assert exc.value.code == "INVALID_FILTER"
     with pytest.raises(ValidationError) as exc:
-        backend.openness_type_search(bad)
+        backend.reflection.openness_type_search(bad)
     assert exc.value.code == "INVALID_TYPE_NAME"
 
 
 def test_unknown_types(backend: EngineeringBackend) -> None:
     with pytest.raises(NotFoundError) as exc:
-        backend.openness_type_search("NoSuchOpennessType")
+        backend.reflection.openness_type_search("NoSuchOpennessType")
     assert exc.value.code == "TYPE_NOT_FOUND"
     with pytest.raises(NotFoundError) as exc:
-        backend.openness_enum_values("OnlineStat")
+        backend.reflection.openness_enum_values("OnlineStat")
     assert exc.value.code == "TYPE_NOT_FOUND" and "OnlineState" in exc.value.details["suggestions"]
     with pytest.raises(ValidationError) as exc:
-        backend.openness_enum_values("DeviceItem")
+        backend.reflection.openness_enum_values("DeviceItem")
     assert exc.value.code == "NOT_AN_ENUM"
 
 
 def test_device_services(backend: EngineeringBackend, tmp_path: Path) -> None:
     with pytest.raises((PortalUnavailableError, NoProjectOpenError)):  # nothing attached yet
-        backend.plc_services("PLC_1")
+        backend.reflection.plc_services("PLC_1")
     device = open_plc_project(backend, tmp_path)
-    plc = backend.plc_services(device)
-    cpu = backend.cpu_services(device)
+    plc = backend.reflection.plc_services(device)
+    cpu = backend.reflection.cpu_services(device)
     assert (plc.target, cpu.target) == ("PlcSoftware", "DeviceItem")
     assert "Siemens.Engineering.Compiler.ICompilable" in plc.available
     assert {"Siemens.Engineering.Online.OnlineProvider", "Siemens.Engineering.Download.DownloadProvider",
             "Siemens.Engineering.HW.Features.SoftwareContainer"} <= set(cpu.available)
-    assert [s.full_name for s in cpu.services] == [p.full_name for p in backend.openness_providers().providers]
+    assert [s.full_name for s in cpu.services] == [p.full_name for p in backend.reflection.openness_providers().providers]
     backend.add_device(HMI, None, "HMI_1")
     backend.add_device(IM, None, "IO_1")
-    for method in (backend.plc_services, backend.cpu_services):
+    for method in (backend.reflection.plc_services, backend.reflection.cpu_services):
         with pytest.raises(NotFoundError) as missing:
             method("NOPE")
         assert missing.value.code == "DEVICE_NOT_FOUND"
@@ -104,15 +104,15 @@ def test_fake_and_bridge_agree_over_the_stand_in(backend: EngineeringBackend, tm
         for name, args in (("openness_types", ("a",)), ("openness_type_search", ("PlcBlock",)),
                            ("openness_enum_values", ("DownloadOptions",)), ("openness_providers", ()),
                            ("openness_online_download_types", ())):
-            assert _wire(getattr(backend, name)(*args)) == _wire(getattr(fake, name)(*args)), name
-        mine, theirs = _wire(backend.openness_namespaces()), _wire(fake.openness_namespaces())
+            assert _wire(getattr(backend.reflection, name)(*args)) == _wire(getattr(fake.reflection, name)(*args)), name
+        mine, theirs = _wire(backend.reflection.openness_namespaces()), _wire(fake.reflection.openness_namespaces())
         assert {**mine, "source": None} == {**theirs, "source": None}  # type: ignore[dict-item]
-        mine_index, their_index = backend.openness_type_index(), fake.openness_type_index()
+        mine_index, their_index = backend.reflection.openness_type_index(), fake.reflection.openness_type_index()
         assert [_wire(mine_index.detailed(t)) for t in mine_index.types] == [
             _wire(their_index.detailed(t)) for t in their_index.types]
         open_plc_project(backend, tmp_path / "a")
         open_plc_project(fake, tmp_path / "b")
         for method in ("plc_services", "cpu_services"):
-            assert _wire(getattr(backend, method)("PLC_1")) == _wire(getattr(fake, method)("PLC_1")), method
+            assert _wire(getattr(backend.reflection, method)("PLC_1")) == _wire(getattr(fake.reflection, method)("PLC_1")), method
     finally:
         fake.close()

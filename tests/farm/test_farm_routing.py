@@ -131,3 +131,17 @@ def test_an_admin_releases_an_agent_a_caller_left_holding(client, farm_key, work
     assert not _agents(client, caller)[held["name"]]["held"]
     assert data(client.get("/api/projects", headers=caller)) == []
     assert_error(client.post("/api/farm/agents/nobody/actions/release", headers=admin_headers), 404, "AGENT_NOT_FOUND")
+
+
+def test_a_held_area_of_the_port_is_served_by_the_callers_agent(client, farm_key, workspace):
+    """The Openness reflection area is an object the backend holds (``backend.reflection``); through the farm its
+    methods travel as ``reflection.<method>`` and run on the agent that holds the caller's project."""
+    caller = farm_key("reflection")
+    found = data(client.get("/api/diagnostic/types", params={"filter": "OnlineProvider"}, headers=caller))
+    assert "Siemens.Engineering.Online.OnlineProvider" in [t["fullName"] for t in found["types"]]
+    _create(client, caller, workspace, "Reflect")
+    data(client.post("/api/projects/devices/actions/add-sync",
+                     json={"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"}, headers=caller))
+    services = data(client.get("/api/diagnostic/plc-services/PLC_1", headers=caller))
+    assert services["targetName"] == "PLC_1" and services["available"]
+    assert_error(client.get("/api/diagnostic/plc-services/NOPE", headers=caller), 404, "DEVICE_NOT_FOUND")
