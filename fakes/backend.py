@@ -68,7 +68,8 @@ from fakes.project_files import (
 )
 from fakes.runtime.manager import SimulationRuntime
 from fakes.runtime_values_ops import RuntimeValueOperations
-from fakes.security_ops import SecurityOperations
+from fakes.security_ops import FakeSecurity
+from fakes.session import FakeSession
 from fakes.simulation_ops import SimulationOperations
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
@@ -100,7 +101,7 @@ HISTORY_LIMIT = 20
 class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
     BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
-    SimulationOperations, OnlineOperations, WatchTableOperations, SecurityOperations,
+    SimulationOperations, OnlineOperations, WatchTableOperations,
     HmiOperations, RuntimeValueOperations, EngineeringBackend,
 ):
     """In-process TIA model.
@@ -125,7 +126,9 @@ class FakeBackend(
         self._thread_ident: int | None = None
         self.simulation = SimulationRuntime(state_dir, empty_image=_empty_image)
         """The machine's PLCSIM Advanced (in-process): instances that downloads load into."""
-        self.reflection = FakeReflection(plc_software=lambda device: self._software(self._project(), device))
+        session = FakeSession(project=self._project, change=self._change, device=self._device, software=self._software)
+        self.reflection = FakeReflection(session)
+        self.security = FakeSecurity(session, catalog=lambda: self.catalog)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

@@ -24,10 +24,7 @@ from engineering_api.backend.areas.diagnostics import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from fakes.model import Device
-    from fakes.program import PlcSoftware
+    from fakes.session import FakeSession
 
 __all__ = ("SNAPSHOT", "FakeReflection", "load_snapshot")
 
@@ -52,18 +49,17 @@ class FakeReflection(DiagnosticsPort):
     """Openness reflection over the snapshot; a device's services need its PLC software in the open project.
 
     Args:
-        plc_software: the device and PLC software of a device of the open project, by name (raises as
-            :meth:`~engineering_api.backend.areas.diagnostics.DiagnosticsPort.plc_services` documents).
+        session: the open project, whose devices' PLC software the services are asked of.
     """
 
-    def __init__(self, plc_software: Callable[[str], tuple[Device, PlcSoftware]]) -> None:
-        self._plc_software = plc_software
+    def __init__(self, session: FakeSession) -> None:
+        self._session = session
 
     def openness_type_index(self) -> TypeIndex:
         return load_snapshot()[0]
 
     def _device_services(self, device: str, target: str) -> DeviceServices:
-        found, _ = self._plc_software(device)
+        found, _ = self._session.software(self._session.project(), device)
         index, services = load_snapshot()
         available = set(services[target])
         # The PLC software is named after the CPU item in TIA, which the fake names after the device.

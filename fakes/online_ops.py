@@ -42,6 +42,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from fakes.program import object_file_name, read_object
+from fakes.security_ops import check_cpu_access
 from fakes.runtime.cpu import OperatingState
 from fakes.runtime.errors import ImageError
 from fakes.runtime_errors import runtime_errors, stopped_by_error
@@ -239,7 +240,7 @@ class OnlineOperations:
             raise simulation_support_disabled(project.name)
         cpu = self._bound_cpu(dev, instance_name)
         self._require_powered(cpu)
-        self._check_cpu_access(cpu, password, "download")  # type: ignore[attr-defined] # fakes.security_ops
+        check_cpu_access(cpu, password, "download")
         if cpu.state == OperatingState.RUN and not stop_cpu:
             raise cpu_in_run(cpu.name)
         report(10, "compiling the PLC software")
@@ -256,7 +257,8 @@ class OnlineOperations:
             reinitialised = cpu.load(image, device=dev.name, stop_allowed=stop_cpu)
             if start_after_download:
                 cpu.run()
-        self._load_protection(dev, cpu)  # type: ignore[attr-defined] # the project's access level is the CPU's now
+        # the project's access level is the CPU's now (security is FakeBackend's FakeSecurity; this mixin cannot name it)
+        self.security.load_protection(dev, cpu)  # type: ignore[attr-defined]
         self._after_download(cpu)  # the program is in the CPU even if its startup fails below
         if start_after_download and cpu.state != OperatingState.RUN:
             raise _stopped_by_error(cpu, "when it was started after the download")

@@ -27,6 +27,7 @@ from engineering_api.backend.areas.simulation_models import SimTagError
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.rules.released_tags import released_tags as released_leaves
 from fakes.runtime.cpu import OperatingState, TagError
+from fakes.security_ops import check_cpu_access
 from fakes.runtime.events import Monitored
 from fakes.runtime_errors import message_of, runtime_errors
 
@@ -65,7 +66,7 @@ def _scan_time(cpu: SimulatedCpu) -> str:
 
 class RuntimeValueOperations:
     """Mixed into :class:`fakes.backend.FakeBackend`; relies on the simulation mixin's ``_cpu`` and the security
-    mixin's ``_check_cpu_access``."""
+    ``check_cpu_access``."""
 
     _cpu: Callable[[str | None], SimulatedCpu]
 
@@ -77,7 +78,7 @@ class RuntimeValueOperations:
 
     def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
         cpu = self._powered(instance)
-        self._check_cpu_access(cpu, None, "read")  # type: ignore[attr-defined]  # browsing needs HMI access too
+        check_cpu_access(cpu, None, "read")
         return released_tags(cpu.image)
 
     def _hmi_batch(self, instance: str, items: list[Any], what: str,
@@ -86,7 +87,7 @@ class RuntimeValueOperations:
             raise ValidationError(f"A batch holds 1..{HMI_BATCH_LIMIT} tags (got {len(items)}).",
                                   code="SIM_BATCH_SIZE")
         cpu = self._powered(instance)
-        self._check_cpu_access(cpu, None, what)  # type: ignore[attr-defined]  # fakes.security_ops
+        check_cpu_access(cpu, None, what)
         with cpu.lock:  # one pause between cycles: a free-running CPU does not cycle meanwhile
             stamp = _scan_time(cpu)
             # In STOP the program no longer updates values: the last usable value, as OPC UA would mark it.

@@ -2,7 +2,7 @@
 
 Secrets are kept only as salted scrypt hashes (``Device.security``, ``Project.umac``), saved with the project.
 A download copies the device's protection (level and password hashes) into the simulated CPU; from then on the
-CPU enforces it (:meth:`SecurityOperations._check_cpu_access`), as a protected S7-1500 does: a download or a
+CPU enforces it (:func:`check_cpu_access`), as a protected S7-1500 does: a download or a
 write without a password that grants enough is refused with 403 ``CPU_ACCESS_DENIED``.
 """
 
@@ -18,6 +18,7 @@ from engineering_api.backend.areas.security import (
     AccessPasswordState,
     MasterSecretResult,
     ProtectionInfo,
+    SecurityPort,
     SecuritySummary,
     UmacRole,
     UmacUser,
@@ -32,9 +33,13 @@ from engineering_api.rules import cpu_protection as cp
 from engineering_api.rules.umac import SYSTEM_ROLES, check_new_user, resolve_roles
 
 if TYPE_CHECKING:
-    from fakes.model import Device, Project
+    from collections.abc import Callable
 
-__all__ = ("SecurityOperations", "hash_secret", "verify_secret")
+    from engineering_api.rules.catalog import HardwareCatalog
+    from fakes.model import Device, Project
+    from fakes.session import FakeSession
+
+__all__ = ("FakeSecurity", "check_cpu_access", "hash_secret", "verify_secret")
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _CPU_PROTECTION = "_engineering_api_protection"
@@ -63,16 +68,25 @@ def _top(failsafe: bool) -> str:
     return cp.levels_of(failsafe)[0]
 
 
-class SecurityOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; uses its ``_project``, ``_change``, ``_device`` and ``catalog``."""
+class FakeSecurity(SecurityPort):
+    """CPU protection, display password, master secret and project users of the fake's open project.
+
+    Args:
+        session: the open project, read or changed in transactions.
+        catalog: the hardware catalog (loaded on first use), which tells a fail-safe CPU by its order number.
+    """
+
+    def __init__(self, session: FakeSession, catalog: Callable[[], HardwareCatalog]) -> None:
+        self._session = session
+        self._catalog = catalog
 
     # ----- helpers ------------------------------------------------------------------------------
     def _sec_failsafe(self, dev: Device) -> bool:
-        entry = self.catalog.find(dev.order_number)  # type: ignore[attr-defined]
+        entry = self._catalog().find(dev.order_number)
         return cp.is_failsafe_cpu(dev.family, entry.name if entry is not None else "")
 
     def _sec_cpu_device(self, project: Project, device: str) -> Device:
-        dev = self._device(project, device)  # type: ignore[attr-defined]
+        dev = self._session.device(project, device)
         if not cp.supports_protection(dev.device_kind, dev.family):
             raise ValidationError(f"'{device}' ({dev.family}) is not an S7-1200/1500 CPU; it has no access levels.",
                                   code="NOT_PROTECTABLE")
@@ -107,8 +121,8 @@ class SecurityOperations:
 
     # ----- CPU protection -----------------------------------------------------------------------
     def security_summary(self, device: str) -> SecuritySummary:
-        project = self._project()  # type: ignore[attr-defined]
-        dev = self._device(project, device)  # type: ignore[attr-defined]
+        project = self._session.project()
+        dev = self._session.device(project, device)
         users = len(project.umac.get("users", []))
         summary = SecuritySummary(device_name=dev.name, project_protected=users > 0, umac_user_count=users)
         if cp.supports_protection(dev.device_kind, dev.family):
@@ -124,10 +138,10 @@ class SecurityOperations:
         return summary
 
     def protection_level(self, device: str) -> ProtectionInfo:
-        return self._sec_info(self._sec_cpu_device(self._project(), device))  # type: ignore[attr-defined]
+        return self._sec_info(self._sec_cpu_device(self._session.project(), device))
 
     def configure_protection(self, device: str, level: str, passwords: dict[str, str]) -> ProtectionInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             dev = self._sec_cpu_device(project, device)
             failsafe, state = self._sec_failsafe(dev), self._sec_state(dev)
             allowed = cp.passwords_allowed(level, failsafe)
@@ -140,7 +154,7 @@ class SecurityOperations:
             return self._sec_info(dev)
 
     def set_access_password(self, device: str, level: str, password: str) -> ProtectionInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             dev = self._sec_cpu_device(project, device)
             failsafe, state = self._sec_failsafe(dev), self._sec_state(dev)
             kept = [lv for lv in state["passwords"] if lv != level]
@@ -150,7 +164,7 @@ class SecurityOperations:
             return self._sec_info(dev)
 
     def delete_access_password(self, device: str, level: str) -> ProtectionInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             dev = self._sec_cpu_device(project, device)
             failsafe, state = self._sec_failsafe(dev), self._sec_state(dev)
             if level not in state["passwords"]:
@@ -164,7 +178,7 @@ class SecurityOperations:
             return self._sec_info(dev)
 
     def set_display_password(self, device: str, password: str | None) -> SecuritySummary:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             dev = self._sec_cpu_device(project, device)
             if not dev.family.startswith("S7-1500"):
                 raise ValidationError(f"'{device}' ({dev.family}) has no display; only S7-1500 CPUs have one.",
@@ -184,7 +198,7 @@ class SecurityOperations:
     def master_secret(
         self, device: str, action: str, password: str | None, new_password: str | None
     ) -> MasterSecretResult:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             dev = self._sec_cpu_device(project, device)
             if int(project.version.lstrip("Vv").split(".")[0]) < 17:
                 raise ValidationError(
@@ -224,11 +238,11 @@ class SecurityOperations:
         return project.umac
 
     def umac_users(self) -> list[UmacUser]:
-        users = self._sec_umac(self._project()).get("users", [])  # type: ignore[attr-defined]
+        users = self._sec_umac(self._session.project()).get("users", [])
         return [UmacUser(name=u["name"], roles=list(u["roles"]), description=u.get("description", "")) for u in users]
 
     def create_umac_user(self, name: str, password: str, roles: list[str], description: str) -> UmacUser:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             users = self._sec_umac(project).setdefault("users", [])
             check_new_user(name, password, [u["name"] for u in users])
             assigned = resolve_roles(roles, list(SYSTEM_ROLES), first_user=not users)
@@ -236,39 +250,39 @@ class SecurityOperations:
             return UmacUser(name=name, roles=assigned, description=description)
 
     def umac_roles(self) -> list[UmacRole]:
-        self._sec_umac(self._project())  # type: ignore[attr-defined]
+        self._sec_umac(self._session.project())
         return [UmacRole(name=name, kind="System", description=text, function_rights=list(rights))
                 for name, (text, rights) in SYSTEM_ROLES.items()]
 
     # ----- enforcement in the simulated CPU -----------------------------------------------------
-    def _load_protection(self, dev: Device, cpu: Any) -> None:
+    def load_protection(self, dev: Device, cpu: Any) -> None:
         """A download puts the device's protection into the CPU (a CPU without access levels keeps none)."""
         if cp.supports_protection(dev.device_kind, dev.family):
             info = self._sec_info(dev)
             hashes = dict(dev.security.get("passwords", {}))
             setattr(cpu, _CPU_PROTECTION, {"level": info.protection_level, "passwords": hashes})
 
-    @staticmethod
-    def _check_cpu_access(cpu: Any, password: str | None, what: str) -> None:
-        """Refuse ``what`` (download, write, hmi-write, read) unless the CPU's level or the password grants enough.
 
-        Raises:
-            PermissionDeniedError: ``CPU_ACCESS_DENIED`` (403), naming the level needed and the CPU's level.
-        """
-        loaded = getattr(cpu, _CPU_PROTECTION, None)
-        if not loaded:
-            return
-        granted = cp.level_rank(loaded["level"])
-        if password:
-            matched = [cp.level_rank(lv) for lv, h in loaded["passwords"].items() if verify_secret(password, h)]
-            granted = max([granted, *matched])
-        need = _NEEDS[what]
-        if granted >= cp.level_rank(need):
-            return
-        hint = ("The password given grants less." if password else
-                'Send the password of a level that allows it ("password"'
-                + ('; reads take it with POST /api/simulation/tags/batch-read).' if what == "read" else ').'))
-        raise PermissionDeniedError(
-            f'The CPU "{cpu.name}" is protected ({loaded["level"]}): a {_WHAT[what]} it needs {need}. {hint}',
-            code="CPU_ACCESS_DENIED", details={"protectionLevel": loaded["level"], "requiredAccess": need,
-                                               "instanceName": cpu.name})
+def check_cpu_access(cpu: Any, password: str | None, what: str) -> None:
+    """Refuse ``what`` (download, write, hmi-write, read) unless the CPU's level or the password grants enough.
+
+    Raises:
+        PermissionDeniedError: ``CPU_ACCESS_DENIED`` (403), naming the level needed and the CPU's level.
+    """
+    loaded = getattr(cpu, _CPU_PROTECTION, None)
+    if not loaded:
+        return
+    granted = cp.level_rank(loaded["level"])
+    if password:
+        matched = [cp.level_rank(lv) for lv, h in loaded["passwords"].items() if verify_secret(password, h)]
+        granted = max([granted, *matched])
+    need = _NEEDS[what]
+    if granted >= cp.level_rank(need):
+        return
+    hint = ("The password given grants less." if password else
+            'Send the password of a level that allows it ("password"'
+            + ('; reads take it with POST /api/simulation/tags/batch-read).' if what == "read" else ').'))
+    raise PermissionDeniedError(
+        f'The CPU "{cpu.name}" is protected ({loaded["level"]}): a {_WHAT[what]} it needs {need}. {hint}',
+        code="CPU_ACCESS_DENIED", details={"protectionLevel": loaded["level"], "requiredAccess": need,
+                                           "instanceName": cpu.name})

@@ -67,6 +67,7 @@ from fakes.runtime.manager import (
 )
 from fakes.runtime_errors import message_of, runtime_errors, stopped_by_error, translate
 from fakes.runtime_views import diagnostic_entry, scan_time
+from fakes.security_ops import check_cpu_access
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -382,7 +383,7 @@ class SimulationOperations:
     def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
         with sim_errors():
             cpu = self._sim_cpu(instance)
-            self._check_cpu_access(cpu, None, "read")  # type: ignore[attr-defined]
+            check_cpu_access(cpu, None, "read")
             _check_fresh(cpu)
             return _value(cpu.read(name))
 
@@ -391,7 +392,7 @@ class SimulationOperations:
     ) -> SimTagValue:
         with sim_errors():
             cpu = self._sim_cpu(instance)
-            self._check_cpu_access(cpu, password, "hmi-write" if as_hmi else "write")  # type: ignore[attr-defined]
+            check_cpu_access(cpu, password, "hmi-write" if as_hmi else "write")
             _check_fresh(cpu)
             return _value(cpu.write(name, value))
 
@@ -419,7 +420,7 @@ class SimulationOperations:
         self, names: list[str], instance: str | None = None, *, password: str | None = None,
     ) -> list[SimTagResult]:
         if names:  # an empty batch is refused by _batch as before
-            self._check_cpu_access(self._cpu(instance), password, "read")  # type: ignore[attr-defined]
+            check_cpu_access(self._cpu(instance), password, "read")
         return self._batch(instance, names, lambda cpu, name: cpu.read(name), str)
 
     def sim_batch_write(
@@ -427,7 +428,7 @@ class SimulationOperations:
         as_hmi: bool = False,
     ) -> list[SimTagResult]:
         if items:  # an empty batch is refused by _batch as before
-            self._check_cpu_access(self._cpu(instance), password, "hmi-write" if as_hmi else "write")  # type: ignore[attr-defined]
+            check_cpu_access(self._cpu(instance), password, "hmi-write" if as_hmi else "write")
         return self._batch(instance, items, lambda cpu, item: cpu.write(item.name, item.value), lambda i: i.name)
 
     # ----- profiles -----------------------------------------------------------------------------

@@ -58,7 +58,8 @@ from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
 from openness_bridge.runtime_values import RuntimeValueOperations
 from openness_bridge.scratch import ScratchFiles
-from openness_bridge.security import SecurityOperations
+from openness_bridge.security import BridgeSecurity
+from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import SimulationOperations
 from openness_bridge.software import SoftwareOperations
 from openness_bridge.tags import TagOperations
@@ -87,7 +88,7 @@ def _now() -> str:
 
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
-    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations, SecurityOperations,
+    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations,
     HmiOperations, GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
     EngineeringBackend,
 ):
@@ -122,7 +123,11 @@ class _OpennessSession(
         self._owned: dict[int, Any] = {}
         """``TiaPortal`` objects of portals this session launched, kept (never disposed) and reused on re-attach."""
         self._started: dict[int, str] = {}
-        self.reflection = BridgeReflection(api, self._call, lambda device: self._plc_item(self._project(), device))
+        session = BridgeSession(api=api, call=self._call, change=self._change, project=self._project,
+                                find_device=self._find_device, plc_item=self._plc_item, service=self._service,
+                                namespace=self._namespace)
+        self.reflection = BridgeReflection(session)
+        self.security = BridgeSecurity(session)
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

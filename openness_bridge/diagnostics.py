@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.diagnostics import (
     DeviceServices,
@@ -25,21 +25,9 @@ from engineering_api.backend.areas.diagnostics_index import SERVICE_INTERFACE
 from openness_bridge.errors import kind_of
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from openness_bridge.session import BridgeSession
 
-    from openness_bridge.loader import OpennessApi
-
-__all__ = (
-    "BridgeReflection", "OpennessRunner", "loaded_assemblies", "member_table_words", "reflect_types", "type_members",
-)
-
-T = TypeVar("T")
-
-
-class OpennessRunner(Protocol):
-    """Runs Openness calls on the session's thread with the bridge's error rules (``OpennessBackend._call``)."""
-
-    def __call__(self, operation: str, fn: Callable[[], T]) -> T: ...
+__all__ = ("BridgeReflection", "loaded_assemblies", "member_table_words", "reflect_types", "type_members")
 
 PREFIX = "Siemens.Engineering"
 README = Path(__file__).with_name("README.md")
@@ -55,7 +43,7 @@ def member_table_words(text: str | None = None) -> set[str]:
 
 def loaded_assemblies() -> list[Any]:
     """The loaded ``Siemens.Engineering*`` assemblies (V21 splits the API over several), by name."""
-    import System  # type: ignore[import-not-found]
+    import System
 
     found = [a for a in System.AppDomain.CurrentDomain.GetAssemblies()
              if not a.IsDynamic and str(a.GetName().Name).startswith(PREFIX)]
@@ -82,7 +70,7 @@ def _full(t: Any) -> str:
 
 
 def _kind(t: Any) -> str:
-    import System  # type: ignore[import-not-found]
+    import System
 
     if t.IsEnum:
         return "enum"
@@ -100,7 +88,7 @@ def _parameters(method: Any) -> str:
 
 
 def _members(t: Any) -> list[MemberInfo]:
-    from System.Reflection import BindingFlags  # type: ignore[import-not-found]
+    from System.Reflection import BindingFlags
 
     flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly
     members: list[MemberInfo] = []
@@ -126,7 +114,7 @@ def _members(t: Any) -> list[MemberInfo]:
 
 
 def _enum_values(t: Any) -> list[EnumValue]:
-    from System.Reflection import BindingFlags  # type: ignore[import-not-found]
+    from System.Reflection import BindingFlags
 
     # Fields in declaration order (metadata order), as TIA's documentation lists them.
     fields = t.GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -141,7 +129,7 @@ def _members_or_none(t: Any) -> list[MemberInfo]:
 
 
 def _details(t: Any, service: Any, words: set[str], *, members: bool = True) -> TypeDetails:
-    import System  # type: ignore[import-not-found]
+    import System
 
     kind = _kind(t)
     base = t.BaseType
@@ -194,16 +182,11 @@ class BridgeReflection(DiagnosticsPort):
     """Openness reflection over the assemblies this process loaded.
 
     Args:
-        api: the loaded Openness namespaces (its ``IEngineeringServiceProvider`` asks for services).
-        run: runs a step of Openness calls on the session's thread (retries a stale proxy, translates errors).
-        plc_item: the CPU device item and its PLC software of a device of the open project, by name (raises as
-            :meth:`~engineering_api.backend.areas.diagnostics.DiagnosticsPort.plc_services` documents).
+        session: the Openness session: its calls, the loaded API, the open project's devices.
     """
 
-    def __init__(self, api: OpennessApi, run: OpennessRunner, plc_item: Callable[[str], tuple[Any, Any]]) -> None:
-        self._api = api
-        self._run = run
-        self._plc_item = plc_item
+    def __init__(self, session: BridgeSession) -> None:
+        self._session = session
         self._index: tuple[TypeIndex, dict[str, Any]] | None = None
 
     def _diagnostic_index(self) -> tuple[TypeIndex, dict[str, Any]]:
@@ -215,17 +198,17 @@ class BridgeReflection(DiagnosticsPort):
                 names = [f"{a.GetName().Name} {a.GetName().Version}" for a in assemblies]
                 return TypeIndex(types, names, "reflection", members=lambda name: type_members(handles[name])), handles
 
-            self._index = self._run("Assembly.GetExportedTypes", build)
+            self._index = self._session.call("Assembly.GetExportedTypes", build)
         return self._index
 
     def openness_type_index(self) -> TypeIndex:
         return self._diagnostic_index()[0]
 
     def _services_on(self, device: str, target: str, obj: Any, target_name: str) -> DeviceServices:
-        import clr  # type: ignore[import-not-found]
+        import clr
 
         index, handles = self._diagnostic_index()
-        get_service = clr.GetClrType(self._api.engineering.IEngineeringServiceProvider).GetMethod("GetService")
+        get_service = clr.GetClrType(self._session.api.engineering.IEngineeringServiceProvider).GetMethod("GetService")
         services: list[ServiceAvailability] = []
         for record in index.services():
             try:
@@ -244,14 +227,14 @@ class BridgeReflection(DiagnosticsPort):
 
     def plc_services(self, device: str) -> DeviceServices:
         def run() -> DeviceServices:
-            _, software = self._plc_item(device)
+            _, software = self._session.plc_item(self._session.project(), device)
             return self._services_on(device, "PlcSoftware", software, str(software.Name))
 
-        return self._run("PlcSoftware.GetService", run)
+        return self._session.call("PlcSoftware.GetService", run)
 
     def cpu_services(self, device: str) -> DeviceServices:
         def run() -> DeviceServices:
-            item, _ = self._plc_item(device)
+            item, _ = self._session.plc_item(self._session.project(), device)
             return self._services_on(device, "DeviceItem", item, str(item.Name))
 
-        return self._run("DeviceItem.GetService", run)
+        return self._session.call("DeviceItem.GetService", run)

@@ -17,12 +17,13 @@ Passwords cross into .NET only as ``SecureString`` built here and are never logg
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.security import (
     AccessPasswordState,
     MasterSecretResult,
     ProtectionInfo,
+    SecurityPort,
     SecuritySummary,
     UmacRole,
     UmacUser,
@@ -37,12 +38,15 @@ from engineering_api.backend.errors import (
 from engineering_api.rules import cpu_protection as cp
 from engineering_api.rules.umac import SYSTEM_ROLES, check_new_user, resolve_roles
 
-__all__ = ("SecurityOperations", "secure_string")
+if TYPE_CHECKING:
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("BridgeSecurity", "secure_string")
 
 
 def secure_string(text: str) -> Any:
     """A read-only ``System.Security.SecureString`` holding ``text``."""
-    from System.Security import SecureString  # type: ignore[import-not-found]  # noqa: PLC0415 - .NET is loaded late
+    from System.Security import SecureString  # noqa: PLC0415 - .NET is loaded late
 
     secret = SecureString()
     for char in text:
@@ -51,15 +55,22 @@ def secure_string(text: str) -> Any:
     return secret
 
 
-class SecurityOperations:
-    """Mixed into ``OpennessBackend``; uses its ``_call``, ``_change``, ``_project``, ``_plc_item``, ``_service``."""
+class BridgeSecurity(SecurityPort):
+    """CPU protection, master secret and project users over Openness.
+
+    Args:
+        session: the Openness session: its calls, transactions, the open project and its devices.
+    """
+
+    def __init__(self, session: BridgeSession) -> None:
+        self._session = session
 
     # ----- reaching the services ---------------------------------------------------------------
     def _features(self, name: str) -> Any:
-        return getattr(self._namespace("Siemens.Engineering.HW.Features"), name, None)  # type: ignore[attr-defined]
+        return getattr(self._session.namespace("Siemens.Engineering.HW.Features"), name, None)
 
     def _level_enum(self) -> Any:
-        return self._namespace("Siemens.Engineering.HW").PlcProtectionAccessLevel  # type: ignore[attr-defined]
+        return self._session.namespace("Siemens.Engineering.HW").PlcProtectionAccessLevel
 
     def _cpu_security(self, project: Any, device: str) -> tuple[Any, bool]:
         """(``PlcAccessLevelProvider``, F-CPU) of a device's CPU item.
@@ -68,13 +79,13 @@ class SecurityOperations:
             NotFoundError: ``DEVICE_NOT_FOUND``.
             ValidationError: ``NOT_PROTECTABLE`` (no PLC, or its CPU offers no access levels).
         """
-        failsafe = cp.is_failsafe_order_number(str(self._find_device(project, device).TypeIdentifier or ""))  # type: ignore[attr-defined]
+        failsafe = cp.is_failsafe_order_number(str(self._session.find_device(project, device).TypeIdentifier or ""))
         try:
-            item, _ = self._plc_item(project, device)  # type: ignore[attr-defined]
+            item, _ = self._session.plc_item(project, device)
         except ValidationError:
             item = None
         provider_type = self._features("PlcAccessLevelProvider")
-        provider = self._service(item, provider_type) if item is not None and provider_type else None  # type: ignore[attr-defined]
+        provider = self._session.service(item, provider_type) if item is not None and provider_type else None
         if provider is None:
             raise ValidationError(f"'{device}' is not an S7-1200/1500 CPU; it has no access levels.",
                                   code="NOT_PROTECTABLE")
@@ -82,27 +93,27 @@ class SecurityOperations:
 
     def _master(self, project: Any, device: str) -> Any:
         self._cpu_security(project, device)
-        item, _ = self._plc_item(project, device)  # type: ignore[attr-defined]
+        item, _ = self._session.plc_item(project, device)
         kind = self._features("PlcMasterSecretConfigurator")
-        service = self._service(item, kind) if kind is not None else None  # type: ignore[attr-defined]
+        service = self._session.service(item, kind) if kind is not None else None
         if service is None:
             raise ValidationError(
                 f"The master secret for confidential PLC configuration data exists from TIA Portal V17; this TIA "
-                f"Portal ({self._version()}) or this CPU offers no PlcMasterSecretConfigurator.",  # type: ignore[attr-defined]
+                f"Portal ({self._session.version}) or this CPU offers no PlcMasterSecretConfigurator.",
                 code="MASTER_SECRET_NEEDS_V17")
         return service
 
     def _umac(self, project: Any) -> Any:
-        kind = getattr(self._namespace("Siemens.Engineering.Umac"), "UmacConfigurator", None) if self._has_umac() else None  # type: ignore[attr-defined]
-        service = self._api.engineering.IEngineeringServiceProvider(project).GetService[kind]() if kind else None  # type: ignore[attr-defined]
+        kind = getattr(self._session.namespace("Siemens.Engineering.Umac"), "UmacConfigurator", None) if self._has_umac() else None
+        service = self._session.api.engineering.IEngineeringServiceProvider(project).GetService[kind]() if kind else None
         if service is None:
             raise ValidationError(f"Project user management through Openness (UmacConfigurator) needs TIA Portal V18 "
-                                  f"or newer; this is {self._version()}.", code="UMAC_NEEDS_V18")  # type: ignore[attr-defined]
+                                  f"or newer; this is {self._session.version}.", code="UMAC_NEEDS_V18")
         return service
 
     def _has_umac(self) -> bool:
         try:
-            self._namespace("Siemens.Engineering.Umac")  # type: ignore[attr-defined]
+            self._session.namespace("Siemens.Engineering.Umac")
         except ImportError:
             return False
         return True
@@ -126,15 +137,15 @@ class SecurityOperations:
 
     def protection_level(self, device: str) -> ProtectionInfo:
         def run() -> ProtectionInfo:
-            provider, failsafe = self._cpu_security(self._project(), device)  # type: ignore[attr-defined]
+            provider, failsafe = self._cpu_security(self._session.project(), device)
             return self._protection_info(device, provider, failsafe)
 
-        return self._call("PlcAccessLevelProvider.PlcProtectionAccessLevel", run)  # type: ignore[attr-defined,no-any-return]
+        return self._session.call("PlcAccessLevelProvider.PlcProtectionAccessLevel", run)
 
     def security_summary(self, device: str) -> SecuritySummary:
         def run() -> SecuritySummary:
-            project = self._project()  # type: ignore[attr-defined]
-            self._find_device(project, device)  # type: ignore[attr-defined]
+            project = self._session.project()
+            self._session.find_device(project, device)
             summary = SecuritySummary(device_name=device, display_password_set=None)
             try:
                 users = list(self._umac(project).ProjectUsers)
@@ -158,12 +169,12 @@ class SecurityOperations:
                 ("ProjectUserManagement", summary.project_protected)) if on]
             return summary
 
-        return self._call("PlcAccessLevelProvider/UmacConfigurator", run)  # type: ignore[attr-defined,no-any-return]
+        return self._session.call("PlcAccessLevelProvider/UmacConfigurator", run)
 
     # ----- access levels -----------------------------------------------------------------------
     def configure_protection(self, device: str, level: str, passwords: dict[str, str]) -> ProtectionInfo:
         def run() -> ProtectionInfo:
-            provider, failsafe = self._cpu_security(self._project(), device)  # type: ignore[attr-defined]
+            provider, failsafe = self._cpu_security(self._session.project(), device)
             current = self._level_of(provider, failsafe)
             allowed = cp.passwords_allowed(level, failsafe)
             # Openness does not say which passwords are set: a required one counts as kept only when the level
@@ -178,22 +189,22 @@ class SecurityOperations:
                 provider.SetPassword(getattr(enum, lv), secure_string(password))
             return self._protection_info(device, provider, failsafe)
 
-        return self._change("PlcAccessLevelProvider.SetPassword", run, invocation=ValidationError)  # type: ignore[attr-defined,no-any-return]
+        return self._session.change("PlcAccessLevelProvider.SetPassword", run, invocation=ValidationError)
 
     def set_access_password(self, device: str, level: str, password: str) -> ProtectionInfo:
         def run() -> ProtectionInfo:
-            provider, failsafe = self._cpu_security(self._project(), device)  # type: ignore[attr-defined]
+            provider, failsafe = self._cpu_security(self._session.project(), device)
             current = self._level_of(provider, failsafe)
             others = [lv for lv in cp.passwords_required(current, failsafe) if lv != level]
             cp.check_configuration(current, failsafe, {level: password}, others)
             provider.SetPassword(getattr(self._level_enum(), level), secure_string(password))
             return self._protection_info(device, provider, failsafe)
 
-        return self._change("PlcAccessLevelProvider.SetPassword", run, invocation=ValidationError)  # type: ignore[attr-defined,no-any-return]
+        return self._session.change("PlcAccessLevelProvider.SetPassword", run, invocation=ValidationError)
 
     def delete_access_password(self, device: str, level: str) -> ProtectionInfo:
         def run() -> ProtectionInfo:
-            provider, failsafe = self._cpu_security(self._project(), device)  # type: ignore[attr-defined]
+            provider, failsafe = self._cpu_security(self._session.project(), device)
             current = self._level_of(provider, failsafe)
             if level not in cp.levels_of(failsafe):
                 raise ValidationError(f"'{level}' exists only on F-CPUs.", code="FAILSAFE_LEVEL_NOT_AVAILABLE")
@@ -205,10 +216,10 @@ class SecurityOperations:
             provider.ResetPassword(getattr(self._level_enum(), level))
             return self._protection_info(device, provider, failsafe)
 
-        return self._change("PlcAccessLevelProvider.ResetPassword", run)  # type: ignore[attr-defined,no-any-return]
+        return self._session.change("PlcAccessLevelProvider.ResetPassword", run)
 
     def set_display_password(self, device: str, password: str | None) -> SecuritySummary:
-        self._call("PlcAccessLevelProvider", lambda: self._cpu_security(self._project(), device))  # type: ignore[attr-defined]
+        self._session.call("PlcAccessLevelProvider", lambda: self._cpu_security(self._session.project(), device))
         raise NotSupportedError(
             "Openness has no member for the CPU display's password (it is set in TIA's device configuration, "
             "'Protection & Security' of the display, by hand).", code="NO_OPENNESS_EQUIVALENT")
@@ -218,7 +229,7 @@ class SecurityOperations:
         self, device: str, action: str, password: str | None, new_password: str | None
     ) -> MasterSecretResult:
         def run() -> MasterSecretResult:
-            service = self._master(self._project(), device)  # type: ignore[attr-defined]
+            service = self._master(self._session.project(), device)
             state = str(service.MasterSecretConfiguration.ToString())
             if action == "protect":
                 if state != "None":
@@ -244,7 +255,7 @@ class SecurityOperations:
             return MasterSecretResult(device_name=device, action=action,
                                       master_secret=str(service.MasterSecretConfiguration.ToString()))
 
-        return self._change(f"PlcMasterSecretConfigurator.{action}", run)  # type: ignore[attr-defined,no-any-return]
+        return self._session.change(f"PlcMasterSecretConfigurator.{action}", run)
 
     # ----- UMAC --------------------------------------------------------------------------------
     @staticmethod
@@ -252,12 +263,12 @@ class SecurityOperations:
         return UmacUser(name=str(user.Name), roles=[str(role.Name) for role in user.Roles])
 
     def umac_users(self) -> list[UmacUser]:
-        return self._call("UmacConfigurator.ProjectUsers",  # type: ignore[attr-defined,no-any-return]
-                          lambda: [self._user(u) for u in self._umac(self._project()).ProjectUsers])  # type: ignore[attr-defined]
+        return self._session.call("UmacConfigurator.ProjectUsers",
+                          lambda: [self._user(u) for u in self._umac(self._session.project()).ProjectUsers])
 
     def create_umac_user(self, name: str, password: str, roles: list[str], description: str) -> UmacUser:
         def run() -> UmacUser:
-            umac = self._umac(self._project())  # type: ignore[attr-defined]
+            umac = self._umac(self._session.project())
             users = [str(u.Name) for u in umac.ProjectUsers]
             check_new_user(name, password, users)
             known = {str(r.Name): r for r in [*umac.SystemRoles, *umac.CustomRoles]}
@@ -268,15 +279,15 @@ class SecurityOperations:
             # No public source shows a ProjectUser description member: ``description`` is not written to TIA.
             return UmacUser(name=name, roles=[str(r.Name) for r in user.Roles])
 
-        return self._change("ProjectUserComposition.Create", run)  # type: ignore[attr-defined,no-any-return]
+        return self._session.change("ProjectUserComposition.Create", run)
 
     def umac_roles(self) -> list[UmacRole]:
         def run() -> list[UmacRole]:
-            umac = self._umac(self._project())  # type: ignore[attr-defined]
+            umac = self._umac(self._session.project())
             # Openness names no member listing a role's engineering function rights; a system role's are TIA's
             # documented ones (engineering_api.rules.umac), a custom role's are not read.
             system = [UmacRole(name=str(r.Name), kind="System", description=SYSTEM_ROLES.get(str(r.Name), ("", []))[0],
                                function_rights=list(SYSTEM_ROLES.get(str(r.Name), ("", []))[1])) for r in umac.SystemRoles]
             return [*system, *(UmacRole(name=str(r.Name), kind="Custom") for r in umac.CustomRoles)]
 
-        return self._call("UmacConfigurator.SystemRoles", run)  # type: ignore[attr-defined,no-any-return]
+        return self._session.call("UmacConfigurator.SystemRoles", run)

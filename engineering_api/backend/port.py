@@ -58,13 +58,13 @@ if TYPE_CHECKING:
 
 __all__ = ("AREAS", "EngineeringBackend", "port_method_names")
 
-AREAS: dict[str, type[ABC]] = {"reflection": DiagnosticsPort}
+AREAS: dict[str, type[ABC]] = {"reflection": DiagnosticsPort, "security": SecurityPort}
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, SecurityPort,
-    HmiPort, LibraryPort, RuntimeValuesPort, ABC,
+    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, HmiPort,
+    LibraryPort, RuntimeValuesPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 
@@ -80,6 +80,8 @@ class EngineeringBackend(
     objects belong to the thread that made them, so the bridge keeps every call on its one thread."""
     reflection: DiagnosticsPort
     """Openness reflection: the loaded assemblies' types and the services of a device (set by the adapter)."""
+    security: SecurityPort
+    """CPU protection, display password, master secret and project users (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -134,7 +134,7 @@ def _action(d: MasterSecretInput) -> str:
 # ----- previews (dry runs) -------------------------------------------------------------------------
 def _preview_delete(ctx: OperationContext, d: DeletePasswordInput) -> Preview:
     level = cp.parse_level(d.access_level)
-    info = ctx.backend.protection_level(d.device_name)
+    info = ctx.backend.security.protection_level(d.device_name)
     row = next((r for r in info.passwords if r.access_level == level), None)
     if row is None or row.is_set is False:  # null (TIA Portal: not known) is not refused, as the call
         raise e.NotFoundError(f"'{d.device_name}' has no password for {level}.", code="PASSWORD_NOT_SET")
@@ -148,7 +148,7 @@ def _preview_delete(ctx: OperationContext, d: DeletePasswordInput) -> Preview:
 
 def _preview_configure(ctx: OperationContext, d: ConfigureInput) -> Preview:
     level, passwords = cp.parse_level(d.protection_level, "protectionLevel"), _levels(d.passwords)
-    info = ctx.backend.protection_level(d.device_name)
+    info = ctx.backend.security.protection_level(d.device_name)
     allowed = cp.passwords_allowed(level, info.is_failsafe_cpu)
     # is_set is null on TIA Portal: a password the current level requires is there (as the bridge counts it)
     kept = [r.access_level for r in info.passwords if (r.is_set or (r.is_set is None and r.required))
@@ -169,7 +169,7 @@ def _preview_configure(ctx: OperationContext, d: ConfigureInput) -> Preview:
 
 def _preview_display(ctx: OperationContext, d: DisplayPasswordInput) -> Preview:
     password = _display_password(d)
-    summary = ctx.backend.security_summary(d.device_name)
+    summary = ctx.backend.security.security_summary(d.device_name)
     if password is None and not summary.display_password_set:
         raise e.NotFoundError(f"'{d.device_name}' has no display password.", code="PASSWORD_NOT_SET")
     action = "delete" if password is None else "replace" if summary.display_password_set else "create"
@@ -179,7 +179,7 @@ def _preview_display(ctx: OperationContext, d: DisplayPasswordInput) -> Preview:
 
 def _preview_master_secret(ctx: OperationContext, d: MasterSecretInput) -> Preview:
     action = _action(d)
-    summary = ctx.backend.security_summary(d.device_name)
+    summary = ctx.backend.security.security_summary(d.device_name)
     state = summary.master_secret
     if action == "protect" and state != "None":
         raise e.ConflictError(f"'{d.device_name}' already has a master secret; use action 'change'.",
@@ -197,30 +197,30 @@ def _preview_master_secret(ctx: OperationContext, d: MasterSecretInput) -> Previ
 
 # ----- handlers ------------------------------------------------------------------------------------
 def _configure(ctx: OperationContext, d: ConfigureInput) -> ProtectionInfo:
-    return ctx.backend.configure_protection(d.device_name, cp.parse_level(d.protection_level, "protectionLevel"),
+    return ctx.backend.security.configure_protection(d.device_name, cp.parse_level(d.protection_level, "protectionLevel"),
                                             _levels(d.passwords))
 
 
 def _master_secret(ctx: OperationContext, d: MasterSecretInput) -> MasterSecretResult:
-    return ctx.backend.master_secret(d.device_name, _action(d), d.password, d.new_password)
+    return ctx.backend.security.master_secret(d.device_name, _action(d), d.password, d.new_password)
 
 
 _ADMIN = Role.ADMIN
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="security.summary", summary="Get security summary for a device — shows which protection mechanisms are "
-        "active.", section=SECTION, handler=lambda ctx, d: ctx.backend.security_summary(d.device_name),
+        "active.", section=SECTION, handler=lambda ctx, d: ctx.backend.security.security_summary(d.device_name),
         input=DeviceRef, output=SecuritySummary, route=RouteSpec("GET", f"{DEVICE}/summary"), mutating=False,
         errors=_DEVICE_ERRORS,
     ),
     Operation(
         name="security.protection-level.get", summary="Get the current CPU protection level.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.protection_level(d.device_name), input=DeviceRef, output=ProtectionInfo,
+        handler=lambda ctx, d: ctx.backend.security.protection_level(d.device_name), input=DeviceRef, output=ProtectionInfo,
         route=RouteSpec("GET", f"{DEVICE}/protection-level"), mutating=False, errors=_DEVICE_ERRORS,
     ),
     Operation(
         name="security.password.set", summary="Set or change a password for a specific access level.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.set_access_password(
+        section=SECTION, handler=lambda ctx, d: ctx.backend.security.set_access_password(
             d.device_name, cp.parse_level(d.access_level), d.password),
         input=PasswordInput, output=ProtectionInfo, route=RouteSpec("POST", f"{DEVICE}/password"), role=_ADMIN,
         errors=_DEVICE_ERRORS, example={"accessLevel": "ReadAccess", "password": "R3ad-only!"},
@@ -230,14 +230,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="security.password.delete", summary="Delete a password for a specific access level.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.delete_access_password(d.device_name, cp.parse_level(d.access_level)),
+        handler=lambda ctx, d: ctx.backend.security.delete_access_password(d.device_name, cp.parse_level(d.access_level)),
         input=DeletePasswordInput, output=ProtectionInfo, route=RouteSpec("DELETE", f"{DEVICE}/password/{{accessLevel}}"),
         role=_ADMIN, errors=_DEVICE_ERRORS, destructive=True, preview=_preview_delete,
         description="A password the selected level needs (the unprotected row) is refused: 422 PASSWORD_REQUIRED.",
     ),
     Operation(
         name="security.display-password.set", summary="Set the display password for a device (HMI display protection).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.set_display_password(d.device_name, _display_password(d)),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.security.set_display_password(d.device_name, _display_password(d)),
         input=DisplayPasswordInput, output=SecuritySummary, route=RouteSpec("POST", f"{DEVICE}/display-password"),
         role=_ADMIN, errors=(*_DEVICE_ERRORS, e.NotSupportedError), destructive=True, preview=_preview_display,
         example={"password": "D1splay!"},
@@ -267,7 +267,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="security.users.create", summary="Create a UMAC user in the project (User Management Access Control).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.create_umac_user(d.name, d.password, d.roles,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.security.create_umac_user(d.name, d.password, d.roles,
                                                                             d.description),
         input=CreateUserInput, output=UmacUser, route=RouteSpec("POST", "/api/security/users"), role=_ADMIN,
         errors=(e.ValidationError, e.AlreadyExistsError, e.NoProjectOpenError, e.PortalUnavailableError),
@@ -277,13 +277,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="security.users.list", summary="List all UMAC users in the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.umac_users(), input=None, output=list[UmacUser],
+        handler=lambda ctx, d: ctx.backend.security.umac_users(), input=None, output=list[UmacUser],
         route=RouteSpec("GET", "/api/security/users"), mutating=False,
         errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError),
     ),
     Operation(
         name="security.roles.list", summary="List all UMAC roles available in the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.umac_roles(), input=None, output=list[UmacRole],
+        handler=lambda ctx, d: ctx.backend.security.umac_roles(), input=None, output=list[UmacRole],
         route=RouteSpec("GET", "/api/security/roles"), mutating=False,
         errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError),
     ),

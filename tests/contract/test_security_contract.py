@@ -27,114 +27,114 @@ def _rows(info: ProtectionInfo) -> dict[str, tuple[bool, bool]]:
 
 
 def test_levels_and_password_rules(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
-    info = backend.protection_level(plc)
+    info = backend.security.protection_level(plc)
     assert (info.protection_level, info.is_failsafe_cpu) == ("FullAccess", False)
     assert info.available_levels == ["FullAccess", "ReadAccess", "HMIAccess", "NoAccess"]
     with pytest.raises(e.ValidationError) as refused:
-        backend.configure_protection(plc, "ReadAccess", {})
+        backend.security.configure_protection(plc, "ReadAccess", {})
     assert refused.value.code == "PASSWORD_REQUIRED"
     with pytest.raises(e.ValidationError) as refused:
-        backend.configure_protection(plc, "NoAccess", {"FullAccess": FULL_PW, "ReadAccess": FULL_PW})
+        backend.security.configure_protection(plc, "NoAccess", {"FullAccess": FULL_PW, "ReadAccess": FULL_PW})
     assert refused.value.code == "PASSWORDS_NOT_DISTINCT"
     with pytest.raises(e.ValidationError) as refused:
-        backend.set_access_password(plc, "ReadAccess", READ_PW)  # nothing is protected yet
+        backend.security.set_access_password(plc, "ReadAccess", READ_PW)  # nothing is protected yet
     assert refused.value.code == "PASSWORD_LEVEL_NOT_PROTECTED"
-    assert backend.protection_level(plc).protection_level == "FullAccess"
+    assert backend.security.protection_level(plc).protection_level == "FullAccess"
 
-    info = backend.configure_protection(plc, "HMIAccess", {"FullAccess": FULL_PW})
+    info = backend.security.configure_protection(plc, "HMIAccess", {"FullAccess": FULL_PW})
     assert info.protection_level == "HMIAccess"
     assert _rows(info) == {"FullAccess": (True, True), "ReadAccess": (False, True), "HMIAccess": (False, False),
                            "NoAccess": (False, False)}
-    assert backend.set_access_password(plc, "ReadAccess", READ_PW).protection_level == "HMIAccess"
+    assert backend.security.set_access_password(plc, "ReadAccess", READ_PW).protection_level == "HMIAccess"
     with pytest.raises(e.ValidationError) as refused:
-        backend.set_access_password(plc, "HMIAccess", "Hm1!")
+        backend.security.set_access_password(plc, "HMIAccess", "Hm1!")
     assert refused.value.code == "PASSWORD_LEVEL_NOT_PROTECTED"
     with pytest.raises(e.ValidationError) as refused:
-        backend.delete_access_password(plc, "FullAccess")
+        backend.security.delete_access_password(plc, "FullAccess")
     assert refused.value.code == "PASSWORD_REQUIRED"
-    backend.delete_access_password(plc, "ReadAccess")
-    summary = backend.security_summary(plc)
+    backend.security.delete_access_password(plc, "ReadAccess")
+    summary = backend.security.security_summary(plc)
     assert summary.protection_level == "HMIAccess" and summary.mechanisms == ["AccessLevel"]
-    assert backend.configure_protection(plc, "FullAccess", {}).protection_level == "FullAccess"
+    assert backend.security.configure_protection(plc, "FullAccess", {}).protection_level == "FullAccess"
     with pytest.raises(e.ValidationError) as refused:
-        backend.configure_protection(plc, "FullAccessIncludingFailsafe", {})
+        backend.security.configure_protection(plc, "FullAccessIncludingFailsafe", {})
     assert refused.value.code == "FAILSAFE_LEVEL_NOT_AVAILABLE"
 
 
 def test_failsafe_cpu_and_devices_without_levels(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
     backend.add_device("6ES7 516-3FN02-0AB0", None, "PLC_F")
-    info = backend.protection_level("PLC_F")
+    info = backend.security.protection_level("PLC_F")
     assert (info.protection_level, info.is_failsafe_cpu) == ("FullAccessIncludingFailsafe", True)
-    backend.configure_protection("PLC_F", "ReadAccess", {"FullAccessIncludingFailsafe": "Fs-1!", "FullAccess": FULL_PW})
-    assert backend.protection_level("PLC_F").protection_level == "ReadAccess"
+    backend.security.configure_protection("PLC_F", "ReadAccess", {"FullAccessIncludingFailsafe": "Fs-1!", "FullAccess": FULL_PW})
+    assert backend.security.protection_level("PLC_F").protection_level == "ReadAccess"
     for article, name in ((HMI, "HMI_1"), (IM, "IO_1")):
         backend.add_device(article, None, name)
         with pytest.raises(e.ValidationError) as refused:
-            backend.protection_level(name)
+            backend.security.protection_level(name)
         assert refused.value.code == "NOT_PROTECTABLE"
-        assert backend.security_summary(name).protection_level is None
+        assert backend.security.security_summary(name).protection_level is None
     with pytest.raises(e.NotFoundError):
-        backend.protection_level("Nope")
+        backend.security.protection_level("Nope")
 
 
 def test_display_password(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
     if backend.name == "fake":
-        assert backend.set_display_password(plc, "D1splay!").display_password_set is True
+        assert backend.security.set_display_password(plc, "D1splay!").display_password_set is True
         return
     with pytest.raises(e.NotSupportedError) as refused:
-        backend.set_display_password(plc, "D1splay!")
+        backend.security.set_display_password(plc, "D1splay!")
     assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
 
 
 def test_master_secret(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
     with pytest.raises(e.ConflictError) as refused:
-        backend.master_secret(plc, "unprotect", "C0nfidential!", None)
+        backend.security.master_secret(plc, "unprotect", "C0nfidential!", None)
     assert refused.value.code == "MASTER_SECRET_NOT_SET"
-    assert backend.master_secret(plc, "protect", "C0nfidential!", None).master_secret == "WithPassword"
+    assert backend.security.master_secret(plc, "protect", "C0nfidential!", None).master_secret == "WithPassword"
     with pytest.raises(e.ConflictError) as refused:
-        backend.master_secret(plc, "protect", "Other-1!", None)
+        backend.security.master_secret(plc, "protect", "Other-1!", None)
     assert refused.value.code == "MASTER_SECRET_SET"
     with pytest.raises(e.PermissionDeniedError) as refused:
-        backend.master_secret(plc, "change", "wrong", "N3w-secret!")
+        backend.security.master_secret(plc, "change", "wrong", "N3w-secret!")
     assert refused.value.code == "WRONG_PASSWORD"
-    backend.master_secret(plc, "change", "C0nfidential!", "N3w-secret!")
-    assert backend.security_summary(plc).master_secret == "WithPassword"
+    backend.security.master_secret(plc, "change", "C0nfidential!", "N3w-secret!")
+    assert backend.security.security_summary(plc).master_secret == "WithPassword"
     with pytest.raises(e.PermissionDeniedError):
-        backend.master_secret(plc, "unprotect", "C0nfidential!", None)
-    assert backend.master_secret(plc, "unprotect", "N3w-secret!", None).master_secret == "None"
-    backend.master_secret(plc, "protect", "C0nfidential!", None)
-    assert backend.master_secret(plc, "reset", None, None).master_secret == "None"
+        backend.security.master_secret(plc, "unprotect", "C0nfidential!", None)
+    assert backend.security.master_secret(plc, "unprotect", "N3w-secret!", None).master_secret == "None"
+    backend.security.master_secret(plc, "protect", "C0nfidential!", None)
+    assert backend.security.master_secret(plc, "reset", None, None).master_secret == "None"
 
 
 def test_umac_users_and_roles(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
-    roles = backend.umac_roles()
+    roles = backend.security.umac_roles()
     assert [r.name for r in roles if r.kind == "System"] == ["ES Administrator", "ES Standard"]
-    assert backend.umac_users() == []
-    first = backend.create_umac_user("Alice", "Alice-2024!", [], "")
+    assert backend.security.umac_users() == []
+    first = backend.security.create_umac_user("Alice", "Alice-2024!", [], "")
     assert (first.name, first.roles) == ("Alice", ["ES Administrator"])
-    assert backend.create_umac_user("Bob", "B0b-the-builder", ["es standard"], "").roles == ["ES Standard"]
+    assert backend.security.create_umac_user("Bob", "B0b-the-builder", ["es standard"], "").roles == ["ES Standard"]
     with pytest.raises(e.AlreadyExistsError):
-        backend.create_umac_user("alice", "Another-1", [], "")
+        backend.security.create_umac_user("alice", "Another-1", [], "")
     with pytest.raises(e.ValidationError) as refused:
-        backend.create_umac_user("Carol", "Carol-2024", ["Wizard"], "")
+        backend.security.create_umac_user("Carol", "Carol-2024", ["Wizard"], "")
     assert refused.value.code == "ROLE_NOT_FOUND"
     with pytest.raises(e.ValidationError) as refused:
-        backend.create_umac_user("Carol", "short", [], "")
+        backend.security.create_umac_user("Carol", "short", [], "")
     assert refused.value.code == "INVALID_PASSWORD"
-    assert [(u.name, u.roles) for u in backend.umac_users()] == [("Alice", ["ES Administrator"]), ("Bob", ["ES Standard"])]
-    summary = backend.security_summary(plc)
+    assert [(u.name, u.roles) for u in backend.security.umac_users()] == [("Alice", ["ES Administrator"]), ("Bob", ["ES Standard"])]
+    summary = backend.security.security_summary(plc)
     assert summary.project_protected is True and summary.umac_user_count == 2
 
 
 def test_saved_and_reopened(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
-    backend.configure_protection(plc, "ReadAccess", {"FullAccess": FULL_PW})
-    backend.master_secret(plc, "protect", "C0nfidential!", None)
-    backend.create_umac_user("Alice", "Alice-2024!", [], "")
+    backend.security.configure_protection(plc, "ReadAccess", {"FullAccess": FULL_PW})
+    backend.security.master_secret(plc, "protect", "C0nfidential!", None)
+    backend.security.create_umac_user("Alice", "Alice-2024!", [], "")
     path = backend.save_project().path
     backend.close_project()
     from pathlib import Path
 
     backend.open_project(Path(path))
-    assert backend.protection_level(plc).protection_level == "ReadAccess"
-    assert backend.security_summary(plc).master_secret == "WithPassword"
-    assert [u.name for u in backend.umac_users()] == ["Alice"]
+    assert backend.security.protection_level(plc).protection_level == "ReadAccess"
+    assert backend.security.security_summary(plc).master_secret == "WithPassword"
+    assert [u.name for u in backend.security.umac_users()] == ["Alice"]

@@ -1,0 +1,34 @@
+"""The fake's session as its areas see it: the attached portal's open project, read or changed in a transaction.
+
+An area of the fake (``FakeSecurity``, ...) is an object given a :class:`FakeSession` by
+:class:`fakes.backend.FakeBackend`, instead of a mixin reaching for the backend's attributes: what it may use is
+declared here, typed, in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+    from fakes.model import Device, Project
+    from fakes.program import PlcSoftware
+
+__all__ = ("FakeSession",)
+
+
+@dataclass(frozen=True, slots=True)
+class FakeSession:
+    """What the backend's session offers its areas (each the backend's own method of that name, bound)."""
+
+    project: Callable[[], Project]
+    """The open project, to read. Raises PortalUnavailableError (no portal attached), NoProjectOpenError."""
+    change: Callable[[], AbstractContextManager[Project]]
+    """A transaction on the open project: on any error inside it the project is put back as it was."""
+    device: Callable[[Project, str], Device]
+    """A device of the project by name. Raises NotFoundError ``DEVICE_NOT_FOUND``."""
+    software: Callable[[Project, str], tuple[Device, PlcSoftware]]
+    """A device and its PLC software. Raises NotFoundError ``DEVICE_NOT_FOUND``, ValidationError ``NOT_A_PLC``."""

@@ -1,0 +1,53 @@
+"""The bridge's security area on a TIA Portal older than its features: the refusal names the version.
+
+A :class:`~openness_bridge.security.BridgeSecurity` is given a session of an older TIA (V17 assemblies, no
+``Siemens.Engineering.Umac`` namespace, a CPU whose item offers access levels but no master secret
+configurator), so these run without Mono. Before the area was composed, the mixin called the session's
+``_version`` property as a method, and both refusals ended in a TypeError (a 500) instead of their 422.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from engineering_api.backend.errors import ValidationError
+from openness_bridge.security import BridgeSecurity
+from openness_bridge.session import BridgeSession
+
+ACCESS_LEVELS = object()
+MASTER_SECRET = object()
+
+
+def _namespace(name: str) -> Any:
+    if name == "Siemens.Engineering.HW.Features":
+        return SimpleNamespace(PlcAccessLevelProvider=ACCESS_LEVELS, PlcMasterSecretConfigurator=MASTER_SECRET)
+    raise ImportError(f"No module named '{name}'")  # V17 has no Siemens.Engineering.Umac
+
+
+def _older_tia() -> BridgeSecurity:
+    cpu_item = object()
+    return BridgeSecurity(BridgeSession(
+        api=SimpleNamespace(version="V17"),  # type: ignore[arg-type]  # only the version is read here
+        call=lambda operation, fn, **_: fn(), change=lambda operation, fn, **_: fn(), project=lambda: "project",
+        find_device=lambda project, name: SimpleNamespace(TypeIdentifier="OrderNumber:6ES7 516-3AN02-0AB0/V2.9"),
+        plc_item=lambda project, name: (cpu_item, object()),
+        service=lambda obj, kind: SimpleNamespace(PlcProtectionAccessLevel="FullAccess") if kind is ACCESS_LEVELS else None,
+        namespace=_namespace,
+    ))
+
+
+def test_project_users_need_v18_and_the_refusal_says_which_tia_this_is() -> None:
+    security = _older_tia()
+    for call in (security.umac_users, security.umac_roles):
+        with pytest.raises(ValidationError) as refused:
+            call()
+        assert refused.value.code == "UMAC_NEEDS_V18" and "this is V17" in refused.value.message
+
+
+def test_the_master_secret_needs_v17_services_and_the_refusal_says_which_tia_this_is() -> None:
+    with pytest.raises(ValidationError) as refused:
+        _older_tia().master_secret("PLC_1", "protect", "Secret-123", None)
+    assert refused.value.code == "MASTER_SECRET_NEEDS_V17" and "Portal (V17)" in refused.value.message
