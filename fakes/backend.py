@@ -74,7 +74,7 @@ from fakes.simulation_ops import SimulationOperations
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import TagOperations
 from fakes.type_ops import TypeOperations
-from fakes.watch_ops import WatchTableOperations
+from fakes.watch_ops import FakeWatchTables
 from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ HISTORY_LIMIT = 20
 class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
     BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
-    SimulationOperations, OnlineOperations, WatchTableOperations,
+    SimulationOperations, OnlineOperations,
     HmiOperations, RuntimeValueOperations, EngineeringBackend,
 ):
     """In-process TIA model.
@@ -126,9 +126,11 @@ class FakeBackend(
         self._thread_ident: int | None = None
         self.simulation = SimulationRuntime(state_dir, empty_image=_empty_image)
         """The machine's PLCSIM Advanced (in-process): instances that downloads load into."""
-        session = FakeSession(project=self._project, change=self._change, device=self._device, software=self._software)
+        session = FakeSession(project=self._project, change=self._change, device=self._device, software=self._software,
+                              add_folder=self._add_folder, remove_folder=self._remove_folder)
         self.reflection = FakeReflection(session)
         self.security = FakeSecurity(session, catalog=lambda: self.catalog)
+        self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

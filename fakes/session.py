@@ -32,3 +32,8 @@ class FakeSession:
     """A device of the project by name. Raises NotFoundError ``DEVICE_NOT_FOUND``."""
     software: Callable[[Project, str], tuple[Device, PlcSoftware]]
     """A device and its PLC software. Raises NotFoundError ``DEVICE_NOT_FOUND``, ValidationError ``NOT_A_PLC``."""
+    add_folder: Callable[[str, str, str], str]
+    """``add_folder(device, category, path)``: a folder in one of a PLC's trees (``blocks``, ``watch_tables``...),
+    in a transaction; returns its normalised path."""
+    remove_folder: Callable[[str, str, str], list[str]]
+    """``remove_folder(device, category, path)``: a folder and what is in it, in a transaction; returns what went."""

@@ -19,6 +19,7 @@ from engineering_api.backend.areas.watch import (
     FORCE_TABLE,
     WATCH_TABLE,
     ForcingResult,
+    WatchTablesPort,
     TableDetails,
     TableEntry,
     TableFolderRemoval,
@@ -54,12 +55,15 @@ from simatic_xml.watchtables import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.backend.areas.watch import EntrySpec
     from fakes.program import PlcSoftware
     from fakes.runtime.cpu import SimulatedCpu
     from fakes.runtime_errors import Overrides
+    from fakes.session import FakeSession
 
-__all__ = ("WatchTableOperations",)
+__all__ = ("FakeWatchTables",)
 
 CATEGORY = "watch_tables"
 MAX_FORCE_TABLES = 1
@@ -92,8 +96,17 @@ def _version(text: str) -> float:
     return int(match.group(1)) + int(match.group(2) or 0) / 10 if match else 0.0
 
 
-class WatchTableOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``."""
+class FakeWatchTables(WatchTablesPort):
+    """Watch and force tables of the fake's PLC software, live values and forces from the online simulated CPU.
+
+    Args:
+        session: the open project, read or changed in transactions.
+        online_cpu: the simulated CPU a device is online with. Raises ConflictError ``DEVICE_OFFLINE``.
+    """
+
+    def __init__(self, session: FakeSession, online_cpu: Callable[[str], SimulatedCpu]) -> None:
+        self._session = session
+        self._online_cpu = online_cpu
 
     # ----- storage ------------------------------------------------------------------------------
     def _wt_table(self, software: PlcSoftware, kind: str, name: str) -> Stored:
@@ -111,8 +124,8 @@ class WatchTableOperations:
 
     def _wt_rewrite(self, device: str, kind: str, name: str, change: Any) -> TableDetails:
         """Load a table, let ``change(table, resolver)`` edit it, store it; one transaction."""
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             stored = self._wt_table(software, kind, name)
             table = read_table(stored.xml)
             change(table, Resolver(software))
@@ -120,16 +133,19 @@ class WatchTableOperations:
         return self._wt_details(device, software, stored)
 
     # ----- views --------------------------------------------------------------------------------
-    def _wt_online(self, device: str, *, required: bool = False) -> SimulatedCpu | None:
-        """The CPU the device is online with; None offline (or before online operations exist)."""
-        finder = getattr(self, "_online_cpu", None)
+    def _wt_online(self, device: str) -> SimulatedCpu | None:
+        """The CPU the device is online with; None offline."""
         try:
-            cpu = finder(device) if finder is not None else None
+            return self._online_cpu(device)
         except ConflictError as exc:
             if exc.code != "DEVICE_OFFLINE":
                 raise
-            cpu = None
-        if cpu is None and required:
+            return None
+
+    def _wt_forcing_cpu(self, device: str) -> SimulatedCpu:
+        """The CPU the device is online with, which forcing acts on. Raises ConflictError ``DEVICE_OFFLINE``."""
+        cpu = self._wt_online(device)
+        if cpu is None:
             raise ConflictError(f"The device '{device}' is offline. Go online with its CPU first; forcing acts on "
                                 "the online CPU.", code="DEVICE_OFFLINE")
         return cpu
@@ -174,12 +190,12 @@ class WatchTableOperations:
 
     # ----- tables -------------------------------------------------------------------------------
     def list_watch_force_tables(self, device: str, kind: str) -> list[TableInfo]:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         resolve = Resolver(software)
         return [self._wt_info(software, t, resolve) for t in software.watch_tables.values() if t.kind == kind]
 
     def get_watch_force_table(self, device: str, kind: str, name: str) -> TableDetails:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         return self._wt_details(device, software, self._wt_table(software, kind, name))
 
     def create_watch_force_table(
@@ -187,8 +203,8 @@ class WatchTableOperations:
         allow_invalid: bool = False,
     ) -> TableDetails:
         table = Table(kind, _check_name(name))
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             self._wt_check_new(software, table, overwrite=False)
             resolve = Resolver(software)
             table.entries = merge_rows([], [table_row(kind, e, resolve(e.name.strip())) for e in entries or ()])
@@ -219,8 +235,8 @@ class WatchTableOperations:
         return normalised
 
     def delete_watch_force_table(self, device: str, kind: str, name: str, *, stop_forcing: bool = False) -> TableInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             stored = self._wt_table(software, kind, name)
             info = self._wt_info(software, stored)
             self._wt_release_forces(device, software, [stored], stop_forcing=stop_forcing)
@@ -280,7 +296,7 @@ class WatchTableOperations:
 
     # ----- SimaticML ----------------------------------------------------------------------------
     def export_watch_force_table(self, device: str, kind: str, name: str) -> bytes:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         return self._wt_table(software, kind, name).xml
 
     def import_watch_force_table(
@@ -292,11 +308,11 @@ class WatchTableOperations:
         except SimaticMLError as exc:
             raise ValidationError(f"{source} is not a SimaticML watch or force table: {exc}",
                                   code="INVALID_SIMATICML") from None
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             if _version(table.version) > _version(project.version):
                 raise ValidationError(f"{source} was exported by TIA Portal {table.version}; a {project.version} "
                                       "project cannot import documents of a newer version.", code="NEWER_VERSION")
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+            _, software = self._session.software(project, device)
             _check_name(table.name)
             self._wt_check_new(software, table, overwrite=overwrite)
             check_rows(Resolver(software), table.kind, table.entries, allow_invalid=allow_invalid)
@@ -305,25 +321,25 @@ class WatchTableOperations:
 
     # ----- folders ------------------------------------------------------------------------------
     def watch_force_folders(self, device: str) -> list[str]:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         return sorted(software.folders.get(CATEGORY, set()))
 
     def create_watch_force_folder(self, device: str, path: str) -> str:
-        return self._add_folder(device, CATEGORY, path)  # type: ignore[attr-defined]
+        return self._session.add_folder(device, CATEGORY, path)
 
     def delete_watch_force_folder(self, device: str, path: str, *, stop_forcing: bool = False) -> TableFolderRemoval:
         normalised = normalise_folder(path)
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         inside = [t for t in software.watch_tables.values()
                   if t.folder == normalised or t.folder.startswith(normalised + "/")]
         if normalised in software.folders.get(CATEGORY, set()):
             self._wt_release_forces(device, software, inside, stop_forcing=stop_forcing)
-        removed = self._remove_folder(device, CATEGORY, normalised)  # type: ignore[attr-defined]
+        removed = self._session.remove_folder(device, CATEGORY, normalised)
         return TableFolderRemoval(folder=normalised, removed=removed)
 
     # ----- forcing ------------------------------------------------------------------------------
     def start_forcing(self, device: str, name: str, *, confirm: bool = False) -> ForcingResult:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         table = read_table(self._wt_table(software, FORCE_TABLE, name).xml)
         rows = [r for r in table.entries if r.flag("ForceIntention")]
         if not rows:
@@ -331,36 +347,36 @@ class WatchTableOperations:
                                   code="NOTHING_TO_FORCE")
         resolve = Resolver(software)
         check_rows(resolve, FORCE_TABLE, rows, allow_invalid=False)
-        cpu = self._wt_online(device, required=True)
+        cpu = self._wt_forcing_cpu(device)
         plan = {}
         for row in rows:
-            operand = resolve(row.operand)
-            if row.get("ForceValue") is None or operand.canonical is None:
+            operand, force_value = resolve(row.operand), row.get("ForceValue")
+            if force_value is None or operand.canonical is None:
                 raise ValidationError(f"{row.operand}: a force needs a value of an elementary data type.",
                                       code="INVALID_VALUE", details={"operand": row.operand})
-            plan[operand.base] = plc_value(row.get("ForceValue"), operand.canonical)
+            plan[operand.base] = plc_value(force_value, operand.canonical)
         with cpu.lock, runtime_errors(_CPU_ERRORS, hints=_CPU_HINTS):
             if cpu.state == OperatingState.RUN and not confirm:
                 raise ConflictError(f'The CPU "{cpu.name}" is in RUN: forcing changes what the machine does. '
                                     'Send {"confirm": true} to force anyway.', code="FORCE_NOT_CONFIRMED")
-            for operand in plan:
-                cpu.read(operand)  # every operand is in the loaded program before any force changes
+            for base in plan:
+                cpu.read(base)  # every operand is in the loaded program before any force changes
             previous = cpu.forces()
             removed = cpu.unforce()
             try:
-                for operand, value in plan.items():
-                    cpu.force(operand, value)
+                for base, value in plan.items():
+                    cpu.force(base, value)
             except BaseException:
                 cpu.unforce()
-                for operand, value in previous.items():
-                    cpu.force(operand, value)
+                for base, value in previous.items():
+                    cpu.force(base, value)
                 raise
             return self._wt_forcing(device, table.name, cpu, removed)
 
     def stop_forcing(self, device: str, name: str) -> ForcingResult:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         table = read_table(self._wt_table(software, FORCE_TABLE, name).xml)
-        cpu = self._wt_online(device, required=True)
+        cpu = self._wt_forcing_cpu(device)
         with cpu.lock:
             removed = [n for o in self._wt_active(cpu, Resolver(software), table) for n in cpu.unforce(o)]
             return self._wt_forcing(device, table.name, cpu, removed)

@@ -64,7 +64,7 @@ from openness_bridge.simulation import SimulationOperations
 from openness_bridge.software import SoftwareOperations
 from openness_bridge.tags import TagOperations
 from openness_bridge.types import TypeOperations
-from openness_bridge.watch import WatchOperations
+from openness_bridge.watch import BridgeWatchTables
 from openness_bridge.whitelist import WhitelistOperations
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def _now() -> str:
 
 class _OpennessSession(
     SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
-    CatalogOperations, SimulationOperations, OnlineOperations, WatchOperations, WhitelistOperations,
+    CatalogOperations, SimulationOperations, OnlineOperations, WhitelistOperations,
     HmiOperations, GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
     EngineeringBackend,
 ):
@@ -124,10 +124,12 @@ class _OpennessSession(
         """``TiaPortal`` objects of portals this session launched, kept (never disposed) and reused on re-attach."""
         self._started: dict[int, str] = {}
         session = BridgeSession(api=api, call=self._call, change=self._change, project=self._project,
-                                find_device=self._find_device, plc_item=self._plc_item, service=self._service,
-                                namespace=self._namespace)
+                                find_device=self._find_device, plc_software=self._plc_software,
+                                plc_item=self._plc_item, service=self._service, namespace=self._namespace,
+                                export_bytes=self._export_bytes, import_bytes=self._import_bytes)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
+        self.watch_tables = BridgeWatchTables(session)
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

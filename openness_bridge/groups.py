@@ -22,8 +22,8 @@ from engineering_api.backend.errors import (
 from engineering_api.rules.folders import folder_parts, target_folder
 
 __all__ = (
-    "create_group", "ensure_group", "find_group", "folder_of", "folder_parts", "group_paths", "normalise", "require_group",
-    "walk",
+    "cast_as", "create_group", "ensure_group", "find_group", "folder_of", "folder_parts", "group_paths", "normalise",
+    "require_group", "walk", "walk_objects",
 )
 
 
@@ -97,3 +97,15 @@ def walk(root: Any, folder: str = "") -> Iterator[tuple[str, Any]]:
 def group_paths(root: Any) -> list[str]:
     """Every user-group path below ``root``, parents before children."""
     return [path for path, group in walk(root) if group is not root]
+
+
+def walk_objects(group: Any, composition: str) -> Iterator[tuple[str, Any]]:
+    """(folder, object) for every object of ``group``'s ``composition`` and of its user groups, recursively."""
+    for folder, member in walk(group):
+        for obj in getattr(member, composition):
+            yield folder, obj
+
+
+def cast_as(obj: Any, cls: Any) -> Any:
+    """``obj as cls``: pythonnet hands out the runtime type already; cast only when it did not."""
+    return obj if isinstance(obj, cls) else cls(obj)

@@ -47,6 +47,8 @@ class BridgeSession:
     """The open ``Project``. Raises PortalUnavailableError (no portal attached), NoProjectOpenError."""
     find_device: Callable[[Any, str], Any]
     """A ``Device`` of the project by name. Raises NotFoundError ``DEVICE_NOT_FOUND``."""
+    plc_software: Callable[[Any, str], Any]
+    """A device's ``PlcSoftware``. Raises NotFoundError ``DEVICE_NOT_FOUND``, ValidationError ``NOT_A_PLC``."""
     plc_item: Callable[[Any, str], tuple[Any, Any]]
     """The device item holding a device's PLC software, and the software. Raises NotFoundError, ValidationError
     ``NOT_A_PLC``."""
@@ -54,6 +56,11 @@ class BridgeSession:
     """``obj.GetService<T>()`` (None when the object does not offer it)."""
     namespace: Callable[[str], Any]
     """A loaded Openness namespace by name. Raises ImportError when this TIA Portal has none of that name."""
+    export_bytes: Callable[[Any], bytes]
+    """``obj.Export`` (a block, type, tag or watch table) into a fresh scratch folder, read back."""
+    import_bytes: Callable[..., Any]
+    """``import_bytes(composition, data, *, override)``: ``composition.Import`` of ``data`` staged in a scratch
+    folder; returns what Import returns."""
 
     @property
     def version(self) -> str:

@@ -159,17 +159,8 @@ class SoftwareOperations:
     _COMPOSITION: ClassVar[dict[str, str]] = {"UDT": "Types", "TagTable": "TagTables"}
     """The composition of a group that imports a kind (``Blocks`` for every block kind)."""
 
-    @staticmethod
-    def _walk(group: Any, composition: str) -> Any:
-        """(folder, object) for every object of ``group`` and its user groups, recursively."""
-        for folder, member in groups.walk(group):
-            for obj in getattr(member, composition):
-                yield folder, obj
-
-    @staticmethod
-    def _as(obj: Any, cls: Any) -> Any:
-        """``obj as cls``: pythonnet hands out the runtime type already; cast only when it did not."""
-        return obj if isinstance(obj, cls) else cls(obj)
+    _walk = staticmethod(groups.walk_objects)
+    _as = staticmethod(groups.cast_as)
 
     def _block_kind(self, block: Any) -> str:
         return str(block.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block

@@ -1,6 +1,6 @@
 """The bridge's watch and force tables (``PlcSoftware.WatchAndForceTableGroup``).
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`. What Openness offers and how it is used:
+``OpennessBackend.watch_tables``. What Openness offers and how it is used:
 
 * watch tables: ``PlcWatchTableComposition.Create(name)``/``Import``, ``PlcWatchTable.Delete()``/``Export``;
 * the force table: ``PlcForceTableComposition.Import``/``Find`` and ``PlcForceTable.Export`` only. It has no
@@ -26,6 +26,7 @@ from engineering_api.backend.areas.watch import (
     FORCE_TABLE,
     WATCH_TABLE,
     ForcingResult,
+    WatchTablesPort,
     TableDetails,
     TableFolderRemoval,
     TableInfo,
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.watch import EntrySpec
     from simatic_xml.watchtables import TableEntry as Row
 
-__all__ = ("WatchOperations",)
+__all__ = ("BridgeWatchTables",)
 
 _TYPE = {WATCH_TABLE: "PlcWatchTable", FORCE_TABLE: "PlcForceTable"}
 """The Openness class of each kind of table, for the operation named in errors."""
@@ -83,26 +84,26 @@ def _parsed(data: bytes, source: str) -> WatchForceTable:
                               code="INVALID_SIMATICML") from None
 
 
-class WatchOperations(WatchTableAccess):
-    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
+    """Watch and force tables of a PLC over Openness (the session is :class:`WatchTableAccess`'s)."""
 
     # ----- tables ----------------------------------------------------------------------------------
     def list_watch_force_tables(self, device: str, kind: str) -> list[TableInfo]:
         def run() -> list[TableInfo]:
-            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            software = self._session.plc_software(self._session.project(), device)
             resolve = self._wt_resolver(software)
             return [self._wt_info(folder, kind, table, resolve)
                     for folder, _, table in self._wt_tables(software.WatchAndForceTableGroup, kind)]
 
-        return self._call("PlcSoftware.WatchAndForceTableGroup", run)  # type: ignore[attr-defined]
+        return self._session.call("PlcSoftware.WatchAndForceTableGroup", run)
 
     def get_watch_force_table(self, device: str, kind: str, name: str) -> TableDetails:
         def run() -> TableDetails:
-            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            software = self._session.plc_software(self._session.project(), device)
             folder, _, table = self._wt_find(software.WatchAndForceTableGroup, kind, name)
             return self._wt_details(folder, kind, table, self._wt_resolver(software))
 
-        return self._call(f"{_TYPE[kind]}.Export", run)  # type: ignore[attr-defined]
+        return self._session.call(f"{_TYPE[kind]}.Export", run)
 
     def _wt_target(self, root: Any, folder: str) -> tuple[str, Any]:
         """(normalised folder, its group) for a table being created or imported; FOLDER_NOT_FOUND when missing."""
@@ -137,7 +138,7 @@ class WatchOperations(WatchTableAccess):
         _table_name(name)
 
         def run() -> TableDetails:
-            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            software = self._session.plc_software(self._session.project(), device)
             root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
             table = WatchForceTable(kind, name)
             self._wt_check_new(root, table, overwrite=False)
@@ -154,11 +155,11 @@ class WatchOperations(WatchTableAccess):
         # Named after the call that makes the table: Create for a bare watch table, Import otherwise.
         bare = kind == WATCH_TABLE and not entries
         operation = "PlcWatchTableComposition.Create" if bare else f"{_COMPOSITION_TYPE[kind]}.Import"
-        return self._change(operation, run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change(operation, run, invocation=ValidationError)
 
     def delete_watch_force_table(self, device: str, kind: str, name: str, *, stop_forcing: bool = False) -> TableInfo:
         def run() -> TableInfo:
-            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            software = self._session.plc_software(self._session.project(), device)
             folder, _, table = self._wt_find(software.WatchAndForceTableGroup, kind, name)
             if kind == FORCE_TABLE:
                 raise NotSupportedError(
@@ -170,7 +171,7 @@ class WatchOperations(WatchTableAccess):
             table.Delete()  # forces are not visible through Openness, so stop_forcing has nothing to stop here
             return info
 
-        return self._change("PlcWatchTable.Delete", run)  # type: ignore[attr-defined]
+        return self._session.change("PlcWatchTable.Delete", run)
 
     # ----- entries ---------------------------------------------------------------------------------
     @staticmethod
@@ -186,7 +187,7 @@ class WatchOperations(WatchTableAccess):
         """Export the table, replace its rows by ``rows(document, resolve)``, import it back over itself; one change."""
 
         def run() -> TableDetails:
-            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            software = self._session.plc_software(self._session.project(), device)
             root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
             folder, group, table = self._wt_find(root, kind, name)
             document = read_table(self._wt_export(table))
@@ -195,7 +196,7 @@ class WatchOperations(WatchTableAccess):
             _, _, changed = self._wt_find(root, kind, str(document.name))
             return self._wt_details(folder, kind, changed, resolve)
 
-        return self._change(f"{_COMPOSITION_TYPE[kind]}.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change(f"{_COMPOSITION_TYPE[kind]}.Import", run, invocation=ValidationError)
 
     def add_watch_force_entries(
         self, device: str, kind: str, name: str, entries: list[EntrySpec], *, allow_invalid: bool = False,
@@ -229,7 +230,7 @@ class WatchOperations(WatchTableAccess):
             _, _, table = self._wt_find(self._wt_root(device), kind, name)
             return self._wt_export(table)
 
-        return self._call(f"{_TYPE[kind]}.Export", run)  # type: ignore[attr-defined]
+        return self._session.call(f"{_TYPE[kind]}.Export", run)
 
     def import_watch_force_table(
         self, device: str, data: bytes, *, folder: str = "", overwrite: bool = False, allow_invalid: bool = False,
@@ -241,18 +242,18 @@ class WatchOperations(WatchTableAccess):
 
         def run() -> TableDetails:
             try:
-                newer = version_index(table.version) > version_index(self._version)  # type: ignore[attr-defined]
+                newer = version_index(table.version) > version_index(self._session.version)
             except ValueError:
                 newer = True
             if newer:
                 raise ValidationError(f"{source} was exported by TIA Portal {table.version}; a "
-                                      f"{self._version} project cannot import documents of a newer version.",  # type: ignore[attr-defined]
+                                      f"{self._session.version} project cannot import documents of a newer version.",
                                       code="NEWER_VERSION")
-            software = self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+            software = self._session.plc_software(self._session.project(), device)
             root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
             _table_name(table.name)
             replaced = self._wt_check_new(root, table, overwrite=overwrite)
-            check_rows(resolve, table.kind, table.entries, allow_invalid=allow_invalid)
+            check_rows(resolve, table.kind, table.entries, allow_invalid=allow_invalid)  # type: ignore[arg-type]  # a LazyResolver is called as a Resolver
             path, group = self._wt_target(root, folder)
             if replaced is not None and replaced[0] == WATCH_TABLE:
                 replaced[2].Delete()  # the new table may go to another folder: delete, then import afresh
@@ -261,11 +262,11 @@ class WatchOperations(WatchTableAccess):
             _, _, made = self._wt_find(root, table.kind, table.name)
             return self._wt_details(path, table.kind, made, resolve)
 
-        return self._change("PlcWatchTableComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("PlcWatchTableComposition.Import", run, invocation=ValidationError)
 
     # ----- folders ---------------------------------------------------------------------------------
     def watch_force_folders(self, device: str) -> list[str]:
-        return self._call(  # type: ignore[attr-defined]
+        return self._session.call(
             "PlcWatchAndForceTableGroup.Groups", lambda: sorted(groups.group_paths(self._wt_root(device))))
 
     def create_watch_force_folder(self, device: str, path: str) -> str:
@@ -274,7 +275,7 @@ class WatchOperations(WatchTableAccess):
         def run() -> str:
             return groups.create_group(self._wt_root(device), path)[0]
 
-        return self._change("PlcWatchAndForceTableUserGroupComposition.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("PlcWatchAndForceTableUserGroupComposition.Create", run, invocation=ValidationError)
 
     def delete_watch_force_folder(self, device: str, path: str, *, stop_forcing: bool = False) -> TableFolderRemoval:
         normalised = groups.normalise(path)
@@ -290,7 +291,7 @@ class WatchOperations(WatchTableAccess):
             group.Delete()  # with its subgroups and tables, as TIA does; forces are not visible through Openness
             return TableFolderRemoval(folder=normalised, removed=removed)
 
-        return self._change("PlcWatchAndForceTableUserGroup.Delete", run)  # type: ignore[attr-defined]
+        return self._session.change("PlcWatchAndForceTableUserGroup.Delete", run)
 
     # ----- forcing ---------------------------------------------------------------------------------
     def start_forcing(self, device: str, name: str, *, confirm: bool = False) -> ForcingResult:

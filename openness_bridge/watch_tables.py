@@ -34,6 +34,8 @@ from simatic_xml.watchtables import WatchForceTable, read_table, table_to_bytes
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from openness_bridge.session import BridgeSession
+
 __all__ = ("WatchTableAccess",)
 
 _COMPOSITION = {WATCH_TABLE: "WatchTables", FORCE_TABLE: "ForceTables"}
@@ -56,7 +58,15 @@ class LazyResolver:
 
 
 class WatchTableAccess:
-    """Helpers mixed into ``OpennessBackend`` with :class:`openness_bridge.watch.WatchOperations`."""
+    """Reaching, reading and writing tables over the session; the base of
+    :class:`openness_bridge.watch.BridgeWatchTables`.
+
+    Args:
+        session: the Openness session: its calls, transactions, the open project's PLC software, scratch files.
+    """
+
+    def __init__(self, session: BridgeSession) -> None:
+        self._session = session
 
     # ----- the group tree ------------------------------------------------------------------------
     def _wt_tables(self, root: Any, kind: str) -> Iterator[tuple[str, Any, Any]]:
@@ -81,29 +91,29 @@ class WatchTableAccess:
         return found[1], found[2], found[3]
 
     def _wt_root(self, device: str) -> Any:
-        return self._plc_software(self._project(), device).WatchAndForceTableGroup  # type: ignore[attr-defined]
+        return self._session.plc_software(self._session.project(), device).WatchAndForceTableGroup
 
     # ----- SimaticML in and out ------------------------------------------------------------------
     def _wt_export(self, obj: Any) -> bytes:
         """``obj.Export`` into a fresh temporary folder (TIA does not overwrite files), read back."""
-        return self._export_bytes(obj)  # type: ignore[attr-defined]
+        return self._session.export_bytes(obj)
 
     def _wt_import(self, group: Any, table: WatchForceTable, *, override: bool) -> None:
         """Import ``table`` into ``group``'s composition of its kind, in the project's version."""
-        table.version = self._version  # type: ignore[attr-defined]
-        self._import_bytes(getattr(group, _COMPOSITION[table.kind]), table_to_bytes(table), override=override)  # type: ignore[attr-defined]
+        table.version = self._session.version
+        self._session.import_bytes(getattr(group, _COMPOSITION[table.kind]), table_to_bytes(table), override=override)
 
     def _wt_operands(self, table: Any, kind: str) -> list[str]:
         """The operands of a table's typed rows, read from the entry members (comment rows have none)."""
-        entry_type = getattr(self._namespace(_NAMESPACE), _ENTRY_TYPES[kind])  # type: ignore[attr-defined]
+        entry_type = getattr(self._session.namespace(_NAMESPACE), _ENTRY_TYPES[kind])
         return [
-            str(self._as(entry, entry_type).Name)  # type: ignore[attr-defined]
+            str(groups.cast_as(entry, entry_type).Name)
             for entry in table.Entries if str(entry.GetType().Name) == _ENTRY_TYPES[kind]
         ]
 
     # ----- operands --------------------------------------------------------------------------------
     def _wt_resolver(self, software: Any) -> LazyResolver:
-        return LazyResolver(lambda: Resolver(self._wt_program(software)))  # type: ignore[arg-type]
+        return LazyResolver(lambda: Resolver(self._wt_program(software)))
 
     def _wt_program(self, software: Any) -> Any:
         """The PLC's blocks, PLC data types and tag tables as program objects read from their SimaticML exports.
@@ -122,9 +132,9 @@ class WatchTableAccess:
         except AttributeError:
             pass
         for into, group, composition in sources:
-            for _folder, obj in self._walk(group, composition):  # type: ignore[attr-defined]
+            for _folder, obj in groups.walk_objects(group, composition):
                 try:
-                    stored = read_object(self._wt_export(obj), project_version=self._version)  # type: ignore[attr-defined]
+                    stored = read_object(self._wt_export(obj), project_version=self._session.version)
                 except EngineeringError:
                     continue  # a document the operand rules cannot read: its operands stay unresolved
                 except Exception as exc:

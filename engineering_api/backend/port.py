@@ -58,12 +58,14 @@ if TYPE_CHECKING:
 
 __all__ = ("AREAS", "EngineeringBackend", "port_method_names")
 
-AREAS: dict[str, type[ABC]] = {"reflection": DiagnosticsPort, "security": SecurityPort}
+AREAS: dict[str, type[ABC]] = {
+    "reflection": DiagnosticsPort, "security": SecurityPort, "watch_tables": WatchTablesPort,
+}
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, WatchTablesPort, HmiPort,
+    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, HmiPort,
     LibraryPort, RuntimeValuesPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
@@ -82,6 +84,8 @@ class EngineeringBackend(
     """Openness reflection: the loaded assemblies' types and the services of a device (set by the adapter)."""
     security: SecurityPort
     """CPU protection, display password, master secret and project users (set by the adapter)."""
+    watch_tables: WatchTablesPort
+    """Watch and force tables of a PLC, their entries and folders, forcing (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -179,7 +179,7 @@ def software_changes(ctx: OperationContext, device: str) -> list[PlannedChange]:
     for kind in (WATCH_TABLE, FORCE_TABLE):
         changes += [PlannedChange(action="delete", kind=kind_of(kind), name=t.name, device=device,
                                   detail=plural(t.entry_count, "entry", "entries"))
-                    for t in ctx.backend.list_watch_force_tables(device, kind)]
+                    for t in ctx.backend.watch_tables.list_watch_force_tables(device, kind)]
     return changes
 
 

@@ -82,7 +82,7 @@ def _specs(d: CreateTableInput | AddEntriesInput) -> list[EntrySpec]:
 
 
 def _export(ctx: OperationContext, d: ExportTableInput, kind: str) -> TableExportResult:
-    xml = ctx.backend.export_watch_force_table(d.device_name, kind, d.table_name)
+    xml = ctx.backend.watch_tables.export_watch_force_table(d.device_name, kind, d.table_name)
     target = _target_file(d.export_path, d.table_name, ".xml", d.overwrite)
     if target.suffix.lower() != ".xml":
         raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
@@ -93,14 +93,14 @@ def _export(ctx: OperationContext, d: ExportTableInput, kind: str) -> TableExpor
 
 def _import(ctx: OperationContext, d: ImportTableInput) -> TableDetails:
     path = Path(d.import_file_path)
-    return ctx.backend.import_watch_force_table(
+    return ctx.backend.watch_tables.import_watch_force_table(
         d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite, allow_invalid=d.allow_invalid,
         source=path.name,
     )
 
 
 def _remove_folder(ctx: OperationContext, d: DeleteFolderInput) -> TableFolderRemoval:
-    return ctx.backend.delete_watch_force_folder(d.device_name, d.folder_path, stop_forcing=d.stop_forcing)
+    return ctx.backend.watch_tables.delete_watch_force_folder(d.device_name, d.folder_path, stop_forcing=d.stop_forcing)
 
 
 def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any, Any], ...]:
@@ -111,12 +111,12 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
     return (
         Operation(
             name=f"{prefix}.list", summary=f"List all {label}s in the device.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.list_watch_force_tables(d.device_name, kind), input=DeviceRef,
+            handler=lambda ctx, d: ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind), input=DeviceRef,
             output=list[TableInfo], route=RouteSpec("GET", base), mutating=False, errors=_NEEDS_PLC,
         ),
         Operation(
             name=f"{prefix}.create", summary=f"Create a new {label}.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.create_watch_force_table(
+            handler=lambda ctx, d: ctx.backend.watch_tables.create_watch_force_table(
                 d.device_name, kind, d.name, folder=d.folder_path, entries=_specs(d), allow_invalid=d.allow_invalid),
             input=CreateTableInput, output=TableDetails, route=RouteSpec("POST", base),
             errors=(*_NEEDS_PLC, e.AlreadyExistsError, e.ConflictError),
@@ -125,13 +125,13 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
         ),
         Operation(
             name=f"{prefix}.get", summary=f"Get a {label} with its entries; live values while the device is online.",
-            section=SECTION, handler=lambda ctx, d: ctx.backend.get_watch_force_table(d.device_name, kind, d.table_name),
+            section=SECTION, handler=lambda ctx, d: ctx.backend.watch_tables.get_watch_force_table(d.device_name, kind, d.table_name),
             input=TableRef, output=TableDetails, route=RouteSpec("GET", one), mutating=False,
             errors=(*_NEEDS_PLC, e.ConflictError),
         ),
         Operation(
             name=f"{prefix}.delete", summary=f"Delete a {label} from the device.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.delete_watch_force_table(
+            handler=lambda ctx, d: ctx.backend.watch_tables.delete_watch_force_table(
                 d.device_name, kind, d.table_name, stop_forcing=d.stop_forcing),
             input=DeleteTableInput, output=TableInfo, route=RouteSpec("DELETE", one),
             errors=(*_NEEDS_PLC, e.ConflictError),
@@ -141,7 +141,7 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
         ),
         Operation(
             name=f"{prefix}.entries.add", summary=f"Add one or more entries to a {label}{extension}.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.add_watch_force_entries(
+            handler=lambda ctx, d: ctx.backend.watch_tables.add_watch_force_entries(
                 d.device_name, kind, d.table_name, _specs(d), allow_invalid=d.allow_invalid),
             input=AddEntriesInput, output=TableDetails, route=RouteSpec("POST", f"{one}/entries"), errors=_NEEDS_PLC,
             example=_ENTRY_EXAMPLE if kind == WATCH_TABLE else {
@@ -151,7 +151,7 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
         ),
         Operation(
             name=f"{prefix}.entries.remove", summary=f"Remove specific entries from a {label}{extension}.",
-            section=SECTION, handler=lambda ctx, d: ctx.backend.remove_watch_force_entries(
+            section=SECTION, handler=lambda ctx, d: ctx.backend.watch_tables.remove_watch_force_entries(
                 d.device_name, kind, d.table_name, [*d.names, *d.tags]),
             input=RemoveEntriesInput, output=TableDetails, route=RouteSpec("POST", f"{one}/entries/actions/remove"),
             errors=_NEEDS_PLC, example={"names": ['"Motor_DB".Speed']}, destructive=True,
@@ -171,7 +171,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     *_table_operations(WATCH_TABLE, "watch-tables", "watch table"),
     Operation(
         name="watch-tables.entries.clear", summary="Clear all entries from a watch table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.clear_watch_force_entries(d.device_name, WATCH_TABLE, d.table_name),
+        handler=lambda ctx, d: ctx.backend.watch_tables.clear_watch_force_entries(d.device_name, WATCH_TABLE, d.table_name),
         input=TableRef, output=TableDetails,
         route=RouteSpec("POST", f"{DEVICE}/watch-tables/{{tableName}}/entries/actions/clear"), errors=_NEEDS_PLC,
         destructive=True, preview=preview_clear,
@@ -180,7 +180,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="force-tables.start-forcing",
         summary="Start or replace forcing with the force table's entries in the online CPU (extension).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.start_forcing(d.device_name, d.table_name, confirm=d.confirm),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.watch_tables.start_forcing(d.device_name, d.table_name, confirm=d.confirm),
         input=StartForcingInput, output=ForcingResult,
         route=RouteSpec("POST", f"{DEVICE}/force-tables/{{tableName}}/actions/start-forcing"),
         role=Role.ENGINEER, errors=(*_NEEDS_PLC, e.ConflictError), example={"confirm": True},
@@ -193,7 +193,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="force-tables.stop-forcing",
         summary="Stop forcing the force table's operands in the online CPU (extension).", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.stop_forcing(d.device_name, d.table_name), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.watch_tables.stop_forcing(d.device_name, d.table_name), input=TableRef,
         output=ForcingResult, route=RouteSpec("POST", f"{DEVICE}/force-tables/{{tableName}}/actions/stop-forcing"),
         role=Role.ENGINEER, errors=(*_NEEDS_PLC, e.ConflictError),
         destructive=True, preview=preview_stop_forcing,
@@ -212,7 +212,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="watch-force-tables.folders.create", summary="Create a folder in the watch/force tables container.",
         section=SECTION, handler=lambda ctx, d: TableFolderResult(
-            folder_path=ctx.backend.create_watch_force_folder(d.device_name, d.folder_path)),
+            folder_path=ctx.backend.watch_tables.create_watch_force_folder(d.device_name, d.folder_path)),
         input=FolderInput, output=TableFolderResult, route=RouteSpec("POST", f"{DEVICE}/watch-force-tables/folders"),
         errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Commissioning/Motors"},
     ),

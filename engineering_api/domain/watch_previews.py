@@ -70,7 +70,7 @@ def _released(device: str, tables: list[TableDetails], stop_forcing: bool) -> li
 
 def preview_delete(kind: str) -> Any:
     def preview(ctx: OperationContext, d: DeleteTableInput) -> Preview:
-        table = ctx.backend.get_watch_force_table(d.device_name, kind, d.table_name)
+        table = ctx.backend.watch_tables.get_watch_force_table(d.device_name, kind, d.table_name)
         unforce = _released(d.device_name, [table], d.stop_forcing)
         change = PlannedChange(action="delete", kind=kind_of(kind), name=table.name, device=d.device_name,
                                detail=plural(table.entry_count, "entry", "entries")
@@ -85,7 +85,7 @@ def preview_delete(kind: str) -> Any:
 def preview_remove_entries(kind: str) -> Any:
     def preview(ctx: OperationContext, d: RemoveEntriesInput) -> Preview:
         operands = [*d.names, *d.tags]
-        table = ctx.backend.get_watch_force_table(d.device_name, kind, d.table_name)
+        table = ctx.backend.watch_tables.get_watch_force_table(d.device_name, kind, d.table_name)
         if not operands:
             raise e.ValidationError("Name at least one entry (its operand) to remove.", code="NO_ENTRIES")
         missing = sorted({o.strip().lower() for o in operands} - {x.name.lower() for x in table.entries})
@@ -100,7 +100,7 @@ def preview_remove_entries(kind: str) -> Any:
 
 
 def preview_clear(ctx: OperationContext, d: TableRef) -> Preview:
-    table = ctx.backend.get_watch_force_table(d.device_name, WATCH_TABLE, d.table_name)
+    table = ctx.backend.watch_tables.get_watch_force_table(d.device_name, WATCH_TABLE, d.table_name)
     changes = _entry_changes("delete", d.device_name, table)
     if not changes:
         return plan(f"The watch table '{table.name}' is empty; nothing would change.", [])
@@ -112,7 +112,7 @@ def preview_export(kind: str) -> Any:
     def preview(ctx: OperationContext, d: ExportTableInput) -> Preview:
         from engineering_api.domain.blocks._previews import preview_target
 
-        ctx.backend.export_watch_force_table(d.device_name, kind, d.table_name)
+        ctx.backend.watch_tables.export_watch_force_table(d.device_name, kind, d.table_name)
         target = preview_target(d.export_path, d.table_name, ".xml", d.overwrite)
         if target.suffix.lower() != ".xml":
             raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
@@ -139,7 +139,7 @@ def _online_forces(ctx: OperationContext, device: str) -> tuple[str, str, dict[s
 
 
 def preview_start_forcing(ctx: OperationContext, d: StartForcingInput) -> Preview:
-    table = ctx.backend.get_watch_force_table(d.device_name, FORCE_TABLE, d.table_name)
+    table = ctx.backend.watch_tables.get_watch_force_table(d.device_name, FORCE_TABLE, d.table_name)
     rows = [x for x in table.entries if x.force_intention]
     if not rows:
         raise e.ValidationError(f"The force table '{table.name}' has no entry with a force value to force.",
@@ -156,7 +156,7 @@ def preview_start_forcing(ctx: OperationContext, d: StartForcingInput) -> Previe
 
 
 def preview_stop_forcing(ctx: OperationContext, d: TableRef) -> Preview:
-    table = ctx.backend.get_watch_force_table(d.device_name, FORCE_TABLE, d.table_name)
+    table = ctx.backend.watch_tables.get_watch_force_table(d.device_name, FORCE_TABLE, d.table_name)
     cpu, _, _ = _online_forces(ctx, d.device_name)
     ended = [x.name for x in table.entries if x.forced]
     if not ended:
@@ -177,7 +177,7 @@ def preview_import(ctx: OperationContext, d: ImportTableInput) -> Preview:
         raise e.ValidationError(f"{path.name} is not a SimaticML watch or force table: {exc}",
                                 code="INVALID_SIMATICML") from None
     tables = [t for kind in (WATCH_TABLE, FORCE_TABLE)
-              for t in ctx.backend.list_watch_force_tables(d.device_name, kind)]
+              for t in ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind)]
     clash = next((t for t in tables if t.name.lower() == table.name.lower()), None)
     if clash is not None and not d.overwrite:
         raise e.AlreadyExistsError(f"A {_LABEL[clash.kind]} named '{clash.name}' already exists.", code="TABLE_EXISTS")
@@ -201,11 +201,11 @@ def preview_import(ctx: OperationContext, d: ImportTableInput) -> Preview:
 
 def preview_delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> Preview:
     path = "/".join(part.strip() for part in d.folder_path.strip().strip("/\\").replace("\\", "/").split("/"))
-    folders = ctx.backend.watch_force_folders(d.device_name)
+    folders = ctx.backend.watch_tables.watch_force_folders(d.device_name)
     if path not in folders:
         raise e.NotFoundError(f"The folder '{d.folder_path}' was not found.", code="FOLDER_NOT_FOUND")
-    inside = [ctx.backend.get_watch_force_table(d.device_name, t.kind, t.name)
-              for kind in (WATCH_TABLE, FORCE_TABLE) for t in ctx.backend.list_watch_force_tables(d.device_name, kind)
+    inside = [ctx.backend.watch_tables.get_watch_force_table(d.device_name, t.kind, t.name)
+              for kind in (WATCH_TABLE, FORCE_TABLE) for t in ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind)
               if t.folder == path or t.folder.startswith(path + "/")]
     changes = _released(d.device_name, inside, d.stop_forcing)
     changes += [PlannedChange(action="delete", kind="folder", name=f, device=d.device_name)

@@ -84,7 +84,7 @@ def online(services: Services, h: Headers) -> SimulatedCpu:
     cpu = SimulatedCpu("PLC_1_sim", instance_id=1, empty_image=StandInImage())  # type: ignore[arg-type]
     cpu.set_mode(OperatingMode.SINGLE_STEP)
     cpu.power_on()
-    services.backend._online_cpu = lambda device: cpu  # type: ignore[attr-defined]
+    services.backend.watch_tables._online_cpu = lambda device: cpu  # type: ignore[attr-defined]  # the area's collaborator
     return cpu
 
 

@@ -33,6 +33,7 @@ def _older_tia() -> BridgeSecurity:
         api=SimpleNamespace(version="V17"),  # type: ignore[arg-type]  # only the version is read here
         call=lambda operation, fn, **_: fn(), change=lambda operation, fn, **_: fn(), project=lambda: "project",
         find_device=lambda project, name: SimpleNamespace(TypeIdentifier="OrderNumber:6ES7 516-3AN02-0AB0/V2.9"),
+        plc_software=lambda project, name: object(), export_bytes=lambda obj: b"", import_bytes=lambda *a, **k: None,
         plc_item=lambda project, name: (cpu_item, object()),
         service=lambda obj, kind: SimpleNamespace(PlcProtectionAccessLevel="FullAccess") if kind is ACCESS_LEVELS else None,
         namespace=_namespace,

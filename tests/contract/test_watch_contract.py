@@ -33,79 +33,79 @@ def program(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
 
 
 def test_tables_entries_and_errors(backend: EngineeringBackend, program: str) -> None:
-    made = backend.create_watch_force_table(program, WATCH_TABLE, "W", entries=[EntrySpec(name='"Data".Speed')])
+    made = backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "W", entries=[EntrySpec(name='"Data".Speed')])
     assert (made.name, made.kind, made.entry_count, made.online, made.is_consistent) == ("W", WATCH_TABLE, 1, False, True)
     assert made.entries[0].data_type == "Int" and made.entries[0].display_format == "DEC+/-"
     with pytest.raises(e.AlreadyExistsError):
-        backend.create_watch_force_table(program, FORCE_TABLE, "w")
+        backend.watch_tables.create_watch_force_table(program, FORCE_TABLE, "w")
     with pytest.raises(e.ValidationError) as bad:
-        backend.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"Data".On'), EntrySpec(name='"X"')])
+        backend.watch_tables.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"Data".On'), EntrySpec(name='"X"')])
     assert bad.value.code == "INVALID_OPERAND" and bad.value.details["operands"][0]["operand"] == '"X"'
-    assert backend.get_watch_force_table(program, WATCH_TABLE, "W").entry_count == 1
-    added = backend.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"X"')], allow_invalid=True)
+    assert backend.watch_tables.get_watch_force_table(program, WATCH_TABLE, "W").entry_count == 1
+    added = backend.watch_tables.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"X"')], allow_invalid=True)
     assert added.is_consistent is False and added.entries[-1].is_valid is False
     with pytest.raises(e.NotFoundError) as missing:
-        backend.remove_watch_force_entries(program, WATCH_TABLE, "W", ['"Data".On'])
+        backend.watch_tables.remove_watch_force_entries(program, WATCH_TABLE, "W", ['"Data".On'])
     assert missing.value.code == "ENTRY_NOT_FOUND"
-    assert backend.remove_watch_force_entries(program, WATCH_TABLE, "W", ['"x"']).entry_count == 1
-    assert backend.clear_watch_force_entries(program, WATCH_TABLE, "W").entries == []
-    assert [t.name for t in backend.list_watch_force_tables(program, WATCH_TABLE)] == ["W"]
-    assert backend.list_watch_force_tables(program, FORCE_TABLE) == []
+    assert backend.watch_tables.remove_watch_force_entries(program, WATCH_TABLE, "W", ['"x"']).entry_count == 1
+    assert backend.watch_tables.clear_watch_force_entries(program, WATCH_TABLE, "W").entries == []
+    assert [t.name for t in backend.watch_tables.list_watch_force_tables(program, WATCH_TABLE)] == ["W"]
+    assert backend.watch_tables.list_watch_force_tables(program, FORCE_TABLE) == []
     with pytest.raises(e.NotFoundError) as wrong_kind:
-        backend.get_watch_force_table(program, FORCE_TABLE, "W")
+        backend.watch_tables.get_watch_force_table(program, FORCE_TABLE, "W")
     assert wrong_kind.value.code == "FORCE_TABLE_NOT_FOUND"
-    assert backend.delete_watch_force_table(program, WATCH_TABLE, "W").name == "W"
+    assert backend.watch_tables.delete_watch_force_table(program, WATCH_TABLE, "W").name == "W"
     with pytest.raises(e.NotFoundError):
-        backend.delete_watch_force_table(program, WATCH_TABLE, "W")
+        backend.watch_tables.delete_watch_force_table(program, WATCH_TABLE, "W")
 
 
 def test_force_tables_one_per_plc_inputs_and_outputs_only(backend: EngineeringBackend, program: str) -> None:
-    table = backend.create_watch_force_table(program, FORCE_TABLE, "Force table",
+    table = backend.watch_tables.create_watch_force_table(program, FORCE_TABLE, "Force table",
                                              entries=[EntrySpec(name="%Q0.0:P", force_value=True)])
     assert table.entries[0].force_intention is True and table.entries[0].force_value == "TRUE"
     with pytest.raises(e.ConflictError) as second:
-        backend.create_watch_force_table(program, FORCE_TABLE, "Other")
+        backend.watch_tables.create_watch_force_table(program, FORCE_TABLE, "Other")
     assert second.value.code == "FORCE_TABLE_EXISTS"
     with pytest.raises(e.ValidationError) as memory:
-        backend.add_watch_force_entries(program, FORCE_TABLE, "Force table", [EntrySpec(name='"Data".On')])
+        backend.watch_tables.add_watch_force_entries(program, FORCE_TABLE, "Force table", [EntrySpec(name='"Data".On')])
     assert memory.value.code == "NOT_FORCEABLE"
     if backend.name == "openness":
         # Openness edits force tables offline only: it has no member that forces operands in a CPU.
         with pytest.raises(e.NotSupportedError) as missing:
-            backend.start_forcing(program, "Force table", confirm=True)
+            backend.watch_tables.start_forcing(program, "Force table", confirm=True)
         assert missing.value.code == "NO_OPENNESS_EQUIVALENT"
         with pytest.raises(e.NotSupportedError) as missing:
-            backend.stop_forcing(program, "Force table")
+            backend.watch_tables.stop_forcing(program, "Force table")
         assert missing.value.code == "NO_OPENNESS_EQUIVALENT"
         return
     with pytest.raises(e.ConflictError) as offline:
-        backend.start_forcing(program, "Force table", confirm=True)
+        backend.watch_tables.start_forcing(program, "Force table", confirm=True)
     assert offline.value.code == "DEVICE_OFFLINE"
 
 
 def test_export_import_folders(backend: EngineeringBackend, program: str) -> None:
-    assert backend.create_watch_force_folder(program, "A/B") == "A/B"
+    assert backend.watch_tables.create_watch_force_folder(program, "A/B") == "A/B"
     with pytest.raises(e.AlreadyExistsError):
-        backend.create_watch_force_folder(program, "A/B")
-    assert {"A", "A/B"} <= set(backend.watch_force_folders(program))  # empty folders are listed too (dry runs)
-    backend.create_watch_force_table(program, WATCH_TABLE, "W", folder="A/B", entries=[EntrySpec(name="%MW2")])
-    xml = backend.export_watch_force_table(program, WATCH_TABLE, "W")
+        backend.watch_tables.create_watch_force_folder(program, "A/B")
+    assert {"A", "A/B"} <= set(backend.watch_tables.watch_force_folders(program))  # empty folders are listed too (dry runs)
+    backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "W", folder="A/B", entries=[EntrySpec(name="%MW2")])
+    xml = backend.watch_tables.export_watch_force_table(program, WATCH_TABLE, "W")
     with pytest.raises(e.ValidationError) as broken:
-        backend.import_watch_force_table(program, xml[:-20])
+        backend.watch_tables.import_watch_force_table(program, xml[:-20])
     assert broken.value.code == "INVALID_SIMATICML"
     with pytest.raises(e.AlreadyExistsError):
-        backend.import_watch_force_table(program, xml)
-    replaced = backend.import_watch_force_table(program, xml, overwrite=True, folder="A")
+        backend.watch_tables.import_watch_force_table(program, xml)
+    replaced = backend.watch_tables.import_watch_force_table(program, xml, overwrite=True, folder="A")
     assert (replaced.folder, replaced.entries[0].name) == ("A", "%MW2")
-    assert backend.delete_watch_force_folder(program, "A").removed == ["W"]
+    assert backend.watch_tables.delete_watch_force_folder(program, "A").removed == ["W"]
     with pytest.raises(e.NotFoundError):
-        backend.delete_watch_force_folder(program, "A")
+        backend.watch_tables.delete_watch_force_folder(program, "A")
 
 
 def test_non_plc_devices_are_refused(backend: EngineeringBackend, program: str) -> None:
     backend.add_device(IM, None, "IO_1")
     with pytest.raises(e.ValidationError) as refused:
-        backend.list_watch_force_tables("IO_1", WATCH_TABLE)
+        backend.watch_tables.list_watch_force_tables("IO_1", WATCH_TABLE)
     assert refused.value.code == "NOT_A_PLC"
     with pytest.raises(e.NotFoundError):
-        backend.list_watch_force_tables("Nope", WATCH_TABLE)
+        backend.watch_tables.list_watch_force_tables("Nope", WATCH_TABLE)
