@@ -114,6 +114,8 @@ def _text_position(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], te
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     width, height = right - left, bottom - top
     x0, y0, x1, y1 = box
+    x: float
+    y: float
     if horizontal.lower() == "right":
         x = x1 - margin - width
     elif horizontal.lower() == "center":

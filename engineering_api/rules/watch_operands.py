@@ -18,6 +18,7 @@ from engineering_api.rules.compiler.checker import BlockChecker
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.project import program_from_software
 from engineering_api.rules.compiler.types import ELEMENTARY, display
+from simatic_xml.diagnostics import Diagnostic
 from engineering_api.rules.plc_values import AREA_SIZES, from_json
 from simatic_xml import parse_bytes
 from simatic_xml.scl import SclSyntaxError, parse_expression
@@ -111,7 +112,7 @@ class Resolver:
         block = self.program.blocks.get(root.name.lower())
         if block is not None and block.kind != "DB":
             return Operand(base, problem=f'The block "{block.name}" is not a data block; it cannot be monitored.')
-        out: list = []
+        out: list[Diagnostic] = []
         found = BlockChecker(self.program, BlockDef("<watch table>", "FC"), out).expr(node)
         errors = [d for d in out if d.severity == "Error"]
         if errors:
