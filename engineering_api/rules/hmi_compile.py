@@ -32,6 +32,7 @@ nested result (device > object > message).
 from __future__ import annotations
 
 import re
+from typing import Literal
 from dataclasses import dataclass, field
 
 from engineering_api.backend.models import CompileMessage, CompileResult, CompileState, DiagnosticInfo
@@ -73,9 +74,10 @@ class HmiSources:
     text_lists: list[sx.HmiDocument] = field(default_factory=list)
 
 
-def finding(folder: str, block: str, code: str, message: str, severity: str = "Error", line: int = 0,
+def finding(folder: str, block: str, code: str, message: str,
+            severity: Literal["Error", "Warning", "Info"] = "Error", line: int = 0,
              column: int = 0) -> DiagnosticInfo:
-    return DiagnosticInfo(file=folder, block=block, line=line, column=column, severity=severity,  # type: ignore[arg-type]
+    return DiagnosticInfo(file=folder, block=block, line=line, column=column, severity=severity,
                           code=code, message=message)
 
 

@@ -15,6 +15,7 @@ from engineering_api.backend.models import CompileMessage, CompileResult, Compil
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
+from simatic_xml.objects import OB, Block, PlcStruct, PlcTagTable
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
 from simatic_xml.diagnostics import capped
@@ -83,13 +84,13 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
     sw = doc.object
     # A V20 software unit's block is known by its namespace-qualified name (Conveyor2.InterfaceTP_C2), the name
     # every reference uses (SwObject.qualified_name); callers may pass the plain Name.
-    bd = BlockDef(getattr(sw, "qualified_name", None) or obj.name, kind, obj.number)
-    namespace = sw.attr("Namespace") if hasattr(sw, "attr") else None
+    bd = BlockDef(sw.qualified_name or obj.name, kind, obj.number)
+    namespace = sw.attr("Namespace")
     bd.namespace = namespace if isinstance(namespace, str) and namespace else None
     if kind == "OB":
-        bd.ob_type = getattr(sw, "secondary_type", None)
+        bd.ob_type = sw.secondary_type if isinstance(sw, OB) else None
     bd.iec_check = iec_check_of(sw)  # <IsIECCheckEnabled>: the block's implicit conversions (off by default)
-    interface = getattr(sw, "interface", None)
+    interface = sw.interface if isinstance(sw, (Block, PlcStruct)) else None
     issues = bd.named_types
     if interface is not None:
         for section in interface.sections.sections:
@@ -112,7 +113,7 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
         if b"OfSystemLibElement" not in obj.xml:
             issues.append(TypeIssue(obj.instance_of, True, 0, 0))
     block_lang = obj.language or ""
-    for index, cu in enumerate(getattr(sw, "compile_units", ()) or (), 1):
+    for index, cu in enumerate(sw.compile_units if isinstance(sw, Block) else (), 1):
         ns = cu.network_source
         body = ns.body if ns is not None else None
         if body is None:
@@ -197,8 +198,9 @@ def _tags(software: Software, program: Program) -> None:
 def add_tag_table(program: Program, doc: Document) -> None:
     """The tags and user constants of one parsed tag table document into ``program`` (first name wins)."""
     obj = doc.object
-    add_tags(program, ((tag.name, tag.data_type) for tag in getattr(obj, "tags", ())),
-             ((const.name, const.attr("DataTypeName")) for const in getattr(obj, "user_constants", ())))
+    table = obj if isinstance(obj, PlcTagTable) else None
+    add_tags(program, ((tag.name, tag.data_type) for tag in (table.tags if table is not None else ())),
+             ((const.name, const.attr("DataTypeName")) for const in (table.user_constants if table is not None else ())))
 
 
 def add_tags(program: Program, tags: Iterable[tuple[str | None, str | None]],
