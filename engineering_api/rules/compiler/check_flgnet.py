@@ -116,7 +116,7 @@ class FlgNetChecks(CheckContext):
 
     def flgnet(self, net: FlgNet) -> None:
         from simatic_xml.flgnet import Call as FCall
-        from simatic_xml.flgnet import FlgAccess, IdentCon, NameCon, Part
+        from simatic_xml.flgnet import FlgAccess, IdentCon, NameCon, Part, Wire
         accesses: dict[str | None, FlgAccess] = {}
         parts: dict[str | None, Part | FCall] = {}
         other: set[str] = set()  # UIds of parts the typed view keeps as XML: they exist, they are just not checked
@@ -139,7 +139,7 @@ class FlgNetChecks(CheckContext):
                 types[uid] = typed
         pins: dict[str | None, dict[str, str | None]] = {}  # part UId -> {pin name: access UId}
         for wire in net.wires or ():
-            conns = getattr(wire, "connections", None) or []
+            conns = wire.connections if isinstance(wire, Wire) else []
             operand = None
             pin_parts: list[tuple[Part | FCall, str]] = []
             for c in conns:
@@ -196,8 +196,10 @@ class FlgNetChecks(CheckContext):
         from simatic_xml.flgnet import PartInstance
 
         names = [part.name] if isinstance(part, FCall) and part.name else []
-        instance = getattr(part, "instance", None) or next(
-            (i for i in getattr(part, "items", ()) if isinstance(i, PartInstance)), None)
+        if isinstance(part, FCall):
+            instance = part.instance
+        else:
+            instance = next((i for i in part.items if isinstance(i, PartInstance)), None)
         if instance is not None and instance.scope == "GlobalVariable" and instance.components:
             names.append(instance.components[0].name)
         for name in names:
@@ -211,7 +213,7 @@ class FlgNetChecks(CheckContext):
         :meth:`~engineering_api.rules.compiler.check_calls.CallChecks.missing_technology_object`) instead of
         MISSING_TAG, and is not typed further."""
         from simatic_xml.flgnet import Call as FCall
-        from simatic_xml.flgnet import IdentCon, NameCon
+        from simatic_xml.flgnet import IdentCon, NameCon, Wire
 
         # operand UId -> (expression, name): plain globals the program does not define
         candidates: dict[str | None, tuple[A.Expr, str]] = {}
@@ -224,12 +226,14 @@ class FlgNetChecks(CheckContext):
             return set()
         pins: dict[str | None, list[bool]] = {}  # candidate UId -> [is a TO pin, ...]
         for wire in wires:
-            conns = getattr(wire, "connections", None) or []
+            conns = wire.connections if isinstance(wire, Wire) else []
             operand = next((c.uid for c in conns if isinstance(c, IdentCon)), None)
             if operand not in candidates:
                 continue
             for c in conns:
-                part = parts.get(c.uid) if isinstance(c, NameCon) else None
+                if not isinstance(c, NameCon):
+                    continue
+                part = parts.get(c.uid)
                 if part is None:
                     continue
                 if isinstance(part, FCall):

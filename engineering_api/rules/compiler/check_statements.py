@@ -70,7 +70,7 @@ class StatementChecks(CheckContext):
         members = self.vars
         if not members and self.b.instance_of:
             key = self.b.instance_of.lower()
-            if key not in self.p.types and getattr(self.p.blocks.get(key), "kind", None) != "FB":
+            if key not in self.p.types and ((blk := self.p.blocks.get(key)) is None or blk.kind != "FB"):
                 return
             found = self.members_of(NamedT(self.b.instance_of))
             if not found:
