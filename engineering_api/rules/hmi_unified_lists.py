@@ -11,7 +11,7 @@ project graphic, which must exist (``GRAPHIC_NOT_FOUND``, checked against the pr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Protocol
 
 from engineering_api.backend.areas.hmi_unified import UnifiedGraphicList, UnifiedHmi, UnifiedTextList
@@ -84,7 +84,8 @@ def _entries(kind: str, listed: UnifiedTextList | UnifiedGraphicList, content: s
         raise _invalid(f"The {kind} '{listed.name}' has {defaults} default entries; at most one.", name=listed.name)
 
 
-def validate_lists(model: UnifiedHmi, name_check: Any, unique: Any) -> None:
+def validate_lists(model: UnifiedHmi, name_check: Callable[[str, str], None],
+                   unique: Callable[[str, Iterable[str]], None]) -> None:
     """The text and graphic lists of one document (``name_check``/``unique``: the document's name rules).
 
     Raises:

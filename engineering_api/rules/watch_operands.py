@@ -126,14 +126,13 @@ class Resolver:
         )
 
 
-def _root(node: Any) -> A.Name | None:
+def _root(node: A.Expr) -> A.Name | None:
     """The global name an operand starts from; None for anything a watch table cannot hold."""
-    kind = type(node)
-    if kind is A.Name:
+    if isinstance(node, A.Name):
         return node if node.scope in ("global", "bare") else None
-    if kind is A.Index and not all(type(i) is A.Literal for i in node.indices):
+    if isinstance(node, A.Index) and not all(type(i) is A.Literal for i in node.indices):
         return None
-    if kind in (A.Member, A.Index, A.Slice):
+    if isinstance(node, (A.Member, A.Index, A.Slice)):
         return _root(node.base)
     return None
 
