@@ -72,5 +72,5 @@ def render_unified_screen(screen: UnifiedScreen, values: Mapping[str, Any] | Non
         if kind in ("Ellipse", "Circle"):
             draw_ellipse(draw, classic)
         else:
-            draw_clipped(image, classic, lambda d, c=classic, t=text: draw_box(d, c, t))
+            draw_clipped(image, classic, lambda d: draw_box(d, classic, text))  # painted before the loop goes on
     return to_png(image)
