@@ -10,7 +10,7 @@ from __future__ import annotations
 # from here (its helpers, and what it imported from .builtins and .types): code written against the old
 # module, such as the runtime's operand typing, imports them from this path.
 from simatic_xml.cancel import checkpoint
-from simatic_xml.scl import ast as A  # noqa: F401
+from simatic_xml.scl import ast as A
 from simatic_xml.scl.check import Diagnostic
 
 from .builtins import (  # noqa: F401
