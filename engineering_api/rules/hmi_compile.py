@@ -32,9 +32,10 @@ nested result (device > object > message).
 from __future__ import annotations
 
 import re
+from typing import Literal
 from dataclasses import dataclass, field
 
-from engineering_api.backend.models import CompileMessage, CompileResult, DiagnosticInfo
+from engineering_api.backend.models import CompileMessage, CompileResult, CompileState, DiagnosticInfo
 from engineering_api.rules.hmi_render import item_tags, screen_items_deep
 from simatic_xml import hmi as sx
 from simatic_xml.hmi_lists import script_code
@@ -73,9 +74,10 @@ class HmiSources:
     text_lists: list[sx.HmiDocument] = field(default_factory=list)
 
 
-def finding(folder: str, block: str, code: str, message: str, severity: str = "Error", line: int = 0,
+def finding(folder: str, block: str, code: str, message: str,
+            severity: Literal["Error", "Warning", "Info"] = "Error", line: int = 0,
              column: int = 0) -> DiagnosticInfo:
-    return DiagnosticInfo(file=folder, block=block, line=line, column=column, severity=severity,  # type: ignore[arg-type]
+    return DiagnosticInfo(file=folder, block=block, line=line, column=column, severity=severity,
                           code=code, message=message)
 
 
@@ -197,7 +199,7 @@ def check_hmi(sources: HmiSources, stations: list[Station]) -> list[DiagnosticIn
             *_check_scripts(sources, tags, screens)]
 
 
-def _state(errors: int, warnings: int) -> str:
+def _state(errors: int, warnings: int) -> CompileState:
     return "Error" if errors else "Warning" if warnings else "Success"
 
 
@@ -212,15 +214,15 @@ def compile_result(device: str, findings: list[DiagnosticInfo]) -> CompileResult
         warnings = sum(1 for f in items if f.severity == "Warning")
         path = f"{device}/{folder}/{block}"
         objects.append(CompileMessage(
-            path=path, description=block, state=_state(errors, warnings),  # type: ignore[arg-type]
+            path=path, description=block, state=_state(errors, warnings),
             error_count=errors, warning_count=warnings,
             messages=[CompileMessage(path=path, description=f.message, state=f.severity if f.severity != "Info"
-                                     else "Success", error_count=int(f.severity == "Error"),  # type: ignore[arg-type]
+                                     else "Success", error_count=int(f.severity == "Error"),
                                      warning_count=int(f.severity == "Warning")) for f in items]))
     errors = sum(1 for f in findings if f.severity == "Error")
     warnings = sum(1 for f in findings if f.severity == "Warning")
     summary = "Compiling finished" if not findings else f"Compiling finished ({errors} error(s), {warnings} warning(s))"
-    top = CompileMessage(path=device, description=summary, state=_state(errors, warnings),  # type: ignore[arg-type]
+    top = CompileMessage(path=device, description=summary, state=_state(errors, warnings),
                          error_count=errors, warning_count=warnings, messages=objects)
-    return CompileResult(state=_state(errors, warnings), error_count=errors, warning_count=warnings,  # type: ignore[arg-type]
+    return CompileResult(state=_state(errors, warnings), error_count=errors, warning_count=warnings,
                          messages=[top], diagnostics=findings)

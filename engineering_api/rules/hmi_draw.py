@@ -9,7 +9,7 @@ it with :func:`draw_box` on a clipped tile (:func:`draw_clipped`), so a text nev
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from simatic_xml import hmi as sx
 
 __all__ = (
-    "BLACK", "GREY", "KIND_DEFAULTS", "MAX_SIDE", "WHITE", "StyledItem", "check_size", "color_of", "draw_box",
+    "BLACK", "GREY", "KIND_DEFAULTS", "MAX_SIDE", "WHITE", "ShiftedDraw", "StyledItem", "check_size", "color_of", "draw_box",
     "draw_clipped", "draw_ellipse", "draw_outline", "int_of", "to_png",
 )
 
@@ -109,11 +109,13 @@ class StyledItem:
         return ImageFont.load_default(size=max(6, min(size, 200)))
 
 
-def _text_position(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, font: Any,
+def _text_position(draw: ShiftedDraw, box: tuple[int, int, int, int], text: str, font: Any,
                    horizontal: str, vertical: str, margin: int) -> tuple[float, float]:
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     width, height = right - left, bottom - top
     x0, y0, x1, y1 = box
+    x: float
+    y: float
     if horizontal.lower() == "right":
         x = x1 - margin - width
     elif horizontal.lower() == "center":
@@ -129,7 +131,7 @@ def _text_position(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], te
     return x - left, y - top
 
 
-def draw_box(draw: ImageDraw.ImageDraw, item: StyledItem, text: str | None) -> None:
+def draw_box(draw: ShiftedDraw, item: StyledItem, text: str | None) -> None:
     """A filled, bordered box with a text in it: rectangles, text fields, I/O fields, buttons."""
     box = item.box()
     color, width = item.border()
@@ -147,7 +149,7 @@ def draw_box(draw: ImageDraw.ImageDraw, item: StyledItem, text: str | None) -> N
         draw.text((x, y), text, fill=color_of(item.attr("ForeColor"), BLACK), font=font)
 
 
-def draw_clipped(image: Image.Image, item: StyledItem, paint: Any) -> None:
+def draw_clipped(image: Image.Image, item: StyledItem, paint: Callable[[ShiftedDraw], None]) -> None:
     """Paint an item on its own tile and paste it, so its text never spills over its neighbours."""
     x0, y0, x1, y1 = item.box()
     x0c, y0c = max(x0, 0), max(y0, 0)
@@ -157,30 +159,31 @@ def draw_clipped(image: Image.Image, item: StyledItem, paint: Any) -> None:
     tile = image.crop((x0c, y0c, x1c + 1, y1c + 1))
     draw = ImageDraw.Draw(tile)
     # the item's coordinates shifted into the tile
-    shifted = _Shifted(draw, x0c, y0c)
+    shifted = ShiftedDraw(draw, x0c, y0c)
     paint(shifted)
     image.paste(tile, (x0c, y0c))
 
 
-class _Shifted:
-    """An ImageDraw whose coordinates are the screen's, drawing onto a tile that starts at (dx, dy)."""
+class ShiftedDraw:
+    """An ImageDraw whose coordinates are the screen's, drawing onto a tile that starts at (dx, dy): what
+    :func:`draw_clipped` hands its painter."""
 
     def __init__(self, draw: ImageDraw.ImageDraw, dx: int, dy: int) -> None:
         self._draw, self._dx, self._dy = draw, dx, dy
 
-    def _box(self, box: Any) -> tuple[int, int, int, int]:
+    def _box(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         return box[0] - self._dx, box[1] - self._dy, box[2] - self._dx, box[3] - self._dy
 
-    def rectangle(self, box: Any, **kwargs: Any) -> None:
+    def rectangle(self, box: tuple[int, int, int, int], **kwargs: Any) -> None:
         self._draw.rectangle(self._box(box), **kwargs)
 
-    def rounded_rectangle(self, box: Any, **kwargs: Any) -> None:
+    def rounded_rectangle(self, box: tuple[int, int, int, int], **kwargs: Any) -> None:
         self._draw.rounded_rectangle(self._box(box), **kwargs)
 
-    def textbbox(self, xy: Any, text: str, **kwargs: Any) -> tuple[float, float, float, float]:
+    def textbbox(self, xy: tuple[float, float], text: str, **kwargs: Any) -> tuple[float, float, float, float]:
         return self._draw.textbbox(xy, text, **kwargs)
 
-    def text(self, xy: Any, text: str, **kwargs: Any) -> None:
+    def text(self, xy: tuple[float, float], text: str, **kwargs: Any) -> None:
         self._draw.text((xy[0] - self._dx, xy[1] - self._dy), text, **kwargs)
 
 

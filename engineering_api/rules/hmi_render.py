@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image, ImageDraw
 
@@ -48,7 +48,7 @@ from engineering_api.rules.hmi_draw import (
 )
 from simatic_xml import hmi as sx
 
-__all__ = ("NO_VALUE", "format_value", "item_picture", "item_tags", "list_text", "render_screen", "screen_items_deep",
+__all__ = ("NO_VALUE", "TextListEntry", "format_value", "item_picture", "item_tags", "list_text", "render_screen", "screen_items_deep",
            "tag_name")
 
 NO_VALUE = "###"
@@ -117,11 +117,27 @@ def _appearance(item: sx.HmiObject, values: Mapping[str, Any]) -> dict[str, str]
     return {}
 
 
-def list_text(entries: Sequence[Any], value: Any) -> str | None:
+class TextListEntry(Protocol):
+    """What :func:`list_text` reads of a text list entry (``HmiTextListEntry``)."""
+
+    @property
+    def range_from(self) -> str | None: ...
+
+    @property
+    def range_to(self) -> str | None: ...
+
+    @property
+    def default(self) -> bool: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+def list_text(entries: Sequence[TextListEntry], value: Any) -> str | None:
     """The text a text list shows for ``value``: the entry whose value or range (``rangeFrom``..``rangeTo``) holds
     it, else the default entry; None when neither (or no numeric value)."""
     number = _number(value)
-    fallback = None
+    fallback: str | None = None
     for entry in entries:
         if entry.default:
             fallback = entry.text

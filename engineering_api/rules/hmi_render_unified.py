@@ -41,7 +41,7 @@ UNIFIED_KINDS = {
 
 
 def _as_classic(item: UnifiedScreenItem, kind: str) -> StyledItem:
-    box = [("Left", str(item.left)), ("Top", str(item.top)), ("Width", str(item.width)), ("Height", str(item.height))]
+    box: list[tuple[str, str | sx.RawXml | None]] = [("Left", str(item.left)), ("Top", str(item.top)), ("Width", str(item.width)), ("Height", str(item.height))]
     return StyledItem(sx.HmiObject(element=f"Hmi.Screen.{kind}", attributes=box))
 
 
@@ -72,5 +72,5 @@ def render_unified_screen(screen: UnifiedScreen, values: Mapping[str, Any] | Non
         if kind in ("Ellipse", "Circle"):
             draw_ellipse(draw, classic)
         else:
-            draw_clipped(image, classic, lambda d, c=classic, t=text: draw_box(d, c, t))
+            draw_clipped(image, classic, lambda d: draw_box(d, classic, text))  # painted before the loop goes on
     return to_png(image)

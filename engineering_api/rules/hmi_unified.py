@@ -267,7 +267,7 @@ def check_delete(model: UnifiedHmi, kind: str, name: str, device: str) -> str:
         return found
     label, code, attr = _KINDS[kind]
     objects: list[Any] = getattr(model, attr) or []
-    stored = next((o.name for o in objects if o.name.casefold() == name.casefold()), None)
+    stored: str | None = next((o.name for o in objects if o.name.casefold() == name.casefold()), None)
     if stored is None:
         raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=code, details={"name": name})
     if kind == "tagTable" and stored.casefold() == DEFAULT_TAG_TABLE.casefold():

@@ -11,8 +11,8 @@ project graphic, which must exist (``GRAPHIC_NOT_FOUND``, checked against the pr
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, Protocol
 
 from engineering_api.backend.areas.hmi_unified import UnifiedGraphicList, UnifiedHmi, UnifiedTextList
 from engineering_api.backend.errors import ValidationError
@@ -21,6 +21,19 @@ __all__ = ("LIST_RANGES", "check_graphics", "validate_lists")
 
 LIST_RANGES = {"Decimal": (-2**31, 2**31 - 1), "Bit": (0, 1), "BitNumber": (0, 31)}
 """The range kinds of a list and the values their entries may stand for."""
+
+
+class _ListEntry(Protocol):
+    """What the range rules read of a text or graphic list entry."""
+
+    @property
+    def range_from(self) -> str | None: ...
+
+    @property
+    def range_to(self) -> str | None: ...
+
+    @property
+    def default(self) -> bool: ...
 
 
 def _invalid(message: str, **details: Any) -> ValidationError:
@@ -45,7 +58,8 @@ def _entries(kind: str, listed: UnifiedTextList | UnifiedGraphicList, content: s
     low, high = LIST_RANGES[listed.list_range]
     spans: list[tuple[int, int]] = []
     defaults = 0
-    for number, entry in enumerate(listed.entries, 1):
+    entries: Sequence[_ListEntry] = listed.entries
+    for number, entry in enumerate(entries, 1):
         owner = f"Entry {number} of the {kind} '{listed.name}'"
         if not str(getattr(entry, content)).strip():
             raise _invalid(f"{owner} has no {content}.", name=listed.name, entry=number)
@@ -70,7 +84,8 @@ def _entries(kind: str, listed: UnifiedTextList | UnifiedGraphicList, content: s
         raise _invalid(f"The {kind} '{listed.name}' has {defaults} default entries; at most one.", name=listed.name)
 
 
-def validate_lists(model: UnifiedHmi, name_check: Any, unique: Any) -> None:
+def validate_lists(model: UnifiedHmi, name_check: Callable[[str, str], None],
+                   unique: Callable[[str, Iterable[str]], None]) -> None:
     """The text and graphic lists of one document (``name_check``/``unique``: the document's name rules).
 
     Raises:

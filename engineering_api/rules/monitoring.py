@@ -16,4 +16,4 @@ def value_changed(last: Any, value: Any, deadband: float | None) -> bool:
         return True
     if isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(last, (int, float)):
         return abs(value - last) > deadband if deadband > 0 else value != last
-    return value != last
+    return bool(value != last)

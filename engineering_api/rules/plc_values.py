@@ -53,7 +53,8 @@ def is_int_type(t: str | None) -> bool:
 def to_real32(x: float) -> float:
     """Round to single precision (what storing into a ``Real`` does); inf on overflow, as the FPU."""
     try:
-        return _FLOAT.unpack(_FLOAT.pack(x))[0]
+        rounded: float = _FLOAT.unpack(_FLOAT.pack(x))[0]
+        return rounded
     except OverflowError:
         return float("inf") if x > 0 else float("-inf")
 
@@ -153,7 +154,7 @@ def parse_text(text: str, t: str | None) -> Any:
         sign, node = -1, node.operand
     if type(node) is not A.Literal:
         raise ValueError(f"{text!r} is not a constant")
-    value = node.value
+    value: Any = node.value  # a number, or a time constant's value: whatever literal_value reads
     if sign < 0:
         value = -value
     return literal_value(node.kind, value, t)

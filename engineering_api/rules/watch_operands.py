@@ -18,6 +18,7 @@ from engineering_api.rules.compiler.checker import BlockChecker
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.project import program_from_software
 from engineering_api.rules.compiler.types import ELEMENTARY, display
+from simatic_xml.diagnostics import Diagnostic
 from engineering_api.rules.plc_values import AREA_SIZES, from_json
 from simatic_xml import parse_bytes
 from simatic_xml.scl import SclSyntaxError, parse_expression
@@ -111,7 +112,7 @@ class Resolver:
         block = self.program.blocks.get(root.name.lower())
         if block is not None and block.kind != "DB":
             return Operand(base, problem=f'The block "{block.name}" is not a data block; it cannot be monitored.')
-        out: list = []
+        out: list[Diagnostic] = []
         found = BlockChecker(self.program, BlockDef("<watch table>", "FC"), out).expr(node)
         errors = [d for d in out if d.severity == "Error"]
         if errors:
@@ -125,14 +126,13 @@ class Resolver:
         )
 
 
-def _root(node: Any) -> A.Name | None:
+def _root(node: A.Expr) -> A.Name | None:
     """The global name an operand starts from; None for anything a watch table cannot hold."""
-    kind = type(node)
-    if kind is A.Name:
+    if isinstance(node, A.Name):
         return node if node.scope in ("global", "bare") else None
-    if kind is A.Index and not all(type(i) is A.Literal for i in node.indices):
+    if isinstance(node, A.Index) and not all(type(i) is A.Literal for i in node.indices):
         return None
-    if kind in (A.Member, A.Index, A.Slice):
+    if isinstance(node, (A.Member, A.Index, A.Slice)):
         return _root(node.base)
     return None
 

@@ -345,19 +345,19 @@ class HardwareCatalog:
             self.check_firmware(entry, chosen, tia_version)
             return entry, chosen
         number, embedded = _split_type_identifier(order_number)
-        entry = self.find(number)
-        if entry is None:
+        found = self.find(number)
+        if found is None:
             raise UnknownArticleError(
                 f"unknown article number '{order_number}': not in the hardware catalog "
                 f"({len(self._entries)} entries); search the catalog for similar numbers"
             )
         wanted = version if version is not None else embedded
         if wanted is None:
-            return entry, entry.newest_firmware
-        chosen = entry.match_firmware(wanted)
-        if chosen is None:
-            raise UnknownFirmwareError(_firmware_message(entry, wanted))
-        return entry, chosen
+            return found, found.newest_firmware
+        matched = found.match_firmware(wanted)
+        if matched is None:
+            raise UnknownFirmwareError(_firmware_message(found, wanted))
+        return found, matched
 
     def usable_firmware(self, entry: CatalogEntry, tia_version: str) -> tuple[str, ...]:
         """The firmware versions of ``entry`` that TIA Portal ``tia_version`` configures (oldest first)."""

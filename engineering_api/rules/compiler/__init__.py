@@ -11,6 +11,8 @@ tables and ``plc check`` use it).
 from __future__ import annotations
 
 import sys
+from os import PathLike
+from typing import TextIO
 
 from simatic_xml.scl import parse, read_source
 from simatic_xml.scl.check import Diagnostic
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 
-def check_source(text: str, path: str | None = None, *, closed: bool = False) -> list:
+def check_source(text: str, path: str | None = None, *, closed: bool = False) -> list[Diagnostic]:
     """Parse and semantically check one SCL source; syntax errors come back as one diagnostic."""
     try:
         source = parse(text, path)
@@ -45,11 +47,11 @@ def check_source(text: str, path: str | None = None, *, closed: bool = False) ->
     return check_program(from_source(source, closed=closed), path)
 
 
-def check_path(path, *, closed: bool = False) -> list:
+def check_path(path: str | PathLike[str], *, closed: bool = False) -> list[Diagnostic]:
     return check_source(read_source(path), str(path), closed=closed)
 
 
-def cli_main(paths: list | None = None, out=None, *, closed: bool = False) -> int:
+def cli_main(paths: list[str] | None = None, out: TextIO | None = None, *, closed: bool = False) -> int:
     """Check every file with the semantic rules, printing as ``simatic_xml.scl.check.main``; 1 on errors."""
     return scl_check_main(paths, out, check=lambda path: check_path(path, closed=closed))
 

@@ -5,13 +5,15 @@ TIA instruction is accepted unchecked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TypeAlias
 
-from simatic_xml.system_types import Member, all_instructions, all_types, call_interface, lookup
+from simatic_xml.system_types import Member, SystemType, all_instructions, all_types, call_interface, lookup
 
-from .types import ELEMENTARY, INT_LIT, ArrayT, NamedT, StructT, Var, canonical
+from .types import ELEMENTARY, INT_LIT, ArrayT, NamedT, SclType, StructT, Var, canonical
 
 __all__ = [
-    "COUNTER_TYPES", "FUNCTIONS", "INSTANCE_INSTRUCTIONS", "KNOWN_INSTRUCTIONS", "OB_START_INFO_OF_TYPE",
+    "COUNTER_TYPES", "FUNCTIONS", "FunctionSpec", "INSTANCE_INSTRUCTIONS", "KNOWN_INSTRUCTIONS", "OB_START_INFO_OF_TYPE",
     "SYSTEM_FBS", "SYSTEM_TYPES", "TIMER_TYPES", "checker_type", "conversion", "instruction_on", "ob_start_info",
     "system_fb",
 ]
@@ -20,19 +22,19 @@ _ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOT
 _STRING = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
 
 
-class _OpenMembers(dict):
+class _OpenMembers(dict[str, Var]):
     """The members of a type whose catalog list is not every member TIA has (``complete`` false: a TO, a
     GRAPH structure, an inline ``Struct``): a name not listed is an untyped member, never an unknown one
     (a false "has no element" error on valid TIA code is the worst defect)."""
 
     __slots__ = ()
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: object = None) -> Var:
         found = dict.get(self, key)
         return found if found is not None else Var(key, None)
 
 
-def checker_type(text: str):
+def checker_type(text: str) -> SclType:
     """The checker's type for a catalog data type: ``Bool`` -> ``BOOL``, ``Array[1..4] of Byte`` -> ArrayT,
     ``IP_V4`` -> NamedT (resolved through SYSTEM_TYPES), ``Struct`` -> an open StructT."""
     s = text.strip()
@@ -49,15 +51,15 @@ def checker_type(text: str):
     return c if c in ELEMENTARY else NamedT(s, False)
 
 
-def _struct(members, complete: bool = True) -> StructT:
+def _struct(members: Iterable[Member], complete: bool = True) -> StructT:
     """Catalog members as a StructT: lower name -> Var (section as documented; structure members 'Static')."""
-    out = {} if complete else _OpenMembers()
+    out: dict[str, Var] = {} if complete else _OpenMembers()
     for m in members:
         out.setdefault(m.name.lower(), Var(m.name, checker_type(m.data_type), m.section or "Static"))
     return StructT(out)
 
 
-def _call_struct(system_type) -> StructT:
+def _call_struct(system_type: SystemType) -> StructT:
     """The call interface of an instance type, then what else the instance holds as data ('Static': never a
     parameter): ``#c(CU := .., Q => ..)`` on a CTU_INT takes CTU's parameters, ``#c.QU`` reads its member."""
     call = call_interface(system_type)
@@ -79,11 +81,11 @@ _CHECKED_CALLS = ({f"{k}_{t}" for k in _TIMER_KINDS for t in ("TIME", "LTIME")}
                   | {f"{k}_{i}" for k in _COUNTER_KINDS for i in _COUNTER_INTS}
                   | {"TON", "TOF", "TP", "R_TRIG", "F_TRIG", "CONT_C", "PROGRAM_ALARM"})
 
-SYSTEM_FBS: dict = {}
+SYSTEM_FBS: dict[str, StructT] = {}
 """Upper-case instance type or instruction name -> what a call of an instance takes (StructT: the instruction's
 parameters, then the instance's other members as 'Static' data): ``TON``/``TON_TIME``/``TON_LTIME``,
 ``CTU``/``CTU_INT``/``CTU_DINT``..., ``R_TRIG``, ``CONT_C``."""
-SYSTEM_TYPES: dict = {}
+SYSTEM_TYPES: dict[str, StructT] = {}
 """Upper-case name -> StructT of what an instance of every catalog type holds: structures (IEC_TIMER, DTL,
 TCON_IP_v4), technology objects and FB instance types (TON_TIME, CTU_INT with QU/QD, PID_Compact, MC_Power...).
 Members read through an instance come from here; calls of the instance types in SYSTEM_FBS from there."""
@@ -93,32 +95,35 @@ for _t in all_types():
     if _key in _CHECKED_CALLS:
         SYSTEM_FBS[_key] = _call_struct(_t)
 for _kind in _TIMER_KINDS + _COUNTER_KINDS:  # TONR is TONR_TIME, CTU is CTU_INT (the catalog's aliases)
-    _t = lookup(_kind)
+    _catalog_type = lookup(_kind)
+    if _catalog_type is None:
+        raise LookupError(f"the system type catalog lacks {_kind}")
     # TON_SFB...: the InstanceOfName of a single-instance timer/counter DB in V16 exports (with OfSystemLibElement
     # TON; AlbertjanPieffers/Eklund_Engineering "Timer_0_5s.xml", called as "Timer_0_5s".TON(...) in SCL)
     # A catalog type of that name (CTU_SFB, typed from its own export: it has Q and CUO) stays as it is.
     for _alias in (_kind, _kind + "_SFB"):
-        SYSTEM_TYPES.setdefault(_alias, SYSTEM_TYPES[_t.name.upper()])
-        SYSTEM_FBS.setdefault(_alias, SYSTEM_FBS[_t.name.upper()])
+        SYSTEM_TYPES.setdefault(_alias, SYSTEM_TYPES[_catalog_type.name.upper()])
+        SYSTEM_FBS.setdefault(_alias, SYSTEM_FBS[_catalog_type.name.upper()])
 
 INSTANCE_INSTRUCTIONS = frozenset(i for t in all_types() for i in t.instructions)
 """Instructions TIA calls on an instance: ``#t.TON(...)``, ``"IEC_Counter_0_DB".CTU(...)``."""
 
-TIMER_TYPES: dict = {}
+TIMER_TYPES: dict[str, str] = {}
 """Timer structures and instance types -> time type; any of ``.TON``/``.TOF``/``.TP``/``.TONR`` may be called on
 them (their members are the same; TONR's R is an input only)."""
-COUNTER_TYPES: dict = {}
+COUNTER_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {}
 """Counter structures and instance types -> (CV's integer type, the instructions that may be called on them).
 A CTU_x/CTD_x instance lacks the other instruction's inputs (CD/LD, CU/R), so it takes its own only; an
 IEC_xCOUNTER or CTUD_x has every counter member and takes CTU, CTD and CTUD."""
 for _name in SYSTEM_TYPES:
-    _t = lookup(_name)
-    if _t is None or not _t.instructions:
+    _catalog_type = lookup(_name)
+    if _catalog_type is None or not _catalog_type.instructions:
         continue
-    if _t.member("PT") is not None and _t.instructions[0] in _TIMER_KINDS:
-        TIMER_TYPES[_name] = canonical(_t.member("PT").data_type)
-    elif _t.member("CV") is not None:
-        COUNTER_TYPES[_name] = (canonical(_t.member("CV").data_type), _t.instructions)
+    _pt, _cv = _catalog_type.member("PT"), _catalog_type.member("CV")
+    if _pt is not None and _catalog_type.instructions[0] in _TIMER_KINDS:
+        TIMER_TYPES[_name] = canonical(_pt.data_type)
+    elif _cv is not None:
+        COUNTER_TYPES[_name] = (canonical(_cv.data_type), _catalog_type.instructions)
 
 
 def instruction_on(type_name: str, instruction: str) -> StructT | None:
@@ -146,7 +151,7 @@ _CONV_NAMES = {"BCD16": "WORD", "BCD32": "DWORD", "BCD8": "BYTE", "BCD64": "LWOR
                "DT": "DATE_AND_TIME", "LTOD": "LTIME_OF_DAY"}
 
 
-def conversion(upper: str):
+def conversion(upper: str) -> tuple[str, str] | None:
     """``INT_TO_REAL`` -> (``INT``, ``REAL``); None when ``upper`` is not an explicit conversion."""
     if "_TO_" not in upper:
         return None
@@ -159,14 +164,19 @@ def conversion(upper: str):
     return src, dst
 
 
-def system_fb(name: str):
+def system_fb(name: str) -> StructT | None:
     return SYSTEM_FBS.get(name.upper())
 
+
+_Parameters: TypeAlias = list[tuple[str, str]]
+FunctionSpec: TypeAlias = (tuple[_Parameters, str | None] | tuple[_Parameters, str | None, str]
+                           | tuple[_Parameters, str | None, str, tuple[str, ...]])
+"""One row of :data:`FUNCTIONS`: (parameters, result rule[, variadic prefix[, named-only 'same' parameters]])."""
 
 # Typed functions: name -> (parameters [(name, kind)], result rule[, variadic prefix[, named-only 'same' params]])
 # kind: 'num' any numeric, 'bool', 'int', 'real', 'any', 'same' (same type as the first 'same')
 # result: a type name, 'same' (the common type of the 'same' args), 'real' (REAL unless LREAL given), None (unknown)
-FUNCTIONS: dict = {
+FUNCTIONS: dict[str, FunctionSpec] = {
     "ABS": ([("IN", "num")], "same"),
     "SQRT": ([("IN", "num")], "real"), "SQR": ([("IN", "num")], "same"),
     "SIN": ([("IN", "num")], "real"), "COS": ([("IN", "num")], "real"), "TAN": ([("IN", "num")], "real"),

@@ -1,13 +1,15 @@
 """Call rules of the checker: blocks, instances, system FBs, typed functions and conversions.
 
-A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
-``vars``), its ``err`` and the expression rules (``expr``, ``lvalue``, ``e_name``) of the sibling mixin.
+A part of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
+``vars``), its ``err`` and the expression rules (``expr``, ``lvalue``, ``e_name``) of the sibling part, all declared
+by :class:`~.check_context.CheckContext`.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
 from simatic_xml.scl import ast as A
+from simatic_xml.system_types import lookup
 
 from .builtins import (
     FUNCTIONS,
@@ -15,9 +17,11 @@ from .builtins import (
     KNOWN_UPPER,
     SYSTEM_FBS,
     SYSTEM_TYPES,
+    FunctionSpec,
     conversion,
     instruction_on,
 )
+from .check_context import CheckContext
 from .namespaces import instance_fb, rooted
 from .program import access_root, undefined_global
 from .signatures import Signature, TypeClass, fb_signature, fc_signature
@@ -27,6 +31,7 @@ from .types import (
     REAL_LIT,
     ArrayT,
     NamedT,
+    SclType,
     StructT,
     Var,
     assignable,
@@ -66,13 +71,12 @@ def _must_be_supplied(v: Var, fc: bool) -> bool:
     return isinstance(t, (ArrayT, StructT, NamedT)) or t in _POINTER_PARAMETERS
 
 
-class CallChecks:
+class CallChecks(CheckContext):
     """Parameters of calls: names, sections (``:=`` or ``=>``), types, and the ones that must be supplied."""
 
-    def call(self, e: A.Call, statement: bool):
+    def call(self, e: A.Call, statement: bool) -> SclType:
         callee = rooted(e.callee, self.p, callee=True)  # _.nsMainPerceuse.fcMain(...): the block's global name
-        tc = type(callee)
-        if tc is A.Name:
+        if isinstance(callee, A.Name):
             scope = callee.scope
             key = callee.name.lower()
             upper = callee.name.upper()
@@ -105,12 +109,12 @@ class CallChecks:
             else:
                 self.err(callee, "UNCHECKED_INSTRUCTION", "Info", name=callee.name)
             return self.args_only(e)
-        if tc is A.Member and callee.name.upper() in INSTANCE_INSTRUCTIONS:
+        if isinstance(callee, A.Member) and callee.name.upper() in INSTANCE_INSTRUCTIONS:
             return self.instruction_call(e, callee)
         t = self.expr(callee)
         return self.instance_call(e, t, _text(callee))
 
-    def instruction_call(self, e: A.Call, callee: A.Member):
+    def instruction_call(self, e: A.Call, callee: A.Member) -> SclType:
         """``#t.TON(...)``, ``#c.CTU(...)``, ``"IEC_Timer_0_DB".TON(...)``: the instruction called on an
         instance of a timer/counter type, checked against the instruction's interface for that type."""
         up = callee.name.upper()
@@ -126,7 +130,7 @@ class CallChecks:
         # no such instruction on this type: a member of that name (a user FB's static) or unknown-member
         return self.instance_call(e, self.member_type(callee, bt), _text(callee))
 
-    def instance_type(self, base, bt) -> str:
+    def instance_type(self, base: A.Expr, bt: SclType) -> str:
         """The type name an instruction is called on. A single-instance DB of a system FB exported from TIA
         lists the instruction's members in its own interface (``IN``/``PT``/``Q``/``ET``), so its value is
         typed as a struct: what counts for the call is the DB's ``InstanceOfName``."""
@@ -136,20 +140,22 @@ class CallChecks:
                 base.scope == "bare" and base.name.lower() not in self.vars)):
             blk = self.p.blocks.get(base.name.lower())
             if blk is not None and blk.kind == "DB" and blk.instance_of is not None:
-                return instance_fb(blk, self.p)
+                return instance_fb(blk, self.p) or blk.instance_of
         return ""
 
-    def args_only(self, e: A.Call, instance_type: str | None = None):
+    def args_only(self, e: A.Call, instance_type: str | None = None) -> SclType:
         """The arguments of a call whose interface the checker does not check: each operand on its own, except a
-        technology object handed to a TO parameter of a catalog instruction (MC_POWER's Axis)."""
+        technology object handed to a TO parameter of a catalog instruction (MC_POWER's Axis). The call's value is
+        not known: None."""
         formal = catalog_parameter_types(instance_type) if instance_type else {}
         for a in e.args:
             if a.op == "=>":
                 self.lvalue(a.value)
             elif a.name is None or not self.missing_technology_object(a.value, formal.get(a.name.lower())):
                 self.expr(a.value)
+        return None
 
-    def instance_call(self, e: A.Call, t, name: str):
+    def instance_call(self, e: A.Call, t: SclType, name: str) -> SclType:
         if t is None:
             return self.args_only(e)
         if type(t) is ArrayT:
@@ -170,7 +176,7 @@ class CallChecks:
             self.err(e.callee, "NOT_CALLABLE", name=name, type=display(t))
         return self.args_only(e)
 
-    def block_call(self, e: A.Call, callee: A.Name, statement: bool):
+    def block_call(self, e: A.Call, callee: A.Name, statement: bool) -> SclType:
         key = callee.name.lower()
         blk = self.p.blocks.get(key)
         if blk is None:
@@ -198,8 +204,8 @@ class CallChecks:
         self.err(callee, "NOT_CALLABLE", name=f'"{blk.name}"', type="organization block")
         return self.args_only(e)
 
-    def check_params(self, e: A.Call, members: dict, callee: str, *, fc: bool, ret,
-                     optional: frozenset = frozenset()):
+    def check_params(self, e: A.Call, members: dict[str, Var], callee: str, *, fc: bool, ret: SclType,
+                     optional: frozenset[str] = frozenset()) -> SclType:
         """The actual parameters of a call of a block or system FB with the interface ``members``; a name in
         ``optional`` (lower case) may be left out whatever its section."""
         args = e.args
@@ -209,7 +215,7 @@ class CallChecks:
             if len(params) == 1:
                 self.fits_parameter(args[0].value, vt, params[0])
             return ret
-        given = set()
+        given: set[str] = set()
         for a in args:
             if a.name is None:
                 self.expr(a.value)
@@ -270,7 +276,7 @@ class CallChecks:
         else:
             self.fits_parameter(a.value, self.expr(a.value), p)
 
-    def signature_call(self, e: A.Call, callee: A.Name, sig: Signature, statement: bool):
+    def signature_call(self, e: A.Call, callee: A.Name, sig: Signature, statement: bool) -> SclType:
         """A call of a function-like system instruction with a catalog signature (CONCAT, PEEK, LOWER_BOUND...):
         formal names, their operators and types, the parameters that must be supplied, the function value.
 
@@ -293,15 +299,15 @@ class CallChecks:
                 if i >= len(order):
                     self.expr(a.value)
                     continue
-                p = order[i]
-                given.add(p.name.lower())
-                if p.section == "Output":
+                formal = order[i]
+                given.add(formal.name.lower())
+                if formal.section == "Output":
                     tt = self.lvalue(a.value)
-                    if p.type not in _POINTER_PARAMETERS and type(p.type) is not TypeClass and not assignable(
-                            p.type, tt, self.iec):
-                        self.err(a.value, "OUTPUT_TYPE", src=display(p.type), dst=display(tt), param=p.name)
+                    if formal.type not in _POINTER_PARAMETERS and type(formal.type) is not TypeClass and not assignable(
+                            formal.type, tt, self.iec):
+                        self.err(a.value, "OUTPUT_TYPE", src=display(formal.type), dst=display(tt), param=formal.name)
                 else:
-                    self.fits_parameter(a.value, self.expr(a.value), p)
+                    self.fits_parameter(a.value, self.expr(a.value), formal)
         for a in e.args:
             if a.name is None:
                 continue
@@ -330,7 +336,7 @@ class CallChecks:
             return None
         return None if sig.returns == "VOID" and statement else sig.returns
 
-    def missing_technology_object(self, actual, formal) -> bool:
+    def missing_technology_object(self, actual: A.Expr, formal: SclType) -> bool:
         """An axis (or another technology object) handed to a TO parameter by a name the export does not define:
         a warning, not MISSING_TAG. TIA keeps technology objects in the PLC's "Technology objects" folder, and
         Version Control Interface repositories of TIA V16/V17 hold motion programs without it, their tag tables
@@ -344,7 +350,7 @@ class CallChecks:
         self.err(actual, "MISSING_TECHNOLOGY_OBJECT", "Warning", name=name)
         return True
 
-    def fits_parameter(self, e, vt, p) -> bool:
+    def fits_parameter(self, e: A.Expr, vt: SclType, p: Var) -> bool:
         """An input's actual converts implicitly into the formal's type; an untyped integer constant lies in its range."""
         if type(p.type) is TypeClass:
             if not p.type.accepts(vt):
@@ -358,13 +364,13 @@ class CallChecks:
             return False
         return True
 
-    def typed_function(self, e: A.Call, name: str, spec):
+    def typed_function(self, e: A.Call, name: str, spec: FunctionSpec) -> SclType:
         params = spec[0]
         result = spec[1]
         variadic = spec[2] if len(spec) > 2 else None
         named_only = spec[3] if len(spec) > 3 else ()  # MUX's INELSE: named only, never a positional INn
         args = e.args
-        types = []
+        types: list[tuple[str, str | None]] = []
         for i, a in enumerate(args):
             if a.name is None:
                 kind = params[i][1] if i < len(params) else (params[-1][1] if variadic else "any")
@@ -415,7 +421,7 @@ class CallChecks:
             return "LREAL" if c == "LREAL" else ("REAL" if c != REAL_LIT else REAL_LIT)
         return c
 
-    def conversion_call(self, e: A.Call, name: str, conv):
+    def conversion_call(self, e: A.Call, name: str, conv: tuple[str, str]) -> SclType:
         src, dst = conv
         for a in e.args:
             if a.name is not None and a.name.upper() not in ("IN", "EN", "ENO"):
@@ -430,23 +436,20 @@ class CallChecks:
 
 
 @lru_cache(maxsize=512)
-def catalog_parameter_types(name: str) -> dict:
+def catalog_parameter_types(name: str) -> dict[str, NamedT]:
     """Lower parameter name -> type of a catalog instruction's Input and InOut parameters (MC_POWER: Axis is a
     TO_Axis), for the calls whose interface is not checked otherwise. Shared between callers: not to be changed."""
-    from simatic_xml.generate.datatypes import catalog_type
-
-    entry = catalog_type(name)
-    members = getattr(entry, "members", None) or ()
+    entry = lookup(name)
+    members = entry.members if entry is not None else ()
     return {m.name.lower(): NamedT(m.data_type, False) for m in members
-            if getattr(m, "section", None) in ("Input", "InOut") and m.data_type.upper().startswith("TO_")}
+            if m.section in ("Input", "InOut") and m.data_type.upper().startswith("TO_")}
 
 
-def _text(e) -> str:
-    t = type(e)
-    if t is A.Name:
+def _text(e: A.Expr) -> str:
+    if isinstance(e, A.Name):
         return {"local": "#", "global": '"'}.get(e.scope, "") + e.name + ('"' if e.scope == "global" else "")
-    if t is A.Member:
+    if isinstance(e, A.Member):
         return _text(e.base) + "." + e.name
-    if t is A.Index:
+    if isinstance(e, A.Index):
         return _text(e.base) + "[..]"
     return "?"

@@ -1,14 +1,19 @@
 """Expression rules of the checker: operand types, members, literals, operators, write targets.
 
-A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
-``vars``, ``is_fc``), its ``err`` and the call rules (``call``) of the sibling mixin. Every ``e_*``
+A part of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's state (``p``, ``b``,
+``vars``, ``is_fc``), its ``err`` and the call rules (``call``) of the sibling part, all declared by
+:class:`~.check_context.CheckContext`. Every ``e_*``
 rule returns the expression's type, or None when it cannot be typed (never a follow-up error then).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from simatic_xml.scl import ast as A
 from simatic_xml.system_constants import is_system_constant
 
+from .check_context import CheckContext
 from .builtins import OB_START_INFO, SYSTEM_FBS, SYSTEM_TYPES, is_system_type_name, ob_start_info
 from .f_io import f_io_db
 from .namespaces import ROOT, instance_fb, rooted
@@ -25,7 +30,9 @@ from .types import (
     ELEMENTARY,
     ArrayT,
     NamedT,
+    SclType,
     StructT,
+    Var,
     bit_common_type,
     canonical,
     common_type,
@@ -55,10 +62,10 @@ _GENERIC_INDEX = frozenset(["VARIANT", "ANY"])
 _TIMEISH = frozenset(["TIME", "LTIME", "TIME_OF_DAY", "LTIME_OF_DAY", "DATE", "DATE_AND_TIME", "LDT", "S5TIME", "DTL"])
 
 
-class ExpressionChecks:
+class ExpressionChecks(CheckContext):
     """The ``e_*`` rules, dispatched by expression type through :data:`_EXPR`, and write targets."""
 
-    def lvalue(self, e):
+    def lvalue(self, e: A.Expr) -> SclType:
         """Type of a write target; reports writes to constants.
 
         An FC may write its own inputs: TIA compiles it (an elementary input is the FC's copy of the value; real
@@ -80,22 +87,22 @@ class ExpressionChecks:
                         self.err(root, "WRITE_CONSTANT", name=f"#{v.name}")
         return self.expr(e)
 
-    def expr(self, e):
+    def expr(self, e: A.Expr | None) -> SclType:
         m = _EXPR.get(type(e))
         return m(self, e) if m is not None else None
 
-    def e_literal(self, e: A.Literal):
+    def e_literal(self, e: A.Literal) -> SclType:
         tn = e.type_name
         if tn is not None:
             t = _LIT_PREFIX.get(tn) or canonical(tn)
-            if e.kind == "int":  # INT#40000 is out of its own type wherever it stands
+            if e.kind == "int" and isinstance(e.value, int):  # INT#40000 is out of its own type wherever it stands
                 self.fit_value(e, e.value, t, "#" in e.text.partition("#")[2])
             return t
         if e.kind == "int":
             return BIT_LIT if (e.value == 0 or e.value == 1) and "#" not in e.text else INT_LIT
         return _DEFAULT_KIND.get(e.kind)
 
-    def e_name(self, e: A.Name):
+    def e_name(self, e: A.Name) -> SclType:
         key = e.name.lower()
         scope = e.scope
         if scope == "local":
@@ -108,7 +115,7 @@ class ExpressionChecks:
                 # OB start information (#LADDR, #IO_State...) is declared by TIA from the OB type: that type's
                 # own, where the OB's export or number tells the type
                 t = OB_START_INFO.get(key)
-                own = ob_start_info(self.b.number, getattr(self.b, "ob_type", None))
+                own = ob_start_info(self.b.number, self.b.ob_type)
                 if t is not None and (own is None or key in own):
                     return t
                 self.err(e, "UNDECLARED", "Error" if self.p.closed else "Warning", name=f"#{e.name}")
@@ -135,7 +142,7 @@ class ExpressionChecks:
         self.err(e, code, "Error" if self.p.closed else "Warning", name=e.name)
         return None
 
-    def global_type(self, e: A.Name):
+    def global_type(self, e: A.Name) -> SclType:
         key = e.name.lower()
         p = self.p
         v = p.tags.get(key) or p.constants.get(key)
@@ -146,7 +153,7 @@ class ExpressionChecks:
             self.b.uses.add(blk.name)
             if blk.kind == "DB":
                 if blk.instance_of is not None and not blk.vars:
-                    return NamedT(instance_fb(blk, p), True)
+                    return NamedT(instance_fb(blk, p) or blk.instance_of, True)
                 return blk.as_struct()
             return None
         f_io = f_io_db(e.name)
@@ -157,7 +164,7 @@ class ExpressionChecks:
         self.err(e, "MISSING_TAG", "Error" if p.closed else "Warning", name=e.name)
         return None
 
-    def known(self, t):
+    def known(self, t: SclType) -> SclType:
         """``t``, or None (untyped: no follow-up errors) for an unquoted type name the program does not know
         (`Boolx`, reported once as UNKNOWN_TYPE at its declaration)."""
         if type(t) is not NamedT or t.quoted:
@@ -167,7 +174,7 @@ class ExpressionChecks:
             return t
         return None
 
-    def members_of(self, t):
+    def members_of(self, t: SclType) -> dict[str, Var] | None:
         if type(t) is StructT:
             return t.members
         if type(t) is NamedT:
@@ -175,7 +182,7 @@ class ExpressionChecks:
             cache = self._members_cache
             if key in cache:
                 return cache[key]
-            members = None
+            members: dict[str, Var] | None = None
             udt = self.p.types.get(key)
             if udt is not None:
                 members = udt.vars
@@ -194,7 +201,7 @@ class ExpressionChecks:
             return members
         return None
 
-    def e_member(self, e: A.Member):
+    def e_member(self, e: A.Member) -> SclType:
         base = e.base
         while type(base) is A.Member:
             base = base.base
@@ -207,7 +214,7 @@ class ExpressionChecks:
             return None
         return self.member_type(e, bt)
 
-    def member_type(self, e: A.Member, bt):
+    def member_type(self, e: A.Member, bt: SclType) -> SclType:
         """The type of member ``e.name`` of a base of type ``bt`` (the base already checked)."""
         members = self.members_of(bt)
         if members is None:
@@ -219,7 +226,7 @@ class ExpressionChecks:
             return None
         return self.known(v.type)
 
-    def e_index(self, e: A.Index):
+    def e_index(self, e: A.Index) -> SclType:
         bt = self.expr(e.base)
         for i in e.indices:
             it = self.expr(i)
@@ -230,7 +237,9 @@ class ExpressionChecks:
                 self.err(e.indices[bt.dims], "INDEX_DIMENSIONS", count=len(e.indices), dims=bt.dims)
                 return None
             for i, bound in zip(e.indices, bt.bounds):
-                value = literal_int(i) if bound is not None else None
+                if bound is None:
+                    continue
+                value = literal_int(i)
                 if value is not None and not bound[0] <= value <= bound[1]:
                     # A Warning: IEC 61131-3 compilers refuse a constant index outside the bounds (CODESYS C0049),
                     # and no real TIA export in the surveys (166 repositories) holds one, but no STEP 7 page was
@@ -249,14 +258,15 @@ class ExpressionChecks:
             return "WCHAR"
         return None
 
-    def e_slice(self, e: A.Slice):
+    def e_slice(self, e: A.Slice) -> SclType:
         self.expr(e.base)
         return _SIZE.get(e.size.upper())
 
-    def e_deref(self, e: A.Deref):
+    def e_deref(self, e: A.Deref) -> SclType:
         self.expr(e.base)
+        return None
 
-    def e_address(self, e: A.Address):
+    def e_address(self, e: A.Address) -> SclType:
         text = e.text.upper()
         if text.startswith("DB") or "." in text[:1]:
             return None
@@ -265,10 +275,10 @@ class ExpressionChecks:
             letter = text[2:3] if len(text) > 2 and text[2].isalpha() else ""
         return _ADDR.get(letter)
 
-    def e_paren(self, e: A.Paren):
+    def e_paren(self, e: A.Paren) -> SclType:
         return self.expr(e.expr)
 
-    def e_unary(self, e: A.UnaryOp):
+    def e_unary(self, e: A.UnaryOp) -> SclType:
         t = self.expr(e.operand)
         if t is None or not isinstance(t, str):
             return t
@@ -282,12 +292,12 @@ class ExpressionChecks:
         self.err(e, "OPERATOR_TYPE", op=e.op, left=display(t), right=display(t))
         return None
 
-    def e_binary(self, e: A.BinaryOp):
+    def e_binary(self, e: A.BinaryOp) -> SclType:
         # ``a + b + c + ...`` parses as a tree that is as deep as the chain is long; walking its left spine in a
         # loop (same order as the recursion: left operand first) lets a generated 10,000-term sum check instead
         # of exhausting Python's recursion limit.
-        spine = []
-        node = e
+        spine: list[A.BinaryOp] = []
+        node: A.Expr = e
         while type(node) is A.BinaryOp:
             spine.append(node)
             node = node.left
@@ -296,7 +306,7 @@ class ExpressionChecks:
             lt = self.binary_type(binary, lt, self.expr(binary.right))
         return lt
 
-    def binary_type(self, e: A.BinaryOp, lt, rt):
+    def binary_type(self, e: A.BinaryOp, lt: SclType, rt: SclType) -> SclType:
         """The type of ``e`` from its operands' types (None when they do not go together; reported)."""
         op = e.op
         if lt is None or rt is None or not isinstance(lt, str) or not isinstance(rt, str):
@@ -342,37 +352,38 @@ class ExpressionChecks:
         if op == "MOD" and (lt in REALS or rt in REALS):
             self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
-        c = common_type(lt, rt, self.iec)
-        if c == "!":
+        common = common_type(lt, rt, self.iec)
+        if common == "!":
             self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
-        if op == "/" and c == INT_LIT:
+        if op == "/" and common == INT_LIT:
             return INT_LIT
-        return c
+        return common
 
-    def fit_literal(self, e, t) -> bool:
+    def fit_literal(self, e: A.Node | None, t: SclType) -> bool:
         """Does an untyped integer constant ``e`` (``40000``, ``-1``) fit the target type ``t``? Reports
         ``literal-range`` when it does not; anything else (a tag, an expression, a typed constant, which
         :meth:`e_literal` already checked) fits here."""
         lit = e.operand if type(e) is A.UnaryOp and e.op == "-" else e
-        if type(lit) is not A.Literal or lit.kind != "int" or lit.type_name is not None:
+        if type(lit) is not A.Literal or lit.kind != "int" or lit.type_name is not None or not isinstance(lit.value, int):
             return True
         value = -lit.value if lit is not e else lit.value
         return self.fit_value(e, value, t, "#" in lit.text)
 
-    def fit_value(self, e, value: int, t, based: bool = False) -> bool:
+    def fit_value(self, e: A.Node | None, value: int, t: SclType, based: bool = False) -> bool:
         r = literal_range(t, based)
         if r is None or r[0] <= value <= r[1]:
             return True
         self.err(e, "LITERAL_RANGE", value=value, type=display(t))
         return False
 
-    def e_call(self, e: A.Call):
-        t = self.call(e, False)
-        return t
+    def e_call(self, e: A.Call) -> SclType:
+        return self.call(e, False)
 
 
-_EXPR = {
+_ExprRule = Callable[[ExpressionChecks, Any], SclType]
+"""An ``e_*`` rule; its argument is the node of the type :data:`_EXPR` files it under."""
+_EXPR: dict[type[object], _ExprRule] = {
     A.Literal: ExpressionChecks.e_literal, A.Name: ExpressionChecks.e_name, A.Member: ExpressionChecks.e_member,
     A.Index: ExpressionChecks.e_index, A.Slice: ExpressionChecks.e_slice, A.Deref: ExpressionChecks.e_deref,
     A.Address: ExpressionChecks.e_address, A.Paren: ExpressionChecks.e_paren, A.UnaryOp: ExpressionChecks.e_unary,
@@ -380,12 +391,12 @@ _EXPR = {
 }
 
 
-def _owner(base, bt) -> str:
+def _owner(base: A.Expr, bt: SclType) -> str:
     """What the message names as lacking a member: the data type, or for a struct without a type name the DB or
     tag it is (``"DB_Counters"``, ``#rec.data``), "Struct" only when neither is known."""
     if type(bt) is NamedT:
         return bt.name
-    path = []
+    path: list[str] = []
     while type(base) is A.Member:
         path.append(base.name)
         base = base.base

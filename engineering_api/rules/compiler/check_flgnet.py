@@ -1,7 +1,8 @@
 """LAD/FBD rules of the checker: the operands and wires of a SimaticML FlgNet network.
 
-A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it types operands with the expression rules
-(``expr``) of the sibling mixin and reports through the checker's ``err``.
+A part of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it types operands with the expression rules
+(``expr``) of the sibling part and reports through the checker's ``err`` (declared by
+:class:`~.check_context.CheckContext`).
 
 Box pins: TIA exports the data type of a typed box as ``<TemplateValue Name="SrcType">`` (and
 ``DestType`` for Convert/Round…), or ``<AutomaticTyped Name="SrcType"/>`` for "Auto". An operand wired
@@ -20,17 +21,22 @@ COUNTER on S7-1500).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeAlias
 
 from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import SclSyntaxError
 from simatic_xml.scl.parser import parse_expression
 
 from .check_calls import catalog_parameter_types
-from .program import type_from_text, undefined_global
+from .check_context import CheckContext
+from .program import BlockDef, type_from_text, undefined_global
 from .types import (
     BIT_LIT,
     ELEMENTARY,
     INT_LIT,
+    SclType,
+    Var,
     assignable,
     inout_fits,
     canonical,
@@ -39,10 +45,18 @@ from .types import (
     is_technology_object,
 )
 
+if TYPE_CHECKING:
+    from simatic_xml.flgnet import Call as FCall
+    from simatic_xml.flgnet import FlgAccess, FlgNet, Part, Wire
+    from simatic_xml.xmlnode import XmlNode
+
 __all__ = ["FlgNetChecks", "system_box_members"]
 
+_Operand: TypeAlias = "tuple[FlgAccess | None, A.Expr | None, SclType]"
+"""An operand at a pin: its access (None for a box's own result), its expression, its type."""
 
-def system_box_members(name: str):
+
+def system_box_members(name: str) -> dict[str, Var] | None:
     """The parameters (lower name -> Var) of the system FB a LAD/FBD box ``name`` runs, None when the box is
     no system FB of the catalog (a basic instruction such as Contact, Add or Move)."""
     from .builtins import SYSTEM_FBS
@@ -96,26 +110,26 @@ _MESSAGES = {
 }
 
 
-class FlgNetChecks:
+class FlgNetChecks(CheckContext):
     """Wires that end at parts that do not exist, non-Bool operands on bit instructions and on EN/ENO,
     and operands that do not fit the data type of a box or the parameter of a called block."""
 
-    def flgnet(self, net) -> None:
+    def flgnet(self, net: FlgNet) -> None:
         from simatic_xml.flgnet import Call as FCall
-        from simatic_xml.flgnet import FlgAccess, IdentCon, NameCon, Part
-        accesses = {}
-        parts = {}
-        other = set()  # UIds of parts the typed view keeps as XML: they exist, they are just not checked
+        from simatic_xml.flgnet import FlgAccess, IdentCon, NameCon, Part, Wire
+        accesses: dict[str | None, FlgAccess] = {}
+        parts: dict[str | None, Part | FCall] = {}
+        other: set[str] = set()  # UIds of parts the typed view keeps as XML: they exist, they are just not checked
         for item in net.parts or ():
             if isinstance(item, FlgAccess):
                 accesses[item.uid] = item
             elif isinstance(item, (Part, FCall)):
                 parts[item.uid] = item
-            elif getattr(item, "attrs", None) and "UId" in item.attrs:
+            elif item.attrs and "UId" in item.attrs:
                 other.add(item.attrs["UId"])
         for part in parts.values():
             self.missing_blocks(part)
-        types = {}
+        types: dict[str | None, tuple[A.Expr | None, SclType]] = {}
         technology_objects = self.technology_object_operands(net.wires or (), accesses, parts)
         for uid, acc in accesses.items():
             if uid in technology_objects:
@@ -123,11 +137,11 @@ class FlgNetChecks:
             typed = self.access_type(acc)
             if typed is not None:
                 types[uid] = typed
-        pins: dict = {}  # part UId -> {pin name: access UId}
+        pins: dict[str | None, dict[str, str | None]] = {}  # part UId -> {pin name: access UId}
         for wire in net.wires or ():
-            conns = getattr(wire, "connections", None) or []
+            conns = wire.connections if isinstance(wire, Wire) else []
             operand = None
-            pin_parts = []
+            pin_parts: list[tuple[Part | FCall, str]] = []
             for c in conns:
                 if isinstance(c, IdentCon):
                     if c.uid not in accesses and c.uid not in other:
@@ -150,20 +164,20 @@ class FlgNetChecks:
                     continue
                 if not isinstance(t, str) or t == "BOOL":
                     continue
-                if pin == "operand" and t in _SCANNABLE.get(getattr(part, "name", ""), ()):
+                if pin == "operand" and t in _SCANNABLE.get(part.name, ()):
                     continue
                 if (pin == "operand" and isinstance(part, Part) and part.name in _BOOL_PARTS) or pin in ("en", "eno"):
                     self.err(None, "FLGNET_TYPE", name=_access_text(accesses[operand]), type=display(t),
                              part=part.name)
         for uid, wired in pins.items():
             part = parts[uid]
-            operands = {pin: (accesses[a], *types[a]) for pin, a in wired.items()}
+            operands: dict[str, _Operand] = {pin: (accesses[a], *types[a]) for pin, a in wired.items()}
             if isinstance(part, FCall):
                 self.call_pins(part, operands)
             else:
                 self.box_pins(part, operands)
 
-    def system_box_pin(self, part, pin: str) -> None:
+    def system_box_pin(self, part: Part | FCall, pin: str) -> None:
         """A pin of a system FB's box (TON, CTU, R_TRIG...) must be one of its parameters (or EN/ENO)."""
         from simatic_xml.flgnet import Part
 
@@ -173,7 +187,7 @@ class FlgNetChecks:
         if members is not None and members.get(pin.lower()) is None:
             self.err(None, "UNKNOWN_PARAMETER", param=pin, callee=part.name)
 
-    def missing_blocks(self, part) -> None:
+    def missing_blocks(self, part: Part | FCall) -> None:
         """A called FC/FB (``<CallInfo Name>``) and the single-instance DB of a box or call (``<Instance
         Scope="GlobalVariable">``) must exist, as in an SCL call ``"IEC_Timer_0_DB"(...)`` (MISSING_BLOCK, a
         warning in an open program): TIA compiles no call whose block or instance is gone. A multi-instance
@@ -182,38 +196,44 @@ class FlgNetChecks:
         from simatic_xml.flgnet import PartInstance
 
         names = [part.name] if isinstance(part, FCall) and part.name else []
-        instance = getattr(part, "instance", None) or next(
-            (i for i in getattr(part, "items", ()) if isinstance(i, PartInstance)), None)
+        if isinstance(part, FCall):
+            instance = part.instance
+        else:
+            instance = next((i for i in part.items if isinstance(i, PartInstance)), None)
         if instance is not None and instance.scope == "GlobalVariable" and instance.components:
             names.append(instance.components[0].name)
         for name in names:
             if self.p.global_name(name) is None:
                 self.err(None, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=name)
 
-    def technology_object_operands(self, wires, accesses: dict, parts: dict) -> set:
+    def technology_object_operands(self, wires: Iterable[Wire | XmlNode], accesses: dict[str | None, FlgAccess],
+                                   parts: dict[str | None, Part | FCall]) -> set[str | None]:
         """UIds of operands wired only to technology object pins (MC_Power's Axis; a called block's TO_* input)
         whose global name the export does not define: each gets the MISSING_TECHNOLOGY_OBJECT warning (see
         :meth:`~engineering_api.rules.compiler.check_calls.CallChecks.missing_technology_object`) instead of
         MISSING_TAG, and is not typed further."""
         from simatic_xml.flgnet import Call as FCall
-        from simatic_xml.flgnet import IdentCon, NameCon
+        from simatic_xml.flgnet import IdentCon, NameCon, Wire
 
-        candidates = {}  # operand UId -> (expression, name): plain globals the program does not define
+        # operand UId -> (expression, name): plain globals the program does not define
+        candidates: dict[str | None, tuple[A.Expr, str]] = {}
         for uid, acc in accesses.items():
             node = _access_expr(acc) if acc.constant is None and acc.symbol else None
             name = undefined_global(self.p, node) if node is not None else None
-            if name is not None:
+            if node is not None and name is not None:
                 candidates[uid] = (node, name)
         if not candidates:  # the common case: every operand is defined, no pin needs a look
             return set()
-        pins: dict = {}  # candidate UId -> [is a TO pin, ...]
+        pins: dict[str | None, list[bool]] = {}  # candidate UId -> [is a TO pin, ...]
         for wire in wires:
-            conns = getattr(wire, "connections", None) or []
+            conns = wire.connections if isinstance(wire, Wire) else []
             operand = next((c.uid for c in conns if isinstance(c, IdentCon)), None)
             if operand not in candidates:
                 continue
             for c in conns:
-                part = parts.get(c.uid) if isinstance(c, NameCon) else None
+                if not isinstance(c, NameCon):
+                    continue
+                part = parts.get(c.uid)
                 if part is None:
                     continue
                 if isinstance(part, FCall):
@@ -221,7 +241,7 @@ class FlgNetChecks:
                 else:
                     formal = catalog_parameter_types(part.name).get(c.name.lower())
                 pins.setdefault(operand, []).append(is_technology_object(formal))
-        found = set()
+        found: set[str | None] = set()
         for uid, to_pins in pins.items():
             if all(to_pins):
                 node, name = candidates[uid]
@@ -229,13 +249,13 @@ class FlgNetChecks:
                 found.add(uid)
         return found
 
-    def access_type(self, acc):
+    def access_type(self, acc: FlgAccess) -> tuple[A.Expr | None, SclType] | None:
         """(expression, type) of an operand, or None when it has no type the checker can use."""
         if acc.label is not None:
             return (None, LABEL)
         if acc.address is not None:
-            t = canonical(acc.address.get("Type", ""))
-            return (None, t) if t in ELEMENTARY else None
+            address_type = canonical(acc.address.get("Type", ""))
+            return (None, address_type) if address_type in ELEMENTARY else None
         node = _access_expr(acc)
         if node is None:
             return None
@@ -246,7 +266,7 @@ class FlgNetChecks:
         t = self.expr(_unsliced(node))
         return (node, self.sliced_type(acc, node, t))
 
-    def sliced_type(self, acc, node, t):
+    def sliced_type(self, acc: FlgAccess, node: A.Expr, t: SclType) -> SclType:
         """The type of a sliced operand (``.%X0`` Bool, ``.%B0`` Byte, ``.%W0`` Word, ``.%D0`` DWord, ``.%L0`` LWord)
         with each slice inside the bits of what it is taken from; other operands keep ``t``."""
         for piece in _slices(node):
@@ -258,23 +278,24 @@ class FlgNetChecks:
             t = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}[size]
         return t
 
-    def jump_target(self, acc, part) -> None:
+    def jump_target(self, acc: FlgAccess, part: Part | FCall) -> None:
         """A label operand names a jump target (Jump/JumpNot, and the DEST pins of JMP_LIST/SWITCH): when the
         block declares its labels (FlgNet v5 ``Labels``), it must be one of them."""
         declared = _block_labels(self.b)
-        if declared and acc.label.lower() not in declared:
+        if declared and acc.label is not None and acc.label.lower() not in declared:
             self.flg_err("FLGNET_LABEL", label=acc.label)
 
-    def flg_err(self, code: str, **kw) -> None:
+    def flg_err(self, code: str, **kw: object) -> None:
         """An error of this module's own messages (the checker's table stays the SCL one)."""
         from simatic_xml.scl.check import Diagnostic
         self.out.append(Diagnostic(_MESSAGES[code].format(**kw), 0, 0, self.b.name, "Error", self.path, code,
                                    self.network))
 
-    def box_pins(self, part, operands: dict) -> None:
+    def box_pins(self, part: Part, operands: dict[str, _Operand]) -> None:
         """Inputs into the box's type (SrcType, or the widest input for Auto), its result into the outputs."""
         from simatic_xml.flgnet import AutomaticTyped, TemplateValue
-        src = dest = None
+        src: str | None = None
+        dest: str | None = None
         auto = False
         for item in part.items:
             if isinstance(item, TemplateValue) and item.name in ("SrcType", "DestType"):
@@ -291,7 +312,9 @@ class FlgNetChecks:
         outputs = [(pin, op) for pin, op in operands.items() if _OUTPUT_PIN.match(pin)]
         if part.name == "Move":
             given = dict(inputs).get("in")
-            for pin, op in outputs if given is not None else ():
+            if given is None:
+                return
+            for pin, op in outputs:
                 if not self.iec and isinstance(given[2], str) and isinstance(op[2], str) \
                         and {given[2], op[2]} == _MOVE_INT_TIME:
                     continue
@@ -313,7 +336,7 @@ class FlgNetChecks:
                 continue  # Auto: a wider output operand widens the box (TIA picks the largest operand)
             self.pin_fits(part, pin, (None, None, result), op[2], op)
 
-    def constant_type(self, node):
+    def constant_type(self, node: A.Expr) -> SclType:
         """A constant operand's type. A named constant that is not declared is left untyped: it is reported
         nowhere else in LAD/FBD either (TIA's own check of names is the offline checker's blind spot here)."""
         if type(node) is not A.Name:
@@ -321,9 +344,9 @@ class FlgNetChecks:
         v = (self.vars if node.scope == "local" else self.p.constants).get(node.name.lower())
         return v.type if v is not None else None
 
-    def auto_type(self, part, inputs: list):
+    def auto_type(self, part: Part, inputs: list[tuple[str, _Operand]]) -> str | None:
         """The type TIA picks for an Auto box from its inputs: the wider wins; None when an input is untyped."""
-        result = None
+        result: str | None = None
         for pin, op in inputs:
             t = op[2]
             if not isinstance(t, str):
@@ -337,7 +360,7 @@ class FlgNetChecks:
             result = c
         return result
 
-    def call_pins(self, call, operands: dict) -> None:
+    def call_pins(self, call: FCall, operands: dict[str, _Operand]) -> None:
         """A called FC/FB's pins: inputs into the parameter's type, outputs out of it, in/outs both ways."""
         for param in call.parameters:
             op = operands.get(param.name)
@@ -354,7 +377,7 @@ class FlgNetChecks:
             elif param.section == "Input":
                 self.pin_fits(call, param.name, op, pt, op)
 
-    def pin_fits(self, part, pin: str, value: tuple, dst, shown: tuple) -> None:
+    def pin_fits(self, part: Part | FCall, pin: str, value: _Operand, dst: SclType, shown: _Operand) -> None:
         """``value`` (access, node, type) converts into ``dst`` at ``pin``; a constant must lie in its range."""
         vt = value[2]
         if vt == INT_LIT or vt == BIT_LIT:
@@ -362,55 +385,49 @@ class FlgNetChecks:
         elif not assignable(vt, dst, self.iec) and not self.absolute_fits(shown[0], vt, dst):
             self.pin_error(part, pin, vt, dst, shown)
 
-    def absolute_fits(self, acc, src, dst) -> bool:
+    def absolute_fits(self, acc: FlgAccess | None, src: SclType, dst: SclType) -> bool:
         """With the IEC check on, a value meets an absolute address (``%MD40``, ``%DB11.DBD266``) of its width."""
         if not self.iec or acc is None or acc.address is None:
             return False
         width = _ADDRESS_WIDTH.get(src) if isinstance(src, str) else None
-        return width is not None and width == _ADDRESS_WIDTH.get(dst if isinstance(dst, str) else None)
+        return width is not None and width == (_ADDRESS_WIDTH.get(dst) if isinstance(dst, str) else None)
 
-    def pin_error(self, part, pin: str, src, dst, op: tuple) -> None:
+    def pin_error(self, part: Part | FCall, pin: str, src: SclType, dst: SclType, op: _Operand) -> None:
         self.err(None, "FLGNET_PIN_TYPE", src=display(src), dst=display(dst), pin=pin, part=part.name,
                  name=_access_text(op[0]))
 
 
-def _slices(node) -> list:
+def _slices(node: A.Expr | None) -> list[A.Slice]:
     """The slices of an operand expression, innermost first."""
-    out = []
-    while node is not None and type(node) in (A.Slice, A.Member, A.Index):
+    out: list[A.Slice] = []
+    while isinstance(node, (A.Slice, A.Member, A.Index)):
         if type(node) is A.Slice:
             out.append(node)
         node = node.base
     return out[::-1]
 
 
-def _unsliced(node):
+def _unsliced(node: A.Expr) -> A.Expr:
     """The operand without its trailing slices (the checker types the tag; slices are typed here)."""
     while type(node) is A.Slice:
         node = node.base
     return node
 
 
-def _block_labels(block) -> set:
-    """Lower-case names of the jump labels the block's LAD/FBD networks declare (cached on the block view)."""
-    cached = getattr(block, "_flg_labels", None)
-    if cached is None:
-        cached = {name.lower() for net in block.networks if net.flgnet is not None for name in net.flgnet.labels()}
-        try:
-            block._flg_labels = cached
-        except AttributeError:  # a slotted view: recomputed per jump, a handful per block
-            pass
-    return cached
+def _block_labels(block: BlockDef) -> set[str]:
+    """Lower-case names of the jump labels the block's LAD/FBD networks declare: recomputed per jump, a handful
+    per block."""
+    return {name.lower() for net in block.networks if net.flgnet is not None for name in net.flgnet.labels()}
 
 
-def _access_expr(acc):
+def _access_expr(acc: FlgAccess) -> A.Expr | None:
     if acc.constant is not None:
         return _constant_expr(acc)
     comps = acc.symbol
     scope = _SCOPES.get(acc.scope)
     if scope is None or not comps:
         return None
-    node = None
+    node: A.Expr | None = None
     for c in comps:
         node = A.Name(0, 0, c.name, scope) if node is None else A.Member(0, 0, node, c.name)
         if c.access_modifier == "Array":
@@ -427,10 +444,12 @@ def _access_expr(acc):
 _NAMED_CONSTANT = frozenset({"LocalConstant", "GlobalConstant"})
 
 
-def _constant_expr(acc):
+def _constant_expr(acc: FlgAccess) -> A.Expr | None:
     """A constant operand as an SCL expression: a named (local/user) constant by name, a literal as the SCL
     parser reads it (an untyped integer stays untyped, so its range is checked against the pin)."""
     const = acc.constant
+    if const is None:
+        return None
     scope = _SCOPES.get(acc.scope)
     # A named constant may carry its name as the value (<Constant><ConstantValue>C_OP10</ConstantValue>), as
     # an SCL network of a real export does (simatic_xml.scl_text.constant_name).
@@ -446,7 +465,7 @@ def _constant_expr(acc):
     return node if type(node) is A.Literal else None
 
 
-def _access_text(acc) -> str:
+def _access_text(acc: FlgAccess | None) -> str:
     if acc is None:
         return "?"
     if acc.constant is not None:
@@ -466,7 +485,7 @@ _AREA_LETTER = {"Input": "I", "Output": "Q", "Memory": "M", "PeripheryInput": "I
 _SIZE_LETTER = {"Byte": "B", "Word": "W", "DWord": "D", "LWord": "L"}
 
 
-def _address_text(address) -> str:
+def _address_text(address: dict[str, str]) -> str:
     """An absolute address as TIA's editor shows it: ``%M40.1``, ``%MD40``, ``%DB11.DBD266``, ``%IW64:P``."""
     area = address.get("Area", "")
     kind = address.get("Type", "")

@@ -1,9 +1,13 @@
 """Statement rules of the checker: assignments, calls as statements, control flow, loop context.
 
-A mixin of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's ``err`` and on the
-expression and call rules (``expr``, ``lvalue``, ``call``) of the sibling mixins.
+A part of :class:`engineering_api.rules.compiler.checker.BlockChecker`; it relies on the checker's ``err`` and on the
+expression and call rules (``expr``, ``lvalue``, ``call``) of the sibling parts, all declared by
+:class:`~.check_context.CheckContext`.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from simatic_xml import cancel
 from simatic_xml.scl import ast as A
@@ -12,15 +16,19 @@ from simatic_xml.scl.parse_expr import is_type_test
 
 from .builtins import checker_type
 from .check_calls import _text
+from .check_context import CheckContext
 from .program import access_root
-from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, NamedT, assignable, display
+from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, NamedT, SclType, assignable, display
 
 __all__ = ["StatementChecks"]
 
 
-def _loop(method):
+_Loop = TypeVar("_Loop", A.For, A.While, A.RepeatLoop)
+
+
+def _loop(method: Callable[[StatementChecks, _Loop], None]) -> Callable[[StatementChecks, _Loop], None]:
     # EXIT and CONTINUE are only legal inside a loop body: count the loops we are in.
-    def run(self, s):
+    def run(self: StatementChecks, s: _Loop) -> None:
         self.loops += 1
         try:
             method(self, s)
@@ -29,10 +37,10 @@ def _loop(method):
     return run
 
 
-class StatementChecks:
+class StatementChecks(CheckContext):
     """The ``s_*`` rules, dispatched by statement type through :data:`_STMT`."""
 
-    def body(self, stmts: list) -> None:
+    def body(self, stmts: list[A.Stmt]) -> None:
         dispatch = _STMT
         checkpoint = cancel.checkpoint
         for s in stmts:
@@ -41,10 +49,10 @@ class StatementChecks:
             if m is not None:
                 m(self, s)
 
-    def s_assign(self, s: A.Assign):
+    def s_assign(self, s: A.Assign) -> SclType:
         tt = self.lvalue(s.target)
         v = s.value
-        if type(v) is A.Assign:
+        if isinstance(v, A.Assign):
             vt = self.s_assign(v)
         else:
             vt = self.expr(v)
@@ -52,7 +60,7 @@ class StatementChecks:
             self.fits(v, vt, tt)
         return tt
 
-    def start_values(self, assignments: list) -> None:
+    def start_values(self, assignments: list[A.Assign]) -> None:
         """A data block's BEGIN section: each start value names a member of the DB (for an instance DB or a DB of
         a PLC data type, of its FB or type) and its value converts into the member's type as an assignment's
         would; a constant out of the member's range is refused as in code. TIA generates no DB from such a
@@ -62,12 +70,12 @@ class StatementChecks:
         members = self.vars
         if not members and self.b.instance_of:
             key = self.b.instance_of.lower()
-            if key not in self.p.types and getattr(self.p.blocks.get(key), "kind", None) != "FB":
+            if key not in self.p.types and ((blk := self.p.blocks.get(key)) is None or blk.kind != "FB"):
                 return
-            members = self.members_of(NamedT(self.b.instance_of))
-            if not members:
+            found = self.members_of(NamedT(self.b.instance_of))
+            if not found:
                 return
-            self.vars = members
+            self.vars = members = found
         for s in assignments:
             root = access_root(s.target)
             if type(root) is not A.Name:
@@ -77,7 +85,7 @@ class StatementChecks:
             elif root.scope != "global":  # a quoted member name ("max speed" := 1) reads as a global: not typed
                 self.s_assign(s)
 
-    def fits(self, e, vt, tt) -> bool:
+    def fits(self, e: A.Expr | A.Assign, vt: SclType, tt: SclType) -> bool:
         """An implicit conversion of ``e`` (of type ``vt``) into ``tt``: an untyped integer constant must lie
         in ``tt``'s range (``#i := 40000`` for an Int), anything else must convert implicitly."""
         if (vt == INT_LIT or vt == BIT_LIT) and not self.fit_literal(e, tt):
@@ -133,7 +141,7 @@ class StatementChecks:
         if s.else_body:
             self.body(s.else_body)
 
-    def case_label(self, label, st) -> None:
+    def case_label(self, label: A.Expr, st: SclType) -> None:
         """A CASE label is a constant (a literal, a local or a user constant) that converts implicitly into the
         selector's type; an untyped integer must lie in its range."""
         lt = self.expr(label)
@@ -147,18 +155,19 @@ class StatementChecks:
         if st is not None and not assignable(lt, st, self.iec) and not (_integral(lt) and _integral(st)):
             self.err(label, "CASE_LABEL", label=_label_text(label), type=display(st))
 
-    def constant(self, e) -> bool:
+    def constant(self, e: A.Expr) -> bool:
         """Is ``e`` a constant: literals and constants, also combined by operators (``#LAST + 1``: accepted, not
         verified against TIA)? A name that is no local tag counts (a user constant, or unknown: reported apart)."""
-        t = type(e)
-        if t is A.Literal:
+        if isinstance(e, A.Literal):
             return True
-        if t is A.Name:
+        if isinstance(e, A.Name):
             v = self.vars.get(e.name.lower()) if e.scope != "global" else None
             return v is None or v.section == "Constant"
-        if t is A.UnaryOp or t is A.Paren:
-            return self.constant(e.operand if t is A.UnaryOp else e.expr)
-        if t is A.BinaryOp:
+        if isinstance(e, A.UnaryOp):
+            return self.constant(e.operand)
+        if isinstance(e, A.Paren):
+            return self.constant(e.expr)
+        if isinstance(e, A.BinaryOp):
             return self.constant(e.left) and self.constant(e.right)
         return False
 
@@ -191,11 +200,11 @@ class StatementChecks:
         self.body(s.body)
         self.cond(s.cond)
 
-    def s_exit(self, s) -> None:
+    def s_exit(self, s: A.Exit) -> None:
         if not self.loops:
             self.err(s, "EXIT_OUTSIDE_LOOP")
 
-    def s_continue(self, s) -> None:
+    def s_continue(self, s: A.Continue) -> None:
         if not self.loops:
             self.err(s, "CONTINUE_OUTSIDE_LOOP")
 
@@ -211,7 +220,7 @@ class StatementChecks:
     def s_region(self, s: A.Region) -> None:
         self.body(s.body)
 
-    def cond(self, e) -> None:
+    def cond(self, e: A.Expr) -> None:
         t = self.expr(e)
         if t is not None and t != "BOOL" and isinstance(t, str):
             self.err(e, "CONDITION_TYPE", src=display(t))
@@ -224,24 +233,23 @@ _SELECTORS = _GENERIC | {INT_LIT, BIT_LIT, "CHAR", "WCHAR"}
 characters (CASE on a Char is accepted: not verified against TIA)."""
 
 
-def _integral(t) -> bool:
+def _integral(t: SclType) -> bool:
     return isinstance(t, str) and (t in INTEGERS or t in BITSTRINGS)
 
 
-def _label_text(e) -> str:
-    t = type(e)
-    if t is A.CaseRange:
+def _label_text(e: A.Expr | A.CaseRange) -> str:
+    if isinstance(e, A.CaseRange):
         return f"{_label_text(e.low)}..{_label_text(e.high)}"
-    if t is A.Literal:
+    if isinstance(e, A.Literal):
         return e.text
-    if t is A.UnaryOp:
+    if isinstance(e, A.UnaryOp):
         return e.op + _label_text(e.operand)
-    if t is A.BinaryOp:
+    if isinstance(e, A.BinaryOp):
         return f"{_label_text(e.left)} {e.op} {_label_text(e.right)}"
     return _text(e)
 
 
-_STMT = {
+_STMT: dict[type[object], Callable[[StatementChecks, Any], object]] = {
     A.Assign: StatementChecks.s_assign, A.CallStmt: StatementChecks.s_call, A.If: StatementChecks.s_if,
     A.Case: StatementChecks.s_case, A.For: StatementChecks.s_for, A.While: StatementChecks.s_while,
     A.RepeatLoop: StatementChecks.s_repeat, A.Exit: StatementChecks.s_exit, A.Continue: StatementChecks.s_continue,

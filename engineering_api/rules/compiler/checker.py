@@ -10,7 +10,7 @@ from __future__ import annotations
 # from here (its helpers, and what it imported from .builtins and .types): code written against the old
 # module, such as the runtime's operand typing, imports them from this path.
 from simatic_xml.cancel import checkpoint
-from simatic_xml.scl import ast as A  # noqa: F401
+from simatic_xml.scl import ast as A
 from simatic_xml.scl.check import Diagnostic
 
 from .builtins import (  # noqa: F401
@@ -25,6 +25,7 @@ from .builtins import (  # noqa: F401
     is_system_type_name,
 )
 from .check_calls import CallChecks, _text  # noqa: F401
+from .check_context import Located
 from .check_expressions import (  # noqa: F401
     _ADDR,
     _ARITH,
@@ -39,7 +40,7 @@ from .check_expressions import (  # noqa: F401
 )
 from .check_flgnet import _BOOL_PARTS, FlgNetChecks, _access_expr, _access_text  # noqa: F401
 from .check_statements import _STMT, StatementChecks, _loop  # noqa: F401
-from .program import BlockDef, Program
+from .program import BlockDef, Program, TypeIssue
 from .types import (  # noqa: F401
     BIT_LIT,
     BITSTRINGS,
@@ -51,6 +52,7 @@ from .types import (  # noqa: F401
     ArrayT,
     NamedT,
     StructT,
+    Var,
     assignable,
     canonical,
     common_type,
@@ -126,24 +128,25 @@ MESSAGES = {
 
 class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
     """The rules on one block: declarations here; statements, expressions, calls and LAD/FBD networks in
-    the mixins. Every finding goes to ``out`` through :meth:`err`.
+    its parts (their shared state and cross calls: :class:`~.check_context.CheckContext`). Every finding goes to
+    ``out`` through :meth:`err`.
     """
 
-    def __init__(self, program: Program, block: BlockDef, out: list, path: str | None = None) -> None:
+    def __init__(self, program: Program, block: BlockDef, out: list[Diagnostic], path: str | None = None) -> None:
         # The block's own namespace first: a software unit's block names the objects of its namespace unqualified.
-        self.p = program.in_namespace(getattr(block, "namespace", None))
+        self.p = program.in_namespace(block.namespace)
         self.b = block
         self.out = out
         self.path = path
         self.vars = block.vars
         self.is_fc = block.kind == "FC"
-        self.iec = getattr(block, "iec_check", False)  # the block's IEC check: stricter implicit conversions
+        self.iec = block.iec_check  # the block's IEC check: stricter implicit conversions
         self.loops = 0
         self.network: int | None = None
-        self._members_cache: dict = {}
+        self._members_cache = {}
 
     # ---------------------------------------------------------------- reporting
-    def err(self, node, code: str, severity: str = "Error", **kw) -> None:
+    def err(self, node: Located | None, code: str, severity: str = "Error", **kw: object) -> None:
         line = node.line if node is not None else 0
         col = node.col if node is not None else 0
         self.out.append(CompilerDiagnostic(
@@ -152,7 +155,7 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
 
     # ---------------------------------------------------------------- declarations
     def check_declarations(self) -> None:
-        seen: dict = {}
+        seen: dict[str, Var] = {}
         for v in self.b.decls:
             key = v.name.lower()
             if v.section == "Struct" or key in seen:
@@ -162,7 +165,7 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
         for issue in self.b.named_types:
             self.check_type_name(issue)
 
-    def check_type_name(self, issue) -> None:
+    def check_type_name(self, issue: TypeIssue | A.TypeLabel) -> None:
         key = issue.name.lower()
         if key in self.p.types:
             self.b.uses.add(self.p.types[key].name)
@@ -181,9 +184,9 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
             self.err(issue, "UNKNOWN_TYPE", name=issue.name)
 
 
-def check_block(program: Program, block: BlockDef, path: str | None = None) -> list:
+def check_block(program: Program, block: BlockDef, path: str | None = None) -> list[Diagnostic]:
     """Every diagnostic of one block (declarations, then the networks in order)."""
-    out: list = []
+    out: list[Diagnostic] = []
     chk = BlockChecker(program, block, out, path)
     chk.check_declarations()
     if block.start_values:
@@ -206,13 +209,13 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
     return out
 
 
-def check_program(program: Program, path: str | None = None) -> list:
+def check_program(program: Program, path: str | None = None) -> list[Diagnostic]:
     """Every diagnostic of every block, plus duplicate block names and numbers."""
-    out: list = []
+    out: list[Diagnostic] = []
     for dup, first in program.duplicates:
         out.append(CompilerDiagnostic(MESSAGES["DUPLICATE_BLOCK"].format(name=dup.name), dup.line, dup.col, dup.name,
                                       "Error", path, "DUPLICATE_NAME"))
-    numbers: dict = {}
+    numbers: dict[tuple[str, int], BlockDef] = {}
     for blk in program.blocks.values():
         if blk.number is None:
             continue

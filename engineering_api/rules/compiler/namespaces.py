@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from simatic_xml.scl import ast as A
 
+from .program import BlockDef, Program
+
 __all__ = ["ROOT", "instance_fb", "rooted"]
 
 ROOT = "_"
 """How TIA's SCL names the root namespace."""
 
 
-def rooted(e, program, *, callee: bool = False):
+def rooted(e: A.Expr, program: Program, *, callee: bool = False) -> A.Expr:
     """``e`` with a leading ``_.ns…Object`` path replaced by the global name of that object (members kept), or
     ``e`` itself when it is no such path. ``program`` is the view of the block being checked
     (:meth:`engineering_api.rules.compiler.program.Program.in_namespace`): a root object a namespace's object of the same name
@@ -34,7 +36,7 @@ def rooted(e, program, *, callee: bool = False):
     (``_.nsConvoyeur.Missing.x`` -> ``"nsConvoyeur.Missing"``, ``_.Nowhere.x`` -> ``"Nowhere"``), so what is
     missing is reported under its qualified name. A ``callee`` naming nothing is one block's name as a whole
     (``_.nsConvoyeur.fcMain()`` -> ``"nsConvoyeur.fcMain"``, also offline where nsConvoyeur is unknown)."""
-    members = []
+    members: list[A.Member] = []
     node = e
     while type(node) is A.Member:
         members.append(node)
@@ -49,13 +51,13 @@ def rooted(e, program, *, callee: bool = False):
         # The view lists an object of the block's namespace under this name; the root's own object of the same
         # name (if any) is ``_.name`` there, and a missing one stays missing.
         qualified = ROOT + "." + qualified
-    out = A.Name(node.line, node.col, qualified, "global")
+    out: A.Expr = A.Name(node.line, node.col, qualified, "global")
     for m in members[count:]:
         out = A.Member(m.line, m.col, out, m.name, m.quoted, m.hashed)
     return out
 
 
-def _object_length(names: list, program, missing: int) -> int:
+def _object_length(names: list[str], program: Program, missing: int) -> int:
     """How many leading names of the path name the object: the longest that is a block, tag or constant;
     else the known namespaces plus one, at least ``missing``."""
     keys = [n.lower() for n in names]
@@ -74,21 +76,21 @@ def _object_length(names: list, program, missing: int) -> int:
     return max(known + 1, missing)
 
 
-def _root_object(key: str, program) -> bool:
+def _root_object(key: str, program: Program) -> bool:
     """Is ``key`` an object of the root namespace under its own name, not one of the block's namespace that the
     view lists under its unqualified name (such a BlockDef keeps its namespace)?"""
     if key in program.tags or key in program.constants:
         return True
     block = program.blocks.get(key)
-    return block is not None and getattr(block, "namespace", None) is None
+    return block is not None and block.namespace is None
 
 
-def instance_fb(db, program) -> str | None:
+def instance_fb(db: BlockDef, program: Program) -> str | None:
     """The FB an instance DB is of, by the name the whole program knows it: an unqualified FB name in a DB of a
     namespace names the FB of that namespace when there is one (the DB's own view, as for the DB's declaration),
     so a block of another namespace calling the DB finds the same FB."""
     fb = db.instance_of
-    namespace = getattr(db, "namespace", None)
+    namespace = db.namespace
     if fb and namespace and "." not in fb and f"{namespace}.{fb}".lower() in program.blocks:
         return f"{namespace}.{fb}"
     return fb

@@ -3,7 +3,9 @@ tags and user constants, built from an SCL source file or from a PLC's software 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from simatic_xml.scl import ast as A
 
@@ -11,7 +13,11 @@ from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
 from simatic_xml.system_constants import is_system_constant
 
 from .builtins import is_system_type_name
-from .types import ELEMENTARY, ArrayT, NamedT, StructT, Var, canonical
+from .types import ELEMENTARY, ArrayT, NamedT, SclType, StructT, Var, canonical
+
+if TYPE_CHECKING:
+    from simatic_xml.flgnet import FlgNet
+    from simatic_xml.interface import Member, Sections
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
 
@@ -38,9 +44,9 @@ class Network:
 
     index: int | None
     language: str
-    statements: list = field(default_factory=list)
-    flgnet: object = None
-    error: tuple | None = None  # (message, line, col) when the SCL text does not parse
+    statements: list[A.Stmt] = field(default_factory=list)
+    flgnet: FlgNet | None = None
+    error: tuple[str, int, int] | None = None  # (message, line, col) when the SCL text does not parse
     unchecked: str | None = None  # why a network of valid SimaticML is not checked (a construct not read here)
 
 
@@ -49,22 +55,22 @@ class BlockDef:
     name: str
     kind: str  # FB FC OB DB UDT
     number: int | None = None
-    vars: dict = field(default_factory=dict)  # lower name -> Var (first declaration)
-    decls: list = field(default_factory=list)  # every Var in order (duplicates kept), with nesting path
-    return_type: object = None
+    vars: dict[str, Var] = field(default_factory=dict)  # lower name -> Var (first declaration)
+    decls: list[Var] = field(default_factory=list)  # every Var in order (duplicates kept), with nesting path
+    return_type: SclType = None
     instance_of: str | None = None  # instance DB: FB name; DB of a UDT: UDT name
-    networks: list = field(default_factory=list)
-    named_types: list = field(default_factory=list)  # TypeIssue
+    networks: list[Network] = field(default_factory=list)
+    named_types: list[TypeIssue] = field(default_factory=list)
     line: int = 0
     col: int = 0
-    uses: set = field(default_factory=set)  # names of blocks/types this one depends on (filled by the checker)
+    uses: set[str] = field(default_factory=set)  # names of blocks/types this one depends on (filled by the checker)
     namespace: str | None = None
     """A V18+ software unit's namespace (``Plant`` or ``Plant.Line1``); ``name`` is then the qualified
     ``Plant.Clamp``, the name every other block uses, and the block's own unqualified references are looked up
     in the namespace first (:meth:`Program.in_namespace`)."""
-    start_values: list = field(default_factory=list)
+    start_values: list[A.Assign] = field(default_factory=list)
     """A DATA_BLOCK source's BEGIN section: its start values (``A.Assign``), checked like assignments."""
-    overlays: set = field(default_factory=set)
+    overlays: set[str] = field(default_factory=set)
     """Lower-case names of AT overlays (``_str AT str : Struct ...``): another view of a member's memory, known
     inside the block only. In the parameter sections they are no formal parameters: a call neither supplies nor
     may name them (Siemens, "Overlaying tags with AT"; ChristofGroschke/MQTT-Siemens-S7-1500, an FC input
@@ -76,13 +82,13 @@ class BlockDef:
     """The block's IEC check (stricter implicit conversions, :mod:`simatic_xml.conversions`): SimaticML's
     ``<IsIECCheckEnabled>``; an SCL source block has it off unless it carries ``S7_IECCheck := 'TRUE'``."""
 
-    def call_members(self) -> dict:
+    def call_members(self) -> dict[str, Var]:
         """``vars`` as a call sees them: without the AT overlays, which are no formal parameters."""
         if not self.overlays:
             return self.vars
         return {k: v for k, v in self.vars.items() if k not in self.overlays}
 
-    def params(self) -> list:
+    def params(self) -> list[Var]:
         return [v for v in self.call_members().values() if v.section in ("Input", "Output", "InOut")]
 
     def as_struct(self) -> StructT:
@@ -92,16 +98,16 @@ class BlockDef:
 
 @dataclass(slots=True)
 class Program:
-    blocks: dict = field(default_factory=dict)  # lower name -> BlockDef (FB FC OB DB)
-    types: dict = field(default_factory=dict)  # lower name -> BlockDef (UDT)
-    tags: dict = field(default_factory=dict)  # lower name -> Var
-    constants: dict = field(default_factory=dict)  # lower name -> Var
+    blocks: dict[str, BlockDef] = field(default_factory=dict)  # lower name -> BlockDef (FB FC OB DB)
+    types: dict[str, BlockDef] = field(default_factory=dict)  # lower name -> BlockDef (UDT)
+    tags: dict[str, Var] = field(default_factory=dict)  # lower name -> Var
+    constants: dict[str, Var] = field(default_factory=dict)  # lower name -> Var
     closed: bool = True
     """True when the view is the whole program (a PLC's software); False for one file offline."""
-    duplicates: list = field(default_factory=list)  # (BlockDef, first BlockDef)
+    duplicates: list[tuple[BlockDef, BlockDef]] = field(default_factory=list)  # (BlockDef, first BlockDef)
     strict_types: bool = False
     """Report unknown unquoted type names as errors (they may be system types the checker does not list)."""
-    _views: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _views: dict[str, tuple[tuple[int, int], Program]] = field(default_factory=dict, init=False, repr=False, compare=False)
     """namespace -> (sizes of the tables it was built from, the view): see :meth:`in_namespace`."""
 
     def add(self, block: BlockDef) -> None:
@@ -145,12 +151,12 @@ class Program:
         self._views[namespace] = (sizes, view)
         return view
 
-    def global_name(self, name: str):
+    def global_name(self, name: str) -> Var | BlockDef | None:
         key = name.lower()
         return self.tags.get(key) or self.constants.get(key) or self.blocks.get(key)
 
 
-def undefined_global(program: Program, node, local_names=()) -> str | None:
+def undefined_global(program: Program, node: A.Expr, local_names: Collection[str] = ()) -> str | None:
     """The name of a plain global operand (``"Axis_1"``, or a bare ``Axis_1`` that is no local) that ``program``
     does not define; None for anything else."""
     if type(node) is not A.Name or node.scope == "local" or node.periphery:
@@ -163,34 +169,33 @@ def undefined_global(program: Program, node, local_names=()) -> str | None:
 
 
 # ------------------------------------------------------------------ types from SCL declarations
-def type_from_node(node, issues: list):
-    t = type(node)
-    if t is A.ElementaryType:
+def type_from_node(node: A.TypeNode, issues: list[TypeIssue]) -> SclType:
+    if isinstance(node, A.ElementaryType):
         return canonical(node.name)
-    if t is A.NamedType:
+    if isinstance(node, A.NamedType):
         if not node.quoted:
             c = canonical(node.name)
             if c in ELEMENTARY:
                 return c
         issues.append(TypeIssue(node.name, node.quoted, node.line, node.col))
         return NamedT(node.name, node.quoted)
-    if t is A.ArrayType:
+    if isinstance(node, A.ArrayType):
         return ArrayT(type_from_node(node.element, issues), len(node.dims),
                       tuple(_literal_bounds(d.low, d.high) for d in node.dims))
-    if t is A.StructType:
-        members = {}
+    if isinstance(node, A.StructType):
+        members: dict[str, Var] = {}
         for d in node.members:
             members.setdefault(d.name.lower(), Var(d.name, _decl_type(d, issues), "Static", d.line, d.col))
         return StructT(members)
     return None  # REF_TO and the like: not typed
 
 
-def _struct_duplicates(node, out: list) -> None:
+def _struct_duplicates(node: A.TypeNode, out: list[Var]) -> None:
     """Duplicate member names inside inline structs (reported as duplicate declarations)."""
     if type(node) is A.ArrayType:
         _struct_duplicates(node.element, out)
     elif type(node) is A.StructType:
-        seen = set()
+        seen: set[str] = set()
         for d in node.members:
             key = d.name.lower()
             if key in seen:
@@ -199,7 +204,7 @@ def _struct_duplicates(node, out: list) -> None:
             _struct_duplicates(d.type, out)
 
 
-def _decl_type(decl, issues: list):
+def _decl_type(decl: A.VarDecl, issues: list[TypeIssue]) -> SclType:
     """The type of an SCL declaration. TIA's exported sources mark a member of a system instruction's or
     technology object's type with ``{InstructionName := 'Get_IM_Data'; LibVersion := '1.3'}``: that unquoted
     name is TIA's own type even where the checker does not know it (IM0_Data, Get_IM_Data, SI_Startup in
@@ -224,15 +229,15 @@ def from_block(block: A.Block) -> BlockDef:
     issues = bd.named_types
     if kind == "UDT":
         t = type_from_node(block.type, issues) if block.type is not None else None
-        if isinstance(t, StructT):
+        if isinstance(t, StructT) and isinstance(block.type, A.StructType):  # a struct type is typed StructT
             for v in t.members.values():
                 bd.vars[v.name.lower()] = v
             for d in block.type.members:
                 v = t.members[d.name.lower()]
                 bd.decls.append(Var(d.name, v.type, "None", d.line, d.col))
-                dups: list = []
-                _struct_duplicates(d.type, dups)
-                bd.decls.extend(dups)
+                member_dups: list[Var] = []
+                _struct_duplicates(d.type, member_dups)
+                bd.decls.extend(member_dups)
         return bd
     if kind == "DB" and block.type is not None:
         if type(block.type) is A.NamedType:
@@ -254,7 +259,7 @@ def from_block(block: A.Block) -> BlockDef:
                 bd.overlays.add(d.name.lower())
             bd.decls.append(v)
             bd.vars.setdefault(d.name.lower(), v)
-            dups: list = []
+            dups: list[Var] = []
             _struct_duplicates(d.type, dups)
             bd.decls.extend(dups)
     if kind == "FC":
@@ -283,41 +288,43 @@ _STRLEN = re.compile(r"^(W?STRING)\s*\[.*\]$", re.IGNORECASE)
 _REF_TO = re.compile(r"^REF_TO\s+(.+)$", re.IGNORECASE | re.DOTALL)
 
 
-def access_root(node):
+def access_root(node: A.Expr) -> A.Expr:
     """The operand an access path starts from: ``#s`` of ``#s.a[2].%X0`` or of ``#p^.x``."""
-    while type(node) in (A.Member, A.Index, A.Slice, A.Deref):
+    while isinstance(node, (A.Member, A.Index, A.Slice, A.Deref)):
         node = node.base
     return node
 
 
-def literal_int(node) -> int | None:
+def literal_int(node: A.Expr | None) -> int | None:
     """An integer literal (``3``, ``-1``) as an int; None for anything else (a constant's name, ``*``)."""
     if type(node) is A.UnaryOp and node.op == "-":
         inner = literal_int(node.operand)
         return -inner if inner is not None else None
-    if type(node) is A.Literal and node.kind == "int" and node.type_name is None and "#" not in node.text:
+    if (type(node) is A.Literal and node.kind == "int" and node.type_name is None and "#" not in node.text
+            and isinstance(node.value, int)):
         return node.value
     return None
 
 
-def _literal_bounds(low, high) -> tuple | None:
+def _literal_bounds(low: A.Expr | None, high: A.Expr | None) -> tuple[int, int] | None:
     lo, hi = literal_int(low), literal_int(high)
     return (lo, hi) if lo is not None and hi is not None else None
 
 
-def _text_bounds(text: str, dims: int) -> tuple:
+def _text_bounds(text: str, dims: int) -> tuple[tuple[int, int] | None, ...]:
     """The bounds of ``Array[0..3, 1..2]`` as SimaticML writes them; () when any part is no integer pair."""
     parts = text.split(",")
     if len(parts) != dims:
         return ()
-    out = []
+    out: list[tuple[int, int] | None] = []
     for part in parts:
         m = _TEXT_BOUND.match(part)
         out.append((int(m.group(1)), int(m.group(2))) if m else None)
     return tuple(out)
 
 
-def type_from_text(text: str, members=None, issues: list | None = None, sections=None, version: str | None = None):
+def type_from_text(text: str, members: Sequence[Member] | None = None, issues: list[TypeIssue] | None = None,
+                   sections: Sections | None = None, version: str | None = None) -> SclType:
     """``Int``, ``"UDT"``, ``Array[0..9] of Int``, ``String[20]``, ``Struct`` (with ``members``)...
 
     ``sections`` is the interface TIA exported inside a member of a system type (``<Sections>`` of an
@@ -346,7 +353,7 @@ def type_from_text(text: str, members=None, issues: list | None = None, sections
         return None
     upper = s.upper()
     if upper == "STRUCT":
-        out = {}
+        out: dict[str, Var] = {}
         for mem in members or ():
             out.setdefault(mem.name.lower(),
                            Var(mem.name, type_from_text(mem.datatype, mem.members, issues, mem.sections,
@@ -367,7 +374,7 @@ def type_from_text(text: str, members=None, issues: list | None = None, sections
     return NamedT(s, False)
 
 
-def _exported_system_type(sections, issues: list | None) -> StructT:
+def _exported_system_type(sections: Sections, issues: list[TypeIssue] | None) -> StructT:
     """A member of a system type the catalog does not list, typed from the interface TIA exported with it.
 
     TIA writes an unquoted type name (user types are always quoted) with ``Version=`` and the type's whole
@@ -376,7 +383,7 @@ def _exported_system_type(sections, issues: list | None) -> StructT:
     (real V17 export: zhjq163/gitlearn ``FileHandling.xml``, ``DataLog/Data.xml``). What TIA exported is a type
     TIA knows, so it is no UNKNOWN_TYPE; its members are typed from the export, so ``#purge.Done`` reads as Bool.
     """
-    out: dict = {}
+    out: dict[str, Var] = {}
     for section in sections.sections:
         for mem in section.members:
             t = type_from_text(mem.datatype, mem.members, issues, mem.sections, mem.version)

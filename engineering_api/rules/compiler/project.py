@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from engineering_api.backend.models import CompileMessage, CompileResult, DiagnosticInfo
+from engineering_api.backend.models import CompileMessage, CompileResult, CompileState, DiagnosticInfo
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
+from simatic_xml.objects import OB, Block, PlcStruct, PlcTagTable
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
 from simatic_xml.diagnostics import capped
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from engineering_api.rules.program_objects import ProgramObject
+    from simatic_xml.model import Document
+    from simatic_xml.xmlnode import XmlNode
 
 __all__ = ["CompileRun", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
            "compile_software", "graph_networks", "program_from_software"]
@@ -73,7 +76,7 @@ def _name_the_array_this(bd: BlockDef) -> None:
         bd.vars.setdefault("this", Var("THIS", bd.decls[0].type, bd.decls[0].section))
 
 
-def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
+def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
     """The program view of one block or UDT from its already parsed SimaticML ``doc``; ``obj`` gives the kind,
     name, number, language and instance (a :class:`~engineering_api.rules.program_objects.ProgramObject` or a
     stand-in with those)."""
@@ -81,13 +84,13 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
     sw = doc.object
     # A V20 software unit's block is known by its namespace-qualified name (Conveyor2.InterfaceTP_C2), the name
     # every reference uses (SwObject.qualified_name); callers may pass the plain Name.
-    bd = BlockDef(getattr(sw, "qualified_name", None) or obj.name, kind, obj.number)
-    namespace = sw.attr("Namespace") if hasattr(sw, "attr") else None
+    bd = BlockDef(sw.qualified_name or obj.name, kind, obj.number)
+    namespace = sw.attr("Namespace")
     bd.namespace = namespace if isinstance(namespace, str) and namespace else None
     if kind == "OB":
-        bd.ob_type = getattr(sw, "secondary_type", None)
+        bd.ob_type = sw.secondary_type if isinstance(sw, OB) else None
     bd.iec_check = iec_check_of(sw)  # <IsIECCheckEnabled>: the block's implicit conversions (off by default)
-    interface = getattr(sw, "interface", None)
+    interface = sw.interface if isinstance(sw, (Block, PlcStruct)) else None
     issues = bd.named_types
     if interface is not None:
         for section in interface.sections.sections:
@@ -110,7 +113,7 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
         if b"OfSystemLibElement" not in obj.xml:
             issues.append(TypeIssue(obj.instance_of, True, 0, 0))
     block_lang = obj.language or ""
-    for index, cu in enumerate(getattr(sw, "compile_units", ()) or (), 1):
+    for index, cu in enumerate(sw.compile_units if isinstance(sw, Block) else (), 1):
         ns = cu.network_source
         body = ns.body if ns is not None else None
         if body is None:
@@ -138,7 +141,7 @@ def block_def_from_document(doc, obj: ProgramObject) -> BlockDef:
     return bd
 
 
-def graph_networks(index: int, body) -> list[Network]:
+def graph_networks(index: int, body: XmlNode) -> list[Network]:
     """The LAD/FBD networks of a GRAPH network (``index``): its permanent pre- and post-operations, each step's
     supervisions and interlocks, and each transition's condition, checked as the block's other LAD/FBD networks
     with the GRAPH FB's interface in scope (its steps and transitions are Static members of G7_StepPlus/
@@ -163,7 +166,7 @@ def graph_networks(index: int, body) -> list[Network]:
     return out
 
 
-def _permanent_operations(index: int, operations) -> list[Network]:
+def _permanent_operations(index: int, operations: XmlNode | None) -> list[Network]:
     """``<PreOperations>``/``<PostOperations>``: ``PermanentOperation`` items whose FlgNet is checked; anything
     else in them is said to be unchecked (every corpus GRAPH block has them empty)."""
     from simatic_xml.flgnet import from_xml
@@ -192,24 +195,26 @@ def _tags(software: Software, program: Program) -> None:
         add_tag_table(program, doc)
 
 
-def add_tag_table(program: Program, doc) -> None:
+def add_tag_table(program: Program, doc: Document) -> None:
     """The tags and user constants of one parsed tag table document into ``program`` (first name wins)."""
     obj = doc.object
-    add_tags(program, ((tag.name, tag.data_type) for tag in getattr(obj, "tags", ())),
-             ((const.name, const.attr("DataTypeName")) for const in getattr(obj, "user_constants", ())))
+    table = obj if isinstance(obj, PlcTagTable) else None
+    add_tags(program, ((tag.name, tag.data_type) for tag in (table.tags if table is not None else ())),
+             ((const.name, const.attr("DataTypeName")) for const in (table.user_constants if table is not None else ())))
 
 
-def add_tags(program: Program, tags: Iterable[tuple], constants: Iterable[tuple]) -> None:
+def add_tags(program: Program, tags: Iterable[tuple[str | None, str | None]],
+             constants: Iterable[tuple[str | None, object]]) -> None:
     """Tags and user constants, each ``(name, data type text or None)``, into ``program`` (first name wins).
 
     A tag of no type is a Variant; a constant of no type is untyped."""
     for name, data_type in tags:
         if name:
             program.tags.setdefault(name.lower(), Var(name, type_from_text(data_type or "Variant"), "Tag"))
-    for name, data_type in constants:
+    for name, constant_type in constants:
         if name:
-            program.constants.setdefault(
-                name.lower(), Var(name, type_from_text(data_type) if isinstance(data_type, str) else None, "Constant"))
+            program.constants.setdefault(name.lower(), Var(
+                name, type_from_text(constant_type) if isinstance(constant_type, str) else None, "Constant"))
 
 
 def program_from_software(software: Software) -> Program:
@@ -224,21 +229,21 @@ def program_from_software(software: Software) -> Program:
 _RANK = {"UDT": 0, "FB": 1, "FC": 1, "DB": 2, "OB": 3}
 
 
-def _ordered(software: Software, program: Program) -> list:
+def _ordered(software: Software, program: Program) -> list[ProgramObject]:
     """UDTs, then FBs/FCs, then DBs, then OBs; inside a rank what an object uses comes first."""
     objs = [o for o in list(software.types.values()) + list(software.blocks.values()) if o.kind in _KIND]
     by_name = {o.name.lower(): o for o in objs}
-    done: list = []
-    seen: set = set()
+    done: list[ProgramObject] = []
+    seen: set[str] = set()
 
-    def deps(o) -> list:
+    def deps(o: ProgramObject) -> list[str]:
         bd = (program.types if o.kind == "UDT" else program.blocks).get(o.name.lower())
         names = set(o.uses_types) | (set(bd.uses) if bd is not None else set())
         if o.instance_of:
             names.add(o.instance_of)
         return sorted(names)
 
-    def visit(o, stack: tuple) -> None:
+    def visit(o: ProgramObject, stack: tuple[str, ...]) -> None:
         if o.name in seen or o.name in stack:
             return
         rank = _RANK[_KIND[o.kind]]
@@ -257,35 +262,35 @@ def _ordered(software: Software, program: Program) -> list:
 @dataclass
 class CompileRun:
     result: CompileResult
-    compiled: dict = field(default_factory=dict)
+    compiled: dict[str, dict[str, str]] = field(default_factory=dict)
     """Object name -> new ``compiled_against`` digests for objects that compiled without errors."""
-    diagnostics: dict = field(default_factory=dict)
+    diagnostics: dict[str, list[CompilerDiagnostic]] = field(default_factory=dict)
     """Object name -> its diagnostics (``CompilerDiagnostic``)."""
     program: Program | None = None
     """The program view the run checked: a caller that needs it too (the runtime's ``build_image``) reuses
     it instead of reading and parsing every object a second time."""
-    failed: set = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
     """Names of the checked objects with errors: TIA keeps them inconsistent until a compile succeeds."""
-    calls: dict = field(default_factory=dict)
+    calls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Object name -> the blocks and types its code uses (sorted names): its callees, for the consistency rule
     (an object calling one whose compile failed is inconsistent too). Every checked object, and in a compile of
     one object that fails, every other object as well (so its callers are known)."""
 
 
 def _where(d: CompilerDiagnostic) -> str:
-    parts = []
-    if getattr(d, "network", None):
+    parts: list[str] = []
+    if d.network:
         parts.append(f"Network {d.network}")
     if d.line:
         parts.append(f"line {d.line}, column {d.col}")
     return ", ".join(parts)
 
 
-def _node(path: str, description: str, children: list) -> CompileMessage:
+def _node(path: str, description: str, children: list[CompileMessage]) -> CompileMessage:
     errors = sum(c.error_count if c.messages else (1 if c.state == "Error" else 0) for c in children)
     warnings = sum(c.warning_count if c.messages else (1 if c.state == "Warning" else 0) for c in children)
-    state = "Error" if errors else "Warning" if warnings else "Success"
-    return CompileMessage(path=path, description=description, state=state, messages=children,  # type: ignore[arg-type]
+    state: CompileState = "Error" if errors else "Warning" if warnings else "Success"
+    return CompileMessage(path=path, description=description, state=state, messages=children,
                           error_count=errors, warning_count=warnings)
 
 
@@ -294,9 +299,9 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
     program = program_from_software(software)
     digests = {o.name.lower(): (o.name, o.interface_hash) for o in software.all() if o.kind in _KIND}
     run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0), program=program)
-    block_nodes = []
-    numbers: dict = {}
-    clashes: dict = {}
+    block_nodes: list[CompileMessage] = []
+    numbers: dict[tuple[str, int], ProgramObject] = {}
+    clashes: dict[str, CompilerDiagnostic] = {}
     for obj in software.blocks.values():
         if obj.number is None or obj.number_class is None:
             continue
@@ -305,14 +310,14 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
             clashes[obj.name] = CompilerDiagnostic(
                 MESSAGES["NUMBER_IN_USE"].format(cls=obj.number_class, number=obj.number, other=first.name),
                 block=obj.name, code="NUMBER_IN_USE")
-    checked: dict = {}
+    checked: dict[str, tuple[BlockDef, list[CompilerDiagnostic]]] = {}
     for obj in software.all():
         if obj.kind not in _KIND or (only is not None and obj.name != only):
             continue
         bd = (program.types if obj.kind == "UDT" else program.blocks).get(obj.name.lower())
         if bd is not None:
             checked[obj.name] = (bd, [d for d in check_block(program, bd) if d.severity != "Info"])
-    reported: list = []
+    reported: list[CompilerDiagnostic] = []
     for obj in _ordered(software, program):
         if obj.name not in checked:
             continue
@@ -326,22 +331,22 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
             if found is not None and found[0] != obj.name:
                 current[found[0]] = found[1]
         path = f"{device}/{_FOLDER.get(obj.kind, 'Program blocks')}/{obj.name}"
-        leaves = []
+        leaves: list[CompileMessage] = []
         if obj.compiled_against is not None and obj.compiled_against != current:
             changed = sorted(n for n in current if n != obj.name and obj.compiled_against.get(n) != current[n])
             if changed:
                 names = ", ".join(f'"{n}"' for n in changed)
                 leaves.append(CompileMessage(
-                    path=path, state="Warning",  # type: ignore[arg-type]
+                    path=path, state="Warning",
                     description=f"The block was inconsistent: the interface of {names} changed since its last "
                                 "compile; it was compiled again.",
                 ))
         for d in diags:
             where = _where(d)
             leaves.append(CompileMessage(
-                path=path + (f"/Network {d.network}" if getattr(d, "network", None) else ""),
+                path=path + (f"/Network {d.network}" if d.network else ""),
                 description=f"{where}: {d.message}" if where else d.message,
-                state=d.severity if d.severity in ("Error", "Warning") else "Warning",  # type: ignore[arg-type]
+                state="Error" if d.severity == "Error" else "Warning",  # an Info shows as a Warning
             ))
         run.diagnostics[obj.name] = diags
         reported.extend(diags)
@@ -352,12 +357,12 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
             run.compiled[obj.name] = current
             if not leaves:
                 leaves.append(CompileMessage(path=path, description="Block was successfully compiled.",
-                                             state="Success"))  # type: ignore[arg-type]
+                                             state="Success"))
         block_nodes.append(_node(path, obj.name, leaves))
     top = _node(device, f"{device} (PLC software)", block_nodes)
     if not block_nodes:
         top.messages = [CompileMessage(path=device, description="Compiling finished (errors: 0; warnings: 0)",
-                                       state="Success")]  # type: ignore[arg-type]
+                                       state="Success")]
     if only is not None and run.failed:
         _callers_too(software, program, run)
     run.result = CompileResult(state=top.state, error_count=top.error_count, warning_count=top.warning_count,
@@ -365,7 +370,7 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
     return run
 
 
-def _callees(obj: ProgramObject, bd: BlockDef) -> tuple:
+def _callees(obj: ProgramObject, bd: BlockDef) -> tuple[str, ...]:
     names = set(bd.uses) | ({obj.instance_of} if obj.instance_of else set())
     names.discard(obj.name)
     return tuple(sorted(names))

@@ -18,25 +18,9 @@ from typing import Optional
 
 from simatic_xml.system_types import Instruction, Member, lookup, lookup_instruction
 
-from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, REAL_LIT, REALS, STR_LIT, TIMES, Var
+from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, REAL_LIT, REALS, STR_LIT, TIMES, SclType, TypeClass, Var
 
 __all__ = ("Signature", "TypeClass", "fb_signature", "fc_signature", "type_class")
-
-
-@dataclass(frozen=True, slots=True)
-class TypeClass:
-    """A generic parameter type of the documentation (``ANY_STRING``): the elementary types it accepts."""
-
-    name: str
-    members: frozenset
-    literals: frozenset
-
-    def accepts(self, actual) -> bool:
-        """True when an actual of type ``actual`` may be passed (unknown and non-elementary types are not checked:
-        a structure or an array for a Variant-like class is the caller's business)."""
-        if actual is None or not isinstance(actual, str):
-            return True
-        return actual in self.members or actual in self.literals
 
 
 _CHARS = frozenset(["STRING", "WSTRING", "CHAR", "WCHAR"])
@@ -62,13 +46,13 @@ class Signature:
     ``VOID``: none) and the prefix of numbered inputs a box may add (CONCAT's ``IN3``)."""
 
     name: str
-    members: dict
-    optional: frozenset
-    returns: object
+    members: dict[str, Var]
+    optional: frozenset[str]
+    returns: SclType
     variadic: Optional[str] = None
 
 
-def _type(text: str):
+def _type(text: str) -> SclType:
     from .builtins import checker_type
 
     cls = type_class(text)
@@ -91,7 +75,7 @@ def fc_signature(name: str) -> Optional[Signature]:
     members = {p.name.lower(): Var(p.name, _type(p.data_type), p.section or "Input") for p in _rows(instruction)}
     returns = instruction.return_type
     if returns is None:
-        result: object = "VOID"
+        result: SclType = "VOID"
     elif returns.upper() in _UNTYPED_RETURNS or type_class(returns) is not None:
         result = None
     else:
@@ -118,7 +102,7 @@ def fb_signature(type_name: str) -> Optional[Signature]:
     return Signature(instruction.name, members, _optional(instruction.name), "VOID")
 
 
-def _optional(name: str) -> frozenset:
+def _optional(name: str) -> frozenset[str]:
     from simatic_xml.system_types import optional_parameters
 
     return frozenset(p.lower() for p in optional_parameters(name))

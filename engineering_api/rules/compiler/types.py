@@ -8,6 +8,7 @@ everything, so the checker never reports a follow-up error on something it could
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from simatic_xml.conversions import TYPES, arithmetic_type, comparable, implicit, rules
 
@@ -16,11 +17,13 @@ __all__ = [
     "ELEMENTARY",
     "INT_LIT",
     "REAL_LIT",
+    "SclType",
     "PTR_LIT",
     "STR_LIT",
     "ArrayT",
     "NamedT",
     "StructT",
+    "TypeClass",
     "Var",
     "assignable",
     "bit_common_type",
@@ -110,22 +113,22 @@ _RANGE = {t: ((-(1 << (n - 1)), (1 << (n - 1)) - 1) if t[0] != "U" else (0, (1 <
 _RANGE.update({t: (-(1 << (n - 1)), (1 << n) - 1) for t, n in _SIZE.items() if t in BITSTRINGS})
 
 
-def literal_range(t, based: bool = False):
+def literal_range(t: SclType, based: bool = False) -> tuple[int, int] | None:
     """The (low, high) values an integer constant may take for type ``t``; None when ``t`` has no such range.
 
     ``based`` (``16#FF``, ``2#1010``...): a constant written as a bit pattern fills the whole width, so
     ``SINT#16#80`` is legal (the pattern of -128) where the decimal ``SINT#128`` is not."""
     r = _RANGE.get(t) if isinstance(t, str) else None
-    if r is not None and based and t in INTEGERS:
+    if r is not None and based and isinstance(t, str) and t in INTEGERS:
         return min(r[0], 0), max(r[1], (1 << _SIZE[t]) - 1)
     return r
 
 
 @dataclass(slots=True)
 class ArrayT:
-    element: object
+    element: SclType
     dims: int = 1
-    bounds: tuple = field(default=(), compare=False)
+    bounds: tuple[tuple[int, int] | None, ...] = field(default=(), compare=False)
     """(low, high) per dimension when both are integer literals in the declaration, else None for that dimension
     (``#UNITS``, ``*``); empty when unknown. Not part of the type's identity: an assignment's rules stay as they
     were, the bounds only let a constant index be checked."""
@@ -133,7 +136,7 @@ class ArrayT:
 
 @dataclass(slots=True)
 class StructT:
-    members: dict = field(default_factory=dict)  # lower name -> Var
+    members: dict[str, Var] = field(default_factory=dict)  # lower name -> Var
 
 
 @dataclass(slots=True)
@@ -147,7 +150,7 @@ class NamedT:
 @dataclass(slots=True)
 class Var:
     name: str
-    type: object
+    type: SclType
     section: str = "Static"  # Input Output InOut Static Temp Constant Return None
     line: int = 0
     col: int = 0
@@ -157,12 +160,33 @@ class Var:
         return self.section == "Constant"
 
 
+@dataclass(frozen=True, slots=True)
+class TypeClass:
+    """A generic parameter type of the documentation (``ANY_STRING``): the elementary types it accepts."""
+
+    name: str
+    members: frozenset[str]
+    literals: frozenset[str]
+
+    def accepts(self, actual: object) -> bool:
+        """True when an actual of type ``actual`` may be passed (unknown and non-elementary types are not checked:
+        a structure or an array for a Variant-like class is the caller's business)."""
+        if actual is None or not isinstance(actual, str):
+            return True
+        return actual in self.members or actual in self.literals
+
+
+SclType: TypeAlias = "str | ArrayT | StructT | NamedT | TypeClass | None"
+"""A checker type: a canonical elementary name or literal pseudo type, an array, a structure, a named type, a
+generic parameter type of a system instruction (:class:`TypeClass`, in signatures only), or None (unknown)."""
+
+
 def canonical(name: str) -> str:
     upper = name.upper()
     return ALIASES.get(upper, upper)
 
 
-def display(t) -> str:
+def display(t: SclType) -> str:
     if t is None:
         return "?"
     if isinstance(t, str):
@@ -174,19 +198,19 @@ def display(t) -> str:
     return "Struct"
 
 
-def is_numeric(t) -> bool:
+def is_numeric(t: SclType) -> bool:
     return t in NUMERIC or t == INT_LIT or t == REAL_LIT or t == BIT_LIT
 
 
-def is_integer(t) -> bool:
+def is_integer(t: SclType) -> bool:
     return t in INTEGERS or t == INT_LIT or t == BIT_LIT
 
 
-def is_bitstring(t) -> bool:
+def is_bitstring(t: SclType) -> bool:
     return t in BITSTRINGS
 
 
-def assignable(src, dst, iec_check: bool = False) -> bool:
+def assignable(src: SclType, dst: SclType, iec_check: bool = False) -> bool:
     """Can a value of type ``src`` be assigned to ``dst`` without an explicit conversion?
 
     Elementary types follow TIA's table (:func:`simatic_xml.conversions.implicit`) for the block's IEC check
@@ -229,7 +253,7 @@ def assignable(src, dst, iec_check: bool = False) -> bool:
     return not isinstance(src, str)
 
 
-def is_technology_object(t) -> bool:
+def is_technology_object(t: SclType) -> bool:
     """Is ``t`` a technology object type (TO_SpeedAxis, TO_PositioningAxis, TO_Cam...)? Its value is the TO's
     data block, so a DB_ANY may be passed where one is expected: which TO it is, the CPU checks when the
     instruction runs. Siemens' own motion library does it on every axis call (LAxisCtrl, "LAnyAxis_MC_Power":
@@ -261,7 +285,7 @@ _BIT_LENGTH = {**_SIZE, "BOOL": 1, "REAL": 32, "LREAL": 64, "S5TIME": 16, "TIME"
                "TIME_OF_DAY": 32, "LTIME_OF_DAY": 64, "DATE_AND_TIME": 64, "LDT": 64, "CHAR": 8, "WCHAR": 16}
 
 
-def inout_fits(actual, formal, iec_check: bool = False) -> bool:
+def inout_fits(actual: SclType, formal: SclType, iec_check: bool = False) -> bool:
     """May ``actual`` be passed to an in/out of type ``formal``? It goes in and comes back, so it converts
     implicitly both ways; and its bit length is the parameter's (Siemens, "Overview of data type conversion
     (S7-1500, S7-1200 G2)", without the IEC check): a Word for a UInt, not an Int for a DInt."""
@@ -276,13 +300,13 @@ def inout_fits(actual, formal, iec_check: bool = False) -> bool:
     return True
 
 
-def widest(a, b, iec_check: bool = False):
+def widest(a: SclType, b: SclType, iec_check: bool = False) -> SclType:
     """The common type of two numeric/bit-string operands, or None when they do not mix."""
     c = common_type(a, b, iec_check)
     return None if c == "!" else c
 
 
-def common_type(a, b, iec_check: bool = False):
+def common_type(a: SclType, b: SclType, iec_check: bool = False) -> str | None:
     """Common type of two operands for comparisons, arithmetic and the inputs of a box; ``None`` when either
     is unknown. Returns the string ``"!"`` when the two do not mix.
 
@@ -326,7 +350,7 @@ def common_type(a, b, iec_check: bool = False):
     return "!"
 
 
-def bit_common_type(a, b):
+def bit_common_type(a: str, b: str) -> str:
     """The type of a bit logic (AND, OR, XOR) of two integers or bit strings: the longer; of the same
     length the integer. ``"!"`` when either is no integer or bit string."""
     sa, sb = _SIZE.get(a), _SIZE.get(b)
@@ -341,7 +365,7 @@ def bit_common_type(a, b):
     return a if a in INTEGERS else b
 
 
-def compares(a, b, iec_check: bool = False) -> bool:
+def compares(a: SclType, b: SclType, iec_check: bool = False) -> bool:
     """May two operands of these (elementary) types be compared? Unknown and generic types may."""
     if a is None or b is None or not isinstance(a, str) or not isinstance(b, str):
         return True

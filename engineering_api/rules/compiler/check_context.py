@@ -1,0 +1,85 @@
+"""What the parts of the block checker share: its state, and the rules one part calls on another.
+
+:class:`engineering_api.rules.compiler.checker.BlockChecker` is composed of the statement, expression, call and
+LAD/FBD rules (:mod:`.check_statements`, :mod:`.check_expressions`, :mod:`.check_calls`, :mod:`.check_flgnet`);
+each part derives from :class:`CheckContext`, which declares the state the checker's constructor sets and the
+rules the parts call across (an expression's type, a call, a finding), so every attribute a part reaches is
+declared once, here, and implemented once, in the part named beside it.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Protocol
+
+from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.scl import ast as A
+
+from .program import BlockDef, Program, TypeIssue
+from .types import SclType, Var
+
+__all__ = ["CheckContext", "Located"]
+
+
+class Located(Protocol):
+    """Anything a finding can point at: an SCL node, a declaration (:class:`~.types.Var`), a type name."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def col(self) -> int: ...
+
+
+class CheckContext(ABC):
+    """The checker's state (set by ``BlockChecker.__init__``) and the rules its parts call on each other."""
+
+    p: Program
+    """The program as the block sees it (its namespace first: :meth:`Program.in_namespace`)."""
+    b: BlockDef
+    out: list[Diagnostic]
+    path: str | None
+    vars: dict[str, Var]
+    """The block's locals (a DB's start values: the members of its FB or type)."""
+    is_fc: bool
+    iec: bool
+    """The block's IEC check: stricter implicit conversions."""
+    loops: int
+    """How many loops the statement being checked is inside (EXIT and CONTINUE need one)."""
+    network: int | None
+    _members_cache: dict[str, dict[str, Var] | None]
+
+    @abstractmethod
+    def err(self, node: Located | None, code: str, severity: str = "Error", **kw: object) -> None:
+        """Report ``code`` at ``node`` (the checker)."""
+
+    @abstractmethod
+    def check_type_name(self, issue: TypeIssue | A.TypeLabel) -> None:
+        """A named type must exist (the checker)."""
+
+    @abstractmethod
+    def expr(self, e: A.Expr | None) -> SclType:
+        """The type of an expression, its operands checked (:mod:`.check_expressions`)."""
+
+    @abstractmethod
+    def lvalue(self, e: A.Expr) -> SclType:
+        """The type of a write target (:mod:`.check_expressions`)."""
+
+    @abstractmethod
+    def e_name(self, e: A.Name) -> SclType:
+        """The type of a name (:mod:`.check_expressions`)."""
+
+    @abstractmethod
+    def members_of(self, t: SclType) -> dict[str, Var] | None:
+        """The members of a structured type (:mod:`.check_expressions`)."""
+
+    @abstractmethod
+    def member_type(self, e: A.Member, bt: SclType) -> SclType:
+        """The type of a member of a base of type ``bt`` (:mod:`.check_expressions`)."""
+
+    @abstractmethod
+    def fit_literal(self, e: A.Node | None, t: SclType) -> bool:
+        """Does an untyped integer constant fit ``t`` (:mod:`.check_expressions`)?"""
+
+    @abstractmethod
+    def call(self, e: A.Call, statement: bool) -> SclType:
+        """The function value of a call, its parameters checked (:mod:`.check_calls`)."""
