@@ -184,7 +184,7 @@ class NetworkSource:
     def __repr__(self) -> str:
         return f"NetworkSource(body={self.body!r})"
 
-    def __deepcopy__(self, memo: dict) -> NetworkSource:
+    def __deepcopy__(self, memo: dict[int, object]) -> NetworkSource:
         if self._element is not None:
             return NetworkSource(element=copy.deepcopy(self._element, memo))
         return NetworkSource(copy.deepcopy(self._body, memo))
