@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from typing import Any
 
 from ..cancel import checkpoint
 from ..errors import VersionError
@@ -79,7 +80,7 @@ def target_version(version: str | None) -> str:
     return ver
 
 
-def generate_xml(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
+def generate_xml(spec: dict[str, Any] | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
                  warnings: list[tuple[str, str]] | None = None) -> bytes:
     """Validate ``spec`` and return the SimaticML bytes for ``version`` (default V19).
 
@@ -91,7 +92,7 @@ def generate_xml(spec: dict | BlockSpec, version: str | None = None, *, types: d
 generate = generate_xml
 
 
-def build_document(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
+def build_document(spec: dict[str, Any] | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
                    warnings: list[tuple[str, str]] | None = None, global_constants: Collection[str] = ()
                    ) -> Document:
     """The renumbered document model for a spec.
@@ -322,14 +323,14 @@ def _interface_sections(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) 
         if name == "Return":
             sections.append(Section("Return", [Member("Ret_Val", block.return_type)]))
             continue
-        members = [_member(m, name) for m in block.sections.get(name, [])]
+        written = [_member(m, name) for m in block.sections.get(name, [])]
         if bt == "OB" and name == "Input":
             fixed = [
                 Member(n, t, informative="true", comment=Comment({"en-US": text}))
                 for n, t, text in _OB_INPUTS[block.secondary_type or "ProgramCycle"]
             ]
-            members = fixed + members
-        sections.append(Section(name, members))
+            written = fixed + written
+        sections.append(Section(name, written))
     return Interface(ns, Sections(sections))
 
 

@@ -253,7 +253,8 @@ def _set_aside(spec: dict[str, Any], field_path: str) -> bool:
     """Neutralise what ``field_path`` names so parsing can go on; False when it cannot be (a network)."""
     m = _MEMBER_PATH.match(field_path)
     if m:
-        members = (spec.get("interface") or {}).get(m.group(1))
+        # The spec as the user wrote it: any shape (a wrong one is a TypeError or KeyError below).
+        members: Any = (spec.get("interface") or {}).get(m.group(1))
         try:
             member = members[int(m.group(2))]
             for index in re.findall(r"\[(\d+)\]", m.group(3)):
