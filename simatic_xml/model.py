@@ -179,7 +179,7 @@ class NetworkSource:
             return NotImplemented
         return self.body == other.body
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclasses
+    # Defining __eq__ leaves the class unhashable (__hash__ is None): it is mutable, like the dataclasses.
 
     def __repr__(self) -> str:
         return f"NetworkSource(body={self.body!r})"

@@ -87,7 +87,7 @@ def _only_logic(elements: list[object], path: str) -> None:
             raise SpecError(path, "a GRAPH condition holds contacts and compares only (no coils, boxes or calls)")
 
 
-def _tokens(text: str, ops: Operands, path: str) -> list[str]:
+def _tokens(text: object, ops: Operands, path: str) -> list[str]:
     if not isinstance(text, str) or not text.strip() or "\n" in text:
         raise SpecError(path, "action text is one non-empty line")
     for m in _LOCAL.finditer(text):
@@ -151,7 +151,7 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
                 text = f"{text}, {time}" if isinstance(text, str) else text
             elif "time" in action:
                 raise SpecError(f"{apath}.time", "only D and L actions have a time")
-            actions.append(graph.Action(q, event, _tokens(text, ops, f"{apath}.text")))  # type: ignore[arg-type]
+            actions.append(graph.Action(q, event, _tokens(text, ops, f"{apath}.text")))
         actions.append(graph.Action())  # the editor's empty last line, present in every export
         times = {}
         for key, default in (("maximumStepTime", "T#10S"), ("warningTime", "T#7S")):

@@ -171,7 +171,7 @@ def order_documents(documents: list[tuple[str, Document | None]]) -> list[str]:
         if doc is not None:
             for dep in dependencies(doc):
                 for j in by_block.get(dep.casefold(), ()):
-                    if j != i and parsed[j][2] is not None and rank(parsed[j][2]) == rank(doc):  # type: ignore[arg-type]
+                    if j != i and (other := parsed[j][2]) is not None and rank(other) == rank(doc):
                         wanted.add(j)
         deps[i] = wanted
 
