@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from collections.abc import Iterator
-from typing import Optional, Union
+from typing import Optional, Union, final
 
 
 @dataclass(slots=True)
@@ -289,6 +289,7 @@ class If(Stmt):
     else_body: Optional[list[Stmt]] = None
 
 
+@final  # no subclass: `type(label) is CaseRange` then tells a range from an expression label
 @dataclass(slots=True)
 class CaseRange(Node):
     low: Expr
