@@ -9,7 +9,7 @@ know (``Comment``/``Equation`` inside a Part, v5 ``Labels``, unexpected shapes) 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Callable, TypeVar, Union
 
 from .errors import SchemaError
 from .xmlnode import XmlNode
@@ -36,6 +36,8 @@ __all__ = (
     "from_xml",
     "to_xml",
 )
+
+_T = TypeVar("_T")
 
 
 class _Untyped(Exception):
@@ -195,7 +197,7 @@ class FlgNet:
     def labels(self) -> list[str]:
         """The jump labels this network declares (``<Labels><LabelDeclaration><Label Name=…/>``, kept in
         ``head``): the targets of Jump/JumpNot in other networks of the block."""
-        names = []
+        names: list[str] = []
         for node in self.head:
             if node.tag != "Labels":
                 continue
@@ -252,14 +254,14 @@ def access_to_xml(access: FlgAccess, namespace: str | None) -> XmlNode:
     return _access_node(access, namespace)
 
 
-def _typed(convert, node: XmlNode):
+def _typed(convert: Callable[[XmlNode], _T], node: XmlNode) -> _T | XmlNode:
     try:
         return convert(node)
     except _Untyped:
         return node
 
 
-def _part_item(node: XmlNode):
+def _part_item(node: XmlNode) -> FlgAccess | Part | Call:
     if node.tag == "Access":
         return _access(node)
     if node.tag == "Part":
@@ -287,7 +289,7 @@ def _part_item(node: XmlNode):
     raise _Untyped
 
 
-def _part_child(node: XmlNode):
+def _part_child(node: XmlNode) -> TemplateValue | Negated | AutomaticTyped | PartInstance:
     if node.tag == "TemplateValue":
         _leaf(node)
         attrs = _attrs(node, ("Name", "Type"))
@@ -389,7 +391,7 @@ def to_xml(net: FlgNet, namespace: str | None) -> XmlNode:
     return XmlNode("FlgNet", ns, {}, kids + net.tail)
 
 
-def _part_node(item, ns: str | None) -> XmlNode:
+def _part_node(item: FlgAccess | Part | Call | XmlNode, ns: str | None) -> XmlNode:
     if isinstance(item, XmlNode):
         return item
     if isinstance(item, FlgAccess):
@@ -408,7 +410,7 @@ def _part_node(item, ns: str | None) -> XmlNode:
     raise TypeError(f"not a FlgNet part: {item!r}")
 
 
-def _part_child_node(item, ns: str | None) -> XmlNode:
+def _part_child_node(item: TemplateValue | Negated | AutomaticTyped | PartInstance | XmlNode, ns: str | None) -> XmlNode:
     if isinstance(item, XmlNode):
         return item
     if isinstance(item, TemplateValue):
@@ -431,7 +433,7 @@ _COMPONENT_ATTRS = ("Name", "AccessModifier", "SliceAccessModifier", "SimpleAcce
 def _component_node(comp: Component, ns: str | None) -> XmlNode:
     values = dict(zip(_COMPONENT_ATTRS, (comp.name, comp.access_modifier, comp.slice, comp.simple)))
     keys = comp.order + tuple(k for k in _COMPONENT_ATTRS if k not in comp.order)
-    attrs = {key: values[key] for key in keys if values.get(key) is not None}
+    attrs = {key: value for key in keys if (value := values.get(key)) is not None}
     return XmlNode("Component", ns, attrs, [_access_node(a, ns) for a in comp.index])
 
 

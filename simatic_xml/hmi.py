@@ -383,19 +383,20 @@ def new_item(element: str, name: str, left: int, top: int, width: int, height: i
              text: str | None = None) -> HmiObject:
     """A screen item (``IOField``, ``Button``, ``TextField``, ``Rectangle``...) at a position, optionally
     showing an HMI tag's value (``ProcessValue``) or a text."""
+    children: list[HmiObject | RawXml] = []
     item = HmiObject(f"Hmi.Screen.{element}", composition="ScreenItems", attributes=[
         ("Height", str(height)), ("Left", str(left)), ("ObjectName", name), ("Top", str(top)), ("Width", str(width)),
-    ], children=[])
+    ], children=children)
     if tag is not None:
         dynamic = HmiObject("Hmi.Dynamic.TagConnectionDynamic", composition="Dynamic",
                             attributes=[("Indirect", "false")], links=[HmiLink("Tag", _OPEN_LINK, tag)])
-        item.children.append(HmiObject("Hmi.Screen.Property", composition="Properties",
-                                       attributes=[("Name", "ProcessValue")], children=[dynamic]))
+        children.append(HmiObject("Hmi.Screen.Property", composition="Properties",
+                                  attributes=[("Name", "ProcessValue")], children=[dynamic]))
     if text is not None:
         entry = HmiObject("MultilingualTextItem", composition="Items",
                           attributes=[("Culture", "en-US"), ("Text", text)])
-        item.children.append(HmiObject("MultilingualText", composition="Text", children=[entry]))
-    item.children = item.children or None
+        children.append(HmiObject("MultilingualText", composition="Text", children=[entry]))
+    item.children = children or None
     return item
 
 

@@ -179,12 +179,12 @@ class NetworkSource:
             return NotImplemented
         return self.body == other.body
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclasses
+    # Defining __eq__ leaves the class unhashable (__hash__ is None): it is mutable, like the dataclasses.
 
     def __repr__(self) -> str:
         return f"NetworkSource(body={self.body!r})"
 
-    def __deepcopy__(self, memo: dict) -> NetworkSource:
+    def __deepcopy__(self, memo: dict[int, object]) -> NetworkSource:
         if self._element is not None:
             return NetworkSource(element=copy.deepcopy(self._element, memo))
         return NetworkSource(copy.deepcopy(self._body, memo))

@@ -7,7 +7,7 @@ can pick the class by element name and everything else stays uniform.
 from __future__ import annotations
 
 from .interface import Interface
-from .model import NetworkSource, SwObject
+from .model import Document, NetworkSource, SwObject
 from .xmlnode import XmlNode
 
 __all__ = (
@@ -236,7 +236,7 @@ OBJECT_CLASSES: dict[str, type[SwObject]] = {
 """Element name -> typed class; other ``SW.*`` elements become plain :class:`SwObject`."""
 
 
-def is_auto_numbered(doc) -> bool:
+def is_auto_numbered(doc: Document) -> bool:
     """Does TIA give the document's block a free number when its number is taken on import?
 
     ``<AutoNumber>true``; or no ``<AutoNumber>`` in an export that leaves default values out (no DocumentInfo,

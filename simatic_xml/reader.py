@@ -24,7 +24,7 @@ from .model import (
     parse_scalar,
 )
 from .reader_iface import read_interface
-from .xmlnode import from_lxml, local_name, namespace_of, validate_tree
+from .xmlnode import element_tag, from_lxml, local_name, namespace_of, validate_tree
 
 __all__ = ("parse_bytes", "parse_tree", "read_file")
 
@@ -74,7 +74,7 @@ def _check_attrs(el: _El, allowed: tuple[str, ...], path: str) -> None:
 def parse_tree(root: _El, *, raw: bytes | None = None) -> Document:
     """Build a :class:`Document` from a parsed ``<Document>`` element (``raw``: its bytes, for faster checks)."""
     if not isinstance(root.tag, str) or root.tag != "Document":
-        raise SchemaError(f"root element is <{root.tag}>, expected <Document>", "/")
+        raise SchemaError(f"root element is <{root.tag!s}>, expected <Document>", "/")
     # Blanks beside elements (kept by the parse when the document holds "<!", or by another parser) mean
     # the network bodies must be laid out here; a blank-free tree is pretty-printed when written.
     indent = not validate_tree(root, raw)
@@ -131,18 +131,21 @@ def _document_info(el: _El, path: str) -> DocumentInfo:
         else:
             products = []
             for prod in child:
-                kind = prod.tag
-                if (kind == "Product" or kind == "OptionPackage") and len(prod) == 2 and not prod.keys():
+                tag = prod.tag
+                if (tag == "Product" or tag == "OptionPackage") and len(prod) == 2 and not prod.keys():
                     # The usual shape, read without the error paths below (which give the same result).
                     name_el, version_el = prod
                     if name_el.tag == "DisplayName" and version_el.tag == "DisplayVersion" and not len(name_el) \
                             and not len(version_el) and not name_el.keys() and not version_el.keys():
-                        products.append(Product(kind, name_el.text or "", version_el.text or ""))
+                        products.append(Product(tag, name_el.text or "", version_el.text or ""))
                         continue
                 kind = _tag(prod, here)
                 ppath = f"{here}/{kind}"
                 _check_attrs(prod, (), ppath)
-                fields = [(_tag(f, ppath), _text(f, f"{ppath}/{f.tag}")) for f in prod]
+                fields: list[tuple[str, str]] = []
+                for f in prod:
+                    fname = _tag(f, ppath)
+                    fields.append((fname, _text(f, f"{ppath}/{fname}")))
                 if any(f.attrib for f in prod):
                     raise SchemaError("installed-product fields carry no attributes", ppath)
                 if kind not in ("Product", "OptionPackage") or [n for n, _ in fields] != ["DisplayName", "DisplayVersion"]:
@@ -154,7 +157,7 @@ def _document_info(el: _El, path: str) -> DocumentInfo:
 
 def _tag(el: _El, path: str) -> str:
     """The tag of an outer-document element; the outer document has no namespaces."""
-    tag = el.tag
+    tag = element_tag(el)
     if tag[0] == "{":
         name = local_name(el)
         raise SchemaError(f"unexpected <{name}> in namespace {namespace_of(el)}", f"{path}/{name}")
@@ -180,8 +183,8 @@ def _ids(el: _El, path: str) -> tuple[str | None, str | None]:
 def _object(el: _El, parent: str, indent: bool) -> ObjectChild:
     """An ObjectList entry below ``parent``; ``indent``: lay out network bodies here (see :func:`parse_tree`)."""
     name = el.tag
-    if name[0] == "{":
-        _tag(el, parent)
+    if not isinstance(name, str) or name[0] == "{":
+        name = _tag(el, parent)  # raises
     path = f"{parent}/{name}"
     if name == "MultilingualText":
         return _multilingual_text(el, path)
@@ -193,8 +196,8 @@ def _object(el: _El, parent: str, indent: bool) -> ObjectChild:
         _no_text(el, path)
     for child in el:
         cname = child.tag
-        if cname[0] == "{":
-            _tag(child, path)
+        if not isinstance(cname, str) or cname[0] == "{":
+            cname = _tag(child, path)  # raises
         if cname == "AttributeList" and obj.attributes is None:
             obj.attributes = _attribute_list(child, f"{path}/AttributeList", obj.read_only, indent)
         elif cname == "ObjectList" and obj.children is None:
@@ -219,16 +222,15 @@ def _multilingual_text(el: _El, path: str) -> MultilingualText:
         if item.tag != "MultilingualTextItem" or fields is None or fields.tag != "AttributeList":
             raise SchemaError("expected MultilingualTextItem holding one AttributeList", f"{path}/ObjectList/{local_name(item)}")
         ids = item.items()
+        iid: str | None
+        icomposition: str | None
         if len(ids) == 2 and ids[0][0] == "ID" and ids[1][0] == "CompositionName":  # as in every export
             iid = ids[0][1]
             icomposition = ids[1][1]
         else:
             iid, icomposition = _ids(item, f"{path}/ObjectList/MultilingualTextItem")
-        if len(fields) != 2:
-            culture = text = None
-        else:
-            culture, text = fields
-        if culture is None or culture.tag != "Culture" or text.tag != "Text" \
+        culture, text = fields if len(fields) == 2 else (None, None)
+        if culture is None or text is None or culture.tag != "Culture" or text.tag != "Text" \
                 or len(culture) or len(text) or culture.keys() or text.keys():
             raise SchemaError("MultilingualTextItem needs exactly Culture then Text (text only)", f"{path}/ObjectList/MultilingualTextItem")
         append(MultilingualTextItem(culture.text or "", text.text or "", iid, icomposition))
@@ -239,8 +241,8 @@ def _attribute_list(el: _El, path: str, read_only: list[str], indent: bool) -> d
     attrs: dict[str, AttrValue] = {}
     for child in el:
         name = child.tag
-        if name[0] == "{":
-            _tag(child, path)
+        if not isinstance(name, str) or name[0] == "{":
+            name = _tag(child, path)  # raises
         if name in attrs:
             raise SchemaError(f"duplicate attribute <{name}>", f"{path}/{name}")
         if child.keys():

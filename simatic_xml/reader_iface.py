@@ -35,14 +35,18 @@ class _Names:
 
     def __init__(self, ns: str) -> None:
         self.ns = ns
-        self.tags = {f"{{{ns}}}{name}": name for name in _IFACE_NAMES}
-        self.ranks = {f"{{{ns}}}{name}": rank for name, rank in _MEMBER_ORDER.items()}
+        # Keyed by Clark names (str), looked up with an element's tag as lxml gives it (typed wider): a miss is
+        # an unexpected element.
+        self.tags: dict[object, str] = {f"{{{ns}}}{name}": name for name in _IFACE_NAMES}
+        self.ranks: dict[object, int] = {f"{{{ns}}}{name}": rank for name, rank in _MEMBER_ORDER.items()}
         self.start_value = f"{{{ns}}}StartValue"
         # Clark name -> kind (``BooleanAttribute``…) of the member attributes met in this namespace.
-        self.attribute_kinds: dict[str, str] = {}
+        self.attribute_kinds: dict[object, str] = {}
 
-    def attribute_kind(self, tag: str) -> str | None:
+    def attribute_kind(self, tag: object) -> str | None:
         """The kind of a member attribute element of this namespace with this tag, else None."""
+        if not isinstance(tag, str):
+            return None
         tag_ns, kind = split_tag(tag)
         if tag_ns != self.ns or not kind.endswith("Attribute"):
             return None
@@ -282,12 +286,12 @@ def _bulk_subelements(el: _El, names: _Names, remaining: int) -> list[Subelement
             or pieces[2::4].count(_START_VALUE_OPEN) != count or pieces[4::4].count(_SUB_CLOSE) != count:
         return None
     tags = "".join(pieces[1:-1:4])  # the A pieces
-    values = ">".join(pieces[3::4]) + ">"  # the C pieces, each ending in "</StartValue>"
-    if "&" in tags or "&" in values or tags.count("<") != count or tags.count('"') != 2 * count \
-            or values.count("<") != count or not tags.startswith(_SUB_OPEN) or not tags.endswith('"'):
+    joined = ">".join(pieces[3::4]) + ">"  # the C pieces, each ending in "</StartValue>"
+    if "&" in tags or "&" in joined or tags.count("<") != count or tags.count('"') != 2 * count \
+            or joined.count("<") != count or not tags.startswith(_SUB_OPEN) or not tags.endswith('"'):
         return None
     paths = tags[len(_SUB_OPEN) : -1].split(_NEXT_SUB_OPEN)
-    values = values.split(_VALUE_CLOSE)
+    values = joined.split(_VALUE_CLOSE)
     # n paths; n values and the empty rest after the last "</StartValue>"
     if len(paths) != count or len(values) != count + 1:
         return None
@@ -330,7 +334,7 @@ def _member_attribute(el: _El, names: _Names, path: str) -> MemberAttribute:
     )
 
 
-def _comment(el: _El, tags: dict[str, str], path: str) -> Comment:
+def _comment(el: _El, tags: dict[object, str], path: str) -> Comment:
     here = f"{path}/Comment"
     items = el.items()
     if items:
@@ -364,7 +368,7 @@ def _start_value(el: _El, path: str) -> StartValue:
     return StartValue(el.text or "", extra.pop("Informative", None), extra)
 
 
-def _subelement(el: _El, tags: dict[str, str], path: str) -> Subelement:
+def _subelement(el: _El, tags: dict[object, str], path: str) -> Subelement:
     items = el.items()
     if len(items) != 1 or items[0][0] != "Path":
         raise SchemaError("Subelement needs exactly a Path attribute", f"{path}/Subelement")

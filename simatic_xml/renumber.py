@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .errors import SchemaError
 from .model import Document, MultilingualText, NetworkSource, ObjectChild, SwObject
 from .xmlnode import XmlNode
@@ -46,7 +48,7 @@ def renumber_ids(doc: Document) -> None:
     visit(doc.object)
 
 
-def _objects(obj: ObjectChild):
+def _objects(obj: ObjectChild) -> Iterator[ObjectChild]:
     yield obj
     if isinstance(obj, SwObject):
         for child in obj.children or ():

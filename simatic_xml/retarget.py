@@ -30,6 +30,7 @@ Not done: adding or removing default-valued attributes (V19+ leave them out; bot
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 from .errors import VersionError
 from .model import Document, Interface, NetworkSource, SwObject
@@ -64,7 +65,7 @@ def _same_version(written_by: str | None, ver: str) -> bool:
         return False
 
 
-def _sw_objects(obj: object):
+def _sw_objects(obj: object) -> Iterator[SwObject]:
     if isinstance(obj, SwObject):
         yield obj
         for child in obj.children or ():

@@ -291,8 +291,8 @@ class _Parser(IoAndTypeLabels):
         elif kind == "address":
             out.append(self.absolute_address(lx))
             self.operand()
-        elif kind == "op" and lx.text == "-" and self.unary_position() and self.peek(1) is not None \
-                and self.peek(1).kind in ("number", "radix") and self.peek(1).pos == lx.pos + 1:
+        elif kind == "op" and lx.text == "-" and self.unary_position() and (after := self.peek(1)) is not None \
+                and after.kind in ("number", "radix") and after.pos == lx.pos + 1:
             self.i += 2
             out.append(self.constant("LiteralConstant", "-" + self.lx[self.i - 1].text))
             self.operand()
@@ -506,7 +506,7 @@ class _Parser(IoAndTypeLabels):
                 name = lx.text[1:-1] if lx.kind == "qident" else lx.text
                 param = self.el("Parameter", {"Name": name})
                 self.i += 1
-                while self.peek() is not None and self.peek().kind in _SPACING:
+                while (ahead := self.peek()) is not None and ahead.kind in _SPACING:
                     self.parse_item(param.children)
                 self.parse_item(param.children)  # := or =>
                 param.children.extend(self.parse_seq(stops))

@@ -14,6 +14,7 @@ from .scl.parse_expr import TYPE_TESTS
 from .xmlnode import XmlNode
 
 if TYPE_CHECKING:
+    from .errors import SclSyntaxError
     from .scl_parse import _Lex
 
 __all__ = ("SPACING", "TYPE_TESTS", "IoAndTypeLabels")
@@ -28,6 +29,24 @@ _ADDRESS_TYPE = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": "LWor
 
 class IoAndTypeLabels:
     """I/O access, absolute addresses and TypeOf labels (see the module docstring)."""
+
+    # The parser's state this part reads and sets (``scl_parse._Parser`` declares and sets them).
+    lx: list[_Lex]
+    i: int
+    prev: _Lex | None
+    cases: list[bool]
+    type_label_list: bool
+    type_test_end: int
+
+    if TYPE_CHECKING:  # the parser's helpers this part calls (``scl_parse._Parser`` defines them)
+        def peek(self, k: int = 0) -> _Lex | None: ...
+
+        def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
+               text: str | None = None) -> XmlNode: ...
+
+        def error(self, lx: _Lex | None, message: str) -> SclSyntaxError: ...
+
+        def significant(self, lx: _Lex) -> None: ...
 
     def periphery_follows(self, lx: _Lex) -> bool:
         """``"tag":P`` -- ``:P`` glued to the tag: its I/O access. Not right after ``OF``, where a glued
@@ -120,6 +139,7 @@ class IoAndTypeLabels:
         ``:``/``,`` tokens. A jump label (``Access Scope="Label"``) or a tag (``GlobalVariable``) would be wrong:
         the label is a data type, not a jump target or an operand."""
         if self.cases and self.cases[-1] and not self.compared_with_type_test():
-            self.type_label_list = self.next_significant().text == ","
+            after = self.next_significant()
+            self.type_label_list = after is not None and after.text == ","
         self.significant(lx)
         return [self.el("Token", {"Text": lx.text})]

@@ -8,6 +8,7 @@ not know are kept as ``XmlNode`` items, so nothing is lost.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -305,7 +306,7 @@ def _with_uid(attrs: dict[str, str], uid: str | None) -> dict[str, str]:
     return attrs
 
 
-def _nodes(items: list, ns: str) -> list[XmlNode]:
+def _nodes(items: Sequence[StItem], ns: str) -> list[XmlNode]:
     return [_node(item, ns) for item in items]
 
 

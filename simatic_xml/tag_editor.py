@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from . import safe
 from .errors import SchemaError, UnsafeXmlError, XmlSyntaxError
 
@@ -41,7 +43,7 @@ class EditorTag:
     data_type: str
     address: str = ""
     comment: str = ""
-    attributes: dict = field(default_factory=dict, compare=False)
+    attributes: dict[str, str] = field(default_factory=dict, compare=False)
     """Every attribute as written (``retain``, ``hmiVisible``...), for what this reader does not interpret."""
 
 
@@ -103,24 +105,24 @@ def read_tag_editor_xml(data: bytes | str, *, max_bytes: int = safe.DEFAULT_MAX_
         tables = []
         for index, child in enumerate(_elements(root), 1):
             if child.tag != "Tagtable":
-                raise SchemaError(f"<{child.tag}> in <Tagtables>: only <Tagtable> is expected", f"/Tagtables[{index}]")
+                raise SchemaError(f"<{child.tag!s}> in <Tagtables>: only <Tagtable> is expected", f"/Tagtables[{index}]")
             tables.append(_table(child, f"/Tagtables/Tagtable[{index}]"))
         return tables
-    raise SchemaError(f"<{root.tag}> is no tag editor export: its root is <Tagtable>")
+    raise SchemaError(f"<{root.tag!s}> is no tag editor export: its root is <Tagtable>")
 
 
-def _elements(parent) -> list:
+def _elements(parent: etree._Element) -> list[etree._Element]:
     # Comments (TIA writes "exported by ...") and processing instructions are no content.
     return [child for child in parent if isinstance(child.tag, str)]
 
 
-def _table(element, path: str) -> EditorTagTable:
+def _table(element: etree._Element, path: str) -> EditorTagTable:
     table = EditorTagTable(name=element.get("name", ""))
     for index, child in enumerate(_elements(element), 1):
-        where = f"{path}/{child.tag}[{index}]"
+        where = f"{path}/{child.tag!s}[{index}]"
         name = (child.text or "").strip()
         if child.tag not in ("Tag", "Constant"):
-            raise SchemaError(f"<{child.tag}> in a tag table: only <Tag> and <Constant> are expected", where)
+            raise SchemaError(f"<{child.tag!s}> in a tag table: only <Tag> and <Constant> are expected", where)
         if len(child) or not _NAME.search(name):
             raise SchemaError(f"<{child.tag}> should hold its name as text", where)
         data_type = child.get("type", "").strip()

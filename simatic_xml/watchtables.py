@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import SchemaError
-from .model import Document, DocumentInfo, Product, SwObject, format_scalar
+from .model import AttrValue, Document, DocumentInfo, ObjectChild, Product, SwObject, format_scalar
 from .reader import parse_bytes
 from .renumber import renumber_document
 from .versions import DOCUMENT_INFO_VERSIONS
@@ -51,7 +51,7 @@ class TableEntry:
     operand: str
     attributes: dict[str, str] = field(default_factory=dict)
     """``Address``, ``DisplayFormat``, ``ModifyValue``/``ForceValue``... (empty values are kept as ``""``)."""
-    extra: list = field(default_factory=list)
+    extra: list[ObjectChild] = field(default_factory=list)
     """ObjectList children kept as read (e.g. a ``MultilingualText`` comment)."""
 
     def get(self, name: str) -> str | None:
@@ -72,9 +72,9 @@ class WatchForceTable:
     entries: list[TableEntry] = field(default_factory=list)
     version: str = "V19"
     """``Engineering/@version`` to write."""
-    attributes: dict = field(default_factory=dict)
+    attributes: dict[str, AttrValue] = field(default_factory=dict)
     """Table attributes other than ``Name``, kept as read."""
-    extra: list = field(default_factory=list)
+    extra: list[ObjectChild] = field(default_factory=list)
     """Table ObjectList children that are not entries, kept as read."""
 
 

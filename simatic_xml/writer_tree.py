@@ -132,7 +132,7 @@ def sections_node(secs: Sections, ns: str | None) -> XmlNode:
     return node
 
 
-def _member(m: Member, ns: str) -> XmlNode:
+def _member(m: Member, ns: str | None) -> XmlNode:
     attrs = {"Name": m.name, "Datatype": m.datatype}
     for key, value in (
         ("Version", m.version), ("Remanence", m.remanence), ("Accessibility", m.accessibility),
@@ -162,7 +162,7 @@ def _member(m: Member, ns: str) -> XmlNode:
     return node
 
 
-def _member_attribute(a: MemberAttribute, ns: str) -> XmlNode:
+def _member_attribute(a: MemberAttribute, ns: str | None) -> XmlNode:
     attrs = {"Name": a.name}
     if a.informative is not None:
         attrs["Informative"] = a.informative
@@ -172,12 +172,12 @@ def _member_attribute(a: MemberAttribute, ns: str) -> XmlNode:
     return _leaf(a.kind, a.value, ns, attrs)
 
 
-def _comment(c: Comment, ns: str) -> XmlNode:
+def _comment(c: Comment, ns: str | None) -> XmlNode:
     attrs = {"Informative": c.informative} if c.informative is not None else {}
     return XmlNode("Comment", ns, attrs, [_leaf("MultiLanguageText", t, ns, {"Lang": lang}) for lang, t in c.texts.items()])
 
 
-def _start_value(sv: StartValue, ns: str) -> XmlNode:
+def _start_value(sv: StartValue, ns: str | None) -> XmlNode:
     attrs = {"Informative": sv.informative} if sv.informative is not None else {}
     attrs.update(sv.extra)
     return _leaf("StartValue", sv.value, ns, attrs)

@@ -17,7 +17,7 @@ from . import safe
 from .cancel import checkpoint
 from .errors import SchemaError
 
-__all__ = ("XmlNode", "from_lxml", "local_name", "namespace_of", "split_tag", "validate_tree")
+__all__ = ("XmlNode", "element_tag", "from_lxml", "local_name", "namespace_of", "split_tag", "validate_tree")
 
 
 @dataclass(slots=True)
@@ -65,21 +65,33 @@ class XmlNode:
             checkpoint()
         return XmlNode(self.tag, self.ns, dict(self.attrs), [c.copy() for c in self.children], self.text)
 
-    def __deepcopy__(self, memo: dict) -> XmlNode:
+    def __deepcopy__(self, memo: dict[int, object]) -> XmlNode:
         # copy.deepcopy's generic path (memo, reduce, per-attribute dispatch) cost ~60 us per node, and most of a
         # big SCL block's import time; a tree shares no nodes and holds only strings, so copy() is equivalent.
         return self.copy()
 
 
+def element_tag(el: etree._Element) -> str:
+    """The Clark tag of a parsed element (lxml gives ``str``; a comment's or PI's tag is a factory function)."""
+    tag = el.tag
+    if isinstance(tag, str):
+        return tag
+    raise SchemaError("comments and processing instructions are not SimaticML", el.getroottree().getpath(el))
+
+
 def local_name(el: etree._Element) -> str:
     """The local part of an lxml element's tag."""
     tag = el.tag
+    if not isinstance(tag, str):
+        tag = element_tag(el)
     return tag[tag.index("}") + 1 :] if tag[0] == "{" else tag
 
 
 def namespace_of(el: etree._Element) -> str | None:
     """The namespace URI of an lxml element, or None."""
     tag = el.tag
+    if not isinstance(tag, str):
+        tag = element_tag(el)
     return tag[1 : tag.index("}")] if tag[0] == "{" else None
 
 
@@ -91,10 +103,14 @@ def split_tag(tag: str) -> tuple[str | None, str]:
     """``"{uri}Name"`` -> ``("uri", "Name")``; ``"Name"`` -> ``(None, "Name")``."""
     hit = _TAG_CACHE.get(tag)
     if hit is None:
-        hit = tuple(tag[1:].split("}", 1)) if tag[0] == "{" else (None, tag)  # type: ignore[assignment]
+        if tag[0] == "{":
+            ns, _, name = tag[1:].partition("}")
+            hit = (ns, name)
+        else:
+            hit = (None, tag)
         if len(_TAG_CACHE) < 10_000:
-            _TAG_CACHE[tag] = hit  # type: ignore[assignment]
-    return hit  # type: ignore[return-value]
+            _TAG_CACHE[tag] = hit
+    return hit
 
 
 _COMMENT_OR_PI = etree.XPath("(//comment() | //processing-instruction())[1]")  # also those outside the root
@@ -181,7 +197,8 @@ def from_lxml(el: etree._Element) -> XmlNode:
 
     The tree must have passed :func:`validate_tree` (the reader does this once per document).
     """
-    ns, name = split_tag(el.tag)
+    tag = el.tag
+    ns, name = split_tag(tag if isinstance(tag, str) else element_tag(el))
     if len(el):
         checkpoint()
         return XmlNode(name, ns, dict(el.attrib), [from_lxml(c) for c in el], None)

@@ -40,7 +40,7 @@ def _escaped(text: str, table: tuple[tuple[str, str], ...]) -> str:
 # strings) would keep its tree alive, and long texts (comments) rarely repeat.
 
 
-class _EscapedAttr(dict):
+class _EscapedAttr(dict[str, str]):
     __slots__ = ()
 
     def __missing__(self, text: str) -> str:
@@ -52,7 +52,7 @@ class _EscapedAttr(dict):
         return escaped
 
 
-class _EscapedText(dict):
+class _EscapedText(dict[str, str]):
     __slots__ = ("_table",)
 
     def __init__(self, table: tuple[tuple[str, str], ...]) -> None:

@@ -20,14 +20,17 @@ spelling of TIA's S7DCL text format (:func:`iec_check_of_attributes`). Sources a
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Union
 
 __all__ = [
     "DEFAULT_IEC_CHECK",
     "TYPES",
     "Rule",
+    "RuntimeScalar",
     "arithmetic_type",
     "comparable",
     "convert_value",
@@ -38,6 +41,9 @@ __all__ = [
     "rule",
     "rules",
 ]
+
+RuntimeScalar = Union[int, float, str]
+"""How the runtime holds an elementary value (BOOL as int's subclass, characters and strings as str)."""
 
 DEFAULT_IEC_CHECK = False
 """A block without the property has the IEC check off: every block of the corpus exports
@@ -74,11 +80,11 @@ def _canon(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict:
-    out: dict = {}
+def _table() -> dict[tuple[str, str], Rule]:
+    out: dict[tuple[str, str], Rule] = {}
     path = Path(__file__).with_name("implicit.tsv")
     lines = path.read_text(encoding="utf-8").splitlines()
-    header = None
+    header: list[str] | None = None
     for line in lines:
         if not line or line.startswith("#"):
             continue
@@ -94,14 +100,14 @@ def _table() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _types() -> tuple:
-    seen: dict = {}
+def _types() -> tuple[str, ...]:
+    seen: dict[str, None] = {}
     for s, _ in _table():
         seen.setdefault(s, None)
     return tuple(seen)
 
 
-TYPES: tuple = _types()
+TYPES: tuple[str, ...] = _types()
 """The elementary types of the table, in Siemens' order (BOOL, bit strings, integers, reals, times...)."""
 
 
@@ -128,7 +134,7 @@ def implicit(source: str, target: str, *, iec_check: bool) -> bool:
     return r.iec_on if iec_check else r.iec_off
 
 
-def _as_number(t: str):
+def _as_number(t: str) -> tuple[str, int, bool] | None:
     """(family, bits, signed) of a type taking part in arithmetic; bit strings count as unsigned integers
     (Siemens, "Overview of data type conversion (S7-1500, S7-1200 G2)", note on bit strings in SCL)."""
     if t in _SIGNED:
@@ -201,7 +207,7 @@ def comparable(a: str, b: str, *, iec_check: bool) -> bool:
 _TRUE = ("true", "'true'", '"true"')
 
 
-def iec_check_of(obj) -> bool:
+def iec_check_of(obj: object) -> bool:
     """The IEC check of a SimaticML block (``<IsIECCheckEnabled>`` in its AttributeList); the default when
     the export does not carry it (V19+ exports without defaults)."""
     attr = getattr(obj, "attr", None)
@@ -211,7 +217,7 @@ def iec_check_of(obj) -> bool:
     return DEFAULT_IEC_CHECK if value is None else bool(value)
 
 
-def iec_check_of_attributes(attributes) -> bool:
+def iec_check_of_attributes(attributes: Iterable[object] | None) -> bool:
     """The IEC check of an SCL source block from its attribute list (objects with ``name`` and ``value``).
 
     TIA's SCL source format documents no attribute for the IEC check, so a source block normally has the
@@ -246,7 +252,7 @@ _NS_TYPES = {"LTIME": 64, "LTIME_OF_DAY": 64}
 _DAY_MS = 86_400_000
 
 
-def convert_value(value, source: str, target: str):
+def convert_value(value: RuntimeScalar, source: str, target: str) -> RuntimeScalar:
     """``value`` (the runtime's representation of ``source``) implicitly converted into ``target``, as the
     table's note for the pair describes: integers modulo the target's width (a signed source into a
     longer bit string is zero-filled), floating-point numbers into integers rounded half to even, durations
@@ -310,7 +316,7 @@ def convert_value(value, source: str, target: str):
     return value
 
 
-def _code(ch) -> int:
+def _code(ch: object) -> int:
     text = str(ch)
     return ord(text[0]) if text else 0
 
@@ -319,6 +325,7 @@ def _real32(x: float) -> float:
     import struct
 
     try:
-        return struct.unpack(">f", struct.pack(">f", x))[0]
+        value: float = struct.unpack(">f", struct.pack(">f", x))[0]
+        return value
     except OverflowError:
         return math.copysign(math.inf, x)

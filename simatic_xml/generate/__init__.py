@@ -10,9 +10,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .builder import DEFAULT_VERSION, build_document, generate_xml, target_version
 from .errors import SpecError, SpecVersionError
 from .spec import BlockSpec, MemberSpec, NetworkSpec, parse_spec
+
+if TYPE_CHECKING:  # loaded on first use (__getattr__)
+    from .catalog import list_templates, template_spec
+    from .design import DesignResult, design_to_specs, tag_table_xml
+    from .order import import_order
 
 __all__ = (
     "DEFAULT_VERSION",
@@ -34,7 +41,7 @@ __all__ = (
 )
 
 
-def __getattr__(name: str):  # lazy: templates/order/design import the builder
+def __getattr__(name: str) -> object:  # lazy: templates/order/design import the builder
     if name in ("list_templates", "template_spec"):
         from . import catalog
 

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from typing import Any
 
 from ..cancel import checkpoint
 from ..errors import VersionError
 from ..interface import Comment, Interface, Member, MemberAttribute, Section, Sections, StartValue, Subelement
 from ..model import (
-    CompileUnit, Document, DocumentInfo, FB, FC, GlobalDB, InstanceDB, MultilingualText, MultilingualTextItem,
-    NetworkSource, OB, PlcStruct, Product,
+    AttrValue, CompileUnit, Document, DocumentInfo, FB, FC, GlobalDB, InstanceDB, MultilingualText, MultilingualTextItem,
+    NetworkSource, OB, ObjectChild, PlcStruct, Product,
 )
 from ..renumber import renumber_document
 from ..scl_text import SclContext, text_to_tokens
@@ -79,7 +80,7 @@ def target_version(version: str | None) -> str:
     return ver
 
 
-def generate_xml(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
+def generate_xml(spec: dict[str, Any] | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
                  warnings: list[tuple[str, str]] | None = None) -> bytes:
     """Validate ``spec`` and return the SimaticML bytes for ``version`` (default V19).
 
@@ -91,7 +92,7 @@ def generate_xml(spec: dict | BlockSpec, version: str | None = None, *, types: d
 generate = generate_xml
 
 
-def build_document(spec: dict | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
+def build_document(spec: dict[str, Any] | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
                    warnings: list[tuple[str, str]] | None = None, global_constants: Collection[str] = ()
                    ) -> Document:
     """The renumbered document model for a spec.
@@ -105,7 +106,7 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
     block = spec if isinstance(spec, BlockSpec) else parse_spec(spec)
     ns_iface = namespace_for("Interface", ver)
     cultures = _cultures(block)
-    attrs: dict[str, object] = {}
+    attrs: dict[str, AttrValue] = {}
     bt = block.block_type
     new_style = version_index(ver) >= version_index("V18")
 
@@ -113,9 +114,9 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
         attrs["AutoNumber"] = block.number is None
         number = block.number
         if number is None:
-            number = OB_TYPES[block.secondary_type] if bt == "OB" else 1  # type: ignore[index]
+            number = OB_TYPES[block.secondary_type or "ProgramCycle"] if bt == "OB" else 1
         attrs["Number"] = number
-        attrs["ProgrammingLanguage"] = block.language
+        attrs["ProgrammingLanguage"] = _given(block.language, "language")
     for key, value in (("HeaderAuthor", block.author), ("HeaderFamily", block.family), ("HeaderName", block.header_name), ("HeaderVersion", block.header_version)):
         if value is not None:
             attrs[key] = value
@@ -124,12 +125,12 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
     if bt in ("OB", "FB", "FC"):
         attrs["SetENOAutomatically"] = False
     if bt == "OB":
-        attrs["SecondaryType"] = block.secondary_type
+        attrs["SecondaryType"] = block.secondary_type or "ProgramCycle"
         if block.secondary_type == "CyclicInterrupt":
             attrs["CyclicTime"] = str(block.cyclic_time)
             attrs["PhaseShift"] = str(block.phase_shift)
     if bt == "InstanceDB":
-        attrs["InstanceOfName"] = block.instance_of
+        attrs["InstanceOfName"] = _given(block.instance_of, "instanceOf")
         if block.instance_of_type != "System":  # exports of system instance DBs (IEC_TIMER, CONT_C) carry none
             attrs["InstanceOfType"] = block.instance_of_type
     if bt == "FB" and block.language == "GRAPH":
@@ -150,7 +151,7 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
         raise SpecVersionError("namespace", f"software units' namespaces are V18 and later, not {ver}")
     attrs["Interface"] = _interface(block, ns_iface, types or {}, warnings if warnings is not None else [])
 
-    children: list[object] = [_mlt("Comment", block.comment, cultures)]
+    children: list[ObjectChild] = [_mlt("Comment", block.comment, cultures)]
     for i, net in enumerate(block.networks):
         checkpoint()  # once per network (the SCL parser has its own): a timed-out call stops here
         children.append(_compile_unit(block, net, i, ver, cultures, global_constants))
@@ -160,8 +161,8 @@ def build_document(spec: dict | BlockSpec, version: str | None = None, *, types:
     obj = cls(
         element=cls.ELEMENT,
         id="0",
-        attributes={k: attrs[k] for k in sorted(attrs, key=str.lower)},  # type: ignore[misc]
-        children=children,  # type: ignore[arg-type]
+        attributes={k: attrs[k] for k in sorted(attrs, key=str.lower)},
+        children=children,
     )
     info = None
     if ver in DOCUMENT_INFO_VERSIONS:
@@ -298,6 +299,13 @@ def _unlisted_system_interface(block: BlockSpec) -> str | None:
     return f"the catalog holds {held}, not {which}; the start value is not written"
 
 
+def _given(value: str | None, field: str) -> str:
+    """A field :func:`parse_spec` always fills for this kind of block (a BlockSpec made by hand may lack it)."""
+    if value is None:
+        raise SpecError(field, "is required for this block type")
+    return value
+
+
 def _interface_sections(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) -> Interface:
     bt = block.block_type
     sections: list[Section] = []
@@ -322,14 +330,14 @@ def _interface_sections(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) 
         if name == "Return":
             sections.append(Section("Return", [Member("Ret_Val", block.return_type)]))
             continue
-        members = [_member(m, name) for m in block.sections.get(name, [])]
+        written = [_member(m, name) for m in block.sections.get(name, [])]
         if bt == "OB" and name == "Input":
             fixed = [
                 Member(n, t, informative="true", comment=Comment({"en-US": text}))
                 for n, t, text in _OB_INPUTS[block.secondary_type or "ProgramCycle"]
             ]
-            members = fixed + members
-        sections.append(Section(name, members))
+            written = fixed + written
+        sections.append(Section(name, written))
     return Interface(ns, Sections(sections))
 
 
@@ -466,8 +474,10 @@ def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cult
     else:
         ns = namespace_for("NetworkSource/Graph", ver)
         gnet = build_graph(net.body, Operands(block), path)
-        gnet.pre_operations = set_namespace(gnet.pre_operations, ns)  # type: ignore[arg-type]
-        gnet.post_operations = set_namespace(gnet.post_operations, ns)  # type: ignore[arg-type]
+        if gnet.pre_operations is not None:  # build_graph always writes both
+            gnet.pre_operations = set_namespace(gnet.pre_operations, ns)
+        if gnet.post_operations is not None:
+            gnet.post_operations = set_namespace(gnet.post_operations, ns)
         gnet.alarms_settings = alarms_settings(ns)
         body = graph.to_xml(gnet, ns)
         language = "GRAPH"

@@ -29,8 +29,8 @@ _TIME = re.compile(r"T#(?:\d+(?:D|H|MS|M|S|US|NS)_?)+\Z", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _load() -> dict[str, dict]:
-    out: dict[str, dict] = {}
+def _load() -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
     folder = resources.files(__package__).joinpath("templates")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".json"):
@@ -62,7 +62,7 @@ def list_templates() -> list[dict[str, Any]]:
     return out
 
 
-def _check_value(param: dict, value: object, field: str) -> object:
+def _check_value(param: dict[str, Any], value: object, field: str) -> object:
     kind = param["type"]
     if kind == "blockName":
         return check_block_name(value, field)
@@ -96,7 +96,7 @@ def _substitute(node: object, values: dict[str, object]) -> object:
     return node
 
 
-def template_spec(name: str, parameters: dict[str, object] | None = None) -> dict:
+def template_spec(name: str, parameters: dict[str, object] | None = None) -> dict[str, Any]:
     """The block spec of template ``name`` with ``parameters`` applied (defaults for the rest).
 
     Raises :class:`SpecError` at ``template`` for an unknown template and at ``parameters.<name>`` for an

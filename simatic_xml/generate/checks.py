@@ -79,8 +79,9 @@ def check_networks(spec: BlockSpec) -> None:
     block = spec.name or None
     findings: list[tuple[str, str, Diagnostic]] = []  # (field, reason, diagnostic)
 
-    def found(path: str, reason: str, message: str, code: str, network: int, line: int | None = None,
-              column: int | None = None) -> None:
+    def found(path: str, reason: str, message: str, code: str, network: int, line: int = 0,
+              column: int = 0) -> None:
+        # 0: the whole network (Diagnostic's convention), where a spec's shape, not a line, is wrong
         findings.append((path, reason, Diagnostic(message, line, column, block, "Error", None, code, network)))
 
     for i, net in enumerate(spec.networks):
@@ -95,8 +96,8 @@ def check_networks(spec: BlockSpec) -> None:
                 parse_statements(net.body)
                 text_to_tokens(net.body, version="v4", context=scl_context(spec, net, "v4"))
             except SclError as exc:
-                found(path, str(exc), exc.message, getattr(exc, "code", None) or "SYNTAX_ERROR", i + 1, exc.line or None,
-                      exc.col or None)
+                found(path, str(exc), exc.message, getattr(exc, "code", None) or "SYNTAX_ERROR", i + 1, exc.line or 0,
+                      exc.col or 0)
             continue
         try:
             if net.kind in ("lad", "fbd"):

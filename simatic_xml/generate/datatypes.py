@@ -21,8 +21,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .errors import SpecError
+
+if TYPE_CHECKING:
+    from simatic_xml.system_types import SystemType
 
 __all__ = (
     "ELEMENTARY", "SYSTEM_ELEMENTARY", "SYSTEM_FB_TYPES", "TYPE_VERSIONS", "catalog_type", "is_bool", "is_system_instance", "normalize_datatype",
@@ -71,14 +75,14 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUOTED = re.compile(r'"([^"]+)"\Z')
 
 
-def catalog_type(name: str):
+def catalog_type(name: str) -> SystemType | None:
     """The system-type catalog's entry for ``name`` (case-insensitive), or None.
 
     The catalog (:mod:`simatic_xml.system_types`, ``lookup(name) -> SystemType | None``) is optional here:
     without it only :data:`SYSTEM_FB_TYPES` are known.
     """
     try:
-        from simatic_xml.system_types import lookup  # type: ignore[import-not-found]
+        from simatic_xml.system_types import lookup
     except ImportError:
         return None
     try:
@@ -114,7 +118,7 @@ def is_system_instance(datatype: str) -> bool:
 
 def unknown_type_names(datatype: str) -> list[str]:
     """Unquoted type names in ``datatype`` that are neither elementary, system FB types nor in the catalog."""
-    out = []
+    out: list[str] = []
     value = datatype
     m = _ARRAY.match(value)
     if m:

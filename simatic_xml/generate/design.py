@@ -36,10 +36,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import SclError
 from ..scl import parse_expression
-from ..model import Document, MultilingualText, MultilingualTextItem, PlcTag, PlcTagTable
+from ..model import Document, MultilingualText, MultilingualTextItem, ObjectChild, PlcTag, PlcTagTable
 from ..renumber import renumber_document
 from ..scl_text import text_to_tokens
 from ..versions import DOCUMENT_INFO_VERSIONS
@@ -67,8 +68,8 @@ _DESIGN_KEYS = {"name", "io", "modules", "equipment", "interlocks", "mainOb", "d
 class DesignResult:
     """Specs in import order (FBs, instance DBs, OB1) and the tag table entries."""
 
-    specs: list[dict] = field(default_factory=list)
-    tags: list[dict] = field(default_factory=list)
+    specs: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[dict[str, Any]] = field(default_factory=list)
     tag_table: str = "IO"
 
     def documents(self, version: str | None = None) -> list[tuple[str, bytes]]:
@@ -91,10 +92,10 @@ def _check_tag_name(name: object, field: str) -> str:
     return name
 
 
-def _io_list(raw: object) -> list[dict]:
+def _io_list(raw: object) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         raise SpecError("io", "must be a list of tags")
-    tags: list[dict] = []
+    tags: list[dict[str, Any]] = []
     names: dict[str, int] = {}
     addresses: dict[str, int] = {}
     for i, item in enumerate(raw):
@@ -148,9 +149,9 @@ def design_to_specs(design: object) -> DesignResult:
         raise SpecError("modules", "needs at least one equipment module")
 
     templates = _load()
-    fbs: dict[str, tuple[int, dict, dict]] = {}  # fb name (casefold) -> (module index, parameters, spec)
+    fbs: dict[str, tuple[int, dict[str, Any], dict[str, Any]]] = {}  # fb name (casefold) -> (module index, parameters, spec)
     fb_order: list[str] = []
-    module_info: list[tuple[str, str, dict, dict]] = []  # (module name, fb name, fb spec, module)
+    module_info: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = []  # (module name, fb name, fb spec, module)
     used: dict[str, str] = {name: f"io[{i}]" for i, name in enumerate(t["name"].casefold() for t in tags)}
     for i, module in enumerate(modules):
         path = f"modules[{i}]"
@@ -233,7 +234,7 @@ def design_to_specs(design: object) -> DesignResult:
         clash = used[main_name.casefold()].removeprefix("fb:")
         raise SpecError("mainOb.name", f"{main_name!r} is already used by {clash}; block names must be unique")
     lines: list[str] = []
-    calls: dict[str, dict] = {}
+    calls: dict[str, dict[str, Any]] = {}
     for i, (name, fb_name, fb_spec, module) in enumerate(module_info):
         path = f"modules[{i}]"
         pins = {}
@@ -258,7 +259,7 @@ def design_to_specs(design: object) -> DesignResult:
                 raise SpecError(f"{path}.io.{key}", f"{interlock_pin} is driven by the interlocks of this module")
             assigns.append((section, member["name"], f'"{tag["name"]}"'))
         conds = interlocks.get(name.casefold())
-        if conds:
+        if conds and interlock_pin:  # an interlock's target has an interlock input (checked with the interlocks)
             expr = " AND ".join(f"({c})" for c in conds) if len(conds) > 1 else conds[0]
             assigns.append(("Input", interlock_pin, expr))
         order = {"Input": 0, "InOut": 1, "Output": 2}
@@ -297,14 +298,14 @@ def design_to_specs(design: object) -> DesignResult:
     return DesignResult(specs, tags, table_name)
 
 
-def tag_table_xml(name: str, tags: list[dict], version: str | None = None) -> bytes:
+def tag_table_xml(name: str, tags: list[dict[str, Any]], version: str | None = None) -> bytes:
     """A ``SW.Tags.PlcTagTable`` document for ``tags`` (``name``, ``address``, ``dataType``, ``comment``).
 
     Written the way V19+ tag tables are exported (no External* flags, which are defaults), for every version.
     """
     ver = target_version(version)
     _check_tag_name(name, "tagTable")
-    children = []
+    children: list[ObjectChild] = []
     for tag in tags:
         text = MultilingualText("Comment", [MultilingualTextItem("en-US", tag.get("comment", ""))])
         children.append(

@@ -39,6 +39,11 @@ from .errors import SpecError
 
 __all__ = ("EXPORT_TAB_KEY", "body_location", "expr_text", "source_to_specs", "type_text", "without_export_tab")
 
+Locations = dict[str, dict[str, tuple[int, int]]]
+"""Block name -> spec field path -> (line, column) in the source, filled while generating."""
+Notes = list[tuple[str, int, int, str, str]]
+"""(block, line, column, code, message) of what was written differently from the source."""
+
 _KINDS = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "GlobalDB", "TYPE": "UDT"}
 _SECTIONS = {"VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static",
              "VAR_STAT": "Static", "VAR_TEMP": "Temp"}
@@ -130,7 +135,7 @@ def type_text(node: A.TypeNode, user_types: set[str] | frozenset[str] = frozense
 class _Walk:
     """Per-source state: user types, and where each spec field came from."""
 
-    def __init__(self, user_types: set[str], locations: dict | None, notes: list | None) -> None:
+    def __init__(self, user_types: set[str], locations: Locations | None, notes: Notes | None) -> None:
         self.user_types = user_types
         self.locations = locations if locations is not None else {}
         self.notes = notes if notes is not None else []
@@ -158,7 +163,7 @@ def _member(decl: A.VarDecl, block: str, retain: bool, walk: _Walk, key: str) ->
         walk.note(block, decl, "AT_OVERLAY", f"'{decl.name} AT {decl.at}' is written as a member of its own: "
                   "the SimaticML form of an AT overlay is not known to this generator")
     spec: dict[str, Any] = {"name": decl.name, "dataType": type_text(decl.type, walk.user_types)}
-    if _instruction_type(decl):
+    if _instruction_type(decl) and isinstance(decl.type, A.NamedType):
         spec["dataType"] = decl.type.name
         version = next((str(a.value).strip("'") for a in decl.attributes if a.name.upper() == "LIBVERSION"), None)
         if version:
@@ -309,8 +314,8 @@ def _header(block: A.Block, spec: dict[str, Any]) -> None:
 
 
 def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | frozenset[str] = frozenset(),
-                    known_udts: set[str] | frozenset[str] = frozenset(), locations: dict | None = None,
-                    notes: list | None = None) -> list[dict[str, Any]]:
+                    known_udts: set[str] | frozenset[str] = frozenset(), locations: Locations | None = None,
+                    notes: Notes | None = None) -> list[dict[str, Any]]:
     """One spec per block of the source, in source order.
 
     ``known_fbs``/``known_udts`` name FBs and UDTs outside the source, so ``DATA_BLOCK "x" "T"`` is an
@@ -351,9 +356,10 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
                 spec.pop("memoryLayout", None)
                 if block.type.name in udts and block.type.name not in fbs:
                     spec["instanceOfType"] = "UDT"
-                elif not block.type.quoted and block.type.name not in fbs and catalog_type(block.type.name) is not None:
+                elif not block.type.quoted and block.type.name not in fbs \
+                        and (system := catalog_type(block.type.name)) is not None:
                     # DATA_BLOCK "IEC_Timer_0_DB" … IEC_TIMER: the instance DB of a system instruction
-                    spec["instanceOf"] = str(catalog_type(block.type.name).name)
+                    spec["instanceOf"] = str(system.name)
                     spec["instanceOfType"] = "System"
                 for stmt in block.body:
                     _assign_start(spec, None, stmt, block.name, walk)

@@ -253,7 +253,8 @@ def _set_aside(spec: dict[str, Any], field_path: str) -> bool:
     """Neutralise what ``field_path`` names so parsing can go on; False when it cannot be (a network)."""
     m = _MEMBER_PATH.match(field_path)
     if m:
-        members = (spec.get("interface") or {}).get(m.group(1))
+        # The spec as the user wrote it: any shape (a wrong one is a TypeError or KeyError below).
+        members: Any = (spec.get("interface") or {}).get(m.group(1))
         try:
             member = members[int(m.group(2))]
             for index in re.findall(r"\[(\d+)\]", m.group(3)):
@@ -327,8 +328,8 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
                                          locations=locations, notes=notes))
         except SimaticMLError as exc:
             diagnostics.append(_spec_diagnostic(exc, block.name, file, locations.get(block.name, {})))
-    for block, line, col, code, message in notes:
-        diagnostics.append(Diagnostic(message, line, col, block=block, file=file, severity="Warning", code=code))
+    for noted, line, col, code, message in notes:
+        diagnostics.append(Diagnostic(message, line, col, block=noted, file=file, severity="Warning", code=code))
 
     own = {str(s["name"]).casefold(): str(s["blockType"]) for s in specs}
     parsed: dict[str, BlockSpec] = {}
@@ -355,10 +356,10 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
         name = str(spec["name"])
         if name in failed:
             continue
-        block = parsed[name]
+        block_spec = parsed[name]
         warnings: list[tuple[str, str]] = []
         try:
-            document = build_document(block, version, types=types, warnings=warnings, global_constants=constants)
+            document = build_document(block_spec, version, types=types, warnings=warnings, global_constants=constants)
             xml = to_bytes(document)
         except SimaticMLError as exc:
             diagnostics.append(_spec_diagnostic(exc, name, file, locations.get(name, {})))
@@ -367,7 +368,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
             line, col = _locate(locations.get(name, {}), path)
             diagnostics.append(Diagnostic(f"{path}: {reason}", line, col, block=name, file=file, severity="Warning",
                                           code="START_VALUE_NOT_WRITTEN"))
-        blocks.append(GeneratedBlock(name, block.block_type, xml, block.namespace, document))
+        blocks.append(GeneratedBlock(name, block_spec.block_type, xml, block_spec.namespace, document))
     if any(d.severity == "Error" for d in diagnostics):
         blocks = []  # TIA generates nothing from a source with errors in its declarations or code
     return SourceResult(blocks, capped(diagnostics))

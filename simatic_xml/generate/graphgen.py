@@ -64,12 +64,12 @@ def _condition(cond: object, coil: str, ops: Operands, path: str) -> flgnet.FlgN
     end = _lad_series(net, elements, ("rail",), path, closing=False) if elements else ("rail",)
     if end is None:
         raise SpecError(path, "a condition cannot contain coils")
-    part = net.part(coil)
-    net.connect(end, part.uid, "in")
+    _, uid = net.part(coil)
+    net.connect(end, uid, "in")
     return flgnet.FlgNet(parts=[*net.accesses, *net.parts], wires=list(net.wires))
 
 
-def _only_logic(elements: list, path: str) -> None:
+def _only_logic(elements: list[object], path: str) -> None:
     """Conditions hold contacts, compares, series and parallel only (no coils, boxes or calls)."""
     for i, element in enumerate(elements):
         epath = f"{path}[{i}]"
@@ -87,7 +87,7 @@ def _only_logic(elements: list, path: str) -> None:
             raise SpecError(path, "a GRAPH condition holds contacts and compares only (no coils, boxes or calls)")
 
 
-def _tokens(text: str, ops: Operands, path: str) -> list[str]:
+def _tokens(text: object, ops: Operands, path: str) -> list[str]:
     if not isinstance(text, str) or not text.strip() or "\n" in text:
         raise SpecError(path, "action text is one non-empty line")
     for m in _LOCAL.finditer(text):
@@ -151,7 +151,7 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
                 text = f"{text}, {time}" if isinstance(text, str) else text
             elif "time" in action:
                 raise SpecError(f"{apath}.time", "only D and L actions have a time")
-            actions.append(graph.Action(q, event, _tokens(text, ops, f"{apath}.text")))  # type: ignore[arg-type]
+            actions.append(graph.Action(q, event, _tokens(text, ops, f"{apath}.text")))
         actions.append(graph.Action())  # the editor's empty last line, present in every export
         times = {}
         for key, default in (("maximumStepTime", "T#10S"), ("warningTime", "T#7S")):
@@ -192,7 +192,7 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
         if src in outgoing:
             raise SpecError(f"{tpath}.from", f"step {src} already has transition {outgoing[src]} (alternative branches are not generated)")
         number = t + 1
-        outgoing[src] = number  # type: ignore[index]
+        outgoing[src] = number
         name = check_member_name(raw.get("name", f"Trans{number}"), f"{tpath}.name")
         if name.casefold() in names or ops.member(name) is not None:
             raise SpecError(f"{tpath}.name", f"{name} is already used (step and transition names become static members)")
@@ -201,7 +201,7 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
             raise SpecError(f"{tpath}.condition", "a transition needs a condition")
         net = _condition(raw["condition"], "TrCoil", ops, f"{tpath}.condition")
         transitions.append(graph.Transition(str(number), name, "LAD", "false", None, net))
-        links.append((src, number, dst))  # type: ignore[arg-type]
+        links.append((src, number, dst))
     for src, number, dst in links:
         connections.append(graph.Connection(graph.NodeRef("StepRef", str(src)), graph.NodeRef("TransitionRef", str(number)), "Direct"))
         if dst is None:

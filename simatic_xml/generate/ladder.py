@@ -37,8 +37,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import Any, Literal, Union
 
 from .. import flgnet
+from ..xmlnode import XmlNode
 from .errors import SpecError
 from .operands import Operand, Operands
 
@@ -50,7 +52,15 @@ TIMER_TYPES = {"TON": "TON_TIME", "TOF": "TOF_TIME", "TP": "TP_TIME"}
 _OUTPUT_PARTS = {"coil": "Coil", "set": "SCoil", "reset": "RCoil"}
 _ELEMENT_KEYS = ("contact", "coil", "set", "reset", "series", "parallel", "box", "call")
 
-Endpoint = tuple  # ("rail",) | (uid, pin) | ("access", uid, negated)
+Rail = tuple[Literal["rail"]]
+"""The left power rail (LAD)."""
+PinEnd = tuple[str, str]
+"""An output pin: (part UId, pin name)."""
+AccessEnd = tuple[Literal["access"], str, bool]
+"""An operand read as logic (FBD): ("access", access UId, negated)."""
+Endpoint = Union[Rail, PinEnd, AccessEnd]
+"""Where a signal comes from; the three kinds differ in length."""
+PartItem = Union[flgnet.TemplateValue, flgnet.Negated, flgnet.AutomaticTyped, flgnet.PartInstance, XmlNode]
 
 
 @dataclass
@@ -60,26 +70,28 @@ class _Net:
     accesses: list[flgnet.FlgAccess] = field(default_factory=list)
     parts: list[flgnet.Part | flgnet.Call] = field(default_factory=list)
     wires: list[flgnet.Wire] = field(default_factory=list)
-    by_source: dict[tuple, flgnet.Wire] = field(default_factory=dict)
+    by_source: dict[tuple[str, ...], flgnet.Wire] = field(default_factory=dict)
 
     def access(self, op: Operand) -> str:
         self.accesses.append(op.access)
         return op.access.uid or ""
 
-    def part(self, name: str, items: list | None = None, **attrs: str | None) -> flgnet.Part:
-        part = flgnet.Part(name, self.ops.uid(), items=items or [], **attrs)
+    def part(self, name: str, items: list[PartItem] | None = None, **attrs: str | None) -> tuple[flgnet.Part, str]:
+        """A new part, and its UId."""
+        uid = self.ops.uid()
+        part = flgnet.Part(name, uid, items=items or [], **attrs)
         self.parts.append(part)
-        return part
+        return part, uid
 
     def connect(self, source: Endpoint, target_uid: str, pin: str) -> None:
         """Wire ``source`` to pin ``pin`` of part ``target_uid`` (fan-out merges into one wire)."""
         key = tuple(source[:2])
-        if source[0] == "access":
+        if len(source) == 3:  # an access
             self.wires.append(flgnet.Wire(self.ops.uid(), [flgnet.IdentCon(source[1]), flgnet.NameCon(target_uid, pin)]))
             return
         wire = self.by_source.get(key)
         if wire is None:
-            first = flgnet.Powerrail() if source[0] == "rail" else flgnet.NameCon(source[0], source[1])
+            first = flgnet.Powerrail() if len(source) == 1 else flgnet.NameCon(source[0], source[1])
             wire = flgnet.Wire(self.ops.uid(), [first])
             self.by_source[key] = wire
             self.wires.append(wire)
@@ -150,7 +162,7 @@ _ALLOWED_KEYS = {
 }
 
 
-def _negated(element: dict, path: str) -> bool:
+def _negated(element: dict[str, Any], path: str) -> bool:
     value = element.get("negated", False)
     if not isinstance(value, bool):
         raise SpecError(f"{path}.negated", "must be true or false")
@@ -165,7 +177,7 @@ def _check_bool(op: Operand, path: str) -> None:
 # ---------------------------------------------------------------- LAD
 
 
-def _lad_series(net: _Net, elements: list, source: Endpoint, path: str, closing: bool) -> Endpoint | None:
+def _lad_series(net: _Net, elements: list[object], source: Endpoint, path: str, closing: bool) -> Endpoint | None:
     current: Endpoint | None = source
     for i, element in enumerate(elements):
         epath = f"{path}[{i}]"
@@ -181,18 +193,18 @@ def _lad_element(net: _Net, element: object, source: Endpoint, path: str, last: 
     assert isinstance(element, dict)
     if kind == "contact":
         neg = _negated(element, path)
-        part = net.part("Contact", [flgnet.Negated("operand")] if neg else [])
-        net.connect(source, part.uid, "in")
-        _check_bool(net.operand_in(element["contact"], part.uid, "operand", f"{path}.contact"), f"{path}.contact")
-        return (part.uid, "out")
+        _, uid = net.part("Contact", [flgnet.Negated("operand")] if neg else [])
+        net.connect(source, uid, "in")
+        _check_bool(net.operand_in(element["contact"], uid, "operand", f"{path}.contact"), f"{path}.contact")
+        return (uid, "out")
     if kind in _OUTPUT_PARTS:
         neg = _negated(element, path)
         if neg and kind != "coil":
             raise SpecError(f"{path}.negated", "only a coil can be negated")
-        part = net.part(_OUTPUT_PARTS[kind], [flgnet.Negated("operand")] if neg else [])
-        net.connect(source, part.uid, "in")
-        _check_bool(net.coil_operand(element[kind], part.uid, f"{path}.{kind}"), f"{path}.{kind}")
-        return None if last else (part.uid, "out")
+        _, uid = net.part(_OUTPUT_PARTS[kind], [flgnet.Negated("operand")] if neg else [])
+        net.connect(source, uid, "in")
+        _check_bool(net.coil_operand(element[kind], uid, f"{path}.{kind}"), f"{path}.{kind}")
+        return None if last else (uid, "out")
     if kind == "series":
         items = element["series"]
         if not isinstance(items, list) or not items:
@@ -202,7 +214,7 @@ def _lad_element(net: _Net, element: object, source: Endpoint, path: str, last: 
         branches = element["parallel"]
         if not isinstance(branches, list) or len(branches) < 2:
             raise SpecError(f"{path}.parallel", "needs at least two branches")
-        ends = []
+        ends: list[Endpoint | None] = []
         for b, branch in enumerate(branches):
             bpath = f"{path}.parallel[{b}]"
             if not isinstance(branch, list):
@@ -214,10 +226,11 @@ def _lad_element(net: _Net, element: object, source: Endpoint, path: str, last: 
             raise SpecError(f"{path}.parallel", "either all branches end in outputs or none does")
         if last:
             raise SpecError(f"{path}.parallel", "a rung must end with a coil, set, reset, box or call")
-        join = net.part("O", [flgnet.TemplateValue("Card", "Cardinality", str(len(ends)))])
+        _, join = net.part("O", [flgnet.TemplateValue("Card", "Cardinality", str(len(ends)))])
         for k, end in enumerate(ends, 1):
-            net.connect(end, join.uid, f"in{k}")
-        return (join.uid, "out")
+            if end is not None:  # none is (checked above)
+                net.connect(end, join, f"in{k}")
+        return (join, "out")
     if kind == "box":
         return _box(net, element, source, path, last)
     return _call(net, element, source, path, last)
@@ -226,7 +239,7 @@ def _lad_element(net: _Net, element: object, source: Endpoint, path: str, last: 
 # ---------------------------------------------------------------- FBD
 
 
-def _fbd_series(net: _Net, elements: list, signal: Endpoint | None, path: str, closing: bool) -> Endpoint | None:
+def _fbd_series(net: _Net, elements: list[object], signal: Endpoint | None, path: str, closing: bool) -> Endpoint | None:
     """Collect logic inputs into an AND; outputs and boxes take the current logic result."""
     pending: list[Endpoint] = [signal] if signal is not None else []
     result: Endpoint | None = None
@@ -263,7 +276,7 @@ def _fbd_series(net: _Net, elements: list, signal: Endpoint | None, path: str, c
     return None
 
 
-def _fbd_fanout(element: dict, path: str) -> bool:
+def _fbd_fanout(element: dict[str, Any], path: str) -> bool:
     """A parallel whose branches start with outputs/boxes/calls fans one logic result out to them."""
     branches = element.get("parallel")
     if not isinstance(branches, list) or len(branches) < 2:
@@ -280,7 +293,7 @@ def _fbd_fanout(element: dict, path: str) -> bool:
 
 def _fbd_copy(net: _Net, signal: Endpoint) -> Endpoint:
     """A second use of a logic result: a box output fans out; an operand is read again."""
-    if signal[0] != "access":
+    if len(signal) != 3:  # not an access
         return signal
     original = next(a for a in net.accesses if a.uid == signal[1])
     clone = copy.deepcopy(original)
@@ -289,7 +302,7 @@ def _fbd_copy(net: _Net, signal: Endpoint) -> Endpoint:
     return ("access", clone.uid, signal[2])
 
 
-def _fbd_logic(net: _Net, element: dict, kind: str, path: str) -> Endpoint:
+def _fbd_logic(net: _Net, element: dict[str, Any], kind: str, path: str) -> Endpoint:
     if kind == "contact":
         op = net.ops.resolve(element["contact"], f"{path}.contact")
         _check_bool(op, f"{path}.contact")
@@ -306,7 +319,7 @@ def _fbd_logic(net: _Net, element: dict, kind: str, path: str) -> Endpoint:
         branches = element["parallel"]
         if not isinstance(branches, list) or len(branches) < 2:
             raise SpecError(f"{path}.parallel", "needs at least two branches")
-        ins = []
+        ins: list[Endpoint] = []
         for b, branch in enumerate(branches):
             bpath = f"{path}.parallel[{b}]"
             if not isinstance(branch, list) or not branch:
@@ -329,38 +342,39 @@ def _fbd_and(net: _Net, signals: list[Endpoint], path: str) -> Endpoint | None:
 
 
 def _fbd_gate(net: _Net, name: str, signals: list[Endpoint]) -> Endpoint:
-    negs = [flgnet.Negated(f"in{k}") for k, s in enumerate(signals, 1) if s[0] == "access" and s[2]]
-    gate = net.part(name, [*negs, flgnet.TemplateValue("Card", "Cardinality", str(len(signals)))])
+    negs: list[PartItem] = [flgnet.Negated(f"in{k}") for k, s in enumerate(signals, 1) if len(s) == 3 and s[2]]
+    _, gate = net.part(name, [*negs, flgnet.TemplateValue("Card", "Cardinality", str(len(signals)))])
     for k, s in enumerate(signals, 1):
-        net.connect(s, gate.uid, f"in{k}")
-    return (gate.uid, "out")
+        net.connect(s, gate, f"in{k}")
+    return (gate, "out")
 
 
-def _feed(net: _Net, signal: Endpoint | None, part: flgnet.Part | flgnet.Call, pin: str, path: str = "") -> None:
-    """Connect a logic result to a box pin (negated contacts become negated pins); open when none."""
+def _feed(net: _Net, signal: Endpoint | None, part: flgnet.Part | flgnet.Call, uid: str, pin: str, path: str = "") -> None:
+    """Connect a logic result to pin ``pin`` of ``part`` (UId ``uid``; negated contacts become negated pins); open
+    when none."""
     if signal is None:
-        net.open_in(part.uid, pin)
+        net.open_in(uid, pin)
         return
-    if signal[0] == "access" and signal[2]:
+    if len(signal) == 3 and signal[2]:  # a negated access
         if isinstance(part, flgnet.Call):
             raise SpecError(path, "a negated contact cannot feed a call directly in FBD; add a second contact (A box) or negate in the called block")
         part.items.insert(0, flgnet.Negated(pin))
-    net.connect(signal, part.uid, pin)
+    net.connect(signal, uid, pin)
 
 
-def _fbd_output(net: _Net, element: dict, kind: str, logic: Endpoint | None, path: str, last: bool) -> Endpoint | None:
+def _fbd_output(net: _Net, element: dict[str, Any], kind: str, logic: Endpoint | None, path: str, last: bool) -> Endpoint | None:
     if kind in _OUTPUT_PARTS:
         if logic is None:
             raise SpecError(path, f"a {kind} needs logic in front of it")
         neg = _negated(element, path)
         if neg and kind != "coil":
             raise SpecError(f"{path}.negated", "only a coil can be negated")
-        part = net.part(_OUTPUT_PARTS[kind], [])
-        _feed(net, logic, part, "in")
+        part, uid = net.part(_OUTPUT_PARTS[kind], [])
+        _feed(net, logic, part, uid, "in")
         if neg:
             part.items.append(flgnet.Negated("operand"))
-        _check_bool(net.coil_operand(element[kind], part.uid, f"{path}.{kind}"), f"{path}.{kind}")
-        return None if last else (part.uid, "out")
+        _check_bool(net.coil_operand(element[kind], uid, f"{path}.{kind}"), f"{path}.{kind}")
+        return None if last else (uid, "out")
     if kind == "box":
         return _box(net, element, logic, path, last)
     return _call(net, element, logic, path, last)
@@ -372,22 +386,22 @@ def _fbd_output(net: _Net, element: dict, kind: str, logic: Endpoint | None, pat
 _BOX_KEYS = {"box", "instance", "inputs", "outputs", "in1", "in2", "in", "out", "type"}
 
 
-def _flow(net: _Net, source: Endpoint | None, part, pin: str, path: str = "") -> None:
+def _flow(net: _Net, source: Endpoint | None, part: flgnet.Part | flgnet.Call, uid: str, pin: str, path: str = "") -> None:
     if net.language == "LAD":
         assert source is not None
-        net.connect(source, part.uid, pin)
+        net.connect(source, uid, pin)
     else:
-        _feed(net, source, part, pin, path)
+        _feed(net, source, part, uid, pin, path)
 
 
-def _pins(element: dict, key: str, path: str) -> dict:
+def _pins(element: dict[str, Any], key: str, path: str) -> dict[str, Any]:
     value = element.get(key, {})
     if not isinstance(value, dict):
         raise SpecError(f"{path}.{key}", "must be an object of pin -> operand")
     return value
 
 
-def _box(net: _Net, element: dict, source: Endpoint | None, path: str, last: bool) -> Endpoint | None:
+def _box(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str, last: bool) -> Endpoint | None:
     for key in element:
         if key not in _BOX_KEYS and key != "negated":
             raise SpecError(f"{path}.{key}", "unknown field")
@@ -407,7 +421,7 @@ def _box(net: _Net, element: dict, source: Endpoint | None, path: str, last: boo
             if section is None or section[1].datatype != want or section[0] not in ("Static", "InOut"):
                 raise SpecError(f"{path}.instance", f"{inst_text} must be a Static or InOut member of type {want}")
         instance = flgnet.PartInstance(inst_op.access.scope, net.ops.uid(), list(inst_op.access.symbol))
-        part = net.part(name, [instance, flgnet.TemplateValue("time_type", "Type", "Time")], version="1.0")
+        part, uid = net.part(name, [instance, flgnet.TemplateValue("time_type", "Type", "Time")], version="1.0")
         inputs, outputs = _pins(element, "inputs", path), _pins(element, "outputs", path)
         for pin in inputs:
             if pin != "PT":
@@ -417,42 +431,42 @@ def _box(net: _Net, element: dict, source: Endpoint | None, path: str, last: boo
                 raise SpecError(f"{path}.outputs.{pin}", f"{name} outputs: Q, ET")
         if "PT" not in inputs:
             raise SpecError(f"{path}.inputs.PT", "a timer needs its preset time PT")
-        _flow(net, source, part, "IN")
-        net.operand_in(inputs["PT"], part.uid, "PT", f"{path}.inputs.PT")
+        _flow(net, source, part, uid, "IN")
+        net.operand_in(inputs["PT"], uid, "PT", f"{path}.inputs.PT")
         if not last and "Q" in outputs:
             raise SpecError(f"{path}.outputs.Q", "Q flows on to the next element; drop it or end the rung here")
         if "Q" in outputs:
-            net.operand_out(outputs["Q"], part.uid, "Q", f"{path}.outputs.Q")
+            net.operand_out(outputs["Q"], uid, "Q", f"{path}.outputs.Q")
         elif last:
-            net.open_out(part.uid, "Q")
+            net.open_out(uid, "Q")
         if "ET" in outputs:
-            net.operand_out(outputs["ET"], part.uid, "ET", f"{path}.outputs.ET")
+            net.operand_out(outputs["ET"], uid, "ET", f"{path}.outputs.ET")
         else:
-            net.open_out(part.uid, "ET")
-        return None if last else (part.uid, "Q")
+            net.open_out(uid, "ET")
+        return None if last else (uid, "Q")
     if name == "MOVE" or name in MATH_PARTS:
         if name == "MOVE":
-            part = net.part("Move", [flgnet.TemplateValue("Card", "Cardinality", "1")], disabled_eno="true" if last else "false")
+            part, uid = net.part("Move", [flgnet.TemplateValue("Card", "Cardinality", "1")], disabled_eno="true" if last else "false")
             ins = [("in", "in")]
             out_pin = "out1"
         else:
-            items = [flgnet.TemplateValue("Card", "Cardinality", "2"), flgnet.AutomaticTyped("SrcType")]
-            part = net.part(MATH_PARTS[name], items, disabled_eno="true" if last else "false")
+            items: list[PartItem] = [flgnet.TemplateValue("Card", "Cardinality", "2"), flgnet.AutomaticTyped("SrcType")]
+            part, uid = net.part(MATH_PARTS[name], items, disabled_eno="true" if last else "false")
             ins = [("in1", "in1"), ("in2", "in2")]
             out_pin = "out"
-        _flow(net, source, part, "en")
+        _flow(net, source, part, uid, "en")
         for key, pin in ins:
             if key not in element:
                 raise SpecError(f"{path}.{key}", f"{name} needs {key}")
-            net.operand_in(element[key], part.uid, pin, f"{path}.{key}")
+            net.operand_in(element[key], uid, pin, f"{path}.{key}")
         if "out" not in element:
             raise SpecError(f"{path}.out", f"{name} needs out")
-        net.operand_out(element["out"], part.uid, out_pin, f"{path}.out")
-        return None if last else (part.uid, "eno")
+        net.operand_out(element["out"], uid, out_pin, f"{path}.out")
+        return None if last else (uid, "eno")
     raise SpecError(f"{path}.box", f"unknown box {element.get('box')!r}; use TON, TOF, TP, MOVE, ADD, SUB, MUL, DIV or CMP==/<>/>/>=/</<=")
 
 
-def _compare(net: _Net, element: dict, source: Endpoint | None, path: str) -> Endpoint:
+def _compare(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str) -> Endpoint:
     name = str(element.get("box", "")).upper()
     for key in ("in1", "in2"):
         if key not in element:
@@ -463,19 +477,19 @@ def _compare(net: _Net, element: dict, source: Endpoint | None, path: str) -> En
     if not isinstance(dtype, str):
         raise SpecError(f"{path}.type", "cannot infer the compare type; give \"type\"")
     # Accesses were created by resolve(); register them in operand order.
-    part = net.part(COMPARE_PARTS[name], [flgnet.TemplateValue("SrcType", "Type", dtype)])
+    _, uid = net.part(COMPARE_PARTS[name], [flgnet.TemplateValue("SrcType", "Type", dtype)])
     if net.language == "LAD":
         assert source is not None
-        net.connect(source, part.uid, "pre")
+        net.connect(source, uid, "pre")
     for op, pin in ((op1, "in1"), (op2, "in2")):
-        net.wires.append(flgnet.Wire(net.ops.uid(), [flgnet.IdentCon(net.access(op)), flgnet.NameCon(part.uid, pin)]))
-    return (part.uid, "out")
+        net.wires.append(flgnet.Wire(net.ops.uid(), [flgnet.IdentCon(net.access(op)), flgnet.NameCon(uid, pin)]))
+    return (uid, "out")
 
 
 _CALL_KEYS = {"call", "blockType", "instance", "inputs", "outputs", "inOuts"}
 
 
-def _call(net: _Net, element: dict, source: Endpoint | None, path: str, last: bool) -> Endpoint | None:
+def _call(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str, last: bool) -> Endpoint | None:
     for key in element:
         if key not in _CALL_KEYS:
             raise SpecError(f"{path}.{key}", "unknown field")
@@ -498,9 +512,10 @@ def _call(net: _Net, element: dict, source: Endpoint | None, path: str, last: bo
         instance = flgnet.PartInstance(inst_op.access.scope, net.ops.uid(), list(inst_op.access.symbol))
     elif "instance" in element:
         raise SpecError(f"{path}.instance", "an FC call has no instance")
-    call = flgnet.Call(name, block_type, net.ops.uid(), instance, [])
+    uid = net.ops.uid()
+    call = flgnet.Call(name, block_type, uid, instance, [])
     net.parts.append(call)
-    _flow(net, source, call, "en", path)
+    _flow(net, source, call, uid, "en", path)
     for key, section in (("inputs", "Input"), ("inOuts", "InOut"), ("outputs", "Output")):
         for pin, value in _pins(element, key, path).items():
             ppath = f"{path}.{key}.{pin}"
@@ -511,13 +526,13 @@ def _call(net: _Net, element: dict, source: Endpoint | None, path: str, last: bo
                     raise SpecError(ppath, "needs operand")
                 value = value["operand"]
             if section == "Output":
-                op = net.operand_out(value, call.uid, pin, ppath)
+                op = net.operand_out(value, uid, pin, ppath)
             else:
-                op = net.operand_in(value, call.uid, pin, ppath)
+                op = net.operand_in(value, uid, pin, ppath)
             dtype = dtype or op.datatype
             if not isinstance(dtype, str):
                 raise SpecError(ppath, "cannot infer the pin's data type; write {\"operand\": ..., \"type\": ...}")
             call.parameters.append(flgnet.CallParameter(pin, section, dtype))
     if last:
         return None
-    return (call.uid, "eno")
+    return (uid, "eno")

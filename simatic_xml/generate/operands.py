@@ -121,7 +121,7 @@ class Operands:
         if text.startswith("#"):
             parts = split_path(text[1:], field)
             member = self.check_local(parts[0][0], field)
-            section = self.member(parts[0][0])[0]  # type: ignore[index]
+            section = self.locals[parts[0][0].casefold()][0]  # declared: check_local passed
             if section == "Constant":
                 if len(parts) > 1 or parts[0][1] is not None:
                     raise SpecError(field, f"constant #{parts[0][0]} has no members")

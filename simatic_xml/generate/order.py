@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..cancel import checkpoint
 from ..errors import SimaticMLError
-from ..interface import Member, Sections
+from ..interface import Interface, Member, Sections
 from ..model import Document, SwObject
 from ..reader import parse_bytes
 from ..xmlnode import local_name
@@ -71,8 +71,8 @@ def dependencies(doc: Document) -> set[str]:
     obj = doc.object
     out: set[str] = set()
     iface = obj.attr("Interface")
-    if iface is not None and hasattr(iface, "sections"):
-        _member_types(iface.sections, out)  # type: ignore[union-attr]
+    if isinstance(iface, Interface):
+        _member_types(iface.sections, out)
     inst = obj.attr("InstanceOfName")
     if isinstance(inst, str):
         out.add(inst)
@@ -113,8 +113,9 @@ def _lxml_call_names(body: etree._Element, out: set[str]) -> None:
     The reader's ``validate_tree`` admits elements only, so sibling steps never meet a comment.
     """
     for node in body.iter("{*}CallInfo"):
-        if node.get("Name"):
-            out.add(node.get("Name"))
+        name = node.get("Name")
+        if name:
+            out.add(name)
         inst_node = node.find("{*}Instance")
         if inst_node is not None and inst_node.get("Scope") == "GlobalVariable":
             comp = inst_node.find("{*}Component")
@@ -170,7 +171,7 @@ def order_documents(documents: list[tuple[str, Document | None]]) -> list[str]:
         if doc is not None:
             for dep in dependencies(doc):
                 for j in by_block.get(dep.casefold(), ()):
-                    if j != i and parsed[j][2] is not None and rank(parsed[j][2]) == rank(doc):  # type: ignore[arg-type]
+                    if j != i and (other := parsed[j][2]) is not None and rank(other) == rank(doc):
                         wanted.add(j)
         deps[i] = wanted
 

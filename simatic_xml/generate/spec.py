@@ -160,7 +160,7 @@ _NAMESPACE = re.compile(r"[^\W\d]\w*(\.[^\W\d]\w*)*")
 _NETWORK_KEYS = {"title", "comment", "scl", "lad", "fbd", "graph", "calls"}
 
 
-def _opt_str(data: dict, key: str, path: str) -> str | None:
+def _opt_str(data: dict[str, Any], key: str, path: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
         raise SpecError(f"{path}{key}", "must be a string")

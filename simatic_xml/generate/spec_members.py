@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .datatypes import is_system_instance, normalize_datatype
 from .errors import SpecError
@@ -81,14 +82,14 @@ def texts(value: object, path: str) -> dict[str, str]:
     raise SpecError(path, "must be a string or an object of culture -> text")
 
 
-def unknown_keys(data: dict, allowed: set[str], path: str) -> None:
+def unknown_keys(data: dict[str, Any], allowed: set[str], path: str) -> None:
     """Refuse a key outside ``allowed`` (a typo must not pass silently)."""
     for key in data:
         if key not in allowed:
             raise SpecError(f"{path}.{key}" if path else str(key), "unknown field")
 
 
-def _bool(data: dict, key: str, default: bool, path: str) -> bool:
+def _bool(data: dict[str, Any], key: str, default: bool, path: str) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
         raise SpecError(f"{path}.{key}", "must be true or false")

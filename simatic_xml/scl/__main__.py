@@ -1,11 +1,12 @@
 """``python -m simatic_xml.scl check FILE...`` / ``python -m simatic_xml.scl speed [DIR...]``."""
 import sys
+from collections.abc import Sequence
 
 from .check import main as check_main
 from .speed import main as speed_main
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if args and args[0] == "check":
         return check_main(args[1:])

@@ -9,7 +9,8 @@ All classes are slotted dataclasses; lists are plain Python lists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Optional, Union
+from collections.abc import Iterator
+from typing import Optional, Union, final
 
 
 @dataclass(slots=True)
@@ -67,10 +68,11 @@ class Member(Expr):
 
 @dataclass(slots=True)
 class Index(Expr):
-    """``base[i, j]``."""
+    """``base[i, j]``. The parser gives every index; None stands for an index of unknown value in an
+    expression built from a LAD/FBD operand for the checker."""
 
     base: Expr
-    indices: list
+    indices: list[Optional[Expr]]
 
 
 @dataclass(slots=True)
@@ -112,7 +114,7 @@ class Call(Expr):
     """``callee(args)`` -- FC/FB/instance/system call; ``callee`` is an operand expression."""
 
     callee: Expr
-    args: list
+    args: list[Arg]
 
 
 @dataclass(slots=True)
@@ -139,7 +141,7 @@ class Paren(Expr):
 class ArrayInit(Expr):
     """Initial value list ``[1, 2, 3(0)]`` (``bracketed`` False for classic ``1, 2``)."""
 
-    items: list
+    items: list[Expr]
     bracketed: bool = True
 
 
@@ -147,7 +149,7 @@ class ArrayInit(Expr):
 class StructInit(Expr):
     """Structured initial value ``(72, 2, (), [()])``; an empty ``()`` item is None."""
 
-    items: list
+    items: list[Optional[Expr]]
 
 
 @dataclass(slots=True)
@@ -155,7 +157,7 @@ class Repeat(Expr):
     """Repeat factor ``3(0.0)`` or ``2(1, 2)`` inside an initial value list."""
 
     count: int
-    items: list
+    items: list[Expr]
 
 
 # --------------------------------------------------------------------------- types
@@ -185,14 +187,14 @@ class Dimension(Node):
 
 @dataclass(slots=True)
 class ArrayType(TypeNode):
-    dims: list
+    dims: list[Dimension]
     element: TypeNode
 
 
 @dataclass(slots=True)
 class StructType(TypeNode):
-    members: list  # of VarDecl
-    attributes: list = field(default_factory=list)
+    members: list[VarDecl]
+    attributes: list[Attribute] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -227,10 +229,10 @@ class VarDecl(Node):
     quoted: bool
     type: TypeNode
     initial: Optional[Expr] = None
-    attributes: list = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
     comment: Optional[str] = None  # trailing comment on the same line
     at: Optional[str] = None  # AT overlay target
-    comments: list = field(default_factory=list, kw_only=True)
+    comments: list[str] = field(default_factory=list, kw_only=True)
 
 
 @dataclass(slots=True)
@@ -239,9 +241,9 @@ class VarSection(Node):
     ``qualifiers`` upper-case words after it: CONSTANT, RETAIN, NON_RETAIN, DB_SPECIFIC."""
 
     kind: str
-    qualifiers: list
-    decls: list
-    comments: list = field(default_factory=list, kw_only=True)
+    qualifiers: list[str]
+    decls: list[VarDecl]
+    comments: list[str] = field(default_factory=list, kw_only=True)
 
     @property
     def constant(self) -> bool:
@@ -256,7 +258,7 @@ class Stmt(Node):
     """Base of statements. ``comments``: raw comment texts on the lines before;
     ``comment``: a raw comment that follows on the statement's last line."""
 
-    comments: list = field(default_factory=list, kw_only=True)
+    comments: list[str] = field(default_factory=list, kw_only=True)
     comment: Optional[str] = field(default=None, kw_only=True)
 
 
@@ -278,15 +280,16 @@ class CallStmt(Stmt):
 @dataclass(slots=True)
 class IfBranch(Node):
     cond: Expr
-    body: list
+    body: list[Stmt]
 
 
 @dataclass(slots=True)
 class If(Stmt):
-    branches: list  # IfBranch: the IF and every ELSIF
-    else_body: Optional[list] = None
+    branches: list[IfBranch]  # the IF and every ELSIF
+    else_body: Optional[list[Stmt]] = None
 
 
+@final  # no subclass: `type(label) is CaseRange` then tells a range from an expression label
 @dataclass(slots=True)
 class CaseRange(Node):
     low: Expr
@@ -304,15 +307,15 @@ class TypeLabel(Expr):
 
 @dataclass(slots=True)
 class CaseBranch(Node):
-    labels: list  # Expr or CaseRange
-    body: list
+    labels: list[Union[Expr, CaseRange]]
+    body: list[Stmt]
 
 
 @dataclass(slots=True)
 class Case(Stmt):
     selector: Expr
-    branches: list
-    else_body: Optional[list] = None
+    branches: list[CaseBranch]
+    else_body: Optional[list[Stmt]] = None
 
 
 @dataclass(slots=True)
@@ -321,18 +324,18 @@ class For(Stmt):
     start: Expr
     end: Expr
     step: Optional[Expr]
-    body: list
+    body: list[Stmt]
 
 
 @dataclass(slots=True)
 class While(Stmt):
     cond: Expr
-    body: list
+    body: list[Stmt]
 
 
 @dataclass(slots=True)
 class RepeatLoop(Stmt):
-    body: list
+    body: list[Stmt]
     cond: Expr
 
 
@@ -379,7 +382,7 @@ class Empty(Stmt):
 @dataclass(slots=True)
 class Region(Stmt):
     name: str
-    body: list
+    body: list[Stmt]
     end_text: str = ""
 
 
@@ -404,41 +407,41 @@ class Block(Node):
     name: str
     quoted: bool = True
     number: Optional[int] = None
-    attributes: list = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
     title: Optional[str] = None
     author: Optional[str] = None
     family: Optional[str] = None
     header_name: Optional[str] = None
     version: Optional[str] = None
-    flags: list = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     return_type: Optional[TypeNode] = None
-    sections: list = field(default_factory=list)
-    body: list = field(default_factory=list)
+    sections: list[VarSection] = field(default_factory=list)
+    body: list[Stmt] = field(default_factory=list)
     type: Optional[TypeNode] = None
     end_line: int = 0
-    comments: list = field(default_factory=list)
-    end_comments: list = field(default_factory=list)  # comments before the END_ keyword
+    comments: list[str] = field(default_factory=list)
+    end_comments: list[str] = field(default_factory=list)  # comments before the END_ keyword
     namespace: Optional[str] = None
     """A V18+ software unit's namespace (``NAMESPACE Plant ... END_NAMESPACE`` around the block): its name in
     the PLC is ``Plant.<name>``."""
 
-    def section(self, kind: str) -> list:
+    def section(self, kind: str) -> list[VarSection]:
         """All sections of a kind (e.g. ``VAR_INPUT``)."""
         return [s for s in self.sections if s.kind == kind]
 
 
 @dataclass(slots=True)
 class SourceFile(Node):
-    blocks: list
+    blocks: list[Block]
     path: Optional[str] = None
     line_count: int = 0
 
 
-_FIELDS: dict = {}
+_FIELDS: dict[type[Node], tuple[str, ...]] = {}
 _NOT_CHILDREN = frozenset(["line", "col", "comments", "comment", "end_comments"])
 
 
-def _field_names(cls) -> tuple:
+def _field_names(cls: type[Node]) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
         names = _FIELDS[cls] = tuple(
@@ -447,9 +450,9 @@ def _field_names(cls) -> tuple:
     return names
 
 
-def children(node) -> list:
+def children(node: Node) -> list[Node]:
     """The direct child nodes of *node*, in source order."""
-    out = []
+    out: list[Node] = []
     for name in _field_names(type(node)):
         v = getattr(node, name)
         if isinstance(v, Node):
@@ -459,7 +462,7 @@ def children(node) -> list:
     return out
 
 
-def walk(node):
+def walk(node: Node) -> Iterator[Node]:
     """Yield *node* and every node below it (depth first, source order)."""
     stack = [node]
     while stack:

@@ -7,9 +7,10 @@ a callable ``rule(source_file) -> iterable[Diagnostic]``.
 """
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional, Sequence, TextIO
 
 from . import ast as A
 from ..diagnostics import Diagnostic
@@ -23,14 +24,14 @@ __all__ = ["Diagnostic", "CheckResult", "check_text", "check_file", "main", "RUL
 class CheckResult:
     path: Optional[str]
     source: Optional[A.SourceFile]
-    diagnostics: list = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
-    def errors(self) -> list:
+    def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "Error"]
 
     @property
-    def warnings(self) -> list:
+    def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "Warning"]
 
     @property
@@ -39,10 +40,10 @@ class CheckResult:
 
 
 Rule = Callable[[A.SourceFile], Iterable[Diagnostic]]
-RULES: list = []  # semantic checks register here (later step)
+RULES: list[Rule] = []  # semantic checks register here (later step)
 
 
-def check_text(text: str, path: Optional[str] = None, rules: Optional[list] = None) -> CheckResult:
+def check_text(text: str, path: Optional[str] = None, rules: Optional[Sequence[Rule]] = None) -> CheckResult:
     try:
         source = parse(text, path)
     except ClassicSclNotSupportedError as err:
@@ -58,11 +59,12 @@ def check_text(text: str, path: Optional[str] = None, rules: Optional[list] = No
     return result
 
 
-def check_file(path, rules: Optional[list] = None) -> CheckResult:
+def check_file(path: str | os.PathLike[str], rules: Optional[Sequence[Rule]] = None) -> CheckResult:
     return check_text(read_source(path), str(path), rules)
 
 
-def main(argv: Optional[list] = None, out=None, check: Optional[Callable[[str], list]] = None) -> int:
+def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None,
+         check: Optional[Callable[[str], Sequence[Diagnostic]]] = None) -> int:
     """Check every file; print diagnostics; return 1 if any has errors, else 0.
 
     ``check`` maps a path to its diagnostics (the syntax check by default; the fake's compiler passes its

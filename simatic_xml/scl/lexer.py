@@ -27,6 +27,7 @@ Token kinds:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .. import cancel
 from .errors import SclSyntaxError
@@ -51,7 +52,7 @@ class Token:
 
     __slots__ = ("kind", "text", "line", "col", "pos", "pre")
 
-    def __init__(self, kind: str, text: str, line: int, col: int, pos: int, pre=None):
+    def __init__(self, kind: str, text: str, line: int, col: int, pos: int, pre: list[Token] | None = None) -> None:
         self.kind = kind
         self.text = text
         self.line = line
@@ -104,7 +105,7 @@ _SPEC = [
     ("BADCONST", r"[^\W\d]\w*#[^\s;,()\[\]]*"),
     ("BAD", r"[^ \t\r\f\v\ufeff\u00a0]"),
 ]
-_KINDS = [None] + [name for name, _ in _SPEC]
+_KINDS = [""] + [name for name, _ in _SPEC]  # by group number; group 0 (the whole match) is no kind
 _MASTER = re.compile(
     r"[ \t\r\f\v\ufeff\u00a0]*(?:" + "|".join(f"({rx})" for _, rx in _SPEC) + r")|[ \t\r\f\v\ufeff\u00a0]+\Z"
 )
@@ -137,6 +138,8 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
         if not len(toks) & 1023:  # every 1024 tokens (and at the start): a timed-out call stops here
             checkpoint()
         m = match(text, pos)
+        if m is None:  # never: the last alternative (BAD) takes any character that is not a blank
+            raise SclSyntaxError("unexpected text", line, pos - line_start + 1)
         idx = m.lastindex
         if idx is None:  # trailing blanks
             break
@@ -218,7 +221,7 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
     return toks
 
 
-def _region_header(kind: str, text: str, pos: int, toks: list) -> bool:
+def _region_header(kind: str, text: str, pos: int, toks: list[Token]) -> bool:
     """REGION/END_REGION takes the rest of its line as free text unless the word is
     used as a name (``x.Region``, ``Region := 1``, ``Region : Int``)."""
     if toks and toks[-1].kind == ".":
@@ -246,7 +249,7 @@ def _nested_comment(text: str, start: int, line: int, col: int) -> str:
     raise SclSyntaxError(f"comment {opener!r} is not closed", line, col)
 
 
-def iter_with_comments(toks: list[Token]):
+def iter_with_comments(toks: list[Token]) -> Iterator[Token]:
     """Yield every token including the comments attached to ``pre``."""
     for t in toks:
         if t.pre:

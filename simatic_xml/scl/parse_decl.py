@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import ast as A
 from .errors import ClassicSclNotSupportedError
-from .lexer import KEYWORDS
+from .lexer import KEYWORDS, Token
 from .parse_stmt import StmtParser, comment_texts
 
 ELEMENTARY = frozenset(
@@ -23,12 +23,12 @@ _END_DECLS = frozenset(["END_VAR", "END_STRUCT", "EOF"])
 
 class DeclParser(StmtParser):
     # ---------------------------------------------------------------- attributes
-    def parse_attributes(self) -> list:
+    def parse_attributes(self) -> list[A.Attribute]:
         """``{ name := 'value'; ... }`` -- the '{' is the current token."""
         toks = self.toks
         open_tok = toks[self.i]
         self.i += 1
-        attrs = []
+        attrs: list[A.Attribute] = []
         while True:
             tok = toks[self.i]
             if tok.kind == "}":
@@ -57,11 +57,11 @@ class DeclParser(StmtParser):
             attrs.append(A.Attribute(tok.line, tok.col, name, value))
 
     # ---------------------------------------------------------------- VAR sections
-    def parse_var_section(self):
+    def parse_var_section(self) -> A.VarSection:
         toks = self.toks
         tok = toks[self.i]
         self.i += 1
-        quals = []
+        quals: list[str] = []
         while toks[self.i].kind == "IDENT" and toks[self.i].text.upper() in QUALIFIERS \
                 and toks[self.i + 1].kind not in (":", "{", ","):
             quals.append(toks[self.i].text.upper())
@@ -74,9 +74,9 @@ class DeclParser(StmtParser):
             section.comments = comment_texts(tok)
         return section
 
-    def parse_decls(self, closer: str, opener) -> list:
+    def parse_decls(self, closer: str, opener: Token) -> list[A.VarDecl]:
         toks = self.toks
-        decls = []
+        decls: list[A.VarDecl] = []
         while True:
             tok = toks[self.i]
             kind = tok.kind
@@ -93,11 +93,11 @@ class DeclParser(StmtParser):
                 continue
             decls.extend(self.parse_decl())
 
-    def parse_decl(self) -> list:
+    def parse_decl(self) -> list[A.VarDecl]:
         """``name [AT x] [{attrs}] : type [:= init];`` (also ``a, b : type;``)."""
         toks = self.toks
         first = toks[self.i]
-        names = []
+        names: list[Token] = []
         while True:
             tok = toks[self.i]
             if tok.kind not in _NAME_KINDS:
@@ -107,7 +107,7 @@ class DeclParser(StmtParser):
             if toks[self.i].kind != ",":
                 break
             self.i += 1
-        at = None
+        at: str | None = None
         attrs = self.parse_attributes() if toks[self.i].kind == "{" else []
         nxt = toks[self.i]
         if nxt.kind == "IDENT" and nxt.text.upper() == "AT":
@@ -127,20 +127,20 @@ class DeclParser(StmtParser):
             raise self.error(f"expected ':' after the name '{name}', found {self.describe(tok)}", tok)
         self.i += 1
         type_node = self.parse_type()
-        initial = None
+        initial: A.Expr | None = None
         if toks[self.i].kind == ":=":
             self.i += 1
             initial = self.parse_initial()
         semi = toks[self.i]
         self.expect_semicolon("the declaration")
-        comment = None
+        comment: str | None = None
         leading = comment_texts(first)
         after = toks[self.i]
         if after.pre and after.pre[0].line == semi.line:
             comment = after.pre.pop(0).text
             if comment.startswith("//"):
                 comment = comment[2:].strip()
-        out = []
+        out: list[A.VarDecl] = []
         for n in names:
             quoted = n.kind == "QIDENT"
             decl = A.VarDecl(
@@ -153,7 +153,7 @@ class DeclParser(StmtParser):
         return out
 
     # ---------------------------------------------------------------- types
-    def parse_type(self):
+    def parse_type(self) -> A.TypeNode:
         toks = self.toks
         tok = toks[self.i]
         kind = tok.kind
@@ -161,7 +161,7 @@ class DeclParser(StmtParser):
             self.i += 1
             upper = tok.text.upper()
             if upper in ELEMENTARY:
-                length = None
+                length: A.Expr | None = None
                 if (upper == "STRING" or upper == "WSTRING") and toks[self.i].kind == "[":
                     self.i += 1
                     length = self.parse_expr()
@@ -190,7 +190,7 @@ class DeclParser(StmtParser):
             return A.StructType(tok.line, tok.col, members, attrs)
         raise self.error(f"expected a data type, found {self.describe(tok)}", tok)
 
-    def _dimension(self):
+    def _dimension(self) -> A.Dimension:
         tok = self.toks[self.i]
         if tok.kind == "*":
             self.i += 1
@@ -201,7 +201,7 @@ class DeclParser(StmtParser):
         return A.Dimension(tok.line, tok.col, low, high)
 
     # ---------------------------------------------------------------- initial values
-    def parse_initial(self):
+    def parse_initial(self) -> A.Expr:
         toks = self.toks
         tok = toks[self.i]
         if tok.kind == "[":
@@ -217,8 +217,8 @@ class DeclParser(StmtParser):
             return A.ArrayInit(tok.line, tok.col, items, False)
         return item
 
-    def _init_items(self, closer):
-        items = []
+    def _init_items(self, closer: str) -> list[A.Expr]:
+        items: list[A.Expr] = []
         if self.toks[self.i].kind == closer:
             return items
         items.append(self._init_item())
@@ -226,7 +226,7 @@ class DeclParser(StmtParser):
             items.append(self._init_item())
         return items
 
-    def _init_item(self):
+    def _init_item(self) -> A.Expr:
         toks = self.toks
         tok = toks[self.i]
         if tok.kind == "INT" and toks[self.i + 1].kind == "(":
@@ -243,12 +243,12 @@ class DeclParser(StmtParser):
             return self._struct_init()
         return self.parse_expr()
 
-    def _struct_init(self):
+    def _struct_init(self) -> A.Expr:
         """``(1, 2, (), [()])`` -- TIA's structured start value; ``(x)`` stays an expression."""
         toks = self.toks
         tok = toks[self.i]
         self.i += 1
-        items = []
+        items: list[A.Expr | None] = []
         if toks[self.i].kind != ")":
             while True:
                 if toks[self.i].kind == "(" and toks[self.i + 1].kind == ")":

@@ -48,7 +48,7 @@ _POINTER = re.compile(r"(?i)P#(.*?\d+\.[0-7])(?:\s+(\w+)\s+(\d+))?$", re.S)
 _CLASSIC_ADDR = re.compile(r"(?i)^(DB\d+|DI\d+)$|^(FB|FC|SFB|SFC)\d+$")
 
 
-def time_ms(text: str):
+def time_ms(text: str) -> int | None:
     """Milliseconds of a time literal value such as ``1s500ms``, ``6S_408MS`` or ``-5s``."""
     body = text.replace("_", "")
     neg = body.startswith("-")
@@ -69,13 +69,13 @@ def time_ms(text: str):
 class ExprParser:
     """Cursor over the token list plus the expression grammar."""
 
-    toks: list
+    toks: list[Token]
     i: int
 
     # ---------------------------------------------------------------- cursor helpers
     in_case_labels = False  # True while a CASE label list is read: no `:P` I/O suffix there
 
-    def error(self, message: str, tok: Token | None = None):
+    def error(self, message: str, tok: Token | None = None) -> SclSyntaxError:
         tok = tok or self.toks[self.i]
         return SclSyntaxError(message, tok.line, tok.col)
 
@@ -91,7 +91,7 @@ class ExprParser:
         self.i += 1
         return tok
 
-    def accept(self, kind: str):
+    def accept(self, kind: str) -> Token | None:
         tok = self.toks[self.i]
         if tok.kind == kind:
             self.i += 1
@@ -99,26 +99,30 @@ class ExprParser:
         return None
 
     def expect_semicolon(self, after: str) -> None:
-        tok = self.toks[self.i]
-        if tok.kind != ";":
-            prev = self.toks[self.i - 1]
-            if tok.line != prev.line:  # point at the end of the previous token, as TIA does
-                raise SclSyntaxError(
-                    f"expected ';' after {after}", prev.line, prev.col + len(prev.text)
-                )
-            raise self.error(f"expected ';' after {after}, found {self.describe(tok)}", tok)
+        if self.toks[self.i].kind != ";":
+            raise self.missing_semicolon(after)
         self.i += 1
 
+    def missing_semicolon(self, after: str) -> SclSyntaxError:
+        """No ';' after ``after`` at the cursor."""
+        tok = self.toks[self.i]
+        prev = self.toks[self.i - 1]
+        if tok.line != prev.line:  # point at the end of the previous token, as TIA does
+            return SclSyntaxError(f"expected ';' after {after}", prev.line, prev.col + len(prev.text))
+        return self.error(f"expected ';' after {after}, found {self.describe(tok)}", tok)
+
     # ---------------------------------------------------------------- expressions
-    def parse_expr(self, min_bp: int = 0):
+    def parse_expr(self, min_bp: int = 0) -> A.Expr:
         toks = self.toks
         tok = toks[self.i]
         kind = tok.kind
+        left: A.Expr
         if kind == "-" or kind == "+" or kind == "NOT":
             self.i += 1
             operand = self.parse_expr(UNARY_BP)
             if kind == "-" and type(operand) is A.Literal and operand.kind in ("int", "real") \
-                    and operand.type_name is None and not operand.text.startswith("-"):
+                    and operand.type_name is None and not operand.text.startswith("-") \
+                    and isinstance(operand.value, (int, float)):  # always, for these kinds
                 left = A.Literal(tok.line, tok.col, operand.kind, -operand.value, "-" + operand.text)
             else:
                 left = A.UnaryOp(tok.line, tok.col, kind, operand)
@@ -126,7 +130,7 @@ class ExprParser:
             left = self.parse_primary()
         return self.binary_tail(left, min_bp)
 
-    def binary_tail(self, left, min_bp: int = 0):
+    def binary_tail(self, left: A.Expr, min_bp: int = 0) -> A.Expr:
         """Continue a Pratt loop after an already parsed left operand."""
         toks = self.toks
         bp_get = BINARY_BP.get
@@ -141,7 +145,7 @@ class ExprParser:
                 left, right = _type_comparison(left, right)
             left = A.BinaryOp(left.line, left.col, op, left, right)
 
-    def parse_primary(self):
+    def parse_primary(self) -> A.Expr:
         tok = self.toks[self.i]
         kind = tok.kind
         if kind == "LOCAL":
@@ -218,7 +222,7 @@ class ExprParser:
         self.i += 2
         return True
 
-    def parse_literal(self):
+    def parse_literal(self) -> A.Literal | None:
         tok = self.toks[self.i]
         kind = tok.kind
         text = tok.text
@@ -242,6 +246,7 @@ class ExprParser:
             self.i += 1
             prefix, rest = text.split("#", 1)
             prefix = prefix.upper()
+            value: object
             if rest[:1] == "'":
                 value = _unescape(rest[1:-1])
                 lk = "string"
@@ -275,10 +280,12 @@ class ExprParser:
         if kind == "POINTER":  # the value is the pointer as TIA writes it: no blank after P#, one between parts
             self.i += 1
             m = _POINTER.match(text)
-            value = "P#" + re.sub(r"\s+", "", m.group(1)).upper()
+            if m is None:  # the lexer's POINTER pattern is this one's prefix
+                raise self.error(f"invalid pointer constant {text!r}", tok)
+            pointer = "P#" + re.sub(r"\s+", "", m.group(1)).upper()
             if m.group(2):
-                value += f" {m.group(2).upper()} {m.group(3)}"
-            return A.Literal(tok.line, tok.col, "pointer", value, text)
+                pointer += f" {m.group(2).upper()} {m.group(3)}"
+            return A.Literal(tok.line, tok.col, "pointer", pointer, text)
         if kind == "DATETIME":
             self.i += 1
             prefix, rest = text.split("#", 1)
@@ -288,7 +295,7 @@ class ExprParser:
             return A.Literal(tok.line, tok.col, lk, rest, text, prefix)
         return None
 
-    def parse_postfix(self, node):
+    def parse_postfix(self, node: A.Expr) -> A.Expr:
         toks = self.toks
         while True:
             tok = toks[self.i]
@@ -318,7 +325,7 @@ class ExprParser:
                     raise self.error(f"expected a member name after '.', found {self.describe(nxt)}", nxt)
             elif kind == "[":
                 self.i += 1
-                indices = [self.parse_expr()]
+                indices: list[A.Expr | None] = [self.parse_expr()]
                 while toks[self.i].kind == ",":
                     self.i += 1
                     indices.append(self.parse_expr())
@@ -333,9 +340,9 @@ class ExprParser:
             else:
                 return node
 
-    def parse_args(self) -> list:
+    def parse_args(self) -> list[A.Arg]:
         toks = self.toks
-        args = []
+        args: list[A.Arg] = []
         if toks[self.i].kind == ")":
             self.i += 1
             return args
@@ -366,7 +373,7 @@ export, writes ``CASE TypeOfDB(#Slave) OF TO_SYNCHRONOUSAXIS: ...`` and ``IF Typ
 ``.../LAxisCtrl_Blocks/LAxisCtrl_SyncAxisCamming.scl:2419``)."""
 
 
-def is_type_test(e) -> bool:
+def is_type_test(e: A.Expr) -> bool:
     """``TypeOf(...)``/``TypeOfElements(...)``: its value is a data type, compared with ``=``/``<>`` in IF or
     used as a CASE selector (TIA help "TypeOf: Read out data type of a VARIANT tag"; its uses are summarised in
     blog.csdn.net/weixin_42113552/article/details/112456273: IF TypeOf(a) = Byte, IF TypeOf(a) = TypeOf(b),
@@ -375,13 +382,13 @@ def is_type_test(e) -> bool:
             and e.callee.name.upper() in TYPE_TESTS)
 
 
-def _as_type(e):
+def _as_type(e: A.Expr) -> A.Expr:
     if type(e) is A.Name and e.scope != "local" and not e.periphery:
         return A.TypeLabel(e.line, e.col, e.name, e.scope == "global")
     return e
 
 
-def _type_comparison(left, right) -> tuple:
+def _type_comparison(left: A.Expr, right: A.Expr) -> tuple[A.Expr, A.Expr]:
     """``TypeOf(#v) = Real`` / ``"UDT_A" <> TypeOfElements(#v)``: the name beside the type test is a data type."""
     if is_type_test(left):
         return left, _as_type(right)
@@ -393,7 +400,7 @@ def _type_comparison(left, right) -> tuple:
 def _unescape(s: str) -> str:
     if "$" not in s:
         return s
-    out = []
+    out: list[str] = []
     i = 0
     n = len(s)
     esc = {"$": "$", "'": "'", "L": "\n", "N": "\n", "P": "\f", "R": "\r", "T": "\t", '"': '"'}

@@ -1,6 +1,8 @@
 """Statement grammar of SCL code sections."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import cancel
 from . import ast as A
 from .lexer import KEYWORDS, Token
@@ -22,7 +24,7 @@ _ASSIGN_OPS = frozenset([":=", "?=", "+=", "-=", "*=", "/="])
 _LVALUE = (A.Name, A.Member, A.Index, A.Slice, A.Address, A.Deref)
 
 
-def comment_texts(tok: Token) -> list:
+def comment_texts(tok: Token) -> list[str]:
     pre = tok.pre
     if not pre:
         return []
@@ -30,10 +32,10 @@ def comment_texts(tok: Token) -> list:
 
 
 class StmtParser(ExprParser):
-    def parse_statements(self, case_labels: bool = False) -> list:
+    def parse_statements(self, case_labels: bool = False) -> list[A.Stmt]:
         """Parse statements up to a closing keyword (not consumed)."""
         toks = self.toks
-        out = []
+        out: list[A.Stmt] = []
         append = out.append
         checkpoint = cancel.checkpoint
         while True:
@@ -61,12 +63,13 @@ class StmtParser(ExprParser):
         return not (glued and letter.kind == "IDENT" and letter.text in ("P", "p") and j == self.i + 1
                     and toks[self.i].kind in ("QIDENT", "IDENT"))
 
-    def parse_statement(self):
+    def parse_statement(self) -> A.Stmt:
         toks = self.toks
         tok = toks[self.i]
         kind = tok.kind
         comments = comment_texts(tok) if tok.pre else []
         method = _DISPATCH.get(kind)
+        node: A.Stmt
         if method is not None:
             node = method(self, tok)
         elif kind == ";":
@@ -84,7 +87,7 @@ class StmtParser(ExprParser):
             node.comment = after.pre.pop(0).text
         return node
 
-    def parse_simple(self, tok: Token):
+    def parse_simple(self, tok: Token) -> A.Stmt:
         """Assignment or call statement (or a bare expression, kept for the checker)."""
         kind = tok.kind
         if kind == "-" or kind == "+" or kind == "NOT":
@@ -110,13 +113,13 @@ class StmtParser(ExprParser):
             self.i += 1
             return A.ExprStmt(tok.line, tok.col, target)
         if type(target) is A.Call:
-            self.expect_semicolon("the call")
+            raise self.missing_semicolon("the call")
         if type(target) in _LVALUE:
             nxt = self.toks[self.i]
             raise self.error(f"expected ':=' after the operand, found {self.describe(nxt)}", nxt)
-        self.expect_semicolon("the expression")
+        raise self.missing_semicolon("the expression")
 
-    def _assignment(self, target, tok):
+    def _assignment(self, target: A.Expr, tok: Token) -> A.Assign:
         if type(target) not in _LVALUE:
             raise self.error("the left side of an assignment must be an operand", tok)
         op = self.toks[self.i].kind
@@ -124,10 +127,10 @@ class StmtParser(ExprParser):
         value = self.parse_expr()
         nk = self.toks[self.i].kind
         if nk in _ASSIGN_OPS:  # chained: a := b := x
-            value = self._assignment(value, self.toks[self.i])
+            return A.Assign(target.line, target.col, target, self._assignment(value, self.toks[self.i]), op)
         return A.Assign(target.line, target.col, target, value, op)
 
-    def _end(self, kind: str, opener: Token):
+    def _end(self, kind: str, opener: Token) -> None:
         tok = self.toks[self.i]
         if tok.kind != kind:
             raise self.error(
@@ -138,12 +141,12 @@ class StmtParser(ExprParser):
         self.i += 1
         self.expect_semicolon(kind)
 
-    def parse_if(self, tok):
+    def parse_if(self, tok: Token) -> A.If:
         self.i += 1
         cond = self.parse_expr()
         self.expect("THEN", "THEN after the IF condition")
         branches = [A.IfBranch(tok.line, tok.col, cond, self.parse_statements())]
-        else_body = None
+        else_body: list[A.Stmt] | None = None
         while True:
             t = self.toks[self.i]
             if t.kind == "ELSIF":
@@ -160,13 +163,13 @@ class StmtParser(ExprParser):
         self._end("END_IF", tok)
         return A.If(tok.line, tok.col, branches, else_body)
 
-    def parse_case(self, tok):
+    def parse_case(self, tok: Token) -> A.Case:
         self.i += 1
         selector = self.parse_expr()
         self.expect("OF", "OF after the CASE selector")
         type_labels = is_type_test(selector)
-        branches = []
-        else_body = None
+        branches: list[A.CaseBranch] = []
+        else_body: list[A.Stmt] | None = None
         toks = self.toks
         while True:
             t = toks[self.i]
@@ -190,7 +193,7 @@ class StmtParser(ExprParser):
         self._end("END_CASE", tok)
         return A.Case(tok.line, tok.col, selector, branches, else_body)
 
-    def _case_label(self, type_labels: bool = False):
+    def _case_label(self, type_labels: bool = False) -> A.Expr | A.CaseRange:
         if type_labels:
             # CASE TypeOf(#v) OF Real: ... -- the labels are data types (TIA help "TypeOf: Read out data type
             # of a VARIANT tag"; real source: andresvosa/my_Siemens mov_avg.scl). A word or a quoted name
@@ -207,7 +210,7 @@ class StmtParser(ExprParser):
             return A.CaseRange(low.line, low.col, low, self.parse_expr())
         return low
 
-    def parse_for(self, tok):
+    def parse_for(self, tok: Token) -> A.For:
         self.i += 1
         var = self.parse_expr()
         if type(var) not in _LVALUE:
@@ -216,7 +219,7 @@ class StmtParser(ExprParser):
         start = self.parse_expr()
         self.expect("TO", "TO in the FOR statement")
         end = self.parse_expr()
-        step = None
+        step: A.Expr | None = None
         if self.accept("BY"):
             step = self.parse_expr()
         self.expect("DO", "DO in the FOR statement")
@@ -224,7 +227,7 @@ class StmtParser(ExprParser):
         self._end("END_FOR", tok)
         return A.For(tok.line, tok.col, var, start, end, step, body)
 
-    def parse_while(self, tok):
+    def parse_while(self, tok: Token) -> A.While:
         self.i += 1
         cond = self.parse_expr()
         self.expect("DO", "DO after the WHILE condition")
@@ -232,7 +235,7 @@ class StmtParser(ExprParser):
         self._end("END_WHILE", tok)
         return A.While(tok.line, tok.col, cond, body)
 
-    def parse_repeat(self, tok):
+    def parse_repeat(self, tok: Token) -> A.RepeatLoop:
         self.i += 1
         body = self.parse_statements()
         self.expect("UNTIL", "UNTIL to close the REPEAT loop")
@@ -241,24 +244,16 @@ class StmtParser(ExprParser):
         self._end("END_REPEAT", tok)
         return A.RepeatLoop(tok.line, tok.col, body, cond)
 
-    def _simple_kw(cls):
-        def parse(self, tok):
-            self.i += 1
-            self.expect_semicolon(tok.kind)
-            return cls(tok.line, tok.col)
-
-        return parse
-
-    def parse_return(self, tok):
+    def parse_return(self, tok: Token) -> A.Return:
         self.i += 1
-        value = None
+        value: A.Expr | None = None
         nk = self.toks[self.i].kind
         if nk != ";" and nk not in _STOP and (nk not in KEYWORDS or nk in ("NOT", "TRUE", "FALSE")):
             value = self.parse_expr()
         self.expect_semicolon("RETURN")
         return A.Return(tok.line, tok.col, value)
 
-    def parse_goto(self, tok):
+    def parse_goto(self, tok: Token) -> A.Goto:
         self.i += 1
         label = self.toks[self.i]
         if label.kind != "IDENT":
@@ -267,7 +262,7 @@ class StmtParser(ExprParser):
         self.expect_semicolon("the GOTO statement")
         return A.Goto(tok.line, tok.col, label.text)
 
-    def parse_region(self, tok):
+    def parse_region(self, tok: Token) -> A.Region:
         self.i += 1
         name = ""
         if self.toks[self.i].kind == "TEXT":
@@ -289,14 +284,24 @@ class StmtParser(ExprParser):
         return A.Region(tok.line, tok.col, name, body, end_text)
 
 
-_DISPATCH = {
+def _simple_kw(cls: type[A.Stmt]) -> Callable[[StmtParser, Token], A.Stmt]:
+    """The parser of a statement that is one keyword (``EXIT;``, ``CONTINUE;``)."""
+    def parse(self: StmtParser, tok: Token) -> A.Stmt:
+        self.i += 1
+        self.expect_semicolon(tok.kind)
+        return cls(tok.line, tok.col)
+
+    return parse
+
+
+_DISPATCH: dict[str, Callable[[StmtParser, Token], A.Stmt]] = {
     "IF": StmtParser.parse_if,
     "CASE": StmtParser.parse_case,
     "FOR": StmtParser.parse_for,
     "WHILE": StmtParser.parse_while,
     "REPEAT": StmtParser.parse_repeat,
-    "EXIT": StmtParser._simple_kw(A.Exit),
-    "CONTINUE": StmtParser._simple_kw(A.Continue),
+    "EXIT": _simple_kw(A.Exit),
+    "CONTINUE": _simple_kw(A.Continue),
     "RETURN": StmtParser.parse_return,
     "GOTO": StmtParser.parse_goto,
     "REGION": StmtParser.parse_region,

@@ -6,12 +6,13 @@ SCL constructs raise :class:`ClassicSclNotSupportedError`.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from . import ast as A
 from .errors import ClassicSclNotSupportedError, SclSyntaxError
-from .lexer import tokenize
+from .lexer import Token, tokenize
 from .parse_decl import SECTION_KINDS, DeclParser
 from .parse_stmt import comment_texts
 
@@ -169,7 +170,7 @@ class Parser(DeclParser):
             else:
                 return
 
-    def _header_value(self, key) -> str:
+    def _header_value(self, key: Token) -> str:
         """The value after ``AUTHOR :`` etc.: the rest of the line, unquoted."""
         toks = self.toks
         first = toks[self.i]
@@ -185,7 +186,7 @@ class Parser(DeclParser):
             return _unquote(first.text)
         return _unquote(self.text[first.pos : last.pos + len(last.text)])
 
-    def _classic_section(self):
+    def _classic_section(self) -> None:
         tok = self.toks[self.i]
         if tok.kind == "IDENT" and tok.text.upper() in _CLASSIC_SECTIONS:
             word = tok.text.upper()
@@ -264,7 +265,7 @@ def _unquote(s: str) -> str:
     return s
 
 
-def read_source(path) -> str:
+def read_source(path: str | os.PathLike[str]) -> str:
     """Read an SCL file: UTF-8 (BOM stripped), falling back to cp1252."""
     data = Path(path).read_bytes()
     try:
@@ -299,7 +300,7 @@ def parse(text: str, path: str | None = None) -> A.SourceFile:
         raise
 
 
-def parse_statements(text: str) -> list:
+def parse_statements(text: str) -> list[A.Stmt]:
     """Parse the statement part of a code block (what a SimaticML SCL network holds).
 
     Raises:
@@ -319,7 +320,7 @@ def parse_statements(text: str) -> list:
     return body
 
 
-def parse_expression(text: str):
+def parse_expression(text: str) -> A.Expr:
     """Parse one SCL expression (e.g. an interlock condition).
 
     Raises:
@@ -333,11 +334,11 @@ def parse_expression(text: str):
     return expr
 
 
-def parse_file(path) -> A.SourceFile:
+def parse_file(path: str | os.PathLike[str]) -> A.SourceFile:
     return parse(read_source(path), str(path))
 
 
-def looks_classic(text: str, toks) -> bool:
+def looks_classic(text: str, toks: list[Token]) -> bool:
     """Heuristic: the source reads like classic STEP 7 SCL (numbered blocks, no '#' locals...)."""
     if any(t.kind == "LOCAL" for t in toks):
         return False

@@ -99,7 +99,7 @@ class Instruction:
         return next((p for p in self.parameters if p.name.lower() == key), None)
 
 
-def _members(rows: list) -> tuple[Member, ...]:
+def _members(rows: list[list[str]]) -> tuple[Member, ...]:
     return tuple(Member(r[0], r[1] or None, r[2]) for r in rows)
 
 
