@@ -148,6 +148,8 @@ def parse_text(text: str, t: str | None) -> Any:
         stmt = parse_statements(f"x := {stripped};")[0]
     except (SclSyntaxError, IndexError) as exc:
         raise ValueError(f"{text!r} is not a constant") from exc
+    if type(stmt) is not A.Assign:  # "x := <text>;" parses as an assignment unless the text ends the statement
+        raise ValueError(f"{text!r} is not a constant")
     node = stmt.value
     sign = 1
     if type(node) is A.UnaryOp and node.op == "-" and type(node.operand) is A.Literal:
