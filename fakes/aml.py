@@ -81,6 +81,20 @@ def _id(*path: str) -> str:
     return str(uuid.uuid5(_IDS, "\x1f".join(path)))
 
 
+def _made_id(el: etree._Element) -> str:
+    """The ID of an element this exporter made (each is given one)."""
+    ident = el.get("ID")
+    assert ident is not None, "every element the exporter makes has an ID"
+    return ident
+
+
+def _node_of(interface: etree._Element) -> etree._Element:
+    """The node element of an interface this exporter made (:func:`_interface` gives each one)."""
+    node = interface.find(_C + "InternalElement")
+    assert node is not None, "every interface the exporter makes holds its node"
+    return node
+
+
 def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     return etree.SubElement(parent, _C + tag, attrs)
 
@@ -105,7 +119,7 @@ def _ie(parent: etree._Element, name: str, ident: str, *specs: tuple[str, Any]) 
 
 def _end_point(el: etree._Element, name: str) -> str:
     """Add a ``LogicalEndPoint`` interface (before any child element); return the link reference."""
-    ext = etree.Element(_C + "ExternalInterface", ID=_id(el.get("ID"), name), Name=name,
+    ext = etree.Element(_C + "ExternalInterface", ID=_id(_made_id(el), name), Name=name,
                         RefBaseClassPath=_LOGICAL_END_POINT)
     child = el.find(_C + "InternalElement")
     el.insert(len(el) if child is None else el.index(child), ext)
@@ -197,7 +211,7 @@ def export_aml(
         for index, iface in enumerate(device.interfaces):
             if_el = _interface(head, path, iface, index)
             if iface.subnet:
-                node_ref = f"{if_el.find(_C + 'InternalElement').get('ID')}:LogicalEndPoint_Node"
+                node_ref = f"{_made_id(_node_of(if_el))}:LogicalEndPoint_Node"
                 links.append((f"Link To Subnet ({device.name}/{iface.name})", node_ref, subnet_refs[iface.subnet]))
                 if device.device_kind == "plc":
                     controllers.setdefault(iface.subnet, if_el)
@@ -218,8 +232,8 @@ def export_aml(
         members = [m for m in io_members if m[0] == subnet_name]
         if not members:
             continue
-        system = etree.Element(_C + "InternalElement", ID=_id(if_el.get("ID"), "iosystem"), Name="PROFINET IO-System")
-        if_el.insert(if_el.index(if_el.find(_C + "InternalElement")) + 1, system)  # after the node, before ports
+        system = etree.Element(_C + "InternalElement", ID=_id(_made_id(if_el), "iosystem"), Name="PROFINET IO-System")
+        if_el.insert(if_el.index(_node_of(if_el)) + 1, system)  # after the node, before ports
         _attrs(system, ("Number", number))
         system_ref = _end_point(system, "LogicalEndPoint_IoSystem")
         _roles(system, _RCL + "IoSystem")
@@ -317,7 +331,9 @@ def _interfaces(head: etree._Element, links: dict[str, set[str]], subnets: dict[
     return result
 
 
-def _lookup(lookup: Callable[[str], dict | None] | None, article: str, item: etree._Element) -> dict | None:
+def _lookup(
+    lookup: Callable[[str], dict[str, Any] | None] | None, article: str, item: etree._Element,
+) -> dict[str, Any] | None:
     if lookup is None:
         return None
     facts = lookup(article)
@@ -327,7 +343,7 @@ def _lookup(lookup: Callable[[str], dict | None] | None, article: str, item: etr
 
 
 def _device(el: etree._Element, links: dict[str, set[str]], subnets: dict[str, str],
-            lookup: Callable[[str], dict | None] | None) -> Device:
+            lookup: Callable[[str], dict[str, Any] | None] | None) -> Device:
     if not _value(el, "TypeIdentifier"):
         raise AmlFormatError(f"Device '{_where(el)}' has no TypeIdentifier.")
     slots: list[etree._Element] = []
@@ -392,7 +408,7 @@ def _as_caex3(root: etree._Element) -> etree._Element:
 
 
 def import_aml(
-    data: bytes, catalog_lookup: Callable[[str], dict | None] | None = None,
+    data: bytes, catalog_lookup: Callable[[str], dict[str, Any] | None] | None = None,
 ) -> tuple[list[Device], list[Subnet]]:
     """Read devices and subnets from CAEX 3.0 AutomationML, or CAEX 2.15 as TIA V17 exports it.
 
@@ -406,7 +422,7 @@ def import_aml(
     """
     root = parse_untrusted(data).getroot()
     # CAEX 3.0 lives in its namespace; 2.15 (what TIA V17 writes) has none.
-    expected = {_C + "CAEXFile": "3.0", "CAEXFile": "2.15"}.get(root.tag)
+    expected = {_C + "CAEXFile": "3.0", "CAEXFile": "2.15"}.get(root.tag) if isinstance(root.tag, str) else None
     if expected is None:
         raise AmlFormatError(f"Root element is <{etree.QName(root).localname}> in namespace "
                              f"'{etree.QName(root).namespace or ''}', not a CAEX <CAEXFile>.")
@@ -429,8 +445,9 @@ def import_aml(
     subnets: list[Subnet] = []
     for hierarchy in hierarchies:
         for ext in hierarchy.iter(_C + "ExternalInterface"):
-            if ext.get("ID") and ext.getparent() is not None:
-                interface_owner[ext.get("ID")] = ext.getparent().get("ID", "")
+            ident, owner = ext.get("ID"), ext.getparent()
+            if ident and owner is not None:
+                interface_owner[ident] = owner.get("ID", "")
         for el in hierarchy.iter(_C + "InternalElement"):
             if "Subnet" in _roles_of(el):
                 raw = _value(el, "SubnetType", _EXTRA) or _value(el, "Type") or "Ethernet"
