@@ -27,7 +27,7 @@ from litestar.response import File
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.jobs.operations import refuse_project_folder
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -106,6 +106,10 @@ async def _write_atomically(upload: UploadFile, target: Path, overwrite: bool) -
 _PATH = Annotated[str, QueryParameter(description="The file, relative to the first file root or absolute inside one")]
 
 
+class UploadFileResponse(Envelope, kw_only=True):
+    data: StoredFile
+
+
 class FilesController(Controller):
     """Upload and download files inside the file roots."""
 
@@ -117,7 +121,7 @@ class FilesController(Controller):
     async def upload(
         self, request: Request[Any, Any, Any],
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> Response[envelope_type(StoredFile, "UploadFileResponse")]:
+    ) -> Response[UploadFileResponse]:
         """Store an uploaded file inside the file roots (multipart: file, path, overwrite) and answer its path."""
         services = _services(request)
         target = _confined(services, data.path)
