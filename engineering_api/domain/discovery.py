@@ -37,7 +37,7 @@ class CommandEntry(CamelStruct):
 
 def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
     services: Services = request.app.state.services
-    cached = services.notes.get("commands")
+    cached: list[CommandEntry] | None = services.notes.get("commands")
     if cached is not None:
         return cached
     from engineering_api.lib.middleware import required_role

@@ -61,7 +61,8 @@ class StoredFile(CamelStruct):
 
 
 def _services(request: Request[Any, Any, Any]) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 def _confined(services: Services, path: str, *, must_exist: bool = False) -> Path:

@@ -60,7 +60,8 @@ class RevokeApiKeyResponse(Envelope, kw_only=True):
 
 
 def _services(request: Request[Any, Any, Any]) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 class KeyController(Controller):

@@ -59,11 +59,13 @@ class HistoryCleared(CamelStruct):
 
 
 def _services(request: Request[Any, Any, Any]) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 def _caller(request: Request[Any, Any, Any]) -> Principal:
-    return request.scope["user"]
+    principal: Principal = request.scope["user"]
+    return principal
 
 
 def _provider_failed(request: Request[Any, Any, Any], exc: ProviderFailedError) -> Response[Any]:
@@ -262,8 +264,9 @@ def _user_event(body: ChatRequest) -> dict[str, Any]:
     return {"role": "user", "content": body.message, "projectKey": body.project_key, "timestamp": utc_now()}
 
 
-def _streamed(request: Request[Any, Any, Any], body: ChatRequest) -> ServerSentEvent:
-    """The answer as Server-Sent Events; every event also goes to the caller's SignalR connections."""
+def _streamed(request: Request[Any, Any, Any], body: ChatRequest) -> Response[Any]:
+    """The answer as Server-Sent Events; every event also goes to the caller's SignalR connections (typed as any
+    Response: the routes' annotations document their JSON answer)."""
     push = hub_of(_services(request))
     key_id = _caller(request).key_id
     queue: asyncio.Queue[tuple[str, Any] | None] = asyncio.Queue()
@@ -273,7 +276,9 @@ def _streamed(request: Request[Any, Any, Any], body: ChatRequest) -> ServerSentE
         await queue.put((name, payload))
 
     generation = conversations(_services(request)).start(_caller(request), body, emit)
-    generation.task.add_done_callback(lambda _: queue.put_nowait(None))  # type: ignore[union-attr]
+    task = generation.task
+    assert task is not None  # start() made it
+    task.add_done_callback(lambda _: queue.put_nowait(None))
     user = _user_event(body)
     push.publish_assistant(key_id, "onUserMessage", user)
     return ServerSentEvent(_stream(generation, queue, user, lambda final: push.publish_assistant(
