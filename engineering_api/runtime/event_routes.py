@@ -243,7 +243,9 @@ class RuntimeHistoryController(Controller):
 
 def _split_tags(text: str) -> list[str]:
     """Comma-separated names; a comma inside quotes (``"A,B".x``) belongs to the name."""
-    out, current, quoted = [], [], False
+    out: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted

@@ -114,7 +114,7 @@ class OpcUaServers:
 
     def _instance_name(self, instance: str) -> str:
         instances = self._backend.sim_list_instances()
-        found = next((i.name for i in instances if i.name.lower() == instance.strip().lower()), None)
+        found: str | None = next((i.name for i in instances if i.name.lower() == instance.strip().lower()), None)
         if found is None:
             raise NotFoundError(f'No simulated PLC "{instance}".', code="SIM_INSTANCE_NOT_FOUND")
         return found
@@ -130,7 +130,7 @@ def _info(server: SimulatedOpcUaServer) -> OpcUaServerInfo:
 
 def opcua_servers_of(services: Services) -> OpcUaServers:
     """The app's OPC UA server registry, made on first use."""
-    registry = services.notes.get(_NOTE)
+    registry: OpcUaServers | None = services.notes.get(_NOTE)
     # setdefault is atomic: two first requests at once share one registry (making one is cheap).
     return registry if registry is not None else services.notes.setdefault(_NOTE, OpcUaServers(services))
 

@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from engineering_api.backend.errors import (
     AlreadyExistsError,
+    EngineeringError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
@@ -48,7 +49,7 @@ __all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUs
 
 SECTION = "Runtime API"
 _ADMIN = {"role": "admin"}
-_BEARER = [{"RuntimeBearer": []}]
+_BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
 _BEARER_ANSWERS = {
     401: "Missing, invalid or expired bearer token",
     429: "Too many requests for this runtime user, or failed authentications from this address",
@@ -179,10 +180,11 @@ class RuntimeAuthController(Controller):
             user, token, expires_at = _runtime(request).login(data.username, data.password, _client(request))
         except LoginRefused as refused:
             r = refused.refusal
-            return Response(
+            problem: Response[Any] = Response(
                 error_body(r.status, r.code, r.message, instance=request.url.path), status_code=r.status,
                 media_type="application/problem+json", headers=r.headers,
             )
+            return problem
         return ok(LoginAnswer(token=token, expires_at=expires_at, user=user), f"{user.username} logged in")
 
     @post("/auth/logout", operation_id="RuntimeLogout", opt={"runtime": "any"}, security=_BEARER, status_code=200,
@@ -201,9 +203,9 @@ class RuntimeAuthController(Controller):
         return ok(CurrentUser(user_id=p.user_id, username=p.username, roles=sorted(p.roles), expires_at=p.expires_at))
 
 
-def _item_error(error: ItemError) -> Exception:
+def _item_error(error: ItemError) -> EngineeringError:
     """The single-item routes answer an item's error as the HTTP status of the seed's table."""
-    kinds: dict[int, type[Exception]] = {404: NotFoundError, 403: PermissionDeniedError, 422: ValidationError,
+    kinds: dict[int, type[EngineeringError]] = {404: NotFoundError, 403: PermissionDeniedError, 422: ValidationError,
                                          503: RuntimeNotRunningError}
     return kinds.get(error.status, RuntimeFaultError)(error.description, code=error.code)
 
