@@ -31,7 +31,8 @@ _SESSIONS = "console.sessions"
 
 def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
     """The app's services."""
-    return connection.app.state.services  # type: ignore[no-any-return]
+    services: Services = connection.app.state.services
+    return services
 
 
 def sessions_of(services: Services) -> SessionStore:
@@ -44,7 +45,8 @@ def sessions_of(services: Services) -> SessionStore:
 
 def principal_of(request: Request[Any, Any, Any]) -> Principal:
     """The signed-in principal (set by :func:`console_guard`)."""
-    return request.scope["user"]  # type: ignore[no-any-return]
+    principal: Principal = request.scope["user"]
+    return principal
 
 
 def _client(connection: ASGIConnection[Any, Any, Any, Any]) -> str:

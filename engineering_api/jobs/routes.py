@@ -372,7 +372,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         finally:
             transfer.close()
 
-    handler.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    handler.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # Litestar reads it there
     handler.__annotations__ = annotations
     handler.__name__ = operation_id(operation, is_async)
     handler.__doc__ = operation.summary

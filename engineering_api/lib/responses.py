@@ -251,7 +251,7 @@ class EnvelopeResponse(Response[Any]):
         self._extra = headers
 
     # Litestar only calls the answer as an ASGI app; a full ASGIResponse is the cost this class exists to skip.
-    def to_asgi_response(  # type: ignore[override]
+    def to_asgi_response(  # type: ignore[override]  # returns a lighter ASGI app (see above)
         self, app: Any, request: Any, *, headers: dict[str, str] | None = None, **_: Any
     ) -> ASGIApp:
         merged = {**headers, **(self._extra or {})} if headers else self._extra
