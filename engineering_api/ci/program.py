@@ -143,10 +143,10 @@ def _borrow(loaded: Loaded, others: list[Loaded]) -> int:
                     loaded.borrowed.add(id(bd))
                     count += 1
         if want_tags:
-            for mine, theirs in ((program.tags, source.tags), (program.constants, source.constants)):
-                for name, var in theirs.items():
-                    if name not in mine:
-                        mine[name] = var
+            for own_names, lent_names in ((program.tags, source.tags), (program.constants, source.constants)):
+                for name, var in lent_names.items():
+                    if name not in own_names:
+                        own_names[name] = var
                         count += 1
     return count
 
