@@ -12,7 +12,6 @@ connection shows ``passwordSet``) and never logged.
 
 from __future__ import annotations
 
-import builtins
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -24,9 +23,12 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
-from engineering_api.runtime.sources import ItemError, RuntimeTag, TagReading, TagSource, TagWrite
+from engineering_api.runtime.sources import ItemError, RuntimeTag, TagReading, TagWrite
 
 if TYPE_CHECKING:
+    import builtins
+
+    from engineering_api.runtime.sources import TagSource
     from engineering_api.services import Services
 
 __all__ = (
