@@ -149,7 +149,7 @@ async def running(services: Services) -> AsyncIterator[None]:
     if services.backend.name == "farm":  # jobs whose calls still run on agents end with their real state
         from engineering_api.farm.reattach import reattach_jobs
 
-        reattach_jobs(services.jobs, services.backend)  # type: ignore[arg-type]
+        reattach_jobs(services.jobs, services.backend)
     remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
     created = ensure_admin_key(services.keys, services.settings.secret_path)
     if created:

@@ -91,9 +91,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
     _export_env(settings)
     from granian import Granian
+    from granian.constants import Interfaces
 
     Granian(
-        "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port, interface="asgi",
+        "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port, interface=Interfaces.ASGI,
         # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
         workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
     ).serve()

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import swagger_ui_bundle
 from litestar import Response, get
 from litestar.static_files import create_static_files_router
+
+if TYPE_CHECKING:
+    from litestar import Router
+    from litestar.handlers import HTTPRouteHandler
 
 __all__ = ("swagger_routes",)
 
@@ -48,7 +53,7 @@ async def swagger_init() -> Response[str]:
     return Response(_INIT, media_type="application/javascript")
 
 
-def swagger_routes() -> list[object]:
+def swagger_routes() -> list[HTTPRouteHandler | Router]:
     """The page, its initialiser and the static assets."""
     assets = create_static_files_router(
         path="/swagger/assets", directories=[_ASSETS], include_in_schema=False, opt={"public": True},

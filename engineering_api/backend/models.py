@@ -175,7 +175,8 @@ class DiagnosticInfo(CamelStruct, kw_only=True):
     @classmethod
     def of(cls, diagnostic: Any) -> DiagnosticInfo:
         """From a :class:`simatic_xml.diagnostics.Diagnostic`."""
-        severity = diagnostic.severity if diagnostic.severity in ("Error", "Warning", "Info") else "Error"
+        severity: Literal["Error", "Warning", "Info"] = (
+            diagnostic.severity if diagnostic.severity in ("Error", "Warning", "Info") else "Error")
         return cls(file=diagnostic.file, block=diagnostic.block, network=diagnostic.network, line=diagnostic.line,
                    column=diagnostic.column, severity=severity, code=diagnostic.code, message=diagnostic.message)
 

@@ -45,6 +45,12 @@ logger = logging.getLogger(__name__)
 _this_thread = threading.local()
 
 
+class _WorkerThread(threading.Thread):
+    """The worker's thread, with the flag that tells it to stop once abandoned."""
+
+    stop_flag: threading.Event
+
+
 def on_a_worker_thread() -> bool:
     """Whether the calling thread is a TIA worker's (a call from it must not queue to a worker and wait)."""
     return getattr(_this_thread, "worker", False)
@@ -127,7 +133,7 @@ class TiaWorker:
         self._generation = itertools.count(1)
         self._lock = threading.Lock()
         self._state_lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._thread: _WorkerThread | None = None
         self._current: CallHandle[Any] | None = None
         self._closed = False
         self._watching: asyncio.AbstractEventLoop | None = None
@@ -153,10 +159,10 @@ class TiaWorker:
     def _spawn(self) -> None:
         stop_flag = threading.Event()
         self._running = running = threading.Lock()
-        thread = threading.Thread(
+        thread = _WorkerThread(
             target=self._run, args=(stop_flag, running), name=f"{self._name}-{next(self._generation)}", daemon=True
         )
-        thread.stop_flag = stop_flag  # type: ignore[attr-defined]
+        thread.stop_flag = stop_flag
         self._thread = thread
         thread.start()
 
@@ -318,7 +324,7 @@ class TiaWorker:
             if self._current is not handle or self._thread is None:
                 return
             logger.warning("abandoning stuck worker thread %s (%s)", self._thread.name, handle.description)
-            self._thread.stop_flag.set()  # type: ignore[attr-defined]
+            self._thread.stop_flag.set()
             self._count_out()  # its thread will never count it out
             self.replaced_threads += 1
             self._current = None

@@ -64,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "context paths with --")
         return usage_error(message)
 
-    parser.error = error  # type: ignore[method-assign]
+    parser.error = error  # type: ignore[method-assign]  # argparse's own hook for its usage errors
 
 
 def safe_file_name(name: str, taken: set[str]) -> str:

@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import contextmanager
-from typing import IO, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Iterator, Sequence
 
 from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
 from . import EXIT_USAGE, FORMATS
 from .paths import SCL_SUFFIXES, UNREAD_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources, unread_files
 from .report import emit, exit_code
+
+if TYPE_CHECKING:
+    from .program import ProgramGroup
 
 __all__ = ("add_plc_check", "add_scl_check", "add_simaticml_check", "run_plc_check", "run_scl_check",
            "run_simaticml_check")
@@ -42,7 +45,7 @@ def usage_error(message: str) -> int:
 
 @contextmanager
 def _out(path: str | None) -> Iterator[IO[str]]:
-    if path in (None, "-"):
+    if path is None or path == "-":
         yield sys.stdout
         sys.stdout.flush()
     else:
@@ -51,7 +54,7 @@ def _out(path: str | None) -> Iterator[IO[str]]:
 
 
 def finish(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], files: Sequence[str], command: str,
-           programs: Sequence[dict] | None = None) -> int:
+           programs: Sequence[dict[str, object]] | None = None) -> int:
     """Write the report (capped, see ``DIAGNOSTIC_CAP``) and give the exit code of all findings."""
     code = exit_code(diagnostics)
     try:
@@ -171,7 +174,7 @@ def run_plc_check(args: argparse.Namespace) -> int:
         return usage_error(str(exc))
     if not files:
         return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
-    groups: list = []
+    groups: list[ProgramGroup] = []
     diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
                                          info=True)
     if args.allow_missing:

@@ -83,8 +83,8 @@ def plc_groups(files: Iterable[str]) -> dict[Optional[str], list[str]]:
         return found
 
     groups: dict[Optional[str], list[str]] = {}
-    for path, root, folder in located:
-        owner = enclosing(root if root is not None else folder)
+    for path, plc_root, folder in located:
+        owner = enclosing(plc_root if plc_root is not None else folder)
         groups.setdefault(_key(owner) if owner is not None else None, []).append(path)
     return groups
 

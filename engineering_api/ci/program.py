@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
@@ -38,6 +38,11 @@ from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root
 from . import grouping as _grouping
 from .paths import SCL_SUFFIXES, binary_source
 
+if TYPE_CHECKING:
+    from simatic_xml.model import Document
+
+    from engineering_api.rules.compiler.program import BlockDef, Program
+
 __all__ = ("Loaded", "ProgramGroup", "check", "check_files", "load", "load_groups", "plc_groups")
 
 _RANK = {"UDT": 0, "FB": 1, "FC": 2, "DB": 3, "OB": 4}
@@ -48,7 +53,7 @@ _VERSION = re.compile(r"V(\d+)(?:\s*SP(\d+))?", re.IGNORECASE)
 class Loaded:
     """The program view of a set of files and what reading them found."""
 
-    program: object
+    program: Program
     files: list[str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     file_of: dict[int, str] = field(default_factory=dict)
@@ -77,12 +82,12 @@ class ProgramGroup:
     borrowed: int = 0
     """Names (blocks, types, tags, constants) this program lacked and took from the run's other programs."""
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {"program": self.key, "files": len(self.files), "borrowed_names": self.borrowed}
 
 
 def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
-                groups: Optional[list] = None, info: bool = False) -> list[Diagnostic]:
+                groups: Optional[list[ProgramGroup]] = None, info: bool = False) -> list[Diagnostic]:
     """:func:`check` of each PLC's files (see :func:`plc_groups`), in the order of the files; with
     ``one_program`` every file is one PLC. ``groups`` (a list) receives the :class:`ProgramGroup` of each.
 
@@ -104,7 +109,7 @@ def load_groups(files: Iterable[str], *, tia_version: Optional[str] = None,
     files = list(files)
     parts = {None: files} if one_program else plc_groups(files)
     loaded = [(key, load(group, tia_version=tia_version)) for key, group in parts.items()]
-    result = []
+    result: list[tuple[ProgramGroup, Loaded]] = []
     for key, one in loaded:
         lenders = [other for k, other in loaded if k != key and _grouping.side_by_side(key, k)]
         if key is None and len(loaded) == 2:
@@ -138,10 +143,10 @@ def _borrow(loaded: Loaded, others: list[Loaded]) -> int:
                     loaded.borrowed.add(id(bd))
                     count += 1
         if want_tags:
-            for mine, theirs in ((program.tags, source.tags), (program.constants, source.constants)):
-                for name, var in theirs.items():
-                    if name not in mine:
-                        mine[name] = var
+            for own_names, lent_names in ((program.tags, source.tags), (program.constants, source.constants)):
+                for name, var in lent_names.items():
+                    if name not in own_names:
+                        own_names[name] = var
                         count += 1
     return count
 
@@ -266,7 +271,7 @@ def _load_tag_editor_xml(loaded: Loaded, path: str, data: bytes) -> None:
                  ((const.name, const.data_type) for const in table.constants))
 
 
-def _block_def(doc, data: bytes):
+def _block_def(doc: Document, data: bytes) -> BlockDef:
     """The compiler's BlockDef of a parsed block or UDT document (the fake's own reader of stored objects)."""
     from engineering_api.rules.compiler import project
     from engineering_api.rules.program_objects import ProgramObject
@@ -282,20 +287,17 @@ def _block_def(doc, data: bytes):
                              number=number if isinstance(number, int) else None,
                              language=str(language) if language else None,
                              instance_of=str(instance_of) if instance_of else None)
-    from_document = getattr(project, "block_def_from_document", None)
-    if from_document is not None:  # parses nothing again
-        return from_document(doc, stand_in)
-    return project._block_def(stand_in)  # noqa: SLF001 - see /tmp/i13 request: a public builder is coming
+    return project.block_def_from_document(doc, stand_in)  # parses nothing again
 
 
-def _ordered(program) -> list:
+def _ordered(program: Program) -> list[BlockDef]:
     """PLC data types, FBs, FCs, DBs, OBs; inside a kind, what a block uses first (as a PLC compile)."""
     objects = list(program.types.values()) + list(program.blocks.values())
     by_name = {o.name.lower(): o for o in objects}
-    done: list = []
+    done: list[BlockDef] = []
     seen: set[int] = set()
 
-    def visit(o, stack: frozenset) -> None:
+    def visit(o: BlockDef, stack: frozenset[int]) -> None:
         if id(o) in seen or id(o) in stack:
             return
         for dep in sorted(o.uses):
@@ -329,7 +331,7 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
             out.append(Diagnostic(f'"{dup.name}" is also defined in {first_file}; a PLC holds only one of them '
                                   "(each file is checked with its own).",
                                   dup.line, dup.col, dup.name, "Warning", where, "DUPLICATE_NAME"))
-    numbers: dict = {}
+    numbers: dict[tuple[str, int], BlockDef] = {}
     for blk in program.blocks.values():
         if blk.number is None or id(blk) in loaded.borrowed:
             continue
@@ -340,7 +342,7 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
                 blk.col, blk.name, "Error", file_of.get(id(blk)), "NUMBER_IN_USE"))
     # A file that defines a name another file defines too sees its own definitions (its calls were written
     # against them); the copies are checked too, after the objects of the first file.
-    own: dict[str, list] = {}
+    own: dict[str, list[int]] = {}
     for dup, first in program.duplicates:
         where = file_of.get(id(dup))
         if where is not None and where != file_of.get(id(first)):
@@ -351,8 +353,8 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
     by_id = {id(b): b for b in list(program.types.values()) + list(program.blocks.values())
              if id(b) not in loaded.borrowed}
     by_id.update((id(dup), dup) for dup, _ in program.duplicates)
-    views = {where: _overlay(program, [by_id[i] for i in ids if i in by_id]) for where, ids in own.items()}
-    found: dict[int, list] = {}
+    views: dict[str | None, Program] = {where: _overlay(program, [by_id[i] for i in ids if i in by_id]) for where, ids in own.items()}
+    found: dict[int, list[Diagnostic]] = {}
     for blk in by_id.values():
         where = file_of.get(id(blk))
         try:
@@ -367,7 +369,7 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
     return out
 
 
-def _overlay(program, blocks: list):
+def _overlay(program: Program, blocks: list[BlockDef]) -> Program:
     """The program as one file sees it: its own blocks and types in place of others of the same name."""
     from dataclasses import replace
 

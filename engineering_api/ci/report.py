@@ -165,7 +165,7 @@ def github_line(d: Diagnostic) -> str:
 
 
 def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out: IO[str],
-         *, command: str = "check", cap: int = DIAGNOSTIC_CAP, programs: Sequence[dict] | None = None) -> None:
+         *, command: str = "check", cap: int = DIAGNOSTIC_CAP, programs: Sequence[dict[str, object]] | None = None) -> None:
     """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`).
 
     Every error is listed; warnings and notes up to ``cap`` findings in all (chosen by severity, see
@@ -200,7 +200,7 @@ def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out:
         out.write(_summary(len(files), errors, warnings, _failed(diagnostics)) + "\n")
 
 
-def _program_line(p: dict) -> str:
+def _program_line(p: dict[str, object]) -> str:
     name = p["program"] if p["program"] is not None else "(files outside a PLC folder)"
     borrowed = f", {p['borrowed_names']} names from the other programs" if p.get("borrowed_names") else ""
     return f"program {name}: {p['files']} files{borrowed}"

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simatic_xml.safe import parse_untrusted
 from simatic_xml.scl_text import tokens_to_text
 from simatic_xml.xmlnode import XmlNode, from_lxml, local_name
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ("file_line", "network_lines")
 
@@ -64,14 +68,14 @@ def _network_lines(path: str, mtime_ns: int, size: int) -> Lines:
     return tuple(networks)
 
 
-def _tokens_by_line(body: object) -> tuple[tuple[tuple[int, int], ...], ...]:
+def _tokens_by_line(body: etree._Element) -> tuple[tuple[tuple[int, int], ...], ...]:
     """Per text line, the top-level tokens that start on it as (column, file line). The text is the tokens'
     texts one after the other (:func:`~simatic_xml.tokens_to_text`); a line inside a token (a comment over
     several lines) or a blank one is given the token it lies in."""
     lines: list[list[tuple[int, int]]] = [[]]
     column = 1
     last = 0
-    for child in body:  # type: ignore[attr-defined]
+    for child in body:
         if not isinstance(child.tag, str):
             continue
         last = child.sourceline or last
@@ -84,8 +88,8 @@ def _tokens_by_line(body: object) -> tuple[tuple[tuple[int, int], ...], ...]:
     return tuple(tuple(on_line) for on_line in lines)
 
 
-def _token_text(element: object) -> str:
-    node = from_lxml(element)  # type: ignore[arg-type]
+def _token_text(element: etree._Element) -> str:
+    node = from_lxml(element)
     try:
         return tokens_to_text(XmlNode("StructuredText", node.ns, {}, [node], None))
     except Exception:  # noqa: BLE001 - an element the text cannot hold: it holds no newline either

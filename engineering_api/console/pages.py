@@ -149,7 +149,7 @@ async def _download(request: Request[Any, Any, Any], operation: str, device: str
     try:
         data = await run(services_of(request), principal_of(request), operation, deviceName=device, blockName=block)
     except EngineeringError as exc:
-        return failed(request, exc, f"Download {block}")  # type: ignore[return-value]
+        return failed(request, exc, f"Download {block}")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in block) or "block"
     return Response(data[field], media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{safe}{suffix}"'})

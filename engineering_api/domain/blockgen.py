@@ -390,7 +390,7 @@ def _preview_bulk_import(ctx: OperationContext, data: BulkImportInput) -> Previe
 
 
 def _templates(ctx: OperationContext, data: TemplatesQuery) -> list[dict[str, Any]]:
-    templates = list_templates()
+    templates: list[dict[str, Any]] = list_templates()
     if data.name is None:
         return templates
     chosen = [t for t in templates if t["name"] == data.name]

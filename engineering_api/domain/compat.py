@@ -28,7 +28,7 @@ from litestar.params import JSONBody, QueryParameter
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError
 from engineering_api.config import LOOPBACK_HOSTS
 from engineering_api.lib.db import KeyValueStore
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
@@ -303,6 +303,30 @@ def _refuse_non_local(request: Request[Any, Any, Any]) -> None:
 _ADMIN, _VIEWER = {"role": "admin"}, {"role": "viewer"}
 
 
+class GetLicenseFeaturesResponse(Envelope, kw_only=True):
+    data: LicenseFeatures
+
+
+class PostClientEventResponse(Envelope, kw_only=True):
+    data: TelemetryAccepted
+
+
+class ListClientEventsResponse(Envelope, kw_only=True):
+    data: StoredEvents
+
+
+class ClearClientEventsResponse(Envelope, kw_only=True):
+    data: EventsCleared
+
+
+class GetCompatibilitySettingsResponse(Envelope, kw_only=True):
+    data: CompatSettings
+
+
+class PutCompatibilitySettingsResponse(Envelope, kw_only=True):
+    data: CompatSettings
+
+
 class CompatController(Controller):
     """Licence, telemetry and local key, as T-IA Connect clients call them."""
 
@@ -310,7 +334,7 @@ class CompatController(Controller):
 
     @get("/api/license/features", operation_id="GetLicenseFeatures", opt=_VIEWER,
          responses=problem_responses("viewer"))
-    async def license_features(self) -> Response[envelope_type(LicenseFeatures, "GetLicenseFeaturesResponse")]:
+    async def license_features(self) -> Response[GetLicenseFeaturesResponse]:
         """The licence: none is needed, so the edition is ``open`` with every feature enabled."""
         return ok(LicenseFeatures(
             edition="open", is_valid=True, features=[LicenseFeature(key=k, name=n, description=d) for k, n, d in _FEATURES],
@@ -320,7 +344,7 @@ class CompatController(Controller):
     @post("/api/telemetry/client-events", operation_id="PostClientEvent", status_code=200,
           opt={"role": "viewer", "audit": False}, responses=problem_responses("viewer", body=True))
     async def client_event(self, request: Request[Any, Any, Any], data: JSONBody[TelemetryEvent]
-                           ) -> Response[envelope_type(TelemetryAccepted, "PostClientEventResponse")]:
+                           ) -> Response[PostClientEventResponse]:
         """Accept a client telemetry event: dropped, or kept locally when an admin turned that on; never sent on."""
         compat = _compat(request)
         settings = compat.settings()
@@ -334,14 +358,14 @@ class CompatController(Controller):
     async def list_events(
         self, request: Request[Any, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-    ) -> Response[envelope_type(StoredEvents, "ListClientEventsResponse")]:
+    ) -> Response[ListClientEventsResponse]:
         """Kept telemetry events, newest first (empty unless telemetryStore is on)."""
         return ok(_compat(request).events(limit))
 
     @delete("/api/telemetry/client-events", operation_id="ClearClientEvents", status_code=200, opt=_ADMIN,
             responses=problem_responses("admin"))
     async def clear_events(self, request: Request[Any, Any, Any]
-                           ) -> Response[envelope_type(EventsCleared, "ClearClientEventsResponse")]:
+                           ) -> Response[ClearClientEventsResponse]:
         """Delete every kept telemetry event."""
         deleted = _compat(request).clear()
         return ok(EventsCleared(deleted=deleted), f"{deleted} event(s) deleted")
@@ -349,14 +373,14 @@ class CompatController(Controller):
     @get("/api/settings/compatibility", operation_id="GetCompatibilitySettings", opt=_ADMIN,
          responses=problem_responses("admin"))
     async def get_settings(self, request: Request[Any, Any, Any]
-                           ) -> Response[envelope_type(CompatSettings, "GetCompatibilitySettingsResponse")]:
+                           ) -> Response[GetCompatibilitySettingsResponse]:
         """The local-key and telemetry settings."""
         return ok(_compat(request).settings())
 
     @put("/api/settings/compatibility", operation_id="PutCompatibilitySettings", opt=_ADMIN,
          responses=problem_responses("admin", body=True))
     async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[CompatSettingsUpdate]
-                           ) -> Response[envelope_type(CompatSettings, "PutCompatibilitySettingsResponse")]:
+                           ) -> Response[PutCompatibilitySettingsResponse]:
         """Change the local-key and telemetry settings; turning the local key off or changing its role revokes
         the key handed out so far."""
         return ok(_compat(request).save(data), "compatibility settings saved")

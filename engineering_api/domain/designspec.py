@@ -137,7 +137,7 @@ def _store(
 
 def _loaded(ctx: OperationContext) -> dict[str, Any]:
     assert ctx.state is not None
-    design = ctx.state.get(_STATE_KEY)
+    design: dict[str, Any] | None = ctx.state.get(_STATE_KEY)
     if design is None:
         raise e.NotFoundError(
             "No design specification is loaded; POST /api/design-spec/load first.", code="NO_DESIGN_LOADED"
@@ -239,7 +239,7 @@ def _preview_from_body(ctx: OperationContext, data: DesignFromBodyInput) -> Prev
     return _preview_output(ctx, data.design, data.target_version, data.device_name, data.overwrite)
 
 
-_DESIGN_EXAMPLE = {
+_DESIGN_EXAMPLE: dict[str, Any] = {
     "design": {
         "io": [
             {"name": "Pump1_Start", "address": "%I0.0", "dataType": "Bool"},

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 
 from engineering_api.docs import openapi_document
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class CommandEntry(CamelStruct):
 
 def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
     services: Services = request.app.state.services
-    cached = services.notes.get("commands")
+    cached: list[CommandEntry] | None = services.notes.get("commands")
     if cached is not None:
         return cached
     from engineering_api.lib.middleware import required_role
@@ -76,8 +76,12 @@ class CommandInfo(CamelStruct):
 
 
 # Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
-CommandListResponse = envelope_type(list[CommandEntry], "ListCommandsResponse")
-CommandInfoResponse = envelope_type(CommandInfo, "GetCommandInfoResponse")
+class ListCommandsResponse(Envelope, kw_only=True):
+    data: list[CommandEntry]
+
+
+class GetCommandInfoResponse(Envelope, kw_only=True):
+    data: CommandInfo
 
 
 class DiscoveryController(Controller):
@@ -86,7 +90,7 @@ class DiscoveryController(Controller):
     tags = ["Discovery"]
 
     @get("/api/command/list", operation_id="ListCommands", responses=problem_responses("viewer"))
-    async def list_commands(self, request: Request[Any, Any, Any]) -> Response[CommandListResponse]:
+    async def list_commands(self, request: Request[Any, Any, Any]) -> Response[ListCommandsResponse]:
         """Every API route with its controller (section), method, role and operation name."""
         return ok(_entries(request))
 
@@ -96,7 +100,7 @@ class DiscoveryController(Controller):
     )
     async def command_info(
         self, request: Request[Any, Any, Any], route: FromPath[str]
-    ) -> Response[CommandInfoResponse]:
+    ) -> Response[GetCommandInfoResponse]:
         """Parameters, body schema and responses of one route (path with or without ``/api``, or an operation)."""
         wanted = route.strip("/")
         if not wanted.startswith("api/") and "/" in wanted:

@@ -27,7 +27,7 @@ from litestar.response import File
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.jobs.operations import refuse_project_folder
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -61,7 +61,8 @@ class StoredFile(CamelStruct):
 
 
 def _services(request: Request[Any, Any, Any]) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 def _confined(services: Services, path: str, *, must_exist: bool = False) -> Path:
@@ -106,6 +107,10 @@ async def _write_atomically(upload: UploadFile, target: Path, overwrite: bool) -
 _PATH = Annotated[str, QueryParameter(description="The file, relative to the first file root or absolute inside one")]
 
 
+class UploadFileResponse(Envelope, kw_only=True):
+    data: StoredFile
+
+
 class FilesController(Controller):
     """Upload and download files inside the file roots."""
 
@@ -117,7 +122,7 @@ class FilesController(Controller):
     async def upload(
         self, request: Request[Any, Any, Any],
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> Response[envelope_type(StoredFile, "UploadFileResponse")]:
+    ) -> Response[UploadFileResponse]:
         """Store an uploaded file inside the file roots (multipart: file, path, overwrite) and answer its path."""
         services = _services(request)
         target = _confined(services, data.path)

@@ -24,7 +24,7 @@ from engineering_api.domain.devices import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
 
@@ -75,13 +75,22 @@ class Pong(CamelStruct):
 
 
 # Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
-HealthResponse = envelope_type(Health, "GetHealthResponse")
-PingResponse = envelope_type(Pong, "PingResponse")
-VersionResponse = envelope_type(VersionInfo, "GetApiVersionResponse")
+class GetHealthResponse(Envelope, kw_only=True):
+    data: Health
+
+
+class PingResponse(Envelope, kw_only=True):
+    data: Pong
+
+
+class GetApiVersionResponse(Envelope, kw_only=True):
+    data: VersionInfo
+
+
 
 
 @get("/api/health", operation_id="GetHealth", tags=[SECTION], opt={"public": True}, responses=problem_responses(None))
-async def health(request: Request[Any, Any, Any]) -> Response[HealthResponse]:
+async def health(request: Request[Any, Any, Any]) -> Response[GetHealthResponse]:
     """Quick health check: the API is up and TIA Portal is reachable. No key needed."""
     services = request.app.state.services
     try:
@@ -106,7 +115,7 @@ async def ping() -> Response[PingResponse]:
 
 
 @get("/api/instance/version", operation_id="GetApiVersion", tags=[SECTION], responses=problem_responses("viewer"))
-async def instance_version(request: Request[Any, Any, Any]) -> Response[VersionResponse]:
+async def instance_version(request: Request[Any, Any, Any]) -> Response[GetApiVersionResponse]:
     """The API server's version."""
     return ok(
         VersionInfo(

@@ -254,10 +254,10 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
         if expect == sx.SCREEN and faceplate_references(doc):
             check_faceplates(doc, ctx.backend.list_hmi_library_types())
         if expect == sx.TAG_TABLE:
-            known = {c.name.lower() for c in _connections(ctx, d.device_name)}
+            connections = {c.name.lower() for c in _connections(ctx, d.device_name)}
             for tag in doc.root.objects(sx.TAG):
                 connection = tag.link("Connection")
-                if connection and connection.lower() not in known:
+                if connection and connection.lower() not in connections:
                     raise e.ValidationError(f"Connection {connection} of the {tag.name} tag was not found.",
                                             code="CONNECTION_NOT_FOUND")
         if existing is None:
@@ -280,14 +280,15 @@ def _export_screen(ctx: OperationContext, d: ExportScreenInput) -> list[HmiExpor
 
 def _export_tags(ctx: OperationContext, d: ExportTagsInput) -> list[HmiExport]:
     names = [d.tag_table_name] if d.tag_table_name else [t.name for t in list_tag_tables(ctx, d.device_name)]
-    return [unified_or(ctx, d.device_name, lambda n=name: ctx.backend.export_hmi_tag_table(d.device_name, n),
-                       lambda model, n=name: unified_export(model, "tag_tables", n))
+    # unified_or calls one of the two at once, so they read this iteration's name.
+    return [unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_tag_table(d.device_name, name),
+                       lambda model: unified_export(model, "tag_tables", name))
             for name in names or [DEFAULT_TAG_TABLE]]
 
 
 def _export_connection(ctx: OperationContext, d: ExportConnectionInput) -> list[HmiExport]:
-    return [unified_or(ctx, d.device_name, lambda n=name: ctx.backend.export_hmi_connection(d.device_name, n),
-                       lambda model, n=name: unified_export(model, "connections", n))
+    return [unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_connection(d.device_name, name),
+                       lambda model: unified_export(model, "connections", name))
             for name in _connection_names(ctx, d)]
 
 

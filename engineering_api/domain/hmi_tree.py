@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.hmi import HmiScreenInfo, HmiTagTableInfo
+from engineering_api.backend.areas.hmi import HmiFolderKind, HmiScreenInfo, HmiTagTableInfo
 from engineering_api.backend.areas.hmi_unified import UnifiedEvent, UnifiedHmi
 from engineering_api.domain.hmi_unified_view import screen_info, tag_tables, unified_or
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
@@ -166,7 +166,7 @@ def _tree(kind: type[Any], root_name: str, field: str, objects: list[Any],
     return root
 
 
-def list_folders(ctx: OperationContext, device: str, kind: str) -> list[str]:
+def list_folders(ctx: OperationContext, device: str, kind: HmiFolderKind) -> list[str]:
     """A classic panel's user folders of ``kind`` (a Unified panel's groups show through its objects)."""
     return unified_or(ctx, device, lambda: ctx.backend.list_hmi_folders(device, kind), lambda model: [])
 
@@ -245,7 +245,7 @@ def _classic_details(ctx: OperationContext, d: ScreenRef) -> HmiScreenDetails:
         device_name=d.device_name, items=items, tags=tags)
 
 
-def _folder_operation(kind: str, label: str, example: str) -> Operation[Any, Any]:
+def _folder_operation(kind: HmiFolderKind, label: str, example: str) -> Operation[Any, Any]:
     return Operation(
         name=f"hmi.{kind}.folders.create", summary=f"Create a user folder below '{label}' of a classic HMI panel.",
         section=SECTION, handler=lambda ctx, d: FolderCreated(

@@ -22,6 +22,7 @@ not judged.
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from engineering_api.backend import errors as e
@@ -32,6 +33,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedScreen,
     UnifiedScriptModule,
     UnifiedTag,
+    UnifiedKind,
     UnifiedTagTable,
 )
 from engineering_api.domain.blocks._support import _target_file
@@ -146,7 +148,8 @@ def unified_export(model: UnifiedHmi, part: str, name: str) -> HmiExport:
     if found is None:
         raise e.NotFoundError(f"The {label} '{name}' was not found in '{model.device_name}'.", code=code,
                               details={"name": name})
-    document = UnifiedHmi(device_name=model.device_name, **{part: [found]})
+    only: dict[str, Any] = {part: [found]}
+    document = UnifiedHmi(device_name=model.device_name, **only)
     return HmiExport(name=found.name, data=encode_document(document))
 
 
@@ -167,9 +170,10 @@ def import_part(ctx: OperationContext, device: str, path: Path, part: str | None
         return done
     from engineering_api.domain import hmi_unified_view as view
 
-    listed = {"screens": lambda: [view.screen_info(s) for s in done.screens],
+    listers: dict[str, Callable[[], list[Any]]] = {"screens": lambda: [view.screen_info(s) for s in done.screens],
               "tag_tables": lambda: view.tag_tables(done), "connections": lambda: view.connections(done), "text_lists": lambda: view.text_lists(done),
-              "graphic_lists": lambda: view.graphic_lists(done)}[part]()
+              "graphic_lists": lambda: view.graphic_lists(done)}
+    listed = listers[part]()
     return listed[0]
 
 
@@ -228,7 +232,7 @@ def _creator(build: Any, attr: str) -> tuple[Any, Any]:
     return handler, preview
 
 
-_DELETES = (
+_DELETES: tuple[tuple[UnifiedKind, str, str, str], ...] = (
     # kind, path segment, path parameter, label
     ("screen", "screens", "screen_name", "screen"),
     ("tag", "tags", "tag_name", "HMI tag"),
@@ -240,7 +244,7 @@ _DELETES = (
 )
 
 
-def _deleter(kind: str, param: str, label: str) -> tuple[Any, Any]:
+def _deleter(kind: UnifiedKind, param: str, label: str) -> tuple[Any, Any]:
     def handler(ctx: OperationContext, d: ObjectRef) -> dict[str, str]:
         ctx.backend.delete_unified_object(d.device_name, kind, getattr(d, param))
         return {"deleted": getattr(d, param)}

@@ -15,7 +15,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, JSONBody
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import KEY_NAME_MAX, ApiKeyInfo
 
@@ -45,13 +45,23 @@ class CreatedKey(CamelStruct):
     """Send it as ``X-API-Key``; it cannot be shown again."""
 
 
-KeyListResponse = envelope_type(list[ApiKeyInfo], "ListApiKeysResponse")
-CreatedKeyResponse = envelope_type(CreatedKey, "CreateApiKeyResponse")
-RevokedKeyResponse = envelope_type(ApiKeyInfo, "RevokeApiKeyResponse")
+class ListApiKeysResponse(Envelope, kw_only=True):
+    data: list[ApiKeyInfo]
+
+
+class CreateApiKeyResponse(Envelope, kw_only=True):
+    data: CreatedKey
+
+
+class RevokeApiKeyResponse(Envelope, kw_only=True):
+    data: ApiKeyInfo
+
+
 
 
 def _services(request: Request[Any, Any, Any]) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 class KeyController(Controller):
@@ -60,7 +70,7 @@ class KeyController(Controller):
     tags = [SECTION]
 
     @get("/api/security/keys", operation_id="ListApiKeys", opt=_ADMIN, responses=problem_responses("admin"))
-    async def list_keys(self, request: Request[Any, Any, Any]) -> Response[KeyListResponse]:
+    async def list_keys(self, request: Request[Any, Any, Any]) -> Response[ListApiKeysResponse]:
         """Every API key, newest first, revoked ones included; never the secrets."""
         return ok(_services(request).keys.list())
 
@@ -68,7 +78,7 @@ class KeyController(Controller):
         "/api/security/keys", operation_id="CreateApiKey", opt=_ADMIN, status_code=201,
         responses=problem_responses("admin", body=True, errors=(ValidationError,)),
     )
-    async def create_key(self, request: Request[Any, Any, Any], data: JSONBody[NewKey]) -> Response[CreatedKeyResponse]:
+    async def create_key(self, request: Request[Any, Any, Any], data: JSONBody[NewKey]) -> Response[CreateApiKeyResponse]:
         """Create a key; the answer holds its secret, shown only this once."""
         info, secret = _services(request).keys.create(data.name, data.role)
         return ok(CreatedKey(key=info, secret=secret), f"key {info.key_id} created", status_code=201)
@@ -79,7 +89,7 @@ class KeyController(Controller):
     )
     async def revoke_key(
         self, request: Request[Any, Any, Any], keyId: FromPath[str]  # noqa: N803
-    ) -> Response[RevokedKeyResponse]:
+    ) -> Response[RevokeApiKeyResponse]:
         """Revoke a key; every server on this database refuses it from its next request."""
         info = _services(request).keys.revoke(keyId)
         return ok(info, f"key {info.key_id} revoked")

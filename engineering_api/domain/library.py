@@ -238,8 +238,9 @@ def _preview_version(ctx: OperationContext, d: VersionInput) -> Preview:
 def preview_instantiate_type(ctx: OperationContext, d: InstantiateTypeInput, library: str | None = None) -> Preview:
     """Which instances in the PLC instantiating ``d`` would move to another version (instances belong to the
     project library's type of that name, which a global library's type is copied into first)."""
-    t: LibraryTypeInfo | None = find_type(ctx, d.type_name, library)
-    version = d.version_number or t.default_version  # type: ignore[union-attr]
+    found = find_type(ctx, d.type_name, library)
+    version = d.version_number or found.default_version
+    t: LibraryTypeInfo | None = found
     if library is not None:
         t = next((x for x in ctx.backend.list_library_types() if x.name == d.type_name), None)
     here = [i for i in t.instances if i.device_name == d.device_name] if t is not None else []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import (
@@ -103,7 +103,7 @@ def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
     if data.save_first:
         needs_reopen.refuse_if_marked(ctx, "save the project before archiving it")
     ctx.progress(10, "archiving project")
-    unsaved = "save" if data.save_first else "allow" if data.allow_unsaved else "refuse"
+    unsaved: Literal["refuse", "save", "allow"] = "save" if data.save_first else "allow" if data.allow_unsaved else "refuse"
     return ctx.backend.archive_project(Path(data.archive_path), unsaved=unsaved)
 
 

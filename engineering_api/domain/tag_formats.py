@@ -226,7 +226,8 @@ def read_xlsx(path: str | Path) -> ParsedTags:
             break
         if constant_sheet:
             rows = workbook[constant_sheet].iter_rows(values_only=True)
-            columns = _columns(next(rows, None) or ())
+            header = next(rows, None)
+            columns = _columns(header or ())
             if not _missing(columns, _REQUIRED_CONSTANT):
                 _constant_rows(rows, columns, 2, constant_sheet, out)
             elif any(v is not None for v in columns):

@@ -162,7 +162,7 @@ def _normalise_member(raw: Any, path: str) -> Any:
         raise e.ValidationError(f"{path}: a member must be an object", code="INVALID_SPEC", details={"field": path})
     out: dict[str, Any] = {}
     for key, value in raw.items():
-        canon = _MEMBER_KEYS.get(str(key).replace("_", "").lower(), key)
+        canon = _MEMBER_KEYS.get(str(key).replace("_", "").lower(), str(key))
         if canon == "members" and isinstance(value, list):
             value = [_normalise_member(m, f"{path}.members[{i}]") for i, m in enumerate(value)]
         out[canon] = value

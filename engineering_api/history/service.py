@@ -97,10 +97,11 @@ def scl_source(data: bytes) -> str | None:
     """The SCL text of an SCL block's networks (``None`` for anything else or when it cannot be read)."""
     try:
         from simatic_xml import parse_bytes, tokens_to_text
+        from simatic_xml.objects import Block
 
         doc = parse_bytes(data)
         obj = doc.object
-        if str(obj.attr("ProgrammingLanguage") or "") != "SCL":
+        if not isinstance(obj, Block) or str(obj.attr("ProgrammingLanguage") or "") != "SCL":
             return None
         parts = []
         for unit in obj.compile_units:

@@ -13,7 +13,7 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, Permiss
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER, run_operation
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX
-from engineering_api.lib.responses import ALL_DOMAIN_ERRORS, envelope_type, ok, problem_responses
+from engineering_api.lib.responses import ALL_DOMAIN_ERRORS, Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -43,8 +43,12 @@ class JobList(CamelStruct):
 
 
 # Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
-JobResponse = envelope_type(JobRecord, "GetJobResponse")
-JobListResponse = envelope_type(JobList, "ListJobsResponse")
+class GetJobResponse(Envelope, kw_only=True):
+    data: JobRecord
+
+
+class ListJobsResponse(Envelope, kw_only=True):
+    data: JobList
 
 
 class ExecuteRequest(CamelStruct):
@@ -64,7 +68,7 @@ class JobController(Controller):
     async def get_job(
         self, request: Request[Any, Any, Any], jobId: FromPath[str],  # noqa: N803
         wait: Annotated[float | None, QueryParameter(ge=0, le=WAIT_MAX_SECONDS, description=_WAIT_DOC)] = None,
-    ) -> Response[JobResponse]:
+    ) -> Response[GetJobResponse]:
         """Status, progress and result of a job; with ``wait``, once it has ended or the wait is over."""
         services: Services = request.app.state.services
         record = services.jobs.get(jobId)
@@ -81,7 +85,7 @@ class JobController(Controller):
         operation: Annotated[str | None, QueryParameter(description="Operation name, e.g. projects.open")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=PAGE_OFFSET_MAX)] = 0,
-    ) -> Response[JobListResponse]:
+    ) -> Response[ListJobsResponse]:
         """Jobs, newest first, filtered by status or operation."""
         services: Services = request.app.state.services
         if status and status not in ("Pending", "Running", "Completed", "Failed", "Canceled"):
@@ -93,7 +97,7 @@ class JobController(Controller):
         "/{jobId:str}/actions/cancel", operation_id="CancelJob", status_code=200,
         responses=problem_responses("engineer", params=True, errors=(NotFoundError, ConflictError)),
     )
-    async def cancel_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[JobResponse]:  # noqa: N803
+    async def cancel_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[GetJobResponse]:  # noqa: N803
         """Ask a job to stop (cooperative: a queued job stops at once, a running one at its next step)."""
         services: Services = request.app.state.services
         record = services.jobs.cancel(jobId)
@@ -140,8 +144,9 @@ class JobController(Controller):
         if operation.input is not None:
             from engineering_api.lib.schema import key_normaliser, normalise_keys
 
+            input_type: type[msgspec.Struct] = operation.input
             try:
-                parsed = msgspec.convert(normalise_keys(params, key_normaliser(operation.input)), operation.input)
+                parsed = msgspec.convert(normalise_keys(params, key_normaliser(input_type)), input_type)
             except msgspec.ValidationError as exc:
                 raise ValidationError(f"invalid parameters for {operation.name}: {exc}") from None
         else:

@@ -6,6 +6,7 @@ Status values are T-IA Connect's: Pending, Running, Completed, Failed, Canceled.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import datetime as dt
 import logging
@@ -264,7 +265,11 @@ class JobManager:
         )
         loop = asyncio.get_running_loop()
         live = _Live(record=record, context=self._context())
-        live.context._progress = lambda pct, msg: loop.call_soon_threadsafe(self._on_progress, live, pct, msg)
+
+        def progress(percent: int, message: str) -> None:
+            loop.call_soon_threadsafe(self._on_progress, live, percent, message)
+
+        live.context._progress = progress
         live.context.principal, live.context.job_id = principal, record.job_id
         live.context.run_nested = self._run_nested
         self._live[record.job_id] = live
@@ -465,7 +470,7 @@ class JobManager:
             ),
         )
 
-    def interrupted(self) -> list[str]:
+    def interrupted(self) -> builtins.list[str]:  # the class's own list() would shadow the builtin here
         """Jobs :meth:`fail_interrupted` ended (a farm may still find their calls running on agents)."""
         rows = self._db.all("SELECT job_id FROM jobs WHERE status='Failed' AND message='interrupted by restart'")
         return [row["job_id"] for row in rows]

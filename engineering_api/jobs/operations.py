@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 import msgspec
 
@@ -40,7 +40,7 @@ OutputT = TypeVar("OutputT")
 class RouteSpec:
     """A route that exposes an operation: method and path as in the T-IA Connect reference."""
 
-    method: str
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
     path: str
 
 

@@ -28,6 +28,7 @@ import msgspec
 from litestar import Request, Response, route
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example, Reference
+from litestar.openapi.spec import Operation as OpenAPIOperation
 from litestar.params import Body, FromPath, HeaderParameter, KwargDefinition, Parameter, QueryParameter
 
 from engineering_api.backend.errors import OperationCanceledError, ValidationError
@@ -52,6 +53,11 @@ __all__ = (
 )
 
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+# Handler annotations are built at run time from an operation's fields: subscripted through Any, as they are values
+# Litestar reads, not type expressions mypy could check.
+_ANNOTATED: Any = typing.Annotated
+_FROM_PATH: Any = FromPath
+_RESPONSE: Any = Response
 DRY_RUN_HEADER = "X-Dry-Run"
 """Set (``true``) on a dry-run answer; the guard middleware audits such a request as a dry run, not a change."""
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -267,8 +273,8 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     annotations: dict[str, Any] = {"request": Request}
     for wire, (info, hint) in sorted(path_fields.items()):
-        parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=FromPath[hint]))
-        annotations[wire] = FromPath[hint]
+        parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=_FROM_PATH[hint]))
+        annotations[wire] = _FROM_PATH[hint]
     for wire in sorted(ignored):  # documented and accepted, not used (see Operation.client_path_context)
         context = typing.Annotated[str, FromPath, Parameter(description=operation.client_path_context[wire])]
         parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=context))
@@ -277,7 +283,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     if from_query:
         for info, hint in rest:
             wire = _camel(info.name)
-            annotated = typing.Annotated[hint, QueryParameter(name=wire, required=info.required)]
+            annotated = _ANNOTATED[hint, QueryParameter(name=wire, required=info.required)]
             default = inspect.Parameter.empty if info.required else (
                 info.default if info.default is not msgspec.NODEFAULT else None
             )
@@ -285,7 +291,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
             annotations[f"q_{info.name}"] = annotated
     elif rest or dry_run:
         for info, hint in also_query:
-            annotated = typing.Annotated[hint | None, QueryParameter(name=_camel(info.name), required=False)]
+            annotated = _ANNOTATED[hint | None, QueryParameter(name=_camel(info.name), required=False)]
             parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated,
                                                 default=None))
             annotations[f"q_{info.name}"] = annotated
@@ -293,7 +299,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         body_required = any(info.required and info.name not in operation.query for info, _ in rest)
         examples = [Example(summary=operation.summary, value=operation.example)] if operation.example else None
         marker = Body(description=body_type.__doc__, examples=examples)
-        body_hint = typing.Annotated[body_type if body_required else body_type | None, marker]
+        body_hint = _ANNOTATED[body_type if body_required else body_type | None, marker]
         parameters.append(
             inspect.Parameter("data", inspect.Parameter.KEYWORD_ONLY, annotation=body_hint,
                               default=inspect.Parameter.empty if body_required else None)
@@ -325,8 +331,8 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     preview_envelope = envelope_type(Preview, "PreviewResponse")
     # A dry run of the direct route answers 200 as the call does, with a Preview as data: both bodies are documented,
     # as anyOf (a Preview is also a valid dict[str, Any] result, so oneOf would reject it for matching both).
-    annotations["return"] = Response[_either(envelope, preview_envelope)] if dry_run and not is_async \
-        else Response[envelope]
+    annotations["return"] = _RESPONSE[_either(envelope, preview_envelope)] if dry_run and not is_async \
+        else _RESPONSE[envelope]
 
     async def handler(**kwargs: Any) -> Response[Any]:
         request: Request[Any, Any, Any] = kwargs["request"]
@@ -366,14 +372,14 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         finally:
             transfer.close()
 
-    handler.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    handler.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # Litestar reads it there
     handler.__annotations__ = annotations
     handler.__name__ = operation_id(operation, is_async)
     handler.__doc__ = operation.summary
     handler.__module__ = __name__
 
     status = 202 if is_async else 200
-    opt = {"operation": operation.name, "role": operation.required_role.value, "async": is_async}
+    opt: dict[str, Any] = {"operation": operation.name, "role": operation.required_role.value, "async": is_async}
     if body_type is not None:
         opt["body_keys"] = key_normaliser(body_type)
     responses = _responses(operation, spec, body_type is not None, is_async, plan.extra_answers())
@@ -391,7 +397,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         status_code=status,
         responses=responses,
         opt=opt,
-        **({"operation_class": FileAnswerOperation} if plan.download else {}),
+        operation_class=FileAnswerOperation if plan.download else OpenAPIOperation,
     )(handler)
 
 

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import ClientException
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Schema
 from litestar.openapi.spec import Operation as OpenAPIOperation
 from litestar.response import File
 
@@ -493,7 +493,7 @@ def _sweep(root: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-_BINARY = Schema(type=OpenAPIType.STRING, format="binary")
+_BINARY = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
 
 
 @dataclass

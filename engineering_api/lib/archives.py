@@ -166,17 +166,17 @@ def create_zip(source_dir: Path, target_file: Path) -> int:
     try:
         with os.fdopen(fd, "wb") as raw:
             with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-                for member, path in entries:
+                for member, file_path in entries:
                     info = zipfile.ZipInfo(member, date_time=_FIXED_DATE)
                     info.create_system = 3  # Unix, so external_attr means the same on every host
-                    if path is None:
+                    if file_path is None:
                         info.external_attr = (stat.S_IFDIR | 0o755) << 16 | 0x10
                         zf.writestr(info, b"")
                         continue
                     info.external_attr = (stat.S_IFREG | 0o644) << 16
                     info.compress_type = zipfile.ZIP_DEFLATED  # at zlib's default level
-                    info.file_size = path.stat().st_size  # lets zipfile pick ZIP64 when needed
-                    with path.open("rb") as src, zf.open(info, "w") as dst:
+                    info.file_size = file_path.stat().st_size  # lets zipfile pick ZIP64 when needed
+                    with file_path.open("rb") as src, zf.open(info, "w") as dst:
                         shutil.copyfileobj(src, dst, _CHUNK)
             raw.flush()
             os.fsync(raw.fileno())

@@ -162,7 +162,8 @@ class AuditLog:
         outcome: str | None = None,
     ) -> AuditPage:
         """Records newest first, optionally filtered."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[str | int] = []
         if key_id:
             where.append("key_id = ?")
             params.append(key_id)
@@ -175,7 +176,7 @@ class AuditLog:
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         total_row = self._db.one(f"SELECT COUNT(*) AS n FROM audit{clause}", params)
         page_where = list(where)
-        page_params = list(params)
+        page_params: list[str | int] = list(params)
         if before is not None:
             page_where.append("id < ?")
             page_params.append(before)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import re
+from collections.abc import Iterable
 
 __all__ = ("DEFAULT_SESSION", "SESSION_HEADER", "caller_id", "current_caller", "current_job")
 
@@ -31,7 +32,7 @@ an API node that restarts can re-attach the job to its call on the agent."""
 _SESSION_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
-def caller_id(key_id: str, headers: list[tuple[bytes, bytes]]) -> str:
+def caller_id(key_id: str, headers: Iterable[tuple[bytes, bytes]]) -> str:
     """``key_id/session`` for a request naming a valid session, else :data:`DEFAULT_SESSION` (other values are
     ignored)."""
     for name, value in headers:

@@ -145,7 +145,8 @@ class Database:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
         """
         with self._lock, self._full_disk_named():
-            return self._conn.execute(sql, params).rowcount
+            changed: int = self._conn.execute(sql, params).rowcount
+            return changed
 
     def change_mark(self) -> int | None:
         """A number that changes whenever another connection commits to the database (SQLite's ``data_version``;
@@ -179,12 +180,14 @@ class Database:
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         """The first row, or None."""
         with self._lock:
-            return self._conn.execute(sql, params).fetchone()
+            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+            return row
 
     def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """All rows."""
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            rows: list[sqlite3.Row] = self._conn.execute(sql, params).fetchall()
+            return rows
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:

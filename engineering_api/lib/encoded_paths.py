@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from litestar.enums import ScopeType
+
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -37,7 +39,7 @@ def keep_encoded_slashes(app: ASGIApp) -> ASGIApp:
     """``app`` with ``%2F`` kept inside one path segment for :data:`SLASH_PREFIXES`."""
 
     async def handler(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             raw = scope.get("raw_path")
             path = _rerouted(raw) if raw else None
             if path is not None:

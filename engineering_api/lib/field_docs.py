@@ -184,6 +184,6 @@ class DocumentedStructSchemas(StructSchemaPlugin):
         for name, prop in (schema.properties or {}).items():
             if docs.get(name) and not getattr(prop, "description", None):
                 prop.description = docs[name]
-            elif getattr(prop, "description", None):
-                prop.description = plain(prop.description)
+            elif description := getattr(prop, "description", None):
+                prop.description = plain(description)
         return schema

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 import msgspec
 
 from litestar import Response
+from litestar.enums import ScopeType
 
 from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from litestar import Request
     from litestar.response.base import ASGIResponse
-    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+    from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
     from engineering_api.services import Services
 
@@ -66,7 +67,7 @@ class GuardMiddleware:
         """Role needed per (route handler, method); handlers live as long as the app."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         services = self.services
@@ -172,7 +173,7 @@ class GuardMiddleware:
             logger.warning("audit record of the refused %s %s (%s) not written: the disk is full", method, path,
                            status)
 
-    async def _bearer(self, scope: Scope, send: Send, needed: str, mutating: bool, client: str | None) -> Any:
+    async def _bearer(self, scope: HTTPScope, send: Send, needed: str, mutating: bool, client: str | None) -> Any:
         """The runtime user of the request's bearer token with the runtime role ``needed``, or None once the
         401, 403 or 429 has been sent (refusals counted in the audit as for API keys)."""
         from engineering_api.runtime.service import Refusal, runtime_of  # the runtime package imports this one
@@ -202,7 +203,7 @@ class GuardMiddleware:
         return None
 
     async def _authenticate(
-        self, scope: Scope, send: Send, presented: str | None, needed: Role, mutating: bool, client: str | None
+        self, scope: HTTPScope, send: Send, presented: str | None, needed: Role, mutating: bool, client: str | None
     ) -> Principal | None:
         """The caller's principal, or None once a 401, 403 or 429 has been sent (and audited).
 
@@ -292,7 +293,7 @@ class _KeyFirst(Response[Any]):
         inner = self._inner.to_asgi_response(app, request, **kwargs)
         guard = GuardMiddleware(inner, self._services)
 
-        async def key_first(scope: Scope, receive: Receive, send: Send) -> None:
+        async def key_first(scope: HTTPScope, receive: Receive, send: Send) -> None:
             client = scope.get("client")
             presented = _wanted_headers(scope["headers"])[2]
             mutating = scope["method"] not in _READ_METHODS
@@ -369,5 +370,5 @@ async def _reject(
     raw_headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
     return status

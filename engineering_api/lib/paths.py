@@ -112,7 +112,9 @@ def safe_file_stem(name: str, *, escape: bool = False) -> str:
     Returns:
         The stem.
     """
-    substitute = (lambda ch: f"%{ord(ch):02X}") if escape else (lambda ch: "_")
+    def substitute(ch: str) -> str:
+        return f"%{ord(ch):02X}" if escape else "_"
+
     stem = _UNSAFE_FILE_CHAR.sub(lambda m: substitute(m.group()), name)
     if is_device_name(stem):  # escaping the first character stays reversible; "_" in front reads better
         return substitute(stem[0]) + stem[1:] if escape else "_" + stem

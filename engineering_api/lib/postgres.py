@@ -47,7 +47,7 @@ def to_postgres(sql: str) -> str:
     return _outside_quotes(sql, rewrite)
 
 
-class PgRow(dict):  # type: ignore[type-arg]
+class PgRow(dict[str, Any]):
     """A row by column name or by position, as ``sqlite3.Row``."""
 
     def __getitem__(self, key: Any) -> Any:

@@ -25,7 +25,7 @@ _MISSING: Any = object()
 
 def _body_keys(handler: Any) -> KeyMap | None:
     opt = handler.opt
-    keys = opt.get("body_keys", _MISSING)
+    keys: KeyMap | None = opt.get("body_keys", _MISSING)
     if keys is _MISSING:
         keys = None
         data = handler.parsed_fn_signature.parameters.get("data")

@@ -38,7 +38,7 @@ ALARM_CLASSES: dict[str, bool] = {"Errors": True, "Warnings": False}
 """Alarm class -> whether its alarms need an acknowledgement."""
 _SQLITE_INT = 2**63
 """SQLite's integers are signed 64-bit: an id beyond is no id of ours."""
-PROGRAM_CLASS = "Errors"
+PROGRAM_CLASS: Literal["Errors"] = "Errors"
 """The class of a Program_Alarm without a definition (TIA's default class for it needs acknowledgement too)."""
 
 _SCHEMA = """
@@ -301,11 +301,11 @@ class AlarmService:
     def _close(self, alarm: Alarm) -> None:
         self._db.execute("UPDATE runtime_alarms SET closed = 1 WHERE alarm_id = ?", (alarm.alarm_id,))
 
-    def _store(self, alarm: Alarm, event: str, at: str, *, value: Any = None, associated: list[Any] | None = None,
+    def _store(self, alarm: Alarm, event: Literal["incoming", "outgoing", "acknowledged"], at: str, *, value: Any = None, associated: list[Any] | None = None,
                user: str | None = None) -> None:
         done = not alarm.active and (alarm.acknowledged or not alarm.acknowledge_required)
         entry = ArchiveEntry(entry_id=0, alarm_id=alarm.alarm_id, name=alarm.name, source=alarm.source,
-                             alarm_class=alarm.alarm_class, text=alarm.text, event=event,  # type: ignore[arg-type]
+                             alarm_class=alarm.alarm_class, text=alarm.text, event=event,
                              timestamp=at, value=alarm.value if value is None else value,
                              associated_values=associated if associated is not None else alarm.associated_values,
                              user=user)
@@ -330,8 +330,8 @@ def _condition(d: AlarmDefinition, value: Any, active: bool) -> bool | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or d.limit is None:
         return None
     if d.direction == "high":
-        return value > d.limit if not active else value > d.limit - d.hysteresis
-    return value < d.limit if not active else value < d.limit + d.hysteresis
+        return bool(value > d.limit if not active else value > d.limit - d.hysteresis)
+    return bool(value < d.limit if not active else value < d.limit + d.hysteresis)
 
 
 def decode_point(point: str | None) -> int:

@@ -15,7 +15,7 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.connections import ConnectionInput, ConnectionStore, TagSourceChoice
 from engineering_api.runtime.plc_links import RuntimeConnection, TagMapping
@@ -45,11 +45,26 @@ class TagImport(CamelStruct):
     none is removed. True: they become the connection's only tags; ``removed`` names the ones that went."""
 
 
-ConnectionsResponse = envelope_type(list[RuntimeConnection], "ListRuntimeConnectionsResponse")
-ConnectionResponse = envelope_type(RuntimeConnection, "RuntimeConnectionResponse")
-MappingsResponse = envelope_type(list[TagMapping], "RuntimeTagMappingsResponse")
-TagSourceResponse = envelope_type(TagSourceChoice, "RuntimeTagSourceResponse")
-ImportResponse = envelope_type(ImportedTags, "ImportRuntimeConnectionTagsResponse")
+class ListRuntimeConnectionsResponse(Envelope, kw_only=True):
+    data: list[RuntimeConnection]
+
+
+class RuntimeConnectionResponse(Envelope, kw_only=True):
+    data: RuntimeConnection
+
+
+class RuntimeTagMappingsResponse(Envelope, kw_only=True):
+    data: list[TagMapping]
+
+
+class RuntimeTagSourceResponse(Envelope, kw_only=True):
+    data: TagSourceChoice
+
+
+class ImportRuntimeConnectionTagsResponse(Envelope, kw_only=True):
+    data: ImportedTags
+
+
 
 
 def _store(request: Request[Any, Any, Any]) -> ConnectionStore:
@@ -63,7 +78,7 @@ class ConnectionController(Controller):
     path = "/api/runtime"
 
     @get("/connections", operation_id="ListRuntimeConnections", opt=_ADMIN, responses=problem_responses("admin"))
-    async def list_connections(self, request: Request[Any, Any, Any]) -> Response[ConnectionsResponse]:
+    async def list_connections(self, request: Request[Any, Any, Any]) -> Response[ListRuntimeConnectionsResponse]:
         """Every connection by name; passwords only as ``passwordSet``."""
         return ok(_store(request).list())
 
@@ -71,7 +86,7 @@ class ConnectionController(Controller):
           responses=problem_responses("admin", body=True, errors=(ValidationError,)))
     async def create_connection(
         self, request: Request[Any, Any, Any], data: JSONBody[ConnectionInput],
-    ) -> Response[ConnectionResponse]:
+    ) -> Response[RuntimeConnectionResponse]:
         """Add an OPC UA or S7 connection (ValidationError: fields missing for its kind, name taken)."""
         made = _store(request).save(data)
         return ok(made, f"runtime connection {made.name} created", status_code=201)
@@ -80,7 +95,7 @@ class ConnectionController(Controller):
          responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
     async def get_connection(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
-    ) -> Response[ConnectionResponse]:
+    ) -> Response[RuntimeConnectionResponse]:
         """One connection (NotFoundError: CONNECTION_NOT_FOUND)."""
         return ok(_store(request).get(connectionId))
 
@@ -89,7 +104,7 @@ class ConnectionController(Controller):
     async def update_connection(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
         data: JSONBody[ConnectionInput],
-    ) -> Response[ConnectionResponse]:
+    ) -> Response[RuntimeConnectionResponse]:
         """Replace a connection; an omitted password stays for the same endpoint (NotFoundError, ValidationError)."""
         saved = _store(request).save(data, connectionId)
         return ok(saved, f"runtime connection {saved.name} saved")
@@ -98,7 +113,7 @@ class ConnectionController(Controller):
             responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
     async def delete_connection(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
-    ) -> Response[ConnectionResponse]:
+    ) -> Response[RuntimeConnectionResponse]:
         """Delete a connection and the tags mapped to it (NotFoundError)."""
         gone = _store(request).delete(connectionId)
         return ok(gone, f"runtime connection {gone.name} and its tags deleted")
@@ -107,7 +122,7 @@ class ConnectionController(Controller):
          responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
     async def list_mappings(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
-    ) -> Response[MappingsResponse]:
+    ) -> Response[RuntimeTagMappingsResponse]:
         """The runtime tags mapped to a connection (NotFoundError)."""
         store = _store(request)
         store.get(connectionId)
@@ -118,7 +133,7 @@ class ConnectionController(Controller):
     async def replace_mappings(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
         data: JSONBody[TagMappings],
-    ) -> Response[MappingsResponse]:
+    ) -> Response[RuntimeTagMappingsResponse]:
         """Make these the connection's tags: OPC UA ``nodeId`` or S7 ``address`` plus ``dataType`` (NotFoundError;
         ValidationError: MAPPING_INVALID, TAG_NAME_TAKEN; nothing changes then)."""
         saved = _store(request).replace_mappings(connectionId, list(data.tags))
@@ -129,7 +144,7 @@ class ConnectionController(Controller):
     async def import_tags(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
         data: JSONBody[TagImport],
-    ) -> Response[ImportResponse]:
+    ) -> Response[ImportRuntimeConnectionTagsResponse]:
         """Map the released tags of a project PLC to this connection: OPC UA node ids as the S7-1500 names them, or
         S7 absolute addresses of PLC tags and of DBs without optimized access (global and instance DBs); what
         cannot be mapped is listed in ``skipped`` with the reason. The connection's other tags stay unless
@@ -147,7 +162,7 @@ class ConnectionController(Controller):
                   f"{len(removed)} earlier mapping(s) removed")
 
     @get("/tag-source", operation_id="GetRuntimeTagSource", opt=_ADMIN, responses=problem_responses("admin"))
-    async def get_tag_source(self, request: Request[Any, Any, Any]) -> Response[TagSourceResponse]:
+    async def get_tag_source(self, request: Request[Any, Any, Any]) -> Response[RuntimeTagSourceResponse]:
         """Where the runtime API's tags come from: simulated PLCs or the mapped real ones."""
         return ok(_store(request).tag_source())
 
@@ -155,6 +170,6 @@ class ConnectionController(Controller):
          responses=problem_responses("admin", body=True))
     async def set_tag_source(
         self, request: Request[Any, Any, Any], data: JSONBody[TagSourceChoice],
-    ) -> Response[TagSourceResponse]:
+    ) -> Response[RuntimeTagSourceResponse]:
         """Switch the runtime API's tags between the simulated PLCs and the connections (applies at once)."""
         return ok(_store(request).choose_tag_source(data), f"runtime tags now come from {data.source}")

@@ -28,6 +28,9 @@ from engineering_api.runtime.plc_links import (
 from engineering_api.runtime.sources import ItemError, RuntimeTag, TagReading, TagWrite
 
 if TYPE_CHECKING:
+    import builtins
+
+    from engineering_api.runtime.sources import TagSource
     from engineering_api.services import Services
 
 __all__ = ("ConnectionInput", "ConnectionSource", "ConnectionStore", "SwitchedSource", "TagSourceChoice")
@@ -149,7 +152,7 @@ class ConnectionStore:
         value = self._kv.get("mappings")
         return value if isinstance(value, dict) else {}
 
-    def mappings(self, connection_id: str | None = None) -> list[tuple[str, TagMapping]]:
+    def mappings(self, connection_id: str | None = None) -> builtins.list[tuple[str, TagMapping]]:
         """(connection id, mapping) in the order they were saved; only one connection's with ``connection_id``."""
         out = []
         for row in self._mapping_rows().values():
@@ -157,7 +160,7 @@ class ConnectionStore:
                 out.append((row["connectionId"], msgspec.convert(row["mapping"], TagMapping)))
         return out
 
-    def replace_mappings(self, connection_id: str, mappings: list[TagMapping]) -> list[TagMapping]:
+    def replace_mappings(self, connection_id: str, mappings: builtins.list[TagMapping]) -> builtins.list[TagMapping]:
         """Make ``mappings`` the connection's tags (others' stay).
 
         Raises:
@@ -167,8 +170,8 @@ class ConnectionStore:
         """
         return self.put_mappings(connection_id, mappings, replace=True)[0]
 
-    def put_mappings(self, connection_id: str, mappings: list[TagMapping], *,
-                     replace: bool) -> tuple[list[TagMapping], list[str]]:
+    def put_mappings(self, connection_id: str, mappings: builtins.list[TagMapping], *,
+                     replace: bool) -> tuple[builtins.list[TagMapping], builtins.list[str]]:
         """Add ``mappings`` to the connection's tags (one of the same name is updated), or with ``replace`` make
         them its only tags; answers the connection's tags and the names of those that were removed.
 
@@ -293,7 +296,7 @@ class SwitchedSource:
         self.simulated = simulated
         self.connections = ConnectionSource(store)
 
-    def _current(self) -> Any:
+    def _current(self) -> TagSource:
         return self.polled() or self.simulated
 
     def polled(self) -> ConnectionSource | None:

@@ -18,7 +18,7 @@ from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
     AlarmAcknowledge,
@@ -76,15 +76,40 @@ class SubscriptionInfo(CamelStruct):
     subscription's stream as the session that made it, while that session lasts (nothing else)."""
 
 
-AlarmsResponse = envelope_type(list[Alarm], "RuntimeAlarmsResponse")
-AlarmResponse = envelope_type(Alarm, "RuntimeAlarmResponse")
-ArchiveResponse = envelope_type(AlarmPage, "RuntimeAlarmArchiveResponse")
-DefinitionsResponse = envelope_type(list[AlarmDefinition], "RuntimeAlarmDefinitionsResponse")
-DefinitionResponse = envelope_type(AlarmDefinition, "RuntimeAlarmDefinitionResponse")
-HistoryResponse = envelope_type(list[HistorySeries], "RuntimeHistoryResponse")
-SettingsResponse = envelope_type(list[LoggingSetting], "RuntimeLoggingSettingsResponse")
-SettingResponse = envelope_type(LoggingSetting, "RuntimeLoggingSettingResponse")
-SubscriptionResponse = envelope_type(SubscriptionInfo, "RuntimeSubscriptionResponse")
+class RuntimeAlarmsResponse(Envelope, kw_only=True):
+    data: list[Alarm]
+
+
+class RuntimeAlarmResponse(Envelope, kw_only=True):
+    data: Alarm
+
+
+class RuntimeAlarmArchiveResponse(Envelope, kw_only=True):
+    data: AlarmPage
+
+
+class RuntimeAlarmDefinitionsResponse(Envelope, kw_only=True):
+    data: list[AlarmDefinition]
+
+
+class RuntimeAlarmDefinitionResponse(Envelope, kw_only=True):
+    data: AlarmDefinition
+
+
+class RuntimeHistoryResponse(Envelope, kw_only=True):
+    data: list[HistorySeries]
+
+
+class RuntimeLoggingSettingsResponse(Envelope, kw_only=True):
+    data: list[LoggingSetting]
+
+
+class RuntimeLoggingSettingResponse(Envelope, kw_only=True):
+    data: LoggingSetting
+
+
+class RuntimeSubscriptionResponse(Envelope, kw_only=True):
+    data: SubscriptionInfo
 
 
 class RuntimeAlarmController(Controller):
@@ -95,7 +120,7 @@ class RuntimeAlarmController(Controller):
 
     @get("/current", operation_id="ListRuntimeCurrentAlarms", opt={"runtime": "read"}, security=_BEARER,
          sync_to_thread=True, responses=_bearer_responses("read", params=True))
-    def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[AlarmsResponse]:  # noqa: N803
+    def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[RuntimeAlarmsResponse]:  # noqa: N803
         """Alarms that are active, or gone but not yet acknowledged, oldest first."""
         return ok(current_alarms(_runtime(request), AlarmClassQuery(alarm_class=alarmClass)))
 
@@ -109,7 +134,7 @@ class RuntimeAlarmController(Controller):
         text: Annotated[str | None, QueryParameter(max_length=256, description="Part of the text or name")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
         continuationPoint: Annotated[str | None, QueryParameter(max_length=64)] = None,  # noqa: N803
-    ) -> Response[ArchiveResponse]:
+    ) -> Response[RuntimeAlarmArchiveResponse]:
         """Archived alarm changes (incoming, outgoing, acknowledged) by time range, class and text, paged.
 
         Raises ValidationError (a time that is not ISO 8601, a continuation point this server did not give).
@@ -121,7 +146,7 @@ class RuntimeAlarmController(Controller):
     @post("/{alarmId:int}/acknowledge", operation_id="AcknowledgeRuntimeAlarm", opt={"runtime": "alarmAck"},
           security=_BEARER, sync_to_thread=True, status_code=200,
           responses=_bearer_responses("alarmAck", params=True, errors=(NotFoundError, ConflictError)))
-    def acknowledge(self, request: Request[Any, Any, Any], alarmId: FromPath[int]) -> Response[AlarmResponse]:  # noqa: N803
+    def acknowledge(self, request: Request[Any, Any, Any], alarmId: FromPath[int]) -> Response[RuntimeAlarmResponse]:  # noqa: N803
         """Acknowledge a current alarm (NotFoundError: unknown or no longer current; ConflictError: already
         acknowledged, or its class needs no acknowledgement)."""
         user = principal_of(request.scope).username
@@ -136,13 +161,13 @@ class RuntimeAlarmDefinitionController(Controller):
     path = "/api/runtime/alarm-definitions"
 
     @get("/", operation_id="ListRuntimeAlarmDefinitions", opt=_ADMIN, responses=problem_responses("admin"))
-    async def list_definitions(self, request: Request[Any, Any, Any]) -> Response[DefinitionsResponse]:
+    async def list_definitions(self, request: Request[Any, Any, Any]) -> Response[RuntimeAlarmDefinitionsResponse]:
         """Every alarm definition by name."""
         return ok(_runtime(request).alarms.definitions())
 
     @post("/", operation_id="CreateRuntimeAlarmDefinition", opt=_ADMIN, status_code=201, sync_to_thread=True,
           responses=problem_responses("admin", body=True, errors=(ValidationError, AlreadyExistsError)))
-    def create(self, request: Request[Any, Any, Any], data: JSONBody[AlarmDefinition]) -> Response[DefinitionResponse]:
+    def create(self, request: Request[Any, Any, Any], data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Create an alarm definition (ValidationError: fields that do not fit its kind; AlreadyExistsError)."""
         saved = save_definition(_runtime(request), data)
         return ok(saved, f"alarm definition {saved.name} created", status_code=201)
@@ -151,14 +176,14 @@ class RuntimeAlarmDefinitionController(Controller):
          responses=problem_responses("admin", body=True, params=True,
                                      errors=(ValidationError, AlreadyExistsError, NotFoundError)))
     def update(self, request: Request[Any, Any, Any], name: FromPath[str],
-               data: JSONBody[AlarmDefinition]) -> Response[DefinitionResponse]:
+               data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name taken)."""
         saved = save_definition(_runtime(request), data, replace=name)
         return ok(saved, f"alarm definition {saved.name} saved")
 
     @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", opt=_ADMIN, status_code=200,
             sync_to_thread=True, responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    def remove(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Response[DefinitionResponse]:
+    def remove(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Delete an alarm definition; its current alarm goes (NotFoundError)."""
         old = delete_definition(_runtime(request), AlarmDefinitionName(name=name))
         return ok(old, f"alarm definition {old.name} deleted")
@@ -185,7 +210,7 @@ class RuntimeHistoryController(Controller):
         continuationPoint: Annotated[str | None, QueryParameter(  # noqa: N803
             max_length=1024, description="A series' continuationPoint from the previous page of this query: that "
                                          "tag's next page of raw values")] = None,
-    ) -> Response[HistoryResponse]:
+    ) -> Response[RuntimeHistoryResponse]:
         """A tag's logged values (raw) or their avg/min/max/count/first/last per interval, for each tag. Raw values
         come in pages of ``limit``: a series with more has ``continuationPoint``; send the query again with it.
 
@@ -197,20 +222,20 @@ class RuntimeHistoryController(Controller):
         return ok(history_series(_runtime(request), query))
 
     @get("/settings", operation_id="ListRuntimeLoggingSettings", opt=_ADMIN, responses=problem_responses("admin"))
-    async def settings(self, request: Request[Any, Any, Any]) -> Response[SettingsResponse]:
+    async def settings(self, request: Request[Any, Any, Any]) -> Response[RuntimeLoggingSettingsResponse]:
         """Every logged tag and how it is logged."""
         return ok(_runtime(request).history.settings())
 
     @put("/settings", operation_id="SaveRuntimeLoggingSetting", opt=_ADMIN, sync_to_thread=True,
          responses=problem_responses("admin", body=True))
-    def save_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[SettingResponse]:
+    def save_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
         """Log a tag cyclically or on change (replaces its earlier setting; logged values stay)."""
         saved = save_logging(_runtime(request), data)
         return ok(saved, f"{saved.tag} is logged ({saved.mode})")
 
     @post("/settings/actions/remove", operation_id="RemoveRuntimeLoggingSetting", opt=_ADMIN, status_code=200,
           sync_to_thread=True, responses=problem_responses("admin", body=True, errors=(NotFoundError,)))
-    def remove_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[SettingResponse]:
+    def remove_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
         """Stop logging ``tag`` (its logged values stay; NotFoundError: not logged)."""
         old = remove_logging(_runtime(request), LoggedTag(tag=data.tag))
         return ok(old, f"{old.tag} is no longer logged")
@@ -218,7 +243,9 @@ class RuntimeHistoryController(Controller):
 
 def _split_tags(text: str) -> list[str]:
     """Comma-separated names; a comma inside quotes (``"A,B".x``) belongs to the name."""
-    out, current, quoted = [], [], False
+    out: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted
@@ -238,7 +265,7 @@ class RuntimeSubscriptionController(Controller):
 
     @post("/", operation_id="CreateRuntimeSubscription", opt={"runtime": "read", "audit": False}, security=_BEARER,
           sync_to_thread=True, status_code=201, responses=_bearer_responses("read", body=True))
-    def create(self, request: Request[Any, Any, Any], data: JSONBody[NewSubscription]) -> Response[SubscriptionResponse]:
+    def create(self, request: Request[Any, Any, Any], data: JSONBody[NewSubscription]) -> Response[RuntimeSubscriptionResponse]:
         """Subscribe to released tags' value changes and/or alarm changes; the tags' current values come first.
         Unknown or unreleased tags are left out (``tags`` in the answer lists the ones subscribed)."""
         runtime = _pumped(request)

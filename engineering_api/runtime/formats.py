@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from litestar.enums import ScopeType
 from lxml import etree
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class XmlResponseMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(RUNTIME_PREFIX):
+        if scope["type"] != ScopeType.HTTP or not scope["path"].startswith(RUNTIME_PREFIX):
             await self.app(scope, receive, send)
             return
         accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
@@ -137,4 +138,4 @@ class XmlResponseMiddleware:
         headers += [(b"content-type", kind + b"; charset=utf-8"), (b"content-length", str(len(xml)).encode()),
                     (b"vary", b"Accept")]
         await send({"type": "http.response.start", "status": start["status"], "headers": headers})
-        await send({"type": "http.response.body", "body": xml})
+        await send({"type": "http.response.body", "body": xml, "more_body": False})

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from engineering_api.backend.areas.runtime_values import SimMonitoredItem
+from engineering_api.backend.areas.runtime_values import SimAlarmEvent, SimMonitoredItem, SimSample
 from engineering_api.backend.errors import EngineeringError, NotSupportedError
 from engineering_api.runtime.polling import ConnectionPoller
 from engineering_api.runtime.simulated import canonical_name
@@ -131,14 +131,14 @@ class RuntimeMonitor:
         """Samples of released tags and alarm events in scan-time order (an alarm after the samples of its
         cycle)."""
         logged: list[tuple[str, str, object]] = []  # one write to the history store per pump
-        samples = [(s.timestamp, 0, s) for s in events.samples]
-        alarms = [(e.timestamp, 1, e) for e in events.alarm_events]
-        for _stamp, kind, event in sorted(samples + alarms, key=lambda x: (x[0], x[1])):
-            if kind:
-                self.alarms.on_program_alarm(event.source, event.state == "incoming", event.timestamp,  # type: ignore[union-attr]
-                                             event.associated_values)  # type: ignore[union-attr]
+        timeline: list[tuple[str, int, SimSample | SimAlarmEvent]] = [(s.timestamp, 0, s) for s in events.samples]
+        timeline += [(e.timestamp, 1, e) for e in events.alarm_events]
+        for _stamp, _kind, event in sorted(timeline, key=lambda x: (x[0], x[1])):
+            if isinstance(event, SimAlarmEvent):
+                self.alarms.on_program_alarm(event.source, event.state == "incoming", event.timestamp,
+                                             event.associated_values)
                 continue
-            item_id, name, value, stamp = event.item_id, event.name, event.value, event.timestamp  # type: ignore[union-attr]
+            item_id, name, value, stamp = event.item_id, event.name, event.value, event.timestamp
             if canonical_name(name) not in released:
                 continue
             source, _, rest = item_id.partition(":")

@@ -300,10 +300,10 @@ class SimulatedOpcUaServer:
         if item.NodeId not in self._names:
             return None
         if item.AttributeId != ua.AttributeIds.Value:
-            return ua.StatusCodes.BadNotWritable
+            return int(ua.StatusCodes.BadNotWritable)
         level = aspace.read_attribute_value(item.NodeId, ua.AttributeIds.AccessLevel)
         if level.Value is None or not ua.ua_binary.test_bit(level.Value.Value, ua.AccessLevel.CurrentWrite):
-            return ua.StatusCodes.BadNotWritable
+            return int(ua.StatusCodes.BadNotWritable)
         return None
 
     def _track_monitored_items(self, server: Server) -> None:

@@ -15,7 +15,7 @@ from litestar import Controller, Request, Response, delete, get, put
 from litestar.params import FromPath, JSONBody
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.opcua_server import SimulatedOpcUaServer, free_port
@@ -114,7 +114,7 @@ class OpcUaServers:
 
     def _instance_name(self, instance: str) -> str:
         instances = self._backend.sim_list_instances()
-        found = next((i.name for i in instances if i.name.lower() == instance.strip().lower()), None)
+        found: str | None = next((i.name for i in instances if i.name.lower() == instance.strip().lower()), None)
         if found is None:
             raise NotFoundError(f'No simulated PLC "{instance}".', code="SIM_INSTANCE_NOT_FOUND")
         return found
@@ -130,7 +130,7 @@ def _info(server: SimulatedOpcUaServer) -> OpcUaServerInfo:
 
 def opcua_servers_of(services: Services) -> OpcUaServers:
     """The app's OPC UA server registry, made on first use."""
-    registry = services.notes.get(_NOTE)
+    registry: OpcUaServers | None = services.notes.get(_NOTE)
     # setdefault is atomic: two first requests at once share one registry (making one is cheap).
     return registry if registry is not None else services.notes.setdefault(_NOTE, OpcUaServers(services))
 
@@ -143,8 +143,14 @@ def stop_opcua_servers(services: Services) -> None:
 
 
 _ADMIN = {"role": "admin"}
-ServersResponse = envelope_type(list[OpcUaServerInfo], "ListOpcUaServersResponse")
-ServerResponse = envelope_type(OpcUaServerInfo, "OpcUaServerResponse")
+class ListOpcUaServersResponse(Envelope, kw_only=True):
+    data: list[OpcUaServerInfo]
+
+
+class OpcUaServerResponse(Envelope, kw_only=True):
+    data: OpcUaServerInfo
+
+
 
 
 def _servers(request: Request[Any, Any, Any]) -> OpcUaServers:
@@ -158,7 +164,7 @@ class OpcUaServerController(Controller):
     path = "/api/runtime/opcua-servers"
 
     @get("/", operation_id="ListSimulatedOpcUaServers", opt=_ADMIN, responses=problem_responses("admin"))
-    async def list_servers(self, request: Request[Any, Any, Any]) -> Response[ServersResponse]:
+    async def list_servers(self, request: Request[Any, Any, Any]) -> Response[ListOpcUaServersResponse]:
         """The running OPC UA servers of simulated PLCs, with their endpoint URLs."""
         return ok(_servers(request).list())
 
@@ -167,7 +173,7 @@ class OpcUaServerController(Controller):
                                      errors=(NotFoundError, ConflictError, NotSupportedError)))
     def start_server(
         self, request: Request[Any, Any, Any], instance: FromPath[str], data: JSONBody[OpcUaServerStart],
-    ) -> Response[ServerResponse]:
+    ) -> Response[OpcUaServerResponse]:
         """Serve a powered-on simulated PLC over OPC UA on 127.0.0.1 (NotFoundError: no such instance;
         ConflictError: INSTANCE_OFF, OPCUA_SERVER_FAILED when the port is taken)."""
         info, started = _servers(request).start(instance, data.port)
@@ -177,7 +183,7 @@ class OpcUaServerController(Controller):
 
     @delete("/{instance:str}", operation_id="StopSimulatedOpcUaServer", opt=_ADMIN, status_code=200,
             sync_to_thread=True, responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    def stop_server(self, request: Request[Any, Any, Any], instance: FromPath[str]) -> Response[ServerResponse]:
+    def stop_server(self, request: Request[Any, Any, Any], instance: FromPath[str]) -> Response[OpcUaServerResponse]:
         """Stop a simulated PLC's OPC UA server; its clients are disconnected (NotFoundError: none runs)."""
         info = _servers(request).stop(instance)
         return ok(info, f"OPC UA server of {info.instance} stopped")

@@ -18,7 +18,7 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.runtime.plc_links import ConnectionFailedError, failed_reading
 from engineering_api.runtime.opcua_names import variant_type_name, variant_value
-from engineering_api.runtime.sources import TagReading
+from engineering_api.runtime.sources import Quality, TagReading
 
 if TYPE_CHECKING:
     from engineering_api.runtime.plc_links import OpenConnection, TagMapping
@@ -132,7 +132,7 @@ def _client_class() -> type:
     from asyncua import Client, ua
     from asyncua.crypto.security_policies import SecurityPolicyNone
 
-    class NoPlainPasswordClient(Client):
+    class NoPlainPasswordClient(Client):  # type: ignore[misc]  # asyncua is read as untyped (see pyproject.toml)
         def _add_user_auth(self, params: Any, username: str | None, password: str | None) -> None:
             # A user token policy without its own encryption over a channel that does not encrypt would carry the
             # password readable on the wire (asyncua only warns); refuse and say what to configure instead.
@@ -153,7 +153,7 @@ def _reading(tag: TagMapping, answer: Any) -> TagReading:
     when = stamp.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z") if stamp else utc_now()
     if status is not None and status.is_bad():
         return _bad(tag, status, when)
-    quality = "Uncertain" if status is not None and status.is_uncertain() else "Good"
+    quality: Quality = "Uncertain" if status is not None and status.is_uncertain() else "Good"
     value = answer.Value.Value if answer.Value is not None else None
     if isinstance(value, datetime):
         value = value.isoformat()

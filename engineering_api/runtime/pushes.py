@@ -10,6 +10,7 @@ never logged.
 
 from __future__ import annotations
 
+import builtins
 import threading
 import urllib.parse
 import uuid
@@ -178,7 +179,7 @@ class PushStore:
     def list(self) -> list[PushDefinition]:
         return sorted((_view(raw) for raw in self._all().values()), key=lambda p: p.name.lower())
 
-    def ids(self) -> list[str]:
+    def ids(self) -> builtins.list[str]:
         return list(self._all())
 
     def get(self, push_id: str) -> PushDefinition:

@@ -402,7 +402,7 @@ class Outbox:
 
 def outbox_of(services: Services) -> Outbox:
     """The app's outbox, made on first use."""
-    outbox = services.notes.get(_NOTE)
+    outbox: Outbox | None = services.notes.get(_NOTE)
     # two first users may both build one (cheap, nothing started); setdefault keeps the first
     return outbox if outbox is not None else services.notes.setdefault(_NOTE, Outbox(services))
 

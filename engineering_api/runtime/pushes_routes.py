@@ -20,7 +20,7 @@ from engineering_api.backend.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.pushes import PushDefinition, PushInput
 from engineering_api.runtime.pushes_outbox import Delivery, DryRun, outbox_of
@@ -52,11 +52,26 @@ class DryRunRequest(CamelStruct):
     period_end: _Time | None = None
 
 
-PushesResponse = envelope_type(list[PushDefinition], "ListRuntimePushesResponse")
-PushResponse = envelope_type(PushDefinition, "RuntimePushResponse")
-DeliveriesResponse = envelope_type(list[Delivery], "ListRuntimePushDeliveriesResponse")
-DeliveryResponse = envelope_type(Delivery, "RuntimePushDeliveryResponse")
-DryRunResponse = envelope_type(DryRun, "RuntimePushDryRunResponse")
+class ListRuntimePushesResponse(Envelope, kw_only=True):
+    data: list[PushDefinition]
+
+
+class RuntimePushResponse(Envelope, kw_only=True):
+    data: PushDefinition
+
+
+class ListRuntimePushDeliveriesResponse(Envelope, kw_only=True):
+    data: list[Delivery]
+
+
+class RuntimePushDeliveryResponse(Envelope, kw_only=True):
+    data: Delivery
+
+
+class RuntimePushDryRunResponse(Envelope, kw_only=True):
+    data: DryRun
+
+
 
 
 def _outbox(request: Request[Any, Any, Any]) -> Outbox:
@@ -105,13 +120,13 @@ class PushController(Controller):
     path = "/api/runtime"
 
     @get("/pushes", operation_id="ListRuntimePushes", opt=_ADMIN, responses=problem_responses("admin"))
-    async def list_pushes(self, request: Request[Any, Any, Any]) -> Response[PushesResponse]:
+    async def list_pushes(self, request: Request[Any, Any, Any]) -> Response[ListRuntimePushesResponse]:
         """Every push definition by name, with its next run; secrets only as ``secretSet``."""
         return ok([_with_next_run(request, p) for p in _outbox(request).store.list()])
 
     @post("/pushes", operation_id="CreateRuntimePush", opt=_ADMIN, status_code=201, sync_to_thread=True,
           responses=problem_responses("admin", body=True, errors=_ERRORS))
-    def create_push(self, request: Request[Any, Any, Any], data: JSONBody[PushInput]) -> Response[PushResponse]:
+    def create_push(self, request: Request[Any, Any, Any], data: JSONBody[PushInput]) -> Response[RuntimePushResponse]:
         """Add a push (ValidationError: PUSH_SCHEDULE_INVALID, PUSH_TEMPLATE_INVALID, PUSH_TAG_UNKNOWN for a tag
         that is not logged, PUSH_TARGET_INVALID, PUSH_NAME_TAKEN; NotFoundError: PUSH_TAG_UNKNOWN for a value() tag
         the running PLC does not release)."""
@@ -120,7 +135,7 @@ class PushController(Controller):
 
     @get(_ONE, operation_id="GetRuntimePush", opt=_ADMIN,
          responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    async def get_push(self, request: Request[Any, Any, Any], pushId: FromPath[str]) -> Response[PushResponse]:  # noqa: N803
+    async def get_push(self, request: Request[Any, Any, Any], pushId: FromPath[str]) -> Response[RuntimePushResponse]:  # noqa: N803
         """One push definition (NotFoundError: PUSH_NOT_FOUND)."""
         return ok(_with_next_run(request, _outbox(request).store.get(pushId)))
 
@@ -128,14 +143,14 @@ class PushController(Controller):
          responses=problem_responses("admin", body=True, params=True, errors=_ERRORS))
     def update_push(
         self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[PushInput],  # noqa: N803
-    ) -> Response[PushResponse]:
+    ) -> Response[RuntimePushResponse]:
         """Replace a push; an omitted token/password stays for the same URL and auth type (errors as create)."""
         saved = _save(request, data, pushId)
         return ok(saved, f"push {saved.name} saved")
 
     @delete(_ONE, operation_id="DeleteRuntimePush", opt=_ADMIN, status_code=200, sync_to_thread=True,
             responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    def delete_push(self, request: Request[Any, Any, Any], pushId: FromPath[str]) -> Response[PushResponse]:  # noqa: N803
+    def delete_push(self, request: Request[Any, Any, Any], pushId: FromPath[str]) -> Response[RuntimePushResponse]:  # noqa: N803
         """Delete a push, its schedule and its deliveries (pending ones are not sent; NotFoundError)."""
         outbox = _outbox(request)
         gone = outbox.store.delete(pushId)
@@ -148,7 +163,7 @@ class PushController(Controller):
     def deliveries(
         self, request: Request[Any, Any, Any], pushId: FromPath[str],  # noqa: N803
         limit: Annotated[int, QueryParameter(ge=1, le=1000, description="Periods, newest first")] = 100,
-    ) -> Response[DeliveriesResponse]:
+    ) -> Response[ListRuntimePushDeliveriesResponse]:
         """The delivery log: per period its status, attempts, last error and the target's response code."""
         return ok(_outbox(request).deliveries(pushId, limit))
 
@@ -156,7 +171,7 @@ class PushController(Controller):
           sync_to_thread=True, responses=problem_responses("admin", body=True, params=True, errors=_ERRORS))
     def resend(
         self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[PeriodChoice],  # noqa: N803
-    ) -> Response[DeliveryResponse]:
+    ) -> Response[RuntimePushDeliveryResponse]:
         """Queue the period ending at ``periodEnd`` for sending (again), with the same Idempotency-Key; a period
         never queued is added (NotFoundError; ValidationError: PUSH_PERIOD_INVALID, not a past boundary)."""
         queued = _outbox(request).resend(pushId, data.period_end)
@@ -166,7 +181,7 @@ class PushController(Controller):
           sync_to_thread=True, responses=problem_responses("admin", body=True, params=True, errors=_RENDER_ERRORS))
     def dry_run(
         self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[DryRunRequest],  # noqa: N803
-    ) -> Response[DryRunResponse]:
+    ) -> Response[RuntimePushDryRunResponse]:
         """Render a period's payload and the headers it would be sent with, without sending (NotFoundError: push
         or value() tag; ValidationError: PUSH_PERIOD_INVALID; RuntimeNotRunningError for value() tags)."""
         try:

@@ -86,7 +86,8 @@ def trigger_for(schedule: PushSchedule) -> Any:
 
 
 def _next(trigger: Any, at: dt.datetime) -> dt.datetime | None:
-    return trigger.get_next_fire_time(None, at)
+    fire: dt.datetime | None = trigger.get_next_fire_time(None, at)
+    return fire
 
 
 def last_boundary(trigger: Any, at: dt.datetime) -> dt.datetime | None:

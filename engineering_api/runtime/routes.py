@@ -15,11 +15,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from engineering_api.backend.errors import (
     AlreadyExistsError,
+    EngineeringError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
 )
-from engineering_api.lib.responses import envelope_type, error_body, ok, problem_responses
+from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
 from engineering_api.runtime.actions import SOURCE_ERRORS, TagPageQuery, read_values, tag_page, write_values
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.opcua_servers import OpcUaServerController
@@ -48,7 +49,7 @@ __all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUs
 
 SECTION = "Runtime API"
 _ADMIN = {"role": "admin"}
-_BEARER = [{"RuntimeBearer": []}]
+_BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
 _BEARER_ANSWERS = {
     401: "Missing, invalid or expired bearer token",
     429: "Too many requests for this runtime user, or failed authentications from this address",
@@ -71,15 +72,40 @@ def _client(request: Request[Any, Any, Any]) -> str | None:
     return request.client.host if request.client else None
 
 
-UsersResponse = envelope_type(list[RuntimeUser], "ListRuntimeUsersResponse")
-UserResponse = envelope_type(RuntimeUser, "RuntimeUserResponse")
-SettingsResponse = envelope_type(RuntimeSettings, "RuntimeSettingsResponse")
-LoginResponse = envelope_type(LoginAnswer, "RuntimeLoginResponse")
-CurrentUserResponse = envelope_type(CurrentUser, "RuntimeCurrentUserResponse")
-TagListResponse = envelope_type(TagList, "RuntimeTagListResponse")
-TagValueResponse = envelope_type(TagValue, "RuntimeTagValueResponse")
-BulkResponse = envelope_type(list[TagValueResult], "RuntimeTagValuesResponse")
-LogoutResponse = envelope_type(None, "RuntimeLogoutResponse")
+class ListRuntimeUsersResponse(Envelope, kw_only=True):
+    data: list[RuntimeUser]
+
+
+class RuntimeUserResponse(Envelope, kw_only=True):
+    data: RuntimeUser
+
+
+class RuntimeSettingsResponse(Envelope, kw_only=True):
+    data: RuntimeSettings
+
+
+class RuntimeLoginResponse(Envelope, kw_only=True):
+    data: LoginAnswer
+
+
+class RuntimeCurrentUserResponse(Envelope, kw_only=True):
+    data: CurrentUser
+
+
+class RuntimeTagListResponse(Envelope, kw_only=True):
+    data: TagList
+
+
+class RuntimeTagValueResponse(Envelope, kw_only=True):
+    data: TagValue
+
+
+class RuntimeTagValuesResponse(Envelope, kw_only=True):
+    data: list[TagValueResult]
+
+
+class RuntimeLogoutResponse(Envelope, kw_only=True):
+    data: None
 
 
 class RuntimeUserController(Controller):
@@ -89,20 +115,20 @@ class RuntimeUserController(Controller):
     path = "/api/runtime"
 
     @get("/users", operation_id="ListRuntimeUsers", opt=_ADMIN, responses=problem_responses("admin"))
-    async def list_users(self, request: Request[Any, Any, Any]) -> Response[UsersResponse]:
+    async def list_users(self, request: Request[Any, Any, Any]) -> Response[ListRuntimeUsersResponse]:
         """Every runtime user by name; never a password or its hash."""
         return ok(_runtime(request).users.list())
 
     @post("/users", operation_id="CreateRuntimeUser", opt=_ADMIN, status_code=201, sync_to_thread=True,
           responses=problem_responses("admin", body=True, errors=(ValidationError, AlreadyExistsError)))
-    def create_user(self, request: Request[Any, Any, Any], data: JSONBody[NewRuntimeUser]) -> Response[UserResponse]:
+    def create_user(self, request: Request[Any, Any, Any], data: JSONBody[NewRuntimeUser]) -> Response[RuntimeUserResponse]:
         """Create a runtime user (ValidationError: weak password or bad name; AlreadyExistsError: name taken)."""
         user = _runtime(request).users.create(data.username, data.password, data.roles)
         return ok(user, f"runtime user {user.username} created", status_code=201)
 
     @get("/users/{userId:str}", operation_id="GetRuntimeUser", opt=_ADMIN,
          responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    async def get_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[UserResponse]:  # noqa: N803
+    async def get_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:  # noqa: N803
         """One runtime user (NotFoundError: no such user)."""
         return ok(_runtime(request).users.get(userId))
 
@@ -110,20 +136,20 @@ class RuntimeUserController(Controller):
            responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
     def update_user(
         self, request: Request[Any, Any, Any], userId: FromPath[str], data: JSONBody[RuntimeUserChange],  # noqa: N803
-    ) -> Response[UserResponse]:
+    ) -> Response[RuntimeUserResponse]:
         """Change a user's password and/or roles; ends its sessions (NotFoundError, ValidationError)."""
         user = _runtime(request).users.update(userId, password=data.password, roles=data.roles)
         return ok(user, f"runtime user {user.username} changed; its sessions ended")
 
     @delete("/users/{userId:str}", operation_id="DeleteRuntimeUser", opt=_ADMIN, status_code=200,
             responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    async def delete_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[UserResponse]:  # noqa: N803
+    async def delete_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:  # noqa: N803
         """Delete a runtime user and end its sessions (NotFoundError: no such user)."""
         user = _runtime(request).users.delete(userId)
         return ok(user, f"runtime user {user.username} deleted")
 
     @get("/settings", operation_id="GetRuntimeSettings", opt=_ADMIN, responses=problem_responses("admin"))
-    async def get_settings(self, request: Request[Any, Any, Any]) -> Response[SettingsResponse]:
+    async def get_settings(self, request: Request[Any, Any, Any]) -> Response[RuntimeSettingsResponse]:
         """Token lifetime and login failure limits of the runtime API."""
         return ok(_runtime(request).settings())
 
@@ -131,7 +157,7 @@ class RuntimeUserController(Controller):
          responses=problem_responses("admin", body=True, errors=(ValidationError,)))
     def put_settings(
         self, request: Request[Any, Any, Any], data: JSONBody[RuntimeSettings]
-    ) -> Response[SettingsResponse]:
+    ) -> Response[RuntimeSettingsResponse]:
         """Replace the runtime settings; tokens already issued keep their expiry (ValidationError: an
         engineeringSession on an embedded server, or naming no active API key)."""
         return ok(_runtime(request).save_settings(data), "runtime settings saved")
@@ -148,21 +174,22 @@ class RuntimeAuthController(Controller):
           responses=problem_responses(None, body=True, extra={
               401: "Wrong user name or password",
               429: "Too many failed logins for this user name or from this address (Retry-After says when)"}))
-    def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> Response[LoginResponse]:
+    def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> Response[RuntimeLoginResponse]:
         """Log a runtime user in: a bearer token and its expiry (401 wrong credentials, 429 too many failures)."""
         try:
             user, token, expires_at = _runtime(request).login(data.username, data.password, _client(request))
         except LoginRefused as refused:
             r = refused.refusal
-            return Response(
+            problem: Response[Any] = Response(
                 error_body(r.status, r.code, r.message, instance=request.url.path), status_code=r.status,
                 media_type="application/problem+json", headers=r.headers,
             )
+            return problem
         return ok(LoginAnswer(token=token, expires_at=expires_at, user=user), f"{user.username} logged in")
 
     @post("/auth/logout", operation_id="RuntimeLogout", opt={"runtime": "any"}, security=_BEARER, status_code=200,
           responses=_bearer_responses(None))
-    async def logout(self, request: Request[Any, Any, Any]) -> Response[LogoutResponse]:
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[RuntimeLogoutResponse]:
         """End the session of the presented token."""
         _scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
         _runtime(request).users.end_session(token.strip())
@@ -170,15 +197,15 @@ class RuntimeAuthController(Controller):
 
     @get("/users/current", operation_id="GetRuntimeCurrentUser", opt={"runtime": "any"}, security=_BEARER,
          responses=_bearer_responses(None))
-    async def current_user(self, request: Request[Any, Any, Any]) -> Response[CurrentUserResponse]:
+    async def current_user(self, request: Request[Any, Any, Any]) -> Response[RuntimeCurrentUserResponse]:
         """The runtime user of the presented token, with its roles and the token's expiry."""
         p = principal_of(request.scope)
         return ok(CurrentUser(user_id=p.user_id, username=p.username, roles=sorted(p.roles), expires_at=p.expires_at))
 
 
-def _item_error(error: ItemError) -> Exception:
+def _item_error(error: ItemError) -> EngineeringError:
     """The single-item routes answer an item's error as the HTTP status of the seed's table."""
-    kinds: dict[int, type[Exception]] = {404: NotFoundError, 403: PermissionDeniedError, 422: ValidationError,
+    kinds: dict[int, type[EngineeringError]] = {404: NotFoundError, 403: PermissionDeniedError, 422: ValidationError,
                                          503: RuntimeNotRunningError}
     return kinds.get(error.status, RuntimeFaultError)(error.description, code=error.code)
 
@@ -206,7 +233,7 @@ class RuntimeTagController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=1000, description="Tags per page")] = 100,
         continuationPoint: Annotated[str | None, QueryParameter(  # noqa: N803
             max_length=4096, description="From the previous page's continuationPoint")] = None,
-    ) -> Response[TagListResponse]:
+    ) -> Response[RuntimeTagListResponse]:
         """Released tags (names, data types, access), paged by limit and continuation point.
 
         Raises RuntimeNotRunningError (503), ValidationError (a continuation point this server did not give).
@@ -215,7 +242,7 @@ class RuntimeTagController(Controller):
 
     @get(_TAG_PATH, operation_id="ReadRuntimeTag", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
          responses=_bearer_responses("read", params=True, errors=(*SOURCE_ERRORS, NotFoundError, ValidationError)))
-    def read_tag(self, request: Request[Any, Any, Any], tagName: FromPath[str]) -> Response[TagValueResponse]:  # noqa: N803
+    def read_tag(self, request: Request[Any, Any, Any], tagName: FromPath[str]) -> Response[RuntimeTagValueResponse]:  # noqa: N803
         """One released tag's value, quality and timestamp (NotFoundError: unknown or unreleased tag)."""
         return ok(_value(_runtime(request).source.read([tagName])[0]))
 
@@ -224,7 +251,7 @@ class RuntimeTagController(Controller):
                                      errors=(*SOURCE_ERRORS, NotFoundError, ValidationError)))
     def write_tag(
         self, request: Request[Any, Any, Any], tagName: FromPath[str], data: JSONBody[ValueWrite],  # noqa: N803
-    ) -> Response[TagValueResponse]:
+    ) -> Response[RuntimeTagValueResponse]:
         """Write one writable released tag; answers the value read back (NotFoundError, PermissionDeniedError:
         read-only tag, ValidationError: wrong type or range)."""
         return ok(_value(_runtime(request).source.write([TagWrite(tagName, data.value)])[0]))
@@ -232,13 +259,13 @@ class RuntimeTagController(Controller):
     @post("/tags/values", operation_id="ReadRuntimeTagValues", opt={"runtime": "read", "audit": False},
           security=_BEARER, sync_to_thread=True, status_code=200,
           responses=_bearer_responses("read", body=True, errors=SOURCE_ERRORS))
-    def read_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkRead]) -> Response[BulkResponse]:
+    def read_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
         return ok(read_values(_runtime(request), data.wanted))
 
     @put("/tags/values", operation_id="WriteRuntimeTagValues", opt={"runtime": "write"}, security=_BEARER,
          sync_to_thread=True, responses=_bearer_responses("write", body=True, errors=SOURCE_ERRORS))
-    def write_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkWrite]) -> Response[BulkResponse]:
+    def write_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkWrite]) -> Response[RuntimeTagValuesResponse]:
         """Write tags in bulk, in order: 200 with one result per item (the value read back, or its error)."""
         return ok(write_values(_runtime(request), data))
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.sources import Quality
 from engineering_api.runtime.users import PASSWORD_MAX, USERNAME_MAX, RuntimeUser
 
 __all__ = (
@@ -90,7 +91,7 @@ class TagValue(CamelStruct):
     name: str
     value: Any
     data_type: str | None
-    quality: Literal["Good", "Uncertain", "Bad"]
+    quality: Quality
     timestamp: str
 
 
@@ -107,7 +108,7 @@ class TagValueResult(CamelStruct):
     name: str
     value: Any
     data_type: str | None
-    quality: Literal["Good", "Uncertain", "Bad"]
+    quality: Quality
     timestamp: str
     error: ItemErrorOut | None = None
 

@@ -9,12 +9,13 @@ HMI/OPC UA/Web API"); anything else is, to a runtime client, a tag that does not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 
 __all__ = (
-    "ItemError", "RuntimeFaultError", "RuntimeNotRunningError", "RuntimeTag", "TagReading", "TagSource", "TagWrite",
+    "ItemError", "Quality", "RuntimeFaultError", "RuntimeNotRunningError", "RuntimeTag", "TagReading", "TagSource",
+    "TagWrite",
 )
 
 
@@ -49,6 +50,10 @@ class ItemError:
     """The HTTP status the single-item route answers for it (404 unknown, 403 not writable, ...)."""
 
 
+Quality = Literal["Good", "Uncertain", "Bad"]
+"""How far a value can be trusted (OPC UA's status classes)."""
+
+
 @dataclass(frozen=True, slots=True)
 class TagReading:
     """A value with its quality and time, or the item's error (then ``value`` is None and quality Bad)."""
@@ -56,7 +61,7 @@ class TagReading:
     name: str
     value: Any
     data_type: str | None
-    quality: str
+    quality: Quality
     """``Good``, ``Uncertain`` (e.g. the CPU is in STOP: the program no longer updates it) or ``Bad``."""
     timestamp: str
     error: ItemError | None = None

@@ -24,6 +24,7 @@ from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, Va
 from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Callable, Iterable
 
     from engineering_api.lib.db import Database
@@ -283,7 +284,7 @@ class RuntimeUserStore:
         return bool(self._db.execute("DELETE FROM runtime_sessions WHERE token_hash = ?", (_token_hash(token),)))
 
     @staticmethod
-    def _user(row: object) -> RuntimeUser:
-        r = dict(row)  # type: ignore[call-overload]
+    def _user(row: sqlite3.Row) -> RuntimeUser:
+        r = dict(row)
         return RuntimeUser(user_id=r["user_id"], username=r["username"], roles=[x for x in r["roles"].split(",") if x],
                            created_at=r["created_at"], updated_at=r["updated_at"])

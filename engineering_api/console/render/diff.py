@@ -14,6 +14,8 @@ from engineering_api.console.render.operands import operand_of
 from simatic_xml import flgnet, tokens_to_text
 from simatic_xml.flgnet import Call, FlgAccess, FlgNet, IdentCon, NameCon, Part, Wire
 from simatic_xml.model import Document
+from simatic_xml.objects import Block, CompileUnit
+from simatic_xml.xmlnode import XmlNode
 
 __all__ = ("NetworkDiff", "block_diff", "marked_network", "part_signatures", "scl_line_diff")
 
@@ -52,8 +54,8 @@ def part_signatures(net: FlgNet) -> dict[str, str]:
         if isinstance(item, FlgAccess) and item.uid:
             out[item.uid] = "access " + operand_of(item).text
         elif isinstance(item, (Part, Call)) and item.uid:
-            pins = sorted((pin, text) for (uid, pin), text in operands.items() if uid == item.uid)
-            out[item.uid] = f"{type(item).__name__} {item.name} {pins}"
+            pin_texts = sorted((pin, text) for (uid, pin), text in operands.items() if uid == item.uid)
+            out[item.uid] = f"{type(item).__name__} {item.name} {pin_texts}"
     return out
 
 
@@ -85,14 +87,13 @@ def scl_line_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
-def _units(doc: Document | None) -> list[object]:
-    return list(getattr(doc.object, "compile_units", None) or []) if doc is not None else []
+def _units(doc: Document | None) -> list[CompileUnit]:
+    return doc.object.compile_units if doc is not None and isinstance(doc.object, Block) else []
 
 
-def _text_of(body: object) -> str | None:
-    tag = getattr(body, "tag", None)
-    if tag == "StructuredText":
-        return tokens_to_text(body)  # type: ignore[arg-type]
+def _text_of(body: XmlNode | None) -> str | None:
+    if body is not None and body.tag == "StructuredText":
+        return tokens_to_text(body)
     return None
 
 
@@ -107,14 +108,14 @@ def block_diff(old: Document | None, new: Document | None, changed: set[int]) ->
         state = "added" if before is None else "removed" if after is None else (
             "changed" if index in changed else "same")
         title = ""
-        if unit is not None and unit.title is not None:  # type: ignore[attr-defined]
-            title = unit.title.text("en-US") or ""  # type: ignore[attr-defined]
-        language = getattr(unit, "programming_language", None) or ""
+        if unit is not None and unit.title is not None:
+            title = unit.title.text("en-US") or ""
+        language = (unit.programming_language if unit is not None else None) or ""
         entry = NetworkDiff(index, title, language, state)
-        old_body = before.network_source.body if before is not None and before.network_source else None  # type: ignore[attr-defined]
-        new_body = after.network_source.body if after is not None and after.network_source else None  # type: ignore[attr-defined]
-        old_net = flgnet.from_xml(old_body) if getattr(old_body, "tag", None) == "FlgNet" else None
-        new_net = flgnet.from_xml(new_body) if getattr(new_body, "tag", None) == "FlgNet" else None
+        old_body = before.network_source.body if before is not None and before.network_source else None
+        new_body = after.network_source.body if after is not None and after.network_source else None
+        old_net = flgnet.from_xml(old_body) if old_body is not None and old_body.tag == "FlgNet" else None
+        new_net = flgnet.from_xml(new_body) if new_body is not None and new_body.tag == "FlgNet" else None
         if old_net is not None or new_net is not None:
             if old_net is not None:
                 entry.old_html = marked_network(old_net, new_net if state != "same" else None, "removed", language)

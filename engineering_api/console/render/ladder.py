@@ -179,7 +179,8 @@ class _Layout:
                  and any(isinstance(e, NameCon) for e in w.connections[1:])}
         for node in self.nodes.values():
             if node.uid in flowing and not isinstance(node.item, Call):  # the pin the rung goes on from comes first
-                node.outputs.sort(key=lambda pin, uid=node.uid: (uid, pin) not in feeds)
+                uid = node.uid
+                node.outputs.sort(key=lambda pin: (uid, pin) not in feeds)
             self._shape(node)
 
     def _shape(self, node: _Node) -> None:
@@ -247,16 +248,16 @@ class _Layout:
         columns: dict[int, list[_Node]] = {}
         for node in self.nodes.values():
             columns.setdefault(node.column, []).append(node)
-        x = RAIL_X + (24 if self.lad else 8)
+        x: float = RAIL_X + (24 if self.lad else 8)
         top = MARGIN + 8
-        bottom = top
+        bottom: float = top
         for index in sorted(columns):
             members = columns[index]
             left = max((self._operand_width(n, False) for n in members), default=0)
             right = max((self._operand_width(n, True) for n in members), default=0)
             x += left
             members.sort(key=lambda n: (self._wanted_y(n, top), n.order))
-            free = top
+            free: float = top
             for node in members:
                 node.x = x
                 node.y = max(self._wanted_y(node, top), free)
@@ -427,7 +428,9 @@ class _Layout:
             return node.pin(connection.name) if node else None
         if isinstance(connection, IdentCon):
             pins = self.operand_pins.get(connection.uid)
-            node = self.nodes.get(pins[0][0]) if pins else None
+            if not pins:
+                return None
+            node = self.nodes.get(pins[0][0])
             if node is None:
                 return None
             px, py = node.pin(pins[0][1])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from engineering_api.console.render.ladder import draw_network
+from simatic_xml.flgnet import FlgNet
 from simatic_xml.graph import Condition, GraphNet, Step, Transition
 from simatic_xml.interface import Member, Sections
 
@@ -36,10 +37,10 @@ class _GraphWriter:
         self.parts = 0
         self.wires = 0
 
-    def net(self, condition_net: object, language: str) -> str:
+    def net(self, condition_net: FlgNet | None, language: str) -> str:
         if condition_net is None:
             return ""
-        picture = draw_network(condition_net, language, self.addresses)  # type: ignore[arg-type]
+        picture = draw_network(condition_net, language, self.addresses)
         self.parts += picture.parts_drawn
         self.wires += picture.wires_drawn
         return f'<div class="drawing">{picture.svg}</div>'

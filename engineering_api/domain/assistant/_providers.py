@@ -220,7 +220,7 @@ async def _openai_complete(config: ProviderConfig, system: str, items: list[Item
                          _openai_headers(config), body)
     try:
         message = answer["choices"][0]["message"]
-        calls = []
+        calls: list[ToolCall] = []
         for raw in message.get("tool_calls") or ():
             arguments, bad = _arguments(raw["function"].get("arguments"))
             calls.append(ToolCall(id=str(raw.get("id") or f"call_{len(calls)}"), name=raw["function"]["name"],

@@ -29,7 +29,7 @@ from engineering_api.domain.assistant._settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
-from engineering_api.lib.responses import envelope_type, error_response, ok, problem_responses
+from engineering_api.lib.responses import Envelope, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
 from engineering_api.push.hub import hub_of
@@ -59,11 +59,13 @@ class HistoryCleared(CamelStruct):
 
 
 def _services(request: Request[Any, Any, Any]) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 def _caller(request: Request[Any, Any, Any]) -> Principal:
-    return request.scope["user"]
+    principal: Principal = request.scope["user"]
+    return principal
 
 
 def _provider_failed(request: Request[Any, Any, Any], exc: ProviderFailedError) -> Response[Any]:
@@ -78,6 +80,42 @@ def _event(name: str, payload: Any) -> ServerSentEventMessage:
     return ServerSentEventMessage(event=name, data=msgspec.json.encode(payload).decode())
 
 
+class AssistantChatResponse(Envelope, kw_only=True):
+    data: ChatAccepted
+
+
+class AssistantChatSyncResponse(Envelope, kw_only=True):
+    data: ChatResult
+
+
+class GetAssistantHistoryResponse(Envelope, kw_only=True):
+    data: list[HistoryEntry]
+
+
+class ClearAssistantHistoryResponse(Envelope, kw_only=True):
+    data: HistoryCleared
+
+
+class StopAssistantResponse(Envelope, kw_only=True):
+    data: StopResult
+
+
+class ListAssistantModelsResponse(Envelope, kw_only=True):
+    data: ModelList
+
+
+class GetAssistantSettingsResponse(Envelope, kw_only=True):
+    data: AssistantSettingsView
+
+
+class PutAssistantSettingsResponse(Envelope, kw_only=True):
+    data: AssistantSettingsView
+
+
+class DeleteAssistantSettingsResponse(Envelope, kw_only=True):
+    data: AssistantSettingsView
+
+
 class AssistantController(Controller):
     """The AI assistant."""
 
@@ -90,7 +128,7 @@ class AssistantController(Controller):
     )
     async def chat(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest],
                    idempotency_key: Annotated[str | None, IDEMPOTENCY_PARAMETER] = None,
-                   ) -> Response[envelope_type(ChatAccepted, "AssistantChatResponse")]:
+                   ) -> Response[AssistantChatResponse]:
         """Send a message and return at once, as T-IA Connect's copilot panel expects (it shows its busy state and
         Stop button once this returns): the assistant runs tools of your role (at most 10 rounds) and its events
         (onUserMessage, onIntermediateResponse, onToolExecution, onTokenUsage, onAssistantResponse) go to your
@@ -116,7 +154,7 @@ class AssistantController(Controller):
     )
     async def chat_sync(self, request: Request[Any, Any, Any], data: JSONBody[ChatRequest],
                         idempotency_key: Annotated[str | None, IDEMPOTENCY_PARAMETER] = None,
-                        ) -> Response[envelope_type(ChatResult, "AssistantChatSyncResponse")]:
+                        ) -> Response[AssistantChatSyncResponse]:
         """Send a message and wait for the whole answer (JSON), or stream it as ``POST /api/assistant/chat``
         does; the events go to your SignalR connections as well."""
         if _wants_stream(request, data):
@@ -139,7 +177,7 @@ class AssistantController(Controller):
     @get("/api/assistant/history", operation_id="GetAssistantHistory", opt=_VIEWER,
          responses=problem_responses("viewer", params=True))
     async def history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
-                      ) -> Response[envelope_type(list[HistoryEntry], "GetAssistantHistoryResponse")]:
+                      ) -> Response[GetAssistantHistoryResponse]:
         """Your chat history, oldest first (the newest 1000 messages); ?projectKey= keeps one conversation."""
         state = conversations(_services(request))
         only = "projectKey" in request.query_params
@@ -148,7 +186,7 @@ class AssistantController(Controller):
     @delete("/api/assistant/history", operation_id="ClearAssistantHistory", status_code=200, opt=_ENGINEER,
             responses=problem_responses("engineer", params=True))
     async def clear_history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
-                            ) -> Response[envelope_type(HistoryCleared, "ClearAssistantHistoryResponse")]:
+                            ) -> Response[ClearAssistantHistoryResponse]:
         """Delete your chat history (?projectKey= only that conversation) and its pending confirmations."""
         state = conversations(_services(request))
         only = "projectKey" in request.query_params
@@ -160,7 +198,7 @@ class AssistantController(Controller):
     @post("/api/assistant/stop", operation_id="StopAssistant", status_code=200, opt=_VIEWER,
           responses=problem_responses("viewer", errors=(NotFoundError,)))
     async def stop(self, request: Request[Any, Any, Any]
-                   ) -> Response[envelope_type(StopResult, "StopAssistantResponse")]:
+                   ) -> Response[StopAssistantResponse]:
         """Stop the answer the assistant is generating for your key (a running tool's job is cancelled too)."""
         generation = await conversations(_services(request)).stop(_caller(request).key_id)
         return ok(StopResult(stopped=True, project_key=generation.project_key, started_at=generation.started_at),
@@ -173,7 +211,7 @@ class AssistantController(Controller):
                                     extra=_PROVIDER_FAILED),
     )
     async def models(self, request: Request[Any, Any, Any], data: JSONBody[ModelsRequest | None] = None
-                     ) -> Response[envelope_type(ModelList, "ListAssistantModelsResponse")]:
+                     ) -> Response[ListAssistantModelsResponse]:
         """The models of the configured provider, or of the provider the body names (admin; its key is not
         stored)."""
         config, current = _models_config(_services(request), _caller(request), data or ModelsRequest())
@@ -185,21 +223,21 @@ class AssistantController(Controller):
     @get("/api/assistant/settings", operation_id="GetAssistantSettings", opt=_ADMIN,
          responses=problem_responses("admin"))
     async def get_settings(self, request: Request[Any, Any, Any]
-                           ) -> Response[envelope_type(AssistantSettingsView, "GetAssistantSettingsResponse")]:
+                           ) -> Response[GetAssistantSettingsResponse]:
         """The assistant's model provider (the API key only as apiKeySet)."""
         return ok(settings_store(_services(request)).view())
 
     @put("/api/assistant/settings", operation_id="PutAssistantSettings", opt=_ADMIN,
          responses=problem_responses("admin", body=True, errors=(ValidationError,)))
     async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[AssistantSettingsInput]
-                           ) -> Response[envelope_type(AssistantSettingsView, "PutAssistantSettingsResponse")]:
+                           ) -> Response[PutAssistantSettingsResponse]:
         """Set the assistant's model provider; the API key is stored encrypted and never shown again."""
         return ok(settings_store(_services(request)).save(data), "assistant settings saved")
 
     @delete("/api/assistant/settings", operation_id="DeleteAssistantSettings", status_code=200, opt=_ADMIN,
             responses=problem_responses("admin"))
     async def delete_settings(self, request: Request[Any, Any, Any]
-                              ) -> Response[envelope_type(AssistantSettingsView, "DeleteAssistantSettingsResponse")]:
+                              ) -> Response[DeleteAssistantSettingsResponse]:
         """Remove the provider settings and the stored key; the chat answers 501 until they are set again."""
         store = settings_store(_services(request))
         store.clear()
@@ -226,8 +264,9 @@ def _user_event(body: ChatRequest) -> dict[str, Any]:
     return {"role": "user", "content": body.message, "projectKey": body.project_key, "timestamp": utc_now()}
 
 
-def _streamed(request: Request[Any, Any, Any], body: ChatRequest) -> ServerSentEvent:
-    """The answer as Server-Sent Events; every event also goes to the caller's SignalR connections."""
+def _streamed(request: Request[Any, Any, Any], body: ChatRequest) -> Response[Any]:
+    """The answer as Server-Sent Events; every event also goes to the caller's SignalR connections (typed as any
+    Response: the routes' annotations document their JSON answer)."""
     push = hub_of(_services(request))
     key_id = _caller(request).key_id
     queue: asyncio.Queue[tuple[str, Any] | None] = asyncio.Queue()
@@ -237,7 +276,9 @@ def _streamed(request: Request[Any, Any, Any], body: ChatRequest) -> ServerSentE
         await queue.put((name, payload))
 
     generation = conversations(_services(request)).start(_caller(request), body, emit)
-    generation.task.add_done_callback(lambda _: queue.put_nowait(None))  # type: ignore[union-attr]
+    task = generation.task
+    assert task is not None  # start() made it
+    task.add_done_callback(lambda _: queue.put_nowait(None))
     user = _user_event(body)
     push.publish_assistant(key_id, "onUserMessage", user)
     return ServerSentEvent(_stream(generation, queue, user, lambda final: push.publish_assistant(

@@ -8,7 +8,7 @@ never returned by a route (the settings show ``apiKeySet``), never put into an e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 from cryptography.fernet import Fernet, InvalidToken
@@ -88,7 +88,7 @@ class SettingsStore:
         self._kv = KeyValueStore(services.db, "assistant.")
         self._data_dir = services.settings.data_dir
 
-    def _raw(self) -> dict | None:
+    def _raw(self) -> dict[str, Any] | None:
         value = self._kv.get("settings")
         return value if isinstance(value, dict) else None
 

@@ -17,7 +17,9 @@ from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError, to_bytes
 from simatic_xml.generate import build_document, parse_spec
 from simatic_xml.generate.to_scl import interface_spec
+from simatic_xml.interface import Section
 from simatic_xml.model import Document
+from simatic_xml.objects import Block, PlcStruct
 from simatic_xml.scl_text import tokens_to_text
 
 
@@ -46,11 +48,22 @@ def _member_object(block_type: str, section: str, member: dict[str, Any], versio
         field = str(failure.details.get("field", ""))
         failure.details["field"] = re.sub(r"^interface\.\w+\[0\]\.?", "", field) or "member"
         raise failure from None
-    return copy.deepcopy(doc.object.interface.sections.section(section).members[0])
+    built = _section(doc, section)
+    assert built is not None  # the document was just built with this one section
+    return copy.deepcopy(built.members[0])
+
+
+def _section(doc: Document, name: str) -> Section | None:
+    """The top-level interface section ``name`` of a block or PLC data type document."""
+    obj = doc.object
+    interface = obj.interface if isinstance(obj, (Block, PlcStruct)) else None
+    return interface.section(name) if interface is not None else None
 
 
 def _find(doc: Document, name: str) -> tuple[Any, int, Any] | None:
-    for section in doc.object.interface.sections.sections if doc.object.interface else ():
+    obj = doc.object
+    interface = obj.interface if isinstance(obj, (Block, PlcStruct)) else None
+    for section in interface.sections.sections if interface else ():
         for index, member in enumerate(section.members):
             if member.name.lower() == name.lower():
                 return section, index, member
@@ -103,7 +116,7 @@ def _add_member(ctx: OperationContext, data: MemberInput) -> MemberResult:
     if _find(doc, data.name) is not None:
         raise e.AlreadyExistsError(f"'{info.name}' already has a member '{data.name}'.", code="MEMBER_EXISTS")
     member = _member_object(block_type, data.section, _member_dict(data, {"name": data.name}), doc.engineering_version)
-    section = doc.object.interface.sections.section(data.section)
+    section = _section(doc, data.section)
     if section is None:
         raise e.ValidationError(f"section: '{info.name}' has no section {data.section}", code="INVALID_SPEC",
                                 details={"field": "section"})

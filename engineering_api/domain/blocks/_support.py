@@ -115,7 +115,7 @@ def _spec_of_document(doc: Document) -> dict[str, Any]:
         iface = {"None": iface.get("None", [])}
     if iface:
         spec["interface"] = iface
-    if kind == "FC" and obj.interface is not None:
+    if isinstance(obj, Block) and kind == "FC" and obj.interface is not None:
         ret = obj.interface.sections.section("Return")
         if ret is not None and ret.members:
             spec["returnType"] = ret.members[0].datatype

@@ -77,7 +77,8 @@ def _check_params(step: PipelineStep, operation: Operation[Any, Any]) -> None:
         if params:
             raise _invalid(f"Step '{step.name}': {operation.name} takes no parameters.", step=step.name)
         return
-    known = key_normaliser(operation.input)
+    input_type: type[msgspec.Struct] = operation.input
+    known = key_normaliser(input_type)
     unknown = [key for key in params if key.lower() not in known]
     if unknown:
         allowed = ", ".join(entry[0] for entry in known.values())

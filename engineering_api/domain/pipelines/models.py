@@ -78,7 +78,7 @@ class PipelineStep(CamelStruct, forbid_unknown_fields=True):
 class PipelineStepInput(PipelineStep, forbid_unknown_fields=True):
     """A step as sent: also ``parameters`` for ``params`` and ``retries`` for ``retryCount`` (one of each)."""
 
-    params: dict[str, Any] | None = None  # type: ignore[assignment]
+    params: dict[str, Any] | None = None  # type: ignore[assignment]  # as sent it may be absent (given as parameters)
     parameters: dict[str, Any] | None = None
     """Another name for params (send one of the two)."""
     retries: Annotated[int, msgspec.Meta(ge=0, le=MAX_RETRIES)] | None = None

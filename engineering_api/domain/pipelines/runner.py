@@ -281,8 +281,9 @@ def _attempt(run: _Run, index: int, step: PipelineStep, operation: Operation[Any
     params = substitute(step.params or {}, run.resolve)
     data = None
     if operation.input is not None:
+        input_type: type[msgspec.Struct] = operation.input
         try:
-            data = msgspec.convert(normalise_keys(params, key_normaliser(operation.input)), operation.input)
+            data = msgspec.convert(normalise_keys(params, key_normaliser(input_type)), input_type)
         except msgspec.ValidationError as exc:
             raise ValidationError(f"invalid parameters for {operation.name}: {exc}", code="PIPELINE_STEP_INVALID",
                                   details={"step": step.name}) from None

@@ -129,7 +129,7 @@ def next_run(ctx: OperationContext, definition: PipelineDefinition) -> str | Non
     if attached is None or definition.trigger != "schedule":
         return None
     job = attached.scheduler.get_job(_job_id(definition.name), JOBSTORE)
-    when = getattr(job, "next_run_time", None)
+    when: dt.datetime | None = getattr(job, "next_run_time", None)
     if when is None:
         return None
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

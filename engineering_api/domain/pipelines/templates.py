@@ -9,7 +9,7 @@ when instantiating (``parameters``) or when running (``variables``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .models import PipelineTemplateSummary, TemplateVariable
 
@@ -27,14 +27,14 @@ class Template:
     variables: tuple[tuple[str, Any, str], ...]
     """(name, default, what it is for)."""
     steps: tuple[dict[str, Any], ...]
-    trigger: str = "manual"
+    trigger: Literal["manual", "schedule"] = "manual"
     schedule: dict[str, Any] | None = None
     on_failure: str = "stop"
 
     def summary(self) -> PipelineTemplateSummary:
         """The template as ``GET /api/pipelines/templates`` lists it."""
         return PipelineTemplateSummary(
-            id=self.id, name=self.name, description=self.description, category=self.category, trigger=self.trigger,  # type: ignore[arg-type]
+            id=self.id, name=self.name, description=self.description, category=self.category, trigger=self.trigger,
             variables=[TemplateVariable(name=n, default=d, description=w) for n, d, w in self.variables],
         )
 

@@ -8,7 +8,7 @@ where the repository lives: :mod:`.export` and :mod:`.repo`.
 from __future__ import annotations
 
 from engineering_api.backend import errors as e
-from typing import Any
+from typing import Any, Protocol
 
 from engineering_api.domain.sourcecontrol import basics, branches, diffs, merge, remotes, restore
 from engineering_api.domain.sourcecontrol.schemas import (
@@ -27,11 +27,15 @@ _REPO = (*_PROJECT, e.ConflictError)
 _APPLY = (*_REPO, e.NotFoundError, e.ValidationError, e.NotSupportedError)
 
 
-def _message(result: Any) -> str:
+class _Outcome(Protocol):
+    message: str
+
+
+def _message(result: _Outcome) -> str:
     """The outcome sentence of a merge, push, pull or checkout."""
     return result.message
 
-OPERATIONS: tuple[Operation, ...] = (
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="vcs.init", summary="Create the open project's git repository (kept when it exists).", section=SECTION,
         handler=basics.init, input=None, output=VcsInitResult, route=RouteSpec("POST", f"{BASE}/init"),

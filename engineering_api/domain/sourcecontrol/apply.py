@@ -34,7 +34,7 @@ from engineering_api.backend import errors as e
 from engineering_api.domain import needs_reopen
 from engineering_api.domain.sourcecontrol.basics import changes_between, current_tree, scratch_dir, tree_of
 from engineering_api.domain.sourcecontrol.export import BLOCKS, HARDWARE, TAGS, TYPES, parse_path
-from engineering_api.domain.sourcecontrol.repo import head_commit
+from engineering_api.domain.sourcecontrol.repo import blob_data, head_commit, tree_at
 from engineering_api.domain.sourcecontrol.schemas import VcsFileChange
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def require_clean(ctx: OperationContext, repo: pygit2.Repository) -> pygit2.Tree
             failed rollback (``PROJECT_NEEDS_REOPEN``).
     """
     needs_reopen.refuse_if_marked(ctx, "bring a tree of the repository into the project")
-    tree = repo[current_tree(ctx, repo)]
+    tree = tree_at(repo, current_tree(ctx, repo))
     changes = changes_between(repo, tree_of(repo, head_commit(repo)), tree)
     if changes:
         raise e.ConflictError(
@@ -107,7 +107,9 @@ def _program_paths(tree: pygit2.Tree, folder: str) -> list[str]:
             elif parse_path(path).domain != HARDWARE:
                 found.append(path)
 
-    walk(tree[folder], folder)
+    top = tree[folder]
+    if isinstance(top, pygit2.Tree):
+        walk(top, folder)
     return found
 
 
@@ -121,13 +123,13 @@ def import_station(ctx: OperationContext, aml: bytes) -> None:
 
 def _rebuild(ctx: OperationContext, repo: pygit2.Repository, tree: pygit2.Tree, aml_path: str) -> None:
     """Create a station from ``tree``'s AML and import its whole program from ``tree``."""
-    import_station(ctx, repo[tree[aml_path].id].data)
+    import_station(ctx, blob_data(repo, tree[aml_path].id))
     device = parse_path(aml_path).device
     _import(ctx, device, _documents(repo, tree, _program_paths(tree, aml_path.split("/", 1)[0])))
 
 
 def _documents(repo: pygit2.Repository, tree: pygit2.Tree, paths: list[str]) -> list[tuple[str, bytes, str]]:
-    return [(path, repo[tree[path].id].data, parse_path(path).folder) for path in paths]
+    return [(path, blob_data(repo, tree[path].id), parse_path(path).folder) for path in paths]
 
 
 def _import(ctx: OperationContext, device: str, documents: list[tuple[str, bytes, str]]) -> None:
@@ -150,7 +152,7 @@ def _delete(ctx: OperationContext, path: str) -> None:
 def _delete_rank(repo: pygit2.Repository, current: pygit2.Tree, path: str) -> tuple[int, int]:
     """Blocks before tag tables before PLC data types; among blocks, OBs and DBs before the FBs/FCs they call."""
     ref = parse_path(path)
-    head = repo[current[path].id].data[:400] if path in current else b""
+    head = blob_data(repo, current[path].id)[:400] if path in current else b""
     return _DELETE_ORDER.get(ref.domain, 0), 1 if b"SW.Blocks.FB" in head or b"SW.Blocks.FC" in head else 0
 
 
@@ -221,7 +223,7 @@ def _check_documents(repo: pygit2.Repository, target: pygit2.Tree, paths: list[s
     from engineering_api.domain.blockgen import document_object
 
     for path in paths:
-        document_object(path, repo[target[path].id].data)
+        document_object(path, blob_data(repo, target[path].id))
 
 
 def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.Tree,
@@ -244,24 +246,25 @@ def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.
             logger.warning("could not %s while undoing a source-control apply: %s", what, exc.message)
             failed.append(f"{what}: {exc.message}")
 
+    # undo runs each step at once, so the steps read the loop's current values.
     made = {c.device_name for c in created}
     for device in made:  # the one being created when the failure came may exist half-made
         if any(d.name == device for d in ctx.backend.list_devices()):
-            undo(f"remove the station {device}", lambda device=device: ctx.backend.delete_device(device))
+            undo(f"remove the station {device}", lambda: ctx.backend.delete_device(device))
     for aml_path in applied.stations_dropped:
-        undo(f"re-create the station of {aml_path}", lambda p=aml_path: _rebuild(ctx, repo, current, p))
+        undo(f"re-create the station of {aml_path}", lambda: _rebuild(ctx, repo, current, aml_path))
     restore: dict[str, dict[str, None]] = defaultdict(dict)  # ordered and each path once
     for device in applied.program_done:
         for path in writes[device]:
             if path in current:
                 restore[device][path] = None
             else:
-                undo(f"remove {path}", lambda path=path: _delete(ctx, path))
+                undo(f"remove {path}", lambda: _delete(ctx, path))
     for path in applied.program_deleted:
         restore[parse_path(path).device][path] = None
     for device, paths in restore.items():
         undo(f"re-import {len(paths)} object(s) into {device}",
-             lambda device=device, paths=list(paths): _import(ctx, device, _documents(repo, current, paths)))
+             lambda: _import(ctx, device, _documents(repo, current, list(paths))))
     if not failed:
         return
     cause = {"code": failure.code, "message": failure.message}

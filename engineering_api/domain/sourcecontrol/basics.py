@@ -13,6 +13,7 @@ from engineering_api.domain import needs_reopen
 from engineering_api.domain.sourcecontrol.export import export_object, export_project, parse_path
 from engineering_api.domain.sourcecontrol.repo import (
     DEFAULT_BRANCH, author, build_tree, head_commit, open_repo, repo_dir, resolve_commit, signature, sync_worktree,
+    tree_at, tree_diff,
 )
 from engineering_api.domain.sourcecontrol.schemas import (
     CommitInput, CommitResult, ConfigInput, FileContent, FileContentInput, LogInput, VcsFileChange, VcsInitResult, VcsLogEntry,
@@ -54,7 +55,7 @@ def current_tree(ctx: OperationContext, repo: pygit2.Repository) -> pygit2.Oid:
 def tree_of(repo: pygit2.Repository, commit: pygit2.Commit | None) -> pygit2.Tree:
     """A commit's tree, or the empty tree for no commit."""
     if commit is None:
-        return repo[repo.TreeBuilder().write()]
+        return tree_at(repo, repo.TreeBuilder().write())
     return commit.tree
 
 
@@ -70,7 +71,7 @@ def change_of(path: str, status: str) -> VcsFileChange:
 def changes_between(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree) -> list[VcsFileChange]:
     """The files that differ from ``old`` to ``new``."""
     # A path whose kind changes (a file becomes a symbolic link) is one change, not a removal and an addition.
-    diff = repo.diff(old, new, flags=pygit2.GIT_DIFF_INCLUDE_TYPECHANGE)
+    diff = tree_diff(old, new, flags=pygit2.enums.DiffOption.INCLUDE_TYPECHANGE)
     result = []
     for delta in diff.deltas:
         status = _STATUS.get(delta.status_char(), "Modified")
@@ -106,7 +107,7 @@ def status(ctx: OperationContext, _: None) -> VcsStatus:
     if repo is None:
         return VcsStatus(is_initialized=False)
     head = head_commit(repo)
-    changes = changes_between(repo, tree_of(repo, head), repo[current_tree(ctx, repo)])
+    changes = changes_between(repo, tree_of(repo, head), tree_at(repo, current_tree(ctx, repo)))
     return VcsStatus(
         is_initialized=True, changed_files_count=len(changes), changes=changes,
         branch=None if repo.head_is_unborn else repo.head.shorthand,
@@ -133,7 +134,7 @@ def commit(ctx: OperationContext, data: CommitInput) -> CommitResult:
     tree = current_tree(ctx, repo)
     ctx.check_canceled()
     head = head_commit(repo)
-    changes = changes_between(repo, tree_of(repo, head), repo[tree])
+    changes = changes_between(repo, tree_of(repo, head), tree_at(repo, tree))
     if not changes:
         raise e.ConflictError("Nothing to commit: the open project matches the last commit.", code="NOTHING_TO_COMMIT")
     ctx.progress(80, "committing")
@@ -157,14 +158,14 @@ def log(ctx: OperationContext, data: LogInput) -> list[VcsLogEntry]:
     head = head_commit(repo)
     if head is None:
         return []
-    entries = []
+    entries: list[VcsLogEntry] = []
     for item in repo.walk(head.id, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.TIME):
         if len(entries) >= data.count:
             break
         parent = tree_of(repo, item.parents[0] if item.parents else None)
         entries.append(VcsLogEntry(
             sha=str(item.id), short_sha=str(item.id)[:7], message=item.message.strip(), author=item.author.name,
-            timestamp=iso_time(item.commit_time), files_changed=repo.diff(parent, item.tree).stats.files_changed,
+            timestamp=iso_time(item.commit_time), files_changed=tree_diff(parent, item.tree).stats.files_changed,
         ))
     return entries
 

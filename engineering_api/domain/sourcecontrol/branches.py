@@ -10,7 +10,7 @@ from engineering_api.backend import errors as e
 from engineering_api.domain.sourcecontrol.apply import apply_tree, planned_changes, require_clean
 from engineering_api.domain.sourcecontrol.export import HARDWARE
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, sync_worktree
-from engineering_api.domain.sourcecontrol.schemas import BranchInput, VcsBranchInfo, VcsMessage
+from engineering_api.domain.sourcecontrol.schemas import BranchInput, VcsBranchInfo, VcsFileChange, VcsMessage
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 
 if TYPE_CHECKING:
@@ -124,7 +124,9 @@ def delete_preview(ctx: OperationContext, data: BranchInput) -> Preview:
                 [PlannedChange(action="delete", kind="branch", name=data.branch_name, detail=f"at {sha}")])
 
 
-def _checkout_plan(ctx: OperationContext, data: BranchInput):  # noqa: ANN202 - internal tuple
+def _checkout_plan(
+    ctx: OperationContext, data: BranchInput,
+) -> tuple[pygit2.Repository, pygit2.Branch, pygit2.Tree, pygit2.Commit, list[VcsFileChange]]:
     repo = open_repo(ctx)
     branch = local_branch(repo, data.branch_name)
     current = require_clean(ctx, repo)

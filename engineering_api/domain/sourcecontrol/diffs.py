@@ -8,7 +8,7 @@ import pygit2
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.sourcecontrol.basics import _STATUS, WORKING, current_tree, tree_of
-from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, resolve_commit
+from engineering_api.domain.sourcecontrol.repo import blob_data, head_commit, open_repo, resolve_commit, tree_at, tree_diff
 from engineering_api.domain.sourcecontrol.schemas import DiffInput, ObjectDiff, VcsDiffFile, VcsDiffResult
 from engineering_api.domain.sourcecontrol.semantic import object_diff
 
@@ -22,7 +22,7 @@ _MAX_PATCH = 5 * 1024 * 1024
 
 
 def _blob(repo: pygit2.Repository, oid: pygit2.Oid) -> bytes | None:
-    return None if oid.raw == b"\x00" * 20 else repo[oid].data
+    return None if oid.raw == b"\x00" * 20 else blob_data(repo, oid)
 
 
 def object_diffs(repo: pygit2.Repository, patch: pygit2.Diff) -> list[ObjectDiff]:
@@ -55,15 +55,17 @@ def diff(ctx: OperationContext, data: DiffInput) -> VcsDiffResult:
             raise e.ValidationError("to needs from: give both revisions, or neither for the pending changes.",
                                     code="INVALID_REVISION", details={"field": "from"})
         head = head_commit(repo)
-        old_tree, new_tree = tree_of(repo, head), repo[current_tree(ctx, repo)]
+        old_tree, new_tree = tree_of(repo, head), tree_at(repo, current_tree(ctx, repo))
         from_sha, to_sha = (str(head.id) if head else ""), WORKING
     else:
         old, new = resolve_commit(repo, data.from_), resolve_commit(repo, data.to or "HEAD")
         old_tree, new_tree, from_sha, to_sha = old.tree, new.tree, str(old.id), str(new.id)
     # No rename detection: a block deleted and another added are two objects, even when their XML is alike.
-    patch = repo.diff(old_tree, new_tree, context_lines=3)
+    patch = tree_diff(old_tree, new_tree)
     files = []
     for item in patch:
+        if item is None:  # libgit2 gives no patch for an unchanged file; a tree diff lists none
+            continue
         delta = item.delta
         status = _STATUS.get(delta.status_char(), "Modified")
         _, added, deleted = item.line_stats

@@ -112,7 +112,7 @@ def normalise_aml(data: bytes) -> bytes:
         old = el.get("ID")
         if old:
             path = []
-            node = el
+            node: etree._Element | None = el
             while node is not None:
                 siblings = [s for s in node.itersiblings(preceding=True) if s.get("Name") == node.get("Name")]
                 path.append(f"{etree.QName(node).localname}:{node.get('Name', '')}#{len(siblings)}")
@@ -125,8 +125,9 @@ def normalise_aml(data: bytes) -> bytes:
             for key, value in el.attrib.items():
                 if key != "ID" and _GUID.search(value):
                     el.set(key, _GUID.sub(lambda m: ids.get(m.group(0), m.group(0)), value))
-            if el.get("ID") in ids:
-                el.set("ID", ids[el.get("ID")])
+            own = el.get("ID")
+            if own is not None and own in ids:
+                el.set("ID", ids[own])
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 

@@ -17,7 +17,7 @@ from engineering_api.backend import errors as e
 from engineering_api.domain.sourcecontrol.apply import apply_tree, require_clean
 from engineering_api.domain.sourcecontrol.branches import check_branch_name
 from engineering_api.domain.sourcecontrol.export import parse_path
-from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, signature, sync_worktree
+from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, signature, sync_worktree, tree_at
 from engineering_api.domain.sourcecontrol.schemas import BranchInput, VcsMessage
 
 if TYPE_CHECKING:
@@ -107,8 +107,8 @@ def merge(ctx: OperationContext, data: BranchInput) -> VcsMessage:
         )
     index = pygit2.Index()
     for path, oid in merged.items():
-        index.add(pygit2.IndexEntry(path, oid, pygit2.GIT_FILEMODE_BLOB))
-    tree = repo[index.write_tree(repo)]
+        index.add(pygit2.IndexEntry(path, oid, pygit2.enums.FileMode.BLOB))
+    tree = tree_at(repo, index.write_tree(repo))
     changes = apply_tree(ctx, repo, current, tree)
     sig = signature(repo)
     oid = repo.create_commit("HEAD", sig, sig, f"Merge branch '{data.branch_name}' into {branch}\n", tree.id,

@@ -67,7 +67,7 @@ def _remote(ctx: OperationContext, repo: pygit2.Repository, name: str | None) ->
     remote = next((r for r in repo.remotes if r.name == name), None)
     if remote is None:
         raise e.NotFoundError(f"The remote '{name}' was not found.", code="REMOTE_NOT_FOUND")
-    return remote, _local_path(ctx, remote.url)  # re-checked: the roots may have changed since it was added
+    return remote, _local_path(ctx, remote.url or "")  # re-checked: the roots may have changed since it was added
 
 
 def _display(ctx: OperationContext, url: str) -> str:
@@ -85,7 +85,7 @@ def list_remotes(ctx: OperationContext, _: None) -> list[VcsRemoteInfo]:
         ConflictError: no repository yet (``VCS_NOT_INITIALIZED``).
     """
     repo = open_repo(ctx)
-    return [VcsRemoteInfo(name=r.name, url=_display(ctx, r.url)) for r in repo.remotes]
+    return [VcsRemoteInfo(name=r.name or "", url=_display(ctx, r.url or "")) for r in repo.remotes]
 
 
 def add(ctx: OperationContext, data: RemoteInput) -> VcsRemoteInfo:
@@ -124,7 +124,7 @@ def remove(ctx: OperationContext, data: RemoteNameInput) -> VcsRemoteInfo:
     """
     name = data.remote_name or "origin"
     repo = _removable(ctx, name)
-    url = next(r.url for r in repo.remotes if r.name == name)
+    url = next(r.url or "" for r in repo.remotes if r.name == name)
     repo.remotes.delete(name)
     return VcsRemoteInfo(name=name, url=_display(ctx, url))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 import pygit2
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
 
 __all__ = (
-    "DEFAULT_BRANCH", "author", "build_tree", "head_commit", "open_repo", "repo_dir", "resolve_commit",
-    "sync_worktree",
+    "DEFAULT_BRANCH", "author", "blob_data", "build_tree", "head_commit", "open_repo", "repo_dir", "resolve_commit",
+    "sync_worktree", "tree_at", "tree_diff",
 )
 
 DEFAULT_BRANCH = "main"
@@ -54,6 +54,10 @@ def repo_dir(ctx: OperationContext) -> Path:
     return Path(ctx.settings.data_dir) / "source-control" / f"{safe_file_stem(name)}-{digest}"
 
 
+@overload
+def open_repo(ctx: OperationContext, *, required: Literal[True] = ...) -> pygit2.Repository: ...
+@overload
+def open_repo(ctx: OperationContext, *, required: bool) -> pygit2.Repository | None: ...
 def open_repo(ctx: OperationContext, *, required: bool = True) -> pygit2.Repository | None:
     """The open project's repository; None when it has none and ``required`` is false.
 
@@ -79,9 +83,12 @@ def author(repo: pygit2.Repository | None) -> tuple[str, str]:
     if repo is None:
         return _DEFAULT_NAME, _DEFAULT_EMAIL
     config = pygit2.Config(str(Path(repo.path) / "config"))
-    name = config["user.name"] if "user.name" in config else _DEFAULT_NAME
-    email = config["user.email"] if "user.email" in config else _DEFAULT_EMAIL
-    return name, email
+    return _setting(config, "user.name", _DEFAULT_NAME), _setting(config, "user.email", _DEFAULT_EMAIL)
+
+
+def _setting(config: pygit2.Config, key: str, default: str) -> str:
+    value = config[key] if key in config else None
+    return value if value is not None else default
 
 
 def signature(repo: pygit2.Repository) -> pygit2.Signature:
@@ -114,11 +121,28 @@ def resolve_commit(repo: pygit2.Repository, spec: str) -> pygit2.Commit:
         raise e.NotFoundError(f"The revision '{spec}' was not found.", code="COMMIT_NOT_FOUND") from None
 
 
+def tree_at(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Tree:
+    """The tree object ``oid`` (an id this service took from a tree or wrote as one)."""
+    return repo[oid].peel(pygit2.Tree)
+
+
+def blob_data(repo: pygit2.Repository, oid: pygit2.Oid) -> bytes:
+    """The content of the blob ``oid``."""
+    return repo[oid].read_raw()
+
+
+def tree_diff(old: pygit2.Tree, new: pygit2.Tree, *,
+              flags: pygit2.enums.DiffOption = pygit2.enums.DiffOption.NORMAL) -> pygit2.Diff:
+    """The diff from ``old`` to ``new``, as ``Repository.diff`` gives it for two trees (three lines of context, no
+    interhunk lines)."""
+    return old.diff_to_tree(new, flags=flags, context_lines=3, interhunk_lines=0)
+
+
 def build_tree(repo: pygit2.Repository, files: dict[str, bytes]) -> pygit2.Oid:
     """Write ``files`` as a tree object; returns its id."""
     index = pygit2.Index()
     for path in sorted(files):
-        index.add(pygit2.IndexEntry(path, repo.create_blob(files[path]), pygit2.GIT_FILEMODE_BLOB))
+        index.add(pygit2.IndexEntry(path, repo.create_blob(files[path]), pygit2.enums.FileMode.BLOB))
     return index.write_tree(repo)
 
 
@@ -129,4 +153,5 @@ def sync_worktree(repo: pygit2.Repository) -> None:
         return
     repo.index.read_tree(commit.tree)
     repo.index.write()
-    repo.checkout_tree(commit.tree, strategy=pygit2.enums.CheckoutStrategy.FORCE | pygit2.enums.CheckoutStrategy.REMOVE_UNTRACKED)
+    repo.checkout_tree(  # type: ignore[no-untyped-call]  # pygit2's stubs leave checkout_tree unannotated
+        commit.tree, strategy=pygit2.enums.CheckoutStrategy.FORCE | pygit2.enums.CheckoutStrategy.REMOVE_UNTRACKED)

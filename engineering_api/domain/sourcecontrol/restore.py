@@ -11,7 +11,7 @@ from engineering_api.domain.sourcecontrol.apply import import_station
 from engineering_api.domain.sourcecontrol.basics import changes_between, check_repo_path, current_tree, tree_of
 from engineering_api.domain.sourcecontrol.diffs import object_diffs
 from engineering_api.domain.sourcecontrol.export import HARDWARE, FileRef, parse_path
-from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, resolve_commit
+from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, resolve_commit, tree_at, tree_diff
 from engineering_api.domain.sourcecontrol.schemas import ObjectDiff, RestoreInput, VcsFileChange
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -53,10 +53,10 @@ def export_preview(ctx: OperationContext, _: None) -> ExportPreview:
     repo = open_repo(ctx)
     ctx.progress(5, "exporting the project")
     head = head_commit(repo)
-    old, new = tree_of(repo, head), repo[current_tree(ctx, repo)]
+    old, new = tree_of(repo, head), tree_at(repo, current_tree(ctx, repo))
     changes = changes_between(repo, old, new)
     return ExportPreview(base_sha=str(head.id) if head else None, changed_files_count=len(changes), changes=changes,
-                         objects=object_diffs(repo, repo.diff(old, new)))
+                         objects=object_diffs(repo, tree_diff(old, new)))
 
 
 def _located(ctx: OperationContext, data: RestoreInput) -> tuple[pygit2.Commit, FileRef, bytes, str, bool]:

@@ -147,7 +147,8 @@ def _file_parsed(reader: Any, kind: str, file_path: str) -> tag_formats.ParsedTa
         ValidationError: ``XLSX_REFUSED``, ``INVALID_TAG_FILE``.
     """
     try:
-        return reader(file_path)
+        parsed: tag_formats.ParsedTags = reader(file_path)
+        return parsed
     except XlsxRefusedError as exc:
         raise e.ValidationError(f"{Path(file_path).name} was refused unopened: {exc}", code="XLSX_REFUSED") from None
     except ValueError as exc:

@@ -8,7 +8,7 @@ replaces; exports name the file they would overwrite. Each raises what its handl
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from engineering_api.backend import errors as e
 from engineering_api.domain import tag_formats
@@ -42,7 +42,15 @@ __all__ = (
 )
 
 
-def _by_name(items: list[Any], name: str) -> Any:
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_NamedT = TypeVar("_NamedT", bound=_Named)
+
+
+def _by_name(items: list[_NamedT], name: str) -> _NamedT | None:
     """Exact name first, then case-insensitive (as the tables are looked up)."""
     return next((i for i in items if i.name == name), None) or next(
         (i for i in items if i.name.lower() == name.lower()), None)
@@ -164,10 +172,10 @@ def _import_preview(ctx: OperationContext, device: str, parsed: tag_formats.Pars
                               detail=_becomes(old.table_name, f"{old.data_type} {old.logical_address}",
                                               f"{row.data_type} {row.logical_address}"))
                 for row in parsed.tags if (old := tags.get(row.name.lower())) is not None]
-    changes += [PlannedChange(action="overwrite", kind="constant", name=old.name, device=device,
-                              detail=_becomes(old.table_name, f"{old.data_type} = {old.value}",
+    changes += [PlannedChange(action="overwrite", kind="constant", name=old_constant.name, device=device,
+                              detail=_becomes(old_constant.table_name, f"{old_constant.data_type} = {old_constant.value}",
                                               f"{row.data_type} = {row.value}"))
-                for row in parsed.constants if (old := constants.get(row.name.lower())) is not None]
+                for row in parsed.constants if (old_constant := constants.get(row.name.lower())) is not None]
     replaced = [c.name for c in changes if c.action == "overwrite"]
     count = f"{plural(len(parsed.tags), 'tag')} and {plural(len(parsed.constants), 'user constant')}"
     into = names(checked.tables) if checked.tables else f"'{table}'"

@@ -61,7 +61,7 @@ def _answer(response: httpx.Response) -> Any:
 def _follow(client: httpx.Client, job_id: str, timeout: float) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
-        record = _answer(client.get(f"/api/jobs/{job_id}"))
+        record: dict[str, Any] = _answer(client.get(f"/api/jobs/{job_id}"))
         if record["status"] in ("Completed", "Failed", "Canceled"):
             return record
         if time.monotonic() > deadline:

@@ -62,7 +62,8 @@ def junit_xml(run: TestSuiteResult) -> bytes:
     for result in run.results:
         _case(suite, result, classname=f"plc.{result.device_name or 'any'}")
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 class JunitController(Controller):

@@ -13,9 +13,12 @@ from typing import Any, Literal
 
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("AssertionResult", "CaseResult", "CaseStatus", "StepResult", "TestSuiteResult", "suite_counts")
+__all__ = (
+    "AssertionResult", "CaseResult", "CaseStatus", "StepResult", "SuiteStatus", "TestSuiteResult", "suite_counts",
+)
 
 CaseStatus = Literal["Passed", "Failed", "Error"]
+SuiteStatus = Literal["Running", "Completed", "Canceled", "NotRun"]
 
 
 class AssertionResult(CamelStruct):
@@ -83,7 +86,7 @@ class TestSuiteResult(CamelStruct):
     run_id: str | None
     selection: str
     """What was run: a case name, a pattern (``*``, ``Motor*``), or ``device:<name>``."""
-    status: Literal["Running", "Completed", "Canceled", "NotRun"]
+    status: SuiteStatus
     total: int
     passed: int
     failed: int

@@ -24,7 +24,7 @@ from engineering_api.lib.schema import utc_now
 from simatic_xml.cancel import Canceled
 
 from .models import PHASES, Expectation, describe_step
-from .results import AssertionResult, CaseResult, StepResult, TestSuiteResult, suite_counts
+from .results import AssertionResult, CaseResult, CaseStatus, StepResult, SuiteStatus, TestSuiteResult, suite_counts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -99,11 +99,13 @@ def _holds(name: str, actual: Any, wanted: Any, expect: Expectation, data_type: 
     if name == "approx":
         if expect.tolerance is None:
             return math.isclose(actual, wanted, rel_tol=1e-6, abs_tol=1e-6)
-        return abs(actual - wanted) <= expect.tolerance
-    return {
+        within: bool = abs(actual - wanted) <= expect.tolerance
+        return within
+    compared: bool = {
         "greaterThan": actual > wanted, "greaterOrEqual": actual >= wanted, "lessThan": actual < wanted,
         "lessOrEqual": actual <= wanted,
     }[name]
+    return compared
 
 
 def _show(value: Any) -> str:
@@ -265,7 +267,7 @@ def run_case(ctx: OperationContext, sim: SimulationApi, case: TestCase, instance
         teardown_error = _run_phase(ctx, sim, case, "teardown", instance, free, phases["teardown"])
         error = error or teardown_error
     failed = sum(1 for phase in ("steps", "teardown") for s in phases[phase] for a in s.assertions if not a.passed)
-    status = "Error" if error else ("Failed" if failed else "Passed")
+    status: CaseStatus = "Error" if error else ("Failed" if failed else "Passed")
     return CaseResult(
         test_name=case.name, description=case.description, passed=status == "Passed", status=status,
         failed_assertions=failed, steps=phases["steps"], setup=phases["setup"], teardown=phases["teardown"],
@@ -277,11 +279,11 @@ def run_case(ctx: OperationContext, sim: SimulationApi, case: TestCase, instance
 
 
 # ----- a run ------------------------------------------------------------------------------------------
-def suite(run_id: str | None, selection: str, status: str, results: list[CaseResult], started: str | None,
+def suite(run_id: str | None, selection: str, status: SuiteStatus, results: list[CaseResult], started: str | None,
           completed: str | None, duration_ms: float = 0.0) -> TestSuiteResult:
     """A run's ``TestSuiteResult`` with its counts."""
     return TestSuiteResult(
-        run_id=run_id, selection=selection, status=status, results=list(results),  # type: ignore[arg-type]
+        run_id=run_id, selection=selection, status=status, results=list(results),
         started_at=started, completed_at=completed, duration_ms=duration_ms, **suite_counts(results),
     )
 
@@ -295,10 +297,10 @@ def run_cases(
     Raises:
         OperationCanceledError: the job was canceled; the run is saved as ``Canceled`` with the cases done.
     """
-    sim: SimulationApi = ctx.backend  # type: ignore[assignment]
+    sim: SimulationApi = ctx.backend
     run_id, started, clock = store.new_run_id(), utc_now(), time.perf_counter()
 
-    def snapshot(status: str, finished: bool) -> TestSuiteResult:
+    def snapshot(status: SuiteStatus, finished: bool) -> TestSuiteResult:
         return suite(run_id, selection, status, results, started, utc_now() if finished else None,
                      round((time.perf_counter() - clock) * 1000, 3))
 

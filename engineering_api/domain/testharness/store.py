@@ -114,6 +114,8 @@ class TestStore:
 
     def save_run(self, run: TestSuiteResult) -> None:
         """Record (or update) a run; the newest :data:`RUNS_KEPT` are kept."""
+        if run.run_id is None:  # only the "no run yet" placeholder has none, and it is never saved
+            raise ValueError("a run without a run_id cannot be saved")
         self._runs.save(run.run_id, msgspec.to_builtins(run))
 
     def latest(self) -> TestSuiteResult | None:
