@@ -132,7 +132,7 @@ def _client_class() -> type:
     from asyncua import Client, ua
     from asyncua.crypto.security_policies import SecurityPolicyNone
 
-    class NoPlainPasswordClient(Client):  # type: ignore[misc]  # asyncua is read as untyped (see pyproject.toml)
+    class NoPlainPasswordClient(Client):
         def _add_user_auth(self, params: Any, username: str | None, password: str | None) -> None:
             # A user token policy without its own encryption over a channel that does not encrypt would carry the
             # password readable on the wire (asyncua only warns); refuse and say what to configure instead.

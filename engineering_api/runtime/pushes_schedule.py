@@ -137,7 +137,7 @@ def periods_between(trigger: Any, after: dt.datetime, until: dt.datetime, limit:
 class _Attached:
     scheduler: BaseScheduler
     services: Services
-    on_due: Callable[[str], None]
+    on_due: Callable[[str], object]
     """Wakes the app's outbox for a push whose period ended (given by the outbox, which imports this module)."""
 
 
@@ -153,7 +153,7 @@ def _job_id(push_id: str) -> str:
 
 
 def attach(scheduler: BaseScheduler, services: Services, schedules: dict[str, PushSchedule],
-           on_due: Callable[[str], None]) -> None:
+           on_due: Callable[[str], object]) -> None:
     """Give the running scheduler the persistent push job store and bring it in line with ``schedules`` (enabled
     pushes by id). Call after ``scheduler.start()`` so boundaries missed while the server was down fire now."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore

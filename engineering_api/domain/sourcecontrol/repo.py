@@ -153,5 +153,5 @@ def sync_worktree(repo: pygit2.Repository) -> None:
         return
     repo.index.read_tree(commit.tree)
     repo.index.write()
-    repo.checkout_tree(  # type: ignore[no-untyped-call]  # pygit2's stubs leave checkout_tree unannotated
+    repo.checkout_tree(
         commit.tree, strategy=pygit2.enums.CheckoutStrategy.FORCE | pygit2.enums.CheckoutStrategy.REMOVE_UNTRACKED)
