@@ -60,8 +60,9 @@ class McpContext:
 def session_id_of(request: Any) -> str | None:
     """The transport's session id: the ``mcp-session-id`` header, or the SSE message URL's ``session_id``
     (``sessionId``, the reference's spelling, is accepted too)."""
-    return (request.headers.get("mcp-session-id") or request.query_params.get("session_id")
-            or request.query_params.get("sessionId"))
+    found: str | None = (request.headers.get("mcp-session-id") or request.query_params.get("session_id")
+                         or request.query_params.get("sessionId"))
+    return found
 
 
 def _request_context(
@@ -141,10 +142,11 @@ def create_mcp_server(
                          ) -> types.ListToolsResult:
         caller = context(ctx)
         tools = tool_catalog(services).tools(caller.principal.role, caller.categories, caller.profile)
+        cursor = params.cursor if params is not None else None
         try:
-            start = int(params.cursor) if params is not None and params.cursor else 0
+            start = int(cursor) if cursor else 0
         except ValueError:
-            raise MCPError(types.INVALID_PARAMS, f"invalid cursor {params.cursor!r}") from None
+            raise MCPError(types.INVALID_PARAMS, f"invalid cursor {cursor!r}") from None
         page = tools[start:start + PAGE_SIZE]
         following = start + PAGE_SIZE
         return types.ListToolsResult(tools=[_tool(s) for s in page],
