@@ -38,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from mcp_overhead import _fc  # noqa: E402  (bench/ is first on sys.path: this script's folder)
 from tests.perf.work_count import AsgiDriver, WorkCount, counting, counting_on  # noqa: E402
 
 __all__ = ()
@@ -48,13 +49,6 @@ MODERN_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
                "io.modelcontextprotocol/clientInfo": {"name": "profile", "version": "1"},
                "io.modelcontextprotocol/clientCapabilities": {}}
 CALL = {"name": "blocks_list", "arguments": {"deviceName": DEVICE}}
-
-
-def _fc(number: int) -> dict[str, Any]:
-    name = f"FC_Scale{number}"
-    return {"deviceName": DEVICE, "blockType": "FC", "name": name, "language": "SCL", "returnType": "Real",
-            "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
-            "networks": [{"scl": f"#{name} := INT_TO_REAL(#Raw) / 27648.0 * {number}.0;"}]}
 
 
 async def _expect(answer: Awaitable[tuple[int, Any]], what: str) -> Any:
