@@ -37,7 +37,8 @@ from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from litestar.types import Message, Receive
+    # The SDK's transports are typed with Starlette's ASGI types (plain mappings), as is what is handed to them.
+    from starlette.types import Message, Receive
 
 __all__ = ("ParseFailure", "PerRequestManager", "answering_with_json", "buffered_choice", "decode", "wants_json")
 
@@ -81,14 +82,14 @@ class _JsonForThisPost:
 class _PerRequestTransport(StreamableHTTPServerTransport):
     """The SDK's transport with the framing chosen per request (see the module docstring)."""
 
-    is_json_response_enabled = _JsonForThisPost()  # type: ignore[assignment]
+    is_json_response_enabled = _JsonForThisPost()
 
 
 class PerRequestManager(StreamableHTTPSessionManager):
     """The SDK's session manager whose sessions choose their framing per request, and so do the session-less
     requests of protocol 2026-07-28, which the manager answers itself (it reads ``json_response`` per POST)."""
 
-    json_response = _JsonForThisPost()  # type: ignore[assignment]
+    json_response = _JsonForThisPost()
 
     def _admit_session(self, requestor: Any) -> StreamableHTTPServerTransport | None:
         transport = super()._admit_session(requestor)

@@ -25,6 +25,7 @@ from engineering_api.mcp.tools import tool_catalog
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    import msgspec
     from litestar.types import Receive, Scope, Send
 
     from engineering_api.mcp.runtime import McpRuntime
@@ -76,16 +77,35 @@ class CleanupResult(CamelStruct):
     remaining: int
 
 
+# The success envelopes the routes answer, each named so OpenAPI shows its payload. They are built at run time
+# (msgspec.defstruct), which a type checker cannot follow: for it, each is a Struct.
+if TYPE_CHECKING:
+    GetMcpInfoResponse = msgspec.Struct
+    GetMcpInstanceResponse = msgspec.Struct
+    ListMcpSessionsResponse = msgspec.Struct
+    GetMcpSessionResponse = msgspec.Struct
+    CleanupMcpSessionsResponse = msgspec.Struct
+else:
+    GetMcpInfoResponse = envelope_type(McpInfo, "GetMcpInfoResponse")
+    GetMcpInstanceResponse = envelope_type(McpInstance, "GetMcpInstanceResponse")
+    ListMcpSessionsResponse = envelope_type(list[SessionInfo], "ListMcpSessionsResponse")
+    GetMcpSessionResponse = envelope_type(SessionInfo, "GetMcpSessionResponse")
+    CleanupMcpSessionsResponse = envelope_type(CleanupResult, "CleanupMcpSessionsResponse")
+
+
 def _services(request: Request[Any, Any, Any]) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 def _runtime(request: Request[Any, Any, Any]) -> McpRuntime:
-    return request.app.state.mcp
+    runtime: McpRuntime = request.app.state.mcp
+    return runtime
 
 
 def _caller(request: Request[Any, Any, Any]) -> Principal:
-    return request.scope["user"]
+    caller: Principal = request.scope["user"]
+    return caller
 
 
 def _scoped_key(request: Request[Any, Any, Any]) -> str | None:
@@ -104,7 +124,7 @@ class McpController(Controller):
     tags = [SECTION]
 
     @get("/mcp/info", operation_id="GetMcpInfo", responses=problem_responses("viewer"))
-    async def info(self, request: Request[Any, Any, Any]) -> Response[envelope_type(McpInfo, "GetMcpInfoResponse")]:
+    async def info(self, request: Request[Any, Any, Any]) -> Response[GetMcpInfoResponse]:
         """The MCP server: version, protocol versions, transports and the tools the caller may run."""
         services = _services(request)
         catalog = tool_catalog(services)
@@ -132,7 +152,7 @@ class McpController(Controller):
 
     @get("/mcp/instance", operation_id="GetMcpInstance", responses=problem_responses("viewer", worker=True))
     async def instance(self, request: Request[Any, Any, Any]
-                       ) -> Response[envelope_type(McpInstance, "GetMcpInstanceResponse")]:
+                       ) -> Response[GetMcpInstanceResponse]:
         """The TIA Portal session and project the MCP tools act on."""
         services = _services(request)
         status = await services.worker.call(services.backend.session_status, timeout=10, description="session status")
@@ -141,14 +161,14 @@ class McpController(Controller):
 
     @get("/mcp/sessions", operation_id="ListMcpSessions", responses=problem_responses("viewer"))
     async def sessions(self, request: Request[Any, Any, Any]
-                       ) -> Response[envelope_type(list[SessionInfo], "ListMcpSessionsResponse")]:
+                       ) -> Response[ListMcpSessionsResponse]:
         """Active MCP sessions (an admin sees all, other keys their own), newest first."""
         return ok(_runtime(request).sessions.list(_scoped_key(request)))
 
     @get("/mcp/sessions/{sessionId:str}", operation_id="GetMcpSession",
          responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
     async def session(self, request: Request[Any, Any, Any], sessionId: FromPath[str]  # noqa: N803
-                      ) -> Response[envelope_type(SessionInfo, "GetMcpSessionResponse")]:
+                      ) -> Response[GetMcpSessionResponse]:
         """One MCP session: client, protocol version, start and last activity."""
         runtime = _runtime(request)
         runtime.sessions.expire()
@@ -162,7 +182,7 @@ class McpController(Controller):
     @post("/mcp/sessions/cleanup", operation_id="CleanupMcpSessions", status_code=200,
           responses=problem_responses("engineer"))
     async def cleanup(self, request: Request[Any, Any, Any]
-                      ) -> Response[envelope_type(CleanupResult, "CleanupMcpSessionsResponse")]:
+                      ) -> Response[CleanupMcpSessionsResponse]:
         """Forget disconnected sessions and close idle ones (an admin's call covers every key's)."""
         runtime = _runtime(request)
         removed = runtime.sessions.cleanup(_scoped_key(request))

@@ -30,7 +30,8 @@ from engineering_api.mcp.tools import tool_catalog
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
-    from litestar.types import Message, Receive, Scope, Send
+    # The SDK's transports are typed with Starlette's ASGI types (plain mappings); Litestar hands the exchange over.
+    from starlette.types import Message, Receive, Scope, Send
 
     from engineering_api.services import Services
 
@@ -47,7 +48,7 @@ _SSE_SESSION = re.compile(rb"session_id=([0-9a-f]{32})")
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
-            return value.decode("latin-1")
+            return bytes(value).decode("latin-1")
     return None
 
 
@@ -252,8 +253,10 @@ def _is_initialize(message: Any) -> bool:
 
 def _client_of(message: dict[str, Any]) -> dict[str, Any]:
     """The client's name and version and the protocol version an initialize request names."""
-    params = message.get("params") if isinstance(message.get("params"), dict) else {}
-    info = params.get("clientInfo") if isinstance(params.get("clientInfo"), dict) else {}
+    params = message.get("params")
+    params = params if isinstance(params, dict) else {}
+    info = params.get("clientInfo")
+    info = info if isinstance(info, dict) else {}
     return {"name": info.get("name"), "version": info.get("version"), "protocol": params.get("protocolVersion")}
 
 

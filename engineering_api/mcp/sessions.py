@@ -8,6 +8,7 @@ connection is closed.
 
 from __future__ import annotations
 
+import builtins
 import threading
 import time
 from dataclasses import dataclass, field
@@ -152,7 +153,8 @@ class SessionRegistry:
         chosen.sort(key=lambda s: s.started_at, reverse=True)
         return [s.info() for s in chosen]
 
-    def expire(self) -> list[str]:
+    # builtins.list: in the class body, ``list`` names the method above.
+    def expire(self) -> builtins.list[str]:
         """Close sessions idle past the timeout; forget them. Returns their ids."""
         now = self._clock()
         with self._lock:
@@ -164,7 +166,7 @@ class SessionRegistry:
                 session.close()
         return [s.session_id for s in stale]
 
-    def cleanup(self, key_id: str | None = None) -> list[str]:
+    def cleanup(self, key_id: str | None = None) -> builtins.list[str]:
         """Forget disconnected sessions and expire idle ones (of ``key_id`` only, when given). Returns their ids."""
         removed = self.expire()
         with self._lock:

@@ -24,6 +24,7 @@ import anyio
 
 if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
+    from engineering_api.services import Services
 
 __all__ = ("add_arguments", "run")
 
@@ -74,12 +75,13 @@ def _in_process(args: argparse.Namespace, key: str | None) -> int:
 
     settings = Settings.from_env(data_dir=Path(args.data_dir) if args.data_dir else None, backend=args.backend)
     services = create_services(settings)
-    principal: Principal | None = local_principal(Role(args.role))
+    principal = local_principal(Role(args.role))
     if key:
-        principal = services.keys.verify(key)
-        if principal is None:
+        verified = services.keys.verify(key)
+        if verified is None:
             print(f"engineering-api mcp: the API key is not valid for {settings.data_dir}", file=sys.stderr)
             return 2
+        principal = verified
     try:
         profile, categories = select(args.tools, args.categories, tool_catalog(services).categories())
     except ValidationError as exc:
@@ -101,7 +103,7 @@ def _with_selection(url: str, args: argparse.Namespace) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(query)
 
 
-async def _serve_in_process(services: Any, principal: Principal, categories: set[str] | None, profile: str
+async def _serve_in_process(services: Services, principal: Principal, categories: set[str] | None, profile: str
                             ) -> None:
     from mcp.server.stdio import stdio_server
 

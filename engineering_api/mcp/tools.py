@@ -230,7 +230,7 @@ def _find(services: Services, arguments: dict[str, Any], principal: Principal) -
         return error_outcome(ValidationError("find_tools needs 'query', a string", code="VALIDATION_FAILED"))
     category = arguments.get("category")
     found = tool_catalog(services).find(query, category if isinstance(category, str) else None, principal.role)
-    items = [{"name": s.name, "category": s.category, "summary": _first_sentence(s.description),
+    items: list[dict[str, Any]] = [{"name": s.name, "category": s.category, "summary": _first_sentence(s.description),
               "readOnly": s.read_only, "destructive": s.destructive, "inputSchema": s.input_schema} for s in found]
     text = "\n".join(
         f"{i['name']}({', '.join(_arguments(i['inputSchema']))}): {i['summary']}" for i in items
