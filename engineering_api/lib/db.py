@@ -105,6 +105,10 @@ class Database:
                 make_private_file(Path(target))
             self._conn = sqlite3.connect(str(target), check_same_thread=False, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
+            # change_mark runs on every authenticated request: a cursor of its own, returning plain tuples, skips
+            # making a cursor and a Row each time.
+            self._mark_cursor = self._conn.cursor()
+            self._mark_cursor.row_factory = None
         with self._lock:
             if not self.postgres:
                 self._conn.execute("PRAGMA journal_mode=WAL")
@@ -154,7 +158,7 @@ class Database:
         if self.postgres:
             return None
         with self._lock:
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            return int(self._mark_cursor.execute("PRAGMA data_version").fetchone()[0])
 
     def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run an INSERT; returns the new rowid.
