@@ -173,7 +173,9 @@ async def _execute(
     A change sent with an ``Idempotency-Key`` runs as a recorded job even when it is short, as on the async route:
     a retry with the same key answers that job's outcome instead of doing the work again."""
     data = confine_files(operation, data, services.paths)
-    idempotency_key = request.headers.get(IDEMPOTENCY_HEADER)
+    # A short read never runs as a job, so it does not look for the key: parsing the headers into Litestar's Headers
+    # would cost a read several microseconds.
+    idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) if operation.mutating or operation.long_running else None
     if not operation.long_running and not (idempotency_key and operation.mutating):
         result = await services.jobs.run_inline(operation, data)
         return result, operation.success_message(result), None, {}
