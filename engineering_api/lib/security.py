@@ -53,7 +53,7 @@ class Role(str, enum.Enum):
 
     def allows(self, required: Role) -> bool:
         """Whether this role includes ``required``."""
-        return self.rank >= required.rank
+        return _RANK[self] >= _RANK[required]  # the guard asks on every request: no property calls
 
 
 _RANK = {Role.VIEWER: 0, Role.ENGINEER: 1, Role.ADMIN: 2}
