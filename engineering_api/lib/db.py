@@ -151,6 +151,11 @@ class Database:
         with self._lock, self._full_disk_named():
             return self._conn.execute(sql, params).rowcount
 
+    @property
+    def file(self) -> Path | None:
+        """The SQLite database file; None for PostgreSQL and for an in-memory database."""
+        return None if self._path is None or self._path == ":memory:" else Path(self._path)
+
     def change_mark(self) -> int | None:
         """A number that changes whenever another connection commits to the database (SQLite's ``data_version``;
         this connection's own commits leave it as it is), so a cache of rows can tell when to read them again.
