@@ -158,3 +158,20 @@ def test_a_key_in_use_is_not_looked_up_again_until_another_store_changes_keys(tm
         assert len(lookups) == 4
     finally:
         db._conn.set_trace_callback(None)
+
+
+def test_the_shared_revocation_mark_is_private_and_moves_with_each_revocation(tmp_path: Path) -> None:
+    """The mark every process on the database file reads (engineering_api.lib.shared_mark): 0600, beside the
+    database, and a revocation by one store changes what another reads."""
+    import stat
+
+    from engineering_api.lib.security import REVOCATION_MARK_SUFFIX
+
+    store = ApiKeyStore(Database(tmp_path / "keys.db"))
+    store.create("initial admin", Role.ADMIN)
+    info, _ = store.create("ci", Role.VIEWER)
+    mark = tmp_path / f"keys.db{REVOCATION_MARK_SUFFIX}"
+    assert stat.S_IMODE(mark.stat().st_mode) == 0o600
+    before = mark.read_bytes()
+    ApiKeyStore(Database(tmp_path / "keys.db")).revoke(info.key_id)
+    assert mark.read_bytes() != before and len(before) == 8
