@@ -490,11 +490,12 @@ class FakeBackend(
 
     def project_overview(self) -> ProjectOverview:
         project = self._project()
+        systems = hardware.io_systems(project)
         return ProjectOverview(
             project_name=project.name, project_path=str(project.file), version=project.version,
             author=project.author, comment=project.comment, has_unsaved_changes=project.dirty,
             simulation_support=project.simulation_support, device_count=len(project.devices),
-            devices=[hardware.device_info(project, d) for d in project.devices.values()],
+            devices=[hardware.device_info(project, d, systems) for d in project.devices.values()],
             subnets=hardware.subnet_infos(project),
         )
 

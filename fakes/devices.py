@@ -30,7 +30,8 @@ class DeviceOperations:
 
     def list_devices(self) -> list[DeviceInfo]:
         project = self._project()
-        return [hardware.device_info(project, d) for d in project.devices.values()]
+        systems = hardware.io_systems(project)
+        return [hardware.device_info(project, d, systems) for d in project.devices.values()]
 
     def get_device(self, name: str) -> DeviceInfo:
         project = self._project()
@@ -79,7 +80,9 @@ class DeviceOperations:
 
     def parking_lot(self) -> list[DeviceInfo]:
         project = self._project()
-        return [hardware.device_info(project, d) for d in project.devices.values() if hardware.is_parked(project, d)]
+        systems = hardware.io_systems(project)
+        return [hardware.device_info(project, d, systems) for d in project.devices.values()
+                if hardware.is_parked(project, d, systems)]
 
     def clear_parking_lot(self) -> list[str]:
         with self._change() as project:

@@ -175,11 +175,13 @@ def io_systems(project: Project) -> list[IoSystemInfo]:
     return systems
 
 
-def is_parked(project: Project, device: Device) -> bool:
-    """An IO device no IO controller is assigned to sits in the parking lot ("not assigned")."""
+def is_parked(project: Project, device: Device, systems: list[IoSystemInfo] | None = None) -> bool:
+    """An IO device no IO controller is assigned to sits in the parking lot ("not assigned").
+
+    ``systems`` is :func:`io_systems` of ``project`` when the caller has it already."""
     if device.device_kind != "io-device":
         return False
-    assigned = {name for system in io_systems(project) for name in system.devices}
+    assigned = {name for system in (io_systems(project) if systems is None else systems) for name in system.devices}
     return device.name not in assigned
 
 
@@ -207,8 +209,11 @@ def subnet_infos(project: Project) -> list[SubnetInfo]:
     return result
 
 
-def device_info(project: Project, device: Device) -> DeviceInfo:
-    """The port's view of a device."""
+def device_info(project: Project, device: Device, systems: list[IoSystemInfo] | None = None) -> DeviceInfo:
+    """The port's view of a device. ``systems`` is :func:`io_systems` of ``project`` when the caller has it already
+    (a listing computes it once, not once per interface of each device)."""
+    if systems is None:
+        systems = io_systems(project)
     return DeviceInfo(
         name=device.name,
         order_number=device.order_number,
@@ -223,7 +228,7 @@ def device_info(project: Project, device: Device) -> DeviceInfo:
                 name=i.name, type=i.type, ports=i.ports, ip_address=i.ip_address, subnet_mask=i.subnet_mask,
                 router_address=i.router_address, subnet_name=i.subnet,
                 io_system=next(
-                    (s.name for s in io_systems(project) if i.subnet == s.subnet
+                    (s.name for s in systems if i.subnet == s.subnet
                      and (s.controller == device.name or device.name in s.devices)),
                     None,
                 ),
@@ -238,7 +243,7 @@ def device_info(project: Project, device: Device) -> DeviceInfo:
             )
             for m in sorted(device.modules, key=lambda m: m.slot)
         ],
-        parked=is_parked(project, device),
+        parked=is_parked(project, device, systems),
     )
 
 

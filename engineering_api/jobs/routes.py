@@ -179,7 +179,9 @@ async def _execute(
     A change sent with an ``Idempotency-Key`` runs as a recorded job even when it is short, as on the async route:
     a retry with the same key answers that job's outcome instead of doing the work again."""
     data = confine_files(operation, data, services.paths)
-    idempotency_key = request.headers.get(IDEMPOTENCY_HEADER)
+    # A short read never runs as a job, so it does not look for the key: parsing the headers into Litestar's Headers
+    # would cost a read several microseconds.
+    idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) if operation.mutating or operation.long_running else None
     if not operation.long_running and not (idempotency_key and operation.mutating):
         result = await services.jobs.run_inline(operation, data)
         return result, operation.success_message(result), None, {}
@@ -334,6 +336,8 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     annotations["return"] = _RESPONSE[_either(envelope, preview_envelope)] if dry_run and not is_async \
         else _RESPONSE[envelope]
 
+    stages_files = bool(plan.inline or plan.exports)  # a download always has exports
+
     async def handler(**kwargs: Any) -> Response[Any]:
         request: Request[Any, Any, Any] = kwargs["request"]
         services: Services = request.app.state.services
@@ -354,23 +358,28 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
                 values[info.encode_name] = value
             elif values.get(info.encode_name) is None:
                 values.pop(info.encode_name, None)
-        transfer = Transfer(plan, services, request, operation.name)
+        # Most routes stage no files: they make no Transfer, which would have nothing to track or remove.
+        transfer = Transfer(plan, services, request, operation.name) if stages_files else None
+        on_job = transfer.track_job if transfer is not None else None
         try:
-            if plan.inline:
-                transfer.take_inline(values, kwargs.get("data"))
-            asked = wants_file(request, kwargs.get("q__download")) if plan.download else None
-            if plan.exports:
-                transfer.export_targets(values, asked)
+            asked: str | None = None
+            if transfer is not None:
+                if plan.inline:
+                    transfer.take_inline(values, kwargs.get("data"))
+                asked = wants_file(request, kwargs.get("q__download")) if plan.download else None
+                if plan.exports:
+                    transfer.export_targets(values, asked)
             data = _build_input(operation, values)
             if dry_run and (kwargs.get("q__dry_run") or getattr(kwargs.get("data"), "dry_run", None)):
                 return await _dry_run(services, operation, data, request)
             if is_async:
-                return await _start_job(services, operation, data, request, transfer.track_job)
-            if asked is not None:
+                return await _start_job(services, operation, data, request, on_job)
+            if transfer is not None and asked is not None:
                 return await _download(services, operation, data, request, transfer, asked)
-            return await run_operation(services, operation, data, request, transfer.track_job)
+            return await run_operation(services, operation, data, request, on_job)
         finally:
-            transfer.close()
+            if transfer is not None:
+                transfer.close()
 
     handler.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # Litestar reads it there
     handler.__annotations__ = annotations

@@ -105,6 +105,10 @@ class Database:
                 make_private_file(Path(target))
             self._conn = sqlite3.connect(str(target), check_same_thread=False, isolation_level=None)
             self._conn.row_factory = sqlite3.Row
+            # change_mark runs on every authenticated request: a cursor of its own, returning plain tuples, skips
+            # making a cursor and a Row each time.
+            self._mark_cursor = self._conn.cursor()
+            self._mark_cursor.row_factory = None
         with self._lock:
             if not self.postgres:
                 self._conn.execute("PRAGMA journal_mode=WAL")
@@ -148,6 +152,11 @@ class Database:
             changed: int = self._conn.execute(sql, params).rowcount
             return changed
 
+    @property
+    def file(self) -> Path | None:
+        """The SQLite database file; None for PostgreSQL and for an in-memory database."""
+        return None if self._path is None or self._path == ":memory:" else Path(self._path)
+
     def change_mark(self) -> int | None:
         """A number that changes whenever another connection commits to the database (SQLite's ``data_version``;
         this connection's own commits leave it as it is), so a cache of rows can tell when to read them again.
@@ -155,7 +164,7 @@ class Database:
         if self.postgres:
             return None
         with self._lock:
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            return int(self._mark_cursor.execute("PRAGMA data_version").fetchone()[0])
 
     def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run an INSERT; returns the new rowid.

@@ -25,7 +25,7 @@ SLASH_PREFIXES = (b"/api/source-control/branches/",)
 
 
 def _rerouted(raw_path: bytes) -> str | None:
-    if b"%2f" not in raw_path.lower():
+    if b"%" not in raw_path or b"%2f" not in raw_path.lower():  # most paths hold no escape: no lower-case copy
         return None
     for prefix in SLASH_PREFIXES:
         if raw_path.startswith(prefix):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import ConflictError, InsufficientStorageError, NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.shared_mark import SharedMark
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,6 +33,8 @@ KEY_PREFIX = "eapi_"
 KEY_NAME_MAX = 100
 """Longest key name: a label for people, shown in listings."""
 _LAST_USED_EVERY_S = 60.0
+REVOCATION_MARK_SUFFIX = "-revocations"
+"""The shared revocation mark is the database file's name with this suffix (0600, 8 bytes)."""
 _VERIFIED_MAX = 1000
 """Keys remembered as verified at most; past it a key is looked up on each use (there are never that many)."""
 
@@ -53,7 +56,7 @@ class Role(str, enum.Enum):
 
     def allows(self, required: Role) -> bool:
         """Whether this role includes ``required``."""
-        return self.rank >= required.rank
+        return _RANK[self] >= _RANK[required]  # the guard asks on every request: no property calls
 
 
 _RANK = {Role.VIEWER: 0, Role.ENGINEER: 1, Role.ADMIN: 2}
@@ -87,18 +90,21 @@ def _hash(secret: str) -> str:
 class ApiKeyStore:
     """Creates, verifies, lists and revokes keys: the one implementation behind the CLI and the key routes.
 
-    A verified key is remembered (by its hash) only while nothing else has written to the database: SQLite's
-    change mark (:meth:`Database.change_mark`) moves with every commit of another connection, such as the CLI
-    revoking a key, and this store's own revocations forget every key at once. So a revoked key stops working
-    on the next request, and a request with a key in use costs no lookup. On PostgreSQL every verification
-    reads the table.
+    A verified key is remembered (by its hash) only while no key was revoked: every store on the same SQLite file
+    shares a revocation mark in memory (:class:`~engineering_api.lib.shared_mark.SharedMark`, a file beside the
+    database) that a revocation moves once it is committed, whichever process made it (the CLI, another server),
+    and this store's own revocations forget every key at once. So a revoked key stops working on the next
+    request, and a request with a key in use costs no lookup and no system call. An in-memory database falls back
+    to SQLite's change mark (:meth:`Database.change_mark`); on PostgreSQL every verification reads the table.
     """
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._verified: dict[str, Principal] = {}
-        """Key hash -> principal, valid while the database's change mark is :attr:`_mark`."""
-        self._mark: int | None = None
+        """Key hash -> principal, valid while the revocation mark is :attr:`_mark`."""
+        self._mark: bytes | int | None = None
+        file = db.file
+        self._shared = SharedMark(file.with_name(file.name + REVOCATION_MARK_SUFFIX)) if file is not None else None
         self._revocations = 0
         """Revocations through this store: a lookup that overlapped one is not remembered."""
         # key_id -> monotonic time of the last last_used_at write, so a busy key costs one write a minute.
@@ -126,12 +132,14 @@ class ApiKeyStore:
             "INSERT INTO api_keys(key_id, name, role, key_hash, prefix, created_at) VALUES (?,?,?,?,?,?)",
             (info.key_id, info.name, info.role, _hash(secret), info.prefix, info.created_at),
         )
+        if self._shared is not None:  # not needed for safety (a new key is in no cache), kept for every key change
+            self._shared.move()
         return info, secret
 
     def verify(self, secret: str) -> Principal | None:
         """The principal for a presented key, or None when unknown or revoked."""
         digest = _hash(secret)
-        mark = self._db.change_mark()
+        mark = self._shared.read() if self._shared is not None else self._db.change_mark()
         if mark != self._mark or mark is None:
             self._verified.clear()
             self._mark = mark
@@ -181,7 +189,9 @@ class ApiKeyStore:
             "(SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL) > 1)",
             (utc_now(), key_id),
         )
-        self._forget()  # this connection's own writes leave the change mark as it is
+        if changed and self._shared is not None:
+            self._shared.move()  # after the commit: every store on this file looks its keys up again
+        self._forget()  # this store's own cache, whatever the mark
         if not changed:
             active = self._db.one("SELECT role FROM api_keys WHERE key_id = ? AND revoked_at IS NULL", (key_id,))
             if active is None:

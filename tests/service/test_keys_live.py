@@ -134,22 +134,44 @@ def test_audit_before_out_of_range_answers_422(client: TestClient, admin: dict[s
     assert client.get("/api/audit", params={"before": 5}, headers=admin).status_code == 200
 
 
-def test_a_key_in_use_is_not_looked_up_again_until_another_connection_writes(tmp_path: Path) -> None:
-    """Issue 37: every request hashed its key and read the table; a verified key is remembered while the
-    database's change mark stands still, and forgotten the moment another connection commits."""
+def test_a_key_in_use_is_not_looked_up_again_until_another_store_changes_keys(tmp_path: Path) -> None:
+    """Issue 37: every request hashed its key and read the table; a verified key is remembered while the shared
+    revocation mark stands still, and forgotten the moment another store (another process) changes keys. A
+    remembered key costs no SQL at all, not even SQLite's change mark (PRAGMA data_version, two file-lock system
+    calls per request)."""
     db = Database(tmp_path / "keys.db")
     store = ApiKeyStore(db)
     store.create("initial admin", Role.ADMIN)
     _, secret = store.create("ci", Role.VIEWER)
     lookups: list[str] = []
-    db._conn.set_trace_callback(lambda sql: lookups.append(sql) if "FROM api_keys" in sql else None)
+    statements: list[str] = []
+    db._conn.set_trace_callback(lambda sql: (statements.append(sql),
+                                             lookups.append(sql) if "FROM api_keys" in sql else None))
     try:
         assert [store.verify(secret) is not None for _ in range(3)] == [True] * 3
         assert len(lookups) == 1
+        assert not [sql for sql in statements if "FROM api_keys" not in sql and "last_used_at" not in sql]
         other = ApiKeyStore(Database(tmp_path / "keys.db"))
-        other.create("unrelated", Role.VIEWER)  # any commit of another connection
+        other.create("unrelated", Role.VIEWER)  # a key change of another store
         assert store.verify(secret) is not None and len(lookups) == 2
         assert store.verify("eapi_wrong") is None and store.verify("eapi_wrong") is None  # guesses are not kept
         assert len(lookups) == 4
     finally:
         db._conn.set_trace_callback(None)
+
+
+def test_the_shared_revocation_mark_is_private_and_moves_with_each_revocation(tmp_path: Path) -> None:
+    """The mark every process on the database file reads (engineering_api.lib.shared_mark): 0600, beside the
+    database, and a revocation by one store changes what another reads."""
+    import stat
+
+    from engineering_api.lib.security import REVOCATION_MARK_SUFFIX
+
+    store = ApiKeyStore(Database(tmp_path / "keys.db"))
+    store.create("initial admin", Role.ADMIN)
+    info, _ = store.create("ci", Role.VIEWER)
+    mark = tmp_path / f"keys.db{REVOCATION_MARK_SUFFIX}"
+    assert stat.S_IMODE(mark.stat().st_mode) == 0o600
+    before = mark.read_bytes()
+    ApiKeyStore(Database(tmp_path / "keys.db")).revoke(info.key_id)
+    assert mark.read_bytes() != before and len(before) == 8
