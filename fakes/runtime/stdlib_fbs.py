@@ -20,6 +20,7 @@ as in TIA (``#t.TON(...)``, ``#t.TP(...)``, ``#c.CTU(...)``: CTU's Q lands in QU
 from __future__ import annotations
 
 from collections.abc import Callable
+from sys import intern
 from typing import Any
 
 from simatic_xml.system_types import call_interface, lookup
@@ -55,7 +56,8 @@ class SystemFb:
         self.members = members
         self.body = run if isinstance(run, str) else None
         self.run = _compiled(name, run) if isinstance(run, str) else run
-        defaults: dict[str, Any] = {m: (False if t == "BOOL" else 0) for m, (_, t) in members.items()}
+        # interned keys, as the generated code's (see layout.make_value)
+        defaults: dict[str, Any] = {intern(m): (False if t == "BOOL" else 0) for m, (_, t) in members.items()}
         defaults.update(private)
         self._defaults = defaults
 
