@@ -258,7 +258,7 @@ class CallGen:
         if fb is None:  # a catalog FB the simulated PLC does not run (PID_Compact, TCON...): TIA's spelling
             system_type = lookup(name)
             return [self.unsupported_src(system_type.name if system_type is not None else name)]
-        body = getattr(fb, "body", None)
+        body: str | None = getattr(fb, "body", None)
         var = INSTANCE if body else self.tmp("_i")  # an inlined body works on INSTANCE
         lines = [f"{var} = {inst}"]
         after: list[str] = []
