@@ -82,6 +82,17 @@ class Memory:
         as the FPU does (inf beyond the range), the cheapest way Python has. One per memory, as one memory's
         program runs in one thread at a time (the CPU's lock)."""
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Memory:
+        """A copy with its own scratch (a memoryview cannot be copied; its content never matters between calls)."""
+        import copy
+
+        other = Memory(self.retentive_markers, copy.deepcopy(self.retain_paths, memo))
+        other.inputs[:] = self.inputs
+        other.outputs[:] = self.outputs
+        other.markers[:] = self.markers
+        other.dbs = copy.deepcopy(self.dbs, memo)
+        return other
+
     def area(self, letter: str) -> bytearray:
         """The bytearray of ``I``, ``Q`` or ``M``."""
         return {"I": self.inputs, "Q": self.outputs, "M": self.markers}[letter.upper()]
