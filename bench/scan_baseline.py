@@ -10,6 +10,7 @@ interpretation per statement): it is built once from the same statement list as 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 __all__ = ("PlainOb1", "Unit")
@@ -99,9 +100,10 @@ class PlainOb1:
         namespace: dict[str, Any] = {}
         exec(compile(_ob1_source(statements, instances), "<plain OB1>", "exec"), namespace)  # noqa: S102
         self._ob1 = namespace["ob1"]
+        # the keys interned, as a dict literal's are (the code's constant keys then match them by identity)
         self.data: dict[str, Any] = {}
         for n in range(_N_VARS):
-            self.data.update({f"i{n}": 0, f"d{n}": 0, f"r{n}": 0.0, f"b{n}": False})
+            self.data.update({sys.intern(f"{x}{n}"): start for x, start in (("i", 0), ("d", 0), ("r", 0.0), ("b", False))})
         self.array = [0] * 16
         self.inputs = [bool(inputs >> bit & 1) for bit in range(8)]
         self.outputs = [False] * 8

@@ -56,6 +56,7 @@ class BlockGen(ExprGen, CallGen):
         self.dbs: dict[str, str] = {}
         self.areas: dict[str, str] = {}
         self.uses_eno = False
+        self.uses_real32 = False
         self._tmp = 0
         self._declare()
 
@@ -151,11 +152,25 @@ class BlockGen(ExprGen, CallGen):
             src = self.convert(self.load(value.target), self.target_type(value.target), False,
                                self.target_type(s.target), value.target)
         else:
-            src = self.assign_src(s.target, value)
+            src = self.assign_value(s.target, value)
         lines = self.store(s.target, src)
         self.flush_pre()
         for line in lines:
             self.emit(line)
+
+    def assign_value(self, target: Any, value: Any) -> str:
+        """:meth:`assign_src` of an assignment's value; into a Real, the rounding to single precision is two
+        statements before the store, through the memory's scratch (``_R32[0] = x``, ``_v = _R32[0]``: a C
+        conversion each way), cheaper than the struct round trip an expression needs (:func:`real32_src`)."""
+        if self.target_type(target) != "REAL":
+            return self.assign_src(target, value)
+        src, rounded = self.real_value(*self.expr(value))
+        if rounded:
+            return src
+        self.uses_real32 = True
+        var = self.tmp("_v")  # a local: a call in the target's subscripts may use the scratch too
+        self.pre += [f"_R32[0] = {src}", f"{var} = _R32[0]"]
+        return var
 
     def s_callstmt(self, s: A.CallStmt) -> None:
         lines = self.call_stmt(s.call)
@@ -379,6 +394,8 @@ class BlockGen(ExprGen, CallGen):
             prologue += [f"{var} = _dbs[{key!r}]" for key, var in self.dbs.items()]
         attrs = {"I": "inputs", "Q": "outputs", "M": "markers"}
         prologue += [f"{var} = mem.{attrs[letter]}" for letter, var in self.areas.items()]
+        if self.uses_real32:
+            prologue.append("_R32 = mem.real32")
         prologue += [f"{lv.code} = {lv.init}" for lv in self.locals.values() if lv.kind == "py" and lv.init]
         if self.uses_eno:
             prologue.append("_eno = True")

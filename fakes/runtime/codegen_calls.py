@@ -21,6 +21,7 @@ from simatic_xml.system_types import lookup
 
 from .errors import UnsupportedInstructionError
 from .layout import Slot, stdlib, system_fb, system_members
+from .stdlib_fbs import INSTANCE
 from .values import default_value
 
 __all__ = ("CallGen",)
@@ -257,8 +258,8 @@ class CallGen:
         if fb is None:  # a catalog FB the simulated PLC does not run (PID_Compact, TCON...): TIA's spelling
             system_type = lookup(name)
             return [self.unsupported_src(system_type.name if system_type is not None else name)]
-        run = self.ctx.bind_once(f"_S_{name}", fb.run, fb)
-        var = self.tmp("_i")
+        body: str | None = getattr(fb, "body", None)
+        var = INSTANCE if body else self.tmp("_i")  # an inlined body works on INSTANCE
         lines = [f"{var} = {inst}"]
         after: list[str] = []
         members = {n.lower(): (n, sec, t) for n, (sec, t) in fb.members.items()}
@@ -272,7 +273,9 @@ class CallGen:
             if m is None:
                 continue
             lines, after = self._param(lines, after, var, m[0], m[1], m[2], arg)
-        return lines + [f"{run}(rt, {var})"] + after
+        if body:
+            return lines + body.splitlines() + after
+        return lines + [f"{self.ctx.bind_once(f'_S_{name}', fb.run, fb)}(rt, {var})"] + after
 
     def function(self, name: str, call: A.Call, args: _Args) -> tuple[str, Any, Any]:
         """A stdlib function or conversion (``FUNCTIONS[name].specialise``): the source of its value, the

@@ -68,17 +68,26 @@ class CodeImage:
         """Call a block function; any failure becomes a located :class:`PlcRuntimeError`."""
         try:
             return self.functions[name.lower()](*args)
-        except PlcRuntimeError as exc:
+        except Exception as exc:
+            err = self.fault(exc)
+            if err is exc:
+                raise
+            raise err from exc
+
+    def fault(self, exc: Exception) -> PlcRuntimeError:
+        """What a failure of generated code is to the CPU: a :class:`PlcRuntimeError` with the block, network and
+        line of the innermost generated frame (the same error, completed), any other exception wrapped as code
+        ``simulation-error`` (a fault of the simulator stops the CPU like a program error, never the service)."""
+        if isinstance(exc, PlcRuntimeError):
             if exc.block is None or exc.line is None:
                 block, network, line = self.locate(exc)
                 exc.block = exc.block or block
                 exc.network = exc.network if exc.network is not None else network
                 exc.line = exc.line if exc.line is not None else line
-            raise
-        except Exception as exc:  # a fault of the simulator stops the CPU like a program error, never the service
-            block, network, line = self.locate(exc)
-            raise PlcRuntimeError(f"The simulation failed in {block}: {type(exc).__name__}: {exc}", block=block,
-                                  network=network, line=line, code="simulation-error") from exc
+            return exc
+        block, network, line = self.locate(exc)
+        return PlcRuntimeError(f"The simulation failed in {block}: {type(exc).__name__}: {exc}", block=block,
+                               network=network, line=line, code="simulation-error")
 
 
 class Context:

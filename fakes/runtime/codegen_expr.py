@@ -27,7 +27,7 @@ from engineering_api.rules.compiler.types import (
 from simatic_xml.scl import ast as A
 
 from .layout import Slot, system_members
-from .values import INT_RANGES, is_int_type, literal_value, to_real32, wrap
+from .values import INT_RANGES, exact_in_real, is_int_type, literal_value, to_real32, wrap
 
 __all__ = ("ExprGen", "Typer", "py_literal", "wrap_src")
 
@@ -187,11 +187,8 @@ class ExprGen:
                     return src
             return wrap_src(src, dt)
         if dt == "REAL":
-            if st == "REAL" and not raw:
-                return src
-            if _is_const(src):
-                return py_literal(to_real32(float(src.strip("()"))))
-            return real32_src(self.wrapped(src, st, raw))
+            value, rounded = self.real_value(src, st, raw)
+            return value if rounded else real32_src(value)
         if dt == "LREAL":
             return src if st in ("REAL", "LREAL") else f"float({self.wrapped(src, st, raw)})"
         if dt == "BOOL":
@@ -199,6 +196,19 @@ class ExprGen:
         if isinstance(dt, (ArrayT, StructT, NamedT)) or (dt is None and type(node) in (A.Name, A.Member, A.Index)):
             return f"_clone({src})"
         return self.wrapped(src, st, raw)
+
+    def real_value(self, src: str, st: Any, raw: bool) -> tuple[str, bool]:
+        """A value of type ``st`` for a ``Real``: its source, and whether that is single precision already (a
+        Real, a constant rounded here, an integer every value of which is a Real); if not, the caller rounds it
+        (:func:`real32_src`, or through the memory's scratch in an assignment)."""
+        if st == "REAL" and not raw:
+            return src, True
+        if _is_const(src):
+            return py_literal(to_real32(float(src.strip("()")))), True
+        value = self.wrapped(src, st, raw)
+        if exact_in_real(st, "REAL"):
+            return f"float({value})", True
+        return value, False
 
     def _convert_special(self, src: str, st: Any, raw: bool, dt: Any) -> str | None:
         """The implicit conversions that are more than a wrap or a float(): None for the others."""

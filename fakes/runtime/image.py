@@ -72,6 +72,7 @@ class ProgramImage:
         self.tags = tags
         self.warnings = warnings
         self._templates = {key: make_value(slot) for key, slot in db_slots.items()}
+        self._ob_functions = {ob.name: fn for ob in obs if (fn := code.functions.get(ob.name.lower())) is not None}
         self.retain_paths = [(key, path) for key, slot in db_slots.items() for path in _retained(slot, ())]
 
     def new_memory(self, retentive_markers: int = 0) -> Memory:
@@ -82,7 +83,17 @@ class ProgramImage:
 
     def run_ob(self, entry: ObEntry, mem: Memory, rt: Any) -> None:
         """One call of an OB; raises :class:`PlcRuntimeError` with block, network and line."""
-        self.code.run(entry.name, rt, mem)
+        fn = self._ob_functions.get(entry.name)
+        if fn is None:  # not an OB of this image: CodeImage.run says so as it says every fault
+            self.code.run(entry.name, rt, mem)
+            return
+        try:
+            fn(rt, mem)
+        except Exception as exc:
+            err = self.code.fault(exc)
+            if err is exc:
+                raise
+            raise err from exc
 
     def reinitialise(self, mem: Memory, names: Any) -> None:
         """Set the named DBs (case-insensitive; other names are ignored) back to their start values."""

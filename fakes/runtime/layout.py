@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.rules.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
@@ -91,14 +92,16 @@ def make_value(slot: Slot) -> Any:
     if kind == "elem":
         return slot.start if slot.start is not None else default_value(slot.type)
     if kind == "struct":
-        return {m.name: make_value(m) for m in slot.members.values()}
+        # interned keys: the generated code's constant keys are interned, so a lookup matches by identity
+        # instead of comparing the strings (a quarter of a scan's dict lookup cost)
+        return {intern(m.name): make_value(m) for m in slot.members.values()}
     if kind == "array":
         return _make_array(slot)
     if kind == "sysfb":
         fb = system_fb(slot.type or "")
         if fb is not None:
             return fb.new_instance()
-        return {name: default_value(t) for name, (_sec, t) in (system_members(slot.type or "") or {}).items()}
+        return {intern(name): default_value(t) for name, (_sec, t) in (system_members(slot.type or "") or {}).items()}
     return None
 
 

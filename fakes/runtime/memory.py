@@ -67,7 +67,7 @@ class Memory:
         retain_paths: (DB key, member path) pairs that are retentive; set by the program image.
     """
 
-    __slots__ = ("dbs", "inputs", "markers", "outputs", "retain_paths", "retentive_markers")
+    __slots__ = ("dbs", "inputs", "markers", "outputs", "real32", "retain_paths", "retentive_markers")
 
     def __init__(self, retentive_markers: int = 0, retain_paths: list[tuple[str, tuple[str, ...]]] | None = None
                  ) -> None:
@@ -77,6 +77,21 @@ class Memory:
         self.dbs: dict[str, dict[str, Any]] = {}
         self.retentive_markers = retentive_markers
         self.retain_paths = retain_paths or []
+        self.real32 = memoryview(bytearray(4)).cast("f")
+        """Scratch of the generated code: storing a float into it and reading it back rounds it to single precision
+        as the FPU does (inf beyond the range), the cheapest way Python has. One per memory, as one memory's
+        program runs in one thread at a time (the CPU's lock)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Memory:
+        """A copy with its own scratch (a memoryview cannot be copied; its content never matters between calls)."""
+        import copy
+
+        other = Memory(self.retentive_markers, copy.deepcopy(self.retain_paths, memo))
+        other.inputs[:] = self.inputs
+        other.outputs[:] = self.outputs
+        other.markers[:] = self.markers
+        other.dbs = copy.deepcopy(self.dbs, memo)
+        return other
 
     def area(self, letter: str) -> bytearray:
         """The bytearray of ``I``, ``Q`` or ``M``."""

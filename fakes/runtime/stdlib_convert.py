@@ -41,7 +41,7 @@ from .stdlib_core import (
     string_cap,
 )
 from .stdlib_strings import number_parser, number_to_text
-from .values import to_real32
+from .values import exact_in_real, to_real32
 
 __all__ = ("converter",)
 
@@ -124,7 +124,9 @@ def converter(src: str | None, dst: str | None) -> Callable[[Any], Any] | None:
         if cd == "int" or cd == "date" or cd == "tod" or (cd == "dur" and dst != "S5TIME"):
             return fix
         if cd == "real":
-            return None if src in BITSTRINGS else compose(float, fix, 1)
+            if src in BITSTRINGS:
+                return None
+            return float if exact_in_real(src, dst) else compose(float, fix, 1)
         if cd == "char":
             mask = 0xFF if dst == "CHAR" else 0xFFFF
             return lambda v: chr(v & mask)

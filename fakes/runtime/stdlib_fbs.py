@@ -1,5 +1,7 @@
 """IEC timers (TON, TOF, TP, TONR), IEC counters (CTU, CTD, CTUD) and edge detection (R_TRIG,
-F_TRIG): the system FBs of an S7-1500, as instance dicts and a ``run(rt, inst)`` each.
+F_TRIG): the system FBs of an S7-1500, as instance dicts and a ``run(rt, inst)`` each. Each of these is
+written once, as the Python statements of its body (``SystemFb.body``): ``run`` is compiled from it, and the
+code generator inlines it at every call, so a timer or an edge in a scan costs no Python call.
 
 Timers measure ``rt.now_ns`` (virtual time, integer ns) at the call, as the CPU evaluates an IEC
 timer when its instruction is called. ``ET`` is whole milliseconds (TIME) or nanoseconds (LTIME),
@@ -18,13 +20,20 @@ as in TIA (``#t.TON(...)``, ``#t.TP(...)``, ``#c.CTU(...)``: CTU's Q lands in QU
 from __future__ import annotations
 
 from collections.abc import Callable
+from sys import intern
 from typing import Any
 
 from simatic_xml.system_types import call_interface, lookup
 
 from .values import INT_RANGES
 
-__all__ = ("SYSTEM_FBS", "TYPE_ALIASES", "SystemFb", "system_fb_for")
+__all__ = ("INSTANCE", "SYSTEM_FBS", "TYPE_ALIASES", "SystemFb", "system_fb_for")
+
+Run = Callable[[Any, dict[str, Any]], None]
+"""``run(rt, inst)``: one call of a system FB on its instance dict."""
+
+INSTANCE = "_sfb"
+"""The name a system FB's body (:attr:`SystemFb.body`) gives its instance dict; its own locals start with ``_sf_``."""
 
 _UNIT_NS = {"TIME": 1_000_000, "LTIME": 1}
 _TIMER_PRIVATE = {"_in": False, "_run": False, "_start": 0, "_acc": 0}
@@ -32,19 +41,23 @@ _COUNTER_PRIVATE = {"_cu": False, "_cd": False}
 
 
 class SystemFb:
-    """A system FB: its members ``{name: (section, type)}`` and ``run(rt, inst)``.
+    """A system FB: its members ``{name: (section, type)}``, ``run(rt, inst)`` and, for the timers, counters and
+    edges, ``body``: the Python statements of ``run`` over the instance :data:`INSTANCE` and ``rt``, which the code
+    generator inlines at each call (no Python call in the scan) and ``run`` is compiled from (one definition).
 
     ``run`` is a plain function attribute (not a method), so ``fb.run(rt, inst)`` costs one call.
     """
 
-    __slots__ = ("_defaults", "members", "name", "run")
+    __slots__ = ("_defaults", "body", "members", "name", "run")
 
-    def __init__(self, name: str, members: dict[str, tuple[str, str]], run: Callable[[Any, dict], None],
+    def __init__(self, name: str, members: dict[str, tuple[str, str]], run: Run | str,
                  private: dict[str, Any]) -> None:
         self.name = name
         self.members = members
-        self.run = run
-        defaults: dict[str, Any] = {m: (False if t == "BOOL" else 0) for m, (_, t) in members.items()}
+        self.body = run if isinstance(run, str) else None
+        self.run = _compiled(name, run) if isinstance(run, str) else run
+        # interned keys, as the generated code's (see layout.make_value)
+        defaults: dict[str, Any] = {intern(m): (False if t == "BOOL" else 0) for m, (_, t) in members.items()}
         defaults.update(private)
         self._defaults = defaults
 
@@ -56,106 +69,120 @@ class SystemFb:
         return f"SystemFb({self.name})"
 
 
+def _compiled(name: str, body: str) -> Run:
+    """``run(rt, inst)`` from a body (the generated code's namespace has no builtins either)."""
+    source = f"def run(rt, {INSTANCE}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    exec(compile(source, f"<system FB {name}>", "exec"), namespace)  # noqa: S102 - our own source
+    run: Run = namespace["run"]
+    return run
+
+
 # ---------------------------------------------------------------------------------------------- timers
+# Bodies: the instance is _sfb (INSTANCE), the virtual clock rt.now_ns; a negative PT counts as 0.
 
-def _make_ton(unit: int) -> Callable[[Any, dict], None]:
-    def ton(rt: Any, inst: dict) -> None:
-        if inst["IN"]:
-            now = rt.now_ns
-            if not inst["_in"]:  # rising edge: start timing
-                inst["_in"] = inst["_run"] = True
-                inst["_start"] = now
-            pt = max(inst["PT"], 0)  # a negative PT counts as 0
-            et = (now - inst["_start"]) // unit
-            if et >= pt:
-                inst["ET"] = pt
-                inst["Q"] = True
-            else:
-                inst["ET"] = et
-                inst["Q"] = False
+def _ton(unit: int) -> str:
+    return f"""\
+if _sfb['IN']:
+    _sf_now = rt.now_ns
+    if not _sfb['_in']:  # rising edge: start timing
+        _sfb['_in'] = _sfb['_run'] = True
+        _sfb['_start'] = _sf_now
+    _sf_pt = _sfb['PT']
+    if _sf_pt < 0:
+        _sf_pt = 0
+    _sf_et = (_sf_now - _sfb['_start']) // {unit}
+    if _sf_et >= _sf_pt:
+        _sfb['ET'] = _sf_pt
+        _sfb['Q'] = True
+    else:
+        _sfb['ET'] = _sf_et
+        _sfb['Q'] = False
+else:
+    _sfb['_in'] = _sfb['_run'] = _sfb['Q'] = False
+    _sfb['ET'] = 0
+"""
+
+
+def _tof(unit: int) -> str:
+    return f"""\
+if _sfb['IN']:
+    _sfb['_in'] = _sfb['Q'] = True
+    _sfb['_run'] = False
+    _sfb['ET'] = 0
+else:
+    if _sfb['_in']:  # falling edge: start the off delay
+        _sfb['_in'] = False
+        _sfb['_run'] = True
+        _sfb['_start'] = rt.now_ns
+    if _sfb['_run']:
+        _sf_pt = _sfb['PT']
+        if _sf_pt < 0:
+            _sf_pt = 0
+        _sf_et = (rt.now_ns - _sfb['_start']) // {unit}
+        if _sf_et >= _sf_pt:
+            _sfb['ET'] = _sf_pt
+            _sfb['Q'] = _sfb['_run'] = False
         else:
-            inst["_in"] = inst["_run"] = inst["Q"] = False
-            inst["ET"] = 0
-
-    return ton
-
-
-def _make_tof(unit: int) -> Callable[[Any, dict], None]:
-    def tof(rt: Any, inst: dict) -> None:
-        if inst["IN"]:
-            inst["_in"] = inst["Q"] = True
-            inst["_run"] = False
-            inst["ET"] = 0
-            return
-        if inst["_in"]:  # falling edge: start the off delay
-            inst["_in"] = False
-            inst["_run"] = True
-            inst["_start"] = rt.now_ns
-        if inst["_run"]:
-            pt = max(inst["PT"], 0)  # a negative PT counts as 0
-            et = (rt.now_ns - inst["_start"]) // unit
-            if et >= pt:
-                inst["ET"] = pt
-                inst["Q"] = inst["_run"] = False
-            else:
-                inst["ET"] = et
-                inst["Q"] = True
-
-    return tof
+            _sfb['ET'] = _sf_et
+            _sfb['Q'] = True
+"""
 
 
-def _make_tp(unit: int) -> Callable[[Any, dict], None]:
-    def tp(rt: Any, inst: dict) -> None:
-        inp = inst["IN"]
-        if inp and not inst["_in"] and not inst["_run"]:  # an edge while the pulse runs does not retrigger
-            inst["_run"] = True
-            inst["_start"] = rt.now_ns
-        inst["_in"] = inp
-        if inst["_run"]:
-            pt = max(inst["PT"], 0)  # a negative PT counts as 0
-            et = (rt.now_ns - inst["_start"]) // unit
-            if et >= pt:
-                inst["_run"] = inst["Q"] = False
-                inst["ET"] = pt if inp else 0  # ET holds PT until IN is FALSE
-            else:
-                inst["ET"] = et
-                inst["Q"] = True
-        elif not inp:
-            inst["ET"] = 0
-
-    return tp
-
-
-def _make_tonr(unit: int) -> Callable[[Any, dict], None]:
-    def tonr(rt: Any, inst: dict) -> None:
-        now = rt.now_ns
-        if inst.get("R", False):  # R has priority; .get: an IEC_TIMER instance has no R member
-            inst["_run"] = inst["Q"] = False
-            inst["_acc"] = inst["ET"] = 0
-            inst["_in"] = inst["IN"]
-            return  # with IN still TRUE, timing restarts at the first call after R is released
-        inp = inst["IN"]
-        if inp and not inst["_run"]:
-            inst["_run"] = True
-            inst["_start"] = now
-        total = inst["_acc"] + (now - inst["_start"] if inst["_run"] else 0)
-        if not inp and inst["_run"]:  # IN fell: keep what has been accumulated
-            inst["_run"] = False
-            inst["_acc"] = total
-        inst["_in"] = inp
-        pt = max(inst["PT"], 0)
-        et = total // unit
-        if et >= pt:
-            inst["ET"] = pt
-            inst["Q"] = True
-        else:
-            inst["ET"] = et
-            inst["Q"] = False
-
-    return tonr
+def _tp(unit: int) -> str:
+    return f"""\
+_sf_in = _sfb['IN']
+if _sf_in and not _sfb['_in'] and not _sfb['_run']:  # an edge while the pulse runs does not retrigger
+    _sfb['_run'] = True
+    _sfb['_start'] = rt.now_ns
+_sfb['_in'] = _sf_in
+if _sfb['_run']:
+    _sf_pt = _sfb['PT']
+    if _sf_pt < 0:
+        _sf_pt = 0
+    _sf_et = (rt.now_ns - _sfb['_start']) // {unit}
+    if _sf_et >= _sf_pt:
+        _sfb['_run'] = _sfb['Q'] = False
+        _sfb['ET'] = _sf_pt if _sf_in else 0  # ET holds PT until IN is FALSE
+    else:
+        _sfb['ET'] = _sf_et
+        _sfb['Q'] = True
+elif not _sf_in:
+    _sfb['ET'] = 0
+"""
 
 
-_TIMERS = {"TON": _make_ton, "TOF": _make_tof, "TP": _make_tp, "TONR": _make_tonr}
+def _tonr(unit: int) -> str:
+    return f"""\
+if _sfb.get('R', False):  # R has priority; .get: an IEC_TIMER instance has no R member
+    _sfb['_run'] = _sfb['Q'] = False
+    _sfb['_acc'] = _sfb['ET'] = 0
+    _sfb['_in'] = _sfb['IN']  # with IN still TRUE, timing restarts at the first call after R is released
+else:
+    _sf_now = rt.now_ns
+    _sf_in = _sfb['IN']
+    if _sf_in and not _sfb['_run']:
+        _sfb['_run'] = True
+        _sfb['_start'] = _sf_now
+    _sf_total = _sfb['_acc'] + (_sf_now - _sfb['_start'] if _sfb['_run'] else 0)
+    if not _sf_in and _sfb['_run']:  # IN fell: keep what has been accumulated
+        _sfb['_run'] = False
+        _sfb['_acc'] = _sf_total
+    _sfb['_in'] = _sf_in
+    _sf_pt = _sfb['PT']
+    if _sf_pt < 0:
+        _sf_pt = 0
+    _sf_et = _sf_total // {unit}
+    if _sf_et >= _sf_pt:
+        _sfb['ET'] = _sf_pt
+        _sfb['Q'] = True
+    else:
+        _sfb['ET'] = _sf_et
+        _sfb['Q'] = False
+"""
+
+
+_TIMERS: dict[str, Callable[[int], str]] = {"TON": _ton, "TOF": _tof, "TP": _tp, "TONR": _tonr}
 
 
 def _catalog_members(type_name: str) -> dict[str, tuple[str, str]]:
@@ -178,86 +205,79 @@ def _timer_members(kind: str, time_type: str, suffix: str) -> dict[str, tuple[st
 
 # -------------------------------------------------------------------------------------------- counters
 
-def _make_ctu(high: int) -> Callable[[Any, dict], None]:
-    def ctu(rt: Any, inst: dict) -> None:
-        cu = inst["CU"]
-        if inst["R"]:
-            inst["CV"] = 0
-        elif cu and not inst["_cu"] and inst["CV"] < high:  # counts on the rising edge, stops at the limit
-            inst["CV"] += 1
-        inst["_cu"] = cu
-        inst["Q"] = inst["CV"] >= inst["PV"]
-
-    return ctu
-
-
-def _make_ctd(low: int) -> Callable[[Any, dict], None]:
-    def ctd(rt: Any, inst: dict) -> None:
-        cd = inst["CD"]
-        if inst["LD"]:
-            inst["CV"] = inst["PV"]
-        elif cd and not inst["_cd"] and inst["CV"] > low:
-            inst["CV"] -= 1
-        inst["_cd"] = cd
-        inst["Q"] = inst["CV"] <= 0
-
-    return ctd
+def _ctu(high: int) -> str:
+    return f"""\
+_sf_cu = _sfb['CU']
+if _sfb['R']:
+    _sfb['CV'] = 0
+elif _sf_cu and not _sfb['_cu'] and _sfb['CV'] < {high}:  # counts on the rising edge, stops at the limit
+    _sfb['CV'] += 1
+_sfb['_cu'] = _sf_cu
+_sfb['Q'] = _sfb['CV'] >= _sfb['PV']
+"""
 
 
-def _make_ctud(low: int, high: int) -> Callable[[Any, dict], None]:
-    def ctud(rt: Any, inst: dict) -> None:
-        cu, cd = inst["CU"], inst["CD"]
-        if inst["R"]:  # R before LD, as in TIA
-            inst["CV"] = 0
-        elif inst["LD"]:
-            inst["CV"] = inst["PV"]
-        else:
-            up = cu and not inst["_cu"]
-            down = cd and not inst["_cd"]
-            if up != down:  # both edges in one call leave CV unchanged
-                cv = inst["CV"]
-                if up and cv < high:
-                    inst["CV"] = cv + 1
-                elif down and cv > low:
-                    inst["CV"] = cv - 1
-        inst["_cu"] = cu
-        inst["_cd"] = cd
-        inst["QU"] = inst["CV"] >= inst["PV"]
-        inst["QD"] = inst["CV"] <= 0
-
-    return ctud
+def _ctd(low: int) -> str:
+    return f"""\
+_sf_cd = _sfb['CD']
+if _sfb['LD']:
+    _sfb['CV'] = _sfb['PV']
+elif _sf_cd and not _sfb['_cd'] and _sfb['CV'] > {low}:
+    _sfb['CV'] -= 1
+_sfb['_cd'] = _sf_cd
+_sfb['Q'] = _sfb['CV'] <= 0
+"""
 
 
-def _keeping_q_in(run: Callable[[Any, dict], None], member: str) -> Callable[[Any, dict], None]:
-    def on_counter_struct(rt: Any, inst: dict) -> None:
-        run(rt, inst)
-        inst[member] = inst["Q"]
+def _ctud(low: int, high: int) -> str:
+    return f"""\
+_sf_cu = _sfb['CU']
+_sf_cd = _sfb['CD']
+if _sfb['R']:  # R before LD, as in TIA
+    _sfb['CV'] = 0
+elif _sfb['LD']:
+    _sfb['CV'] = _sfb['PV']
+else:
+    _sf_up = _sf_cu and not _sfb['_cu']
+    _sf_down = _sf_cd and not _sfb['_cd']
+    if _sf_up != _sf_down:  # both edges in one call leave CV unchanged
+        _sf_cv = _sfb['CV']
+        if _sf_up and _sf_cv < {high}:
+            _sfb['CV'] = _sf_cv + 1
+        elif _sf_down and _sf_cv > {low}:
+            _sfb['CV'] = _sf_cv - 1
+_sfb['_cu'] = _sf_cu
+_sfb['_cd'] = _sf_cd
+_sfb['QU'] = _sfb['CV'] >= _sfb['PV']
+_sfb['QD'] = _sfb['CV'] <= 0
+"""
 
-    return on_counter_struct
+
+def _keeping_q_in(body: str, member: str) -> str:
+    return body + f"_sfb[{member!r}] = _sfb['Q']\n"
 
 
-def _counters(int_type: str) -> dict[str, tuple[dict[str, tuple[str, str]], Callable[[Any, dict], None]]]:
+def _counters(int_type: str) -> dict[str, tuple[dict[str, tuple[str, str]], str]]:
     low, high = INT_RANGES[int_type]
     return {
-        "CTU": (_catalog_members("CTU_" + int_type), _keeping_q_in(_make_ctu(high), "QU")),
-        "CTD": (_catalog_members("CTD_" + int_type), _keeping_q_in(_make_ctd(low), "QD")),
-        "CTUD": (_catalog_members("CTUD_" + int_type), _make_ctud(low, high)),
+        "CTU": (_catalog_members("CTU_" + int_type), _keeping_q_in(_ctu(high), "QU")),
+        "CTD": (_catalog_members("CTD_" + int_type), _keeping_q_in(_ctd(low), "QD")),
+        "CTUD": (_catalog_members("CTUD_" + int_type), _ctud(low, high)),
     }
 
 
 # ----------------------------------------------------------------------------------------------- edges
 
-def _r_trig(rt: Any, inst: dict) -> None:
-    clk = inst["CLK"]
-    inst["Q"] = clk and not inst["Stat_Bit"]
-    inst["Stat_Bit"] = clk
-
-
-def _f_trig(rt: Any, inst: dict) -> None:
-    clk = inst["CLK"]
-    inst["Q"] = not clk and inst["Stat_Bit"]
-    inst["Stat_Bit"] = clk
-
+_R_TRIG = """\
+_sf_clk = _sfb['CLK']
+_sfb['Q'] = _sf_clk and not _sfb['Stat_Bit']
+_sfb['Stat_Bit'] = _sf_clk
+"""
+_F_TRIG = """\
+_sf_clk = _sfb['CLK']
+_sfb['Q'] = not _sf_clk and _sfb['Stat_Bit']
+_sfb['Stat_Bit'] = _sf_clk
+"""
 
 _EDGE_MEMBERS = _catalog_members("R_TRIG")  # CLK, Q and TIA's static Stat_Bit (corpus exports); F_TRIG's are the same
 
@@ -269,7 +289,7 @@ LDT_EPOCH_NS = 0
 """An LDT counts nanoseconds since 1970-01-01 (TIA's LDT); 0 (unassigned) means the CPU's own time."""
 
 
-def _program_alarm(rt: Any, inst: dict) -> None:
+def _program_alarm(rt: Any, inst: dict[str, Any]) -> None:
     """Program_Alarm (S7-1500): an edge at SIG makes an alarm event -- 0 to 1 incoming, 1 to 0 outgoing -- with
     SD_1..SD_10 as associated values and TIMESTAMP (when assigned) as its time, else the CPU's time of the call.
 
@@ -303,17 +323,17 @@ def _build() -> dict[str, SystemFb]:
     fbs: dict[str, SystemFb] = {}
     for time_type, suffixes in (("TIME", ("", "_TIME")), ("LTIME", ("_LTIME",))):
         for kind, make in _TIMERS.items():
-            run = make(_UNIT_NS[time_type])
+            body = make(_UNIT_NS[time_type])
             for suffix in suffixes:
-                fbs[kind + suffix] = SystemFb(kind + suffix, _timer_members(kind, time_type, suffix), run,
+                fbs[kind + suffix] = SystemFb(kind + suffix, _timer_members(kind, time_type, suffix), body,
                                               _TIMER_PRIVATE)
     for int_type in ("INT", "SINT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT"):
         suffixes = ("", "_INT") if int_type == "INT" else ("_" + int_type,)
-        for kind, (members, run) in _counters(int_type).items():
+        for kind, (members, body) in _counters(int_type).items():
             for suffix in suffixes:
-                fbs[kind + suffix] = SystemFb(kind + suffix, members, run, _COUNTER_PRIVATE)
-    fbs["R_TRIG"] = SystemFb("R_TRIG", _EDGE_MEMBERS, _r_trig, {})
-    fbs["F_TRIG"] = SystemFb("F_TRIG", _EDGE_MEMBERS, _f_trig, {})
+                fbs[kind + suffix] = SystemFb(kind + suffix, members, body, _COUNTER_PRIVATE)
+    fbs["R_TRIG"] = SystemFb("R_TRIG", _EDGE_MEMBERS, _R_TRIG, {})
+    fbs["F_TRIG"] = SystemFb("F_TRIG", _EDGE_MEMBERS, _F_TRIG, {})
     fbs["PROGRAM_ALARM"] = SystemFb("Program_Alarm", _catalog_members("Program_Alarm"), _program_alarm, {})
     return fbs
 

@@ -7,6 +7,7 @@ re-exported here for the engine's modules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engineering_api.rules.plc_values import (
@@ -25,20 +26,32 @@ from simatic_xml.conversions import convert_value
 from .errors import PlcRuntimeError
 
 __all__ = (
-    "BITS", "INT_RANGES", "PlcArray", "clone", "convert_value", "default_value", "from_json", "is_int_type",
-    "literal_value", "parse_text", "to_real32", "wrap", "wrapper",
+    "BITS", "INT_RANGES", "PlcArray", "clone", "convert_value", "default_value", "exact_in_real", "from_json",
+    "is_int_type", "literal_value", "parse_text", "to_real32", "wrap", "wrapper",
 )
 
+_SIGNIFICAND_BITS = {"REAL": 24, "LREAL": 53}
 
-def wrapper(t: str | None):
+
+def wrapper(t: str | None) -> Callable[[Any], Any] | None:
     """A fast one-argument function that brings an int into ``t``'s range, or None for non-integers."""
     if t not in INT_RANGES or t in ("CHAR", "WCHAR"):
         return to_real32 if t == "REAL" else None
     low, high = INT_RANGES[t]
     if low == 0 and t not in ("S5TIME", "DATE", "TIME_OF_DAY", "LTIME_OF_DAY"):
         mask = high
-        return lambda v: v & mask if type(v) is not float else wrap(v, t)
+        # wrap() takes a float too (rounded half to even first); its annotation says int
+        return lambda v: v & mask if type(v) is not float else wrap(v, t)  # type: ignore[arg-type]
     return lambda v: v if type(v) is not float and low <= v <= high else wrap(v, t)
+
+
+def exact_in_real(src: Any, dst: str | None) -> bool:
+    """Every value of integer type ``src`` is a ``dst`` (Real: 24-bit significand, LReal: 53 bits), so
+    ``float()`` alone converts it: SInt/USInt/Int/UInt into Real, up to DInt/UDInt into LReal."""
+    if not is_int_type(src) or dst not in _SIGNIFICAND_BITS:
+        return False
+    low, high = INT_RANGES[src]
+    return max(-low, high) <= 1 << _SIGNIFICAND_BITS[dst]
 
 
 class PlcArray:

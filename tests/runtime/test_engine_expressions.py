@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from fakes.runtime.values import to_real32
+from fakes.runtime.values import exact_in_real, to_real32
 
 from .helpers import Sim
 
@@ -78,6 +78,27 @@ def test_real_is_rounded_to_single_precision_and_lreal_is_not() -> None:
     sim = _run('"D".r := 0.1; "D".r := "D".r + 0.2; "D".lr := 0.1; "D".lr := "D".lr + 0.2;')
     assert sim['"D".r'] == to_real32(to_real32(0.1) + 0.2) and sim['"D".r'] != 0.1 + 0.2
     assert sim['"D".lr'] == 0.1 + 0.2
+
+
+def test_stores_into_a_real_round_as_the_fpu_does() -> None:
+    # an assignment rounds through the memory's single-precision scratch; every other store through to_real32
+    sim = _run('"D".lr := 1.0E39; "D".r := "D".lr; "D".lr := -1.0E39; "D".x := 1; "D".r := "D".lr * "D".x;')
+    assert sim['"D".r'] == -math.inf
+    sim = _run('"D".lr := 3.4028235677973362E38; "D".r := "D".lr; "D".di := 16777217; "D".lr := "D".di;')
+    assert sim['"D".r'] == to_real32(3.4028235677973362e38) < math.inf  # rounds down to the largest Real
+    sim = _run('"D".di := 16777217; "D".r := DINT_TO_REAL("D".di); "D".lr := "D".r;'
+               '"D".i := -32768; "D".q1 := 7; "D".lr := INT_TO_REAL("D".i) / "D".q1;')
+    assert sim['"D".r'] == 16_777_216.0  # 2^24 + 1 has no Real
+    assert sim['"D".lr'] == -32768 / 7 and type(sim['"D".lr']) is float
+    sim = _run('"D".i := -32767; "D".r := "D".i; "D".lr := "D".r;')
+    assert sim['"D".r'] == -32767.0 and type(sim['"D".r']) is float  # every Int is a Real: no rounding needed
+
+
+def test_an_int_into_a_real_is_float_alone_only_where_every_value_is_a_real() -> None:
+    assert exact_in_real("INT", "REAL") and exact_in_real("UINT", "REAL") and exact_in_real("SINT", "REAL")
+    assert not exact_in_real("DINT", "REAL") and exact_in_real("DINT", "LREAL")
+    assert not exact_in_real("LINT", "LREAL") and not exact_in_real("CHAR", "REAL")
+    assert not exact_in_real("REAL", "REAL") and not exact_in_real("INT", "DINT")
 
 
 def test_power_comparisons_and_bool_logic() -> None:

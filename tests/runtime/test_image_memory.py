@@ -3,6 +3,7 @@ instance DBs, UDTs, arrays), retentive snapshot/restore and reinitialising DBs."
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,13 @@ def test_instance_dbs_of_unknown_library_fbs_hold_their_own_interface() -> None:
     gain.set(2.0)
     assert mem.retentive_snapshot()["dbs"]  # CONT_C's members are retentive
     assert any(t.name == '"CONT_C_Clim_DB".GAIN' for t in image.tag_list())
+
+
+def test_a_memory_deep_copies_with_a_scratch_of_its_own() -> None:
+    mem = Memory(2, [("d", ("x",))])
+    mem.markers[1] = 7
+    mem.dbs = {"d": {"x": 1, "a": PlcArray([1, 2], 0, "INT")}}
+    other = copy.deepcopy(mem)
+    assert other.markers[1] == 7 and other.dbs == mem.dbs and other.dbs["d"] is not mem.dbs["d"]
+    assert other.retain_paths == mem.retain_paths and other.retentive_markers == 2
+    assert other.real32 is not mem.real32
