@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
@@ -22,6 +23,17 @@ __all__ = (
     "read_object", "require",
 )
 
+_T = TypeVar("_T")
+
+
+def _flat_deepcopy(self: _T, memo: dict[int, object]) -> _T:
+    """``__deepcopy__`` of a dataclass whose fields are all immutable values (str, bytes): a flat copy is a deep
+    one. The fake's transactions deep-copy the project before each change, and a PLC holds hundreds of these."""
+    clone = object.__new__(type(self))
+    clone.__dict__.update(self.__dict__)
+    memo[id(self)] = clone
+    return clone
+
 
 @dataclass
 class ExternalSource:
@@ -30,6 +42,8 @@ class ExternalSource:
     name: str
     text: str
     folder: str = ""
+
+    __deepcopy__ = _flat_deepcopy
 
 
 @dataclass
@@ -44,6 +58,8 @@ class WatchForceTable:
     """``WatchTable`` or ``ForceTable``."""
     xml: bytes
     folder: str = ""
+
+    __deepcopy__ = _flat_deepcopy
 
 
 CATEGORIES = ("blocks", "types", "tag_tables", "external_sources", "watch_tables")
