@@ -251,6 +251,12 @@ def normalise_folder(path: str) -> str:
 
 
 def _renumbered(obj: ProgramObject, number: int) -> ProgramObject:
+    # Most generated blocks ask for number 1 and are renumbered as they are imported: where the stored document
+    # (our writer's output) holds its number once, as the block's <Number>, that element is rewritten in place
+    # instead of parsing and writing the whole document again (the same bytes either way).
+    written = f"<Number>{obj.number}</Number>".encode()
+    if obj.number is not None and obj.xml.count(b"<Number>") == 1 and obj.xml.count(written) == 1:
+        return replace(obj, number=number, xml=obj.xml.replace(written, f"<Number>{number}</Number>".encode()))
     doc = parse_bytes(obj.xml)
     doc.object.attributes["Number"] = number
     return replace(obj, number=number, xml=to_bytes(doc))
