@@ -127,13 +127,13 @@ def main(argv: list[str] | None = None) -> int:
 
         def enter(step: Any) -> None:
             profiles.start(step.name)
-            step.cpu = time.process_time()
+            step.own_cpu = time.process_time()
             original[0](step)
 
         def leave(step: Any, *exc: object) -> None:
             original[1](step, *exc)
             cpu.setdefault(step.name, 0.0)
-            cpu[step.name] += time.process_time() - step.cpu
+            cpu[step.name] += time.process_time() - step.own_cpu
             profiles.stop(step.name)
 
         cpu: dict[str, float] = {}
