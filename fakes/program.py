@@ -8,6 +8,7 @@ version are refused. A batch is imported completely or not at all, with a report
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -78,6 +79,20 @@ class PlcSoftware:
     """Watch and force tables share one folder tree and one name space."""
     folders: dict[str, set[str]] = field(default_factory=lambda: {c: set() for c in CATEGORIES})
     """Folder paths (``a/b``) per category, including empty ones; parents are listed too."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> PlcSoftware:
+        # The transaction copy before each change: the tables' keys are names (immutable, shared) and their values
+        # copy themselves (``__deepcopy__``), so the generic walk's two calls per entry are skipped.
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            if name in CATEGORIES:
+                clone.__dict__[name] = {key: _copied(item, memo) for key, item in value.items()}
+            elif name == "folders":
+                clone.__dict__[name] = {category: set(paths) for category, paths in value.items()}
+            else:
+                clone.__dict__[name] = copy.deepcopy(value, memo)
+        return clone
 
     def remove(self, category: str, name: str) -> ProgramObject | ExternalSource:
         """Delete an object.
@@ -235,6 +250,15 @@ class PlcSoftware:
         while candidate in used:
             candidate += 1
         return candidate
+
+
+def _copied(item: object, memo: dict[int, object]) -> object:
+    """``copy.deepcopy(item, memo)`` for an object that may define ``__deepcopy__``, without the generic dispatch."""
+    done = memo.get(id(item))
+    if done is not None:
+        return done
+    own = getattr(type(item), "__deepcopy__", None)
+    return own(item, memo) if own is not None else copy.deepcopy(item, memo)
 
 
 def _folder_parts(path: str) -> list[str]:
