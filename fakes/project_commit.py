@@ -34,8 +34,11 @@ def is_transient(name: str) -> bool:
 
 
 def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -57,10 +60,14 @@ _SYNC_THREADS = 16
 instead of one each. A save of 300 files took 1.2 s of fsyncs one after the other and 0.1 s sixteen at a time."""
 
 
+_SYNC_ALONE = 4
+"""Up to this many paths are synced one after the other: a thread pool is not worth it for a small save."""
+
+
 def _sync_all(paths: Iterable[Path], sync: Callable[[Path], None]) -> None:
     """``sync`` every path, side by side; the first error is raised once all have run."""
     items = list(paths)
-    if len(items) < 2:
+    if len(items) <= _SYNC_ALONE:
         for path in items:
             sync(path)
         return
