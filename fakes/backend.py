@@ -419,14 +419,11 @@ class FakeBackend(
                 self.save_project()
             else:
                 warnings.append(unsaved_changes_warning(project.saved_at))
-        staging = target.parent / f".archive-{uuid.uuid4().hex}"
-        try:
-            # TIA archives the saved project: copy what is on disk, without our lock file.
-            recover(project.folder)  # a save that failed half-way is finished first: the archive holds one state
-            shutil.copytree(project.folder, staging / project.name, ignore=shutil.ignore_patterns(LOCK_NAME, ".tmp-*"))
-            count = create_zip(staging, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        # TIA archives the saved project: what is on disk, without our lock file, zipped straight from the
+        # project folder (this worker thread is its only writer, so nothing changes it meanwhile).
+        recover(project.folder)  # a save that failed half-way is finished first: the archive holds one state
+        count = create_zip(project.folder, target, top=project.name,
+                           skip=lambda name: name == LOCK_NAME or name.startswith(".tmp-"))
         data = target.read_bytes()
         return ArchiveInfo(
             archive_path=str(target), size_bytes=len(data), file_count=count, sha256=hashlib.sha256(data).hexdigest(),

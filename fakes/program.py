@@ -8,8 +8,10 @@ version are refused. A batch is imported completely or not at all, with a report
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
@@ -22,6 +24,17 @@ __all__ = (
     "read_object", "require",
 )
 
+_T = TypeVar("_T")
+
+
+def _flat_deepcopy(self: _T, memo: dict[int, object]) -> _T:
+    """``__deepcopy__`` of a dataclass whose fields are all immutable values (str, bytes): a flat copy is a deep
+    one. The fake's transactions deep-copy the project before each change, and a PLC holds hundreds of these."""
+    clone = object.__new__(type(self))
+    clone.__dict__.update(self.__dict__)
+    memo[id(self)] = clone
+    return clone
+
 
 @dataclass
 class ExternalSource:
@@ -30,6 +43,8 @@ class ExternalSource:
     name: str
     text: str
     folder: str = ""
+
+    __deepcopy__ = _flat_deepcopy
 
 
 @dataclass
@@ -44,6 +59,8 @@ class WatchForceTable:
     """``WatchTable`` or ``ForceTable``."""
     xml: bytes
     folder: str = ""
+
+    __deepcopy__ = _flat_deepcopy
 
 
 CATEGORIES = ("blocks", "types", "tag_tables", "external_sources", "watch_tables")
@@ -62,6 +79,20 @@ class PlcSoftware:
     """Watch and force tables share one folder tree and one name space."""
     folders: dict[str, set[str]] = field(default_factory=lambda: {c: set() for c in CATEGORIES})
     """Folder paths (``a/b``) per category, including empty ones; parents are listed too."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> PlcSoftware:
+        # The transaction copy before each change: the tables' keys are names (immutable, shared) and their values
+        # copy themselves (``__deepcopy__``), so the generic walk's two calls per entry are skipped.
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            if name in CATEGORIES:
+                clone.__dict__[name] = {key: _copied(item, memo) for key, item in value.items()}
+            elif name == "folders":
+                clone.__dict__[name] = {category: set(paths) for category, paths in value.items()}
+            else:
+                clone.__dict__[name] = copy.deepcopy(value, memo)
+        return clone
 
     def remove(self, category: str, name: str) -> ProgramObject | ExternalSource:
         """Delete an object.
@@ -221,6 +252,15 @@ class PlcSoftware:
         return candidate
 
 
+def _copied(item: object, memo: dict[int, object]) -> object:
+    """``copy.deepcopy(item, memo)`` for an object that may define ``__deepcopy__``, without the generic dispatch."""
+    done = memo.get(id(item))
+    if done is not None:
+        return done
+    own = getattr(type(item), "__deepcopy__", None)
+    return own(item, memo) if own is not None else copy.deepcopy(item, memo)
+
+
 def _folder_parts(path: str) -> list[str]:
     # TIA shows group paths with "\\" and clients send either separator; blanks around a name are typos.
     return [p.strip() for p in path.replace("\\", "/").split("/")]
@@ -235,6 +275,12 @@ def normalise_folder(path: str) -> str:
 
 
 def _renumbered(obj: ProgramObject, number: int) -> ProgramObject:
+    # Most generated blocks ask for number 1 and are renumbered as they are imported: where the stored document
+    # (our writer's output) holds its number once, as the block's <Number>, that element is rewritten in place
+    # instead of parsing and writing the whole document again (the same bytes either way).
+    written = f"<Number>{obj.number}</Number>".encode()
+    if obj.number is not None and obj.xml.count(b"<Number>") == 1 and obj.xml.count(written) == 1:
+        return replace(obj, number=number, xml=obj.xml.replace(written, f"<Number>{number}</Number>".encode()))
     doc = parse_bytes(obj.xml)
     doc.object.attributes["Number"] = number
     return replace(obj, number=number, xml=to_bytes(doc))

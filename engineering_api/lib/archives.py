@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from engineering_api.lib.paths import component_problem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 __all__ = ("ArchiveLimits", "ArchiveRejectedError", "check_members", "create_zip", "extract_zip", "read_member")
 
@@ -118,7 +118,8 @@ def check_members(members: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None
         raise ArchiveRejectedError(f"member {'/'.join(min(clash))!r} is both a file and a directory")
 
 
-def create_zip(source_dir: Path, target_file: Path) -> int:
+def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
+               skip: Callable[[str], bool] | None = None) -> int:
     """Write a deterministic zip of a directory tree.
 
     Members are sorted, timestamps fixed to 1980-01-01, modes normalised and compression fixed, so
@@ -128,6 +129,9 @@ def create_zip(source_dir: Path, target_file: Path) -> int:
     Args:
         source_dir: Directory to archive; its contents become the archive's top level.
         target_file: Archive to write; must not lie inside ``source_dir``.
+        top: When given, the contents go into this one top-level folder instead (the same bytes as archiving a
+            copy of ``source_dir`` named ``top``, without the copy).
+        skip: Files and folders (by name, at any depth) left out, as ``shutil.ignore_patterns`` would.
 
     Returns:
         Number of members written (files and directories).
@@ -145,12 +149,18 @@ def create_zip(source_dir: Path, target_file: Path) -> int:
     if target.parent.resolve().is_relative_to(source.resolve()):
         raise ValueError("the archive must not be written inside the directory being archived")
 
-    entries: list[tuple[str, Path | None]] = []
+    prefix = f"{top}/" if top else ""
+    entries: list[tuple[str, Path | None]] = [(prefix, None)] if top else []
+    if top:
+        _member_path(top)
     for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
         here = Path(dirpath)
+        if skip is not None:
+            dirnames[:] = [name for name in dirnames if not skip(name)]  # not walked either
+            filenames = [name for name in filenames if not skip(name)]
         for name in dirnames + filenames:
             path = here / name
-            member = path.relative_to(source).as_posix()
+            member = prefix + path.relative_to(source).as_posix()
             _member_path(member)
             mode = path.lstat().st_mode
             if stat.S_ISDIR(mode):

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 import re
-import textwrap
 import typing
 from functools import lru_cache
 from typing import Any
@@ -92,15 +92,49 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
+class _ClassIndex(ast.NodeVisitor):
+    """Qualified name → the first class statement of that name in a module, as ``inspect.getsource`` finds it."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.classes: dict[str, ast.ClassDef] = {}
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.stack += [node.name, "<locals>"]
+        self.generic_visit(node)
+        del self.stack[-2:]
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.stack.append(node.name)
+        self.classes.setdefault(".".join(self.stack), node)
+        self.generic_visit(node)
+        self.stack.pop()
+
+
+@lru_cache(maxsize=None)
+def _classes_of(filename: str) -> dict[str, ast.ClassDef]:
+    """The class statements of a source file, parsed once per file: ``inspect.getsource`` parses the whole
+    module again for each class, which made the MCP tool catalog cost a second of start-up."""
+    try:
+        tree = ast.parse("".join(linecache.getlines(filename)))
+    except (SyntaxError, ValueError):
+        return {}
+    index = _ClassIndex()
+    index.visit(tree)
+    return index.classes
+
+
 def _docstrings(cls: type) -> dict[str, str]:
     """The attribute docstrings of one class's own body."""
     try:
-        source = textwrap.dedent(inspect.getsource(cls))
-    except (OSError, TypeError):
+        filename = inspect.getsourcefile(cls)
+    except TypeError:
         return {}
-    node = ast.parse(source).body[0]
+    node = _classes_of(filename).get(cls.__qualname__) if filename else None
     found: dict[str, str] = {}
-    if not isinstance(node, ast.ClassDef):
+    if node is None:
         return found
     for item, after in zip(node.body, node.body[1:]):
         if (isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and isinstance(after, ast.Expr)

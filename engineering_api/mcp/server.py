@@ -132,10 +132,14 @@ def create_mcp_server(
 ) -> Server[Any]:
     """The MCP server over ``services``; ``default_principal`` serves requests no HTTP request carries (stdio),
     listing ``categories`` or else ``profile``."""
-    known = tool_catalog(services).categories()
     results = result_store(services)
+    known: list[str] = []
 
     def context(ctx: ServerRequestContext[Any, Any]) -> McpContext:
+        # The catalog (every tool's schemas, read from the operations' docstrings) is built by the first MCP
+        # request, not at start-up: a server that never serves MCP never pays for it.
+        if not known:
+            known.extend(tool_catalog(services).categories())
         return _request_context(ctx, sessions, default_principal, categories, via, profile, known)
 
     async def list_tools(ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None

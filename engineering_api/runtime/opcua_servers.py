@@ -18,11 +18,11 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupp
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.on_worker import WorkerBackend
-from engineering_api.runtime.opcua_server import SimulatedOpcUaServer, free_port
 from engineering_api.runtime.simulated import SimulatedSource
 from engineering_api.runtime.sources import RuntimeNotRunningError
 
 if TYPE_CHECKING:
+    from engineering_api.runtime.opcua_server import SimulatedOpcUaServer
     from engineering_api.services import Services
 
 __all__ = ("OpcUaServerController", "OpcUaServerInfo", "OpcUaServers", "opcua_servers_of", "stop_opcua_servers")
@@ -86,6 +86,9 @@ class OpcUaServers:
             except RuntimeNotRunningError as exc:
                 raise ConflictError(f'The simulated PLC "{name}" is not powered on; power it on and download a '
                                     "program before serving it over OPC UA.", code="INSTANCE_OFF") from exc
+            # asyncua is imported with the first server, not with the app: it is a fifth of the app's start-up
+            from engineering_api.runtime.opcua_server import SimulatedOpcUaServer, free_port
+
             server = SimulatedOpcUaServer(name, source, port or free_port())
             server.start()
             self._servers[name.lower()] = server

@@ -195,3 +195,18 @@ def test_target_must_not_exist(tmp_path: Path) -> None:
 def test_missing_archive(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         extract_zip(tmp_path / "missing.zap19", tmp_path / "out")
+
+
+def test_a_top_folder_and_skipped_names_give_the_bytes_of_archiving_a_filtered_copy(tmp_path: Path) -> None:
+    import shutil
+
+    project = make_project(tmp_path / "src")
+    (project / "System" / ".tmp-staged").write_bytes(b"half written")
+    (project / "lock").write_text("pid")
+    copy_root = tmp_path / "copy"
+    shutil.copytree(project, copy_root / "Named", ignore=shutil.ignore_patterns("lock", ".tmp-*"))
+    from_copy, direct = tmp_path / "copy.zap19", tmp_path / "direct.zap19"
+    count = create_zip(copy_root, from_copy)
+    assert create_zip(project, direct, top="Named",
+                      skip=lambda name: name == "lock" or name.startswith(".tmp-")) == count == 6
+    assert direct.read_bytes() == from_copy.read_bytes()

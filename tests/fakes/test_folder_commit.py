@@ -1,0 +1,65 @@
+"""A folder commit makes every staged file durable before its commit point, though it syncs them side by side."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from fakes import project_commit
+from fakes.project_commit import JOURNAL_NAME, FolderCommit
+
+
+def test_every_staged_file_is_synced_before_the_journal_is_renamed(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    sync_file, sync_dir, replace = project_commit._fsync_file, project_commit._fsync_dir, os.replace
+
+    def file_synced(path: Path) -> None:
+        sync_file(path)
+        with lock:
+            events.append(("file", path.name))
+
+    def dir_synced(path: Path) -> None:
+        sync_dir(path)
+        with lock:
+            events.append(("dir", str(path)))
+
+    def replaced(source: os.PathLike[str] | str, target: os.PathLike[str] | str) -> None:
+        replace(source, target)
+        with lock:
+            events.append(("rename", Path(target).name))
+
+    monkeypatch.setattr(project_commit, "_fsync_file", file_synced)
+    monkeypatch.setattr(project_commit, "_fsync_dir", dir_synced)
+    monkeypatch.setattr(project_commit.os, "replace", replaced)
+    with FolderCommit(tmp_path) as commit:
+        for index in range(40):
+            commit.write(tmp_path / f"sub{index % 3}" / f"file{index}.xml", f"content {index}")
+        staged = {s.name for s, _ in commit._renames}
+        commit.commit()
+    point = events.index(("rename", JOURNAL_NAME))
+    before = events[:point]
+    assert staged <= {name for kind, name in before if kind == "file"}, "a staged file was not synced in time"
+    assert {str(tmp_path / f"sub{i}") for i in range(3)} <= {name for kind, name in before if kind == "dir"}
+    assert sorted(p.name for p in tmp_path.rglob("*.xml")) == sorted(f"file{i}.xml" for i in range(40))
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(project_commit.STAGED_PREFIX)]
+
+
+def test_a_failed_sync_commits_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "kept.xml").write_text("old")
+
+    def fails(path: Path) -> None:
+        if path.name.startswith(project_commit.STAGED_PREFIX):
+            raise OSError(5, "I/O error")
+
+    monkeypatch.setattr(project_commit, "_fsync_file", fails)
+    with pytest.raises(OSError), FolderCommit(tmp_path) as commit:
+        commit.write(tmp_path / "kept.xml", "new")
+        commit.write(tmp_path / "added.xml", "new")
+        commit.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.xml"]
+    assert (tmp_path / "kept.xml").read_text() == "old"
