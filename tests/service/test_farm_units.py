@@ -76,7 +76,7 @@ def test_only_reads_are_judged_read_only():
     from engineering_api.farm.proxy import is_read_only
 
     for read in ("list_blocks", "get_block", "session_status", "project_overview", "catalog_search", "sim_status",
-                 "reflection.openness_types", "watch_tables.list_watch_force_tables"):
+                 "reflection.openness_types", "security.security_summary"):
         assert is_read_only(read), read
     for change in ("sim_update_instance_config", "catalog_cache_build", "delete_block", "import_program_documents",
                    "get_watch_force_table", "open_project", "sim_write_tag", "compile_software",
