@@ -142,7 +142,7 @@ def _delete(ctx: OperationContext, path: str) -> None:
     if ref.domain == TYPES:
         ctx.backend.delete_type(ref.device, ref.name, force=True)
     elif ref.domain == TAGS:
-        ctx.backend.delete_tag_table(ref.device, ref.name)
+        ctx.backend.tags.delete_tag_table(ref.device, ref.name)
     else:
         ctx.backend.delete_block(ref.device, ref.name)
 
