@@ -63,7 +63,7 @@ from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import SimulationOperations
 from openness_bridge.software import SoftwareOperations
 from openness_bridge.tags import BridgeTags
-from openness_bridge.types import TypeOperations
+from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
 from openness_bridge.whitelist import WhitelistOperations
 
@@ -87,7 +87,7 @@ def _now() -> str:
 
 
 class _OpennessSession(
-    SoftwareOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
+    SoftwareOperations, BlockOperations, ProjectOperations, HardwareOperations,
     CatalogOperations, SimulationOperations, OnlineOperations, WhitelistOperations,
     HmiOperations, GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
     EngineeringBackend,
@@ -131,6 +131,7 @@ class _OpennessSession(
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session)
         self.tags = BridgeTags(session)
+        self.types = BridgeTypes(session)
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

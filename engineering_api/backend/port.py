@@ -60,12 +60,13 @@ __all__ = ("AREAS", "EngineeringBackend", "port_method_names")
 
 AREAS: dict[str, type[ABC]] = {
     "reflection": DiagnosticsPort, "security": SecurityPort, "watch_tables": WatchTablesPort, "tags": TagsPort,
+    "types": TypesPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, TypesPort, SimulationPort, OnlinePort, HmiPort,
+    BlocksPort, CompilePort, SimulationPort, OnlinePort, HmiPort,
     LibraryPort, RuntimeValuesPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
@@ -88,6 +89,8 @@ class EngineeringBackend(
     """Watch and force tables of a PLC, their entries and folders, forcing (set by the adapter)."""
     tags: TagsPort
     """Tag tables and their folders, tags, user and system constants, their import and export (set by the adapter)."""
+    types: TypesPort
+    """PLC data types (UDTs): listing, content, import and update, deletion, folders (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

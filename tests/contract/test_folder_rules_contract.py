@@ -35,7 +35,7 @@ def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
 
 CREATE: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("create_block_folder", lambda b, p: b.create_block_folder("PLC_1", p)),
-    ("add_type_folder", lambda b, p: b.add_type_folder("PLC_1", p)),
+    ("add_type_folder", lambda b, p: b.types.add_type_folder("PLC_1", p)),
     ("create_tag_table_folder", lambda b, p: b.tags.create_tag_table_folder("PLC_1", p).path),
     ("create_external_source_folder", lambda b, p: b.create_external_source_folder("PLC_1", p)),
     ("create_watch_force_folder", lambda b, p: b.watch_tables.create_watch_force_folder("PLC_1", p)),
