@@ -89,11 +89,11 @@ def ours(path: Path, state: Path, round_number: int) -> tuple[float, float, int,
     parsed = read_xlsx(path)
     if parsed.errors:
         raise SystemExit(f"unexpected read errors: {parsed.errors[:3]}")
-    result = backend.import_tags("PLC_1", parsed.tags, parsed.constants, table="Default tag table",
+    result = backend.tags.import_tags("PLC_1", parsed.tags, parsed.constants, table="Default tag table",
                                  follow_path=False, overwrite=False)
     elapsed, cpu_elapsed = time.perf_counter() - start, time.process_time() - cpu
     start = time.perf_counter()
-    xml = backend.export_tag_table_xml("PLC_1", "Default tag table")
+    xml = backend.tags.export_tag_table_xml("PLC_1", "Default tag table")
     xml_seconds = time.perf_counter() - start
     assert result.tags_imported == len(parsed.tags) and xml
     backend.close()

@@ -72,8 +72,8 @@ from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import SimulationOperations
 from fakes.software_ops import SoftwareOperations
-from fakes.tag_ops import TagOperations
-from fakes.type_ops import TypeOperations
+from fakes.tag_ops import FakeTags
+from fakes.type_ops import FakeTypes
 from fakes.watch_ops import FakeWatchTables
 from simatic_xml.cancel import checkpoint
 
@@ -100,7 +100,7 @@ HISTORY_LIMIT = 20
 
 class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
-    BlockOperations, CompileOperations, TagOperations, TypeOperations, SoftwareOperations, DeviceOperations, CatalogService,
+    BlockOperations, CompileOperations, SoftwareOperations, DeviceOperations, CatalogService,
     SimulationOperations, OnlineOperations,
     HmiOperations, RuntimeValueOperations, EngineeringBackend,
 ):
@@ -131,6 +131,8 @@ class FakeBackend(
         self.reflection = FakeReflection(session)
         self.security = FakeSecurity(session, catalog=lambda: self.catalog)
         self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
+        self.tags = FakeTags(session)
+        self.types = FakeTypes(session, guard=self._lib_guarded)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

@@ -171,7 +171,7 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
         """A project device for the HMI compile; a PLC with the names of its tags and data blocks."""
         if device.device_kind != "plc":
             return Station(device.name, device.device_kind, device.family)
-        tags = {t.name.lower() for table in self.list_tag_tables(device.name)  # type: ignore[attr-defined]
-                for t in self.list_tags(device.name, table.name)}  # type: ignore[attr-defined]
+        tags = {t.name.lower() for table in self.tags.list_tag_tables(device.name)  # type: ignore[attr-defined]  # the HMI area is still a mixin of FakeBackend, which holds the tags area
+                for t in self.tags.list_tags(device.name, table.name)}  # type: ignore[attr-defined]  # as above
         blocks = {b.name.lower() for b in self.list_blocks(device.name) if b.block_type.endswith("DB")}  # type: ignore[attr-defined]
         return Station(device.name, "plc", device.family, frozenset(tags | blocks))

@@ -241,14 +241,6 @@ class LibraryOperations:
         return self._lib_guarded(device, lambda: super(LibraryOperations, self).import_hmi_script(  # type: ignore[misc]
             device, data, overwrite=overwrite, source=source))
 
-    def import_type(self, device, data, *, folder, overwrite, source):  # noqa: ANN001, ANN201
-        return self._lib_guarded(device, lambda: super(LibraryOperations, self).import_type(  # type: ignore[misc]
-            device, data, folder=folder, overwrite=overwrite, source=source))
-
-    def update_type(self, device, name, data):  # noqa: ANN001, ANN201
-        return self._lib_guarded(device, lambda: super(LibraryOperations, self).update_type(  # type: ignore[misc]
-            device, name, data))
-
     def rename_block(self, device, name, new_name):  # noqa: ANN001, ANN201
         project = self._project()  # type: ignore[attr-defined]
         if name in self._lib_protected(project, device):

@@ -32,10 +32,10 @@ __all__ = ("ConstantOperations",)
 
 
 class ConstantOperations(TagSupport):
-    """Mixed into :class:`fakes.backend.FakeBackend` (through :class:`fakes.tag_ops.TagOperations`)."""
+    """The constants part of :class:`fakes.tag_ops.FakeTags`."""
 
     def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]:
-        project = self._project()  # type: ignore[attr-defined]
+        project = self._session.project()
         plc, software = self._plc(project, device)
         obj = self._table(software, project.version, table, device)
         found: list[ConstantInfo] = []
@@ -59,7 +59,7 @@ class ConstantOperations(TagSupport):
         return position
 
     def create_constant(self, device: str, table: str, constant: ConstantSpec) -> ConstantInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             plc, software = self._plc(project, device)
             tables = self._all_tables(software, project.version)
             obj = self._table(software, project.version, table, device)
@@ -78,7 +78,7 @@ class ConstantOperations(TagSupport):
             return _constant_info(record, obj.name)
 
     def update_constant(self, device: str, table: str, name: str, changes: ConstantUpdate) -> ConstantInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             plc, software = self._plc(project, device)
             tables = self._all_tables(software, project.version)
             obj = self._table(software, project.version, table, device)
@@ -107,7 +107,7 @@ class ConstantOperations(TagSupport):
             return _constant_info(record, obj.name)
 
     def delete_constant(self, device: str, table: str, name: str) -> None:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             plc, software = self._plc(project, device)
             obj = self._table(software, project.version, table, device)
             position = self._find_constant(obj, name, plc, software)

@@ -39,13 +39,13 @@ MAX_WARNINGS = 200
 
 
 class TagImportOperations(TagSupport):
-    """Mixed into :class:`fakes.backend.FakeBackend` (through :class:`fakes.tag_ops.TagOperations`)."""
+    """The import part of :class:`fakes.tag_ops.FakeTags`."""
 
     def import_tags(
         self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
         follow_path: bool, overwrite: bool, validate_only: bool = False,
     ) -> TagImportResult:
-        transaction = nullcontext(self._project()) if validate_only else self._change()  # type: ignore[attr-defined]
+        transaction = nullcontext(self._session.project()) if validate_only else self._session.change()
         with transaction as project:
             plc, software = self._plc(project, device)
             version = project.version
@@ -151,22 +151,22 @@ class TagImportOperations(TagSupport):
                             message=f"Row {item.row}: the address {address.text} of '{item.name}' overlaps "
                                     f"{other_address} of '{other}'.",
                         ))
-            for item in constants:
+            for row in constants:
                 checkpoint()
-                target = target_of(item.table_name)
+                target = target_of(row.table_name)
                 if target is None:
-                    wanted = item.table_name if follow_path and item.table_name else table
-                    fail(item.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, "User Constants")
+                    wanted = row.table_name if follow_path and row.table_name else table
+                    fail(row.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, "User Constants")
                     continue
                 try:
-                    data_type, value = check_constant(item.name, item.data_type, item.value)
+                    data_type, value = check_constant(row.name, row.data_type, row.value)
                 except FieldError as exc:
-                    fail(item.row, exc.column, exc.reason,
-                         {"Name": item.name, "Data Type": item.data_type}.get(exc.column, item.value), "User Constants")
+                    fail(row.row, exc.column, exc.reason,
+                         {"Name": row.name, "Data Type": row.data_type}.get(exc.column, row.value), "User Constants")
                     continue
-                if not claim(item.name, target, "user constant", item.row, "User Constants"):
+                if not claim(row.name, target, "user constant", row.row, "User Constants"):
                     continue
-                plan_constants.setdefault(target, []).append(ConstRecord(item.name, data_type, value, item.comment))
+                plan_constants.setdefault(target, []).append(ConstRecord(row.name, data_type, value, row.comment))
             if error_count:
                 first = errors[0]
                 raise ValidationError(

@@ -1,4 +1,4 @@
-"""The tags and constants half of the fake backend.
+"""The fake backend's tags and constants area (``FakeBackend.tags``).
 
 Tables live in ``software.tag_tables`` as SimaticML program objects (see :mod:`fakes.tags.tables`).
 TIA's rules are enforced here: names unique across every table of the PLC (tags, user constants and
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.areas.tags import (
     TagChange,
     TagInfo,
+    TagsPort,
     TagTableInfo,
     TagTableNode,
 )
@@ -43,13 +44,15 @@ from fakes.tags.tables import DEFAULT_TABLE, TableData, TagRecord, TagTableObjec
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
 
-__all__ = ("TagOperations",)
+__all__ = ("FakeTags",)
 
 
-class TagOperations(ConstantOperations, TagImportOperations):
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``.
+class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
+    """Tag tables, their folders, tags and constants of the fake's PLC software.
 
-    Tag tables, their folders and tags are here; constants and imports come from the base mixins.
+    Tag tables, their folders and tags are here; constants and imports come from the base classes, which share
+    :class:`fakes.tag_support.TagSupport`'s session (the constructor's ``session``: the open project, read or
+    changed in transactions).
     """
 
     # ----- tag tables ------------------------------------------------------------------------
@@ -59,12 +62,12 @@ class TagOperations(ConstantOperations, TagImportOperations):
                             user_constant_count=len(data.constants), is_default=obj.name == DEFAULT_TABLE)
 
     def list_tag_tables(self, device: str) -> list[TagTableInfo]:
-        project = self._project()  # type: ignore[attr-defined]
+        project = self._session.project()
         _, software = self._plc(project, device)
         return [self._table_info(obj) for obj in self._all_tables(software, project.version)]
 
     def tag_table_tree(self, device: str) -> TagTableNode:
-        project = self._project()  # type: ignore[attr-defined]
+        project = self._session.project()
         _, software = self._plc(project, device)
         root = TagTableNode(name="PLC tags", is_folder=True, path="", node_type="Folder")
         folders: dict[str, TagTableNode] = {"": root}
@@ -82,7 +85,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
         return root
 
     def create_tag_table(self, device: str, name: str, folder: str = "") -> TagTableInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             _, software = self._plc(project, device)
             check_table_name(name)
             if any(n.lower() == name.lower() for n in software.tag_tables):
@@ -95,7 +98,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             return self._table_info(obj)
 
     def rename_tag_table(self, device: str, name: str, new_name: str) -> TagTableInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             _, software = self._plc(project, device)
             obj = self._table(software, project.version, name, device)
             check_table_name(new_name)
@@ -114,7 +117,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             return self._table_info(renamed)
 
     def delete_tag_table(self, device: str, name: str) -> None:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             _, software = self._plc(project, device)
             obj = self._table(software, project.version, name, device)
             if obj.name == DEFAULT_TABLE:
@@ -122,13 +125,13 @@ class TagOperations(ConstantOperations, TagImportOperations):
             software.remove(CATEGORY, obj.name)
 
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             _, software = self._plc(project, device)
             normalised = software.add_folder(CATEGORY, path)
             return TagTableNode(name=normalised.rpartition("/")[2], is_folder=True, path=normalised, node_type="Folder")
 
     def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             _, software = self._plc(project, device)
             # Normalised here too: the default table's folder must be compared in the model's spelling.
             inside = normalise_folder(path)
@@ -140,24 +143,24 @@ class TagOperations(ConstantOperations, TagImportOperations):
             return software.remove_folder(CATEGORY, inside)
 
     def export_tag_table_xml(self, device: str, table: str) -> bytes:
-        project = self._project()  # type: ignore[attr-defined]
+        project = self._session.project()
         _, software = self._plc(project, device)
         return self._table(software, project.version, table, device).xml
 
     # ----- tags ------------------------------------------------------------------------------
     def list_tags(self, device: str, table: str) -> list[TagInfo]:
-        project = self._project()  # type: ignore[attr-defined]
+        project = self._session.project()
         _, software = self._plc(project, device)
         obj = self._table(software, project.version, table, device)
         return [_tag_info(tag, obj.name) for tag in obj.table.tags]
 
     def list_all_tags(self, device: str) -> list[TagInfo]:
-        project = self._project()  # type: ignore[attr-defined]
+        project = self._session.project()
         _, software = self._plc(project, device)
         return [_tag_info(tag, obj.name) for obj in self._all_tables(software, project.version) for tag in obj.table.tags]
 
     def create_tag(self, device: str, table: str, tag: TagSpec) -> TagChange:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             plc, software = self._plc(project, device)
             tables = self._all_tables(software, project.version)
             obj = self._table(software, project.version, table, device)
@@ -178,7 +181,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             return TagChange(tag=_tag_info(record, obj.name), warnings=warnings)
 
     def update_tag(self, device: str, table: str, name: str, changes: TagUpdate) -> TagChange:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             plc, software = self._plc(project, device)
             tables = self._all_tables(software, project.version)
             obj = self._table(software, project.version, table, device)
@@ -217,7 +220,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             return TagChange(tag=_tag_info(record, obj.name), warnings=warnings)
 
     def delete_tag(self, device: str, table: str, name: str) -> None:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             _, software = self._plc(project, device)
             obj = self._table(software, project.version, table, device)
             kept = tuple(t for t in obj.table.tags if t.name != name)

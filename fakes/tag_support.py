@@ -1,7 +1,7 @@
 """What the tag and constant operations of the fake backend share: field checks, lookups, the namespace.
 
 TIA's rules on single fields (names, data types, addresses, constant values) live in
-:mod:`engineering_api.rules.tags`, shared with the Openness bridge; :class:`TagSupport` finds tables, stores
+:mod:`engineering_api.rules.tags`, shared with the Openness bridge; :class:`TagSupport` holds the session, finds tables, stores
 them back and builds the PLC-wide namespace of tags, user constants and system constants.
 """
 
@@ -30,6 +30,7 @@ from fakes.tags.tables import (
 if TYPE_CHECKING:
     from fakes.model import Device, Project
     from fakes.program import PlcSoftware
+    from fakes.session import FakeSession
 
 __all__ = ("CATEGORY", "TagSupport")
 
@@ -56,10 +57,17 @@ def _constant_info(record: ConstRecord, table: str) -> ConstantInfo:
 
 
 class TagSupport:
-    """Base of the tag mixins of :class:`fakes.backend.FakeBackend`; relies on its ``_software``."""
+    """The state and lookups the parts of :class:`fakes.tag_ops.FakeTags` share.
+
+    Args:
+        session: the open project, read or changed in transactions.
+    """
+
+    def __init__(self, session: FakeSession) -> None:
+        self._session = session
 
     def _plc(self, project: Project, device: str) -> tuple[Device, PlcSoftware]:
-        plc, software = self._software(project, device)  # type: ignore[attr-defined]
+        plc, software = self._session.software(project, device)
         default_table(software, project.version)
         return plc, software
 
@@ -86,8 +94,8 @@ class TagSupport:
     def _names(self, plc: Device, software: PlcSoftware, tables: list[TagTableObject]) -> dict[str, tuple[str, str, str]]:
         """Lower-cased name -> (kind, table, name) for every tag, user constant and system constant."""
         names: dict[str, tuple[str, str, str]] = {}
-        for constant in self._system_constant_list(plc, software):
-            names[constant.name.lower()] = ("system constant", constant.table_name, constant.name)
+        for system in self._system_constant_list(plc, software):
+            names[system.name.lower()] = ("system constant", system.table_name, system.name)
         for obj in tables:
             data = obj.table
             for tag in data.tags:

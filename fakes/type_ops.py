@@ -1,4 +1,4 @@
-"""The PLC data types half of the fake backend.
+"""The fake backend's PLC data types area (``FakeBackend.types``).
 
 Consistency rule (what ``isConsistent`` means here, for UDTs and blocks alike):
 
@@ -7,7 +7,7 @@ Consistency rule (what ``isConsistent`` means here, for UDTs and blocks alike):
   when a type it uses now has another ``interface_hash``;
 * an object using a type that is itself inconsistent is inconsistent (TIA propagates through nesting);
 * an object never compiled (``compiled_against`` None) counts as built against the current definitions.
-  So that a UDT change is still seen by such users, :meth:`TypeOperations.update_type` (and an import that
+  So that a UDT change is still seen by such users, :meth:`FakeTypes.update_type` (and an import that
   replaces a UDT) records for each direct user that was never compiled the digests it was built against
   (every definition before the change). A successful compile (``fakes.compile_ops``) rewrites
   ``compiled_against`` with the current digests and so makes the user consistent again; this matches the
@@ -23,12 +23,13 @@ Consistency rule (what ``isConsistent`` means here, for UDTs and blocks alike):
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from engineering_api.backend.areas.types import (
     TypeDeleteResult,
     TypeDetails,
     TypeInfo,
+    TypesPort,
     TypeTreeNode,
     TypeUpdateResult,
     TypeUser,
@@ -40,9 +41,22 @@ from engineering_api.rules.program_objects import multilingual_text, read_object
 from simatic_xml import parse_bytes
 
 if TYPE_CHECKING:
-    from fakes.program import PlcSoftware, ProgramObject
+    from collections.abc import Callable
 
-__all__ = ("TypeOperations", "describe", "is_consistent", "type_users")
+    from fakes.program import PlcSoftware, ProgramObject
+    from fakes.session import FakeSession
+
+__all__ = ("FakeTypes", "GuardedWrite", "describe", "is_consistent", "type_users")
+
+T = TypeVar("T")
+
+
+class GuardedWrite(Protocol):
+    """``guard(device, call)``: runs ``call`` (a change of ``device``'s program) as the library's guarded write, one
+    transaction refused and undone when it changed an instance of a released library type
+    (ConflictError ``INSTANCE_WRITE_PROTECTED``); returns what ``call`` returned."""
+
+    def __call__(self, device: str, call: Callable[[], T]) -> T: ...
 
 
 def _provider(software: PlcSoftware, name: str) -> ProgramObject | None:
@@ -152,8 +166,18 @@ def _ensure_folder(software: PlcSoftware, folder: str) -> str:
     return normalised
 
 
-class TypeOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``."""
+class FakeTypes(TypesPort):
+    """PLC data types (UDTs) of the fake's PLC software.
+
+    Args:
+        session: the open project, read or changed in transactions.
+        guard: runs an import or update of a UDT as the library's guarded write (a released library type's
+            instances are write-protected, and a UDT change can reach into them).
+    """
+
+    def __init__(self, session: FakeSession, guard: GuardedWrite) -> None:
+        self._session = session
+        self._guard = guard
 
     # ----- reading -----------------------------------------------------------------------------
     def _udt(self, software: PlcSoftware, name: str) -> ProgramObject:
@@ -187,11 +211,11 @@ class TypeOperations:
         )
 
     def list_types(self, device: str) -> list[TypeInfo]:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         return [self._type_info(software, obj) for obj in software.types.values()]
 
     def type_tree(self, device: str) -> TypeTreeNode:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         root = TypeTreeNode(name="PLC data types", path="", is_folder=True, node_type="Folder", children=[])
         nodes = {"": root}
         for path in sorted(software.folders.get("types", set()) | {o.folder for o in software.types.values() if o.folder}):
@@ -210,11 +234,11 @@ class TypeOperations:
         return root
 
     def get_type(self, device: str, name: str) -> TypeDetails:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         return self._details(software, self._udt(software, name))
 
     def export_type(self, device: str, name: str) -> bytes:
-        _, software = self._software(self._project(), device)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), device)
         return self._udt(software, name).xml
 
     # ----- changing ----------------------------------------------------------------------------
@@ -234,8 +258,12 @@ class TypeOperations:
             )
 
     def import_type(self, device: str, data: bytes, *, folder: str, overwrite: bool, source: str) -> TypeDetails:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        return self._guard(device, lambda: self._import_type(device, data, folder=folder, overwrite=overwrite,
+                                                             source=source))
+
+    def _import_type(self, device: str, data: bytes, *, folder: str, overwrite: bool, source: str) -> TypeDetails:
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             folder = _ensure_folder(software, folder)
             obj = self._read_udt(project.version, data, folder, source)
             clash = next((n for n in software.types if n.lower() == obj.name.lower()), None)
@@ -264,8 +292,11 @@ class TypeOperations:
                 user.compiled_against = stamp
 
     def update_type(self, device: str, name: str, data: bytes) -> TypeUpdateResult:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        return self._guard(device, lambda: self._update_type(device, name, data))
+
+    def _update_type(self, device: str, name: str, data: bytes) -> TypeUpdateResult:
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             old = self._udt(software, name)
             obj = self._read_udt(project.version, data, old.folder, name)
             if obj.name != name:
@@ -285,8 +316,8 @@ class TypeOperations:
             return TypeUpdateResult(udt=self._details(software, obj), affected_users=affected, interface_changed=changed)
 
     def delete_type(self, device: str, name: str, *, force: bool) -> TypeDeleteResult:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             self._udt(software, name)
             users = type_users(software, name)
             if users and not force:
@@ -302,11 +333,11 @@ class TypeOperations:
             )
 
     def add_type_folder(self, device: str, path: str) -> str:
-        return self._add_folder(device, "types", path)  # type: ignore[attr-defined]
+        return self._session.add_folder(device, "types", path)
 
     def delete_type_folder(self, device: str, path: str, *, force: bool) -> TypeDeleteResult:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             normalised = path.replace("\\", "/").strip("/")
             if normalised not in software.folders.get("types", set()):
                 raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")

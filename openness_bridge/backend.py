@@ -62,8 +62,8 @@ from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import SimulationOperations
 from openness_bridge.software import SoftwareOperations
-from openness_bridge.tags import TagOperations
-from openness_bridge.types import TypeOperations
+from openness_bridge.tags import BridgeTags
+from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
 from openness_bridge.whitelist import WhitelistOperations
 
@@ -87,7 +87,7 @@ def _now() -> str:
 
 
 class _OpennessSession(
-    SoftwareOperations, TagOperations, BlockOperations, TypeOperations, ProjectOperations, HardwareOperations,
+    SoftwareOperations, BlockOperations, ProjectOperations, HardwareOperations,
     CatalogOperations, SimulationOperations, OnlineOperations, WhitelistOperations,
     HmiOperations, GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
     EngineeringBackend,
@@ -130,6 +130,8 @@ class _OpennessSession(
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session)
+        self.tags = BridgeTags(session)
+        self.types = BridgeTypes(session)
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

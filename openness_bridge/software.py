@@ -3,7 +3,7 @@ compiling it, and importing/listing/exporting block, UDT and tag-table documents
 
 PLC software is reached through ``SoftwareContainer`` after the ``IEngineeringServiceProvider`` cast; blocks
 and types are found by walking the group tree (``Find`` looks one level deep), tag tables through the tag
-area's :class:`~openness_bridge.tags_support.TagSupport` helpers; import batches are checked before the first
+area's functions (:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`); import batches are checked before the first
 ``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one transaction; exports go to a fresh folder
 because TIA does not overwrite a file.
 """
@@ -33,6 +33,7 @@ from engineering_api.backend.models import (
 )
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
+from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
 
 
 @dataclass(frozen=True)
@@ -173,10 +174,7 @@ class SoftwareOperations:
 
     def _tag_table(self, software: Any, name: str) -> tuple[str, Any] | None:
         """(folder, table) of the tag table ``name`` anywhere in the tag tree, or None (tag area's lookup)."""
-        try:
-            return self._find_table(software.TagTableGroup, name, "")  # type: ignore[attr-defined]
-        except NotFoundError:
-            return None
+        return find_tag_table(software.TagTableGroup, name)
 
     def _program_object(self, software: Any, name: str) -> Any:
         found = self._find_in_groups(software.BlockGroup, "Blocks", name)
@@ -198,7 +196,7 @@ class SoftwareOperations:
             # consistency of its own in Openness (PlcTagTable has no IsConsistent).
             out += [
                 ProgramObjectInfo(name=str(table.Name), kind="TagTable", folder=folder)
-                for folder, table in self._tables(software.TagTableGroup)  # type: ignore[attr-defined]
+                for folder, table in tag_tables(software.TagTableGroup)
             ]
             for folder, block in self._walk(software.BlockGroup, "Blocks"):
                 kind = self._block_kind(block)
@@ -248,7 +246,7 @@ class SoftwareOperations:
         """SimaticML of every PLC tag table and data block (global, instance, array DB) of ``device``, exported
         as :meth:`export_program_object` exports them; what the released-tag rule reads the flags from."""
         software = self._plc_software(self._project(), device)
-        tables = [self._export_bytes(table) for _, table in self._tables(software.TagTableGroup)]  # type: ignore[attr-defined]
+        tables = [self._export_bytes(table) for _, table in tag_tables(software.TagTableGroup)]
         return tables + [self._export_consistent(block, str(block.Name))
                          for _, block in self._walk(software.BlockGroup, "Blocks")
                          if self._block_kind(block).endswith("DB")]
@@ -408,7 +406,7 @@ class SoftwareOperations:
             )
         used = {
             key: f"the {kind} '{other}' in '{table}'"
-            for key, (kind, table, other) in self._names(root).items()  # type: ignore[attr-defined]
+            for key, (kind, table, other) in plc_names(root).items()
             if existing is None or table != str(existing[1].Name)
         }
         used.update(claimed)

@@ -1,4 +1,4 @@
-"""The bridge's tag tables, their folders and tags (``PlcSoftware.TagTableGroup``).
+"""The bridge's tag tables, their folders and tags (``PlcSoftware.TagTableGroup``): ``OpennessBackend.tags``.
 
 Tables live in ``PlcTagTableSystemGroup.TagTables`` and in user groups (``Groups``, recursively; ``Find`` looks one
 level deep, so the tree is walked). Every change runs in ``_change`` (ExclusiveAccess + Transaction), so a
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.tags import (
     TagChange,
     TagInfo,
+    TagsPort,
     TagTableInfo,
     TagTableNode,
 )
@@ -34,18 +35,18 @@ from engineering_api.rules.tags import (
     raise_field_error,
 )
 from openness_bridge import groups
-from openness_bridge.tags_constants import ConstantOperations
 from openness_bridge.tags_import import TagImportOperations
 from openness_bridge.tags_support import TagRecord
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
 
-__all__ = ("TagOperations",)
+__all__ = ("BridgeTags",)
 
 
-class TagOperations(ConstantOperations, TagImportOperations):
-    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+class BridgeTags(TagImportOperations, TagsPort):
+    """Tag tables, their folders, tags and constants of a PLC over Openness (the session is
+    :class:`~openness_bridge.tags_support.TagSupport`'s)."""
 
     # ----- tag tables ------------------------------------------------------------------------
     @staticmethod
@@ -58,7 +59,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             _, root = self._tag_root(device)
             return [self._table_info(table, folder) for folder, table in self._tables(root)]
 
-        return self._call("PlcTagTableGroup.TagTables", run)
+        return self._session.call("PlcTagTableGroup.TagTables", run)
 
     def tag_table_tree(self, device: str) -> TagTableNode:
         def node(group: Any, path: str) -> list[TagTableNode]:
@@ -78,7 +79,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             _, root = self._tag_root(device)
             return TagTableNode(name="PLC tags", is_folder=True, path="", node_type="Folder", children=node(root, ""))
 
-        return self._call("PlcTagTableGroup.Groups", run)
+        return self._session.call("PlcTagTableGroup.Groups", run)
 
     def _require_free_table_name(self, root: Any, name: str, *, renaming: str | None = None) -> None:
         for _, table in self._tables(root):
@@ -94,7 +95,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             target, group = groups.ensure_group(root, folder)
             return self._table_info(group.TagTables.Create(name), target)
 
-        return self._change("PlcTagTableComposition.Create", run)
+        return self._session.change("PlcTagTableComposition.Create", run)
 
     def _table_group(self, root: Any, folder: str) -> Any:
         return groups.find_group(root, folder)
@@ -122,7 +123,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
                 self._create_constant(renamed, constant)
             return self._table_info(renamed, folder)
 
-        return self._change("PlcTagTable rename (Delete + TagTables.Create)", run)
+        return self._session.change("PlcTagTable rename (Delete + TagTables.Create)", run)
 
     def delete_tag_table(self, device: str, name: str) -> None:
         def run() -> None:
@@ -132,7 +133,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
                 raise ConflictError("The default tag table cannot be deleted.", code="DEFAULT_TAG_TABLE")
             table.Delete()
 
-        self._change("PlcTagTable.Delete", run)
+        self._session.change("PlcTagTable.Delete", run)
 
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
         def run() -> TagTableNode:
@@ -140,7 +141,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             normalised, _ = groups.create_group(root, path)
             return TagTableNode(name=normalised.rpartition("/")[2], is_folder=True, path=normalised, node_type="Folder")
 
-        return self._change("PlcTagTableUserGroupComposition.Create", run)
+        return self._session.change("PlcTagTableUserGroupComposition.Create", run)
 
     def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
         def run() -> list[str]:
@@ -155,15 +156,15 @@ class TagOperations(ConstantOperations, TagImportOperations):
             group.Delete()  # with its subgroups and tables, as in the TIA UI
             return names
 
-        return self._change("PlcTagTableUserGroup.Delete", run)
+        return self._session.change("PlcTagTableUserGroup.Delete", run)
 
     def export_tag_table_xml(self, device: str, table: str) -> bytes:
         def run() -> bytes:
             _, root = self._tag_root(device)
             _, found = self._find_table(root, table, device)
-            return self._export_bytes(found)
+            return self._session.export_bytes(found)
 
-        return self._call("PlcTagTable.Export", run)
+        return self._session.call("PlcTagTable.Export", run)
 
     # ----- tags ------------------------------------------------------------------------------
     def list_tags(self, device: str, table: str) -> list[TagInfo]:
@@ -172,32 +173,14 @@ class TagOperations(ConstantOperations, TagImportOperations):
             _, found = self._find_table(root, table, device)
             return [self._tag_info(self._tag_record(t), str(found.Name)) for t in found.Tags]
 
-        return self._call("PlcTagTable.Tags", run)
+        return self._session.call("PlcTagTable.Tags", run)
 
     def list_all_tags(self, device: str) -> list[TagInfo]:
         def run() -> list[TagInfo]:
             _, root = self._tag_root(device)
             return [self._tag_info(self._tag_record(t), str(table.Name)) for _, table in self._tables(root) for t in table.Tags]
 
-        return self._call("PlcTagTable.Tags", run)
-
-    def _create_tag(self, table: Any, record: TagRecord) -> Any:
-        """``Tags.Create(name, dataTypeName, logicalAddress)``, then the comment and the HMI flags that differ from
-        TIA's defaults (all true)."""
-        tag = table.Tags.Create(record.name, record.data_type, record.address)
-        if record.comment:
-            self._set_comment(tag, record.comment)
-        self._set_flags(tag, record, TagRecord(record.name, "", "", "", True, True, True))
-        return tag
-
-    @staticmethod
-    def _set_flags(tag: Any, new: TagRecord, old: TagRecord) -> None:
-        if new.accessible != old.accessible:
-            tag.ExternalAccessible = new.accessible
-        if new.visible != old.visible:
-            tag.ExternalVisible = new.visible
-        if new.writable != old.writable:
-            tag.ExternalWritable = new.writable
+        return self._session.call("PlcTagTable.Tags", run)
 
     def _checked_tag(self, software: Any, name: str, data_type: str, address: str) -> tuple[str, Any]:
         try:
@@ -226,7 +209,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
             self._create_tag(found, record)
             return TagChange(tag=self._tag_info(record, str(found.Name)), warnings=warnings)
 
-        return self._change("PlcTagComposition.Create", run, invocation=ValidationError)
+        return self._session.change("PlcTagComposition.Create", run, invocation=ValidationError)
 
     def _find_tag(self, table: Any, name: str) -> Any:
         found = self._find_named(table.Tags, name)
@@ -262,17 +245,7 @@ class TagOperations(ConstantOperations, TagImportOperations):
                 self._change_tag(tag, record, old)
             return TagChange(tag=self._tag_info(record, str(found.Name)), warnings=warnings)
 
-        return self._change("PlcTag update", run, invocation=ValidationError)
-
-    def _change_tag(self, tag: Any, new: TagRecord, old: TagRecord) -> None:
-        """Set the attributes of ``tag`` that differ (each setter is a round trip to TIA)."""
-        if new.data_type != old.data_type:
-            tag.DataTypeName = new.data_type
-        if new.address != old.address:
-            tag.LogicalAddress = new.address
-        if new.comment != old.comment:
-            self._set_comment(tag, new.comment)
-        self._set_flags(tag, new, old)
+        return self._session.change("PlcTag update", run, invocation=ValidationError)
 
     def delete_tag(self, device: str, table: str, name: str) -> None:
         def run() -> None:
@@ -280,4 +253,4 @@ class TagOperations(ConstantOperations, TagImportOperations):
             _, found = self._find_table(root, table, device)
             self._find_tag(found, name).Delete()
 
-        self._change("PlcTag.Delete", run)
+        self._session.change("PlcTag.Delete", run)

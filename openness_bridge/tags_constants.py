@@ -29,7 +29,7 @@ __all__ = ("ConstantOperations",)
 
 
 class ConstantOperations(TagSupport):
-    """Mixed into ``OpennessBackend`` (through :class:`openness_bridge.tags.TagOperations`)."""
+    """The constants part of :class:`openness_bridge.tags.BridgeTags`."""
 
     def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]:
         def run() -> list[ConstantInfo]:
@@ -42,7 +42,7 @@ class ConstantOperations(TagSupport):
                 result.extend(self._system_constants(root))
             return result
 
-        return self._call("PlcTagTable.UserConstants", run)
+        return self._session.call("PlcTagTable.UserConstants", run)
 
     @staticmethod
     def _checked_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
@@ -75,7 +75,7 @@ class ConstantOperations(TagSupport):
             self._create_constant(found, record)
             return self._constant_info(record, str(found.Name))
 
-        return self._change("PlcUserConstantComposition.Create", run, invocation=ValidationError)
+        return self._session.change("PlcUserConstantComposition.Create", run, invocation=ValidationError)
 
     def _find_constant(self, root: Any, table: Any, name: str) -> Any:
         found = self._find_named(table.UserConstants, name)
@@ -104,7 +104,7 @@ class ConstantOperations(TagSupport):
             self._change_constant(constant, record, old)
             return self._constant_info(record, str(found.Name))
 
-        return self._change("PlcUserConstant update", run, invocation=ValidationError)
+        return self._session.change("PlcUserConstant update", run, invocation=ValidationError)
 
     def _change_constant(self, constant: Any, new: ConstantRecord, old: ConstantRecord) -> None:
         """Set what differs (each setter is a round trip; the caller's transaction undoes all on an error)."""
@@ -121,4 +121,4 @@ class ConstantOperations(TagSupport):
             _, found = self._find_table(root, table, device)
             self._find_constant(root, found, name).Delete()
 
-        self._change("PlcUserConstant.Delete", run)
+        self._session.change("PlcUserConstant.Delete", run)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
@@ -22,7 +23,8 @@ from engineering_api.rules.tags import (
     check_tag,
 )
 from openness_bridge import groups
-from openness_bridge.tags_support import ConstantRecord, TagRecord, TagSupport
+from openness_bridge.tags_constants import ConstantOperations
+from openness_bridge.tags_support import ConstantRecord, TagRecord
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
@@ -154,8 +156,8 @@ class _Plan:
         )
 
 
-class TagImportOperations(TagSupport):
-    """Mixed into ``OpennessBackend`` (through :class:`openness_bridge.tags.TagOperations`)."""
+class TagImportOperations(ConstantOperations):
+    """The import part of :class:`openness_bridge.tags.BridgeTags`."""
 
     def import_tags(
         self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
@@ -183,14 +185,14 @@ class TagImportOperations(TagSupport):
             )
 
         if validate_only:
-            return self._call("PlcTagComposition (validate import)", run)
-        return self._change("PlcTagComposition.Create (import)", run, invocation=ValidationError)
+            return self._session.call("PlcTagComposition (validate import)", run)
+        return self._session.change("PlcTagComposition.Create (import)", run, invocation=ValidationError)
 
     def _plan_rows(self, plan: _Plan, software: Any, tags: list[TagImportRow], constants: list[ConstantImportRow]) -> None:
         udts = self._udts(software) if tags else {}
         for item in tags:
             placed = plan.place(item, item.logical_address, _TAGS, "tag",
-                                lambda i=item: check_tag(i.name, i.data_type, i.logical_address, udts))
+                                partial(check_tag, item.name, item.data_type, item.logical_address, udts))
             if placed is not None:
                 target, (data_type, address) = placed
                 plan.tags.setdefault(target, []).append(TagRecord(
@@ -200,7 +202,7 @@ class TagImportOperations(TagSupport):
                 plan.warn_overlaps(item.row, item.name, address, data_type)
         for constant in constants:
             placed = plan.place(constant, constant.value, _CONSTANTS, "user constant",
-                                lambda c=constant: check_constant(c.name, c.data_type, c.value))
+                                partial(check_constant, constant.name, constant.data_type, constant.value))
             if placed is not None:
                 target, (data_type, value) = placed
                 plan.constants.setdefault(target, []).append(ConstantRecord(constant.name, data_type, value, constant.comment))

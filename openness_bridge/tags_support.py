@@ -11,16 +11,61 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from engineering_api.rules.values import PRIMARY_CULTURE
+from openness_bridge import groups
 
-__all__ = ("ConstantRecord", "TagRecord", "TagSupport")
+if TYPE_CHECKING:
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("ConstantRecord", "TagRecord", "TagSupport", "find_tag_table", "plc_names", "system_constants", "tag_tables")
 
 
+def tag_tables(root: Any) -> Iterator[tuple[str, Any]]:
+    """(folder, table) for every tag table below ``root`` (a ``PlcTagTableSystemGroup``), the system group first,
+    then each user group recursively."""
+    return groups.walk_objects(root, "TagTables")
+
+
+def find_tag_table(root: Any, name: str) -> tuple[str, Any] | None:
+    """(folder, table) named ``name`` below ``root`` (exact spelling first, then case-insensitive, as TIA's names
+    are), or None."""
+    tables = list(tag_tables(root))
+    found = next(((f, t) for f, t in tables if str(t.Name) == name), None)
+    if found is None:
+        found = next(((f, t) for f, t in tables if str(t.Name).casefold() == name.casefold()), None)
+    return found
+
+
+def system_constants(root: Any) -> list[ConstantInfo]:
+    """The PLC's system constants: Openness lists them in the default tag table (``SystemConstants``)."""
+    for table in root.TagTables:
+        if bool(table.IsDefault):
+            return [
+                ConstantInfo(name=str(c.Name), data_type=str(c.DataTypeName or ""), value=str(c.Value or ""),
+                             table_name=str(table.Name), is_system=True)
+                for c in table.SystemConstants
+            ]
+    return []
+
+
+def plc_names(root: Any) -> dict[str, tuple[str, str, str]]:
+    """Casefolded name -> (kind, table, name) of every tag, user constant and system constant of the PLC (TIA's
+    PLC-wide namespace; ``root`` is its ``PlcTagTableSystemGroup``)."""
+    names: dict[str, tuple[str, str, str]] = {
+        c.name.casefold(): ("system constant", c.table_name, c.name) for c in system_constants(root)
+    }
+    for _, table in tag_tables(root):
+        table_name = str(table.Name)
+        for tag in table.Tags:
+            names[str(tag.Name).casefold()] = ("tag", table_name, str(tag.Name))
+        for constant in table.UserConstants:
+            names[str(constant.Name).casefold()] = ("user constant", table_name, str(constant.Name))
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,25 +92,31 @@ class ConstantRecord:
 
 
 class TagSupport:
-    """Base of the bridge's tag mixins; relies on ``OpennessBackend``'s ``_project``, ``_plc_software``, ``_walk``."""
+    """The state and lookups the parts of :class:`openness_bridge.tags.BridgeTags` share.
+
+    Args:
+        session: the Openness session: calls on its thread, changes in a transaction.
+    """
+
+    def __init__(self, session: BridgeSession) -> None:
+        self._session = session
 
     # ----- reaching tables and groups --------------------------------------------------------
     def _tag_root(self, device: str) -> tuple[Any, Any]:
         """(PlcSoftware, its ``PlcTagTableSystemGroup``), reached fresh from the open project."""
-        software = self._plc_software(self._project(), device)
+        software = self._session.plc_software(self._session.project(), device)
         return software, software.TagTableGroup
 
-    def _tables(self, root: Any) -> Iterator[tuple[str, Any]]:
+    @staticmethod
+    def _tables(root: Any) -> Iterator[tuple[str, Any]]:
         """(folder, table) for every tag table, the system group first, then each user group recursively."""
-        return self._walk(root, "TagTables")
+        return tag_tables(root)
 
     def _find_table(self, root: Any, name: str, device: str) -> tuple[str, Any]:
         """(folder, table) named ``name`` (exact spelling first, then case-insensitive, as TIA's names are)."""
-        tables = list(self._tables(root))
-        for match in (lambda t: str(t.Name) == name, lambda t: str(t.Name).casefold() == name.casefold()):
-            found = next(((f, t) for f, t in tables if match(t)), None)
-            if found is not None:
-                return found
+        found = find_tag_table(root, name)
+        if found is not None:
+            return found
         raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
 
     # ----- comments (MultilingualText) ---------------------------------------------------------
@@ -110,17 +161,36 @@ class TagSupport:
         return ConstantInfo(name=record.name, data_type=record.data_type, value=record.value, comment=record.comment,
                             table_name=table)
 
+    _system_constants = staticmethod(system_constants)
+
+    # ----- writing tags ----------------------------------------------------------------------------
+    def _create_tag(self, table: Any, record: TagRecord) -> Any:
+        """``Tags.Create(name, dataTypeName, logicalAddress)``, then the comment and the HMI flags that differ from
+        TIA's defaults (all true)."""
+        tag = table.Tags.Create(record.name, record.data_type, record.address)
+        if record.comment:
+            self._set_comment(tag, record.comment)
+        self._set_flags(tag, record, TagRecord(record.name, "", "", "", True, True, True))
+        return tag
+
     @staticmethod
-    def _system_constants(root: Any) -> list[ConstantInfo]:
-        """The PLC's system constants: Openness lists them in the default tag table (``SystemConstants``)."""
-        for table in root.TagTables:
-            if bool(table.IsDefault):
-                return [
-                    ConstantInfo(name=str(c.Name), data_type=str(c.DataTypeName or ""), value=str(c.Value or ""),
-                                 table_name=str(table.Name), is_system=True)
-                    for c in table.SystemConstants
-                ]
-        return []
+    def _set_flags(tag: Any, new: TagRecord, old: TagRecord) -> None:
+        if new.accessible != old.accessible:
+            tag.ExternalAccessible = new.accessible
+        if new.visible != old.visible:
+            tag.ExternalVisible = new.visible
+        if new.writable != old.writable:
+            tag.ExternalWritable = new.writable
+
+    def _change_tag(self, tag: Any, new: TagRecord, old: TagRecord) -> None:
+        """Set the attributes of ``tag`` that differ (each setter is a round trip to TIA)."""
+        if new.data_type != old.data_type:
+            tag.DataTypeName = new.data_type
+        if new.address != old.address:
+            tag.LogicalAddress = new.address
+        if new.comment != old.comment:
+            self._set_comment(tag, new.comment)
+        self._set_flags(tag, new, old)
 
     @staticmethod
     def _find_named(composition: Any, name: str) -> Any | None:
@@ -131,22 +201,11 @@ class TagSupport:
         return next((x for x in composition if str(x.Name).casefold() == name.casefold()), None)
 
     # ----- TIA's PLC-wide rules ------------------------------------------------------------------
-    def _names(self, root: Any) -> dict[str, tuple[str, str, str]]:
-        """Casefolded name -> (kind, table, name) of every tag, user constant and system constant of the PLC."""
-        names: dict[str, tuple[str, str, str]] = {
-            c.name.casefold(): ("system constant", c.table_name, c.name) for c in self._system_constants(root)
-        }
-        for _, table in self._tables(root):
-            table_name = str(table.Name)
-            for tag in table.Tags:
-                names[str(tag.Name).casefold()] = ("tag", table_name, str(tag.Name))
-            for constant in table.UserConstants:
-                names[str(constant.Name).casefold()] = ("user constant", table_name, str(constant.Name))
-        return names
+    _names = staticmethod(plc_names)
 
     def _udts(self, software: Any) -> dict[str, str]:
         """Casefolded name -> name of the PLC data types (a tag may be of one)."""
-        return {str(t.Name).casefold(): str(t.Name) for _, t in self._walk(software.TypeGroup, "Types")}
+        return {str(t.Name).casefold(): str(t.Name) for _, t in groups.walk_objects(software.TypeGroup, "Types")}
 
     def _overlap_index(self, root: Any, skip: frozenset[str] = frozenset()) -> OverlapIndex:
         """Every addressed tag of the PLC, for TIA's overlap warnings (``skip``: casefolded names left out)."""

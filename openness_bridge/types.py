@@ -5,20 +5,20 @@ UDTs are found by walking ``PlcTypeGroup.Types``/``Groups``; members and users c
 reports it. Import/update go through ``PlcTypeComposition.Import`` (``ImportOptions.Override`` to replace), delete
 through ``PlcType.Delete()``, folders through ``PlcTypeUserGroupComposition.Create``/``PlcTypeUserGroup.Delete()``.
 TIA deletes a UDT that is still used (its users turn inconsistent); refusing that unless ``force`` is this
-service's rule, checked here before ``Delete``. Every change runs through ``_change``.
+service's rule, checked here before ``Delete``. Every change runs through the session's ``change``.
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`).
+``OpennessBackend.types``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.types import (
     TypeDeleteResult,
     TypeDetails,
     TypeInfo,
+    TypesPort,
     TypeTreeNode,
     TypeUpdateResult,
 )
@@ -32,31 +32,41 @@ from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
 
-__all__ = ("TypeOperations",)
+if TYPE_CHECKING:
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("BridgeTypes",)
 
 
-class TypeOperations:
-    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+class BridgeTypes(TypesPort):
+    """PLC data types (UDTs) of a PLC over Openness.
+
+    Args:
+        session: the Openness session: calls on its thread, changes in a transaction, scratch export and import.
+    """
+
+    def __init__(self, session: BridgeSession) -> None:
+        self._session = session
 
     # ----- reading ------------------------------------------------------------------------------
     def _exported(self, obj: Any) -> bytes | None:
         """The object's SimaticML, or None where TIA refuses the export (an inconsistent block)."""
         try:
-            return self._export_document(obj)  # type: ignore[attr-defined]
+            return self._session.export_bytes(obj)
         except Exception as exc:
             if kind_of(exc) == "EngineeringTargetInvocationException":
                 return None
             raise
 
     def _index(self, software: Any, *, blocks: bool = False) -> TypeIndex:
-        index = TypeIndex(version=self._version)  # type: ignore[attr-defined]
-        for folder, udt in self._walk(software.TypeGroup, "Types"):  # type: ignore[attr-defined]
+        index = TypeIndex(version=self._session.version)
+        for folder, udt in groups.walk_objects(software.TypeGroup, "Types"):
             name = str(udt.Name)
             index.types[name] = Entry(name, "UDT", folder, udt, bool(udt.IsConsistent), self._exported)
         if blocks:
-            for folder, block in self._walk(software.BlockGroup, "Blocks"):  # type: ignore[attr-defined]
+            for folder, block in groups.walk_objects(software.BlockGroup, "Blocks"):
                 name = str(block.Name)
-                kind = self._block_kind(block)  # type: ignore[attr-defined]
+                kind = str(block.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
                 index.blocks[name] = Entry(name, kind, folder, block, bool(block.IsConsistent), self._exported)
         return index
 
@@ -81,28 +91,28 @@ class TypeOperations:
         )
 
     def _software_for_types(self, device: str) -> Any:
-        return self._plc_software(self._project(), device)  # type: ignore[attr-defined]
+        return self._session.plc_software(self._session.project(), device)
 
     def list_types(self, device: str) -> list[TypeInfo]:
         def run() -> list[TypeInfo]:
             index = self._index(self._software_for_types(device), blocks=True)
             return [self._info(index, entry) for entry in index.types.values()]
 
-        return self._call("PlcTypeGroup.Types", run)  # type: ignore[attr-defined]
+        return self._session.call("PlcTypeGroup.Types", run)
 
     def get_type(self, device: str, name: str) -> TypeDetails:
         def run() -> TypeDetails:
             index = self._index(self._software_for_types(device), blocks=True)
             return self._details(index, self._udt(index, name))
 
-        return self._call("PlcTypeComposition.Find", run)  # type: ignore[attr-defined]
+        return self._session.call("PlcTypeComposition.Find", run)
 
     def export_type(self, device: str, name: str) -> bytes:
         def run() -> bytes:
             entry = self._udt(self._index(self._software_for_types(device)), name)
-            return self._export_document(entry.proxy)  # type: ignore[attr-defined]
+            return self._session.export_bytes(entry.proxy)
 
-        return self._call("PlcType.Export", run)  # type: ignore[attr-defined]
+        return self._session.call("PlcType.Export", run)
 
     def type_tree(self, device: str) -> TypeTreeNode:
         def node(group: Any, name: str, path: str) -> TypeTreeNode:
@@ -112,13 +122,13 @@ class TypeOperations:
                                       node_type="UDT", is_consistent=bool(t.IsConsistent)) for t in group.Types]
             return TypeTreeNode(name=name, path=path, is_folder=True, node_type="Folder", children=children)
 
-        return self._call(  # type: ignore[attr-defined]
+        return self._session.call(
             "PlcTypeGroup.Groups", lambda: node(self._software_for_types(device).TypeGroup, "PLC data types", ""))
 
     # ----- changing -----------------------------------------------------------------------------
     def _import_udt(self, group: Any, data: bytes, *, override: bool) -> None:
         """``group.Types.Import(file, ImportOptions.None|Override)`` from a temporary file."""
-        self._import_bytes(group.Types, data, override=override)  # type: ignore[attr-defined]
+        self._session.import_bytes(group.Types, data, override=override)
 
     @staticmethod
     def _refuse_recursion(index: TypeIndex, name: str, uses: tuple[str, ...]) -> None:
@@ -135,7 +145,7 @@ class TypeOperations:
     def import_type(self, device: str, data: bytes, *, folder: str, overwrite: bool, source: str) -> TypeDetails:
         def run() -> TypeDetails:
             software = self._software_for_types(device)
-            obj = read_udt(data, version=self._version, folder=folder, source=source)  # type: ignore[attr-defined]
+            obj = read_udt(data, version=self._session.version, folder=folder, source=source)
             index = self._index(software)
             clash = next((e for n, e in index.types.items() if n.casefold() == obj.name.casefold()), None)
             if clash is not None and not overwrite:
@@ -155,14 +165,14 @@ class TypeOperations:
             index, entry = self._reread(device, obj.name)
             return self._details(index, entry)
 
-        return self._change("PlcTypeComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("PlcTypeComposition.Import", run, invocation=ValidationError)
 
     def update_type(self, device: str, name: str, data: bytes) -> TypeUpdateResult:
         def run() -> TypeUpdateResult:
             software = self._software_for_types(device)
             index = self._index(software, blocks=True)
             old = self._udt(index, name)
-            obj = read_udt(data, version=self._version, folder=old.folder, source=name)  # type: ignore[attr-defined]
+            obj = read_udt(data, version=self._session.version, folder=old.folder, source=name)
             if obj.name != name:
                 raise ValidationError(
                     f"The document defines '{obj.name}', not '{name}'; a UDT keeps its name when updated "
@@ -180,7 +190,7 @@ class TypeOperations:
                                 if (e := index.types.get(n) or index.blocks.get(n)) is not None],
             )
 
-        return self._change("PlcTypeComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("PlcTypeComposition.Import", run, invocation=ValidationError)
 
     def delete_type(self, device: str, name: str, *, force: bool) -> TypeDeleteResult:
         def run() -> TypeDeleteResult:
@@ -194,7 +204,7 @@ class TypeOperations:
             entry.proxy.Delete()
             return TypeDeleteResult(deleted=[name], orphaned_users=self._users_now(device, users))
 
-        return self._change("PlcType.Delete", run)  # type: ignore[attr-defined]
+        return self._session.change("PlcType.Delete", run)
 
     def _users_now(self, device: str, names: list[str]) -> list[Any]:
         """The named users as TIA reports them after a change (consistency re-read)."""
@@ -205,13 +215,13 @@ class TypeOperations:
         def run() -> str:
             return groups.create_group(self._software_for_types(device).TypeGroup, path)[0]
 
-        return self._change("PlcTypeUserGroupComposition.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("PlcTypeUserGroupComposition.Create", run, invocation=ValidationError)
 
     def delete_type_folder(self, device: str, path: str, *, force: bool) -> TypeDeleteResult:
         def run() -> TypeDeleteResult:
             software = self._software_for_types(device)
             group = groups.require_group(software.TypeGroup, path)
-            inside = [str(t.Name) for _, t in self._walk(group, "Types")]  # type: ignore[attr-defined]
+            inside = [str(t.Name) for _, t in groups.walk_objects(group, "Types")]
             index = self._index(software, blocks=True)
             outside = sorted({u.name for n in inside for u in index.users(n) if u.name not in inside})
             if outside and not force:
@@ -221,4 +231,4 @@ class TypeOperations:
             group.Delete()  # TIA deletes the group with its subgroups and UDTs
             return TypeDeleteResult(deleted=inside, orphaned_users=self._users_now(device, outside))
 
-        return self._change("PlcTypeUserGroup.Delete", run)  # type: ignore[attr-defined]
+        return self._session.change("PlcTypeUserGroup.Delete", run)

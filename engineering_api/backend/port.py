@@ -59,13 +59,14 @@ if TYPE_CHECKING:
 __all__ = ("AREAS", "EngineeringBackend", "port_method_names")
 
 AREAS: dict[str, type[ABC]] = {
-    "reflection": DiagnosticsPort, "security": SecurityPort, "watch_tables": WatchTablesPort,
+    "reflection": DiagnosticsPort, "security": SecurityPort, "watch_tables": WatchTablesPort, "tags": TagsPort,
+    "types": TypesPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, TagsPort, TypesPort, SimulationPort, OnlinePort, HmiPort,
+    BlocksPort, CompilePort, SimulationPort, OnlinePort, HmiPort,
     LibraryPort, RuntimeValuesPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
@@ -86,6 +87,10 @@ class EngineeringBackend(
     """CPU protection, display password, master secret and project users (set by the adapter)."""
     watch_tables: WatchTablesPort
     """Watch and force tables of a PLC, their entries and folders, forcing (set by the adapter)."""
+    tags: TagsPort
+    """Tag tables and their folders, tags, user and system constants, their import and export (set by the adapter)."""
+    types: TypesPort
+    """PLC data types (UDTs): listing, content, import and update, deletion, folders (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -205,16 +205,16 @@ def _document(ctx: OperationContext, data: CreateUdtInput | UpdateUdtInput, name
 
 def _create(ctx: OperationContext, d: CreateUdtInput) -> TypeDetails:
     xml, source = _document(ctx, d, d.name)
-    return ctx.backend.import_type(d.device_name, xml, folder=d.folder_path, overwrite=d.overwrite, source=source)
+    return ctx.backend.types.import_type(d.device_name, xml, folder=d.folder_path, overwrite=d.overwrite, source=source)
 
 
 def _update(ctx: OperationContext, d: UpdateUdtInput) -> TypeUpdateResult:
     xml, _ = _document(ctx, d, d.udt_name)
-    return ctx.backend.update_type(d.device_name, d.udt_name, xml)
+    return ctx.backend.types.update_type(d.device_name, d.udt_name, xml)
 
 
 def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExportResult:
-    xml = ctx.backend.export_type(d.device_name, d.udt_name)
+    xml = ctx.backend.types.export_type(d.device_name, d.udt_name)
     target = Path(d.export_path)
     if target.is_dir() or d.export_path.endswith(("/", "\\")):
         target = target / file_name(d.udt_name)
@@ -233,21 +233,21 @@ def _import(ctx: OperationContext, d: ImportUdtInput) -> TypeDetails:
     path = Path(d.import_file_path)
     if path.is_dir():
         raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
-    return ctx.backend.import_type(
+    return ctx.backend.types.import_type(
         d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite, source=path.name
     )
 
 
 def _delete(ctx: OperationContext, d: DeleteUdtInput) -> TypeDeleteResult:
-    return ctx.backend.delete_type(d.device_name, d.udt_name, force=d.force)
+    return ctx.backend.types.delete_type(d.device_name, d.udt_name, force=d.force)
 
 
 def _add_folder(ctx: OperationContext, d: FolderInput) -> UdtFolderResult:
-    return UdtFolderResult(folder_path=ctx.backend.add_type_folder(d.device_name, d.folder_path))
+    return UdtFolderResult(folder_path=ctx.backend.types.add_type_folder(d.device_name, d.folder_path))
 
 
 def _delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> TypeDeleteResult:
-    return ctx.backend.delete_type_folder(d.device_name, _folder_path(d), force=d.force)
+    return ctx.backend.types.delete_type_folder(d.device_name, _folder_path(d), force=d.force)
 
 
 def _folder_path(d: DeleteFolderInput) -> str:
@@ -293,7 +293,7 @@ def _orphans(users: list[str], force: bool, message: str) -> list[str]:
 
 
 def _preview_delete(ctx: OperationContext, d: DeleteUdtInput) -> Preview:
-    udt = ctx.backend.get_type(d.device_name, d.udt_name)
+    udt = ctx.backend.types.get_type(d.device_name, d.udt_name)
     users = [u.name for u in udt.used_by]
     warnings = _orphans(users, d.force, f"The PLC data type '{d.udt_name}' is used by {', '.join(users)}; delete "
                                         "those first or pass force=true.")
@@ -312,12 +312,12 @@ def _tree_folders(node: TypeTreeNode) -> list[str]:
 
 def _preview_delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> Preview:
     path = _folder_path(d)
-    folders = _tree_folders(ctx.backend.type_tree(d.device_name))
+    folders = _tree_folders(ctx.backend.types.type_tree(d.device_name))
     if path not in folders:
         raise e.NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
-    inside = [t for t in ctx.backend.list_types(d.device_name) if t.folder == path or t.folder.startswith(path + "/")]
+    inside = [t for t in ctx.backend.types.list_types(d.device_name) if t.folder == path or t.folder.startswith(path + "/")]
     inside_names = {t.name for t in inside}
-    outside = sorted({u.name for t in inside for u in ctx.backend.get_type(d.device_name, t.name).used_by
+    outside = sorted({u.name for t in inside for u in ctx.backend.types.get_type(d.device_name, t.name).used_by
                       if u.name not in inside_names})
     warnings = _orphans(outside, d.force, f"UDTs in '{path}' are used by {', '.join(outside)}; pass force=true to "
                                           "delete them anyway.")
@@ -336,7 +336,7 @@ def _udt_import_preview(ctx: OperationContext, device: str, source: str, data: b
         raise e.ValidationError(f"{source} holds a {kind}, not a PLC data type.", code="NOT_A_UDT")
     preview = import_preview(ctx, device, [(source, data)], overwrite=overwrite)
     if any(c.action == "overwrite" for c in preview.changes):
-        users = [u.name for u in ctx.backend.get_type(device, name).used_by]
+        users = [u.name for u in ctx.backend.types.get_type(device, name).used_by]
         if users:
             preview.warnings.append(f"Users of '{name}' ({names(users)}) become inconsistent until they are compiled.")
     return preview
@@ -355,7 +355,7 @@ def _preview_import(ctx: OperationContext, d: ImportUdtInput) -> Preview:
 
 
 def _preview_export(ctx: OperationContext, d: ExportUdtInput) -> Preview:
-    ctx.backend.get_type(d.device_name, d.udt_name)
+    ctx.backend.types.get_type(d.device_name, d.udt_name)
     target = Path(d.export_path)
     if target.is_dir() or d.export_path.endswith(("/", "\\")):
         target = target / _file_name(d.udt_name)
@@ -383,17 +383,17 @@ _MEMBERS_EXAMPLE = {
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="udts.list", summary="List all User Defined Types in the device.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.list_types(d.device_name), input=DeviceRef, output=list[TypeInfo],
+        handler=lambda ctx, d: ctx.backend.types.list_types(d.device_name), input=DeviceRef, output=list[TypeInfo],
         route=RouteSpec("GET", BASE), mutating=False, errors=_NEEDS_PLC,
     ),
     Operation(
         name="udts.tree", summary="Get the UDT folder tree structure including nested folders.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.type_tree(d.device_name), input=DeviceRef, output=TypeTreeNode,
+        handler=lambda ctx, d: ctx.backend.types.type_tree(d.device_name), input=DeviceRef, output=TypeTreeNode,
         route=RouteSpec("GET", f"{BASE}/tree"), mutating=False, errors=_NEEDS_PLC,
     ),
     Operation(
         name="udts.get", summary="Get the full details of a specific UDT including all its members.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.get_type(d.device_name, d.udt_name), input=UdtRef, output=TypeDetails,
+        handler=lambda ctx, d: ctx.backend.types.get_type(d.device_name, d.udt_name), input=UdtRef, output=TypeDetails,
         route=RouteSpec("GET", f"{BASE}/{{udtName}}"), mutating=False, errors=_NEEDS_PLC,
     ),
     Operation(

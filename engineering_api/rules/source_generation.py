@@ -35,13 +35,24 @@ if TYPE_CHECKING:
     from engineering_api.backend.models import ProgramImportReport, ProgramObjectInfo
     from simatic_xml.diagnostics import Diagnostic
 
-__all__ = ("ProgramAccess", "device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
+__all__ = ("ProgramAccess", "TagReads", "device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
 _NAME = re.compile(r"[^\W\d]\w*")
 _DEFINED = re.compile(r'\b(?:FUNCTION_BLOCK|FUNCTION|DATA_BLOCK|ORGANIZATION_BLOCK|TYPE)\s+"([^"]+)"')
 """The names the source's own blocks and types get (not the PLC's tags or constants)."""
+
+
+class TagReads(Protocol):
+    """The tag area's reads the generation uses (``EngineeringBackend.tags``, a
+    :class:`~engineering_api.backend.areas.tags.TagsPort`)."""
+
+    def list_tag_tables(self, device: str) -> list[TagTableInfo]: ...
+
+    def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]: ...
+
+    def list_all_tags(self, device: str) -> list[TagInfo]: ...
 
 
 class ProgramAccess(Protocol):
@@ -58,11 +69,10 @@ class ProgramAccess(Protocol):
 
     def mark_needs_compile(self, device: str, names: Iterable[str]) -> list[str]: ...
 
-    def list_tag_tables(self, device: str) -> list[TagTableInfo]: ...
-
-    def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]: ...
-
-    def list_all_tags(self, device: str) -> list[TagInfo]: ...
+    @property
+    def tags(self) -> TagReads:
+        """The tag area (its three reads)."""
+        ...
 
 
 def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
@@ -100,12 +110,12 @@ def device_context(backend: ProgramAccess, device: str, text: str, objects: list
     if any(name.casefold() not in known for name in quoted):
         # A quoted name that is no block may be a user constant, which an SCL network writes as GlobalConstant.
         try:
-            for table in backend.list_tag_tables(device):
-                for constant in backend.list_constants(device, table.name, "user"):
+            for table in backend.tags.list_tag_tables(device):
+                for constant in backend.tags.list_constants(device, table.name, "user"):
                     context.names.add(constant.name)
                     context.constants.add(constant.name)
             if _GLOBAL_BOUND.search(text):  # tags matter only for a global name as array bound
-                for tag in backend.list_all_tags(device):
+                for tag in backend.tags.list_all_tags(device):
                     context.names.add(tag.name)
         except e.EngineeringError:
             pass

@@ -191,7 +191,7 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
                 walk.members(list(section.members), f'"{block.name}"', released, True)
         out.tags += walk.tags
         out.skipped += walk.skipped
-    for tag in backend.list_all_tags(device):
+    for tag in backend.tags.list_all_tags(device):
         if not tag.hmi_accessible:
             continue
         address = tag.logical_address.lstrip("%").replace(" ", "") or None

@@ -192,14 +192,14 @@ def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc:
                                                       ("Motors", "TagTable")]
     languages = {o.name: o.language for o in listed}
     assert languages["FB_Motor"] == "SCL" and languages["Motors"] is None
-    [table] = [t for t in bridge.list_tag_tables("PLC_1") if t.name == "Motors"]
+    [table] = [t for t in bridge.tags.list_tag_tables("PLC_1") if t.name == "Motors"]
     assert (table.tag_count, table.user_constant_count) == (1, 1)
-    [tag] = bridge.list_tags("PLC_1", "Motors")
+    [tag] = bridge.tags.list_tags("PLC_1", "Motors")
     assert (tag.data_type, tag.logical_address, tag.comment, tag.hmi_writeable) == ('"UDT_Motor"', "%M10.0", "the motor's data", False)
 
 
 def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, plc: int) -> None:
-    bridge.create_tag_table_folder("PLC_1", "Drives/Line1")
+    bridge.tags.create_tag_table_folder("PLC_1", "Drives/Line1")
     bridge.import_program_documents("PLC_1", [_table_doc(folder="Drives/Line1")], overwrite=False)
     assert {o.name: o.folder for o in bridge.list_program_objects("PLC_1")}["Motors"] == "Drives/Line1"
     with pytest.raises(e.AlreadyExistsError) as exists:
@@ -208,7 +208,7 @@ def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, pl
     # As the fake: overwrite replaces the table, wherever it was, with the document in the given folder.
     bridge.import_program_documents("PLC_1", [_table_doc(tag="Other")], overwrite=True)
     assert {o.name: o.folder for o in bridge.list_program_objects("PLC_1")}["Motors"] == ""
-    assert [t.name for t in bridge.list_tags("PLC_1", "Motors")] == ["Other"]
+    assert [t.name for t in bridge.tags.list_tags("PLC_1", "Motors")] == ["Other"]
     with pytest.raises(e.ConflictError) as default:
         bridge.import_program_documents("PLC_1", [_table_doc(name="Default tag table", tag="X", folder="Drives")],
                                         overwrite=True)
@@ -218,7 +218,7 @@ def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, pl
 def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc: int, control: Any) -> None:
     from engineering_api.backend.areas.tags import TagSpec
 
-    bridge.create_tag("PLC_1", "Default tag table", TagSpec(name="Motor_Data", data_type="Bool", logical_address="%M0.0"))
+    bridge.tags.create_tag("PLC_1", "Default tag table", TagSpec(name="Motor_Data", data_type="Bool", logical_address="%M0.0"))
     with pytest.raises(e.ValidationError) as info:
         bridge.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
     assert info.value.code == "IMPORT_FAILED"

@@ -26,10 +26,10 @@ def _db(name: str, datatype: str, number: int) -> ProgramDocument:
 
 
 def test_a_changed_udt_makes_tia_report_its_users_inconsistent(plc: Any) -> None:
-    plc.import_type("PLC_1", _udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="in")
-    plc.import_type("PLC_1", _udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="out")
+    plc.types.import_type("PLC_1", _udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="in")
+    plc.types.import_type("PLC_1", _udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="out")
     plc.import_program_documents("PLC_1", [_db("DB_Out", '"UDT_Out"', 1)], overwrite=False)
-    result = plc.update_type("PLC_1", "UDT_In", _udt("UDT_In", ("A", "Int"), ("B", "Real")))
+    result = plc.types.update_type("PLC_1", "UDT_In", _udt("UDT_In", ("A", "Int"), ("B", "Real")))
     assert {u.name: u.is_consistent for u in result.affected_users} == {"UDT_Out": False, "DB_Out": False}
     # The same verdict through the blocks area: PlcBlock.IsConsistent, not a flag of the bridge.
     assert plc.get_block("PLC_1", "DB_Out").consistent is False
@@ -37,53 +37,53 @@ def test_a_changed_udt_makes_tia_report_its_users_inconsistent(plc: Any) -> None
 
 
 def test_a_failed_update_changes_nothing(plc: Any, faults: Any) -> None:
-    plc.import_type("PLC_1", _udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
+    plc.types.import_type("PLC_1", _udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
     faults.ArmNext("Import", "TargetInvocation", "The import failed.", "The library is write-protected.", None)
     with pytest.raises(e.ValidationError) as info:
-        plc.update_type("PLC_1", "UDT_A", _udt("UDT_A", ("B", "Int")))
+        plc.types.update_type("PLC_1", "UDT_A", _udt("UDT_A", ("B", "Int")))
     assert "The library is write-protected." in info.value.message and info.value.code == "OPENNESS_REFUSED"
-    assert [m.name for m in plc.get_type("PLC_1", "UDT_A").members] == ["A"]
+    assert [m.name for m in plc.types.get_type("PLC_1", "UDT_A").members] == ["A"]
 
 
 def test_folders_are_created_level_by_level_and_kept_when_empty(plc: Any) -> None:
-    details = plc.import_type("PLC_1", _udt("UDT_P", ("A", "Int")), folder="Motors/Pumps", overwrite=False, source="p")
+    details = plc.types.import_type("PLC_1", _udt("UDT_P", ("A", "Int")), folder="Motors/Pumps", overwrite=False, source="p")
     assert details.folder == "Motors/Pumps"
-    plc.add_type_folder("PLC_1", "Empty")
-    tree = plc.type_tree("PLC_1")
+    plc.types.add_type_folder("PLC_1", "Empty")
+    tree = plc.types.type_tree("PLC_1")
     assert [c.name for c in tree.children] == ["Empty", "Motors"]
     [pumps] = tree.children[1].children
     assert (pumps.path, pumps.children[0].path, pumps.children[0].is_consistent) == ("Motors/Pumps", "Motors/Pumps/UDT_P", True)
     path = Path(plc.save_project().path)
     plc.close_project()
     plc.open_project(path)
-    assert [c.name for c in plc.type_tree("PLC_1").children] == ["Empty", "Motors"]
+    assert [c.name for c in plc.types.type_tree("PLC_1").children] == ["Empty", "Motors"]
 
 
 def test_a_forced_delete_leaves_users_inconsistent_across_save_and_reopen(plc: Any) -> None:
-    plc.import_type("PLC_1", _udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="in")
-    plc.import_type("PLC_1", _udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="out")
-    result = plc.delete_type("PLC_1", "UDT_In", force=True)
+    plc.types.import_type("PLC_1", _udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="in")
+    plc.types.import_type("PLC_1", _udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="out")
+    result = plc.types.delete_type("PLC_1", "UDT_In", force=True)
     assert [(u.name, u.is_consistent) for u in result.orphaned_users] == [("UDT_Out", False)]
     path = Path(plc.save_project().path)
     plc.close_project()
     plc.open_project(path)
-    out = plc.get_type("PLC_1", "UDT_Out")
+    out = plc.types.get_type("PLC_1", "UDT_Out")
     assert (out.is_consistent, out.missing_types) == (False, ["UDT_In"])
 
 
 def test_a_failed_type_delete_keeps_the_type(plc: Any, faults: Any) -> None:
-    plc.import_type("PLC_1", _udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
+    plc.types.import_type("PLC_1", _udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
     faults.ArmNext("PlcType.Delete", "TargetInvocation", "Deleting failed.", "The type is in a library.", "inner")
     with pytest.raises(e.ConflictError) as info:
-        plc.delete_type("PLC_1", "UDT_A", force=False)
+        plc.types.delete_type("PLC_1", "UDT_A", force=False)
     assert "The type is in a library." in info.value.message and "inner" in info.value.message
-    assert [t.name for t in plc.list_types("PLC_1")] == ["UDT_A"]
+    assert [t.name for t in plc.types.list_types("PLC_1")] == ["UDT_A"]
 
 
 def test_moving_a_udt_to_another_folder_on_overwrite(plc: Any) -> None:
-    plc.import_type("PLC_1", _udt("UDT_A", ("A", "Int")), folder="Old", overwrite=False, source="a")
-    moved = plc.import_type("PLC_1", _udt("UDT_A", ("B", "Int")), folder="New", overwrite=True, source="a")
+    plc.types.import_type("PLC_1", _udt("UDT_A", ("A", "Int")), folder="Old", overwrite=False, source="a")
+    moved = plc.types.import_type("PLC_1", _udt("UDT_A", ("B", "Int")), folder="New", overwrite=True, source="a")
     assert moved.folder == "New" and [m.name for m in moved.members] == ["B"]
-    kept = plc.import_type("PLC_1", _udt("UDT_A", ("C", "Int")), folder="", overwrite=True, source="a")
+    kept = plc.types.import_type("PLC_1", _udt("UDT_A", ("C", "Int")), folder="", overwrite=True, source="a")
     assert kept.folder == "New"  # no folder given: the UDT stays where it is
-    assert [t.name for t in plc.list_types("PLC_1")] == ["UDT_A"]
+    assert [t.name for t in plc.types.list_types("PLC_1")] == ["UDT_A"]

@@ -142,11 +142,9 @@ def test_folders_delete_with_their_tables_and_forcing_has_no_openness_equivalent
 def test_tag_operands_resolve_through_the_tag_tables_exported_from_tia(bridge: Any, plc: str) -> None:
     from engineering_api.backend.areas.tags import TagSpec
 
-    if not hasattr(bridge, "create_tag_table") or "create_tag_table" in type(bridge).__mro__[1].NAMES:
-        pytest.skip("tag tables are not in the bridge yet (tags slice)")
-    bridge.create_tag_table(plc, "IO")
-    bridge.create_tag(plc, "IO", TagSpec(name="Start", data_type="Bool", logical_address="%I0.0"))
-    bridge.create_tag(plc, "IO", TagSpec(name="Flag", data_type="Bool", logical_address="%M0.0"))
+    bridge.tags.create_tag_table(plc, "IO")
+    bridge.tags.create_tag(plc, "IO", TagSpec(name="Start", data_type="Bool", logical_address="%I0.0"))
+    bridge.tags.create_tag(plc, "IO", TagSpec(name="Flag", data_type="Bool", logical_address="%M0.0"))
     made = bridge.watch_tables.create_watch_force_table(plc, FORCE_TABLE, "Force", entries=[EntrySpec(name='"Start"', force_value=True)])
     assert (made.entries[0].is_valid, made.entries[0].data_type, made.entries[0].address) == (True, "Bool", "%I0.0")
     with pytest.raises(e.ValidationError) as memory:  # a tag at a memory address cannot be forced

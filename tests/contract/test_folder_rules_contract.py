@@ -35,8 +35,8 @@ def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
 
 CREATE: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("create_block_folder", lambda b, p: b.create_block_folder("PLC_1", p)),
-    ("add_type_folder", lambda b, p: b.add_type_folder("PLC_1", p)),
-    ("create_tag_table_folder", lambda b, p: b.create_tag_table_folder("PLC_1", p).path),
+    ("add_type_folder", lambda b, p: b.types.add_type_folder("PLC_1", p)),
+    ("create_tag_table_folder", lambda b, p: b.tags.create_tag_table_folder("PLC_1", p).path),
     ("create_external_source_folder", lambda b, p: b.create_external_source_folder("PLC_1", p)),
     ("create_watch_force_folder", lambda b, p: b.watch_tables.create_watch_force_folder("PLC_1", p)),
 ]
@@ -44,7 +44,7 @@ TARGET: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("import_program_documents", lambda b, p: b.import_program_documents(
         "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC), folder=p)], overwrite=False)),
     ("add_external_source", lambda b, p: b.add_external_source("PLC_1", "a.scl", "x", folder=p, overwrite=False)),
-    ("create_tag_table", lambda b, p: b.create_tag_table("PLC_1", "T", p)),
+    ("create_tag_table", lambda b, p: b.tags.create_tag_table("PLC_1", "T", p)),
     ("create_watch_force_table", lambda b, p: b.watch_tables.create_watch_force_table("PLC_1", WATCH_TABLE, "W", folder=p)),
 ]
 

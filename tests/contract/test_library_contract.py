@@ -84,6 +84,16 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.ConflictError) as refused:
         _import(backend, FB_V2)
     assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
+    # the UDT became a type along with the FB: the UDT area's import and update are guarded too, and change nothing
+    before = backend.types.export_type(plc, "UDT_Motor")
+    udt_v2 = generate_xml({**UDT, "interface": {"None": [*UDT["interface"]["None"], {"name": "Load", "dataType": "Int"}]}},
+                          "V19")
+    for change in (lambda: backend.types.update_type(plc, "UDT_Motor", udt_v2),
+                   lambda: backend.types.import_type(plc, udt_v2, folder="", overwrite=True, source="u.xml")):
+        with pytest.raises(e.ConflictError) as refused:
+            change()
+        assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
+        assert backend.types.export_type(plc, "UDT_Motor") == before
 
     edited = backend.edit_library_type("FB_Motor", plc)
     assert edited.in_work_version == "0.0.2"

@@ -47,118 +47,118 @@ def doc(name: str, data: bytes) -> m.ProgramDocument:
 
 
 def test_import_list_get(backend: EngineeringBackend, plc: str) -> None:
-    details = backend.import_type(plc, udt("UDT_A", ("Speed", "Real"), ("On", "Bool")), folder="Motors",
+    details = backend.types.import_type(plc, udt("UDT_A", ("Speed", "Real"), ("On", "Bool")), folder="Motors",
                                   overwrite=False, source="a.xml")
     assert details.name == "UDT_A" and details.folder == "Motors" and details.is_consistent
     assert [(x.name, x.data_type, x.comment) for x in details.members] == [
         ("Speed", "Real", "Speed comment"), ("On", "Bool", "On comment")]
-    assert [t.name for t in backend.list_types(plc)] == ["UDT_A"]
-    assert backend.get_type(plc, "UDT_A").member_count == 2
-    tree = backend.type_tree(plc)
+    assert [t.name for t in backend.types.list_types(plc)] == ["UDT_A"]
+    assert backend.types.get_type(plc, "UDT_A").member_count == 2
+    tree = backend.types.type_tree(plc)
     assert tree.is_folder and tree.children[0].name == "Motors" and tree.children[0].children[0].name == "UDT_A"
 
 
 def test_import_refuses_existing_unless_overwrite(backend: EngineeringBackend, plc: str) -> None:
-    backend.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
+    backend.types.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
     with pytest.raises(e.AlreadyExistsError):
-        backend.import_type(plc, udt("UDT_A", ("B", "Int")), folder="", overwrite=False, source="a")
-    assert backend.get_type(plc, "UDT_A").members[0].name == "A"
-    backend.import_type(plc, udt("UDT_A", ("B", "Int")), folder="", overwrite=True, source="a")
-    assert backend.get_type(plc, "UDT_A").members[0].name == "B"
+        backend.types.import_type(plc, udt("UDT_A", ("B", "Int")), folder="", overwrite=False, source="a")
+    assert backend.types.get_type(plc, "UDT_A").members[0].name == "A"
+    backend.types.import_type(plc, udt("UDT_A", ("B", "Int")), folder="", overwrite=True, source="a")
+    assert backend.types.get_type(plc, "UDT_A").members[0].name == "B"
 
 
 def test_import_refuses_non_udt_documents(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.ValidationError) as info:
-        backend.import_type(plc, block("DB_A", ("A", "Int")), folder="", overwrite=False, source="db")
+        backend.types.import_type(plc, block("DB_A", ("A", "Int")), folder="", overwrite=False, source="db")
     assert info.value.code == "NOT_A_UDT"
     with pytest.raises(e.ValidationError):
-        backend.import_type(plc, b"<not xml", folder="", overwrite=False, source="x")
+        backend.types.import_type(plc, b"<not xml", folder="", overwrite=False, source="x")
 
 
 def test_recursion_is_refused_directly_and_through_other_udts(backend: EngineeringBackend, plc: str) -> None:
-    backend.import_type(plc, udt("UDT_B", ("A", "Int")), folder="", overwrite=False, source="b")
-    backend.import_type(plc, udt("UDT_A", ("B", '"UDT_B"')), folder="", overwrite=False, source="a")
+    backend.types.import_type(plc, udt("UDT_B", ("A", "Int")), folder="", overwrite=False, source="b")
+    backend.types.import_type(plc, udt("UDT_A", ("B", '"UDT_B"')), folder="", overwrite=False, source="a")
     with pytest.raises(e.ValidationError) as info:
-        backend.update_type(plc, "UDT_B", udt("UDT_B", ("Back", '"UDT_A"')))
+        backend.types.update_type(plc, "UDT_B", udt("UDT_B", ("Back", '"UDT_A"')))
     assert info.value.code == "RECURSIVE_TYPE"
-    assert backend.get_type(plc, "UDT_B").members[0].name == "A"  # unchanged
+    assert backend.types.get_type(plc, "UDT_B").members[0].name == "A"  # unchanged
 
 
 def test_update_marks_users_inconsistent(backend: EngineeringBackend, plc: str) -> None:
-    backend.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
-    backend.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
+    backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
+    backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
     backend.import_program_documents(plc, [doc("DB_Out", block("DB_Out", ("X", '"UDT_Out"')))], overwrite=False)
     backend.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"'), number=2))], overwrite=False)
-    assert backend.get_type(plc, "UDT_Out").is_consistent
-    result = backend.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
+    assert backend.types.get_type(plc, "UDT_Out").is_consistent
+    result = backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
     assert result.interface_changed
     affected = {u.name: u.is_consistent for u in result.affected_users}
     assert affected == {"UDT_Out": False, "DB_In": False, "DB_Out": False}
-    assert not backend.get_type(plc, "UDT_Out").is_consistent
-    assert backend.get_type(plc, "UDT_In").is_consistent
+    assert not backend.types.get_type(plc, "UDT_Out").is_consistent
+    assert backend.types.get_type(plc, "UDT_In").is_consistent
 
 
 def test_update_without_interface_change_affects_nobody(backend: EngineeringBackend, plc: str) -> None:
-    backend.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
-    backend.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    result = backend.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int")))
+    backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
+    backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
+    result = backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int")))
     assert not result.interface_changed and result.affected_users == []
-    assert backend.get_type(plc, "UDT_Out").is_consistent
+    assert backend.types.get_type(plc, "UDT_Out").is_consistent
 
 
 def test_update_errors(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.NotFoundError):
-        backend.update_type(plc, "UDT_X", udt("UDT_X", ("A", "Int")))
-    backend.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
+        backend.types.update_type(plc, "UDT_X", udt("UDT_X", ("A", "Int")))
+    backend.types.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
     with pytest.raises(e.ValidationError) as info:
-        backend.update_type(plc, "UDT_A", udt("UDT_Other", ("A", "Int")))
+        backend.types.update_type(plc, "UDT_A", udt("UDT_Other", ("A", "Int")))
     assert info.value.code == "NAME_MISMATCH"
 
 
 def test_delete_refuses_used_types_unless_forced(backend: EngineeringBackend, plc: str) -> None:
-    backend.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
-    backend.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
+    backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
+    backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
     with pytest.raises(e.ConflictError) as info:
-        backend.delete_type(plc, "UDT_In", force=False)
+        backend.types.delete_type(plc, "UDT_In", force=False)
     assert info.value.code == "TYPE_IN_USE"
-    result = backend.delete_type(plc, "UDT_In", force=True)
+    result = backend.types.delete_type(plc, "UDT_In", force=True)
     assert result.deleted == ["UDT_In"] and [u.name for u in result.orphaned_users] == ["UDT_Out"]
-    out = backend.get_type(plc, "UDT_Out")
+    out = backend.types.get_type(plc, "UDT_Out")
     assert not out.is_consistent and out.missing_types == ["UDT_In"]
     with pytest.raises(e.NotFoundError):
-        backend.delete_type(plc, "UDT_In", force=False)
+        backend.types.delete_type(plc, "UDT_In", force=False)
 
 
 def test_export_gives_the_document(backend: EngineeringBackend, plc: str) -> None:
-    backend.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
-    data = backend.export_type(plc, "UDT_A")
+    backend.types.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
+    data = backend.types.export_type(plc, "UDT_A")
     assert b"SW.Types.PlcStruct" in data and b"UDT_A" in data
     with pytest.raises(e.NotFoundError):
-        backend.export_type(plc, "UDT_B")
+        backend.types.export_type(plc, "UDT_B")
 
 
 def test_folders(backend: EngineeringBackend, plc: str) -> None:
-    assert backend.add_type_folder(plc, "Motors/Pumps") == "Motors/Pumps"
+    assert backend.types.add_type_folder(plc, "Motors/Pumps") == "Motors/Pumps"
     with pytest.raises(e.AlreadyExistsError):
-        backend.add_type_folder(plc, "Motors/Pumps")
+        backend.types.add_type_folder(plc, "Motors/Pumps")
     with pytest.raises(e.ValidationError):
-        backend.add_type_folder(plc, "a//b")
-    backend.import_type(plc, udt("UDT_P", ("A", "Int")), folder="Motors/Pumps", overwrite=False, source="p")
-    backend.import_type(plc, udt("UDT_User", ("P", '"UDT_P"')), folder="", overwrite=False, source="u")
+        backend.types.add_type_folder(plc, "a//b")
+    backend.types.import_type(plc, udt("UDT_P", ("A", "Int")), folder="Motors/Pumps", overwrite=False, source="p")
+    backend.types.import_type(plc, udt("UDT_User", ("P", '"UDT_P"')), folder="", overwrite=False, source="u")
     with pytest.raises(e.ConflictError):
-        backend.delete_type_folder(plc, "Motors", force=False)
-    result = backend.delete_type_folder(plc, "Motors", force=True)
+        backend.types.delete_type_folder(plc, "Motors", force=False)
+    result = backend.types.delete_type_folder(plc, "Motors", force=True)
     assert result.deleted == ["UDT_P"]
-    assert [c.name for c in backend.type_tree(plc).children] == ["UDT_User"]
+    assert [c.name for c in backend.types.type_tree(plc).children] == ["UDT_User"]
     with pytest.raises(e.NotFoundError):
-        backend.delete_type_folder(plc, "Motors", force=False)
+        backend.types.delete_type_folder(plc, "Motors", force=False)
 
 
 CALLS: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
-    ("list_types", lambda b, d: b.list_types(d)),
-    ("type_tree", lambda b, d: b.type_tree(d)),
-    ("get_type", lambda b, d: b.get_type(d, "UDT_A")),
-    ("add_type_folder", lambda b, d: b.add_type_folder(d, "F")),
+    ("list_types", lambda b, d: b.types.list_types(d)),
+    ("type_tree", lambda b, d: b.types.type_tree(d)),
+    ("get_type", lambda b, d: b.types.get_type(d, "UDT_A")),
+    ("add_type_folder", lambda b, d: b.types.add_type_folder(d, "F")),
 ]
 
 
@@ -177,12 +177,12 @@ def test_a_device_without_software_is_refused(backend: EngineeringBackend, plc: 
 
 
 def test_a_successful_compile_makes_users_consistent_again(backend: EngineeringBackend, plc: str) -> None:
-    backend.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
-    backend.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
+    backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
+    backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
     backend.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"')))], overwrite=False)
-    backend.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
-    assert not backend.get_type(plc, "UDT_Out").is_consistent
+    backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
+    assert not backend.types.get_type(plc, "UDT_Out").is_consistent
     result = backend.compile_software(plc)
     assert result.state != "Error"
-    assert backend.get_type(plc, "UDT_Out").is_consistent
-    assert all(u.is_consistent for u in backend.get_type(plc, "UDT_In").used_by)
+    assert backend.types.get_type(plc, "UDT_Out").is_consistent
+    assert all(u.is_consistent for u in backend.types.get_type(plc, "UDT_In").used_by)

@@ -99,7 +99,7 @@ def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
     kinds = {o.name: o.kind for o in ctx.backend.list_program_objects(device)}
     refs_of = _references_of(ctx, device, blocks)
     operands = {n for n, how in refs_of[target.name] if how == "Operand" and n not in kinds}
-    tags = {t.name: t for t in ctx.backend.list_all_tags(device)} if operands else {}
+    tags = {t.name: t for t in ctx.backend.tags.list_all_tags(device)} if operands else {}
 
     def describe(name: str, how: str) -> dict[str, Any]:
         kind = kinds.get(name)

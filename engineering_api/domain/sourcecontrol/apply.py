@@ -142,9 +142,9 @@ def _import(ctx: OperationContext, device: str, documents: list[tuple[str, bytes
 def _delete(ctx: OperationContext, path: str) -> None:
     ref = parse_path(path)
     if ref.domain == TYPES:
-        ctx.backend.delete_type(ref.device, ref.name, force=True)
+        ctx.backend.types.delete_type(ref.device, ref.name, force=True)
     elif ref.domain == TAGS:
-        ctx.backend.delete_tag_table(ref.device, ref.name)
+        ctx.backend.tags.delete_tag_table(ref.device, ref.name)
     else:
         ctx.backend.delete_block(ref.device, ref.name)
 

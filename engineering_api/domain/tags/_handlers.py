@@ -84,7 +84,7 @@ def _import(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, 
     _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
     ctx.progress(50, f"{len(parsed.tags)} tags and {len(parsed.constants)} constants read; importing")
     ctx.check_canceled()
-    result = ctx.backend.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+    result = ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                      overwrite=overwrite)
     ctx.progress(100, f"{result.tags_imported} tags imported")
     return result
@@ -97,7 +97,7 @@ def _refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.P
         # Report every problem at once: what could not be read, and what TIA's rules refuse in the rest.
         rows = [_row_dict(r) for r in parsed.errors]
         try:
-            ctx.backend.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+            ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                     overwrite=overwrite, validate_only=True)
         except e.ValidationError as exc:
             if exc.code != "IMPORT_ROWS_INVALID":
@@ -169,11 +169,11 @@ def _check_target(d: ExportFileInput) -> Path:
 def _export(kind: str) -> Any:
     def handler(ctx: OperationContext, d: ExportFileInput) -> TagExportResult:
         target = _check_target(d)
-        tags = ctx.backend.list_tags(d.device_name, d.table_name)
-        constants = ctx.backend.list_constants(d.device_name, d.table_name, "user") if kind != "csv" else []
-        info = next((t for t in ctx.backend.list_tag_tables(d.device_name) if t.name == (tags[0].table_name if tags else d.table_name)), None)
+        tags = ctx.backend.tags.list_tags(d.device_name, d.table_name)
+        constants = ctx.backend.tags.list_constants(d.device_name, d.table_name, "user") if kind != "csv" else []
+        info = next((t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name == (tags[0].table_name if tags else d.table_name)), None)
         if info is None:
-            info = next(t for t in ctx.backend.list_tag_tables(d.device_name) if t.name.lower() == d.table_name.lower())
+            info = next(t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name.lower() == d.table_name.lower())
         table = info.name
         path_value = "\\".join([*info.folder.split("/"), table]) if info.folder else table
         if kind == "xlsx":
@@ -208,13 +208,13 @@ def _update_tag(ctx: OperationContext, d: UpdateTagInput) -> TagChange:
         logical_address=d.logical_address, comment=d.comment, hmi_visible=d.hmi_visible,
         hmi_accessible=d.hmi_accessible, hmi_writeable=d.hmi_writeable,
     )
-    return ctx.backend.update_tag(d.device_name, d.table_name, d.tag_name, changes)
+    return ctx.backend.tags.update_tag(d.device_name, d.table_name, d.tag_name, changes)
 
 
 def _update_constant(ctx: OperationContext, d: UpdateConstantInput) -> ConstantInfo:
     changes = ConstantUpdate(new_name=d.new_name if d.new_name is not None else d.name, data_type=d.data_type,
                              value=d.value, comment=d.comment)
-    return ctx.backend.update_constant(d.device_name, d.table_name, d.constant_name, changes)
+    return ctx.backend.tags.update_constant(d.device_name, d.table_name, d.constant_name, changes)
 
 
 def _spec(d: TagSpec) -> TagSpec:
@@ -223,7 +223,7 @@ def _spec(d: TagSpec) -> TagSpec:
 
 
 def _export_xml(ctx: OperationContext, d: TableRef) -> str:
-    return ctx.backend.export_tag_table_xml(d.device_name, d.table_name).decode("utf-8-sig")
+    return ctx.backend.tags.export_tag_table_xml(d.device_name, d.table_name).decode("utf-8-sig")
 
 
 def _deleted(what: str, name: str) -> dict[str, str]:

@@ -57,7 +57,7 @@ def _by_name(items: list[_NamedT], name: str) -> _NamedT | None:
 
 
 def _table(ctx: OperationContext, device: str, name: str) -> TagTableInfo:
-    table = _by_name(ctx.backend.list_tag_tables(device), name)
+    table = _by_name(ctx.backend.tags.list_tag_tables(device), name)
     if table is None:
         raise e.NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
     return table
@@ -67,10 +67,10 @@ def _contents(ctx: OperationContext, device: str, table: str) -> list[PlannedCha
     """The tags and user constants of a table, as deletions."""
     tags = [PlannedChange(action="delete", kind="tag", name=t.name, device=device,
                           detail=f"{t.data_type} {t.logical_address} in '{table}'")
-            for t in ctx.backend.list_tags(device, table)]
+            for t in ctx.backend.tags.list_tags(device, table)]
     constants = [PlannedChange(action="delete", kind="constant", name=c.name, device=device,
                                detail=f"{c.data_type} = {c.value} in '{table}'")
-                 for c in ctx.backend.list_constants(device, table, "user")]
+                 for c in ctx.backend.tags.list_constants(device, table, "user")]
     return tags + constants
 
 
@@ -98,13 +98,13 @@ def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
     """tag-tables.folders.delete: the folder, its subfolders and every table in them with their tags."""
     given = _folder(d)
     path = "/".join(part.strip() for part in given.strip().strip("/\\").replace("\\", "/").split("/"))
-    tables = ctx.backend.list_tag_tables(d.device_name)
+    tables = ctx.backend.tags.list_tag_tables(d.device_name)
     inside = [t for t in tables if t.folder == path or t.folder.startswith(path + "/")]
     if any(t.name == DEFAULT_TABLE for t in inside):
         raise e.ConflictError(
             f"The folder '{path}' holds the default tag table, which cannot be deleted.", code="DEFAULT_TAG_TABLE"
         )
-    folders = _folders(ctx.backend.tag_table_tree(d.device_name))
+    folders = _folders(ctx.backend.tags.tag_table_tree(d.device_name))
     if path not in folders:
         raise e.NotFoundError(f"The folder '{given}' was not found.", code="FOLDER_NOT_FOUND")
     sub = [f for f in folders if f.startswith(path + "/")]
@@ -120,7 +120,7 @@ def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
 
 def preview_tag_delete(ctx: OperationContext, d: TagRef) -> Preview:
     """tags.delete."""
-    tags = ctx.backend.list_tags(d.device_name, d.table_name)
+    tags = ctx.backend.tags.list_tags(d.device_name, d.table_name)
     tag = _by_name(tags, d.tag_name)
     if tag is None:
         table = _table(ctx, d.device_name, d.table_name).name
@@ -135,12 +135,12 @@ def preview_tag_delete(ctx: OperationContext, d: TagRef) -> Preview:
 
 def preview_constant_delete(ctx: OperationContext, d: ConstantRef) -> Preview:
     """constants.delete (a system constant is refused: read-only)."""
-    constants = ctx.backend.list_constants(d.device_name, d.table_name, "all")
+    constants = ctx.backend.tags.list_constants(d.device_name, d.table_name, "all")
     user = _by_name([c for c in constants if not c.is_system], d.constant_name)
     if user is None:
         if any(c.is_system and c.name.lower() == d.constant_name.lower() for c in constants) or any(
                 c.name.lower() == d.constant_name.lower()
-                for c in ctx.backend.list_constants(d.device_name, DEFAULT_TABLE, "system")):
+                for c in ctx.backend.tags.list_constants(d.device_name, DEFAULT_TABLE, "system")):
             raise e.ValidationError(f"'{d.constant_name}' is a system constant; system constants are read-only.",
                                     code="SYSTEM_CONSTANT_READ_ONLY")
         table = _table(ctx, d.device_name, d.table_name).name
@@ -160,12 +160,12 @@ def _becomes(table: str, old: str, new: str) -> str:
 def _import_preview(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *, table: str,
                     follow_path: bool, overwrite: bool) -> Preview:
     _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
-    checked = ctx.backend.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+    checked = ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                       overwrite=overwrite, validate_only=True)
     # The check passed: with overwrite, every name the PLC already holds is replaced in its own table.
-    tags = {t.name.lower(): t for t in ctx.backend.list_all_tags(device)}
-    constants = {c.name.lower(): c for t in ctx.backend.list_tag_tables(device)
-                 for c in ctx.backend.list_constants(device, t.name, "user")}
+    tags = {t.name.lower(): t for t in ctx.backend.tags.list_all_tags(device)}
+    constants = {c.name.lower(): c for t in ctx.backend.tags.list_tag_tables(device)
+                 for c in ctx.backend.tags.list_constants(device, t.name, "user")}
     changes = [PlannedChange(action="create", kind="tagTable", name=n, device=device, detail="new table")
                for n in checked.created_tables]
     changes += [PlannedChange(action="overwrite", kind="tag", name=old.name, device=device,
