@@ -53,7 +53,7 @@ from fakes.catalog_service import CatalogService
 from fakes.compile_ops import CompileOperations
 from fakes.devices import DeviceOperations
 from fakes.diagnostic_ops import FakeReflection
-from fakes.hmi_ops import HmiOperations
+from fakes.hmi_ops import FakeHmi
 from fakes.global_library_ops import GlobalLibraryOperations
 from fakes.model import Project
 from fakes.online_ops import OnlineOperations
@@ -102,7 +102,7 @@ class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
     BlockOperations, CompileOperations, SoftwareOperations, DeviceOperations, CatalogService,
     SimulationOperations, OnlineOperations,
-    HmiOperations, RuntimeValueOperations, EngineeringBackend,
+    RuntimeValueOperations, EngineeringBackend,
 ):
     """In-process TIA model.
 
@@ -133,6 +133,8 @@ class FakeBackend(
         self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
         self.tags = FakeTags(session)
         self.types = FakeTypes(session, guard=self._lib_guarded)
+        self.hmi = FakeHmi(session, plc_tags=self.tags.list_all_tags, plc_blocks=self.list_blocks,
+                           library_types=self.list_library_types, guard_program=self._lib_guarded)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

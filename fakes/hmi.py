@@ -132,7 +132,8 @@ def hmi_target(device: Device, version: str) -> HmiTarget:
             screens={ROOT_SCREEN: sx.new_screen(ROOT_SCREEN, 1, width, height, version)},
             tag_tables={DEFAULT_TAG_TABLE: sx.new_tag_table(DEFAULT_TAG_TABLE, version)},
         )
-    return device.hmi
+    target: HmiTarget = device.hmi  # the model keeps a classic panel's target or a Unified panel's model
+    return target
 
 
 # ----- files --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
 from engineering_api.rules.folders import folder_parts, target_folder
+from fakes.hmi_access import HmiAccess
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.hmi import HmiFolderKind
@@ -52,16 +53,16 @@ def folder_of(target: HmiTarget, kind: str, name: str) -> str:
     return target.placed[kind].get(name, "")
 
 
-class HmiFolderOperations:
-    """Mixed into :class:`fakes.hmi_ops.HmiOperations`; relies on its ``_hmi``/``_hmi_read`` and ``_change``."""
+class HmiFolderOperations(HmiAccess):
+    """The user folders below a classic panel's "Screens" and "HMI tags" (part of :class:`fakes.hmi_ops.FakeHmi`)."""
 
     def list_hmi_folders(self, device: str, kind: HmiFolderKind) -> list[str]:
-        return list(self._hmi_read(device).folders[kind])  # type: ignore[attr-defined]
+        return list(self._hmi_read(device).folders[kind])
 
     def create_hmi_folder(self, device: str, kind: HmiFolderKind, path: str) -> str:
         parts = folder_parts(path)
-        with self._change() as project:  # type: ignore[attr-defined]
-            target: HmiTarget = self._hmi(project, device)[1]  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            target: HmiTarget = self._hmi(project, device)[1]
             known = {p.casefold(): p for p in target.folders[kind]}
             made = ""
             created = False

@@ -17,6 +17,7 @@ from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
 from engineering_api.rules.hmi_graphics import EXTENSIONS, check_graphic_name, sniff_graphic
 from fakes.hmi import check_hmi
+from fakes.hmi_access import HmiAccess
 from fakes.project_commit import is_transient
 
 if TYPE_CHECKING:
@@ -82,16 +83,15 @@ def _key(graphics: dict[str, Graphic], name: str) -> str | None:
     return next((k for k in graphics if k.casefold() == name.casefold()), None)
 
 
-class HmiGraphicsOperations:
-    """Mixed into :class:`fakes.hmi_resources_ops.HmiResourceOperations`; relies on the backend's ``_project``,
-    ``_change`` and ``_device``."""
+class HmiGraphicsOperations(HmiAccess):
+    """The project's graphics, reached through an HMI device (part of :class:`fakes.hmi_ops.FakeHmi`)."""
 
     def _graphics(self, project: Project, device: str) -> dict[str, Graphic]:
-        check_hmi(self._device(project, device))  # type: ignore[attr-defined]
+        check_hmi(self._session.device(project, device))
         return project.graphics
 
     def _graphic(self, device: str, name: str) -> tuple[str, Graphic]:
-        graphics = self._graphics(self._project(), device)  # type: ignore[attr-defined]
+        graphics = self._graphics(self._session.project(), device)
         key = _key(graphics, name)
         if key is None:
             raise NotFoundError(f"The project has no graphic '{name}'.", code="GRAPHIC_NOT_FOUND",
@@ -99,14 +99,14 @@ class HmiGraphicsOperations:
         return key, graphics[key]
 
     def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
-        graphics = self._graphics(self._project(), device)  # type: ignore[attr-defined]
+        graphics = self._graphics(self._session.project(), device)
         return [_info(name, g) for name, g in graphics.items()]
 
     def import_hmi_project_graphic(self, device: str, name: str, data: bytes, *, overwrite: bool = False,
                                    source: str = "image") -> HmiProjectGraphicInfo:
         check_graphic_name(name)
         graphic = Graphic(sniff_graphic(data, source), bytes(data))
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             graphics = self._graphics(project, device)
             existing = _key(graphics, name)
             if existing is not None and not overwrite:
@@ -125,5 +125,5 @@ class HmiGraphicsOperations:
 
     def delete_hmi_project_graphic(self, device: str, name: str) -> None:
         key = self._graphic(device, name)[0]
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             del self._graphics(project, device)[key]

@@ -1,4 +1,4 @@
-"""The HMI half of the fake backend: screens, HMI tag tables and connections of classic panels.
+"""The fake's HMI area: screens, HMI tag tables and connections of classic panels.
 
 The objects are SimaticML documents in :class:`fakes.hmi.HmiTarget`; imports check TIA's rules before
 anything changes (see :mod:`engineering_api.backend.areas.hmi`) and run in the project transaction.
@@ -13,6 +13,7 @@ import msgspec
 from engineering_api.backend.areas.hmi import (
     HmiConnectionInfo,
     HmiExport,
+    HmiPort,
     HmiScreenInfo,
     HmiTagInfo,
     HmiTagTableInfo,
@@ -25,7 +26,6 @@ from fakes.hmi import (
     document_exists,
     export_document,
     find_document,
-    hmi_target,
     is_unified,
     panel_size,
     store_document,
@@ -36,11 +36,17 @@ from fakes.hmi_unified import HmiUnifiedOperations
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
-    from engineering_api.backend.models import CompileResult
-    from fakes.hmi import HmiTarget
-    from fakes.model import Device, Project
+    from collections.abc import Callable
 
-__all__ = ("HmiOperations", "connection_info", "screen_info", "tag_info")
+    from engineering_api.backend.areas.blocks import BlockInfo
+    from engineering_api.backend.areas.hmi_resources import HmiScriptInfo
+    from engineering_api.backend.areas.library import LibraryTypeInfo
+    from engineering_api.backend.areas.tags import TagInfo
+    from engineering_api.backend.models import CompileResult
+    from fakes.model import Device
+    from fakes.session import FakeSession
+
+__all__ = ("FakeHmi", "connection_info", "screen_info", "tag_info")
 
 
 def screen_info(doc: sx.HmiDocument) -> HmiScreenInfo:
@@ -76,18 +82,37 @@ def _int(text: str | None) -> int:
         return 0
 
 
-class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations):
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_device``. Scripts,
-    text and graphic lists, project graphics and library types: :class:`fakes.hmi_resources_ops.HmiResourceOperations`."""
+class FakeHmi(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations, HmiPort):
+    """The fake's HMI devices: screens, HMI tag tables and connections of classic panels (here), scripts, text and
+    graphic lists, project graphics and library types (:class:`fakes.hmi_resources_ops.HmiResourceOperations`),
+    Unified panels (:class:`fakes.hmi_unified.HmiUnifiedOperations`), user folders (:mod:`fakes.hmi_folders`).
 
-    def _hmi(self, project: Project, device: str) -> tuple[Device, HmiTarget]:
-        found = self._device(project, device)
-        return found, hmi_target(found, project.version)
+    Args:
+        session: the open project, read or changed in transactions.
+        plc_tags: every PLC tag of a PLC (the tags area's ``list_all_tags``), which HMI tags may bind to.
+        plc_blocks: the blocks of a PLC (the blocks area's ``list_blocks``); HMI tags may bind to its data blocks.
+        library_types: the project library's types (the library area's ``list_library_types``).
+        guard_program: ``guard_program(device, change)`` runs a change of a device's program and refuses it when it
+            changed a write-protected instance of a released library type (the library area's guard); a VB script
+            can be such an instance.
+    """
 
-    def _hmi_read(self, device: str) -> HmiTarget:
-        # A panel's defaults (root screen, default tag table) are what the new panel has, so creating them
-        # on first read is no change of the project: not in a transaction, not marked unsaved.
-        return self._hmi(self._project(), device)[1]
+    def __init__(
+        self, session: FakeSession, *, plc_tags: Callable[[str], list[TagInfo]],
+        plc_blocks: Callable[[str], list[BlockInfo]], library_types: Callable[[], list[LibraryTypeInfo]],
+        guard_program: Callable[[str, Callable[[], HmiScriptInfo]], HmiScriptInfo],
+    ) -> None:
+        super().__init__(session)
+        self._plc_tags = plc_tags
+        self._plc_blocks = plc_blocks
+        self._library_types = library_types
+        self._guard_program = guard_program
+
+    def import_hmi_script(self, device: str, data: bytes, *, overwrite: bool = False,
+                          source: str = "document") -> HmiScriptInfo:
+        # A VB script may be an instance of a released library type, write-protected: the library guards it.
+        return self._guard_program(device, lambda: super(FakeHmi, self).import_hmi_script(
+            device, data, overwrite=overwrite, source=source))
 
     def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
         target = self._hmi_read(device)
@@ -100,7 +125,7 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
         doc = read_document(data, sx.SCREEN, source)
-        with self._change() as project:
+        with self._session.change() as project:
             found, target = self._hmi(project, device)
             if faceplate_references(doc):  # the types of its faceplate instances must be in the project library
                 check_faceplates(doc, self.list_hmi_library_types())
@@ -125,7 +150,7 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
         doc = read_document(data, sx.TAG_TABLE, source)
-        with self._change() as project:
+        with self._session.change() as project:
             _, target = self._hmi(project, device)
             folder = stored_folder(target, "tags", folder)
             existing = find_document(target.tag_tables, doc.root.name)
@@ -147,7 +172,7 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
         doc = read_document(data, sx.CONNECTION, source)
-        with self._change() as project:
+        with self._session.change() as project:
             _, target = self._hmi(project, device)
             existing = find_document(target.connections, doc.root.name)
             if existing is not None and not overwrite:
@@ -156,8 +181,8 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
         return connection_info(doc)
 
     def compile_hmi(self, device: str) -> CompileResult:
-        project = self._project()
-        found = self._device(project, device)
+        project = self._session.project()
+        found = self._session.device(project, device)
         if is_unified(found):
             stations = [self._station(d) for d in project.devices.values()]
             return compile_result(found.name, check_unified(self.read_unified_hmi(found.name), stations))
@@ -171,7 +196,6 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
         """A project device for the HMI compile; a PLC with the names of its tags and data blocks."""
         if device.device_kind != "plc":
             return Station(device.name, device.device_kind, device.family)
-        tags = {t.name.lower() for table in self.tags.list_tag_tables(device.name)  # type: ignore[attr-defined]  # the HMI area is still a mixin of FakeBackend, which holds the tags area
-                for t in self.tags.list_tags(device.name, table.name)}  # type: ignore[attr-defined]  # as above
-        blocks = {b.name.lower() for b in self.list_blocks(device.name) if b.block_type.endswith("DB")}  # type: ignore[attr-defined]
+        tags = {t.name.lower() for t in self._plc_tags(device.name)}
+        blocks = {b.name.lower() for b in self._plc_blocks(device.name) if b.block_type.endswith("DB")}
         return Station(device.name, "plc", device.family, frozenset(tags | blocks))

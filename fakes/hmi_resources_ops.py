@@ -1,6 +1,6 @@
 """The fake's VB scripts, text lists, graphic lists, project graphics and HMI library types of classic panels.
 
-Mixed into :class:`fakes.hmi_ops.HmiOperations`. Scripts and lists are SimaticML documents in
+Part of :class:`fakes.hmi_ops.FakeHmi`. Scripts and lists are SimaticML documents in
 :class:`fakes.hmi.HmiTarget`, created through imports (a new panel has none, as in TIA). What the fake does
 not keep it says so. HMI library types are the project library's types of an HMI kind: VB script types made of a
 panel's VB scripts (:mod:`fakes.library_hmi`; faceplates are not modelled). Project graphics: :mod:`fakes.hmi_graphics`.
@@ -25,6 +25,9 @@ from fakes.library_hmi import HMI_KINDS, hmi_type_info
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from engineering_api.backend.areas.library import LibraryTypeInfo
     from fakes.hmi import HmiTarget
 
 __all__ = ("HmiResourceOperations",)
@@ -38,18 +41,21 @@ _KINDS = {
 
 
 class HmiResourceOperations(HmiGraphicsOperations):
-    """Relies on :class:`fakes.hmi_ops.HmiOperations`' ``_hmi``/``_hmi_read`` and the backend's ``_change``."""
+    """Scripts, text and graphic lists, project graphics and HMI library types (part of :class:`fakes.hmi_ops.FakeHmi`);
+    the project library's types come from ``self._library_types``, which :class:`fakes.hmi_ops.FakeHmi` sets."""
+
+    _library_types: Callable[[], list[LibraryTypeInfo]]
 
     def _export_doc(self, device: str, attr: str, name: str) -> HmiExport:
         _, label, code = _KINDS[attr]
-        objects = getattr(self._hmi_read(device), attr)  # type: ignore[attr-defined]
+        objects = getattr(self._hmi_read(device), attr)
         return export_document(objects, name, label, f"{code}_NOT_FOUND", device)
 
     def _import_doc(self, device: str, attr: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
         element, label, code = _KINDS[attr]
         doc = read_document(data, element, source)
-        with self._change() as project:  # type: ignore[attr-defined]
-            target: HmiTarget = self._hmi(project, device)[1]  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            target: HmiTarget = self._hmi(project, device)[1]
             objects: dict[str, sx.HmiDocument] = getattr(target, attr)
             existing = find_document(objects, doc.root.name)
             if existing is not None and not overwrite:
@@ -58,7 +64,7 @@ class HmiResourceOperations(HmiGraphicsOperations):
         return doc
 
     def list_hmi_scripts(self, device: str) -> list[HmiScriptInfo]:
-        return [script_info(doc) for doc in self._hmi_read(device).scripts.values()]  # type: ignore[attr-defined]
+        return [script_info(doc) for doc in self._hmi_read(device).scripts.values()]
 
     def export_hmi_script(self, device: str, name: str) -> HmiExport:
         return self._export_doc(device, "scripts", name)
@@ -68,7 +74,7 @@ class HmiResourceOperations(HmiGraphicsOperations):
         return script_info(self._import_doc(device, "scripts", data, overwrite, source))
 
     def list_hmi_text_lists(self, device: str) -> list[HmiTextListInfo]:
-        return [text_list_info(doc) for doc in self._hmi_read(device).text_lists.values()]  # type: ignore[attr-defined]
+        return [text_list_info(doc) for doc in self._hmi_read(device).text_lists.values()]
 
     def export_hmi_text_list(self, device: str, name: str) -> HmiExport:
         return self._export_doc(device, "text_lists", name)
@@ -78,7 +84,7 @@ class HmiResourceOperations(HmiGraphicsOperations):
         return text_list_info(self._import_doc(device, "text_lists", data, overwrite, source))
 
     def list_hmi_graphic_lists(self, device: str) -> list[HmiGraphicListInfo]:
-        target = self._hmi_read(device)  # type: ignore[attr-defined]
+        target = self._hmi_read(device)
         return [graphic_list_info(doc) for doc in target.graphic_lists.values()]
 
     def import_hmi_graphic_list(self, device: str, data: bytes, *, overwrite: bool = False,
@@ -87,5 +93,5 @@ class HmiResourceOperations(HmiGraphicsOperations):
 
     def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
         # The project library's types of an HMI kind (fakes.library_hmi), with their versions and instances.
-        types = self.list_library_types()  # type: ignore[attr-defined]
+        types = self._library_types()
         return [hmi_type_info(t) for t in types if t.kind in HMI_KINDS]

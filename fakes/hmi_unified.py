@@ -26,6 +26,7 @@ from engineering_api.rules.hmi_unified import (
     without,
 )
 from fakes.hmi import check_hmi, is_unified, panel_size
+from fakes.hmi_access import HmiAccess
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -79,27 +80,27 @@ def _sized(model: UnifiedHmi, size: tuple[int, int]) -> UnifiedHmi:
     return msgspec.structs.replace(model, screens=screens)
 
 
-class HmiUnifiedOperations:
-    """Mixed into :class:`fakes.hmi_ops.HmiOperations`; relies on the backend's ``_project``/``_change``/``_device``."""
+class HmiUnifiedOperations(HmiAccess):
+    """WinCC Unified panels as their object model (part of :class:`fakes.hmi_ops.FakeHmi`)."""
 
     def _unified(self, project: Project, device: str) -> tuple[Device, UnifiedHmi]:
-        found = self._device(project, device)  # type: ignore[attr-defined]
+        found = self._session.device(project, device)
         return found, unified_software(found)
 
     def read_unified_hmi(self, device: str) -> UnifiedHmi:
         # A new panel's default tag table is what TIA gives it: creating it on first read changes nothing.
-        found, model = self._unified(self._project(), device)  # type: ignore[attr-defined]
+        found, model = self._unified(self._session.project(), device)
         return msgspec.structs.replace(model, device_name=found.name)
 
     def apply_unified_hmi(self, device: str, model: UnifiedHmi, *, overwrite: bool = False) -> UnifiedHmi:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             found, current = self._unified(project, device)
             incoming = _sized(model, panel_size(found))
             found.hmi = merge(current, incoming, overwrite=overwrite, device=found.name, graphics=project.graphics)
         return subset(found.hmi, incoming)
 
     def delete_unified_object(self, device: str, kind: UnifiedKind, name: str) -> None:
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             found, current = self._unified(project, device)
             stored = check_delete(current, kind, name, found.name)
             found.hmi = without(current, kind, stored)

@@ -237,9 +237,6 @@ class LibraryOperations:
         return self._lib_guarded(device, lambda: super(LibraryOperations, self).import_program_documents(  # type: ignore[misc]
             device, documents, overwrite=overwrite))
 
-    def import_hmi_script(self, device, data, *, overwrite=False, source="document"):  # noqa: ANN001, ANN201
-        return self._lib_guarded(device, lambda: super(LibraryOperations, self).import_hmi_script(  # type: ignore[misc]
-            device, data, overwrite=overwrite, source=source))
 
     def rename_block(self, device, name, new_name):  # noqa: ANN001, ANN201
         project = self._project()  # type: ignore[attr-defined]

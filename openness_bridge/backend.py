@@ -52,7 +52,7 @@ from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.global_library import GlobalLibraryOperations
 from openness_bridge.hardware import HardwareOperations
-from openness_bridge.hmi import HmiOperations
+from openness_bridge.hmi import BridgeHmi
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
@@ -89,7 +89,7 @@ def _now() -> str:
 class _OpennessSession(
     SoftwareOperations, BlockOperations, ProjectOperations, HardwareOperations,
     CatalogOperations, SimulationOperations, OnlineOperations, WhitelistOperations,
-    HmiOperations, GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
+    GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
     EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.
@@ -132,6 +132,7 @@ class _OpennessSession(
         self.watch_tables = BridgeWatchTables(session)
         self.tags = BridgeTags(session)
         self.types = BridgeTypes(session)
+        self.hmi = BridgeHmi(session, compile_result=self._compile_result)
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -15,11 +15,12 @@ section "HMI".
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.hmi import (
     HmiConnectionInfo,
     HmiExport,
+    HmiPort,
     HmiScreenInfo,
     HmiTagInfo,
     HmiTagTableInfo,
@@ -34,7 +35,12 @@ from openness_bridge.hmi_resources import HmiResourceOperations
 from openness_bridge.hmi_unified import HmiUnifiedOperations
 from simatic_xml import hmi as sx
 
-__all__ = ("HmiOperations",)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("BridgeHmi",)
 
 
 def _walk(folder: Any, composition: str) -> Iterator[Any]:
@@ -77,59 +83,24 @@ def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
         code=code, details={"name": name})
 
 
-class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations):
-    """Mixed into ``OpennessBackend`` (scripts, lists, graphics, library types: ``HmiResourceOperations``); relies on its ``_call``, ``_change``, ``_project``, ``_find_device``,
-    ``_service``, ``_namespace`` and ``_export_bytes``/``_import_bytes``."""
+class BridgeHmi(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations, HmiPort):
+    """HMI devices over Openness: classic panels' screens, tag tables and connections (here), scripts, lists, graphics
+    and library types (:class:`openness_bridge.hmi_resources.HmiResourceOperations`), Unified panels
+    (:class:`openness_bridge.hmi_unified.HmiUnifiedOperations`), user folders (:mod:`openness_bridge.hmi_folders`).
 
-    def _panel_software(self, device: str) -> tuple[str, Any]:
-        """(``classic`` or ``unified``, the software) of an HMI panel: the first device item (recursively) whose
-        SoftwareContainer holds an ``HmiTarget`` or an ``HmiUnified.HmiSoftware``.
+    Args:
+        session: the Openness session.
+        compile_result: a ``CompilerResult`` as the port's :class:`~engineering_api.backend.models.CompileResult`
+            (the compile area's reading, shared with the PLC compile).
+    """
 
-        Raises:
-            NotFoundError: ``DEVICE_NOT_FOUND``.
-            ValidationError: ``NOT_AN_HMI``.
-        """
-        found = self._find_device(self._project(), device)  # type: ignore[attr-defined]
-        container_type = self._api.hw_features.SoftwareContainer  # type: ignore[attr-defined]
-        kinds = {"Siemens.Engineering.Hmi.HmiTarget": "classic", "Siemens.Engineering.HmiUnified.HmiSoftware": "unified"}
-
-        def walk(items: Any) -> tuple[str, Any] | None:
-            for item in items:
-                container = self._service(item, container_type)  # type: ignore[attr-defined]
-                if container is not None and container.Software is not None:
-                    kind = kinds.get(str(container.Software.GetType().FullName))
-                    if kind is not None:
-                        return kind, container.Software
-                deeper = walk(item.DeviceItems)
-                if deeper is not None:
-                    return deeper
-            return None
-
-        software = walk(found.DeviceItems)
-        if software is None:
-            raise ValidationError(f"The device '{device}' is not an HMI panel (no device item offers an HmiTarget or "
-                                  "HmiSoftware); it has no screens, HMI tags or connections.", code="NOT_AN_HMI")
-        return software
-
-    def _hmi_target(self, device: str) -> Any:
-        """The device's ``HmiTarget``.
-
-        Raises:
-            NotFoundError: ``DEVICE_NOT_FOUND``.
-            ValidationError: ``NOT_AN_HMI``.
-            NotSupportedError: ``UNIFIED_NOT_SUPPORTED``.
-        """
-        kind, software = self._panel_software(device)
-        if kind == "unified":
-            raise NotSupportedError(
-                f"'{device}' is a WinCC Unified panel. Unified objects have no SimaticML in Openness (they are an object "
-                "model, served by the Unified routes and documents).", code="UNIFIED_NOT_SUPPORTED")
-        target_type = self._namespace("Siemens.Engineering.Hmi").HmiTarget  # type: ignore[attr-defined]
-        return software if isinstance(software, target_type) else target_type(software)
+    def __init__(self, session: BridgeSession, *, compile_result: Callable[[Any], CompileResult]) -> None:
+        super().__init__(session)
+        self._compile_result = compile_result
 
     def _hmi_docs(self, objects: Any) -> list[tuple[Any, sx.HmiDocument]]:
         """(object, its exported document) for each object."""
-        return [(obj, sx.read_hmi(self._export_bytes(obj, "hmi"))) for obj in objects]  # type: ignore[attr-defined]
+        return [(obj, sx.read_hmi(self._session.export_bytes(obj))) for obj in objects]
 
     @staticmethod
     def _named(objects: Any, name: str) -> Any | None:
@@ -139,26 +110,26 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
     def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
         def run() -> list[HmiScreenInfo]:
             target = self._hmi_target(device)
-            return [_screen_info(sx.read_hmi(self._export_bytes(obj, "hmi")), path)  # type: ignore[attr-defined]
+            return [_screen_info(sx.read_hmi(self._session.export_bytes(obj)), path)
                     for path, obj in _walk_paths(target.ScreenFolder, "Screens")]
 
-        return self._call("Screen.Export", run)  # type: ignore[attr-defined]
+        return self._session.call("Screen.Export", run)
 
     def export_hmi_screen(self, device: str, name: str) -> HmiExport:
         def run() -> HmiExport:
             screen = self._named(_walk(self._hmi_target(device).ScreenFolder, "Screens"), name)
             if screen is None:
                 raise NotFoundError(f"The screen '{name}' was not found in '{device}'.", code="SCREEN_NOT_FOUND")
-            return HmiExport(name=str(screen.Name), data=self._export_bytes(screen, "hmi"))  # type: ignore[attr-defined]
+            return HmiExport(name=str(screen.Name), data=self._session.export_bytes(screen))
 
-        return self._call("Screen.Export", run)  # type: ignore[attr-defined]
+        return self._session.call("Screen.Export", run)
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
         doc = read_document(data, sx.SCREEN, source)
         if faceplate_references(doc):  # checked first, as the fake does: TIA throws on a type it lacks
-            self._call("HmiTarget", lambda: self._hmi_target(device))  # type: ignore[attr-defined]  # its errors first
-            check_faceplates(doc, self.list_hmi_library_types())  # type: ignore[attr-defined]
+            self._session.call("HmiTarget", lambda: self._hmi_target(device))  # its errors first
+            check_faceplates(doc, self.list_hmi_library_types())
 
         def run() -> HmiScreenInfo:
             target = self._hmi_target(device)
@@ -172,28 +143,28 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
             sizes = {(int(d.root.attr("Width") or 0), int(d.root.attr("Height") or 0)) for _, d in screens}
             numbers = {d.root.name: screen_number(d) for o, d in screens if o is not existing}
             check_screen(doc, numbers, next(iter(sizes)) if len(sizes) == 1 else None)
-            self._import_bytes(into.Screens, data, override=existing is not None)  # type: ignore[attr-defined]
+            self._session.import_bytes(into.Screens, data, override=existing is not None)
             return _screen_info(doc, folder_path)
 
-        return self._change("ScreenComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("ScreenComposition.Import", run, invocation=ValidationError)
 
     # ----- tag tables ----------------------------------------------------------------------------
     def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
         def run() -> list[HmiTagTableInfo]:
             target = self._hmi_target(device)
-            return [_table_info(sx.read_hmi(self._export_bytes(obj, "hmi")), path)  # type: ignore[attr-defined]
+            return [_table_info(sx.read_hmi(self._session.export_bytes(obj)), path)
                     for path, obj in _walk_paths(target.TagFolder, "TagTables")]
 
-        return self._call("TagTable.Export", run)  # type: ignore[attr-defined]
+        return self._session.call("TagTable.Export", run)
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
         def run() -> HmiExport:
             table = self._named(_walk(self._hmi_target(device).TagFolder, "TagTables"), name)
             if table is None:
                 raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
-            return HmiExport(name=str(table.Name), data=self._export_bytes(table, "hmi"))  # type: ignore[attr-defined]
+            return HmiExport(name=str(table.Name), data=self._session.export_bytes(table))
 
-        return self._call("TagTable.Export", run)  # type: ignore[attr-defined]
+        return self._session.call("TagTable.Export", run)
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
@@ -209,27 +180,27 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
             elsewhere = {t.name.lower(): d.root.name for o, d in tables if o is not existing
                          for t in d.root.objects(sx.TAG)}
             check_tags(doc, {str(c.Name).lower() for c in target.Connections}, elsewhere)
-            self._import_bytes(into.TagTables, data, override=existing is not None)  # type: ignore[attr-defined]
+            self._session.import_bytes(into.TagTables, data, override=existing is not None)
             return _table_info(doc, target_folder(folder))
 
-        return self._change("TagTableComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("TagTableComposition.Import", run, invocation=ValidationError)
 
     # ----- connections ---------------------------------------------------------------------------
     def list_hmi_connections(self, device: str) -> list[HmiConnectionInfo]:
         def run() -> list[HmiConnectionInfo]:
             return [_connection_info(doc) for _, doc in self._hmi_docs(self._hmi_target(device).Connections)]
 
-        return self._call("Connection.Export", run)  # type: ignore[attr-defined]
+        return self._session.call("Connection.Export", run)
 
     def export_hmi_connection(self, device: str, name: str) -> HmiExport:
         def run() -> HmiExport:
             connection = self._named(self._hmi_target(device).Connections, name)
             if connection is None:
                 raise NotFoundError(f"The connection '{name}' was not found in '{device}'.", code="CONNECTION_NOT_FOUND")
-            data = self._export_bytes(connection, "hmi")  # type: ignore[attr-defined]
+            data = self._session.export_bytes(connection)
             return HmiExport(name=str(connection.Name), data=data)
 
-        return self._call("Connection.Export", run)  # type: ignore[attr-defined]
+        return self._session.call("Connection.Export", run)
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
@@ -240,10 +211,10 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
             existing = self._named(connections, doc.root.name)
             if existing is not None and not overwrite:
                 raise _exists("connection", "CONNECTION_EXISTS", str(existing.Name), device)
-            self._import_bytes(connections, data, override=existing is not None)  # type: ignore[attr-defined]
+            self._session.import_bytes(connections, data, override=existing is not None)
             return _connection_info(doc)
 
-        return self._change("ConnectionComposition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("ConnectionComposition.Import", run, invocation=ValidationError)
 
     # ----- compile ---------------------------------------------------------------------------------
     def compile_hmi(self, device: str) -> CompileResult:
@@ -251,10 +222,10 @@ class HmiOperations(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperat
         # through hmiTarget.GetService<ICompilable>().Compile(); the result tree is mapped as the PLC's is.
         def run() -> CompileResult:
             target = self._hmi_target(device)
-            compilable = self._service(target, self._namespace("Siemens.Engineering.Compiler").ICompilable)  # type: ignore[attr-defined]
+            compilable = self._session.service(target, self._session.namespace("Siemens.Engineering.Compiler").ICompilable)
             if compilable is None:
                 raise NotSupportedError(f"The HMI device '{device}' offers no ICompilable service.",
                                         code="NO_OPENNESS_EQUIVALENT")
-            return self._compile_result(compilable.Compile())  # type: ignore[attr-defined]
+            return self._compile_result(compilable.Compile())
 
-        return self._call("ICompilable.Compile", run)  # type: ignore[attr-defined]
+        return self._session.call("ICompilable.Compile", run)

@@ -13,6 +13,7 @@ from typing import Any
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
 from engineering_api.rules.folders import folder_parts, target_folder
+from openness_bridge.hmi_access import HmiAccess
 
 __all__ = ("HmiFolderOperations",)
 
@@ -31,8 +32,8 @@ def _child(folder: Any, name: str) -> Any | None:
     return next((f for f in folder.Folders if str(f.Name).casefold() == name.casefold()), None)
 
 
-class HmiFolderOperations:
-    """Mixed into the bridge's ``HmiOperations``; relies on its ``_hmi_target`` and the backend's helpers."""
+class HmiFolderOperations(HmiAccess):
+    """User folders of classic panels (part of :class:`openness_bridge.hmi.BridgeHmi`)."""
 
     def _user_folder(self, target: Any, kind: str, path: str) -> Any:
         """The system folder (``path`` empty) or the user folder at ``path``.
@@ -52,14 +53,14 @@ class HmiFolderOperations:
         return folder
 
     def list_hmi_folders(self, device: str, kind: str) -> list[str]:
-        return self._call(f"{_SYSTEM[kind]}.Folders",  # type: ignore[attr-defined]
-                          lambda: list(_paths(getattr(self._hmi_target(device), _SYSTEM[kind]))))  # type: ignore[attr-defined]
+        return self._session.call(f"{_SYSTEM[kind]}.Folders",
+                          lambda: list(_paths(getattr(self._hmi_target(device), _SYSTEM[kind]))))
 
     def create_hmi_folder(self, device: str, kind: str, path: str) -> str:
         parts = folder_parts(path)
 
         def run() -> str:
-            folder = getattr(self._hmi_target(device), _SYSTEM[kind])  # type: ignore[attr-defined]
+            folder = getattr(self._hmi_target(device), _SYSTEM[kind])
             made, created = [], False
             for name in parts:
                 found = _child(folder, name)
@@ -72,4 +73,4 @@ class HmiFolderOperations:
                                          code="FOLDER_EXISTS", details={"folderPath": "/".join(made)})
             return "/".join(made)
 
-        return self._change(f"{_SYSTEM[kind]}.Folders.Create", run)  # type: ignore[attr-defined]
+        return self._session.change(f"{_SYSTEM[kind]}.Folders.Create", run)

@@ -14,6 +14,7 @@ from typing import Any
 from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicData
 from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from openness_bridge.hmi_access import HmiAccess
 
 __all__ = ("HmiGraphicsOperations",)
 
@@ -22,24 +23,24 @@ _NO_IMAGE_EXCHANGE = ("Openness imports and exports project graphics only as Sim
                       "not published; add or save the image in TIA Portal (Languages & resources > Project graphics).")
 
 
-class HmiGraphicsOperations:
-    """Mixed into the bridge's ``HmiResourceOperations``; relies on ``_panel_software`` and the backend's helpers."""
+class HmiGraphicsOperations(HmiAccess):
+    """The project's graphics, reached through an HMI device (part of :class:`openness_bridge.hmi.BridgeHmi`)."""
 
     def _graphics(self, device: str) -> Any:
-        self._panel_software(device)  # type: ignore[attr-defined]  # the device's errors first
-        return self._project().Graphics  # type: ignore[attr-defined]
+        self.panel_software(device)  # the device's errors first
+        return self._session.project().Graphics
 
     def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
-        return self._call("Project.Graphics",  # type: ignore[attr-defined]
+        return self._session.call("Project.Graphics",
                           lambda: [HmiProjectGraphicInfo(name=str(g.Name)) for g in self._graphics(device)])
 
     def import_hmi_project_graphic(self, device: str, name: str, data: bytes, *, overwrite: bool = False,
                                    source: str = "image") -> HmiProjectGraphicInfo:
-        self._call("Project.Graphics", lambda: self._graphics(device))  # type: ignore[attr-defined]
+        self._session.call("Project.Graphics", lambda: self._graphics(device))
         raise NotSupportedError(_NO_IMAGE_EXCHANGE, code="NO_OPENNESS_EQUIVALENT")
 
     def export_hmi_project_graphic(self, device: str, name: str) -> HmiProjectGraphicData:
-        self._call("Project.Graphics", lambda: self._graphics(device))  # type: ignore[attr-defined]
+        self._session.call("Project.Graphics", lambda: self._graphics(device))
         raise NotSupportedError(_NO_IMAGE_EXCHANGE, code="NO_OPENNESS_EQUIVALENT")
 
     def delete_hmi_project_graphic(self, device: str, name: str) -> None:
@@ -50,4 +51,4 @@ class HmiGraphicsOperations:
                                     details={"name": name})
             found.Delete()
 
-        self._change("MultiLingualGraphic.Delete", run)  # type: ignore[attr-defined]
+        self._session.change("MultiLingualGraphic.Delete", run)

@@ -24,7 +24,9 @@ from engineering_api.backend.areas.hmi_resources import (
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, graphic_list_info, script_info, text_list_info
+from openness_bridge.hmi_access import vb_scripts
 from openness_bridge.hmi_graphics import HmiGraphicsOperations
+from openness_bridge.library import version_numbers
 from simatic_xml import hmi as sx
 
 __all__ = ("HmiResourceOperations",)
@@ -37,20 +39,13 @@ _KINDS = {
 }
 
 
-def _walk(folder: Any, path: str = "") -> list[tuple[str, Any]]:
-    """(user folder path, script) for every VB script of a VB script folder and its user folders."""
-    found = [(path, s) for s in folder.VBScripts]
-    for sub in folder.Folders:
-        found += _walk(sub, f"{path}/{sub.Name}" if path else str(sub.Name))
-    return found
-
-
 class HmiResourceOperations(HmiGraphicsOperations):
-    """Mixed into the bridge's ``HmiOperations``; relies on its ``_hmi_target`` and the backend's helpers."""
+    """Scripts, text and graphic lists, project graphics, HMI library types (part of
+    :class:`openness_bridge.hmi.BridgeHmi`)."""
 
     def _objects(self, target: Any, kind: str) -> list[tuple[str, Any]]:
         if kind == "scripts":
-            return _walk(target.VBScriptFolder)
+            return vb_scripts(target.VBScriptFolder)
         return [("", o) for o in (target.TextLists if kind == "text_lists" else target.GraphicLists)]
 
     def _composition(self, target: Any, kind: str) -> Any:
@@ -59,42 +54,42 @@ class HmiResourceOperations(HmiGraphicsOperations):
 
     def _docs(self, device: str, kind: str) -> list[tuple[str, sx.HmiDocument]]:
         def run() -> list[tuple[str, sx.HmiDocument]]:
-            target = self._hmi_target(device)  # type: ignore[attr-defined]
-            return [(path, sx.read_hmi(self._export_bytes(obj, "hmi")))  # type: ignore[attr-defined]
+            target = self._hmi_target(device)
+            return [(path, sx.read_hmi(self._session.export_bytes(obj)))
                     for path, obj in self._objects(target, kind)]
 
-        return self._call(f"{_KINDS[kind][3]}.Export", run)  # type: ignore[attr-defined]
+        return self._session.call(f"{_KINDS[kind][3]}.Export", run)
 
     def _export(self, device: str, kind: str, name: str) -> HmiExport:
         _, label, code, member = _KINDS[kind]
 
         def run() -> HmiExport:
-            target = self._hmi_target(device)  # type: ignore[attr-defined]
+            target = self._hmi_target(device)
             obj = next((o for _, o in self._objects(target, kind) if str(o.Name).casefold() == name.casefold()), None)
             if obj is None:
                 raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=f"{code}_NOT_FOUND",
                                     details={"name": name})
-            return HmiExport(name=str(obj.Name), data=self._export_bytes(obj, "hmi"))  # type: ignore[attr-defined]
+            return HmiExport(name=str(obj.Name), data=self._session.export_bytes(obj))
 
-        return self._call(f"{member}.Export", run)  # type: ignore[attr-defined]
+        return self._session.call(f"{member}.Export", run)
 
     def _import(self, device: str, kind: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
         element, label, code, member = _KINDS[kind]
         doc = read_document(data, element, source)
 
         def run() -> sx.HmiDocument:
-            target = self._hmi_target(device)  # type: ignore[attr-defined]
+            target = self._hmi_target(device)
             existing = next((o for _, o in self._objects(target, kind)
                              if str(o.Name).casefold() == doc.root.name.casefold()), None)
             if existing is not None and not overwrite:
                 raise AlreadyExistsError(
                     f"The {label} '{existing.Name}' exists in '{device}'. Send overwrite=true to replace it (TIA's "
                     "ImportOptions.Override).", code=f"{code}_EXISTS", details={"name": str(existing.Name)})
-            self._import_bytes(self._composition(target, kind), data,  # type: ignore[attr-defined]
+            self._session.import_bytes(self._composition(target, kind), data,
                                override=existing is not None)
             return doc
 
-        return self._change(f"{member}Composition.Import", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change(f"{member}Composition.Import", run, invocation=ValidationError)
 
     def list_hmi_scripts(self, device: str) -> list[HmiScriptInfo]:
         return [script_info(doc, path) for path, doc in self._docs(device, "scripts")]
@@ -129,12 +124,12 @@ class HmiResourceOperations(HmiGraphicsOperations):
             for item in folder.Types:
                 kind = HMI_LIBRARY_TYPES.get(str(item.GetType().Name))
                 if kind is not None:
-                    versions, default, in_work = self._version_numbers(item)  # type: ignore[attr-defined]
+                    versions, default, in_work = version_numbers(item)
                     found.append(HmiLibraryTypeInfo(name=str(item.Name), kind=kind, folder=path, versions=versions,
                                                     default_version=default, in_work_version=in_work))
             for sub in folder.Folders:
                 found += walk(sub, f"{path}/{sub.Name}" if path else str(sub.Name))
             return found
 
-        return self._call("ProjectLibrary.TypeFolder",  # type: ignore[attr-defined]
-                          lambda: walk(self._project().ProjectLibrary.TypeFolder, ""))  # type: ignore[attr-defined]
+        return self._session.call("ProjectLibrary.TypeFolder",
+                          lambda: walk(self._session.project().ProjectLibrary.TypeFolder, ""))

@@ -22,7 +22,7 @@ Sources: openness_bridge/README.md, section "HMI Unified".
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from engineering_api.backend.areas.hmi_unified import (
@@ -38,6 +38,7 @@ from engineering_api.backend.areas.hmi_unified import (
 )
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi_unified import check_delete, merge, subset
+from openness_bridge.hmi_access import HmiAccess
 
 __all__ = ("HmiUnifiedOperations",)
 
@@ -81,8 +82,8 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class HmiUnifiedOperations:
-    """Mixed into the bridge's ``HmiOperations``; relies on its ``_panel_software`` and the backend's helpers."""
+class HmiUnifiedOperations(HmiAccess):
+    """WinCC Unified panels as their object model (part of :class:`openness_bridge.hmi.BridgeHmi`)."""
 
     def _hmi_software(self, device: str) -> Any:
         """The device's ``HmiSoftware``.
@@ -90,7 +91,7 @@ class HmiUnifiedOperations:
         Raises:
             ValidationError: ``NOT_AN_HMI``, ``NOT_A_UNIFIED_PANEL``.
         """
-        kind, software = self._panel_software(device)  # type: ignore[attr-defined]
+        kind, software = self.panel_software(device)
         if kind != "unified":
             raise ValidationError(
                 f"'{device}' is a classic (WinCC Comfort/Advanced/Basic) panel, not a Unified one; its screens, tags "
@@ -114,7 +115,7 @@ class HmiUnifiedOperations:
                           script_modules=modules, text_lists=None, graphic_lists=None)
 
     def read_unified_hmi(self, device: str) -> UnifiedHmi:
-        return self._call("HmiSoftware.Screens",  # type: ignore[attr-defined]
+        return self._session.call("HmiSoftware.Screens",
                           lambda: self._read(device, self._hmi_software(device)))
 
     # ----- writing -------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ class HmiUnifiedOperations:
                 self._create_screen(software, screen, overwrite)
             return subset(self._read(device, software), model)
 
-        return self._change("HmiSoftware.Screens.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("HmiSoftware.Screens.Create", run, invocation=ValidationError)
 
     def _delete_list(self, device: str, kind: UnifiedKind, name: str) -> None:
         """A text or graphic list by name: ``HmiTextLists``/``HmiGraphicLists.Find(name).Delete()`` (U1, U7)."""
@@ -224,7 +225,7 @@ class HmiUnifiedOperations:
                                     details={"name": name})
             found.Delete()
 
-        self._change(f"{composition}.Delete", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        self._session.change(f"{composition}.Delete", run, invocation=ValidationError)
 
     def delete_unified_object(self, device: str, kind: UnifiedKind, name: str) -> None:
         if kind in ("textList", "graphicList"):
@@ -237,10 +238,11 @@ class HmiUnifiedOperations:
             if kind == "tag":
                 software.Tags.Find(stored).Delete()
                 return
-            objects = {"screen": lambda: _grouped(software.Screens, software.ScreenGroups, "Screens"),
-                       "tagTable": lambda: _grouped(software.TagTables, software.TagTableGroups, "TagTables"),
-                       "connection": lambda: (("", c) for c in software.Connections),
-                       "scriptModule": lambda: (("", m) for m in software.Scripts)}[kind]()
-            next(o for _, o in objects if str(o.Name) == stored).Delete()
+            walks: dict[str, Callable[[], Iterator[tuple[str, Any]]]] = {
+                "screen": lambda: _grouped(software.Screens, software.ScreenGroups, "Screens"),
+                "tagTable": lambda: _grouped(software.TagTables, software.TagTableGroups, "TagTables"),
+                "connection": lambda: (("", c) for c in software.Connections),
+                "scriptModule": lambda: (("", m) for m in software.Scripts)}
+            next(o for _, o in walks[kind]() if str(o.Name) == stored).Delete()
 
-        self._change(f"{kind}.Delete", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        self._session.change(f"{kind}.Delete", run, invocation=ValidationError)

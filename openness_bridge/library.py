@@ -48,8 +48,8 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.domain.sourcecontrol.export import BLOCKS
 from engineering_api.domain.sourcecontrol.semantic import object_diff
-from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.folders import folder_parts
+from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.library import (
     IN_WORK,
     RELEASED,
@@ -59,8 +59,9 @@ from engineering_api.rules.library import (
     parse_version,
     split_master_copy_path,
 )
+from openness_bridge.hmi_access import vb_scripts
 
-__all__ = ("LibraryOperations",)
+__all__ = ("LibraryOperations", "version_numbers")
 
 
 def _folders(folder: Any, items: str, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -85,6 +86,14 @@ def _state(version: Any) -> str:
 def _number(version: Any) -> str:
     v = version.VersionNumber
     return f"{int(v.Major)}.{int(v.Minor)}.{int(v.Build)}"
+
+
+def version_numbers(t: Any) -> tuple[list[str], str | None, str | None]:
+    """The numbers of a library type's versions (lowest first), its default version and its in-work version."""
+    versions = sorted(t.Versions, key=lambda v: parse_version(_number(v)))
+    return ([_number(v) for v in versions],
+            next((_number(v) for v in versions if getattr(v, "IsDefault", False)), None),
+            next((_number(v) for v in versions if _state(v) == IN_WORK), None))
 
 
 def _content_kind(description: Any) -> str:
@@ -358,12 +367,12 @@ class LibraryOperations:
                 raise
             not_a_plc = exc
         try:
-            kind, target = self._panel_software(device)  # type: ignore[attr-defined]
+            kind, target = self.hmi.panel_software(device)  # type: ignore[attr-defined]  # the library mixin reaches the backend's HMI area
         except ValidationError:
             raise not_a_plc from None  # neither a PLC nor a panel: refused as a PLC would be, as the fake does
         if kind == "unified":
             raise not_a_classic_panel(device)
-        scripts = self._objects(target, "scripts")  # type: ignore[attr-defined]
+        scripts = vb_scripts(target.VBScriptFolder)
         if not any(str(s.Name).casefold() == object_name.casefold() for _, s in scripts):
             raise NotFoundError(f"'{device}' has no VB script '{object_name}' (an HMI panel's types are made of its "
                                 "VB scripts).", code="OBJECT_NOT_FOUND", details={"objectName": object_name})
@@ -377,14 +386,6 @@ class LibraryOperations:
             return self._type_info(project, folder, self._type(self._library(project, library), type_name)[1])
         return self._lib_change(library, operation, run)  # type: ignore[attr-defined,no-any-return]
 
-    @staticmethod
-    def _version_numbers(t: Any) -> tuple[list[str], str | None, str | None]:
-        """The numbers of ``t``'s versions (lowest first), its default version and its in-work version."""
-        versions = sorted(t.Versions, key=lambda v: parse_version(_number(v)))
-        return ([_number(v) for v in versions],
-                next((_number(v) for v in versions if getattr(v, "IsDefault", False)), None),
-                next((_number(v) for v in versions if _state(v) == IN_WORK), None))
-
     def _refuse_hmi_type(self, t: Any, device: str, member: str) -> None:
         """Nothing for a block or UDT type. An HMI type's instance lives on a classic panel: ``device`` is checked
         as the fake checks it (``NOT_AN_HMI``, ``NOT_A_CLASSIC_PANEL``), then 501: no source shows a member that
@@ -396,7 +397,7 @@ class LibraryOperations:
         kind = HMI_LIBRARY_TYPES.get(str(t.GetType().Name))
         if kind is None:
             return
-        if self._panel_software(device)[0] == "unified":  # type: ignore[attr-defined]
+        if self.hmi.panel_software(device)[0] == "unified":  # type: ignore[attr-defined]  # the library mixin reaches the backend's HMI area
             raise not_a_classic_panel(device)
         raise NotSupportedError(
             f"'{t.Name}' is a {kind} type, whose instances live on HMI panels; no public source shows an Openness "

@@ -60,13 +60,13 @@ __all__ = ("AREAS", "EngineeringBackend", "port_method_names")
 
 AREAS: dict[str, type[ABC]] = {
     "reflection": DiagnosticsPort, "security": SecurityPort, "watch_tables": WatchTablesPort, "tags": TagsPort,
-    "types": TypesPort,
+    "types": TypesPort, "hmi": HmiPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, SimulationPort, OnlinePort, HmiPort,
+    BlocksPort, CompilePort, SimulationPort, OnlinePort,
     LibraryPort, RuntimeValuesPort, ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
@@ -91,6 +91,9 @@ class EngineeringBackend(
     """Tag tables and their folders, tags, user and system constants, their import and export (set by the adapter)."""
     types: TypesPort
     """PLC data types (UDTs): listing, content, import and update, deletion, folders (set by the adapter)."""
+    hmi: HmiPort
+    """HMI devices: classic panels' screens, tag tables, connections, scripts, lists and folders, project graphics,
+    HMI library types, Unified panels' object model, the HMI compile (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -195,7 +195,7 @@ def _folder(d: ImportInput, part: str) -> str:
 
 
 def _connections(ctx: OperationContext, device: str) -> list[HmiConnectionInfo]:
-    return unified_or(ctx, device, lambda: ctx.backend.list_hmi_connections(device), unified_connections)
+    return unified_or(ctx, device, lambda: ctx.backend.hmi.list_hmi_connections(device), unified_connections)
 
 
 def _import(method: str, part: str) -> Any:
@@ -205,7 +205,7 @@ def _import(method: str, part: str) -> Any:
             return import_part(ctx, d.device_name, path, part, d.overwrite)
         folder = _folder(d, part)
         extra = {"folder": folder} if folder else {}
-        return getattr(ctx.backend, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name,
+        return getattr(ctx.backend.hmi, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name,
                                             **extra)
 
     return handler
@@ -237,7 +237,7 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
         if panel_kind(ctx, d.device_name)[0] == "unified":
             return preview_part(ctx, d.device_name, path, part, d.overwrite)
         folder = _folder(d, part)
-        known = ctx.backend.list_hmi_folders(d.device_name, "screens" if part == "screens" else "tags") if folder else []
+        known = ctx.backend.hmi.list_hmi_folders(d.device_name, "screens" if part == "screens" else "tags") if folder else []
         if folder and folder.casefold() not in {k.casefold() for k in known}:
             raise e.NotFoundError(f"The panel has no user folder '{folder}'; create it first.", code="FOLDER_NOT_FOUND",
                                   details={"folderPath": folder})
@@ -252,7 +252,7 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
                                        "to replace it (TIA's ImportOptions.Override).",
                                        code=f"{label.upper().replace(' ', '_')}_EXISTS")
         if expect == sx.SCREEN and faceplate_references(doc):
-            check_faceplates(doc, ctx.backend.list_hmi_library_types())
+            check_faceplates(doc, ctx.backend.hmi.list_hmi_library_types())
         if expect == sx.TAG_TABLE:
             connections = {c.name.lower() for c in _connections(ctx, d.device_name)}
             for tag in doc.root.objects(sx.TAG):
@@ -274,20 +274,20 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
 
 
 def _export_screen(ctx: OperationContext, d: ExportScreenInput) -> list[HmiExport]:
-    return [unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_screen(d.device_name, d.screen_name),
+    return [unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.export_hmi_screen(d.device_name, d.screen_name),
                        lambda model: unified_export(model, "screens", d.screen_name))]
 
 
 def _export_tags(ctx: OperationContext, d: ExportTagsInput) -> list[HmiExport]:
     names = [d.tag_table_name] if d.tag_table_name else [t.name for t in list_tag_tables(ctx, d.device_name)]
     # unified_or calls one of the two at once, so they read this iteration's name.
-    return [unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_tag_table(d.device_name, name),
+    return [unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.export_hmi_tag_table(d.device_name, name),
                        lambda model: unified_export(model, "tag_tables", name))
             for name in names or [DEFAULT_TAG_TABLE]]
 
 
 def _export_connection(ctx: OperationContext, d: ExportConnectionInput) -> list[HmiExport]:
-    return [unified_or(ctx, d.device_name, lambda: ctx.backend.export_hmi_connection(d.device_name, name),
+    return [unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.export_hmi_connection(d.device_name, name),
                        lambda model: unified_export(model, "connections", name))
             for name in _connection_names(ctx, d)]
 

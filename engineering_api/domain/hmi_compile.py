@@ -24,7 +24,7 @@ HMI = "/api/devices/{deviceName}/hmi"
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="hmi.compile", summary="Compile an HMI device: TIA's nested results and every finding in diagnostics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.compile_hmi(d.device_name), input=HmiDeviceRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.hmi.compile_hmi(d.device_name), input=HmiDeviceRef,
         output=CompileResult, route=RouteSpec("POST", f"{HMI}/actions/compile-sync"),
         async_route=RouteSpec("POST", f"{HMI}/actions/compile"), long_running=True,
         errors=(e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError,

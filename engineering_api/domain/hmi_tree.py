@@ -168,18 +168,18 @@ def _tree(kind: type[Any], root_name: str, field: str, objects: list[Any],
 
 def list_folders(ctx: OperationContext, device: str, kind: HmiFolderKind) -> list[str]:
     """A classic panel's user folders of ``kind`` (a Unified panel's groups show through its objects)."""
-    return unified_or(ctx, device, lambda: ctx.backend.list_hmi_folders(device, kind), lambda model: [])
+    return unified_or(ctx, device, lambda: ctx.backend.hmi.list_hmi_folders(device, kind), lambda model: [])
 
 
 def list_screens(ctx: OperationContext, device: str) -> list[HmiScreenInfo]:
     """The screens of a classic or a Unified panel."""
-    return unified_or(ctx, device, lambda: ctx.backend.list_hmi_screens(device),
+    return unified_or(ctx, device, lambda: ctx.backend.hmi.list_hmi_screens(device),
                       lambda model: [screen_info(s) for s in model.screens])
 
 
 def list_tag_tables(ctx: OperationContext, device: str) -> list[HmiTagTableInfo]:
     """The tag tables (with their tags) of a classic or a Unified panel."""
-    return unified_or(ctx, device, lambda: ctx.backend.list_hmi_tag_tables(device), tag_tables)
+    return unified_or(ctx, device, lambda: ctx.backend.hmi.list_hmi_tag_tables(device), tag_tables)
 
 
 def screen_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScreenTree:
@@ -224,7 +224,7 @@ def screen_details(ctx: OperationContext, d: ScreenRef) -> HmiScreenDetails:
 
 
 def _classic_details(ctx: OperationContext, d: ScreenRef) -> HmiScreenDetails:
-    exported = ctx.backend.export_hmi_screen(d.device_name, d.screen_name)
+    exported = ctx.backend.hmi.export_hmi_screen(d.device_name, d.screen_name)
     doc = sx.read_hmi(exported.data, expect=sx.SCREEN)
     info = next((s for s in list_screens(ctx, d.device_name) if s.name == exported.name), None)
     items: list[HmiScreenItem] = []
@@ -249,7 +249,7 @@ def _folder_operation(kind: HmiFolderKind, label: str, example: str) -> Operatio
     return Operation(
         name=f"hmi.{kind}.folders.create", summary=f"Create a user folder below '{label}' of a classic HMI panel.",
         section=SECTION, handler=lambda ctx, d: FolderCreated(
-            device_name=d.device_name, folder_path=ctx.backend.create_hmi_folder(d.device_name, kind, d.folder_path)),
+            device_name=d.device_name, folder_path=ctx.backend.hmi.create_hmi_folder(d.device_name, kind, d.folder_path)),
         input=FolderInput, output=FolderCreated, route=RouteSpec("POST", f"{HMI}/{kind}/folders"),
         errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"folderPath": example},
         description=f"{'ScreenFolder' if kind == 'screens' else 'TagFolder'}.Folders.Create per missing level (a/b "

@@ -126,7 +126,7 @@ def _read_batch(ctx: OperationContext, instance: str, names: list[str]) -> list[
 
 def read_values(ctx: OperationContext, device: str, tags: list[HmiTagInfo]) -> list[HmiTagValue]:
     """The values of ``tags`` (HMI tags of ``device``), in their order; see the module docstring."""
-    listed = unified_or(ctx, device, lambda: ctx.backend.list_hmi_connections(device), unified_connections) \
+    listed = unified_or(ctx, device, lambda: ctx.backend.hmi.list_hmi_connections(device), unified_connections) \
         if tags else []
     connections = {c.name.lower(): c for c in listed}
     instances, unavailable = _instances(ctx) if any(t.connection for t in tags) else ({}, None)
@@ -171,7 +171,7 @@ def read_values(ctx: OperationContext, device: str, tags: list[HmiTagInfo]) -> l
 
 def device_tags(ctx: OperationContext, device: str) -> list[HmiTagInfo]:
     """Every HMI tag of the panel (classic or Unified), table by table."""
-    tables = unified_or(ctx, device, lambda: ctx.backend.list_hmi_tag_tables(device), unified_tag_tables)
+    tables = unified_or(ctx, device, lambda: ctx.backend.hmi.list_hmi_tag_tables(device), unified_tag_tables)
     return [tag for table in tables for tag in table.tags]
 
 

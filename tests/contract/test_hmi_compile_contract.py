@@ -15,7 +15,7 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 
 def test_a_clean_panel_compiles(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
-    result = backend.compile_hmi(panel)
+    result = backend.hmi.compile_hmi(panel)
     assert (result.state, result.error_count, result.warning_count) == ("Success", 0, 0)
     assert result.messages and result.messages[0].path.startswith(panel)
     assert result.diagnostics == []
@@ -23,8 +23,8 @@ def test_a_clean_panel_compiles(backend: EngineeringBackend, panel: str) -> None
 
 def test_only_hmi_devices_compile_as_hmi(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
     with pytest.raises(e.ValidationError) as exc:
-        backend.compile_hmi("PLC_1")
+        backend.hmi.compile_hmi("PLC_1")
     assert exc.value.code == "NOT_AN_HMI"
     with pytest.raises(e.NotFoundError) as missing:
-        backend.compile_hmi("Nope")
+        backend.hmi.compile_hmi("Nope")
     assert missing.value.code == "DEVICE_NOT_FOUND"

@@ -34,24 +34,24 @@ def connection(name: str = "HMI_Connection_1") -> bytes:
 
 
 def test_a_new_panel_and_round_trips(backend: EngineeringBackend, panel: str) -> None:
-    screens = backend.list_hmi_screens(panel)
+    screens = backend.hmi.list_hmi_screens(panel)
     assert [(s.name, s.number, s.width, s.height) for s in screens] == [("Root screen", 1, 800, 480)]
-    assert [t.name for t in backend.list_hmi_tag_tables(panel)] == ["Default tag table"]
-    assert backend.list_hmi_connections(panel) == []
-    made = backend.import_hmi_connection(panel, connection())
+    assert [t.name for t in backend.hmi.list_hmi_tag_tables(panel)] == ["Default tag table"]
+    assert backend.hmi.list_hmi_connections(panel) == []
+    made = backend.hmi.import_hmi_connection(panel, connection())
     assert (made.name, made.partner, made.type) == ("HMI_Connection_1", "PLC_1", "SIMATIC S7 1500")
     tags = sx.to_bytes(sx.new_tag_table("Motor", "V19", [
         sx.new_tag("Speed", "Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed"), sx.new_tag("Page", "Int")]))
-    table = backend.import_hmi_tag_table(panel, tags)
+    table = backend.hmi.import_hmi_tag_table(panel, tags)
     assert [(t.name, t.connection, t.plc_tag) for t in table.tags] == [
         ("Speed", "HMI_Connection_1", "Motor_DB.Speed"), ("Page", "", "")]
     screen = sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19", [sx.new_item("IOField", "F", 1, 2, 3, 4, tag="Speed")]))
-    assert backend.import_hmi_screen(panel, screen).item_count == 1
-    assert sx.canonical(backend.export_hmi_screen(panel, "main").data) == sx.canonical(screen)
-    assert sx.canonical(backend.export_hmi_tag_table(panel, "Motor").data) == sx.canonical(tags)
-    assert backend.export_hmi_connection(panel, "HMI_Connection_1").name == "HMI_Connection_1"
-    assert [s.name for s in backend.list_hmi_screens(panel)] == ["Root screen", "Main"]
-    assert [t.name for t in backend.list_hmi_tag_tables(panel)] == ["Default tag table", "Motor"]
+    assert backend.hmi.import_hmi_screen(panel, screen).item_count == 1
+    assert sx.canonical(backend.hmi.export_hmi_screen(panel, "main").data) == sx.canonical(screen)
+    assert sx.canonical(backend.hmi.export_hmi_tag_table(panel, "Motor").data) == sx.canonical(tags)
+    assert backend.hmi.export_hmi_connection(panel, "HMI_Connection_1").name == "HMI_Connection_1"
+    assert [s.name for s in backend.hmi.list_hmi_screens(panel)] == ["Root screen", "Main"]
+    assert [t.name for t in backend.hmi.list_hmi_tag_tables(panel)] == ["Default tag table", "Motor"]
 
 
 def test_import_rules(backend: EngineeringBackend, panel: str) -> None:
@@ -60,45 +60,45 @@ def test_import_rules(backend: EngineeringBackend, panel: str) -> None:
             call(panel, data, **kw)
         assert caught.value.code == code, caught.value
 
-    refused(e.ValidationError, "CONNECTION_NOT_FOUND", backend.import_hmi_tag_table,
+    refused(e.ValidationError, "CONNECTION_NOT_FOUND", backend.hmi.import_hmi_tag_table,
             sx.to_bytes(sx.new_tag_table("T", "V19", [sx.new_tag("A", "Bool", connection="Nope", plc_tag="x")])))
-    refused(e.ValidationError, "SCREEN_SIZE_MISMATCH", backend.import_hmi_screen,
+    refused(e.ValidationError, "SCREEN_SIZE_MISMATCH", backend.hmi.import_hmi_screen,
             sx.to_bytes(sx.new_screen("Big", 4, 1280, 800, "V19")))
-    refused(e.ValidationError, "SCREEN_NUMBER_NOT_UNIQUE", backend.import_hmi_screen,
+    refused(e.ValidationError, "SCREEN_NUMBER_NOT_UNIQUE", backend.hmi.import_hmi_screen,
             sx.to_bytes(sx.new_screen("Other", 1, 800, 480, "V19")))
-    refused(e.ValidationError, "INVALID_SIMATICML", backend.import_hmi_screen, connection())
-    refused(e.ValidationError, "INVALID_SIMATICML", backend.import_hmi_connection, b"<Document><Engineering")
-    refused(e.ValidationError, "INVALID_SIMATICML", backend.import_hmi_connection,
+    refused(e.ValidationError, "INVALID_SIMATICML", backend.hmi.import_hmi_screen, connection())
+    refused(e.ValidationError, "INVALID_SIMATICML", backend.hmi.import_hmi_connection, b"<Document><Engineering")
+    refused(e.ValidationError, "INVALID_SIMATICML", backend.hmi.import_hmi_connection,
             b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>')
     root = sx.to_bytes(sx.new_screen("root SCREEN", 1, 800, 480, "V19", [sx.new_item("Rectangle", "R", 0, 0, 5, 5)]))
-    refused(e.AlreadyExistsError, "SCREEN_EXISTS", backend.import_hmi_screen, root)
-    backend.import_hmi_connection(panel, connection())
-    refused(e.AlreadyExistsError, "CONNECTION_EXISTS", backend.import_hmi_connection, connection())
-    backend.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", "V19", [sx.new_tag("Level", "Real")])))
-    refused(e.AlreadyExistsError, "TAG_EXISTS", backend.import_hmi_tag_table,
+    refused(e.AlreadyExistsError, "SCREEN_EXISTS", backend.hmi.import_hmi_screen, root)
+    backend.hmi.import_hmi_connection(panel, connection())
+    refused(e.AlreadyExistsError, "CONNECTION_EXISTS", backend.hmi.import_hmi_connection, connection())
+    backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", "V19", [sx.new_tag("Level", "Real")])))
+    refused(e.AlreadyExistsError, "TAG_EXISTS", backend.hmi.import_hmi_tag_table,
             sx.to_bytes(sx.new_tag_table("B", "V19", [sx.new_tag("LEVEL", "Int")])))
-    refused(e.AlreadyExistsError, "TAG_TABLE_EXISTS", backend.import_hmi_tag_table,
+    refused(e.AlreadyExistsError, "TAG_TABLE_EXISTS", backend.hmi.import_hmi_tag_table,
             sx.to_bytes(sx.new_tag_table("a", "V19")))
     # nothing of the refused imports arrived
-    assert [(s.name, s.item_count) for s in backend.list_hmi_screens(panel)] == [("Root screen", 0)]
-    assert [t.name for t in backend.list_hmi_tag_tables(panel)] == ["Default tag table", "A"]
+    assert [(s.name, s.item_count) for s in backend.hmi.list_hmi_screens(panel)] == [("Root screen", 0)]
+    assert [t.name for t in backend.hmi.list_hmi_tag_tables(panel)] == ["Default tag table", "A"]
     # overwrite replaces in place
-    assert backend.import_hmi_screen(panel, root, overwrite=True).item_count == 1
-    assert [(s.name, s.item_count) for s in backend.list_hmi_screens(panel)] == [("root SCREEN", 1)]
-    assert backend.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", "V19")), overwrite=True).tags == []
+    assert backend.hmi.import_hmi_screen(panel, root, overwrite=True).item_count == 1
+    assert [(s.name, s.item_count) for s in backend.hmi.list_hmi_screens(panel)] == [("root SCREEN", 1)]
+    assert backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", "V19")), overwrite=True).tags == []
 
 
 def test_not_found_and_device_kinds(backend: EngineeringBackend, panel: str) -> None:
-    for call, code in ((backend.export_hmi_screen, "SCREEN_NOT_FOUND"), (backend.export_hmi_tag_table, "TAG_TABLE_NOT_FOUND"),
-                       (backend.export_hmi_connection, "CONNECTION_NOT_FOUND")):
+    for call, code in ((backend.hmi.export_hmi_screen, "SCREEN_NOT_FOUND"), (backend.hmi.export_hmi_tag_table, "TAG_TABLE_NOT_FOUND"),
+                       (backend.hmi.export_hmi_connection, "CONNECTION_NOT_FOUND")):
         with pytest.raises(e.NotFoundError) as missing:
             call(panel, "Nope")
         assert missing.value.code == code
     with pytest.raises(e.ValidationError) as plc_device:
-        backend.list_hmi_screens("PLC_1")
+        backend.hmi.list_hmi_screens("PLC_1")
     assert plc_device.value.code == "NOT_AN_HMI"
     with pytest.raises(e.NotFoundError) as unknown:
-        backend.list_hmi_tag_tables("Nope")
+        backend.hmi.list_hmi_tag_tables("Nope")
     assert unknown.value.code == "DEVICE_NOT_FOUND"
 
 
@@ -106,14 +106,14 @@ def test_a_unified_panel_has_no_simaticml(backend: EngineeringBackend, panel: st
     # its objects are the Unified object model (tests/contract/test_hmi_unified_contract.py)
     backend.add_device(MTP700, None, "HMI_U")
     with pytest.raises(e.NotSupportedError) as unified:
-        backend.list_hmi_connections("HMI_U")
+        backend.hmi.list_hmi_connections("HMI_U")
     assert unified.value.code == "UNIFIED_NOT_SUPPORTED"
 
 
 def test_saved_with_the_project(backend: EngineeringBackend, panel: str) -> None:
-    backend.import_hmi_connection(panel, connection())
+    backend.hmi.import_hmi_connection(panel, connection())
     project = backend.save_project()
     backend.close_project()
     backend.open_project(Path(project.path))  # type: ignore[arg-type]
-    assert [c.name for c in backend.list_hmi_connections(panel)] == ["HMI_Connection_1"]
-    assert [s.name for s in backend.list_hmi_screens(panel)] == ["Root screen"]
+    assert [c.name for c in backend.hmi.list_hmi_connections(panel)] == ["HMI_Connection_1"]
+    assert [s.name for s in backend.hmi.list_hmi_screens(panel)] == ["Root screen"]

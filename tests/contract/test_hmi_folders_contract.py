@@ -14,42 +14,42 @@ from tests.contract.test_types_contract import plc  # noqa: F401 - a project wit
 
 
 def test_create_list_and_import(backend: EngineeringBackend, panel: str) -> None:
-    assert backend.list_hmi_folders(panel, "screens") == []
-    assert backend.create_hmi_folder(panel, "screens", "Process/Line 1") == "Process/Line 1"
-    assert backend.create_hmi_folder(panel, "screens", "process/Line 2") == "Process/Line 2"
-    assert backend.list_hmi_folders(panel, "screens") == ["Process", "Process/Line 1", "Process/Line 2"]
+    assert backend.hmi.list_hmi_folders(panel, "screens") == []
+    assert backend.hmi.create_hmi_folder(panel, "screens", "Process/Line 1") == "Process/Line 1"
+    assert backend.hmi.create_hmi_folder(panel, "screens", "process/Line 2") == "Process/Line 2"
+    assert backend.hmi.list_hmi_folders(panel, "screens") == ["Process", "Process/Line 1", "Process/Line 2"]
     screen = sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19"))
-    assert backend.import_hmi_screen(panel, screen, folder="Process/Line 1").folder == "Process/Line 1"
-    assert [(s.name, s.folder) for s in backend.list_hmi_screens(panel)] == [("Root screen", ""),
+    assert backend.hmi.import_hmi_screen(panel, screen, folder="Process/Line 1").folder == "Process/Line 1"
+    assert [(s.name, s.folder) for s in backend.hmi.list_hmi_screens(panel)] == [("Root screen", ""),
                                                                             ("Main", "Process/Line 1")]
-    backend.create_hmi_folder(panel, "tags", "Motors")
+    backend.hmi.create_hmi_folder(panel, "tags", "Motors")
     table = sx.to_bytes(sx.new_tag_table("Motor", "V19", [sx.new_tag("Speed", "Int")]))
-    backend.import_hmi_tag_table(panel, table, folder="Motors")
-    assert [(t.name, t.folder) for t in backend.list_hmi_tag_tables(panel)] == [("Default tag table", ""),
+    backend.hmi.import_hmi_tag_table(panel, table, folder="Motors")
+    assert [(t.name, t.folder) for t in backend.hmi.list_hmi_tag_tables(panel)] == [("Default tag table", ""),
                                                                                ("Motor", "Motors")]
 
 
 def test_refusals(backend: EngineeringBackend, panel: str) -> None:
-    backend.create_hmi_folder(panel, "tags", "A")
+    backend.hmi.create_hmi_folder(panel, "tags", "A")
     with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.create_hmi_folder(panel, "tags", "a")
+        backend.hmi.create_hmi_folder(panel, "tags", "a")
     assert exists.value.code == "FOLDER_EXISTS"
     with pytest.raises(e.ValidationError) as bad:
-        backend.create_hmi_folder(panel, "tags", "A//B")
+        backend.hmi.create_hmi_folder(panel, "tags", "A//B")
     assert bad.value.code == "INVALID_FOLDER"
     with pytest.raises(e.NotFoundError) as missing:
-        backend.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("T", "V19")), folder="Nope")
+        backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("T", "V19")), folder="Nope")
     assert missing.value.code == "FOLDER_NOT_FOUND"
-    assert [t.name for t in backend.list_hmi_tag_tables(panel)] == ["Default tag table"]
-    assert backend.list_hmi_folders(panel, "tags") == ["A"]
+    assert [t.name for t in backend.hmi.list_hmi_tag_tables(panel)] == ["Default tag table"]
+    assert backend.hmi.list_hmi_folders(panel, "tags") == ["A"]
 
 
 def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
-    backend.create_hmi_folder(panel, "screens", "Empty")
-    backend.create_hmi_folder(panel, "screens", "Full")
-    backend.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19")), folder="Full")
+    backend.hmi.create_hmi_folder(panel, "screens", "Empty")
+    backend.hmi.create_hmi_folder(panel, "screens", "Full")
+    backend.hmi.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19")), folder="Full")
     project = backend.save_project()
     backend.close_project()
     backend.open_project(Path(project.path))  # type: ignore[arg-type]
-    assert backend.list_hmi_folders(panel, "screens") == ["Empty", "Full"]
-    assert [(s.name, s.folder) for s in backend.list_hmi_screens(panel)] == [("Root screen", ""), ("Main", "Full")]
+    assert backend.hmi.list_hmi_folders(panel, "screens") == ["Empty", "Full"]
+    assert [(s.name, s.folder) for s in backend.hmi.list_hmi_screens(panel)] == [("Root screen", ""), ("Main", "Full")]

@@ -23,12 +23,12 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 def test_an_exported_screen_is_drawn_and_values_say_why_they_are_missing(backend: EngineeringBackend,
                                                                           panel: str) -> None:  # noqa: F811
-    backend.import_hmi_connection(panel, connection())
-    backend.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("Motor", "V19", [
+    backend.hmi.import_hmi_connection(panel, connection())
+    backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("Motor", "V19", [
         sx.new_tag("Speed", "Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed"), sx.new_tag("Page", "Int")])))
     box = sx.new_item("Rectangle", "Box", 100, 100, 50, 50)
     box.set_attr("BackColor", "0, 0, 255")
-    backend.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19", [
+    backend.hmi.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19", [
         box, sx.new_item("IOField", "Speed_IO", 10, 10, 100, 30, tag="Speed")])))
     ctx = SimpleNamespace(backend=backend)  # the handlers use only the port
 
