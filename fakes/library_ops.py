@@ -289,7 +289,7 @@ class LibraryOperations:
                            library: str | None = None) -> MasterCopyInfo:
         with self._lib_change(library) as (project, lib):
             if project is None:
-                project = self._project()  # type: ignore[attr-defined]
+                project = self._project()
             folder = "/".join(folder_parts(folder, field="folder")) if folder.strip() else ""
             if folder and folder not in lib.master_copy_folders:
                 raise NotFoundError(f"The master copy folder '{folder}' does not exist; create it first.",

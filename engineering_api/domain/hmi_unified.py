@@ -30,7 +30,6 @@ from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.areas.hmi_unified import (
     UnifiedConnection,
     UnifiedHmi,
-    UnifiedKind,
     UnifiedScreen,
     UnifiedScriptModule,
     UnifiedTag,
