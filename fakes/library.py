@@ -177,7 +177,7 @@ def load_library(folder: Path, name: str) -> Library:
                 number=v["number"], state=v["state"], data=(folder / v["file"]).read_bytes(), author=v.get("author", ""),
                 comment=v.get("comment", ""), created_at=v.get("createdAt", ""),
                 dependencies=dict(v.get("dependencies") or {}),
-                test_instance=tuple(v["testInstance"]) if v.get("testInstance") else None))  # type: ignore[arg-type]
+                test_instance=tuple(v["testInstance"]) if v.get("testInstance") else None))
         library.types[t["name"]] = LibraryType(name=t["name"], kind=t["kind"], folder=t.get("folder", ""),
                                                versions=versions, default=t.get("default"))
     library.links = {d: {o: (t[0], t[1]) for o, t in objs.items()} for d, objs in (raw.get("links") or {}).items()}

@@ -118,7 +118,7 @@ class LibraryTypeOperations(LibraryOperations):
             classic_panel(project, self._device(project, device))  # type: ignore[attr-defined]
             check_script_type(t.kind)
             return None
-        return self._software(project, device)[1]  # type: ignore[attr-defined,no-any-return]
+        return self._software(project, device)[1]  # type: ignore[attr-defined]
 
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)

@@ -110,7 +110,7 @@ class OnlineOperations:
     def _online_sessions(self) -> dict[str, str]:
         """Device token -> name of the instance the device is online with (created on first use, so the
         mixin needs no ``__init__`` in the backend's constructor chain)."""
-        return vars(self).setdefault("_online_session_map", {})  # type: ignore[no-any-return]
+        return vars(self).setdefault("_online_session_map", {})
 
     # ----- binding and sessions ---------------------------------------------------------------
     def _online_instance(self, device: Device) -> str | None:
@@ -158,7 +158,7 @@ class OnlineOperations:
         if name is None:
             raise ConflictError(f'The device "{device}" is offline. Go online first (POST /api/devices/{device}/online).',
                                 code="DEVICE_OFFLINE")
-        return self.simulation.get(name)  # type: ignore[attr-defined,no-any-return]
+        return self.simulation.get(name)  # type: ignore[attr-defined]
 
     def _online_state(self, dev: Device) -> OnlineStatus:
         name = self._online_instance(dev)

@@ -67,7 +67,7 @@ class GlobalLibraryOperations(LibraryOperations):
         """A change of the project library (a project transaction) or of the global ``library`` (a transaction on
         the library; refused when it is open read-only)."""
         if library is None:
-            return self._change(operation, fn)  # type: ignore[attr-defined,no-any-return]
+            return self._change(operation, fn)  # type: ignore[attr-defined]
 
         def writable() -> Any:
             lib = self._global_library(library)
@@ -75,7 +75,7 @@ class GlobalLibraryOperations(LibraryOperations):
                 raise library_read_only(library)
             return lib
 
-        return self._change(operation, fn, target=writable)  # type: ignore[attr-defined,no-any-return]
+        return self._change(operation, fn, target=writable)  # type: ignore[attr-defined]
 
     def _global_info(self, lib: Any, *, is_open: bool = True) -> GlobalLibraryInfo:
         path = Path(str(lib.Path.FullName))
@@ -106,7 +106,7 @@ class GlobalLibraryOperations(LibraryOperations):
                 if not bool(known.IsOpen) and str(known.Path.FullName).casefold() not in shown:
                     result.append(self._global_info(known, is_open=False))
             return result
-        return self._call("TiaPortal.GlobalLibraries", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("TiaPortal.GlobalLibraries", run)  # type: ignore[attr-defined]
 
     def create_global_library(self, directory: Path, name: str, *, author: str, comment: str) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
@@ -126,7 +126,7 @@ class GlobalLibraryOperations(LibraryOperations):
                 raise EngineeringError(f"GlobalLibraries.Create wrote '{created.Path.Name}', not a {expected} file.",
                                        code="BRIDGE_ERROR")
             return self._global_info(created)
-        return self._call("GlobalLibraries.Create", run, invocation=ValidationError)  # type: ignore[attr-defined,no-any-return]
+        return self._call("GlobalLibraries.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
 
     def open_global_library(self, path: Path, *, read_only: bool) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
@@ -155,7 +155,7 @@ class GlobalLibraryOperations(LibraryOperations):
                                       "(for a read-write open) at all.", code="LIBRARY_LOCKED") from None
                 raise
             return self._global_info(opened)
-        return self._call("GlobalLibraries.Open", run, invocation=ValidationError)  # type: ignore[attr-defined,no-any-return]
+        return self._call("GlobalLibraries.Open", run, invocation=ValidationError)  # type: ignore[attr-defined]
 
     def save_global_library(self, library: str) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
@@ -164,7 +164,7 @@ class GlobalLibraryOperations(LibraryOperations):
                 raise library_read_only(library)
             lib.Save()
             return self._global_info(lib)
-        return self._call("UserGlobalLibrary.Save", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("UserGlobalLibrary.Save", run)  # type: ignore[attr-defined]
 
     def close_global_library(self, library: str, *, discard_changes: bool) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
@@ -174,7 +174,7 @@ class GlobalLibraryOperations(LibraryOperations):
             info = self._global_info(lib, is_open=False)
             lib.Close()
             return info
-        return self._call("UserGlobalLibrary.Close", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("UserGlobalLibrary.Close", run)  # type: ignore[attr-defined]
 
     def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
         def run() -> GlobalLibraryArchive:
@@ -208,7 +208,7 @@ class GlobalLibraryOperations(LibraryOperations):
             # TIA's archive format is its own: how many files it holds is not visible from outside (0: unknown).
             return GlobalLibraryArchive(library_name=library, archive_path=str(target), size_bytes=len(data),
                                         file_count=0, sha256=hashlib.sha256(data).hexdigest())
-        return self._call("UserGlobalLibrary.Archive", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("UserGlobalLibrary.Archive", run)  # type: ignore[attr-defined]
 
     def update_global_library(self, library: str, type_names: list[str]) -> list[str]:
         def versions(lib: Any) -> dict[str, int]:

@@ -208,7 +208,7 @@ class LibraryOperations:
                 master_copy_folders=sorted(_folder_paths(lib.MasterCopyFolder)),
                 type_count=sum(1 for _ in _folders(lib.TypeFolder, "Types")),
                 type_folders=sorted(_folder_paths(lib.TypeFolder)))
-        return self._call("Project.ProjectLibrary", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("Project.ProjectLibrary", run)  # type: ignore[attr-defined]
 
     def library_tree(self, library: str | None = None) -> LibraryTreeNode:
         def folder_node(title: str, folder: Any, items: str, path: str = "") -> LibraryTreeNode:
@@ -234,13 +234,13 @@ class LibraryOperations:
             return LibraryTreeNode(name=str(owner.Name), node_type="Library", is_folder=True, children=[
                 folder_node("Master copies", lib.MasterCopyFolder, "MasterCopies"),
                 folder_node("Types", lib.TypeFolder, "Types")])
-        return self._call("ProjectLibrary.MasterCopyFolder/TypeFolder", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("ProjectLibrary.MasterCopyFolder/TypeFolder", run)  # type: ignore[attr-defined]
 
     def list_master_copies(self, library: str | None = None) -> list[MasterCopyInfo]:
         def run() -> list[MasterCopyInfo]:
             lib = self._library(None, library)
             return [self._mc_info(f, mc) for f, mc in _folders(lib.MasterCopyFolder, "MasterCopies")]
-        return self._call("MasterCopyFolder.MasterCopies", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("MasterCopyFolder.MasterCopies", run)  # type: ignore[attr-defined]
 
     def _source(self, project: Any, device: str, object_name: str | None) -> tuple[Any, str]:
         if object_name is None:
@@ -275,7 +275,7 @@ class LibraryOperations:
             info = self._mc_info(path, mc)
             info.source_kind = kind
             return info
-        return self._lib_change(library, "MasterCopyComposition.Create", run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, "MasterCopyComposition.Create", run)  # type: ignore[attr-defined]
 
     def delete_master_copy(self, path: str, library: str | None = None) -> MasterCopyInfo:
         def run() -> MasterCopyInfo:
@@ -283,7 +283,7 @@ class LibraryOperations:
             info = self._mc_info(folder, mc)
             mc.Delete()
             return info
-        return self._lib_change(library, "MasterCopy.Delete", run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, "MasterCopy.Delete", run)  # type: ignore[attr-defined]
 
     def create_master_copy_folder(self, path: str, library: str | None = None) -> str:
         parts = folder_parts(path, field="path")
@@ -299,7 +299,7 @@ class LibraryOperations:
             if not created:
                 raise AlreadyExistsError(f"The folder '{'/'.join(parts)}' already exists.", code="FOLDER_EXISTS")
             return "/".join(parts)
-        return self._lib_change(library, "MasterCopyUserFolderComposition.Create", run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, "MasterCopyUserFolderComposition.Create", run)  # type: ignore[attr-defined]
 
     def instantiate_master_copy(self, path: str, device: str | None, *, new_name: str | None = None,
                                 library: str | None = None) -> MasterCopyInstantiation:
@@ -327,7 +327,7 @@ class LibraryOperations:
                       software.TagTableGroup.TagTables if kinds == {"TagTable"} else software.BlockGroup.Blocks)
             target.CreateFrom(mc)
             return MasterCopyInstantiation(master_copy=where, device_name=plc, created=contents)
-        return self._change("CreateFrom(MasterCopy)", run)  # type: ignore[attr-defined,no-any-return]
+        return self._change("CreateFrom(MasterCopy)", run)  # type: ignore[attr-defined]
 
     # ----- types ------------------------------------------------------------------------------------------
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
@@ -335,7 +335,7 @@ class LibraryOperations:
             project = self._project() if library is None else None  # type: ignore[attr-defined]
             lib = self._library(project, library)
             return [self._type_info(project, f, t) for f, t in _folders(lib.TypeFolder, "Types")]
-        return self._call("TypeFolder.Types", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("TypeFolder.Types", run)  # type: ignore[attr-defined]
 
     def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
                             library: str | None = None) -> LibraryTypeInfo:
@@ -384,7 +384,7 @@ class LibraryOperations:
             folder, t = self._type(self._library(project, library), type_name)
             act(project, t)
             return self._type_info(project, folder, self._type(self._library(project, library), type_name)[1])
-        return self._lib_change(library, operation, run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, operation, run)  # type: ignore[attr-defined]
 
     def _refuse_hmi_type(self, t: Any, device: str, member: str) -> None:
         """Nothing for a block or UDT type. An HMI type's instance lives on a classic panel: ``device`` is checked
@@ -438,7 +438,7 @@ class LibraryOperations:
                 raise ValidationError(f"{version_number} is not above the type's highest version.",
                                       code="INVALID_VERSION", details={"field": "versionNumber"})
             types_ns = self._namespace("Siemens.Engineering.Library.Types")  # type: ignore[attr-defined]
-            from System import Version  # type: ignore[import-not-found]  # noqa: PLC0415 - .NET is loaded late
+            from System import Version  # noqa: PLC0415 - .NET is loaded late
 
             work.Release(types_ns.CreateOrReleaseDependenciesMode.DoNotAutomaticallyCreateOrReleaseDependencies,
                          Version(*number), str(project.Author or ""), comment)
@@ -481,7 +481,7 @@ class LibraryOperations:
             created = sorted(self._names_in_use(software) - before)  # type: ignore[attr-defined]
             return TypeInstantiation(type_name=type_name, version_number=_number(version), device_name=device,
                                      created=created)
-        return self._change("PlcBlockComposition.CreateFrom(LibraryTypeVersion)", run)  # type: ignore[attr-defined,no-any-return]
+        return self._change("PlcBlockComposition.CreateFrom(LibraryTypeVersion)", run)  # type: ignore[attr-defined]
 
     def delete_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
@@ -496,7 +496,7 @@ class LibraryOperations:
                                         for i in info.instances]})
             t.Delete()
             return info
-        return self._lib_change(library, "LibraryType.Delete", run)  # type: ignore[attr-defined,no-any-return]
+        return self._lib_change(library, "LibraryType.Delete", run)  # type: ignore[attr-defined]
 
     def compare_library_type(self, type_name: str, left_version: str, *, right_version: str | None,
                              device: str | None, library: str | None = None) -> TypeComparison:
@@ -526,4 +526,4 @@ class LibraryOperations:
                                   kind="" if identical else diff.kind, members_added=diff.members_added,
                                   members_removed=diff.members_removed, members_changed=diff.members_changed,
                                   networks_changed=diff.networks_changed, summary=diff.summary)
-        return self._call("LibraryTypeVersion.Export", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("LibraryTypeVersion.Export", run)  # type: ignore[attr-defined]

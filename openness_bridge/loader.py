@@ -80,7 +80,7 @@ def assembly_paths(major: int, install_dir: str, exists: Callable[[str], bool] |
 
 
 def _read_registry_path(key: str) -> str | None:  # pragma: no cover - Windows only
-    import winreg  # type: ignore[import-not-found]
+    import winreg
 
     for view in (winreg.KEY_WOW64_64KEY, 0):
         try:
@@ -169,8 +169,8 @@ class OpennessApi:
 
 def _install_resolver(search_dirs: Iterable[str], resolved: list[str]) -> None:
     """Answer ``AppDomain.AssemblyResolve`` from the TIA folders, so dependent DLLs are found."""
-    import System  # type: ignore[import-not-found]
-    from System.Reflection import Assembly  # type: ignore[import-not-found]
+    import System
+    from System.Reflection import Assembly
 
     dirs = [d for d in search_dirs if d]
 
@@ -196,7 +196,7 @@ def load_api(installation: Installation, runtime: str | None = None) -> Openness
             )
         return cached
     kind = load_runtime(runtime)
-    import clr  # type: ignore[import-not-found]
+    import clr
 
     resolved: list[str] = []
     _install_resolver(installation.search_dirs, resolved)
@@ -204,8 +204,8 @@ def load_api(installation: Installation, runtime: str | None = None) -> Openness
         clr.AddReference(assembly)
     import importlib
 
-    import System  # type: ignore[import-not-found]
-    import System.IO  # type: ignore[import-not-found]
+    import System
+    import System.IO
 
     api = OpennessApi(
         version=installation.version, runtime=kind, assemblies=installation.assemblies,

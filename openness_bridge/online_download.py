@@ -76,7 +76,7 @@ class OnlineDownload:
             walk(software.CompareToOnline().RootElement)
             return sorted(entries, key=lambda e: e.name.lower())
 
-        return self._call("PlcSoftware.CompareToOnline", run)  # type: ignore[attr-defined,no-any-return]
+        return self._call("PlcSoftware.CompareToOnline", run)  # type: ignore[attr-defined]
 
     def compare_online(self, device: str, *, instance_name: str | None = None) -> CompareResult:
         _, instance = self._bind(device, instance_name)  # type: ignore[attr-defined]

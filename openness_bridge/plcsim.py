@@ -45,8 +45,8 @@ class PlcsimApi:
 
     def enum_names(self, enum: str) -> list[str]:
         """Member names of one of the API's enumerations (``ECPUType``), as the installed version defines them."""
-        import clr  # type: ignore[import-not-found]
-        import System  # type: ignore[import-not-found]
+        import clr
+        import System
 
         return [str(n) for n in System.Enum.GetNames(clr.GetClrType(getattr(self.runtime, enum)))]
 
@@ -63,7 +63,7 @@ def _version_key(text: str) -> tuple[int, ...]:
 
 
 def _read_registry_path(key: str) -> str | None:  # pragma: no cover - Windows only
-    import winreg  # type: ignore[import-not-found]
+    import winreg
 
     try:
         with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, key, 0, winreg.KEY_READ) as handle:
@@ -102,7 +102,7 @@ def find_plcsim(
 
 def load_plcsim(dll: str | Path, version: str) -> PlcsimApi:
     """Reference the PLCSIM Advanced API assembly ``dll`` (pythonnet must already run: load Openness first)."""
-    import clr  # type: ignore[import-not-found]
+    import clr
 
     clr.AddReference(str(dll))
     return PlcsimApi(path=str(dll), version=version, runtime=importlib.import_module(RUNTIME_NAMESPACE))

@@ -166,7 +166,7 @@ class SimulationTagOperations(SimulationBase):
             else:
                 width = _WIDTHS[address.size]
                 number = _wrap(_integer(name, address.data_type, value), width * 8, False)
-                import System  # type: ignore[import-not-found]
+                import System
 
                 area.WriteBytes(address.byte, System.Array[System.Byte](list(number.to_bytes(width, "big"))))
             return self._sim_read_address(inst, name)

@@ -69,7 +69,7 @@ class SoftwareOperations:
             NotFoundError: no such device (``DEVICE_NOT_FOUND``).
             ValidationError: no device item holds PLC software (``NOT_A_PLC``).
         """
-        from System import InvalidCastException  # type: ignore[import-not-found]
+        from System import InvalidCastException
 
         device = self._find_device(project, name)
         plc_software = self._namespace("Siemens.Engineering.SW").PlcSoftware

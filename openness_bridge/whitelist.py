@@ -62,7 +62,7 @@ class WindowsRegistry:  # pragma: no cover - the registry exists only on Windows
     """HKLM through ``winreg``, 64-bit view (TIA Portal is a 64-bit application)."""
 
     def read_values(self, key: str) -> dict[str, str] | None:
-        import winreg  # type: ignore[import-not-found]
+        import winreg
 
         try:
             with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, key, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY) as handle:
@@ -78,7 +78,7 @@ class WindowsRegistry:  # pragma: no cover - the registry exists only on Windows
             return None
 
     def write_values(self, key: str, values: dict[str, str]) -> None:
-        import winreg  # type: ignore[import-not-found]
+        import winreg
 
         access = winreg.KEY_WRITE | winreg.KEY_WOW64_64KEY
         with winreg.CreateKeyEx(winreg.HKEY_LOCAL_MACHINE, key, 0, access) as handle:

@@ -97,7 +97,7 @@ def _public_url(url: str) -> str:
 
 
 def _farm(ctx: OperationContext) -> FarmBackend | None:
-    return ctx.backend if getattr(ctx.backend, "name", None) == "farm" else None  # type: ignore[return-value]
+    return ctx.backend if getattr(ctx.backend, "name", None) == "farm" else None
 
 
 def _status(ctx: OperationContext, _: None) -> FarmStatus:

@@ -85,7 +85,7 @@ class TableData:
 
 
 def _texts_of(obj: object) -> tuple[str, tuple[tuple[str, str], ...]]:
-    comment = obj.comment if hasattr(obj, "comment") else None  # type: ignore[attr-defined]
+    comment = obj.comment if hasattr(obj, "comment") else None
     if comment is None:
         return "", ()
     texts = tuple((item.culture, item.text or "") for item in comment.items)
@@ -197,7 +197,7 @@ class TagTableObject(ProgramObject):
         obj._version = version
         return obj
 
-    @property  # type: ignore[override]
+    @property
     def xml(self) -> bytes:
         """The SimaticML document (written on first read after a change)."""
         if self.__dict__.get("_xml") is None:

@@ -134,7 +134,7 @@ def standin_backend(state_dir: Path | None = None) -> OpennessBackend:
     dll = build_standin()
     installation = Installation(STANDIN_VERSION, str(dll.parent), (str(dll),), (str(dll.parent),))
     api = load_api(installation, runtime="mono")
-    import clr  # type: ignore[import-not-found]
+    import clr
 
     clr.AddReference(str(dll.parent / "StandIn.Wire.dll"))
     simulation_api = None
