@@ -23,9 +23,10 @@ run: $(STAMP)
 system-deps:
 	@bash .ci/system-deps.sh
 
-# Static checks (ruff's rule set in pyproject.toml), alone or as the first step of make test.
+# Static checks (ruff's rule set and mypy's settings in pyproject.toml), alone or as the first step of make test.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Pages generated from the code (the architecture diagram, the CLI reference, the route table); tests fail when they differ.
 docs: $(STAMP)
