@@ -22,6 +22,7 @@ import logging
 import socket
 import threading
 import time
+import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from celery.exceptions import Ignore
@@ -133,7 +134,8 @@ class AgentRunner:
         if refused is not None:
             return refused
         self.record.current_call = f"{method} {label}".strip()
-        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record))
+        mark = f"started {self.record.instance} {uuid.uuid4().hex}"  # this delivery's, kept over retries
+        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record, mark=mark))
         if not first or canceled:
             self.record.current_call = None
         if not first:

@@ -39,7 +39,7 @@ from engineering_api.farm.celery_app import (
 )
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
-from engineering_api.farm.outcomes import OutcomeUnknownError, in_flight
+from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, in_flight, note_change
 from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import AgentRegistry, Claim, agent_queue
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
@@ -63,6 +63,9 @@ POLL_SECONDS = 0.25
 STRANDED_SECONDS = 2.0
 """How long a call that waited through a Redis outage may be neither started nor in its queue before it is
 taken as lost by the broker (an agent takes well under that from popping a message to marking it started)."""
+NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
+                           "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD"})
+"""The farm's answers that say a call did not run and never will."""
 CANCEL_GRACE_SECONDS = 4.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting (below the TIA
 worker's own unwind grace, so the caller hears ``OUTCOME_UNKNOWN`` from here, with the call id)."""
@@ -75,6 +78,8 @@ class _Wait(Exception):  # noqa: N818 - a signal inside the outage loop, never r
 _READ_PREFIXES = ("list_", "get_", "find_", "search_", "read_", "openness_", "catalog_")
 _READ_SUFFIXES = ("_status", "_overview", "_info", "_diagnostics", "_history", "_state", "_config", "_tree", "_summary")
 _READ_NAMES = frozenset({"installed_versions", "diagnostics", "list_portals"})
+_READS_DESPITE_THEIR_NAME = frozenset({"open_projects"})
+"""Reads whose name holds a changing word (``open_projects`` lists the open projects)."""
 _CHANGING_WORDS = frozenset({
     "add", "apply", "archive", "attach", "build", "clear", "close", "compile", "connect", "create", "delete",
     "detach", "disconnect", "download", "force", "generate", "import", "index", "instantiate", "launch", "load",
@@ -89,6 +94,8 @@ def is_read_only(method: str) -> bool:
     The port's names follow one pattern (``list_*``, ``get_*``, ``*_status`` for reads; a verb for changes);
     any word of :data:`_CHANGING_WORDS` in the name makes it a change, so a doubtful name is never retried.
     """
+    if method in _READS_DESPITE_THEIR_NAME:
+        return True
     if set(method.split("_")) & _CHANGING_WORDS:
         return False
     return method in _READ_NAMES or method.startswith(_READ_PREFIXES) or method.endswith(_READ_SUFFIXES)
@@ -180,6 +187,27 @@ class _FarmBackendBase(EngineeringBackend):
         return target
 
     def _forward(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """One port call for the calling operation. A call that did not run, in an operation whose earlier
+        changing calls did (an import that generated its blocks and then could not keep its source), is answered
+        ``OUTCOME_UNKNOWN``: the operation ran in part, so "did not run" would be untrue of it."""
+        try:
+            result = self._forward_call(method, args, kwargs)
+        except OutcomeUnknownError:
+            raise
+        except EngineeringError as exc:
+            done = changes_so_far()
+            if exc.code not in NOT_RUN_CODES or not done:
+                raise
+            raise OutcomeUnknownError(
+                f"This operation ran in part: {', '.join(done)} completed and may have changed the project (not "
+                f"saved), then {method} did not run ({exc.code}: {exc.message}). Look at the project before you "
+                "retry.", details={**(exc.details or {}), "method": method, "cause": exc.code, "completedCalls": done},
+            ) from exc
+        if not is_read_only(method):
+            note_change(method)
+        return result
+
+    def _forward_call(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         caller = bound_caller() or DEFAULT_SESSION
         target = self._through_outage(lambda patient: self._agent_for(caller, method, kwargs, patient=patient))
         progress = next((a for a in (*args, *kwargs.values()) if callable(a)), None)
@@ -258,12 +286,13 @@ class _FarmBackendBase(EngineeringBackend):
                 f"The farm broker is unreachable ({exc}); {method} was not sent. Check the broker and retry.",
                 code="FARM_BROKER_UNREACHABLE",
             ) from exc
+        published_at = time.time()
         token = current()
         if token is not None:
             in_flight[id(token)] = call
         message = None
         try:
-            message = self._await(call_id, target, method, progress)
+            message = self._await(call_id, target, method, progress, published_at)
         finally:
             if token is not None:
                 in_flight.pop(id(token), None)
@@ -288,15 +317,17 @@ class _FarmBackendBase(EngineeringBackend):
         except Exception:  # noqa: BLE001 - best effort: the flag alone keeps it from starting
             logger.warning("could not revoke farm call %s", call_id, exc_info=True)
 
-    def _await(self, call_id: str, target: Claim, method: str, progress: Callable[[int, str], None] | None
-               ) -> dict[str, Any]:
+    def _await(self, call_id: str, target: Claim, method: str, progress: Callable[[int, str], None] | None,
+               published_at: float | None = None) -> dict[str, Any]:
         """The call's outcome; progress passed on, a cancel passed to the agent, a lost agent reported.
 
         While Redis is unreachable (the broker restarting) the wait goes on: the agent keeps working and posts
         its outcome when Redis is back, so nothing accepted is lost, and a lease that expired meanwhile is not
         taken as the agent's death until the outage grace has passed. The call's own timeout (its token) still
-        applies.
+        applies. Only a call published before Redis went away (``published_at``, wall clock) can have been lost
+        by it (:meth:`_stranded`).
         """
+        published_at = time.time() if published_at is None else published_at
         token = current()
         canceled_at: float | None = None
         through_outage, missing_since = False, None
@@ -323,7 +354,8 @@ class _FarmBackendBase(EngineeringBackend):
                 if record is None and not self.in_outage_grace():
                     self._never_run(call_id)
                     raise _lost(target.agent, method, "was lost (killed, or its host)", call_id)
-                through_outage = through_outage or now < self._unreachable_until
+                through_outage = through_outage or (now < self._unreachable_until
+                                                    and self._restarted_since(published_at))
                 if through_outage and canceled_at is None:
                     missing_since = self._stranded(call_id, target, method, missing_since, now)
             except RedisError:
@@ -334,6 +366,10 @@ class _FarmBackendBase(EngineeringBackend):
             if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
                 self._give_up(call_id, target, method)
 
+    def _restarted_since(self, wall: float) -> bool:
+        """Whether the Redis server started after ``wall`` (``time.time()``): what it held then may be lost."""
+        return time.time() - self.registry.uptime() > wall
+
     def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float
                   ) -> float | None:
         """After a Redis outage: since when the call has been neither started nor in its agent's queue (None while
@@ -341,7 +377,9 @@ class _FarmBackendBase(EngineeringBackend):
         unacknowledged, and gives an unacknowledged one back only after the visibility timeout: a Redis restart
         at that moment leaves a live, idle agent that will not run the call for hours, and its caller waiting.
         Such a call is made never to run (its cancel flag) and answered as not run; a call that started after all
-        is waited for (stopped at its next checkpoint, as a canceled call is)."""
+        is waited for (stopped at its next checkpoint, as a canceled call is). The flag is set before the last
+        look at the started mark, and the agent sets that mark before it looks at the flag: one of the two sees
+        the other, so a call is either waited for or never runs."""
         if self.registry.call_started(call_id) or self.registry.call_queued(call_id, agent_queue(target.agent)):
             return None
         if missing_since is None or now - missing_since < STRANDED_SECONDS:
