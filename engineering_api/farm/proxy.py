@@ -309,6 +309,13 @@ class _FarmBackendBase(EngineeringBackend):
             raise decode_error(message["error"], agent=target.agent)
         return decode(message.get("result"))
 
+    def never_started(self, call_id: str) -> bool:
+        """Make ``call_id`` never run (:meth:`_never_run`); whether it had not started by then (the flag is set
+        before the look at the started mark, and an agent marks a call started before it looks at the flag: one
+        of the two sees the other)."""
+        self._never_run(call_id)
+        return not self.registry.call_started(call_id)
+
     def _never_run(self, call_id: str) -> None:
         """Make sure a call we stop waiting for does not start later: its cancel flag, and Celery's revoke."""
         self.registry.request_cancel(call_id)
@@ -384,8 +391,7 @@ class _FarmBackendBase(EngineeringBackend):
             return None
         if missing_since is None or now - missing_since < STRANDED_SECONDS:
             return missing_since if missing_since is not None else now
-        self._never_run(call_id)
-        if self.registry.call_started(call_id):
+        if not self.never_started(call_id):
             return None
         raise PortalUnavailableError(
             f"The farm's Redis restarted while {method} was being handed to agent {target.agent!r}, and the broker "

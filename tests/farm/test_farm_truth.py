@@ -277,3 +277,44 @@ def test_a_call_delivered_twice_runs_once(farm):
     assert names.count("Once") == 1
     assert farm.registry.next_message(call_id, 0.5) is None, "no second outcome: it did not run again"
     assert farm.stored_outcome(call_id)[1] == first, "the stored outcome is the first run's"
+
+
+class _Jobs:
+    """The little of a JobManager that re-attaching uses: one interrupted job, and what it was settled with."""
+
+    def __init__(self) -> None:
+        from engineering_api.jobs.manager import JobError
+
+        self.status = "Running"
+        self.failure: JobError | None = None
+        self.settled = threading.Event()
+
+    def get(self, job_id: str) -> Any:
+        return self
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in ("Completed", "Failed", "Canceled")
+
+    def settle_detached(self, job_id: str, status: str, message: str, *, result: Any = None,
+                        error: Any = None) -> None:
+        self.status, self.failure = status, error
+        self.settled.set()
+
+
+def test_a_reattached_call_that_was_noted_but_never_sent_ends_within_seconds(farm):
+    """A node that died between noting a job's call and sending it: the call is in no queue and never started.
+    The restarted node must not wait for its hour-long expiry: the job fails INTERRUPTED, and the call never
+    runs should its message turn up."""
+    import uuid
+
+    from engineering_api.farm.reattach import watch
+
+    record = farm.registry.agents()[0]
+    call = {"callId": uuid.uuid4().hex, "agent": record.name, "instance": record.instance,
+            "method": "create_project", "sentAt": time.time()}
+    jobs = _Jobs()
+    watch(jobs, farm, "job-never-sent", call)
+    assert jobs.settled.wait(30), "settled within seconds, not at the call's expiry"
+    assert jobs.status == "Failed" and jobs.failure.code == "INTERRUPTED", jobs.failure
+    assert farm.registry.cancel_requested(call["callId"]), "made never to run"
