@@ -132,10 +132,23 @@ def _start_scheduler(services: Services) -> Any:
         lambda: services.jobs.sweep(), "interval", minutes=services.settings.sweep_interval_minutes,
         id="job-retention-sweep", replace_existing=True, coalesce=True, max_instances=1,
     )
+    if services.backend.name == "farm":  # sessions of revoked keys give their agents back (projects closed)
+        scheduler.add_job(lambda: _end_revoked_sessions(services), "interval", seconds=60, id="farm-session-sweep",
+                          replace_existing=True, coalesce=True, max_instances=1)
     schedule_history(scheduler, services)
     scheduler.start()
     pipeline_schedules.attach(scheduler, services)
     return scheduler
+
+
+def _end_revoked_sessions(services: Services) -> None:
+    from redis.exceptions import RedisError
+
+    active = {key.key_id for key in services.keys.list() if key.revoked_at is None}
+    try:
+        services.backend.sweep_sessions(active)  # type: ignore[attr-defined]  # a FarmBackend in farm mode
+    except RedisError:
+        logger.warning("farm session sweep: Redis is unreachable; trying again at the next sweep")
 
 
 @asynccontextmanager

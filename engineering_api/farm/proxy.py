@@ -170,7 +170,7 @@ class _FarmBackendBase(EngineeringBackend):
                 )
             if held.state == "gone" and patient and self.in_outage_grace():
                 raise _Wait()
-            self.registry.release(caller)
+            self.end_session(caller)
             raise _lost(held.claim.agent, method, "was restarted" if held.state == "restarted" else "was lost")
         version = kwargs.get("version") if method == "launch_portal" else None
         target = (self.registry.claim(caller, version) if method in CLAIMING_METHODS
@@ -398,19 +398,61 @@ class _FarmBackendBase(EngineeringBackend):
             "lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
             details={"agent": target.agent, "method": method, "callId": call_id})
 
+    def close_for_nobody(self, target: Claim) -> None:
+        """Tell ``target``'s agent instance to close the project of that ownership without saving (as TIA does
+        when its session ends) and mark the claim closing: nobody gets the agent or the project until it
+        confirms. The close is sent first and the claim marked after: an agent that closes (and frees the claim)
+        before the mark leaves nothing to mark. A close that cannot be sent leaves the claim as it is.
+
+        Raises:
+            OperationalError: the broker is unreachable.
+            RedisError: Redis is unreachable.
+        """
+        self.app.send_task(
+            CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
+                             {"instance": target.instance, "token": target.token, "closing": True}],
+            queue=agent_queue(target.agent), expires=QUEUED_CALL_EXPIRES_SECONDS,
+            argsrepr="('close_project', …)", kwargsrepr="{}")
+        self.registry.mark_closing(target)
+
+    def end_session(self, caller: str) -> Claim | None:
+        """``caller`` went away (its key revoked, or its agent's lease ended): the project it held is closed on
+        that agent instance, without saving, so no project stays open on an agent no session holds. Returns the
+        claim that ended (None: it held none)."""
+        held = self.registry.holding(caller)
+        if held.claim is None or held.state == "restarted":  # the new instance holds nothing
+            self.registry.release(caller)
+            return held.claim
+        if held.state in ("alive", "gone") and held.claim.token is not None:
+            # a gone lease may come back with the project open (a stalled host): it closes it then
+            try:
+                self.close_for_nobody(held.claim)
+            except (OperationalError, RedisError):
+                logger.warning("could not send the close for %s to %s", caller, held.claim.agent, exc_info=True)
+                self.registry.release(caller)
+                return held.claim
+        self.registry.forget_caller(caller)  # the claim (closing) ends when the agent has closed
+        return held.claim
+
+    def sweep_sessions(self, active_keys: set[str]) -> list[str]:
+        """End the sessions (:meth:`end_session`) of API keys that are no longer active (revoked, deleted):
+        they can never send another call, so nothing else would give their agents back. Returns them."""
+        ended = []
+        for claim in self.registry.claims().values():
+            caller = str(claim.get("caller", ""))
+            key_id, named, _ = caller.partition("/")
+            if named and key_id not in active_keys and not claim.get("closing"):
+                self.end_session(caller)
+                ended.append(caller)
+        return ended
+
     def _give_up(self, call_id: str, target: Claim, method: str) -> None:
         """The agent did not stop a canceled or timed-out call: its outcome is unknown. The caller's ownership
         ends: the agent is told to close the project (after that call; unsaved changes lost) and nobody may use
         the agent until it has."""
         if target.token is not None:
-            # The close is sent first and the claim marked after: an agent that closes (and frees the claim)
-            # before the mark leaves nothing to mark. A close that cannot be sent leaves the claim as it is.
             try:
-                self.app.send_task(
-                    CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
-                                     {"instance": target.instance, "token": target.token, "closing": True}],
-                    queue=agent_queue(target.agent), argsrepr="('close_project', …)", kwargsrepr="{}")
-                self.registry.mark_closing(target)
+                self.close_for_nobody(target)
             except (OperationalError, RedisError):
                 logger.warning("could not send the close after %s on %s", call_id, target.agent, exc_info=True)
         job = current_job.get()

@@ -251,6 +251,16 @@ class AgentRegistry:
             self._delete_if(keys=[self._key("claim", agent)], args=["caller", caller])
         self._redis.delete(self._key("caller", caller))
 
+    def forget_caller(self, caller: str) -> None:
+        """``caller`` holds no agent any more; its claim, if any, stays for the agent to end (closing)."""
+        self._redis.delete(self._key("caller", caller))
+
+    def claims(self) -> dict[str, dict[str, Any]]:
+        """Every claim as stored, by agent name (see :meth:`claim_record`)."""
+        keys = sorted(self._redis.scan_iter(match=self._key("claim", "*"), count=200))
+        values = self._redis.mget(keys) if keys else []
+        return {(_text(k) or "").rsplit(":", 1)[-1]: json.loads(v) for k, v in zip(keys, values) if v is not None}
+
     def free_agent(self, version: str | None = None, exclude: frozenset[str] = frozenset()) -> Claim | None:
         """A live agent nobody holds and with no project open (for a caller without a project), or None; never one
         in ``exclude``. Its calls carry no token: the agent runs them only while it holds no project."""

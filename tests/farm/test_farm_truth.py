@@ -318,3 +318,45 @@ def test_a_reattached_call_that_was_noted_but_never_sent_ends_within_seconds(far
     assert jobs.settled.wait(30), "settled within seconds, not at the call's expiry"
     assert jobs.status == "Failed" and jobs.failure.code == "INTERRUPTED", jobs.failure
     assert farm.registry.cancel_requested(call["callId"]), "made never to run"
+
+
+def test_an_agent_whose_lease_lapsed_closes_the_project_its_session_lost_when_it_comes_back(agents, workspace):
+    """A stalled host (its lease ended, the process not dead): its caller hears AGENT_LOST and gives the agent
+    up. When the host comes back with the project still open, it is told to close it, so no project stays open
+    (and locked) on an agent that no session holds."""
+    import signal
+
+    from tests.farm.conftest import give_back
+
+    farm = FarmBackend(FarmConfig(agents.redis_url, outage_grace_seconds=0.5))
+    try:
+        as_caller("stalled", lambda: farm.create_project(Path(workspace), "Stalled", author="", comment=""))
+        claim = farm.registry.holding("stalled").claim
+        process = agents.processes[claim.agent]
+        process.send_signal(signal.SIGSTOP)
+        try:
+            until(lambda: farm.registry.agent(claim.agent) is None, "the stalled agent's lease lapsed")
+            with pytest.raises(EngineeringError) as lost:
+                as_caller("stalled", lambda: farm.session_status())
+            assert lost.value.code == "AGENT_LOST"
+        finally:
+            process.send_signal(signal.SIGCONT)
+        until(lambda: (r := farm.registry.agent(claim.agent)) is not None and r.open_project is None,
+              "the returned agent closed the project no session holds")
+        until(lambda: farm.registry.claim_record(claim.agent) is None, "and is free again")
+        assert farm.registry.holding("stalled").claim is None
+    finally:
+        farm.close()
+        give_back(agents.redis_url)
+
+
+def test_the_sessions_of_a_revoked_key_give_their_agents_back(farm, workspace):
+    as_caller("revoked/s1", lambda: farm.create_project(Path(workspace), "Revoked", author="", comment=""))
+    as_caller("active/s2", lambda: farm.create_project(Path(workspace), "Active", author="", comment=""))
+    gone = farm.registry.holding("revoked/s1").claim
+    kept = farm.registry.holding("active/s2").claim
+    assert farm.sweep_sessions({"active"}) == ["revoked/s1"]
+    until(lambda: farm.registry.claim_record(gone.agent) is None, "the revoked key's agent closed its project")
+    assert farm.registry.agent(gone.agent).open_project is None
+    assert farm.registry.holding("active/s2").claim == kept, "an active key's session keeps its agent"
+    assert farm.registry.agent(kept.agent).open_project is not None
