@@ -257,13 +257,14 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     registry.heartbeat(record)
     app = celery_app(config)
 
-    @app.task(name=CALL_TASK, ignore_result=False)
     def call(method: str, payload: dict[str, Any], call_id: str, label: str = "",
              fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
         outcome = runner.run(method, payload, call_id, label, fence)
         if outcome is None:  # delivered again: the first run's outcome stays the stored one
             raise Ignore()
         return outcome
+
+    app.task(name=CALL_TASK, ignore_result=False)(call)  # registered with the app; Celery's decorator is untyped
 
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
     queues = [agent_queue(name), *(version_queue(v) for v in versions)]

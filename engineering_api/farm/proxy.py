@@ -48,7 +48,8 @@ from simatic_xml.cancel import current
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("CLAIMING_METHODS", "RELEASING_METHODS", "FarmBackend", "NoFreeAgentError", "is_read_only")
+__all__ = ("CLAIMING_METHODS", "RELEASING_METHODS", "FarmBackend", "FarmBackendBase", "NoFreeAgentError",
+           "is_read_only")
 
 CLAIMING_METHODS = frozenset({"create_project", "open_project", "retrieve_project", "launch_portal", "attach_portal"})
 """Calls that put a project (or another portal) into the agent: the caller holds the agent from then on."""
@@ -116,8 +117,9 @@ def _lost(agent: str, method: str, why: str, call_id: str | None = None) -> Port
     )
 
 
-class _FarmBackendBase(EngineeringBackend):
-    """The forwarding machinery; :func:`_forwarding` adds one method per port method."""
+class FarmBackendBase(EngineeringBackend):
+    """The forwarding machinery; :func:`_forwarding` adds one method per port method (:data:`FarmBackend`).
+    The type of a farm backend in annotations."""
 
     name = "farm"
 
@@ -475,7 +477,7 @@ class _FarmBackendBase(EngineeringBackend):
 
 
 def _forwarding(name: str) -> Callable[..., Any]:
-    def forward(self: _FarmBackendBase, *args: Any, **kwargs: Any) -> Any:
+    def forward(self: FarmBackendBase, *args: Any, **kwargs: Any) -> Any:
         return self._forward(name, args, kwargs)
 
     forward.__name__ = forward.__qualname__ = name
@@ -490,8 +492,10 @@ def _port_methods() -> list[str]:
     )
 
 
-FarmBackend: type[_FarmBackendBase] = type(
-    "FarmBackend", (_FarmBackendBase,), {name: _forwarding(name) for name in _port_methods()},
+FarmBackend: type[FarmBackendBase] = type(
+    "FarmBackend", (FarmBackendBase,), {name: _forwarding(name) for name in _port_methods()},
 )
+"""The class of the API node's farm backend (built with the port's methods forwarded, so no port method is
+forgotten); annotate its instances with :class:`FarmBackendBase`."""
 FarmBackend.__doc__ = "Every port method sent to the caller's agent; see the module."
 FarmBackend.__module__ = __name__

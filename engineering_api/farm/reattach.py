@@ -24,7 +24,7 @@ import contextlib
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 from redis.exceptions import RedisError
@@ -35,7 +35,7 @@ from engineering_api.farm.registry import agent_queue
 from engineering_api.lib.responses import status_for
 
 if TYPE_CHECKING:
-    from engineering_api.farm.proxy import FarmBackend
+    from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
 __all__ = ("POLL_SECONDS", "reattach_jobs", "watch")
@@ -49,12 +49,13 @@ STRANDED_SECONDS = 2.0
 (the broker holds a sent call from its publish to its end: in the agent's queue, then in kombu's unacked hash)."""
 
 
-def reattach_jobs(jobs: JobManager, farm: FarmBackend) -> int:
+def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
     """Re-attach every interrupted job whose farm call is known, and from now on watch every job that ends
     ``OUTCOME_UNKNOWN``; returns how many were re-attached."""
     farm.on_outcome_unknown = lambda job_id, call: watch(jobs, farm, job_id, call, after_its_end=True)
     count = 0
-    for job_id in jobs.interrupted():
+    # cast: JobManager's method ``list`` shadows the builtin in its own annotations, so mypy cannot read them
+    for job_id in cast("list[str]", jobs.interrupted()):
         try:
             call = farm.registry.job_call(job_id)
         except RedisError:
@@ -69,7 +70,7 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackend) -> int:
     return count
 
 
-def watch(jobs: JobManager, farm: FarmBackend, job_id: str, call: dict[str, Any], *, after_its_end: bool = False
+def watch(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any], *, after_its_end: bool = False
           ) -> threading.Thread:
     """Settle ``job_id`` with the real end of ``call`` once it is known (a daemon thread). ``after_its_end``: for
     a job that is about to end ``OUTCOME_UNKNOWN``; its final state is filled in after that, when the agent
@@ -89,7 +90,7 @@ def _unsettled(jobs: JobManager, job_id: str) -> bool:
     return record.status == "Running" or record.failure is not None and record.failure.code == "OUTCOME_UNKNOWN"
 
 
-def _unsent_since(farm: FarmBackend, call: dict[str, Any], since: float | None) -> float | None:
+def _unsent_since(farm: FarmBackendBase, call: dict[str, Any], since: float | None) -> float | None:
     """Since when ``call`` has been neither started nor held by the broker for its agent (None while it is): a
     call noted and never sent (its node stopped in between), or one the broker lost."""
     if farm.registry.call_started(call["callId"]) or farm.registry.call_queued(call["callId"],
@@ -98,7 +99,7 @@ def _unsent_since(farm: FarmBackend, call: dict[str, Any], since: float | None) 
     return time.monotonic() if since is None else since
 
 
-def _settle_when_known(jobs: JobManager, farm: FarmBackend, job_id: str, call: dict[str, Any],
+def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
                        after_its_end: bool) -> None:
     from engineering_api.jobs.manager import JobError
 
