@@ -144,9 +144,9 @@ def _start_scheduler(services: Services) -> Any:
 def _end_revoked_sessions(services: Services) -> None:
     from redis.exceptions import RedisError
 
-    active = {key.key_id for key in services.keys.list() if key.revoked_at is None}
+    revoked = {key.key_id for key in services.keys.list() if key.revoked_at is not None}
     try:
-        services.backend.sweep_sessions(active)  # type: ignore[attr-defined]  # a FarmBackend in farm mode
+        services.backend.sweep_sessions(revoked)  # type: ignore[attr-defined]  # a FarmBackend in farm mode
     except RedisError:
         logger.warning("farm session sweep: Redis is unreachable; trying again at the next sweep")
 

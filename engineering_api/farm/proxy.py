@@ -436,14 +436,15 @@ class FarmBackendBase(EngineeringBackend):
         self.registry.forget_caller(caller)  # the claim (closing) ends when the agent has closed
         return held.claim
 
-    def sweep_sessions(self, active_keys: set[str]) -> list[str]:
-        """End the sessions (:meth:`end_session`) of API keys that are no longer active (revoked, deleted):
-        they can never send another call, so nothing else would give their agents back. Returns them."""
+    def sweep_sessions(self, revoked_keys: set[str]) -> list[str]:
+        """End the sessions (:meth:`end_session`) of revoked API keys: they can never send another call, so
+        nothing else would give their agents back. Only keys known as revoked: a session of a key this node does
+        not know (another node's, on a shared farm) is left alone. Returns the sessions ended."""
         ended = []
         for claim in self.registry.claims().values():
             caller = str(claim.get("caller", ""))
             key_id, named, _ = caller.partition("/")
-            if named and key_id not in active_keys and not claim.get("closing"):
+            if named and key_id in revoked_keys and not claim.get("closing"):
                 self.end_session(caller)
                 ended.append(caller)
         return ended

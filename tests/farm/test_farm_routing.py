@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import time
 from typing import Any
 
 import pytest
@@ -151,3 +152,19 @@ def test_an_admin_releases_an_agent_a_caller_left_holding(client, farm_key, work
     assert not _agents(client, caller)[held["name"]]["held"]
     assert data(client.get("/api/projects", headers=caller)) == []
     assert_error(client.post("/api/farm/agents/nobody/actions/release", headers=admin_headers), 404, "AGENT_NOT_FOUND")
+
+
+def test_a_revoked_keys_session_gives_its_agent_back_at_the_nodes_sweep(client, services, workspace):
+    from engineering_api.app import _end_revoked_sessions
+
+    info, secret = services.keys.create("leaver", "engineer")
+    headers = {"X-API-Key": secret, "X-Engineering-Session": "work"}
+    _create(client, headers, workspace, "Left")
+    held = next(a for a in _agents(client, headers).values() if a["heldByYou"])
+    services.keys.revoke(info.key_id)
+    _end_revoked_sessions(services)  # what the node's scheduler runs every minute
+    registry = services.backend.registry
+    deadline = time.monotonic() + 60
+    while registry.claim_record(held["name"]) is not None or registry.agent(held["name"]).open_project is not None:
+        assert time.monotonic() < deadline, "the agent closed the revoked key's project"
+        time.sleep(0.05)

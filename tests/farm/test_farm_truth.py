@@ -355,7 +355,7 @@ def test_the_sessions_of_a_revoked_key_give_their_agents_back(farm, workspace):
     as_caller("active/s2", lambda: farm.create_project(Path(workspace), "Active", author="", comment=""))
     gone = farm.registry.holding("revoked/s1").claim
     kept = farm.registry.holding("active/s2").claim
-    assert farm.sweep_sessions({"active"}) == ["revoked/s1"]
+    assert farm.sweep_sessions({"revoked"}) == ["revoked/s1"]
     until(lambda: farm.registry.claim_record(gone.agent) is None, "the revoked key's agent closed its project")
     assert farm.registry.agent(gone.agent).open_project is None
     assert farm.registry.holding("active/s2").claim == kept, "an active key's session keeps its agent"
