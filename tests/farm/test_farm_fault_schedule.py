@@ -90,8 +90,10 @@ class Run:
             return None
         code = _code(response)
         session.answers.append((what, response.status_code, code))
-        if response.status_code == 500:
-            self.violations.append(f"{session.name} {what}: 500 {response.text[:300]}")
+        if response.status_code == 500:  # with the node's last traceback: a failure must be diagnosable
+            log = (self.node.data_dir / "serve.log").read_text(errors="replace")
+            self.violations.append(f"{session.name} {what}: 500 {response.text[:300]}\n"
+                                   f"{log[log.rfind('Traceback'):][:4000]}")
         return response
 
     def step(self, session: Session, rng: random.Random) -> None:
