@@ -196,6 +196,11 @@ class FarmBackendBase(EngineeringBackend):
             result = self._forward_call(method, args, kwargs)
         except OutcomeUnknownError:
             raise
+        except (OperationalError, RedisError) as exc:  # a broker failure no step above expected: never a 500
+            raise OutcomeUnknownError(
+                f"The farm's broker failed during {method} ({type(exc).__name__}: {exc}); whether it ran is not "
+                "known.", details={"method": method},
+            ) from exc
         except EngineeringError as exc:
             done = changes_so_far()
             if exc.code not in NOT_RUN_CODES or not done:
@@ -279,15 +284,8 @@ class FarmBackendBase(EngineeringBackend):
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
                                task_id=call_id, expires=QUEUED_CALL_EXPIRES_SECONDS,
                                argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}")
-        except OperationalError as exc:  # the broker stayed away through the publish retries
-            self._note_unreachable()
-            if job is not None:
-                with contextlib.suppress(RedisError):
-                    self.registry.note_job_call(job, None)
-            raise PortalUnavailableError(
-                f"The farm broker is unreachable ({exc}); {method} was not sent. Check the broker and retry.",
-                code="FARM_BROKER_UNREACHABLE",
-            ) from exc
+        except (OperationalError, RedisError) as exc:  # the broker stayed away through the publish retries
+            self._unsent(call_id, method, job, exc)
         published_at = time.time()
         token = current()
         if token is not None:
@@ -310,6 +308,32 @@ class FarmBackendBase(EngineeringBackend):
         if "error" in message:
             raise decode_error(message["error"], agent=target.agent)
         return decode(message.get("result"))
+
+    def _unsent(self, call_id: str, method: str, job: str | None, exc: Exception) -> None:
+        """A publish that failed may still have reached the broker (its answer lost): the call is made never to
+        run before it is answered as not sent. Returns when it had started after all (then it is waited for).
+
+        Raises:
+            PortalUnavailableError: ``FARM_BROKER_UNREACHABLE``: it did not run and never will.
+            OutcomeUnknownError: Redis stayed away, so the call could not be stopped: it may still run.
+        """
+        self._note_unreachable()
+        try:
+            stopped = self._through_outage(lambda _: self.never_started(call_id))
+        except PortalUnavailableError as unreachable:
+            raise OutcomeUnknownError(
+                f"The farm's broker failed while {method} was sent ({exc}) and stayed unreachable: whether the call "
+                "reached it, and will run, is not known.", details={"callId": call_id, "method": method},
+            ) from unreachable
+        if not stopped:
+            return
+        if job is not None:
+            with contextlib.suppress(RedisError):
+                self.registry.note_job_call(job, None)
+        raise PortalUnavailableError(
+            f"The farm broker is unreachable ({exc}); {method} was not sent (or is stopped before it starts). "
+            "Check the broker and retry.", code="FARM_BROKER_UNREACHABLE", details={"callId": call_id},
+        ) from exc
 
     def never_started(self, call_id: str) -> bool:
         """Make ``call_id`` never run (:meth:`_never_run`); whether it had not started by then (the flag is set

@@ -360,3 +360,36 @@ def test_the_sessions_of_a_revoked_key_give_their_agents_back(farm, workspace):
     assert farm.registry.agent(gone.agent).open_project is None
     assert farm.registry.holding("active/s2").claim == kept, "an active key's session keeps its agent"
     assert farm.registry.agent(kept.agent).open_project is not None
+
+
+def test_a_publish_that_failed_after_reaching_the_broker_is_answered_not_run_and_never_runs(farm, agents):
+    """Fault schedule seed 2793057001 answered an import 500: a broker failure the publish did not expect. A
+    failed publish may still have reached the broker; the call is stopped before it is answered as not sent."""
+    from redis.exceptions import ResponseError
+
+    target = farm.registry.free_agent()
+    real_send = farm.app.send_task
+    sent: list[str] = []
+
+    def send_task(name: str, args: list[Any], **options: Any) -> Any:
+        real_send(name, args, **options)  # it reached the broker, and then its answer was an error
+        sent.append(options["task_id"])
+        raise ResponseError("the broker failed while answering")
+
+    import signal
+
+    farm.app.send_task = send_task
+    process = agents.processes[target.agent]
+    process.send_signal(signal.SIGSTOP)  # the agent does not take the message before the answer (deterministic)
+    try:
+        with pytest.raises(EngineeringError) as answer:
+            farm._send(target, "sim_create_instance", ("Unsent",), {}, None)
+    finally:
+        process.send_signal(signal.SIGCONT)
+        farm.app.send_task = real_send
+    assert answer.value.code == "FARM_BROKER_UNREACHABLE", answer.value
+    state, outcome = until(lambda: (s := farm.stored_outcome(sent[0]))[0] != "PENDING" and s,
+                           "the agent reached the message")
+    assert state == "REVOKED" or "error" in outcome, outcome
+    names = [i.name for i in farm._send(target, "sim_list_instances", (), {}, None)]
+    assert "Unsent" not in names, "answered not sent, and it did not run"
