@@ -286,6 +286,14 @@ class FarmBackendBase(EngineeringBackend):
                                argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}")
         except (OperationalError, RedisError) as exc:  # the broker stayed away through the publish retries
             self._unsent(call_id, method, job, exc)
+        except Exception as exc:  # noqa: BLE001 - kombu's own failure after a broker restart: never a 500
+            # Seen in a fault schedule (seed 1113078639): after a Redis restart, a pooled producer's channel was
+            # closed under it (AttributeError in kombu's Redis transport, which kombu does not retry). The pool
+            # is dropped so the next call publishes on fresh connections; this call is stopped and answered.
+            logger.warning("publishing %s failed inside kombu; the broker connections are renewed", call_id,
+                           exc_info=True)
+            self.app.close()
+            self._unsent(call_id, method, job, exc)
         published_at = time.time()
         token = current()
         if token is not None:

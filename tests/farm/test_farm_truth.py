@@ -393,3 +393,22 @@ def test_a_publish_that_failed_after_reaching_the_broker_is_answered_not_run_and
     assert state == "REVOKED" or "error" in outcome, outcome
     names = [i.name for i in farm._send(target, "sim_list_instances", (), {}, None)]
     assert "Unsent" not in names, "answered not sent, and it did not run"
+
+
+def test_a_publish_that_failed_inside_kombu_is_answered_not_run_and_the_next_call_is_sent(farm):
+    """Fault schedule seed 1113078639: after a Redis restart a pooled producer's channel had been closed under
+    it, and kombu's AttributeError reached the client as a 500."""
+    target = farm.registry.free_agent()
+    real_send = farm.app.send_task
+
+    def send_task(name: str, args: list[Any], **options: Any) -> Any:
+        raise AttributeError("'NoneType' object has no attribute 'client'")  # kombu's, from a closed channel
+
+    farm.app.send_task = send_task
+    try:
+        with pytest.raises(EngineeringError) as answer:
+            farm._send(target, "sim_create_instance", ("Broken",), {}, None)
+    finally:
+        farm.app.send_task = real_send
+    assert answer.value.code == "FARM_BROKER_UNREACHABLE", answer.value
+    assert "Broken" not in [i.name for i in farm._send(target, "sim_list_instances", (), {}, None)]
