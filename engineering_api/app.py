@@ -132,10 +132,23 @@ def _start_scheduler(services: Services) -> Any:
         lambda: services.jobs.sweep(), "interval", minutes=services.settings.sweep_interval_minutes,
         id="job-retention-sweep", replace_existing=True, coalesce=True, max_instances=1,
     )
+    if services.backend.name == "farm":  # sessions of revoked keys give their agents back (projects closed)
+        scheduler.add_job(lambda: _end_revoked_sessions(services), "interval", seconds=60, id="farm-session-sweep",
+                          replace_existing=True, coalesce=True, max_instances=1)
     schedule_history(scheduler, services)
     scheduler.start()
     pipeline_schedules.attach(scheduler, services)
     return scheduler
+
+
+def _end_revoked_sessions(services: Services) -> None:
+    from redis.exceptions import RedisError
+
+    revoked = {key.key_id for key in services.keys.list() if key.revoked_at is not None}
+    try:
+        services.backend.sweep_sessions(revoked)  # type: ignore[attr-defined]  # a FarmBackend in farm mode
+    except RedisError:
+        logger.warning("farm session sweep: Redis is unreachable; trying again at the next sweep")
 
 
 @asynccontextmanager
@@ -147,8 +160,10 @@ async def running(services: Services) -> AsyncIterator[None]:
     if interrupted:
         logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
     if services.backend.name == "farm":  # jobs whose calls still run on agents end with their real state
+        from engineering_api.farm.proxy import FarmBackendBase
         from engineering_api.farm.reattach import reattach_jobs
 
+        assert isinstance(services.backend, FarmBackendBase)  # the farm backend is the only one named "farm"
         reattach_jobs(services.jobs, services.backend)
     remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
     created = ensure_admin_key(services.keys, services.settings.secret_path)

@@ -22,6 +22,7 @@ import logging
 import socket
 import threading
 import time
+import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from celery.exceptions import Ignore
@@ -137,7 +138,8 @@ class AgentRunner:
         if refused is not None:
             return refused
         self.record.current_call = f"{method} {label}".strip()
-        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record))
+        mark = f"started {self.record.instance} {uuid.uuid4().hex}"  # this delivery's, kept over retries
+        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record, mark=mark))
         if not first or canceled:
             self.record.current_call = None
         if not first:
@@ -259,13 +261,14 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     registry.heartbeat(record)
     app = celery_app(config)
 
-    @app.task(name=CALL_TASK, ignore_result=False)
     def call(method: str, payload: dict[str, Any], call_id: str, label: str = "",
              fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
         outcome = runner.run(method, payload, call_id, label, fence)
         if outcome is None:  # delivered again: the first run's outcome stays the stored one
             raise Ignore()
         return outcome
+
+    app.task(name=CALL_TASK, ignore_result=False)(call)  # registered with the app; Celery's decorator is untyped
 
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
     queues = [agent_queue(name), *(version_queue(v) for v in versions)]

@@ -145,7 +145,7 @@ def encode_error(exc: BaseException) -> dict[str, Any]:
 def decode_error(data: dict[str, Any], *, agent: str) -> EngineeringError:
     """The error an agent raised, as the same domain error class where it is one."""
     details = decode(data.get("details") or {})
-    cls: type = AgentCallError
+    cls: type[EngineeringError] = AgentCallError
     if data.get("class"):
         try:
             resolved = _resolve(data["class"])

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.errors import OperationTimeoutError
 from engineering_api.backend.worker import CallHandle, TiaWorker
-from engineering_api.farm.outcomes import OutcomeUnknownError, in_flight
+from engineering_api.farm.outcomes import OutcomeUnknownError, in_flight, operation_scope
 from engineering_api.lib.caller import DEFAULT_SESSION, current_caller
 
 if TYPE_CHECKING:
@@ -79,11 +79,17 @@ class FarmWorker:
     def submit(
         self, fn: Callable[[], T], *, description: str = "TIA call", token: CancelToken | None = None
     ) -> CallHandle[T]:
-        """Queue ``fn`` on the caller's worker."""
+        """Queue ``fn`` on the caller's worker, as one operation (:func:`operation_scope`: a port call of it
+        that did not run after another one that changed the project makes the operation's outcome unknown)."""
         if self._closed:
             raise RuntimeError("worker is stopped")
         worker = self._worker()
-        handle = worker.submit(fn, description=description, token=token)
+
+        def operation() -> T:
+            with operation_scope():
+                return fn()
+
+        handle = worker.submit(operation, description=description, token=token)
         self._owners[handle] = worker
         return handle
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from redis.exceptions import RedisError
 
@@ -21,7 +21,7 @@ from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
 
 if TYPE_CHECKING:
-    from engineering_api.farm.proxy import FarmBackend
+    from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.farm.registry import AgentRecord, Claim
     from engineering_api.jobs.operations import OperationContext
 
@@ -96,8 +96,8 @@ def _public_url(url: str) -> str:
     return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else url
 
 
-def _farm(ctx: OperationContext) -> FarmBackend | None:
-    return ctx.backend if getattr(ctx.backend, "name", None) == "farm" else None
+def _farm(ctx: OperationContext) -> FarmBackendBase | None:
+    return cast("FarmBackendBase", ctx.backend) if getattr(ctx.backend, "name", None) == "farm" else None
 
 
 def _status(ctx: OperationContext, _: None) -> FarmStatus:
@@ -132,7 +132,7 @@ def _reachable() -> Iterator[None]:
                                      code="FARM_BROKER_UNREACHABLE") from exc
 
 
-def _agent(ctx: OperationContext, name: str) -> tuple[FarmBackend, AgentRecord]:
+def _agent(ctx: OperationContext, name: str) -> tuple[FarmBackendBase, AgentRecord]:
     """The farm and the named live agent.
 
     Raises:
@@ -159,7 +159,7 @@ def _admin(record: AgentRecord) -> Claim:
     return Claim(record.name, record.instance, record.fence)
 
 
-def _unsaved(farm: FarmBackend, record: AgentRecord) -> bool:
+def _unsaved(farm: FarmBackendBase, record: AgentRecord) -> bool:
     status = farm._send(_admin(record), "session_status", (), {}, None, fence={"override": True})
     return bool(status.has_unsaved_changes)
 

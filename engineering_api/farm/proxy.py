@@ -39,7 +39,7 @@ from engineering_api.farm.celery_app import (
 )
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
-from engineering_api.farm.outcomes import OutcomeUnknownError, in_flight
+from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, in_flight, note_change
 from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import AgentRegistry, Claim, agent_queue
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
@@ -48,7 +48,8 @@ from simatic_xml.cancel import current
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("CLAIMING_METHODS", "RELEASING_METHODS", "FarmBackend", "NoFreeAgentError", "is_read_only")
+__all__ = ("CLAIMING_METHODS", "RELEASING_METHODS", "FarmBackend", "FarmBackendBase", "NoFreeAgentError",
+           "is_read_only")
 
 CLAIMING_METHODS = frozenset({"create_project", "open_project", "retrieve_project", "launch_portal", "attach_portal"})
 """Calls that put a project (or another portal) into the agent: the caller holds the agent from then on."""
@@ -63,6 +64,9 @@ POLL_SECONDS = 0.25
 STRANDED_SECONDS = 2.0
 """How long a call that waited through a Redis outage may be neither started nor in its queue before it is
 taken as lost by the broker (an agent takes well under that from popping a message to marking it started)."""
+NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
+                           "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD"})
+"""The farm's answers that say a call did not run and never will."""
 CANCEL_GRACE_SECONDS = 4.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting (below the TIA
 worker's own unwind grace, so the caller hears ``OUTCOME_UNKNOWN`` from here, with the call id)."""
@@ -75,6 +79,8 @@ class _Wait(Exception):  # noqa: N818 - a signal inside the outage loop, never r
 _READ_PREFIXES = ("list_", "get_", "find_", "search_", "read_", "openness_", "catalog_")
 _READ_SUFFIXES = ("_status", "_overview", "_info", "_diagnostics", "_history", "_state", "_config", "_tree", "_summary")
 _READ_NAMES = frozenset({"installed_versions", "diagnostics", "list_portals"})
+_READS_DESPITE_THEIR_NAME = frozenset({"open_projects"})
+"""Reads whose name holds a changing word (``open_projects`` lists the open projects)."""
 _CHANGING_WORDS = frozenset({
     "add", "apply", "archive", "attach", "build", "clear", "close", "compile", "connect", "create", "delete",
     "detach", "disconnect", "download", "force", "generate", "import", "index", "instantiate", "launch", "load",
@@ -90,6 +96,8 @@ def is_read_only(method: str) -> bool:
     any word of :data:`_CHANGING_WORDS` in the name makes it a change, so a doubtful name is never retried.
     """
     method = method.rpartition(".")[2]  # a held area's method (``reflection.openness_types``) by its own name
+    if method in _READS_DESPITE_THEIR_NAME:
+        return True
     if set(method.split("_")) & _CHANGING_WORDS:
         return False
     return method in _READ_NAMES or method.startswith(_READ_PREFIXES) or method.endswith(_READ_SUFFIXES)
@@ -110,8 +118,9 @@ def _lost(agent: str, method: str, why: str, call_id: str | None = None) -> Port
     )
 
 
-class _FarmBackendBase(EngineeringBackend):
-    """The forwarding machinery; :func:`_forwarding` adds one method per port method."""
+class FarmBackendBase(EngineeringBackend):
+    """The forwarding machinery; :func:`_forwarding` adds one method per port method (:data:`FarmBackend`).
+    The type of a farm backend in annotations."""
 
     name = "farm"
 
@@ -166,7 +175,7 @@ class _FarmBackendBase(EngineeringBackend):
                 )
             if held.state == "gone" and patient and self.in_outage_grace():
                 raise _Wait()
-            self.registry.release(caller)
+            self.end_session(caller)
             raise _lost(held.claim.agent, method, "was restarted" if held.state == "restarted" else "was lost")
         version = kwargs.get("version") if method == "launch_portal" else None
         target = (self.registry.claim(caller, version) if method in CLAIMING_METHODS
@@ -183,6 +192,32 @@ class _FarmBackendBase(EngineeringBackend):
         return target
 
     def _forward(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """One port call for the calling operation. A call that did not run, in an operation whose earlier
+        changing calls did (an import that generated its blocks and then could not keep its source), is answered
+        ``OUTCOME_UNKNOWN``: the operation ran in part, so "did not run" would be untrue of it."""
+        try:
+            result = self._forward_call(method, args, kwargs)
+        except OutcomeUnknownError:
+            raise
+        except (OperationalError, RedisError) as exc:  # a broker failure no step above expected: never a 500
+            raise OutcomeUnknownError(
+                f"The farm's broker failed during {method} ({type(exc).__name__}: {exc}); whether it ran is not "
+                "known.", details={"method": method},
+            ) from exc
+        except EngineeringError as exc:
+            done = changes_so_far()
+            if exc.code not in NOT_RUN_CODES or not done:
+                raise
+            raise OutcomeUnknownError(
+                f"This operation ran in part: {', '.join(done)} completed and may have changed the project (not "
+                f"saved), then {method} did not run ({exc.code}: {exc.message}). Look at the project before you "
+                "retry.", details={**(exc.details or {}), "method": method, "cause": exc.code, "completedCalls": done},
+            ) from exc
+        if not is_read_only(method):
+            note_change(method)
+        return result
+
+    def _forward_call(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         caller = bound_caller() or DEFAULT_SESSION
         target = self._through_outage(lambda patient: self._agent_for(caller, method, kwargs, patient=patient))
         progress = next((a for a in (*args, *kwargs.values()) if callable(a)), None)
@@ -252,21 +287,23 @@ class _FarmBackendBase(EngineeringBackend):
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
                                task_id=call_id, expires=QUEUED_CALL_EXPIRES_SECONDS,
                                argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}")
-        except OperationalError as exc:  # the broker stayed away through the publish retries
-            self._note_unreachable()
-            if job is not None:
-                with contextlib.suppress(RedisError):
-                    self.registry.note_job_call(job, None)
-            raise PortalUnavailableError(
-                f"The farm broker is unreachable ({exc}); {method} was not sent. Check the broker and retry.",
-                code="FARM_BROKER_UNREACHABLE",
-            ) from exc
+        except (OperationalError, RedisError) as exc:  # the broker stayed away through the publish retries
+            self._unsent(call_id, method, job, exc)
+        except Exception as exc:  # noqa: BLE001 - kombu's own failure after a broker restart: never a 500
+            # Seen in a fault schedule (seed 1113078639): after a Redis restart, a pooled producer's channel was
+            # closed under it (AttributeError in kombu's Redis transport, which kombu does not retry). The pool
+            # is dropped so the next call publishes on fresh connections; this call is stopped and answered.
+            logger.warning("publishing %s failed inside kombu; the broker connections are renewed", call_id,
+                           exc_info=True)
+            self.app.close()
+            self._unsent(call_id, method, job, exc)
+        published_at = time.time()
         token = current()
         if token is not None:
             in_flight[id(token)] = call
         message = None
         try:
-            message = self._await(call_id, target, method, progress)
+            message = self._await(call_id, target, method, progress, published_at)
         finally:
             if token is not None:
                 in_flight.pop(id(token), None)
@@ -283,6 +320,39 @@ class _FarmBackendBase(EngineeringBackend):
             raise decode_error(message["error"], agent=target.agent)
         return decode(message.get("result"))
 
+    def _unsent(self, call_id: str, method: str, job: str | None, exc: Exception) -> None:
+        """A publish that failed may still have reached the broker (its answer lost): the call is made never to
+        run before it is answered as not sent. Returns when it had started after all (then it is waited for).
+
+        Raises:
+            PortalUnavailableError: ``FARM_BROKER_UNREACHABLE``: it did not run and never will.
+            OutcomeUnknownError: Redis stayed away, so the call could not be stopped: it may still run.
+        """
+        self._note_unreachable()
+        try:
+            stopped = self._through_outage(lambda _: self.never_started(call_id))
+        except PortalUnavailableError as unreachable:
+            raise OutcomeUnknownError(
+                f"The farm's broker failed while {method} was sent ({exc}) and stayed unreachable: whether the call "
+                "reached it, and will run, is not known.", details={"callId": call_id, "method": method},
+            ) from unreachable
+        if not stopped:
+            return
+        if job is not None:
+            with contextlib.suppress(RedisError):
+                self.registry.note_job_call(job, None)
+        raise PortalUnavailableError(
+            f"The farm broker is unreachable ({exc}); {method} was not sent (or is stopped before it starts). "
+            "Check the broker and retry.", code="FARM_BROKER_UNREACHABLE", details={"callId": call_id},
+        ) from exc
+
+    def never_started(self, call_id: str) -> bool:
+        """Make ``call_id`` never run (:meth:`_never_run`); whether it had not started by then (the flag is set
+        before the look at the started mark, and an agent marks a call started before it looks at the flag: one
+        of the two sees the other)."""
+        self._never_run(call_id)
+        return not self.registry.call_started(call_id)
+
     def _never_run(self, call_id: str) -> None:
         """Make sure a call we stop waiting for does not start later: its cancel flag, and Celery's revoke."""
         self.registry.request_cancel(call_id)
@@ -291,15 +361,17 @@ class _FarmBackendBase(EngineeringBackend):
         except Exception:  # noqa: BLE001 - best effort: the flag alone keeps it from starting
             logger.warning("could not revoke farm call %s", call_id, exc_info=True)
 
-    def _await(self, call_id: str, target: Claim, method: str, progress: Callable[[int, str], None] | None
-               ) -> dict[str, Any]:
+    def _await(self, call_id: str, target: Claim, method: str, progress: Callable[[int, str], None] | None,
+               published_at: float | None = None) -> dict[str, Any]:
         """The call's outcome; progress passed on, a cancel passed to the agent, a lost agent reported.
 
         While Redis is unreachable (the broker restarting) the wait goes on: the agent keeps working and posts
         its outcome when Redis is back, so nothing accepted is lost, and a lease that expired meanwhile is not
         taken as the agent's death until the outage grace has passed. The call's own timeout (its token) still
-        applies.
+        applies. Only a call published before Redis went away (``published_at``, wall clock) can have been lost
+        by it (:meth:`_stranded`).
         """
+        published_at = time.time() if published_at is None else published_at
         token = current()
         canceled_at: float | None = None
         through_outage, missing_since = False, None
@@ -326,7 +398,8 @@ class _FarmBackendBase(EngineeringBackend):
                 if record is None and not self.in_outage_grace():
                     self._never_run(call_id)
                     raise _lost(target.agent, method, "was lost (killed, or its host)", call_id)
-                through_outage = through_outage or now < self._unreachable_until
+                through_outage = through_outage or (now < self._unreachable_until
+                                                    and self._restarted_since(published_at))
                 if through_outage and canceled_at is None:
                     missing_since = self._stranded(call_id, target, method, missing_since, now)
             except RedisError:
@@ -337,6 +410,10 @@ class _FarmBackendBase(EngineeringBackend):
             if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
                 self._give_up(call_id, target, method)
 
+    def _restarted_since(self, wall: float) -> bool:
+        """Whether the Redis server started after ``wall`` (``time.time()``): what it held then may be lost."""
+        return time.time() - self.registry.uptime() > wall
+
     def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float
                   ) -> float | None:
         """After a Redis outage: since when the call has been neither started nor in its agent's queue (None while
@@ -344,32 +421,76 @@ class _FarmBackendBase(EngineeringBackend):
         unacknowledged, and gives an unacknowledged one back only after the visibility timeout: a Redis restart
         at that moment leaves a live, idle agent that will not run the call for hours, and its caller waiting.
         Such a call is made never to run (its cancel flag) and answered as not run; a call that started after all
-        is waited for (stopped at its next checkpoint, as a canceled call is)."""
+        is waited for (stopped at its next checkpoint, as a canceled call is). The flag is set before the last
+        look at the started mark, and the agent sets that mark before it looks at the flag: one of the two sees
+        the other, so a call is either waited for or never runs."""
         if self.registry.call_started(call_id) or self.registry.call_queued(call_id, agent_queue(target.agent)):
             return None
         if missing_since is None or now - missing_since < STRANDED_SECONDS:
             return missing_since if missing_since is not None else now
-        self._never_run(call_id)
-        if self.registry.call_started(call_id):
+        if not self.never_started(call_id):
             return None
         raise PortalUnavailableError(
             f"The farm's Redis restarted while {method} was being handed to agent {target.agent!r}, and the broker "
             "lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
             details={"agent": target.agent, "method": method, "callId": call_id})
 
+    def close_for_nobody(self, target: Claim) -> None:
+        """Tell ``target``'s agent instance to close the project of that ownership without saving (as TIA does
+        when its session ends) and mark the claim closing: nobody gets the agent or the project until it
+        confirms. The close is sent first and the claim marked after: an agent that closes (and frees the claim)
+        before the mark leaves nothing to mark. A close that cannot be sent leaves the claim as it is.
+
+        Raises:
+            OperationalError: the broker is unreachable.
+            RedisError: Redis is unreachable.
+        """
+        self.app.send_task(
+            CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
+                             {"instance": target.instance, "token": target.token, "closing": True}],
+            queue=agent_queue(target.agent), expires=QUEUED_CALL_EXPIRES_SECONDS,
+            argsrepr="('close_project', …)", kwargsrepr="{}")
+        self.registry.mark_closing(target)
+
+    def end_session(self, caller: str) -> Claim | None:
+        """``caller`` went away (its key revoked, or its agent's lease ended): the project it held is closed on
+        that agent instance, without saving, so no project stays open on an agent no session holds. Returns the
+        claim that ended (None: it held none)."""
+        held = self.registry.holding(caller)
+        if held.claim is None or held.state == "restarted":  # the new instance holds nothing
+            self.registry.release(caller)
+            return held.claim
+        if held.state in ("alive", "gone") and held.claim.token is not None:
+            # a gone lease may come back with the project open (a stalled host): it closes it then
+            try:
+                self.close_for_nobody(held.claim)
+            except (OperationalError, RedisError):
+                logger.warning("could not send the close for %s to %s", caller, held.claim.agent, exc_info=True)
+                self.registry.release(caller)
+                return held.claim
+        self.registry.forget_caller(caller)  # the claim (closing) ends when the agent has closed
+        return held.claim
+
+    def sweep_sessions(self, revoked_keys: set[str]) -> list[str]:
+        """End the sessions (:meth:`end_session`) of revoked API keys: they can never send another call, so
+        nothing else would give their agents back. Only keys known as revoked: a session of a key this node does
+        not know (another node's, on a shared farm) is left alone. Returns the sessions ended."""
+        ended = []
+        for claim in self.registry.claims().values():
+            caller = str(claim.get("caller", ""))
+            key_id, named, _ = caller.partition("/")
+            if named and key_id in revoked_keys and not claim.get("closing"):
+                self.end_session(caller)
+                ended.append(caller)
+        return ended
+
     def _give_up(self, call_id: str, target: Claim, method: str) -> None:
         """The agent did not stop a canceled or timed-out call: its outcome is unknown. The caller's ownership
         ends: the agent is told to close the project (after that call; unsaved changes lost) and nobody may use
         the agent until it has."""
         if target.token is not None:
-            # The close is sent first and the claim marked after: an agent that closes (and frees the claim)
-            # before the mark leaves nothing to mark. A close that cannot be sent leaves the claim as it is.
             try:
-                self.app.send_task(
-                    CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
-                                     {"instance": target.instance, "token": target.token, "closing": True}],
-                    queue=agent_queue(target.agent), argsrepr="('close_project', …)", kwargsrepr="{}")
-                self.registry.mark_closing(target)
+                self.close_for_nobody(target)
             except (OperationalError, RedisError):
                 logger.warning("could not send the close after %s on %s", call_id, target.agent, exc_info=True)
         job = current_job.get()
@@ -392,7 +513,7 @@ class _FarmBackendBase(EngineeringBackend):
 
 
 def _forwarding(name: str) -> Callable[..., Any]:
-    def forward(self: _FarmBackendBase, *args: Any, **kwargs: Any) -> Any:
+    def forward(self: FarmBackendBase, *args: Any, **kwargs: Any) -> Any:
         return self._forward(name, args, kwargs)
 
     forward.__name__ = forward.__qualname__ = name
@@ -419,7 +540,7 @@ def _area_forwarding(area: str, name: str, port: type) -> Callable[..., Any]:
 def _farm_area(area: str, port: type) -> type:
     """A held area of the port whose every method is sent to the caller's agent as ``area.method``."""
 
-    def init(self: Any, farm: _FarmBackendBase) -> None:
+    def init(self: Any, farm: FarmBackendBase) -> None:
         self._farm = farm
 
     methods = {name: _area_forwarding(area, name, port) for name in dir(port)
@@ -429,8 +550,10 @@ def _farm_area(area: str, port: type) -> type:
 
 _FARM_AREAS: dict[str, type] = {area: _farm_area(area, port) for area, port in AREAS.items()}
 
-FarmBackend: type[_FarmBackendBase] = type(
-    "FarmBackend", (_FarmBackendBase,), {name: _forwarding(name) for name in _port_methods()},
+FarmBackend: type[FarmBackendBase] = type(
+    "FarmBackend", (FarmBackendBase,), {name: _forwarding(name) for name in _port_methods()},
 )
+"""The class of the API node's farm backend (built with the port's methods forwarded, so no port method is
+forgotten); annotate its instances with :class:`FarmBackendBase`."""
 FarmBackend.__doc__ = "Every port method sent to the caller's agent; see the module."
 FarmBackend.__module__ = __name__

@@ -9,7 +9,10 @@ for each such job with a noted call it then sets the job Running again and waits
   error (an operation whose handler would have made more port calls after this one ends with this call's state:
   the rest did not run);
 * the call revoked or expired: it never ran, the job is Failed;
-* the agent lost or restarted while the call had no outcome: the job is Failed with ``AGENT_LOST``.
+* the agent lost or restarted while the call had no outcome: the job is Failed with ``AGENT_LOST``;
+* the call neither started nor held by the broker (the node stopped between noting it and sending it): it is
+  made never to run (its cancel flag) and the job is Failed with ``INTERRUPTED``, within seconds, not at the
+  call's expiry.
 
 A job that ended ``OUTCOME_UNKNOWN`` (its agent did not stop a timed-out call) is watched the same way, so its
 final state is filled in when the agent reports.
@@ -21,17 +24,18 @@ import contextlib
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 from redis.exceptions import RedisError
 
 from engineering_api.farm.celery_app import QUEUED_CALL_EXPIRES_SECONDS
 from engineering_api.farm.codec import decode, decode_error
+from engineering_api.farm.registry import agent_queue
 from engineering_api.lib.responses import status_for
 
 if TYPE_CHECKING:
-    from engineering_api.farm.proxy import FarmBackend
+    from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
 __all__ = ("POLL_SECONDS", "reattach_jobs", "watch")
@@ -40,14 +44,18 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
 """How often a re-attached job's call is looked up in the result backend."""
+STRANDED_SECONDS = 2.0
+"""How long a re-attached call may be neither started nor held by the broker before it is taken as never sent
+(the broker holds a sent call from its publish to its end: in the agent's queue, then in kombu's unacked hash)."""
 
 
-def reattach_jobs(jobs: JobManager, farm: FarmBackend) -> int:
+def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
     """Re-attach every interrupted job whose farm call is known, and from now on watch every job that ends
     ``OUTCOME_UNKNOWN``; returns how many were re-attached."""
     farm.on_outcome_unknown = lambda job_id, call: watch(jobs, farm, job_id, call, after_its_end=True)
     count = 0
-    for job_id in jobs.interrupted():
+    # cast: JobManager's method ``list`` shadows the builtin in its own annotations, so mypy cannot read them
+    for job_id in cast("list[str]", jobs.interrupted()):
         try:
             call = farm.registry.job_call(job_id)
         except RedisError:
@@ -62,7 +70,7 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackend) -> int:
     return count
 
 
-def watch(jobs: JobManager, farm: FarmBackend, job_id: str, call: dict[str, Any], *, after_its_end: bool = False
+def watch(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any], *, after_its_end: bool = False
           ) -> threading.Thread:
     """Settle ``job_id`` with the real end of ``call`` once it is known (a daemon thread). ``after_its_end``: for
     a job that is about to end ``OUTCOME_UNKNOWN``; its final state is filled in after that, when the agent
@@ -82,10 +90,20 @@ def _unsettled(jobs: JobManager, job_id: str) -> bool:
     return record.status == "Running" or record.failure is not None and record.failure.code == "OUTCOME_UNKNOWN"
 
 
-def _settle_when_known(jobs: JobManager, farm: FarmBackend, job_id: str, call: dict[str, Any],
+def _unsent_since(farm: FarmBackendBase, call: dict[str, Any], since: float | None) -> float | None:
+    """Since when ``call`` has been neither started nor held by the broker for its agent (None while it is): a
+    call noted and never sent (its node stopped in between), or one the broker lost."""
+    if farm.registry.call_started(call["callId"]) or farm.registry.call_queued(call["callId"],
+                                                                             agent_queue(call["agent"])):
+        return None
+    return time.monotonic() if since is None else since
+
+
+def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
                        after_its_end: bool) -> None:
     from engineering_api.jobs.manager import JobError
 
+    missing_since: float | None = None
     while True:
         try:
             state, outcome = farm.stored_outcome(call["callId"])
@@ -99,8 +117,13 @@ def _settle_when_known(jobs: JobManager, farm: FarmBackend, job_id: str, call: d
                     state, outcome = farm.stored_outcome(call["callId"])
                     if state == "PENDING":
                         state = "LOST"
+            if state == "PENDING":
+                missing_since = _unsent_since(farm, call, missing_since)
+                if missing_since is not None and time.monotonic() - missing_since >= STRANDED_SECONDS \
+                        and farm.never_started(call["callId"]):
+                    state = "NOT_SENT"
         except RedisError:
-            state, outcome = "PENDING", None
+            state, outcome, missing_since = "PENDING", None, None
         if state != "PENDING":
             break
         time.sleep(POLL_SECONDS)
@@ -109,7 +132,12 @@ def _settle_when_known(jobs: JobManager, farm: FarmBackend, job_id: str, call: d
         time.sleep(POLL_SECONDS)
     if not _unsettled(jobs, job_id):
         return
-    if state == "LOST":
+    if state == "NOT_SENT":
+        jobs.settle_detached(job_id, "Failed", "interrupted by restart before its call reached its agent", error=JobError(
+            code="INTERRUPTED", status=503, details={"callId": call["callId"], "agent": call["agent"]},
+            message=f"The API node stopped before {call['method']} of this job reached agent {call['agent']!r} (or "
+                    "the broker lost it): it did not run and never will."))
+    elif state == "LOST":
         jobs.settle_detached(job_id, "Failed", "the agent running it was lost", error=JobError(
             code="AGENT_LOST", status=503, details={"callId": call["callId"], "agent": call["agent"]},
             message=f"Agent {call['agent']!r} was lost while running {call['method']} of this job; it did not "

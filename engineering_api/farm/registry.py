@@ -34,6 +34,8 @@ HEARTBEAT_SECONDS = 1.0
 """How often an agent rewrites its record."""
 AGENT_TTL_SECONDS = 5.0
 """An agent whose record is older than this is gone (killed, or its host lost)."""
+KOMBU_UNACKED_KEY = "unacked"
+"""Where kombu's Redis transport keeps messages taken and not yet acknowledged (its ``unacked_key`` default)."""
 
 
 @dataclass
@@ -249,6 +251,16 @@ class AgentRegistry:
             self._delete_if(keys=[self._key("claim", agent)], args=["caller", caller])
         self._redis.delete(self._key("caller", caller))
 
+    def forget_caller(self, caller: str) -> None:
+        """``caller`` holds no agent any more; its claim, if any, stays for the agent to end (closing)."""
+        self._redis.delete(self._key("caller", caller))
+
+    def claims(self) -> dict[str, dict[str, Any]]:
+        """Every claim as stored, by agent name (see :meth:`claim_record`)."""
+        keys = sorted(self._redis.scan_iter(match=self._key("claim", "*"), count=200))
+        values = self._redis.mget(keys) if keys else []
+        return {(_text(k) or "").rsplit(":", 1)[-1]: json.loads(v) for k, v in zip(keys, values) if v is not None}
+
     def free_agent(self, version: str | None = None, exclude: frozenset[str] = frozenset()) -> Claim | None:
         """A live agent nobody holds and with no project open (for a caller without a project), or None; never one
         in ``exclude``. Its calls carry no token: the agent runs them only while it holds no project."""
@@ -271,24 +283,35 @@ class AgentRegistry:
         self._delete_if(keys=[self._key("project", path)], args=["instance", record.instance])
 
     # ----- calls -----------------------------------------------------------------------------
-    def start_call(self, call_id: str, record: AgentRecord | None = None) -> tuple[bool, bool]:
+    def start_call(self, call_id: str, record: AgentRecord | None = None, *, mark: str | None = None
+                   ) -> tuple[bool, bool]:
         """Mark a call as started (and publish ``record``, in the same round trip). Returns whether it was not
-        started before (a redelivered message must not run twice) and whether it was canceled while queued."""
+        started before (a redelivered message must not run twice) and whether it was canceled while queued.
+
+        ``mark`` names this start (one per delivery, kept over retries): a retry after Redis went away with the
+        reply (the mark set, its answer lost) finds its own mark and is still the first start."""
+        key = self._key("call", call_id)
+        mark = mark or f"started {uuid.uuid4().hex}"
         pipe = self._redis.pipeline(transaction=False)
-        pipe.set(self._key("call", call_id), "started", nx=True, ex=24 * 3600)
+        pipe.set(key, mark, nx=True, ex=24 * 3600)
+        pipe.get(key)
         pipe.exists(self._key("cancel", call_id))
         if record is not None:
             self._publish(pipe, record)
-        first, canceled, *_ = pipe.execute()
-        return bool(first), bool(canceled)
+        _, stored, canceled, *_ = pipe.execute()
+        return _text(stored) == mark, bool(canceled)
 
     def call_queued(self, call_id: str, queue: str) -> bool:
-        """Whether the broker's list ``queue`` still holds the message of ``call_id`` (Celery's task id is in it).
-        A message kombu took out of the list (a BRPOP) before Redis went away is in no list: it is lost, or
-        parked in kombu's unacked hash until the visibility timeout, and no agent will run it before then."""
+        """Whether the broker still holds the message of ``call_id`` (Celery's task id is in it) for an agent: in
+        the list ``queue``, or in kombu's hash of messages an agent has taken and not yet acknowledged (kombu
+        writes it right after its BRPOP, then hands the message to the worker). A message kombu took out of the
+        list before Redis went away, and could not record as taken, is in neither: it is lost."""
         needle = call_id.encode()
-        return any(needle in (item if isinstance(item, bytes) else item.encode())
-                   for item in self._redis.lrange(queue, 0, -1))
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.lrange(queue, 0, -1)
+        pipe.hvals(KOMBU_UNACKED_KEY)
+        queued, taken = pipe.execute()
+        return any(needle in (item if isinstance(item, bytes) else item.encode()) for item in (*queued, *taken))
 
     def call_started(self, call_id: str) -> bool:
         """Whether an agent has started ``call_id`` (see :meth:`start_call`)."""

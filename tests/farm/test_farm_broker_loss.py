@@ -106,3 +106,51 @@ def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_fa
         agent.send_signal(signal.SIGCONT)
     waiting.join(WAIT)
     assert answers and "result" in answers[0], answers
+
+
+def test_an_operation_whose_later_call_the_broker_lost_is_not_answered_not_run(own_farm):
+    """Fault schedule seed 929350765: an import generated its blocks, then the call that keeps its source was lost
+    in a Redis restart and answered "did not run": the generated blocks were saved later. An operation that ran
+    in part is answered OUTCOME_UNKNOWN, naming what completed."""
+    import asyncio
+
+    from engineering_api.farm.dispatch import FarmWorker
+    from engineering_api.lib.caller import current_caller
+
+    farm, _, server = own_farm
+    farm.registry.claim("partial")
+    real_send = farm.app.send_task
+    lost_sent = threading.Event()
+
+    def send_task(name: str, args: list[Any], **options: Any) -> Any:
+        if args[1]["args"] == encode(["Second"]):  # taken out of its queue when Redis went away: never delivered
+            lost_sent.set()
+            return None
+        return real_send(name, args, **options)
+
+    farm.app.send_task = send_task
+
+    def operation() -> None:  # two changing port calls, as the import's generate and keep-the-source
+        farm.sim_create_instance("First")
+        farm.sim_create_instance("Second")
+
+    def restart_once_lost() -> None:
+        lost_sent.wait(WAIT)
+        server.stop()
+        until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
+        server.start(persistent=True)
+
+    threading.Thread(target=restart_once_lost, daemon=True).start()
+    worker = FarmWorker()
+    current_caller.set("partial")
+    try:
+        with pytest.raises(EngineeringError) as answer:
+            asyncio.run(worker.call(operation, timeout=WAIT))
+    finally:
+        worker.stop()
+    assert answer.value.code == "OUTCOME_UNKNOWN", answer.value
+    assert answer.value.details["cause"] == "FARM_BROKER_UNREACHABLE"
+    assert answer.value.details["completedCalls"] == ["sim_create_instance"]
+    claim = farm.registry.holding("partial").claim
+    names = [i.name for i in farm._send(claim, "sim_list_instances", (), {}, None)]
+    assert "First" in names and "Second" not in names, names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import time
 from typing import Any
 
 import pytest
@@ -23,16 +24,33 @@ def _agents(client: Any, headers: dict[str, str]) -> dict[str, dict[str, Any]]:
     return {agent["name"]: agent for agent in status["agents"]}
 
 
-def test_agents_are_listed_with_versions_and_heartbeat(client, viewer_headers):
-    agents = _agents(client, viewer_headers)
-    assert len(agents) >= 2 and all(name.startswith("agent") for name in agents)
-    for agent in agents.values():
+def test_agents_are_listed_with_versions_and_heartbeat(client, viewer_headers, agents):
+    import datetime as dt
+
+    from engineering_api.farm.registry import AGENT_TTL_SECONDS, AgentRegistry
+    from tests.farm.farmlib import redis_client
+
+    registry = AgentRegistry(redis_client(agents.redis_url))
+    listed = _agents(client, viewer_headers)
+    assert len(listed) >= 2 and all(name.startswith("agent") for name in listed)
+    for name, agent in listed.items():
         assert agent["tiaVersions"] == ["V19"] and agent["backend"] == "fake"
         assert agent["heartbeatAt"].endswith("Z") and not agent["held"] and agent["openProject"] is None
         assert len(agent["instanceId"]) == 32 and agent["projects"] == [] and agent["closing"] is False
+        # the running process's instance, and a heartbeat of its current lease
+        assert agent["instanceId"] == _instance_of(registry, name)
+        beat = dt.datetime.fromisoformat(agent["heartbeatAt"].replace("Z", "+00:00"))
+        age = (dt.datetime.now(dt.timezone.utc) - beat).total_seconds()
+        assert -1 <= age <= AGENT_TTL_SECONDS + 1, agent["heartbeatAt"]
 
 
-def test_two_callers_work_on_their_own_projects_on_different_agents(client, farm_key, workspace):
+def _instance_of(registry: Any, name: str) -> str:
+    record = registry.agent(name)
+    assert record is not None, f"{name} is alive"
+    return str(record.instance)
+
+
+def test_two_callers_work_on_their_own_projects_on_different_agents(client, farm_key, workspace, services):
     first, second = farm_key("first"), farm_key("second")
     _create(client, first, workspace, "Line1")
     _create(client, second, workspace, "Line2")
@@ -43,6 +61,9 @@ def test_two_callers_work_on_their_own_projects_on_different_agents(client, farm
     assert set(held) == {"Line1.ap19", "Line2.ap19"}
     assert held["Line1.ap19"]["heldByYou"] and not held["Line2.ap19"]["heldByYou"]
     tokens = {name: a["projects"][0]["fencingToken"] for name, a in held.items()}
+    claims = {a["projects"][0]["fencingToken"]: a["name"] for a in held.values()}
+    assert all(services.backend.registry.claim_record(agent)["token"] == token for token, agent in claims.items()), \
+        "each listed token is the one the agent's claim carries"
     assert [a["projects"][0]["path"] for a in held.values()] == [a["openProject"] for a in held.values()]
     assert tokens["Line2.ap19"] > tokens["Line1.ap19"], "each ownership has its own, newer token"
 
@@ -145,3 +166,19 @@ def test_a_held_area_of_the_port_is_served_by_the_callers_agent(client, farm_key
     services = data(client.get("/api/diagnostic/plc-services/PLC_1", headers=caller))
     assert services["targetName"] == "PLC_1" and services["available"]
     assert_error(client.get("/api/diagnostic/plc-services/NOPE", headers=caller), 404, "DEVICE_NOT_FOUND")
+
+
+def test_a_revoked_keys_session_gives_its_agent_back_at_the_nodes_sweep(client, services, workspace):
+    from engineering_api.app import _end_revoked_sessions
+
+    info, secret = services.keys.create("leaver", "engineer")
+    headers = {"X-API-Key": secret, "X-Engineering-Session": "work"}
+    _create(client, headers, workspace, "Left")
+    held = next(a for a in _agents(client, headers).values() if a["heldByYou"])
+    services.keys.revoke(info.key_id)
+    _end_revoked_sessions(services)  # what the node's scheduler runs every minute
+    registry = services.backend.registry
+    deadline = time.monotonic() + 60
+    while registry.claim_record(held["name"]) is not None or registry.agent(held["name"]).open_project is not None:
+        assert time.monotonic() < deadline, "the agent closed the revoked key's project"
+        time.sleep(0.05)

@@ -277,3 +277,138 @@ def test_a_call_delivered_twice_runs_once(farm):
     assert names.count("Once") == 1
     assert farm.registry.next_message(call_id, 0.5) is None, "no second outcome: it did not run again"
     assert farm.stored_outcome(call_id)[1] == first, "the stored outcome is the first run's"
+
+
+class _Jobs:
+    """The little of a JobManager that re-attaching uses: one interrupted job, and what it was settled with."""
+
+    def __init__(self) -> None:
+        from engineering_api.jobs.manager import JobError
+
+        self.status = "Running"
+        self.failure: JobError | None = None
+        self.settled = threading.Event()
+
+    def get(self, job_id: str) -> Any:
+        return self
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in ("Completed", "Failed", "Canceled")
+
+    def settle_detached(self, job_id: str, status: str, message: str, *, result: Any = None,
+                        error: Any = None) -> None:
+        self.status, self.failure = status, error
+        self.settled.set()
+
+
+def test_a_reattached_call_that_was_noted_but_never_sent_ends_within_seconds(farm):
+    """A node that died between noting a job's call and sending it: the call is in no queue and never started.
+    The restarted node must not wait for its hour-long expiry: the job fails INTERRUPTED, and the call never
+    runs should its message turn up."""
+    import uuid
+
+    from engineering_api.farm.reattach import watch
+
+    record = farm.registry.agents()[0]
+    call = {"callId": uuid.uuid4().hex, "agent": record.name, "instance": record.instance,
+            "method": "create_project", "sentAt": time.time()}
+    jobs = _Jobs()
+    watch(jobs, farm, "job-never-sent", call)
+    assert jobs.settled.wait(30), "settled within seconds, not at the call's expiry"
+    assert jobs.status == "Failed" and jobs.failure.code == "INTERRUPTED", jobs.failure
+    assert farm.registry.cancel_requested(call["callId"]), "made never to run"
+
+
+def test_an_agent_whose_lease_lapsed_closes_the_project_its_session_lost_when_it_comes_back(agents, workspace):
+    """A stalled host (its lease ended, the process not dead): its caller hears AGENT_LOST and gives the agent
+    up. When the host comes back with the project still open, it is told to close it, so no project stays open
+    (and locked) on an agent that no session holds."""
+    import signal
+
+    from tests.farm.conftest import give_back
+
+    farm = FarmBackend(FarmConfig(agents.redis_url, outage_grace_seconds=0.5))
+    try:
+        as_caller("stalled", lambda: farm.create_project(Path(workspace), "Stalled", author="", comment=""))
+        claim = farm.registry.holding("stalled").claim
+        process = agents.processes[claim.agent]
+        process.send_signal(signal.SIGSTOP)
+        try:
+            until(lambda: farm.registry.agent(claim.agent) is None, "the stalled agent's lease lapsed")
+            with pytest.raises(EngineeringError) as lost:
+                as_caller("stalled", lambda: farm.session_status())
+            assert lost.value.code == "AGENT_LOST"
+        finally:
+            process.send_signal(signal.SIGCONT)
+        until(lambda: (r := farm.registry.agent(claim.agent)) is not None and r.open_project is None,
+              "the returned agent closed the project no session holds")
+        until(lambda: farm.registry.claim_record(claim.agent) is None, "and is free again")
+        assert farm.registry.holding("stalled").claim is None
+    finally:
+        farm.close()
+        give_back(agents.redis_url)
+
+
+def test_the_sessions_of_a_revoked_key_give_their_agents_back(farm, workspace):
+    as_caller("revoked/s1", lambda: farm.create_project(Path(workspace), "Revoked", author="", comment=""))
+    as_caller("active/s2", lambda: farm.create_project(Path(workspace), "Active", author="", comment=""))
+    gone = farm.registry.holding("revoked/s1").claim
+    kept = farm.registry.holding("active/s2").claim
+    assert farm.sweep_sessions({"revoked"}) == ["revoked/s1"]
+    until(lambda: farm.registry.claim_record(gone.agent) is None, "the revoked key's agent closed its project")
+    assert farm.registry.agent(gone.agent).open_project is None
+    assert farm.registry.holding("active/s2").claim == kept, "an active key's session keeps its agent"
+    assert farm.registry.agent(kept.agent).open_project is not None
+
+
+def test_a_publish_that_failed_after_reaching_the_broker_is_answered_not_run_and_never_runs(farm, agents):
+    """Fault schedule seed 2793057001 answered an import 500: a broker failure the publish did not expect. A
+    failed publish may still have reached the broker; the call is stopped before it is answered as not sent."""
+    from redis.exceptions import ResponseError
+
+    target = farm.registry.free_agent()
+    real_send = farm.app.send_task
+    sent: list[str] = []
+
+    def send_task(name: str, args: list[Any], **options: Any) -> Any:
+        real_send(name, args, **options)  # it reached the broker, and then its answer was an error
+        sent.append(options["task_id"])
+        raise ResponseError("the broker failed while answering")
+
+    import signal
+
+    farm.app.send_task = send_task
+    process = agents.processes[target.agent]
+    process.send_signal(signal.SIGSTOP)  # the agent does not take the message before the answer (deterministic)
+    try:
+        with pytest.raises(EngineeringError) as answer:
+            farm._send(target, "sim_create_instance", ("Unsent",), {}, None)
+    finally:
+        process.send_signal(signal.SIGCONT)
+        farm.app.send_task = real_send
+    assert answer.value.code == "FARM_BROKER_UNREACHABLE", answer.value
+    state, outcome = until(lambda: (s := farm.stored_outcome(sent[0]))[0] != "PENDING" and s,
+                           "the agent reached the message")
+    assert state == "REVOKED" or "error" in outcome, outcome
+    names = [i.name for i in farm._send(target, "sim_list_instances", (), {}, None)]
+    assert "Unsent" not in names, "answered not sent, and it did not run"
+
+
+def test_a_publish_that_failed_inside_kombu_is_answered_not_run_and_the_next_call_is_sent(farm):
+    """Fault schedule seed 1113078639: after a Redis restart a pooled producer's channel had been closed under
+    it, and kombu's AttributeError reached the client as a 500."""
+    target = farm.registry.free_agent()
+    real_send = farm.app.send_task
+
+    def send_task(name: str, args: list[Any], **options: Any) -> Any:
+        raise AttributeError("'NoneType' object has no attribute 'client'")  # kombu's, from a closed channel
+
+    farm.app.send_task = send_task
+    try:
+        with pytest.raises(EngineeringError) as answer:
+            farm._send(target, "sim_create_instance", ("Broken",), {}, None)
+    finally:
+        farm.app.send_task = real_send
+    assert answer.value.code == "FARM_BROKER_UNREACHABLE", answer.value
+    assert "Broken" not in [i.name for i in farm._send(target, "sim_list_instances", (), {}, None)]
