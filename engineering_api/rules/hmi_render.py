@@ -46,6 +46,7 @@ from engineering_api.rules.hmi_draw import (
     int_of,
     to_png,
 )
+from engineering_api.rules.hmi_unified_lists import ListEntry
 from simatic_xml import hmi as sx
 
 __all__ = ("NO_VALUE", "TextListEntry", "format_value", "item_picture", "item_tags", "list_text", "render_screen", "screen_items_deep",
@@ -117,17 +118,8 @@ def _appearance(item: sx.HmiObject, values: Mapping[str, Any]) -> dict[str, str]
     return {}
 
 
-class TextListEntry(Protocol):
-    """What :func:`list_text` reads of a text list entry (``HmiTextListEntry``)."""
-
-    @property
-    def range_from(self) -> str | None: ...
-
-    @property
-    def range_to(self) -> str | None: ...
-
-    @property
-    def default(self) -> bool: ...
+class TextListEntry(ListEntry, Protocol):
+    """What :func:`list_text` reads of a text list entry (``HmiTextListEntry``): its range and its text."""
 
     @property
     def text(self) -> str: ...

@@ -17,13 +17,13 @@ from typing import Any, Protocol
 from engineering_api.backend.areas.hmi_unified import UnifiedGraphicList, UnifiedHmi, UnifiedTextList
 from engineering_api.backend.errors import ValidationError
 
-__all__ = ("LIST_RANGES", "check_graphics", "validate_lists")
+__all__ = ("LIST_RANGES", "ListEntry", "check_graphics", "validate_lists")
 
 LIST_RANGES = {"Decimal": (-2**31, 2**31 - 1), "Bit": (0, 1), "BitNumber": (0, 31)}
 """The range kinds of a list and the values their entries may stand for."""
 
 
-class _ListEntry(Protocol):
+class ListEntry(Protocol):
     """What the range rules read of a text or graphic list entry."""
 
     @property
@@ -58,7 +58,7 @@ def _entries(kind: str, listed: UnifiedTextList | UnifiedGraphicList, content: s
     low, high = LIST_RANGES[listed.list_range]
     spans: list[tuple[int, int]] = []
     defaults = 0
-    entries: Sequence[_ListEntry] = listed.entries
+    entries: Sequence[ListEntry] = listed.entries
     for number, entry in enumerate(entries, 1):
         owner = f"Entry {number} of the {kind} '{listed.name}'"
         if not str(getattr(entry, content)).strip():
