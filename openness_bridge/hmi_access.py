@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import NotSupportedError, ValidationError
+from openness_bridge.software import first_software
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -49,19 +50,11 @@ class HmiAccess:
         found = self._session.find_device(self._session.project(), device)
         container_type = self._session.api.hw_features.SoftwareContainer
 
-        def walk(items: Any) -> tuple[str, Any] | None:
-            for item in items:
-                container = self._session.service(item, container_type)
-                if container is not None and container.Software is not None:
-                    kind = _KINDS.get(str(container.Software.GetType().FullName))
-                    if kind is not None:
-                        return kind, container.Software
-                deeper = walk(item.DeviceItems)
-                if deeper is not None:
-                    return deeper
-            return None
+        def as_panel(item: Any, software: Any) -> tuple[str, Any] | None:
+            kind = _KINDS.get(str(software.GetType().FullName))
+            return (kind, software) if kind is not None else None
 
-        software = walk(found.DeviceItems)
+        software = first_software(found.DeviceItems, self._session.service, container_type, as_panel)
         if software is None:
             raise ValidationError(f"The device '{device}' is not an HMI panel (no device item offers an HmiTarget or "
                                   "HmiSoftware); it has no screens, HMI tags or connections.", code="NOT_AN_HMI")

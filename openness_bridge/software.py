@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 import msgspec
 
@@ -43,8 +44,27 @@ class _PendingGroup:
     root: Any
     path: str
 
-__all__ = ("SoftwareOperations",)
+__all__ = ("SoftwareOperations", "first_software")
 
+T = TypeVar("T")
+
+
+
+def first_software(
+    items: Any, service: Callable[[Any, Any], Any], container_type: Any, pick: Callable[[Any, Any], T | None],
+) -> T | None:
+    """What ``pick(item, software)`` makes of the first device item (depth first, in TIA's order) whose
+    ``SoftwareContainer`` holds software ``pick`` accepts (None to go on); None when no item does."""
+    for item in items:
+        container = service(item, container_type)
+        if container is not None and container.Software is not None:
+            picked = pick(item, container.Software)
+            if picked is not None:
+                return picked
+        deeper = first_software(item.DeviceItems, service, container_type, pick)
+        if deeper is not None:
+            return deeper
+    return None
 
 class SoftwareOperations:
     """Mixed into ``OpennessBackend``; relies on its ``_call``, ``_project``, ``api`` and helpers."""
@@ -74,23 +94,15 @@ class SoftwareOperations:
         device = self._find_device(project, name)
         plc_software = self._namespace("Siemens.Engineering.SW").PlcSoftware
 
-        def walk(items: Any) -> Any:
-            for item in items:
-                container = self._service(item, self._api.hw_features.SoftwareContainer)
-                if container is not None and container.Software is not None:
-                    software = container.Software
-                    if isinstance(software, plc_software):
-                        return item, software
-                    try:
-                        return item, plc_software(software)  # pythonnet downcast of the Software base reference
-                    except (TypeError, InvalidCastException):
-                        pass  # another kind of software (HMI): not a PLC
-                found = walk(item.DeviceItems)
-                if found is not None:
-                    return found
-            return None
+        def as_plc(item: Any, software: Any) -> tuple[Any, Any] | None:
+            if isinstance(software, plc_software):
+                return item, software
+            try:
+                return item, plc_software(software)  # pythonnet downcast of the Software base reference
+            except (TypeError, InvalidCastException):
+                return None  # another kind of software (HMI): not a PLC
 
-        found = walk(device.DeviceItems)
+        found = first_software(device.DeviceItems, self._service, self._api.hw_features.SoftwareContainer, as_plc)
         if found is None:
             raise ValidationError(
                 f"The device '{name}' has no PLC software (no device item offers a SoftwareContainer with "
