@@ -100,9 +100,15 @@ HISTORY_LIMIT = 20
 
 class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
-    BlockOperations, CompileOperations, SoftwareOperations, DeviceOperations, CatalogService,
-    SimulationOperations, OnlineOperations,
-    RuntimeValueOperations, EngineeringBackend,
+    BlockOperations,
+    CompileOperations,
+    SoftwareOperations,
+    DeviceOperations,
+    CatalogService,
+    SimulationOperations,
+    OnlineOperations,
+    RuntimeValueOperations,
+    EngineeringBackend,
 ):
     """In-process TIA model.
 
@@ -126,15 +132,26 @@ class FakeBackend(
         self._thread_ident: int | None = None
         self.simulation = SimulationRuntime(state_dir, empty_image=_empty_image)
         """The machine's PLCSIM Advanced (in-process): instances that downloads load into."""
-        session = FakeSession(project=self._project, change=self._change, device=self._device, software=self._software,
-                              add_folder=self._add_folder, remove_folder=self._remove_folder)
+        session = FakeSession(
+            project=self._project,
+            change=self._change,
+            device=self._device,
+            software=self._software,
+            add_folder=self._add_folder,
+            remove_folder=self._remove_folder,
+        )
         self.reflection = FakeReflection(session)
         self.security = FakeSecurity(session, catalog=lambda: self.catalog)
         self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
         self.tags = FakeTags(session)
         self.types = FakeTypes(session, guard=self._lib_guarded)
-        self.hmi = FakeHmi(session, plc_tags=self.tags.list_all_tags, plc_blocks=self.list_blocks,
-                           library_types=self.list_library_types, guard_program=self._lib_guarded)
+        self.hmi = FakeHmi(
+            session,
+            plc_tags=self.tags.list_all_tags,
+            plc_blocks=self.list_blocks,
+            library_types=self.list_library_types,
+            guard_program=self._lib_guarded,
+        )
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

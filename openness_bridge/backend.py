@@ -87,9 +87,17 @@ def _now() -> str:
 
 
 class _OpennessSession(
-    SoftwareOperations, BlockOperations, ProjectOperations, HardwareOperations,
-    CatalogOperations, SimulationOperations, OnlineOperations, WhitelistOperations,
-    GlobalLibraryOperations, RuntimeValueOperations, ScratchFiles,
+    SoftwareOperations,
+    BlockOperations,
+    ProjectOperations,
+    HardwareOperations,
+    CatalogOperations,
+    SimulationOperations,
+    OnlineOperations,
+    WhitelistOperations,
+    GlobalLibraryOperations,
+    RuntimeValueOperations,
+    ScratchFiles,
     EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.
@@ -123,10 +131,19 @@ class _OpennessSession(
         self._owned: dict[int, Any] = {}
         """``TiaPortal`` objects of portals this session launched, kept (never disposed) and reused on re-attach."""
         self._started: dict[int, str] = {}
-        session = BridgeSession(api=api, call=self._call, change=self._change, project=self._project,
-                                find_device=self._find_device, plc_software=self._plc_software,
-                                plc_item=self._plc_item, service=self._service, namespace=self._namespace,
-                                export_bytes=self._export_bytes, import_bytes=self._import_bytes)
+        session = BridgeSession(
+            api=api,
+            call=self._call,
+            change=self._change,
+            project=self._project,
+            find_device=self._find_device,
+            plc_software=self._plc_software,
+            plc_item=self._plc_item,
+            service=self._service,
+            namespace=self._namespace,
+            export_bytes=self._export_bytes,
+            import_bytes=self._import_bytes,
+        )
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session)

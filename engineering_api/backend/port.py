@@ -59,15 +59,24 @@ if TYPE_CHECKING:
 __all__ = ("AREAS", "EngineeringBackend", "port_method_names")
 
 AREAS: dict[str, type[ABC]] = {
-    "reflection": DiagnosticsPort, "security": SecurityPort, "watch_tables": WatchTablesPort, "tags": TagsPort,
-    "types": TypesPort, "hmi": HmiPort,
+    "reflection": DiagnosticsPort,
+    "security": SecurityPort,
+    "watch_tables": WatchTablesPort,
+    "tags": TagsPort,
+    "types": TypesPort,
+    "hmi": HmiPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort, CompilePort, SimulationPort, OnlinePort,
-    LibraryPort, RuntimeValuesPort, ABC,
+    BlocksPort,
+    CompilePort,
+    SimulationPort,
+    OnlinePort,
+    LibraryPort,
+    RuntimeValuesPort,
+    ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 
