@@ -16,3 +16,8 @@ def test_the_route_table_lists_every_operation() -> None:
     page = reference_pages.ROUTES_PAGE.read_text(encoding="utf-8")
     assert page == reference_pages.routes_page(), "run make docs and commit docs/routes.md"
     assert "| GET | `/api/health` |" in page
+
+
+def test_diagnostic_codes_page_matches_the_registry() -> None:
+    page = reference_pages.CODES_PAGE.read_text(encoding="utf-8") if reference_pages.CODES_PAGE.exists() else ""
+    assert page == reference_pages.diagnostic_codes_page(), "run make docs and commit docs/diagnostic-codes.md"

@@ -1,0 +1,171 @@
+"""Every code a :class:`~simatic_xml.diagnostics.Diagnostic` can carry, with its meaning.
+
+Codes are part of the wire: pipelines filter on them (``--allow-missing`` turns the ``MISSING_*`` ones into
+warnings), so each one is registered here once, grouped as ``docs/diagnostic-codes.md`` lists them (that page is
+generated from this table). ``tests/lib/test_diagnostic_codes.py`` reads the source of the producers and fails when
+a code is produced but not registered, or registered but no longer produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+__all__ = ("CODES", "GROUPS", "DiagnosticCode", "describe")
+
+Severity = Literal["Error", "Warning", "Info"]
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosticCode:
+    """One registered code.
+
+    Args:
+        code: the stable UPPER_SNAKE name on the wire.
+        group: the heading it is listed under (one of :data:`GROUPS`).
+        severities: the severities it is reported with (a name defined in two files is an Error inside one
+            program and a Warning across files, for example).
+        meaning: what it says about the user's code or files, in one sentence.
+    """
+
+    code: str
+    group: str
+    severities: tuple[Severity, ...]
+    meaning: str
+
+
+GROUPS = (
+    "Missing dependencies",
+    "Syntax",
+    "Names that do not resolve",
+    "Calls and parameters",
+    "Data types",
+    "Statements",
+    "Names and numbers",
+    "LAD/FBD networks",
+    "Generating blocks from SCL",
+    "Files and documents",
+    "What was not checked",
+    "HMI devices",
+)
+"""The headings, in the order the reference page lists them."""
+
+_E: tuple[Severity, ...] = ("Error",)
+_W: tuple[Severity, ...] = ("Warning",)
+_I: tuple[Severity, ...] = ("Info",)
+_EW: tuple[Severity, ...] = ("Error", "Warning")
+
+_TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
+    ("MISSING_TAG", "Missing dependencies", _EW,
+     "A PLC tag, data block or HMI tag the code uses is not in the given files: the dependency is missing, not the "
+     "code wrong (`--allow-missing` reports the `MISSING_*` codes of the PLC program as warnings)."),
+    ("MISSING_BLOCK", "Missing dependencies", _EW, "A called block is not in the given files."),
+    ("MISSING_TYPE", "Missing dependencies", _EW, "A PLC data type (UDT) the code uses is not in the given files."),
+    ("MISSING_CONSTANT", "Missing dependencies", _EW, "A user constant the code uses is not in the given files."),
+    ("MISSING_TECHNOLOGY_OBJECT", "Missing dependencies", _W,
+     "A technology object handed to a TO parameter (MC_POWER's `Axis`) is not in the export; TIA V16/V17 "
+     "repositories leave the PLC's Technology objects folder out."),
+    ("MISSING_SCREEN", "Missing dependencies", _E, "A script activates an HMI screen the device does not have."),
+    ("MISSING_TEXT_LIST", "Missing dependencies", _E, "A symbolic I/O field uses a text list the device does not have."),
+    ("SYNTAX_ERROR", "Syntax", _E, "The SCL text does not parse."),
+    ("CLASSIC_SCL", "Syntax", _E, "The text is STEP 7 classic SCL, not TIA Portal's."),
+    ("NETWORK_SYNTAX", "Syntax", _E, "The SCL of one network of a SimaticML block does not parse."),
+    ("UNDECLARED", "Names that do not resolve", _EW,
+     "An operand is not declared (a warning while the program checked is not known to be complete)."),
+    ("NOT_LOCAL", "Names that do not resolve", _E,
+     "An operand written `#name` is a global tag or block, not a local one."),
+    ("UNKNOWN_MEMBER", "Names that do not resolve", _E, "A structure, UDT or instance has no member of that name."),
+    ("UNKNOWN_INSTRUCTION", "Names that do not resolve", _E, "A call names no block and no TIA instruction."),
+    ("NOT_CALLABLE", "Names that do not resolve", _E, "The called operand is not a block or an instance."),
+    ("UNKNOWN_TYPE", "Names that do not resolve", _E, "An unquoted data type is not one TIA knows."),
+    ("UNKNOWN_PARAMETER", "Calls and parameters", _E, "A call assigns a parameter the callee does not have."),
+    ("PARAMETER_NOT_SUPPLIED", "Calls and parameters", _E, "A parameter the callee requires is not assigned."),
+    ("WRONG_PARAMETER", "Calls and parameters", _E,
+     "A parameter is assigned with the wrong operator (`:=` for inputs and in/outs, `=>` for outputs)."),
+    ("INOUT_OPERAND", "Calls and parameters", _E, "An in/out parameter is given an expression instead of a tag."),
+    ("PARAMETER_TYPE", "Calls and parameters", _E,
+     "An actual parameter's data type does not convert implicitly to the formal parameter's."),
+    ("OUTPUT_TYPE", "Calls and parameters", _E,
+     "An output parameter's data type does not convert implicitly to the tag it is written to."),
+    ("INOUT_TYPE", "Calls and parameters", _E, "An in/out parameter's data type differs from its actual parameter's."),
+    ("MIXED_PARAMETERS", "Calls and parameters", _E, "A call mixes named and positional arguments."),
+    ("TOO_MANY_ARGUMENTS", "Calls and parameters", _E, "A call passes more arguments than the callee has parameters."),
+    ("SIGNATURE_UNKNOWN", "Calls and parameters", _I,
+     "A system instruction's parameters are not known to the offline checker; the call was not checked."),
+    ("UNCHECKED_INSTRUCTION", "Calls and parameters", _I,
+     "An instruction was accepted without checking its parameters (JSON output only)."),
+    ("TYPE_MISMATCH", "Data types", _E, "A value's data type does not convert implicitly to the target's."),
+    ("LITERAL_RANGE", "Data types", _E, "A literal is outside the range of its data type."),
+    ("OPERATOR_TYPE", "Data types", _E, "An operator is not defined for its operands' data types."),
+    ("CONDITION_TYPE", "Data types", _E, "A condition (IF, WHILE, UNTIL) is not a Bool."),
+    ("INDEX_TYPE", "Data types", _E, "An array index is not of an integer data type."),
+    ("INDEX_RANGE", "Data types", _W,
+     "A literal index is outside literal array bounds (a warning: no Siemens page found states TIA's verdict)."),
+    ("INDEX_DIMENSIONS", "Data types", _E, "An array is indexed with more or fewer indexes than it has dimensions."),
+    ("CASE_SELECTOR", "Data types", _E, "A CASE expression is not of an integer or bit-string data type."),
+    ("CASE_LABEL", "Data types", _E, "A CASE label is not a constant of the CASE expression's data type."),
+    ("FOR_VARIABLE", "Data types", _E, "A FOR loop's control variable is not of an integer data type."),
+    ("VOID_VALUE", "Data types", _E, "A function without a return value is used in an expression."),
+    ("WRITE_CONSTANT", "Statements", _E, "A constant (user or system) is written."),
+    ("EXIT_OUTSIDE_LOOP", "Statements", _E, "EXIT stands outside a FOR, WHILE or REPEAT loop."),
+    ("CONTINUE_OUTSIDE_LOOP", "Statements", _E, "CONTINUE stands outside a FOR, WHILE or REPEAT loop."),
+    ("EXPRESSION_STATEMENT", "Statements", _E, "An expression stands alone as a statement."),
+    ("RETURN_VALUE", "Statements", _E, "RETURN is given a value (SCL assigns the function value to the name)."),
+    ("DUPLICATE_NAME", "Names and numbers", _EW,
+     "A name is declared twice (a warning across files: a PLC holds one of them)."),
+    ("DUPLICATE_BLOCK", "Names and numbers", _W,
+     "`scl build` generates two blocks of the same name from different sources (TIA keeps the one generated last)."),
+    ("NUMBER_IN_USE", "Names and numbers", _E, "A block number is used by two blocks of the same kind."),
+    ("FLGNET_TYPE", "LAD/FBD networks", _E, "A bit instruction's operand is not a Bool."),
+    ("FLGNET_PIN_TYPE", "LAD/FBD networks", _E,
+     "An operand does not fit the data type of a box's pin or of a called block's parameter."),
+    ("FLGNET_WIRE", "LAD/FBD networks", _E, "A wire connects to a part that does not exist."),
+    ("FLGNET_SLICE", "LAD/FBD networks", _E, "A bit slice is outside its operand's bits."),
+    ("FLGNET_LABEL", "LAD/FBD networks", _E, "A jump names a label the block does not define."),
+    ("GENERATION_NOT_SUPPORTED", "Generating blocks from SCL", _E,
+     "Valid SCL the generator cannot write into SimaticML (a REF_TO dereference or `?=`, a documentation comment); "
+     "`scl check` checks it and TIA's own generation builds it."),
+    ("INVALID_DECLARATION", "Generating blocks from SCL", _E, "A declaration cannot be written into a block interface."),
+    ("INVALID_NETWORK", "Generating blocks from SCL", _E, "A network's code cannot be written into SimaticML."),
+    ("NO_BLOCK", "Generating blocks from SCL", _E, "The source holds no block."),
+    ("AT_OVERLAY", "Generating blocks from SCL", _W,
+     "An AT overlay is written as a member of its own (its SimaticML form is not known to the generator)."),
+    ("IGNORED_STATEMENT", "Generating blocks from SCL", _W,
+     "A statement after a data block's BEGIN other than a start-value assignment is ignored, as TIA does."),
+    ("START_VALUE_NOT_WRITTEN", "Generating blocks from SCL", _W,
+     "A start value could not be written into the block (its member or type is not known)."),
+    ("INVALID_SIMATICML", "Files and documents", _E, "A document is not valid SimaticML."),
+    ("INVALID_TAG_TABLE", "Files and documents", _E, "A tag editor export (tag table) cannot be read."),
+    ("ROUNDTRIP", "Files and documents", _E, "A document does not survive read, write and re-read unchanged."),
+    ("NEWER_VERSION", "Files and documents", _E, "A document is of a newer TIA version than `--tia-version`."),
+    ("READ_ERROR", "Files and documents", _E, "A file cannot be opened or decoded."),
+    ("NOT_SIMATICML", "Files and documents", _W, "An XML file that is not a SimaticML document was skipped."),
+    ("NOT_SCL", "Files and documents", _W, "A file given as an SCL source is not one and was skipped."),
+    ("NOT_CHECKED", "Files and documents", _W,
+     "A file of a kind the checks do not read yet (TIA V20's `.s7dcl`/`.s7res`) was named, not checked."),
+    ("UNSUPPORTED_OBJECT", "Files and documents", _W, "A SimaticML object of a kind the checks do not read was skipped."),
+    ("NETWORK_NOT_CHECKED", "What was not checked", _W,
+     "A network was not checked (an SCL access scope TIA's schema allows but no export showed)."),
+    ("TOO_MANY_DIAGNOSTICS", "What was not checked", _W,
+     "The cap on warnings and notes was reached; says how many were left out (errors are never cut)."),
+    ("CHECKER_FAILED", "What was not checked", _W,
+     "The checker itself failed on a file or block: a defect to report, never a verdict on the code."),
+    ("PARTNER_NOT_SET", "HMI devices", _W, "A connection has no partner station; its tags cannot be checked."),
+    ("PARTNER_NOT_FOUND", "HMI devices", _E, "A connection's partner station is not in the project."),
+    ("PARTNER_NOT_A_PLC", "HMI devices", _E, "A connection's partner station is not a PLC."),
+    ("DRIVER_MISMATCH", "HMI devices", _E, "A connection's communication driver does not speak to its partner PLC."),
+    ("CONNECTION_NOT_FOUND", "HMI devices", _E, "An HMI tag uses a connection the device does not have."),
+    ("PLC_TAG_NOT_SET", "HMI devices", _E, "An external HMI tag is bound to no PLC tag and has no address."),
+    ("PROCESS_VALUE_NOT_SET", "HMI devices", _W, "A screen item that shows a value is bound to no HMI tag."),
+    ("TEXT_LIST_NOT_SET", "HMI devices", _E, "A symbolic I/O field has no text list."),
+)
+
+CODES = MappingProxyType({code: DiagnosticCode(code, group, severities, meaning)
+                          for code, group, severities, meaning in _TABLE})
+"""Every registered code, by name."""
+
+
+def describe(code: str) -> DiagnosticCode | None:
+    """The registered code ``code``, or None for a code this version does not produce."""
+    return CODES.get(code)

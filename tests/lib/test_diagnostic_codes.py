@@ -1,0 +1,48 @@
+"""The registry of diagnostic codes (:mod:`simatic_xml.diagnostic_codes`) against the code that produces them."""
+
+from __future__ import annotations
+
+from simatic_xml.diagnostic_codes import CODES, GROUPS
+from simatic_xml.diagnostics import MISSING_CODES
+from tests.lib.diagnostic_code_scan import produced_codes
+
+
+def test_every_produced_code_is_registered() -> None:
+    unregistered = {code: sorted(files) for code, files in produced_codes().items() if code not in CODES}
+    assert not unregistered, (
+        f"diagnostic codes produced but not registered in simatic_xml/diagnostic_codes.py: {unregistered}; add each "
+        "with its group and meaning, then run make docs")
+
+
+def test_every_registered_code_is_still_produced() -> None:
+    stale = sorted(set(CODES) - set(produced_codes()))
+    assert not stale, f"registered codes no source produces any more: {stale}; remove them (and run make docs)"
+
+
+def test_registry_entries_are_complete() -> None:
+    for code, info in CODES.items():
+        assert info.code == code
+        assert info.group in GROUPS, code
+        assert info.severities, code
+        assert info.meaning.endswith(".") and "\n" not in info.meaning, code
+    assert {code for code in CODES if code in MISSING_CODES} == set(MISSING_CODES)
+    assert all(CODES[code].group == "Missing dependencies" for code in MISSING_CODES)
+
+
+def test_the_scan_finds_codes_in_each_way_they_are_written() -> None:
+    """One code per way a literal reaches a diagnostic, so a change to the scan that loses a way fails here."""
+    found = produced_codes()
+    expectations = {
+        "NOT_SCL": "engineering_api/ci/paths.py",  # Diagnostic(..., code="NOT_SCL")
+        "NUMBER_IN_USE": "engineering_api/ci/program.py",  # seventh positional argument
+        "CASE_LABEL": "engineering_api/rules/compiler/checker.py",  # a MESSAGES template
+        "FLGNET_LABEL": "engineering_api/rules/compiler/check_flgnet.py",  # a _MESSAGES template
+        "AT_OVERLAY": "simatic_xml/generate/from_scl.py",  # walk.note(block, node, "AT_OVERLAY", ...)
+        "INVALID_NETWORK": "simatic_xml/generate/checks.py",  # found(..., "INVALID_NETWORK", ...)
+        "GENERATION_NOT_SUPPORTED": "simatic_xml/errors.py",  # an exception's code
+        "INVALID_DECLARATION": "simatic_xml/generate/from_source.py",  # code=code or "INVALID_DECLARATION"
+        "PARTNER_NOT_FOUND": "engineering_api/rules/hmi_compile.py",  # finding(folder, name, "PARTNER_NOT_FOUND", ...)
+        "MISSING_SCREEN": "engineering_api/rules/hmi_compile.py",  # a table a for loop walks
+    }
+    for code, path in expectations.items():
+        assert path in found.get(code, set()), (code, path)
