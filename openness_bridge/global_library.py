@@ -41,7 +41,8 @@ from engineering_api.rules.library import (
     library_unsaved,
 )
 from openness_bridge.errors import kind_of
-from openness_bridge.library import LibraryOperations, _folders
+from openness_bridge.library import LibraryOperations
+from openness_bridge.library_support import folder_items
 
 __all__ = ("GlobalLibraryOperations",)
 
@@ -85,8 +86,8 @@ class GlobalLibraryOperations(LibraryOperations):
         if is_open:
             info.has_unsaved_changes = bool(lib.IsModified)
             info.author = str(getattr(lib, "Author", "") or "")
-            info.master_copy_count = sum(1 for _ in _folders(lib.MasterCopyFolder, "MasterCopies"))
-            info.type_count = sum(1 for _ in _folders(lib.TypeFolder, "Types"))
+            info.master_copy_count = sum(1 for _ in folder_items(lib.MasterCopyFolder, "MasterCopies"))
+            info.type_count = sum(1 for _ in folder_items(lib.TypeFolder, "Types"))
         return info
 
     @staticmethod
@@ -212,7 +213,7 @@ class GlobalLibraryOperations(LibraryOperations):
 
     def update_global_library(self, library: str, type_names: list[str]) -> list[str]:
         def versions(lib: Any) -> dict[str, int]:
-            return {str(t.Name): sum(1 for _ in t.Versions) for _, t in _folders(lib.TypeFolder, "Types")}
+            return {str(t.Name): sum(1 for _ in t.Versions) for _, t in folder_items(lib.TypeFolder, "Types")}
 
         def run() -> list[str]:
             source = self._library(None, None)
