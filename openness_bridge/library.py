@@ -1,4 +1,4 @@
-"""The project library over Openness: master copies, types and their versions (sources in README.md, "Libraries").
+"""The library area over Openness: master copies, types and their versions (sources in README.md, "Libraries").
 
 Openness members (Siemens, "TIA Portal Openness: functions on libraries", V21: accessing folders in a library,
 accessing master copies, accessing types, accessing type versions, accessing instances; and the Openness stubs):
@@ -21,8 +21,9 @@ comparing versions before V21 (``LibraryTypeVersion.Export`` arrived in V21). A 
 of ``TiaPortal.GlobalLibraries`` (:mod:`openness_bridge.global_library`): it is read without a project, changed in
 a transaction of its own (``_lib_change``), and its types have no instances (those belong to the project library).
 
-The library and its master copies are here, the types in :mod:`openness_bridge.library_types`, what they share in
-:mod:`openness_bridge.library_support`.
+This module is ``OpennessBackend.library``, :class:`BridgeLibrary`: the library and its master copies here, the types
+in :mod:`openness_bridge.library_types`, global libraries in :mod:`openness_bridge.global_library`, what they share
+in :mod:`openness_bridge.library_support`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 
 from engineering_api.backend.areas.library import (
     LibraryInfo,
+    LibraryPort,
     LibraryTreeNode,
     MasterCopyContent,
     MasterCopyInfo,
@@ -39,14 +41,18 @@ from engineering_api.backend.areas.library import (
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.library import check_library_name, check_plc_paste, parse_version, split_master_copy_path
+from openness_bridge.global_library import GlobalLibraryOperations
 from openness_bridge.library_support import content_kind, folder_items, folder_paths, number_of, state_of
 from openness_bridge.library_types import LibraryTypeOperations
 
-__all__ = ("LibraryOperations",)
+__all__ = ("BridgeLibrary",)
 
 
-class LibraryOperations(LibraryTypeOperations):
-    """Mixed into ``OpennessBackend``; uses its ``_call``, ``_change``, ``_project``, ``_plc_software``, helpers."""
+class BridgeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
+    """The project library and the open global libraries over Openness: the library and its master copies (here),
+    types (:class:`~openness_bridge.library_types.LibraryTypeOperations`), global libraries' lifecycle
+    (:class:`~openness_bridge.global_library.GlobalLibraryOperations`); the parts share
+    :class:`~openness_bridge.library_support.LibrarySupport` (its constructor's arguments)."""
 
     # ----- master copies, found --------------------------------------------------------------------
     def _mc_folder(self, lib: Any, path: str) -> Any:
@@ -85,7 +91,7 @@ class LibraryOperations(LibraryTypeOperations):
     def library_info(self, library: str | None = None) -> LibraryInfo:
         def run() -> LibraryInfo:
             lib = self._library(None, library)
-            owner = lib if library is not None else self._project()  # type: ignore[attr-defined]
+            owner = lib if library is not None else self._session.project()
             return LibraryInfo(
                 name=str(owner.Name), kind="Project" if library is None else "Global",
                 path=str(lib.Path.FullName) if library is not None else None,
@@ -94,7 +100,7 @@ class LibraryOperations(LibraryTypeOperations):
                 master_copy_folders=sorted(folder_paths(lib.MasterCopyFolder)),
                 type_count=sum(1 for _ in folder_items(lib.TypeFolder, "Types")),
                 type_folders=sorted(folder_paths(lib.TypeFolder)))
-        return self._call("Project.ProjectLibrary", run)  # type: ignore[attr-defined]
+        return self._session.call("Project.ProjectLibrary", run)
 
     def library_tree(self, library: str | None = None) -> LibraryTreeNode:
         def folder_node(title: str, folder: Any, items: str, path: str = "") -> LibraryTreeNode:
@@ -116,17 +122,17 @@ class LibraryOperations(LibraryTypeOperations):
 
         def run() -> LibraryTreeNode:
             lib = self._library(None, library)
-            owner = lib if library is not None else self._project()  # type: ignore[attr-defined]
+            owner = lib if library is not None else self._session.project()
             return LibraryTreeNode(name=str(owner.Name), node_type="Library", is_folder=True, children=[
                 folder_node("Master copies", lib.MasterCopyFolder, "MasterCopies"),
                 folder_node("Types", lib.TypeFolder, "Types")])
-        return self._call("ProjectLibrary.MasterCopyFolder/TypeFolder", run)  # type: ignore[attr-defined]
+        return self._session.call("ProjectLibrary.MasterCopyFolder/TypeFolder", run)
 
     def list_master_copies(self, library: str | None = None) -> list[MasterCopyInfo]:
         def run() -> list[MasterCopyInfo]:
             lib = self._library(None, library)
             return [self._mc_info(f, mc) for f, mc in folder_items(lib.MasterCopyFolder, "MasterCopies")]
-        return self._call("MasterCopyFolder.MasterCopies", run)  # type: ignore[attr-defined]
+        return self._session.call("MasterCopyFolder.MasterCopies", run)
 
     def create_master_copy(self, device: str, object_name: str | None, *, name: str | None, folder: str,
                            library: str | None = None) -> MasterCopyInfo:
@@ -135,7 +141,7 @@ class LibraryOperations(LibraryTypeOperations):
             check_library_name(name, "name")
 
         def run() -> MasterCopyInfo:
-            project = self._project()  # type: ignore[attr-defined]
+            project = self._session.project()
             lib = self._library(project, library)
             target = self._mc_folder(lib, path)
             source, kind = self._source(project, device, object_name)
@@ -149,7 +155,7 @@ class LibraryOperations(LibraryTypeOperations):
             info = self._mc_info(path, mc)
             info.source_kind = kind
             return info
-        return self._lib_change(library, "MasterCopyComposition.Create", run)  # type: ignore[attr-defined]
+        return self._lib_change(library, "MasterCopyComposition.Create", run)
 
     def delete_master_copy(self, path: str, library: str | None = None) -> MasterCopyInfo:
         def run() -> MasterCopyInfo:
@@ -157,7 +163,7 @@ class LibraryOperations(LibraryTypeOperations):
             info = self._mc_info(folder, mc)
             mc.Delete()
             return info
-        return self._lib_change(library, "MasterCopy.Delete", run)  # type: ignore[attr-defined]
+        return self._lib_change(library, "MasterCopy.Delete", run)
 
     def create_master_copy_folder(self, path: str, library: str | None = None) -> str:
         parts = folder_parts(path, field="path")
@@ -173,26 +179,26 @@ class LibraryOperations(LibraryTypeOperations):
             if not created:
                 raise AlreadyExistsError(f"The folder '{'/'.join(parts)}' already exists.", code="FOLDER_EXISTS")
             return "/".join(parts)
-        return self._lib_change(library, "MasterCopyUserFolderComposition.Create", run)  # type: ignore[attr-defined]
+        return self._lib_change(library, "MasterCopyUserFolderComposition.Create", run)
 
     def instantiate_master_copy(self, path: str, device: str | None, *, new_name: str | None = None,
                                 library: str | None = None) -> MasterCopyInstantiation:
         def run() -> MasterCopyInstantiation:
-            project = self._project()  # type: ignore[attr-defined]
+            project = self._session.project()
             folder, mc = self._find_mc(self._library(project, library), path)
             contents = [MasterCopyContent(kind=content_kind(c), name=str(c.ContentName)) for c in mc.ContentDescriptions]
             where = f"{folder}/{mc.Name}" if folder else str(mc.Name)
             if contents and contents[0].kind == "Device":
                 name = new_name or contents[0].name
-                self._require_free_device_name(project, name)  # type: ignore[attr-defined]
+                self._require_free_device_name(project, name)
                 created = project.Devices.CreateFrom(mc)
                 if str(created.Name) != name:
                     created.Name = name
                 return MasterCopyInstantiation(master_copy=where, device_name=name,
                                                created=[MasterCopyContent(kind="Device", name=name)])
             plc = check_plc_paste(where, device, new_name)
-            software = self._plc_software(project, plc)  # type: ignore[attr-defined]
-            in_use = self._names_in_use(software)  # type: ignore[attr-defined]
+            software = self._session.plc_software(project, plc)
+            in_use = self._names_in_use(software)
             for c in contents:
                 if c.name.casefold() in in_use:  # TIA's MasterCopyMode.ThrowIfExists, checked before anything is made
                     raise AlreadyExistsError(f"'{plc}' already has an object named '{c.name}'.", code="OBJECT_EXISTS")
@@ -201,4 +207,4 @@ class LibraryOperations(LibraryTypeOperations):
                       software.TagTableGroup.TagTables if kinds == {"TagTable"} else software.BlockGroup.Blocks)
             target.CreateFrom(mc)
             return MasterCopyInstantiation(master_copy=where, device_name=plc, created=contents)
-        return self._change("CreateFrom(MasterCopy)", run)  # type: ignore[attr-defined]
+        return self._session.change("CreateFrom(MasterCopy)", run)

@@ -1,21 +1,31 @@
-"""What the parts of the bridge's library mixin share: reaching a library, a type and its instances.
+"""What the parts of the bridge's library area share: the session, reaching a library, a type and its instances.
 
-:class:`openness_bridge.library.LibraryOperations` is built from parts (master copies there, types in
-:mod:`openness_bridge.library_types`), each a subclass of :class:`LibrarySupport`. The module functions read
-Openness' library objects (folders, versions) for the parts and for the HMI area.
+:class:`openness_bridge.library.BridgeLibrary` is built from parts (master copies, types, global libraries), each a
+subclass of :class:`LibrarySupport`, which holds what they use: the Openness session, and as named callables the
+other areas' help (the project's devices, a PLC's names in use, a free device name, an HMI panel's software).
+The module functions read Openness' library objects (folders, versions) for the parts and for the HMI area.
+
+No guard of write-protected instances is needed here, unlike in the fake: TIA Portal refuses a change of an instance
+of a released type version itself, and the bridge reports the refusal Openness raises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
-from engineering_api.rules.library import IN_WORK, RELEASED, parse_version
+from engineering_api.rules.library import IN_WORK, RELEASED, library_not_open, library_read_only, parse_version
+from openness_bridge.groups import walk_objects
+
+if TYPE_CHECKING:
+    from openness_bridge.session import BridgeSession
 
 __all__ = ("LibrarySupport", "content_kind", "folder_items", "folder_paths", "number_of", "state_of", "version_numbers")
+
+T = TypeVar("T")
 
 
 def folder_items(folder: Any, items: str, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -63,15 +73,56 @@ def content_kind(description: Any) -> str:
 
 
 class LibrarySupport:
-    """The lookups the parts of the library mixin share; relies on ``OpennessBackend``'s ``_project``,
-    ``_plc_software``, ``_find_device``, ``_all_devices``, ``_walk`` and (global libraries) ``_global_library``."""
+    """The session, collaborators and lookups the parts of :class:`openness_bridge.library.BridgeLibrary` share.
+
+    Args:
+        session: the Openness session: calls, transactions, the attached portal and its open project.
+        devices: every ``Device`` of a project (the hardware area's walk of the device groups).
+        names_in_use: the casefolded names of a ``PlcSoftware``'s blocks, PLC data types and tag tables (the blocks
+            area's), which a pasted master copy or a new instance must not take.
+        require_free_device_name: ``(project, name)``: raises AlreadyExistsError ``DEVICE_EXISTS`` when a device
+            has that name (the hardware area's rule).
+        panel_software: ``device`` -> (``classic`` or ``unified``, its HMI software) (the HMI area's lookup).
+    """
+
+    def __init__(
+        self, session: BridgeSession, *, devices: Callable[[Any], list[Any]], names_in_use: Callable[[Any], set[str]],
+        require_free_device_name: Callable[[Any, str], None], panel_software: Callable[[str], tuple[str, Any]],
+    ) -> None:
+        self._session = session
+        self._devices = devices
+        self._names_in_use = names_in_use
+        self._require_free_device_name = require_free_device_name
+        self._panel_software = panel_software
 
     # ----- reaching a library ------------------------------------------------------------------------
+    def _global_library(self, name: str) -> Any:
+        """The open global library ``name``. Raises NotFoundError ``LIBRARY_NOT_FOUND``."""
+        opened = list(self._session.portal().GlobalLibraries)
+        found = next((lib for lib in opened if str(lib.Name) == name), None)
+        if found is None:
+            raise library_not_open(name, [str(lib.Name) for lib in opened])
+        return found
+
+    def _lib_change(self, library: str | None, operation: str, fn: Callable[[], T]) -> T:
+        """A change of the project library (a project transaction) or of the global ``library`` (a transaction on
+        the library; refused when it is open read-only)."""
+        if library is None:
+            return self._session.change(operation, fn)
+
+        def writable() -> Any:
+            lib = self._global_library(library)
+            if bool(lib.IsReadOnly):
+                raise library_read_only(library)
+            return lib
+
+        return self._session.change(operation, fn, target=writable)
+
     def _library(self, project: Any, library: str | None) -> Any:
         """The project library (of ``project``, or of the open project when None) or the open global ``library``."""
         if library is not None:
-            return self._global_library(library)  # type: ignore[attr-defined]
-        return (project if project is not None else self._project()).ProjectLibrary  # type: ignore[attr-defined]
+            return self._global_library(library)
+        return (project if project is not None else self._session.project()).ProjectLibrary
 
     def _type(self, lib: Any, name: str) -> tuple[str, Any]:
         found = next(((f, t) for f, t in folder_items(lib.TypeFolder, "Types") if str(t.Name) == name), None)
@@ -88,9 +139,9 @@ class LibrarySupport:
         return found
 
     def _plcs(self, project: Any) -> Iterator[tuple[str, Any]]:
-        for device in self._all_devices(project):  # type: ignore[attr-defined]
+        for device in self._devices(project):
             try:
-                yield str(device.Name), self._plc_software(project, str(device.Name))  # type: ignore[attr-defined]
+                yield str(device.Name), self._session.plc_software(project, str(device.Name))
             except (ValidationError, NotFoundError):
                 continue
 
@@ -124,11 +175,11 @@ class LibrarySupport:
 
     def _source(self, project: Any, device: str, object_name: str | None) -> tuple[Any, str]:
         if object_name is None:
-            return self._find_device(project, device), "Device"  # type: ignore[attr-defined]
-        software = self._plc_software(project, device)  # type: ignore[attr-defined]
+            return self._session.find_device(project, device), "Device"
+        software = self._session.plc_software(project, device)
         for group, items, kind in ((software.BlockGroup, "Blocks", "Block"), (software.TypeGroup, "Types", "PlcDataType"),
                                    (software.TagTableGroup, "TagTables", "TagTable")):
-            for _, obj in self._walk(group, items):  # type: ignore[attr-defined]
+            for _, obj in walk_objects(group, items):
                 if str(obj.Name) == object_name:
                     return obj, kind
         raise NotFoundError(f"'{device}' has no block, PLC data type or tag table '{object_name}'.",

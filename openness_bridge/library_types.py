@@ -27,20 +27,20 @@ __all__ = ("LibraryTypeOperations",)
 
 
 class LibraryTypeOperations(LibrarySupport):
-    """The types part of the library mixin (:class:`openness_bridge.library.LibraryOperations`)."""
+    """The types part of :class:`openness_bridge.library.BridgeLibrary`."""
 
     # ----- types ------------------------------------------------------------------------------------------
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
         def run() -> list[LibraryTypeInfo]:
-            project = self._project() if library is None else None  # type: ignore[attr-defined]
+            project = self._session.project() if library is None else None
             lib = self._library(project, library)
             return [self._type_info(project, f, t) for f, t in folder_items(lib.TypeFolder, "Types")]
-        return self._call("TypeFolder.Types", run)  # type: ignore[attr-defined]
+        return self._session.call("TypeFolder.Types", run)
 
     def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
                             library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
-        if self._call("Project.ProjectLibrary", lambda: self._type_source(device, object_name)) == "script":  # type: ignore[attr-defined]  # the backend's, while the library is a mixin
+        if self._session.call("Project.ProjectLibrary", lambda: self._type_source(device, object_name)) == "script":
             raise NotSupportedError(
                 "Openness cannot make a library type of a panel's VB script: no member types a project object "
                 "(VBScriptLibraryType versions come from TIA's 'Add type'; V21's "
@@ -60,14 +60,14 @@ class LibraryTypeOperations(LibrarySupport):
             ValidationError: ``NOT_A_PLC`` for a device that is neither, ``NOT_A_CLASSIC_PANEL`` for a Unified panel.
         """
         try:
-            self._source(self._project(), device, object_name)  # type: ignore[attr-defined]
+            self._source(self._session.project(), device, object_name)
             return "block"
         except ValidationError as exc:
             if exc.code != "NOT_A_PLC":
                 raise
             not_a_plc = exc
         try:
-            kind, target = self.hmi.panel_software(device)  # type: ignore[attr-defined]  # the library mixin reaches the backend's HMI area
+            kind, target = self._panel_software(device)
         except ValidationError:
             raise not_a_plc from None  # neither a PLC nor a panel: refused as a PLC would be, as the fake does
         if kind == "unified":
@@ -80,11 +80,11 @@ class LibraryTypeOperations(LibrarySupport):
 
     def _one(self, library: str | None, type_name: str, operation: str, act: Any) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
-            project = self._project() if library is None else None  # type: ignore[attr-defined]
+            project = self._session.project() if library is None else None
             folder, t = self._type(self._library(project, library), type_name)
             act(project, t)
             return self._type_info(project, folder, self._type(self._library(project, library), type_name)[1])
-        return self._lib_change(library, operation, run)  # type: ignore[attr-defined]
+        return self._lib_change(library, operation, run)
 
     def _refuse_hmi_type(self, t: Any, device: str, member: str) -> None:
         """Nothing for a block or UDT type. An HMI type's instance lives on a classic panel: ``device`` is checked
@@ -97,7 +97,7 @@ class LibraryTypeOperations(LibrarySupport):
         kind = HMI_LIBRARY_TYPES.get(str(t.GetType().Name))
         if kind is None:
             return
-        if self.hmi.panel_software(device)[0] == "unified":  # type: ignore[attr-defined]  # the library mixin reaches the backend's HMI area
+        if self._panel_software(device)[0] == "unified":
             raise not_a_classic_panel(device)
         raise NotSupportedError(
             f"'{t.Name}' is a {kind} type, whose instances live on HMI panels; no public source shows an Openness "
@@ -109,7 +109,7 @@ class LibraryTypeOperations(LibrarySupport):
         edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
             self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
-            software = self._plc_software(project, device)  # type: ignore[attr-defined]
+            software = self._session.plc_software(project, device)
             work = self._in_work(t)
             if work is not None:
                 raise ConflictError(f"The type '{type_name}' already has the in-work version {number_of(work)}; release "
@@ -134,7 +134,7 @@ class LibraryTypeOperations(LibrarySupport):
             if number <= highest:
                 raise ValidationError(f"{version_number} is not above the type's highest version.",
                                       code="INVALID_VERSION", details={"field": "versionNumber"})
-            types_ns = self._namespace("Siemens.Engineering.Library.Types")  # type: ignore[attr-defined]
+            types_ns = self._session.namespace("Siemens.Engineering.Library.Types")
             from System import Version  # noqa: PLC0415 - .NET is loaded late
 
             work.Release(types_ns.CreateOrReleaseDependenciesMode.DoNotAutomaticallyCreateOrReleaseDependencies,
@@ -163,7 +163,7 @@ class LibraryTypeOperations(LibrarySupport):
     def instantiate_library_type(self, type_name: str, device: str, *, version_number: str | None,
                                  library: str | None = None) -> TypeInstantiation:
         def run() -> TypeInstantiation:
-            project = self._project()  # type: ignore[attr-defined]
+            project = self._session.project()
             _, t = self._type(self._library(project, library), type_name)
             version = self._type_version(t, version_number) if version_number else next(
                 (v for v in t.Versions if getattr(v, "IsDefault", False)), None)
@@ -171,18 +171,18 @@ class LibraryTypeOperations(LibrarySupport):
                 raise ValidationError(f"{type_name} {version_number or ''} is in work: only released versions are "
                                       "instantiated.", code="VERSION_IN_WORK")
             self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
-            software = self._plc_software(project, device)  # type: ignore[attr-defined]
-            before = self._names_in_use(software)  # type: ignore[attr-defined]
+            software = self._session.plc_software(project, device)
+            before = self._names_in_use(software)
             udt = "PlcType" in str(version.GetType().Name)
             (software.TypeGroup.Types if udt else software.BlockGroup.Blocks).CreateFrom(version)
-            created = sorted(self._names_in_use(software) - before)  # type: ignore[attr-defined]
+            created = sorted(self._names_in_use(software) - before)
             return TypeInstantiation(type_name=type_name, version_number=number_of(version), device_name=device,
                                      created=created)
-        return self._change("PlcBlockComposition.CreateFrom(LibraryTypeVersion)", run)  # type: ignore[attr-defined]
+        return self._session.change("PlcBlockComposition.CreateFrom(LibraryTypeVersion)", run)
 
     def delete_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
-            project = self._project() if library is None else None  # type: ignore[attr-defined]
+            project = self._session.project() if library is None else None
             folder, t = self._type(self._library(project, library), type_name)
             info = self._type_info(project, folder, t)
             if info.instances:
@@ -193,29 +193,32 @@ class LibraryTypeOperations(LibrarySupport):
                                         for i in info.instances]})
             t.Delete()
             return info
-        return self._lib_change(library, "LibraryType.Delete", run)  # type: ignore[attr-defined]
+        return self._lib_change(library, "LibraryType.Delete", run)
 
     def compare_library_type(self, type_name: str, left_version: str, *, right_version: str | None,
                              device: str | None, library: str | None = None) -> TypeComparison:
         def run() -> TypeComparison:
-            project = self._project()  # type: ignore[attr-defined]
+            project = self._session.project()
             _, t = self._type(self._library(project, library), type_name)
             left = self._type_version(t, left_version, "leftVersion")
             if not hasattr(left, "Export"):
                 raise NotSupportedError(
                     f"Comparing type versions needs LibraryTypeVersion.Export (TIA Portal V21); this is "
-                    f"{self._version}.", code="NO_OPENNESS_EQUIVALENT",  # type: ignore[attr-defined]
+                    f"{self._session.version}.", code="NO_OPENNESS_EQUIVALENT",
                     details={"member": "LibraryTypeVersion.Export"})
-            left_data = self._export_bytes(left, "library-compare")  # type: ignore[attr-defined]
+            left_data = self._session.export_bytes(left)
             if right_version is not None:
-                right_data = self._export_bytes(self._type_version(t, right_version, "rightVersion"))  # type: ignore[attr-defined]
+                right_data = self._session.export_bytes(self._type_version(t, right_version, "rightVersion"))
                 label = right_version
+            elif device is None:
+                raise ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
+                                      code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
             else:
-                software = self._plc_software(project, device)  # type: ignore[attr-defined]
+                software = self._session.plc_software(project, device)
                 instance = next((i for v in t.Versions for i in v.FindInstances(software)), None)
                 if instance is None:
                     raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
-                right_data, label = self._export_bytes(instance), f"{device}/{instance.Name}"  # type: ignore[attr-defined]
+                right_data, label = self._session.export_bytes(instance), f"{device}/{instance.Name}"
             diff = object_diff(f"Library/{BLOCKS}/{type_name}.xml", "Modified", left_data, right_data)
             identical = not (diff.members_added or diff.members_removed or diff.members_changed or diff.networks_changed
                              or diff.kind not in ("formatting", ""))
@@ -223,4 +226,4 @@ class LibraryTypeOperations(LibrarySupport):
                                   kind="" if identical else diff.kind, members_added=diff.members_added,
                                   members_removed=diff.members_removed, members_changed=diff.members_changed,
                                   networks_changed=diff.networks_changed, summary=diff.summary)
-        return self._call("LibraryTypeVersion.Export", run)  # type: ignore[attr-defined]
+        return self._session.call("LibraryTypeVersion.Export", run)
