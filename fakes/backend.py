@@ -54,7 +54,8 @@ from fakes.compile_ops import CompileOperations
 from fakes.devices import DeviceOperations
 from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_ops import FakeHmi
-from fakes.global_library_ops import GlobalLibraryOperations
+from fakes.library_ops import FakeLibrary, GuardedProgramWriters
+from fakes.library_support import MachineState
 from fakes.model import Project
 from fakes.online_ops import OnlineOperations
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -99,7 +100,7 @@ HISTORY_LIMIT = 20
 
 
 class FakeBackend(
-    GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
+    GuardedProgramWriters,  # first: the library area guards the program mixins' writers of write-protected type instances
     BlockOperations,
     CompileOperations,
     SoftwareOperations,
@@ -120,6 +121,7 @@ class FakeBackend(
 
     name = "fake"
     reads_off_worker = True
+    library: FakeLibrary
 
     def __init__(self, state_dir: Path, *, default_version: str = "V19", portals: PortalTable | None = None) -> None:
         super().__init__()
@@ -133,6 +135,7 @@ class FakeBackend(
         self.simulation = SimulationRuntime(state_dir, empty_image=_empty_image)
         """The machine's PLCSIM Advanced (in-process): instances that downloads load into."""
         session = FakeSession(
+            portal=self._portal,
             project=self._project,
             change=self._change,
             device=self._device,
@@ -144,13 +147,15 @@ class FakeBackend(
         self.security = FakeSecurity(session, catalog=lambda: self.catalog)
         self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
         self.tags = FakeTags(session)
-        self.types = FakeTypes(session, guard=self._lib_guarded)
+        self.library = FakeLibrary(session, portals=self.portals,
+                                   state=MachineState(read=self._read_state, write=self._write_state))
+        self.types = FakeTypes(session, guard=self.library.guarded)
         self.hmi = FakeHmi(
             session,
             plc_tags=self.tags.list_all_tags,
             plc_blocks=self.list_blocks,
-            library_types=self.list_library_types,
-            guard_program=self._lib_guarded,
+            library_types=self.library.list_library_types,
+            guard_program=self.library.guarded,
         )
 
     def on_worker_thread_started(self) -> None:

@@ -2,19 +2,17 @@
 read-write, save, close, archive, and types copied between them and the project library.
 
 The content is the project library's model (:mod:`fakes.library_ops` serves every library method with
-``library=<name>`` through :meth:`GlobalLibraryOperations._global_library` and ``_global_change``); the files and the
-per-portal table of open libraries are :mod:`fakes.global_library`. TIA's rules: a read-only library refuses every
+``library=<name>`` through :class:`fakes.library_support.LibrarySupport`'s ``_global_library`` and
+``_global_change``); the files and the per-portal table of open libraries are :mod:`fakes.global_library`. TIA's rules: a read-only library refuses every
 change (409 ``LIBRARY_READ_ONLY``); a read-write one is exclusive to its portal (the lock file beside it, as for
 projects); closing with unsaved changes needs ``discard_changes``; archives hold the saved state.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import shutil
 import uuid
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo
@@ -30,7 +28,6 @@ from engineering_api.rules.library import (
     check_library_name,
     library_archive_suffix,
     library_file_version,
-    library_not_open,
     library_read_only,
     library_suffix,
     library_unsaved,
@@ -43,16 +40,12 @@ from fakes.global_library import (
     save_global_library,
 )
 from fakes.library import Library
-from fakes.library_type_ops import LibraryTypeOperations
+from fakes.library_support import LibrarySupport
 from fakes.portal import release_lock, take_lock
 from fakes.project_files import LOCK_NAME, make_folder
-from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
-
-    from engineering_api.backend.areas.library import LibraryInfo, TypeInstantiation
 
 __all__ = ("GlobalLibraryOperations",)
 
@@ -60,40 +53,15 @@ HISTORY = "global-libraries"
 HISTORY_LIMIT = 20
 
 
-class GlobalLibraryOperations(LibraryTypeOperations):
-    """The library base of :class:`fakes.backend.FakeBackend`: project and global libraries."""
+class GlobalLibraryOperations(LibrarySupport):
+    """The global libraries' part of :class:`fakes.library_ops.FakeLibrary`: their lifecycle, and project types
+    copied into one."""
 
     # ----- the open libraries ------------------------------------------------------------------------
-    def _open_here(self) -> dict[str, GlobalLibrary]:
-        pid = self._portal().pid  # type: ignore[attr-defined]
-        return open_libraries(self.portals, pid)[pid]  # type: ignore[attr-defined]
-
-    def _global_library(self, name: str) -> GlobalLibrary:
-        here = self._open_here()
-        found = here.get(name)
-        if found is None:
-            raise library_not_open(name, list(here))
-        return found
-
-    @contextmanager
-    def _global_change(self, name: str) -> Iterator[Library]:
-        """A transaction on an open global library: refused read-only, put back as it was on any error."""
-        lib = self._global_library(name)
-        if lib.read_only:
-            raise library_read_only(name)
-        backup = copy.deepcopy(lib.library)
-        try:
-            yield lib.library
-            checkpoint()
-        except BaseException:
-            lib.library = backup
-            raise
-        lib.modified = True
-
     def _holders(self, folder: Path) -> list[tuple[int, GlobalLibrary]]:
         """(portal pid, library) of every live portal that has the library in ``folder`` open."""
         wanted = folder.resolve()
-        return [(pid, lib) for pid, libs in open_libraries(self.portals).items()  # type: ignore[attr-defined]
+        return [(pid, lib) for pid, libs in open_libraries(self._portals).items()
                 for lib in libs.values() if lib.folder.resolve() == wanted]
 
     @staticmethod
@@ -105,12 +73,12 @@ class GlobalLibraryOperations(LibraryTypeOperations):
             saved_at=lib.saved_at)
 
     def _remember_library(self, lib: GlobalLibrary) -> None:
-        history = [h for h in self._read_state(HISTORY) if h.get("path") != str(lib.file)]  # type: ignore[attr-defined]
+        history = [h for h in self._state.read(HISTORY) if h.get("path") != str(lib.file)]
         history.insert(0, {"path": str(lib.file), "name": lib.name, "lastAccess": utc_now()})
-        self._write_state(HISTORY, history[:HISTORY_LIMIT])  # type: ignore[attr-defined]
+        self._state.write(HISTORY, history[:HISTORY_LIMIT])
 
     def _activate_library(self, lib: GlobalLibrary) -> GlobalLibraryInfo:
-        pid = self._portal().pid  # type: ignore[attr-defined]
+        pid = self._session.portal().pid
         if not lib.read_only:
             try:
                 take_lock(lib.folder, pid)
@@ -128,7 +96,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
         shown = {lib.file.resolve() for lib in here.values()}
         from pathlib import Path
 
-        for entry in self._read_state(HISTORY):  # type: ignore[attr-defined]
+        for entry in self._state.read(HISTORY):
             file = Path(entry.get("path", ""))
             if file.resolve() in shown or not file.is_file():
                 continue
@@ -140,7 +108,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
         return result
 
     def create_global_library(self, directory: Path, name: str, *, author: str, comment: str) -> GlobalLibraryInfo:
-        portal = self._portal()  # type: ignore[attr-defined]
+        portal = self._session.portal()
         check_library_name(name, "name")
         if name.startswith("."):
             raise ValidationError(f"'{name}' cannot start with a dot.", code="INVALID_NAME", details={"field": "name"})
@@ -159,7 +127,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
         return self._activate_library(lib)
 
     def open_global_library(self, path: Path, *, read_only: bool) -> GlobalLibraryInfo:
-        portal = self._portal()  # type: ignore[attr-defined]
+        portal = self._session.portal()
         version = library_file_version(path)
         if not path.is_file():
             raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
@@ -208,7 +176,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
         info = self._global_info(lib, is_open=False)
         del self._open_here()[library]
         if not lib.read_only:
-            release_lock(lib.folder, self._portal().pid)  # type: ignore[attr-defined]
+            release_lock(lib.folder, self._session.portal().pid)
         return info
 
     def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
@@ -238,7 +206,7 @@ class GlobalLibraryOperations(LibraryTypeOperations):
                                     file_count=count, sha256=hashlib.sha256(data).hexdigest())
 
     def update_global_library(self, library: str, type_names: list[str]) -> list[str]:
-        project = self._project()  # type: ignore[attr-defined]
+        project = self._session.project()
         source = self._lib(project, None)
         for name in type_names:
             self._lib_type(source, name)
@@ -247,23 +215,3 @@ class GlobalLibraryOperations(LibraryTypeOperations):
             for name in type_names:
                 copy_type(source, target, name, None, copied)
         return copied
-
-    # ----- the library methods where a global library differs ------------------------------------------
-    def library_info(self, library: str | None = None) -> LibraryInfo:
-        info = super().library_info(library)
-        if library is not None:
-            lib = self._global_library(library)
-            info.path, info.read_only = str(lib.file), lib.read_only
-        return info
-
-    def instantiate_library_type(self, type_name: str, device: str, *, version_number: str | None,
-                                 library: str | None = None) -> TypeInstantiation:
-        if library is None:
-            return super().instantiate_library_type(type_name, device, version_number=version_number)
-        source = self._lib(None, library)
-        t = self._lib_type(source, type_name)
-        version = self._lib_version(t, version_number) if version_number else t.default_version
-        with self._change() as project:  # type: ignore[attr-defined]
-            # TIA copies the version (and the types it uses) into the project library, then instantiates it there.
-            copy_type(source, self._lib(project, None), type_name, [version.number], [])
-            return super().instantiate_library_type(type_name, device, version_number=version.number)

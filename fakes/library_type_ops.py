@@ -37,7 +37,8 @@ from fakes.library_hmi import (
     new_script_type,
     script_source,
 )
-from fakes.library_ops import LibraryOperations, _deps
+from fakes.global_library import copy_type
+from fakes.library_support import LibrarySupport, dependencies_of
 from fakes.type_ops import is_consistent
 
 if TYPE_CHECKING:
@@ -48,15 +49,16 @@ if TYPE_CHECKING:
 __all__ = ("LibraryTypeOperations",)
 
 
-class LibraryTypeOperations(LibraryOperations):
-    """The types half of the library (:class:`fakes.global_library_ops.GlobalLibraryOperations` adds global ones)."""
+class LibraryTypeOperations(LibrarySupport):
+    """The types part of :class:`fakes.library_ops.FakeLibrary`: a global library's types are instantiated through
+    the project library, edited there only."""
 
     def _lib_new_type(self, project: Project, lib: Library, device: str, software: PlcSoftware, obj: ProgramObject,
                       folder: str, comment: str, created: list[str]) -> LibraryType:
         """A type of ``obj`` (0.0.1, released); types are made first for what it uses that is not a type yet."""
         links = lib.links.setdefault(device, {})
         dependencies = {}
-        for dep in _deps(software, obj):
+        for dep in dependencies_of(software, obj):
             if dep.name in links:
                 dependencies[dep.name] = links[dep.name][1]
                 continue
@@ -76,24 +78,26 @@ class LibraryTypeOperations(LibraryOperations):
     def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
                             library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             lib = self._lib(project, library)
-            dev = self._device(project, device)  # type: ignore[attr-defined]
+            dev = self._session.device(project, device)
             if dev.device_kind == "hmi":  # a classic panel's VB script becomes a VBScript type
-                script, software, obj = script_source(project, dev, object_name), None, None
+                script = script_source(project, dev, object_name)
+                source: tuple[PlcSoftware, ProgramObject] | None = None
                 name = script.root.name
             else:
-                software, obj = self._lib_plc_object(project, device, object_name, "block or PLC data type")
-                if obj.kind not in TYPE_KINDS:
-                    raise ValidationError(f"'{object_name}' is a {obj.kind}: TIA makes types of FBs, FCs and PLC data "
+                source = self._lib_plc_object(project, device, object_name, "block or PLC data type")
+                kind = source[1].kind
+                if kind not in TYPE_KINDS:
+                    raise ValidationError(f"'{object_name}' is a {kind}: TIA makes types of FBs, FCs and PLC data "
                                           "types only.", code="NOT_TYPEABLE")
-                name = obj.name
+                name = source[1].name
             if any(n.lower() == name.lower() for n in lib.types):
                 raise AlreadyExistsError(f"The library already has a type '{name}'.", code="TYPE_EXISTS")
             if name in lib.links.get(device, {}):
                 raise AlreadyExistsError(f"'{object_name}' is already an instance of a library type.",
                                          code="ALREADY_AN_INSTANCE")
-            if obj is not None and not is_consistent(software, obj):
+            if source is not None and not is_consistent(*source):
                 raise ValidationError(f"'{object_name}' is inconsistent; compile it before making it a type.",
                                       code="TYPE_INCONSISTENT")
             folder = "/".join(folder_parts(folder, field="folder")) if folder.strip() else ""
@@ -101,8 +105,8 @@ class LibraryTypeOperations(LibraryOperations):
                 parts = folder.split("/")
                 lib.type_folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
             created: list[str] = []
-            t = (new_script_type(project, lib, device, script, folder, comment) if obj is None
-                 else self._lib_new_type(project, lib, device, software, obj, folder, comment, created))
+            t = (new_script_type(project, lib, device, script, folder, comment) if source is None
+                 else self._lib_new_type(project, lib, device, *source, folder, comment, created))
             return self._lib_type_info(lib, t, created)
 
     def _lib_site(self, project: Project, device: str, t: LibraryType) -> PlcSoftware | None:
@@ -115,14 +119,14 @@ class LibraryTypeOperations(LibraryOperations):
             NotSupportedError: ``NOT_MODELLED`` for an HMI type other than a VB script type.
         """
         if t.kind in HMI_KINDS:
-            classic_panel(project, self._device(project, device))  # type: ignore[attr-defined]
+            classic_panel(project, self._session.device(project, device))
             check_script_type(t.kind)
             return None
-        return self._software(project, device)[1]  # type: ignore[attr-defined]
+        return self._session.software(project, device)[1]
 
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             lib = self._lib(project, library)
             t = self._lib_type(lib, type_name)
             if t.in_work is not None:
@@ -131,7 +135,7 @@ class LibraryTypeOperations(LibraryOperations):
                     f"The type '{type_name}' already has the in-work version {t.in_work.number}"
                     + (f" (test instance in '{where[0]}')" if where else "") + "; release or discard it first.",
                     code="IN_WORK_VERSION_EXISTS", details={"versionNumber": t.in_work.number})
-            base = t.default_version
+            base = self._lib_default(t)
             self._lib_place(project, lib, device, self._lib_site(project, device, t), t, base, [], [])
             number = next_version([v.number for v in t.versions])
             t.versions.append(TypeVersion(number=number, state=IN_WORK, data=base.data, author=project.author,
@@ -143,7 +147,7 @@ class LibraryTypeOperations(LibraryOperations):
     def release_library_type(self, type_name: str, *, version_number: str | None, comment: str,
                              library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             lib = self._lib(project, library)
             t = self._lib_type(lib, type_name)
             work = t.in_work
@@ -159,7 +163,7 @@ class LibraryTypeOperations(LibraryOperations):
                                           f"{format_version(highest)}.", code="INVALID_VERSION",
                                           details={"field": "versionNumber"})
                 number = format_version(wanted)
-            device, name = work.test_instance  # type: ignore[misc]
+            device, name = self._lib_test_instance(t, work)
             data = instance_data(project, device, name, t.kind)
             if data is None:
                 raise ConflictError(f"The test instance of '{type_name}' {work.number} in '{device}' is gone; discard "
@@ -176,20 +180,18 @@ class LibraryTypeOperations(LibraryOperations):
                     self._lib_place(project, lib, other, other_software, t, work, [], [])
             return self._lib_type_info(lib, t)
 
-    @staticmethod
-    def _lib_release_dependencies(lib: Library, project: Project, device: str, name: str) -> dict[str, str]:
+    def _lib_release_dependencies(self, lib: Library, project: Project, device: str, name: str) -> dict[str, str]:
         """The types the test instance ``name`` (a block or UDT in ``device``) uses, each a released version.
 
         Raises:
             ValidationError: ``TYPE_INCONSISTENT``, ``DEPENDENCY_NOT_A_TYPE``, ``DEPENDENCY_IN_WORK``.
         """
-        software = project.devices[device].software
-        obj = software.find(name)
+        software, obj = self._lib_plc_object(project, device, name, "test instance")
         if not is_consistent(software, obj):
             raise ValidationError(f"The test instance '{name}' in '{device}' is inconsistent; compile it before "
                                   "releasing.", code="TYPE_INCONSISTENT")
         dependencies = {}
-        for dep in _deps(software, obj):
+        for dep in dependencies_of(software, obj):
             link = lib.links.get(device, {}).get(dep.name)
             if link is None:
                 raise ValidationError(f"'{name}' now uses '{dep.name}', which is not a library type; make it a "
@@ -203,17 +205,18 @@ class LibraryTypeOperations(LibraryOperations):
 
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
-        with self._change() as project:  # type: ignore[attr-defined]
+        with self._session.change() as project:
             lib = self._lib(project, library)
             t = self._lib_type(lib, type_name)
             work = t.in_work
             if work is None:
                 raise ConflictError(f"The type '{type_name}' has no in-work version.", code="NO_IN_WORK_VERSION")
             t.versions.remove(work)
-            device, name = work.test_instance  # type: ignore[misc]
+            device, name = work.test_instance or ("", "")
             if instance_data(project, device, name, t.kind) is not None and name in lib.links.get(device, {}):
-                lib.links[device][name] = (t.name, t.default)  # type: ignore[assignment]
-                self._lib_place(project, lib, device, project.devices[device].software, t, t.default_version, [], [])
+                default = self._lib_default(t)
+                lib.links[device][name] = (t.name, default.number)
+                self._lib_place(project, lib, device, project.devices[device].software, t, default, [], [])
             return self._lib_type_info(lib, t)
 
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
@@ -222,17 +225,27 @@ class LibraryTypeOperations(LibraryOperations):
 
     def instantiate_library_type(self, type_name: str, device: str, *, version_number: str | None,
                                  library: str | None = None) -> TypeInstantiation:
-        with self._change() as project:  # type: ignore[attr-defined]
-            lib = self._lib(project, library)
+        with self._session.change() as project:
+            lib = self._lib(project, None)
+            if library is not None:
+                # TIA copies the version (and the types it uses) into the project library, then instantiates it
+                # there.
+                source = self._lib(None, library)
+                chosen = self._lib_type(source, type_name)
+                number = (self._lib_version(chosen, version_number) if version_number
+                          else self._lib_default(chosen)).number
+                copy_type(source, lib, type_name, [number], [])
+                version_number = number
             t = self._lib_type(lib, type_name)
-            version = self._lib_version(t, version_number) if version_number else t.default_version
+            version = self._lib_version(t, version_number) if version_number else self._lib_default(t)
             if version.state != RELEASED:
                 raise ValidationError(f"{type_name} {version.number} is in work: only released versions are "
                                       "instantiated (its test instance is the one instance it has).",
                                       code="VERSION_IN_WORK")
             software = self._lib_site(project, device, t)
             link = lib.links.get(device, {}).get(t.name)
-            if link is not None and t.version(link[1]) is not None and t.version(link[1]).state == IN_WORK:
+            linked = t.version(link[1]) if link is not None else None
+            if link is not None and linked is not None and linked.state == IN_WORK:
                 raise ConflictError(f"'{t.name}' in '{device}' is the test instance of the in-work version {link[1]}; "
                                     "release or discard it first.", code="IN_WORK_VERSION_EXISTS")
             created: list[str] = []
@@ -279,7 +292,7 @@ class LibraryTypeOperations(LibraryOperations):
         if right_version is not None:
             right_data, right_label = self._lib_version(t, right_version, "rightVersion").data, right_version
         elif device is not None:
-            project = self._project()  # type: ignore[attr-defined]
+            project = self._session.project()
             self._lib_site(project, device, t)
             link = lib.links.get(device, {}).get(t.name)
             found = instance_data(project, device, t.name, t.kind) if link is not None else None

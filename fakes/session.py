@@ -8,7 +8,7 @@ declared here, typed, in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,13 +17,25 @@ if TYPE_CHECKING:
     from fakes.model import Device, Project
     from fakes.program import PlcSoftware
 
-__all__ = ("FakeSession",)
+__all__ = ("AttachedPortal", "FakeSession")
+
+
+class AttachedPortal(Protocol):
+    """What an area reads of the attached portal (``fakes.portal.FakePortal``)."""
+
+    pid: int
+    version: str
+    """TIA Portal version, ``V19``."""
+    project: Project | None
+    """The open project, None when none is open."""
 
 
 @dataclass(frozen=True, slots=True)
 class FakeSession:
     """What the backend's session offers its areas (each the backend's own method of that name, bound)."""
 
+    portal: Callable[[], AttachedPortal]
+    """The attached portal (its pid, version and open project, if any). Raises PortalUnavailableError."""
     project: Callable[[], Project]
     """The open project, to read. Raises PortalUnavailableError (no portal attached), NoProjectOpenError."""
     change: Callable[[], AbstractContextManager[Project]]

@@ -50,9 +50,9 @@ from openness_bridge.blocks import BlockOperations
 from openness_bridge.catalog import CatalogOperations
 from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
-from openness_bridge.global_library import GlobalLibraryOperations
 from openness_bridge.hardware import HardwareOperations
 from openness_bridge.hmi import BridgeHmi
+from openness_bridge.library import BridgeLibrary
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
@@ -95,7 +95,6 @@ class _OpennessSession(
     SimulationOperations,
     OnlineOperations,
     WhitelistOperations,
-    GlobalLibraryOperations,
     RuntimeValueOperations,
     ScratchFiles,
     EngineeringBackend,
@@ -135,6 +134,7 @@ class _OpennessSession(
             api=api,
             call=self._call,
             change=self._change,
+            portal=self._connection,
             project=self._project,
             find_device=self._find_device,
             plc_software=self._plc_software,
@@ -150,6 +150,13 @@ class _OpennessSession(
         self.tags = BridgeTags(session)
         self.types = BridgeTypes(session)
         self.hmi = BridgeHmi(session, compile_result=self._compile_result)
+        self.library = BridgeLibrary(
+            session,
+            devices=self._all_devices,
+            names_in_use=self._names_in_use,
+            require_free_device_name=self._require_free_device_name,
+            panel_software=self.hmi.panel_software,
+        )
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -19,9 +19,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo
 from engineering_api.backend.errors import (
@@ -35,48 +34,25 @@ from engineering_api.rules.library import (
     check_library_name,
     library_archive_suffix,
     library_file_version,
-    library_not_open,
     library_read_only,
     library_suffix,
     library_unsaved,
 )
 from openness_bridge.errors import kind_of
-from openness_bridge.library import LibraryOperations, _folders
+from openness_bridge.library_support import LibrarySupport, folder_items
 
 __all__ = ("GlobalLibraryOperations",)
-
-T = TypeVar("T")
 
 
 def _same(a: Path, b: Path) -> bool:
     return str(a.resolve()).casefold() == str(b.resolve()).casefold()  # Windows paths ignore case
 
 
-class GlobalLibraryOperations(LibraryOperations):
-    """Mixed into ``OpennessBackend`` in place of :class:`LibraryOperations`; uses ``_call``, ``_connection``."""
+class GlobalLibraryOperations(LibrarySupport):
+    """The global libraries' part of :class:`openness_bridge.library.BridgeLibrary`: their lifecycle, and project
+    types copied into one."""
 
-    # ----- reaching a global library --------------------------------------------------------------------------
-    def _global_library(self, name: str) -> Any:
-        opened = list(self._connection().GlobalLibraries)  # type: ignore[attr-defined]
-        found = next((lib for lib in opened if str(lib.Name) == name), None)
-        if found is None:
-            raise library_not_open(name, [str(lib.Name) for lib in opened])
-        return found
-
-    def _lib_change(self, library: str | None, operation: str, fn: Callable[[], T]) -> T:
-        """A change of the project library (a project transaction) or of the global ``library`` (a transaction on
-        the library; refused when it is open read-only)."""
-        if library is None:
-            return self._change(operation, fn)  # type: ignore[attr-defined]
-
-        def writable() -> Any:
-            lib = self._global_library(library)
-            if bool(lib.IsReadOnly):
-                raise library_read_only(library)
-            return lib
-
-        return self._change(operation, fn, target=writable)  # type: ignore[attr-defined]
-
+    # ----- what a global library is ------------------------------------------------------------------------
     def _global_info(self, lib: Any, *, is_open: bool = True) -> GlobalLibraryInfo:
         path = Path(str(lib.Path.FullName))
         kind = str(lib.LibraryType.ToString()) if hasattr(lib, "LibraryType") else "User"
@@ -85,8 +61,8 @@ class GlobalLibraryOperations(LibraryOperations):
         if is_open:
             info.has_unsaved_changes = bool(lib.IsModified)
             info.author = str(getattr(lib, "Author", "") or "")
-            info.master_copy_count = sum(1 for _ in _folders(lib.MasterCopyFolder, "MasterCopies"))
-            info.type_count = sum(1 for _ in _folders(lib.TypeFolder, "Types"))
+            info.master_copy_count = sum(1 for _ in folder_items(lib.MasterCopyFolder, "MasterCopies"))
+            info.type_count = sum(1 for _ in folder_items(lib.TypeFolder, "Types"))
         return info
 
     @staticmethod
@@ -99,18 +75,18 @@ class GlobalLibraryOperations(LibraryOperations):
     # ----- lifecycle ------------------------------------------------------------------------------------------
     def list_global_libraries(self) -> list[GlobalLibraryInfo]:
         def run() -> list[GlobalLibraryInfo]:
-            libraries = self._connection().GlobalLibraries  # type: ignore[attr-defined]
+            libraries = self._session.portal().GlobalLibraries
             result = [self._global_info(lib) for lib in libraries]
             shown = {info.path.casefold() for info in result}
             for known in libraries.GetGlobalLibraryInfos():
                 if not bool(known.IsOpen) and str(known.Path.FullName).casefold() not in shown:
                     result.append(self._global_info(known, is_open=False))
             return result
-        return self._call("TiaPortal.GlobalLibraries", run)  # type: ignore[attr-defined]
+        return self._session.call("TiaPortal.GlobalLibraries", run)
 
     def create_global_library(self, directory: Path, name: str, *, author: str, comment: str) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
-            libraries = self._connection().GlobalLibraries  # type: ignore[attr-defined]
+            libraries = self._session.portal().GlobalLibraries
             check_library_name(name, "name")
             if any(str(lib.Name) == name for lib in libraries):
                 raise AlreadyExistsError(f"A global library named '{name}' is already open; close it first.",
@@ -119,35 +95,35 @@ class GlobalLibraryOperations(LibraryOperations):
                 raise AlreadyExistsError(f"The library folder '{directory / name}' already exists.",
                                          code="LIBRARY_EXISTS")
             directory.mkdir(parents=True, exist_ok=True)
-            user = self._namespace("Siemens.Engineering.Library").UserGlobalLibrary  # type: ignore[attr-defined]
-            created = libraries.Create[user](self._api.io.DirectoryInfo(str(directory)), name)  # type: ignore[attr-defined]
-            expected = library_suffix(self._version)  # type: ignore[attr-defined]
+            user = self._session.namespace("Siemens.Engineering.Library").UserGlobalLibrary
+            created = libraries.Create[user](self._session.api.io.DirectoryInfo(str(directory)), name)
+            expected = library_suffix(self._session.version)
             if Path(str(created.Path.FullName)).suffix.lower() != expected:
                 raise EngineeringError(f"GlobalLibraries.Create wrote '{created.Path.Name}', not a {expected} file.",
                                        code="BRIDGE_ERROR")
             return self._global_info(created)
-        return self._call("GlobalLibraries.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.call("GlobalLibraries.Create", run, invocation=ValidationError)
 
     def open_global_library(self, path: Path, *, read_only: bool) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
-            libraries = self._connection().GlobalLibraries  # type: ignore[attr-defined]
+            libraries = self._session.portal().GlobalLibraries
             version = library_file_version(path)
             if not path.is_file():
                 raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
-            if version != self._version:  # type: ignore[attr-defined]
+            if version != self._session.version:
                 raise ValidationError(
-                    f"The library '{path.name}' is a TIA Portal {version} library; this portal is {self._version} "  # type: ignore[attr-defined]
+                    f"The library '{path.name}' is a TIA Portal {version} library; this portal is {self._session.version} "
                     "(an upgrade is GlobalLibraries.OpenWithUpgrade, not offered).", code="LIBRARY_VERSION_MISMATCH",
-                    details={"libraryVersion": version, "portalVersion": self._version})  # type: ignore[attr-defined]
+                    details={"libraryVersion": version, "portalVersion": self._session.version})
             for lib in libraries:
                 if _same(Path(str(lib.Path.FullName)), path):
                     if bool(lib.IsReadOnly) == read_only:
                         return self._global_info(lib)
                     raise AlreadyExistsError(f"The library '{lib.Name}' is already open in the other mode; close it "
                                              "first.", code="LIBRARY_ALREADY_OPEN")
-            mode = self._api.engineering.OpenMode  # type: ignore[attr-defined]
+            mode = self._session.api.engineering.OpenMode
             try:
-                opened = libraries.Open(self._api.io.FileInfo(str(path)),  # type: ignore[attr-defined]
+                opened = libraries.Open(self._session.api.io.FileInfo(str(path)),
                                         mode.ReadOnly if read_only else mode.ReadWrite)
             except Exception as exc:  # .NET; the holders were checked above for this portal only
                 if kind_of(exc) == "EngineeringTargetInvocationException" and "lock" in str(exc).lower():
@@ -155,7 +131,7 @@ class GlobalLibraryOperations(LibraryOperations):
                                       "(for a read-write open) at all.", code="LIBRARY_LOCKED") from None
                 raise
             return self._global_info(opened)
-        return self._call("GlobalLibraries.Open", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.call("GlobalLibraries.Open", run, invocation=ValidationError)
 
     def save_global_library(self, library: str) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
@@ -164,7 +140,7 @@ class GlobalLibraryOperations(LibraryOperations):
                 raise library_read_only(library)
             lib.Save()
             return self._global_info(lib)
-        return self._call("UserGlobalLibrary.Save", run)  # type: ignore[attr-defined]
+        return self._session.call("UserGlobalLibrary.Save", run)
 
     def close_global_library(self, library: str, *, discard_changes: bool) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
@@ -174,14 +150,14 @@ class GlobalLibraryOperations(LibraryOperations):
             info = self._global_info(lib, is_open=False)
             lib.Close()
             return info
-        return self._call("UserGlobalLibrary.Close", run)  # type: ignore[attr-defined]
+        return self._session.call("UserGlobalLibrary.Close", run)
 
     def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
         def run() -> GlobalLibraryArchive:
             lib = self._global_library(library)
-            expected = library_archive_suffix(self._version)  # type: ignore[attr-defined]
+            expected = library_archive_suffix(self._session.version)
             if target.suffix.lower() != expected:
-                raise ValidationError(f"A {self._version} library archive must have the extension {expected}, not "  # type: ignore[attr-defined]
+                raise ValidationError(f"A {self._session.version} library archive must have the extension {expected}, not "
                                       f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
             if target.exists():
                 raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
@@ -195,8 +171,8 @@ class GlobalLibraryOperations(LibraryOperations):
             target.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))
             try:
-                mode = self._namespace("Siemens.Engineering.Library").LibraryArchivationMode  # type: ignore[attr-defined]
-                lib.Archive(self._api.io.DirectoryInfo(str(staging)), target.stem, mode.Compressed)  # type: ignore[attr-defined]
+                mode = self._session.namespace("Siemens.Engineering.Library").LibraryArchivationMode
+                lib.Archive(self._session.api.io.DirectoryInfo(str(staging)), target.stem, mode.Compressed)
                 produced = [p for p in staging.iterdir() if p.is_file()]
                 if len(produced) != 1:
                     raise EngineeringError(f"GlobalLibrary.Archive wrote {len(produced)} files instead of one.",
@@ -208,11 +184,11 @@ class GlobalLibraryOperations(LibraryOperations):
             # TIA's archive format is its own: how many files it holds is not visible from outside (0: unknown).
             return GlobalLibraryArchive(library_name=library, archive_path=str(target), size_bytes=len(data),
                                         file_count=0, sha256=hashlib.sha256(data).hexdigest())
-        return self._call("UserGlobalLibrary.Archive", run)  # type: ignore[attr-defined]
+        return self._session.call("UserGlobalLibrary.Archive", run)
 
     def update_global_library(self, library: str, type_names: list[str]) -> list[str]:
         def versions(lib: Any) -> dict[str, int]:
-            return {str(t.Name): sum(1 for _ in t.Versions) for _, t in _folders(lib.TypeFolder, "Types")}
+            return {str(t.Name): sum(1 for _ in t.Versions) for _, t in folder_items(lib.TypeFolder, "Types")}
 
         def run() -> list[str]:
             source = self._library(None, None)

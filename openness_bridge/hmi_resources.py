@@ -26,7 +26,7 @@ from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, graphic_list_info, script_info, text_list_info
 from openness_bridge.hmi_access import vb_scripts
 from openness_bridge.hmi_graphics import HmiGraphicsOperations
-from openness_bridge.library import version_numbers
+from openness_bridge.library_support import version_numbers
 from simatic_xml import hmi as sx
 
 __all__ = ("HmiResourceOperations",)

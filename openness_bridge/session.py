@@ -30,9 +30,13 @@ class OpennessRunner(Protocol):
 
 class OpennessChange(Protocol):
     """Runs ``fn`` as :class:`OpennessRunner` does, inside ``ExclusiveAccess`` and a ``Transaction`` on the project:
-    committed only when ``fn`` returns, every step rolled back on an error."""
+    committed only when ``fn`` returns, every step rolled back on an error. ``target`` gives another
+    ``ITransactionSupport`` to change instead of the project (a global library)."""
 
-    def __call__(self, operation: str, fn: Callable[[], T], *, invocation: type[EngineeringError] = ...) -> T: ...
+    def __call__(
+        self, operation: str, fn: Callable[[], T], *, invocation: type[EngineeringError] = ...,
+        target: Callable[[], Any] | None = ...,
+    ) -> T: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,8 @@ class BridgeSession:
     """The loaded Openness namespaces."""
     call: OpennessRunner
     change: OpennessChange
+    portal: Callable[[], Any]
+    """The attached ``TiaPortal`` (its ``GlobalLibraries``...). Raises PortalUnavailableError."""
     project: Callable[[], Any]
     """The open ``Project``. Raises PortalUnavailableError (no portal attached), NoProjectOpenError."""
     find_device: Callable[[Any, str], Any]

@@ -65,6 +65,7 @@ AREAS: dict[str, type[ABC]] = {
     "tags": TagsPort,
     "types": TypesPort,
     "hmi": HmiPort,
+    "library": LibraryPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
@@ -74,7 +75,6 @@ class EngineeringBackend(
     CompilePort,
     SimulationPort,
     OnlinePort,
-    LibraryPort,
     RuntimeValuesPort,
     ABC,
 ):
@@ -103,6 +103,9 @@ class EngineeringBackend(
     hmi: HmiPort
     """HMI devices: classic panels' screens, tag tables, connections, scripts, lists and folders, project graphics,
     HMI library types, Unified panels' object model, the HMI compile (set by the adapter)."""
+    library: LibraryPort
+    """The project library and open global libraries: master copies, types with versions, global libraries'
+    lifecycle (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -144,7 +144,7 @@ def library_name(ctx: OperationContext, given: str | None) -> str:
     """
     if given:
         return given
-    opened = [lib.name for lib in ctx.backend.list_global_libraries() if lib.is_open]
+    opened = [lib.name for lib in ctx.backend.library.list_global_libraries() if lib.is_open]
     if not opened:
         raise e.NotFoundError("No global library is open: open one (POST /api/libraries/global/actions/open) or "
                               "create one (POST /api/libraries/global).", code="LIBRARY_NOT_OPEN")
@@ -155,7 +155,7 @@ def library_name(ctx: OperationContext, given: str | None) -> str:
 
 
 def _open(ctx: OperationContext, d: OpenLibraryInput) -> GlobalLibraryInfo:
-    return ctx.backend.open_global_library(Path(d.path), read_only=d.read_only)
+    return ctx.backend.library.open_global_library(Path(d.path), read_only=d.read_only)
 
 
 def _create(ctx: OperationContext, d: CreateLibraryInput) -> GlobalLibraryInfo:
@@ -167,16 +167,16 @@ def _create(ctx: OperationContext, d: CreateLibraryInput) -> GlobalLibraryInfo:
             raise e.ValidationError(f"A global library cannot be created inside the folder of the open project "
                                     f"'{project.name}'; choose another directory.", code="LIBRARY_TARGET",
                                     details={"field": "directory"})
-    return ctx.backend.create_global_library(directory, d.name, author=d.author, comment=d.comment)
+    return ctx.backend.library.create_global_library(directory, d.name, author=d.author, comment=d.comment)
 
 
 def _info(ctx: OperationContext, name: str) -> GlobalLibraryInfo:
-    return next(lib for lib in ctx.backend.list_global_libraries() if lib.is_open and lib.name == name)
+    return next(lib for lib in ctx.backend.library.list_global_libraries() if lib.is_open and lib.name == name)
 
 
 def _preview_close(ctx: OperationContext, d: CloseLibraryInput) -> Preview:
     name = library_name(ctx, d.library_name)
-    ctx.backend.library_info(library=name)  # 404 LIBRARY_NOT_FOUND as the call
+    ctx.backend.library.library_info(library=name)  # 404 LIBRARY_NOT_FOUND as the call
     info = _info(ctx, name)
     changes = [PlannedChange(action="close", kind="globalLibrary", name=name, detail=info.path)]
     if info.has_unsaved_changes:
@@ -196,7 +196,7 @@ def _on(op: Any) -> Any:
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="libraries.global.list", summary="List all global libraries available on the system.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.list_global_libraries(), input=None, output=list[GlobalLibraryInfo],
+        handler=lambda ctx, d: ctx.backend.library.list_global_libraries(), input=None, output=list[GlobalLibraryInfo],
         route=RouteSpec("GET", BASE), mutating=False, errors=(e.PortalUnavailableError,),
         description="The libraries open in the attached portal, then those opened before (isOpen false).",
     ),
@@ -217,23 +217,23 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="libraries.global.close", summary="Close the currently open global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.close_global_library(library_name(ctx, d.library_name),
-                                                                discard_changes=d.discard_changes),
+        handler=lambda ctx, d: ctx.backend.library.close_global_library(library_name(ctx, d.library_name),
+                                                                        discard_changes=d.discard_changes),
         input=CloseLibraryInput, output=GlobalLibraryInfo, route=RouteSpec("POST", f"{BASE}/actions/close"),
         errors=_ERRORS, destructive=True, preview=_preview_close, example={"libraryName": "Motors"},
         description="Unsaved changes would be lost: 409 UNSAVED_CHANGES unless discardChanges is true.",
     ),
     Operation(
         name="libraries.global.save", summary="Save the currently open global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.save_global_library(library_name(ctx, d.library_name)),
+        handler=lambda ctx, d: ctx.backend.library.save_global_library(library_name(ctx, d.library_name)),
         input=LibrarySelector, output=GlobalLibraryInfo, route=RouteSpec("POST", f"{BASE}/actions/save"),
         errors=_ERRORS, example={"libraryName": "Motors"},
         description="A library open read-only has nothing to save: 409 LIBRARY_READ_ONLY.",
     ),
     Operation(
         name="libraries.global.archive", summary="Archive the currently open global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.archive_global_library(library_name(ctx, d.library_name),
-                                                                  Path(d.archive_path), save_first=d.save_first),
+        handler=lambda ctx, d: ctx.backend.library.archive_global_library(
+            library_name(ctx, d.library_name), Path(d.archive_path), save_first=d.save_first),
         input=ArchiveLibraryInput, output=GlobalLibraryArchive, route=RouteSpec("POST", f"{BASE}/actions/archive"),
         files={"archive_path": FileRule(extensions=LIBRARY_ARCHIVES, allow_directory=False)}, errors=_ERRORS,
         example={"libraryName": "Motors", "archivePath": "archives/Motors.zal19", "saveFirst": True},
@@ -241,21 +241,21 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="libraries.global.tree", summary="Get the full tree structure of the global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library_tree(library=library_name(ctx, d.library_name)),
+        handler=lambda ctx, d: ctx.backend.library.library_tree(library=library_name(ctx, d.library_name)),
         input=LibrarySelector, output=LibraryTreeNode, route=RouteSpec("GET", f"{BASE}/tree"), mutating=False,
         errors=_READ_ERRORS,
     ),
     Operation(
         name="libraries.global.master-copies.list", summary="List all master copies in the global library.",
         section=SECTION,
-        handler=lambda ctx, d: ctx.backend.list_master_copies(library=library_name(ctx, d.library_name)),
+        handler=lambda ctx, d: ctx.backend.library.list_master_copies(library=library_name(ctx, d.library_name)),
         input=LibrarySelector, output=list[MasterCopyInfo], route=RouteSpec("GET", f"{BASE}/master-copies"),
         mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="libraries.global.master-copies.create", summary="Create a new master copy in the global library.",
         section=SECTION,
-        handler=lambda ctx, d: ctx.backend.create_master_copy(
+        handler=lambda ctx, d: ctx.backend.library.create_master_copy(
             d.device_name, d.object_name, name=d.name, folder=d.folder, library=library_name(ctx, d.library_name)),
         input=GlobalCreateMasterCopyInput, output=MasterCopyInfo, route=RouteSpec("POST", f"{BASE}/master-copies"),
         errors=_ERRORS, example={"libraryName": "Motors", "deviceName": "PLC_1", "objectName": "FB_Motor"},
@@ -264,7 +264,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="libraries.global.master-copies.delete", summary="Delete a master copy from the global library.",
         section=SECTION,
-        handler=lambda ctx, d: ctx.backend.delete_master_copy(d.mc_path, library=library_name(ctx, d.library_name)),
+        handler=lambda ctx, d: ctx.backend.library.delete_master_copy(d.mc_path,
+                                                                      library=library_name(ctx, d.library_name)),
         input=GlobalMasterCopyRef, output=MasterCopyInfo, route=RouteSpec("DELETE", f"{BASE}/master-copies"),
         errors=_ERRORS, destructive=True, preview=_on(preview_delete_master_copy),
         example={"mcPath": "Drives/FB_Motor", "libraryName": "Motors"},
@@ -273,7 +274,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="libraries.global.master-copies.instantiate",
         summary="Instantiate a master copy from the global library into the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.instantiate_master_copy(
+        handler=lambda ctx, d: ctx.backend.library.instantiate_master_copy(
             d.master_copy, d.device_name, new_name=d.new_name, library=library_name(ctx, d.library_name)),
         input=GlobalInstantiateMasterCopyInput, output=MasterCopyInstantiation,
         route=RouteSpec("POST", f"{BASE}/master-copies/actions/instantiate"), errors=_ERRORS,
@@ -282,21 +283,21 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="libraries.global.master-copies.folders.create",
         summary="Create a folder in the global library master copies.", section=SECTION,
-        handler=lambda ctx, d: {"folderPath": ctx.backend.create_master_copy_folder(
+        handler=lambda ctx, d: {"folderPath": ctx.backend.library.create_master_copy_folder(
             d.folder_path, library=library_name(ctx, d.library_name))},
         input=GlobalFolderInput, output=dict[str, str], route=RouteSpec("POST", f"{BASE}/master-copies/folders"),
         errors=_ERRORS, example={"libraryName": "Motors", "folderPath": "Drives/Pumps"},
     ),
     Operation(
         name="libraries.global.types.list", summary="List all types in the global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.list_library_types(library=library_name(ctx, d.library_name)),
+        handler=lambda ctx, d: ctx.backend.library.list_library_types(library=library_name(ctx, d.library_name)),
         input=LibrarySelector, output=list[LibraryTypeInfo], route=RouteSpec("GET", f"{BASE}/types"), mutating=False,
         errors=_READ_ERRORS,
     ),
     Operation(
         name="libraries.global.types.instantiate",
         summary="Instantiate a type from the global library into the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.instantiate_library_type(
+        handler=lambda ctx, d: ctx.backend.library.instantiate_library_type(
             d.type_name, d.device_name, version_number=d.version_number, library=library_name(ctx, d.library_name)),
         input=GlobalInstantiateTypeInput, output=TypeInstantiation,
         route=RouteSpec("POST", f"{BASE}/types/actions/instantiate"), errors=_ERRORS, destructive=True,
@@ -307,7 +308,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="libraries.global.types.delete", summary="Delete a type from the global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.delete_library_type(d.type_name, library=library_name(ctx, d.library_name)),
+        handler=lambda ctx, d: ctx.backend.library.delete_library_type(d.type_name,
+                                                                       library=library_name(ctx, d.library_name)),
         input=GlobalTypeRef, output=LibraryTypeInfo, route=RouteSpec("DELETE", f"{BASE}/types/{{typeName}}"),
         errors=_ERRORS, destructive=True, preview=_on(preview_delete_type),
         description="Refused while another type of the library uses it (409 TYPE_IS_DEPENDENCY).",
@@ -315,8 +317,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="libraries.global.types.update", summary="Copy project library types into the global library.",
         section=SECTION,
-        handler=lambda ctx, d: {"copied": ctx.backend.update_global_library(library_name(ctx, d.library_name),
-                                                                            d.type_names)},
+        handler=lambda ctx, d: {"copied": ctx.backend.library.update_global_library(
+            library_name(ctx, d.library_name), d.type_names)},
         input=UpdateLibraryInput, output=dict[str, list[str]], route=RouteSpec("POST", f"{BASE}/types/actions/update"),
         errors=_ERRORS, example={"libraryName": "Motors", "typeNames": ["FB_Motor"]},
         description="TIA's \"update library\" (Openness LibraryType.UpdateLibrary): the released versions of the "

@@ -148,19 +148,19 @@ def _action(d: VersionInput) -> str:
 
 
 def _version(ctx: OperationContext, d: VersionInput) -> LibraryTypeInfo:
-    action, b = _action(d), ctx.backend
+    action, lib = _action(d), ctx.backend.library
     if action == "create":
         device = _field(d.device_name, "deviceName", "to make a type (the PLC of the block or UDT, the panel of the "
                                                      "VB script)")
         name = _field(d.object_name or d.type_name, "objectName", "to make a type (the block, UDT or VB script)")
-        return b.create_library_type(device, name, folder=d.folder, comment=d.comment)
+        return lib.create_library_type(device, name, folder=d.folder, comment=d.comment)
     type_name = _field(d.type_name, "typeName", f"for '{action}'")
     if action == "edit":
-        return b.edit_library_type(type_name, _field(d.device_name, "deviceName", "for 'edit' (the test instance's "
-                                                                                  "PLC)"))
+        return lib.edit_library_type(type_name, _field(d.device_name, "deviceName", "for 'edit' (the test instance's "
+                                                                                "PLC)"))
     if action == "release":
-        return b.release_library_type(type_name, version_number=d.version_number, comment=d.comment)
-    return b.discard_library_type(type_name)
+        return lib.release_library_type(type_name, version_number=d.version_number, comment=d.comment)
+    return lib.discard_library_type(type_name)
 
 
 def find_type(ctx: OperationContext, name: str, library: str | None = None) -> LibraryTypeInfo:
@@ -169,7 +169,7 @@ def find_type(ctx: OperationContext, name: str, library: str | None = None) -> L
     Raises:
         NotFoundError: ``TYPE_NOT_FOUND``.
     """
-    found = next((t for t in ctx.backend.list_library_types(library=library) if t.name == name), None)
+    found = next((t for t in ctx.backend.library.list_library_types(library=library) if t.name == name), None)
     if found is None:
         raise e.NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
     return found
@@ -180,14 +180,15 @@ def _compare(ctx: OperationContext, d: CompareInput) -> TypeComparison:
     if d.right_version is None and d.device_name is None:
         raise e.ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
                                 code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
-    return ctx.backend.compare_library_type(d.type_name, left, right_version=d.right_version, device=d.device_name)
+    return ctx.backend.library.compare_library_type(d.type_name, left, right_version=d.right_version,
+                                                    device=d.device_name)
 
 
 # ----- previews (dry runs) -------------------------------------------------------------------------
 def preview_delete_master_copy(ctx: OperationContext, d: MasterCopyRef, library: str | None = None) -> Preview:
     """What deleting the master copy ``d`` of the project library (or of ``library``) would remove."""
     folder, name = split_master_copy_path(d.mc_path)
-    found = [m for m in ctx.backend.list_master_copies(library=library)
+    found = [m for m in ctx.backend.library.list_master_copies(library=library)
              if m.name == name and (m.folder == folder or ("/" not in d.mc_path.replace("\\", "/") and not folder))]
     if not found:
         raise e.NotFoundError(f"The master copy '{d.mc_path}' was not found.", code="MASTER_COPY_NOT_FOUND")
@@ -242,7 +243,7 @@ def preview_instantiate_type(ctx: OperationContext, d: InstantiateTypeInput, lib
     version = d.version_number or found.default_version
     t: LibraryTypeInfo | None = found
     if library is not None:
-        t = next((x for x in ctx.backend.list_library_types() if x.name == d.type_name), None)
+        t = next((x for x in ctx.backend.library.list_library_types() if x.name == d.type_name), None)
     here = [i for i in t.instances if i.device_name == d.device_name] if t is not None else []
     changes = [PlannedChange(action="replace", kind="instance", name=i.name, device=i.device_name,
                              detail=f"version {i.version_number}") for i in here if i.version_number != version]
@@ -252,24 +253,24 @@ def preview_instantiate_type(ctx: OperationContext, d: InstantiateTypeInput, lib
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="library.info", summary="Get project library information.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library_info(), input=None, output=LibraryInfo,
+        handler=lambda ctx, d: ctx.backend.library.library_info(), input=None, output=LibraryInfo,
         route=RouteSpec("GET", BASE), mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="library.tree", summary="Get the full project library tree structure including folders and items.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.library_tree(), input=None, output=LibraryTreeNode,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.library.library_tree(), input=None, output=LibraryTreeNode,
         route=RouteSpec("GET", f"{BASE}/tree"), mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="library.master-copies.list", summary="List all master copies in the project library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.list_master_copies(), input=None, output=list[MasterCopyInfo],
+        handler=lambda ctx, d: ctx.backend.library.list_master_copies(), input=None, output=list[MasterCopyInfo],
         route=RouteSpec("GET", f"{BASE}/master-copies"), mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="library.master-copies.create",
         summary="Create a new master copy from an existing block or item in the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.create_master_copy(d.device_name, d.object_name, name=d.name,
-                                                              folder=d.folder),
+        handler=lambda ctx, d: ctx.backend.library.create_master_copy(d.device_name, d.object_name, name=d.name,
+                                                                      folder=d.folder),
         input=CreateMasterCopyInput, output=MasterCopyInfo, route=RouteSpec("POST", f"{BASE}/master-copies"),
         errors=_ERRORS, example={"deviceName": "PLC_1", "objectName": "Motor", "folder": "Drives"},
         description="From a block, PLC data type or tag table (objectName), or from the whole device (no objectName). "
@@ -277,7 +278,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="library.master-copies.delete", summary="Delete a master copy from the project library.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.delete_master_copy(d.mc_path), input=MasterCopyRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.library.delete_master_copy(d.mc_path), input=MasterCopyRef,
         output=MasterCopyInfo, route=RouteSpec("DELETE", f"{BASE}/master-copies/{{mcPath}}"), errors=_ERRORS,
         destructive=True, preview=preview_delete_master_copy,
         description="By path (Folder\\Name; in a URL the separator is %5C, as %2F is decoded before routing) or by "
@@ -285,14 +286,16 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="library.master-copies.folders.create", summary="Create a folder in the project library master copies.",
-        section=SECTION, handler=lambda ctx, d: {"folderPath": ctx.backend.create_master_copy_folder(d.folder_path)},
+        section=SECTION,
+        handler=lambda ctx, d: {"folderPath": ctx.backend.library.create_master_copy_folder(d.folder_path)},
         input=MasterCopyFolderInput, output=dict[str, str],
         route=RouteSpec("POST", f"{BASE}/master-copies/folders"), errors=_ERRORS, example={"folderPath": "Drives/Pumps"},
     ),
     Operation(
         name="library.master-copies.instantiate",
         summary="Instantiate a master copy into the project (e.g., into a specific device).", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.instantiate_master_copy(d.master_copy, d.device_name, new_name=d.new_name),
+        handler=lambda ctx, d: ctx.backend.library.instantiate_master_copy(d.master_copy, d.device_name,
+                                                                           new_name=d.new_name),
         input=InstantiateMasterCopyInput, output=MasterCopyInstantiation,
         route=RouteSpec("POST", f"{BASE}/master-copies/actions/instantiate"), errors=_ERRORS,
         example={"masterCopy": "Drives/Motor", "deviceName": "PLC_1"},
@@ -301,13 +304,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="library.types.list", summary="List all library types in the project library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.list_library_types(), input=None, output=list[LibraryTypeInfo],
+        handler=lambda ctx, d: ctx.backend.library.list_library_types(), input=None, output=list[LibraryTypeInfo],
         route=RouteSpec("GET", f"{BASE}/types"), mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="library.types.instantiate", summary="Instantiate a library type into the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.instantiate_library_type(d.type_name, d.device_name,
-                                                                    version_number=d.version_number),
+        handler=lambda ctx, d: ctx.backend.library.instantiate_library_type(d.type_name, d.device_name,
+                                                                            version_number=d.version_number),
         input=InstantiateTypeInput, output=TypeInstantiation,
         route=RouteSpec("POST", f"{BASE}/types/actions/instantiate"), errors=_ERRORS, destructive=True,
         preview=preview_instantiate_type, example={"typeName": "Motor", "deviceName": "PLC_1"},
@@ -316,7 +319,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="library.types.delete", summary="Delete a library type from the project library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.delete_library_type(d.type_name), input=TypeRef, output=LibraryTypeInfo,
+        handler=lambda ctx, d: ctx.backend.library.delete_library_type(d.type_name), input=TypeRef,
+        output=LibraryTypeInfo,
         route=RouteSpec("DELETE", f"{BASE}/types/{{typeName}}"), errors=_ERRORS, destructive=True,
         preview=preview_delete_type,
         description="Refused while the project has instances (409 TYPE_HAS_INSTANCES names them) or another type uses "
@@ -336,7 +340,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="library.types.set-default", summary="Set the default version for a library type.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.set_default_library_type_version(d.type_name, d.version_number),
+        handler=lambda ctx, d: ctx.backend.library.set_default_library_type_version(d.type_name, d.version_number),
         input=SetDefaultInput, output=LibraryTypeInfo,
         route=RouteSpec("POST", f"{BASE}/types/{{typeName}}/actions/set-default"), errors=_ERRORS,
         example={"versionNumber": "0.0.1"},

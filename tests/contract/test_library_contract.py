@@ -48,38 +48,38 @@ def plc(backend: EngineeringBackend, root: Path) -> str:
 
 
 def test_master_copies(backend: EngineeringBackend, plc: str) -> None:
-    assert backend.library_info().master_copy_count == 0
-    assert backend.create_master_copy_folder("Drives/Motors") == "Drives/Motors"
+    assert backend.library.library_info().master_copy_count == 0
+    assert backend.library.create_master_copy_folder("Drives/Motors") == "Drives/Motors"
     with pytest.raises(e.AlreadyExistsError):
-        backend.create_master_copy_folder("Drives/Motors")
+        backend.library.create_master_copy_folder("Drives/Motors")
     with pytest.raises(e.NotFoundError):
-        backend.create_master_copy(plc, "Nope", name=None, folder="")
-    mc = backend.create_master_copy(plc, "UDT_Motor", name=None, folder="Drives")
+        backend.library.create_master_copy(plc, "Nope", name=None, folder="")
+    mc = backend.library.create_master_copy(plc, "UDT_Motor", name=None, folder="Drives")
     assert (mc.name, mc.path) == ("UDT_Motor", "Drives/UDT_Motor")
     assert [c.name for c in mc.contents] == ["UDT_Motor"]
     with pytest.raises(e.AlreadyExistsError):
-        backend.create_master_copy(plc, "UDT_Motor", name=None, folder="Drives")
-    assert [x.path for x in backend.list_master_copies()] == ["Drives/UDT_Motor"]
-    made = backend.instantiate_master_copy("UDT_Motor", "PLC_2")
+        backend.library.create_master_copy(plc, "UDT_Motor", name=None, folder="Drives")
+    assert [x.path for x in backend.library.list_master_copies()] == ["Drives/UDT_Motor"]
+    made = backend.library.instantiate_master_copy("UDT_Motor", "PLC_2")
     assert [c.name for c in made.created] == ["UDT_Motor"]
     with pytest.raises(e.AlreadyExistsError):
-        backend.instantiate_master_copy("Drives/UDT_Motor", "PLC_2")
+        backend.library.instantiate_master_copy("Drives/UDT_Motor", "PLC_2")
     with pytest.raises(e.NotFoundError) as missing:
-        backend.delete_master_copy("Drives/Nope")
+        backend.library.delete_master_copy("Drives/Nope")
     assert missing.value.code == "MASTER_COPY_NOT_FOUND"
-    assert backend.delete_master_copy("Drives\\UDT_Motor").name == "UDT_Motor"
-    assert backend.list_master_copies() == []
+    assert backend.library.delete_master_copy("Drives\\UDT_Motor").name == "UDT_Motor"
+    assert backend.library.list_master_copies() == []
     with pytest.raises(e.NotFoundError) as missing:
-        backend.list_master_copies(library="Other")
+        backend.library.list_master_copies(library="Other")
     assert missing.value.code == "LIBRARY_NOT_FOUND"
 
 
 def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
-    created = backend.create_library_type(plc, "FB_Motor", folder="", comment="first")
+    created = backend.library.create_library_type(plc, "FB_Motor", folder="", comment="first")
     assert created.created_dependencies == ["UDT_Motor"] and created.default_version == "0.0.1"
-    assert {t.name for t in backend.list_library_types()} == {"FB_Motor", "UDT_Motor"}
+    assert {t.name for t in backend.library.list_library_types()} == {"FB_Motor", "UDT_Motor"}
     with pytest.raises(e.ValidationError) as refused:
-        backend.create_library_type(plc, "Main", folder="", comment="")
+        backend.library.create_library_type(plc, "Main", folder="", comment="")
     assert refused.value.code == "NOT_TYPEABLE"
     with pytest.raises(e.ConflictError) as refused:
         _import(backend, FB_V2)
@@ -95,55 +95,55 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
         assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
         assert backend.types.export_type(plc, "UDT_Motor") == before
 
-    edited = backend.edit_library_type("FB_Motor", plc)
+    edited = backend.library.edit_library_type("FB_Motor", plc)
     assert edited.in_work_version == "0.0.2"
     with pytest.raises(e.ConflictError) as refused:
-        backend.edit_library_type("FB_Motor", "PLC_2")
+        backend.library.edit_library_type("FB_Motor", "PLC_2")
     assert refused.value.code == "IN_WORK_VERSION_EXISTS"
     with pytest.raises(e.ValidationError) as refused:
-        backend.set_default_library_type_version("FB_Motor", "0.0.2")
+        backend.library.set_default_library_type_version("FB_Motor", "0.0.2")
     assert refused.value.code == "VERSION_IN_WORK"
     _import(backend, FB_V2)  # the test instance can change
-    released = backend.release_library_type("FB_Motor", version_number=None, comment="speed")
+    released = backend.library.release_library_type("FB_Motor", version_number=None, comment="speed")
     assert (released.default_version, released.in_work_version) == ("0.0.2", None)
-    diff = backend.compare_library_type("FB_Motor", "0.0.1", right_version="0.0.2", device=None)
+    diff = backend.library.compare_library_type("FB_Motor", "0.0.1", right_version="0.0.2", device=None)
     assert not diff.identical and diff.networks_changed
-    assert backend.compare_library_type("FB_Motor", "0.0.2", right_version=None, device=plc).identical
+    assert backend.library.compare_library_type("FB_Motor", "0.0.2", right_version=None, device=plc).identical
 
-    backend.set_default_library_type_version("FB_Motor", "0.0.1")
-    made = backend.instantiate_library_type("FB_Motor", "PLC_2", version_number=None)
+    backend.library.set_default_library_type_version("FB_Motor", "0.0.1")
+    made = backend.library.instantiate_library_type("FB_Motor", "PLC_2", version_number=None)
     assert (made.version_number, made.created) == ("0.0.1", ["UDT_Motor", "FB_Motor"])
     with pytest.raises(e.ConflictError) as refused:
-        backend.delete_library_type("FB_Motor")
+        backend.library.delete_library_type("FB_Motor")
     assert refused.value.code == "TYPE_HAS_INSTANCES"
-    fb = next(t for t in backend.list_library_types() if t.name == "FB_Motor")
+    fb = next(t for t in backend.library.list_library_types() if t.name == "FB_Motor")
     assert {(i.device_name, i.version_number) for i in fb.instances} == {("PLC_1", "0.0.2"), ("PLC_2", "0.0.1")}
 
 
 def test_discard_returns_the_test_instance(backend: EngineeringBackend, plc: str) -> None:
-    backend.create_library_type(plc, "UDT_Motor", folder="Base", comment="")
-    backend.edit_library_type("UDT_Motor", plc)
-    info = backend.discard_library_type("UDT_Motor")
+    backend.library.create_library_type(plc, "UDT_Motor", folder="Base", comment="")
+    backend.library.edit_library_type("UDT_Motor", plc)
+    info = backend.library.discard_library_type("UDT_Motor")
     assert [v.version_number for v in info.versions] == ["0.0.1"] and info.in_work_version is None
     with pytest.raises(e.ConflictError) as refused:
-        backend.discard_library_type("UDT_Motor")
+        backend.library.discard_library_type("UDT_Motor")
     assert refused.value.code == "NO_IN_WORK_VERSION"
-    tree = backend.library_tree()
+    tree = backend.library.library_tree()
     assert [c.name for c in tree.children] == ["Master copies", "Types"]
     assert tree.children[1].children[0].name == "Base"
 
 
 def test_type_creation_and_an_empty_type_folder(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.NotFoundError) as missing:
-        backend.create_library_type(plc, "Nope", folder="", comment="")
+        backend.library.create_library_type(plc, "Nope", folder="", comment="")
     assert missing.value.code == "OBJECT_NOT_FOUND"
     if backend.name == "fake":
-        assert backend.create_library_type(plc, "UDT_Motor", folder="", comment="").default_version == "0.0.1"
+        assert backend.library.create_library_type(plc, "UDT_Motor", folder="", comment="").default_version == "0.0.1"
         return
     with pytest.raises(e.NotSupportedError) as refused:
-        backend.create_library_type(plc, "FB_Motor", folder="", comment="")
+        backend.library.create_library_type(plc, "FB_Motor", folder="", comment="")
     assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
-    assert backend.list_library_types() == [] and backend.library_info().type_count == 0
+    assert backend.library.list_library_types() == [] and backend.library.library_info().type_count == 0
     with pytest.raises(e.NotFoundError) as missing:
-        backend.delete_library_type("FB_Motor")
+        backend.library.delete_library_type("FB_Motor")
     assert missing.value.code == "TYPE_NOT_FOUND"

@@ -73,7 +73,7 @@ KNOWN_EXCEPTIONS = {
     ("fakes/library_type_ops.py", "engineering_api.domain"),
     ("fakes/runtime/manager.py", "engineering_api.domain"),
     ("fakes/simulation_ops.py", "engineering_api.domain"),
-    ("openness_bridge/library.py", "engineering_api.domain"),
+    ("openness_bridge/library_types.py", "engineering_api.domain"),
     ("openness_bridge/simulation.py", "engineering_api.domain"),
     ("openness_bridge/simulation_profiles.py", "engineering_api.domain"),
     ("openness_bridge/simulation_runtime.py", "engineering_api.domain"),

@@ -1,0 +1,229 @@
+"""Library types over Openness: their versions edited, released, discarded, instantiated, deleted, compared.
+
+Openness members (Siemens, "TIA Portal Openness: functions on libraries", V21: accessing types, accessing type
+versions, accessing instances): ``LibraryType.Name``/``Versions``/``Delete()``; ``LibraryTypeVersion.VersionNumber``/
+``State`` (``InWork``/``Committed``)/``IsDefault``/``Edit()``/``Release(CreateOrReleaseDependenciesMode, Version,
+author, comment)``/``Discard()``/``SetAsDefault()``/``FindInstances(PlcSoftware)``/``Export`` (V21); an instance is
+made with ``PlcBlockComposition.CreateFrom(LibraryTypeVersion)`` (``PlcTypeComposition`` for a UDT).
+
+Where Openness has no member, the answer is 501 ``NO_OPENNESS_EQUIVALENT``: making a type of a project block or
+a panel's VB script, comparing versions before V21, and putting an HMI type's version on a panel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison, TypeInstantiation
+from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.domain.sourcecontrol.export import BLOCKS
+from engineering_api.domain.sourcecontrol.semantic import object_diff
+from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
+from engineering_api.rules.library import IN_WORK, RELEASED, edited_in_project_library, parse_version
+from openness_bridge.hmi_access import vb_scripts
+from openness_bridge.library_support import LibrarySupport, folder_items, number_of, state_of
+
+__all__ = ("LibraryTypeOperations",)
+
+
+class LibraryTypeOperations(LibrarySupport):
+    """The types part of :class:`openness_bridge.library.BridgeLibrary`."""
+
+    # ----- types ------------------------------------------------------------------------------------------
+    def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
+        def run() -> list[LibraryTypeInfo]:
+            project = self._session.project() if library is None else None
+            lib = self._library(project, library)
+            return [self._type_info(project, f, t) for f, t in folder_items(lib.TypeFolder, "Types")]
+        return self._session.call("TypeFolder.Types", run)
+
+    def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
+                            library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
+        if self._session.call("Project.ProjectLibrary", lambda: self._type_source(device, object_name)) == "script":
+            raise NotSupportedError(
+                "Openness cannot make a library type of a panel's VB script: no member types a project object "
+                "(VBScriptLibraryType versions come from TIA's 'Add type'; V21's "
+                "LibraryTypeComposition.CreateFromDocuments takes SIMATIC SD documents). Use TIA Portal, or the fake "
+                "backend.", code="NO_OPENNESS_EQUIVALENT", details={"member": "LibraryTypeComposition"})
+        raise NotSupportedError(
+            "Openness cannot make a library type of a project block: it creates types only from SIMATIC SD documents "
+            "(LibraryTypeComposition.CreateFromDocuments, V21). Use TIA Portal's 'Add new type', or the fake backend.",
+            code="NO_OPENNESS_EQUIVALENT", details={"member": "LibraryTypeComposition"})
+
+    def _type_source(self, device: str, object_name: str) -> str:
+        """``block`` when ``device`` is a PLC with the block, UDT or tag table ``object_name``; ``script`` when it
+        is a classic panel with that VB script (the fake makes VBScript types of those).
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``, ``OBJECT_NOT_FOUND``.
+            ValidationError: ``NOT_A_PLC`` for a device that is neither, ``NOT_A_CLASSIC_PANEL`` for a Unified panel.
+        """
+        try:
+            self._source(self._session.project(), device, object_name)
+            return "block"
+        except ValidationError as exc:
+            if exc.code != "NOT_A_PLC":
+                raise
+            not_a_plc = exc
+        try:
+            kind, target = self._panel_software(device)
+        except ValidationError:
+            raise not_a_plc from None  # neither a PLC nor a panel: refused as a PLC would be, as the fake does
+        if kind == "unified":
+            raise not_a_classic_panel(device)
+        scripts = vb_scripts(target.VBScriptFolder)
+        if not any(str(s.Name).casefold() == object_name.casefold() for _, s in scripts):
+            raise NotFoundError(f"'{device}' has no VB script '{object_name}' (an HMI panel's types are made of its "
+                                "VB scripts).", code="OBJECT_NOT_FOUND", details={"objectName": object_name})
+        return "script"
+
+    def _one(self, library: str | None, type_name: str, operation: str, act: Any) -> LibraryTypeInfo:
+        def run() -> LibraryTypeInfo:
+            project = self._session.project() if library is None else None
+            folder, t = self._type(self._library(project, library), type_name)
+            act(project, t)
+            return self._type_info(project, folder, self._type(self._library(project, library), type_name)[1])
+        return self._lib_change(library, operation, run)
+
+    def _refuse_hmi_type(self, t: Any, device: str, member: str) -> None:
+        """Nothing for a block or UDT type. An HMI type's instance lives on a classic panel: ``device`` is checked
+        as the fake checks it (``NOT_AN_HMI``, ``NOT_A_CLASSIC_PANEL``), then 501: no source shows a member that
+        puts a library type version on a panel.
+
+        Raises:
+            NotSupportedError: ``NO_OPENNESS_EQUIVALENT``.
+        """
+        kind = HMI_LIBRARY_TYPES.get(str(t.GetType().Name))
+        if kind is None:
+            return
+        if self._panel_software(device)[0] == "unified":
+            raise not_a_classic_panel(device)
+        raise NotSupportedError(
+            f"'{t.Name}' is a {kind} type, whose instances live on HMI panels; no public source shows an Openness "
+            f"member that puts a library type version on a panel ({member} is for PLC software). Use TIA Portal, or "
+            "the fake backend.", code="NO_OPENNESS_EQUIVALENT", details={"member": member})
+
+
+    def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
+        def act(project: Any, t: Any) -> None:
+            self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
+            software = self._session.plc_software(project, device)
+            work = self._in_work(t)
+            if work is not None:
+                raise ConflictError(f"The type '{type_name}' already has the in-work version {number_of(work)}; release "
+                                    "or discard it first.", code="IN_WORK_VERSION_EXISTS")
+            base = next((v for v in t.Versions if getattr(v, "IsDefault", False)), None) or max(
+                t.Versions, key=lambda v: parse_version(number_of(v)))
+            if not list(base.FindInstances(software)):
+                software.BlockGroup.Blocks.CreateFrom(base)  # the test instance's PLC gets one first
+            base.Edit()
+        return self._one(library, type_name, "LibraryTypeVersion.Edit", act)
+
+    def release_library_type(self, type_name: str, *, version_number: str | None, comment: str,
+                             library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
+        def act(project: Any, t: Any) -> None:
+            work = self._in_work(t)
+            if work is None:
+                raise ConflictError(f"The type '{type_name}' has no in-work version; edit it first.",
+                                    code="NO_IN_WORK_VERSION")
+            number = parse_version(version_number) if version_number else parse_version(number_of(work))
+            highest = max((parse_version(number_of(v)) for v in t.Versions if state_of(v) != IN_WORK), default=(0, 0, 0))
+            if number <= highest:
+                raise ValidationError(f"{version_number} is not above the type's highest version.",
+                                      code="INVALID_VERSION", details={"field": "versionNumber"})
+            types_ns = self._session.namespace("Siemens.Engineering.Library.Types")
+            from System import Version  # noqa: PLC0415 - .NET is loaded late
+
+            work.Release(types_ns.CreateOrReleaseDependenciesMode.DoNotAutomaticallyCreateOrReleaseDependencies,
+                         Version(*number), str(project.Author or ""), comment)
+        return self._one(library, type_name, "LibraryTypeVersion.Release", act)
+
+    def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
+        edited_in_project_library(library)
+        def act(project: Any, t: Any) -> None:
+            work = self._in_work(t)
+            if work is None:
+                raise ConflictError(f"The type '{type_name}' has no in-work version.", code="NO_IN_WORK_VERSION")
+            work.Discard()
+        return self._one(library, type_name, "LibraryTypeVersion.Discard", act)
+
+    def set_default_library_type_version(self, type_name: str, version_number: str,
+                                         library: str | None = None) -> LibraryTypeInfo:
+        def act(project: Any, t: Any) -> None:
+            version = self._type_version(t, version_number)
+            if state_of(version) != RELEASED:
+                raise ValidationError(f"{type_name} {version_number} is in work; only a released version can be the "
+                                      "default.", code="VERSION_IN_WORK")
+            version.SetAsDefault()
+        return self._one(library, type_name, "LibraryTypeVersion.SetAsDefault", act)
+
+    def instantiate_library_type(self, type_name: str, device: str, *, version_number: str | None,
+                                 library: str | None = None) -> TypeInstantiation:
+        def run() -> TypeInstantiation:
+            project = self._session.project()
+            _, t = self._type(self._library(project, library), type_name)
+            version = self._type_version(t, version_number) if version_number else next(
+                (v for v in t.Versions if getattr(v, "IsDefault", False)), None)
+            if version is None or state_of(version) != RELEASED:
+                raise ValidationError(f"{type_name} {version_number or ''} is in work: only released versions are "
+                                      "instantiated.", code="VERSION_IN_WORK")
+            self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
+            software = self._session.plc_software(project, device)
+            before = self._names_in_use(software)
+            udt = "PlcType" in str(version.GetType().Name)
+            (software.TypeGroup.Types if udt else software.BlockGroup.Blocks).CreateFrom(version)
+            created = sorted(self._names_in_use(software) - before)
+            return TypeInstantiation(type_name=type_name, version_number=number_of(version), device_name=device,
+                                     created=created)
+        return self._session.change("PlcBlockComposition.CreateFrom(LibraryTypeVersion)", run)
+
+    def delete_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
+        def run() -> LibraryTypeInfo:
+            project = self._session.project() if library is None else None
+            folder, t = self._type(self._library(project, library), type_name)
+            info = self._type_info(project, folder, t)
+            if info.instances:
+                names = ", ".join(f"{i.device_name}/{i.name} ({i.version_number})" for i in info.instances)
+                raise ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
+                                    code="TYPE_HAS_INSTANCES", details={"instances": [
+                                        {"deviceName": i.device_name, "name": i.name, "versionNumber": i.version_number}
+                                        for i in info.instances]})
+            t.Delete()
+            return info
+        return self._lib_change(library, "LibraryType.Delete", run)
+
+    def compare_library_type(self, type_name: str, left_version: str, *, right_version: str | None,
+                             device: str | None, library: str | None = None) -> TypeComparison:
+        def run() -> TypeComparison:
+            project = self._session.project()
+            _, t = self._type(self._library(project, library), type_name)
+            left = self._type_version(t, left_version, "leftVersion")
+            if not hasattr(left, "Export"):
+                raise NotSupportedError(
+                    f"Comparing type versions needs LibraryTypeVersion.Export (TIA Portal V21); this is "
+                    f"{self._session.version}.", code="NO_OPENNESS_EQUIVALENT",
+                    details={"member": "LibraryTypeVersion.Export"})
+            left_data = self._session.export_bytes(left)
+            if right_version is not None:
+                right_data = self._session.export_bytes(self._type_version(t, right_version, "rightVersion"))
+                label = right_version
+            elif device is None:
+                raise ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
+                                      code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
+            else:
+                software = self._session.plc_software(project, device)
+                instance = next((i for v in t.Versions for i in v.FindInstances(software)), None)
+                if instance is None:
+                    raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
+                right_data, label = self._session.export_bytes(instance), f"{device}/{instance.Name}"
+            diff = object_diff(f"Library/{BLOCKS}/{type_name}.xml", "Modified", left_data, right_data)
+            identical = not (diff.members_added or diff.members_removed or diff.members_changed or diff.networks_changed
+                             or diff.kind not in ("formatting", ""))
+            return TypeComparison(type_name=type_name, left=number_of(left), right=label, identical=identical,
+                                  kind="" if identical else diff.kind, members_added=diff.members_added,
+                                  members_removed=diff.members_removed, members_changed=diff.members_changed,
+                                  networks_changed=diff.networks_changed, summary=diff.summary)
+        return self._session.call("LibraryTypeVersion.Export", run)
