@@ -50,7 +50,7 @@ from engineering_api.rules.naming import check_project_name
 from fakes import hardware
 from fakes.block_ops import BlockOperations
 from fakes.catalog_service import CatalogService
-from fakes.compile_ops import CompileOperations
+from fakes.compile_ops import FakeCompile
 from fakes.devices import DeviceOperations
 from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_ops import FakeHmi
@@ -101,7 +101,6 @@ HISTORY_LIMIT = 20
 class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
     BlockOperations,
-    CompileOperations,
     SoftwareOperations,
     DeviceOperations,
     CatalogService,
@@ -152,6 +151,7 @@ class FakeBackend(
             library_types=self.list_library_types,
             guard_program=self._lib_guarded,
         )
+        self.compile = FakeCompile(session)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

@@ -48,6 +48,7 @@ from engineering_api.backend.port import EngineeringBackend
 from engineering_api.rules.naming import check_project_name
 from openness_bridge.blocks import BlockOperations
 from openness_bridge.catalog import CatalogOperations
+from openness_bridge.compiler import BridgeCompile, compile_result
 from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.global_library import GlobalLibraryOperations
@@ -149,7 +150,8 @@ class _OpennessSession(
         self.watch_tables = BridgeWatchTables(session)
         self.tags = BridgeTags(session)
         self.types = BridgeTypes(session)
-        self.hmi = BridgeHmi(session, compile_result=self._compile_result)
+        self.hmi = BridgeHmi(session, compile_result=compile_result)
+        self.compile = BridgeCompile(session)
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

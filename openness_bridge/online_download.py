@@ -81,7 +81,7 @@ class OnlineDownload:
     def compare_online(self, device: str, *, instance_name: str | None = None) -> CompareResult:
         _, instance = self._bind(device, instance_name)  # type: ignore[attr-defined]
         self._require_powered(instance)  # type: ignore[attr-defined]
-        compiles = self.compile_software(device).error_count == 0  # type: ignore[attr-defined]
+        compiles = self.compile.compile_software(device).error_count == 0  # type: ignore[attr-defined]  # the online area is still a mixin of OpennessBackend, which holds the compile area
         entries = self._compare_entries(device)
         if not compiles:
             # TIA compares compiled code: with compile errors an object in both places cannot be called identical.
@@ -157,7 +157,7 @@ class OnlineDownload:
         if was_running and not stop_cpu:
             raise cpu_in_run(instance.name)
         report(10, "compiling the PLC software")
-        compiled = self.compile_software(device)  # type: ignore[attr-defined]
+        compiled = self.compile.compile_software(device)  # type: ignore[attr-defined]  # the online area is still a mixin of OpennessBackend, which holds the compile area
         if compiled.error_count:
             raise compile_failed(device, compiled)
         report(40, "comparing with the program in the CPU")

@@ -1,5 +1,4 @@
-"""The PLC-software half of :class:`openness_bridge.backend.OpennessBackend`: reaching a PLC's software,
-compiling it, and importing/listing/exporting block, UDT and tag-table documents (SimaticML).
+"""The PLC-software half of :class:`openness_bridge.backend.OpennessBackend`: reaching a PLC's software, and importing/listing/exporting block, UDT and tag-table documents (SimaticML).
 
 PLC software is reached through ``SoftwareContainer`` after the ``IEngineeringServiceProvider`` cast; blocks
 and types are found by walking the group tree (``Find`` looks one level deep), tag tables through the tag
@@ -26,14 +25,13 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import (
-    CompileMessage,
-    CompileResult,
     ProgramDocument,
     ProgramImportReport,
     ProgramObjectInfo,
 )
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
+from openness_bridge.compiler import compile_result, find_in_groups
 from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
 
 
@@ -111,59 +109,6 @@ class SoftwareOperations:
             )
         return found
 
-    @staticmethod
-    def _find_in_groups(group: Any, composition: str, name: str) -> Any:
-        """``Find`` is one level only in Openness: search this group, then its ``Groups`` recursively."""
-        for _, member in groups.walk(group):
-            found = getattr(member, composition).Find(name)
-            if found is not None:
-                return found
-        return None
-
-    def _compile_result(self, result: Any) -> CompileResult:
-        return CompileResult(
-            state=self._compile_state(result.State), error_count=int(result.ErrorCount),
-            warning_count=int(result.WarningCount), messages=[self._compile_message(m) for m in result.Messages],
-        )
-
-    def _compile_message(self, message: Any) -> CompileMessage:
-        # Nested Messages carry the real findings (top-level descriptions are often empty): recurse all of them.
-        return CompileMessage(
-            path=str(message.Path or ""), description=str(message.Description or ""),
-            state=self._compile_state(message.State), error_count=int(message.ErrorCount),
-            warning_count=int(message.WarningCount), messages=[self._compile_message(m) for m in message.Messages],
-        )
-
-    @staticmethod
-    def _compile_state(state: Any) -> Any:
-        # CompilerResultState: Success, Information, Warning, Error. The port has no "Information": it is a success.
-        text = str(state.ToString())
-        return "Success" if text == "Information" else text
-
-    def compile_software(self, device: str) -> CompileResult:
-        def run() -> CompileResult:
-            software = self._plc_software(self._project(), device)
-            compilable = self._service(software, self._namespace("Siemens.Engineering.Compiler").ICompilable)
-            return self._compile_result(compilable.Compile())
-
-        return self._call("ICompilable.Compile", run)
-
-    def compile_block(self, device: str, name: str) -> CompileResult:
-        def run() -> CompileResult:
-            software = self._plc_software(self._project(), device)
-            target = self._find_in_groups(software.BlockGroup, "Blocks", name)
-            if target is None:
-                target = self._find_in_groups(software.TypeGroup, "Types", name)
-            if target is None:
-                raise NotFoundError(
-                    f"No block or PLC data type '{name}' in the software of '{device}' (searched every group).",
-                    code="BLOCK_NOT_FOUND",
-                )
-            compilable = self._service(target, self._namespace("Siemens.Engineering.Compiler").ICompilable)
-            return self._compile_result(compilable.Compile())
-
-        return self._call("ICompilable.Compile", run)
-
     # ----- PLC software documents (SimaticML) ------------------------------------------------
     _IMPORT_RANK: ClassVar[dict[str, int]] = {"UDT": 0, "TagTable": 1, "FB": 2, "FC": 2}
     """Import order UDT -> tag tables -> FB/FC -> OB/DBs (rank 3): what an object refers to must exist when TIA
@@ -189,9 +134,9 @@ class SoftwareOperations:
         return find_tag_table(software.TagTableGroup, name)
 
     def _program_object(self, software: Any, name: str) -> Any:
-        found = self._find_in_groups(software.BlockGroup, "Blocks", name)
+        found = find_in_groups(software.BlockGroup, "Blocks", name)
         if found is None:
-            found = self._find_in_groups(software.TypeGroup, "Types", name)
+            found = find_in_groups(software.TypeGroup, "Types", name)
         if found is None:
             raise NotFoundError(f"The program object '{name}' was not found.", code="OBJECT_NOT_FOUND")
         return found
@@ -239,7 +184,7 @@ class SoftwareOperations:
         """``obj.Export(...)`` (a block or PLC data type) as SimaticML bytes, compiled first when inconsistent."""
         if not bool(obj.IsConsistent):
             # TIA refuses to export an inconsistent block: compile it first, and say so if that did not help.
-            result = self._compile_result(
+            result = compile_result(
                 self._service(obj, self._namespace("Siemens.Engineering.Compiler").ICompilable).Compile()
             )
             if not bool(obj.IsConsistent):

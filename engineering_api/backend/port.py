@@ -65,13 +65,13 @@ AREAS: dict[str, type[ABC]] = {
     "tags": TagsPort,
     "types": TypesPort,
     "hmi": HmiPort,
+    "compile": CompilePort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
     BlocksPort,
-    CompilePort,
     SimulationPort,
     OnlinePort,
     LibraryPort,
@@ -103,6 +103,8 @@ class EngineeringBackend(
     hmi: HmiPort
     """HMI devices: classic panels' screens, tag tables, connections, scripts, lists and folders, project graphics,
     HMI library types, Unified panels' object model, the HMI compile (set by the adapter)."""
+    compile: CompilePort
+    """Compiling a PLC's software or one block, as TIA's compiler does (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

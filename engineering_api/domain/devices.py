@@ -139,10 +139,10 @@ def _compile(ctx: OperationContext, d: CompileDeviceInput) -> CompileResult:
     if d.scope in (None, "hardware", "all"):
         parts.append(ctx.backend.compile_hardware(d.device_name))
     if d.scope in ("software", "all"):
-        parts.append(ctx.backend.compile_software(d.device_name))
+        parts.append(ctx.backend.compile.compile_software(d.device_name))
     elif d.scope is None:
         try:
-            parts.append(ctx.backend.compile_software(d.device_name))
+            parts.append(ctx.backend.compile.compile_software(d.device_name))
         except e.ValidationError as exc:
             if exc.code != "NOT_A_PLC":  # an IO device or HMI has no PLC software to compile
                 raise

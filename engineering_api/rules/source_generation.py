@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.models import ProgramImportReport, ProgramObjectInfo
     from simatic_xml.diagnostics import Diagnostic
 
-__all__ = ("ProgramAccess", "TagReads", "device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
+__all__ = ("CompileMarks", "ProgramAccess", "TagReads", "device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
@@ -55,6 +55,13 @@ class TagReads(Protocol):
     def list_all_tags(self, device: str) -> list[TagInfo]: ...
 
 
+class CompileMarks(Protocol):
+    """The compile area's marking the generation uses (``EngineeringBackend.compile``, a
+    :class:`~engineering_api.backend.areas.compile.CompilePort`)."""
+
+    def mark_needs_compile(self, device: str, names: Iterable[str]) -> list[str]: ...
+
+
 class ProgramAccess(Protocol):
     """The port methods the generation uses (every :class:`~engineering_api.backend.port.EngineeringBackend` has
     them, with the errors its docstrings name). Named here so that the rules depend on these seven calls only,
@@ -67,7 +74,10 @@ class ProgramAccess(Protocol):
     def import_program_documents(self, device: str, documents: list[ProgramDocument], *,
                                  overwrite: bool) -> list[ProgramImportReport]: ...
 
-    def mark_needs_compile(self, device: str, names: Iterable[str]) -> list[str]: ...
+    @property
+    def compile(self) -> CompileMarks:
+        """The compile area (its marking of blocks that need a compile)."""
+        ...
 
     @property
     def tags(self) -> TagReads:
@@ -212,6 +222,6 @@ def generate_blocks(backend: ProgramAccess, device: str, source_name: str, text:
     # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
     missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
     if missing:
-        backend.mark_needs_compile(device, missing)
+        backend.compile.mark_needs_compile(device, missing)
     return SourceGeneration(blocks=names, order=[o.removesuffix(".xml") for o in order], reports=reports,
                             diagnostics=wire_list(diagnostics))

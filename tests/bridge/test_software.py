@@ -41,7 +41,7 @@ def test_compiler_messages_are_recursed_to_every_level(bridge: Any, plc: int, co
         "..PLC_1/PLC data types\tPLC data types\tInformation\t0\t0",
     ]
     control.CompilerScript.ArmNext("\n".join(spec))
-    result = bridge.compile_software("PLC_1")
+    result = bridge.compile.compile_software("PLC_1")
     assert (result.state, result.error_count, result.warning_count) == ("Error", 1, 1)
     [software] = result.messages
     assert (software.path, software.description, software.state) == ("PLC_1", "", "Error")
@@ -58,29 +58,29 @@ def test_compile_block_finds_blocks_and_types_in_nested_groups(bridge: Any, plc:
     # PlcBlockComposition.Find is one level only: the block sits two user groups deep.
     control.Program.AddBlock(plc, "PLC_1", "Motors/Conveyor", "FB_Deep")
     control.Program.AddType(plc, "PLC_1", "Shared", "UDT_Deep")
-    assert bridge.compile_block("PLC_1", "FB_Deep").messages[0].path == "FB_Deep"
-    assert bridge.compile_block("PLC_1", "UDT_Deep").state == "Success"
+    assert bridge.compile.compile_block("PLC_1", "FB_Deep").messages[0].path == "FB_Deep"
+    assert bridge.compile.compile_block("PLC_1", "UDT_Deep").state == "Success"
     with pytest.raises(e.NotFoundError) as info:
-        bridge.compile_block("PLC_1", "FB_Nowhere")
+        bridge.compile.compile_block("PLC_1", "FB_Nowhere")
     assert info.value.code == "BLOCK_NOT_FOUND"
 
 
 def test_software_is_reached_through_the_device_items_software_container(bridge: Any, plc: int) -> None:
     bridge.add_device(HMI, None, "HMI_1")
     with pytest.raises(e.ValidationError) as info:
-        bridge.compile_software("HMI_1")
+        bridge.compile.compile_software("HMI_1")
     assert info.value.code == "NOT_A_PLC"
     with pytest.raises(e.NotFoundError):
-        bridge.compile_software("PLC_9")
+        bridge.compile.compile_software("PLC_9")
     # The unscripted stand-in answers Success with one node per object it holds (it does not compile).
-    result = bridge.compile_software("PLC_1")
+    result = bridge.compile.compile_software("PLC_1")
     assert result.state == "Success" and result.messages[0].path == "PLC_1"
 
 
 def test_a_refused_compile_keeps_the_detail_and_inner_exception(bridge: Any, plc: int, faults: Any) -> None:
     faults.ArmNext("ICompilable.Compile", "TargetInvocation", "Compile failed.", "The PLC is locked.", "inner cause")
     with pytest.raises(e.ConflictError) as info:
-        bridge.compile_software("PLC_1")
+        bridge.compile.compile_software("PLC_1")
     assert "The PLC is locked." in info.value.message and "inner cause" in info.value.message
 
 

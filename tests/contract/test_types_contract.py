@@ -182,7 +182,7 @@ def test_a_successful_compile_makes_users_consistent_again(backend: EngineeringB
     backend.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"')))], overwrite=False)
     backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
     assert not backend.types.get_type(plc, "UDT_Out").is_consistent
-    result = backend.compile_software(plc)
+    result = backend.compile.compile_software(plc)
     assert result.state != "Error"
     assert backend.types.get_type(plc, "UDT_Out").is_consistent
     assert all(u.is_consistent for u in backend.types.get_type(plc, "UDT_In").used_by)

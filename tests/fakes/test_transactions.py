@@ -53,7 +53,7 @@ def backend(tmp_path: Path) -> FakeBackend:
     fake.add_device(CPU, None, "PLC_1")
     fake.generate_blocks_from_source("PLC_1", "count.scl", SOURCE, version="V19", overwrite=False)
     fake.add_external_source("PLC_1", "count.scl", SOURCE, folder="", overwrite=True)
-    fake.compile_software("PLC_1")
+    fake.compile.compile_software("PLC_1")
     return fake
 
 
