@@ -71,7 +71,7 @@ from fakes.runtime_values_ops import RuntimeValueOperations
 from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import SimulationOperations
-from fakes.software_ops import SoftwareOperations
+from fakes.software_ops import FakeProgram
 from fakes.tag_ops import FakeTags
 from fakes.type_ops import FakeTypes
 from fakes.watch_ops import FakeWatchTables
@@ -82,6 +82,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from engineering_api.backend.models import ArchiveUnsaved
+    from fakes.model import Device
+    from fakes.program import PlcSoftware
     from fakes.portal import FakePortal
 
 __all__ = ("FakeBackend",)
@@ -101,7 +103,6 @@ HISTORY_LIMIT = 20
 class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
     BlockOperations,
-    SoftwareOperations,
     DeviceOperations,
     CatalogService,
     SimulationOperations,
@@ -152,6 +153,7 @@ class FakeBackend(
             guard_program=self._lib_guarded,
         )
         self.compile = FakeCompile(session)
+        self.program = FakeProgram(session, guard=self._lib_guarded)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()
@@ -199,6 +201,26 @@ class FakeBackend(
         if device is None:
             raise NotFoundError(f"The device '{name}' was not found in project '{project.name}'.", code="DEVICE_NOT_FOUND")
         return device
+
+    def _software(self, project: Project, device_name: str) -> tuple[Device, PlcSoftware]:
+        device = self._device(project, device_name)
+        software = device.software
+        if software is None:
+            raise ValidationError(
+                f"The device '{device.name}' is a {device.category or device.device_kind}, not a PLC; it has no PLC "
+                "software.",
+                code="NOT_A_PLC",
+            )
+        return device, software
+
+    def _add_folder(self, device: str, category: str, path: str) -> str:
+        with self._change() as project:
+            return self._software(project, device)[1].add_folder(category, path)
+
+    def _remove_folder(self, device: str, category: str, path: str) -> list[str]:
+        # ``\`` separators are accepted: ``remove_folder`` normalises the path.
+        with self._change() as project:
+            return self._software(project, device)[1].remove_folder(category, path)
 
     def _project_info(self, project: Project) -> ProjectInfo:
         return ProjectInfo(

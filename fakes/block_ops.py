@@ -80,6 +80,7 @@ class BlockOperations:
         return info
 
     def rename_block(self, device: str, name: str, new_name: str) -> BlockInfo:
+        self._lib_refuse_instance_rename(self._project(), device, name)  # type: ignore[attr-defined]
         check_block_name(new_name, "newName")
         with self._change() as project:  # type: ignore[attr-defined]
             _, software = self._software(project, device)  # type: ignore[attr-defined]

@@ -232,20 +232,13 @@ class LibraryOperations:
                     )
         return result
 
-    # ----- the program mixins' writers, guarded -----------------------------------------------------
-    def import_program_documents(self, device, documents, *, overwrite):  # noqa: ANN001, ANN201 - the port's
-        return self._lib_guarded(device, lambda: super(LibraryOperations, self).import_program_documents(  # type: ignore[misc]
-            device, documents, overwrite=overwrite))
-
-
-    def rename_block(self, device, name, new_name):  # noqa: ANN001, ANN201
-        project = self._project()  # type: ignore[attr-defined]
+    def _lib_refuse_instance_rename(self, project: Project, device: str, name: str) -> None:
+        """Refuse renaming ``name`` of ``device`` when it is a write-protected instance (the blocks area asks)."""
         if name in self._lib_protected(project, device):
             type_name, number = project.library.links[device][name]
             raise ConflictError(f"'{name}' is an instance of the library type '{type_name}' {number}: an instance is "
                                 "named like its type and cannot be renamed.", code="INSTANCE_WRITE_PROTECTED",
                                 details={"name": name, "typeName": type_name, "versionNumber": number})
-        return super().rename_block(device, name, new_name)  # type: ignore[misc]
 
     # ----- library ------------------------------------------------------------------------------
     def library_info(self, library: str | None = None) -> LibraryInfo:

@@ -56,13 +56,14 @@ from openness_bridge.hardware import HardwareOperations
 from openness_bridge.hmi import BridgeHmi
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
+from openness_bridge.plc_software import namespace, plc_item, service
 from openness_bridge.projects import ProjectOperations
 from openness_bridge.runtime_values import RuntimeValueOperations
 from openness_bridge.scratch import ScratchFiles
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import SimulationOperations
-from openness_bridge.software import SoftwareOperations
+from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
@@ -88,7 +89,6 @@ def _now() -> str:
 
 
 class _OpennessSession(
-    SoftwareOperations,
     BlockOperations,
     ProjectOperations,
     HardwareOperations,
@@ -152,6 +152,7 @@ class _OpennessSession(
         self.types = BridgeTypes(session)
         self.hmi = BridgeHmi(session, compile_result=compile_result)
         self.compile = BridgeCompile(session)
+        self.program = BridgeProgram(session)
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:
@@ -266,6 +267,18 @@ class _OpennessSession(
     @property
     def _version(self) -> str:
         return self._api.version
+
+    # ----- PLC software, as the session offers it to the areas (openness_bridge.plc_software) --------------------
+    _namespace = staticmethod(namespace)
+
+    def _service(self, obj: Any, service_type: Any) -> Any:
+        return service(self._api, obj, service_type)
+
+    def _plc_item(self, project: Any, name: str) -> tuple[Any, Any]:
+        return plc_item(self._api, self._find_device(project, name), name)
+
+    def _plc_software(self, project: Any, name: str) -> Any:
+        return self._plc_item(project, name)[1]
 
     def _mode(self, process: Any) -> str:
         return str(process.Mode.ToString())

@@ -23,6 +23,7 @@ from engineering_api.backend.errors import (
 from engineering_api.rules.naming import check_block_name
 from openness_bridge import groups
 from openness_bridge.blocks_sources import SourceOperations
+from openness_bridge.plc_software import block_kind
 
 __all__ = ("BlockOperations",)
 
@@ -34,11 +35,11 @@ class BlockOperations(SourceOperations):
         return self._plc_software(self._project(), device)  # type: ignore[attr-defined]
 
     def _block_info(self, block: Any, folder: str) -> BlockInfo:
-        kind = self._block_kind(block)  # type: ignore[attr-defined]
+        kind = block_kind(block)
         instance_of = None
         if kind == "InstanceDB":
             instance_db = self._namespace("Siemens.Engineering.SW.Blocks").InstanceDB  # type: ignore[attr-defined]
-            instance_of = str(self._as(block, instance_db).InstanceOfName or "") or None  # type: ignore[attr-defined]
+            instance_of = str(groups.cast_as(block, instance_db).InstanceOfName or "") or None
         language = str(block.ProgrammingLanguage.ToString())
         return BlockInfo(
             name=str(block.Name), block_type=kind, number=int(block.Number), folder=folder,
@@ -48,23 +49,23 @@ class BlockOperations(SourceOperations):
 
     def _locate_block(self, software: Any, name: str) -> tuple[str, Any]:
         """(folder, block) anywhere below "Program blocks", or ``NotFoundError`` (``BLOCK_NOT_FOUND``)."""
-        for folder, block in self._walk(software.BlockGroup, "Blocks"):  # type: ignore[attr-defined]
+        for folder, block in groups.walk_objects(software.BlockGroup, "Blocks"):
             if str(block.Name) == name:
                 return folder, block
         raise NotFoundError(f"The block '{name}' was not found.", code="BLOCK_NOT_FOUND")
 
     def _names_in_use(self, software: Any) -> set[str]:
         """Casefolded names of every block, PLC data type and tag table: TIA keeps them unique per PLC."""
-        names = {str(b.Name).casefold() for _, b in self._walk(software.BlockGroup, "Blocks")}  # type: ignore[attr-defined]
-        names |= {str(t.Name).casefold() for _, t in self._walk(software.TypeGroup, "Types")}  # type: ignore[attr-defined]
-        tables = self._walk(software.TagTableGroup, "TagTables")  # type: ignore[attr-defined]
+        names = {str(b.Name).casefold() for _, b in groups.walk_objects(software.BlockGroup, "Blocks")}
+        names |= {str(t.Name).casefold() for _, t in groups.walk_objects(software.TypeGroup, "Types")}
+        tables = groups.walk_objects(software.TagTableGroup, "TagTables")
         return names | {str(t.Name).casefold() for _, t in tables}
 
     # ----- blocks -------------------------------------------------------------------------------
     def list_blocks(self, device: str) -> list[BlockInfo]:
         def run() -> list[BlockInfo]:
             software = self._software_of(device)
-            return [self._block_info(b, f) for f, b in self._walk(software.BlockGroup, "Blocks")]  # type: ignore[attr-defined]
+            return [self._block_info(b, f) for f, b in groups.walk_objects(software.BlockGroup, "Blocks")]
 
         return self._call("PlcBlockGroup.Blocks", run)  # type: ignore[attr-defined]
 
@@ -110,7 +111,7 @@ class BlockOperations(SourceOperations):
     def delete_block_folder(self, device: str, path: str) -> FolderRemoval:
         def run() -> FolderRemoval:
             group = groups.require_group(self._software_of(device).BlockGroup, path)
-            removed = [str(b.Name) for _, b in self._walk(group, "Blocks")]  # type: ignore[attr-defined]
+            removed = [str(b.Name) for _, b in groups.walk_objects(group, "Blocks")]
             group.Delete()  # TIA deletes the group with its subgroups and blocks
             return FolderRemoval(folder=groups.normalise(path), removed=removed)
 

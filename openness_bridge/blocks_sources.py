@@ -33,7 +33,7 @@ class SourceOperations:
 
     def _locate_source(self, root: Any, name: str) -> tuple[str, Any]:
         """(folder, source) anywhere below "External source files"; ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
-        for folder, source in self._walk(root, "ExternalSources"):  # type: ignore[attr-defined]
+        for folder, source in groups.walk_objects(root, "ExternalSources"):
             if str(source.Name) == name:
                 return folder, source
         raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
@@ -42,7 +42,7 @@ class SourceOperations:
         def run() -> list[ExternalSourceInfo]:
             # length/lineCount stay 0: Openness cannot read a source's text back (module docstring).
             return [ExternalSourceInfo(name=str(s.Name), folder=f)
-                    for f, s in self._walk(self._source_root(device), "ExternalSources")]  # type: ignore[attr-defined]
+                    for f, s in groups.walk_objects(self._source_root(device), "ExternalSources")]
 
         return self._call("PlcExternalSourceGroup.ExternalSources", run)  # type: ignore[attr-defined]
 
@@ -56,7 +56,7 @@ class SourceOperations:
         def run() -> ExternalSourceInfo:
             root = self._source_root(device)
             target, group = groups.folder_of(root, folder)
-            clash = next((s for _, s in self._walk(root, "ExternalSources")  # type: ignore[attr-defined]
+            clash = next((s for _, s in groups.walk_objects(root, "ExternalSources")
                           if str(s.Name).casefold() == name.casefold()), None)
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
@@ -99,7 +99,7 @@ class SourceOperations:
     def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
         def run() -> FolderRemoval:
             group = groups.require_group(self._source_root(device), path)
-            removed = [str(s.Name) for _, s in self._walk(group, "ExternalSources")]  # type: ignore[attr-defined]
+            removed = [str(s.Name) for _, s in groups.walk_objects(group, "ExternalSources")]
             group.Delete()
             return FolderRemoval(folder=groups.normalise(path), removed=removed)
 

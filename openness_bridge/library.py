@@ -59,6 +59,7 @@ from engineering_api.rules.library import (
     parse_version,
     split_master_copy_path,
 )
+from openness_bridge.groups import walk_objects
 from openness_bridge.hmi_access import vb_scripts
 
 __all__ = ("LibraryOperations", "version_numbers")
@@ -248,7 +249,7 @@ class LibraryOperations:
         software = self._plc_software(project, device)  # type: ignore[attr-defined]
         for group, items, kind in ((software.BlockGroup, "Blocks", "Block"), (software.TypeGroup, "Types", "PlcDataType"),
                                    (software.TagTableGroup, "TagTables", "TagTable")):
-            for _, obj in self._walk(group, items):  # type: ignore[attr-defined]
+            for _, obj in walk_objects(group, items):
                 if str(obj.Name) == object_name:
                     return obj, kind
         raise NotFoundError(f"'{device}' has no block, PLC data type or tag table '{object_name}'.",

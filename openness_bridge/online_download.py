@@ -25,6 +25,8 @@ from engineering_api.backend.areas.online_rules import (
     simulation_support_disabled,
 )
 from engineering_api.backend.errors import ConflictError
+from openness_bridge.groups import walk_objects
+from openness_bridge.plc_software import block_kind
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,8 +53,8 @@ class OnlineDownload:
 
     # ----- compare -------------------------------------------------------------------------------
     def _offline_kinds(self, software: Any) -> dict[str, str]:
-        kinds = {str(t.Name): "UDT" for _, t in self._walk(software.TypeGroup, "Types")}  # type: ignore[attr-defined]
-        kinds.update({str(b.Name): self._block_kind(b) for _, b in self._walk(software.BlockGroup, "Blocks")})  # type: ignore[attr-defined]
+        kinds = {str(t.Name): "UDT" for _, t in walk_objects(software.TypeGroup, "Types")}
+        kinds.update({str(b.Name): block_kind(b) for _, b in walk_objects(software.BlockGroup, "Blocks")})
         return kinds
 
     def _compare_entries(self, device: str) -> list[CompareEntry]:

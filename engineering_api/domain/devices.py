@@ -166,7 +166,7 @@ def software_changes(ctx: OperationContext, device: str) -> list[PlannedChange]:
     from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
 
     try:
-        objects = ctx.backend.list_program_objects(device)
+        objects = ctx.backend.program.list_program_objects(device)
     except e.ValidationError:
         return []  # no PLC software: an HMI, an IO device
     changes = [

@@ -26,7 +26,7 @@ def _doc(spec: dict[str, Any], folder: str = "") -> ProgramDocument:
 def test_blocks_deep_in_user_groups_are_found_with_their_folder(plc: Any) -> None:
     # PlcBlockComposition.Find looks one level deep: the block sits two user groups below "Program blocks".
     assert plc.create_block_folder("PLC_1", " Motors \\ Conveyor ") == "Motors/Conveyor"
-    plc.import_program_documents("PLC_1", [_doc(FB, "Motors/Conveyor")], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [_doc(FB, "Motors/Conveyor")], overwrite=False)
     info = plc.get_block("PLC_1", "FB_Motor")
     assert (info.folder, info.block_type, info.number, info.language) == ("Motors/Conveyor", "FB", 10, "SCL")
     assert [b.name for b in plc.list_blocks("PLC_1")] == ["FB_Motor"]
@@ -36,18 +36,18 @@ def test_blocks_deep_in_user_groups_are_found_with_their_folder(plc: Any) -> Non
 
 
 def test_deleting_an_fb_leaves_its_instance_db_inconsistent(plc: Any) -> None:
-    plc.import_program_documents("PLC_1", [_doc(FB), _doc(IDB)], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [_doc(FB), _doc(IDB)], overwrite=False)
     assert plc.get_block("PLC_1", "DB_Motor").consistent
     plc.delete_block("PLC_1", "FB_Motor")
     assert plc.get_block("PLC_1", "DB_Motor").consistent is False  # PlcBlock.IsConsistent, as TIA reports it
     # TIA will not export an inconsistent block, and the stand-in's compile does not repair it.
     with pytest.raises(e.ConflictError) as info:
-        plc.export_program_object("PLC_1", "DB_Motor")
+        plc.program.export_program_object("PLC_1", "DB_Motor")
     assert info.value.code == "BLOCK_INCONSISTENT"
 
 
 def test_a_refused_rename_keeps_tia_s_detail_and_changes_nothing(plc: Any, faults: Any) -> None:
-    plc.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
     faults.ArmNext("PlcBlock.Name", "TargetInvocation", "The name cannot be set.", "The block is open in an editor.",
                    "inner cause")
     with pytest.raises(e.ConflictError) as info:
@@ -59,7 +59,7 @@ def test_a_refused_rename_keeps_tia_s_detail_and_changes_nothing(plc: Any, fault
 
 def test_rename_refuses_a_name_used_by_another_kind_of_object(plc: Any) -> None:
     udt = {"blockType": "UDT", "name": "UDT_A", "interface": {"None": [{"name": "X", "dataType": "Int"}]}}
-    plc.import_program_documents("PLC_1", [_doc(FC), _doc(udt)], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [_doc(FC), _doc(udt)], overwrite=False)
     with pytest.raises(e.AlreadyExistsError):
         plc.rename_block("PLC_1", "FC_A", "udt_a")
     renamed = plc.rename_block("PLC_1", "FC_A", "fc_a")  # a new spelling of its own name is allowed
@@ -67,7 +67,7 @@ def test_rename_refuses_a_name_used_by_another_kind_of_object(plc: Any) -> None:
 
 
 def test_a_stale_proxy_is_re_resolved_and_the_delete_retried_once(plc: Any, faults: Any) -> None:
-    plc.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
     faults.ArmNext("PlcBlock.Delete", "ObjectDisposed", "The object has been disposed.", "", None)
     assert plc.delete_block("PLC_1", "FC_A").name == "FC_A"
     assert plc.list_blocks("PLC_1") == []
@@ -75,7 +75,7 @@ def test_a_stale_proxy_is_re_resolved_and_the_delete_retried_once(plc: Any, faul
 
 def test_a_failed_folder_delete_leaves_folder_and_blocks(plc: Any, faults: Any) -> None:
     plc.create_block_folder("PLC_1", "A/B")
-    plc.import_program_documents("PLC_1", [_doc(FC, "A/B")], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [_doc(FC, "A/B")], overwrite=False)
     faults.ArmNext("PlcBlockUserGroup.Delete", "TargetInvocation", "Deleting failed.", "A block is write-protected.", None)
     with pytest.raises(e.ConflictError) as info:
         plc.delete_block_folder("PLC_1", "A")
@@ -120,7 +120,7 @@ def test_unsaved_sources_and_folders_are_discarded_on_close(plc: Any) -> None:
 
 def test_rename_refuses_the_name_of_a_tag_table(plc: Any) -> None:
     # Blocks, PLC data types and tag tables share one namespace per PLC: the tag tables are walked as well.
-    plc.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
     plc._change("add a tag table",
                 lambda: plc._plc_software(plc._project(), "PLC_1").TagTableGroup.TagTables.Create("Motors"))
     with pytest.raises(e.AlreadyExistsError) as info:

@@ -35,7 +35,7 @@ BRIDGE_PENDING: dict[str, str] = {}
 def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
     open_plc_project(backend, root)
     for spec in (UDT, FC, DB):
-        backend.import_program_documents(
+        backend.program.import_program_documents(
             "PLC_1", [ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec))], overwrite=False)
     return backend
 
@@ -89,7 +89,7 @@ def test_list_get_and_blocks_only(plc):
 def test_delete_and_rename(plc):
     renamed = plc.rename_block("PLC_1", "FC_A", "FC_B")
     assert renamed.name == "FC_B" and renamed.number == 3
-    assert parse_bytes(plc.export_program_object("PLC_1", "FC_B")).object.name == "FC_B"
+    assert parse_bytes(plc.program.export_program_object("PLC_1", "FC_B")).object.name == "FC_B"
     with pytest.raises(e.AlreadyExistsError):
         plc.rename_block("PLC_1", "FC_B", "db_a")
     with pytest.raises(e.AlreadyExistsError):
@@ -111,7 +111,7 @@ def test_block_folders(plc):
     with pytest.raises(e.ValidationError):
         plc.create_block_folder("PLC_1", "A/../x")
     data = generate_xml({**FC, "name": "FC_In", "number": 9})
-    plc.import_program_documents("PLC_1", [ProgramDocument(source="x", data=data, folder="A/B")], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="x", data=data, folder="A/B")], overwrite=False)
     removal = plc.delete_block_folder("PLC_1", "A")
     assert removal.folder == "A" and removal.removed == ["FC_In"]
     assert plc.block_folders("PLC_1") == []
@@ -171,10 +171,10 @@ def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
     data = generate_xml({**FC, "name": "FC_Deep", "number": 21})
     broken = ProgramDocument(source="broken.xml", data=b"<Document/>", folder="Never")
     with pytest.raises(e.ValidationError):
-        plc.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="Never/Here"), broken],
+        plc.program.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="Never/Here"), broken],
                                      overwrite=False)
     assert plc.block_folders("PLC_1") == []
-    plc.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="New/Sub")],
+    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="New/Sub")],
                                  overwrite=False)
     assert plc.block_folders("PLC_1") == ["New", "New/Sub"]
     assert {b.name: b.folder for b in plc.list_blocks("PLC_1")}["FC_Deep"] == "New/Sub"
@@ -188,7 +188,7 @@ def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
     assert [r.status for r in done.reports] == ["Imported", "Imported"]
     assert done.diagnostics == []
     assert progress == [50]
-    assert "UDT_G" in {o.name for o in plc.list_program_objects("PLC_1")}
+    assert "UDT_G" in {o.name for o in plc.program.list_program_objects("PLC_1")}
     plc.create_block_folder("PLC_1", "Gen")
     plc.generate_blocks_from_source("PLC_1", "k.scl", 'FUNCTION "FC_K" : Void\nBEGIN\n  RETURN;\nEND_FUNCTION\n',
                                     version="V19", overwrite=False, folder="Gen")
@@ -205,7 +205,7 @@ def test_generate_blocks_from_source_writes_user_and_system_constants_as_constan
     text = ('FUNCTION "FC_Const" : Void\nVAR_TEMP\n  s : Int;\n  r : Int;\nEND_VAR\nBEGIN\n'
             '  #s := "MAX_SPEED";\n  #r := LED(LADDR := "Local~Common", LED := 1);\nEND_FUNCTION\n')
     plc.generate_blocks_from_source("PLC_1", "c.scl", text, version="V19", overwrite=False)
-    xml = plc.export_program_object("PLC_1", "FC_Const")
+    xml = plc.program.export_program_object("PLC_1", "FC_Const")
     assert b'<Access Scope="GlobalConstant"' in xml
     assert b'<Constant Name="MAX_SPEED"' in xml and b'<Constant Name="Local~Common"' in xml
     assert b'<Component Name="MAX_SPEED"' not in xml
@@ -213,7 +213,7 @@ def test_generate_blocks_from_source_writes_user_and_system_constants_as_constan
 
 def test_generate_blocks_from_source_refuses_and_changes_nothing(plc: EngineeringBackend) -> None:
     plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
-    before = sorted(o.name for o in plc.list_program_objects("PLC_1"))
+    before = sorted(o.name for o in plc.program.list_program_objects("PLC_1"))
     with pytest.raises(e.AlreadyExistsError) as exists:
         plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
     assert exists.value.code == "OBJECT_EXISTS"
@@ -223,7 +223,7 @@ def test_generate_blocks_from_source_refuses_and_changes_nothing(plc: Engineerin
         plc.generate_blocks_from_source("PLC_1", "h.scl", broken, version="V19", overwrite=False)
     assert invalid.value.details["diagnostics"][0]["file"] == "h.scl"
     assert invalid.value.details["diagnostics"][0]["line"] == 3
-    assert sorted(o.name for o in plc.list_program_objects("PLC_1")) == before
+    assert sorted(o.name for o in plc.program.list_program_objects("PLC_1")) == before
     replaced = plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=True)
     assert replaced.blocks == ["UDT_G", "FC_G"]
 

@@ -56,7 +56,7 @@ def _doc(spec: dict[str, Any]) -> m.ProgramDocument:
 
 
 def _import(backend: EngineeringBackend, *specs: dict[str, Any], overwrite: bool = False) -> None:
-    backend.import_program_documents("PLC_1", [_doc(s) for s in specs], overwrite=overwrite)
+    backend.program.import_program_documents("PLC_1", [_doc(s) for s in specs], overwrite=overwrite)
 
 
 def _program(backend: EngineeringBackend) -> None:

@@ -41,7 +41,7 @@ CREATE: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("create_watch_force_folder", lambda b, p: b.watch_tables.create_watch_force_folder("PLC_1", p)),
 ]
 TARGET: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
-    ("import_program_documents", lambda b, p: b.import_program_documents(
+    ("import_program_documents", lambda b, p: b.program.import_program_documents(
         "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC), folder=p)], overwrite=False)),
     ("add_external_source", lambda b, p: b.add_external_source("PLC_1", "a.scl", "x", folder=p, overwrite=False)),
     ("create_tag_table", lambda b, p: b.tags.create_tag_table("PLC_1", "T", p)),

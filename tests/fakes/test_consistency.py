@@ -36,12 +36,12 @@ def backend(tmp_path: Path) -> FakeBackend:
 
 def _import(backend: FakeBackend, *specs, overwrite: bool = False) -> None:
     docs = [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, "V19")) for s in specs]
-    backend.import_program_documents("PLC_1", docs, overwrite=overwrite)
+    backend.program.import_program_documents("PLC_1", docs, overwrite=overwrite)
 
 
 def _state(backend: FakeBackend) -> dict[str, bool]:
     blocks = {b.name: b.consistent for b in backend.list_blocks("PLC_1")}
-    objects = {o.name: o.consistent for o in backend.list_program_objects("PLC_1") if o.name in blocks}
+    objects = {o.name: o.consistent for o in backend.program.list_program_objects("PLC_1") if o.name in blocks}
     assert objects == blocks, "the program listing and the block listing agree"
     return blocks
 

@@ -1,7 +1,7 @@
 """Blocks and external sources: listing, content, interface members, folders, compile (port area and its models).
 
-Writing a block goes through :meth:`EngineeringBackend.import_program_documents` (SimaticML in, as
-TIA's import); reading its SimaticML through ``export_program_object``. This area adds what the
+Writing a block goes through the program area's ``import_program_documents`` (SimaticML in, as
+TIA's import); reading its SimaticML through its ``export_program_object``. This area adds what the
 program-documents half does not have: block listings with folders, delete/rename, block folders and
 the "External source files" group, and TIA's "generate blocks from source" as one call.
 """

@@ -146,7 +146,7 @@ def _add_networks(ctx: OperationContext, data: NetworksInput) -> BlockWriteResul
 # ----- export / import ---------------------------------------------------------------------------
 def _export(ctx: OperationContext, data: ExportInput) -> FileWritten:
     ctx.backend.get_block(data.device_name, data.block_name)
-    xml = ctx.backend.export_program_object(data.device_name, data.block_name)
+    xml = ctx.backend.program.export_program_object(data.device_name, data.block_name)
     target = _target_file(data.export_path, data.block_name, ".xml", data.overwrite)
     target.write_bytes(xml)
     return FileWritten(block_name=data.block_name, path=str(target), size=len(xml))
@@ -163,7 +163,7 @@ def _export_xml(ctx: OperationContext, data: BlockRef) -> str:
     # One port call where the export is a block's (a farm sends each call to an agent); get_block only when it
     # is not, for the block routes' own error (BLOCK_NOT_FOUND for a UDT or tag table of that name, or none).
     try:
-        xml = ctx.backend.export_program_object(data.device_name, data.block_name)
+        xml = ctx.backend.program.export_program_object(data.device_name, data.block_name)
     except e.NotFoundError:
         ctx.backend.get_block(data.device_name, data.block_name)
         raise

@@ -204,7 +204,7 @@ def preview_source_file(ctx: OperationContext, d: SourceFileInput) -> Preview:
 
 def _generate_preview(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                       extra: list[PlannedChange] | None = None) -> Preview:
-    objects = ctx.backend.list_program_objects(device)
+    objects = ctx.backend.program.list_program_objects(device)
     result, _ = generated(ctx.backend, device, source_name, text, version=target_for(ctx, None), objects=objects)
     documents = [(f"{b.name}.xml", b.xml) for b in result.blocks]
     if not overwrite:

@@ -72,7 +72,7 @@ def _references(doc: Document) -> list[tuple[str, str]]:
 
 def _references_of(ctx: OperationContext, device: str, blocks: Any) -> dict[str, list[tuple[str, str]]]:
     """What each block of ``blocks`` (names) refers to."""
-    return {name: _references(_doc(ctx.backend.export_program_object(device, name), name)) for name in blocks}
+    return {name: _references(_doc(ctx.backend.program.export_program_object(device, name), name)) for name in blocks}
 
 
 def _users(refs_of: dict[str, list[tuple[str, str]]], target: str) -> list[tuple[str, str]]:
@@ -96,7 +96,7 @@ def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
     device = data.device_name
     target = ctx.backend.get_block(device, data.block_name)
     blocks = {b.name: b for b in ctx.backend.list_blocks(device)}
-    kinds = {o.name: o.kind for o in ctx.backend.list_program_objects(device)}
+    kinds = {o.name: o.kind for o in ctx.backend.program.list_program_objects(device)}
     refs_of = _references_of(ctx, device, blocks)
     operands = {n for n, how in refs_of[target.name] if how == "Operand" and n not in kinds}
     tags = {t.name: t for t in ctx.backend.tags.list_all_tags(device)} if operands else {}
