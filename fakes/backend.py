@@ -47,8 +47,9 @@ from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extra
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.archive import unsaved_changes_refused, unsaved_changes_warning
 from engineering_api.rules.naming import check_project_name
+from engineering_api.rules.source_generation import GenerationAccess
 from fakes import hardware
-from fakes.block_ops import BlockOperations
+from fakes.block_ops import FakeBlocks
 from fakes.catalog_service import CatalogService
 from fakes.compile_ops import FakeCompile
 from fakes.devices import DeviceOperations
@@ -102,7 +103,6 @@ HISTORY_LIMIT = 20
 
 class FakeBackend(
     GlobalLibraryOperations,  # first: its library base guards the program mixins' writers of write-protected type instances
-    BlockOperations,
     DeviceOperations,
     CatalogService,
     SimulationOperations,
@@ -145,15 +145,20 @@ class FakeBackend(
         self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
         self.tags = FakeTags(session)
         self.types = FakeTypes(session, guard=self._lib_guarded)
+        self.compile = FakeCompile(session)
+        self.program = FakeProgram(session, guard=self._lib_guarded)
+        self.blocks = FakeBlocks(
+            session,
+            refuse_instance_rename=self._lib_refuse_instance_rename,
+            generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
+        )
         self.hmi = FakeHmi(
             session,
             plc_tags=self.tags.list_all_tags,
-            plc_blocks=self.list_blocks,
+            plc_blocks=self.blocks.list_blocks,
             library_types=self.list_library_types,
             guard_program=self._lib_guarded,
         )
-        self.compile = FakeCompile(session)
-        self.program = FakeProgram(session, guard=self._lib_guarded)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

@@ -46,7 +46,8 @@ from engineering_api.backend.models import (
 )
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.rules.naming import check_project_name
-from openness_bridge.blocks import BlockOperations
+from engineering_api.rules.source_generation import GenerationAccess
+from openness_bridge.blocks import BridgeBlocks
 from openness_bridge.catalog import CatalogOperations
 from openness_bridge.compiler import BridgeCompile, compile_result
 from openness_bridge.diagnostics import BridgeReflection
@@ -89,7 +90,6 @@ def _now() -> str:
 
 
 class _OpennessSession(
-    BlockOperations,
     ProjectOperations,
     HardwareOperations,
     CatalogOperations,
@@ -144,6 +144,7 @@ class _OpennessSession(
             namespace=self._namespace,
             export_bytes=self._export_bytes,
             import_bytes=self._import_bytes,
+            scratch=self._scratch,
         )
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
@@ -153,6 +154,9 @@ class _OpennessSession(
         self.hmi = BridgeHmi(session, compile_result=compile_result)
         self.compile = BridgeCompile(session)
         self.program = BridgeProgram(session)
+        self.blocks = BridgeBlocks(
+            session, generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
+        )
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -59,6 +59,7 @@ from engineering_api.rules.library import (
     parse_version,
     split_master_copy_path,
 )
+from openness_bridge.blocks import names_in_use
 from openness_bridge.groups import walk_objects
 from openness_bridge.hmi_access import vb_scripts
 
@@ -319,7 +320,7 @@ class LibraryOperations:
                                                created=[MasterCopyContent(kind="Device", name=name)])
             plc = check_plc_paste(where, device, new_name)
             software = self._plc_software(project, plc)  # type: ignore[attr-defined]
-            in_use = self._names_in_use(software)  # type: ignore[attr-defined]
+            in_use = names_in_use(software)
             for c in contents:
                 if c.name.casefold() in in_use:  # TIA's MasterCopyMode.ThrowIfExists, checked before anything is made
                     raise AlreadyExistsError(f"'{plc}' already has an object named '{c.name}'.", code="OBJECT_EXISTS")
@@ -476,10 +477,10 @@ class LibraryOperations:
                                       "instantiated.", code="VERSION_IN_WORK")
             self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
             software = self._plc_software(project, device)  # type: ignore[attr-defined]
-            before = self._names_in_use(software)  # type: ignore[attr-defined]
+            before = names_in_use(software)
             udt = "PlcType" in str(version.GetType().Name)
             (software.TypeGroup.Types if udt else software.BlockGroup.Blocks).CreateFrom(version)
-            created = sorted(self._names_in_use(software) - before)  # type: ignore[attr-defined]
+            created = sorted(names_in_use(software) - before)
             return TypeInstantiation(type_name=type_name, version_number=_number(version), device_name=device,
                                      created=created)
         return self._change("PlcBlockComposition.CreateFrom(LibraryTypeVersion)", run)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ never concurrently, so adapters need no locking of their own. File paths arrive 
 the configured roots. Each docstring names the domain errors the method raises; the contract test
 suite (``tests/contract``) holds every adapter to them.
 
-An area of the port is either inherited (its methods are the backend's own, ``backend.list_blocks(...)``) or,
+An area of the port is either inherited (its methods are the backend's own, ``backend.list_devices(...)``) or,
 as the adapters move from mixins to composition, held: an object implementing the area's ABC, given its
 collaborators by the adapter's constructor and reached by name (``backend.reflection.openness_types(...)``).
 :data:`AREAS` lists the held areas; :func:`port_method_names` names every port method, held ones dotted.
@@ -65,12 +65,12 @@ AREAS: dict[str, type[ABC]] = {
     "hmi": HmiPort,
     "compile": CompilePort,
     "program": ProgramPort,
+    "blocks": BlocksPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort,
     SimulationPort,
     OnlinePort,
     LibraryPort,
@@ -106,6 +106,9 @@ class EngineeringBackend(
     """Compiling a PLC's software or one block, as TIA's compiler does (set by the adapter)."""
     program: ProgramPort
     """A PLC's program objects (blocks, PLC data types, tag tables) as SimaticML: import, listing, export (set by the
+    adapter)."""
+    blocks: BlocksPort
+    """Blocks and their folders, external sources and their folders, "generate blocks from source" (set by the
     adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def software_changes(ctx: OperationContext, device: str) -> list[PlannedChange]:
         for o in objects
     ]
     changes += [PlannedChange(action="delete", kind="externalSource", name=s.name, device=device)
-                for s in ctx.backend.list_external_sources(device)]
+                for s in ctx.backend.blocks.list_external_sources(device)]
     for kind in (WATCH_TABLE, FORCE_TABLE):
         changes += [PlannedChange(action="delete", kind=kind_of(kind), name=t.name, device=device,
                                   detail=plural(t.entry_count, "entry", "entries"))

@@ -14,7 +14,7 @@ shape of :class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the s
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend import errors as e
@@ -35,7 +35,18 @@ if TYPE_CHECKING:
     from engineering_api.backend.models import ProgramImportReport, ProgramObjectInfo
     from simatic_xml.diagnostics import Diagnostic
 
-__all__ = ("CompileMarks", "ProgramAccess", "ProgramDocuments", "TagReads", "device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
+__all__ = (
+    "CompileMarks",
+    "GenerationAccess",
+    "ProgramAccess",
+    "ProgramDocuments",
+    "TagReads",
+    "device_context",
+    "generate_blocks",
+    "generated",
+    "refuse_existing",
+    "spec_failure",
+)
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
@@ -93,6 +104,16 @@ class ProgramAccess(Protocol):
     def tags(self) -> TagReads:
         """The tag area (its three reads)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationAccess:
+    """A :class:`ProgramAccess` made of an adapter's areas: what an adapter's blocks area is given to generate
+    through (the adapter's own program, compile and tag areas, never the backend itself)."""
+
+    program: ProgramDocuments
+    compile: CompileMarks
+    tags: TagReads
 
 
 def spec_failure(exc: SimaticMLError) -> e.EngineeringError:

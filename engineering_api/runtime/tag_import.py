@@ -163,7 +163,7 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
     from simatic_xml.objects import DB
 
     out = _Walk(kind, namespace, None)
-    for block in backend.list_blocks(device):
+    for block in backend.blocks.list_blocks(device):
         if block.block_type not in _WALKED:
             if block.block_type.endswith("DB"):
                 out.skipped.append(SkippedTag(name=f'"{block.name}"', reason=f"a {block.block_type}: its members "

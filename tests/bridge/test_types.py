@@ -32,7 +32,7 @@ def test_a_changed_udt_makes_tia_report_its_users_inconsistent(plc: Any) -> None
     result = plc.types.update_type("PLC_1", "UDT_In", _udt("UDT_In", ("A", "Int"), ("B", "Real")))
     assert {u.name: u.is_consistent for u in result.affected_users} == {"UDT_Out": False, "DB_Out": False}
     # The same verdict through the blocks area: PlcBlock.IsConsistent, not a flag of the bridge.
-    assert plc.get_block("PLC_1", "DB_Out").consistent is False
+    assert plc.blocks.get_block("PLC_1", "DB_Out").consistent is False
     assert [m.name for m in result.udt.members] == ["A", "B"]
 
 

@@ -40,7 +40,7 @@ def _import(backend: FakeBackend, *specs, overwrite: bool = False) -> None:
 
 
 def _state(backend: FakeBackend) -> dict[str, bool]:
-    blocks = {b.name: b.consistent for b in backend.list_blocks("PLC_1")}
+    blocks = {b.name: b.consistent for b in backend.blocks.list_blocks("PLC_1")}
     objects = {o.name: o.consistent for o in backend.program.list_program_objects("PLC_1") if o.name in blocks}
     assert objects == blocks, "the program listing and the block listing agree"
     return blocks
@@ -75,5 +75,5 @@ def test_deleting_a_called_block_leaves_its_callers_inconsistent(backend: FakeBa
     _import(backend, FIXED, CALLER, IDB, OTHER)
     assert backend.compile.compile_software("PLC_1").state == "Success"
     assert set(_state(backend).values()) == {True}
-    backend.delete_block("PLC_1", "FC_Calc")
+    backend.blocks.delete_block("PLC_1", "FC_Calc")
     assert _state(backend) == {"FB_User": False, "DB_User": False, "FC_Other": True}

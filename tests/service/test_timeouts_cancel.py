@@ -71,14 +71,14 @@ def _set_call_timeout(client: TestClient, admin: dict[str, str], seconds: float)
 def _worker_thread_spy(client: TestClient) -> list[str]:
     """Names of the threads the backend's block listing ran on, in order."""
     backend = client.app.state.services.backend
-    original = backend.list_blocks
+    original = backend.blocks.list_blocks
     seen: list[str] = []
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append(threading.current_thread().name)
         return original(*args, **kwargs)
 
-    backend.list_blocks = spy
+    backend.blocks.list_blocks = spy
     return seen
 
 
@@ -342,5 +342,5 @@ def test_an_import_stopped_between_documents_keeps_nothing(tmp_path: Path) -> No
     with installed(token), pytest.raises(Canceled):
         backend.program.import_program_documents("PLC_1", documents, overwrite=False)
 
-    assert [b.name for b in backend.list_blocks("PLC_1")] == []
+    assert [b.name for b in backend.blocks.list_blocks("PLC_1")] == []
     assert backend.open_projects()[0].has_unsaved_changes is False

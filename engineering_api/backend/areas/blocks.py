@@ -9,11 +9,10 @@ the "External source files" group, and TIA's "generate blocks from source" as on
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engineering_api.backend.models import SourceGeneration
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.rules.source_generation import generate_blocks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -164,6 +163,7 @@ class BlocksPort(ABC):
             NotFoundError: no such folder.
         """
 
+    @abstractmethod
     def generate_blocks_from_source(
         self, device: str, source_name: str, text: str, *, version: str, overwrite: bool, folder: str = "",
         progress: Callable[[int, str], None] | None = None,
@@ -172,9 +172,9 @@ class BlocksPort(ABC):
 
         The blocks are written for ``version`` with what the PLC already holds as context (its FBs, UDTs and
         tags), imported in dependency order all or nothing into ``folder``, and the ones that refer to objects
-        the PLC lacks stay inconsistent until they compile. The default is this service's generator over the
-        adapter's own methods (:mod:`engineering_api.rules.source_generation`), so it is one port call: a farm
-        runs it on the agent holding the project. An adapter over TIA could map it to
+        the PLC lacks stay inconsistent until they compile. Both adapters run this service's generator over their
+        program, compile and tag areas (:func:`engineering_api.rules.source_generation.generate_blocks`), so it is
+        one port call: a farm runs it on the agent holding the project. An adapter over TIA could map it to
         ``PlcExternalSource.GenerateBlocksFromSource`` instead.
 
         Raises:
@@ -183,6 +183,3 @@ class BlocksPort(ABC):
                 (``VERSION_CANNOT_EXPRESS``); and what ``import_program_documents`` raises.
             AlreadyExistsError: ``OBJECT_EXISTS``: a generated block's name exists and ``overwrite`` is false.
         """
-        adapter: Any = self  # the whole port: this area is one of EngineeringBackend's bases
-        return generate_blocks(adapter, device, source_name, text, version=version, overwrite=overwrite,
-                               folder=folder, progress=progress)

@@ -52,7 +52,7 @@ def _require_block(doc: Document, source: str) -> Document:
 
 
 def _read(ctx: OperationContext, device: str, name: str) -> tuple[BlockInfo, bytes, Document]:
-    info = ctx.backend.get_block(device, name)
+    info = ctx.backend.blocks.get_block(device, name)
     data = ctx.backend.program.export_program_object(device, name)
     return info, data, _doc(data, name)
 
@@ -62,7 +62,7 @@ def _write(ctx: OperationContext, device: str, name: str, data: bytes, *, folder
         device, [ProgramDocument(source=f"{name}.xml", data=data, folder=folder)], overwrite=overwrite)
     written = reports[0].name or name
     try:
-        block = ctx.backend.get_block(device, written)
+        block = ctx.backend.blocks.get_block(device, written)
     except e.NotFoundError:
         raise e.ValidationError(
             f"'{written}' is not a program block (PLC data types and tag tables have their own routes).",
