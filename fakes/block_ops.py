@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.blocks import (
     BlockInfo,
-    BlocksPort,
+    BlocksWithGeneration,
     ExternalSourceInfo,
     FolderRemoval,
 )
@@ -18,7 +18,6 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.rules.folders import check_file_name, target_folder
 from engineering_api.rules.naming import check_block_name
-from engineering_api.rules.source_generation import generate_blocks
 from fakes.program import BLOCK_KINDS, ExternalSource
 from fakes.type_ops import is_consistent
 from simatic_xml import parse_bytes, to_bytes
@@ -26,7 +25,6 @@ from simatic_xml import parse_bytes, to_bytes
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.backend.models import SourceGeneration
     from engineering_api.rules.source_generation import ProgramAccess
     from fakes.model import Project
     from fakes.program import PlcSoftware, ProgramObject
@@ -62,7 +60,7 @@ def _folder_path(software: PlcSoftware, category: str, folder: str) -> str:
     return normalised
 
 
-class FakeBlocks(BlocksPort):
+class FakeBlocks(BlocksWithGeneration):
     """Blocks, block folders and external sources of the fake's PLC software.
 
     Args:
@@ -174,10 +172,3 @@ class FakeBlocks(BlocksPort):
     def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
         removed = self._session.remove_folder(device, "external_sources", path)
         return FolderRemoval(folder=path.strip("/"), removed=removed)
-
-    def generate_blocks_from_source(
-        self, device: str, source_name: str, text: str, *, version: str, overwrite: bool, folder: str = "",
-        progress: Callable[[int, str], None] | None = None,
-    ) -> SourceGeneration:
-        return generate_blocks(self._generation, device, source_name, text, version=version, overwrite=overwrite,
-                               folder=folder, progress=progress)

@@ -12,22 +12,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.blocks import BlockInfo, BlocksPort, FolderRemoval
+from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, FolderRemoval
 from engineering_api.backend.errors import (
     AlreadyExistsError,
     NotFoundError,
     ValidationError,
 )
 from engineering_api.rules.naming import check_block_name
-from engineering_api.rules.source_generation import generate_blocks
 from openness_bridge import groups
 from openness_bridge.blocks_sources import SourceOperations
 from openness_bridge.plc_software import block_kind
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from engineering_api.backend.models import SourceGeneration
     from engineering_api.rules.source_generation import ProgramAccess
     from openness_bridge.session import BridgeSession
 
@@ -43,7 +39,7 @@ def names_in_use(software: Any) -> set[str]:
     return names | {str(t.Name).casefold() for _, t in tables}
 
 
-class BridgeBlocks(SourceOperations, BlocksPort):
+class BridgeBlocks(SourceOperations, BlocksWithGeneration):
     """Blocks, block folders and (from :class:`~openness_bridge.blocks_sources.SourceOperations`) external sources
     of a PLC over Openness.
 
@@ -136,10 +132,3 @@ class BridgeBlocks(SourceOperations, BlocksPort):
 
         return self._session.change("PlcBlockUserGroup.Delete", run)
 
-    # ----- generation ---------------------------------------------------------------------------
-    def generate_blocks_from_source(
-        self, device: str, source_name: str, text: str, *, version: str, overwrite: bool, folder: str = "",
-        progress: Callable[[int, str], None] | None = None,
-    ) -> SourceGeneration:
-        return generate_blocks(self._generation, device, source_name, text, version=version, overwrite=overwrite,
-                               folder=folder, progress=progress)

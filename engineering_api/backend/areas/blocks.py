@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.models import SourceGeneration
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.source_generation import generate_blocks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("BlockInfo", "BlocksPort", "ExternalSourceInfo", "FolderRemoval", "SourceGeneration")
+    from engineering_api.rules.source_generation import ProgramAccess
+
+__all__ = ("BlockInfo", "BlocksPort", "BlocksWithGeneration", "ExternalSourceInfo", "FolderRemoval", "SourceGeneration")
 
 
 class BlockInfo(CamelStruct):
@@ -173,8 +176,7 @@ class BlocksPort(ABC):
         The blocks are written for ``version`` with what the PLC already holds as context (its FBs, UDTs and
         tags), imported in dependency order all or nothing into ``folder``, and the ones that refer to objects
         the PLC lacks stay inconsistent until they compile. Both adapters run this service's generator over their
-        program, compile and tag areas (:func:`engineering_api.rules.source_generation.generate_blocks`), so it is
-        one port call: a farm runs it on the agent holding the project. An adapter over TIA could map it to
+        program, compile and tag areas (:class:`BlocksWithGeneration`), so it is one port call: a farm runs it on the agent holding the project. An adapter over TIA could map it to
         ``PlcExternalSource.GenerateBlocksFromSource`` instead.
 
         Raises:
@@ -183,3 +185,18 @@ class BlocksPort(ABC):
                 (``VERSION_CANNOT_EXPRESS``); and what ``import_program_documents`` raises.
             AlreadyExistsError: ``OBJECT_EXISTS``: a generated block's name exists and ``overwrite`` is false.
         """
+
+
+class BlocksWithGeneration(BlocksPort, ABC):
+    """A blocks area whose "generate blocks from source" is this service's generator
+    (:func:`~engineering_api.rules.source_generation.generate_blocks`), run over the adapter's program, compile and
+    tag areas: ``_generation``, which the adapter's constructor sets (never the backend itself)."""
+
+    _generation: ProgramAccess
+
+    def generate_blocks_from_source(
+        self, device: str, source_name: str, text: str, *, version: str, overwrite: bool, folder: str = "",
+        progress: Callable[[int, str], None] | None = None,
+    ) -> SourceGeneration:
+        return generate_blocks(self._generation, device, source_name, text, version=version, overwrite=overwrite,
+                               folder=folder, progress=progress)
