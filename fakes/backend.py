@@ -47,14 +47,15 @@ from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extra
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.archive import unsaved_changes_refused, unsaved_changes_warning
 from engineering_api.rules.naming import check_project_name
+from engineering_api.rules.source_generation import GenerationAccess
 from fakes import hardware
-from fakes.block_ops import BlockOperations
+from fakes.block_ops import FakeBlocks
 from fakes.catalog_service import CatalogService
-from fakes.compile_ops import CompileOperations
+from fakes.compile_ops import FakeCompile
 from fakes.devices import DeviceOperations
 from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_ops import FakeHmi
-from fakes.library_ops import FakeLibrary, GuardedProgramWriters
+from fakes.library_ops import FakeLibrary
 from fakes.library_support import MachineState
 from fakes.model import Project
 from fakes.online_ops import OnlineOperations
@@ -72,7 +73,7 @@ from fakes.runtime_values_ops import RuntimeValueOperations
 from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import SimulationOperations
-from fakes.software_ops import SoftwareOperations
+from fakes.software_ops import FakeProgram
 from fakes.tag_ops import FakeTags
 from fakes.type_ops import FakeTypes
 from fakes.watch_ops import FakeWatchTables
@@ -83,6 +84,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from engineering_api.backend.models import ArchiveUnsaved
+    from fakes.model import Device
+    from fakes.program import PlcSoftware
     from fakes.portal import FakePortal
 
 __all__ = ("FakeBackend",)
@@ -100,10 +103,6 @@ HISTORY_LIMIT = 20
 
 
 class FakeBackend(
-    GuardedProgramWriters,  # first: the library area guards the program mixins' writers of write-protected type instances
-    BlockOperations,
-    CompileOperations,
-    SoftwareOperations,
     DeviceOperations,
     CatalogService,
     SimulationOperations,
@@ -150,10 +149,17 @@ class FakeBackend(
         self.library = FakeLibrary(session, portals=self.portals,
                                    state=MachineState(read=self._read_state, write=self._write_state))
         self.types = FakeTypes(session, guard=self.library.guarded)
+        self.compile = FakeCompile(session)
+        self.program = FakeProgram(session, guard=self.library.guarded)
+        self.blocks = FakeBlocks(
+            session,
+            refuse_instance_rename=self.library.refuse_instance_rename,
+            generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
+        )
         self.hmi = FakeHmi(
             session,
             plc_tags=self.tags.list_all_tags,
-            plc_blocks=self.list_blocks,
+            plc_blocks=self.blocks.list_blocks,
             library_types=self.library.list_library_types,
             guard_program=self.library.guarded,
         )
@@ -204,6 +210,26 @@ class FakeBackend(
         if device is None:
             raise NotFoundError(f"The device '{name}' was not found in project '{project.name}'.", code="DEVICE_NOT_FOUND")
         return device
+
+    def _software(self, project: Project, device_name: str) -> tuple[Device, PlcSoftware]:
+        device = self._device(project, device_name)
+        software = device.software
+        if software is None:
+            raise ValidationError(
+                f"The device '{device.name}' is a {device.category or device.device_kind}, not a PLC; it has no PLC "
+                "software.",
+                code="NOT_A_PLC",
+            )
+        return device, software
+
+    def _add_folder(self, device: str, category: str, path: str) -> str:
+        with self._change() as project:
+            return self._software(project, device)[1].add_folder(category, path)
+
+    def _remove_folder(self, device: str, category: str, path: str) -> list[str]:
+        # ``\`` separators are accepted: ``remove_folder`` normalises the path.
+        with self._change() as project:
+            return self._software(project, device)[1].remove_folder(category, path)
 
     def _project_info(self, project: Project) -> ProjectInfo:
         return ProjectInfo(

@@ -1,4 +1,4 @@
-"""The blocks and external sources half of the fake backend."""
+"""The fake backend's blocks and external sources area (``FakeBackend.blocks``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.blocks import (
     BlockInfo,
+    BlocksWithGeneration,
     ExternalSourceInfo,
     FolderRemoval,
 )
@@ -22,9 +23,13 @@ from fakes.type_ops import is_consistent
 from simatic_xml import parse_bytes, to_bytes
 
 if TYPE_CHECKING:
-    from fakes.program import PlcSoftware, ProgramObject
+    from collections.abc import Callable
 
-__all__ = ("BlockOperations",)
+    from engineering_api.rules.source_generation import ProgramAccess
+    from fakes.program import PlcSoftware, ProgramObject
+    from fakes.session import FakeSession
+
+__all__ = ("FakeBlocks",)
 
 
 def _info(obj: ProgramObject, software: PlcSoftware, memo: dict[str, bool] | None = None) -> BlockInfo:
@@ -54,11 +59,26 @@ def _folder_path(software: PlcSoftware, category: str, folder: str) -> str:
     return normalised
 
 
-class BlockOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``."""
+class FakeBlocks(BlocksWithGeneration):
+    """Blocks, block folders and external sources of the fake's PLC software.
+
+    Args:
+        session: the open project, read or changed in transactions.
+        refuse_instance_rename: ``refuse_instance_rename(device, name)`` raises ConflictError
+            ``INSTANCE_WRITE_PROTECTED`` when the block ``name`` is an instance of a released library type (the
+            library area's rule: an instance is named like its type).
+        generation: the program, compile and tag areas, which "generate blocks from source" reads and writes
+            through (:func:`engineering_api.rules.source_generation.generate_blocks`).
+    """
+
+    def __init__(self, session: FakeSession, *, refuse_instance_rename: Callable[[str, str], None],
+                 generation: ProgramAccess) -> None:
+        self._session = session
+        self._refuse_instance_rename = refuse_instance_rename
+        self._generation = generation
 
     def _read_software(self, device: str) -> PlcSoftware:
-        return self._software(self._project(), device)[1]  # type: ignore[attr-defined]
+        return self._session.software(self._session.project(), device)[1]
 
     def list_blocks(self, device: str) -> list[BlockInfo]:
         software = self._read_software(device)
@@ -73,16 +93,17 @@ class BlockOperations:
         return _info(_block(software, name), software)
 
     def delete_block(self, device: str, name: str) -> BlockInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             info = _info(_block(software, name), software)
             software.remove("blocks", name)
         return info
 
     def rename_block(self, device: str, name: str, new_name: str) -> BlockInfo:
+        self._refuse_instance_rename(device, name)  # whatever the new name
         check_block_name(new_name, "newName")
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             obj = _block(software, name)
             doc = parse_bytes(obj.xml)
             # A block of a V20 software unit keeps its namespace: the rename changes <Name> only, and the block
@@ -91,7 +112,9 @@ class BlockOperations:
             plain = new_name
             if isinstance(namespace, str) and namespace and new_name.startswith(namespace + "."):
                 plain = new_name[len(namespace) + 1:]
-            doc.object.attributes["Name"] = plain
+            attributes = doc.object.attributes
+            assert attributes is not None  # the block was found by its Name, which its AttributeList holds
+            attributes["Name"] = plain
             key = doc.object.qualified_name or plain
             other = software.find(key) or next(
                 (o for o in software.all() if o.name.lower() == key.lower()), None)
@@ -103,10 +126,10 @@ class BlockOperations:
             return _info(renamed, software)
 
     def create_block_folder(self, device: str, path: str) -> str:
-        return self._add_folder(device, "blocks", path)  # type: ignore[attr-defined]
+        return self._session.add_folder(device, "blocks", path)
 
     def delete_block_folder(self, device: str, path: str) -> FolderRemoval:
-        removed = self._remove_folder(device, "blocks", path)  # type: ignore[attr-defined]
+        removed = self._session.remove_folder(device, "blocks", path)
         return FolderRemoval(folder=path.strip("/"), removed=removed)
 
     def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
@@ -117,8 +140,8 @@ class BlockOperations:
 
     def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
         check_file_name(name, kind="external source")
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             target = _folder_path(software, "external_sources", folder)
             clash = next((n for n in software.external_sources if n.lower() == name.lower()), None)
             if clash is not None and not overwrite:
@@ -136,15 +159,15 @@ class BlockOperations:
         return software.external_sources[name].text
 
     def delete_external_source(self, device: str, name: str) -> ExternalSourceInfo:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             if name not in software.external_sources:
                 raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
             return _source_info(software.external_sources.pop(name))
 
     def create_external_source_folder(self, device: str, path: str) -> str:
-        return self._add_folder(device, "external_sources", path)  # type: ignore[attr-defined]
+        return self._session.add_folder(device, "external_sources", path)
 
     def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
-        removed = self._remove_folder(device, "external_sources", path)  # type: ignore[attr-defined]
+        removed = self._session.remove_folder(device, "external_sources", path)
         return FolderRemoval(folder=path.strip("/"), removed=removed)

@@ -1,4 +1,4 @@
-"""The compile half of the fake backend: blocks and a device's PLC software, through the SCL compiler
+"""The fake backend's compile area (``FakeBackend.compile``): blocks and a device's PLC software, through the SCL compiler
 of :mod:`engineering_api.rules.compiler`. A compile that succeeds records, per object, the interface digests it was
 compiled against (in the project transaction), so later interface changes show as inconsistencies; a compile
 with errors leaves the object (and, through ``calls``, its callers) inconsistent until it compiles
@@ -7,17 +7,21 @@ with errors leaves the object (and, through ``calls``, its callers) inconsistent
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.rules.compiler.project import compile_software
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from engineering_api.backend.models import CompileResult
     from engineering_api.rules.compiler.project import CompileRun
     from fakes.program import PlcSoftware
+    from fakes.session import FakeSession
 
-__all__ = ("CompileOperations",)
+__all__ = ("FakeCompile",)
 
 
 def _record(software: PlcSoftware, run: CompileRun) -> None:
@@ -25,7 +29,7 @@ def _record(software: PlcSoftware, run: CompileRun) -> None:
     compile still (errors; also clears the mark of a generated block that now compiles) and what it calls."""
     for table in (software.blocks, software.types):
         for name, obj in list(table.items()):
-            changes: dict = {}
+            changes: dict[str, Any] = {}
             digests = run.compiled.get(name)
             if digests is not None and obj.compiled_against != digests:
                 changes["compiled_against"] = dict(digests)
@@ -38,12 +42,16 @@ def _record(software: PlcSoftware, run: CompileRun) -> None:
                 table[name] = replace(obj, **changes)
 
 
-class CompileOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_software``."""
+class FakeCompile(CompilePort):
+    """Compiling the fake's PLC software; ``session`` is the open project, changed in transactions (a compile records
+    its result on the objects)."""
+
+    def __init__(self, session: FakeSession) -> None:
+        self._session = session
 
     def compile_block(self, device: str, name: str) -> CompileResult:
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             obj = software.blocks.get(name) or software.types.get(name)
             if obj is None:
                 obj = next((o for o in [*software.blocks.values(), *software.types.values()]
@@ -65,8 +73,8 @@ class CompileOperations:
         """
         wanted = {n.lower() for n in names}
         marked: list[str] = []
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             for table in (software.blocks, software.types):
                 for name, obj in list(table.items()):
                     if name.lower() in wanted:
@@ -75,13 +83,13 @@ class CompileOperations:
         return marked
 
     def compile_software(self, device: str) -> CompileResult:
-        return self._compile_run(device).result
+        return self.compile_run(device).result
 
-    def _compile_run(self, device: str) -> CompileRun:
-        """Compile a PLC's software and record the result; the whole run, for callers that build on it (a
-        download turns the same run into a program image instead of compiling twice)."""
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+    def compile_run(self, device: str) -> CompileRun:
+        """Compile a PLC's software and record the result; the whole run, for callers that build on it (the online
+        area's download turns the same run into a program image instead of compiling twice). Not a port method."""
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             run = compile_software(software, device)
             _record(software, run)
         return run

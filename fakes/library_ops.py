@@ -39,7 +39,7 @@ from fakes.program import read_object
 if TYPE_CHECKING:
     from fakes.program import ProgramObject
 
-__all__ = ("FakeLibrary", "GuardedProgramWriters")
+__all__ = ("FakeLibrary",)
 
 _SOURCE_KIND = {"UDT": "PlcDataType", "TagTable": "TagTable"}
 
@@ -52,21 +52,6 @@ def _mc_info(mc: MasterCopy) -> MasterCopyInfo:
     return MasterCopyInfo(name=mc.name, path=mc.path, folder=mc.folder, source_kind=mc.source_kind,
                           contents=[MasterCopyContent(kind=i.kind, name=i.name) for i in mc.items], author=mc.author,
                           created_at=mc.created_at or None)
-
-
-class GuardedProgramWriters:
-    """Mixed into :class:`fakes.backend.FakeBackend` before the program mixins: their writers of a PLC's program,
-    run under the library area's guard of write-protected instances (:meth:`FakeLibrary.guarded`)."""
-
-    library: FakeLibrary
-
-    def import_program_documents(self, device, documents, *, overwrite):  # noqa: ANN001, ANN201 - the port's
-        return self.library.guarded(device, lambda: super(GuardedProgramWriters, self).import_program_documents(  # type: ignore[misc]  # the next mixin's writer
-            device, documents, overwrite=overwrite))
-
-    def rename_block(self, device, name, new_name):  # noqa: ANN001, ANN201
-        self.library.refuse_instance_rename(device, name)
-        return super().rename_block(device, name, new_name)  # type: ignore[misc]  # the next mixin's writer
 
 
 class FakeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):

@@ -244,7 +244,7 @@ class OnlineOperations:
         if cpu.state == OperatingState.RUN and not stop_cpu:
             raise cpu_in_run(cpu.name)
         report(10, "compiling the PLC software")
-        run = self._compile_run(dev.name)  # type: ignore[attr-defined]
+        run = self.compile.compile_run(dev.name)  # type: ignore[attr-defined]  # the online area is still a mixin of FakeBackend, which holds the compile area
         compiled = run.result
         if compiled.error_count:
             raise compile_failed(dev.name, compiled)

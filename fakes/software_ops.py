@@ -1,4 +1,5 @@
-"""The PLC-software half of the fake backend: import, list and export program objects."""
+"""The fake backend's program-objects area (``FakeBackend.program``): import, list and export blocks, PLC data types
+and tag tables as SimaticML."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.rules.folders import target_folder
@@ -16,10 +18,10 @@ from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
-    from fakes.model import Device, Project
-    from fakes.program import PlcSoftware
+    from fakes.session import FakeSession
+    from fakes.type_ops import GuardedWrite
 
-__all__ = ("SoftwareOperations",)
+__all__ = ("FakeProgram",)
 
 
 def _refuse_oversized(document: ProgramDocument) -> None:
@@ -30,41 +32,31 @@ def _refuse_oversized(document: ProgramDocument) -> None:
         raise ValidationError(str(exc), code=exc.code, details={**exc.details, "source": document.source}) from None
 
 
-class SoftwareOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``_project``/``_change``/``_device``."""
+class FakeProgram(ProgramPort):
+    """SimaticML documents in and out of the fake's PLC software.
 
-    def _software(self, project: Project, device_name: str) -> tuple[Device, PlcSoftware]:
-        device = self._device(project, device_name)
-        software = device.software
-        if software is None:
-            raise ValidationError(
-                f"The device '{device.name}' is a {device.category or device.device_kind}, not a PLC; it has no PLC software.",
-                code="NOT_A_PLC",
-            )
-        return device, software
+    Args:
+        session: the open project, read or changed in transactions.
+        guard: runs an import as the library's guarded write (an instance of a released library type is
+            write-protected, and an import can replace one).
+    """
 
-    def _add_folder(self, device: str, category: str, path: str) -> str:
-        """Create a folder in one of the PLC's trees (``blocks``, ``types``, ...), in a transaction."""
-        with self._change() as project:
-            _, software = self._software(project, device)
-            return software.add_folder(category, path)
-
-    def _remove_folder(self, device: str, category: str, path: str) -> list[str]:
-        """Delete a folder and what is in it (``\\`` separators accepted: ``remove_folder`` normalises the path);
-        returns the deleted objects."""
-        with self._change() as project:
-            _, software = self._software(project, device)
-            return software.remove_folder(category, path)
+    def __init__(self, session: FakeSession, guard: GuardedWrite) -> None:
+        self._session = session
+        self._guard = guard
 
     def import_program_documents(
         self, device: str, documents: list[ProgramDocument], *, overwrite: bool
     ) -> list[ProgramImportReport]:
+        return self._guard(device, lambda: self._import(device, documents, overwrite=overwrite))
+
+    def _import(self, device: str, documents: list[ProgramDocument], *, overwrite: bool) -> list[ProgramImportReport]:
         for document in documents:  # before any document is parsed, as TIA refuses an oversized block outright
             _refuse_oversized(document)
         reports: list[ProgramImportReport] = []
         first_error: EngineeringError | None = None
-        with self._change() as project:
-            _, software = self._software(project, device)
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             for document in documents:
                 checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
                 try:
@@ -103,11 +95,11 @@ class SoftwareOperations:
         return reports
 
     def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
-        project = self._project()
-        _, software = self._software(project, device)
+        project = self._session.project()
+        _, software = self._session.software(project, device)
         return [describe(obj, software) for obj in software.all()]
 
     def export_program_object(self, device: str, name: str) -> bytes:
-        project = self._project()
-        _, software = self._software(project, device)
+        project = self._session.project()
+        _, software = self._session.software(project, device)
         return require(software, name).xml

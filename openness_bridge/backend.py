@@ -46,8 +46,10 @@ from engineering_api.backend.models import (
 )
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.rules.naming import check_project_name
-from openness_bridge.blocks import BlockOperations
+from engineering_api.rules.source_generation import GenerationAccess
+from openness_bridge.blocks import BridgeBlocks, names_in_use
 from openness_bridge.catalog import CatalogOperations
+from openness_bridge.compiler import BridgeCompile, compile_result
 from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import HardwareOperations
@@ -55,13 +57,14 @@ from openness_bridge.hmi import BridgeHmi
 from openness_bridge.library import BridgeLibrary
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
+from openness_bridge.plc_software import namespace, plc_item, service
 from openness_bridge.projects import ProjectOperations
 from openness_bridge.runtime_values import RuntimeValueOperations
 from openness_bridge.scratch import ScratchFiles
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import SimulationOperations
-from openness_bridge.software import SoftwareOperations
+from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
@@ -87,8 +90,6 @@ def _now() -> str:
 
 
 class _OpennessSession(
-    SoftwareOperations,
-    BlockOperations,
     ProjectOperations,
     HardwareOperations,
     CatalogOperations,
@@ -143,19 +144,25 @@ class _OpennessSession(
             namespace=self._namespace,
             export_bytes=self._export_bytes,
             import_bytes=self._import_bytes,
+            scratch=self._scratch,
         )
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session)
         self.tags = BridgeTags(session)
         self.types = BridgeTypes(session)
-        self.hmi = BridgeHmi(session, compile_result=self._compile_result)
+        self.hmi = BridgeHmi(session, compile_result=compile_result)
         self.library = BridgeLibrary(
             session,
             devices=self._all_devices,
-            names_in_use=self._names_in_use,
+            names_in_use=names_in_use,
             require_free_device_name=self._require_free_device_name,
             panel_software=self.hmi.panel_software,
+        )
+        self.compile = BridgeCompile(session)
+        self.program = BridgeProgram(session)
+        self.blocks = BridgeBlocks(
+            session, generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
         )
 
     # ----- lifecycle and threading ----------------------------------------------------------
@@ -271,6 +278,18 @@ class _OpennessSession(
     @property
     def _version(self) -> str:
         return self._api.version
+
+    # ----- PLC software, as the session offers it to the areas (openness_bridge.plc_software) --------------------
+    _namespace = staticmethod(namespace)
+
+    def _service(self, obj: Any, service_type: Any) -> Any:
+        return service(self._api, obj, service_type)
+
+    def _plc_item(self, project: Any, name: str) -> tuple[Any, Any]:
+        return plc_item(self._api, self._find_device(project, name), name)
+
+    def _plc_software(self, project: Any, name: str) -> Any:
+        return self._plc_item(project, name)[1]
 
     def _mode(self, process: Any) -> str:
         return str(process.Mode.ToString())

@@ -10,7 +10,7 @@ has ``Name``, ``Parent``, ``Delete``, ``GenerateBlocksFromSource`` and attribute
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.blocks import ExternalSourceInfo, FolderRemoval
 from engineering_api.backend.errors import (
@@ -22,18 +22,25 @@ from engineering_api.backend.errors import (
 from engineering_api.rules.folders import check_file_name
 from openness_bridge import groups
 
+if TYPE_CHECKING:
+    from openness_bridge.session import BridgeSession
+
 __all__ = ("SourceOperations",)
 
 
 class SourceOperations:
-    """Mixed into ``OpennessBackend`` (through ``BlockOperations``); relies on its ``_call``/``_change`` and helpers."""
+    """The external-source half of :class:`openness_bridge.blocks.BridgeBlocks` (``session``: calls on the session's
+    thread, transactions, the open project, scratch folders)."""
+
+    def __init__(self, session: BridgeSession) -> None:
+        self._session = session
 
     def _source_root(self, device: str) -> Any:
-        return self._plc_software(self._project(), device).ExternalSourceGroup  # type: ignore[attr-defined]
+        return self._session.plc_software(self._session.project(), device).ExternalSourceGroup
 
     def _locate_source(self, root: Any, name: str) -> tuple[str, Any]:
         """(folder, source) anywhere below "External source files"; ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
-        for folder, source in self._walk(root, "ExternalSources"):  # type: ignore[attr-defined]
+        for folder, source in groups.walk_objects(root, "ExternalSources"):
             if str(source.Name) == name:
                 return folder, source
         raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
@@ -42,12 +49,12 @@ class SourceOperations:
         def run() -> list[ExternalSourceInfo]:
             # length/lineCount stay 0: Openness cannot read a source's text back (module docstring).
             return [ExternalSourceInfo(name=str(s.Name), folder=f)
-                    for f, s in self._walk(self._source_root(device), "ExternalSources")]  # type: ignore[attr-defined]
+                    for f, s in groups.walk_objects(self._source_root(device), "ExternalSources")]
 
-        return self._call("PlcExternalSourceGroup.ExternalSources", run)  # type: ignore[attr-defined]
+        return self._session.call("PlcExternalSourceGroup.ExternalSources", run)
 
     def external_source_folders(self, device: str) -> list[str]:
-        return self._call(  # type: ignore[attr-defined]
+        return self._session.call(
             "PlcExternalSourceGroup.Groups", lambda: sorted(groups.group_paths(self._source_root(device))))
 
     def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
@@ -56,19 +63,19 @@ class SourceOperations:
         def run() -> ExternalSourceInfo:
             root = self._source_root(device)
             target, group = groups.folder_of(root, folder)
-            clash = next((s for _, s in self._walk(root, "ExternalSources")  # type: ignore[attr-defined]
+            clash = next((s for _, s in groups.walk_objects(root, "ExternalSources")
                           if str(s.Name).casefold() == name.casefold()), None)
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
             if clash is not None:
                 clash.Delete()  # same transaction: a failing CreateFromFile brings the old source back
-            with self._scratch("source") as staging:  # type: ignore[attr-defined]
+            with self._session.scratch("source") as staging:
                 path = staging / name
                 path.write_text(text, encoding="utf-8-sig", newline="")
                 group.ExternalSources.CreateFromFile(name, str(path))  # TIA copies the text into the project
             return ExternalSourceInfo(name=name, folder=target, length=len(text), line_count=len(text.splitlines()))
 
-        return self._change("PlcExternalSourceComposition.CreateFromFile", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("PlcExternalSourceComposition.CreateFromFile", run, invocation=ValidationError)
 
     def read_external_source(self, device: str, name: str) -> str:
         def run() -> str:
@@ -80,7 +87,7 @@ class SourceOperations:
                 code="NO_OPENNESS_EQUIVALENT", details={"method": "read_external_source"},
             )
 
-        return self._call("PlcExternalSourceComposition.Find", run)  # type: ignore[attr-defined]
+        return self._session.call("PlcExternalSourceComposition.Find", run)
 
     def delete_external_source(self, device: str, name: str) -> ExternalSourceInfo:
         def run() -> ExternalSourceInfo:
@@ -88,19 +95,19 @@ class SourceOperations:
             source.Delete()
             return ExternalSourceInfo(name=name, folder=folder)
 
-        return self._change("PlcExternalSource.Delete", run)  # type: ignore[attr-defined]
+        return self._session.change("PlcExternalSource.Delete", run)
 
     def create_external_source_folder(self, device: str, path: str) -> str:
         def run() -> str:
             return groups.create_group(self._source_root(device), path)[0]
 
-        return self._change("PlcExternalSourceUserGroupComposition.Create", run, invocation=ValidationError)  # type: ignore[attr-defined]
+        return self._session.change("PlcExternalSourceUserGroupComposition.Create", run, invocation=ValidationError)
 
     def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
         def run() -> FolderRemoval:
             group = groups.require_group(self._source_root(device), path)
-            removed = [str(s.Name) for _, s in self._walk(group, "ExternalSources")]  # type: ignore[attr-defined]
+            removed = [str(s.Name) for _, s in groups.walk_objects(group, "ExternalSources")]
             group.Delete()
             return FolderRemoval(folder=groups.normalise(path), removed=removed)
 
-        return self._change("PlcExternalSourceUserGroup.Delete", run)  # type: ignore[attr-defined]
+        return self._session.change("PlcExternalSourceUserGroup.Delete", run)

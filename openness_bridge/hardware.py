@@ -26,6 +26,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.backend.models import CompileResult, DeviceInfo, SlotOption
 from engineering_api.rules.naming import check_device_name, check_ipv4
+from openness_bridge.compiler import compile_result
 from openness_bridge.hardware_cax import CaxOperations
 from openness_bridge.hardware_network import NetworkAccess, interface_kind, is_ethernet
 
@@ -175,7 +176,7 @@ class HardwareOperations(NetworkAccess, CaxOperations):
             compilable = self._hardware_compilable(device.DeviceItems)
             if compilable is None:
                 raise ValidationError(f"No device item of '{name}' offers a hardware compile.", code="NOT_COMPILABLE")
-            return self._compile_result(compilable.Compile())
+            return compile_result(compilable.Compile())
 
         return self._call("ICompilable.Compile", run)
 

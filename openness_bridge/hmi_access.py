@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import NotSupportedError, ValidationError
-from openness_bridge.software import first_software
+from openness_bridge.plc_software import first_software
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession

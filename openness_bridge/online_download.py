@@ -25,6 +25,8 @@ from engineering_api.backend.areas.online_rules import (
     simulation_support_disabled,
 )
 from engineering_api.backend.errors import ConflictError
+from openness_bridge.groups import walk_objects
+from openness_bridge.plc_software import block_kind
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,8 +53,8 @@ class OnlineDownload:
 
     # ----- compare -------------------------------------------------------------------------------
     def _offline_kinds(self, software: Any) -> dict[str, str]:
-        kinds = {str(t.Name): "UDT" for _, t in self._walk(software.TypeGroup, "Types")}  # type: ignore[attr-defined]
-        kinds.update({str(b.Name): self._block_kind(b) for _, b in self._walk(software.BlockGroup, "Blocks")})  # type: ignore[attr-defined]
+        kinds = {str(t.Name): "UDT" for _, t in walk_objects(software.TypeGroup, "Types")}
+        kinds.update({str(b.Name): block_kind(b) for _, b in walk_objects(software.BlockGroup, "Blocks")})
         return kinds
 
     def _compare_entries(self, device: str) -> list[CompareEntry]:
@@ -81,7 +83,7 @@ class OnlineDownload:
     def compare_online(self, device: str, *, instance_name: str | None = None) -> CompareResult:
         _, instance = self._bind(device, instance_name)  # type: ignore[attr-defined]
         self._require_powered(instance)  # type: ignore[attr-defined]
-        compiles = self.compile_software(device).error_count == 0  # type: ignore[attr-defined]
+        compiles = self.compile.compile_software(device).error_count == 0  # type: ignore[attr-defined]  # the online area is still a mixin of OpennessBackend, which holds the compile area
         entries = self._compare_entries(device)
         if not compiles:
             # TIA compares compiled code: with compile errors an object in both places cannot be called identical.
@@ -157,7 +159,7 @@ class OnlineDownload:
         if was_running and not stop_cpu:
             raise cpu_in_run(instance.name)
         report(10, "compiling the PLC software")
-        compiled = self.compile_software(device)  # type: ignore[attr-defined]
+        compiled = self.compile.compile_software(device)  # type: ignore[attr-defined]  # the online area is still a mixin of OpennessBackend, which holds the compile area
         if compiled.error_count:
             raise compile_failed(device, compiled)
         report(40, "comparing with the program in the CPU")

@@ -127,7 +127,7 @@ class RuntimeValueOperations(SimulationBase):
         if record.released is not None and record.released[0] == key:
             return list(record.released[1])
         try:
-            documents = self._call("PlcBlock.Export", lambda: self._data_documents(device))  # type: ignore[attr-defined]
+            documents = self._call("PlcBlock.Export", lambda: self.program.data_documents(device))  # type: ignore[attr-defined]  # a mixin of OpennessBackend, which holds the program area
         except NoProjectOpenError:
             raise NoProjectOpenError(f'The program in "{instance}" releases tags by flags the project of "{device}" '
                                      "holds, and no project is open. Open it first.") from None

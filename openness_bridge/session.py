@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from contextlib import AbstractContextManager
+    from pathlib import Path
 
     from engineering_api.backend.errors import EngineeringError
     from openness_bridge.loader import OpennessApi
@@ -67,6 +69,8 @@ class BridgeSession:
     import_bytes: Callable[..., Any]
     """``import_bytes(composition, data, *, override)``: ``composition.Import`` of ``data`` staged in a scratch
     folder; returns what Import returns."""
+    scratch: Callable[[str], AbstractContextManager[Path]]
+    """``with scratch(purpose) as folder``: a fresh, empty folder for one file exchange with TIA, removed on exit."""
 
     @property
     def version(self) -> str:

@@ -1,22 +1,21 @@
-"""The PLC-software half of :class:`openness_bridge.backend.OpennessBackend`: reaching a PLC's software,
-compiling it, and importing/listing/exporting block, UDT and tag-table documents (SimaticML).
+"""The bridge's program-objects area (``OpennessBackend.program``): importing, listing and exporting block, UDT and
+tag-table documents (SimaticML).
 
-PLC software is reached through ``SoftwareContainer`` after the ``IEngineeringServiceProvider`` cast; blocks
-and types are found by walking the group tree (``Find`` looks one level deep), tag tables through the tag
-area's functions (:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`); import batches are checked before the first
-``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one transaction; exports go to a fresh folder
-because TIA does not overwrite a file.
+Blocks and types are found by walking the group tree (``Find`` looks one level deep), tag tables through the tag
+area's functions (:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`);
+import batches are checked before the first ``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one
+transaction; exports go to a fresh folder because TIA does not overwrite a file. A PLC's software is reached through
+the session (:mod:`openness_bridge.plc_software`).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
 
+from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -26,15 +25,20 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import (
-    CompileMessage,
-    CompileResult,
     ProgramDocument,
     ProgramImportReport,
     ProgramObjectInfo,
 )
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
+from openness_bridge.compiler import compile_result, find_in_groups
+from openness_bridge.plc_software import block_kind, block_language
 from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
+
+if TYPE_CHECKING:
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("BridgeProgram",)
 
 
 @dataclass(frozen=True)
@@ -44,125 +48,13 @@ class _PendingGroup:
     root: Any
     path: str
 
-__all__ = ("SoftwareOperations", "first_software")
 
-T = TypeVar("T")
+class BridgeProgram(ProgramPort):
+    """SimaticML documents in and out of a PLC's software over Openness (``session``: calls on the session's
+    thread, transactions, the open project, scratch exports and imports)."""
 
-
-
-def first_software(
-    items: Any, service: Callable[[Any, Any], Any], container_type: Any, pick: Callable[[Any, Any], T | None],
-) -> T | None:
-    """What ``pick(item, software)`` makes of the first device item (depth first, in TIA's order) whose
-    ``SoftwareContainer`` holds software ``pick`` accepts (None to go on); None when no item does."""
-    for item in items:
-        container = service(item, container_type)
-        if container is not None and container.Software is not None:
-            picked = pick(item, container.Software)
-            if picked is not None:
-                return picked
-        deeper = first_software(item.DeviceItems, service, container_type, pick)
-        if deeper is not None:
-            return deeper
-    return None
-
-class SoftwareOperations:
-    """Mixed into ``OpennessBackend``; relies on its ``_call``, ``_project``, ``api`` and helpers."""
-
-    # ----- PLC software ----------------------------------------------------------------------
-    def _namespace(self, name: str) -> Any:
-        """A loaded Openness namespace by name (``Siemens.Engineering.SW``, ``...Compiler``)."""
-        return importlib.import_module(name)
-
-    def _service(self, obj: Any, service: Any) -> Any:
-        """``obj.GetService<T>()`` through the ``IEngineeringServiceProvider`` cast Openness needs from Python."""
-        return self._api.engineering.IEngineeringServiceProvider(obj).GetService[service]()
-
-    def _plc_software(self, project: Any, name: str) -> Any:
-        """The device's ``PlcSoftware``: the first device item (recursively) whose SoftwareContainer holds one."""
-        return self._plc_item(project, name)[1]
-
-    def _plc_item(self, project: Any, name: str) -> tuple[Any, Any]:
-        """(device item, its ``PlcSoftware``): the CPU item, which also offers the online and download services.
-
-        Raises:
-            NotFoundError: no such device (``DEVICE_NOT_FOUND``).
-            ValidationError: no device item holds PLC software (``NOT_A_PLC``).
-        """
-        from System import InvalidCastException
-
-        device = self._find_device(project, name)
-        plc_software = self._namespace("Siemens.Engineering.SW").PlcSoftware
-
-        def as_plc(item: Any, software: Any) -> tuple[Any, Any] | None:
-            if isinstance(software, plc_software):
-                return item, software
-            try:
-                return item, plc_software(software)  # pythonnet downcast of the Software base reference
-            except (TypeError, InvalidCastException):
-                return None  # another kind of software (HMI): not a PLC
-
-        found = first_software(device.DeviceItems, self._service, self._api.hw_features.SoftwareContainer, as_plc)
-        if found is None:
-            raise ValidationError(
-                f"The device '{name}' has no PLC software (no device item offers a SoftwareContainer with "
-                "PlcSoftware); it is not a PLC.",
-                code="NOT_A_PLC",
-            )
-        return found
-
-    @staticmethod
-    def _find_in_groups(group: Any, composition: str, name: str) -> Any:
-        """``Find`` is one level only in Openness: search this group, then its ``Groups`` recursively."""
-        for _, member in groups.walk(group):
-            found = getattr(member, composition).Find(name)
-            if found is not None:
-                return found
-        return None
-
-    def _compile_result(self, result: Any) -> CompileResult:
-        return CompileResult(
-            state=self._compile_state(result.State), error_count=int(result.ErrorCount),
-            warning_count=int(result.WarningCount), messages=[self._compile_message(m) for m in result.Messages],
-        )
-
-    def _compile_message(self, message: Any) -> CompileMessage:
-        # Nested Messages carry the real findings (top-level descriptions are often empty): recurse all of them.
-        return CompileMessage(
-            path=str(message.Path or ""), description=str(message.Description or ""),
-            state=self._compile_state(message.State), error_count=int(message.ErrorCount),
-            warning_count=int(message.WarningCount), messages=[self._compile_message(m) for m in message.Messages],
-        )
-
-    @staticmethod
-    def _compile_state(state: Any) -> Any:
-        # CompilerResultState: Success, Information, Warning, Error. The port has no "Information": it is a success.
-        text = str(state.ToString())
-        return "Success" if text == "Information" else text
-
-    def compile_software(self, device: str) -> CompileResult:
-        def run() -> CompileResult:
-            software = self._plc_software(self._project(), device)
-            compilable = self._service(software, self._namespace("Siemens.Engineering.Compiler").ICompilable)
-            return self._compile_result(compilable.Compile())
-
-        return self._call("ICompilable.Compile", run)
-
-    def compile_block(self, device: str, name: str) -> CompileResult:
-        def run() -> CompileResult:
-            software = self._plc_software(self._project(), device)
-            target = self._find_in_groups(software.BlockGroup, "Blocks", name)
-            if target is None:
-                target = self._find_in_groups(software.TypeGroup, "Types", name)
-            if target is None:
-                raise NotFoundError(
-                    f"No block or PLC data type '{name}' in the software of '{device}' (searched every group).",
-                    code="BLOCK_NOT_FOUND",
-                )
-            compilable = self._service(target, self._namespace("Siemens.Engineering.Compiler").ICompilable)
-            return self._compile_result(compilable.Compile())
-
-        return self._call("ICompilable.Compile", run)
+    def __init__(self, session: BridgeSession) -> None:
+        self._session = session
 
     # ----- PLC software documents (SimaticML) ------------------------------------------------
     _IMPORT_RANK: ClassVar[dict[str, int]] = {"UDT": 0, "TagTable": 1, "FB": 2, "FC": 2}
@@ -172,37 +64,25 @@ class SoftwareOperations:
     _COMPOSITION: ClassVar[dict[str, str]] = {"UDT": "Types", "TagTable": "TagTables"}
     """The composition of a group that imports a kind (``Blocks`` for every block kind)."""
 
-    _walk = staticmethod(groups.walk_objects)
-    _as = staticmethod(groups.cast_as)
-
-    def _block_kind(self, block: Any) -> str:
-        return str(block.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
-
-    @staticmethod
-    def _block_language(block: Any) -> str | None:
-        """``PlcBlock.ProgrammingLanguage`` as the port names it (None for ``Undef``)."""
-        language = str(block.ProgrammingLanguage.ToString())
-        return None if language == "Undef" else language
-
     def _tag_table(self, software: Any, name: str) -> tuple[str, Any] | None:
         """(folder, table) of the tag table ``name`` anywhere in the tag tree, or None (tag area's lookup)."""
         return find_tag_table(software.TagTableGroup, name)
 
     def _program_object(self, software: Any, name: str) -> Any:
-        found = self._find_in_groups(software.BlockGroup, "Blocks", name)
+        found = find_in_groups(software.BlockGroup, "Blocks", name)
         if found is None:
-            found = self._find_in_groups(software.TypeGroup, "Types", name)
+            found = find_in_groups(software.TypeGroup, "Types", name)
         if found is None:
             raise NotFoundError(f"The program object '{name}' was not found.", code="OBJECT_NOT_FOUND")
         return found
 
     def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
         def run() -> list[ProgramObjectInfo]:
-            software = self._plc_software(self._project(), device)
-            blocks = self._namespace("Siemens.Engineering.SW.Blocks")
+            software = self._session.plc_software(self._session.project(), device)
+            blocks = self._session.namespace("Siemens.Engineering.SW.Blocks")
             out = [
                 ProgramObjectInfo(name=str(t.Name), kind="UDT", folder=folder, consistent=bool(t.IsConsistent))
-                for folder, t in self._walk(software.TypeGroup, "Types")
+                for folder, t in groups.walk_objects(software.TypeGroup, "Types")
             ]
             # Tag tables between types and blocks (the fake's order, TIA's import order); a table has no
             # consistency of its own in Openness (PlcTagTable has no IsConsistent).
@@ -210,37 +90,37 @@ class SoftwareOperations:
                 ProgramObjectInfo(name=str(table.Name), kind="TagTable", folder=folder)
                 for folder, table in tag_tables(software.TagTableGroup)
             ]
-            for folder, block in self._walk(software.BlockGroup, "Blocks"):
-                kind = self._block_kind(block)
+            for folder, block in groups.walk_objects(software.BlockGroup, "Blocks"):
+                kind = block_kind(block)
                 out.append(ProgramObjectInfo(
                     name=str(block.Name), kind=kind, number=int(block.Number), folder=folder,
-                    instance_of=str(self._as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB" else None,
-                    language=self._block_language(block), consistent=bool(block.IsConsistent),
+                    instance_of=str(groups.cast_as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB" else None,
+                    language=block_language(block), consistent=bool(block.IsConsistent),
                 ))
             return out
 
-        return self._call("PlcSoftware.BlockGroup", run)
+        return self._session.call("PlcSoftware.BlockGroup", run)
 
     def export_program_object(self, device: str, name: str) -> bytes:
         def run() -> bytes:
-            software = self._plc_software(self._project(), device)
+            software = self._session.plc_software(self._session.project(), device)
             try:
                 obj = self._program_object(software, name)
             except NotFoundError:
                 table = self._tag_table(software, name)  # blocks, then types, then tag tables (as the fake)
                 if table is None:
                     raise
-                return self._export_bytes(table[1])  # PlcTagTable.Export: a table is always exportable
+                return self._session.export_bytes(table[1])  # PlcTagTable.Export: a table is always exportable
             return self._export_consistent(obj, name)
 
-        return self._call("PlcBlock.Export", run)
+        return self._session.call("PlcBlock.Export", run)
 
     def _export_consistent(self, obj: Any, name: str) -> bytes:
         """``obj.Export(...)`` (a block or PLC data type) as SimaticML bytes, compiled first when inconsistent."""
         if not bool(obj.IsConsistent):
             # TIA refuses to export an inconsistent block: compile it first, and say so if that did not help.
-            result = self._compile_result(
-                self._service(obj, self._namespace("Siemens.Engineering.Compiler").ICompilable).Compile()
+            result = compile_result(
+                self._session.service(obj, self._session.namespace("Siemens.Engineering.Compiler").ICompilable).Compile()
             )
             if not bool(obj.IsConsistent):
                 raise ConflictError(
@@ -252,16 +132,17 @@ class SoftwareOperations:
 
     def _export_document(self, obj: Any) -> bytes:
         """``obj.Export(...)`` (a block or PLC data type) as SimaticML bytes."""
-        return self._export_bytes(obj)
+        return self._session.export_bytes(obj)
 
-    def _data_documents(self, device: str) -> list[bytes]:
+    def data_documents(self, device: str) -> list[bytes]:
         """SimaticML of every PLC tag table and data block (global, instance, array DB) of ``device``, exported
-        as :meth:`export_program_object` exports them; what the released-tag rule reads the flags from."""
-        software = self._plc_software(self._project(), device)
-        tables = [self._export_bytes(table) for _, table in tag_tables(software.TagTableGroup)]
+        as :meth:`export_program_object` exports them; what the released-tag rule reads the flags from. Not a port
+        method: the runtime-values area asks for it."""
+        software = self._session.plc_software(self._session.project(), device)
+        tables = [self._session.export_bytes(table) for _, table in tag_tables(software.TagTableGroup)]
         return tables + [self._export_consistent(block, str(block.Name))
-                         for _, block in self._walk(software.BlockGroup, "Blocks")
-                         if self._block_kind(block).endswith("DB")]
+                         for _, block in groups.walk_objects(software.BlockGroup, "Blocks")
+                         if block_kind(block).endswith("DB")]
 
     @staticmethod
     def _names_in(documents: list[ProgramDocument]) -> set[str]:
@@ -306,12 +187,12 @@ class SoftwareOperations:
         if not name:
             raise ValidationError(f"{document.source} has no Name attribute.", code="INVALID_SIMATICML")
         try:
-            newer = version_index(doc.engineering_version) > version_index(self._version)
+            newer = version_index(doc.engineering_version) > version_index(self._session.version)
         except ValueError:
             newer = True
         if newer:
             raise ValidationError(
-                f"{document.source} was exported by TIA Portal {doc.engineering_version}; a {self._version} project "
+                f"{document.source} was exported by TIA Portal {doc.engineering_version}; a {self._session.version} project "
                 "cannot import documents of a newer version.", code="NEWER_VERSION",
             )
         root = getattr(software, {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup"))
@@ -332,8 +213,8 @@ class SoftwareOperations:
         # An automatically numbered block (TIA's default: an export leaving defaults out has no <AutoNumber>) is
         # given a free number by TIA's import, so only a block numbered by hand can clash.
         if number and not is_auto_numbered(doc):
-            for _, other in self._walk(software.BlockGroup, "Blocks"):
-                if (self._block_kind(other) == kind and int(other.Number) == int(number)
+            for _, other in groups.walk_objects(software.BlockGroup, "Blocks"):
+                if (block_kind(other) == kind and int(other.Number) == int(number)
                         and str(other.Name).casefold() != name.casefold()):
                     raise ConflictError(
                         f"{document.source}: {kind} number {number} is already used by '{other.Name}'.",
@@ -345,7 +226,7 @@ class SoftwareOperations:
         self, device: str, documents: list[ProgramDocument], *, overwrite: bool
     ) -> list[ProgramImportReport]:
         def run() -> list[ProgramImportReport]:
-            software = self._plc_software(self._project(), device)
+            software = self._session.plc_software(self._session.project(), device)
             prepared: list[tuple[int, str, str, Any] | None] = []
             reports: list[ProgramImportReport] = []
             first_error: EngineeringError | None = None
@@ -390,11 +271,11 @@ class SoftwareOperations:
                 if kind == "TagTable":
                     self._free_table_name(software, name, group)
                 composition = getattr(group, self._COMPOSITION.get(kind, "Blocks"))
-                self._import_bytes(composition, documents[index].data, override=overwrite)
+                self._session.import_bytes(composition, documents[index].data, override=overwrite)
             return reports
 
         # One transaction: a refusal by TIA in the middle of the batch rolls back what was imported before it.
-        return self._change("PlcBlockComposition.Import", run, invocation=ValidationError)
+        return self._session.change("PlcBlockComposition.Import", run, invocation=ValidationError)
 
     def _check_table(self, software: Any, document: ProgramDocument, name: str, claimed: dict[str, str]) -> None:
         """TIA's rules for a tag-table document, checked before anything is imported.
@@ -407,6 +288,7 @@ class SoftwareOperations:
             AlreadyExistsError: ``TAG_EXISTS`` for a name used elsewhere or twice.
             ConflictError: ``DEFAULT_TAG_TABLE`` for the default table imported into a user group.
         """
+        from simatic_xml.model import PlcTagTable
         from simatic_xml.reader import parse_bytes
 
         root = software.TagTableGroup
@@ -423,6 +305,7 @@ class SoftwareOperations:
         }
         used.update(claimed)
         table = parse_bytes(document.data).object
+        assert isinstance(table, PlcTagTable)  # _prepare read the document as a tag table
         mine: dict[str, str] = {}
         for item in [*table.tags, *table.user_constants]:
             key = str(item.name or "").casefold()

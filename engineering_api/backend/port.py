@@ -5,7 +5,7 @@ never concurrently, so adapters need no locking of their own. File paths arrive 
 the configured roots. Each docstring names the domain errors the method raises; the contract test
 suite (``tests/contract``) holds every adapter to them.
 
-An area of the port is either inherited (its methods are the backend's own, ``backend.list_blocks(...)``) or,
+An area of the port is either inherited (its methods are the backend's own, ``backend.list_devices(...)``) or,
 as the adapters move from mixins to composition, held: an object implementing the area's ABC, given its
 collaborators by the adapter's constructor and reached by name (``backend.reflection.openness_types(...)``).
 :data:`AREAS` lists the held areas; :func:`port_method_names` names every port method, held ones dotted.
@@ -22,6 +22,7 @@ from engineering_api.backend.areas.diagnostics import DiagnosticsPort
 from engineering_api.backend.areas.hmi import HmiPort
 from engineering_api.backend.areas.library import LibraryPort
 from engineering_api.backend.areas.online import OnlinePort
+from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.areas.runtime_values import RuntimeValuesPort
 from engineering_api.backend.areas.security import SecurityPort
 from engineering_api.backend.areas.simulation import SimulationPort
@@ -45,9 +46,6 @@ if TYPE_CHECKING:
         IndexResult,
         InstalledVersion,
         PortalInfo,
-        ProgramDocument,
-        ProgramImportReport,
-        ProgramObjectInfo,
         ProjectInfo,
         ProjectInfrastructure,
         ProjectOverview,
@@ -66,13 +64,14 @@ AREAS: dict[str, type[ABC]] = {
     "types": TypesPort,
     "hmi": HmiPort,
     "library": LibraryPort,
+    "compile": CompilePort,
+    "program": ProgramPort,
+    "blocks": BlocksPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
 class EngineeringBackend(
-    BlocksPort,
-    CompilePort,
     SimulationPort,
     OnlinePort,
     RuntimeValuesPort,
@@ -106,6 +105,14 @@ class EngineeringBackend(
     library: LibraryPort
     """The project library and open global libraries: master copies, types with versions, global libraries'
     lifecycle (set by the adapter)."""
+    compile: CompilePort
+    """Compiling a PLC's software or one block, as TIA's compiler does (set by the adapter)."""
+    program: ProgramPort
+    """A PLC's program objects (blocks, PLC data types, tag tables) as SimaticML: import, listing, export (set by the
+    adapter)."""
+    blocks: BlocksPort
+    """Blocks and their folders, external sources and their folders, "generate blocks from source" (set by the
+    adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:
@@ -368,43 +375,6 @@ class EngineeringBackend(
             NotFoundError: the file does not exist.
             ValidationError: the file is not AutomationML we understand, or names an unknown article.
             AlreadyExistsError: a device in the file already exists; nothing is imported.
-        """
-
-    # ----- PLC software ----------------------------------------------------------------------
-    @abstractmethod
-    def import_program_documents(
-        self, device: str, documents: list[ProgramDocument], *, overwrite: bool
-    ) -> list[ProgramImportReport]:
-        """Import SimaticML blocks, PLC data types and tag tables into a PLC, in the order given.
-
-        All or nothing: when one document fails, none is imported.
-
-        Raises:
-            NotFoundError: no such device.
-            ValidationError: the device has no PLC software; a document is not valid SimaticML, is from a
-                newer TIA version, or is an instance DB whose FB is missing; its folder breaks the folder rules
-                (``INVALID_FOLDER``, :mod:`engineering_api.rules.folders`). With several documents the error's
-                details carry a report per document.
-            AlreadyExistsError: an object of that name exists and ``overwrite`` is false.
-            ConflictError: a block number is already used by another block.
-        """
-
-    @abstractmethod
-    def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
-        """Blocks, PLC data types and tag tables of a PLC.
-
-        Raises:
-            NotFoundError: no such device.
-            ValidationError: the device has no PLC software.
-        """
-
-    @abstractmethod
-    def export_program_object(self, device: str, name: str) -> bytes:
-        """The SimaticML of one block, PLC data type or tag table, as TIA would export it.
-
-        Raises:
-            NotFoundError: no such device or object.
-            ValidationError: the device has no PLC software.
         """
 
     # ----- hardware catalog ------------------------------------------------------------------

@@ -191,7 +191,7 @@ def import_documents(
             order = dependency_order([(source, data) for source, data, _ in documents], strict=False)
     except SimaticMLError as exc:
         raise spec_failure(exc) from None
-    reports = ctx.backend.import_program_documents(
+    reports = ctx.backend.program.import_program_documents(
         device,
         [ProgramDocument(source=s, data=by_source[s][0], folder=by_source[s][1]) for s in order],
         overwrite=overwrite,
@@ -208,7 +208,7 @@ def _generate_and_import(ctx: OperationContext, data: GenerateImportInput, langu
     block = generate_document(_spec_of(data, language=language), target_for(ctx, data.target_version), data.output_path)
     ctx.check_canceled()
     ctx.progress(50, "importing")
-    reports = ctx.backend.import_program_documents(
+    reports = ctx.backend.program.import_program_documents(
         data.device_name,
         [ProgramDocument(source=block.file_name, data=block.xml.encode("utf-8"))],
         overwrite=data.overwrite,
@@ -224,7 +224,7 @@ def _import_only(ctx: OperationContext, data: ImportOnlyInput) -> list[ProgramIm
         document = ProgramDocument(source=path.name, data=path.read_bytes())
     else:
         document = ProgramDocument(source="xml", data=(data.xml or "").encode("utf-8"))
-    return ctx.backend.import_program_documents(data.device_name, [document], overwrite=data.overwrite)
+    return ctx.backend.program.import_program_documents(data.device_name, [document], overwrite=data.overwrite)
 
 
 def _bulk_import(ctx: OperationContext, data: BulkImportInput) -> BulkImportResult:
@@ -286,7 +286,7 @@ def planned_import(
         ValidationError: ``IMPORT_FAILED``: several documents, some naming existing objects, ``overwrite`` off
             (the import is all or nothing, so nothing would be imported).
     """
-    existing = {(o.name.lower(), kind_of(o.kind)): o for o in ctx.backend.list_program_objects(device)}
+    existing = {(o.name.lower(), kind_of(o.kind)): o for o in ctx.backend.program.list_program_objects(device)}
     changes: list[PlannedChange] = []
     clashes: list[tuple[str, str, str]] = []
     for source, data in documents:

@@ -35,7 +35,7 @@ class SoftwareRef(CamelStruct):
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="blocks.compile", summary="Compile one block of a PLC: TIA's nested results and every finding in diagnostics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.compile_block(d.device_name, d.block_name),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.compile.compile_block(d.device_name, d.block_name),
         input=BlockRef, output=CompileResult,
         route=RouteSpec("POST", "/api/devices/{deviceName}/blocks/{blockName}/actions/compile"),
         errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),
@@ -43,7 +43,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.compile-software",
         summary="Compile a PLC's software in dependency order: nested results and every finding in diagnostics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.compile_software(d.device_name), input=SoftwareRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.compile.compile_software(d.device_name), input=SoftwareRef,
         output=CompileResult, route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software-sync"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software"), long_running=True,
         errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),

@@ -139,10 +139,10 @@ def _compile(ctx: OperationContext, d: CompileDeviceInput) -> CompileResult:
     if d.scope in (None, "hardware", "all"):
         parts.append(ctx.backend.compile_hardware(d.device_name))
     if d.scope in ("software", "all"):
-        parts.append(ctx.backend.compile_software(d.device_name))
+        parts.append(ctx.backend.compile.compile_software(d.device_name))
     elif d.scope is None:
         try:
-            parts.append(ctx.backend.compile_software(d.device_name))
+            parts.append(ctx.backend.compile.compile_software(d.device_name))
         except e.ValidationError as exc:
             if exc.code != "NOT_A_PLC":  # an IO device or HMI has no PLC software to compile
                 raise
@@ -166,7 +166,7 @@ def software_changes(ctx: OperationContext, device: str) -> list[PlannedChange]:
     from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
 
     try:
-        objects = ctx.backend.list_program_objects(device)
+        objects = ctx.backend.program.list_program_objects(device)
     except e.ValidationError:
         return []  # no PLC software: an HMI, an IO device
     changes = [
@@ -175,7 +175,7 @@ def software_changes(ctx: OperationContext, device: str) -> list[PlannedChange]:
         for o in objects
     ]
     changes += [PlannedChange(action="delete", kind="externalSource", name=s.name, device=device)
-                for s in ctx.backend.list_external_sources(device)]
+                for s in ctx.backend.blocks.list_external_sources(device)]
     for kind in (WATCH_TABLE, FORCE_TABLE):
         changes += [PlannedChange(action="delete", kind=kind_of(kind), name=t.name, device=device,
                                   detail=plural(t.entry_count, "entry", "entries"))

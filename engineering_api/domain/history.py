@@ -181,7 +181,7 @@ def _restore_preview(ctx: OperationContext, snapshot_id: str) -> Preview:
             f"The snapshot belongs to the project '{info.project_path}', which is not the open project.",
             code="OTHER_PROJECT",
         )
-    ctx.backend.list_program_objects(info.device_name)  # an unknown device or one without PLC software, as the call
+    ctx.backend.program.list_program_objects(info.device_name)  # an unknown device or one without PLC software, as the call
     diff = service.diff(ctx, info)
     label = f"{_LABEL.get(info.kind, info.kind)} '{info.object_name}'"
     if not diff.current_exists:

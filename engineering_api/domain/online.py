@@ -140,7 +140,7 @@ def _preview_stop(ctx: OperationContext, d: StopInput) -> Preview:
 def _preview_download(ctx: OperationContext, d: DownloadInput) -> Preview:
     """The compare of the offline program with the CPU's: what the download replaces, adds and removes."""
     stop, start = _confirmations(d)
-    ctx.backend.list_program_objects(d.device_name)  # an unknown device or one without PLC software, as the call
+    ctx.backend.program.list_program_objects(d.device_name)  # an unknown device or one without PLC software, as the call
     projects = ctx.backend.open_projects()
     if projects and not projects[0].simulation_support:
         raise simulation_support_disabled(projects[0].name)

@@ -191,7 +191,7 @@ class SnapshotService:
         return projects[0].path
 
     def _locate(self, ctx: OperationContext, device: str, kind: str, name: str) -> Any:
-        for info in ctx.backend.list_program_objects(device):
+        for info in ctx.backend.program.list_program_objects(device):
             if info.name == name and kind_of(info.kind) == kind:
                 return info
         raise e.NotFoundError(
@@ -210,7 +210,7 @@ class SnapshotService:
         """
         path = self.project_path(ctx)
         info = self._locate(ctx, device, kind, name)
-        content = ctx.backend.export_program_object(device, name)
+        content = ctx.backend.program.export_program_object(device, name)
         return self.store.add(
             project_path=path, device=device, kind=kind, name=name, object_type=info.kind, folder=info.folder,
             reason=reason, created_by=created_by, comment=comment, content=content,
@@ -251,7 +251,7 @@ class SnapshotService:
         else:
             try:
                 self._locate(ctx, snapshot.device_name, snapshot.kind, snapshot.object_name)
-                current = _text(ctx.backend.export_program_object(snapshot.device_name, snapshot.object_name))
+                current = _text(ctx.backend.program.export_program_object(snapshot.device_name, snapshot.object_name))
             except e.NotFoundError:
                 note = "The object no longer exists; compared with an empty object."
         xml_diff, added, removed = _diff(stored, current or "", snapshot.id, f"{snapshot.object_name}.xml")
@@ -299,7 +299,7 @@ class SnapshotService:
             except e.NotFoundError:
                 safety = None
         try:
-            reports = ctx.backend.import_program_documents(
+            reports = ctx.backend.program.import_program_documents(
                 info.device_name,
                 [ProgramDocument(source=f"snapshot {info.id}", data=data, folder=info.folder)],
                 overwrite=True,

@@ -14,7 +14,7 @@ shape of :class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the s
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend import errors as e
@@ -35,7 +35,18 @@ if TYPE_CHECKING:
     from engineering_api.backend.models import ProgramImportReport, ProgramObjectInfo
     from simatic_xml.diagnostics import Diagnostic
 
-__all__ = ("ProgramAccess", "TagReads", "device_context", "generate_blocks", "generated", "refuse_existing", "spec_failure")
+__all__ = (
+    "CompileMarks",
+    "GenerationAccess",
+    "ProgramAccess",
+    "ProgramDocuments",
+    "TagReads",
+    "device_context",
+    "generate_blocks",
+    "generated",
+    "refuse_existing",
+    "spec_failure",
+)
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
@@ -55,10 +66,16 @@ class TagReads(Protocol):
     def list_all_tags(self, device: str) -> list[TagInfo]: ...
 
 
-class ProgramAccess(Protocol):
-    """The port methods the generation uses (every :class:`~engineering_api.backend.port.EngineeringBackend` has
-    them, with the errors its docstrings name). Named here so that the rules depend on these seven calls only,
-    not on the port module that calls the rules."""
+class CompileMarks(Protocol):
+    """The compile area's marking the generation uses (``EngineeringBackend.compile``, a
+    :class:`~engineering_api.backend.areas.compile.CompilePort`)."""
+
+    def mark_needs_compile(self, device: str, names: Iterable[str]) -> list[str]: ...
+
+
+class ProgramDocuments(Protocol):
+    """The program area's calls the generation uses (``EngineeringBackend.program``, a
+    :class:`~engineering_api.backend.areas.program.ProgramPort`)."""
 
     def list_program_objects(self, device: str) -> list[ProgramObjectInfo]: ...
 
@@ -67,12 +84,36 @@ class ProgramAccess(Protocol):
     def import_program_documents(self, device: str, documents: list[ProgramDocument], *,
                                  overwrite: bool) -> list[ProgramImportReport]: ...
 
-    def mark_needs_compile(self, device: str, names: Iterable[str]) -> list[str]: ...
+
+class ProgramAccess(Protocol):
+    """The port areas the generation uses (every :class:`~engineering_api.backend.port.EngineeringBackend` holds
+    them, with the errors their docstrings name). Named here so that the rules depend on these calls only, not on
+    the port module that calls the rules."""
+
+    @property
+    def program(self) -> ProgramDocuments:
+        """The program area (listing, export and import of SimaticML documents)."""
+        ...
+
+    @property
+    def compile(self) -> CompileMarks:
+        """The compile area (its marking of blocks that need a compile)."""
+        ...
 
     @property
     def tags(self) -> TagReads:
         """The tag area (its three reads)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationAccess:
+    """A :class:`ProgramAccess` made of an adapter's areas: what an adapter's blocks area is given to generate
+    through (the adapter's own program, compile and tag areas, never the backend itself)."""
+
+    program: ProgramDocuments
+    compile: CompileMarks
+    tags: TagReads
 
 
 def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
@@ -127,7 +168,7 @@ def _object_spec(backend: ProgramAccess, device: str, name: str) -> Any:
     start values go into UDT members), or None when it cannot be read."""
     try:
         probe = SourceContext()
-        add_export(probe, backend.export_program_object(device, name))
+        add_export(probe, backend.program.export_program_object(device, name))
         return probe.fbs.get(name) or probe.udts.get(name)
     except (e.EngineeringError, SimaticMLError):
         return None
@@ -195,7 +236,7 @@ def refuse_existing(objects: list[ProgramObjectInfo], device: str, source_name: 
 def generate_blocks(backend: ProgramAccess, device: str, source_name: str, text: str, *, version: str,
                     overwrite: bool, folder: str, progress: Callable[[int, str], None] | None) -> SourceGeneration:
     """Generate the source's blocks and import them into ``device``; see the port's ``generate_blocks_from_source``."""
-    objects = backend.list_program_objects(device)  # one listing for the context and the clash check
+    objects = backend.program.list_program_objects(device)  # one listing for the context and the clash check
     result, diagnostics = generated(backend, device, source_name, text, version=version, objects=objects)
     names = [b.name for b in result.blocks]
     if not overwrite:
@@ -207,11 +248,11 @@ def generate_blocks(backend: ProgramAccess, device: str, source_name: str, text:
     except SimaticMLError as exc:
         raise spec_failure(exc) from None
     xml = {f"{b.name}.xml": b.xml for b in result.blocks}
-    reports = backend.import_program_documents(
+    reports = backend.program.import_program_documents(
         device, [ProgramDocument(source=s, data=xml[s], folder=folder) for s in order], overwrite=overwrite)
     # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
     missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
     if missing:
-        backend.mark_needs_compile(device, missing)
+        backend.compile.mark_needs_compile(device, missing)
     return SourceGeneration(blocks=names, order=[o.removesuffix(".xml") for o in order], reports=reports,
                             diagnostics=wire_list(diagnostics))

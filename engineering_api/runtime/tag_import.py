@@ -163,14 +163,14 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
     from simatic_xml.objects import DB
 
     out = _Walk(kind, namespace, None)
-    for block in backend.list_blocks(device):
+    for block in backend.blocks.list_blocks(device):
         if block.block_type not in _WALKED:
             if block.block_type.endswith("DB"):
                 out.skipped.append(SkippedTag(name=f'"{block.name}"', reason=f"a {block.block_type}: its members "
                                               "are not read by this import (map them by hand)"))
             continue
         try:
-            obj = parse_bytes(backend.export_program_object(device, block.name)).object
+            obj = parse_bytes(backend.program.export_program_object(device, block.name)).object
         except SimaticMLError as exc:
             out.skipped.append(SkippedTag(name=f'"{block.name}"', reason=f"its SimaticML did not parse: {exc}"))
             continue
@@ -209,7 +209,7 @@ def _layout(backend: EngineeringBackend, device: str, db: Any) -> str:
     if db.memory_layout or not isinstance(db, InstanceDB) or not db.instance_of_name:
         return db.memory_layout or "Optimized"
     try:
-        fb = parse_bytes(backend.export_program_object(device, db.instance_of_name)).object
+        fb = parse_bytes(backend.program.export_program_object(device, db.instance_of_name)).object
     except (SimaticMLError, EngineeringError):
         return "Optimized"
     return getattr(fb, "memory_layout", None) or "Optimized"

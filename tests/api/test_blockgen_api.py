@@ -95,7 +95,7 @@ def _import(client, headers, body, route="generate-and-import"):
 
 
 def _objects(services, device="PLC_1"):
-    return {o.name: o for o in services.backend.list_program_objects(device)}
+    return {o.name: o for o in services.backend.program.list_program_objects(device)}
 
 
 def _xml_of(client, headers, spec, version="V19") -> bytes:
@@ -421,7 +421,7 @@ def test_every_template_round_trips_through_the_model(client, admin_headers, ser
         assert [(r["source"], r["status"], r["name"], r["kind"]) for r in result["reports"]] == [
             (block["fileName"], "Imported", block["name"], "FB")
         ]
-        exported = services.backend.export_program_object(plc, block["name"])
+        exported = services.backend.program.export_program_object(plc, block["name"])
         assert exported == BOM + block["xml"].encode("utf-8"), template
         assert parse_bytes(exported).engineering_version == version
     assert len(templates) == (6 if version in ("V17", "V18", "V21") else 5)
@@ -436,13 +436,13 @@ def test_generate_and_import_then_overwrite(client, engineer_headers, cpu, servi
     ]
     assert _objects(services)["FC_Scale"].language == "SCL"
     # Same name again without overwrite: 409, the stored block is unchanged.
-    before = services.backend.export_program_object("PLC_1", "FC_Scale")
+    before = services.backend.program.export_program_object("PLC_1", "FC_Scale")
     changed = _with(FC_SCL, networks=[{"scl": "#Scaled := INT_TO_REAL(#Raw);"}])
     assert_error(_import(client, engineer_headers, {"spec": changed, "deviceName": "PLC_1"}), 409, "OBJECT_EXISTS")
-    assert services.backend.export_program_object("PLC_1", "FC_Scale") == before
+    assert services.backend.program.export_program_object("PLC_1", "FC_Scale") == before
     # With overwrite the block is replaced.
     result = data(_import(client, engineer_headers, {"spec": changed, "deviceName": "PLC_1", "overwrite": True}))
-    after = services.backend.export_program_object("PLC_1", "FC_Scale")
+    after = services.backend.program.export_program_object("PLC_1", "FC_Scale")
     assert after != before
     assert after == BOM + result["block"]["xml"].encode("utf-8")
     assert list(_objects(services)) == ["FC_Scale"]
@@ -522,7 +522,7 @@ def test_import_only_by_file_path(client, engineer_headers, cpu, services, works
     (workspace / "blocks" / "FC_Scale.xml").write_bytes(xml)
     reports = data(_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "blocks/FC_Scale.xml"}, "import-only"))
     assert [(r["source"], r["status"], r["name"], r["kind"]) for r in reports] == [("FC_Scale.xml", "Imported", "FC_Scale", "FC")]
-    assert services.backend.export_program_object("PLC_1", "FC_Scale") == xml
+    assert services.backend.program.export_program_object("PLC_1", "FC_Scale") == xml
     # Again: exists; with overwrite: replaced.
     assert_error(_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "blocks/FC_Scale.xml"}, "import-only"),
                  409, "OBJECT_EXISTS")
@@ -533,7 +533,7 @@ def test_import_only_inline_xml(client, engineer_headers, cpu, services):
     xml = _xml_of(client, engineer_headers, UDT)
     reports = data(_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": xml.decode("utf-8-sig")}, "import-only"))
     assert [(r["status"], r["name"], r["kind"]) for r in reports] == [("Imported", "UDT_Motor", "UDT")]
-    assert services.backend.export_program_object("PLC_1", "UDT_Motor") == xml
+    assert services.backend.program.export_program_object("PLC_1", "UDT_Motor") == xml
 
 
 def test_import_only_errors(client, engineer_headers, cpu, services, workspace):
@@ -579,7 +579,7 @@ def test_import_only_refuses_a_newer_document(client, engineer_headers, cpu, ser
 def test_an_older_document_is_stored_in_the_projects_version(client, engineer_headers, cpu, services):
     xml = _xml_of(client, engineer_headers, UDT, version="V17")
     data(_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": xml.decode("utf-8-sig")}, "import-only"))
-    exported = services.backend.export_program_object("PLC_1", "UDT_Motor")
+    exported = services.backend.program.export_program_object("PLC_1", "UDT_Motor")
     stored = parse_bytes(exported)
     assert stored.engineering_version == "V19"
     assert stored.object.name == "UDT_Motor"
@@ -614,7 +614,7 @@ def test_bulk_import_directory_in_dependency_order(client, engineer_headers, cpu
     assert objects["DB_Motor"].instance_of == "FB_Motor"
     assert all(o.consistent for o in objects.values())
     for name, xml in written.items():
-        assert services.backend.export_program_object("PLC_1", name[2:-4]) == xml
+        assert services.backend.program.export_program_object("PLC_1", name[2:-4]) == xml
 
 
 def test_the_given_order_would_fail(client, engineer_headers, cpu, services, workspace):
@@ -670,7 +670,7 @@ def test_bulk_import_is_all_or_nothing(client, engineer_headers, cpu, services, 
     assert files["5_Broken.xml"]["status"] == "Failed"
     assert files["5_Broken.xml"]["code"] == "INVALID_SIMATICML"
     assert {s: f["status"] for s, f in files.items() if s != "5_Broken.xml"} == dict.fromkeys(DEPENDENCY_ORDER, "NotImported")
-    assert services.backend.list_program_objects("PLC_1") == []
+    assert services.backend.program.list_program_objects("PLC_1") == []
 
 
 def test_bulk_import_conflict_reports_and_imports_nothing(client, engineer_headers, cpu, services, workspace):
@@ -822,7 +822,7 @@ def test_generate_from_design_imports_with_a_device(client, engineer_headers, cp
     assert objects["Pump1"].instance_of == "FB_Motor"
     assert all(o.consistent for o in objects.values())
     for document in result["documents"]:
-        assert services.backend.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
+        assert services.backend.program.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
     # Again without overwrite: every document exists, nothing changes; with overwrite it succeeds.
     body = assert_error(_from_design(client, engineer_headers, {"design": DESIGN_ONE, "deviceName": "PLC_1"}), 422, "IMPORT_FAILED")
     assert {(f["status"], f["code"]) for f in body["details"]["files"]} == {("Failed", "OBJECT_EXISTS")}

@@ -201,7 +201,7 @@ def test_create_errors(env):
     assert_error(env.post(B, {"rawXml": "<not xml"}), 422, "INVALID_SIMATICML")
     udt_xml = env.client.post("/api/blockgeneration/generate-only", json={"spec": UDT}, headers=env.headers)
     assert_error(env.post(B, {"rawXml": data(udt_xml)["xml"]}), 422, "NOT_A_BLOCK")
-    objects = env.client.app.state.services.backend.list_program_objects("PLC_1")
+    objects = env.client.app.state.services.backend.program.list_program_objects("PLC_1")
     assert "UDT_Motor" not in {o.name for o in objects}  # refused before anything was imported
     xxe = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
            '<Document><Engineering version="V19"/>&x;</Document>')

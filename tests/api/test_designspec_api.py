@@ -46,7 +46,7 @@ def _model(client, headers):
 
 
 def _objects(services, device="PLC_1"):
-    return {o.name: o for o in services.backend.list_program_objects(device)}
+    return {o.name: o for o in services.backend.program.list_program_objects(device)}
 
 
 # ----- load / model / clear --------------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_generate_and_import(client, engineer_headers, cpu, services):
     assert objects["Pump1"].instance_of == "FB_Motor"
     assert all(o.consistent for o in objects.values())
     for document in result["documents"]:
-        assert services.backend.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
+        assert services.backend.program.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
     # A second import without overwrite changes nothing; with overwrite it replaces everything.
     body = assert_error(_import(client, engineer_headers), 422, "IMPORT_FAILED")
     assert {(f["status"], f["code"]) for f in body["details"]["files"]} == {("Failed", "OBJECT_EXISTS")}
@@ -230,7 +230,7 @@ def test_generate_and_import_into_a_v18_project(client, admin_headers, services)
     result = data(_import(client, admin_headers))
     assert result["version"] == "V18"  # the open project's
     for document in result["documents"]:
-        assert services.backend.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
+        assert services.backend.program.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
 
 
 def test_generate_and_import_errors(client, engineer_headers, admin_headers, services):

@@ -64,10 +64,10 @@ def close_to_opcua(client: TestClient[Any], name: str) -> None:
     from engineering_api.backend.models import ProgramDocument
 
     backend = client.app.state.services.backend
-    xml = backend.export_program_object("PLC_1", name).decode()
+    xml = backend.program.export_program_object("PLC_1", name).decode()
     assert "<MemoryLayout>" in xml
     xml = xml.replace("<MemoryLayout>", "<DBAccessibleFromOPCUA>false</DBAccessibleFromOPCUA><MemoryLayout>", 1)
-    backend.import_program_documents("PLC_1", [ProgramDocument(source=f"{name}.xml", data=xml.encode())],
+    backend.program.import_program_documents("PLC_1", [ProgramDocument(source=f"{name}.xml", data=xml.encode())],
                                      overwrite=True)
 
 

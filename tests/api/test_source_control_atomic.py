@@ -80,7 +80,7 @@ def test_a_failed_rollback_is_answered_and_the_project_needs_a_reopen(
     def refused(*_: Any, **__: Any) -> Any:  # ... then every import fails: the FB's, and the FC's put back
         raise ValidationError("the import was refused", code="IMPORT_FAILED")
 
-    monkeypatch.setattr(services.backend, "import_program_documents", refused)
+    monkeypatch.setattr(services.backend.program, "import_program_documents", refused)
     problem = assert_error(client.post(f"{SC}/pull", json={}, headers=h), 409, "ROLLBACK_FAILED")
     assert problem["details"]["cause"]["code"] == "IMPORT_FAILED" and problem["details"]["needsReopen"] is True
     assert any("PLC_1" in step for step in problem["details"]["notRestored"])

@@ -178,7 +178,7 @@ def test_overlapping_addresses_are_warnings(client, engineer_headers, cpu):
 
 def test_udt_tags(client, engineer_headers, services, cpu):
     udt = (CORPUS / "udt" / "Amadeusz97_typeSqlData.xml").read_bytes()
-    services.backend.import_program_documents("PLC_1", [ProgramDocument(source="udt.xml", data=udt)], overwrite=False)
+    services.backend.program.import_program_documents("PLC_1", [ProgramDocument(source="udt.xml", data=udt)], overwrite=False)
     name = parse_bytes(udt).object.name
     change = data(_tag(client, engineer_headers, DEFAULT, name="Sql", dataType=name, logicalAddress="%MB100"))
     assert change["tag"]["dataType"] == f'"{name}"'
@@ -277,7 +277,7 @@ def test_export_xml_is_the_simaticml_table(client, engineer_headers, viewer_head
 
 def test_table_imported_as_simaticml_is_editable(client, engineer_headers, services, cpu):
     source = (CORPUS / "tagtable" / "Jmeyer1292_tags0.xml").read_bytes()
-    services.backend.import_program_documents("PLC_1", [ProgramDocument(source="t.xml", data=source)], overwrite=False)
+    services.backend.program.import_program_documents("PLC_1", [ProgramDocument(source="t.xml", data=source)], overwrite=False)
     original = parse_bytes(source).object
     name = original.name
     tags = _tags(client, engineer_headers, name)
@@ -341,7 +341,7 @@ def test_auto_snapshot_before_tag_changes_and_restore(client, admin_headers, cpu
 
 def test_system_constants_name_the_obs(client, viewer_headers, services, cpu):
     source = (CORPUS / "ob" / "Gildej31_Main_V18.xml").read_bytes()
-    services.backend.import_program_documents("PLC_1", [ProgramDocument(source="ob.xml", data=source)], overwrite=False)
+    services.backend.program.import_program_documents("PLC_1", [ProgramDocument(source="ob.xml", data=source)], overwrite=False)
     ob = parse_bytes(source).object
     system = data(client.get(f"{D}/tag-tables/{DEFAULT}/constants/system", headers=viewer_headers))
     assert {"name": ob.name, "dataType": "OB_PCYCLE", "value": str(ob.number)}.items() <= next(

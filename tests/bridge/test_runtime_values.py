@@ -47,7 +47,7 @@ def test_the_flags_are_the_projects_at_the_download(downloaded: Any) -> None:
 
 def test_a_db_the_project_no_longer_has_releases_nothing(downloaded: Any) -> None:
     # The CPU holds "Hidden"; the project no longer does, so its flags cannot be read.
-    downloaded.delete_block("PLC_1", "Hidden")
+    downloaded.blocks.delete_block("PLC_1", "Hidden")
     assert '"Hidden".on' not in _released(downloaded)
 
 

@@ -28,9 +28,9 @@ def test_every_exchange_gets_a_fresh_folder_inside_the_root_and_leaves_nothing(
 
     monkeypatch.setattr(scratch.tempfile, "mkdtemp", recording_mkdtemp)
     spec = {"blockType": "GlobalDB", "name": "Data", "number": 1, "interface": {"Static": [{"name": "x", "dataType": "Int"}]}}
-    plc.import_program_documents("PLC_1", [ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))], overwrite=False)
-    first = plc.export_program_object("PLC_1", "Data")
-    assert plc.export_program_object("PLC_1", "Data") == first  # TIA never overwrites: a new folder each time
+    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))], overwrite=False)
+    first = plc.program.export_program_object("PLC_1", "Data")
+    assert plc.program.export_program_object("PLC_1", "Data") == first  # TIA never overwrites: a new folder each time
     assert len(made) == 3 and len(set(made)) == 3
     assert all(folder.parent == root for folder in made)
     assert list(root.iterdir()) == []

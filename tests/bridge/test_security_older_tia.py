@@ -9,13 +9,17 @@ configurator), so these run without Mono. Before the area was composed, the mixi
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from engineering_api.backend.errors import ValidationError
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+    from pathlib import Path
 
 ACCESS_LEVELS = object()
 MASTER_SECRET = object()
@@ -27,6 +31,10 @@ def _namespace(name: str) -> Any:
     raise ImportError(f"No module named '{name}'")  # V17 has no Siemens.Engineering.Umac
 
 
+def _no_scratch(purpose: str) -> AbstractContextManager[Path]:
+    raise AssertionError(f"the security area exchanges no files with TIA (asked for a {purpose} folder)")
+
+
 def _older_tia() -> BridgeSecurity:
     cpu_item = object()
     return BridgeSecurity(BridgeSession(
@@ -36,7 +44,7 @@ def _older_tia() -> BridgeSecurity:
         plc_software=lambda project, name: object(), export_bytes=lambda obj: b"", import_bytes=lambda *a, **k: None,
         plc_item=lambda project, name: (cpu_item, object()),
         service=lambda obj, kind: SimpleNamespace(PlcProtectionAccessLevel="FullAccess") if kind is ACCESS_LEVELS else None,
-        namespace=_namespace,
+        namespace=_namespace, scratch=_no_scratch,
     ))
 
 

@@ -41,7 +41,7 @@ def test_compiler_messages_are_recursed_to_every_level(bridge: Any, plc: int, co
         "..PLC_1/PLC data types\tPLC data types\tInformation\t0\t0",
     ]
     control.CompilerScript.ArmNext("\n".join(spec))
-    result = bridge.compile_software("PLC_1")
+    result = bridge.compile.compile_software("PLC_1")
     assert (result.state, result.error_count, result.warning_count) == ("Error", 1, 1)
     [software] = result.messages
     assert (software.path, software.description, software.state) == ("PLC_1", "", "Error")
@@ -58,29 +58,29 @@ def test_compile_block_finds_blocks_and_types_in_nested_groups(bridge: Any, plc:
     # PlcBlockComposition.Find is one level only: the block sits two user groups deep.
     control.Program.AddBlock(plc, "PLC_1", "Motors/Conveyor", "FB_Deep")
     control.Program.AddType(plc, "PLC_1", "Shared", "UDT_Deep")
-    assert bridge.compile_block("PLC_1", "FB_Deep").messages[0].path == "FB_Deep"
-    assert bridge.compile_block("PLC_1", "UDT_Deep").state == "Success"
+    assert bridge.compile.compile_block("PLC_1", "FB_Deep").messages[0].path == "FB_Deep"
+    assert bridge.compile.compile_block("PLC_1", "UDT_Deep").state == "Success"
     with pytest.raises(e.NotFoundError) as info:
-        bridge.compile_block("PLC_1", "FB_Nowhere")
+        bridge.compile.compile_block("PLC_1", "FB_Nowhere")
     assert info.value.code == "BLOCK_NOT_FOUND"
 
 
 def test_software_is_reached_through_the_device_items_software_container(bridge: Any, plc: int) -> None:
     bridge.add_device(HMI, None, "HMI_1")
     with pytest.raises(e.ValidationError) as info:
-        bridge.compile_software("HMI_1")
+        bridge.compile.compile_software("HMI_1")
     assert info.value.code == "NOT_A_PLC"
     with pytest.raises(e.NotFoundError):
-        bridge.compile_software("PLC_9")
+        bridge.compile.compile_software("PLC_9")
     # The unscripted stand-in answers Success with one node per object it holds (it does not compile).
-    result = bridge.compile_software("PLC_1")
+    result = bridge.compile.compile_software("PLC_1")
     assert result.state == "Success" and result.messages[0].path == "PLC_1"
 
 
 def test_a_refused_compile_keeps_the_detail_and_inner_exception(bridge: Any, plc: int, faults: Any) -> None:
     faults.ArmNext("ICompilable.Compile", "TargetInvocation", "Compile failed.", "The PLC is locked.", "inner cause")
     with pytest.raises(e.ConflictError) as info:
-        bridge.compile_software("PLC_1")
+        bridge.compile.compile_software("PLC_1")
     assert "The PLC is locked." in info.value.message and "inner cause" in info.value.message
 
 
@@ -104,11 +104,11 @@ OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networ
 def test_import_order_is_udt_then_fb_fc_then_ob_db(bridge: Any, plc: int, control: Any) -> None:
     # Given in the worst order; the stand-in's Import refuses an instance DB whose FB is not there yet.
     docs = [_spec_doc(s) for s in (OB, IDB, FB, FC, UDT)]
-    reports = bridge.import_program_documents("PLC_1", docs, overwrite=False)
+    reports = bridge.program.import_program_documents("PLC_1", docs, overwrite=False)
     assert [r.source for r in reports] == ["Main.xml", "DB_Motor.xml", "FB_Motor.xml", "FC_Scale.xml", "UDT_Motor.xml"]
     assert all(r.status == "Imported" for r in reports)
     assert list(control.Program.ImportLog) == ["UDT_Motor", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
-    kinds = {o.name: o.kind for o in bridge.list_program_objects("PLC_1") if o.kind != "TagTable"}  # TIA's default table
+    kinds = {o.name: o.kind for o in bridge.program.list_program_objects("PLC_1") if o.kind != "TagTable"}  # TIA's default table
     assert kinds == {"UDT_Motor": "UDT", "FB_Motor": "FB", "FC_Scale": "FC", "Main": "OB", "DB_Motor": "InstanceDB"}
 
 
@@ -116,7 +116,7 @@ def test_a_batch_is_checked_before_anything_reaches_tia(bridge: Any, plc: int, c
     from engineering_api.backend.models import ProgramDocument
 
     with pytest.raises(e.ValidationError) as info:
-        bridge.import_program_documents("PLC_1", [_spec_doc(UDT), ProgramDocument(source="b.xml", data=b"<broken")],
+        bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT), ProgramDocument(source="b.xml", data=b"<broken")],
                                         overwrite=False)
     assert info.value.code == "IMPORT_FAILED"
     assert list(control.Program.ImportLog) == []
@@ -124,12 +124,12 @@ def test_a_batch_is_checked_before_anything_reaches_tia(bridge: Any, plc: int, c
 
 def test_export_goes_to_a_fresh_file_each_time(bridge: Any, plc: int) -> None:
     # The stand-in's Export refuses an existing file, as TIA does; two exports in a row must both work.
-    bridge.import_program_documents("PLC_1", [_spec_doc(UDT)], overwrite=False)
-    first = bridge.export_program_object("PLC_1", "UDT_Motor")
-    assert first == bridge.export_program_object("PLC_1", "UDT_Motor")
+    bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT)], overwrite=False)
+    first = bridge.program.export_program_object("PLC_1", "UDT_Motor")
+    assert first == bridge.program.export_program_object("PLC_1", "UDT_Motor")
     assert first.startswith(b"\xef\xbb\xbf") and b"UDT_Motor" in first
     with pytest.raises(e.NotFoundError):
-        bridge.export_program_object("PLC_1", "UDT_Nowhere")
+        bridge.program.export_program_object("PLC_1", "UDT_Nowhere")
 
 
 _TABLE = """<?xml version="1.0" encoding="utf-8"?>
@@ -183,10 +183,10 @@ def _table_doc(name: str = "Motors", tag: str = "Motor_Data", data_type: str = '
 def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc: int, control: Any) -> None:
     # Worst position: the table (a tag of the UDT's type, used by blocks) comes after every block, before the UDT.
     docs = [*(_spec_doc(s) for s in (OB, IDB, FB, FC)), _table_doc(), _spec_doc(UDT)]
-    reports = bridge.import_program_documents("PLC_1", docs, overwrite=False)
+    reports = bridge.program.import_program_documents("PLC_1", docs, overwrite=False)
     assert [(r.status, r.kind) for r in reports][4] == ("Imported", "TagTable")
     assert list(control.Program.ImportLog) == ["UDT_Motor", "Motors", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
-    listed = bridge.list_program_objects("PLC_1")
+    listed = bridge.program.list_program_objects("PLC_1")
     # Types, then tag tables (TIA's "Default tag table" first), then blocks with their language.
     assert [(o.name, o.kind) for o in listed][:3] == [("UDT_Motor", "UDT"), ("Default tag table", "TagTable"),
                                                       ("Motors", "TagTable")]
@@ -200,17 +200,17 @@ def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc:
 
 def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, plc: int) -> None:
     bridge.tags.create_tag_table_folder("PLC_1", "Drives/Line1")
-    bridge.import_program_documents("PLC_1", [_table_doc(folder="Drives/Line1")], overwrite=False)
-    assert {o.name: o.folder for o in bridge.list_program_objects("PLC_1")}["Motors"] == "Drives/Line1"
+    bridge.program.import_program_documents("PLC_1", [_table_doc(folder="Drives/Line1")], overwrite=False)
+    assert {o.name: o.folder for o in bridge.program.list_program_objects("PLC_1")}["Motors"] == "Drives/Line1"
     with pytest.raises(e.AlreadyExistsError) as exists:
-        bridge.import_program_documents("PLC_1", [_table_doc()], overwrite=False)
+        bridge.program.import_program_documents("PLC_1", [_table_doc()], overwrite=False)
     assert exists.value.code == "OBJECT_EXISTS"
     # As the fake: overwrite replaces the table, wherever it was, with the document in the given folder.
-    bridge.import_program_documents("PLC_1", [_table_doc(tag="Other")], overwrite=True)
-    assert {o.name: o.folder for o in bridge.list_program_objects("PLC_1")}["Motors"] == ""
+    bridge.program.import_program_documents("PLC_1", [_table_doc(tag="Other")], overwrite=True)
+    assert {o.name: o.folder for o in bridge.program.list_program_objects("PLC_1")}["Motors"] == ""
     assert [t.name for t in bridge.tags.list_tags("PLC_1", "Motors")] == ["Other"]
     with pytest.raises(e.ConflictError) as default:
-        bridge.import_program_documents("PLC_1", [_table_doc(name="Default tag table", tag="X", folder="Drives")],
+        bridge.program.import_program_documents("PLC_1", [_table_doc(name="Default tag table", tag="X", folder="Drives")],
                                         overwrite=True)
     assert default.value.code == "DEFAULT_TAG_TABLE"
 
@@ -220,12 +220,12 @@ def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc:
 
     bridge.tags.create_tag("PLC_1", "Default tag table", TagSpec(name="Motor_Data", data_type="Bool", logical_address="%M0.0"))
     with pytest.raises(e.ValidationError) as info:
-        bridge.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
+        bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
     assert info.value.code == "IMPORT_FAILED"
     assert [f.get("code") for f in info.value.details["files"]] == [None, "TAG_EXISTS"]
     # Two tables of one batch may not bring the same name either.
     with pytest.raises(e.ValidationError) as twice:
-        bridge.import_program_documents("PLC_1", [_table_doc("A", tag="Same"), _table_doc("B", tag="Same")],
+        bridge.program.import_program_documents("PLC_1", [_table_doc("A", tag="Same"), _table_doc("B", tag="Same")],
                                         overwrite=False)
     assert [f["status"] for f in twice.value.details["files"]] == ["NotImported", "Failed"]
     assert list(control.Program.ImportLog) == []
@@ -234,20 +234,20 @@ def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc:
 def test_a_tag_table_refused_by_tia_rolls_the_whole_batch_back(bridge: Any, plc: int, control: Any, faults: Any) -> None:
     faults.ArmNext("PlcTagTableComposition.Import", "TargetInvocation", "The import failed.", "The table is locked.", "inner cause")
     with pytest.raises(e.ValidationError) as info:
-        bridge.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
+        bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
     assert "The table is locked." in info.value.message and "inner cause" in info.value.message
     # The UDT had been imported before the refusal: the transaction took it back.
     assert list(control.Program.ImportLog) == ["UDT_Motor"]
-    assert [o.name for o in bridge.list_program_objects("PLC_1")] == ["Default tag table"]
+    assert [o.name for o in bridge.program.list_program_objects("PLC_1")] == ["Default tag table"]
 
 
 def test_a_tag_table_is_exported_and_reimported_as_it_was(bridge: Any, plc: int) -> None:
-    bridge.import_program_documents("PLC_1", [_table_doc(data_type="Int")], overwrite=False)
-    first = bridge.export_program_object("PLC_1", "motors")  # TIA's names are case-insensitive
-    assert first == bridge.export_program_object("PLC_1", "Motors")  # a fresh file each time
+    bridge.program.import_program_documents("PLC_1", [_table_doc(data_type="Int")], overwrite=False)
+    first = bridge.program.export_program_object("PLC_1", "motors")  # TIA's names are case-insensitive
+    assert first == bridge.program.export_program_object("PLC_1", "Motors")  # a fresh file each time
     assert first.startswith(b"\xef\xbb\xbf<?xml") and b"<SW.Tags.PlcTagTable" in first
     assert b"<Name>Motor_Data</Name>" in first and b"<Name>Motor_Data_MAX</Name>" in first
     from engineering_api.backend.models import ProgramDocument
 
-    bridge.import_program_documents("PLC_1", [ProgramDocument(source="again.xml", data=first)], overwrite=True)
-    assert bridge.export_program_object("PLC_1", "Motors") == first
+    bridge.program.import_program_documents("PLC_1", [ProgramDocument(source="again.xml", data=first)], overwrite=True)
+    assert bridge.program.export_program_object("PLC_1", "Motors") == first

@@ -193,14 +193,14 @@ def test_a_table_of_the_tags_area_is_a_program_document_too(bridge: Any, plc: st
     # document, imported into another group after the table was deleted, brings its tags back.
     bridge.tags.create_tag_table(plc, "Drives", "Line/Motors")
     bridge.tags.create_tag(plc, "Drives", _tag("Run", address="%Q0.0", comment="runs the line"))
-    listed = {o.name: o for o in bridge.list_program_objects(plc)}
+    listed = {o.name: o for o in bridge.program.list_program_objects(plc)}
     assert (listed["Drives"].kind, listed["Drives"].folder, listed["Drives"].number) == ("TagTable", "Line/Motors", None)
-    document = bridge.export_program_object(plc, "Drives")
+    document = bridge.program.export_program_object(plc, "Drives")
     assert document == bridge.tags.export_tag_table_xml(plc, "Drives")
     bridge.tags.delete_tag_table(plc, "Drives")
     from engineering_api.backend.models import ProgramDocument
 
-    bridge.import_program_documents(plc, [ProgramDocument(source="d.xml", data=document, folder="Line")], overwrite=False)
+    bridge.program.import_program_documents(plc, [ProgramDocument(source="d.xml", data=document, folder="Line")], overwrite=False)
     [tag] = bridge.tags.list_tags(plc, "Drives")
     assert (tag.name, tag.logical_address, tag.comment) == ("Run", "%Q0.0", "runs the line")
-    assert {o.name: o.folder for o in bridge.list_program_objects(plc)}["Drives"] == "Line"
+    assert {o.name: o.folder for o in bridge.program.list_program_objects(plc)}["Drives"] == "Line"

@@ -28,11 +28,11 @@ def _db(name: str, datatype: str, number: int) -> ProgramDocument:
 def test_a_changed_udt_makes_tia_report_its_users_inconsistent(plc: Any) -> None:
     plc.types.import_type("PLC_1", _udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="in")
     plc.types.import_type("PLC_1", _udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="out")
-    plc.import_program_documents("PLC_1", [_db("DB_Out", '"UDT_Out"', 1)], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [_db("DB_Out", '"UDT_Out"', 1)], overwrite=False)
     result = plc.types.update_type("PLC_1", "UDT_In", _udt("UDT_In", ("A", "Int"), ("B", "Real")))
     assert {u.name: u.is_consistent for u in result.affected_users} == {"UDT_Out": False, "DB_Out": False}
     # The same verdict through the blocks area: PlcBlock.IsConsistent, not a flag of the bridge.
-    assert plc.get_block("PLC_1", "DB_Out").consistent is False
+    assert plc.blocks.get_block("PLC_1", "DB_Out").consistent is False
     assert [m.name for m in result.udt.members] == ["A", "B"]
 
 

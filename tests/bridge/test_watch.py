@@ -32,7 +32,7 @@ def plc(bridge: Any, tmp_path: Path) -> str:
     bridge.launch_portal(with_ui=False, version=None)
     bridge.create_project(tmp_path, "Line", author="", comment="")
     bridge.add_device(CPU, None, "PLC_1")
-    bridge.import_program_documents("PLC_1", [_db("Data", {"Speed": "Int", "On": "Bool"})], overwrite=False)
+    bridge.program.import_program_documents("PLC_1", [_db("Data", {"Speed": "Int", "On": "Bool"})], overwrite=False)
     return "PLC_1"
 
 
@@ -87,7 +87,7 @@ def test_operands_are_resolved_against_the_program_as_tia_holds_it_now(bridge: A
     made = bridge.watch_tables.create_watch_force_table(plc, WATCH_TABLE, "W", entries=[EntrySpec(name='"Later".X')],
                                            allow_invalid=True)
     assert made.is_consistent is False and made.entries[0].is_valid is False
-    bridge.import_program_documents(plc, [_db("Later", {"X": "Real"}, 2)], overwrite=False)
+    bridge.program.import_program_documents(plc, [_db("Later", {"X": "Real"}, 2)], overwrite=False)
     now = bridge.watch_tables.get_watch_force_table(plc, WATCH_TABLE, "W")  # nothing cached: the new DB is exported and read
     assert now.is_consistent is True and now.entries[0].data_type == "Real"
     assert bridge.watch_tables.list_watch_force_tables(plc, WATCH_TABLE)[0].is_consistent is True

@@ -81,9 +81,9 @@ NEEDS_PORTAL: list[tuple[str, Callable[[EngineeringBackend, Path], Any]]] = [
     ("clear_parking_lot", lambda b, r: b.clear_parking_lot()),
     ("compatible_slots", lambda b, r: b.compatible_slots("PLC_1", DI)),
     ("export_hardware", lambda b, r: b.export_hardware("PLC_1", r / "x.aml")),
-    ("import_program_documents", lambda b, r: b.import_program_documents("PLC_1", [], overwrite=False)),
-    ("list_program_objects", lambda b, r: b.list_program_objects("PLC_1")),
-    ("export_program_object", lambda b, r: b.export_program_object("PLC_1", "FB_Motor")),
+    ("import_program_documents", lambda b, r: b.program.import_program_documents("PLC_1", [], overwrite=False)),
+    ("list_program_objects", lambda b, r: b.program.list_program_objects("PLC_1")),
+    ("export_program_object", lambda b, r: b.program.export_program_object("PLC_1", "FB_Motor")),
 ]
 
 NEEDS_PROJECT = [item for item in NEEDS_PORTAL if item[0] not in {
@@ -757,11 +757,11 @@ def _corpus_table(file: str) -> m.ProgramDocument:
 
 def _objects(backend: EngineeringBackend) -> list[m.ProgramObjectInfo]:
     """PLC_1's program objects but the "Default tag table": TIA gives every PLC one, the fake makes it on first use."""
-    return [o for o in backend.list_program_objects("PLC_1") if (o.kind, o.name) != ("TagTable", "Default tag table")]
+    return [o for o in backend.program.list_program_objects("PLC_1") if (o.kind, o.name) != ("TagTable", "Default tag table")]
 
 
 def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
-    reports = backend.import_program_documents(
+    reports = backend.program.import_program_documents(
         "PLC_1",
         [_doc(_UDT.format(name="UDT_State"), "UDT_State.xml"), _fb(), _doc(_IDB.format(name="Motor1", fb="FB_Motor", number=1), "Motor1.xml"),
          _corpus_table("fseenig_Falhas.xml"), _corpus_table("Amadeusz97_LSql_UserConstants.xml")],
@@ -775,46 +775,46 @@ def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc
     assert listed["Motor1"].instance_of == "FB_Motor"
     assert [(o.name, o.kind, o.folder) for o in _objects(backend) if o.kind == "TagTable"] == [
         ("Falhas", "TagTable", ""), ("LSql_UserConstants", "TagTable", "")]
-    exported = backend.export_program_object("PLC_1", "FB_Motor")
+    exported = backend.program.export_program_object("PLC_1", "FB_Motor")
     assert b"<Name>FB_Motor</Name>" in exported and exported.startswith(b"\xef\xbb\xbf<?xml")
-    table = backend.export_program_object("PLC_1", "Falhas")
+    table = backend.program.export_program_object("PLC_1", "Falhas")
     assert table.startswith(b"\xef\xbb\xbf<?xml") and b"<SW.Tags.PlcTagTable" in table and b"<Name>Falhas</Name>" in table
     # The export imports again (overwrite replaces the table) and exports the same.
-    backend.import_program_documents("PLC_1", [m.ProgramDocument(source="again.xml", data=table)], overwrite=True)
-    assert backend.export_program_object("PLC_1", "Falhas") == table
+    backend.program.import_program_documents("PLC_1", [m.ProgramDocument(source="again.xml", data=table)], overwrite=True)
+    assert backend.program.export_program_object("PLC_1", "Falhas") == table
     with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.import_program_documents("PLC_1", [_corpus_table("fseenig_Falhas.xml")], overwrite=False)
+        backend.program.import_program_documents("PLC_1", [_corpus_table("fseenig_Falhas.xml")], overwrite=False)
     assert exists.value.code == "OBJECT_EXISTS"
 
 
 def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: m.DeviceInfo, project: m.ProjectInfo) -> None:
-    backend.import_program_documents("PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml"), _fb()], overwrite=False)
-    before = backend.export_program_object("PLC_1", "FB_Motor")
+    backend.program.import_program_documents("PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml"), _fb()], overwrite=False)
+    before = backend.program.export_program_object("PLC_1", "FB_Motor")
     backend.save_project()
     backend.close_project()
     backend.open_project(_file(project))
-    assert backend.export_program_object("PLC_1", "FB_Motor") == before
+    assert backend.program.export_program_object("PLC_1", "FB_Motor") == before
 
 
 def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBackend, plc: m.DeviceInfo, project: m.ProjectInfo) -> None:
     backend.save_project()
-    backend.import_program_documents("PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml")], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml")], overwrite=False)
     backend.close_project()
     backend.open_project(_file(project))
     assert _objects(backend) == []
 
 
 def test_missing_type_makes_the_block_inconsistent(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
-    backend.import_program_documents("PLC_1", [_fb(udt="UDT_Nowhere")], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [_fb(udt="UDT_Nowhere")], overwrite=False)
     (info,) = _objects(backend)
     assert not info.consistent and info.missing_types == ["UDT_Nowhere"]
 
 
 def test_existing_name_needs_overwrite(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
-    backend.import_program_documents("PLC_1", [_fb()], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [_fb()], overwrite=False)
     with pytest.raises(e.AlreadyExistsError):
-        backend.import_program_documents("PLC_1", [_fb()], overwrite=False)
-    backend.import_program_documents("PLC_1", [_fb()], overwrite=True)
+        backend.program.import_program_documents("PLC_1", [_fb()], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [_fb()], overwrite=True)
 
 
 def _manual(doc: m.ProgramDocument) -> m.ProgramDocument:
@@ -824,21 +824,21 @@ def _manual(doc: m.ProgramDocument) -> m.ProgramDocument:
 
 
 def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
-    backend.import_program_documents("PLC_1", [_fb()], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [_fb()], overwrite=False)
     with pytest.raises(e.ConflictError):
-        backend.import_program_documents("PLC_1", [_manual(_fb(name="FB_Other", number=1))], overwrite=False)
+        backend.program.import_program_documents("PLC_1", [_manual(_fb(name="FB_Other", number=1))], overwrite=False)
     # A DB may have the number of an FB: block types have their own number spaces.
-    backend.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Motor", number=1), "db.xml")], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Motor", number=1), "db.xml")], overwrite=False)
 
 
 def test_an_automatically_numbered_block_gets_a_free_number(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     # A V19 export without <AutoNumber> (default values left out) is numbered automatically: TIA's default.
     udt = _doc(_UDT.format(name="UDT_State"), "UDT_State.xml")
-    backend.import_program_documents("PLC_1", [udt, _fb(), _fb(name="FB_Two", number=2)], overwrite=False)
-    backend.import_program_documents("PLC_1", [_fb(name="FB_Other", number=1)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [udt, _fb(), _fb(name="FB_Two", number=2)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [_fb(name="FB_Other", number=1)], overwrite=False)
     numbers = {o.name: o.number for o in _objects(backend) if o.kind == "FB"}
     assert numbers == {"FB_Motor": 1, "FB_Two": 2, "FB_Other": 3}
-    assert b"<Number>3</Number>" in backend.export_program_object("PLC_1", "FB_Other")
+    assert b"<Number>3</Number>" in backend.program.export_program_object("PLC_1", "FB_Other")
 
 
 def test_importing_the_same_automatically_numbered_blocks_again_keeps_their_numbers(
@@ -847,29 +847,29 @@ def test_importing_the_same_automatically_numbered_blocks_again_keeps_their_numb
     overwrite gives each the lowest free number where the block it replaces holds none, so a pipeline that
     regenerates the same source does not renumber the program (and churn every export in its repository)."""
     docs = [_fb(name=f"FB_Gen{i}", number=1) for i in range(4)]
-    backend.import_program_documents("PLC_1", docs, overwrite=False)
+    backend.program.import_program_documents("PLC_1", docs, overwrite=False)
     first = {o.name: o.number for o in _objects(backend) if o.kind == "FB"}
     assert sorted(first.values()) == [1, 2, 3, 4]
     for _ in range(2):
-        backend.import_program_documents("PLC_1", docs, overwrite=True)
+        backend.program.import_program_documents("PLC_1", docs, overwrite=True)
         assert {o.name: o.number for o in _objects(backend) if o.kind == "FB"} == first
 
 
 def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     with pytest.raises(e.ValidationError) as caught:
-        backend.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Missing", number=1), "db.xml")], overwrite=False)
+        backend.program.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Missing", number=1), "db.xml")], overwrite=False)
     assert caught.value.code == "INSTANCE_OF_MISSING"
 
 
 def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     with pytest.raises(e.ValidationError) as newer:
-        backend.import_program_documents("PLC_1", [_fb(version="V21")], overwrite=False)
+        backend.program.import_program_documents("PLC_1", [_fb(version="V21")], overwrite=False)
     assert newer.value.code == "NEWER_VERSION"
     with pytest.raises(e.ValidationError) as garbage:
-        backend.import_program_documents("PLC_1", [_doc("<nope", "x.xml")], overwrite=False)
+        backend.program.import_program_documents("PLC_1", [_doc("<nope", "x.xml")], overwrite=False)
     assert garbage.value.code == "INVALID_SIMATICML"
     with pytest.raises(e.ValidationError):
-        backend.import_program_documents(
+        backend.program.import_program_documents(
             "PLC_1", [_doc('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>', "xxe.xml")],
             overwrite=False,
         )
@@ -877,7 +877,7 @@ def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, pl
 
 def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     with pytest.raises(e.ValidationError) as caught:
-        backend.import_program_documents(
+        backend.program.import_program_documents(
             "PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml"), _doc("<broken", "b.xml")], overwrite=False
         )
     assert caught.value.code == "IMPORT_FAILED"
@@ -888,7 +888,7 @@ def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: Engineerin
 def test_only_plcs_have_software(backend: EngineeringBackend, project: m.ProjectInfo) -> None:
     backend.add_device(HMI, None, "HMI_1")
     with pytest.raises(e.ValidationError) as caught:
-        backend.list_program_objects("HMI_1")
+        backend.program.list_program_objects("HMI_1")
     assert caught.value.code == "NOT_A_PLC"
     with pytest.raises(e.NotFoundError):
-        backend.export_program_object("HMI_1x", "x")
+        backend.program.export_program_object("HMI_1x", "x")

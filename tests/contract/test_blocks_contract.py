@@ -35,28 +35,28 @@ BRIDGE_PENDING: dict[str, str] = {}
 def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
     open_plc_project(backend, root)
     for spec in (UDT, FC, DB):
-        backend.import_program_documents(
+        backend.program.import_program_documents(
             "PLC_1", [ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec))], overwrite=False)
     return backend
 
 
 CALLS: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
-    ("list_blocks", lambda b, d: b.list_blocks(d)),
-    ("block_folders", lambda b, d: b.block_folders(d)),
-    ("get_block", lambda b, d: b.get_block(d, "FC_A")),
-    ("delete_block", lambda b, d: b.delete_block(d, "FC_A")),
-    ("rename_block", lambda b, d: b.rename_block(d, "FC_A", "FC_B")),
-    ("create_block_folder", lambda b, d: b.create_block_folder(d, "F")),
-    ("delete_block_folder", lambda b, d: b.delete_block_folder(d, "F")),
-    ("list_external_sources", lambda b, d: b.list_external_sources(d)),
-    ("external_source_folders", lambda b, d: b.external_source_folders(d)),
-    ("add_external_source", lambda b, d: b.add_external_source(d, "a.scl", "x", folder="", overwrite=False)),
-    ("read_external_source", lambda b, d: b.read_external_source(d, "a.scl")),
-    ("delete_external_source", lambda b, d: b.delete_external_source(d, "a.scl")),
-    ("create_external_source_folder", lambda b, d: b.create_external_source_folder(d, "F")),
-    ("delete_external_source_folder", lambda b, d: b.delete_external_source_folder(d, "F")),
+    ("list_blocks", lambda b, d: b.blocks.list_blocks(d)),
+    ("block_folders", lambda b, d: b.blocks.block_folders(d)),
+    ("get_block", lambda b, d: b.blocks.get_block(d, "FC_A")),
+    ("delete_block", lambda b, d: b.blocks.delete_block(d, "FC_A")),
+    ("rename_block", lambda b, d: b.blocks.rename_block(d, "FC_A", "FC_B")),
+    ("create_block_folder", lambda b, d: b.blocks.create_block_folder(d, "F")),
+    ("delete_block_folder", lambda b, d: b.blocks.delete_block_folder(d, "F")),
+    ("list_external_sources", lambda b, d: b.blocks.list_external_sources(d)),
+    ("external_source_folders", lambda b, d: b.blocks.external_source_folders(d)),
+    ("add_external_source", lambda b, d: b.blocks.add_external_source(d, "a.scl", "x", folder="", overwrite=False)),
+    ("read_external_source", lambda b, d: b.blocks.read_external_source(d, "a.scl")),
+    ("delete_external_source", lambda b, d: b.blocks.delete_external_source(d, "a.scl")),
+    ("create_external_source_folder", lambda b, d: b.blocks.create_external_source_folder(d, "F")),
+    ("delete_external_source_folder", lambda b, d: b.blocks.delete_external_source_folder(d, "F")),
     ("generate_blocks_from_source",
-     lambda b, d: b.generate_blocks_from_source(d, "g.scl", SOURCE, version="V19", overwrite=False)),
+     lambda b, d: b.blocks.generate_blocks_from_source(d, "g.scl", SOURCE, version="V19", overwrite=False)),
 ]
 
 
@@ -76,91 +76,91 @@ def test_unknown_device_and_non_plc(plc, name, call):
 
 
 def test_list_get_and_blocks_only(plc):
-    blocks = {b.name: b for b in plc.list_blocks("PLC_1")}
+    blocks = {b.name: b for b in plc.blocks.list_blocks("PLC_1")}
     assert set(blocks) == {"FC_A", "DB_A"}  # PLC data types are not blocks
     assert blocks["FC_A"].block_type == "FC" and blocks["FC_A"].number == 3 and blocks["FC_A"].language == "SCL"
-    assert plc.get_block("PLC_1", "DB_A").block_type == "GlobalDB"
+    assert plc.blocks.get_block("PLC_1", "DB_A").block_type == "GlobalDB"
     with pytest.raises(e.NotFoundError):
-        plc.get_block("PLC_1", "UDT_A")
+        plc.blocks.get_block("PLC_1", "UDT_A")
     with pytest.raises(e.NotFoundError):
-        plc.get_block("PLC_1", "Nope")
+        plc.blocks.get_block("PLC_1", "Nope")
 
 
 def test_delete_and_rename(plc):
-    renamed = plc.rename_block("PLC_1", "FC_A", "FC_B")
+    renamed = plc.blocks.rename_block("PLC_1", "FC_A", "FC_B")
     assert renamed.name == "FC_B" and renamed.number == 3
-    assert parse_bytes(plc.export_program_object("PLC_1", "FC_B")).object.name == "FC_B"
+    assert parse_bytes(plc.program.export_program_object("PLC_1", "FC_B")).object.name == "FC_B"
     with pytest.raises(e.AlreadyExistsError):
-        plc.rename_block("PLC_1", "FC_B", "db_a")
+        plc.blocks.rename_block("PLC_1", "FC_B", "db_a")
     with pytest.raises(e.AlreadyExistsError):
-        plc.rename_block("PLC_1", "FC_B", "UDT_A")
+        plc.blocks.rename_block("PLC_1", "FC_B", "UDT_A")
     with pytest.raises(e.ValidationError):
-        plc.rename_block("PLC_1", "FC_B", "")
-    assert plc.delete_block("PLC_1", "FC_B").name == "FC_B"
+        plc.blocks.rename_block("PLC_1", "FC_B", "")
+    assert plc.blocks.delete_block("PLC_1", "FC_B").name == "FC_B"
     with pytest.raises(e.NotFoundError):
-        plc.delete_block("PLC_1", "FC_B")
+        plc.blocks.delete_block("PLC_1", "FC_B")
     with pytest.raises(e.NotFoundError):
-        plc.rename_block("PLC_1", "FC_B", "FC_C")
+        plc.blocks.rename_block("PLC_1", "FC_B", "FC_C")
 
 
 def test_block_folders(plc):
-    assert plc.create_block_folder("PLC_1", "A/B") == "A/B"
-    assert plc.block_folders("PLC_1") == ["A", "A/B"]
+    assert plc.blocks.create_block_folder("PLC_1", "A/B") == "A/B"
+    assert plc.blocks.block_folders("PLC_1") == ["A", "A/B"]
     with pytest.raises(e.AlreadyExistsError):
-        plc.create_block_folder("PLC_1", "A/B")
+        plc.blocks.create_block_folder("PLC_1", "A/B")
     with pytest.raises(e.ValidationError):
-        plc.create_block_folder("PLC_1", "A/../x")
+        plc.blocks.create_block_folder("PLC_1", "A/../x")
     data = generate_xml({**FC, "name": "FC_In", "number": 9})
-    plc.import_program_documents("PLC_1", [ProgramDocument(source="x", data=data, folder="A/B")], overwrite=False)
-    removal = plc.delete_block_folder("PLC_1", "A")
+    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="x", data=data, folder="A/B")], overwrite=False)
+    removal = plc.blocks.delete_block_folder("PLC_1", "A")
     assert removal.folder == "A" and removal.removed == ["FC_In"]
-    assert plc.block_folders("PLC_1") == []
+    assert plc.blocks.block_folders("PLC_1") == []
     with pytest.raises(e.NotFoundError):
-        plc.delete_block_folder("PLC_1", "A")
+        plc.blocks.delete_block_folder("PLC_1", "A")
 
 
 def test_external_sources(plc):
-    info = plc.add_external_source("PLC_1", "a.scl", "line1\nline2\n", folder="", overwrite=False)
+    info = plc.blocks.add_external_source("PLC_1", "a.scl", "line1\nline2\n", folder="", overwrite=False)
     assert info.name == "a.scl" and info.line_count == 2 and info.length == 12
     with pytest.raises(e.AlreadyExistsError):
-        plc.add_external_source("PLC_1", "A.SCL", "x", folder="", overwrite=False)
-    plc.add_external_source("PLC_1", "a.scl", "new", folder="", overwrite=True)
+        plc.blocks.add_external_source("PLC_1", "A.SCL", "x", folder="", overwrite=False)
+    plc.blocks.add_external_source("PLC_1", "a.scl", "new", folder="", overwrite=True)
     _assert_text(plc, "a.scl", "new")
     with pytest.raises(e.ValidationError):
-        plc.add_external_source("PLC_1", "x/y.scl", "x", folder="", overwrite=False)
+        plc.blocks.add_external_source("PLC_1", "x/y.scl", "x", folder="", overwrite=False)
     with pytest.raises(e.ValidationError):
-        plc.add_external_source("PLC_1", "b.scl", "x", folder="Missing", overwrite=False)
-    assert plc.create_external_source_folder("PLC_1", "Lib") == "Lib"
-    assert plc.external_source_folders("PLC_1") == ["Lib"]
-    plc.add_external_source("PLC_1", "b.scl", "x", folder="Lib", overwrite=False)
-    assert {s.name: s.folder for s in plc.list_external_sources("PLC_1")} == {"a.scl": "", "b.scl": "Lib"}
-    assert plc.delete_external_source_folder("PLC_1", "Lib").removed == ["b.scl"]
-    assert plc.delete_external_source("PLC_1", "a.scl").name == "a.scl"
+        plc.blocks.add_external_source("PLC_1", "b.scl", "x", folder="Missing", overwrite=False)
+    assert plc.blocks.create_external_source_folder("PLC_1", "Lib") == "Lib"
+    assert plc.blocks.external_source_folders("PLC_1") == ["Lib"]
+    plc.blocks.add_external_source("PLC_1", "b.scl", "x", folder="Lib", overwrite=False)
+    assert {s.name: s.folder for s in plc.blocks.list_external_sources("PLC_1")} == {"a.scl": "", "b.scl": "Lib"}
+    assert plc.blocks.delete_external_source_folder("PLC_1", "Lib").removed == ["b.scl"]
+    assert plc.blocks.delete_external_source("PLC_1", "a.scl").name == "a.scl"
     with pytest.raises(e.NotFoundError):
-        plc.read_external_source("PLC_1", "a.scl")
+        plc.blocks.read_external_source("PLC_1", "a.scl")
     with pytest.raises(e.NotFoundError):
-        plc.delete_external_source("PLC_1", "a.scl")
+        plc.blocks.delete_external_source("PLC_1", "a.scl")
 
 
 def _assert_text(backend: EngineeringBackend, name: str, text: str) -> None:
     """The source's text; Openness has no member that reads it back, which the bridge says precisely."""
     if backend.name == "openness":
         with pytest.raises(e.NotSupportedError) as info:
-            backend.read_external_source("PLC_1", name)
+            backend.blocks.read_external_source("PLC_1", name)
         assert info.value.code == "NO_OPENNESS_EQUIVALENT"
         return
-    assert backend.read_external_source("PLC_1", name) == text
+    assert backend.blocks.read_external_source("PLC_1", name) == text
 
 
 def test_external_sources_survive_save_and_reopen(plc: EngineeringBackend) -> None:
-    plc.create_block_folder("PLC_1", "Empty/Inner")
-    plc.create_external_source_folder("PLC_1", "Lib")
-    plc.add_external_source("PLC_1", "a.scl", "FUNCTION x\n", folder="Lib", overwrite=False)
+    plc.blocks.create_block_folder("PLC_1", "Empty/Inner")
+    plc.blocks.create_external_source_folder("PLC_1", "Lib")
+    plc.blocks.add_external_source("PLC_1", "a.scl", "FUNCTION x\n", folder="Lib", overwrite=False)
     project = plc.save_project()
     plc.close_project()
     plc.open_project(Path(project.path))
-    assert plc.block_folders("PLC_1") == ["Empty", "Empty/Inner"]
-    assert {s.name: s.folder for s in plc.list_external_sources("PLC_1")} == {"a.scl": "Lib"}
+    assert plc.blocks.block_folders("PLC_1") == ["Empty", "Empty/Inner"]
+    assert {s.name: s.folder for s in plc.blocks.list_external_sources("PLC_1")} == {"a.scl": "Lib"}
     _assert_text(plc, "a.scl", "FUNCTION x\n")
 
 
@@ -171,28 +171,28 @@ def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
     data = generate_xml({**FC, "name": "FC_Deep", "number": 21})
     broken = ProgramDocument(source="broken.xml", data=b"<Document/>", folder="Never")
     with pytest.raises(e.ValidationError):
-        plc.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="Never/Here"), broken],
+        plc.program.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="Never/Here"), broken],
                                      overwrite=False)
-    assert plc.block_folders("PLC_1") == []
-    plc.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="New/Sub")],
+    assert plc.blocks.block_folders("PLC_1") == []
+    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="New/Sub")],
                                  overwrite=False)
-    assert plc.block_folders("PLC_1") == ["New", "New/Sub"]
-    assert {b.name: b.folder for b in plc.list_blocks("PLC_1")}["FC_Deep"] == "New/Sub"
+    assert plc.blocks.block_folders("PLC_1") == ["New", "New/Sub"]
+    assert {b.name: b.folder for b in plc.blocks.list_blocks("PLC_1")}["FC_Deep"] == "New/Sub"
 
 def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
     progress: list[int] = []
-    done = plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False,
+    done = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False,
                                            progress=lambda percent, _message="": progress.append(percent))
     assert done.blocks == ["UDT_G", "FC_G"]
     assert done.order == ["UDT_G", "FC_G"]
     assert [r.status for r in done.reports] == ["Imported", "Imported"]
     assert done.diagnostics == []
     assert progress == [50]
-    assert "UDT_G" in {o.name for o in plc.list_program_objects("PLC_1")}
-    plc.create_block_folder("PLC_1", "Gen")
-    plc.generate_blocks_from_source("PLC_1", "k.scl", 'FUNCTION "FC_K" : Void\nBEGIN\n  RETURN;\nEND_FUNCTION\n',
+    assert "UDT_G" in {o.name for o in plc.program.list_program_objects("PLC_1")}
+    plc.blocks.create_block_folder("PLC_1", "Gen")
+    plc.blocks.generate_blocks_from_source("PLC_1", "k.scl", 'FUNCTION "FC_K" : Void\nBEGIN\n  RETURN;\nEND_FUNCTION\n',
                                     version="V19", overwrite=False, folder="Gen")
-    assert {b.name: b.folder for b in plc.list_blocks("PLC_1")}["FC_K"] == "Gen"
+    assert {b.name: b.folder for b in plc.blocks.list_blocks("PLC_1")}["FC_K"] == "Gen"
 
 
 def test_generate_blocks_from_source_writes_user_and_system_constants_as_constants(plc: EngineeringBackend) -> None:
@@ -204,32 +204,32 @@ def test_generate_blocks_from_source_writes_user_and_system_constants_as_constan
     plc.tags.create_constant("PLC_1", table, ConstantSpec(name="MAX_SPEED", data_type="Int", value="10"))
     text = ('FUNCTION "FC_Const" : Void\nVAR_TEMP\n  s : Int;\n  r : Int;\nEND_VAR\nBEGIN\n'
             '  #s := "MAX_SPEED";\n  #r := LED(LADDR := "Local~Common", LED := 1);\nEND_FUNCTION\n')
-    plc.generate_blocks_from_source("PLC_1", "c.scl", text, version="V19", overwrite=False)
-    xml = plc.export_program_object("PLC_1", "FC_Const")
+    plc.blocks.generate_blocks_from_source("PLC_1", "c.scl", text, version="V19", overwrite=False)
+    xml = plc.program.export_program_object("PLC_1", "FC_Const")
     assert b'<Access Scope="GlobalConstant"' in xml
     assert b'<Constant Name="MAX_SPEED"' in xml and b'<Constant Name="Local~Common"' in xml
     assert b'<Component Name="MAX_SPEED"' not in xml
 
 
 def test_generate_blocks_from_source_refuses_and_changes_nothing(plc: EngineeringBackend) -> None:
-    plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
-    before = sorted(o.name for o in plc.list_program_objects("PLC_1"))
+    plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
+    before = sorted(o.name for o in plc.program.list_program_objects("PLC_1"))
     with pytest.raises(e.AlreadyExistsError) as exists:
-        plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
+        plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
     assert exists.value.code == "OBJECT_EXISTS"
     assert exists.value.details["names"] == ["UDT_G", "FC_G"]
     broken = 'FUNCTION "FC_H" : Void\nBEGIN\n  #x := ;\nEND_FUNCTION\n'
     with pytest.raises(e.ValidationError) as invalid:
-        plc.generate_blocks_from_source("PLC_1", "h.scl", broken, version="V19", overwrite=False)
+        plc.blocks.generate_blocks_from_source("PLC_1", "h.scl", broken, version="V19", overwrite=False)
     assert invalid.value.details["diagnostics"][0]["file"] == "h.scl"
     assert invalid.value.details["diagnostics"][0]["line"] == 3
-    assert sorted(o.name for o in plc.list_program_objects("PLC_1")) == before
-    replaced = plc.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=True)
+    assert sorted(o.name for o in plc.program.list_program_objects("PLC_1")) == before
+    replaced = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=True)
     assert replaced.blocks == ["UDT_G", "FC_G"]
 
 
 def test_generate_blocks_from_source_reports_what_the_plc_lacks(plc: EngineeringBackend) -> None:
     source = 'FUNCTION "FC_M" : Void\nVAR_INPUT\n  u : "UDT_MISSING";\nEND_VAR\nBEGIN\n  RETURN;\nEND_FUNCTION\n'
-    done = plc.generate_blocks_from_source("PLC_1", "m.scl", source, version="V19", overwrite=False)
+    done = plc.blocks.generate_blocks_from_source("PLC_1", "m.scl", source, version="V19", overwrite=False)
     assert done.blocks == ["FC_M"]
     assert [(d["code"], d["block"], d["file"]) for d in done.diagnostics] == [("MISSING_TYPE", "FC_M", "m.scl")]

@@ -56,7 +56,7 @@ def _doc(spec: dict[str, Any]) -> m.ProgramDocument:
 
 
 def _import(backend: EngineeringBackend, *specs: dict[str, Any], overwrite: bool = False) -> None:
-    backend.import_program_documents("PLC_1", [_doc(s) for s in specs], overwrite=overwrite)
+    backend.program.import_program_documents("PLC_1", [_doc(s) for s in specs], overwrite=overwrite)
 
 
 def _program(backend: EngineeringBackend) -> None:
@@ -73,7 +73,7 @@ def _leaves(node: Any) -> list:
 
 def test_compile_software_of_a_clean_program(backend: EngineeringBackend, plc: str) -> None:
     _program(backend)
-    result = backend.compile_software("PLC_1")
+    result = backend.compile.compile_software("PLC_1")
     assert (result.state, result.error_count, result.warning_count) == ("Success", 0, 0)
     [software] = result.messages
     assert software.path == "PLC_1"
@@ -87,7 +87,7 @@ def test_compile_block_reports_network_line_and_column(backend: EngineeringBacke
     broken = {**FB, "name": "FB_Broken", "number": 11,
               "networks": [{"scl": "#Run := #Start;\n#Data.Speed := #Start;"}]}
     _import(backend, broken)
-    result = backend.compile_block("PLC_1", "FB_Broken")
+    result = backend.compile.compile_block("PLC_1", "FB_Broken")
     assert (result.state, result.error_count) == ("Error", 1)
     [software] = result.messages
     [block] = software.messages
@@ -99,11 +99,11 @@ def test_compile_block_reports_network_line_and_column(backend: EngineeringBacke
 
 def test_changed_udt_makes_users_inconsistent(backend: EngineeringBackend, plc: str) -> None:
     _program(backend)
-    assert backend.compile_software("PLC_1").state == "Success"
+    assert backend.compile.compile_software("PLC_1").state == "Success"
     changed = {**UDT, "interface": {"None": [{"name": "Velocity", "dataType": "Real"},
                                              {"name": "Running", "dataType": "Bool"}]}}
     _import(backend, changed, overwrite=True)
-    result = backend.compile_software("PLC_1")
+    result = backend.compile.compile_software("PLC_1")
     assert result.state == "Error"
     fb = next(n for n in result.messages[0].messages if n.description == "FB_Motor")
     texts = [leaf.description for leaf in fb.messages]
@@ -114,11 +114,11 @@ def test_changed_udt_makes_users_inconsistent(backend: EngineeringBackend, plc: 
 
 def test_changed_fb_interface_breaks_its_callers(backend: EngineeringBackend, plc: str) -> None:
     _program(backend)
-    assert backend.compile_software("PLC_1").state == "Success"
+    assert backend.compile.compile_software("PLC_1").state == "Success"
     renamed = {**FB, "interface": {**FB["interface"], "Input": [{"name": "Go", "dataType": "Bool"}]},
                "networks": [{"scl": "#Run := #Go;"}]}
     _import(backend, renamed, overwrite=True)
-    result = backend.compile_software("PLC_1")
+    result = backend.compile.compile_software("PLC_1")
     main = next(n for n in result.messages[0].messages if n.description == "Main")
     assert main.state == "Error"
     assert any('The parameter "Start" is not defined in "FB_Motor".' in leaf.description for leaf in main.messages)
@@ -127,42 +127,42 @@ def test_changed_fb_interface_breaks_its_callers(backend: EngineeringBackend, pl
 
 def test_successful_compile_makes_blocks_consistent_again(backend: EngineeringBackend, plc: str) -> None:
     _program(backend)
-    backend.compile_software("PLC_1")
+    backend.compile.compile_software("PLC_1")
     changed = {**UDT, "interface": {"None": [*UDT["interface"]["None"], {"name": "Extra", "dataType": "Int"}]}}
     _import(backend, changed, overwrite=True)
-    first = backend.compile_software("PLC_1")
+    first = backend.compile.compile_software("PLC_1")
     assert first.state == "Warning" and first.warning_count == 1  # compiled again, no error
-    second = backend.compile_software("PLC_1")
+    second = backend.compile.compile_software("PLC_1")
     assert (second.state, second.warning_count) == ("Success", 0)
 
 
 def test_compile_errors(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.NotFoundError):
-        backend.compile_block("PLC_1", "FB_Nowhere")
+        backend.compile.compile_block("PLC_1", "FB_Nowhere")
     with pytest.raises(e.NotFoundError):
-        backend.compile_software("PLC_9")
+        backend.compile.compile_software("PLC_9")
     with pytest.raises(e.NotFoundError):
-        backend.compile_block("PLC_9", "FB_Motor")
+        backend.compile.compile_block("PLC_9", "FB_Motor")
     backend.add_device(HMI, None, "HMI_1")
     with pytest.raises(e.ValidationError) as info:
-        backend.compile_software("HMI_1")
+        backend.compile.compile_software("HMI_1")
     assert info.value.code == "NOT_A_PLC"
     with pytest.raises(e.ValidationError):
-        backend.compile_block("HMI_1", "Main")
+        backend.compile.compile_block("HMI_1", "Main")
 
 
 def test_compile_of_empty_software_succeeds(backend: EngineeringBackend, plc: str) -> None:
-    result = backend.compile_software("PLC_1")
+    result = backend.compile.compile_software("PLC_1")
     assert result.state == "Success" and result.messages[0].messages[0].state == "Success"
 
 
 def test_compile_needs_a_portal_and_a_project(backend: EngineeringBackend, root: Path) -> None:
     with pytest.raises(e.PortalUnavailableError):
-        backend.compile_software("PLC_1")
+        backend.compile.compile_software("PLC_1")
     with pytest.raises(e.PortalUnavailableError):
-        backend.compile_block("PLC_1", "Main")
+        backend.compile.compile_block("PLC_1", "Main")
     backend.launch_portal(with_ui=False, version=None)
     with pytest.raises(e.NoProjectOpenError):
-        backend.compile_software("PLC_1")
+        backend.compile.compile_software("PLC_1")
     with pytest.raises(e.NoProjectOpenError):
-        backend.compile_block("PLC_1", "Main")
+        backend.compile.compile_block("PLC_1", "Main")

@@ -34,16 +34,16 @@ def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
 
 
 CREATE: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
-    ("create_block_folder", lambda b, p: b.create_block_folder("PLC_1", p)),
+    ("create_block_folder", lambda b, p: b.blocks.create_block_folder("PLC_1", p)),
     ("add_type_folder", lambda b, p: b.types.add_type_folder("PLC_1", p)),
     ("create_tag_table_folder", lambda b, p: b.tags.create_tag_table_folder("PLC_1", p).path),
-    ("create_external_source_folder", lambda b, p: b.create_external_source_folder("PLC_1", p)),
+    ("create_external_source_folder", lambda b, p: b.blocks.create_external_source_folder("PLC_1", p)),
     ("create_watch_force_folder", lambda b, p: b.watch_tables.create_watch_force_folder("PLC_1", p)),
 ]
 TARGET: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
-    ("import_program_documents", lambda b, p: b.import_program_documents(
+    ("import_program_documents", lambda b, p: b.program.import_program_documents(
         "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC), folder=p)], overwrite=False)),
-    ("add_external_source", lambda b, p: b.add_external_source("PLC_1", "a.scl", "x", folder=p, overwrite=False)),
+    ("add_external_source", lambda b, p: b.blocks.add_external_source("PLC_1", "a.scl", "x", folder=p, overwrite=False)),
     ("create_tag_table", lambda b, p: b.tags.create_tag_table("PLC_1", "T", p)),
     ("create_watch_force_table", lambda b, p: b.watch_tables.create_watch_force_table("PLC_1", WATCH_TABLE, "W", folder=p)),
 ]
@@ -55,7 +55,7 @@ def test_bad_folder_paths_are_invalid_folder(plc: EngineeringBackend, method: st
         with pytest.raises(e.ValidationError) as caught:
             call(plc, folder)
         assert caught.value.code == "INVALID_FOLDER", (method, folder, caught.value.code)
-    assert plc.block_folders("PLC_1") == [] and plc.list_blocks("PLC_1") == []
+    assert plc.blocks.block_folders("PLC_1") == [] and plc.blocks.list_blocks("PLC_1") == []
 
 
 @pytest.mark.parametrize(("method", "call"), CREATE, ids=[m for m, _ in CREATE])
@@ -66,6 +66,6 @@ def test_good_folder_paths_are_created(plc: EngineeringBackend, method: str, cal
 @pytest.mark.parametrize("name", ["CON", "con.scl", "x:y.scl", "a/b.scl", "..", "a.", ".hidden.scl"])
 def test_external_source_names_are_file_names(plc: EngineeringBackend, name: str) -> None:
     with pytest.raises(e.ValidationError) as caught:
-        plc.add_external_source("PLC_1", name, "x", folder="", overwrite=False)
+        plc.blocks.add_external_source("PLC_1", name, "x", folder="", overwrite=False)
     assert caught.value.code == "INVALID_NAME"
-    assert plc.list_external_sources("PLC_1") == []
+    assert plc.blocks.list_external_sources("PLC_1") == []

@@ -35,7 +35,7 @@ OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networ
 
 
 def _import(backend: EngineeringBackend, *specs: dict[str, Any], device: str = "PLC_1") -> None:
-    backend.import_program_documents(device, [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, "V19"))
+    backend.program.import_program_documents(device, [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, "V19"))
                                               for s in specs], overwrite=True)
 
 

@@ -122,7 +122,7 @@ def load_scl(backend: Any, text: str, device: str = "PLC_1") -> None:
     """Import the blocks of an SCL source into a PLC, as "generate blocks from source" does."""
     software = software_from_scl(text)
     documents = [ProgramDocument(source=obj.name, data=obj.xml) for obj in software.all()]
-    backend.import_program_documents(device, documents, overwrite=True)
+    backend.program.import_program_documents(device, documents, overwrite=True)
 
 
 # ----- contract tests (the port only) -----------------------------------------------------------

@@ -87,8 +87,8 @@ def test_recursion_is_refused_directly_and_through_other_udts(backend: Engineeri
 def test_update_marks_users_inconsistent(backend: EngineeringBackend, plc: str) -> None:
     backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
     backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    backend.import_program_documents(plc, [doc("DB_Out", block("DB_Out", ("X", '"UDT_Out"')))], overwrite=False)
-    backend.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"'), number=2))], overwrite=False)
+    backend.program.import_program_documents(plc, [doc("DB_Out", block("DB_Out", ("X", '"UDT_Out"')))], overwrite=False)
+    backend.program.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"'), number=2))], overwrite=False)
     assert backend.types.get_type(plc, "UDT_Out").is_consistent
     result = backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
     assert result.interface_changed
@@ -179,10 +179,10 @@ def test_a_device_without_software_is_refused(backend: EngineeringBackend, plc: 
 def test_a_successful_compile_makes_users_consistent_again(backend: EngineeringBackend, plc: str) -> None:
     backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
     backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    backend.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"')))], overwrite=False)
+    backend.program.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"')))], overwrite=False)
     backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
     assert not backend.types.get_type(plc, "UDT_Out").is_consistent
-    result = backend.compile_software(plc)
+    result = backend.compile.compile_software(plc)
     assert result.state != "Error"
     assert backend.types.get_type(plc, "UDT_Out").is_consistent
     assert all(u.is_consistent for u in backend.types.get_type(plc, "UDT_In").used_by)

@@ -27,7 +27,7 @@ def program(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
     """PLC_1 with a global DB ``Data`` (``Speed`` Int, ``On`` Bool)."""
     spec = {"blockType": "GlobalDB", "name": "Data", "number": 1,
             "interface": {"Static": [{"name": "Speed", "dataType": "Int"}, {"name": "On", "dataType": "Bool"}]}}
-    backend.import_program_documents(plc, [m.ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))],
+    backend.program.import_program_documents(plc, [m.ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))],
                                      overwrite=False)
     return plc
 

@@ -36,44 +36,44 @@ def backend(tmp_path: Path) -> FakeBackend:
 
 def _import(backend: FakeBackend, *specs, overwrite: bool = False) -> None:
     docs = [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, "V19")) for s in specs]
-    backend.import_program_documents("PLC_1", docs, overwrite=overwrite)
+    backend.program.import_program_documents("PLC_1", docs, overwrite=overwrite)
 
 
 def _state(backend: FakeBackend) -> dict[str, bool]:
-    blocks = {b.name: b.consistent for b in backend.list_blocks("PLC_1")}
-    objects = {o.name: o.consistent for o in backend.list_program_objects("PLC_1") if o.name in blocks}
+    blocks = {b.name: b.consistent for b in backend.blocks.list_blocks("PLC_1")}
+    objects = {o.name: o.consistent for o in backend.program.list_program_objects("PLC_1") if o.name in blocks}
     assert objects == blocks, "the program listing and the block listing agree"
     return blocks
 
 
 def test_failed_compile_marks_block_callers_and_instances(backend: FakeBackend) -> None:
     _import(backend, CALLEE, CALLER, IDB, OTHER)
-    assert backend.compile_software("PLC_1").state == "Error"
+    assert backend.compile.compile_software("PLC_1").state == "Error"
     assert _state(backend) == {"FC_Calc": False, "FB_User": False, "DB_User": False, "FC_Other": True}
     _import(backend, FIXED, overwrite=True)
     assert _state(backend)["FC_Calc"] is False, "replacing a block does not compile it"
-    assert backend.compile_block("PLC_1", "FC_Calc").state == "Success"
+    assert backend.compile.compile_block("PLC_1", "FC_Calc").state == "Success"
     assert set(_state(backend).values()) == {True}
 
 
 def test_a_compile_of_only_the_broken_block_finds_its_callers(backend: FakeBackend) -> None:
     _import(backend, CALLEE, CALLER, IDB, OTHER)
-    result = backend.compile_block("PLC_1", "FC_Calc")
+    result = backend.compile.compile_block("PLC_1", "FC_Calc")
     assert result.state == "Error" and [d.code for d in result.diagnostics] == ["TYPE_MISMATCH"]
     assert _state(backend) == {"FC_Calc": False, "FB_User": False, "DB_User": False, "FC_Other": True}
 
 
 def test_generated_blocks_can_be_marked_until_they_compile(backend: FakeBackend) -> None:
     _import(backend, OTHER)
-    assert backend.mark_needs_compile("PLC_1", ["fc_other", "Nowhere"]) == ["FC_Other"]
+    assert backend.compile.mark_needs_compile("PLC_1", ["fc_other", "Nowhere"]) == ["FC_Other"]
     assert _state(backend) == {"FC_Other": False}
-    assert backend.compile_software("PLC_1").state == "Success"
+    assert backend.compile.compile_software("PLC_1").state == "Success"
     assert _state(backend) == {"FC_Other": True}
 
 
 def test_deleting_a_called_block_leaves_its_callers_inconsistent(backend: FakeBackend) -> None:
     _import(backend, FIXED, CALLER, IDB, OTHER)
-    assert backend.compile_software("PLC_1").state == "Success"
+    assert backend.compile.compile_software("PLC_1").state == "Success"
     assert set(_state(backend).values()) == {True}
-    backend.delete_block("PLC_1", "FC_Calc")
+    backend.blocks.delete_block("PLC_1", "FC_Calc")
     assert _state(backend) == {"FB_User": False, "DB_User": False, "FC_Other": True}

@@ -74,7 +74,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
     backend.launch_portal(with_ui=False, version=None)
     backend.create_project(root, "P", author="", comment="")
     backend.add_device(CPU, None, "PLC_1")
-    backend.import_program_documents(
+    backend.program.import_program_documents(
         "PLC_1", [ProgramDocument(source=f"FC_{i}.xml", data=_fc(i, 1)) for i in range(BLOCKS)], overwrite=False)
     backend.save_project()
     backend.close_project()

@@ -31,7 +31,7 @@ def backend(tmp_path: Path) -> FakeBackend:
     (tmp_path / "root").mkdir()
     made = FakeBackend(tmp_path / "state")
     open_plc_project(made, tmp_path / "root")
-    made.import_program_documents("PLC_1", _documents(UDT, FB, OB), overwrite=True)
+    made.program.import_program_documents("PLC_1", _documents(UDT, FB, OB), overwrite=True)
     made.library.create_library_type("PLC_1", "FB_Motor", folder="", comment="")
     return made
 
@@ -78,5 +78,5 @@ def test_an_instance_is_not_renamed(backend: FakeBackend) -> None:
     assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
     backend.library.refuse_instance_rename("PLC_1", "Main")  # no instance: nothing to refuse
     with pytest.raises(e.ConflictError):
-        backend.rename_block("PLC_1", "FB_Motor", "FB_Other")
-    assert {b.name for b in backend.list_blocks("PLC_1")} >= {"FB_Motor", "Main"}
+        backend.blocks.rename_block("PLC_1", "FB_Motor", "FB_Other")
+    assert {b.name for b in backend.blocks.list_blocks("PLC_1")} >= {"FB_Motor", "Main"}

@@ -64,9 +64,9 @@ def project_file(backend: FakeBackend, tmp_path: Path) -> Path:
     (tmp_path / "ws").mkdir()
     backend.create_project(tmp_path / "ws", "P", author="", comment="")
     backend.add_device(CPU, None, "PLC_1")
-    backend.import_program_documents(
+    backend.program.import_program_documents(
         "PLC_1", [ProgramDocument(source=f"FC_{i}.xml", data=_fc(i, 1)) for i in range(BLOCKS)], overwrite=False)
-    backend.import_program_documents("PLC_1", [ProgramDocument(source="Sub.xml", data=_fc("Sub", 1))], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [ProgramDocument(source="Sub.xml", data=_fc("Sub", 1))], overwrite=False)
     backend.save_project()
     backend.close_project()
     return tmp_path / "ws" / "P" / "P.ap19"

@@ -190,7 +190,7 @@ def test_a_slow_agent_that_ignores_a_cancel_gives_outcome_unknown_and_nobody_els
         as_caller("intruder", lambda: farm.open_project(path))
     assert other.value.code == "NO_FREE_AGENT", "the agent is not handed out while it closes the project"
     with pytest.raises(EngineeringError):
-        as_caller("intruder", lambda: farm.list_blocks("PLC_1"))
+        as_caller("intruder", lambda: farm.blocks.list_blocks("PLC_1"))
     agent = farm.registry.agents()[0]
     until(lambda: farm.registry.claim_record(agent.name) is None, "the agent confirmed it closed the project")
     assert farm.registry.agent(agent.name).open_project is None

@@ -65,7 +65,7 @@ def _import(fake_plc, blocks) -> list[tuple[str, str]]:
     documents = [(f"{b.name}.xml", b.xml) for b in blocks]
     order = dependency_order(documents, strict=False)
     by_name = dict(documents)
-    reports = fake_plc.import_program_documents(
+    reports = fake_plc.program.import_program_documents(
         "PLC_1", [ProgramDocument(source=s, data=by_name[s], folder="") for s in order], overwrite=True)
     return [(r.source, r.message) for r in reports if r.status != "Imported"]
 

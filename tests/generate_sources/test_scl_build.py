@@ -83,7 +83,7 @@ def test_build_a_directory_with_context(sources: Path, tmp_path: Path, fake_plc)
     # The documents import into the fake PLC (after the UDT they use, as a user imports them).
     documents = [("typeSqlData.xml", UDT_EXPORT.read_bytes())] + [(p.name, p.read_bytes()) for p in out.iterdir()]
     by_name = dict(documents)
-    reports = fake_plc.import_program_documents(
+    reports = fake_plc.program.import_program_documents(
         "PLC_1", [ProgramDocument(source=s, data=by_name[s]) for s in import_order(documents, strict=False)],
         overwrite=True)
     assert all(r.status == "Imported" for r in reports), [(r.source, r.message) for r in reports]

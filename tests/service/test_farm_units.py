@@ -135,8 +135,8 @@ def test_a_change_or_a_read_of_a_held_project_is_never_run_again(monkeypatch):
     assert sent == [("a1", "sim_create_instance")]
     backend, sent = _farm(monkeypatch, _Registry(held="a1"), lost={"a1"})
     with pytest.raises(PortalUnavailableError):
-        backend.list_blocks("PLC_1")
-    assert sent == [("a1", "list_blocks")], "the last save elsewhere would hide the lost unsaved work"
+        backend.blocks.list_blocks("PLC_1")
+    assert sent == [("a1", "blocks.list_blocks")], "the last save elsewhere would hide the lost unsaved work"
 
 
 def test_an_embedded_server_has_no_agent_to_release(client, admin):

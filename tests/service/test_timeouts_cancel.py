@@ -71,14 +71,14 @@ def _set_call_timeout(client: TestClient, admin: dict[str, str], seconds: float)
 def _worker_thread_spy(client: TestClient) -> list[str]:
     """Names of the threads the backend's block listing ran on, in order."""
     backend = client.app.state.services.backend
-    original = backend.list_blocks
+    original = backend.blocks.list_blocks
     seen: list[str] = []
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append(threading.current_thread().name)
         return original(*args, **kwargs)
 
-    backend.list_blocks = spy
+    backend.blocks.list_blocks = spy
     return seen
 
 
@@ -147,7 +147,7 @@ def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(client: Te
     big: dict[str, Any] = {}
     running = threading.Event()
     backend = client.app.state.services.backend
-    original_import, original_open_projects = backend.import_program_documents, backend.open_projects
+    original_import, original_open_projects = backend.program.import_program_documents, backend.open_projects
 
     def record_import(*args: Any, **kwargs: Any) -> Any:
         big["reached_import"] = True
@@ -157,7 +157,7 @@ def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(client: Te
         running.set()  # the create handler asks for the project's version, then generates
         return original_open_projects()
 
-    backend.import_program_documents = record_import
+    backend.program.import_program_documents = record_import
     backend.open_projects = record_start
 
     def send_big() -> None:
@@ -219,8 +219,8 @@ def test_a_block_over_tias_size_limit_is_refused_before_any_work(client: TestCli
     _plc_project(client, admin)
     backend = client.app.state.services.backend
     calls: list[str] = []
-    original = backend.import_program_documents
-    backend.import_program_documents = lambda *a, **k: calls.append("import") or original(*a, **k)
+    original = backend.program.import_program_documents
+    backend.program.import_program_documents = lambda *a, **k: calls.append("import") or original(*a, **k)
     statements = 300_000  # the issue's block: 4.2 MB of SCL, under the 8 MB body limit
 
     response = client.post(BLOCKS, json=_spec("FC_Huge", statements), headers=admin)
@@ -340,7 +340,7 @@ def test_an_import_stopped_between_documents_keeps_nothing(tmp_path: Path) -> No
     token = TripOnceImported.__new__(TripOnceImported)
     token.reason = OperationTimeoutError("timed out")
     with installed(token), pytest.raises(Canceled):
-        backend.import_program_documents("PLC_1", documents, overwrite=False)
+        backend.program.import_program_documents("PLC_1", documents, overwrite=False)
 
-    assert [b.name for b in backend.list_blocks("PLC_1")] == []
+    assert [b.name for b in backend.blocks.list_blocks("PLC_1")] == []
     assert backend.open_projects()[0].has_unsaved_changes is False

@@ -1,7 +1,7 @@
 """Blocks and external sources: listing, content, interface members, folders, compile (port area and its models).
 
-Writing a block goes through :meth:`EngineeringBackend.import_program_documents` (SimaticML in, as
-TIA's import); reading its SimaticML through ``export_program_object``. This area adds what the
+Writing a block goes through the program area's ``import_program_documents`` (SimaticML in, as
+TIA's import); reading its SimaticML through its ``export_program_object``. This area adds what the
 program-documents half does not have: block listings with folders, delete/rename, block folders and
 the "External source files" group, and TIA's "generate blocks from source" as one call.
 """
@@ -9,7 +9,7 @@ the "External source files" group, and TIA's "generate blocks from source" as on
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engineering_api.backend.models import SourceGeneration
 from engineering_api.lib.schema import CamelStruct
@@ -18,7 +18,9 @@ from engineering_api.rules.source_generation import generate_blocks
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("BlockInfo", "BlocksPort", "ExternalSourceInfo", "FolderRemoval", "SourceGeneration")
+    from engineering_api.rules.source_generation import ProgramAccess
+
+__all__ = ("BlockInfo", "BlocksPort", "BlocksWithGeneration", "ExternalSourceInfo", "FolderRemoval", "SourceGeneration")
 
 
 class BlockInfo(CamelStruct):
@@ -164,6 +166,7 @@ class BlocksPort(ABC):
             NotFoundError: no such folder.
         """
 
+    @abstractmethod
     def generate_blocks_from_source(
         self, device: str, source_name: str, text: str, *, version: str, overwrite: bool, folder: str = "",
         progress: Callable[[int, str], None] | None = None,
@@ -172,9 +175,8 @@ class BlocksPort(ABC):
 
         The blocks are written for ``version`` with what the PLC already holds as context (its FBs, UDTs and
         tags), imported in dependency order all or nothing into ``folder``, and the ones that refer to objects
-        the PLC lacks stay inconsistent until they compile. The default is this service's generator over the
-        adapter's own methods (:mod:`engineering_api.rules.source_generation`), so it is one port call: a farm
-        runs it on the agent holding the project. An adapter over TIA could map it to
+        the PLC lacks stay inconsistent until they compile. Both adapters run this service's generator over their
+        program, compile and tag areas (:class:`BlocksWithGeneration`), so it is one port call: a farm runs it on the agent holding the project. An adapter over TIA could map it to
         ``PlcExternalSource.GenerateBlocksFromSource`` instead.
 
         Raises:
@@ -183,6 +185,18 @@ class BlocksPort(ABC):
                 (``VERSION_CANNOT_EXPRESS``); and what ``import_program_documents`` raises.
             AlreadyExistsError: ``OBJECT_EXISTS``: a generated block's name exists and ``overwrite`` is false.
         """
-        adapter: Any = self  # the whole port: this area is one of EngineeringBackend's bases
-        return generate_blocks(adapter, device, source_name, text, version=version, overwrite=overwrite,
+
+
+class BlocksWithGeneration(BlocksPort, ABC):
+    """A blocks area whose "generate blocks from source" is this service's generator
+    (:func:`~engineering_api.rules.source_generation.generate_blocks`), run over the adapter's program, compile and
+    tag areas: ``_generation``, which the adapter's constructor sets (never the backend itself)."""
+
+    _generation: ProgramAccess
+
+    def generate_blocks_from_source(
+        self, device: str, source_name: str, text: str, *, version: str, overwrite: bool, folder: str = "",
+        progress: Callable[[int, str], None] | None = None,
+    ) -> SourceGeneration:
+        return generate_blocks(self._generation, device, source_name, text, version=version, overwrite=overwrite,
                                folder=folder, progress=progress)

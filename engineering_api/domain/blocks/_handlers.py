@@ -49,8 +49,8 @@ from simatic_xml.model import Block, CompileUnit
 
 # ----- handlers: blocks --------------------------------------------------------------------------
 def _tree(ctx: OperationContext, data: DeviceRef) -> dict[str, Any]:
-    blocks = ctx.backend.list_blocks(data.device_name)
-    folders = ctx.backend.block_folders(data.device_name)
+    blocks = ctx.backend.blocks.list_blocks(data.device_name)
+    folders = ctx.backend.blocks.block_folders(data.device_name)
     root: dict[str, Any] = {"name": "Program blocks", "type": "Folder", "nodeType": "Folder", "isFolder": True,
                             "path": "", "children": []}
     nodes = {"": root}
@@ -97,7 +97,7 @@ def _create(ctx: OperationContext, data: CreateBlockInput) -> BlockWriteResult:
 
 
 def _update(ctx: OperationContext, data: UpdateBlockInput) -> BlockWriteResult:
-    info = ctx.backend.get_block(data.device_name, data.block_name)
+    info = ctx.backend.blocks.get_block(data.device_name, data.block_name)
     if data.raw_xml is None:
         spec = _spec_dict(data)
         given = spec.setdefault("name", info.name)
@@ -145,8 +145,8 @@ def _add_networks(ctx: OperationContext, data: NetworksInput) -> BlockWriteResul
 
 # ----- export / import ---------------------------------------------------------------------------
 def _export(ctx: OperationContext, data: ExportInput) -> FileWritten:
-    ctx.backend.get_block(data.device_name, data.block_name)
-    xml = ctx.backend.export_program_object(data.device_name, data.block_name)
+    ctx.backend.blocks.get_block(data.device_name, data.block_name)
+    xml = ctx.backend.program.export_program_object(data.device_name, data.block_name)
     target = _target_file(data.export_path, data.block_name, ".xml", data.overwrite)
     target.write_bytes(xml)
     return FileWritten(block_name=data.block_name, path=str(target), size=len(xml))
@@ -163,12 +163,12 @@ def _export_xml(ctx: OperationContext, data: BlockRef) -> str:
     # One port call where the export is a block's (a farm sends each call to an agent); get_block only when it
     # is not, for the block routes' own error (BLOCK_NOT_FOUND for a UDT or tag table of that name, or none).
     try:
-        xml = ctx.backend.export_program_object(data.device_name, data.block_name)
+        xml = ctx.backend.program.export_program_object(data.device_name, data.block_name)
     except e.NotFoundError:
-        ctx.backend.get_block(data.device_name, data.block_name)
+        ctx.backend.blocks.get_block(data.device_name, data.block_name)
         raise
     if b"<SW.Blocks." not in xml:
-        ctx.backend.get_block(data.device_name, data.block_name)
+        ctx.backend.blocks.get_block(data.device_name, data.block_name)
     return xml.decode("utf-8-sig")
 
 
@@ -194,7 +194,7 @@ def _export_source(ctx: OperationContext, data: ExportSourceInput) -> FileWritte
 
 
 def _load_start_values(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
-    info = ctx.backend.get_block(data.device_name, data.block_name)
+    info = ctx.backend.blocks.get_block(data.device_name, data.block_name)
     if info.block_type not in _DB_KINDS:
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
                                 code="NOT_A_DATA_BLOCK")
@@ -202,7 +202,7 @@ def _load_start_values(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
 
 
 def _export_prodiag(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
-    ctx.backend.get_block(data.device_name, data.block_name)
+    ctx.backend.blocks.get_block(data.device_name, data.block_name)
     raise e.NotSupportedError(
         "ProDiag export needs the ProDiag option and supervisions defined on the block; this project model has "
         "neither, so there is nothing to export.",

@@ -98,7 +98,7 @@ _SCL_EXAMPLE = 'FUNCTION "FC_One" : Int\nVERSION : 0.1\nBEGIN\n\t#FC_One := 1;\n
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="blocks.list", summary="List all blocks in the device program.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.list_blocks(d.device_name), input=DeviceRef, output=list[BlockInfo],
+        handler=lambda ctx, d: ctx.backend.blocks.list_blocks(d.device_name), input=DeviceRef, output=list[BlockInfo],
         route=RouteSpec("GET", _BLOCK_PATH), async_route=RouteSpec("GET", f"{_BLOCK_PATH}/async"), mutating=False,
         errors=_NEEDS_PLC,
     ),
@@ -134,14 +134,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="blocks.delete", summary="Delete a block from the device program.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.delete_block(d.device_name, d.block_name), input=BlockRef,
+        handler=lambda ctx, d: ctx.backend.blocks.delete_block(d.device_name, d.block_name), input=BlockRef,
         output=BlockInfo, route=RouteSpec("DELETE", f"{_BLOCK_PATH}/{{blockName}}"), errors=_NEEDS_PLC,
         snapshot_targets=_BY_BLOCK,
         destructive=True, preview=p.preview_delete,
     ),
     Operation(
         name="blocks.rename", summary="Rename an existing block.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.rename_block(d.device_name, d.block_name, d.new_name), input=RenameInput,
+        handler=lambda ctx, d: ctx.backend.blocks.rename_block(d.device_name, d.block_name, d.new_name), input=RenameInput,
         output=BlockInfo, route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/rename"),
         async_route=RouteSpec("POST", f"{_BLOCK_PATH}/actions/rename-async"), errors=_WRITES,
         snapshot_targets=_BY_BLOCK, example={"blockName": "FC_Old", "newName": "FC_New"},
@@ -189,13 +189,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="blocks.folders.create", summary="Create a new folder in the program blocks tree.", section=SECTION,
-        handler=lambda ctx, d: {"folder": ctx.backend.create_block_folder(d.device_name, _folder(d))},
+        handler=lambda ctx, d: {"folder": ctx.backend.blocks.create_block_folder(d.device_name, _folder(d))},
         input=FolderInput, output=dict[str, str], route=RouteSpec("POST", f"{_BLOCK_PATH}/folders"),
         errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Motors/Pumps"},
     ),
     Operation(
         name="blocks.folders.delete", summary="Delete a folder from the program blocks tree (with what is inside).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.delete_block_folder(d.device_name, _folder(d)),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.blocks.delete_block_folder(d.device_name, _folder(d)),
         input=FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{_BLOCK_PATH}/folders"), errors=_NEEDS_PLC,
         destructive=True, preview=p.preview_folder_delete,
     ),
@@ -246,7 +246,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="external-sources.list", summary="List all external sources in the device.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.list_external_sources(d.device_name), input=DeviceRef,
+        handler=lambda ctx, d: ctx.backend.blocks.list_external_sources(d.device_name), input=DeviceRef,
         output=list[ExternalSourceInfo], route=RouteSpec("GET", _SOURCE_PATH), mutating=False, errors=_NEEDS_PLC,
     ),
     Operation(
@@ -260,7 +260,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="external-sources.from-text", summary="Create an external source from raw SCL text content.",
         section=SECTION,
-        handler=lambda ctx, d: ctx.backend.add_external_source(d.device_name, d.name, d.text, folder=d.folder,
+        handler=lambda ctx, d: ctx.backend.blocks.add_external_source(d.device_name, d.name, d.text, folder=d.folder,
                                                                overwrite=d.overwrite),
         input=SourceTextInput, output=ExternalSourceInfo, route=RouteSpec("POST", f"{_SOURCE_PATH}/from-text"),
         errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"name": "One.scl", "text": _SCL_EXAMPLE},
@@ -268,7 +268,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="external-sources.delete", summary="Delete an external source from the device.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.delete_external_source(d.device_name, d.source_name), input=SourceRef,
+        handler=lambda ctx, d: ctx.backend.blocks.delete_external_source(d.device_name, d.source_name), input=SourceRef,
         output=ExternalSourceInfo, route=RouteSpec("DELETE", f"{_SOURCE_PATH}/{{sourceName}}"), errors=_NEEDS_PLC,
         destructive=True, preview=p.preview_source_delete,
     ),
@@ -281,13 +281,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="external-sources.folders.create", summary="Create a folder in the external sources tree.",
         section=SECTION,
-        handler=lambda ctx, d: {"folder": ctx.backend.create_external_source_folder(d.device_name, _folder(d))},
+        handler=lambda ctx, d: {"folder": ctx.backend.blocks.create_external_source_folder(d.device_name, _folder(d))},
         input=FolderInput, output=dict[str, str], route=RouteSpec("POST", f"{_SOURCE_PATH}/folders"),
         errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Library"},
     ),
     Operation(
         name="external-sources.folders.delete", summary="Delete a folder from the external sources tree.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.delete_external_source_folder(d.device_name, _folder(d)),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.blocks.delete_external_source_folder(d.device_name, _folder(d)),
         input=FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{_SOURCE_PATH}/folders"),
         errors=_NEEDS_PLC,
         destructive=True, preview=p.preview_source_folder_delete,

@@ -86,13 +86,13 @@ def preview_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
 # ----- deletes -----------------------------------------------------------------------------------
 def preview_delete(ctx: OperationContext, d: BlockRef) -> Preview:
     """blocks.delete."""
-    info = ctx.backend.get_block(d.device_name, d.block_name)
+    info = ctx.backend.blocks.get_block(d.device_name, d.block_name)
     detail = object_detail(info.block_type, info.number) + (f" in folder '{info.folder}'" if info.folder else "")
     change = PlannedChange(action="delete", kind="block", name=info.name, device=d.device_name, detail=detail)
     warnings = []
     instances: list[str] = []
     if info.block_type == "FB":
-        instances = [b.name for b in ctx.backend.list_blocks(d.device_name) if b.instance_of == info.name]
+        instances = [b.name for b in ctx.backend.blocks.list_blocks(d.device_name) if b.instance_of == info.name]
         if instances:
             warnings.append(f"Instance data blocks of '{info.name}' stay and lose their FB: {names(instances)}.")
     # Who refers to it stops compiling: callers, and blocks that use it as a type or access it (the orphaned
@@ -126,8 +126,8 @@ def _folder_deletions(d: FolderInput, folders: list[str]) -> tuple[str, list[str
 
 def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
     """blocks.folders.delete: the folder, its subfolders and every block in them."""
-    path, sub, changes = _folder_deletions(d, ctx.backend.block_folders(d.device_name))
-    blocks = [b for b in ctx.backend.list_blocks(d.device_name) if _inside(b.folder, path)]
+    path, sub, changes = _folder_deletions(d, ctx.backend.blocks.block_folders(d.device_name))
+    blocks = [b for b in ctx.backend.blocks.list_blocks(d.device_name) if _inside(b.folder, path)]
     changes += [PlannedChange(action="delete", kind="block", name=b.name, device=d.device_name,
                               detail=object_detail(b.block_type, b.number) + f" in '{b.folder}'") for b in blocks]
     inside = f" with {plural(len(blocks), 'block')} ({names(b.name for b in blocks)})" if blocks \
@@ -138,7 +138,7 @@ def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
 
 def preview_source_delete(ctx: OperationContext, d: SourceRef) -> Preview:
     """external-sources.delete."""
-    source = next((s for s in ctx.backend.list_external_sources(d.device_name) if s.name == d.source_name), None)
+    source = next((s for s in ctx.backend.blocks.list_external_sources(d.device_name) if s.name == d.source_name), None)
     if source is None:
         raise e.NotFoundError(f"The external source '{d.source_name}' was not found.", code="SOURCE_NOT_FOUND")
     detail = plural(source.line_count, "line") + (f" in '{source.folder}'" if source.folder else "")
@@ -149,8 +149,8 @@ def preview_source_delete(ctx: OperationContext, d: SourceRef) -> Preview:
 
 def preview_source_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
     """external-sources.folders.delete: the folder, its subfolders and every source in them."""
-    path, _, changes = _folder_deletions(d, ctx.backend.external_source_folders(d.device_name))
-    sources = [s for s in ctx.backend.list_external_sources(d.device_name) if _inside(s.folder, path)]
+    path, _, changes = _folder_deletions(d, ctx.backend.blocks.external_source_folders(d.device_name))
+    sources = [s for s in ctx.backend.blocks.list_external_sources(d.device_name) if _inside(s.folder, path)]
     changes += [PlannedChange(action="delete", kind="externalSource", name=s.name, device=d.device_name,
                               detail=f"in '{s.folder}'") for s in sources]
     inside = (f" with {plural(len(sources), 'external source')} ({names(s.name for s in sources)})" if sources
@@ -175,7 +175,7 @@ def preview_import(ctx: OperationContext, d: ImportInput) -> Preview:
 
 def _source_change(ctx: OperationContext, device: str, name: str, overwrite: bool) -> PlannedChange:
     """Adding an external source: ``overwrite`` of one of that name (refused without ``overwrite``), else ``create``."""
-    clash = next((s for s in ctx.backend.list_external_sources(device) if s.name.lower() == name.lower()), None)
+    clash = next((s for s in ctx.backend.blocks.list_external_sources(device) if s.name.lower() == name.lower()), None)
     if clash is not None and not overwrite:
         raise e.AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
     if clash is not None:
@@ -204,7 +204,7 @@ def preview_source_file(ctx: OperationContext, d: SourceFileInput) -> Preview:
 
 def _generate_preview(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                       extra: list[PlannedChange] | None = None) -> Preview:
-    objects = ctx.backend.list_program_objects(device)
+    objects = ctx.backend.program.list_program_objects(device)
     result, _ = generated(ctx.backend, device, source_name, text, version=target_for(ctx, None), objects=objects)
     documents = [(f"{b.name}.xml", b.xml) for b in result.blocks]
     if not overwrite:
@@ -214,7 +214,7 @@ def _generate_preview(ctx: OperationContext, device: str, source_name: str, text
 
 def preview_generate(ctx: OperationContext, d: GenerateInput) -> Preview:
     """external-sources.generate: the blocks the source generates, and which of them exist already."""
-    text = ctx.backend.read_external_source(d.device_name, d.source_name)
+    text = ctx.backend.blocks.read_external_source(d.device_name, d.source_name)
     return _generate_preview(ctx, d.device_name, d.source_name, text, overwrite=d.overwrite)
 
 
@@ -231,7 +231,7 @@ def preview_import_and_generate(ctx: OperationContext, d: ImportAndGenerateInput
 # ----- exports (destructive with overwrite) ------------------------------------------------------
 def preview_export(ctx: OperationContext, d: ExportInput) -> Preview:
     """blocks.export."""
-    ctx.backend.get_block(d.device_name, d.block_name)
+    ctx.backend.blocks.get_block(d.device_name, d.block_name)
     change, what = file_change(preview_target(d.export_path, d.block_name, ".xml", d.overwrite), d.overwrite)
     return plan(f"Would export block '{d.block_name}' of {d.device_name} and {what}.", [change] if change else [])
 
@@ -249,7 +249,7 @@ def preview_export_source(ctx: OperationContext, d: ExportSourceInput) -> Previe
 # ----- online --------------------------------------------------------------------------------------
 def preview_load_start_values(ctx: OperationContext, d: BlockRef) -> Preview:
     """blocks.load-start-values: the data block's actual values in the online CPU go back to start values."""
-    info = ctx.backend.get_block(d.device_name, d.block_name)
+    info = ctx.backend.blocks.get_block(d.device_name, d.block_name)
     if info.block_type not in _DB_KINDS:
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
                                 code="NOT_A_DATA_BLOCK")

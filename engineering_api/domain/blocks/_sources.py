@@ -72,7 +72,7 @@ def _references(doc: Document) -> list[tuple[str, str]]:
 
 def _references_of(ctx: OperationContext, device: str, blocks: Any) -> dict[str, list[tuple[str, str]]]:
     """What each block of ``blocks`` (names) refers to."""
-    return {name: _references(_doc(ctx.backend.export_program_object(device, name), name)) for name in blocks}
+    return {name: _references(_doc(ctx.backend.program.export_program_object(device, name), name)) for name in blocks}
 
 
 def _users(refs_of: dict[str, list[tuple[str, str]]], target: str) -> list[tuple[str, str]]:
@@ -88,15 +88,15 @@ def _users(refs_of: dict[str, list[tuple[str, str]]], target: str) -> list[tuple
 
 def users_of(ctx: OperationContext, device: str, target: str) -> list[tuple[str, str]]:
     """(block, how) for each block of the PLC that calls, instantiates, types with or accesses ``target``."""
-    blocks = [b.name for b in ctx.backend.list_blocks(device)]
+    blocks = [b.name for b in ctx.backend.blocks.list_blocks(device)]
     return _users(_references_of(ctx, device, blocks), target)
 
 
 def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
     device = data.device_name
-    target = ctx.backend.get_block(device, data.block_name)
-    blocks = {b.name: b for b in ctx.backend.list_blocks(device)}
-    kinds = {o.name: o.kind for o in ctx.backend.list_program_objects(device)}
+    target = ctx.backend.blocks.get_block(device, data.block_name)
+    blocks = {b.name: b for b in ctx.backend.blocks.list_blocks(device)}
+    kinds = {o.name: o.kind for o in ctx.backend.program.list_program_objects(device)}
     refs_of = _references_of(ctx, device, blocks)
     operands = {n for n, how in refs_of[target.name] if how == "Operand" and n not in kinds}
     tags = {t.name: t for t in ctx.backend.tags.list_all_tags(device)} if operands else {}
@@ -151,26 +151,26 @@ def _from_file(ctx: OperationContext, data: SourceFileInput) -> ExternalSourceIn
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    return ctx.backend.add_external_source(data.device_name, data.name or path.name, text, folder=data.folder,
+    return ctx.backend.blocks.add_external_source(data.device_name, data.name or path.name, text, folder=data.folder,
                                            overwrite=data.overwrite)
 
 
 def _generate_text(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                    folder: str) -> GenerateResult:
     # One port call: in a farm the agent holding the project generates and imports (rules/source_generation.py).
-    done = ctx.backend.generate_blocks_from_source(device, source_name, text, version=target_for(ctx, None),
+    done = ctx.backend.blocks.generate_blocks_from_source(device, source_name, text, version=target_for(ctx, None),
                                                    overwrite=overwrite, folder=folder, progress=ctx.progress)
     return GenerateResult(source_name=source_name, blocks=done.blocks, order=done.order, reports=done.reports,
                           diagnostics=done.diagnostics)
 
 
 def _generate_source(ctx: OperationContext, data: GenerateInput) -> GenerateResult:
-    text = ctx.backend.read_external_source(data.device_name, data.source_name)
+    text = ctx.backend.blocks.read_external_source(data.device_name, data.source_name)
     return _generate_text(ctx, data.device_name, data.source_name, text, overwrite=data.overwrite, folder=data.folder)
 
 
 def _import_and_generate(ctx: OperationContext, data: ImportAndGenerateInput) -> GenerateResult:
     name = data.source_name if "." in data.source_name else f"{data.source_name}.scl"
     result = _generate_text(ctx, data.device_name, name, data.scl_content, overwrite=data.overwrite, folder=data.folder)
-    ctx.backend.add_external_source(data.device_name, name, data.scl_content, folder="", overwrite=True)
+    ctx.backend.blocks.add_external_source(data.device_name, name, data.scl_content, folder="", overwrite=True)
     return result

@@ -52,17 +52,17 @@ def _require_block(doc: Document, source: str) -> Document:
 
 
 def _read(ctx: OperationContext, device: str, name: str) -> tuple[BlockInfo, bytes, Document]:
-    info = ctx.backend.get_block(device, name)
-    data = ctx.backend.export_program_object(device, name)
+    info = ctx.backend.blocks.get_block(device, name)
+    data = ctx.backend.program.export_program_object(device, name)
     return info, data, _doc(data, name)
 
 
 def _write(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str, overwrite: bool) -> BlockWriteResult:
-    reports = ctx.backend.import_program_documents(
+    reports = ctx.backend.program.import_program_documents(
         device, [ProgramDocument(source=f"{name}.xml", data=data, folder=folder)], overwrite=overwrite)
     written = reports[0].name or name
     try:
-        block = ctx.backend.get_block(device, written)
+        block = ctx.backend.blocks.get_block(device, written)
     except e.NotFoundError:
         raise e.ValidationError(
             f"'{written}' is not a program block (PLC data types and tag tables have their own routes).",
@@ -95,7 +95,7 @@ def _generate(spec: dict[str, Any], version: str, ctx: OperationContext | None =
 def _instance_types(ctx: OperationContext, device: str, fb: str) -> dict[str, Any] | None:
     """The FB's spec, so an instance DB gets the FB's members (None when the FB cannot be turned into one)."""
     try:
-        data = ctx.backend.export_program_object(device, fb)
+        data = ctx.backend.program.export_program_object(device, fb)
         spec = _spec_of_document(_doc(data, fb))
         spec.pop("networks", None)
         spec["language"] = "SCL"

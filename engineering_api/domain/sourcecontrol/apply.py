@@ -146,7 +146,7 @@ def _delete(ctx: OperationContext, path: str) -> None:
     elif ref.domain == TAGS:
         ctx.backend.tags.delete_tag_table(ref.device, ref.name)
     else:
-        ctx.backend.delete_block(ref.device, ref.name)
+        ctx.backend.blocks.delete_block(ref.device, ref.name)
 
 
 def _delete_rank(repo: pygit2.Repository, current: pygit2.Tree, path: str) -> tuple[int, int]:

@@ -149,11 +149,11 @@ def export_project(ctx: OperationContext, scratch: Path) -> dict[str, bytes]:
             ctx.backend.export_hardware(device.name, target)
             files[object_path(device.name, HARDWARE, "", device.name, ".aml")] = normalise_aml(target.read_bytes())
             try:
-                objects = ctx.backend.list_program_objects(device.name)
+                objects = ctx.backend.program.list_program_objects(device.name)
             except e.ValidationError:
                 continue  # no PLC software (an HMI, an IO device)
             for obj in objects:
-                data = normalise_simaticml(ctx.backend.export_program_object(device.name, obj.name))
+                data = normalise_simaticml(ctx.backend.program.export_program_object(device.name, obj.name))
                 files[object_path(device.name, group_of(obj.kind), obj.folder, obj.name)] = data
     return files
 
@@ -172,10 +172,10 @@ def export_object(ctx: OperationContext, ref: FileRef, scratch: Path) -> bytes |
             ctx.backend.export_hardware(ref.device, target)
             return normalise_aml(target.read_bytes())
     try:
-        objects = ctx.backend.list_program_objects(ref.device)
+        objects = ctx.backend.program.list_program_objects(ref.device)
     except e.ValidationError:
         return None
     for obj in objects:
         if obj.name == ref.name and group_of(obj.kind) == ref.domain:
-            return normalise_simaticml(ctx.backend.export_program_object(ref.device, obj.name))
+            return normalise_simaticml(ctx.backend.program.export_program_object(ref.device, obj.name))
     return None

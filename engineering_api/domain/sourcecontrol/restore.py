@@ -84,7 +84,7 @@ def _located(ctx: OperationContext, data: RestoreInput) -> tuple[pygit2.Commit, 
         return found, ref, entry.data, device, False
     if device not in names:
         raise e.NotFoundError(f"The device '{device}' was not found.", code="DEVICE_NOT_FOUND")
-    exists = any(o.name == ref.name for o in ctx.backend.list_program_objects(device))
+    exists = any(o.name == ref.name for o in ctx.backend.program.list_program_objects(device))
     return found, ref, entry.data, device, exists
 
 

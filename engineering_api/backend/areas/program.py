@@ -1,0 +1,60 @@
+"""A PLC's program objects as SimaticML documents: import, listing, export (port area).
+
+Blocks, PLC data types and tag tables travel alike here, as TIA's ``Import``/``Export`` move them: this area is what
+source control, history, the bulk import and "generate blocks from source" write and read through. The blocks,
+types and tags areas add what is particular to each kind (listings with folders, renames, tags one by one).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engineering_api.backend.models import ProgramDocument, ProgramImportReport, ProgramObjectInfo
+
+__all__ = ("ProgramPort",)
+
+
+class ProgramPort(ABC):
+    """SimaticML documents in and out of a PLC's software.
+
+    Every method runs on the TIA worker thread; docstrings name the domain errors raised, besides the project and
+    portal errors of :class:`~engineering_api.backend.port.EngineeringBackend`.
+    """
+
+    @abstractmethod
+    def import_program_documents(
+        self, device: str, documents: list[ProgramDocument], *, overwrite: bool
+    ) -> list[ProgramImportReport]:
+        """Import SimaticML blocks, PLC data types and tag tables into a PLC, in the order given.
+
+        All or nothing: when one document fails, none is imported.
+
+        Raises:
+            NotFoundError: no such device.
+            ValidationError: the device has no PLC software; a document is not valid SimaticML, is from a
+                newer TIA version, or is an instance DB whose FB is missing; its folder breaks the folder rules
+                (``INVALID_FOLDER``, :mod:`engineering_api.rules.folders`). With several documents the error's
+                details carry a report per document.
+            AlreadyExistsError: an object of that name exists and ``overwrite`` is false.
+            ConflictError: a block number is already used by another block.
+        """
+
+    @abstractmethod
+    def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
+        """Blocks, PLC data types and tag tables of a PLC.
+
+        Raises:
+            NotFoundError: no such device.
+            ValidationError: the device has no PLC software.
+        """
+
+    @abstractmethod
+    def export_program_object(self, device: str, name: str) -> bytes:
+        """The SimaticML of one block, PLC data type or tag table, as TIA would export it.
+
+        Raises:
+            NotFoundError: no such device or object.
+            ValidationError: the device has no PLC software.
+        """
