@@ -18,6 +18,7 @@ from mcp.shared.exceptions import MCPError
 
 from engineering_api.lib.security import Principal, Role
 from engineering_api.backend.errors import ValidationError
+from engineering_api.mcp.direct_calls import direct_tool_calls
 from engineering_api.mcp.profiles import CORE, select
 from engineering_api.mcp.results import ResultStore, result_store, result_uri, text_body
 from engineering_api.mcp.tools import ToolOutcome, ToolSpec, call_tool, tool_catalog
@@ -205,7 +206,11 @@ def create_mcp_server(
         # cost: ~25 us of a ~850 us tool call (bench/mcp_overhead.py).
         server.middleware[:] = [m for m in server.middleware if type(m).__name__ != "OpenTelemetryMiddleware"]
     server.middleware.append(observe)
-    # Registered as a plain request handler (which ``on_call_tool`` is too): it answers the wire dict.
+    # A well-formed call is answered by the middleware, without the SDK's second validation of the result
+    # (engineering_api/mcp/direct_calls.py); the request handler serves what it hands on (malformed calls, a
+    # handshake before initialize) with the SDK's checks. Registered as a plain request handler (which
+    # ``on_call_tool`` is too): it answers the wire dict.
+    server.middleware.append(direct_tool_calls(server, call))
     server.add_request_handler("tools/call", types.CallToolRequestParams, call)
     _add_resources_and_prompts(server, services, context)
     return server
