@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
+import msgspec
 from mcp.server import Server
 from mcp.shared.exceptions import MCPError
 
@@ -115,7 +116,10 @@ def to_result(outcome: ToolOutcome, results: ResultStore, key_id: str) -> dict[s
     A plain dict, not the SDK's model: the SDK takes a handler's result as a dict too, and validates it against
     the negotiated version's ``CallToolResult`` before it answers (``_serialize``), so a model built here was
     only dumped again, structured content and all (~80 us of a 20-block listing)."""
-    data = outcome.data
+    # A result is data built for the wire (msgspec.to_builtins), but an error's details are what the exception
+    # carried (datetimes, enums...): they get their JSON forms here, which the SDK's second dump of the result
+    # gave them before tools/call was answered directly (direct_calls).
+    data = msgspec.to_builtins(outcome.data) if outcome.is_error else outcome.data
     structured = data if isinstance(data, dict) else {"result": data}
     text, link = text_body(outcome.text, data, lambda encoded: result_uri(results.keep(key_id, encoded)))
     content: list[dict[str, Any]] = [{"type": "text", "text": text}]

@@ -76,3 +76,15 @@ def test_a_directly_answered_call_is_what_the_sdks_sieve_makes_of_the_result(ver
     assert version in SHAPES, f"protocol {version} is new: compare its shape, then list it in direct_calls.SHAPES"
     assert shaped(wire, version, lambda: dict(stamp)) == expected
     assert SHAPES <= set(KNOWN_PROTOCOL_VERSIONS)
+
+
+def test_an_errors_details_reach_the_wire_in_their_json_forms() -> None:
+    """An exception's details may hold what json.dumps (the 2026-07-28 path's encoder) cannot write."""
+    import datetime
+    import json
+
+    when = datetime.datetime(2026, 11, 25, 4, 0, tzinfo=datetime.timezone.utc)
+    wire = to_result(ToolOutcome(data={"code": "LOCKED", "details": {"since": when}}, text="LOCKED: busy",
+                                 is_error=True), ResultStore(), "key")
+    answer = shaped(wire, "2026-07-28", dict)
+    assert json.loads(json.dumps(answer))["structuredContent"]["details"]["since"] == "2026-11-25T04:00:00Z"
