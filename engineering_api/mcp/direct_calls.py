@@ -54,8 +54,15 @@ def direct_tool_calls(
     """A server middleware answering a well-formed ``tools/call`` with ``handler(ctx, params)`` shaped by
     :func:`shaped`; every other request, and any call it is not sure of, goes on to ``call_next``."""
 
+    stamp: list[dict[str, Any]] = []
+
     def server_info() -> dict[str, Any]:
-        return server.server_info_stamp
+        # The SDK deep-copies its stamp for every answer so that no caller can change the next one; the answer
+        # built here is encoded and dropped unchanged, so a copy of one taken once does (the server's name and
+        # version: plain strings).
+        if not stamp:
+            stamp.append(server.server_info_stamp)
+        return dict(stamp[0])
 
     async def answer(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         version = ctx.protocol_version

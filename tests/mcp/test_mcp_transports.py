@@ -359,3 +359,11 @@ async def test_a_well_formed_call_is_answered_without_the_sdks_second_pass(live:
     assert "tools/call" not in sieved and "tools/list" in sieved  # the count sees the server's sieve
     malformed = _modern_call(live, 7, "health_versions", "not an object")  # type: ignore[arg-type]  # on purpose
     assert malformed.json()["error"]["code"] == types.INVALID_PARAMS, malformed.text
+    # The serverInfo stamp of a 2026-era answer is the one the SDK puts on the answers it shapes itself.
+    direct = _modern_call(live, 8, "health_versions", {}).json()["result"]["_meta"]
+    listed = httpx.post(f"{live.base}/mcp", timeout=30, headers=live.headers(**{
+        "Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
+        "Mcp-Method": "tools/list"}), json={"jsonrpc": "2.0", "id": 9, "method": "tools/list",
+                                           "params": {"_meta": _MODERN_META}}).json()["result"]["_meta"]
+    assert direct[types.SERVER_INFO_META_KEY] == listed[types.SERVER_INFO_META_KEY]
+    assert direct[types.SERVER_INFO_META_KEY]["name"] == "engineering-api"
