@@ -15,7 +15,11 @@ Then, over interleaved rounds, each with ``--concurrency`` clients in flight:
 Before measuring, the tool's ``structuredContent["result"]`` is checked to equal the route's ``data``: the same
 payload. Ratios are per round (``mcp/rest``, ``mcp_modern/rest`` and ``mcp_sse/rest``), medians over rounds that other processes did
 not disturb (see ``bench/README.md``). Besides ops/s, the server's CPU per operation (``/proc``) and this
-process's (the client's) CPU per operation are reported: on a 2-core machine client and server share the CPU.
+process's (the client's) CPU per operation are reported, and the cores each side kept busy. All clients run in
+this one process on one event loop, so at 1.0 client cores the client's CPU per call sets the ops/s: on an idle
+2-core machine REST (~0.55 ms per GET) and MCP (~1.3 ms per SDK call) both are client-bound, and the ratio is then
+about the two clients' CPU per call, whatever the server spends. On a busy machine client and server share what
+is left, and the ratio moves toward the sum of both sides' CPU.
 
 The file is not called ``bench/mcp.py``: the benchmarks run with ``bench/`` first on ``sys.path`` (and on the
 servers' ``PYTHONPATH``), where a module ``mcp`` would shadow the SDK for every benchmark.
@@ -224,6 +228,10 @@ async def measure(label: str, call: Any, servers: list[Server], target: Server, 
         "foreign_cpu_cores": None if cpu.foreign is None else round(cpu.foreign, 3),
         "server_cpu_us_per_request": round(server_s * 1e6 / done, 1) if server_s is not None and done else None,
         "client_cpu_us_per_request": round(client_s * 1e6 / done, 1) if done else None,
+        # Cores each side kept busy: the client (one Python process, one event loop) saturates at 1.0, and then
+        # its CPU per call, not the server's, sets the ops/s.
+        "client_cpu_cores": round(client_s / seconds, 3) if seconds else None,
+        "server_cpu_cores": round(server_s / seconds, 3) if server_s is not None and seconds else None,
         "failures": failures[:5],
     })
 
@@ -356,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     rps = {label: median([runs[label][i]["rps"] for i in used]) for label in labels}
     server_cpu = {label: med(label, "server_cpu_us_per_request") for label in labels}
     client_cpu = {label: med(label, "client_cpu_us_per_request") for label in labels}
+    client_cores = {label: med(label, "client_cpu_cores") for label in labels}
+    server_cores = {label: med(label, "server_cpu_cores") for label in labels}
     p50 = {label: median([runs[label][i]["latency_ms"].get("p50", float("nan")) for i in used]) for label in labels}
     errors = {label: sum(run["errors"] for run in runs[label]) for label in labels}
     ratios = {name: median([per_round[i][name] for i in used]) for name in names}
@@ -369,10 +379,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"WARNING: every round was disturbed by other processes (> {args.max_foreign:g} cores); medians over "
               "all rounds; the server-CPU columns are the more reliable ones")
     rows = [[label, f"{rps[label]:.0f}", " / ".join(f"{run['rps']:.0f}" for run in runs[label]),
-             f"{server_cpu[label]:.0f}", f"{client_cpu[label]:.0f}", f"{p50[label]:.2f}", str(errors[label])]
+             f"{server_cpu[label]:.0f}", f"{client_cpu[label]:.0f}", f"{server_cores[label]:.2f}",
+             f"{client_cores[label]:.2f}", f"{p50[label]:.2f}", str(errors[label])]
             for label in labels]
-    print(table(rows, ["what", "ops/s (median)", "all rounds", "server CPU us/op", "client CPU us/op", "p50 ms",
-                       "errors"]))
+    print(table(rows, ["what", "ops/s (median)", "all rounds", "server CPU us/op", "client CPU us/op",
+                       "server cores", "client cores", "p50 ms", "errors"]))
+    bound = [label for label in labels if client_cores[label] >= 0.9]
+    if bound:
+        # One client process cannot use more than one core: at ~1.0 its CPU per call sets the ops/s, and the
+        # ratio is then about (REST client CPU per call) / (MCP client CPU per call), whatever the server costs.
+        print(f"client-bound (client process >= 0.9 cores): {', '.join(bound)}")
     print(f"\n{'ratio':13s}  ops/s  server-CPU  per round (foreign CPU: "
           + " / ".join(f"{d:.2f}" for d in disturbance) + " cores)")
     for name in names:
@@ -393,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         "ops_per_s_median": {k: round(v, 1) for k, v in rps.items()},
         "server_cpu_us_per_op": {k: round(v, 1) for k, v in server_cpu.items()},
         "client_cpu_us_per_op": {k: round(v, 1) for k, v in client_cpu.items()},
+        "client_cpu_cores": {k: round(v, 3) for k, v in client_cores.items()},
+        "server_cpu_cores": {k: round(v, 3) for k, v in server_cores.items()},
         "p50_ms": {k: round(v, 3) for k, v in p50.items()},
         "ratios": {k: round(v, 4) for k, v in ratios.items()},
         "server_cpu_ratios": {k: round(v, 4) for k, v in cpu_ratios.items()},

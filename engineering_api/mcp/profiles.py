@@ -64,10 +64,12 @@ def select(tools: str | None, categories: str | None, known: Iterable[str]) -> t
         raise ValidationError(f"unknown tool profile {tools!r}; use one of: {', '.join(PROFILES)}",
                               code="VALIDATION_FAILED", details={"valid": list(PROFILES)})
     named = [part.strip().lower() for part in (categories or "").split(",") if part.strip()]
+    if not named:  # the usual case, on every session-less request
+        return profile, None
     valid = sorted(set(known))
     unknown = [name for name in named if name not in valid]
     if unknown:
         raise ValidationError(f"unknown tool categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; "
                               f"valid categories: {', '.join(valid)}", code="VALIDATION_FAILED",
                               details={"unknown": unknown, "valid": valid})
-    return profile, named or None
+    return profile, named

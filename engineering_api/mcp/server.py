@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
+import msgspec
 from mcp.server import Server
 from mcp.shared.exceptions import MCPError
 
 from engineering_api.lib.security import Principal, Role
 from engineering_api.backend.errors import ValidationError
+from engineering_api.mcp.direct_calls import direct_tool_calls
 from engineering_api.mcp.profiles import CORE, select
 from engineering_api.mcp.results import ResultStore, result_store, result_uri, text_body
 from engineering_api.mcp.tools import ToolOutcome, ToolSpec, call_tool, tool_catalog
@@ -114,7 +116,10 @@ def to_result(outcome: ToolOutcome, results: ResultStore, key_id: str) -> dict[s
     A plain dict, not the SDK's model: the SDK takes a handler's result as a dict too, and validates it against
     the negotiated version's ``CallToolResult`` before it answers (``_serialize``), so a model built here was
     only dumped again, structured content and all (~80 us of a 20-block listing)."""
-    data = outcome.data
+    # A result is data built for the wire (msgspec.to_builtins), but an error's details are what the exception
+    # carried (datetimes, enums...): they get their JSON forms here, which the SDK's second dump of the result
+    # gave them before tools/call was answered directly (direct_calls).
+    data = msgspec.to_builtins(outcome.data) if outcome.is_error else outcome.data
     structured = data if isinstance(data, dict) else {"result": data}
     text, link = text_body(outcome.text, data, lambda encoded: result_uri(results.keep(key_id, encoded)))
     content: list[dict[str, Any]] = [{"type": "text", "text": text}]
@@ -205,7 +210,11 @@ def create_mcp_server(
         # cost: ~25 us of a ~850 us tool call (bench/mcp_overhead.py).
         server.middleware[:] = [m for m in server.middleware if type(m).__name__ != "OpenTelemetryMiddleware"]
     server.middleware.append(observe)
-    # Registered as a plain request handler (which ``on_call_tool`` is too): it answers the wire dict.
+    # A well-formed call is answered by the middleware, without the SDK's second validation of the result
+    # (engineering_api/mcp/direct_calls.py); the request handler serves what it hands on (malformed calls, a
+    # handshake before initialize) with the SDK's checks. Registered as a plain request handler (which
+    # ``on_call_tool`` is too): it answers the wire dict.
+    server.middleware.append(direct_tool_calls(server, call))
     server.add_request_handler("tools/call", types.CallToolRequestParams, call)
     _add_resources_and_prompts(server, services, context)
     return server

@@ -331,3 +331,39 @@ async def test_calling_any_tool_lists_the_tools_once(live: Live, listings: list[
         for _ in range(3):
             assert not (await client.call_tool(last, {})).is_error
     assert len(listings) <= 1
+
+
+async def test_a_well_formed_call_is_answered_without_the_sdks_second_pass(live: Live,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The direct tools/call middleware answers the SDK client on each HTTP wire (no result sieve), while a call
+    it is not sure of still gets the SDK's own answer: here its INVALID_PARAMS for arguments that are no object."""
+    from mcp_types import methods
+
+    sieved: list[str] = []
+    original = methods.serialize_server_result
+
+    def counting(method: str, *args: Any, **kwargs: Any) -> Any:
+        if sys._getframe(1).f_code.co_filename.endswith(("server/runner.py", "server\\runner.py")):
+            sieved.append(method)  # the server's sieve (the client in this process validates results too)
+        return original(method, *args, **kwargs)
+
+    monkeypatch.setattr(methods, "serialize_server_result", counting)
+    for mode in ("auto", "legacy"):
+        async with httpx2.AsyncClient(headers=live.headers(), timeout=60) as http, \
+                Client(streamable_http_client(f"{live.base}/mcp", http_client=http), mode=mode) as client:
+            result = await client.call_tool("health_versions", {})
+            assert not result.is_error and result.structured_content
+    async with sse_session(live) as session:
+        result = await session.call_tool("health_versions", {})
+        assert not result.is_error and result.structured_content
+    assert "tools/call" not in sieved and "tools/list" in sieved  # the count sees the server's sieve
+    malformed = _modern_call(live, 7, "health_versions", "not an object")  # type: ignore[arg-type]  # on purpose
+    assert malformed.json()["error"]["code"] == types.INVALID_PARAMS, malformed.text
+    # The serverInfo stamp of a 2026-era answer is the one the SDK puts on the answers it shapes itself.
+    direct = _modern_call(live, 8, "health_versions", {}).json()["result"]["_meta"]
+    listed = httpx.post(f"{live.base}/mcp", timeout=30, headers=live.headers(**{
+        "Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
+        "Mcp-Method": "tools/list"}), json={"jsonrpc": "2.0", "id": 9, "method": "tools/list",
+                                           "params": {"_meta": _MODERN_META}}).json()["result"]["_meta"]
+    assert direct[types.SERVER_INFO_META_KEY] == listed[types.SERVER_INFO_META_KEY]
+    assert direct[types.SERVER_INFO_META_KEY]["name"] == "engineering-api"
