@@ -21,8 +21,6 @@ KNOWN_CIRCLES = {
         "simatic_xml.generate.ladder", "simatic_xml.generate.operands", "simatic_xml.generate.source_check",
         "simatic_xml.generate.spec",
     }),
-    frozenset({"fakes.runtime.image", "fakes.runtime.symbols"}),
-    frozenset({"fakes.runtime.cpu", "fakes.runtime.events"}),
 }
 
 
