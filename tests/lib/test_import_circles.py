@@ -14,8 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("engineering_api", "fakes", "openness_bridge", "simatic_xml")
 
 KNOWN_CIRCLES = {
-    frozenset({"simatic_xml.model", "simatic_xml.objects"}),
-    frozenset({"simatic_xml.scl_parse", "simatic_xml.scl_parse_io", "simatic_xml.scl_text"}),
     frozenset({
         "simatic_xml.generate.builder", "simatic_xml.generate.checks", "simatic_xml.generate.graphgen",
         "simatic_xml.generate.ladder", "simatic_xml.generate.operands", "simatic_xml.generate.source_check",
