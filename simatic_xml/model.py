@@ -1,7 +1,8 @@
 """The typed SimaticML model (../shared/notes/simaticml.md §1–§9).
 
-Every ``SW.*`` object is an :class:`SwObject` (element name, ID, CompositionName, scalar
-``AttributeList`` and ``ObjectList`` children); subclasses add typed accessors for blocks, UDTs, tag
+This module gathers the model's pieces, so one import serves. Every ``SW.*`` object is an :class:`SwObject`
+(element name, ID, CompositionName, scalar ``AttributeList`` and ``ObjectList`` children; it and the
+:class:`Document` live in :mod:`simatic_xml.sw_base`); subclasses add typed accessors for blocks, UDTs, tag
 tables, tags, compile units and watch/force tables (:mod:`simatic_xml.objects`). The block interface
 is fully typed (:mod:`simatic_xml.interface`). Network bodies are stored as generic
 :class:`~simatic_xml.xmlnode.XmlNode` trees inside :class:`NetworkSource`; typed views of them come
