@@ -282,7 +282,8 @@ def _renumbered(obj: ProgramObject, number: int) -> ProgramObject:
     if obj.number is not None and obj.xml.count(b"<Number>") == 1 and obj.xml.count(written) == 1:
         return replace(obj, number=number, xml=obj.xml.replace(written, f"<Number>{number}</Number>".encode()))
     doc = parse_bytes(obj.xml)
-    doc.object.attributes["Number"] = number
+    # the number came from the AttributeList, so it is there; rewriting the key keeps its place in the list
+    doc.object.attributes = {**(doc.object.attributes or {}), "Number": number}
     return replace(obj, number=number, xml=to_bytes(doc))
 
 

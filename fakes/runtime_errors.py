@@ -112,7 +112,8 @@ def runtime_errors(overrides: Overrides | None = None, *, hints: Mapping[str, st
     engine module is a 501 wherever it shows: a build without :mod:`fakes.runtime.image` can neither run
     instances nor load programs into them.
     """
-    merged = {**(overrides or {}), **{k.replace("_", "-"): v for k, v in by_code.items()}}
+    merged: dict[str | type[Exception], Target] = {**(overrides or {}),
+                                                   **{k.replace("_", "-"): v for k, v in by_code.items()}}
     try:
         yield
     except RUNTIME_ERRORS as exc:

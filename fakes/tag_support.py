@@ -73,7 +73,8 @@ class TagSupport:
 
     @staticmethod
     def _all_tables(software: PlcSoftware, version: str) -> list[TagTableObject]:
-        return [table_object(software, name, version) for name in list(software.tag_tables)]  # type: ignore[misc]
+        return [table for name in list(software.tag_tables)
+                if (table := table_object(software, name, version)) is not None]
 
     @staticmethod
     def _table(software: PlcSoftware, version: str, name: str, device: str) -> TagTableObject:

@@ -7,7 +7,7 @@ can pick the class by element name and everything else stays uniform.
 from __future__ import annotations
 
 from .interface import Interface
-from .model import Document, NetworkSource, SwObject
+from .sw_base import Document, NetworkSource, SwObject
 from .xmlnode import XmlNode
 
 __all__ = (

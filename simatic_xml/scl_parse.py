@@ -9,12 +9,12 @@ the parameter; whitespace after its value belongs to the call, as in every corpu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
 from .scl_parse_io import SPACING as _SPACING, TYPE_TESTS, IoAndTypeLabels
-from .scl_text import KEYWORDS, ST_NAMESPACE, SclContext, call_key
+from .scl_parse_io import Lexeme as _Lex
+from .scl_context import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
 from .scl.lexer import DOC_COMMENT as _DOC_COMMENT
 from .xmlnode import XmlNode
@@ -47,13 +47,6 @@ _BLANKS = re.compile(r"[ \t]+")
 _LITERAL_WORDS = frozenset({"TRUE", "FALSE", "NULL"})
 """Words written as a LiteralConstant; NULL, the null reference, as TIA V20 exports it (Fwaldt/EssaisGit_TiaPortalV20
 FB_OPC_AxisManagement.xml:12137: ``<ConstantValue>NULL</ConstantValue>``, no ConstantType)."""
-
-
-@dataclass(slots=True)
-class _Lex:
-    kind: str
-    text: str
-    pos: int
 
 
 def _lex(text: str) -> list[_Lex]:

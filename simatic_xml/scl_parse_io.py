@@ -2,12 +2,14 @@
 ``"tag":P`` / ``%IW4:P``, absolute I/Q/M addresses, and data types labelling ``CASE TypeOf(...) OF``.
 
 A mixin of ``scl_parse._Parser``: it relies on the parser's cursor (``lx``, ``i``, ``peek``, ``prev``), its
-element factory ``el`` and ``error``, and on ``component``/``operand``/``significant``.
+element factory ``el`` and ``error``, and on ``component``/``operand``/``significant``. The parser's
+:class:`Lexeme` is defined here, below both.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .scl.parse_expr import TYPE_TESTS
@@ -15,9 +17,8 @@ from .xmlnode import XmlNode
 
 if TYPE_CHECKING:
     from .errors import SclSyntaxError
-    from .scl_parse import _Lex
 
-__all__ = ("SPACING", "TYPE_TESTS", "IoAndTypeLabels")
+__all__ = ("SPACING", "TYPE_TESTS", "IoAndTypeLabels", "Lexeme")
 
 SPACING = frozenset({"ws", "nl", "comment", "block"})
 _ADDRESS = re.compile(r"%(?P<area>[A-Za-z])(?P<size>[XBWDLxbwdl]?)(?P<byte>[0-9]+)(?:\.(?P<bit>[0-9]+))?"
@@ -27,28 +28,37 @@ _ADDRESS_AREA = {"I": "Input", "E": "Input", "Q": "Output", "A": "Output", "M": 
 _ADDRESS_TYPE = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": "LWord"}
 
 
+@dataclass(slots=True)
+class Lexeme:
+    """One lexeme of SCL text: its kind (a group name of the lexer: ``ws``, ``ident``, ``op``...), text and offset."""
+
+    kind: str
+    text: str
+    pos: int
+
+
 class IoAndTypeLabels:
     """I/O access, absolute addresses and TypeOf labels (see the module docstring)."""
 
     # The parser's state this part reads and sets (``scl_parse._Parser`` declares and sets them).
-    lx: list[_Lex]
+    lx: list[Lexeme]
     i: int
-    prev: _Lex | None
+    prev: Lexeme | None
     cases: list[bool]
     type_label_list: bool
     type_test_end: int
 
     if TYPE_CHECKING:  # the parser's helpers this part calls (``scl_parse._Parser`` defines them)
-        def peek(self, k: int = 0) -> _Lex | None: ...
+        def peek(self, k: int = 0) -> Lexeme | None: ...
 
         def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
                text: str | None = None) -> XmlNode: ...
 
-        def error(self, lx: _Lex | None, message: str) -> SclSyntaxError: ...
+        def error(self, lx: Lexeme | None, message: str) -> SclSyntaxError: ...
 
-        def significant(self, lx: _Lex) -> None: ...
+        def significant(self, lx: Lexeme) -> None: ...
 
-    def periphery_follows(self, lx: _Lex) -> bool:
+    def periphery_follows(self, lx: Lexeme) -> bool:
         """``"tag":P`` -- ``:P`` glued to the tag: its I/O access. Not right after ``OF``, where a glued
         ``"C":P := 1`` is a CASE label and a statement (the SCL parser reads it the same way)."""
         colon, letter = self.peek(), self.peek(1)
@@ -64,7 +74,7 @@ class IoAndTypeLabels:
         prev = self.prev
         return prev is not None and prev.kind == "op" and prev.text not in (";", ":", ")", "]")
 
-    def absolute_address(self, lx: _Lex) -> XmlNode:
+    def absolute_address(self, lx: Lexeme) -> XmlNode:
         """``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P`` as ``Access Scope="Address"`` (the element the SCL reader
         ``scl_text._address_text`` reads). No StructuredText export in the corpus holds an I/Q/M address (only
         DB addresses: War3sccs energy_meter_read.xml), so Area/Type/BitOffset follow the Openness Address element
@@ -85,7 +95,7 @@ class IoAndTypeLabels:
         attrs = {"Area": area, "Type": _ADDRESS_TYPE[size], "BitOffset": str(byte * 8 + bit)}
         return self.el("Access", {"Scope": "Address"}, [self.el("Address", attrs)])
 
-    def next_significant(self, k: int = 0) -> _Lex | None:
+    def next_significant(self, k: int = 0) -> Lexeme | None:
         while (lx := self.peek(k)) is not None and lx.kind in SPACING:
             k += 1
         return lx
@@ -132,7 +142,7 @@ class IoAndTypeLabels:
         return (lx is not None and lx.kind == "ident" and lx.text.upper() in TYPE_TESTS
                 and call is not None and call.kind == "op" and call.text == "(")
 
-    def type_label(self, lx: _Lex) -> list[XmlNode]:
+    def type_label(self, lx: Lexeme) -> list[XmlNode]:
         """A data type as a CASE TypeOf label or compared with a type test. No TIA export in the corpus or the
         held-out set shows one (no StructuredText block with TypeOf at all), so the form is assumed: the type name
         as a plain ``Token``, as TIA writes the other words of the SCL grammar, followed by the ordinary

@@ -24,11 +24,11 @@ Block comments ``(* *)`` and ``/* */`` become a ``Comment`` element holding ``Te
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .errors import SchemaError, UnsupportedConstructError
 from .model import Interface
-from .versions import NS_PREFIX
+from .scl_context import KEYWORDS, SclContext, call_key
+from .scl_parse import parse_scl
 from .xmlnode import XmlNode
 
 __all__ = (
@@ -43,29 +43,6 @@ __all__ = (
     "text_to_tokens",
     "tokens_to_text",
 )
-
-ST_NAMESPACE = {"v3": f"{NS_PREFIX}NetworkSource/StructuredText/v3", "v4": f"{NS_PREFIX}NetworkSource/StructuredText/v4"}
-
-
-@dataclass(slots=True)
-class SclContext:
-    """What SCL text does not say; see the module docstring."""
-
-    local_constants: set[str] = field(default_factory=set)
-    global_constants: set[str] = field(default_factory=set)
-    calls: dict[str, tuple[str, str | None] | None] = field(default_factory=dict)
-    """Called instance/block path without quotes (``LBP_OpUnitComm_DB``) -> (BlockType, CallInfo Name or
-    None) for a ``CallInfo`` call, or None for the nameless-``Instruction`` form after the operand."""
-    unflagged_names: set[str] = field(default_factory=set)
-    """Names that must be quoted in text (not identifiers) but carry no ``HasQuotes`` in the tokens."""
-    templates: dict[str, list[list[tuple[str, str, str]]]] = field(default_factory=dict)
-    """Instruction name -> per occurrence, its TemplateValues as (Name, Type, text)."""
-    local_names: set[str] = field(default_factory=set)
-    """Casefolded names of the block's interface members: a bare word naming one is that local (TIA resolves
-    ``x`` to ``#x`` when the source leaves the ``#`` out)."""
-    explicit_num_one: bool = False
-    line_comment_attrs: dict[str, str] = field(default_factory=dict)
-
 
 # ---------------------------------------------------------------- tokens -> text
 
@@ -118,10 +95,6 @@ def _address_text(node: XmlNode, *, first: bool = True) -> str:
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*\Z")  # Unicode letters, as the SCL editor accepts
 
-KEYWORDS = frozenset(
-    """IF THEN ELSIF ELSE END_IF CASE OF END_CASE FOR TO BY DO END_FOR WHILE END_WHILE REPEAT UNTIL
-    END_REPEAT EXIT CONTINUE RETURN GOTO REGION END_REGION AND OR XOR NOT MOD""".split()
-)
 # Names that collide with keywords or data types must be quoted when used as operands or parameters.
 _RESERVED = KEYWORDS | frozenset(
     """TRUE FALSE BOOL BYTE WORD DWORD LWORD SINT INT DINT LINT USINT UINT UDINT ULINT REAL LREAL TIME LTIME
@@ -140,11 +113,6 @@ def _has_quotes(node: XmlNode) -> bool:
     return any(
         c.tag == "BooleanAttribute" and c.attrs.get("Name") == "HasQuotes" and c.text == "true" for c in node.children
     )
-
-
-def call_key(parts: list[XmlNode]) -> str:
-    """Lookup key of a called operand: its component names and tokens, without quotes or ``#``."""
-    return "".join(p.attrs.get("Name", "") if p.tag == "Component" else p.attrs.get("Text", "") for p in parts)
 
 
 def _component_text(node: XmlNode) -> str:
@@ -348,6 +316,4 @@ def text_to_tokens(text: str, *, version: str = "v4", context: SclContext | None
     Raises:
         SclSyntaxError: the text cannot be tokenised or its brackets do not match.
     """
-    from .scl_parse import parse_scl
-
     return parse_scl(text, version=version, context=context or SclContext())

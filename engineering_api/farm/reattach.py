@@ -24,7 +24,7 @@ import contextlib
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from redis.exceptions import RedisError
@@ -54,8 +54,7 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
     ``OUTCOME_UNKNOWN``; returns how many were re-attached."""
     farm.on_outcome_unknown = lambda job_id, call: watch(jobs, farm, job_id, call, after_its_end=True)
     count = 0
-    # cast: JobManager's method ``list`` shadows the builtin in its own annotations, so mypy cannot read them
-    for job_id in cast("list[str]", jobs.interrupted()):
+    for job_id in jobs.interrupted():
         try:
             call = farm.registry.job_call(job_id)
         except RedisError:

@@ -214,7 +214,7 @@ class SimulatedCpu:
                     if key in memory.dbs and name is not None and name not in changed:
                         memory.dbs[key] = value
             self.image, self.memory, self.device = image, memory, device
-            self._forces = {k: f for k, f in self._forces.items() if self._reresolve(f)}
+            self._forces = {k: f for k, f in self._forces.items() if self._reresolve(f, memory)}
             self._apply_forces()
             self.tags_stale = True
             reinitialised = [n for n in changed if n.lower() in memory.dbs]
@@ -237,20 +237,20 @@ class SimulatedCpu:
                     f'The instance "{self.name}" runs freely (operating mode Default). Set the operating mode to '
                     "SingleStep or TimespanSynchronized to step virtual time.", "free-running")
             cycle_ns = int(self.config.cycle_ms * MS)
-            if (cycles is None) == (milliseconds is None):
-                raise CpuStateError("Give either a number of cycles or a time in milliseconds.", "bad-step")
             plan: list[int]
-            if cycles is not None:
+            if cycles is not None and milliseconds is None:
                 if not 0 < cycles <= MAX_STEP_CYCLES:
                     raise CpuStateError(f"cycles must be 1..{MAX_STEP_CYCLES}.", "bad-step")
                 plan = [cycle_ns] * cycles
-            else:
-                total = int(round(float(milliseconds) * MS))  # type: ignore[arg-type]
+            elif milliseconds is not None and cycles is None:
+                total = int(round(float(milliseconds) * MS))
                 if total <= 0 or total // cycle_ns > MAX_STEP_CYCLES:
                     raise CpuStateError(f"milliseconds must be > 0 and at most {MAX_STEP_CYCLES} cycles long.",
                                         "bad-step")
                 full, rest = divmod(total, cycle_ns)
                 plan = [cycle_ns] * full + ([rest] if rest else [])
+            else:
+                raise CpuStateError("Give either a number of cycles or a time in milliseconds.", "bad-step")
             done = 0
             for advance in plan:
                 self.now_ns += advance
@@ -267,11 +267,13 @@ class SimulatedCpu:
         due = []
         for ob in self.image.obs:
             fire = self._next_fire.get(ob.name)
-            while fire is not None and fire <= self.now_ns:
+            if fire is None or not ob.period_ms:  # only cyclic interrupt OBs with a period are scheduled
+                continue
+            period_ns = int(ob.period_ms * MS)
+            while fire <= self.now_ns:
                 due.append(ob)
-                fire += int(ob.period_ms * MS)
-            if fire is not None:
-                self._next_fire[ob.name] = fire
+                fire += period_ns
+            self._next_fire[ob.name] = fire
         try:
             self._call_obs(due + [ob for ob in self.image.obs if ob.kind == "ProgramCycle"],
                            first_scan=self._first_cycle)
@@ -286,11 +288,14 @@ class SimulatedCpu:
         return True
 
     def _call_obs(self, obs: list[ObEntry], *, first_scan: bool) -> None:
-        rt = RuntimeContext(self, self.memory)  # type: ignore[arg-type]
+        memory = self.memory
+        if memory is None:  # never: startup and cycles run in STARTUP and RUN, which power_on gave a memory
+            raise CpuStateError(f'The instance "{self.name}" is powered off. Power it on first.', "instance-off")
+        rt = RuntimeContext(self, memory)
         rt.first_scan = first_scan
         rt.cycle = self.stats.cycles
         for ob in obs:
-            self.image.run_ob(ob, self.memory, rt)
+            self.image.run_ob(ob, memory, rt)
 
     def _fault(self, err: PlcRuntimeError) -> None:
         self.state = OperatingState.STOP
@@ -414,9 +419,9 @@ class SimulatedCpu:
         with self.lock:
             return {f.name: _plain(f.value) for f in self._forces.values()}
 
-    def _reresolve(self, force: _Force) -> bool:
+    def _reresolve(self, force: _Force, memory: Memory) -> bool:
         try:
-            force.accessor = self.image.resolve(self.memory, force.name)  # type: ignore[arg-type]
+            force.accessor = self.image.resolve(memory, force.name)
         except LookupError:
             return False
         return True

@@ -10,22 +10,40 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.rules.monitoring import value_changed
 
 from .values import PlcArray
 
 if TYPE_CHECKING:
-    from .cpu import SimulatedCpu
+    from .image import ProgramImage
+    from .memory import Memory
+    from .symbols import Accessor
 
-__all__ = ("ALARM_LIMIT", "SAMPLE_LIMIT", "AlarmEdge", "CpuEvents", "Monitored", "Sample", "plain")
+__all__ = ("ALARM_LIMIT", "SAMPLE_LIMIT", "AlarmEdge", "CpuEvents", "CycledCpu", "Monitored", "Sample", "plain")
 
 SAMPLE_LIMIT = 200_000
 """Samples a CPU keeps until they are drained (the oldest go first)."""
 ALARM_LIMIT = 10_000
 """Program alarm events a CPU keeps until they are drained."""
 MS = 1_000_000
+
+
+class CycledCpu(Protocol):
+    """What the queues read of the CPU they belong to (a ``SimulatedCpu``), under its lock."""
+
+    @property
+    def now_ns(self) -> int:
+        """Virtual time of the cycle that ran last."""
+
+    @property
+    def memory(self) -> Memory | None:
+        """The CPU's memory; None while powered off."""
+
+    @property
+    def image(self) -> ProgramImage:
+        """The program loaded last."""
 
 
 @dataclass
@@ -69,7 +87,7 @@ class CpuEvents:
         self.samples: deque[Sample] = deque()
         self.alarms: deque[AlarmEdge] = deque(maxlen=ALARM_LIMIT)
         self.dropped = 0
-        self._accessors: tuple[Any, dict[str, Any]] = (None, {})
+        self._accessors: tuple[Memory | None, dict[str, Accessor]] = (None, {})
 
     def set_items(self, items: list[Monitored]) -> None:
         keep = {item.item_id for item in items}
@@ -77,12 +95,13 @@ class CpuEvents:
         self.samples = deque(s for s in self.samples if s.item_id in keep)
 
     # ----- called by the CPU ---------------------------------------------------------------------
-    def after_cycle(self, cpu: SimulatedCpu) -> None:
+    def after_cycle(self, cpu: CycledCpu) -> None:
         """Queue the samples of the cycle that just ran at ``cpu.now_ns``."""
-        if not self.items or cpu.memory is None:
+        memory = cpu.memory
+        if not self.items or memory is None:
             return
         now = cpu.now_ns
-        accessors = self._accessors_of(cpu)
+        accessors = self._accessors_of(cpu.image, memory)
         for item in self.items:
             if now < item.next_ns:
                 continue
@@ -108,7 +127,7 @@ class CpuEvents:
         self.alarms.append(AlarmEdge(instance, incoming, at_ns, stamp_ns, values))
 
     # ----- called by the backend -------------------------------------------------------------------
-    def drain(self, cpu: SimulatedCpu) -> tuple[list[Sample], list[tuple[str, AlarmEdge]], int]:
+    def drain(self, cpu: CycledCpu) -> tuple[list[Sample], list[tuple[str, AlarmEdge]], int]:
         """(samples, (source name, edge) per alarm event, samples dropped) since the last drain."""
         samples, self.samples = list(self.samples), deque()
         edges = list(self.alarms)
@@ -117,17 +136,17 @@ class CpuEvents:
         names = _instance_names(cpu) if edges else {}
         return samples, [(names.get(id(e.instance), "Program_Alarm"), e) for e in edges], dropped
 
-    def _accessors_of(self, cpu: SimulatedCpu) -> dict[str, Any]:
+    def _accessors_of(self, image: ProgramImage, memory: Memory) -> dict[str, Accessor]:
         """The items' accessors for the CPU's current memory (a download or memory reset makes a new one)."""
-        memory, cached = self._accessors
-        if memory is not cpu.memory or set(cached) != {i.item_id for i in self.items}:
+        cached_for, cached = self._accessors
+        if cached_for is not memory or set(cached) != {i.item_id for i in self.items}:
             cached = {}
             for item in self.items:
                 try:
-                    cached[item.item_id] = cpu.image.resolve(cpu.memory, item.name)
+                    cached[item.item_id] = image.resolve(memory, item.name)
                 except LookupError:
                     continue  # not in this program: no samples until a program has it
-            self._accessors = (cpu.memory, cached)
+            self._accessors = (memory, cached)
         return cached
 
 
@@ -140,7 +159,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _instance_names(cpu: SimulatedCpu) -> dict[int, str]:
+def _instance_names(cpu: CycledCpu) -> dict[int, str]:
     """id(instance dict) -> ``"DB".member[1].inner`` for every structured value in the CPU's data blocks."""
     memory = cpu.memory
     if memory is None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.rules.addresses import AddressError, parse_address
 from engineering_api.rules.compiler.program import Network
-from engineering_api.rules.compiler.project import compile_software
+from engineering_api.rules.compiler.project import compile_software, program_from_software
 from simatic_xml import parse_bytes
 from simatic_xml.errors import SimaticMLError
 
@@ -22,6 +22,7 @@ from .codegen import CodeImage, Context, TagRef, generate_program, new_code_imag
 from .errors import ImageError
 from .layout import LayoutBuilder, Slot, copy_slot, is_system_type, make_value
 from .memory import Memory
+from .symbols import Accessor, TagInfo, resolve, tag_list
 from .values import clone, parse_text
 
 if TYPE_CHECKING:
@@ -46,15 +47,6 @@ class ObEntry:
     kind: str
     period_ms: float | None = None
     phase_ms: float = 0
-
-
-@dataclass(frozen=True, slots=True)
-class TagInfo:
-    """One leaf of the tag list (as PLCSIM Advanced's UpdateTagList): name, TIA data type, address or None."""
-
-    name: str
-    data_type: str
-    address: str | None = None
 
 
 class ProgramImage:
@@ -110,16 +102,12 @@ class ProgramImage:
                 current.clear()
                 current.update(fresh)
 
-    def resolve(self, mem: Memory, name: str) -> Any:
+    def resolve(self, mem: Memory, name: str) -> Accessor:
         """An accessor for ``"DB".a.b[3]``, a tag name or ``%MW10`` (LookupError for unknown names)."""
-        from .symbols import resolve
-
         return resolve(self, mem, name)
 
     def tag_list(self) -> list[TagInfo]:
         """Every elementary leaf of every DB, and every tag, with its TIA data type and address."""
-        from .symbols import tag_list
-
         return tag_list(self)
 
     def source(self, block: str) -> str:
@@ -264,7 +252,8 @@ def build_image(software: PlcSoftware, device: str, run: CompileRun | None = Non
         first = f" First: {messages[0]}" if messages else ""
         raise ImageError(f"The software of {device} has {run.result.error_count} compile error(s); "
                          f"it cannot be downloaded.{first}", messages)
-    program = run.program  # the view the compile checked: parsing the software again costs as much again
+    # the view the compile checked (parsing the software again costs as much again); a run without it gets its own
+    program = run.program if run.program is not None else program_from_software(software)
     tags, constants = _tags_and_constants(software)
     parsed = {o.name.lower(): (o, *_sections(o)) for o in [*software.types.values(), *software.blocks.values()]}
     interfaces = {key: secs for key, (o, _sw, secs) in parsed.items() if o.kind in ("UDT", "FB", "FC", "OB")}

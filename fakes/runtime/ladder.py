@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 from engineering_api.rules.compiler.types import Var
 from simatic_xml.flgnet import (
@@ -210,7 +211,12 @@ class _Translator:
     def negated(self, part, pin: str) -> bool:
         return isinstance(part, Part) and any(isinstance(i, Negated) and i.name == pin for i in part.items)
 
-    def input(self, part, pin: str, default: A.Expr | None = None) -> A.Expr | None:
+    @overload
+    def input(self, part: Any, pin: str, default: A.Expr) -> A.Expr: ...
+    @overload
+    def input(self, part: Any, pin: str, default: None = None) -> A.Expr | None: ...
+
+    def input(self, part: Any, pin: str, default: A.Expr | None = None) -> A.Expr | None:
         """The value at an input pin (negated if the pin is), or ``default`` when nothing feeds it."""
         src = self.wiring.source.get((part.uid, pin))
         value = self._source_value(src) if src is not None else None
@@ -368,6 +374,8 @@ _LOGIC_OPS = frozenset(["AND", "OR", "XOR", "=", "<>", "<", ">", "<=", ">="])
 
 def _is_power(value: A.Expr) -> bool:
     """Whether ``value`` is certainly Bool (logic, comparison, negation, TRUE/FALSE)."""
-    t = type(value)
-    return ((t is A.BinaryOp and value.op in _LOGIC_OPS) or (t is A.UnaryOp and value.op == "NOT")
-            or (t is A.Literal and value.kind == "bool"))
+    if type(value) is A.BinaryOp:
+        return value.op in _LOGIC_OPS
+    if type(value) is A.UnaryOp:
+        return value.op == "NOT"
+    return type(value) is A.Literal and value.kind == "bool"

@@ -44,8 +44,9 @@ def bool_lit(value: bool) -> A.Literal:
     return A.Literal(0, 0, "bool", value, "TRUE" if value else "FALSE")
 
 
-TRUE = bool_lit(True)
-FALSE = bool_lit(False)
+# The rail's power and its absence, typed as any expression they stand in for.
+TRUE: A.Expr = bool_lit(True)
+FALSE: A.Expr = bool_lit(False)
 
 
 def member(base: A.Expr, name: str) -> A.Member:
@@ -162,7 +163,7 @@ def literal(text: str, type_name: str | None = None) -> A.Expr | None:
     if not isinstance(node, A.Literal):
         return None
     node.line = node.col = 0
-    if kind in _REAL_TYPES and node.kind == "int" and node.type_name is None:
+    if kind in _REAL_TYPES and node.kind == "int" and node.type_name is None and isinstance(node.value, int):
         return A.Literal(0, 0, "real", float(node.value), node.text + ".0")
     return node
 

@@ -438,6 +438,7 @@ _SECTION_ROLE = {"Input": "in", "InOut": "inout", "Output": "out", "Return": "re
 def user_call(t, call: Call) -> None:
     """A call of a user FC (``"FC"(…)``, the return value assigned from it) or FB (``"DB"(…)``/``#inst(…)``)."""
     instance = None
+    callee: A.Expr
     if call.block_type == "FC":
         callee = A.Name(0, 0, call.name, "global")
     else:

@@ -200,8 +200,8 @@ class LayoutBuilder:
         if upper == "STRUCT":
             slot = Slot(name, "struct", datatype="Struct")
             for child in (m.members if m is not None else ()):
-                c = self.member(child)
-                slot.members.setdefault(c.name.lower(), c)
+                child_slot = self.member(child)
+                slot.members.setdefault(child_slot.name.lower(), child_slot)
             return slot
         s = _STRING.match(text)
         if s is not None:
@@ -248,9 +248,9 @@ class LayoutBuilder:
                         starts[pos] = self._value(text, element)
             for sub in m.subelements:
                 if sub.start_value is not None and element.kind == "elem":
-                    pos = self._flat(slot, sub.path)
-                    if pos is not None:
-                        starts[pos] = self._value(sub.start_value.value, element)
+                    flat = self._flat(slot, sub.path)
+                    if flat is not None:
+                        starts[flat] = self._value(sub.start_value.value, element)
             if starts:
                 slot.start = starts
         elif slot.kind == "struct":
@@ -317,7 +317,9 @@ def _deep(slot: Slot) -> Slot:
 
 
 def _split_top(text: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "[(":
             depth += 1

@@ -124,10 +124,10 @@ class Memory:
         """Copies of the retentive DB members and %M bytes (what survives a power cycle)."""
         values = []
         for db, path in self.retain_paths:
-            container = self.dbs.get(db)
+            container: Any = self.dbs.get(db)  # then the members on the path: structs, arrays, the value
             try:
                 for key in path:
-                    container = container[key]  # type: ignore[index]
+                    container = container[key]
             except (KeyError, TypeError):
                 continue
             values.append((db, path, clone(container)))
@@ -136,10 +136,10 @@ class Memory:
     def restore_retentive(self, snapshot: dict[str, Any]) -> None:
         """Write a snapshot back (after the DBs were set to their start values)."""
         for db, path, value in snapshot.get("dbs", ()):
-            container = self.dbs.get(db)
+            container: Any = self.dbs.get(db)
             try:
                 for key in path[:-1]:
-                    container = container[key]  # type: ignore[index]
+                    container = container[key]
                 if container is not None and path[-1] in container:
                     container[path[-1]] = clone(value)
             except (KeyError, TypeError):

@@ -124,6 +124,8 @@ def _t_arith(sign: int) -> Callable[..., Any]:
         if t1 not in _UNIT_NS or t2 not in ("TIME", "LTIME"):
             return None
         fix = result_fixer(result or t1)  # TIME_OF_DAY wraps modulo 24 h
+        if fix is None:  # a result type that holds no duration or time of day
+            return None
         u1, u2 = _UNIT_NS[t1], _UNIT_NS[t2]
         if u1 == u2:
             return lambda a, b: fix(a + sign * b)
@@ -144,14 +146,12 @@ register("T_SUB", ("IN1", "IN2"))(_t_arith(-1))
 def _t_diff(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
     """T_DIFF: IN1 - IN2 as a duration: TOD/DATE/TIME -> TIME (ms), LTOD/LTIME -> LTIME (ns)."""
     t = args[0] or args[1]
-    if t in ("TIME_OF_DAY", "TIME"):
-        fix = result_fixer(result or "TIME")
-        return lambda a, b: fix(a - b)
-    if t in ("LTIME_OF_DAY", "LTIME"):
-        fix = result_fixer(result or "LTIME")
+    fix = result_fixer(result or ("LTIME" if t in ("LTIME_OF_DAY", "LTIME") else "TIME"))
+    if fix is None:  # a result type that holds no duration
+        return None
+    if t in ("TIME_OF_DAY", "TIME", "LTIME_OF_DAY", "LTIME"):
         return lambda a, b: fix(a - b)
     if t == "DATE":
-        fix = result_fixer(result or "TIME")
         return lambda a, b: fix((a - b) * _DAY_MS)
     return None
 

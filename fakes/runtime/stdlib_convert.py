@@ -91,8 +91,9 @@ def _rescale(src: str, dst: str, fix: Callable[[Any], Any] | None) -> Callable[[
     return compose(lambda v: v // div if v >= 0 else -(-v // div), fix, 1)  # toward zero
 
 
-def _real_to_int(fix: Callable[[Any], Any]) -> Callable[[float], int]:
-    return lambda x: fix(round(x)) if math.isfinite(x) else 0  # round(): half to even
+def _real_to_int(fix: Callable[[Any], Any] | None) -> Callable[[float], int]:
+    wrap = fix or identity  # every integer type has its fixer (the wrap into its range)
+    return lambda x: wrap(round(x)) if math.isfinite(x) else 0  # round(): half to even
 
 
 def _dtl_to_tod(d: dict) -> int:
@@ -108,7 +109,9 @@ def _dtl_to_date(d: dict) -> int:
 
 def converter(src: str | None, dst: str | None) -> Callable[[Any], Any] | None:
     """The conversion of a value of canonical type ``src`` into ``dst``; None when not implemented."""
-    cs, cd = _CATEGORY.get(src or ""), _CATEGORY.get(dst or "")
+    if src is None or dst is None:
+        return None
+    cs, cd = _CATEGORY.get(src), _CATEGORY.get(dst)
     if cs is None or cd is None:
         return None
     fix = result_fixer(dst)

@@ -15,8 +15,8 @@ from .errors import UnsupportedInstructionError
 from .values import INT_RANGES, to_real32, wrapper
 
 __all__ = (
-    "BITSTRINGS", "FUNCTIONS", "INTEGERS", "REALS", "SIGNED", "Builder", "SystemFunction", "compose", "identity",
-    "register", "result_fixer", "string_cap",
+    "BITSTRINGS", "FUNCTIONS", "INTEGERS", "REALS", "SIGNED", "Builder", "NamedBuilder", "SystemFunction", "compose",
+    "identity", "register", "register_named", "result_fixer", "string_cap",
 )
 
 INTEGERS = frozenset(["SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT"])
@@ -26,6 +26,8 @@ REALS = frozenset(["REAL", "LREAL"])
 
 Builder = Callable[[tuple[str | None, ...], str | None], Callable[..., Any] | None]
 """``(arg_types, result_type) -> callable``, or None for a type combination that is not implemented."""
+NamedBuilder = Callable[[tuple[str | None, ...], str | None, tuple[str, ...] | None], Callable[..., Any] | None]
+"""A :data:`Builder` that also reads the formal name of each actual (upper case; None when the caller gives none)."""
 
 
 def identity(x: Any) -> Any:
@@ -82,7 +84,7 @@ class SystemFunction:
     __slots__ = ("_build", "_named", "name", "needs_rt", "out_param", "params", "variadic")
 
     def __init__(
-        self, name: str, params: Sequence[str], build: Builder, *, variadic: tuple[str, int] | None = None,
+        self, name: str, params: Sequence[str], build: NamedBuilder, *, variadic: tuple[str, int] | None = None,
         needs_rt: bool = False, out_param: str | None = None, named: bool = False,
     ) -> None:
         self.name = name
@@ -91,7 +93,7 @@ class SystemFunction:
         self.needs_rt = needs_rt
         self.out_param = out_param
         self._build = build
-        self._named = named  # the builder takes the actuals' formal names as a third argument
+        self._named = named  # the builder reads the actuals' formal names (others are given None)
 
     def specialise(
         self, arg_types: Sequence[str | None], result_type: str | None, names: Sequence[str] | None = None,
@@ -108,10 +110,8 @@ class SystemFunction:
         arg_types = tuple(arg_types)
         if len(arg_types) != len(self.params) and not (self.variadic and len(arg_types) >= len(self.params)):
             raise TypeError(f"{self.name} takes {len(self.params)} parameters, got {len(arg_types)}.")
-        if self._named:
-            fn = self._build(arg_types, result_type, tuple(n.upper() for n in names) if names else None)
-        else:
-            fn = self._build(arg_types, result_type)
+        upper_names = tuple(n.upper() for n in names) if self._named and names else None
+        fn = self._build(arg_types, result_type, upper_names)
         if fn is None:
             raise UnsupportedInstructionError(self.name)
         return fn
@@ -127,7 +127,18 @@ def register(name: str, params: Sequence[str], **options: Any) -> Callable[[Buil
     """Decorator: register ``build`` as the specialiser of instruction ``name``."""
 
     def deco(build: Builder) -> Builder:
-        FUNCTIONS[name] = SystemFunction(name, params, build, **options)
+        FUNCTIONS[name] = SystemFunction(name, params, lambda arg_types, result, _names: build(arg_types, result),
+                                         **options)
+        return build
+
+    return deco
+
+
+def register_named(name: str, params: Sequence[str], **options: Any) -> Callable[[NamedBuilder], NamedBuilder]:
+    """Decorator: register ``build``, which also reads the actuals' formal names, as the specialiser of ``name``."""
+
+    def deco(build: NamedBuilder) -> NamedBuilder:
+        FUNCTIONS[name] = SystemFunction(name, params, build, named=True, **options)
         return build
 
     return deco

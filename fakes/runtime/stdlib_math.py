@@ -19,6 +19,7 @@ from .stdlib_core import (
     SIGNED,
     compose,
     register,
+    register_named,
     result_fixer,
 )
 from .values import BITS, default_value, wrap
@@ -131,7 +132,7 @@ def _sel_build(args: tuple[str | None, ...], result: str | None) -> Callable[...
     return lambda g, in0, in1: in1 if g else in0
 
 
-@register("MUX", ("K", "IN0", "IN1"), variadic=("IN", 0), named=True)
+@register_named("MUX", ("K", "IN0", "IN1"), variadic=("IN", 0))
 def _mux_build(args: tuple[str | None, ...], result: str | None,
                names: tuple[str, ...] | None) -> Callable[..., Any]:
     """K selects IN<K>; out of range: INELSE when given, else the result type's default.
@@ -139,7 +140,7 @@ def _mux_build(args: tuple[str | None, ...], result: str | None,
     TIA leaves OUT unchanged and sets ENO FALSE when K is out of range without INELSE; a function value
     cannot be "unchanged", so the default (0, 0.0, FALSE, '') is returned.
     """
-    has_else = bool(names) and names[-1] == "INELSE"
+    has_else = names is not None and names[-1:] == ("INELSE",)
     count = len(args) - 1 - has_else
     fallback = default_value(_same_result(args[1:], result))
 
@@ -165,7 +166,7 @@ def _norm_build(args: tuple[str | None, ...], result: str | None) -> Callable[..
 
 
 @register("SCALE_X", ("MIN", "VALUE", "MAX"))
-def _scale_build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+def _scale_build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
     t = result or _same_result((args[0], args[2]), None)
     if t is None or t in REALS:
         return compose(lambda mn, value, mx: value * (mx - mn) + mn, result_fixer(t), 3)
@@ -201,7 +202,7 @@ def _unsigned(t: str, width: int) -> Callable[[int], int]:
 
 
 @register("SHL", ("IN", "N"))
-def _shl(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+def _shl(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
     tw = _width(args, result)
     if tw is None:
         return None
@@ -211,7 +212,7 @@ def _shl(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]
 
 
 @register("SHR", ("IN", "N"))
-def _shr(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+def _shr(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
     tw = _width(args, result)
     if tw is None:
         return None
@@ -247,7 +248,7 @@ register("ROR", ("IN", "N"))(_rotate(False))
 
 
 @register("SWAP", ("IN",))
-def _swap(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+def _swap(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
     tw = _width(args, result)
     if tw is None or tw[1] < 16:
         return None
@@ -258,7 +259,7 @@ def _swap(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any
 
 
 @register("DECO", ("IN",))
-def _deco(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+def _deco(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
     width = BITS.get(result or "DWORD")
     if result not in (None, "BYTE", "WORD", "DWORD", "LWORD"):
         return None

@@ -66,6 +66,8 @@ def _parse_int(text: str) -> int | None:
 
 def _parse_real(text: str) -> float:
     m = _REAL_TEXT.match(text)
+    if m is None:  # never: every part of the pattern is optional
+        return 0.0
     whole, frac = (m.group(2) or "").replace(",", ""), m.group(3) or ""
     if not whole and not frac:
         return 0.0
@@ -186,7 +188,7 @@ def _replace(args: tuple[str | None, ...], result: str | None) -> Callable[..., 
 @register("S_CONV", ("IN",), out_param="OUT")
 def _s_conv(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
     """S_CONV: number -> text or text -> number by the types of IN and OUT (text -> text copies)."""
-    src, to_text = args[0], bool(result) and result.startswith(("STRING", "WSTRING"))
+    src, to_text = args[0], result is not None and result.startswith(("STRING", "WSTRING"))
     if src in ("STRING", "WSTRING", "CHAR", "WCHAR"):
         if to_text:
             cap = string_cap(result)

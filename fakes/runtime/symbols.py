@@ -9,8 +9,10 @@ it stays valid when DBs are reinitialised.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import product
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.rules.addresses import AddressError, parse_address
 from engineering_api.rules.compiler.types import display
@@ -22,13 +24,38 @@ from .memory import FORMATS, read_area, write_area
 from .values import clone, from_json
 
 if TYPE_CHECKING:
-    from .image import ProgramImage, TagInfo
+    from .codegen_context import TagRef
     from .memory import Memory
 
-__all__ = ("Accessor", "resolve", "tag_list")
+__all__ = ("Accessor", "ProgramSymbols", "TagInfo", "resolve", "tag_list")
 
 _SIZE_TYPE = {"X": ("BOOL", "Bool"), "B": ("BYTE", "Byte"), "W": ("WORD", "Word"), "D": ("DWORD", "DWord")}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class ProgramSymbols(Protocol):
+    """What names are resolved against: the data blocks and PLC tags of a program image (``ProgramImage``)."""
+
+    @property
+    def db_slots(self) -> Mapping[str, Slot]:
+        """Lower-case DB name -> its layout."""
+
+    @property
+    def db_names(self) -> Mapping[str, str]:
+        """Lower-case DB name -> the name as written."""
+
+    @property
+    def tags(self) -> Mapping[str, TagRef]:
+        """Lower-case tag name -> the tag."""
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """One leaf of the tag list (as PLCSIM Advanced's UpdateTagList): name, TIA data type, address or None."""
+
+    name: str
+    data_type: str
+    address: str | None = None
 
 
 class Accessor:
@@ -91,14 +118,14 @@ def _parse(name: str) -> Any:
 
 
 def _int(node: Any) -> int:
-    if type(node) is A.Literal and node.kind == "int":
-        return int(node.value)
-    if type(node) is A.UnaryOp and node.op == "-" and type(node.operand) is A.Literal:
-        return -int(node.operand.value)
+    negative = type(node) is A.UnaryOp and node.op == "-"
+    literal = node.operand if negative else node
+    if type(literal) is A.Literal and literal.kind == "int" and type(literal.value) is int:
+        return -literal.value if negative else literal.value
     raise LookupError("array indices must be integer constants")
 
 
-def _walk(image: ProgramImage, node: Any) -> tuple[str, Slot, list[Any]]:
+def _walk(image: ProgramSymbols, node: Any) -> tuple[str, Slot, list[Any]]:
     """(DB key, slot, key path inside the DB) of an operand path."""
     t = type(node)
     if t is A.Name:
@@ -135,7 +162,7 @@ def _walk(image: ProgramImage, node: Any) -> tuple[str, Slot, list[Any]]:
     raise LookupError("not an operand path")
 
 
-def resolve(image: ProgramImage, mem: Memory, name: str) -> Accessor:
+def resolve(image: ProgramSymbols, mem: Memory, name: str) -> Accessor:
     """The accessor of ``name`` (see the module docstring); LookupError when it names nothing."""
     text = name.strip()
     if text.startswith("%"):
@@ -189,10 +216,8 @@ def _leaves(slot: Slot, prefix: str, out: list[tuple[str, str]]) -> None:
                 out.append((f"{prefix}.{n}", display(t)))
 
 
-def tag_list(image: ProgramImage) -> list[TagInfo]:
+def tag_list(image: ProgramSymbols) -> list[TagInfo]:
     """Elementary leaves of every DB (structs and arrays expanded), then the PLC tags with their addresses."""
-    from .image import TagInfo
-
     out: list[TagInfo] = []
     for key, slot in image.db_slots.items():
         leaves: list[tuple[str, str]] = []

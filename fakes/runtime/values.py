@@ -21,7 +21,7 @@ from engineering_api.rules.plc_values import (
     to_real32,
     wrap,
 )
-from simatic_xml.conversions import convert_value
+from simatic_xml.conversions import convert_value, round_half_even
 
 from .errors import PlcRuntimeError
 
@@ -40,8 +40,8 @@ def wrapper(t: str | None) -> Callable[[Any], Any] | None:
     low, high = INT_RANGES[t]
     if low == 0 and t not in ("S5TIME", "DATE", "TIME_OF_DAY", "LTIME_OF_DAY"):
         mask = high
-        # wrap() takes a float too (rounded half to even first); its annotation says int
-        return lambda v: v & mask if type(v) is not float else wrap(v, t)  # type: ignore[arg-type]
+        # a float (an implicit Real -> integer conversion) is rounded half to even first, as wrap() does
+        return lambda v: v & mask if type(v) is not float else wrap(round_half_even(v), t)
     return lambda v: v if type(v) is not float and low <= v <= high else wrap(v, t)
 
 

@@ -22,10 +22,12 @@ from engineering_api.rules.values import PRIMARY_CULTURE
 from fakes.program import ProgramObject
 from simatic_xml import SimaticMLError, parse_bytes, to_bytes
 from simatic_xml.model import (
+    AttrValue,
     Document,
     DocumentInfo,
     MultilingualText,
     MultilingualTextItem,
+    ObjectChild,
     PlcTag,
     PlcTagTable,
     PlcUserConstant,
@@ -80,7 +82,7 @@ class TableData:
     name: str
     tags: tuple[TagRecord, ...] = ()
     constants: tuple[ConstRecord, ...] = ()
-    extra: tuple[object, ...] = field(default=())
+    extra: tuple[ObjectChild, ...] = field(default=())
     """ObjectList children we do not model (kept as read, written back)."""
 
 
@@ -114,7 +116,7 @@ def read_table(xml: bytes, source: str = "tag table") -> TableData:
         raise ValidationError(f"{source} is not a PLC tag table document", code="INVALID_SIMATICML")
     tags: list[TagRecord] = []
     constants: list[ConstRecord] = []
-    extra: list[object] = []
+    extra: list[ObjectChild] = []
     for child in table.children or ():
         if isinstance(child, PlcTag):
             comment, texts = _texts_of(child)
@@ -157,9 +159,9 @@ def table_xml(data: TableData, version: str) -> bytes:
     :func:`simatic_xml.generate.design.tag_table_xml`, which writes tags only (no user constants, no flags).
     """
     all_flags = _older_than_v19(version)
-    children: list[object] = []
+    children: list[ObjectChild] = []
     for tag in data.tags:
-        attributes: dict[str, object] = {"DataTypeName": tag.data_type}
+        attributes: dict[str, AttrValue] = {"DataTypeName": tag.data_type}
         for key, value in (("ExternalAccessible", tag.hmi_accessible), ("ExternalVisible", tag.hmi_visible),
                            ("ExternalWritable", tag.hmi_writeable)):
             if all_flags or not value:
@@ -175,7 +177,7 @@ def table_xml(data: TableData, version: str) -> bytes:
             children=[_comment(constant.comment, constant.texts)],
         ))
     children.extend(copy.deepcopy(list(data.extra)))
-    table = PlcTagTable(element=PlcTagTable.ELEMENT, attributes={"Name": data.name}, children=children)  # type: ignore[arg-type]
+    table = PlcTagTable(element=PlcTagTable.ELEMENT, attributes={"Name": data.name}, children=children)
     info = None
     if version in DOCUMENT_INFO_VERSIONS:
         info = DocumentInfo(None, "None", [Product("Product", "Totally Integrated Automation Portal", version),
@@ -187,6 +189,11 @@ def table_xml(data: TableData, version: str) -> bytes:
 
 class TagTableObject(ProgramObject):
     """A tag table program object whose ``xml`` is written from its records on first read."""
+
+    # Set in ``__dict__`` (not dataclass fields): the ``xml`` property stands for the field of that name.
+    _table: TableData | None
+    _xml: bytes | None
+    _version: str
 
     @classmethod
     def from_table(cls, data: TableData, *, version: str, folder: str = "", xml: bytes | None = None) -> TagTableObject:
@@ -200,9 +207,10 @@ class TagTableObject(ProgramObject):
     @property
     def xml(self) -> bytes:
         """The SimaticML document (written on first read after a change)."""
-        if self.__dict__.get("_xml") is None:
-            self._xml = table_xml(self.table, self.__dict__.get("_version", "V19"))
-        return self._xml
+        xml: bytes | None = self.__dict__.get("_xml")
+        if xml is None:
+            xml = self._xml = table_xml(self.table, self.__dict__.get("_version", "V19"))
+        return xml
 
     @xml.setter
     def xml(self, value: bytes) -> None:

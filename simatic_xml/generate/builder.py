@@ -37,12 +37,13 @@ from ..model import (
     NetworkSource, OB, ObjectChild, PlcStruct, Product,
 )
 from ..renumber import renumber_document
-from ..scl_text import SclContext, text_to_tokens
+from ..scl_text import text_to_tokens
 from ..versions import DOCUMENT_INFO_VERSIONS, GENERATION_TARGETS, namespace_for, normalize_version, version_index
 from .. import flgnet, graph
 from ..writer import to_bytes
-from .datatypes import is_system_instance, type_version
+from .datatypes import type_version
 from .errors import SpecError, SpecVersionError
+from .network_context import OB_INPUTS, scl_context
 from .spec import BlockSpec, MemberSpec, NetworkSpec, OB_TYPES, SECTIONS_BY_TYPE, parse_spec
 
 __all__ = ("DEFAULT_VERSION", "build_document", "generate", "generate_xml", "scl_context", "target_version")
@@ -50,20 +51,6 @@ __all__ = ("DEFAULT_VERSION", "build_document", "generate", "generate_xml", "scl
 DEFAULT_VERSION = "V19"
 GRAPH_VERSIONS = ("V17", "V18", "V21")
 
-_OB_INPUTS = {
-    "ProgramCycle": [("Initial_Call", "Bool", "Initial call of this OB"), ("Remanence", "Bool", "=True, if remanent data are available")],
-    "Startup": [("LostRetentive", "Bool", "True if retentive data are lost"), ("LostRTC", "Bool", "True if date and time are lost")],
-    "CyclicInterrupt": [("Initial_Call", "Bool", "Initial call of this OB"), ("Event_Count", "Int", "Events discarded")],
-    # As the corpus export Tayoriko_Diagnostic_error_interrupt.xml (OB 82) writes them.
-    "DiagnosticErrorInterrupt": [("IO_State", "Word", "IO state of the HW object"), ("LADDR", "HW_ANY", "Hardware identifier"),
-                                 ("Channel", "UInt", "Channel number"), ("MultiError", "Bool", "=true if more than one error is present")],
-    # S7-1200 System Manual V4.2.3 (A5E02486681-AL), tables 5-8 "start information for pull or plug of modules
-    # OB" and 5-9 "start information for the rack or station failure OB" (no corpus export of either).
-    "PullOrPlugOfModules": [("LADDR", "HW_IO", "Hardware identifier"), ("Event_Class", "Byte", "16#38: module inserted, 16#29: module removed"),
-                            ("Fault_ID", "Byte", "Fault identifier")],
-    "RackOrStationFailure": [("LADDR", "HW_IO", "Hardware identifier"), ("Event_Class", "Byte", "16#38: outgoing event, 16#39: incoming event"),
-                             ("Fault_ID", "Byte", "Fault identifier")],
-}
 _ELEMENTS = {
     "OB": OB, "FB": FB, "FC": FC, "GlobalDB": GlobalDB, "InstanceDB": InstanceDB, "UDT": PlcStruct,
 }
@@ -334,7 +321,7 @@ def _interface_sections(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) 
         if bt == "OB" and name == "Input":
             fixed = [
                 Member(n, t, informative="true", comment=Comment({"en-US": text}))
-                for n, t, text in _OB_INPUTS[block.secondary_type or "ProgramCycle"]
+                for n, t, text in OB_INPUTS[block.secondary_type or "ProgramCycle"]
             ]
             written = fixed + written
         sections.append(Section(name, written))
@@ -430,29 +417,6 @@ def _apply_start(sections: list[Section], path: str, value: str, types: dict[str
 
 
 # ---------------------------------------------------------------- networks
-
-
-def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str, global_constants: Collection[str] = ()
-                ) -> SclContext:
-    """What the SCL text does not say: constants, multi-instance calls, and the ``calls`` hints."""
-    ctx = SclContext()
-    ctx.global_constants.update(global_constants)
-    for m in block.sections.get("Constant", []):
-        ctx.local_constants.add(m.name)
-    for members in block.sections.values():
-        ctx.local_names.update(m.name.casefold() for m in members)
-    if block.block_type == "OB":  # the OB's event inputs, which the builder adds from its type
-        ctx.local_names.update(n.casefold() for n, _, _ in _OB_INPUTS.get(block.secondary_type or "ProgramCycle", []))
-    for section in ("Static", "InOut"):
-        for m in block.sections.get(section, []):
-            if is_system_instance(m.datatype) or m.datatype.startswith('"'):
-                ctx.calls[m.name] = None
-    for name, (kind, fb) in net.calls.items():
-        if st_version == "v3":
-            ctx.calls[name] = None
-        else:
-            ctx.calls[name] = (kind, fb)
-    return ctx
 
 
 def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cultures: list[str],

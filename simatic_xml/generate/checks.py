@@ -17,7 +17,7 @@ from ..cancel import checkpoint
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError
 from .errors import SpecError
-from .spec import BlockSpec
+from .spec_types import BlockSpec
 
 __all__ = ("check_networks", "scl_local_positions", "scl_locals")
 
@@ -65,7 +65,7 @@ def check_networks(spec: BlockSpec) -> None:
             (``diagnostics`` holds every finding, up to :data:`~simatic_xml.diagnostics.DIAGNOSTIC_CAP`).
         BlockTooLargeError: the block's SCL is over TIA's block size limit (:mod:`simatic_xml.scl.limits`).
     """
-    from .builder import scl_context
+    from .network_context import scl_context
     from .ladder import build_flgnet
     from .graphgen import build_graph
     from .operands import Operands

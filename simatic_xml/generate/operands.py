@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from .. import flgnet
 from .errors import SpecError
-from .spec import BlockSpec, MemberSpec
+from .spec_members import MemberSpec
+from .spec_types import BlockSpec
 
 __all__ = ("Operand", "Operands", "split_path")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .spec import BlockSpec
+from .spec_types import BlockSpec
 
 __all__ = ("for_network_checks", "hashed_members", "ob_inputs")
 

@@ -58,7 +58,6 @@ next free number on import. Numbers must be 1..59999 for FB/FC/DB; OBs take thei
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from .datatypes import normalize_datatype
@@ -72,6 +71,7 @@ from .spec_members import (
     texts,
     unknown_keys,
 )
+from .spec_types import BlockSpec, NetworkSpec
 
 __all__ = (
     "BLOCK_TYPES",
@@ -103,50 +103,6 @@ OB_NUMBERS = {"ProgramCycle": range(1, 2), "Startup": range(100, 101), "CyclicIn
 
 def _ranges(r: range) -> str:
     return str(r.start) if len(r) == 1 else f"{r.start}..{r.stop - 1}"
-
-
-@dataclass(slots=True)
-class NetworkSpec:
-    """One network: exactly one of scl/lad/fbd/graph is set (``kind`` says which)."""
-
-    kind: str
-    body: Any
-    title: dict[str, str] = field(default_factory=dict)
-    comment: dict[str, str] = field(default_factory=dict)
-    calls: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    """SCL only: called global name -> (BlockType, FB name for an instance DB / None for an FC)."""
-
-
-@dataclass(slots=True)
-class BlockSpec:
-    """A validated block spec (see the module docstring for the JSON form)."""
-
-    block_type: str
-    name: str
-    language: str | None
-    number: int | None = None
-    title: dict[str, str] = field(default_factory=dict)
-    comment: dict[str, str] = field(default_factory=dict)
-    author: str | None = None
-    family: str | None = None
-    header_name: str | None = None
-    header_version: str | None = None
-    memory_layout: str = "Optimized"
-    secondary_type: str | None = None
-    cyclic_time: int | None = None
-    phase_shift: int | None = None
-    instance_of: str | None = None
-    instance_of_type: str = "FB"
-    return_type: str = "Void"
-    sections: dict[str, list[MemberSpec]] = field(default_factory=dict)
-    networks: list[NetworkSpec] = field(default_factory=list)
-    start_values: list[tuple[str, str]] = field(default_factory=list)
-    """DBs: start values below a member (``timer_value[0]``, ``reference.x`` of a UDT member, members of an
-    instance DB's FB), as ``(path, value)``; the builder writes them as ``Subelement``/nested members."""
-    lenient: bool = False
-    """Parsed from an SCL source (``parse_spec(..., source=True)``): TIA's source rules, not the JSON API's."""
-    namespace: str = ""
-    """A software unit's namespace (``Plant``): the block is ``Plant.<name>`` in the PLC; V18 and later."""
 
 
 _TOP_KEYS = {

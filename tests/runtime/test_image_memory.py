@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from engineering_api.backend.models import CompileResult
+from engineering_api.rules.compiler.project import CompileRun
 from fakes.program import PlcSoftware, read_object
 from fakes.runtime.errors import ImageError
 from fakes.runtime.image import ObEntry, build_image
@@ -163,6 +165,18 @@ def test_compile_errors_refuse_the_image() -> None:
     with pytest.raises(ImageError) as info:
         build_image(software, "PLC_1")
     assert info.value.messages and "Nowhere" in info.value.messages[0]
+
+
+def test_a_compile_run_without_its_program_view_is_read_again() -> None:
+    # A caller's successful run that kept no program view (CompileRun.program is optional): the image is built
+    # from the software, as without a run, instead of failing on None.
+    software = software_from_scl(_PROGRAM, _TAGS, ob_types=_OB_TYPES)
+    run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0))
+    assert run.program is None
+    image = build_image(software, "PLC_1", run)
+    assert image.digests == build_image(software, "PLC_1").digests
+    assert {ob.name for ob in image.obs} == {"Main", "Cyclic", "Fast", "Boot"}
+    assert image.new_memory().dbs["data"]["lost"] == 22
 
 
 def test_empty_software_gives_an_empty_image() -> None:

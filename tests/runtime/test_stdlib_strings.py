@@ -100,6 +100,14 @@ def test_t_add_t_sub_t_diff() -> None:
     assert fn("T_DIFF", "LTIME_OF_DAY", "LTIME_OF_DAY")(5, 2) == 3
 
 
+def test_time_arithmetic_into_a_type_without_time_is_not_implemented() -> None:
+    # Refused when specialised, not a TypeError at the first scan (there is no wrap into a String or an LReal).
+    for name, first in (("T_ADD", "TIME"), ("T_SUB", "LTIME"), ("T_DIFF", "TIME_OF_DAY"), ("T_DIFF", "DATE")):
+        for result in ("STRING", "LREAL"):
+            with pytest.raises(UnsupportedInstructionError):
+                fn(name, first, first if name == "T_DIFF" else "TIME", result=result)
+
+
 # ------------------------------------------------------------------------------------------ block moves
 
 def test_move_blk_copies_between_plc_indices() -> None:

@@ -56,7 +56,7 @@ def test_resolve_names_to_data_types(sim: Sim, name: str, data_type: str) -> Non
 
 
 @pytest.mark.parametrize("name", ['"Nope".x', '"Data".nope', '"Data".arr[3]', '"Data".i[1]', "%X1.0", "%I0.9",
-                                  '"Data".p.x.y', "1 +", "Data.arr[#k]"])
+                                  '"Data".p.x.y', "1 +", "Data.arr[#k]", "\"Data\".arr[-'a']", '"Data".arr[-T#1s]'])
 def test_unknown_names_raise_lookup_error(sim: Sim, name: str) -> None:
     with pytest.raises(LookupError):
         sim.image.resolve(sim.mem, name)

@@ -1,0 +1,52 @@
+"""What a spec's network needs beside its text: the :class:`~simatic_xml.scl_context.SclContext` of an SCL
+network, and the event inputs every OB type has (the builder declares them, the checks accept them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from ..scl_context import SclContext
+from .datatypes import is_system_instance
+from .spec_types import BlockSpec, NetworkSpec
+
+__all__ = ("OB_INPUTS", "scl_context")
+
+OB_INPUTS: dict[str, list[tuple[str, str, str]]] = {
+    "ProgramCycle": [("Initial_Call", "Bool", "Initial call of this OB"), ("Remanence", "Bool", "=True, if remanent data are available")],
+    "Startup": [("LostRetentive", "Bool", "True if retentive data are lost"), ("LostRTC", "Bool", "True if date and time are lost")],
+    "CyclicInterrupt": [("Initial_Call", "Bool", "Initial call of this OB"), ("Event_Count", "Int", "Events discarded")],
+    # As the corpus export Tayoriko_Diagnostic_error_interrupt.xml (OB 82) writes them.
+    "DiagnosticErrorInterrupt": [("IO_State", "Word", "IO state of the HW object"), ("LADDR", "HW_ANY", "Hardware identifier"),
+                                 ("Channel", "UInt", "Channel number"), ("MultiError", "Bool", "=true if more than one error is present")],
+    # S7-1200 System Manual V4.2.3 (A5E02486681-AL), tables 5-8 "start information for pull or plug of modules
+    # OB" and 5-9 "start information for the rack or station failure OB" (no corpus export of either).
+    "PullOrPlugOfModules": [("LADDR", "HW_IO", "Hardware identifier"), ("Event_Class", "Byte", "16#38: module inserted, 16#29: module removed"),
+                            ("Fault_ID", "Byte", "Fault identifier")],
+    "RackOrStationFailure": [("LADDR", "HW_IO", "Hardware identifier"), ("Event_Class", "Byte", "16#38: outgoing event, 16#39: incoming event"),
+                             ("Fault_ID", "Byte", "Fault identifier")],
+}
+"""OB type -> its event inputs as (name, data type, comment), as TIA declares them in the OB's Input section."""
+
+
+def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str, global_constants: Collection[str] = ()
+                ) -> SclContext:
+    """What the SCL text does not say: constants, multi-instance calls, and the ``calls`` hints."""
+    ctx = SclContext()
+    ctx.global_constants.update(global_constants)
+    for m in block.sections.get("Constant", []):
+        ctx.local_constants.add(m.name)
+    for members in block.sections.values():
+        ctx.local_names.update(m.name.casefold() for m in members)
+    if block.block_type == "OB":  # the OB's event inputs, which the builder adds from its type
+        ctx.local_names.update(n.casefold() for n, _, _ in OB_INPUTS.get(block.secondary_type or "ProgramCycle", []))
+    for section in ("Static", "InOut"):
+        for m in block.sections.get(section, []):
+            if is_system_instance(m.datatype) or m.datatype.startswith('"'):
+                ctx.calls[m.name] = None
+    for name, (kind, fb) in net.calls.items():
+        if st_version == "v3":
+            ctx.calls[name] = None
+        else:
+            ctx.calls[name] = (kind, fb)
+    return ctx

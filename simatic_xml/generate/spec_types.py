@@ -1,0 +1,58 @@
+"""A validated block spec as data: :class:`BlockSpec` and its :class:`NetworkSpec` s.
+
+:func:`~simatic_xml.generate.spec.parse_spec` makes them (the JSON form is described there); the generator's
+modules read them. Members are :class:`~simatic_xml.generate.spec_members.MemberSpec`, parsed with the interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .spec_members import MemberSpec
+
+__all__ = ("BlockSpec", "NetworkSpec")
+
+
+@dataclass(slots=True)
+class NetworkSpec:
+    """One network: exactly one of scl/lad/fbd/graph is set (``kind`` says which)."""
+
+    kind: str
+    body: Any
+    title: dict[str, str] = field(default_factory=dict)
+    comment: dict[str, str] = field(default_factory=dict)
+    calls: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    """SCL only: called global name -> (BlockType, FB name for an instance DB / None for an FC)."""
+
+
+@dataclass(slots=True)
+class BlockSpec:
+    """A validated block spec (its JSON form: :mod:`simatic_xml.generate.spec`)."""
+
+    block_type: str
+    name: str
+    language: str | None
+    number: int | None = None
+    title: dict[str, str] = field(default_factory=dict)
+    comment: dict[str, str] = field(default_factory=dict)
+    author: str | None = None
+    family: str | None = None
+    header_name: str | None = None
+    header_version: str | None = None
+    memory_layout: str = "Optimized"
+    secondary_type: str | None = None
+    cyclic_time: int | None = None
+    phase_shift: int | None = None
+    instance_of: str | None = None
+    instance_of_type: str = "FB"
+    return_type: str = "Void"
+    sections: dict[str, list[MemberSpec]] = field(default_factory=dict)
+    networks: list[NetworkSpec] = field(default_factory=list)
+    start_values: list[tuple[str, str]] = field(default_factory=list)
+    """DBs: start values below a member (``timer_value[0]``, ``reference.x`` of a UDT member, members of an
+    instance DB's FB), as ``(path, value)``; the builder writes them as ``Subelement``/nested members."""
+    lenient: bool = False
+    """Parsed from an SCL source (``parse_spec(..., source=True)``): TIA's source rules, not the JSON API's."""
+    namespace: str = ""
+    """A software unit's namespace (``Plant``): the block is ``Plant.<name>`` in the PLC; V18 and later."""
