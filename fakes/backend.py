@@ -67,10 +67,10 @@ from fakes.project_files import (
     save_project,
 )
 from fakes.runtime.manager import SimulationRuntime
-from fakes.runtime_values_ops import RuntimeValueOperations
+from fakes.runtime_values_ops import FakeRuntimeValues
 from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
-from fakes.simulation_ops import SimulationOperations
+from fakes.simulation_ops import FakeSimulation
 from fakes.software_ops import SoftwareOperations
 from fakes.tag_ops import FakeTags
 from fakes.type_ops import FakeTypes
@@ -105,9 +105,7 @@ class FakeBackend(
     SoftwareOperations,
     DeviceOperations,
     CatalogService,
-    SimulationOperations,
     OnlineOperations,
-    RuntimeValueOperations,
     EngineeringBackend,
 ):
     """In-process TIA model.
@@ -130,7 +128,7 @@ class FakeBackend(
         self.portals = portals or PortalTable()
         self._attached: int | None = None
         self._thread_ident: int | None = None
-        self.simulation = SimulationRuntime(state_dir, empty_image=_empty_image)
+        self.plcsim = SimulationRuntime(state_dir, empty_image=_empty_image)
         """The machine's PLCSIM Advanced (in-process): instances that downloads load into."""
         session = FakeSession(
             project=self._project,
@@ -152,13 +150,15 @@ class FakeBackend(
             library_types=self.list_library_types,
             guard_program=self._lib_guarded,
         )
+        self.simulation = FakeSimulation(self.plcsim)
+        self.runtime_values = FakeRuntimeValues(self.plcsim)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()
 
     def close(self) -> None:
         # Free-running simulated CPUs have threads of their own; the portals (processes) stay.
-        self.simulation.shutdown()
+        self.plcsim.shutdown()
 
     # ----- helpers ---------------------------------------------------------------------------
     def _portal(self) -> FakePortal:

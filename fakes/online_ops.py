@@ -119,7 +119,7 @@ class OnlineOperations:
         name = self._online_sessions.get(token) if token else None
         if name is None:
             return None
-        cpu = self.simulation.find(name)  # type: ignore[attr-defined]
+        cpu = self.plcsim.find(name)  # type: ignore[attr-defined]
         if cpu is None or cpu.state == OperatingState.OFF:
             del self._online_sessions[token]  # type: ignore[arg-type]
             return None
@@ -127,7 +127,7 @@ class OnlineOperations:
 
     def _bound_cpu(self, device: Device, instance_name: str | None) -> SimulatedCpu:
         """The CPU a device's operations act on (see :mod:`engineering_api.backend.areas.online`)."""
-        sim = self.simulation  # type: ignore[attr-defined]
+        sim = self.plcsim  # type: ignore[attr-defined]
         online = self._online_instance(device)
         if online is not None:
             if instance_name and instance_name.lower() != online.lower():
@@ -158,13 +158,13 @@ class OnlineOperations:
         if name is None:
             raise ConflictError(f'The device "{device}" is offline. Go online first (POST /api/devices/{device}/online).',
                                 code="DEVICE_OFFLINE")
-        return self.simulation.get(name)  # type: ignore[attr-defined]
+        return self.plcsim.get(name)  # type: ignore[attr-defined]
 
     def _online_state(self, dev: Device) -> OnlineStatus:
         name = self._online_instance(dev)
         if name is None:
             return OnlineStatus(device_name=dev.name, online=False)
-        cpu = self.simulation.get(name)  # type: ignore[attr-defined]
+        cpu = self.plcsim.get(name)  # type: ignore[attr-defined]
         return OnlineStatus(device_name=dev.name, online=True, instance_name=cpu.name, operating_state=str(cpu.state))
 
     @staticmethod
@@ -266,14 +266,9 @@ class OnlineOperations:
         return self._download_result(dev.name, cpu, image, compiled, reinitialised, was_running, start_after_download)
 
     def _after_download(self, cpu: SimulatedCpu) -> None:
-        """A connected client sees the new tag list at once: the simulation's refresh hook if it has one."""
-        if self.simulation.connected != cpu.name:  # type: ignore[attr-defined]
-            return  # others get NotUpToDate until they refresh, as PLCSIM Advanced clients do
-        hook = getattr(self, "_refresh_after_download", None)
-        if hook is not None:
-            hook(cpu)
-        else:
-            cpu.tags_stale = False
+        """A connected client sees the new tag list at once; others get NotUpToDate until they refresh, as PLCSIM
+        Advanced clients do."""
+        self.simulation.refresh_after_download(cpu)  # type: ignore[attr-defined]
 
     @staticmethod
     def _download_result(

@@ -56,11 +56,12 @@ from openness_bridge.hmi import BridgeHmi
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
-from openness_bridge.runtime_values import RuntimeValueOperations
+from openness_bridge.runtime_values import BridgeRuntimeValues
 from openness_bridge.scratch import ScratchFiles
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
-from openness_bridge.simulation import SimulationOperations
+from openness_bridge.simulation import BridgeSimulation
+from openness_bridge.simulation_base import PlcsimSession
 from openness_bridge.software import SoftwareOperations
 from openness_bridge.tags import BridgeTags
 from openness_bridge.types import BridgeTypes
@@ -92,11 +93,9 @@ class _OpennessSession(
     ProjectOperations,
     HardwareOperations,
     CatalogOperations,
-    SimulationOperations,
     OnlineOperations,
     WhitelistOperations,
     GlobalLibraryOperations,
-    RuntimeValueOperations,
     ScratchFiles,
     EngineeringBackend,
 ):
@@ -150,6 +149,14 @@ class _OpennessSession(
         self.tags = BridgeTags(session)
         self.types = BridgeTypes(session)
         self.hmi = BridgeHmi(session, compile_result=self._compile_result)
+        plcsim = PlcsimSession(api=simulation_api, on_worker=self._on_worker)
+        self.simulation = BridgeSimulation(plcsim, state_dir=state_dir)
+        self.runtime_values = BridgeRuntimeValues(
+            plcsim, session,
+            batch_read=self.simulation.sim_batch_read,
+            batch_write=self.simulation.sim_batch_write,
+            data_documents=self._data_documents,
+        )
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -109,8 +109,8 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
     # ----- CPU state (PLCSIM Advanced: Openness has no start/stop/diagnostics) -------------------------
     def cpu_status(self, device: str, *, instance_name: str | None = None) -> CpuStatus:
         provider, instance = self._bind(device, instance_name)
-        state = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
-        entries = list(self.sim_diagnostics(instance.name).entries)  # type: ignore[attr-defined]
+        state = self.simulation.sim_instance_state(instance.name)  # type: ignore[attr-defined]
+        entries = list(self.simulation.sim_diagnostics(instance.name).entries)  # type: ignore[attr-defined]
         online = self._call("OnlineProvider.State", lambda: self._is_online(provider))  # type: ignore[attr-defined]
         loaded = 0
         if state.operating_state != "Off" and state.device:
@@ -126,7 +126,7 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
         _, instance = self._bind(device, instance_name)
         self._require_powered(instance)
         before = instance.operating_state
-        after = before if before == "Run" else self.sim_run(instance.name).operating_state  # type: ignore[attr-defined]
+        after = before if before == "Run" else self.simulation.sim_run(instance.name).operating_state  # type: ignore[attr-defined]
         message = "The CPU was already in RUN." if before == "Run" else "The CPU is in RUN."
         return CpuActionResult(device_name=device, instance_name=instance.name, previous_state=before,
                                operating_state=after, message=message)
@@ -136,7 +136,7 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
         self._require_powered(instance)
         before = instance.operating_state
         require_stop_confirmed(instance.name, in_run=before == "Run", confirm=confirm)
-        after = (self.sim_stop(instance.name, confirm=True).operating_state  # type: ignore[attr-defined]
+        after = (self.simulation.sim_stop(instance.name, confirm=True).operating_state  # type: ignore[attr-defined]
                  if before != "Stop" else before)
         message = "The CPU is in STOP." if before == "Run" else "The CPU was already in STOP."
         return CpuActionResult(device_name=device, instance_name=instance.name, previous_state=before,

@@ -95,7 +95,7 @@ class OnlineBinding:
                               lambda: self._online_provider(self._project(), device))  # type: ignore[attr-defined]
         ips = self._call("ConfigurationTargetInterface.Addresses",  # type: ignore[attr-defined]
                          lambda: self._device_addresses(provider, device))
-        instances = list(self.sim_list_instances())  # type: ignore[attr-defined]
+        instances = list(self.simulation.sim_list_instances())  # type: ignore[attr-defined]
         if self._call("OnlineProvider.State", lambda: self._is_online(provider)):  # type: ignore[attr-defined]
             online = self._pick(device, ips, None, instances)
             if instance_name and instance_name.lower() != online.name.lower():

@@ -89,7 +89,7 @@ class OnlineDownload:
         def pick(status: str) -> list[str]:
             return [e.name for e in entries if e.status == status]
 
-        loaded = self.sim_instance_state(instance.name).device  # type: ignore[attr-defined]
+        loaded = self.simulation.sim_instance_state(instance.name).device  # type: ignore[attr-defined]
         return CompareResult(
             device_name=device, instance_name=instance.name, loaded_device=loaded,
             identical=all(e.status == "Identical" for e in entries), offline_compiles=compiles,
@@ -161,7 +161,7 @@ class OnlineDownload:
         if compiled.error_count:
             raise compile_failed(device, compiled)
         report(40, "comparing with the program in the CPU")
-        before = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
+        before = self.simulation.sim_instance_state(instance.name)  # type: ignore[attr-defined]
         entries = self._compare_entries(device)
         same_device = before.device == device
         reinitialised = sorted(
@@ -188,8 +188,8 @@ class OnlineDownload:
                 code="DOWNLOAD_FAILED",
                 details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages)},
             )
-        self._sim_after_download(instance.name)  # type: ignore[attr-defined]
-        after = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
+        self.simulation.refresh_after_download(instance.name)  # type: ignore[attr-defined]
+        after = self.simulation.sim_instance_state(instance.name)  # type: ignore[attr-defined]
         if start_after_download and after.operating_state != "Run":
             error = after.last_error
             raise ConflictError(

@@ -63,6 +63,8 @@ def _version_key(text: str) -> tuple[int, ...]:
 
 
 def _read_registry_path(key: str) -> str | None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # the registry is Windows'; this also tells the type checker where winreg exists
+        return None
     import winreg
 
     try:

@@ -65,6 +65,8 @@ AREAS: dict[str, type[ABC]] = {
     "tags": TagsPort,
     "types": TypesPort,
     "hmi": HmiPort,
+    "simulation": SimulationPort,
+    "runtime_values": RuntimeValuesPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
@@ -72,10 +74,8 @@ AREAS: dict[str, type[ABC]] = {
 class EngineeringBackend(
     BlocksPort,
     CompilePort,
-    SimulationPort,
     OnlinePort,
     LibraryPort,
-    RuntimeValuesPort,
     ABC,
 ):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
@@ -103,6 +103,12 @@ class EngineeringBackend(
     hmi: HmiPort
     """HMI devices: classic panels' screens, tag tables, connections, scripts, lists and folders, project graphics,
     HMI library types, Unified panels' object model, the HMI compile (set by the adapter)."""
+    simulation: SimulationPort
+    """PLCSIM Advanced: the runtime manager, virtual PLC instances, their tags, the session, profiles (set by the
+    adapter)."""
+    runtime_values: RuntimeValuesPort
+    """A simulated CPU as a runtime client sees it: released tags, scan-time reads and writes, monitored items and
+    alarm events (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

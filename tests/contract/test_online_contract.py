@@ -132,11 +132,11 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 def instance(backend: EngineeringBackend, name: str, ip: str | None = None, *, on: bool = True) -> None:
     """A registered instance in SingleStep mode (nothing runs between calls), with an IP address if given."""
-    backend.sim_create_instance(name, operating_mode="SingleStep")
+    backend.simulation.sim_create_instance(name, operating_mode="SingleStep")
     if ip is not None:
-        backend.sim_set_instance_network(name, [SimIpSuite(ip_address=ip)])
+        backend.simulation.sim_set_instance_network(name, [SimIpSuite(ip_address=ip)])
     if on:
-        backend.sim_power_on(name)
+        backend.simulation.sim_power_on(name)
 
 
 @pytest.fixture
@@ -218,9 +218,9 @@ def test_a_rolled_back_change_keeps_the_session_closing_the_project_ends_it(plc:
 def test_deleting_the_device_or_powering_off_ends_the_session(plc: Any) -> None:
     instance(plc, "Sim_A", "192.168.0.1")
     plc.go_online("PLC_1")
-    plc.sim_power_off("Sim_A")
+    plc.simulation.sim_power_off("Sim_A")
     assert plc.online_status("PLC_1").online is False
-    plc.sim_power_on("Sim_A")
+    plc.simulation.sim_power_on("Sim_A")
     plc.go_online("PLC_1")
     plc.delete_device("PLC_1")
     plc.add_device(CPU, None, "PLC_1")
@@ -237,14 +237,14 @@ def test_download_reports_progress_and_keeps_unchanged_data_blocks(plc: Any) -> 
     assert steps == [10, 40, 70, 100]
     assert (first.error_count, first.instance_name, first.operating_state) == (0, "Sim_A", "Stop")
     assert first.reinitialised_data_blocks == ["Data"] and first.object_count == 2
-    assert plc.sim_instance_state("Sim_A").device == "PLC_1"
+    assert plc.simulation.sim_instance_state("Sim_A").device == "PLC_1"
     assert plc.cpu_status("PLC_1").loaded_device == "PLC_1"
-    plc.sim_refresh_tags("Sim_A")  # as PLCSIM Advanced: the tag list is out of date after a download
-    plc.sim_write_tag("Data.count", 7, instance="Sim_A")
+    plc.simulation.sim_refresh_tags("Sim_A")  # as PLCSIM Advanced: the tag list is out of date after a download
+    plc.simulation.sim_write_tag("Data.count", 7, instance="Sim_A")
     again = plc.download("PLC_1")
     assert again.reinitialised_data_blocks == []
-    plc.sim_refresh_tags("Sim_A")
-    assert plc.sim_read_tag("Data.count", instance="Sim_A").value == 7
+    plc.simulation.sim_refresh_tags("Sim_A")
+    assert plc.simulation.sim_read_tag("Data.count", instance="Sim_A").value == 7
     compared = plc.compare_online("PLC_1")
     assert (compared.identical, compared.identical_count, compared.loaded_device) == (True, 2, "PLC_1")
 
@@ -269,7 +269,7 @@ def test_download_needs_simulation_support_and_a_powered_instance(plc: Any) -> N
     with pytest.raises(ConflictError) as disabled:
         plc.download("PLC_1")
     assert disabled.value.code == "SIMULATION_SUPPORT_DISABLED"
-    assert plc.sim_instance_state("Sim_A").device is None
+    assert plc.simulation.sim_instance_state("Sim_A").device is None
 
 
 def test_stop_and_download_refuse_a_running_cpu_without_confirmation(plc: Any) -> None:
@@ -283,7 +283,7 @@ def test_stop_and_download_refuse_a_running_cpu_without_confirmation(plc: Any) -
         assert plc.cpu_status("PLC_1").operating_state == "Run"
     result = plc.download("PLC_1", stop_cpu=True)
     assert (result.stopped_cpu, result.started_cpu, result.operating_state) == (True, False, "Stop")
-    assert plc.sim_instance_state("Sim_A").operating_state == "Stop"
+    assert plc.simulation.sim_instance_state("Sim_A").operating_state == "Stop"
     restarted = plc.download("PLC_1", start_after_download=True)
     assert (restarted.started_cpu, restarted.operating_state) == (True, "Run")
     stopped = plc.stop_cpu("PLC_1", confirm=True)

@@ -37,7 +37,7 @@ def plc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     backend.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
                               subnet=None, router_address=None)
     backend.set_simulation_support(True)
-    use_stub_engine(backend.simulation, monkeypatch)
+    use_stub_engine(backend.plcsim, monkeypatch)
     try:
         yield backend
     finally:
@@ -45,7 +45,7 @@ def plc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def test_the_online_cpu_serves_live_values_only_while_online(plc: Any) -> None:
-    cpu = make_instance(plc.simulation, "Sim_A", "192.168.0.1")
+    cpu = make_instance(plc.plcsim, "Sim_A", "192.168.0.1")
     with pytest.raises(ConflictError) as offline:
         plc._online_cpu("PLC_1")
     assert offline.value.code == "DEVICE_OFFLINE"
@@ -57,13 +57,13 @@ def test_the_online_cpu_serves_live_values_only_while_online(plc: Any) -> None:
 
 
 def test_instances_start_with_the_stub_image(plc: Any) -> None:
-    cpu = make_instance(plc.simulation, "Sim_A", "192.168.0.1")
+    cpu = make_instance(plc.plcsim, "Sim_A", "192.168.0.1")
     assert isinstance(cpu.image, StubImage) and cpu.image.digests == {}
 
 
 def test_a_stub_download_keeps_unchanged_data_blocks_in_memory(plc: Any) -> None:
     load_scl(plc, SCL)
-    cpu = make_instance(plc.simulation, "Sim_A", "192.168.0.1")
+    cpu = make_instance(plc.plcsim, "Sim_A", "192.168.0.1")
     first = plc.download("PLC_1")
     assert first.reinitialised_data_blocks == ["Data"] and cpu.device == "PLC_1"
     assert first.warnings == ["stub engine: nothing runs"]
@@ -74,7 +74,7 @@ def test_a_stub_download_keeps_unchanged_data_blocks_in_memory(plc: Any) -> None
 
 
 def test_a_refused_stop_or_download_leaves_the_cpu_in_run(plc: Any) -> None:
-    cpu = make_instance(plc.simulation, "Sim_A", "192.168.0.1")
+    cpu = make_instance(plc.plcsim, "Sim_A", "192.168.0.1")
     plc.start_cpu("PLC_1")
     for call in (lambda: plc.stop_cpu("PLC_1"), lambda: plc.download("PLC_1")):
         with pytest.raises(ConflictError):
