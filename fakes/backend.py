@@ -56,7 +56,7 @@ from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_ops import FakeHmi
 from fakes.global_library_ops import GlobalLibraryOperations
 from fakes.model import Project
-from fakes.online_ops import OnlineOperations
+from fakes.online_ops import FakeOnline
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
 from fakes.project_commit import recover
 from fakes.project_files import (
@@ -105,7 +105,6 @@ class FakeBackend(
     SoftwareOperations,
     DeviceOperations,
     CatalogService,
-    OnlineOperations,
     EngineeringBackend,
 ):
     """In-process TIA model.
@@ -140,7 +139,16 @@ class FakeBackend(
         )
         self.reflection = FakeReflection(session)
         self.security = FakeSecurity(session, catalog=lambda: self.catalog)
-        self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
+        self.simulation = FakeSimulation(self.plcsim)
+        self.runtime_values = FakeRuntimeValues(self.plcsim)
+        self.online = FakeOnline(
+            session,
+            plcsim=self.plcsim,
+            compile_run=self._compile_run,
+            load_protection=self.security.load_protection,
+            refresh_after_download=self.simulation.refresh_after_download,
+        )
+        self.watch_tables = FakeWatchTables(session, online_cpu=self.online.online_cpu)
         self.tags = FakeTags(session)
         self.types = FakeTypes(session, guard=self._lib_guarded)
         self.hmi = FakeHmi(
@@ -150,8 +158,6 @@ class FakeBackend(
             library_types=self.list_library_types,
             guard_program=self._lib_guarded,
         )
-        self.simulation = FakeSimulation(self.plcsim)
-        self.runtime_values = FakeRuntimeValues(self.plcsim)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

@@ -19,6 +19,7 @@ Rules kept throughout:
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import re
@@ -53,7 +54,7 @@ from openness_bridge.errors import kind_of, translate
 from openness_bridge.global_library import GlobalLibraryOperations
 from openness_bridge.hardware import HardwareOperations
 from openness_bridge.hmi import BridgeHmi
-from openness_bridge.online import OnlineOperations
+from openness_bridge.online import BridgeOnline
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
 from openness_bridge.runtime_values import BridgeRuntimeValues
@@ -93,7 +94,6 @@ class _OpennessSession(
     ProjectOperations,
     HardwareOperations,
     CatalogOperations,
-    OnlineOperations,
     WhitelistOperations,
     GlobalLibraryOperations,
     ScratchFiles,
@@ -156,6 +156,16 @@ class _OpennessSession(
             batch_read=self.simulation.sim_batch_read,
             batch_write=self.simulation.sim_batch_write,
             data_documents=self._data_documents,
+        )
+        self.online = BridgeOnline(
+            session,
+            compile_software=self.compile_software,
+            sim_instances=self.simulation.sim_list_instances,
+            sim_state=self.simulation.sim_instance_state,
+            sim_diagnostics=self.simulation.sim_diagnostics,
+            sim_run=self.simulation.sim_run,
+            sim_stop=functools.partial(self.simulation.sim_stop, confirm=True),
+            sim_refresh_after_download=self.simulation.refresh_after_download,
         )
 
     # ----- lifecycle and threading ----------------------------------------------------------

@@ -67,6 +67,7 @@ AREAS: dict[str, type[ABC]] = {
     "hmi": HmiPort,
     "simulation": SimulationPort,
     "runtime_values": RuntimeValuesPort,
+    "online": OnlinePort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
@@ -74,7 +75,6 @@ AREAS: dict[str, type[ABC]] = {
 class EngineeringBackend(
     BlocksPort,
     CompilePort,
-    OnlinePort,
     LibraryPort,
     ABC,
 ):
@@ -109,6 +109,8 @@ class EngineeringBackend(
     runtime_values: RuntimeValuesPort
     """A simulated CPU as a runtime client sees it: released tags, scan-time reads and writes, monitored items and
     alarm events (set by the adapter)."""
+    online: OnlinePort
+    """A PLC and its simulated CPU: online sessions, CPU state, download, upload, compare (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

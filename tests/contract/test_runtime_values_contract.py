@@ -113,7 +113,7 @@ END_ORGANIZATION_BLOCK
 def test_released_tags_of_a_downloaded_program(plc: EngineeringBackend) -> None:
     load_scl(plc, RELEASED_SCL)
     instance(plc, "Sim_A", "192.168.0.1")
-    plc.download("PLC_1")
+    plc.online.download("PLC_1")
     released = {t.name: (t.data_type, t.writable) for t in plc.runtime_values.sim_released_tags("Sim_A")}
     # a dict, not a list: the stand-in lists PLCSIM's tags by name, not in the PLC's order
     assert released == {'"Line".count': ("Int", True), '"Line".limit': ("Int", False), '"Line".speed': ("Real", True),
