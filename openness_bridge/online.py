@@ -174,8 +174,8 @@ class BridgeOnline(OnlineDownload, OnlinePort):
         # ValueService.LoadStartValuesAsActualValues() (DataBlock.Interface.GetService<ValueService>()) exists from
         # V21 on; this API version does not have it.
         raise NotSupportedError(
-            f"TIA Portal {self._session.version} has no Openness call to load start values as actual values (ValueService "
-            "arrived with V21). Download the data block again after changing it, or write the values with "
-            "PUT /api/simulation/tags/{name}.", code="NO_OPENNESS_EQUIVALENT",
+            f"TIA Portal {self._session.version} has no Openness call to load start values as actual values "
+            "(ValueService arrived with V21). Download the data block again after changing it, or write the values "
+            "with PUT /api/simulation/tags/{name}.", code="NO_OPENNESS_EQUIVALENT",
         )
 

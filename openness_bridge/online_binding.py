@@ -64,7 +64,8 @@ class OnlineBinding:
         return self._session.plc_item(project, device)[0]
 
     def _online_provider(self, project: Any, device: str) -> Any:
-        provider = self._session.service(self._cpu_item(project, device), self._online_namespace("Online").OnlineProvider)
+        provider = self._session.service(self._cpu_item(project, device),
+                                         self._online_namespace("Online").OnlineProvider)
         if provider is None:
             raise ValidationError(f"The device '{device}' offers no OnlineProvider; it cannot go online.", code="NOT_A_PLC")
         return provider
@@ -84,7 +85,8 @@ class OnlineBinding:
                 return provider
             except Exception:  # noqa: BLE001 - any failure here means: fetch it again
                 cache.pop(key, None)
-        provider = self._session.service(self._cpu_item(project, device), self._online_namespace("Download").DownloadProvider)
+        provider = self._session.service(self._cpu_item(project, device),
+                                         self._online_namespace("Download").DownloadProvider)
         if provider is None:
             raise ValidationError(f"The device '{device}' offers no DownloadProvider; it cannot be downloaded.",
                                   code="NOT_A_PLC")

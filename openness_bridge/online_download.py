@@ -1,5 +1,5 @@
 """Download (``DownloadProvider.Download`` with pre/post configuration delegates) and compare
-(``PlcSoftware.CompareToOnline``) for :class:`openness_bridge.online.OnlineOperations`.
+(``PlcSoftware.CompareToOnline``) for :class:`openness_bridge.online.BridgeOnline`.
 
 A download answers TIA's questions in Python callables turned into ``DownloadConfigurationDelegate``s, dispatched
 by the configuration's type: ``StopModules`` only with the caller's ``stop_cpu``, ``StartModules`` only with
@@ -47,7 +47,8 @@ def _message(message: Any) -> DownloadMessage:
     """A ``DownloadResultMessage`` with its nested messages (the findings sit in the children)."""
     # DownloadResultState has the port's four members: Success, Information, Warning, Error
     state = cast("DownloadState", str(message.State.ToString()))
-    return DownloadMessage(state=state, message=str(message.Message or ""), messages=[_message(m) for m in message.Messages])
+    return DownloadMessage(state=state, message=str(message.Message or ""),
+                           messages=[_message(m) for m in message.Messages])
 
 
 class OnlineDownload(OnlineBinding):

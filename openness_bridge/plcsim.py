@@ -29,7 +29,7 @@ RUNTIME_NAMESPACE = "Siemens.Simatic.Simulation.Runtime"
 
 @dataclass
 class PlcsimApi:
-    """The loaded PLCSIM Advanced API: what :class:`openness_bridge.simulation.SimulationOperations` calls."""
+    """The loaded PLCSIM Advanced API: what :class:`openness_bridge.simulation.BridgeSimulation` calls."""
 
     path: str
     """The API assembly that was loaded."""

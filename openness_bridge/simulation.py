@@ -67,7 +67,9 @@ _STOPPED = ("Stop", "Off")
 _IN_RUN = ("Run", "Freeze")  # Freeze: RUN with the cycle held (SingleStep); stopping it stops a running program
 
 
-class BridgeSimulation(SimulationRuntimeOperations, SimulationTagOperations, SimulationProfileOperations, SimulationPort):
+class BridgeSimulation(
+    SimulationRuntimeOperations, SimulationTagOperations, SimulationProfileOperations, SimulationPort,
+):
     """The simulation area of the bridge: PLCSIM Advanced through its API (the runtime manager, tags and profiles
     are the parts this class is made of, on :class:`~openness_bridge.simulation_base.SimulationBase`).
 

@@ -112,7 +112,8 @@ def _read_batch(ctx: OperationContext, instance: str, names: list[str]) -> list[
     out: list[tuple[Any, str, str, ValueProblem | None]] = []
     for start in range(0, len(names), _BATCH):
         for name, read in zip(names[start:start + _BATCH],
-                              ctx.backend.runtime_values.sim_hmi_read(names[start:start + _BATCH], instance).values, strict=True):
+                              ctx.backend.runtime_values.sim_hmi_read(names[start:start + _BATCH], instance).values,
+                              strict=True):
             if read.error is not None:
                 out.append((None, "Bad", read.timestamp, ValueProblem(code=read.error.code, message=read.error.message)))
             elif released is not None and _plain(name) not in released:

@@ -228,7 +228,8 @@ def _preview_upload(ctx: OperationContext, d: UploadInput) -> Preview:
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.online.go-online", summary="Go online with the device's bound (simulated) CPU.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.online.go_online(d.device_name, instance_name=d.instance_name),
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.online.go_online(d.device_name, instance_name=d.instance_name),
         input=BoundCpuInput, output=OnlineStatus, route=RouteSpec("POST", f"{BASE}/online"), errors=_BOUND,
         client_routes=(RouteSpec("POST", f"{BASE}/online/connect"),),
         example={"instanceName": "PLC_Sim"},
@@ -246,7 +247,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.cpu.status", summary="The bound CPU's operating state, scan times and diagnostics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name),
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name),
         input=BoundCpuInput, output=CpuStatus, route=RouteSpec("GET", f"{BASE}/cpu/status"), mutating=False,
         errors=_BOUND,
     ),
@@ -258,7 +260,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.cpu.stop", summary="Stop the bound CPU; a CPU in RUN needs confirm=true.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.online.stop_cpu(d.device_name, instance_name=d.instance_name, confirm=d.confirm),
+        handler=lambda ctx, d: ctx.backend.online.stop_cpu(
+            d.device_name, instance_name=d.instance_name, confirm=d.confirm),
         input=StopInput, output=CpuActionResult, route=RouteSpec("POST", f"{BASE}/cpu/actions/stop"),
         role=Role.ENGINEER, errors=_BOUND, example={"confirm": True},
         destructive=True, preview=_preview_stop,
@@ -281,7 +284,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.compare", summary="Compare the offline program with the program in the bound CPU.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.online.compare_online(d.device_name, instance_name=d.instance_name),
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.online.compare_online(d.device_name, instance_name=d.instance_name),
         input=BoundCpuInput, output=CompareResult, route=RouteSpec("POST", f"{BASE}/actions/compare"),
         # A read, but POST routes open to viewers are limited to catalog lookups (tests/service/test_auth_roles).
         mutating=False, role=Role.ENGINEER, errors=(*_BOUND, e.NotSupportedError),

@@ -101,7 +101,8 @@ class RuntimeMonitor:
                     if self._installed.get(key) != encoded:
                         self._backend.runtime_values.sim_set_monitored_items(info.name, items)
                         self._installed[key] = encoded
-                    drained = self._backend.runtime_values.sim_drain_events(info.name)  # the others' queues must not grow
+                    # the others' queues must not grow
+                    drained = self._backend.runtime_values.sim_drain_events(info.name)
                 except NotSupportedError:
                     unsampled = unsampled or info.name == served
                     continue

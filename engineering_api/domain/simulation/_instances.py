@@ -102,7 +102,8 @@ def _lifecycle(verb: str, summary: str, method: str, errors: tuple[type[e.Engine
     """An instance action ``POST .../instances/{name}/<verb>`` that answers the new instance state."""
     return Operation(
         name=f"simulation.instances.{verb}", summary=summary, section=SECTION,
-        handler=lambda ctx, d: getattr(ctx.backend.simulation, method)(d.name), input=InstanceRef, output=SimInstanceState,
+        handler=lambda ctx, d: getattr(ctx.backend.simulation, method)(d.name),
+        input=InstanceRef, output=SimInstanceState,
         route=RouteSpec("POST", f"{ONE}/{verb}"), errors=errors,
     )
 
@@ -111,7 +112,8 @@ def _stopping(verb: str, summary: str, method: str) -> Operation[Any, Any]:
     """An instance action that takes a CPU out of RUN: like :func:`_lifecycle`, but only with ``{"confirm": true}``."""
     return Operation(
         name=f"simulation.instances.{verb}", summary=f"{summary} A CPU in RUN needs confirm=true.", section=SECTION,
-        handler=lambda ctx, d: getattr(ctx.backend.simulation, method)(d.name, confirm=d.confirm), input=InstanceStopInput,
+        handler=lambda ctx, d: getattr(ctx.backend.simulation, method)(d.name, confirm=d.confirm),
+        input=InstanceStopInput,
         output=SimInstanceState, route=RouteSpec("POST", f"{ONE}/{verb}"), errors=_STATE, example={"confirm": True},
         description=STOP_CONFIRM_RULE, destructive=True, preview=_preview_stopping(verb),
     )
@@ -120,7 +122,8 @@ def _stopping(verb: str, summary: str, method: str) -> Operation[Any, Any]:
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.runtime.status", summary="Get PLCSim runtime status including version and running state.",
-        section=SECTION, handler=lambda ctx, _: ctx.backend.simulation.sim_runtime_status(), input=None, output=SimRuntimeStatus,
+        section=SECTION,
+        handler=lambda ctx, _: ctx.backend.simulation.sim_runtime_status(), input=None, output=SimRuntimeStatus,
         route=RouteSpec("GET", f"{BASE}/runtime/status"), mutating=False,
     ),
     Operation(
@@ -136,7 +139,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.runtime.configure", summary="Update the PLCSim runtime configuration (network mode, port).",
         section=SECTION, input=RuntimeConfigInput, output=SimRuntimeConfig,
-        handler=lambda ctx, d: ctx.backend.simulation.sim_update_runtime_config(network_mode=d.network_mode, port=d.port),
+        handler=lambda ctx, d: ctx.backend.simulation.sim_update_runtime_config(
+            network_mode=d.network_mode, port=d.port),
         route=RouteSpec("PUT", f"{BASE}/runtime/config"), errors=(e.ValidationError, e.ConflictError),
         example={"networkMode": "TCPIPSingleAdapter", "port": 50000},
     ),
@@ -225,7 +229,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.instances.diagnostics",
         summary="Extension: the diagnostic buffer of a virtual PLC, newest first (STOP causes with block/line).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_diagnostics(d.name, d.limit), input=DiagnosticsInput,
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.simulation.sim_diagnostics(d.name, d.limit), input=DiagnosticsInput,
         output=SimDiagnostics, route=RouteSpec("GET", f"{ONE}/diagnostics"), mutating=False, errors=_ONE,
         description="Not a T-IA Connect route: what TIA's online diagnostics show of the CPU's diagnostic buffer.",
     ),

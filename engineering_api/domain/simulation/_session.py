@@ -146,7 +146,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="simulation.tags.refresh", summary="Refresh the tag list from the connected PLCSim instance.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_refresh_tags(d.instance_name), input=TagTarget,
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.simulation.sim_refresh_tags(d.instance_name), input=TagTarget,
         output=SimTagList, route=RouteSpec("POST", f"{TAGS}/refresh"), errors=(e.NotFoundError, e.ConflictError),
     ),
     Operation(
