@@ -72,7 +72,7 @@ END_ORGANIZATION_BLOCK
                 results = ok(client.put("/api/runtime/tags/values", json={"values": writes}, headers=bearer))
                 writes_ms.append((time.perf_counter() - started) * 1000)
                 assert not any(r["error"] for r in results)  # type: ignore[index,union-attr]
-            client.app.state.services.backend.simulation.get("Bench").power_off()
+            client.app.state.services.backend.plcsim.get("Bench").power_off()
     result = {
         "tags": args.tags, "rounds": args.rounds,
         "bulk_read_ms": {"best": round(min(reads_ms), 2), "median": round(statistics.median(reads_ms), 2)},

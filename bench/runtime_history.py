@@ -107,7 +107,7 @@ END_ORGANIZATION_BLOCK
                 logged = (len(store.raw('"big".v[0]', 0, 2**62, 10**9)) - len(before)) * tags
                 best_pump = min(best_pump, done - stepped)
                 best_total = min(best_total, done - started)
-            client.app.state.services.backend.simulation.get("Bench").power_off()
+            client.app.state.services.backend.plcsim.get("Bench").power_off()
     return best_pump, best_total, logged
 
 

@@ -27,5 +27,5 @@ def running_program(client: Any, admin: dict[str, str], name: str, program: str,
         ok(client.put(f"/api/simulation/instances/{name}/config", json=config, headers=admin))
     ok(client.post(f"/api/simulation/instances/{name}/power-on", headers=admin))
     image = build_image(software_from_scl(program), "PLC_1")
-    client.app.state.services.backend.simulation.get(name).load(image, device="PLC_1")
+    client.app.state.services.backend.plcsim.get(name).load(image, device="PLC_1")
     ok(client.post("/api/simulation/start", json={"instanceName": name}, headers=admin))

@@ -58,7 +58,7 @@ from fakes.hmi_ops import FakeHmi
 from fakes.library_ops import FakeLibrary
 from fakes.library_support import MachineState
 from fakes.model import Project
-from fakes.online_ops import OnlineOperations
+from fakes.online_ops import FakeOnline
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
 from fakes.project_commit import recover
 from fakes.project_files import (
@@ -69,10 +69,10 @@ from fakes.project_files import (
     save_project,
 )
 from fakes.runtime.manager import SimulationRuntime
-from fakes.runtime_values_ops import RuntimeValueOperations
+from fakes.runtime_values_ops import FakeRuntimeValues
 from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
-from fakes.simulation_ops import SimulationOperations
+from fakes.simulation_ops import FakeSimulation
 from fakes.software_ops import FakeProgram
 from fakes.tag_ops import FakeTags
 from fakes.type_ops import FakeTypes
@@ -105,9 +105,6 @@ HISTORY_LIMIT = 20
 class FakeBackend(
     DeviceOperations,
     CatalogService,
-    SimulationOperations,
-    OnlineOperations,
-    RuntimeValueOperations,
     EngineeringBackend,
 ):
     """In-process TIA model.
@@ -131,7 +128,7 @@ class FakeBackend(
         self.portals = portals or PortalTable()
         self._attached: int | None = None
         self._thread_ident: int | None = None
-        self.simulation = SimulationRuntime(state_dir, empty_image=_empty_image)
+        self.plcsim = SimulationRuntime(state_dir, empty_image=_empty_image)
         """The machine's PLCSIM Advanced (in-process): instances that downloads load into."""
         session = FakeSession(
             portal=self._portal,
@@ -144,12 +141,21 @@ class FakeBackend(
         )
         self.reflection = FakeReflection(session)
         self.security = FakeSecurity(session, catalog=lambda: self.catalog)
-        self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
+        self.simulation = FakeSimulation(self.plcsim)
+        self.runtime_values = FakeRuntimeValues(self.plcsim)
+        self.compile = FakeCompile(session)
+        self.online = FakeOnline(
+            session,
+            plcsim=self.plcsim,
+            compile_run=self.compile.compile_run,
+            load_protection=self.security.load_protection,
+            refresh_after_download=self.simulation.refresh_after_download,
+        )
+        self.watch_tables = FakeWatchTables(session, online_cpu=self.online.online_cpu)
         self.tags = FakeTags(session)
         self.library = FakeLibrary(session, portals=self.portals,
                                    state=MachineState(read=self._read_state, write=self._write_state))
         self.types = FakeTypes(session, guard=self.library.guarded)
-        self.compile = FakeCompile(session)
         self.program = FakeProgram(session, guard=self.library.guarded)
         self.blocks = FakeBlocks(
             session,
@@ -169,7 +175,7 @@ class FakeBackend(
 
     def close(self) -> None:
         # Free-running simulated CPUs have threads of their own; the portals (processes) stay.
-        self.simulation.shutdown()
+        self.plcsim.shutdown()
 
     # ----- helpers ---------------------------------------------------------------------------
     def _portal(self) -> FakePortal:

@@ -22,6 +22,7 @@ from engineering_api.backend.areas.online import (
     CpuStatus,
     DownloadMessage,
     DownloadResult,
+    OnlinePort,
     OnlineStatus,
     UploadedObject,
     UploadResult,
@@ -53,11 +54,15 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from engineering_api.backend.areas.simulation_models import SimDiagnosticEntry
+    from engineering_api.rules.compiler.project import CompileRun
     from fakes.model import Device
     from fakes.program import PlcSoftware
     from fakes.runtime.cpu import SimulatedCpu
+    from fakes.runtime.cpu_types import DiagnosticEntry
+    from fakes.runtime.manager import SimulationRuntime
+    from fakes.session import FakeSession
 
-__all__ = ("OnlineOperations",)
+__all__ = ("FakeOnline",)
 
 _TOKEN = "_online_token"
 """Attribute of an in-memory ``Device`` naming its online session."""
@@ -81,18 +86,23 @@ def _runtime_errors(instance: str | None, **hints: str) -> AbstractContextManage
                           details={"instanceName": instance})
 
 
+def _last_fault(cpu: SimulatedCpu) -> DiagnosticEntry | None:
+    return next((d for d in reversed(cpu.diagnostics) if d.event == "ProgrammingError"), None)
+
+
 def _last_error(cpu: SimulatedCpu) -> SimDiagnosticEntry | None:
-    entry = next((d for d in reversed(cpu.diagnostics) if d.event == "ProgrammingError"), None)
+    entry = _last_fault(cpu)
     return diagnostic_entry(entry) if entry is not None else None
 
 
 def _stopped_by_error(cpu: SimulatedCpu, what: str) -> ConflictError:
-    error = _last_error(cpu)
+    fault = _last_fault(cpu)
+    error = diagnostic_entry(fault) if fault is not None else None
     text = error.message if error else "a programming error"
     # the whole entry beside block/network/line: a client sees the event's time and sequence too
     return stopped_by_error(
         f'The CPU "{cpu.name}" went to STOP {what}: {text} Fix the program, download it, and start the CPU again.',
-        error, diagnostic=msgspec.to_builtins(error) if error else None,
+        fault, diagnostic=msgspec.to_builtins(error) if error else None,
     )
 
 
@@ -103,31 +113,49 @@ def _kind_of(xml: bytes, version: str) -> str:
         return "Unknown"
 
 
-class OnlineOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; uses its ``_project``/``_software``/``_change``/``simulation``."""
+class FakeOnline(OnlinePort):
+    """The online area of the fake: sessions, CPU state, download, upload and compare against the simulated CPUs.
 
-    @property
-    def _online_sessions(self) -> dict[str, str]:
-        """Device token -> name of the instance the device is online with (created on first use, so the
-        mixin needs no ``__init__`` in the backend's constructor chain)."""
-        return vars(self).setdefault("_online_session_map", {})
+    Args:
+        session: the open project, its devices and PLC software, transactions.
+        plcsim: the machine's PLCSIM Advanced, whose instances a device goes online with and downloads into.
+        compile_run: the compile area's whole run of a PLC's software, by device name (a download builds its program
+            image from the same run instead of compiling twice).
+        load_protection: the security area's ``load_protection(device, cpu)``: a download puts the device's
+            protection into the CPU.
+        refresh_after_download: the simulation area's ``refresh_after_download(cpu)``: a connected client sees the
+            downloaded program's tag list at once.
+    """
+
+    def __init__(
+        self, session: FakeSession, *, plcsim: SimulationRuntime, compile_run: Callable[[str], CompileRun],
+        load_protection: Callable[[Device, SimulatedCpu], None],
+        refresh_after_download: Callable[[SimulatedCpu], None],
+    ) -> None:
+        self._session = session
+        self._plcsim = plcsim
+        self._compile_run = compile_run
+        self._load_protection = load_protection
+        self._refresh_after_download = refresh_after_download
+        self._sessions: dict[str, str] = {}
+        """Device token -> name of the instance the device is online with."""
 
     # ----- binding and sessions ---------------------------------------------------------------
     def _online_instance(self, device: Device) -> str | None:
         """The instance the device is online with; drops a session whose instance is gone or off."""
-        token = getattr(device, _TOKEN, None)
-        name = self._online_sessions.get(token) if token else None
-        if name is None:
+        token: str | None = getattr(device, _TOKEN, None)
+        name = self._sessions.get(token) if token else None
+        if token is None or name is None:
             return None
-        cpu = self.simulation.find(name)  # type: ignore[attr-defined]
+        cpu = self._plcsim.find(name)
         if cpu is None or cpu.state == OperatingState.OFF:
-            del self._online_sessions[token]  # type: ignore[arg-type]
+            del self._sessions[token]
             return None
         return cpu.name
 
     def _bound_cpu(self, device: Device, instance_name: str | None) -> SimulatedCpu:
         """The CPU a device's operations act on (see :mod:`engineering_api.backend.areas.online`)."""
-        sim = self.simulation  # type: ignore[attr-defined]
+        sim = self._plcsim
         online = self._online_instance(device)
         if online is not None:
             if instance_name and instance_name.lower() != online.lower():
@@ -142,29 +170,29 @@ class OnlineOperations:
         return choose_instance(device.name, ips, named, by_ip, softbus)
 
     def _online_target(self, device: str, instance_name: str | None) -> tuple[Device, SimulatedCpu]:
-        project = self._project()  # type: ignore[attr-defined]
-        dev, _ = self._software(project, device)  # type: ignore[attr-defined]
+        project = self._session.project()
+        dev, _ = self._session.software(project, device)
         return dev, self._bound_cpu(dev, instance_name)
 
-    def _online_cpu(self, device: str) -> SimulatedCpu:
+    def online_cpu(self, device: str) -> SimulatedCpu:
         """The CPU a device is online with, for live values (watch and force tables).
 
         Raises:
             NotFoundError: ``DEVICE_NOT_FOUND``.
             ConflictError: ``DEVICE_OFFLINE`` (go online first).
         """
-        dev = self._device(self._project(), device)  # type: ignore[attr-defined]
+        dev = self._session.device(self._session.project(), device)
         name = self._online_instance(dev)
         if name is None:
             raise ConflictError(f'The device "{device}" is offline. Go online first (POST /api/devices/{device}/online).',
                                 code="DEVICE_OFFLINE")
-        return self.simulation.get(name)  # type: ignore[attr-defined]
+        return self._plcsim.get(name)
 
     def _online_state(self, dev: Device) -> OnlineStatus:
         name = self._online_instance(dev)
         if name is None:
             return OnlineStatus(device_name=dev.name, online=False)
-        cpu = self.simulation.get(name)  # type: ignore[attr-defined]
+        cpu = self._plcsim.get(name)
         return OnlineStatus(device_name=dev.name, online=True, instance_name=cpu.name, operating_state=str(cpu.state))
 
     @staticmethod
@@ -180,16 +208,16 @@ class OnlineOperations:
         if token is None:
             token = uuid.uuid4().hex
             setattr(dev, _TOKEN, token)
-        self._online_sessions[token] = cpu.name
+        self._sessions[token] = cpu.name
         return self._online_state(dev)
 
     def go_offline(self, device: str) -> OnlineStatus:
-        dev = self._device(self._project(), device)  # type: ignore[attr-defined]
-        self._online_sessions.pop(getattr(dev, _TOKEN, None) or "", None)
+        dev = self._session.device(self._session.project(), device)
+        self._sessions.pop(getattr(dev, _TOKEN, None) or "", None)
         return self._online_state(dev)
 
     def online_status(self, device: str) -> OnlineStatus:
-        return self._online_state(self._device(self._project(), device))  # type: ignore[attr-defined]
+        return self._online_state(self._session.device(self._session.project(), device))
 
     # ----- CPU state --------------------------------------------------------------------------
     def cpu_status(self, device: str, *, instance_name: str | None = None) -> CpuStatus:
@@ -234,8 +262,8 @@ class OnlineOperations:
         password: str | None = None,
     ) -> DownloadResult:
         report = progress or (lambda _percent, _message: None)
-        project = self._project()  # type: ignore[attr-defined]
-        dev, _ = self._software(project, device)  # type: ignore[attr-defined]
+        project = self._session.project()
+        dev, _ = self._session.software(project, device)
         if not project.simulation_support:
             raise simulation_support_disabled(project.name)
         cpu = self._bound_cpu(dev, instance_name)
@@ -244,12 +272,12 @@ class OnlineOperations:
         if cpu.state == OperatingState.RUN and not stop_cpu:
             raise cpu_in_run(cpu.name)
         report(10, "compiling the PLC software")
-        run = self.compile.compile_run(dev.name)  # type: ignore[attr-defined]  # the online area is still a mixin of FakeBackend, which holds the compile area
+        run = self._compile_run(dev.name)
         compiled = run.result
         if compiled.error_count:
             raise compile_failed(dev.name, compiled)
         report(40, "building the program image")
-        _, software = self._software(self._project(), dev.name)  # type: ignore[attr-defined]
+        _, software = self._session.software(self._session.project(), dev.name)
         with _runtime_errors(cpu.name, **{"needs-stop": 'Send {"stopCpu": true} to stop it for the download.'}):
             image = _build_image(software, dev.name, run)
             report(70, f'loading {len(image.digests)} objects into "{cpu.name}"')
@@ -257,23 +285,14 @@ class OnlineOperations:
             reinitialised = cpu.load(image, device=dev.name, stop_allowed=stop_cpu)
             if start_after_download:
                 cpu.run()
-        # the project's access level is the CPU's now (security is FakeBackend's FakeSecurity; this mixin cannot name it)
-        self.security.load_protection(dev, cpu)  # type: ignore[attr-defined]
-        self._after_download(cpu)  # the program is in the CPU even if its startup fails below
+        self._load_protection(dev, cpu)  # the project's access level is the CPU's now
+        # the program is in the CPU even if its startup fails below: a connected client sees its tag list at once,
+        # others get NotUpToDate until they refresh, as PLCSIM Advanced clients do
+        self._refresh_after_download(cpu)
         if start_after_download and cpu.state != OperatingState.RUN:
             raise _stopped_by_error(cpu, "when it was started after the download")
         report(100, "download finished")
         return self._download_result(dev.name, cpu, image, compiled, reinitialised, was_running, start_after_download)
-
-    def _after_download(self, cpu: SimulatedCpu) -> None:
-        """A connected client sees the new tag list at once: the simulation's refresh hook if it has one."""
-        if self.simulation.connected != cpu.name:  # type: ignore[attr-defined]
-            return  # others get NotUpToDate until they refresh, as PLCSIM Advanced clients do
-        hook = getattr(self, "_refresh_after_download", None)
-        if hook is not None:
-            hook(cpu)
-        else:
-            cpu.tags_stale = False
 
     @staticmethod
     def _download_result(
@@ -317,7 +336,7 @@ class OnlineOperations:
         if not objects:
             raise ConflictError(f'The CPU "{cpu.name}" holds no program; download one first '
                                 f"(POST /api/devices/{dev.name}/actions/download-sync).", code="NOTHING_LOADED")
-        version = self._project().version  # type: ignore[attr-defined]
+        version = self._session.project().version
         items = [UploadedObject(name=n, kind=_kind_of(x, version), digest=digests.get(n, "")) for n, x in objects.items()]
         if export_dir is not None:
             items = self._write_upload(export_dir, objects, items, overwrite)
@@ -344,8 +363,8 @@ class OnlineOperations:
 
     def _apply_upload(self, device: str, objects: dict[str, bytes], items: list[UploadedObject]) -> None:
         ordered = sorted(items, key=lambda item: (_KIND_ORDER.get(item.kind, 7), item.name))
-        with self._change() as project:  # type: ignore[attr-defined]
-            _, software = self._software(project, device)  # type: ignore[attr-defined]
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
             for item in ordered:
                 try:
                     software.add(read_object(objects[item.name], project_version=project.version,
@@ -358,7 +377,7 @@ class OnlineOperations:
 
     def load_start_values(self, device: str, block: str) -> dict[str, Any]:
         try:
-            cpu = self._online_cpu(device)
+            cpu = self.online_cpu(device)
         except ConflictError as exc:
             raise ConflictError(f"Loading start values as actual values needs an online connection. {exc}",
                                 code="NOT_ONLINE") from None
@@ -375,8 +394,8 @@ class OnlineOperations:
         dev, cpu = self._powered_target(device, instance_name)
         with cpu.lock:
             online, online_xml, loaded = dict(cpu.image.digests), dict(cpu.image.objects), cpu.device or None
-        project = self._project()  # type: ignore[attr-defined]
-        _, software = self._software(project, dev.name)  # type: ignore[attr-defined]
+        project = self._session.project()
+        _, software = self._session.software(project, dev.name)
         kinds = {obj.name: obj.kind for obj in software.all()}
         try:
             offline: dict[str, str | None] = dict(_build_image(software, dev.name).digests)

@@ -12,9 +12,10 @@ Values carry the scan time: the CPU's clock (``clock_base_ns``) plus the virtual
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from engineering_api.backend.areas.runtime_values import (
+    RuntimeValuesPort,
     SimAlarmEvent,
     SimReleasedTag,
     SimRuntimeEvents,
@@ -30,6 +31,7 @@ from fakes.runtime.cpu import OperatingState, TagError
 from fakes.security_ops import check_cpu_access
 from fakes.runtime.events import Monitored
 from fakes.runtime_errors import message_of, runtime_errors
+from fakes.simulation_ops import cpu_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,8 +39,9 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.runtime_values import SimMonitoredItem
     from engineering_api.backend.areas.simulation_models import SimTagWrite
     from fakes.runtime.cpu import SimulatedCpu, TagValue
+    from fakes.runtime.manager import SimulationRuntime
 
-__all__ = ("RuntimeValueOperations", "released_tags")
+__all__ = ("FakeRuntimeValues", "released_tags")
 
 HMI_BATCH_LIMIT = 1000
 _RELEASED_CACHE: dict[int, tuple[Any, list[SimReleasedTag]]] = {}
@@ -64,11 +67,18 @@ def _scan_time(cpu: SimulatedCpu) -> str:
     return scan_timestamp(cpu.clock_base_ns + cpu.now_ns)
 
 
-class RuntimeValueOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on the simulation mixin's ``_cpu`` and the security
-    ``check_cpu_access``."""
+class FakeRuntimeValues(RuntimeValuesPort):
+    """The runtime-values area of the fake: what a runtime client (OPC UA, an HMI) reads of the simulated CPUs.
 
-    _cpu: Callable[[str | None], SimulatedCpu]
+    Args:
+        plcsim: the machine's PLCSIM Advanced, whose instances the simulation area drives.
+    """
+
+    def __init__(self, plcsim: SimulationRuntime) -> None:
+        self._plcsim = plcsim
+
+    def _cpu(self, instance: str) -> SimulatedCpu:
+        return cpu_of(self._plcsim, instance)
 
     def _powered(self, instance: str) -> SimulatedCpu:
         cpu = self._cpu(instance)
@@ -91,7 +101,7 @@ class RuntimeValueOperations:
         with cpu.lock:  # one pause between cycles: a free-running CPU does not cycle meanwhile
             stamp = _scan_time(cpu)
             # In STOP the program no longer updates values: the last usable value, as OPC UA would mark it.
-            quality = "Good" if cpu.state == OperatingState.RUN else "Uncertain"
+            quality: Literal["Good", "Uncertain"] = "Good" if cpu.state == OperatingState.RUN else "Uncertain"
             values = []
             for item in items:
                 try:

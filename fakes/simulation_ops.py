@@ -3,7 +3,7 @@
 Runtime exceptions become the service's error tree through :func:`sim_errors`, the one translator
 of :mod:`fakes.runtime_errors` that the download and watch-table halves of the fake use too. Tag routes refuse a stale tag list (after a
 download) with ``NotUpToDate`` until it is refreshed, as PLCSIM's ``UpdateTagList`` demands; a
-download through this service refreshes the connected instance itself (:meth:`_refresh_after_download`).
+download through this service refreshes the connected instance itself (:meth:`FakeSimulation.refresh_after_download`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import fnmatch
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.online_rules import require_stop_confirmed
+from engineering_api.backend.areas.simulation import SimulationPort
 from engineering_api.backend.areas.simulation_models import (
     NETWORK_MODES,
     SimConnection,
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
 
     from fakes.runtime.cpu import TagValue
 
-__all__ = ("BATCH_LIMIT", "INTERFACES", "SimulationOperations", "sim_errors", "translate")
+__all__ = ("BATCH_LIMIT", "INTERFACES", "FakeSimulation", "cpu_of", "sim_errors", "translate")
 
 BATCH_LIMIT = 1000
 """Items one batch read or write may hold."""
@@ -105,25 +106,37 @@ def _check_fresh(cpu: SimulatedCpu) -> None:
                                       "(POST /api/simulation/tags/refresh) or connect again.")
 
 
-class SimulationOperations:
-    """Mixed into :class:`fakes.backend.FakeBackend`; relies on its ``simulation`` runtime manager."""
+def cpu_of(plcsim: SimulationRuntime, instance: str | None) -> SimulatedCpu:
+    """The named instance, or the connected one for ``None``, runtime errors translated (``SIM_INSTANCE_NOT_FOUND``,
+    ``SIM_NOT_CONNECTED``)."""
+    with sim_errors():
+        return plcsim.connected_cpu() if instance is None else plcsim.get(instance)
 
-    simulation: SimulationRuntime
+
+class FakeSimulation(SimulationPort):
+    """The simulation area of the fake: PLCSIM Advanced's API over the machine's in-process runtime.
+
+    Args:
+        plcsim: the machine's PLCSIM Advanced (:class:`fakes.runtime.manager.SimulationRuntime`), which downloads
+            load into and the online and runtime-values areas read too. The area needs nothing of the project.
+    """
+
+    def __init__(self, plcsim: SimulationRuntime) -> None:
+        self._plcsim = plcsim
 
     # ----- helpers ------------------------------------------------------------------------------
     def _sim_cpu(self, instance: str | None) -> SimulatedCpu:
         """The named instance, or the connected one for ``None`` (raises runtime errors: wrap in sim_errors)."""
-        return self.simulation.connected_cpu() if instance is None else self.simulation.get(instance)
+        return self._plcsim.connected_cpu() if instance is None else self._plcsim.get(instance)
 
     def _cpu(self, instance: str | None) -> SimulatedCpu:
-        with sim_errors():
-            return self._sim_cpu(instance)
+        return cpu_of(self._plcsim, instance)
 
     def _info(self, cpu: SimulatedCpu) -> SimInstanceInfo:
         return SimInstanceInfo(
             name=cpu.name, id=cpu.id, cpu_type=cpu.cpu_type, operating_state=str(cpu.state),
             operating_mode=str(cpu.config.mode), communication_interface=cpu.communication_interface,
-            ip_addresses=[s.ip_address for s in cpu.ip_suites], connected=self.simulation.connected == cpu.name,
+            ip_addresses=[s.ip_address for s in cpu.ip_suites], connected=self._plcsim.connected == cpu.name,
             device=cpu.device,
         )
 
@@ -134,7 +147,7 @@ class SimulationOperations:
             return SimInstanceState(
                 name=cpu.name, operating_state=str(cpu.state), operating_mode=str(cpu.config.mode),
                 virtual_time_ms=cpu.now_ns / 1_000_000, cycle_time_ms=cpu.config.cycle_ms, scan_time=scan_time(cpu.stats),
-                tags_up_to_date=not cpu.tags_stale, connected=self.simulation.connected == cpu.name,
+                tags_up_to_date=not cpu.tags_stale, connected=self._plcsim.connected == cpu.name,
                 device=cpu.device, forces=cpu.forces(), last_error=diagnostic_entry(error) if error else None,
             )
 
@@ -165,18 +178,18 @@ class SimulationOperations:
             raise stopped_by_error(fault.message + " Read the diagnostics, fix the program, download and run again.",
                                    fault)
 
-    def _refresh_after_download(self, cpu: SimulatedCpu) -> None:
+    def refresh_after_download(self, cpu: SimulatedCpu) -> None:
         """Called by the download: a download through this service updates the connected instance's tag list."""
-        if self.simulation.connected == cpu.name:
+        if self._plcsim.connected == cpu.name:
             cpu.tags_stale = False
 
     def sim_runtime_config(self) -> SimRuntimeConfig:
-        sim = self.simulation
+        sim = self._plcsim
         return SimRuntimeConfig(network_mode=sim.network_mode, port=sim.port, max_instances=MAX_INSTANCES,
                                 api_version=API_VERSION, network_modes=list(NETWORK_MODES))
 
     def _session(self) -> SimSessionState:
-        cpu = self.simulation.instances.get(self.simulation.connected or "")
+        cpu = self._plcsim.instances.get(self._plcsim.connected or "")
         if cpu is None:
             return SimSessionState(connected=False, connected_instance=None, running=False)
         return SimSessionState(
@@ -187,7 +200,7 @@ class SimulationOperations:
 
     # ----- runtime manager ----------------------------------------------------------------------
     def sim_runtime_status(self) -> SimRuntimeStatus:
-        sim = self.simulation
+        sim = self._plcsim
         return SimRuntimeStatus(
             running=sim.running, api_version=API_VERSION, api_available=_engine_available(), port=sim.port,
             network_mode=sim.network_mode, instance_count=len(sim.instances), max_instances=MAX_INSTANCES,
@@ -195,11 +208,11 @@ class SimulationOperations:
         )
 
     def sim_start_runtime(self) -> SimRuntimeStatus:
-        self.simulation.start()
+        self._plcsim.start()
         return self.sim_runtime_status()
 
     def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
-        sim = self.simulation
+        sim = self._plcsim
         if network_mode is not None and network_mode != sim.network_mode:
             if network_mode not in NETWORK_MODES:
                 raise ValidationError(f'Unknown network mode "{network_mode}". Use one of: {", ".join(NETWORK_MODES)}.',
@@ -216,11 +229,11 @@ class SimulationOperations:
 
     def sim_set_port(self, port: int | None) -> SimRuntimeConfig:
         with sim_errors():
-            self.simulation.set_port(port)
+            self._plcsim.set_port(port)
         return self.sim_runtime_config()
 
     def sim_status(self) -> SimStatus:
-        sim = self.simulation
+        sim = self._plcsim
         return SimStatus(
             runtime_manager_running=sim.running, api_version=API_VERSION, api_available=_engine_available(),
             registered_instances=self.sim_list_instances(), connected_instance=sim.connected,
@@ -228,14 +241,14 @@ class SimulationOperations:
 
     # ----- instances ----------------------------------------------------------------------------
     def sim_list_instances(self) -> list[SimInstanceInfo]:
-        return [self._info(cpu) for cpu in list(self.simulation.instances.values())]
+        return [self._info(cpu) for cpu in list(self._plcsim.instances.values())]
 
     def sim_create_instance(
         self, name: str, cpu_type: str = "CPU1500_Unspecified", operating_mode: str | None = None,
     ) -> SimInstanceInfo:
         mode = OperatingMode(check_mode(operating_mode)) if operating_mode is not None else None
         with sim_errors():
-            cpu = self.simulation.create(name, cpu_type)
+            cpu = self._plcsim.create(name, cpu_type)
         if mode is not None:
             cpu.set_mode(mode)
         return self._info(cpu)
@@ -244,7 +257,7 @@ class SimulationOperations:
         cpu = self._cpu(instance)
         info = self._info(cpu)
         with sim_errors():
-            self.simulation.delete(cpu.name)
+            self._plcsim.delete(cpu.name)
         return info
 
     def sim_power_on(self, instance: str) -> SimInstanceState:
@@ -312,7 +325,7 @@ class SimulationOperations:
         cpu = self._cpu(instance)
         check_suites(suites)
         with sim_errors(exists=(ConflictError, "SIM_IP_IN_USE")):
-            self.simulation.set_network(cpu.name, [IpSuite(s.interface, s.ip_address, s.subnet_mask, s.default_gateway)
+            self._plcsim.set_network(cpu.name, [IpSuite(s.interface, s.ip_address, s.subnet_mask, s.default_gateway)
                                                    for s in suites])
         return self.sim_instance_network(cpu.name)
 
@@ -335,29 +348,29 @@ class SimulationOperations:
     # ----- connection and session ---------------------------------------------------------------
     def sim_connect(self, instance: str) -> SimConnection:
         with sim_errors():
-            cpu = self.simulation.connect(instance)
+            cpu = self._plcsim.connect(instance)
         return SimConnection(connected=True, connected_instance=cpu.name, operating_state=str(cpu.state),
                              tags_up_to_date=not cpu.tags_stale)
 
     def sim_disconnect(self) -> SimConnection:
-        self.simulation.disconnect()
+        self._plcsim.disconnect()
         return SimConnection(connected=False, connected_instance=None)
 
     def sim_start_session(self, instance: str) -> SimSessionState:
         with sim_errors():
-            cpu = self.simulation.connect(instance)
+            cpu = self._plcsim.connect(instance)
             cpu.power_on()
             self._start(cpu)
         return self._session()
 
     def sim_stop_session(self, *, confirm: bool = False) -> SimSessionState:
         with sim_errors():
-            cpu = self.simulation.connected_cpu()
+            cpu = self._plcsim.connected_cpu()
             require_stop_confirmed(cpu.name, in_run=cpu.state == OperatingState.RUN, confirm=confirm,
                                    action="stopping the session")
             if cpu.state != OperatingState.OFF:
                 cpu.stop("Simulation session stopped.")
-        self.simulation.disconnect()
+        self._plcsim.disconnect()
         return self._session()
 
     def sim_session_state(self) -> SimSessionState:
@@ -433,28 +446,28 @@ class SimulationOperations:
 
     # ----- profiles -----------------------------------------------------------------------------
     def sim_list_profiles(self) -> list[SimProfile]:
-        return [profile_out(p) for p in self.simulation.profiles()]
+        return [profile_out(p) for p in self._plcsim.profiles()]
 
     def sim_save_profile(
         self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
     ) -> SimProfile:
-        check_profile(name, instances, [p.name for p in self.simulation.profiles()], overwrite)
+        check_profile(name, instances, [p.name for p in self._plcsim.profiles()], overwrite)
         raw = profile_raw(instances)
         with sim_errors():
-            saved = self.simulation.save_profile(Profile(name, description, raw))
+            saved = self._plcsim.save_profile(Profile(name, description, raw))
         return profile_out(saved)
 
     def sim_get_profile(self, file_name: str) -> SimProfile:
         with sim_errors(not_found=(NotFoundError, "SIM_PROFILE_NOT_FOUND")):
-            return profile_out(self.simulation.profile(file_name))
+            return profile_out(self._plcsim.profile(file_name))
 
     def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
         profile = self.sim_get_profile(file_name)
         created = apply_profile(
-            profile, owner_of=lambda ip: getattr(self.simulation.by_ip(ip), "name", None),
+            profile, owner_of=lambda ip: getattr(self._plcsim.by_ip(ip), "name", None),
             create=lambda item: self.sim_create_instance(item.name, item.cpu_type, item.operating_mode),
-            set_network=self.sim_set_instance_network, delete=self.simulation.delete)
-        return [self._info(self.simulation.get(name)) for name in created]
+            set_network=self.sim_set_instance_network, delete=self._plcsim.delete)
+        return [self._info(self._plcsim.get(name)) for name in created]
 
     def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
         raise NotSupportedError(

@@ -19,6 +19,7 @@ Rules kept throughout:
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import re
@@ -55,15 +56,16 @@ from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import HardwareOperations
 from openness_bridge.hmi import BridgeHmi
 from openness_bridge.library import BridgeLibrary
-from openness_bridge.online import OnlineOperations
+from openness_bridge.online import BridgeOnline
 from openness_bridge.pending import pending_methods
 from openness_bridge.plc_software import namespace, plc_item, service
 from openness_bridge.projects import ProjectOperations
-from openness_bridge.runtime_values import RuntimeValueOperations
+from openness_bridge.runtime_values import BridgeRuntimeValues
 from openness_bridge.scratch import ScratchFiles
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
-from openness_bridge.simulation import SimulationOperations
+from openness_bridge.simulation import BridgeSimulation
+from openness_bridge.simulation_base import PlcsimSession
 from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.types import BridgeTypes
@@ -93,10 +95,7 @@ class _OpennessSession(
     ProjectOperations,
     HardwareOperations,
     CatalogOperations,
-    SimulationOperations,
-    OnlineOperations,
     WhitelistOperations,
-    RuntimeValueOperations,
     ScratchFiles,
     EngineeringBackend,
 ):
@@ -163,6 +162,24 @@ class _OpennessSession(
         self.program = BridgeProgram(session)
         self.blocks = BridgeBlocks(
             session, generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
+        )
+        plcsim = PlcsimSession(api=simulation_api, on_worker=self._on_worker)
+        self.simulation = BridgeSimulation(plcsim, state_dir=state_dir)
+        self.runtime_values = BridgeRuntimeValues(
+            plcsim, session,
+            batch_read=self.simulation.sim_batch_read,
+            batch_write=self.simulation.sim_batch_write,
+            data_documents=self.program.data_documents,
+        )
+        self.online = BridgeOnline(
+            session,
+            compile_software=self.compile.compile_software,
+            sim_instances=self.simulation.sim_list_instances,
+            sim_state=self.simulation.sim_instance_state,
+            sim_diagnostics=self.simulation.sim_diagnostics,
+            sim_run=self.simulation.sim_run,
+            sim_stop=functools.partial(self.simulation.sim_stop, confirm=True),
+            sim_refresh_after_download=self.simulation.refresh_after_download,
         )
 
     # ----- lifecycle and threading ----------------------------------------------------------

@@ -1,6 +1,6 @@
 """The bridge's online sessions, CPU state, download, upload and compare (``OnlineProvider``, ``DownloadProvider``).
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`. Going online is ``OnlineProvider.GoOnline()`` after
+The online area of the bridge. Going online is ``OnlineProvider.GoOnline()`` after
 ``ConnectionConfiguration.ApplyConfiguration(target)``; it returns before the connection stands, so ``State`` is
 polled until ``Online``. TIA keeps the session (it survives a rename and a rolled-back transaction and ends with
 the project, the device or the instance's power), so the bridge keeps nothing of its own.
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.online import (
     CpuActionResult,
     CpuStatus,
+    OnlinePort,
     OnlineStatus,
     UploadResult,
 )
@@ -29,13 +30,12 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
-from openness_bridge.online_binding import OnlineBinding
 from openness_bridge.online_download import OnlineDownload
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ("OnlineOperations",)
+__all__ = ("BridgeOnline",)
 
 GO_ONLINE_TIMEOUT_S = 30.0
 """How long ``go_online`` polls ``OnlineProvider.State`` for ``Online`` before giving up."""
@@ -43,14 +43,25 @@ _POLL_S = 0.05
 _RECENT_DIAGNOSTICS = 20
 
 
-class OnlineOperations(OnlineDownload, OnlineBinding):
-    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project``, the software helpers and the
-    ``sim_*`` methods of :mod:`openness_bridge.simulation`."""
+class BridgeOnline(OnlineDownload, OnlinePort):
+    """The online area of the bridge (its parts: :class:`~openness_bridge.online_binding.OnlineBinding`, the providers
+    and the binding; :class:`~openness_bridge.online_download.OnlineDownload`, compare and download).
+
+    Args:
+        session: the Openness session (calls, the open project, a device's PLC item and software, services).
+        compile_software: the compile area's compile of a PLC's software, by device name.
+        sim_instances: the simulation area's ``sim_list_instances``, to bind a device to an instance.
+        sim_state: the simulation area's ``sim_instance_state``, by instance name.
+        sim_diagnostics: the simulation area's ``sim_diagnostics``, by instance name.
+        sim_run: the simulation area's ``sim_run``, by instance name.
+        sim_stop: the simulation area's ``sim_stop``, confirmed (this area asks for the confirmation itself).
+        sim_refresh_after_download: the simulation area's ``refresh_after_download``, by instance name.
+    """
 
     # ----- online sessions -----------------------------------------------------------------------
     def go_online(self, device: str, *, instance_name: str | None = None) -> OnlineStatus:
         provider, instance = self._bind(device, instance_name)
-        if self._call("OnlineProvider.State", lambda: self._is_online(provider)):  # type: ignore[attr-defined]
+        if self._session.call("OnlineProvider.State", lambda: self._is_online(provider)):
             return self._status(device, instance)
         self._require_powered(instance)
 
@@ -63,7 +74,7 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
                 state = str(provider.State.ToString())
             return state
 
-        state = self._call("OnlineProvider.GoOnline", connect)  # type: ignore[attr-defined]
+        state = self._session.call("OnlineProvider.GoOnline", connect)
         if state != "Online":
             raise ConflictError(
                 f'TIA could not go online with "{device}" (state {state}); the instance "{instance.name}" did not '
@@ -74,8 +85,8 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
 
     def _online_or_none(self, device: str) -> Any:
         """The device's OnlineProvider while it is online, else None (a device that is no PLC is never online)."""
-        project = self._project()  # type: ignore[attr-defined]
-        self._find_device(project, device)  # type: ignore[attr-defined]
+        project = self._session.project()
+        self._session.find_device(project, device)
         try:
             provider = self._online_provider(project, device)
         except ValidationError:
@@ -88,11 +99,11 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
             if provider is not None:
                 provider.GoOffline()
 
-        self._call("OnlineProvider.GoOffline", run)  # type: ignore[attr-defined]
+        self._session.call("OnlineProvider.GoOffline", run)
         return OnlineStatus(device_name=device, online=False)
 
     def online_status(self, device: str) -> OnlineStatus:
-        if self._call("OnlineProvider.State", lambda: self._online_or_none(device)) is None:  # type: ignore[attr-defined]
+        if self._session.call("OnlineProvider.State", lambda: self._online_or_none(device)) is None:
             return OnlineStatus(device_name=device, online=False)
         try:
             _, instance = self._bind(device, None)
@@ -109,9 +120,9 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
     # ----- CPU state (PLCSIM Advanced: Openness has no start/stop/diagnostics) -------------------------
     def cpu_status(self, device: str, *, instance_name: str | None = None) -> CpuStatus:
         provider, instance = self._bind(device, instance_name)
-        state = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
-        entries = list(self.sim_diagnostics(instance.name).entries)  # type: ignore[attr-defined]
-        online = self._call("OnlineProvider.State", lambda: self._is_online(provider))  # type: ignore[attr-defined]
+        state = self._sim_state(instance.name)
+        entries = list(self._sim_diagnostics(instance.name).entries)
+        online = self._session.call("OnlineProvider.State", lambda: self._is_online(provider))
         loaded = 0
         if state.operating_state != "Off" and state.device:
             loaded = sum(1 for entry in self._compare_entries(device) if entry.status != "OnlyOffline")
@@ -126,7 +137,7 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
         _, instance = self._bind(device, instance_name)
         self._require_powered(instance)
         before = instance.operating_state
-        after = before if before == "Run" else self.sim_run(instance.name).operating_state  # type: ignore[attr-defined]
+        after = before if before == "Run" else self._sim_run(instance.name).operating_state
         message = "The CPU was already in RUN." if before == "Run" else "The CPU is in RUN."
         return CpuActionResult(device_name=device, instance_name=instance.name, previous_state=before,
                                operating_state=after, message=message)
@@ -136,7 +147,7 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
         self._require_powered(instance)
         before = instance.operating_state
         require_stop_confirmed(instance.name, in_run=before == "Run", confirm=confirm)
-        after = (self.sim_stop(instance.name, confirm=True).operating_state  # type: ignore[attr-defined]
+        after = (self._sim_stop(instance.name).operating_state
                  if before != "Stop" else before)
         message = "The CPU is in STOP." if before == "Run" else "The CPU was already in STOP."
         return CpuActionResult(device_name=device, instance_name=instance.name, previous_state=before,
@@ -147,7 +158,7 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
         self, device: str, *, instance_name: str | None = None, export_dir: Path | None = None,
         overwrite: bool = False, apply: bool = False,
     ) -> UploadResult:
-        self._call("PlcSoftware", lambda: self._plc_software(self._project(), device))  # type: ignore[attr-defined]
+        self._session.call("PlcSoftware", lambda: self._session.plc_software(self._session.project(), device))
         raise NotSupportedError(
             "Openness cannot read a CPU's program back block by block: its only upload is StationUploadProvider."
             "StationUpload, which adds the whole station as a new device to the project. Compare instead "
@@ -156,15 +167,15 @@ class OnlineOperations(OnlineDownload, OnlineBinding):
         )
 
     def load_start_values(self, device: str, block: str) -> dict[str, Any]:
-        if self._call("OnlineProvider.State", lambda: self._online_or_none(device)) is None:  # type: ignore[attr-defined]
+        if self._session.call("OnlineProvider.State", lambda: self._online_or_none(device)) is None:
             raise ConflictError(f'Loading start values as actual values needs an online connection. The device '
                                 f'"{device}" is offline. Go online first (POST /api/devices/{device}/online).',
                                 code="NOT_ONLINE")
         # ValueService.LoadStartValuesAsActualValues() (DataBlock.Interface.GetService<ValueService>()) exists from
         # V21 on; this API version does not have it.
         raise NotSupportedError(
-            f"TIA Portal {self._version} has no Openness call to load start values as actual values (ValueService "  # type: ignore[attr-defined]
-            "arrived with V21). Download the data block again after changing it, or write the values with "
-            "PUT /api/simulation/tags/{name}.", code="NO_OPENNESS_EQUIVALENT",
+            f"TIA Portal {self._session.version} has no Openness call to load start values as actual values "
+            "(ValueService arrived with V21). Download the data block again after changing it, or write the values "
+            "with PUT /api/simulation/tags/{name}.", code="NO_OPENNESS_EQUIVALENT",
         )
 

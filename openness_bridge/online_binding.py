@@ -22,7 +22,11 @@ from engineering_api.backend.areas.online_rules import (
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.simulation_models import SimInstanceInfo
+    from collections.abc import Callable
+
+    from engineering_api.backend.areas.simulation_models import SimDiagnostics, SimInstanceInfo, SimInstanceState
+    from engineering_api.backend.models import CompileResult
+    from openness_bridge.session import BridgeSession
 
 __all__ = ("OnlineBinding",)
 
@@ -31,18 +35,37 @@ PC_INTERFACE = ("PLCSIM", 1)
 """TIA's PC interface for PLCSIM (S7-PLCSIM and PLCSIM Advanced over Softbus), interface number 1."""
 
 class OnlineBinding:
-    """Mixed into ``OpennessBackend`` through :class:`openness_bridge.online.OnlineOperations`."""
+    """The base of :class:`openness_bridge.online.BridgeOnline`: what the online area is given, the providers and the
+    binding of a device to an instance (its arguments are described there)."""
+
+    def __init__(
+        self, session: BridgeSession, *, compile_software: Callable[[str], CompileResult],
+        sim_instances: Callable[[], list[SimInstanceInfo]], sim_state: Callable[[str], SimInstanceState],
+        sim_diagnostics: Callable[[str], SimDiagnostics], sim_run: Callable[[str], SimInstanceState],
+        sim_stop: Callable[[str], SimInstanceState], sim_refresh_after_download: Callable[[str], None],
+    ) -> None:
+        self._session = session
+        self._compile_software = compile_software
+        self._sim_instances = sim_instances
+        self._sim_state = sim_state
+        self._sim_diagnostics = sim_diagnostics
+        self._sim_run = sim_run
+        self._sim_stop = sim_stop
+        self._sim_refresh_after_download = sim_refresh_after_download
+        self._download_providers: dict[tuple[str, str], Any] = {}
+        """``DownloadProvider`` by (project path, device): targets applied to one stay bound to it."""
 
     # ----- Openness: providers and the route to PLCSIM ---------------------------------------------
     def _online_namespace(self, name: str) -> Any:
-        return self._namespace(f"Siemens.Engineering.{name}")  # type: ignore[attr-defined]
+        return self._session.namespace(f"Siemens.Engineering.{name}")
 
     def _cpu_item(self, project: Any, device: str) -> Any:
         """The device item that carries the PLC software (and with it the online and download services)."""
-        return self._plc_item(project, device)[0]  # type: ignore[attr-defined]
+        return self._session.plc_item(project, device)[0]
 
     def _online_provider(self, project: Any, device: str) -> Any:
-        provider = self._service(self._cpu_item(project, device), self._online_namespace("Online").OnlineProvider)  # type: ignore[attr-defined]
+        provider = self._session.service(self._cpu_item(project, device),
+                                         self._online_namespace("Online").OnlineProvider)
         if provider is None:
             raise ValidationError(f"The device '{device}' offers no OnlineProvider; it cannot go online.", code="NOT_A_PLC")
         return provider
@@ -53,7 +76,7 @@ class OnlineBinding:
         A cached provider whose project was closed, reopened or whose device was deleted answers
         ``EngineeringObjectDisposedException`` on first touch; it is then fetched again.
         """
-        cache: dict[tuple[str, str], Any] = vars(self).setdefault("_download_providers", {})
+        cache = self._download_providers
         key = (str(project.Path.FullName), device)
         provider = cache.get(key)
         if provider is not None:
@@ -62,7 +85,8 @@ class OnlineBinding:
                 return provider
             except Exception:  # noqa: BLE001 - any failure here means: fetch it again
                 cache.pop(key, None)
-        provider = self._service(self._cpu_item(project, device), self._online_namespace("Download").DownloadProvider)  # type: ignore[attr-defined]
+        provider = self._session.service(self._cpu_item(project, device),
+                                         self._online_namespace("Download").DownloadProvider)
         if provider is None:
             raise ValidationError(f"The device '{device}' offers no DownloadProvider; it cannot be downloaded.",
                                   code="NOT_A_PLC")
@@ -91,12 +115,12 @@ class OnlineBinding:
 
     def _bind(self, device: str, instance_name: str | None) -> tuple[Any, SimInstanceInfo]:
         """(OnlineProvider, instance) the device's CPU operations act on; the rules of the port's module docstring."""
-        provider = self._call("DeviceItem.GetService<OnlineProvider>",  # type: ignore[attr-defined]
-                              lambda: self._online_provider(self._project(), device))  # type: ignore[attr-defined]
-        ips = self._call("ConfigurationTargetInterface.Addresses",  # type: ignore[attr-defined]
+        provider = self._session.call("DeviceItem.GetService<OnlineProvider>",
+                              lambda: self._online_provider(self._session.project(), device))
+        ips = self._session.call("ConfigurationTargetInterface.Addresses",
                          lambda: self._device_addresses(provider, device))
-        instances = list(self.sim_list_instances())  # type: ignore[attr-defined]
-        if self._call("OnlineProvider.State", lambda: self._is_online(provider)):  # type: ignore[attr-defined]
+        instances = list(self._sim_instances())
+        if self._session.call("OnlineProvider.State", lambda: self._is_online(provider)):
             online = self._pick(device, ips, None, instances)
             if instance_name and instance_name.lower() != online.name.lower():
                 raise online_with_other_instance(device, online.name, instance_name)

@@ -1,5 +1,5 @@
 """Download (``DownloadProvider.Download`` with pre/post configuration delegates) and compare
-(``PlcSoftware.CompareToOnline``) for :class:`openness_bridge.online.OnlineOperations`.
+(``PlcSoftware.CompareToOnline``) for :class:`openness_bridge.online.BridgeOnline`.
 
 A download answers TIA's questions in Python callables turned into ``DownloadConfigurationDelegate``s, dispatched
 by the configuration's type: ``StopModules`` only with the caller's ``stop_cpu``, ``StartModules`` only with
@@ -9,7 +9,7 @@ download reinitialises is read from a compare made just before it (Openness repo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
@@ -26,15 +26,18 @@ from engineering_api.backend.areas.online_rules import (
 )
 from engineering_api.backend.errors import ConflictError
 from openness_bridge.groups import walk_objects
+from openness_bridge.online_binding import OnlineBinding
 from openness_bridge.plc_software import block_kind
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from engineering_api.backend.areas.online import CompareStatus, DownloadState
+
 __all__ = ("OnlineDownload",)
 
 _DB_KINDS = frozenset({"GlobalDB", "InstanceDB", "ArrayDB"})
-_COMPARE_STATUS = {
+_COMPARE_STATUS: dict[str, CompareStatus] = {
     "ObjectsIdentical": "Identical", "ObjectsDifferent": "Different",
     "RightMissing": "OnlyOffline", "LeftMissing": "OnlyOnline",
 }
@@ -43,13 +46,14 @@ _COMPARE_STATUS = {
 
 def _message(message: Any) -> DownloadMessage:
     """A ``DownloadResultMessage`` with its nested messages (the findings sit in the children)."""
-    state = str(message.State.ToString())
-    return DownloadMessage(state=state, message=str(message.Message or ""),  # type: ignore[arg-type]
+    # DownloadResultState has the port's four members: Success, Information, Warning, Error
+    state = cast("DownloadState", str(message.State.ToString()))
+    return DownloadMessage(state=state, message=str(message.Message or ""),
                            messages=[_message(m) for m in message.Messages])
 
 
-class OnlineDownload:
-    """Download and compare; mixed in through :class:`openness_bridge.online.OnlineOperations`."""
+class OnlineDownload(OnlineBinding):
+    """Download and compare, a part of :class:`openness_bridge.online.BridgeOnline`."""
 
     # ----- compare -------------------------------------------------------------------------------
     def _offline_kinds(self, software: Any) -> dict[str, str]:
@@ -61,9 +65,9 @@ class OnlineDownload:
         """``PlcSoftware.CompareToOnline()`` over the PLCSIM route, as entries sorted by name."""
 
         def run() -> list[CompareEntry]:
-            project = self._project()  # type: ignore[attr-defined]
-            self._apply_route(self._online_provider(project, device).Configuration, device)  # type: ignore[attr-defined]
-            software = self._plc_software(project, device)  # type: ignore[attr-defined]
+            project = self._session.project()
+            self._apply_route(self._online_provider(project, device).Configuration, device)
+            software = self._session.plc_software(project, device)
             kinds = self._offline_kinds(software)
             entries: list[CompareEntry] = []
 
@@ -71,19 +75,19 @@ class OnlineDownload:
                 status = _COMPARE_STATUS.get(str(element.ComparisonResult.ToString()))
                 if status is not None and element.Elements.Count == 0:
                     name = str(element.LeftName or element.RightName or "")
-                    entries.append(CompareEntry(name=name, kind=kinds.get(name, "Unknown"), status=status))  # type: ignore[arg-type]
+                    entries.append(CompareEntry(name=name, kind=kinds.get(name, "Unknown"), status=status))
                 for child in element.Elements:
                     walk(child)
 
             walk(software.CompareToOnline().RootElement)
             return sorted(entries, key=lambda e: e.name.lower())
 
-        return self._call("PlcSoftware.CompareToOnline", run)  # type: ignore[attr-defined]
+        return self._session.call("PlcSoftware.CompareToOnline", run)
 
     def compare_online(self, device: str, *, instance_name: str | None = None) -> CompareResult:
-        _, instance = self._bind(device, instance_name)  # type: ignore[attr-defined]
-        self._require_powered(instance)  # type: ignore[attr-defined]
-        compiles = self.compile.compile_software(device).error_count == 0  # type: ignore[attr-defined]  # the online area is still a mixin of OpennessBackend, which holds the compile area
+        _, instance = self._bind(device, instance_name)
+        self._require_powered(instance)
+        compiles = self._compile_software(device).error_count == 0
         entries = self._compare_entries(device)
         if not compiles:
             # TIA compares compiled code: with compile errors an object in both places cannot be called identical.
@@ -91,7 +95,7 @@ class OnlineDownload:
         def pick(status: str) -> list[str]:
             return [e.name for e in entries if e.status == status]
 
-        loaded = self.sim_instance_state(instance.name).device  # type: ignore[attr-defined]
+        loaded = self._sim_state(instance.name).device
         return CompareResult(
             device_name=device, instance_name=instance.name, loaded_device=loaded,
             identical=all(e.status == "Identical" for e in entries), offline_compiles=compiles,
@@ -104,18 +108,18 @@ class OnlineDownload:
         """TIA downloads to PLCSIM only from a project compiled with simulation support; say so before trying."""
 
         def run() -> tuple[str, bool]:
-            project = self._project()  # type: ignore[attr-defined]
-            self._plc_software(project, device)  # type: ignore[attr-defined]
+            project = self._session.project()
+            self._session.plc_software(project, device)
             return str(project.Name), bool(project.IsSimulationDuringBlockCompilationEnabled)
 
-        name, enabled = self._call("Project.IsSimulationDuringBlockCompilationEnabled", run)  # type: ignore[attr-defined]
+        name, enabled = self._session.call("Project.IsSimulationDuringBlockCompilationEnabled", run)
         if not enabled:
             raise simulation_support_disabled(name)
 
     def _answers(self, stop_cpu: bool, start: bool, unanswered: list[str], password: str | None = None) -> tuple[Any, Any]:
         """The pre- and post-download delegates: TIA's questions answered as the caller asked, nothing more. A protected
         CPU asks for its password (``ModuleWriteAccessPassword``); it is answered only with the caller's ``password``."""
-        configs = self._online_namespace("Download.Configurations")  # type: ignore[attr-defined]
+        configs = self._online_namespace("Download.Configurations")
         answers: list[tuple[str, Callable[[Any], None]]] = [
             ("StopModules", lambda c: setattr(c, "CurrentSelection", getattr(
                 configs.StopModulesSelections, "StopAll" if stop_cpu else "NoAction"))),
@@ -143,7 +147,7 @@ class OnlineDownload:
             except Exception as exc:  # noqa: BLE001 - never let a Python error cross into TIA's download
                 unanswered.append(f"{config.GetType().Name}: {exc}")
 
-        delegate = self._online_namespace("Download").DownloadConfigurationDelegate  # type: ignore[attr-defined]
+        delegate = self._online_namespace("Download").DownloadConfigurationDelegate
         return delegate(answer), delegate(answer)
 
     def download(
@@ -153,17 +157,17 @@ class OnlineDownload:
     ) -> DownloadResult:
         report = progress or (lambda _percent, _message: None)
         self._require_simulation_support(device)
-        _, instance = self._bind(device, instance_name)  # type: ignore[attr-defined]
-        self._require_powered(instance)  # type: ignore[attr-defined]
+        _, instance = self._bind(device, instance_name)
+        self._require_powered(instance)
         was_running = instance.operating_state == "Run"
         if was_running and not stop_cpu:
             raise cpu_in_run(instance.name)
         report(10, "compiling the PLC software")
-        compiled = self.compile.compile_software(device)  # type: ignore[attr-defined]  # the online area is still a mixin of OpennessBackend, which holds the compile area
+        compiled = self._compile_software(device)
         if compiled.error_count:
             raise compile_failed(device, compiled)
         report(40, "comparing with the program in the CPU")
-        before = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
+        before = self._sim_state(instance.name)
         entries = self._compare_entries(device)
         same_device = before.device == device
         reinitialised = sorted(
@@ -175,13 +179,13 @@ class OnlineDownload:
         unanswered: list[str] = []
 
         def load() -> Any:
-            provider = self._download_provider(self._project(), device)  # type: ignore[attr-defined]
-            target = self._apply_route(provider.Configuration, device)  # type: ignore[attr-defined]
+            provider = self._download_provider(self._session.project(), device)
+            target = self._apply_route(provider.Configuration, device)
             pre, post = self._answers(stop_cpu, start_after_download, unanswered, password)
-            options = self._online_namespace("Download").DownloadOptions.Software  # type: ignore[attr-defined]
+            options = self._online_namespace("Download").DownloadOptions.Software
             return provider.Download(target, pre, post, options)
 
-        result = self._call("DownloadProvider.Download", load)  # type: ignore[attr-defined]
+        result = self._session.call("DownloadProvider.Download", load)
         messages = [_message(m) for m in result.Messages]
         messages.extend(DownloadMessage(state="Warning", message=f"Left at TIA's default: {text}") for text in unanswered)
         if str(result.State.ToString()) == "Error":
@@ -190,8 +194,8 @@ class OnlineDownload:
                 code="DOWNLOAD_FAILED",
                 details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages)},
             )
-        self._sim_after_download(instance.name)  # type: ignore[attr-defined]
-        after = self.sim_instance_state(instance.name)  # type: ignore[attr-defined]
+        self._sim_refresh_after_download(instance.name)
+        after = self._sim_state(instance.name)
         if start_after_download and after.operating_state != "Run":
             error = after.last_error
             raise ConflictError(

@@ -29,7 +29,7 @@ RUNTIME_NAMESPACE = "Siemens.Simatic.Simulation.Runtime"
 
 @dataclass
 class PlcsimApi:
-    """The loaded PLCSIM Advanced API: what :class:`openness_bridge.simulation.SimulationOperations` calls."""
+    """The loaded PLCSIM Advanced API: what :class:`openness_bridge.simulation.BridgeSimulation` calls."""
 
     path: str
     """The API assembly that was loaded."""
@@ -63,6 +63,8 @@ def _version_key(text: str) -> tuple[int, ...]:
 
 
 def _read_registry_path(key: str) -> str | None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # the registry is Windows'; this also tells the type checker where winreg exists
+        return None
     import winreg
 
     try:

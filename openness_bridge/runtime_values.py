@@ -17,9 +17,14 @@ client reads those from the CPU over OPC UA Alarms & Conditions). Those methods 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
 
-from engineering_api.backend.areas.runtime_values import SimScanRead, SimScanValue, scan_timestamp
+from engineering_api.backend.areas.runtime_values import (
+    RuntimeValuesPort,
+    SimScanRead,
+    SimScanValue,
+    scan_timestamp,
+)
 from engineering_api.backend.errors import (
     ConflictError,
     NoProjectOpenError,
@@ -29,8 +34,11 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.rules.released_tags import quoted_name, released_tags
 from openness_bridge.simulation_base import SimulationBase
+from openness_bridge.simulation_tags import tag_list
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.backend.areas.runtime_values import (
         SimMonitoredItem,
         SimReleasedTag,
@@ -38,9 +46,11 @@ if TYPE_CHECKING:
     )
     from engineering_api.backend.areas.simulation_models import SimTagResult, SimTagWrite
     from openness_bridge.plcsim import PlcsimApi
+    from openness_bridge.session import BridgeSession
+    from openness_bridge.simulation_base import PlcsimSession
     from openness_bridge.simulation_support import InstanceRecord
 
-__all__ = ("RuntimeValueOperations",)
+__all__ = ("BridgeRuntimeValues",)
 
 _IN_RUN = ("Run", "Freeze")
 """PLCSIM's states of a CPU in RUN (Freeze: RUN with the cycle held between steps, SingleStep)."""
@@ -54,8 +64,29 @@ def _no_equivalent(what: str) -> NoReturn:
         "simulated CPUs; against a real CPU use an OPC UA source.", code="NO_PLCSIM_EQUIVALENT")
 
 
-class RuntimeValueOperations(SimulationBase):
-    """The ``RuntimeValuesPort`` methods of the bridge; mixed into :class:`openness_bridge.backend.OpennessBackend`."""
+class BridgeRuntimeValues(SimulationBase, RuntimeValuesPort):
+    """The runtime-values area of the bridge, over PLCSIM Advanced's API.
+
+    Args:
+        plcsim: the backend's PLCSIM Advanced session, shared with the simulation area (its connected instance).
+        session: the Openness session, to read the released-tag flags from the open project.
+        batch_read: the simulation area's ``sim_batch_read(names, instance)``.
+        batch_write: the simulation area's ``sim_batch_write(items, instance)``.
+        data_documents: the SimaticML of a PLC's tag tables and data blocks (``PlcTagTable.Export``,
+            ``PlcBlock.Export``), by device name; runs inside an Openness call.
+    """
+
+    def __init__(
+        self, plcsim: PlcsimSession, session: BridgeSession, *,
+        batch_read: Callable[[list[str], str | None], list[SimTagResult]],
+        batch_write: Callable[[list[SimTagWrite], str | None], list[SimTagResult]],
+        data_documents: Callable[[str], list[bytes]],
+    ) -> None:
+        super().__init__(plcsim)
+        self._session = session
+        self._batch_read = batch_read
+        self._batch_write = batch_write
+        self._data_documents = data_documents
 
     def _sim_clock(self, instance: str) -> tuple[str, str]:
         """(operating state, scan time) of a powered-on instance."""
@@ -71,10 +102,10 @@ class RuntimeValueOperations(SimulationBase):
 
         return self._plcsim("IInstance.SystemTime", run)
 
-    def _sim_scan(self, instance: str, read: Any) -> SimScanRead:
+    def _sim_scan(self, instance: str, read: Callable[[], list[SimTagResult]]) -> SimScanRead:
         state, stamp = self._sim_clock(instance)
-        results: list[SimTagResult] = read()
-        quality = "Good" if state == "Run" else "Uncertain"
+        results = read()
+        quality: Literal["Good", "Uncertain"] = "Good" if state == "Run" else "Uncertain"
         values = [SimScanValue(name=r.name, value=r.value, data_type=r.data_type,
                                quality="Bad" if r.error is not None else quality, timestamp=stamp, error=r.error)
                   for r in results]
@@ -95,7 +126,7 @@ class RuntimeValueOperations(SimulationBase):
             record = self._sim_record(inst)
             if not record.tags_loaded or not self._sim_tags_fresh(api, inst):
                 self._sim_load_tags(inst)
-            listed = self._sim_tag_list(api, inst, None)  # type: ignore[attr-defined]
+            listed = tag_list(inst, None)
             # named as TIA and the fake name them ("Data".count), which the bridge's reads accept as well
             return device, [(quoted_name(tag.name), tag.data_type) for tag in listed.tags], record
 
@@ -127,7 +158,7 @@ class RuntimeValueOperations(SimulationBase):
         if record.released is not None and record.released[0] == key:
             return list(record.released[1])
         try:
-            documents = self._call("PlcBlock.Export", lambda: self.program.data_documents(device))  # type: ignore[attr-defined]  # a mixin of OpennessBackend, which holds the program area
+            documents = self._session.call("PlcBlock.Export", lambda: self._data_documents(device))
         except NoProjectOpenError:
             raise NoProjectOpenError(f'The program in "{instance}" releases tags by flags the project of "{device}" '
                                      "holds, and no project is open. Open it first.") from None
@@ -142,10 +173,10 @@ class RuntimeValueOperations(SimulationBase):
         return list(released)
 
     def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
-        return self._sim_scan(instance, lambda: self.sim_batch_read(names, instance))  # type: ignore[attr-defined]
+        return self._sim_scan(instance, lambda: self._batch_read(names, instance))
 
     def sim_hmi_write(self, items: list[SimTagWrite], instance: str) -> SimScanRead:
-        return self._sim_scan(instance, lambda: self.sim_batch_write(items, instance))  # type: ignore[attr-defined]
+        return self._sim_scan(instance, lambda: self._batch_write(items, instance))
 
     def sim_set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
         self._plcsim("IInstance", lambda api: self._sim_target(api, instance))

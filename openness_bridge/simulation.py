@@ -1,4 +1,4 @@
-"""The bridge's PLCSIM Advanced (``Siemens.Simatic.Simulation.Runtime``): the ``sim_*`` methods.
+"""The bridge's PLCSIM Advanced (``Siemens.Simatic.Simulation.Runtime``): the simulation area, ``sim_*`` methods.
 
 Instances, operating states, stepping and the session live here; the runtime manager in
 :mod:`openness_bridge.simulation_runtime`, tags in :mod:`openness_bridge.simulation_tags`, profiles in :mod:`openness_bridge.simulation_profiles`, shared helpers in
@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.online_rules import require_stop_confirmed
+from engineering_api.backend.areas.simulation import SimulationPort
 from engineering_api.backend.areas.simulation_models import (
     SimConnection,
     SimDiagnostics,
@@ -50,10 +51,12 @@ from openness_bridge.simulation_tags import SimulationTagOperations
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from openness_bridge.plcsim import PlcsimApi
+    from openness_bridge.simulation_base import PlcsimSession
 
-__all__ = ("SimulationOperations",)
+__all__ = ("BridgeSimulation",)
 
 MAX_STEP_CYCLES = 1_000_000
 DEFAULT_CYCLE_NS = 10_000_000
@@ -64,8 +67,36 @@ _STOPPED = ("Stop", "Off")
 _IN_RUN = ("Run", "Freeze")  # Freeze: RUN with the cycle held (SingleStep); stopping it stops a running program
 
 
-class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations, SimulationProfileOperations):
-    """Mixed into ``OpennessBackend``: PLCSIM Advanced through ``self._simulation_api``."""
+class BridgeSimulation(
+    SimulationRuntimeOperations, SimulationTagOperations, SimulationProfileOperations, SimulationPort,
+):
+    """The simulation area of the bridge: PLCSIM Advanced through its API (the runtime manager, tags and profiles
+    are the parts this class is made of, on :class:`~openness_bridge.simulation_base.SimulationBase`).
+
+    Args:
+        plcsim: the backend's PLCSIM Advanced session (the API, the worker check, the bookkeeping), shared with the
+            runtime-values area.
+        state_dir: where profiles are kept (the system temp folder when None): PLCSIM Advanced has no profile files.
+    """
+
+    def __init__(self, plcsim: PlcsimSession, *, state_dir: Path | None) -> None:
+        super().__init__(plcsim)
+        self._state_dir = state_dir
+
+    def refresh_after_download(self, instance: str) -> None:
+        """A download through this service refreshes the connected instance's tag list (as the fake does); a
+        download made elsewhere leaves it stale until it is refreshed. Never raises."""
+        api = self._simulation_api
+        if api is None or (self._sim_state.connected or "").lower() != instance.lower():
+            return
+        try:
+            inst = self._sim_instance(api, instance)
+            if str(inst.OperatingState) != "Off":
+                self._sim_load_tags(inst)
+        except Exception:  # noqa: BLE001 - the download itself succeeded; a stale list is refreshed on next access
+            return
+
+
 
     # ----- instances ----------------------------------------------------------------------------
     def sim_list_instances(self) -> list[SimInstanceInfo]:
@@ -429,13 +460,13 @@ class SimulationOperations(SimulationRuntimeOperations, SimulationTagOperations,
 
 def _plan(cycles: int | None, milliseconds: float | None, cycle_ns: int) -> list[int]:
     """The virtual duration of each cycle of a step: ``cycles`` full ones, or ``milliseconds`` (last one shorter)."""
-    if (cycles is None) == (milliseconds is None):
-        raise ValidationError("Give either a number of cycles or a time in milliseconds.", code="SIM_BAD_STEP")
-    if cycles is not None:
+    if cycles is not None and milliseconds is None:
         if not 0 < cycles <= MAX_STEP_CYCLES:
             raise ValidationError(f"cycles must be 1..{MAX_STEP_CYCLES}.", code="SIM_BAD_STEP")
         return [cycle_ns] * cycles
-    total = round(float(milliseconds) * 1_000_000)  # type: ignore[arg-type]
+    if cycles is not None or milliseconds is None:
+        raise ValidationError("Give either a number of cycles or a time in milliseconds.", code="SIM_BAD_STEP")
+    total = round(float(milliseconds) * 1_000_000)
     if total <= 0 or cycle_ns <= 0 or total // cycle_ns > MAX_STEP_CYCLES:
         raise ValidationError(f"milliseconds must be > 0 and at most {MAX_STEP_CYCLES} cycles long.",
                               code="SIM_BAD_STEP")

@@ -1,14 +1,17 @@
-"""The base of the bridge's PLCSIM Advanced mixins: reaching the API and instances, and the views they return.
+"""The base of the bridge's PLCSIM Advanced areas (simulation, runtime values): reaching the API and instances, and
+the views they return.
 
-Every PLCSIM call runs on the worker thread (``self._on_worker()``), as Openness calls do; instances are looked
-up afresh on every call (``SimulationRuntimeManager.CreateInterface``), never cached. What PLCSIM's API does not
-keep (the connected instance, counted cycles, the virtual-time origin, an event log) lives in a
-:class:`~openness_bridge.simulation_support.SimState` on the backend.
+Every PLCSIM call runs on the worker thread (``on_worker()``), as Openness calls do; instances are looked up afresh
+on every call (``SimulationRuntimeManager.CreateInterface``), never cached. What PLCSIM's API does not keep (the
+connected instance, counted cycles, the virtual-time origin, an event log) lives in a
+:class:`~openness_bridge.simulation_support.SimState`, held with the API by one :class:`PlcsimSession` that the
+backend gives both areas: a connection made through the simulation area is the one runtime values read.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.areas.simulation_models import (
@@ -38,26 +41,46 @@ if TYPE_CHECKING:
 
     from openness_bridge.plcsim import PlcsimApi
 
-__all__ = ("SimulationBase",)
+__all__ = ("PlcsimSession", "SimulationBase")
 
 T = TypeVar("T")
-_NOT_FOUND = {"DoesNotExist": (NotFoundError, "SIM_INSTANCE_NOT_FOUND")}
+_NOT_FOUND: dict[str, tuple[type[EngineeringError], str]] = {"DoesNotExist": (NotFoundError, "SIM_INSTANCE_NOT_FOUND")}
 """Instance lookups: PLCSIM's DoesNotExist names an instance, not a tag."""
 
 
-class SimulationBase:
-    """Shared helpers of the ``sim_*`` mixins (no port method is defined here)."""
+@dataclass(frozen=True, slots=True)
+class PlcsimSession:
+    """PLCSIM Advanced as the bridge's simulation and runtime-values areas share it (one per backend)."""
 
-    _simulation_api: PlcsimApi | None
-    _on_worker: Callable[[], None]
+    api: PlcsimApi | None
+    """The loaded API (:mod:`openness_bridge.plcsim`), or None when PLCSIM Advanced is not installed."""
+    on_worker: Callable[[], None]
+    """Checks that the call runs on the session's worker thread (PLCSIM's objects, like Openness', live there)."""
+    state: SimState = field(default_factory=SimState)
+    """The connected instance and the bridge's records of instances (what PLCSIM's API does not keep)."""
+
+
+class SimulationBase:
+    """Shared helpers of the bridge's PLCSIM areas (no port method is defined here).
+
+    Args:
+        plcsim: the backend's PLCSIM Advanced session, shared by its simulation and runtime-values areas.
+    """
+
+    def __init__(self, plcsim: PlcsimSession) -> None:
+        self._plcsim_session = plcsim
 
     # ----- the API ------------------------------------------------------------------------------
     @property
+    def _simulation_api(self) -> PlcsimApi | None:
+        return self._plcsim_session.api
+
+    def _on_worker(self) -> None:
+        self._plcsim_session.on_worker()
+
+    @property
     def _sim_state(self) -> SimState:
-        state = self.__dict__.get("_sim_bookkeeping")
-        if state is None:
-            state = self.__dict__["_sim_bookkeeping"] = SimState()
-        return state
+        return self._plcsim_session.state
 
     def _plcsim_api(self) -> PlcsimApi:
         if self._simulation_api is None:
@@ -160,19 +183,6 @@ class SimulationBase:
         record = self._sim_record(inst)
         record.tags_loaded = True
         record.tag_list_loads += 1
-
-    def _sim_after_download(self, instance: str) -> None:
-        """A download through this service refreshes the connected instance's tag list (as the fake does); a
-        download made elsewhere leaves it stale until it is refreshed. Never raises."""
-        api = self._simulation_api
-        if api is None or (self._sim_state.connected or "").lower() != instance.lower():
-            return
-        try:
-            inst = self._sim_instance(api, instance)
-            if str(inst.OperatingState) != "Off":
-                self._sim_load_tags(inst)
-        except Exception:  # noqa: BLE001 - the download itself succeeded; a stale list is refreshed on next access
-            return
 
     # ----- views ---------------------------------------------------------------------------------
     def _sim_suites(self, inst: Any) -> list[Any]:

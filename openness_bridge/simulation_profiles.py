@@ -46,11 +46,11 @@ T = TypeVar("T")
 
 
 class SimulationProfileOperations(SimulationBase):
-    """Profile methods of the ``sim_*`` mixin (and ``sim_import_legacy``)."""
+    """Profile methods of :class:`openness_bridge.simulation.BridgeSimulation` (and ``sim_import_legacy``)."""
 
     _state_dir: Path | None
 
-    if TYPE_CHECKING:  # defined by the sibling mixins of SimulationOperations
+    if TYPE_CHECKING:  # defined by the other parts of BridgeSimulation
         def sim_list_instances(self) -> list[SimInstanceInfo]: ...
         def sim_create_instance(
             self, name: str, cpu_type: str = ..., operating_mode: str | None = ...,

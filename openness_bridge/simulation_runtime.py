@@ -20,6 +20,7 @@ from engineering_api.domain.simulation.profiles import MAX_INSTANCES
 from openness_bridge.simulation_base import SimulationBase
 
 if TYPE_CHECKING:
+    from engineering_api.backend.areas.simulation_models import SimInstanceInfo
     from openness_bridge.plcsim import PlcsimApi
 
 __all__ = ("SimulationRuntimeOperations",)
@@ -31,7 +32,10 @@ def _version(raw: int) -> str:
 
 
 class SimulationRuntimeOperations(SimulationBase):
-    """Runtime-manager methods of the ``sim_*`` mixin."""
+    """Runtime-manager methods of :class:`openness_bridge.simulation.BridgeSimulation`."""
+
+    if TYPE_CHECKING:  # defined by the instances part, BridgeSimulation itself
+        def sim_list_instances(self) -> list[SimInstanceInfo]: ...
 
     # ----- runtime manager ----------------------------------------------------------------------
     def _sim_network_mode(self, api: PlcsimApi) -> str:

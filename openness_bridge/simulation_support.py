@@ -89,7 +89,7 @@ def runtime_code(exc: BaseException) -> str | None:
     """The ``ERuntimeErrorCode`` name a PLCSIM exception carries, or None for any other exception."""
     if not any(n in _EXCEPTIONS for n in _type_chain(exc)):
         return None
-    return str(exc.RuntimeErrorCode)  # type: ignore[attr-defined]
+    return str(getattr(exc, "RuntimeErrorCode"))  # a .NET property of those exception types, unknown to BaseException
 
 
 def tag_failure(exc: BaseException) -> TagFailure | None:

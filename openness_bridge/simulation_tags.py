@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.simulation_models import SimTagWrite
     from openness_bridge.plcsim import PlcsimApi
 
-__all__ = ("BATCH_LIMIT", "SimulationTagOperations")
+__all__ = ("BATCH_LIMIT", "SimulationTagOperations", "tag_list")
 
 BATCH_LIMIT = 1000
 """Items one batch read or write may hold."""
@@ -85,7 +85,7 @@ def _convert(name: str, primitive: str, value: Any) -> Any:
 def _plain(data_value: Any) -> Any:
     """The Python value of an ``SDataValue``."""
     primitive = str(data_value.Type)
-    raw = getattr(data_value, primitive, None)
+    raw: Any = getattr(data_value, primitive, None)
     if primitive == "Bool":
         return bool(raw)
     if primitive in _INT_BITS:
@@ -105,7 +105,7 @@ def _symbol(name: str) -> str:
 
 
 class SimulationTagOperations(SimulationBase):
-    """Tag methods of the ``sim_*`` mixin."""
+    """Tag methods of :class:`openness_bridge.simulation.BridgeSimulation`."""
 
     # ----- one tag --------------------------------------------------------------------------------
     def _sim_symbolic(self, inst: Any, call: Callable[[], Any]) -> Any:
@@ -231,19 +231,6 @@ class SimulationTagOperations(SimulationBase):
                            lambda api, inst, item: self._sim_write_one(api, inst, item.name, item.value), lambda i: i.name)
 
     # ----- the tag list ---------------------------------------------------------------------------
-    def _sim_tag_list(self, api: PlcsimApi, inst: Any, filter: str | None) -> SimTagList:
-        tags = []
-        for info in inst.TagInfos:
-            primitive = str(info.PrimitiveDataType)
-            if primitive in ("Struct", "Unspecific"):  # the entry of a whole struct or array: leaves only
-                continue
-            data_type = _TIA_NAMES.get(str(info.DataType), str(info.DataType))
-            tags.append(SimTagInfo(name=str(info.Name), data_type=data_type, address=_address_of(info)))
-        if filter:
-            pattern = filter.lower() if any(c in filter for c in "*?[") else f"*{filter.lower()}*"
-            tags = [t for t in tags if fnmatch.fnmatchcase(t.name.lower(), pattern)]
-        return SimTagList(instance=str(inst.Name), count=len(tags), tags=tags)
-
     def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
         def run(api: PlcsimApi) -> SimTagList:
             inst = self._sim_target(api, instance)
@@ -254,7 +241,7 @@ class SimulationTagOperations(SimulationBase):
                 raise ConflictError(f'The tag list of "{inst.Name}" is out of date after a download. Refresh it '
                                     "(POST /api/simulation/tags/refresh) or connect again.",
                                     code="SIM_TAG_LIST_NOT_UP_TO_DATE")
-            return self._sim_tag_list(api, inst, filter)
+            return tag_list(inst, filter)
 
         return self._plcsim("IInstance.TagInfos", run)
 
@@ -268,9 +255,25 @@ class SimulationTagOperations(SimulationBase):
             inst = self._sim_target(api, instance)
             self._sim_require_on_for_tags(inst)
             self._sim_load_tags(inst)
-            return self._sim_tag_list(api, inst, None)
+            return tag_list(inst, None)
 
         return self._plcsim("IInstance.UpdateTagList", run)
+
+
+def tag_list(inst: Any, filter: str | None) -> SimTagList:
+    """The leaves of an instance's tag list (``IInstance.TagInfos``), those matching ``filter`` (a glob, or a part
+    of the name) when given."""
+    tags = []
+    for info in inst.TagInfos:
+        primitive = str(info.PrimitiveDataType)
+        if primitive in ("Struct", "Unspecific"):  # the entry of a whole struct or array: leaves only
+            continue
+        data_type = _TIA_NAMES.get(str(info.DataType), str(info.DataType))
+        tags.append(SimTagInfo(name=str(info.Name), data_type=data_type, address=_address_of(info)))
+    if filter:
+        pattern = filter.lower() if any(c in filter for c in "*?[") else f"*{filter.lower()}*"
+        tags = [t for t in tags if fnmatch.fnmatchcase(t.name.lower(), pattern)]
+    return SimTagList(instance=str(inst.Name), count=len(tags), tags=tags)
 
 
 def _address_of(info: Any) -> str | None:

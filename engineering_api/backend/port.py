@@ -67,16 +67,14 @@ AREAS: dict[str, type[ABC]] = {
     "compile": CompilePort,
     "program": ProgramPort,
     "blocks": BlocksPort,
+    "simulation": SimulationPort,
+    "runtime_values": RuntimeValuesPort,
+    "online": OnlinePort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
 
-class EngineeringBackend(
-    SimulationPort,
-    OnlinePort,
-    RuntimeValuesPort,
-    ABC,
-):
+class EngineeringBackend(ABC):
     """One TIA Portal session: the portal it is attached to and that portal's open project.
 
     Errors common to all methods: :class:`~.errors.PortalUnavailableError` when the method needs an
@@ -113,6 +111,14 @@ class EngineeringBackend(
     blocks: BlocksPort
     """Blocks and their folders, external sources and their folders, "generate blocks from source" (set by the
     adapter)."""
+    simulation: SimulationPort
+    """PLCSIM Advanced: the runtime manager, virtual PLC instances, their tags, the session, profiles (set by the
+    adapter)."""
+    runtime_values: RuntimeValuesPort
+    """A simulated CPU as a runtime client sees it: released tags, scan-time reads and writes, monitored items and
+    alarm events (set by the adapter)."""
+    online: OnlinePort
+    """A PLC and its simulated CPU: online sessions, CPU state, download, upload, compare (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:

@@ -79,7 +79,7 @@ def _failed(tag: HmiTagInfo, code: str, message: str, plc: str | None = None) ->
 def _instances(ctx: OperationContext) -> tuple[dict[str, str], str | None]:
     """Powered-on PLCSim instances by the lower-case name of the PLC downloaded to them, or why there are none."""
     try:
-        listed = ctx.backend.sim_list_instances()
+        listed = ctx.backend.simulation.sim_list_instances()
     except e.EngineeringError as exc:
         return {}, exc.message
     found: dict[str, str] = {}
@@ -99,7 +99,7 @@ def _released(ctx: OperationContext, instance: str) -> set[str] | None:
     cannot tell (``NotSupportedError``). The Openness bridge tells from the flags in the open project, since
     PLCSIM Advanced's tag list does not carry them."""
     try:
-        return {_plain(t.name) for t in ctx.backend.sim_released_tags(instance)}
+        return {_plain(t.name) for t in ctx.backend.runtime_values.sim_released_tags(instance)}
     except e.NotSupportedError:
         return None
 
@@ -112,7 +112,8 @@ def _read_batch(ctx: OperationContext, instance: str, names: list[str]) -> list[
     out: list[tuple[Any, str, str, ValueProblem | None]] = []
     for start in range(0, len(names), _BATCH):
         for name, read in zip(names[start:start + _BATCH],
-                              ctx.backend.sim_hmi_read(names[start:start + _BATCH], instance).values, strict=True):
+                              ctx.backend.runtime_values.sim_hmi_read(names[start:start + _BATCH], instance).values,
+                              strict=True):
             if read.error is not None:
                 out.append((None, "Bad", read.timestamp, ValueProblem(code=read.error.code, message=read.error.message)))
             elif released is not None and _plain(name) not in released:

@@ -111,19 +111,19 @@ def _confirmations(d: DownloadInput) -> tuple[bool, bool]:
 
 def _download(ctx: OperationContext, d: DownloadInput) -> DownloadResult:
     stop, start = _confirmations(d)
-    return ctx.backend.download(d.device_name, instance_name=d.instance_name, stop_cpu=stop,
+    return ctx.backend.online.download(d.device_name, instance_name=d.instance_name, stop_cpu=stop,
                                 start_after_download=start, progress=ctx.progress, password=d.password)
 
 
 def _upload(ctx: OperationContext, d: UploadInput) -> UploadResult:
     ctx.progress(10, "reading the program from the CPU")
-    return ctx.backend.upload(d.device_name, instance_name=d.instance_name, overwrite=d.overwrite, apply=d.apply,
+    return ctx.backend.online.upload(d.device_name, instance_name=d.instance_name, overwrite=d.overwrite, apply=d.apply,
                               export_dir=Path(d.export_path) if d.export_path else None)
 
 
 # ----- previews ----------------------------------------------------------------------------------
 def _preview_stop(ctx: OperationContext, d: StopInput) -> Preview:
-    status = ctx.backend.cpu_status(d.device_name, instance_name=d.instance_name)
+    status = ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name)
     state = status.operating_state
     if state == "Off":
         raise instance_off(status.instance_name)
@@ -144,11 +144,11 @@ def _preview_download(ctx: OperationContext, d: DownloadInput) -> Preview:
     projects = ctx.backend.open_projects()
     if projects and not projects[0].simulation_support:
         raise simulation_support_disabled(projects[0].name)
-    status = ctx.backend.cpu_status(d.device_name, instance_name=d.instance_name)
+    status = ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name)
     cpu, state = status.instance_name, status.operating_state
     if state == "Off":
         raise instance_off(cpu)
-    compared = ctx.backend.compare_online(d.device_name, instance_name=cpu)
+    compared = ctx.backend.online.compare_online(d.device_name, instance_name=cpu)
     if not compared.offline_compiles:
         raise e.ConflictError(
             f'The software of "{d.device_name}" does not compile; nothing would be downloaded. Compile it '
@@ -190,10 +190,10 @@ def _preview_download(ctx: OperationContext, d: DownloadInput) -> Preview:
 
 def _preview_upload(ctx: OperationContext, d: UploadInput) -> Preview:
     """The program in the CPU against the offline one; what ``apply`` replaces and which files ``exportPath`` writes."""
-    status = ctx.backend.cpu_status(d.device_name, instance_name=d.instance_name)
+    status = ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name)
     if status.operating_state == "Off":
         raise instance_off(status.instance_name)
-    compared = ctx.backend.compare_online(d.device_name, instance_name=status.instance_name)
+    compared = ctx.backend.online.compare_online(d.device_name, instance_name=status.instance_name)
     online = [x for x in compared.entries if x.status != "OnlyOffline"]
     if not online:
         raise e.ConflictError(f'The CPU "{status.instance_name}" holds no program; download one first '
@@ -228,37 +228,40 @@ def _preview_upload(ctx: OperationContext, d: UploadInput) -> Preview:
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.online.go-online", summary="Go online with the device's bound (simulated) CPU.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.go_online(d.device_name, instance_name=d.instance_name),
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.online.go_online(d.device_name, instance_name=d.instance_name),
         input=BoundCpuInput, output=OnlineStatus, route=RouteSpec("POST", f"{BASE}/online"), errors=_BOUND,
         client_routes=(RouteSpec("POST", f"{BASE}/online/connect"),),
         example={"instanceName": "PLC_Sim"},
     ),
     Operation(
         name="devices.online.go-offline", summary="Go offline (an offline device stays offline).", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.go_offline(d.device_name), input=DeviceRef, output=OnlineStatus,
+        handler=lambda ctx, d: ctx.backend.online.go_offline(d.device_name), input=DeviceRef, output=OnlineStatus,
         route=RouteSpec("DELETE", f"{BASE}/online"), errors=_DEVICE,
         client_routes=(RouteSpec("POST", f"{BASE}/online/disconnect"),),
     ),
     Operation(
         name="devices.online.status", summary="Whether the device is online, with which instance and CPU state.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.online_status(d.device_name), input=DeviceRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.online.online_status(d.device_name), input=DeviceRef,
         output=OnlineStatus, route=RouteSpec("GET", f"{BASE}/online/status"), mutating=False, errors=_DEVICE,
     ),
     Operation(
         name="devices.cpu.status", summary="The bound CPU's operating state, scan times and diagnostics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.cpu_status(d.device_name, instance_name=d.instance_name),
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name),
         input=BoundCpuInput, output=CpuStatus, route=RouteSpec("GET", f"{BASE}/cpu/status"), mutating=False,
         errors=_BOUND,
     ),
     Operation(
         name="devices.cpu.start", summary="Start the bound CPU (STOP to RUN).", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.start_cpu(d.device_name, instance_name=d.instance_name),
+        handler=lambda ctx, d: ctx.backend.online.start_cpu(d.device_name, instance_name=d.instance_name),
         input=BoundCpuInput, output=CpuActionResult, route=RouteSpec("POST", f"{BASE}/cpu/actions/start"),
         role=Role.ENGINEER, errors=_BOUND,
     ),
     Operation(
         name="devices.cpu.stop", summary="Stop the bound CPU; a CPU in RUN needs confirm=true.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.stop_cpu(d.device_name, instance_name=d.instance_name, confirm=d.confirm),
+        handler=lambda ctx, d: ctx.backend.online.stop_cpu(
+            d.device_name, instance_name=d.instance_name, confirm=d.confirm),
         input=StopInput, output=CpuActionResult, route=RouteSpec("POST", f"{BASE}/cpu/actions/stop"),
         role=Role.ENGINEER, errors=_BOUND, example={"confirm": True},
         destructive=True, preview=_preview_stop,
@@ -281,7 +284,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.compare", summary="Compare the offline program with the program in the bound CPU.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.compare_online(d.device_name, instance_name=d.instance_name),
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.online.compare_online(d.device_name, instance_name=d.instance_name),
         input=BoundCpuInput, output=CompareResult, route=RouteSpec("POST", f"{BASE}/actions/compare"),
         # A read, but POST routes open to viewers are limited to catalog lookups (tests/service/test_auth_roles).
         mutating=False, role=Role.ENGINEER, errors=(*_BOUND, e.NotSupportedError),

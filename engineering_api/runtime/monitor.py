@@ -84,7 +84,7 @@ class RuntimeMonitor:
                 self._poll(polled, self.items())
                 return
             try:
-                instances = self._backend.sim_list_instances()
+                instances = self._backend.simulation.sim_list_instances()
             except EngineeringError:
                 return
             try:
@@ -99,9 +99,10 @@ class RuntimeMonitor:
                 key = f"{info.name}#{info.id}"  # an instance deleted and created again has new (empty) items
                 try:
                     if self._installed.get(key) != encoded:
-                        self._backend.sim_set_monitored_items(info.name, items)
+                        self._backend.runtime_values.sim_set_monitored_items(info.name, items)
                         self._installed[key] = encoded
-                    drained = self._backend.sim_drain_events(info.name)  # the others' queues must not grow
+                    # the others' queues must not grow
+                    drained = self._backend.runtime_values.sim_drain_events(info.name)
                 except NotSupportedError:
                     unsampled = unsampled or info.name == served
                     continue
@@ -116,7 +117,7 @@ class RuntimeMonitor:
                 return
             if events is not None and served is not None:
                 try:  # only released tags reach runtime users, whatever an admin asked to log or watch
-                    released = {canonical_name(t.name) for t in self._backend.sim_released_tags(served)}
+                    released = {canonical_name(t.name) for t in self._backend.runtime_values.sim_released_tags(served)}
                 except EngineeringError:
                     released = set()
                 self._dispatch(events, released)

@@ -29,7 +29,7 @@ def _scl(client: Any, headers: dict[str, str], text: str, name: str = "prog.scl"
 @pytest.fixture
 def plc(client: Any, admin_headers: dict[str, str], cpu: Any, services: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """PLC_1 at 192.168.0.10 with the counter program, simulation support on, its powered-on instance."""
-    simulation = services.backend.simulation
+    simulation = services.backend.plcsim
     use_stub_engine(simulation, monkeypatch)
     assert configure(client, admin_headers, "PLC_1", "192.168.0.10").status_code == 200
     _scl(client, admin_headers, SCL)
@@ -62,7 +62,7 @@ def test_download_loads_the_program_and_keeps_unchanged_data_blocks(
     assert result["warnings"] == ["stub engine: nothing runs"] and result["compileResult"]["errorCount"] == 0
     assert any(m["message"] == "2 objects loaded." for m in result["messages"])
     assert plc.device == "PLC_1" and plc.tags_stale is True  # not the connected instance: clients refresh
-    services.backend.simulation.connect("Sim_PLC_1")
+    services.backend.plcsim.connect("Sim_PLC_1")
     plc.memory.dbs["data"]["value"] = 5
     again = data(client.post(f"{BASE}/actions/download-sync", headers=engineer_headers))
     assert again["reinitialisedDataBlocks"] == [] and plc.memory.dbs["data"]["value"] == 5
@@ -167,7 +167,7 @@ def test_a_real_program_runs_after_download_and_a_runtime_error_stops_the_cpu(
     assert configure(client, admin_headers, "PLC_1", "192.168.0.10").status_code == 200
     _scl(client, admin_headers, RUNNER)
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=admin_headers))
-    sim = make_instance(services.backend.simulation, "Sim_PLC_1", "192.168.0.10")
+    sim = make_instance(services.backend.plcsim, "Sim_PLC_1", "192.168.0.10")
     result = data(client.post(f"{BASE}/actions/download-sync", json={"startAfterDownload": True}, headers=admin_headers))
     assert result["operatingState"] == "Run" and "Data" in result["reinitialisedDataBlocks"]
     sim.step(cycles=5)

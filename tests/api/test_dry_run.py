@@ -138,10 +138,10 @@ def online(client: TestClient[Any], h: Headers, services: Services) -> Any:
     and connected as the simulation session; a second instance ``Spare_Sim`` (with an IP address of its own, so
     PLC_1 binds to PLC_1_sim) is powered off."""
     _post(client, "/api/projects/actions/simulation-support", h, {"enabled": True})
-    cpu = services.backend.simulation.create("PLC_1_sim", "CPU1516")  # type: ignore[attr-defined]
+    cpu = services.backend.plcsim.create("PLC_1_sim", "CPU1516")  # type: ignore[attr-defined]
     cpu.set_mode(OperatingMode.SINGLE_STEP)
     cpu.power_on()
-    make_instance(services.backend.simulation, "Spare_Sim", "192.168.0.99", on=False)  # type: ignore[attr-defined]
+    make_instance(services.backend.plcsim, "Spare_Sim", "192.168.0.99", on=False)  # type: ignore[attr-defined]
     _post(client, f"{DEV}/actions/download-sync", h)
     _post(client, f"{DEV}/online", h)
     _post(client, f"{SIM}/connect", h, {"instanceName": "PLC_1_sim"})

@@ -172,7 +172,7 @@ def test_a_failed_export_answers_problem_json(client: TestClient[Any], engineer_
 def fx_loaded_plc(client: TestClient[Any], admin_headers: Headers, cpu: Any, services: Any,
                   monkeypatch: pytest.MonkeyPatch) -> Any:
     """PLC_1 with a program downloaded to its powered-on simulated CPU (as in test_download_api)."""
-    simulation = services.backend.simulation
+    simulation = services.backend.plcsim
     use_stub_engine(simulation, monkeypatch)
     assert configure(client, admin_headers, "PLC_1", "192.168.0.10").status_code == 200
     data(client.post(f"{D}/external-sources/import-and-generate", json={"SourceName": "p.scl", "SclContent": SCL},

@@ -27,7 +27,7 @@ BASE = "/api/devices/PLC_1"
 
 @pytest.fixture
 def sim(services: Any, monkeypatch: pytest.MonkeyPatch) -> SimulationRuntime:
-    simulation = services.backend.simulation
+    simulation = services.backend.plcsim
     use_stub_engine(simulation, monkeypatch)
     return simulation
 

@@ -88,7 +88,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
                          headers=admin))
         data(client.post("/api/simulation/instances/Fz/power-on", headers=admin))
         image = engine.build_image(software_from_scl(PROGRAM, TAGS), "PLC_1")
-        client.app.state.services.backend.simulation.get("Fz").load(image, device="PLC_1")
+        client.app.state.services.backend.plcsim.get("Fz").load(image, device="PLC_1")
         data(client.post("/api/simulation/start", json={"instanceName": "Fz"}, headers=admin))
         make_user(client, admin, "fuzzer", ["admin"])
         yield client, login(client, "fuzzer")

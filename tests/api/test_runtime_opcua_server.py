@@ -119,7 +119,7 @@ def test_start_refuses_unknown_and_powered_off_instances(client: TestClient[Any]
         assert_error(client.put(f"{SERVERS}/Off", json={}, headers=admin_headers), 409, "INSTANCE_OFF")
         assert_error(client.put(f"{SERVERS}/Off", json={"port": 80}, headers=admin_headers), 422)
     finally:
-        client.app.state.services.backend.simulation.delete("Off")
+        client.app.state.services.backend.plcsim.delete("Off")
 
 
 class _Changes:

@@ -53,7 +53,7 @@ def plc(client: TestClient[Any], engineer_headers: Headers, image: ProgramImage)
     data(client.post(f"{SIM}/instances/create", json={"name": "Rt", "operatingMode": "SingleStep"},
                      headers=engineer_headers))
     data(client.post(f"{SIM}/instances/Rt/power-on", headers=engineer_headers))
-    runtime = client.app.state.services.backend.simulation
+    runtime = client.app.state.services.backend.plcsim
     runtime.get("Rt").load(image, device="PLC_1")
     data(client.post(f"{SIM}/start", json={"instanceName": "Rt"}, headers=engineer_headers))
     yield "Rt"
@@ -184,7 +184,7 @@ def test_no_running_plc_is_503(client: TestClient[Any], engineer_headers: Header
     try:
         assert_error(client.get(f"{RT}/tags", headers=users["reader"]), 503, "RUNTIME_NOT_RUNNING")
     finally:
-        client.app.state.services.backend.simulation.delete("Off")
+        client.app.state.services.backend.plcsim.delete("Off")
 
 
 def test_stop_makes_values_uncertain(client: TestClient[Any], plc: str, engineer_headers: Headers,

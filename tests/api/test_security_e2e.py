@@ -55,7 +55,7 @@ def test_a_protected_cpu_refuses_downloads_and_writes_without_the_password(
     assert batch[0]["error"] is None
 
     # downloads: refused without the CPU's full-access password, CPU and program untouched
-    cpu_before = services.backend.simulation.get("Line1_PLC")
+    cpu_before = services.backend.plcsim.get("Line1_PLC")
     digests = dict(cpu_before.image.digests)
     assert_error(_download(client, h, stopCpu=True), 403, "CPU_ACCESS_DENIED")
     assert_error(_download(client, h, stopCpu=True, password=READ_PW), 403, "CPU_ACCESS_DENIED")

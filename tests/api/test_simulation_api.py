@@ -42,7 +42,7 @@ def keys(sim: TestClient[Litestar]) -> dict[str, Headers]:
 @pytest.fixture(autouse=True)
 def _clean(sim: TestClient[Litestar]) -> Iterator[None]:
     yield
-    runtime = sim.app.state.services.backend.simulation
+    runtime = sim.app.state.services.backend.plcsim
     runtime.disconnect()
     for cpu in list(runtime.instances.values()):
         cpu.power_off()
@@ -246,7 +246,7 @@ def test_profiles_save_get_and_apply(sim: TestClient[Any], eng: Headers, viewer:
     assert_error(sim.post(f"{SIM}/profiles/Line1/actions/apply", headers=eng), 409, "SIM_INSTANCE_EXISTS")
     assert [i["name"] for i in data(sim.get(f"{SIM}/instances", headers=viewer))] == ["L1_B"]  # all or none
     assert_error(sim.post(f"{SIM}/profiles/Nope/actions/apply", headers=eng), 404, "SIM_PROFILE_NOT_FOUND")
-    folder = sim.app.state.services.backend.simulation.state_dir / "plcsim-profiles"
+    folder = sim.app.state.services.backend.plcsim.state_dir / "plcsim-profiles"
     (folder / "Bad.json").write_text('{"name": "Bad", "instances": [{"name": "x", "operatingMode": "Warp"}]}')
     assert_error(sim.get(f"{SIM}/profiles/Bad", headers=viewer), 422, "SIM_PROFILE_INVALID")
     (folder / "Bad.json").unlink()
@@ -287,7 +287,7 @@ def test_without_the_engine_instances_answer_501(sim: TestClient[Any], eng: Head
     def missing() -> None:
         raise ModuleNotFoundError("No module named 'fakes.runtime.image'", name="fakes.runtime.image")
 
-    monkeypatch.setattr(sim.app.state.services.backend.simulation, "_empty_image", missing)
+    monkeypatch.setattr(sim.app.state.services.backend.plcsim, "_empty_image", missing)
     assert_error(sim.post(f"{SIM}/instances/create", json={"name": "E"}, headers=eng), 501, "SIM_ENGINE_UNAVAILABLE")
 
 

@@ -61,7 +61,7 @@ def plc(sim: TestClient[Any], eng: Headers, image: ProgramImage) -> str:
     """An instance ``Sim`` in SingleStep mode with the program downloaded, connected, in RUN."""
     create(sim, eng, "Sim", operatingMode="SingleStep")
     act(sim, eng, "Sim", "power-on")
-    sim.app.state.services.backend.simulation.get("Sim").load(image, device="PLC_1")
+    sim.app.state.services.backend.plcsim.get("Sim").load(image, device="PLC_1")
     data(sim.post(f"{SIM}/start", json={"instanceName": "Sim"}, headers=eng))
     return "Sim"
 
@@ -132,7 +132,7 @@ def test_batches_answer_per_item(sim: TestClient[Any], eng: Headers, viewer: Hea
 
 def test_stale_tag_list_after_a_download_until_refresh(sim: TestClient[Any], eng: Headers,
                                                        viewer: Headers, plc: str, image: ProgramImage) -> None:
-    cpu = sim.app.state.services.backend.simulation.get("Sim")
+    cpu = sim.app.state.services.backend.plcsim.get("Sim")
     cpu.load(image, device="PLC_1", stop_allowed=True)
     assert data(sim.get(f"{SIM}/instances/Sim/state", headers=viewer))["tagsUpToDate"] is False
     assert_error(sim.get(tag("Start"), headers=viewer), 409, "SIM_TAG_LIST_NOT_UP_TO_DATE")
@@ -142,9 +142,9 @@ def test_stale_tag_list_after_a_download_until_refresh(sim: TestClient[Any], eng
     assert batch[0]["error"]["code"] == "NotUpToDate"
     assert data(sim.post(f"{SIM}/tags/refresh", headers=eng))["count"] == 16
     assert data(sim.get(tag("Start"), headers=viewer))["value"] is False
-    sim.app.state.services.backend._refresh_after_download(cpu)  # what a download through the API does
+    sim.app.state.services.backend.simulation.refresh_after_download(cpu)  # what a download through the API does
     cpu.load(image, device="PLC_1", stop_allowed=True)
-    sim.app.state.services.backend._refresh_after_download(cpu)
+    sim.app.state.services.backend.simulation.refresh_after_download(cpu)
     assert data(sim.get(tag("Start"), headers=viewer))["value"] is False
 
 

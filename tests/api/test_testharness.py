@@ -69,7 +69,7 @@ def fake_simulation(services: Services, monkeypatch: pytest.MonkeyPatch) -> Fake
     fake = FakeSim()
     for name in ("sim_instance_state", "sim_run", "sim_refresh_tags", "sim_read_tag", "sim_write_tag", "sim_step",
                  "sim_memory_reset", "sim_clear_forces"):
-        monkeypatch.setattr(services.backend, name, getattr(fake, name), raising=False)
+        monkeypatch.setattr(services.backend.simulation, name, getattr(fake, name), raising=False)
     return fake
 
 

@@ -8,6 +8,7 @@ step STOP the CPU, as a runtime error would. The HTTP tests reuse it.
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -180,7 +181,8 @@ def ctx(sim: FakeSim, kv: KeyValueStore, progress: list[tuple[int, str]]) -> Ope
     def report(percent: int, message: str) -> None:
         progress.append((percent, message))
 
-    return OperationContext(sim, None, None, progress=report, state=kv)  # type: ignore[arg-type]
+    # a backend holding only the simulation area, which is all the runner uses
+    return OperationContext(SimpleNamespace(simulation=sim), None, None, progress=report, state=kv)  # type: ignore[arg-type]
 
 
 def run(ctx: OperationContext, kv: KeyValueStore, *cases: models.TestCase, instance: str | None = None) -> Any:

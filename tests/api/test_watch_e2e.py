@@ -37,7 +37,7 @@ def running(client: TestClient[Any], h: Headers, services: Services) -> Any:
     data(client.post(f"{DEV}/external-sources/import-and-generate", json={"SourceName": "main.scl", "SclContent": MAIN},
                      headers=h))
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
-    cpu = services.backend.simulation.create("PLC_1_sim", "CPU1516")  # type: ignore[attr-defined]
+    cpu = services.backend.plcsim.create("PLC_1_sim", "CPU1516")  # type: ignore[attr-defined]
     cpu.set_mode(OperatingMode.SINGLE_STEP)
     cpu.power_on()
     data(client.post(f"{DEV}/actions/download-sync", json={}, headers=h))

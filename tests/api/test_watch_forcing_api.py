@@ -3,7 +3,7 @@
 The program engine (``fakes.runtime.image``) is written in parallel, so these tests load the CPU with a
 small stand-in image that keeps the README's contract (``new_memory``, ``resolve`` → accessor with
 ``data_type``, ``address``, ``get``, ``set``) and bind it as the device's online CPU the way the online
-operations do (``_online_cpu``). ``test_watch_e2e.py`` runs the same flow on the real engine.
+operations do (``online.online_cpu``). ``test_watch_e2e.py`` runs the same flow on the real engine.
 """
 
 from __future__ import annotations

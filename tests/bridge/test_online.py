@@ -25,9 +25,9 @@ def plc(bridge: Any) -> Any:
     bridge.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
                              subnet=None, router_address=None)
     bridge.set_simulation_support(True)
-    bridge.sim_create_instance("Sim_A", operating_mode="SingleStep")
-    bridge.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.1")])
-    bridge.sim_power_on("Sim_A")
+    bridge.simulation.sim_create_instance("Sim_A", operating_mode="SingleStep")
+    bridge.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.1")])
+    bridge.simulation.sim_power_on("Sim_A")
     return bridge
 
 
@@ -40,24 +40,25 @@ def cpu(name: str = "Sim_A") -> Any:
 
 def provider(bridge: Any, service: str) -> Any:
     """The OnlineProvider/DownloadProvider of PLC_1's CPU item, fresh from Openness."""
-    namespace = bridge._online_namespace(service.replace("Provider", ""))
-    return bridge._call("test", lambda: bridge._service(bridge._cpu_item(bridge._project(), "PLC_1"), getattr(namespace, service)))
+    online = bridge.online
+    namespace = online._online_namespace(service.replace("Provider", ""))
+    return bridge._call("test", lambda: bridge._service(online._cpu_item(bridge._project(), "PLC_1"), getattr(namespace, service)))
 
 
 def test_go_online_applies_the_plcsim_route_and_waits_for_online(plc: Any) -> None:
     online = provider(plc, "OnlineProvider")
     assert str(online.State) == "Offline"
-    status = plc.go_online("PLC_1")
+    status = plc.online.go_online("PLC_1")
     assert (status.online, status.instance_name) == (True, "Sim_A")
     assert str(online.State) == "Online"  # GoOnline answered Connecting; the bridge polled until Online
-    target = plc._call("test", lambda: plc._plcsim_target(online.Configuration, "PLC_1"))
+    target = plc._call("test", lambda: plc.online._plcsim_target(online.Configuration, "PLC_1"))
     assert (str(target.Name), [str(a.Address) for a in target.Addresses]) == ("1 X1", ["192.168.0.1"])
 
 
 def test_go_online_to_a_silent_address_says_so(plc: Any) -> None:
-    plc.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.99")])  # named, but at another address
+    plc.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.99")])  # named, but at another address
     with pytest.raises(ConflictError) as failed:
-        plc.go_online("PLC_1", instance_name="Sim_A")
+        plc.online.go_online("PLC_1", instance_name="Sim_A")
     assert (failed.value.code, failed.value.details["onlineState"]) == ("ONLINE_FAILED", "NotReachable")
 
 
@@ -65,41 +66,41 @@ def test_a_refused_go_online_keeps_tias_detail_text(plc: Any, faults: Any) -> No
     faults.ArmNext("OnlineProvider.GoOnline", "TargetInvocation", "Error when calling method 'GoOnline'.",
                    "The module is protected by a password.", "access denied")
     with pytest.raises(ConflictError) as refused:
-        plc.go_online("PLC_1")
+        plc.online.go_online("PLC_1")
     assert "protected by a password" in str(refused.value)
-    assert plc.online_status("PLC_1").online is False
+    assert plc.online.online_status("PLC_1").online is False
 
 
 def test_the_download_provider_is_cached_and_fetched_again_after_a_reopen(plc: Any) -> None:
     load_scl(plc, SCL)
-    plc.download("PLC_1")
-    (cached,) = plc._download_providers.values()
-    plc.download("PLC_1")
-    assert next(iter(plc._download_providers.values())) is cached  # the same proxy, reused
+    plc.online.download("PLC_1")
+    (cached,) = plc.online._download_providers.values()
+    plc.online.download("PLC_1")
+    assert next(iter(plc.online._download_providers.values())) is cached  # the same proxy, reused
     path = Path(plc.save_project().path)
     plc.close_project()
     plc.open_project(path)
-    assert plc.download("PLC_1").object_count == 2  # the stale proxy was dropped, a fresh one fetched
+    assert plc.online.download("PLC_1").object_count == 2  # the stale proxy was dropped, a fresh one fetched
 
 
 def test_the_delegates_stop_and_start_only_when_asked(plc: Any) -> None:
     load_scl(plc, SCL)
-    plc.start_cpu("PLC_1")
-    result = plc.download("PLC_1", stop_cpu=True)
+    plc.online.start_cpu("PLC_1")
+    result = plc.online.download("PLC_1", stop_cpu=True)
     assert (result.stopped_cpu, cpu().OperatingState) == (True, "Stop")  # StopModules answered StopAll
-    assert plc.download("PLC_1", start_after_download=True).operating_state == "Run"  # StartModules: StartModule
+    assert plc.online.download("PLC_1", start_after_download=True).operating_state == "Run"  # StartModules: StartModule
     assert cpu().OperatingState == "Run"
     assert (cpu().Device, sorted(cpu().Blocks.Keys)) == ("PLC_1", ["Data", "Main"])
 
 
 def test_tia_refusing_a_running_cpu_is_a_failed_download(plc: Any) -> None:
     load_scl(plc, SCL)
-    plc.download("PLC_1")
-    original = plc._answers
-    plc._answers = lambda _stop, start, unanswered, *pw: original(False, start, unanswered, *pw)  # a delegate saying "no"
-    plc.start_cpu("PLC_1")
+    plc.online.download("PLC_1")
+    original = plc.online._answers
+    plc.online._answers = lambda _stop, start, unanswered, *pw: original(False, start, unanswered, *pw)  # a delegate saying "no"
+    plc.online.start_cpu("PLC_1")
     with pytest.raises(ConflictError) as refused:
-        plc.download("PLC_1", stop_cpu=True)
+        plc.online.download("PLC_1", stop_cpu=True)
     assert refused.value.code == "DOWNLOAD_FAILED"
     assert "not stopped" in str(refused.value.details["messages"])  # nested DownloadResultMessages kept
     assert cpu().OperatingState == "Run"
@@ -110,7 +111,7 @@ def test_a_download_fault_keeps_detail_text_and_loads_nothing(plc: Any, faults: 
     faults.ArmNext("DownloadProvider.Download", "TargetInvocation", "The download failed.",
                    "The connection to the module was interrupted.", None)
     with pytest.raises(ConflictError) as refused:
-        plc.download("PLC_1")
+        plc.online.download("PLC_1")
     assert "interrupted" in str(refused.value)
     assert cpu().Blocks.Count == 0
 
@@ -118,39 +119,39 @@ def test_a_download_fault_keeps_detail_text_and_loads_nothing(plc: Any, faults: 
 def test_tia_itself_refuses_a_plcsim_download_without_simulation_support(plc: Any) -> None:
     load_scl(plc, SCL)
     plc.set_simulation_support(False)
-    plc._require_simulation_support = lambda _device: None  # past the bridge's own check, TIA says no
+    plc.online._require_simulation_support = lambda _device: None  # past the bridge's own check, TIA says no
     with pytest.raises(ConflictError) as refused:
-        plc.download("PLC_1")
+        plc.online.download("PLC_1")
     assert "Support simulation during block compilation" in str(refused.value)
     assert cpu().Device is None
 
 
 def test_compare_walks_the_result_tree(plc: Any) -> None:
     load_scl(plc, SCL)
-    plc.download("PLC_1")
+    plc.online.download("PLC_1")
     cpu().Blocks["Ghost"] = "0" * 16  # only in the CPU
     cpu().Blocks["Main"] = "1" * 16  # changed in the CPU
-    result = plc.compare_online("PLC_1")
+    result = plc.online.compare_online("PLC_1")
     assert (result.identical, result.only_online, result.different, result.identical_count) == (False, ["Ghost"], ["Main"], 1)
     assert {e.name: e.kind for e in result.entries} == {"Data": "GlobalDB", "Ghost": "Unknown", "Main": "OB"}
 
 
 def test_upload_and_load_start_values_have_no_openness_equivalent(plc: Any) -> None:
     with pytest.raises(NotSupportedError) as upload:
-        plc.upload("PLC_1")
+        plc.online.upload("PLC_1")
     assert upload.value.code == "NO_OPENNESS_EQUIVALENT" and "StationUpload" in str(upload.value)
     with pytest.raises(ConflictError) as offline:
-        plc.load_start_values("PLC_1", "Data")
+        plc.online.load_start_values("PLC_1", "Data")
     assert offline.value.code == "NOT_ONLINE"
-    plc.go_online("PLC_1")
+    plc.online.go_online("PLC_1")
     with pytest.raises(NotSupportedError) as start_values:
-        plc.load_start_values("PLC_1", "Data")
+        plc.online.load_start_values("PLC_1", "Data")
     assert start_values.value.code == "NO_OPENNESS_EQUIVALENT" and "ValueService" in str(start_values.value)
 
 
 def test_a_download_refreshes_the_connected_instances_tag_list(plc: Any) -> None:
-    plc.sim_connect("Sim_A")
+    plc.simulation.sim_connect("Sim_A")
     load_scl(plc, SCL)
-    plc.download("PLC_1")
+    plc.online.download("PLC_1")
     # As on the fake: the downloaded program's tags are listed at once, no refresh asked of the client.
-    assert "Data.count" in [t.name for t in plc.sim_list_tags().tags]
+    assert "Data.count" in [t.name for t in plc.simulation.sim_list_tags().tags]

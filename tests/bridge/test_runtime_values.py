@@ -20,14 +20,14 @@ from tests.contract.test_runtime_values_contract import RELEASED_SCL
 
 def _released(bridge: Any) -> dict[str, bool]:
     """Released leaf -> writable."""
-    return {t.name: t.writable for t in bridge.sim_released_tags("Sim_A")}
+    return {t.name: t.writable for t in bridge.runtime_values.sim_released_tags("Sim_A")}
 
 
 @pytest.fixture
 def downloaded(plc: Any) -> Any:  # noqa: F811
     """RELEASED_SCL downloaded from PLC_1 to Sim_A."""
     load_scl(plc, RELEASED_SCL)
-    plc.download("PLC_1")
+    plc.online.download("PLC_1")
     return plc
 
 
@@ -40,7 +40,7 @@ def test_the_flags_are_the_projects_at_the_download(downloaded: Any) -> None:
               .replace("limit { ExternalWritable := 'False'}", "limit"))
     load_scl(downloaded, edited)
     assert _released(downloaded)['"Line".limit'] is False and '"Line".secret' not in _released(downloaded)
-    downloaded.download("PLC_1")  # now the CPU has them
+    downloaded.online.download("PLC_1")  # now the CPU has them
     assert _released(downloaded) == {'"Hidden".on': True, '"Line".count': True, '"Line".limit': True,
                                      '"Line".secret': True, '"Line".speed': True}
 
@@ -53,20 +53,20 @@ def test_a_db_the_project_no_longer_has_releases_nothing(downloaded: Any) -> Non
 
 def test_a_new_download_is_listed_without_a_refresh(downloaded: Any) -> None:
     load_scl(downloaded, RELEASED_SCL.replace("speed : Real;", "speed : Real;\n      total : DInt;"))
-    downloaded.download("PLC_1")  # Sim_A is not connected, so nothing refreshed its tag list
-    assert downloaded.sim_instance_state("Sim_A").tags_up_to_date is False
+    downloaded.online.download("PLC_1")  # Sim_A is not connected, so nothing refreshed its tag list
+    assert downloaded.simulation.sim_instance_state("Sim_A").tags_up_to_date is False
     assert _released(downloaded)['"Line".total'] is True
-    assert downloaded.sim_instance_state("Sim_A").tags_up_to_date is True  # UpdateTagList, as PLCSIM needs
+    assert downloaded.simulation.sim_instance_state("Sim_A").tags_up_to_date is True  # UpdateTagList, as PLCSIM needs
 
 
 def test_without_the_plc_in_an_open_project_it_refuses(downloaded: Any) -> None:
     downloaded.delete_device("PLC_1")
     with pytest.raises(ConflictError) as missing:
-        downloaded.sim_released_tags("Sim_A")
+        downloaded.runtime_values.sim_released_tags("Sim_A")
     assert missing.value.code == "PROGRAM_NOT_IN_PROJECT" and '"PLC_1"' in missing.value.message
     downloaded.close_project()
     with pytest.raises(NoProjectOpenError) as closed:
-        downloaded.sim_released_tags("Sim_A")
+        downloaded.runtime_values.sim_released_tags("Sim_A")
     assert closed.value.code == "NO_PROJECT_OPEN"
 
 

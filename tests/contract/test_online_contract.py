@@ -132,11 +132,11 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 def instance(backend: EngineeringBackend, name: str, ip: str | None = None, *, on: bool = True) -> None:
     """A registered instance in SingleStep mode (nothing runs between calls), with an IP address if given."""
-    backend.sim_create_instance(name, operating_mode="SingleStep")
+    backend.simulation.sim_create_instance(name, operating_mode="SingleStep")
     if ip is not None:
-        backend.sim_set_instance_network(name, [SimIpSuite(ip_address=ip)])
+        backend.simulation.sim_set_instance_network(name, [SimIpSuite(ip_address=ip)])
     if on:
-        backend.sim_power_on(name)
+        backend.simulation.sim_power_on(name)
 
 
 @pytest.fixture
@@ -154,137 +154,137 @@ def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
 def test_online_session_binds_by_ip(plc: Any) -> None:
     instance(plc, "Sim_A", "192.168.0.1")
     instance(plc, "Sim_B")
-    assert plc.online_status("PLC_1").online is False
-    status = plc.go_online("PLC_1")
+    assert plc.online.online_status("PLC_1").online is False
+    status = plc.online.go_online("PLC_1")
     assert (status.online, status.instance_name, status.operating_state) == (True, "Sim_A", "Stop")
-    now = plc.online_status("PLC_1")
+    now = plc.online.online_status("PLC_1")
     assert (now.online, now.instance_name) == (True, "Sim_A")
-    assert plc.go_online("PLC_1").instance_name == "Sim_A"  # idempotent
+    assert plc.online.go_online("PLC_1").instance_name == "Sim_A"  # idempotent
     with pytest.raises(ConflictError) as other:
-        plc.go_online("PLC_1", instance_name="Sim_B")
+        plc.online.go_online("PLC_1", instance_name="Sim_B")
     assert other.value.code == "ONLINE_WITH_OTHER_INSTANCE"
-    assert plc.go_offline("PLC_1").online is False
-    assert plc.go_offline("PLC_1").online is False
-    assert plc.online_status("PLC_1").online is False
+    assert plc.online.go_offline("PLC_1").online is False
+    assert plc.online.go_offline("PLC_1").online is False
+    assert plc.online.online_status("PLC_1").online is False
 
 
 def test_binding_errors(plc: Any) -> None:
     with pytest.raises(NotFoundError) as nothing:
-        plc.go_online("PLC_1")
+        plc.online.go_online("PLC_1")
     assert nothing.value.code == "NO_BOUND_INSTANCE"
     instance(plc, "Sim_B")
     instance(plc, "Sim_C")
     with pytest.raises(ConflictError) as ambiguous:
-        plc.cpu_status("PLC_1")
+        plc.online.cpu_status("PLC_1")
     assert ambiguous.value.code == "INSTANCE_AMBIGUOUS"
     with pytest.raises(NotFoundError) as unknown:
-        plc.cpu_status("PLC_1", instance_name="Sim_X")
+        plc.online.cpu_status("PLC_1", instance_name="Sim_X")
     assert unknown.value.code == "SIM_INSTANCE_NOT_FOUND"
     instance(plc, "Sim_A", "192.168.0.1", on=False)
     with pytest.raises(ConflictError) as mismatch:
-        plc.cpu_status("PLC_1", instance_name="Sim_B")
+        plc.online.cpu_status("PLC_1", instance_name="Sim_B")
     assert mismatch.value.code == "INSTANCE_MISMATCH"
     with pytest.raises(ConflictError) as off:
-        plc.go_online("PLC_1")
+        plc.online.go_online("PLC_1")
     assert off.value.code == "INSTANCE_OFF"
     with pytest.raises(NotFoundError) as missing:
-        plc.go_online("PLC_9")
+        plc.online.go_online("PLC_9")
     assert missing.value.code == "DEVICE_NOT_FOUND"
 
 
 def test_a_device_that_is_no_plc_is_never_online(plc: Any) -> None:
     plc.add_device(HMI, None, "HMI_1")
-    assert plc.online_status("HMI_1").online is False
-    assert plc.go_offline("HMI_1").online is False
+    assert plc.online.online_status("HMI_1").online is False
+    assert plc.online.go_offline("HMI_1").online is False
     with pytest.raises(ValidationError) as refused:
-        plc.go_online("HMI_1")
+        plc.online.go_online("HMI_1")
     assert refused.value.code == "NOT_A_PLC"
 
 
 def test_a_rolled_back_change_keeps_the_session_closing_the_project_ends_it(plc: Any, root: Path) -> None:
     instance(plc, "Sim_A", "192.168.0.1")
-    plc.go_online("PLC_1")
+    plc.online.go_online("PLC_1")
     with pytest.raises(Exception):  # noqa: B017 - any refused change rolls the project back
         plc.add_device(CPU, None, "PLC_1")
-    assert plc.online_status("PLC_1").online is True
+    assert plc.online.online_status("PLC_1").online is True
     plc.rename_device("PLC_1", "PLC_2")
-    assert plc.online_status("PLC_2").online is True
+    assert plc.online.online_status("PLC_2").online is True
     path = Path(plc.save_project().path)
     plc.close_project()
     plc.open_project(path)
-    assert plc.online_status("PLC_2").online is False
+    assert plc.online.online_status("PLC_2").online is False
 
 
 def test_deleting_the_device_or_powering_off_ends_the_session(plc: Any) -> None:
     instance(plc, "Sim_A", "192.168.0.1")
-    plc.go_online("PLC_1")
-    plc.sim_power_off("Sim_A")
-    assert plc.online_status("PLC_1").online is False
-    plc.sim_power_on("Sim_A")
-    plc.go_online("PLC_1")
+    plc.online.go_online("PLC_1")
+    plc.simulation.sim_power_off("Sim_A")
+    assert plc.online.online_status("PLC_1").online is False
+    plc.simulation.sim_power_on("Sim_A")
+    plc.online.go_online("PLC_1")
     plc.delete_device("PLC_1")
     plc.add_device(CPU, None, "PLC_1")
-    assert plc.online_status("PLC_1").online is False
+    assert plc.online.online_status("PLC_1").online is False
     with pytest.raises(NotFoundError):
-        plc.online_status("PLC_9")
+        plc.online.online_status("PLC_9")
 
 
 def test_download_reports_progress_and_keeps_unchanged_data_blocks(plc: Any) -> None:
     load_scl(plc, SCL)
     instance(plc, "Sim_A", "192.168.0.1")
     steps: list[int] = []
-    first = plc.download("PLC_1", progress=lambda percent, _text: steps.append(percent))
+    first = plc.online.download("PLC_1", progress=lambda percent, _text: steps.append(percent))
     assert steps == [10, 40, 70, 100]
     assert (first.error_count, first.instance_name, first.operating_state) == (0, "Sim_A", "Stop")
     assert first.reinitialised_data_blocks == ["Data"] and first.object_count == 2
-    assert plc.sim_instance_state("Sim_A").device == "PLC_1"
-    assert plc.cpu_status("PLC_1").loaded_device == "PLC_1"
-    plc.sim_refresh_tags("Sim_A")  # as PLCSIM Advanced: the tag list is out of date after a download
-    plc.sim_write_tag("Data.count", 7, instance="Sim_A")
-    again = plc.download("PLC_1")
+    assert plc.simulation.sim_instance_state("Sim_A").device == "PLC_1"
+    assert plc.online.cpu_status("PLC_1").loaded_device == "PLC_1"
+    plc.simulation.sim_refresh_tags("Sim_A")  # as PLCSIM Advanced: the tag list is out of date after a download
+    plc.simulation.sim_write_tag("Data.count", 7, instance="Sim_A")
+    again = plc.online.download("PLC_1")
     assert again.reinitialised_data_blocks == []
-    plc.sim_refresh_tags("Sim_A")
-    assert plc.sim_read_tag("Data.count", instance="Sim_A").value == 7
-    compared = plc.compare_online("PLC_1")
+    plc.simulation.sim_refresh_tags("Sim_A")
+    assert plc.simulation.sim_read_tag("Data.count", instance="Sim_A").value == 7
+    compared = plc.online.compare_online("PLC_1")
     assert (compared.identical, compared.identical_count, compared.loaded_device) == (True, 2, "PLC_1")
 
 
 def test_compare_names_what_differs(plc: Any) -> None:
     load_scl(plc, SCL)
     instance(plc, "Sim_A", "192.168.0.1")
-    before = plc.compare_online("PLC_1")
+    before = plc.online.compare_online("PLC_1")
     assert (before.identical, before.only_offline, before.loaded_device) == (False, ["Data", "Main"], None)
-    plc.download("PLC_1")
+    plc.online.download("PLC_1")
     load_scl(plc, SCL.replace("count : Int;", "count : Int;\n      total : DInt;"))
-    after = plc.compare_online("PLC_1")
+    after = plc.online.compare_online("PLC_1")
     assert (after.identical, after.different, after.only_offline) == (False, ["Data"], [])
 
 
 def test_download_needs_simulation_support_and_a_powered_instance(plc: Any) -> None:
     instance(plc, "Sim_A", "192.168.0.1", on=False)
     with pytest.raises(ConflictError) as off:
-        plc.download("PLC_1")
+        plc.online.download("PLC_1")
     assert off.value.code == "INSTANCE_OFF"
     plc.set_simulation_support(False)
     with pytest.raises(ConflictError) as disabled:
-        plc.download("PLC_1")
+        plc.online.download("PLC_1")
     assert disabled.value.code == "SIMULATION_SUPPORT_DISABLED"
-    assert plc.sim_instance_state("Sim_A").device is None
+    assert plc.simulation.sim_instance_state("Sim_A").device is None
 
 
 def test_stop_and_download_refuse_a_running_cpu_without_confirmation(plc: Any) -> None:
     instance(plc, "Sim_A", "192.168.0.1")
-    started = plc.start_cpu("PLC_1")
+    started = plc.online.start_cpu("PLC_1")
     assert (started.previous_state, started.operating_state) == ("Stop", "Run")
-    for call in (lambda: plc.stop_cpu("PLC_1"), lambda: plc.download("PLC_1")):
+    for call in (lambda: plc.online.stop_cpu("PLC_1"), lambda: plc.online.download("PLC_1")):
         with pytest.raises(ConflictError) as refused:
             call()
         assert refused.value.code in ("STOP_NOT_CONFIRMED", "CPU_IN_RUN")
-        assert plc.cpu_status("PLC_1").operating_state == "Run"
-    result = plc.download("PLC_1", stop_cpu=True)
+        assert plc.online.cpu_status("PLC_1").operating_state == "Run"
+    result = plc.online.download("PLC_1", stop_cpu=True)
     assert (result.stopped_cpu, result.started_cpu, result.operating_state) == (True, False, "Stop")
-    assert plc.sim_instance_state("Sim_A").operating_state == "Stop"
-    restarted = plc.download("PLC_1", start_after_download=True)
+    assert plc.simulation.sim_instance_state("Sim_A").operating_state == "Stop"
+    restarted = plc.online.download("PLC_1", start_after_download=True)
     assert (restarted.started_cpu, restarted.operating_state) == (True, "Run")
-    stopped = plc.stop_cpu("PLC_1", confirm=True)
+    stopped = plc.online.stop_cpu("PLC_1", confirm=True)
     assert (stopped.previous_state, stopped.operating_state) == ("Run", "Stop")

@@ -32,53 +32,53 @@ def _at(stamp: str) -> dt.datetime:
 @pytest.fixture
 def running(backend: EngineeringBackend) -> str:
     """A powered-on SingleStep instance ``RT`` in RUN (10 ms cycles)."""
-    backend.sim_create_instance("RT", "CPU1516", "SingleStep")
-    backend.sim_power_on("RT")
-    backend.sim_run("RT")
+    backend.simulation.sim_create_instance("RT", "CPU1516", "SingleStep")
+    backend.simulation.sim_power_on("RT")
+    backend.simulation.sim_run("RT")
     return "RT"
 
 
 def test_values_carry_the_scan_time_of_their_cycle(backend: EngineeringBackend, running: str) -> None:
-    written = backend.sim_hmi_write([SimTagWrite(name="%MW10", value=513)], running)
+    written = backend.runtime_values.sim_hmi_write([SimTagWrite(name="%MW10", value=513)], running)
     assert written.values[0].value == 513 and written.values[0].quality == "Good"
-    first = backend.sim_hmi_read(["%MW10", "%MB11"], running)
+    first = backend.runtime_values.sim_hmi_read(["%MW10", "%MB11"], running)
     assert [v.value for v in first.values] == [513, 1]
     assert {v.timestamp for v in first.values} == {first.scan_time} and first.operating_state == "Run"
-    again = backend.sim_hmi_read(["%MW10"], running)
+    again = backend.runtime_values.sim_hmi_read(["%MW10"], running)
     assert again.scan_time == first.scan_time  # no cycle ran: the same scan, however much later it is read
-    backend.sim_step(running, cycles=3)
-    later = backend.sim_hmi_read(["%MW10"], running)
+    backend.simulation.sim_step(running, cycles=3)
+    later = backend.runtime_values.sim_hmi_read(["%MW10"], running)
     assert _at(later.scan_time) - _at(first.scan_time) == dt.timedelta(milliseconds=30)
-    backend.sim_stop(running, confirm=True)
-    stopped = backend.sim_hmi_read(["%MW10"], running)
+    backend.simulation.sim_stop(running, confirm=True)
+    stopped = backend.runtime_values.sim_hmi_read(["%MW10"], running)
     assert stopped.values[0].quality == "Uncertain" and stopped.values[0].value == 513
 
 
 def test_errors_of_the_instance_and_of_items(backend: EngineeringBackend, running: str) -> None:
     with pytest.raises(NotFoundError) as missing:
-        backend.sim_hmi_read(["%MW10"], "Nope")
+        backend.runtime_values.sim_hmi_read(["%MW10"], "Nope")
     assert missing.value.code == "SIM_INSTANCE_NOT_FOUND"
     with pytest.raises(ValidationError) as empty:
-        backend.sim_hmi_read([], running)
+        backend.runtime_values.sim_hmi_read([], running)
     assert empty.value.code == "SIM_BATCH_SIZE"
-    mixed = backend.sim_hmi_read(["%MW10", "No_Such_Tag"], running)
+    mixed = backend.runtime_values.sim_hmi_read(["%MW10", "No_Such_Tag"], running)
     assert mixed.values[0].error is None
     assert mixed.values[1].error is not None and mixed.values[1].error.code == "DoesNotExist"
     assert mixed.values[1].quality == "Bad" and mixed.values[1].value is None
-    backend.sim_power_off(running, confirm=True)
+    backend.simulation.sim_power_off(running, confirm=True)
     with pytest.raises(ConflictError) as off:
-        backend.sim_hmi_read(["%MW10"], running)
+        backend.runtime_values.sim_hmi_read(["%MW10"], running)
     assert off.value.code == "INSTANCE_OFF"
 
 
 def test_nothing_is_released_before_a_download(backend: EngineeringBackend, running: str) -> None:
-    assert backend.sim_released_tags(running) == []  # no program: no PLC tag or DB member
+    assert backend.runtime_values.sim_released_tags(running) == []  # no program: no PLC tag or DB member
     with pytest.raises(NotFoundError) as missing:
-        backend.sim_released_tags("Nope")
+        backend.runtime_values.sim_released_tags("Nope")
     assert missing.value.code == "SIM_INSTANCE_NOT_FOUND"
-    backend.sim_power_off(running, confirm=True)
+    backend.simulation.sim_power_off(running, confirm=True)
     with pytest.raises(ConflictError) as off:
-        backend.sim_released_tags(running)
+        backend.runtime_values.sim_released_tags(running)
     assert off.value.code == "INSTANCE_OFF"
 
 
@@ -113,8 +113,8 @@ END_ORGANIZATION_BLOCK
 def test_released_tags_of_a_downloaded_program(plc: EngineeringBackend) -> None:
     load_scl(plc, RELEASED_SCL)
     instance(plc, "Sim_A", "192.168.0.1")
-    plc.download("PLC_1")
-    released = {t.name: (t.data_type, t.writable) for t in plc.sim_released_tags("Sim_A")}
+    plc.online.download("PLC_1")
+    released = {t.name: (t.data_type, t.writable) for t in plc.runtime_values.sim_released_tags("Sim_A")}
     # a dict, not a list: the stand-in lists PLCSIM's tags by name, not in the PLC's order
     assert released == {'"Line".count': ("Int", True), '"Line".limit': ("Int", False), '"Line".speed': ("Real", True),
                         '"Hidden".on': ("Bool", True)}
@@ -125,25 +125,25 @@ def test_monitored_items_queue_samples_with_scan_times(backend: EngineeringBacke
              SimMonitoredItem(item_id="cyclic", name="%MB11", sampling_ms=20.0, deadband=None)]
     if backend.name != "fake":
         with pytest.raises(NotSupportedError) as refused:
-            backend.sim_set_monitored_items(running, items)
+            backend.runtime_values.sim_set_monitored_items(running, items)
         assert refused.value.code == "NO_PLCSIM_EQUIVALENT"
         return
     with pytest.raises(ValidationError):
-        backend.sim_set_monitored_items(running, [SimMonitoredItem(item_id="x", name="%MW10", sampling_ms=-1)])
-    backend.sim_set_monitored_items(running, items)
-    start = _at(backend.sim_hmi_read(["%MW10"], running).scan_time)
-    backend.sim_step(running, cycles=1)
-    backend.sim_hmi_write([SimTagWrite(name="%MW10", value=3)], running)  # within the deadband of 0
-    backend.sim_step(running, cycles=1)
-    backend.sim_hmi_write([SimTagWrite(name="%MW10", value=10)], running)
-    backend.sim_step(running, cycles=3)
-    drained = backend.sim_drain_events(running)
+        backend.runtime_values.sim_set_monitored_items(running, [SimMonitoredItem(item_id="x", name="%MW10", sampling_ms=-1)])
+    backend.runtime_values.sim_set_monitored_items(running, items)
+    start = _at(backend.runtime_values.sim_hmi_read(["%MW10"], running).scan_time)
+    backend.simulation.sim_step(running, cycles=1)
+    backend.runtime_values.sim_hmi_write([SimTagWrite(name="%MW10", value=3)], running)  # within the deadband of 0
+    backend.simulation.sim_step(running, cycles=1)
+    backend.runtime_values.sim_hmi_write([SimTagWrite(name="%MW10", value=10)], running)
+    backend.simulation.sim_step(running, cycles=3)
+    drained = backend.runtime_values.sim_drain_events(running)
     change = [(s.value, _at(s.timestamp) - start) for s in drained.samples if s.item_id == "change"]
     assert change == [(0, dt.timedelta(milliseconds=10)), (10, dt.timedelta(milliseconds=30))]
     cyclic = [_at(s.timestamp) - start for s in drained.samples if s.item_id == "cyclic"]
     assert cyclic == [dt.timedelta(milliseconds=ms) for ms in (10, 30, 50)]
     assert drained.alarm_events == [] and drained.dropped == 0
-    assert backend.sim_drain_events(running).samples == []  # handed over once
-    backend.sim_set_monitored_items(running, [])
-    backend.sim_step(running, cycles=2)
-    assert backend.sim_drain_events(running).samples == []
+    assert backend.runtime_values.sim_drain_events(running).samples == []  # handed over once
+    backend.runtime_values.sim_set_monitored_items(running, [])
+    backend.simulation.sim_step(running, cycles=2)
+    assert backend.runtime_values.sim_drain_events(running).samples == []

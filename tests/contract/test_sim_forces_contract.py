@@ -19,19 +19,19 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def instance(backend: EngineeringBackend) -> str:
-    backend.sim_create_instance("F", "CPU1516", "SingleStep")
-    backend.sim_power_on("F")
+    backend.simulation.sim_create_instance("F", "CPU1516", "SingleStep")
+    backend.simulation.sim_power_on("F")
     return "F"
 
 
 def test_clear_forces_leaves_none_or_says_forces_are_invisible(backend: EngineeringBackend, instance: str) -> None:
     try:
-        removed = backend.sim_clear_forces(instance)
+        removed = backend.simulation.sim_clear_forces(instance)
     except NotSupportedError as exc:
         assert exc.code == "NO_OPENNESS_EQUIVALENT" and "force" in exc.message
     else:
         assert removed == []
-    assert backend.sim_instance_state(instance).forces == {}
+    assert backend.simulation.sim_instance_state(instance).forces == {}
 
 
 def test_a_memory_reset_keeps_forces_and_clear_forces_removes_them(backend: EngineeringBackend,
@@ -40,14 +40,14 @@ def test_a_memory_reset_keeps_forces_and_clear_forces_removes_them(backend: Engi
     if cpu is None or not hasattr(cpu(instance), "force"):
         pytest.skip("this adapter cannot set forces (no Openness or PLCSIM Advanced member does)")
     cpu(instance).force("%Q0.1", True)  # as start-forcing a force table does
-    backend.sim_memory_reset(instance, confirm=True)
-    assert backend.sim_instance_state(instance).forces == {"%Q0.1": True}
-    assert backend.sim_clear_forces(instance) == ["%Q0.1"]
-    assert backend.sim_instance_state(instance).forces == {}
-    assert backend.sim_clear_forces(instance) == []
+    backend.simulation.sim_memory_reset(instance, confirm=True)
+    assert backend.simulation.sim_instance_state(instance).forces == {"%Q0.1": True}
+    assert backend.simulation.sim_clear_forces(instance) == ["%Q0.1"]
+    assert backend.simulation.sim_instance_state(instance).forces == {}
+    assert backend.simulation.sim_clear_forces(instance) == []
 
 
 def test_a_powered_off_instance_is_refused(backend: EngineeringBackend) -> None:
-    backend.sim_create_instance("G", "CPU1516", "SingleStep")
+    backend.simulation.sim_create_instance("G", "CPU1516", "SingleStep")
     with pytest.raises((ConflictError, NotSupportedError)):
-        backend.sim_clear_forces("G")
+        backend.simulation.sim_clear_forces("G")

@@ -33,136 +33,136 @@ BRIDGE_PENDING: dict[str, str] = {}
 @pytest.fixture
 def stepped(backend: EngineeringBackend) -> str:
     """A powered-on SingleStep instance ``T``, connected."""
-    backend.sim_create_instance("T", "CPU1516", "SingleStep")
-    backend.sim_power_on("T")
-    backend.sim_connect("T")
+    backend.simulation.sim_create_instance("T", "CPU1516", "SingleStep")
+    backend.simulation.sim_power_on("T")
+    backend.simulation.sim_connect("T")
     return "T"
 
 
 def test_harness_calls_run_step_read_write_state(backend: EngineeringBackend, stepped: str) -> None:
-    assert backend.sim_run(stepped).operating_state == "Run"
-    assert backend.sim_write_tag("%MW10", 513).value == 513
-    assert backend.sim_read_tag("%MB11").value == 1
-    assert backend.sim_read_tag("%MB10", instance=stepped).value == 2
-    assert backend.sim_write_tag("%I0.1", True, instance=None).value is True
-    result = backend.sim_step(stepped, cycles=3)
+    assert backend.simulation.sim_run(stepped).operating_state == "Run"
+    assert backend.simulation.sim_write_tag("%MW10", 513).value == 513
+    assert backend.simulation.sim_read_tag("%MB11").value == 1
+    assert backend.simulation.sim_read_tag("%MB10", instance=stepped).value == 2
+    assert backend.simulation.sim_write_tag("%I0.1", True, instance=None).value is True
+    result = backend.simulation.sim_step(stepped, cycles=3)
     assert (result.cycles, result.operating_state, result.stopped) == (3, "Run", False)
-    assert backend.sim_step(None, milliseconds=25).virtual_time_ms == pytest.approx(55)
-    state = backend.sim_instance_state(stepped)
+    assert backend.simulation.sim_step(None, milliseconds=25).virtual_time_ms == pytest.approx(55)
+    state = backend.simulation.sim_instance_state(stepped)
     assert state.operating_state == "Run" and state.scan_time.cycles == 6 and state.virtual_time_ms == pytest.approx(55)
-    assert backend.sim_stop(stepped, confirm=True).operating_state == "Stop"
-    assert backend.sim_read_tag("%MW10").value == 513  # STOP keeps the values
-    assert backend.sim_memory_reset(stepped).operating_state == "Stop"
-    assert backend.sim_read_tag("%MW10").value == 0
+    assert backend.simulation.sim_stop(stepped, confirm=True).operating_state == "Stop"
+    assert backend.simulation.sim_read_tag("%MW10").value == 513  # STOP keeps the values
+    assert backend.simulation.sim_memory_reset(stepped).operating_state == "Stop"
+    assert backend.simulation.sim_read_tag("%MW10").value == 0
 
 
 def test_state_errors(backend: EngineeringBackend, stepped: str) -> None:
     with pytest.raises(ConflictError) as info:
-        backend.sim_step(stepped, cycles=1)
+        backend.simulation.sim_step(stepped, cycles=1)
     assert info.value.code == "CPU_NOT_RUNNING"
-    backend.sim_run(stepped)
+    backend.simulation.sim_run(stepped)
     with pytest.raises(ValidationError) as bad:
-        backend.sim_step(stepped)
+        backend.simulation.sim_step(stepped)
     assert bad.value.code == "SIM_BAD_STEP"
-    backend.sim_update_instance_config(stepped, operating_mode="Default")
+    backend.simulation.sim_update_instance_config(stepped, operating_mode="Default")
     with pytest.raises(ConflictError) as free:
-        backend.sim_step(stepped, cycles=1)
+        backend.simulation.sim_step(stepped, cycles=1)
     assert free.value.code == "SIM_FREE_RUNNING"
-    backend.sim_power_off(stepped, confirm=True)
+    backend.simulation.sim_power_off(stepped, confirm=True)
     with pytest.raises(ConflictError) as off:
-        backend.sim_run(stepped)
+        backend.simulation.sim_run(stepped)
     assert off.value.code == "INSTANCE_OFF"
     with pytest.raises(NotFoundError) as missing:
-        backend.sim_instance_state("Nope")
+        backend.simulation.sim_instance_state("Nope")
     assert missing.value.code == "SIM_INSTANCE_NOT_FOUND"
 
 
 def test_tag_errors_single_and_batch(backend: EngineeringBackend, stepped: str) -> None:
     with pytest.raises(NotFoundError) as missing:
-        backend.sim_read_tag("NoSuchTag")
+        backend.simulation.sim_read_tag("NoSuchTag")
     assert missing.value.code == "SIM_TAG_NOT_FOUND"
     with pytest.raises(ValidationError) as mismatch:
-        backend.sim_write_tag("%MW0", "lots")
+        backend.simulation.sim_write_tag("%MW0", "lots")
     assert mismatch.value.code == "SIM_TAG_TYPE_MISMATCH"
-    results = backend.sim_batch_write([SimTagWrite(name="%MB0", value=7), SimTagWrite(name="Ghost", value=1),
+    results = backend.simulation.sim_batch_write([SimTagWrite(name="%MB0", value=7), SimTagWrite(name="Ghost", value=1),
                                        SimTagWrite(name="%MB1", value="x")])
     assert [r.error.code if r.error else None for r in results] == [None, "DoesNotExist", "TypeMismatch"]
-    assert [r.value for r in backend.sim_batch_read(["%MB0", "Ghost"])] == [7, None]
-    backend.sim_power_off(stepped)
+    assert [r.value for r in backend.simulation.sim_batch_read(["%MB0", "Ghost"])] == [7, None]
+    backend.simulation.sim_power_off(stepped)
     with pytest.raises(ConflictError) as off:
-        backend.sim_read_tag("%MB0")
+        backend.simulation.sim_read_tag("%MB0")
     assert off.value.code == "INSTANCE_OFF"
-    assert backend.sim_batch_read(["%MB0"])[0].error.code == "InstanceNotRunning"
-    backend.sim_disconnect()
+    assert backend.simulation.sim_batch_read(["%MB0"])[0].error.code == "InstanceNotRunning"
+    backend.simulation.sim_disconnect()
     with pytest.raises(ConflictError) as unconnected:
-        backend.sim_batch_read(["%MB0"])
+        backend.simulation.sim_batch_read(["%MB0"])
     assert unconnected.value.code == "SIM_NOT_CONNECTED"
     with pytest.raises(ValidationError):
-        backend.sim_batch_read([], instance=stepped)
+        backend.simulation.sim_batch_read([], instance=stepped)
 
 
 def test_registry_rules(backend: EngineeringBackend) -> None:
-    backend.sim_create_instance("A")
+    backend.simulation.sim_create_instance("A")
     with pytest.raises(AlreadyExistsError):
-        backend.sim_create_instance("a")
+        backend.simulation.sim_create_instance("a")
     with pytest.raises(ValidationError):
-        backend.sim_create_instance("B", "CPU315")
+        backend.simulation.sim_create_instance("B", "CPU315")
     with pytest.raises(ValidationError) as read_only:
-        backend.sim_update_instance_config("A", cpu_type="CPU1518")
+        backend.simulation.sim_update_instance_config("A", cpu_type="CPU1518")
     assert read_only.value.code == "SIM_CPU_TYPE_READ_ONLY"
     for number in range(15):
-        backend.sim_create_instance(f"N{number}")
+        backend.simulation.sim_create_instance(f"N{number}")
     with pytest.raises(ConflictError) as limit:
-        backend.sim_create_instance("N15")
+        backend.simulation.sim_create_instance("N15")
     assert limit.value.code == "SIM_INSTANCE_LIMIT"
-    backend.sim_power_on("A")
+    backend.simulation.sim_power_on("A")
     with pytest.raises(ConflictError):
-        backend.sim_delete_instance("A")
-    backend.sim_power_off("A")
-    assert backend.sim_delete_instance("A").name == "A"
-    assert len(backend.sim_list_instances()) == 15
+        backend.simulation.sim_delete_instance("A")
+    backend.simulation.sim_power_off("A")
+    assert backend.simulation.sim_delete_instance("A").name == "A"
+    assert len(backend.simulation.sim_list_instances()) == 15
 
 
 def test_network_addresses_are_unique(backend: EngineeringBackend) -> None:
-    backend.sim_create_instance("A")
-    backend.sim_create_instance("B")
-    backend.sim_set_instance_network("A", [SimIpSuite(ip_address="192.168.0.1")])
+    backend.simulation.sim_create_instance("A")
+    backend.simulation.sim_create_instance("B")
+    backend.simulation.sim_set_instance_network("A", [SimIpSuite(ip_address="192.168.0.1")])
     with pytest.raises(ConflictError) as used:
-        backend.sim_set_instance_network("B", [SimIpSuite(ip_address="192.168.0.1")])
+        backend.simulation.sim_set_instance_network("B", [SimIpSuite(ip_address="192.168.0.1")])
     assert used.value.code == "SIM_IP_IN_USE"
-    assert backend.sim_instance_network("B").ip_suites == []
+    assert backend.simulation.sim_instance_network("B").ip_suites == []
 
 
 def test_profiles_round_trip_and_apply_all_or_none(backend: EngineeringBackend) -> None:
     instances = [SimProfileInstance(name="P1", cpu_type="CPU1515", ip_address="10.0.0.1"),
                  SimProfileInstance(name="P2", operating_mode="TimespanSynchronized")]
-    saved = backend.sim_save_profile("Cell", description="cell", instances=instances)
-    assert backend.sim_get_profile("Cell.json") == saved and backend.sim_list_profiles() == [saved]
+    saved = backend.simulation.sim_save_profile("Cell", description="cell", instances=instances)
+    assert backend.simulation.sim_get_profile("Cell.json") == saved and backend.simulation.sim_list_profiles() == [saved]
     with pytest.raises(AlreadyExistsError):
-        backend.sim_save_profile("Cell", description="", instances=[])
-    backend.sim_create_instance("P2")
+        backend.simulation.sim_save_profile("Cell", description="", instances=[])
+    backend.simulation.sim_create_instance("P2")
     with pytest.raises(AlreadyExistsError):
-        backend.sim_apply_profile("Cell")
-    assert [i.name for i in backend.sim_list_instances()] == ["P2"]
-    backend.sim_delete_instance("P2")
-    made = backend.sim_apply_profile("Cell")
+        backend.simulation.sim_apply_profile("Cell")
+    assert [i.name for i in backend.simulation.sim_list_instances()] == ["P2"]
+    backend.simulation.sim_delete_instance("P2")
+    made = backend.simulation.sim_apply_profile("Cell")
     assert [(i.name, i.cpu_type, i.operating_mode, i.ip_addresses) for i in made] == [
         ("P1", "CPU1515", "Default", ["10.0.0.1"]), ("P2", "CPU1500_Unspecified", "TimespanSynchronized", [])]
     with pytest.raises(NotFoundError) as missing:
-        backend.sim_get_profile("Nope")
+        backend.simulation.sim_get_profile("Nope")
     assert missing.value.code == "SIM_PROFILE_NOT_FOUND"
 
 
 def test_session_and_status(backend: EngineeringBackend) -> None:
-    backend.sim_create_instance("S", operating_mode="SingleStep")
-    session = backend.sim_start_session("S")
+    backend.simulation.sim_create_instance("S", operating_mode="SingleStep")
+    session = backend.simulation.sim_start_session("S")
     assert (session.connected_instance, session.running, session.operating_state) == ("S", True, "Run")
-    status = backend.sim_status()
+    status = backend.simulation.sim_status()
     assert status.connected_instance == "S" and [i.name for i in status.registered_instances] == ["S"]
-    assert backend.sim_stop_session(confirm=True).connected is False
-    assert backend.sim_instance_state("S").operating_state == "Stop"
+    assert backend.simulation.sim_stop_session(confirm=True).connected is False
+    assert backend.simulation.sim_instance_state("S").operating_state == "Stop"
     with pytest.raises(ConflictError):
-        backend.sim_stop_session()
+        backend.simulation.sim_stop_session()
     with pytest.raises(NotSupportedError) as legacy:
-        backend.sim_import_legacy(None)
+        backend.simulation.sim_import_legacy(None)
     assert legacy.value.code == "SIM_LEGACY_NOT_SUPPORTED"

@@ -59,7 +59,7 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
 
     def wait() -> None:
         try:
-            answers.append(farm._await(call_id, claim, "sim_create_instance", None))
+            answers.append(farm._await(call_id, claim, "simulation.sim_create_instance", None))
         except EngineeringError as exc:
             answers.append(exc)
 
@@ -74,12 +74,12 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
     assert answers[0].details["callId"] == call_id
     # The message comes back (kombu's visibility timeout): the agent must not run it.
     fence = {"instance": claim.instance, "token": claim.token}
-    farm.app.send_task(CALL_TASK, args=["sim_create_instance", {"args": encode(["Lost"]), "kwargs": {}}, call_id,
+    farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode(["Lost"]), "kwargs": {}}, call_id,
                                         "", fence], queue=agent_queue(claim.agent), task_id=call_id)
     state, outcome = until(lambda: (s := farm.stored_outcome(call_id))[0] != "PENDING" and s,
                            "the agent reached the returned message")
     assert state == "REVOKED" or "error" in outcome, outcome
-    names = [i.name for i in farm._send(claim, "sim_list_instances", (), {}, None)]
+    names = [i.name for i in farm._send(claim, "simulation.sim_list_instances", (), {}, None)]
     assert "Lost" not in names, "the call answered as not run did not run"
 
 
@@ -91,11 +91,11 @@ def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_fa
     call_id = uuid.uuid4().hex
     agent.send_signal(signal.SIGSTOP)  # the agent does not take the message before the restart
     try:
-        farm.app.send_task(CALL_TASK, args=["sim_create_instance", {"args": encode(["Kept"]), "kwargs": {}}, call_id,
+        farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode(["Kept"]), "kwargs": {}}, call_id,
                                             "", fence], queue=agent_queue(claim.agent), task_id=call_id)
         answers: list[Any] = []
         waiting = threading.Thread(target=lambda: answers.append(
-            farm._await(call_id, claim, "sim_create_instance", None)), daemon=True)
+            farm._await(call_id, claim, "simulation.sim_create_instance", None)), daemon=True)
         waiting.start()
         server.stop()
         until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
@@ -131,8 +131,8 @@ def test_an_operation_whose_later_call_the_broker_lost_is_not_answered_not_run(o
     farm.app.send_task = send_task
 
     def operation() -> None:  # two changing port calls, as the import's generate and keep-the-source
-        farm.sim_create_instance("First")
-        farm.sim_create_instance("Second")
+        farm.simulation.sim_create_instance("First")
+        farm.simulation.sim_create_instance("Second")
 
     def restart_once_lost() -> None:
         lost_sent.wait(WAIT)
@@ -150,7 +150,7 @@ def test_an_operation_whose_later_call_the_broker_lost_is_not_answered_not_run(o
         worker.stop()
     assert answer.value.code == "OUTCOME_UNKNOWN", answer.value
     assert answer.value.details["cause"] == "FARM_BROKER_UNREACHABLE"
-    assert answer.value.details["completedCalls"] == ["sim_create_instance"]
+    assert answer.value.details["completedCalls"] == ["simulation.sim_create_instance"]
     claim = farm.registry.holding("partial").claim
-    names = [i.name for i in farm._send(claim, "sim_list_instances", (), {}, None)]
+    names = [i.name for i in farm._send(claim, "simulation.sim_list_instances", (), {}, None)]
     assert "First" in names and "Second" not in names, names

@@ -21,24 +21,24 @@ def test_a_call_canceled_while_queued_never_runs(agents):
     backend = FarmBackend(FarmConfig(agents.redis_url))
     try:
         agent = backend.registry.free_agent()
-        backend._send(agent, "sim_create_instance", ("Busy",), {"operating_mode": "SingleStep"}, None)
-        backend._send(agent, "sim_power_on", ("Busy",), {}, None)
-        backend._send(agent, "sim_run", ("Busy",), {}, None)
-        busy = threading.Thread(target=backend._send, args=(agent, "sim_step", ("Busy",), {"cycles": 1_000_000}, None))
+        backend._send(agent, "simulation.sim_create_instance", ("Busy",), {"operating_mode": "SingleStep"}, None)
+        backend._send(agent, "simulation.sim_power_on", ("Busy",), {}, None)
+        backend._send(agent, "simulation.sim_run", ("Busy",), {}, None)
+        busy = threading.Thread(target=backend._send, args=(agent, "simulation.sim_step", ("Busy",), {"cycles": 1_000_000}, None))
         busy.start()
         deadline = time.monotonic() + 20
-        while not (backend.registry.agent(agent.agent).current_call or "").startswith("sim_step"):
+        while not (backend.registry.agent(agent.agent).current_call or "").startswith("simulation.sim_step"):
             assert time.monotonic() < deadline, "the step never started"
             time.sleep(0.01)
         token = CancelToken()
         token.cancel(OperationCanceledError("the job was canceled"))
         started = time.monotonic()
         with installed(token), pytest.raises(OperationCanceledError):
-            backend._send(agent, "sim_create_instance", ("Never",), {}, None)
+            backend._send(agent, "simulation.sim_create_instance", ("Never",), {}, None)
         assert time.monotonic() - started < 2.0, "told at once, not after the running call"
         busy.join(60)
         time.sleep(0.5)  # the agent reaches the queued message and drops it
-        names = [i.name for i in backend._send(agent, "sim_list_instances", (), {}, None)]
+        names = [i.name for i in backend._send(agent, "simulation.sim_list_instances", (), {}, None)]
         assert "Never" not in names and "Busy" in names
     finally:
         backend.close()

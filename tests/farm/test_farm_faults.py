@@ -44,7 +44,7 @@ def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhe
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         record = _agent_with(client, caller, "Saved.ap19")  # the caller itself, while its step runs
-        if record["currentCall"] and record["currentCall"].startswith("sim_step"):
+        if record["currentCall"] and record["currentCall"].startswith("simulation.sim_step"):
             assert record["heldByYou"] and not answers, "the list answered while the caller's call was running"
             break
         time.sleep(0.02)

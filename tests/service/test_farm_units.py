@@ -75,11 +75,11 @@ def test_an_embedded_server_says_it_has_no_farm(client, admin):
 def test_only_reads_are_judged_read_only():
     from engineering_api.farm.proxy import is_read_only
 
-    for read in ("list_blocks", "get_block", "session_status", "project_overview", "catalog_search", "sim_status",
+    for read in ("list_blocks", "get_block", "session_status", "project_overview", "catalog_search", "simulation.sim_status",
                  "reflection.openness_types", "security.security_summary"):
         assert is_read_only(read), read
-    for change in ("sim_update_instance_config", "catalog_cache_build", "delete_block", "import_program_documents",
-                   "get_watch_force_table", "open_project", "sim_write_tag", "compile_software",
+    for change in ("simulation.sim_update_instance_config", "catalog_cache_build", "delete_block", "import_program_documents",
+                   "get_watch_force_table", "open_project", "simulation.sim_write_tag", "compile_software",
                    "watch_tables.get_watch_force_table", "security.create_umac_user"):
         assert not is_read_only(change), change
 
@@ -131,8 +131,8 @@ def test_a_change_or_a_read_of_a_held_project_is_never_run_again(monkeypatch):
 
     backend, sent = _farm(monkeypatch, _Registry(), lost={"a1"})
     with pytest.raises(PortalUnavailableError):
-        backend.sim_create_instance("S")
-    assert sent == [("a1", "sim_create_instance")]
+        backend.simulation.sim_create_instance("S")
+    assert sent == [("a1", "simulation.sim_create_instance")]
     backend, sent = _farm(monkeypatch, _Registry(held="a1"), lost={"a1"})
     with pytest.raises(PortalUnavailableError):
         backend.blocks.list_blocks("PLC_1")

@@ -198,7 +198,7 @@ def _load_start_values(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
     if info.block_type not in _DB_KINDS:
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
                                 code="NOT_A_DATA_BLOCK")
-    return ctx.backend.load_start_values(data.device_name, info.name)
+    return ctx.backend.online.load_start_values(data.device_name, info.name)
 
 
 def _export_prodiag(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:

@@ -253,13 +253,13 @@ def preview_load_start_values(ctx: OperationContext, d: BlockRef) -> Preview:
     if info.block_type not in _DB_KINDS:
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
                                 code="NOT_A_DATA_BLOCK")
-    status = ctx.backend.online_status(d.device_name)
+    status = ctx.backend.online.online_status(d.device_name)
     if not status.online or status.instance_name is None:
         raise e.ConflictError(
             f"Loading start values as actual values needs an online connection. The device \"{d.device_name}\" is "
             f"offline. Go online first (POST /api/devices/{d.device_name}/online).", code="NOT_ONLINE",
         )
-    compared = ctx.backend.compare_online(d.device_name, instance_name=status.instance_name)
+    compared = ctx.backend.online.compare_online(d.device_name, instance_name=status.instance_name)
     entry = next((x for x in compared.entries if x.name.lower() == info.name.lower()), None)
     if entry is None or entry.status == "OnlyOffline":
         raise e.ConflictError(

@@ -54,7 +54,7 @@ def _network(ctx: OperationContext, d: NetworkInput) -> SimNetworkConfig:
             raise e.ValidationError("Send ipSuites (a list), or ipAddress for one interface.", code="VALIDATION_FAILED")
         suites = [SimIpSuite(ip_address=d.ip_address, subnet_mask=d.subnet_mask, default_gateway=d.default_gateway,
                              interface=d.interface)]
-    return ctx.backend.sim_set_instance_network(d.name, suites)
+    return ctx.backend.simulation.sim_set_instance_network(d.name, suites)
 
 
 _STOPPING = {
@@ -69,7 +69,7 @@ def _preview_stopping(verb: str) -> Any:
     action, doing, cost = _STOPPING[verb]
 
     def preview(ctx: OperationContext, d: InstanceStopInput) -> Preview:
-        state = ctx.backend.sim_instance_state(d.name)
+        state = ctx.backend.simulation.sim_instance_state(d.name)
         now = state.operating_state
         if now == "Off" and verb != "power-off":
             raise instance_off(state.name)
@@ -84,13 +84,13 @@ def _preview_stopping(verb: str) -> Any:
 
 
 def _preview_delete(ctx: OperationContext, d: InstanceRef) -> Preview:
-    state = ctx.backend.sim_instance_state(d.name)
+    state = ctx.backend.simulation.sim_instance_state(d.name)
     if state.operating_state != "Off":
         raise e.ConflictError(
             f'The instance "{state.name}" is {state.operating_state}; power it off before deleting it.',
             code="SIM_INSTANCE_NOT_OFF",
         )
-    info = next((i for i in ctx.backend.sim_list_instances() if i.name == state.name), None)
+    info = next((i for i in ctx.backend.simulation.sim_list_instances() if i.name == state.name), None)
     detail = f"{info.cpu_type}, {', '.join(info.ip_addresses) or 'no IP address'}" if info is not None else ""
     loaded = f"; the program of '{state.device}' loaded in it is gone" if state.device else ""
     return plan(f"Would delete the powered-off virtual PLC '{state.name}'{loaded}.",
@@ -102,7 +102,8 @@ def _lifecycle(verb: str, summary: str, method: str, errors: tuple[type[e.Engine
     """An instance action ``POST .../instances/{name}/<verb>`` that answers the new instance state."""
     return Operation(
         name=f"simulation.instances.{verb}", summary=summary, section=SECTION,
-        handler=lambda ctx, d: getattr(ctx.backend, method)(d.name), input=InstanceRef, output=SimInstanceState,
+        handler=lambda ctx, d: getattr(ctx.backend.simulation, method)(d.name),
+        input=InstanceRef, output=SimInstanceState,
         route=RouteSpec("POST", f"{ONE}/{verb}"), errors=errors,
     )
 
@@ -111,7 +112,8 @@ def _stopping(verb: str, summary: str, method: str) -> Operation[Any, Any]:
     """An instance action that takes a CPU out of RUN: like :func:`_lifecycle`, but only with ``{"confirm": true}``."""
     return Operation(
         name=f"simulation.instances.{verb}", summary=f"{summary} A CPU in RUN needs confirm=true.", section=SECTION,
-        handler=lambda ctx, d: getattr(ctx.backend, method)(d.name, confirm=d.confirm), input=InstanceStopInput,
+        handler=lambda ctx, d: getattr(ctx.backend.simulation, method)(d.name, confirm=d.confirm),
+        input=InstanceStopInput,
         output=SimInstanceState, route=RouteSpec("POST", f"{ONE}/{verb}"), errors=_STATE, example={"confirm": True},
         description=STOP_CONFIRM_RULE, destructive=True, preview=_preview_stopping(verb),
     )
@@ -120,54 +122,56 @@ def _stopping(verb: str, summary: str, method: str) -> Operation[Any, Any]:
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.runtime.status", summary="Get PLCSim runtime status including version and running state.",
-        section=SECTION, handler=lambda ctx, _: ctx.backend.sim_runtime_status(), input=None, output=SimRuntimeStatus,
+        section=SECTION,
+        handler=lambda ctx, _: ctx.backend.simulation.sim_runtime_status(), input=None, output=SimRuntimeStatus,
         route=RouteSpec("GET", f"{BASE}/runtime/status"), mutating=False,
     ),
     Operation(
         name="simulation.runtime.start", summary="Start the PLCSim Advanced runtime environment.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.sim_start_runtime(), input=None, output=SimRuntimeStatus,
+        handler=lambda ctx, _: ctx.backend.simulation.sim_start_runtime(), input=None, output=SimRuntimeStatus,
         route=RouteSpec("POST", f"{BASE}/runtime/start"),
     ),
     Operation(
         name="simulation.runtime.config", summary="Get the current PLCSim runtime configuration.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.sim_runtime_config(), input=None, output=SimRuntimeConfig,
+        handler=lambda ctx, _: ctx.backend.simulation.sim_runtime_config(), input=None, output=SimRuntimeConfig,
         route=RouteSpec("GET", f"{BASE}/runtime/config"), mutating=False,
     ),
     Operation(
         name="simulation.runtime.configure", summary="Update the PLCSim runtime configuration (network mode, port).",
         section=SECTION, input=RuntimeConfigInput, output=SimRuntimeConfig,
-        handler=lambda ctx, d: ctx.backend.sim_update_runtime_config(network_mode=d.network_mode, port=d.port),
+        handler=lambda ctx, d: ctx.backend.simulation.sim_update_runtime_config(
+            network_mode=d.network_mode, port=d.port),
         route=RouteSpec("PUT", f"{BASE}/runtime/config"), errors=(e.ValidationError, e.ConflictError),
         example={"networkMode": "TCPIPSingleAdapter", "port": 50000},
     ),
     Operation(
         name="simulation.runtime.port", summary="Set the communication port used by PLCSim Advanced (null closes it).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_set_port(d.port), input=PortInput,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_set_port(d.port), input=PortInput,
         output=SimRuntimeConfig, route=RouteSpec("POST", f"{BASE}/runtime/port"), errors=(e.ValidationError,),
         example={"port": 50000},
     ),
     Operation(
         name="simulation.status",
         summary="Get overall simulation status including runtime and active instances.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.sim_status(), input=None, output=SimStatus,
+        handler=lambda ctx, _: ctx.backend.simulation.sim_status(), input=None, output=SimStatus,
         route=RouteSpec("GET", f"{BASE}/status"), mutating=False,
     ),
     Operation(
         name="simulation.instances.list", summary="List all registered virtual PLC instances.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.sim_list_instances(), input=None, output=list[SimInstanceInfo],
+        handler=lambda ctx, _: ctx.backend.simulation.sim_list_instances(), input=None, output=list[SimInstanceInfo],
         route=RouteSpec("GET", f"{BASE}/instances"), mutating=False,
     ),
     Operation(
         name="simulation.instances.create", summary="Create a new virtual PLC instance in PLCSim Advanced (at most 16).",
         section=SECTION, input=CreateInstanceInput, output=SimInstanceInfo,
-        handler=lambda ctx, d: ctx.backend.sim_create_instance(d.name, d.cpu_type, d.operating_mode),
+        handler=lambda ctx, d: ctx.backend.simulation.sim_create_instance(d.name, d.cpu_type, d.operating_mode),
         route=RouteSpec("POST", f"{BASE}/instances/create"),
         errors=(e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.NotSupportedError),
         example={"name": "PLC_1_Sim", "cpuType": "CPU1516", "operatingMode": "SingleStep"},
     ),
     Operation(
         name="simulation.instances.delete", summary="Delete a powered-off virtual PLC instance by name.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_delete_instance(d.name), input=InstanceRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_delete_instance(d.name), input=InstanceRef,
         output=SimInstanceInfo, route=RouteSpec("DELETE", ONE), errors=_STATE, destructive=True,
         preview=_preview_delete,
     ),
@@ -179,19 +183,19 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.instances.state",
         summary="Get the current state of a virtual PLC instance, with virtual time and scan-time statistics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_instance_state(d.name), input=InstanceRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_state(d.name), input=InstanceRef,
         output=SimInstanceState, route=RouteSpec("GET", f"{ONE}/state"), mutating=False, errors=_ONE,
     ),
     Operation(
         name="simulation.instances.config", summary="Get configuration details for a specific instance.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_instance_config(d.name), input=InstanceRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_config(d.name), input=InstanceRef,
         output=SimInstanceConfig, route=RouteSpec("GET", f"{ONE}/config"), mutating=False, errors=_ONE,
     ),
     Operation(
         name="simulation.instances.configure",
         summary="Update configuration for a specific instance (operating mode, cycle time, scale factor).",
         section=SECTION, input=InstanceConfigInput, output=SimInstanceConfig,
-        handler=lambda ctx, d: ctx.backend.sim_update_instance_config(
+        handler=lambda ctx, d: ctx.backend.simulation.sim_update_instance_config(
             d.name, operating_mode=d.operating_mode, cycle_time_ms=d.cycle_time_ms,
             min_cycle_time_ms=d.min_cycle_time_ms, scale_factor=d.scale_factor, cpu_type=d.cpu_type),
         route=RouteSpec("PUT", f"{ONE}/config"), errors=(e.NotFoundError, e.ValidationError),
@@ -199,7 +203,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="simulation.instances.network", summary="Get network configuration for a specific instance.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_instance_network(d.name), input=InstanceRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_network(d.name), input=InstanceRef,
         output=SimNetworkConfig, route=RouteSpec("GET", f"{ONE}/network"), mutating=False, errors=_ONE,
     ),
     Operation(
@@ -213,7 +217,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="simulation.instances.step",
         summary="Extension: advance virtual time by N cycles or T milliseconds (SingleStep/TimespanSynchronized, RUN).",
         section=SECTION, input=StepInput, output=SimStepResult,
-        handler=lambda ctx, d: ctx.backend.sim_step(d.name, cycles=d.cycles, milliseconds=d.milliseconds),
+        handler=lambda ctx, d: ctx.backend.simulation.sim_step(d.name, cycles=d.cycles, milliseconds=d.milliseconds),
         route=RouteSpec("POST", f"{ONE}/actions/step"), errors=(e.NotFoundError, e.ConflictError, e.ValidationError),
         example={"milliseconds": 250},
         description="Not a T-IA Connect route. Runs cycles at virtual time (a step first advances time by one "
@@ -225,7 +229,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.instances.diagnostics",
         summary="Extension: the diagnostic buffer of a virtual PLC, newest first (STOP causes with block/line).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_diagnostics(d.name, d.limit), input=DiagnosticsInput,
+        section=SECTION,
+        handler=lambda ctx, d: ctx.backend.simulation.sim_diagnostics(d.name, d.limit), input=DiagnosticsInput,
         output=SimDiagnostics, route=RouteSpec("GET", f"{ONE}/diagnostics"), mutating=False, errors=_ONE,
         description="Not a T-IA Connect route: what TIA's online diagnostics show of the CPU's diagnostic buffer.",
     ),

@@ -297,7 +297,7 @@ def run_cases(
     Raises:
         OperationCanceledError: the job was canceled; the run is saved as ``Canceled`` with the cases done.
     """
-    sim: SimulationApi = ctx.backend
+    sim: SimulationApi = ctx.backend.simulation
     run_id, started, clock = store.new_run_id(), utc_now(), time.perf_counter()
 
     def snapshot(status: SuiteStatus, finished: bool) -> TestSuiteResult:
