@@ -44,7 +44,7 @@ def _older_tia() -> BridgeSecurity:
         plc_software=lambda project, name: object(), export_bytes=lambda obj: b"", import_bytes=lambda *a, **k: None,
         plc_item=lambda project, name: (cpu_item, object()),
         service=lambda obj, kind: SimpleNamespace(PlcProtectionAccessLevel="FullAccess") if kind is ACCESS_LEVELS else None,
-        namespace=_namespace, scratch=_no_scratch,
+        namespace=_namespace, scratch=_no_scratch, portal=lambda: None,
     ))
 
 
