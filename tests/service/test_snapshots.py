@@ -132,12 +132,11 @@ class _Project:
     path = "/work/Line1.ap19"
 
 
-class _Backend:
+class _Program:
+    """The program area of the stand-in backend: listing and export of program objects."""
+
     def __init__(self) -> None:
         self.exports: list[str] = []
-
-    def open_projects(self) -> list[_Project]:
-        return [_Project()]
 
     def list_program_objects(self, device: str) -> list[_Info]:
         return [_Info("FB_A", "FB"), _Info("Tags", "TagTable")]
@@ -147,6 +146,14 @@ class _Backend:
         return f"<{name}/>".encode()
 
 
+class _Backend:
+    def __init__(self) -> None:
+        self.program = _Program()
+
+    def open_projects(self) -> list[_Project]:
+        return [_Project()]
+
+
 def test_before_change_snapshots_existing_targets_and_skips_new_ones(tmp_path: Path) -> None:
     service = SnapshotService(SnapshotStore(Database(tmp_path / "h.db")), lambda: _Settings())  # type: ignore[arg-type, return-value]
     backend = _Backend()
@@ -154,12 +161,12 @@ def test_before_change_snapshots_existing_targets_and_skips_new_ones(tmp_path: P
     targets = [SnapshotTarget("PLC_1", "block", "FB_A"), SnapshotTarget("PLC_1", "block", "FB_New"),
                SnapshotTarget("PLC_1", "tag_table", "Tags"), SnapshotTarget("PLC_1", "udt", "FB_A")]
     service.before_change(context, targets, "blocks.update")  # type: ignore[arg-type]
-    assert backend.exports == ["FB_A", "Tags"]
+    assert backend.program.exports == ["FB_A", "Tags"]
     stored = service.store.list(device="PLC_1", kind="block", name="FB_A")
     assert [(s.reason, s.created_by, s.project_path) for s in stored] == [("blocks.update", "autoSnapshot",
                                                                            "/work/Line1.ap19")]
     context.settings.auto_snapshot = False
     _Settings.auto_snapshot = False
     service.before_change(context, targets, "blocks.update")  # type: ignore[arg-type]
-    assert backend.exports == ["FB_A", "Tags"]
+    assert backend.program.exports == ["FB_A", "Tags"]
     _Settings.auto_snapshot = True
