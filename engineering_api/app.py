@@ -47,6 +47,7 @@ from engineering_api.jobs.routes import build_handlers
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.db import Database
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
+from engineering_api.lib.route_map import MappedLitestar
 from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.request import TiaRequest
 from engineering_api.lib.responses import exception_handlers
@@ -210,7 +211,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
-    app = Litestar(
+    app = MappedLitestar(
         route_handlers=[
             *health.ROUTES,
             *HMI_RENDER_ROUTES,
