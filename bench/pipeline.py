@@ -224,13 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blocks", type=int, default=200)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--target", choices=TARGETS, default="serve",
-                        help="serve: the app as `engineering-api serve` starts it; app: create_app alone (no OpenAPI "
-                             "document built at start-up), to see what that thread costs")
+                        help="serve: the app as `engineering-api serve` starts it; app: create_app alone (no stopper, "
+                             "no parent watch)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
     data_dir = work / "data"
     # By default the app as `engineering-api serve` starts it (engineering_api.asgi:create), with what its start-up
-    # does beside the first requests (the OpenAPI document, built in a thread for T-IA Connect's client).
+    # does beside the first requests.
     server = Server(args.server, TARGETS[args.target], factory=True, log_path=work / "server.log",
                     env={"ENGINEERING_API_DATA_DIR": str(data_dir), "BENCH_DATA_DIR": str(data_dir),
                          **_bytecode_env()})

@@ -19,6 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.compose import create_backend
 from engineering_api.config import Settings
+from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
 from engineering_api.console import console_routes, template_config
 from engineering_api.domain import (
@@ -46,6 +47,7 @@ from engineering_api.jobs.routes import build_handlers
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.db import Database
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
+from engineering_api.lib.route_map import MappedLitestar
 from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.request import TiaRequest
 from engineering_api.lib.responses import exception_handlers
@@ -209,7 +211,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
-    app = Litestar(
+    app = MappedLitestar(
         route_handlers=[
             *health.ROUTES,
             *HMI_RENDER_ROUTES,
@@ -246,8 +248,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
             # The document describes the API, not data: Swagger UI must fetch it without a key. It does not list
-            # its own routes (as Litestar's default router does not): it cannot describe itself as a schema.
-            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}, include_in_schema=False),
+            # its own routes (as Litestar's default router does not): it cannot describe itself as a schema. It is
+            # built by the first request for it, off the event loop (see docs.openapi_document).
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}, include_in_schema=False,
+                                  before_request=openapi_document_built),
             components=Components(
                 security_schemes={
                     "ApiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header"),

@@ -7,31 +7,49 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
+from litestar._openapi.plugin import OpenAPIPlugin  # the app's own document cache; Litestar exports no other name
+
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
-    from litestar import Litestar
+    from litestar import Litestar, Request
 
-__all__ = ("ApiDocs", "DocHit", "DocSection", "openapi_document")
+__all__ = ("ApiDocs", "DocHit", "DocSection", "openapi_document", "openapi_document_built", "openapi_document_ready")
 
 _BUILDING = threading.Lock()
 
 
 def openapi_document(app: Litestar) -> dict[str, Any]:
-    """The app's OpenAPI document as plain data, built once per app and shared by discovery and the docs search.
+    """The app's OpenAPI document as plain data, built once per app and shared by ``/schema/openapi.json``,
+    discovery and the docs search.
 
-    Building it costs about a second of CPU; routes do not change while the app runs. ``engineering-api serve``
-    builds it in a thread at start-up (:mod:`engineering_api.asgi`), so no request waits for it on the event loop;
-    the lock makes a request that comes first wait for that build instead of starting a second one.
+    Building it costs about two seconds of CPU and routes do not change while the app runs, so it is built by the
+    first request that needs it, in a thread (:func:`openapi_document_ready`): never at start-up, where it would
+    slow the first requests of every CI job for a document few of them read, and never on the event loop, where
+    it would hold every other request (T-IA Connect's client gives up on its 1 s telemetry posts). The lock makes
+    concurrent first requests wait for one build instead of starting several.
     """
-    document = app.state.get("openapi_document")
-    if document is None:
-        with _BUILDING:
-            document = app.state.get("openapi_document")
-            if document is None:
-                document = app.state["openapi_document"] = app.openapi_schema.to_schema()
+    plugin = app.plugins.get(OpenAPIPlugin)
+    with _BUILDING:  # uncontended once built: the plugin keeps the document
+        return plugin.provide_openapi_schema()
+
+
+async def openapi_document_ready(app: Litestar) -> dict[str, Any]:
+    """:func:`openapi_document` for a request: the first one builds it in a worker thread, so the event loop goes
+    on serving other requests meanwhile."""
+    if (document := app.state.get(_BUILT)) is None:
+        document = app.state[_BUILT] = await anyio.to_thread.run_sync(openapi_document, app)
     return document
 
+
+async def openapi_document_built(request: Request[Any, Any, Any]) -> None:
+    """``before_request`` of the ``/schema`` routes: Litestar's own handler answers from the plugin's document,
+    which this has built off the event loop."""
+    await openapi_document_ready(request.app)
+
+
+_BUILT = "openapi_document"
 _WORD = re.compile(r"[a-z0-9]+")
 
 

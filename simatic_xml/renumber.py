@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from lxml import etree
 
 from .errors import SchemaError
 from .model import Document, MultilingualText, NetworkSource, ObjectChild, SwObject
-from .xmlnode import XmlNode
+from .xmlnode import XmlNode, split_tag
 
 __all__ = ("FIRST_UID", "renumber_document", "renumber_ids", "renumber_network", "renumber_uids")
 
@@ -60,53 +63,93 @@ def renumber_uids(doc: Document) -> None:
     for obj in _objects(doc.object):
         if isinstance(obj, SwObject):
             for value in (obj.attributes or {}).values():
-                if isinstance(value, NetworkSource) and value.body is not None:
+                if not isinstance(value, NetworkSource):
+                    continue
+                element = value.lazy_element
+                if element is not None and (walked := _element_nodes(element)) is not None:
+                    _renumber(walked)  # a body not read yet is renumbered as the reader kept it, unread
+                elif value.body is not None:
                     renumber_network(value.body)
+
+
+class _Attributes(Protocol):
+    """An element's attributes, read and written in place: an :class:`XmlNode`'s dict or an lxml ``attrib``."""
+
+    def __contains__(self, key: str, /) -> bool: ...
+    def __getitem__(self, key: str, /) -> str: ...
+    def __setitem__(self, key: str, value: str, /) -> None: ...
+
+
+_Node = tuple[str, _Attributes, bool]
+"""A network element as the numbering sees it: local tag, attributes (written in place), whether it has
+children; in document order."""
 
 
 def renumber_network(body: XmlNode) -> None:
     """Renumber one network body (FlgNet, StructuredText, StatementList or Graph) in place."""
     if body.tag == "Graph":
         for node in body.iter("FlgNet"):
-            _renumber_flgnet(node)
-    elif body.tag == "FlgNet":
-        _renumber_flgnet(body)
+            _renumber(_tree_nodes(node))
     else:
-        next_uid = FIRST_UID
-        for node in body.iter():
-            if "UId" in node.attrs:
-                node.attrs["UId"] = str(next_uid)
-                next_uid += 1
-                if node.tag == "Constant" and body.tag == "StructuredText":
-                    # TIA reserves hidden UIds here: one before a ConstantValue, two after a named constant.
-                    next_uid += 1 if node.children else 2
+        _renumber(_tree_nodes(body))
 
 
-def _renumber_flgnet(net: XmlNode) -> None:
-    definers: list[XmlNode] = []
-    open_cons: list[XmlNode] = []
-    wires: list[XmlNode] = []
-    refs: list[XmlNode] = []
-    for node in net.iter():
-        if "UId" not in node.attrs:
+def _tree_nodes(body: XmlNode) -> list[_Node]:
+    return [(node.tag, node.attrs, bool(node.children)) for node in body.iter()]
+
+
+def _element_nodes(body: etree._Element) -> list[_Node] | None:
+    """An lxml body's nodes, or None where the generic tree must be built (GRAPH, or no SimaticML elements)."""
+    nodes: list[_Node] = []
+    for element in body.iter():
+        tag = element.tag
+        if not isinstance(tag, str):  # a comment or PI: building the tree reports it
+            return None
+        nodes.append((split_tag(tag)[1], element.attrib, len(element) > 0))
+    return None if not nodes or nodes[0][0] == "Graph" else nodes
+
+
+def _renumber(nodes: list[_Node]) -> None:
+    root = nodes[0][0]
+    if root == "FlgNet":
+        _renumber_flgnet(nodes)
+        return
+    next_uid = FIRST_UID
+    for tag, attrs, has_children in nodes:
+        if "UId" in attrs:
+            attrs["UId"] = str(next_uid)
+            next_uid += 1
+            if tag == "Constant" and root == "StructuredText":
+                # TIA reserves hidden UIds here: one before a ConstantValue, two after a named constant.
+                next_uid += 1 if has_children else 2
+
+
+def _renumber_flgnet(nodes: Iterable[_Node]) -> None:
+    definers: list[_Node] = []
+    open_cons: list[_Node] = []
+    wires: list[_Node] = []
+    refs: list[_Node] = []
+    for node in nodes:
+        tag, attrs, _ = node
+        if "UId" not in attrs:
             continue
-        if node.tag in _REFERENCES:
+        if tag in _REFERENCES:
             refs.append(node)
-        elif node.tag == "OpenCon":
+        elif tag == "OpenCon":
             open_cons.append(node)
-        elif node.tag == "Wire":
+        elif tag == "Wire":
             wires.append(node)
         else:
             definers.append(node)
     mapping: dict[str, str] = {}
-    for number, node in enumerate(definers + open_cons + wires, FIRST_UID):
-        old = node.attrs["UId"]
-        if old in mapping and node.tag != "OpenCon":
-            raise SchemaError(f"duplicate UId {old} in a FlgNet", f"FlgNet/{node.tag}")
+    for number, (tag, attrs, _) in enumerate(definers + open_cons + wires, FIRST_UID):
+        old = attrs["UId"]
+        if old in mapping and tag != "OpenCon":
+            raise SchemaError(f"duplicate UId {old} in a FlgNet", f"FlgNet/{tag}")
         mapping[old] = str(number)
-        node.attrs["UId"] = str(number)
-    for node in refs:
-        old = node.attrs["UId"]
+        attrs["UId"] = str(number)
+    for tag, attrs, _ in refs:
+        old = attrs["UId"]
         if old not in mapping:
-            raise SchemaError(f"{node.tag} refers to unknown UId {old}", f"FlgNet/{node.tag}")
-        node.attrs["UId"] = mapping[old]
+            raise SchemaError(f"{tag} refers to unknown UId {old}", f"FlgNet/{tag}")
+        attrs["UId"] = mapping[old]

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from .errors import VersionError
 from .model import Document, Interface, NetworkSource, SwObject
 from .versions import GENERATION_TARGETS, namespace_for, namespace_part, normalize_version, version_index
-from .xmlnode import XmlNode
+from .xmlnode import XmlNode, split_tag
 
 __all__ = ("convert_bytes", "retarget")
 
@@ -90,10 +90,30 @@ def _retarget_object(obj: SwObject, ver: str, same_version: bool) -> None:
     for name, value in attrs.items():
         if isinstance(value, Interface):
             value.namespace = _new_namespace(value.namespace, ver, f"{_where(obj)} Interface", same_version)
-        elif isinstance(value, NetworkSource) and value.body is not None:
+        elif isinstance(value, NetworkSource) and not _already_target(value, ver, same_version) \
+                and value.body is not None:
             _retarget_tree(value.body, ver, f"{_where(obj)} network", same_version)
         elif isinstance(value, XmlNode):
             _retarget_tree(value, ver, f"{_where(obj)} {name}", same_version)
+
+
+def _already_target(source: NetworkSource, ver: str, same_version: bool) -> bool:
+    """A network body not read yet (the lxml element the reader kept) whose namespaces are all the target's:
+    it is left as it is, unread, rather than built into a tree only to find nothing to change."""
+    element = source.lazy_element
+    if element is None:
+        return False
+    namespaces = set()
+    for node in element.iter():
+        tag = node.tag
+        if not isinstance(tag, str):  # a comment or PI: the tree walk reports it
+            return False
+        namespaces.add(split_tag(tag)[0])
+    namespaces.discard(None)
+    try:
+        return all(_new_namespace(ns, ver, "", same_version) == ns for ns in namespaces if ns is not None)
+    except VersionError:  # the tree walk reports it, with where
+        return False
 
 
 def _new_namespace(uri: str, ver: str, where: str, same_version: bool = False) -> str:
@@ -123,6 +143,8 @@ def _retarget_tree(root: XmlNode, ver: str, where: str, same_version: bool = Fal
             continue
         if part_old[1] != part_new[1]:
             _check_transition(root, part_old[0], part_old[1], part_new[1], ver, where)
+    if all(old == new for old, new in mapping.items()):
+        return  # already the target's namespaces (a document generated for, or exported by, that version)
     for node in root.iter():
         if node.ns is not None:
             node.ns = mapping[node.ns]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
-from engineering_api.docs import openapi_document
+from engineering_api.docs import openapi_document_ready
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
@@ -106,7 +106,7 @@ class DiscoveryController(Controller):
         if not wanted.startswith("api/") and "/" in wanted:
             wanted = "api/" + wanted
         services: Services = request.app.state.services
-        schema = openapi_document(request.app)
+        schema = await openapi_document_ready(request.app)
         operation = services.operations.get(route.strip("/"))
         matches: list[dict[str, Any]] = []
         for path, item in schema.get("paths", {}).items():

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
-from engineering_api.docs import ApiDocs, openapi_document
+from engineering_api.docs import ApiDocs, openapi_document_ready
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import ok, problem_responses
@@ -162,11 +162,11 @@ def _keep_caller_host(request: Request[Any, Any, Any], settings: Settings) -> No
         )
 
 
-def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
+async def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
     services: Services = request.app.state.services
     docs = services.notes.get("docs")
     if docs is None:
-        docs = services.notes["docs"] = ApiDocs.from_openapi(openapi_document(request.app))
+        docs = services.notes["docs"] = ApiDocs.from_openapi(await openapi_document_ready(request.app))
     return docs
 
 
@@ -206,12 +206,12 @@ class SystemController(Controller):
     @get("/api/docs", operation_id="GetDocs", media_type="text/plain", responses=problem_responses("viewer"))
     async def full_docs(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The whole API documentation as one text document (for LLMs and humans)."""
-        return Response(content=_docs(request).full_text(), media_type="text/plain")
+        return Response(content=(await _docs(request)).full_text(), media_type="text/plain")
 
     @get("/api/docs/sections", operation_id="ListDocSections", opt={"public": True}, responses=problem_responses(None))
     async def doc_sections(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Documentation sections. No key needed."""
-        return ok(_docs(request).sections())
+        return ok((await _docs(request)).sections())
 
     @get(
         "/api/docs/sections/{sectionName:str}", operation_id="GetDocSection",
@@ -219,7 +219,7 @@ class SystemController(Controller):
     )
     async def doc_section(self, request: Request[Any, Any, Any], sectionName: FromPath[str]) -> Response[Any]:  # noqa: N803
         """One documentation section by name (case-insensitive)."""
-        section = _docs(request).section(sectionName)
+        section = (await _docs(request)).section(sectionName)
         if section is None:
             raise NotFoundError(f"no documentation section {sectionName!r}", code="SECTION_NOT_FOUND")
         return ok(section)
@@ -229,7 +229,7 @@ class SystemController(Controller):
         self, request: Request[Any, Any, Any], q: Annotated[str, QueryParameter(min_length=1, max_length=200)]
     ) -> Response[Any]:
         """Search the documentation; returns ``[{section, snippet, relevance}]``."""
-        return ok(_docs(request).search(q))
+        return ok((await _docs(request)).search(q))
 
     @get("/api/audit", operation_id="GetAudit", opt={"role": "admin"}, responses=problem_responses("admin", params=True))
     async def audit(

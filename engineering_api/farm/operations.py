@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
-from redis.exceptions import RedisError
-
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, PortalUnavailableError
 from engineering_api.jobs.operations import Operation, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
@@ -125,6 +123,8 @@ def _status(ctx: OperationContext, _: None) -> FarmStatus:
 @contextlib.contextmanager
 def _reachable() -> Iterator[None]:
     """Redis away: the farm's routes answer 503 ``FARM_BROKER_UNREACHABLE``, never 500."""
+    from redis.exceptions import RedisError  # only in farm mode: an embedded server's start does not import redis
+
     try:
         yield
     except RedisError as exc:

@@ -17,7 +17,7 @@ from ..cancel import checkpoint
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError
 from .errors import SpecError
-from .spec_types import BlockSpec
+from .spec_types import BlockSpec, CheckedScl
 
 __all__ = ("check_networks", "scl_local_positions", "scl_locals")
 
@@ -94,7 +94,9 @@ def check_networks(spec: BlockSpec) -> None:
                     found(path, f"line {line}: {message}", message, "UNDECLARED", i + 1, line, column)
             try:
                 parse_statements(net.body)
-                text_to_tokens(net.body, version="v4", context=scl_context(spec, net, "v4"))
+                context = scl_context(spec, net, "v4")
+                tokens = text_to_tokens(net.body, version="v4", context=context)
+                net.checked = CheckedScl(net.body, "v4", context, tokens)  # the builder's parse, if it is the same
             except SclError as exc:
                 found(path, str(exc), exc.message, getattr(exc, "code", None) or "SYNTAX_ERROR", i + 1, exc.line or 0,
                       exc.col or 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .spec_types import BlockSpec
+from .spec_types import BlockSpec, NetworkSpec
 
 __all__ = ("for_network_checks", "hashed_members", "ob_inputs")
 
@@ -38,8 +38,16 @@ def for_network_checks(spec: BlockSpec) -> BlockSpec:
 
     from ..scl_parse import blank_block_comments
 
-    nets = [replace(n, body=ob_inputs(spec, hashed_members(blank_block_comments(n.body, regions=True,
-                                                                                doc_delimiters=True))))
+    nets = [_checked_text(n, ob_inputs(spec, hashed_members(blank_block_comments(n.body, regions=True,
+                                                                               doc_delimiters=True))))
             if n.kind == "scl" else n
             for n in spec.networks]
     return replace(spec, networks=nets)
+
+
+def _checked_text(net: NetworkSpec, text: str) -> NetworkSpec:
+    """The network with ``text`` to check: itself where nothing was blanked, so that the check's parse of its
+    text is kept for the builder (:attr:`NetworkSpec.checked`)."""
+    from dataclasses import replace
+
+    return net if text == net.body else replace(net, body=text)

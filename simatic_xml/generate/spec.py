@@ -71,11 +71,12 @@ from .spec_members import (
     texts,
     unknown_keys,
 )
-from .spec_types import BlockSpec, NetworkSpec
+from .spec_types import BlockSpec, CheckedScl, NetworkSpec
 
 __all__ = (
     "BLOCK_TYPES",
     "BlockSpec",
+    "CheckedScl",
     "MemberSpec",
     "NetworkSpec",
     "SECTIONS_BY_TYPE",

@@ -6,12 +6,16 @@ modules read them. Members are :class:`~simatic_xml.generate.spec_members.Member
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from .spec_members import MemberSpec
 
-__all__ = ("BlockSpec", "NetworkSpec")
+if TYPE_CHECKING:
+    from ..scl_context import SclContext
+    from ..xmlnode import XmlNode
+
+__all__ = ("BlockSpec", "CheckedScl", "NetworkSpec")
 
 
 @dataclass(slots=True)
@@ -24,6 +28,34 @@ class NetworkSpec:
     comment: dict[str, str] = field(default_factory=dict)
     calls: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     """SCL only: called global name -> (BlockType, FB name for an instance DB / None for an FC)."""
+    checked: CheckedScl | None = field(default=None, init=False, compare=False, repr=False)
+    """SCL only: the token parse the network check made of ``body`` (:func:`.checks.check_networks`), which
+    the builder takes instead of parsing the text again when it asks for the same parse (not copied by
+    ``dataclasses.replace``: a copy with another body has no parse)."""
+
+    def take_checked(self, version: str, context: SclContext) -> XmlNode | None:
+        """The check's parse of ``body`` if it is the one ``version`` and ``context`` give (else None); once."""
+        checked, self.checked = self.checked, None
+        if checked is None or checked.version != version or checked.text != self.body:
+            return None
+        # Global constants only decide how a name the text spells is written: names it does not hold cannot
+        # change the parse, whichever of the two contexts has them.
+        others = checked.context.global_constants ^ context.global_constants
+        if any(name in self.body for name in others):
+            return None
+        if replace(context, global_constants=checked.context.global_constants) != checked.context:
+            return None
+        return checked.body
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedScl:
+    """An SCL network's token parse (a ``StructuredText`` body) and what it was made from."""
+
+    text: str
+    version: str
+    context: SclContext
+    body: XmlNode
 
 
 @dataclass(slots=True)

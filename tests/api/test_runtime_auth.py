@@ -161,3 +161,30 @@ def test_wrong_tokens_from_an_address_never_lock_out_a_valid_token(client: TestC
     assert_error(client.get(f"{RT}/users/current", headers={"Authorization": "Bearer rt_wrong"}), 429,
                  "TOO_MANY_FAILED_AUTHENTICATIONS")
     assert data(client.get(f"{RT}/users/current", headers=bearer))["username"] == "panel"
+
+
+def test_an_unknown_user_costs_one_scrypt_with_a_password_s_parameters_and_the_start_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stand-in hash an unknown name is checked against has the stored hashes' scrypt parameters (the same
+    time as a wrong password), matches no password, and is not computed when the module is imported."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from engineering_api.runtime import users
+
+    assert users._DUMMY_HASH.split("$")[:4] == users.hash_password("x" * 8).split("$")[:4]
+    calls: list[dict[str, Any]] = []
+    scrypt = hashlib.scrypt
+
+    def counted(*args: Any, **kwargs: Any) -> bytes:
+        calls.append(kwargs)
+        return scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counted)
+    assert not users.verify_password(PASSWORD, users._DUMMY_HASH)
+    assert [(c["n"], c["r"], c["p"]) for c in calls] == [(2**14, 8, 1)]
+    check = ("import hashlib, sys\ncalls = []\nhashlib.scrypt = lambda *a, **k: calls.append(k)\n"
+             "import engineering_api.runtime.users\nsys.exit(len(calls))")
+    assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0

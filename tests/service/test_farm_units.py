@@ -144,3 +144,18 @@ def test_an_embedded_server_has_no_agent_to_release(client, admin):
 
     assert_error(client.post("/api/farm/agents/agent1/actions/release", headers=admin), 501, "FARM_NOT_CONFIGURED")
 
+
+
+def test_an_embedded_server_imports_neither_the_broker_client_nor_redis() -> None:
+    """The farm's operations are registered on every server (answering FARM_NOT_CONFIGURED when embedded); the
+    farm's Celery and Redis clients are imported when a farm is used, not at every start."""
+    import subprocess
+    import sys
+
+    check = ("import sys\nimport engineering_api.app\n"
+             "sys.exit(','.join(m for m in ('kombu', 'celery', 'redis') if m in sys.modules) or None)")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    from engineering_api.farm import FarmBackend, FarmConfig, FarmWorker  # still importable by name
+
+    assert {FarmBackend.__name__, FarmConfig.__name__, FarmWorker.__name__} == {"FarmBackend", "FarmConfig", "FarmWorker"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,3 +86,46 @@ def test_swagger_ui_is_served_locally(client: TestClient) -> None:
     assert "http" not in page.text.split("<body>", 1)[1]  # no CDN
     assert client.get("/swagger/assets/swagger-ui-bundle.js").status_code == 200
     assert client.get("/schema/openapi.json").json()["openapi"].startswith("3.1")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@pytest.mark.parametrize("path", ["/schema/openapi.json", "/api/docs/sections"])
+async def test_the_first_request_for_the_document_holds_no_other_request(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, anyio_backend: str, path: str
+) -> None:
+    """The document is built by the first request that needs it, off the event loop: a request that comes
+    meanwhile is answered before the build ends (the build here lasts until it has been)."""
+    import anyio.to_thread
+    from litestar._openapi.plugin import OpenAPIPlugin
+    import httpx
+
+    from engineering_api.app import create_app
+
+    app = create_app(settings)
+    plugin = app.plugins.get(OpenAPIPlugin)
+    assert plugin._openapi_schema is None, "built at start-up"
+    building, answered, waits = threading.Event(), threading.Event(), []
+    build = OpenAPIPlugin.provide_openapi_schema
+
+    def held_build(self: OpenAPIPlugin) -> dict[str, Any]:
+        building.set()
+        waits.append(answered.wait(timeout=20))  # False: nothing was answered while the document was built
+        return build(self)
+
+    monkeypatch.setattr(OpenAPIPlugin, "provide_openapi_schema", held_build)  # the plugin has __slots__
+    # The app on this test's event loop (Litestar's test clients run it on a loop of their own, one request at a
+    # time from here).
+    transport = httpx.ASGITransport(app=app)
+    async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client, \
+            anyio.create_task_group() as group:
+        documents: list[int] = []
+
+        async def fetch_document() -> None:
+            documents.append((await client.get(path)).status_code)
+
+        group.start_soon(fetch_document)
+        assert await anyio.to_thread.run_sync(building.wait, 20)
+        assert (await client.get("/api/health")).status_code == 200
+        answered.set()
+    assert documents == [200] and waits and all(waits)
