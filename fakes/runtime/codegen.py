@@ -22,6 +22,7 @@ from typing import Any
 from engineering_api.rules.compiler.types import Var
 from simatic_xml.scl import ast as A
 
+from .codegen_cache import MemberCache, contains_type, has_barrier
 from .codegen_calls import CallGen
 from .codegen_context import CodeImage, Context, LocalVar, TagRef, ident, new_code_image
 from .codegen_expr import ExprGen, Typer, py_literal, wrap_src
@@ -34,6 +35,9 @@ __all__ = ("BlockGen", "CodeImage", "Context", "LocalVar", "TagRef", "generate_p
 _FILE = "<plc:{}>"
 _ALL_SECTIONS = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Return")
 
+
+_VALUE_TYPES = frozenset({"BOOL", "REAL", "LREAL", "CHAR", "WCHAR", "STRING", "WSTRING"})
+"""Elementary parameter types besides the integers (and durations, dates, times of day), passed by value."""
 
 _COMBINED = frozenset({"+=", "-=", "*=", "/="})
 """Combined assignments, each the assignment of its operation."""
@@ -59,6 +63,7 @@ class BlockGen(ExprGen, CallGen):
         self.uses_real32 = False
         self._tmp = 0
         self._declare()
+        self.cache = MemberCache(self._caching())
 
     # ---------------------------------------------------------------- declarations
     def _declare(self) -> None:
@@ -84,6 +89,13 @@ class BlockGen(ExprGen, CallGen):
                 if not (kind == "FC" and sec in ("Input", "InOut")):
                     lv.init = self._initial(v, slot)
                 self.locals[key] = lv
+
+    def _caching(self) -> bool:
+        """Whether the block may keep DB and instance members in locals (:mod:`.codegen_cache`): not when a
+        parameter may be passed by reference (a structured InOut, a VARIANT, a DB_ANY...), since it may be one of
+        the DBs, or the instance, under a second name."""
+        return all(v.section not in ("Input", "Output", "InOut") or (
+            isinstance(v.type, str) and (is_int_type(v.type) or v.type in _VALUE_TYPES)) for v in self.bd.decls)
 
     def _initial(self, v: Var, slot: Slot | None) -> str:
         if self.bd.kind == "OB" and v.name.lower() == "initial_call":
@@ -124,10 +136,35 @@ class BlockGen(ExprGen, CallGen):
 
     def body(self, stmts: list) -> None:
         before = len(self.lines)
-        for s in stmts:
-            self.stmt(s)
+        cache = self.cache
+        if cache.region is not None or not cache.enabled:
+            for s in stmts:
+                self.stmt(s)
+        else:  # regions of statements without barriers (codegen_cache), each statement list on its own
+            for s in stmts:
+                if has_barrier(s, self.is_barrier):
+                    cache.close(len(self.lines))
+                elif cache.region is None:
+                    cache.open(len(self.lines), self.indent, len(self.loops))
+                self.stmt(s)
+            cache.close(len(self.lines))
         if len(self.lines) == before:
             self.emit("pass")
+
+    def _aliased(self) -> bool:
+        """Whether the FB names a DB that holds (or is) an instance of the FB: ``I`` may then be that instance, and
+        ``I['x']`` and ``"Unit_1".x`` the same member under two names."""
+        if self.bd.kind != "FB":
+            return False
+        name = self.bd.name.lower()
+        slots = self.ctx.db_slots
+        return any(contains_type(slots[key], name) for key in self.dbs if key in slots)
+
+    def is_barrier(self, node: Any) -> bool:
+        """A call of a user block, or a whole DB used as a value (see :func:`.codegen_cache.has_barrier`)."""
+        if type(node) is A.Name:
+            return self.root(node)[0] == "db"
+        return self.plan(node)[0] in ("fc", "fb")
 
     def stmt(self, s: Any) -> None:
         if type(s) not in (A.Region,):
@@ -400,7 +437,7 @@ class BlockGen(ExprGen, CallGen):
         if self.uses_eno:
             prologue.append("_eno = True")
         out = [(head, None)] + [("    " + p, None) for p in prologue]
-        out += [("    " + text, pos) for text, pos in self.lines]
+        out += [("    " + text, pos) for text, pos in self.cache.finish(self.lines, cached=not self._aliased())]
         out.append(("    " + self.return_stmt(), None))
         return "\n".join(text for text, _ in out) + "\n", [pos for _, pos in out]
 

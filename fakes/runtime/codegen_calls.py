@@ -146,7 +146,7 @@ class CallGen:
             lv = self.locals.get(key)
             if lv is not None and lv.slot is not None and lv.slot.kind in ("struct", "sysfb") and (
                     callee.scope == "local" or upper not in KNOWN_UPPER):
-                return self.instance_plan(lv.slot, lv.code, "#" + callee.name)
+                return self.instance_plan(lv.slot, self.local_src(lv, False), "#" + callee.name)
             if upper in _BLOCK_MOVES:
                 return ("move", upper)
             lib = stdlib()

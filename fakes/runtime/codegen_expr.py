@@ -26,7 +26,10 @@ from engineering_api.rules.compiler.types import (
 )
 from simatic_xml.scl import ast as A
 
+from .codegen_cache import MemberCache
+from .codegen_context import ident
 from .layout import Slot, system_members
+from .memory import FORMATS
 from .values import INT_RANGES, exact_in_real, is_int_type, literal_value, to_real32, wrap
 
 __all__ = ("ExprGen", "Typer", "py_literal", "wrap_src")
@@ -102,6 +105,9 @@ class ExprGen:
     typer: Typer
     locals: dict[str, Any]
     block_name: str
+    cache: MemberCache
+    loops: list[tuple[str, Any]]
+    uses_eno: bool
 
     # ---------------------------------------------------------------- helpers the generator provides
     def tmp(self, prefix: str = "_t") -> str:  # pragma: no cover - implemented by BlockGen
@@ -368,7 +374,7 @@ class ExprGen:
         if t is A.Name:
             kind, ref = self.root(e)
             if kind == "local":
-                return ref.code
+                return self.local_src(ref, False)
             if kind == "tag":
                 return self.area_load(ref.area, ref.byte, ref.bit, ref.type)
             if kind == "db":
@@ -380,6 +386,9 @@ class ExprGen:
                 return "_eno"
             return self.unsupported_src(f"operand {ref}")
         if t is A.Member:
+            direct = self.db_member(e, False)
+            if direct is not None:
+                return direct
             base = self.load(e.base)
             return f"{base}[{self.member_key(e)!r}]"
         if t is A.Index:
@@ -400,6 +409,27 @@ class ExprGen:
                 return self.unsupported_src(f"address %{e.text}")
             return self.area_load(*ref)
         return self.unsupported_src(type(e).__name__)
+
+    def local_src(self, lv: Any, write: bool) -> str:
+        """Where a name the block declares is read or written: an FB's member of the instance through the member
+        cache (:mod:`.codegen_cache`), anything else its Python local (or constant)."""
+        if lv.kind == "inst" and lv.slot is not None:
+            return self.cache.member("I", lv.name, ident(lv.name), write, len(self.loops))
+        return lv.code
+
+    def db_member(self, e: A.Member, write: bool) -> str | None:
+        """A member of a global DB (``"Data".x``) through the member cache; None for other member accesses."""
+        base = e.base
+        if type(base) is not A.Name:
+            return None
+        kind, ref = self.root(base)
+        if kind != "db":
+            return None
+        slot = self.ctx.db_slots[ref]
+        member = slot.member(e.name) if slot.kind == "struct" else None
+        if member is None:
+            return None
+        return self.cache.member(self.db_var(ref), member.name, ident(member.name), write, len(self.loops))
 
     def subscripts(self, e: A.Index) -> str:
         """``[i]`` per index; with the array's bounds known, a bounds check inline on the item list
@@ -442,17 +472,31 @@ class ExprGen:
         return addr.area, addr.byte, addr.bit, _ADDR_TYPE[addr.size]
 
     def area_load(self, area: str, byte: int, bit: int, t: str) -> str:
-        var = self.area_var(area)
         if t == "BOOL":
-            return f"({var}[{byte}] & {1 << bit} != 0)"
-        return f"_u_{t}({var}, {byte})[0]"
+            return f"({self.area_value(area, byte, 'BYTE', False)} & {1 << bit} != 0)"
+        return self.area_value(area, byte, t, False)
 
     def area_store(self, area: str, byte: int, bit: int, t: str, src: str) -> list[str]:
-        var = self.area_var(area)
         if t == "BOOL":
             mask = 1 << bit
-            return [f"{var}[{byte}] = ({var}[{byte}] | {mask}) if {src} else ({var}[{byte}] & {~mask & 0xFF})"]
-        return [f"_p_{t}({var}, {byte}, {src})"]
+            old = self.area_value(area, byte, "BYTE", False)
+            new = f"({old} | {mask}) if {src} else ({old} & {~mask & 0xFF})"
+            return [f"{self.area_value(area, byte, 'BYTE', True)} = {new}"]
+        target = self.area_value(area, byte, t, True)
+        return [f"_p_{t}({self.area_var(area)}, {byte}, {src})" if target.startswith("_u_") else f"{target} = {src}"]
+
+    def area_value(self, area: str, byte: int, t: str, write: bool) -> str:
+        """The value of type ``t`` at ``byte`` of a process image area (a bit's byte as ``BYTE``): an integer
+        through the member cache (one read and one write of the area per region), a Real or a Char where it lives."""
+        var = self.area_var(area)
+        fmt = FORMATS.get(t)
+        span = (var, byte, byte + (fmt.size if fmt is not None else 8))
+        direct = f"{var}[{byte}]" if t == "BYTE" else f"_u_{t}({var}, {byte})[0]"
+        if fmt is None or not is_int_type(t):
+            self.cache.touch(span)
+            return direct
+        prefix, suffix = (direct + " = ", "") if t == "BYTE" else (f"_p_{t}({var}, {byte}, ", ")")
+        return self.cache.use(direct, f"{area}{byte}", write, len(self.loops), prefix, suffix, span)
 
     def store(self, e: Any, src: str) -> list[str]:
         """Lines that write ``src`` (already converted to the target's type) into operand ``e``."""
@@ -460,7 +504,7 @@ class ExprGen:
         if t is A.Name:
             kind, ref = self.root(e)
             if kind == "local" and ref.kind != "const":
-                return [f"{ref.code} = {src}"]
+                return [f"{self.local_src(ref, True)} = {src}"]
             if kind == "tag":
                 return self.area_store(ref.area, ref.byte, ref.bit, ref.type, src)
             if kind == "eno":
@@ -470,7 +514,8 @@ class ExprGen:
                 return [f"{self.db_var(ref)}.update({src})"]
             return [self.unsupported_src(f"write to {e.name}")]
         if t is A.Member:
-            return [f"{self.load(e.base)}[{self.member_key(e)!r}] = {src}"]
+            direct = self.db_member(e, True)
+            return [f"{direct if direct is not None else self.load(e.base) + f'[{self.member_key(e)!r}]'} = {src}"]
         if t is A.Index:
             base = self.load(e.base)
             if self.type_of(e.base) in ("STRING", "WSTRING"):
