@@ -205,8 +205,11 @@ class BlockGen(ExprGen, CallGen):
         if rounded:
             return src
         self.uses_real32 = True
+        self.pre.append(f"_R32[0] = {src}")
+        if _plain_path(target):  # nothing runs between reading the scratch and the store
+            return "_R32[0]"
         var = self.tmp("_v")  # a local: a call in the target's subscripts may use the scratch too
-        self.pre += [f"_R32[0] = {src}", f"{var} = _R32[0]"]
+        self.pre.append(f"{var} = _R32[0]")
         return var
 
     def s_callstmt(self, s: A.CallStmt) -> None:
@@ -440,6 +443,13 @@ class BlockGen(ExprGen, CallGen):
         out += [("    " + text, pos) for text, pos in self.cache.finish(self.lines, cached=not self._aliased())]
         out.append(("    " + self.return_stmt(), None))
         return "\n".join(text for text, _ in out) + "\n", [pos for _, pos in out]
+
+
+def _plain_path(e: Any) -> bool:
+    """A name or a chain of member accesses on one: storing into it evaluates nothing."""
+    while type(e) is A.Member:
+        e = e.base
+    return type(e) is A.Name
 
 
 def generate_program(ctx: Context, blocks: list) -> CodeImage:
