@@ -25,7 +25,8 @@ from simatic_xml.scl import ast as A
 from .codegen_cache import MemberCache, contains_type, has_barrier
 from .codegen_calls import CallGen
 from .codegen_context import CodeImage, Context, LocalVar, TagRef, ident, new_code_image
-from .codegen_expr import ExprGen, Typer, py_literal, wrap_src
+from .codegen_convert import py_literal, wrap_src
+from .codegen_expr import Typer
 from .errors import UnsupportedInstructionError
 from .layout import Slot, make_value
 from .values import default_value, is_int_type
@@ -43,7 +44,7 @@ _COMBINED = frozenset({"+=", "-=", "*=", "/="})
 """Combined assignments, each the assignment of its operation."""
 
 
-class BlockGen(ExprGen, CallGen):
+class BlockGen(CallGen):
     """Generates one block's function."""
 
     def __init__(self, ctx: Context, bd: Any) -> None:
@@ -141,8 +142,9 @@ class BlockGen(ExprGen, CallGen):
             for s in stmts:
                 self.stmt(s)
         else:  # regions of statements without barriers (codegen_cache), each statement list on its own
+            in_repeat = bool(self.loops) and self.loops[-1][0] == "repeat"
             for s in stmts:
-                if has_barrier(s, self.is_barrier):
+                if has_barrier(s, self.is_barrier, in_repeat):
                     cache.close(len(self.lines))
                 elif cache.region is None:
                     cache.open(len(self.lines), self.indent, len(self.loops))
@@ -177,9 +179,9 @@ class BlockGen(ExprGen, CallGen):
 
     # ---------------------------------------------------------------- statements
     def s_assign(self, s: A.Assign) -> None:
-        if s.op in _COMBINED and type(s.value) is not A.Assign:  # a += b is a := a + b (TIA V14+)
-            value = A.BinaryOp(line=s.line, col=s.col, op=s.op[0], left=s.target, right=s.value)
-            s = A.Assign(line=s.line, col=s.col, target=s.target, value=value)
+        if s.op in _COMBINED and not isinstance(s.value, A.Assign):  # a += b is a := a + b (TIA V14+)
+            combined = A.BinaryOp(line=s.line, col=s.col, op=s.op[0], left=s.target, right=s.value)
+            s = A.Assign(line=s.line, col=s.col, target=s.target, value=combined)
         if s.op != ":=":
             self.emit(self.unsupported_src(f"assignment {s.op}"))
             return

@@ -183,11 +183,12 @@ def _wrapped(body: list[Line], keep: list[Cached], indent: int) -> list[Line]:
             + [(f"{pad}    {m.store(m.local)}", None) for m in written])
 
 
-def has_barrier(stmt: Any, is_barrier: Callable[[Any], bool]) -> bool:
+def has_barrier(stmt: Any, is_barrier: Callable[[Any], bool], in_repeat: bool) -> bool:
     """Whether ``stmt`` contains a node after which the dicts may have changed behind the cache: a call or a name
     ``is_barrier`` says so of (a whole DB used as a value; the base of a member access is not such a use), a
-    dereference, or a CONTINUE of a REPEAT loop (whose UNTIL test it runs before leaving the region)."""
-    return _walk(stmt, is_barrier, in_repeat=False)
+    dereference, or a CONTINUE of a REPEAT loop (whose UNTIL test it runs before leaving the region; ``in_repeat``:
+    the statement is in a REPEAT loop's body, inside no other loop)."""
+    return _walk(stmt, is_barrier, in_repeat)
 
 
 def _walk(node: Any, is_barrier: Callable[[Any], bool], in_repeat: bool) -> bool:

@@ -20,6 +20,7 @@ from engineering_api.rules.compiler.types import STR_LIT
 from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 
+from .codegen_expr import ExprGen
 from .errors import UnsupportedInstructionError
 from .layout import Slot, stdlib, system_fb, system_members
 from .stdlib_fbs import INSTANCE
@@ -92,11 +93,10 @@ def _split(call: A.Call) -> _Args:
     return out
 
 
-class CallGen:
-    """Mixin of the block generator: call statements and calls inside expressions."""
+class CallGen(ExprGen):
+    """The block generator's calls: call statements and calls inside expressions (on :class:`.codegen_expr.ExprGen`,
+    whose ``call_expr`` this is)."""
 
-    ctx: Any
-    locals: dict[str, Any]
     pre: list[str]
 
     # ---------------------------------------------------------------- entry points
@@ -314,7 +314,7 @@ class CallGen:
         extra: list[tuple[str, Any]] = []
         out = None
         for arg in args.order:
-            up = arg.name.upper()
+            up = (arg.name or "").upper()
             if arg.op == "=>" and up == out_param:
                 out = arg.value
             elif up in params:
