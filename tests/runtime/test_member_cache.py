@@ -310,3 +310,41 @@ END_ORGANIZATION_BLOCK
     assert source.count("['x']") == 2 and source.count("['y']") == 2 and source.count("['z']") == 1, source
     sim.scan(2)
     assert sim['"Data".x'] == -3 and sim['"Data".y'] == -4 and sim['"Data".z'] == -3
+
+
+def test_calls_inside_branches_conditions_and_fc_outputs(monkeypatch) -> None:
+    sim, error = _both(_DATA + """
+FUNCTION "FC_Twice" : Int
+VAR_INPUT v : Int; END_VAR
+VAR_OUTPUT half : Int; END_VAR
+BEGIN
+  "Data".seen := "Data".seen + 1;
+  #half := #v / 2;
+  #FC_Twice := #v * 2;
+END_FUNCTION
+ORGANIZATION_BLOCK "Main"
+BEGIN
+  "Data".x := "Data".x + 1;
+  IF "Data".x > 2 THEN
+    "Data".y := "Data".y + "Data".seen;
+    "Data".z := "FC_Twice"(v := "Data".y, half => "Data".k);
+    "Data".y := "Data".y + "Data".seen + "Data".k;
+  ELSIF "FC_Twice"(v := "Data".x, half => "Data".k) > 2 THEN
+    "Data".z := "Data".z + "Data".seen + "Data".k;
+  ELSE
+    "Data".z := "Data".z + 1;
+    "Data".z := "Data".z + "Data".x;
+  END_IF;
+  CASE "Data".x OF
+    1: "Data".y := "Data".y + 10;
+    2..3: "Data".y := "Data".y + "FC_Twice"(v := "Data".y, half => "Data".k);
+  ELSE
+    "Data".y := "Data".y - 1;
+    "Data".y := "Data".y - "Data".x;
+  END_CASE;
+  "Data".z := "Data".z + "Data".y;
+END_ORGANIZATION_BLOCK
+""", monkeypatch, scans=4)
+    assert error is None
+    assert (sim['"Data".x'], sim['"Data".y'], sim['"Data".z'], sim['"Data".k'], sim['"Data".seen']) == (
+        4, 247, 575, 82, 6)  # by hand: the ELSE, ELSIF, IF branches, then the CASE ELSE
