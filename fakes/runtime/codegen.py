@@ -144,7 +144,10 @@ class BlockGen(CallGen):
         else:  # regions of statements without barriers (codegen_cache), each statement list on its own
             in_repeat = bool(self.loops) and self.loops[-1][0] == "repeat"
             for s in stmts:
-                if has_barrier(s, self.is_barrier, in_repeat):
+                region, cache.region = cache.region, None  # looking at the statement records no uses
+                barrier = has_barrier(s, self.is_barrier, in_repeat)
+                cache.region = region
+                if barrier:
                     cache.close(len(self.lines))
                 elif cache.region is None:
                     cache.open(len(self.lines), self.indent, len(self.loops))
