@@ -3,7 +3,9 @@
 Each block becomes Python source that is compiled once (``compile``/``exec`` into one namespace per
 program image), so a scan runs straight-line Python: a temp is a Python local, an FB static is
 ``I['Name']`` on the instance dict, a global DB is a dict bound once per call, a tag on %I/%Q/%M is
-a byte operation on the area's bytearray.
+a byte operation on the area's bytearray. Over a stretch of statements without calls, the DB and instance members
+and area values used there live in Python locals, read once before and written back once after the stretch
+(:mod:`.codegen_cache`).
 
 Signatures: ``ob(rt, mem)``, ``fb(rt, mem, inst)``, ``fc(rt, mem, *inputs_and_inouts)`` (see
 :mod:`.codegen_calls`). Source positions cost nothing at run time: every generated line remembers

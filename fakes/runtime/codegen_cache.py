@@ -1,22 +1,24 @@
-"""DB members and FB instance members kept in Python locals over a stretch of a block (the code generator's
-member cache).
+"""DB members, FB instance members and process image values kept in Python locals over a stretch of a block (the
+code generator's member cache).
 
 A block's statements read and write their data where the CPU keeps it: ``D_data['i0']`` on a global DB's dict,
-``I['count']`` on the FB's instance dict. A *region* is a run of consecutive statements of one statement list in
-which nothing else can see those dicts: no call of a user block (which may read or write any DB, and the instance,
-through ``mem``), no use of a whole DB as a value (passed, assigned, sliced), no dereference, no CONTINUE that runs
-a REPEAT loop's test. Inside a region each member the statements use often enough lives in a local: it is read from
-its dict once before the region, the statements use the local, and a member the region writes is written back once
-when the region is left, however it is left (``try``/``finally``: the end, RETURN, EXIT, or an error in the middle,
-so a block that fails mid-scan leaves every write before the failure in memory, as the CPU does). A member used
-too seldom to pay for its load and write-back keeps its dict access.
+``I['count']`` on the FB's instance dict, ``_AQ[0]`` and ``_u_INT(_AM, 24)[0]`` in the process image areas. A
+*region* is a run of consecutive statements of one statement list in which nothing else can see those dicts: no call
+of a user block (which may read or write any DB, and the instance, through ``mem``), no use of a whole DB as a value
+(passed, assigned, sliced), no dereference, no CONTINUE that runs a REPEAT loop's test. Inside a region each member
+the statements use often enough lives in a local: it is read from its dict once before the region, the statements
+use the local, and a member the region writes is written back once when the region is left, however it is left
+(``try``/``finally``: the end, RETURN, EXIT, or an error in the middle, so a block that fails mid-scan leaves every
+write before the failure in memory, as the CPU does). A member used too seldom to pay for its load and write-back
+keeps its dict access, and an area value whose bytes another access of the region reaches too (a bit of ``%MB11``
+beside ``%MW10``, a Real) stays where it lives.
 
 The generator first emits a placeholder local for every cacheable access in a region and records its uses;
 :meth:`MemberCache.finish` then decides per member, puts the loads before the region and the write-backs after it,
 and turns the placeholders of the members left out back into dict accesses. A block whose data may be reached
-through a second name is not cached at all (see :func:`.codegen.BlockGen` ``_caching``): a parameter passed by
-reference (an InOut of a structured type, a VARIANT) may be a DB or the instance itself, and an FB that names a DB
-holding an instance of its own type may be working on that very instance.
+through a second name is not cached at all (``BlockGen._caching`` and ``_aliased`` in :mod:`.codegen`): a parameter
+passed by reference (an InOut of a structured type, a VARIANT) may be a DB or the instance itself, and an FB that
+names a DB holding an instance of its own type may be working on that very instance.
 """
 
 from __future__ import annotations
