@@ -147,7 +147,7 @@ class BlockGen(CallGen):
             in_repeat = bool(self.loops) and self.loops[-1][0] == "repeat"
             for s in stmts:
                 region, cache.region = cache.region, None  # looking at the statement records no uses
-                barrier = has_barrier(s, self.is_barrier, in_repeat)
+                barrier = has_barrier(s, self.is_barrier, in_repeat, len(self.loops))
                 cache.region = region
                 if barrier:
                     cache.close(len(self.lines))

@@ -38,6 +38,9 @@ __all__ = ("MemberCache", "contains_type", "has_barrier")
 Line = tuple[str, Any]
 """A generated line and its SCL position."""
 
+_PYTHON_BLOCKS = 20
+"""Statically nested blocks (loops, ``try``) Python compiles; the generated code has one loop per SCL loop."""
+
 _LOOP_WEIGHT = 8
 """How many uses a use inside a loop (of the region) counts for."""
 
@@ -185,19 +188,20 @@ def _wrapped(body: list[Line], keep: list[Cached], indent: int) -> list[Line]:
             + [(f"{pad}    {m.store(m.local)}", None) for m in written])
 
 
-def has_barrier(stmt: Any, is_barrier: Callable[[Any], bool], in_repeat: bool) -> bool:
+def has_barrier(stmt: Any, is_barrier: Callable[[Any], bool], in_repeat: bool, loops: int) -> bool:
     """Whether ``stmt`` contains a node after which the dicts may have changed behind the cache: a call or a name
     ``is_barrier`` says so of (a whole DB used as a value; the base of a member access is not such a use), a
     dereference, or a CONTINUE of a REPEAT loop (whose UNTIL test it runs before leaving the region; ``in_repeat``:
-    the statement is in a REPEAT loop's body, inside no other loop)."""
-    return _walk(stmt, is_barrier, in_repeat)
+    the statement is in a REPEAT loop's body, inside no other loop). Also when its loops, inside the ``loops``
+    around it, leave no room for the region's ``try`` (Python allows 20 statically nested blocks)."""
+    return loops + 1 > _PYTHON_BLOCKS or _walk(stmt, is_barrier, in_repeat, loops + 1)
 
 
-def _walk(node: Any, is_barrier: Callable[[Any], bool], in_repeat: bool) -> bool:
+def _walk(node: Any, is_barrier: Callable[[Any], bool], in_repeat: bool, blocks: int) -> bool:
     t = type(node)
     if t is A.Member:
         base = node.base
-        return _walk(base, is_barrier, in_repeat) if type(base) is not A.Name else False
+        return _walk(base, is_barrier, in_repeat, blocks) if type(base) is not A.Name else False
     if t is A.Name or t is A.Call:
         if is_barrier(node):
             return True
@@ -207,17 +211,18 @@ def _walk(node: Any, is_barrier: Callable[[Any], bool], in_repeat: bool) -> bool
         return True
     elif t is A.Continue:
         return in_repeat
-    elif t is A.RepeatLoop:
-        in_repeat = True
-    elif t in (A.While, A.For):
-        in_repeat = False
+    elif t in (A.While, A.For, A.RepeatLoop):
+        in_repeat = t is A.RepeatLoop
+        blocks += 1
+        if blocks > _PYTHON_BLOCKS:
+            return True
     for f in dataclasses.fields(node):
         if f.name in ("line", "col", "comments", "comment"):
             continue
         value = getattr(node, f.name)
         items = value if isinstance(value, list) else (value,)
         for item in items:
-            if isinstance(item, A.Node) and _walk(item, is_barrier, in_repeat):
+            if isinstance(item, A.Node) and _walk(item, is_barrier, in_repeat, blocks):
                 return True
     return False
 

@@ -348,3 +348,19 @@ END_ORGANIZATION_BLOCK
     assert error is None
     assert (sim['"Data".x'], sim['"Data".y'], sim['"Data".z'], sim['"Data".k'], sim['"Data".seen']) == (
         4, 247, 575, 82, 6)  # by hand: the ELSE, ELSIF, IF branches, then the CASE ELSE
+
+
+def test_a_stretch_inside_many_nested_loops_stays_within_pythons_block_limit(monkeypatch) -> None:
+    depth = 20  # Python allows 20 statically nested blocks: a region's try would be the 21st
+    loops = "".join('FOR "Data".k := 1 TO 1 DO\n' for _ in range(depth))
+    ends = "END_FOR;\n" * depth
+    sim, error = _both(_DATA + f"""
+ORGANIZATION_BLOCK "Main"
+BEGIN
+{loops}
+  "Data".x := "Data".x + 1;
+  "Data".x := "Data".x + "Data".x;
+{ends}
+END_ORGANIZATION_BLOCK
+""", monkeypatch, scans=2)
+    assert error is None and sim['"Data".x'] == 6
