@@ -3,7 +3,9 @@
 Each block becomes Python source that is compiled once (``compile``/``exec`` into one namespace per
 program image), so a scan runs straight-line Python: a temp is a Python local, an FB static is
 ``I['Name']`` on the instance dict, a global DB is a dict bound once per call, a tag on %I/%Q/%M is
-a byte operation on the area's bytearray.
+a byte operation on the area's bytearray. Over a stretch of statements without calls, the DB and instance members
+and area values used there live in Python locals, read once before and written back once after the stretch
+(:mod:`.codegen_cache`).
 
 Signatures: ``ob(rt, mem)``, ``fb(rt, mem, inst)``, ``fc(rt, mem, *inputs_and_inouts)`` (see
 :mod:`.codegen_calls`). Source positions cost nothing at run time: every generated line remembers
@@ -22,9 +24,11 @@ from typing import Any
 from engineering_api.rules.compiler.types import Var
 from simatic_xml.scl import ast as A
 
+from .codegen_cache import MemberCache, contains_type, has_barrier
 from .codegen_calls import CallGen
 from .codegen_context import CodeImage, Context, LocalVar, TagRef, ident, new_code_image
-from .codegen_expr import ExprGen, Typer, py_literal, wrap_src
+from .codegen_convert import py_literal, wrap_src
+from .codegen_expr import Typer
 from .errors import UnsupportedInstructionError
 from .layout import Slot, make_value
 from .values import default_value, is_int_type
@@ -35,11 +39,14 @@ _FILE = "<plc:{}>"
 _ALL_SECTIONS = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Return")
 
 
+_VALUE_TYPES = frozenset({"BOOL", "REAL", "LREAL", "CHAR", "WCHAR", "STRING", "WSTRING"})
+"""Elementary parameter types besides the integers (and durations, dates, times of day), passed by value."""
+
 _COMBINED = frozenset({"+=", "-=", "*=", "/="})
 """Combined assignments, each the assignment of its operation."""
 
 
-class BlockGen(ExprGen, CallGen):
+class BlockGen(CallGen):
     """Generates one block's function."""
 
     def __init__(self, ctx: Context, bd: Any) -> None:
@@ -59,6 +66,7 @@ class BlockGen(ExprGen, CallGen):
         self.uses_real32 = False
         self._tmp = 0
         self._declare()
+        self.cache = MemberCache(self._caching())
 
     # ---------------------------------------------------------------- declarations
     def _declare(self) -> None:
@@ -84,6 +92,13 @@ class BlockGen(ExprGen, CallGen):
                 if not (kind == "FC" and sec in ("Input", "InOut")):
                     lv.init = self._initial(v, slot)
                 self.locals[key] = lv
+
+    def _caching(self) -> bool:
+        """Whether the block may keep DB and instance members in locals (:mod:`.codegen_cache`): not when a
+        parameter may be passed by reference (a structured InOut, a VARIANT, a DB_ANY...), since it may be one of
+        the DBs, or the instance, under a second name."""
+        return all(v.section not in ("Input", "Output", "InOut") or (
+            isinstance(v.type, str) and (is_int_type(v.type) or v.type in _VALUE_TYPES)) for v in self.bd.decls)
 
     def _initial(self, v: Var, slot: Slot | None) -> str:
         if self.bd.kind == "OB" and v.name.lower() == "initial_call":
@@ -124,10 +139,39 @@ class BlockGen(ExprGen, CallGen):
 
     def body(self, stmts: list) -> None:
         before = len(self.lines)
-        for s in stmts:
-            self.stmt(s)
+        cache = self.cache
+        if cache.region is not None or not cache.enabled:
+            for s in stmts:
+                self.stmt(s)
+        else:  # regions of statements without barriers (codegen_cache), each statement list on its own
+            in_repeat = bool(self.loops) and self.loops[-1][0] == "repeat"
+            for s in stmts:
+                region, cache.region = cache.region, None  # looking at the statement records no uses
+                barrier = has_barrier(s, self.is_barrier, in_repeat, len(self.loops))
+                cache.region = region
+                if barrier:
+                    cache.close(len(self.lines))
+                elif cache.region is None:
+                    cache.open(len(self.lines), self.indent, len(self.loops))
+                self.stmt(s)
+            cache.close(len(self.lines))
         if len(self.lines) == before:
             self.emit("pass")
+
+    def _aliased(self) -> bool:
+        """Whether the FB names a DB that holds (or is) an instance of the FB: ``I`` may then be that instance, and
+        ``I['x']`` and ``"Unit_1".x`` the same member under two names."""
+        if self.bd.kind != "FB":
+            return False
+        name = self.bd.name.lower()
+        slots = self.ctx.db_slots
+        return any(contains_type(slots[key], name) for key in self.dbs if key in slots)
+
+    def is_barrier(self, node: Any) -> bool:
+        """A call of a user block, or a whole DB used as a value (see :func:`.codegen_cache.has_barrier`)."""
+        if type(node) is A.Name:
+            return self.root(node)[0] == "db"
+        return self.plan(node)[0] in ("fc", "fb")
 
     def stmt(self, s: Any) -> None:
         if type(s) not in (A.Region,):
@@ -140,9 +184,9 @@ class BlockGen(ExprGen, CallGen):
 
     # ---------------------------------------------------------------- statements
     def s_assign(self, s: A.Assign) -> None:
-        if s.op in _COMBINED and type(s.value) is not A.Assign:  # a += b is a := a + b (TIA V14+)
-            value = A.BinaryOp(line=s.line, col=s.col, op=s.op[0], left=s.target, right=s.value)
-            s = A.Assign(line=s.line, col=s.col, target=s.target, value=value)
+        if s.op in _COMBINED and not isinstance(s.value, A.Assign):  # a += b is a := a + b (TIA V14+)
+            combined = A.BinaryOp(line=s.line, col=s.col, op=s.op[0], left=s.target, right=s.value)
+            s = A.Assign(line=s.line, col=s.col, target=s.target, value=combined)
         if s.op != ":=":
             self.emit(self.unsupported_src(f"assignment {s.op}"))
             return
@@ -168,8 +212,11 @@ class BlockGen(ExprGen, CallGen):
         if rounded:
             return src
         self.uses_real32 = True
+        self.pre.append(f"_R32[0] = {src}")
+        if _plain_path(target):  # nothing runs between reading the scratch and the store
+            return "_R32[0]"
         var = self.tmp("_v")  # a local: a call in the target's subscripts may use the scratch too
-        self.pre += [f"_R32[0] = {src}", f"{var} = _R32[0]"]
+        self.pre.append(f"{var} = _R32[0]")
         return var
 
     def s_callstmt(self, s: A.CallStmt) -> None:
@@ -400,9 +447,16 @@ class BlockGen(ExprGen, CallGen):
         if self.uses_eno:
             prologue.append("_eno = True")
         out = [(head, None)] + [("    " + p, None) for p in prologue]
-        out += [("    " + text, pos) for text, pos in self.lines]
+        out += [("    " + text, pos) for text, pos in self.cache.finish(self.lines, cached=not self._aliased())]
         out.append(("    " + self.return_stmt(), None))
         return "\n".join(text for text, _ in out) + "\n", [pos for _, pos in out]
+
+
+def _plain_path(e: Any) -> bool:
+    """A name or a chain of member accesses on one: storing into it evaluates nothing."""
+    while type(e) is A.Member:
+        e = e.base
+    return type(e) is A.Name
 
 
 def generate_program(ctx: Context, blocks: list) -> CodeImage:

@@ -11,6 +11,7 @@ by reference (S7 passes a pointer), structured inputs are copied.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,16 @@ from engineering_api.rules.compiler.types import STR_LIT
 from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 
+from .codegen_expr import ExprGen
 from .errors import UnsupportedInstructionError
 from .layout import Slot, stdlib, system_fb, system_members
 from .stdlib_fbs import INSTANCE
 from .values import default_value
 
 __all__ = ("CallGen",)
+
+_SIMPLE = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)$")
+"""A Python name or a plain number: what an inlined system FB's body may read instead of an input it never writes."""
 
 _BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
 _INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
@@ -88,11 +93,10 @@ def _split(call: A.Call) -> _Args:
     return out
 
 
-class CallGen:
-    """Mixin of the block generator: call statements and calls inside expressions."""
+class CallGen(ExprGen):
+    """The block generator's calls: call statements and calls inside expressions (on :class:`.codegen_expr.ExprGen`,
+    whose ``call_expr`` this is)."""
 
-    ctx: Any
-    locals: dict[str, Any]
     pre: list[str]
 
     # ---------------------------------------------------------------- entry points
@@ -146,7 +150,7 @@ class CallGen:
             lv = self.locals.get(key)
             if lv is not None and lv.slot is not None and lv.slot.kind in ("struct", "sysfb") and (
                     callee.scope == "local" or upper not in KNOWN_UPPER):
-                return self.instance_plan(lv.slot, lv.code, "#" + callee.name)
+                return self.instance_plan(lv.slot, self.local_src(lv, False), "#" + callee.name)
             if upper in _BLOCK_MOVES:
                 return ("move", upper)
             lib = stdlib()
@@ -272,10 +276,27 @@ class CallGen:
             m = members.get(key)
             if m is None:
                 continue
+            if body and m[1] == "Input":
+                lines, body = self._inlined_input(lines, body, m[0], m[2], arg)
+                continue
             lines, after = self._param(lines, after, var, m[0], m[1], m[2], arg)
         if body:
             return lines + body.splitlines() + after
         return lines + [f"{self.ctx.bind_once(f'_S_{name}', fb.run, fb)}(rt, {var})"] + after
+
+    def _inlined_input(self, lines: list[str], body: str, name: str, ptype: Any, arg: A.Arg) -> tuple[list[str], str]:
+        """An input of an inlined system FB: stored into the instance, and, when the body never writes it, read by
+        the body from the value's local (or constant) instead of back from the instance."""
+        src, st, raw = self.expr(arg.value)
+        value = self.convert(src, st, raw, ptype or None, arg.value)
+        slot_ref = f"{INSTANCE}[{name!r}]"
+        if re.search(re.escape(slot_ref) + r"\s*=(?!=)", body):  # written by the body: read it from the instance
+            return lines + [f"{slot_ref} = {value}"], body
+        if not _SIMPLE.match(value):  # a Python local or a constant keeps its value while the body runs
+            local = self.tmp("_sf_a")
+            lines = lines + [f"{local} = {value}"]
+            value = local
+        return lines + [f"{slot_ref} = {value}"], body.replace(slot_ref, value)
 
     def function(self, name: str, call: A.Call, args: _Args) -> tuple[str, Any, Any]:
         """A stdlib function or conversion (``FUNCTIONS[name].specialise``): the source of its value, the
@@ -293,7 +314,7 @@ class CallGen:
         extra: list[tuple[str, Any]] = []
         out = None
         for arg in args.order:
-            up = arg.name.upper()
+            up = (arg.name or "").upper()
             if arg.op == "=>" and up == out_param:
                 out = arg.value
             elif up in params:

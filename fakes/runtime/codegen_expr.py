@@ -9,37 +9,27 @@ looks at the value (division, comparison, a store, a call argument).
 
 from __future__ import annotations
 
-import math
-import sys
 from typing import Any
 
 from engineering_api.rules.addresses import AddressError, parse_address
 from engineering_api.rules.compiler.checker import BlockChecker
-from engineering_api.rules.compiler.types import (
-    BIT_LIT,
-    INT_LIT,
-    REAL_LIT,
-    STR_LIT,
-    ArrayT,
-    NamedT,
-    StructT,
-)
+from engineering_api.rules.compiler.types import BIT_LIT, INT_LIT, REAL_LIT
 from simatic_xml.scl import ast as A
 
+from .codegen_cache import MemberCache
+from .codegen_context import ident
+from .codegen_convert import LITERAL_TYPES, ConvertGen, is_const, py_literal, wrap_src
 from .layout import Slot, system_members
-from .values import INT_RANGES, exact_in_real, is_int_type, literal_value, to_real32, wrap
+from .memory import FORMATS
+from .values import INT_RANGES, is_int_type, literal_value
 
-__all__ = ("ExprGen", "Typer", "py_literal", "wrap_src")
+__all__ = ("ExprGen", "Typer")
 
 _ARITH = {"+": "+", "-": "-", "*": "*"}
 _COMPARE = {"=": "==", "<>": "!=", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
 _LOGIC = {"AND": "&", "&": "&", "OR": "|", "XOR": "^"}
 _SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
 _ADDR_TYPE = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD"}
-_LITS = (INT_LIT, BIT_LIT, REAL_LIT, STR_LIT)
-_SIGNED_BITS = {"SINT": 8, "INT": 16, "DINT": 32, "LINT": 64}
-_BITSTRING_BITS = {"BYTE": 8, "WORD": 16, "DWORD": 32, "LWORD": 64}
-_CHAR_CODEC = {"CHAR": "latin-1", "WCHAR": "utf-16-be"}
 
 
 class Typer(BlockChecker):
@@ -75,23 +65,7 @@ class Typer(BlockChecker):
         return t
 
 
-def py_literal(value: Any) -> str:
-    """Python source of a constant value."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"float('{value}')"
-    return repr(value)
-
-
-def _fits(src_t: Any, dst_t: str) -> bool:
-    """Every value of integer type ``src_t`` is inside ``dst_t``'s range."""
-    if src_t not in INT_RANGES:
-        return False
-    lo, hi = INT_RANGES[src_t]
-    dlo, dhi = INT_RANGES[dst_t]
-    return dlo <= lo and hi <= dhi
-
-
-class ExprGen:
+class ExprGen(ConvertGen):
     """Mixin of the block generator: expressions, operand paths, stores. See :class:`.codegen.BlockGen`.
 
     ``call_expr`` comes from :class:`.codegen_calls.CallGen`; ``tmp``, ``unsupported_src``, ``db_var`` and
@@ -102,18 +76,21 @@ class ExprGen:
     typer: Typer
     locals: dict[str, Any]
     block_name: str
+    cache: MemberCache
+    loops: list[tuple[str, Any]]
+    uses_eno: bool
 
     # ---------------------------------------------------------------- helpers the generator provides
     def tmp(self, prefix: str = "_t") -> str:  # pragma: no cover - implemented by BlockGen
-        raise NotImplementedError
-
-    def unsupported_src(self, name: str) -> str:  # pragma: no cover - implemented by BlockGen
         raise NotImplementedError
 
     def db_var(self, key: str) -> str:  # pragma: no cover - implemented by BlockGen
         raise NotImplementedError
 
     def area_var(self, letter: str) -> str:  # pragma: no cover - implemented by BlockGen
+        raise NotImplementedError
+
+    def call_expr(self, call: A.Call) -> tuple[str, Any, bool]:  # pragma: no cover - implemented by CallGen
         raise NotImplementedError
 
     # ---------------------------------------------------------------- values
@@ -152,93 +129,6 @@ class ExprGen:
             return self.convert(src, t, raw, want, e)
         return self.wrapped(src, t, raw)
 
-    def wrapped(self, src: str, t: Any, raw: bool) -> str:
-        if raw and is_int_type(t):
-            return wrap_src(src, t)
-        return src
-
-    def convert(self, src: str, st: Any, raw: bool, dt: Any, node: Any = None) -> str:
-        """Source that stores a value of type ``st`` into a ``dt`` (implicit conversion, wrap, Real rounding).
-
-        The effects are those of TIA's table (:func:`simatic_xml.conversions.convert_value`, which the tests
-        compare with): integers modulo the target's width, a signed integer zero-filled into a longer bit
-        string, a floating-point number rounded half to even into an integer, durations and times of day
-        scaled between ms and ns, characters as their codes."""
-        special = self._convert_special(src, st, raw, dt)
-        if special is not None:
-            return special
-        if isinstance(dt, str) and is_int_type(dt):
-            if st == "BOOL":
-                return f"int({src})"
-            if type(node) is A.Literal or (st in _LITS and _is_const(src)):
-                try:
-                    return py_literal(wrap(int(eval(src, {})), dt))
-                except (ValueError, TypeError, SyntaxError):
-                    pass
-            if st == dt and not raw:
-                return src
-            if dt == "LTIME" and st == "TIME":
-                return f"({self.wrapped(src, st, raw)} * 1000000)"
-            if not raw and _fits(st, dt):
-                return src
-            if raw and st != dt and is_int_type(st):
-                src = wrap_src(src, st)
-                if _fits(st, dt):
-                    return src
-            return wrap_src(src, dt)
-        if dt == "REAL":
-            value, rounded = self.real_value(src, st, raw)
-            return value if rounded else real32_src(value)
-        if dt == "LREAL":
-            return src if st in ("REAL", "LREAL") else f"float({self.wrapped(src, st, raw)})"
-        if dt == "BOOL":
-            return src if st == "BOOL" else f"bool({src})"
-        if isinstance(dt, (ArrayT, StructT, NamedT)) or (dt is None and type(node) in (A.Name, A.Member, A.Index)):
-            return f"_clone({src})"
-        return self.wrapped(src, st, raw)
-
-    def real_value(self, src: str, st: Any, raw: bool) -> tuple[str, bool]:
-        """A value of type ``st`` for a ``Real``: its source, and whether that is single precision already (a
-        Real, a constant rounded here, an integer every value of which is a Real); if not, the caller rounds it
-        (:func:`real32_src`, or through the memory's scratch in an assignment)."""
-        if st == "REAL" and not raw:
-            return src, True
-        if _is_const(src):
-            return py_literal(to_real32(float(src.strip("()")))), True
-        value = self.wrapped(src, st, raw)
-        if exact_in_real(st, "REAL"):
-            return f"float({value})", True
-        return value, False
-
-    def _convert_special(self, src: str, st: Any, raw: bool, dt: Any) -> str | None:
-        """The implicit conversions that are more than a wrap or a float(): None for the others."""
-        if not isinstance(st, str) or not isinstance(dt, str) or st == dt:
-            return None
-        if st in ("REAL", "LREAL", REAL_LIT) and is_int_type(dt):
-            if st == "REAL" and dt == "DWORD":  # the bit pattern of the Real
-                return f"int.from_bytes(_fp({src}), {sys.byteorder!r})"
-            if st == "LREAL" and dt == "LWORD":
-                return self.unsupported_src("LReal -> LWord (bit pattern)")
-            return f"_w_{dt}(float({src}))"  # rounded half to even, then modulo the width (values.wrap)
-        if st in _SIGNED_BITS and dt in _BITSTRING_BITS and _SIGNED_BITS[st] < _BITSTRING_BITS[dt]:
-            return f"({self.wrapped(src, st, raw)} & {(1 << _SIGNED_BITS[st]) - 1})"  # zero-filled
-        if st == "LTIME" and dt == "TIME":
-            return wrap_src(f"_idiv({self.wrapped(src, st, raw)}, 1000000)", "TIME")
-        if st == "TIME_OF_DAY" and dt == "LTIME_OF_DAY":
-            return f"({self.wrapped(src, st, raw)} * 1000000)"
-        if st == "LTIME_OF_DAY" and dt == "TIME_OF_DAY":
-            return f"(_tod if (_tod := ({self.wrapped(src, st, raw)} + 500000) // 1000000) < 86400000 else 86399999)"
-        if st in ("CHAR", "WCHAR") and is_int_type(dt):
-            code = f"int.from_bytes(({src} or '\\0')[:1].encode({_CHAR_CODEC[st]!r}), 'big')"
-            return code if _fits("UINT" if st == "WCHAR" else "USINT", dt) else wrap_src(code, dt)
-        if dt in ("CHAR", "WCHAR") and is_int_type(st):
-            n = 1 if dt == "CHAR" else 2
-            code = f"({self.wrapped(src, st, raw)} & {(1 << 8 * n) - 1})"
-            return f"{code}.to_bytes({n}, 'big').decode({_CHAR_CODEC[dt]!r})"
-        if dt in ("CHAR", "WCHAR") and st in ("STRING", "WSTRING"):
-            return f"({src}[:1] or '\\0')"
-        return None
-
     def literal(self, e: A.Literal) -> tuple[str, Any, bool]:
         t = self.typer.expr(e)
         try:
@@ -254,7 +144,7 @@ class ExprGen:
         if e.op == "+":
             return src, t, raw
         if e.op == "-":
-            if type(e.operand) is A.Literal and _is_const(src):
+            if type(e.operand) is A.Literal and is_const(src):
                 return f"(-{src})", t, False
             return f"(-{src})", t, raw or is_int_type(t)
         # NOT
@@ -284,8 +174,8 @@ class ExprGen:
                 return f"_expt({ls}, {rs})", t, True
             return f"({ls} {_ARITH.get(op, op)} {rs})", t, True  # raw: computed in double precision
         # integers, bit strings and durations: keep chains raw while the type stays the same
-        ls = ls if (lt == t or lt in _LITS) else self.wrapped(ls, lt, lraw)
-        rs = rs if (rt == t or rt in _LITS) else self.wrapped(rs, rt, rraw)
+        ls = ls if (lt == t or lt in LITERAL_TYPES) else self.wrapped(ls, lt, lraw)
+        rs = rs if (rt == t or rt in LITERAL_TYPES) else self.wrapped(rs, rt, rraw)
         if op in _ARITH:
             return f"({ls} {_ARITH[op]} {rs})", t, True
         ls = self.wrapped(ls, t, lraw and lt == t) if is_int_type(t) else ls
@@ -368,7 +258,7 @@ class ExprGen:
         if t is A.Name:
             kind, ref = self.root(e)
             if kind == "local":
-                return ref.code
+                return self.local_src(ref, False)
             if kind == "tag":
                 return self.area_load(ref.area, ref.byte, ref.bit, ref.type)
             if kind == "db":
@@ -380,6 +270,9 @@ class ExprGen:
                 return "_eno"
             return self.unsupported_src(f"operand {ref}")
         if t is A.Member:
+            direct = self.db_member(e, False)
+            if direct is not None:
+                return direct
             base = self.load(e.base)
             return f"{base}[{self.member_key(e)!r}]"
         if t is A.Index:
@@ -400,6 +293,27 @@ class ExprGen:
                 return self.unsupported_src(f"address %{e.text}")
             return self.area_load(*ref)
         return self.unsupported_src(type(e).__name__)
+
+    def local_src(self, lv: Any, write: bool) -> str:
+        """Where a name the block declares is read or written: an FB's member of the instance through the member
+        cache (:mod:`.codegen_cache`), anything else its Python local (or constant)."""
+        if lv.kind == "inst" and lv.slot is not None:
+            return self.cache.member("I", lv.name, ident(lv.name), write, len(self.loops))
+        return lv.code
+
+    def db_member(self, e: A.Member, write: bool) -> str | None:
+        """A member of a global DB (``"Data".x``) through the member cache; None for other member accesses."""
+        base = e.base
+        if type(base) is not A.Name:
+            return None
+        kind, ref = self.root(base)
+        if kind != "db":
+            return None
+        slot = self.ctx.db_slots[ref]
+        member = slot.member(e.name) if slot.kind == "struct" else None
+        if member is None:
+            return None
+        return self.cache.member(self.db_var(ref), member.name, ident(member.name), write, len(self.loops))
 
     def subscripts(self, e: A.Index) -> str:
         """``[i]`` per index; with the array's bounds known, a bounds check inline on the item list
@@ -442,17 +356,31 @@ class ExprGen:
         return addr.area, addr.byte, addr.bit, _ADDR_TYPE[addr.size]
 
     def area_load(self, area: str, byte: int, bit: int, t: str) -> str:
-        var = self.area_var(area)
         if t == "BOOL":
-            return f"({var}[{byte}] & {1 << bit} != 0)"
-        return f"_u_{t}({var}, {byte})[0]"
+            return f"({self.area_value(area, byte, 'BYTE', False)} & {1 << bit} != 0)"
+        return self.area_value(area, byte, t, False)
 
     def area_store(self, area: str, byte: int, bit: int, t: str, src: str) -> list[str]:
-        var = self.area_var(area)
         if t == "BOOL":
             mask = 1 << bit
-            return [f"{var}[{byte}] = ({var}[{byte}] | {mask}) if {src} else ({var}[{byte}] & {~mask & 0xFF})"]
-        return [f"_p_{t}({var}, {byte}, {src})"]
+            old = self.area_value(area, byte, "BYTE", False)
+            new = f"({old} | {mask}) if {src} else ({old} & {~mask & 0xFF})"
+            return [f"{self.area_value(area, byte, 'BYTE', True)} = {new}"]
+        target = self.area_value(area, byte, t, True)
+        return [f"_p_{t}({self.area_var(area)}, {byte}, {src})" if target.startswith("_u_") else f"{target} = {src}"]
+
+    def area_value(self, area: str, byte: int, t: str, write: bool) -> str:
+        """The value of type ``t`` at ``byte`` of a process image area (a bit's byte as ``BYTE``): an integer
+        through the member cache (one read and one write of the area per region), a Real or a Char where it lives."""
+        var = self.area_var(area)
+        fmt = FORMATS.get(t)
+        span = (var, byte, byte + (fmt.size if fmt is not None else 8))
+        direct = f"{var}[{byte}]" if t == "BYTE" else f"_u_{t}({var}, {byte})[0]"
+        if fmt is None or not is_int_type(t):
+            self.cache.touch(span)
+            return direct
+        prefix, suffix = (direct + " = ", "") if t == "BYTE" else (f"_p_{t}({var}, {byte}, ", ")")
+        return self.cache.use(direct, f"{area}{byte}", write, len(self.loops), prefix, suffix, span)
 
     def store(self, e: Any, src: str) -> list[str]:
         """Lines that write ``src`` (already converted to the target's type) into operand ``e``."""
@@ -460,7 +388,7 @@ class ExprGen:
         if t is A.Name:
             kind, ref = self.root(e)
             if kind == "local" and ref.kind != "const":
-                return [f"{ref.code} = {src}"]
+                return [f"{self.local_src(ref, True)} = {src}"]
             if kind == "tag":
                 return self.area_store(ref.area, ref.byte, ref.bit, ref.type, src)
             if kind == "eno":
@@ -470,7 +398,8 @@ class ExprGen:
                 return [f"{self.db_var(ref)}.update({src})"]
             return [self.unsupported_src(f"write to {e.name}")]
         if t is A.Member:
-            return [f"{self.load(e.base)}[{self.member_key(e)!r}] = {src}"]
+            direct = self.db_member(e, True)
+            return [f"{direct if direct is not None else self.load(e.base) + f'[{self.member_key(e)!r}]'} = {src}"]
         if t is A.Index:
             base = self.load(e.base)
             if self.type_of(e.base) in ("STRING", "WSTRING"):
@@ -508,27 +437,9 @@ class ExprGen:
         return tt
 
 
-def wrap_src(src: str, t: str) -> str:
-    """Source that brings integer ``src`` into ``t``'s range inline (a call only when it is outside)."""
-    low, high = INT_RANGES[t]
-    if low == 0 and t not in ("S5TIME", "DATE", "TIME_OF_DAY", "LTIME_OF_DAY"):
-        return f"({src} & {high})"
-    return f"(_x if {low} <= (_x := {src}) <= {high} else _w_{t}(_x))"
-
-
-def real32_src(src: str) -> str:
-    """Source rounding a float to single precision: two C calls inline, ``_r32`` only for overflow/NaN."""
-    return f"(_fu(_fp(_z))[0] if -3.4028234663852886e+38 <= (_z := {src}) <= 3.4028234663852886e+38 else _r32(_z))"
-
-
 def _div_const(op: str, ls: str, c: int, t: Any) -> tuple[str, Any, bool]:
     """Integer ``/`` or ``MOD`` by a positive constant, inline: truncation toward zero, sign of the dividend."""
     py = "//" if op == "/" else "%"
     if t in INT_RANGES and INT_RANGES[t][0] == 0:
         return f"({ls} {py} {c})", t, False
     return f"(_y {py} {c} if (_y := {ls}) >= 0 else -(-_y {py} {c}))", t, False
-
-
-def _is_const(src: str) -> bool:
-    s = src.strip("()-")
-    return s.replace(".", "", 1).replace("e", "", 1).replace("-", "").replace("+", "").isdigit()
