@@ -51,7 +51,7 @@ from fakes import hardware
 from fakes.block_ops import BlockOperations
 from fakes.catalog_service import CatalogService
 from fakes.compile_ops import CompileOperations
-from fakes.devices import DeviceOperations
+from fakes.devices import FakeDevices
 from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_ops import FakeHmi
 from fakes.global_library_ops import GlobalLibraryOperations
@@ -103,7 +103,6 @@ class FakeBackend(
     BlockOperations,
     CompileOperations,
     SoftwareOperations,
-    DeviceOperations,
     CatalogService,
     SimulationOperations,
     OnlineOperations,
@@ -152,6 +151,7 @@ class FakeBackend(
             library_types=self.list_library_types,
             guard_program=self._lib_guarded,
         )
+        self.devices = FakeDevices(session, catalog=lambda: self.catalog)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

@@ -7,7 +7,7 @@ from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, Cata
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.catalog import CatalogEntry, HardwareCatalog
 
-__all__ = ("CatalogService", "catalog_item")
+__all__ = ("CatalogService", "catalog_item", "find_entry")
 
 
 def catalog_item(entry: CatalogEntry) -> CatalogItem:
@@ -18,6 +18,16 @@ def catalog_item(entry: CatalogEntry) -> CatalogItem:
         type_identifier=entry.type_identifier(), description=entry.description,
         source={"title": entry.source_title, "url": entry.source_url, "notes": entry.source_notes},
     )
+
+
+def find_entry(catalog: HardwareCatalog, order_number: str) -> CatalogEntry:
+    """The entry of an article number; ``NotFoundError`` (``ARTICLE_NOT_FOUND``) when the catalog lacks it."""
+    entry = catalog.find(order_number)
+    if entry is None:
+        raise NotFoundError(
+            f"The article number '{order_number}' was not found in the hardware catalog.", code="ARTICLE_NOT_FOUND"
+        )
+    return entry
 
 
 class CatalogService:
@@ -37,12 +47,7 @@ class CatalogService:
         return self._catalog
 
     def _find(self, order_number: str) -> CatalogEntry:
-        entry = self.catalog.find(order_number)
-        if entry is None:
-            raise NotFoundError(
-                f"The article number '{order_number}' was not found in the hardware catalog.", code="ARTICLE_NOT_FOUND"
-            )
-        return entry
+        return find_entry(self.catalog, order_number)
 
     def catalog_find(self, order_number: str) -> CatalogItem:
         return catalog_item(self._find(order_number))

@@ -51,13 +51,14 @@ from openness_bridge.catalog import CatalogOperations
 from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.global_library import GlobalLibraryOperations
-from openness_bridge.hardware import HardwareOperations
+from openness_bridge.device_lookup import all_devices, find_device, require_free_device_name
+from openness_bridge.hardware import BridgeDevices
 from openness_bridge.hmi import BridgeHmi
 from openness_bridge.online import OnlineOperations
 from openness_bridge.pending import pending_methods
 from openness_bridge.projects import ProjectOperations
 from openness_bridge.runtime_values import RuntimeValueOperations
-from openness_bridge.scratch import ScratchFiles
+from openness_bridge.scratch import ScratchFolders
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import SimulationOperations
@@ -90,14 +91,12 @@ class _OpennessSession(
     SoftwareOperations,
     BlockOperations,
     ProjectOperations,
-    HardwareOperations,
     CatalogOperations,
     SimulationOperations,
     OnlineOperations,
     WhitelistOperations,
     GlobalLibraryOperations,
     RuntimeValueOperations,
-    ScratchFiles,
     EngineeringBackend,
 ):
     """One Openness session: at most one attached portal and, through it, its open project.
@@ -121,7 +120,6 @@ class _OpennessSession(
         self._api = api
         self._installations = installations
         self._state_dir = state_dir
-        self._scratch_root = scratch_dir
         self._simulation_api = simulation_api
         self._thread: int | None = None
         self._pid: int | None = None
@@ -131,18 +129,22 @@ class _OpennessSession(
         self._owned: dict[int, Any] = {}
         """``TiaPortal`` objects of portals this session launched, kept (never disposed) and reused on re-attach."""
         self._started: dict[int, str] = {}
+        self.scratch = scratch = ScratchFolders(api, scratch_dir)
+        """Where the files of Openness' exports and imports are staged."""
+        # The program and library parts stage their files through these.
+        self._scratch, self._export_bytes, self._import_bytes = scratch.folder, scratch.export_bytes, scratch.import_bytes
         session = BridgeSession(
             api=api,
             call=self._call,
             change=self._change,
             project=self._project,
-            find_device=self._find_device,
+            find_device=find_device,
             plc_software=self._plc_software,
             plc_item=self._plc_item,
             service=self._service,
             namespace=self._namespace,
-            export_bytes=self._export_bytes,
-            import_bytes=self._import_bytes,
+            export_bytes=scratch.export_bytes,
+            import_bytes=scratch.import_bytes,
         )
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
@@ -150,6 +152,14 @@ class _OpennessSession(
         self.tags = BridgeTags(session)
         self.types = BridgeTypes(session)
         self.hmi = BridgeHmi(session, compile_result=self._compile_result)
+        self.devices = BridgeDevices(
+            session, article=self._article_facts, compile_result=self._compile_result, scratch=scratch.folder,
+        )
+
+    # The program, online and library parts find devices by these names.
+    _find_device = staticmethod(find_device)
+    _all_devices = staticmethod(all_devices)
+    _require_free_device_name = staticmethod(require_free_device_name)
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:

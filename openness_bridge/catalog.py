@@ -10,7 +10,7 @@ TIA keeps its catalog itself: there is no cache to load or build through Opennes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from engineering_api.backend.errors import (
     NotFoundError,
@@ -19,7 +19,34 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
 
-__all__ = ("CatalogOperations", "kind_from_path")
+__all__ = ("ArticleFacts", "CatalogOperations", "kind_from_path", "require_article")
+
+
+class ArticleFacts(TypedDict):
+    """What TIA's hardware catalog says about one article, over all its firmware versions (plain data)."""
+
+    order: str
+    """The article number as TIA writes it."""
+    name: str
+    kind: str
+    """The port's device kind: ``plc``, ``hmi``, ``io-device`` or ``module`` (:func:`kind_from_path`)."""
+    family: str
+    category: str
+    description: str
+    path: str
+    """The catalog path of the first entry."""
+    versions: list[str]
+    """Firmware versions, oldest first."""
+
+
+def require_article(facts: ArticleFacts | None, order_number: str) -> ArticleFacts:
+    """``facts``, or ``NotFoundError`` (``ARTICLE_NOT_FOUND``) when TIA's catalog lacks the article."""
+    if facts is None:
+        raise NotFoundError(
+            f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
+            code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
+        )
+    return facts
 
 
 def _key(text: str) -> str:
@@ -74,7 +101,7 @@ class CatalogOperations:
             by_article.setdefault(_key(entry.ArticleNumber), []).append(entry)
         return by_article
 
-    def _article_facts(self, order_number: str) -> dict[str, Any] | None:
+    def _article_facts(self, order_number: str) -> ArticleFacts | None:
         """What the catalog says about one article (None when TIA does not know it); call inside ``_call``."""
         # Plain data, not proxies: TIA's catalog does not change while a portal runs (new hardware support packages
         # need a restart), and device listings ask once per device.
@@ -85,28 +112,21 @@ class CatalogOperations:
             memo[key] = self._catalog_facts(entries) if entries else None
         return memo[key]
 
-    def _require_article(self, order_number: str) -> dict[str, Any]:
-        """:meth:`_article_facts`, or ``NotFoundError`` (``ARTICLE_NOT_FOUND``) when TIA's catalog lacks the article."""
-        facts = self._article_facts(order_number)
-        if facts is None:
-            raise NotFoundError(
-                f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
-                code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
-            )
-        return facts
+    def _require_article(self, order_number: str) -> ArticleFacts:
+        return require_article(self._article_facts(order_number), order_number)
 
     @staticmethod
-    def _catalog_facts(entries: list[Any]) -> dict[str, Any]:
+    def _catalog_facts(entries: list[Any]) -> ArticleFacts:
         first = entries[0]
         kind, family, category = kind_from_path(str(first.CatalogPath))
-        return {
-            "order": str(first.ArticleNumber), "name": str(first.TypeName or ""), "kind": kind, "family": family,
-            "category": category, "description": str(first.Description or ""), "path": str(first.CatalogPath),
-            "versions": sorted({str(e.Version) for e in entries}, key=_version_key),
-        }
+        return ArticleFacts(
+            order=str(first.ArticleNumber), name=str(first.TypeName or ""), kind=kind, family=family,
+            category=category, description=str(first.Description or ""), path=str(first.CatalogPath),
+            versions=sorted({str(e.Version) for e in entries}, key=_version_key),
+        )
 
     @staticmethod
-    def _catalog_item(facts: dict[str, Any]) -> CatalogItem:
+    def _catalog_item(facts: ArticleFacts) -> CatalogItem:
         versions = facts["versions"]
         return CatalogItem(
             order_number=facts["order"], name=facts["name"], family=facts["family"], category=facts["category"],

@@ -40,6 +40,7 @@ from engineering_api.backend.models import (
     ProjectOverview,
 )
 from engineering_api.rules.archive import unsaved_changes_refused
+from openness_bridge.device_lookup import all_devices
 
 __all__ = ("ProjectOperations", "require_folder")
 
@@ -64,18 +65,18 @@ class ProjectOperations:
         def run() -> ProjectOverview:
             project = self._project()
             info = self._project_info(project)
-            devices = [self._device_info(d) for d in self._all_devices(project)]
+            devices = [self.devices.device_info(d) for d in all_devices(project)]
             return ProjectOverview(
                 project_name=info.name, project_path=info.path, version=info.version, author=info.author,
                 comment=info.comment, has_unsaved_changes=info.has_unsaved_changes,
                 simulation_support=info.simulation_support, device_count=len(devices), devices=devices,
-                subnets=self._infrastructure(project).subnets,
+                subnets=self.devices.network.infrastructure(project).subnets,
             )
 
         return self._call("Project.Devices", run)
 
     def project_infrastructure(self) -> ProjectInfrastructure:
-        return self._call("Project.Subnets", lambda: self._infrastructure(self._project()))
+        return self._call("Project.Subnets", lambda: self.devices.network.infrastructure(self._project()))
 
     def set_simulation_support(self, enabled: bool) -> ProjectInfo:
         def run() -> ProjectInfo:
@@ -88,7 +89,7 @@ class ProjectOperations:
     def index_project(self) -> IndexResult:
         def run() -> IndexResult:
             project = self._project()
-            devices = self._all_devices(project)
+            devices = all_devices(project)
 
             def items(collection: object) -> int:
                 return sum(1 + items(i.DeviceItems) for i in collection)  # type: ignore[attr-defined]
@@ -96,7 +97,7 @@ class ProjectOperations:
             counts = {
                 "devices": len(devices),
                 "deviceItems": sum(items(d.DeviceItems) for d in devices),
-                "interfaces": sum(len(self._network_interfaces(d)) for d in devices),
+                "interfaces": sum(len(self.devices.network.interfaces(d)) for d in devices),
                 "subnets": int(project.Subnets.Count),
             }
             return IndexResult(

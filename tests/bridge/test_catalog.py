@@ -67,13 +67,13 @@ def test_add_device_checks_the_catalog_before_tia(bridge: Any, tmp_path: Path) -
     bridge.launch_portal(with_ui=False, version=None)
     bridge.create_project(tmp_path, "P", author="", comment="")
     with pytest.raises(e.NotFoundError) as unknown:
-        bridge.add_device("6ES7 999-9ZZ99-0AB0", None, "X")
+        bridge.devices.add_device("6ES7 999-9ZZ99-0AB0", None, "X")
     assert unknown.value.code == "ARTICLE_NOT_FOUND"
     with pytest.raises(e.ValidationError) as firmware:
-        bridge.add_device(CPU, "V9.9", "X")
+        bridge.devices.add_device(CPU, "V9.9", "X")
     assert firmware.value.code == "UNKNOWN_FIRMWARE" and "V3.1" in firmware.value.message
     with pytest.raises(e.ValidationError) as module:
-        bridge.add_device(DI, None, "X")
+        bridge.devices.add_device(DI, None, "X")
     assert module.value.code == "NOT_A_DEVICE"
-    assert bridge.list_devices() == []
+    assert bridge.devices.list_devices() == []
     assert bridge.open_projects()[0].has_unsaved_changes is False
