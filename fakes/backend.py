@@ -49,7 +49,7 @@ from engineering_api.rules.archive import unsaved_changes_refused, unsaved_chang
 from engineering_api.rules.naming import check_project_name
 from fakes import hardware
 from fakes.block_ops import BlockOperations
-from fakes.catalog_service import CatalogService
+from fakes.catalog_service import FakeCatalog
 from fakes.compile_ops import CompileOperations
 from fakes.devices import FakeDevices
 from fakes.diagnostic_ops import FakeReflection
@@ -103,7 +103,6 @@ class FakeBackend(
     BlockOperations,
     CompileOperations,
     SoftwareOperations,
-    CatalogService,
     SimulationOperations,
     OnlineOperations,
     RuntimeValueOperations,
@@ -139,8 +138,9 @@ class FakeBackend(
             add_folder=self._add_folder,
             remove_folder=self._remove_folder,
         )
+        self.catalog = FakeCatalog()
         self.reflection = FakeReflection(session)
-        self.security = FakeSecurity(session, catalog=lambda: self.catalog)
+        self.security = FakeSecurity(session, catalog=self.catalog.loaded)
         self.watch_tables = FakeWatchTables(session, online_cpu=self._online_cpu)
         self.tags = FakeTags(session)
         self.types = FakeTypes(session, guard=self._lib_guarded)
@@ -151,7 +151,7 @@ class FakeBackend(
             library_types=self.list_library_types,
             guard_program=self._lib_guarded,
         )
-        self.devices = FakeDevices(session, catalog=lambda: self.catalog)
+        self.devices = FakeDevices(session, catalog=self.catalog.loaded)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()

@@ -47,7 +47,7 @@ from engineering_api.backend.models import (
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.rules.naming import check_project_name
 from openness_bridge.blocks import BlockOperations
-from openness_bridge.catalog import CatalogOperations
+from openness_bridge.catalog import BridgeCatalog
 from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.global_library import GlobalLibraryOperations
@@ -91,7 +91,6 @@ class _OpennessSession(
     SoftwareOperations,
     BlockOperations,
     ProjectOperations,
-    CatalogOperations,
     SimulationOperations,
     OnlineOperations,
     WhitelistOperations,
@@ -146,6 +145,7 @@ class _OpennessSession(
             export_bytes=scratch.export_bytes,
             import_bytes=scratch.import_bytes,
         )
+        self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session)
@@ -153,7 +153,7 @@ class _OpennessSession(
         self.types = BridgeTypes(session)
         self.hmi = BridgeHmi(session, compile_result=self._compile_result)
         self.devices = BridgeDevices(
-            session, article=self._article_facts, compile_result=self._compile_result, scratch=scratch.folder,
+            session, article=self.catalog.article_facts, compile_result=self._compile_result, scratch=scratch.folder,
         )
 
     # The program, online and library parts find devices by these names.

@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.blocks import BlocksPort
+from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.areas.diagnostics import DiagnosticsPort
@@ -36,9 +37,6 @@ if TYPE_CHECKING:
     from engineering_api.backend.models import (
         ArchiveInfo,
         ArchiveUnsaved,
-        CatalogCacheStatus,
-        CatalogItem,
-        CatalogMatch,
         HistoryEntry,
         IndexResult,
         InstalledVersion,
@@ -63,6 +61,7 @@ AREAS: dict[str, type[ABC]] = {
     "types": TypesPort,
     "hmi": HmiPort,
     "devices": DevicesPort,
+    "catalog": CatalogPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
@@ -103,6 +102,8 @@ class EngineeringBackend(
     HMI library types, Unified panels' object model, the HMI compile (set by the adapter)."""
     devices: DevicesPort
     """Devices of the open project: add, rename, delete, networks, hardware compile, parking lot, slots, AML."""
+    catalog: CatalogPort
+    """The hardware catalog: article lookup and search, its cache, article images (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:
@@ -305,43 +306,6 @@ class EngineeringBackend(
         Raises:
             NotFoundError: no such device or object.
             ValidationError: the device has no PLC software.
-        """
-
-    # ----- hardware catalog ------------------------------------------------------------------
-    @abstractmethod
-    def catalog_find(self, order_number: str) -> CatalogItem:
-        """Exact article-number lookup (spacing and case do not matter).
-
-        Raises:
-            NotFoundError: not in the catalog.
-        """
-
-    @abstractmethod
-    def catalog_search(self, query: str, limit: int) -> list[CatalogMatch]:
-        """Fuzzy search by keyword or partial article number, best first.
-
-        Raises:
-            ValidationError: empty query.
-        """
-
-    @abstractmethod
-    def catalog_cache_status(self) -> CatalogCacheStatus:
-        """Whether the catalog cache is loaded and what it holds."""
-
-    @abstractmethod
-    def catalog_cache_load(self) -> CatalogCacheStatus:
-        """Load the catalog cache into memory."""
-
-    @abstractmethod
-    def catalog_cache_build(self) -> CatalogCacheStatus:
-        """Rebuild the catalog cache from its sources."""
-
-    @abstractmethod
-    def catalog_image(self, order_number: str) -> tuple[bytes, str]:
-        """An image of the article and its media type.
-
-        Raises:
-            NotFoundError: no such article, or no image for it.
         """
 
 

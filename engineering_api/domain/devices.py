@@ -49,7 +49,7 @@ _DEFAULT_PREFIX = {"plc": "PLC", "hmi": "HMI", "io-device": "IO device"}
 def _add(ctx: OperationContext, d: AddDeviceInput) -> DeviceInfo:
     name = d.name
     if name is None:
-        kind = ctx.backend.catalog_find(d.order_number).device_kind
+        kind = ctx.backend.catalog.catalog_find(d.order_number).device_kind
         prefix = _DEFAULT_PREFIX.get(kind, "Device")
         taken = {device.name.lower() for device in ctx.backend.devices.list_devices()}
         name = next(f"{prefix}_{n}" for n in range(1, len(taken) + 2) if f"{prefix}_{n}".lower() not in taken)
@@ -204,11 +204,11 @@ def _preview_clear_parking_lot(ctx: OperationContext, _: None) -> Preview:
 
 
 def _search(ctx: OperationContext, d: SearchInput) -> list[CatalogMatch]:
-    return ctx.backend.catalog_search(d.query, d.limit)
+    return ctx.backend.catalog.catalog_search(d.query, d.limit)
 
 
 def _catalog_image(ctx: OperationContext, d: FindInput) -> tuple[bytes, str]:
-    return ctx.backend.catalog_image(d.order_number)
+    return ctx.backend.catalog.catalog_image(d.order_number)
 
 
 CATALOG_IMAGE: Operation[FindInput, tuple[bytes, str]] = Operation(
@@ -312,7 +312,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="catalog.find", summary="Find a catalog article by exact article number.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.catalog_find(d.order_number), input=FindInput, output=CatalogItem,
+        handler=lambda ctx, d: ctx.backend.catalog.catalog_find(d.order_number), input=FindInput, output=CatalogItem,
         route=RouteSpec("POST", "/api/catalog/actions/find-sync"),
         async_route=RouteSpec("POST", "/api/catalog/actions/find"), mutating=False, errors=(e.NotFoundError,),
         example={"orderNumber": "6ES7 214-1AG40-0XB0"},
@@ -327,17 +327,17 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="catalog.cache.status", summary="State of the hardware catalog cache.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog_cache_status(), input=None, output=CatalogCacheStatus,
+        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_status(), input=None, output=CatalogCacheStatus,
         route=RouteSpec("GET", "/api/catalog/cache/status"), mutating=False,
     ),
     Operation(
         name="catalog.cache.load", summary="Load the hardware catalog cache into memory.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog_cache_load(), input=None, output=CatalogCacheStatus,
+        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_load(), input=None, output=CatalogCacheStatus,
         route=RouteSpec("POST", "/api/catalog/cache/load"),
     ),
     Operation(
         name="catalog.cache.build", summary="Rebuild the hardware catalog cache.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog_cache_build(), input=None, output=CatalogCacheStatus,
+        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_build(), input=None, output=CatalogCacheStatus,
         route=RouteSpec("POST", "/api/catalog/cache/build"), long_running=True,
     ),
 )

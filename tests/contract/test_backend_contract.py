@@ -627,38 +627,38 @@ def test_failed_changes_leave_the_project_unchanged(backend, plc):
 def test_catalog(backend):
     if backend.name == "openness":
         backend.launch_portal(with_ui=False, version=None)  # Openness' catalog is TiaPortal.HardwareCatalog
-    item = backend.catalog_find(CPU.lower().replace(" ", ""))
+    item = backend.catalog.catalog_find(CPU.lower().replace(" ", ""))
     assert isinstance(item, m.CatalogItem) and item.order_number == CPU
     with pytest.raises(e.NotFoundError):
-        backend.catalog_find(UNKNOWN_ARTICLE)
-    hits = backend.catalog_search("1516", 5)
+        backend.catalog.catalog_find(UNKNOWN_ARTICLE)
+    hits = backend.catalog.catalog_search("1516", 5)
     assert hits and len(hits) <= 5 and all(isinstance(h, m.CatalogMatch) for h in hits)
     with pytest.raises(e.ValidationError):
-        backend.catalog_search("  ", 5)
+        backend.catalog.catalog_search("  ", 5)
     if backend.name == "openness":
         # TIA keeps its catalog itself (no cache to load or build) and CatalogEntry has no image.
-        for call in (backend.catalog_cache_load, backend.catalog_cache_build, backend.catalog_cache_status,
-                     lambda: backend.catalog_image(CPU)):
+        for call in (backend.catalog.catalog_cache_load, backend.catalog.catalog_cache_build, backend.catalog.catalog_cache_status,
+                     lambda: backend.catalog.catalog_image(CPU)):
             with pytest.raises(e.NotSupportedError) as info:
                 call()
             assert info.value.code == "NO_OPENNESS_EQUIVALENT"
         return
-    assert backend.catalog_cache_load().loaded is True
-    status = backend.catalog_cache_build()
+    assert backend.catalog.catalog_cache_load().loaded is True
+    status = backend.catalog.catalog_cache_build()
     assert isinstance(status, m.CatalogCacheStatus) and status.entry_count >= 60
-    assert backend.catalog_cache_status().entry_count == status.entry_count
-    image, media_type = backend.catalog_image(CPU)
+    assert backend.catalog.catalog_cache_status().entry_count == status.entry_count
+    image, media_type = backend.catalog.catalog_image(CPU)
     assert image and media_type.startswith("image/")
     with pytest.raises(e.NotFoundError):
-        backend.catalog_image(UNKNOWN_ARTICLE)
+        backend.catalog.catalog_image(UNKNOWN_ARTICLE)
 
 
 def test_catalog_needs_no_portal(backend):
     if backend.name == "openness":
         with pytest.raises(e.PortalUnavailableError):  # the catalog is TiaPortal.HardwareCatalog
-            backend.catalog_find(CPU)
+            backend.catalog.catalog_find(CPU)
         return
-    assert backend.catalog_find(CPU).order_number == CPU
+    assert backend.catalog.catalog_find(CPU).order_number == CPU
 
 
 def test_saved_project_is_a_readable_manifest(backend, plc, root):
