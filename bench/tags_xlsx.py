@@ -84,7 +84,7 @@ def ours(path: Path, state: Path, round_number: int) -> tuple[float, float, int,
     backend.on_worker_thread_started()
     backend.launch_portal(with_ui=False, version=None)
     backend.create_project(state / f"projects{round_number}", "Bench", author="bench", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     start, cpu = time.perf_counter(), time.process_time()
     parsed = read_xlsx(path)
     if parsed.errors:

@@ -13,10 +13,8 @@ import json
 import os
 import platform
 import resource
-import shutil
 import sys
 import threading
-import uuid
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -43,16 +41,14 @@ from engineering_api.backend.models import (
     WhitelistEntry,
 )
 from engineering_api.backend.port import EngineeringBackend
-from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extract_zip
 from engineering_api.lib.schema import utc_now
-from engineering_api.rules.archive import unsaved_changes_refused, unsaved_changes_warning
 from engineering_api.rules.naming import check_project_name
 from engineering_api.rules.source_generation import GenerationAccess
 from fakes import hardware
 from fakes.block_ops import FakeBlocks
-from fakes.catalog_service import CatalogService
+from fakes.catalog_service import FakeCatalog
 from fakes.compile_ops import FakeCompile
-from fakes.devices import DeviceOperations
+from fakes.devices import FakeDevices
 from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_ops import FakeHmi
 from fakes.library_ops import FakeLibrary
@@ -60,9 +56,8 @@ from fakes.library_support import MachineState
 from fakes.model import Project
 from fakes.online_ops import FakeOnline
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
-from fakes.project_commit import recover
+from fakes.project_archive import archive_project, retrieve_archive
 from fakes.project_files import (
-    LOCK_NAME,
     load_project,
     make_folder,
     project_version,
@@ -102,11 +97,7 @@ def _empty_image():  # noqa: ANN202 - fakes.runtime.image.ProgramImage
 HISTORY_LIMIT = 20
 
 
-class FakeBackend(
-    DeviceOperations,
-    CatalogService,
-    EngineeringBackend,
-):
+class FakeBackend(EngineeringBackend):
     """In-process TIA model.
 
     Args:
@@ -139,8 +130,9 @@ class FakeBackend(
             add_folder=self._add_folder,
             remove_folder=self._remove_folder,
         )
+        self.catalog = FakeCatalog()
         self.reflection = FakeReflection(session)
-        self.security = FakeSecurity(session, catalog=lambda: self.catalog)
+        self.security = FakeSecurity(session, catalog=self.catalog.loaded)
         self.simulation = FakeSimulation(self.plcsim)
         self.runtime_values = FakeRuntimeValues(self.plcsim)
         self.compile = FakeCompile(session)
@@ -169,6 +161,7 @@ class FakeBackend(
             library_types=self.library.list_library_types,
             guard_program=self.library.guarded,
         )
+        self.devices = FakeDevices(session, catalog=self.catalog.loaded)
 
     def on_worker_thread_started(self) -> None:
         self._thread_ident = threading.get_ident()
@@ -457,77 +450,12 @@ class FakeBackend(
         return info
 
     def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
-        project = self._project()
-        expected = ".zap" + project.version[1:]
-        if target.suffix.lower() != expected:
-            raise ValidationError(
-                f"A {project.version} project archive must have the extension {expected}, not '{target.suffix}'.",
-                code="ARCHIVE_EXTENSION",
-            )
-        if target.exists():
-            raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-        if target.resolve().is_relative_to(project.folder.resolve()):
-            raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
-        make_folder(target.parent)
-        warnings: list[str] = []
-        if project.dirty:  # checked after the target, so a refused target never saves
-            if unsaved == "refuse":
-                raise unsaved_changes_refused()
-            if unsaved == "save":
-                self.save_project()
-            else:
-                warnings.append(unsaved_changes_warning(project.saved_at))
-        # TIA archives the saved project: what is on disk, without our lock file, zipped straight from the
-        # project folder (this worker thread is its only writer, so nothing changes it meanwhile).
-        recover(project.folder)  # a save that failed half-way is finished first: the archive holds one state
-        count = create_zip(project.folder, target, top=project.name,
-                           skip=lambda name: name == LOCK_NAME or name.startswith(".tmp-"))
-        data = target.read_bytes()
-        return ArchiveInfo(
-            archive_path=str(target), size_bytes=len(data), file_count=count, sha256=hashlib.sha256(data).hexdigest(),
-            warnings=warnings,
-        )
+        return archive_project(self._project(), target, unsaved=unsaved, save=self.save_project)
 
     def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
         portal = self._portal()
         self._require_no_project(portal)
-        if not archive.is_file():
-            raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
-        if not archive.suffix.lower().startswith(".zap"):
-            raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap16 … .zap21).", code="NOT_AN_ARCHIVE")
-        staging = target_directory / f".retrieve-{uuid.uuid4().hex}"
-        new_target = not target_directory.exists()
-        make_folder(target_directory)
-        restored = False
-        try:
-            try:
-                extract_zip(archive, staging)
-            except ArchiveRejectedError as exc:
-                raise ValidationError(str(exc), code="ARCHIVE_REJECTED") from None
-            tops = [p for p in staging.iterdir() if p.is_dir()]
-            files = [f for top in tops for f in top.glob("*.ap[0-9][0-9]")]
-            if len(tops) != 1 or len(files) != 1:
-                raise ValidationError(f"'{archive.name}' does not contain exactly one project.", code="NOT_AN_ARCHIVE")
-            project_dir = target_directory / tops[0].name
-            if project_dir.exists():
-                raise AlreadyExistsError(
-                    f"The target folder '{project_dir}' already exists.", code="PROJECT_EXISTS"
-                )
-            file = files[0]
-            version = project_version(file)
-            if version != portal.version:
-                raise ValidationError(
-                    f"The archive holds a TIA Portal {version} project; this portal is {portal.version}.",
-                    code="PROJECT_VERSION_MISMATCH",
-                )
-            load_project(file)  # refuse a damaged project before it lands in the target folder
-            tops[0].rename(project_dir)
-            restored = True
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            if new_target and not restored:
-                shutil.rmtree(target_directory, ignore_errors=True)  # a refused archive leaves nothing behind
-        return self._activate(portal, load_project(project_dir / file.name))
+        return self._activate(portal, load_project(retrieve_archive(archive, target_directory, portal.version)))
 
     def project_history(self) -> list[HistoryEntry]:
         return [

@@ -1,13 +1,15 @@
-"""The catalog half of the fake backend: lookups over :mod:`engineering_api.rules.catalog` with a modelled cache."""
+"""The fake backend's hardware catalog area (``FakeBackend.catalog``): lookups over :mod:`engineering_api.rules.catalog`
+with a modelled cache."""
 
 from __future__ import annotations
 
+from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.catalog import CatalogEntry, HardwareCatalog
 
-__all__ = ("CatalogService", "catalog_item")
+__all__ = ("FakeCatalog", "catalog_item", "find_entry")
 
 
 def catalog_item(entry: CatalogEntry) -> CatalogItem:
@@ -20,29 +22,34 @@ def catalog_item(entry: CatalogEntry) -> CatalogItem:
     )
 
 
-class CatalogService:
-    """Catalog operations; TIA builds a catalog cache on first use, so does this model."""
+def find_entry(catalog: HardwareCatalog, order_number: str) -> CatalogEntry:
+    """The entry of an article number; ``NotFoundError`` (``ARTICLE_NOT_FOUND``) when the catalog lacks it."""
+    entry = catalog.find(order_number)
+    if entry is None:
+        raise NotFoundError(
+            f"The article number '{order_number}' was not found in the hardware catalog.", code="ARTICLE_NOT_FOUND"
+        )
+    return entry
+
+
+class FakeCatalog(CatalogPort):
+    """The hardware catalog of :mod:`engineering_api.rules.catalog`; TIA builds a catalog cache on first use, so does
+    this model."""
 
     def __init__(self) -> None:
         self._catalog: HardwareCatalog | None = None
         self._built_at: str | None = None
         self._loaded_at: str | None = None
 
-    @property
-    def catalog(self) -> HardwareCatalog:
-        """The catalog, loaded on first use."""
+    def loaded(self) -> HardwareCatalog:
+        """The catalog, loaded on first use (what the devices and security areas read)."""
         if self._catalog is None:
             self.catalog_cache_load()
         assert self._catalog is not None
         return self._catalog
 
     def _find(self, order_number: str) -> CatalogEntry:
-        entry = self.catalog.find(order_number)
-        if entry is None:
-            raise NotFoundError(
-                f"The article number '{order_number}' was not found in the hardware catalog.", code="ARTICLE_NOT_FOUND"
-            )
-        return entry
+        return find_entry(self.loaded(), order_number)
 
     def catalog_find(self, order_number: str) -> CatalogItem:
         return catalog_item(self._find(order_number))
@@ -52,7 +59,7 @@ class CatalogService:
             raise ValidationError("The search query must not be empty.", code="EMPTY_QUERY")
         return [
             CatalogMatch(item=catalog_item(entry), score=round(score, 4))
-            for entry, score in self.catalog.search(query, limit=limit)
+            for entry, score in self.loaded().search(query, limit=limit)
         ]
 
     def catalog_cache_status(self) -> CatalogCacheStatus:
@@ -78,7 +85,7 @@ class CatalogService:
 
     def catalog_image(self, order_number: str) -> tuple[bytes, str]:
         entry = self._find(order_number)
-        svg = self.catalog.image_svg(entry.order_number)
+        svg = self.loaded().image_svg(entry.order_number)
         if svg is None:
             raise NotFoundError(f"No image is available for '{order_number}'.", code="IMAGE_NOT_FOUND")
         return svg.encode("utf-8"), "image/svg+xml"

@@ -14,6 +14,7 @@ from engineering_api.backend.errors import (
 from engineering_api.backend.models import (
     CompileMessage,
     CompileResult,
+    CompileState,
     DeviceInfo,
     DeviceItem,
     IoSystemInfo,
@@ -247,8 +248,8 @@ def device_info(project: Project, device: Device, systems: list[IoSystemInfo] | 
     )
 
 
-def _message(path: str, description: str, state: str) -> CompileMessage:
-    return CompileMessage(path=path, description=description, state=state)  # type: ignore[arg-type]
+def _message(path: str, description: str, state: CompileState) -> CompileMessage:
+    return CompileMessage(path=path, description=description, state=state)
 
 
 def compile_hardware(project: Project, device: Device) -> CompileResult:
@@ -304,13 +305,13 @@ def summarise(path: str, description: str, findings: list[CompileMessage]) -> Co
     """Nest findings under one node and count them as TIA's CompilerResult does."""
     errors = sum(1 for f in findings if f.state == "Error")
     warnings = sum(1 for f in findings if f.state == "Warning")
-    state = "Error" if errors else "Warning" if warnings else "Success"
+    state: CompileState = "Error" if errors else "Warning" if warnings else "Success"
     if not findings:
         findings = [_message(path, "Compiling finished (errors: 0; warnings: 0)", "Success")]
     node = CompileMessage(
         path=path, description=description, state=state, messages=findings, error_count=errors, warning_count=warnings
     )
-    return CompileResult(state=state, error_count=errors, warning_count=warnings, messages=[node])  # type: ignore[arg-type]
+    return CompileResult(state=state, error_count=errors, warning_count=warnings, messages=[node])
 
 
 def catalog_lookup(catalog: HardwareCatalog) -> Any:

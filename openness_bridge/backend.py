@@ -1,10 +1,12 @@
 """``OpennessBackend``: the backend port over ``Siemens.Engineering`` (real TIA on Windows, the stand-in under Mono).
 
-This module holds the session itself: portals (list, launch, attach, detach, shut down, status, diagnostics) and
-projects (create, open, save, close, open list). Each area of the port is a mixin in its own module
-(:mod:`openness_bridge.hardware` for devices and networks, :mod:`openness_bridge.projects` for archive, overview
-and the like, :mod:`openness_bridge.software` for PLC software, ...). A port method no mixin defines would raise
-``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via :mod:`openness_bridge.pending` (none does now).
+This module holds the session itself: portals (list, launch, attach, detach, shut down, status, diagnostics). It
+serves projects through :class:`~openness_bridge.projects.BridgeProjects`, the whitelist through
+:class:`~openness_bridge.whitelist.OpennessWhitelist`, and stages files in :class:`~openness_bridge.scratch.ScratchFolders`.
+The port's held areas are objects in their own modules (:mod:`openness_bridge.hardware` for devices and networks,
+:mod:`openness_bridge.catalog`, ...); the areas not yet held are mixins. A port method of the session's own that
+nothing defines would raise ``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via
+:mod:`openness_bridge.pending` (none does now).
 
 Rules kept throughout:
 
@@ -22,7 +24,6 @@ from __future__ import annotations
 import functools
 import os
 import platform
-import re
 import sys
 import threading
 from datetime import UTC, datetime
@@ -30,38 +31,42 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
     ConflictError,
     EngineeringError,
-    LockedError,
     NoProjectOpenError,
     NotFoundError,
     PortalUnavailableError,
     ValidationError,
 )
 from engineering_api.backend.models import (
+    ArchiveInfo,
+    HistoryEntry,
+    IndexResult,
     InstalledVersion,
     PortalInfo,
     ProjectInfo,
+    ProjectInfrastructure,
+    ProjectOverview,
     SessionStatus,
+    WhitelistEntry,
 )
 from engineering_api.backend.port import EngineeringBackend
-from engineering_api.rules.naming import check_project_name
 from engineering_api.rules.source_generation import GenerationAccess
 from openness_bridge.blocks import BridgeBlocks, names_in_use
-from openness_bridge.catalog import CatalogOperations
+from openness_bridge.catalog import BridgeCatalog
 from openness_bridge.compiler import BridgeCompile, compile_result
+from openness_bridge.device_lookup import all_devices, find_device, require_free_device_name
 from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
-from openness_bridge.hardware import HardwareOperations
+from openness_bridge.hardware import BridgeDevices
 from openness_bridge.hmi import BridgeHmi
 from openness_bridge.library import BridgeLibrary
 from openness_bridge.online import BridgeOnline
 from openness_bridge.pending import pending_methods
 from openness_bridge.plc_software import namespace, plc_item, service
-from openness_bridge.projects import ProjectOperations
+from openness_bridge.projects import BridgeProjects
 from openness_bridge.runtime_values import BridgeRuntimeValues
-from openness_bridge.scratch import ScratchFiles
+from openness_bridge.scratch import ScratchFolders
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import BridgeSimulation
@@ -70,11 +75,12 @@ from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
-from openness_bridge.whitelist import WhitelistOperations
+from openness_bridge.whitelist import OpennessWhitelist
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from engineering_api.backend.models import ArchiveUnsaved, PortalMode
     from openness_bridge.loader import Installation, OpennessApi
 
 __all__ = ("OpennessBackend",)
@@ -82,23 +88,11 @@ __all__ = ("OpennessBackend",)
 T = TypeVar("T")
 
 
-def _same_file_key(path: Path) -> str:
-    """Compare project paths as the OS does (case-insensitive on Windows)."""
-    return os.path.normcase(str(path.resolve()))
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-class _OpennessSession(
-    ProjectOperations,
-    HardwareOperations,
-    CatalogOperations,
-    WhitelistOperations,
-    ScratchFiles,
-    EngineeringBackend,
-):
+class _OpennessSession(EngineeringBackend):
     """One Openness session: at most one attached portal and, through it, its open project.
 
     Args:
@@ -120,7 +114,6 @@ class _OpennessSession(
         self._api = api
         self._installations = installations
         self._state_dir = state_dir
-        self._scratch_root = scratch_dir
         self._simulation_api = simulation_api
         self._thread: int | None = None
         self._pid: int | None = None
@@ -130,21 +123,24 @@ class _OpennessSession(
         self._owned: dict[int, Any] = {}
         """``TiaPortal`` objects of portals this session launched, kept (never disposed) and reused on re-attach."""
         self._started: dict[int, str] = {}
+        self.scratch = scratch = ScratchFolders(api, scratch_dir)
+        """Where the files of Openness' exports and imports are staged."""
         session = BridgeSession(
             api=api,
             call=self._call,
             change=self._change,
             portal=self._connection,
             project=self._project,
-            find_device=self._find_device,
+            find_device=find_device,
             plc_software=self._plc_software,
             plc_item=self._plc_item,
             service=self._service,
             namespace=self._namespace,
-            export_bytes=self._export_bytes,
-            import_bytes=self._import_bytes,
-            scratch=self._scratch,
+            export_bytes=scratch.export_bytes,
+            import_bytes=scratch.import_bytes,
+            scratch=scratch.folder,
         )
+        self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session)
@@ -153,9 +149,9 @@ class _OpennessSession(
         self.hmi = BridgeHmi(session, compile_result=compile_result)
         self.library = BridgeLibrary(
             session,
-            devices=self._all_devices,
+            devices=all_devices,
             names_in_use=names_in_use,
-            require_free_device_name=self._require_free_device_name,
+            require_free_device_name=require_free_device_name,
             panel_software=self.hmi.panel_software,
         )
         self.compile = BridgeCompile(session)
@@ -181,6 +177,16 @@ class _OpennessSession(
             sim_stop=functools.partial(self.simulation.sim_stop, confirm=True),
             sim_refresh_after_download=self.simulation.refresh_after_download,
         )
+        self.devices = BridgeDevices(
+            session, article=self.catalog.article_facts, compile_result=compile_result, scratch=scratch.folder,
+        )
+        self.projects = BridgeProjects(
+            session, portal=self._connection, open_project=self._open_project, processes=self._processes,
+            attached_pid=lambda: self._pid, device_info=self.devices.device_info, network=self.devices.network,
+        )
+        """Create, open, save, close, archive, retrieve and read projects (the session's project methods)."""
+        self.whitelist = OpennessWhitelist(installations)
+        """The Openness firewall's entries (the session's whitelist_application)."""
 
     # ----- lifecycle and threading ----------------------------------------------------------
     def on_worker_thread_started(self) -> None:
@@ -303,29 +309,22 @@ class _OpennessSession(
         return service(self._api, obj, service_type)
 
     def _plc_item(self, project: Any, name: str) -> tuple[Any, Any]:
-        return plc_item(self._api, self._find_device(project, name), name)
+        return plc_item(self._api, find_device(project, name), name)
 
     def _plc_software(self, project: Any, name: str) -> Any:
         return self._plc_item(project, name)[1]
 
-    def _mode(self, process: Any) -> str:
-        return str(process.Mode.ToString())
+    def _mode(self, process: Any) -> PortalMode:
+        # TiaPortalMode has these two members.
+        return "WithUserInterface" if str(process.Mode.ToString()) == "WithUserInterface" else "WithoutUserInterface"
 
     def _portal_info(self, process: Any, attached: bool) -> PortalInfo:
         project = process.ProjectPath
         return PortalInfo(
-            pid=int(process.Id), version=self._version, mode=self._mode(process),  # type: ignore[arg-type]
+            pid=int(process.Id), version=self._version, mode=self._mode(process),
             started_at=self._started.get(int(process.Id), ""),
             project_name=Path(str(project.FullName)).stem if project is not None else None,
             project_path=str(project.FullName) if project is not None else None, attached=attached,
-        )
-
-    def _project_info(self, project: Any) -> ProjectInfo:
-        return ProjectInfo(
-            name=str(project.Name), path=str(project.Path.FullName), version=self._version,
-            author=str(project.Author or ""), comment="", has_unsaved_changes=bool(project.IsModified),
-            created_at=str(project.CreationDate.ToUniversalTime().ToString("o")),
-            simulation_support=bool(project.IsSimulationDuringBlockCompilationEnabled),
         )
 
     # ----- health and portals ----------------------------------------------------------------
@@ -360,7 +359,7 @@ class _OpennessSession(
             project = self._open_project()
             return SessionStatus(
                 connected=True, backend=self.name, pid=int(process.Id), version=self._version,
-                mode=self._mode(process),  # type: ignore[arg-type]
+                mode=self._mode(process),
                 project_open=project is not None, project_name=str(project.Name) if project is not None else None,
                 project_path=str(project.Path.FullName) if project is not None else None,
                 has_unsaved_changes=bool(project.IsModified) if project is not None else False,
@@ -472,88 +471,49 @@ class _OpennessSession(
 
         return self._call("TiaPortal.GetCurrentProcess", run)
 
-    # ----- projects --------------------------------------------------------------------------
+    # ----- projects (served by BridgeProjects) -----------------------------------------------
     def open_projects(self) -> list[ProjectInfo]:
-        return self._call("TiaPortal.Projects", lambda: [self._project_info(p) for p in self._connection().Projects])
-
-    def _require_no_project(self) -> None:
-        project = self._open_project()
-        if project is not None:
-            raise ConflictError(
-                f"Project '{project.Name}' is already open; TIA Portal can have only one project open. Close it first.",
-                code="PROJECT_ALREADY_OPEN",
-            )
+        return self.projects.open_projects()
 
     def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
-        def run() -> ProjectInfo:
-            self._connection()
-            check_project_name(name, self._version)
-            self._require_no_project()
-            for parent in (directory, *directory.parents):
-                if parent.exists() and not parent.is_dir():
-                    raise ValidationError(f"'{parent}' is a file; a folder is needed there.", code="PATH_IS_A_FILE")
-            folder = directory / name
-            if folder.exists():
-                raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code="PROJECT_EXISTS")
-            directory.mkdir(parents=True, exist_ok=True)
-            project = self._connection().Projects.Create(self._api.io.DirectoryInfo(str(directory)), name)
-            if author:
-                project.Author = author
-                project.Save()  # a new project starts saved, author included
-            # The project comment is a MultilingualText (Comment.Items[..].Text); not written in this slice.
-            return self._project_info(project)
-
-        return self._call("Projects.Create", run, invocation=ValidationError)
+        return self.projects.create_project(directory, name, author=author, comment=comment)
 
     def open_project(self, path: Path) -> ProjectInfo:
-        def run() -> ProjectInfo:
-            self._connection()
-            suffix = path.suffix.lower()
-            if not path.is_file():
-                raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
-            if not re.fullmatch(r"\.ap\d\d", suffix):
-                raise ValidationError(f"'{path.name}' is not a TIA Portal project file (.ap17 … .ap21).", code="NOT_A_PROJECT")
-            if suffix != f".ap{self._version[1:]}":
-                file_version = f"V{suffix[3:]}"
-                raise ValidationError(
-                    f"The project '{path.name}' was created with TIA Portal {file_version} and cannot be opened with "
-                    f"TIA Portal {self._version} (an upgrade is Projects.OpenWithUpgrade, not offered yet).",
-                    code="PROJECT_VERSION_MISMATCH",
-                    details={"projectVersion": file_version, "portalVersion": self._version},
-                )
-            wanted = _same_file_key(path)
-            for process in self._processes():
-                held = process.ProjectPath
-                if held is not None and _same_file_key(Path(str(held.FullName))) == wanted and int(process.Id) != self._pid:
-                    raise LockedError(
-                        f"The project '{path.stem}' is already opened by another TIA Portal instance (pid {process.Id}).",
-                        code="PROJECT_LOCKED", details={"holderPid": int(process.Id)},
-                    )
-            current = self._open_project()
-            if current is not None and _same_file_key(Path(str(current.Path.FullName))) == wanted:
-                return self._project_info(current)
-            self._require_no_project()
-            return self._project_info(self._connection().Projects.Open(self._api.io.FileInfo(str(path))))
-
-        return self._call("Projects.Open", run, invocation=ValidationError)
+        return self.projects.open_project(path)
 
     def save_project(self) -> ProjectInfo:
-        def run() -> ProjectInfo:
-            project = self._project()
-            project.Save()
-            return self._project_info(project)
-
-        return self._call("Project.Save", run)
+        return self.projects.save_project()
 
     def close_project(self) -> ProjectInfo:
-        def run() -> ProjectInfo:
-            project = self._project()
-            info = self._project_info(project)
-            project.Close()
-            return info
+        return self.projects.close_project()
 
-        return self._call("Project.Close", run)
+    def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
+        return self.projects.archive_project(target, unsaved=unsaved)
+
+    def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
+        return self.projects.retrieve_project(archive, target_directory)
+
+    def project_history(self) -> list[HistoryEntry]:
+        return self.projects.project_history()
+
+    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
+        return self.projects.remove_history_entry(path)
+
+    def project_overview(self) -> ProjectOverview:
+        return self.projects.project_overview()
+
+    def project_infrastructure(self) -> ProjectInfrastructure:
+        return self.projects.project_infrastructure()
+
+    def set_simulation_support(self, enabled: bool) -> ProjectInfo:
+        return self.projects.set_simulation_support(enabled)
+
+    def index_project(self) -> IndexResult:
+        return self.projects.index_project()
+
+    def whitelist_application(self, application_path: str) -> WhitelistEntry:
+        return self.whitelist.whitelist_application(application_path)
 
 
-class OpennessBackend(pending_methods(_OpennessSession), _OpennessSession):  # type: ignore[misc]
+class OpennessBackend(pending_methods(_OpennessSession), _OpennessSession):  # type: ignore[misc]  # a base built at import
     """The backend port over Openness; a port method no mixin defines would raise ``BRIDGE_NOT_YET_IMPLEMENTED``."""

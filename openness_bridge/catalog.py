@@ -1,7 +1,7 @@
-"""The bridge's hardware catalog: ``TiaPortal.HardwareCatalog.Find(text)`` -> ``CatalogEntry`` list.
+"""The bridge's hardware catalog area (``OpennessBackend.catalog``): ``TiaPortal.HardwareCatalog.Find(text)`` ->
+``CatalogEntry`` list.
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`). TIA's catalog has one ``CatalogEntry`` per article and firmware version
+TIA's catalog has one ``CatalogEntry`` per article and firmware version
 (``ArticleNumber``, ``Version``, ``TypeIdentifier``, ``CatalogPath``, ``TypeName``, ``Description``); the bridge
 groups them by article. Kind and family come from the catalog path (the folders of TIA's catalog task card).
 The catalog belongs to a running portal, so these calls need an attached portal (unlike the fake's catalog).
@@ -10,8 +10,9 @@ TIA keeps its catalog itself: there is no cache to load or build through Opennes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.errors import (
     NotFoundError,
     NotSupportedError,
@@ -19,7 +20,39 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
 
-__all__ = ("CatalogOperations", "kind_from_path")
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from openness_bridge.session import OpennessRunner
+
+__all__ = ("ArticleFacts", "BridgeCatalog", "kind_from_path", "require_article")
+
+
+class ArticleFacts(TypedDict):
+    """What TIA's hardware catalog says about one article, over all its firmware versions (plain data)."""
+
+    order: str
+    """The article number as TIA writes it."""
+    name: str
+    kind: str
+    """The port's device kind: ``plc``, ``hmi``, ``io-device`` or ``module`` (:func:`kind_from_path`)."""
+    family: str
+    category: str
+    description: str
+    path: str
+    """The catalog path of the first entry."""
+    versions: list[str]
+    """Firmware versions, oldest first."""
+
+
+def require_article(facts: ArticleFacts | None, order_number: str) -> ArticleFacts:
+    """``facts``, or ``NotFoundError`` (``ARTICLE_NOT_FOUND``) when TIA's catalog lacks the article."""
+    if facts is None:
+        raise NotFoundError(
+            f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
+            code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
+        )
+    return facts
 
 
 def _key(text: str) -> str:
@@ -61,11 +94,23 @@ def kind_from_path(path: str) -> tuple[str, str, str]:
     return kind, family, category
 
 
-class CatalogOperations:
-    """Mixed into ``OpennessBackend``; relies on its ``_call`` and ``_connection``."""
+class BridgeCatalog(CatalogPort):
+    """TIA's hardware catalog, read through the attached portal.
+
+    Args:
+        call: the session's Openness call runner.
+        portal: the attached ``TiaPortal`` (attached again after a lost connection). Raises PortalUnavailableError.
+        attached_pid: the pid of the attached portal, or None: what is known about an article is kept per portal.
+    """
+
+    def __init__(self, call: OpennessRunner, *, portal: Callable[[], Any], attached_pid: Callable[[], int | None]) -> None:
+        self._call = call
+        self._portal = portal
+        self._attached_pid = attached_pid
+        self._memo: dict[tuple[int | None, str], ArticleFacts | None] = {}
 
     def _catalog_find(self, text: str) -> list[Any]:
-        return list(self._connection().HardwareCatalog.Find(text))
+        return list(self._portal().HardwareCatalog.Find(text))
 
     @staticmethod
     def _by_article(entries: list[Any]) -> dict[str, list[Any]]:
@@ -74,39 +119,29 @@ class CatalogOperations:
             by_article.setdefault(_key(entry.ArticleNumber), []).append(entry)
         return by_article
 
-    def _article_facts(self, order_number: str) -> dict[str, Any] | None:
-        """What the catalog says about one article (None when TIA does not know it); call inside ``_call``."""
+    def article_facts(self, order_number: str) -> ArticleFacts | None:
+        """What the catalog says about one article (None when TIA does not know it); call inside the session's
+        ``call``."""
         # Plain data, not proxies: TIA's catalog does not change while a portal runs (new hardware support packages
         # need a restart), and device listings ask once per device.
-        memo = self.__dict__.setdefault("_catalog_memo", {})
-        key = (self._pid, _key(order_number))
-        if key not in memo:
+        key = (self._attached_pid(), _key(order_number))
+        if key not in self._memo:
             entries = self._by_article(self._catalog_find(_canonical(order_number))).get(_key(order_number))
-            memo[key] = self._catalog_facts(entries) if entries else None
-        return memo[key]
-
-    def _require_article(self, order_number: str) -> dict[str, Any]:
-        """:meth:`_article_facts`, or ``NotFoundError`` (``ARTICLE_NOT_FOUND``) when TIA's catalog lacks the article."""
-        facts = self._article_facts(order_number)
-        if facts is None:
-            raise NotFoundError(
-                f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
-                code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
-            )
-        return facts
+            self._memo[key] = self._catalog_facts(entries) if entries else None
+        return self._memo[key]
 
     @staticmethod
-    def _catalog_facts(entries: list[Any]) -> dict[str, Any]:
+    def _catalog_facts(entries: list[Any]) -> ArticleFacts:
         first = entries[0]
         kind, family, category = kind_from_path(str(first.CatalogPath))
-        return {
-            "order": str(first.ArticleNumber), "name": str(first.TypeName or ""), "kind": kind, "family": family,
-            "category": category, "description": str(first.Description or ""), "path": str(first.CatalogPath),
-            "versions": sorted({str(e.Version) for e in entries}, key=_version_key),
-        }
+        return ArticleFacts(
+            order=str(first.ArticleNumber), name=str(first.TypeName or ""), kind=kind, family=family,
+            category=category, description=str(first.Description or ""), path=str(first.CatalogPath),
+            versions=sorted({str(e.Version) for e in entries}, key=_version_key),
+        )
 
     @staticmethod
-    def _catalog_item(facts: dict[str, Any]) -> CatalogItem:
+    def _catalog_item(facts: ArticleFacts) -> CatalogItem:
         versions = facts["versions"]
         return CatalogItem(
             order_number=facts["order"], name=facts["name"], family=facts["family"], category=facts["category"],
@@ -117,7 +152,7 @@ class CatalogOperations:
 
     def catalog_find(self, order_number: str) -> CatalogItem:
         def run() -> CatalogItem:
-            return self._catalog_item(self._require_article(order_number))
+            return self._catalog_item(require_article(self.article_facts(order_number), order_number))
 
         return self._call("HardwareCatalog.Find", run)
 

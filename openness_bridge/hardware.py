@@ -1,11 +1,7 @@
-"""The bridge's devices: listing (device groups walked), add, rename, delete, networks, hardware compile, parking lot.
+"""The bridge's devices area (``OpennessBackend.devices``): listing, add, rename, delete, networks, hardware
+compile, parking lot, slots, AutomationML. Openness shape used here:
 
-Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`). Openness shape used here:
-
-* Devices live in three places: ``Project.Devices`` (top level), ``Project.UngroupedDevicesGroup.Devices`` and
-  the device user groups (``Project.DeviceGroups``, each with ``Devices`` and nested ``Groups``). ``Find`` looks
-  one level deep, so every lookup walks all three.
+* Devices live in three places, walked by :mod:`openness_bridge.device_lookup`.
 * ``Device.Name`` is writable; ``Device.Delete()`` removes a device.
 * A hardware compile is ``GetService<ICompilable>()`` on a device item (hardware only; on the ``Device`` it
   would compile the software as well).
@@ -17,80 +13,83 @@ Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not de
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
     NotFoundError,
     ValidationError,
 )
-from engineering_api.backend.models import CompileResult, DeviceInfo, SlotOption
+from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
 from engineering_api.rules.naming import check_device_name, check_ipv4
-from openness_bridge.compiler import compile_result
-from openness_bridge.hardware_cax import CaxOperations
+from openness_bridge.catalog import require_article
+from openness_bridge.device_lookup import all_devices, find_device, require_free_device_name
+from openness_bridge.hardware_cax import CaxTransfer
 from openness_bridge.hardware_network import NetworkAccess, interface_kind, is_ethernet
 
-__all__ = ("HardwareOperations",)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+    from pathlib import Path
+
+    from openness_bridge.catalog import ArticleFacts
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("BridgeDevices",)
 
 _TYPE_ID = re.compile(r"^OrderNumber:(?P<order>[^/]+)(?:/(?P<version>.+))?$")
 
 
-class HardwareOperations(NetworkAccess, CaxOperations):
-    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+class BridgeDevices(DevicesPort):
+    """The devices of the open project over Openness.
 
-    # ----- finding devices -------------------------------------------------------------------
-    def _device_places(self, project: Any) -> list[Any]:
-        """Every ``DeviceComposition`` of the project: top level, "Ungrouped devices", user groups (depth first)."""
-        places = [project.Devices, project.UngroupedDevicesGroup.Devices]
+    Args:
+        session: the Openness session.
+        article: what TIA's hardware catalog says about an article number (None when it does not know it).
+        compile_result: the port's compile result of an Openness ``CompilerResult``.
+        scratch: a fresh folder for one file exchange, removed on exit (the session's scratch area).
+    """
 
-        def walk(groups: Any) -> None:
-            for group in groups:
-                places.append(group.Devices)
-                walk(group.Groups)
+    def __init__(
+        self, session: BridgeSession, *, article: Callable[[str], ArticleFacts | None],
+        compile_result: Callable[[Any], CompileResult], scratch: Callable[[str], AbstractContextManager[Path]],
+    ) -> None:
+        self._session = session
+        self._article = article
+        self._compile_result = compile_result
+        self.network = NetworkAccess(session)
+        """Interfaces, subnets and IO systems of devices (the project overview reads them too)."""
+        self._cax = CaxTransfer(session, article=article, scratch=scratch)
 
-        walk(project.DeviceGroups)
-        return places
+    def _require_article(self, order_number: str) -> ArticleFacts:
+        return require_article(self._article(order_number), order_number)
 
-    def _all_devices(self, project: Any) -> list[Any]:
-        return [device for place in self._device_places(project) for device in place]
-
-    def _find_device(self, project: Any, name: str) -> Any:
-        for place in self._device_places(project):
-            device = place.Find(name)
-            if device is not None:
-                return device
-        raise NotFoundError(f"The device '{name}' was not found in project '{project.Name}'.", code="DEVICE_NOT_FOUND")
-
-    def _require_free_device_name(self, project: Any, name: str, *, current: str | None = None) -> None:
-        # TIA compares device names without regard to case.
-        if any(str(d.Name).casefold() == name.casefold() and str(d.Name) != current for d in self._all_devices(project)):
-            raise AlreadyExistsError(f"A device named '{name}' already exists.", code="DEVICE_EXISTS")
-
-    def _device_info(self, device: Any) -> DeviceInfo:
+    def device_info(self, device: Any) -> DeviceInfo:
+        """The port's view of an Openness ``Device`` (call inside the session's ``call``)."""
         type_id = str(device.TypeIdentifier or "")
         match = _TYPE_ID.match(type_id)
         order = match["order"] if match else ""
-        facts = self._article_facts(order) if order else None
-        interfaces = self._network_interfaces(device)
+        facts = self._article(order) if order else None
+        interfaces = self.network.interfaces(device)
         return DeviceInfo(
             name=str(device.Name), order_number=order, firmware_version=(match["version"] or "") if match else "",
             type_identifier=type_id, device_kind=facts["kind"] if facts else "", family=facts["family"] if facts else "",
             description=facts["description"] if facts else "",
-            interfaces=[self._interface_info(name, i) for name, i in interfaces], parked=self._is_parked(interfaces),
+            interfaces=[self.network.interface_info(name, i) for name, i in interfaces], parked=self.network.is_parked(interfaces),
         )
 
     # ----- devices ---------------------------------------------------------------------------
     def list_devices(self) -> list[DeviceInfo]:
-        return self._call("Project.Devices", lambda: [self._device_info(d) for d in self._all_devices(self._project())])
+        return self._session.call("Project.Devices", lambda: [self.device_info(d) for d in all_devices(self._session.project())])
 
     def get_device(self, name: str) -> DeviceInfo:
-        return self._call("Devices.Find", lambda: self._device_info(self._find_device(self._project(), name)))
+        return self._session.call("Devices.Find", lambda: self.device_info(find_device(self._session.project(), name)))
 
     def add_device(self, order_number: str, version: str | None, name: str) -> DeviceInfo:
         def run() -> DeviceInfo:
-            project = self._project()
+            project = self._session.project()
             check_device_name(name)
-            self._require_free_device_name(project, name)
+            require_free_device_name(project, name)
             facts = self._require_article(order_number)
             if version is not None and version not in facts["versions"]:
                 raise ValidationError(
@@ -106,26 +105,26 @@ class HardwareOperations(NetworkAccess, CaxOperations):
             # "OrderNumber:<article>/<firmware>"; without a version TIA is asked for the article alone
             # (whether it then picks the newest firmware is not confirmed, see README).
             type_id = f"OrderNumber:{facts['order']}" + (f"/{version}" if version else "")
-            return self._device_info(project.Devices.CreateWithItem(type_id, name, name))
+            return self.device_info(project.Devices.CreateWithItem(type_id, name, name))
 
-        return self._change("Devices.CreateWithItem", run, invocation=ValidationError)
+        return self._session.change("Devices.CreateWithItem", run, invocation=ValidationError)
 
     def rename_device(self, name: str, new_name: str) -> DeviceInfo:
         def run() -> DeviceInfo:
-            project = self._project()
-            device = self._find_device(project, name)
+            project = self._session.project()
+            device = find_device(project, name)
             check_device_name(new_name)
-            self._require_free_device_name(project, new_name, current=name)
+            require_free_device_name(project, new_name, current=name)
             device.Name = new_name
-            return self._device_info(device)
+            return self.device_info(device)
 
-        return self._change("Device.Name", run, invocation=ValidationError)
+        return self._session.change("Device.Name", run, invocation=ValidationError)
 
     def delete_device(self, name: str) -> None:
         def run() -> None:
-            self._find_device(self._project(), name).Delete()
+            find_device(self._session.project(), name).Delete()
 
-        self._change("Device.Delete", run)
+        self._session.change("Device.Delete", run)
 
     # ----- networks --------------------------------------------------------------------------
     def configure_network(
@@ -133,17 +132,17 @@ class HardwareOperations(NetworkAccess, CaxOperations):
         router_address: str | None,
     ) -> DeviceInfo:
         def run() -> DeviceInfo:
-            project = self._project()
-            device = self._find_device(project, name)
-            target = self._target_interface(name, self._network_interfaces(device), interface)
+            project = self._session.project()
+            device = find_device(project, name)
+            target = self._target_interface(name, self.network.interfaces(device), interface)
             check_ipv4(ip_address, subnet_mask, router_address)
-            self._address_node(
+            self.network.address_node(
                 project, target, ip_address=ip_address, subnet_mask=subnet_mask, subnet=subnet,
                 router_address=router_address,
             )
-            return self._device_info(device)
+            return self.device_info(device)
 
-        return self._change("NetworkInterface.Nodes", run, invocation=ValidationError)
+        return self._session.change("NetworkInterface.Nodes", run, invocation=ValidationError)
 
     @staticmethod
     def _target_interface(device: str, interfaces: list[tuple[str, Any]], interface: str | None) -> Any:
@@ -172,19 +171,19 @@ class HardwareOperations(NetworkAccess, CaxOperations):
 
     def compile_hardware(self, name: str) -> CompileResult:
         def run() -> CompileResult:
-            device = self._find_device(self._project(), name)
+            device = find_device(self._session.project(), name)
             compilable = self._hardware_compilable(device.DeviceItems)
             if compilable is None:
                 raise ValidationError(f"No device item of '{name}' offers a hardware compile.", code="NOT_COMPILABLE")
-            return compile_result(compilable.Compile())
+            return self._compile_result(compilable.Compile())
 
-        return self._call("ICompilable.Compile", run)
+        return self._session.call("ICompilable.Compile", run)
 
     def _hardware_compilable(self, items: Any) -> Any | None:
         """The first device item (top down) offering ``ICompilable``: a device item compiles hardware only."""
-        compilable = self._namespace("Siemens.Engineering.Compiler").ICompilable
+        compilable = self._session.namespace("Siemens.Engineering.Compiler").ICompilable
         for item in items:
-            service = self._service(item, compilable)
+            service = self._session.service(item, compilable)
             if service is not None:
                 return service
         for item in items:
@@ -195,20 +194,20 @@ class HardwareOperations(NetworkAccess, CaxOperations):
 
     # ----- parking lot -----------------------------------------------------------------------
     def _parked_devices(self, project: Any) -> list[Any]:
-        return [d for d in self._all_devices(project) if self._is_parked(self._network_interfaces(d))]
+        return [d for d in all_devices(project) if self.network.is_parked(self.network.interfaces(d))]
 
     def parking_lot(self) -> list[DeviceInfo]:
-        return self._call("IoConnector.ConnectedToIoSystem", lambda: [self._device_info(d) for d in self._parked_devices(self._project())])
+        return self._session.call("IoConnector.ConnectedToIoSystem", lambda: [self.device_info(d) for d in self._parked_devices(self._session.project())])
 
     def clear_parking_lot(self) -> list[str]:
         def run() -> list[str]:
-            parked = self._parked_devices(self._project())
+            parked = self._parked_devices(self._session.project())
             names = [str(d.Name) for d in parked]
             for device in parked:
                 device.Delete()
             return names
 
-        return self._change("Device.Delete", run)
+        return self._session.change("Device.Delete", run)
 
     # ----- slots -----------------------------------------------------------------------------
     _SLOT_PROBE = range(64)
@@ -216,7 +215,7 @@ class HardwareOperations(NetworkAccess, CaxOperations):
 
     def compatible_slots(self, device: str, order_number: str) -> list[SlotOption]:
         def run() -> list[SlotOption]:
-            target = self._find_device(self._project(), device)
+            target = find_device(self._session.project(), device)
             facts = self._require_article(order_number)
             versions = facts["versions"]
             type_id = f"OrderNumber:{facts['order']}" + (f"/{versions[-1]}" if versions else "")
@@ -231,4 +230,11 @@ class HardwareOperations(NetworkAccess, CaxOperations):
                 if rack.CanPlugNew(type_id, f"{facts['name'] or 'Module'}_{position}", position)
             ]
 
-        return self._call("HardwareObject.CanPlugNew", run)
+        return self._session.call("HardwareObject.CanPlugNew", run)
+
+    # ----- AutomationML ----------------------------------------------------------------------
+    def export_hardware(self, name: str, target: Path) -> HardwareTransfer:
+        return self._cax.export_hardware(name, target)
+
+    def import_hardware(self, source: Path) -> HardwareTransfer:
+        return self._cax.import_hardware(source)

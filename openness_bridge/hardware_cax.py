@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import (
     AlreadyExistsError,
@@ -22,10 +22,18 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.backend.models import HardwareTransfer
 from engineering_api.rules.naming import check_device_name
+from openness_bridge.device_lookup import all_devices, find_device
 from openness_bridge.projects import require_folder
 from simatic_xml.safe import parse_untrusted
 
-__all__ = ("CaxOperations", "aml_devices")
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+    from openness_bridge.catalog import ArticleFacts
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("CaxTransfer", "aml_devices")
 
 _CAEX = "{http://www.dke.de/CAEX}"
 
@@ -70,16 +78,30 @@ def aml_devices(data: bytes) -> list[tuple[str, str]]:
     return found
 
 
-class CaxOperations:
-    """Mixed into ``OpennessBackend`` (via ``HardwareOperations``): ``export_hardware`` / ``import_hardware``."""
+class CaxTransfer:
+    """``export_hardware`` / ``import_hardware`` of the devices area.
+
+    Args:
+        session: the Openness session.
+        article: what TIA's hardware catalog says about an article number (None when it does not know it).
+        scratch: a fresh folder for one file exchange, removed on exit (the session's scratch area).
+    """
+
+    def __init__(
+        self, session: BridgeSession, *, article: Callable[[str], ArticleFacts | None],
+        scratch: Callable[[str], AbstractContextManager[Path]],
+    ) -> None:
+        self._session = session
+        self._article = article
+        self._scratch = scratch
 
     def _cax(self, project: Any) -> Any:
-        return self._service(project, self._namespace("Siemens.Engineering.Cax").CaxProvider)
+        return self._session.service(project, self._session.namespace("Siemens.Engineering.Cax").CaxProvider)
 
     def export_hardware(self, name: str, target: Path) -> HardwareTransfer:
         def run() -> HardwareTransfer:
-            project = self._project()
-            device = self._find_device(project, name)
+            project = self._session.project()
+            device = find_device(project, name)
             require_folder(target.parent)
             if target.exists():
                 raise AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
@@ -87,7 +109,7 @@ class CaxOperations:
             staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
             try:
                 aml, log = staging / "hardware.aml", staging / "hardware.log"
-                io = self._api.io
+                io = self._session.api.io
                 if not self._cax(project).Export(device, io.FileInfo(str(aml)), io.FileInfo(str(log))):
                     raise EngineeringError(
                         f"CaxProvider.Export failed: {log.read_text(errors='replace') if log.exists() else 'no log'}",
@@ -98,21 +120,21 @@ class CaxOperations:
                 shutil.rmtree(staging, ignore_errors=True)
             return HardwareTransfer(path=str(target), devices=[str(device.Name)])
 
-        return self._call("CaxProvider.Export", run)
+        return self._session.call("CaxProvider.Export", run)
 
     def import_hardware(self, source: Path) -> HardwareTransfer:
         def run() -> HardwareTransfer:
-            project = self._project()
+            project = self._session.project()
             if not source.is_file():
                 raise NotFoundError(f"The file '{source}' was not found.", code="FILE_NOT_FOUND")
             try:
                 devices = aml_devices(source.read_bytes())
             except ValueError as exc:
                 raise ValidationError(f"'{source.name}' cannot be imported: {exc}.", code="INVALID_AML") from None
-            existing = {str(d.Name).casefold() for d in self._all_devices(project)}
+            existing = {str(d.Name).casefold() for d in all_devices(project)}
             for name, article in devices:
                 check_device_name(name)
-                facts = self._article_facts(article)
+                facts = self._article(article)
                 if facts is None or facts["kind"] == "module":
                     raise ValidationError(
                         f"'{source.name}' cannot be imported: device '{name}' is article '{article}', "
@@ -129,10 +151,11 @@ class CaxOperations:
                 if source.suffix.lower() != ".aml":  # CaxProvider reads AutomationML by its .aml name; the client says .xml
                     aml = logs / "import.aml"
                     shutil.copyfile(source, aml)
-                options = self._namespace("Siemens.Engineering.Cax").CaxImportOptions.RetainTiaDevice
-                if not self._cax(project).Import(self._api.io.FileInfo(str(aml)), self._api.io.FileInfo(str(log)), options):
+                options = self._session.namespace("Siemens.Engineering.Cax").CaxImportOptions.RetainTiaDevice
+                io = self._session.api.io
+                if not self._cax(project).Import(io.FileInfo(str(aml)), io.FileInfo(str(log)), options):
                     reason = log.read_text(errors="replace").strip() if log.exists() else "no log written"
                     raise ValidationError(f"TIA Portal did not import '{source.name}': {reason}", code="INVALID_AML")
             return HardwareTransfer(path=str(source), devices=[name for name, _ in devices])
 
-        return self._call("CaxProvider.Import", run, invocation=ValidationError)
+        return self._session.call("CaxProvider.Import", run, invocation=ValidationError)

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.errors import ValidationError
 from engineering_api.backend.models import (
     IoSystemInfo,
     NetworkInterface,
     ProjectInfrastructure,
     SubnetInfo,
 )
+from openness_bridge.device_lookup import all_devices
+
+if TYPE_CHECKING:
+    from openness_bridge.session import BridgeSession
 
 __all__ = ("DEFAULT_SUBNET", "ETHERNET_SUBNET", "IO_SYSTEM_NAME", "NetworkAccess", "interface_kind", "is_ethernet")
 
@@ -58,17 +63,21 @@ def interface_kind(name: str, interface: Any) -> str:
 
 
 class NetworkAccess:
-    """Mixed into ``OpennessBackend`` (via ``HardwareOperations``); reads and writes device networking."""
+    """Reads and writes device networking for the devices area and the project overview (call inside the
+    session's ``call``/``change``; the session gives the Openness namespaces and ``GetService``)."""
 
-    def _network_interfaces(self, device: Any) -> list[tuple[str, Any]]:
+    def __init__(self, session: BridgeSession) -> None:
+        self._session = session
+
+    def interfaces(self, device: Any) -> list[tuple[str, Any]]:
         """``(device item name, NetworkInterface)`` of every device item offering one, depth first (interfaces sit
         below the head module, which sits below the rack; modules such as CPs may bring more)."""
-        feature = self._api.hw_features.NetworkInterface
+        feature = self._session.api.hw_features.NetworkInterface
         found: list[tuple[str, Any]] = []
 
         def walk(items: Any) -> None:
             for item in items:
-                service = self._service(item, feature)
+                service = self._session.service(item, feature)
                 if service is not None:
                     found.append((str(item.Name), service))
                 walk(item.DeviceItems)
@@ -96,7 +105,7 @@ class NetworkAccess:
         # Several IO systems may share TIA's default name; the number tells them apart, as TIA's UI shows it.
         return f"{system.Name} ({int(system.Number)})"
 
-    def _interface_info(self, name: str, interface: Any) -> NetworkInterface:
+    def interface_info(self, name: str, interface: Any) -> NetworkInterface:
         kind = interface_kind(name, interface)
         if not is_ethernet(interface):
             # A PROFIBUS/MPI node has no IP attributes (GetAttribute("Address") is refused): only the subnet is read.
@@ -104,30 +113,32 @@ class NetworkAccess:
             subnet = node.ConnectedSubnet if node is not None else None
             return NetworkInterface(name=name, type=kind, subnet_name=str(subnet.Name) if subnet is not None else None)
         node = self._first_node(interface)
-        subnet = node.ConnectedSubnet if node is not None else None
         system = self._io_system_of(interface)
-        use_router = node is not None and bool(node.GetAttribute("UseRouter"))
+        io_system = self._io_system_label(system) if system is not None else None
+        if node is None:
+            return NetworkInterface(name=name, type=kind, io_system=io_system)
+        subnet = node.ConnectedSubnet
         return NetworkInterface(
             name=name, type=kind,
-            ip_address=_text(node.GetAttribute("Address")) if node is not None else None,
-            subnet_mask=_text(node.GetAttribute("SubnetMask")) if node is not None else None,
-            router_address=_text(node.GetAttribute("RouterAddress")) if use_router else None,
-            subnet_name=str(subnet.Name) if subnet is not None else None,
-            io_system=self._io_system_label(system) if system is not None else None,
+            ip_address=_text(node.GetAttribute("Address")), subnet_mask=_text(node.GetAttribute("SubnetMask")),
+            router_address=_text(node.GetAttribute("RouterAddress")) if bool(node.GetAttribute("UseRouter")) else None,
+            subnet_name=str(subnet.Name) if subnet is not None else None, io_system=io_system,
         )
 
-    def _is_parked(self, interfaces: list[tuple[str, Any]]) -> bool:
+    def is_parked(self, interfaces: list[tuple[str, Any]]) -> bool:
         """An IO device none of whose IoConnectors is assigned to an IO system ("not assigned" in TIA)."""
         connectors = [c for _, i in interfaces for c in i.IoConnectors]
         return bool(connectors) and all(c.ConnectedToIoSystem is None for c in connectors)
 
     # ----- writing ---------------------------------------------------------------------------
-    def _address_node(
+    def address_node(
         self, project: Any, interface: Any, *, ip_address: str, subnet_mask: str, subnet: str | None,
         router_address: str | None,
     ) -> Any:
         """Write the node's addressing and connect it to ``subnet`` (created when new); returns the subnet."""
         node = self._first_node(interface)
+        if node is None:
+            raise ValidationError("The interface has no network node to give an address.", code="NO_INTERFACE")
         connected = node.ConnectedSubnet
         name = subnet or (str(connected.Name) if connected is not None else DEFAULT_SUBNET)
         target = project.Subnets.Find(name)
@@ -159,8 +170,8 @@ class NetworkAccess:
         if not systems:
             return
         name = str(subnet.Name)
-        for device in self._all_devices(project):
-            for _, other in self._network_interfaces(device):
+        for device in all_devices(project):
+            for _, other in self.interfaces(device):
                 node = self._first_node(other)
                 connected = node.ConnectedSubnet if node is not None else None
                 if connected is None or str(connected.Name) != name:
@@ -170,14 +181,15 @@ class NetworkAccess:
                         connector.ConnectToIoSystem(systems[0])
 
     # ----- the project's infrastructure --------------------------------------------------------
-    def _infrastructure(self, project: Any) -> ProjectInfrastructure:
+    def infrastructure(self, project: Any) -> ProjectInfrastructure:
+        """Subnets (with their nodes) and PROFINET IO systems of the project."""
         nodes: dict[str, list[dict[str, str]]] = defaultdict(list)
         networks: dict[str, set[str]] = defaultdict(set)
         systems: dict[str, dict[str, Any]] = {}
-        for device in self._all_devices(project):
+        for device in all_devices(project):
             device_name = str(device.Name)
-            for name, interface in self._network_interfaces(device):
-                info = self._interface_info(name, interface)
+            for name, interface in self.interfaces(device):
+                info = self.interface_info(name, interface)
                 if info.subnet_name is not None:
                     nodes[info.subnet_name].append(
                         {"device": device_name, "interface": name, "ipAddress": info.ip_address or "", "profinetName": ""}

@@ -80,6 +80,8 @@ def assembly_paths(major: int, install_dir: str, exists: Callable[[str], bool] |
 
 
 def _read_registry_path(key: str) -> str | None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # the registry exists on Windows only (and so winreg's members, for the type check)
+        return None
     import winreg
 
     for view in (winreg.KEY_WOW64_64KEY, 0):

@@ -1,9 +1,13 @@
 """Port methods the bridge does not implement yet (issue 6 is delivered in slices).
 
-The list is derived, not kept by hand: a port method is pending when none of the bridge's operation classes
-(``OpennessBackend`` and its mixins) defines it. Each pending method raises :class:`NotSupportedError` with code
-``BRIDGE_NOT_YET_IMPLEMENTED`` and names the method, so a client sees at once that the bridge, not TIA, is
-missing the feature. ``tests/bridge/test_pending.py`` checks the split.
+The list is derived, not kept by hand: a port method of the session's own (``EngineeringBackend``'s abstract
+methods) is pending when none of the bridge's operation classes (``OpennessBackend`` and its mixins) defines it.
+Each pending method raises :class:`NotSupportedError` with code ``BRIDGE_NOT_YET_IMPLEMENTED`` and names the
+method, so a client sees at once that the bridge, not TIA, is missing the feature. A held area's methods
+(``backend.devices.add_device``, :data:`engineering_api.backend.port.AREAS`) are never pending: the area's object
+implements its ABC whole, or the ABC refuses to make it and the bridge does not start; a method TIA cannot serve
+answers ``NO_OPENNESS_EQUIVALENT`` in that object (the catalog cache). ``tests/bridge/test_pending.py`` checks
+the split.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ __all__ = ("pending_methods", "port_methods")
 
 
 def port_methods() -> frozenset[str]:
-    """Every abstract method of the backend port and its areas."""
+    """Every abstract method of the backend port itself (a held area's are its object's, see the module)."""
     from engineering_api.backend.port import EngineeringBackend
 
     return frozenset(EngineeringBackend.__abstractmethods__)

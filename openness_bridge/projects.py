@@ -1,7 +1,6 @@
-"""The bridge's project extras: overview, infrastructure, archive/retrieve, simulation support, index, history.
-
-Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not defined here stay pending
-(:mod:`openness_bridge.pending`). Openness shape used here:
+"""The bridge's projects: create, open, save, close, overview, infrastructure, archive/retrieve, simulation support,
+index, history. The session (:class:`openness_bridge.backend.OpennessBackend`) serves them through its
+:class:`BridgeProjects`. Openness shape used here:
 
 * ``Project.Archive(DirectoryInfo, string, ProjectArchivationMode)`` writes a ``.zapNN`` of the *saved* project and
   refuses while there are unsaved changes (``Project.IsModified``), so the bridge answers ``UNSAVED_CHANGES`` unless
@@ -17,15 +16,19 @@ Mixed into :class:`openness_bridge.backend.OpennessBackend`; port methods not de
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import (
     AlreadyExistsError,
+    ConflictError,
     EngineeringError,
+    LockedError,
     NotFoundError,
     NotSupportedError,
     ValidationError,
@@ -40,8 +43,17 @@ from engineering_api.backend.models import (
     ProjectOverview,
 )
 from engineering_api.rules.archive import unsaved_changes_refused
+from engineering_api.rules.naming import check_project_name
+from openness_bridge.device_lookup import all_devices
 
-__all__ = ("ProjectOperations", "require_folder")
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from engineering_api.backend.models import DeviceInfo
+    from openness_bridge.hardware_network import NetworkAccess
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("BridgeProjects", "require_folder", "same_file_key")
 
 _NO_HISTORY = (
     "Openness has no list of recently opened projects: TIA Portal keeps that list in the user's settings, outside "
@@ -50,53 +62,170 @@ _NO_HISTORY = (
 )
 
 
-def require_folder(folder: Path) -> None:
+def require_folder(folder: Path, *, code: str = "NOT_A_FOLDER") -> None:
     """Raise ``ValidationError`` when a file stands where ``folder`` or one of its parents must be a folder."""
     for parent in (folder, *folder.parents):
         if parent.exists() and not parent.is_dir():
-            raise ValidationError(f"'{parent}' is a file; a folder is needed there.", code="NOT_A_FOLDER")
+            raise ValidationError(f"'{parent}' is a file; a folder is needed there.", code=code)
 
 
-class ProjectOperations:
-    """Mixed into ``OpennessBackend``; relies on its ``_call``/``_change``, ``_project`` and helpers."""
+def same_file_key(path: Path) -> str:
+    """Compare project paths as the OS does (case-insensitive on Windows)."""
+    return os.path.normcase(str(path.resolve()))
 
+
+class BridgeProjects:
+    """The projects of the attached portal, for the session's project methods.
+
+    Args:
+        session: the Openness session.
+        portal: the attached ``TiaPortal`` (attached again after a lost connection). Raises PortalUnavailableError.
+        open_project: the portal's open ``Project``, or None.
+        processes: the running ``TiaPortalProcess`` handles (never disposed).
+        attached_pid: the pid of the attached portal, or None.
+        device_info: the devices area's view of an Openness ``Device``.
+        network: the devices area's network access (subnets and interfaces).
+    """
+
+    def __init__(
+        self, session: BridgeSession, *, portal: Callable[[], Any], open_project: Callable[[], Any | None],
+        processes: Callable[[], list[Any]], attached_pid: Callable[[], int | None],
+        device_info: Callable[[Any], DeviceInfo], network: NetworkAccess,
+    ) -> None:
+        self._session = session
+        self._portal = portal
+        self._open_project = open_project
+        self._processes = processes
+        self._attached_pid = attached_pid
+        self._device_info = device_info
+        self._network = network
+
+    def _info(self, project: Any) -> ProjectInfo:
+        return ProjectInfo(
+            name=str(project.Name), path=str(project.Path.FullName), version=self._session.version,
+            author=str(project.Author or ""), comment="", has_unsaved_changes=bool(project.IsModified),
+            created_at=str(project.CreationDate.ToUniversalTime().ToString("o")),
+            simulation_support=bool(project.IsSimulationDuringBlockCompilationEnabled),
+        )
+
+    # ----- open, create, save, close ----------------------------------------------------------
+    def open_projects(self) -> list[ProjectInfo]:
+        return self._session.call("TiaPortal.Projects", lambda: [self._info(p) for p in self._portal().Projects])
+
+    def _require_no_project(self) -> None:
+        project = self._open_project()
+        if project is not None:
+            raise ConflictError(
+                f"Project '{project.Name}' is already open; TIA Portal can have only one project open. Close it first.",
+                code="PROJECT_ALREADY_OPEN",
+            )
+
+    def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
+        def run() -> ProjectInfo:
+            self._portal()
+            check_project_name(name, self._session.version)
+            self._require_no_project()
+            require_folder(directory, code="PATH_IS_A_FILE")
+            folder = directory / name
+            if folder.exists():
+                raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code="PROJECT_EXISTS")
+            directory.mkdir(parents=True, exist_ok=True)
+            project = self._portal().Projects.Create(self._session.api.io.DirectoryInfo(str(directory)), name)
+            if author:
+                project.Author = author
+                project.Save()  # a new project starts saved, author included
+            # The project comment is a MultilingualText (Comment.Items[..].Text); not written in this slice.
+            return self._info(project)
+
+        return self._session.call("Projects.Create", run, invocation=ValidationError)
+
+    def open_project(self, path: Path) -> ProjectInfo:
+        def run() -> ProjectInfo:
+            self._portal()
+            suffix = path.suffix.lower()
+            if not path.is_file():
+                raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
+            if not re.fullmatch(r"\.ap\d\d", suffix):
+                raise ValidationError(f"'{path.name}' is not a TIA Portal project file (.ap17 … .ap21).", code="NOT_A_PROJECT")
+            if suffix != f".ap{self._session.version[1:]}":
+                file_version = f"V{suffix[3:]}"
+                raise ValidationError(
+                    f"The project '{path.name}' was created with TIA Portal {file_version} and cannot be opened with "
+                    f"TIA Portal {self._session.version} (an upgrade is Projects.OpenWithUpgrade, not offered yet).",
+                    code="PROJECT_VERSION_MISMATCH",
+                    details={"projectVersion": file_version, "portalVersion": self._session.version},
+                )
+            wanted = same_file_key(path)
+            for process in self._processes():
+                held = process.ProjectPath
+                if held is not None and same_file_key(Path(str(held.FullName))) == wanted and int(process.Id) != self._attached_pid():
+                    raise LockedError(
+                        f"The project '{path.stem}' is already opened by another TIA Portal instance (pid {process.Id}).",
+                        code="PROJECT_LOCKED", details={"holderPid": int(process.Id)},
+                    )
+            current = self._open_project()
+            if current is not None and same_file_key(Path(str(current.Path.FullName))) == wanted:
+                return self._info(current)
+            self._require_no_project()
+            return self._info(self._portal().Projects.Open(self._session.api.io.FileInfo(str(path))))
+
+        return self._session.call("Projects.Open", run, invocation=ValidationError)
+
+    def save_project(self) -> ProjectInfo:
+        def run() -> ProjectInfo:
+            project = self._session.project()
+            project.Save()
+            return self._info(project)
+
+        return self._session.call("Project.Save", run)
+
+    def close_project(self) -> ProjectInfo:
+        def run() -> ProjectInfo:
+            project = self._session.project()
+            info = self._info(project)
+            project.Close()
+            return info
+
+        return self._session.call("Project.Close", run)
+
+    # ----- overview, infrastructure, simulation support, index -----------------------------------
     def project_overview(self) -> ProjectOverview:
         def run() -> ProjectOverview:
-            project = self._project()
-            info = self._project_info(project)
-            devices = [self._device_info(d) for d in self._all_devices(project)]
+            project = self._session.project()
+            info = self._info(project)
+            devices = [self._device_info(d) for d in all_devices(project)]
             return ProjectOverview(
                 project_name=info.name, project_path=info.path, version=info.version, author=info.author,
                 comment=info.comment, has_unsaved_changes=info.has_unsaved_changes,
                 simulation_support=info.simulation_support, device_count=len(devices), devices=devices,
-                subnets=self._infrastructure(project).subnets,
+                subnets=self._network.infrastructure(project).subnets,
             )
 
-        return self._call("Project.Devices", run)
+        return self._session.call("Project.Devices", run)
 
     def project_infrastructure(self) -> ProjectInfrastructure:
-        return self._call("Project.Subnets", lambda: self._infrastructure(self._project()))
+        return self._session.call("Project.Subnets", lambda: self._network.infrastructure(self._session.project()))
 
     def set_simulation_support(self, enabled: bool) -> ProjectInfo:
         def run() -> ProjectInfo:
-            project = self._project()
+            project = self._session.project()
             project.IsSimulationDuringBlockCompilationEnabled = enabled
-            return self._project_info(project)
+            return self._info(project)
 
-        return self._change("Project.IsSimulationDuringBlockCompilationEnabled", run)
+        return self._session.change("Project.IsSimulationDuringBlockCompilationEnabled", run)
 
     def index_project(self) -> IndexResult:
         def run() -> IndexResult:
-            project = self._project()
-            devices = self._all_devices(project)
+            project = self._session.project()
+            devices = all_devices(project)
 
-            def items(collection: object) -> int:
-                return sum(1 + items(i.DeviceItems) for i in collection)  # type: ignore[attr-defined]
+            def items(collection: Any) -> int:
+                return sum(1 + items(i.DeviceItems) for i in collection)
 
             counts = {
                 "devices": len(devices),
                 "deviceItems": sum(items(d.DeviceItems) for d in devices),
-                "interfaces": sum(len(self._network_interfaces(d)) for d in devices),
+                "interfaces": sum(len(self._network.interfaces(d)) for d in devices),
                 "subnets": int(project.Subnets.Count),
             }
             return IndexResult(
@@ -104,16 +233,16 @@ class ProjectOperations:
                 indexed_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             )
 
-        return self._call("Project.Devices", run)
+        return self._session.call("Project.Devices", run)
 
     # ----- archive and retrieve ----------------------------------------------------------------
     def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
         def run() -> ArchiveInfo:
-            project = self._project()
-            expected = f".zap{self._version[1:]}"
+            project = self._session.project()
+            expected = f".zap{self._session.version[1:]}"
             if target.suffix.lower() != expected:
                 raise ValidationError(
-                    f"A {self._version} project archive must have the extension {expected}, not '{target.suffix}'.",
+                    f"A {self._session.version} project archive must have the extension {expected}, not '{target.suffix}'.",
                     code="ARCHIVE_EXTENSION",
                 )
             require_folder(target.parent)
@@ -128,8 +257,8 @@ class ProjectOperations:
             target.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))
             try:
-                mode = self._api.engineering.ProjectArchivationMode.Compressed
-                project.Archive(self._api.io.DirectoryInfo(str(staging)), target.stem, mode)
+                mode = self._session.api.engineering.ProjectArchivationMode.Compressed
+                project.Archive(self._session.api.io.DirectoryInfo(str(staging)), target.stem, mode)
                 produced = [p for p in staging.iterdir() if p.is_file()]
                 if len(produced) != 1:
                     raise EngineeringError(
@@ -144,20 +273,20 @@ class ProjectOperations:
                 archive_path=str(target), size_bytes=len(data), file_count=0, sha256=hashlib.sha256(data).hexdigest()
             )
 
-        return self._call("Project.Archive", run)
+        return self._session.call("Project.Archive", run)
 
     def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
         def run() -> ProjectInfo:
-            self._connection()
+            self._portal()
             if not archive.is_file():
                 raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
             suffix = archive.suffix.lower()
             if not re.fullmatch(r"\.zap\d\d", suffix):
                 raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap17 … .zap21).", code="NOT_AN_ARCHIVE")
-            if suffix != f".zap{self._version[1:]}":
+            if suffix != f".zap{self._session.version[1:]}":
                 raise ValidationError(
                     f"The archive '{archive.name}' holds a TIA Portal V{suffix[4:]} project; this portal is "
-                    f"{self._version} (Projects.RetrieveWithUpgrade is not offered yet).",
+                    f"{self._session.version} (Projects.RetrieveWithUpgrade is not offered yet).",
                     code="PROJECT_VERSION_MISMATCH",
                 )
             self._require_no_project()
@@ -170,16 +299,16 @@ class ProjectOperations:
             created = not target_directory.exists()
             target_directory.mkdir(parents=True, exist_ok=True)
             try:
-                project = self._connection().Projects.Retrieve(
-                    self._api.io.FileInfo(str(archive)), self._api.io.DirectoryInfo(str(target_directory))
+                project = self._portal().Projects.Retrieve(
+                    self._session.api.io.FileInfo(str(archive)), self._session.api.io.DirectoryInfo(str(target_directory))
                 )
             except BaseException:
                 if created:
                     shutil.rmtree(target_directory, ignore_errors=True)  # a refused archive leaves nothing behind
                 raise
-            return self._project_info(project)
+            return self._info(project)
 
-        return self._call("Projects.Retrieve", run, invocation=ValidationError)
+        return self._session.call("Projects.Retrieve", run, invocation=ValidationError)
 
     # ----- history -----------------------------------------------------------------------------
     def project_history(self) -> list[HistoryEntry]:

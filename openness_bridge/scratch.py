@@ -16,37 +16,46 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ("ScratchFiles",)
+    from openness_bridge.loader import OpennessApi
+
+__all__ = ("ScratchFolders",)
 
 
-class ScratchFiles:
-    """Mixed into ``OpennessBackend``; uses its ``_api`` and ``_scratch_root``."""
+class ScratchFolders:
+    """The session's scratch area: fresh folders for Openness' file exchanges, and exports and imports through them.
 
-    _scratch_root: Path | None = None
+    Args:
+        api: the loaded Openness namespaces (``FileInfo``, ``ExportOptions``, ``ImportOptions``).
+        root: where the folders are made (created when missing); the system temp folder when None.
+    """
+
+    def __init__(self, api: OpennessApi, root: Path | None) -> None:
+        self._api = api
+        self.root = root
+        """Where the folders are made."""
 
     @contextmanager
-    def _scratch(self, purpose: str) -> Iterator[Path]:
+    def folder(self, purpose: str) -> Iterator[Path]:
         """A fresh, empty folder for one Openness file exchange, removed on exit."""
-        root = self._scratch_root
-        if root is not None:
-            root.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f"{purpose}-", dir=root))
+        if self.root is not None:
+            self.root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"{purpose}-", dir=self.root))
         try:
             yield folder
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _export_bytes(self, obj: Any, purpose: str = "export") -> bytes:
+    def export_bytes(self, obj: Any, purpose: str = "export") -> bytes:
         """``obj.Export(FileInfo, ExportOptions.WithDefaults)`` (block, UDT, tag or watch table) as bytes."""
-        with self._scratch(purpose) as folder:
+        with self.folder(purpose) as folder:
             target = folder / "export.xml"
-            obj.Export(self._api.io.FileInfo(str(target)), self._api.engineering.ExportOptions.WithDefaults)  # type: ignore[attr-defined]
+            obj.Export(self._api.io.FileInfo(str(target)), self._api.engineering.ExportOptions.WithDefaults)
             return target.read_bytes()
 
-    def _import_bytes(self, composition: Any, data: bytes, *, override: bool, purpose: str = "import") -> Any:
+    def import_bytes(self, composition: Any, data: bytes, *, override: bool, purpose: str = "import") -> Any:
         """``composition.Import(FileInfo, ImportOptions.None|Override)`` of ``data``; returns what Import returns."""
-        with self._scratch(purpose) as folder:
+        with self.folder(purpose) as folder:
             path = folder / "import.xml"
             path.write_bytes(data)
-            options = getattr(self._api.engineering.ImportOptions, "Override" if override else "None")  # type: ignore[attr-defined]
+            options = getattr(self._api.engineering.ImportOptions, "Override" if override else "None")
             return composition.Import(self._api.io.FileInfo(str(path)), options)

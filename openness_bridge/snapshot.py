@@ -37,7 +37,7 @@ def generate() -> dict[str, Any]:
         index = backend.reflection.openness_type_index()
         backend.launch_portal(with_ui=False, version=None)
         backend.create_project(Path(tempfile.mkdtemp(prefix="openness-snapshot-")), "Snapshot", author="", comment="")
-        backend.add_device(CPU_ARTICLE, None, "PLC_1")
+        backend.devices.add_device(CPU_ARTICLE, None, "PLC_1")
         services = {"PlcSoftware": backend.reflection.plc_services("PLC_1").available,
                     "DeviceItem": backend.reflection.cpu_services("PLC_1").available}
         backend.shutdown_portal()

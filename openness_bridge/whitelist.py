@@ -15,16 +15,19 @@ import hashlib
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from engineering_api.backend.errors import NotFoundError, PermissionDeniedError
 from engineering_api.backend.models import WhitelistEntry
 
+if TYPE_CHECKING:
+    from openness_bridge.loader import Installation
+
 __all__ = (
     "WHITELIST_KEY",
     "MemoryRegistry",
+    "OpennessWhitelist",
     "Registry",
-    "WhitelistOperations",
     "WindowsRegistry",
     "entry_values",
     "whitelist_key",
@@ -62,6 +65,8 @@ class WindowsRegistry:  # pragma: no cover - the registry exists only on Windows
     """HKLM through ``winreg``, 64-bit view (TIA Portal is a 64-bit application)."""
 
     def read_values(self, key: str) -> dict[str, str] | None:
+        if sys.platform != "win32":  # winreg and its members exist on Windows only (so for the type check)
+            raise OSError("the Windows registry exists on Windows only")
         import winreg
 
         try:
@@ -78,6 +83,8 @@ class WindowsRegistry:  # pragma: no cover - the registry exists only on Windows
             return None
 
     def write_values(self, key: str, values: dict[str, str]) -> None:
+        if sys.platform != "win32":
+            raise OSError("the Windows registry exists on Windows only")
         import winreg
 
         access = winreg.KEY_WRITE | winreg.KEY_WOW64_64KEY
@@ -100,26 +107,29 @@ class MemoryRegistry:
         self.keys.setdefault(key.casefold(), {}).update(values)
 
 
-class WhitelistOperations:
-    """Mixed into ``OpennessBackend``; uses its ``_installations``."""
+class OpennessWhitelist:
+    """Whitelisting an application for every installed TIA Portal (the session's ``whitelist_application``).
 
-    _whitelist_registry: Registry | None = None
+    Args:
+        installations: the installed TIA Portal versions; each gets its entry.
+        registry: where the entries are written; HKLM on Windows, else (only ever over the stand-in) in memory.
+    """
 
-    def _registry(self) -> Registry:
-        if self._whitelist_registry is None:
-            self._whitelist_registry = WindowsRegistry() if sys.platform == "win32" else MemoryRegistry()
-        return self._whitelist_registry
+    def __init__(self, installations: list[Installation], registry: Registry | None = None) -> None:
+        self._installations = installations
+        self.registry: Registry = registry or (WindowsRegistry() if sys.platform == "win32" else MemoryRegistry())
 
     def whitelist_application(self, application_path: str) -> WhitelistEntry:
+        """The port's ``whitelist_application``."""
         application = Path(application_path)
         if not application.is_file():
             raise NotFoundError(f"The application '{application_path}' does not exist.", code="FILE_NOT_FOUND")
         values = entry_values(application)
-        majors = [installation.major for installation in self._installations]  # type: ignore[attr-defined]
+        majors = [installation.major for installation in self._installations]
         for major in majors:
             key = whitelist_key(major, application)
             try:
-                self._registry().write_values(key, values)
+                self.registry.write_values(key, values)
             except PermissionError as exc:
                 raise PermissionDeniedError(
                     f"Writing HKLM\\{key} was refused: whitelisting needs the service to run elevated (as "

@@ -17,7 +17,9 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.blocks import BlocksPort
+from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.areas.compile import CompilePort
+from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.areas.diagnostics import DiagnosticsPort
 from engineering_api.backend.areas.hmi import HmiPort
 from engineering_api.backend.areas.library import LibraryPort
@@ -36,12 +38,6 @@ if TYPE_CHECKING:
     from engineering_api.backend.models import (
         ArchiveInfo,
         ArchiveUnsaved,
-        CatalogCacheStatus,
-        CatalogItem,
-        CatalogMatch,
-        CompileResult,
-        DeviceInfo,
-        HardwareTransfer,
         HistoryEntry,
         IndexResult,
         InstalledVersion,
@@ -50,7 +46,6 @@ if TYPE_CHECKING:
         ProjectInfrastructure,
         ProjectOverview,
         SessionStatus,
-        SlotOption,
         WhitelistEntry,
     )
 
@@ -70,6 +65,8 @@ AREAS: dict[str, type[ABC]] = {
     "simulation": SimulationPort,
     "runtime_values": RuntimeValuesPort,
     "online": OnlinePort,
+    "devices": DevicesPort,
+    "catalog": CatalogPort,
 }
 """The areas a backend holds as objects, by attribute name (see :class:`EngineeringBackend`)."""
 
@@ -119,6 +116,10 @@ class EngineeringBackend(ABC):
     alarm events (set by the adapter)."""
     online: OnlinePort
     """A PLC and its simulated CPU: online sessions, CPU state, download, upload, compare (set by the adapter)."""
+    devices: DevicesPort
+    """Devices of the open project: add, rename, delete, networks, hardware compile, parking lot, slots, AML."""
+    catalog: CatalogPort
+    """The hardware catalog: article lookup and search, its cache, article images (set by the adapter)."""
 
     # ----- lifecycle -------------------------------------------------------------------------
     def on_worker_thread_started(self) -> None:
@@ -286,139 +287,6 @@ class EngineeringBackend(ABC):
     def index_project(self) -> IndexResult:
         """Walk the project and count its objects."""
 
-    # ----- devices ---------------------------------------------------------------------------
-    @abstractmethod
-    def list_devices(self) -> list[DeviceInfo]:
-        """Devices of the open project, placed and parked."""
-
-    @abstractmethod
-    def get_device(self, name: str) -> DeviceInfo:
-        """One device with its modules and interfaces.
-
-        Raises:
-            NotFoundError: no such device.
-        """
-
-    @abstractmethod
-    def add_device(self, order_number: str, version: str | None, name: str) -> DeviceInfo:
-        """Create a device from the hardware catalog.
-
-        Raises:
-            NotFoundError: the article number is not in the catalog.
-            ValidationError: unknown firmware version, a module-only article, or a bad name.
-            AlreadyExistsError: a device with that name exists.
-        """
-
-    @abstractmethod
-    def rename_device(self, name: str, new_name: str) -> DeviceInfo:
-        """Rename a device.
-
-        Raises:
-            NotFoundError: no such device.
-            ValidationError: ``new_name`` breaks TIA's naming rules.
-            AlreadyExistsError: ``new_name`` is taken.
-        """
-
-    @abstractmethod
-    def delete_device(self, name: str) -> None:
-        """Delete a device.
-
-        Raises:
-            NotFoundError: no such device.
-        """
-
-    @abstractmethod
-    def configure_network(
-        self, name: str, *, ip_address: str, subnet_mask: str, interface: str | None, subnet: str | None,
-        router_address: str | None,
-    ) -> DeviceInfo:
-        """Set a device interface's IPv4 address and connect it to a subnet (created when new).
-
-        Raises:
-            NotFoundError: no such device or interface.
-            ValidationError: malformed address or mask, or a device without a network interface.
-        """
-
-    @abstractmethod
-    def compile_hardware(self, name: str) -> CompileResult:
-        """Compile the hardware configuration of a device (duplicate addresses are reported here).
-
-        Raises:
-            NotFoundError: no such device.
-        """
-
-    @abstractmethod
-    def parking_lot(self) -> list[DeviceInfo]:
-        """Devices that are in the project but not placed (ungrouped, unassigned)."""
-
-    @abstractmethod
-    def clear_parking_lot(self) -> list[str]:
-        """Delete every parked device; returns their names."""
-
-    @abstractmethod
-    def compatible_slots(self, device: str, order_number: str) -> list[SlotOption]:
-        """Free slots of ``device`` where the module ``order_number`` can be plugged.
-
-        Raises:
-            NotFoundError: no such device or article number.
-        """
-
-    @abstractmethod
-    def export_hardware(self, name: str, target: Path) -> HardwareTransfer:
-        """Write a device's hardware configuration as AutomationML (CAEX 3.0).
-
-        Raises:
-            NotFoundError: no such device.
-            AlreadyExistsError: ``target`` exists.
-            ValidationError: a file stands where the target's folder is needed.
-        """
-
-    @abstractmethod
-    def import_hardware(self, source: Path) -> HardwareTransfer:
-        """Create the devices described in an AutomationML file.
-
-        Raises:
-            NotFoundError: the file does not exist.
-            ValidationError: the file is not AutomationML we understand, or names an unknown article.
-            AlreadyExistsError: a device in the file already exists; nothing is imported.
-        """
-
-    # ----- hardware catalog ------------------------------------------------------------------
-    @abstractmethod
-    def catalog_find(self, order_number: str) -> CatalogItem:
-        """Exact article-number lookup (spacing and case do not matter).
-
-        Raises:
-            NotFoundError: not in the catalog.
-        """
-
-    @abstractmethod
-    def catalog_search(self, query: str, limit: int) -> list[CatalogMatch]:
-        """Fuzzy search by keyword or partial article number, best first.
-
-        Raises:
-            ValidationError: empty query.
-        """
-
-    @abstractmethod
-    def catalog_cache_status(self) -> CatalogCacheStatus:
-        """Whether the catalog cache is loaded and what it holds."""
-
-    @abstractmethod
-    def catalog_cache_load(self) -> CatalogCacheStatus:
-        """Load the catalog cache into memory."""
-
-    @abstractmethod
-    def catalog_cache_build(self) -> CatalogCacheStatus:
-        """Rebuild the catalog cache from its sources."""
-
-    @abstractmethod
-    def catalog_image(self, order_number: str) -> tuple[bytes, str]:
-        """An image of the article and its media type.
-
-        Raises:
-            NotFoundError: no such article, or no image for it.
-        """
 
 
 def port_method_names() -> frozenset[str]:

@@ -49,11 +49,11 @@ _DEFAULT_PREFIX = {"plc": "PLC", "hmi": "HMI", "io-device": "IO device"}
 def _add(ctx: OperationContext, d: AddDeviceInput) -> DeviceInfo:
     name = d.name
     if name is None:
-        kind = ctx.backend.catalog_find(d.order_number).device_kind
+        kind = ctx.backend.catalog.catalog_find(d.order_number).device_kind
         prefix = _DEFAULT_PREFIX.get(kind, "Device")
-        taken = {device.name.lower() for device in ctx.backend.list_devices()}
+        taken = {device.name.lower() for device in ctx.backend.devices.list_devices()}
         name = next(f"{prefix}_{n}" for n in range(1, len(taken) + 2) if f"{prefix}_{n}".lower() not in taken)
-    return ctx.backend.add_device(d.order_number, d.version, name)
+    return ctx.backend.devices.add_device(d.order_number, d.version, name)
 
 
 class DeviceRef(CamelStruct):
@@ -126,7 +126,7 @@ class SearchInput(CamelStruct):
 
 
 def _network(ctx: OperationContext, d: ConfigureNetworkInput) -> DeviceInfo:
-    return ctx.backend.configure_network(
+    return ctx.backend.devices.configure_network(
         d.device_name, ip_address=d.ip_address, subnet_mask=d.subnet_mask, interface=d.interface_name,
         subnet=d.subnet_name, router_address=d.router_address,
     )
@@ -137,7 +137,7 @@ def _compile(ctx: OperationContext, d: CompileDeviceInput) -> CompileResult:
     # Device); T-IA Connect's client sends compile-sync without a body and shows the PLC's program errors.
     parts = []
     if d.scope in (None, "hardware", "all"):
-        parts.append(ctx.backend.compile_hardware(d.device_name))
+        parts.append(ctx.backend.devices.compile_hardware(d.device_name))
     if d.scope in ("software", "all"):
         parts.append(ctx.backend.compile.compile_software(d.device_name))
     elif d.scope is None:
@@ -157,7 +157,7 @@ def _compile(ctx: OperationContext, d: CompileDeviceInput) -> CompileResult:
 
 
 def _delete(ctx: OperationContext, d: DeviceRef) -> dict[str, str]:
-    ctx.backend.delete_device(d.device_name)
+    ctx.backend.devices.delete_device(d.device_name)
     return {"deleted": d.device_name}
 
 
@@ -189,14 +189,14 @@ def _device_change(info: DeviceInfo) -> PlannedChange:
 
 
 def _preview_delete(ctx: OperationContext, d: DeviceRef) -> Preview:
-    info = ctx.backend.get_device(d.device_name)
+    info = ctx.backend.devices.get_device(d.device_name)
     inside = software_changes(ctx, info.name)
     what = f" with its PLC software ({plural(len(inside), 'object')})" if inside else ""
     return plan(f"Would delete the device '{info.name}' ({info.order_number}){what}.", [_device_change(info), *inside])
 
 
 def _preview_clear_parking_lot(ctx: OperationContext, _: None) -> Preview:
-    parked = ctx.backend.parking_lot()
+    parked = ctx.backend.devices.parking_lot()
     if not parked:
         return plan("The parking lot is empty; nothing would be deleted.", [])
     changes = [change for info in parked for change in (_device_change(info), *software_changes(ctx, info.name))]
@@ -204,11 +204,11 @@ def _preview_clear_parking_lot(ctx: OperationContext, _: None) -> Preview:
 
 
 def _search(ctx: OperationContext, d: SearchInput) -> list[CatalogMatch]:
-    return ctx.backend.catalog_search(d.query, d.limit)
+    return ctx.backend.catalog.catalog_search(d.query, d.limit)
 
 
 def _catalog_image(ctx: OperationContext, d: FindInput) -> tuple[bytes, str]:
-    return ctx.backend.catalog_image(d.order_number)
+    return ctx.backend.catalog.catalog_image(d.order_number)
 
 
 CATALOG_IMAGE: Operation[FindInput, tuple[bytes, str]] = Operation(
@@ -220,7 +220,7 @@ CATALOG_IMAGE: Operation[FindInput, tuple[bytes, str]] = Operation(
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.list", summary="Devices of the open project.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.list_devices(), input=None, output=list[DeviceInfo],
+        handler=lambda ctx, _: ctx.backend.devices.list_devices(), input=None, output=list[DeviceInfo],
         route=RouteSpec("GET", "/api/projects/devices"), async_route=RouteSpec("GET", "/api/projects/devices/async"),
         mutating=False, errors=_NEEDS_PROJECT,
     ),
@@ -241,7 +241,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.rename", summary="Rename a device.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.rename_device(d.device_name, d.new_name), input=RenameDeviceInput,
+        handler=lambda ctx, d: ctx.backend.devices.rename_device(d.device_name, d.new_name), input=RenameDeviceInput,
         output=DeviceInfo, route=RouteSpec("POST", "/api/devices/actions/rename"),
         async_route=RouteSpec("POST", "/api/devices/actions/rename-async"),
         example={"deviceName": "PLC_1", "newName": "Filler_PLC"},
@@ -265,7 +265,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.export-hardware", summary="Export a device's hardware as AutomationML (CAEX 3.0).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.export_hardware(d.device_name, Path(d.export_path)),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.devices.export_hardware(d.device_name, Path(d.export_path)),
         input=ExportHardwareInput, output=HardwareTransfer,
         route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/export-hardware-async"), long_running=True,
@@ -276,7 +276,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.import-hardware", summary="Import devices from an AutomationML (CAEX 3.0) file.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.import_hardware(Path(d.import_file_path)),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.devices.import_hardware(Path(d.import_file_path)),
         input=ImportHardwareInput, output=HardwareTransfer,
         route=RouteSpec("POST", "/api/projects/devices/actions/import-hardware-sync"),
         async_route=RouteSpec("POST", "/api/projects/devices/actions/import-hardware"), long_running=True,
@@ -289,30 +289,30 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="devices.compatible-slots", summary="Free slots of a device where a module fits.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.compatible_slots(d.device_name, d.order_number),
+        handler=lambda ctx, d: ctx.backend.devices.compatible_slots(d.device_name, d.order_number),
         input=CompatibleSlotsInput, output=list[SlotOption], route=RouteSpec("GET", "/api/devices/compatible-slots"),
         mutating=False, errors=(e.NotFoundError, *_NEEDS_PROJECT),
     ),
     Operation(
         name="devices.hardware-details", summary="Hardware details of a device with its network information.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.get_device(d.device_name), input=DeviceRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.devices.get_device(d.device_name), input=DeviceRef,
         output=DeviceInfo, route=RouteSpec("GET", "/api/devices/{deviceName}/hardware-details"), mutating=False,
         errors=(e.NotFoundError, *_NEEDS_PROJECT),
     ),
     Operation(
         name="devices.parking-lot", summary="Devices not placed in the configuration (not assigned).",
-        section=SECTION, handler=lambda ctx, _: ctx.backend.parking_lot(), input=None, output=list[DeviceInfo],
+        section=SECTION, handler=lambda ctx, _: ctx.backend.devices.parking_lot(), input=None, output=list[DeviceInfo],
         route=RouteSpec("GET", "/api/projects/devices/parking-lot"), mutating=False, errors=_NEEDS_PROJECT,
     ),
     Operation(
         name="devices.parking-lot.clear", summary="Delete every device in the parking lot.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.clear_parking_lot(), input=None, output=list[str],
+        handler=lambda ctx, _: ctx.backend.devices.clear_parking_lot(), input=None, output=list[str],
         route=RouteSpec("POST", "/api/projects/devices/parking-lot/actions/clear"), errors=_NEEDS_PROJECT,
         destructive=True, preview=_preview_clear_parking_lot,
     ),
     Operation(
         name="catalog.find", summary="Find a catalog article by exact article number.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.catalog_find(d.order_number), input=FindInput, output=CatalogItem,
+        handler=lambda ctx, d: ctx.backend.catalog.catalog_find(d.order_number), input=FindInput, output=CatalogItem,
         route=RouteSpec("POST", "/api/catalog/actions/find-sync"),
         async_route=RouteSpec("POST", "/api/catalog/actions/find"), mutating=False, errors=(e.NotFoundError,),
         example={"orderNumber": "6ES7 214-1AG40-0XB0"},
@@ -327,17 +327,17 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="catalog.cache.status", summary="State of the hardware catalog cache.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog_cache_status(), input=None, output=CatalogCacheStatus,
+        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_status(), input=None, output=CatalogCacheStatus,
         route=RouteSpec("GET", "/api/catalog/cache/status"), mutating=False,
     ),
     Operation(
         name="catalog.cache.load", summary="Load the hardware catalog cache into memory.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog_cache_load(), input=None, output=CatalogCacheStatus,
+        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_load(), input=None, output=CatalogCacheStatus,
         route=RouteSpec("POST", "/api/catalog/cache/load"),
     ),
     Operation(
         name="catalog.cache.build", summary="Rebuild the hardware catalog cache.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog_cache_build(), input=None, output=CatalogCacheStatus,
+        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_build(), input=None, output=CatalogCacheStatus,
         route=RouteSpec("POST", "/api/catalog/cache/build"), long_running=True,
     ),
 )

@@ -226,7 +226,7 @@ def _library_type(ctx: OperationContext, d: LibraryTypeRef) -> HmiLibraryTypeInf
 
 def _summary(ctx: OperationContext, _: NoInput) -> HmiSummary:
     summary = HmiSummary(device_count=0)
-    for device in ctx.backend.list_devices():
+    for device in ctx.backend.devices.list_devices():
         if device.device_kind != "hmi":
             continue
         summary.device_count += 1

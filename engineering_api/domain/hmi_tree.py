@@ -197,7 +197,7 @@ def tag_tree(ctx: OperationContext, device: str) -> HmiTagTree:
 
 def tag_forest(ctx: OperationContext, _: NoInput) -> HmiTagForest:
     forest = HmiTagForest()
-    for device in ctx.backend.list_devices():
+    for device in ctx.backend.devices.list_devices():
         if device.device_kind != "hmi":
             continue
         try:

@@ -65,5 +65,5 @@ def plc(bridge: Any, tmp_path: Any) -> Any:
 
     bridge.launch_portal(with_ui=False, version=None)
     bridge.create_project(tmp_path, "Line1", author="", comment="")
-    bridge.add_device(CPU, None, "PLC_1")
+    bridge.devices.add_device(CPU, None, "PLC_1")
     return bridge

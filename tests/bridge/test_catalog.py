@@ -45,21 +45,21 @@ def test_aml_devices_reads_names_and_articles_and_refuses_the_rest() -> None:
 
 def test_catalog_needs_a_portal_and_reads_tia(bridge: Any) -> None:
     with pytest.raises(e.PortalUnavailableError):
-        bridge.catalog_find(CPU)
+        bridge.catalog.catalog_find(CPU)
     bridge.launch_portal(with_ui=False, version=None)
-    item = bridge.catalog_find("6es7516-3an02-0ab0")
+    item = bridge.catalog.catalog_find("6es7516-3an02-0ab0")
     assert (item.order_number, item.device_kind, item.firmware_versions[-1]) == (CPU, "plc", "V3.1")
     assert item.type_identifier == f"OrderNumber:{CPU}/V3.1"
-    hits = bridge.catalog_search("6ES7 516", 3)
+    hits = bridge.catalog.catalog_search("6ES7 516", 3)
     assert hits[0].item.order_number == CPU and hits[0].score == 0.9
-    assert bridge.catalog_search(CPU, 3)[0].score == 1.0
+    assert bridge.catalog.catalog_search(CPU, 3)[0].score == 1.0
 
 
 def test_a_catalog_failure_is_surfaced(bridge: Any, faults: Any) -> None:
     bridge.launch_portal(with_ui=False, version=None)
     faults.ArmNext("HardwareCatalog.Find", "Runtime", "The connection to TIA Portal was lost.", "", None)
     with pytest.raises(e.PortalUnavailableError) as info:
-        bridge.catalog_find(CPU)
+        bridge.catalog.catalog_find(CPU)
     assert info.value.code == "PORTAL_CONNECTION_LOST"
 
 
@@ -67,13 +67,13 @@ def test_add_device_checks_the_catalog_before_tia(bridge: Any, tmp_path: Path) -
     bridge.launch_portal(with_ui=False, version=None)
     bridge.create_project(tmp_path, "P", author="", comment="")
     with pytest.raises(e.NotFoundError) as unknown:
-        bridge.add_device("6ES7 999-9ZZ99-0AB0", None, "X")
+        bridge.devices.add_device("6ES7 999-9ZZ99-0AB0", None, "X")
     assert unknown.value.code == "ARTICLE_NOT_FOUND"
     with pytest.raises(e.ValidationError) as firmware:
-        bridge.add_device(CPU, "V9.9", "X")
+        bridge.devices.add_device(CPU, "V9.9", "X")
     assert firmware.value.code == "UNKNOWN_FIRMWARE" and "V3.1" in firmware.value.message
     with pytest.raises(e.ValidationError) as module:
-        bridge.add_device(DI, None, "X")
+        bridge.devices.add_device(DI, None, "X")
     assert module.value.code == "NOT_A_DEVICE"
-    assert bridge.list_devices() == []
+    assert bridge.devices.list_devices() == []
     assert bridge.open_projects()[0].has_unsaved_changes is False

@@ -21,8 +21,8 @@ def plc(bridge: Any) -> Any:
     """A project with simulation support, PLC_1 at 192.168.0.1 and the powered-on instance Sim_A at that address."""
     bridge.launch_portal(with_ui=False, version="V19")
     bridge.create_project(Path(tempfile.mkdtemp()), "Line", author="", comment="")
-    bridge.add_device(CPU, None, "PLC_1")
-    bridge.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
+    bridge.devices.add_device(CPU, None, "PLC_1")
+    bridge.devices.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
                              subnet=None, router_address=None)
     bridge.set_simulation_support(True)
     bridge.simulation.sim_create_instance("Sim_A", operating_mode="SingleStep")

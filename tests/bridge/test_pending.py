@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 from engineering_api.backend.errors import NotSupportedError
-from engineering_api.backend.port import EngineeringBackend
+from engineering_api.backend.port import AREAS, EngineeringBackend
 from openness_bridge.backend import OpennessBackend
 from openness_bridge.pending import pending_methods, port_methods
 
@@ -21,6 +21,13 @@ def test_every_port_method_is_implemented_by_a_bridge_module() -> None:
         owner = next(c for c in OpennessBackend.__mro__ if name in c.__dict__)
         assert owner not in (PendingMethods, EngineeringBackend), f"{name} must be implemented by the bridge"
         assert owner.__module__.startswith("openness_bridge."), owner
+
+
+def test_every_held_area_is_a_whole_object_of_the_bridge(bridge: object) -> None:
+    for area, port in AREAS.items():
+        held = type(getattr(bridge, area))
+        assert issubclass(held, port) and not held.__abstractmethods__, area
+        assert held.__module__.startswith("openness_bridge."), held
 
 
 class _Nothing:

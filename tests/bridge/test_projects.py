@@ -17,7 +17,7 @@ CPU = "6ES7 516-3AN02-0AB0"
 def project(bridge: Any, tmp_path: Path) -> Any:
     bridge.launch_portal(with_ui=False, version=None)
     info = bridge.create_project(tmp_path / "projects", "Line1", author="", comment="")
-    bridge.add_device(CPU, None, "PLC_1")
+    bridge.devices.add_device(CPU, None, "PLC_1")
     bridge.save_project()
     return info
 
@@ -35,7 +35,7 @@ def test_archive_goes_through_a_fresh_folder_and_is_not_overwritten(bridge: Any,
 
 
 def test_archive_with_unsaved_changes_is_refused_as_tia_does(bridge: Any, project: Any, tmp_path: Path) -> None:
-    bridge.add_device(CPU, None, "PLC_2")
+    bridge.devices.add_device(CPU, None, "PLC_2")
     with pytest.raises(e.ConflictError) as info:
         bridge.archive_project(tmp_path / "a.zap19")
     assert info.value.code == "UNSAVED_CHANGES"
@@ -58,7 +58,7 @@ def test_retrieve_opens_the_project_and_a_refused_archive_leaves_nothing(bridge:
     restored = bridge.retrieve_project(tmp_path / "Line1.zap19", tmp_path / "restored")
     assert Path(restored.path) == tmp_path / "restored" / "Line1" / "Line1.ap19"
     assert restored.simulation_support is True
-    assert [d.name for d in bridge.list_devices()] == ["PLC_1"]
+    assert [d.name for d in bridge.devices.list_devices()] == ["PLC_1"]
     bridge.close_project()
     (tmp_path / "junk.zap19").write_bytes(b"PK\x03\x04 not an archive")
     with pytest.raises(e.ValidationError) as info:
@@ -79,7 +79,7 @@ def test_simulation_support_is_the_project_property_and_rolls_back_on_close(brid
 
 
 def test_index_counts_what_openness_shows(bridge: Any, project: Any) -> None:
-    bridge.configure_network("PLC_1", ip_address="10.0.0.1", subnet_mask="255.0.0.0", interface=None, subnet=None,
+    bridge.devices.configure_network("PLC_1", ip_address="10.0.0.1", subnet_mask="255.0.0.0", interface=None, subnet=None,
                              router_address=None)
     index = bridge.index_project()
     assert index.project_name == "Line1"

@@ -60,7 +60,7 @@ def test_a_new_download_is_listed_without_a_refresh(downloaded: Any) -> None:
 
 
 def test_without_the_plc_in_an_open_project_it_refuses(downloaded: Any) -> None:
-    downloaded.delete_device("PLC_1")
+    downloaded.devices.delete_device("PLC_1")
     with pytest.raises(ConflictError) as missing:
         downloaded.runtime_values.sim_released_tags("Sim_A")
     assert missing.value.code == "PROGRAM_NOT_IN_PROJECT" and '"PLC_1"' in missing.value.message

@@ -17,7 +17,7 @@ def test_every_exchange_gets_a_fresh_folder_inside_the_root_and_leaves_nothing(
     plc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "roots" / ".engineering-api-scratch"
-    plc._scratch_root = root
+    plc.scratch.root = root
     made: list[Path] = []
     original = tempfile.mkdtemp
 

@@ -58,11 +58,11 @@ def test_a_portal_started_by_a_user_can_be_shut_down_without_saving(bridge, mach
     pid = machine.StartInteractive()
     machine.OpenInUi(pid, created.path)
     bridge.attach_portal(pid)
-    bridge.add_device("6ES7 516-3AN02-0AB0", "V3.0", "Unsaved")
+    bridge.devices.add_device("6ES7 516-3AN02-0AB0", "V3.0", "Unsaved")
     assert bridge.shutdown_portal().pid == pid
     assert pid not in [p.pid for p in bridge.list_portals()]
     with pytest.raises(e.PortalUnavailableError):
-        bridge.list_devices()
+        bridge.devices.list_devices()
 
 
 def test_launching_another_version_needs_a_restart(bridge) -> None:
@@ -74,7 +74,7 @@ def test_launching_another_version_needs_a_restart(bridge) -> None:
 def test_device_added_without_version_keeps_the_bare_article(bridge, tmp_path: Path) -> None:
     bridge.launch_portal(with_ui=False, version=None)
     bridge.create_project(tmp_path, "P", author="", comment="")
-    device = bridge.add_device("6ES7 516-3AN02-0AB0", None, "PLC_1")
+    device = bridge.devices.add_device("6ES7 516-3AN02-0AB0", None, "PLC_1")
     assert (device.type_identifier, device.firmware_version) == ("OrderNumber:6ES7 516-3AN02-0AB0", "")
     overview = bridge.project_overview()
     assert (overview.project_name, overview.device_count) == ("P", 1)

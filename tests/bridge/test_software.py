@@ -66,7 +66,7 @@ def test_compile_block_finds_blocks_and_types_in_nested_groups(bridge: Any, plc:
 
 
 def test_software_is_reached_through_the_device_items_software_container(bridge: Any, plc: int) -> None:
-    bridge.add_device(HMI, None, "HMI_1")
+    bridge.devices.add_device(HMI, None, "HMI_1")
     with pytest.raises(e.ValidationError) as info:
         bridge.compile.compile_software("HMI_1")
     assert info.value.code == "NOT_A_PLC"

@@ -27,14 +27,14 @@ def test_a_failing_step_rolls_every_earlier_step_back(project: Any) -> None:
 
     with pytest.raises(ConflictError):
         project._change("two devices", two_devices_then_fail)
-    assert project.list_devices() == []
+    assert project.devices.list_devices() == []
     assert project.save_project().has_unsaved_changes is False
 
 
 def test_a_committed_change_stays_and_the_access_is_released(project: Any) -> None:
-    project.add_device(CPU, None, "PLC_1")
-    project.add_device(IM, None, "IO_1")  # a second ExclusiveAccess: the first was disposed
-    assert [d.name for d in project.list_devices()] == ["PLC_1", "IO_1"]
+    project.devices.add_device(CPU, None, "PLC_1")
+    project.devices.add_device(IM, None, "IO_1")  # a second ExclusiveAccess: the first was disposed
+    assert [d.name for d in project.devices.list_devices()] == ["PLC_1", "IO_1"]
 
 
 def test_an_openness_failure_inside_rolls_back_with_its_cause(project: Any, faults: Any) -> None:
@@ -46,4 +46,4 @@ def test_an_openness_failure_inside_rolls_back_with_its_cause(project: Any, faul
     with pytest.raises(EngineeringError) as info:
         project._change("author and device", author_then_device)
     assert "Slot occupied." in info.value.message
-    assert project.list_devices() == [] and project.open_projects()[0].author == ""
+    assert project.devices.list_devices() == [] and project.open_projects()[0].author == ""

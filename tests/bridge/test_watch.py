@@ -31,7 +31,7 @@ def _db(name: str, members: dict[str, str], number: int = 1) -> m.ProgramDocumen
 def plc(bridge: Any, tmp_path: Path) -> str:
     bridge.launch_portal(with_ui=False, version=None)
     bridge.create_project(tmp_path, "Line", author="", comment="")
-    bridge.add_device(CPU, None, "PLC_1")
+    bridge.devices.add_device(CPU, None, "PLC_1")
     bridge.program.import_program_documents("PLC_1", [_db("Data", {"Speed": "Int", "On": "Bool"})], overwrite=False)
     return "PLC_1"
 

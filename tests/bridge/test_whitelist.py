@@ -13,7 +13,7 @@ import pytest
 from engineering_api.backend.errors import NotFoundError, PermissionDeniedError
 from openness_bridge.doctor import OPENNESS_GROUP, openness_access_checks
 from openness_bridge.loader import Installation
-from openness_bridge.whitelist import MemoryRegistry, entry_values, whitelist_key
+from openness_bridge.whitelist import MemoryRegistry, OpennessWhitelist, entry_values, whitelist_key
 
 
 @pytest.fixture
@@ -39,8 +39,7 @@ def test_the_entry_is_what_openness_compares(exe: Path) -> None:
 
 def test_the_bridge_writes_one_entry_per_installed_version(bridge: Any, exe: Path) -> None:
     registry = MemoryRegistry()
-    bridge._whitelist_registry = registry
-    bridge._installations = _installations(18, 19)
+    bridge.whitelist = OpennessWhitelist(_installations(18, 19), registry)
     entry = bridge.whitelist_application(str(exe))
     assert (entry.application_path, entry.tia_version) == (str(exe), "V18, V19")
     assert entry.sha256 == hashlib.sha256(b"MZ python").hexdigest()
@@ -55,7 +54,7 @@ def test_not_elevated_is_permission_denied_with_the_key(bridge: Any, exe: Path) 
         def write_values(self, key: str, values: dict[str, str]) -> None:
             raise PermissionError(5, "Access is denied")
 
-    bridge._whitelist_registry = ReadOnly()
+    bridge.whitelist = OpennessWhitelist(_installations(19), ReadOnly())
     with pytest.raises(PermissionDeniedError) as refused:
         bridge.whitelist_application(str(exe))
     assert refused.value.code == "WHITELIST_NOT_ELEVATED" and "Whitelist\\python.exe" in refused.value.details["key"]

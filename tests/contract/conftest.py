@@ -132,7 +132,7 @@ def open_plc_project(backend: EngineeringBackend, root: Path, project: str = "P"
     """Launch a portal, create ``project`` in ``root`` and add a CPU as ``PLC_1``; returns the device name."""
     backend.launch_portal(with_ui=False, version=None)
     backend.create_project(root, project, author=author, comment="")
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     return "PLC_1"
 
 

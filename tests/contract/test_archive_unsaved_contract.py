@@ -18,7 +18,7 @@ def dirty(backend, root):
     backend.launch_portal(with_ui=False, version=None)
     backend.create_project(root, "P", author="", comment="")
     backend.save_project()
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     assert backend.open_projects()[0].has_unsaved_changes
     return backend
 
@@ -26,7 +26,7 @@ def dirty(backend, root):
 def _restored_devices(backend, root, archive) -> list[str]:
     backend.close_project()
     backend.retrieve_project(archive, root / f"r-{archive.stem}")
-    return [d.name for d in backend.list_devices()]
+    return [d.name for d in backend.devices.list_devices()]
 
 
 def test_unsaved_changes_are_refused_by_default(dirty, root):

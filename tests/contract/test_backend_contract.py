@@ -45,7 +45,7 @@ def project(backend: EngineeringBackend, portal: m.PortalInfo, root: Path) -> m.
 
 @pytest.fixture
 def plc(backend: EngineeringBackend, project: m.ProjectInfo) -> m.DeviceInfo:
-    return backend.add_device(CPU, None, "PLC_1")
+    return backend.devices.add_device(CPU, None, "PLC_1")
 
 
 def _file(project: m.ProjectInfo) -> Path:
@@ -68,19 +68,19 @@ NEEDS_PORTAL: list[tuple[str, Callable[[EngineeringBackend, Path], Any]]] = [
     ("project_infrastructure", lambda b, r: b.project_infrastructure()),
     ("set_simulation_support", lambda b, r: b.set_simulation_support(True)),
     ("index_project", lambda b, r: b.index_project()),
-    ("list_devices", lambda b, r: b.list_devices()),
-    ("get_device", lambda b, r: b.get_device("PLC_1")),
-    ("add_device", lambda b, r: b.add_device(CPU, None, "PLC_1")),
-    ("rename_device", lambda b, r: b.rename_device("PLC_1", "PLC_2")),
-    ("delete_device", lambda b, r: b.delete_device("PLC_1")),
-    ("configure_network", lambda b, r: b.configure_network(
+    ("list_devices", lambda b, r: b.devices.list_devices()),
+    ("get_device", lambda b, r: b.devices.get_device("PLC_1")),
+    ("add_device", lambda b, r: b.devices.add_device(CPU, None, "PLC_1")),
+    ("rename_device", lambda b, r: b.devices.rename_device("PLC_1", "PLC_2")),
+    ("delete_device", lambda b, r: b.devices.delete_device("PLC_1")),
+    ("configure_network", lambda b, r: b.devices.configure_network(
         "PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None, subnet=None,
         router_address=None)),
-    ("compile_hardware", lambda b, r: b.compile_hardware("PLC_1")),
-    ("parking_lot", lambda b, r: b.parking_lot()),
-    ("clear_parking_lot", lambda b, r: b.clear_parking_lot()),
-    ("compatible_slots", lambda b, r: b.compatible_slots("PLC_1", DI)),
-    ("export_hardware", lambda b, r: b.export_hardware("PLC_1", r / "x.aml")),
+    ("compile_hardware", lambda b, r: b.devices.compile_hardware("PLC_1")),
+    ("parking_lot", lambda b, r: b.devices.parking_lot()),
+    ("clear_parking_lot", lambda b, r: b.devices.clear_parking_lot()),
+    ("compatible_slots", lambda b, r: b.devices.compatible_slots("PLC_1", DI)),
+    ("export_hardware", lambda b, r: b.devices.export_hardware("PLC_1", r / "x.aml")),
     ("import_program_documents", lambda b, r: b.program.import_program_documents("PLC_1", [], overwrite=False)),
     ("list_program_objects", lambda b, r: b.program.list_program_objects("PLC_1")),
     ("export_program_object", lambda b, r: b.program.export_program_object("PLC_1", "FB_Motor")),
@@ -171,11 +171,11 @@ def test_whitelist(backend, tmp_path):
 
 
 def test_shutdown_closes_the_project_without_saving(backend, project, root):
-    backend.add_device(CPU, None, "Unsaved")
+    backend.devices.add_device(CPU, None, "Unsaved")
     backend.shutdown_portal()
     backend.launch_portal(with_ui=False, version=None)
     backend.open_project(_file(project))
-    assert backend.list_devices() == []
+    assert backend.devices.list_devices() == []
 
 
 # ----- projects -------------------------------------------------------------------------------
@@ -185,14 +185,14 @@ def test_create_open_save_close(backend, portal, root):
     assert Path(created.path) == root / "Line1" / f"Line1.ap{portal.version[1:]}"
     assert Path(created.path).is_file()
     assert [p.name for p in backend.open_projects()] == ["Line1"]
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     assert backend.open_projects()[0].has_unsaved_changes is True
     assert backend.save_project().has_unsaved_changes is False
     assert backend.close_project().name == "Line1"
     assert backend.open_projects() == []
     reopened = backend.open_project(Path(created.path))
     assert reopened.name == "Line1"
-    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
 
 
 @pytest.mark.parametrize("name", ["a/b", "a\\b", "a:b", "a*", "a?", 'a"', "a<", "a>", "a|b", "end.", " x", "x ", "CON", "", "x" * 129])
@@ -213,11 +213,11 @@ def test_a_file_in_the_way_is_a_validation_error(backend, portal, root):
     with pytest.raises(e.ValidationError):
         backend.create_project(root / "afile", "P", author="", comment="")
     backend.create_project(root, "P", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     with pytest.raises(e.ValidationError):
         backend.archive_project(root / "afile" / "P.zap19")
     with pytest.raises(e.ValidationError):
-        backend.export_hardware("PLC_1", root / "afile" / "plc.aml")
+        backend.devices.export_hardware("PLC_1", root / "afile" / "plc.aml")
     backend.save_project()  # TIA archives only a saved project
     backend.archive_project(root / "P.zap19")
     backend.close_project()
@@ -294,11 +294,11 @@ def test_two_sessions_sharing_a_machine_see_each_others_locks(tmp_path, root):
 
 def test_long_non_ascii_names_are_saved_or_refused_cleanly(backend, project, root):
     long_name = "Ölpumpe_" + "€" * 120  # 128 characters, 369 bytes in UTF-8
-    backend.add_device(CPU, None, long_name)
+    backend.devices.add_device(CPU, None, long_name)
     backend.save_project()
     backend.close_project()
     backend.open_project(_file(project))
-    assert [d.name for d in backend.list_devices()] == [long_name]
+    assert [d.name for d in backend.devices.list_devices()] == [long_name]
     backend.close_project()
     with pytest.raises(e.ValidationError):
         backend.create_project(root, "Ä" * 128, author="", comment="")  # 261 bytes as a file name
@@ -320,18 +320,18 @@ def test_a_copied_and_renamed_project_file_is_that_project(backend, plc, root):
     (root / "Copy" / "Line1.ap19").rename(root / "Copy" / "Copy.ap19")
     opened = backend.open_project(root / "Copy" / "Copy.ap19")
     assert (opened.name, Path(opened.path)) == ("Copy", root / "Copy" / "Copy.ap19")
-    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
     backend.save_project()
     assert sorted(p.name for p in (root / "Copy").glob("*.ap19")) == ["Copy.ap19"]
 
 
 def test_close_discards_unsaved_changes(backend, project):
     backend.save_project()
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     backend.set_simulation_support(True)
     backend.close_project()
     backend.open_project(_file(project))
-    assert backend.list_devices() == []
+    assert backend.devices.list_devices() == []
     assert backend.open_projects()[0].simulation_support is False
 
 
@@ -351,11 +351,11 @@ def test_archive_and_retrieve(backend, plc, root):
         backend.retrieve_project(root / "Line1.zap19", root)
     restored = backend.retrieve_project(root / "Line1.zap19", root / "restored")
     assert Path(restored.path) == root / "restored" / "Line1" / "Line1.ap19"
-    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
 
 
 def test_archive_holds_the_saved_state(backend, project, root):
-    backend.add_device(CPU, None, "Unsaved")
+    backend.devices.add_device(CPU, None, "Unsaved")
     if backend.name == "openness":
         # Project.Archive refuses while there are unsaved changes: the bridge says so instead of saving.
         with pytest.raises(e.ConflictError) as refused:
@@ -365,7 +365,7 @@ def test_archive_holds_the_saved_state(backend, project, root):
     backend.archive_project(root / "saved.zap19", unsaved="allow")  # the default refuses (test_archive_unsaved_contract)
     backend.close_project()
     backend.retrieve_project(root / "saved.zap19", root / "r")
-    assert backend.list_devices() == []
+    assert backend.devices.list_devices() == []
 
 
 def test_retrieve_errors(backend, portal, root, tmp_path):
@@ -403,9 +403,9 @@ def test_history(backend, project, root):
 
 
 def test_overview_infrastructure_simulation_index(backend, plc):
-    backend.add_device(IM, None, "IO_1")
+    backend.devices.add_device(IM, None, "IO_1")
     for name, ip in (("PLC_1", "192.168.0.1"), ("IO_1", "192.168.0.2")):
-        backend.configure_network(name, ip_address=ip, subnet_mask="255.255.255.0", interface=None, subnet=None,
+        backend.devices.configure_network(name, ip_address=ip, subnet_mask="255.255.255.0", interface=None, subnet=None,
                                   router_address=None)
     overview = backend.project_overview()
     assert isinstance(overview, m.ProjectOverview)
@@ -421,53 +421,53 @@ def test_overview_infrastructure_simulation_index(backend, plc):
 
 # ----- devices --------------------------------------------------------------------------------
 def test_add_get_list(backend, project):
-    added = backend.add_device(CPU, "V3.0", "PLC_1")
+    added = backend.devices.add_device(CPU, "V3.0", "PLC_1")
     assert isinstance(added, m.DeviceInfo)
     assert (added.order_number, added.firmware_version, added.type_identifier) == (CPU, "V3.0", f"OrderNumber:{CPU}/V3.0")
-    assert backend.get_device("PLC_1") == added
-    assert backend.list_devices() == [added]
+    assert backend.devices.get_device("PLC_1") == added
+    assert backend.devices.list_devices() == [added]
     with pytest.raises(e.NotFoundError):
-        backend.get_device("Ghost")
+        backend.devices.get_device("Ghost")
 
 
 def test_add_errors(backend, plc):
     with pytest.raises(e.NotFoundError):
-        backend.add_device(UNKNOWN_ARTICLE, None, "X")
+        backend.devices.add_device(UNKNOWN_ARTICLE, None, "X")
     with pytest.raises(e.ValidationError):
-        backend.add_device(CPU, "V9.9", "X")  # unknown firmware
+        backend.devices.add_device(CPU, "V9.9", "X")  # unknown firmware
     with pytest.raises(e.ValidationError):
-        backend.add_device(DI, None, "X")  # a module, not a device
+        backend.devices.add_device(DI, None, "X")  # a module, not a device
     with pytest.raises(e.ValidationError):
-        backend.add_device(CPU, None, "bad/name")
+        backend.devices.add_device(CPU, None, "bad/name")
     with pytest.raises(e.AlreadyExistsError):
-        backend.add_device(CPU, None, "PLC_1")
+        backend.devices.add_device(CPU, None, "PLC_1")
     with pytest.raises(e.AlreadyExistsError):
-        backend.add_device(CPU, None, "plc_1")  # names are unique case-insensitively
-    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+        backend.devices.add_device(CPU, None, "plc_1")  # names are unique case-insensitively
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
 
 
 def test_rename(backend, plc):
-    backend.add_device(HMI, None, "HMI_1")
-    assert backend.rename_device("PLC_1", "PLC_A").name == "PLC_A"
-    assert [d.name for d in backend.list_devices()] == ["PLC_A", "HMI_1"]
+    backend.devices.add_device(HMI, None, "HMI_1")
+    assert backend.devices.rename_device("PLC_1", "PLC_A").name == "PLC_A"
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_A", "HMI_1"]
     with pytest.raises(e.NotFoundError):
-        backend.rename_device("PLC_1", "X")
+        backend.devices.rename_device("PLC_1", "X")
     with pytest.raises(e.ValidationError):
-        backend.rename_device("PLC_A", "a|b")
+        backend.devices.rename_device("PLC_A", "a|b")
     with pytest.raises(e.AlreadyExistsError):
-        backend.rename_device("PLC_A", "HMI_1")
-    assert [d.name for d in backend.list_devices()] == ["PLC_A", "HMI_1"]
+        backend.devices.rename_device("PLC_A", "HMI_1")
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_A", "HMI_1"]
 
 
 def test_delete(backend, plc):
-    backend.delete_device("PLC_1")
-    assert backend.list_devices() == []
+    backend.devices.delete_device("PLC_1")
+    assert backend.devices.list_devices() == []
     with pytest.raises(e.NotFoundError):
-        backend.delete_device("PLC_1")
+        backend.devices.delete_device("PLC_1")
 
 
 def _net(backend, name, ip, mask="255.255.255.0", interface=None, subnet=None, router=None):
-    return backend.configure_network(name, ip_address=ip, subnet_mask=mask, interface=interface, subnet=subnet,
+    return backend.devices.configure_network(name, ip_address=ip, subnet_mask=mask, interface=interface, subnet=subnet,
                                      router_address=router)
 
 
@@ -481,14 +481,14 @@ def test_configure_network(backend, plc):
         _net(backend, "PLC_1", "10.0.0.1", interface="X9")
     with pytest.raises(e.ValidationError):
         _net(backend, "PLC_1", "10.0.0.1", interface="DP interface_1")  # PROFIBUS: no IP address
-    backend.add_device("6AV2 123-2GA03-0AX0", None, "HMI_DP")  # KTP700 Basic DP: no Ethernet interface
+    backend.devices.add_device("6AV2 123-2GA03-0AX0", None, "HMI_DP")  # KTP700 Basic DP: no Ethernet interface
     with pytest.raises(e.ValidationError):
         _net(backend, "HMI_DP", "10.0.0.2")
     for ip, mask in (("10.0.0.300", "255.0.0.0"), ("10.0.0.1", "255.0.255.0"), ("10.0.0.0", "255.255.255.0"),
                      ("10.0.0.255", "255.255.255.0"), ("x", "255.255.255.0")):
         with pytest.raises(e.ValidationError):
             _net(backend, "PLC_1", ip, mask)
-    assert backend.get_device("PLC_1").interfaces[0].ip_address is None
+    assert backend.devices.get_device("PLC_1").interfaces[0].ip_address is None
 
 
 def test_configure_network_first_interface(backend, plc):
@@ -496,83 +496,83 @@ def test_configure_network_first_interface(backend, plc):
     device = _net(backend, "PLC_1", "10.1.2.3", "255.255.0.0", None, "Cell", "10.1.0.1")
     first = device.interfaces[0]
     assert (first.ip_address, first.subnet_mask, first.subnet_name, first.router_address) == ("10.1.2.3", "255.255.0.0", "Cell", "10.1.0.1")
-    assert backend.get_device("PLC_1") == device
+    assert backend.devices.get_device("PLC_1") == device
     assert [s.name for s in backend.project_infrastructure().subnets] == ["Cell"]
     with pytest.raises(e.NotFoundError):
         _net(backend, "Ghost", "10.0.0.1")
     with pytest.raises(e.NotFoundError):
         _net(backend, "PLC_1", "10.0.0.1", interface="X9")
-    backend.add_device("6AV2 123-2GA03-0AX0", None, "HMI_DP")  # KTP700 Basic DP: no Ethernet interface
+    backend.devices.add_device("6AV2 123-2GA03-0AX0", None, "HMI_DP")  # KTP700 Basic DP: no Ethernet interface
     with pytest.raises(e.ValidationError):
         _net(backend, "HMI_DP", "10.0.0.2")
     for ip, mask in (("10.1.0.300", "255.255.0.0"), ("10.1.0.1", "255.0.255.0"), ("10.1.0.0", "255.255.0.0"), ("x", "255.255.0.0")):
         with pytest.raises(e.ValidationError):
             _net(backend, "PLC_1", ip, mask)
-    assert backend.get_device("PLC_1") == device
+    assert backend.devices.get_device("PLC_1") == device
 
 
 def test_compile_reports_duplicate_addresses(backend, plc):
-    backend.add_device(IM, None, "IO_1")
+    backend.devices.add_device(IM, None, "IO_1")
     _net(backend, "PLC_1", "192.168.0.1")
     _net(backend, "IO_1", "192.168.0.1")
-    result = backend.compile_hardware("IO_1")
+    result = backend.devices.compile_hardware("IO_1")
     assert isinstance(result, m.CompileResult)
     assert result.state == "Error" and result.error_count >= 1
     assert any("192.168.0.1" in msg.description for msg in result.messages[0].messages)
     with pytest.raises(e.NotFoundError):
-        backend.compile_hardware("Ghost")
+        backend.devices.compile_hardware("Ghost")
 
 
 def test_parking_lot(backend, plc):
-    backend.add_device(IM, None, "IO_1")
-    assert [d.name for d in backend.parking_lot()] == ["IO_1"]
+    backend.devices.add_device(IM, None, "IO_1")
+    assert [d.name for d in backend.devices.parking_lot()] == ["IO_1"]
     _net(backend, "PLC_1", "192.168.0.1")
     _net(backend, "IO_1", "192.168.0.2")
-    assert backend.parking_lot() == []
-    backend.add_device(IM, None, "IO_2")
-    assert backend.clear_parking_lot() == ["IO_2"]
-    assert [d.name for d in backend.list_devices()] == ["PLC_1", "IO_1"]
+    assert backend.devices.parking_lot() == []
+    backend.devices.add_device(IM, None, "IO_2")
+    assert backend.devices.clear_parking_lot() == ["IO_2"]
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_1", "IO_1"]
 
 
 def test_compatible_slots(backend, plc):
-    slots = backend.compatible_slots("PLC_1", DI)
+    slots = backend.devices.compatible_slots("PLC_1", DI)
     assert slots and all(isinstance(s, m.SlotOption) for s in slots)
     assert 1 not in [s.slot for s in slots]
     with pytest.raises(e.NotFoundError):
-        backend.compatible_slots("Ghost", DI)
+        backend.devices.compatible_slots("Ghost", DI)
     with pytest.raises(e.NotFoundError):
-        backend.compatible_slots("PLC_1", UNKNOWN_ARTICLE)
+        backend.devices.compatible_slots("PLC_1", UNKNOWN_ARTICLE)
 
 
 def test_export_import_round_trip(backend, plc, root):
     pytest.importorskip("fakes.aml", reason="fakes/aml.py is written by another helper")
     _net(backend, "PLC_1", "192.168.0.1")
-    before = backend.get_device("PLC_1")
-    transfer = backend.export_hardware("PLC_1", root / "plc.aml")
+    before = backend.devices.get_device("PLC_1")
+    transfer = backend.devices.export_hardware("PLC_1", root / "plc.aml")
     assert isinstance(transfer, m.HardwareTransfer)
     assert transfer.devices == ["PLC_1"]
     with pytest.raises(e.AlreadyExistsError):
-        backend.export_hardware("PLC_1", root / "plc.aml")
+        backend.devices.export_hardware("PLC_1", root / "plc.aml")
     with pytest.raises(e.NotFoundError):
-        backend.export_hardware("Ghost", root / "ghost.aml")
-    backend.delete_device("PLC_1")
-    assert backend.import_hardware(root / "plc.aml").devices == ["PLC_1"]
-    assert backend.get_device("PLC_1") == before
+        backend.devices.export_hardware("Ghost", root / "ghost.aml")
+    backend.devices.delete_device("PLC_1")
+    assert backend.devices.import_hardware(root / "plc.aml").devices == ["PLC_1"]
+    assert backend.devices.get_device("PLC_1") == before
 
 
 def test_hardware_round_trips_under_the_vendor_clients_xml_name(backend, plc, root):
     """T-IA Connect's client names the AutomationML file ``<device>_hardware.xml``."""
     pytest.importorskip("fakes.aml", reason="fakes/aml.py is written by another helper")
-    backend.export_hardware("PLC_1", root / "PLC_1_hardware.xml")
-    backend.delete_device("PLC_1")
-    assert backend.import_hardware(root / "PLC_1_hardware.xml").devices == ["PLC_1"]
+    backend.devices.export_hardware("PLC_1", root / "PLC_1_hardware.xml")
+    backend.devices.delete_device("PLC_1")
+    assert backend.devices.import_hardware(root / "PLC_1_hardware.xml").devices == ["PLC_1"]
 
 
 def test_import_errors_leave_the_project_as_it_was(backend, plc, root):
     pytest.importorskip("fakes.aml", reason="fakes/aml.py is written by another helper")
-    backend.add_device(IM, None, "IO_1")
-    backend.export_hardware("PLC_1", root / "plc.aml")
-    backend.export_hardware("IO_1", root / "io.aml")
+    backend.devices.add_device(IM, None, "IO_1")
+    backend.devices.export_hardware("PLC_1", root / "plc.aml")
+    backend.devices.export_hardware("IO_1", root / "io.aml")
     backend.save_project()
     # a file holding a new device and one that exists: nothing may be imported
     from lxml import etree
@@ -586,40 +586,40 @@ def test_import_errors_leave_the_project_as_it_was(backend, plc, root):
     io_element = next(c for c in source.findall(f"{caex}InternalElement") if c.get("Name") == "IO_1")
     plc_element.addprevious(io_element)  # the new device comes first, so it would be added before the clash
     both.write(str(root / "both.aml"))
-    backend.delete_device("IO_1")
+    backend.devices.delete_device("IO_1")
     backend.save_project()
-    snapshot = (backend.list_devices(), backend.project_infrastructure(), backend.open_projects()[0].has_unsaved_changes)
+    snapshot = (backend.devices.list_devices(), backend.project_infrastructure(), backend.open_projects()[0].has_unsaved_changes)
     with pytest.raises(e.AlreadyExistsError):
-        backend.import_hardware(root / "both.aml")  # PLC_1 exists, IO_1 would be new
-    assert (backend.list_devices(), backend.project_infrastructure(),
+        backend.devices.import_hardware(root / "both.aml")  # PLC_1 exists, IO_1 would be new
+    assert (backend.devices.list_devices(), backend.project_infrastructure(),
             backend.open_projects()[0].has_unsaved_changes) == snapshot
-    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
     with pytest.raises(e.NotFoundError):
-        backend.import_hardware(root / "missing.aml")
+        backend.devices.import_hardware(root / "missing.aml")
     (root / "bad.aml").write_text("<x/>")
     with pytest.raises(e.ValidationError):
-        backend.import_hardware(root / "bad.aml")
+        backend.devices.import_hardware(root / "bad.aml")
     (root / "unknown.aml").write_text((root / "io.aml").read_text().replace(IM, UNKNOWN_ARTICLE))
     with pytest.raises(e.ValidationError):
-        backend.import_hardware(root / "unknown.aml")
-    assert [d.name for d in backend.list_devices()] == ["PLC_1"]
+        backend.devices.import_hardware(root / "unknown.aml")
+    assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
 
 
 def test_failed_changes_leave_the_project_unchanged(backend, plc):
     backend.save_project()
-    before = (backend.list_devices(), backend.project_infrastructure())
+    before = (backend.devices.list_devices(), backend.project_infrastructure())
     failing = [
-        lambda: backend.add_device(CPU, None, "PLC_1"),
-        lambda: backend.add_device(CPU, "V0.1", "New"),
-        lambda: backend.rename_device("PLC_1", "a*b"),
+        lambda: backend.devices.add_device(CPU, None, "PLC_1"),
+        lambda: backend.devices.add_device(CPU, "V0.1", "New"),
+        lambda: backend.devices.rename_device("PLC_1", "a*b"),
         lambda: _net(backend, "PLC_1", "192.168.0.0"),
         lambda: _net(backend, "PLC_1", "192.168.0.5", subnet="New", router="10.0.0.1"),
-        lambda: backend.delete_device("Ghost"),
+        lambda: backend.devices.delete_device("Ghost"),
     ]
     for call in failing:
         with pytest.raises(e.EngineeringError):
             call()
-        assert (backend.list_devices(), backend.project_infrastructure()) == before
+        assert (backend.devices.list_devices(), backend.project_infrastructure()) == before
         assert backend.open_projects()[0].has_unsaved_changes is False
 
 
@@ -627,38 +627,38 @@ def test_failed_changes_leave_the_project_unchanged(backend, plc):
 def test_catalog(backend):
     if backend.name == "openness":
         backend.launch_portal(with_ui=False, version=None)  # Openness' catalog is TiaPortal.HardwareCatalog
-    item = backend.catalog_find(CPU.lower().replace(" ", ""))
+    item = backend.catalog.catalog_find(CPU.lower().replace(" ", ""))
     assert isinstance(item, m.CatalogItem) and item.order_number == CPU
     with pytest.raises(e.NotFoundError):
-        backend.catalog_find(UNKNOWN_ARTICLE)
-    hits = backend.catalog_search("1516", 5)
+        backend.catalog.catalog_find(UNKNOWN_ARTICLE)
+    hits = backend.catalog.catalog_search("1516", 5)
     assert hits and len(hits) <= 5 and all(isinstance(h, m.CatalogMatch) for h in hits)
     with pytest.raises(e.ValidationError):
-        backend.catalog_search("  ", 5)
+        backend.catalog.catalog_search("  ", 5)
     if backend.name == "openness":
         # TIA keeps its catalog itself (no cache to load or build) and CatalogEntry has no image.
-        for call in (backend.catalog_cache_load, backend.catalog_cache_build, backend.catalog_cache_status,
-                     lambda: backend.catalog_image(CPU)):
+        for call in (backend.catalog.catalog_cache_load, backend.catalog.catalog_cache_build, backend.catalog.catalog_cache_status,
+                     lambda: backend.catalog.catalog_image(CPU)):
             with pytest.raises(e.NotSupportedError) as info:
                 call()
             assert info.value.code == "NO_OPENNESS_EQUIVALENT"
         return
-    assert backend.catalog_cache_load().loaded is True
-    status = backend.catalog_cache_build()
+    assert backend.catalog.catalog_cache_load().loaded is True
+    status = backend.catalog.catalog_cache_build()
     assert isinstance(status, m.CatalogCacheStatus) and status.entry_count >= 60
-    assert backend.catalog_cache_status().entry_count == status.entry_count
-    image, media_type = backend.catalog_image(CPU)
+    assert backend.catalog.catalog_cache_status().entry_count == status.entry_count
+    image, media_type = backend.catalog.catalog_image(CPU)
     assert image and media_type.startswith("image/")
     with pytest.raises(e.NotFoundError):
-        backend.catalog_image(UNKNOWN_ARTICLE)
+        backend.catalog.catalog_image(UNKNOWN_ARTICLE)
 
 
 def test_catalog_needs_no_portal(backend):
     if backend.name == "openness":
         with pytest.raises(e.PortalUnavailableError):  # the catalog is TiaPortal.HardwareCatalog
-            backend.catalog_find(CPU)
+            backend.catalog.catalog_find(CPU)
         return
-    assert backend.catalog_find(CPU).order_number == CPU
+    assert backend.catalog.catalog_find(CPU).order_number == CPU
 
 
 def test_saved_project_is_a_readable_manifest(backend, plc, root):
@@ -886,7 +886,7 @@ def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: Engineerin
 
 
 def test_only_plcs_have_software(backend: EngineeringBackend, project: m.ProjectInfo) -> None:
-    backend.add_device(HMI, None, "HMI_1")
+    backend.devices.add_device(HMI, None, "HMI_1")
     with pytest.raises(e.ValidationError) as caught:
         backend.program.list_program_objects("HMI_1")
     assert caught.value.code == "NOT_A_PLC"

@@ -70,7 +70,7 @@ def test_needs_a_portal(backend, name, call):
 def test_unknown_device_and_non_plc(plc, name, call):
     with pytest.raises(e.NotFoundError):
         call(plc, "NOPE")
-    plc.add_device(HMI, None, "HMI_1")
+    plc.devices.add_device(HMI, None, "HMI_1")
     with pytest.raises(e.ValidationError):
         call(plc, "HMI_1")
 

@@ -143,7 +143,7 @@ def test_compile_errors(backend: EngineeringBackend, plc: str) -> None:
         backend.compile.compile_software("PLC_9")
     with pytest.raises(e.NotFoundError):
         backend.compile.compile_block("PLC_9", "FB_Motor")
-    backend.add_device(HMI, None, "HMI_1")
+    backend.devices.add_device(HMI, None, "HMI_1")
     with pytest.raises(e.ValidationError) as info:
         backend.compile.compile_software("HMI_1")
     assert info.value.code == "NOT_A_PLC"

@@ -80,8 +80,8 @@ def test_device_services(backend: EngineeringBackend, tmp_path: Path) -> None:
     assert {"Siemens.Engineering.Online.OnlineProvider", "Siemens.Engineering.Download.DownloadProvider",
             "Siemens.Engineering.HW.Features.SoftwareContainer"} <= set(cpu.available)
     assert [s.full_name for s in cpu.services] == [p.full_name for p in backend.reflection.openness_providers().providers]
-    backend.add_device(HMI, None, "HMI_1")
-    backend.add_device(IM, None, "IO_1")
+    backend.devices.add_device(HMI, None, "HMI_1")
+    backend.devices.add_device(IM, None, "IO_1")
     for method in (backend.reflection.plc_services, backend.reflection.cpu_services):
         with pytest.raises(NotFoundError) as missing:
             method("NOPE")

@@ -69,7 +69,7 @@ def test_lifecycle(backend: EngineeringBackend, plc: str, root: Path) -> None:
         with pytest.raises(e.ConflictError) as refused:
             change()
         assert refused.value.code == "LIBRARY_READ_ONLY"
-    backend.add_device(CPU, None, "PLC_2")
+    backend.devices.add_device(CPU, None, "PLC_2")
     pasted = backend.library.instantiate_master_copy("FB_Motor", "PLC_2", library="Motors")
     assert [c.name for c in pasted.created] == ["FB_Motor"]
     backend.library.close_global_library("Motors", discard_changes=False)
@@ -101,7 +101,7 @@ def test_types_between_project_and_global_library(backend: EngineeringBackend, p
 
     backend.close_project()
     backend.create_project(root, "Other", author="", comment="")
-    backend.add_device(CPU, None, "PLC_9")
+    backend.devices.add_device(CPU, None, "PLC_9")
     made = backend.library.instantiate_library_type("FB_Motor", "PLC_9", version_number=None, library="Motors")
     assert (made.created, made.version_number) == (["UDT_Motor", "FB_Motor"], "0.0.1")
     assert {t.name for t in backend.library.list_library_types()} == {"FB_Motor", "UDT_Motor"}

@@ -25,7 +25,7 @@ MTP700 = "6AV2 128-3GB06-0AX1"
 @pytest.fixture
 def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
     """A TP700 Comfort ``HMI_1`` beside PLC_1."""
-    backend.add_device(TP700, None, "HMI_1")
+    backend.devices.add_device(TP700, None, "HMI_1")
     return "HMI_1"
 
 
@@ -104,7 +104,7 @@ def test_not_found_and_device_kinds(backend: EngineeringBackend, panel: str) -> 
 
 def test_a_unified_panel_has_no_simaticml(backend: EngineeringBackend, panel: str) -> None:
     # its objects are the Unified object model (tests/contract/test_hmi_unified_contract.py)
-    backend.add_device(MTP700, None, "HMI_U")
+    backend.devices.add_device(MTP700, None, "HMI_U")
     with pytest.raises(e.NotSupportedError) as unified:
         backend.hmi.list_hmi_connections("HMI_U")
     assert unified.value.code == "UNIFIED_NOT_SUPPORTED"

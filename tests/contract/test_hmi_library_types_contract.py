@@ -43,8 +43,8 @@ def code_in(backend: EngineeringBackend, panel: str) -> str:
 @pytest.fixture
 def panels(backend: EngineeringBackend, plc: str) -> tuple[str, str]:  # noqa: F811
     """Two TP700 Comfort panels beside PLC_1; ``HMI_1`` has the VB script ``Reset``."""
-    backend.add_device(HMI, None, "HMI_1")
-    backend.add_device(HMI, None, "HMI_2")
+    backend.devices.add_device(HMI, None, "HMI_1")
+    backend.devices.add_device(HMI, None, "HMI_2")
     backend.hmi.import_hmi_script("HMI_1", script())
     return "HMI_1", "HMI_2"
 
@@ -88,7 +88,7 @@ def test_versions_of_an_hmi_type_are_named_alike(backend: EngineeringBackend, pa
 
 def test_an_hmi_type_goes_to_a_classic_panel(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     _type_with_a_version_in_work(backend)
-    backend.add_device(MTP700, None, "HMI_U")
+    backend.devices.add_device(MTP700, None, "HMI_U")
     for device, code in (("PLC_1", "NOT_AN_HMI"), ("HMI_U", "NOT_A_CLASSIC_PANEL")):
         with pytest.raises(e.ValidationError) as refused:
             backend.library.instantiate_library_type("Reset", device, version_number="0.0.1")
@@ -109,8 +109,8 @@ def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[st
     with pytest.raises(e.NotFoundError) as missing:
         backend.library.create_library_type("HMI_1", "Nope", folder="", comment="")
     assert missing.value.code == "OBJECT_NOT_FOUND"
-    backend.add_device(MTP700, None, "HMI_U")
-    backend.add_device(IM, None, "IO_1")
+    backend.devices.add_device(MTP700, None, "HMI_U")
+    backend.devices.add_device(IM, None, "IO_1")
     for device, code in (("HMI_U", "NOT_A_CLASSIC_PANEL"), ("IO_1", "NOT_A_PLC")):
         with pytest.raises(e.ValidationError) as refused:  # a Unified panel runs JavaScript, not VB scripts
             backend.library.create_library_type(device, "Reset", folder="", comment="")
@@ -178,8 +178,8 @@ def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, st
         backend.library.delete_library_type("Reset")
     assert refused.value.code == "TYPE_HAS_INSTANCES"
     assert {i["deviceName"] for i in refused.value.details["instances"]} == {"HMI_1", "HMI_2"}
-    backend.delete_device("HMI_2")
-    backend.delete_device("HMI_1")
+    backend.devices.delete_device("HMI_2")
+    backend.devices.delete_device("HMI_1")
     assert backend.library.delete_library_type("Reset").name == "Reset" and backend.hmi.list_hmi_library_types() == []
 
 

@@ -27,7 +27,7 @@ CODE = "Sub Reset()\r\n  SmartTags(\"Counter\") = 0\r\nEnd Sub"
 @pytest.fixture
 def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
     """A TP700 Comfort ``HMI_1`` beside PLC_1."""
-    backend.add_device(TP700, None, "HMI_1")
+    backend.devices.add_device(TP700, None, "HMI_1")
     return "HMI_1"
 
 

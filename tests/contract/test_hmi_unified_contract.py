@@ -31,7 +31,7 @@ TP700 = "6AV2 124-0GC01-0AX0"
 @pytest.fixture
 def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
     """An MTP700 Unified Comfort ``HMI_U`` beside PLC_1."""
-    backend.add_device(MTP700, None, "HMI_U")
+    backend.devices.add_device(MTP700, None, "HMI_U")
     return "HMI_U"
 
 
@@ -101,7 +101,7 @@ def test_script_modules(backend: EngineeringBackend, panel: str) -> None:
 
 
 def test_not_a_unified_panel(backend: EngineeringBackend, panel: str) -> None:
-    backend.add_device(TP700, None, "HMI_1")
+    backend.devices.add_device(TP700, None, "HMI_1")
     for device, code in (("HMI_1", "NOT_A_UNIFIED_PANEL"), ("PLC_1", "NOT_AN_HMI")):
         with pytest.raises(e.ValidationError) as exc:
             backend.hmi.read_unified_hmi(device)

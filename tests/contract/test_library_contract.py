@@ -43,7 +43,7 @@ def _import(backend: EngineeringBackend, *specs: dict[str, Any], device: str = "
 def plc(backend: EngineeringBackend, root: Path) -> str:
     name = open_plc_project(backend, root, "Lib")
     _import(backend, UDT, FB, OB)
-    backend.add_device(CPU, None, "PLC_2")
+    backend.devices.add_device(CPU, None, "PLC_2")
     return name
 
 

@@ -144,8 +144,8 @@ def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
     """A portal, a project with simulation support, a CPU PLC_1 at 192.168.0.1."""
     backend.launch_portal(with_ui=False, version=None)
     backend.create_project(root, "Line", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
-    backend.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
+    backend.devices.add_device(CPU, None, "PLC_1")
+    backend.devices.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
                               subnet=None, router_address=None)
     backend.set_simulation_support(True)
     return backend
@@ -193,7 +193,7 @@ def test_binding_errors(plc: Any) -> None:
 
 
 def test_a_device_that_is_no_plc_is_never_online(plc: Any) -> None:
-    plc.add_device(HMI, None, "HMI_1")
+    plc.devices.add_device(HMI, None, "HMI_1")
     assert plc.online.online_status("HMI_1").online is False
     assert plc.online.go_offline("HMI_1").online is False
     with pytest.raises(ValidationError) as refused:
@@ -205,9 +205,9 @@ def test_a_rolled_back_change_keeps_the_session_closing_the_project_ends_it(plc:
     instance(plc, "Sim_A", "192.168.0.1")
     plc.online.go_online("PLC_1")
     with pytest.raises(Exception):  # noqa: B017 - any refused change rolls the project back
-        plc.add_device(CPU, None, "PLC_1")
+        plc.devices.add_device(CPU, None, "PLC_1")
     assert plc.online.online_status("PLC_1").online is True
-    plc.rename_device("PLC_1", "PLC_2")
+    plc.devices.rename_device("PLC_1", "PLC_2")
     assert plc.online.online_status("PLC_2").online is True
     path = Path(plc.save_project().path)
     plc.close_project()
@@ -222,8 +222,8 @@ def test_deleting_the_device_or_powering_off_ends_the_session(plc: Any) -> None:
     assert plc.online.online_status("PLC_1").online is False
     plc.simulation.sim_power_on("Sim_A")
     plc.online.go_online("PLC_1")
-    plc.delete_device("PLC_1")
-    plc.add_device(CPU, None, "PLC_1")
+    plc.devices.delete_device("PLC_1")
+    plc.devices.add_device(CPU, None, "PLC_1")
     assert plc.online.online_status("PLC_1").online is False
     with pytest.raises(NotFoundError):
         plc.online.online_status("PLC_9")

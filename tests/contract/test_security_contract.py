@@ -62,13 +62,13 @@ def test_levels_and_password_rules(backend: EngineeringBackend, plc: str) -> Non
 
 
 def test_failsafe_cpu_and_devices_without_levels(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
-    backend.add_device("6ES7 516-3FN02-0AB0", None, "PLC_F")
+    backend.devices.add_device("6ES7 516-3FN02-0AB0", None, "PLC_F")
     info = backend.security.protection_level("PLC_F")
     assert (info.protection_level, info.is_failsafe_cpu) == ("FullAccessIncludingFailsafe", True)
     backend.security.configure_protection("PLC_F", "ReadAccess", {"FullAccessIncludingFailsafe": "Fs-1!", "FullAccess": FULL_PW})
     assert backend.security.protection_level("PLC_F").protection_level == "ReadAccess"
     for article, name in ((HMI, "HMI_1"), (IM, "IO_1")):
-        backend.add_device(article, None, name)
+        backend.devices.add_device(article, None, name)
         with pytest.raises(e.ValidationError) as refused:
             backend.security.protection_level(name)
         assert refused.value.code == "NOT_PROTECTABLE"

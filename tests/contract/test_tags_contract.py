@@ -31,8 +31,8 @@ BRIDGE_PENDING: dict[str, str] = {
 def plc(backend: EngineeringBackend, tmp_path: Path) -> str:
     backend.launch_portal(with_ui=False, version=None)
     backend.create_project(tmp_path / "workspace", "Line1", author="contract", comment="")
-    backend.add_device(CPU, None, "PLC_1")
-    backend.add_device(IM, None, "IO_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(IM, None, "IO_1")
     return "PLC_1"
 
 
@@ -190,7 +190,7 @@ def test_validate_only_changes_nothing(backend, plc):
 def test_v17_tables_carry_the_hmi_flags(backend, tmp_path):
     backend.launch_portal(with_ui=False, version="V17")
     backend.create_project(tmp_path / "workspace", "Old", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     backend.tags.create_tag("PLC_1", DEFAULT, _spec("A", "Bool", "%I0.0"))
     doc = parse_bytes(backend.tags.export_tag_table_xml("PLC_1", DEFAULT))
     assert doc.engineering_version == "V17"

@@ -170,7 +170,7 @@ def test_unknown_device_is_not_found(backend: EngineeringBackend, plc: str, name
 
 @pytest.mark.parametrize(("name", "call"), CALLS, ids=[n for n, _ in CALLS])
 def test_a_device_without_software_is_refused(backend: EngineeringBackend, plc: str, name: str, call: Any) -> None:
-    backend.add_device(IM, None, "IO_1")
+    backend.devices.add_device(IM, None, "IO_1")
     with pytest.raises(e.ValidationError) as info:
         call(backend, "IO_1")
     assert info.value.code == "NOT_A_PLC"

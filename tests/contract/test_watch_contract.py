@@ -103,7 +103,7 @@ def test_export_import_folders(backend: EngineeringBackend, program: str) -> Non
 
 
 def test_non_plc_devices_are_refused(backend: EngineeringBackend, program: str) -> None:
-    backend.add_device(IM, None, "IO_1")
+    backend.devices.add_device(IM, None, "IO_1")
     with pytest.raises(e.ValidationError) as refused:
         backend.watch_tables.list_watch_force_tables("IO_1", WATCH_TABLE)
     assert refused.value.code == "NOT_A_PLC"

@@ -73,7 +73,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
     backend = FakeBackend(root / "state")
     backend.launch_portal(with_ui=False, version=None)
     backend.create_project(root, "P", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     backend.program.import_program_documents(
         "PLC_1", [ProgramDocument(source=f"FC_{i}.xml", data=_fc(i, 1)) for i in range(BLOCKS)], overwrite=False)
     backend.save_project()

@@ -21,7 +21,7 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
     backend = FakeBackend(tmp_path / "state")
     (tmp_path / "root").mkdir()
     open_plc_project(backend, tmp_path / "root")
-    backend.add_device(HMI, None, "HMI_1")
+    backend.devices.add_device(HMI, None, "HMI_1")
     screen = sx.to_bytes(sx.new_screen("Valve", 2, 800, 480, "V19"))
     with backend._change() as project:
         backend.library._lib(project, None).types["Valve"] = LibraryType(
@@ -45,5 +45,5 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
     with pytest.raises(e.ConflictError) as refused:
         backend.library.delete_library_type("Valve")
     assert refused.value.code == "TYPE_HAS_INSTANCES" and "HMI_1/Valves/Valve_1" in refused.value.message
-    backend.delete_device("HMI_1")
+    backend.devices.delete_device("HMI_1")
     assert backend.library.delete_library_type("Valve").name == "Valve" and backend.hmi.list_hmi_library_types() == []

@@ -33,8 +33,8 @@ def plc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     backend.on_worker_thread_started()
     backend.launch_portal(with_ui=False, version="V19")
     backend.create_project(tmp_path / "workspace", "Line", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
-    backend.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
+    backend.devices.add_device(CPU, None, "PLC_1")
+    backend.devices.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
                               subnet=None, router_address=None)
     backend.set_simulation_support(True)
     use_stub_engine(backend.plcsim, monkeypatch)

@@ -63,7 +63,7 @@ def project_file(backend: FakeBackend, tmp_path: Path) -> Path:
     """A saved, closed project with ``BLOCKS`` FCs (marker 1) and an FC ``Sub``."""
     (tmp_path / "ws").mkdir()
     backend.create_project(tmp_path / "ws", "P", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     backend.program.import_program_documents(
         "PLC_1", [ProgramDocument(source=f"FC_{i}.xml", data=_fc(i, 1)) for i in range(BLOCKS)], overwrite=False)
     backend.program.import_program_documents("PLC_1", [ProgramDocument(source="Sub.xml", data=_fc("Sub", 1))], overwrite=False)

@@ -60,13 +60,13 @@ def test_a_hardware_import_refuses_firmware_the_project_cannot_configure(tmp_pat
     (tmp_path / "ws").mkdir()
     fake.launch_portal(with_ui=False, version="V19")
     fake.create_project(tmp_path / "ws", "New", author="", comment="")
-    fake.add_device("6ES7 516-3AN02-0AB0", "V3.1", "PLC_1")
-    fake.export_hardware("PLC_1", tmp_path / "ws" / "plc.aml")
+    fake.devices.add_device("6ES7 516-3AN02-0AB0", "V3.1", "PLC_1")
+    fake.devices.export_hardware("PLC_1", tmp_path / "ws" / "plc.aml")
     fake.close_project()
     fake.shutdown_portal()
     fake.launch_portal(with_ui=False, version="V17")
     fake.create_project(tmp_path / "ws", "Old", author="", comment="")
     with pytest.raises(ValidationError) as info:
-        fake.import_hardware(tmp_path / "ws" / "plc.aml")
+        fake.devices.import_hardware(tmp_path / "ws" / "plc.aml")
     assert info.value.code == "FIRMWARE_REQUIRES_V19"
-    assert fake.list_devices() == []
+    assert fake.devices.list_devices() == []

@@ -50,7 +50,7 @@ def backend(tmp_path: Path) -> FakeBackend:
     fake.launch_portal(with_ui=False, version=None)
     (tmp_path / "projects").mkdir()
     fake.create_project(tmp_path / "projects", "P", author="", comment="")
-    fake.add_device(CPU, None, "PLC_1")
+    fake.devices.add_device(CPU, None, "PLC_1")
     fake.blocks.generate_blocks_from_source("PLC_1", "count.scl", SOURCE, version="V19", overwrite=False)
     fake.blocks.add_external_source("PLC_1", "count.scl", SOURCE, folder="", overwrite=True)
     fake.compile.compile_software("PLC_1")

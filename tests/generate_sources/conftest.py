@@ -21,7 +21,7 @@ def fake_plc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     backend.launch_portal(with_ui=False, version=None)
     (root / "ws").mkdir()
     backend.create_project(root / "ws", "P", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     try:
         yield backend
     finally:

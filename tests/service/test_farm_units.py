@@ -122,8 +122,8 @@ def _farm(monkeypatch, registry, lost: set[str]):
 
 def test_a_read_on_a_lost_free_agent_runs_again_on_another(monkeypatch):
     backend, sent = _farm(monkeypatch, _Registry(), lost={"a1"})
-    assert backend.catalog_search("1516", 5) == "catalog_search@a2"
-    assert sent == [("a1", "catalog_search"), ("a2", "catalog_search")]
+    assert backend.catalog.catalog_search("1516", 5) == "catalog.catalog_search@a2"
+    assert sent == [("a1", "catalog.catalog_search"), ("a2", "catalog.catalog_search")]
 
 
 def test_a_change_or_a_read_of_a_held_project_is_never_run_again(monkeypatch):

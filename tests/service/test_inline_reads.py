@@ -85,13 +85,13 @@ def _threads_of_list_devices(client: TestClient, monkeypatch: pytest.MonkeyPatch
     assert client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
                        headers=engineer).is_success
     threads: list[str] = []
-    original = type(services.backend).list_devices
+    original = type(services.backend.devices).list_devices
 
     def recording(self: object) -> object:
         threads.append(threading.current_thread().name)
         return original(self)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(type(services.backend), "list_devices", recording)
+    monkeypatch.setattr(type(services.backend.devices), "list_devices", recording)
     for _ in range(2):
         answer = client.get("/api/projects/devices", headers=engineer)
         assert answer.status_code == 200 and answer.json()["data"][0]["name"] == "PLC_1"

@@ -322,7 +322,7 @@ def test_an_import_stopped_between_documents_keeps_nothing(tmp_path: Path) -> No
     backend.on_worker_thread_started()
     backend.launch_portal(with_ui=False, version=None)
     backend.create_project(tmp_path, "Rollback", author="", comment="")
-    backend.add_device(CPU, None, "PLC_1")
+    backend.devices.add_device(CPU, None, "PLC_1")
     backend.save_project()
     documents = [
         ProgramDocument(source=f"{name}.xml", data=generate_xml(_spec(name, 3), "V19"), folder="") for name in ("FC_A", "FC_B")

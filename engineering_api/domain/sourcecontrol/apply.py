@@ -118,7 +118,7 @@ def import_station(ctx: OperationContext, aml: bytes) -> None:
     with tempfile.TemporaryDirectory(dir=scratch_dir(ctx)) as tmp:
         source = Path(tmp) / "station.aml"
         source.write_bytes(aml)
-        ctx.backend.import_hardware(source)
+        ctx.backend.devices.import_hardware(source)
 
 
 def _rebuild(ctx: OperationContext, repo: pygit2.Repository, tree: pygit2.Tree, aml_path: str) -> None:
@@ -200,7 +200,7 @@ def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.T
             _delete(ctx, path)
             applied.program_deleted.append(path)
         for change in dropped:
-            ctx.backend.delete_device(change.device_name)
+            ctx.backend.devices.delete_device(change.device_name)
             applied.stations_dropped.append(change.file_path)
         for change in created:
             ctx.check_canceled()
@@ -249,8 +249,8 @@ def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.
     # undo runs each step at once, so the steps read the loop's current values.
     made = {c.device_name for c in created}
     for device in made:  # the one being created when the failure came may exist half-made
-        if any(d.name == device for d in ctx.backend.list_devices()):
-            undo(f"remove the station {device}", lambda: ctx.backend.delete_device(device))
+        if any(d.name == device for d in ctx.backend.devices.list_devices()):
+            undo(f"remove the station {device}", lambda: ctx.backend.devices.delete_device(device))
     for aml_path in applied.stations_dropped:
         undo(f"re-create the station of {aml_path}", lambda: _rebuild(ctx, repo, current, aml_path))
     restore: dict[str, dict[str, None]] = defaultdict(dict)  # ordered and each path once

@@ -141,12 +141,12 @@ def export_project(ctx: OperationContext, scratch: Path) -> dict[str, bytes]:
         PortalUnavailableError: no TIA Portal is attached.
     """
     files: dict[str, bytes] = {}
-    devices = ctx.backend.list_devices()
+    devices = ctx.backend.devices.list_devices()
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
         for index, device in enumerate(devices):
             ctx.check_canceled()
             target = Path(tmp) / f"{index}.aml"
-            ctx.backend.export_hardware(device.name, target)
+            ctx.backend.devices.export_hardware(device.name, target)
             files[object_path(device.name, HARDWARE, "", device.name, ".aml")] = normalise_aml(target.read_bytes())
             try:
                 objects = ctx.backend.program.list_program_objects(device.name)
@@ -161,7 +161,7 @@ def export_project(ctx: OperationContext, scratch: Path) -> dict[str, bytes]:
 def export_object(ctx: OperationContext, ref: FileRef, scratch: Path) -> bytes | None:
     """The current export of the one object a repository path names (as :func:`export_project` writes it), or
     None when the open project has no such object."""
-    devices = {d.name for d in ctx.backend.list_devices()}
+    devices = {d.name for d in ctx.backend.devices.list_devices()}
     if ref.device not in devices:
         return None
     if ref.domain == HARDWARE:
@@ -169,7 +169,7 @@ def export_object(ctx: OperationContext, ref: FileRef, scratch: Path) -> bytes |
             return None
         with tempfile.TemporaryDirectory(dir=scratch) as tmp:
             target = Path(tmp) / "station.aml"
-            ctx.backend.export_hardware(ref.device, target)
+            ctx.backend.devices.export_hardware(ref.device, target)
             return normalise_aml(target.read_bytes())
     try:
         objects = ctx.backend.program.list_program_objects(ref.device)

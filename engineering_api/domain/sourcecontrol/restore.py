@@ -71,7 +71,7 @@ def _located(ctx: OperationContext, data: RestoreInput) -> tuple[pygit2.Commit, 
         raise e.ValidationError(f"'{path}' is a symbolic link in commit {str(found.id)[:7]}, not an object file; "
                                 "nothing was changed.", code="NOT_A_REGULAR_FILE", details={"files": [path]})
     device = data.device_name or ref.device
-    names = {d.name for d in ctx.backend.list_devices()}
+    names = {d.name for d in ctx.backend.devices.list_devices()}
     if ref.domain == HARDWARE:
         if data.device_name and data.device_name != ref.device:
             raise e.ValidationError("A station is restored under its own name; leave deviceName out.",
