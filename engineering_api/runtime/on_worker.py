@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.port import AREAS
 from engineering_api.backend.worker import on_a_worker_thread
 from engineering_api.lib.caller import current_caller
 
@@ -41,9 +42,14 @@ class WorkerBackend:
         return self._services.backend.name
 
     def __getattr__(self, method: str) -> Any:
+        if method in AREAS:  # a held area (backend.simulation): its methods are queued like the backend's own
+            return _WorkerArea(self, method)
         target = getattr(self._services.backend, method)
-        if not callable(target):
-            return target
+        return self.queued(method, target) if callable(target) else target
+
+    def queued(self, method: str, target: Callable[..., Any]) -> Callable[..., Any]:
+        """``target`` (the port method named ``method``, ``area.method`` for a held area's) as a call that runs on
+        the TIA worker of the runtime's session and waits for it."""
         services = self._services
 
         def on_worker(*args: Any, **kwargs: Any) -> Any:
@@ -70,3 +76,17 @@ class WorkerBackend:
             return asyncio.run_coroutine_threadsafe(call(), loop).result()
 
         return on_worker
+
+
+class _WorkerArea:
+    """A held area of the port seen through :class:`WorkerBackend`: each method queued to the worker, as the
+    backend's own are (handing out the adapter's area object would run its calls on the calling thread, and in a
+    farm in no session's context)."""
+
+    def __init__(self, owner: WorkerBackend, area: str) -> None:
+        self._owner = owner
+        self._area = area
+
+    def __getattr__(self, method: str) -> Any:
+        target = getattr(getattr(self._owner._services.backend, self._area), method)
+        return self._owner.queued(f"{self._area}.{method}", target) if callable(target) else target

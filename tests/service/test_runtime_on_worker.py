@@ -21,3 +21,31 @@ def test_the_runtime_reaches_the_port_through_the_worker_and_never_deadlocks_on_
     call = functools.partial(services.worker.call, lambda: backend.session_status().connected, timeout=10)
     with client.portal() as portal:
         assert isinstance(portal.call(call), bool)
+
+
+def test_a_held_areas_calls_are_queued_to_the_worker_too(client, admin):
+    """backend.simulation.<method> from another thread runs on the TIA worker, as the backend's own methods do (in
+    a farm the worker's task carries the runtime's session, which the dispatcher routes by)."""
+    import threading
+
+    from engineering_api.backend.worker import on_a_worker_thread
+    from engineering_api.runtime.on_worker import WorkerBackend
+
+    services = client.app.state.services
+    fake = services.backend
+    ran_on_worker: list[bool] = []
+    original = fake.simulation.sim_list_instances
+
+    def spied() -> object:
+        ran_on_worker.append(on_a_worker_thread())
+        return original()
+
+    fake.simulation.sim_list_instances = spied
+    try:
+        result: list[object] = []
+        thread = threading.Thread(target=lambda: result.append(WorkerBackend(services).simulation.sim_list_instances()))
+        thread.start()
+        thread.join(10)
+    finally:
+        del fake.simulation.sim_list_instances
+    assert ran_on_worker == [True] and result == [original()]
