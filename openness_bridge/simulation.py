@@ -31,7 +31,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
-from engineering_api.domain.simulation.profiles import (
+from engineering_api.rules.simulation_profiles import (
     INTERFACES,
     MAX_INSTANCES,
     check_mode,

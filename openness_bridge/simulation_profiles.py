@@ -1,7 +1,7 @@
 """Simulation profiles on the bridge, and the legacy-project import it cannot do.
 
 PLCSIM Advanced has no profile files: the bridge keeps them as JSON under its state directory, with the
-fake's store and rules (:mod:`engineering_api.domain.simulation.profiles`), and applies one by registering its
+fake's store and rules (:mod:`engineering_api.rules.simulation_profiles`), and applies one by registering its
 instances through PLCSIM (all or none).
 """
 
@@ -17,7 +17,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
-from engineering_api.domain.simulation.profiles import (
+from engineering_api.rules.simulation_profiles import (
     PROFILE_FOLDER,
     Profile,
     ProfileError,

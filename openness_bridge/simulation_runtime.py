@@ -16,7 +16,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
-from engineering_api.domain.simulation.profiles import MAX_INSTANCES
+from engineering_api.rules.simulation_profiles import MAX_INSTANCES
 from openness_bridge.simulation_base import SimulationBase
 
 if TYPE_CHECKING:

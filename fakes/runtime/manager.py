@@ -13,7 +13,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from engineering_api.domain.simulation.profiles import (
+from engineering_api.rules.simulation_profiles import (
     MAX_INSTANCES,
     PROFILE_FOLDER,
     Profile,
@@ -40,7 +40,7 @@ CPU_TYPES = (
     "CPU1512SPF",
 )
 """``ECPUType`` names of PLCSIM Advanced V6 (the S7-1500 and ET 200SP CPUs it simulates)."""
-# Profiles (and valid_ip) live in engineering_api.domain.simulation.profiles, shared with the Openness bridge.
+# Profiles (and valid_ip) live in engineering_api.rules.simulation_profiles, shared with the Openness bridge.
 
 
 class SimulationError(Exception):

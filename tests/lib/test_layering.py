@@ -71,12 +71,7 @@ KNOWN_EXCEPTIONS = {
     ("engineering_api/lib/middleware.py", "engineering_api.services"),
     ("engineering_api/mcp/stdio.py", "engineering_api.app"),
     ("fakes/library_type_ops.py", "engineering_api.domain"),
-    ("fakes/runtime/manager.py", "engineering_api.domain"),
-    ("fakes/simulation_ops.py", "engineering_api.domain"),
     ("openness_bridge/library_types.py", "engineering_api.domain"),
-    ("openness_bridge/simulation.py", "engineering_api.domain"),
-    ("openness_bridge/simulation_profiles.py", "engineering_api.domain"),
-    ("openness_bridge/simulation_runtime.py", "engineering_api.domain"),
 }
 
 

@@ -92,7 +92,7 @@ def _preview_stop(ctx: OperationContext, d: StopConfirmInput) -> Preview:
 
 
 def _preview_save_profile(ctx: OperationContext, d: ProfileInput) -> Preview:
-    from engineering_api.domain.simulation.profiles import check_profile
+    from engineering_api.rules.simulation_profiles import check_profile
 
     existing = [p.name for p in ctx.backend.simulation.sim_list_profiles()]
     check_profile(d.name, d.instances, existing, d.overwrite)
