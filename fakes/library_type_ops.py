@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison, TypeInstantiation
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
-from engineering_api.domain.sourcecontrol.export import BLOCKS, TYPES
-from engineering_api.domain.sourcecontrol.semantic import object_diff
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
+from engineering_api.rules.object_changes import change_summary, compare_documents
 from engineering_api.rules.library import (
     IN_WORK,
     RELEASED,
@@ -304,13 +303,12 @@ class LibraryTypeOperations(LibrarySupport):
                                   code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
         if t.kind in HMI_KINDS:
             return compare_scripts(t, left, right_data, right_label)
-        domain = TYPES if t.kind == "UDT" else BLOCKS
-        diff = object_diff(f"Library/{domain}/{t.name}.xml", "Modified", left.data, right_data)
+        diff = compare_documents(left.data, right_data)
         identical = left.data == right_data or not (diff.members_added or diff.members_removed or diff.members_changed
                                                     or diff.networks_changed or diff.kind not in ("formatting", ""))
         return TypeComparison(
             type_name=t.name, left=left.number, right=right_label, identical=identical,
             kind="" if identical else diff.kind, members_added=diff.members_added, members_removed=diff.members_removed,
             members_changed=diff.members_changed, networks_changed=diff.networks_changed,
-            summary=f"{t.name}: {left.number} and {right_label} are identical" if identical else diff.summary,
+            summary=f"{t.name}: {left.number} and {right_label} are identical" if identical else change_summary(t.name, diff),
         )

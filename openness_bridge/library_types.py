@@ -16,10 +16,9 @@ from typing import Any
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison, TypeInstantiation
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
-from engineering_api.domain.sourcecontrol.export import BLOCKS
-from engineering_api.domain.sourcecontrol.semantic import object_diff
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.library import IN_WORK, RELEASED, edited_in_project_library, parse_version
+from engineering_api.rules.object_changes import change_summary, compare_documents
 from openness_bridge.hmi_access import vb_scripts
 from openness_bridge.library_support import LibrarySupport, folder_items, number_of, state_of
 
@@ -219,11 +218,12 @@ class LibraryTypeOperations(LibrarySupport):
                 if instance is None:
                     raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
                 right_data, label = self._session.export_bytes(instance), f"{device}/{instance.Name}"
-            diff = object_diff(f"Library/{BLOCKS}/{type_name}.xml", "Modified", left_data, right_data)
+            diff = compare_documents(left_data, right_data)
             identical = not (diff.members_added or diff.members_removed or diff.members_changed or diff.networks_changed
                              or diff.kind not in ("formatting", ""))
             return TypeComparison(type_name=type_name, left=number_of(left), right=label, identical=identical,
                                   kind="" if identical else diff.kind, members_added=diff.members_added,
                                   members_removed=diff.members_removed, members_changed=diff.members_changed,
-                                  networks_changed=diff.networks_changed, summary=diff.summary)
+                                  networks_changed=diff.networks_changed,
+                                  summary=change_summary(type_name, diff))
         return self._session.call("LibraryTypeVersion.Export", run)

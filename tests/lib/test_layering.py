@@ -70,8 +70,6 @@ KNOWN_EXCEPTIONS = {
     ("engineering_api/lib/middleware.py", "engineering_api.runtime"),
     ("engineering_api/lib/middleware.py", "engineering_api.services"),
     ("engineering_api/mcp/stdio.py", "engineering_api.app"),
-    ("fakes/library_type_ops.py", "engineering_api.domain"),
-    ("openness_bridge/library_types.py", "engineering_api.domain"),
 }
 
 

@@ -1,165 +1,35 @@
 """The semantic diff of one object between two versions, as Siemens' compare tool and Copia show it.
 
-For a block or PLC data type: interface members added, removed or changed (type, start value, comment,
-attributes), networks whose code changed, were added or removed, and whether everything that changed is a
-comment or title (``comments only``). For a tag table: tags added, removed or changed. A station's AML is
-reported as a hardware change. Content that cannot be read as SimaticML is reported as changed, without details.
+The comparison itself is a rule the adapters share (:mod:`engineering_api.rules.object_changes`); here it is
+placed at a repository path (device, domain, object) and summed up for the diff of a commit. A station's AML is
+reported as a hardware change.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from engineering_api.domain.sourcecontrol.export import HARDWARE, parse_path
 from engineering_api.domain.sourcecontrol.schemas import ObjectDiff
+from engineering_api.rules.object_changes import ObjectChanges, change_summary, compare_documents
 
 __all__ = ("object_diff",)
 
 
-def _texts(value: Any) -> tuple[tuple[str, str], ...]:
-    """A multilingual text or member comment as sorted (culture, text) pairs."""
-    if value is None:
-        return ()
-    if hasattr(value, "texts") and isinstance(value.texts, dict):
-        return tuple(sorted((k, v) for k, v in value.texts.items() if v))
-    items = getattr(value, "items", None) or []
-    return tuple(sorted((i.culture, i.text) for i in items if getattr(i, "text", "")))
-
-
-def _members(sections: Any, prefix: str, out: dict[str, dict[str, Any]]) -> None:
-    for section in getattr(sections, "sections", None) or []:
-        for member in section.members:
-            _member(member, f"{prefix}{section.name}.", out)
-
-
-def _member(member: Any, prefix: str, out: dict[str, dict[str, Any]]) -> None:
-    path = prefix + member.name
-    out[path] = {
-        "type": member.datatype,
-        "start value": member.start_value.value if member.start_value else None,
-        "comment": _texts(member.comment),
-        "attributes": repr([(a.name, a.value) for a in member.attributes or []])
-        + repr((member.remanence, member.accessibility)),
-    }
-    for child in member.members:
-        _member(child, path + ".", out)
-    if member.sections is not None:
-        _members(member.sections, path + ".", out)
-
-
-def _interface(obj: Any) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    interface = getattr(obj, "interface", None)
-    if interface is not None:
-        _members(interface.sections, "", out)
-    return out
-
-
-def _networks(obj: Any) -> list[tuple[str, Any, tuple[Any, ...]]]:
-    """``(label, code, comments)`` per network."""
-    result = []
-    for index, unit in enumerate(getattr(obj, "compile_units", None) or [], start=1):
-        title = _texts(unit.title)
-        label = f"#{index}" + (f" {title[0][1]}" if title else "")
-        result.append((label, (unit.network_source, unit.programming_language), (title, _texts(unit.comment))))
-    return result
-
-
-def _tags(obj: Any) -> dict[str, tuple[Any, ...]]:
-    tags = {}
-    for tag in getattr(obj, "tags", None) or []:
-        tags[tag.name] = (tag.data_type, tag.logical_address, _texts(tag.comment))
-    for constant in getattr(obj, "user_constants", None) or []:
-        tags[constant.name] = (constant.attr("DataTypeName"), constant.value, _texts(constant.comment))
-    return tags
-
-
-def _attributes(obj: Any) -> dict[str, Any]:
-    return {k: repr(v) for k, v in (obj.attributes or {}).items() if k not in ("Interface",)}
-
-
-def _compare(diff: ObjectDiff, old: Any, new: Any) -> None:
-    kinds: list[str] = []
-    comment_changes = _texts(old.title) != _texts(new.title) or _texts(old.comment) != _texts(new.comment)
-
-    before, after = _interface(old), _interface(new)
-    diff.members_added = [m for m in after if m not in before]
-    diff.members_removed = [m for m in before if m not in after]
-    for name in (m for m in after if m in before):
-        changed = [what for what in after[name] if after[name][what] != before[name][what]]
-        if changed == ["comment"]:
-            comment_changes = True
-        if changed:
-            diff.members_changed.append(f"{name}: {', '.join(changed)}")
-    if diff.members_added or diff.members_removed or any(not c.endswith(": comment") for c in diff.members_changed):
-        kinds.append("interface")
-
-    old_nets, new_nets = _networks(old), _networks(new)
-    for index in range(max(len(old_nets), len(new_nets))):
-        if index >= len(old_nets):
-            diff.networks_changed.append(f"{new_nets[index][0]} (added)")
-        elif index >= len(new_nets):
-            diff.networks_changed.append(f"{old_nets[index][0]} (removed)")
-        elif old_nets[index][1] != new_nets[index][1]:
-            diff.networks_changed.append(new_nets[index][0])
-        elif old_nets[index][2] != new_nets[index][2]:
-            comment_changes = True
-    if diff.networks_changed:
-        kinds.append("code")
-
-    old_tags, new_tags = _tags(old), _tags(new)
-    if old_tags or new_tags:
-        diff.members_added += [t for t in new_tags if t not in old_tags]
-        diff.members_removed += [t for t in old_tags if t not in new_tags]
-        for name in (t for t in new_tags if t in old_tags and new_tags[t] != old_tags[t]):
-            what = [w for w, a, b in zip(("type", "address", "comment"), old_tags[name], new_tags[name]) if a != b]
-            diff.members_changed.append(f"{name}: {', '.join(what)}")
-            if what == ["comment"]:
-                comment_changes = True
-            else:
-                kinds.append("tags")
-        if [t for t in new_tags if t not in old_tags] or [t for t in old_tags if t not in new_tags]:
-            kinds.append("tags")
-
-    if _attributes(old) != _attributes(new):
-        kinds.append("attributes")
-    kinds = list(dict.fromkeys(kinds))
-    if not kinds and comment_changes:
-        diff.comments_only = True
-        kinds.append("comments only")
-    diff.kind = ", ".join(kinds) or "formatting"
-
-
-def _summary(diff: ObjectDiff) -> str:
-    if diff.status != "Modified":
-        return f"{diff.domain[:-1] if diff.domain.endswith('s') else diff.domain} {diff.item_name} {diff.status.lower()}"
-    parts = []
-    if diff.members_added:
-        parts.append(f"{len(diff.members_added)} added")
-    if diff.members_removed:
-        parts.append(f"{len(diff.members_removed)} removed")
-    if diff.members_changed:
-        parts.append(f"{len(diff.members_changed)} changed")
-    text = f"{diff.item_name}: {diff.kind}"
-    if parts:
-        text += f" ({', '.join(parts)} members)"
-    if diff.networks_changed:
-        text += f"; networks {', '.join(diff.networks_changed)}"
-    return text
-
-
 def object_diff(path: str, status: str, old: bytes | None, new: bytes | None) -> ObjectDiff:
     """What changed in the object at ``path`` from ``old`` to ``new`` (None: absent on that side)."""
-    from simatic_xml import SimaticMLError, parse_bytes
-
     ref = parse_path(path)
-    diff = ObjectDiff(path=path, device_name=ref.device, domain=ref.domain, item_name=ref.name, status=status)
     if ref.domain == HARDWARE:
-        diff.kind = "hardware"
+        changes = ObjectChanges(kind="hardware")
     elif status == "Modified" and old is not None and new is not None:
-        try:
-            _compare(diff, parse_bytes(old).object, parse_bytes(new).object)
-        except (SimaticMLError, ValueError):
-            diff.kind = "unreadable"
-    diff.summary = _summary(diff)
-    return diff
+        changes = compare_documents(old, new)
+    else:
+        changes = ObjectChanges()
+    if status == "Modified":
+        summary = change_summary(ref.name, changes)
+    else:
+        summary = f"{ref.domain[:-1] if ref.domain.endswith('s') else ref.domain} {ref.name} {status.lower()}"
+    return ObjectDiff(
+        path=path, device_name=ref.device, domain=ref.domain, item_name=ref.name, status=status, kind=changes.kind,
+        members_added=changes.members_added, members_removed=changes.members_removed,
+        members_changed=changes.members_changed, networks_changed=changes.networks_changed,
+        comments_only=changes.comments_only, summary=summary,
+    )
