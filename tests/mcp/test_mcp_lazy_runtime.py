@@ -105,7 +105,7 @@ def test_two_first_mcp_requests_build_one_runtime(tmp_path: Path, monkeypatch: p
         app = create_app(Settings.from_env(data_dir=tmp_path))
         runtime = app.state.mcp
         async with AsgiDriver(app).running() as driver:
-            key = {"x-api-key": (tmp_path / "api.secret").read_text(encoding="utf-8").strip()}
+            key: dict[str, str] = {"x-api-key": (tmp_path / "api.secret").read_text(encoding="utf-8").strip()}
             assert runtime.transports is None  # started without the SDK's server
             lock = runtime._lock = _CountingLock(second)
             answers = await asyncio.gather(*(driver.call("POST", "/mcp", {**key, **ACCEPT}, INITIALIZE)
