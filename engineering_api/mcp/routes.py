@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from litestar import Controller, Request, Response, get, post, route
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, QueryParameter
-from mcp_types.version import KNOWN_PROTOCOL_VERSIONS
 
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.backend.models import SessionStatus
+from engineering_api.domain.health import api_version
 from engineering_api.lib.responses import envelope_type, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Principal, Role
@@ -126,6 +126,8 @@ class McpController(Controller):
     @get("/mcp/info", operation_id="GetMcpInfo", responses=problem_responses("viewer"))
     async def info(self, request: Request[Any, Any, Any]) -> Response[GetMcpInfoResponse]:
         """The MCP server: version, protocol versions, transports and the tools the caller may run."""
+        from mcp_types.version import KNOWN_PROTOCOL_VERSIONS  # the SDK's types package: ~0.17 s to import
+
         services = _services(request)
         catalog = tool_catalog(services)
         mine = catalog.tools(_caller(request).role)
@@ -133,7 +135,7 @@ class McpController(Controller):
         for spec in mine:
             counts[spec.category] = counts.get(spec.category, 0) + 1
         body = McpInfo(
-            name="engineering-api", version=_runtime(request).server.version,
+            name="engineering-api", version=api_version(),
             protocol_versions=list(KNOWN_PROTOCOL_VERSIONS),
             transports={"streamableHttp": "/mcp", "sse": "/mcp/sse", "messages": "/mcp/messages",
                         "stdio": "engineering-api mcp"},

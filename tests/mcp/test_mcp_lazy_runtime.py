@@ -1,0 +1,121 @@
+"""The MCP SDK is off the start path: the app imports and starts without it, and the first MCP requests build its
+server and transports once, even when two of them race."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from engineering_api.mcp import runtime as runtime_module
+from engineering_api.mcp import transports as transports_module
+from tests.perf.work_count import AsgiDriver
+
+ROOT = Path(__file__).resolve().parents[2]
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                         "clientInfo": {"name": "lazy-test", "version": "1"}}}
+ACCEPT = {"accept": "application/json, text/event-stream"}
+
+# Starts the app (its lifespan), answers REST and the SDK-free MCP routes, then one MCP request: prints which of
+# the SDK's modules were loaded before and after that request.
+_STARTUP = """
+import asyncio, json, sys
+from pathlib import Path
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from tests.perf.work_count import AsgiDriver
+
+def sdk():
+    return sorted(m for m in sys.modules if m == "mcp" or m.startswith("mcp."))
+
+async def main(data_dir):
+    app = create_app(Settings.from_env(data_dir=data_dir))
+    async with AsgiDriver(app).running() as driver:
+        key = {"x-api-key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
+        statuses = [(await driver.call("GET", path, key))[0]
+                    for path in ("/api/health", "/mcp/info", "/mcp/config", "/mcp/sessions")]
+        before = sdk()
+        status, answer = await driver.call("POST", "/mcp", {**key, **json.loads(sys.argv[2])}, json.loads(sys.argv[3]))
+        print(json.dumps({"statuses": statuses, "before": before, "after": len(sdk()), "mcp": status,
+                          "server": answer["result"]["serverInfo"]["name"]}))
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+def test_the_app_starts_without_the_mcp_sdk(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", _STARTUP, str(tmp_path), json.dumps(ACCEPT), json.dumps(INITIALIZE)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["statuses"] == [200, 200, 200, 200]
+    assert seen["before"] == []  # not "mcp" nor any of its modules after start-up and the SDK-free routes
+    assert seen["mcp"] == 200 and seen["server"] == "engineering-api" and seen["after"] > 0
+
+
+class _CountingLock(asyncio.Lock):
+    """The runtime's lock, telling when a second request waits for it."""
+
+    def __init__(self, second: threading.Event) -> None:
+        super().__init__()
+        self.tries = 0
+        self._second = second
+
+    async def acquire(self) -> Literal[True]:
+        self.tries += 1
+        if self.tries == 2:
+            self._second.set()
+        return await super().acquire()
+
+
+def test_two_first_mcp_requests_build_one_runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    second = threading.Event()
+    builds: list[Any] = []
+    starts: list[Any] = []
+    build, serve = transports_module.McpTransports.__init__, transports_module.McpTransports.serve_streamable
+    load = runtime_module._load_transports
+
+    def held_load() -> Any:
+        # The first request's build waits (in its worker thread) until the second request waits for the lock.
+        assert second.wait(timeout=60), "the second request never reached the runtime's lock"
+        return load()
+
+    def counted_build(self: Any, *args: Any, **kwargs: Any) -> None:
+        builds.append(self)
+        build(self, *args, **kwargs)
+
+    async def counted_serve(self: Any, **kwargs: Any) -> None:
+        starts.append(self)
+        await serve(self, **kwargs)
+
+    monkeypatch.setattr(runtime_module, "_load_transports", held_load)
+    monkeypatch.setattr(transports_module.McpTransports, "__init__", counted_build)
+    monkeypatch.setattr(transports_module.McpTransports, "serve_streamable", counted_serve)
+
+    async def scenario() -> None:
+        app = create_app(Settings.from_env(data_dir=tmp_path))
+        runtime = app.state.mcp
+        async with AsgiDriver(app).running() as driver:
+            key: dict[str, str] = {"x-api-key": (tmp_path / "api.secret").read_text(encoding="utf-8").strip()}
+            assert runtime.transports is None  # started without the SDK's server
+            lock = runtime._lock = _CountingLock(second)
+            answers = await asyncio.gather(*(driver.call("POST", "/mcp", {**key, **ACCEPT}, INITIALIZE)
+                                             for _ in range(2)))
+            assert [status for status, _ in answers] == [200, 200], answers
+            assert all(answer["result"]["serverInfo"]["name"] == "engineering-api" for _, answer in answers)
+            assert lock.tries == 2
+            assert len(builds) == 1 and len(starts) == 1 and builds[0] is runtime.transports
+            assert len(runtime.sessions) == 2  # one session each, on the one manager
+            assert runtime.transports.manager is not None
+        assert runtime.transports.manager is None  # the lifespan's end stopped the session manager
+
+    asyncio.run(scenario())
