@@ -232,7 +232,7 @@ def device_info(project: Project, device: Device, systems: list[IoSystemInfo] | 
                     (s.name for s in systems if i.subnet == s.subnet
                      and (s.controller == device.name or device.name in s.devices)),
                     None,
-                ),
+                ) if systems else None,  # most projects have no IO system: no search per interface
                 profinet_device_name=i.profinet_name,
             )
             for i in device.interfaces

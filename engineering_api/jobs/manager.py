@@ -181,8 +181,12 @@ class JobManager:
                                           timeout=self.settings.call_timeout_seconds)
         if (not operation.mutating and not operation.files and self._backend.reads_off_worker
                 and self._slow_reads.get(operation.name, 0) < INLINE_READ_STRIKES):
+            # No file fields, so _handle's check of export targets has nothing to refuse: without a snapshot to
+            # take, the handler is all that runs.
+            run = (lambda: operation.handler(context, data)) if operation.snapshot_targets is None \
+                else (lambda: self._handle(operation, context, data))
             started = time.thread_time()
-            ran, result = self._worker.run_if_idle(lambda: self._handle(operation, context, data), context.token)
+            ran, result = self._worker.run_if_idle(run, context.token)
             if ran:
                 if time.thread_time() - started > INLINE_READ_MAX_SECONDS:
                     self._slow_reads[operation.name] = self._slow_reads.get(operation.name, 0) + 1

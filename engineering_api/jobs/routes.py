@@ -337,10 +337,17 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
         else _RESPONSE[envelope]
 
     stages_files = bool(plan.inline or plan.exports)  # a download always has exports
+    # A read without input, files or job (a listing) runs as run_operation would run it, without the steps that
+    # have nothing to do for it: no values to gather, no input to build, no files to confine, no key to look for.
+    plain_read = (operation.input is None and not operation.files and not operation.mutating
+                  and not operation.long_running and not is_async and not dry_run and not stages_files)
 
     async def handler(**kwargs: Any) -> Response[Any]:
         request: Request[Any, Any, Any] = kwargs["request"]
         services: Services = request.app.state.services
+        if plain_read:
+            result = await services.jobs.run_inline(operation, None)
+            return ok(result, operation.success_message(result))
         values: dict[str, Any] = {}
         for wire, (info, _) in path_fields.items():
             values[info.encode_name] = kwargs[wire]

@@ -10,6 +10,7 @@ import functools
 import logging
 import re
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -63,8 +64,8 @@ class GuardMiddleware:
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
         self.services = services
-        self._roles: dict[tuple[int, str], Role | None] = {}
-        """Role needed per (route handler, method); handlers live as long as the app."""
+        self._rules: dict[tuple[int, str], _RouteRule] = {}
+        """What the guard does per (route handler, method); handlers live as long as the app."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -92,8 +93,8 @@ class GuardMiddleware:
             return
 
         handler = scope.get("route_handler")
-        runtime_role = handler.opt.get("runtime") if handler is not None else None
-        needed = None if runtime_role is not None else self._role_for(handler, method)
+        rule = self._rules.get((id(handler), method)) or self._rule_for(handler, method)
+        runtime_role, needed = rule.runtime_role, rule.needed
         principal = None
         if runtime_role is not None and runtime_role != "login":
             # A runtime route (engineering_api.runtime): a runtime user's bearer token instead of an API key.
@@ -103,8 +104,12 @@ class GuardMiddleware:
             scope["user"] = principal
             scope["auth"] = principal.key_id
         elif needed is not None:
-            principal = await self._authenticate(scope, send, presented, needed, mutating, client_addr)
-            if principal is None:
+            # The checks of _authenticate, in line: a request that passes them awaits no coroutine of its own.
+            principal = services.keys.verify(presented) if presented else None
+            retry_after = services.limiter.requests.take(principal.key_id, settings.rate_limit_per_minute) \
+                if principal is not None else 0
+            if principal is None or retry_after or not principal.role.allows(needed):
+                await self._refuse(scope, send, presented, principal, retry_after, needed, mutating, client_addr)
                 return
             scope["user"] = principal
             scope["auth"] = principal.key_id
@@ -112,7 +117,7 @@ class GuardMiddleware:
         if principal is not None:
             current_caller.set(caller_id(principal.key_id, scope["headers"]))
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
-        if not mutating or (handler is not None and handler.opt.get("audit") is False):
+        if not mutating or not rule.audited:
             await self.app(scope, receive, send)
             return
 
@@ -149,13 +154,17 @@ class GuardMiddleware:
                 logger.warning("audit record %s of %s %s could not be completed: the disk is full", record_id,
                                method, path)
 
-    def _role_for(self, handler: Any, method: str) -> Role | None:
-        key = (id(handler), method)
-        try:
-            return self._roles[key]
-        except KeyError:
-            role = self._roles[key] = required_role(method, handler.opt if handler is not None else {})
-            return role
+    def _rule_for(self, handler: Any, method: str) -> _RouteRule:
+        """The rule of a route and method, worked out on its first request and kept."""
+        opt = handler.opt if handler is not None else {}
+        runtime_role = opt.get("runtime")
+        rule = _RouteRule(
+            runtime_role=runtime_role,
+            needed=None if runtime_role is not None else required_role(method, opt),
+            audited=opt.get("audit") is not False,
+        )
+        self._rules[(id(handler), method)] = rule
+        return rule
 
     @staticmethod
     def _audit(
@@ -213,10 +222,24 @@ class GuardMiddleware:
         all routes before its role is checked, so a flood of 403s is limited too.
         """
         services = self.services
+        principal = services.keys.verify(presented) if presented else None
+        retry_after = services.limiter.requests.take(principal.key_id, services.settings.rate_limit_per_minute) \
+            if principal is not None else 0
+        if principal is not None and not retry_after and principal.role.allows(needed):
+            return principal
+        await self._refuse(scope, send, presented, principal, retry_after, needed, mutating, client)
+        return None
+
+    async def _refuse(
+        self, scope: HTTPScope, send: Send, presented: str | None, principal: Principal | None, retry_after: int,
+        needed: Role, mutating: bool, client: str | None,
+    ) -> None:
+        """Send and audit the refusal of a request that failed :meth:`_authenticate`'s checks: no valid key
+        (``principal`` None), over its rate limit (``retry_after`` seconds) or without the ``needed`` role."""
+        services = self.services
         settings = services.settings
         limiter = services.limiter
         method, path = scope["method"], scope["path"]
-        principal = services.keys.verify(presented) if presented else None
         if principal is None:
             if presented is not None:  # a guess; a missing key costs no hash and guesses nothing
                 budget = settings.auth_failures_per_minute
@@ -230,16 +253,15 @@ class GuardMiddleware:
                     )
                     services.audit.count_refusal(method=method, path=path, status=429, key_id=None, role=None,
                                                  client=client)
-                    return None
+                    return
             await _reject(
                 send, 401, "UNAUTHORIZED",
                 "A valid X-API-Key header is required" if presented is None else "The API key is not valid", path,
             )
             services.audit.count_refusal(method=method, path=path, status=401, key_id=None, role=None, client=client)
-            return None
-        per_minute = settings.rate_limit_per_minute
-        retry_after = limiter.requests.take(principal.key_id, per_minute)
+            return
         if retry_after:
+            per_minute = settings.rate_limit_per_minute
             await _reject(
                 send, 429, "RATE_LIMITED", f"Rate limit of {per_minute} requests per minute exceeded", path,
                 headers=_retry_headers(retry_after),
@@ -249,15 +271,24 @@ class GuardMiddleware:
                     method=method, path=path, status=429, key_id=principal.key_id, role=principal.role.value,
                     client=client,
                 )
-            return None
-        if not principal.role.allows(needed):
-            status = await _reject(
-                send, 403, "FORBIDDEN",
-                f"This operation needs the {needed.value} role; your key has the {principal.role.value} role", path,
-            )
-            self._audit(services.audit, mutating, method, path, status, principal, client, None)
-            return None
-        return principal
+            return
+        status = await _reject(
+            send, 403, "FORBIDDEN",
+            f"This operation needs the {needed.value} role; your key has the {principal.role.value} role", path,
+        )
+        self._audit(services.audit, mutating, method, path, status, principal, client, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _RouteRule:
+    """What the guard checks on one route and method (from the route handler's ``opt``)."""
+
+    runtime_role: str | None
+    """``opt['runtime']``: a runtime route's role for a bearer token (``login`` needs none), else None."""
+    needed: Role | None
+    """The API key role needed (:func:`required_role`); None on runtime and public routes."""
+    audited: bool
+    """Whether a mutating call is audited here (an MCP transport's tool calls are audited by the tool layer)."""
 
 
 def unknown_route_handler(
