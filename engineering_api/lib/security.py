@@ -90,7 +90,7 @@ def _hash(secret: str) -> str:
 class ApiKeyStore:
     """Creates, verifies, lists and revokes keys: the one implementation behind the CLI and the key routes.
 
-    A verified key is remembered (as presented, in memory) while no key was revoked: every store on the same SQLite file
+    A verified key is remembered (by its hash) only while no key was revoked: every store on the same SQLite file
     shares a revocation mark in memory (:class:`~engineering_api.lib.shared_mark.SharedMark`, a file beside the
     database) that a revocation moves once it is committed, whichever process made it (the CLI, another server),
     and this store's own revocations forget every key at once. So a revoked key stops working on the next
@@ -101,8 +101,7 @@ class ApiKeyStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._verified: dict[str, Principal] = {}
-        """Presented key -> principal, valid while the revocation mark is :attr:`_mark`: a key in use is hashed
-        once, not on every request. In memory only, and only keys that were valid (never a wrong guess)."""
+        """Key hash -> principal, valid while the revocation mark is :attr:`_mark`."""
         self._mark: bytes | int | None = None
         file = db.file
         self._shared = SharedMark(file.with_name(file.name + REVOCATION_MARK_SUFFIX)) if file is not None else None
@@ -139,13 +138,13 @@ class ApiKeyStore:
 
     def verify(self, secret: str) -> Principal | None:
         """The principal for a presented key, or None when unknown or revoked."""
+        digest = _hash(secret)
         mark = self._shared.read() if self._shared is not None else self._db.change_mark()
         if mark != self._mark or mark is None:
             self._verified.clear()
             self._mark = mark
-        principal = self._verified.get(secret)
+        principal = self._verified.get(digest)
         if principal is None:
-            digest = _hash(secret)
             revocations = self._revocations
             row = self._db.one(
                 "SELECT key_id, name, role FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (digest,)
@@ -154,7 +153,7 @@ class ApiKeyStore:
                 return None
             principal = Principal(key_id=row["key_id"], name=row["name"], role=Role(row["role"]))
             if mark is not None and revocations == self._revocations and len(self._verified) < _VERIFIED_MAX:
-                self._verified[secret] = principal
+                self._verified[digest] = principal
         now = time.monotonic()
         if now - self._last_used_written.get(principal.key_id, -_LAST_USED_EVERY_S) >= _LAST_USED_EVERY_S:
             try:
