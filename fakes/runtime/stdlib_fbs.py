@@ -81,6 +81,14 @@ def _compiled(name: str, body: str) -> Run:
 # ---------------------------------------------------------------------------------------------- timers
 # Bodies: the instance is _sfb (INSTANCE), the virtual clock rt.now_ns; a negative PT counts as 0.
 
+def _elapsed(elapsed_ns: str, unit: int, indent: int) -> str:
+    """The lines every timer body shares, at ``indent``: PT read with a negative PT counted as 0, and ``_sf_et``, the
+    expression ``elapsed_ns`` in the timer's unit (whole ms for TIME, ns for LTIME)."""
+    pad = " " * indent
+    return (f"{pad}_sf_pt = _sfb['PT']\n{pad}if _sf_pt < 0:\n{pad}    _sf_pt = 0\n"
+            f"{pad}_sf_et = {elapsed_ns} // {unit}")
+
+
 def _ton(unit: int) -> str:
     return f"""\
 if _sfb['IN']:
@@ -88,10 +96,7 @@ if _sfb['IN']:
     if not _sfb['_in']:  # rising edge: start timing
         _sfb['_in'] = _sfb['_run'] = True
         _sfb['_start'] = _sf_now
-    _sf_pt = _sfb['PT']
-    if _sf_pt < 0:
-        _sf_pt = 0
-    _sf_et = (_sf_now - _sfb['_start']) // {unit}
+{_elapsed("(_sf_now - _sfb['_start'])", unit, 4)}
     if _sf_et >= _sf_pt:
         _sfb['ET'] = _sf_pt
         _sfb['Q'] = True
@@ -116,10 +121,7 @@ else:
         _sfb['_run'] = True
         _sfb['_start'] = rt.now_ns
     if _sfb['_run']:
-        _sf_pt = _sfb['PT']
-        if _sf_pt < 0:
-            _sf_pt = 0
-        _sf_et = (rt.now_ns - _sfb['_start']) // {unit}
+{_elapsed("(rt.now_ns - _sfb['_start'])", unit, 8)}
         if _sf_et >= _sf_pt:
             _sfb['ET'] = _sf_pt
             _sfb['Q'] = _sfb['_run'] = False
@@ -137,10 +139,7 @@ if _sf_in and not _sfb['_in'] and not _sfb['_run']:  # an edge while the pulse r
     _sfb['_start'] = rt.now_ns
 _sfb['_in'] = _sf_in
 if _sfb['_run']:
-    _sf_pt = _sfb['PT']
-    if _sf_pt < 0:
-        _sf_pt = 0
-    _sf_et = (rt.now_ns - _sfb['_start']) // {unit}
+{_elapsed("(rt.now_ns - _sfb['_start'])", unit, 4)}
     if _sf_et >= _sf_pt:
         _sfb['_run'] = _sfb['Q'] = False
         _sfb['ET'] = _sf_pt if _sf_in else 0  # ET holds PT until IN is FALSE
@@ -169,10 +168,7 @@ else:
         _sfb['_run'] = False
         _sfb['_acc'] = _sf_total
     _sfb['_in'] = _sf_in
-    _sf_pt = _sfb['PT']
-    if _sf_pt < 0:
-        _sf_pt = 0
-    _sf_et = _sf_total // {unit}
+{_elapsed('_sf_total', unit, 4)}
     if _sf_et >= _sf_pt:
         _sfb['ET'] = _sf_pt
         _sfb['Q'] = True
