@@ -25,7 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tests.perf.work_count import AsgiDriver  # noqa: E402  (the repository root, put on sys.path above)
 
 
 class _Answer:
@@ -46,14 +49,11 @@ class _InProcessHttp:
     """``pipeline.Api.http`` over ASGI calls on this thread's event loop."""
 
     def __init__(self, app: Any, loop: asyncio.AbstractEventLoop, key: str) -> None:
-        self.app, self.loop, self.headers = app, loop, {"x-api-key": key}
+        self.driver, self.loop, self.headers = AsgiDriver(app), loop, {"x-api-key": key}
 
     def request(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None) -> _Answer:
-        from profile_read import call
-
         query = "&".join(f"{k}={v}" for k, v in (params or {}).items())
-        status, body = self.loop.run_until_complete(call(self.app, method, path + (f"?{query}" if query else ""),
-                                                         self.headers, json))
+        status, body = self.loop.run_until_complete(self.driver.call_raw(method, path, self.headers, json, query))
         return _Answer(status, body)
 
     def post(self, path: str, json: Any = None) -> _Answer:
@@ -113,11 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     created = time.perf_counter()
     start_profile.disable()
     import pipeline
-    from profile_read import lifespan
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    span = lifespan(app)
+    span = AsgiDriver(app).running()
     loop.run_until_complete(span.__aenter__())
     ready = time.perf_counter()
     start_cpu = time.process_time() - cpu0

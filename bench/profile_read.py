@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import cProfile
 import io
-import json
 import logging
 import os
 import pstats
@@ -37,65 +36,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.perf.work_count import AsgiDriver  # noqa: E402  (the repository root, put on sys.path above)
+
 READ_PATH = "/api/projects/devices"
-
-
-def _scope(method: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
-    raw = [(b"host", b"127.0.0.1:9000"), *((k.lower().encode(), v.encode()) for k, v in headers.items())]
-    return {
-        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-        "headers": raw, "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 9000), "state": {},
-    }
-
-
-async def call(app: Any, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None) -> tuple[int, bytes]:
-    hdrs = dict(headers or {})
-    payload = b""
-    if body is not None:
-        payload = json.dumps(body).encode()
-        hdrs["content-type"] = "application/json"
-        hdrs["content-length"] = str(len(payload))
-    delivered = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": payload, "more_body": False}
-        await asyncio.sleep(3600)
-        return {"type": "http.disconnect"}
-
-    status = 0
-    chunks: list[bytes] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(_scope(method, path, hdrs), receive, send)
-    return status, b"".join(chunks)
-
-
-@contextlib.asynccontextmanager
-async def lifespan(app: Any) -> Any:
-    to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
-                                   to_app.get, from_app.put))
-    await to_app.put({"type": "lifespan.startup"})
-    started = await from_app.get()
-    if started["type"] != "lifespan.startup.complete":
-        raise RuntimeError(f"start-up failed: {started}")
-    try:
-        yield
-    finally:
-        await to_app.put({"type": "lifespan.shutdown"})
-        await from_app.get()
-        await task
 
 
 async def measure(app: Any, path: str, headers: dict[str, str], requests: int, concurrency: int) -> tuple[float, float]:
@@ -103,10 +48,11 @@ async def measure(app: Any, path: str, headers: dict[str, str], requests: int, c
     process (every thread: the worker's hop included). CPU time hardly depends on what else the machine runs, so it
     is the column to decide by on a busy machine."""
     per_worker = requests // concurrency
+    driver = AsgiDriver(app)
 
     async def worker() -> None:
         for _ in range(per_worker):
-            status, body = await call(app, "GET", path, headers)
+            status, body = await driver.call_raw("GET", path, headers)
             if status != 200:
                 raise RuntimeError(f"GET {path} -> {status}: {body[:200]!r}")
 
@@ -119,14 +65,15 @@ async def measure(app: Any, path: str, headers: dict[str, str], requests: int, c
 
 async def _measure_all(args: argparse.Namespace, app: Any, bare_app: Any, data_dir: Path,
                        patches: dict[str, Any]) -> tuple[dict[str, float], dict[str, float], str]:
-    async with lifespan(bare_app), lifespan(app):
+    driver = AsgiDriver(app)
+    async with AsgiDriver(bare_app).running(), driver.running():
         key = (data_dir / "api.secret").read_text(encoding="utf-8").strip()
         auth = {"x-api-key": key}
         for method, path, body in (
             ("POST", "/api/projects/actions/create-sync", {"name": "Bench"}),
             ("POST", "/api/projects/devices/actions/add-sync", {"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"}),
         ):
-            status, answer = await call(app, method, path, auth, body)
+            status, answer = await driver.call_raw(method, path, auth, body)
             if status != 200:
                 raise RuntimeError(f"{method} {path} -> {status}: {answer[:300]!r}")
         n, c = args.requests, args.concurrency

@@ -4,8 +4,9 @@ A count, unlike a time, is the same on a busy and on a quiet machine, so a budge
 without being noisy. Calls of the event loop's and the threading machinery are left out: how often a loop wakes
 up depends on when another thread finishes, not on the work the service does.
 
-The driver calls the app straight through ASGI on the current event loop (no server, no sockets), like
-``bench/profile_read.py``.
+The driver calls the app straight through ASGI on the current event loop (no server, no sockets); the in-process
+benchmarks (``bench/profile_read.py``, ``bench/profile_pipeline.py``, ``bench/profile_mcp.py``) drive the app with it
+too.
 """
 
 from __future__ import annotations
@@ -159,6 +160,16 @@ class AsgiDriver:
         self, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None, query: str = ""
     ) -> tuple[int, Any]:
         """One request; the status and the decoded JSON answer (or the raw bytes when it is not JSON)."""
+        status, answer = await self.call_raw(method, path, headers, body, query)
+        try:
+            return status, json.loads(answer)
+        except ValueError:
+            return status, answer
+
+    async def call_raw(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None, query: str = ""
+    ) -> tuple[int, bytes]:
+        """One request; the status and the answer's bytes as sent (a benchmark's loop decodes nothing)."""
         raw_headers = [(b"host", b"127.0.0.1:9000")]
         raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         payload = b""
@@ -195,8 +206,4 @@ class AsgiDriver:
 
         await self.app(scope, receive, send)
         delivered.set()
-        answer = b"".join(chunks)
-        try:
-            return status, json.loads(answer)
-        except ValueError:
-            return status, answer
+        return status, b"".join(chunks)
