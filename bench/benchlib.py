@@ -492,6 +492,59 @@ def warn_if_busy(busy: float | None) -> None:
               "(the same-run ratios are less affected). Re-run on a quiet machine for the README.")
 
 
+def quiet_start(max_wait: float) -> float | None:
+    """A load benchmark's start: wait up to ``max_wait`` s for a quiet machine, say how busy it still is, then a blank
+    line. The background CPU use, for the results file."""
+    busy = wait_for_quiet(max_wait)
+    warn_if_busy(busy)
+    print()
+    return busy
+
+
+def rounds_to_use(runs: dict[str, list[dict[str, Any]]], rounds: int,
+                  max_foreign: float) -> tuple[list[float], list[int], list[int]]:
+    """Per round the most CPU other processes used during any of its measurements (cores); the clean rounds (at most
+    ``max_foreign``); the rounds medians are taken over (the clean ones, or every round when none was clean)."""
+    disturbance = [max(runs[label][i]["extra"]["foreign_cpu_cores"] or 0.0 for label in runs)
+                   for i in range(rounds)]
+    clean = [i for i, d in enumerate(disturbance) if d <= max_foreign]
+    return disturbance, clean, clean or list(range(rounds))
+
+
+def print_rounds_used(clean: list[int], max_foreign: float, *, medians: str = "throughput medians",
+                      reliable: str = "the server-CPU columns are the more reliable ones") -> None:
+    """Which rounds the medians are over, or a warning that every round was disturbed."""
+    if clean:
+        print(f"{medians} over the {len(clean)} round(s) where other processes used <= {max_foreign:g} cores: "
+              + ", ".join(str(i + 1) for i in clean))
+    else:
+        print(f"WARNING: every round was disturbed by other processes (> {max_foreign:g} cores); {medians} over "
+              f"all rounds; {reliable}")
+
+
+def print_ratios(names: list[str], ratios: dict[str, float], cpu_ratios: dict[str, float],
+                 per_round: list[dict[str, float]], disturbance: list[float], *, width: int, unit: str,
+                 rounds_heading: str) -> None:
+    """The same-run ratios: the median, the server-CPU ratio, and each round's (with its foreign CPU)."""
+    print(f"\n{'ratio':{width}s}  {unit}  server-CPU  {rounds_heading} (foreign CPU: "
+          + " / ".join(f"{d:.2f}" for d in disturbance) + " cores)")
+    for name in names:
+        print(f"{name:{width}s}  {ratios[name]:5.3f}  {cpu_ratios[name]:10.3f}  "
+              + " / ".join(f"{r[name]:.3f}" for r in per_round))
+
+
+def ratio_results(ratios: dict[str, float], cpu_ratios: dict[str, float], per_round: list[dict[str, float]],
+                  disturbance: list[float], max_foreign: float, used: list[int]) -> dict[str, Any]:
+    """The same-run ratios and the rounds they are over, as a results file records them."""
+    return {
+        "ratios": {k: round(v, 4) for k, v in ratios.items()},
+        "server_cpu_ratios": {k: round(v, 4) for k, v in cpu_ratios.items()},
+        "ratios_per_round": [{k: round(v, 4) for k, v in r.items()} for r in per_round],
+        "foreign_cpu_cores_per_round": disturbance, "max_foreign_cores": max_foreign,
+        "rounds_used": [i + 1 for i in used],
+    }
+
+
 def write_results(name: str, payload: dict[str, Any]) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / name

@@ -45,16 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from benchlib import (
-    SERVERS,
-    CpuMonitor,
-    Load,
-    Server,
-    environment,
-    median,
-    table,
-    wait_for_quiet,
-    warn_if_busy,
-    write_results,
+    SERVERS, CpuMonitor, Load, Server, environment, median, table, print_ratios, print_rounds_used, quiet_start,
+    ratio_results, rounds_to_use, write_results
 )
 
 __all__ = ("TARGET", "mcp_app")
@@ -333,9 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"server: {args.server} (1 worker); {args.concurrency} calls in flight, {args.duration:g} s per "
           f"measurement, {args.rounds} round(s); {TOOL} over {args.blocks} blocks vs GET {REST_PATH} "
           f"({args.rest_client})")
-    busy = wait_for_quiet(args.wait_quiet)
-    warn_if_busy(busy)
-    print()
+    busy = quiet_start(args.wait_quiet)
 
     work = Path(tempfile.mkdtemp(prefix="bench-mcp-"))
     try:
@@ -352,10 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     names = [f"{label}/rest" for label in labels if label != "rest"]
     per_round = [{name: runs[name.split("/")[0]][i]["rps"] / runs["rest"][i]["rps"] for name in names}
                  for i in range(args.rounds)]
-    disturbance = [max(runs[label][i]["extra"]["foreign_cpu_cores"] or 0.0 for label in labels)
-                   for i in range(args.rounds)]
-    clean = [i for i, d in enumerate(disturbance) if d <= args.max_foreign]
-    used = clean or list(range(args.rounds))
+    disturbance, clean, used = rounds_to_use(runs, args.rounds, args.max_foreign)
 
     def med(label: str, key: str) -> float:
         values = [runs[label][i]["extra"][key] for i in used if runs[label][i]["extra"][key] is not None]
@@ -372,12 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu_ratios = {name: server_cpu["rest"] / server_cpu[name.split("/")[0]] for name in names}
 
     print()
-    if clean:
-        print(f"medians over the {len(clean)} round(s) where other processes used <= {args.max_foreign:g} cores: "
-              + ", ".join(str(i + 1) for i in clean))
-    else:
-        print(f"WARNING: every round was disturbed by other processes (> {args.max_foreign:g} cores); medians over "
-              "all rounds; the server-CPU columns are the more reliable ones")
+    print_rounds_used(clean, args.max_foreign, medians="medians")
     rows = [[label, f"{rps[label]:.0f}", " / ".join(f"{run['rps']:.0f}" for run in runs[label]),
              f"{server_cpu[label]:.0f}", f"{client_cpu[label]:.0f}", f"{server_cores[label]:.2f}",
              f"{client_cores[label]:.2f}", f"{p50[label]:.2f}", str(errors[label])]
@@ -389,11 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         # One client process cannot use more than one core: at ~1.0 its CPU per call sets the ops/s, and the
         # ratio is then about (REST client CPU per call) / (MCP client CPU per call), whatever the server costs.
         print(f"client-bound (client process >= 0.9 cores): {', '.join(bound)}")
-    print(f"\n{'ratio':13s}  ops/s  server-CPU  per round (foreign CPU: "
-          + " / ".join(f"{d:.2f}" for d in disturbance) + " cores)")
-    for name in names:
-        print(f"{name:13s}  {ratios[name]:5.3f}  {cpu_ratios[name]:10.3f}  "
-              + " / ".join(f"{r[name]:.3f}" for r in per_round))
+    print_ratios(names, ratios, cpu_ratios, per_round, disturbance, width=13, unit="ops/s", rounds_heading="per round")
     print("(server-CPU ratio = server CPU per REST request / per MCP call)")
     # Both wires of the SDK's client count: the handshake one (what 2025 clients speak) and the session-less one
     # its Client negotiates by default.
@@ -412,11 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         "client_cpu_cores": {k: round(v, 3) for k, v in client_cores.items()},
         "server_cpu_cores": {k: round(v, 3) for k, v in server_cores.items()},
         "p50_ms": {k: round(v, 3) for k, v in p50.items()},
-        "ratios": {k: round(v, 4) for k, v in ratios.items()},
-        "server_cpu_ratios": {k: round(v, 4) for k, v in cpu_ratios.items()},
-        "ratios_per_round": [{k: round(v, 4) for k, v in r.items()} for r in per_round],
-        "foreign_cpu_cores_per_round": disturbance, "max_foreign_cores": args.max_foreign,
-        "rounds_used": [i + 1 for i in used], "target": TARGET, "target_met": met, "errors": errors, "runs": runs,
+        **ratio_results(ratios, cpu_ratios, per_round, disturbance, args.max_foreign, used),
+        "target": TARGET, "target_met": met, "errors": errors, "runs": runs,
     })
     print(f"results written to {path}")
     if any(errors.values()):

@@ -35,22 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from benchlib import (
-    SERVERS,
-    add_load_options,
-    Conn,
-    Load,
-    Server,
-    choose_client,
-    environment,
-    measure_with_cpu,
-    median,
-    one_request,
-    run_load,
-    run_python,
-    table,
-    wait_for_quiet,
-    warn_if_busy,
-    write_results,
+    SERVERS, add_load_options, Conn, Load, Server, choose_client, environment, measure_with_cpu, median, one_request,
+    run_load, run_python, table, print_ratios, print_rounds_used, quiet_start, ratio_results, rounds_to_use,
+    write_results
 )
 
 READ_TARGET = 0.6
@@ -181,9 +168,7 @@ def main(argv: list[str] | None = None) -> int:
           + ("" if client == "wrk" else " (wrk not installed)") + "; job round trips: asyncio client")
     print(f"{args.connections} connections (job: {args.job_concurrency} clients), {args.duration:g} s per "
           f"measurement, {args.rounds} round(s)")
-    busy = wait_for_quiet(args.wait_quiet)
-    warn_if_busy(busy)
-    print()
+    busy = quiet_start(args.wait_quiet)
 
     work = Path(tempfile.mkdtemp(prefix="bench-overhead-"))
     env = {"ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
@@ -253,10 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         {name: runs[num][i]["rps"] / runs[den][i]["rps"] for name in names for num, den in [name.rsplit("/", 1)]}
         for i in range(args.rounds)
     ]
-    disturbance = [max(runs[label][i]["extra"]["foreign_cpu_cores"] or 0.0 for label in labels)
-                   for i in range(args.rounds)]
-    clean = [i for i, d in enumerate(disturbance) if d <= args.max_foreign]
-    used = clean or list(range(args.rounds))
+    disturbance, clean, used = rounds_to_use(runs, args.rounds, args.max_foreign)
     rps = {label: median([runs[label][i]["rps"] for i in used]) for label in labels}
     cpu = {label: _summarise([run["extra"]["server_cpu_us_per_request"] for run in runs[label]]) for label in labels}
     errors = {label: sum(run["errors"] for run in runs[label]) for label in labels}
@@ -279,22 +261,13 @@ def main(argv: list[str] | None = None) -> int:
         for label in labels
     ]
     print()
-    if clean:
-        print(f"throughput medians over the {len(clean)} round(s) where other processes used <= "
-              f"{args.max_foreign:g} cores: " + ", ".join(str(i + 1) for i in clean))
-    else:
-        print(f"WARNING: every round was disturbed by other processes (> {args.max_foreign:g} cores); throughput "
-              "medians over all rounds; the server-CPU columns are the more reliable ones")
+    print_rounds_used(clean, args.max_foreign)
     print(table(rows, ["what", "measured", "per s (median)", "all rounds", "server CPU us/req", "p50 ms",
                        "errors"], left=2))
     job_polls = _summarise([run["extra"]["polls_per_trip"] for run in runs["job"]])
     print(f"\njob: {job_polls:.2f} polls per round trip (median), so ~{job_polls + 1:.1f} HTTP requests per trip")
-    width = max(len(name) for name in names)
-    print(f"\n{'ratio':{width}s}  req/s  server-CPU  req/s per round (foreign CPU: "
-          + " / ".join(f"{d:.2f}" for d in disturbance) + " cores)")
-    for name in names:
-        print(f"{name:{width}s}  {ratios[name]:5.3f}  {cpu_ratios[name]:10.3f}  "
-              + " / ".join(f"{r[name]:.3f}" for r in per_round))
+    print_ratios(names, ratios, cpu_ratios, per_round, disturbance, width=max(len(name) for name in names),
+                 unit="req/s", rounds_heading="req/s per round")
     print("(server-CPU ratio = server CPU per bare request / per measured request or round trip)")
     met = ratios["read/bare"] >= READ_TARGET
     print(f"\nread target (read/bare >= {READ_TARGET}): {'met' if met else 'NOT met'} "
@@ -307,11 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         "what_if": args.what_if, "environment": environment(), "background_cpu_before": busy,
         "rps_median": {k: round(v, 1) for k, v in rps.items()},
         "server_cpu_us_per_request": {k: round(v, 1) for k, v in cpu.items()},
-        "ratios": {k: round(v, 4) for k, v in ratios.items()},
-        "server_cpu_ratios": {k: round(v, 4) for k, v in cpu_ratios.items()},
-        "ratios_per_round": [{k: round(v, 4) for k, v in r.items()} for r in per_round],
-        "foreign_cpu_cores_per_round": disturbance, "max_foreign_cores": args.max_foreign,
-        "rounds_used": [i + 1 for i in used],
+        **ratio_results(ratios, cpu_ratios, per_round, disturbance, args.max_foreign, used),
         "read_target": READ_TARGET, "read_target_met": met, "errors": errors, "runs": runs,
     })
     print(f"results written to {path}")

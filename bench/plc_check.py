@@ -14,12 +14,13 @@ machine); CPU seconds of the process are printed too. Target (issue 13): >= 50,0
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
 import time
 from pathlib import Path
+
+from benchlib import write_results  # this script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -30,7 +31,6 @@ from simatic_xml import parse_bytes  # noqa: E402
 from simatic_xml.errors import SimaticMLError  # noqa: E402
 from simatic_xml.scl import SclSyntaxError, parse  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
 TARGET = 50_000
 
 
@@ -82,8 +82,7 @@ def main() -> int:
         "exit_code": exit_code, "target": TARGET, "met": rate >= TARGET,
         "python": platform.python_version(), "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "plc_check.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_results("plc_check.json", result)
     print(f"{len(files)} files, {lines} lines, best of {args.rounds}")
     print(f"  plain parse (baseline): {result['parse_lines_per_s']:>8} lines/s")
     print(f"  plc check             : {result['plc_check_lines_per_s']:>8} lines/s "

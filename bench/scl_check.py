@@ -12,11 +12,12 @@ Also reported: how many files check clean (no error, no warning) and how many gi
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import time
 from pathlib import Path
+
+from benchlib import write_results  # this script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -24,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 from engineering_api.rules.compiler import check_source  # noqa: E402 - needs the sys.path insert above
 from simatic_xml.scl import SclSyntaxError, parse, read_source  # noqa: E402 - needs the sys.path insert above
 
-RESULTS = ROOT / "bench" / "results"
 TARGET = 20_000
 
 
@@ -80,8 +80,7 @@ def main() -> int:
         "files_clean": clean, "files_with_warnings_only": with_warnings, "files_with_errors": with_errors,
         "python": platform.python_version(), "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "scl_check.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_results("scl_check.json", result)
     print(f"{len(files)} files, {lines} lines, best of {args.rounds}")
     print(f"  parse only          : {result['parse_lines_per_s']:>8} lines/s")
     print(f"  parse + check       : {result['parse_check_lines_per_s']:>8} lines/s "

@@ -22,18 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from benchlib import (
-    SERVERS,
-    add_load_options,
-    Server,
-    choose_client,
-    environment,
-    measure_with_cpu,
-    median,
-    run_load,
-    table,
-    wait_for_quiet,
-    warn_if_busy,
-    write_results,
+    SERVERS, add_load_options, Server, choose_client, environment, measure_with_cpu, median, run_load, table,
+    print_rounds_used, quiet_start, rounds_to_use, write_results
 )
 from overhead import READ_PATH, _wait_for_key, prepare
 
@@ -49,9 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load generator: {client}" + ("" if client == "wrk" else " (wrk not installed; asyncio keep-alive client)"))
     print(f"{args.connections} connections, {args.duration:g} s per measurement, {args.rounds} round(s), "
           f"event loop {args.loop}, 1 worker each")
-    busy = wait_for_quiet(args.wait_quiet)
-    warn_if_busy(busy)
-    print()
+    busy = quiet_start(args.wait_quiet)
 
     work = Path(tempfile.mkdtemp(prefix="bench-servers-"))
     env = {"ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
@@ -100,10 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         return 1
 
-    disturbance = [max(runs[label][i]["extra"]["foreign_cpu_cores"] or 0.0 for label in runs)
-                   for i in range(args.rounds)]
-    clean = [i for i, d in enumerate(disturbance) if d <= args.max_foreign]
-    used = clean or list(range(args.rounds))
+    disturbance, clean, used = rounds_to_use(runs, args.rounds, args.max_foreign)
     summary = {}
     for label, loads in runs.items():
         summary[label] = {
@@ -125,12 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{s['p50_ms']:.2f}", f"{s['p99_ms']:.2f}", f"{s['server_cpu_us_per_request']:.0f}",
                      f"{s['rps_median'] / best:.2f}", str(s["errors"])])
     print()
-    if clean:
-        print(f"throughput medians over the {len(clean)} round(s) where other processes used <= "
-              f"{args.max_foreign:g} cores: " + ", ".join(str(i + 1) for i in clean))
-    else:
-        print(f"WARNING: every round was disturbed by other processes (> {args.max_foreign:g} cores); throughput "
-              "medians over all rounds; the server-CPU column is the more reliable one")
+    print_rounds_used(clean, args.max_foreign, reliable="the server-CPU column is the more reliable one")
     print(table(rows, ["target", "req/s (median)", "all rounds", "p50 ms", "p99 ms", "server CPU us/req",
                        "vs fastest", "errors"]))
     errors = sum(s["errors"] for s in summary.values())
