@@ -6,11 +6,15 @@ mapping (every nesting level kept, counts and states carried over) is what is ch
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from engineering_api.backend import errors as e
+
+DATA = Path(__file__).parent / "data"
+"""A tag table document as a file, its ``{name}``, ``{tag}``, ``{data_type}`` fields filled in by ``str.format``."""
 
 CPU = "6ES7 516-3AN02-0AB0"
 HMI = "6AV2 124-0GC01-0AX0"
@@ -132,45 +136,7 @@ def test_export_goes_to_a_fresh_file_each_time(bridge: Any, plc: int) -> None:
         bridge.program.export_program_object("PLC_1", "UDT_Nowhere")
 
 
-_TABLE = """<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="V19" />
-  <SW.Tags.PlcTagTable ID="0">
-    <AttributeList>
-      <Name>{name}</Name>
-    </AttributeList>
-    <ObjectList>
-      <SW.Tags.PlcTag ID="1" CompositionName="Tags">
-        <AttributeList>
-          <DataTypeName>{data_type}</DataTypeName>
-          <ExternalWritable>false</ExternalWritable>
-          <LogicalAddress>%M10.0</LogicalAddress>
-          <Name>{tag}</Name>
-        </AttributeList>
-        <ObjectList>
-          <MultilingualText ID="2" CompositionName="Comment">
-            <ObjectList>
-              <MultilingualTextItem ID="3" CompositionName="Items">
-                <AttributeList>
-                  <Culture>en-US</Culture>
-                  <Text>the motor's data</Text>
-                </AttributeList>
-              </MultilingualTextItem>
-            </ObjectList>
-          </MultilingualText>
-        </ObjectList>
-      </SW.Tags.PlcTag>
-      <SW.Tags.PlcUserConstant ID="4" CompositionName="UserConstants">
-        <AttributeList>
-          <DataTypeName>Int</DataTypeName>
-          <Name>{tag}_MAX</Name>
-          <Value>9</Value>
-        </AttributeList>
-      </SW.Tags.PlcUserConstant>
-    </ObjectList>
-  </SW.Tags.PlcTagTable>
-</Document>
-"""
+_TABLE = (DATA / "tag_table_template.xml").read_text(encoding="utf-8")
 
 
 def _table_doc(name: str = "Motors", tag: str = "Motor_Data", data_type: str = '"UDT_Motor"', folder: str = "") -> Any:

@@ -17,6 +17,9 @@ import pytest
 from engineering_api.cli import main
 from simatic_xml.generate import generate_xml, parse_spec
 
+DATA = Path(__file__).parent / "data"
+"""The input documents of these tests, kept as files like the exports they stand for."""
+
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / ".venv" / "bin" / "engineering-api"
 GITHUB = re.compile(r"^::(error|warning|notice) (file=[^,]+,)?(line=\d+,)?(col=\d+,)?title=[A-Z_]+::[^\r\n]*$")
@@ -172,14 +175,7 @@ def test_plc_check_missing_user_objects_are_missing_codes(repo: Path):
     assert as_json("plc", "check", str(repo), "--allow-missing")[0] == 0
 
 
-TAG_EDITOR_TABLE = """\ufeff<?xml version='1.0' encoding='utf-8'?>
-<Tagtable name='Default tag table'>
-  <!-- exported by 'Totally Integrated Automation Portal' version 1400.102.801.1 -->
-  <Tag type='Bool' hmiVisible='True' hmiWriteable='True' hmiAccessible='True' remark='' addr='%Q0.0'>Start</Tag>
-  <Tag type='Int' hmiVisible='True' hmiWriteable='True' hmiAccessible='True' remark='' addr='%MW2'>Speed</Tag>
-  <Constant type='Int' remark='' value='10'>MAX_SPEED</Constant>
-</Tagtable>
-"""
+TAG_EDITOR_TABLE = (DATA / "tag_editor_table.xml").read_text(encoding="utf-8")
 
 
 def test_plc_check_reads_the_tag_editors_export_of_a_tag_table(repo: Path):

@@ -20,6 +20,9 @@ from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from tests.contract.conftest import CPU, DI, HMI, IM, UNKNOWN_ARTICLE
 
+DATA = Path(__file__).parent / "data"
+"""SimaticML of a UDT, an FB and its instance DB as files, their ``{name}`` fields filled in by ``str.format``."""
+
 BRIDGE_PENDING: dict[str, str] = {
     "test_open_a_project_of_another_version_is_a_validation_error": (
         "the stand-in plays one TIA version (V19), so no V18 portal can make the old project"
@@ -670,73 +673,11 @@ def test_saved_project_is_a_readable_manifest(backend, plc, root):
 
 
 # ----- PLC software ---------------------------------------------------------------------------
-_UDT = """<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="V19" />
-  <SW.Types.PlcStruct ID="0">
-    <AttributeList>
-      <Interface><Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5">
-  <Section Name="None">
-    <Member Name="Running" Datatype="Bool" />
-  </Section>
-</Sections></Interface>
-      <Name>{name}</Name>
-      <Namespace />
-    </AttributeList>
-    <ObjectList />
-  </SW.Types.PlcStruct>
-</Document>
-"""
+_UDT = (DATA / "udt_template.xml").read_text(encoding="utf-8")
 
-_FB = """<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="{version}" />
-  <SW.Blocks.FB ID="0">
-    <AttributeList>
-      <Interface><Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5">
-  <Section Name="Input">
-    <Member Name="Cmd" Datatype="Bool" />
-  </Section>
-  <Section Name="Output" />
-  <Section Name="InOut" />
-  <Section Name="Static">
-    <Member Name="State" Datatype="&quot;{udt}&quot;" />
-  </Section>
-  <Section Name="Temp" />
-  <Section Name="Constant" />
-</Sections></Interface>
-      <MemoryLayout>Optimized</MemoryLayout>
-      <Name>{name}</Name>
-      <Namespace />
-      <Number>{number}</Number>
-      <ProgrammingLanguage>SCL</ProgrammingLanguage>
-    </AttributeList>
-    <ObjectList />
-  </SW.Blocks.FB>
-</Document>
-"""
+_FB = (DATA / "fb_template.xml").read_text(encoding="utf-8")
 
-_IDB = """<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="V19" />
-  <SW.Blocks.InstanceDB ID="0">
-    <AttributeList>
-      <InstanceOfName>{fb}</InstanceOfName>
-      <InstanceOfType>FB</InstanceOfType>
-      <Interface><Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5">
-  <Section Name="Input">
-    <Member Name="Cmd" Datatype="Bool" />
-  </Section>
-</Sections></Interface>
-      <Name>{name}</Name>
-      <Namespace />
-      <Number>{number}</Number>
-      <ProgrammingLanguage>DB</ProgrammingLanguage>
-    </AttributeList>
-    <ObjectList />
-  </SW.Blocks.InstanceDB>
-</Document>
-"""
+_IDB = (DATA / "instance_db_template.xml").read_text(encoding="utf-8")
 
 
 def _doc(text: str, source: str) -> m.ProgramDocument:

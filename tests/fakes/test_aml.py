@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -10,6 +11,9 @@ from lxml import etree
 from fakes.aml import CAEX_NS, AmlFormatError, export_aml, import_aml
 from fakes.model import Device, Interface, Module, Subnet
 from simatic_xml.safe import UnsafeXmlError, XmlSyntaxError
+
+DATA = Path(__file__).parent / "data"
+"""The input documents of these tests, kept as files like the exports they stand for."""
 
 C = "{%s}" % CAEX_NS
 RCL = "AutomationProjectConfigurationRoleClassLib/"
@@ -250,145 +254,7 @@ def test_gsd_devices_are_refused_with_a_clear_message() -> None:
 
 
 # --------------------------------------------------------------------------------- TIA-style input
-TIA_STYLE = """<?xml version="1.0" encoding="utf-8"?>
-<CAEXFile xmlns="http://www.dke.de/CAEX" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    xmlns:v="urn:example:vendor" FileName="Line7.aml" SchemaVersion="3.0">
-  <AdditionalInformation>
-    <WriterHeader><WriterName>Some engineering tool</WriterName><WriterVersion>1900</WriterVersion></WriterHeader>
-  </AdditionalInformation>
-  <SuperiorStandardVersion>AutomationML 2.10</SuperiorStandardVersion>
-  <SourceDocumentInformation OriginName="Tool" OriginID="tool-1" OriginVersion="1.0"
-      LastWritingDateTime="2026-01-02T03:04:05Z"/>
-  <v:Unrelated anything="goes"><v:Nested/></v:Unrelated>
-  <InstanceHierarchy Name="Line7 hierarchy">
-    <InternalElement ID="p-1" Name="Line7">
-      <Attribute Name="ProjectManufacturer" AttributeDataType="xs:string"/>
-      <InternalElement ID="sn-1" Name="PN/IE_7">
-        <Attribute Name="Type" AttributeDataType="xs:string"><Value>Ethernet</Value></Attribute>
-        <ExternalInterface ID="sn-1-lep" Name="LogicalEndPoint_Subnet" RefBaseClassPath="CommunicationInterfaceClassLib/LogicalEndPoint"/>
-        <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/Subnet"/>
-      </InternalElement>
-      <InternalElement ID="folder-1" Name="Ungrouped devices">
-        <InternalElement ID="d-2" Name="ET 200SP station_7">
-          <Attribute Name="TypeIdentifier" AttributeDataType="xs:string"><Value>System:Device.ET200SP</Value></Attribute>
-          <InternalElement ID="r-2" Name="Rack_0">
-            <Attribute Name="TypeName" AttributeDataType="xs:string"><Value>Rack</Value></Attribute>
-            <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>0</Value></Attribute>
-            <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>false</Value></Attribute>
-            <Attribute Name="TypeIdentifier" AttributeDataType="xs:string"><Value>System:Rack.ET200SP</Value></Attribute>
-            <InternalElement ID="h-2" Name="IO device_7">
-              <Attribute Name="TypeName" AttributeDataType="xs:string"><Value>IM 155-6 PN ST</Value></Attribute>
-              <Attribute Name="DeviceItemType" AttributeDataType="xs:string"><Value>HeadModule</Value></Attribute>
-              <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>0</Value></Attribute>
-              <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>false</Value></Attribute>
-              <Attribute Name="TypeIdentifier" AttributeDataType="xs:string"><Value>OrderNumber:6ES7 155-6AU01-0BN0/V4.2</Value></Attribute>
-              <InternalElement ID="i-2" Name="PROFINET interface">
-                <Attribute Name="Label" AttributeDataType="xs:string"><Value>X1</Value></Attribute>
-                <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>32768</Value></Attribute>
-                <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>true</Value></Attribute>
-                <InternalElement ID="n-2" Name="E1">
-                  <Attribute Name="Type" AttributeDataType="xs:string"><Value>Ethernet</Value></Attribute>
-                  <Attribute Name="NetworkAddress" AttributeDataType="xs:string"><Value>10.0.7.20</Value></Attribute>
-                  <Attribute Name="SubnetMask" AttributeDataType="xs:string"><Value>255.255.0.0</Value></Attribute>
-                  <ExternalInterface ID="n-2-lep" Name="LogicalEndPoint_Node" RefBaseClassPath="CommunicationInterfaceClassLib/LogicalEndPoint"/>
-                  <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/Node"/>
-                </InternalElement>
-                <InternalElement ID="pt-2" Name="Port_1">
-                  <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>32769</Value></Attribute>
-                  <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/CommunicationPort"/>
-                </InternalElement>
-                <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/CommunicationInterface"/>
-              </InternalElement>
-              <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/DeviceItem"/>
-            </InternalElement>
-            <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/DeviceItem"/>
-          </InternalElement>
-          <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/Device"/>
-        </InternalElement>
-        <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/DeviceUserFolder"/>
-      </InternalElement>
-      <InternalElement ID="d-1" Name="S7-1500 station_7">
-        <Attribute Name="TypeIdentifier" AttributeDataType="xs:string"><Value>System:Device.S71500</Value></Attribute>
-        <InternalElement ID="r-1" Name="Rack_0">
-          <Attribute Name="TypeName" AttributeDataType="xs:string"><Value>Rack</Value></Attribute>
-          <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>0</Value></Attribute>
-          <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>false</Value></Attribute>
-          <Attribute Name="TypeIdentifier" AttributeDataType="xs:string"><Value>System:Rack.S71500</Value></Attribute>
-          <InternalElement ID="h-1" Name="PLC_7">
-            <Attribute Name="TypeName" AttributeDataType="xs:string"><Value>CPU 1516-3 PN/DP</Value></Attribute>
-            <Attribute Name="DeviceItemType" AttributeDataType="xs:string"><Value>CPU</Value></Attribute>
-            <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>1</Value></Attribute>
-            <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>false</Value></Attribute>
-            <Attribute Name="TypeIdentifier" AttributeDataType="xs:string"><Value>OrderNumber:6ES7 516-3AN02-0AB0</Value></Attribute>
-            <Attribute Name="InstallationDate" AttributeDataType="xs:dateTime"><Value>2026-01-01T00:00:00Z</Value></Attribute>
-            <Attribute Name="Failsafe_FSourceAddress" AttributeDataType="xs:string"><Value>1</Value></Attribute>
-            <Attribute Name="FirmwareVersion" AttributeDataType="xs:string"><Value>V2.9</Value></Attribute>
-            <v:Annotation note="ignored"/>
-            <InternalElement ID="tt-1" Name="Default tag table">
-              <ExternalInterface ID="tag-1" Name="Start" RefBaseClassPath="AutomationProjectConfigurationInterfaceClassLib/Tag"/>
-              <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/TagTable"/>
-            </InternalElement>
-            <InternalElement ID="cr-1" Name="Card reader/writer_1">
-              <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>4</Value></Attribute>
-              <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>true</Value></Attribute>
-              <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/DeviceItem"/>
-            </InternalElement>
-            <InternalElement ID="i-1" Name="PROFINET interface_1">
-              <Attribute Name="Label" AttributeDataType="xs:string"><Value>X1</Value></Attribute>
-              <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>32768</Value></Attribute>
-              <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>true</Value></Attribute>
-              <InternalElement ID="n-1" Name="E1">
-                <Attribute Name="SubnetMask" AttributeDataType="xs:string"><Value>255.255.0.0</Value></Attribute>
-                <Attribute Name="IpProtocolSelection" AttributeDataType="xs:string"><Value>Project</Value></Attribute>
-                <Attribute Name="ProfinetDeviceName" AttributeDataType="xs:string"><Value>plc_7</Value></Attribute>
-                <Attribute Name="Type" AttributeDataType="xs:string"><Value>Ethernet</Value></Attribute>
-                <Attribute Name="NetworkAddress" AttributeDataType="xs:string"><Value>10.0.7.1</Value></Attribute>
-                <ExternalInterface ID="n-1-lep" Name="LogicalEndPoint_Node" RefBaseClassPath="CommunicationInterfaceClassLib/LogicalEndPoint"/>
-                <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/Node"/>
-                <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationEthernetRoleClassLib/NodeEthernet"/>
-              </InternalElement>
-              <InternalElement ID="io-1" Name="PROFINET IO-System">
-                <Attribute Name="Number" AttributeDataType="xs:int"><Value>100</Value></Attribute>
-                <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/IoSystem"/>
-              </InternalElement>
-              <InternalElement ID="pt-1" Name="Port_1">
-                <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/CommunicationPort"/>
-              </InternalElement>
-              <InternalElement ID="pt-1b" Name="Port_2">
-                <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/CommunicationPort"/>
-              </InternalElement>
-              <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/CommunicationInterface"/>
-            </InternalElement>
-            <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/DeviceItem"/>
-            <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationProfiSafeRoleClassLib/DeviceItemProfiSafe"/>
-          </InternalElement>
-          <InternalElement ID="m-1" Name="DI 32x24VDC HF_1">
-            <Attribute Name="TypeName" AttributeDataType="xs:string"><Value>DI 32x24VDC HF</Value></Attribute>
-            <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>2</Value></Attribute>
-            <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>false</Value></Attribute>
-            <Attribute Name="TypeIdentifier" AttributeDataType="xs:string"><Value>OrderNumber:6ES7 521-1BL00-0AB0</Value></Attribute>
-            <Attribute Name="FirmwareVersion" AttributeDataType="xs:string"><Value>V2.2</Value></Attribute>
-            <InternalElement ID="m-1-sub" Name="DI 32x24VDC HF_1">
-              <Attribute Name="PositionNumber" AttributeDataType="xs:int"><Value>0</Value></Attribute>
-              <Attribute Name="BuiltIn" AttributeDataType="xs:boolean"><Value>true</Value></Attribute>
-              <ExternalInterface ID="ch-1" Name="Channel_DI_0" RefBaseClassPath="AutomationProjectConfigurationInterfaceClassLib/Channel"/>
-              <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/DeviceItem"/>
-            </InternalElement>
-            <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/DeviceItem"/>
-          </InternalElement>
-          <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/DeviceItem"/>
-        </InternalElement>
-        <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/Device"/>
-      </InternalElement>
-      <SupportedRoleClass RefRoleClassPath="AutomationProjectConfigurationRoleClassLib/AutomationProject"/>
-      <InternalLink Name="Link To Subnet_1" RefPartnerSideA="n-1:LogicalEndPoint_Node" RefPartnerSideB="sn-1:LogicalEndPoint_Subnet"/>
-      <InternalLink Name="Link To Subnet_2" RefPartnerSideA="n-2-lep" RefPartnerSideB="sn-1-lep"/>
-      <InternalLink Name="Link to a tag" RefPartnerSideA="ch-1" RefPartnerSideB="tag-1"/>
-    </InternalElement>
-  </InstanceHierarchy>
-  <RoleClassLib Name="SomeLib"><RoleClass Name="Whatever"/></RoleClassLib>
-</CAEXFile>
-""".encode()
+TIA_STYLE = (DATA / "line7_tia_style.aml").read_bytes()
 
 
 def test_tia_style_file_with_unmodelled_content_is_imported() -> None:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engineering_api.backend.errors import ValidationError
 from fakes.program import PlcSoftware, read_object
 
-_IDB = """<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="V19" />
-  <SW.Blocks.InstanceDB ID="0">
-    <AttributeList>
-      <InstanceOfName>{of}</InstanceOfName>
-      <Interface><Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5">
-  <Section Name="Static">
-    <Member Name="PT" Datatype="Time" />
-  </Section>
-</Sections></Interface>
-      <Name>{name}</Name>
-      <Number>{number}</Number>
-      <ProgrammingLanguage>DB</ProgrammingLanguage>
-    </AttributeList>
-  </SW.Blocks.InstanceDB>
-</Document>
-"""
+DATA = Path(__file__).parent / "data"
+"""An instance DB document as a file, its ``{name}``, ``{of}``, ``{number}`` fields filled in by ``str.format``."""
+
+_IDB = (DATA / "instance_db_template.xml").read_text(encoding="utf-8")
 
 
 def _idb(name: str, of: str, number: int = 1) -> bytes:

@@ -19,6 +19,9 @@ from simatic_xml.scl import parse_statements
 
 from .helpers import VERSION, Rt, Sim, software_from_scl
 
+DATA = Path(__file__).parent / "data"
+"""The input documents of these tests, kept as files like the exports they stand for."""
+
 _COUNTER_FB = """
 FUNCTION_BLOCK "FB_Count"
 VAR_INPUT step : Int; END_VAR
@@ -241,21 +244,7 @@ def test_stl_networks_are_never_a_silent_no_op() -> None:
     assert (info.value.block, info.value.network) == ("FC_LIST", 1)
 
 
-_IEC_DB = b"""<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="V19" />
-  <SW.Blocks.InstanceDB ID="0">
-    <AttributeList>
-      <InstanceOfName>TON_TIME</InstanceOfName>
-      <Name>IEC_Timer_0_DB</Name>
-      <Number>5</Number>
-      <OfSystemLibElement>TON_TIME</OfSystemLibElement>
-      <OfSystemLibVersion>1.0</OfSystemLibVersion>
-      <ProgrammingLanguage>DB</ProgrammingLanguage>
-    </AttributeList>
-  </SW.Blocks.InstanceDB>
-</Document>
-"""
+_IEC_DB = (DATA / "iec_timer_instance_db.xml").read_bytes()
 
 
 def test_single_instance_iec_timer_db() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simatic_xml import (
@@ -13,6 +15,9 @@ from simatic_xml import (
     parse_bytes,
 )
 from simatic_xml import safe
+
+DATA = Path(__file__).parent / "data"
+"""A minimal tag table document as a file, its ``{extra}`` field filled in by ``str.format``."""
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE Document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -26,16 +31,7 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 <!DOCTYPE Document SYSTEM "http://example.invalid/evil.dtd">
 <Document/>"""
 
-MINIMAL = """\ufeff<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="V19" />
-  <SW.Tags.PlcTagTable ID="0">
-    <AttributeList>
-      <Name>Default</Name>
-    </AttributeList>
-    <ObjectList>{extra}</ObjectList>
-  </SW.Tags.PlcTagTable>
-</Document>"""
+MINIMAL = (DATA / "tag_table_template.xml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("payload", [XXE, LAUGHS, EXTERNAL_DTD], ids=["xxe", "billion-laughs", "external-dtd"])

@@ -2,53 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import pytest
 
 from simatic_xml import SimaticMLError
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
 
-EXPORTED = b"""<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="V20" />
-  <DocumentInfo><Created>2025-01-01T00:00:00Z</Created></DocumentInfo>
-  <Hmi.TextGraphicList.TextList ID="0">
-    <AttributeList>
-      <ListRange>Decimal</ListRange>
-      <Name>Modes</Name>
-    </AttributeList>
-    <ObjectList>
-      <MultilingualText ID="1" CompositionName="Comment">
-        <ObjectList>
-          <MultilingualTextItem ID="2" CompositionName="Items">
-            <AttributeList><Culture>en-US</Culture><Text>Operating modes</Text></AttributeList>
-          </MultilingualTextItem>
-        </ObjectList>
-      </MultilingualText>
-      <Hmi.TextGraphicList.TextListEntry ID="3" CompositionName="Entries">
-        <AttributeList>
-          <DefaultEntry>false</DefaultEntry>
-          <EntryType>Range</EntryType>
-          <From>1</From>
-          <To>9</To>
-        </AttributeList>
-        <ObjectList>
-          <MultilingualText ID="4" CompositionName="Text">
-            <ObjectList>
-              <MultilingualTextItem ID="5" CompositionName="Items">
-                <AttributeList>
-                  <Culture>en-US</Culture>
-                  <Text>&lt;body&gt;&lt;p&gt;Manual &amp;amp; setup&lt;/p&gt;&lt;/body&gt;</Text>
-                </AttributeList>
-              </MultilingualTextItem>
-            </ObjectList>
-          </MultilingualText>
-        </ObjectList>
-      </Hmi.TextGraphicList.TextListEntry>
-    </ObjectList>
-  </Hmi.TextGraphicList.TextList>
-</Document>
-"""
+DATA = Path(__file__).parent / "data"
+"""The input documents of these tests, kept as files like the exports they stand for."""
+
+EXPORTED = (DATA / "text_list.xml").read_bytes()
 
 
 def test_an_exported_text_list_round_trips_and_reads() -> None:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import pytest
 
 from simatic_xml.errors import SchemaError, UnsafeXmlError, XmlSyntaxError
 from simatic_xml.tag_editor import EditorConstant, is_tag_editor_root, read_tag_editor_xml
 
+DATA = Path(__file__).parent / "data"
+"""The input documents of these tests, kept as files like the exports they stand for."""
+
 # The shape of TIA Portal V14's export (RoanBrand/SpottingLine2018 PLCTags.xml): BOM, single quotes, a comment.
-V14 = """\ufeff<?xml version='1.0' encoding='utf-8'?>
-<Tagtable name='Default tag table'>
-  <!-- exported by 'Totally Integrated Automation Portal' version 1400.102.801.1 -->
-  <Tag type='Bool' hmiVisible='True' hmiWriteable='True' hmiAccessible='True' remark='' addr='%I3.0'>iLineReady</Tag>
-  <Tag type='DWord' hmiVisible='True' hmiWriteable='False' hmiAccessible='True' remark='encoder &amp; count' addr='%ID100'>iEncoder</Tag>
-  <Constant type='Int' remark='' value='222'>Const_1</Constant>
-</Tagtable>
-""".encode("utf-8")
+V14 = (DATA / "tag_editor_v14.xml").read_bytes()
 
 
 def test_a_v14_export_gives_its_tags_and_constants_in_order():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import pytest
 
 from simatic_xml import SchemaError, SimaticMLError, UnsafeXmlError, XmlSyntaxError
@@ -16,53 +17,12 @@ from simatic_xml.watchtables import (
     table_to_bytes,
 )
 
+DATA = Path(__file__).parent / "data"
+"""The input documents of these tests, kept as files like the exports they stand for."""
+
 # What a TIA export is believed to look like (see the module docstring), with content this module does not
 # know: a table attribute, an entry attribute and a multilingual comment, all to be kept.
-EXPORT = """\ufeff<?xml version="1.0" encoding="utf-8"?>
-<Document>
-  <Engineering version="V17" />
-  <DocumentInfo>
-    <ExportSetting>None</ExportSetting>
-  </DocumentInfo>
-  <SW.WatchAndForceTables.PlcWatchTable ID="0">
-    <AttributeList>
-      <Comment>kept</Comment>
-      <Name>Motor_Watch</Name>
-    </AttributeList>
-    <ObjectList>
-      <SW.WatchAndForceTables.PlcWatchTableEntry ID="1" CompositionName="Entries">
-        <AttributeList>
-          <Address>%I0.0</Address>
-          <DisplayFormat>Bool</DisplayFormat>
-          <ModifyIntention>true</ModifyIntention>
-          <ModifyTrigger>Permanent</ModifyTrigger>
-          <ModifyValue>TRUE</ModifyValue>
-          <MonitorTrigger>Permanent</MonitorTrigger>
-          <Name>"Start"</Name>
-          <SomethingNew>1</SomethingNew>
-        </AttributeList>
-        <ObjectList>
-          <MultilingualText ID="2" CompositionName="Comment">
-            <ObjectList>
-              <MultilingualTextItem ID="3" CompositionName="Items">
-                <AttributeList>
-                  <Culture>en-US</Culture>
-                  <Text>start button</Text>
-                </AttributeList>
-              </MultilingualTextItem>
-            </ObjectList>
-          </MultilingualText>
-        </ObjectList>
-      </SW.WatchAndForceTables.PlcWatchTableEntry>
-      <SW.WatchAndForceTables.PlcWatchTableEntry ID="4" CompositionName="Entries">
-        <AttributeList>
-          <ModifyValue />
-          <Name>%MW10</Name>
-        </AttributeList>
-      </SW.WatchAndForceTables.PlcWatchTableEntry>
-    </ObjectList>
-  </SW.WatchAndForceTables.PlcWatchTable>
-</Document>"""
+EXPORT = (DATA / "watch_table.xml").read_text(encoding="utf-8")
 
 
 def test_read_keeps_everything_and_writes_it_back() -> None:
