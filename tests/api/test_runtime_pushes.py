@@ -6,6 +6,7 @@ dry run, auth headers, redaction of secrets, and the 4xx answers for bad definit
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -139,6 +140,24 @@ def _wait(predicate: Any, what: str) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@contextlib.contextmanager
+def _restarted_after_push(
+    data_dir: Path, body: dict[str, Any], down_until: dt.datetime,
+) -> Iterator[tuple[TestClient[Litestar], Headers, str]]:
+    """A shift logged and the push ``body`` made at 12:50 UTC, then the server down until ``down_until``: the
+    restarted app's client (its scheduler woken), the admin headers and the push's id."""
+    settings = Settings.from_env(data_dir=data_dir)
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
+        with TestClient(create_app(settings)) as client:
+            headers = _admin(data_dir)
+            _log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
+        clock.move_to(down_until)
+        with TestClient(create_app(settings)) as client:
+            client.app.state.services.scheduler.wakeup()
+            yield client, headers, push_id
+
+
 def _deliveries(client: TestClient[Litestar], headers: Headers, push_id: str) -> list[dict[str, Any]]:
     return data(client.get(f"{PUSHES}/{push_id}/deliveries", headers=headers))
 
@@ -200,23 +219,16 @@ def test_shifts_that_ended_while_the_server_was_down_are_each_pushed_after_the_r
     tmp_path: Path, receiver: Receiver,
 ) -> None:
     receiver.start()
-    settings = Settings.from_env(data_dir=tmp_path)
-    with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
-        with TestClient(create_app(settings)) as client:
-            headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            body = _push(receiver.url)
-            # the counter's value at each shift's end, not at the catch-up: from the history (no PLC runs here)
-            body["template"] = json.dumps({**json.loads(body["template"]), "counter": f"${{value({COUNT})}}"})
-            push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
-        clock.move_to(dt.datetime(2026, 1, 5, 21, 30, tzinfo=UTC))  # 14:00 and 22:00 (Berlin) passed while down
-        with TestClient(create_app(settings)) as client:
-            client.app.state.services.scheduler.wakeup()
-            done = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"]
-                         if len(_deliveries(client, headers, push_id)) == 2 and len(receiver.requests) == 2 else [],
-                         "both shifts")
-            assert [d["periodEnd"] for d in done] == ["2026-01-05T21:00:00.000Z", "2026-01-05T13:00:00.000Z"]
-            assert data(client.get(f"{PUSHES}/{push_id}", headers=headers))["nextRunAt"] == "2026-01-06T05:00:00Z"
+    body = _push(receiver.url)
+    # the counter's value at each shift's end, not at the catch-up: from the history (no PLC runs here)
+    body["template"] = json.dumps({**json.loads(body["template"]), "counter": f"${{value({COUNT})}}"})
+    back = dt.datetime(2026, 1, 5, 21, 30, tzinfo=UTC)  # 14:00 and 22:00 (Berlin) passed while down
+    with _restarted_after_push(tmp_path, body, back) as (client, headers, push_id):
+        done = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"]
+                     if len(_deliveries(client, headers, push_id)) == 2 and len(receiver.requests) == 2 else [],
+                     "both shifts")
+        assert [d["periodEnd"] for d in done] == ["2026-01-05T21:00:00.000Z", "2026-01-05T13:00:00.000Z"]
+        assert data(client.get(f"{PUSHES}/{push_id}", headers=headers))["nextRunAt"] == "2026-01-06T05:00:00Z"
     bodies = [json.loads(r["body"]) for r in receiver.requests]
     assert [(b["shiftStart"], b["produced"], b["counter"]) for b in bodies] == [
         ("2026-01-05T05:00:00.000Z", 420.0, 1420), ("2026-01-05T13:00:00.000Z", 0.0, 99_999)]  # one late sample
@@ -227,19 +239,12 @@ def test_a_catch_up_of_a_tag_that_is_not_logged_fails_instead_of_sending_a_later
     tmp_path: Path, receiver: Receiver,
 ) -> None:
     receiver.start()
-    settings = Settings.from_env(data_dir=tmp_path)
-    with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
-        with TestClient(create_app(settings)) as client:
-            headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            body = _push(receiver.url, template=json.dumps({"level": '${value("Line_DB".Level)}'}))
-            push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
-        clock.move_to(dt.datetime(2026, 1, 5, 13, 30, tzinfo=UTC))  # the 14:00 (Berlin) boundary passed while down
-        with TestClient(create_app(settings)) as client:
-            client.app.state.services.scheduler.wakeup()
-            [failed] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
-                             "the refused catch-up")
-            assert "not logged" in failed["lastError"] and "13:00:00" in failed["lastError"]
+    body = _push(receiver.url, template=json.dumps({"level": '${value("Line_DB".Level)}'}))
+    back = dt.datetime(2026, 1, 5, 13, 30, tzinfo=UTC)  # the 14:00 (Berlin) boundary passed while down
+    with _restarted_after_push(tmp_path, body, back) as (client, headers, push_id):
+        [failed] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
+                         "the refused catch-up")
+        assert "not logged" in failed["lastError"] and "13:00:00" in failed["lastError"]
     assert receiver.requests == []
 
 
