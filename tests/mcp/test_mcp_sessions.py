@@ -4,6 +4,7 @@ sessions one key holds, and malformed bodies answered as JSON-RPC parse errors."
 from __future__ import annotations
 
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -60,12 +61,18 @@ async def test_the_client_is_named_on_every_transport(live: Live, transport: str
         assert mine[0]["clientVersion"] == CLIENT.version and mine[0]["protocolVersion"]
 
 
-async def test_sse_messages_take_session_id_in_either_spelling(live: Live) -> None:
+@asynccontextmanager
+async def _sse_session(live: Live) -> AsyncIterator[tuple[ClientSession, str]]:
+    """An initialized SSE session of the default key, and its id as ``GET /mcp/sessions`` lists it."""
     async with sse_client(f"{live.base}/mcp/sse", headers=live.headers()) as (read, write), \
             ClientSession(read, write) as session:
         await session.initialize()
         listed = httpx.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
-        session_id = next(s["sessionId"] for s in listed if s["transport"] == "sse" and s["connected"])
+        yield session, next(s["sessionId"] for s in listed if s["transport"] == "sse" and s["connected"])
+
+
+async def test_sse_messages_take_session_id_in_either_spelling(live: Live) -> None:
+    async with _sse_session(live) as (_, session_id):
         ping = {"jsonrpc": "2.0", "method": "notifications/roots/list_changed"}  # a notification: no answer
         for spelling in ("session_id", "sessionId"):
             answer = httpx.post(f"{live.base}/mcp/messages?{spelling}={session_id}", headers=live.headers(), json=ping)
@@ -82,11 +89,7 @@ def test_a_malformed_body_is_a_json_rpc_parse_error(live: Live, body: bytes) -> 
 
 
 async def test_a_malformed_sse_message_is_a_json_rpc_parse_error(live: Live) -> None:
-    async with sse_client(f"{live.base}/mcp/sse", headers=live.headers()) as (read, write), \
-            ClientSession(read, write) as session:
-        await session.initialize()
-        listed = httpx.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
-        session_id = next(s["sessionId"] for s in listed if s["transport"] == "sse" and s["connected"])
+    async with _sse_session(live) as (session, session_id):
         answer = httpx.post(f"{live.base}/mcp/messages?session_id={session_id}",
                             headers=live.headers(**{"Content-Type": "application/json"}),
                             content=b"[" * 50_000 + b"]" * 50_000)
