@@ -22,10 +22,8 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.backend.port import EngineeringBackend
+from tests.contract.test_hmi_contract import MTP700, TP700
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
-
-MTP700 = "6AV2 128-3GB06-0AX1"
-TP700 = "6AV2 124-0GC01-0AX0"
 
 
 @pytest.fixture
