@@ -9,10 +9,11 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
+
+from tests.ports import free_port
 
 __all__ = ("PostgresServer", "postgres_binaries")
 
@@ -26,19 +27,13 @@ def postgres_binaries() -> Path | None:
     return Path(candidates[-1]).parent if candidates else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class PostgresServer:
     """A cluster in ``workdir`` on a free local port, trust authentication on loopback only."""
 
     def __init__(self, workdir: Path) -> None:
         self.bin = postgres_binaries()
         self.workdir = workdir
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -12,23 +12,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "ApiNode", "RedisServer", "redis_client")
+from tests.ports import free_port
+
+__all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "ApiNode", "RedisServer", "persistent_farm", "redis_client")
 
 REDIS = shutil.which("redis-server")
 AGENT_START_SECONDS = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RedisServer:
     """A throwaway redis-server; ``restart()`` stops and starts it on the same port (the broker-restart test)."""
 
     def __init__(self, workdir: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.workdir = workdir
         self.process: subprocess.Popen[bytes] | None = None
         self.url = f"redis://127.0.0.1:{self.port}/0"
@@ -132,7 +128,7 @@ class ApiNode:
     def __init__(self, data_dir: Path, redis_url: str) -> None:
         self.data_dir = data_dir
         self.redis_url = redis_url
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         (data_dir / "workspace").mkdir(parents=True, exist_ok=True)
@@ -171,6 +167,16 @@ class ApiNode:
             pass
         self.process.wait(30)
         self.process = None
+
+
+def persistent_farm(workdir: Path) -> tuple[RedisServer, Agents]:
+    """A farm of a test's own that it may restart: a persistent redis-server running in ``workdir/redis`` and the
+    agents for it in ``workdir/agents`` (none started yet)."""
+    (workdir / "redis").mkdir()
+    (workdir / "agents").mkdir()
+    server = RedisServer(workdir / "redis")
+    server.start(persistent=True)
+    return server, Agents(server.url, workdir / "agents")
 
 
 def redis_client(url: str) -> Any:

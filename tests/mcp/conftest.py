@@ -3,7 +3,6 @@ clients over real sockets (streamable HTTP, SSE) or as a child process (stdio)."
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from engineering_api.config import Settings
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.services import Services
+from tests.ports import free_port
 
 START_TIMEOUT_S = 30.0
 
@@ -50,12 +50,6 @@ SLOW = Operation(
 """Only the MCP tests' server has it: a long job whose progress and cancellation the tests can watch."""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class Live:
     """A running server and keys of each role for it."""
@@ -78,7 +72,7 @@ def live_server(settings: Settings, *extra: Operation[Any, Any]) -> Iterator[Liv
     for operation in extra:
         services.operations.add(operation)
     app = create_app(settings, services=services)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="mcp-test-server", daemon=True)
     thread.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import httpx
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import ApiKeyStore
+from tests.ports import free_port
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -23,12 +23,6 @@ if TYPE_CHECKING:
 __all__ = ("Served", "serve")
 
 START_TIMEOUT_S = 40.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _executable() -> str:
@@ -71,7 +65,7 @@ def serve(data_dir: Path, *options: str) -> Iterator[Served]:
     db = Database(settings.database_path)
     _, admin_key = ApiKeyStore(db).create("realclient-admin", "admin")
     db.close()
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
     log = data_dir.parent / f"serve-{port}.log"
     with log.open("wb") as out:

@@ -21,18 +21,13 @@ from typing import Any
 import pytest
 
 from engineering_api import cli
+from tests.ports import free_port
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGKILL are POSIX")
 
 SERVE = [sys.executable, "-m", "engineering_api.cli", "serve"]
 START_TIMEOUT = 60.0
 """Seconds a server may take to answer its first health check (2 shared cores under xdist)."""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Server:
@@ -123,7 +118,7 @@ def test_the_bind_check_sets_so_reuseaddr(monkeypatch: pytest.MonkeyPatch) -> No
             super().setsockopt(level, option, value, *rest)
 
     monkeypatch.setattr(cli.socket, "socket", Recording)
-    cli.check_port_free("127.0.0.1", _free_port())
+    cli.check_port_free("127.0.0.1", free_port())
     assert (socket.SOL_SOCKET, socket.SO_REUSEADDR, 1) in options
 
 
@@ -139,7 +134,7 @@ def test_the_bind_check_still_refuses_a_port_another_server_listens_on() -> None
 def test_a_server_killed_with_clients_connected_restarts_at_once_on_its_port(servers, tmp_path: Path) -> None:
     """The reproduction: kill -9 with keep-alive clients left FIN_WAIT_2 sockets on the port, and ``serve``
     exited with "Address already in use" for about a minute."""
-    data_dir, port = tmp_path / "var", _free_port()
+    data_dir, port = tmp_path / "var", free_port()
     first = _serve(servers, data_dir, port)
     first.wait_healthy()
     clients = [first.request("GET", "/api/health", keep_open=True) for _ in range(3)]
@@ -170,7 +165,7 @@ def _gone(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the worker with Linux ps")
 def test_the_worker_stops_when_only_the_serve_process_is_killed(servers, tmp_path: Path) -> None:
     """kill -9 of the serve process alone left granian's worker serving the port, so no restart could bind."""
-    data_dir, port = tmp_path / "var", _free_port()
+    data_dir, port = tmp_path / "var", free_port()
     first = _serve(servers, data_dir, port)
     first.wait_healthy()
     workers = _children(first.process.pid)
@@ -187,7 +182,7 @@ def test_the_worker_stops_when_only_the_serve_process_is_killed(servers, tmp_pat
 
 
 def test_sigint_to_the_group_stops_a_server_with_a_free_running_instance(servers, tmp_path: Path) -> None:
-    server = _serve(servers, tmp_path / "var", _free_port())
+    server = _serve(servers, tmp_path / "var", free_port())
     server.wait_healthy()
     for method, path, body in (
         ("POST", "/api/simulation/instances/create", {"name": "Free", "operatingMode": "Default"}),
