@@ -17,7 +17,7 @@ import pytest
 
 from engineering_api.config import Settings
 from tests.farm.farmlib import REDIS, Agents, RedisServer, redis_client
-from tests.conftest import skip_or_fail
+from tests.conftest import data, skip_or_fail
 
 
 def require_redis() -> None:
@@ -92,3 +92,14 @@ def farm_key(services: Any) -> Callable[[str], dict[str, str]]:
         return {"X-API-Key": secret, "X-Engineering-Session": name}
 
     return make
+
+
+def start_running_instance(client: Any, caller: dict[str, str], workspace: Path, project: str, instance: str) -> None:
+    """For ``caller``: a new project ``project`` in ``workspace`` and a SingleStep simulation instance ``instance``,
+    powered on and in RUN (a call that can be kept running on the caller's agent)."""
+    data(client.post("/api/projects/actions/create-sync", json={"name": project, "path": str(workspace)},
+                     headers=caller))
+    data(client.post("/api/simulation/instances/create", json={"name": instance, "operatingMode": "SingleStep"},
+                     headers=caller))
+    data(client.post(f"/api/simulation/instances/{instance}/power-on", headers=caller))
+    data(client.post(f"/api/simulation/instances/{instance}/run", headers=caller))

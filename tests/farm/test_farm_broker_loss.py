@@ -24,7 +24,7 @@ from engineering_api.farm import FarmBackend, FarmConfig
 from engineering_api.farm.celery_app import CALL_TASK
 from engineering_api.farm.codec import encode
 from engineering_api.farm.registry import agent_queue
-from tests.farm.farmlib import Agents, RedisServer
+from tests.farm.farmlib import Agents, RedisServer, persistent_farm
 from tests.farm.test_farm_truth import WAIT, until
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -36,11 +36,7 @@ def own_farm(tmp_path: Path) -> Iterator[tuple[FarmBackend, Agents, RedisServer]
     from tests.farm.conftest import require_redis
 
     require_redis()
-    (tmp_path / "redis").mkdir()
-    (tmp_path / "agents").mkdir()
-    server = RedisServer(tmp_path / "redis")
-    server.start(persistent=True)
-    agents = Agents(server.url, tmp_path / "agents")
+    server, agents = persistent_farm(tmp_path)
     backend = FarmBackend(FarmConfig(server.url))
     try:
         agents.start(1)

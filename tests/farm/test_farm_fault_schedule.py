@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.farm.farmlib import Agents, ApiNode, RedisServer, redis_client
+from tests.farm.farmlib import Agents, ApiNode, RedisServer, persistent_farm, redis_client
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -265,11 +265,7 @@ def farm_under_faults(tmp_path: Path) -> Iterator[Run]:
     from tests.farm.conftest import require_redis
 
     require_redis()
-    (tmp_path / "redis").mkdir()
-    (tmp_path / "agents").mkdir()
-    redis = RedisServer(tmp_path / "redis")
-    redis.start(persistent=True)
-    agents = Agents(redis.url, tmp_path / "agents")
+    redis, agents = persistent_farm(tmp_path)
     node = ApiNode(tmp_path / "node", redis.url)
     try:
         agents.start(3)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import assert_error, data
+from tests.farm.conftest import start_running_instance
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -64,12 +65,7 @@ def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhe
 
 def test_the_broker_restarting_loses_no_accepted_call(client, farm_key, workspace, redis_server):
     caller = farm_key("patient")
-    data(client.post("/api/projects/actions/create-sync", json={"name": "Steady", "path": str(workspace)},
-                     headers=caller))
-    data(client.post("/api/simulation/instances/create", json={"name": "Sim2", "operatingMode": "SingleStep"},
-                     headers=caller))
-    data(client.post("/api/simulation/instances/Sim2/power-on", headers=caller))
-    data(client.post("/api/simulation/instances/Sim2/run", headers=caller))
+    start_running_instance(client, caller, workspace, "Steady", "Sim2")
     answers: list[Any] = []
     stepping = threading.Thread(target=lambda: answers.append(
         client.post("/api/simulation/instances/Sim2/actions/step", json=STEP, headers=caller)))

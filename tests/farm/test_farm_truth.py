@@ -25,6 +25,7 @@ from engineering_api.farm.dispatch import _thread_binding
 from engineering_api.farm.registry import AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
 from tests.conftest import assert_error, data
+from tests.farm.conftest import start_running_instance
 from tests.farm.farmlib import Agents, ApiNode, RedisServer
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -113,12 +114,7 @@ def test_an_agent_restarted_at_once_is_a_new_instance_and_its_caller_hears_it_at
 def test_redis_away_longer_than_a_lease_loses_no_call_and_no_agent(client, farm_key, workspace, redis_server,
                                                                     agents):
     caller = farm_key("outage")
-    data(client.post("/api/projects/actions/create-sync", json={"name": "Through", "path": str(workspace)},
-                     headers=caller))
-    data(client.post("/api/simulation/instances/create", json={"name": "S3", "operatingMode": "SingleStep"},
-                     headers=caller))
-    data(client.post("/api/simulation/instances/S3/power-on", headers=caller))
-    data(client.post("/api/simulation/instances/S3/run", headers=caller))
+    start_running_instance(client, caller, workspace, "Through", "S3")
     held = next(a for a in data(client.get("/api/farm/agents", headers=caller))["agents"] if a["heldByYou"])
     answers: list[Any] = []
     stepping = threading.Thread(target=lambda: answers.append(
