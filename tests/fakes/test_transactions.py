@@ -17,8 +17,8 @@ import pytest
 from fakes.backend import FakeBackend
 from fakes.program import ExternalSource, WatchForceTable
 from engineering_api.rules.program_objects import ProgramObject
+from tests.contract.conftest import open_plc_project
 
-CPU = "6ES7 516-3AN02-0AB0"
 SOURCE = """FUNCTION_BLOCK "FB_Count"
 VAR_INPUT enable : Bool; END_VAR
 VAR count : Int; END_VAR
@@ -47,10 +47,8 @@ def _state(backend: FakeBackend) -> Any:
 def backend(tmp_path: Path) -> FakeBackend:
     fake = FakeBackend(tmp_path / "state")
     fake.on_worker_thread_started()
-    fake.launch_portal(with_ui=False, version=None)
     (tmp_path / "projects").mkdir()
-    fake.create_project(tmp_path / "projects", "P", author="", comment="")
-    fake.devices.add_device(CPU, None, "PLC_1")
+    open_plc_project(fake, tmp_path / "projects")
     fake.blocks.generate_blocks_from_source("PLC_1", "count.scl", SOURCE, version="V19", overwrite=False)
     fake.blocks.add_external_source("PLC_1", "count.scl", SOURCE, folder="", overwrite=True)
     fake.compile.compile_software("PLC_1")

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import CPU
+from tests.contract.conftest import open_plc_project
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +18,8 @@ def fake_plc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     root: Path = tmp_path_factory.mktemp("gen")
     backend = FakeBackend(root / "state")
     backend.on_worker_thread_started()
-    backend.launch_portal(with_ui=False, version=None)
     (root / "ws").mkdir()
-    backend.create_project(root / "ws", "P", author="", comment="")
-    backend.devices.add_device(CPU, None, "PLC_1")
+    open_plc_project(backend, root / "ws")
     try:
         yield backend
     finally:
