@@ -4,6 +4,8 @@ import-only, bulk-import (+ async twin), templates, generate-from-design."""
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,9 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
 from tests.conftest import CPU, HMI, add_device, assert_error, data, job_error, run_job
+
+DATA = Path(__file__).parent / "data"
+"""The design specs these tests use, as JSON files."""
 
 BOM = b"\xef\xbb\xbf"
 TEMPLATES = ("motor_starter", "valve", "pid_wrapper", "alarm", "state_machine", "graph_sequence")
@@ -50,20 +55,7 @@ OB_MAIN = {
     "networks": [{"scl": '"DB_Motor"();', "calls": {"DB_Motor": {"blockType": "FB", "block": "FB_Motor"}}}],
 }
 
-DESIGN = {
-    "io": [
-        {"name": "Pump1_Start", "address": "%I0.0", "dataType": "Bool"},
-        {"name": "Pump1_Stop", "address": "%I0.1", "dataType": "Bool"},
-        {"name": "Pump1_Run", "address": "%Q0.0", "dataType": "Bool"},
-        {"name": "Tank_Level_Low", "address": "%I0.4", "dataType": "Bool"},
-    ],
-    "modules": [
-        {"name": "Pump1", "template": "motor_starter", "parameters": {"blockName": "FB_Motor"},
-         "io": {"Start": "Pump1_Start", "Stop": "Pump1_Stop", "Run": "Pump1_Run"}},
-        {"name": "Inlet", "template": "valve"},
-    ],
-    "interlocks": [{"target": "Pump1", "condition": 'NOT "Tank_Level_Low"'}],
-}
+DESIGN = json.loads((DATA / "pump_and_valve_design.json").read_text(encoding="utf-8"))
 
 
 class Shared:
@@ -96,6 +88,17 @@ def _import(client, headers, body, route="generate-and-import"):
 
 def _objects(services, device="PLC_1"):
     return {o.name: o for o in services.backend.program.list_program_objects(device)}
+
+
+def assert_pump_imported(services, documents, tag_table: str) -> None:
+    """PLC_1 holds the generated pump, consistent: the tag table, FB_Motor, its instance DB Pump1 and Main, each
+    exported as the document generated for it."""
+    objects = _objects(services)
+    assert {n: o.kind for n, o in objects.items()} == {tag_table: "TagTable", "FB_Motor": "FB", "Pump1": "InstanceDB", "Main": "OB"}
+    assert objects["Pump1"].instance_of == "FB_Motor"
+    assert all(o.consistent for o in objects.values())
+    for document in documents:
+        assert services.backend.program.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
 
 
 def _xml_of(client, headers, spec, version="V19") -> bytes:
@@ -817,12 +820,7 @@ def test_generate_from_design_imports_with_a_device(client, engineer_headers, cp
     imported = result["imported"]
     assert imported["order"] == names
     assert [r["status"] for r in imported["reports"]] == ["Imported"] * 4
-    objects = _objects(services)
-    assert {n: o.kind for n, o in objects.items()} == {"IO": "TagTable", "FB_Motor": "FB", "Pump1": "InstanceDB", "Main": "OB"}
-    assert objects["Pump1"].instance_of == "FB_Motor"
-    assert all(o.consistent for o in objects.values())
-    for document in result["documents"]:
-        assert services.backend.program.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
+    assert_pump_imported(services, result["documents"], "IO")
     # Again without overwrite: every document exists, nothing changes; with overwrite it succeeds.
     body = assert_error(_from_design(client, engineer_headers, {"design": DESIGN_ONE, "deviceName": "PLC_1"}), 422, "IMPORT_FAILED")
     assert {(f["status"], f["code"]) for f in body["details"]["files"]} == {("Failed", "OBJECT_EXISTS")}

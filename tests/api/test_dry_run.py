@@ -10,6 +10,7 @@ real call for bad input (an unknown block is 404).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,9 @@ from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode
 from tests.conftest import IM, Headers, add_device, assert_error, data
 from tests.contract.test_online_contract import make_instance
+
+DATA = Path(__file__).parent / "data"
+"""The design specs these tests use, as JSON files."""
 
 DEV = "/api/devices/PLC_1"
 HMI = "/api/devices/HMI_1/hmi"
@@ -75,20 +79,7 @@ BEGIN
 END_ORGANIZATION_BLOCK
 """
 ONE = 'FUNCTION "FC_One" : Int\nVERSION : 0.1\nBEGIN\n\t#FC_One := 1;\nEND_FUNCTION\n'
-DESIGN = {
-    "io": [
-        {"name": "Pump1_Start", "address": "%I0.0", "dataType": "Bool"},
-        {"name": "Pump1_Stop", "address": "%I0.1", "dataType": "Bool"},
-        {"name": "Pump1_Overload", "address": "%I0.2", "dataType": "Bool"},
-        {"name": "Pump1_Feedback", "address": "%I0.3", "dataType": "Bool"},
-        {"name": "Pump1_Out", "address": "%Q0.4", "dataType": "Bool"},
-    ],
-    "modules": [
-        {"name": "Pump1", "template": "motor_starter", "parameters": {"blockName": "FB_Motor"},
-         "io": {"Start": "Pump1_Start", "Stop": "Pump1_Stop", "Overload": "Pump1_Overload",
-                "RunFeedback": "Pump1_Feedback", "Run": "Pump1_Out"}},
-    ],
-}
+DESIGN = json.loads((DATA / "pump_design.json").read_text(encoding="utf-8"))
 
 
 # ----- the project every case starts from ---------------------------------------------------------

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 
 import pytest
 
 from simatic_xml import parse_bytes, to_bytes, tokens_to_text
 from simatic_xml.generate import SpecError, design_to_specs, generate_xml, import_order, parse_spec, tag_table_xml
+
+DATA = Path(__file__).parent / "data"
+"""The design specs these tests use, as JSON files."""
 
 UDT_INNER = {"blockType": "UDT", "name": "UDT_Inner", "interface": {"None": [{"name": "x", "dataType": "Int"}]}}
 UDT_OUTER = {"blockType": "UDT", "name": "UDT_Outer", "interface": {"None": [
@@ -55,31 +60,7 @@ def test_import_order_errors() -> None:
     assert info.value.field == "documents[1]"
 
 
-DESIGN = {
-    "name": "Line1",
-    "io": [
-        {"name": "P1_Start", "address": "%I0.0", "dataType": "Bool", "comment": "Pump 1 start"},
-        {"name": "P1_Stop", "address": "%I0.1", "dataType": "Bool"},
-        {"name": "P1_Run", "address": "%Q0.0", "dataType": "Bool"},
-        {"name": "P2_Start", "address": "%I0.2", "dataType": "Bool"},
-        {"name": "P2_Run", "address": "%Q0.1", "dataType": "Bool"},
-        {"name": "Tank_Level_Low", "address": "%I1.0", "dataType": "Bool"},
-        {"name": "V1_Sol", "address": "%Q1.0", "dataType": "Bool"},
-        {"name": "Level", "address": "%IW64", "dataType": "Int"},
-    ],
-    "modules": [
-        {"name": "Pump1", "template": "motor_starter", "parameters": {"feedbackTimeout": "T#8s"},
-         "io": {"start": "P1_Start", "Stop": "P1_Stop", "Run": "P1_Run"}, "comment": "Feed pump"},
-        {"name": "Pump2", "template": "motor_starter", "parameters": {"feedbackTimeout": "T#8s"},
-         "io": {"Start": "P2_Start", "Run": "P2_Run"}},
-        {"name": "Valve1", "template": "valve", "io": {"Solenoid": "V1_Sol"}},
-    ],
-    "interlocks": [
-        {"target": "Pump1", "condition": '"Tank_Level_Low" = FALSE', "comment": "dry-run protection"},
-        {"target": "Pump1", "condition": 'NOT "P2_Run"'},
-        {"target": "Valve1", "condition": '"Pump1".Run'},
-    ],
-}
+DESIGN = json.loads((DATA / "line1_design.json").read_text(encoding="utf-8"))
 
 
 def test_design_to_specs() -> None:
