@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
+from tests.api.test_blockgen_api import assert_pump_imported
 from tests.conftest import CPU, HMI, add_device, assert_error, data
 
 BOM = b"\xef\xbb\xbf"
@@ -207,12 +208,7 @@ def test_generate_and_import(client, engineer_headers, cpu, services):
     assert [d["name"] for d in result["documents"]] == DOCUMENTS
     assert result["imported"]["order"] == DOCUMENTS
     assert [(r["source"], r["status"]) for r in result["imported"]["reports"]] == [(n, "Imported") for n in DOCUMENTS]
-    objects = _objects(services)
-    assert {n: o.kind for n, o in objects.items()} == {"Line1_IO": "TagTable", "FB_Motor": "FB", "Pump1": "InstanceDB", "Main": "OB"}
-    assert objects["Pump1"].instance_of == "FB_Motor"
-    assert all(o.consistent for o in objects.values())
-    for document in result["documents"]:
-        assert services.backend.program.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
+    assert_pump_imported(services, result["documents"], "Line1_IO")
     # A second import without overwrite changes nothing; with overwrite it replaces everything.
     body = assert_error(_import(client, engineer_headers), 422, "IMPORT_FAILED")
     assert {(f["status"], f["code"]) for f in body["details"]["files"]} == {("Failed", "OBJECT_EXISTS")}
