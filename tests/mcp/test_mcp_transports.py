@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -23,21 +24,12 @@ from mcp.client.streamable_http import streamable_http_client
 
 from tests.mcp.conftest import Live, structured
 
+DATA = Path(__file__).parent / "data"
+"""The SCL source these tests import, as a file."""
+
 pytestmark = pytest.mark.anyio
 
-SCL = """FUNCTION_BLOCK "FB_Motor"
-VERSION : 0.1
-   VAR_INPUT
-      Start : Bool;
-      Stop : Bool;
-   END_VAR
-   VAR_OUTPUT
-      Running : Bool;
-   END_VAR
-BEGIN
-   #Running := (#Start OR #Running) AND NOT #Stop;
-END_FUNCTION_BLOCK
-"""
+SCL = (DATA / "fb_motor.scl").read_text(encoding="utf-8")
 
 
 
