@@ -112,11 +112,21 @@ def _middle(items: list):
 
 
 # ----------------------------------------------------------------------------------------------- SCL operators
-def undeclared_local(text: str) -> Optional[tuple[str, str]]:
-    parts = _split(text)
-    if not parts:
-        return None
-    head, body = parts
+def _in_first_block(
+    operator: Callable[[str, str], Optional[tuple[str, str]]],
+) -> Callable[[str], Optional[tuple[str, str]]]:
+    """An SCL operator over a source, from one that mutates its first code block given the declaration part and the
+    body; a source without BEGIN has no site."""
+
+    def on_source(text: str) -> Optional[tuple[str, str]]:
+        parts = _split(text)
+        return None if parts is None else operator(*parts)
+
+    return on_source
+
+
+@_in_first_block
+def undeclared_local(head: str, body: str) -> Optional[tuple[str, str]]:
     use = _middle(_in_code(body, [m for m in _LOCAL_USE.finditer(body) if m.group(1).lower() in _declared(head)]))
     if use is None:
         return None
@@ -124,11 +134,8 @@ def undeclared_local(text: str) -> Optional[tuple[str, str]]:
     return head + body, f"#{use.group(1)} -> #{use.group(1)}_mut"
 
 
-def string_into_number(text: str) -> Optional[tuple[str, str]]:
-    parts = _split(text)
-    if not parts:
-        return None
-    head, body = parts
+@_in_first_block
+def string_into_number(head: str, body: str) -> Optional[tuple[str, str]]:
     types = _declared(head)
     wanted = {"INT", "DINT", "REAL", "LREAL", "BOOL", "TIME", "WORD", "UINT", "BYTE"}
     site = _middle(_in_code(body, [m for m in _ASSIGN.finditer(body) if types.get(m.group(2).lower()) in wanted]))
@@ -145,11 +152,8 @@ def delete_end_if(text: str) -> Optional[tuple[str, str]]:
     return text[:site.start()] + text[site.end():], f"END_IF at offset {site.start()} deleted"
 
 
-def missing_semicolon(text: str) -> Optional[tuple[str, str]]:
-    parts = _split(text)
-    if not parts:
-        return None
-    head, body = parts
+@_in_first_block
+def missing_semicolon(head: str, body: str) -> Optional[tuple[str, str]]:
     sites = [m for m in _ASSIGN.finditer(body)]
     # only a statement followed by another assignment: `#a := 1 #b := 2;` is never valid SCL
     sites = [m for m in sites if _ASSIGN.match(body, m.end() + 1)]
@@ -160,11 +164,8 @@ def missing_semicolon(text: str) -> Optional[tuple[str, str]]:
     return head + body[:semicolon] + body[semicolon + 1:], f"';' after #{site.group(2)} := ... removed"
 
 
-def system_fb_member(text: str) -> Optional[tuple[str, str]]:
-    parts = _split(text)
-    if not parts:
-        return None
-    head, body = parts
+@_in_first_block
+def system_fb_member(head: str, body: str) -> Optional[tuple[str, str]]:
     timers = {name for name, t in _declared(head).items() if t in _SYSTEM_FB_TYPES}
     site = _middle(_in_code(body, [m for m in re.finditer(r"#([A-Za-z_]\w*)\.(Q|ET|CV|QU|QD)\b", body)
                                    if m.group(1).lower() in timers]))
@@ -197,11 +198,8 @@ def _instance_calls(head: str, body: str) -> list[re.Match]:
     return found
 
 
-def wrong_system_formal(text: str) -> Optional[tuple[str, str]]:
-    parts = _split(text)
-    if not parts:
-        return None
-    head, body = parts
+@_in_first_block
+def wrong_system_formal(head: str, body: str) -> Optional[tuple[str, str]]:
     site = _middle(_in_code(body, _instruction_calls(body) + _instance_calls(head, body)))
     if site is None:
         return None
@@ -209,12 +207,9 @@ def wrong_system_formal(text: str) -> Optional[tuple[str, str]]:
     return head + body, f"{site.group(1)}({site.group(2)} -> {site.group(2)}X"
 
 
-def call_argument_count(text: str) -> Optional[tuple[str, str]]:
+@_in_first_block
+def call_argument_count(head: str, body: str) -> Optional[tuple[str, str]]:
     """One formal argument of a call of a function-like system instruction left out."""
-    parts = _split(text)
-    if not parts:
-        return None
-    head, body = parts
     site = _middle(_in_code(body, _instruction_calls(body)))
     if site is None:
         return None
@@ -234,11 +229,8 @@ def call_argument_count(text: str) -> Optional[tuple[str, str]]:
     return head + body[:start] + body[i + 1:].lstrip(), f"{site.group(1)}: argument {site.group(2)} left out"
 
 
-def array_dimension(text: str) -> Optional[tuple[str, str]]:
-    parts = _split(text)
-    if not parts:
-        return None
-    head, body = parts
+@_in_first_block
+def array_dimension(head: str, body: str) -> Optional[tuple[str, str]]:
     arrays = {m.group(1).lower() for m in re.finditer(
         r"^\s*([A-Za-z_]\w*)\s*(?:\{[^}]*\})?\s*:\s*Array\s*\[[^,\]]*\]\s+of", head, re.MULTILINE | re.IGNORECASE)}
     site = _middle(_in_code(body, [m for m in re.finditer(r"#([A-Za-z_]\w*)\[([^\[\],]+)\]", body)
@@ -249,11 +241,8 @@ def array_dimension(text: str) -> Optional[tuple[str, str]]:
     return head + body, f"#{site.group(1)}[{site.group(2)}, 1]"
 
 
-def write_constant(text: str) -> Optional[tuple[str, str]]:
-    parts = _split(text)
-    if not parts:
-        return None
-    head, body = parts
+@_in_first_block
+def write_constant(head: str, body: str) -> Optional[tuple[str, str]]:
     constant = next(iter(_constants(head)), None)
     if constant is None:
         return None
