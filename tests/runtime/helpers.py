@@ -38,6 +38,7 @@ ProgramCycle OB once (advancing virtual time by ``dt_ms``), ``sim['"DB".x']`` re
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fakes.program import PlcSoftware, read_object
@@ -45,7 +46,7 @@ from simatic_xml.generate import generate_xml, parse_spec, tag_table_xml
 from simatic_xml.generate.from_scl import source_to_specs
 from simatic_xml.scl import parse as parse_scl
 
-__all__ = ("VERSION", "Rt", "Sim", "software_from_scl")
+__all__ = ("VERSION", "Rt", "Sim", "software_from_scl", "software_of_export")
 
 VERSION = "V19"
 
@@ -88,6 +89,13 @@ def software_from_scl(
         types = {instance_of: _interface_only(parsed[instance_of])} if instance_of in parsed else None
         data = generate_xml(parsed[spec["name"]], VERSION, types=types)
         software.add(read_object(data, project_version=VERSION), overwrite=False)
+    return software
+
+
+def software_of_export(path: Path, project_version: str) -> PlcSoftware:
+    """A PLC program holding one SimaticML export (a corpus file), read as a project of ``project_version``."""
+    software = PlcSoftware()
+    software.add(read_object(path.read_bytes(), project_version=project_version), overwrite=False)
     return software
 
 

@@ -17,7 +17,7 @@ from fakes.runtime.image import build_image
 from simatic_xml.generate import generate_xml
 from simatic_xml.scl import parse_statements
 
-from .helpers import VERSION, Rt, Sim, software_from_scl
+from .helpers import VERSION, Rt, Sim, software_from_scl, software_of_export
 
 DATA = Path(__file__).parent / "data"
 """The input documents of these tests, kept as files like the exports they stand for."""
@@ -234,9 +234,7 @@ _STL_FC = Path("/work/shared/corpus/simaticml/fc/Gildej31_FC_LIST_V18.xml")
 
 @pytest.mark.skipif(not _STL_FC.exists(), reason="corpus not available")
 def test_stl_networks_are_never_a_silent_no_op() -> None:
-    sw = PlcSoftware()
-    sw.add(read_object(_STL_FC.read_bytes(), project_version="V18"), overwrite=False)
-    image = build_image(sw, "PLC_1")
+    image = build_image(software_of_export(_STL_FC, "V18"), "PLC_1")
     assert any("STL network" in w for w in image.warnings)
     mem = image.new_memory()
     with pytest.raises(UnsupportedInstructionError) as info:

@@ -10,13 +10,13 @@ import pytest
 
 from engineering_api.backend.models import CompileResult
 from engineering_api.rules.compiler.project import CompileRun
-from fakes.program import PlcSoftware, read_object
+from fakes.program import PlcSoftware
 from fakes.runtime.errors import ImageError
 from fakes.runtime.image import ObEntry, build_image
 from fakes.runtime.memory import Memory
 from fakes.runtime.values import PlcArray
 
-from .helpers import Sim, software_from_scl
+from .helpers import Sim, software_from_scl, software_of_export
 
 _PROGRAM = """
 TYPE "Limits"
@@ -200,9 +200,7 @@ _TECH_DB = Path("/work/shared/corpus/simaticml/db/Fwaldt_CONT_C_Clim_DB.xml")
 
 @pytest.mark.skipif(not _TECH_DB.exists(), reason="corpus not available")
 def test_instance_dbs_of_unknown_library_fbs_hold_their_own_interface() -> None:
-    sw = PlcSoftware()
-    sw.add(read_object(_TECH_DB.read_bytes(), project_version="V20"), overwrite=False)
-    image = build_image(sw, "PLC_1")
+    image = build_image(software_of_export(_TECH_DB, "V20"), "PLC_1")
     mem = image.new_memory()
     gain = image.resolve(mem, '"CONT_C_Clim_DB".GAIN')
     assert gain.data_type == "Real"
