@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from litestar.testing import TestClient
 
-from engineering_api.domain.tag_formats import TAG_COLUMNS
+from tests.api.test_tags_files_api import plc_tags_workbook
 from tests.conftest import Headers, assert_error, configure, data, run_job, wait_job
 from tests.contract.test_online_contract import SCL, make_instance, use_stub_engine
 
@@ -60,14 +60,8 @@ def _tags(client: TestClient[Any], headers: Headers) -> list[dict[str, Any]]:
 
 
 def _workbook(rows: list[list[Any]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "PLC Tags"
-    sheet.append(list(TAG_COLUMNS))
-    for row in rows:
-        sheet.append(row)
     out = io.BytesIO()
-    book.save(out)
+    plc_tags_workbook(rows).save(out)
     return out.getvalue()
 
 

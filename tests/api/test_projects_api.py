@@ -350,45 +350,25 @@ def test_retrieve_a_zip_slip_archive_is_refused_and_writes_nothing(client, engin
 
 
 def test_retrieve_errors(client, engineer_headers, project, workspace):
+    def retrieve(archive, **more):
+        return client.post("/api/projects/actions/create-from-archive-sync", json={"archivePath": archive, **more},
+                           headers=engineer_headers)
+
     # a project is open: 409
     data(_archive(client, engineer_headers, "l.zap19"))
-    assert_error(
-        client.post("/api/projects/actions/create-from-archive-sync", json={"archivePath": "l.zap19"}, headers=engineer_headers),
-        409, "PROJECT_ALREADY_OPEN",
-    )
+    assert_error(retrieve("l.zap19"), 409, "PROJECT_ALREADY_OPEN")
     data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
     # the default target is the file root, where Line1 already exists
-    assert_error(
-        client.post("/api/projects/actions/create-from-archive-sync", json={"archivePath": "l.zap19"}, headers=engineer_headers),
-        409, "PROJECT_EXISTS",
-    )
+    assert_error(retrieve("l.zap19"), 409, "PROJECT_EXISTS")
     # missing archive, wrong extension, not a project archive
-    assert_error(
-        client.post("/api/projects/actions/create-from-archive-sync", json={"archivePath": "none.zap19"}, headers=engineer_headers),
-        404, "FILE_NOT_FOUND",
-    )
+    assert_error(retrieve("none.zap19"), 404, "FILE_NOT_FOUND")
     (workspace / "l.zip").write_bytes((workspace / "l.zap19").read_bytes())
-    assert_error(
-        client.post("/api/projects/actions/create-from-archive-sync", json={"archivePath": "l.zip"}, headers=engineer_headers),
-        422, "PATH_REJECTED",
-    )
+    assert_error(retrieve("l.zip"), 422, "PATH_REJECTED")
     with zipfile.ZipFile(workspace / "empty.zap19", "w") as z:
         z.writestr("readme.txt", "no project here")
-    assert_error(
-        client.post(
-            "/api/projects/actions/create-from-archive-sync",
-            json={"archivePath": "empty.zap19", "targetDirectory": "x"}, headers=engineer_headers,
-        ),
-        422, "NOT_AN_ARCHIVE",
-    )
+    assert_error(retrieve("empty.zap19", targetDirectory="x"), 422, "NOT_AN_ARCHIVE")
     (workspace / "garbage.zap19").write_bytes(b"not a zip at all")
-    assert_error(
-        client.post(
-            "/api/projects/actions/create-from-archive-sync",
-            json={"archivePath": "garbage.zap19", "targetDirectory": "y"}, headers=engineer_headers,
-        ),
-        422,
-    )
+    assert_error(retrieve("garbage.zap19", targetDirectory="y"), 422)
 
 
 # ----- history, overview, infrastructure, simulation, index ------------------------------------

@@ -19,14 +19,20 @@ def _tags(client, headers, table=DEFAULT):
     return data(client.get(f"{D}/tag-tables/{table}/tags", headers=headers))
 
 
-def _tia_workbook(path, rows, constants=None):
-    """A workbook laid out as TIA's "Export PLC tags" writes it (flags as True/False text)."""
+def plc_tags_workbook(rows) -> openpyxl.Workbook:
+    """A workbook whose one sheet, "PLC Tags", has TIA's tag columns and then ``rows``."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "PLC Tags"
     sheet.append(list(TAG_COLUMNS))
     for row in rows:
         sheet.append(row)
+    return workbook
+
+
+def _tia_workbook(path, rows, constants=None):
+    """A workbook laid out as TIA's "Export PLC tags" writes it (flags as True/False text)."""
+    workbook = plc_tags_workbook(rows)
     constant_sheet = workbook.create_sheet("User Constants")
     constant_sheet.append(["Name", "Path", "Data Type", "Value", "Comment"])
     for row in constants or []:
