@@ -10,17 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from engineering_api.backend.areas.simulation_models import (
-    SimIpSuite,
-    SimProfileInstance,
-    SimTagWrite,
-)
+from engineering_api.backend.areas.simulation_models import SimIpSuite, SimProfileInstance, SimTagWrite
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
+    AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError, ValidationError,
 )
 
 if TYPE_CHECKING:
