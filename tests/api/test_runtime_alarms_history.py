@@ -17,12 +17,11 @@ from typing import Any
 import pytest
 
 from tests.api.test_runtime_auth import RT, login, make_user
-from tests.conftest import CPU, assert_error, configure, data
+from tests.api.test_runtime_e2e import download_line as download_program
+from tests.conftest import CPU, Headers, assert_error, data
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
-Headers = dict[str, str]
-DEVICE = "/api/devices/PLC_1"
 SCL = """
 FUNCTION_BLOCK "Tank"
 { S7_Optimized_Access := 'TRUE' }
@@ -79,17 +78,7 @@ def line(client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> Headers:
 def download_line(client: Any, h: Headers) -> Headers:
     """PLC_1 (already in the project) gets the program, downloaded to a running SingleStep instance "Line" with 1 s
     cycles; runtime users ``operator`` (read, write, alarmAck) and ``board`` (read). Answers ``h``."""
-    assert configure(client, h, "PLC_1", "192.168.0.10").status_code == 200
-    data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
-    data(client.post(f"{DEVICE}/external-sources/import-and-generate",
-                     json={"SourceName": "Line.scl", "SclContent": SCL}, headers=h))
-    data(client.post("/api/simulation/instances/create", json={"name": "Line", "cpuType": "CPU1516"}, headers=h))
-    data(client.put("/api/simulation/instances/Line/network", json={"ipAddress": "192.168.0.10"}, headers=h))
-    data(client.put("/api/simulation/instances/Line/config", json={"operatingMode": "SingleStep", "cycleTimeMs": 1000},
-                    headers=h))
-    data(client.post("/api/simulation/instances/Line/power-on", headers=h))
-    downloaded = data(client.post(f"{DEVICE}/actions/download-sync", json={"startAfterDownload": True}, headers=h))
-    assert downloaded["state"] == "Success", downloaded
+    download_program(client, h, tags=(), scl=SCL, config={"cycleTimeMs": 1000})
     make_user(client, h, "operator", ["read", "write", "alarmAck"])
     make_user(client, h, "board", ["read"])
     return h
