@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engineering_api.ci.program import check_files
 from engineering_api.rules.compiler import check_source
+from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.generate.from_source import generate_source
 
 DEREFERENCE = (
@@ -23,11 +24,17 @@ DECLARATION_ONLY = (
 )
 
 
-def test_a_dereference_is_checked_but_not_built_and_says_why() -> None:
-    assert [d for d in check_source(DEREFERENCE, "t.scl") if d.severity == "Error"] == []
-    result = generate_source(DEREFERENCE, file="t.scl", version="V19")
+def _checked_but_not_built(text: str) -> Diagnostic:
+    """The one error of a source the check accepts and generation builds no block of."""
+    assert [d for d in check_source(text, "t.scl") if d.severity == "Error"] == []
+    result = generate_source(text, file="t.scl", version="V19")
     assert result.blocks == []
     [error] = [d for d in result.diagnostics if d.severity == "Error"]
+    return error
+
+
+def test_a_dereference_is_checked_but_not_built_and_says_why() -> None:
+    error = _checked_but_not_built(DEREFERENCE)
     assert (error.code, error.line, error.column) == ("GENERATION_NOT_SUPPORTED", 8, 11)
     assert "generate the block from the source in TIA" in error.message
     attempt = DEREFERENCE.replace("#x := #r^ + 1;", "#r ?= #r;")
@@ -59,10 +66,7 @@ def test_a_documentation_comment_is_checked_but_not_built_and_says_where() -> No
     """``(/* ... */)`` is TIA's documentation comment (Siemens' LGF library holds them); how TIA writes one in an
     SCL network is not known, so the block is refused by name at the comment. ``(/* a */ #a + 1)`` is no
     documentation comment: a ``(`` whose expression starts with a ``/* */`` comment."""
-    assert [d for d in check_source(DOCUMENTED, "t.scl") if d.severity == "Error"] == []
-    result = generate_source(DOCUMENTED, file="t.scl", version="V19")
-    assert result.blocks == []
-    [error] = [d for d in result.diagnostics if d.severity == "Error"]
+    error = _checked_but_not_built(DOCUMENTED)
     assert (error.code, error.line, error.column) == ("GENERATION_NOT_SUPPORTED", 6, 3)
     assert "documentation comment" in error.message
     plain = DOCUMENTED.replace("(/* The", "(* The").replace("Operand) */)", "Operand) *)")
