@@ -9,11 +9,14 @@ import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
 from engineering_api.config import Settings
 from engineering_api.lib.private_files import loose_modes, make_private_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ("main",)
 
@@ -266,6 +269,16 @@ def cmd_plc(args: argparse.Namespace) -> int:
     return run_plc_check(args)
 
 
+def _command_group(sub: Any, name: str, help_text: str, func: Callable[[argparse.Namespace], int] | None = None
+                   ) -> Any:
+    """Add command ``name`` with subcommands (``scl check``, ``keys list``…); answers where to add them. ``func``
+    runs them (without it, each subcommand names its own)."""
+    group = sub.add_parser(name, help=help_text)
+    if func is not None:
+        group.set_defaults(func=func)
+    return group.add_subparsers(dest=f"{name}_command", required=True)
+
+
 def _add_scl_build(scl_sub: Any) -> None:
     """``scl build`` when engineering_api/ci/build.py is installed (imported only to add its options)."""
     import importlib
@@ -320,8 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     openapi.add_argument("--pretty", action="store_true")
     openapi.set_defaults(func=cmd_openapi)
 
-    keys = sub.add_parser("keys", help="manage API keys")
-    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub = _command_group(sub, "keys", "manage API keys", cmd_keys)
     create = keys_sub.add_parser("create", help="create a key (printed once)")
     create.add_argument("--role", required=True, choices=["viewer", "engineer", "admin"])
     create.add_argument("--name", required=True)
@@ -331,7 +343,6 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys_sub.add_parser("revoke", help="revoke a key (running servers refuse it from their next request)")
     revoke.add_argument("key_id")
     common(revoke)
-    keys.set_defaults(func=cmd_keys)
 
     doctor = sub.add_parser("doctor", help="check this machine for the chosen backend")
     common(doctor)
@@ -341,8 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from engineering_api.ci.commands import add_plc_check, add_scl_check, add_simaticml_check
 
-    simaticml = sub.add_parser("simaticml", help="offline SimaticML tools")
-    sml_sub = simaticml.add_subparsers(dest="simaticml_command", required=True)
+    sml_sub = _command_group(sub, "simaticml", "offline SimaticML tools", cmd_simaticml)
     check = sml_sub.add_parser("check", help="check SimaticML exports: data types, operands, calls to blocks "
                                "missing from the set, and the read/write round trip; exit 1 on errors")
     add_simaticml_check(check)
@@ -350,26 +360,20 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("file")
     convert.add_argument("--to", required=True, help="V16 … V21")
     convert.add_argument("--output", "-o", help="output file (default: standard output)")
-    simaticml.set_defaults(func=cmd_simaticml)
 
-    scl = sub.add_parser("scl", help="offline SCL tools")
-    scl_sub = scl.add_subparsers(dest="scl_command", required=True)
+    scl_sub = _command_group(sub, "scl", "offline SCL tools", cmd_scl)
     scl_check = scl_sub.add_parser("check", help="parse and check SCL sources on their own; exit 1 on errors")
     add_scl_check(scl_check)
     _add_scl_build(scl_sub)
-    scl.set_defaults(func=cmd_scl)
 
-    plc = sub.add_parser("plc", help="offline PLC program tools")
-    plc_sub = plc.add_subparsers(dest="plc_command", required=True)
+    plc_sub = _command_group(sub, "plc", "offline PLC program tools", cmd_plc)
     plc_check = plc_sub.add_parser("check", help="compile an exported PLC program (SimaticML and SCL files) as "
                                    "TIA's software compile does; exit 1 on errors")
     add_plc_check(plc_check)
-    plc.set_defaults(func=cmd_plc)
 
     from engineering_api.domain.testharness import cli as test_cli
 
-    test = sub.add_parser("test", help="PLC unit tests on a running server")
-    test_sub = test.add_subparsers(dest="test_command", required=True)
+    test_sub = _command_group(sub, "test", "PLC unit tests on a running server")
     test_cli.add_arguments(test_sub.add_parser(
         "run", help="run PLC unit tests (all, by name or glob) and report; exit 1 when any fails, 2 on usage or "
         "connection errors"))

@@ -67,6 +67,10 @@ class Loaded:
     borrowed: set[int] = field(default_factory=set)
     """``id(BlockDef)`` of objects taken from another program of the run (see :func:`check_files`)."""
 
+    def finding(self, path: str, message: str, code: str, *, severity: str = "Error") -> None:
+        """Note a finding about a whole file (one that could not be read, or was skipped)."""
+        self.diagnostics.append(Diagnostic(message, file=path, severity=severity, code=code))
+
 
 def plc_groups(files: Iterable[str]) -> dict[Optional[str], list[str]]:
     """Files by the PLC they belong to (the rule: :mod:`engineering_api.ci.grouping`)."""
@@ -167,8 +171,7 @@ def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_type
         try:
             data = open(path, "rb").read()  # noqa: SIM115 - one read, closed by refcount at once
         except OSError as exc:
-            loaded.diagnostics.append(Diagnostic(f"cannot read the file: {exc.strerror or exc}", file=path,
-                                                 code="READ_ERROR"))
+            loaded.finding(path, f"cannot read the file: {exc.strerror or exc}", "READ_ERROR")
             continue
         loaded.lines += data.count(b"\n") + 1
         try:
@@ -221,19 +224,17 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
         return
     if root != b"Document":
         what = f"its root element is <{root.decode('utf-8', 'replace')}>" if root else "it has no root element"
-        loaded.diagnostics.append(Diagnostic(f"Not a TIA Portal export (SimaticML): {what}; skipped.",
-                                             file=path, severity="Warning", code="NOT_SIMATICML"))
+        loaded.finding(path, f"Not a TIA Portal export (SimaticML): {what}; skipped.", "NOT_SIMATICML",
+                       severity="Warning")
         return
     try:
         doc = parse_bytes(data)
     except SimaticMLError as exc:
-        loaded.diagnostics.append(Diagnostic(f"The SimaticML document cannot be read: {exc}", file=path,
-                                             code="INVALID_SIMATICML"))
+        loaded.finding(path, f"The SimaticML document cannot be read: {exc}", "INVALID_SIMATICML")
         return
     if target is not None and _version_number(doc.engineering_version) > target:
-        loaded.diagnostics.append(Diagnostic(
-            f"The document was exported by TIA Portal {doc.engineering_version}; a TIA Portal "
-            f"V{target:g} project cannot import documents of a newer version.", file=path, code="NEWER_VERSION"))
+        loaded.finding(path, f"The document was exported by TIA Portal {doc.engineering_version}; a TIA "
+                       f"Portal V{target:g} project cannot import documents of a newer version.", "NEWER_VERSION")
         return
     obj = doc.object
     if isinstance(obj, PlcTagTable):
@@ -243,9 +244,8 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
         loaded.documents[path] = data
         return
     if not isinstance(obj, (Block, PlcStruct)):
-        loaded.diagnostics.append(Diagnostic(
-            f"<{obj.element}> is no block, PLC data type or tag table; skipped.", file=path, severity="Warning",
-            code="UNSUPPORTED_OBJECT"))
+        loaded.finding(path, f"<{obj.element}> is no block, PLC data type or tag table; skipped.",
+                       "UNSUPPORTED_OBJECT", severity="Warning")
         return
     loaded.documents[path] = data
     bd = _block_def(doc, data)
@@ -263,8 +263,7 @@ def _load_tag_editor_xml(loaded: Loaded, path: str, data: bytes) -> None:
     try:
         tables = read_tag_editor_xml(data)
     except SimaticMLError as exc:
-        loaded.diagnostics.append(Diagnostic(f"The tag table export cannot be read: {exc}", file=path,
-                                             code="INVALID_TAG_TABLE"))
+        loaded.finding(path, f"The tag table export cannot be read: {exc}", "INVALID_TAG_TABLE")
         return
     for table in tables:
         add_tags(loaded.program, ((tag.name, tag.data_type) for tag in table.tags),

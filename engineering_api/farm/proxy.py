@@ -31,11 +31,7 @@ from redis.exceptions import RedisError
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 from engineering_api.backend.port import AREAS, EngineeringBackend
 from engineering_api.farm.celery_app import (
-    CALL_TASK,
-    QUEUED_CALL_EXPIRES_SECONDS,
-    FarmConfig,
-    celery_app,
-    stored_outcome,
+    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, FarmConfig, celery_app, stored_outcome,
 )
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller

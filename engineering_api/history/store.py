@@ -105,9 +105,7 @@ class SnapshotStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        with db.transaction() as conn:
-            for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
-                conn.execute(statement)
+        db.create(_SCHEMA)
 
     def add(
         self, *, project_path: str, device: str, kind: str, name: str, object_type: str, folder: str, reason: str,

@@ -17,33 +17,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-    NotSupportedError,
-    PermissionDeniedError,
-    ValidationError,
+    AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError, PermissionDeniedError, ValidationError,
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
 from engineering_api.runtime.history import (
-    MAX_POINTS,
-    HistoryPoint,
-    LoggingSetting,
-    format_ms,
-    parse_interval,
-    parse_time,
+    MAX_POINTS, HistoryPoint, LoggingSetting, format_ms, parse_interval, parse_time,
 )
 from engineering_api.runtime.history_paging import Continuation, raw_page
 from engineering_api.runtime.schemas import (
-    BULK_MAX,
-    BulkWrite,
-    ItemErrorOut,
-    RuntimeTagInfo,
-    TagList,
-    TagName,
-    TagValueResult,
+    BULK_MAX, BulkWrite, ItemErrorOut, RuntimeTagInfo, TagList, TagName, TagValueResult,
 )
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError, TagWrite

@@ -160,9 +160,7 @@ class AlarmService:
         self._lock = threading.RLock()
         self.on_change = on_change
         """Called with every alarm that changed (the subscriptions' feed)."""
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
+        db.create(_SCHEMA)
 
     # ----- definitions ---------------------------------------------------------------------------
     def definitions(self) -> list[AlarmDefinition]:

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 
-from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
+from engineering_api.runtime.kv_records import KeyedRecords
 from engineering_api.runtime.plc_links import (
     ConnectionFailedError, OpenConnection, PlcLink, RuntimeConnection, TagMapping, failed_reading,
 )
@@ -70,6 +71,8 @@ class ConnectionStore:
 
     def __init__(self, services: Services) -> None:
         self._kv = KeyValueStore(services.db, "runtime.connections.")
+        self._records = KeyedRecords(self._kv, "connections", noun="runtime connection",
+                                     not_found_code="CONNECTION_NOT_FOUND")
         self._secrets = SecretBox(services.settings.data_dir, KEY_FILE)
         self.data_dir = services.settings.data_dir
         self._lock = threading.Lock()
@@ -83,25 +86,16 @@ class ConnectionStore:
         return choice
 
     # ----- connections ------------------------------------------------------------------------------
-    def _all(self) -> dict[str, dict[str, Any]]:
-        value = self._kv.get("connections")
-        return value if isinstance(value, dict) else {}
-
     def list(self) -> list[RuntimeConnection]:
-        return sorted((_view(raw) for raw in self._all().values()), key=lambda c: c.name.lower())
+        return sorted((_view(raw) for raw in self._records.all().values()), key=lambda c: c.name.lower())
 
     def get(self, connection_id: str) -> RuntimeConnection:
         """Raises NotFoundError (``CONNECTION_NOT_FOUND``)."""
-        raw = self._all().get(connection_id)
-        if raw is None:
-            raise NotFoundError(f"No runtime connection {connection_id!r}.", code="CONNECTION_NOT_FOUND")
-        return _view(raw)
+        return _view(self._records.one(connection_id))
 
     def open(self, connection_id: str) -> OpenConnection:
         """The connection with its password, for a link (Raises NotFoundError)."""
-        raw = self._all().get(connection_id)
-        if raw is None:
-            raise NotFoundError(f"No runtime connection {connection_id!r}.", code="CONNECTION_NOT_FOUND")
+        raw = self._records.one(connection_id)
         secret = raw.get("passwordToken")
         return OpenConnection(_view(raw), self._secrets.decrypt(secret) if secret else None)
 
@@ -115,10 +109,8 @@ class ConnectionStore:
         """
         _check(given)
         with self._lock:
-            every = self._all()
-            old = every.get(connection_id) if connection_id else None
-            if connection_id and old is None:
-                raise NotFoundError(f"No runtime connection {connection_id!r}.", code="CONNECTION_NOT_FOUND")
+            every = self._records.all()
+            old = self._records.one(connection_id, every) if connection_id else None
             taken = [r for i, r in every.items() if i != connection_id and r["name"].lower() == given.name.lower()]
             if taken:
                 raise ValidationError(f"A runtime connection is already named {given.name!r}.",
@@ -132,17 +124,13 @@ class ConnectionStore:
             raw = {k: v for k, v in msgspec.to_builtins(given).items() if k != "password"}
             raw.update(connectionId=cid, passwordToken=token, updatedAt=utc_now())
             every[cid] = raw
-            self._kv.set("connections", every)
+            self._records.write(every)
             return _view(raw)
 
     def delete(self, connection_id: str) -> RuntimeConnection:
         """Delete a connection and its tag mappings (Raises NotFoundError)."""
         with self._lock:
-            every = self._all()
-            raw = every.pop(connection_id, None)
-            if raw is None:
-                raise NotFoundError(f"No runtime connection {connection_id!r}.", code="CONNECTION_NOT_FOUND")
-            self._kv.set("connections", every)
+            raw = self._records.remove(connection_id)
             self._kv.set("mappings", {n: m for n, m in self._mapping_rows().items()
                                       if m["connectionId"] != connection_id})
             return _view(raw)

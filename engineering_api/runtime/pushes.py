@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import httpx
 import msgspec
 
-from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
+from engineering_api.runtime.kv_records import KeyedRecords
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
@@ -168,19 +169,16 @@ class PushStore:
     """Push definitions in the service database; secrets encrypted with their own key file."""
 
     def __init__(self, services: Services) -> None:
-        self._kv = KeyValueStore(services.db, "runtime.pushes.")
+        self._records = KeyedRecords(KeyValueStore(services.db, "runtime.pushes."), "definitions",
+                                     noun="push definition", not_found_code="PUSH_NOT_FOUND")
         self._secrets = SecretBox(services.settings.data_dir, KEY_FILE)
         self._lock = threading.Lock()
 
-    def _all(self) -> dict[str, dict[str, object]]:
-        value = self._kv.get("definitions")
-        return value if isinstance(value, dict) else {}
-
     def list(self) -> list[PushDefinition]:
-        return sorted((_view(raw) for raw in self._all().values()), key=lambda p: p.name.lower())
+        return sorted((_view(raw) for raw in self._records.all().values()), key=lambda p: p.name.lower())
 
     def ids(self) -> builtins.list[str]:
-        return list(self._all())
+        return list(self._records.all())
 
     def get(self, push_id: str) -> PushDefinition:
         """Raises NotFoundError (``PUSH_NOT_FOUND``)."""
@@ -188,9 +186,7 @@ class PushStore:
 
     def open(self, push_id: str) -> StoredPush:
         """The definition with its secret, for rendering and sending (Raises NotFoundError ``PUSH_NOT_FOUND``)."""
-        raw = self._all().get(push_id)
-        if raw is None:
-            raise NotFoundError(f"No push definition {push_id!r}.", code="PUSH_NOT_FOUND")
+        raw = self._records.one(push_id)
         token = raw.get("secretToken")
         return StoredPush(_view(raw), self._secrets.decrypt(token) if isinstance(token, str) else None)
 
@@ -203,10 +199,8 @@ class PushStore:
         _check_target(given.target)
         auth = given.target.auth
         with self._lock:
-            every = self._all()
-            old = every.get(push_id) if push_id else None
-            if push_id and old is None:
-                raise NotFoundError(f"No push definition {push_id!r}.", code="PUSH_NOT_FOUND")
+            every = self._records.all()
+            old = self._records.one(push_id, every) if push_id else None
             if any(i != push_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
                 raise ValidationError(f"A push is already named {given.name!r}.", code="PUSH_NAME_TAKEN")
             given_secret = auth.password if auth.type == "basic" else "" if auth.type == "none" else auth.token
@@ -230,15 +224,10 @@ class PushStore:
                 "secretToken": token, "createdAt": (old or {}).get("createdAt") or now, "updatedAt": now,
             }
             every[pid] = raw
-            self._kv.set("definitions", every)
+            self._records.write(every)
             return _view(raw)
 
     def delete(self, push_id: str) -> PushDefinition:
         """Raises NotFoundError (``PUSH_NOT_FOUND``)."""
         with self._lock:
-            every = self._all()
-            raw = every.pop(push_id, None)
-            if raw is None:
-                raise NotFoundError(f"No push definition {push_id!r}.", code="PUSH_NOT_FOUND")
-            self._kv.set("definitions", every)
-            return _view(raw)
+            return _view(self._records.remove(push_id))

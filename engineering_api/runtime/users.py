@@ -178,9 +178,7 @@ class RuntimeUserStore:
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self._db = db
         self._clock = clock
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
+        db.create(_SCHEMA)
 
     # ----- users ----------------------------------------------------------------------------------
     def list(self) -> list[RuntimeUser]:

@@ -14,21 +14,8 @@ from abc import ABC, abstractmethod
 
 from engineering_api.backend.areas import diagnostics_index as rules
 from engineering_api.backend.areas.diagnostics_types import (
-    DeviceServices,
-    EnumValue,
-    EnumValues,
-    MemberInfo,
-    NamespaceInfo,
-    NamespaceReport,
-    OnlineDownloadTypes,
-    ProviderList,
-    ServiceAvailability,
-    TypeCategory,
-    TypeDetails,
-    TypeIndex,
-    TypeList,
-    TypeSearchResult,
-    TypeSummary,
+    DeviceServices, EnumValue, EnumValues, MemberInfo, NamespaceInfo, NamespaceReport, OnlineDownloadTypes,
+    ProviderList, ServiceAvailability, TypeCategory, TypeDetails, TypeIndex, TypeList, TypeSearchResult, TypeSummary,
 )
 
 __all__ = (

@@ -12,13 +12,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.diagnostics_types import (
-    EnumValues,
-    NamespaceInfo,
-    NamespaceReport,
-    OnlineDownloadTypes,
-    ProviderList,
-    TypeCategory,
-    TypeList,
+    EnumValues, NamespaceInfo, NamespaceReport, OnlineDownloadTypes, ProviderList, TypeCategory, TypeList,
     TypeSearchResult,
 )
 from engineering_api.backend.errors import NotFoundError, ValidationError

@@ -19,24 +19,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from engineering_api.backend.areas.simulation_models import (
-        SimConnection,
-        SimDiagnostics,
-        SimInstanceConfig,
-        SimInstanceInfo,
-        SimInstanceState,
-        SimIpSuite,
-        SimNetworkConfig,
-        SimProfile,
-        SimProfileInstance,
-        SimRuntimeConfig,
-        SimRuntimeStatus,
-        SimSessionState,
-        SimStatus,
-        SimStepResult,
-        SimTagList,
-        SimTagResult,
-        SimTagValue,
-        SimTagWrite,
+        SimConnection, SimDiagnostics, SimInstanceConfig, SimInstanceInfo, SimInstanceState, SimIpSuite,
+        SimNetworkConfig, SimProfile, SimProfileInstance, SimRuntimeConfig, SimRuntimeStatus, SimSessionState,
+        SimStatus, SimStepResult, SimTagList, SimTagResult, SimTagValue, SimTagWrite,
     )
 
 __all__ = ("SimulationPort",)

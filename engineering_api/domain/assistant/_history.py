@@ -41,8 +41,7 @@ class ChatHistory:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        for statement in filter(str.strip, _SCHEMA.split(";")):
-            db.execute(statement)
+        db.create(_SCHEMA)
 
     def add(self, key_id: str, project_key: str | None, role: str, content: str,
             tool_calls: list[ToolCallRecord] | None = None) -> None:

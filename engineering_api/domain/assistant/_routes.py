@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
@@ -137,13 +138,11 @@ class AssistantController(Controller):
         ``POST /api/assistant/chat-sync`` waits and answers the whole answer as JSON."""
         if _wants_stream(request, data):
             return _streamed(request, data)
-        generation, key_id, first = _start(request, data, idempotency_key)
-        task = generation.task
-        assert task is not None
-        push = hub_of(_services(request))
-        if first:
-            task.add_done_callback(lambda done: push.publish_assistant(key_id, "onAssistantResponse", _final(done)))
-        accepted = ChatAccepted(project_key=generation.project_key, started_at=generation.started_at, running=True)
+        turn = _start(request, data, idempotency_key)
+        if turn.first:
+            turn.task.add_done_callback(lambda done: turn.publish_answer(_final(done)))
+        accepted = ChatAccepted(project_key=turn.generation.project_key, started_at=turn.generation.started_at,
+                                running=True)
         return ok(accepted, "accepted: the answer follows as onAssistantResponse on assistanthub and in the history",
                   status_code=202)
 
@@ -159,19 +158,16 @@ class AssistantController(Controller):
         does; the events go to your SignalR connections as well."""
         if _wants_stream(request, data):
             return _streamed(request, data)
-        generation, key_id, first = _start(request, data, idempotency_key)
-        task = generation.task
-        assert task is not None
-        push = hub_of(_services(request))
+        turn = _start(request, data, idempotency_key)
         try:
             # with a key a retry may wait for the same turn: a lost connection must not cancel it
-            result = await (asyncio.shield(task) if idempotency_key else task)
+            result = await (asyncio.shield(turn.task) if idempotency_key else turn.task)
         except BaseException as exc:
-            if first:
-                push.publish_assistant(key_id, "onAssistantResponse", _final(task, exc))
+            if turn.first:
+                turn.publish_answer(_final(turn.task, exc))
             raise
-        if first:
-            push.publish_assistant(key_id, "onAssistantResponse", _final(task))
+        if turn.first:
+            turn.publish_answer(_final(turn.task))
         return ok(result, "stopped" if result.stopped else "OK")
 
     @get("/api/assistant/history", operation_id="GetAssistantHistory", opt=_VIEWER,
@@ -244,10 +240,21 @@ class AssistantController(Controller):
         return ok(store.view(), "assistant settings removed")
 
 
-def _start(request: Request[Any, Any, Any], body: ChatRequest, idempotency_key: str | None
-           ) -> tuple[Generation, str, bool]:
+@dataclass(frozen=True)
+class _Turn:
+    """A chat turn a JSON route started (or found again by its ``Idempotency-Key``)."""
+
+    generation: Generation
+    task: asyncio.Task[ChatResult]
+    first: bool
+    """False when the key was already used for this message: the turn is an earlier one, nothing new was sent."""
+    publish_answer: Callable[[dict[str, Any]], None]
+    """Send the turn's onAssistantResponse to the caller's SignalR connections."""
+
+
+def _start(request: Request[Any, Any, Any], body: ChatRequest, idempotency_key: str | None) -> _Turn:
     """Start answering ``body`` with its events published to the caller's SignalR connections; with an
-    ``Idempotency-Key`` already used for this message, the turn it started (and False: nothing new was sent)."""
+    ``Idempotency-Key`` already used for this message, the turn it started."""
     push = hub_of(_services(request))
     key_id = _caller(request).key_id
 
@@ -257,7 +264,9 @@ def _start(request: Request[Any, Any, Any], body: ChatRequest, idempotency_key: 
     generation, first = conversations(_services(request)).start_once(_caller(request), body, idempotency_key, publish)
     if first:
         push.publish_assistant(key_id, "onUserMessage", _user_event(body))
-    return generation, key_id, first
+    task = generation.task
+    assert task is not None  # start_once() made it
+    return _Turn(generation, task, first, lambda final: push.publish_assistant(key_id, "onAssistantResponse", final))
 
 
 def _user_event(body: ChatRequest) -> dict[str, Any]:

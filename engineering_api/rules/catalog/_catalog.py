@@ -8,6 +8,7 @@ Some HMI items are filed in TIA under a wildcard article number (``6AV2 128-3GB0
 carry ``typeIdentifierOrderNumber`` and the type identifier is built from it.
 
 Pure Python, no web imports: the API layer turns entries into responses with :meth:`CatalogEntry.to_dict`.
+The package (:mod:`engineering_api.rules.catalog`) names the public part in its ``__all__``.
 """
 
 from __future__ import annotations
@@ -22,19 +23,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
-
-__all__ = (
-    "CatalogEntry",
-    "CatalogError",
-    "FirmwareNeedsNewerTiaError",
-    "HardwareCatalog",
-    "Interface",
-    "SlotRules",
-    "UnknownArticleError",
-    "UnknownFirmwareError",
-    "default_catalog",
-    "normalize_order_number",
-)
 
 ORDER_NUMBER_RE = re.compile(r"^(?:6ES7|6AV2|6GK7|6EP1|6AG1|6AV6|6ES5) \d{3}-[0-9A-Z]{5}-[0-9A-Z]{4}$")
 TYPE_ORDER_NUMBER_RE = re.compile(r"^(?:6ES7|6AV2|6GK7|6EP1|6AG1|6AV6|6ES5) \d{3}-[0-9A-Z]{5}-[0-9A-Za-z]{4}$")
