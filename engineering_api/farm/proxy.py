@@ -400,6 +400,10 @@ class FarmBackendBase(EngineeringBackend):
                     raise _lost(target.agent, method, "was lost (killed, or its host)", call_id)
                 through_outage = through_outage or (now < self._unreachable_until
                                                     and self._restarted_since(published_at))
+                if through_outage:
+                    stored = self._stored_reply(call_id)
+                    if stored is not None:
+                        return stored
                 if through_outage and canceled_at is None:
                     missing_since = self._stranded(call_id, target, method, missing_since, now)
             except RedisError:
@@ -409,6 +413,18 @@ class FarmBackendBase(EngineeringBackend):
                 continue
             if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
                 self._give_up(call_id, target, method)
+
+    def _stored_reply(self, call_id: str) -> dict[str, Any] | None:
+        """After a Redis outage: the outcome of a call that ended, from Celery's result backend. ``next_message``
+        pops the reply (BLPOP); when the connection drops before the answer reaches this node (or redis-py sends
+        the command again on a fresh connection) the reply is gone, the call ran and its agent is idle: without
+        this the caller would wait for it without end (found in the fault schedule). The agent posts the reply
+        before Celery stores the same outcome, so a reply still on its list says nothing else; it is dropped."""
+        state, outcome = self.stored_outcome(call_id)
+        if state != "SUCCESS" or outcome is None:
+            return None
+        self.registry.forget(call_id)
+        return outcome
 
     def _restarted_since(self, wall: float) -> bool:
         """Whether the Redis server started after ``wall`` (``time.time()``): what it held then may be lost."""

@@ -83,6 +83,37 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
     assert "Lost" not in names, "the call answered as not run did not run"
 
 
+def test_an_outcome_whose_reply_was_lost_in_a_redis_restart_is_read_from_the_result_backend(own_farm):
+    """The API node's BLPOP takes the reply off its list; when Redis goes away before the answer reaches the node
+    (or redis-py sends the command again on a fresh connection), the reply is gone while the call ran and the
+    agent is idle. The node found the call started and waited for a reply without end; the outcome is also in
+    Celery's result backend, and that is where it is read from then."""
+    farm, _, server = own_farm
+    claim = farm.registry.claim("reply-lost-in-restart")
+    fence = {"instance": claim.instance, "token": claim.token}
+    call_id = uuid.uuid4().hex
+    farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode(["Answered"]), "kwargs": {}},
+                                        call_id, "", fence], queue=agent_queue(claim.agent), task_id=call_id)
+    until(lambda: farm.stored_outcome(call_id)[0] == "SUCCESS", "the agent ran the call and stored its outcome")
+    farm.registry.forget(call_id)  # the reply list, as the lost BLPOP left it: empty
+    answers: list[Any] = []
+
+    def wait() -> None:
+        try:
+            answers.append(farm._await(call_id, claim, "simulation.sim_create_instance", None))
+        except EngineeringError as exc:
+            answers.append(exc)
+
+    waiting = threading.Thread(target=wait, daemon=True)
+    waiting.start()
+    server.stop()
+    until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
+    server.start(persistent=True)
+    waiting.join(WAIT)
+    assert answers, "the caller got the outcome, not a wait without end"
+    assert isinstance(answers[0], dict) and "result" in answers[0], answers[0]
+
+
 def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_farm):
     farm, agents, server = own_farm
     claim = farm.registry.claim("queued-through-restart")
