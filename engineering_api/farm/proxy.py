@@ -61,9 +61,6 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 """Longest wait for a result before the token and the agent's heartbeat are looked at again."""
-STRANDED_SECONDS = 2.0
-"""How long a call that waited through a Redis outage may be neither started nor in its queue before it is
-taken as lost by the broker (an agent takes well under that from popping a message to marking it started)."""
 NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
                            "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD"})
 """The farm's answers that say a call did not run and never will."""
@@ -432,23 +429,25 @@ class FarmBackendBase(EngineeringBackend):
 
     def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float
                   ) -> float | None:
-        """After a Redis outage: since when the call has been neither started nor in its agent's queue (None while
-        it is in one of them). Kombu's Redis transport takes a message out of its list before it records it as
-        unacknowledged, and gives an unacknowledged one back only after the visibility timeout: a Redis restart
-        at that moment leaves a live, idle agent that will not run the call for hours, and its caller waiting.
-        Such a call is made never to run (its cancel flag) and answered as not run; a call that started after all
-        is waited for (stopped at its next checkpoint, as a canceled call is). The flag is set before the last
-        look at the started mark, and the agent sets that mark before it looks at the flag: one of the two sees
-        the other, so a call is either waited for or never runs."""
-        if self.registry.call_started(call_id) or self.registry.call_queued(call_id, agent_queue(target.agent)):
+        """After a Redis outage: since when the call has been neither started nor waiting in its agent's queue
+        (None while it is). Kombu's Redis transport takes a message out of its list before it records it as
+        unacknowledged, and gives an unacknowledged one back only after the visibility timeout (4 h): a Redis
+        restart at that moment loses it; and a worker whose connection broke after it took a message drops it
+        unstarted (fault schedule seed 3280634003). Either leaves a live, idle agent that will not run the call
+        for hours, and its caller waiting. Such a call is made never to run (its cancel flag) and answered as not
+        run; a call that started after all is waited for (stopped at its next checkpoint, as a canceled call is).
+        The flag is set before the last look at the started mark, and the agent sets that mark before it looks at
+        the flag: one of the two sees the other, so a call is either waited for or never runs."""
+        bound = self.registry.stranded_after(call_id, agent_queue(target.agent))
+        if bound is None:
             return None
-        if missing_since is None or now - missing_since < STRANDED_SECONDS:
+        if missing_since is None or now - missing_since < bound:
             return missing_since if missing_since is not None else now
         if not self.never_started(call_id):
             return None
         raise PortalUnavailableError(
             f"The farm's Redis restarted while {method} was being handed to agent {target.agent!r}, and the broker "
-            "lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
+            "connection lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
             details={"agent": target.agent, "method": method, "callId": call_id})
 
     def close_for_nobody(self, target: Claim) -> None:
