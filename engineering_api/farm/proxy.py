@@ -57,9 +57,6 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 """Longest wait for a result before the token and the agent's heartbeat are looked at again."""
-STRANDED_SECONDS = 2.0
-"""How long a call that waited through a Redis outage may be neither started nor in its queue before it is
-taken as lost by the broker (an agent takes well under that from popping a message to marking it started)."""
 NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
                            "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD"})
 """The farm's answers that say a call did not run and never will."""
@@ -396,6 +393,10 @@ class FarmBackendBase(EngineeringBackend):
                     raise _lost(target.agent, method, "was lost (killed, or its host)", call_id)
                 through_outage = through_outage or (now < self._unreachable_until
                                                     and self._restarted_since(published_at))
+                if through_outage:
+                    stored = self._stored_reply(call_id)
+                    if stored is not None:
+                        return stored
                 if through_outage and canceled_at is None:
                     missing_since = self._stranded(call_id, target, method, missing_since, now)
             except RedisError:
@@ -406,29 +407,43 @@ class FarmBackendBase(EngineeringBackend):
             if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
                 self._give_up(call_id, target, method)
 
+    def _stored_reply(self, call_id: str) -> dict[str, Any] | None:
+        """After a Redis outage: the outcome of a call that ended, from Celery's result backend. ``next_message``
+        pops the reply (BLPOP); when the connection drops before the answer reaches this node (or redis-py sends
+        the command again on a fresh connection) the reply is gone, the call ran and its agent is idle: without
+        this the caller would wait for it without end (found in the fault schedule). The agent posts the reply
+        before Celery stores the same outcome, so a reply still on its list says nothing else; it is dropped."""
+        state, outcome = self.stored_outcome(call_id)
+        if state != "SUCCESS" or outcome is None:
+            return None
+        self.registry.forget(call_id)
+        return outcome
+
     def _restarted_since(self, wall: float) -> bool:
         """Whether the Redis server started after ``wall`` (``time.time()``): what it held then may be lost."""
         return time.time() - self.registry.uptime() > wall
 
     def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float
                   ) -> float | None:
-        """After a Redis outage: since when the call has been neither started nor in its agent's queue (None while
-        it is in one of them). Kombu's Redis transport takes a message out of its list before it records it as
-        unacknowledged, and gives an unacknowledged one back only after the visibility timeout: a Redis restart
-        at that moment leaves a live, idle agent that will not run the call for hours, and its caller waiting.
-        Such a call is made never to run (its cancel flag) and answered as not run; a call that started after all
-        is waited for (stopped at its next checkpoint, as a canceled call is). The flag is set before the last
-        look at the started mark, and the agent sets that mark before it looks at the flag: one of the two sees
-        the other, so a call is either waited for or never runs."""
-        if self.registry.call_started(call_id) or self.registry.call_queued(call_id, agent_queue(target.agent)):
+        """After a Redis outage: since when the call has been neither started nor waiting in its agent's queue
+        (None while it is). Kombu's Redis transport takes a message out of its list before it records it as
+        unacknowledged, and gives an unacknowledged one back only after the visibility timeout (4 h): a Redis
+        restart at that moment loses it; and a worker whose connection broke after it took a message drops it
+        unstarted (fault schedule seed 3280634003). Either leaves a live, idle agent that will not run the call
+        for hours, and its caller waiting. Such a call is made never to run (its cancel flag) and answered as not
+        run; a call that started after all is waited for (stopped at its next checkpoint, as a canceled call is).
+        The flag is set before the last look at the started mark, and the agent sets that mark before it looks at
+        the flag: one of the two sees the other, so a call is either waited for or never runs."""
+        bound = self.registry.stranded_after(call_id, agent_queue(target.agent))
+        if bound is None:
             return None
-        if missing_since is None or now - missing_since < STRANDED_SECONDS:
+        if missing_since is None or now - missing_since < bound:
             return missing_since if missing_since is not None else now
         if not self.never_started(call_id):
             return None
         raise PortalUnavailableError(
             f"The farm's Redis restarted while {method} was being handed to agent {target.agent!r}, and the broker "
-            "lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
+            "connection lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
             details={"agent": target.agent, "method": method, "callId": call_id})
 
     def close_for_nobody(self, target: Claim) -> None:

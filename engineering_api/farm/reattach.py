@@ -44,9 +44,6 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
 """How often a re-attached job's call is looked up in the result backend."""
-STRANDED_SECONDS = 2.0
-"""How long a re-attached call may be neither started nor held by the broker before it is taken as never sent
-(the broker holds a sent call from its publish to its end: in the agent's queue, then in kombu's unacked hash)."""
 
 
 def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
@@ -89,13 +86,14 @@ def _unsettled(jobs: JobManager, job_id: str) -> bool:
     return record.status == "Running" or record.failure is not None and record.failure.code == "OUTCOME_UNKNOWN"
 
 
-def _unsent_since(farm: FarmBackendBase, call: dict[str, Any], since: float | None) -> float | None:
-    """Since when ``call`` has been neither started nor held by the broker for its agent (None while it is): a
-    call noted and never sent (its node stopped in between), or one the broker lost."""
-    if farm.registry.call_started(call["callId"]) or farm.registry.call_queued(call["callId"],
-                                                                             agent_queue(call["agent"])):
+def _unsent_since(farm: FarmBackendBase, call: dict[str, Any], since: float | None) -> tuple[float, float] | None:
+    """Since when ``call`` has been neither started nor waiting in its agent's queue, and how long it may stay so
+    (:meth:`AgentRegistry.stranded_after`); None while it is: a call noted and never sent (its node stopped in
+    between), one the broker lost, or one a worker took and dropped with its broken connection."""
+    bound = farm.registry.stranded_after(call["callId"], agent_queue(call["agent"]))
+    if bound is None:
         return None
-    return time.monotonic() if since is None else since
+    return (time.monotonic() if since is None else since), bound
 
 
 def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
@@ -117,8 +115,9 @@ def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, cal
                     if state == "PENDING":
                         state = "LOST"
             if state == "PENDING":
-                missing_since = _unsent_since(farm, call, missing_since)
-                if missing_since is not None and time.monotonic() - missing_since >= STRANDED_SECONDS \
+                unsent = _unsent_since(farm, call, missing_since)
+                missing_since = None if unsent is None else unsent[0]
+                if unsent is not None and time.monotonic() - unsent[0] >= unsent[1] \
                         and farm.never_started(call["callId"]):
                     state = "NOT_SENT"
         except RedisError:

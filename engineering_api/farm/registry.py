@@ -26,7 +26,7 @@ import socket
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "AgentRecord", "AgentRegistry", "Claim", "Holding")
 
@@ -35,6 +35,12 @@ HEARTBEAT_SECONDS = 1.0
 AGENT_TTL_SECONDS = 5.0
 """An agent whose record is older than this is gone (killed, or its host lost)."""
 KOMBU_UNACKED_KEY = "unacked"
+LOST_MESSAGE_SECONDS = 2.0
+"""How long a call may be neither started nor held by the broker before it is taken as lost (an agent takes well
+under that from popping a message to marking it started)."""
+DROPPED_MESSAGE_SECONDS = 10.0
+"""How long a call an agent has taken (kombu's hash of unacknowledged messages) may stay not started before it is
+taken as dropped by a worker whose broker connection broke (a started call is marked within milliseconds)."""
 """Where kombu's Redis transport keeps messages taken and not yet acknowledged (its ``unacked_key`` default)."""
 
 
@@ -301,17 +307,33 @@ class AgentRegistry:
         _, stored, canceled, *_ = pipe.execute()
         return _text(stored) == mark, bool(canceled)
 
-    def call_queued(self, call_id: str, queue: str) -> bool:
-        """Whether the broker still holds the message of ``call_id`` (Celery's task id is in it) for an agent: in
-        the list ``queue``, or in kombu's hash of messages an agent has taken and not yet acknowledged (kombu
-        writes it right after its BRPOP, then hands the message to the worker). A message kombu took out of the
-        list before Redis went away, and could not record as taken, is in neither: it is lost."""
+    def call_held(self, call_id: str, queue: str) -> Literal["queued", "taken"] | None:
+        """Where the broker holds the message of ``call_id`` (Celery's task id is in it) for an agent: ``queued``
+        in the list ``queue``, or ``taken``: in kombu's hash of messages an agent has taken and not yet
+        acknowledged (kombu writes it right after its BRPOP, then hands the message to the worker). A message
+        kombu took out of the list before Redis went away, and could not record as taken, is in neither (None):
+        it is lost. A taken one that never starts was dropped by its worker with a lost connection (it comes
+        back only after the visibility timeout, 4 h)."""
         needle = call_id.encode()
         pipe = self._redis.pipeline(transaction=False)
         pipe.lrange(queue, 0, -1)
         pipe.hvals(KOMBU_UNACKED_KEY)
         queued, taken = pipe.execute()
-        return any(needle in (item if isinstance(item, bytes) else item.encode()) for item in (*queued, *taken))
+        if any(needle in _bytes(item) for item in queued):
+            return "queued"
+        return "taken" if any(needle in _bytes(item) for item in taken) else None
+
+    def stranded_after(self, call_id: str, queue: str) -> float | None:
+        """How many seconds ``call_id`` may stay as it is now before it is taken as stranded by a broken broker
+        connection (then it is made never to run and answered as not run): None while it has started or waits
+        in ``queue``, :data:`DROPPED_MESSAGE_SECONDS` when an agent took it (a worker that lost its connection
+        before starting it dropped it), :data:`LOST_MESSAGE_SECONDS` when the broker holds it nowhere."""
+        if self.call_started(call_id):
+            return None
+        held = self.call_held(call_id, queue)
+        if held == "queued":
+            return None
+        return DROPPED_MESSAGE_SECONDS if held == "taken" else LOST_MESSAGE_SECONDS
 
     def call_started(self, call_id: str) -> bool:
         """Whether an agent has started ``call_id`` (see :meth:`start_call`)."""
@@ -358,3 +380,7 @@ class AgentRegistry:
     def cancel_requested(self, call_id: str) -> bool:
         """Whether the API node asked to stop ``call_id``."""
         return bool(self._redis.exists(self._key("cancel", call_id)))
+
+
+def _bytes(item: bytes | str) -> bytes:
+    return item if isinstance(item, bytes) else item.encode()

@@ -9,6 +9,7 @@ started nor queued, and its cancel flag keeps it from ever running should the me
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
@@ -23,8 +24,8 @@ from engineering_api.backend.errors import EngineeringError
 from engineering_api.farm import FarmBackend, FarmConfig
 from engineering_api.farm.celery_app import CALL_TASK
 from engineering_api.farm.codec import encode
-from engineering_api.farm.registry import agent_queue
-from tests.farm.farmlib import Agents, RedisServer, persistent_farm
+from engineering_api.farm.registry import KOMBU_UNACKED_KEY, agent_queue
+from tests.farm.farmlib import Agents, RedisServer, persistent_farm, redis_client
 from tests.farm.test_farm_truth import WAIT, until
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -47,10 +48,20 @@ def own_farm(tmp_path: Path) -> Iterator[tuple[FarmBackend, Agents, RedisServer]
         server.stop()
 
 
-def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never_runs(own_farm):
+@pytest.mark.parametrize("held", ["nowhere", "taken"])
+def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never_runs(own_farm, held):
+    """``nowhere``: its message is in no queue, what kombu's BRPOP took when Redis went away. ``taken``: it is in
+    kombu's hash of unacknowledged messages, but the agent's worker lost its connection before it started the
+    call and dropped it (fault schedule seed 3280634003: the API node waited for it without end)."""
     farm, _, server = own_farm
-    claim = farm.registry.claim("lost-in-restart")
-    call_id = uuid.uuid4().hex  # its message is in no queue: what kombu's BRPOP took when Redis went away
+    claim = farm.registry.claim(f"lost-in-restart-{held}")
+    call_id = uuid.uuid4().hex
+    if held == "taken":
+        tag = uuid.uuid4().hex
+        redis = redis_client(server.url)
+        redis.hset(KOMBU_UNACKED_KEY, tag, json.dumps([{"headers": {"id": call_id}}, "", agent_queue(claim.agent)]))
+        redis.zadd(f"{KOMBU_UNACKED_KEY}_index", {tag: time.time()})
+        assert farm.registry.call_held(call_id, agent_queue(claim.agent)) == "taken"
     answers: list[Any] = []
 
     def wait() -> None:
@@ -79,6 +90,37 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
     assert "Lost" not in names, "the call answered as not run did not run"
 
 
+def test_an_outcome_whose_reply_was_lost_in_a_redis_restart_is_read_from_the_result_backend(own_farm):
+    """The API node's BLPOP takes the reply off its list; when Redis goes away before the answer reaches the node
+    (or redis-py sends the command again on a fresh connection), the reply is gone while the call ran and the
+    agent is idle. The node found the call started and waited for a reply without end; the outcome is also in
+    Celery's result backend, and that is where it is read from then."""
+    farm, _, server = own_farm
+    claim = farm.registry.claim("reply-lost-in-restart")
+    fence = {"instance": claim.instance, "token": claim.token}
+    call_id = uuid.uuid4().hex
+    farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode(["Answered"]), "kwargs": {}},
+                                        call_id, "", fence], queue=agent_queue(claim.agent), task_id=call_id)
+    until(lambda: farm.stored_outcome(call_id)[0] == "SUCCESS", "the agent ran the call and stored its outcome")
+    farm.registry.forget(call_id)  # the reply list, as the lost BLPOP left it: empty
+    answers: list[Any] = []
+
+    def wait() -> None:
+        try:
+            answers.append(farm._await(call_id, claim, "simulation.sim_create_instance", None))
+        except EngineeringError as exc:
+            answers.append(exc)
+
+    waiting = threading.Thread(target=wait, daemon=True)
+    waiting.start()
+    server.stop()
+    until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
+    server.start(persistent=True)
+    waiting.join(WAIT)
+    assert answers, "the caller got the outcome, not a wait without end"
+    assert isinstance(answers[0], dict) and "result" in answers[0], answers[0]
+
+
 def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_farm):
     farm, agents, server = own_farm
     claim = farm.registry.claim("queued-through-restart")
@@ -96,8 +138,8 @@ def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_fa
         server.stop()
         until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
         server.start(persistent=True)
-        assert farm.registry.call_queued(call_id, agent_queue(claim.agent)), "the message survived the restart"
-        time.sleep(3)  # longer than STRANDED_SECONDS: a queued call is not taken as lost (a schedule parameter)
+        assert farm.registry.call_held(call_id, agent_queue(claim.agent)) == "queued", "the message survived the restart"
+        time.sleep(3)  # longer than LOST_MESSAGE_SECONDS: a queued call is not taken as lost (a schedule parameter)
     finally:
         agent.send_signal(signal.SIGCONT)
     waiting.join(WAIT)
