@@ -1,4 +1,4 @@
-"""The fake's HMI area: screens, HMI tag tables and connections of classic panels.
+"""The fake's ``hmi`` area: screens, HMI tag tables, connections and user folders of classic panels, the HMI compile.
 
 The objects are SimaticML documents in :class:`fakes.hmi.HmiTarget`; imports check TIA's rules before
 anything changes (see :mod:`engineering_api.backend.areas.hmi`) and run in the project transaction.
@@ -18,6 +18,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagInfo,
     HmiTagTableInfo,
 )
+from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
 from engineering_api.rules.hmi_compile import HmiSources, Station, check_hmi, compile_result
 from engineering_api.rules.hmi_compile_unified import check_unified
@@ -30,21 +31,20 @@ from fakes.hmi import (
     panel_size,
     store_document,
 )
-from fakes.hmi_folders import HmiFolderOperations, folder_of, place, stored_folder
-from fakes.hmi_resources_ops import HmiResourceOperations
-from fakes.hmi_unified import HmiUnifiedOperations
+from fakes.hmi_folders import create_folder, folder_of, place, stored_folder
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from engineering_api.backend.areas.blocks import BlockInfo
-    from engineering_api.backend.areas.hmi_resources import HmiScriptInfo
-    from engineering_api.backend.areas.library import LibraryTypeInfo
+    from engineering_api.backend.areas.hmi import HmiFolderKind
+    from engineering_api.backend.areas.hmi_resources import HmiLibraryTypeInfo
+    from engineering_api.backend.areas.hmi_unified import UnifiedHmi
     from engineering_api.backend.areas.tags import TagInfo
     from engineering_api.backend.models import CompileResult
+    from fakes.hmi_access import HmiAccess
     from fakes.model import Device
-    from fakes.session import FakeSession
 
 __all__ = ("FakeHmi", "connection_info", "screen_info", "tag_info")
 
@@ -82,53 +82,47 @@ def _int(text: str | None) -> int:
         return 0
 
 
-class FakeHmi(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations, HmiPort):
-    """The fake's HMI devices: screens, HMI tag tables and connections of classic panels (here), scripts, text and
-    graphic lists, project graphics and library types (:class:`fakes.hmi_resources_ops.HmiResourceOperations`),
-    Unified panels (:class:`fakes.hmi_unified.HmiUnifiedOperations`), user folders (:mod:`fakes.hmi_folders`).
+class FakeHmi(HmiPort):
+    """The fake's ``hmi`` area: screens, HMI tag tables, connections and user folders (:mod:`fakes.hmi_folders`) of
+    classic panels, and the HMI compile of classic and Unified panels.
 
     Args:
-        session: the open project, read or changed in transactions.
+        access: the session and the classic panels' targets (shared with the ``hmi_resources`` area).
         plc_tags: every PLC tag of a PLC (the tags area's ``list_all_tags``), which HMI tags may bind to.
         plc_blocks: the blocks of a PLC (the blocks area's ``list_blocks``); HMI tags may bind to its data blocks.
-        library_types: the project library's types (the library area's ``list_library_types``).
-        guard_program: ``guard_program(device, change)`` runs a change of a device's program and refuses it when it
-            changed a write-protected instance of a released library type (the library area's guard); a VB script
-            can be such an instance.
+        hmi_library_types: the project library's HMI types (the ``hmi_resources`` area's ``list_hmi_library_types``),
+            which a screen's faceplate instances must name.
+        unified_model: a Unified panel's object model (the ``hmi_unified`` area's ``read_unified_hmi``), which the
+            compile checks.
     """
 
     def __init__(
-        self, session: FakeSession, *, plc_tags: Callable[[str], list[TagInfo]],
-        plc_blocks: Callable[[str], list[BlockInfo]], library_types: Callable[[], list[LibraryTypeInfo]],
-        guard_program: Callable[[str, Callable[[], HmiScriptInfo]], HmiScriptInfo],
+        self, access: HmiAccess, *, plc_tags: Callable[[str], list[TagInfo]],
+        plc_blocks: Callable[[str], list[BlockInfo]], hmi_library_types: Callable[[], list[HmiLibraryTypeInfo]],
+        unified_model: Callable[[str], UnifiedHmi],
     ) -> None:
-        super().__init__(session)
+        self._access = access
+        self._session = access.session
         self._plc_tags = plc_tags
         self._plc_blocks = plc_blocks
-        self._library_types = library_types
-        self._guard_program = guard_program
-
-    def import_hmi_script(self, device: str, data: bytes, *, overwrite: bool = False,
-                          source: str = "document") -> HmiScriptInfo:
-        # A VB script may be an instance of a released library type, write-protected: the library guards it.
-        return self._guard_program(device, lambda: super(FakeHmi, self).import_hmi_script(
-            device, data, overwrite=overwrite, source=source))
+        self._hmi_library_types = hmi_library_types
+        self._unified_model = unified_model
 
     def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
-        target = self._hmi_read(device)
+        target = self._access.read_target(device)
         return [msgspec.structs.replace(screen_info(doc), folder=folder_of(target, "screens", name))
                 for name, doc in target.screens.items()]
 
     def export_hmi_screen(self, device: str, name: str) -> HmiExport:
-        return export_document(self._hmi_read(device).screens, name, "screen", "SCREEN_NOT_FOUND", device)
+        return export_document(self._access.read_target(device).screens, name, "screen", "SCREEN_NOT_FOUND", device)
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
         doc = read_document(data, sx.SCREEN, source)
         with self._session.change() as project:
-            found, target = self._hmi(project, device)
+            found, target = self._access.panel(project, device)
             if faceplate_references(doc):  # the types of its faceplate instances must be in the project library
-                check_faceplates(doc, self.list_hmi_library_types())
+                check_faceplates(doc, self._hmi_library_types())
             folder = stored_folder(target, "screens", folder)
             existing = find_document(target.screens, doc.root.name)
             if existing is not None and not overwrite:
@@ -140,18 +134,18 @@ class FakeHmi(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations, 
         return msgspec.structs.replace(screen_info(doc), folder=folder)
 
     def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
-        target = self._hmi_read(device)
+        target = self._access.read_target(device)
         return [msgspec.structs.replace(table_info(doc), folder=folder_of(target, "tags", name))
                 for name, doc in target.tag_tables.items()]
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
-        return export_document(self._hmi_read(device).tag_tables, name, "tag table", "TAG_TABLE_NOT_FOUND", device)
+        return export_document(self._access.read_target(device).tag_tables, name, "tag table", "TAG_TABLE_NOT_FOUND", device)
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
         doc = read_document(data, sx.TAG_TABLE, source)
         with self._session.change() as project:
-            _, target = self._hmi(project, device)
+            _, target = self._access.panel(project, device)
             folder = stored_folder(target, "tags", folder)
             existing = find_document(target.tag_tables, doc.root.name)
             if existing is not None and not overwrite:
@@ -163,17 +157,25 @@ class FakeHmi(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations, 
             place(target, "tags", doc.root.name, folder, replaced=existing)
         return msgspec.structs.replace(table_info(doc), folder=folder)
 
+    def list_hmi_folders(self, device: str, kind: HmiFolderKind) -> list[str]:
+        return list(self._access.read_target(device).folders[kind])
+
+    def create_hmi_folder(self, device: str, kind: HmiFolderKind, path: str) -> str:
+        parts = folder_parts(path)
+        with self._session.change() as project:
+            return create_folder(self._access.panel(project, device)[1], kind, parts, device)
+
     def list_hmi_connections(self, device: str) -> list[HmiConnectionInfo]:
-        return [connection_info(doc) for doc in self._hmi_read(device).connections.values()]
+        return [connection_info(doc) for doc in self._access.read_target(device).connections.values()]
 
     def export_hmi_connection(self, device: str, name: str) -> HmiExport:
-        return export_document(self._hmi_read(device).connections, name, "connection", "CONNECTION_NOT_FOUND", device)
+        return export_document(self._access.read_target(device).connections, name, "connection", "CONNECTION_NOT_FOUND", device)
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
         doc = read_document(data, sx.CONNECTION, source)
         with self._session.change() as project:
-            _, target = self._hmi(project, device)
+            _, target = self._access.panel(project, device)
             existing = find_document(target.connections, doc.root.name)
             if existing is not None and not overwrite:
                 raise document_exists("connection", "CONNECTION_EXISTS", existing, device)
@@ -185,8 +187,8 @@ class FakeHmi(HmiResourceOperations, HmiUnifiedOperations, HmiFolderOperations, 
         found = self._session.device(project, device)
         if is_unified(found):
             stations = [self._station(d) for d in project.devices.values()]
-            return compile_result(found.name, check_unified(self.read_unified_hmi(found.name), stations))
-        found, target = self._hmi(project, device)
+            return compile_result(found.name, check_unified(self._unified_model(found.name), stations))
+        found, target = self._access.panel(project, device)
         sources = HmiSources(list(target.screens.values()), list(target.tag_tables.values()),
                              list(target.connections.values()), list(target.scripts.values()),
                              list(target.text_lists.values()))

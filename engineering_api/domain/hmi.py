@@ -252,7 +252,7 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
                                        "to replace it (TIA's ImportOptions.Override).",
                                        code=f"{label.upper().replace(' ', '_')}_EXISTS")
         if expect == sx.SCREEN and faceplate_references(doc):
-            check_faceplates(doc, ctx.backend.hmi.list_hmi_library_types())
+            check_faceplates(doc, ctx.backend.hmi_resources.list_hmi_library_types())
         if expect == sx.TAG_TABLE:
             connections = {c.name.lower() for c in _connections(ctx, d.device_name)}
             for tag in doc.root.objects(sx.TAG):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
+from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicInfo
 from engineering_api.domain.blocks._support import _target_file
 from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
@@ -87,12 +87,12 @@ def _image(d: GraphicImportInput) -> tuple[str, bytes, str]:
 
 def _import(ctx: OperationContext, d: GraphicImportInput) -> HmiProjectGraphicInfo:
     name, data, _ = _image(d)
-    return ctx.backend.hmi.import_hmi_project_graphic(d.device_name, name, data, overwrite=d.overwrite,
+    return ctx.backend.hmi_graphics.import_hmi_project_graphic(d.device_name, name, data, overwrite=d.overwrite,
                                                   source=Path(d.import_file_path).name)
 
 
 def _existing(ctx: OperationContext, device: str, name: str) -> HmiProjectGraphicInfo | None:
-    return next((g for g in ctx.backend.hmi.list_hmi_project_graphics(device) if g.name.casefold() == name.casefold()),
+    return next((g for g in ctx.backend.hmi_graphics.list_hmi_project_graphics(device) if g.name.casefold() == name.casefold()),
                 None)
 
 
@@ -109,7 +109,7 @@ def _preview_import(ctx: OperationContext, d: GraphicImportInput) -> Preview:
 
 
 def _export(ctx: OperationContext, d: GraphicExportInput, *, create: bool = True) -> Any:
-    graphic = ctx.backend.hmi.export_hmi_project_graphic(d.device_name, d.graphic_name)
+    graphic = ctx.backend.hmi_graphics.export_hmi_project_graphic(d.device_name, d.graphic_name)
     suffix = EXTENSIONS[graphic.format]
     if not create:
         from engineering_api.domain.blocks._previews import preview_target
@@ -126,7 +126,7 @@ def _export(ctx: OperationContext, d: GraphicExportInput, *, create: bool = True
 
 
 def _delete(ctx: OperationContext, d: GraphicRef) -> dict[str, str]:
-    ctx.backend.hmi.delete_hmi_project_graphic(d.device_name, d.graphic_name)
+    ctx.backend.hmi_graphics.delete_hmi_project_graphic(d.device_name, d.graphic_name)
     return {"deleted": d.graphic_name}
 
 

@@ -64,7 +64,7 @@ def _classic_png(ctx: OperationContext, d: ScreenRef) -> bytes:
     tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
     values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
     symbolic = any(i.element == "Hmi.Screen.SymbolicIOField" for i in screen_items_deep(doc.root))
-    lists = {t.name: t.entries for t in ctx.backend.hmi.list_hmi_text_lists(d.device_name)} if symbolic else {}
+    lists = {t.name: t.entries for t in ctx.backend.hmi_resources.list_hmi_text_lists(d.device_name)} if symbolic else {}
     pictures = {name for name in (item_picture(i) for i in screen_items_deep(doc.root)) if name}
     try:
         return render_screen(doc, values, lists, _graphics(ctx, d.device_name, pictures))
@@ -95,7 +95,7 @@ def _graphics(ctx: OperationContext, device: str, names: set[str]) -> dict[str, 
     found: dict[str, bytes] = {}
     for name in sorted(names):
         try:
-            found[name] = ctx.backend.hmi.export_hmi_project_graphic(device, name).data
+            found[name] = ctx.backend.hmi_graphics.export_hmi_project_graphic(device, name).data
         except (e.NotFoundError, e.NotSupportedError):
             continue
     return found

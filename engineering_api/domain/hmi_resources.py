@@ -22,10 +22,10 @@ from typing import Any
 import msgspec
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicInfo
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
-    HmiProjectGraphicInfo,
     HmiScriptInfo,
     HmiTextListInfo,
 )
@@ -148,7 +148,7 @@ class HmiSummary(CamelStruct):
 
 
 def _script_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScriptTree:
-    found, root = unified_or(ctx, d.device_name, lambda: (ctx.backend.hmi.list_hmi_scripts(d.device_name), "VB scripts"),
+    found, root = unified_or(ctx, d.device_name, lambda: (ctx.backend.hmi_resources.list_hmi_scripts(d.device_name), "VB scripts"),
                              lambda model: (scripts(model), "Global modules"))
     return HmiScriptTree(device_name=d.device_name, script_count=len(found),
                          root=_tree(ScriptFolderNode, root, "scripts", found))
@@ -177,30 +177,30 @@ def _vb_content(ctx: OperationContext, d: ScriptRef) -> HmiScriptContent:
     from simatic_xml import hmi as sx
     from simatic_xml import hmi_lists as hl
 
-    exported = ctx.backend.hmi.export_hmi_script(d.device_name, d.script_name)
+    exported = ctx.backend.hmi_resources.export_hmi_script(d.device_name, d.script_name)
     doc = sx.read_hmi(exported.data, expect=sx.VB_SCRIPT)
     info = script_info(doc)
-    folder = next((s.folder for s in ctx.backend.hmi.list_hmi_scripts(d.device_name) if s.name == exported.name), "")
+    folder = next((s.folder for s in ctx.backend.hmi_resources.list_hmi_scripts(d.device_name) if s.name == exported.name), "")
     return HmiScriptContent(name=info.name, type=info.type, language=info.language, folder=folder,
                             line_count=info.line_count, device_name=d.device_name, content=hl.script_code(doc.root))
 
 
 def _text_list_xml(ctx: OperationContext, d: TextListRef) -> str:
-    exported = unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.export_hmi_text_list(d.device_name, d.list_name),
+    exported = unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.export_hmi_text_list(d.device_name, d.list_name),
                           lambda model: unified_export(model, "text_lists", d.list_name))
     return exported.data.decode("utf-8")
 
 
 def _text_lists(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiTextListInfo]:
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.list_hmi_text_lists(d.device_name), text_lists)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.list_hmi_text_lists(d.device_name), text_lists)
 
 
 def _graphic_lists(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiGraphicListInfo]:
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.list_hmi_graphic_lists(d.device_name), graphic_lists)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.list_hmi_graphic_lists(d.device_name), graphic_lists)
 
 
 def _project_graphics(ctx: OperationContext, d: HmiDeviceRef) -> HmiProjectGraphics:
-    return HmiProjectGraphics(device_name=d.device_name, graphics=ctx.backend.hmi.list_hmi_project_graphics(d.device_name))
+    return HmiProjectGraphics(device_name=d.device_name, graphics=ctx.backend.hmi_graphics.list_hmi_project_graphics(d.device_name))
 
 
 _EMPTY_LIBRARY = ("The project library holds no HMI types (faceplates, VB script types). A classic panel's VB script "
@@ -209,13 +209,13 @@ _EMPTY_LIBRARY = ("The project library holds no HMI types (faceplates, VB script
 
 
 def _library_types(ctx: OperationContext, _: NoInput) -> HmiLibraryTypes:
-    types = ctx.backend.hmi.list_hmi_library_types()
+    types = ctx.backend.hmi_resources.list_hmi_library_types()
     return HmiLibraryTypes(types=types, note="" if types else _EMPTY_LIBRARY)
 
 
 def _library_type(ctx: OperationContext, d: LibraryTypeRef) -> HmiLibraryTypeInfo:
     ctx.backend.hmi.list_hmi_screens(d.device_name)  # the device is a classic HMI panel (its errors first)
-    types = ctx.backend.hmi.list_hmi_library_types()
+    types = ctx.backend.hmi_resources.list_hmi_library_types()
     found = next((t for t in types if t.name.lower() == d.type_name.lower()), None)
     if found is None:
         known = ", ".join(t.name for t in types) or "none: " + _EMPTY_LIBRARY
@@ -245,8 +245,8 @@ def _summary(ctx: OperationContext, _: NoInput) -> HmiSummary:
                 device_name=name, kind="classic", screens=len(ctx.backend.hmi.list_hmi_screens(name)),
                 tag_tables=len(tables), tags=sum(len(t.tags) for t in tables),
                 connections=len(ctx.backend.hmi.list_hmi_connections(name)),
-                scripts=len(ctx.backend.hmi.list_hmi_scripts(name)), text_lists=len(ctx.backend.hmi.list_hmi_text_lists(name)),
-                graphic_lists=len(ctx.backend.hmi.list_hmi_graphic_lists(name))))
+                scripts=len(ctx.backend.hmi_resources.list_hmi_scripts(name)), text_lists=len(ctx.backend.hmi_resources.list_hmi_text_lists(name)),
+                graphic_lists=len(ctx.backend.hmi_resources.list_hmi_graphic_lists(name))))
         except (e.NotSupportedError, e.ValidationError) as exc:
             summary.skipped.append(SkippedDevice(device_name=name, code=exc.code, reason=exc.message))
     return summary
@@ -265,7 +265,8 @@ def _importer(method: str) -> Any:
         path = Path(d.import_file_path)
         if method in _UNIFIED_PARTS and panel_kind(ctx, d.device_name)[0] == "unified":
             return import_part(ctx, d.device_name, path, _UNIFIED_PARTS[method], d.overwrite)
-        return getattr(ctx.backend.hmi, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name)
+        return getattr(ctx.backend.hmi_resources, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite,
+                                                      source=path.name)
 
     return handler
 
@@ -287,8 +288,8 @@ def _preview(element: str, label: str, kind: str, listed: str, method: str) -> A
             return preview_part(ctx, d.device_name, path, _UNIFIED_PARTS[method], d.overwrite)
         doc = read_document(path.read_bytes(), element, path.name)
         name = doc.root.name
-        existing = next((x.name for x in getattr(ctx.backend.hmi, listed)(d.device_name) if x.name.lower() == name.lower()),
-                        None)
+        listing = getattr(ctx.backend.hmi_resources, listed)(d.device_name)
+        existing = next((x.name for x in listing if x.name.lower() == name.lower()), None)
         if existing is not None and not d.overwrite:
             raise e.AlreadyExistsError(f"The {label} '{existing}' exists in '{d.device_name}'. Send overwrite=true to "
                                        "replace it (TIA's ImportOptions.Override).",
