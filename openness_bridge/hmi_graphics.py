@@ -25,15 +25,11 @@ _NO_IMAGE_EXCHANGE = ("Openness imports and exports project graphics only as Sim
 
 
 class BridgeHmiGraphics(HmiGraphicsPort):
-    """The bridge's ``hmi_graphics`` area: the project's graphics, reached through an HMI device.
-
-    Args:
-        access: the Openness session and the panels' software.
-    """
+    """The bridge's ``hmi_graphics`` area: the project's graphics, reached through an HMI device found through
+    ``access`` (the Openness session and the panels' software)."""
 
     def __init__(self, access: HmiAccess) -> None:
-        self._access = access
-        self._session = access.session
+        self._access, self._session = access, access.session
 
     def _graphics(self, device: str) -> Any:
         self._access.panel_software(device)  # the device's errors first

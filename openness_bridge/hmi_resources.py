@@ -43,15 +43,11 @@ _KINDS = {
 
 
 class BridgeHmiResources(HmiResourcePort):
-    """The bridge's ``hmi_resources`` area: scripts, text and graphic lists, HMI library types.
-
-    Args:
-        access: the Openness session and the panels' software.
-    """
+    """The bridge's ``hmi_resources`` area: scripts, text and graphic lists of the panels ``access`` finds (the
+    Openness session and the panels' software), and the project library's HMI types."""
 
     def __init__(self, access: HmiAccess) -> None:
-        self._access = access
-        self._session = access.session
+        self._access, self._session = access, access.session
 
     def _objects(self, target: Any, kind: str) -> list[tuple[str, Any]]:
         if kind == "scripts":

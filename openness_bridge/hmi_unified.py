@@ -86,15 +86,11 @@ def _text(value: Any) -> str:
 
 
 class BridgeHmiUnified(HmiUnifiedPort):
-    """The bridge's ``hmi_unified`` area: WinCC Unified panels as their object model.
-
-    Args:
-        access: the Openness session and the panels' software.
-    """
+    """The bridge's ``hmi_unified`` area: WinCC Unified panels as their object model, found through ``access`` (the
+    Openness session and the panels' software)."""
 
     def __init__(self, access: HmiAccess) -> None:
-        self._access = access
-        self._session = access.session
+        self._access, self._session = access, access.session
 
     def _read(self, device: str, software: Any) -> UnifiedHmi:
         screens = [UnifiedScreen(name=str(s.Name), folder=path, width=int(s.Width), height=int(s.Height),
