@@ -57,39 +57,35 @@ _IMPORT_FILE = {"import_file_path": FileRule(extensions=XML, must_exist=True, al
 _EXPORT_FILE = {"export_path": FileRule(writes=True)}
 
 
-class ExportScreenInput(CamelStruct, kw_only=True):
+class ExportScreenInput(HmiDeviceRef, kw_only=True):
     """Where to write a screen's SimaticML (a file, or a folder to write ``<screen>.xml`` into)."""
 
-    device_name: str
     screen_name: str
     export_path: str
     overwrite: bool = False
 
 
-class ExportTagsInput(CamelStruct, kw_only=True):
+class ExportTagsInput(HmiDeviceRef, kw_only=True):
     """Where to write a tag table's SimaticML; without ``tagTableName`` every tag table is exported (T-IA Connect's
     client sends none and means the device's HMI tags)."""
 
-    device_name: str
     export_path: str
     tag_table_name: str | None = None
     overwrite: bool = False
 
 
-class ExportConnectionInput(CamelStruct, kw_only=True):
+class ExportConnectionInput(HmiDeviceRef, kw_only=True):
     """Where to write a connection's SimaticML; without ``connectionName`` every connection is exported."""
 
-    device_name: str
     export_path: str
     connection_name: str | None = None
     overwrite: bool = False
 
 
-class ImportInput(CamelStruct, kw_only=True):
+class ImportInput(HmiDeviceRef, kw_only=True):
     """A SimaticML file inside the roots; ``overwrite`` replaces an object of the same name; ``folderPath`` (screens
     and tag tables of a classic panel) puts it in that user folder."""
 
-    device_name: str
     import_file_path: str
     overwrite: bool = False
     folder_path: str = ""

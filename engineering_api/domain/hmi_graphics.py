@@ -17,7 +17,7 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicInfo
 from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION
+from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
 from engineering_api.lib.schema import CamelStruct
@@ -28,29 +28,26 @@ __all__ = ("OPERATIONS",)
 _ERRORS = (*_NEEDS_HMI, e.AlreadyExistsError)
 
 
-class GraphicImportInput(CamelStruct, kw_only=True):
+class GraphicImportInput(HmiDeviceRef, kw_only=True):
     """An image inside the roots; ``name`` defaults to the file's stem."""
 
-    device_name: str
     import_file_path: str
     name: str = ""
     """Name of the new graphic; the image file's name without its extension when empty."""
     overwrite: bool = False
 
 
-class GraphicExportInput(CamelStruct, kw_only=True):
+class GraphicExportInput(HmiDeviceRef, kw_only=True):
     """Where to write a graphic's image (a file, or a folder to write ``<name>.<format>`` into)."""
 
-    device_name: str
     graphic_name: str
     export_path: str
     overwrite: bool = False
 
 
-class GraphicRef(CamelStruct, kw_only=True):
+class GraphicRef(HmiDeviceRef, kw_only=True):
     """A project graphic, asked for through an HMI panel."""
 
-    device_name: str
     graphic_name: str
 
 

@@ -33,6 +33,7 @@ from engineering_api.domain.hmi_tree import (
     _NEEDS_HMI,
     HMI,
     SECTION,
+    FolderNode,
     HmiDeviceRef,
     HmiTagTree,
     NoInput,
@@ -57,48 +58,41 @@ _UNIFIED_PARTS = {"import_hmi_text_list": "text_lists", "import_hmi_graphic_list
 """The import methods a Unified panel answers from its object model, and the part of the document each takes."""
 
 
-class ScriptRef(CamelStruct):
+class ScriptRef(HmiDeviceRef):
     """A VB script of an HMI panel."""
 
-    device_name: str
     script_name: str
 
 
-class TextListRef(CamelStruct):
+class TextListRef(HmiDeviceRef):
     """A text list of an HMI panel."""
 
-    device_name: str
     list_name: str
 
 
-class LibraryTypeRef(CamelStruct):
+class LibraryTypeRef(HmiDeviceRef):
     """An HMI type of the project library, asked for through an HMI panel."""
 
-    device_name: str
     type_name: str
 
 
-class ImportInput(CamelStruct, kw_only=True):
+class ImportInput(HmiDeviceRef, kw_only=True):
     """A SimaticML file inside the roots; ``overwrite`` replaces an object of the same name."""
 
-    device_name: str
     import_file_path: str
     overwrite: bool = False
 
 
-class ScriptFolderNode(CamelStruct):
+class ScriptFolderNode(FolderNode):
     """A folder of the "VB scripts" tree with its scripts and subfolders."""
 
-    name: str
-    path: str = ""
     scripts: list[HmiScriptInfo] = []
     folders: list[ScriptFolderNode] = []
 
 
-class HmiScriptTree(CamelStruct):
+class HmiScriptTree(HmiDeviceRef):
     """A panel's VB scripts as TIA's project tree shows them (Scripts > VB scripts)."""
 
-    device_name: str
     script_count: int
     root: ScriptFolderNode
 
@@ -110,10 +104,9 @@ class HmiScriptContent(HmiScriptInfo, kw_only=True):
     content: str
 
 
-class HmiProjectGraphics(CamelStruct):
+class HmiProjectGraphics(HmiDeviceRef):
     """The project graphics, with the device asked through."""
 
-    device_name: str
     graphics: list[HmiProjectGraphicInfo] = []
 
 
@@ -124,10 +117,9 @@ class HmiLibraryTypes(CamelStruct):
     note: str = ""
 
 
-class HmiDeviceSummary(CamelStruct):
+class HmiDeviceSummary(HmiDeviceRef):
     """One HMI device: its kind and how many objects of each sort it has."""
 
-    device_name: str
     kind: str
     """``classic`` (WinCC Comfort/Advanced/Basic) or ``unified``."""
     screens: int = 0

@@ -21,7 +21,7 @@ from engineering_api.jobs.operations import Operation, OperationContext, RouteSp
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import hmi as sx
 
-__all__ = ("OPERATIONS", "SECTION", "HmiDeviceRef", "list_folders", "list_screens", "list_tag_tables")
+__all__ = ("OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "list_folders", "list_screens", "list_tag_tables")
 
 SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
@@ -29,29 +29,26 @@ _NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProje
 
 
 class HmiDeviceRef(CamelStruct):
-    """An HMI panel by name."""
+    """An HMI panel by name; what asks or answers about one panel extends it."""
 
     device_name: str
 
 
-class ScreenRef(CamelStruct):
+class ScreenRef(HmiDeviceRef):
     """A screen of an HMI panel."""
 
-    device_name: str
     screen_name: str
 
 
-class FolderInput(CamelStruct, kw_only=True):
+class FolderInput(HmiDeviceRef, kw_only=True):
     """A user folder path (``a/b``) to create."""
 
-    device_name: str
     folder_path: str
 
 
-class FolderCreated(CamelStruct):
+class FolderCreated(HmiDeviceRef):
     """The folder as stored."""
 
-    device_name: str
     folder_path: str
 
 
@@ -59,45 +56,46 @@ class NoInput(CamelStruct):
     """No parameters."""
 
 
-class ScreenFolderNode(CamelStruct):
-    """A folder of the "Screens" tree with its screens and subfolders."""
+class FolderNode(CamelStruct):
+    """A folder of a panel's project tree ("Screens", "HMI tags", "VB scripts"): its name and path (``a/b``, empty for
+    the system folder itself); each tree's node adds its objects and subfolders."""
 
     name: str
     path: str = ""
+
+
+class ScreenFolderNode(FolderNode):
+    """A folder of the "Screens" tree with its screens and subfolders."""
+
     screens: list[HmiScreenInfo] = []
     folders: list[ScreenFolderNode] = []
 
 
-class TagFolderNode(CamelStruct):
+class TagFolderNode(FolderNode):
     """A folder of the "HMI tags" tree with its tag tables (and their tags) and subfolders."""
 
-    name: str
-    path: str = ""
     tag_tables: list[HmiTagTableInfo] = []
     folders: list[TagFolderNode] = []
 
 
-class HmiScreenTree(CamelStruct):
+class HmiScreenTree(HmiDeviceRef):
     """A panel's screens as TIA's project tree shows them."""
 
-    device_name: str
     screen_count: int
     root: ScreenFolderNode
 
 
-class HmiTagTree(CamelStruct):
+class HmiTagTree(HmiDeviceRef):
     """A panel's HMI tags, by tag table, as TIA's project tree shows them."""
 
-    device_name: str
     tag_table_count: int
     tag_count: int
     root: TagFolderNode
 
 
-class SkippedDevice(CamelStruct):
+class SkippedDevice(HmiDeviceRef):
     """An HMI device the cross-device tree leaves out, and why."""
 
-    device_name: str
     code: str
     reason: str
 

@@ -65,10 +65,9 @@ class CreateScreenInput(UnifiedScreen, kw_only=True):
     overwrite: bool = False
 
 
-class CreateTagInput(CamelStruct, kw_only=True):
+class CreateTagInput(HmiDeviceRef, kw_only=True):
     """An HMI tag in a tag table (created when missing, in ``tagTableFolder``)."""
 
-    device_name: str
     name: str
     """Name of the new HMI tag."""
     data_type: str
@@ -97,10 +96,9 @@ class CreateScriptInput(UnifiedScriptModule, kw_only=True):
     overwrite: bool = False
 
 
-class ObjectRef(CamelStruct, kw_only=True):
+class ObjectRef(HmiDeviceRef, kw_only=True):
     """One object of a Unified panel (the path names the kind)."""
 
-    device_name: str
     screen_name: str = ""
     tag_name: str = ""
     tag_table_name: str = ""
@@ -109,18 +107,16 @@ class ObjectRef(CamelStruct, kw_only=True):
     list_name: str = ""
 
 
-class DocumentExportInput(CamelStruct, kw_only=True):
+class DocumentExportInput(HmiDeviceRef, kw_only=True):
     """Where to write the panel's document (a file, or a folder to write ``<device>.json`` into)."""
 
-    device_name: str
     export_path: str
     overwrite: bool = False
 
 
-class DocumentImportInput(CamelStruct, kw_only=True):
+class DocumentImportInput(HmiDeviceRef, kw_only=True):
     """A Unified exchange document inside the roots; ``overwrite`` replaces objects of the same name."""
 
-    device_name: str
     import_file_path: str
     overwrite: bool = False
 

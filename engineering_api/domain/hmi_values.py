@@ -22,7 +22,7 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi import HmiTagInfo
-from engineering_api.domain.hmi_tree import SECTION
+from engineering_api.domain.hmi_tree import SECTION, HmiDeviceRef
 from engineering_api.domain.hmi_unified_view import connections as unified_connections
 from engineering_api.domain.hmi_unified_view import tag_tables as unified_tag_tables
 from engineering_api.domain.hmi_unified_view import unified_or
@@ -63,10 +63,9 @@ class HmiTagValue(CamelStruct, kw_only=True):
     error: ValueProblem | None = None
 
 
-class TagValuesInput(CamelStruct):
+class TagValuesInput(HmiDeviceRef):
     """An HMI panel, and the tags to read (every tag of the panel when left out)."""
 
-    device_name: str
     tag_names: list[str] | None = None
     """Names of the HMI tags to read; every tag of the panel when omitted."""
 
