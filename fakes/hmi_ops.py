@@ -6,7 +6,7 @@ anything changes (see :mod:`engineering_api.backend.areas.hmi`) and run in the p
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 
@@ -24,11 +24,10 @@ from engineering_api.rules.hmi_compile import HmiSources, Station, check_hmi, co
 from engineering_api.rules.hmi_compile_unified import check_unified
 from engineering_api.rules.hmi_resources import check_faceplates, faceplate_references
 from fakes.hmi import (
-    document_exists,
     export_document,
-    find_document,
     is_unified,
     panel_size,
+    replaced_document,
     store_document,
 )
 from fakes.hmi_folders import create_folder, folder_of, place, stored_folder
@@ -43,10 +42,13 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.hmi_unified import UnifiedHmi
     from engineering_api.backend.areas.tags import TagInfo
     from engineering_api.backend.models import CompileResult
+    from fakes.hmi import HmiTarget
     from fakes.hmi_access import HmiAccess
     from fakes.model import Device
 
 __all__ = ("FakeHmi", "connection_info", "screen_info", "tag_info")
+
+_Info = TypeVar("_Info", HmiScreenInfo, HmiTagTableInfo)
 
 
 def screen_info(doc: sx.HmiDocument) -> HmiScreenInfo:
@@ -73,6 +75,12 @@ def connection_info(doc: sx.HmiDocument) -> HmiConnectionInfo:
     """The listed shape of a connection."""
     partner, kind = sx.connection_info(doc.root)
     return HmiConnectionInfo(name=doc.root.name, partner=partner, type=kind)
+
+
+def _placed(target: HmiTarget, kind: HmiFolderKind, objects: dict[str, sx.HmiDocument],
+            info: Callable[[sx.HmiDocument], _Info]) -> list[_Info]:
+    """Each of a panel's screens or tag tables (``kind``) as ``info`` lists it, with the user folder it is in."""
+    return [msgspec.structs.replace(info(doc), folder=folder_of(target, kind, name)) for name, doc in objects.items()]
 
 
 def _int(text: str | None) -> int:
@@ -108,10 +116,28 @@ class FakeHmi(HmiPort):
         self._hmi_library_types = hmi_library_types
         self._unified_model = unified_model
 
+    def _import_placed(self, device: str, doc: sx.HmiDocument, kind: HmiFolderKind, folder: str, overwrite: bool,
+                       label: str, code: str, check: Callable[[Device, HmiTarget, str | None], None]) -> str:
+        """Store ``doc`` among the panel's screens or tag tables (``kind``) in the user folder ``folder``, once ``check``
+        (the device, its target, the stored name of the object replaced) accepts it; returns the folder as stored.
+
+        Raises:
+            NotFoundError: ``FOLDER_NOT_FOUND``.
+            AlreadyExistsError: ``code`` (``SCREEN_EXISTS``, ``TAG_TABLE_EXISTS``) without ``overwrite``.
+        """
+        with self._session.change() as project:
+            found, target = self._access.panel(project, device)
+            folder = stored_folder(target, kind, folder)
+            objects = target.screens if kind == "screens" else target.tag_tables
+            existing = replaced_document(objects, doc.root.name, overwrite, label, code, device)
+            check(found, target, existing)
+            store_document(objects, doc, existing)
+            place(target, kind, doc.root.name, folder, replaced=existing)
+        return folder
+
     def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
         target = self._access.read_target(device)
-        return [msgspec.structs.replace(screen_info(doc), folder=folder_of(target, "screens", name))
-                for name, doc in target.screens.items()]
+        return _placed(target, "screens", target.screens, screen_info)
 
     def export_hmi_screen(self, device: str, name: str) -> HmiExport:
         return export_document(self._access.read_target(device).screens, name, "screen", "SCREEN_NOT_FOUND", device)
@@ -119,24 +145,20 @@ class FakeHmi(HmiPort):
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
         doc = read_document(data, sx.SCREEN, source)
-        with self._session.change() as project:
-            found, target = self._access.panel(project, device)
-            if faceplate_references(doc):  # the types of its faceplate instances must be in the project library
-                check_faceplates(doc, self._hmi_library_types())
-            folder = stored_folder(target, "screens", folder)
-            existing = find_document(target.screens, doc.root.name)
-            if existing is not None and not overwrite:
-                raise document_exists("screen", "SCREEN_EXISTS", existing, device)
+        if faceplate_references(doc):  # the types of its faceplate instances must be in the project library
+            self._access.read_target(device)  # the device's errors first
+            check_faceplates(doc, self._hmi_library_types())
+
+        def check(found: Device, target: HmiTarget, existing: str | None) -> None:
             numbers = {k: screen_number(v) for k, v in target.screens.items() if k != existing}
             check_screen(doc, numbers, panel_size(found))
-            store_document(target.screens, doc, existing)
-            place(target, "screens", doc.root.name, folder, replaced=existing)
+
+        folder = self._import_placed(device, doc, "screens", folder, overwrite, "screen", "SCREEN_EXISTS", check)
         return msgspec.structs.replace(screen_info(doc), folder=folder)
 
     def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
         target = self._access.read_target(device)
-        return [msgspec.structs.replace(table_info(doc), folder=folder_of(target, "tags", name))
-                for name, doc in target.tag_tables.items()]
+        return _placed(target, "tags", target.tag_tables, table_info)
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
         return export_document(self._access.read_target(device).tag_tables, name, "tag table", "TAG_TABLE_NOT_FOUND", device)
@@ -144,17 +166,13 @@ class FakeHmi(HmiPort):
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
         doc = read_document(data, sx.TAG_TABLE, source)
-        with self._session.change() as project:
-            _, target = self._access.panel(project, device)
-            folder = stored_folder(target, "tags", folder)
-            existing = find_document(target.tag_tables, doc.root.name)
-            if existing is not None and not overwrite:
-                raise document_exists("tag table", "TAG_TABLE_EXISTS", existing, device)
+
+        def check(found: Device, target: HmiTarget, existing: str | None) -> None:
             elsewhere = {t.name.lower(): table for table, other in target.tag_tables.items() if table != existing
                          for t in other.root.objects(sx.TAG)}
             check_tags(doc, {k.lower() for k in target.connections}, elsewhere)
-            store_document(target.tag_tables, doc, existing)
-            place(target, "tags", doc.root.name, folder, replaced=existing)
+
+        folder = self._import_placed(device, doc, "tags", folder, overwrite, "tag table", "TAG_TABLE_EXISTS", check)
         return msgspec.structs.replace(table_info(doc), folder=folder)
 
     def list_hmi_folders(self, device: str, kind: HmiFolderKind) -> list[str]:
@@ -176,9 +194,7 @@ class FakeHmi(HmiPort):
         doc = read_document(data, sx.CONNECTION, source)
         with self._session.change() as project:
             _, target = self._access.panel(project, device)
-            existing = find_document(target.connections, doc.root.name)
-            if existing is not None and not overwrite:
-                raise document_exists("connection", "CONNECTION_EXISTS", existing, device)
+            existing = replaced_document(target.connections, doc.root.name, overwrite, "connection", "CONNECTION_EXISTS", device)
             store_document(target.connections, doc, existing)
         return connection_info(doc)
 

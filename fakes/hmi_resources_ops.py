@@ -20,7 +20,7 @@ from engineering_api.backend.areas.hmi_resources import (
 )
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import graphic_list_info, script_info, text_list_info
-from fakes.hmi import document_exists, export_document, find_document, store_document
+from fakes.hmi import export_document, replaced_document, store_document
 from fakes.library_hmi import HMI_KINDS, hmi_type_info
 from simatic_xml import hmi as sx
 
@@ -72,9 +72,7 @@ class FakeHmiResources(HmiResourcePort):
         with self._session.change() as project:
             target: HmiTarget = self._access.panel(project, device)[1]
             objects: dict[str, sx.HmiDocument] = getattr(target, attr)
-            existing = find_document(objects, doc.root.name)
-            if existing is not None and not overwrite:
-                raise document_exists(label, f"{code}_EXISTS", existing, device)
+            existing = replaced_document(objects, doc.root.name, overwrite, label, f"{code}_EXISTS", device)
             store_document(objects, doc, existing)
         return doc
 

@@ -16,7 +16,7 @@ section "HMI".
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.areas.hmi import (
     HmiConnectionInfo,
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from openness_bridge.hmi_access import HmiAccess
 
 __all__ = ("BridgeHmi",)
+
+_Info = TypeVar("_Info")
 
 
 def _walk(folder: Any, composition: str) -> Iterator[Any]:
@@ -111,23 +113,35 @@ class BridgeHmi(HmiPort):
     def _named(objects: Any, name: str) -> Any | None:
         return next((o for o in objects if str(o.Name).casefold() == name.casefold()), None)
 
+    def _listed(self, device: str, system_folder: str, composition: str, info: Callable[[sx.HmiDocument, str], _Info],
+                call: str) -> list[_Info]:
+        """Every object of ``composition`` in the panel's system folder and its user folders, each as ``info`` reads
+        its export (with its folder path)."""
+        def run() -> list[_Info]:
+            folder = getattr(self._access.hmi_target(device), system_folder)
+            return [info(sx.read_hmi(self._session.export_bytes(obj)), path)
+                    for path, obj in _walk_paths(folder, composition)]
+
+        return self._session.call(call, run)
+
+    def _exported(self, device: str, name: str, objects: Callable[[Any], Any], label: str, code: str,
+                  call: str) -> HmiExport:
+        """The export of the object ``name`` among ``objects(target)``; NotFoundError ``code`` when none has it."""
+        def run() -> HmiExport:
+            found = self._named(objects(self._access.hmi_target(device)), name)
+            if found is None:
+                raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=code)
+            return HmiExport(name=str(found.Name), data=self._session.export_bytes(found))
+
+        return self._session.call(call, run)
+
     # ----- screens -------------------------------------------------------------------------------
     def list_hmi_screens(self, device: str) -> list[HmiScreenInfo]:
-        def run() -> list[HmiScreenInfo]:
-            target = self._access.hmi_target(device)
-            return [_screen_info(sx.read_hmi(self._session.export_bytes(obj)), path)
-                    for path, obj in _walk_paths(target.ScreenFolder, "Screens")]
-
-        return self._session.call("Screen.Export", run)
+        return self._listed(device, "ScreenFolder", "Screens", _screen_info, "Screen.Export")
 
     def export_hmi_screen(self, device: str, name: str) -> HmiExport:
-        def run() -> HmiExport:
-            screen = self._named(_walk(self._access.hmi_target(device).ScreenFolder, "Screens"), name)
-            if screen is None:
-                raise NotFoundError(f"The screen '{name}' was not found in '{device}'.", code="SCREEN_NOT_FOUND")
-            return HmiExport(name=str(screen.Name), data=self._session.export_bytes(screen))
-
-        return self._session.call("Screen.Export", run)
+        return self._exported(device, name, lambda target: _walk(target.ScreenFolder, "Screens"), "screen",
+                              "SCREEN_NOT_FOUND", "Screen.Export")
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
@@ -155,21 +169,11 @@ class BridgeHmi(HmiPort):
 
     # ----- tag tables ----------------------------------------------------------------------------
     def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
-        def run() -> list[HmiTagTableInfo]:
-            target = self._access.hmi_target(device)
-            return [_table_info(sx.read_hmi(self._session.export_bytes(obj)), path)
-                    for path, obj in _walk_paths(target.TagFolder, "TagTables")]
-
-        return self._session.call("TagTable.Export", run)
+        return self._listed(device, "TagFolder", "TagTables", _table_info, "TagTable.Export")
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
-        def run() -> HmiExport:
-            table = self._named(_walk(self._access.hmi_target(device).TagFolder, "TagTables"), name)
-            if table is None:
-                raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
-            return HmiExport(name=str(table.Name), data=self._session.export_bytes(table))
-
-        return self._session.call("TagTable.Export", run)
+        return self._exported(device, name, lambda target: _walk(target.TagFolder, "TagTables"), "tag table",
+                              "TAG_TABLE_NOT_FOUND", "TagTable.Export")
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
@@ -208,14 +212,8 @@ class BridgeHmi(HmiPort):
         return self._session.call("Connection.Export", run)
 
     def export_hmi_connection(self, device: str, name: str) -> HmiExport:
-        def run() -> HmiExport:
-            connection = self._named(self._access.hmi_target(device).Connections, name)
-            if connection is None:
-                raise NotFoundError(f"The connection '{name}' was not found in '{device}'.", code="CONNECTION_NOT_FOUND")
-            data = self._session.export_bytes(connection)
-            return HmiExport(name=str(connection.Name), data=data)
-
-        return self._session.call("Connection.Export", run)
+        return self._exported(device, name, lambda target: target.Connections, "connection", "CONNECTION_NOT_FOUND",
+                              "Connection.Export")
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
