@@ -37,7 +37,15 @@ from engineering_api.lib.paths import safe_file_stem
 from engineering_api.domain.hmi_compile import OPERATIONS as COMPILE_OPERATIONS
 from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
-from engineering_api.domain.hmi_tree import SECTION, HmiDeviceRef, list_screens, list_tag_tables
+from engineering_api.domain.hmi_tree import (
+    _NEEDS_HMI,
+    HMI,
+    SECTION,
+    HmiDeviceRef,
+    list_screens,
+    list_tag_tables,
+    panel_read,
+)
 from engineering_api.domain.hmi_unified import import_part, preview_part, unified_export
 from engineering_api.domain.hmi_unified_view import connections as unified_connections
 from engineering_api.domain.hmi_unified_view import panel_kind, unified_or
@@ -49,10 +57,8 @@ from engineering_api.rules.hmi_resources import check_faceplates, faceplate_refe
 
 __all__ = ("OPERATIONS", "SECTION")
 
-HMI = "/api/devices/{deviceName}/hmi"
 XML = (".xml", ".json")
 """SimaticML for classic panels, the Unified exchange document for Unified ones."""
-_NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
 _IMPORT_FILE = {"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}
 _EXPORT_FILE = {"export_path": FileRule(writes=True)}
 
@@ -293,10 +299,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
     from simatic_xml import hmi as sx
 
     return (
-        Operation(
-            name="hmi.screens.list", summary="List the screens of an HMI device.", section=SECTION,
-            handler=lambda ctx, d: screens(ctx, d.device_name), input=HmiDeviceRef, output=list[HmiScreenInfo],
-            route=RouteSpec("GET", f"{HMI}/screens"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.screens.list", "List the screens of an HMI device.", "screens",
+            lambda ctx, d: screens(ctx, d.device_name), HmiDeviceRef, list[HmiScreenInfo],
             description="Name, number, width and height of every screen (WinCC Comfort/Advanced/Basic panels).",
         ),
         Operation(
@@ -316,10 +321,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "existing screen of that name is replaced only with overwrite=true.",
             destructive=True, preview=_preview_import(sx.SCREEN, "screen", "screen", screens, "screens"),
         ),
-        Operation(
-            name="hmi.tags.list", summary="List the HMI tags of an HMI device.", section=SECTION,
-            handler=_tags, input=HmiDeviceRef, output=list[HmiTagInfo], route=RouteSpec("GET", f"{HMI}/tags"),
-            mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.tags.list", "List the HMI tags of an HMI device.", "tags",
+            _tags, HmiDeviceRef, list[HmiTagInfo],
             description="Every tag of every tag table: data type, connection and PLC tag (empty for internal tags).",
         ),
         Operation(
@@ -344,10 +348,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "unique in the device (409 TAG_EXISTS); an existing table is replaced only with overwrite=true.",
             destructive=True, preview=_preview_import(sx.TAG_TABLE, "tag table", "tagTable", tables, "tag_tables"),
         ),
-        Operation(
-            name="hmi.connections.list", summary="List the connections of an HMI device.", section=SECTION,
-            handler=lambda ctx, d: connections(ctx, d.device_name), input=HmiDeviceRef, output=list[HmiConnectionInfo],
-            route=RouteSpec("GET", f"{HMI}/connections"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.connections.list", "List the connections of an HMI device.", "connections",
+            lambda ctx, d: connections(ctx, d.device_name), HmiDeviceRef, list[HmiConnectionInfo],
         ),
         Operation(
             name="hmi.connections.export", summary="Export an HMI connection to a SimaticML file.", section=SECTION,

@@ -39,6 +39,7 @@ from engineering_api.domain.hmi_tree import (
     NoInput,
     SkippedDevice,
     _tree,
+    panel_read,
     tag_tree,
 )
 from engineering_api.domain.hmi_graphics import OPERATIONS as GRAPHIC_OPERATIONS
@@ -306,53 +307,46 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
          "graphic list", "GRAPHIC_LIST", "list_hmi_graphic_lists", "An Hmi.TextGraphicList.GraphicList document."),
     )
     return (
-        Operation(
-            name="hmi.scripts.tree", summary="Get the HMI scripts tree structure.", section=SECTION,
-            handler=_script_tree, input=HmiDeviceRef, output=HmiScriptTree,
-            route=RouteSpec("GET", f"{HMI}/scripts/tree"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.scripts.tree", "Get the HMI scripts tree structure.", "scripts/tree",
+            _script_tree, HmiDeviceRef, HmiScriptTree,
             description="The 'VB scripts' folder of a classic panel: user folders with their scripts (Sub or "
                         "Function, line count); a Unified panel's global JavaScript modules.",
         ),
-        Operation(
-            name="hmi.scripts.content", summary="Get the source code content of a specific HMI script.",
-            section=SECTION, handler=_script_content, input=ScriptRef, output=HmiScriptContent,
-            route=RouteSpec("GET", f"{HMI}/scripts/{{scriptName}}/content"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.scripts.content", "Get the source code content of a specific HMI script.", "scripts/{scriptName}/content",
+            _script_content, ScriptRef, HmiScriptContent,
             description="The VB script's code, read from its SimaticML, or a Unified global module's JavaScript. "
                         "Unknown script: 404 SCRIPT_NOT_FOUND.",
         ),
-        Operation(
-            name="hmi.text-lists.list", summary="List all HMI text lists.", section=SECTION,
-            handler=_text_lists, input=HmiDeviceRef,
-            output=list[HmiTextListInfo], route=RouteSpec("GET", f"{HMI}/text-lists"), mutating=False,
-            errors=_NEEDS_HMI, description="Each text list with its range kind and entries (value range, text in "
-                                           "the first language, default entry); a Unified panel's from its model.",
+        panel_read(
+            "hmi.text-lists.list", "List all HMI text lists.", "text-lists",
+            _text_lists, HmiDeviceRef, list[HmiTextListInfo],
+            description="Each text list with its range kind and entries (value range, text in "
+                        "the first language, default entry); a Unified panel's from its model.",
         ),
-        Operation(
-            name="hmi.text-lists.xml", summary="Export a specific HMI text list as XML.", section=SECTION,
-            handler=_text_list_xml, input=TextListRef, output=str,
-            route=RouteSpec("GET", f"{HMI}/text-lists/{{listName}}/xml"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.text-lists.xml", "Export a specific HMI text list as XML.", "text-lists/{listName}/xml",
+            _text_list_xml, TextListRef, str,
             description="The list's SimaticML (Hmi.TextGraphicList.TextList) as TextList.Export writes it; data is "
                         "the XML text. A Unified panel's list: the Unified JSON document with that list only "
                         "(importable again). Unknown list: 404 TEXT_LIST_NOT_FOUND.",
         ),
-        Operation(
-            name="hmi.graphic-lists.list", summary="List all HMI graphic lists.", section=SECTION,
-            handler=_graphic_lists, input=HmiDeviceRef,
-            output=list[HmiGraphicListInfo], route=RouteSpec("GET", f"{HMI}/graphic-lists"), mutating=False,
-            errors=_NEEDS_HMI, description="Each graphic list with its entries (value range, project graphic); a "
-                                           "Unified panel's from its model.",
+        panel_read(
+            "hmi.graphic-lists.list", "List all HMI graphic lists.", "graphic-lists",
+            _graphic_lists, HmiDeviceRef, list[HmiGraphicListInfo],
+            description="Each graphic list with its entries (value range, project graphic); a "
+                        "Unified panel's from its model.",
         ),
-        Operation(
-            name="hmi.project-graphics.list", summary="List all HMI project graphics.", section=SECTION,
-            handler=_project_graphics, input=HmiDeviceRef, output=HmiProjectGraphics,
-            route=RouteSpec("GET", f"{HMI}/project-graphics"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.project-graphics.list", "List all HMI project graphics.", "project-graphics",
+            _project_graphics, HmiDeviceRef, HmiProjectGraphics,
             description="The project's graphics with their format and size (over Openness Project.Graphics, names "
                         "only); import, export and delete: …/project-graphics/actions/import, …/{graphicName}.",
         ),
-        Operation(
-            name="hmi.library-types.get", summary="Get details of a specific HMI library type.", section=SECTION,
-            handler=_library_type, input=LibraryTypeRef, output=HmiLibraryTypeInfo,
-            route=RouteSpec("GET", f"{HMI}/library-types/{{typeName}}"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.library-types.get", "Get details of a specific HMI library type.", "library-types/{typeName}",
+            _library_type, LibraryTypeRef, HmiLibraryTypeInfo,
             description="An HMI type of the project library (faceplate, VB script type) with its versions, default and "
                         "in-work version and instances on the project's panels; 404 LIBRARY_TYPE_NOT_FOUND naming "
                         "the HMI types there are (a PLC type is not one). Made, versioned and deleted through "
@@ -374,10 +368,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             description="Every HMI device with its kind (classic or unified) and object counts; a device whose HMI "
                         "cannot be read is listed under 'skipped' with the reason.",
         ),
-        Operation(
-            name="hmi.unified.tags.tree", summary="Get the unified HMI tags tree for a specific device.",
-            section=SECTION, handler=_unified_tags, input=HmiDeviceRef, output=HmiTagTree,
-            route=RouteSpec("GET", f"{HMI}/unified/tags/tree"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.unified.tags.tree", "Get the unified HMI tags tree for a specific device.", "unified/tags/tree",
+            _unified_tags, HmiDeviceRef, HmiTagTree,
             description="A WinCC Unified panel's tags (HmiSoftware.TagTables and their groups, each tag's data type, "
                         "connection and PLC tag); a classic panel: 422 NOT_A_UNIFIED_PANEL (its tags are at "
                         "…/hmi/tags/tree).",

@@ -11,6 +11,7 @@ routes (404 ``DEVICE_NOT_FOUND``/``SCREEN_NOT_FOUND``, 422 ``NOT_AN_HMI``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engineering_api.backend import errors as e
@@ -21,11 +22,20 @@ from engineering_api.jobs.operations import Operation, OperationContext, RouteSp
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import hmi as sx
 
-__all__ = ("OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "list_folders", "list_screens", "list_tag_tables")
+__all__ = ("OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "list_folders", "list_screens", "list_tag_tables",
+           "panel_read")
 
 SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
 _NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
+
+
+def panel_read(name: str, summary: str, path: str, handler: Callable[[OperationContext, Any], Any], input: type,
+               output: Any, *, description: str = "") -> Operation[Any, Any]:
+    """A read of one HMI panel: ``GET {HMI}/{path}`` in the HMI section, refusing as every panel read does
+    (:data:`_NEEDS_HMI`: no such device, not an HMI panel, not supported for its kind, no project, no portal)."""
+    return Operation(name=name, summary=summary, section=SECTION, handler=handler, input=input, output=output,
+                     route=RouteSpec("GET", f"{HMI}/{path}"), mutating=False, errors=_NEEDS_HMI, description=description)
 
 
 class HmiDeviceRef(CamelStruct):
@@ -260,24 +270,21 @@ def _folder_operation(kind: HmiFolderKind, label: str, example: str) -> Operatio
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _folder_operation("screens", "Screens", "Process/Line 1"),
     _folder_operation("tags", "HMI tags", "Motors"),
-    Operation(
-        name="hmi.screens.tree", summary="Get the full screen tree hierarchy for an HMI device.", section=SECTION,
-        handler=screen_tree, input=HmiDeviceRef, output=HmiScreenTree, route=RouteSpec("GET", f"{HMI}/screens/tree"),
-        mutating=False, errors=_NEEDS_HMI,
+    panel_read(
+        "hmi.screens.tree", "Get the full screen tree hierarchy for an HMI device.", "screens/tree",
+        screen_tree, HmiDeviceRef, HmiScreenTree,
         description="The 'Screens' folder: user folders (a Unified panel's screen groups) with their screens (name, "
                     "number, size).",
     ),
-    Operation(
-        name="hmi.screens.details", summary="Get detailed information about a specific HMI screen.", section=SECTION,
-        handler=screen_details, input=ScreenRef, output=HmiScreenDetails,
-        route=RouteSpec("GET", f"{HMI}/screens/{{screenName}}/details"), mutating=False, errors=_NEEDS_HMI,
+    panel_read(
+        "hmi.screens.details", "Get detailed information about a specific HMI screen.", "screens/{screenName}/details",
+        screen_details, ScreenRef, HmiScreenDetails,
         description="The screen's number and size and each item (type, position, size, bound HMI tag, text), read "
                     "from its SimaticML. Unknown screen: 404 SCREEN_NOT_FOUND.",
     ),
-    Operation(
-        name="hmi.tags.tree", summary="Get the HMI tags tree of a device, by tag table (WinCC Comfort/Advanced).",
-        section=SECTION, handler=lambda ctx, d: tag_tree(ctx, d.device_name), input=HmiDeviceRef, output=HmiTagTree,
-        route=RouteSpec("GET", f"{HMI}/tags/tree"), mutating=False, errors=_NEEDS_HMI,
+    panel_read(
+        "hmi.tags.tree", "Get the HMI tags tree of a device, by tag table (WinCC Comfort/Advanced).", "tags/tree",
+        lambda ctx, d: tag_tree(ctx, d.device_name), HmiDeviceRef, HmiTagTree,
     ),
     Operation(
         name="hmi.tags.tree-all", summary="Get a cross-device HMI tags tree (all devices combined).", section=SECTION,

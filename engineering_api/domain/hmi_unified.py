@@ -37,7 +37,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef
+from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef, panel_read
 from engineering_api.domain.hmi_unified_view import readable
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
@@ -308,10 +308,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                                          "table stays: 422 DEFAULT_TAG_TABLE; a connection tags use: 422 "
                                          "CONNECTION_IN_USE). A classic panel: 422 NOT_A_UNIFIED_PANEL."))
     ops += [
-        Operation(
-            name="hmi.unified.get", summary="Get a WinCC Unified panel's object model.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.hmi_unified.read_unified_hmi(d.device_name), input=HmiDeviceRef, output=UnifiedHmi,
-            route=RouteSpec("GET", f"{HMI}/unified"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.unified.get", "Get a WinCC Unified panel's object model.", "unified",
+            lambda ctx, d: ctx.backend.hmi_unified.read_unified_hmi(d.device_name), HmiDeviceRef, UnifiedHmi,
             description="Screens with items and event scripts, tag tables with tags, connections and global modules, "
                         "as the exchange document (format engineering-api.hmi-unified).",
         ),
