@@ -294,6 +294,20 @@ def _export_connection(ctx: OperationContext, d: ExportConnectionInput) -> list[
             for name in _connection_names(ctx, d)]
 
 
+def _import_operation(path: str, label: str, method: str, output: type, element: str, kind: str, listed: Any,
+                      part: str, example: str, description: str) -> Operation[Any, Any]:
+    """``POST {HMI}/{path}/actions/import``: a classic panel's ``label`` from SimaticML (``element``) through the
+    ``hmi`` area's ``method``, or a Unified panel's ``part`` from the exchange document; its dry run names the
+    planned change's ``kind`` and looks for the object among ``listed``."""
+    return Operation(
+        name=f"hmi.{path}.import", summary=f"Import an HMI {label} from a SimaticML file.", section=SECTION,
+        handler=_import(method, part), input=ImportInput, output=output,
+        route=RouteSpec("POST", f"{HMI}/{path}/actions/import"), files=_IMPORT_FILE,
+        errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": example, "overwrite": False},
+        description=description, destructive=True, preview=_preview_import(element, label, kind, listed, part),
+    )
+
+
 def _operations() -> tuple[Operation[Any, Any], ...]:
     screens, tables, connections = list_screens, list_tag_tables, _connections
     from simatic_xml import hmi as sx
@@ -312,15 +326,10 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             example={"exportPath": "export/Root screen.xml"}, destructive=True,
             preview=_preview_export(_export_screen, "screen"),
         ),
-        Operation(
-            name="hmi.screens.import", summary="Import an HMI screen from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_screen", "screens"), input=ImportInput, output=HmiScreenInfo,
-            route=RouteSpec("POST", f"{HMI}/screens/actions/import"), files=_IMPORT_FILE,
-            errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/Main.xml", "overwrite": False},
-            description="A Hmi.Screen.Screen document of the panel's size with a number no other screen has; an "
-                        "existing screen of that name is replaced only with overwrite=true.",
-            destructive=True, preview=_preview_import(sx.SCREEN, "screen", "screen", screens, "screens"),
-        ),
+        _import_operation(
+            "screens", "screen", "import_hmi_screen", HmiScreenInfo, sx.SCREEN, "screen", screens, "screens",
+            "export/Main.xml", "A Hmi.Screen.Screen document of the panel's size with a number no other screen has; "
+                               "an existing screen of that name is replaced only with overwrite=true."),
         panel_read(
             "hmi.tags.list", "List the HMI tags of an HMI device.", "tags",
             _tags, HmiDeviceRef, list[HmiTagInfo],
@@ -337,17 +346,12 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "each in the folder exportPath names (hmi_tags.xml: hmi_tags/).",
             destructive=True, preview=_preview_export(_export_tags, "tag table"),
         ),
-        Operation(
-            name="hmi.tags.import", summary="Import an HMI tag table from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_tag_table", "tag_tables"), input=ImportInput, output=HmiTagTableInfo,
-            route=RouteSpec("POST", f"{HMI}/tags/actions/import"), files=_IMPORT_FILE,
-            errors=(*_NEEDS_HMI, e.AlreadyExistsError),
-            example={"importFilePath": "export/Motor tags.xml", "overwrite": False},
-            description="A Hmi.Tag.TagTable document. Every tag's connection must exist in the device (422 "
-                        "CONNECTION_NOT_FOUND, TIA's 'Connection X of the Y tag was not found.'); tag names are "
-                        "unique in the device (409 TAG_EXISTS); an existing table is replaced only with overwrite=true.",
-            destructive=True, preview=_preview_import(sx.TAG_TABLE, "tag table", "tagTable", tables, "tag_tables"),
-        ),
+        _import_operation(
+            "tags", "tag table", "import_hmi_tag_table", HmiTagTableInfo, sx.TAG_TABLE, "tagTable", tables,
+            "tag_tables", "export/Motor tags.xml",
+            "A Hmi.Tag.TagTable document. Every tag's connection must exist in the device (422 CONNECTION_NOT_FOUND, "
+            "TIA's 'Connection X of the Y tag was not found.'); tag names are unique in the device (409 TAG_EXISTS); "
+            "an existing table is replaced only with overwrite=true."),
         panel_read(
             "hmi.connections.list", "List the connections of an HMI device.", "connections",
             lambda ctx, d: connections(ctx, d.device_name), HmiDeviceRef, list[HmiConnectionInfo],
@@ -364,17 +368,11 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "exportPath names (hmi_connections.xml: hmi_connections/).",
             destructive=True, preview=_preview_export(_export_connection, "connection"),
         ),
-        Operation(
-            name="hmi.connections.import", summary="Import an HMI connection from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_connection", "connections"), input=ImportInput, output=HmiConnectionInfo,
-            route=RouteSpec("POST", f"{HMI}/connections/actions/import"), files=_IMPORT_FILE,
-            errors=(*_NEEDS_HMI, e.AlreadyExistsError),
-            example={"importFilePath": "export/HMI_Connection_1.xml", "overwrite": False},
-            description="A Hmi.Communication.Connection document; an existing connection of that name is replaced "
-                        "only with overwrite=true.",
-            destructive=True,
-            preview=_preview_import(sx.CONNECTION, "connection", "connection", connections, "connections"),
-        ),
+        _import_operation(
+            "connections", "connection", "import_hmi_connection", HmiConnectionInfo, sx.CONNECTION, "connection",
+            connections, "connections", "export/HMI_Connection_1.xml",
+            "A Hmi.Communication.Connection document; an existing connection of that name is replaced only with "
+            "overwrite=true."),
     )
 
 
