@@ -5,30 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
+from tests.api.test_hmi_api import HMI, MTP700, h, write  # noqa: F401 - h: a project with PLC_1 and HMI_1
 from tests.conftest import Headers, add_device, assert_error, data
 
-TP700 = "6AV2 124-0GC01-0AX0"
-MTP700 = "6AV2 128-3GB06-0AX1"
-HMI = "/api/devices/HMI_1/hmi"
 CODE = 'Sub ResetCounter()\r\n  SmartTags("Counter") = 0\r\nEnd Sub'
-
-
-@pytest.fixture
-def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> Headers:
-    """Admin headers; the project has PLC_1 and a TP700 Comfort ``HMI_1``."""
-    add_device(client, admin_headers, TP700, "HMI_1")
-    return admin_headers
-
-
-def write(workspace: Path, name: str, doc: sx.HmiDocument | bytes) -> str:
-    (workspace / "in").mkdir(exist_ok=True)
-    (workspace / "in" / name).write_bytes(doc if isinstance(doc, bytes) else sx.to_bytes(doc))
-    return f"in/{name}"
 
 
 def states() -> sx.HmiDocument:

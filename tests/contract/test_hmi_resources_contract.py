@@ -14,21 +14,14 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
+from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Tests that do not run on the Openness bridge yet, with the reason (none: the stand-in's ProjectLibrary has an
 empty type folder, so the library-type test runs on both adapters)."""
 
-TP700 = "6AV2 124-0GC01-0AX0"
 CODE = "Sub Reset()\r\n  SmartTags(\"Counter\") = 0\r\nEnd Sub"
-
-
-@pytest.fixture
-def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
-    """A TP700 Comfort ``HMI_1`` beside PLC_1."""
-    backend.devices.add_device(TP700, None, "HMI_1")
-    return "HMI_1"
 
 
 def states(name: str = "States") -> bytes:
