@@ -83,11 +83,8 @@ def _key(graphics: dict[str, Graphic], name: str) -> str | None:
 
 
 class FakeHmiGraphics(HmiGraphicsPort):
-    """The fake's ``hmi_graphics`` area: the project's graphics, reached through an HMI device.
-
-    Args:
-        session: the open project, read or changed in transactions.
-    """
+    """The fake's ``hmi_graphics`` area: the project's graphics, reached through an HMI device, in the open project
+    ``session`` reads or changes in transactions."""
 
     def __init__(self, session: FakeSession) -> None:
         self._session = session

@@ -86,11 +86,8 @@ def _sized(model: UnifiedHmi, size: tuple[int, int]) -> UnifiedHmi:
 
 
 class FakeHmiUnified(HmiUnifiedPort):
-    """The fake's ``hmi_unified`` area: WinCC Unified panels as their object model.
-
-    Args:
-        session: the open project, read or changed in transactions.
-    """
+    """The fake's ``hmi_unified`` area: WinCC Unified panels as their object model, in the open project ``session``
+    reads or changes in transactions."""
 
     def __init__(self, session: FakeSession) -> None:
         self._session = session
