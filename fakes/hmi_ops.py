@@ -118,8 +118,9 @@ class FakeHmi(HmiPort):
 
     def _import_placed(self, device: str, doc: sx.HmiDocument, kind: HmiFolderKind, folder: str, overwrite: bool,
                        label: str, code: str, check: Callable[[Device, HmiTarget, str | None], None]) -> str:
-        """Store ``doc`` among the panel's screens or tag tables (``kind``) in the user folder ``folder``, once ``check``
-        (the device, its target, the stored name of the object replaced) accepts it; returns the folder as stored.
+        """Store ``doc`` among the panel's screens or tag tables (``kind``) in the user folder ``folder``, once
+        ``check`` (the device, its target, the stored name of the object replaced) accepts it; returns the folder as
+        stored.
 
         Raises:
             NotFoundError: ``FOLDER_NOT_FOUND``.
@@ -161,7 +162,8 @@ class FakeHmi(HmiPort):
         return _placed(target, "tags", target.tag_tables, table_info)
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
-        return export_document(self._access.read_target(device).tag_tables, name, "tag table", "TAG_TABLE_NOT_FOUND", device)
+        return export_document(self._access.read_target(device).tag_tables, name, "tag table", "TAG_TABLE_NOT_FOUND",
+                               device)
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
@@ -187,14 +189,16 @@ class FakeHmi(HmiPort):
         return [connection_info(doc) for doc in self._access.read_target(device).connections.values()]
 
     def export_hmi_connection(self, device: str, name: str) -> HmiExport:
-        return export_document(self._access.read_target(device).connections, name, "connection", "CONNECTION_NOT_FOUND", device)
+        return export_document(self._access.read_target(device).connections, name, "connection",
+                               "CONNECTION_NOT_FOUND", device)
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
         doc = read_document(data, sx.CONNECTION, source)
         with self._session.change() as project:
             _, target = self._access.panel(project, device)
-            existing = replaced_document(target.connections, doc.root.name, overwrite, "connection", "CONNECTION_EXISTS", device)
+            existing = replaced_document(target.connections, doc.root.name, overwrite, "connection",
+                                         "CONNECTION_EXISTS", device)
             store_document(target.connections, doc, existing)
         return connection_info(doc)
 

@@ -1,4 +1,5 @@
-"""User folders of classic panels over Openness, for the ``hmi`` area: ``ScreenFolder.Folders`` and ``TagFolder.Folders``.
+"""User folders of classic panels over Openness, for the ``hmi`` area: ``ScreenFolder.Folders`` and
+``TagFolder.Folders``.
 
 ``ScreenUserFolderComposition`` / ``TagUserFolderComposition`` are walked by name (each ``ScreenUserFolder`` and
 ``TagUserFolder`` has ``Name``, its objects and its own ``Folders``) and grown with ``Folders.Create(name)``

@@ -89,8 +89,8 @@ def _import(ctx: OperationContext, d: GraphicImportInput) -> HmiProjectGraphicIn
 
 
 def _existing(ctx: OperationContext, device: str, name: str) -> HmiProjectGraphicInfo | None:
-    return next((g for g in ctx.backend.hmi_graphics.list_hmi_project_graphics(device) if g.name.casefold() == name.casefold()),
-                None)
+    graphics = ctx.backend.hmi_graphics.list_hmi_project_graphics(device)
+    return next((g for g in graphics if g.name.casefold() == name.casefold()), None)
 
 
 def _preview_import(ctx: OperationContext, d: GraphicImportInput) -> Preview:

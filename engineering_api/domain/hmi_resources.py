@@ -141,7 +141,8 @@ class HmiSummary(CamelStruct):
 
 
 def _script_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScriptTree:
-    found, root = unified_or(ctx, d.device_name, lambda: (ctx.backend.hmi_resources.list_hmi_scripts(d.device_name), "VB scripts"),
+    found, root = unified_or(ctx, d.device_name,
+                             lambda: (ctx.backend.hmi_resources.list_hmi_scripts(d.device_name), "VB scripts"),
                              lambda model: (scripts(model), "Global modules"))
     return HmiScriptTree(device_name=d.device_name, script_count=len(found),
                          root=_tree(ScriptFolderNode, root, "scripts", found))
@@ -179,21 +180,25 @@ def _vb_content(ctx: OperationContext, d: ScriptRef) -> HmiScriptContent:
 
 
 def _text_list_xml(ctx: OperationContext, d: TextListRef) -> str:
-    exported = unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.export_hmi_text_list(d.device_name, d.list_name),
+    exported = unified_or(ctx, d.device_name,
+                          lambda: ctx.backend.hmi_resources.export_hmi_text_list(d.device_name, d.list_name),
                           lambda model: unified_export(model, "text_lists", d.list_name))
     return exported.data.decode("utf-8")
 
 
 def _text_lists(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiTextListInfo]:
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.list_hmi_text_lists(d.device_name), text_lists)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.list_hmi_text_lists(d.device_name),
+                      text_lists)
 
 
 def _graphic_lists(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiGraphicListInfo]:
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.list_hmi_graphic_lists(d.device_name), graphic_lists)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.list_hmi_graphic_lists(d.device_name),
+                      graphic_lists)
 
 
 def _project_graphics(ctx: OperationContext, d: HmiDeviceRef) -> HmiProjectGraphics:
-    return HmiProjectGraphics(device_name=d.device_name, graphics=ctx.backend.hmi_graphics.list_hmi_project_graphics(d.device_name))
+    return HmiProjectGraphics(device_name=d.device_name,
+                              graphics=ctx.backend.hmi_graphics.list_hmi_project_graphics(d.device_name))
 
 
 _EMPTY_LIBRARY = ("The project library holds no HMI types (faceplates, VB script types). A classic panel's VB script "
@@ -238,7 +243,8 @@ def _summary(ctx: OperationContext, _: NoInput) -> HmiSummary:
                 device_name=name, kind="classic", screens=len(ctx.backend.hmi.list_hmi_screens(name)),
                 tag_tables=len(tables), tags=sum(len(t.tags) for t in tables),
                 connections=len(ctx.backend.hmi.list_hmi_connections(name)),
-                scripts=len(ctx.backend.hmi_resources.list_hmi_scripts(name)), text_lists=len(ctx.backend.hmi_resources.list_hmi_text_lists(name)),
+                scripts=len(ctx.backend.hmi_resources.list_hmi_scripts(name)),
+                text_lists=len(ctx.backend.hmi_resources.list_hmi_text_lists(name)),
                 graphic_lists=len(ctx.backend.hmi_resources.list_hmi_graphic_lists(name))))
         except (e.NotSupportedError, e.ValidationError) as exc:
             summary.skipped.append(SkippedDevice(device_name=name, code=exc.code, reason=exc.message))
@@ -314,7 +320,8 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "Function, line count); a Unified panel's global JavaScript modules.",
         ),
         panel_read(
-            "hmi.scripts.content", "Get the source code content of a specific HMI script.", "scripts/{scriptName}/content",
+            "hmi.scripts.content", "Get the source code content of a specific HMI script.",
+            "scripts/{scriptName}/content",
             _script_content, ScriptRef, HmiScriptContent,
             description="The VB script's code, read from its SimaticML, or a Unified global module's JavaScript. "
                         "Unknown script: 404 SCRIPT_NOT_FOUND.",

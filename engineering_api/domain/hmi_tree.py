@@ -35,7 +35,8 @@ def panel_read(name: str, summary: str, path: str, handler: Callable[[OperationC
     """A read of one HMI panel: ``GET {HMI}/{path}`` in the HMI section, refusing as every panel read does
     (:data:`_NEEDS_HMI`: no such device, not an HMI panel, not supported for its kind, no project, no portal)."""
     return Operation(name=name, summary=summary, section=SECTION, handler=handler, input=input, output=output,
-                     route=RouteSpec("GET", f"{HMI}/{path}"), mutating=False, errors=_NEEDS_HMI, description=description)
+                     route=RouteSpec("GET", f"{HMI}/{path}"), mutating=False, errors=_NEEDS_HMI,
+                     description=description)
 
 
 class HmiDeviceRef(CamelStruct):

@@ -1,7 +1,7 @@
 """The rest of a classic HMI device: VB scripts, text lists, graphic lists, HMI library types.
 
-The port area ``hmi_resources`` (beside ``hmi``, :class:`engineering_api.backend.areas.hmi.HmiPort`). VB scripts, text lists and
-graphic lists are kept and exchanged as their SimaticML (``Hmi.RuntimeScripting.VBScript``,
+The port area ``hmi_resources`` (beside ``hmi``, :class:`engineering_api.backend.areas.hmi.HmiPort`). VB scripts,
+text lists and graphic lists are kept and exchanged as their SimaticML (``Hmi.RuntimeScripting.VBScript``,
 ``Hmi.TextGraphicList.TextList``/``GraphicList``, :mod:`simatic_xml.hmi_lists`), one object per file as
 Openness exports them; an object of the same name is replaced only with ``overwrite`` (``ImportOptions.Override``).
 Project graphics are the project's (``Project.Graphics``, "Languages & resources"), not a device's: the
