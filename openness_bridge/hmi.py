@@ -86,6 +86,19 @@ def _exists(kind: str, code: str, name: str, device: str) -> AlreadyExistsError:
         code=code, details={"name": name})
 
 
+def _replaced(docs: list[tuple[Any, sx.HmiDocument]], doc: sx.HmiDocument, overwrite: bool, label: str, code: str,
+              device: str) -> Any | None:
+    """The object among (object, its export) ``docs`` that importing ``doc`` replaces, None for a new one.
+
+    Raises:
+        AlreadyExistsError: ``code`` (``SCREEN_EXISTS``, ``TAG_TABLE_EXISTS``): it exists and ``overwrite`` is off.
+    """
+    existing = next((o for o, d in docs if d.root.name.casefold() == doc.root.name.casefold()), None)
+    if existing is not None and not overwrite:
+        raise _exists(label, code, str(existing.Name), device)
+    return existing
+
+
 class BridgeHmi(HmiPort):
     """The bridge's ``hmi`` area: classic panels' screens, tag tables, connections and user folders
     (:mod:`openness_bridge.hmi_folders`), the HMI compile.
@@ -155,9 +168,7 @@ class BridgeHmi(HmiPort):
             into = user_folder(target, "screens", folder)
             folder_path = target_folder(folder)
             screens = self._hmi_docs(_walk(target.ScreenFolder, "Screens"))
-            existing = next((o for o, d in screens if d.root.name.casefold() == doc.root.name.casefold()), None)
-            if existing is not None and not overwrite:
-                raise _exists("screen", "SCREEN_EXISTS", str(existing.Name), device)
+            existing = _replaced(screens, doc, overwrite, "screen", "SCREEN_EXISTS", device)
             # every screen of a classic panel has the device's size (TIA refuses others), so any one tells it
             sizes = {(int(d.root.attr("Width") or 0), int(d.root.attr("Height") or 0)) for _, d in screens}
             numbers = {d.root.name: screen_number(d) for o, d in screens if o is not existing}
@@ -183,9 +194,7 @@ class BridgeHmi(HmiPort):
             target = self._access.hmi_target(device)
             into = user_folder(target, "tags", folder)
             tables = self._hmi_docs(_walk(target.TagFolder, "TagTables"))
-            existing = next((o for o, d in tables if d.root.name.casefold() == doc.root.name.casefold()), None)
-            if existing is not None and not overwrite:
-                raise _exists("tag table", "TAG_TABLE_EXISTS", str(existing.Name), device)
+            existing = _replaced(tables, doc, overwrite, "tag table", "TAG_TABLE_EXISTS", device)
             elsewhere = {t.name.lower(): d.root.name for o, d in tables if o is not existing
                          for t in d.root.objects(sx.TAG)}
             check_tags(doc, {str(c.Name).lower() for c in target.Connections}, elsewhere)
