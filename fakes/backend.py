@@ -50,7 +50,11 @@ from fakes.catalog_service import FakeCatalog
 from fakes.compile_ops import FakeCompile
 from fakes.devices import FakeDevices
 from fakes.diagnostic_ops import FakeReflection
+from fakes.hmi_access import HmiAccess
+from fakes.hmi_graphics import FakeHmiGraphics
 from fakes.hmi_ops import FakeHmi
+from fakes.hmi_resources_ops import FakeHmiResources
+from fakes.hmi_unified import FakeHmiUnified
 from fakes.library_ops import FakeLibrary
 from fakes.library_support import MachineState
 from fakes.model import Project
@@ -154,12 +158,18 @@ class FakeBackend(EngineeringBackend):
             refuse_instance_rename=self.library.refuse_instance_rename,
             generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
         )
+        hmi_access = HmiAccess(session)
+        self.hmi_resources = FakeHmiResources(
+            hmi_access, library_types=self.library.list_library_types, guard_program=self.library.guarded,
+        )
+        self.hmi_graphics = FakeHmiGraphics(session)
+        self.hmi_unified = FakeHmiUnified(session)
         self.hmi = FakeHmi(
-            session,
+            hmi_access,
             plc_tags=self.tags.list_all_tags,
             plc_blocks=self.blocks.list_blocks,
-            library_types=self.library.list_library_types,
-            guard_program=self.library.guarded,
+            hmi_library_types=self.hmi_resources.list_hmi_library_types,
+            unified_model=self.hmi_unified.read_unified_hmi,
         )
         self.devices = FakeDevices(session, catalog=self.catalog.loaded)
 

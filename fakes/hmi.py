@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from fakes.model import Device
 
 __all__ = (
-    "HmiTarget", "check_hmi", "document_exists", "export_document", "find_document", "hmi_target", "is_unified",
-    "panel_size", "store_document",
+    "HmiTarget", "check_hmi", "export_document", "find_document", "hmi_target", "is_unified",
+    "panel_size", "replaced_document", "store_document",
 )
 
 _SIZES = {
@@ -72,11 +72,18 @@ def store_document(objects: dict[str, sx.HmiDocument], doc: sx.HmiDocument, exis
     objects.update(items)
 
 
-def document_exists(label: str, code: str, name: str, device: str) -> AlreadyExistsError:
-    """The refusal of an import over an existing object without overwrite (``code``: e.g. ``SCREEN_EXISTS``)."""
-    return AlreadyExistsError(
-        f"The {label} '{name}' exists in '{device}'. Send overwrite=true to replace it (TIA's ImportOptions.Override).",
-        code=code, details={"name": name})
+def replaced_document(objects: dict[str, sx.HmiDocument], name: str, overwrite: bool, label: str, code: str,
+                      device: str) -> str | None:
+    """The stored name of the object an import of ``name`` replaces, None for a new one.
+
+    Raises:
+        AlreadyExistsError: ``code`` (e.g. ``SCREEN_EXISTS``): the object exists and ``overwrite`` is off.
+    """
+    existing = find_document(objects, name)
+    if existing is not None and not overwrite:
+        raise AlreadyExistsError(f"The {label} '{existing}' exists in '{device}'. Send overwrite=true to replace it "
+                                 "(TIA's ImportOptions.Override).", code=code, details={"name": existing})
+    return existing
 
 
 def export_document(objects: dict[str, sx.HmiDocument], name: str, label: str, code: str, device: str) -> HmiExport:

@@ -1,7 +1,8 @@
-"""What the parts of the fake's HMI area share: the session and the panel lookup.
+"""What the fake's classic HMI areas share: the session and the lookup of a panel's classic target.
 
-:class:`fakes.hmi_ops.FakeHmi` is built from parts (folders, project graphics, scripts and lists, Unified panels),
-each a subclass of :class:`HmiAccess`, so each names what it uses: the session and the device's HMI target.
+One :class:`HmiAccess` is handed to the ``hmi`` area (:class:`fakes.hmi_ops.FakeHmi`) and the ``hmi_resources`` area
+(:class:`fakes.hmi_resources_ops.FakeHmiResources`): both keep their objects in the device's
+:class:`fakes.hmi.HmiTarget`.
 """
 
 from __future__ import annotations
@@ -19,21 +20,22 @@ __all__ = ("HmiAccess",)
 
 
 class HmiAccess:
-    """The fake HMI area's session and its classic panels' targets.
+    """The session and its classic panels' targets.
 
     Args:
         session: the open project, read or changed in transactions.
     """
 
     def __init__(self, session: FakeSession) -> None:
-        self._session = session
+        self.session = session
 
-    def _hmi(self, project: Project, device: str) -> tuple[Device, HmiTarget]:
+    def panel(self, project: Project, device: str) -> tuple[Device, HmiTarget]:
         """A device and its classic HMI target. Raises NotFoundError ``DEVICE_NOT_FOUND``, ValidationError."""
-        found = self._session.device(project, device)
+        found = self.session.device(project, device)
         return found, hmi_target(found, project.version)
 
-    def _hmi_read(self, device: str) -> HmiTarget:
+    def read_target(self, device: str) -> HmiTarget:
+        """The classic HMI target of a device of the open project, to read."""
         # A panel's defaults (root screen, default tag table) are what the new panel has, so creating them
         # on first read is no change of the project: not in a transaction, not marked unsaved.
-        return self._hmi(self._session.project(), device)[1]
+        return self.panel(self.session.project(), device)[1]

@@ -1,4 +1,5 @@
-"""The fake's user folders of classic panels: below "Screens" (``ScreenUserFolder``) and "HMI tags" (``TagUserFolder``).
+"""The fake's user folders of classic panels: below "Screens" (``ScreenUserFolder``) and "HMI tags" (``TagUserFolder``),
+for the ``hmi`` area (:class:`fakes.hmi_ops.FakeHmi`).
 
 A folder is a path (``a/b``) in :attr:`fakes.hmi.HmiTarget.folders`; a screen or tag table in one is recorded in
 :attr:`~fakes.hmi.HmiTarget.placed`. Names follow :func:`engineering_api.rules.folders.folder_parts` (as PLC folders),
@@ -10,14 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
-from engineering_api.rules.folders import folder_parts, target_folder
-from fakes.hmi_access import HmiAccess
+from engineering_api.rules.folders import target_folder
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.hmi import HmiFolderKind
     from fakes.hmi import HmiTarget
 
-__all__ = ("HmiFolderOperations", "folder_of", "place", "stored_folder")
+__all__ = ("create_folder", "folder_of", "place", "stored_folder")
 
 _LABEL = {"screens": "Screens", "tags": "HMI tags"}
 
@@ -53,29 +53,26 @@ def folder_of(target: HmiTarget, kind: str, name: str) -> str:
     return target.placed[kind].get(name, "")
 
 
-class HmiFolderOperations(HmiAccess):
-    """The user folders below a classic panel's "Screens" and "HMI tags" (part of :class:`fakes.hmi_ops.FakeHmi`)."""
+def create_folder(target: HmiTarget, kind: HmiFolderKind, parts: list[str], device: str) -> str:
+    """Create the user folder of the path ``parts`` (checked with :func:`engineering_api.rules.folders.folder_parts`)
+    below ``kind``'s system folder, missing parents too; returns the path as stored.
 
-    def list_hmi_folders(self, device: str, kind: HmiFolderKind) -> list[str]:
-        return list(self._hmi_read(device).folders[kind])
-
-    def create_hmi_folder(self, device: str, kind: HmiFolderKind, path: str) -> str:
-        parts = folder_parts(path)
-        with self._session.change() as project:
-            target: HmiTarget = self._hmi(project, device)[1]
-            known = {p.casefold(): p for p in target.folders[kind]}
-            made = ""
-            created = False
-            for depth in range(1, len(parts) + 1):
-                wanted = "/".join(parts[:depth])
-                stored = known.get(wanted.casefold())
-                if stored is None:
-                    stored = f"{made}/{parts[depth - 1]}" if made else parts[depth - 1]
-                    target.folders[kind].append(stored)
-                    known[stored.casefold()] = stored
-                    created = True
-                made = stored
-            if not created:
-                raise AlreadyExistsError(f"'{_LABEL[kind]}' of '{device}' already has the user folder '{made}'.",
-                                         code="FOLDER_EXISTS", details={"folderPath": made})
-        return made
+    Raises:
+        AlreadyExistsError: ``FOLDER_EXISTS`` (the whole path exists).
+    """
+    known = {p.casefold(): p for p in target.folders[kind]}
+    made = ""
+    created = False
+    for depth in range(1, len(parts) + 1):
+        wanted = "/".join(parts[:depth])
+        stored = known.get(wanted.casefold())
+        if stored is None:
+            stored = f"{made}/{parts[depth - 1]}" if made else parts[depth - 1]
+            target.folders[kind].append(stored)
+            known[stored.casefold()] = stored
+            created = True
+        made = stored
+    if not created:
+        raise AlreadyExistsError(f"'{_LABEL[kind]}' of '{device}' already has the user folder '{made}'.",
+                                 code="FOLDER_EXISTS", details={"folderPath": made})
+    return made

@@ -12,12 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicData
-from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
+from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort, HmiProjectGraphicData, HmiProjectGraphicInfo
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
 from engineering_api.rules.hmi_graphics import EXTENSIONS, check_graphic_name, sniff_graphic
 from fakes.hmi import check_hmi
-from fakes.hmi_access import HmiAccess
 from fakes.project_commit import is_transient
 
 if TYPE_CHECKING:
@@ -25,8 +23,9 @@ if TYPE_CHECKING:
 
     from fakes.model import Project
     from fakes.project_commit import FolderCommit
+    from fakes.session import FakeSession
 
-__all__ = ("Graphic", "HmiGraphicsOperations", "load_graphics", "save_graphics")
+__all__ = ("FakeHmiGraphics", "Graphic", "load_graphics", "save_graphics")
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*%\x00-\x1f]')
 
@@ -83,8 +82,12 @@ def _key(graphics: dict[str, Graphic], name: str) -> str | None:
     return next((k for k in graphics if k.casefold() == name.casefold()), None)
 
 
-class HmiGraphicsOperations(HmiAccess):
-    """The project's graphics, reached through an HMI device (part of :class:`fakes.hmi_ops.FakeHmi`)."""
+class FakeHmiGraphics(HmiGraphicsPort):
+    """The fake's ``hmi_graphics`` area: the project's graphics, reached through an HMI device, in the open project
+    ``session`` reads or changes in transactions."""
+
+    def __init__(self, session: FakeSession) -> None:
+        self._session = session
 
     def _graphics(self, project: Project, device: str) -> dict[str, Graphic]:
         check_hmi(self._session.device(project, device))

@@ -1,6 +1,6 @@
 """The fake's VB scripts, text lists, graphic lists, project graphics and HMI library types of classic panels.
 
-Part of :class:`fakes.hmi_ops.FakeHmi`. Scripts and lists are SimaticML documents in
+The fake's ``hmi_resources`` area. Scripts and lists are SimaticML documents in
 :class:`fakes.hmi.HmiTarget`, created through imports (a new panel has none, as in TIA). What the fake does
 not keep it says so. HMI library types are the project library's types of an HMI kind: VB script types made of a
 panel's VB scripts (:mod:`fakes.library_hmi`; faceplates are not modelled). Project graphics: :mod:`fakes.hmi_graphics`.
@@ -14,13 +14,13 @@ from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
+    HmiResourcePort,
     HmiScriptInfo,
     HmiTextListInfo,
 )
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import graphic_list_info, script_info, text_list_info
-from fakes.hmi import document_exists, export_document, find_document, store_document
-from fakes.hmi_graphics import HmiGraphicsOperations
+from fakes.hmi import export_document, replaced_document, store_document
 from fakes.library_hmi import HMI_KINDS, hmi_type_info
 from simatic_xml import hmi as sx
 
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.areas.library import LibraryTypeInfo
     from fakes.hmi import HmiTarget
+    from fakes.hmi_access import HmiAccess
 
-__all__ = ("HmiResourceOperations",)
+__all__ = ("FakeHmiResources",)
 
 _KINDS = {
     # attribute of HmiTarget -> (root element, label, code prefix)
@@ -40,41 +41,55 @@ _KINDS = {
 }
 
 
-class HmiResourceOperations(HmiGraphicsOperations):
-    """Scripts, text and graphic lists, project graphics and HMI library types (part of :class:`fakes.hmi_ops.FakeHmi`);
-    the project library's types come from ``self._library_types``, which :class:`fakes.hmi_ops.FakeHmi` sets."""
+class FakeHmiResources(HmiResourcePort):
+    """The fake's ``hmi_resources`` area: scripts, text and graphic lists and HMI library types.
 
-    _library_types: Callable[[], list[LibraryTypeInfo]]
+    Args:
+        access: the session and the classic panels' targets (shared with the ``hmi`` area).
+        library_types: the project library's types (the library area's ``list_library_types``).
+        guard_program: ``guard_program(device, change)`` runs a change of a device's program and refuses it when it
+            changed a write-protected instance of a released library type (the library area's guard); a VB script
+            can be such an instance.
+    """
+
+    def __init__(
+        self, access: HmiAccess, *, library_types: Callable[[], list[LibraryTypeInfo]],
+        guard_program: Callable[[str, Callable[[], HmiScriptInfo]], HmiScriptInfo],
+    ) -> None:
+        self._access = access
+        self._session = access.session
+        self._library_types = library_types
+        self._guard_program = guard_program
 
     def _export_doc(self, device: str, attr: str, name: str) -> HmiExport:
         _, label, code = _KINDS[attr]
-        objects = getattr(self._hmi_read(device), attr)
+        objects = getattr(self._access.read_target(device), attr)
         return export_document(objects, name, label, f"{code}_NOT_FOUND", device)
 
     def _import_doc(self, device: str, attr: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
         element, label, code = _KINDS[attr]
         doc = read_document(data, element, source)
         with self._session.change() as project:
-            target: HmiTarget = self._hmi(project, device)[1]
+            target: HmiTarget = self._access.panel(project, device)[1]
             objects: dict[str, sx.HmiDocument] = getattr(target, attr)
-            existing = find_document(objects, doc.root.name)
-            if existing is not None and not overwrite:
-                raise document_exists(label, f"{code}_EXISTS", existing, device)
+            existing = replaced_document(objects, doc.root.name, overwrite, label, f"{code}_EXISTS", device)
             store_document(objects, doc, existing)
         return doc
 
     def list_hmi_scripts(self, device: str) -> list[HmiScriptInfo]:
-        return [script_info(doc) for doc in self._hmi_read(device).scripts.values()]
+        return [script_info(doc) for doc in self._access.read_target(device).scripts.values()]
 
     def export_hmi_script(self, device: str, name: str) -> HmiExport:
         return self._export_doc(device, "scripts", name)
 
     def import_hmi_script(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document") -> HmiScriptInfo:
-        return script_info(self._import_doc(device, "scripts", data, overwrite, source))
+        # A VB script may be an instance of a released library type, write-protected: the library guards it.
+        return self._guard_program(device, lambda: script_info(
+            self._import_doc(device, "scripts", data, overwrite, source)))
 
     def list_hmi_text_lists(self, device: str) -> list[HmiTextListInfo]:
-        return [text_list_info(doc) for doc in self._hmi_read(device).text_lists.values()]
+        return [text_list_info(doc) for doc in self._access.read_target(device).text_lists.values()]
 
     def export_hmi_text_list(self, device: str, name: str) -> HmiExport:
         return self._export_doc(device, "text_lists", name)
@@ -84,8 +99,7 @@ class HmiResourceOperations(HmiGraphicsOperations):
         return text_list_info(self._import_doc(device, "text_lists", data, overwrite, source))
 
     def list_hmi_graphic_lists(self, device: str) -> list[HmiGraphicListInfo]:
-        target = self._hmi_read(device)
-        return [graphic_list_info(doc) for doc in target.graphic_lists.values()]
+        return [graphic_list_info(doc) for doc in self._access.read_target(device).graphic_lists.values()]
 
     def import_hmi_graphic_list(self, device: str, data: bytes, *, overwrite: bool = False,
                                 source: str = "document") -> HmiGraphicListInfo:

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from engineering_api.backend.areas.hmi_unified import UnifiedHmi, UnifiedKind, UnifiedScreen, UnifiedTagTable
+from engineering_api.backend.areas.hmi_unified import (
+    HmiUnifiedPort,
+    UnifiedHmi,
+    UnifiedKind,
+    UnifiedTagTable,
+)
 from engineering_api.backend.errors import ValidationError
 from engineering_api.rules.hmi_unified import (
     DEFAULT_TAG_TABLE,
@@ -26,15 +31,15 @@ from engineering_api.rules.hmi_unified import (
     without,
 )
 from fakes.hmi import check_hmi, is_unified, panel_size
-from fakes.hmi_access import HmiAccess
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from fakes.model import Device, Project
     from fakes.project_commit import FolderCommit
+    from fakes.session import FakeSession
 
-__all__ = ("HmiUnifiedOperations", "load_unified", "save_unified", "unified_software")
+__all__ = ("FakeHmiUnified", "load_unified", "save_unified", "unified_software")
 
 _FILE = "unified.json"
 
@@ -80,8 +85,12 @@ def _sized(model: UnifiedHmi, size: tuple[int, int]) -> UnifiedHmi:
     return msgspec.structs.replace(model, screens=screens)
 
 
-class HmiUnifiedOperations(HmiAccess):
-    """WinCC Unified panels as their object model (part of :class:`fakes.hmi_ops.FakeHmi`)."""
+class FakeHmiUnified(HmiUnifiedPort):
+    """The fake's ``hmi_unified`` area: WinCC Unified panels as their object model, in the open project ``session``
+    reads or changes in transactions."""
+
+    def __init__(self, session: FakeSession) -> None:
+        self._session = session
 
     def _unified(self, project: Project, device: str) -> tuple[Device, UnifiedHmi]:
         found = self._session.device(project, device)
@@ -104,8 +113,3 @@ class HmiUnifiedOperations(HmiAccess):
             found, current = self._unified(project, device)
             stored = check_delete(current, kind, name, found.name)
             found.hmi = without(current, kind, stored)
-
-
-def screen_of(model: UnifiedHmi, name: str) -> UnifiedScreen | None:
-    """A screen by name (case-insensitive)."""
-    return next((s for s in model.screens if s.name.casefold() == name.casefold()), None)

@@ -60,6 +60,10 @@ from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import BridgeDevices
 from openness_bridge.hmi import BridgeHmi
+from openness_bridge.hmi_access import HmiAccess
+from openness_bridge.hmi_graphics import BridgeHmiGraphics
+from openness_bridge.hmi_resources import BridgeHmiResources
+from openness_bridge.hmi_unified import BridgeHmiUnified
 from openness_bridge.library import BridgeLibrary
 from openness_bridge.online import BridgeOnline
 from openness_bridge.pending import pending_methods
@@ -146,13 +150,19 @@ class _OpennessSession(EngineeringBackend):
         self.watch_tables = BridgeWatchTables(session)
         self.tags = BridgeTags(session)
         self.types = BridgeTypes(session)
-        self.hmi = BridgeHmi(session, compile_result=compile_result)
+        hmi_access = HmiAccess(session)
+        self.hmi_resources = BridgeHmiResources(hmi_access)
+        self.hmi_graphics = BridgeHmiGraphics(hmi_access)
+        self.hmi_unified = BridgeHmiUnified(hmi_access)
+        self.hmi = BridgeHmi(
+            hmi_access, compile_result=compile_result, hmi_library_types=self.hmi_resources.list_hmi_library_types,
+        )
         self.library = BridgeLibrary(
             session,
             devices=all_devices,
             names_in_use=names_in_use,
             require_free_device_name=require_free_device_name,
-            panel_software=self.hmi.panel_software,
+            panel_software=hmi_access.panel_software,
         )
         self.compile = BridgeCompile(session)
         self.program = BridgeProgram(session)

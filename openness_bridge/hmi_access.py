@@ -1,8 +1,8 @@
-"""What the parts of the bridge's HMI area share: the Openness session and the panel lookup.
+"""What the bridge's HMI areas share: the Openness session and the panel lookup.
 
-:class:`openness_bridge.hmi.BridgeHmi` is built from parts (folders, project graphics, scripts and lists, Unified
-panels), each a subclass of :class:`HmiAccess`, so each names what it uses: the session and the device's HMI
-software (``DeviceItem.GetService<SoftwareContainer>().Software``, an ``HmiTarget`` or an ``HmiSoftware``).
+One :class:`HmiAccess` is handed to each HMI area (``hmi``, ``hmi_resources``, ``hmi_graphics``, ``hmi_unified``) and
+to the library area: each finds a device's HMI software (``DeviceItem.GetService<SoftwareContainer>().Software``, an
+``HmiTarget`` or an ``HmiSoftware``) through it.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ def vb_scripts(folder: Any, path: str = "") -> list[tuple[str, Any]]:
 
 
 class HmiAccess:
-    """The bridge HMI area's session and its panels' software.
+    """The Openness session and its panels' software.
 
     Args:
         session: the Openness session: calls, transactions, devices, services, scratch exports and imports.
     """
 
     def __init__(self, session: BridgeSession) -> None:
-        self._session = session
+        self.session = session
 
     def panel_software(self, device: str) -> tuple[str, Any]:
         """(``classic`` or ``unified``, the software) of an HMI panel: the first device item (recursively) whose
@@ -47,20 +47,20 @@ class HmiAccess:
             NotFoundError: ``DEVICE_NOT_FOUND``.
             ValidationError: ``NOT_AN_HMI``.
         """
-        found = self._session.find_device(self._session.project(), device)
-        container_type = self._session.api.hw_features.SoftwareContainer
+        found = self.session.find_device(self.session.project(), device)
+        container_type = self.session.api.hw_features.SoftwareContainer
 
         def as_panel(item: Any, software: Any) -> tuple[str, Any] | None:
             kind = _KINDS.get(str(software.GetType().FullName))
             return (kind, software) if kind is not None else None
 
-        software = first_software(found.DeviceItems, self._session.service, container_type, as_panel)
+        software = first_software(found.DeviceItems, self.session.service, container_type, as_panel)
         if software is None:
             raise ValidationError(f"The device '{device}' is not an HMI panel (no device item offers an HmiTarget or "
                                   "HmiSoftware); it has no screens, HMI tags or connections.", code="NOT_AN_HMI")
         return software
 
-    def _hmi_target(self, device: str) -> Any:
+    def hmi_target(self, device: str) -> Any:
         """The device's ``HmiTarget``.
 
         Raises:
@@ -73,5 +73,19 @@ class HmiAccess:
             raise NotSupportedError(
                 f"'{device}' is a WinCC Unified panel. Unified objects have no SimaticML in Openness (they are an object "
                 "model, served by the Unified routes and documents).", code="UNIFIED_NOT_SUPPORTED")
-        target_type = self._session.namespace("Siemens.Engineering.Hmi").HmiTarget
+        target_type = self.session.namespace("Siemens.Engineering.Hmi").HmiTarget
         return software if isinstance(software, target_type) else target_type(software)
+
+    def hmi_software(self, device: str) -> Any:
+        """The device's Unified ``HmiSoftware``.
+
+        Raises:
+            NotFoundError: ``DEVICE_NOT_FOUND``.
+            ValidationError: ``NOT_AN_HMI``, ``NOT_A_UNIFIED_PANEL``.
+        """
+        kind, software = self.panel_software(device)
+        if kind != "unified":
+            raise ValidationError(
+                f"'{device}' is a classic (WinCC Comfort/Advanced/Basic) panel, not a Unified one; its screens, tags "
+                "and connections are SimaticML documents (import and export them).", code="NOT_A_UNIFIED_PANEL")
+        return software

@@ -9,25 +9,30 @@ layout, so importing or exporting the image itself answers 501 ``NO_OPENNESS_EQU
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicData
-from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
+from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort, HmiProjectGraphicData, HmiProjectGraphicInfo
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
-from openness_bridge.hmi_access import HmiAccess
 
-__all__ = ("HmiGraphicsOperations",)
+if TYPE_CHECKING:
+    from openness_bridge.hmi_access import HmiAccess
+
+__all__ = ("BridgeHmiGraphics",)
 
 _NO_IMAGE_EXCHANGE = ("Openness imports and exports project graphics only as SimaticML documents with the image "
                       "files beside them (MultiLingualGraphicComposition.Import, MultiLingualGraphic.Export), whose layout is "
                       "not published; add or save the image in TIA Portal (Languages & resources > Project graphics).")
 
 
-class HmiGraphicsOperations(HmiAccess):
-    """The project's graphics, reached through an HMI device (part of :class:`openness_bridge.hmi.BridgeHmi`)."""
+class BridgeHmiGraphics(HmiGraphicsPort):
+    """The bridge's ``hmi_graphics`` area: the project's graphics, reached through an HMI device found through
+    ``access`` (the Openness session and the panels' software)."""
+
+    def __init__(self, access: HmiAccess) -> None:
+        self._access, self._session = access, access.session
 
     def _graphics(self, device: str) -> Any:
-        self.panel_software(device)  # the device's errors first
+        self._access.panel_software(device)  # the device's errors first
         return self._session.project().Graphics
 
     def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:

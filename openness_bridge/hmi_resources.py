@@ -1,4 +1,4 @@
-"""Classic HMI VB scripts, text lists, graphic lists, project graphics and HMI library types over Openness.
+"""Classic HMI VB scripts, text lists, graphic lists and HMI library types over Openness (the ``hmi_resources`` area).
 
 ``HmiTarget.VBScriptFolder`` (``VBScripts`` and user ``Folders``), ``HmiTarget.TextLists`` and
 ``HmiTarget.GraphicLists`` hold SimaticML-exportable objects (``VBScript.Export``, ``TextList.Export``,
@@ -12,12 +12,13 @@ section "HMI" (H1, H6, H7).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
+    HmiResourcePort,
     HmiScriptInfo,
     HmiTextListInfo,
 )
@@ -25,11 +26,13 @@ from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, Va
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, graphic_list_info, script_info, text_list_info
 from openness_bridge.hmi_access import vb_scripts
-from openness_bridge.hmi_graphics import HmiGraphicsOperations
 from openness_bridge.library_support import version_numbers
 from simatic_xml import hmi as sx
 
-__all__ = ("HmiResourceOperations",)
+if TYPE_CHECKING:
+    from openness_bridge.hmi_access import HmiAccess
+
+__all__ = ("BridgeHmiResources",)
 
 _KINDS = {
     # kind -> (root element, label, code prefix, Openness member for errors)
@@ -39,9 +42,12 @@ _KINDS = {
 }
 
 
-class HmiResourceOperations(HmiGraphicsOperations):
-    """Scripts, text and graphic lists, project graphics, HMI library types (part of
-    :class:`openness_bridge.hmi.BridgeHmi`)."""
+class BridgeHmiResources(HmiResourcePort):
+    """The bridge's ``hmi_resources`` area: scripts, text and graphic lists of the panels ``access`` finds (the
+    Openness session and the panels' software), and the project library's HMI types."""
+
+    def __init__(self, access: HmiAccess) -> None:
+        self._access, self._session = access, access.session
 
     def _objects(self, target: Any, kind: str) -> list[tuple[str, Any]]:
         if kind == "scripts":
@@ -54,7 +60,7 @@ class HmiResourceOperations(HmiGraphicsOperations):
 
     def _docs(self, device: str, kind: str) -> list[tuple[str, sx.HmiDocument]]:
         def run() -> list[tuple[str, sx.HmiDocument]]:
-            target = self._hmi_target(device)
+            target = self._access.hmi_target(device)
             return [(path, sx.read_hmi(self._session.export_bytes(obj)))
                     for path, obj in self._objects(target, kind)]
 
@@ -64,7 +70,7 @@ class HmiResourceOperations(HmiGraphicsOperations):
         _, label, code, member = _KINDS[kind]
 
         def run() -> HmiExport:
-            target = self._hmi_target(device)
+            target = self._access.hmi_target(device)
             obj = next((o for _, o in self._objects(target, kind) if str(o.Name).casefold() == name.casefold()), None)
             if obj is None:
                 raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=f"{code}_NOT_FOUND",
@@ -78,7 +84,7 @@ class HmiResourceOperations(HmiGraphicsOperations):
         doc = read_document(data, element, source)
 
         def run() -> sx.HmiDocument:
-            target = self._hmi_target(device)
+            target = self._access.hmi_target(device)
             existing = next((o for _, o in self._objects(target, kind)
                              if str(o.Name).casefold() == doc.root.name.casefold()), None)
             if existing is not None and not overwrite:

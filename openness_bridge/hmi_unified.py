@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.hmi_unified import (
+    HmiUnifiedPort,
     UnifiedConnection,
     UnifiedEvent,
     UnifiedHmi,
@@ -38,9 +39,11 @@ from engineering_api.backend.areas.hmi_unified import (
 )
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi_unified import check_delete, merge, subset
-from openness_bridge.hmi_access import HmiAccess
 
-__all__ = ("HmiUnifiedOperations",)
+if TYPE_CHECKING:
+    from openness_bridge.hmi_access import HmiAccess
+
+__all__ = ("BridgeHmiUnified",)
 
 _ITEM_NAMESPACES = ("Siemens.Engineering.HmiUnified.UI.Widgets", "Siemens.Engineering.HmiUnified.UI.Shapes",
                     "Siemens.Engineering.HmiUnified.UI.Controls")
@@ -82,21 +85,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class HmiUnifiedOperations(HmiAccess):
-    """WinCC Unified panels as their object model (part of :class:`openness_bridge.hmi.BridgeHmi`)."""
+class BridgeHmiUnified(HmiUnifiedPort):
+    """The bridge's ``hmi_unified`` area: WinCC Unified panels as their object model, found through ``access`` (the
+    Openness session and the panels' software)."""
 
-    def _hmi_software(self, device: str) -> Any:
-        """The device's ``HmiSoftware``.
-
-        Raises:
-            ValidationError: ``NOT_AN_HMI``, ``NOT_A_UNIFIED_PANEL``.
-        """
-        kind, software = self.panel_software(device)
-        if kind != "unified":
-            raise ValidationError(
-                f"'{device}' is a classic (WinCC Comfort/Advanced/Basic) panel, not a Unified one; its screens, tags "
-                "and connections are SimaticML documents (import and export them).", code="NOT_A_UNIFIED_PANEL")
-        return software
+    def __init__(self, access: HmiAccess) -> None:
+        self._access, self._session = access, access.session
 
     def _read(self, device: str, software: Any) -> UnifiedHmi:
         screens = [UnifiedScreen(name=str(s.Name), folder=path, width=int(s.Width), height=int(s.Height),
@@ -116,7 +110,7 @@ class HmiUnifiedOperations(HmiAccess):
 
     def read_unified_hmi(self, device: str) -> UnifiedHmi:
         return self._session.call("HmiSoftware.Screens",
-                          lambda: self._read(device, self._hmi_software(device)))
+                          lambda: self._read(device, self._access.hmi_software(device)))
 
     # ----- writing -------------------------------------------------------------------------------
     def _item_type(self, name: str) -> Any:
@@ -193,7 +187,7 @@ class HmiUnifiedOperations(HmiAccess):
             raise _no_lists()
 
         def run() -> UnifiedHmi:
-            software = self._hmi_software(device)
+            software = self._access.hmi_software(device)
             merge(self._read(device, software), model, overwrite=overwrite, device=device)  # TIA's checks first
             for connection in model.connections:
                 existing = software.Connections.Find(connection.name)
@@ -215,7 +209,7 @@ class HmiUnifiedOperations(HmiAccess):
                              "graphicList": ("HmiGraphicLists", "GRAPHIC_LIST_NOT_FOUND")}[kind]
 
         def run() -> None:
-            lists = getattr(self._hmi_software(device), composition, None)
+            lists = getattr(self._access.hmi_software(device), composition, None)
             if lists is None:  # V20 has no HmiGraphicLists (U7)
                 raise _no_lists()
             found = lists.Find(name)
@@ -233,7 +227,7 @@ class HmiUnifiedOperations(HmiAccess):
             return
 
         def run() -> None:
-            software = self._hmi_software(device)
+            software = self._access.hmi_software(device)
             stored = check_delete(self._read(device, software), kind, name, device)
             if kind == "tag":
                 software.Tags.Find(stored).Delete()

@@ -22,6 +22,9 @@ from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.areas.diagnostics import DiagnosticsPort
 from engineering_api.backend.areas.hmi import HmiPort
+from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort
+from engineering_api.backend.areas.hmi_resources import HmiResourcePort
+from engineering_api.backend.areas.hmi_unified import HmiUnifiedPort
 from engineering_api.backend.areas.library import LibraryPort
 from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.program import ProgramPort
@@ -58,6 +61,9 @@ AREAS: dict[str, type[ABC]] = {
     "tags": TagsPort,
     "types": TypesPort,
     "hmi": HmiPort,
+    "hmi_resources": HmiResourcePort,
+    "hmi_graphics": HmiGraphicsPort,
+    "hmi_unified": HmiUnifiedPort,
     "library": LibraryPort,
     "compile": CompilePort,
     "program": ProgramPort,
@@ -95,8 +101,13 @@ class EngineeringBackend(ABC):
     types: TypesPort
     """PLC data types (UDTs): listing, content, import and update, deletion, folders (set by the adapter)."""
     hmi: HmiPort
-    """HMI devices: classic panels' screens, tag tables, connections, scripts, lists and folders, project graphics,
-    HMI library types, Unified panels' object model, the HMI compile (set by the adapter)."""
+    """Classic HMI panels' screens, tag tables, connections and user folders, the HMI compile (set by the adapter)."""
+    hmi_resources: HmiResourcePort
+    """Classic HMI panels' VB scripts, text and graphic lists, the project library's HMI types (set by the adapter)."""
+    hmi_graphics: HmiGraphicsPort
+    """The project graphics, reached through an HMI panel (set by the adapter)."""
+    hmi_unified: HmiUnifiedPort
+    """WinCC Unified panels' object model (set by the adapter)."""
     library: LibraryPort
     """The project library and open global libraries: master copies, types with versions, global libraries'
     lifecycle (set by the adapter)."""

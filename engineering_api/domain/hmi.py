@@ -37,7 +37,15 @@ from engineering_api.lib.paths import safe_file_stem
 from engineering_api.domain.hmi_compile import OPERATIONS as COMPILE_OPERATIONS
 from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
-from engineering_api.domain.hmi_tree import SECTION, HmiDeviceRef, list_screens, list_tag_tables
+from engineering_api.domain.hmi_tree import (
+    _NEEDS_HMI,
+    HMI,
+    SECTION,
+    HmiDeviceRef,
+    list_screens,
+    list_tag_tables,
+    panel_read,
+)
 from engineering_api.domain.hmi_unified import import_part, preview_part, unified_export
 from engineering_api.domain.hmi_unified_view import connections as unified_connections
 from engineering_api.domain.hmi_unified_view import panel_kind, unified_or
@@ -49,47 +57,41 @@ from engineering_api.rules.hmi_resources import check_faceplates, faceplate_refe
 
 __all__ = ("OPERATIONS", "SECTION")
 
-HMI = "/api/devices/{deviceName}/hmi"
 XML = (".xml", ".json")
 """SimaticML for classic panels, the Unified exchange document for Unified ones."""
-_NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
 _IMPORT_FILE = {"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)}
 _EXPORT_FILE = {"export_path": FileRule(writes=True)}
 
 
-class ExportScreenInput(CamelStruct, kw_only=True):
+class ExportScreenInput(HmiDeviceRef, kw_only=True):
     """Where to write a screen's SimaticML (a file, or a folder to write ``<screen>.xml`` into)."""
 
-    device_name: str
     screen_name: str
     export_path: str
     overwrite: bool = False
 
 
-class ExportTagsInput(CamelStruct, kw_only=True):
+class ExportTagsInput(HmiDeviceRef, kw_only=True):
     """Where to write a tag table's SimaticML; without ``tagTableName`` every tag table is exported (T-IA Connect's
     client sends none and means the device's HMI tags)."""
 
-    device_name: str
     export_path: str
     tag_table_name: str | None = None
     overwrite: bool = False
 
 
-class ExportConnectionInput(CamelStruct, kw_only=True):
+class ExportConnectionInput(HmiDeviceRef, kw_only=True):
     """Where to write a connection's SimaticML; without ``connectionName`` every connection is exported."""
 
-    device_name: str
     export_path: str
     connection_name: str | None = None
     overwrite: bool = False
 
 
-class ImportInput(CamelStruct, kw_only=True):
+class ImportInput(HmiDeviceRef, kw_only=True):
     """A SimaticML file inside the roots; ``overwrite`` replaces an object of the same name; ``folderPath`` (screens
     and tag tables of a classic panel) puts it in that user folder."""
 
-    device_name: str
     import_file_path: str
     overwrite: bool = False
     folder_path: str = ""
@@ -252,7 +254,7 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
                                        "to replace it (TIA's ImportOptions.Override).",
                                        code=f"{label.upper().replace(' ', '_')}_EXISTS")
         if expect == sx.SCREEN and faceplate_references(doc):
-            check_faceplates(doc, ctx.backend.hmi.list_hmi_library_types())
+            check_faceplates(doc, ctx.backend.hmi_resources.list_hmi_library_types())
         if expect == sx.TAG_TABLE:
             connections = {c.name.lower() for c in _connections(ctx, d.device_name)}
             for tag in doc.root.objects(sx.TAG):
@@ -292,15 +294,28 @@ def _export_connection(ctx: OperationContext, d: ExportConnectionInput) -> list[
             for name in _connection_names(ctx, d)]
 
 
+def _import_operation(path: str, label: str, method: str, output: type, element: str, kind: str, listed: Any,
+                      part: str, example: str, description: str) -> Operation[Any, Any]:
+    """``POST {HMI}/{path}/actions/import``: a classic panel's ``label`` from SimaticML (``element``) through the
+    ``hmi`` area's ``method``, or a Unified panel's ``part`` from the exchange document; its dry run names the
+    planned change's ``kind`` and looks for the object among ``listed``."""
+    return Operation(
+        name=f"hmi.{path}.import", summary=f"Import an HMI {label} from a SimaticML file.", section=SECTION,
+        handler=_import(method, part), input=ImportInput, output=output,
+        route=RouteSpec("POST", f"{HMI}/{path}/actions/import"), files=_IMPORT_FILE,
+        errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": example, "overwrite": False},
+        description=description, destructive=True, preview=_preview_import(element, label, kind, listed, part),
+    )
+
+
 def _operations() -> tuple[Operation[Any, Any], ...]:
     screens, tables, connections = list_screens, list_tag_tables, _connections
     from simatic_xml import hmi as sx
 
     return (
-        Operation(
-            name="hmi.screens.list", summary="List the screens of an HMI device.", section=SECTION,
-            handler=lambda ctx, d: screens(ctx, d.device_name), input=HmiDeviceRef, output=list[HmiScreenInfo],
-            route=RouteSpec("GET", f"{HMI}/screens"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.screens.list", "List the screens of an HMI device.", "screens",
+            lambda ctx, d: screens(ctx, d.device_name), HmiDeviceRef, list[HmiScreenInfo],
             description="Name, number, width and height of every screen (WinCC Comfort/Advanced/Basic panels).",
         ),
         Operation(
@@ -311,19 +326,13 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             example={"exportPath": "export/Root screen.xml"}, destructive=True,
             preview=_preview_export(_export_screen, "screen"),
         ),
-        Operation(
-            name="hmi.screens.import", summary="Import an HMI screen from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_screen", "screens"), input=ImportInput, output=HmiScreenInfo,
-            route=RouteSpec("POST", f"{HMI}/screens/actions/import"), files=_IMPORT_FILE,
-            errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/Main.xml", "overwrite": False},
-            description="A Hmi.Screen.Screen document of the panel's size with a number no other screen has; an "
-                        "existing screen of that name is replaced only with overwrite=true.",
-            destructive=True, preview=_preview_import(sx.SCREEN, "screen", "screen", screens, "screens"),
-        ),
-        Operation(
-            name="hmi.tags.list", summary="List the HMI tags of an HMI device.", section=SECTION,
-            handler=_tags, input=HmiDeviceRef, output=list[HmiTagInfo], route=RouteSpec("GET", f"{HMI}/tags"),
-            mutating=False, errors=_NEEDS_HMI,
+        _import_operation(
+            "screens", "screen", "import_hmi_screen", HmiScreenInfo, sx.SCREEN, "screen", screens, "screens",
+            "export/Main.xml", "A Hmi.Screen.Screen document of the panel's size with a number no other screen has; "
+                               "an existing screen of that name is replaced only with overwrite=true."),
+        panel_read(
+            "hmi.tags.list", "List the HMI tags of an HMI device.", "tags",
+            _tags, HmiDeviceRef, list[HmiTagInfo],
             description="Every tag of every tag table: data type, connection and PLC tag (empty for internal tags).",
         ),
         Operation(
@@ -337,21 +346,15 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "each in the folder exportPath names (hmi_tags.xml: hmi_tags/).",
             destructive=True, preview=_preview_export(_export_tags, "tag table"),
         ),
-        Operation(
-            name="hmi.tags.import", summary="Import an HMI tag table from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_tag_table", "tag_tables"), input=ImportInput, output=HmiTagTableInfo,
-            route=RouteSpec("POST", f"{HMI}/tags/actions/import"), files=_IMPORT_FILE,
-            errors=(*_NEEDS_HMI, e.AlreadyExistsError),
-            example={"importFilePath": "export/Motor tags.xml", "overwrite": False},
-            description="A Hmi.Tag.TagTable document. Every tag's connection must exist in the device (422 "
-                        "CONNECTION_NOT_FOUND, TIA's 'Connection X of the Y tag was not found.'); tag names are "
-                        "unique in the device (409 TAG_EXISTS); an existing table is replaced only with overwrite=true.",
-            destructive=True, preview=_preview_import(sx.TAG_TABLE, "tag table", "tagTable", tables, "tag_tables"),
-        ),
-        Operation(
-            name="hmi.connections.list", summary="List the connections of an HMI device.", section=SECTION,
-            handler=lambda ctx, d: connections(ctx, d.device_name), input=HmiDeviceRef, output=list[HmiConnectionInfo],
-            route=RouteSpec("GET", f"{HMI}/connections"), mutating=False, errors=_NEEDS_HMI,
+        _import_operation(
+            "tags", "tag table", "import_hmi_tag_table", HmiTagTableInfo, sx.TAG_TABLE, "tagTable", tables,
+            "tag_tables", "export/Motor tags.xml",
+            "A Hmi.Tag.TagTable document. Every tag's connection must exist in the device (422 CONNECTION_NOT_FOUND, "
+            "TIA's 'Connection X of the Y tag was not found.'); tag names are unique in the device (409 TAG_EXISTS); "
+            "an existing table is replaced only with overwrite=true."),
+        panel_read(
+            "hmi.connections.list", "List the connections of an HMI device.", "connections",
+            lambda ctx, d: connections(ctx, d.device_name), HmiDeviceRef, list[HmiConnectionInfo],
         ),
         Operation(
             name="hmi.connections.export", summary="Export an HMI connection to a SimaticML file.", section=SECTION,
@@ -365,17 +368,11 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "exportPath names (hmi_connections.xml: hmi_connections/).",
             destructive=True, preview=_preview_export(_export_connection, "connection"),
         ),
-        Operation(
-            name="hmi.connections.import", summary="Import an HMI connection from a SimaticML file.", section=SECTION,
-            handler=_import("import_hmi_connection", "connections"), input=ImportInput, output=HmiConnectionInfo,
-            route=RouteSpec("POST", f"{HMI}/connections/actions/import"), files=_IMPORT_FILE,
-            errors=(*_NEEDS_HMI, e.AlreadyExistsError),
-            example={"importFilePath": "export/HMI_Connection_1.xml", "overwrite": False},
-            description="A Hmi.Communication.Connection document; an existing connection of that name is replaced "
-                        "only with overwrite=true.",
-            destructive=True,
-            preview=_preview_import(sx.CONNECTION, "connection", "connection", connections, "connections"),
-        ),
+        _import_operation(
+            "connections", "connection", "import_hmi_connection", HmiConnectionInfo, sx.CONNECTION, "connection",
+            connections, "connections", "export/HMI_Connection_1.xml",
+            "A Hmi.Communication.Connection document; an existing connection of that name is replaced only with "
+            "overwrite=true."),
     )
 
 

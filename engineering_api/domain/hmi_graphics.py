@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.hmi_resources import HmiProjectGraphicInfo
+from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicInfo
 from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION
+from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
 from engineering_api.lib.schema import CamelStruct
@@ -28,29 +28,26 @@ __all__ = ("OPERATIONS",)
 _ERRORS = (*_NEEDS_HMI, e.AlreadyExistsError)
 
 
-class GraphicImportInput(CamelStruct, kw_only=True):
+class GraphicImportInput(HmiDeviceRef, kw_only=True):
     """An image inside the roots; ``name`` defaults to the file's stem."""
 
-    device_name: str
     import_file_path: str
     name: str = ""
     """Name of the new graphic; the image file's name without its extension when empty."""
     overwrite: bool = False
 
 
-class GraphicExportInput(CamelStruct, kw_only=True):
+class GraphicExportInput(HmiDeviceRef, kw_only=True):
     """Where to write a graphic's image (a file, or a folder to write ``<name>.<format>`` into)."""
 
-    device_name: str
     graphic_name: str
     export_path: str
     overwrite: bool = False
 
 
-class GraphicRef(CamelStruct, kw_only=True):
+class GraphicRef(HmiDeviceRef, kw_only=True):
     """A project graphic, asked for through an HMI panel."""
 
-    device_name: str
     graphic_name: str
 
 
@@ -87,13 +84,13 @@ def _image(d: GraphicImportInput) -> tuple[str, bytes, str]:
 
 def _import(ctx: OperationContext, d: GraphicImportInput) -> HmiProjectGraphicInfo:
     name, data, _ = _image(d)
-    return ctx.backend.hmi.import_hmi_project_graphic(d.device_name, name, data, overwrite=d.overwrite,
+    return ctx.backend.hmi_graphics.import_hmi_project_graphic(d.device_name, name, data, overwrite=d.overwrite,
                                                   source=Path(d.import_file_path).name)
 
 
 def _existing(ctx: OperationContext, device: str, name: str) -> HmiProjectGraphicInfo | None:
-    return next((g for g in ctx.backend.hmi.list_hmi_project_graphics(device) if g.name.casefold() == name.casefold()),
-                None)
+    graphics = ctx.backend.hmi_graphics.list_hmi_project_graphics(device)
+    return next((g for g in graphics if g.name.casefold() == name.casefold()), None)
 
 
 def _preview_import(ctx: OperationContext, d: GraphicImportInput) -> Preview:
@@ -109,7 +106,7 @@ def _preview_import(ctx: OperationContext, d: GraphicImportInput) -> Preview:
 
 
 def _export(ctx: OperationContext, d: GraphicExportInput, *, create: bool = True) -> Any:
-    graphic = ctx.backend.hmi.export_hmi_project_graphic(d.device_name, d.graphic_name)
+    graphic = ctx.backend.hmi_graphics.export_hmi_project_graphic(d.device_name, d.graphic_name)
     suffix = EXTENSIONS[graphic.format]
     if not create:
         from engineering_api.domain.blocks._previews import preview_target
@@ -126,7 +123,7 @@ def _export(ctx: OperationContext, d: GraphicExportInput, *, create: bool = True
 
 
 def _delete(ctx: OperationContext, d: GraphicRef) -> dict[str, str]:
-    ctx.backend.hmi.delete_hmi_project_graphic(d.device_name, d.graphic_name)
+    ctx.backend.hmi_graphics.delete_hmi_project_graphic(d.device_name, d.graphic_name)
     return {"deleted": d.graphic_name}
 
 

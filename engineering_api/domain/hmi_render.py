@@ -20,7 +20,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.hmi_tree import SECTION, ScreenRef
+from engineering_api.domain.hmi_tree import _NEEDS_HMI, SECTION, ScreenRef
 from engineering_api.domain.hmi_unified_view import unified_or
 from engineering_api.domain.hmi_values import device_tags, read_values
 from engineering_api.jobs.operations import Operation, OperationContext
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ("ROUTES", "SCREEN_IMAGE", "screen_png")
 
-_ERRORS = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
 
 
 def screen_png(ctx: OperationContext, d: ScreenRef) -> bytes:
@@ -64,7 +63,7 @@ def _classic_png(ctx: OperationContext, d: ScreenRef) -> bytes:
     tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
     values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
     symbolic = any(i.element == "Hmi.Screen.SymbolicIOField" for i in screen_items_deep(doc.root))
-    lists = {t.name: t.entries for t in ctx.backend.hmi.list_hmi_text_lists(d.device_name)} if symbolic else {}
+    lists = {t.name: t.entries for t in ctx.backend.hmi_resources.list_hmi_text_lists(d.device_name)} if symbolic else {}
     pictures = {name for name in (item_picture(i) for i in screen_items_deep(doc.root)) if name}
     try:
         return render_screen(doc, values, lists, _graphics(ctx, d.device_name, pictures))
@@ -95,7 +94,7 @@ def _graphics(ctx: OperationContext, device: str, names: set[str]) -> dict[str, 
     found: dict[str, bytes] = {}
     for name in sorted(names):
         try:
-            found[name] = ctx.backend.hmi.export_hmi_project_graphic(device, name).data
+            found[name] = ctx.backend.hmi_graphics.export_hmi_project_graphic(device, name).data
         except (e.NotFoundError, e.NotSupportedError):
             continue
     return found
@@ -103,7 +102,7 @@ def _graphics(ctx: OperationContext, device: str, names: set[str]) -> dict[str, 
 
 SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(
     name="hmi.screens.image", summary="Draw an HMI screen to PNG, its I/O fields showing their tags' live values.",
-    section=SECTION, handler=screen_png, input=ScreenRef, output=bytes, mutating=False, errors=_ERRORS,
+    section=SECTION, handler=screen_png, input=ScreenRef, output=bytes, mutating=False, errors=_NEEDS_HMI,
 )
 """Served by the hand-written route below: it answers with an image, not the JSON envelope."""
 
@@ -111,7 +110,7 @@ SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(
 @get(
     "/api/devices/{deviceName:str}/hmi/screens/{screenName:str}/image", operation_id="GetHmiScreenImage",
     tags=[SECTION], media_type="image/png",
-    responses=problem_responses("viewer", params=True, worker=True, errors=_ERRORS),
+    responses=problem_responses("viewer", params=True, worker=True, errors=_NEEDS_HMI),
 )
 async def screen_image(request: Request[Any, Any, Any], deviceName: FromPath[str],  # noqa: N803
                        screenName: FromPath[str]) -> Response[bytes]:  # noqa: N803

@@ -22,10 +22,10 @@ from typing import Any
 import msgspec
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicInfo
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
-    HmiProjectGraphicInfo,
     HmiScriptInfo,
     HmiTextListInfo,
 )
@@ -33,11 +33,13 @@ from engineering_api.domain.hmi_tree import (
     _NEEDS_HMI,
     HMI,
     SECTION,
+    FolderNode,
     HmiDeviceRef,
     HmiTagTree,
     NoInput,
     SkippedDevice,
     _tree,
+    panel_read,
     tag_tree,
 )
 from engineering_api.domain.hmi_graphics import OPERATIONS as GRAPHIC_OPERATIONS
@@ -57,48 +59,41 @@ _UNIFIED_PARTS = {"import_hmi_text_list": "text_lists", "import_hmi_graphic_list
 """The import methods a Unified panel answers from its object model, and the part of the document each takes."""
 
 
-class ScriptRef(CamelStruct):
+class ScriptRef(HmiDeviceRef):
     """A VB script of an HMI panel."""
 
-    device_name: str
     script_name: str
 
 
-class TextListRef(CamelStruct):
+class TextListRef(HmiDeviceRef):
     """A text list of an HMI panel."""
 
-    device_name: str
     list_name: str
 
 
-class LibraryTypeRef(CamelStruct):
+class LibraryTypeRef(HmiDeviceRef):
     """An HMI type of the project library, asked for through an HMI panel."""
 
-    device_name: str
     type_name: str
 
 
-class ImportInput(CamelStruct, kw_only=True):
+class ImportInput(HmiDeviceRef, kw_only=True):
     """A SimaticML file inside the roots; ``overwrite`` replaces an object of the same name."""
 
-    device_name: str
     import_file_path: str
     overwrite: bool = False
 
 
-class ScriptFolderNode(CamelStruct):
+class ScriptFolderNode(FolderNode):
     """A folder of the "VB scripts" tree with its scripts and subfolders."""
 
-    name: str
-    path: str = ""
     scripts: list[HmiScriptInfo] = []
     folders: list[ScriptFolderNode] = []
 
 
-class HmiScriptTree(CamelStruct):
+class HmiScriptTree(HmiDeviceRef):
     """A panel's VB scripts as TIA's project tree shows them (Scripts > VB scripts)."""
 
-    device_name: str
     script_count: int
     root: ScriptFolderNode
 
@@ -110,10 +105,9 @@ class HmiScriptContent(HmiScriptInfo, kw_only=True):
     content: str
 
 
-class HmiProjectGraphics(CamelStruct):
+class HmiProjectGraphics(HmiDeviceRef):
     """The project graphics, with the device asked through."""
 
-    device_name: str
     graphics: list[HmiProjectGraphicInfo] = []
 
 
@@ -124,10 +118,9 @@ class HmiLibraryTypes(CamelStruct):
     note: str = ""
 
 
-class HmiDeviceSummary(CamelStruct):
+class HmiDeviceSummary(HmiDeviceRef):
     """One HMI device: its kind and how many objects of each sort it has."""
 
-    device_name: str
     kind: str
     """``classic`` (WinCC Comfort/Advanced/Basic) or ``unified``."""
     screens: int = 0
@@ -148,7 +141,8 @@ class HmiSummary(CamelStruct):
 
 
 def _script_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScriptTree:
-    found, root = unified_or(ctx, d.device_name, lambda: (ctx.backend.hmi.list_hmi_scripts(d.device_name), "VB scripts"),
+    found, root = unified_or(ctx, d.device_name,
+                             lambda: (ctx.backend.hmi_resources.list_hmi_scripts(d.device_name), "VB scripts"),
                              lambda model: (scripts(model), "Global modules"))
     return HmiScriptTree(device_name=d.device_name, script_count=len(found),
                          root=_tree(ScriptFolderNode, root, "scripts", found))
@@ -177,30 +171,34 @@ def _vb_content(ctx: OperationContext, d: ScriptRef) -> HmiScriptContent:
     from simatic_xml import hmi as sx
     from simatic_xml import hmi_lists as hl
 
-    exported = ctx.backend.hmi.export_hmi_script(d.device_name, d.script_name)
+    exported = ctx.backend.hmi_resources.export_hmi_script(d.device_name, d.script_name)
     doc = sx.read_hmi(exported.data, expect=sx.VB_SCRIPT)
     info = script_info(doc)
-    folder = next((s.folder for s in ctx.backend.hmi.list_hmi_scripts(d.device_name) if s.name == exported.name), "")
+    folder = next((s.folder for s in ctx.backend.hmi_resources.list_hmi_scripts(d.device_name) if s.name == exported.name), "")
     return HmiScriptContent(name=info.name, type=info.type, language=info.language, folder=folder,
                             line_count=info.line_count, device_name=d.device_name, content=hl.script_code(doc.root))
 
 
 def _text_list_xml(ctx: OperationContext, d: TextListRef) -> str:
-    exported = unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.export_hmi_text_list(d.device_name, d.list_name),
+    exported = unified_or(ctx, d.device_name,
+                          lambda: ctx.backend.hmi_resources.export_hmi_text_list(d.device_name, d.list_name),
                           lambda model: unified_export(model, "text_lists", d.list_name))
     return exported.data.decode("utf-8")
 
 
 def _text_lists(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiTextListInfo]:
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.list_hmi_text_lists(d.device_name), text_lists)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.list_hmi_text_lists(d.device_name),
+                      text_lists)
 
 
 def _graphic_lists(ctx: OperationContext, d: HmiDeviceRef) -> list[HmiGraphicListInfo]:
-    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi.list_hmi_graphic_lists(d.device_name), graphic_lists)
+    return unified_or(ctx, d.device_name, lambda: ctx.backend.hmi_resources.list_hmi_graphic_lists(d.device_name),
+                      graphic_lists)
 
 
 def _project_graphics(ctx: OperationContext, d: HmiDeviceRef) -> HmiProjectGraphics:
-    return HmiProjectGraphics(device_name=d.device_name, graphics=ctx.backend.hmi.list_hmi_project_graphics(d.device_name))
+    return HmiProjectGraphics(device_name=d.device_name,
+                              graphics=ctx.backend.hmi_graphics.list_hmi_project_graphics(d.device_name))
 
 
 _EMPTY_LIBRARY = ("The project library holds no HMI types (faceplates, VB script types). A classic panel's VB script "
@@ -209,13 +207,13 @@ _EMPTY_LIBRARY = ("The project library holds no HMI types (faceplates, VB script
 
 
 def _library_types(ctx: OperationContext, _: NoInput) -> HmiLibraryTypes:
-    types = ctx.backend.hmi.list_hmi_library_types()
+    types = ctx.backend.hmi_resources.list_hmi_library_types()
     return HmiLibraryTypes(types=types, note="" if types else _EMPTY_LIBRARY)
 
 
 def _library_type(ctx: OperationContext, d: LibraryTypeRef) -> HmiLibraryTypeInfo:
     ctx.backend.hmi.list_hmi_screens(d.device_name)  # the device is a classic HMI panel (its errors first)
-    types = ctx.backend.hmi.list_hmi_library_types()
+    types = ctx.backend.hmi_resources.list_hmi_library_types()
     found = next((t for t in types if t.name.lower() == d.type_name.lower()), None)
     if found is None:
         known = ", ".join(t.name for t in types) or "none: " + _EMPTY_LIBRARY
@@ -245,8 +243,9 @@ def _summary(ctx: OperationContext, _: NoInput) -> HmiSummary:
                 device_name=name, kind="classic", screens=len(ctx.backend.hmi.list_hmi_screens(name)),
                 tag_tables=len(tables), tags=sum(len(t.tags) for t in tables),
                 connections=len(ctx.backend.hmi.list_hmi_connections(name)),
-                scripts=len(ctx.backend.hmi.list_hmi_scripts(name)), text_lists=len(ctx.backend.hmi.list_hmi_text_lists(name)),
-                graphic_lists=len(ctx.backend.hmi.list_hmi_graphic_lists(name))))
+                scripts=len(ctx.backend.hmi_resources.list_hmi_scripts(name)),
+                text_lists=len(ctx.backend.hmi_resources.list_hmi_text_lists(name)),
+                graphic_lists=len(ctx.backend.hmi_resources.list_hmi_graphic_lists(name))))
         except (e.NotSupportedError, e.ValidationError) as exc:
             summary.skipped.append(SkippedDevice(device_name=name, code=exc.code, reason=exc.message))
     return summary
@@ -265,7 +264,8 @@ def _importer(method: str) -> Any:
         path = Path(d.import_file_path)
         if method in _UNIFIED_PARTS and panel_kind(ctx, d.device_name)[0] == "unified":
             return import_part(ctx, d.device_name, path, _UNIFIED_PARTS[method], d.overwrite)
-        return getattr(ctx.backend.hmi, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name)
+        return getattr(ctx.backend.hmi_resources, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite,
+                                                      source=path.name)
 
     return handler
 
@@ -287,8 +287,8 @@ def _preview(element: str, label: str, kind: str, listed: str, method: str) -> A
             return preview_part(ctx, d.device_name, path, _UNIFIED_PARTS[method], d.overwrite)
         doc = read_document(path.read_bytes(), element, path.name)
         name = doc.root.name
-        existing = next((x.name for x in getattr(ctx.backend.hmi, listed)(d.device_name) if x.name.lower() == name.lower()),
-                        None)
+        listing = getattr(ctx.backend.hmi_resources, listed)(d.device_name)
+        existing = next((x.name for x in listing if x.name.lower() == name.lower()), None)
         if existing is not None and not d.overwrite:
             raise e.AlreadyExistsError(f"The {label} '{existing}' exists in '{d.device_name}'. Send overwrite=true to "
                                        "replace it (TIA's ImportOptions.Override).",
@@ -313,53 +313,47 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
          "graphic list", "GRAPHIC_LIST", "list_hmi_graphic_lists", "An Hmi.TextGraphicList.GraphicList document."),
     )
     return (
-        Operation(
-            name="hmi.scripts.tree", summary="Get the HMI scripts tree structure.", section=SECTION,
-            handler=_script_tree, input=HmiDeviceRef, output=HmiScriptTree,
-            route=RouteSpec("GET", f"{HMI}/scripts/tree"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.scripts.tree", "Get the HMI scripts tree structure.", "scripts/tree",
+            _script_tree, HmiDeviceRef, HmiScriptTree,
             description="The 'VB scripts' folder of a classic panel: user folders with their scripts (Sub or "
                         "Function, line count); a Unified panel's global JavaScript modules.",
         ),
-        Operation(
-            name="hmi.scripts.content", summary="Get the source code content of a specific HMI script.",
-            section=SECTION, handler=_script_content, input=ScriptRef, output=HmiScriptContent,
-            route=RouteSpec("GET", f"{HMI}/scripts/{{scriptName}}/content"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.scripts.content", "Get the source code content of a specific HMI script.",
+            "scripts/{scriptName}/content",
+            _script_content, ScriptRef, HmiScriptContent,
             description="The VB script's code, read from its SimaticML, or a Unified global module's JavaScript. "
                         "Unknown script: 404 SCRIPT_NOT_FOUND.",
         ),
-        Operation(
-            name="hmi.text-lists.list", summary="List all HMI text lists.", section=SECTION,
-            handler=_text_lists, input=HmiDeviceRef,
-            output=list[HmiTextListInfo], route=RouteSpec("GET", f"{HMI}/text-lists"), mutating=False,
-            errors=_NEEDS_HMI, description="Each text list with its range kind and entries (value range, text in "
-                                           "the first language, default entry); a Unified panel's from its model.",
+        panel_read(
+            "hmi.text-lists.list", "List all HMI text lists.", "text-lists",
+            _text_lists, HmiDeviceRef, list[HmiTextListInfo],
+            description="Each text list with its range kind and entries (value range, text in "
+                        "the first language, default entry); a Unified panel's from its model.",
         ),
-        Operation(
-            name="hmi.text-lists.xml", summary="Export a specific HMI text list as XML.", section=SECTION,
-            handler=_text_list_xml, input=TextListRef, output=str,
-            route=RouteSpec("GET", f"{HMI}/text-lists/{{listName}}/xml"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.text-lists.xml", "Export a specific HMI text list as XML.", "text-lists/{listName}/xml",
+            _text_list_xml, TextListRef, str,
             description="The list's SimaticML (Hmi.TextGraphicList.TextList) as TextList.Export writes it; data is "
                         "the XML text. A Unified panel's list: the Unified JSON document with that list only "
                         "(importable again). Unknown list: 404 TEXT_LIST_NOT_FOUND.",
         ),
-        Operation(
-            name="hmi.graphic-lists.list", summary="List all HMI graphic lists.", section=SECTION,
-            handler=_graphic_lists, input=HmiDeviceRef,
-            output=list[HmiGraphicListInfo], route=RouteSpec("GET", f"{HMI}/graphic-lists"), mutating=False,
-            errors=_NEEDS_HMI, description="Each graphic list with its entries (value range, project graphic); a "
-                                           "Unified panel's from its model.",
+        panel_read(
+            "hmi.graphic-lists.list", "List all HMI graphic lists.", "graphic-lists",
+            _graphic_lists, HmiDeviceRef, list[HmiGraphicListInfo],
+            description="Each graphic list with its entries (value range, project graphic); a "
+                        "Unified panel's from its model.",
         ),
-        Operation(
-            name="hmi.project-graphics.list", summary="List all HMI project graphics.", section=SECTION,
-            handler=_project_graphics, input=HmiDeviceRef, output=HmiProjectGraphics,
-            route=RouteSpec("GET", f"{HMI}/project-graphics"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.project-graphics.list", "List all HMI project graphics.", "project-graphics",
+            _project_graphics, HmiDeviceRef, HmiProjectGraphics,
             description="The project's graphics with their format and size (over Openness Project.Graphics, names "
                         "only); import, export and delete: …/project-graphics/actions/import, …/{graphicName}.",
         ),
-        Operation(
-            name="hmi.library-types.get", summary="Get details of a specific HMI library type.", section=SECTION,
-            handler=_library_type, input=LibraryTypeRef, output=HmiLibraryTypeInfo,
-            route=RouteSpec("GET", f"{HMI}/library-types/{{typeName}}"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.library-types.get", "Get details of a specific HMI library type.", "library-types/{typeName}",
+            _library_type, LibraryTypeRef, HmiLibraryTypeInfo,
             description="An HMI type of the project library (faceplate, VB script type) with its versions, default and "
                         "in-work version and instances on the project's panels; 404 LIBRARY_TYPE_NOT_FOUND naming "
                         "the HMI types there are (a PLC type is not one). Made, versioned and deleted through "
@@ -381,10 +375,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             description="Every HMI device with its kind (classic or unified) and object counts; a device whose HMI "
                         "cannot be read is listed under 'skipped' with the reason.",
         ),
-        Operation(
-            name="hmi.unified.tags.tree", summary="Get the unified HMI tags tree for a specific device.",
-            section=SECTION, handler=_unified_tags, input=HmiDeviceRef, output=HmiTagTree,
-            route=RouteSpec("GET", f"{HMI}/unified/tags/tree"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.unified.tags.tree", "Get the unified HMI tags tree for a specific device.", "unified/tags/tree",
+            _unified_tags, HmiDeviceRef, HmiTagTree,
             description="A WinCC Unified panel's tags (HmiSoftware.TagTables and their groups, each tag's data type, "
                         "connection and PLC tag); a classic panel: 422 NOT_A_UNIFIED_PANEL (its tags are at "
                         "…/hmi/tags/tree).",

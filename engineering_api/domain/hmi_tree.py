@@ -11,6 +11,7 @@ routes (404 ``DEVICE_NOT_FOUND``/``SCREEN_NOT_FOUND``, 422 ``NOT_AN_HMI``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engineering_api.backend import errors as e
@@ -21,37 +22,44 @@ from engineering_api.jobs.operations import Operation, OperationContext, RouteSp
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import hmi as sx
 
-__all__ = ("OPERATIONS", "SECTION", "HmiDeviceRef", "list_folders", "list_screens", "list_tag_tables")
+__all__ = ("OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "list_folders", "list_screens", "list_tag_tables",
+           "panel_read")
 
 SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
 _NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
 
 
+def panel_read(name: str, summary: str, path: str, handler: Callable[[OperationContext, Any], Any], input: type,
+               output: Any, *, description: str = "") -> Operation[Any, Any]:
+    """A read of one HMI panel: ``GET {HMI}/{path}`` in the HMI section, refusing as every panel read does
+    (:data:`_NEEDS_HMI`: no such device, not an HMI panel, not supported for its kind, no project, no portal)."""
+    return Operation(name=name, summary=summary, section=SECTION, handler=handler, input=input, output=output,
+                     route=RouteSpec("GET", f"{HMI}/{path}"), mutating=False, errors=_NEEDS_HMI,
+                     description=description)
+
+
 class HmiDeviceRef(CamelStruct):
-    """An HMI panel by name."""
+    """An HMI panel by name; what asks or answers about one panel extends it."""
 
     device_name: str
 
 
-class ScreenRef(CamelStruct):
+class ScreenRef(HmiDeviceRef):
     """A screen of an HMI panel."""
 
-    device_name: str
     screen_name: str
 
 
-class FolderInput(CamelStruct, kw_only=True):
+class FolderInput(HmiDeviceRef, kw_only=True):
     """A user folder path (``a/b``) to create."""
 
-    device_name: str
     folder_path: str
 
 
-class FolderCreated(CamelStruct):
+class FolderCreated(HmiDeviceRef):
     """The folder as stored."""
 
-    device_name: str
     folder_path: str
 
 
@@ -59,45 +67,46 @@ class NoInput(CamelStruct):
     """No parameters."""
 
 
-class ScreenFolderNode(CamelStruct):
-    """A folder of the "Screens" tree with its screens and subfolders."""
+class FolderNode(CamelStruct):
+    """A folder of a panel's project tree ("Screens", "HMI tags", "VB scripts"): its name and path (``a/b``, empty for
+    the system folder itself); each tree's node adds its objects and subfolders."""
 
     name: str
     path: str = ""
+
+
+class ScreenFolderNode(FolderNode):
+    """A folder of the "Screens" tree with its screens and subfolders."""
+
     screens: list[HmiScreenInfo] = []
     folders: list[ScreenFolderNode] = []
 
 
-class TagFolderNode(CamelStruct):
+class TagFolderNode(FolderNode):
     """A folder of the "HMI tags" tree with its tag tables (and their tags) and subfolders."""
 
-    name: str
-    path: str = ""
     tag_tables: list[HmiTagTableInfo] = []
     folders: list[TagFolderNode] = []
 
 
-class HmiScreenTree(CamelStruct):
+class HmiScreenTree(HmiDeviceRef):
     """A panel's screens as TIA's project tree shows them."""
 
-    device_name: str
     screen_count: int
     root: ScreenFolderNode
 
 
-class HmiTagTree(CamelStruct):
+class HmiTagTree(HmiDeviceRef):
     """A panel's HMI tags, by tag table, as TIA's project tree shows them."""
 
-    device_name: str
     tag_table_count: int
     tag_count: int
     root: TagFolderNode
 
 
-class SkippedDevice(CamelStruct):
+class SkippedDevice(HmiDeviceRef):
     """An HMI device the cross-device tree leaves out, and why."""
 
-    device_name: str
     code: str
     reason: str
 
@@ -262,24 +271,21 @@ def _folder_operation(kind: HmiFolderKind, label: str, example: str) -> Operatio
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _folder_operation("screens", "Screens", "Process/Line 1"),
     _folder_operation("tags", "HMI tags", "Motors"),
-    Operation(
-        name="hmi.screens.tree", summary="Get the full screen tree hierarchy for an HMI device.", section=SECTION,
-        handler=screen_tree, input=HmiDeviceRef, output=HmiScreenTree, route=RouteSpec("GET", f"{HMI}/screens/tree"),
-        mutating=False, errors=_NEEDS_HMI,
+    panel_read(
+        "hmi.screens.tree", "Get the full screen tree hierarchy for an HMI device.", "screens/tree",
+        screen_tree, HmiDeviceRef, HmiScreenTree,
         description="The 'Screens' folder: user folders (a Unified panel's screen groups) with their screens (name, "
                     "number, size).",
     ),
-    Operation(
-        name="hmi.screens.details", summary="Get detailed information about a specific HMI screen.", section=SECTION,
-        handler=screen_details, input=ScreenRef, output=HmiScreenDetails,
-        route=RouteSpec("GET", f"{HMI}/screens/{{screenName}}/details"), mutating=False, errors=_NEEDS_HMI,
+    panel_read(
+        "hmi.screens.details", "Get detailed information about a specific HMI screen.", "screens/{screenName}/details",
+        screen_details, ScreenRef, HmiScreenDetails,
         description="The screen's number and size and each item (type, position, size, bound HMI tag, text), read "
                     "from its SimaticML. Unknown screen: 404 SCREEN_NOT_FOUND.",
     ),
-    Operation(
-        name="hmi.tags.tree", summary="Get the HMI tags tree of a device, by tag table (WinCC Comfort/Advanced).",
-        section=SECTION, handler=lambda ctx, d: tag_tree(ctx, d.device_name), input=HmiDeviceRef, output=HmiTagTree,
-        route=RouteSpec("GET", f"{HMI}/tags/tree"), mutating=False, errors=_NEEDS_HMI,
+    panel_read(
+        "hmi.tags.tree", "Get the HMI tags tree of a device, by tag table (WinCC Comfort/Advanced).", "tags/tree",
+        lambda ctx, d: tag_tree(ctx, d.device_name), HmiDeviceRef, HmiTagTree,
     ),
     Operation(
         name="hmi.tags.tree-all", summary="Get a cross-device HMI tags tree (all devices combined).", section=SECTION,

@@ -37,7 +37,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef
+from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef, panel_read
 from engineering_api.domain.hmi_unified_view import readable
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
@@ -65,10 +65,9 @@ class CreateScreenInput(UnifiedScreen, kw_only=True):
     overwrite: bool = False
 
 
-class CreateTagInput(CamelStruct, kw_only=True):
+class CreateTagInput(HmiDeviceRef, kw_only=True):
     """An HMI tag in a tag table (created when missing, in ``tagTableFolder``)."""
 
-    device_name: str
     name: str
     """Name of the new HMI tag."""
     data_type: str
@@ -97,10 +96,9 @@ class CreateScriptInput(UnifiedScriptModule, kw_only=True):
     overwrite: bool = False
 
 
-class ObjectRef(CamelStruct, kw_only=True):
+class ObjectRef(HmiDeviceRef, kw_only=True):
     """One object of a Unified panel (the path names the kind)."""
 
-    device_name: str
     screen_name: str = ""
     tag_name: str = ""
     tag_table_name: str = ""
@@ -109,18 +107,16 @@ class ObjectRef(CamelStruct, kw_only=True):
     list_name: str = ""
 
 
-class DocumentExportInput(CamelStruct, kw_only=True):
+class DocumentExportInput(HmiDeviceRef, kw_only=True):
     """Where to write the panel's document (a file, or a folder to write ``<device>.json`` into)."""
 
-    device_name: str
     export_path: str
     overwrite: bool = False
 
 
-class DocumentImportInput(CamelStruct, kw_only=True):
+class DocumentImportInput(HmiDeviceRef, kw_only=True):
     """A Unified exchange document inside the roots; ``overwrite`` replaces objects of the same name."""
 
-    device_name: str
     import_file_path: str
     overwrite: bool = False
 
@@ -165,7 +161,7 @@ def _part_of(path: Path, part: str | None) -> UnifiedHmi:
 
 def import_part(ctx: OperationContext, device: str, path: Path, part: str | None, overwrite: bool) -> Any:
     """Import a document (or its ``part``) into a Unified panel; the classic routes answer the first object."""
-    done = ctx.backend.hmi.apply_unified_hmi(device, _part_of(path, part), overwrite=overwrite)
+    done = ctx.backend.hmi_unified.apply_unified_hmi(device, _part_of(path, part), overwrite=overwrite)
     if part is None:
         return done
     from engineering_api.domain import hmi_unified_view as view
@@ -179,8 +175,8 @@ def import_part(ctx: OperationContext, device: str, path: Path, part: str | None
 
 def _plan(ctx: OperationContext, device: str, incoming: UnifiedHmi, overwrite: bool, source: str) -> Preview:
     """What putting ``incoming`` into the panel would create or overwrite (the same refusals as doing it)."""
-    current = ctx.backend.hmi.read_unified_hmi(device)
-    graphics = [g.name for g in ctx.backend.hmi.list_hmi_project_graphics(device)] if incoming.graphic_lists else []
+    current = ctx.backend.hmi_unified.read_unified_hmi(device)
+    graphics = [g.name for g in ctx.backend.hmi_graphics.list_hmi_project_graphics(device)] if incoming.graphic_lists else []
     merge(current, incoming, overwrite=overwrite, device=device, graphics=graphics)
     changes: list[PlannedChange] = []
     for attr, kind in (("screens", "screen"), ("tag_tables", "tagTable"), ("connections", "connection"),
@@ -224,7 +220,7 @@ def _script(d: CreateScriptInput) -> UnifiedHmi:
 
 def _creator(build: Any, attr: str) -> tuple[Any, Any]:
     def handler(ctx: OperationContext, d: Any) -> Any:
-        return getattr(ctx.backend.hmi.apply_unified_hmi(d.device_name, build(d), overwrite=d.overwrite), attr)[0]
+        return getattr(ctx.backend.hmi_unified.apply_unified_hmi(d.device_name, build(d), overwrite=d.overwrite), attr)[0]
 
     def preview(ctx: OperationContext, d: Any) -> Preview:
         return _plan(ctx, d.device_name, build(d), d.overwrite, "the request")
@@ -246,11 +242,11 @@ _DELETES: tuple[tuple[UnifiedKind, str, str, str], ...] = (
 
 def _deleter(kind: UnifiedKind, param: str, label: str) -> tuple[Any, Any]:
     def handler(ctx: OperationContext, d: ObjectRef) -> dict[str, str]:
-        ctx.backend.hmi.delete_unified_object(d.device_name, kind, getattr(d, param))
+        ctx.backend.hmi_unified.delete_unified_object(d.device_name, kind, getattr(d, param))
         return {"deleted": getattr(d, param)}
 
     def preview(ctx: OperationContext, d: ObjectRef) -> Preview:
-        stored = check_delete(ctx.backend.hmi.read_unified_hmi(d.device_name), kind, getattr(d, param), d.device_name)
+        stored = check_delete(ctx.backend.hmi_unified.read_unified_hmi(d.device_name), kind, getattr(d, param), d.device_name)
         return plan(f"Would delete the {label} '{stored}' of {d.device_name}.",
                     [PlannedChange(action="delete", kind=kind, name=stored, device=d.device_name)])
 
@@ -258,7 +254,7 @@ def _deleter(kind: UnifiedKind, param: str, label: str) -> tuple[Any, Any]:
 
 
 def _export_document(ctx: OperationContext, d: DocumentExportInput, *, create: bool = True) -> Any:
-    data = encode_document(ctx.backend.hmi.read_unified_hmi(d.device_name))
+    data = encode_document(ctx.backend.hmi_unified.read_unified_hmi(d.device_name))
     if create:
         target = _target_file(d.export_path, d.device_name, ".json", d.overwrite)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -312,10 +308,9 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                                          "table stays: 422 DEFAULT_TAG_TABLE; a connection tags use: 422 "
                                          "CONNECTION_IN_USE). A classic panel: 422 NOT_A_UNIFIED_PANEL."))
     ops += [
-        Operation(
-            name="hmi.unified.get", summary="Get a WinCC Unified panel's object model.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.hmi.read_unified_hmi(d.device_name), input=HmiDeviceRef, output=UnifiedHmi,
-            route=RouteSpec("GET", f"{HMI}/unified"), mutating=False, errors=_NEEDS_HMI,
+        panel_read(
+            "hmi.unified.get", "Get a WinCC Unified panel's object model.", "unified",
+            lambda ctx, d: ctx.backend.hmi_unified.read_unified_hmi(d.device_name), HmiDeviceRef, UnifiedHmi,
             description="Screens with items and event scripts, tag tables with tags, connections and global modules, "
                         "as the exchange document (format engineering-api.hmi-unified).",
         ),

@@ -34,7 +34,7 @@ def unified_or(ctx: Any, device: str, classic: Callable[[], T], unified: Callabl
     except e.NotSupportedError as exc:
         if not is_unified_refusal(exc):
             raise
-    return unified(ctx.backend.hmi.read_unified_hmi(device))
+    return unified(ctx.backend.hmi_unified.read_unified_hmi(device))
 
 
 def panel_kind(ctx: Any, device: str) -> tuple[str, UnifiedHmi | None]:
@@ -45,7 +45,7 @@ def panel_kind(ctx: Any, device: str) -> tuple[str, UnifiedHmi | None]:
         NotFoundError: ``DEVICE_NOT_FOUND``.
     """
     try:
-        return "unified", ctx.backend.hmi.read_unified_hmi(device)
+        return "unified", ctx.backend.hmi_unified.read_unified_hmi(device)
     except e.ValidationError as exc:
         if exc.code != "NOT_A_UNIFIED_PANEL":
             raise

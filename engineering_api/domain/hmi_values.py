@@ -22,19 +22,17 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi import HmiTagInfo
-from engineering_api.domain.hmi_tree import SECTION
+from engineering_api.domain.hmi_tree import HmiDeviceRef, panel_read
 from engineering_api.domain.hmi_unified_view import connections as unified_connections
 from engineering_api.domain.hmi_unified_view import tag_tables as unified_tag_tables
 from engineering_api.domain.hmi_unified_view import unified_or
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import Operation, OperationContext
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("OPERATIONS", "HmiTagValue", "read_values")
 
-HMI = "/api/devices/{deviceName}/hmi"
 _BATCH = 1000
 """PLCSim's batch limit (``SIM_BATCH_SIZE``): larger reads go in several batches."""
-_NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
 
 
 class ValueProblem(CamelStruct):
@@ -63,10 +61,9 @@ class HmiTagValue(CamelStruct, kw_only=True):
     error: ValueProblem | None = None
 
 
-class TagValuesInput(CamelStruct):
+class TagValuesInput(HmiDeviceRef):
     """An HMI panel, and the tags to read (every tag of the panel when left out)."""
 
-    device_name: str
     tag_names: list[str] | None = None
     """Names of the HMI tags to read; every tag of the panel when omitted."""
 
@@ -189,10 +186,9 @@ def _values(ctx: OperationContext, d: TagValuesInput) -> list[HmiTagValue]:
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="hmi.tags.values", summary="Read the current values of a panel's HMI tags from the simulated PLCs.",
-        section=SECTION, handler=_values, input=TagValuesInput, output=list[HmiTagValue],
-        route=RouteSpec("GET", f"{HMI}/tags/values"), mutating=False, errors=_NEEDS_HMI,
+    panel_read(
+        "hmi.tags.values", "Read the current values of a panel's HMI tags from the simulated PLCs.", "tags/values",
+        _values, TagValuesInput, list[HmiTagValue],
         description="Each external HMI tag reads its PLC tag from the powered-on PLCSim instance its connection's "
                     "partner PLC was downloaded to (one batch per PLC, one cycle); a tag without a value says why "
                     "(INTERNAL_TAG, PLC_NOT_SIMULATED, CONNECTION_NOT_FOUND, PLCSim's DoesNotExist...). tagNames "

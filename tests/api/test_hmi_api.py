@@ -23,9 +23,9 @@ def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> H
     return admin_headers
 
 
-def write(workspace: Path, name: str, doc: sx.HmiDocument) -> str:
+def write(workspace: Path, name: str, doc: sx.HmiDocument | bytes) -> str:
     (workspace / "in").mkdir(exist_ok=True)
-    (workspace / "in" / name).write_bytes(sx.to_bytes(doc))
+    (workspace / "in" / name).write_bytes(doc if isinstance(doc, bytes) else sx.to_bytes(doc))
     return f"in/{name}"
 
 

@@ -10,11 +10,9 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from tests.api.test_hmi_api import HMI, MTP700, h  # noqa: F401 - h: a project with PLC_1 and HMI_1
 from tests.conftest import Headers, add_device, assert_error, data
 
-TP700 = "6AV2 124-0GC01-0AX0"
-MTP700 = "6AV2 128-3GB06-0AX1"
-HMI = "/api/devices/HMI_1/hmi"
 SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
        b'<rect width="8" height="8"/></svg>')
 
@@ -33,12 +31,6 @@ def emf() -> bytes:
     """An EMF header record ([MS-EMF] 2.3.4.2: type 1, size, bounds, frame, " EMF" at byte 40) and EMR_EOF."""
     header = struct.pack("<II4i4iI", 1, 88, 0, 0, 10, 10, 0, 0, 100, 100, 0x464D4520) + bytes(88 - 44)
     return header + struct.pack("<IIIII", 14, 20, 0, 16, 20)
-
-
-@pytest.fixture
-def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> Headers:
-    add_device(client, admin_headers, TP700, "HMI_1")
-    return admin_headers
 
 
 def put(workspace: Path, name: str, content: bytes) -> str:

@@ -9,16 +9,10 @@ from litestar.testing import TestClient
 
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
-from tests.api.test_hmi_api import HMI, MTP700, h  # noqa: F401 - h: admin headers, PLC_1 and a TP700 HMI_1
+from tests.api.test_hmi_api import HMI, MTP700, h, write  # noqa: F401 - h: a project with PLC_1 and HMI_1
 from tests.conftest import Headers, add_device, assert_error, data
 
 CODE = 'Sub ResetCounter()\r\n  SmartTags("Counter") = 0\r\nEnd Sub'
-
-
-def write(workspace: Path, name: str, doc: sx.HmiDocument | bytes) -> str:
-    (workspace / "in").mkdir(exist_ok=True)
-    (workspace / "in" / name).write_bytes(doc if isinstance(doc, bytes) else sx.to_bytes(doc))
-    return f"in/{name}"
 
 
 def states() -> sx.HmiDocument:

@@ -14,36 +14,36 @@ from tests.contract.test_types_contract import plc  # noqa: F401 - a project wit
 
 def test_import_export_delete(backend: EngineeringBackend, panel: str) -> None:
     try:
-        made = backend.hmi.import_hmi_project_graphic(panel, "Lamp", png())
+        made = backend.hmi_graphics.import_hmi_project_graphic(panel, "Lamp", png())
     except e.NotSupportedError as exc:  # the bridge: no image exchange in Openness
         assert exc.code == "NO_OPENNESS_EQUIVALENT"
         with pytest.raises(e.NotSupportedError):
-            backend.hmi.export_hmi_project_graphic(panel, "Lamp")
-        assert backend.hmi.list_hmi_project_graphics(panel) == []
+            backend.hmi_graphics.export_hmi_project_graphic(panel, "Lamp")
+        assert backend.hmi_graphics.list_hmi_project_graphics(panel) == []
         return
     assert (made.name, made.format, made.size) == ("Lamp", "png", len(png()))
-    backend.hmi.import_hmi_project_graphic(panel, "Valve", SVG)
-    assert [(g.name, g.format) for g in backend.hmi.list_hmi_project_graphics(panel)] == [("Lamp", "png"), ("Valve", "svg")]
-    exported = backend.hmi.export_hmi_project_graphic(panel, "lamp")
+    backend.hmi_graphics.import_hmi_project_graphic(panel, "Valve", SVG)
+    assert [(g.name, g.format) for g in backend.hmi_graphics.list_hmi_project_graphics(panel)] == [("Lamp", "png"), ("Valve", "svg")]
+    exported = backend.hmi_graphics.export_hmi_project_graphic(panel, "lamp")
     assert (exported.name, exported.format, exported.data) == ("Lamp", "png", png())
     with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.hmi.import_hmi_project_graphic(panel, "LAMP", SVG)
+        backend.hmi_graphics.import_hmi_project_graphic(panel, "LAMP", SVG)
     assert exists.value.code == "GRAPHIC_EXISTS"
-    backend.hmi.delete_hmi_project_graphic(panel, "Valve")
-    assert [g.name for g in backend.hmi.list_hmi_project_graphics(panel)] == ["Lamp"]
+    backend.hmi_graphics.delete_hmi_project_graphic(panel, "Valve")
+    assert [g.name for g in backend.hmi_graphics.list_hmi_project_graphics(panel)] == ["Lamp"]
 
 
 def test_unknown_and_refused(backend: EngineeringBackend, panel: str) -> None:
     with pytest.raises(e.NotFoundError) as missing:
-        backend.hmi.delete_hmi_project_graphic(panel, "Nope")
+        backend.hmi_graphics.delete_hmi_project_graphic(panel, "Nope")
     assert missing.value.code == "GRAPHIC_NOT_FOUND"
     with pytest.raises(e.ValidationError) as not_hmi:
-        backend.hmi.delete_hmi_project_graphic("PLC_1", "Nope")
+        backend.hmi_graphics.delete_hmi_project_graphic("PLC_1", "Nope")
     assert not_hmi.value.code == "NOT_AN_HMI"
     try:
-        backend.hmi.import_hmi_project_graphic(panel, "Bad", b"GIF89a")
+        backend.hmi_graphics.import_hmi_project_graphic(panel, "Bad", b"GIF89a")
     except e.NotSupportedError as exc:
         assert exc.code == "NO_OPENNESS_EQUIVALENT"
     except e.ValidationError as exc:
         assert exc.code == "UNSUPPORTED_GRAPHIC"
-    assert backend.hmi.list_hmi_project_graphics(panel) == []
+    assert backend.hmi_graphics.list_hmi_project_graphics(panel) == []

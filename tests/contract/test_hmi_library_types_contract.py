@@ -37,7 +37,7 @@ def script(code: str = V1, name: str = "Reset") -> bytes:
 
 
 def code_in(backend: EngineeringBackend, panel: str) -> str:
-    return hl.script_code(sx.read_hmi(backend.hmi.export_hmi_script(panel, "Reset").data).root)
+    return hl.script_code(sx.read_hmi(backend.hmi_resources.export_hmi_script(panel, "Reset").data).root)
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def panels(backend: EngineeringBackend, plc: str) -> tuple[str, str]:  # noqa: F
     """Two TP700 Comfort panels beside PLC_1; ``HMI_1`` has the VB script ``Reset``."""
     backend.devices.add_device(HMI, None, "HMI_1")
     backend.devices.add_device(HMI, None, "HMI_2")
-    backend.hmi.import_hmi_script("HMI_1", script())
+    backend.hmi_resources.import_hmi_script("HMI_1", script())
     return "HMI_1", "HMI_2"
 
 
@@ -62,7 +62,7 @@ def _type_with_a_version_in_work(backend: EngineeringBackend) -> None:
 
 def test_hmi_types_are_listed_alike(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     _type_with_a_version_in_work(backend)
-    [listed] = backend.hmi.list_hmi_library_types()
+    [listed] = backend.hmi_resources.list_hmi_library_types()
     assert (listed.name, listed.kind, listed.folder, listed.versions, listed.default_version,
             listed.in_work_version) == ("Reset", "VBScript", "", ["0.0.1", "0.0.2"], "0.0.1", "0.0.2")
     # the library's own list names it by its kind too (over Openness: by its class, not taken for a block)
@@ -102,7 +102,7 @@ def test_an_hmi_type_goes_to_a_classic_panel(backend: EngineeringBackend, panels
         with pytest.raises(e.NotSupportedError) as refused:  # no member puts a type version on a panel
             call()
         assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
-    assert backend.hmi.list_hmi_scripts("HMI_2") == []
+    assert backend.hmi_resources.list_hmi_scripts("HMI_2") == []
 
 
 def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
@@ -121,14 +121,14 @@ def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[st
     with pytest.raises(e.NotSupportedError) as refused:
         backend.library.create_library_type("HMI_1", "Reset", folder="", comment="")
     assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
-    assert backend.hmi.list_hmi_library_types() == [] and backend.hmi.list_hmi_scripts("HMI_1")[0].name == "Reset"
+    assert backend.hmi_resources.list_hmi_library_types() == [] and backend.hmi_resources.list_hmi_scripts("HMI_1")[0].name == "Reset"
 
 
 def test_a_script_becomes_a_type(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     made = backend.library.create_library_type("HMI_1", "reset", folder="Scripts/Panel", comment="first")
     assert (made.name, made.kind, made.folder, made.default_version) == ("Reset", "VBScript", "Scripts/Panel", "0.0.1")
     assert [(i.device_name, i.name, i.write_protected) for i in made.instances] == [("HMI_1", "Reset", True)]
-    [listed] = backend.hmi.list_hmi_library_types()
+    [listed] = backend.hmi_resources.list_hmi_library_types()
     assert (listed.name, listed.kind, listed.folder, listed.versions, listed.default_version,
             listed.in_work_version) == ("Reset", "VBScript", "Scripts/Panel", ["0.0.1"], "0.0.1", None)
     assert [i.device_name for i in listed.instances] == ["HMI_1"]
@@ -144,7 +144,7 @@ def test_a_script_becomes_a_type(backend: EngineeringBackend, panels: tuple[str,
 def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     backend.library.create_library_type("HMI_1", "Reset", folder="", comment="")
     with pytest.raises(e.ConflictError) as refused:  # an instance of a released version is write-protected
-        backend.hmi.import_hmi_script("HMI_1", script(V2), overwrite=True)
+        backend.hmi_resources.import_hmi_script("HMI_1", script(V2), overwrite=True)
     assert refused.value.code == "INSTANCE_WRITE_PROTECTED" and code_in(backend, "HMI_1") == V1
     made = backend.library.instantiate_library_type("Reset", "HMI_2", version_number=None)
     assert (made.version_number, made.created) == ("0.0.1", ["Reset"]) and code_in(backend, "HMI_2") == V1
@@ -156,21 +156,21 @@ def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, st
     with pytest.raises(e.ConflictError) as refused:
         backend.library.edit_library_type("Reset", "HMI_2")
     assert refused.value.code == "IN_WORK_VERSION_EXISTS"
-    backend.hmi.import_hmi_script("HMI_1", script(V2), overwrite=True)  # the test instance can change
+    backend.hmi_resources.import_hmi_script("HMI_1", script(V2), overwrite=True)  # the test instance can change
     with pytest.raises(e.ConflictError):
-        backend.hmi.import_hmi_script("HMI_2", script(V2), overwrite=True)  # the other instance cannot
+        backend.hmi_resources.import_hmi_script("HMI_2", script(V2), overwrite=True)  # the other instance cannot
     diff = backend.library.compare_library_type("Reset", "0.0.1", right_version=None, device="HMI_1")
     assert (diff.identical, diff.kind) == (False, "code")
     released = backend.library.release_library_type("Reset", version_number="1.0.0", comment="done flag")
     assert (released.default_version, released.in_work_version) == ("1.0.0", None)
     assert code_in(backend, "HMI_2") == V2  # releasing updates every instance
-    [listed] = backend.hmi.list_hmi_library_types()
+    [listed] = backend.hmi_resources.list_hmi_library_types()
     assert listed.versions == ["0.0.1", "1.0.0"]
     assert {(i.device_name, i.version_number) for i in listed.instances} == {("HMI_1", "1.0.0"), ("HMI_2", "1.0.0")}
     assert backend.library.compare_library_type("Reset", "0.0.1", right_version="0.0.1", device=None).identical
 
     backend.library.edit_library_type("Reset", "HMI_2")
-    backend.hmi.import_hmi_script("HMI_2", script(V1), overwrite=True)
+    backend.hmi_resources.import_hmi_script("HMI_2", script(V1), overwrite=True)
     discarded = backend.library.discard_library_type("Reset")  # the test instance goes back to the default version
     assert discarded.in_work_version is None and code_in(backend, "HMI_2") == V2
 
@@ -180,7 +180,7 @@ def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, st
     assert {i["deviceName"] for i in refused.value.details["instances"]} == {"HMI_1", "HMI_2"}
     backend.devices.delete_device("HMI_2")
     backend.devices.delete_device("HMI_1")
-    assert backend.library.delete_library_type("Reset").name == "Reset" and backend.hmi.list_hmi_library_types() == []
+    assert backend.library.delete_library_type("Reset").name == "Reset" and backend.hmi_resources.list_hmi_library_types() == []
 
 
 def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
@@ -189,7 +189,7 @@ def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, 
     project = backend.save_project()
     backend.close_project()
     backend.open_project(Path(project.path))  # type: ignore[arg-type]
-    [listed] = backend.hmi.list_hmi_library_types()
+    [listed] = backend.hmi_resources.list_hmi_library_types()
     assert (listed.versions, listed.in_work_version) == (["0.0.1", "0.0.2"], "0.0.2")
     assert [(i.device_name, i.write_protected) for i in listed.instances] == [("HMI_1", False)]
     with pytest.raises(e.ConflictError) as refused:
@@ -221,4 +221,4 @@ def test_a_faceplate_instance_needs_its_type(backend: EngineeringBackend, panels
         backend.hmi.import_hmi_screen("HMI_1", faceplate_screen("Valve V 0.0.2"))
     assert refused.value.code == "FACEPLATE_TYPE_NOT_FOUND" and refused.value.details["versionNumber"] == "0.0.2"
     assert backend.hmi.import_hmi_screen("HMI_1", faceplate_screen("Valve V 0.0.1")).name == "Valves"
-    assert [(t.name, t.kind) for t in backend.hmi.list_hmi_library_types()] == [("Valve", "Faceplate")]
+    assert [(t.name, t.kind) for t in backend.hmi_resources.list_hmi_library_types()] == [("Valve", "Faceplate")]

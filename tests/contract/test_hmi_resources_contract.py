@@ -14,7 +14,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
-from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 Comfort HMI_1 beside PLC_1
+from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
 BRIDGE_PENDING: dict[str, str] = {}
@@ -29,76 +29,76 @@ def states(name: str = "States") -> bytes:
 
 
 def test_a_new_panel_has_none(backend: EngineeringBackend, panel: str) -> None:
-    assert backend.hmi.list_hmi_scripts(panel) == []
-    assert backend.hmi.list_hmi_text_lists(panel) == []
-    assert backend.hmi.list_hmi_graphic_lists(panel) == []
+    assert backend.hmi_resources.list_hmi_scripts(panel) == []
+    assert backend.hmi_resources.list_hmi_text_lists(panel) == []
+    assert backend.hmi_resources.list_hmi_graphic_lists(panel) == []
 
 
 def test_text_lists_round_trip(backend: EngineeringBackend, panel: str) -> None:
-    made = backend.hmi.import_hmi_text_list(panel, states())
+    made = backend.hmi_resources.import_hmi_text_list(panel, states())
     assert (made.name, made.list_range, [x.text for x in made.entries]) == ("States", "Decimal",
                                                                             ["Stopped", "Running", "?"])
-    assert [t.name for t in backend.hmi.list_hmi_text_lists(panel)] == ["States"]
-    exported = backend.hmi.export_hmi_text_list(panel, "states")
+    assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
+    exported = backend.hmi_resources.export_hmi_text_list(panel, "states")
     assert exported.name == "States" and sx.canonical(exported.data) == sx.canonical(states())
     with pytest.raises(e.AlreadyExistsError) as exc:
-        backend.hmi.import_hmi_text_list(panel, states())
+        backend.hmi_resources.import_hmi_text_list(panel, states())
     assert exc.value.code == "TEXT_LIST_EXISTS"
-    backend.hmi.import_hmi_text_list(panel, exported.data, overwrite=True)
-    assert [t.name for t in backend.hmi.list_hmi_text_lists(panel)] == ["States"]
+    backend.hmi_resources.import_hmi_text_list(panel, exported.data, overwrite=True)
+    assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
     with pytest.raises(e.NotFoundError) as missing:
-        backend.hmi.export_hmi_text_list(panel, "Nope")
+        backend.hmi_resources.export_hmi_text_list(panel, "Nope")
     assert missing.value.code == "TEXT_LIST_NOT_FOUND"
 
 
 def test_scripts_and_graphic_lists(backend: EngineeringBackend, panel: str) -> None:
     script = sx.to_bytes(hl.new_vb_script("Reset", "V19", CODE))
-    assert backend.hmi.import_hmi_script(panel, script).line_count == 3
-    assert [(s.name, s.type, s.folder) for s in backend.hmi.list_hmi_scripts(panel)] == [("Reset", "Sub", "")]
-    assert hl.script_code(sx.read_hmi(backend.hmi.export_hmi_script(panel, "reset").data).root) == CODE
+    assert backend.hmi_resources.import_hmi_script(panel, script).line_count == 3
+    assert [(s.name, s.type, s.folder) for s in backend.hmi_resources.list_hmi_scripts(panel)] == [("Reset", "Sub", "")]
+    assert hl.script_code(sx.read_hmi(backend.hmi_resources.export_hmi_script(panel, "reset").data).root) == CODE
     with pytest.raises(e.NotFoundError) as missing:
-        backend.hmi.export_hmi_script(panel, "Nope")
+        backend.hmi_resources.export_hmi_script(panel, "Nope")
     assert missing.value.code == "SCRIPT_NOT_FOUND"
     graphics = sx.to_bytes(hl.new_graphic_list("Lamp", "V19", [((0, 0), "Lamp_off"), ((1, 1), "Lamp_on")]))
-    made = backend.hmi.import_hmi_graphic_list(panel, graphics)
+    made = backend.hmi_resources.import_hmi_graphic_list(panel, graphics)
     assert [x.graphic for x in made.entries] == ["Lamp_off", "Lamp_on"]
-    assert [g.name for g in backend.hmi.list_hmi_graphic_lists(panel)] == ["Lamp"]
+    assert [g.name for g in backend.hmi_resources.list_hmi_graphic_lists(panel)] == ["Lamp"]
     with pytest.raises(e.AlreadyExistsError) as exc:
-        backend.hmi.import_hmi_graphic_list(panel, graphics)
+        backend.hmi_resources.import_hmi_graphic_list(panel, graphics)
     assert exc.value.code == "GRAPHIC_LIST_EXISTS"
 
 
 def test_bad_documents_change_nothing(backend: EngineeringBackend, panel: str) -> None:
-    for method in (backend.hmi.import_hmi_script, backend.hmi.import_hmi_text_list, backend.hmi.import_hmi_graphic_list):
+    for method in (backend.hmi_resources.import_hmi_script, backend.hmi_resources.import_hmi_text_list, backend.hmi_resources.import_hmi_graphic_list):
         with pytest.raises(e.ValidationError) as exc:
             method(panel, b"<Document><Engineering version='V19'/>")
         assert exc.value.code == "INVALID_SIMATICML"
     with pytest.raises(e.ValidationError):
-        backend.hmi.import_hmi_script(panel, states())
-    assert backend.hmi.list_hmi_scripts(panel) == [] and backend.hmi.list_hmi_text_lists(panel) == []
+        backend.hmi_resources.import_hmi_script(panel, states())
+    assert backend.hmi_resources.list_hmi_scripts(panel) == [] and backend.hmi_resources.list_hmi_text_lists(panel) == []
 
 
 def test_not_an_hmi(backend: EngineeringBackend, panel: str) -> None:
-    for call in (backend.hmi.list_hmi_scripts, backend.hmi.list_hmi_text_lists, backend.hmi.list_hmi_graphic_lists,
-                 backend.hmi.list_hmi_project_graphics):
+    for call in (backend.hmi_resources.list_hmi_scripts, backend.hmi_resources.list_hmi_text_lists, backend.hmi_resources.list_hmi_graphic_lists,
+                 backend.hmi_graphics.list_hmi_project_graphics):
         with pytest.raises(e.ValidationError) as exc:
             call("PLC_1")
         assert exc.value.code == "NOT_AN_HMI"
 
 
 def test_project_graphics(backend: EngineeringBackend, panel: str) -> None:
-    assert backend.hmi.list_hmi_project_graphics(panel) == []  # a new project has none (more: test_hmi_graphics_contract)
+    assert backend.hmi_graphics.list_hmi_project_graphics(panel) == []  # a new project has none (more: test_hmi_graphics_contract)
 
 
 def test_no_hmi_library_types_in_a_new_project(backend: EngineeringBackend, panel: str) -> None:
-    assert backend.hmi.list_hmi_library_types() == []
+    assert backend.hmi_resources.list_hmi_library_types() == []
 
 
 def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
-    backend.hmi.import_hmi_text_list(panel, states())
-    backend.hmi.import_hmi_script(panel, sx.to_bytes(hl.new_vb_script("Reset", "V19", CODE)))
+    backend.hmi_resources.import_hmi_text_list(panel, states())
+    backend.hmi_resources.import_hmi_script(panel, sx.to_bytes(hl.new_vb_script("Reset", "V19", CODE)))
     project = backend.save_project()
     backend.close_project()
     backend.open_project(Path(project.path))  # type: ignore[arg-type]
-    assert [t.name for t in backend.hmi.list_hmi_text_lists(panel)] == ["States"]
-    assert [s.name for s in backend.hmi.list_hmi_scripts(panel)] == ["Reset"]
+    assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
+    assert [s.name for s in backend.hmi_resources.list_hmi_scripts(panel)] == ["Reset"]

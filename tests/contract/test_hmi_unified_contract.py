@@ -46,63 +46,63 @@ def model() -> UnifiedHmi:
 
 
 def test_a_new_panel_and_a_round_trip(backend: EngineeringBackend, panel: str) -> None:
-    new = backend.hmi.read_unified_hmi(panel)
+    new = backend.hmi_unified.read_unified_hmi(panel)
     assert [t.name for t in new.tag_tables] == ["Default tag table"] and new.screens == [] and new.connections == []
-    done = backend.hmi.apply_unified_hmi(panel, model())
+    done = backend.hmi_unified.apply_unified_hmi(panel, model())
     assert [s.name for s in done.screens] == ["Overview"] and [t.name for t in done.tag_tables] == ["Motor"]
-    read = backend.hmi.read_unified_hmi(panel)
+    read = backend.hmi_unified.read_unified_hmi(panel)
     assert read.screens == model().screens
     assert read.connections == model().connections
     assert [t for t in read.tag_tables if t.name == "Motor"] == model().tag_tables
 
 
 def test_rules(backend: EngineeringBackend, panel: str) -> None:
-    backend.hmi.apply_unified_hmi(panel, model())
+    backend.hmi_unified.apply_unified_hmi(panel, model())
     with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.hmi.apply_unified_hmi(panel, UnifiedHmi(screens=model().screens))
+        backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(screens=model().screens))
     assert exists.value.code == "SCREEN_EXISTS"
     with pytest.raises(e.ValidationError) as missing:
-        backend.hmi.apply_unified_hmi(panel, UnifiedHmi(tag_tables=[UnifiedTagTable(name="T", tags=[
+        backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(tag_tables=[UnifiedTagTable(name="T", tags=[
             UnifiedTag(name="Level", data_type="Int", connection="Nope", plc_tag="x")])]))
     assert missing.value.code == "CONNECTION_NOT_FOUND"
     with pytest.raises(e.ValidationError) as in_use:
-        backend.hmi.delete_unified_object(panel, "connection", "HMI_Connection_1")
+        backend.hmi_unified.delete_unified_object(panel, "connection", "HMI_Connection_1")
     assert in_use.value.code == "CONNECTION_IN_USE"
-    assert [t.name for t in backend.hmi.read_unified_hmi(panel).tag_tables] == ["Default tag table", "Motor"]
+    assert [t.name for t in backend.hmi_unified.read_unified_hmi(panel).tag_tables] == ["Default tag table", "Motor"]
 
 
 def test_overwrite_and_delete(backend: EngineeringBackend, panel: str) -> None:
-    backend.hmi.apply_unified_hmi(panel, model())
+    backend.hmi_unified.apply_unified_hmi(panel, model())
     smaller = UnifiedScreen(name="Overview", width=800, height=480,
                             items=[UnifiedScreenItem(name="Go", type="HmiButton")])
-    backend.hmi.apply_unified_hmi(panel, UnifiedHmi(screens=[smaller]), overwrite=True)
-    assert [i.name for i in backend.hmi.read_unified_hmi(panel).screens[0].items] == ["Go"]
-    backend.hmi.delete_unified_object(panel, "screen", "overview")
-    backend.hmi.delete_unified_object(panel, "tagTable", "Motor")
-    backend.hmi.delete_unified_object(panel, "connection", "HMI_Connection_1")
-    read = backend.hmi.read_unified_hmi(panel)
+    backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(screens=[smaller]), overwrite=True)
+    assert [i.name for i in backend.hmi_unified.read_unified_hmi(panel).screens[0].items] == ["Go"]
+    backend.hmi_unified.delete_unified_object(panel, "screen", "overview")
+    backend.hmi_unified.delete_unified_object(panel, "tagTable", "Motor")
+    backend.hmi_unified.delete_unified_object(panel, "connection", "HMI_Connection_1")
+    read = backend.hmi_unified.read_unified_hmi(panel)
     assert read.screens == [] and read.connections == [] and [t.name for t in read.tag_tables] == ["Default tag table"]
     with pytest.raises(e.NotFoundError) as gone:
-        backend.hmi.delete_unified_object(panel, "screen", "Overview")
+        backend.hmi_unified.delete_unified_object(panel, "screen", "Overview")
     assert gone.value.code == "SCREEN_NOT_FOUND"
 
 
 def test_script_modules(backend: EngineeringBackend, panel: str) -> None:
     module = UnifiedHmi(script_modules=[UnifiedScriptModule(name="Helpers", code="export function f() {}")])
     try:
-        backend.hmi.apply_unified_hmi(panel, module)
+        backend.hmi_unified.apply_unified_hmi(panel, module)
     except e.NotSupportedError as exc:  # the bridge: Openness has no member for a module's code
         assert exc.code == "NO_OPENNESS_EQUIVALENT"
-        assert backend.hmi.read_unified_hmi(panel).script_modules == []
+        assert backend.hmi_unified.read_unified_hmi(panel).script_modules == []
     else:
-        assert backend.hmi.read_unified_hmi(panel).script_modules == module.script_modules
+        assert backend.hmi_unified.read_unified_hmi(panel).script_modules == module.script_modules
 
 
 def test_not_a_unified_panel(backend: EngineeringBackend, panel: str) -> None:
     backend.devices.add_device(TP700, None, "HMI_1")
     for device, code in (("HMI_1", "NOT_A_UNIFIED_PANEL"), ("PLC_1", "NOT_AN_HMI")):
         with pytest.raises(e.ValidationError) as exc:
-            backend.hmi.read_unified_hmi(device)
+            backend.hmi_unified.read_unified_hmi(device)
         assert exc.value.code == code
     with pytest.raises(e.NotSupportedError) as classic:
         backend.hmi.list_hmi_screens(panel)
@@ -110,9 +110,9 @@ def test_not_a_unified_panel(backend: EngineeringBackend, panel: str) -> None:
 
 
 def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
-    backend.hmi.apply_unified_hmi(panel, model())
-    before = backend.hmi.read_unified_hmi(panel)
+    backend.hmi_unified.apply_unified_hmi(panel, model())
+    before = backend.hmi_unified.read_unified_hmi(panel)
     project = backend.save_project()
     backend.close_project()
     backend.open_project(Path(project.path))  # type: ignore[arg-type]
-    assert backend.hmi.read_unified_hmi(panel) == before
+    assert backend.hmi_unified.read_unified_hmi(panel) == before

@@ -26,39 +26,39 @@ def _bridge(backend: EngineeringBackend) -> bool:
 
 def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
     if _bridge(backend):
-        model = backend.hmi.read_unified_hmi(panel)
+        model = backend.hmi_unified.read_unified_hmi(panel)
         assert model.text_lists is None and model.graphic_lists is None  # unknown, not "none"
         with pytest.raises(e.NotSupportedError) as unreadable:  # what GET …/hmi/text-lists answers: 501
             text_lists(model)
         assert unreadable.value.code == "NO_OPENNESS_EQUIVALENT"
         with pytest.raises(e.NotSupportedError) as refused:
-            backend.hmi.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
+            backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
         assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
-        software = backend.hmi._hmi_software(panel)  # type: ignore[attr-defined]  # a list made in TIA Portal
+        software = backend.hmi_unified._access.hmi_software(panel)  # type: ignore[attr-defined]  # a list made in TIA Portal
         software.HmiTextLists.Create("States")
         software.HmiGraphicLists.Create("Lamp")
     else:
-        assert backend.hmi.read_unified_hmi(panel).text_lists == []
-        assert backend.hmi.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES])).text_lists == [STATES]
+        assert backend.hmi_unified.read_unified_hmi(panel).text_lists == []
+        assert backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES])).text_lists == [STATES]
         with pytest.raises(e.AlreadyExistsError) as exists:
-            backend.hmi.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
+            backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
         assert exists.value.code == "TEXT_LIST_EXISTS"
-        backend.hmi.apply_unified_hmi(panel, UnifiedHmi(graphic_lists=[UnifiedGraphicList(name="Lamp")]))
-    backend.hmi.delete_unified_object(panel, "textList", "states")
-    backend.hmi.delete_unified_object(panel, "graphicList", "LAMP")
+        backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(graphic_lists=[UnifiedGraphicList(name="Lamp")]))
+    backend.hmi_unified.delete_unified_object(panel, "textList", "states")
+    backend.hmi_unified.delete_unified_object(panel, "graphicList", "LAMP")
     for kind, code in (("textList", "TEXT_LIST_NOT_FOUND"), ("graphicList", "GRAPHIC_LIST_NOT_FOUND")):
         with pytest.raises(e.NotFoundError) as gone:
-            backend.hmi.delete_unified_object(panel, kind, "States")
+            backend.hmi_unified.delete_unified_object(panel, kind, "States")
         assert gone.value.code == code
     if _bridge(backend):
-        assert [str(t.Name) for t in backend.hmi._hmi_software(panel).HmiTextLists] == []  # type: ignore[attr-defined]
+        assert [str(t.Name) for t in backend.hmi_unified._access.hmi_software(panel).HmiTextLists] == []  # type: ignore[attr-defined]
     else:
-        assert backend.hmi.read_unified_hmi(panel).text_lists == []
+        assert backend.hmi_unified.read_unified_hmi(panel).text_lists == []
 
 
 def test_a_graphic_list_names_a_project_graphic(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
     lamp = UnifiedGraphicList(name="Lamp", list_range="Bit", entries=[HmiGraphicListEntry(range_from="1",
                                                                                           graphic="Lamp_on")])
     with pytest.raises((e.ValidationError, e.NotSupportedError)) as refused:
-        backend.hmi.apply_unified_hmi(panel, UnifiedHmi(graphic_lists=[lamp]))
+        backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(graphic_lists=[lamp]))
     assert refused.value.code == ("NO_OPENNESS_EQUIVALENT" if _bridge(backend) else "GRAPHIC_NOT_FOUND")

@@ -22,3 +22,13 @@ def test_every_port_method_is_a_method_of_the_adapter(backend: EngineeringBacken
         area, _, method = name.rpartition(".")
         owner = getattr(backend, area) if area else backend
         assert callable(getattr(type(owner), method, None)), name
+
+
+COMPOSED = ("hmi", "hmi_resources", "hmi_graphics", "hmi_unified")
+"""The held areas whose objects are built by composition alone (every area, once none is a stack of parts)."""
+
+
+def test_each_composed_area_inherits_only_its_port(backend: EngineeringBackend) -> None:
+    # Its collaborators come in through the constructor; no base class brings state or methods of its own.
+    for area in COMPOSED:
+        assert type(getattr(backend, area)).__bases__ == (AREAS[area],), area

@@ -27,7 +27,7 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
         backend.library._lib(project, None).types["Valve"] = LibraryType(
             name="Valve", kind="Faceplate", folder="Motors", default="0.0.1",
             versions=[TypeVersion(number="0.0.1", state=RELEASED, data=screen)])
-    [listed] = backend.hmi.list_hmi_library_types()
+    [listed] = backend.hmi_resources.list_hmi_library_types()
     assert (listed.name, listed.kind, listed.folder, listed.versions, listed.instances) == (
         "Valve", "Faceplate", "Motors", ["0.0.1"], [])
     for call in (lambda: backend.library.instantiate_library_type("Valve", "HMI_1", version_number=None),
@@ -36,14 +36,14 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
             call()
         assert refused.value.code == "NOT_MODELLED"
     assert [s.name for s in backend.hmi.list_hmi_screens("HMI_1")] == ["Root screen"]
-    assert backend.hmi.list_hmi_library_types()[0].in_work_version is None
+    assert backend.hmi_resources.list_hmi_library_types()[0].in_work_version is None
 
     # a screen may now hold an instance of it, which counts as one: the type is not deleted while it is there
     backend.hmi.import_hmi_screen("HMI_1", faceplate_screen("Motors@$@Valve V 0.0.1"))
-    assert [(i.device_name, i.name, i.version_number) for i in backend.hmi.list_hmi_library_types()[0].instances] == [
+    assert [(i.device_name, i.name, i.version_number) for i in backend.hmi_resources.list_hmi_library_types()[0].instances] == [
         ("HMI_1", "Valves/Valve_1", "0.0.1")]
     with pytest.raises(e.ConflictError) as refused:
         backend.library.delete_library_type("Valve")
     assert refused.value.code == "TYPE_HAS_INSTANCES" and "HMI_1/Valves/Valve_1" in refused.value.message
     backend.devices.delete_device("HMI_1")
-    assert backend.library.delete_library_type("Valve").name == "Valve" and backend.hmi.list_hmi_library_types() == []
+    assert backend.library.delete_library_type("Valve").name == "Valve" and backend.hmi_resources.list_hmi_library_types() == []

@@ -18,8 +18,6 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Literal
 
 from engineering_api.backend.areas.hmi_records import HmiExport
-from engineering_api.backend.areas.hmi_resources import HmiResourcePort
-from engineering_api.backend.areas.hmi_unified import HmiUnifiedPort
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -77,10 +75,12 @@ class HmiConnectionInfo(CamelStruct):
     """The communication driver as TIA names it (``SIMATIC S7 1500``)."""
 
 
-class HmiPort(HmiResourcePort, HmiUnifiedPort, ABC):
-    """Screens, tag tables and connections of a classic HMI device (Comfort/Advanced/Basic panels); scripts,
-    text and graphic lists, project graphics and HMI library types come with :class:`HmiResourcePort`, WinCC Unified
-    panels' object model with :class:`~engineering_api.backend.areas.hmi_unified.HmiUnifiedPort`.
+class HmiPort(ABC):
+    """Screens, tag tables, connections and user folders of a classic HMI device (Comfort/Advanced/Basic panels), and
+    the HMI compile. Scripts, text and graphic lists and HMI library types are the ``hmi_resources`` area
+    (:class:`~engineering_api.backend.areas.hmi_resources.HmiResourcePort`), project graphics the ``hmi_graphics``
+    area (:class:`~engineering_api.backend.areas.hmi_graphics.HmiGraphicsPort`), WinCC Unified panels' object model
+    the ``hmi_unified`` area (:class:`~engineering_api.backend.areas.hmi_unified.HmiUnifiedPort`).
 
     Common errors: ``NotFoundError`` (``DEVICE_NOT_FOUND``); ``ValidationError`` (``NOT_AN_HMI``: the device
     is not an HMI panel); ``NotSupportedError`` (``UNIFIED_NOT_SUPPORTED``: a WinCC Unified panel, whose

@@ -1,6 +1,6 @@
-"""Project graphics: import, export and delete the project's images (``Project.Graphics``).
+"""Project graphics: list, import, export and delete the project's images (``Project.Graphics``).
 
-Part of :class:`engineering_api.backend.areas.hmi.HmiPort`. The routes reach them through an HMI device (as the
+The port area ``hmi_graphics``. The routes reach them through an HMI device (as the
 reference's ``GET …/hmi/project-graphics`` does), but they belong to the project: every panel sees the same ones.
 Accepted images and names: :mod:`engineering_api.rules.hmi_graphics`.
 
@@ -11,14 +11,10 @@ Common errors: ``NotFoundError`` (``DEVICE_NOT_FOUND``), ``ValidationError`` (``
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
-
+from engineering_api.backend.areas.hmi_records import HmiProjectGraphicInfo
 from engineering_api.lib.schema import CamelStruct
 
-if TYPE_CHECKING:
-    from engineering_api.backend.areas.hmi_records import HmiProjectGraphicInfo
-
-__all__ = ("HmiGraphicsPort", "HmiProjectGraphicData")
+__all__ = ("HmiGraphicsPort", "HmiProjectGraphicData", "HmiProjectGraphicInfo")
 
 
 class HmiProjectGraphicData(CamelStruct):
@@ -30,7 +26,12 @@ class HmiProjectGraphicData(CamelStruct):
 
 
 class HmiGraphicsPort(ABC):
-    """Project graphics beyond their list (:meth:`HmiResourcePort.list_hmi_project_graphics`)."""
+    """The project's graphics, reached through an HMI device (classic or Unified)."""
+
+    @abstractmethod
+    def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
+        """The project graphics an HMI device (classic or Unified) can show: the project's, the device checked
+        first."""
 
     @abstractmethod
     def import_hmi_project_graphic(self, device: str, name: str, data: bytes, *, overwrite: bool = False,

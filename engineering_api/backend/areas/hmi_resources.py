@@ -1,11 +1,11 @@
-"""The rest of a classic HMI device: VB scripts, text lists, graphic lists, project graphics, HMI library types.
+"""The rest of a classic HMI device: VB scripts, text lists, graphic lists, HMI library types.
 
-Part of :class:`engineering_api.backend.areas.hmi.HmiPort` (which inherits this ABC). VB scripts, text lists and
-graphic lists are kept and exchanged as their SimaticML (``Hmi.RuntimeScripting.VBScript``,
+The port area ``hmi_resources`` (beside ``hmi``, :class:`engineering_api.backend.areas.hmi.HmiPort`). VB scripts,
+text lists and graphic lists are kept and exchanged as their SimaticML (``Hmi.RuntimeScripting.VBScript``,
 ``Hmi.TextGraphicList.TextList``/``GraphicList``, :mod:`simatic_xml.hmi_lists`), one object per file as
 Openness exports them; an object of the same name is replaced only with ``overwrite`` (``ImportOptions.Override``).
-Project graphics are the project's (``Project.Graphics``, "Languages & resources"), not a device's (their import,
-export and delete: :class:`~engineering_api.backend.areas.hmi_graphics.HmiGraphicsPort`); HMI library types are the
+Project graphics are the project's (``Project.Graphics``, "Languages & resources"), not a device's: the
+``hmi_graphics`` area, :class:`~engineering_api.backend.areas.hmi_graphics.HmiGraphicsPort`. HMI library types are the
 project library's HMI types (faceplates, VB scripts as types).
 
 Common errors as :class:`~engineering_api.backend.areas.hmi.HmiPort`: ``DEVICE_NOT_FOUND``, ``NOT_AN_HMI``,
@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort
-from engineering_api.backend.areas.hmi_records import HmiExport, HmiProjectGraphicInfo
+from engineering_api.backend.areas.hmi_records import HmiExport
 from engineering_api.backend.areas.library import TypeInstance
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("HmiGraphicListEntry", "HmiGraphicListInfo", "HmiLibraryTypeInfo", "HmiProjectGraphicInfo",
-           "HmiResourcePort", "HmiScriptInfo", "HmiTextListEntry", "HmiTextListInfo")
+__all__ = ("HmiGraphicListEntry", "HmiGraphicListInfo", "HmiLibraryTypeInfo", "HmiResourcePort", "HmiScriptInfo",
+           "HmiTextListEntry", "HmiTextListInfo")
 
 
 class HmiScriptInfo(CamelStruct):
@@ -89,8 +88,8 @@ class HmiLibraryTypeInfo(CamelStruct):
     screens' faceplate instances naming it (``Screen/Object``). Over Openness empty: not searched on panels."""
 
 
-class HmiResourcePort(HmiGraphicsPort, ABC):
-    """VB scripts, text and graphic lists, project graphics and HMI library types of classic panels."""
+class HmiResourcePort(ABC):
+    """VB scripts, text and graphic lists of classic panels, and the project library's HMI types."""
 
     @abstractmethod
     def list_hmi_scripts(self, device: str) -> list[HmiScriptInfo]:
@@ -149,11 +148,6 @@ class HmiResourcePort(HmiGraphicsPort, ABC):
             ValidationError: ``INVALID_SIMATICML``.
             AlreadyExistsError: ``GRAPHIC_LIST_EXISTS`` without ``overwrite``.
         """
-
-    @abstractmethod
-    def list_hmi_project_graphics(self, device: str) -> list[HmiProjectGraphicInfo]:
-        """The project graphics an HMI device (classic or Unified) can show: the project's, the device checked
-        first."""
 
     @abstractmethod
     def list_hmi_library_types(self) -> list[HmiLibraryTypeInfo]:
