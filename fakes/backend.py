@@ -51,8 +51,10 @@ from fakes.compile_ops import FakeCompile
 from fakes.devices import FakeDevices
 from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_ops import FakeHmi
+from fakes.global_library_ops import FakeGlobalLibrary
 from fakes.library_ops import FakeLibrary
-from fakes.library_support import MachineState
+from fakes.library_support import LibraryAccess, MachineState
+from fakes.library_type_ops import FakeLibraryTypes
 from fakes.model import Project
 from fakes.online_ops import FakeOnline
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -145,8 +147,11 @@ class FakeBackend(EngineeringBackend):
         )
         self.watch_tables = FakeWatchTables(session, online_cpu=self.online.online_cpu)
         self.tags = FakeTags(session)
-        self.library = FakeLibrary(session, portals=self.portals,
-                                   state=MachineState(read=self._read_state, write=self._write_state))
+        libraries = LibraryAccess(session, portals=self.portals)
+        self.library = FakeLibrary(session, libraries=libraries)
+        self.library_types = FakeLibraryTypes(session, libraries=libraries)
+        self.global_library = FakeGlobalLibrary(
+            session, libraries=libraries, state=MachineState(read=self._read_state, write=self._write_state))
         self.types = FakeTypes(session, guard=self.library.guarded)
         self.program = FakeProgram(session, guard=self.library.guarded)
         self.blocks = FakeBlocks(
@@ -158,7 +163,7 @@ class FakeBackend(EngineeringBackend):
             session,
             plc_tags=self.tags.list_all_tags,
             plc_blocks=self.blocks.list_blocks,
-            library_types=self.library.list_library_types,
+            library_types=self.library_types.list_library_types,
             guard_program=self.library.guarded,
         )
         self.devices = FakeDevices(session, catalog=self.catalog.loaded)

@@ -60,7 +60,10 @@ from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import BridgeDevices
 from openness_bridge.hmi import BridgeHmi
+from openness_bridge.global_library import BridgeGlobalLibrary
 from openness_bridge.library import BridgeLibrary
+from openness_bridge.library_support import LibraryAccess
+from openness_bridge.library_types import BridgeLibraryTypes
 from openness_bridge.online import BridgeOnline
 from openness_bridge.pending import pending_methods
 from openness_bridge.plc_software import namespace, plc_item, service
@@ -147,13 +150,17 @@ class _OpennessSession(EngineeringBackend):
         self.tags = BridgeTags(session)
         self.types = BridgeTypes(session)
         self.hmi = BridgeHmi(session, compile_result=compile_result)
+        libraries = LibraryAccess(session, devices=all_devices)
         self.library = BridgeLibrary(
             session,
-            devices=all_devices,
+            libraries=libraries,
             names_in_use=names_in_use,
             require_free_device_name=require_free_device_name,
-            panel_software=self.hmi.panel_software,
         )
+        self.library_types = BridgeLibraryTypes(
+            session, libraries=libraries, names_in_use=names_in_use, panel_software=self.hmi.panel_software,
+        )
+        self.global_library = BridgeGlobalLibrary(session, libraries=libraries)
         self.compile = BridgeCompile(session)
         self.program = BridgeProgram(session)
         self.blocks = BridgeBlocks(

@@ -21,8 +21,9 @@ from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.areas.diagnostics import DiagnosticsPort
+from engineering_api.backend.areas.global_library import GlobalLibraryPort
 from engineering_api.backend.areas.hmi import HmiPort
-from engineering_api.backend.areas.library import LibraryPort
+from engineering_api.backend.areas.library import LibraryPort, LibraryTypesPort
 from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.areas.runtime_values import RuntimeValuesPort
@@ -59,6 +60,8 @@ AREAS: dict[str, type[ABC]] = {
     "types": TypesPort,
     "hmi": HmiPort,
     "library": LibraryPort,
+    "library_types": LibraryTypesPort,
+    "global_library": GlobalLibraryPort,
     "compile": CompilePort,
     "program": ProgramPort,
     "blocks": BlocksPort,
@@ -98,8 +101,14 @@ class EngineeringBackend(ABC):
     """HMI devices: classic panels' screens, tag tables, connections, scripts, lists and folders, project graphics,
     HMI library types, Unified panels' object model, the HMI compile (set by the adapter)."""
     library: LibraryPort
-    """The project library and open global libraries: master copies, types with versions, global libraries'
-    lifecycle (set by the adapter)."""
+    """The project library and open global libraries' content: their folders and master copies (set by the
+    adapter)."""
+    library_types: LibraryTypesPort
+    """Types with versions in the project library or an open global library, and their instances (set by the
+    adapter)."""
+    global_library: GlobalLibraryPort
+    """Global libraries' lifecycle: list, create, open, save, close, archive, project types copied in (set by the
+    adapter)."""
     compile: CompilePort
     """Compiling a PLC's software or one block, as TIA's compiler does (set by the adapter)."""
     program: ProgramPort
