@@ -71,7 +71,10 @@ from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import FakeSimulation
 from fakes.software_ops import FakeProgram
+from fakes.tag_constant_ops import FakeTagConstants
+from fakes.tag_import_ops import TagImport
 from fakes.tag_ops import FakeTags
+from fakes.tag_support import TagTables
 from fakes.type_ops import FakeTypes
 from fakes.watch_ops import FakeWatchTables
 from simatic_xml.cancel import checkpoint
@@ -146,7 +149,9 @@ class FakeBackend(EngineeringBackend):
             refresh_after_download=self.simulation.refresh_after_download,
         )
         self.watch_tables = FakeWatchTables(session, online_cpu=self.online.online_cpu)
-        self.tags = FakeTags(session)
+        tag_tables = TagTables(session)
+        self.tags = FakeTags(session, tables=tag_tables, importer=TagImport(session, tables=tag_tables))
+        self.tag_constants = FakeTagConstants(session, tables=tag_tables)
         libraries = LibraryAccess(session, portals=self.portals)
         self.library = FakeLibrary(session, libraries=libraries)
         self.library_types = FakeLibraryTypes(session, libraries=libraries)
@@ -157,7 +162,8 @@ class FakeBackend(EngineeringBackend):
         self.blocks = FakeBlocks(
             session,
             refuse_instance_rename=self.library.refuse_instance_rename,
-            generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
+            generation=GenerationAccess(
+                program=self.program, compile=self.compile, tags=self.tags, tag_constants=self.tag_constants),
         )
         self.hmi = FakeHmi(
             session,

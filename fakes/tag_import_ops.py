@@ -19,7 +19,7 @@ from engineering_api.rules.tags import (
     check_table_name,
     check_tag,
 )
-from fakes.tag_support import CATEGORY, TagSupport
+from fakes.tag_support import CATEGORY
 from fakes.tags.tables import (
     ConstRecord,
     TableData,
@@ -31,15 +31,27 @@ from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
+    from fakes.session import FakeSession
+    from fakes.tag_support import TagTables
 
-__all__ = ("TagImportOperations",)
+__all__ = ("TagImport",)
 
 MAX_ROW_ERRORS = 1000
 MAX_WARNINGS = 200
 
 
-class TagImportOperations(TagSupport):
-    """The import part of :class:`fakes.tag_ops.FakeTags`."""
+class TagImport:
+    """Imports of tags and user constants, the collaborator :class:`fakes.tag_ops.FakeTags` serves ``import_tags``
+    with.
+
+    Args:
+        session: the open project, read or changed in transactions.
+        tables: the PLCs' tag tables.
+    """
+
+    def __init__(self, session: FakeSession, *, tables: TagTables) -> None:
+        self._session = session
+        self._tables = tables
 
     def import_tags(
         self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
@@ -47,14 +59,14 @@ class TagImportOperations(TagSupport):
     ) -> TagImportResult:
         transaction = nullcontext(self._session.project()) if validate_only else self._session.change()
         with transaction as project:
-            plc, software = self._plc(project, device)
+            plc, software = self._tables.plc(project, device)
             version = project.version
-            tables = self._all_tables(software, version)
+            tables = self._tables.all_tables(software, version)
             by_lower = {obj.name.lower(): obj for obj in tables}
             if not follow_path and table.lower() not in by_lower:
                 raise NotFoundError(f"The tag table '{table}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
-            existing = self._names(plc, software, tables)
-            udts = self._udts(software)
+            existing = self._tables.names(plc, software, tables)
+            udts = self._tables.udts(software)
             errors: list[RowError] = []
             error_count = 0
             seen: dict[str, int] = {}
@@ -119,7 +131,7 @@ class TagImportOperations(TagSupport):
                     return False
                 return True
 
-            index = self._index(tables, set()) if any(obj.table.tags for obj in tables) else OverlapIndex()
+            index = self._tables.index(tables, set()) if any(obj.table.tags for obj in tables) else OverlapIndex()
             warnings: list[TagWarning] = []
             warning_count = 0
             for item in tags:
@@ -208,7 +220,7 @@ class TagImportOperations(TagSupport):
                     incoming_c = {c.name.lower(): c for c in new_constants}
                     const_list = tuple(incoming_c.pop(c.name.lower(), c) for c in const_list)
                     new_constants = list(incoming_c.values())
-                self._store(software, obj, replace(data, tags=(*tag_list, *new_tags),
+                self._tables.store(software, obj, replace(data, tags=(*tag_list, *new_tags),
                                                    constants=(*const_list, *new_constants)))
             return TagImportResult(
                 tags_imported=sum(len(v) for v in plan_tags.values()),

@@ -76,6 +76,9 @@ from openness_bridge.simulation import BridgeSimulation
 from openness_bridge.simulation_base import PlcsimSession
 from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
+from openness_bridge.tags_constants import BridgeTagConstants
+from openness_bridge.tags_import import TagImport
+from openness_bridge.tags_support import TagTables
 from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
 from openness_bridge.whitelist import OpennessWhitelist
@@ -147,7 +150,9 @@ class _OpennessSession(EngineeringBackend):
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session)
-        self.tags = BridgeTags(session)
+        tag_tables = TagTables(session)
+        self.tags = BridgeTags(session, tag_tables=tag_tables, importer=TagImport(session, tag_tables=tag_tables))
+        self.tag_constants = BridgeTagConstants(session, tag_tables=tag_tables)
         self.types = BridgeTypes(session)
         self.hmi = BridgeHmi(session, compile_result=compile_result)
         libraries = LibraryAccess(session, devices=all_devices)
@@ -164,7 +169,8 @@ class _OpennessSession(EngineeringBackend):
         self.compile = BridgeCompile(session)
         self.program = BridgeProgram(session)
         self.blocks = BridgeBlocks(
-            session, generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
+            session, generation=GenerationAccess(
+                program=self.program, compile=self.compile, tags=self.tags, tag_constants=self.tag_constants),
         )
         plcsim = PlcsimSession(api=simulation_api, on_worker=self._on_worker)
         self.simulation = BridgeSimulation(plcsim, state_dir=state_dir)

@@ -58,10 +58,10 @@ CALLS: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("update_tag", lambda b, d: b.tags.update_tag(d, DEFAULT, "A", t.TagUpdate(comment="x"))),
     ("delete_tag", lambda b, d: b.tags.delete_tag(d, DEFAULT, "A")),
     ("import_tags", lambda b, d: b.tags.import_tags(d, [], [], table=DEFAULT, follow_path=False, overwrite=False)),
-    ("list_constants", lambda b, d: b.tags.list_constants(d, DEFAULT)),
-    ("create_constant", lambda b, d: b.tags.create_constant(d, DEFAULT, t.ConstantSpec(name="C", data_type="Int", value="1"))),
-    ("update_constant", lambda b, d: b.tags.update_constant(d, DEFAULT, "C", t.ConstantUpdate(value="2"))),
-    ("delete_constant", lambda b, d: b.tags.delete_constant(d, DEFAULT, "C")),
+    ("list_constants", lambda b, d: b.tag_constants.list_constants(d, DEFAULT)),
+    ("create_constant", lambda b, d: b.tag_constants.create_constant(d, DEFAULT, t.ConstantSpec(name="C", data_type="Int", value="1"))),
+    ("update_constant", lambda b, d: b.tag_constants.update_constant(d, DEFAULT, "C", t.ConstantUpdate(value="2"))),
+    ("delete_constant", lambda b, d: b.tag_constants.delete_constant(d, DEFAULT, "C")),
     ("export_tag_table_xml", lambda b, d: b.tags.export_tag_table_xml(d, DEFAULT)),
 ]
 
@@ -132,23 +132,23 @@ def test_tag_rules(backend, plc):
 
 
 def test_constants(backend, plc):
-    made = backend.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="N", data_type="Int", value="5"))
+    made = backend.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="N", data_type="Int", value="5"))
     assert (made.name, made.is_system) == ("N", False)
     with pytest.raises(e.AlreadyExistsError):
-        backend.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="n", data_type="Int", value="5"))
+        backend.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="n", data_type="Int", value="5"))
     with pytest.raises(e.AlreadyExistsError):
         backend.tags.create_tag(plc, DEFAULT, _spec("N", "Int", "%MW0"))
     with pytest.raises(e.ValidationError):
-        backend.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="Z", data_type="SInt", value="300"))
-    system = backend.tags.list_constants(plc, DEFAULT, "system")
+        backend.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="Z", data_type="SInt", value="300"))
+    system = backend.tag_constants.list_constants(plc, DEFAULT, "system")
     assert system and all(c.is_system for c in system)
     with pytest.raises(e.ValidationError):
-        backend.tags.delete_constant(plc, DEFAULT, system[0].name)
+        backend.tag_constants.delete_constant(plc, DEFAULT, system[0].name)
     with pytest.raises(e.NotFoundError):
-        backend.tags.delete_constant(plc, DEFAULT, "Nope")
-    assert backend.tags.update_constant(plc, DEFAULT, "N", t.ConstantUpdate(value="6")).value == "6"
-    backend.tags.delete_constant(plc, DEFAULT, "N")
-    assert backend.tags.list_constants(plc, DEFAULT, "user") == []
+        backend.tag_constants.delete_constant(plc, DEFAULT, "Nope")
+    assert backend.tag_constants.update_constant(plc, DEFAULT, "N", t.ConstantUpdate(value="6")).value == "6"
+    backend.tag_constants.delete_constant(plc, DEFAULT, "N")
+    assert backend.tag_constants.list_constants(plc, DEFAULT, "user") == []
 
 
 def test_import_is_all_or_nothing(backend, plc):

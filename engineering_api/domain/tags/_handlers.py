@@ -170,7 +170,7 @@ def _export(kind: str) -> Any:
     def handler(ctx: OperationContext, d: ExportFileInput) -> TagExportResult:
         target = _check_target(d)
         tags = ctx.backend.tags.list_tags(d.device_name, d.table_name)
-        constants = ctx.backend.tags.list_constants(d.device_name, d.table_name, "user") if kind != "csv" else []
+        constants = ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user") if kind != "csv" else []
         info = next((t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name == (tags[0].table_name if tags else d.table_name)), None)
         if info is None:
             info = next(t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name.lower() == d.table_name.lower())
@@ -214,7 +214,7 @@ def _update_tag(ctx: OperationContext, d: UpdateTagInput) -> TagChange:
 def _update_constant(ctx: OperationContext, d: UpdateConstantInput) -> ConstantInfo:
     changes = ConstantUpdate(new_name=d.new_name if d.new_name is not None else d.name, data_type=d.data_type,
                              value=d.value, comment=d.comment)
-    return ctx.backend.tags.update_constant(d.device_name, d.table_name, d.constant_name, changes)
+    return ctx.backend.tag_constants.update_constant(d.device_name, d.table_name, d.constant_name, changes)
 
 
 def _spec(d: TagSpec) -> TagSpec:

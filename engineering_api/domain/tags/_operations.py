@@ -167,12 +167,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="constants.list", summary="List constants in a tag table.", section=SECTION,
         description="User constants of the table; the default tag table also lists the PLC's system constants.",
-        handler=lambda ctx, d: ctx.backend.tags.list_constants(d.device_name, d.table_name, "all"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "all"), input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants"), mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="constants.user", summary="Get user constants only from a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.list_constants(d.device_name, d.table_name, "user"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user"), input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants/user"), mutating=False,
         errors=_READ_ERRORS,
     ),
@@ -180,13 +180,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="constants.system", summary="Get system constants only from a tag table.", section=SECTION,
         description="System constants (hardware identifiers, OB numbers) belong to the PLC and are listed in the "
                     "default tag table; other tables have none.",
-        handler=lambda ctx, d: ctx.backend.tags.list_constants(d.device_name, d.table_name, "system"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "system"), input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants/system"), mutating=False,
         errors=_READ_ERRORS,
     ),
     Operation(
         name="constants.create", summary="Create a constant in a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.create_constant(
+        handler=lambda ctx, d: ctx.backend.tag_constants.create_constant(
             d.device_name, d.table_name, ConstantSpec(name=d.name, data_type=d.data_type, value=d.value, comment=d.comment)
         ),
         input=CreateConstantInput, output=ConstantInfo, route=RouteSpec("POST", TABLE + "/constants"),
@@ -202,7 +202,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="constants.delete", summary="Delete a constant from a tag table.", section=SECTION,
         handler=lambda ctx, d: (
-            ctx.backend.tags.delete_constant(d.device_name, d.table_name, d.constant_name),
+            ctx.backend.tag_constants.delete_constant(d.device_name, d.table_name, d.constant_name),
             _deleted("user constant", d.constant_name),
         )[1],
         input=ConstantRef, output=dict[str, str], route=RouteSpec("DELETE", TABLE + "/constants/{constantName}"),
