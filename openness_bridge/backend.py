@@ -81,6 +81,7 @@ from openness_bridge.tags_import import TagImport
 from openness_bridge.tags_support import TagTables
 from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
+from openness_bridge.watch_tables import WatchTableAccess
 from openness_bridge.whitelist import OpennessWhitelist
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class _OpennessSession(EngineeringBackend):
         self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
-        self.watch_tables = BridgeWatchTables(session)
+        self.watch_tables = BridgeWatchTables(session, access=WatchTableAccess(session))
         tag_tables = TagTables(session)
         self.tags = BridgeTags(session, tag_tables=tag_tables, importer=TagImport(session, tag_tables=tag_tables))
         self.tag_constants = BridgeTagConstants(session, tag_tables=tag_tables)
