@@ -65,6 +65,7 @@ from openness_bridge.library import BridgeLibrary
 from openness_bridge.library_support import LibraryAccess
 from openness_bridge.library_types import BridgeLibraryTypes
 from openness_bridge.online import BridgeOnline
+from openness_bridge.online_binding import OnlineBinding
 from openness_bridge.pending import pending_methods
 from openness_bridge.plc_software import namespace, plc_item, service
 from openness_bridge.projects import BridgeProjects
@@ -183,8 +184,8 @@ class _OpennessSession(EngineeringBackend):
         )
         self.online = BridgeOnline(
             session,
+            binding=OnlineBinding(session, sim_instances=self.simulation.sim_list_instances),
             compile_software=self.compile.compile_software,
-            sim_instances=self.simulation.sim_list_instances,
             sim_state=self.simulation.sim_instance_state,
             sim_diagnostics=self.simulation.sim_diagnostics,
             sim_run=self.simulation.sim_run,
