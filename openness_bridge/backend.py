@@ -74,7 +74,7 @@ from openness_bridge.scratch import ScratchFolders
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import BridgeSimulation
-from openness_bridge.simulation_base import PlcsimSession
+from openness_bridge.simulation_base import PlcsimSession, SimulationBase
 from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.tags_constants import BridgeTagConstants
@@ -177,7 +177,7 @@ class _OpennessSession(EngineeringBackend):
         plcsim = PlcsimSession(api=simulation_api, on_worker=self._on_worker)
         self.simulation = BridgeSimulation(plcsim, state_dir=state_dir)
         self.runtime_values = BridgeRuntimeValues(
-            plcsim, session,
+            SimulationBase(plcsim), session,
             batch_read=self.simulation.sim_batch_read,
             batch_write=self.simulation.sim_batch_write,
             data_documents=self.program.data_documents,
