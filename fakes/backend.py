@@ -72,7 +72,7 @@ from fakes.session import FakeSession
 from fakes.simulation_ops import FakeSimulation
 from fakes.software_ops import FakeProgram
 from fakes.tag_constant_ops import FakeTagConstants
-from fakes.tag_import_ops import TagImport
+from fakes.tag_import_ops import FakeTagImport
 from fakes.tag_ops import FakeTags
 from fakes.tag_support import TagTables
 from fakes.type_ops import FakeTypes
@@ -150,8 +150,9 @@ class FakeBackend(EngineeringBackend):
         )
         self.watch_tables = FakeWatchTables(session, online_cpu=self.online.online_cpu)
         tag_tables = TagTables(session)
-        self.tags = FakeTags(session, tables=tag_tables, importer=TagImport(session, tables=tag_tables))
+        self.tags = FakeTags(session, tables=tag_tables)
         self.tag_constants = FakeTagConstants(session, tables=tag_tables)
+        self.tag_import = FakeTagImport(session, tables=tag_tables)
         libraries = LibraryAccess(session, portals=self.portals)
         self.library = FakeLibrary(session, libraries=libraries)
         self.library_types = FakeLibraryTypes(session, libraries=libraries)

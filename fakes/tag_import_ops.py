@@ -1,4 +1,4 @@
-"""Importing tags and user constants into the fake backend's tag tables.
+"""Importing tags and user constants into the fake backend's tag tables (``FakeBackend.tag_import``).
 
 Every row is validated first and the model changes only when all rows are good, inside one transaction;
 a validate-only run reports the same problems without changing anything.
@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
+from engineering_api.backend.areas.tags import RowError, TagImportPort, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import OverlapIndex
 from engineering_api.rules.tags import (
@@ -34,15 +34,14 @@ if TYPE_CHECKING:
     from fakes.session import FakeSession
     from fakes.tag_support import TagTables
 
-__all__ = ("TagImport",)
+__all__ = ("FakeTagImport",)
 
 MAX_ROW_ERRORS = 1000
 MAX_WARNINGS = 200
 
 
-class TagImport:
-    """Imports of tags and user constants, the collaborator :class:`fakes.tag_ops.FakeTags` serves ``import_tags``
-    with.
+class FakeTagImport(TagImportPort):
+    """Imports of tags and user constants into the fake's tag tables.
 
     Args:
         session: the open project, read or changed in transactions.

@@ -6,8 +6,8 @@ system constants share one namespace, case-insensitively), data types that exist
 (:mod:`engineering_api.rules.addresses`), the default tag table that is always there. Imports validate every row
 first and change the model only when all rows are good, inside one transaction.
 
-Constants are the constants area (:mod:`fakes.tag_constant_ops`), imports are served by
-:class:`fakes.tag_import_ops.TagImport`, and the tables they all reach are :class:`fakes.tag_support.TagTables`.
+Constants are the constants area (:mod:`fakes.tag_constant_ops`), imports the import area
+(:mod:`fakes.tag_import_ops`), and the tables they all reach are :class:`fakes.tag_support.TagTables`.
 """
 
 from __future__ import annotations
@@ -41,39 +41,26 @@ from fakes.tags.tables import DEFAULT_TABLE, TableData, TagRecord, TagTableObjec
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import (
-        ConstantImportRow,
-        TagImportResult,
-        TagImportRow,
         TagSpec,
         TagUpdate,
     )
     from fakes.session import FakeSession
-    from fakes.tag_import_ops import TagImport
     from fakes.tag_support import TagTables
 
 __all__ = ("FakeTags",)
 
 
 class FakeTags(TagsPort):
-    """Tag tables, their folders and tags of the fake's PLC software, and imports of tags and constants.
+    """Tag tables, their folders and tags of the fake's PLC software.
 
     Args:
         session: the open project, read or changed in transactions.
-        tables: the PLCs' tag tables.
-        importer: the import of tags and user constants.
+        tables: the PLCs' tag tables, which the constants and import areas reach as well.
     """
 
-    def __init__(self, session: FakeSession, *, tables: TagTables, importer: TagImport) -> None:
+    def __init__(self, session: FakeSession, *, tables: TagTables) -> None:
         self._session = session
         self._tables = tables
-        self._importer = importer
-
-    def import_tags(
-        self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
-        follow_path: bool, overwrite: bool, validate_only: bool = False,
-    ) -> TagImportResult:
-        return self._importer.import_tags(device, tags, constants, table=table, follow_path=follow_path,
-                                          overwrite=overwrite, validate_only=validate_only)
 
     # ----- tag tables ------------------------------------------------------------------------
     def _table_info(self, obj: TagTableObject) -> TagTableInfo:

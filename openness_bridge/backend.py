@@ -78,7 +78,7 @@ from openness_bridge.simulation_base import PlcsimSession, SimulationBase
 from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.tags_constants import BridgeTagConstants
-from openness_bridge.tags_import import TagImport
+from openness_bridge.tags_import import BridgeTagImport
 from openness_bridge.tags_support import TagTables
 from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
@@ -153,8 +153,9 @@ class _OpennessSession(EngineeringBackend):
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session, access=WatchTableAccess(session))
         tag_tables = TagTables(session)
-        self.tags = BridgeTags(session, tag_tables=tag_tables, importer=TagImport(session, tag_tables=tag_tables))
+        self.tags = BridgeTags(session, tag_tables=tag_tables)
         self.tag_constants = BridgeTagConstants(session, tag_tables=tag_tables)
+        self.tag_import = BridgeTagImport(session, tag_tables=tag_tables)
         self.types = BridgeTypes(session)
         self.hmi = BridgeHmi(session, compile_result=compile_result)
         libraries = LibraryAccess(session, devices=all_devices)

@@ -7,8 +7,8 @@ functions the fake uses, so a refused tag gets the same precise code on both ada
 
 Openness has no setter for ``PlcTag.Name`` or ``PlcTagTable.Name`` (the 15.1 and 17.0 API references list them
 get-only), so a rename recreates the object with the new name inside one transaction; see openness_bridge/README.md.
-Constants are the constants area (:mod:`openness_bridge.tags_constants`), imports are served by
-:class:`openness_bridge.tags_import.TagImport`; all reach the tables through :class:`~openness_bridge.tags_support.TagTables`.
+Constants are the constants area (:mod:`openness_bridge.tags_constants`), imports the import area
+(:mod:`openness_bridge.tags_import`); all reach the tables through :class:`~openness_bridge.tags_support.TagTables`.
 """
 
 from __future__ import annotations
@@ -40,39 +40,26 @@ from openness_bridge.tags_support import TagRecord
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import (
-        ConstantImportRow,
-        TagImportResult,
-        TagImportRow,
         TagSpec,
         TagUpdate,
     )
     from openness_bridge.session import BridgeSession
-    from openness_bridge.tags_import import TagImport
     from openness_bridge.tags_support import TagTables
 
 __all__ = ("BridgeTags",)
 
 
 class BridgeTags(TagsPort):
-    """Tag tables, their folders and tags of a PLC over Openness, and imports of tags and constants.
+    """Tag tables, their folders and tags of a PLC over Openness.
 
     Args:
         session: the Openness session: calls on its thread, changes in a transaction.
-        tag_tables: reading and writing the PLC's tag tables.
-        importer: the import of tags and user constants.
+        tag_tables: reading and writing tag tables, tags and constants, shared with the constants and import areas.
     """
 
-    def __init__(self, session: BridgeSession, *, tag_tables: TagTables, importer: TagImport) -> None:
+    def __init__(self, session: BridgeSession, *, tag_tables: TagTables) -> None:
         self._session = session
         self._tag_tables = tag_tables
-        self._importer = importer
-
-    def import_tags(
-        self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
-        follow_path: bool, overwrite: bool, validate_only: bool = False,
-    ) -> TagImportResult:
-        return self._importer.import_tags(device, tags, constants, table=table, follow_path=follow_path,
-                                          overwrite=overwrite, validate_only=validate_only)
 
     # ----- tag tables ------------------------------------------------------------------------
     @staticmethod

@@ -1,4 +1,5 @@
-"""Importing tag and user-constant rows (already parsed from JSON/CSV/XLSX) through the bridge, all or nothing.
+"""Importing tag and user-constant rows (already parsed from JSON/CSV/XLSX) through the bridge, all or nothing
+(``OpennessBackend.tag_import``).
 
 Every row is checked in Python first against what the PLC holds (read once from Openness) and against the rows
 before it; only a clean batch is written, row by row (``Tags.Create``/``UserConstants.Create``, setters for a
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
+from engineering_api.backend.areas.tags import RowError, TagImportPort, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import OverlapIndex
 from engineering_api.rules.tags import (
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
     from openness_bridge.tags_support import TagTables
 
-__all__ = ("TagImport",)
+__all__ = ("BridgeTagImport",)
 
 MAX_ROW_ERRORS = 1000
 MAX_WARNINGS = 200
@@ -157,9 +158,8 @@ class _Plan:
         )
 
 
-class TagImport:
-    """Imports of tags and user constants, the collaborator :class:`openness_bridge.tags.BridgeTags` serves
-    ``import_tags`` with.
+class BridgeTagImport(TagImportPort):
+    """Imports of tags and user constants into a PLC's tag tables over Openness.
 
     Args:
         session: the Openness session: calls on its thread, changes in a transaction.

@@ -94,7 +94,7 @@ class ConstantRecord:
 class TagTables:
     """Reading and writing tag tables, tags and constants over the session: the collaborator of
     :class:`openness_bridge.tags.BridgeTags`, :class:`openness_bridge.tags_constants.BridgeTagConstants` and
-    :class:`openness_bridge.tags_import.TagImport`.
+    :class:`openness_bridge.tags_import.BridgeTagImport`.
 
     Args:
         session: the Openness session: calls on its thread, changes in a transaction.

@@ -29,7 +29,7 @@ from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.areas.runtime_values import RuntimeValuesPort
 from engineering_api.backend.areas.security import SecurityPort
 from engineering_api.backend.areas.simulation import SimulationPort
-from engineering_api.backend.areas.tags import TagConstantsPort, TagsPort
+from engineering_api.backend.areas.tags import TagConstantsPort, TagImportPort, TagsPort
 from engineering_api.backend.areas.types import TypesPort
 from engineering_api.backend.areas.watch import WatchTablesPort
 
@@ -58,6 +58,7 @@ AREAS: dict[str, type[ABC]] = {
     "watch_tables": WatchTablesPort,
     "tags": TagsPort,
     "tag_constants": TagConstantsPort,
+    "tag_import": TagImportPort,
     "types": TypesPort,
     "hmi": HmiPort,
     "library": LibraryPort,
@@ -95,9 +96,11 @@ class EngineeringBackend(ABC):
     watch_tables: WatchTablesPort
     """Watch and force tables of a PLC, their entries and folders, forcing (set by the adapter)."""
     tags: TagsPort
-    """Tag tables and their folders, tags, the import of tags and constants, a table's export (set by the adapter)."""
+    """Tag tables and their folders, tags, a table's export (set by the adapter)."""
     tag_constants: TagConstantsPort
     """User and system constants of a PLC's tag tables (set by the adapter)."""
+    tag_import: TagImportPort
+    """Imports of tags and user constants into a PLC's tag tables, all or nothing (set by the adapter)."""
     types: TypesPort
     """PLC data types (UDTs): listing, content, import and update, deletion, folders (set by the adapter)."""
     hmi: HmiPort

@@ -93,7 +93,7 @@ def test_renaming_a_tag_recreates_it_and_other_changes_are_made_in_place(bridge:
 def test_import_is_checked_before_tia_sees_a_row(bridge: Any, plc: str) -> None:
     rows = [_row(2, "A", "%I0.0"), _row(3, "A", "%I0.1"), _row(4, "C", "%I0.2", "Bad\"Name")]
     with pytest.raises(e.ValidationError) as info:
-        bridge.tags.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
+        bridge.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
     assert info.value.code == "IMPORT_ROWS_INVALID"
     assert [(r["row"], r["column"]) for r in info.value.details["rows"]] == [(3, "Name"), (4, "Path")]
     assert bridge.tags.list_all_tags(plc) == [] and len(bridge.tags.list_tag_tables(plc)) == 1
@@ -103,7 +103,7 @@ def test_an_import_tia_refuses_half_way_imports_nothing_and_says_why(bridge: Any
     rows = [_row(2, "A", "%I0.0", "Line/New"), _row(3, "B", "%I0.1", "Line/New", comment="refused here")]
     faults.ArmNext("MultilingualTextItem.Text", "TargetInvocation", "Setting the comment failed.", "Text too long.", None)
     with pytest.raises(e.ValidationError) as info:
-        bridge.tags.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
+        bridge.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
     assert info.value.code == "OPENNESS_REFUSED" and "Text too long." in info.value.message
     assert bridge.tags.list_all_tags(plc) == []
     assert [x.name for x in bridge.tags.list_tag_tables(plc)] == [DEFAULT]  # the new table and its group are gone too
@@ -115,7 +115,7 @@ def test_import_with_overwrite_changes_the_tag_in_place(bridge: Any, plc: str) -
     bridge.tags.create_tag(plc, DEFAULT, _tag("B", address="%I0.1"))
     bridge.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="N", data_type="Int", value="1"))
     constants = [t.ConstantImportRow(row=2, name="N", data_type="Int", value="2")]
-    result = bridge.tags.import_tags(plc, [_row(2, "A", "%Q0.0", comment="new")], constants, table=DEFAULT,
+    result = bridge.tag_import.import_tags(plc, [_row(2, "A", "%Q0.0", comment="new")], constants, table=DEFAULT,
                                 follow_path=False, overwrite=True)
     assert (result.tags_imported, result.tags_replaced, result.constants_imported) == (1, 1, 1)
     assert [(x.name, x.logical_address, x.comment) for x in bridge.tags.list_tags(plc, DEFAULT)] == [
@@ -123,7 +123,7 @@ def test_import_with_overwrite_changes_the_tag_in_place(bridge: Any, plc: str) -
     ]
     assert [c.value for c in bridge.tag_constants.list_constants(plc, DEFAULT, "user")] == ["2"]
     # A row that respells a name replaces the tag by re-creating it (PlcTag.Name has no setter).
-    result = bridge.tags.import_tags(plc, [_row(3, "b", "%I0.1")], [], table=DEFAULT, follow_path=False, overwrite=True)
+    result = bridge.tag_import.import_tags(plc, [_row(3, "b", "%I0.1")], [], table=DEFAULT, follow_path=False, overwrite=True)
     assert result.tags_replaced == 1
     assert [x.name for x in bridge.tags.list_tags(plc, DEFAULT)] == ["A", "b"]
 
@@ -131,7 +131,7 @@ def test_import_with_overwrite_changes_the_tag_in_place(bridge: Any, plc: str) -
 def test_validate_only_opens_no_transaction(bridge: Any, plc: str, faults: Any) -> None:
     # Were a transaction opened, the armed fault would end the call: a check-only import must not take the project.
     faults.ArmNext("TiaPortal.ExclusiveAccess", "TargetInvocation", "Busy.", "", None)
-    result = bridge.tags.import_tags(plc, [_row(2, "A", "%I0.0", "New")], [], table=DEFAULT, follow_path=True,
+    result = bridge.tag_import.import_tags(plc, [_row(2, "A", "%I0.0", "New")], [], table=DEFAULT, follow_path=True,
                                 overwrite=False, validate_only=True)
     assert (result.tags_imported, result.created_tables) == (0, ["New"])
     with pytest.raises(e.ConflictError):

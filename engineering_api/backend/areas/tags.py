@@ -9,7 +9,7 @@ from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
     "ConstantImportRow", "ConstantInfo", "ConstantSpec", "ConstantUpdate", "RowError", "TagChange", "TagImportResult",
-    "TagConstantsPort", "TagImportRow", "TagInfo", "TagSpec", "TagTableInfo", "TagTableNode", "TagUpdate", "TagWarning",
+    "TagConstantsPort", "TagImportPort", "TagImportRow", "TagInfo", "TagSpec", "TagTableInfo", "TagTableNode", "TagUpdate", "TagWarning",
     "TagsPort",
 )
 
@@ -181,8 +181,8 @@ class TagImportResult(CamelStruct):
 
 
 class TagsPort(ABC):
-    """Tags: tag tables and their folders, tags, the import of tags and user constants, the export of a table (the
-    constants themselves are :class:`TagConstantsPort`).
+    """Tags: tag tables and their folders, tags, the export of a table (the constants are :class:`TagConstantsPort`,
+    imports :class:`TagImportPort`).
 
     Every method runs on the TIA worker thread; docstrings name the domain errors raised. Every method
     raises :class:`~engineering_api.backend.errors.NotFoundError` for an unknown device and
@@ -292,6 +292,23 @@ class TagsPort(ABC):
         """
 
     @abstractmethod
+    def export_tag_table_xml(self, device: str, table: str) -> bytes:
+        """The table's SimaticML (``SW.Tags.PlcTagTable``) as TIA exports it.
+
+        Raises:
+            NotFoundError: no such table.
+        """
+
+
+
+class TagImportPort(ABC):
+    """The import of tags and user constants into a PLC's tag tables, all or nothing, with TIA's rules of
+    :class:`TagsPort` and :class:`TagConstantsPort`. Raises :class:`~engineering_api.backend.errors.NotFoundError`
+    for an unknown device and :class:`~engineering_api.backend.errors.ValidationError` (``NOT_A_PLC``) for a device
+    without PLC software.
+    """
+
+    @abstractmethod
     def import_tags(
         self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
         follow_path: bool, overwrite: bool, validate_only: bool = False,
@@ -308,15 +325,6 @@ class TagsPort(ABC):
             ValidationError: ``IMPORT_ROWS_INVALID`` with ``details.rows`` = ``[{row, column, reason}]`` for
                 every refused row; nothing is imported.
         """
-
-    @abstractmethod
-    def export_tag_table_xml(self, device: str, table: str) -> bytes:
-        """The table's SimaticML (``SW.Tags.PlcTagTable``) as TIA exports it.
-
-        Raises:
-            NotFoundError: no such table.
-        """
-
 
 class TagConstantsPort(ABC):
     """User and system constants of a PLC's tag tables.

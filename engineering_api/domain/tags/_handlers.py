@@ -84,7 +84,7 @@ def _import(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, 
     _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
     ctx.progress(50, f"{len(parsed.tags)} tags and {len(parsed.constants)} constants read; importing")
     ctx.check_canceled()
-    result = ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+    result = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                      overwrite=overwrite)
     ctx.progress(100, f"{result.tags_imported} tags imported")
     return result
@@ -97,7 +97,7 @@ def _refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.P
         # Report every problem at once: what could not be read, and what TIA's rules refuse in the rest.
         rows = [_row_dict(r) for r in parsed.errors]
         try:
-            ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+            ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                     overwrite=overwrite, validate_only=True)
         except e.ValidationError as exc:
             if exc.code != "IMPORT_ROWS_INVALID":

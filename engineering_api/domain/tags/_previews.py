@@ -160,7 +160,7 @@ def _becomes(table: str, old: str, new: str) -> str:
 def _import_preview(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *, table: str,
                     follow_path: bool, overwrite: bool) -> Preview:
     _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
-    checked = ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+    checked = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                       overwrite=overwrite, validate_only=True)
     # The check passed: with overwrite, every name the PLC already holds is replaced in its own table.
     tags = {t.name.lower(): t for t in ctx.backend.tags.list_all_tags(device)}
