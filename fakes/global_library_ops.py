@@ -16,12 +16,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    LockedError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.errors import AlreadyExistsError, LockedError, NotFoundError, ValidationError
 from engineering_api.lib.archives import create_zip
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.library import (
@@ -32,13 +27,7 @@ from engineering_api.rules.library import (
     library_suffix,
     library_unsaved,
 )
-from fakes.global_library import (
-    GlobalLibrary,
-    copy_type,
-    load_global_library,
-    open_libraries,
-    save_global_library,
-)
+from fakes.global_library import GlobalLibrary, copy_type, load_global_library, open_libraries, save_global_library
 from fakes.library import Library
 from fakes.portal import release_lock, take_lock
 from fakes.project_files import LOCK_NAME, make_folder

@@ -24,12 +24,7 @@ from engineering_api.backend.areas.library import (
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
-from engineering_api.rules.library import (
-    check_library_name,
-    check_plc_paste,
-    parse_version,
-    split_master_copy_path,
-)
+from engineering_api.rules.library import check_library_name, check_plc_paste, parse_version, split_master_copy_path
 from engineering_api.rules.naming import check_device_name
 from fakes.library import Library, LibraryItem, MasterCopy
 from fakes.library_hmi import instance_data
@@ -64,8 +59,8 @@ class FakeLibrary(LibraryPort):
     writers of write-protected instances of library types (:meth:`guarded`).
 
     Args:
-        session: the attached portal and its open project, read or changed in transactions.
-        libraries: the project library and the open global ones.
+        session: the attached portal and its open project, whose devices master copies are pasted into.
+        libraries: the project library and the open global ones, with the links of types to their instances.
     """
 
     def __init__(self, session: FakeSession, *, libraries: LibraryAccess) -> None:

@@ -55,8 +55,10 @@ class FakeLibraryTypes(LibraryTypesPort):
     edited there only.
 
     Args:
-        session: the attached portal and its open project, read or changed in transactions.
-        libraries: the project library and the open global ones.
+        session: the open project, whose PLCs and panels hold the types' instances; a version's change is one
+            transaction.
+        libraries: the project library and the open global ones (a global library's type is instantiated through
+            the project library).
     """
 
     def __init__(self, session: FakeSession, *, libraries: LibraryAccess) -> None:

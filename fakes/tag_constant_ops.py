@@ -10,21 +10,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.tags import FieldError, check_constant, raise_field_error
 from fakes.tag_support import constant_info
 from fakes.tags.tables import DEFAULT_TABLE, ConstRecord, TagTableObject
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.tags import (
-        ConstantKind,
-        ConstantSpec,
-        ConstantUpdate,
-    )
+    from engineering_api.backend.areas.tags import ConstantKind, ConstantSpec, ConstantUpdate
     from fakes.model import Device
     from fakes.program import PlcSoftware
     from fakes.session import FakeSession
@@ -37,8 +29,8 @@ class FakeTagConstants(TagConstantsPort):
     """User constants in the fake's tag tables, and the PLC's system constants.
 
     Args:
-        session: the open project, read or changed in transactions.
-        tables: the PLCs' tag tables.
+        session: the open project; a change of a constant is one transaction.
+        tables: the PLCs' tag tables (a user constant lives in one) and the names a new constant must not take.
     """
 
     def __init__(self, session: FakeSession, *, tables: TagTables) -> None:

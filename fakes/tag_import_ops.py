@@ -13,20 +13,9 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.tags import RowError, TagImportPort, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import OverlapIndex
-from engineering_api.rules.tags import (
-    FieldError,
-    check_constant,
-    check_table_name,
-    check_tag,
-)
+from engineering_api.rules.tags import FieldError, check_constant, check_table_name, check_tag
 from fakes.tag_support import CATEGORY
-from fakes.tags.tables import (
-    ConstRecord,
-    TableData,
-    TagRecord,
-    TagTableObject,
-    table_object,
-)
+from fakes.tags.tables import ConstRecord, TableData, TagRecord, TagTableObject, table_object
 from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
@@ -44,8 +33,8 @@ class FakeTagImport(TagImportPort):
     """Imports of tags and user constants into the fake's tag tables.
 
     Args:
-        session: the open project, read or changed in transactions.
-        tables: the PLCs' tag tables.
+        session: the open project; an import is one transaction, a validation none.
+        tables: the PLCs' tag tables, read once for the checks and written only when every row is good.
     """
 
     def __init__(self, session: FakeSession, *, tables: TagTables) -> None:

@@ -15,35 +15,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.tags import (
-    TagChange,
-    TagInfo,
-    TagsPort,
-    TagTableInfo,
-    TagTableNode,
-)
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-)
+from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.folders import target_folder
-from engineering_api.rules.tags import (
-    FieldError,
-    check_table_name,
-    check_tag,
-    overlap_warnings,
-    raise_field_error,
-)
+from engineering_api.rules.tags import FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error
 from fakes.program import normalise_folder
 from fakes.tag_support import CATEGORY, tag_info
 from fakes.tags.tables import DEFAULT_TABLE, TableData, TagRecord, TagTableObject
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.tags import (
-        TagSpec,
-        TagUpdate,
-    )
+    from engineering_api.backend.areas.tags import TagSpec, TagUpdate
     from fakes.session import FakeSession
     from fakes.tag_support import TagTables
 
@@ -54,7 +35,7 @@ class FakeTags(TagsPort):
     """Tag tables, their folders and tags of the fake's PLC software.
 
     Args:
-        session: the open project, read or changed in transactions.
+        session: the open project; a change of a table, folder or tag is one transaction.
         tables: the PLCs' tag tables, which the constants and import areas reach as well.
     """
 

@@ -12,11 +12,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.rules.addresses import (
-    AddressError,
-    OverlapIndex,
-    parse_address,
-)
+from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from fakes.tags.tables import (
     DEFAULT_TABLE,
     ConstRecord,

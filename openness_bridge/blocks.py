@@ -21,12 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, ExternalSourceInfo, FolderRemoval
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
-)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.folders import check_file_name
 from engineering_api.rules.naming import check_block_name
 from openness_bridge import groups

@@ -57,8 +57,8 @@ class BridgeLibrary(LibraryPort):
     """The project library and the open global libraries over Openness: the libraries and their master copies.
 
     Args:
-        session: the Openness session: calls, transactions, the attached portal and its open project.
-        libraries: the project library and the open global ones.
+        session: the Openness session; master copies are made, deleted and pasted in transactions.
+        libraries: the project library and the open global ones, found by name.
         names_in_use: the casefolded names of a ``PlcSoftware``'s blocks, PLC data types and tag tables (the blocks
             area's), which a pasted master copy must not take.
         require_free_device_name: ``(project, name)``: raises AlreadyExistsError ``DEVICE_EXISTS`` when a device

@@ -35,8 +35,8 @@ class BridgeLibraryTypes(LibraryTypesPort):
     """Library types with their versions over Openness (``OpennessBackend.library_types``).
 
     Args:
-        session: the Openness session: calls, transactions, the attached portal and its open project.
-        libraries: the project library and the open global ones.
+        session: the Openness session; a version's edit, release or discard runs in one transaction.
+        libraries: the project library and the open global ones, with a type's instances in the project's PLCs.
         names_in_use: the casefolded names of a ``PlcSoftware``'s blocks, PLC data types and tag tables (the blocks
             area's), to tell which objects a new instance brought along.
         panel_software: ``device`` -> (``classic`` or ``unified``, its HMI software) (the HMI area's lookup).

@@ -42,12 +42,7 @@ from engineering_api.backend.areas.online_rules import (
     require_stop_confirmed,
     simulation_support_disabled,
 )
-from engineering_api.backend.errors import (
-    ConflictError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
-)
+from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from openness_bridge.groups import walk_objects
 from openness_bridge.plc_software import block_kind
 

@@ -14,11 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.online_rules import (
-    choose_instance,
-    instance_off,
-    online_with_other_instance,
-)
+from engineering_api.backend.areas.online_rules import choose_instance, instance_off, online_with_other_instance
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:

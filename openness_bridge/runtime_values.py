@@ -19,12 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, NoReturn
 
-from engineering_api.backend.areas.runtime_values import (
-    RuntimeValuesPort,
-    SimScanRead,
-    SimScanValue,
-    scan_timestamp,
-)
+from engineering_api.backend.areas.runtime_values import RuntimeValuesPort, SimScanRead, SimScanValue, scan_timestamp
 from engineering_api.backend.errors import (
     ConflictError,
     NoProjectOpenError,
@@ -38,11 +33,7 @@ from openness_bridge.simulation_tags import tag_list
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.backend.areas.runtime_values import (
-        SimMonitoredItem,
-        SimReleasedTag,
-        SimRuntimeEvents,
-    )
+    from engineering_api.backend.areas.runtime_values import SimMonitoredItem, SimReleasedTag, SimRuntimeEvents
     from engineering_api.backend.areas.simulation_models import SimTagResult, SimTagWrite
     from openness_bridge.plcsim import PlcsimApi
     from openness_bridge.session import BridgeSession

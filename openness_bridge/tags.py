@@ -15,34 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.tags import (
-    TagChange,
-    TagInfo,
-    TagsPort,
-    TagTableInfo,
-    TagTableNode,
-)
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-    ValidationError,
-)
-from engineering_api.rules.tags import (
-    FieldError,
-    check_table_name,
-    check_tag,
-    overlap_warnings,
-    raise_field_error,
-)
+from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.rules.tags import FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error
 from openness_bridge import groups
 from openness_bridge.tags_support import TagRecord
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.tags import (
-        TagSpec,
-        TagUpdate,
-    )
+    from engineering_api.backend.areas.tags import TagSpec, TagUpdate
     from openness_bridge.session import BridgeSession
     from openness_bridge.tags_support import TagTables
 
@@ -53,7 +33,7 @@ class BridgeTags(TagsPort):
     """Tag tables, their folders and tags of a PLC over Openness.
 
     Args:
-        session: the Openness session: calls on its thread, changes in a transaction.
+        session: the Openness session; a change of a table, folder or tag runs in one transaction.
         tag_tables: reading and writing tag tables, tags and constants, shared with the constants and import areas.
     """
 

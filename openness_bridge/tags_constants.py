@@ -11,20 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.tags import FieldError, check_constant, raise_field_error
 from openness_bridge.tags_support import ConstantRecord
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.tags import (
-        ConstantKind,
-        ConstantSpec,
-        ConstantUpdate,
-    )
+    from engineering_api.backend.areas.tags import ConstantKind, ConstantSpec, ConstantUpdate
 
     from openness_bridge.session import BridgeSession
     from openness_bridge.tags_support import TagTables
@@ -36,8 +28,8 @@ class BridgeTagConstants(TagConstantsPort):
     """User and system constants of a PLC over Openness.
 
     Args:
-        session: the Openness session: calls on its thread, changes in a transaction.
-        tag_tables: reading and writing the PLC's tag tables.
+        session: the Openness session; a change of a constant runs in one transaction.
+        tag_tables: reading and writing constants, and the PLC-wide names a new constant must not take.
     """
 
     def __init__(self, session: BridgeSession, *, tag_tables: TagTables) -> None:

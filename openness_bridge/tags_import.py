@@ -17,12 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.tags import RowError, TagImportPort, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import OverlapIndex
-from engineering_api.rules.tags import (
-    FieldError,
-    check_constant,
-    check_table_name,
-    check_tag,
-)
+from engineering_api.rules.tags import FieldError, check_constant, check_table_name, check_tag
 from openness_bridge import groups
 from openness_bridge.tags_support import ConstantRecord, TagRecord
 
@@ -162,8 +157,8 @@ class BridgeTagImport(TagImportPort):
     """Imports of tags and user constants into a PLC's tag tables over Openness.
 
     Args:
-        session: the Openness session: calls on its thread, changes in a transaction.
-        tag_tables: reading and writing the PLC's tag tables.
+        session: the Openness session; an import runs in one transaction, a validation in a plain call.
+        tag_tables: the PLC's tag tables, read once for the checks, then written row by row.
     """
 
     def __init__(self, session: BridgeSession, *, tag_tables: TagTables) -> None:

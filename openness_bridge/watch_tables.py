@@ -15,17 +15,8 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.watch import (
-    FORCE_TABLE,
-    WATCH_TABLE,
-    TableDetails,
-    TableEntry,
-    TableInfo,
-)
-from engineering_api.backend.errors import (
-    EngineeringError,
-    NotFoundError,
-)
+from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE, TableDetails, TableEntry, TableInfo
+from engineering_api.backend.errors import EngineeringError, NotFoundError
 from engineering_api.rules.watch_operands import LABEL, Resolver, row_flag
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
