@@ -7,6 +7,7 @@ a validate-only run reports the same problems without changing anything.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from functools import partial
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,8 @@ from fakes.tags.tables import ConstRecord, TableData, TagRecord, TagTableObject,
 from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
     from fakes.session import FakeSession
     from fakes.tag_support import TagTables
@@ -119,24 +122,33 @@ class FakeTagImport(TagImportPort):
                     return False
                 return True
 
-            index = self._tables.index(tables, set()) if any(obj.table.tags for obj in tables) else OverlapIndex()
-            warnings: list[TagWarning] = []
-            warning_count = 0
-            for item in tags:
+            def place(item: TagImportRow | ConstantImportRow, last: str, sheet: str, kind: str,
+                      check: Callable[[], Any]) -> tuple[str, Any] | None:
+                """(target table, what ``check`` returned) for a row whose table, fields and name are good; else the
+                row is refused (``last``: the value shown when the column after Name and Data Type fails)."""
                 checkpoint()  # once per row: a timed-out import stops here and the transaction rolls back
                 target = target_of(item.table_name)
                 if target is None:
                     wanted = item.table_name if follow_path and item.table_name else table
-                    fail(item.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, "PLC Tags")
-                    continue
+                    fail(item.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, sheet)
+                    return None
                 try:
-                    data_type, address = check_tag(item.name, item.data_type, item.logical_address, udts)
+                    checked = check()
                 except FieldError as exc:
                     fail(item.row, exc.column, exc.reason,
-                         {"Name": item.name, "Data Type": item.data_type}.get(exc.column, item.logical_address), "PLC Tags")
+                         {"Name": item.name, "Data Type": item.data_type}.get(exc.column, last), sheet)
+                    return None
+                return (target, checked) if claim(item.name, target, kind, item.row, sheet) else None
+
+            index = self._tables.index(tables, set()) if any(obj.table.tags for obj in tables) else OverlapIndex()
+            warnings: list[TagWarning] = []
+            warning_count = 0
+            for item in tags:
+                placed = place(item, item.logical_address, "PLC Tags", "tag",
+                               partial(check_tag, item.name, item.data_type, item.logical_address, udts))
+                if placed is None:
                     continue
-                if not claim(item.name, target, "tag", item.row, "PLC Tags"):
-                    continue
+                target, (data_type, address) = placed
                 plan_tags.setdefault(target, []).append(TagRecord(
                     item.name, data_type, address.text, item.comment, item.hmi_visible, item.hmi_accessible,
                     item.hmi_writeable,
@@ -152,21 +164,11 @@ class FakeTagImport(TagImportPort):
                                     f"{other_address} of '{other}'.",
                         ))
             for row in constants:
-                checkpoint()
-                target = target_of(row.table_name)
-                if target is None:
-                    wanted = row.table_name if follow_path and row.table_name else table
-                    fail(row.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, "User Constants")
-                    continue
-                try:
-                    data_type, value = check_constant(row.name, row.data_type, row.value)
-                except FieldError as exc:
-                    fail(row.row, exc.column, exc.reason,
-                         {"Name": row.name, "Data Type": row.data_type}.get(exc.column, row.value), "User Constants")
-                    continue
-                if not claim(row.name, target, "user constant", row.row, "User Constants"):
-                    continue
-                plan_constants.setdefault(target, []).append(ConstRecord(row.name, data_type, value, row.comment))
+                placed = place(row, row.value, "User Constants", "user constant",
+                               partial(check_constant, row.name, row.data_type, row.value))
+                if placed is not None:
+                    target, (data_type, value) = placed
+                    plan_constants.setdefault(target, []).append(ConstRecord(row.name, data_type, value, row.comment))
             if error_count:
                 first = errors[0]
                 raise ValidationError(
