@@ -20,11 +20,7 @@ from engineering_api.backend.errors import AlreadyExistsError, LockedError, NotF
 from engineering_api.lib.archives import create_zip
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.library import (
-    check_library_name,
-    library_archive_suffix,
-    library_file_version,
-    library_read_only,
-    library_suffix,
+    check_library_name, library_archive_suffix, library_file_version, library_read_only, library_suffix,
     library_unsaved,
 )
 from fakes.global_library import GlobalLibrary, copy_type, load_global_library, open_libraries, save_global_library

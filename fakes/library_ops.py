@@ -14,12 +14,7 @@ import json
 from typing import TYPE_CHECKING, TypeVar
 
 from engineering_api.backend.areas.library import (
-    LibraryInfo,
-    LibraryPort,
-    LibraryTreeNode,
-    MasterCopyContent,
-    MasterCopyInfo,
-    MasterCopyInstantiation,
+    LibraryInfo, LibraryPort, LibraryTreeNode, MasterCopyContent, MasterCopyInfo, MasterCopyInstantiation,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.lib.schema import utc_now

@@ -18,23 +18,11 @@ from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from engineering_api.rules.library import (
-    IN_WORK,
-    RELEASED,
-    TYPE_KINDS,
-    edited_in_project_library,
-    format_version,
-    next_version,
-    parse_version,
+    IN_WORK, RELEASED, TYPE_KINDS, edited_in_project_library, format_version, next_version, parse_version,
 )
 from fakes.library import LibraryType, TypeVersion
 from fakes.library_hmi import (
-    HMI_KINDS,
-    check_script_type,
-    classic_panel,
-    compare_scripts,
-    instance_data,
-    new_script_type,
-    script_source,
+    HMI_KINDS, check_script_type, classic_panel, compare_scripts, instance_data, new_script_type, script_source,
 )
 from fakes.global_library import copy_type
 from fakes.library_support import dependencies_of

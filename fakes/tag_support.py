@@ -14,13 +14,7 @@ from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from fakes.tags.tables import (
-    DEFAULT_TABLE,
-    ConstRecord,
-    TableData,
-    TagRecord,
-    TagTableObject,
-    default_table,
-    table_object,
+    DEFAULT_TABLE, ConstRecord, TableData, TagRecord, TagTableObject, default_table, table_object,
 )
 
 if TYPE_CHECKING:

@@ -24,18 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    EngineeringError,
-    LockedError,
-    NotFoundError,
-    ValidationError,
+    AlreadyExistsError, EngineeringError, LockedError, NotFoundError, ValidationError,
 )
 from engineering_api.rules.library import (
-    check_library_name,
-    library_archive_suffix,
-    library_file_version,
-    library_read_only,
-    library_suffix,
+    check_library_name, library_archive_suffix, library_file_version, library_read_only, library_suffix,
     library_unsaved,
 )
 from openness_bridge.errors import kind_of

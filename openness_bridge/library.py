@@ -34,12 +34,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.library import (
-    LibraryInfo,
-    LibraryPort,
-    LibraryTreeNode,
-    MasterCopyContent,
-    MasterCopyInfo,
-    MasterCopyInstantiation,
+    LibraryInfo, LibraryPort, LibraryTreeNode, MasterCopyContent, MasterCopyInfo, MasterCopyInstantiation,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.folders import folder_parts

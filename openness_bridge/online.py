@@ -26,21 +26,11 @@ from typing import TYPE_CHECKING, Any, cast
 import msgspec
 
 from engineering_api.backend.areas.online import (
-    CompareEntry,
-    CompareResult,
-    CpuActionResult,
-    CpuStatus,
-    DownloadMessage,
-    DownloadResult,
-    OnlinePort,
-    OnlineStatus,
+    CompareEntry, CompareResult, CpuActionResult, CpuStatus, DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
     UploadResult,
 )
 from engineering_api.backend.areas.online_rules import (
-    compile_failed,
-    cpu_in_run,
-    require_stop_confirmed,
-    simulation_support_disabled,
+    compile_failed, cpu_in_run, require_stop_confirmed, simulation_support_disabled,
 )
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from openness_bridge.groups import walk_objects

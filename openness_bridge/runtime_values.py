@@ -21,11 +21,7 @@ from typing import TYPE_CHECKING, Literal, NoReturn
 
 from engineering_api.backend.areas.runtime_values import RuntimeValuesPort, SimScanRead, SimScanValue, scan_timestamp
 from engineering_api.backend.errors import (
-    ConflictError,
-    NoProjectOpenError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
+    ConflictError, NoProjectOpenError, NotFoundError, NotSupportedError, ValidationError,
 )
 from engineering_api.rules.released_tags import quoted_name, released_tags
 from openness_bridge.simulation_tags import tag_list

@@ -23,20 +23,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch import (
-    FORCE_TABLE,
-    WATCH_TABLE,
-    ForcingResult,
-    WatchTablesPort,
-    TableDetails,
-    TableFolderRemoval,
-    TableInfo,
+    FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails, TableFolderRemoval, TableInfo,
 )
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
+    AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError, ValidationError,
 )
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.watch_operands import LABEL, check_rows, merge_rows, table_row
