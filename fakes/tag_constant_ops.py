@@ -10,8 +10,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
-from engineering_api.rules.tags import FieldError, check_constant, raise_field_error
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.rules.tags import FieldError, check_constant, raise_field_error, refuse_taken_name
 from fakes.tag_support import constant_info
 from fakes.tags.tables import DEFAULT_TABLE, ConstRecord, TagTableObject
 
@@ -70,12 +70,8 @@ class FakeTagConstants(TagConstantsPort):
                 data_type, value = check_constant(constant.name, constant.data_type, constant.value)
             except FieldError as exc:
                 raise_field_error(exc, f"Constant '{constant.name}'")
-            clash = self._tables.names(plc, software, tables).get(constant.name.lower())
-            if clash is not None:
-                raise AlreadyExistsError(
-                    f"The name '{constant.name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'.",
-                    code="CONSTANT_EXISTS",
-                )
+            refuse_taken_name(constant.name, self._tables.names(plc, software, tables).get(constant.name.lower()),
+                              "CONSTANT_EXISTS")
             record = ConstRecord(constant.name, data_type, value, constant.comment)
             self._tables.store(software, obj, replace(obj.table, constants=(*obj.table.constants, record)))
             return constant_info(record, obj.name)
@@ -97,12 +93,8 @@ class FakeTagConstants(TagConstantsPort):
             except FieldError as exc:
                 raise_field_error(exc, f"Constant '{new_name}'")
             if new_name.lower() != old.name.lower():
-                clash = self._tables.names(plc, software, tables).get(new_name.lower())
-                if clash is not None:
-                    raise AlreadyExistsError(
-                        f"The name '{new_name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'.",
-                        code="CONSTANT_EXISTS",
-                    )
+                refuse_taken_name(new_name, self._tables.names(plc, software, tables).get(new_name.lower()),
+                                  "CONSTANT_EXISTS")
             record = ConstRecord(new_name, data_type, value,
                                  changes.comment if changes.comment is not None else old.comment, old.texts)
             constants[position] = record

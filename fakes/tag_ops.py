@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.folders import target_folder
-from engineering_api.rules.tags import FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error
+from engineering_api.rules.tags import (
+    FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error, refuse_taken_name,
+)
 from fakes.program import normalise_folder
 from fakes.tag_support import CATEGORY, tag_info
 from fakes.tags.tables import DEFAULT_TABLE, TableData, TagRecord, TagTableObject
@@ -156,12 +158,8 @@ class FakeTags(TagsPort):
                 data_type, address = check_tag(tag.name, tag.data_type, tag.logical_address, self._tables.udts(software))
             except FieldError as exc:
                 raise_field_error(exc, f"Tag '{tag.name}'")
-            clash = self._tables.names(plc, software, tables).get(tag.name.lower())
-            if clash is not None:
-                raise AlreadyExistsError(
-                    f"The name '{tag.name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'; "
-                    "names are unique across all tag tables of the PLC.", code="TAG_EXISTS",
-                )
+            refuse_taken_name(tag.name, self._tables.names(plc, software, tables).get(tag.name.lower()), "TAG_EXISTS",
+                              across_tables=True)
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_visible, tag.hmi_accessible,
                                tag.hmi_writeable)
             warnings = overlap_warnings(self._tables.index(tables, set()), record.name, address, data_type)
@@ -188,12 +186,8 @@ class FakeTags(TagsPort):
             except FieldError as exc:
                 raise_field_error(exc, f"Tag '{new_name}'")
             if new_name.lower() != old.name.lower():
-                clash = self._tables.names(plc, software, tables).get(new_name.lower())
-                if clash is not None:
-                    raise AlreadyExistsError(
-                        f"The name '{new_name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'.",
-                        code="TAG_EXISTS",
-                    )
+                refuse_taken_name(new_name, self._tables.names(plc, software, tables).get(new_name.lower()),
+                                  "TAG_EXISTS")
             record = TagRecord(
                 new_name, canonical, address.text,
                 changes.comment if changes.comment is not None else old.comment,

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
-from engineering_api.rules.tags import FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error
+from engineering_api.rules.tags import (
+    FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error, refuse_taken_name,
+)
 from openness_bridge import groups
 from openness_bridge.tags_support import TagRecord
 
@@ -182,20 +184,13 @@ class BridgeTags(TagsPort):
             raise_field_error(exc, f"Tag '{name}'")
             raise AssertionError("unreachable") from None
 
-    def _require_free_name(self, root: Any, name: str, code: str) -> None:
-        clash = self._tag_tables.names(root).get(name.casefold())
-        if clash is not None:
-            raise AlreadyExistsError(
-                f"The name '{name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'; "
-                "names are unique across all tag tables of the PLC.", code=code,
-            )
-
     def create_tag(self, device: str, table: str, tag: TagSpec) -> TagChange:
         def run() -> TagChange:
             software, root = self._tag_tables.tag_root(device)
             _, found = self._tag_tables.find_table(root, table, device)
             data_type, address = self._checked_tag(software, tag.name, tag.data_type, tag.logical_address)
-            self._require_free_name(root, tag.name, "TAG_EXISTS")
+            refuse_taken_name(tag.name, self._tag_tables.names(root).get(tag.name.casefold()), "TAG_EXISTS",
+                              across_tables=True)
             warnings = overlap_warnings(self._tag_tables.overlap_index(root), tag.name, address, data_type)
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_accessible, tag.hmi_visible,
                                tag.hmi_writeable)
@@ -222,7 +217,8 @@ class BridgeTags(TagsPort):
                 old.address if changes.logical_address is None else changes.logical_address,
             )
             if new_name.casefold() != old.name.casefold():
-                self._require_free_name(root, new_name, "TAG_EXISTS")
+                refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()), "TAG_EXISTS",
+                                  across_tables=True)
             record = TagRecord(
                 new_name, data_type, address.text, old.comment if changes.comment is None else changes.comment,
                 old.accessible if changes.hmi_accessible is None else changes.hmi_accessible,

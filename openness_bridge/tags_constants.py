@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
-from engineering_api.rules.tags import FieldError, check_constant, raise_field_error
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.rules.tags import FieldError, check_constant, raise_field_error, refuse_taken_name
 from openness_bridge.tags_support import ConstantRecord
 
 if TYPE_CHECKING:
@@ -57,19 +57,13 @@ class BridgeTagConstants(TagConstantsPort):
             raise_field_error(exc, f"Constant '{name}'")
             raise AssertionError("unreachable") from None
 
-    def _require_free_constant_name(self, root: Any, name: str) -> None:
-        clash = self._tag_tables.names(root).get(name.casefold())
-        if clash is not None:
-            raise AlreadyExistsError(
-                f"The name '{name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'.", code="CONSTANT_EXISTS"
-            )
-
     def create_constant(self, device: str, table: str, constant: ConstantSpec) -> ConstantInfo:
         def run() -> ConstantInfo:
             _, root = self._tag_tables.tag_root(device)
             _, found = self._tag_tables.find_table(root, table, device)
             data_type, value = self._checked_constant(constant.name, constant.data_type, constant.value)
-            self._require_free_constant_name(root, constant.name)
+            refuse_taken_name(constant.name, self._tag_tables.names(root).get(constant.name.casefold()),
+                              "CONSTANT_EXISTS")
             record = ConstantRecord(constant.name, data_type, value, constant.comment)
             self._tag_tables.add_constant(found, record)
             return self._tag_tables.constant_info(record, str(found.Name))
@@ -98,7 +92,8 @@ class BridgeTagConstants(TagConstantsPort):
                 old.value if changes.value is None else changes.value,
             )
             if new_name.casefold() != old.name.casefold():
-                self._require_free_constant_name(root, new_name)
+                refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()),
+                                  "CONSTANT_EXISTS")
             record = ConstantRecord(new_name, data_type, value, old.comment if changes.comment is None else changes.comment)
             self._tag_tables.change_constant(constant, record, old)
             return self._tag_tables.constant_info(record, str(found.Name))

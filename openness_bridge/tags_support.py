@@ -1,6 +1,6 @@
-"""The bridge's tag tables as its tags and constants areas reach them (:class:`TagTables`): reaching ``PlcSoftware.TagTableGroup``, finding
-tables and groups (``Find`` is one level deep, so the group tree is walked), reading tags and constants, their
-``MultilingualText`` comments, and the PLC-wide namespace TIA enforces.
+"""The bridge's tag tables as its tags, constants and import areas reach them (:class:`TagTables`): reaching
+``PlcSoftware.TagTableGroup``, finding tables and groups (``Find`` is one level deep, so the group tree is walked),
+reading and writing tags and constants, their ``MultilingualText`` comments, and the PLC-wide namespace TIA enforces.
 
 TIA's rules on single fields (names, data types, addresses, constant values, overlaps) are those of
 :mod:`engineering_api.rules`, which the fake applies too, so both adapters refuse exactly the same input with
