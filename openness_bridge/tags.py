@@ -182,7 +182,6 @@ class BridgeTags(TagsPort):
             return check_tag(name, data_type, address, self._tag_tables.udts(software))
         except FieldError as exc:
             raise_field_error(exc, f"Tag '{name}'")
-            raise AssertionError("unreachable") from None
 
     def create_tag(self, device: str, table: str, tag: TagSpec) -> TagChange:
         def run() -> TagChange:

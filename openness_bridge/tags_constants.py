@@ -55,7 +55,6 @@ class BridgeTagConstants(TagConstantsPort):
             return check_constant(name, data_type, value)
         except FieldError as exc:
             raise_field_error(exc, f"Constant '{name}'")
-            raise AssertionError("unreachable") from None
 
     def create_constant(self, device: str, table: str, constant: ConstantSpec) -> ConstantInfo:
         def run() -> ConstantInfo:

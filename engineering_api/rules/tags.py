@@ -6,6 +6,8 @@ A breach is a :class:`FieldError` (column, code, reason); :func:`raise_field_err
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from engineering_api.backend.areas.tags import TagWarning
 from engineering_api.backend.errors import AlreadyExistsError, ValidationError
 from engineering_api.rules.addresses import (
@@ -69,7 +71,7 @@ def check_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
         raise FieldError("Value", "INVALID_VALUE", str(exc)) from None
 
 
-def raise_field_error(exc: FieldError, subject: str) -> None:
+def raise_field_error(exc: FieldError, subject: str) -> NoReturn:
     raise ValidationError(f"{subject}: {exc.reason}", code=exc.code, details={"field": exc.column}) from None
 
 
