@@ -68,6 +68,20 @@ JSON = (".json",)
 
 _TAG_EXAMPLE = {"name": "Pump1_Run", "dataType": "Bool", "logicalAddress": "%Q0.0", "comment": "Pump 1 running"}
 
+def _file_export(
+    fmt: str, action: str, extensions: tuple[str, ...], example: str, summary: str, *, description: str = "",
+) -> Operation[Any, Any]:
+    """The export of a table to a file of ``fmt`` (``tags.export-<fmt>``, routes ``…/actions/export-<action>``)."""
+    return Operation(
+        name=f"tags.export-{fmt}", summary=summary, section=SECTION, description=description,
+        handler=_export(fmt), input=ExportFileInput, output=TagExportResult,
+        route=RouteSpec("POST", TABLE + f"/actions/export-{action}-sync"),
+        async_route=RouteSpec("POST", TABLE + f"/actions/export-{action}"), long_running=True,
+        files={"export_path": FileRule(extensions=extensions, allow_directory=False, writes=True)},
+        example={"exportPath": example}, errors=_WRITE_ERRORS, destructive=True, preview=p.preview_export,
+    )
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     # ----- tag tables -------------------------------------------------------------------------
     Operation(
@@ -238,32 +252,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"filePath": "imports/PLCTags.xlsx"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
         destructive=True, preview=p.preview_file_import(tag_formats.read_xlsx, "Excel"),
     ),
-    Operation(
-        name="tags.export-xlsx", summary="Export tags from a table to an Excel file.", section=SECTION,
-        description="TIA's tag export layout: sheets 'PLC Tags' and 'User Constants'.",
-        handler=_export("xlsx"), input=ExportFileInput, output=TagExportResult,
-        route=RouteSpec("POST", TABLE + "/actions/export-excel-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/export-excel"), long_running=True,
-        files={"export_path": FileRule(extensions=XLSX, allow_directory=False, writes=True)},
-        example={"exportPath": "exports/PLCTags.xlsx"}, errors=_WRITE_ERRORS,
-        destructive=True, preview=p.preview_export,
-    ),
-    Operation(
-        name="tags.export-csv", summary="Export tags from a table to a CSV file.", section=SECTION,
-        handler=_export("csv"), input=ExportFileInput, output=TagExportResult,
-        route=RouteSpec("POST", TABLE + "/actions/export-csv-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/export-csv"), long_running=True,
-        files={"export_path": FileRule(extensions=CSV, allow_directory=False, writes=True)},
-        example={"exportPath": "exports/PLCTags.csv"}, errors=_WRITE_ERRORS,
-        destructive=True, preview=p.preview_export,
-    ),
-    Operation(
-        name="tags.export-json", summary="Export tags and user constants from a table to a JSON file.", section=SECTION,
-        handler=_export("json"), input=ExportFileInput, output=TagExportResult,
-        route=RouteSpec("POST", TABLE + "/actions/export-json-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/export-json"), long_running=True,
-        files={"export_path": FileRule(extensions=JSON, allow_directory=False, writes=True)},
-        example={"exportPath": "exports/tags.json"}, errors=_WRITE_ERRORS,
-        destructive=True, preview=p.preview_export,
-    ),
+    _file_export("xlsx", "excel", XLSX, "exports/PLCTags.xlsx", "Export tags from a table to an Excel file.",
+                 description="TIA's tag export layout: sheets 'PLC Tags' and 'User Constants'."),
+    _file_export("csv", "csv", CSV, "exports/PLCTags.csv", "Export tags from a table to a CSV file."),
+    _file_export("json", "json", JSON, "exports/tags.json", "Export tags and user constants from a table to a JSON file."),
 )
