@@ -68,6 +68,22 @@ JSON = (".json",)
 
 _TAG_EXAMPLE = {"name": "Pump1_Run", "dataType": "Bool", "logicalAddress": "%Q0.0", "comment": "Pump 1 running"}
 
+def _file_import(
+    fmt: str, read: Any, label: str, extensions: tuple[str, ...], summary: str, *, description: str = "",
+) -> Operation[Any, Any]:
+    """The import of a ``fmt`` file read by ``read`` into a table (``tags.import-<fmt>``, routes
+    ``…/actions/import-<fmt>``); ``label`` names the format in messages."""
+    return Operation(
+        name=f"tags.import-{fmt}", summary=summary, section=SECTION, description=description,
+        handler=_file_importer(read, label), input=ImportFileInput, output=TagImportResult,
+        route=RouteSpec("POST", TABLE + f"/actions/import-{fmt}-sync"),
+        async_route=RouteSpec("POST", TABLE + f"/actions/import-{fmt}"), long_running=True,
+        files={"file_path": FileRule(extensions=extensions, must_exist=True, allow_directory=False)},
+        example={"filePath": f"imports/PLCTags.{fmt}"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
+        destructive=True, preview=p.preview_file_import(read, label),
+    )
+
+
 def _file_export(
     fmt: str, action: str, extensions: tuple[str, ...], example: str, summary: str, *, description: str = "",
 ) -> Operation[Any, Any]:
@@ -233,25 +249,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"tableName": "IO", "tags": [_TAG_EXAMPLE]}, errors=_WRITE_ERRORS, snapshot_targets=_json_targets,
         destructive=True, preview=p.preview_json_import,
     ),
-    Operation(
-        name="tags.import-csv", summary="Import tags from a CSV file.", section=SECTION,
-        handler=_file_importer(tag_formats.read_csv, "CSV"), input=ImportFileInput, output=TagImportResult,
-        route=RouteSpec("POST", TABLE + "/actions/import-csv-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/import-csv"), long_running=True,
-        files={"file_path": FileRule(extensions=CSV, must_exist=True, allow_directory=False)},
-        example={"filePath": "imports/PLCTags.csv"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
-        destructive=True, preview=p.preview_file_import(tag_formats.read_csv, "CSV"),
-    ),
-    Operation(
-        name="tags.import-xlsx", summary="Import tags from an Excel file.", section=SECTION,
-        description="TIA's tag export layout (sheet 'PLC Tags', optional 'User Constants').",
-        handler=_file_importer(tag_formats.read_xlsx, "Excel"), input=ImportFileInput, output=TagImportResult,
-        route=RouteSpec("POST", TABLE + "/actions/import-xlsx-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/import-xlsx"), long_running=True,
-        files={"file_path": FileRule(extensions=XLSX, must_exist=True, allow_directory=False)},
-        example={"filePath": "imports/PLCTags.xlsx"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
-        destructive=True, preview=p.preview_file_import(tag_formats.read_xlsx, "Excel"),
-    ),
+    _file_import("csv", tag_formats.read_csv, "CSV", CSV, "Import tags from a CSV file."),
+    _file_import("xlsx", tag_formats.read_xlsx, "Excel", XLSX, "Import tags from an Excel file.",
+                 description="TIA's tag export layout (sheet 'PLC Tags', optional 'User Constants')."),
     _file_export("xlsx", "excel", XLSX, "exports/PLCTags.xlsx", "Export tags from a table to an Excel file.",
                  description="TIA's tag export layout: sheets 'PLC Tags' and 'User Constants'."),
     _file_export("csv", "csv", CSV, "exports/PLCTags.csv", "Export tags from a table to a CSV file."),
