@@ -20,8 +20,7 @@ from engineering_api.backend.errors import AlreadyExistsError, LockedError, NotF
 from engineering_api.lib.archives import create_zip
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.library import (
-    check_library_name, library_archive_suffix, library_file_version, library_read_only, library_suffix,
-    library_unsaved,
+    check_archive_target, check_library_name, library_file_version, library_read_only, library_suffix, library_unsaved,
 )
 from fakes.global_library import GlobalLibrary, copy_type, load_global_library, open_libraries, save_global_library
 from fakes.library import Library
@@ -178,15 +177,7 @@ class FakeGlobalLibrary(GlobalLibraryPort):
 
     def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
         lib = self._libraries.global_library(library)
-        expected = library_archive_suffix(lib.version)
-        if target.suffix.lower() != expected:
-            raise ValidationError(f"A {lib.version} library archive must have the extension {expected}, not "
-                                  f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
-        if target.exists():
-            raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-        if target.resolve().is_relative_to(lib.folder.resolve()):
-            raise ValidationError("The archive cannot be written inside the library's folder.", code="ARCHIVE_TARGET",
-                                  details={"field": "archivePath"})
+        check_archive_target(target, lib.version, lib.folder)
         if lib.modified:
             if not save_first:
                 raise library_unsaved(library, archiving=True)

@@ -27,8 +27,7 @@ from engineering_api.backend.errors import (
     AlreadyExistsError, EngineeringError, LockedError, NotFoundError, ValidationError,
 )
 from engineering_api.rules.library import (
-    check_library_name, library_archive_suffix, library_file_version, library_read_only, library_suffix,
-    library_unsaved,
+    check_archive_target, check_library_name, library_file_version, library_read_only, library_suffix, library_unsaved,
 )
 from openness_bridge.errors import kind_of
 from openness_bridge.library_support import folder_items
@@ -160,15 +159,7 @@ class BridgeGlobalLibrary(GlobalLibraryPort):
     def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
         def run() -> GlobalLibraryArchive:
             lib = self._libraries.global_library(library)
-            expected = library_archive_suffix(self._session.version)
-            if target.suffix.lower() != expected:
-                raise ValidationError(f"A {self._session.version} library archive must have the extension {expected}, not "
-                                      f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
-            if target.exists():
-                raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-            if target.resolve().is_relative_to(Path(str(lib.Path.FullName)).parent.resolve()):
-                raise ValidationError("The archive cannot be written inside the library's folder.",
-                                      code="ARCHIVE_TARGET", details={"field": "archivePath"})
+            check_archive_target(target, self._session.version, Path(str(lib.Path.FullName)).parent)
             if bool(lib.IsModified):
                 if not save_first:
                     raise library_unsaved(library, archiving=True)
