@@ -89,7 +89,7 @@ def ours(path: Path, state: Path, round_number: int) -> tuple[float, float, int,
     parsed = read_xlsx(path)
     if parsed.errors:
         raise SystemExit(f"unexpected read errors: {parsed.errors[:3]}")
-    result = backend.tags.import_tags("PLC_1", parsed.tags, parsed.constants, table="Default tag table",
+    result = backend.tag_import.import_tags("PLC_1", parsed.tags, parsed.constants, table="Default tag table",
                                  follow_path=False, overwrite=False)
     elapsed, cpu_elapsed = time.perf_counter() - start, time.process_time() - cpu
     start = time.perf_counter()

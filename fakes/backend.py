@@ -53,10 +53,12 @@ from fakes.diagnostic_ops import FakeReflection
 from fakes.hmi_access import HmiAccess
 from fakes.hmi_graphics import FakeHmiGraphics
 from fakes.hmi_ops import FakeHmi
+from fakes.global_library_ops import FakeGlobalLibrary
 from fakes.hmi_resources_ops import FakeHmiResources
 from fakes.hmi_unified import FakeHmiUnified
 from fakes.library_ops import FakeLibrary
-from fakes.library_support import MachineState
+from fakes.library_support import LibraryAccess, MachineState
+from fakes.library_type_ops import FakeLibraryTypes
 from fakes.model import Project
 from fakes.online_ops import FakeOnline
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -73,7 +75,10 @@ from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import FakeSimulation
 from fakes.software_ops import FakeProgram
+from fakes.tag_constant_ops import FakeTagConstants
+from fakes.tag_import_ops import FakeTagImport
 from fakes.tag_ops import FakeTags
+from fakes.tag_support import TagTables
 from fakes.type_ops import FakeTypes
 from fakes.watch_ops import FakeWatchTables
 from simatic_xml.cancel import checkpoint
@@ -148,19 +153,26 @@ class FakeBackend(EngineeringBackend):
             refresh_after_download=self.simulation.refresh_after_download,
         )
         self.watch_tables = FakeWatchTables(session, online_cpu=self.online.online_cpu)
-        self.tags = FakeTags(session)
-        self.library = FakeLibrary(session, portals=self.portals,
-                                   state=MachineState(read=self._read_state, write=self._write_state))
+        tag_tables = TagTables(session)
+        self.tags = FakeTags(session, tables=tag_tables)
+        self.tag_constants = FakeTagConstants(session, tables=tag_tables)
+        self.tag_import = FakeTagImport(session, tables=tag_tables)
+        libraries = LibraryAccess(session, portals=self.portals)
+        self.library = FakeLibrary(session, libraries=libraries)
+        self.library_types = FakeLibraryTypes(session, libraries=libraries)
+        self.global_library = FakeGlobalLibrary(
+            session, libraries=libraries, state=MachineState(read=self._read_state, write=self._write_state))
         self.types = FakeTypes(session, guard=self.library.guarded)
         self.program = FakeProgram(session, guard=self.library.guarded)
         self.blocks = FakeBlocks(
             session,
             refuse_instance_rename=self.library.refuse_instance_rename,
-            generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
+            generation=GenerationAccess(
+                program=self.program, compile=self.compile, tags=self.tags, tag_constants=self.tag_constants),
         )
         hmi_access = HmiAccess(session)
         self.hmi_resources = FakeHmiResources(
-            hmi_access, library_types=self.library.list_library_types, guard_program=self.library.guarded,
+            hmi_access, library_types=self.library_types.list_library_types, guard_program=self.library.guarded,
         )
         self.hmi_graphics = FakeHmiGraphics(session)
         self.hmi_unified = FakeHmiUnified(session)

@@ -1,9 +1,9 @@
-"""Global libraries of the fake (:mod:`engineering_api.backend.areas.global_library`): create, open read-only or
-read-write, save, close, archive, and types copied between them and the project library.
+"""Global libraries of the fake (``FakeBackend.global_library``, :mod:`engineering_api.backend.areas.global_library`):
+create, open read-only or read-write, save, close, archive, and types copied between them and the project library.
 
 The content is the project library's model (:mod:`fakes.library_ops` serves every library method with
-``library=<name>`` through :class:`fakes.library_support.LibrarySupport`'s ``_global_library`` and
-``_global_change``); the files and the per-portal table of open libraries are :mod:`fakes.global_library`. TIA's rules: a read-only library refuses every
+``library=<name>`` through :class:`fakes.library_support.LibraryAccess`'s ``global_library`` and
+``global_change``); the files and the per-portal table of open libraries are :mod:`fakes.global_library`. TIA's rules: a read-only library refuses every
 change (409 ``LIBRARY_READ_ONLY``); a read-write one is exclusive to its portal (the lock file beside it, as for
 projects); closing with unsaved changes needs ``discard_changes``; archives hold the saved state.
 """
@@ -15,53 +15,49 @@ import shutil
 import uuid
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    LockedError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
+from engineering_api.backend.errors import AlreadyExistsError, LockedError, NotFoundError, ValidationError
 from engineering_api.lib.archives import create_zip
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.library import (
-    check_library_name,
-    library_archive_suffix,
-    library_file_version,
-    library_read_only,
-    library_suffix,
-    library_unsaved,
+    check_archive_target, check_library_name, library_file_version, library_read_only, library_suffix, library_unsaved,
 )
-from fakes.global_library import (
-    GlobalLibrary,
-    copy_type,
-    load_global_library,
-    open_libraries,
-    save_global_library,
-)
+from fakes.global_library import GlobalLibrary, copy_type, load_global_library, open_libraries, save_global_library
 from fakes.library import Library
-from fakes.library_support import LibrarySupport
 from fakes.portal import release_lock, take_lock
 from fakes.project_files import LOCK_NAME, make_folder
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ("GlobalLibraryOperations",)
+    from fakes.library_support import LibraryAccess, MachineState
+    from fakes.session import FakeSession
+
+__all__ = ("FakeGlobalLibrary",)
 
 HISTORY = "global-libraries"
 HISTORY_LIMIT = 20
 
 
-class GlobalLibraryOperations(LibrarySupport):
-    """The global libraries' part of :class:`fakes.library_ops.FakeLibrary`: their lifecycle, and project types
-    copied into one."""
+class FakeGlobalLibrary(GlobalLibraryPort):
+    """The global libraries' lifecycle, and project types copied into one.
+
+    Args:
+        session: the attached portal and its open project.
+        libraries: the project library and the open global ones (with the machine's portal table).
+        state: where the global libraries opened before are remembered.
+    """
+
+    def __init__(self, session: FakeSession, *, libraries: LibraryAccess, state: MachineState) -> None:
+        self._session = session
+        self._libraries = libraries
+        self._state = state
 
     # ----- the open libraries ------------------------------------------------------------------------
     def _holders(self, folder: Path) -> list[tuple[int, GlobalLibrary]]:
         """(portal pid, library) of every live portal that has the library in ``folder`` open."""
         wanted = folder.resolve()
-        return [(pid, lib) for pid, libs in open_libraries(self._portals).items()
+        return [(pid, lib) for pid, libs in open_libraries(self._libraries.portals).items()
                 for lib in libs.values() if lib.folder.resolve() == wanted]
 
     @staticmethod
@@ -85,13 +81,13 @@ class GlobalLibraryOperations(LibrarySupport):
             except LockedError as exc:
                 raise LockedError(f"The global library '{lib.name}' is open read-write in another TIA Portal.",
                                   code="LIBRARY_LOCKED", details=exc.details) from None
-        self._open_here()[lib.name] = lib
+        self._libraries.open_here()[lib.name] = lib
         self._remember_library(lib)
         return self._global_info(lib)
 
     # ----- lifecycle -----------------------------------------------------------------------------------
     def list_global_libraries(self) -> list[GlobalLibraryInfo]:
-        here = self._open_here()
+        here = self._libraries.open_here()
         result = [self._global_info(lib) for lib in here.values()]
         shown = {lib.file.resolve() for lib in here.values()}
         from pathlib import Path
@@ -112,7 +108,7 @@ class GlobalLibraryOperations(LibrarySupport):
         check_library_name(name, "name")
         if name.startswith("."):
             raise ValidationError(f"'{name}' cannot start with a dot.", code="INVALID_NAME", details={"field": "name"})
-        if name in self._open_here():
+        if name in self._libraries.open_here():
             raise AlreadyExistsError(f"A global library named '{name}' is already open; close it first.",
                                      code="LIBRARY_ALREADY_OPEN")
         folder = directory / name
@@ -151,13 +147,13 @@ class GlobalLibraryOperations(LibrarySupport):
                                      else "it can only be opened read-only meanwhile."),
                                   code="LIBRARY_LOCKED", details={"holderPid": pid})
         lib = load_global_library(path, read_only=read_only)
-        if lib.name in self._open_here():
+        if lib.name in self._libraries.open_here():
             raise AlreadyExistsError(f"Another global library named '{lib.name}' is open; close it first.",
                                      code="LIBRARY_ALREADY_OPEN")
         return self._activate_library(lib)
 
     def save_global_library(self, library: str) -> GlobalLibraryInfo:
-        lib = self._global_library(library)
+        lib = self._libraries.global_library(library)
         if lib.read_only:
             raise library_read_only(library)
         saved_at, lib.saved_at = lib.saved_at, utc_now()
@@ -170,26 +166,18 @@ class GlobalLibraryOperations(LibrarySupport):
         return self._global_info(lib)
 
     def close_global_library(self, library: str, *, discard_changes: bool) -> GlobalLibraryInfo:
-        lib = self._global_library(library)
+        lib = self._libraries.global_library(library)
         if lib.modified and not discard_changes:
             raise library_unsaved(library, archiving=False)
         info = self._global_info(lib, is_open=False)
-        del self._open_here()[library]
+        del self._libraries.open_here()[library]
         if not lib.read_only:
             release_lock(lib.folder, self._session.portal().pid)
         return info
 
     def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
-        lib = self._global_library(library)
-        expected = library_archive_suffix(lib.version)
-        if target.suffix.lower() != expected:
-            raise ValidationError(f"A {lib.version} library archive must have the extension {expected}, not "
-                                  f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
-        if target.exists():
-            raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-        if target.resolve().is_relative_to(lib.folder.resolve()):
-            raise ValidationError("The archive cannot be written inside the library's folder.", code="ARCHIVE_TARGET",
-                                  details={"field": "archivePath"})
+        lib = self._libraries.global_library(library)
+        check_archive_target(target, lib.version, lib.folder)
         if lib.modified:
             if not save_first:
                 raise library_unsaved(library, archiving=True)
@@ -207,11 +195,11 @@ class GlobalLibraryOperations(LibrarySupport):
 
     def update_global_library(self, library: str, type_names: list[str]) -> list[str]:
         project = self._session.project()
-        source = self._lib(project, None)
+        source = self._libraries.lib(project, None)
         for name in type_names:
-            self._lib_type(source, name)
+            self._libraries.lib_type(source, name)
         copied: list[str] = []
-        with self._global_change(library) as target:
+        with self._libraries.global_change(library) as target:
             for name in type_names:
                 copy_type(source, target, name, None, copied)
         return copied

@@ -1,45 +1,40 @@
-"""The fake's library area (``FakeBackend.library``): the project library and open global libraries.
+"""The fake's library area (``FakeBackend.library``): the project library and open global libraries' content.
 
 The project library lives in ``Project.library`` (:class:`fakes.library.Library`, saved under the project's
-``Library/``); a global library is the same model in a file of its own (:mod:`fakes.global_library_ops`). TIA's
-rules (:mod:`engineering_api.rules.library`) are enforced here, including on the PLC side: the other areas' writers
-of a PLC's program run under :meth:`fakes.library_support.LibrarySupport.guarded`, so a change of a write-protected
-instance (an instance of a released version) through any import or rename is refused with 409
+``Library/``); a global library is the same model in a file of its own (its lifecycle is the global-library area,
+:mod:`fakes.global_library_ops`). TIA's rules (:mod:`engineering_api.rules.library`) are enforced here, including on
+the PLC side: the other areas' writers of a PLC's program run under :meth:`FakeLibrary.guarded`, so a change of a
+write-protected instance (an instance of a released version) through any import or rename is refused with 409
 ``INSTANCE_WRITE_PROTECTED``.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from engineering_api.backend.areas.library import (
-    LibraryInfo,
-    LibraryPort,
-    LibraryTreeNode,
-    MasterCopyContent,
-    MasterCopyInfo,
-    MasterCopyInstantiation,
+    LibraryInfo, LibraryPort, LibraryTreeNode, MasterCopyContent, MasterCopyInfo, MasterCopyInstantiation,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
-from engineering_api.rules.library import (
-    check_library_name,
-    check_plc_paste,
-    parse_version,
-    split_master_copy_path,
-)
+from engineering_api.rules.library import check_library_name, check_plc_paste, parse_version, split_master_copy_path
 from engineering_api.rules.naming import check_device_name
-from fakes.global_library_ops import GlobalLibraryOperations
 from fakes.library import Library, LibraryItem, MasterCopy
-from fakes.library_type_ops import LibraryTypeOperations
+from fakes.library_hmi import instance_data
 from fakes.program import read_object
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fakes.library_support import LibraryAccess
     from fakes.program import ProgramObject
+    from fakes.session import FakeSession
 
 __all__ = ("FakeLibrary",)
+
+T = TypeVar("T")
 
 _SOURCE_KIND = {"UDT": "PlcDataType", "TagTable": "TagTable"}
 
@@ -54,13 +49,59 @@ def _mc_info(mc: MasterCopy) -> MasterCopyInfo:
                           created_at=mc.created_at or None)
 
 
-class FakeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
-    """The fake's project library and open global libraries: master copies (here), types with versions
-    (:class:`fakes.library_type_ops.LibraryTypeOperations`), global libraries' lifecycle
-    (:class:`fakes.global_library_ops.GlobalLibraryOperations`); the parts share
-    :class:`fakes.library_support.LibrarySupport` (its constructor's arguments), which also guards other areas'
-    writers of write-protected instances (:meth:`~fakes.library_support.LibrarySupport.guarded`).
+class FakeLibrary(LibraryPort):
+    """The fake's project library and open global libraries' content and master copies; it also guards other areas'
+    writers of write-protected instances of library types (:meth:`guarded`).
+
+    Args:
+        session: the attached portal and its open project, whose devices master copies are pasted into.
+        libraries: the project library and the open global ones, with the links of types to their instances.
     """
+
+    def __init__(self, session: FakeSession, *, libraries: LibraryAccess) -> None:
+        self._session = session
+        self._libraries = libraries
+
+    # ----- the guard of the other areas' writers ----------------------------------------------------
+    def guarded(self, device: str, call: Callable[[], T]) -> T:
+        """Run ``call``, a change of ``device``'s program by another area (a block, UDT or VB script import), in
+        one transaction, refused and undone when it changed a write-protected instance (an instance of a released
+        version of a library type). Not a port method: the adapter hands it to the areas whose writers it guards.
+
+        Raises:
+            ConflictError: ``INSTANCE_WRITE_PROTECTED`` (details name the instance, its type and version).
+        """
+        with self._session.change() as project:
+            before = self._libraries.lib_protected(project, device)
+            result = call()
+            project = self._session.project()
+            lib = project.library  # not None when ``before`` names an instance
+            for name, xml in before.items() if lib is not None else ():
+                type_name, number = lib.links[device][name]
+                now = instance_data(project, device, name, lib.types[type_name].kind)
+                if now is not None and now != xml:
+                    raise ConflictError(
+                        f"'{name}' is an instance of the library type '{type_name}' {number}, which is released: the "
+                        "instance is write-protected. Edit the type first (POST /api/project/library/types/versions "
+                        "with action 'edit'), change its test instance, then release it.",
+                        code="INSTANCE_WRITE_PROTECTED",
+                        details={"name": name, "typeName": type_name, "versionNumber": number},
+                    )
+        return result
+
+    def refuse_instance_rename(self, device: str, name: str) -> None:
+        """Refuse renaming ``name`` in ``device`` when it is a write-protected instance: an instance is named like its
+        type. Not a port method: the adapter hands it to the blocks area's rename.
+
+        Raises:
+            ConflictError: ``INSTANCE_WRITE_PROTECTED``.
+        """
+        project = self._session.project()
+        if name in self._libraries.lib_protected(project, device):
+            type_name, number = self._libraries.lib(project, None).links[device][name]
+            raise ConflictError(f"'{name}' is an instance of the library type '{type_name}' {number}: an instance is "
+                                "named like its type and cannot be renamed.", code="INSTANCE_WRITE_PROTECTED",
+                                details={"name": name, "typeName": type_name, "versionNumber": number})
 
     def _lib_find_mc(self, lib: Library, path: str) -> MasterCopy:
         folder, name = split_master_copy_path(path)
@@ -78,17 +119,17 @@ class FakeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
 
     # ----- library ------------------------------------------------------------------------------
     def library_info(self, library: str | None = None) -> LibraryInfo:
-        lib = self._lib(None, library)
+        lib = self._libraries.lib(None, library)
         info = LibraryInfo(name=lib.name, kind=lib.kind, master_copy_count=len(lib.master_copies),
                            master_copy_folders=sorted(lib.master_copy_folders), type_count=len(lib.types),
                            type_folders=sorted(lib.type_folders))
         if library is not None:
-            opened = self._global_library(library)
+            opened = self._libraries.global_library(library)
             info.path, info.read_only = str(opened.file), opened.read_only
         return info
 
     def library_tree(self, library: str | None = None) -> LibraryTreeNode:
-        lib = self._lib(None, library)
+        lib = self._libraries.lib(None, library)
 
         def folders(title: str, paths: set[str]) -> tuple[LibraryTreeNode, dict[str, LibraryTreeNode]]:
             root = LibraryTreeNode(name=title, node_type="Folder", is_folder=True)
@@ -115,12 +156,12 @@ class FakeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
 
     # ----- master copies --------------------------------------------------------------------------
     def list_master_copies(self, library: str | None = None) -> list[MasterCopyInfo]:
-        lib = self._lib(None, library)
+        lib = self._libraries.lib(None, library)
         return [_mc_info(mc) for mc in lib.master_copies]
 
     def create_master_copy(self, device: str, object_name: str | None, *, name: str | None, folder: str,
                            library: str | None = None) -> MasterCopyInfo:
-        with self._lib_change(library) as (project, lib):
+        with self._libraries.lib_change(library) as (project, lib):
             if project is None:
                 project = self._session.project()
             folder = "/".join(folder_parts(folder, field="folder")) if folder.strip() else ""
@@ -134,7 +175,7 @@ class FakeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
                 data = json.dumps({"device": dev.to_dict(), "objects": objects}, ensure_ascii=False).encode("utf-8")
                 items, source_kind = [LibraryItem(kind="Device", name=dev.name, data=data)], "Device"
             else:
-                _, obj = self._lib_plc_object(project, device, object_name, "block, PLC data type or tag table")
+                _, obj = self._libraries.lib_plc_object(project, device, object_name, "block, PLC data type or tag table")
                 items, source_kind = [LibraryItem(kind=obj.kind, name=obj.name, data=obj.xml, folder=obj.folder)], \
                     _source_kind(obj)
             mc_name = check_library_name(name if name is not None else items[0].name, "name")
@@ -147,13 +188,13 @@ class FakeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
             return _mc_info(mc)
 
     def delete_master_copy(self, path: str, library: str | None = None) -> MasterCopyInfo:
-        with self._lib_change(library) as (_, lib):
+        with self._libraries.lib_change(library) as (_, lib):
             mc = self._lib_find_mc(lib, path)
             lib.master_copies.remove(mc)
             return _mc_info(mc)
 
     def create_master_copy_folder(self, path: str, library: str | None = None) -> str:
-        with self._lib_change(library) as (_, lib):
+        with self._libraries.lib_change(library) as (_, lib):
             parts = folder_parts(path, field="path")
             normalised = "/".join(parts)
             if normalised in lib.master_copy_folders:
@@ -166,7 +207,7 @@ class FakeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
         from fakes.model import Device
 
         with self._session.change() as project:
-            lib = self._lib(project, library)
+            lib = self._libraries.lib(project, library)
             mc = self._lib_find_mc(lib, path)
             if mc.source_kind == "Device":
                 raw = json.loads(mc.items[0].data)
@@ -197,3 +238,4 @@ class FakeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
                              overwrite=False)
                 created.append(MasterCopyContent(kind=item.kind, name=item.name))
             return MasterCopyInstantiation(master_copy=mc.path, device_name=device, created=created)
+

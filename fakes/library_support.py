@@ -1,10 +1,9 @@
-"""What the parts of the fake's library area share: the session, the libraries, the instances and their guard.
+"""The libraries as the fake's library areas reach them: the project's, the open global ones, types and instances.
 
-:class:`fakes.library_ops.FakeLibrary` is built from parts (master copies, types, global libraries), each a
-subclass of :class:`LibrarySupport`, which holds what they use: the session, the portal table whose open global
-libraries it reaches, the links between types and their instances in the PLCs. It also guards the other areas'
-writers: a change of a write-protected instance (an instance of a released version) is refused with 409
-``INSTANCE_WRITE_PROTECTED`` (:meth:`LibrarySupport.guarded`, :meth:`LibrarySupport.refuse_instance_rename`).
+:class:`LibraryAccess` is the collaborator :class:`fakes.library_ops.FakeLibrary` (master copies),
+:class:`fakes.library_type_ops.FakeLibraryTypes` (types) and :class:`fakes.global_library_ops.FakeGlobalLibrary`
+(global libraries' lifecycle) are given: it finds a library (the project's or an open global one), changes one in a
+transaction, and knows the links between types and their instances in the PLCs.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import copy
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
@@ -31,9 +30,7 @@ if TYPE_CHECKING:
     from fakes.program import PlcSoftware, ProgramObject
     from fakes.session import FakeSession
 
-__all__ = ("LibrarySupport", "MachineState", "dependencies_of")
-
-T = TypeVar("T")
+__all__ = ("LibraryAccess", "MachineState", "dependencies_of")
 
 
 def dependencies_of(software: PlcSoftware, obj: ProgramObject) -> list[ProgramObject]:
@@ -57,78 +54,36 @@ class MachineState:
         self.write = write
 
 
-class LibrarySupport:
-    """The state and lookups the parts of :class:`fakes.library_ops.FakeLibrary` share.
+class LibraryAccess:
+    """The libraries of the attached portal: the open project's and the open global ones, their types and the links
+    to the types' instances.
 
     Args:
         session: the attached portal and its open project, read or changed in transactions.
         portals: the machine's portal table; each portal's open global libraries are kept per table
             (:func:`fakes.global_library.open_libraries`).
-        state: where the global libraries opened before are remembered.
     """
 
-    def __init__(self, session: FakeSession, *, portals: PortalTable, state: MachineState) -> None:
+    def __init__(self, session: FakeSession, *, portals: PortalTable) -> None:
         self._session = session
-        self._portals = portals
-        self._state = state
-
-    # ----- the guard of the other areas' writers ----------------------------------------------------
-    def guarded(self, device: str, call: Callable[[], T]) -> T:
-        """Run ``call``, a change of ``device``'s program by another area (a block, UDT or VB script import), in
-        one transaction, refused and undone when it changed a write-protected instance (an instance of a released
-        version of a library type). Not a port method: the adapter hands it to the areas whose writers it guards.
-
-        Raises:
-            ConflictError: ``INSTANCE_WRITE_PROTECTED`` (details name the instance, its type and version).
-        """
-        with self._session.change() as project:
-            before = self._lib_protected(project, device)
-            result = call()
-            project = self._session.project()
-            lib = project.library  # not None when ``before`` names an instance
-            for name, xml in before.items() if lib is not None else ():
-                type_name, number = lib.links[device][name]
-                now = instance_data(project, device, name, lib.types[type_name].kind)
-                if now is not None and now != xml:
-                    raise ConflictError(
-                        f"'{name}' is an instance of the library type '{type_name}' {number}, which is released: the "
-                        "instance is write-protected. Edit the type first (POST /api/project/library/types/versions "
-                        "with action 'edit'), change its test instance, then release it.",
-                        code="INSTANCE_WRITE_PROTECTED",
-                        details={"name": name, "typeName": type_name, "versionNumber": number},
-                    )
-        return result
-
-    def refuse_instance_rename(self, device: str, name: str) -> None:
-        """Refuse renaming ``name`` in ``device`` when it is a write-protected instance: an instance is named like its
-        type. Not a port method: the adapter hands it to the blocks area's rename.
-
-        Raises:
-            ConflictError: ``INSTANCE_WRITE_PROTECTED``.
-        """
-        project = self._session.project()
-        if name in self._lib_protected(project, device):
-            type_name, number = self._lib(project, None).links[device][name]
-            raise ConflictError(f"'{name}' is an instance of the library type '{type_name}' {number}: an instance is "
-                                "named like its type and cannot be renamed.", code="INSTANCE_WRITE_PROTECTED",
-                                details={"name": name, "typeName": type_name, "versionNumber": number})
+        self.portals = portals
 
     # ----- the open global libraries ------------------------------------------------------------------
-    def _open_here(self) -> dict[str, GlobalLibrary]:
+    def open_here(self) -> dict[str, GlobalLibrary]:
         pid = self._session.portal().pid
-        return open_libraries(self._portals, pid)[pid]
+        return open_libraries(self.portals, pid)[pid]
 
-    def _global_library(self, name: str) -> GlobalLibrary:
-        here = self._open_here()
+    def global_library(self, name: str) -> GlobalLibrary:
+        here = self.open_here()
         found = here.get(name)
         if found is None:
             raise library_not_open(name, list(here))
         return found
 
     @contextmanager
-    def _global_change(self, name: str) -> Iterator[Library]:
+    def global_change(self, name: str) -> Iterator[Library]:
         """A transaction on an open global library: refused read-only, put back as it was on any error."""
-        lib = self._global_library(name)
+        lib = self.global_library(name)
         if lib.read_only:
             raise library_read_only(name)
         backup = copy.deepcopy(lib.library)
@@ -141,31 +96,31 @@ class LibrarySupport:
         lib.modified = True
 
     # ----- reaching a library -----------------------------------------------------------------------
-    def _lib(self, project: Project | None, library: str | None) -> Library:
+    def lib(self, project: Project | None, library: str | None) -> Library:
         """The library to read: the project's, or the open global library ``library``."""
         if library is not None:
-            return self._global_library(library).library
+            return self.global_library(library).library
         if project is None:
             project = self._session.project()
         if project.library is None:
             project.library = Library(name=project.name)
-        self._lib_prune(project, project.library)
+        self.lib_prune(project, project.library)
         return project.library
 
     @contextmanager
-    def _lib_change(self, library: str | None) -> Iterator[tuple[Project | None, Library]]:
+    def lib_change(self, library: str | None) -> Iterator[tuple[Project | None, Library]]:
         """A change of a library: the project's in a project transaction, a global one in its own transaction
         (refused when it is open read-only). Yields the open project, None for a global library's change without
         one (a global library is changed without a project)."""
         if library is None:
             with self._session.change() as project:
-                yield project, self._lib(project, None)
+                yield project, self.lib(project, None)
             return
-        with self._global_change(library) as lib:
+        with self.global_change(library) as lib:
             yield self._session.portal().project, lib
 
     @staticmethod
-    def _lib_prune(project: Project, lib: Library) -> None:
+    def lib_prune(project: Project, lib: Library) -> None:
         """Forget links of instances that are gone (the object or its device was deleted), as TIA does."""
         for device in list(lib.links):
             for name in list(lib.links[device]):
@@ -177,14 +132,14 @@ class LibrarySupport:
                 del lib.links[device]
 
     @staticmethod
-    def _lib_type(lib: Library, name: str) -> LibraryType:
+    def lib_type(lib: Library, name: str) -> LibraryType:
         found = lib.types.get(name)
         if found is None:
             raise NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
         return found
 
     @staticmethod
-    def _lib_version(t: LibraryType, number: str, field: str = "versionNumber") -> TypeVersion:
+    def lib_version(t: LibraryType, number: str, field: str = "versionNumber") -> TypeVersion:
         parse_version(number, field)
         found = t.version(number)
         if found is None:
@@ -193,7 +148,7 @@ class LibrarySupport:
         return found
 
     @staticmethod
-    def _lib_default(t: LibraryType) -> TypeVersion:
+    def lib_default(t: LibraryType) -> TypeVersion:
         """The version new instances get. Raises NotFoundError ``VERSION_NOT_FOUND`` for a type without one."""
         found = t.default_version
         if found is None:
@@ -201,14 +156,14 @@ class LibrarySupport:
         return found
 
     @staticmethod
-    def _lib_test_instance(t: LibraryType, work: TypeVersion) -> tuple[str, str]:
+    def lib_test_instance(t: LibraryType, work: TypeVersion) -> tuple[str, str]:
         """(device, object) of the in-work version's test instance. Raises ConflictError ``TEST_INSTANCE_MISSING``."""
         if work.test_instance is None:
             raise ConflictError(f"The in-work version {work.number} of '{t.name}' has no test instance; discard the "
                                 "version.", code="TEST_INSTANCE_MISSING")
         return work.test_instance
 
-    def _lib_instances(self, lib: Library, type_name: str) -> list[TypeInstance]:
+    def lib_instances(self, lib: Library, type_name: str) -> list[TypeInstance]:
         t = lib.types[type_name]
         if lib.kind == "Project" and t.kind == FACEPLATE_KIND:  # instances on screens, named by their FaceplateTypeName
             return faceplate_instances(self._session.project(), t)
@@ -221,7 +176,7 @@ class LibrarySupport:
                                                write_protected=version is None or version.state == RELEASED))
         return result
 
-    def _lib_type_info(self, lib: Library, t: LibraryType, created: list[str] | None = None) -> LibraryTypeInfo:
+    def lib_type_info(self, lib: Library, t: LibraryType, created: list[str] | None = None) -> LibraryTypeInfo:
         versions = [TypeVersionInfo(version_number=v.number, state=v.state, is_default=v.number == t.default,
                                     author=v.author, comment=v.comment, created_at=v.created_at or None,
                                     dependencies=[f"{n}@{d}" for n, d in sorted(v.dependencies.items())])
@@ -229,9 +184,9 @@ class LibrarySupport:
         in_work = t.in_work
         return LibraryTypeInfo(name=t.name, kind=t.kind, folder=t.folder, default_version=t.default,
                                in_work_version=in_work.number if in_work else None, versions=versions,
-                               instances=self._lib_instances(lib, t.name), created_dependencies=created or [])
+                               instances=self.lib_instances(lib, t.name), created_dependencies=created or [])
 
-    def _lib_plc_object(self, project: Project, device: str, name: str, what: str) -> tuple[PlcSoftware, ProgramObject]:
+    def lib_plc_object(self, project: Project, device: str, name: str, what: str) -> tuple[PlcSoftware, ProgramObject]:
         """The PLC software of ``device`` and its object ``name`` (``what`` says which kinds were looked for).
 
         Raises:
@@ -244,7 +199,7 @@ class LibrarySupport:
             raise NotFoundError(f"'{device}' has no {what} '{name}'.", code="OBJECT_NOT_FOUND")
         return software, obj
 
-    def _lib_place(self, project: Project, lib: Library, device: str, software: PlcSoftware | None, t: LibraryType,
+    def lib_place(self, project: Project, lib: Library, device: str, software: PlcSoftware | None, t: LibraryType,
                    version: TypeVersion, created: list[str], updated: list[str]) -> None:
         """Make the object in ``device`` an instance of ``version``, its dependencies first (TIA brings them along).
         ``software`` is the PLC's for a block or UDT type, None for an HMI type (its instance is on a panel)."""
@@ -259,7 +214,7 @@ class LibrarySupport:
             if dep is None or dep_version is None:
                 raise ConflictError(f"The type '{t.name}' {version.number} needs '{dep_name}' {dep_number}, which the "
                                     "library no longer has.", code="DEPENDENCY_MISSING")
-            self._lib_place(project, lib, device, software, dep, dep_version, created, updated)
+            self.lib_place(project, lib, device, software, dep, dep_version, created, updated)
         table = software.types if t.kind == "UDT" else software.blocks
         existing = table.get(t.name)
         link = lib.links.get(device, {}).get(t.name)
@@ -275,12 +230,12 @@ class LibrarySupport:
         lib.links.setdefault(device, {})[t.name] = (t.name, version.number)
         (updated if existing is not None else created).append(t.name)
 
-    def _lib_protected(self, project: Project, device: str) -> dict[str, bytes]:
+    def lib_protected(self, project: Project, device: str) -> dict[str, bytes]:
         """The write-protected instances of ``device`` (instances of released versions) and their content."""
         lib = project.library
         if lib is None or device not in project.devices:
             return {}
-        self._lib_prune(project, lib)
+        self.lib_prune(project, lib)
         protected = {}
         for name, (type_name, number) in lib.links.get(device, {}).items():
             t = lib.types[type_name]

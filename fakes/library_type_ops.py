@@ -1,4 +1,4 @@
-"""Library types of the fake: create, edit (a new in-work version), release, discard, instantiate, delete, compare.
+"""Library types of the fake (``FakeBackend.library_types``): create, edit (a new in-work version), release, discard, instantiate, delete, compare.
 
 TIA's rules (:mod:`engineering_api.rules.library`): a released version never changes; editing a type creates
 its one in-work version, whose test instance is the only instance that can be changed; releasing takes the
@@ -12,45 +12,46 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison, TypeInstantiation
+from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesPort, TypeComparison, TypeInstantiation
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from engineering_api.rules.library import (
-    IN_WORK,
-    RELEASED,
-    TYPE_KINDS,
-    edited_in_project_library,
-    format_version,
-    next_version,
-    parse_version,
+    IN_WORK, RELEASED, TYPE_KINDS, edited_in_project_library, format_version, next_version, parse_version,
 )
 from fakes.library import LibraryType, TypeVersion
 from fakes.library_hmi import (
-    HMI_KINDS,
-    check_script_type,
-    classic_panel,
-    compare_scripts,
-    instance_data,
-    new_script_type,
-    script_source,
+    HMI_KINDS, check_script_type, classic_panel, compare_scripts, instance_data, new_script_type, script_source,
 )
 from fakes.global_library import copy_type
-from fakes.library_support import LibrarySupport, dependencies_of
+from fakes.library_support import dependencies_of
 from fakes.type_ops import is_consistent
 
 if TYPE_CHECKING:
     from fakes.library import Library
+    from fakes.library_support import LibraryAccess
     from fakes.model import Project
     from fakes.program import PlcSoftware, ProgramObject
+    from fakes.session import FakeSession
 
-__all__ = ("LibraryTypeOperations",)
+__all__ = ("FakeLibraryTypes",)
 
 
-class LibraryTypeOperations(LibrarySupport):
-    """The types part of :class:`fakes.library_ops.FakeLibrary`: a global library's types are instantiated through
-    the project library, edited there only."""
+class FakeLibraryTypes(LibraryTypesPort):
+    """Library types with their versions: a global library's types are instantiated through the project library,
+    edited there only.
+
+    Args:
+        session: the open project, whose PLCs and panels hold the types' instances; a version's change is one
+            transaction.
+        libraries: the project library and the open global ones (a global library's type is instantiated through
+            the project library).
+    """
+
+    def __init__(self, session: FakeSession, *, libraries: LibraryAccess) -> None:
+        self._session = session
+        self._libraries = libraries
 
     def _lib_new_type(self, project: Project, lib: Library, device: str, software: PlcSoftware, obj: ProgramObject,
                       folder: str, comment: str, created: list[str]) -> LibraryType:
@@ -78,14 +79,14 @@ class LibraryTypeOperations(LibrarySupport):
                             library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         with self._session.change() as project:
-            lib = self._lib(project, library)
+            lib = self._libraries.lib(project, library)
             dev = self._session.device(project, device)
             if dev.device_kind == "hmi":  # a classic panel's VB script becomes a VBScript type
                 script = script_source(project, dev, object_name)
                 source: tuple[PlcSoftware, ProgramObject] | None = None
                 name = script.root.name
             else:
-                source = self._lib_plc_object(project, device, object_name, "block or PLC data type")
+                source = self._libraries.lib_plc_object(project, device, object_name, "block or PLC data type")
                 kind = source[1].kind
                 if kind not in TYPE_KINDS:
                     raise ValidationError(f"'{object_name}' is a {kind}: TIA makes types of FBs, FCs and PLC data "
@@ -106,7 +107,7 @@ class LibraryTypeOperations(LibrarySupport):
             created: list[str] = []
             t = (new_script_type(project, lib, device, script, folder, comment) if source is None
                  else self._lib_new_type(project, lib, device, *source, folder, comment, created))
-            return self._lib_type_info(lib, t, created)
+            return self._libraries.lib_type_info(lib, t, created)
 
     def _lib_site(self, project: Project, device: str, t: LibraryType) -> PlcSoftware | None:
         """Where instances of ``t`` go in ``device``: its PLC software for a block or UDT type, None for an HMI
@@ -126,29 +127,29 @@ class LibraryTypeOperations(LibrarySupport):
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         with self._session.change() as project:
-            lib = self._lib(project, library)
-            t = self._lib_type(lib, type_name)
+            lib = self._libraries.lib(project, library)
+            t = self._libraries.lib_type(lib, type_name)
             if t.in_work is not None:
                 where = t.in_work.test_instance
                 raise ConflictError(
                     f"The type '{type_name}' already has the in-work version {t.in_work.number}"
                     + (f" (test instance in '{where[0]}')" if where else "") + "; release or discard it first.",
                     code="IN_WORK_VERSION_EXISTS", details={"versionNumber": t.in_work.number})
-            base = self._lib_default(t)
-            self._lib_place(project, lib, device, self._lib_site(project, device, t), t, base, [], [])
+            base = self._libraries.lib_default(t)
+            self._libraries.lib_place(project, lib, device, self._lib_site(project, device, t), t, base, [], [])
             number = next_version([v.number for v in t.versions])
             t.versions.append(TypeVersion(number=number, state=IN_WORK, data=base.data, author=project.author,
                                           created_at=utc_now(), dependencies=dict(base.dependencies),
                                           test_instance=(device, t.name)))
             lib.links[device][t.name] = (t.name, number)
-            return self._lib_type_info(lib, t)
+            return self._libraries.lib_type_info(lib, t)
 
     def release_library_type(self, type_name: str, *, version_number: str | None, comment: str,
                              library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         with self._session.change() as project:
-            lib = self._lib(project, library)
-            t = self._lib_type(lib, type_name)
+            lib = self._libraries.lib(project, library)
+            t = self._libraries.lib_type(lib, type_name)
             work = t.in_work
             if work is None:
                 raise ConflictError(f"The type '{type_name}' has no in-work version; edit it first.",
@@ -162,7 +163,7 @@ class LibraryTypeOperations(LibrarySupport):
                                           f"{format_version(highest)}.", code="INVALID_VERSION",
                                           details={"field": "versionNumber"})
                 number = format_version(wanted)
-            device, name = self._lib_test_instance(t, work)
+            device, name = self._libraries.lib_test_instance(t, work)
             data = instance_data(project, device, name, t.kind)
             if data is None:
                 raise ConflictError(f"The test instance of '{type_name}' {work.number} in '{device}' is gone; discard "
@@ -176,8 +177,8 @@ class LibraryTypeOperations(LibrarySupport):
             for other, objects in list(lib.links.items()):
                 if objects.get(t.name, (None,))[0] == t.name and objects[t.name][1] != number:
                     other_software = project.devices[other].software
-                    self._lib_place(project, lib, other, other_software, t, work, [], [])
-            return self._lib_type_info(lib, t)
+                    self._libraries.lib_place(project, lib, other, other_software, t, work, [], [])
+            return self._libraries.lib_type_info(lib, t)
 
     def _lib_release_dependencies(self, lib: Library, project: Project, device: str, name: str) -> dict[str, str]:
         """The types the test instance ``name`` (a block or UDT in ``device``) uses, each a released version.
@@ -185,7 +186,7 @@ class LibraryTypeOperations(LibrarySupport):
         Raises:
             ValidationError: ``TYPE_INCONSISTENT``, ``DEPENDENCY_NOT_A_TYPE``, ``DEPENDENCY_IN_WORK``.
         """
-        software, obj = self._lib_plc_object(project, device, name, "test instance")
+        software, obj = self._libraries.lib_plc_object(project, device, name, "test instance")
         if not is_consistent(software, obj):
             raise ValidationError(f"The test instance '{name}' in '{device}' is inconsistent; compile it before "
                                   "releasing.", code="TYPE_INCONSISTENT")
@@ -205,38 +206,38 @@ class LibraryTypeOperations(LibrarySupport):
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         with self._session.change() as project:
-            lib = self._lib(project, library)
-            t = self._lib_type(lib, type_name)
+            lib = self._libraries.lib(project, library)
+            t = self._libraries.lib_type(lib, type_name)
             work = t.in_work
             if work is None:
                 raise ConflictError(f"The type '{type_name}' has no in-work version.", code="NO_IN_WORK_VERSION")
             t.versions.remove(work)
             device, name = work.test_instance or ("", "")
             if instance_data(project, device, name, t.kind) is not None and name in lib.links.get(device, {}):
-                default = self._lib_default(t)
+                default = self._libraries.lib_default(t)
                 lib.links[device][name] = (t.name, default.number)
-                self._lib_place(project, lib, device, project.devices[device].software, t, default, [], [])
-            return self._lib_type_info(lib, t)
+                self._libraries.lib_place(project, lib, device, project.devices[device].software, t, default, [], [])
+            return self._libraries.lib_type_info(lib, t)
 
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
-        lib = self._lib(None, library)
-        return [self._lib_type_info(lib, t) for t in lib.types.values()]
+        lib = self._libraries.lib(None, library)
+        return [self._libraries.lib_type_info(lib, t) for t in lib.types.values()]
 
     def instantiate_library_type(self, type_name: str, device: str, *, version_number: str | None,
                                  library: str | None = None) -> TypeInstantiation:
         with self._session.change() as project:
-            lib = self._lib(project, None)
+            lib = self._libraries.lib(project, None)
             if library is not None:
                 # TIA copies the version (and the types it uses) into the project library, then instantiates it
                 # there.
-                source = self._lib(None, library)
-                chosen = self._lib_type(source, type_name)
-                number = (self._lib_version(chosen, version_number) if version_number
-                          else self._lib_default(chosen)).number
+                source = self._libraries.lib(None, library)
+                chosen = self._libraries.lib_type(source, type_name)
+                number = (self._libraries.lib_version(chosen, version_number) if version_number
+                          else self._libraries.lib_default(chosen)).number
                 copy_type(source, lib, type_name, [number], [])
                 version_number = number
-            t = self._lib_type(lib, type_name)
-            version = self._lib_version(t, version_number) if version_number else self._lib_default(t)
+            t = self._libraries.lib_type(lib, type_name)
+            version = self._libraries.lib_version(t, version_number) if version_number else self._libraries.lib_default(t)
             if version.state != RELEASED:
                 raise ValidationError(f"{type_name} {version.number} is in work: only released versions are "
                                       "instantiated (its test instance is the one instance it has).",
@@ -249,14 +250,14 @@ class LibraryTypeOperations(LibrarySupport):
                                     "release or discard it first.", code="IN_WORK_VERSION_EXISTS")
             created: list[str] = []
             updated: list[str] = []
-            self._lib_place(project, lib, device, software, t, version, created, updated)
+            self._libraries.lib_place(project, lib, device, software, t, version, created, updated)
             return TypeInstantiation(type_name=t.name, version_number=version.number, device_name=device,
                                      created=created, updated=updated)
 
     def delete_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
-        with self._lib_change(library) as (_, lib):
-            t = self._lib_type(lib, type_name)
-            instances = self._lib_instances(lib, type_name)
+        with self._libraries.lib_change(library) as (_, lib):
+            t = self._libraries.lib_type(lib, type_name)
+            instances = self._libraries.lib_instances(lib, type_name)
             if instances:
                 names = ", ".join(f"{i.device_name}/{i.name} ({i.version_number})" for i in instances)
                 raise ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
@@ -268,28 +269,28 @@ class LibraryTypeOperations(LibrarySupport):
             if dependents:
                 raise ConflictError(f"The types {', '.join(dependents)} use '{type_name}'; delete them first.",
                                     code="TYPE_IS_DEPENDENCY", details={"dependents": dependents})
-            info = self._lib_type_info(lib, t)
+            info = self._libraries.lib_type_info(lib, t)
             del lib.types[type_name]
             return info
 
     def set_default_library_type_version(self, type_name: str, version_number: str,
                                          library: str | None = None) -> LibraryTypeInfo:
-        with self._lib_change(library) as (_, lib):
-            t = self._lib_type(lib, type_name)
-            version = self._lib_version(t, version_number)
+        with self._libraries.lib_change(library) as (_, lib):
+            t = self._libraries.lib_type(lib, type_name)
+            version = self._libraries.lib_version(t, version_number)
             if version.state != RELEASED:
                 raise ValidationError(f"{type_name} {version.number} is in work; only a released version can be the "
                                       "default.", code="VERSION_IN_WORK")
             t.default = version.number
-            return self._lib_type_info(lib, t)
+            return self._libraries.lib_type_info(lib, t)
 
     def compare_library_type(self, type_name: str, left_version: str, *, right_version: str | None,
                              device: str | None, library: str | None = None) -> TypeComparison:
-        lib = self._lib(None, library)
-        t = self._lib_type(lib, type_name)
-        left = self._lib_version(t, left_version, "leftVersion")
+        lib = self._libraries.lib(None, library)
+        t = self._libraries.lib_type(lib, type_name)
+        left = self._libraries.lib_version(t, left_version, "leftVersion")
         if right_version is not None:
-            right_data, right_label = self._lib_version(t, right_version, "rightVersion").data, right_version
+            right_data, right_label = self._libraries.lib_version(t, right_version, "rightVersion").data, right_version
         elif device is not None:
             project = self._session.project()
             self._lib_site(project, device, t)

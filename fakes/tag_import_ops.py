@@ -1,4 +1,4 @@
-"""Importing tags and user constants into the fake backend's tag tables.
+"""Importing tags and user constants into the fake backend's tag tables (``FakeBackend.tag_import``).
 
 Every row is validated first and the model changes only when all rows are good, inside one transaction;
 a validate-only run reports the same problems without changing anything.
@@ -7,39 +7,42 @@ a validate-only run reports the same problems without changing anything.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from functools import partial
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
+from engineering_api.backend.areas.tags import RowError, TagImportPort, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import OverlapIndex
-from engineering_api.rules.tags import (
-    FieldError,
-    check_constant,
-    check_table_name,
-    check_tag,
-)
-from fakes.tag_support import CATEGORY, TagSupport
-from fakes.tags.tables import (
-    ConstRecord,
-    TableData,
-    TagRecord,
-    TagTableObject,
-    table_object,
-)
+from engineering_api.rules.tags import FieldError, check_constant, check_table_name, check_tag
+from fakes.tag_support import CATEGORY
+from fakes.tags.tables import ConstRecord, TableData, TagRecord, TagTableObject, table_object
 from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
+    from collections.abc import Callable
 
-__all__ = ("TagImportOperations",)
+    from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
+    from fakes.session import FakeSession
+    from fakes.tag_support import TagTables
+
+__all__ = ("FakeTagImport",)
 
 MAX_ROW_ERRORS = 1000
 MAX_WARNINGS = 200
 
 
-class TagImportOperations(TagSupport):
-    """The import part of :class:`fakes.tag_ops.FakeTags`."""
+class FakeTagImport(TagImportPort):
+    """Imports of tags and user constants into the fake's tag tables.
+
+    Args:
+        session: the open project; an import is one transaction, a validation none.
+        tables: the PLCs' tag tables, read once for the checks and written only when every row is good.
+    """
+
+    def __init__(self, session: FakeSession, *, tables: TagTables) -> None:
+        self._session = session
+        self._tables = tables
 
     def import_tags(
         self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
@@ -47,14 +50,14 @@ class TagImportOperations(TagSupport):
     ) -> TagImportResult:
         transaction = nullcontext(self._session.project()) if validate_only else self._session.change()
         with transaction as project:
-            plc, software = self._plc(project, device)
+            plc, software = self._tables.plc(project, device)
             version = project.version
-            tables = self._all_tables(software, version)
+            tables = self._tables.all_tables(software, version)
             by_lower = {obj.name.lower(): obj for obj in tables}
             if not follow_path and table.lower() not in by_lower:
                 raise NotFoundError(f"The tag table '{table}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
-            existing = self._names(plc, software, tables)
-            udts = self._udts(software)
+            existing = self._tables.names(plc, software, tables)
+            udts = self._tables.udts(software)
             errors: list[RowError] = []
             error_count = 0
             seen: dict[str, int] = {}
@@ -119,24 +122,33 @@ class TagImportOperations(TagSupport):
                     return False
                 return True
 
-            index = self._index(tables, set()) if any(obj.table.tags for obj in tables) else OverlapIndex()
-            warnings: list[TagWarning] = []
-            warning_count = 0
-            for item in tags:
+            def place(item: TagImportRow | ConstantImportRow, last: str, sheet: str, kind: str,
+                      check: Callable[[], Any]) -> tuple[str, Any] | None:
+                """(target table, what ``check`` returned) for a row whose table, fields and name are good; else the
+                row is refused (``last``: the value shown when the column after Name and Data Type fails)."""
                 checkpoint()  # once per row: a timed-out import stops here and the transaction rolls back
                 target = target_of(item.table_name)
                 if target is None:
                     wanted = item.table_name if follow_path and item.table_name else table
-                    fail(item.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, "PLC Tags")
-                    continue
+                    fail(item.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, sheet)
+                    return None
                 try:
-                    data_type, address = check_tag(item.name, item.data_type, item.logical_address, udts)
+                    checked = check()
                 except FieldError as exc:
                     fail(item.row, exc.column, exc.reason,
-                         {"Name": item.name, "Data Type": item.data_type}.get(exc.column, item.logical_address), "PLC Tags")
+                         {"Name": item.name, "Data Type": item.data_type}.get(exc.column, last), sheet)
+                    return None
+                return (target, checked) if claim(item.name, target, kind, item.row, sheet) else None
+
+            index = self._tables.index(tables, set()) if any(obj.table.tags for obj in tables) else OverlapIndex()
+            warnings: list[TagWarning] = []
+            warning_count = 0
+            for item in tags:
+                placed = place(item, item.logical_address, "PLC Tags", "tag",
+                               partial(check_tag, item.name, item.data_type, item.logical_address, udts))
+                if placed is None:
                     continue
-                if not claim(item.name, target, "tag", item.row, "PLC Tags"):
-                    continue
+                target, (data_type, address) = placed
                 plan_tags.setdefault(target, []).append(TagRecord(
                     item.name, data_type, address.text, item.comment, item.hmi_visible, item.hmi_accessible,
                     item.hmi_writeable,
@@ -152,21 +164,11 @@ class TagImportOperations(TagSupport):
                                     f"{other_address} of '{other}'.",
                         ))
             for row in constants:
-                checkpoint()
-                target = target_of(row.table_name)
-                if target is None:
-                    wanted = row.table_name if follow_path and row.table_name else table
-                    fail(row.row, "Path", bad_tables.get(wanted.lower(), "bad tag table name"), wanted, "User Constants")
-                    continue
-                try:
-                    data_type, value = check_constant(row.name, row.data_type, row.value)
-                except FieldError as exc:
-                    fail(row.row, exc.column, exc.reason,
-                         {"Name": row.name, "Data Type": row.data_type}.get(exc.column, row.value), "User Constants")
-                    continue
-                if not claim(row.name, target, "user constant", row.row, "User Constants"):
-                    continue
-                plan_constants.setdefault(target, []).append(ConstRecord(row.name, data_type, value, row.comment))
+                placed = place(row, row.value, "User Constants", "user constant",
+                               partial(check_constant, row.name, row.data_type, row.value))
+                if placed is not None:
+                    target, (data_type, value) = placed
+                    plan_constants.setdefault(target, []).append(ConstRecord(row.name, data_type, value, row.comment))
             if error_count:
                 first = errors[0]
                 raise ValidationError(
@@ -208,7 +210,7 @@ class TagImportOperations(TagSupport):
                     incoming_c = {c.name.lower(): c for c in new_constants}
                     const_list = tuple(incoming_c.pop(c.name.lower(), c) for c in const_list)
                     new_constants = list(incoming_c.values())
-                self._store(software, obj, replace(data, tags=(*tag_list, *new_tags),
+                self._tables.store(software, obj, replace(data, tags=(*tag_list, *new_tags),
                                                    constants=(*const_list, *new_constants)))
             return TagImportResult(
                 tags_imported=sum(len(v) for v in plan_tags.values()),

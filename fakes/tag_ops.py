@@ -6,8 +6,8 @@ system constants share one namespace, case-insensitively), data types that exist
 (:mod:`engineering_api.rules.addresses`), the default tag table that is always there. Imports validate every row
 first and change the model only when all rows are good, inside one transaction.
 
-Constants are in :mod:`fakes.tag_constant_ops`, imports in :mod:`fakes.tag_import_ops`, and what they
-all share in :mod:`fakes.tag_support`.
+Constants are the constants area (:mod:`fakes.tag_constant_ops`), imports the import area
+(:mod:`fakes.tag_import_ops`), and the tables they all reach are :class:`fakes.tag_support.TagTables`.
 """
 
 from __future__ import annotations
@@ -15,45 +15,35 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.tags import (
-    TagChange,
-    TagInfo,
-    TagsPort,
-    TagTableInfo,
-    TagTableNode,
-)
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-)
+from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.tags import (
-    FieldError,
-    check_table_name,
-    check_tag,
-    overlap_warnings,
-    raise_field_error,
+    FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error, refuse_taken_name,
 )
 from fakes.program import normalise_folder
-from fakes.tag_constant_ops import ConstantOperations
-from fakes.tag_import_ops import TagImportOperations
-from fakes.tag_support import CATEGORY, _tag_info
+from fakes.tag_support import CATEGORY, tag_info
 from fakes.tags.tables import DEFAULT_TABLE, TableData, TagRecord, TagTableObject
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
+    from fakes.session import FakeSession
+    from fakes.tag_support import TagTables
 
 __all__ = ("FakeTags",)
 
 
-class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
-    """Tag tables, their folders, tags and constants of the fake's PLC software.
+class FakeTags(TagsPort):
+    """Tag tables, their folders and tags of the fake's PLC software.
 
-    Tag tables, their folders and tags are here; constants and imports come from the base classes, which share
-    :class:`fakes.tag_support.TagSupport`'s session (the constructor's ``session``: the open project, read or
-    changed in transactions).
+    Args:
+        session: the open project; a change of a table, folder or tag is one transaction.
+        tables: the PLCs' tag tables, which the constants and import areas reach as well.
     """
+
+    def __init__(self, session: FakeSession, *, tables: TagTables) -> None:
+        self._session = session
+        self._tables = tables
 
     # ----- tag tables ------------------------------------------------------------------------
     def _table_info(self, obj: TagTableObject) -> TagTableInfo:
@@ -63,12 +53,12 @@ class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
 
     def list_tag_tables(self, device: str) -> list[TagTableInfo]:
         project = self._session.project()
-        _, software = self._plc(project, device)
-        return [self._table_info(obj) for obj in self._all_tables(software, project.version)]
+        _, software = self._tables.plc(project, device)
+        return [self._table_info(obj) for obj in self._tables.all_tables(software, project.version)]
 
     def tag_table_tree(self, device: str) -> TagTableNode:
         project = self._session.project()
-        _, software = self._plc(project, device)
+        _, software = self._tables.plc(project, device)
         root = TagTableNode(name="PLC tags", is_folder=True, path="", node_type="Folder")
         folders: dict[str, TagTableNode] = {"": root}
         for path in sorted(software.folders.get(CATEGORY, set()), key=lambda p: (p.count("/"), p.lower())):
@@ -76,7 +66,7 @@ class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
             node = TagTableNode(name=leaf, is_folder=True, path=path, node_type="Folder")
             folders.setdefault(parent_path, root).children.append(node)
             folders[path] = node
-        for obj in self._all_tables(software, project.version):
+        for obj in self._tables.all_tables(software, project.version):
             parent = folders.get(obj.folder, root)
             parent.children.append(TagTableNode(
                 name=obj.name, is_folder=False, path=f"{obj.folder}/{obj.name}" if obj.folder else obj.name,
@@ -86,7 +76,7 @@ class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
 
     def create_tag_table(self, device: str, name: str, folder: str = "") -> TagTableInfo:
         with self._session.change() as project:
-            _, software = self._plc(project, device)
+            _, software = self._tables.plc(project, device)
             check_table_name(name)
             if any(n.lower() == name.lower() for n in software.tag_tables):
                 raise AlreadyExistsError(f"The tag table '{name}' already exists.", code="TAG_TABLE_EXISTS")
@@ -99,8 +89,8 @@ class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
 
     def rename_tag_table(self, device: str, name: str, new_name: str) -> TagTableInfo:
         with self._session.change() as project:
-            _, software = self._plc(project, device)
-            obj = self._table(software, project.version, name, device)
+            _, software = self._tables.plc(project, device)
+            obj = self._tables.table(software, project.version, name, device)
             check_table_name(new_name)
             if obj.name == DEFAULT_TABLE and new_name != DEFAULT_TABLE:
                 raise ConflictError("The default tag table cannot be renamed.", code="DEFAULT_TAG_TABLE")
@@ -118,21 +108,21 @@ class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
 
     def delete_tag_table(self, device: str, name: str) -> None:
         with self._session.change() as project:
-            _, software = self._plc(project, device)
-            obj = self._table(software, project.version, name, device)
+            _, software = self._tables.plc(project, device)
+            obj = self._tables.table(software, project.version, name, device)
             if obj.name == DEFAULT_TABLE:
                 raise ConflictError("The default tag table cannot be deleted.", code="DEFAULT_TAG_TABLE")
             software.remove(CATEGORY, obj.name)
 
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
         with self._session.change() as project:
-            _, software = self._plc(project, device)
+            _, software = self._tables.plc(project, device)
             normalised = software.add_folder(CATEGORY, path)
             return TagTableNode(name=normalised.rpartition("/")[2], is_folder=True, path=normalised, node_type="Folder")
 
     def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
         with self._session.change() as project:
-            _, software = self._plc(project, device)
+            _, software = self._tables.plc(project, device)
             # Normalised here too: the default table's folder must be compared in the model's spelling.
             inside = normalise_folder(path)
             default = software.tag_tables.get(DEFAULT_TABLE)
@@ -144,47 +134,43 @@ class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
 
     def export_tag_table_xml(self, device: str, table: str) -> bytes:
         project = self._session.project()
-        _, software = self._plc(project, device)
-        return self._table(software, project.version, table, device).xml
+        _, software = self._tables.plc(project, device)
+        return self._tables.table(software, project.version, table, device).xml
 
     # ----- tags ------------------------------------------------------------------------------
     def list_tags(self, device: str, table: str) -> list[TagInfo]:
         project = self._session.project()
-        _, software = self._plc(project, device)
-        obj = self._table(software, project.version, table, device)
-        return [_tag_info(tag, obj.name) for tag in obj.table.tags]
+        _, software = self._tables.plc(project, device)
+        obj = self._tables.table(software, project.version, table, device)
+        return [tag_info(tag, obj.name) for tag in obj.table.tags]
 
     def list_all_tags(self, device: str) -> list[TagInfo]:
         project = self._session.project()
-        _, software = self._plc(project, device)
-        return [_tag_info(tag, obj.name) for obj in self._all_tables(software, project.version) for tag in obj.table.tags]
+        _, software = self._tables.plc(project, device)
+        return [tag_info(tag, obj.name) for obj in self._tables.all_tables(software, project.version) for tag in obj.table.tags]
 
     def create_tag(self, device: str, table: str, tag: TagSpec) -> TagChange:
         with self._session.change() as project:
-            plc, software = self._plc(project, device)
-            tables = self._all_tables(software, project.version)
-            obj = self._table(software, project.version, table, device)
+            plc, software = self._tables.plc(project, device)
+            tables = self._tables.all_tables(software, project.version)
+            obj = self._tables.table(software, project.version, table, device)
             try:
-                data_type, address = check_tag(tag.name, tag.data_type, tag.logical_address, self._udts(software))
+                data_type, address = check_tag(tag.name, tag.data_type, tag.logical_address, self._tables.udts(software))
             except FieldError as exc:
                 raise_field_error(exc, f"Tag '{tag.name}'")
-            clash = self._names(plc, software, tables).get(tag.name.lower())
-            if clash is not None:
-                raise AlreadyExistsError(
-                    f"The name '{tag.name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'; "
-                    "names are unique across all tag tables of the PLC.", code="TAG_EXISTS",
-                )
+            refuse_taken_name(tag.name, self._tables.names(plc, software, tables).get(tag.name.lower()), "TAG_EXISTS",
+                              across_tables=True)
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_visible, tag.hmi_accessible,
                                tag.hmi_writeable)
-            warnings = overlap_warnings(self._index(tables, set()), record.name, address, data_type)
-            self._store(software, obj, replace(obj.table, tags=(*obj.table.tags, record)))
-            return TagChange(tag=_tag_info(record, obj.name), warnings=warnings)
+            warnings = overlap_warnings(self._tables.index(tables, set()), record.name, address, data_type)
+            self._tables.store(software, obj, replace(obj.table, tags=(*obj.table.tags, record)))
+            return TagChange(tag=tag_info(record, obj.name), warnings=warnings)
 
     def update_tag(self, device: str, table: str, name: str, changes: TagUpdate) -> TagChange:
         with self._session.change() as project:
-            plc, software = self._plc(project, device)
-            tables = self._all_tables(software, project.version)
-            obj = self._table(software, project.version, table, device)
+            plc, software = self._tables.plc(project, device)
+            tables = self._tables.all_tables(software, project.version)
+            obj = self._tables.table(software, project.version, table, device)
             tags = list(obj.table.tags)
             position = next((i for i, t in enumerate(tags) if t.name == name), None)
             if position is None:
@@ -196,16 +182,12 @@ class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
             data_type = changes.data_type if changes.data_type is not None else old.data_type
             address_text = changes.logical_address if changes.logical_address is not None else old.address
             try:
-                canonical, address = check_tag(new_name, data_type, address_text, self._udts(software))
+                canonical, address = check_tag(new_name, data_type, address_text, self._tables.udts(software))
             except FieldError as exc:
                 raise_field_error(exc, f"Tag '{new_name}'")
             if new_name.lower() != old.name.lower():
-                clash = self._names(plc, software, tables).get(new_name.lower())
-                if clash is not None:
-                    raise AlreadyExistsError(
-                        f"The name '{new_name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'.",
-                        code="TAG_EXISTS",
-                    )
+                refuse_taken_name(new_name, self._tables.names(plc, software, tables).get(new_name.lower()),
+                                  "TAG_EXISTS")
             record = TagRecord(
                 new_name, canonical, address.text,
                 changes.comment if changes.comment is not None else old.comment,
@@ -214,18 +196,18 @@ class FakeTags(ConstantOperations, TagImportOperations, TagsPort):
                 changes.hmi_writeable if changes.hmi_writeable is not None else old.hmi_writeable,
                 old.texts,
             )
-            warnings = overlap_warnings(self._index(tables, {old.name.lower()}), record.name, address, canonical)
+            warnings = overlap_warnings(self._tables.index(tables, {old.name.lower()}), record.name, address, canonical)
             tags[position] = record
-            self._store(software, obj, replace(obj.table, tags=tuple(tags)))
-            return TagChange(tag=_tag_info(record, obj.name), warnings=warnings)
+            self._tables.store(software, obj, replace(obj.table, tags=tuple(tags)))
+            return TagChange(tag=tag_info(record, obj.name), warnings=warnings)
 
     def delete_tag(self, device: str, table: str, name: str) -> None:
         with self._session.change() as project:
-            _, software = self._plc(project, device)
-            obj = self._table(software, project.version, table, device)
+            _, software = self._tables.plc(project, device)
+            obj = self._tables.table(software, project.version, table, device)
             kept = tuple(t for t in obj.table.tags if t.name != name)
             if len(kept) == len(obj.table.tags):
                 kept = tuple(t for t in obj.table.tags if t.name.lower() != name.lower())
             if len(kept) == len(obj.table.tags):
                 raise NotFoundError(f"The tag '{name}' was not found in the tag table '{obj.name}'.", code="TAG_NOT_FOUND")
-            self._store(software, obj, replace(obj.table, tags=kept))
+            self._tables.store(software, obj, replace(obj.table, tags=kept))

@@ -1,8 +1,8 @@
-"""What the tag and constant operations of the fake backend share: field checks, lookups, the namespace.
+"""The fake's tag tables as its tags and constants areas reach them: lookups, storing back, the PLC-wide namespace.
 
 TIA's rules on single fields (names, data types, addresses, constant values) live in
-:mod:`engineering_api.rules.tags`, shared with the Openness bridge; :class:`TagSupport` holds the session, finds tables, stores
-them back and builds the PLC-wide namespace of tags, user constants and system constants.
+:mod:`engineering_api.rules.tags`, shared with the Openness bridge; :class:`TagTables` holds the session, finds
+tables, stores them back and builds the PLC-wide namespace of tags, user constants and system constants.
 """
 
 from __future__ import annotations
@@ -12,19 +12,9 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.rules.addresses import (
-    AddressError,
-    OverlapIndex,
-    parse_address,
-)
+from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from fakes.tags.tables import (
-    DEFAULT_TABLE,
-    ConstRecord,
-    TableData,
-    TagRecord,
-    TagTableObject,
-    default_table,
-    table_object,
+    DEFAULT_TABLE, ConstRecord, TableData, TagRecord, TagTableObject, default_table, table_object,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +22,7 @@ if TYPE_CHECKING:
     from fakes.program import PlcSoftware
     from fakes.session import FakeSession
 
-__all__ = ("CATEGORY", "TagSupport")
+__all__ = ("CATEGORY", "TagTables", "constant_info", "tag_info")
 
 CATEGORY = "tag_tables"
 _SECONDARY = re.compile(rb"<SecondaryType>(\w+)</SecondaryType>")
@@ -43,7 +33,7 @@ _OB_TYPES = {
 }
 
 
-def _tag_info(record: TagRecord, table: str) -> TagInfo:
+def tag_info(record: TagRecord, table: str) -> TagInfo:
     return TagInfo(
         name=record.name, data_type=record.data_type, logical_address=record.address, comment=record.comment,
         hmi_visible=record.hmi_visible, hmi_accessible=record.hmi_accessible, hmi_writeable=record.hmi_writeable,
@@ -51,13 +41,14 @@ def _tag_info(record: TagRecord, table: str) -> TagInfo:
     )
 
 
-def _constant_info(record: ConstRecord, table: str) -> ConstantInfo:
+def constant_info(record: ConstRecord, table: str) -> ConstantInfo:
     return ConstantInfo(name=record.name, data_type=record.data_type, value=record.value, comment=record.comment,
                         table_name=table)
 
 
-class TagSupport:
-    """The state and lookups the parts of :class:`fakes.tag_ops.FakeTags` share.
+class TagTables:
+    """The tag tables of the open project's PLCs, the collaborator of :class:`fakes.tag_ops.FakeTags`,
+    :class:`fakes.tag_constant_ops.FakeTagConstants` and :class:`fakes.tag_import_ops.FakeTagImport`.
 
     Args:
         session: the open project, read or changed in transactions.
@@ -66,18 +57,18 @@ class TagSupport:
     def __init__(self, session: FakeSession) -> None:
         self._session = session
 
-    def _plc(self, project: Project, device: str) -> tuple[Device, PlcSoftware]:
+    def plc(self, project: Project, device: str) -> tuple[Device, PlcSoftware]:
         plc, software = self._session.software(project, device)
         default_table(software, project.version)
         return plc, software
 
     @staticmethod
-    def _all_tables(software: PlcSoftware, version: str) -> list[TagTableObject]:
+    def all_tables(software: PlcSoftware, version: str) -> list[TagTableObject]:
         return [table for name in list(software.tag_tables)
                 if (table := table_object(software, name, version)) is not None]
 
     @staticmethod
-    def _table(software: PlcSoftware, version: str, name: str, device: str) -> TagTableObject:
+    def table(software: PlcSoftware, version: str, name: str, device: str) -> TagTableObject:
         obj = table_object(software, name, version)
         if obj is None:
             match = next((n for n in software.tag_tables if n.lower() == name.lower()), None)
@@ -87,15 +78,15 @@ class TagSupport:
         return obj
 
     @staticmethod
-    def _store(software: PlcSoftware, obj: TagTableObject, data: TableData) -> TagTableObject:
+    def store(software: PlcSoftware, obj: TagTableObject, data: TableData) -> TagTableObject:
         new = obj.with_table(data)
         software.tag_tables[obj.name] = new
         return new
 
-    def _names(self, plc: Device, software: PlcSoftware, tables: list[TagTableObject]) -> dict[str, tuple[str, str, str]]:
+    def names(self, plc: Device, software: PlcSoftware, tables: list[TagTableObject]) -> dict[str, tuple[str, str, str]]:
         """Lower-cased name -> (kind, table, name) for every tag, user constant and system constant."""
         names: dict[str, tuple[str, str, str]] = {}
-        for system in self._system_constant_list(plc, software):
+        for system in self.system_constant_list(plc, software):
             names[system.name.lower()] = ("system constant", system.table_name, system.name)
         for obj in tables:
             data = obj.table
@@ -106,11 +97,11 @@ class TagSupport:
         return names
 
     @staticmethod
-    def _udts(software: PlcSoftware) -> dict[str, str]:
+    def udts(software: PlcSoftware) -> dict[str, str]:
         return {name.lower(): name for name in software.types}
 
     @staticmethod
-    def _index(tables: list[TagTableObject], skip: set[str]) -> OverlapIndex:
+    def index(tables: list[TagTableObject], skip: set[str]) -> OverlapIndex:
         index = OverlapIndex()
         for obj in tables:
             for tag in obj.table.tags:
@@ -124,7 +115,7 @@ class TagSupport:
         return index
 
     @staticmethod
-    def _system_constant_list(plc: Device, software: PlcSoftware) -> list[ConstantInfo]:
+    def system_constant_list(plc: Device, software: PlcSoftware) -> list[ConstantInfo]:
         """System constants of the PLC's hardware objects and OBs.
 
         Names follow TIA (``Local~PROFINET_interface_1``, ``Local~PROFINET_interface_1~Port_1``, module

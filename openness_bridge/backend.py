@@ -60,12 +60,16 @@ from openness_bridge.diagnostics import BridgeReflection
 from openness_bridge.errors import kind_of, translate
 from openness_bridge.hardware import BridgeDevices
 from openness_bridge.hmi import BridgeHmi
+from openness_bridge.global_library import BridgeGlobalLibrary
 from openness_bridge.hmi_access import HmiAccess
 from openness_bridge.hmi_graphics import BridgeHmiGraphics
 from openness_bridge.hmi_resources import BridgeHmiResources
 from openness_bridge.hmi_unified import BridgeHmiUnified
 from openness_bridge.library import BridgeLibrary
+from openness_bridge.library_support import LibraryAccess
+from openness_bridge.library_types import BridgeLibraryTypes
 from openness_bridge.online import BridgeOnline
+from openness_bridge.online_binding import OnlineBinding
 from openness_bridge.pending import pending_methods
 from openness_bridge.plc_software import namespace, plc_item, service
 from openness_bridge.projects import BridgeProjects
@@ -74,11 +78,15 @@ from openness_bridge.scratch import ScratchFolders
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import BridgeSimulation
-from openness_bridge.simulation_base import PlcsimSession
+from openness_bridge.simulation_base import PlcsimSession, SimulationBase
 from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
+from openness_bridge.tags_constants import BridgeTagConstants
+from openness_bridge.tags_import import BridgeTagImport
+from openness_bridge.tags_support import TagTables
 from openness_bridge.types import BridgeTypes
 from openness_bridge.watch import BridgeWatchTables
+from openness_bridge.watch_tables import WatchTableAccess
 from openness_bridge.whitelist import OpennessWhitelist
 
 if TYPE_CHECKING:
@@ -147,8 +155,11 @@ class _OpennessSession(EngineeringBackend):
         self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
-        self.watch_tables = BridgeWatchTables(session)
-        self.tags = BridgeTags(session)
+        self.watch_tables = BridgeWatchTables(session, access=WatchTableAccess(session))
+        tag_tables = TagTables(session)
+        self.tags = BridgeTags(session, tag_tables=tag_tables)
+        self.tag_constants = BridgeTagConstants(session, tag_tables=tag_tables)
+        self.tag_import = BridgeTagImport(session, tag_tables=tag_tables)
         self.types = BridgeTypes(session)
         hmi_access = HmiAccess(session)
         self.hmi_resources = BridgeHmiResources(hmi_access)
@@ -157,30 +168,35 @@ class _OpennessSession(EngineeringBackend):
         self.hmi = BridgeHmi(
             hmi_access, compile_result=compile_result, hmi_library_types=self.hmi_resources.list_hmi_library_types,
         )
+        libraries = LibraryAccess(session, devices=all_devices)
         self.library = BridgeLibrary(
             session,
-            devices=all_devices,
+            libraries=libraries,
             names_in_use=names_in_use,
             require_free_device_name=require_free_device_name,
-            panel_software=hmi_access.panel_software,
         )
+        self.library_types = BridgeLibraryTypes(
+            session, libraries=libraries, names_in_use=names_in_use, panel_software=hmi_access.panel_software,
+        )
+        self.global_library = BridgeGlobalLibrary(session, libraries=libraries)
         self.compile = BridgeCompile(session)
         self.program = BridgeProgram(session)
         self.blocks = BridgeBlocks(
-            session, generation=GenerationAccess(program=self.program, compile=self.compile, tags=self.tags),
+            session, generation=GenerationAccess(
+                program=self.program, compile=self.compile, tags=self.tags, tag_constants=self.tag_constants),
         )
         plcsim = PlcsimSession(api=simulation_api, on_worker=self._on_worker)
         self.simulation = BridgeSimulation(plcsim, state_dir=state_dir)
         self.runtime_values = BridgeRuntimeValues(
-            plcsim, session,
+            SimulationBase(plcsim), session,
             batch_read=self.simulation.sim_batch_read,
             batch_write=self.simulation.sim_batch_write,
             data_documents=self.program.data_documents,
         )
         self.online = BridgeOnline(
             session,
+            binding=OnlineBinding(session, sim_instances=self.simulation.sim_list_instances),
             compile_software=self.compile.compile_software,
-            sim_instances=self.simulation.sim_list_instances,
             sim_state=self.simulation.sim_instance_state,
             sim_diagnostics=self.simulation.sim_diagnostics,
             sim_run=self.simulation.sim_run,

@@ -1,29 +1,35 @@
-"""The bridge's blocks and block folders (``PlcSoftware.BlockGroup``); external sources are in
-:mod:`openness_bridge.blocks_sources`.
+"""The bridge's blocks and block folders (``PlcSoftware.BlockGroup``) and external sources
+(``PlcSoftware.ExternalSourceGroup``, the PLC's "External source files").
 
 Blocks are found by walking the group tree (``PlcBlockComposition.Find`` is one level deep); a block's kind is its
 .NET class (``FB``, ``GlobalDB``…), its language ``PlcBlock.ProgrammingLanguage``. Rename sets ``PlcBlock.Name``
 (settable in the API reference), delete is ``PlcBlock.Delete()``, folders are ``PlcBlockUserGroupComposition.Create``
 and ``PlcBlockUserGroup.Delete()``. Every change runs through the session's ``change`` (exclusive access +
 transaction). ``OpennessBackend.blocks`` is a :class:`BridgeBlocks`.
+
+For external sources Openness offers ``PlcExternalSourceComposition.CreateFromFile(name, path)`` (TIA copies the
+file's text into the project), ``Find``, ``PlcExternalSource.Delete()`` and the user groups
+(``…UserGroupComposition.Create``, ``PlcExternalSourceUserGroup.Delete()``). It has no member that gives a source's
+text back: ``PlcExternalSource`` has ``Name``, ``Parent``, ``Delete``, ``GenerateBlocksFromSource`` and attribute
+access only (15.1 API stubs), and no ``Export``. So ``read_external_source`` is ``NO_OPENNESS_EQUIVALENT`` and listed
+sources report ``length`` and ``lineCount`` 0 (unknown); ``add_external_source`` reports them for the text it was
+given.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, FolderRemoval
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, ExternalSourceInfo, FolderRemoval
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.rules.folders import check_file_name
 from engineering_api.rules.naming import check_block_name
 from openness_bridge import groups
-from openness_bridge.blocks_sources import SourceOperations
 from openness_bridge.plc_software import block_kind
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.rules.source_generation import ProgramAccess
     from openness_bridge.session import BridgeSession
 
@@ -39,9 +45,8 @@ def names_in_use(software: Any) -> set[str]:
     return names | {str(t.Name).casefold() for _, t in tables}
 
 
-class BridgeBlocks(SourceOperations, BlocksWithGeneration):
-    """Blocks, block folders and (from :class:`~openness_bridge.blocks_sources.SourceOperations`) external sources
-    of a PLC over Openness.
+class BridgeBlocks(BlocksWithGeneration):
+    """Blocks, block folders, external sources and their folders of a PLC over Openness.
 
     Args:
         session: the Openness session: calls on its thread, transactions, the open project, scratch folders.
@@ -50,7 +55,7 @@ class BridgeBlocks(SourceOperations, BlocksWithGeneration):
     """
 
     def __init__(self, session: BridgeSession, *, generation: ProgramAccess) -> None:
-        super().__init__(session)
+        self._session = session
         self._generation = generation
 
     def _software_of(self, device: str) -> Any:
@@ -118,17 +123,95 @@ class BridgeBlocks(SourceOperations, BlocksWithGeneration):
             "PlcBlockGroup.Groups", lambda: sorted(groups.group_paths(self._software_of(device).BlockGroup)))
 
     def create_block_folder(self, device: str, path: str) -> str:
-        def run() -> str:
-            return groups.create_group(self._software_of(device).BlockGroup, path)[0]
-
-        return self._session.change("PlcBlockUserGroupComposition.Create", run, invocation=ValidationError)
+        return self._create_folder(lambda: self._software_of(device).BlockGroup, path, "PlcBlockUserGroupComposition")
 
     def delete_block_folder(self, device: str, path: str) -> FolderRemoval:
+        # TIA deletes the group with its subgroups and blocks
+        return self._delete_folder(lambda: self._software_of(device).BlockGroup, path, "Blocks", "PlcBlockUserGroup")
+
+    def _create_folder(self, root: Callable[[], Any], path: str, composition: str) -> str:
+        def run() -> str:
+            return groups.create_group(root(), path)[0]
+
+        return self._session.change(f"{composition}.Create", run, invocation=ValidationError)
+
+    def _delete_folder(self, root: Callable[[], Any], path: str, items: str, group_class: str) -> FolderRemoval:
+        """Delete the folder ``path`` below ``root()`` with what it holds; the removal names its ``items``."""
+
         def run() -> FolderRemoval:
-            group = groups.require_group(self._software_of(device).BlockGroup, path)
-            removed = [str(b.Name) for _, b in groups.walk_objects(group, "Blocks")]
-            group.Delete()  # TIA deletes the group with its subgroups and blocks
+            group = groups.require_group(root(), path)
+            removed = [str(x.Name) for _, x in groups.walk_objects(group, items)]
+            group.Delete()
             return FolderRemoval(folder=groups.normalise(path), removed=removed)
 
-        return self._session.change("PlcBlockUserGroup.Delete", run)
+        return self._session.change(f"{group_class}.Delete", run)
 
+    # ----- external sources ---------------------------------------------------------------------
+    def _source_root(self, device: str) -> Any:
+        return self._session.plc_software(self._session.project(), device).ExternalSourceGroup
+
+    def _locate_source(self, root: Any, name: str) -> tuple[str, Any]:
+        """(folder, source) anywhere below "External source files"; ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
+        for folder, source in groups.walk_objects(root, "ExternalSources"):
+            if str(source.Name) == name:
+                return folder, source
+        raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
+
+    def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
+        def run() -> list[ExternalSourceInfo]:
+            # length/lineCount stay 0: Openness cannot read a source's text back (module docstring).
+            return [ExternalSourceInfo(name=str(s.Name), folder=f)
+                    for f, s in groups.walk_objects(self._source_root(device), "ExternalSources")]
+
+        return self._session.call("PlcExternalSourceGroup.ExternalSources", run)
+
+    def external_source_folders(self, device: str) -> list[str]:
+        return self._session.call(
+            "PlcExternalSourceGroup.Groups", lambda: sorted(groups.group_paths(self._source_root(device))))
+
+    def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
+        check_file_name(name, kind="external source")
+
+        def run() -> ExternalSourceInfo:
+            root = self._source_root(device)
+            target, group = groups.folder_of(root, folder)
+            clash = next((s for _, s in groups.walk_objects(root, "ExternalSources")
+                          if str(s.Name).casefold() == name.casefold()), None)
+            if clash is not None and not overwrite:
+                raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
+            if clash is not None:
+                clash.Delete()  # same transaction: a failing CreateFromFile brings the old source back
+            with self._session.scratch("source") as staging:
+                path = staging / name
+                path.write_text(text, encoding="utf-8-sig", newline="")
+                group.ExternalSources.CreateFromFile(name, str(path))  # TIA copies the text into the project
+            return ExternalSourceInfo(name=name, folder=target, length=len(text), line_count=len(text.splitlines()))
+
+        return self._session.change("PlcExternalSourceComposition.CreateFromFile", run, invocation=ValidationError)
+
+    def read_external_source(self, device: str, name: str) -> str:
+        def run() -> str:
+            self._locate_source(self._source_root(device), name)  # an unknown source is still a precise 404
+            raise NotSupportedError(
+                f"Openness cannot read the text of the external source '{name}': PlcExternalSource has no member that "
+                "returns its content (only Name, Delete and GenerateBlocksFromSource). Keep the text you added, or "
+                "generate the blocks and export them (SimaticML) instead.",
+                code="NO_OPENNESS_EQUIVALENT", details={"method": "read_external_source"},
+            )
+
+        return self._session.call("PlcExternalSourceComposition.Find", run)
+
+    def delete_external_source(self, device: str, name: str) -> ExternalSourceInfo:
+        def run() -> ExternalSourceInfo:
+            folder, source = self._locate_source(self._source_root(device), name)
+            source.Delete()
+            return ExternalSourceInfo(name=name, folder=folder)
+
+        return self._session.change("PlcExternalSource.Delete", run)
+
+    def create_external_source_folder(self, device: str, path: str) -> str:
+        return self._create_folder(lambda: self._source_root(device), path, "PlcExternalSourceUserGroupComposition")
+
+    def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
+        return self._delete_folder(lambda: self._source_root(device), path, "ExternalSources",
+                                   "PlcExternalSourceUserGroup")

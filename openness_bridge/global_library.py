@@ -20,37 +20,41 @@ import hashlib
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo
+from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    EngineeringError,
-    LockedError,
-    NotFoundError,
-    ValidationError,
+    AlreadyExistsError, EngineeringError, LockedError, NotFoundError, ValidationError,
 )
 from engineering_api.rules.library import (
-    check_library_name,
-    library_archive_suffix,
-    library_file_version,
-    library_read_only,
-    library_suffix,
-    library_unsaved,
+    check_archive_target, check_library_name, library_file_version, library_read_only, library_suffix, library_unsaved,
 )
 from openness_bridge.errors import kind_of
-from openness_bridge.library_support import LibrarySupport, folder_items
+from openness_bridge.library_support import folder_items
 
-__all__ = ("GlobalLibraryOperations",)
+if TYPE_CHECKING:
+    from openness_bridge.library_support import LibraryAccess
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("BridgeGlobalLibrary",)
 
 
 def _same(a: Path, b: Path) -> bool:
     return str(a.resolve()).casefold() == str(b.resolve()).casefold()  # Windows paths ignore case
 
 
-class GlobalLibraryOperations(LibrarySupport):
-    """The global libraries' part of :class:`openness_bridge.library.BridgeLibrary`: their lifecycle, and project
-    types copied into one."""
+class BridgeGlobalLibrary(GlobalLibraryPort):
+    """The global libraries' lifecycle over Openness (``OpennessBackend.global_library``), and project types copied
+    into one.
+
+    Args:
+        session: the Openness session: calls, transactions, the attached portal and its open project.
+        libraries: the project library and the open global ones.
+    """
+
+    def __init__(self, session: BridgeSession, *, libraries: LibraryAccess) -> None:
+        self._session = session
+        self._libraries = libraries
 
     # ----- what a global library is ------------------------------------------------------------------------
     def _global_info(self, lib: Any, *, is_open: bool = True) -> GlobalLibraryInfo:
@@ -135,7 +139,7 @@ class GlobalLibraryOperations(LibrarySupport):
 
     def save_global_library(self, library: str) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
-            lib = self._global_library(library)
+            lib = self._libraries.global_library(library)
             if bool(lib.IsReadOnly):
                 raise library_read_only(library)
             lib.Save()
@@ -144,7 +148,7 @@ class GlobalLibraryOperations(LibrarySupport):
 
     def close_global_library(self, library: str, *, discard_changes: bool) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
-            lib = self._global_library(library)
+            lib = self._libraries.global_library(library)
             if bool(lib.IsModified) and not discard_changes:
                 raise library_unsaved(library, archiving=False)
             info = self._global_info(lib, is_open=False)
@@ -154,16 +158,8 @@ class GlobalLibraryOperations(LibrarySupport):
 
     def archive_global_library(self, library: str, target: Path, *, save_first: bool) -> GlobalLibraryArchive:
         def run() -> GlobalLibraryArchive:
-            lib = self._global_library(library)
-            expected = library_archive_suffix(self._session.version)
-            if target.suffix.lower() != expected:
-                raise ValidationError(f"A {self._session.version} library archive must have the extension {expected}, not "
-                                      f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
-            if target.exists():
-                raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-            if target.resolve().is_relative_to(Path(str(lib.Path.FullName)).parent.resolve()):
-                raise ValidationError("The archive cannot be written inside the library's folder.",
-                                      code="ARCHIVE_TARGET", details={"field": "archivePath"})
+            lib = self._libraries.global_library(library)
+            check_archive_target(target, self._session.version, Path(str(lib.Path.FullName)).parent)
             if bool(lib.IsModified):
                 if not save_first:
                     raise library_unsaved(library, archiving=True)
@@ -191,12 +187,12 @@ class GlobalLibraryOperations(LibrarySupport):
             return {str(t.Name): sum(1 for _ in t.Versions) for _, t in folder_items(lib.TypeFolder, "Types")}
 
         def run() -> list[str]:
-            source = self._library(None, None)
-            chosen = [self._type(source, name)[1] for name in type_names]
-            target = self._global_library(library)
+            source = self._libraries.library(None, None)
+            chosen = [self._libraries.type(source, name)[1] for name in type_names]
+            target = self._libraries.global_library(library)
             before = versions(target)
             for t in chosen:
                 t.UpdateLibrary(target)
             after = versions(target)
             return [name for name in after if after[name] != before.get(name)]
-        return self._lib_change(library, "LibraryType.UpdateLibrary", run)
+        return self._libraries.lib_change(library, "LibraryType.UpdateLibrary", run)

@@ -1,4 +1,4 @@
-"""The library area over Openness: master copies, types and their versions (sources in README.md, "Libraries").
+"""The library area over Openness: the libraries and their master copies (sources in README.md, "Libraries").
 
 Openness members (Siemens, "TIA Portal Openness: functions on libraries", V21: accessing folders in a library,
 accessing master copies, accessing types, accessing type versions, accessing instances; and the Openness stubs):
@@ -19,40 +19,55 @@ Where Openness has no member, the answer is 501 ``NO_OPENNESS_EQUIVALENT``: maki
 (Openness creates types only from SIMATIC SD documents, V21's ``LibraryTypeComposition.CreateFromDocuments``), and
 comparing versions before V21 (``LibraryTypeVersion.Export`` arrived in V21). A global library (``library``) is one
 of ``TiaPortal.GlobalLibraries`` (:mod:`openness_bridge.global_library`): it is read without a project, changed in
-a transaction of its own (``_lib_change``), and its types have no instances (those belong to the project library).
+a transaction of its own (``LibraryAccess.lib_change``), and its types have no instances (those belong to the project
+library).
 
-This module is ``OpennessBackend.library``, :class:`BridgeLibrary`: the library and its master copies here, the types
-in :mod:`openness_bridge.library_types`, global libraries in :mod:`openness_bridge.global_library`, what they share
-in :mod:`openness_bridge.library_support`.
+This module is ``OpennessBackend.library``, :class:`BridgeLibrary`: the library and its master copies. The types are
+``OpennessBackend.library_types`` (:mod:`openness_bridge.library_types`), global libraries' lifecycle
+``OpennessBackend.global_library`` (:mod:`openness_bridge.global_library`); all three reach the libraries through
+:class:`openness_bridge.library_support.LibraryAccess`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.library import (
-    LibraryInfo,
-    LibraryPort,
-    LibraryTreeNode,
-    MasterCopyContent,
-    MasterCopyInfo,
-    MasterCopyInstantiation,
+    LibraryInfo, LibraryPort, LibraryTreeNode, MasterCopyContent, MasterCopyInfo, MasterCopyInstantiation,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.library import check_library_name, check_plc_paste, parse_version, split_master_copy_path
-from openness_bridge.global_library import GlobalLibraryOperations
 from openness_bridge.library_support import content_kind, folder_items, folder_paths, number_of, state_of
-from openness_bridge.library_types import LibraryTypeOperations
+
+if TYPE_CHECKING:
+    from openness_bridge.library_support import LibraryAccess
+    from openness_bridge.session import BridgeSession
 
 __all__ = ("BridgeLibrary",)
 
 
-class BridgeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort):
-    """The project library and the open global libraries over Openness: the library and its master copies (here),
-    types (:class:`~openness_bridge.library_types.LibraryTypeOperations`), global libraries' lifecycle
-    (:class:`~openness_bridge.global_library.GlobalLibraryOperations`); the parts share
-    :class:`~openness_bridge.library_support.LibrarySupport` (its constructor's arguments)."""
+class BridgeLibrary(LibraryPort):
+    """The project library and the open global libraries over Openness: the libraries and their master copies.
+
+    Args:
+        session: the Openness session; master copies are made, deleted and pasted in transactions.
+        libraries: the project library and the open global ones, found by name.
+        names_in_use: the casefolded names of a ``PlcSoftware``'s blocks, PLC data types and tag tables (the blocks
+            area's), which a pasted master copy must not take.
+        require_free_device_name: ``(project, name)``: raises AlreadyExistsError ``DEVICE_EXISTS`` when a device
+            has that name (the hardware area's rule).
+    """
+
+    def __init__(
+        self, session: BridgeSession, *, libraries: LibraryAccess, names_in_use: Callable[[Any], set[str]],
+        require_free_device_name: Callable[[Any, str], None],
+    ) -> None:
+        self._session = session
+        self._libraries = libraries
+        self._names_in_use = names_in_use
+        self._require_free_device_name = require_free_device_name
 
     # ----- master copies, found --------------------------------------------------------------------
     def _mc_folder(self, lib: Any, path: str) -> Any:
@@ -90,7 +105,7 @@ class BridgeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort)
     # ----- library and master copies -----------------------------------------------------------------
     def library_info(self, library: str | None = None) -> LibraryInfo:
         def run() -> LibraryInfo:
-            lib = self._library(None, library)
+            lib = self._libraries.library(None, library)
             owner = lib if library is not None else self._session.project()
             return LibraryInfo(
                 name=str(owner.Name), kind="Project" if library is None else "Global",
@@ -121,7 +136,7 @@ class BridgeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort)
             return node
 
         def run() -> LibraryTreeNode:
-            lib = self._library(None, library)
+            lib = self._libraries.library(None, library)
             owner = lib if library is not None else self._session.project()
             return LibraryTreeNode(name=str(owner.Name), node_type="Library", is_folder=True, children=[
                 folder_node("Master copies", lib.MasterCopyFolder, "MasterCopies"),
@@ -130,7 +145,7 @@ class BridgeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort)
 
     def list_master_copies(self, library: str | None = None) -> list[MasterCopyInfo]:
         def run() -> list[MasterCopyInfo]:
-            lib = self._library(None, library)
+            lib = self._libraries.library(None, library)
             return [self._mc_info(f, mc) for f, mc in folder_items(lib.MasterCopyFolder, "MasterCopies")]
         return self._session.call("MasterCopyFolder.MasterCopies", run)
 
@@ -142,9 +157,9 @@ class BridgeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort)
 
         def run() -> MasterCopyInfo:
             project = self._session.project()
-            lib = self._library(project, library)
+            lib = self._libraries.library(project, library)
             target = self._mc_folder(lib, path)
-            source, kind = self._source(project, device, object_name)
+            source, kind = self._libraries.source(project, device, object_name)
             wanted = name or str(source.Name)
             if any(str(mc.Name).casefold() == wanted.casefold() for mc in target.MasterCopies):
                 raise AlreadyExistsError(f"The master copy '{wanted}' already exists in '{path or 'Master copies'}'.",
@@ -155,21 +170,21 @@ class BridgeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort)
             info = self._mc_info(path, mc)
             info.source_kind = kind
             return info
-        return self._lib_change(library, "MasterCopyComposition.Create", run)
+        return self._libraries.lib_change(library, "MasterCopyComposition.Create", run)
 
     def delete_master_copy(self, path: str, library: str | None = None) -> MasterCopyInfo:
         def run() -> MasterCopyInfo:
-            folder, mc = self._find_mc(self._library(None, library), path)
+            folder, mc = self._find_mc(self._libraries.library(None, library), path)
             info = self._mc_info(folder, mc)
             mc.Delete()
             return info
-        return self._lib_change(library, "MasterCopy.Delete", run)
+        return self._libraries.lib_change(library, "MasterCopy.Delete", run)
 
     def create_master_copy_folder(self, path: str, library: str | None = None) -> str:
         parts = folder_parts(path, field="path")
 
         def run() -> str:
-            folder = self._library(None, library).MasterCopyFolder
+            folder = self._libraries.library(None, library).MasterCopyFolder
             created = False
             for part in parts:
                 sub = folder.Folders.Find(part)
@@ -179,13 +194,13 @@ class BridgeLibrary(GlobalLibraryOperations, LibraryTypeOperations, LibraryPort)
             if not created:
                 raise AlreadyExistsError(f"The folder '{'/'.join(parts)}' already exists.", code="FOLDER_EXISTS")
             return "/".join(parts)
-        return self._lib_change(library, "MasterCopyUserFolderComposition.Create", run)
+        return self._libraries.lib_change(library, "MasterCopyUserFolderComposition.Create", run)
 
     def instantiate_master_copy(self, path: str, device: str | None, *, new_name: str | None = None,
                                 library: str | None = None) -> MasterCopyInstantiation:
         def run() -> MasterCopyInstantiation:
             project = self._session.project()
-            folder, mc = self._find_mc(self._library(project, library), path)
+            folder, mc = self._find_mc(self._libraries.library(project, library), path)
             contents = [MasterCopyContent(kind=content_kind(c), name=str(c.ContentName)) for c in mc.ContentDescriptions]
             where = f"{folder}/{mc.Name}" if folder else str(mc.Name)
             if contents and contents[0].kind == "Device":

@@ -1,9 +1,9 @@
-"""What the parts of the bridge's library area share: the session, reaching a library, a type and its instances.
+"""The libraries as the bridge's library areas reach them: the project's, the open global ones, a type and its instances.
 
-:class:`openness_bridge.library.BridgeLibrary` is built from parts (master copies, types, global libraries), each a
-subclass of :class:`LibrarySupport`, which holds what they use: the Openness session, and as named callables the
-other areas' help (the project's devices, a PLC's names in use, a free device name, an HMI panel's software).
-The module functions read Openness' library objects (folders, versions) for the parts and for the HMI area.
+:class:`LibraryAccess` is the collaborator :class:`openness_bridge.library.BridgeLibrary` (master copies),
+:class:`openness_bridge.library_types.BridgeLibraryTypes` (types) and
+:class:`openness_bridge.global_library.BridgeGlobalLibrary` (global libraries' lifecycle) are given. The module
+functions read Openness' library objects (folders, versions) for those areas and for the HMI area.
 
 No guard of write-protected instances is needed here, unlike in the fake: TIA Portal refuses a change of an instance
 of a released type version itself, and the bridge reports the refusal Openness raises.
@@ -23,7 +23,7 @@ from openness_bridge.groups import walk_objects
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
 
-__all__ = ("LibrarySupport", "content_kind", "folder_items", "folder_paths", "number_of", "state_of", "version_numbers")
+__all__ = ("LibraryAccess", "content_kind", "folder_items", "folder_paths", "number_of", "state_of", "version_numbers")
 
 T = TypeVar("T")
 
@@ -72,31 +72,21 @@ def content_kind(description: Any) -> str:
     return kind or "Block"
 
 
-class LibrarySupport:
-    """The session, collaborators and lookups the parts of :class:`openness_bridge.library.BridgeLibrary` share.
+class LibraryAccess:
+    """The libraries of the attached portal: the open project's and the open global ones, their types and the types'
+    instances in the project's PLCs.
 
     Args:
         session: the Openness session: calls, transactions, the attached portal and its open project.
         devices: every ``Device`` of a project (the hardware area's walk of the device groups).
-        names_in_use: the casefolded names of a ``PlcSoftware``'s blocks, PLC data types and tag tables (the blocks
-            area's), which a pasted master copy or a new instance must not take.
-        require_free_device_name: ``(project, name)``: raises AlreadyExistsError ``DEVICE_EXISTS`` when a device
-            has that name (the hardware area's rule).
-        panel_software: ``device`` -> (``classic`` or ``unified``, its HMI software) (the HMI area's lookup).
     """
 
-    def __init__(
-        self, session: BridgeSession, *, devices: Callable[[Any], list[Any]], names_in_use: Callable[[Any], set[str]],
-        require_free_device_name: Callable[[Any, str], None], panel_software: Callable[[str], tuple[str, Any]],
-    ) -> None:
+    def __init__(self, session: BridgeSession, *, devices: Callable[[Any], list[Any]]) -> None:
         self._session = session
         self._devices = devices
-        self._names_in_use = names_in_use
-        self._require_free_device_name = require_free_device_name
-        self._panel_software = panel_software
 
     # ----- reaching a library ------------------------------------------------------------------------
-    def _global_library(self, name: str) -> Any:
+    def global_library(self, name: str) -> Any:
         """The open global library ``name``. Raises NotFoundError ``LIBRARY_NOT_FOUND``."""
         opened = list(self._session.portal().GlobalLibraries)
         found = next((lib for lib in opened if str(lib.Name) == name), None)
@@ -104,61 +94,61 @@ class LibrarySupport:
             raise library_not_open(name, [str(lib.Name) for lib in opened])
         return found
 
-    def _lib_change(self, library: str | None, operation: str, fn: Callable[[], T]) -> T:
+    def lib_change(self, library: str | None, operation: str, fn: Callable[[], T]) -> T:
         """A change of the project library (a project transaction) or of the global ``library`` (a transaction on
         the library; refused when it is open read-only)."""
         if library is None:
             return self._session.change(operation, fn)
 
         def writable() -> Any:
-            lib = self._global_library(library)
+            lib = self.global_library(library)
             if bool(lib.IsReadOnly):
                 raise library_read_only(library)
             return lib
 
         return self._session.change(operation, fn, target=writable)
 
-    def _library(self, project: Any, library: str | None) -> Any:
+    def library(self, project: Any, library: str | None) -> Any:
         """The project library (of ``project``, or of the open project when None) or the open global ``library``."""
         if library is not None:
-            return self._global_library(library)
+            return self.global_library(library)
         return (project if project is not None else self._session.project()).ProjectLibrary
 
-    def _type(self, lib: Any, name: str) -> tuple[str, Any]:
+    def type(self, lib: Any, name: str) -> tuple[str, Any]:
         found = next(((f, t) for f, t in folder_items(lib.TypeFolder, "Types") if str(t.Name) == name), None)
         if found is None:
             raise NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
         return found
 
     @staticmethod
-    def _type_version(t: Any, number: str, field: str = "versionNumber") -> Any:
+    def type_version(t: Any, number: str, field: str = "versionNumber") -> Any:
         wanted = parse_version(number, field)
         found = next((v for v in t.Versions if parse_version(number_of(v)) == wanted), None)
         if found is None:
             raise NotFoundError(f"The type '{t.Name}' has no version {number}.", code="VERSION_NOT_FOUND")
         return found
 
-    def _plcs(self, project: Any) -> Iterator[tuple[str, Any]]:
+    def plcs(self, project: Any) -> Iterator[tuple[str, Any]]:
         for device in self._devices(project):
             try:
                 yield str(device.Name), self._session.plc_software(project, str(device.Name))
             except (ValidationError, NotFoundError):
                 continue
 
-    def _instances(self, project: Any, t: Any) -> list[TypeInstance]:
+    def instances(self, project: Any, t: Any) -> list[TypeInstance]:
         result: list[TypeInstance] = []
         if project is None:
             return result  # a global library's type: its instances are linked to the project library's copy
         if str(t.GetType().Name) in HMI_LIBRARY_TYPES:
             return result  # an HMI type's instances are on panels; FindInstances is searched in PLC software only
         for version in t.Versions:
-            for device, software in self._plcs(project):
+            for device, software in self.plcs(project):
                 for instance in version.FindInstances(software):
                     result.append(TypeInstance(device_name=device, name=str(instance.Name), version_number=number_of(version),
                                                write_protected=state_of(version) == RELEASED))
         return sorted(result, key=lambda i: (i.device_name, i.name))
 
-    def _type_info(self, project: Any, folder: str, t: Any) -> LibraryTypeInfo:
+    def type_info(self, project: Any, folder: str, t: Any) -> LibraryTypeInfo:
         versions = sorted(t.Versions, key=lambda v: parse_version(number_of(v)))
         infos = [TypeVersionInfo(version_number=number_of(v), state=state_of(v), is_default=bool(getattr(v, "IsDefault", False)),
                                  author=str(getattr(v, "Author", "") or ""),
@@ -171,9 +161,9 @@ class LibrarySupport:
         kind = HMI_LIBRARY_TYPES.get(class_name) or ("UDT" if "PlcType" in class_name or "Struct" in class_name
                                                      else "FB")
         return LibraryTypeInfo(name=str(t.Name), kind=kind, folder=folder, default_version=default,
-                               in_work_version=in_work, versions=infos, instances=self._instances(project, t))
+                               in_work_version=in_work, versions=infos, instances=self.instances(project, t))
 
-    def _source(self, project: Any, device: str, object_name: str | None) -> tuple[Any, str]:
+    def source(self, project: Any, device: str, object_name: str | None) -> tuple[Any, str]:
         if object_name is None:
             return self._session.find_device(project, device), "Device"
         software = self._session.plc_software(project, device)
@@ -186,5 +176,5 @@ class LibrarySupport:
                             code="OBJECT_NOT_FOUND")
 
     @staticmethod
-    def _in_work(t: Any) -> Any:
+    def in_work(t: Any) -> Any:
         return next((v for v in t.Versions if state_of(v) == IN_WORK), None)

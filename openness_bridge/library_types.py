@@ -12,28 +12,51 @@ a panel's VB script, comparing versions before V21, and putting an HMI type's ve
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison, TypeInstantiation
+from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesPort, TypeComparison, TypeInstantiation
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.library import IN_WORK, RELEASED, edited_in_project_library, parse_version
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from openness_bridge.hmi_access import vb_scripts
-from openness_bridge.library_support import LibrarySupport, folder_items, number_of, state_of
+from openness_bridge.library_support import folder_items, number_of, state_of
 
-__all__ = ("LibraryTypeOperations",)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from openness_bridge.library_support import LibraryAccess
+    from openness_bridge.session import BridgeSession
+
+__all__ = ("BridgeLibraryTypes",)
 
 
-class LibraryTypeOperations(LibrarySupport):
-    """The types part of :class:`openness_bridge.library.BridgeLibrary`."""
+class BridgeLibraryTypes(LibraryTypesPort):
+    """Library types with their versions over Openness (``OpennessBackend.library_types``).
+
+    Args:
+        session: the Openness session; a version's edit, release or discard runs in one transaction.
+        libraries: the project library and the open global ones, with a type's instances in the project's PLCs.
+        names_in_use: the casefolded names of a ``PlcSoftware``'s blocks, PLC data types and tag tables (the blocks
+            area's), to tell which objects a new instance brought along.
+        panel_software: ``device`` -> (``classic`` or ``unified``, its HMI software) (the HMI area's lookup).
+    """
+
+    def __init__(
+        self, session: BridgeSession, *, libraries: LibraryAccess, names_in_use: Callable[[Any], set[str]],
+        panel_software: Callable[[str], tuple[str, Any]],
+    ) -> None:
+        self._session = session
+        self._libraries = libraries
+        self._names_in_use = names_in_use
+        self._panel_software = panel_software
 
     # ----- types ------------------------------------------------------------------------------------------
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:
         def run() -> list[LibraryTypeInfo]:
             project = self._session.project() if library is None else None
-            lib = self._library(project, library)
-            return [self._type_info(project, f, t) for f, t in folder_items(lib.TypeFolder, "Types")]
+            lib = self._libraries.library(project, library)
+            return [self._libraries.type_info(project, f, t) for f, t in folder_items(lib.TypeFolder, "Types")]
         return self._session.call("TypeFolder.Types", run)
 
     def create_library_type(self, device: str, object_name: str, *, folder: str, comment: str,
@@ -59,7 +82,7 @@ class LibraryTypeOperations(LibrarySupport):
             ValidationError: ``NOT_A_PLC`` for a device that is neither, ``NOT_A_CLASSIC_PANEL`` for a Unified panel.
         """
         try:
-            self._source(self._session.project(), device, object_name)
+            self._libraries.source(self._session.project(), device, object_name)
             return "block"
         except ValidationError as exc:
             if exc.code != "NOT_A_PLC":
@@ -80,10 +103,11 @@ class LibraryTypeOperations(LibrarySupport):
     def _one(self, library: str | None, type_name: str, operation: str, act: Any) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
             project = self._session.project() if library is None else None
-            folder, t = self._type(self._library(project, library), type_name)
+            folder, t = self._libraries.type(self._libraries.library(project, library), type_name)
             act(project, t)
-            return self._type_info(project, folder, self._type(self._library(project, library), type_name)[1])
-        return self._lib_change(library, operation, run)
+            _, changed = self._libraries.type(self._libraries.library(project, library), type_name)
+            return self._libraries.type_info(project, folder, changed)
+        return self._libraries.lib_change(library, operation, run)
 
     def _refuse_hmi_type(self, t: Any, device: str, member: str) -> None:
         """Nothing for a block or UDT type. An HMI type's instance lives on a classic panel: ``device`` is checked
@@ -109,7 +133,7 @@ class LibraryTypeOperations(LibrarySupport):
         def act(project: Any, t: Any) -> None:
             self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
             software = self._session.plc_software(project, device)
-            work = self._in_work(t)
+            work = self._libraries.in_work(t)
             if work is not None:
                 raise ConflictError(f"The type '{type_name}' already has the in-work version {number_of(work)}; release "
                                     "or discard it first.", code="IN_WORK_VERSION_EXISTS")
@@ -124,7 +148,7 @@ class LibraryTypeOperations(LibrarySupport):
                              library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
-            work = self._in_work(t)
+            work = self._libraries.in_work(t)
             if work is None:
                 raise ConflictError(f"The type '{type_name}' has no in-work version; edit it first.",
                                     code="NO_IN_WORK_VERSION")
@@ -143,7 +167,7 @@ class LibraryTypeOperations(LibrarySupport):
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
-            work = self._in_work(t)
+            work = self._libraries.in_work(t)
             if work is None:
                 raise ConflictError(f"The type '{type_name}' has no in-work version.", code="NO_IN_WORK_VERSION")
             work.Discard()
@@ -152,7 +176,7 @@ class LibraryTypeOperations(LibrarySupport):
     def set_default_library_type_version(self, type_name: str, version_number: str,
                                          library: str | None = None) -> LibraryTypeInfo:
         def act(project: Any, t: Any) -> None:
-            version = self._type_version(t, version_number)
+            version = self._libraries.type_version(t, version_number)
             if state_of(version) != RELEASED:
                 raise ValidationError(f"{type_name} {version_number} is in work; only a released version can be the "
                                       "default.", code="VERSION_IN_WORK")
@@ -163,8 +187,8 @@ class LibraryTypeOperations(LibrarySupport):
                                  library: str | None = None) -> TypeInstantiation:
         def run() -> TypeInstantiation:
             project = self._session.project()
-            _, t = self._type(self._library(project, library), type_name)
-            version = self._type_version(t, version_number) if version_number else next(
+            _, t = self._libraries.type(self._libraries.library(project, library), type_name)
+            version = self._libraries.type_version(t, version_number) if version_number else next(
                 (v for v in t.Versions if getattr(v, "IsDefault", False)), None)
             if version is None or state_of(version) != RELEASED:
                 raise ValidationError(f"{type_name} {version_number or ''} is in work: only released versions are "
@@ -182,8 +206,8 @@ class LibraryTypeOperations(LibrarySupport):
     def delete_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         def run() -> LibraryTypeInfo:
             project = self._session.project() if library is None else None
-            folder, t = self._type(self._library(project, library), type_name)
-            info = self._type_info(project, folder, t)
+            folder, t = self._libraries.type(self._libraries.library(project, library), type_name)
+            info = self._libraries.type_info(project, folder, t)
             if info.instances:
                 names = ", ".join(f"{i.device_name}/{i.name} ({i.version_number})" for i in info.instances)
                 raise ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
@@ -192,14 +216,14 @@ class LibraryTypeOperations(LibrarySupport):
                                         for i in info.instances]})
             t.Delete()
             return info
-        return self._lib_change(library, "LibraryType.Delete", run)
+        return self._libraries.lib_change(library, "LibraryType.Delete", run)
 
     def compare_library_type(self, type_name: str, left_version: str, *, right_version: str | None,
                              device: str | None, library: str | None = None) -> TypeComparison:
         def run() -> TypeComparison:
             project = self._session.project()
-            _, t = self._type(self._library(project, library), type_name)
-            left = self._type_version(t, left_version, "leftVersion")
+            _, t = self._libraries.type(self._libraries.library(project, library), type_name)
+            left = self._libraries.type_version(t, left_version, "leftVersion")
             if not hasattr(left, "Export"):
                 raise NotSupportedError(
                     f"Comparing type versions needs LibraryTypeVersion.Export (TIA Portal V21); this is "
@@ -207,7 +231,7 @@ class LibraryTypeOperations(LibrarySupport):
                     details={"member": "LibraryTypeVersion.Export"})
             left_data = self._session.export_bytes(left)
             if right_version is not None:
-                right_data = self._session.export_bytes(self._type_version(t, right_version, "rightVersion"))
+                right_data = self._session.export_bytes(self._libraries.type_version(t, right_version, "rightVersion"))
                 label = right_version
             elif device is None:
                 raise ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",

@@ -9,31 +9,42 @@ Openness cannot start or stop a CPU outside a download (``OnlineProvider`` has `
 ``State`` only), nor read its scan times or diagnostic buffer: for a PLCSIM Advanced target ``cpu_status``,
 ``start_cpu`` and ``stop_cpu`` use the PLCSIM Advanced API (the bridge's ``sim_*`` methods) on the bound instance,
 as an engineer would use PLCSIM's own panel. Download, compare and the online session go through TIA.
+
+A download (``DownloadProvider.Download`` with pre/post configuration delegates) answers TIA's questions in Python
+callables turned into ``DownloadConfigurationDelegate``s, dispatched by the configuration's type: ``StopModules``
+only with the caller's ``stop_cpu``, ``StartModules`` only with ``start_after_download``; anything it does not know
+is left at TIA's default and reported. Which data blocks a download reinitialises is read from a compare
+(``PlcSoftware.CompareToOnline``) made just before it (Openness reports no such list). The providers and the
+binding of a device to a PLCSIM Advanced instance are :class:`~openness_bridge.online_binding.OnlineBinding`'s.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+import msgspec
 
 from engineering_api.backend.areas.online import (
-    CpuActionResult,
-    CpuStatus,
-    OnlinePort,
-    OnlineStatus,
+    CompareEntry, CompareResult, CpuActionResult, CpuStatus, DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
     UploadResult,
 )
-from engineering_api.backend.areas.online_rules import require_stop_confirmed
-from engineering_api.backend.errors import (
-    ConflictError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
+from engineering_api.backend.areas.online_rules import (
+    compile_failed, cpu_in_run, require_stop_confirmed, simulation_support_disabled,
 )
-from openness_bridge.online_download import OnlineDownload
+from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from openness_bridge.groups import walk_objects
+from openness_bridge.plc_software import block_kind
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+
+    from engineering_api.backend.areas.online import CompareStatus, DownloadState
+    from engineering_api.backend.areas.simulation_models import SimDiagnostics, SimInstanceState
+    from engineering_api.backend.models import CompileResult
+    from openness_bridge.online_binding import OnlineBinding
+    from openness_bridge.session import BridgeSession
 
 __all__ = ("BridgeOnline",)
 
@@ -41,16 +52,29 @@ GO_ONLINE_TIMEOUT_S = 30.0
 """How long ``go_online`` polls ``OnlineProvider.State`` for ``Online`` before giving up."""
 _POLL_S = 0.05
 _RECENT_DIAGNOSTICS = 20
+_DB_KINDS = frozenset({"GlobalDB", "InstanceDB", "ArrayDB"})
+_COMPARE_STATUS: dict[str, CompareStatus] = {
+    "ObjectsIdentical": "Identical", "ObjectsDifferent": "Different",
+    "RightMissing": "OnlyOffline", "LeftMissing": "OnlyOnline",
+}
+"""Leaf states of ``CompareResultState`` (left = offline, right = online); folder states are walked through."""
 
 
-class BridgeOnline(OnlineDownload, OnlinePort):
-    """The online area of the bridge (its parts: :class:`~openness_bridge.online_binding.OnlineBinding`, the providers
-    and the binding; :class:`~openness_bridge.online_download.OnlineDownload`, compare and download).
+def _message(message: Any) -> DownloadMessage:
+    """A ``DownloadResultMessage`` with its nested messages (the findings sit in the children)."""
+    # DownloadResultState has the port's four members: Success, Information, Warning, Error
+    state = cast("DownloadState", str(message.State.ToString()))
+    return DownloadMessage(state=state, message=str(message.Message or ""),
+                           messages=[_message(m) for m in message.Messages])
+
+
+class BridgeOnline(OnlinePort):
+    """The online area of the bridge.
 
     Args:
         session: the Openness session (calls, the open project, a device's PLC item and software, services).
+        binding: the providers of a device's CPU and its binding to a PLCSIM Advanced instance.
         compile_software: the compile area's compile of a PLC's software, by device name.
-        sim_instances: the simulation area's ``sim_list_instances``, to bind a device to an instance.
         sim_state: the simulation area's ``sim_instance_state``, by instance name.
         sim_diagnostics: the simulation area's ``sim_diagnostics``, by instance name.
         sim_run: the simulation area's ``sim_run``, by instance name.
@@ -58,15 +82,30 @@ class BridgeOnline(OnlineDownload, OnlinePort):
         sim_refresh_after_download: the simulation area's ``refresh_after_download``, by instance name.
     """
 
+    def __init__(
+        self, session: BridgeSession, *, binding: OnlineBinding, compile_software: Callable[[str], CompileResult],
+        sim_state: Callable[[str], SimInstanceState], sim_diagnostics: Callable[[str], SimDiagnostics],
+        sim_run: Callable[[str], SimInstanceState], sim_stop: Callable[[str], SimInstanceState],
+        sim_refresh_after_download: Callable[[str], None],
+    ) -> None:
+        self._session = session
+        self._binding = binding
+        self._compile_software = compile_software
+        self._sim_state = sim_state
+        self._sim_diagnostics = sim_diagnostics
+        self._sim_run = sim_run
+        self._sim_stop = sim_stop
+        self._sim_refresh_after_download = sim_refresh_after_download
+
     # ----- online sessions -----------------------------------------------------------------------
     def go_online(self, device: str, *, instance_name: str | None = None) -> OnlineStatus:
-        provider, instance = self._bind(device, instance_name)
-        if self._session.call("OnlineProvider.State", lambda: self._is_online(provider)):
+        provider, instance = self._binding.bind(device, instance_name)
+        if self._session.call("OnlineProvider.State", lambda: self._binding.is_online(provider)):
             return self._status(device, instance)
-        self._require_powered(instance)
+        self._binding.require_powered(instance)
 
         def connect() -> str:
-            self._apply_route(provider.Configuration, device)
+            self._binding.apply_route(provider.Configuration, device)
             state = str(provider.GoOnline().ToString())
             deadline = time.monotonic() + GO_ONLINE_TIMEOUT_S
             while state in ("Connecting", "Offline") and time.monotonic() < deadline:
@@ -88,10 +127,10 @@ class BridgeOnline(OnlineDownload, OnlinePort):
         project = self._session.project()
         self._session.find_device(project, device)
         try:
-            provider = self._online_provider(project, device)
+            provider = self._binding.online_provider(project, device)
         except ValidationError:
             return None
-        return provider if self._is_online(provider) else None
+        return provider if self._binding.is_online(provider) else None
 
     def go_offline(self, device: str) -> OnlineStatus:
         def run() -> None:
@@ -106,7 +145,7 @@ class BridgeOnline(OnlineDownload, OnlinePort):
         if self._session.call("OnlineProvider.State", lambda: self._online_or_none(device)) is None:
             return OnlineStatus(device_name=device, online=False)
         try:
-            _, instance = self._bind(device, None)
+            _, instance = self._binding.bind(device, None)
         except (ConflictError, NotFoundError):
             # TIA is online, but no instance matches the binding rules any more (addresses changed meanwhile)
             return OnlineStatus(device_name=device, online=True)
@@ -119,10 +158,10 @@ class BridgeOnline(OnlineDownload, OnlinePort):
 
     # ----- CPU state (PLCSIM Advanced: Openness has no start/stop/diagnostics) -------------------------
     def cpu_status(self, device: str, *, instance_name: str | None = None) -> CpuStatus:
-        provider, instance = self._bind(device, instance_name)
+        provider, instance = self._binding.bind(device, instance_name)
         state = self._sim_state(instance.name)
         entries = list(self._sim_diagnostics(instance.name).entries)
-        online = self._session.call("OnlineProvider.State", lambda: self._is_online(provider))
+        online = self._session.call("OnlineProvider.State", lambda: self._binding.is_online(provider))
         loaded = 0
         if state.operating_state != "Off" and state.device:
             loaded = sum(1 for entry in self._compare_entries(device) if entry.status != "OnlyOffline")
@@ -134,8 +173,8 @@ class BridgeOnline(OnlineDownload, OnlinePort):
         )
 
     def start_cpu(self, device: str, *, instance_name: str | None = None) -> CpuActionResult:
-        _, instance = self._bind(device, instance_name)
-        self._require_powered(instance)
+        _, instance = self._binding.bind(device, instance_name)
+        self._binding.require_powered(instance)
         before = instance.operating_state
         after = before if before == "Run" else self._sim_run(instance.name).operating_state
         message = "The CPU was already in RUN." if before == "Run" else "The CPU is in RUN."
@@ -143,8 +182,8 @@ class BridgeOnline(OnlineDownload, OnlinePort):
                                operating_state=after, message=message)
 
     def stop_cpu(self, device: str, *, instance_name: str | None = None, confirm: bool = False) -> CpuActionResult:
-        _, instance = self._bind(device, instance_name)
-        self._require_powered(instance)
+        _, instance = self._binding.bind(device, instance_name)
+        self._binding.require_powered(instance)
         before = instance.operating_state
         require_stop_confirmed(instance.name, in_run=before == "Run", confirm=confirm)
         after = (self._sim_stop(instance.name).operating_state
@@ -179,3 +218,160 @@ class BridgeOnline(OnlineDownload, OnlinePort):
             "with PUT /api/simulation/tags/{name}.", code="NO_OPENNESS_EQUIVALENT",
         )
 
+    # ----- compare -------------------------------------------------------------------------------
+    def _offline_kinds(self, software: Any) -> dict[str, str]:
+        kinds = {str(t.Name): "UDT" for _, t in walk_objects(software.TypeGroup, "Types")}
+        kinds.update({str(b.Name): block_kind(b) for _, b in walk_objects(software.BlockGroup, "Blocks")})
+        return kinds
+
+    def _compare_entries(self, device: str) -> list[CompareEntry]:
+        """``PlcSoftware.CompareToOnline()`` over the PLCSIM route, as entries sorted by name."""
+
+        def run() -> list[CompareEntry]:
+            project = self._session.project()
+            self._binding.apply_route(self._binding.online_provider(project, device).Configuration, device)
+            software = self._session.plc_software(project, device)
+            kinds = self._offline_kinds(software)
+            entries: list[CompareEntry] = []
+
+            def walk(element: Any) -> None:
+                status = _COMPARE_STATUS.get(str(element.ComparisonResult.ToString()))
+                if status is not None and element.Elements.Count == 0:
+                    name = str(element.LeftName or element.RightName or "")
+                    entries.append(CompareEntry(name=name, kind=kinds.get(name, "Unknown"), status=status))
+                for child in element.Elements:
+                    walk(child)
+
+            walk(software.CompareToOnline().RootElement)
+            return sorted(entries, key=lambda e: e.name.lower())
+
+        return self._session.call("PlcSoftware.CompareToOnline", run)
+
+    def compare_online(self, device: str, *, instance_name: str | None = None) -> CompareResult:
+        _, instance = self._binding.bind(device, instance_name)
+        self._binding.require_powered(instance)
+        compiles = self._compile_software(device).error_count == 0
+        entries = self._compare_entries(device)
+        if not compiles:
+            # TIA compares compiled code: with compile errors an object in both places cannot be called identical.
+            entries = [msgspec.structs.replace(e, status="Different") if e.status == "Identical" else e for e in entries]
+        def pick(status: str) -> list[str]:
+            return [e.name for e in entries if e.status == status]
+
+        loaded = self._sim_state(instance.name).device
+        return CompareResult(
+            device_name=device, instance_name=instance.name, loaded_device=loaded,
+            identical=all(e.status == "Identical" for e in entries), offline_compiles=compiles,
+            only_offline=pick("OnlyOffline"), only_online=pick("OnlyOnline"), different=pick("Different"),
+            identical_count=len(pick("Identical")), entries=entries,
+        )
+
+    # ----- download ------------------------------------------------------------------------------
+    def _require_simulation_support(self, device: str) -> None:
+        """TIA downloads to PLCSIM only from a project compiled with simulation support; say so before trying."""
+
+        def run() -> tuple[str, bool]:
+            project = self._session.project()
+            self._session.plc_software(project, device)
+            return str(project.Name), bool(project.IsSimulationDuringBlockCompilationEnabled)
+
+        name, enabled = self._session.call("Project.IsSimulationDuringBlockCompilationEnabled", run)
+        if not enabled:
+            raise simulation_support_disabled(name)
+
+    def _answers(self, stop_cpu: bool, start: bool, unanswered: list[str], password: str | None = None) -> tuple[Any, Any]:
+        """The pre- and post-download delegates: TIA's questions answered as the caller asked, nothing more. A protected
+        CPU asks for its password (``ModuleWriteAccessPassword``); it is answered only with the caller's ``password``."""
+        configs = self._binding.online_namespace("Download.Configurations")
+        answers: list[tuple[str, Callable[[Any], None]]] = [
+            ("StopModules", lambda c: setattr(c, "CurrentSelection", getattr(
+                configs.StopModulesSelections, "StopAll" if stop_cpu else "NoAction"))),
+            ("StartModules", lambda c: setattr(c, "CurrentSelection", getattr(
+                configs.StartModulesSelections, "StartModule" if start else "NoAction"))),
+            ("ConsistentBlocksDownload", lambda c: setattr(
+                c, "CurrentSelection", configs.ConsistentBlocksDownloadSelections.ConsistentDownload)),
+            # offered by real TIA on a first download; not modelled by the stand-in
+            ("OverwriteSystemData", lambda c: setattr(c, "CurrentSelection", configs.OverwriteSystemDataSelections.Overwrite)),
+            ("CheckBeforeDownload", lambda c: setattr(c, "Checked", True)),
+        ]
+        if password:
+            from openness_bridge.security import secure_string  # noqa: PLC0415 - the download needs it only here
+
+            answers.append(("ModuleWriteAccessPassword", lambda c: c.SetPassword(secure_string(password))))
+        known = [(getattr(configs, name), answer) for name, answer in answers if hasattr(configs, name)]
+
+        def answer(config: Any) -> None:
+            try:
+                handler = next((fn for cls, fn in known if isinstance(config, cls)), None)
+                if handler is None:
+                    unanswered.append(f"{config.GetType().Name}: {config.Message}")
+                else:
+                    handler(config)
+            except Exception as exc:  # noqa: BLE001 - never let a Python error cross into TIA's download
+                unanswered.append(f"{config.GetType().Name}: {exc}")
+
+        delegate = self._binding.online_namespace("Download").DownloadConfigurationDelegate
+        return delegate(answer), delegate(answer)
+
+    def download(
+        self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
+        start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
+        password: str | None = None,
+    ) -> DownloadResult:
+        report = progress or (lambda _percent, _message: None)
+        self._require_simulation_support(device)
+        _, instance = self._binding.bind(device, instance_name)
+        self._binding.require_powered(instance)
+        was_running = instance.operating_state == "Run"
+        if was_running and not stop_cpu:
+            raise cpu_in_run(instance.name)
+        report(10, "compiling the PLC software")
+        compiled = self._compile_software(device)
+        if compiled.error_count:
+            raise compile_failed(device, compiled)
+        report(40, "comparing with the program in the CPU")
+        before = self._sim_state(instance.name)
+        entries = self._compare_entries(device)
+        same_device = before.device == device
+        reinitialised = sorted(
+            (e.name for e in entries if e.kind in _DB_KINDS and (e.status != "Identical" or not same_device)),
+            key=str.lower,
+        )
+        objects = [e.name for e in entries if e.status != "OnlyOnline"]
+        report(70, f'loading {len(objects)} objects into "{instance.name}"')
+        unanswered: list[str] = []
+
+        def load() -> Any:
+            provider = self._binding.download_provider(self._session.project(), device)
+            target = self._binding.apply_route(provider.Configuration, device)
+            pre, post = self._answers(stop_cpu, start_after_download, unanswered, password)
+            options = self._binding.online_namespace("Download").DownloadOptions.Software
+            return provider.Download(target, pre, post, options)
+
+        result = self._session.call("DownloadProvider.Download", load)
+        messages = [_message(m) for m in result.Messages]
+        messages.extend(DownloadMessage(state="Warning", message=f"Left at TIA's default: {text}") for text in unanswered)
+        if str(result.State.ToString()) == "Error":
+            raise ConflictError(
+                f'TIA refused the download to "{instance.name}" ({int(result.ErrorCount)} error(s)); see details.messages.',
+                code="DOWNLOAD_FAILED",
+                details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages)},
+            )
+        self._sim_refresh_after_download(instance.name)
+        after = self._sim_state(instance.name)
+        if start_after_download and after.operating_state != "Run":
+            error = after.last_error
+            raise ConflictError(
+                f'The CPU "{instance.name}" went to STOP when it was started after the download'
+                + (f": {error.message}" if error else ".") + " Fix the program, download it, and start the CPU again.",
+                code="CPU_STOPPED_BY_ERROR",
+                details={"instanceName": instance.name, "diagnostic": msgspec.to_builtins(error) if error else None},
+            )
+        report(100, "download finished")
+        warning_count = int(result.WarningCount) + compiled.warning_count + len(unanswered)
+        return DownloadResult(
+            state="Warning" if warning_count else "Success", error_count=0, warning_count=warning_count,
+            messages=messages, device_name=device, instance_name=instance.name, operating_state=after.operating_state,
+            stopped_cpu=was_running, started_cpu=start_after_download, object_count=len(objects),
+            reinitialised_data_blocks=reinitialised, warnings=[], compile_result=compiled,
+        )

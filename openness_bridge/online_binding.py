@@ -14,18 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.online_rules import (
-    choose_instance,
-    instance_off,
-    online_with_other_instance,
-)
+from engineering_api.backend.areas.online_rules import choose_instance, instance_off, online_with_other_instance
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.backend.areas.simulation_models import SimDiagnostics, SimInstanceInfo, SimInstanceState
-    from engineering_api.backend.models import CompileResult
+    from engineering_api.backend.areas.simulation_models import SimInstanceInfo
     from openness_bridge.session import BridgeSession
 
 __all__ = ("OnlineBinding",)
@@ -35,42 +30,36 @@ PC_INTERFACE = ("PLCSIM", 1)
 """TIA's PC interface for PLCSIM (S7-PLCSIM and PLCSIM Advanced over Softbus), interface number 1."""
 
 class OnlineBinding:
-    """The base of :class:`openness_bridge.online.BridgeOnline`: what the online area is given, the providers and the
-    binding of a device to an instance (its arguments are described there)."""
+    """The providers of a device's CPU and the binding of a device to an instance: the collaborator of
+    :class:`openness_bridge.online.BridgeOnline`.
 
-    def __init__(
-        self, session: BridgeSession, *, compile_software: Callable[[str], CompileResult],
-        sim_instances: Callable[[], list[SimInstanceInfo]], sim_state: Callable[[str], SimInstanceState],
-        sim_diagnostics: Callable[[str], SimDiagnostics], sim_run: Callable[[str], SimInstanceState],
-        sim_stop: Callable[[str], SimInstanceState], sim_refresh_after_download: Callable[[str], None],
-    ) -> None:
+    Args:
+        session: the Openness session (calls, the open project, a device's PLC item and software, services).
+        sim_instances: the simulation area's ``sim_list_instances``, to bind a device to an instance.
+    """
+
+    def __init__(self, session: BridgeSession, *, sim_instances: Callable[[], list[SimInstanceInfo]]) -> None:
         self._session = session
-        self._compile_software = compile_software
         self._sim_instances = sim_instances
-        self._sim_state = sim_state
-        self._sim_diagnostics = sim_diagnostics
-        self._sim_run = sim_run
-        self._sim_stop = sim_stop
-        self._sim_refresh_after_download = sim_refresh_after_download
         self._download_providers: dict[tuple[str, str], Any] = {}
         """``DownloadProvider`` by (project path, device): targets applied to one stay bound to it."""
 
     # ----- Openness: providers and the route to PLCSIM ---------------------------------------------
-    def _online_namespace(self, name: str) -> Any:
+    def online_namespace(self, name: str) -> Any:
         return self._session.namespace(f"Siemens.Engineering.{name}")
 
-    def _cpu_item(self, project: Any, device: str) -> Any:
+    def cpu_item(self, project: Any, device: str) -> Any:
         """The device item that carries the PLC software (and with it the online and download services)."""
         return self._session.plc_item(project, device)[0]
 
-    def _online_provider(self, project: Any, device: str) -> Any:
-        provider = self._session.service(self._cpu_item(project, device),
-                                         self._online_namespace("Online").OnlineProvider)
+    def online_provider(self, project: Any, device: str) -> Any:
+        provider = self._session.service(self.cpu_item(project, device),
+                                         self.online_namespace("Online").OnlineProvider)
         if provider is None:
             raise ValidationError(f"The device '{device}' offers no OnlineProvider; it cannot go online.", code="NOT_A_PLC")
         return provider
 
-    def _download_provider(self, project: Any, device: str) -> Any:
+    def download_provider(self, project: Any, device: str) -> Any:
         """The device's ``DownloadProvider``, cached for the session: targets applied to it are bound to it.
 
         A cached provider whose project was closed, reopened or whose device was deleted answers
@@ -85,8 +74,8 @@ class OnlineBinding:
                 return provider
             except Exception:  # noqa: BLE001 - any failure here means: fetch it again
                 cache.pop(key, None)
-        provider = self._session.service(self._cpu_item(project, device),
-                                         self._online_namespace("Download").DownloadProvider)
+        provider = self._session.service(self.cpu_item(project, device),
+                                         self.online_namespace("Download").DownloadProvider)
         if provider is None:
             raise ValidationError(f"The device '{device}' offers no DownloadProvider; it cannot be downloaded.",
                                   code="NOT_A_PLC")
@@ -94,7 +83,7 @@ class OnlineBinding:
         return provider
 
     @staticmethod
-    def _plcsim_target(configuration: Any, device: str) -> Any:
+    def plcsim_target(configuration: Any, device: str) -> Any:
         """``Modes.Find("PN/IE").PcInterfaces.Find("PLCSIM", 1).TargetInterfaces[0]`` of a connection configuration."""
         mode = configuration.Modes.Find(MODE)
         pc_interface = mode.PcInterfaces.Find(*PC_INTERFACE) if mode is not None else None
@@ -105,30 +94,30 @@ class OnlineBinding:
             )
         return pc_interface.TargetInterfaces[0]
 
-    def _is_online(self, provider: Any) -> bool:
+    def is_online(self, provider: Any) -> bool:
         return str(provider.State.ToString()) == "Online"
 
     # ----- binding -------------------------------------------------------------------------------
-    def _device_addresses(self, provider: Any, device: str) -> list[str]:
-        target = self._plcsim_target(provider.Configuration, device)
+    def device_addresses(self, provider: Any, device: str) -> list[str]:
+        target = self.plcsim_target(provider.Configuration, device)
         return [str(address.Address) for address in target.Addresses]
 
-    def _bind(self, device: str, instance_name: str | None) -> tuple[Any, SimInstanceInfo]:
+    def bind(self, device: str, instance_name: str | None) -> tuple[Any, SimInstanceInfo]:
         """(OnlineProvider, instance) the device's CPU operations act on; the rules of the port's module docstring."""
         provider = self._session.call("DeviceItem.GetService<OnlineProvider>",
-                              lambda: self._online_provider(self._session.project(), device))
+                              lambda: self.online_provider(self._session.project(), device))
         ips = self._session.call("ConfigurationTargetInterface.Addresses",
-                         lambda: self._device_addresses(provider, device))
+                         lambda: self.device_addresses(provider, device))
         instances = list(self._sim_instances())
-        if self._session.call("OnlineProvider.State", lambda: self._is_online(provider)):
-            online = self._pick(device, ips, None, instances)
+        if self._session.call("OnlineProvider.State", lambda: self.is_online(provider)):
+            online = self.pick(device, ips, None, instances)
             if instance_name and instance_name.lower() != online.name.lower():
                 raise online_with_other_instance(device, online.name, instance_name)
             return provider, online
-        return provider, self._pick(device, ips, instance_name, instances)
+        return provider, self.pick(device, ips, instance_name, instances)
 
     @staticmethod
-    def _pick(device: str, ips: list[str], instance_name: str | None, instances: list[SimInstanceInfo]) -> SimInstanceInfo:
+    def pick(device: str, ips: list[str], instance_name: str | None, instances: list[SimInstanceInfo]) -> SimInstanceInfo:
         named = None
         if instance_name:
             named = next((i for i in instances if i.name.lower() == instance_name.lower()), None)
@@ -139,13 +128,13 @@ class OnlineBinding:
         return choose_instance(device, ips, named, by_ip, [i for i in instances if not i.ip_addresses])
 
     @staticmethod
-    def _require_powered(instance: SimInstanceInfo) -> None:
+    def require_powered(instance: SimInstanceInfo) -> None:
         if instance.operating_state == "Off":
             raise instance_off(instance.name)
 
-    def _apply_route(self, configuration: Any, device: str) -> Any:
+    def apply_route(self, configuration: Any, device: str) -> Any:
         """Apply the PLCSIM target to a provider's configuration; returns the target (an ``IConfiguration``)."""
-        target = self._plcsim_target(configuration, device)
+        target = self.plcsim_target(configuration, device)
         if not configuration.ApplyConfiguration(target):
             raise ConflictError(f"TIA did not accept the PLCSIM route for '{device}'.", code="NO_PLCSIM_ROUTE")
         return target

@@ -19,35 +19,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, NoReturn
 
-from engineering_api.backend.areas.runtime_values import (
-    RuntimeValuesPort,
-    SimScanRead,
-    SimScanValue,
-    scan_timestamp,
-)
+from engineering_api.backend.areas.runtime_values import RuntimeValuesPort, SimScanRead, SimScanValue, scan_timestamp
 from engineering_api.backend.errors import (
-    ConflictError,
-    NoProjectOpenError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
+    ConflictError, NoProjectOpenError, NotFoundError, NotSupportedError, ValidationError,
 )
 from engineering_api.rules.released_tags import quoted_name, released_tags
-from openness_bridge.simulation_base import SimulationBase
 from openness_bridge.simulation_tags import tag_list
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.backend.areas.runtime_values import (
-        SimMonitoredItem,
-        SimReleasedTag,
-        SimRuntimeEvents,
-    )
+    from engineering_api.backend.areas.runtime_values import SimMonitoredItem, SimReleasedTag, SimRuntimeEvents
     from engineering_api.backend.areas.simulation_models import SimTagResult, SimTagWrite
     from openness_bridge.plcsim import PlcsimApi
     from openness_bridge.session import BridgeSession
-    from openness_bridge.simulation_base import PlcsimSession
+    from openness_bridge.simulation_base import SimulationBase
     from openness_bridge.simulation_support import InstanceRecord
 
 __all__ = ("BridgeRuntimeValues",)
@@ -64,11 +50,13 @@ def _no_equivalent(what: str) -> NoReturn:
         "simulated CPUs; against a real CPU use an OPC UA source.", code="NO_PLCSIM_EQUIVALENT")
 
 
-class BridgeRuntimeValues(SimulationBase, RuntimeValuesPort):
+class BridgeRuntimeValues(RuntimeValuesPort):
     """The runtime-values area of the bridge, over PLCSIM Advanced's API.
 
     Args:
-        plcsim: the backend's PLCSIM Advanced session, shared with the simulation area (its connected instance).
+        simulation: the PLCSIM helpers over the backend's PLCSIM Advanced session, which the simulation area shares
+            (its connected instance): PLCSIM calls with their errors translated, instances and their records. Their
+            names keep the underscore of the simulation area's parts, which still inherit them.
         session: the Openness session, to read the released-tag flags from the open project.
         batch_read: the simulation area's ``sim_batch_read(names, instance)``.
         batch_write: the simulation area's ``sim_batch_write(items, instance)``.
@@ -77,12 +65,12 @@ class BridgeRuntimeValues(SimulationBase, RuntimeValuesPort):
     """
 
     def __init__(
-        self, plcsim: PlcsimSession, session: BridgeSession, *,
+        self, simulation: SimulationBase, session: BridgeSession, *,
         batch_read: Callable[[list[str], str | None], list[SimTagResult]],
         batch_write: Callable[[list[SimTagWrite], str | None], list[SimTagResult]],
         data_documents: Callable[[str], list[bytes]],
     ) -> None:
-        super().__init__(plcsim)
+        self._simulation = simulation
         self._session = session
         self._batch_read = batch_read
         self._batch_write = batch_write
@@ -92,7 +80,7 @@ class BridgeRuntimeValues(SimulationBase, RuntimeValuesPort):
         """(operating state, scan time) of a powered-on instance."""
 
         def run(api: PlcsimApi) -> tuple[str, str]:
-            inst = self._sim_target(api, instance)
+            inst = self._simulation._sim_target(api, instance)
             state = str(inst.OperatingState)
             if state == "Off":
                 raise ConflictError(f'The instance "{inst.Name}" is powered off. Power it on first.',
@@ -100,7 +88,7 @@ class BridgeRuntimeValues(SimulationBase, RuntimeValuesPort):
             ticks = int(inst.SystemTime.Ticks)
             return "Run" if state in _IN_RUN else state, scan_timestamp((ticks - _DOTNET_EPOCH_TICKS) * 100)
 
-        return self._plcsim("IInstance.SystemTime", run)
+        return self._simulation._plcsim("IInstance.SystemTime", run)
 
     def _sim_scan(self, instance: str, read: Callable[[], list[SimTagResult]]) -> SimScanRead:
         state, stamp = self._sim_clock(instance)
@@ -119,18 +107,18 @@ class BridgeRuntimeValues(SimulationBase, RuntimeValuesPort):
         program the CPU holds now, not the one of the last refresh."""
 
         def run(api: PlcsimApi) -> tuple[str | None, list[tuple[str, str]], InstanceRecord | None]:
-            inst = self._sim_target(api, instance)
+            inst = self._simulation._sim_target(api, instance)
             device = str(inst.ControllerName or "") or None
             if device is None:
                 return None, [], None
-            record = self._sim_record(inst)
-            if not record.tags_loaded or not self._sim_tags_fresh(api, inst):
-                self._sim_load_tags(inst)
+            record = self._simulation._sim_record(inst)
+            if not record.tags_loaded or not self._simulation._sim_tags_fresh(api, inst):
+                self._simulation._sim_load_tags(inst)
             listed = tag_list(inst, None)
             # named as TIA and the fake name them ("Data".count), which the bridge's reads accept as well
             return device, [(quoted_name(tag.name), tag.data_type) for tag in listed.tags], record
 
-        return self._plcsim("IInstance.TagInfos", run)
+        return self._simulation._plcsim("IInstance.TagInfos", run)
 
     def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
         """The leaves of the program in PLCSIM (named as TIA names them: ``"Data".count``, ``"Start"``), released by
@@ -179,9 +167,9 @@ class BridgeRuntimeValues(SimulationBase, RuntimeValuesPort):
         return self._sim_scan(instance, lambda: self._batch_write(items, instance))
 
     def sim_set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
-        self._plcsim("IInstance", lambda api: self._sim_target(api, instance))
+        self._simulation._plcsim("IInstance", lambda api: self._simulation._sim_target(api, instance))
         _no_equivalent("the bridge does not sample values at the end of PLCSIM's cycles")
 
     def sim_drain_events(self, instance: str) -> SimRuntimeEvents:
-        self._plcsim("IInstance", lambda api: self._sim_target(api, instance))
+        self._simulation._plcsim("IInstance", lambda api: self._simulation._sim_target(api, instance))
         _no_equivalent("Program_Alarm events are not reported through PLCSIM Advanced's API")

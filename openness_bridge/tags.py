@@ -7,46 +7,41 @@ functions the fake uses, so a refused tag gets the same precise code on both ada
 
 Openness has no setter for ``PlcTag.Name`` or ``PlcTagTable.Name`` (the 15.1 and 17.0 API references list them
 get-only), so a rename recreates the object with the new name inside one transaction; see openness_bridge/README.md.
-Constants are in :mod:`openness_bridge.tags_constants`, imports in :mod:`openness_bridge.tags_import`.
+Constants are the constants area (:mod:`openness_bridge.tags_constants`), imports the import area
+(:mod:`openness_bridge.tags_import`); all reach the tables through :class:`~openness_bridge.tags_support.TagTables`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.tags import (
-    TagChange,
-    TagInfo,
-    TagsPort,
-    TagTableInfo,
-    TagTableNode,
-)
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.tags import (
-    FieldError,
-    check_table_name,
-    check_tag,
-    overlap_warnings,
-    raise_field_error,
+    FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error, refuse_taken_name,
 )
 from openness_bridge import groups
-from openness_bridge.tags_import import TagImportOperations
 from openness_bridge.tags_support import TagRecord
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
+    from openness_bridge.session import BridgeSession
+    from openness_bridge.tags_support import TagTables
 
 __all__ = ("BridgeTags",)
 
 
-class BridgeTags(TagImportOperations, TagsPort):
-    """Tag tables, their folders, tags and constants of a PLC over Openness (the session is
-    :class:`~openness_bridge.tags_support.TagSupport`'s)."""
+class BridgeTags(TagsPort):
+    """Tag tables, their folders and tags of a PLC over Openness.
+
+    Args:
+        session: the Openness session; a change of a table, folder or tag runs in one transaction.
+        tag_tables: reading and writing tag tables, tags and constants, shared with the constants and import areas.
+    """
+
+    def __init__(self, session: BridgeSession, *, tag_tables: TagTables) -> None:
+        self._session = session
+        self._tag_tables = tag_tables
 
     # ----- tag tables ------------------------------------------------------------------------
     @staticmethod
@@ -56,8 +51,8 @@ class BridgeTags(TagImportOperations, TagsPort):
 
     def list_tag_tables(self, device: str) -> list[TagTableInfo]:
         def run() -> list[TagTableInfo]:
-            _, root = self._tag_root(device)
-            return [self._table_info(table, folder) for folder, table in self._tables(root)]
+            _, root = self._tag_tables.tag_root(device)
+            return [self._table_info(table, folder) for folder, table in self._tag_tables.tables(root)]
 
         return self._session.call("PlcTagTableGroup.TagTables", run)
 
@@ -76,20 +71,20 @@ class BridgeTags(TagImportOperations, TagsPort):
             return children
 
         def run() -> TagTableNode:
-            _, root = self._tag_root(device)
+            _, root = self._tag_tables.tag_root(device)
             return TagTableNode(name="PLC tags", is_folder=True, path="", node_type="Folder", children=node(root, ""))
 
         return self._session.call("PlcTagTableGroup.Groups", run)
 
     def _require_free_table_name(self, root: Any, name: str, *, renaming: str | None = None) -> None:
-        for _, table in self._tables(root):
+        for _, table in self._tag_tables.tables(root):
             other = str(table.Name)
             if other.casefold() == name.casefold() and other != renaming:
                 raise AlreadyExistsError(f"The tag table '{name}' already exists.", code="TAG_TABLE_EXISTS")
 
     def create_tag_table(self, device: str, name: str, folder: str = "") -> TagTableInfo:
         def run() -> TagTableInfo:
-            _, root = self._tag_root(device)
+            _, root = self._tag_tables.tag_root(device)
             check_table_name(name)
             self._require_free_table_name(root, name)
             target, group = groups.ensure_group(root, folder)
@@ -102,8 +97,8 @@ class BridgeTags(TagImportOperations, TagsPort):
 
     def rename_tag_table(self, device: str, name: str, new_name: str) -> TagTableInfo:
         def run() -> TagTableInfo:
-            _, root = self._tag_root(device)
-            folder, table = self._find_table(root, name, device)
+            _, root = self._tag_tables.tag_root(device)
+            folder, table = self._tag_tables.find_table(root, name, device)
             check_table_name(new_name)
             old = str(table.Name)
             if bool(table.IsDefault) and new_name != old:
@@ -113,22 +108,22 @@ class BridgeTags(TagImportOperations, TagsPort):
                 return self._table_info(table, folder)
             # PlcTagTable.Name has no setter: read everything, delete the table, create it under the new name
             # in the same group and put its tags and constants back (one transaction: all or nothing).
-            tags = [self._tag_record(t) for t in table.Tags]
-            constants = [self._constant_record(c) for c in table.UserConstants]
+            tags = [self._tag_tables.tag_record(t) for t in table.Tags]
+            constants = [self._tag_tables.constant_record(c) for c in table.UserConstants]
             table.Delete()
             renamed = self._table_group(root, folder).TagTables.Create(new_name)
             for tag in tags:
-                self._create_tag(renamed, tag)
+                self._tag_tables.add_tag(renamed, tag)
             for constant in constants:
-                self._create_constant(renamed, constant)
+                self._tag_tables.add_constant(renamed, constant)
             return self._table_info(renamed, folder)
 
         return self._session.change("PlcTagTable rename (Delete + TagTables.Create)", run)
 
     def delete_tag_table(self, device: str, name: str) -> None:
         def run() -> None:
-            _, root = self._tag_root(device)
-            _, table = self._find_table(root, name, device)
+            _, root = self._tag_tables.tag_root(device)
+            _, table = self._tag_tables.find_table(root, name, device)
             if bool(table.IsDefault):
                 raise ConflictError("The default tag table cannot be deleted.", code="DEFAULT_TAG_TABLE")
             table.Delete()
@@ -137,7 +132,7 @@ class BridgeTags(TagImportOperations, TagsPort):
 
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
         def run() -> TagTableNode:
-            _, root = self._tag_root(device)
+            _, root = self._tag_tables.tag_root(device)
             normalised, _ = groups.create_group(root, path)
             return TagTableNode(name=normalised.rpartition("/")[2], is_folder=True, path=normalised, node_type="Folder")
 
@@ -145,9 +140,9 @@ class BridgeTags(TagImportOperations, TagsPort):
 
     def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
         def run() -> list[str]:
-            _, root = self._tag_root(device)
+            _, root = self._tag_tables.tag_root(device)
             normalised, group = groups.normalise(path), groups.require_group(root, path)
-            tables = [t for _, t in self._tables(group)]
+            tables = [t for _, t in self._tag_tables.tables(group)]
             if any(bool(t.IsDefault) for t in tables):
                 raise ConflictError(
                     f"The folder '{normalised}' holds the default tag table, which cannot be deleted.", code="DEFAULT_TAG_TABLE"
@@ -160,8 +155,8 @@ class BridgeTags(TagImportOperations, TagsPort):
 
     def export_tag_table_xml(self, device: str, table: str) -> bytes:
         def run() -> bytes:
-            _, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
+            _, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
             return self._session.export_bytes(found)
 
         return self._session.call("PlcTagTable.Export", run)
@@ -169,88 +164,81 @@ class BridgeTags(TagImportOperations, TagsPort):
     # ----- tags ------------------------------------------------------------------------------
     def list_tags(self, device: str, table: str) -> list[TagInfo]:
         def run() -> list[TagInfo]:
-            _, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
-            return [self._tag_info(self._tag_record(t), str(found.Name)) for t in found.Tags]
+            _, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
+            return [self._tag_tables.tag_info(self._tag_tables.tag_record(t), str(found.Name)) for t in found.Tags]
 
         return self._session.call("PlcTagTable.Tags", run)
 
     def list_all_tags(self, device: str) -> list[TagInfo]:
         def run() -> list[TagInfo]:
-            _, root = self._tag_root(device)
-            return [self._tag_info(self._tag_record(t), str(table.Name)) for _, table in self._tables(root) for t in table.Tags]
+            _, root = self._tag_tables.tag_root(device)
+            return [self._tag_tables.tag_info(self._tag_tables.tag_record(t), str(table.Name)) for _, table in self._tag_tables.tables(root) for t in table.Tags]
 
         return self._session.call("PlcTagTable.Tags", run)
 
     def _checked_tag(self, software: Any, name: str, data_type: str, address: str) -> tuple[str, Any]:
         try:
-            return check_tag(name, data_type, address, self._udts(software))
+            return check_tag(name, data_type, address, self._tag_tables.udts(software))
         except FieldError as exc:
             raise_field_error(exc, f"Tag '{name}'")
-            raise AssertionError("unreachable") from None
-
-    def _require_free_name(self, root: Any, name: str, code: str) -> None:
-        clash = self._names(root).get(name.casefold())
-        if clash is not None:
-            raise AlreadyExistsError(
-                f"The name '{name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'; "
-                "names are unique across all tag tables of the PLC.", code=code,
-            )
 
     def create_tag(self, device: str, table: str, tag: TagSpec) -> TagChange:
         def run() -> TagChange:
-            software, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
+            software, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
             data_type, address = self._checked_tag(software, tag.name, tag.data_type, tag.logical_address)
-            self._require_free_name(root, tag.name, "TAG_EXISTS")
-            warnings = overlap_warnings(self._overlap_index(root), tag.name, address, data_type)
+            refuse_taken_name(tag.name, self._tag_tables.names(root).get(tag.name.casefold()), "TAG_EXISTS",
+                              across_tables=True)
+            warnings = overlap_warnings(self._tag_tables.overlap_index(root), tag.name, address, data_type)
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_accessible, tag.hmi_visible,
                                tag.hmi_writeable)
-            self._create_tag(found, record)
-            return TagChange(tag=self._tag_info(record, str(found.Name)), warnings=warnings)
+            self._tag_tables.add_tag(found, record)
+            return TagChange(tag=self._tag_tables.tag_info(record, str(found.Name)), warnings=warnings)
 
         return self._session.change("PlcTagComposition.Create", run, invocation=ValidationError)
 
     def _find_tag(self, table: Any, name: str) -> Any:
-        found = self._find_named(table.Tags, name)
+        found = self._tag_tables.find_named(table.Tags, name)
         if found is None:
             raise NotFoundError(f"The tag '{name}' was not found in the tag table '{table.Name}'.", code="TAG_NOT_FOUND")
         return found
 
     def update_tag(self, device: str, table: str, name: str, changes: TagUpdate) -> TagChange:
         def run() -> TagChange:
-            software, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
+            software, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
             tag = self._find_tag(found, name)
-            old = self._tag_record(tag)
+            old = self._tag_tables.tag_record(tag)
             new_name = old.name if changes.new_name is None else changes.new_name
             data_type, address = self._checked_tag(
                 software, new_name, old.data_type if changes.data_type is None else changes.data_type,
                 old.address if changes.logical_address is None else changes.logical_address,
             )
             if new_name.casefold() != old.name.casefold():
-                self._require_free_name(root, new_name, "TAG_EXISTS")
+                refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()), "TAG_EXISTS",
+                                  across_tables=True)
             record = TagRecord(
                 new_name, data_type, address.text, old.comment if changes.comment is None else changes.comment,
                 old.accessible if changes.hmi_accessible is None else changes.hmi_accessible,
                 old.visible if changes.hmi_visible is None else changes.hmi_visible,
                 old.writable if changes.hmi_writeable is None else changes.hmi_writeable,
             )
-            warnings = overlap_warnings(self._overlap_index(root, frozenset({old.name.casefold()})), new_name, address, data_type)
+            warnings = overlap_warnings(self._tag_tables.overlap_index(root, frozenset({old.name.casefold()})), new_name, address, data_type)
             if new_name != old.name:
                 # PlcTag.Name has no setter: delete and create under the new name, in one transaction.
                 tag.Delete()
-                self._create_tag(found, record)
+                self._tag_tables.add_tag(found, record)
             else:
-                self._change_tag(tag, record, old)
-            return TagChange(tag=self._tag_info(record, str(found.Name)), warnings=warnings)
+                self._tag_tables.change_tag(tag, record, old)
+            return TagChange(tag=self._tag_tables.tag_info(record, str(found.Name)), warnings=warnings)
 
         return self._session.change("PlcTag update", run, invocation=ValidationError)
 
     def delete_tag(self, device: str, table: str, name: str) -> None:
         def run() -> None:
-            _, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
+            _, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
             self._find_tag(found, name).Delete()
 
         self._session.change("PlcTag.Delete", run)

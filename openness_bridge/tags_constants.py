@@ -1,4 +1,5 @@
-"""User and system constants of the bridge's tag tables (``PlcTagTable.UserConstants`` / ``.SystemConstants``).
+"""User and system constants of the bridge's tag tables (``PlcTagTable.UserConstants`` / ``.SystemConstants``):
+``OpennessBackend.tag_constants``.
 
 User constants share the PLC-wide namespace with tags and system constants. ``PlcUserConstant`` has setters for
 ``Name``, ``DataTypeName`` and ``Value`` (15.1 API reference), so an update changes the constant in place.
@@ -9,37 +10,41 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.tags import ConstantInfo
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    ValidationError,
-)
-from engineering_api.rules.tags import FieldError, check_constant, raise_field_error
-from openness_bridge.tags_support import ConstantRecord, TagSupport
+from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
+from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.rules.tags import FieldError, check_constant, raise_field_error, refuse_taken_name
+from openness_bridge.tags_support import ConstantRecord
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.tags import (
-        ConstantKind,
-        ConstantSpec,
-        ConstantUpdate,
-    )
+    from engineering_api.backend.areas.tags import ConstantKind, ConstantSpec, ConstantUpdate
 
-__all__ = ("ConstantOperations",)
+    from openness_bridge.session import BridgeSession
+    from openness_bridge.tags_support import TagTables
+
+__all__ = ("BridgeTagConstants",)
 
 
-class ConstantOperations(TagSupport):
-    """The constants part of :class:`openness_bridge.tags.BridgeTags`."""
+class BridgeTagConstants(TagConstantsPort):
+    """User and system constants of a PLC over Openness.
+
+    Args:
+        session: the Openness session; a change of a constant runs in one transaction.
+        tag_tables: reading and writing constants, and the PLC-wide names a new constant must not take.
+    """
+
+    def __init__(self, session: BridgeSession, *, tag_tables: TagTables) -> None:
+        self._session = session
+        self._tag_tables = tag_tables
 
     def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]:
         def run() -> list[ConstantInfo]:
-            _, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
+            _, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
             result: list[ConstantInfo] = []
             if kind in ("all", "user"):
-                result.extend(self._constant_info(self._constant_record(c), str(found.Name)) for c in found.UserConstants)
+                result.extend(self._tag_tables.constant_info(self._tag_tables.constant_record(c), str(found.Name)) for c in found.UserConstants)
             if kind in ("all", "system") and bool(found.IsDefault):
-                result.extend(self._system_constants(root))
+                result.extend(self._tag_tables.system_constants(root))
             return result
 
         return self._session.call("PlcTagTable.UserConstants", run)
@@ -50,38 +55,25 @@ class ConstantOperations(TagSupport):
             return check_constant(name, data_type, value)
         except FieldError as exc:
             raise_field_error(exc, f"Constant '{name}'")
-            raise AssertionError("unreachable") from None
-
-    def _create_constant(self, table: Any, record: ConstantRecord) -> Any:
-        constant = table.UserConstants.Create(record.name, record.data_type, record.value)
-        if record.comment:
-            self._set_comment(constant, record.comment)
-        return constant
-
-    def _require_free_constant_name(self, root: Any, name: str) -> None:
-        clash = self._names(root).get(name.casefold())
-        if clash is not None:
-            raise AlreadyExistsError(
-                f"The name '{name}' is already used by the {clash[0]} '{clash[2]}' in '{clash[1]}'.", code="CONSTANT_EXISTS"
-            )
 
     def create_constant(self, device: str, table: str, constant: ConstantSpec) -> ConstantInfo:
         def run() -> ConstantInfo:
-            _, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
+            _, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
             data_type, value = self._checked_constant(constant.name, constant.data_type, constant.value)
-            self._require_free_constant_name(root, constant.name)
+            refuse_taken_name(constant.name, self._tag_tables.names(root).get(constant.name.casefold()),
+                              "CONSTANT_EXISTS")
             record = ConstantRecord(constant.name, data_type, value, constant.comment)
-            self._create_constant(found, record)
-            return self._constant_info(record, str(found.Name))
+            self._tag_tables.add_constant(found, record)
+            return self._tag_tables.constant_info(record, str(found.Name))
 
         return self._session.change("PlcUserConstantComposition.Create", run, invocation=ValidationError)
 
     def _find_constant(self, root: Any, table: Any, name: str) -> Any:
-        found = self._find_named(table.UserConstants, name)
+        found = self._tag_tables.find_named(table.UserConstants, name)
         if found is not None:
             return found
-        if any(c.name.casefold() == name.casefold() for c in self._system_constants(root)):
+        if any(c.name.casefold() == name.casefold() for c in self._tag_tables.system_constants(root)):
             raise ValidationError(f"'{name}' is a system constant; system constants are read-only.",
                                   code="SYSTEM_CONSTANT_READ_ONLY")
         raise NotFoundError(f"The user constant '{name}' was not found in the tag table '{table.Name}'.",
@@ -89,36 +81,28 @@ class ConstantOperations(TagSupport):
 
     def update_constant(self, device: str, table: str, name: str, changes: ConstantUpdate) -> ConstantInfo:
         def run() -> ConstantInfo:
-            _, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
+            _, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
             constant = self._find_constant(root, found, name)
-            old = self._constant_record(constant)
+            old = self._tag_tables.constant_record(constant)
             new_name = old.name if changes.new_name is None else changes.new_name
             data_type, value = self._checked_constant(
                 new_name, old.data_type if changes.data_type is None else changes.data_type,
                 old.value if changes.value is None else changes.value,
             )
             if new_name.casefold() != old.name.casefold():
-                self._require_free_constant_name(root, new_name)
+                refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()),
+                                  "CONSTANT_EXISTS")
             record = ConstantRecord(new_name, data_type, value, old.comment if changes.comment is None else changes.comment)
-            self._change_constant(constant, record, old)
-            return self._constant_info(record, str(found.Name))
+            self._tag_tables.change_constant(constant, record, old)
+            return self._tag_tables.constant_info(record, str(found.Name))
 
         return self._session.change("PlcUserConstant update", run, invocation=ValidationError)
 
-    def _change_constant(self, constant: Any, new: ConstantRecord, old: ConstantRecord) -> None:
-        """Set what differs (each setter is a round trip; the caller's transaction undoes all on an error)."""
-        for attribute, value, before in (("Name", new.name, old.name), ("DataTypeName", new.data_type, old.data_type),
-                                         ("Value", new.value, old.value)):
-            if value != before:
-                setattr(constant, attribute, value)
-        if new.comment != old.comment:
-            self._set_comment(constant, new.comment)
-
     def delete_constant(self, device: str, table: str, name: str) -> None:
         def run() -> None:
-            _, root = self._tag_root(device)
-            _, found = self._find_table(root, table, device)
+            _, root = self._tag_tables.tag_root(device)
+            _, found = self._tag_tables.find_table(root, table, device)
             self._find_constant(root, found, name).Delete()
 
         self._session.change("PlcUserConstant.Delete", run)

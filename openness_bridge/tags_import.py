@@ -1,4 +1,5 @@
-"""Importing tag and user-constant rows (already parsed from JSON/CSV/XLSX) through the bridge, all or nothing.
+"""Importing tag and user-constant rows (already parsed from JSON/CSV/XLSX) through the bridge, all or nothing
+(``OpennessBackend.tag_import``).
 
 Every row is checked in Python first against what the PLC holds (read once from Openness) and against the rows
 before it; only a clean batch is written, row by row (``Tags.Create``/``UserConstants.Create``, setters for a
@@ -13,23 +14,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
+from engineering_api.backend.areas.tags import RowError, TagImportPort, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import OverlapIndex
-from engineering_api.rules.tags import (
-    FieldError,
-    check_constant,
-    check_table_name,
-    check_tag,
-)
+from engineering_api.rules.tags import FieldError, check_constant, check_table_name, check_tag
 from openness_bridge import groups
-from openness_bridge.tags_constants import ConstantOperations
 from openness_bridge.tags_support import ConstantRecord, TagRecord
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
+    from openness_bridge.session import BridgeSession
+    from openness_bridge.tags_support import TagTables
 
-__all__ = ("TagImportOperations",)
+__all__ = ("BridgeTagImport",)
 
 MAX_ROW_ERRORS = 1000
 MAX_WARNINGS = 200
@@ -156,20 +153,29 @@ class _Plan:
         )
 
 
-class TagImportOperations(ConstantOperations):
-    """The import part of :class:`openness_bridge.tags.BridgeTags`."""
+class BridgeTagImport(TagImportPort):
+    """Imports of tags and user constants into a PLC's tag tables over Openness.
+
+    Args:
+        session: the Openness session; an import runs in one transaction, a validation in a plain call.
+        tag_tables: the PLC's tag tables, read once for the checks, then written row by row.
+    """
+
+    def __init__(self, session: BridgeSession, *, tag_tables: TagTables) -> None:
+        self._session = session
+        self._tag_tables = tag_tables
 
     def import_tags(
         self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
         follow_path: bool, overwrite: bool, validate_only: bool = False,
     ) -> TagImportResult:
         def run() -> TagImportResult:
-            software, root = self._tag_root(device)
-            tables = {str(t.Name).casefold(): str(t.Name) for _, t in self._tables(root)}
+            software, root = self._tag_tables.tag_root(device)
+            tables = {str(t.Name).casefold(): str(t.Name) for _, t in self._tag_tables.tables(root)}
             if not follow_path and table.casefold() not in tables:
                 raise NotFoundError(f"The tag table '{table}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
-            plan = _Plan(tables=tables, names=self._names(root), table=table, follow_path=follow_path, overwrite=overwrite,
-                         index=self._overlap_index(root) if tags else OverlapIndex())
+            plan = _Plan(tables=tables, names=self._tag_tables.names(root), table=table, follow_path=follow_path, overwrite=overwrite,
+                         index=self._tag_tables.overlap_index(root) if tags else OverlapIndex())
             self._plan_rows(plan, software, tags, constants)
             if plan.error_count:
                 raise plan.failure()
@@ -189,7 +195,7 @@ class TagImportOperations(ConstantOperations):
         return self._session.change("PlcTagComposition.Create (import)", run, invocation=ValidationError)
 
     def _plan_rows(self, plan: _Plan, software: Any, tags: list[TagImportRow], constants: list[ConstantImportRow]) -> None:
-        udts = self._udts(software) if tags else {}
+        udts = self._tag_tables.udts(software) if tags else {}
         for item in tags:
             placed = plan.place(item, item.logical_address, _TAGS, "tag",
                                 partial(check_tag, item.name, item.data_type, item.logical_address, udts))
@@ -212,23 +218,23 @@ class TagImportOperations(ConstantOperations):
         name); returns how many tags were replaced."""
         for name, folder in plan.new_tables.values():
             groups.ensure_group(root, folder)[1].TagTables.Create(name)
-        by_name = {str(t.Name): t for _, t in self._tables(root)}
+        by_name = {str(t.Name): t for _, t in self._tag_tables.tables(root)}
         replaced = 0
         for name in plan.touched():
             table = by_name[name]
             for record in plan.tags.get(name, []):
-                existing = self._find_named(table.Tags, record.name) if record.name.casefold() in plan.replacing else None
+                existing = self._tag_tables.find_named(table.Tags, record.name) if record.name.casefold() in plan.replacing else None
                 if existing is not None:
                     replaced += 1
                     if str(existing.Name) == record.name:
-                        self._change_tag(existing, record, self._tag_record(existing))
+                        self._tag_tables.change_tag(existing, record, self._tag_tables.tag_record(existing))
                         continue
                     existing.Delete()  # spelled differently, and Name has no setter: the row's tag replaces it
-                self._create_tag(table, record)
+                self._tag_tables.add_tag(table, record)
             for constant in plan.constants.get(name, []):
-                held = self._find_named(table.UserConstants, constant.name) if constant.name.casefold() in plan.replacing else None
+                held = self._tag_tables.find_named(table.UserConstants, constant.name) if constant.name.casefold() in plan.replacing else None
                 if held is None:
-                    self._create_constant(table, constant)
+                    self._tag_tables.add_constant(table, constant)
                 else:
-                    self._change_constant(held, constant, self._constant_record(held))
+                    self._tag_tables.change_constant(held, constant, self._tag_tables.constant_record(held))
         return replaced

@@ -1,6 +1,6 @@
-"""What the bridge's tag, constant and import operations share: reaching ``PlcSoftware.TagTableGroup``, finding
-tables and groups (``Find`` is one level deep, so the group tree is walked), reading tags and constants, their
-``MultilingualText`` comments, and the PLC-wide namespace TIA enforces.
+"""The bridge's tag tables as its tags, constants and import areas reach them (:class:`TagTables`): reaching
+``PlcSoftware.TagTableGroup``, finding tables and groups (``Find`` is one level deep, so the group tree is walked),
+reading and writing tags and constants, their ``MultilingualText`` comments, and the PLC-wide namespace TIA enforces.
 
 TIA's rules on single fields (names, data types, addresses, constant values, overlaps) are those of
 :mod:`engineering_api.rules`, which the fake applies too, so both adapters refuse exactly the same input with
@@ -22,7 +22,7 @@ from openness_bridge import groups
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
 
-__all__ = ("ConstantRecord", "TagRecord", "TagSupport", "find_tag_table", "plc_names", "system_constants", "tag_tables")
+__all__ = ("ConstantRecord", "TagRecord", "TagTables", "find_tag_table", "plc_names", "system_constants", "tag_tables")
 
 
 def tag_tables(root: Any) -> Iterator[tuple[str, Any]]:
@@ -91,8 +91,10 @@ class ConstantRecord:
     comment: str
 
 
-class TagSupport:
-    """The state and lookups the parts of :class:`openness_bridge.tags.BridgeTags` share.
+class TagTables:
+    """Reading and writing tag tables, tags and constants over the session: the collaborator of
+    :class:`openness_bridge.tags.BridgeTags`, :class:`openness_bridge.tags_constants.BridgeTagConstants` and
+    :class:`openness_bridge.tags_import.BridgeTagImport`.
 
     Args:
         session: the Openness session: calls on its thread, changes in a transaction.
@@ -102,17 +104,17 @@ class TagSupport:
         self._session = session
 
     # ----- reaching tables and groups --------------------------------------------------------
-    def _tag_root(self, device: str) -> tuple[Any, Any]:
+    def tag_root(self, device: str) -> tuple[Any, Any]:
         """(PlcSoftware, its ``PlcTagTableSystemGroup``), reached fresh from the open project."""
         software = self._session.plc_software(self._session.project(), device)
         return software, software.TagTableGroup
 
     @staticmethod
-    def _tables(root: Any) -> Iterator[tuple[str, Any]]:
+    def tables(root: Any) -> Iterator[tuple[str, Any]]:
         """(folder, table) for every tag table, the system group first, then each user group recursively."""
         return tag_tables(root)
 
-    def _find_table(self, root: Any, name: str, device: str) -> tuple[str, Any]:
+    def find_table(self, root: Any, name: str, device: str) -> tuple[str, Any]:
         """(folder, table) named ``name`` (exact spelling first, then case-insensitive, as TIA's names are)."""
         found = find_tag_table(root, name)
         if found is not None:
@@ -121,60 +123,60 @@ class TagSupport:
 
     # ----- comments (MultilingualText) ---------------------------------------------------------
     @staticmethod
-    def _comment_item(obj: Any) -> Any | None:
+    def comment_item(obj: Any) -> Any | None:
         """The English item of ``obj.Comment`` (the first item when the project has no English)."""
         items = list(obj.Comment.Items)
         english = next((i for i in items if str(i.Language.Culture.Name) == PRIMARY_CULTURE), None)
         return english if english is not None else (items[0] if items else None)
 
-    def _comment(self, obj: Any) -> str:
-        item = self._comment_item(obj)
+    def comment(self, obj: Any) -> str:
+        item = self.comment_item(obj)
         return str(item.Text or "") if item is not None else ""
 
-    def _set_comment(self, obj: Any, text: str) -> None:
-        item = self._comment_item(obj)
+    def set_comment(self, obj: Any, text: str) -> None:
+        item = self.comment_item(obj)
         if item is None:
             raise ValidationError("The project has no language to write the comment in.", code="NO_PROJECT_LANGUAGE")
         item.Text = text
 
     # ----- reading -----------------------------------------------------------------------------
-    def _tag_record(self, tag: Any) -> TagRecord:
+    def tag_record(self, tag: Any) -> TagRecord:
         return TagRecord(
             name=str(tag.Name), data_type=str(tag.DataTypeName or ""), address=str(tag.LogicalAddress or ""),
-            comment=self._comment(tag), accessible=bool(tag.ExternalAccessible), visible=bool(tag.ExternalVisible),
+            comment=self.comment(tag), accessible=bool(tag.ExternalAccessible), visible=bool(tag.ExternalVisible),
             writable=bool(tag.ExternalWritable),
         )
 
-    def _constant_record(self, constant: Any) -> ConstantRecord:
+    def constant_record(self, constant: Any) -> ConstantRecord:
         return ConstantRecord(name=str(constant.Name), data_type=str(constant.DataTypeName or ""),
-                              value=str(constant.Value or ""), comment=self._comment(constant))
+                              value=str(constant.Value or ""), comment=self.comment(constant))
 
     @staticmethod
-    def _tag_info(record: TagRecord, table: str) -> TagInfo:
+    def tag_info(record: TagRecord, table: str) -> TagInfo:
         return TagInfo(
             name=record.name, data_type=record.data_type, logical_address=record.address, comment=record.comment,
             hmi_visible=record.visible, hmi_accessible=record.accessible, hmi_writeable=record.writable, table_name=table,
         )
 
     @staticmethod
-    def _constant_info(record: ConstantRecord, table: str) -> ConstantInfo:
+    def constant_info(record: ConstantRecord, table: str) -> ConstantInfo:
         return ConstantInfo(name=record.name, data_type=record.data_type, value=record.value, comment=record.comment,
                             table_name=table)
 
-    _system_constants = staticmethod(system_constants)
+    system_constants = staticmethod(system_constants)
 
     # ----- writing tags ----------------------------------------------------------------------------
-    def _create_tag(self, table: Any, record: TagRecord) -> Any:
+    def add_tag(self, table: Any, record: TagRecord) -> Any:
         """``Tags.Create(name, dataTypeName, logicalAddress)``, then the comment and the HMI flags that differ from
         TIA's defaults (all true)."""
         tag = table.Tags.Create(record.name, record.data_type, record.address)
         if record.comment:
-            self._set_comment(tag, record.comment)
-        self._set_flags(tag, record, TagRecord(record.name, "", "", "", True, True, True))
+            self.set_comment(tag, record.comment)
+        self.set_flags(tag, record, TagRecord(record.name, "", "", "", True, True, True))
         return tag
 
     @staticmethod
-    def _set_flags(tag: Any, new: TagRecord, old: TagRecord) -> None:
+    def set_flags(tag: Any, new: TagRecord, old: TagRecord) -> None:
         if new.accessible != old.accessible:
             tag.ExternalAccessible = new.accessible
         if new.visible != old.visible:
@@ -182,18 +184,34 @@ class TagSupport:
         if new.writable != old.writable:
             tag.ExternalWritable = new.writable
 
-    def _change_tag(self, tag: Any, new: TagRecord, old: TagRecord) -> None:
+    def change_tag(self, tag: Any, new: TagRecord, old: TagRecord) -> None:
         """Set the attributes of ``tag`` that differ (each setter is a round trip to TIA)."""
         if new.data_type != old.data_type:
             tag.DataTypeName = new.data_type
         if new.address != old.address:
             tag.LogicalAddress = new.address
         if new.comment != old.comment:
-            self._set_comment(tag, new.comment)
-        self._set_flags(tag, new, old)
+            self.set_comment(tag, new.comment)
+        self.set_flags(tag, new, old)
+
+    # ----- writing constants ------------------------------------------------------------------------
+    def add_constant(self, table: Any, record: ConstantRecord) -> Any:
+        constant = table.UserConstants.Create(record.name, record.data_type, record.value)
+        if record.comment:
+            self.set_comment(constant, record.comment)
+        return constant
+
+    def change_constant(self, constant: Any, new: ConstantRecord, old: ConstantRecord) -> None:
+        """Set what differs (each setter is a round trip; the caller's transaction undoes all on an error)."""
+        for attribute, value, before in (("Name", new.name, old.name), ("DataTypeName", new.data_type, old.data_type),
+                                         ("Value", new.value, old.value)):
+            if value != before:
+                setattr(constant, attribute, value)
+        if new.comment != old.comment:
+            self.set_comment(constant, new.comment)
 
     @staticmethod
-    def _find_named(composition: Any, name: str) -> Any | None:
+    def find_named(composition: Any, name: str) -> Any | None:
         """``Find`` with the exact spelling, then a case-insensitive scan (TIA's names are case-insensitive)."""
         found = composition.Find(name)
         if found is not None:
@@ -201,16 +219,16 @@ class TagSupport:
         return next((x for x in composition if str(x.Name).casefold() == name.casefold()), None)
 
     # ----- TIA's PLC-wide rules ------------------------------------------------------------------
-    _names = staticmethod(plc_names)
+    names = staticmethod(plc_names)
 
-    def _udts(self, software: Any) -> dict[str, str]:
+    def udts(self, software: Any) -> dict[str, str]:
         """Casefolded name -> name of the PLC data types (a tag may be of one)."""
         return {str(t.Name).casefold(): str(t.Name) for _, t in groups.walk_objects(software.TypeGroup, "Types")}
 
-    def _overlap_index(self, root: Any, skip: frozenset[str] = frozenset()) -> OverlapIndex:
+    def overlap_index(self, root: Any, skip: frozenset[str] = frozenset()) -> OverlapIndex:
         """Every addressed tag of the PLC, for TIA's overlap warnings (``skip``: casefolded names left out)."""
         index = OverlapIndex()
-        for _, table in self._tables(root):
+        for _, table in self.tables(root):
             for tag in table.Tags:
                 name, text = str(tag.Name), str(tag.LogicalAddress or "")
                 if not text or name.casefold() in skip:

@@ -23,25 +23,14 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch import (
-    FORCE_TABLE,
-    WATCH_TABLE,
-    ForcingResult,
-    WatchTablesPort,
-    TableDetails,
-    TableFolderRemoval,
-    TableInfo,
+    FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails, TableFolderRemoval, TableInfo,
 )
 from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
+    AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError, ValidationError,
 )
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.watch_operands import LABEL, check_rows, merge_rows, table_row
 from openness_bridge import groups
-from openness_bridge.watch_tables import WatchTableAccess
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
 
@@ -49,6 +38,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from engineering_api.backend.areas.watch import EntrySpec
+    from openness_bridge.session import BridgeSession
+    from openness_bridge.watch_tables import WatchTableAccess
     from simatic_xml.watchtables import TableEntry as Row
 
 __all__ = ("BridgeWatchTables",)
@@ -84,24 +75,33 @@ def _parsed(data: bytes, source: str) -> WatchForceTable:
                               code="INVALID_SIMATICML") from None
 
 
-class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
-    """Watch and force tables of a PLC over Openness (the session is :class:`WatchTableAccess`'s)."""
+class BridgeWatchTables(WatchTablesPort):
+    """Watch and force tables of a PLC over Openness.
+
+    Args:
+        session: the Openness session: its calls, transactions, the open project's PLC software.
+        access: reaching, reading and writing the tables (:class:`~openness_bridge.watch_tables.WatchTableAccess`).
+    """
+
+    def __init__(self, session: BridgeSession, *, access: WatchTableAccess) -> None:
+        self._session = session
+        self._access = access
 
     # ----- tables ----------------------------------------------------------------------------------
     def list_watch_force_tables(self, device: str, kind: str) -> list[TableInfo]:
         def run() -> list[TableInfo]:
             software = self._session.plc_software(self._session.project(), device)
-            resolve = self._wt_resolver(software)
-            return [self._wt_info(folder, kind, table, resolve)
-                    for folder, _, table in self._wt_tables(software.WatchAndForceTableGroup, kind)]
+            resolve = self._access.resolver(software)
+            return [self._access.info(folder, kind, table, resolve)
+                    for folder, _, table in self._access.tables(software.WatchAndForceTableGroup, kind)]
 
         return self._session.call("PlcSoftware.WatchAndForceTableGroup", run)
 
     def get_watch_force_table(self, device: str, kind: str, name: str) -> TableDetails:
         def run() -> TableDetails:
             software = self._session.plc_software(self._session.project(), device)
-            folder, _, table = self._wt_find(software.WatchAndForceTableGroup, kind, name)
-            return self._wt_details(folder, kind, table, self._wt_resolver(software))
+            folder, _, table = self._access.find(software.WatchAndForceTableGroup, kind, name)
+            return self._access.details(folder, kind, table, self._access.resolver(software))
 
         return self._session.call(f"{_TYPE[kind]}.Export", run)
 
@@ -116,7 +116,7 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
 
     def _wt_check_new(self, root: Any, table: WatchForceTable, *, overwrite: bool) -> tuple[str, Any, Any] | None:
         """Refuse a new table's name or kind as the port says; returns the (kind, folder, table) it replaces."""
-        clash = self._wt_any(root, table.name)
+        clash = self._access.either_kind(root, table.name)
         if clash is not None and not overwrite:
             raise AlreadyExistsError(f"A {LABEL[clash[0]]} named '{clash[3].Name}' already exists.",
                                      code="TABLE_EXISTS")
@@ -124,7 +124,7 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
             raise ConflictError(f"'{clash[3].Name}' is a {LABEL[clash[0]]}; it cannot be replaced by a "
                                 f"{LABEL[table.kind]}.", code="TABLE_KIND_MISMATCH")
         if table.kind == FORCE_TABLE:
-            others = [str(t.Name) for _, _, t in self._wt_tables(root, FORCE_TABLE)
+            others = [str(t.Name) for _, _, t in self._access.tables(root, FORCE_TABLE)
                       if clash is None or str(t.Name).casefold() != table.name.casefold()]
             if others:
                 raise ConflictError(f"The PLC already has its force table '{others[0]}'; a CPU has exactly one force "
@@ -139,7 +139,7 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
 
         def run() -> TableDetails:
             software = self._session.plc_software(self._session.project(), device)
-            root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
+            root, resolve = software.WatchAndForceTableGroup, self._access.resolver(software)
             table = WatchForceTable(kind, name)
             self._wt_check_new(root, table, overwrite=False)
             table.entries = merge_rows([], self._wt_checked_rows(kind, entries or [], resolve, allow_invalid))
@@ -148,9 +148,9 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
                 group.WatchTables.Create(name)
             else:
                 # Entries cannot be created through members, and force tables have no Create: import a document.
-                self._wt_import(group, table, override=False)
-            _, _, made = self._wt_find(root, kind, name)
-            return self._wt_details(path, kind, made, resolve)
+                self._access.import_table(group, table, override=False)
+            _, _, made = self._access.find(root, kind, name)
+            return self._access.details(path, kind, made, resolve)
 
         # Named after the call that makes the table: Create for a bare watch table, Import otherwise.
         bare = kind == WATCH_TABLE and not entries
@@ -160,14 +160,14 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
     def delete_watch_force_table(self, device: str, kind: str, name: str, *, stop_forcing: bool = False) -> TableInfo:
         def run() -> TableInfo:
             software = self._session.plc_software(self._session.project(), device)
-            folder, _, table = self._wt_find(software.WatchAndForceTableGroup, kind, name)
+            folder, _, table = self._access.find(software.WatchAndForceTableGroup, kind, name)
             if kind == FORCE_TABLE:
                 raise NotSupportedError(
                     f"The force table '{table.Name}' cannot be deleted through Openness: PlcForceTable has no Delete "
                     "(TIA keeps one force table per PLC). Clear its entries instead, or delete its folder.",
                     code="NO_OPENNESS_EQUIVALENT", details={"method": "delete_watch_force_table"},
                 )
-            info = self._wt_info(folder, kind, table, self._wt_resolver(software))
+            info = self._access.info(folder, kind, table, self._access.resolver(software))
             table.Delete()  # forces are not visible through Openness, so stop_forcing has nothing to stop here
             return info
 
@@ -188,13 +188,13 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
 
         def run() -> TableDetails:
             software = self._session.plc_software(self._session.project(), device)
-            root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
-            folder, group, table = self._wt_find(root, kind, name)
-            document = read_table(self._wt_export(table))
+            root, resolve = software.WatchAndForceTableGroup, self._access.resolver(software)
+            folder, group, table = self._access.find(root, kind, name)
+            document = read_table(self._access.export(table))
             document.entries = rows(document, resolve)
-            self._wt_import(group, document, override=True)
-            _, _, changed = self._wt_find(root, kind, str(document.name))
-            return self._wt_details(folder, kind, changed, resolve)
+            self._access.import_table(group, document, override=True)
+            _, _, changed = self._access.find(root, kind, str(document.name))
+            return self._access.details(folder, kind, changed, resolve)
 
         return self._session.change(f"{_COMPOSITION_TYPE[kind]}.Import", run, invocation=ValidationError)
 
@@ -227,8 +227,8 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
     # ----- SimaticML -------------------------------------------------------------------------------
     def export_watch_force_table(self, device: str, kind: str, name: str) -> bytes:
         def run() -> bytes:
-            _, _, table = self._wt_find(self._wt_root(device), kind, name)
-            return self._wt_export(table)
+            _, _, table = self._access.find(self._access.root(device), kind, name)
+            return self._access.export(table)
 
         return self._session.call(f"{_TYPE[kind]}.Export", run)
 
@@ -250,7 +250,7 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
                                       f"{self._session.version} project cannot import documents of a newer version.",
                                       code="NEWER_VERSION")
             software = self._session.plc_software(self._session.project(), device)
-            root, resolve = software.WatchAndForceTableGroup, self._wt_resolver(software)
+            root, resolve = software.WatchAndForceTableGroup, self._access.resolver(software)
             _table_name(table.name)
             replaced = self._wt_check_new(root, table, overwrite=overwrite)
             check_rows(resolve, table.kind, table.entries, allow_invalid=allow_invalid)  # type: ignore[arg-type]  # a LazyResolver is called as a Resolver
@@ -258,22 +258,22 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
             if replaced is not None and replaced[0] == WATCH_TABLE:
                 replaced[2].Delete()  # the new table may go to another folder: delete, then import afresh
                 replaced = None
-            self._wt_import(group, table, override=replaced is not None)
-            _, _, made = self._wt_find(root, table.kind, table.name)
-            return self._wt_details(path, table.kind, made, resolve)
+            self._access.import_table(group, table, override=replaced is not None)
+            _, _, made = self._access.find(root, table.kind, table.name)
+            return self._access.details(path, table.kind, made, resolve)
 
         return self._session.change("PlcWatchTableComposition.Import", run, invocation=ValidationError)
 
     # ----- folders ---------------------------------------------------------------------------------
     def watch_force_folders(self, device: str) -> list[str]:
         return self._session.call(
-            "PlcWatchAndForceTableGroup.Groups", lambda: sorted(groups.group_paths(self._wt_root(device))))
+            "PlcWatchAndForceTableGroup.Groups", lambda: sorted(groups.group_paths(self._access.root(device))))
 
     def create_watch_force_folder(self, device: str, path: str) -> str:
         groups.folder_parts(path)  # a malformed path is refused before TIA is asked
 
         def run() -> str:
-            return groups.create_group(self._wt_root(device), path)[0]
+            return groups.create_group(self._access.root(device), path)[0]
 
         return self._session.change("PlcWatchAndForceTableUserGroupComposition.Create", run, invocation=ValidationError)
 
@@ -281,12 +281,12 @@ class BridgeWatchTables(WatchTableAccess, WatchTablesPort):
         normalised = groups.normalise(path)
 
         def run() -> TableFolderRemoval:
-            root = self._wt_root(device)
+            root = self._access.root(device)
             group = groups.find_group(root, normalised) if normalised else None
             if group is None:
                 raise NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.",
                                     code="FOLDER_NOT_FOUND")
-            removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE) for _, _, t in self._wt_tables(group, kind)]
+            removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE) for _, _, t in self._access.tables(group, kind)]
             # (in project order: the folder's own tables, then its subfolders'; watch tables before the force table)
             group.Delete()  # with its subgroups and tables, as TIA does; forces are not visible through Openness
             return TableFolderRemoval(folder=normalised, removed=removed)

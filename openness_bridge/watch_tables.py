@@ -15,17 +15,8 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.watch import (
-    FORCE_TABLE,
-    WATCH_TABLE,
-    TableDetails,
-    TableEntry,
-    TableInfo,
-)
-from engineering_api.backend.errors import (
-    EngineeringError,
-    NotFoundError,
-)
+from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE, TableDetails, TableEntry, TableInfo
+from engineering_api.backend.errors import EngineeringError, NotFoundError
 from engineering_api.rules.watch_operands import LABEL, Resolver, row_flag
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
@@ -58,7 +49,7 @@ class LazyResolver:
 
 
 class WatchTableAccess:
-    """Reaching, reading and writing tables over the session; the base of
+    """Reaching, reading and writing tables over the session; the collaborator of
     :class:`openness_bridge.watch.BridgeWatchTables`.
 
     Args:
@@ -69,41 +60,41 @@ class WatchTableAccess:
         self._session = session
 
     # ----- the group tree ------------------------------------------------------------------------
-    def _wt_tables(self, root: Any, kind: str) -> Iterator[tuple[str, Any, Any]]:
+    def tables(self, root: Any, kind: str) -> Iterator[tuple[str, Any, Any]]:
         """(folder, group, table) for every table of ``kind``, in project order."""
         for folder, group in groups.walk(root):
             for table in getattr(group, _COMPOSITION[kind]):
                 yield folder, group, table
 
-    def _wt_any(self, root: Any, name: str) -> tuple[str, str, Any, Any] | None:
+    def either_kind(self, root: Any, name: str) -> tuple[str, str, Any, Any] | None:
         """(kind, folder, group, table) of the table of either kind named ``name`` (case-insensitive), or None."""
         for kind in (WATCH_TABLE, FORCE_TABLE):
-            for folder, group, table in self._wt_tables(root, kind):
+            for folder, group, table in self.tables(root, kind):
                 if str(table.Name).casefold() == name.casefold():
                     return kind, folder, group, table
         return None
 
-    def _wt_find(self, root: Any, kind: str, name: str) -> tuple[str, Any, Any]:
+    def find(self, root: Any, kind: str, name: str) -> tuple[str, Any, Any]:
         """(folder, group, table) of the table ``name`` of ``kind``; NotFoundError otherwise."""
-        found = self._wt_any(root, name)
+        found = self.either_kind(root, name)
         if found is None or found[0] != kind:
             raise NotFoundError(f"The {LABEL[kind]} '{name}' was not found.", code=_NOT_FOUND[kind])
         return found[1], found[2], found[3]
 
-    def _wt_root(self, device: str) -> Any:
+    def root(self, device: str) -> Any:
         return self._session.plc_software(self._session.project(), device).WatchAndForceTableGroup
 
     # ----- SimaticML in and out ------------------------------------------------------------------
-    def _wt_export(self, obj: Any) -> bytes:
+    def export(self, obj: Any) -> bytes:
         """``obj.Export`` into a fresh temporary folder (TIA does not overwrite files), read back."""
         return self._session.export_bytes(obj)
 
-    def _wt_import(self, group: Any, table: WatchForceTable, *, override: bool) -> None:
+    def import_table(self, group: Any, table: WatchForceTable, *, override: bool) -> None:
         """Import ``table`` into ``group``'s composition of its kind, in the project's version."""
         table.version = self._session.version
         self._session.import_bytes(getattr(group, _COMPOSITION[table.kind]), table_to_bytes(table), override=override)
 
-    def _wt_operands(self, table: Any, kind: str) -> list[str]:
+    def operands(self, table: Any, kind: str) -> list[str]:
         """The operands of a table's typed rows, read from the entry members (comment rows have none)."""
         entry_type = getattr(self._session.namespace(_NAMESPACE), _ENTRY_TYPES[kind])
         return [
@@ -112,10 +103,10 @@ class WatchTableAccess:
         ]
 
     # ----- operands --------------------------------------------------------------------------------
-    def _wt_resolver(self, software: Any) -> LazyResolver:
-        return LazyResolver(lambda: Resolver(self._wt_program(software)))
+    def resolver(self, software: Any) -> LazyResolver:
+        return LazyResolver(lambda: Resolver(self.program(software)))
 
-    def _wt_program(self, software: Any) -> Any:
+    def program(self, software: Any) -> Any:
         """The PLC's blocks, PLC data types and tag tables as program objects read from their SimaticML exports.
 
         An object TIA will not export (an inconsistent block) is left out: operands into it resolve as invalid,
@@ -134,7 +125,7 @@ class WatchTableAccess:
         for into, group, composition in sources:
             for _folder, obj in groups.walk_objects(group, composition):
                 try:
-                    stored = read_object(self._wt_export(obj), project_version=self._session.version)
+                    stored = read_object(self.export(obj), project_version=self._session.version)
                 except EngineeringError:
                     continue  # a document the operand rules cannot read: its operands stay unresolved
                 except Exception as exc:
@@ -145,16 +136,16 @@ class WatchTableAccess:
         return program
 
     # ----- views -----------------------------------------------------------------------------------
-    def _wt_info(self, folder: str, kind: str, table: Any, resolve: Any) -> TableInfo:
-        operands = self._wt_operands(table, kind)
+    def info(self, folder: str, kind: str, table: Any, resolve: Any) -> TableInfo:
+        operands = self.operands(table, kind)
         return TableInfo(
             name=str(table.Name), kind=kind, folder=folder, entry_count=len(operands),
             is_consistent=bool(table.IsConsistent) and all(resolve(o).problem is None for o in operands),
         )
 
-    def _wt_details(self, folder: str, kind: str, table: Any, resolve: Any) -> TableDetails:
+    def details(self, folder: str, kind: str, table: Any, resolve: Any) -> TableDetails:
         """A table with its entries as its SimaticML holds them; Openness offers no live values, so offline."""
-        rows = read_table(self._wt_export(table)).entries
+        rows = read_table(self.export(table)).entries
         entries = []
         for row in rows:
             operand = resolve(row.operand)

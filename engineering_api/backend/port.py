@@ -21,17 +21,18 @@ from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.areas.diagnostics import DiagnosticsPort
+from engineering_api.backend.areas.global_library import GlobalLibraryPort
 from engineering_api.backend.areas.hmi import HmiPort
 from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort
 from engineering_api.backend.areas.hmi_resources import HmiResourcePort
 from engineering_api.backend.areas.hmi_unified import HmiUnifiedPort
-from engineering_api.backend.areas.library import LibraryPort
+from engineering_api.backend.areas.library import LibraryPort, LibraryTypesPort
 from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.areas.runtime_values import RuntimeValuesPort
 from engineering_api.backend.areas.security import SecurityPort
 from engineering_api.backend.areas.simulation import SimulationPort
-from engineering_api.backend.areas.tags import TagsPort
+from engineering_api.backend.areas.tags import TagConstantsPort, TagImportPort, TagsPort
 from engineering_api.backend.areas.types import TypesPort
 from engineering_api.backend.areas.watch import WatchTablesPort
 
@@ -59,12 +60,16 @@ AREAS: dict[str, type[ABC]] = {
     "security": SecurityPort,
     "watch_tables": WatchTablesPort,
     "tags": TagsPort,
+    "tag_constants": TagConstantsPort,
+    "tag_import": TagImportPort,
     "types": TypesPort,
     "hmi": HmiPort,
     "hmi_resources": HmiResourcePort,
     "hmi_graphics": HmiGraphicsPort,
     "hmi_unified": HmiUnifiedPort,
     "library": LibraryPort,
+    "library_types": LibraryTypesPort,
+    "global_library": GlobalLibraryPort,
     "compile": CompilePort,
     "program": ProgramPort,
     "blocks": BlocksPort,
@@ -97,7 +102,11 @@ class EngineeringBackend(ABC):
     watch_tables: WatchTablesPort
     """Watch and force tables of a PLC, their entries and folders, forcing (set by the adapter)."""
     tags: TagsPort
-    """Tag tables and their folders, tags, user and system constants, their import and export (set by the adapter)."""
+    """Tag tables and their folders, tags, a table's export (set by the adapter)."""
+    tag_constants: TagConstantsPort
+    """User and system constants of a PLC's tag tables (set by the adapter)."""
+    tag_import: TagImportPort
+    """Imports of tags and user constants into a PLC's tag tables, all or nothing (set by the adapter)."""
     types: TypesPort
     """PLC data types (UDTs): listing, content, import and update, deletion, folders (set by the adapter)."""
     hmi: HmiPort
@@ -109,8 +118,14 @@ class EngineeringBackend(ABC):
     hmi_unified: HmiUnifiedPort
     """WinCC Unified panels' object model (set by the adapter)."""
     library: LibraryPort
-    """The project library and open global libraries: master copies, types with versions, global libraries'
-    lifecycle (set by the adapter)."""
+    """The project library and open global libraries' content: their folders and master copies (set by the
+    adapter)."""
+    library_types: LibraryTypesPort
+    """Types with versions in the project library or an open global library, and their instances (set by the
+    adapter)."""
+    global_library: GlobalLibraryPort
+    """Global libraries' lifecycle: list, create, open, save, close, archive, project types copied in (set by the
+    adapter)."""
     compile: CompilePort
     """Compiling a PLC's software or one block, as TIA's compiler does (set by the adapter)."""
     program: ProgramPort

@@ -144,7 +144,7 @@ def library_name(ctx: OperationContext, given: str | None) -> str:
     """
     if given:
         return given
-    opened = [lib.name for lib in ctx.backend.library.list_global_libraries() if lib.is_open]
+    opened = [lib.name for lib in ctx.backend.global_library.list_global_libraries() if lib.is_open]
     if not opened:
         raise e.NotFoundError("No global library is open: open one (POST /api/libraries/global/actions/open) or "
                               "create one (POST /api/libraries/global).", code="LIBRARY_NOT_OPEN")
@@ -155,7 +155,7 @@ def library_name(ctx: OperationContext, given: str | None) -> str:
 
 
 def _open(ctx: OperationContext, d: OpenLibraryInput) -> GlobalLibraryInfo:
-    return ctx.backend.library.open_global_library(Path(d.path), read_only=d.read_only)
+    return ctx.backend.global_library.open_global_library(Path(d.path), read_only=d.read_only)
 
 
 def _create(ctx: OperationContext, d: CreateLibraryInput) -> GlobalLibraryInfo:
@@ -167,11 +167,11 @@ def _create(ctx: OperationContext, d: CreateLibraryInput) -> GlobalLibraryInfo:
             raise e.ValidationError(f"A global library cannot be created inside the folder of the open project "
                                     f"'{project.name}'; choose another directory.", code="LIBRARY_TARGET",
                                     details={"field": "directory"})
-    return ctx.backend.library.create_global_library(directory, d.name, author=d.author, comment=d.comment)
+    return ctx.backend.global_library.create_global_library(directory, d.name, author=d.author, comment=d.comment)
 
 
 def _info(ctx: OperationContext, name: str) -> GlobalLibraryInfo:
-    return next(lib for lib in ctx.backend.library.list_global_libraries() if lib.is_open and lib.name == name)
+    return next(lib for lib in ctx.backend.global_library.list_global_libraries() if lib.is_open and lib.name == name)
 
 
 def _preview_close(ctx: OperationContext, d: CloseLibraryInput) -> Preview:
@@ -196,7 +196,7 @@ def _on(op: Any) -> Any:
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="libraries.global.list", summary="List all global libraries available on the system.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.list_global_libraries(), input=None, output=list[GlobalLibraryInfo],
+        handler=lambda ctx, d: ctx.backend.global_library.list_global_libraries(), input=None, output=list[GlobalLibraryInfo],
         route=RouteSpec("GET", BASE), mutating=False, errors=(e.PortalUnavailableError,),
         description="The libraries open in the attached portal, then those opened before (isOpen false).",
     ),
@@ -217,7 +217,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="libraries.global.close", summary="Close the currently open global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.close_global_library(library_name(ctx, d.library_name),
+        handler=lambda ctx, d: ctx.backend.global_library.close_global_library(library_name(ctx, d.library_name),
                                                                         discard_changes=d.discard_changes),
         input=CloseLibraryInput, output=GlobalLibraryInfo, route=RouteSpec("POST", f"{BASE}/actions/close"),
         errors=_ERRORS, destructive=True, preview=_preview_close, example={"libraryName": "Motors"},
@@ -225,14 +225,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="libraries.global.save", summary="Save the currently open global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.save_global_library(library_name(ctx, d.library_name)),
+        handler=lambda ctx, d: ctx.backend.global_library.save_global_library(library_name(ctx, d.library_name)),
         input=LibrarySelector, output=GlobalLibraryInfo, route=RouteSpec("POST", f"{BASE}/actions/save"),
         errors=_ERRORS, example={"libraryName": "Motors"},
         description="A library open read-only has nothing to save: 409 LIBRARY_READ_ONLY.",
     ),
     Operation(
         name="libraries.global.archive", summary="Archive the currently open global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.archive_global_library(
+        handler=lambda ctx, d: ctx.backend.global_library.archive_global_library(
             library_name(ctx, d.library_name), Path(d.archive_path), save_first=d.save_first),
         input=ArchiveLibraryInput, output=GlobalLibraryArchive, route=RouteSpec("POST", f"{BASE}/actions/archive"),
         files={"archive_path": FileRule(extensions=LIBRARY_ARCHIVES, allow_directory=False)}, errors=_ERRORS,
@@ -290,14 +290,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="libraries.global.types.list", summary="List all types in the global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.list_library_types(library=library_name(ctx, d.library_name)),
+        handler=lambda ctx, d: ctx.backend.library_types.list_library_types(library=library_name(ctx, d.library_name)),
         input=LibrarySelector, output=list[LibraryTypeInfo], route=RouteSpec("GET", f"{BASE}/types"), mutating=False,
         errors=_READ_ERRORS,
     ),
     Operation(
         name="libraries.global.types.instantiate",
         summary="Instantiate a type from the global library into the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.instantiate_library_type(
+        handler=lambda ctx, d: ctx.backend.library_types.instantiate_library_type(
             d.type_name, d.device_name, version_number=d.version_number, library=library_name(ctx, d.library_name)),
         input=GlobalInstantiateTypeInput, output=TypeInstantiation,
         route=RouteSpec("POST", f"{BASE}/types/actions/instantiate"), errors=_ERRORS, destructive=True,
@@ -308,7 +308,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="libraries.global.types.delete", summary="Delete a type from the global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.delete_library_type(d.type_name,
+        handler=lambda ctx, d: ctx.backend.library_types.delete_library_type(d.type_name,
                                                                        library=library_name(ctx, d.library_name)),
         input=GlobalTypeRef, output=LibraryTypeInfo, route=RouteSpec("DELETE", f"{BASE}/types/{{typeName}}"),
         errors=_ERRORS, destructive=True, preview=_on(preview_delete_type),
@@ -317,7 +317,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="libraries.global.types.update", summary="Copy project library types into the global library.",
         section=SECTION,
-        handler=lambda ctx, d: {"copied": ctx.backend.library.update_global_library(
+        handler=lambda ctx, d: {"copied": ctx.backend.global_library.update_global_library(
             library_name(ctx, d.library_name), d.type_names)},
         input=UpdateLibraryInput, output=dict[str, list[str]], route=RouteSpec("POST", f"{BASE}/types/actions/update"),
         errors=_ERRORS, example={"libraryName": "Motors", "typeNames": ["FB_Motor"]},

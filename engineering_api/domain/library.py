@@ -148,19 +148,19 @@ def _action(d: VersionInput) -> str:
 
 
 def _version(ctx: OperationContext, d: VersionInput) -> LibraryTypeInfo:
-    action, lib = _action(d), ctx.backend.library
+    action, types = _action(d), ctx.backend.library_types
     if action == "create":
         device = _field(d.device_name, "deviceName", "to make a type (the PLC of the block or UDT, the panel of the "
                                                      "VB script)")
         name = _field(d.object_name or d.type_name, "objectName", "to make a type (the block, UDT or VB script)")
-        return lib.create_library_type(device, name, folder=d.folder, comment=d.comment)
+        return types.create_library_type(device, name, folder=d.folder, comment=d.comment)
     type_name = _field(d.type_name, "typeName", f"for '{action}'")
     if action == "edit":
-        return lib.edit_library_type(type_name, _field(d.device_name, "deviceName", "for 'edit' (the test instance's "
-                                                                                "PLC)"))
+        return types.edit_library_type(type_name, _field(d.device_name, "deviceName", "for 'edit' (the test instance's "
+                                                                                  "PLC)"))
     if action == "release":
-        return lib.release_library_type(type_name, version_number=d.version_number, comment=d.comment)
-    return lib.discard_library_type(type_name)
+        return types.release_library_type(type_name, version_number=d.version_number, comment=d.comment)
+    return types.discard_library_type(type_name)
 
 
 def find_type(ctx: OperationContext, name: str, library: str | None = None) -> LibraryTypeInfo:
@@ -169,7 +169,7 @@ def find_type(ctx: OperationContext, name: str, library: str | None = None) -> L
     Raises:
         NotFoundError: ``TYPE_NOT_FOUND``.
     """
-    found = next((t for t in ctx.backend.library.list_library_types(library=library) if t.name == name), None)
+    found = next((t for t in ctx.backend.library_types.list_library_types(library=library) if t.name == name), None)
     if found is None:
         raise e.NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
     return found
@@ -180,7 +180,7 @@ def _compare(ctx: OperationContext, d: CompareInput) -> TypeComparison:
     if d.right_version is None and d.device_name is None:
         raise e.ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
                                 code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
-    return ctx.backend.library.compare_library_type(d.type_name, left, right_version=d.right_version,
+    return ctx.backend.library_types.compare_library_type(d.type_name, left, right_version=d.right_version,
                                                     device=d.device_name)
 
 
@@ -243,7 +243,7 @@ def preview_instantiate_type(ctx: OperationContext, d: InstantiateTypeInput, lib
     version = d.version_number or found.default_version
     t: LibraryTypeInfo | None = found
     if library is not None:
-        t = next((x for x in ctx.backend.library.list_library_types() if x.name == d.type_name), None)
+        t = next((x for x in ctx.backend.library_types.list_library_types() if x.name == d.type_name), None)
     here = [i for i in t.instances if i.device_name == d.device_name] if t is not None else []
     changes = [PlannedChange(action="replace", kind="instance", name=i.name, device=i.device_name,
                              detail=f"version {i.version_number}") for i in here if i.version_number != version]
@@ -304,12 +304,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="library.types.list", summary="List all library types in the project library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.list_library_types(), input=None, output=list[LibraryTypeInfo],
+        handler=lambda ctx, d: ctx.backend.library_types.list_library_types(), input=None, output=list[LibraryTypeInfo],
         route=RouteSpec("GET", f"{BASE}/types"), mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="library.types.instantiate", summary="Instantiate a library type into the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.instantiate_library_type(d.type_name, d.device_name,
+        handler=lambda ctx, d: ctx.backend.library_types.instantiate_library_type(d.type_name, d.device_name,
                                                                             version_number=d.version_number),
         input=InstantiateTypeInput, output=TypeInstantiation,
         route=RouteSpec("POST", f"{BASE}/types/actions/instantiate"), errors=_ERRORS, destructive=True,
@@ -319,7 +319,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="library.types.delete", summary="Delete a library type from the project library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.delete_library_type(d.type_name), input=TypeRef,
+        handler=lambda ctx, d: ctx.backend.library_types.delete_library_type(d.type_name), input=TypeRef,
         output=LibraryTypeInfo,
         route=RouteSpec("DELETE", f"{BASE}/types/{{typeName}}"), errors=_ERRORS, destructive=True,
         preview=preview_delete_type,
@@ -340,7 +340,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="library.types.set-default", summary="Set the default version for a library type.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.set_default_library_type_version(d.type_name, d.version_number),
+        handler=lambda ctx, d: ctx.backend.library_types.set_default_library_type_version(d.type_name, d.version_number),
         input=SetDefaultInput, output=LibraryTypeInfo,
         route=RouteSpec("POST", f"{BASE}/types/{{typeName}}/actions/set-default"), errors=_ERRORS,
         example={"versionNumber": "0.0.1"},

@@ -26,14 +26,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = (
-    "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_library_name",
-    "check_plc_paste",
+    "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_archive_target",
+    "check_library_name", "check_plc_paste",
     "format_version", "edited_in_project_library", "library_archive_suffix", "library_not_open", "library_read_only",
     "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
@@ -121,6 +121,25 @@ def library_suffix(version: str) -> str:
 def library_archive_suffix(version: str) -> str:
     """``.zal19`` for ``V19``."""
     return ".zal" + version.lstrip("Vv")
+
+
+def check_archive_target(target: Path, version: str, library_folder: Path) -> None:
+    """Refuse a target TIA would not archive a ``version`` global library to: a wrong extension, an existing file (TIA
+    does not overwrite), a place inside the library's own folder.
+
+    Raises:
+        ValidationError: ``ARCHIVE_EXTENSION``, ``ARCHIVE_TARGET`` (``details.field``: ``archivePath``).
+        AlreadyExistsError: ``ARCHIVE_EXISTS``.
+    """
+    expected = library_archive_suffix(version)
+    if target.suffix.lower() != expected:
+        raise ValidationError(f"A {version} library archive must have the extension {expected}, not "
+                              f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
+    if target.exists():
+        raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
+    if target.resolve().is_relative_to(library_folder.resolve()):
+        raise ValidationError("The archive cannot be written inside the library's folder.", code="ARCHIVE_TARGET",
+                              details={"field": "archivePath"})
 
 
 def library_file_version(path: Path) -> str:

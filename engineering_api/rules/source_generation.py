@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "CompileMarks",
+    "ConstantReads",
     "GenerationAccess",
     "ProgramAccess",
     "ProgramDocuments",
@@ -61,9 +62,14 @@ class TagReads(Protocol):
 
     def list_tag_tables(self, device: str) -> list[TagTableInfo]: ...
 
-    def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]: ...
-
     def list_all_tags(self, device: str) -> list[TagInfo]: ...
+
+
+class ConstantReads(Protocol):
+    """The constants area's read the generation uses (``EngineeringBackend.tag_constants``, a
+    :class:`~engineering_api.backend.areas.tags.TagConstantsPort`)."""
+
+    def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]: ...
 
 
 class CompileMarks(Protocol):
@@ -102,18 +108,24 @@ class ProgramAccess(Protocol):
 
     @property
     def tags(self) -> TagReads:
-        """The tag area (its three reads)."""
+        """The tag area (its two reads)."""
+        ...
+
+    @property
+    def tag_constants(self) -> ConstantReads:
+        """The constants area (the user constants of a table)."""
         ...
 
 
 @dataclass(frozen=True, slots=True)
 class GenerationAccess:
     """A :class:`ProgramAccess` made of an adapter's areas: what an adapter's blocks area is given to generate
-    through (the adapter's own program, compile and tag areas, never the backend itself)."""
+    through (the adapter's own program, compile, tag and constants areas, never the backend itself)."""
 
     program: ProgramDocuments
     compile: CompileMarks
     tags: TagReads
+    tag_constants: ConstantReads
 
 
 def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
@@ -152,7 +164,7 @@ def device_context(backend: ProgramAccess, device: str, text: str, objects: list
         # A quoted name that is no block may be a user constant, which an SCL network writes as GlobalConstant.
         try:
             for table in backend.tags.list_tag_tables(device):
-                for constant in backend.tags.list_constants(device, table.name, "user"):
+                for constant in backend.tag_constants.list_constants(device, table.name, "user"):
                     context.names.add(constant.name)
                     context.constants.add(constant.name)
             if _GLOBAL_BOUND.search(text):  # tags matter only for a global name as array bound

@@ -6,8 +6,10 @@ A breach is a :class:`FieldError` (column, code, reason); :func:`raise_field_err
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from engineering_api.backend.areas.tags import TagWarning
-from engineering_api.backend.errors import ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, ValidationError
 from engineering_api.rules.addresses import (
     Address,
     AddressError,
@@ -21,7 +23,10 @@ from engineering_api.rules.values import (
     resolve_type,
 )
 
-__all__ = ("FieldError", "check_constant", "check_table_name", "check_tag", "overlap_warnings", "raise_field_error")
+__all__ = (
+    "FieldError", "check_constant", "check_table_name", "check_tag", "overlap_warnings", "raise_field_error",
+    "refuse_taken_name",
+)
 
 
 class FieldError(Exception):
@@ -66,8 +71,24 @@ def check_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
         raise FieldError("Value", "INVALID_VALUE", str(exc)) from None
 
 
-def raise_field_error(exc: FieldError, subject: str) -> None:
+def raise_field_error(exc: FieldError, subject: str) -> NoReturn:
     raise ValidationError(f"{subject}: {exc.reason}", code=exc.code, details={"field": exc.column}) from None
+
+
+def refuse_taken_name(
+    name: str, holder: tuple[str, str, str] | None, code: str, *, across_tables: bool = False,
+) -> None:
+    """Refuse ``name`` when ``holder`` is not None: (kind, table, name) of the tag, user constant or system constant
+    that has it in the PLC's namespace (names are unique across all tag tables, case-insensitively).
+
+    Raises:
+        AlreadyExistsError: ``code``; with ``across_tables`` the message says the names are unique PLC-wide.
+    """
+    if holder is None:
+        return
+    kind, table, held = holder
+    hint = "; names are unique across all tag tables of the PLC" if across_tables else ""
+    raise AlreadyExistsError(f"The name '{name}' is already used by the {kind} '{held}' in '{table}'{hint}.", code=code)
 
 
 def check_table_name(name: str) -> str:

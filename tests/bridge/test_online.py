@@ -41,8 +41,8 @@ def cpu(name: str = "Sim_A") -> Any:
 def provider(bridge: Any, service: str) -> Any:
     """The OnlineProvider/DownloadProvider of PLC_1's CPU item, fresh from Openness."""
     online = bridge.online
-    namespace = online._online_namespace(service.replace("Provider", ""))
-    return bridge._call("test", lambda: bridge._service(online._cpu_item(bridge._project(), "PLC_1"), getattr(namespace, service)))
+    namespace = online._binding.online_namespace(service.replace("Provider", ""))
+    return bridge._call("test", lambda: bridge._service(online._binding.cpu_item(bridge._project(), "PLC_1"), getattr(namespace, service)))
 
 
 def test_go_online_applies_the_plcsim_route_and_waits_for_online(plc: Any) -> None:
@@ -51,7 +51,7 @@ def test_go_online_applies_the_plcsim_route_and_waits_for_online(plc: Any) -> No
     status = plc.online.go_online("PLC_1")
     assert (status.online, status.instance_name) == (True, "Sim_A")
     assert str(online.State) == "Online"  # GoOnline answered Connecting; the bridge polled until Online
-    target = plc._call("test", lambda: plc.online._plcsim_target(online.Configuration, "PLC_1"))
+    target = plc._call("test", lambda: plc.online._binding.plcsim_target(online.Configuration, "PLC_1"))
     assert (str(target.Name), [str(a.Address) for a in target.Addresses]) == ("1 X1", ["192.168.0.1"])
 
 
@@ -74,9 +74,9 @@ def test_a_refused_go_online_keeps_tias_detail_text(plc: Any, faults: Any) -> No
 def test_the_download_provider_is_cached_and_fetched_again_after_a_reopen(plc: Any) -> None:
     load_scl(plc, SCL)
     plc.online.download("PLC_1")
-    (cached,) = plc.online._download_providers.values()
+    (cached,) = plc.online._binding._download_providers.values()
     plc.online.download("PLC_1")
-    assert next(iter(plc.online._download_providers.values())) is cached  # the same proxy, reused
+    assert next(iter(plc.online._binding._download_providers.values())) is cached  # the same proxy, reused
     path = Path(plc.save_project().path)
     plc.close_project()
     plc.open_project(path)

@@ -53,19 +53,19 @@ def test_tables_in_nested_groups_are_found_and_listed_with_their_folder(bridge: 
 def test_renaming_a_table_recreates_it_with_everything_in_it(bridge: Any, plc: str) -> None:
     bridge.tags.create_tag_table(plc, "io", "Cell")
     bridge.tags.create_tag(plc, "io", _tag("Start", comment="push button", hmi_writeable=False))
-    bridge.tags.create_constant(plc, "io", t.ConstantSpec(name="MAX", data_type="Int", value="10", comment="limit"))
+    bridge.tag_constants.create_constant(plc, "io", t.ConstantSpec(name="MAX", data_type="Int", value="10", comment="limit"))
     renamed = bridge.tags.rename_tag_table(plc, "io", "IO")  # a case-only rename too: Name has no setter
     assert (renamed.name, renamed.folder, renamed.tag_count, renamed.user_constant_count) == ("IO", "Cell", 1, 1)
     [tag] = bridge.tags.list_tags(plc, "IO")
     assert (tag.name, tag.comment, tag.hmi_writeable, tag.hmi_visible) == ("Start", "push button", False, True)
-    [constant] = bridge.tags.list_constants(plc, "IO", "user")
+    [constant] = bridge.tag_constants.list_constants(plc, "IO", "user")
     assert (constant.value, constant.comment) == ("10", "limit")
 
 
 def test_a_rename_that_fails_half_way_leaves_the_table_as_it_was(bridge: Any, plc: str, faults: Any) -> None:
     bridge.tags.create_tag_table(plc, "IO")
     bridge.tags.create_tag(plc, "IO", _tag("Start"))
-    bridge.tags.create_constant(plc, "IO", t.ConstantSpec(name="MAX", data_type="Int", value="10"))
+    bridge.tag_constants.create_constant(plc, "IO", t.ConstantSpec(name="MAX", data_type="Int", value="10"))
     # Delete, Create and the tag's re-creation succeed; the constant's re-creation is refused by TIA.
     faults.ArmNext("PlcUserConstantComposition.Create", "TargetInvocation", "Creating failed.", "Disk full.", "inner cause")
     with pytest.raises(e.EngineeringError) as info:
@@ -74,7 +74,7 @@ def test_a_rename_that_fails_half_way_leaves_the_table_as_it_was(bridge: Any, pl
     assert "Disk full." in info.value.message and "inner cause" in info.value.message
     assert [x.name for x in bridge.tags.list_tag_tables(plc)] == [DEFAULT, "IO"]
     assert [x.name for x in bridge.tags.list_tags(plc, "IO")] == ["Start"]
-    assert [x.name for x in bridge.tags.list_constants(plc, "IO", "user")] == ["MAX"]
+    assert [x.name for x in bridge.tag_constants.list_constants(plc, "IO", "user")] == ["MAX"]
 
 
 def test_renaming_a_tag_recreates_it_and_other_changes_are_made_in_place(bridge: Any, plc: str) -> None:
@@ -93,7 +93,7 @@ def test_renaming_a_tag_recreates_it_and_other_changes_are_made_in_place(bridge:
 def test_import_is_checked_before_tia_sees_a_row(bridge: Any, plc: str) -> None:
     rows = [_row(2, "A", "%I0.0"), _row(3, "A", "%I0.1"), _row(4, "C", "%I0.2", "Bad\"Name")]
     with pytest.raises(e.ValidationError) as info:
-        bridge.tags.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
+        bridge.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
     assert info.value.code == "IMPORT_ROWS_INVALID"
     assert [(r["row"], r["column"]) for r in info.value.details["rows"]] == [(3, "Name"), (4, "Path")]
     assert bridge.tags.list_all_tags(plc) == [] and len(bridge.tags.list_tag_tables(plc)) == 1
@@ -103,7 +103,7 @@ def test_an_import_tia_refuses_half_way_imports_nothing_and_says_why(bridge: Any
     rows = [_row(2, "A", "%I0.0", "Line/New"), _row(3, "B", "%I0.1", "Line/New", comment="refused here")]
     faults.ArmNext("MultilingualTextItem.Text", "TargetInvocation", "Setting the comment failed.", "Text too long.", None)
     with pytest.raises(e.ValidationError) as info:
-        bridge.tags.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
+        bridge.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
     assert info.value.code == "OPENNESS_REFUSED" and "Text too long." in info.value.message
     assert bridge.tags.list_all_tags(plc) == []
     assert [x.name for x in bridge.tags.list_tag_tables(plc)] == [DEFAULT]  # the new table and its group are gone too
@@ -113,17 +113,17 @@ def test_an_import_tia_refuses_half_way_imports_nothing_and_says_why(bridge: Any
 def test_import_with_overwrite_changes_the_tag_in_place(bridge: Any, plc: str) -> None:
     bridge.tags.create_tag(plc, DEFAULT, _tag("A", address="%I0.0"))
     bridge.tags.create_tag(plc, DEFAULT, _tag("B", address="%I0.1"))
-    bridge.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="N", data_type="Int", value="1"))
+    bridge.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="N", data_type="Int", value="1"))
     constants = [t.ConstantImportRow(row=2, name="N", data_type="Int", value="2")]
-    result = bridge.tags.import_tags(plc, [_row(2, "A", "%Q0.0", comment="new")], constants, table=DEFAULT,
+    result = bridge.tag_import.import_tags(plc, [_row(2, "A", "%Q0.0", comment="new")], constants, table=DEFAULT,
                                 follow_path=False, overwrite=True)
     assert (result.tags_imported, result.tags_replaced, result.constants_imported) == (1, 1, 1)
     assert [(x.name, x.logical_address, x.comment) for x in bridge.tags.list_tags(plc, DEFAULT)] == [
         ("A", "%Q0.0", "new"), ("B", "%I0.1", ""),
     ]
-    assert [c.value for c in bridge.tags.list_constants(plc, DEFAULT, "user")] == ["2"]
+    assert [c.value for c in bridge.tag_constants.list_constants(plc, DEFAULT, "user")] == ["2"]
     # A row that respells a name replaces the tag by re-creating it (PlcTag.Name has no setter).
-    result = bridge.tags.import_tags(plc, [_row(3, "b", "%I0.1")], [], table=DEFAULT, follow_path=False, overwrite=True)
+    result = bridge.tag_import.import_tags(plc, [_row(3, "b", "%I0.1")], [], table=DEFAULT, follow_path=False, overwrite=True)
     assert result.tags_replaced == 1
     assert [x.name for x in bridge.tags.list_tags(plc, DEFAULT)] == ["A", "b"]
 
@@ -131,7 +131,7 @@ def test_import_with_overwrite_changes_the_tag_in_place(bridge: Any, plc: str) -
 def test_validate_only_opens_no_transaction(bridge: Any, plc: str, faults: Any) -> None:
     # Were a transaction opened, the armed fault would end the call: a check-only import must not take the project.
     faults.ArmNext("TiaPortal.ExclusiveAccess", "TargetInvocation", "Busy.", "", None)
-    result = bridge.tags.import_tags(plc, [_row(2, "A", "%I0.0", "New")], [], table=DEFAULT, follow_path=True,
+    result = bridge.tag_import.import_tags(plc, [_row(2, "A", "%I0.0", "New")], [], table=DEFAULT, follow_path=True,
                                 overwrite=False, validate_only=True)
     assert (result.tags_imported, result.created_tables) == (0, ["New"])
     with pytest.raises(e.ConflictError):
@@ -142,7 +142,7 @@ def test_tags_and_constants_are_kept_in_the_project_file(bridge: Any, plc: str, 
     bridge.tags.create_tag_table(plc, "IO", "A/B")
     bridge.tags.create_tag_table_folder(plc, "Empty")
     bridge.tags.create_tag(plc, "IO", _tag("Start", comment="tab\there", hmi_accessible=False))
-    bridge.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="MAX", data_type="Int", value="10"))
+    bridge.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="MAX", data_type="Int", value="10"))
     bridge.save_project()
     bridge.tags.create_tag(plc, "IO", _tag("Unsaved", address="%M1.0"))
     bridge.close_project()  # discards the unsaved tag
@@ -151,16 +151,16 @@ def test_tags_and_constants_are_kept_in_the_project_file(bridge: Any, plc: str, 
     assert [c.name for c in bridge.tags.tag_table_tree(plc).children if c.is_folder] == ["A", "Empty"]
     [tag] = bridge.tags.list_tags(plc, "IO")
     assert (tag.name, tag.comment, tag.hmi_accessible) == ("Start", "tab\there", False)
-    assert [c.name for c in bridge.tags.list_constants(plc, DEFAULT, "user")] == ["MAX"]
+    assert [c.name for c in bridge.tag_constants.list_constants(plc, DEFAULT, "user")] == ["MAX"]
 
 
 def test_system_constants_are_read_only_and_shown_in_the_default_table_only(bridge: Any, plc: str) -> None:
     bridge.tags.create_tag_table(plc, "Other")
-    system = bridge.tags.list_constants(plc, DEFAULT, "system")
+    system = bridge.tag_constants.list_constants(plc, DEFAULT, "system")
     assert system and all(c.is_system and c.table_name == DEFAULT for c in system)
-    assert bridge.tags.list_constants(plc, "Other", "system") == []
+    assert bridge.tag_constants.list_constants(plc, "Other", "system") == []
     with pytest.raises(e.ValidationError) as info:
-        bridge.tags.update_constant(plc, "Other", system[0].name, t.ConstantUpdate(value="1"))
+        bridge.tag_constants.update_constant(plc, "Other", system[0].name, t.ConstantUpdate(value="1"))
     assert info.value.code == "SYSTEM_CONSTANT_READ_ONLY"
     with pytest.raises(e.AlreadyExistsError):
         bridge.tags.create_tag(plc, "Other", _tag(system[0].name.upper()))
@@ -168,7 +168,7 @@ def test_system_constants_are_read_only_and_shown_in_the_default_table_only(brid
 
 def test_export_is_tias_simaticml_of_the_table(bridge: Any, plc: str) -> None:
     bridge.tags.create_tag(plc, DEFAULT, _tag("Start", comment="a & b", hmi_writeable=False))
-    bridge.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="MAX", data_type="Int", value="10"))
+    bridge.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="MAX", data_type="Int", value="10"))
     first = bridge.tags.export_tag_table_xml(plc, DEFAULT)
     assert first.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as TIA writes
     doc = parse_bytes(first)

@@ -201,7 +201,7 @@ def test_generate_blocks_from_source_writes_user_and_system_constants_as_constan
     from engineering_api.backend.areas.tags import ConstantSpec
 
     table = plc.tags.list_tag_tables("PLC_1")[0].name
-    plc.tags.create_constant("PLC_1", table, ConstantSpec(name="MAX_SPEED", data_type="Int", value="10"))
+    plc.tag_constants.create_constant("PLC_1", table, ConstantSpec(name="MAX_SPEED", data_type="Int", value="10"))
     text = ('FUNCTION "FC_Const" : Void\nVAR_TEMP\n  s : Int;\n  r : Int;\nEND_VAR\nBEGIN\n'
             '  #s := "MAX_SPEED";\n  #r := LED(LADDR := "Local~Common", LED := 1);\nEND_FUNCTION\n')
     plc.blocks.generate_blocks_from_source("PLC_1", "c.scl", text, version="V19", overwrite=False)

@@ -32,106 +32,106 @@ def plc(backend: EngineeringBackend, root: Path) -> str:
 
 
 def test_lifecycle(backend: EngineeringBackend, plc: str, root: Path) -> None:
-    assert backend.library.list_global_libraries() == []
-    made = backend.library.create_global_library(root / "libs", "Motors", author="ci", comment="drives")
+    assert backend.global_library.list_global_libraries() == []
+    made = backend.global_library.create_global_library(root / "libs", "Motors", author="ci", comment="drives")
     file = root / "libs" / "Motors" / "Motors.al19"
     assert (made.name, made.is_open, made.read_only, Path(made.path)) == ("Motors", True, False, file)
     assert file.is_file()
     with pytest.raises(e.AlreadyExistsError):
-        backend.library.create_global_library(root / "other", "Motors", author="", comment="")
+        backend.global_library.create_global_library(root / "other", "Motors", author="", comment="")
     assert backend.library.library_info(library="Motors").kind == "Global"
     assert backend.library.create_master_copy_folder("Drives", library="Motors") == "Drives"
     mc = backend.library.create_master_copy(plc, "FB_Motor", name=None, folder="Drives", library="Motors")
     assert mc.path == "Drives/FB_Motor"
     assert backend.library.list_master_copies() == []  # the project library is another one
-    assert [x.has_unsaved_changes for x in backend.library.list_global_libraries()] == [True]
+    assert [x.has_unsaved_changes for x in backend.global_library.list_global_libraries()] == [True]
     with pytest.raises(e.ConflictError) as unsaved:
-        backend.library.close_global_library("Motors", discard_changes=False)
+        backend.global_library.close_global_library("Motors", discard_changes=False)
     assert unsaved.value.code == "UNSAVED_CHANGES"
-    assert backend.library.save_global_library("Motors").has_unsaved_changes is False
-    archive = backend.library.archive_global_library("Motors", root / "out" / "Motors.zal19", save_first=False)
+    assert backend.global_library.save_global_library("Motors").has_unsaved_changes is False
+    archive = backend.global_library.archive_global_library("Motors", root / "out" / "Motors.zal19", save_first=False)
     written = Path(archive.archive_path)  # TIA's archive format is its own; the fake writes a zip (API tests)
     assert written.is_file() and written.stat().st_size == archive.size_bytes > 0
     with pytest.raises(e.ValidationError) as suffix:
-        backend.library.archive_global_library("Motors", root / "out" / "Motors.zip", save_first=False)
+        backend.global_library.archive_global_library("Motors", root / "out" / "Motors.zip", save_first=False)
     assert suffix.value.code == "ARCHIVE_EXTENSION"
-    assert backend.library.close_global_library("Motors", discard_changes=False).name == "Motors"
+    assert backend.global_library.close_global_library("Motors", discard_changes=False).name == "Motors"
     with pytest.raises(e.NotFoundError) as gone:
         backend.library.list_master_copies(library="Motors")
     assert gone.value.code == "LIBRARY_NOT_FOUND"
 
-    opened = backend.library.open_global_library(file, read_only=True)
+    opened = backend.global_library.open_global_library(file, read_only=True)
     assert (opened.read_only, opened.master_copy_count) == (True, 1)
     assert [x.path for x in backend.library.list_master_copies(library="Motors")] == ["Drives/FB_Motor"]
     for change in (lambda: backend.library.create_master_copy_folder("More", library="Motors"),
                    lambda: backend.library.delete_master_copy("Drives/FB_Motor", library="Motors"),
-                   lambda: backend.library.save_global_library("Motors")):
+                   lambda: backend.global_library.save_global_library("Motors")):
         with pytest.raises(e.ConflictError) as refused:
             change()
         assert refused.value.code == "LIBRARY_READ_ONLY"
     backend.devices.add_device(CPU, None, "PLC_2")
     pasted = backend.library.instantiate_master_copy("FB_Motor", "PLC_2", library="Motors")
     assert [c.name for c in pasted.created] == ["FB_Motor"]
-    backend.library.close_global_library("Motors", discard_changes=False)
+    backend.global_library.close_global_library("Motors", discard_changes=False)
     with pytest.raises(e.NotFoundError):
-        backend.library.open_global_library(root / "libs" / "Nope" / "Nope.al19", read_only=True)
+        backend.global_library.open_global_library(root / "libs" / "Nope" / "Nope.al19", read_only=True)
 
 
 def test_discarding_changes_on_close(backend: EngineeringBackend, plc: str, root: Path) -> None:
-    backend.library.create_global_library(root / "libs", "Valves", author="", comment="")
+    backend.global_library.create_global_library(root / "libs", "Valves", author="", comment="")
     backend.library.create_master_copy_folder("Kit", library="Valves")
-    backend.library.close_global_library("Valves", discard_changes=True)
-    reopened = backend.library.open_global_library(root / "libs" / "Valves" / "Valves.al19", read_only=False)
+    backend.global_library.close_global_library("Valves", discard_changes=True)
+    reopened = backend.global_library.open_global_library(root / "libs" / "Valves" / "Valves.al19", read_only=False)
     assert reopened.read_only is False
     assert backend.library.library_info(library="Valves").master_copy_folders == []
 
 
 def test_types_between_project_and_global_library(backend: EngineeringBackend, plc: str, root: Path) -> None:
-    backend.library.create_library_type(plc, "FB_Motor", folder="", comment="first")
-    backend.library.create_global_library(root / "libs", "Motors", author="", comment="")
+    backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="first")
+    backend.global_library.create_global_library(root / "libs", "Motors", author="", comment="")
     with pytest.raises(e.ValidationError) as here:
-        backend.library.create_library_type(plc, "OB_Main", folder="", comment="", library="Motors")
+        backend.library_types.create_library_type(plc, "OB_Main", folder="", comment="", library="Motors")
     assert here.value.code == "EDIT_IN_PROJECT_LIBRARY"
-    assert backend.library.update_global_library("Motors", ["FB_Motor"]) == ["UDT_Motor", "FB_Motor"]
-    assert backend.library.update_global_library("Motors", ["FB_Motor"]) == []  # the same versions: nothing new
+    assert backend.global_library.update_global_library("Motors", ["FB_Motor"]) == ["UDT_Motor", "FB_Motor"]
+    assert backend.global_library.update_global_library("Motors", ["FB_Motor"]) == []  # the same versions: nothing new
     with pytest.raises(e.ConflictError) as used:
-        backend.library.delete_library_type("UDT_Motor", library="Motors")
+        backend.library_types.delete_library_type("UDT_Motor", library="Motors")
     assert used.value.code == "TYPE_IS_DEPENDENCY"
-    backend.library.save_global_library("Motors")
+    backend.global_library.save_global_library("Motors")
 
     backend.close_project()
     backend.create_project(root, "Other", author="", comment="")
     backend.devices.add_device(CPU, None, "PLC_9")
-    made = backend.library.instantiate_library_type("FB_Motor", "PLC_9", version_number=None, library="Motors")
+    made = backend.library_types.instantiate_library_type("FB_Motor", "PLC_9", version_number=None, library="Motors")
     assert (made.created, made.version_number) == (["UDT_Motor", "FB_Motor"], "0.0.1")
-    assert {t.name for t in backend.library.list_library_types()} == {"FB_Motor", "UDT_Motor"}
-    assert backend.library.list_library_types(library="Motors")[0].instances == []
+    assert {t.name for t in backend.library_types.list_library_types()} == {"FB_Motor", "UDT_Motor"}
+    assert backend.library_types.list_library_types(library="Motors")[0].instances == []
 
 
 def test_a_read_write_library_is_exclusive_to_its_portal(backend: EngineeringBackend, plc: str, root: Path) -> None:
-    backend.library.create_global_library(root / "libs", "Motors", author="", comment="")
+    backend.global_library.create_global_library(root / "libs", "Motors", author="", comment="")
     file = root / "libs" / "Motors" / "Motors.al19"
     backend.detach_portal()
     backend.launch_portal(with_ui=False, version=None)
     for read_only in (True, False):
         with pytest.raises(e.LockedError) as locked:
-            backend.library.open_global_library(file, read_only=read_only)
+            backend.global_library.open_global_library(file, read_only=read_only)
         assert locked.value.code == "LIBRARY_LOCKED"
     other = backend.list_portals()[0].pid
     backend.detach_portal()
     backend.attach_portal(other)
-    backend.library.close_global_library("Motors", discard_changes=False)
-    backend.library.open_global_library(file, read_only=True)
+    backend.global_library.close_global_library("Motors", discard_changes=False)
+    backend.global_library.open_global_library(file, read_only=True)
     backend.detach_portal()
     backend.attach_portal(max(p.pid for p in backend.list_portals()))
-    assert backend.library.open_global_library(file, read_only=True).read_only is True  # read-only opens share it
+    assert backend.global_library.open_global_library(file, read_only=True).read_only is True  # read-only opens share it
 
 
 def test_another_versions_library_is_refused(backend: EngineeringBackend, plc: str, root: Path) -> None:
-    backend.library.create_global_library(root / "libs", "Motors", author="", comment="")
-    backend.library.close_global_library("Motors", discard_changes=False)
+    backend.global_library.create_global_library(root / "libs", "Motors", author="", comment="")
+    backend.global_library.close_global_library("Motors", discard_changes=False)
     older = root / "libs" / "Motors" / "Motors.al18"
     older.write_bytes((root / "libs" / "Motors" / "Motors.al19").read_bytes())
     with pytest.raises(e.ValidationError) as refused:
-        backend.library.open_global_library(older, read_only=True)
+        backend.global_library.open_global_library(older, read_only=True)
     assert refused.value.code == "LIBRARY_VERSION_MISMATCH"

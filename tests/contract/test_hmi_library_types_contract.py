@@ -52,8 +52,8 @@ def panels(backend: EngineeringBackend, plc: str) -> tuple[str, str]:  # noqa: F
 def _type_with_a_version_in_work(backend: EngineeringBackend) -> None:
     """``Reset``: a VBScript type with 0.0.1 released (the default) and 0.0.2 in work."""
     if backend.name == "fake":
-        backend.library.create_library_type("HMI_1", "Reset", folder="", comment="")
-        backend.library.edit_library_type("Reset", "HMI_1")
+        backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="")
+        backend.library_types.edit_library_type("Reset", "HMI_1")
         return
     from StandIn.Control import LibraryTypes  # type: ignore[import-not-found]
 
@@ -66,7 +66,7 @@ def test_hmi_types_are_listed_alike(backend: EngineeringBackend, panels: tuple[s
     assert (listed.name, listed.kind, listed.folder, listed.versions, listed.default_version,
             listed.in_work_version) == ("Reset", "VBScript", "", ["0.0.1", "0.0.2"], "0.0.1", "0.0.2")
     # the library's own list names it by its kind too (over Openness: by its class, not taken for a block)
-    [typed] = backend.library.list_library_types()
+    [typed] = backend.library_types.list_library_types()
     assert (typed.kind, typed.default_version, typed.in_work_version) == ("VBScript", "0.0.1", "0.0.2")
     assert [(v.version_number, v.state) for v in typed.versions] == [("0.0.1", "Released"), ("0.0.2", "InWork")]
 
@@ -76,13 +76,13 @@ def test_versions_of_an_hmi_type_are_named_alike(backend: EngineeringBackend, pa
     for number, error, code in (("0.0.2", e.ValidationError, "VERSION_IN_WORK"),
                                 ("0.0.9", e.NotFoundError, "VERSION_NOT_FOUND")):
         with pytest.raises(error) as refused:
-            backend.library.set_default_library_type_version("Reset", number)
+            backend.library_types.set_default_library_type_version("Reset", number)
         assert refused.value.code == code
     if backend.name == "fake":
-        assert backend.library.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None).identical
+        assert backend.library_types.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None).identical
         return
     with pytest.raises(e.NotSupportedError) as refused:  # versions are exported from V21 on
-        backend.library.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None)
+        backend.library_types.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None)
     assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
 
 
@@ -91,14 +91,14 @@ def test_an_hmi_type_goes_to_a_classic_panel(backend: EngineeringBackend, panels
     backend.devices.add_device(MTP700, None, "HMI_U")
     for device, code in (("PLC_1", "NOT_AN_HMI"), ("HMI_U", "NOT_A_CLASSIC_PANEL")):
         with pytest.raises(e.ValidationError) as refused:
-            backend.library.instantiate_library_type("Reset", device, version_number="0.0.1")
+            backend.library_types.instantiate_library_type("Reset", device, version_number="0.0.1")
         assert refused.value.code == code
     if backend.name == "fake":
-        made = backend.library.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1")
+        made = backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1")
         assert (made.created, code_in(backend, "HMI_2")) == (["Reset"], V1)
         return
-    for call in (lambda: backend.library.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1"),
-                 lambda: backend.library.edit_library_type("Reset", "HMI_2")):
+    for call in (lambda: backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1"),
+                 lambda: backend.library_types.edit_library_type("Reset", "HMI_2")):
         with pytest.raises(e.NotSupportedError) as refused:  # no member puts a type version on a panel
             call()
         assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
@@ -107,25 +107,25 @@ def test_an_hmi_type_goes_to_a_classic_panel(backend: EngineeringBackend, panels
 
 def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     with pytest.raises(e.NotFoundError) as missing:
-        backend.library.create_library_type("HMI_1", "Nope", folder="", comment="")
+        backend.library_types.create_library_type("HMI_1", "Nope", folder="", comment="")
     assert missing.value.code == "OBJECT_NOT_FOUND"
     backend.devices.add_device(MTP700, None, "HMI_U")
     backend.devices.add_device(IM, None, "IO_1")
     for device, code in (("HMI_U", "NOT_A_CLASSIC_PANEL"), ("IO_1", "NOT_A_PLC")):
         with pytest.raises(e.ValidationError) as refused:  # a Unified panel runs JavaScript, not VB scripts
-            backend.library.create_library_type(device, "Reset", folder="", comment="")
+            backend.library_types.create_library_type(device, "Reset", folder="", comment="")
         assert refused.value.code == code
     if backend.name == "fake":
-        assert backend.library.create_library_type("HMI_1", "Reset", folder="", comment="").kind == "VBScript"
+        assert backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="").kind == "VBScript"
         return
     with pytest.raises(e.NotSupportedError) as refused:
-        backend.library.create_library_type("HMI_1", "Reset", folder="", comment="")
+        backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="")
     assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
     assert backend.hmi_resources.list_hmi_library_types() == [] and backend.hmi_resources.list_hmi_scripts("HMI_1")[0].name == "Reset"
 
 
 def test_a_script_becomes_a_type(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
-    made = backend.library.create_library_type("HMI_1", "reset", folder="Scripts/Panel", comment="first")
+    made = backend.library_types.create_library_type("HMI_1", "reset", folder="Scripts/Panel", comment="first")
     assert (made.name, made.kind, made.folder, made.default_version) == ("Reset", "VBScript", "Scripts/Panel", "0.0.1")
     assert [(i.device_name, i.name, i.write_protected) for i in made.instances] == [("HMI_1", "Reset", True)]
     [listed] = backend.hmi_resources.list_hmi_library_types()
@@ -136,56 +136,56 @@ def test_a_script_becomes_a_type(backend: EngineeringBackend, panels: tuple[str,
                                       ("HMI_1", "Root screen", e.ValidationError, "NOT_TYPEABLE"),
                                       ("PLC_1", "Reset", e.NotFoundError, "OBJECT_NOT_FOUND")):
         with pytest.raises(error) as refused:
-            backend.library.create_library_type(device, name, folder="", comment="")
+            backend.library_types.create_library_type(device, name, folder="", comment="")
         assert refused.value.code == code
-    assert [t.name for t in backend.library.list_library_types()] == ["Reset"]
+    assert [t.name for t in backend.library_types.list_library_types()] == ["Reset"]
 
 
 def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
-    backend.library.create_library_type("HMI_1", "Reset", folder="", comment="")
+    backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="")
     with pytest.raises(e.ConflictError) as refused:  # an instance of a released version is write-protected
         backend.hmi_resources.import_hmi_script("HMI_1", script(V2), overwrite=True)
     assert refused.value.code == "INSTANCE_WRITE_PROTECTED" and code_in(backend, "HMI_1") == V1
-    made = backend.library.instantiate_library_type("Reset", "HMI_2", version_number=None)
+    made = backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number=None)
     assert (made.version_number, made.created) == ("0.0.1", ["Reset"]) and code_in(backend, "HMI_2") == V1
     with pytest.raises(e.ValidationError) as refused:
-        backend.library.instantiate_library_type("Reset", "PLC_1", version_number=None)
+        backend.library_types.instantiate_library_type("Reset", "PLC_1", version_number=None)
     assert refused.value.code == "NOT_AN_HMI"
 
-    assert backend.library.edit_library_type("Reset", "HMI_1").in_work_version == "0.0.2"
+    assert backend.library_types.edit_library_type("Reset", "HMI_1").in_work_version == "0.0.2"
     with pytest.raises(e.ConflictError) as refused:
-        backend.library.edit_library_type("Reset", "HMI_2")
+        backend.library_types.edit_library_type("Reset", "HMI_2")
     assert refused.value.code == "IN_WORK_VERSION_EXISTS"
     backend.hmi_resources.import_hmi_script("HMI_1", script(V2), overwrite=True)  # the test instance can change
     with pytest.raises(e.ConflictError):
         backend.hmi_resources.import_hmi_script("HMI_2", script(V2), overwrite=True)  # the other instance cannot
-    diff = backend.library.compare_library_type("Reset", "0.0.1", right_version=None, device="HMI_1")
+    diff = backend.library_types.compare_library_type("Reset", "0.0.1", right_version=None, device="HMI_1")
     assert (diff.identical, diff.kind) == (False, "code")
-    released = backend.library.release_library_type("Reset", version_number="1.0.0", comment="done flag")
+    released = backend.library_types.release_library_type("Reset", version_number="1.0.0", comment="done flag")
     assert (released.default_version, released.in_work_version) == ("1.0.0", None)
     assert code_in(backend, "HMI_2") == V2  # releasing updates every instance
     [listed] = backend.hmi_resources.list_hmi_library_types()
     assert listed.versions == ["0.0.1", "1.0.0"]
     assert {(i.device_name, i.version_number) for i in listed.instances} == {("HMI_1", "1.0.0"), ("HMI_2", "1.0.0")}
-    assert backend.library.compare_library_type("Reset", "0.0.1", right_version="0.0.1", device=None).identical
+    assert backend.library_types.compare_library_type("Reset", "0.0.1", right_version="0.0.1", device=None).identical
 
-    backend.library.edit_library_type("Reset", "HMI_2")
+    backend.library_types.edit_library_type("Reset", "HMI_2")
     backend.hmi_resources.import_hmi_script("HMI_2", script(V1), overwrite=True)
-    discarded = backend.library.discard_library_type("Reset")  # the test instance goes back to the default version
+    discarded = backend.library_types.discard_library_type("Reset")  # the test instance goes back to the default version
     assert discarded.in_work_version is None and code_in(backend, "HMI_2") == V2
 
     with pytest.raises(e.ConflictError) as refused:
-        backend.library.delete_library_type("Reset")
+        backend.library_types.delete_library_type("Reset")
     assert refused.value.code == "TYPE_HAS_INSTANCES"
     assert {i["deviceName"] for i in refused.value.details["instances"]} == {"HMI_1", "HMI_2"}
     backend.devices.delete_device("HMI_2")
     backend.devices.delete_device("HMI_1")
-    assert backend.library.delete_library_type("Reset").name == "Reset" and backend.hmi_resources.list_hmi_library_types() == []
+    assert backend.library_types.delete_library_type("Reset").name == "Reset" and backend.hmi_resources.list_hmi_library_types() == []
 
 
 def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
-    backend.library.create_library_type("HMI_1", "Reset", folder="", comment="")
-    backend.library.edit_library_type("Reset", "HMI_1")
+    backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="")
+    backend.library_types.edit_library_type("Reset", "HMI_1")
     project = backend.save_project()
     backend.close_project()
     backend.open_project(Path(project.path))  # type: ignore[arg-type]
@@ -193,7 +193,7 @@ def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, 
     assert (listed.versions, listed.in_work_version) == (["0.0.1", "0.0.2"], "0.0.2")
     assert [(i.device_name, i.write_protected) for i in listed.instances] == [("HMI_1", False)]
     with pytest.raises(e.ConflictError) as refused:
-        backend.library.edit_library_type("Reset", "HMI_2")
+        backend.library_types.edit_library_type("Reset", "HMI_2")
     assert refused.value.code == "IN_WORK_VERSION_EXISTS"
 
 

@@ -75,11 +75,11 @@ def test_master_copies(backend: EngineeringBackend, plc: str) -> None:
 
 
 def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
-    created = backend.library.create_library_type(plc, "FB_Motor", folder="", comment="first")
+    created = backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="first")
     assert created.created_dependencies == ["UDT_Motor"] and created.default_version == "0.0.1"
-    assert {t.name for t in backend.library.list_library_types()} == {"FB_Motor", "UDT_Motor"}
+    assert {t.name for t in backend.library_types.list_library_types()} == {"FB_Motor", "UDT_Motor"}
     with pytest.raises(e.ValidationError) as refused:
-        backend.library.create_library_type(plc, "Main", folder="", comment="")
+        backend.library_types.create_library_type(plc, "Main", folder="", comment="")
     assert refused.value.code == "NOT_TYPEABLE"
     with pytest.raises(e.ConflictError) as refused:
         _import(backend, FB_V2)
@@ -95,38 +95,38 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
         assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
         assert backend.types.export_type(plc, "UDT_Motor") == before
 
-    edited = backend.library.edit_library_type("FB_Motor", plc)
+    edited = backend.library_types.edit_library_type("FB_Motor", plc)
     assert edited.in_work_version == "0.0.2"
     with pytest.raises(e.ConflictError) as refused:
-        backend.library.edit_library_type("FB_Motor", "PLC_2")
+        backend.library_types.edit_library_type("FB_Motor", "PLC_2")
     assert refused.value.code == "IN_WORK_VERSION_EXISTS"
     with pytest.raises(e.ValidationError) as refused:
-        backend.library.set_default_library_type_version("FB_Motor", "0.0.2")
+        backend.library_types.set_default_library_type_version("FB_Motor", "0.0.2")
     assert refused.value.code == "VERSION_IN_WORK"
     _import(backend, FB_V2)  # the test instance can change
-    released = backend.library.release_library_type("FB_Motor", version_number=None, comment="speed")
+    released = backend.library_types.release_library_type("FB_Motor", version_number=None, comment="speed")
     assert (released.default_version, released.in_work_version) == ("0.0.2", None)
-    diff = backend.library.compare_library_type("FB_Motor", "0.0.1", right_version="0.0.2", device=None)
+    diff = backend.library_types.compare_library_type("FB_Motor", "0.0.1", right_version="0.0.2", device=None)
     assert not diff.identical and diff.networks_changed
-    assert backend.library.compare_library_type("FB_Motor", "0.0.2", right_version=None, device=plc).identical
+    assert backend.library_types.compare_library_type("FB_Motor", "0.0.2", right_version=None, device=plc).identical
 
-    backend.library.set_default_library_type_version("FB_Motor", "0.0.1")
-    made = backend.library.instantiate_library_type("FB_Motor", "PLC_2", version_number=None)
+    backend.library_types.set_default_library_type_version("FB_Motor", "0.0.1")
+    made = backend.library_types.instantiate_library_type("FB_Motor", "PLC_2", version_number=None)
     assert (made.version_number, made.created) == ("0.0.1", ["UDT_Motor", "FB_Motor"])
     with pytest.raises(e.ConflictError) as refused:
-        backend.library.delete_library_type("FB_Motor")
+        backend.library_types.delete_library_type("FB_Motor")
     assert refused.value.code == "TYPE_HAS_INSTANCES"
-    fb = next(t for t in backend.library.list_library_types() if t.name == "FB_Motor")
+    fb = next(t for t in backend.library_types.list_library_types() if t.name == "FB_Motor")
     assert {(i.device_name, i.version_number) for i in fb.instances} == {("PLC_1", "0.0.2"), ("PLC_2", "0.0.1")}
 
 
 def test_discard_returns_the_test_instance(backend: EngineeringBackend, plc: str) -> None:
-    backend.library.create_library_type(plc, "UDT_Motor", folder="Base", comment="")
-    backend.library.edit_library_type("UDT_Motor", plc)
-    info = backend.library.discard_library_type("UDT_Motor")
+    backend.library_types.create_library_type(plc, "UDT_Motor", folder="Base", comment="")
+    backend.library_types.edit_library_type("UDT_Motor", plc)
+    info = backend.library_types.discard_library_type("UDT_Motor")
     assert [v.version_number for v in info.versions] == ["0.0.1"] and info.in_work_version is None
     with pytest.raises(e.ConflictError) as refused:
-        backend.library.discard_library_type("UDT_Motor")
+        backend.library_types.discard_library_type("UDT_Motor")
     assert refused.value.code == "NO_IN_WORK_VERSION"
     tree = backend.library.library_tree()
     assert [c.name for c in tree.children] == ["Master copies", "Types"]
@@ -135,15 +135,15 @@ def test_discard_returns_the_test_instance(backend: EngineeringBackend, plc: str
 
 def test_type_creation_and_an_empty_type_folder(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.NotFoundError) as missing:
-        backend.library.create_library_type(plc, "Nope", folder="", comment="")
+        backend.library_types.create_library_type(plc, "Nope", folder="", comment="")
     assert missing.value.code == "OBJECT_NOT_FOUND"
     if backend.name == "fake":
-        assert backend.library.create_library_type(plc, "UDT_Motor", folder="", comment="").default_version == "0.0.1"
+        assert backend.library_types.create_library_type(plc, "UDT_Motor", folder="", comment="").default_version == "0.0.1"
         return
     with pytest.raises(e.NotSupportedError) as refused:
-        backend.library.create_library_type(plc, "FB_Motor", folder="", comment="")
+        backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="")
     assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
-    assert backend.library.list_library_types() == [] and backend.library.library_info().type_count == 0
+    assert backend.library_types.list_library_types() == [] and backend.library.library_info().type_count == 0
     with pytest.raises(e.NotFoundError) as missing:
-        backend.library.delete_library_type("FB_Motor")
+        backend.library_types.delete_library_type("FB_Motor")
     assert missing.value.code == "TYPE_NOT_FOUND"

@@ -7,6 +7,11 @@ from engineering_api.backend.port import AREAS, EngineeringBackend, port_method_
 
 BRIDGE_PENDING: dict[str, str] = {}
 
+NOT_YET_COMPOSED: dict[tuple[str, str], str] = {
+    ("openness", "simulation"): "the bridge's simulation area is still made of parts over SimulationBase",
+}
+"""(adapter name, held area) whose class may still have more than one base, with the reason."""
+
 
 def test_each_held_area_is_an_object_implementing_its_port(backend: EngineeringBackend) -> None:
     for area, port in AREAS.items():
@@ -24,11 +29,13 @@ def test_every_port_method_is_a_method_of_the_adapter(backend: EngineeringBacken
         assert callable(getattr(type(owner), method, None)), name
 
 
-COMPOSED = ("hmi", "hmi_resources", "hmi_graphics", "hmi_unified")
-"""The held areas whose objects are built by composition alone (every area, once none is a stack of parts)."""
-
-
-def test_each_composed_area_inherits_only_its_port(backend: EngineeringBackend) -> None:
-    # Its collaborators come in through the constructor; no base class brings state or methods of its own.
-    for area in COMPOSED:
-        assert type(getattr(backend, area)).__bases__ == (AREAS[area],), area
+def test_each_held_area_class_has_one_base_its_port_or_a_refinement_of_it(backend: EngineeringBackend) -> None:
+    for area, port in AREAS.items():
+        if (backend.name, area) in NOT_YET_COMPOSED:
+            continue
+        bases = type(getattr(backend, area)).__bases__
+        assert len(bases) == 1, f"{area}: {type(getattr(backend, area)).__name__} has the bases {bases}"
+        (base,) = bases
+        # the port itself, or an abstract refinement the port's package declares (BlocksWithGeneration)
+        assert base is port or (issubclass(base, port) and base.__module__.startswith("engineering_api.backend.")), (
+            f"{area}: {base.__name__} is neither {port.__name__} nor a refinement of it")

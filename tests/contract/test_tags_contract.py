@@ -57,11 +57,11 @@ CALLS: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("create_tag", lambda b, d: b.tags.create_tag(d, DEFAULT, _spec("A"))),
     ("update_tag", lambda b, d: b.tags.update_tag(d, DEFAULT, "A", t.TagUpdate(comment="x"))),
     ("delete_tag", lambda b, d: b.tags.delete_tag(d, DEFAULT, "A")),
-    ("import_tags", lambda b, d: b.tags.import_tags(d, [], [], table=DEFAULT, follow_path=False, overwrite=False)),
-    ("list_constants", lambda b, d: b.tags.list_constants(d, DEFAULT)),
-    ("create_constant", lambda b, d: b.tags.create_constant(d, DEFAULT, t.ConstantSpec(name="C", data_type="Int", value="1"))),
-    ("update_constant", lambda b, d: b.tags.update_constant(d, DEFAULT, "C", t.ConstantUpdate(value="2"))),
-    ("delete_constant", lambda b, d: b.tags.delete_constant(d, DEFAULT, "C")),
+    ("import_tags", lambda b, d: b.tag_import.import_tags(d, [], [], table=DEFAULT, follow_path=False, overwrite=False)),
+    ("list_constants", lambda b, d: b.tag_constants.list_constants(d, DEFAULT)),
+    ("create_constant", lambda b, d: b.tag_constants.create_constant(d, DEFAULT, t.ConstantSpec(name="C", data_type="Int", value="1"))),
+    ("update_constant", lambda b, d: b.tag_constants.update_constant(d, DEFAULT, "C", t.ConstantUpdate(value="2"))),
+    ("delete_constant", lambda b, d: b.tag_constants.delete_constant(d, DEFAULT, "C")),
     ("export_tag_table_xml", lambda b, d: b.tags.export_tag_table_xml(d, DEFAULT)),
 ]
 
@@ -132,36 +132,36 @@ def test_tag_rules(backend, plc):
 
 
 def test_constants(backend, plc):
-    made = backend.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="N", data_type="Int", value="5"))
+    made = backend.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="N", data_type="Int", value="5"))
     assert (made.name, made.is_system) == ("N", False)
     with pytest.raises(e.AlreadyExistsError):
-        backend.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="n", data_type="Int", value="5"))
+        backend.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="n", data_type="Int", value="5"))
     with pytest.raises(e.AlreadyExistsError):
         backend.tags.create_tag(plc, DEFAULT, _spec("N", "Int", "%MW0"))
     with pytest.raises(e.ValidationError):
-        backend.tags.create_constant(plc, DEFAULT, t.ConstantSpec(name="Z", data_type="SInt", value="300"))
-    system = backend.tags.list_constants(plc, DEFAULT, "system")
+        backend.tag_constants.create_constant(plc, DEFAULT, t.ConstantSpec(name="Z", data_type="SInt", value="300"))
+    system = backend.tag_constants.list_constants(plc, DEFAULT, "system")
     assert system and all(c.is_system for c in system)
     with pytest.raises(e.ValidationError):
-        backend.tags.delete_constant(plc, DEFAULT, system[0].name)
+        backend.tag_constants.delete_constant(plc, DEFAULT, system[0].name)
     with pytest.raises(e.NotFoundError):
-        backend.tags.delete_constant(plc, DEFAULT, "Nope")
-    assert backend.tags.update_constant(plc, DEFAULT, "N", t.ConstantUpdate(value="6")).value == "6"
-    backend.tags.delete_constant(plc, DEFAULT, "N")
-    assert backend.tags.list_constants(plc, DEFAULT, "user") == []
+        backend.tag_constants.delete_constant(plc, DEFAULT, "Nope")
+    assert backend.tag_constants.update_constant(plc, DEFAULT, "N", t.ConstantUpdate(value="6")).value == "6"
+    backend.tag_constants.delete_constant(plc, DEFAULT, "N")
+    assert backend.tag_constants.list_constants(plc, DEFAULT, "user") == []
 
 
 def test_import_is_all_or_nothing(backend, plc):
     rows = [_row(2, "A", "Bool", "%I0.0"), _row(3, "B", "Int", "%DB1.DBW0"), _row(4, "C", "Int", "%MW2")]
     with pytest.raises(e.ValidationError) as caught:
-        backend.tags.import_tags(plc, rows, [], table=DEFAULT, follow_path=False, overwrite=False)
+        backend.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=False, overwrite=False)
     assert caught.value.code == "IMPORT_ROWS_INVALID"
     assert caught.value.details["rows"] == [{"row": 3, "column": "Logical Address", "reason": caught.value.details["rows"][0]["reason"],
                                              "sheet": "PLC Tags", "value": "%DB1.DBW0"}]
     assert backend.tags.list_all_tags(plc) == []
     with pytest.raises(e.NotFoundError):
-        backend.tags.import_tags(plc, rows[:1], [], table="Nope", follow_path=False, overwrite=False)
-    result = backend.tags.import_tags(plc, [rows[0], rows[2], _row(5, "D", "Bool", "%Q0.0", "New")], [], table=DEFAULT,
+        backend.tag_import.import_tags(plc, rows[:1], [], table="Nope", follow_path=False, overwrite=False)
+    result = backend.tag_import.import_tags(plc, [rows[0], rows[2], _row(5, "D", "Bool", "%Q0.0", "New")], [], table=DEFAULT,
                                  follow_path=True, overwrite=False)
     assert (result.tags_imported, result.created_tables) == (3, ["New"])
     assert [(x.name, x.table_name) for x in backend.tags.list_all_tags(plc)] == [("A", DEFAULT), ("C", DEFAULT), ("D", "New")]
@@ -179,11 +179,11 @@ def test_export_xml_round_trips_through_simaticml(backend, plc):
 
 def test_validate_only_changes_nothing(backend, plc):
     rows = [_row(2, "A", "Bool", "%I0.0"), _row(3, "B", "Word", "%MW0"), _row(4, "C", "Byte", "%MB1", "New")]
-    result = backend.tags.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False, validate_only=True)
+    result = backend.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False, validate_only=True)
     assert (result.tags_imported, result.created_tables, result.warning_count) == (0, ["New"], 1)
     assert backend.tags.list_all_tags(plc) == [] and [x.name for x in backend.tags.list_tag_tables(plc)] == [DEFAULT]
     with pytest.raises(e.ValidationError):
-        backend.tags.import_tags(plc, [_row(2, "A", "Bool", "%Q9.9")], [], table=DEFAULT, follow_path=False,
+        backend.tag_import.import_tags(plc, [_row(2, "A", "Bool", "%Q9.9")], [], table=DEFAULT, follow_path=False,
                             overwrite=False, validate_only=True)
 
 

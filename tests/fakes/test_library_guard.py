@@ -32,7 +32,7 @@ def backend(tmp_path: Path) -> FakeBackend:
     made = FakeBackend(tmp_path / "state")
     open_plc_project(made, tmp_path / "root")
     made.program.import_program_documents("PLC_1", _documents(UDT, FB, OB), overwrite=True)
-    made.library.create_library_type("PLC_1", "FB_Motor", folder="", comment="")
+    made.library_types.create_library_type("PLC_1", "FB_Motor", folder="", comment="")
     return made
 
 
@@ -66,7 +66,7 @@ def test_a_released_instance_is_refused_and_left_as_it_was(backend: FakeBackend)
 
 
 def test_the_test_instance_of_an_in_work_version_may_change(backend: FakeBackend) -> None:
-    backend.library.edit_library_type("FB_Motor", "PLC_1")
+    backend.library_types.edit_library_type("FB_Motor", "PLC_1")
     before = _software(backend).blocks["FB_Motor"].xml
     _replace(backend, FB_V2)
     assert _software(backend).blocks["FB_Motor"].xml != before

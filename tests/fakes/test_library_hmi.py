@@ -24,14 +24,14 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
     backend.devices.add_device(HMI, None, "HMI_1")
     screen = sx.to_bytes(sx.new_screen("Valve", 2, 800, 480, "V19"))
     with backend._change() as project:
-        backend.library._lib(project, None).types["Valve"] = LibraryType(
+        backend.library._libraries.lib(project, None).types["Valve"] = LibraryType(
             name="Valve", kind="Faceplate", folder="Motors", default="0.0.1",
             versions=[TypeVersion(number="0.0.1", state=RELEASED, data=screen)])
     [listed] = backend.hmi_resources.list_hmi_library_types()
     assert (listed.name, listed.kind, listed.folder, listed.versions, listed.instances) == (
         "Valve", "Faceplate", "Motors", ["0.0.1"], [])
-    for call in (lambda: backend.library.instantiate_library_type("Valve", "HMI_1", version_number=None),
-                 lambda: backend.library.edit_library_type("Valve", "HMI_1")):
+    for call in (lambda: backend.library_types.instantiate_library_type("Valve", "HMI_1", version_number=None),
+                 lambda: backend.library_types.edit_library_type("Valve", "HMI_1")):
         with pytest.raises(e.NotSupportedError) as refused:
             call()
         assert refused.value.code == "NOT_MODELLED"
@@ -43,7 +43,7 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
     assert [(i.device_name, i.name, i.version_number) for i in backend.hmi_resources.list_hmi_library_types()[0].instances] == [
         ("HMI_1", "Valves/Valve_1", "0.0.1")]
     with pytest.raises(e.ConflictError) as refused:
-        backend.library.delete_library_type("Valve")
+        backend.library_types.delete_library_type("Valve")
     assert refused.value.code == "TYPE_HAS_INSTANCES" and "HMI_1/Valves/Valve_1" in refused.value.message
     backend.devices.delete_device("HMI_1")
-    assert backend.library.delete_library_type("Valve").name == "Valve" and backend.hmi_resources.list_hmi_library_types() == []
+    assert backend.library_types.delete_library_type("Valve").name == "Valve" and backend.hmi_resources.list_hmi_library_types() == []

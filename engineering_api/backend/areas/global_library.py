@@ -1,8 +1,8 @@
 """Global libraries: library files of their own, opened in the portal beside (or without) a project.
 
 A global library is the same model as the project library (:mod:`.library`: master copies and types with
-versions); every :class:`~.library.LibraryPort` method reaches one with ``library=<name>``. This part of the port
-is their lifecycle, as Openness has it (``TiaPortal.GlobalLibraries``: ``Create<UserGlobalLibrary>(DirectoryInfo,
+versions); every :class:`~.library.LibraryPort` method reaches one with ``library=<name>``. This area of the port
+(``EngineeringBackend.global_library``) is their lifecycle, as Openness has it (``TiaPortal.GlobalLibraries``: ``Create<UserGlobalLibrary>(DirectoryInfo,
 name)``, ``Open(FileInfo, OpenMode.ReadOnly|ReadWrite)``, ``GetGlobalLibraryInfos()``; ``UserGlobalLibrary.Save()``,
 ``Close()``, ``Archive(DirectoryInfo, name, LibraryArchivationMode)``; ``LibraryType.UpdateLibrary(ILibrary)``).
 

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from engineering_api.backend.areas.global_library import GlobalLibraryPort
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "LibraryInfo", "LibraryPort", "LibraryTreeNode", "LibraryTypeInfo", "MasterCopyContent", "MasterCopyInfo",
+    "LibraryInfo", "LibraryPort", "LibraryTreeNode", "LibraryTypeInfo", "LibraryTypesPort", "MasterCopyContent", "MasterCopyInfo",
     "MasterCopyInstantiation", "TypeComparison", "TypeInstance", "TypeInstantiation", "TypeVersionInfo",
 )
 
@@ -150,7 +149,7 @@ class TypeComparison(CamelStruct, kw_only=True):
     summary: str = ""
 
 
-class LibraryPort(GlobalLibraryPort, ABC):
+class LibraryPort(ABC):
     """The project library (and, with ``library``, an open global library)."""
 
     @abstractmethod
@@ -208,6 +207,12 @@ class LibraryPort(GlobalLibraryPort, ABC):
             AlreadyExistsError: an object or device of that name exists (TIA's ``MasterCopyMode.ThrowIfExists``).
             ConflictError: ``BLOCK_NUMBER_IN_USE``.
         """
+
+
+
+class LibraryTypesPort(ABC):
+    """Types with their versions in the project library (and, with ``library``, in an open global library): create,
+    edit, release, discard, instantiate, delete, compare. Their instances live in the project's PLCs and panels."""
 
     @abstractmethod
     def list_library_types(self, library: str | None = None) -> list[LibraryTypeInfo]:

@@ -1,4 +1,4 @@
-"""Tags & Constants: tag tables, tags, user and system constants, their import and export (port area and its models)."""
+"""Tags & Constants: tag tables, tags, user and system constants, their import and export (port areas and models)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
     "ConstantImportRow", "ConstantInfo", "ConstantSpec", "ConstantUpdate", "RowError", "TagChange", "TagImportResult",
-    "TagImportRow", "TagInfo", "TagSpec", "TagTableInfo", "TagTableNode", "TagUpdate", "TagWarning", "TagsPort",
+    "TagConstantsPort", "TagImportPort", "TagImportRow", "TagInfo", "TagSpec", "TagTableInfo", "TagTableNode", "TagUpdate", "TagWarning",
+    "TagsPort",
 )
 
 ConstantKind = Literal["all", "user", "system"]
@@ -180,7 +181,8 @@ class TagImportResult(CamelStruct):
 
 
 class TagsPort(ABC):
-    """Tags & Constants: tag tables, tags, user and system constants, their import and export.
+    """Tags: tag tables and their folders, tags, the export of a table (the constants are :class:`TagConstantsPort`,
+    imports :class:`TagImportPort`).
 
     Every method runs on the TIA worker thread; docstrings name the domain errors raised. Every method
     raises :class:`~engineering_api.backend.errors.NotFoundError` for an unknown device and
@@ -290,6 +292,23 @@ class TagsPort(ABC):
         """
 
     @abstractmethod
+    def export_tag_table_xml(self, device: str, table: str) -> bytes:
+        """The table's SimaticML (``SW.Tags.PlcTagTable``) as TIA exports it.
+
+        Raises:
+            NotFoundError: no such table.
+        """
+
+
+
+class TagImportPort(ABC):
+    """The import of tags and user constants into a PLC's tag tables, all or nothing, with TIA's rules of
+    :class:`TagsPort` and :class:`TagConstantsPort`. Raises :class:`~engineering_api.backend.errors.NotFoundError`
+    for an unknown device and :class:`~engineering_api.backend.errors.ValidationError` (``NOT_A_PLC``) for a device
+    without PLC software.
+    """
+
+    @abstractmethod
     def import_tags(
         self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], *, table: str,
         follow_path: bool, overwrite: bool, validate_only: bool = False,
@@ -306,6 +325,15 @@ class TagsPort(ABC):
             ValidationError: ``IMPORT_ROWS_INVALID`` with ``details.rows`` = ``[{row, column, reason}]`` for
                 every refused row; nothing is imported.
         """
+
+class TagConstantsPort(ABC):
+    """User and system constants of a PLC's tag tables.
+
+    User constants share the PLC-wide namespace with tags and system constants (case-insensitive); system constants
+    belong to the PLC's hardware objects and OBs, are read-only and are listed in the default tag table only. Every
+    method raises :class:`~engineering_api.backend.errors.NotFoundError` for an unknown device and
+    :class:`~engineering_api.backend.errors.ValidationError` (``NOT_A_PLC``) for a device without PLC software.
+    """
 
     @abstractmethod
     def list_constants(self, device: str, table: str, kind: ConstantKind = "all") -> list[ConstantInfo]:
@@ -345,12 +373,4 @@ class TagsPort(ABC):
         Raises:
             NotFoundError: no such table or user constant.
             ValidationError: a system constant (read-only).
-        """
-
-    @abstractmethod
-    def export_tag_table_xml(self, device: str, table: str) -> bytes:
-        """The table's SimaticML (``SW.Tags.PlcTagTable``) as TIA exports it.
-
-        Raises:
-            NotFoundError: no such table.
         """

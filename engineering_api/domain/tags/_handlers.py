@@ -84,7 +84,7 @@ def _import(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, 
     _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
     ctx.progress(50, f"{len(parsed.tags)} tags and {len(parsed.constants)} constants read; importing")
     ctx.check_canceled()
-    result = ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+    result = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                      overwrite=overwrite)
     ctx.progress(100, f"{result.tags_imported} tags imported")
     return result
@@ -97,7 +97,7 @@ def _refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.P
         # Report every problem at once: what could not be read, and what TIA's rules refuse in the rest.
         rows = [_row_dict(r) for r in parsed.errors]
         try:
-            ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+            ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                     overwrite=overwrite, validate_only=True)
         except e.ValidationError as exc:
             if exc.code != "IMPORT_ROWS_INVALID":
@@ -170,7 +170,7 @@ def _export(kind: str) -> Any:
     def handler(ctx: OperationContext, d: ExportFileInput) -> TagExportResult:
         target = _check_target(d)
         tags = ctx.backend.tags.list_tags(d.device_name, d.table_name)
-        constants = ctx.backend.tags.list_constants(d.device_name, d.table_name, "user") if kind != "csv" else []
+        constants = ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user") if kind != "csv" else []
         info = next((t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name == (tags[0].table_name if tags else d.table_name)), None)
         if info is None:
             info = next(t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name.lower() == d.table_name.lower())
@@ -214,7 +214,7 @@ def _update_tag(ctx: OperationContext, d: UpdateTagInput) -> TagChange:
 def _update_constant(ctx: OperationContext, d: UpdateConstantInput) -> ConstantInfo:
     changes = ConstantUpdate(new_name=d.new_name if d.new_name is not None else d.name, data_type=d.data_type,
                              value=d.value, comment=d.comment)
-    return ctx.backend.tags.update_constant(d.device_name, d.table_name, d.constant_name, changes)
+    return ctx.backend.tag_constants.update_constant(d.device_name, d.table_name, d.constant_name, changes)
 
 
 def _spec(d: TagSpec) -> TagSpec:

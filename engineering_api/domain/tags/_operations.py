@@ -68,6 +68,36 @@ JSON = (".json",)
 
 _TAG_EXAMPLE = {"name": "Pump1_Run", "dataType": "Bool", "logicalAddress": "%Q0.0", "comment": "Pump 1 running"}
 
+def _file_import(
+    fmt: str, read: Any, label: str, extensions: tuple[str, ...], summary: str, *, description: str = "",
+) -> Operation[Any, Any]:
+    """The import of a ``fmt`` file read by ``read`` into a table (``tags.import-<fmt>``, routes
+    ``…/actions/import-<fmt>``); ``label`` names the format in messages."""
+    return Operation(
+        name=f"tags.import-{fmt}", summary=summary, section=SECTION, description=description,
+        handler=_file_importer(read, label), input=ImportFileInput, output=TagImportResult,
+        route=RouteSpec("POST", TABLE + f"/actions/import-{fmt}-sync"),
+        async_route=RouteSpec("POST", TABLE + f"/actions/import-{fmt}"), long_running=True,
+        files={"file_path": FileRule(extensions=extensions, must_exist=True, allow_directory=False)},
+        example={"filePath": f"imports/PLCTags.{fmt}"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
+        destructive=True, preview=p.preview_file_import(read, label),
+    )
+
+
+def _file_export(
+    fmt: str, action: str, extensions: tuple[str, ...], example: str, summary: str, *, description: str = "",
+) -> Operation[Any, Any]:
+    """The export of a table to a file of ``fmt`` (``tags.export-<fmt>``, routes ``…/actions/export-<action>``)."""
+    return Operation(
+        name=f"tags.export-{fmt}", summary=summary, section=SECTION, description=description,
+        handler=_export(fmt), input=ExportFileInput, output=TagExportResult,
+        route=RouteSpec("POST", TABLE + f"/actions/export-{action}-sync"),
+        async_route=RouteSpec("POST", TABLE + f"/actions/export-{action}"), long_running=True,
+        files={"export_path": FileRule(extensions=extensions, allow_directory=False, writes=True)},
+        example={"exportPath": example}, errors=_WRITE_ERRORS, destructive=True, preview=p.preview_export,
+    )
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     # ----- tag tables -------------------------------------------------------------------------
     Operation(
@@ -167,12 +197,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="constants.list", summary="List constants in a tag table.", section=SECTION,
         description="User constants of the table; the default tag table also lists the PLC's system constants.",
-        handler=lambda ctx, d: ctx.backend.tags.list_constants(d.device_name, d.table_name, "all"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "all"), input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants"), mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="constants.user", summary="Get user constants only from a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.list_constants(d.device_name, d.table_name, "user"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user"), input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants/user"), mutating=False,
         errors=_READ_ERRORS,
     ),
@@ -180,13 +210,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="constants.system", summary="Get system constants only from a tag table.", section=SECTION,
         description="System constants (hardware identifiers, OB numbers) belong to the PLC and are listed in the "
                     "default tag table; other tables have none.",
-        handler=lambda ctx, d: ctx.backend.tags.list_constants(d.device_name, d.table_name, "system"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "system"), input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants/system"), mutating=False,
         errors=_READ_ERRORS,
     ),
     Operation(
         name="constants.create", summary="Create a constant in a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.create_constant(
+        handler=lambda ctx, d: ctx.backend.tag_constants.create_constant(
             d.device_name, d.table_name, ConstantSpec(name=d.name, data_type=d.data_type, value=d.value, comment=d.comment)
         ),
         input=CreateConstantInput, output=ConstantInfo, route=RouteSpec("POST", TABLE + "/constants"),
@@ -202,7 +232,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="constants.delete", summary="Delete a constant from a tag table.", section=SECTION,
         handler=lambda ctx, d: (
-            ctx.backend.tags.delete_constant(d.device_name, d.table_name, d.constant_name),
+            ctx.backend.tag_constants.delete_constant(d.device_name, d.table_name, d.constant_name),
             _deleted("user constant", d.constant_name),
         )[1],
         input=ConstantRef, output=dict[str, str], route=RouteSpec("DELETE", TABLE + "/constants/{constantName}"),
@@ -219,51 +249,11 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"tableName": "IO", "tags": [_TAG_EXAMPLE]}, errors=_WRITE_ERRORS, snapshot_targets=_json_targets,
         destructive=True, preview=p.preview_json_import,
     ),
-    Operation(
-        name="tags.import-csv", summary="Import tags from a CSV file.", section=SECTION,
-        handler=_file_importer(tag_formats.read_csv, "CSV"), input=ImportFileInput, output=TagImportResult,
-        route=RouteSpec("POST", TABLE + "/actions/import-csv-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/import-csv"), long_running=True,
-        files={"file_path": FileRule(extensions=CSV, must_exist=True, allow_directory=False)},
-        example={"filePath": "imports/PLCTags.csv"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
-        destructive=True, preview=p.preview_file_import(tag_formats.read_csv, "CSV"),
-    ),
-    Operation(
-        name="tags.import-xlsx", summary="Import tags from an Excel file.", section=SECTION,
-        description="TIA's tag export layout (sheet 'PLC Tags', optional 'User Constants').",
-        handler=_file_importer(tag_formats.read_xlsx, "Excel"), input=ImportFileInput, output=TagImportResult,
-        route=RouteSpec("POST", TABLE + "/actions/import-xlsx-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/import-xlsx"), long_running=True,
-        files={"file_path": FileRule(extensions=XLSX, must_exist=True, allow_directory=False)},
-        example={"filePath": "imports/PLCTags.xlsx"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
-        destructive=True, preview=p.preview_file_import(tag_formats.read_xlsx, "Excel"),
-    ),
-    Operation(
-        name="tags.export-xlsx", summary="Export tags from a table to an Excel file.", section=SECTION,
-        description="TIA's tag export layout: sheets 'PLC Tags' and 'User Constants'.",
-        handler=_export("xlsx"), input=ExportFileInput, output=TagExportResult,
-        route=RouteSpec("POST", TABLE + "/actions/export-excel-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/export-excel"), long_running=True,
-        files={"export_path": FileRule(extensions=XLSX, allow_directory=False, writes=True)},
-        example={"exportPath": "exports/PLCTags.xlsx"}, errors=_WRITE_ERRORS,
-        destructive=True, preview=p.preview_export,
-    ),
-    Operation(
-        name="tags.export-csv", summary="Export tags from a table to a CSV file.", section=SECTION,
-        handler=_export("csv"), input=ExportFileInput, output=TagExportResult,
-        route=RouteSpec("POST", TABLE + "/actions/export-csv-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/export-csv"), long_running=True,
-        files={"export_path": FileRule(extensions=CSV, allow_directory=False, writes=True)},
-        example={"exportPath": "exports/PLCTags.csv"}, errors=_WRITE_ERRORS,
-        destructive=True, preview=p.preview_export,
-    ),
-    Operation(
-        name="tags.export-json", summary="Export tags and user constants from a table to a JSON file.", section=SECTION,
-        handler=_export("json"), input=ExportFileInput, output=TagExportResult,
-        route=RouteSpec("POST", TABLE + "/actions/export-json-sync"),
-        async_route=RouteSpec("POST", TABLE + "/actions/export-json"), long_running=True,
-        files={"export_path": FileRule(extensions=JSON, allow_directory=False, writes=True)},
-        example={"exportPath": "exports/tags.json"}, errors=_WRITE_ERRORS,
-        destructive=True, preview=p.preview_export,
-    ),
+    _file_import("csv", tag_formats.read_csv, "CSV", CSV, "Import tags from a CSV file."),
+    _file_import("xlsx", tag_formats.read_xlsx, "Excel", XLSX, "Import tags from an Excel file.",
+                 description="TIA's tag export layout (sheet 'PLC Tags', optional 'User Constants')."),
+    _file_export("xlsx", "excel", XLSX, "exports/PLCTags.xlsx", "Export tags from a table to an Excel file.",
+                 description="TIA's tag export layout: sheets 'PLC Tags' and 'User Constants'."),
+    _file_export("csv", "csv", CSV, "exports/PLCTags.csv", "Export tags from a table to a CSV file."),
+    _file_export("json", "json", JSON, "exports/tags.json", "Export tags and user constants from a table to a JSON file."),
 )

@@ -70,7 +70,7 @@ def _contents(ctx: OperationContext, device: str, table: str) -> list[PlannedCha
             for t in ctx.backend.tags.list_tags(device, table)]
     constants = [PlannedChange(action="delete", kind="constant", name=c.name, device=device,
                                detail=f"{c.data_type} = {c.value} in '{table}'")
-                 for c in ctx.backend.tags.list_constants(device, table, "user")]
+                 for c in ctx.backend.tag_constants.list_constants(device, table, "user")]
     return tags + constants
 
 
@@ -135,12 +135,12 @@ def preview_tag_delete(ctx: OperationContext, d: TagRef) -> Preview:
 
 def preview_constant_delete(ctx: OperationContext, d: ConstantRef) -> Preview:
     """constants.delete (a system constant is refused: read-only)."""
-    constants = ctx.backend.tags.list_constants(d.device_name, d.table_name, "all")
+    constants = ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "all")
     user = _by_name([c for c in constants if not c.is_system], d.constant_name)
     if user is None:
         if any(c.is_system and c.name.lower() == d.constant_name.lower() for c in constants) or any(
                 c.name.lower() == d.constant_name.lower()
-                for c in ctx.backend.tags.list_constants(d.device_name, DEFAULT_TABLE, "system")):
+                for c in ctx.backend.tag_constants.list_constants(d.device_name, DEFAULT_TABLE, "system")):
             raise e.ValidationError(f"'{d.constant_name}' is a system constant; system constants are read-only.",
                                     code="SYSTEM_CONSTANT_READ_ONLY")
         table = _table(ctx, d.device_name, d.table_name).name
@@ -160,12 +160,12 @@ def _becomes(table: str, old: str, new: str) -> str:
 def _import_preview(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *, table: str,
                     follow_path: bool, overwrite: bool) -> Preview:
     _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
-    checked = ctx.backend.tags.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+    checked = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                       overwrite=overwrite, validate_only=True)
     # The check passed: with overwrite, every name the PLC already holds is replaced in its own table.
     tags = {t.name.lower(): t for t in ctx.backend.tags.list_all_tags(device)}
     constants = {c.name.lower(): c for t in ctx.backend.tags.list_tag_tables(device)
-                 for c in ctx.backend.tags.list_constants(device, t.name, "user")}
+                 for c in ctx.backend.tag_constants.list_constants(device, t.name, "user")}
     changes = [PlannedChange(action="create", kind="tagTable", name=n, device=device, detail="new table")
                for n in checked.created_tables]
     changes += [PlannedChange(action="overwrite", kind="tag", name=old.name, device=device,
