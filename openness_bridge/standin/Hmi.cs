@@ -62,12 +62,7 @@ namespace Siemens.Engineering.Hmi.Globalization
         public void Delete() { }
     }
 
-    public sealed class MultiLingualGraphicComposition : IEnumerable<MultiLingualGraphic>
-    {
-        internal MultiLingualGraphicComposition() { }
-        public IEnumerator<MultiLingualGraphic> GetEnumerator() { return new List<MultiLingualGraphic>().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class MultiLingualGraphicComposition : EmptyComposition<MultiLingualGraphic> { internal MultiLingualGraphicComposition() { } }
 }
 
 namespace Siemens.Engineering.Hmi.RuntimeScripting
@@ -90,12 +85,7 @@ namespace Siemens.Engineering.Hmi.RuntimeScripting
         public VBScriptUserFolderComposition Folders { get { return null; } }
     }
 
-    public sealed class VBScriptUserFolderComposition : IEnumerable<VBScriptUserFolder>
-    {
-        internal VBScriptUserFolderComposition() { }
-        public IEnumerator<VBScriptUserFolder> GetEnumerator() { return new List<VBScriptUserFolder>().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class VBScriptUserFolderComposition : EmptyComposition<VBScriptUserFolder> { internal VBScriptUserFolderComposition() { } }
 
     public sealed class VBScriptComposition : IEnumerable<VBScript>
     {

@@ -187,14 +187,7 @@ namespace Siemens.Engineering.Library.MasterCopies
         public Type ContentType { get; private set; }
     }
 
-    public sealed class MasterCopyContentDescriptionComposition : IEnumerable<MasterCopyContentDescription>
-    {
-        private readonly IList<MasterCopyContentDescription> _items;
-        internal MasterCopyContentDescriptionComposition(IList<MasterCopyContentDescription> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<MasterCopyContentDescription> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class MasterCopyContentDescriptionComposition : ListComposition<MasterCopyContentDescription> { internal MasterCopyContentDescriptionComposition(IList<MasterCopyContentDescription> items) : base(items) { } }
 }
 
 namespace Siemens.Engineering.Library.Types
@@ -265,12 +258,7 @@ namespace Siemens.Engineering.Library.Types
 
     public sealed class LibraryTypeUserFolder { internal LibraryTypeUserFolder() { } }
 
-    public sealed class LibraryTypeUserFolderComposition : IEnumerable<LibraryTypeUserFolder>
-    {
-        internal LibraryTypeUserFolderComposition() { }
-        public IEnumerator<LibraryTypeUserFolder> GetEnumerator() { return new List<LibraryTypeUserFolder>().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class LibraryTypeUserFolderComposition : EmptyComposition<LibraryTypeUserFolder> { internal LibraryTypeUserFolderComposition() { } }
 }
 
 namespace Siemens.Engineering.Hmi.Faceplate

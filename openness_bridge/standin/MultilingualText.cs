@@ -25,14 +25,7 @@ namespace Siemens.Engineering
         }
     }
 
-    public sealed class MultilingualTextItemComposition : IEnumerable<MultilingualTextItem>
-    {
-        private readonly List<MultilingualTextItem> _items;
-        internal MultilingualTextItemComposition(List<MultilingualTextItem> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<MultilingualTextItem> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class MultilingualTextItemComposition : ListComposition<MultilingualTextItem> { internal MultilingualTextItemComposition(List<MultilingualTextItem> items) : base(items) { } }
 
     public sealed class MultilingualTextItem
     {

@@ -128,14 +128,10 @@ namespace Siemens.Engineering.HW
         }
     }
 
-    public sealed class NodeComposition : IEnumerable<Node>
+    public sealed class NodeComposition : ListComposition<Node>
     {
-        private readonly List<Node> _items;
-        internal NodeComposition(List<Node> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public Node Find(string name) { return _items.FirstOrDefault(n => n.Name == name); }
-        public IEnumerator<Node> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal NodeComposition(List<Node> items) : base(items) { }
+        public Node Find(string name) { return First(n => n.Name == name); }
     }
 
     public sealed class Subnet
@@ -240,14 +236,7 @@ namespace Siemens.Engineering.HW
         public Subnet Subnet { get { _project.Live(); return new Subnet(_project, State.Subnet); } }
     }
 
-    public sealed class IoSystemComposition : IEnumerable<IoSystem>
-    {
-        private readonly List<IoSystem> _items;
-        internal IoSystemComposition(List<IoSystem> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<IoSystem> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class IoSystemComposition : ListComposition<IoSystem> { internal IoSystemComposition(List<IoSystem> items) : base(items) { } }
 
     public sealed class IoController
     {
@@ -315,23 +304,9 @@ namespace Siemens.Engineering.HW
             _project.State.Modified = true;
         }
     }
-    public sealed class IoControllerComposition : IEnumerable<IoController>
-    {
-        private readonly List<IoController> _items;
-        internal IoControllerComposition(List<IoController> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<IoController> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class IoControllerComposition : ListComposition<IoController> { internal IoControllerComposition(List<IoController> items) : base(items) { } }
 
-    public sealed class IoConnectorComposition : IEnumerable<IoConnector>
-    {
-        private readonly List<IoConnector> _items;
-        internal IoConnectorComposition(List<IoConnector> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<IoConnector> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class IoConnectorComposition : ListComposition<IoConnector> { internal IoConnectorComposition(List<IoConnector> items) : base(items) { } }
 }
 
 namespace Siemens.Engineering.HW.Features

@@ -145,14 +145,12 @@ namespace Siemens.Engineering.HW
         }
     }
 
-    public sealed class DeviceItemComposition : IEnumerable<DeviceItem>
+    public sealed class DeviceItemComposition : CountedComposition<DeviceItem>
     {
         private readonly Project _project;
         private readonly List<DeviceItem> _items;
         internal DeviceItemComposition(Project project, List<DeviceItem> items) { _project = project; _items = items; }
-        public int Count { get { _project.Live(); return _items.Count; } }
-        public IEnumerator<DeviceItem> GetEnumerator() { _project.Live(); return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal override IEnumerable<DeviceItem> Items() { _project.Live(); return _items; }
     }
 
     public class Software
@@ -218,14 +216,7 @@ namespace Siemens.Engineering.Compiler
         public CompilerResultMessageComposition Messages { get; private set; }
     }
 
-    public sealed class CompilerResultMessageComposition : IEnumerable<CompilerResultMessage>
-    {
-        private readonly List<CompilerResultMessage> _items;
-        internal CompilerResultMessageComposition(List<CompilerResultMessage> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<CompilerResultMessage> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class CompilerResultMessageComposition : ListComposition<CompilerResultMessage> { internal CompilerResultMessageComposition(List<CompilerResultMessage> items) : base(items) { } }
 
     // Not Siemens API: the object GetService<ICompilable>() hands out in the stand-in (Openness returns its own
     // internal implementation; only the interface is public).

@@ -186,13 +186,7 @@ namespace Siemens.Engineering.Umac
     }
 
     // The stand-in has no custom roles (the service does not create them); the composition is there to be listed.
-    public sealed class CustomRoleComposition : IEnumerable<CustomRole>
-    {
-        private readonly Project _project;
-        internal CustomRoleComposition(Project project) { _project = project; }
-        public IEnumerator<CustomRole> GetEnumerator() { _project.Live(); return new List<CustomRole>().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class CustomRoleComposition : EmptyComposition<CustomRole> { internal CustomRoleComposition(Project project) : base(project.Live) { } }
 
     public sealed class ProjectUser
     {

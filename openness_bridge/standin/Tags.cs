@@ -318,14 +318,10 @@ namespace Siemens.Engineering.SW.Tags
         internal PlcSystemConstant(Project project, ConstantState state) : base(project, state) { }
     }
 
-    public sealed class PlcSystemConstantComposition : IEnumerable<PlcSystemConstant>
+    public sealed class PlcSystemConstantComposition : ListComposition<PlcSystemConstant>
     {
-        private readonly List<PlcSystemConstant> _items;
-        internal PlcSystemConstantComposition(List<PlcSystemConstant> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public PlcSystemConstant Find(string name) { return _items.FirstOrDefault(c => c.State.Name == name); }
-        public IEnumerator<PlcSystemConstant> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal PlcSystemConstantComposition(List<PlcSystemConstant> items) : base(items) { }
+        public PlcSystemConstant Find(string name) { return First(c => c.State.Name == name); }
     }
 
     public sealed class PlcUserConstant : PlcConstant

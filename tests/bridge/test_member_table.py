@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from openness_bridge.diagnostics import declaring_types
+
 README = Path(__file__).resolve().parents[2] / "openness_bridge" / "README.md"
 _SKIPPED = frozenset({"GetEnumerator", "ToString", "Equals", "GetHashCode", "Invoke", "BeginInvoke", "EndInvoke", "Item"})
 
@@ -27,7 +29,7 @@ def _undocumented(assembly_path: Path, words: set[str]) -> list[str]:
             missing.append(f"type {exported.FullName}")
         if exported.IsEnum:
             continue
-        for member in exported.GetMembers(flags):
+        for member in (m for t in declaring_types(exported) for m in t.GetMembers(flags)):
             name = str(member.Name)
             if name.startswith(("get_", "set_", "add_", "remove_", ".")) or name in _SKIPPED:
                 continue  # accessors, constructors and object/delegate plumbing

@@ -1,0 +1,51 @@
+// The shape every Openness composition shares, written once (StandIn.Control, not Siemens API): a composition
+// enumerates what it holds and most of them count it. Openness declares GetEnumerator and Count on each composition;
+// the stand-in's compositions inherit them from here and declare their own Find, Create and Import. The bridge's
+// reflection (openness_bridge/diagnostics.py) reports these members as the composition's own, as Openness shows them.
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace StandIn.Control
+{
+    /// <summary>A composition: it enumerates a snapshot of <see cref="Items"/>, so a change while enumerating is safe.</summary>
+    public abstract class Composition<T> : IEnumerable<T>
+    {
+        internal Composition() { }
+
+        /// <summary>What the composition holds now; checks first that its project (and owner) still exist.</summary>
+        internal abstract IEnumerable<T> Items();
+
+        public IEnumerator<T> GetEnumerator() { return Items().ToList().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    /// <summary>A composition with Count, as most Openness compositions have.</summary>
+    public abstract class CountedComposition<T> : Composition<T>
+    {
+        internal CountedComposition() { }
+        public int Count { get { return Items().Count(); } }
+    }
+
+    /// <summary>A composition of objects made when it was asked for (results, configurations, constants).</summary>
+    public abstract class ListComposition<T> : CountedComposition<T>
+    {
+        private readonly IList<T> _items;
+        internal ListComposition(IList<T> items) { _items = items; }
+        internal override IEnumerable<T> Items() { return _items; }
+
+        /// <summary>Find(name) of such a composition: the first object that matches, null when none does.</summary>
+        internal T First(Func<T, bool> match) { return _items.FirstOrDefault(match); }
+        internal T At(int index) { return _items[index]; }
+    }
+
+    /// <summary>A composition that is always empty in the stand-in (listed, never filled).</summary>
+    public abstract class EmptyComposition<T> : Composition<T>
+    {
+        private readonly Action _live;
+        internal EmptyComposition() : this(() => { }) { }
+        internal EmptyComposition(Action live) { _live = live; }
+        internal override IEnumerable<T> Items() { _live(); return new T[0]; }
+    }
+}
