@@ -27,7 +27,7 @@ from openness_bridge.errors import kind_of
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
 
-__all__ = ("BridgeReflection", "declaring_types", "loaded_assemblies", "member_table_words", "reflect_types", "type_members")
+__all__ = ("BridgeReflection", "loaded_assemblies", "member_table_words", "reflect_types", "type_members")
 
 PREFIX = "Siemens.Engineering"
 README = Path(__file__).with_name("README.md")
@@ -99,7 +99,7 @@ def _plumbing_bases(t: Any) -> list[Any]:
     return bases
 
 
-def declaring_types(t: Any) -> list[Any]:
+def _declaring_types(t: Any) -> list[Any]:
     """The types whose declared members are ``t``'s own: ``t`` and the stand-in's shared bases above it."""
     return [t, *_plumbing_bases(t)]
 
@@ -116,7 +116,7 @@ def _parameters(method: Any) -> str:
 
 def _members(t: Any) -> list[MemberInfo]:
     members: list[MemberInfo] = []
-    for declaring in declaring_types(t):
+    for declaring in _declaring_types(t):
         members += _declared_members(declaring)
     return sorted(members, key=lambda m: (_KIND_ORDER[m.kind], m.name, m.signature))
 

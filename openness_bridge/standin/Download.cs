@@ -4,7 +4,6 @@
 // SimaticML), Device, and the symbolic tags of its global data blocks (elementary members, start values). Data
 // blocks whose SimaticML did not change keep their actual values; changed and new ones are reinitialised.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;

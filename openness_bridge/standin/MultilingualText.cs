@@ -1,14 +1,8 @@
 // Stand-in for Siemens.Engineering.MultilingualText, the comments of tags, constants and other objects
 // (see Engineering.cs for the ground rules; openness_bridge/README.md has the sources).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Security;
-using System.Text;
-using Siemens.Engineering.SW.Tags;
 using StandIn.Control;
 
 namespace Siemens.Engineering

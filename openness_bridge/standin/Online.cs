@@ -3,7 +3,6 @@
 // ground rules). The target is a StandIn.Wire.VirtualCpu (a PLCSIM Advanced instance) found by the device's
 // PROFINET address, or, over the "PLCSIM" PC interface, the only Softbus instance without an address.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering;

@@ -4,7 +4,6 @@
 // The stand-in does NOT compile anything: Compile() answers either a result scripted by a test
 // (StandIn.Control.CompilerScript) or Success with one node per object it holds.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering.Compiler;

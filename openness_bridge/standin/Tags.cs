@@ -6,10 +6,8 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Security;
 using System.Text;
 using Siemens.Engineering.SW.Tags;
 using StandIn.Control;

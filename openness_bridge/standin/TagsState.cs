@@ -1,9 +1,7 @@
 // The stand-in's tag state (StandIn.Control, not Siemens API): the tag folders of a PLC's software, the
 // SimaticML reading and writing of a tag table (TagTableXml), and the project-file records (TagRecords).
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security;
