@@ -284,8 +284,7 @@ namespace Siemens.Engineering.SW.Blocks
         // TIA's MasterCopyMode.ThrowIfExists: an object of that name is refused.
         public PlcBlock CreateFrom(MasterCopy masterCopy)
         {
-            var obj = LibraryStore.Paste(_project, _state, masterCopy, "SW.Blocks.");
-            return PlcBlock.Make(_project, _state, obj.Name);
+            return Make(LibraryStore.Paste(OwnerProject, State, masterCopy, "SW.Blocks.").Name);
         }
     }
 }
@@ -296,8 +295,7 @@ namespace Siemens.Engineering.SW.Types
     {
         public PlcType CreateFrom(MasterCopy masterCopy)
         {
-            var obj = LibraryStore.Paste(_project, _state, masterCopy, "SW.Types.");
-            return new PlcType(_project, _state, obj.Name);
+            return Make(LibraryStore.Paste(OwnerProject, State, masterCopy, "SW.Types.").Name);
         }
     }
 }

@@ -65,6 +65,17 @@ namespace StandIn.Control
             return obj;
         }
 
+        /// <summary>The object a block or type handle names, once the project is alive; TIA's disposed-object error when
+        /// it is gone from the group (deleted, or renamed through another handle).</summary>
+        internal static ObjectState Live(Siemens.Engineering.Project project, GroupState group, string name, string kind, string gone)
+        {
+            project.Live();
+            ObjectState obj;
+            if (!group.Software.Objects.TryGetValue(name, out obj) || !group.Items.Contains(name))
+                throw new Siemens.Engineering.EngineeringObjectDisposedException("The " + kind + " object has been disposed.", "The " + kind + " '" + name + "' was " + gone + ".", null);
+            return obj;
+        }
+
         internal static void Export(Siemens.Engineering.Project project, SoftwareState software, string name, System.IO.FileInfo path)
         {
             project.Live();
@@ -225,6 +236,13 @@ namespace Siemens.Engineering.Compiler
         private readonly DeviceState _software;
         private readonly string _object;
         internal StandInCompilable(Project project, DeviceState software, string obj) { _project = project; _software = software; _object = obj; }
+
+        /// <summary>GetService&lt;T&gt;() of a block, type or HMI device: ICompilable, nothing else.</summary>
+        internal static T Offer<T>(Project project, string obj) where T : class
+        {
+            project.Live();
+            return typeof(T) == typeof(ICompilable) ? new StandInCompilable(project, null, obj) as T : null;
+        }
 
         public CompilerResult Compile()
         {
