@@ -6,7 +6,6 @@
 // documents; Import refuses what TIA refuses (a name that exists without Override, a screen number another screen
 // has, a screen not of the panel's size, a tag whose connection the device lacks).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -26,13 +25,7 @@ namespace Siemens.Engineering.Hmi
 
         // An HMI device compiles through GetService<ICompilable>() (Openness V21, "Compiling an HMI device"); the
         // stand-in does not compile: a Success with no findings, or the result armed with CompilerScript.
-        public T GetService<T>() where T : class, IEngineeringService
-        {
-            OwnerProject.Live();
-            if (typeof(T) == typeof(Siemens.Engineering.Compiler.ICompilable))
-                return new Siemens.Engineering.Compiler.StandInCompilable(OwnerProject, null, Device.Name) as T;
-            return null;
-        }
+        public T GetService<T>() where T : class, IEngineeringService { return Siemens.Engineering.Compiler.StandInCompilable.Offer<T>(OwnerProject, Device.Name); }
 
         internal HmiState State { get { OwnerProject.Live(); return HmiState.Of(Device); } }
         public ScreenSystemFolder ScreenFolder { get { return new ScreenSystemFolder(OwnerProject, State); } }
@@ -87,83 +80,29 @@ namespace Siemens.Engineering.Hmi.RuntimeScripting
 
     public sealed class VBScriptUserFolderComposition : EmptyComposition<VBScriptUserFolder> { internal VBScriptUserFolderComposition() { } }
 
-    public sealed class VBScriptComposition : IEnumerable<VBScript>
+    public sealed class VBScriptComposition : HmiDocumentComposition<VBScript>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal VBScriptComposition(Project project, HmiState state) { _project = project; _state = state; }
-        public VBScript Find(string name) { _project.Live(); var f = HmiXml.Find(_state.Scripts, name); return f == null ? null : new VBScript(_project, _state, f); }
-        public IList<VBScript> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.Scripts, "Hmi.RuntimeScripting.VBScript", path, importOptions, "VBScriptComposition.Import");
-            return new List<VBScript> { new VBScript(_project, _state, made) };
-        }
-        public IEnumerator<VBScript> GetEnumerator() { _project.Live(); return _state.Scripts.Select(s => new VBScript(_project, _state, s)).ToList().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal VBScriptComposition(Project project, HmiState state) : base(project, state, state.Scripts, "Hmi.RuntimeScripting.VBScript", "", o => new VBScript(project, state, o)) { }
     }
 
-    public sealed class VBScript
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal VBScript(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.Scripts, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Scripts, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class VBScript : HmiDocument { internal VBScript(Project project, HmiState state, HmiObjectState obj) : base(project, state.Scripts, obj) { } }
 }
 
 namespace Siemens.Engineering.Hmi.TextGraphicList
 {
-    public sealed class TextListComposition : IEnumerable<TextList>
+    public sealed class TextListComposition : HmiDocumentComposition<TextList>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal TextListComposition(Project project, HmiState state) { _project = project; _state = state; }
-        public TextList Find(string name) { _project.Live(); var f = HmiXml.Find(_state.TextLists, name); return f == null ? null : new TextList(_project, _state, f); }
-        public IList<TextList> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.TextLists, "Hmi.TextGraphicList.TextList", path, importOptions, "TextListComposition.Import");
-            return new List<TextList> { new TextList(_project, _state, made) };
-        }
-        public IEnumerator<TextList> GetEnumerator() { _project.Live(); return _state.TextLists.Select(s => new TextList(_project, _state, s)).ToList().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal TextListComposition(Project project, HmiState state) : base(project, state, state.TextLists, "Hmi.TextGraphicList.TextList", "", o => new TextList(project, state, o)) { }
     }
 
-    public sealed class TextList
+    public sealed class TextList : HmiDocument { internal TextList(Project project, HmiState state, HmiObjectState obj) : base(project, state.TextLists, obj) { } }
+
+    public sealed class GraphicListComposition : HmiDocumentComposition<GraphicList>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal TextList(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.TextLists, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.TextLists, _object); HmiXml.Export(_object, path); }
+        internal GraphicListComposition(Project project, HmiState state) : base(project, state, state.GraphicLists, "Hmi.TextGraphicList.GraphicList", "", o => new GraphicList(project, state, o)) { }
     }
 
-    public sealed class GraphicListComposition : IEnumerable<GraphicList>
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal GraphicListComposition(Project project, HmiState state) { _project = project; _state = state; }
-        public GraphicList Find(string name) { _project.Live(); var f = HmiXml.Find(_state.GraphicLists, name); return f == null ? null : new GraphicList(_project, _state, f); }
-        public IList<GraphicList> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.GraphicLists, "Hmi.TextGraphicList.GraphicList", path, importOptions, "GraphicListComposition.Import");
-            return new List<GraphicList> { new GraphicList(_project, _state, made) };
-        }
-        public IEnumerator<GraphicList> GetEnumerator() { _project.Live(); return _state.GraphicLists.Select(s => new GraphicList(_project, _state, s)).ToList().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public sealed class GraphicList
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal GraphicList(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.GraphicLists, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.GraphicLists, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class GraphicList : HmiDocument { internal GraphicList(Project project, HmiState state, HmiObjectState obj) : base(project, state.GraphicLists, obj) { } }
 }
 
 namespace Siemens.Engineering.HmiUnified
@@ -197,55 +136,17 @@ namespace Siemens.Engineering.Hmi.Screen
         public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, _path); } }
     }
 
-    public sealed class ScreenUserFolderComposition : IEnumerable<ScreenUserFolder>
+    public sealed class ScreenUserFolderComposition : HmiFolderComposition<ScreenUserFolder>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly string _parent;
-        internal ScreenUserFolderComposition(Project project, HmiState state, string parent) { _project = project; _state = state; _parent = parent; }
-        public ScreenUserFolder Create(string name) { _project.Live(); return new ScreenUserFolder(_project, _state, HmiState.CreateFolder(_project, _state.ScreenFolders, _parent, name)); }
-        public IEnumerator<ScreenUserFolder> GetEnumerator() { _project.Live(); return HmiState.Children(_state.ScreenFolders, _parent).Select(p => new ScreenUserFolder(_project, _state, p)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ScreenUserFolderComposition(Project project, HmiState state, string parent) : base(project, state.ScreenFolders, parent, p => new ScreenUserFolder(project, state, p)) { }
     }
 
-    public sealed class ScreenComposition : IEnumerable<Screen>
+    public sealed class ScreenComposition : HmiDocumentComposition<Screen>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly string _folder;
-        internal ScreenComposition(Project project, HmiState state, string folder) { _project = project; _state = state; _folder = folder; }
-
-        public Screen Find(string name)
-        {
-            _project.Live();
-            var found = HmiXml.Find(_state.Screens.Where(x => x.Folder == _folder).ToList(), name);
-            return found == null ? null : new Screen(_project, _state, found);
-        }
-
-        public IList<Screen> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.Screens, "Hmi.Screen.Screen", path, importOptions, "ScreenComposition.Import");
-            made.Folder = _folder;
-            return new List<Screen> { new Screen(_project, _state, made) };
-        }
-
-        public IEnumerator<Screen> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Screens.Where(x => x.Folder == _folder).Select(s => new Screen(_project, _state, s)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ScreenComposition(Project project, HmiState state, string folder) : base(project, state, state.Screens, "Hmi.Screen.Screen", folder, o => new Screen(project, state, o)) { }
     }
 
-    public sealed class Screen
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal Screen(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.Screens, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Screens, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class Screen : HmiDocument { internal Screen(Project project, HmiState state, HmiObjectState obj) : base(project, state.Screens, obj) { } }
 }
 
 namespace Siemens.Engineering.Hmi.Tag
@@ -270,95 +171,28 @@ namespace Siemens.Engineering.Hmi.Tag
         public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, _path); } }
     }
 
-    public sealed class TagUserFolderComposition : IEnumerable<TagUserFolder>
+    public sealed class TagUserFolderComposition : HmiFolderComposition<TagUserFolder>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly string _parent;
-        internal TagUserFolderComposition(Project project, HmiState state, string parent) { _project = project; _state = state; _parent = parent; }
-        public TagUserFolder Create(string name) { _project.Live(); return new TagUserFolder(_project, _state, HmiState.CreateFolder(_project, _state.TagFolders, _parent, name)); }
-        public IEnumerator<TagUserFolder> GetEnumerator() { _project.Live(); return HmiState.Children(_state.TagFolders, _parent).Select(p => new TagUserFolder(_project, _state, p)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal TagUserFolderComposition(Project project, HmiState state, string parent) : base(project, state.TagFolders, parent, p => new TagUserFolder(project, state, p)) { }
     }
 
-    public sealed class TagTableComposition : IEnumerable<TagTable>
+    public sealed class TagTableComposition : HmiDocumentComposition<TagTable>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly string _folder;
-        internal TagTableComposition(Project project, HmiState state, string folder) { _project = project; _state = state; _folder = folder; }
-
-        public TagTable Find(string name)
-        {
-            _project.Live();
-            var found = HmiXml.Find(_state.TagTables.Where(x => x.Folder == _folder).ToList(), name);
-            return found == null ? null : new TagTable(_project, _state, found);
-        }
-
-        public IList<TagTable> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.TagTables, "Hmi.Tag.TagTable", path, importOptions, "TagTableComposition.Import");
-            made.Folder = _folder;
-            return new List<TagTable> { new TagTable(_project, _state, made) };
-        }
-
-        public IEnumerator<TagTable> GetEnumerator()
-        {
-            _project.Live();
-            return _state.TagTables.Where(x => x.Folder == _folder).Select(t => new TagTable(_project, _state, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal TagTableComposition(Project project, HmiState state, string folder) : base(project, state, state.TagTables, "Hmi.Tag.TagTable", folder, o => new TagTable(project, state, o)) { }
     }
 
-    public sealed class TagTable
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal TagTable(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.TagTables, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.TagTables, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class TagTable : HmiDocument { internal TagTable(Project project, HmiState state, HmiObjectState obj) : base(project, state.TagTables, obj) { } }
 }
 
 namespace Siemens.Engineering.Hmi.Communication
 {
-    public sealed class ConnectionComposition : IEnumerable<Connection>
+    // Connections have no user folders: they all live at the top ("").
+    public sealed class ConnectionComposition : HmiDocumentComposition<Connection>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal ConnectionComposition(Project project, HmiState state) { _project = project; _state = state; }
-
-        public Connection Find(string name)
-        {
-            _project.Live();
-            var found = HmiXml.Find(_state.Connections, name);
-            return found == null ? null : new Connection(_project, _state, found);
-        }
-
-        public IList<Connection> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.Connections, "Hmi.Communication.Connection", path, importOptions, "ConnectionComposition.Import");
-            return new List<Connection> { new Connection(_project, _state, made) };
-        }
-
-        public IEnumerator<Connection> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Connections.Select(c => new Connection(_project, _state, c)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ConnectionComposition(Project project, HmiState state) : base(project, state, state.Connections, "Hmi.Communication.Connection", "", o => new Connection(project, state, o)) { }
     }
 
-    public sealed class Connection
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal Connection(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.Connections, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Connections, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class Connection : HmiDocument { internal Connection(Project project, HmiState state, HmiObjectState obj) : base(project, state.Connections, obj) { } }
 }
 
 namespace StandIn.Control
@@ -366,6 +200,68 @@ namespace StandIn.Control
     internal sealed partial class DeviceState
     {
         internal HmiState Hmi;
+    }
+
+    /// <summary>A classic panel's object kept as its SimaticML document: Name and Export, which Openness declares on each
+    /// object class (Screen, TagTable, Connection, VBScript, TextList, GraphicList).</summary>
+    public abstract class HmiDocument
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        private readonly List<HmiObjectState> _list;
+        internal readonly HmiObjectState Object;
+        internal HmiDocument(Siemens.Engineering.Project project, List<HmiObjectState> list, HmiObjectState obj) { OwnerProject = project; _list = list; Object = obj; }
+        public string Name { get { HmiXml.Live(OwnerProject, _list, Object); return Object.Name; } }
+        public void Export(FileInfo path, Siemens.Engineering.ExportOptions exportOptions) { HmiXml.Live(OwnerProject, _list, Object); HmiXml.Export(Object, path); }
+    }
+
+    /// <summary>Find, Import and the objects of one kind of a classic panel, in one user folder ("" at the top). Import
+    /// refuses what TIA refuses (HmiXml.Import; the fault point is "&lt;class&gt;.Import") and puts the object here.</summary>
+    public abstract class HmiDocumentComposition<T> : Composition<T> where T : class
+    {
+        private readonly Siemens.Engineering.Project _project;
+        private readonly HmiState _state;
+        private readonly List<HmiObjectState> _list;
+        private readonly string _element;
+        private readonly string _folder;
+        private readonly Func<HmiObjectState, T> _wrap;
+        internal HmiDocumentComposition(Siemens.Engineering.Project project, HmiState state, List<HmiObjectState> list, string element, string folder, Func<HmiObjectState, T> wrap)
+        {
+            _project = project;
+            _state = state;
+            _list = list;
+            _element = element;
+            _folder = folder;
+            _wrap = wrap;
+        }
+
+        private List<HmiObjectState> Here() { return _list.Where(x => x.Folder == _folder).ToList(); }
+        internal override IEnumerable<T> Items() { _project.Live(); return Here().Select(_wrap); }
+
+        public T Find(string name)
+        {
+            _project.Live();
+            var found = HmiXml.Find(Here(), name);
+            return found == null ? null : _wrap(found);
+        }
+
+        public IList<T> Import(FileInfo path, Siemens.Engineering.ImportOptions importOptions)
+        {
+            var made = HmiXml.Import(_project, _state, _list, _element, path, importOptions, GetType().Name + ".Import");
+            made.Folder = _folder;
+            return new List<T> { _wrap(made) };
+        }
+    }
+
+    /// <summary>The user folders below one folder of a classic panel's screens or tags: Create with TIA's name rules.</summary>
+    public abstract class HmiFolderComposition<TFolder> : Composition<TFolder>
+    {
+        private readonly Siemens.Engineering.Project _project;
+        private readonly List<string> _folders;
+        private readonly string _parent;
+        private readonly Func<string, TFolder> _wrap;
+        internal HmiFolderComposition(Siemens.Engineering.Project project, List<string> folders, string parent, Func<string, TFolder> wrap) { _project = project; _folders = folders; _parent = parent; _wrap = wrap; }
+        internal override IEnumerable<TFolder> Items() { _project.Live(); return HmiState.Children(_folders, _parent).Select(_wrap); }
+        public TFolder Create(string name) { _project.Live(); return _wrap(HmiState.CreateFolder(_project, _folders, _parent, name)); }
     }
 
     internal sealed class HmiObjectState
