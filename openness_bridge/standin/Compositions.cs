@@ -28,6 +28,18 @@ namespace StandIn.Control
         public int Count { get { return Items().Count(); } }
     }
 
+    /// <summary>A composition of objects Find looks up by name: one level only, the exact name, like Openness' Find.</summary>
+    public abstract class NamedComposition<T> : CountedComposition<T> where T : class
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        private readonly Func<IEnumerable<T>> _all;
+        private readonly Func<T, string> _name;
+        internal NamedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) { OwnerProject = project; _all = all; _name = name; }
+
+        internal override IEnumerable<T> Items() { OwnerProject.Live(); return _all(); }
+        internal T Named(string name) { OwnerProject.Live(); return _all().FirstOrDefault(x => _name(x) == name); }
+    }
+
     /// <summary>A composition of objects made when it was asked for (results, configurations, constants).</summary>
     public abstract class ListComposition<T> : CountedComposition<T>
     {

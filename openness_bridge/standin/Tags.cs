@@ -4,7 +4,6 @@
 // State (TagsState.cs) lives in StandIn.Control.TagFolder (one tree per PLC software) and is kept in the project file by
 // TagRecords (IProjectPart), so save/reopen, close-discards and transaction rollback cover it.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -63,25 +62,19 @@ namespace Siemens.Engineering.SW.Tags
         }
     }
 
-    public sealed class PlcTagTableUserGroupComposition : IEnumerable<PlcTagTableUserGroup>
+    public sealed class PlcTagTableUserGroupComposition : NamedComposition<PlcTagTableUserGroup>
     {
-        private readonly Project _project;
         private readonly DeviceState _device;
         private readonly TagFolder _state;
-        internal PlcTagTableUserGroupComposition(Project project, DeviceState device, TagFolder state) { _project = project; _device = device; _state = state; }
-        public int Count { get { _project.Live(); return _state.Groups.Count; } }
+        internal PlcTagTableUserGroupComposition(Project project, DeviceState device, TagFolder state)
+            : base(project, () => state.Groups.Select(g => new PlcTagTableUserGroup(project, device, g)), g => g.State.Name) { _device = device; _state = state; }
 
         // One level only, like every Openness Find.
-        public PlcTagTableUserGroup Find(string name)
-        {
-            _project.Live();
-            var g = _state.Groups.FirstOrDefault(x => x.Name == name);
-            return g == null ? null : new PlcTagTableUserGroup(_project, _device, g);
-        }
+        public PlcTagTableUserGroup Find(string name) { return Named(name); }
 
         public PlcTagTableUserGroup Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcTagTableUserGroupComposition.Create");
             if (string.IsNullOrWhiteSpace(name))
                 throw TagFolder.Refused("The group cannot be created.", "The name is empty.");
@@ -89,32 +82,20 @@ namespace Siemens.Engineering.SW.Tags
                 throw TagFolder.Refused("The group cannot be created.", "A group named '" + name + "' already exists here.");
             var group = new TagFolder { Name = name };
             _state.Groups.Add(group);
-            _project.State.Modified = true;
-            return new PlcTagTableUserGroup(_project, _device, group);
+            OwnerProject.State.Modified = true;
+            return new PlcTagTableUserGroup(OwnerProject, _device, group);
         }
-
-        public IEnumerator<PlcTagTableUserGroup> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Groups.Select(g => new PlcTagTableUserGroup(_project, _device, g)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class PlcTagTableComposition : IEnumerable<PlcTagTable>
+    public sealed class PlcTagTableComposition : NamedComposition<PlcTagTable>
     {
         private readonly Project _project;
         private readonly DeviceState _device;
         private readonly TagFolder _state;
-        internal PlcTagTableComposition(Project project, DeviceState device, TagFolder state) { _project = project; _device = device; _state = state; }
-        public int Count { get { _project.Live(); return _state.Tables.Count; } }
+        internal PlcTagTableComposition(Project project, DeviceState device, TagFolder state)
+            : base(project, () => state.Tables.Select(t => new PlcTagTable(project, device, t)), t => t.State.Name) { _project = project; _device = device; _state = state; }
 
-        public PlcTagTable Find(string name)
-        {
-            _project.Live();
-            var t = _state.Tables.FirstOrDefault(x => x.Name == name);
-            return t == null ? null : new PlcTagTable(_project, _device, t);
-        }
+        public PlcTagTable Find(string name) { return Named(name); }
 
         // Table names are unique in the whole PLC, whatever group a table is in.
         public PlcTagTable Create(string name)
@@ -174,13 +155,6 @@ namespace Siemens.Engineering.SW.Tags
             Program.ImportLog.Add(target.Name);
             return new List<PlcTagTable> { new PlcTagTable(_project, _device, target) };
         }
-
-        public IEnumerator<PlcTagTable> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Tables.Select(t => new PlcTagTable(_project, _device, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class PlcTagTable
@@ -232,53 +206,40 @@ namespace Siemens.Engineering.SW.Tags
         }
     }
 
-    public sealed class PlcTagComposition : IEnumerable<PlcTag>
+    public sealed class PlcTagComposition : NamedComposition<PlcTag>
     {
-        private readonly Project _project;
         private readonly DeviceState _device;
         private readonly TagTableState _table;
-        internal PlcTagComposition(Project project, DeviceState device, TagTableState table) { _project = project; _device = device; _table = table; }
-        public int Count { get { _project.Live(); return _table.Tags.Count; } }
+        internal PlcTagComposition(Project project, DeviceState device, TagTableState table)
+            : base(project, () => table.Tags.Select(t => new PlcTag(project, table, t)), t => t.State.Name) { _device = device; _table = table; }
 
-        public PlcTag Find(string name)
-        {
-            _project.Live();
-            var tag = _table.Tags.FirstOrDefault(t => t.Name == name);
-            return tag == null ? null : new PlcTag(_project, _table, tag);
-        }
+        public PlcTag Find(string name) { return Named(name); }
 
         public PlcTag Create(string name, string dataTypeName, string logicalAddress)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcTagComposition.Create");
             TagFolder.CheckFreeName(_device, name, "The tag cannot be created.");
             var tag = new TagState { Name = name, DataTypeName = dataTypeName ?? "", LogicalAddress = logicalAddress ?? "" };
             _table.Tags.Add(tag);
-            _project.State.Modified = true;
-            return new PlcTag(_project, _table, tag);
+            OwnerProject.State.Modified = true;
+            return new PlcTag(OwnerProject, _table, tag);
         }
-
-        public IEnumerator<PlcTag> GetEnumerator()
-        {
-            _project.Live();
-            return _table.Tags.Select(t => new PlcTag(_project, _table, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class PlcTag
     {
         private readonly Project _project;
         private readonly TagTableState _table;
-        private readonly TagState _state;
-        internal PlcTag(Project project, TagTableState table, TagState state) { _project = project; _table = table; _state = state; }
+        internal readonly TagState State;
+        internal PlcTag(Project project, TagTableState table, TagState state) { _project = project; _table = table; State = state; }
 
         private TagState Live()
         {
             _project.Live();
-            if (!_table.Tags.Contains(_state))
+            if (!_table.Tags.Contains(State))
                 throw new EngineeringObjectDisposedException("The object has been deleted.", "The tag no longer exists.", null);
-            return _state;
+            return State;
         }
 
         private void Change(string member, Action<TagState> change)
@@ -364,37 +325,24 @@ namespace Siemens.Engineering.SW.Tags
         public void Delete() { Change("PlcUserConstant.Delete", s => _table.Constants.Remove(s)); }
     }
 
-    public sealed class PlcUserConstantComposition : IEnumerable<PlcUserConstant>
+    public sealed class PlcUserConstantComposition : NamedComposition<PlcUserConstant>
     {
-        private readonly Project _project;
         private readonly DeviceState _device;
         private readonly TagTableState _table;
-        internal PlcUserConstantComposition(Project project, DeviceState device, TagTableState table) { _project = project; _device = device; _table = table; }
-        public int Count { get { _project.Live(); return _table.Constants.Count; } }
+        internal PlcUserConstantComposition(Project project, DeviceState device, TagTableState table)
+            : base(project, () => table.Constants.Select(c => new PlcUserConstant(project, device, table, c)), c => c.State.Name) { _device = device; _table = table; }
 
-        public PlcUserConstant Find(string name)
-        {
-            _project.Live();
-            var c = _table.Constants.FirstOrDefault(x => x.Name == name);
-            return c == null ? null : new PlcUserConstant(_project, _device, _table, c);
-        }
+        public PlcUserConstant Find(string name) { return Named(name); }
 
         public PlcUserConstant Create(string name, string dataTypeName, string value)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcUserConstantComposition.Create");
             TagFolder.CheckFreeName(_device, name, "The user constant cannot be created.");
             var constant = new ConstantState { Name = name, DataTypeName = dataTypeName ?? "", Value = value ?? "" };
             _table.Constants.Add(constant);
-            _project.State.Modified = true;
-            return new PlcUserConstant(_project, _device, _table, constant);
+            OwnerProject.State.Modified = true;
+            return new PlcUserConstant(OwnerProject, _device, _table, constant);
         }
-
-        public IEnumerator<PlcUserConstant> GetEnumerator()
-        {
-            _project.Live();
-            return _table.Constants.Select(c => new PlcUserConstant(_project, _device, _table, c)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 }

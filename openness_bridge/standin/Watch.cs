@@ -5,7 +5,6 @@
 // the force table cannot (PlcForceTableComposition has no Create, PlcForceTable no Delete): it comes in by Import.
 // Entries are read-only members; their content changes through a SimaticML export and re-import.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -66,24 +65,17 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         }
     }
 
-    public sealed class PlcWatchAndForceTableUserGroupComposition : IEnumerable<PlcWatchAndForceTableUserGroup>
+    public sealed class PlcWatchAndForceTableUserGroupComposition : NamedComposition<PlcWatchAndForceTableUserGroup>
     {
-        private readonly Project _project;
         private readonly WatchGroupState _state;
-        internal PlcWatchAndForceTableUserGroupComposition(Project project, WatchGroupState state) { _project = project; _state = state; }
+        internal PlcWatchAndForceTableUserGroupComposition(Project project, WatchGroupState state)
+            : base(project, () => state.Groups.Select(g => new PlcWatchAndForceTableUserGroup(project, g)), g => g.State.Name) { _state = state; }
 
-        public int Count { get { _project.Live(); return _state.Groups.Count; } }
-
-        public PlcWatchAndForceTableUserGroup Find(string name)
-        {
-            _project.Live();
-            var g = _state.Groups.FirstOrDefault(x => x.Name == name);
-            return g == null ? null : new PlcWatchAndForceTableUserGroup(_project, g);
-        }
+        public PlcWatchAndForceTableUserGroup Find(string name) { return Named(name); }
 
         public PlcWatchAndForceTableUserGroup Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcWatchAndForceTableUserGroupComposition.Create");
             if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
                 throw new EngineeringTargetInvocationException("The group cannot be created.", "The name must not be empty.", null);
@@ -91,36 +83,22 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
                 throw new EngineeringTargetInvocationException("The group cannot be created.", "A group named '" + name + "' already exists.", null);
             var group = new WatchGroupState { Name = name, Parent = _state };
             _state.Groups.Add(group);
-            _project.State.Modified = true;
-            return new PlcWatchAndForceTableUserGroup(_project, group);
+            OwnerProject.State.Modified = true;
+            return new PlcWatchAndForceTableUserGroup(OwnerProject, group);
         }
-
-        public IEnumerator<PlcWatchAndForceTableUserGroup> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Groups.Select(g => new PlcWatchAndForceTableUserGroup(_project, g)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class PlcWatchTableComposition : IEnumerable<PlcWatchTable>
+    public sealed class PlcWatchTableComposition : NamedComposition<PlcWatchTable>
     {
-        private readonly Project _project;
         private readonly WatchGroupState _state;
-        internal PlcWatchTableComposition(Project project, WatchGroupState state) { _project = project; _state = state; }
+        internal PlcWatchTableComposition(Project project, WatchGroupState state)
+            : base(project, () => state.Tables.Where(t => !t.Force).Select(t => new PlcWatchTable(project, t)), t => t.State.Name) { _state = state; }
 
-        public int Count { get { _project.Live(); return _state.Tables.Count(t => !t.Force); } }
-
-        public PlcWatchTable Find(string name)
-        {
-            _project.Live();
-            var t = _state.Tables.FirstOrDefault(x => !x.Force && x.Name == name);
-            return t == null ? null : new PlcWatchTable(_project, t);
-        }
+        public PlcWatchTable Find(string name) { return Named(name); }
 
         public PlcWatchTable Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcWatchTableComposition.Create");
             if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
                 throw new EngineeringTargetInvocationException("The watch table cannot be created.", "The name must not be empty.", null);
@@ -128,52 +106,29 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
                 throw new EngineeringTargetInvocationException("The watch table cannot be created.", "A watch or force table named '" + name + "' already exists.", null);
             var table = new WatchTableState { Name = name, Group = _state };
             _state.Tables.Add(table);
-            _project.State.Modified = true;
-            return new PlcWatchTable(_project, table);
+            OwnerProject.State.Modified = true;
+            return new PlcWatchTable(OwnerProject, table);
         }
 
         public IList<PlcWatchTable> Import(FileInfo path, ImportOptions importOptions)
         {
-            var table = WatchTableXml.Import(_project, _state, path, importOptions, false);
-            return new List<PlcWatchTable> { new PlcWatchTable(_project, table) };
+            return new List<PlcWatchTable> { new PlcWatchTable(OwnerProject, WatchTableXml.Import(OwnerProject, _state, path, importOptions, false)) };
         }
-
-        public IEnumerator<PlcWatchTable> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Tables.Where(t => !t.Force).Select(t => new PlcWatchTable(_project, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     // No Create: a PLC's force table is system-owned; Openness brings one in only by Import.
-    public sealed class PlcForceTableComposition : IEnumerable<PlcForceTable>
+    public sealed class PlcForceTableComposition : NamedComposition<PlcForceTable>
     {
-        private readonly Project _project;
         private readonly WatchGroupState _state;
-        internal PlcForceTableComposition(Project project, WatchGroupState state) { _project = project; _state = state; }
+        internal PlcForceTableComposition(Project project, WatchGroupState state)
+            : base(project, () => state.Tables.Where(t => t.Force).Select(t => new PlcForceTable(project, t)), t => t.State.Name) { _state = state; }
 
-        public int Count { get { _project.Live(); return _state.Tables.Count(t => t.Force); } }
-
-        public PlcForceTable Find(string name)
-        {
-            _project.Live();
-            var t = _state.Tables.FirstOrDefault(x => x.Force && x.Name == name);
-            return t == null ? null : new PlcForceTable(_project, t);
-        }
+        public PlcForceTable Find(string name) { return Named(name); }
 
         public IList<PlcForceTable> Import(FileInfo path, ImportOptions importOptions)
         {
-            var table = WatchTableXml.Import(_project, _state, path, importOptions, true);
-            return new List<PlcForceTable> { new PlcForceTable(_project, table) };
+            return new List<PlcForceTable> { new PlcForceTable(OwnerProject, WatchTableXml.Import(OwnerProject, _state, path, importOptions, true)) };
         }
-
-        public IEnumerator<PlcForceTable> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Tables.Where(t => t.Force).Select(t => new PlcForceTable(_project, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class PlcWatchTable
@@ -219,21 +174,17 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
 
     // Holds comment rows and operand rows; the typed rows are PlcWatchTableEntry / PlcForceTableEntry.
     // (Create(), which makes a comment row, is not declared: the bridge does not use it.)
-    public sealed class PlcTableCommentEntryComposition : IEnumerable<PlcTableCommentEntry>
+    public sealed class PlcTableCommentEntryComposition : CountedComposition<PlcTableCommentEntry>
     {
         private readonly Project _project;
         private readonly WatchTableState _table;
         internal PlcTableCommentEntryComposition(Project project, WatchTableState table) { _project = project; _table = table; }
 
-        public int Count { get { WatchTableXml.Live(_project, _table); return _table.Entries.Count; } }
-
-        public IEnumerator<PlcTableCommentEntry> GetEnumerator()
+        internal override IEnumerable<PlcTableCommentEntry> Items()
         {
             WatchTableXml.Live(_project, _table);
-            return _table.Entries.Select(e => _table.Force ? (PlcTableCommentEntry)new PlcForceTableEntry(_project, e) : new PlcWatchTableEntry(_project, e))
-                .ToList().GetEnumerator();
+            return _table.Entries.Select(e => _table.Force ? (PlcTableCommentEntry)new PlcForceTableEntry(_project, e) : new PlcWatchTableEntry(_project, e));
         }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public class PlcTableCommentEntry
