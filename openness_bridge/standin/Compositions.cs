@@ -28,16 +28,37 @@ namespace StandIn.Control
         public int Count { get { return Items().Count(); } }
     }
 
-    /// <summary>A composition of objects Find looks up by name: one level only, the exact name, like Openness' Find.</summary>
-    public abstract class NamedComposition<T> : CountedComposition<T> where T : class
+    /// <summary>A composition whose objects Find looks up by name, one level only.</summary>
+    public abstract class LookupComposition<T> : Composition<T> where T : class
     {
         internal readonly Siemens.Engineering.Project OwnerProject;
         private readonly Func<IEnumerable<T>> _all;
         private readonly Func<T, string> _name;
-        internal NamedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) { OwnerProject = project; _all = all; _name = name; }
+        internal LookupComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) { OwnerProject = project; _all = all; _name = name; }
 
         internal override IEnumerable<T> Items() { OwnerProject.Live(); return _all(); }
-        internal T Named(string name) { OwnerProject.Live(); return _all().FirstOrDefault(x => _name(x) == name); }
+
+        internal T Lookup(string name, StringComparison comparison)
+        {
+            OwnerProject.Live();
+            return _all().FirstOrDefault(x => string.Equals(_name(x), name, comparison));
+        }
+    }
+
+    /// <summary>A PLC composition with Count; its Find compares names exactly, like Openness' Find.</summary>
+    public abstract class NamedComposition<T> : LookupComposition<T> where T : class
+    {
+        internal NamedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
+        public int Count { get { return Items().Count(); } }
+        internal T Named(string name) { return Lookup(name, StringComparison.Ordinal); }
+    }
+
+    /// <summary>A WinCC Unified composition: Find ignores case, as the Unified object model compares names (Create, in
+    /// each composition, refuses a name it has through UnifiedState.Unique).</summary>
+    public abstract class UnifiedComposition<T> : LookupComposition<T> where T : class
+    {
+        internal UnifiedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
+        public T Find(string name) { return Lookup(name, StringComparison.OrdinalIgnoreCase); }
     }
 
     /// <summary>A composition of objects made when it was asked for (results, configurations, constants).</summary>

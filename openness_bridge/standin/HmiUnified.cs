@@ -420,24 +420,6 @@ namespace Siemens.Engineering.HmiUnified.TextGraphicList
 
 namespace StandIn.Control
 {
-    /// <summary>A Unified composition: Find ignores case, as the Unified object model compares names (Create, in each
-    /// composition, refuses a name it has through <see cref="UnifiedState.Unique"/>).</summary>
-    public abstract class UnifiedComposition<T> : Composition<T> where T : class
-    {
-        internal readonly Siemens.Engineering.Project OwnerProject;
-        private readonly Func<IEnumerable<T>> _all;
-        private readonly Func<T, string> _name;
-        internal UnifiedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) { OwnerProject = project; _all = all; _name = name; }
-
-        internal override IEnumerable<T> Items() { OwnerProject.Live(); return _all(); }
-
-        public T Find(string name)
-        {
-            OwnerProject.Live();
-            return _all().FirstOrDefault(x => string.Equals(_name(x), name, StringComparison.OrdinalIgnoreCase));
-        }
-    }
-
     /// <summary>One object of a composition kept by name only (a text or graphic list).</summary>
     internal sealed class UNamed
     {
