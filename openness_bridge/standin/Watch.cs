@@ -237,14 +237,7 @@ namespace StandIn.Control
         /// <summary>The user group at "a/b" below this one, created when missing (project files only).</summary>
         internal WatchGroupState Path(string path)
         {
-            var group = this;
-            foreach (var part in (path ?? "").Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var next = group.Groups.FirstOrDefault(g => g.Name == part);
-                if (next == null) { next = new WatchGroupState { Name = part, Parent = group }; group.Groups.Add(next); }
-                group = next;
-            }
-            return group;
+            return GroupPath.Below(this, path, g => g.Groups, g => g.Name, (parent, part) => new WatchGroupState { Name = part, Parent = parent });
         }
     }
 
