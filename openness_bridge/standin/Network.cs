@@ -5,7 +5,6 @@
 // = X3; Catalog.cs says which per article); each offers NetworkInterface with one node. Ethernet nodes carry the IPv4
 // attributes; PROFIBUS/MPI nodes do not. PLCs' PROFINET interfaces have an IoController, IO devices' an IoConnector.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering.Compiler;
@@ -183,7 +182,7 @@ namespace Siemens.Engineering.HW
         }
     }
 
-    public sealed class SubnetComposition : IEnumerable<Subnet>
+    public sealed class SubnetComposition : NamedComposition<Subnet>
     {
         private static readonly string[] Types =
         {
@@ -191,16 +190,9 @@ namespace Siemens.Engineering.HW
         };
 
         private readonly Project _project;
-        internal SubnetComposition(Project project) { _project = project; }
+        internal SubnetComposition(Project project) : base(project, () => project.State.Subnets.Select(s => new Subnet(project, s)), s => s.State.Name) { _project = project; }
 
-        public int Count { get { _project.Live(); return _project.State.Subnets.Count; } }
-
-        public Subnet Find(string name)
-        {
-            _project.Live();
-            var state = _project.State.Subnets.FirstOrDefault(s => s.Name == name);
-            return state == null ? null : new Subnet(_project, state);
-        }
+        public Subnet Find(string name) { return Named(name); }
 
         public Subnet Create(string typeIdentifier, string name)
         {
@@ -215,14 +207,6 @@ namespace Siemens.Engineering.HW
             _project.State.Modified = true;
             return new Subnet(_project, state);
         }
-
-        public IEnumerator<Subnet> GetEnumerator()
-        {
-            _project.Live();
-            return _project.State.Subnets.Select(s => new Subnet(_project, s)).ToList().GetEnumerator();
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class IoSystem
