@@ -7,8 +7,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Siemens.Engineering.Compiler;
-using Siemens.Engineering.HW.Features;
 using StandIn.Control;
 
 namespace Siemens.Engineering.HW
