@@ -61,6 +61,15 @@ namespace StandIn.Control
         public T Find(string name) { return Lookup(name, StringComparison.OrdinalIgnoreCase); }
     }
 
+    /// <summary>A user folder or group addressed by its path ("a/b" below the system folder): Name is the last part.</summary>
+    public abstract class PathFolder
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        internal readonly string Path;
+        internal PathFolder(Siemens.Engineering.Project project, string path) { OwnerProject = project; Path = path; }
+        public string Name { get { OwnerProject.Live(); return Path.Split('/').Last(); } }
+    }
+
     /// <summary>A composition of objects made when it was asked for (results, configurations, constants).</summary>
     public abstract class ListComposition<T> : CountedComposition<T>
     {

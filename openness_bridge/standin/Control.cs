@@ -240,6 +240,12 @@ namespace StandIn.Control
     /// <summary>Group paths ("a/b") as the project-file records keep them, for every kind of group tree.</summary>
     internal static class GroupPath
     {
+        /// <summary>The paths one level below <paramref name="parent"/> ("" for the top) among folder paths kept as "a/b".</summary>
+        internal static List<string> Children(List<string> paths, string parent)
+        {
+            return paths.Where(p => parent == "" ? !p.Contains("/") : p.StartsWith(parent + "/", StringComparison.Ordinal) && !p.Substring(parent.Length + 1).Contains("/")).ToList();
+        }
+
         /// <summary>The group at <paramref name="path"/> below <paramref name="root"/>, each missing level made by
         /// <paramref name="make"/> (parent, name) and added (project files name groups before what is in them).</summary>
         internal static T Below<T>(T root, string path, Func<T, List<T>> groups, Func<T, string> name, Func<T, string, T> make) where T : class

@@ -125,15 +125,12 @@ namespace Siemens.Engineering.Hmi.Screen
         public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, ""); } }
     }
 
-    public sealed class ScreenUserFolder
+    public sealed class ScreenUserFolder : PathFolder
     {
-        private readonly Project _project;
         private readonly HmiState _state;
-        private readonly string _path;
-        internal ScreenUserFolder(Project project, HmiState state, string path) { _project = project; _state = state; _path = path; }
-        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
-        public ScreenComposition Screens { get { _project.Live(); return new ScreenComposition(_project, _state, _path); } }
-        public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, _path); } }
+        internal ScreenUserFolder(Project project, HmiState state, string path) : base(project, path) { _state = state; }
+        public ScreenComposition Screens { get { OwnerProject.Live(); return new ScreenComposition(OwnerProject, _state, Path); } }
+        public ScreenUserFolderComposition Folders { get { OwnerProject.Live(); return new ScreenUserFolderComposition(OwnerProject, _state, Path); } }
     }
 
     public sealed class ScreenUserFolderComposition : HmiFolderComposition<ScreenUserFolder>
@@ -160,15 +157,12 @@ namespace Siemens.Engineering.Hmi.Tag
         public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, ""); } }
     }
 
-    public sealed class TagUserFolder
+    public sealed class TagUserFolder : PathFolder
     {
-        private readonly Project _project;
         private readonly HmiState _state;
-        private readonly string _path;
-        internal TagUserFolder(Project project, HmiState state, string path) { _project = project; _state = state; _path = path; }
-        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
-        public TagTableComposition TagTables { get { _project.Live(); return new TagTableComposition(_project, _state, _path); } }
-        public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, _path); } }
+        internal TagUserFolder(Project project, HmiState state, string path) : base(project, path) { _state = state; }
+        public TagTableComposition TagTables { get { OwnerProject.Live(); return new TagTableComposition(OwnerProject, _state, Path); } }
+        public TagUserFolderComposition Folders { get { OwnerProject.Live(); return new TagUserFolderComposition(OwnerProject, _state, Path); } }
     }
 
     public sealed class TagUserFolderComposition : HmiFolderComposition<TagUserFolder>
@@ -260,7 +254,7 @@ namespace StandIn.Control
         private readonly string _parent;
         private readonly Func<string, TFolder> _wrap;
         internal HmiFolderComposition(Siemens.Engineering.Project project, List<string> folders, string parent, Func<string, TFolder> wrap) { _project = project; _folders = folders; _parent = parent; _wrap = wrap; }
-        internal override IEnumerable<TFolder> Items() { _project.Live(); return HmiState.Children(_folders, _parent).Select(_wrap); }
+        internal override IEnumerable<TFolder> Items() { _project.Live(); return GroupPath.Children(_folders, _parent).Select(_wrap); }
         public TFolder Create(string name) { _project.Live(); return _wrap(HmiState.CreateFolder(_project, _folders, _parent, name)); }
     }
 
@@ -288,17 +282,12 @@ namespace StandIn.Control
         /// <summary>Folders.Create(name): TIA refuses a name the parent already has (ignoring case).</summary>
         internal static string CreateFolder(Siemens.Engineering.Project project, List<string> folders, string parent, string name)
         {
-            if (string.IsNullOrEmpty(name) || name.Contains("/") || Children(folders, parent).Any(p => string.Equals(p.Split('/').Last(), name, StringComparison.OrdinalIgnoreCase)))
+            if (string.IsNullOrEmpty(name) || name.Contains("/") || GroupPath.Children(folders, parent).Any(p => string.Equals(p.Split('/').Last(), name, StringComparison.OrdinalIgnoreCase)))
                 throw new Siemens.Engineering.EngineeringTargetInvocationException("The folder could not be created.", "The name '" + name + "' is not valid or already exists.", null);
             var path = parent == "" ? name : parent + "/" + name;
             folders.Add(path);
             project.State.Modified = true;
             return path;
-        }
-
-        internal static IEnumerable<string> Children(List<string> folders, string parent)
-        {
-            return folders.Where(p => parent == "" ? !p.Contains("/") : p.StartsWith(parent + "/", StringComparison.Ordinal) && !p.Substring(parent.Length + 1).Contains("/")).ToList();
         }
 
         internal static bool IsClassic(string typeIdentifier) { return Article(typeIdentifier).StartsWith("6AV2 12", StringComparison.Ordinal) && !IsUnified(typeIdentifier); }

@@ -210,16 +210,13 @@ namespace Siemens.Engineering.HmiUnified.UI.Screens
 
 namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
 {
-    public sealed class HmiScreenGroup
+    public sealed class HmiScreenGroup : PathFolder
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
-        internal readonly string Path;
-        internal HmiScreenGroup(Project project, UnifiedState state, string path) { _project = project; _state = state; Path = path; }
-        public string Name { get { _project.Live(); return Path.Split('/').Last(); } }
-        public Screens.HmiScreenComposition Screens { get { _project.Live(); return new Screens.HmiScreenComposition(_project, _state, Path); } }
-        public HmiScreenGroupComposition Groups { get { _project.Live(); return new HmiScreenGroupComposition(_project, _state, Path); } }
-        public void Delete() { _project.Live(); _state.DeleteGroup(_state.ScreenGroups, Path); _state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, Path)); _project.State.Modified = true; }
+        internal HmiScreenGroup(Project project, UnifiedState state, string path) : base(project, path) { _state = state; }
+        public Screens.HmiScreenComposition Screens { get { OwnerProject.Live(); return new Screens.HmiScreenComposition(OwnerProject, _state, Path); } }
+        public HmiScreenGroupComposition Groups { get { OwnerProject.Live(); return new HmiScreenGroupComposition(OwnerProject, _state, Path); } }
+        public void Delete() { OwnerProject.Live(); _state.DeleteGroup(_state.ScreenGroups, Path); _state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, Path)); OwnerProject.State.Modified = true; }
     }
 
     public sealed class HmiScreenGroupComposition : UnifiedComposition<HmiScreenGroup>
@@ -227,7 +224,7 @@ namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
         private readonly UnifiedState _state;
         private readonly string _parent;
         internal HmiScreenGroupComposition(Project project, UnifiedState state, string parent)
-            : base(project, () => state.Children(state.ScreenGroups, parent).Select(p => new HmiScreenGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
+            : base(project, () => GroupPath.Children(state.ScreenGroups, parent).Select(p => new HmiScreenGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
         public HmiScreenGroup Create(string name) { OwnerProject.Live(); return new HmiScreenGroup(OwnerProject, _state, _state.CreateGroup(_state.ScreenGroups, _parent, name)); }
     }
 }
@@ -298,23 +295,20 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         }
     }
 
-    public sealed class HmiTagTableGroup
+    public sealed class HmiTagTableGroup : PathFolder
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
-        internal readonly string Path;
-        internal HmiTagTableGroup(Project project, UnifiedState state, string path) { _project = project; _state = state; Path = path; }
-        public string Name { get { _project.Live(); return Path.Split('/').Last(); } }
-        public HmiTagTableComposition TagTables { get { _project.Live(); return new HmiTagTableComposition(_project, _state, Path); } }
-        public HmiTagTableGroupComposition Groups { get { _project.Live(); return new HmiTagTableGroupComposition(_project, _state, Path); } }
+        internal HmiTagTableGroup(Project project, UnifiedState state, string path) : base(project, path) { _state = state; }
+        public HmiTagTableComposition TagTables { get { OwnerProject.Live(); return new HmiTagTableComposition(OwnerProject, _state, Path); } }
+        public HmiTagTableGroupComposition Groups { get { OwnerProject.Live(); return new HmiTagTableGroupComposition(OwnerProject, _state, Path); } }
         public void Delete()
         {
-            _project.Live();
+            OwnerProject.Live();
             var gone = _state.Tables.Where(t => UnifiedState.Within(t.Group, Path)).Select(t => t.Name).ToList();
             _state.Tags.RemoveAll(t => gone.Contains(t.Table));
             _state.Tables.RemoveAll(t => gone.Contains(t.Name));
             _state.DeleteGroup(_state.TableGroups, Path);
-            _project.State.Modified = true;
+            OwnerProject.State.Modified = true;
         }
     }
 
@@ -323,7 +317,7 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         private readonly UnifiedState _state;
         private readonly string _parent;
         internal HmiTagTableGroupComposition(Project project, UnifiedState state, string parent)
-            : base(project, () => state.Children(state.TableGroups, parent).Select(p => new HmiTagTableGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
+            : base(project, () => GroupPath.Children(state.TableGroups, parent).Select(p => new HmiTagTableGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
         public HmiTagTableGroup Create(string name) { OwnerProject.Live(); return new HmiTagTableGroup(OwnerProject, _state, _state.CreateGroup(_state.TableGroups, _parent, name)); }
     }
 }
@@ -563,15 +557,11 @@ namespace StandIn.Control
         internal string CreateGroup(List<string> groups, string parent, string name)
         {
             var path = parent == "" ? name : parent + "/" + name;
-            Unique(Children(groups, parent).Select(p => p.Split('/').Last()), name, "group");
+            Unique(GroupPath.Children(groups, parent).Select(p => p.Split('/').Last()), name, "group");
             groups.Add(path);
             return path;
         }
 
-        internal IEnumerable<string> Children(List<string> groups, string parent)
-        {
-            return groups.Where(p => (parent == "" ? !p.Contains("/") : p.StartsWith(parent + "/", StringComparison.Ordinal) && !p.Substring(parent.Length + 1).Contains("/"))).ToList();
-        }
 
         internal void DeleteGroup(List<string> groups, string path) { groups.RemoveAll(p => Within(p, path)); }
     }
