@@ -285,6 +285,14 @@ namespace Siemens.Engineering
                 throw new EngineeringObjectDisposedException("The project object has been disposed.", "The project was closed.", null);
             Faults.Check("Project.Access");
         }
+
+        /// <summary>Live(), then TIA's disposed-object error (<paramref name="text"/>, <paramref name="detail"/>) unless the
+        /// object a handle stands for still <paramref name="exists"/> (asked after the project check).</summary>
+        internal void Live(Func<bool> exists, string text, string detail)
+        {
+            Live();
+            if (!exists()) throw new EngineeringObjectDisposedException(text, detail, null);
+        }
     }
 
     public sealed class ExclusiveAccess : IDisposable

@@ -46,12 +46,7 @@ namespace Siemens.Engineering.HW
 
         public T GetService<T>() where T : class, IEngineeringService { Live(); return null; }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Devices.Contains(State))
-                throw new EngineeringObjectDisposedException("The device object has been disposed.", "", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Devices.Contains(State), "The device object has been disposed.", ""); }
     }
 
     // The devices of one place in the project tree: the project's top level (Project.Devices), the "Ungrouped devices"
@@ -104,12 +99,7 @@ namespace Siemens.Engineering.HW
         public DeviceComposition Devices { get { Live(); return new DeviceComposition(_project, Path); } }
         public DeviceUserGroupComposition Groups { get { Live(); return new DeviceUserGroupComposition(_project, Path); } }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.DeviceGroups.Contains(Path))
-                throw new EngineeringObjectDisposedException("The device group object has been disposed.", "", null);
-        }
+        private void Live() { _project.Live(() => _project.State.DeviceGroups.Contains(Path), "The device group object has been disposed.", ""); }
     }
 
     // Project.DeviceGroups and DeviceUserGroup.Groups: the user groups one level below a place.

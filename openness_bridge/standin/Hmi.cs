@@ -326,9 +326,7 @@ namespace StandIn.Control
     {
         internal static void Live(Siemens.Engineering.Project project, List<HmiObjectState> list, HmiObjectState obj)
         {
-            project.Live();
-            if (!list.Contains(obj))
-                throw new Siemens.Engineering.EngineeringObjectDisposedException("The object has been disposed.", "It was replaced or deleted.", null);
+            project.Live(() => list.Contains(obj), "The object has been disposed.", "It was replaced or deleted.");
         }
 
         internal static HmiObjectState Find(List<HmiObjectState> list, string name)

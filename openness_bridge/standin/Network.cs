@@ -117,12 +117,7 @@ namespace Siemens.Engineering.HW
             return new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "Node has no attribute '" + name + "'.", null);
         }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Devices.Contains(Device))
-                throw new EngineeringObjectDisposedException("The node object has been disposed.", "Its device was deleted.", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Devices.Contains(Device), "The node object has been disposed.", "Its device was deleted."); }
     }
 
     public sealed class NodeComposition : ListComposition<Node>
@@ -172,12 +167,7 @@ namespace Siemens.Engineering.HW
         public override bool Equals(object obj) { var o = obj as Subnet; return o != null && o.State == State; }
         public override int GetHashCode() { return State.GetHashCode(); }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Subnets.Contains(State))
-                throw new EngineeringObjectDisposedException("The subnet object has been disposed.", "", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Subnets.Contains(State), "The subnet object has been disposed.", ""); }
     }
 
     public sealed class SubnetComposition : NamedComposition<Subnet>
@@ -344,11 +334,6 @@ namespace Siemens.Engineering.HW.Features
             }
         }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Devices.Contains(_device))
-                throw new EngineeringObjectDisposedException("The network interface object has been disposed.", "Its device was deleted.", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Devices.Contains(_device), "The network interface object has been disposed.", "Its device was deleted."); }
     }
 }

@@ -183,12 +183,7 @@ namespace Siemens.Engineering.Umac
         internal ProjectUser(Project project, UserState state) { _project = project; State = state; }
         public string Name { get { Live(); return State.Name; } }
         public RoleAssociation Roles { get { Live(); return new RoleAssociation(_project, State); } }
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Umac.Users.Contains(State))
-                throw new EngineeringObjectDisposedException("The user object has been disposed.", "", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Umac.Users.Contains(State), "The user object has been disposed.", ""); }
     }
 
     public sealed class ProjectUserComposition : LookupComposition<ProjectUser>

@@ -30,12 +30,7 @@ namespace Siemens.Engineering.SW.Tags
         internal readonly DeviceState Device;
         internal readonly TagFolder State;
         internal PlcTagTableGroup(Project project, DeviceState device, TagFolder state) { OwnerProject = project; Device = device; State = state; }
-        internal void Live()
-        {
-            OwnerProject.Live();
-            if (!TagFolder.Of(Device.Software).Folders().Contains(State))
-                throw new EngineeringObjectDisposedException("The object has been deleted.", "The tag table group no longer exists.", null);
-        }
+        internal void Live() { OwnerProject.Live(() => TagFolder.Of(Device.Software).Folders().Contains(State), "The object has been deleted.", "The tag table group no longer exists."); }
         public string Name { get { Live(); return State.Name; } }
         public PlcTagTableComposition TagTables { get { Live(); return new PlcTagTableComposition(OwnerProject, Device, State); } }
         public PlcTagTableUserGroupComposition Groups { get { Live(); return new PlcTagTableUserGroupComposition(OwnerProject, Device, State); } }
@@ -164,12 +159,7 @@ namespace Siemens.Engineering.SW.Tags
         internal readonly TagTableState State;
         internal PlcTagTable(Project project, DeviceState device, TagTableState state) { _project = project; _device = device; State = state; }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!TagFolder.Of(_device.Software).AllTables().Contains(State))
-                throw new EngineeringObjectDisposedException("The object has been deleted.", "The tag table no longer exists.", null);
-        }
+        private void Live() { _project.Live(() => TagFolder.Of(_device.Software).AllTables().Contains(State), "The object has been deleted.", "The tag table no longer exists."); }
 
         public string Name { get { Live(); return State.Name; } }
         public bool IsDefault { get { Live(); return State.IsDefault; } }
@@ -234,13 +224,7 @@ namespace Siemens.Engineering.SW.Tags
         internal readonly TagState State;
         internal PlcTag(Project project, TagTableState table, TagState state) { _project = project; _table = table; State = state; }
 
-        private TagState Live()
-        {
-            _project.Live();
-            if (!_table.Tags.Contains(State))
-                throw new EngineeringObjectDisposedException("The object has been deleted.", "The tag no longer exists.", null);
-            return State;
-        }
+        private TagState Live() { _project.Live(() => _table.Tags.Contains(State), "The object has been deleted.", "The tag no longer exists."); return State; }
 
         private void Change(string member, Action<TagState> change)
         {
@@ -289,13 +273,7 @@ namespace Siemens.Engineering.SW.Tags
         private readonly TagTableState _table;
         internal PlcUserConstant(Project project, DeviceState device, TagTableState table, ConstantState state) : base(project, state) { _device = device; _table = table; }
 
-        internal override ConstantState Live()
-        {
-            OwnerProject.Live();
-            if (!_table.Constants.Contains(State))
-                throw new EngineeringObjectDisposedException("The object has been deleted.", "The user constant no longer exists.", null);
-            return State;
-        }
+        internal override ConstantState Live() { OwnerProject.Live(() => _table.Constants.Contains(State), "The object has been deleted.", "The user constant no longer exists."); return State; }
 
         private void Change(string member, Action<ConstantState> change)
         {

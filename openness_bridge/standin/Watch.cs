@@ -37,12 +37,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         public PlcForceTableComposition ForceTables { get { Live(); return new PlcForceTableComposition(OwnerProject, State); } }
         public PlcWatchAndForceTableUserGroupComposition Groups { get { Live(); return new PlcWatchAndForceTableUserGroupComposition(OwnerProject, State); } }
 
-        internal void Live()
-        {
-            OwnerProject.Live();
-            if (!State.Attached)
-                throw new EngineeringObjectDisposedException("The group object has been disposed.", "The group was deleted.", null);
-        }
+        internal void Live() { OwnerProject.Live(() => State.Attached, "The group object has been disposed.", "The group was deleted."); }
     }
 
     public sealed class PlcWatchAndForceTableSystemGroup : PlcWatchAndForceTableGroup
@@ -263,9 +258,7 @@ namespace StandIn.Control
 
         internal static void Live(Siemens.Engineering.Project project, WatchTableState table)
         {
-            project.Live();
-            if (table.Group == null || !table.Group.Tables.Contains(table) || !table.Group.Attached)
-                throw new Siemens.Engineering.EngineeringObjectDisposedException("The table object has been disposed.", "The table was deleted.", null);
+            project.Live(() => table.Group != null && table.Group.Tables.Contains(table) && table.Group.Attached, "The table object has been disposed.", "The table was deleted.");
         }
 
         private static Siemens.Engineering.EngineeringTargetInvocationException Refused(string detail)
