@@ -286,6 +286,14 @@ namespace Siemens.Engineering
             Faults.Check("Project.Access");
         }
 
+        /// <summary>A new object in the project's state: added to <paramref name="list"/>, the project marked modified.</summary>
+        internal T Added<T>(List<T> list, T item)
+        {
+            list.Add(item);
+            State.Modified = true;
+            return item;
+        }
+
         /// <summary>Live(), then TIA's disposed-object error (<paramref name="text"/>, <paramref name="detail"/>) unless the
         /// object a handle stands for still <paramref name="exists"/> (asked after the project check).</summary>
         internal void Live(Func<bool> exists, string text, string detail)

@@ -151,9 +151,7 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
             if (typeof(T) != typeof(Widgets.HmiButton) && typeof(T) != typeof(Widgets.HmiIOField))
                 throw new EngineeringTargetInvocationException("The screen item could not be created.", "The stand-in models HmiButton and HmiIOField only.", null);
             UnifiedState.Unique(_screen.Items.Select(i => i.Name), name, "screen item");
-            var item = new UItem { Name = name, Type = typeof(T).Name, Width = 100, Height = 40 };
-            _screen.Items.Add(item);
-            _project.State.Modified = true;
+            var item = _project.Added(_screen.Items, new UItem { Name = name, Type = typeof(T).Name, Width = 100, Height = 40 });
             return (T)HmiScreenItemBase.Wrap(_project, _screen, item);
         }
     }
@@ -201,9 +199,7 @@ namespace Siemens.Engineering.HmiUnified.UI.Screens
         {
             OwnerProject.Live();
             UnifiedState.Unique(_state.Screens.Select(s => s.Name), name, "screen");
-            var screen = new UScreen { Name = name, Group = _group, Width = UnifiedState.PanelWidth, Height = UnifiedState.PanelHeight };
-            _state.Screens.Add(screen);
-            OwnerProject.State.Modified = true;
+            var screen = OwnerProject.Added(_state.Screens, new UScreen { Name = name, Group = _group, Width = UnifiedState.PanelWidth, Height = UnifiedState.PanelHeight });
             return new HmiScreen(OwnerProject, _state, screen);
         }
     }
@@ -260,9 +256,7 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
             if (table == null)
                 throw new EngineeringTargetInvocationException("The tag could not be created.", "The tag table '" + tagTableName + "' does not exist.", null);
             UnifiedState.Unique(_state.Tags.Select(t => t.Name), name, "tag");
-            var tag = new UTag { Name = name, Table = table.Name };
-            _state.Tags.Add(tag);
-            OwnerProject.State.Modified = true;
+            var tag = OwnerProject.Added(_state.Tags, new UTag { Name = name, Table = table.Name });
             return new HmiTag(OwnerProject, _state, tag);
         }
     }
@@ -289,9 +283,7 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         {
             OwnerProject.Live();
             UnifiedState.Unique(_state.Tables.Select(t => t.Name), name, "tag table");
-            var table = new UTable { Name = name, Group = _group };
-            _state.Tables.Add(table);
-            OwnerProject.State.Modified = true;
+            var table = OwnerProject.Added(_state.Tables, new UTable { Name = name, Group = _group });
             return new HmiTagTable(OwnerProject, _state, table);
         }
     }
@@ -347,9 +339,7 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
         {
             OwnerProject.Live();
             UnifiedState.Unique(_state.Connections.Select(x => x.Name), name, "connection");
-            var c = new UConnection { Name = name };
-            _state.Connections.Add(c);
-            OwnerProject.State.Modified = true;
+            var c = OwnerProject.Added(_state.Connections, new UConnection { Name = name });
             return new HmiConnection(OwnerProject, _state, c);
         }
     }

@@ -102,9 +102,7 @@ namespace StandIn.Control
             _project.Live();
             if (_events.Any(x => x.Type == type))
                 throw new Siemens.Engineering.EngineeringTargetInvocationException("The event handler could not be created.", "The event already has a handler.", null);
-            var e = new UEvent { Type = type };
-            _events.Add(e);
-            _project.State.Modified = true;
+            var e = _project.Added(_events, new UEvent { Type = type });
             return new UEventHandle(_project, _events, e);
         }
     }

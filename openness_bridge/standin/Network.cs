@@ -190,9 +190,7 @@ namespace Siemens.Engineering.HW
                 throw new EngineeringTargetInvocationException("The subnet cannot be created.", "Unknown type identifier '" + typeIdentifier + "'.", null);
             if (string.IsNullOrEmpty(name) || _project.State.Subnets.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The subnet cannot be created.", "The name '" + name + "' is empty or already used.", null);
-            var state = new SubnetState { Name = name, TypeIdentifier = typeIdentifier };
-            _project.State.Subnets.Add(state);
-            _project.State.Modified = true;
+            var state = _project.Added(_project.State.Subnets, new SubnetState { Name = name, TypeIdentifier = typeIdentifier });
             return new Subnet(_project, state);
         }
     }

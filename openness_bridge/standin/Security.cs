@@ -200,9 +200,7 @@ namespace Siemens.Engineering.Umac
                 throw new EngineeringTargetInvocationException("The user cannot be created.", "The name or the password is empty.", null);
             if (_project.State.Umac.Users.Any(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The user cannot be created.", "The user '" + name + "' already exists.", null);
-            var state = new UserState { Name = name, Digest = digest };
-            _project.State.Umac.Users.Add(state);
-            _project.State.Modified = true;
+            var state = _project.Added(_project.State.Umac.Users, new UserState { Name = name, Digest = digest });
             return new ProjectUser(_project, state);
         }
 

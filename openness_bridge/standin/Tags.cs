@@ -75,9 +75,7 @@ namespace Siemens.Engineering.SW.Tags
                 throw TagFolder.Refused("The group cannot be created.", "The name is empty.");
             if (_state.Groups.Any(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw TagFolder.Refused("The group cannot be created.", "A group named '" + name + "' already exists here.");
-            var group = new TagFolder { Name = name };
-            _state.Groups.Add(group);
-            OwnerProject.State.Modified = true;
+            var group = OwnerProject.Added(_state.Groups, new TagFolder { Name = name });
             return new PlcTagTableUserGroup(OwnerProject, _device, group);
         }
     }
@@ -101,9 +99,7 @@ namespace Siemens.Engineering.SW.Tags
                 throw TagFolder.Refused("The tag table cannot be created.", "The name is empty.");
             if (TagFolder.Of(_device.Software).AllTables().Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw TagFolder.Refused("The tag table cannot be created.", "A tag table named '" + name + "' already exists.");
-            var table = new TagTableState { Name = name };
-            _state.Tables.Add(table);
-            _project.State.Modified = true;
+            var table = _project.Added(_state.Tables, new TagTableState { Name = name });
             return new PlcTagTable(_project, _device, table);
         }
 
@@ -210,9 +206,7 @@ namespace Siemens.Engineering.SW.Tags
             OwnerProject.Live();
             Faults.Check("PlcTagComposition.Create");
             TagFolder.CheckFreeName(_device, name, "The tag cannot be created.");
-            var tag = new TagState { Name = name, DataTypeName = dataTypeName ?? "", LogicalAddress = logicalAddress ?? "" };
-            _table.Tags.Add(tag);
-            OwnerProject.State.Modified = true;
+            var tag = OwnerProject.Added(_table.Tags, new TagState { Name = name, DataTypeName = dataTypeName ?? "", LogicalAddress = logicalAddress ?? "" });
             return new PlcTag(OwnerProject, _table, tag);
         }
     }
@@ -317,9 +311,7 @@ namespace Siemens.Engineering.SW.Tags
             OwnerProject.Live();
             Faults.Check("PlcUserConstantComposition.Create");
             TagFolder.CheckFreeName(_device, name, "The user constant cannot be created.");
-            var constant = new ConstantState { Name = name, DataTypeName = dataTypeName ?? "", Value = value ?? "" };
-            _table.Constants.Add(constant);
-            OwnerProject.State.Modified = true;
+            var constant = OwnerProject.Added(_table.Constants, new ConstantState { Name = name, DataTypeName = dataTypeName ?? "", Value = value ?? "" });
             return new PlcUserConstant(OwnerProject, _device, _table, constant);
         }
     }

@@ -76,9 +76,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
                 throw new EngineeringTargetInvocationException("The group cannot be created.", "The name must not be empty.", null);
             if (_state.Groups.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The group cannot be created.", "A group named '" + name + "' already exists.", null);
-            var group = new WatchGroupState { Name = name, Parent = _state };
-            _state.Groups.Add(group);
-            OwnerProject.State.Modified = true;
+            var group = OwnerProject.Added(_state.Groups, new WatchGroupState { Name = name, Parent = _state });
             return new PlcWatchAndForceTableUserGroup(OwnerProject, group);
         }
     }
@@ -99,9 +97,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
                 throw new EngineeringTargetInvocationException("The watch table cannot be created.", "The name must not be empty.", null);
             if (_state.Root.AllTables().Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The watch table cannot be created.", "A watch or force table named '" + name + "' already exists.", null);
-            var table = new WatchTableState { Name = name, Group = _state };
-            _state.Tables.Add(table);
-            OwnerProject.State.Modified = true;
+            var table = OwnerProject.Added(_state.Tables, new WatchTableState { Name = name, Group = _state });
             return new PlcWatchTable(OwnerProject, table);
         }
 
