@@ -1,7 +1,8 @@
 // The shape every Openness composition shares, written once (StandIn.Control, not Siemens API): a composition
-// enumerates what it holds and most of them count it. Openness declares GetEnumerator and Count on each composition;
-// the stand-in's compositions inherit them from here and declare their own Find, Create and Import. The bridge's
-// reflection (openness_bridge/diagnostics.py) reports these members as the composition's own, as Openness shows them.
+// enumerates what it holds, most of them count it, many find by name. Openness declares these members on each
+// composition; the stand-in's compositions inherit them from here (or from an area's base, e.g. ProgramTree.cs,
+// Hmi.cs) and declare what is their own. The bridge's reflection (openness_bridge/diagnostics.py) reports members of
+// StandIn.Control bases as the composition's own, so the stand-in shows the shape Openness declares.
 using System;
 using System.Collections;
 using System.Collections.Generic;
