@@ -83,11 +83,45 @@ def _kind(t: Any) -> str:
     return "class"
 
 
+STAND_IN_PLUMBING = "StandIn.Control"
+"""Namespace of the C# stand-in's shared bases (``Composition<T>`` and kin): members Openness declares on each type,
+written once there. Reflection reads them as the deriving type's own and skips them as a base type, so the stand-in
+shows Openness' shape; a real TIA's types have no such base."""
+
+
+def _plumbing_bases(t: Any) -> list[Any]:
+    """The stand-in's shared bases above ``t``, nearest first (none on a real TIA)."""
+    bases = []
+    base = t.BaseType
+    while base is not None and str(base.Namespace or "") == STAND_IN_PLUMBING:
+        bases.append(base)
+        base = base.BaseType
+    return bases
+
+
+def _declaring_types(t: Any) -> list[Any]:
+    """The types whose declared members are ``t``'s own: ``t`` and the stand-in's shared bases above it."""
+    return [t, *_plumbing_bases(t)]
+
+
+def _base_type(t: Any) -> Any:
+    """``t``'s base type as Openness declares it: the first one above the stand-in's shared bases."""
+    plumbing = _plumbing_bases(t)
+    return plumbing[-1].BaseType if plumbing else t.BaseType
+
+
 def _parameters(method: Any) -> str:
     return ", ".join(f"{_short(p.ParameterType)} {p.Name}" for p in method.GetParameters())
 
 
 def _members(t: Any) -> list[MemberInfo]:
+    members: list[MemberInfo] = []
+    for declaring in _declaring_types(t):
+        members += _declared_members(declaring)
+    return sorted(members, key=lambda m: (_KIND_ORDER[m.kind], m.name, m.signature))
+
+
+def _declared_members(t: Any) -> list[MemberInfo]:
     from System.Reflection import BindingFlags
 
     flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly
@@ -110,7 +144,7 @@ def _members(t: Any) -> list[MemberInfo]:
     for f in t.GetFields(flags):
         static = "const " if f.IsLiteral else ("static " if f.IsStatic else "")
         members.append(MemberInfo(kind="field", name=str(f.Name), signature=f"{static}{_short(f.FieldType)} {f.Name}"))
-    return sorted(members, key=lambda m: (_KIND_ORDER[m.kind], m.name, m.signature))
+    return members
 
 
 def _enum_values(t: Any) -> list[EnumValue]:
@@ -132,7 +166,7 @@ def _details(t: Any, service: Any, words: set[str], *, members: bool = True) -> 
     import System
 
     kind = _kind(t)
-    base = t.BaseType
+    base = _base_type(t)
     return TypeDetails(
         name=_short(t), full_name=_full(t), namespace=str(t.Namespace), kind=kind,
         is_service=service is not None and service.IsAssignableFrom(t) and not service.Equals(t),

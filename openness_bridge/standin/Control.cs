@@ -233,11 +233,28 @@ namespace StandIn.Control
 
         internal GroupState Path(string path)
         {
-            var group = this;
+            return GroupPath.Below(this, path, g => g.Groups, g => g.Name, (parent, part) => new GroupState { Name = part, Software = Software });
+        }
+    }
+
+    /// <summary>Group paths ("a/b") as the project-file records keep them, for every kind of group tree.</summary>
+    internal static class GroupPath
+    {
+        /// <summary>The paths one level below <paramref name="parent"/> ("" for the top) among folder paths kept as "a/b".</summary>
+        internal static List<string> Children(List<string> paths, string parent)
+        {
+            return paths.Where(p => parent == "" ? !p.Contains("/") : p.StartsWith(parent + "/", StringComparison.Ordinal) && !p.Substring(parent.Length + 1).Contains("/")).ToList();
+        }
+
+        /// <summary>The group at <paramref name="path"/> below <paramref name="root"/>, each missing level made by
+        /// <paramref name="make"/> (parent, name) and added (project files name groups before what is in them).</summary>
+        internal static T Below<T>(T root, string path, Func<T, List<T>> groups, Func<T, string> name, Func<T, string, T> make) where T : class
+        {
+            var group = root;
             foreach (var part in (path ?? "").Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
             {
-                var next = group.Groups.FirstOrDefault(g => g.Name == part);
-                if (next == null) { next = new GroupState { Name = part, Software = Software }; group.Groups.Add(next); }
+                var next = groups(group).FirstOrDefault(g => name(g) == part);
+                if (next == null) { next = make(group, part); groups(group).Add(next); }
                 group = next;
             }
             return group;

@@ -4,7 +4,6 @@
 // SimaticML), Device, and the symbolic tags of its global data blocks (elementary members, start values). Data
 // blocks whose SimaticML did not change keep their actual values; changed and new ones are reinitialised.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -39,14 +38,7 @@ namespace Siemens.Engineering.Download
         public DownloadResultMessageComposition Messages { get; private set; }
     }
 
-    public sealed class DownloadResultMessageComposition : IEnumerable<DownloadResultMessage>
-    {
-        private readonly List<DownloadResultMessage> _items;
-        internal DownloadResultMessageComposition(List<DownloadResultMessage> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<DownloadResultMessage> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class DownloadResultMessageComposition : ListComposition<DownloadResultMessage> { internal DownloadResultMessageComposition(List<DownloadResultMessage> items) : base(items) { } }
 
     public sealed class DownloadResult
     {
@@ -287,14 +279,7 @@ namespace Siemens.Engineering.Compare
         public CompareResultElementComposition Elements { get; private set; }
     }
 
-    public sealed class CompareResultElementComposition : IEnumerable<CompareResultElement>
-    {
-        private readonly List<CompareResultElement> _items;
-        internal CompareResultElementComposition(List<CompareResultElement> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<CompareResultElement> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class CompareResultElementComposition : ListComposition<CompareResultElement> { internal CompareResultElementComposition(List<CompareResultElement> items) : base(items) { } }
 }
 
 namespace Siemens.Engineering.SW

@@ -5,7 +5,6 @@
 // Behaviour is kept to simple in-memory state so the bridge's use of it can be checked.
 // Test-only controls live in the StandIn.Control namespace (Control.cs), never in Siemens.*.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -152,12 +151,16 @@ namespace Siemens.Engineering
         }
     }
 
-    public sealed class ProjectComposition : IEnumerable<Project>
+    // A portal holds at most one open project.
+    public sealed class ProjectComposition : CountedComposition<Project>
     {
         private readonly PortalProcessState _process;
         internal ProjectComposition(PortalProcessState process) { _process = process; }
 
-        public int Count { get { return _process.Project == null ? 0 : 1; } }
+        internal override IEnumerable<Project> Items()
+        {
+            return _process.Project == null ? new Project[0] : new[] { new Project(_process, _process.Project) };
+        }
 
         public Project Create(DirectoryInfo path, string name)
         {
@@ -201,14 +204,6 @@ namespace Siemens.Engineering
             return new Project(_process, state);
         }
 
-        public IEnumerator<Project> GetEnumerator()
-        {
-            var list = new List<Project>();
-            if (_process.Project != null) list.Add(new Project(_process, _process.Project));
-            return list.GetEnumerator();
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     // The project every transaction is about (ProjectBase implements it in the real API).
@@ -289,6 +284,22 @@ namespace Siemens.Engineering
             if (_process.Project == null || _process.Project.Identity != _identity)
                 throw new EngineeringObjectDisposedException("The project object has been disposed.", "The project was closed.", null);
             Faults.Check("Project.Access");
+        }
+
+        /// <summary>A new object in the project's state: added to <paramref name="list"/>, the project marked modified.</summary>
+        internal T Added<T>(List<T> list, T item)
+        {
+            list.Add(item);
+            State.Modified = true;
+            return item;
+        }
+
+        /// <summary>Live(), then TIA's disposed-object error (<paramref name="text"/>, <paramref name="detail"/>) unless the
+        /// object a handle stands for still <paramref name="exists"/> (asked after the project check).</summary>
+        internal void Live(Func<bool> exists, string text, string detail)
+        {
+            Live();
+            if (!exists()) throw new EngineeringObjectDisposedException(text, detail, null);
         }
     }
 

@@ -6,7 +6,6 @@
 // closed everywhere (TIA Portal help, "Opening a global library"). Sources: openness_bridge/README.md,
 // "Libraries" (G1, G2).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -103,7 +102,7 @@ namespace Siemens.Engineering.Library
         public GlobalLibraryType LibraryType { get { return GlobalLibraryType.User; } }
     }
 
-    public sealed class GlobalLibraryComposition : IEnumerable<GlobalLibrary>
+    public sealed class GlobalLibraryComposition : Composition<GlobalLibrary>
     {
         private readonly PortalProcessState _process;
         internal GlobalLibraryComposition(PortalProcessState process) { _process = process; }
@@ -146,11 +145,7 @@ namespace Siemens.Engineering.Library
             return new UserGlobalLibrary(library);
         }
 
-        public IEnumerator<GlobalLibrary> GetEnumerator()
-        {
-            return OpenLibraries.For(_process).Select(l => (GlobalLibrary)new UserGlobalLibrary(l)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal override IEnumerable<GlobalLibrary> Items() { return OpenLibraries.For(_process).Select(l => (GlobalLibrary)new UserGlobalLibrary(l)); }
     }
 }
 

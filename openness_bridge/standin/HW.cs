@@ -1,6 +1,5 @@
 // Stand-in for Siemens.Engineering.HW: devices of a project (see Engineering.cs for the ground rules).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using StandIn.Control;
@@ -47,34 +46,21 @@ namespace Siemens.Engineering.HW
 
         public T GetService<T>() where T : class, IEngineeringService { Live(); return null; }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Devices.Contains(State))
-                throw new EngineeringObjectDisposedException("The device object has been disposed.", "", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Devices.Contains(State), "The device object has been disposed.", ""); }
     }
 
     // The devices of one place in the project tree: the project's top level (Project.Devices), the "Ungrouped devices"
     // system group, or a device user group (DeviceState.Group: null, DeviceGroups.Ungrouped, or the group path).
-    public sealed class DeviceComposition : IEnumerable<Device>
+    public sealed class DeviceComposition : NamedComposition<Device>
     {
         private readonly Project _project;
         private readonly string _group;
         internal DeviceComposition(Project project) : this(project, null) { }
-        internal DeviceComposition(Project project, string group) { _project = project; _group = group; }
-
-        private IEnumerable<DeviceState> Here() { return _project.State.Devices.Where(d => d.Group == _group); }
-
-        public int Count { get { _project.Live(); return Here().Count(); } }
+        internal DeviceComposition(Project project, string group)
+            : base(project, () => project.State.Devices.Where(d => d.Group == group).Select(d => new Device(project, d)), d => d.State.Name) { _project = project; _group = group; }
 
         // One level only, exact name: Openness' Find does not search groups.
-        public Device Find(string name)
-        {
-            _project.Live();
-            var state = Here().FirstOrDefault(d => d.Name == name);
-            return state == null ? null : new Device(_project, state);
-        }
+        public Device Find(string name) { return Named(name); }
 
         public Device CreateWithItem(string typeIdentifier, string name, string deviceName)
         {
@@ -93,14 +79,6 @@ namespace Siemens.Engineering.HW
             _project.State.Modified = true;
             return new Device(_project, state);
         }
-
-        public IEnumerator<Device> GetEnumerator()
-        {
-            _project.Live();
-            return Here().Select(d => new Device(_project, d)).ToList().GetEnumerator();
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     // Project.UngroupedDevicesGroup
@@ -115,40 +93,29 @@ namespace Siemens.Engineering.HW
     public sealed class DeviceUserGroup
     {
         private readonly Project _project;
-        private readonly string _path;
-        internal DeviceUserGroup(Project project, string path) { _project = project; _path = path; }
-        public string Name { get { Live(); return _path.Split('/').Last(); } }
-        public DeviceComposition Devices { get { Live(); return new DeviceComposition(_project, _path); } }
-        public DeviceUserGroupComposition Groups { get { Live(); return new DeviceUserGroupComposition(_project, _path); } }
+        internal readonly string Path;
+        internal DeviceUserGroup(Project project, string path) { _project = project; Path = path; }
+        public string Name { get { Live(); return Path.Split('/').Last(); } }
+        public DeviceComposition Devices { get { Live(); return new DeviceComposition(_project, Path); } }
+        public DeviceUserGroupComposition Groups { get { Live(); return new DeviceUserGroupComposition(_project, Path); } }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.DeviceGroups.Contains(_path))
-                throw new EngineeringObjectDisposedException("The device group object has been disposed.", "", null);
-        }
+        private void Live() { _project.Live(() => _project.State.DeviceGroups.Contains(Path), "The device group object has been disposed.", ""); }
     }
 
     // Project.DeviceGroups and DeviceUserGroup.Groups: the user groups one level below a place.
-    public sealed class DeviceUserGroupComposition : IEnumerable<DeviceUserGroup>
+    public sealed class DeviceUserGroupComposition : NamedComposition<DeviceUserGroup>
     {
         private readonly Project _project;
         private readonly string _parent;
-        internal DeviceUserGroupComposition(Project project, string parent) { _project = project; _parent = parent; }
+        internal DeviceUserGroupComposition(Project project, string parent)
+            : base(project, () => Below(project, parent).Select(g => new DeviceUserGroup(project, g)), g => g.Path.Split('/').Last()) { _project = project; _parent = parent; }
 
-        private IEnumerable<string> Here()
+        private static IEnumerable<string> Below(Project project, string parent)
         {
-            return _project.State.DeviceGroups.Where(g => _parent == null ? g.IndexOf('/') < 0 : g.StartsWith(_parent + "/", StringComparison.Ordinal) && g.IndexOf('/', _parent.Length + 1) < 0);
+            return project.State.DeviceGroups.Where(g => parent == null ? g.IndexOf('/') < 0 : g.StartsWith(parent + "/", StringComparison.Ordinal) && g.IndexOf('/', parent.Length + 1) < 0);
         }
 
-        public int Count { get { _project.Live(); return Here().Count(); } }
-
-        public DeviceUserGroup Find(string name)
-        {
-            _project.Live();
-            var path = Here().FirstOrDefault(g => g.Split('/').Last() == name);
-            return path == null ? null : new DeviceUserGroup(_project, path);
-        }
+        public DeviceUserGroup Find(string name) { return Named(name); }
 
         public DeviceUserGroup Create(string name)
         {
@@ -161,14 +128,6 @@ namespace Siemens.Engineering.HW
             _project.State.Modified = true;
             return new DeviceUserGroup(_project, path);
         }
-
-        public IEnumerator<DeviceUserGroup> GetEnumerator()
-        {
-            _project.Live();
-            return Here().Select(g => new DeviceUserGroup(_project, g)).ToList().GetEnumerator();
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 }
 

@@ -6,7 +6,6 @@
 // documents; Import refuses what TIA refuses (a name that exists without Override, a screen number another screen
 // has, a screen not of the panel's size, a tag whose connection the device lacks).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -26,13 +25,7 @@ namespace Siemens.Engineering.Hmi
 
         // An HMI device compiles through GetService<ICompilable>() (Openness V21, "Compiling an HMI device"); the
         // stand-in does not compile: a Success with no findings, or the result armed with CompilerScript.
-        public T GetService<T>() where T : class, IEngineeringService
-        {
-            OwnerProject.Live();
-            if (typeof(T) == typeof(Siemens.Engineering.Compiler.ICompilable))
-                return new Siemens.Engineering.Compiler.StandInCompilable(OwnerProject, null, Device.Name) as T;
-            return null;
-        }
+        public T GetService<T>() where T : class, IEngineeringService { return Siemens.Engineering.Compiler.StandInCompilable.Offer<T>(OwnerProject, Device.Name); }
 
         internal HmiState State { get { OwnerProject.Live(); return HmiState.Of(Device); } }
         public ScreenSystemFolder ScreenFolder { get { return new ScreenSystemFolder(OwnerProject, State); } }
@@ -62,12 +55,7 @@ namespace Siemens.Engineering.Hmi.Globalization
         public void Delete() { }
     }
 
-    public sealed class MultiLingualGraphicComposition : IEnumerable<MultiLingualGraphic>
-    {
-        internal MultiLingualGraphicComposition() { }
-        public IEnumerator<MultiLingualGraphic> GetEnumerator() { return new List<MultiLingualGraphic>().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class MultiLingualGraphicComposition : EmptyComposition<MultiLingualGraphic> { internal MultiLingualGraphicComposition() { } }
 }
 
 namespace Siemens.Engineering.Hmi.RuntimeScripting
@@ -90,90 +78,31 @@ namespace Siemens.Engineering.Hmi.RuntimeScripting
         public VBScriptUserFolderComposition Folders { get { return null; } }
     }
 
-    public sealed class VBScriptUserFolderComposition : IEnumerable<VBScriptUserFolder>
+    public sealed class VBScriptUserFolderComposition : EmptyComposition<VBScriptUserFolder> { internal VBScriptUserFolderComposition() { } }
+
+    public sealed class VBScriptComposition : HmiDocumentComposition<VBScript>
     {
-        internal VBScriptUserFolderComposition() { }
-        public IEnumerator<VBScriptUserFolder> GetEnumerator() { return new List<VBScriptUserFolder>().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal VBScriptComposition(Project project, HmiState state) : base(project, state, state.Scripts, "Hmi.RuntimeScripting.VBScript", "", o => new VBScript(project, state, o)) { }
     }
 
-    public sealed class VBScriptComposition : IEnumerable<VBScript>
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal VBScriptComposition(Project project, HmiState state) { _project = project; _state = state; }
-        public VBScript Find(string name) { _project.Live(); var f = HmiXml.Find(_state.Scripts, name); return f == null ? null : new VBScript(_project, _state, f); }
-        public IList<VBScript> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.Scripts, "Hmi.RuntimeScripting.VBScript", path, importOptions, "VBScriptComposition.Import");
-            return new List<VBScript> { new VBScript(_project, _state, made) };
-        }
-        public IEnumerator<VBScript> GetEnumerator() { _project.Live(); return _state.Scripts.Select(s => new VBScript(_project, _state, s)).ToList().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public sealed class VBScript
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal VBScript(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.Scripts, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Scripts, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class VBScript : HmiDocument { internal VBScript(Project project, HmiState state, HmiObjectState obj) : base(project, state.Scripts, obj) { } }
 }
 
 namespace Siemens.Engineering.Hmi.TextGraphicList
 {
-    public sealed class TextListComposition : IEnumerable<TextList>
+    public sealed class TextListComposition : HmiDocumentComposition<TextList>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal TextListComposition(Project project, HmiState state) { _project = project; _state = state; }
-        public TextList Find(string name) { _project.Live(); var f = HmiXml.Find(_state.TextLists, name); return f == null ? null : new TextList(_project, _state, f); }
-        public IList<TextList> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.TextLists, "Hmi.TextGraphicList.TextList", path, importOptions, "TextListComposition.Import");
-            return new List<TextList> { new TextList(_project, _state, made) };
-        }
-        public IEnumerator<TextList> GetEnumerator() { _project.Live(); return _state.TextLists.Select(s => new TextList(_project, _state, s)).ToList().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal TextListComposition(Project project, HmiState state) : base(project, state, state.TextLists, "Hmi.TextGraphicList.TextList", "", o => new TextList(project, state, o)) { }
     }
 
-    public sealed class TextList
+    public sealed class TextList : HmiDocument { internal TextList(Project project, HmiState state, HmiObjectState obj) : base(project, state.TextLists, obj) { } }
+
+    public sealed class GraphicListComposition : HmiDocumentComposition<GraphicList>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal TextList(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.TextLists, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.TextLists, _object); HmiXml.Export(_object, path); }
+        internal GraphicListComposition(Project project, HmiState state) : base(project, state, state.GraphicLists, "Hmi.TextGraphicList.GraphicList", "", o => new GraphicList(project, state, o)) { }
     }
 
-    public sealed class GraphicListComposition : IEnumerable<GraphicList>
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal GraphicListComposition(Project project, HmiState state) { _project = project; _state = state; }
-        public GraphicList Find(string name) { _project.Live(); var f = HmiXml.Find(_state.GraphicLists, name); return f == null ? null : new GraphicList(_project, _state, f); }
-        public IList<GraphicList> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.GraphicLists, "Hmi.TextGraphicList.GraphicList", path, importOptions, "GraphicListComposition.Import");
-            return new List<GraphicList> { new GraphicList(_project, _state, made) };
-        }
-        public IEnumerator<GraphicList> GetEnumerator() { _project.Live(); return _state.GraphicLists.Select(s => new GraphicList(_project, _state, s)).ToList().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public sealed class GraphicList
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal GraphicList(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.GraphicLists, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.GraphicLists, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class GraphicList : HmiDocument { internal GraphicList(Project project, HmiState state, HmiObjectState obj) : base(project, state.GraphicLists, obj) { } }
 }
 
 namespace Siemens.Engineering.HmiUnified
@@ -196,66 +125,25 @@ namespace Siemens.Engineering.Hmi.Screen
         public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, ""); } }
     }
 
-    public sealed class ScreenUserFolder
+    public sealed class ScreenUserFolder : PathFolder
     {
-        private readonly Project _project;
         private readonly HmiState _state;
-        private readonly string _path;
-        internal ScreenUserFolder(Project project, HmiState state, string path) { _project = project; _state = state; _path = path; }
-        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
-        public ScreenComposition Screens { get { _project.Live(); return new ScreenComposition(_project, _state, _path); } }
-        public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, _path); } }
+        internal ScreenUserFolder(Project project, HmiState state, string path) : base(project, path) { _state = state; }
+        public ScreenComposition Screens { get { OwnerProject.Live(); return new ScreenComposition(OwnerProject, _state, Path); } }
+        public ScreenUserFolderComposition Folders { get { OwnerProject.Live(); return new ScreenUserFolderComposition(OwnerProject, _state, Path); } }
     }
 
-    public sealed class ScreenUserFolderComposition : IEnumerable<ScreenUserFolder>
+    public sealed class ScreenUserFolderComposition : HmiFolderComposition<ScreenUserFolder>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly string _parent;
-        internal ScreenUserFolderComposition(Project project, HmiState state, string parent) { _project = project; _state = state; _parent = parent; }
-        public ScreenUserFolder Create(string name) { _project.Live(); return new ScreenUserFolder(_project, _state, HmiState.CreateFolder(_project, _state.ScreenFolders, _parent, name)); }
-        public IEnumerator<ScreenUserFolder> GetEnumerator() { _project.Live(); return HmiState.Children(_state.ScreenFolders, _parent).Select(p => new ScreenUserFolder(_project, _state, p)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ScreenUserFolderComposition(Project project, HmiState state, string parent) : base(project, state.ScreenFolders, parent, p => new ScreenUserFolder(project, state, p)) { }
     }
 
-    public sealed class ScreenComposition : IEnumerable<Screen>
+    public sealed class ScreenComposition : HmiDocumentComposition<Screen>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly string _folder;
-        internal ScreenComposition(Project project, HmiState state, string folder) { _project = project; _state = state; _folder = folder; }
-
-        public Screen Find(string name)
-        {
-            _project.Live();
-            var found = HmiXml.Find(_state.Screens.Where(x => x.Folder == _folder).ToList(), name);
-            return found == null ? null : new Screen(_project, _state, found);
-        }
-
-        public IList<Screen> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.Screens, "Hmi.Screen.Screen", path, importOptions, "ScreenComposition.Import");
-            made.Folder = _folder;
-            return new List<Screen> { new Screen(_project, _state, made) };
-        }
-
-        public IEnumerator<Screen> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Screens.Where(x => x.Folder == _folder).Select(s => new Screen(_project, _state, s)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ScreenComposition(Project project, HmiState state, string folder) : base(project, state, state.Screens, "Hmi.Screen.Screen", folder, o => new Screen(project, state, o)) { }
     }
 
-    public sealed class Screen
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal Screen(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.Screens, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Screens, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class Screen : HmiDocument { internal Screen(Project project, HmiState state, HmiObjectState obj) : base(project, state.Screens, obj) { } }
 }
 
 namespace Siemens.Engineering.Hmi.Tag
@@ -269,106 +157,36 @@ namespace Siemens.Engineering.Hmi.Tag
         public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, ""); } }
     }
 
-    public sealed class TagUserFolder
+    public sealed class TagUserFolder : PathFolder
     {
-        private readonly Project _project;
         private readonly HmiState _state;
-        private readonly string _path;
-        internal TagUserFolder(Project project, HmiState state, string path) { _project = project; _state = state; _path = path; }
-        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
-        public TagTableComposition TagTables { get { _project.Live(); return new TagTableComposition(_project, _state, _path); } }
-        public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, _path); } }
+        internal TagUserFolder(Project project, HmiState state, string path) : base(project, path) { _state = state; }
+        public TagTableComposition TagTables { get { OwnerProject.Live(); return new TagTableComposition(OwnerProject, _state, Path); } }
+        public TagUserFolderComposition Folders { get { OwnerProject.Live(); return new TagUserFolderComposition(OwnerProject, _state, Path); } }
     }
 
-    public sealed class TagUserFolderComposition : IEnumerable<TagUserFolder>
+    public sealed class TagUserFolderComposition : HmiFolderComposition<TagUserFolder>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly string _parent;
-        internal TagUserFolderComposition(Project project, HmiState state, string parent) { _project = project; _state = state; _parent = parent; }
-        public TagUserFolder Create(string name) { _project.Live(); return new TagUserFolder(_project, _state, HmiState.CreateFolder(_project, _state.TagFolders, _parent, name)); }
-        public IEnumerator<TagUserFolder> GetEnumerator() { _project.Live(); return HmiState.Children(_state.TagFolders, _parent).Select(p => new TagUserFolder(_project, _state, p)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal TagUserFolderComposition(Project project, HmiState state, string parent) : base(project, state.TagFolders, parent, p => new TagUserFolder(project, state, p)) { }
     }
 
-    public sealed class TagTableComposition : IEnumerable<TagTable>
+    public sealed class TagTableComposition : HmiDocumentComposition<TagTable>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly string _folder;
-        internal TagTableComposition(Project project, HmiState state, string folder) { _project = project; _state = state; _folder = folder; }
-
-        public TagTable Find(string name)
-        {
-            _project.Live();
-            var found = HmiXml.Find(_state.TagTables.Where(x => x.Folder == _folder).ToList(), name);
-            return found == null ? null : new TagTable(_project, _state, found);
-        }
-
-        public IList<TagTable> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.TagTables, "Hmi.Tag.TagTable", path, importOptions, "TagTableComposition.Import");
-            made.Folder = _folder;
-            return new List<TagTable> { new TagTable(_project, _state, made) };
-        }
-
-        public IEnumerator<TagTable> GetEnumerator()
-        {
-            _project.Live();
-            return _state.TagTables.Where(x => x.Folder == _folder).Select(t => new TagTable(_project, _state, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal TagTableComposition(Project project, HmiState state, string folder) : base(project, state, state.TagTables, "Hmi.Tag.TagTable", folder, o => new TagTable(project, state, o)) { }
     }
 
-    public sealed class TagTable
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal TagTable(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.TagTables, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.TagTables, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class TagTable : HmiDocument { internal TagTable(Project project, HmiState state, HmiObjectState obj) : base(project, state.TagTables, obj) { } }
 }
 
 namespace Siemens.Engineering.Hmi.Communication
 {
-    public sealed class ConnectionComposition : IEnumerable<Connection>
+    // Connections have no user folders: they all live at the top ("").
+    public sealed class ConnectionComposition : HmiDocumentComposition<Connection>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal ConnectionComposition(Project project, HmiState state) { _project = project; _state = state; }
-
-        public Connection Find(string name)
-        {
-            _project.Live();
-            var found = HmiXml.Find(_state.Connections, name);
-            return found == null ? null : new Connection(_project, _state, found);
-        }
-
-        public IList<Connection> Import(FileInfo path, ImportOptions importOptions)
-        {
-            var made = HmiXml.Import(_project, _state, _state.Connections, "Hmi.Communication.Connection", path, importOptions, "ConnectionComposition.Import");
-            return new List<Connection> { new Connection(_project, _state, made) };
-        }
-
-        public IEnumerator<Connection> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Connections.Select(c => new Connection(_project, _state, c)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ConnectionComposition(Project project, HmiState state) : base(project, state, state.Connections, "Hmi.Communication.Connection", "", o => new Connection(project, state, o)) { }
     }
 
-    public sealed class Connection
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        private readonly HmiObjectState _object;
-        internal Connection(Project project, HmiState state, HmiObjectState obj) { _project = project; _state = state; _object = obj; }
-        public string Name { get { HmiXml.Live(_project, _state.Connections, _object); return _object.Name; } }
-        public void Export(FileInfo path, ExportOptions exportOptions) { HmiXml.Live(_project, _state.Connections, _object); HmiXml.Export(_object, path); }
-    }
+    public sealed class Connection : HmiDocument { internal Connection(Project project, HmiState state, HmiObjectState obj) : base(project, state.Connections, obj) { } }
 }
 
 namespace StandIn.Control
@@ -376,6 +194,68 @@ namespace StandIn.Control
     internal sealed partial class DeviceState
     {
         internal HmiState Hmi;
+    }
+
+    /// <summary>A classic panel's object kept as its SimaticML document: Name and Export, which Openness declares on each
+    /// object class (Screen, TagTable, Connection, VBScript, TextList, GraphicList).</summary>
+    public abstract class HmiDocument
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        private readonly List<HmiObjectState> _list;
+        internal readonly HmiObjectState Object;
+        internal HmiDocument(Siemens.Engineering.Project project, List<HmiObjectState> list, HmiObjectState obj) { OwnerProject = project; _list = list; Object = obj; }
+        public string Name { get { HmiXml.Live(OwnerProject, _list, Object); return Object.Name; } }
+        public void Export(FileInfo path, Siemens.Engineering.ExportOptions exportOptions) { HmiXml.Live(OwnerProject, _list, Object); HmiXml.Export(Object, path); }
+    }
+
+    /// <summary>Find, Import and the objects of one kind of a classic panel, in one user folder ("" at the top). Import
+    /// refuses what TIA refuses (HmiXml.Import; the fault point is "&lt;class&gt;.Import") and puts the object here.</summary>
+    public abstract class HmiDocumentComposition<T> : Composition<T> where T : class
+    {
+        private readonly Siemens.Engineering.Project _project;
+        private readonly HmiState _state;
+        private readonly List<HmiObjectState> _list;
+        private readonly string _element;
+        private readonly string _folder;
+        private readonly Func<HmiObjectState, T> _wrap;
+        internal HmiDocumentComposition(Siemens.Engineering.Project project, HmiState state, List<HmiObjectState> list, string element, string folder, Func<HmiObjectState, T> wrap)
+        {
+            _project = project;
+            _state = state;
+            _list = list;
+            _element = element;
+            _folder = folder;
+            _wrap = wrap;
+        }
+
+        private List<HmiObjectState> Here() { return _list.Where(x => x.Folder == _folder).ToList(); }
+        internal override IEnumerable<T> Items() { _project.Live(); return Here().Select(_wrap); }
+
+        public T Find(string name)
+        {
+            _project.Live();
+            var found = HmiXml.Find(Here(), name);
+            return found == null ? null : _wrap(found);
+        }
+
+        public IList<T> Import(FileInfo path, Siemens.Engineering.ImportOptions importOptions)
+        {
+            var made = HmiXml.Import(_project, _state, _list, _element, path, importOptions, GetType().Name + ".Import");
+            made.Folder = _folder;
+            return new List<T> { _wrap(made) };
+        }
+    }
+
+    /// <summary>The user folders below one folder of a classic panel's screens or tags: Create with TIA's name rules.</summary>
+    public abstract class HmiFolderComposition<TFolder> : Composition<TFolder>
+    {
+        private readonly Siemens.Engineering.Project _project;
+        private readonly List<string> _folders;
+        private readonly string _parent;
+        private readonly Func<string, TFolder> _wrap;
+        internal HmiFolderComposition(Siemens.Engineering.Project project, List<string> folders, string parent, Func<string, TFolder> wrap) { _project = project; _folders = folders; _parent = parent; _wrap = wrap; }
+        internal override IEnumerable<TFolder> Items() { _project.Live(); return GroupPath.Children(_folders, _parent).Select(_wrap); }
+        public TFolder Create(string name) { _project.Live(); return _wrap(HmiState.CreateFolder(_project, _folders, _parent, name)); }
     }
 
     internal sealed class HmiObjectState
@@ -402,17 +282,12 @@ namespace StandIn.Control
         /// <summary>Folders.Create(name): TIA refuses a name the parent already has (ignoring case).</summary>
         internal static string CreateFolder(Siemens.Engineering.Project project, List<string> folders, string parent, string name)
         {
-            if (string.IsNullOrEmpty(name) || name.Contains("/") || Children(folders, parent).Any(p => string.Equals(p.Split('/').Last(), name, StringComparison.OrdinalIgnoreCase)))
+            if (string.IsNullOrEmpty(name) || name.Contains("/") || GroupPath.Children(folders, parent).Any(p => string.Equals(p.Split('/').Last(), name, StringComparison.OrdinalIgnoreCase)))
                 throw new Siemens.Engineering.EngineeringTargetInvocationException("The folder could not be created.", "The name '" + name + "' is not valid or already exists.", null);
             var path = parent == "" ? name : parent + "/" + name;
             folders.Add(path);
             project.State.Modified = true;
             return path;
-        }
-
-        internal static IEnumerable<string> Children(List<string> folders, string parent)
-        {
-            return folders.Where(p => parent == "" ? !p.Contains("/") : p.StartsWith(parent + "/", StringComparison.Ordinal) && !p.Substring(parent.Length + 1).Contains("/")).ToList();
         }
 
         internal static bool IsClassic(string typeIdentifier) { return Article(typeIdentifier).StartsWith("6AV2 12", StringComparison.Ordinal) && !IsUnified(typeIdentifier); }
@@ -451,9 +326,7 @@ namespace StandIn.Control
     {
         internal static void Live(Siemens.Engineering.Project project, List<HmiObjectState> list, HmiObjectState obj)
         {
-            project.Live();
-            if (!list.Contains(obj))
-                throw new Siemens.Engineering.EngineeringObjectDisposedException("The object has been disposed.", "It was replaced or deleted.", null);
+            project.Live(() => list.Contains(obj), "The object has been disposed.", "It was replaced or deleted.");
         }
 
         internal static HmiObjectState Find(List<HmiObjectState> list, string name)

@@ -3,9 +3,9 @@
 // dynamization and JavaScript event handlers, tag tables (in tag table groups) with tags, connections and the names of
 // script modules, text lists and graphic lists (see Engineering.cs for the ground rules and openness_bridge/README.md, "HMI Unified", for the
 // source of every public member). A new panel has the "Default tag table". Create refuses a name the composition
-// has, Tags.Create a tag table that does not exist, as TIA does; everything is kept in memory and saved as records.
+// has, Tags.Create a tag table that does not exist, as TIA does; everything is kept in memory and saved as records
+// (the state and the records are in HmiUnifiedState.cs).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using StandIn.Control;
@@ -93,61 +93,25 @@ namespace Siemens.Engineering.HmiUnified.UI.Dynamization.Tag
 
 namespace Siemens.Engineering.HmiUnified.UI.Events
 {
-    public sealed class HmiScreenEventHandler
+    public sealed class HmiScreenEventHandler : ScriptedEventHandler<Enum.HmiScreenEventType> { internal HmiScreenEventHandler(UEventHandle h) : base(h) { } }
+
+    public sealed class HmiScreenEventHandlerComposition : EventHandlerComposition<HmiScreenEventHandler, Enum.HmiScreenEventType>
     {
-        private readonly UEventHandle _h;
-        internal HmiScreenEventHandler(UEventHandle h) { _h = h; }
-        public Enum.HmiScreenEventType EventType { get { _h.Live(); return (Enum.HmiScreenEventType)_h.Event.Type; } }
-        public Dynamization.IHmiScript Script { get { _h.Live(); return _h; } }
-        public void Delete() { _h.Delete(); }
+        internal HmiScreenEventHandlerComposition(UEvents e) : base(e, h => new HmiScreenEventHandler(h)) { }
     }
 
-    public sealed class HmiScreenEventHandlerComposition : IEnumerable<HmiScreenEventHandler>
+    public sealed class HmiButtonEventHandler : ScriptedEventHandler<Enum.HmiButtonEventType> { internal HmiButtonEventHandler(UEventHandle h) : base(h) { } }
+
+    public sealed class HmiButtonEventHandlerComposition : EventHandlerComposition<HmiButtonEventHandler, Enum.HmiButtonEventType>
     {
-        private readonly UEvents _e;
-        internal HmiScreenEventHandlerComposition(UEvents e) { _e = e; }
-        public HmiScreenEventHandler Create(Enum.HmiScreenEventType eventType) { return new HmiScreenEventHandler(_e.Create((int)eventType)); }
-        public HmiScreenEventHandler Find(Enum.HmiScreenEventType eventType) { var h = _e.Find((int)eventType); return h == null ? null : new HmiScreenEventHandler(h); }
-        public IEnumerator<HmiScreenEventHandler> GetEnumerator() { return _e.All().Select(h => new HmiScreenEventHandler(h)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal HmiButtonEventHandlerComposition(UEvents e) : base(e, h => new HmiButtonEventHandler(h)) { }
     }
 
-    public sealed class HmiButtonEventHandler
-    {
-        private readonly UEventHandle _h;
-        internal HmiButtonEventHandler(UEventHandle h) { _h = h; }
-        public Enum.HmiButtonEventType EventType { get { _h.Live(); return (Enum.HmiButtonEventType)_h.Event.Type; } }
-        public Dynamization.IHmiScript Script { get { _h.Live(); return _h; } }
-        public void Delete() { _h.Delete(); }
-    }
+    public sealed class HmiIOFieldEventHandler : ScriptedEventHandler<Enum.HmiIOFieldEventType> { internal HmiIOFieldEventHandler(UEventHandle h) : base(h) { } }
 
-    public sealed class HmiButtonEventHandlerComposition : IEnumerable<HmiButtonEventHandler>
+    public sealed class HmiIOFieldEventHandlerComposition : EventHandlerComposition<HmiIOFieldEventHandler, Enum.HmiIOFieldEventType>
     {
-        private readonly UEvents _e;
-        internal HmiButtonEventHandlerComposition(UEvents e) { _e = e; }
-        public HmiButtonEventHandler Create(Enum.HmiButtonEventType eventType) { return new HmiButtonEventHandler(_e.Create((int)eventType)); }
-        public HmiButtonEventHandler Find(Enum.HmiButtonEventType eventType) { var h = _e.Find((int)eventType); return h == null ? null : new HmiButtonEventHandler(h); }
-        public IEnumerator<HmiButtonEventHandler> GetEnumerator() { return _e.All().Select(h => new HmiButtonEventHandler(h)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public sealed class HmiIOFieldEventHandler
-    {
-        private readonly UEventHandle _h;
-        internal HmiIOFieldEventHandler(UEventHandle h) { _h = h; }
-        public Enum.HmiIOFieldEventType EventType { get { _h.Live(); return (Enum.HmiIOFieldEventType)_h.Event.Type; } }
-        public Dynamization.IHmiScript Script { get { _h.Live(); return _h; } }
-        public void Delete() { _h.Delete(); }
-    }
-
-    public sealed class HmiIOFieldEventHandlerComposition : IEnumerable<HmiIOFieldEventHandler>
-    {
-        private readonly UEvents _e;
-        internal HmiIOFieldEventHandlerComposition(UEvents e) { _e = e; }
-        public HmiIOFieldEventHandler Create(Enum.HmiIOFieldEventType eventType) { return new HmiIOFieldEventHandler(_e.Create((int)eventType)); }
-        public HmiIOFieldEventHandler Find(Enum.HmiIOFieldEventType eventType) { var h = _e.Find((int)eventType); return h == null ? null : new HmiIOFieldEventHandler(h); }
-        public IEnumerator<HmiIOFieldEventHandler> GetEnumerator() { return _e.All().Select(h => new HmiIOFieldEventHandler(h)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal HmiIOFieldEventHandlerComposition(UEvents e) : base(e, h => new HmiIOFieldEventHandler(h)) { }
     }
 }
 
@@ -174,18 +138,12 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
         }
     }
 
-    public sealed class HmiScreenItemBaseComposition : IEnumerable<HmiScreenItemBase>
+    public sealed class HmiScreenItemBaseComposition : UnifiedComposition<HmiScreenItemBase>
     {
         private readonly Project _project;
         private readonly UScreen _screen;
-        internal HmiScreenItemBaseComposition(Project project, UScreen screen) { _project = project; _screen = screen; }
-
-        public HmiScreenItemBase Find(string name)
-        {
-            _project.Live();
-            var item = _screen.Items.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase));
-            return item == null ? null : HmiScreenItemBase.Wrap(_project, _screen, item);
-        }
+        internal HmiScreenItemBaseComposition(Project project, UScreen screen)
+            : base(project, () => screen.Items.Select(i => HmiScreenItemBase.Wrap(project, screen, i)), i => i.State.Name) { _project = project; _screen = screen; }
 
         public T Create<T>(string name) where T : HmiScreenItemBase
         {
@@ -193,18 +151,9 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
             if (typeof(T) != typeof(Widgets.HmiButton) && typeof(T) != typeof(Widgets.HmiIOField))
                 throw new EngineeringTargetInvocationException("The screen item could not be created.", "The stand-in models HmiButton and HmiIOField only.", null);
             UnifiedState.Unique(_screen.Items.Select(i => i.Name), name, "screen item");
-            var item = new UItem { Name = name, Type = typeof(T).Name, Width = 100, Height = 40 };
-            _screen.Items.Add(item);
-            _project.State.Modified = true;
+            var item = _project.Added(_screen.Items, new UItem { Name = name, Type = typeof(T).Name, Width = 100, Height = 40 });
             return (T)HmiScreenItemBase.Wrap(_project, _screen, item);
         }
-
-        public IEnumerator<HmiScreenItemBase> GetEnumerator()
-        {
-            _project.Live();
-            return _screen.Items.ToList().Select(i => HmiScreenItemBase.Wrap(_project, _screen, i)).GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 }
 
@@ -229,70 +178,51 @@ namespace Siemens.Engineering.HmiUnified.UI.Screens
     {
         private readonly Project _project;
         private readonly UnifiedState _state;
-        private readonly UScreen _screen;
-        internal HmiScreen(Project project, UnifiedState state, UScreen screen) { _project = project; _state = state; _screen = screen; }
-        public string Name { get { _project.Live(); return _screen.Name; } }
-        public uint Width { get { _project.Live(); return _screen.Width; } set { _project.Live(); _screen.Width = value; _project.State.Modified = true; } }
-        public uint Height { get { _project.Live(); return _screen.Height; } set { _project.Live(); _screen.Height = value; _project.State.Modified = true; } }
-        public Base.HmiScreenItemBaseComposition ScreenItems { get { _project.Live(); return new Base.HmiScreenItemBaseComposition(_project, _screen); } }
-        public Events.HmiScreenEventHandlerComposition EventHandlers { get { _project.Live(); return new Events.HmiScreenEventHandlerComposition(new UEvents(_project, _screen.Events)); } }
-        public void Delete() { _project.Live(); _state.Screens.Remove(_screen); _project.State.Modified = true; }
+        internal readonly UScreen Screen;
+        internal HmiScreen(Project project, UnifiedState state, UScreen screen) { _project = project; _state = state; Screen = screen; }
+        public string Name { get { _project.Live(); return Screen.Name; } }
+        public uint Width { get { _project.Live(); return Screen.Width; } set { _project.Live(); Screen.Width = value; _project.State.Modified = true; } }
+        public uint Height { get { _project.Live(); return Screen.Height; } set { _project.Live(); Screen.Height = value; _project.State.Modified = true; } }
+        public Base.HmiScreenItemBaseComposition ScreenItems { get { _project.Live(); return new Base.HmiScreenItemBaseComposition(_project, Screen); } }
+        public Events.HmiScreenEventHandlerComposition EventHandlers { get { _project.Live(); return new Events.HmiScreenEventHandlerComposition(new UEvents(_project, Screen.Events)); } }
+        public void Delete() { _project.Live(); _state.Screens.Remove(Screen); _project.State.Modified = true; }
     }
 
-    public sealed class HmiScreenComposition : IEnumerable<HmiScreen>
+    public sealed class HmiScreenComposition : UnifiedComposition<HmiScreen>
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
         private readonly string _group;
-        internal HmiScreenComposition(Project project, UnifiedState state, string group) { _project = project; _state = state; _group = group; }
-        private IEnumerable<UScreen> Here { get { return _state.Screens.Where(s => s.Group == _group); } }
+        internal HmiScreenComposition(Project project, UnifiedState state, string group)
+            : base(project, () => state.Screens.Where(s => s.Group == group).Select(s => new HmiScreen(project, state, s)), s => s.Screen.Name) { _state = state; _group = group; }
 
         public HmiScreen Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             UnifiedState.Unique(_state.Screens.Select(s => s.Name), name, "screen");
-            var screen = new UScreen { Name = name, Group = _group, Width = UnifiedState.PanelWidth, Height = UnifiedState.PanelHeight };
-            _state.Screens.Add(screen);
-            _project.State.Modified = true;
-            return new HmiScreen(_project, _state, screen);
+            var screen = OwnerProject.Added(_state.Screens, new UScreen { Name = name, Group = _group, Width = UnifiedState.PanelWidth, Height = UnifiedState.PanelHeight });
+            return new HmiScreen(OwnerProject, _state, screen);
         }
-
-        public HmiScreen Find(string name)
-        {
-            _project.Live();
-            var screen = Here.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
-            return screen == null ? null : new HmiScreen(_project, _state, screen);
-        }
-
-        public IEnumerator<HmiScreen> GetEnumerator() { _project.Live(); return Here.ToList().Select(s => new HmiScreen(_project, _state, s)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 }
 
 namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
 {
-    public sealed class HmiScreenGroup
+    public sealed class HmiScreenGroup : PathFolder
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
-        private readonly string _path;
-        internal HmiScreenGroup(Project project, UnifiedState state, string path) { _project = project; _state = state; _path = path; }
-        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
-        public Screens.HmiScreenComposition Screens { get { _project.Live(); return new Screens.HmiScreenComposition(_project, _state, _path); } }
-        public HmiScreenGroupComposition Groups { get { _project.Live(); return new HmiScreenGroupComposition(_project, _state, _path); } }
-        public void Delete() { _project.Live(); _state.DeleteGroup(_state.ScreenGroups, _path); _state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, _path)); _project.State.Modified = true; }
+        internal HmiScreenGroup(Project project, UnifiedState state, string path) : base(project, path) { _state = state; }
+        public Screens.HmiScreenComposition Screens { get { OwnerProject.Live(); return new Screens.HmiScreenComposition(OwnerProject, _state, Path); } }
+        public HmiScreenGroupComposition Groups { get { OwnerProject.Live(); return new HmiScreenGroupComposition(OwnerProject, _state, Path); } }
+        public void Delete() { OwnerProject.Live(); _state.DeleteGroup(_state.ScreenGroups, Path); _state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, Path)); OwnerProject.State.Modified = true; }
     }
 
-    public sealed class HmiScreenGroupComposition : IEnumerable<HmiScreenGroup>
+    public sealed class HmiScreenGroupComposition : UnifiedComposition<HmiScreenGroup>
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
         private readonly string _parent;
-        internal HmiScreenGroupComposition(Project project, UnifiedState state, string parent) { _project = project; _state = state; _parent = parent; }
-        public HmiScreenGroup Create(string name) { _project.Live(); return new HmiScreenGroup(_project, _state, _state.CreateGroup(_state.ScreenGroups, _parent, name)); }
-        public HmiScreenGroup Find(string name) { _project.Live(); var p = _state.FindGroup(_state.ScreenGroups, _parent, name); return p == null ? null : new HmiScreenGroup(_project, _state, p); }
-        public IEnumerator<HmiScreenGroup> GetEnumerator() { _project.Live(); return _state.Children(_state.ScreenGroups, _parent).Select(p => new HmiScreenGroup(_project, _state, p)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal HmiScreenGroupComposition(Project project, UnifiedState state, string parent)
+            : base(project, () => GroupPath.Children(state.ScreenGroups, parent).Select(p => new HmiScreenGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
+        public HmiScreenGroup Create(string name) { OwnerProject.Live(); return new HmiScreenGroup(OwnerProject, _state, _state.CreateGroup(_state.ScreenGroups, _parent, name)); }
     }
 }
 
@@ -302,118 +232,86 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
     {
         private readonly Project _project;
         private readonly UnifiedState _state;
-        private readonly UTag _tag;
-        internal HmiTag(Project project, UnifiedState state, UTag tag) { _project = project; _state = state; _tag = tag; }
-        public string Name { get { _project.Live(); return _tag.Name; } }
-        public string DataType { get { _project.Live(); return _tag.DataType; } set { Set(() => _tag.DataType = value ?? ""); } }
-        public string Connection { get { _project.Live(); return _tag.Connection; } set { Set(() => _tag.Connection = value ?? ""); } }
-        public string PlcTag { get { _project.Live(); return _tag.PlcTag; } set { Set(() => _tag.PlcTag = value ?? ""); } }
-        public void Delete() { _project.Live(); _state.Tags.Remove(_tag); _project.State.Modified = true; }
+        internal readonly UTag State;
+        internal HmiTag(Project project, UnifiedState state, UTag tag) { _project = project; _state = state; State = tag; }
+        public string Name { get { _project.Live(); return State.Name; } }
+        public string DataType { get { _project.Live(); return State.DataType; } set { Set(() => State.DataType = value ?? ""); } }
+        public string Connection { get { _project.Live(); return State.Connection; } set { Set(() => State.Connection = value ?? ""); } }
+        public string PlcTag { get { _project.Live(); return State.PlcTag; } set { Set(() => State.PlcTag = value ?? ""); } }
+        public void Delete() { _project.Live(); _state.Tags.Remove(State); _project.State.Modified = true; }
         private void Set(Action change) { _project.Live(); change(); _project.State.Modified = true; }
     }
 
-    public sealed class HmiTagComposition : IEnumerable<HmiTag>
+    public sealed class HmiTagComposition : UnifiedComposition<HmiTag>
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
-        private readonly string _table;  // null: every tag of the device (HmiSoftware.Tags)
-        internal HmiTagComposition(Project project, UnifiedState state, string table) { _project = project; _state = state; _table = table; }
-        private IEnumerable<UTag> Here { get { return _state.Tags.Where(t => _table == null || t.Table == _table); } }
+        // table null: every tag of the device (HmiSoftware.Tags)
+        internal HmiTagComposition(Project project, UnifiedState state, string table)
+            : base(project, () => state.Tags.Where(t => table == null || t.Table == table).Select(t => new HmiTag(project, state, t)), t => t.State.Name) { _state = state; }
 
         public HmiTag Create(string name, string tagTableName)
         {
-            _project.Live();
+            OwnerProject.Live();
             var table = _state.Tables.FirstOrDefault(t => string.Equals(t.Name, tagTableName, StringComparison.OrdinalIgnoreCase));
             if (table == null)
                 throw new EngineeringTargetInvocationException("The tag could not be created.", "The tag table '" + tagTableName + "' does not exist.", null);
             UnifiedState.Unique(_state.Tags.Select(t => t.Name), name, "tag");
-            var tag = new UTag { Name = name, Table = table.Name };
-            _state.Tags.Add(tag);
-            _project.State.Modified = true;
-            return new HmiTag(_project, _state, tag);
+            var tag = OwnerProject.Added(_state.Tags, new UTag { Name = name, Table = table.Name });
+            return new HmiTag(OwnerProject, _state, tag);
         }
-
-        public HmiTag Find(string name)
-        {
-            _project.Live();
-            var tag = Here.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
-            return tag == null ? null : new HmiTag(_project, _state, tag);
-        }
-
-        public IEnumerator<HmiTag> GetEnumerator() { _project.Live(); return Here.ToList().Select(t => new HmiTag(_project, _state, t)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class HmiTagTable
     {
         private readonly Project _project;
         private readonly UnifiedState _state;
-        private readonly UTable _table;
-        internal HmiTagTable(Project project, UnifiedState state, UTable table) { _project = project; _state = state; _table = table; }
-        public string Name { get { _project.Live(); return _table.Name; } }
-        public HmiTagComposition Tags { get { _project.Live(); return new HmiTagComposition(_project, _state, _table.Name); } }
-        public void Delete() { _project.Live(); _state.Tags.RemoveAll(t => t.Table == _table.Name); _state.Tables.Remove(_table); _project.State.Modified = true; }
+        internal readonly UTable State;
+        internal HmiTagTable(Project project, UnifiedState state, UTable table) { _project = project; _state = state; State = table; }
+        public string Name { get { _project.Live(); return State.Name; } }
+        public HmiTagComposition Tags { get { _project.Live(); return new HmiTagComposition(_project, _state, State.Name); } }
+        public void Delete() { _project.Live(); _state.Tags.RemoveAll(t => t.Table == State.Name); _state.Tables.Remove(State); _project.State.Modified = true; }
     }
 
-    public sealed class HmiTagTableComposition : IEnumerable<HmiTagTable>
+    public sealed class HmiTagTableComposition : UnifiedComposition<HmiTagTable>
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
         private readonly string _group;
-        internal HmiTagTableComposition(Project project, UnifiedState state, string group) { _project = project; _state = state; _group = group; }
-        private IEnumerable<UTable> Here { get { return _state.Tables.Where(t => t.Group == _group); } }
+        internal HmiTagTableComposition(Project project, UnifiedState state, string group)
+            : base(project, () => state.Tables.Where(t => t.Group == group).Select(t => new HmiTagTable(project, state, t)), t => t.State.Name) { _state = state; _group = group; }
 
         public HmiTagTable Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             UnifiedState.Unique(_state.Tables.Select(t => t.Name), name, "tag table");
-            var table = new UTable { Name = name, Group = _group };
-            _state.Tables.Add(table);
-            _project.State.Modified = true;
-            return new HmiTagTable(_project, _state, table);
+            var table = OwnerProject.Added(_state.Tables, new UTable { Name = name, Group = _group });
+            return new HmiTagTable(OwnerProject, _state, table);
         }
-
-        public HmiTagTable Find(string name)
-        {
-            _project.Live();
-            var table = Here.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
-            return table == null ? null : new HmiTagTable(_project, _state, table);
-        }
-
-        public IEnumerator<HmiTagTable> GetEnumerator() { _project.Live(); return Here.ToList().Select(t => new HmiTagTable(_project, _state, t)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class HmiTagTableGroup
+    public sealed class HmiTagTableGroup : PathFolder
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
-        private readonly string _path;
-        internal HmiTagTableGroup(Project project, UnifiedState state, string path) { _project = project; _state = state; _path = path; }
-        public string Name { get { _project.Live(); return _path.Split('/').Last(); } }
-        public HmiTagTableComposition TagTables { get { _project.Live(); return new HmiTagTableComposition(_project, _state, _path); } }
-        public HmiTagTableGroupComposition Groups { get { _project.Live(); return new HmiTagTableGroupComposition(_project, _state, _path); } }
+        internal HmiTagTableGroup(Project project, UnifiedState state, string path) : base(project, path) { _state = state; }
+        public HmiTagTableComposition TagTables { get { OwnerProject.Live(); return new HmiTagTableComposition(OwnerProject, _state, Path); } }
+        public HmiTagTableGroupComposition Groups { get { OwnerProject.Live(); return new HmiTagTableGroupComposition(OwnerProject, _state, Path); } }
         public void Delete()
         {
-            _project.Live();
-            var gone = _state.Tables.Where(t => UnifiedState.Within(t.Group, _path)).Select(t => t.Name).ToList();
+            OwnerProject.Live();
+            var gone = _state.Tables.Where(t => UnifiedState.Within(t.Group, Path)).Select(t => t.Name).ToList();
             _state.Tags.RemoveAll(t => gone.Contains(t.Table));
             _state.Tables.RemoveAll(t => gone.Contains(t.Name));
-            _state.DeleteGroup(_state.TableGroups, _path);
-            _project.State.Modified = true;
+            _state.DeleteGroup(_state.TableGroups, Path);
+            OwnerProject.State.Modified = true;
         }
     }
 
-    public sealed class HmiTagTableGroupComposition : IEnumerable<HmiTagTableGroup>
+    public sealed class HmiTagTableGroupComposition : UnifiedComposition<HmiTagTableGroup>
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
         private readonly string _parent;
-        internal HmiTagTableGroupComposition(Project project, UnifiedState state, string parent) { _project = project; _state = state; _parent = parent; }
-        public HmiTagTableGroup Create(string name) { _project.Live(); return new HmiTagTableGroup(_project, _state, _state.CreateGroup(_state.TableGroups, _parent, name)); }
-        public HmiTagTableGroup Find(string name) { _project.Live(); var p = _state.FindGroup(_state.TableGroups, _parent, name); return p == null ? null : new HmiTagTableGroup(_project, _state, p); }
-        public IEnumerator<HmiTagTableGroup> GetEnumerator() { _project.Live(); return _state.Children(_state.TableGroups, _parent).Select(p => new HmiTagTableGroup(_project, _state, p)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal HmiTagTableGroupComposition(Project project, UnifiedState state, string parent)
+            : base(project, () => GroupPath.Children(state.TableGroups, parent).Select(p => new HmiTagTableGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
+        public HmiTagTableGroup Create(string name) { OwnerProject.Live(); return new HmiTagTableGroup(OwnerProject, _state, _state.CreateGroup(_state.TableGroups, _parent, name)); }
     }
 }
 
@@ -423,39 +321,27 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
     {
         private readonly Project _project;
         private readonly UnifiedState _state;
-        private readonly UConnection _c;
-        internal HmiConnection(Project project, UnifiedState state, UConnection c) { _project = project; _state = state; _c = c; }
-        public string Name { get { _project.Live(); return _c.Name; } }
-        public string Partner { get { _project.Live(); return _c.Partner; } set { _project.Live(); _c.Partner = value ?? ""; _project.State.Modified = true; } }
-        public string CommunicationDriver { get { _project.Live(); return _c.Driver; } set { _project.Live(); _c.Driver = value ?? ""; _project.State.Modified = true; } }
-        public void Delete() { _project.Live(); _state.Connections.Remove(_c); _project.State.Modified = true; }
+        internal readonly UConnection State;
+        internal HmiConnection(Project project, UnifiedState state, UConnection c) { _project = project; _state = state; State = c; }
+        public string Name { get { _project.Live(); return State.Name; } }
+        public string Partner { get { _project.Live(); return State.Partner; } set { _project.Live(); State.Partner = value ?? ""; _project.State.Modified = true; } }
+        public string CommunicationDriver { get { _project.Live(); return State.Driver; } set { _project.Live(); State.Driver = value ?? ""; _project.State.Modified = true; } }
+        public void Delete() { _project.Live(); _state.Connections.Remove(State); _project.State.Modified = true; }
     }
 
-    public sealed class HmiConnectionComposition : IEnumerable<HmiConnection>
+    public sealed class HmiConnectionComposition : UnifiedComposition<HmiConnection>
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
-        internal HmiConnectionComposition(Project project, UnifiedState state) { _project = project; _state = state; }
+        internal HmiConnectionComposition(Project project, UnifiedState state)
+            : base(project, () => state.Connections.Select(c => new HmiConnection(project, state, c)), c => c.State.Name) { _state = state; }
 
         public HmiConnection Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             UnifiedState.Unique(_state.Connections.Select(x => x.Name), name, "connection");
-            var c = new UConnection { Name = name };
-            _state.Connections.Add(c);
-            _project.State.Modified = true;
-            return new HmiConnection(_project, _state, c);
+            var c = OwnerProject.Added(_state.Connections, new UConnection { Name = name });
+            return new HmiConnection(OwnerProject, _state, c);
         }
-
-        public HmiConnection Find(string name)
-        {
-            _project.Live();
-            var c = _state.Connections.FirstOrDefault(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase));
-            return c == null ? null : new HmiConnection(_project, _state, c);
-        }
-
-        public IEnumerator<HmiConnection> GetEnumerator() { _project.Live(); return _state.Connections.ToList().Select(c => new HmiConnection(_project, _state, c)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 }
 
@@ -472,13 +358,12 @@ namespace Siemens.Engineering.HmiUnified.Scripts
         public void Delete() { _project.Live(); _state.ScriptModules.Remove(_name); _project.State.Modified = true; }
     }
 
-    public sealed class HmiScriptModuleComposition : IEnumerable<HmiScriptModule>
+    public sealed class HmiScriptModuleComposition : Composition<HmiScriptModule>
     {
         private readonly Project _project;
         private readonly UnifiedState _state;
         internal HmiScriptModuleComposition(Project project, UnifiedState state) { _project = project; _state = state; }
-        public IEnumerator<HmiScriptModule> GetEnumerator() { _project.Live(); return _state.ScriptModules.ToList().Select(n => new HmiScriptModule(_project, _state, n)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal override IEnumerable<HmiScriptModule> Items() { _project.Live(); return _state.ScriptModules.Select(n => new HmiScriptModule(_project, _state, n)); }
     }
 }
 
@@ -487,245 +372,33 @@ namespace Siemens.Engineering.HmiUnified.TextGraphicList
     // Text and graphic lists by name (U7): their entries are not modelled, as no public source shows their members.
     public sealed class HmiTextList
     {
-        private readonly UNamed _named;
-        internal HmiTextList(UNamed named) { _named = named; }
-        public string Name { get { return _named.Name; } }
-        public void Delete() { _named.Delete(); }
+        internal readonly UNamed Named;
+        internal HmiTextList(UNamed named) { Named = named; }
+        public string Name { get { return Named.Name; } }
+        public void Delete() { Named.Delete(); }
     }
 
-    public sealed class HmiTextListComposition : IEnumerable<HmiTextList>
+    public sealed class HmiTextListComposition : UnifiedComposition<HmiTextList>
     {
         private readonly UNames _names;
-        internal HmiTextListComposition(Project project, List<string> names) { _names = new UNames(project, names, "text list"); }
+        internal HmiTextListComposition(Project project, List<string> names) : this(new UNames(project, names, "text list")) { }
+        private HmiTextListComposition(UNames names) : base(names.Project, () => names.All().Select(n => new HmiTextList(n)), l => l.Named.Key) { _names = names; }
         public HmiTextList Create(string name) { return new HmiTextList(_names.Create(name)); }
-        public HmiTextList Find(string name) { var n = _names.Find(name); return n == null ? null : new HmiTextList(n); }
-        public IEnumerator<HmiTextList> GetEnumerator() { return _names.All().Select(n => new HmiTextList(n)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class HmiGraphicList
     {
-        private readonly UNamed _named;
-        internal HmiGraphicList(UNamed named) { _named = named; }
-        public string Name { get { return _named.Name; } }
-        public void Delete() { _named.Delete(); }
+        internal readonly UNamed Named;
+        internal HmiGraphicList(UNamed named) { Named = named; }
+        public string Name { get { return Named.Name; } }
+        public void Delete() { Named.Delete(); }
     }
 
-    public sealed class HmiGraphicListComposition : IEnumerable<HmiGraphicList>
+    public sealed class HmiGraphicListComposition : UnifiedComposition<HmiGraphicList>
     {
         private readonly UNames _names;
-        internal HmiGraphicListComposition(Project project, List<string> names) { _names = new UNames(project, names, "graphic list"); }
+        internal HmiGraphicListComposition(Project project, List<string> names) : this(new UNames(project, names, "graphic list")) { }
+        private HmiGraphicListComposition(UNames names) : base(names.Project, () => names.All().Select(n => new HmiGraphicList(n)), l => l.Named.Key) { _names = names; }
         public HmiGraphicList Create(string name) { return new HmiGraphicList(_names.Create(name)); }
-        public HmiGraphicList Find(string name) { var n = _names.Find(name); return n == null ? null : new HmiGraphicList(n); }
-        public IEnumerator<HmiGraphicList> GetEnumerator() { return _names.All().Select(n => new HmiGraphicList(n)).GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-}
-
-namespace StandIn.Control
-{
-    /// <summary>One object of a composition kept by name only (a text or graphic list).</summary>
-    internal sealed class UNamed
-    {
-        private readonly Siemens.Engineering.Project _project;
-        private readonly List<string> _names;
-        private readonly string _name;
-        internal UNamed(Siemens.Engineering.Project project, List<string> names, string name) { _project = project; _names = names; _name = name; }
-        internal string Name { get { _project.Live(); return _name; } }
-        internal void Delete() { _project.Live(); _names.Remove(_name); _project.State.Modified = true; }
-    }
-
-    /// <summary>A composition of objects kept by name: Create refuses a name it has (ignoring case), as TIA does.</summary>
-    internal sealed class UNames
-    {
-        private readonly Siemens.Engineering.Project _project;
-        private readonly List<string> _names;
-        private readonly string _kind;
-        internal UNames(Siemens.Engineering.Project project, List<string> names, string kind) { _project = project; _names = names; _kind = kind; }
-        internal UNamed Create(string name)
-        {
-            _project.Live();
-            UnifiedState.Unique(_names, name, _kind);
-            _names.Add(name);
-            _project.State.Modified = true;
-            return new UNamed(_project, _names, name);
-        }
-        internal UNamed Find(string name)
-        {
-            _project.Live();
-            var found = _names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
-            return found == null ? null : new UNamed(_project, _names, found);
-        }
-        internal IEnumerable<UNamed> All() { _project.Live(); return _names.ToList().Select(n => new UNamed(_project, _names, n)); }
-    }
-
-    internal sealed partial class DeviceState
-    {
-        internal UnifiedState Unified;
-    }
-
-    internal sealed class UEvent { internal int Type; internal string Code = ""; internal string Global = ""; }
-    internal sealed class UItem { internal string Name; internal string Type; internal int Left; internal int Top; internal uint Width; internal uint Height; internal string Tag; internal readonly List<UEvent> Events = new List<UEvent>(); }
-    internal sealed class UScreen { internal string Name; internal string Group = ""; internal uint Width; internal uint Height; internal readonly List<UItem> Items = new List<UItem>(); internal readonly List<UEvent> Events = new List<UEvent>(); }
-    internal sealed class UTable { internal string Name; internal string Group = ""; }
-    internal sealed class UTag { internal string Name; internal string Table; internal string DataType = ""; internal string Connection = ""; internal string PlcTag = ""; }
-    internal sealed class UConnection { internal string Name; internal string Partner = ""; internal string Driver = ""; }
-
-    /// <summary>An event handler: the script it carries is the handler's state (IHmiScript).</summary>
-    internal sealed class UEventHandle : Siemens.Engineering.HmiUnified.UI.Dynamization.IHmiScript
-    {
-        private readonly Siemens.Engineering.Project _project;
-        private readonly List<UEvent> _owner;
-        internal readonly UEvent Event;
-        internal UEventHandle(Siemens.Engineering.Project project, List<UEvent> owner, UEvent e) { _project = project; _owner = owner; Event = e; }
-        internal void Live() { _project.Live(); }
-        public string ScriptCode { get { Live(); return Event.Code; } set { Live(); Event.Code = value ?? ""; _project.State.Modified = true; } }
-        public string GlobalDefinitionAreaScriptCode { get { Live(); return Event.Global; } set { Live(); Event.Global = value ?? ""; _project.State.Modified = true; } }
-        internal void Delete() { Live(); _owner.Remove(Event); _project.State.Modified = true; }
-    }
-
-    /// <summary>The event handlers of one screen or item (each event type at most once, as TIA's Create refuses a second).</summary>
-    internal sealed class UEvents
-    {
-        private readonly Siemens.Engineering.Project _project;
-        private readonly List<UEvent> _events;
-        internal UEvents(Siemens.Engineering.Project project, List<UEvent> events) { _project = project; _events = events; }
-        internal UEventHandle Find(int type) { _project.Live(); var e = _events.FirstOrDefault(x => x.Type == type); return e == null ? null : new UEventHandle(_project, _events, e); }
-        internal IEnumerable<UEventHandle> All() { _project.Live(); return _events.ToList().Select(e => new UEventHandle(_project, _events, e)); }
-        internal UEventHandle Create(int type)
-        {
-            _project.Live();
-            if (_events.Any(x => x.Type == type))
-                throw new Siemens.Engineering.EngineeringTargetInvocationException("The event handler could not be created.", "The event already has a handler.", null);
-            var e = new UEvent { Type = type };
-            _events.Add(e);
-            _project.State.Modified = true;
-            return new UEventHandle(_project, _events, e);
-        }
-    }
-
-    internal sealed class UnifiedState
-    {
-        // The stand-in's one Unified article is the MTP700 (800x480), so a new screen has that size.
-        internal const uint PanelWidth = 800;
-        internal const uint PanelHeight = 480;
-        internal const string DefaultTagTable = "Default tag table";
-
-        internal readonly List<UScreen> Screens = new List<UScreen>();
-        internal readonly List<string> ScreenGroups = new List<string>();
-        internal readonly List<UTable> Tables = new List<UTable>();
-        internal readonly List<string> TableGroups = new List<string>();
-        internal readonly List<UTag> Tags = new List<UTag>();
-        internal readonly List<UConnection> Connections = new List<UConnection>();
-        internal readonly List<string> ScriptModules = new List<string>();
-        internal readonly List<string> TextLists = new List<string>();
-        internal readonly List<string> GraphicLists = new List<string>();
-
-        internal static UnifiedState Of(DeviceState device)
-        {
-            if (device.Unified == null) device.Unified = Empty();
-            return device.Unified;
-        }
-
-        internal static UnifiedState Empty()
-        {
-            var state = new UnifiedState();
-            state.Tables.Add(new UTable { Name = DefaultTagTable });
-            return state;
-        }
-
-        internal static void Unique(IEnumerable<string> names, string name, string kind)
-        {
-            if (string.IsNullOrEmpty(name) || names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
-                throw new Siemens.Engineering.EngineeringTargetInvocationException("The " + kind + " could not be created.", "The name '" + name + "' is not valid or already exists.", null);
-        }
-
-        internal static bool Within(string group, string path) { return group == path || group.StartsWith(path + "/", StringComparison.Ordinal); }
-
-        internal string CreateGroup(List<string> groups, string parent, string name)
-        {
-            var path = parent == "" ? name : parent + "/" + name;
-            Unique(Children(groups, parent).Select(p => p.Split('/').Last()), name, "group");
-            groups.Add(path);
-            return path;
-        }
-
-        internal string FindGroup(List<string> groups, string parent, string name)
-        {
-            return Children(groups, parent).FirstOrDefault(p => string.Equals(p.Split('/').Last(), name, StringComparison.OrdinalIgnoreCase));
-        }
-
-        internal IEnumerable<string> Children(List<string> groups, string parent)
-        {
-            return groups.Where(p => (parent == "" ? !p.Contains("/") : p.StartsWith(parent + "/", StringComparison.Ordinal) && !p.Substring(parent.Length + 1).Contains("/"))).ToList();
-        }
-
-        internal void DeleteGroup(List<string> groups, string path) { groups.RemoveAll(p => Within(p, path)); }
-    }
-
-    /// <summary>Records: hmiu.* with the device name first; free text through <see cref="Record.Text"/>.</summary>
-    internal sealed class UnifiedPart : IProjectPart
-    {
-        private static string T(string v) { return Record.Text(v); }
-        private static string U(string v) { return Record.Untext(v); }
-
-        public IEnumerable<string[]> Save(ProjectState project)
-        {
-            foreach (var device in project.Devices.Where(d => d.Unified != null))
-            {
-                var s = device.Unified;
-                var d = T(device.Name);
-                yield return new[] { "hmiu.device", d };
-                foreach (var g in s.ScreenGroups) yield return new[] { "hmiu.screengroup", d, T(g) };
-                foreach (var g in s.TableGroups) yield return new[] { "hmiu.tablegroup", d, T(g) };
-                foreach (var t in s.Tables.Where(t => t.Name != UnifiedState.DefaultTagTable)) yield return new[] { "hmiu.table", d, T(t.Name), T(t.Group) };
-                foreach (var t in s.Tags) yield return new[] { "hmiu.tag", d, T(t.Name), T(t.Table), T(t.DataType), T(t.Connection), T(t.PlcTag) };
-                foreach (var c in s.Connections) yield return new[] { "hmiu.connection", d, T(c.Name), T(c.Partner), T(c.Driver) };
-                foreach (var m in s.ScriptModules) yield return new[] { "hmiu.script", d, T(m) };
-                foreach (var l in s.TextLists) yield return new[] { "hmiu.textlist", d, T(l) };
-                foreach (var l in s.GraphicLists) yield return new[] { "hmiu.graphiclist", d, T(l) };
-                for (var i = 0; i < s.Screens.Count; i++)
-                {
-                    var sc = s.Screens[i];
-                    yield return new[] { "hmiu.screen", d, T(sc.Name), T(sc.Group), sc.Width.ToString(), sc.Height.ToString() };
-                    foreach (var e in sc.Events) yield return new[] { "hmiu.event", d, i.ToString(), "", e.Type.ToString(), T(e.Code), T(e.Global) };
-                    foreach (var it in sc.Items)
-                    {
-                        yield return new[] { "hmiu.item", d, i.ToString(), T(it.Name), it.Type, it.Left.ToString(), it.Top.ToString(), it.Width.ToString(), it.Height.ToString(), it.Tag == null ? "-" : T(it.Tag) };
-                        foreach (var e in it.Events) yield return new[] { "hmiu.event", d, i.ToString(), T(it.Name), e.Type.ToString(), T(e.Code), T(e.Global) };
-                    }
-                }
-            }
-        }
-
-        public bool Load(ProjectState project, string[] f)
-        {
-            if (!f[0].StartsWith("hmiu.", StringComparison.Ordinal)) return false;
-            var device = project.Devices.First(x => x.Name == U(f[1]));
-            if (f[0] == "hmiu.device") { device.Unified = UnifiedState.Empty(); return true; }
-            var s = device.Unified;
-            switch (f[0])
-            {
-                case "hmiu.screengroup": s.ScreenGroups.Add(U(f[2])); break;
-                case "hmiu.tablegroup": s.TableGroups.Add(U(f[2])); break;
-                case "hmiu.table": s.Tables.Add(new UTable { Name = U(f[2]), Group = U(f[3]) }); break;
-                case "hmiu.tag": s.Tags.Add(new UTag { Name = U(f[2]), Table = U(f[3]), DataType = U(f[4]), Connection = U(f[5]), PlcTag = U(f[6]) }); break;
-                case "hmiu.connection": s.Connections.Add(new UConnection { Name = U(f[2]), Partner = U(f[3]), Driver = U(f[4]) }); break;
-                case "hmiu.script": s.ScriptModules.Add(U(f[2])); break;
-                case "hmiu.textlist": s.TextLists.Add(U(f[2])); break;
-                case "hmiu.graphiclist": s.GraphicLists.Add(U(f[2])); break;
-                case "hmiu.screen": s.Screens.Add(new UScreen { Name = U(f[2]), Group = U(f[3]), Width = uint.Parse(f[4]), Height = uint.Parse(f[5]) }); break;
-                case "hmiu.item":
-                    s.Screens[int.Parse(f[2])].Items.Add(new UItem { Name = U(f[3]), Type = f[4], Left = int.Parse(f[5]), Top = int.Parse(f[6]), Width = uint.Parse(f[7]), Height = uint.Parse(f[8]), Tag = f[9] == "-" ? null : U(f[9]) });
-                    break;
-                case "hmiu.event":
-                    var screen = s.Screens[int.Parse(f[2])];
-                    var events = f[3] == "" ? screen.Events : screen.Items.First(it => it.Name == U(f[3])).Events;
-                    events.Add(new UEvent { Type = int.Parse(f[4]), Code = U(f[5]), Global = U(f[6]) });
-                    break;
-                default: return false;
-            }
-            return true;
-        }
     }
 }

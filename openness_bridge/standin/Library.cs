@@ -4,7 +4,6 @@
 // openness_bridge/README.md, "Libraries". Kept in the project file as records (LibraryPart), so a transaction
 // rolls it back and a save keeps it.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering.Library.MasterCopies;
@@ -63,7 +62,7 @@ namespace Siemens.Engineering.Library.MasterCopies
         }
     }
 
-    public sealed class MasterCopyUserFolderComposition : IEnumerable<MasterCopyUserFolder>
+    public sealed class MasterCopyUserFolderComposition : Composition<MasterCopyUserFolder>
     {
         private readonly LibraryOwner _project;
         private readonly string _parent;
@@ -91,15 +90,10 @@ namespace Siemens.Engineering.Library.MasterCopies
             _project.State.Modified = true;
             return new MasterCopyUserFolder(_project, PathOf(name));
         }
-        public IEnumerator<MasterCopyUserFolder> GetEnumerator()
-        {
-            _project.Live();
-            return Children().Select(f => new MasterCopyUserFolder(_project, f)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal override IEnumerable<MasterCopyUserFolder> Items() { _project.Live(); return Children().Select(f => new MasterCopyUserFolder(_project, f)); }
     }
 
-    public sealed class MasterCopyComposition : IEnumerable<MasterCopy>
+    public sealed class MasterCopyComposition : Composition<MasterCopy>
     {
         private readonly LibraryOwner _project;
         private readonly string _folder;
@@ -132,12 +126,11 @@ namespace Siemens.Engineering.Library.MasterCopies
             return new MasterCopy(_project, _folder, obj.Name);
         }
 
-        public IEnumerator<MasterCopy> GetEnumerator()
+        internal override IEnumerable<MasterCopy> Items()
         {
             _project.Live();
-            return _project.State.MasterCopies.Where(m => m.Folder == _folder).Select(m => new MasterCopy(_project, _folder, m.Name)).ToList().GetEnumerator();
+            return _project.State.MasterCopies.Where(m => m.Folder == _folder).Select(m => new MasterCopy(_project, _folder, m.Name));
         }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class MasterCopy
@@ -187,14 +180,7 @@ namespace Siemens.Engineering.Library.MasterCopies
         public Type ContentType { get; private set; }
     }
 
-    public sealed class MasterCopyContentDescriptionComposition : IEnumerable<MasterCopyContentDescription>
-    {
-        private readonly IList<MasterCopyContentDescription> _items;
-        internal MasterCopyContentDescriptionComposition(IList<MasterCopyContentDescription> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<MasterCopyContentDescription> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class MasterCopyContentDescriptionComposition : ListComposition<MasterCopyContentDescription> { internal MasterCopyContentDescriptionComposition(IList<MasterCopyContentDescription> items) : base(items) { } }
 }
 
 namespace Siemens.Engineering.Library.Types
@@ -238,39 +224,28 @@ namespace Siemens.Engineering.Library.Types
         public IList<object> FindInstances(object scope) { return new List<object>(); }
     }
 
-    public sealed class LibraryTypeVersionComposition : IEnumerable<LibraryTypeVersion>
+    public sealed class LibraryTypeVersionComposition : Composition<LibraryTypeVersion>
     {
         private readonly LibraryType _type;
         internal LibraryTypeVersionComposition(LibraryType type) { _type = type; }
-        public IEnumerator<LibraryTypeVersion> GetEnumerator()
-        {
-            return _type.Seed.Versions.Select(v => new LibraryTypeVersion(_type, v.Key, v.Value)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal override IEnumerable<LibraryTypeVersion> Items() { return _type.Seed.Versions.Select(v => new LibraryTypeVersion(_type, v.Key, v.Value)); }
     }
 
-    public sealed class LibraryTypeComposition : IEnumerable<LibraryType>
+    public sealed class LibraryTypeComposition : Composition<LibraryType>
     {
         private readonly LibraryOwner _owner;
         internal LibraryTypeComposition(LibraryOwner owner) { _owner = owner; }
-        private List<LibraryType> All()
+        internal override IEnumerable<LibraryType> Items()
         {
             if (!(_owner is ProjectLibraryOwner)) return new List<LibraryType>();
             return StandIn.Control.LibraryTypes.Seeded.Select(StandIn.Control.LibraryTypes.Make).ToList();
         }
-        public LibraryType Find(string name) { return All().FirstOrDefault(t => t.Name == name); }
-        public IEnumerator<LibraryType> GetEnumerator() { return All().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        public LibraryType Find(string name) { return Items().FirstOrDefault(t => t.Name == name); }
     }
 
     public sealed class LibraryTypeUserFolder { internal LibraryTypeUserFolder() { } }
 
-    public sealed class LibraryTypeUserFolderComposition : IEnumerable<LibraryTypeUserFolder>
-    {
-        internal LibraryTypeUserFolderComposition() { }
-        public IEnumerator<LibraryTypeUserFolder> GetEnumerator() { return new List<LibraryTypeUserFolder>().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class LibraryTypeUserFolderComposition : EmptyComposition<LibraryTypeUserFolder> { internal LibraryTypeUserFolderComposition() { } }
 }
 
 namespace Siemens.Engineering.Hmi.Faceplate
@@ -296,8 +271,7 @@ namespace Siemens.Engineering.SW.Blocks
         // TIA's MasterCopyMode.ThrowIfExists: an object of that name is refused.
         public PlcBlock CreateFrom(MasterCopy masterCopy)
         {
-            var obj = LibraryStore.Paste(_project, _state, masterCopy, "SW.Blocks.");
-            return PlcBlock.Make(_project, _state, obj.Name);
+            return Make(LibraryStore.Paste(OwnerProject, State, masterCopy, "SW.Blocks.").Name);
         }
     }
 }
@@ -308,8 +282,7 @@ namespace Siemens.Engineering.SW.Types
     {
         public PlcType CreateFrom(MasterCopy masterCopy)
         {
-            var obj = LibraryStore.Paste(_project, _state, masterCopy, "SW.Types.");
-            return new PlcType(_project, _state, obj.Name);
+            return Make(LibraryStore.Paste(OwnerProject, State, masterCopy, "SW.Types.").Name);
         }
     }
 }

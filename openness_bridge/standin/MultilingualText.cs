@@ -1,14 +1,8 @@
 // Stand-in for Siemens.Engineering.MultilingualText, the comments of tags, constants and other objects
 // (see Engineering.cs for the ground rules; openness_bridge/README.md has the sources).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Security;
-using System.Text;
-using Siemens.Engineering.SW.Tags;
 using StandIn.Control;
 
 namespace Siemens.Engineering
@@ -25,14 +19,7 @@ namespace Siemens.Engineering
         }
     }
 
-    public sealed class MultilingualTextItemComposition : IEnumerable<MultilingualTextItem>
-    {
-        private readonly List<MultilingualTextItem> _items;
-        internal MultilingualTextItemComposition(List<MultilingualTextItem> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<MultilingualTextItem> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class MultilingualTextItemComposition : ListComposition<MultilingualTextItem> { internal MultilingualTextItemComposition(List<MultilingualTextItem> items) : base(items) { } }
 
     public sealed class MultilingualTextItem
     {

@@ -5,11 +5,8 @@
 // = X3; Catalog.cs says which per article); each offers NetworkInterface with one node. Ethernet nodes carry the IPv4
 // attributes; PROFIBUS/MPI nodes do not. PLCs' PROFINET interfaces have an IoController, IO devices' an IoConnector.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
-using Siemens.Engineering.Compiler;
-using Siemens.Engineering.HW.Features;
 using StandIn.Control;
 
 namespace Siemens.Engineering.HW
@@ -120,22 +117,13 @@ namespace Siemens.Engineering.HW
             return new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "Node has no attribute '" + name + "'.", null);
         }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Devices.Contains(Device))
-                throw new EngineeringObjectDisposedException("The node object has been disposed.", "Its device was deleted.", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Devices.Contains(Device), "The node object has been disposed.", "Its device was deleted."); }
     }
 
-    public sealed class NodeComposition : IEnumerable<Node>
+    public sealed class NodeComposition : ListComposition<Node>
     {
-        private readonly List<Node> _items;
-        internal NodeComposition(List<Node> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public Node Find(string name) { return _items.FirstOrDefault(n => n.Name == name); }
-        public IEnumerator<Node> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal NodeComposition(List<Node> items) : base(items) { }
+        public Node Find(string name) { return First(n => n.Name == name); }
     }
 
     public sealed class Subnet
@@ -179,15 +167,10 @@ namespace Siemens.Engineering.HW
         public override bool Equals(object obj) { var o = obj as Subnet; return o != null && o.State == State; }
         public override int GetHashCode() { return State.GetHashCode(); }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Subnets.Contains(State))
-                throw new EngineeringObjectDisposedException("The subnet object has been disposed.", "", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Subnets.Contains(State), "The subnet object has been disposed.", ""); }
     }
 
-    public sealed class SubnetComposition : IEnumerable<Subnet>
+    public sealed class SubnetComposition : NamedComposition<Subnet>
     {
         private static readonly string[] Types =
         {
@@ -195,16 +178,9 @@ namespace Siemens.Engineering.HW
         };
 
         private readonly Project _project;
-        internal SubnetComposition(Project project) { _project = project; }
+        internal SubnetComposition(Project project) : base(project, () => project.State.Subnets.Select(s => new Subnet(project, s)), s => s.State.Name) { _project = project; }
 
-        public int Count { get { _project.Live(); return _project.State.Subnets.Count; } }
-
-        public Subnet Find(string name)
-        {
-            _project.Live();
-            var state = _project.State.Subnets.FirstOrDefault(s => s.Name == name);
-            return state == null ? null : new Subnet(_project, state);
-        }
+        public Subnet Find(string name) { return Named(name); }
 
         public Subnet Create(string typeIdentifier, string name)
         {
@@ -214,19 +190,9 @@ namespace Siemens.Engineering.HW
                 throw new EngineeringTargetInvocationException("The subnet cannot be created.", "Unknown type identifier '" + typeIdentifier + "'.", null);
             if (string.IsNullOrEmpty(name) || _project.State.Subnets.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The subnet cannot be created.", "The name '" + name + "' is empty or already used.", null);
-            var state = new SubnetState { Name = name, TypeIdentifier = typeIdentifier };
-            _project.State.Subnets.Add(state);
-            _project.State.Modified = true;
+            var state = _project.Added(_project.State.Subnets, new SubnetState { Name = name, TypeIdentifier = typeIdentifier });
             return new Subnet(_project, state);
         }
-
-        public IEnumerator<Subnet> GetEnumerator()
-        {
-            _project.Live();
-            return _project.State.Subnets.Select(s => new Subnet(_project, s)).ToList().GetEnumerator();
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class IoSystem
@@ -240,14 +206,7 @@ namespace Siemens.Engineering.HW
         public Subnet Subnet { get { _project.Live(); return new Subnet(_project, State.Subnet); } }
     }
 
-    public sealed class IoSystemComposition : IEnumerable<IoSystem>
-    {
-        private readonly List<IoSystem> _items;
-        internal IoSystemComposition(List<IoSystem> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<IoSystem> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class IoSystemComposition : ListComposition<IoSystem> { internal IoSystemComposition(List<IoSystem> items) : base(items) { } }
 
     public sealed class IoController
     {
@@ -315,23 +274,9 @@ namespace Siemens.Engineering.HW
             _project.State.Modified = true;
         }
     }
-    public sealed class IoControllerComposition : IEnumerable<IoController>
-    {
-        private readonly List<IoController> _items;
-        internal IoControllerComposition(List<IoController> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<IoController> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class IoControllerComposition : ListComposition<IoController> { internal IoControllerComposition(List<IoController> items) : base(items) { } }
 
-    public sealed class IoConnectorComposition : IEnumerable<IoConnector>
-    {
-        private readonly List<IoConnector> _items;
-        internal IoConnectorComposition(List<IoConnector> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<IoConnector> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class IoConnectorComposition : ListComposition<IoConnector> { internal IoConnectorComposition(List<IoConnector> items) : base(items) { } }
 }
 
 namespace Siemens.Engineering.HW.Features
@@ -387,11 +332,6 @@ namespace Siemens.Engineering.HW.Features
             }
         }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Devices.Contains(_device))
-                throw new EngineeringObjectDisposedException("The network interface object has been disposed.", "Its device was deleted.", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Devices.Contains(_device), "The network interface object has been disposed.", "Its device was deleted."); }
     }
 }

@@ -1,7 +1,6 @@
 // The stand-in's network state (StandIn.Control, not Siemens API): nodes, subnets, IO systems, the services
 // offered on interface items, the hardware compile, and the project-file records (NetworkPart).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering.Compiler;

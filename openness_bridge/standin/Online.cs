@@ -3,7 +3,6 @@
 // ground rules). The target is a StandIn.Wire.VirtualCpu (a PLCSIM Advanced instance) found by the device's
 // PROFINET address, or, over the "PLCSIM" PC interface, the only Softbus instance without an address.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering;
@@ -60,14 +59,10 @@ namespace Siemens.Engineering.Connection
         }
     }
 
-    public sealed class ConfigurationModeComposition : IEnumerable<ConfigurationMode>
+    public sealed class ConfigurationModeComposition : ListComposition<ConfigurationMode>
     {
-        private readonly List<ConfigurationMode> _items;
-        internal ConfigurationModeComposition(List<ConfigurationMode> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public ConfigurationMode Find(string name) { return _items.FirstOrDefault(m => m.Name == name); }
-        public IEnumerator<ConfigurationMode> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ConfigurationModeComposition(List<ConfigurationMode> items) : base(items) { }
+        public ConfigurationMode Find(string name) { return First(m => m.Name == name); }
     }
 
     public sealed class ConfigurationPcInterface
@@ -84,14 +79,10 @@ namespace Siemens.Engineering.Connection
         }
     }
 
-    public sealed class ConfigurationPcInterfaceComposition : IEnumerable<ConfigurationPcInterface>
+    public sealed class ConfigurationPcInterfaceComposition : ListComposition<ConfigurationPcInterface>
     {
-        private readonly List<ConfigurationPcInterface> _items;
-        internal ConfigurationPcInterfaceComposition(List<ConfigurationPcInterface> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public ConfigurationPcInterface Find(string name, int number) { return _items.FirstOrDefault(p => p.Name == name && p.Number == number); }
-        public IEnumerator<ConfigurationPcInterface> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ConfigurationPcInterfaceComposition(List<ConfigurationPcInterface> items) : base(items) { }
+        public ConfigurationPcInterface Find(string name, int number) { return First(p => p.Name == name && p.Number == number); }
     }
 
     public sealed class ConfigurationTargetInterface : IConfiguration
@@ -108,15 +99,11 @@ namespace Siemens.Engineering.Connection
         }
     }
 
-    public sealed class ConfigurationTargetInterfaceComposition : IEnumerable<ConfigurationTargetInterface>
+    public sealed class ConfigurationTargetInterfaceComposition : ListComposition<ConfigurationTargetInterface>
     {
-        private readonly List<ConfigurationTargetInterface> _items;
-        internal ConfigurationTargetInterfaceComposition(List<ConfigurationTargetInterface> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public ConfigurationTargetInterface this[int index] { get { return _items[index]; } }
-        public ConfigurationTargetInterface Find(string name) { return _items.FirstOrDefault(t => t.Name == name); }
-        public IEnumerator<ConfigurationTargetInterface> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ConfigurationTargetInterfaceComposition(List<ConfigurationTargetInterface> items) : base(items) { }
+        public ConfigurationTargetInterface this[int index] { get { return At(index); } }
+        public ConfigurationTargetInterface Find(string name) { return First(t => t.Name == name); }
     }
 
     public sealed class ConfigurationAddress : IConfiguration
@@ -127,14 +114,10 @@ namespace Siemens.Engineering.Connection
         public string Address { get; private set; }
     }
 
-    public sealed class ConfigurationAddressComposition : IEnumerable<ConfigurationAddress>
+    public sealed class ConfigurationAddressComposition : ListComposition<ConfigurationAddress>
     {
-        private readonly List<ConfigurationAddress> _items;
-        internal ConfigurationAddressComposition(List<ConfigurationAddress> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public ConfigurationAddress Find(string name) { return _items.FirstOrDefault(a => a.Name == name); }
-        public IEnumerator<ConfigurationAddress> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal ConfigurationAddressComposition(List<ConfigurationAddress> items) : base(items) { }
+        public ConfigurationAddress Find(string name) { return First(a => a.Name == name); }
     }
 }
 

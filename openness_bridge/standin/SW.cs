@@ -1,10 +1,9 @@
 // Stand-in for the PLC-software side of Siemens.Engineering: device items, SoftwareContainer, PlcSoftware,
-// its block/type groups (classes in Blocks.cs and Types.cs) and the compiler service (see Engineering.cs for the ground rules and
+// its block/type groups (classes in ProgramTree.cs, Blocks.cs and Types.cs) and the compiler service (see Engineering.cs for the ground rules and
 // openness_bridge/README.md "Member table" for the source of every public member).
 // The stand-in does NOT compile anything: Compile() answers either a result scripted by a test
 // (StandIn.Control.CompilerScript) or Success with one node per object it holds.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering.Compiler;
@@ -63,6 +62,17 @@ namespace StandIn.Control
             if (old != null && SoftwareState.Interface(old) != SoftwareState.Interface(obj)) software.MarkUsersInconsistent(obj.Name);
             project.State.Modified = true;
             Program.ImportLog.Add(obj.Name);
+            return obj;
+        }
+
+        /// <summary>The object a block or type handle names, once the project is alive; TIA's disposed-object error when
+        /// it is gone from the group (deleted, or renamed through another handle).</summary>
+        internal static ObjectState Live(Siemens.Engineering.Project project, GroupState group, string name, string kind, string gone)
+        {
+            project.Live();
+            ObjectState obj;
+            if (!group.Software.Objects.TryGetValue(name, out obj) || !group.Items.Contains(name))
+                throw new Siemens.Engineering.EngineeringObjectDisposedException("The " + kind + " object has been disposed.", "The " + kind + " '" + name + "' was " + gone + ".", null);
             return obj;
         }
 
@@ -145,14 +155,12 @@ namespace Siemens.Engineering.HW
         }
     }
 
-    public sealed class DeviceItemComposition : IEnumerable<DeviceItem>
+    public sealed class DeviceItemComposition : CountedComposition<DeviceItem>
     {
         private readonly Project _project;
         private readonly List<DeviceItem> _items;
         internal DeviceItemComposition(Project project, List<DeviceItem> items) { _project = project; _items = items; }
-        public int Count { get { _project.Live(); return _items.Count; } }
-        public IEnumerator<DeviceItem> GetEnumerator() { _project.Live(); return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal override IEnumerable<DeviceItem> Items() { _project.Live(); return _items; }
     }
 
     public class Software
@@ -218,14 +226,7 @@ namespace Siemens.Engineering.Compiler
         public CompilerResultMessageComposition Messages { get; private set; }
     }
 
-    public sealed class CompilerResultMessageComposition : IEnumerable<CompilerResultMessage>
-    {
-        private readonly List<CompilerResultMessage> _items;
-        internal CompilerResultMessageComposition(List<CompilerResultMessage> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public IEnumerator<CompilerResultMessage> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class CompilerResultMessageComposition : ListComposition<CompilerResultMessage> { internal CompilerResultMessageComposition(List<CompilerResultMessage> items) : base(items) { } }
 
     // Not Siemens API: the object GetService<ICompilable>() hands out in the stand-in (Openness returns its own
     // internal implementation; only the interface is public).
@@ -235,6 +236,13 @@ namespace Siemens.Engineering.Compiler
         private readonly DeviceState _software;
         private readonly string _object;
         internal StandInCompilable(Project project, DeviceState software, string obj) { _project = project; _software = software; _object = obj; }
+
+        /// <summary>GetService&lt;T&gt;() of a block, type or HMI device: ICompilable, nothing else.</summary>
+        internal static T Offer<T>(Project project, string obj) where T : class
+        {
+            project.Live();
+            return typeof(T) == typeof(ICompilable) ? new StandInCompilable(project, null, obj) as T : null;
+        }
 
         public CompilerResult Compile()
         {

@@ -5,7 +5,6 @@
 // how, and what exactly TIA refuses, is not public: the refusals here are the ones the bridge must survive.
 // Secrets are kept as SHA-256 digests (TIA keeps them its own way); nothing here ever returns one.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -168,31 +167,14 @@ namespace Siemens.Engineering.Umac
 
     public sealed class CustomRole : Role { internal CustomRole(Project project, string name) : base(project, name) { } }
 
-    public sealed class SystemRoleComposition : IEnumerable<SystemRole>
+    public sealed class SystemRoleComposition : LookupComposition<SystemRole>
     {
-        private readonly Project _project;
-        internal SystemRoleComposition(Project project) { _project = project; }
-        public SystemRole Find(string name)
-        {
-            _project.Live();
-            return UmacState.SystemRoleNames.Contains(name) ? new SystemRole(_project, name) : null;
-        }
-        public IEnumerator<SystemRole> GetEnumerator()
-        {
-            _project.Live();
-            return UmacState.SystemRoleNames.Select(n => new SystemRole(_project, n)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal SystemRoleComposition(Project project) : base(project, () => UmacState.SystemRoleNames.Select(n => new SystemRole(project, n)), r => r.Key) { }
+        public SystemRole Find(string name) { return Lookup(name, StringComparison.Ordinal); }
     }
 
     // The stand-in has no custom roles (the service does not create them); the composition is there to be listed.
-    public sealed class CustomRoleComposition : IEnumerable<CustomRole>
-    {
-        private readonly Project _project;
-        internal CustomRoleComposition(Project project) { _project = project; }
-        public IEnumerator<CustomRole> GetEnumerator() { _project.Live(); return new List<CustomRole>().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
+    public sealed class CustomRoleComposition : EmptyComposition<CustomRole> { internal CustomRoleComposition(Project project) : base(project.Live) { } }
 
     public sealed class ProjectUser
     {
@@ -201,18 +183,13 @@ namespace Siemens.Engineering.Umac
         internal ProjectUser(Project project, UserState state) { _project = project; State = state; }
         public string Name { get { Live(); return State.Name; } }
         public RoleAssociation Roles { get { Live(); return new RoleAssociation(_project, State); } }
-        private void Live()
-        {
-            _project.Live();
-            if (!_project.State.Umac.Users.Contains(State))
-                throw new EngineeringObjectDisposedException("The user object has been disposed.", "", null);
-        }
+        private void Live() { _project.Live(() => _project.State.Umac.Users.Contains(State), "The user object has been disposed.", ""); }
     }
 
-    public sealed class ProjectUserComposition : IEnumerable<ProjectUser>
+    public sealed class ProjectUserComposition : LookupComposition<ProjectUser>
     {
         private readonly Project _project;
-        internal ProjectUserComposition(Project project) { _project = project; }
+        internal ProjectUserComposition(Project project) : base(project, () => project.State.Umac.Users.Select(u => new ProjectUser(project, u)), u => u.State.Name) { _project = project; }
 
         public ProjectUser Create(string name, SecureString password)
         {
@@ -223,28 +200,14 @@ namespace Siemens.Engineering.Umac
                 throw new EngineeringTargetInvocationException("The user cannot be created.", "The name or the password is empty.", null);
             if (_project.State.Umac.Users.Any(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The user cannot be created.", "The user '" + name + "' already exists.", null);
-            var state = new UserState { Name = name, Digest = digest };
-            _project.State.Umac.Users.Add(state);
-            _project.State.Modified = true;
+            var state = _project.Added(_project.State.Umac.Users, new UserState { Name = name, Digest = digest });
             return new ProjectUser(_project, state);
         }
 
-        public ProjectUser Find(string name)
-        {
-            _project.Live();
-            var state = _project.State.Umac.Users.FirstOrDefault(u => u.Name == name);
-            return state == null ? null : new ProjectUser(_project, state);
-        }
-
-        public IEnumerator<ProjectUser> GetEnumerator()
-        {
-            _project.Live();
-            return _project.State.Umac.Users.Select(u => new ProjectUser(_project, u)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        public ProjectUser Find(string name) { return Lookup(name, StringComparison.Ordinal); }
     }
 
-    public sealed class RoleAssociation : IEnumerable<Role>
+    public sealed class RoleAssociation : Composition<Role>
     {
         private readonly Project _project;
         private readonly UserState _user;
@@ -260,12 +223,7 @@ namespace Siemens.Engineering.Umac
             _project.State.Modified = true;
         }
 
-        public IEnumerator<Role> GetEnumerator()
-        {
-            _project.Live();
-            return _user.Roles.Select(r => (Role)new SystemRole(_project, r)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal override IEnumerable<Role> Items() { _project.Live(); return _user.Roles.Select(r => (Role)new SystemRole(_project, r)); }
     }
 }
 

@@ -1,9 +1,9 @@
-// Stand-in for Siemens.Engineering.SW.ExternalSources (the PLC's "External source files" group) and the state the
+// Stand-in for Siemens.Engineering.SW.ExternalSources (the PLC's "External source files"; its groups are in
+// ProgramTree.cs) and the state the
 // block/type/source areas keep beside Control.cs's SoftwareState: source texts, user groups (kept even when
 // empty), and which objects are inconsistent. See openness_bridge/README.md for the source of every public
 // member. The stand-in does not compile, so GenerateBlocksFromSource is not offered (no port method uses it).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -20,79 +20,14 @@ namespace Siemens.Engineering.SW
 
 namespace Siemens.Engineering.SW.ExternalSources
 {
-    public abstract class PlcExternalSourceGroup
+    public sealed partial class PlcExternalSourceComposition
     {
-        internal readonly Project OwnerProject;
-        internal readonly GroupState State;
-        internal PlcExternalSourceGroup(Project project, GroupState state) { OwnerProject = project; State = state; }
-        public string Name { get { OwnerProject.Live(); return State.Name; } }
-        public PlcExternalSourceComposition ExternalSources { get { OwnerProject.Live(); return new PlcExternalSourceComposition(OwnerProject, State); } }
-        public PlcExternalSourceUserGroupComposition Groups { get { OwnerProject.Live(); return new PlcExternalSourceUserGroupComposition(OwnerProject, State); } }
-    }
-
-    public sealed class PlcExternalSourceSystemGroup : PlcExternalSourceGroup
-    {
-        internal PlcExternalSourceSystemGroup(Project p, GroupState s) : base(p, s) { }
-    }
-
-    public sealed class PlcExternalSourceUserGroup : PlcExternalSourceGroup
-    {
-        internal PlcExternalSourceUserGroup(Project p, GroupState s) : base(p, s) { }
-
-        public void Delete()
-        {
-            OwnerProject.Live();
-            Faults.Check("PlcExternalSourceUserGroup.Delete");
-            GroupTree.Delete(OwnerProject, State);
-        }
-    }
-
-    public sealed class PlcExternalSourceUserGroupComposition : IEnumerable<PlcExternalSourceUserGroup>
-    {
-        private readonly Project _project;
-        private readonly GroupState _state;
-        internal PlcExternalSourceUserGroupComposition(Project project, GroupState state) { _project = project; _state = state; }
-        public int Count { get { _project.Live(); return _state.Groups.Count; } }
-        public PlcExternalSourceUserGroup Find(string name)
-        {
-            _project.Live();
-            var g = _state.Groups.FirstOrDefault(x => x.Name == name);
-            return g == null ? null : new PlcExternalSourceUserGroup(_project, g);
-        }
-        public PlcExternalSourceUserGroup Create(string name)
-        {
-            _project.Live();
-            Faults.Check("PlcExternalSourceUserGroupComposition.Create");
-            return new PlcExternalSourceUserGroup(_project, GroupTree.Create(_project, _state, name));
-        }
-        public IEnumerator<PlcExternalSourceUserGroup> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Groups.Select(g => new PlcExternalSourceUserGroup(_project, g)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
-    }
-
-    public sealed class PlcExternalSourceComposition : IEnumerable<PlcExternalSource>
-    {
-        private readonly Project _project;
-        private readonly GroupState _state;
-        internal PlcExternalSourceComposition(Project project, GroupState state) { _project = project; _state = state; }
-        public int Count { get { _project.Live(); return _state.Items.Count; } }
-
-        // One level only, like every Find of Openness.
-        public PlcExternalSource Find(string name)
-        {
-            _project.Live();
-            return _state.Items.Contains(name) ? new PlcExternalSource(_project, _state, name) : null;
-        }
-
         // TIA copies the file's text into the project; the file itself is not kept.
         public PlcExternalSource CreateFromFile(string name, string path)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcExternalSourceComposition.CreateFromFile");
-            var software = _state.Software;
+            var software = State.Software;
             if (string.IsNullOrEmpty(name))
                 throw new EngineeringTargetInvocationException("The external source cannot be created.", "The name must not be empty.", null);
             if (!File.Exists(path))
@@ -100,17 +35,10 @@ namespace Siemens.Engineering.SW.ExternalSources
             if (software.SourceTexts.ContainsKey(name))
                 throw new EngineeringTargetInvocationException("The external source cannot be created.", "An external source named '" + name + "' already exists.", null);
             software.SourceTexts[name] = File.ReadAllText(path);
-            _state.Items.Add(name);
-            _project.State.Modified = true;
-            return new PlcExternalSource(_project, _state, name);
+            State.Items.Add(name);
+            OwnerProject.State.Modified = true;
+            return Make(name);
         }
-
-        public IEnumerator<PlcExternalSource> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Items.Select(n => new PlcExternalSource(_project, _state, n)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class PlcExternalSource

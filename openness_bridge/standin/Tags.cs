@@ -4,12 +4,9 @@
 // State (TagsState.cs) lives in StandIn.Control.TagFolder (one tree per PLC software) and is kept in the project file by
 // TagRecords (IProjectPart), so save/reopen, close-discards and transaction rollback cover it.
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Security;
 using System.Text;
 using Siemens.Engineering.SW.Tags;
 using StandIn.Control;
@@ -33,12 +30,7 @@ namespace Siemens.Engineering.SW.Tags
         internal readonly DeviceState Device;
         internal readonly TagFolder State;
         internal PlcTagTableGroup(Project project, DeviceState device, TagFolder state) { OwnerProject = project; Device = device; State = state; }
-        internal void Live()
-        {
-            OwnerProject.Live();
-            if (!TagFolder.Of(Device.Software).Folders().Contains(State))
-                throw new EngineeringObjectDisposedException("The object has been deleted.", "The tag table group no longer exists.", null);
-        }
+        internal void Live() { OwnerProject.Live(() => TagFolder.Of(Device.Software).Folders().Contains(State), "The object has been deleted.", "The tag table group no longer exists."); }
         public string Name { get { Live(); return State.Name; } }
         public PlcTagTableComposition TagTables { get { Live(); return new PlcTagTableComposition(OwnerProject, Device, State); } }
         public PlcTagTableUserGroupComposition Groups { get { Live(); return new PlcTagTableUserGroupComposition(OwnerProject, Device, State); } }
@@ -65,58 +57,38 @@ namespace Siemens.Engineering.SW.Tags
         }
     }
 
-    public sealed class PlcTagTableUserGroupComposition : IEnumerable<PlcTagTableUserGroup>
+    public sealed class PlcTagTableUserGroupComposition : NamedComposition<PlcTagTableUserGroup>
     {
-        private readonly Project _project;
         private readonly DeviceState _device;
         private readonly TagFolder _state;
-        internal PlcTagTableUserGroupComposition(Project project, DeviceState device, TagFolder state) { _project = project; _device = device; _state = state; }
-        public int Count { get { _project.Live(); return _state.Groups.Count; } }
+        internal PlcTagTableUserGroupComposition(Project project, DeviceState device, TagFolder state)
+            : base(project, () => state.Groups.Select(g => new PlcTagTableUserGroup(project, device, g)), g => g.State.Name) { _device = device; _state = state; }
 
         // One level only, like every Openness Find.
-        public PlcTagTableUserGroup Find(string name)
-        {
-            _project.Live();
-            var g = _state.Groups.FirstOrDefault(x => x.Name == name);
-            return g == null ? null : new PlcTagTableUserGroup(_project, _device, g);
-        }
+        public PlcTagTableUserGroup Find(string name) { return Named(name); }
 
         public PlcTagTableUserGroup Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcTagTableUserGroupComposition.Create");
             if (string.IsNullOrWhiteSpace(name))
                 throw TagFolder.Refused("The group cannot be created.", "The name is empty.");
             if (_state.Groups.Any(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw TagFolder.Refused("The group cannot be created.", "A group named '" + name + "' already exists here.");
-            var group = new TagFolder { Name = name };
-            _state.Groups.Add(group);
-            _project.State.Modified = true;
-            return new PlcTagTableUserGroup(_project, _device, group);
+            var group = OwnerProject.Added(_state.Groups, new TagFolder { Name = name });
+            return new PlcTagTableUserGroup(OwnerProject, _device, group);
         }
-
-        public IEnumerator<PlcTagTableUserGroup> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Groups.Select(g => new PlcTagTableUserGroup(_project, _device, g)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class PlcTagTableComposition : IEnumerable<PlcTagTable>
+    public sealed class PlcTagTableComposition : NamedComposition<PlcTagTable>
     {
         private readonly Project _project;
         private readonly DeviceState _device;
         private readonly TagFolder _state;
-        internal PlcTagTableComposition(Project project, DeviceState device, TagFolder state) { _project = project; _device = device; _state = state; }
-        public int Count { get { _project.Live(); return _state.Tables.Count; } }
+        internal PlcTagTableComposition(Project project, DeviceState device, TagFolder state)
+            : base(project, () => state.Tables.Select(t => new PlcTagTable(project, device, t)), t => t.State.Name) { _project = project; _device = device; _state = state; }
 
-        public PlcTagTable Find(string name)
-        {
-            _project.Live();
-            var t = _state.Tables.FirstOrDefault(x => x.Name == name);
-            return t == null ? null : new PlcTagTable(_project, _device, t);
-        }
+        public PlcTagTable Find(string name) { return Named(name); }
 
         // Table names are unique in the whole PLC, whatever group a table is in.
         public PlcTagTable Create(string name)
@@ -127,9 +99,7 @@ namespace Siemens.Engineering.SW.Tags
                 throw TagFolder.Refused("The tag table cannot be created.", "The name is empty.");
             if (TagFolder.Of(_device.Software).AllTables().Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw TagFolder.Refused("The tag table cannot be created.", "A tag table named '" + name + "' already exists.");
-            var table = new TagTableState { Name = name };
-            _state.Tables.Add(table);
-            _project.State.Modified = true;
+            var table = _project.Added(_state.Tables, new TagTableState { Name = name });
             return new PlcTagTable(_project, _device, table);
         }
 
@@ -176,13 +146,6 @@ namespace Siemens.Engineering.SW.Tags
             Program.ImportLog.Add(target.Name);
             return new List<PlcTagTable> { new PlcTagTable(_project, _device, target) };
         }
-
-        public IEnumerator<PlcTagTable> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Tables.Select(t => new PlcTagTable(_project, _device, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class PlcTagTable
@@ -192,12 +155,7 @@ namespace Siemens.Engineering.SW.Tags
         internal readonly TagTableState State;
         internal PlcTagTable(Project project, DeviceState device, TagTableState state) { _project = project; _device = device; State = state; }
 
-        private void Live()
-        {
-            _project.Live();
-            if (!TagFolder.Of(_device.Software).AllTables().Contains(State))
-                throw new EngineeringObjectDisposedException("The object has been deleted.", "The tag table no longer exists.", null);
-        }
+        private void Live() { _project.Live(() => TagFolder.Of(_device.Software).AllTables().Contains(State), "The object has been deleted.", "The tag table no longer exists."); }
 
         public string Name { get { Live(); return State.Name; } }
         public bool IsDefault { get { Live(); return State.IsDefault; } }
@@ -234,54 +192,33 @@ namespace Siemens.Engineering.SW.Tags
         }
     }
 
-    public sealed class PlcTagComposition : IEnumerable<PlcTag>
+    public sealed class PlcTagComposition : NamedComposition<PlcTag>
     {
-        private readonly Project _project;
         private readonly DeviceState _device;
         private readonly TagTableState _table;
-        internal PlcTagComposition(Project project, DeviceState device, TagTableState table) { _project = project; _device = device; _table = table; }
-        public int Count { get { _project.Live(); return _table.Tags.Count; } }
+        internal PlcTagComposition(Project project, DeviceState device, TagTableState table)
+            : base(project, () => table.Tags.Select(t => new PlcTag(project, table, t)), t => t.State.Name) { _device = device; _table = table; }
 
-        public PlcTag Find(string name)
-        {
-            _project.Live();
-            var tag = _table.Tags.FirstOrDefault(t => t.Name == name);
-            return tag == null ? null : new PlcTag(_project, _table, tag);
-        }
+        public PlcTag Find(string name) { return Named(name); }
 
         public PlcTag Create(string name, string dataTypeName, string logicalAddress)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcTagComposition.Create");
             TagFolder.CheckFreeName(_device, name, "The tag cannot be created.");
-            var tag = new TagState { Name = name, DataTypeName = dataTypeName ?? "", LogicalAddress = logicalAddress ?? "" };
-            _table.Tags.Add(tag);
-            _project.State.Modified = true;
-            return new PlcTag(_project, _table, tag);
+            var tag = OwnerProject.Added(_table.Tags, new TagState { Name = name, DataTypeName = dataTypeName ?? "", LogicalAddress = logicalAddress ?? "" });
+            return new PlcTag(OwnerProject, _table, tag);
         }
-
-        public IEnumerator<PlcTag> GetEnumerator()
-        {
-            _project.Live();
-            return _table.Tags.Select(t => new PlcTag(_project, _table, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class PlcTag
     {
         private readonly Project _project;
         private readonly TagTableState _table;
-        private readonly TagState _state;
-        internal PlcTag(Project project, TagTableState table, TagState state) { _project = project; _table = table; _state = state; }
+        internal readonly TagState State;
+        internal PlcTag(Project project, TagTableState table, TagState state) { _project = project; _table = table; State = state; }
 
-        private TagState Live()
-        {
-            _project.Live();
-            if (!_table.Tags.Contains(_state))
-                throw new EngineeringObjectDisposedException("The object has been deleted.", "The tag no longer exists.", null);
-            return _state;
-        }
+        private TagState Live() { _project.Live(() => _table.Tags.Contains(State), "The object has been deleted.", "The tag no longer exists."); return State; }
 
         private void Change(string member, Action<TagState> change)
         {
@@ -318,14 +255,10 @@ namespace Siemens.Engineering.SW.Tags
         internal PlcSystemConstant(Project project, ConstantState state) : base(project, state) { }
     }
 
-    public sealed class PlcSystemConstantComposition : IEnumerable<PlcSystemConstant>
+    public sealed class PlcSystemConstantComposition : ListComposition<PlcSystemConstant>
     {
-        private readonly List<PlcSystemConstant> _items;
-        internal PlcSystemConstantComposition(List<PlcSystemConstant> items) { _items = items; }
-        public int Count { get { return _items.Count; } }
-        public PlcSystemConstant Find(string name) { return _items.FirstOrDefault(c => c.State.Name == name); }
-        public IEnumerator<PlcSystemConstant> GetEnumerator() { return _items.GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        internal PlcSystemConstantComposition(List<PlcSystemConstant> items) : base(items) { }
+        public PlcSystemConstant Find(string name) { return First(c => c.State.Name == name); }
     }
 
     public sealed class PlcUserConstant : PlcConstant
@@ -334,13 +267,7 @@ namespace Siemens.Engineering.SW.Tags
         private readonly TagTableState _table;
         internal PlcUserConstant(Project project, DeviceState device, TagTableState table, ConstantState state) : base(project, state) { _device = device; _table = table; }
 
-        internal override ConstantState Live()
-        {
-            OwnerProject.Live();
-            if (!_table.Constants.Contains(State))
-                throw new EngineeringObjectDisposedException("The object has been deleted.", "The user constant no longer exists.", null);
-            return State;
-        }
+        internal override ConstantState Live() { OwnerProject.Live(() => _table.Constants.Contains(State), "The object has been deleted.", "The user constant no longer exists."); return State; }
 
         private void Change(string member, Action<ConstantState> change)
         {
@@ -370,37 +297,22 @@ namespace Siemens.Engineering.SW.Tags
         public void Delete() { Change("PlcUserConstant.Delete", s => _table.Constants.Remove(s)); }
     }
 
-    public sealed class PlcUserConstantComposition : IEnumerable<PlcUserConstant>
+    public sealed class PlcUserConstantComposition : NamedComposition<PlcUserConstant>
     {
-        private readonly Project _project;
         private readonly DeviceState _device;
         private readonly TagTableState _table;
-        internal PlcUserConstantComposition(Project project, DeviceState device, TagTableState table) { _project = project; _device = device; _table = table; }
-        public int Count { get { _project.Live(); return _table.Constants.Count; } }
+        internal PlcUserConstantComposition(Project project, DeviceState device, TagTableState table)
+            : base(project, () => table.Constants.Select(c => new PlcUserConstant(project, device, table, c)), c => c.State.Name) { _device = device; _table = table; }
 
-        public PlcUserConstant Find(string name)
-        {
-            _project.Live();
-            var c = _table.Constants.FirstOrDefault(x => x.Name == name);
-            return c == null ? null : new PlcUserConstant(_project, _device, _table, c);
-        }
+        public PlcUserConstant Find(string name) { return Named(name); }
 
         public PlcUserConstant Create(string name, string dataTypeName, string value)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcUserConstantComposition.Create");
             TagFolder.CheckFreeName(_device, name, "The user constant cannot be created.");
-            var constant = new ConstantState { Name = name, DataTypeName = dataTypeName ?? "", Value = value ?? "" };
-            _table.Constants.Add(constant);
-            _project.State.Modified = true;
-            return new PlcUserConstant(_project, _device, _table, constant);
+            var constant = OwnerProject.Added(_table.Constants, new ConstantState { Name = name, DataTypeName = dataTypeName ?? "", Value = value ?? "" });
+            return new PlcUserConstant(OwnerProject, _device, _table, constant);
         }
-
-        public IEnumerator<PlcUserConstant> GetEnumerator()
-        {
-            _project.Live();
-            return _table.Constants.Select(c => new PlcUserConstant(_project, _device, _table, c)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 }

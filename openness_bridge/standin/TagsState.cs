@@ -1,9 +1,7 @@
 // The stand-in's tag state (StandIn.Control, not Siemens API): the tag folders of a PLC's software, the
 // SimaticML reading and writing of a tag table (TagTableXml), and the project-file records (TagRecords).
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security;
@@ -272,14 +270,7 @@ namespace StandIn.Control
 
         private static TagFolder Path(TagFolder root, string path)
         {
-            var folder = root;
-            foreach (var part in path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var next = folder.Groups.FirstOrDefault(g => g.Name == part);
-                if (next == null) { next = new TagFolder { Name = part }; folder.Groups.Add(next); }
-                folder = next;
-            }
-            return folder;
+            return GroupPath.Below(root, path, g => g.Groups, g => g.Name, (parent, part) => new TagFolder { Name = part });
         }
     }
 }

@@ -5,7 +5,6 @@
 // the force table cannot (PlcForceTableComposition has no Create, PlcForceTable no Delete): it comes in by Import.
 // Entries are read-only members; their content changes through a SimaticML export and re-import.
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -38,12 +37,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         public PlcForceTableComposition ForceTables { get { Live(); return new PlcForceTableComposition(OwnerProject, State); } }
         public PlcWatchAndForceTableUserGroupComposition Groups { get { Live(); return new PlcWatchAndForceTableUserGroupComposition(OwnerProject, State); } }
 
-        internal void Live()
-        {
-            OwnerProject.Live();
-            if (!State.Attached)
-                throw new EngineeringObjectDisposedException("The group object has been disposed.", "The group was deleted.", null);
-        }
+        internal void Live() { OwnerProject.Live(() => State.Attached, "The group object has been disposed.", "The group was deleted."); }
     }
 
     public sealed class PlcWatchAndForceTableSystemGroup : PlcWatchAndForceTableGroup
@@ -66,114 +60,66 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         }
     }
 
-    public sealed class PlcWatchAndForceTableUserGroupComposition : IEnumerable<PlcWatchAndForceTableUserGroup>
+    public sealed class PlcWatchAndForceTableUserGroupComposition : NamedComposition<PlcWatchAndForceTableUserGroup>
     {
-        private readonly Project _project;
         private readonly WatchGroupState _state;
-        internal PlcWatchAndForceTableUserGroupComposition(Project project, WatchGroupState state) { _project = project; _state = state; }
+        internal PlcWatchAndForceTableUserGroupComposition(Project project, WatchGroupState state)
+            : base(project, () => state.Groups.Select(g => new PlcWatchAndForceTableUserGroup(project, g)), g => g.State.Name) { _state = state; }
 
-        public int Count { get { _project.Live(); return _state.Groups.Count; } }
-
-        public PlcWatchAndForceTableUserGroup Find(string name)
-        {
-            _project.Live();
-            var g = _state.Groups.FirstOrDefault(x => x.Name == name);
-            return g == null ? null : new PlcWatchAndForceTableUserGroup(_project, g);
-        }
+        public PlcWatchAndForceTableUserGroup Find(string name) { return Named(name); }
 
         public PlcWatchAndForceTableUserGroup Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcWatchAndForceTableUserGroupComposition.Create");
             if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
                 throw new EngineeringTargetInvocationException("The group cannot be created.", "The name must not be empty.", null);
             if (_state.Groups.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The group cannot be created.", "A group named '" + name + "' already exists.", null);
-            var group = new WatchGroupState { Name = name, Parent = _state };
-            _state.Groups.Add(group);
-            _project.State.Modified = true;
-            return new PlcWatchAndForceTableUserGroup(_project, group);
+            var group = OwnerProject.Added(_state.Groups, new WatchGroupState { Name = name, Parent = _state });
+            return new PlcWatchAndForceTableUserGroup(OwnerProject, group);
         }
-
-        public IEnumerator<PlcWatchAndForceTableUserGroup> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Groups.Select(g => new PlcWatchAndForceTableUserGroup(_project, g)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class PlcWatchTableComposition : IEnumerable<PlcWatchTable>
+    public sealed class PlcWatchTableComposition : NamedComposition<PlcWatchTable>
     {
-        private readonly Project _project;
         private readonly WatchGroupState _state;
-        internal PlcWatchTableComposition(Project project, WatchGroupState state) { _project = project; _state = state; }
+        internal PlcWatchTableComposition(Project project, WatchGroupState state)
+            : base(project, () => state.Tables.Where(t => !t.Force).Select(t => new PlcWatchTable(project, t)), t => t.State.Name) { _state = state; }
 
-        public int Count { get { _project.Live(); return _state.Tables.Count(t => !t.Force); } }
-
-        public PlcWatchTable Find(string name)
-        {
-            _project.Live();
-            var t = _state.Tables.FirstOrDefault(x => !x.Force && x.Name == name);
-            return t == null ? null : new PlcWatchTable(_project, t);
-        }
+        public PlcWatchTable Find(string name) { return Named(name); }
 
         public PlcWatchTable Create(string name)
         {
-            _project.Live();
+            OwnerProject.Live();
             Faults.Check("PlcWatchTableComposition.Create");
             if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
                 throw new EngineeringTargetInvocationException("The watch table cannot be created.", "The name must not be empty.", null);
             if (_state.Root.AllTables().Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new EngineeringTargetInvocationException("The watch table cannot be created.", "A watch or force table named '" + name + "' already exists.", null);
-            var table = new WatchTableState { Name = name, Group = _state };
-            _state.Tables.Add(table);
-            _project.State.Modified = true;
-            return new PlcWatchTable(_project, table);
+            var table = OwnerProject.Added(_state.Tables, new WatchTableState { Name = name, Group = _state });
+            return new PlcWatchTable(OwnerProject, table);
         }
 
         public IList<PlcWatchTable> Import(FileInfo path, ImportOptions importOptions)
         {
-            var table = WatchTableXml.Import(_project, _state, path, importOptions, false);
-            return new List<PlcWatchTable> { new PlcWatchTable(_project, table) };
+            return new List<PlcWatchTable> { new PlcWatchTable(OwnerProject, WatchTableXml.Import(OwnerProject, _state, path, importOptions, false)) };
         }
-
-        public IEnumerator<PlcWatchTable> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Tables.Where(t => !t.Force).Select(t => new PlcWatchTable(_project, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     // No Create: a PLC's force table is system-owned; Openness brings one in only by Import.
-    public sealed class PlcForceTableComposition : IEnumerable<PlcForceTable>
+    public sealed class PlcForceTableComposition : NamedComposition<PlcForceTable>
     {
-        private readonly Project _project;
         private readonly WatchGroupState _state;
-        internal PlcForceTableComposition(Project project, WatchGroupState state) { _project = project; _state = state; }
+        internal PlcForceTableComposition(Project project, WatchGroupState state)
+            : base(project, () => state.Tables.Where(t => t.Force).Select(t => new PlcForceTable(project, t)), t => t.State.Name) { _state = state; }
 
-        public int Count { get { _project.Live(); return _state.Tables.Count(t => t.Force); } }
-
-        public PlcForceTable Find(string name)
-        {
-            _project.Live();
-            var t = _state.Tables.FirstOrDefault(x => x.Force && x.Name == name);
-            return t == null ? null : new PlcForceTable(_project, t);
-        }
+        public PlcForceTable Find(string name) { return Named(name); }
 
         public IList<PlcForceTable> Import(FileInfo path, ImportOptions importOptions)
         {
-            var table = WatchTableXml.Import(_project, _state, path, importOptions, true);
-            return new List<PlcForceTable> { new PlcForceTable(_project, table) };
+            return new List<PlcForceTable> { new PlcForceTable(OwnerProject, WatchTableXml.Import(OwnerProject, _state, path, importOptions, true)) };
         }
-
-        public IEnumerator<PlcForceTable> GetEnumerator()
-        {
-            _project.Live();
-            return _state.Tables.Where(t => t.Force).Select(t => new PlcForceTable(_project, t)).ToList().GetEnumerator();
-        }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public sealed class PlcWatchTable
@@ -219,21 +165,17 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
 
     // Holds comment rows and operand rows; the typed rows are PlcWatchTableEntry / PlcForceTableEntry.
     // (Create(), which makes a comment row, is not declared: the bridge does not use it.)
-    public sealed class PlcTableCommentEntryComposition : IEnumerable<PlcTableCommentEntry>
+    public sealed class PlcTableCommentEntryComposition : CountedComposition<PlcTableCommentEntry>
     {
         private readonly Project _project;
         private readonly WatchTableState _table;
         internal PlcTableCommentEntryComposition(Project project, WatchTableState table) { _project = project; _table = table; }
 
-        public int Count { get { WatchTableXml.Live(_project, _table); return _table.Entries.Count; } }
-
-        public IEnumerator<PlcTableCommentEntry> GetEnumerator()
+        internal override IEnumerable<PlcTableCommentEntry> Items()
         {
             WatchTableXml.Live(_project, _table);
-            return _table.Entries.Select(e => _table.Force ? (PlcTableCommentEntry)new PlcForceTableEntry(_project, e) : new PlcWatchTableEntry(_project, e))
-                .ToList().GetEnumerator();
+            return _table.Entries.Select(e => _table.Force ? (PlcTableCommentEntry)new PlcForceTableEntry(_project, e) : new PlcWatchTableEntry(_project, e));
         }
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
     public class PlcTableCommentEntry
@@ -286,14 +228,7 @@ namespace StandIn.Control
         /// <summary>The user group at "a/b" below this one, created when missing (project files only).</summary>
         internal WatchGroupState Path(string path)
         {
-            var group = this;
-            foreach (var part in (path ?? "").Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var next = group.Groups.FirstOrDefault(g => g.Name == part);
-                if (next == null) { next = new WatchGroupState { Name = part, Parent = group }; group.Groups.Add(next); }
-                group = next;
-            }
-            return group;
+            return GroupPath.Below(this, path, g => g.Groups, g => g.Name, (parent, part) => new WatchGroupState { Name = part, Parent = parent });
         }
     }
 
@@ -319,9 +254,7 @@ namespace StandIn.Control
 
         internal static void Live(Siemens.Engineering.Project project, WatchTableState table)
         {
-            project.Live();
-            if (table.Group == null || !table.Group.Tables.Contains(table) || !table.Group.Attached)
-                throw new Siemens.Engineering.EngineeringObjectDisposedException("The table object has been disposed.", "The table was deleted.", null);
+            project.Live(() => table.Group != null && table.Group.Tables.Contains(table) && table.Group.Attached, "The table object has been disposed.", "The table was deleted.");
         }
 
         private static Siemens.Engineering.EngineeringTargetInvocationException Refused(string detail)

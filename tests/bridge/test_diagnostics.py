@@ -39,6 +39,19 @@ def test_every_stand_in_type_is_indexed_with_its_shape(bridge: Any) -> None:
     assert options.is_flags and options.kind == "enum" and not options.members
 
 
+def test_members_the_stand_in_writes_in_a_shared_base_are_the_type_s_own(bridge: Any) -> None:
+    """Count, Find, Create and GetEnumerator live in StandIn.Control bases; reflection shows Openness' shape."""
+    index = bridge.reflection.openness_type_index()
+    groups = index.detailed(index.by_full_name["Siemens.Engineering.SW.Blocks.PlcBlockUserGroupComposition"])
+    assert groups.base_type == "System.Object"
+    assert {m.signature for m in groups.members} == {
+        "Int32 Count { get; }", "PlcBlockUserGroup Find(String name)", "PlcBlockUserGroup Create(String name)",
+        "IEnumerator<PlcBlockUserGroup> GetEnumerator()",
+    }
+    group = index.detailed(index.by_full_name["Siemens.Engineering.SW.Blocks.PlcBlockGroup"])
+    assert group.base_type == "System.Object" and {m.name for m in group.members} == {"Blocks", "Groups", "Name"}
+
+
 def test_used_by_bridge_follows_the_member_table() -> None:
     words = member_table_words("| `OnlineProvider` | online |")
     assert "OnlineProvider" in words and "CaxProvider" not in words

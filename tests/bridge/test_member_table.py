@@ -11,14 +11,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+from openness_bridge.diagnostics import type_members
+
 README = Path(__file__).resolve().parents[2] / "openness_bridge" / "README.md"
 _SKIPPED = frozenset({"GetEnumerator", "ToString", "Equals", "GetHashCode", "Invoke", "BeginInvoke", "EndInvoke", "Item"})
 
 
 def _undocumented(assembly_path: Path, words: set[str]) -> list[str]:
-    from System.Reflection import Assembly, BindingFlags  # type: ignore[import-not-found]
+    from System.Reflection import Assembly  # type: ignore[import-not-found]
 
-    flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly
     missing = []
     for exported in Assembly.LoadFrom(str(assembly_path)).GetExportedTypes():
         if not str(exported.Namespace).startswith("Siemens"):
@@ -27,10 +28,10 @@ def _undocumented(assembly_path: Path, words: set[str]) -> list[str]:
             missing.append(f"type {exported.FullName}")
         if exported.IsEnum:
             continue
-        for member in exported.GetMembers(flags):
-            name = str(member.Name)
-            if name.startswith(("get_", "set_", "add_", "remove_", ".")) or name in _SKIPPED:
-                continue  # accessors, constructors and object/delegate plumbing
+        for member in type_members(exported):  # as the bridge's reflection reports them (accessors left out)
+            name = member.name
+            if name in _SKIPPED:
+                continue  # object and delegate plumbing
             if name not in words:
                 missing.append(f"{exported.FullName}.{name}")
     return missing

@@ -4,7 +4,6 @@
 // from the Siemens.Engineering stand-in reaches it. The stand-in runs NO PLC program: a cycle only advances the
 // cycle count and virtual time; values change only when written (API or download).
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using StandIn.Wire;
 

@@ -1,0 +1,94 @@
+// The shape every Openness composition shares, written once (StandIn.Control, not Siemens API): a composition
+// enumerates what it holds, most of them count it, many find by name. Openness declares these members on each
+// composition; the stand-in's compositions inherit them from here (or from an area's base, e.g. ProgramTree.cs,
+// Hmi.cs) and declare what is their own. The bridge's reflection (openness_bridge/diagnostics.py) reports members of
+// StandIn.Control bases as the composition's own, so the stand-in shows the shape Openness declares.
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace StandIn.Control
+{
+    /// <summary>A composition: it enumerates a snapshot of <see cref="Items"/>, so a change while enumerating is safe.</summary>
+    public abstract class Composition<T> : IEnumerable<T>
+    {
+        internal Composition() { }
+
+        /// <summary>What the composition holds now; checks first that its project (and owner) still exist.</summary>
+        internal abstract IEnumerable<T> Items();
+
+        public IEnumerator<T> GetEnumerator() { return Items().ToList().GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    }
+
+    /// <summary>A composition with Count, as most Openness compositions have.</summary>
+    public abstract class CountedComposition<T> : Composition<T>
+    {
+        internal CountedComposition() { }
+        public int Count { get { return Items().Count(); } }
+    }
+
+    /// <summary>A composition whose objects Find looks up by name, one level only.</summary>
+    public abstract class LookupComposition<T> : Composition<T> where T : class
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        private readonly Func<IEnumerable<T>> _all;
+        private readonly Func<T, string> _name;
+        internal LookupComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) { OwnerProject = project; _all = all; _name = name; }
+
+        internal override IEnumerable<T> Items() { OwnerProject.Live(); return _all(); }
+
+        internal T Lookup(string name, StringComparison comparison)
+        {
+            OwnerProject.Live();
+            return _all().FirstOrDefault(x => string.Equals(_name(x), name, comparison));
+        }
+    }
+
+    /// <summary>A PLC composition with Count; its Find compares names exactly, like Openness' Find.</summary>
+    public abstract class NamedComposition<T> : LookupComposition<T> where T : class
+    {
+        internal NamedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
+        public int Count { get { return Items().Count(); } }
+        internal T Named(string name) { return Lookup(name, StringComparison.Ordinal); }
+    }
+
+    /// <summary>A WinCC Unified composition: Find ignores case, as the Unified object model compares names (Create, in
+    /// each composition, refuses a name it has through UnifiedState.Unique).</summary>
+    public abstract class UnifiedComposition<T> : LookupComposition<T> where T : class
+    {
+        internal UnifiedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
+        public T Find(string name) { return Lookup(name, StringComparison.OrdinalIgnoreCase); }
+    }
+
+    /// <summary>A user folder or group addressed by its path ("a/b" below the system folder): Name is the last part.</summary>
+    public abstract class PathFolder
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        internal readonly string Path;
+        internal PathFolder(Siemens.Engineering.Project project, string path) { OwnerProject = project; Path = path; }
+        public string Name { get { OwnerProject.Live(); return Path.Split('/').Last(); } }
+    }
+
+    /// <summary>A composition of objects made when it was asked for (results, configurations, constants).</summary>
+    public abstract class ListComposition<T> : CountedComposition<T>
+    {
+        private readonly IList<T> _items;
+        internal ListComposition(IList<T> items) { _items = items; }
+        internal override IEnumerable<T> Items() { return _items; }
+
+        /// <summary>Find(name) of such a composition: the first object that matches, null when none does.</summary>
+        internal T First(Func<T, bool> match) { return _items.FirstOrDefault(match); }
+        internal T At(int index) { return _items[index]; }
+    }
+
+    /// <summary>A composition that is always empty in the stand-in (listed, never filled).</summary>
+    public abstract class EmptyComposition<T> : Composition<T>
+    {
+        private readonly Action _live;
+        internal EmptyComposition() : this(() => { }) { }
+        internal EmptyComposition(Action live) { _live = live; }
+        internal override IEnumerable<T> Items() { _live(); return new T[0]; }
+    }
+}
