@@ -69,6 +69,7 @@ from .spec_members import (
     parse_interface,
     start_value_text,
     texts,
+    spec_object,
     unknown_keys,
 )
 from .spec_types import BlockSpec, CheckedScl, NetworkSpec
@@ -292,9 +293,7 @@ def _parse_networks(raw: object, spec: BlockSpec) -> list[NetworkSpec]:
     out = []
     for i, item in enumerate(raw):
         path = f"networks[{i}]"
-        if not isinstance(item, dict):
-            raise SpecError(path, "a network must be an object")
-        unknown_keys(item, _NETWORK_KEYS, path)
+        item = spec_object(item, path, "a network", _NETWORK_KEYS)
         kinds = [k for k in ("scl", "lad", "fbd", "graph") if k in item]
         if len(kinds) != 1:
             raise SpecError(path, "give exactly one of scl, lad, fbd, graph")
