@@ -6,21 +6,9 @@ import ipaddress
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    ValidationError,
-)
-from engineering_api.backend.models import (
-    CompileMessage,
-    CompileResult,
-    CompileState,
-    DeviceInfo,
-    DeviceItem,
-    IoSystemInfo,
-    NetworkInterface,
-    SubnetInfo,
-)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.backend.models import (CompileMessage, CompileResult, CompileState, DeviceInfo, DeviceItem,
+                                            IoSystemInfo, NetworkInterface, SubnetInfo)
 from engineering_api.rules.naming import check_device_name, check_ipv4, profinet_name
 from fakes.model import Device, Interface, Project, Subnet
 

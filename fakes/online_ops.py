@@ -15,33 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from engineering_api.backend.areas.online import (
-    CompareEntry,
-    CompareResult,
-    CpuActionResult,
-    CpuStatus,
-    DownloadMessage,
-    DownloadResult,
-    OnlinePort,
-    OnlineStatus,
-    UploadedObject,
-    UploadResult,
-)
-from engineering_api.backend.areas.online_rules import (
-    choose_instance,
-    compile_failed,
-    cpu_in_run,
-    instance_off,
-    online_with_other_instance,
-    require_stop_confirmed,
-    simulation_support_disabled,
-)
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    EngineeringError,
-    ValidationError,
-)
+from engineering_api.backend.areas.online import (CompareEntry, CompareResult, CpuActionResult, CpuStatus,
+                                                  DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
+                                                  UploadedObject, UploadResult)
+from engineering_api.backend.areas.online_rules import (choose_instance, compile_failed, cpu_in_run, instance_off,
+                                                        online_with_other_instance, require_stop_confirmed,
+                                                        simulation_support_disabled)
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, EngineeringError, ValidationError
 from fakes.program import object_file_name, read_object
 from fakes.security_ops import check_cpu_access
 from fakes.runtime.cpu import OperatingState

@@ -12,14 +12,8 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    EngineeringError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
-)
+from engineering_api.backend.errors import (AlreadyExistsError, ConflictError, EngineeringError, NotFoundError,
+                                            NotSupportedError, ValidationError)
 from fakes.runtime.cpu import CpuStateError, TagError
 from fakes.runtime.errors import ImageError, PlcRuntimeError
 from fakes.runtime.manager import SimulationError

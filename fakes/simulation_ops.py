@@ -13,59 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.online_rules import require_stop_confirmed
 from engineering_api.backend.areas.simulation import SimulationPort
-from engineering_api.backend.areas.simulation_models import (
-    NETWORK_MODES,
-    SimConnection,
-    SimDiagnostics,
-    SimInstanceConfig,
-    SimInstanceInfo,
-    SimInstanceState,
-    SimIpSuite,
-    SimNetworkConfig,
-    SimProfile,
-    SimProfileInstance,
-    SimRuntimeConfig,
-    SimRuntimeStatus,
-    SimSessionState,
-    SimStatus,
-    SimStepResult,
-    SimTagError,
-    SimTagInfo,
-    SimTagList,
-    SimTagResult,
-    SimTagValue,
-    SimTagWrite,
-)
-from engineering_api.backend.errors import (
-    ConflictError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
-)
-from engineering_api.rules.simulation_profiles import (
-    INTERFACES,
-    apply_profile,
-    check_mode,
-    check_profile,
-    check_suites,
-    in_range,
-    profile_out,
-    profile_raw,
-)
+from engineering_api.backend.areas.simulation_models import (NETWORK_MODES, SimConnection, SimDiagnostics,
+                                                             SimInstanceConfig, SimInstanceInfo, SimInstanceState,
+                                                             SimIpSuite, SimNetworkConfig, SimProfile,
+                                                             SimProfileInstance, SimRuntimeConfig, SimRuntimeStatus,
+                                                             SimSessionState, SimStatus, SimStepResult, SimTagError,
+                                                             SimTagInfo, SimTagList, SimTagResult, SimTagValue,
+                                                             SimTagWrite)
+from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.rules.simulation_profiles import (INTERFACES, apply_profile, check_mode, check_profile,
+                                                       check_suites, in_range, profile_out, profile_raw)
 from engineering_api.lib.schema import utc_now
-from fakes.runtime.cpu import (
-    IpSuite,
-    OperatingMode,
-    OperatingState,
-    SimulatedCpu,
-    TagError,
-)
-from fakes.runtime.manager import (
-    API_VERSION,
-    MAX_INSTANCES,
-    Profile,
-    SimulationRuntime,
-)
+from fakes.runtime.cpu import IpSuite, OperatingMode, OperatingState, SimulatedCpu, TagError
+from fakes.runtime.manager import API_VERSION, MAX_INSTANCES, Profile, SimulationRuntime
 from fakes.runtime_errors import message_of, runtime_errors, stopped_by_error, translate
 from fakes.runtime_views import scan_time
 from fakes.security_ops import check_cpu_access

@@ -22,16 +22,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.simulation_models import SimDiagnosticEntry
 from engineering_api.lib.schema import utc_now
 
-from .cpu_types import (
-    CpuStateError,
-    IpSuite,
-    OperatingMode,
-    OperatingState,
-    ScanStats,
-    StepResult,
-    TagError,
-    TagValue,
-)
+from .cpu_types import CpuStateError, IpSuite, OperatingMode, OperatingState, ScanStats, StepResult, TagError, TagValue
 from .errors import PlcRuntimeError
 from .events import CpuEvents
 from .events import plain as _plain

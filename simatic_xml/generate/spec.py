@@ -63,15 +63,8 @@ from typing import Any
 from .datatypes import normalize_datatype
 from .errors import SpecError
 from .names import check_block_name, check_header_field
-from .spec_members import (
-    SECTIONS_BY_TYPE,
-    MemberSpec,
-    parse_interface,
-    start_value_text,
-    texts,
-    spec_object,
-    unknown_keys,
-)
+from .spec_members import (SECTIONS_BY_TYPE, MemberSpec, parse_interface, start_value_text, texts, spec_object,
+                           unknown_keys)
 from .spec_types import BlockSpec, CheckedScl, NetworkSpec
 
 __all__ = (
