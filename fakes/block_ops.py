@@ -5,17 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.blocks import (
-    BlockInfo,
-    BlocksWithGeneration,
-    ExternalSourceInfo,
-    FolderRemoval,
-)
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, ExternalSourceInfo, FolderRemoval
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.folders import check_file_name, target_folder
 from engineering_api.rules.naming import check_block_name
 from fakes.program import BLOCK_KINDS, ExternalSource

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.backend.areas.devices import DevicesPort
-from engineering_api.backend.models import (
-    CompileResult,
-    DeviceInfo,
-    HardwareTransfer,
-    SlotOption,
-)
+from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
 from engineering_api.rules.naming import check_device_name, profinet_name
 from fakes import hardware
 from fakes.catalog_service import find_entry

@@ -15,13 +15,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from engineering_api.backend.areas.diagnostics import (
-    DeviceServices,
-    DiagnosticsPort,
-    ServiceAvailability,
-    TypeDetails,
-    TypeIndex,
-)
+from engineering_api.backend.areas.diagnostics import (DeviceServices, DiagnosticsPort, ServiceAvailability,
+                                                       TypeDetails, TypeIndex)
 
 if TYPE_CHECKING:
     from fakes.session import FakeSession

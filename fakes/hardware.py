@@ -6,21 +6,9 @@ import ipaddress
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    NotFoundError,
-    ValidationError,
-)
-from engineering_api.backend.models import (
-    CompileMessage,
-    CompileResult,
-    CompileState,
-    DeviceInfo,
-    DeviceItem,
-    IoSystemInfo,
-    NetworkInterface,
-    SubnetInfo,
-)
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.backend.models import (CompileMessage, CompileResult, CompileState, DeviceInfo, DeviceItem,
+                                            IoSystemInfo, NetworkInterface, SubnetInfo)
 from engineering_api.rules.naming import check_device_name, check_ipv4, profinet_name
 from fakes.model import Device, Interface, Project, Subnet
 
@@ -216,14 +204,9 @@ def device_info(project: Project, device: Device, systems: list[IoSystemInfo] | 
     if systems is None:
         systems = io_systems(project)
     return DeviceInfo(
-        name=device.name,
-        order_number=device.order_number,
-        firmware_version=device.firmware,
-        type_identifier=device.type_identifier,
-        device_kind=device.device_kind,
-        family=device.family,
-        description=device.description,
-        comment=device.comment,
+        name=device.name, order_number=device.order_number, firmware_version=device.firmware,
+        type_identifier=device.type_identifier, device_kind=device.device_kind, family=device.family,
+        description=device.description, comment=device.comment,
         interfaces=[
             NetworkInterface(
                 name=i.name, type=i.type, ports=i.ports, ip_address=i.ip_address, subnet_mask=i.subnet_mask,

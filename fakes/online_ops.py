@@ -15,39 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from engineering_api.backend.areas.online import (
-    CompareEntry,
-    CompareResult,
-    CpuActionResult,
-    CpuStatus,
-    DownloadMessage,
-    DownloadResult,
-    OnlinePort,
-    OnlineStatus,
-    UploadedObject,
-    UploadResult,
-)
-from engineering_api.backend.areas.online_rules import (
-    choose_instance,
-    compile_failed,
-    cpu_in_run,
-    instance_off,
-    online_with_other_instance,
-    require_stop_confirmed,
-    simulation_support_disabled,
-)
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    EngineeringError,
-    ValidationError,
-)
+from engineering_api.backend.areas.online import (CompareEntry, CompareResult, CpuActionResult, CpuStatus,
+                                                  DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
+                                                  UploadedObject, UploadResult)
+from engineering_api.backend.areas.online_rules import (choose_instance, compile_failed, cpu_in_run, instance_off,
+                                                        online_with_other_instance, require_stop_confirmed,
+                                                        simulation_support_disabled)
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, EngineeringError, ValidationError
 from fakes.program import object_file_name, read_object
 from fakes.security_ops import check_cpu_access
 from fakes.runtime.cpu import OperatingState
 from fakes.runtime.errors import ImageError
 from fakes.runtime_errors import runtime_errors, stopped_by_error
-from fakes.runtime_views import diagnostic_entry, scan_time
+from fakes.runtime_views import scan_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,7 +38,6 @@ if TYPE_CHECKING:
     from fakes.model import Device
     from fakes.program import PlcSoftware
     from fakes.runtime.cpu import SimulatedCpu
-    from fakes.runtime.cpu_types import DiagnosticEntry
     from fakes.runtime.manager import SimulationRuntime
     from fakes.session import FakeSession
 
@@ -86,23 +65,17 @@ def _runtime_errors(instance: str | None, **hints: str) -> AbstractContextManage
                           details={"instanceName": instance})
 
 
-def _last_fault(cpu: SimulatedCpu) -> DiagnosticEntry | None:
+def _last_error(cpu: SimulatedCpu) -> SimDiagnosticEntry | None:
     return next((d for d in reversed(cpu.diagnostics) if d.event == "ProgrammingError"), None)
 
 
-def _last_error(cpu: SimulatedCpu) -> SimDiagnosticEntry | None:
-    entry = _last_fault(cpu)
-    return diagnostic_entry(entry) if entry is not None else None
-
-
 def _stopped_by_error(cpu: SimulatedCpu, what: str) -> ConflictError:
-    fault = _last_fault(cpu)
-    error = diagnostic_entry(fault) if fault is not None else None
+    error = _last_error(cpu)
     text = error.message if error else "a programming error"
     # the whole entry beside block/network/line: a client sees the event's time and sequence too
     return stopped_by_error(
         f'The CPU "{cpu.name}" went to STOP {what}: {text} Fix the program, download it, and start the CPU again.',
-        fault, diagnostic=msgspec.to_builtins(error) if error else None,
+        error, diagnostic=msgspec.to_builtins(error) if error else None,
     )
 
 
@@ -229,7 +202,7 @@ class FakeOnline(OnlinePort):
                 virtual_time_ms=cpu.now_ns / 1_000_000, loaded_device=cpu.device or None,
                 loaded_objects=len(cpu.image.digests), scan_times=scan_time(cpu.stats),
                 forced_tags=len(cpu.forces()), diagnostic_count=len(cpu.diagnostics), last_error=_last_error(cpu),
-                diagnostics=[diagnostic_entry(d) for d in reversed(cpu.diagnostics[-_RECENT_DIAGNOSTICS:])],
+                diagnostics=list(reversed(cpu.diagnostics[-_RECENT_DIAGNOSTICS:])),
             )
 
     def start_cpu(self, device: str, *, instance_name: str | None = None) -> CpuActionResult:

@@ -12,14 +12,8 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    EngineeringError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
-)
+from engineering_api.backend.errors import (AlreadyExistsError, ConflictError, EngineeringError, NotFoundError,
+                                            NotSupportedError, ValidationError)
 from fakes.runtime.cpu import CpuStateError, TagError
 from fakes.runtime.errors import ImageError, PlcRuntimeError
 from fakes.runtime.manager import SimulationError
@@ -27,7 +21,7 @@ from fakes.runtime.manager import SimulationError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from fakes.runtime.cpu import DiagnosticEntry
+    from engineering_api.backend.areas.simulation_models import SimDiagnosticEntry
 
 __all__ = ("RUNTIME_ERRORS", "Overrides", "Target", "message_of", "runtime_errors", "stopped_by_error", "translate")
 
@@ -75,7 +69,7 @@ def message_of(exc: Exception, hints: Mapping[str, str] | None = None) -> str:
     return f"{message} {hint}" if hint else message
 
 
-def stopped_by_error(message: str, entry: DiagnosticEntry | PlcRuntimeError | None,
+def stopped_by_error(message: str, entry: SimDiagnosticEntry | PlcRuntimeError | None,
                      **details: Any) -> ConflictError:
     """``CPU_STOPPED_BY_ERROR`` with the failing block/network/line at the top of ``details``, as every route
     that reports a programming error answers it (``details`` add to them)."""

@@ -14,16 +14,9 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Literal
 
-from engineering_api.backend.areas.runtime_values import (
-    RuntimeValuesPort,
-    SimAlarmEvent,
-    SimReleasedTag,
-    SimRuntimeEvents,
-    SimSample,
-    SimScanRead,
-    SimScanValue,
-    scan_timestamp,
-)
+from engineering_api.backend.areas.runtime_values import (RuntimeValuesPort, SimAlarmEvent, SimReleasedTag,
+                                                          SimRuntimeEvents, SimSample, SimScanRead, SimScanValue,
+                                                          scan_timestamp)
 from engineering_api.backend.areas.simulation_models import SimTagError
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.rules.released_tags import released_tags as released_leaves

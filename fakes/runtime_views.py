@@ -1,29 +1,20 @@
-"""The simulated CPU's diagnostics and scan statistics as the API's models.
+"""The simulated CPU's scan statistics as the API's model.
 
 The simulation routes (``/api/simulation``) and the online routes (``/api/devices/{name}/cpu``) show the
-same runtime objects, so both convert them here and answer the same shape.
+same runtime object, so both convert it here and answer the same shape (the diagnostic buffer already holds
+the API's entries).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.simulation_models import (
-    SimDiagnosticEntry,
-    SimScanTime,
-)
+from engineering_api.backend.areas.simulation_models import SimScanTime
 
 if TYPE_CHECKING:
-    from fakes.runtime.cpu import DiagnosticEntry, ScanStats
+    from fakes.runtime.cpu import ScanStats
 
-__all__ = ("diagnostic_entry", "scan_time")
-
-
-def diagnostic_entry(entry: DiagnosticEntry) -> SimDiagnosticEntry:
-    return SimDiagnosticEntry(
-        sequence=entry.sequence, timestamp=entry.timestamp, virtual_time_ms=entry.virtual_time_ms, event=entry.event,
-        message=entry.message, block=entry.block, network=entry.network, line=entry.line,
-    )
+__all__ = ("scan_time",)
 
 
 def scan_time(stats: ScanStats) -> SimScanTime:

@@ -14,21 +14,9 @@ import hmac
 import os
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.security import (
-    AccessPasswordState,
-    MasterSecretResult,
-    ProtectionInfo,
-    SecurityPort,
-    SecuritySummary,
-    UmacRole,
-    UmacUser,
-)
-from engineering_api.backend.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
+from engineering_api.backend.areas.security import (AccessPasswordState, MasterSecretResult, ProtectionInfo,
+                                                    SecurityPort, SecuritySummary, UmacRole, UmacUser)
+from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from engineering_api.rules import cpu_protection as cp
 from engineering_api.rules.umac import SYSTEM_ROLES, check_new_user, resolve_roles
 

@@ -13,61 +13,21 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.online_rules import require_stop_confirmed
 from engineering_api.backend.areas.simulation import SimulationPort
-from engineering_api.backend.areas.simulation_models import (
-    NETWORK_MODES,
-    SimConnection,
-    SimDiagnostics,
-    SimInstanceConfig,
-    SimInstanceInfo,
-    SimInstanceState,
-    SimIpSuite,
-    SimNetworkConfig,
-    SimProfile,
-    SimProfileInstance,
-    SimRuntimeConfig,
-    SimRuntimeStatus,
-    SimSessionState,
-    SimStatus,
-    SimStepResult,
-    SimTagError,
-    SimTagInfo,
-    SimTagList,
-    SimTagResult,
-    SimTagValue,
-    SimTagWrite,
-)
-from engineering_api.backend.errors import (
-    ConflictError,
-    NotFoundError,
-    NotSupportedError,
-    ValidationError,
-)
-from engineering_api.rules.simulation_profiles import (
-    INTERFACES,
-    apply_profile,
-    check_mode,
-    check_profile,
-    check_suites,
-    in_range,
-    profile_out,
-    profile_raw,
-)
+from engineering_api.backend.areas.simulation_models import (NETWORK_MODES, SimConnection, SimDiagnostics,
+                                                             SimInstanceConfig, SimInstanceInfo, SimInstanceState,
+                                                             SimIpSuite, SimNetworkConfig, SimProfile,
+                                                             SimProfileInstance, SimRuntimeConfig, SimRuntimeStatus,
+                                                             SimSessionState, SimStatus, SimStepResult, SimTagError,
+                                                             SimTagInfo, SimTagList, SimTagResult, SimTagValue,
+                                                             SimTagWrite)
+from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.rules.simulation_profiles import (INTERFACES, apply_profile, check_mode, check_profile,
+                                                       check_suites, in_range, profile_out, profile_raw)
 from engineering_api.lib.schema import utc_now
-from fakes.runtime.cpu import (
-    IpSuite,
-    OperatingMode,
-    OperatingState,
-    SimulatedCpu,
-    TagError,
-)
-from fakes.runtime.manager import (
-    API_VERSION,
-    MAX_INSTANCES,
-    Profile,
-    SimulationRuntime,
-)
+from fakes.runtime.cpu import IpSuite, OperatingMode, OperatingState, SimulatedCpu, TagError
+from fakes.runtime.manager import API_VERSION, MAX_INSTANCES, Profile, SimulationRuntime
 from fakes.runtime_errors import message_of, runtime_errors, stopped_by_error, translate
-from fakes.runtime_views import diagnostic_entry, scan_time
+from fakes.runtime_views import scan_time
 from fakes.security_ops import check_cpu_access
 
 if TYPE_CHECKING:
@@ -148,7 +108,7 @@ class FakeSimulation(SimulationPort):
                 name=cpu.name, operating_state=str(cpu.state), operating_mode=str(cpu.config.mode),
                 virtual_time_ms=cpu.now_ns / 1_000_000, cycle_time_ms=cpu.config.cycle_ms, scan_time=scan_time(cpu.stats),
                 tags_up_to_date=not cpu.tags_stale, connected=self._plcsim.connected == cpu.name,
-                device=cpu.device, forces=cpu.forces(), last_error=diagnostic_entry(error) if error else None,
+                device=cpu.device, forces=cpu.forces(), last_error=error,
             )
 
     def _transition(self, instance: str | None, action: Callable[[SimulatedCpu], None]) -> SimInstanceState:
@@ -340,7 +300,7 @@ class FakeSimulation(SimulationPort):
     def sim_diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
         cpu = self._cpu(instance)
         with cpu.lock:
-            entries = [diagnostic_entry(d) for d in reversed(cpu.diagnostics)]
+            entries = list(reversed(cpu.diagnostics))
             state = str(cpu.state)
         return SimDiagnostics(instance=cpu.name, operating_state=state,
                               entries=entries if limit is None else entries[:max(limit, 0)])

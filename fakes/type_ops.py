@@ -25,15 +25,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from engineering_api.backend.areas.types import (
-    TypeDeleteResult,
-    TypeDetails,
-    TypeInfo,
-    TypesPort,
-    TypeTreeNode,
-    TypeUpdateResult,
-    TypeUser,
-)
+from engineering_api.backend.areas.types import (TypeDeleteResult, TypeDetails, TypeInfo, TypesPort, TypeTreeNode,
+                                                 TypeUpdateResult, TypeUser)
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.rules.folders import target_folder

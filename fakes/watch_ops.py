@@ -15,44 +15,18 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.watch import (
-    FORCE_TABLE,
-    WATCH_TABLE,
-    ForcingResult,
-    WatchTablesPort,
-    TableDetails,
-    TableEntry,
-    TableFolderRemoval,
-    TableInfo,
-)
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    ConflictError,
-    NotFoundError,
-    ValidationError,
-)
+from engineering_api.backend.areas.watch import (FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails,
+                                                 TableEntry, TableFolderRemoval, TableInfo)
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.folders import target_folder
 from fakes.program import WatchForceTable as Stored
 from fakes.program import normalise_folder
 from fakes.runtime.cpu import CpuStateError, OperatingState, TagError
 from fakes.runtime_errors import runtime_errors
-from engineering_api.rules.watch_operands import (
-    LABEL,
-    Resolver,
-    check_rows,
-    merge_rows,
-    plc_value,
-    row_flag,
-    table_row,
-)
+from engineering_api.rules.watch_operands import LABEL, Resolver, check_rows, merge_rows, plc_value, row_flag, table_row
 from simatic_xml import SimaticMLError
-from simatic_xml.watchtables import (
-    WatchForceTable as Table,
-)
-from simatic_xml.watchtables import (
-    read_table,
-    table_to_bytes,
-)
+from simatic_xml.watchtables import WatchForceTable as Table
+from simatic_xml.watchtables import read_table, table_to_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -43,7 +43,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from . import safe
-from .errors import SchemaError, UnsafeXmlError, XmlSyntaxError
+from .errors import SchemaError
+from .reader import parse_untrusted
+from .renumber import object_ids
 
 __all__ = (
     "CONNECTION", "GRAPHIC_LIST", "KINDS", "SCREEN", "TAG", "TAG_TABLE", "TEXT_LIST", "VB_SCRIPT", "HmiDocument",
@@ -216,13 +218,7 @@ def read_hmi(data: bytes | str, *, expect: str | None = None, max_bytes: int = s
         simatic_xml.SchemaError: not a ``<Document>`` with one HMI object of the expected kind, or the
             object has no name.
     """
-    try:
-        tree = safe.parse_untrusted(data, max_bytes=max_bytes, keep_blank_text=False)
-    except safe.UnsafeXmlError as exc:
-        raise UnsafeXmlError(str(exc)) from exc
-    except safe.XmlSyntaxError as exc:
-        raise XmlSyntaxError(str(exc)) from exc
-    top = tree.getroot()
+    top = parse_untrusted(data, max_bytes=max_bytes).getroot()
     if _local(top) != "Document":
         raise SchemaError(f"<{_local(top)}> is not a SimaticML <Document>", "/")
     version, info, roots = "", None, []
@@ -439,12 +435,10 @@ def new_connection(name: str, partner: str, type_name: str, version: str, *, add
 
 def renumber(doc: HmiDocument) -> None:
     """Number the IDs as TIA writes them: hexadecimal from 0 in document order."""
-    counter = 0
+    ids = object_ids()
 
     def walk(obj: HmiObject) -> None:
-        nonlocal counter
-        obj.id = format(counter, "X")
-        counter += 1
+        obj.id = next(ids)
         for child in obj.children or ():
             if isinstance(child, HmiObject):
                 walk(child)

@@ -16,40 +16,10 @@ a ``bool``) and only when the text is in canonical form, so writing gives back t
 from __future__ import annotations
 
 from .interface import Comment, Interface, Member, MemberAttribute, Section, Sections, StartValue, Subelement
-from .objects import (
-    OBJECT_CLASSES,
-    DB,
-    FB,
-    FC,
-    OB,
-    ArrayDB,
-    Block,
-    CompileUnit,
-    GlobalDB,
-    InstanceDB,
-    PlcForceTable,
-    PlcStruct,
-    PlcTag,
-    PlcTagTable,
-    PlcUserConstant,
-    PlcWatchTable,
-    TechnologicalInstanceDB,
-)
-from .sw_base import (
-    BOOL_ATTRIBUTES,
-    INT_ATTRIBUTES,
-    AttrValue,
-    Document,
-    DocumentInfo,
-    MultilingualText,
-    MultilingualTextItem,
-    NetworkSource,
-    ObjectChild,
-    Product,
-    SwObject,
-    format_scalar,
-    parse_scalar,
-)
+from .objects import (OBJECT_CLASSES, DB, FB, FC, OB, ArrayDB, Block, CompileUnit, GlobalDB, InstanceDB, PlcForceTable,
+                      PlcStruct, PlcTag, PlcTagTable, PlcUserConstant, PlcWatchTable, TechnologicalInstanceDB)
+from .sw_base import (BOOL_ATTRIBUTES, INT_ATTRIBUTES, AttrValue, Document, DocumentInfo, MultilingualText,
+                      MultilingualTextItem, NetworkSource, ObjectChild, Product, SwObject, format_scalar, parse_scalar)
 
 __all__ = (
     "BOOL_ATTRIBUTES",

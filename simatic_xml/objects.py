@@ -25,26 +25,22 @@ class Block(SwObject):
     @property
     def number(self) -> int | None:
         """Block number."""
-        value = self.attr("Number")
-        return value if isinstance(value, int) else None
+        return self.typed_attr("Number", int)
 
     @property
     def programming_language(self) -> str | None:
         """Block language (LAD, FBD, SCL, STL, GRAPH, F_LAD, DB, …)."""
-        value = self.attr("ProgrammingLanguage")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("ProgrammingLanguage", str)
 
     @property
     def memory_layout(self) -> str | None:
         """Optimized or Standard."""
-        value = self.attr("MemoryLayout")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("MemoryLayout", str)
 
     @property
     def interface(self) -> Interface | None:
         """The typed interface."""
-        value = self.attr("Interface")
-        return value if isinstance(value, Interface) else None
+        return self.typed_attr("Interface", Interface)
 
     @property
     def compile_units(self) -> list[CompileUnit]:
@@ -61,8 +57,7 @@ class OB(Block):
     @property
     def secondary_type(self) -> str | None:
         """ProgramCycle, Startup, CyclicInterrupt, …"""
-        value = self.attr("SecondaryType")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("SecondaryType", str)
 
 
 class FB(Block):
@@ -101,14 +96,12 @@ class InstanceDB(DB):
     @property
     def instance_of_name(self) -> str | None:
         """The FB/UDT/system type this DB instantiates."""
-        value = self.attr("InstanceOfName")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("InstanceOfName", str)
 
     @property
     def instance_of_type(self) -> str | None:
         """``FB`` or ``UDT`` when exported; None for system types (see OfSystemLibElement)."""
-        value = self.attr("InstanceOfType")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("InstanceOfType", str)
 
 
 class ArrayDB(DB):
@@ -127,8 +120,7 @@ class TechnologicalInstanceDB(DB):
     @property
     def parameter_data(self) -> XmlNode | None:
         """The ``ParameterData`` tree."""
-        value = self.attr("ParameterData")
-        return value if isinstance(value, XmlNode) else None
+        return self.typed_attr("ParameterData", XmlNode)
 
 
 class PlcStruct(SwObject):
@@ -140,8 +132,7 @@ class PlcStruct(SwObject):
     @property
     def interface(self) -> Interface | None:
         """The typed interface (one ``None`` section)."""
-        value = self.attr("Interface")
-        return value if isinstance(value, Interface) else None
+        return self.typed_attr("Interface", Interface)
 
 
 class PlcTag(SwObject):
@@ -153,14 +144,12 @@ class PlcTag(SwObject):
     @property
     def data_type(self) -> str | None:
         """``DataTypeName``."""
-        value = self.attr("DataTypeName")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("DataTypeName", str)
 
     @property
     def logical_address(self) -> str | None:
         """``%I0.0`` and friends."""
-        value = self.attr("LogicalAddress")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("LogicalAddress", str)
 
 
 class PlcUserConstant(SwObject):
@@ -172,8 +161,7 @@ class PlcUserConstant(SwObject):
     @property
     def value(self) -> str | None:
         """The constant's value text."""
-        value = self.attr("Value")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("Value", str)
 
 
 class PlcTagTable(SwObject):
@@ -216,14 +204,12 @@ class CompileUnit(SwObject):
     @property
     def network_source(self) -> NetworkSource | None:
         """The network body wrapper."""
-        value = self.attr("NetworkSource")
-        return value if isinstance(value, NetworkSource) else None
+        return self.typed_attr("NetworkSource", NetworkSource)
 
     @property
     def programming_language(self) -> str | None:
         """The network's own language (can differ from the block's)."""
-        value = self.attr("ProgrammingLanguage")
-        return value if isinstance(value, str) else None
+        return self.typed_attr("ProgrammingLanguage", str)
 
 
 OBJECT_CLASSES: dict[str, type[SwObject]] = {

@@ -8,25 +8,12 @@ from lxml import etree
 
 from . import safe
 from .errors import SchemaError, UnsafeXmlError, XmlSyntaxError
-from .model import (
-    BOOL_ATTRIBUTES,
-    INT_ATTRIBUTES,
-    OBJECT_CLASSES,
-    AttrValue,
-    Document,
-    DocumentInfo,
-    MultilingualText,
-    MultilingualTextItem,
-    NetworkSource,
-    ObjectChild,
-    Product,
-    SwObject,
-    parse_scalar,
-)
+from .model import (BOOL_ATTRIBUTES, INT_ATTRIBUTES, OBJECT_CLASSES, AttrValue, Document, DocumentInfo, MultilingualText,
+                    MultilingualTextItem, NetworkSource, ObjectChild, Product, SwObject, parse_scalar)
 from .reader_iface import read_interface
 from .xmlnode import element_tag, from_lxml, local_name, namespace_of, validate_tree
 
-__all__ = ("parse_bytes", "parse_tree", "read_file")
+__all__ = ("parse_bytes", "parse_tree", "parse_untrusted", "read_file")
 
 _El = etree._Element
 # Names whose scalar text parse_scalar may type; any other keeps its text (one set lookup instead of a call).
@@ -41,15 +28,19 @@ def read_file(path: str | Path, *, max_bytes: int = safe.DEFAULT_MAX_BYTES) -> D
 def parse_bytes(data: bytes | str, *, max_bytes: int = safe.DEFAULT_MAX_BYTES) -> Document:
     """Parse SimaticML from bytes or text (safely: no DTD, no entities, size-limited)."""
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return parse_tree(parse_untrusted(raw, max_bytes=max_bytes).getroot(), raw=raw)
+
+
+def parse_untrusted(data: bytes | str, *, max_bytes: int = safe.DEFAULT_MAX_BYTES) -> etree._ElementTree:
+    """The XML tree of a SimaticML document, parsed safely; :mod:`.safe`'s errors become this package's."""
     try:
         # Layout blanks between elements mean nothing in SimaticML (the writer lays out anew): not storing
         # them halves libxml2's work and leaves fewer text nodes for the mixed-content check.
-        tree = safe.parse_untrusted(raw, max_bytes=max_bytes, keep_blank_text=False)
+        return safe.parse_untrusted(data, max_bytes=max_bytes, keep_blank_text=False)
     except safe.UnsafeXmlError as exc:
         raise UnsafeXmlError(str(exc)) from exc
     except safe.XmlSyntaxError as exc:
         raise XmlSyntaxError(str(exc)) from exc
-    return parse_tree(tree.getroot(), raw=raw)
 
 
 def _text(el: _El, path: str) -> str:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from .errors import SchemaError
 from .model import Document, MultilingualText, NetworkSource, ObjectChild, SwObject
 from .xmlnode import XmlNode, split_tag
 
-__all__ = ("FIRST_UID", "renumber_document", "renumber_ids", "renumber_network", "renumber_uids")
+__all__ = ("FIRST_UID", "object_ids", "renumber_document", "renumber_ids", "renumber_network", "renumber_uids")
 
 FIRST_UID = 21
 _REFERENCES = frozenset({"IdentCon", "NameCon"})
@@ -32,18 +33,20 @@ def renumber_document(doc: Document) -> None:
     renumber_uids(doc)
 
 
+def object_ids() -> Iterator[str]:
+    """The object ``ID`` values TIA writes, in document order: 0, 1, …, 9, A, … (uppercase hex)."""
+    return (format(n, "X") for n in itertools.count())
+
+
 def renumber_ids(doc: Document) -> None:
     """Give every object an ``ID`` in document order (0, 1, …, 9, A, …), in place."""
-    counter = 0
+    ids = object_ids()
 
     def visit(obj: ObjectChild) -> None:
-        nonlocal counter
-        obj.id = format(counter, "X")
-        counter += 1
+        obj.id = next(ids)
         if isinstance(obj, MultilingualText):
             for item in obj.items:
-                item.id = format(counter, "X")
-                counter += 1
+                item.id = next(ids)
             return
         for child in obj.children or ():
             visit(child)

@@ -9,6 +9,7 @@ the parameter; whitespace after its value belongs to the call, as in every corpu
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
@@ -371,12 +372,18 @@ class _Parser(IoAndTypeLabels):
         raw = lx.text[1:]
         quoted = raw.startswith('"')
         name = raw[1:-1] if quoted else raw
-        if name in self.ctx.local_constants and not self.has_continuation_after(lx):
+        return self.constant_or_variable(lx, name, quoted, self.ctx.local_constants, "LocalConstant", "LocalVariable")
+
+    def constant_or_variable(self, lx: _Lex, name: str, quoted: bool, constants: Collection[str],
+                             constant_scope: str, variable_scope: str) -> list[XmlNode]:
+        """A named operand: the constant ``name`` of ``constants`` when nothing follows it (``.``, ``[``), else a
+        variable, perhaps called."""
+        if name in constants and not self.has_continuation_after(lx):
             self.operand()
-            return [self.el("Access", {"Scope": "LocalConstant"}, [self.el("Constant", {"Name": name})])]
-        access = self.symbol_access("LocalVariable", name, quoted)
+            return [self.el("Access", {"Scope": constant_scope}, [self.el("Constant", {"Name": name})])]
+        access = self.symbol_access(variable_scope, name, quoted)
         self.operand()
-        return self.maybe_call(access, "LocalVariable")
+        return self.maybe_call(access, variable_scope)
 
     def has_continuation_after(self, lx: _Lex) -> bool:
         nxt = self.peek()
@@ -392,12 +399,8 @@ class _Parser(IoAndTypeLabels):
             component.attrs["SimpleAccessModifier"] = "Periphery"
             self.operand()
             return [self.el("Access", {"Scope": "GlobalVariable"}, [self.el("Symbol", children=[component])])]
-        if name in self.ctx.global_constants and not self.has_continuation_after(lx):
-            self.operand()
-            return [self.el("Access", {"Scope": "GlobalConstant"}, [self.el("Constant", {"Name": name})])]
-        access = self.symbol_access("GlobalVariable", name, quoted)
-        self.operand()
-        return self.maybe_call(access, "GlobalVariable")
+        return self.constant_or_variable(lx, name, quoted, self.ctx.global_constants, "GlobalConstant",
+                                         "GlobalVariable")
 
     def maybe_call(self, access: XmlNode, scope: str) -> list[XmlNode]:
         """An operand directly followed by ``(`` is a call through that instance/block."""

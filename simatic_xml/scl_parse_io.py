@@ -18,14 +18,15 @@ from .xmlnode import XmlNode
 if TYPE_CHECKING:
     from .errors import SclSyntaxError
 
-__all__ = ("SPACING", "TYPE_TESTS", "IoAndTypeLabels", "Lexeme")
+__all__ = ("ADDRESS_SIZE_TYPES", "SPACING", "TYPE_TESTS", "IoAndTypeLabels", "Lexeme")
 
 SPACING = frozenset({"ws", "nl", "comment", "block"})
 _ADDRESS = re.compile(r"%(?P<area>[A-Za-z])(?P<size>[XBWDLxbwdl]?)(?P<byte>[0-9]+)(?:\.(?P<bit>[0-9]+))?"
                       r"(?P<periphery>:[Pp])?\Z")
 # German mnemonics (E/A) name the same areas as I/Q.
 _ADDRESS_AREA = {"I": "Input", "E": "Input", "Q": "Output", "A": "Output", "M": "Memory"}
-_ADDRESS_TYPE = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": "LWord"}
+ADDRESS_SIZE_TYPES = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": "LWord"}
+"""The data type of an absolute address by its access size letter (``%MW10`` is a Word)."""
 
 
 @dataclass(slots=True)
@@ -92,7 +93,7 @@ class IoAndTypeLabels:
         byte, bit = int(m.group("byte")), int(m.group("bit") or 0)
         if (size == "X") != (m.group("bit") is not None) or bit > 7:
             raise self.error(lx, f"invalid absolute address {lx.text!r}")
-        attrs = {"Area": area, "Type": _ADDRESS_TYPE[size], "BitOffset": str(byte * 8 + bit)}
+        attrs = {"Area": area, "Type": ADDRESS_SIZE_TYPES[size], "BitOffset": str(byte * 8 + bit)}
         return self.el("Access", {"Scope": "Address"}, [self.el("Address", attrs)])
 
     def next_significant(self, k: int = 0) -> Lexeme | None:

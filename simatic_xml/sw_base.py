@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import ClassVar, Union
+from typing import ClassVar, TypeVar, Union
 
 from lxml import etree
 
@@ -55,6 +55,8 @@ BOOL_ATTRIBUTES = frozenset(
     }
 )
 INT_ATTRIBUTES = frozenset({"Number", "MemoryReserve"})
+_Value = TypeVar("_Value")
+
 _CANONICAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 
 
@@ -211,6 +213,12 @@ class SwObject:
     def attr(self, name: str, default: AttrValue | None = None) -> AttrValue | None:
         """An AttributeList value."""
         return (self.attributes or {}).get(name, default)
+
+    def typed_attr(self, name: str, kind: type[_Value]) -> _Value | None:
+        """The AttributeList value ``name`` when it is a ``kind`` (``str``, ``int``, an :class:`Interface`...),
+        else None (absent, or of another type)."""
+        value = (self.attributes or {}).get(name)
+        return value if isinstance(value, kind) else None
 
     @property
     def name(self) -> str | None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from .errors import SchemaError
 from .model import AttrValue, Document, DocumentInfo, ObjectChild, Product, SwObject, format_scalar
 from .reader import parse_bytes
+from .scl_parse_io import ADDRESS_SIZE_TYPES
 from .renumber import renumber_document
 from .versions import DOCUMENT_INFO_VERSIONS
 from .writer import to_bytes
@@ -162,7 +163,6 @@ def value_text(value: str | float | bool) -> str:
 
 _PERIPHERAL = re.compile(r"\s*:\s*P\s*$", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"^%(?P<area>[IQM])(?P<size>[XBWDL]?)(?P<byte>\d{1,5})(?:\.(?P<bit>\d+))?$", re.IGNORECASE)
-_SIZE_TYPES = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": "LWord"}
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ class AbsoluteAddress:
     @property
     def data_type(self) -> str:
         """The TIA data type of the access (``Bool``, ``Byte``, ``Word``, ``DWord``, ``LWord``)."""
-        return _SIZE_TYPES[self.size]
+        return ADDRESS_SIZE_TYPES[self.size]
 
     def __str__(self) -> str:
         if self.size == "X":

@@ -7,21 +7,8 @@ on the whole corpus), and it is the fallback for parts without a direct path.
 
 from __future__ import annotations
 
-from .model import (
-    Comment,
-    Document,
-    DocumentInfo,
-    Interface,
-    Member,
-    MemberAttribute,
-    MultilingualText,
-    NetworkSource,
-    ObjectChild,
-    Sections,
-    StartValue,
-    SwObject,
-    format_scalar,
-)
+from .model import (Comment, Document, DocumentInfo, Interface, Member, MemberAttribute, MultilingualText,
+                    NetworkSource, ObjectChild, Sections, StartValue, SwObject, format_scalar)
 from .xmlnode import XmlNode
 
 __all__ = ("sections_node", "to_xmlnode")

@@ -22,7 +22,8 @@ from simatic_xml.system_types import lookup
 
 from .codegen_expr import ExprGen
 from .errors import UnsupportedInstructionError
-from .layout import Slot, stdlib, system_fb, system_members
+from . import stdlib
+from .layout import Slot, system_fb
 from .stdlib_fbs import INSTANCE
 from .values import default_value
 
@@ -39,13 +40,7 @@ _INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
 
 def _instruction_fb(type_name: str, instruction: str) -> Any:
     """The system FB that runs ``instruction`` on an instance of ``type_name`` (stdlib ``system_fb_for``)."""
-    lib = stdlib()
-    finder = getattr(lib, "system_fb_for", None) if lib is not None else None
-    if finder is not None:
-        return finder(type_name, instruction)
-    members = system_members(type_name) or {}
-    pt = next((t for n, (_s, t) in members.items() if n.upper() == "PT"), "TIME")
-    return system_fb(instruction + ("_LTIME" if pt == "LTIME" else ""))
+    return stdlib.system_fb_for(type_name, instruction)
 
 
 def _stdlib_type(t: Any) -> str | None:
@@ -153,8 +148,7 @@ class CallGen(ExprGen):
                 return self.instance_plan(lv.slot, self.local_src(lv, False), "#" + callee.name)
             if upper in _BLOCK_MOVES:
                 return ("move", upper)
-            lib = stdlib()
-            if lib is not None and upper in getattr(lib, "FUNCTIONS", {}):
+            if upper in stdlib.FUNCTIONS:
                 return ("func", upper)
             if key in program.blocks:
                 return self._global_plan(key, callee.name)
@@ -306,7 +300,7 @@ class CallGen(ExprGen):
         An ``=>`` actual of one of ``params`` (MOVE_BLK_VARIANT's ``DEST``) is passed as the operand's object
         itself, which the instruction writes in place (arrays and structs are mutable values here).
         """
-        fn = stdlib().FUNCTIONS[name]
+        fn = stdlib.FUNCTIONS[name]
         params = [p.upper() for p in fn.params]
         out_param = (getattr(fn, "out_param", None) or "").upper()
         nodes: list[Any] = list(args.positional) + [None] * max(0, len(params) - len(args.positional))
@@ -349,8 +343,7 @@ class CallGen(ExprGen):
 
     def block_move(self, name: str, args: _Args) -> list[str]:
         """MOVE_BLK/UMOVE_BLK(IN := a[i], COUNT := n, OUT => b[j]) and FILL_BLK/UFILL_BLK(IN := v, ...)."""
-        lib = stdlib()
-        helper = getattr(lib, name.lower(), None) if lib else None
+        helper = getattr(stdlib, name.lower(), None)
         src, count, out = (args.named.get(k) for k in ("in", "count", "out"))
         if helper is None or src is None or count is None or out is None:
             return [self.unsupported_src(name)]

@@ -90,19 +90,21 @@ class CodeImage:
                                network=network, line=line, code="simulation-error")
 
 
+# eq=False, repr=False: compared by identity, and a repr of the whole program helps no one
+@dataclass(eq=False, repr=False)
 class Context:
     """What every block generator shares: the program, layouts, tags, constants and the namespace."""
 
-    def __init__(self, program: Any, builder: LayoutBuilder, db_slots: dict[str, Slot], tags: dict[str, TagRef],
-                 constants: dict[str, Any], interfaces: dict[str, Any], code: CodeImage) -> None:
-        self.program = program
-        self.builder = builder
-        self.db_slots = db_slots
-        self.tags = tags
-        self.constants = constants
-        self.interfaces = interfaces
-        self.code = code
-        self.ns = code.ns
+    program: Any
+    builder: LayoutBuilder
+    db_slots: dict[str, Slot]
+    tags: dict[str, TagRef]
+    constants: dict[str, Any]
+    interfaces: dict[str, Any]
+    code: CodeImage
+
+    def __post_init__(self) -> None:
+        self.ns = self.code.ns
         self._names: dict[str, str] = {}
         self._count = 0
         self._bound: dict[int, tuple[str, Any]] = {}

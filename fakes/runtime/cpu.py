@@ -19,19 +19,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.areas.simulation_models import SimDiagnosticEntry
 from engineering_api.lib.schema import utc_now
 
-from .cpu_types import (
-    CpuStateError,
-    DiagnosticEntry,
-    IpSuite,
-    OperatingMode,
-    OperatingState,
-    ScanStats,
-    StepResult,
-    TagError,
-    TagValue,
-)
+from .cpu_types import CpuStateError, IpSuite, OperatingMode, OperatingState, ScanStats, StepResult, TagError, TagValue
 from .errors import PlcRuntimeError
 from .events import CpuEvents
 from .events import plain as _plain
@@ -43,7 +34,7 @@ if TYPE_CHECKING:
 # The value types live in .cpu_types (this module's size); they stay importable from here, where callers
 # have always found them.
 __all__ = (
-    "RUNNER_STOP_GRACE", "CpuStateError", "DiagnosticEntry", "IpSuite", "OperatingMode", "OperatingState",
+    "RUNNER_STOP_GRACE", "CpuStateError", "IpSuite", "OperatingMode", "OperatingState",
     "RuntimeContext", "ScanStats", "SimulatedCpu", "StepResult", "TagError", "TagValue",
 )
 
@@ -109,7 +100,8 @@ class SimulatedCpu:
         self.events = CpuEvents()
         """Monitored items' samples and Program_Alarm events for runtime clients (:mod:`.events`)."""
         self.stats = ScanStats()
-        self.diagnostics: list[DiagnosticEntry] = []
+        self.diagnostics: list[SimDiagnosticEntry] = []
+        """The diagnostic buffer, oldest first, in the shape the routes answer."""
         self._sequence = 0
         self._forces: dict[str, _Force] = {}
         self._next_fire: dict[str, int] = {}
@@ -442,7 +434,9 @@ class SimulatedCpu:
 
     def _log(self, event: str, message: str, **where: Any) -> None:
         self._sequence += 1
-        self.diagnostics.append(DiagnosticEntry(self._sequence, utc_now(), self.now_ns / MS, event, message, **where))
+        self.diagnostics.append(SimDiagnosticEntry(sequence=self._sequence, timestamp=utc_now(),
+                                                   virtual_time_ms=self.now_ns / MS, event=event, message=message,
+                                                   **where))
         del self.diagnostics[:-self.config.diagnostics_limit]
 
     def halt(self) -> None:

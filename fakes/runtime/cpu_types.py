@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = (
-    "CpuStateError", "DiagnosticEntry", "IpSuite", "OperatingMode", "OperatingState", "ScanStats", "StepResult",
+    "CpuStateError", "IpSuite", "OperatingMode", "OperatingState", "ScanStats", "StepResult",
     "TagError", "TagValue",
 )
 
@@ -60,18 +60,6 @@ class TagValue:
     data_type: str
     quality: str
     timestamp: str
-
-
-@dataclass(slots=True)
-class DiagnosticEntry:
-    sequence: int
-    timestamp: str
-    virtual_time_ms: float
-    event: str
-    message: str
-    block: str | None = None
-    network: int | None = None
-    line: int | None = None
 
 
 @dataclass(slots=True)

@@ -49,23 +49,25 @@ class ObEntry:
     phase_ms: float = 0
 
 
+# eq=False, repr=False: an image is compared by identity (the empty one), and its repr would print the program
+@dataclass(eq=False, repr=False, kw_only=True)
 class ProgramImage:
     """A compiled program: OBs to schedule, generated code, layouts and the objects as downloaded."""
 
-    def __init__(self, *, obs: list[ObEntry], digests: dict[str, str], objects: dict[str, bytes], code: CodeImage,
-                 db_slots: dict[str, Slot], db_names: dict[str, str], tags: dict[str, TagRef],
-                 warnings: list[str]) -> None:
-        self.obs = obs
-        self.digests = digests
-        self.objects = objects
-        self.code = code
-        self.db_slots = db_slots
-        self.db_names = db_names
-        self.tags = tags
-        self.warnings = warnings
-        self._templates = {key: make_value(slot) for key, slot in db_slots.items()}
-        self._ob_functions = {ob.name: fn for ob in obs if (fn := code.functions.get(ob.name.lower())) is not None}
-        self.retain_paths = [(key, path) for key, slot in db_slots.items() for path in _retained(slot, ())]
+    obs: list[ObEntry]
+    digests: dict[str, str]
+    objects: dict[str, bytes]
+    code: CodeImage
+    db_slots: dict[str, Slot]
+    db_names: dict[str, str]
+    tags: dict[str, TagRef]
+    warnings: list[str]
+
+    def __post_init__(self) -> None:
+        self._templates = {key: make_value(slot) for key, slot in self.db_slots.items()}
+        self._ob_functions = {ob.name: fn for ob in self.obs
+                              if (fn := self.code.functions.get(ob.name.lower())) is not None}
+        self.retain_paths = [(key, path) for key, slot in self.db_slots.items() for path in _retained(slot, ())]
 
     def new_memory(self, retentive_markers: int = 0) -> Memory:
         """A memory with every DB at its start values (I/Q/M zero)."""

@@ -43,28 +43,11 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from engineering_api.rules.compiler.types import Var
-from simatic_xml.flgnet import (
-    Call,
-    FlgAccess,
-    IdentCon,
-    NameCon,
-    Negated,
-    OpenCon,
-    Part,
-    Powerrail,
-)
+from simatic_xml.flgnet import Call, FlgAccess, IdentCon, NameCon, Negated, OpenCon, Part, Powerrail
 from simatic_xml.scl import ast as A
 from simatic_xml.xmlnode import XmlNode
 
-from .ladder_operands import (
-    FALSE,
-    TRUE,
-    TypeOracle,
-    Untranslatable,
-    access_expr,
-    en_is,
-    not_,
-)
+from .ladder_operands import FALSE, TRUE, TypeOracle, Untranslatable, access_expr, en_is, not_
 from .ladder_parts import translate
 
 __all__ = ("LadderCode", "Untranslatable", "is_placeholder", "network_statements")

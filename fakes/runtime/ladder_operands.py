@@ -234,19 +234,20 @@ def not_(e: A.Expr) -> A.Expr:
     return A.UnaryOp(0, 0, "NOT", e)
 
 
+def _folded(op: str, identity: bool, a: A.Expr, b: A.Expr) -> A.Expr:
+    """``a op b`` with a constant side folded away: the identity leaves the other side, the other constant wins."""
+    if en_is(a, identity) or en_is(b, not identity):
+        return b
+    if en_is(b, identity) or en_is(a, not identity):
+        return a
+    return A.BinaryOp(0, 0, op, a, b)
+
+
 def and_(a: A.Expr, b: A.Expr) -> A.Expr:
     """Series connection; a constant side folds away (the rail is TRUE)."""
-    if en_is(a, True) or en_is(b, False):
-        return b
-    if en_is(b, True) or en_is(a, False):
-        return a
-    return A.BinaryOp(0, 0, "AND", a, b)
+    return _folded("AND", True, a, b)
 
 
 def or_(a: A.Expr, b: A.Expr) -> A.Expr:
     """Parallel branches; a constant side folds away."""
-    if en_is(a, False) or en_is(b, True):
-        return b
-    if en_is(b, False) or en_is(a, True):
-        return a
-    return A.BinaryOp(0, 0, "OR", a, b)
+    return _folded("OR", False, a, b)

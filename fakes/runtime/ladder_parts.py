@@ -20,16 +20,7 @@ from simatic_xml.scl.errors import SclSyntaxError
 from simatic_xml.scl.parser import parse_expression
 from simatic_xml.xmlnode import XmlNode
 
-from .ladder_operands import (
-    FALSE,
-    TRUE,
-    Untranslatable,
-    and_,
-    instance_expr,
-    member,
-    not_,
-    or_,
-)
+from .ladder_operands import FALSE, TRUE, Untranslatable, and_, instance_expr, member, not_, or_
 
 __all__ = ("SCL_FUNCTION", "TRANSLATORS", "translate")
 

@@ -19,35 +19,23 @@ from engineering_api.rules.compiler.builtins import SYSTEM_TYPES as CHECKER_TYPE
 from engineering_api.rules.compiler.types import ELEMENTARY, canonical
 from simatic_xml.system_types import lookup as lookup_system_type
 
+from . import stdlib
 from .values import PlcArray, clone, default_value, parse_text
 
 if TYPE_CHECKING:
     from simatic_xml.interface import Member
 
-__all__ = ("LayoutBuilder", "Slot", "copy_slot", "is_system_type", "make_value", "stdlib", "system_fb", "system_members")
+__all__ = ("LayoutBuilder", "Slot", "copy_slot", "is_system_type", "make_value", "system_fb", "system_members")
 
 _ARRAY = re.compile(r"^\s*Array\s*\[(.*)\]\s+of\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _STRING = re.compile(r"^(W?STRING)\s*(?:\[\s*(.+?)\s*\])?$", re.IGNORECASE)
 _NOT_DATA = frozenset(["Temp", "Constant", "Return"])
 
 
-def stdlib() -> Any:
-    """``fakes.runtime.stdlib`` when it is importable (it is written separately), else None."""
-    try:
-        from . import stdlib as module
-    except ImportError:
-        return None
-    return module
-
-
 def system_fb(name: str) -> Any:
     """The stdlib ``SystemFb`` for an instance type (``TON_TIME``, ``IEC_TIMER`` via TYPE_ALIASES...), or None."""
-    lib = stdlib()
-    if lib is None:
-        return None
     upper = name.upper()
-    fbs = getattr(lib, "SYSTEM_FBS", {})
-    return fbs.get(upper) or fbs.get(getattr(lib, "TYPE_ALIASES", {}).get(upper, ""))
+    return stdlib.SYSTEM_FBS.get(upper) or stdlib.SYSTEM_FBS.get(stdlib.TYPE_ALIASES.get(upper, ""))
 
 
 def system_members(name: str) -> dict[str, tuple[str, str]] | None:

@@ -13,14 +13,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from engineering_api.rules.simulation_profiles import (
-    MAX_INSTANCES,
-    PROFILE_FOLDER,
-    Profile,
-    ProfileError,
-    ProfileStore,
-    valid_ip,
-)
+from engineering_api.rules.simulation_profiles import (MAX_INSTANCES, PROFILE_FOLDER, Profile, ProfileError,
+                                                       ProfileStore, valid_ip)
 
 from .cpu import RUNNER_STOP_GRACE, IpSuite, OperatingState, SimulatedCpu
 

@@ -30,16 +30,7 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-from .stdlib_core import (
-    BITSTRINGS,
-    INTEGERS,
-    REALS,
-    compose,
-    identity,
-    register,
-    result_fixer,
-    string_cap,
-)
+from .stdlib_core import BITSTRINGS, INTEGERS, REALS, compose, identity, register, result_fixer, string_cap
 from .stdlib_strings import number_parser, number_to_text
 from .values import exact_in_real, to_real32
 

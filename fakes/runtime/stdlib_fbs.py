@@ -89,6 +89,13 @@ def _elapsed(elapsed_ns: str, unit: int, indent: int) -> str:
             f"{pad}_sf_et = {elapsed_ns} // {unit}")
 
 
+def _on_delay_outputs(indent: int) -> str:
+    """The outputs of TON and TONR at ``indent``: ET follows the elapsed time up to PT, Q is TRUE once PT is reached."""
+    pad = " " * indent
+    return (f"{pad}if _sf_et >= _sf_pt:\n{pad}    _sfb['ET'] = _sf_pt\n{pad}    _sfb['Q'] = True\n"
+            f"{pad}else:\n{pad}    _sfb['ET'] = _sf_et\n{pad}    _sfb['Q'] = False")
+
+
 def _ton(unit: int) -> str:
     return f"""\
 if _sfb['IN']:
@@ -97,12 +104,7 @@ if _sfb['IN']:
         _sfb['_in'] = _sfb['_run'] = True
         _sfb['_start'] = _sf_now
 {_elapsed("(_sf_now - _sfb['_start'])", unit, 4)}
-    if _sf_et >= _sf_pt:
-        _sfb['ET'] = _sf_pt
-        _sfb['Q'] = True
-    else:
-        _sfb['ET'] = _sf_et
-        _sfb['Q'] = False
+{_on_delay_outputs(4)}
 else:
     _sfb['_in'] = _sfb['_run'] = _sfb['Q'] = False
     _sfb['ET'] = 0
@@ -169,12 +171,7 @@ else:
         _sfb['_acc'] = _sf_total
     _sfb['_in'] = _sf_in
 {_elapsed('_sf_total', unit, 4)}
-    if _sf_et >= _sf_pt:
-        _sfb['ET'] = _sf_pt
-        _sfb['Q'] = True
-    else:
-        _sfb['ET'] = _sf_et
-        _sfb['Q'] = False
+{_on_delay_outputs(4)}
 """
 
 

@@ -12,16 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .stdlib_core import (
-    BITSTRINGS,
-    INTEGERS,
-    REALS,
-    SIGNED,
-    compose,
-    register,
-    register_named,
-    result_fixer,
-)
+from .stdlib_core import BITSTRINGS, INTEGERS, REALS, SIGNED, compose, register, register_named, result_fixer
 from .values import BITS, default_value, wrap
 
 __all__ = ()
@@ -201,13 +192,22 @@ def _unsigned(t: str, width: int) -> Callable[[int], int]:
     return lambda u: u
 
 
-@register("SHL", ("IN", "N"))
-def _shl(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+def _bit_pattern(args: tuple[str | None, ...], result: str | None) -> tuple[int, int, Callable[[int], int]] | None:
+    """The width, the bit mask and the way from the bit pattern back into the operand's type (:func:`_unsigned`),
+    None for an operand that is no integer or bit string."""
     tw = _width(args, result)
     if tw is None:
         return None
     t, width = tw
-    mask, back = (1 << width) - 1, _unsigned(t, width)
+    return width, (1 << width) - 1, _unsigned(t, width)
+
+
+@register("SHL", ("IN", "N"))
+def _shl(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+    pattern = _bit_pattern(args, result)
+    if pattern is None:
+        return None
+    width, mask, back = pattern
     return lambda x, n: back(((x & mask) << n) & mask) if 0 < n < width else (x if n <= 0 else 0)
 
 
@@ -223,11 +223,10 @@ def _shr(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]
 
 def _rotate(left: bool) -> Callable[..., Any]:
     def build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
-        tw = _width(args, result)
-        if tw is None:
+        pattern = _bit_pattern(args, result)
+        if pattern is None:
             return None
-        t, width = tw
-        mask, back = (1 << width) - 1, _unsigned(t, width)
+        width, mask, back = pattern
 
         def rot(x: int, n: int) -> int:
             n %= width  # TIA rotates by N even when N exceeds the width: only N mod width matters
@@ -249,12 +248,11 @@ register("ROR", ("IN", "N"))(_rotate(False))
 
 @register("SWAP", ("IN",))
 def _swap(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
-    tw = _width(args, result)
-    if tw is None or tw[1] < 16:
+    pattern = _bit_pattern(args, result)
+    if pattern is None or pattern[0] < 16:
         return None
-    t, width = tw
-    size, back = width // 8, _unsigned(t, width)
-    mask = (1 << width) - 1
+    width, mask, back = pattern
+    size = width // 8
     return lambda x: back(int.from_bytes((x & mask).to_bytes(size, "big"), "little"))
 
 

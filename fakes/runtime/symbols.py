@@ -58,29 +58,28 @@ class TagInfo:
     address: str | None = None
 
 
+@dataclass(slots=True, eq=False)
 class Accessor:
     """Read/write access to one operand: ``data_type`` (TIA spelling), ``get()``, ``set(value)``;
-    ``address`` is the absolute operand (``%I0.0``, ``%MW10``) of tags and area operands, None in a DB."""
+    ``address`` is the absolute operand (``%I0.0``, ``%MW10``) of tags and area operands, None in a DB.
+    ``type`` is the value type of the memory layout; ``getter``/``setter`` read and write the memory (no setter:
+    not an elementary value)."""
 
-    __slots__ = ("_getter", "_setter", "address", "data_type", "name", "type")
-
-    def __init__(self, name: str, data_type: str, t: str | None, getter: Any, setter: Any,
-                 address: str | None = None) -> None:
-        self.name = name
-        self.data_type = data_type
-        self.type = t
-        self.address = address
-        self._getter = getter
-        self._setter = setter
+    name: str
+    data_type: str
+    type: str | None
+    getter: Any
+    setter: Any
+    address: str | None = None
 
     def get(self) -> Any:
-        return self._getter()
+        return self.getter()
 
     def set(self, value: Any) -> None:
         """Write a JSON value. Raises TypeError (wrong kind of value) or ValueError (out of range)."""
-        if self._setter is None:
+        if self.setter is None:
             raise TypeError(f"{self.name} ({self.data_type}) is not an elementary value and cannot be written")
-        self._setter(value)
+        self.setter(value)
 
     def __repr__(self) -> str:
         return f"Accessor({self.name!r}, {self.data_type!r})"

@@ -10,17 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engineering_api.rules.plc_values import (
-    BITS,
-    INT_RANGES,
-    default_value,
-    from_json,
-    is_int_type,
-    literal_value,
-    parse_text,
-    to_real32,
-    wrap,
-)
+from engineering_api.rules.plc_values import (BITS, INT_RANGES, default_value, from_json, is_int_type, literal_value,
+                                              parse_text, to_real32, wrap)
 from simatic_xml.conversions import convert_value, round_half_even
 
 from .errors import PlcRuntimeError

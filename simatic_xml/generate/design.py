@@ -51,6 +51,7 @@ from .checks import scl_locals
 from .datatypes import ELEMENTARY
 from .errors import SpecError
 from .spec import parse_spec
+from .spec_members import spec_object
 
 __all__ = ("DesignResult", "design_to_specs", "tag_table_xml")
 
@@ -100,11 +101,7 @@ def _io_list(raw: object) -> list[dict[str, Any]]:
     addresses: dict[str, int] = {}
     for i, item in enumerate(raw):
         path = f"io[{i}]"
-        if not isinstance(item, dict):
-            raise SpecError(path, "a tag must be an object")
-        for key in item:
-            if key not in ("name", "address", "dataType", "comment"):
-                raise SpecError(f"{path}.{key}", "unknown field")
+        item = spec_object(item, path, "a tag", ("name", "address", "dataType", "comment"))
         name = _check_tag_name(item.get("name"), f"{path}.name")
         if name.casefold() in names:
             raise SpecError(f"{path}.name", f"duplicate tag name {name!r} (io[{names[name.casefold()]}])")
@@ -155,11 +152,7 @@ def design_to_specs(design: object) -> DesignResult:
     used: dict[str, str] = {name: f"io[{i}]" for i, name in enumerate(t["name"].casefold() for t in tags)}
     for i, module in enumerate(modules):
         path = f"modules[{i}]"
-        if not isinstance(module, dict):
-            raise SpecError(path, "a module must be an object")
-        for key in module:
-            if key not in ("name", "template", "parameters", "io", "comment"):
-                raise SpecError(f"{path}.{key}", "unknown field")
+        module = spec_object(module, path, "a module", ("name", "template", "parameters", "io", "comment"))
         from .names import check_block_name
 
         name = check_block_name(module.get("name"), f"{path}.name")
@@ -202,11 +195,7 @@ def design_to_specs(design: object) -> DesignResult:
         raise SpecError("interlocks", "must be a list")
     for i, item in enumerate(raw_interlocks):
         path = f"interlocks[{i}]"
-        if not isinstance(item, dict):
-            raise SpecError(path, "an interlock must be an object")
-        for key in item:
-            if key not in ("target", "condition", "comment"):
-                raise SpecError(f"{path}.{key}", "unknown field")
+        item = spec_object(item, path, "an interlock", ("target", "condition", "comment"))
         target = item.get("target")
         if not isinstance(target, str) or target.casefold() not in module_names:
             raise SpecError(f"{path}.target", f"no module named {target!r}")

@@ -41,6 +41,7 @@ from .errors import SpecError
 from .ladder import _lad_series, _Net
 from .names import check_member_name
 from .operands import Operands
+from .spec_members import spec_object, unknown_keys
 
 __all__ = ("build_graph",)
 
@@ -99,9 +100,7 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
     """Translate a ``graph`` body; :class:`SpecError` names the field."""
     if not isinstance(body, dict):
         raise SpecError(path, "must be an object with steps and transitions")
-    for key in body:
-        if key not in ("steps", "transitions"):
-            raise SpecError(f"{path}.{key}", "unknown field")
+    unknown_keys(body, ("steps", "transitions"), path)
     steps_raw, trans_raw = body.get("steps"), body.get("transitions", [])
     if not isinstance(steps_raw, list) or not steps_raw:
         raise SpecError(f"{path}.steps", "needs at least one step")
@@ -112,11 +111,7 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
     names: set[str] = set()
     for i, raw in enumerate(steps_raw):
         spath = f"{path}.steps[{i}]"
-        if not isinstance(raw, dict):
-            raise SpecError(spath, "a step must be an object")
-        for key in raw:
-            if key not in _STEP_KEYS:
-                raise SpecError(f"{spath}.{key}", "unknown field")
+        raw = spec_object(raw, spath, "a step", _STEP_KEYS)
         number = raw.get("number", i + 1)
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
             raise SpecError(f"{spath}.number", "step numbers are integers 1..999")
@@ -132,11 +127,7 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
         actions = []
         for a, action in enumerate(raw.get("actions", []) or []):
             apath = f"{spath}.actions[{a}]"
-            if not isinstance(action, dict):
-                raise SpecError(apath, "an action must be an object")
-            for key in action:
-                if key not in ("qualifier", "event", "text", "time"):
-                    raise SpecError(f"{apath}.{key}", "unknown field")
+            action = spec_object(action, apath, "an action", ("qualifier", "event", "text", "time"))
             q = action.get("qualifier", "N")
             if q not in _QUALIFIERS:
                 raise SpecError(f"{apath}.qualifier", f"use one of {', '.join(_QUALIFIERS)}")
@@ -179,11 +170,7 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
     links: list[tuple[int, int, int | None]] = []
     for t, raw in enumerate(trans_raw):
         tpath = f"{path}.transitions[{t}]"
-        if not isinstance(raw, dict):
-            raise SpecError(tpath, "a transition must be an object")
-        for key in raw:
-            if key not in _TRANSITION_KEYS:
-                raise SpecError(f"{tpath}.{key}", "unknown field")
+        raw = spec_object(raw, tpath, "a transition", _TRANSITION_KEYS)
         src, dst = raw.get("from"), raw.get("to")
         if src not in numbers:
             raise SpecError(f"{tpath}.from", f"no step {src!r}")

@@ -43,6 +43,7 @@ from .. import flgnet
 from ..xmlnode import XmlNode
 from .errors import SpecError
 from .operands import Operand, Operands
+from .spec_members import unknown_keys
 
 __all__ = ("build_flgnet", "COMPARE_PARTS", "MATH_PARTS", "TIMER_TYPES")
 
@@ -150,9 +151,7 @@ def _kind(element: object, path: str) -> str:
         raise SpecError(path, f"an element needs exactly one of {', '.join(_ELEMENT_KEYS)}")
     allowed = _ALLOWED_KEYS.get(kinds[0])
     if allowed is not None:
-        for key in element:
-            if key not in allowed:
-                raise SpecError(f"{path}.{key}", "unknown field")
+        unknown_keys(element, allowed, path)
     return kinds[0]
 
 
@@ -401,6 +400,19 @@ def _pins(element: dict[str, Any], key: str, path: str) -> dict[str, Any]:
     return value
 
 
+def _instance(net: _Net, element: dict[str, Any], path: str,
+              missing: str) -> tuple[str, Operand, list[flgnet.Component]]:
+    """The ``instance`` of a timer box or an FB call, a #multi-instance or a "DB", with its operand's symbol;
+    ``missing`` says it is absent."""
+    inst_text = element.get("instance")
+    if not isinstance(inst_text, str):
+        raise SpecError(f"{path}.instance", missing)
+    inst_op = net.ops.resolve(inst_text, f"{path}.instance")
+    if inst_op.access.scope not in ("LocalVariable", "GlobalVariable") or not inst_op.access.symbol:
+        raise SpecError(f"{path}.instance", "must be a #multi-instance or a \"DB\"")
+    return inst_text, inst_op, inst_op.access.symbol
+
+
 def _box(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str, last: bool) -> Endpoint | None:
     for key in element:
         if key not in _BOX_KEYS and key != "negated":
@@ -409,18 +421,14 @@ def _box(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str,
     if name in COMPARE_PARTS:
         return _compare(net, element, source, path)
     if name in TIMER_TYPES:
-        inst_text = element.get("instance")
-        if not isinstance(inst_text, str):
-            raise SpecError(f"{path}.instance", "a timer needs an instance (#Static member or \"DB\")")
-        inst_op = net.ops.resolve(inst_text, f"{path}.instance")
-        if inst_op.access.scope not in ("LocalVariable", "GlobalVariable") or not inst_op.access.symbol:
-            raise SpecError(f"{path}.instance", "must be a #multi-instance or a \"DB\"")
+        inst_text, inst_op, symbol = _instance(net, element, path,
+                                               "a timer needs an instance (#Static member or \"DB\")")
         if inst_op.access.scope == "LocalVariable":
-            section = net.ops.member(inst_op.access.symbol[0].name)
+            section = net.ops.member(symbol[0].name)
             want = TIMER_TYPES[name]
             if section is None or section[1].datatype != want or section[0] not in ("Static", "InOut"):
                 raise SpecError(f"{path}.instance", f"{inst_text} must be a Static or InOut member of type {want}")
-        instance = flgnet.PartInstance(inst_op.access.scope, net.ops.uid(), list(inst_op.access.symbol))
+        instance = flgnet.PartInstance(inst_op.access.scope, net.ops.uid(), list(symbol))
         part, uid = net.part(name, [instance, flgnet.TemplateValue("time_type", "Type", "Time")], version="1.0")
         inputs, outputs = _pins(element, "inputs", path), _pins(element, "outputs", path)
         for pin in inputs:
@@ -490,9 +498,7 @@ _CALL_KEYS = {"call", "blockType", "instance", "inputs", "outputs", "inOuts"}
 
 
 def _call(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str, last: bool) -> Endpoint | None:
-    for key in element:
-        if key not in _CALL_KEYS:
-            raise SpecError(f"{path}.{key}", "unknown field")
+    unknown_keys(element, _CALL_KEYS, path)
     name = element.get("call")
     if not isinstance(name, str) or not name or '"' in name:
         raise SpecError(f"{path}.call", "the called block's name, without quotes")
@@ -501,15 +507,11 @@ def _call(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str
         raise SpecError(f"{path}.blockType", "must be FB or FC")
     instance = None
     if block_type == "FB":
-        inst_text = element.get("instance")
-        if not isinstance(inst_text, str):
-            raise SpecError(f"{path}.instance", "an FB call needs an instance (\"DB\" or #multi-instance)")
-        inst_op = net.ops.resolve(inst_text, f"{path}.instance")
-        if inst_op.access.scope not in ("LocalVariable", "GlobalVariable") or not inst_op.access.symbol:
-            raise SpecError(f"{path}.instance", "must be a #multi-instance or a \"DB\"")
+        inst_text, inst_op, symbol = _instance(net, element, path,
+                                               "an FB call needs an instance (\"DB\" or #multi-instance)")
         if inst_op.access.scope == "LocalVariable" and inst_op.datatype not in (f'"{name}"', None):
             raise SpecError(f"{path}.instance", f"{inst_text} is not declared as \"{name}\"")
-        instance = flgnet.PartInstance(inst_op.access.scope, net.ops.uid(), list(inst_op.access.symbol))
+        instance = flgnet.PartInstance(inst_op.access.scope, net.ops.uid(), list(symbol))
     elif "instance" in element:
         raise SpecError(f"{path}.instance", "an FC call has no instance")
     uid = net.ops.uid()

@@ -63,14 +63,8 @@ from typing import Any
 from .datatypes import normalize_datatype
 from .errors import SpecError
 from .names import check_block_name, check_header_field
-from .spec_members import (
-    SECTIONS_BY_TYPE,
-    MemberSpec,
-    parse_interface,
-    start_value_text,
-    texts,
-    unknown_keys,
-)
+from .spec_members import (SECTIONS_BY_TYPE, MemberSpec, parse_interface, start_value_text, texts, spec_object,
+                           unknown_keys)
 from .spec_types import BlockSpec, CheckedScl, NetworkSpec
 
 __all__ = (
@@ -292,9 +286,7 @@ def _parse_networks(raw: object, spec: BlockSpec) -> list[NetworkSpec]:
     out = []
     for i, item in enumerate(raw):
         path = f"networks[{i}]"
-        if not isinstance(item, dict):
-            raise SpecError(path, "a network must be an object")
-        unknown_keys(item, _NETWORK_KEYS, path)
+        item = spec_object(item, path, "a network", _NETWORK_KEYS)
         kinds = [k for k in ("scl", "lad", "fbd", "graph") if k in item]
         if len(kinds) != 1:
             raise SpecError(path, "give exactly one of scl, lad, fbd, graph")

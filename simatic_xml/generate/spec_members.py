@@ -4,6 +4,7 @@ spec shares (see :mod:`simatic_xml.generate.spec` for the JSON form)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from .names import check_member_name
 
 __all__ = (
     "GRAPH_RESERVED", "HMI_SECTIONS", "RETAIN_SECTIONS", "SECTIONS_BY_TYPE", "MemberSpec", "check_start_value",
-    "check_unique", "parse_interface", "start_value_text", "texts", "unknown_keys",
+    "check_unique", "parse_interface", "spec_object", "start_value_text", "texts", "unknown_keys",
 )
 
 SECTIONS_BY_TYPE: dict[str, tuple[str, ...]] = {
@@ -82,11 +83,19 @@ def texts(value: object, path: str) -> dict[str, str]:
     raise SpecError(path, "must be a string or an object of culture -> text")
 
 
-def unknown_keys(data: dict[str, Any], allowed: set[str], path: str) -> None:
+def unknown_keys(data: dict[str, Any], allowed: Collection[str], path: str) -> None:
     """Refuse a key outside ``allowed`` (a typo must not pass silently)."""
     for key in data:
         if key not in allowed:
             raise SpecError(f"{path}.{key}" if path else str(key), "unknown field")
+
+
+def spec_object(item: object, path: str, what: str, allowed: Collection[str]) -> dict[str, Any]:
+    """``item`` as an object with no key outside ``allowed``; ``what`` names it when it is no object (``a step``)."""
+    if not isinstance(item, dict):
+        raise SpecError(path, f"{what} must be an object")
+    unknown_keys(item, allowed, path)
+    return item
 
 
 def _bool(data: dict[str, Any], key: str, default: bool, path: str) -> bool:
@@ -153,9 +162,7 @@ def _parse_members(items: object, path: str, block_type: str, section: str, leni
     out = []
     for i, item in enumerate(items):
         mpath = f"{path}[{i}]"
-        if not isinstance(item, dict):
-            raise SpecError(mpath, "a member must be an object")
-        unknown_keys(item, _MEMBER_KEYS, mpath)
+        item = spec_object(item, mpath, "a member", _MEMBER_KEYS)
         name = check_member_name(item.get("name"), f"{mpath}.name")
         nested = item.get("members")
         datatype = normalize_datatype(item.get("dataType", "Struct" if nested else None), f"{mpath}.dataType",

@@ -20,16 +20,7 @@ from typing import Any
 
 from simatic_xml.errors import SimaticMLError
 from simatic_xml.interface import Member
-from simatic_xml.model import (
-    FB,
-    FC,
-    OB,
-    Block,
-    Document,
-    GlobalDB,
-    InstanceDB,
-    PlcStruct,
-)
+from simatic_xml.model import FB, FC, OB, Block, Document, GlobalDB, InstanceDB, PlcStruct
 from simatic_xml.scl_text import tokens_to_text
 
 __all__ = ("SourceRefused", "document_to_scl", "interface_spec", "member_spec", "network_texts")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .. import cancel
 from .errors import SclSyntaxError
@@ -47,18 +48,16 @@ KEYWORDS = frozenset(
 )
 
 
+@dataclass(slots=True, eq=False)
 class Token:
     """One significant token. ``pre`` holds the comment tokens just before it."""
 
-    __slots__ = ("kind", "text", "line", "col", "pos", "pre")
-
-    def __init__(self, kind: str, text: str, line: int, col: int, pos: int, pre: list[Token] | None = None) -> None:
-        self.kind = kind
-        self.text = text
-        self.line = line
-        self.col = col
-        self.pos = pos
-        self.pre = pre
+    kind: str
+    text: str
+    line: int
+    col: int
+    pos: int
+    pre: list[Token] | None = None
 
     def __repr__(self) -> str:
         return f"Token({self.kind!r}, {self.text!r}, {self.line}, {self.col})"

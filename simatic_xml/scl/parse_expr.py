@@ -145,6 +145,13 @@ class ExprParser:
                 left, right = _type_comparison(left, right)
             left = A.BinaryOp(left.line, left.col, op, left, right)
 
+    def _global_or_bare(self, name: A.Name) -> A.Expr:
+        """A ``"global"`` or bare name: its ``:P`` I/O access (nothing may follow), or the name and its postfixes."""
+        if self.periphery_suffix():
+            name.periphery = True
+            return name
+        return self.parse_postfix(name)
+
     def parse_primary(self) -> A.Expr:
         tok = self.toks[self.i]
         kind = tok.kind
@@ -156,11 +163,7 @@ class ExprParser:
             return self.parse_postfix(A.Name(tok.line, tok.col, t, "local"))
         if kind == "QIDENT":
             self.i += 1
-            name = A.Name(tok.line, tok.col, tok.text[1:-1], "global")
-            if self.periphery_suffix():
-                name.periphery = True
-                return name
-            return self.parse_postfix(name)
+            return self._global_or_bare(A.Name(tok.line, tok.col, tok.text[1:-1], "global"))
         if kind == "IDENT":
             self.i += 1
             if _CLASSIC_ADDR.match(tok.text) and self.toks[self.i].kind in (".", "("):
@@ -172,11 +175,7 @@ class ExprParser:
                 # value is NULL (Siemens' SINUMERIK LBP library call in Fwaldt/EssaisGit_TiaPortalV20@65ddec5
                 # FB_OPC_AxisManagement.xml:12137, V20), never as a tag
                 return A.Literal(tok.line, tok.col, "null", None, tok.text)
-            name = A.Name(tok.line, tok.col, tok.text, "bare")
-            if self.periphery_suffix():
-                name.periphery = True
-                return name
-            return self.parse_postfix(name)
+            return self._global_or_bare(A.Name(tok.line, tok.col, tok.text, "bare"))
         if kind == "(":
             self.i += 1
             inner = self.parse_expr()

@@ -141,18 +141,21 @@ class StmtParser(ExprParser):
         self.i += 1
         self.expect_semicolon(kind)
 
-    def parse_if(self, tok: Token) -> A.If:
+    def _keyword_expr(self, closing: str, message: str) -> A.Expr:
+        """Step over the keyword that opens a condition or selector, read it, and expect ``closing`` after it."""
         self.i += 1
-        cond = self.parse_expr()
-        self.expect("THEN", "THEN after the IF condition")
+        expr = self.parse_expr()
+        self.expect(closing, message)
+        return expr
+
+    def parse_if(self, tok: Token) -> A.If:
+        cond = self._keyword_expr("THEN", "THEN after the IF condition")
         branches = [A.IfBranch(tok.line, tok.col, cond, self.parse_statements())]
         else_body: list[A.Stmt] | None = None
         while True:
             t = self.toks[self.i]
             if t.kind == "ELSIF":
-                self.i += 1
-                cond = self.parse_expr()
-                self.expect("THEN", "THEN after the ELSIF condition")
+                cond = self._keyword_expr("THEN", "THEN after the ELSIF condition")
                 branches.append(A.IfBranch(t.line, t.col, cond, self.parse_statements()))
             elif t.kind == "ELSE":
                 self.i += 1
@@ -164,9 +167,7 @@ class StmtParser(ExprParser):
         return A.If(tok.line, tok.col, branches, else_body)
 
     def parse_case(self, tok: Token) -> A.Case:
-        self.i += 1
-        selector = self.parse_expr()
-        self.expect("OF", "OF after the CASE selector")
+        selector = self._keyword_expr("OF", "OF after the CASE selector")
         type_labels = is_type_test(selector)
         branches: list[A.CaseBranch] = []
         else_body: list[A.Stmt] | None = None
@@ -228,9 +229,7 @@ class StmtParser(ExprParser):
         return A.For(tok.line, tok.col, var, start, end, step, body)
 
     def parse_while(self, tok: Token) -> A.While:
-        self.i += 1
-        cond = self.parse_expr()
-        self.expect("DO", "DO after the WHILE condition")
+        cond = self._keyword_expr("DO", "DO after the WHILE condition")
         body = self.parse_statements()
         self._end("END_WHILE", tok)
         return A.While(tok.line, tok.col, cond, body)
