@@ -27,6 +27,7 @@ from engineering_api.backend.areas.types import (
     TypeUpdateResult,
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
+from engineering_api.domain.common import NEEDS_PLC, XML
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
@@ -38,8 +39,6 @@ __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Data Types (UDT)"
 BASE = "/api/devices/{deviceName}/udts"
-XML = (".xml",)
-_NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
 _MEMBER_KEYS = {
     "name": "name", "datatype": "dataType", "type": "dataType", "startvalue": "startValue",
     "defaultvalue": "startValue", "comment": "comment", "members": "members", "retain": "retain",
@@ -384,23 +383,23 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="udts.list", summary="List all User Defined Types in the device.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.types.list_types(d.device_name), input=DeviceRef, output=list[TypeInfo],
-        route=RouteSpec("GET", BASE), mutating=False, errors=_NEEDS_PLC,
+        route=RouteSpec("GET", BASE), mutating=False, errors=NEEDS_PLC,
     ),
     Operation(
         name="udts.tree", summary="Get the UDT folder tree structure including nested folders.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.types.type_tree(d.device_name), input=DeviceRef, output=TypeTreeNode,
-        route=RouteSpec("GET", f"{BASE}/tree"), mutating=False, errors=_NEEDS_PLC,
+        route=RouteSpec("GET", f"{BASE}/tree"), mutating=False, errors=NEEDS_PLC,
     ),
     Operation(
         name="udts.get", summary="Get the full details of a specific UDT including all its members.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.types.get_type(d.device_name, d.udt_name), input=UdtRef, output=TypeDetails,
-        route=RouteSpec("GET", f"{BASE}/{{udtName}}"), mutating=False, errors=_NEEDS_PLC,
+        route=RouteSpec("GET", f"{BASE}/{{udtName}}"), mutating=False, errors=NEEDS_PLC,
     ),
     Operation(
         name="udts.create", summary="Create a new User Defined Type with the specified members.", section=SECTION,
         handler=_create, input=CreateUdtInput, output=TypeDetails,
         route=RouteSpec("POST", BASE), async_route=RouteSpec("POST", f"{BASE}/async"),
-        errors=(*_NEEDS_PLC, e.AlreadyExistsError), snapshot_targets=_created_target, example=_MEMBERS_EXAMPLE,
+        errors=(*NEEDS_PLC, e.AlreadyExistsError), snapshot_targets=_created_target, example=_MEMBERS_EXAMPLE,
         description="Send name + members, a full UDT block spec ('spec'), or inline SimaticML ('xml'). "
                     "A UDT that contains itself, directly or through other UDTs, is refused (422 RECURSIVE_TYPE).",
         destructive=True, preview=_preview_create,
@@ -409,7 +408,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="udts.update", summary="Update an existing UDT by replacing its member definitions.", section=SECTION,
         handler=_update, input=UpdateUdtInput, output=TypeUpdateResult,
         route=RouteSpec("PUT", f"{BASE}/{{udtName}}"), async_route=RouteSpec("PUT", f"{BASE}/{{udtName}}/async"),
-        errors=_NEEDS_PLC, snapshot_targets=_udt_target,
+        errors=NEEDS_PLC, snapshot_targets=_udt_target,
         example={"members": _MEMBERS_EXAMPLE["members"]},
         description="The UDT keeps its name. Blocks and UDTs using it become inconsistent until they are "
                     "compiled; they are listed in affectedUsers.",
@@ -417,7 +416,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="udts.delete", summary="Delete a User Defined Type from the device.", section=SECTION,
         handler=_delete, input=DeleteUdtInput, output=TypeDeleteResult,
-        route=RouteSpec("DELETE", f"{BASE}/{{udtName}}"), errors=(*_NEEDS_PLC, e.ConflictError),
+        route=RouteSpec("DELETE", f"{BASE}/{{udtName}}"), errors=(*NEEDS_PLC, e.ConflictError),
         snapshot_targets=_udt_target,
         description="409 TYPE_IN_USE while blocks or UDTs use it, unless force=true.",
         destructive=True, preview=_preview_delete,
@@ -426,14 +425,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="udts.export", summary="Export a UDT to an XML file on disk.", section=SECTION,
         handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
         route=RouteSpec("POST", f"{BASE}/actions/export"),
-        files={"export_path": FileRule(writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
+        files={"export_path": FileRule(writes=True)}, errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
         destructive=True, preview=_preview_export,
     ),
     Operation(
         name="udts.export-one", summary="Export a specific UDT to a file on disk.", section=SECTION,
         handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
         route=RouteSpec("POST", f"{BASE}/{{udtName}}/actions/export"),
-        files={"export_path": FileRule(writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        files={"export_path": FileRule(writes=True)}, errors=(*NEEDS_PLC, e.AlreadyExistsError),
         example={"exportPath": "export/UDT_Motor.xml", "overwrite": False},
         destructive=True, preview=_preview_export,
     ),
@@ -442,20 +441,20 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_import, input=ImportUdtInput, output=TypeDetails,
         route=RouteSpec("POST", f"{BASE}/actions/import"), async_route=RouteSpec("POST", f"{BASE}/actions/import/async"),
         files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},
-        errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"importFilePath": "export/UDT_Motor.xml"},
+        errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"importFilePath": "export/UDT_Motor.xml"},
         snapshot_targets=_imported_target,
         destructive=True, preview=_preview_import,
     ),
     Operation(
         name="udts.folders.create", summary="Create a UDT folder.", section=SECTION,
         handler=_add_folder, input=FolderInput, output=UdtFolderResult,
-        route=RouteSpec("POST", f"{BASE}/folders"), errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        route=RouteSpec("POST", f"{BASE}/folders"), errors=(*NEEDS_PLC, e.AlreadyExistsError),
         example={"folderPath": "Motors/Pumps"},
     ),
     Operation(
         name="udts.folders.delete", summary="Delete a UDT folder.", section=SECTION,
         handler=_delete_folder, input=DeleteFolderInput, output=TypeDeleteResult,
-        route=RouteSpec("DELETE", f"{BASE}/folders/{{folderPath}}"), errors=(*_NEEDS_PLC, e.ConflictError),
+        route=RouteSpec("DELETE", f"{BASE}/folders/{{folderPath}}"), errors=(*NEEDS_PLC, e.ConflictError),
         description="Deletes the folder, its subfolders and the UDTs in them. Name a nested folder with backslashes "
                     "(Motors%5CPumps) or with ?parentPath=Motors; %2F is decoded to / before routing and cannot be used. 409 TYPE_IN_USE when a UDT inside is used outside, unless force=true.",
         destructive=True, preview=_preview_delete_folder,
