@@ -17,10 +17,9 @@ class DeviceRef(CamelStruct):
     device_name: str
 
 
-class BlockRef(CamelStruct):
+class BlockRef(DeviceRef):
     """A block of a PLC."""
 
-    device_name: str
     block_name: str
 
 
@@ -91,30 +90,21 @@ class UpdateBlockInput(BlockSpecInput, kw_only=True):
     block_name: str
 
 
-class RenameInput(CamelStruct):
+class RenameInput(BlockRef):
     """Old and new block name."""
 
-    device_name: str
-    block_name: str
     new_name: str
 
 
-class ExportInput(CamelStruct):
+class ExportInput(BlockRef):
     """A block and the file (or folder) inside the roots to write it to; TIA does not overwrite."""
 
-    device_name: str
-    block_name: str
     export_path: str
     overwrite: bool = False
 
 
-class ExportSourceInput(CamelStruct):
+class ExportSourceInput(ExportInput):
     """The SCL source file (or folder) inside the roots to write."""
-
-    device_name: str
-    block_name: str
-    export_path: str
-    overwrite: bool = False
 
 
 class ImportInput(CamelStruct):
@@ -126,16 +116,36 @@ class ImportInput(CamelStruct):
     folder: str = ""
 
 
-class NetworksInput(CamelStruct):
+class NetworksInput(BlockRef):
     """Networks to append, in the spec's network form (``{"title", "scl" | "lad" | "fbd"}``)."""
 
-    device_name: str
-    block_name: str
     networks: list[dict[str, Any]]
     """The networks to append after the block's last one, each an object with a title and one of scl, lad or fbd."""
 
 
-class MemberInput(CamelStruct):
+class MemberSettings(CamelStruct):
+    """The settings of an interface member in the spec's member form."""
+
+    data_type: str | None = None
+    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
+    start_value: Any = None
+    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
+    comment: Any = None
+    retain: bool | None = None
+    """Keep the value through a power cycle (retentive)."""
+    accessible_from_hmi: bool | None = None
+    """Accessible from HMI/OPC UA."""
+    visible_in_hmi: bool | None = None
+    """Visible in HMI engineering."""
+    writable_from_hmi: bool | None = None
+    """Writable from HMI/OPC UA."""
+    setpoint: bool | None = None
+    """A setpoint (its value can be loaded as start value)."""
+    members: list[dict[str, Any]] | None = None
+    """The members of a Struct member, in the same form."""
+
+
+class MemberInput(MemberSettings, kw_only=True):
     """An interface member in the spec's member form, and the section it goes to."""
 
     device_name: str
@@ -144,58 +154,22 @@ class MemberInput(CamelStruct):
     """Interface section: Input, Output, InOut, Static, Temp or Constant."""
     name: str
     """Member name."""
-    data_type: str | None = None
-    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
-    start_value: Any = None
-    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
-    comment: Any = None
-    retain: bool | None = None
-    """Keep the value through a power cycle (retentive)."""
-    accessible_from_hmi: bool | None = None
-    """Accessible from HMI/OPC UA."""
-    visible_in_hmi: bool | None = None
-    """Visible in HMI engineering."""
-    writable_from_hmi: bool | None = None
-    """Writable from HMI/OPC UA."""
-    setpoint: bool | None = None
-    """A setpoint (its value can be loaded as start value)."""
-    members: list[dict[str, Any]] | None = None
-    """The members of a Struct member, in the same form."""
     position: int | None = None
     """Index in the section (default: at the end)."""
 
 
-class MemberUpdateInput(CamelStruct):
+class MemberUpdateInput(MemberSettings, kw_only=True):
     """What to change in a member; omitted fields keep their value."""
 
     device_name: str
     block_name: str
     member_name: str
     new_name: str | None = None
-    data_type: str | None = None
-    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
-    start_value: Any = None
-    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
-    comment: Any = None
-    retain: bool | None = None
-    """Keep the value through a power cycle (retentive)."""
-    accessible_from_hmi: bool | None = None
-    """Accessible from HMI/OPC UA."""
-    visible_in_hmi: bool | None = None
-    """Visible in HMI engineering."""
-    writable_from_hmi: bool | None = None
-    """Writable from HMI/OPC UA."""
-    setpoint: bool | None = None
-    """A setpoint (its value can be loaded as start value)."""
-    members: list[dict[str, Any]] | None = None
-    """The members of a Struct member, in the same form."""
 
 
-class MemberRef(CamelStruct):
+class MemberRef(BlockRef):
     """A member of a block's interface."""
 
-    device_name: str
-    block_name: str
     member_name: str
 
 
@@ -303,11 +277,9 @@ class SourceText(CamelStruct):
     source_text: str
 
 
-class BlockExportInput(CamelStruct):
+class BlockExportInput(BlockRef):
     """A block and the form to return it in: SimaticML (``xml``, any block) or SCL source (``scl``)."""
 
-    device_name: str
-    block_name: str
     format: Literal["xml", "scl"] = "xml"
 
 
