@@ -21,7 +21,7 @@ from engineering_api.backend.areas.diagnostics import (
     TypeList,
     TypeSearchResult,
 )
-from engineering_api.domain.udts import DeviceRef
+from engineering_api.domain.common import DeviceRef
 from engineering_api.jobs.operations import Operation, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 

@@ -28,6 +28,7 @@ from engineering_api.backend.areas.online import (
     UploadResult,
 )
 from engineering_api.backend.areas.online_rules import instance_off, simulation_support_disabled
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -43,17 +44,10 @@ __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Download / Upload"
 BASE = "/api/devices/{deviceName}"
-_DEVICE = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
-_BOUND = (*_DEVICE, e.ConflictError)
+_BOUND = (*NEEDS_PLC, e.ConflictError)
 _CHECKS = {"stopmodules": ("StopModules", {"noaction": False, "stopall": True}),
            "startmodules": ("StartModules", {"noaction": False, "startmodule": True})}
 """TIA's pre-download check configurations a caller may answer, with the values that confirm."""
-
-
-class DeviceRef(CamelStruct):
-    """A PLC by name."""
-
-    device_name: str
 
 
 class BoundCpuInput(CamelStruct):
@@ -237,13 +231,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.online.go-offline", summary="Go offline (an offline device stays offline).", section=SECTION,
         handler=lambda ctx, d: ctx.backend.online.go_offline(d.device_name), input=DeviceRef, output=OnlineStatus,
-        route=RouteSpec("DELETE", f"{BASE}/online"), errors=_DEVICE,
+        route=RouteSpec("DELETE", f"{BASE}/online"), errors=NEEDS_PLC,
         client_routes=(RouteSpec("POST", f"{BASE}/online/disconnect"),),
     ),
     Operation(
         name="devices.online.status", summary="Whether the device is online, with which instance and CPU state.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.online.online_status(d.device_name), input=DeviceRef,
-        output=OnlineStatus, route=RouteSpec("GET", f"{BASE}/online/status"), mutating=False, errors=_DEVICE,
+        output=OnlineStatus, route=RouteSpec("GET", f"{BASE}/online/status"), mutating=False, errors=NEEDS_PLC,
     ),
     Operation(
         name="devices.cpu.status", summary="The bound CPU's operating state, scan times and diagnostics.",

@@ -27,7 +27,7 @@ from engineering_api.backend.areas.types import (
     TypeUpdateResult,
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
-from engineering_api.domain.common import NEEDS_PLC, XML
+from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, FileImportInput, FolderRef
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
@@ -47,16 +47,9 @@ _MEMBER_KEYS = {
 }
 
 
-class DeviceRef(CamelStruct):
-    """A PLC by name."""
-
-    device_name: str
-
-
-class UdtRef(CamelStruct):
+class UdtRef(DeviceRef):
     """A UDT of a PLC."""
 
-    device_name: str
     udt_name: str
 
 
@@ -93,41 +86,29 @@ class UpdateUdtInput(CamelStruct):
     """The UDT's SimaticML document, instead of members or spec."""
 
 
-class DeleteUdtInput(CamelStruct):
+class DeleteUdtInput(UdtRef):
     """A UDT to delete; ``force`` deletes it even while blocks or UDTs use it."""
 
-    device_name: str
-    udt_name: str
     force: bool = False
     """Delete the UDT even while blocks or other UDTs use it (they are reported as orphans)."""
 
 
-class ExportUdtInput(CamelStruct):
+class ExportUdtInput(UdtRef):
     """Where to write the UDT's SimaticML (a file, or a folder to write ``<name>.xml`` into)."""
 
-    device_name: str
-    udt_name: str
     export_path: str
     overwrite: bool = False
 
 
-class ImportUdtInput(CamelStruct):
+class ImportUdtInput(FileImportInput):
     """A SimaticML file with a PLC data type, optionally into a folder."""
 
-    device_name: str
-    import_file_path: str
-    folder_path: str = ""
-    overwrite: bool = False
 
-
-class FolderInput(CamelStruct):
+class FolderInput(FolderRef):
     """A folder path below "PLC data types" (``a/b`` creates both)."""
 
-    device_name: str
-    folder_path: str
 
-
-class DeleteFolderInput(CamelStruct):
+class DeleteFolderInput(FolderRef):
     """A folder to delete with everything in it.
 
     A nested folder is named with ``\\`` as separator (URL ``Motors%5CPumps``), or by its last part with
@@ -135,8 +116,6 @@ class DeleteFolderInput(CamelStruct):
     it to ``/`` before routing, so such a request is answered 404 ROUTE_NOT_FOUND.
     """
 
-    device_name: str
-    folder_path: str
     parent_path: str = ""
     force: bool = False
     """Delete the folder even while blocks or UDTs outside it use its UDTs (they are reported as orphans)."""

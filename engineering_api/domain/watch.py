@@ -31,8 +31,7 @@ from engineering_api.backend.areas.watch import (
     TableInfo,
 )
 from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.common import NEEDS_PLC, XML
-from engineering_api.domain.udts import DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef
 from engineering_api.domain.watch_inputs import (
     AddEntriesInput,
     CreateTableInput,

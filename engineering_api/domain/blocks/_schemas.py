@@ -7,16 +7,11 @@ from typing import Any, Literal
 from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.lib.bounds import UDInt, UInt
+from engineering_api.domain.common import DeviceRef
 from engineering_api.lib.schema import CamelStruct
 
 
 # ----- inputs ------------------------------------------------------------------------------------
-class DeviceRef(CamelStruct):
-    """A PLC by name."""
-
-    device_name: str
-
-
 class BlockRef(DeviceRef):
     """A block of a PLC."""
 
