@@ -12,6 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend import errors as e
+from engineering_api.domain import udts
+from engineering_api.domain.blocks import _schemas as blocks
+from engineering_api.domain.common import DeviceRef
 from engineering_api.history.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
 from engineering_api.history.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
@@ -26,53 +29,43 @@ BLOCKS_SECTION = "Blocks"
 _NEEDS_PROJECT = (e.NotFoundError, e.NoProjectOpenError, e.PortalUnavailableError, e.ValidationError)
 
 
-class BlockRef(CamelStruct):
+class BlockRef(blocks.BlockRef):
     """A block of a PLC; ``allProjects`` lists snapshots of every project, not only the open one."""
 
-    device_name: str
-    block_name: str
     all_projects: bool = False
 
 
-class TableRef(CamelStruct):
+class TableRef(DeviceRef):
     """A tag table of a PLC."""
 
-    device_name: str
     table_name: str
     all_projects: bool = False
 
 
-class UdtRef(CamelStruct):
+class UdtRef(udts.UdtRef):
     """A UDT of a PLC."""
 
-    device_name: str
-    udt_name: str
     all_projects: bool = False
 
 
-class TakeBlockInput(CamelStruct):
+class TakeBlockInput(blocks.BlockRef):
     """A manual snapshot of a block, with an optional comment and author."""
 
-    device_name: str
-    block_name: str
     comment: str | None = None
     author: str | None = None
 
 
-class TakeTableInput(CamelStruct):
+class TakeTableInput(DeviceRef):
     """A manual snapshot of a tag table."""
 
-    device_name: str
     table_name: str
     comment: str | None = None
     author: str | None = None
 
 
-class TakeUdtInput(CamelStruct):
+class TakeUdtInput(udts.UdtRef):
     """A manual snapshot of a UDT."""
 
-    device_name: str
-    udt_name: str
     comment: str | None = None
     author: str | None = None
 
@@ -102,11 +95,9 @@ class CleanupInput(CamelStruct):
     """Only report what would be deleted, deleting nothing."""
 
 
-class LoadSnapshotInput(CamelStruct):
+class LoadSnapshotInput(blocks.BlockRef):
     """Restore a block from ``snapshotId``, or from its newest snapshot when omitted."""
 
-    device_name: str
-    block_name: str
     snapshot_id: str | None = None
 
 
