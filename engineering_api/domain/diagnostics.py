@@ -21,7 +21,7 @@ from engineering_api.backend.areas.diagnostics import (
     TypeList,
     TypeSearchResult,
 )
-from engineering_api.domain.common import DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef
 from engineering_api.jobs.operations import Operation, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 
@@ -29,7 +29,6 @@ __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Diagnostics"
 BASE = "/api/diagnostic"
-_DEVICE_ERRORS = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
 
 
 class TypeFilter(CamelStruct):
@@ -99,14 +98,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="diagnostic.plc-services", summary="Get PLC software services available for a device.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.reflection.plc_services(d.device_name), input=DeviceRef, output=DeviceServices,
-        route=RouteSpec("GET", f"{BASE}/plc-services/{{deviceName}}"), mutating=False, errors=_DEVICE_ERRORS,
+        route=RouteSpec("GET", f"{BASE}/plc-services/{{deviceName}}"), mutating=False, errors=NEEDS_PLC,
         description="For every service type, whether GetService<T>() returns it on the device's PlcSoftware. "
                     "Unknown device: 404 DEVICE_NOT_FOUND; not a PLC: 422 NOT_A_PLC.",
     ),
     Operation(
         name="diagnostic.cpu-services", summary="Get CPU services available for a device.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.reflection.cpu_services(d.device_name), input=DeviceRef, output=DeviceServices,
-        route=RouteSpec("GET", f"{BASE}/cpu-services/{{deviceName}}"), mutating=False, errors=_DEVICE_ERRORS,
+        route=RouteSpec("GET", f"{BASE}/cpu-services/{{deviceName}}"), mutating=False, errors=NEEDS_PLC,
         description="For every service type, whether GetService<T>() returns it on the device item holding the PLC "
                     "software (OnlineProvider, DownloadProvider, SoftwareContainer, ...). Unknown device: 404 "
                     "DEVICE_NOT_FOUND; not a PLC: 422 NOT_A_PLC.",

@@ -23,7 +23,7 @@ from engineering_api.backend.areas.security import (
     UmacRole,
     UmacUser,
 )
-from engineering_api.domain.udts import DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -34,7 +34,6 @@ __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Security & UMAC"
 DEVICE = "/api/devices/{deviceName}/security"
-_DEVICE_ERRORS = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
 
 
 class PasswordInput(CamelStruct, kw_only=True):
@@ -211,19 +210,19 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="security.summary", summary="Get security summary for a device — shows which protection mechanisms are "
         "active.", section=SECTION, handler=lambda ctx, d: ctx.backend.security.security_summary(d.device_name),
         input=DeviceRef, output=SecuritySummary, route=RouteSpec("GET", f"{DEVICE}/summary"), mutating=False,
-        errors=_DEVICE_ERRORS,
+        errors=NEEDS_PLC,
     ),
     Operation(
         name="security.protection-level.get", summary="Get the current CPU protection level.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.security.protection_level(d.device_name), input=DeviceRef, output=ProtectionInfo,
-        route=RouteSpec("GET", f"{DEVICE}/protection-level"), mutating=False, errors=_DEVICE_ERRORS,
+        route=RouteSpec("GET", f"{DEVICE}/protection-level"), mutating=False, errors=NEEDS_PLC,
     ),
     Operation(
         name="security.password.set", summary="Set or change a password for a specific access level.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.security.set_access_password(
             d.device_name, cp.parse_level(d.access_level), d.password),
         input=PasswordInput, output=ProtectionInfo, route=RouteSpec("POST", f"{DEVICE}/password"), role=_ADMIN,
-        errors=_DEVICE_ERRORS, example={"accessLevel": "ReadAccess", "password": "R3ad-only!"},
+        errors=NEEDS_PLC, example={"accessLevel": "ReadAccess", "password": "R3ad-only!"},
         description="Only levels above the selected protection level take a password (422 "
                     "PASSWORD_LEVEL_NOT_PROTECTED); two levels cannot share one (422 PASSWORDS_NOT_DISTINCT). "
                     "Select a level first with POST .../security/configure.",
@@ -232,14 +231,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="security.password.delete", summary="Delete a password for a specific access level.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.security.delete_access_password(d.device_name, cp.parse_level(d.access_level)),
         input=DeletePasswordInput, output=ProtectionInfo, route=RouteSpec("DELETE", f"{DEVICE}/password/{{accessLevel}}"),
-        role=_ADMIN, errors=_DEVICE_ERRORS, destructive=True, preview=_preview_delete,
+        role=_ADMIN, errors=NEEDS_PLC, destructive=True, preview=_preview_delete,
         description="A password the selected level needs (the unprotected row) is refused: 422 PASSWORD_REQUIRED.",
     ),
     Operation(
         name="security.display-password.set", summary="Set the display password for a device (HMI display protection).",
         section=SECTION, handler=lambda ctx, d: ctx.backend.security.set_display_password(d.device_name, _display_password(d)),
         input=DisplayPasswordInput, output=SecuritySummary, route=RouteSpec("POST", f"{DEVICE}/display-password"),
-        role=_ADMIN, errors=(*_DEVICE_ERRORS, e.NotSupportedError), destructive=True, preview=_preview_display,
+        role=_ADMIN, errors=(*NEEDS_PLC, e.NotSupportedError), destructive=True, preview=_preview_display,
         example={"password": "D1splay!"},
         description="S7-1500 CPUs (they have a display). On TIA Portal: 501 NO_OPENNESS_EQUIVALENT (Openness has no "
                     "member for the display password).",
@@ -248,7 +247,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="security.master-secret", summary="Set the master secret for a device.", section=SECTION,
         handler=_master_secret, input=MasterSecretInput, output=MasterSecretResult,
         route=RouteSpec("POST", f"{DEVICE}/master-secret/actions"), role=_ADMIN,
-        errors=(*_DEVICE_ERRORS, e.ConflictError, e.PermissionDeniedError), destructive=True,
+        errors=(*NEEDS_PLC, e.ConflictError, e.PermissionDeniedError), destructive=True,
         preview=_preview_master_secret, example={"action": "protect", "password": "C0nfidential!"},
         description="The password protecting confidential PLC configuration data (TIA Portal V17 and later; older "
                     "projects: 422 MASTER_SECRET_NEEDS_V17). action: protect | change (password, newPassword) | "
@@ -257,7 +256,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="security.configure", summary="Configure security settings for a device (protection levels, access "
         "control).", section=SECTION, handler=_configure, input=ConfigureInput, output=ProtectionInfo,
-        route=RouteSpec("POST", f"{DEVICE}/configure"), role=_ADMIN, errors=_DEVICE_ERRORS, destructive=True,
+        route=RouteSpec("POST", f"{DEVICE}/configure"), role=_ADMIN, errors=NEEDS_PLC, destructive=True,
         preview=_preview_configure,
         example={"protectionLevel": "ReadAccess", "passwords": {"FullAccess": "Fu11-access!"}},
         description="Selects the protection level and sets passwords in one step, all checked first. Passwords of "

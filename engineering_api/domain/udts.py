@@ -53,10 +53,9 @@ class UdtRef(DeviceRef):
     udt_name: str
 
 
-class CreateUdtInput(CamelStruct):
+class CreateUdtInput(DeviceRef):
     """A new UDT: ``name`` + ``members`` (block-spec member format), or a full ``spec``, or inline ``xml``."""
 
-    device_name: str
     name: str | None = None
     """Name of the new UDT (taken from spec or xml when they name it)."""
     members: list[dict[str, Any]] | None = None
@@ -71,11 +70,9 @@ class CreateUdtInput(CamelStruct):
     overwrite: bool = False
 
 
-class UpdateUdtInput(CamelStruct):
+class UpdateUdtInput(UdtRef):
     """New members (or a full spec, or inline XML) for an existing UDT; the name stays."""
 
-    device_name: str
-    udt_name: str
     members: list[dict[str, Any]] | None = None
     """The UDT's new members in the block spec's member form (name, dataType, optional startValue and comment)."""
     comment: str | dict[str, str] | None = None

@@ -102,10 +102,9 @@ class ExportSourceInput(ExportInput):
     """The SCL source file (or folder) inside the roots to write."""
 
 
-class ImportInput(CamelStruct):
+class ImportInput(DeviceRef):
     """A SimaticML file inside the roots."""
 
-    device_name: str
     import_file_path: str
     overwrite: bool = False
     folder: str = ""
@@ -168,19 +167,17 @@ class MemberRef(BlockRef):
     member_name: str
 
 
-class FolderInput(CamelStruct):
+class FolderInput(DeviceRef):
     """A folder path (``a/b``); ``folderName`` and ``path`` are accepted too."""
 
-    device_name: str
     folder_path: str | None = None
     folder_name: str | None = None
     path: str | None = None
 
 
-class SourceTextInput(CamelStruct):
+class SourceTextInput(DeviceRef):
     """An external source from text."""
 
-    device_name: str
     name: str
     """Name of the new external source, e.g. Motor.scl."""
     text: str
@@ -189,10 +186,9 @@ class SourceTextInput(CamelStruct):
     overwrite: bool = False
 
 
-class SourceFileInput(CamelStruct):
+class SourceFileInput(DeviceRef):
     """An external source from a file inside the roots (named after the file unless ``name`` is given)."""
 
-    device_name: str
     file_path: str
     name: str | None = None
     """Name of the new external source; the file's name when omitted."""
@@ -200,26 +196,22 @@ class SourceFileInput(CamelStruct):
     overwrite: bool = False
 
 
-class SourceRef(CamelStruct):
+class SourceRef(DeviceRef):
     """An external source of a PLC."""
 
-    device_name: str
     source_name: str
 
 
-class GenerateInput(CamelStruct):
+class GenerateInput(SourceRef):
     """Generate blocks from an external source; existing blocks are replaced unless ``overwrite`` is false."""
 
-    device_name: str
-    source_name: str
     overwrite: bool = True
     folder: str = ""
 
 
-class ImportAndGenerateInput(CamelStruct):
+class ImportAndGenerateInput(DeviceRef):
     """SCL text to keep as an external source and generate into blocks (T-IA: ``{SclContent, SourceName}``)."""
 
-    device_name: str
     scl_content: str
     """The SCL source text: one or more blocks, types and data blocks, as TIA's external sources hold them."""
     source_name: str = "Source.scl"
