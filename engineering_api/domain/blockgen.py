@@ -13,6 +13,7 @@ import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
+from engineering_api.domain.common import DeviceRef
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -60,20 +61,18 @@ class GenerateImportInput(GenerateInput, kw_only=True):
     overwrite: bool = False
 
 
-class ImportOnlyInput(CamelStruct):
+class ImportOnlyInput(DeviceRef):
     """A SimaticML file inside the file roots, or the XML itself."""
 
-    device_name: str
     file_path: str | None = None
     xml: str | None = None
     """The SimaticML document itself, instead of filePath (send exactly one of the two)."""
     overwrite: bool = False
 
 
-class BulkImportInput(CamelStruct):
+class BulkImportInput(DeviceRef):
     """SimaticML files (or every ``.xml`` below a folder) to import in dependency order."""
 
-    device_name: str
     files: list[str] = []
     """SimaticML files to import, each under one of the service's import roots; may be combined with directory."""
     directory: str | None = None

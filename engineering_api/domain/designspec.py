@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import BulkImportResult, import_documents, import_preview, spec_failure, target_for
+from engineering_api.domain.common import DeviceRef
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -57,10 +58,9 @@ class GenerateDesignInput(CamelStruct):
     target_version: str | None = None
 
 
-class ImportDesignInput(CamelStruct):
+class ImportDesignInput(DeviceRef):
     """The PLC to import the generated blocks and tags into."""
 
-    device_name: str
     target_version: str | None = None
     overwrite: bool = False
 

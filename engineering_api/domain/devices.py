@@ -62,25 +62,22 @@ class DeviceRef(CamelStruct):
     device_name: str
 
 
-class RenameDeviceInput(CamelStruct):
+class RenameDeviceInput(DeviceRef):
     """Old and new device name."""
 
-    device_name: str
     new_name: str
 
 
-class CompileDeviceInput(CamelStruct):
+class CompileDeviceInput(DeviceRef):
     """What to compile: by default what TIA compiles for a device (its hardware configuration and, for a PLC, its
     software); ``scope`` narrows it to ``hardware`` or ``software`` (``all`` insists on both)."""
 
-    device_name: str
     scope: Literal["hardware", "software", "all"] | None = None
 
 
-class ConfigureNetworkInput(CamelStruct):
+class ConfigureNetworkInput(DeviceRef):
     """IPv4 settings of one interface (the first PROFINET/Ethernet one when ``interfaceName`` is omitted)."""
 
-    device_name: str
     ip_address: str
     subnet_mask: str = "255.255.255.0"
     interface_name: str | None = None
@@ -91,10 +88,9 @@ class ConfigureNetworkInput(CamelStruct):
     """IPv4 address of the router (gateway); none when omitted."""
 
 
-class ExportHardwareInput(CamelStruct):
+class ExportHardwareInput(DeviceRef):
     """Device and the AML file to write."""
 
-    device_name: str
     export_path: str
 
 
@@ -104,10 +100,9 @@ class ImportHardwareInput(CamelStruct):
     import_file_path: str
 
 
-class CompatibleSlotsInput(CamelStruct):
+class CompatibleSlotsInput(DeviceRef):
     """Where could this module go in that device?"""
 
-    device_name: str
     order_number: str
 
 

@@ -37,7 +37,6 @@ from engineering_api.jobs.operations import (
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, needs_confirmation, plan, plural
 from engineering_api.lib.paths import safe_file_stem
-from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
 
 __all__ = ("OPERATIONS", "SECTION")
@@ -50,10 +49,9 @@ _CHECKS = {"stopmodules": ("StopModules", {"noaction": False, "stopall": True}),
 """TIA's pre-download check configurations a caller may answer, with the values that confirm."""
 
 
-class BoundCpuInput(CamelStruct):
+class BoundCpuInput(DeviceRef):
     """A PLC, and optionally the simulation instance to use when none is bound by IP address."""
 
-    device_name: str
     instance_name: str | None = None
 
 

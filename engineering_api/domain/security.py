@@ -36,38 +36,34 @@ SECTION = "Security & UMAC"
 DEVICE = "/api/devices/{deviceName}/security"
 
 
-class PasswordInput(CamelStruct, kw_only=True):
+class PasswordInput(DeviceRef, kw_only=True):
     """A password for one access level above the selected one (``FullAccess``, ``ReadAccess``, ``HMIAccess``...)."""
 
-    device_name: str
     access_level: str
     """The access level the password opens: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or NoAccess
     (or full, read, hmi, none)."""
     password: str
 
 
-class DeletePasswordInput(CamelStruct, kw_only=True):
+class DeletePasswordInput(DeviceRef, kw_only=True):
     """The access level whose password goes (path)."""
 
-    device_name: str
     access_level: str
     """The access level whose password is removed: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or
     NoAccess (or full, read, hmi, none)."""
 
 
-class DisplayPasswordInput(CamelStruct, kw_only=True):
+class DisplayPasswordInput(DeviceRef, kw_only=True):
     """The CPU display's password; ``remove: true`` (without a password) removes it."""
 
-    device_name: str
     password: str | None = None
     remove: bool = False
     """True removes the display's password (send no password with it)."""
 
 
-class MasterSecretInput(CamelStruct, kw_only=True):
+class MasterSecretInput(DeviceRef, kw_only=True):
     """``protect`` (password), ``change`` (password = current, newPassword), ``unprotect`` (password), ``reset``."""
 
-    device_name: str
     action: str = "protect"
     """What to do with the PLC master secret: protect, change, unprotect or reset (default protect)."""
     password: str | None = None
@@ -75,10 +71,9 @@ class MasterSecretInput(CamelStruct, kw_only=True):
     """For change: the new password (password then holds the current one)."""
 
 
-class ConfigureInput(CamelStruct, kw_only=True):
+class ConfigureInput(DeviceRef, kw_only=True):
     """The protection level to select and passwords per level (``{"FullAccess": "...", "ReadAccess": "..."}``)."""
 
-    device_name: str
     protection_level: str
     """The access level to select for the CPU: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or
     NoAccess (or full, read, hmi, none)."""

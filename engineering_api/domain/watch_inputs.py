@@ -7,16 +7,15 @@ which read the same inputs.
 from __future__ import annotations
 
 from engineering_api.backend.areas.watch import EntrySpec
-from engineering_api.domain.common import FileImportInput, FolderRef
+from engineering_api.domain.common import DeviceRef, FileImportInput, FolderRef
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("AddEntriesInput", "CreateTableInput", "DeleteFolderInput", "DeleteTableInput", "ExportTableInput", "FolderInput", "ImportTableInput", "RemoveEntriesInput", "StartForcingInput", "TableExportResult", "TableFolderResult", "TableRef")
 
 
-class TableRef(CamelStruct, kw_only=True):
+class TableRef(DeviceRef, kw_only=True):
     """A watch or force table of a PLC."""
 
-    device_name: str
     table_name: str
 
 

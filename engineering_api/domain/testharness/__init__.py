@@ -25,6 +25,7 @@ from typing import Annotated, Any
 import msgspec
 
 from engineering_api.backend import errors as e
+from engineering_api.domain.common import DeviceRef
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -141,10 +142,9 @@ class RunInput(CamelStruct):
     """The PLCSIM instance to run on, instead of each case's own."""
 
 
-class DeviceRunInput(CamelStruct):
+class DeviceRunInput(DeviceRef):
     """Run every case whose ``deviceName`` is this PLC; ``instanceName`` overrides each case's instance."""
 
-    device_name: str
     instance_name: str | None = None
 
 
