@@ -225,6 +225,27 @@ def _preview_cleanup(ctx: OperationContext, d: CleanupInput | None) -> Preview:
 
 H = "/api/history"
 _SNAP = f"{H}/snapshots/{{snapshotId}}"
+_NAME_FIELD = {"block": "block_name", "tag_table": "table_name", "udt": "udt_name"}
+"""The input field that names the object of each kind."""
+
+
+def _object_history(kind: str, path: str, ref: type[Any], take: type[Any], list_summary: str, take_summary: str,
+                    example: dict[str, Any] | None = None) -> tuple[Operation[Any, Any], Operation[Any, Any]]:
+    """The snapshot listing of one kind of object (``GET {H}/<path>``) and its manual snapshot (``POST
+    {H}/<path>/actions/snapshot``); the operations are named after the path's first segment."""
+    area, name_field = path.split("/", 1)[0], _NAME_FIELD[kind]
+    return (
+        Operation(
+            name=f"history.{area}.list", summary=list_summary, section=SECTION, handler=_list(kind, name_field),
+            input=ref, output=list[SnapshotInfo], route=RouteSpec("GET", f"{H}/{path}"), mutating=False,
+            errors=_NEEDS_PROJECT,
+        ),
+        Operation(
+            name=f"history.{area}.snapshot", summary=take_summary, section=SECTION, handler=_take(kind, name_field),
+            input=take, output=SnapshotInfo, route=RouteSpec("POST", f"{H}/{path}/actions/snapshot"),
+            errors=_NEEDS_PROJECT, example=example,
+        ),
+    )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
@@ -232,17 +253,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: service_for(ctx).stats(), input=None, output=SnapshotStats,
         route=RouteSpec("GET", f"{H}/stats"), mutating=False,
     ),
-    Operation(
-        name="history.blocks.list", summary="List all snapshots for a specific block.", section=SECTION,
-        handler=_list("block", "block_name"), input=BlockRef, output=list[SnapshotInfo],
-        route=RouteSpec("GET", f"{H}/blocks/{{deviceName}}/{{blockName}}"), mutating=False, errors=_NEEDS_PROJECT,
-    ),
-    Operation(
-        name="history.blocks.snapshot", summary="Create a manual snapshot of a block before making changes.",
-        section=SECTION, handler=_take("block", "block_name"), input=TakeBlockInput, output=SnapshotInfo,
-        route=RouteSpec("POST", f"{H}/blocks/{{deviceName}}/{{blockName}}/actions/snapshot"), errors=_NEEDS_PROJECT,
-        example={"comment": "before refactoring", "author": "jdoe"},
-    ),
+    *_object_history("block", "blocks/{deviceName}/{blockName}", BlockRef, TakeBlockInput,
+                     "List all snapshots for a specific block.",
+                     "Create a manual snapshot of a block before making changes.",
+                     example={"comment": "before refactoring", "author": "jdoe"}),
     Operation(
         name="history.snapshots.get", summary="Get details of a specific snapshot.", section=SECTION,
         handler=_details, input=DetailsInput, output=SnapshotDetails, route=RouteSpec("GET", _SNAP),
@@ -262,16 +276,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="Uses the configured policy (snapshotRetentionDays, snapshotMaxPerObject); the body may override it.",
         destructive=True, preview=_preview_cleanup,
     ),
-    Operation(
-        name="history.tags.list", summary="List all snapshots for a specific tag table.", section=SECTION,
-        handler=_list("tag_table", "table_name"), input=TableRef, output=list[SnapshotInfo],
-        route=RouteSpec("GET", f"{H}/tags/{{deviceName}}/{{tableName}}"), mutating=False, errors=_NEEDS_PROJECT,
-    ),
-    Operation(
-        name="history.tags.snapshot", summary="Create a manual snapshot of a tag table before making changes.",
-        section=SECTION, handler=_take("tag_table", "table_name"), input=TakeTableInput, output=SnapshotInfo,
-        route=RouteSpec("POST", f"{H}/tags/{{deviceName}}/{{tableName}}/actions/snapshot"), errors=_NEEDS_PROJECT,
-    ),
+    *_object_history("tag_table", "tags/{deviceName}/{tableName}", TableRef, TakeTableInput,
+                     "List all snapshots for a specific tag table.",
+                     "Create a manual snapshot of a tag table before making changes."),
     Operation(
         name="history.snapshots.content",
         summary="Get the full content of a snapshot (block source or tag table entries).", section=SECTION,
@@ -289,16 +296,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         destructive=True, preview=lambda ctx, d: _restore_preview(ctx, d.snapshot_id),
     ),
     # ----- our own extras: UDT history ---------------------------------------------------------
-    Operation(
-        name="history.udts.list", summary="List all snapshots for a specific UDT.", section=SECTION,
-        handler=_list("udt", "udt_name"), input=UdtRef, output=list[SnapshotInfo],
-        route=RouteSpec("GET", f"{H}/udts/{{deviceName}}/{{udtName}}"), mutating=False, errors=_NEEDS_PROJECT,
-    ),
-    Operation(
-        name="history.udts.snapshot", summary="Create a manual snapshot of a UDT.", section=SECTION,
-        handler=_take("udt", "udt_name"), input=TakeUdtInput, output=SnapshotInfo,
-        route=RouteSpec("POST", f"{H}/udts/{{deviceName}}/{{udtName}}/actions/snapshot"), errors=_NEEDS_PROJECT,
-    ),
+    *_object_history("udt", "udts/{deviceName}/{udtName}", UdtRef, TakeUdtInput,
+                     "List all snapshots for a specific UDT.", "Create a manual snapshot of a UDT."),
     # ----- Blocks section ----------------------------------------------------------------------
     Operation(
         name="blocks.snapshot.create", summary="Create a snapshot of the current block state for later restoration.",
