@@ -69,33 +69,25 @@ def _preview_shutdown(ctx: OperationContext, _: None) -> Preview:
     return plan(f"Would close the attached TIA Portal (pid {status.pid}) and {what}.", [portal, *changes], warnings)
 
 
+def _read(name: str, section: str, summary: str, path: str, handler: Any, output: Any,
+          errors: tuple[type[e.EngineeringError], ...] = ()) -> Operation[Any, Any]:
+    """A read without input at ``GET <path>``, for the viewer."""
+    return Operation(name=name, summary=summary, section=section, handler=handler, input=None, output=output,
+                     route=RouteSpec("GET", path), mutating=False, errors=errors)
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="health.diagnostics", summary="Full diagnostics: TIA connectivity, machine info, Openness permissions.",
-        section=HEALTH, handler=_diagnostics, input=None, output=dict[str, Any],
-        route=RouteSpec("GET", "/api/health/diagnostics"), mutating=False,
-    ),
-    Operation(
-        name="health.versions", summary="TIA Portal versions installed on this machine.", section=HEALTH,
-        handler=lambda ctx, _: ctx.backend.installed_versions(), input=None, output=list[InstalledVersion],
-        route=RouteSpec("GET", "/api/health/versions"), mutating=False,
-    ),
-    Operation(
-        name="instance.status", summary="Connection status and the project open in the attached portal.",
-        section=HEALTH, handler=lambda ctx, _: ctx.backend.session_status(), input=None, output=SessionStatus,
-        route=RouteSpec("GET", "/api/instance/status"), mutating=False,
-    ),
-    Operation(
-        name="instances.list", summary="Running TIA Portal processes on this machine.", section=PORTAL,
-        handler=lambda ctx, _: ctx.backend.list_portals(), input=None, output=list[PortalInfo],
-        route=RouteSpec("GET", "/api/instances"), mutating=False,
-    ),
-    Operation(
-        name="instance.diagnostics", summary="Process diagnostics of the attached portal: memory, CPU, Openness.",
-        section=PORTAL, handler=lambda ctx, _: ctx.backend.portal_process_diagnostics(), input=None,
-        output=dict[str, Any], route=RouteSpec("GET", "/api/instance/diagnostics"), mutating=False,
-        errors=(e.PortalUnavailableError,),
-    ),
+    _read("health.diagnostics", HEALTH, "Full diagnostics: TIA connectivity, machine info, Openness permissions.",
+          "/api/health/diagnostics", _diagnostics, dict[str, Any]),
+    _read("health.versions", HEALTH, "TIA Portal versions installed on this machine.", "/api/health/versions",
+          lambda ctx, _: ctx.backend.installed_versions(), list[InstalledVersion]),
+    _read("instance.status", HEALTH, "Connection status and the project open in the attached portal.",
+          "/api/instance/status", lambda ctx, _: ctx.backend.session_status(), SessionStatus),
+    _read("instances.list", PORTAL, "Running TIA Portal processes on this machine.", "/api/instances",
+          lambda ctx, _: ctx.backend.list_portals(), list[PortalInfo]),
+    _read("instance.diagnostics", PORTAL, "Process diagnostics of the attached portal: memory, CPU, Openness.",
+          "/api/instance/diagnostics", lambda ctx, _: ctx.backend.portal_process_diagnostics(), dict[str, Any],
+          errors=(e.PortalUnavailableError,)),
     Operation(
         name="instance.attach", summary="Attach to a running TIA Portal process by its pid.", section=PORTAL,
         handler=lambda ctx, d: ctx.backend.attach_portal(d.pid), input=AttachInput, output=PortalInfo,
