@@ -21,8 +21,8 @@ from engineering_api.backend.areas.diagnostics import (
     TypeList,
     TypeSearchResult,
 )
-from engineering_api.domain.common import NEEDS_PLC, DeviceRef
-from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
+from engineering_api.jobs.operations import Operation
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("OPERATIONS", "SECTION")
@@ -55,11 +55,8 @@ def _read(path: str, summary: str, handler: Any, input: Any, output: Any, descri
           errors: tuple[type[e.EngineeringError], ...] = (),
           example: dict[str, Any] | None = None) -> Operation[Any, Any]:
     """A read of the reflection at ``GET {BASE}/<path>``, named ``diagnostic.<first segment of path>``."""
-    return Operation(
-        name=f"diagnostic.{path.split('/', 1)[0]}", summary=summary, section=SECTION, handler=handler, input=input,
-        output=output, route=RouteSpec("GET", f"{BASE}/{path}"), mutating=False, errors=errors, example=example,
-        description=description,
-    )
+    return read(f"diagnostic.{path.split('/', 1)[0]}", SECTION, summary, f"{BASE}/{path}", handler, input, output,
+                errors=errors, description=description, example=example)
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (

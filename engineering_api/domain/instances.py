@@ -7,6 +7,7 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import InstalledVersion, PortalInfo, SessionStatus, WhitelistEntry
+from engineering_api.domain.common import read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.bounds import ProcessId
@@ -69,25 +70,18 @@ def _preview_shutdown(ctx: OperationContext, _: None) -> Preview:
     return plan(f"Would close the attached TIA Portal (pid {status.pid}) and {what}.", [portal, *changes], warnings)
 
 
-def _read(name: str, section: str, summary: str, path: str, handler: Any, output: Any,
-          errors: tuple[type[e.EngineeringError], ...] = ()) -> Operation[Any, Any]:
-    """A read without input at ``GET <path>``, for the viewer."""
-    return Operation(name=name, summary=summary, section=section, handler=handler, input=None, output=output,
-                     route=RouteSpec("GET", path), mutating=False, errors=errors)
-
-
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    _read("health.diagnostics", HEALTH, "Full diagnostics: TIA connectivity, machine info, Openness permissions.",
-          "/api/health/diagnostics", _diagnostics, dict[str, Any]),
-    _read("health.versions", HEALTH, "TIA Portal versions installed on this machine.", "/api/health/versions",
-          lambda ctx, _: ctx.backend.installed_versions(), list[InstalledVersion]),
-    _read("instance.status", HEALTH, "Connection status and the project open in the attached portal.",
-          "/api/instance/status", lambda ctx, _: ctx.backend.session_status(), SessionStatus),
-    _read("instances.list", PORTAL, "Running TIA Portal processes on this machine.", "/api/instances",
-          lambda ctx, _: ctx.backend.list_portals(), list[PortalInfo]),
-    _read("instance.diagnostics", PORTAL, "Process diagnostics of the attached portal: memory, CPU, Openness.",
-          "/api/instance/diagnostics", lambda ctx, _: ctx.backend.portal_process_diagnostics(), dict[str, Any],
-          errors=(e.PortalUnavailableError,)),
+    read("health.diagnostics", HEALTH, "Full diagnostics: TIA connectivity, machine info, Openness permissions.",
+         "/api/health/diagnostics", _diagnostics, None, dict[str, Any]),
+    read("health.versions", HEALTH, "TIA Portal versions installed on this machine.", "/api/health/versions",
+         lambda ctx, _: ctx.backend.installed_versions(), None, list[InstalledVersion]),
+    read("instance.status", HEALTH, "Connection status and the project open in the attached portal.",
+         "/api/instance/status", lambda ctx, _: ctx.backend.session_status(), None, SessionStatus),
+    read("instances.list", PORTAL, "Running TIA Portal processes on this machine.", "/api/instances",
+         lambda ctx, _: ctx.backend.list_portals(), None, list[PortalInfo]),
+    read("instance.diagnostics", PORTAL, "Process diagnostics of the attached portal: memory, CPU, Openness.",
+         "/api/instance/diagnostics", lambda ctx, _: ctx.backend.portal_process_diagnostics(), None, dict[str, Any],
+         errors=(e.PortalUnavailableError,)),
     Operation(
         name="instance.attach", summary="Attach to a running TIA Portal process by its pid.", section=PORTAL,
         handler=lambda ctx, d: ctx.backend.attach_portal(d.pid), input=AttachInput, output=PortalInfo,
