@@ -19,6 +19,7 @@ from engineering_api.domain.simulation._schemas import (
     RuntimeConfigInput,
     StepInput,
 )
+from engineering_api.domain.common import read
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import (
     PlannedChange,
@@ -109,22 +110,17 @@ def _stopping(verb: str, summary: str, method: str) -> Operation[Any, Any]:
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="simulation.runtime.status", summary="Get PLCSim runtime status including version and running state.",
-        section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_runtime_status(), input=None, output=models.SimRuntimeStatus,
-        route=RouteSpec("GET", f"{BASE}/runtime/status"), mutating=False,
-    ),
+    read("simulation.runtime.status", SECTION, "Get PLCSim runtime status including version and running state.",
+         f"{BASE}/runtime/status", lambda ctx, _: ctx.backend.simulation.sim_runtime_status(), None,
+         models.SimRuntimeStatus),
     Operation(
         name="simulation.runtime.start", summary="Start the PLCSim Advanced runtime environment.", section=SECTION,
         handler=lambda ctx, _: ctx.backend.simulation.sim_start_runtime(), input=None, output=models.SimRuntimeStatus,
         route=RouteSpec("POST", f"{BASE}/runtime/start"),
     ),
-    Operation(
-        name="simulation.runtime.config", summary="Get the current PLCSim runtime configuration.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_runtime_config(), input=None, output=models.SimRuntimeConfig,
-        route=RouteSpec("GET", f"{BASE}/runtime/config"), mutating=False,
-    ),
+    read("simulation.runtime.config", SECTION, "Get the current PLCSim runtime configuration.",
+         f"{BASE}/runtime/config", lambda ctx, _: ctx.backend.simulation.sim_runtime_config(), None,
+         models.SimRuntimeConfig),
     Operation(
         name="simulation.runtime.configure", summary="Update the PLCSim runtime configuration (network mode, port).",
         section=SECTION, input=RuntimeConfigInput, output=models.SimRuntimeConfig,
@@ -139,17 +135,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         output=models.SimRuntimeConfig, route=RouteSpec("POST", f"{BASE}/runtime/port"), errors=(e.ValidationError,),
         example={"port": 50000},
     ),
-    Operation(
-        name="simulation.status",
-        summary="Get overall simulation status including runtime and active instances.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_status(), input=None, output=models.SimStatus,
-        route=RouteSpec("GET", f"{BASE}/status"), mutating=False,
-    ),
-    Operation(
-        name="simulation.instances.list", summary="List all registered virtual PLC instances.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_list_instances(), input=None,
-        output=list[models.SimInstanceInfo], route=RouteSpec("GET", f"{BASE}/instances"), mutating=False,
-    ),
+    read("simulation.status", SECTION, "Get overall simulation status including runtime and active instances.",
+         f"{BASE}/status", lambda ctx, _: ctx.backend.simulation.sim_status(), None, models.SimStatus),
+    read("simulation.instances.list", SECTION, "List all registered virtual PLC instances.", f"{BASE}/instances",
+         lambda ctx, _: ctx.backend.simulation.sim_list_instances(), None, list[models.SimInstanceInfo]),
     Operation(
         name="simulation.instances.create", summary="Create a new virtual PLC instance in PLCSim Advanced (at most 16).",
         section=SECTION, input=CreateInstanceInput, output=models.SimInstanceInfo,
@@ -169,17 +158,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _lifecycle("run", "Set the virtual PLC CPU to RUN mode.", "sim_run"),
     _stopping("stop", "Set the virtual PLC CPU to STOP mode.", "sim_stop"),
     _stopping("memory-reset", "Reset PLC memory (MRES: start values, retentive data cleared).", "sim_memory_reset"),
-    Operation(
-        name="simulation.instances.state",
-        summary="Get the current state of a virtual PLC instance, with virtual time and scan-time statistics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_state(d.name), input=InstanceRef,
-        output=models.SimInstanceState, route=RouteSpec("GET", f"{ONE}/state"), mutating=False, errors=_ONE,
-    ),
-    Operation(
-        name="simulation.instances.config", summary="Get configuration details for a specific instance.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_config(d.name), input=InstanceRef,
-        output=models.SimInstanceConfig, route=RouteSpec("GET", f"{ONE}/config"), mutating=False, errors=_ONE,
-    ),
+    read("simulation.instances.state", SECTION,
+         "Get the current state of a virtual PLC instance, with virtual time and scan-time statistics.", f"{ONE}/state",
+         lambda ctx, d: ctx.backend.simulation.sim_instance_state(d.name), InstanceRef, models.SimInstanceState,
+         errors=_ONE),
+    read("simulation.instances.config", SECTION, "Get configuration details for a specific instance.", f"{ONE}/config",
+         lambda ctx, d: ctx.backend.simulation.sim_instance_config(d.name), InstanceRef, models.SimInstanceConfig,
+         errors=_ONE),
     Operation(
         name="simulation.instances.configure",
         summary="Update configuration for a specific instance (operating mode, cycle time, scale factor).",
@@ -190,11 +175,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("PUT", f"{ONE}/config"), errors=(e.NotFoundError, e.ValidationError),
         example={"operatingMode": "SingleStep", "cycleTimeMs": 10},
     ),
-    Operation(
-        name="simulation.instances.network", summary="Get network configuration for a specific instance.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_network(d.name), input=InstanceRef,
-        output=models.SimNetworkConfig, route=RouteSpec("GET", f"{ONE}/network"), mutating=False, errors=_ONE,
-    ),
+    read("simulation.instances.network", SECTION, "Get network configuration for a specific instance.",
+         f"{ONE}/network", lambda ctx, d: ctx.backend.simulation.sim_instance_network(d.name), InstanceRef,
+         models.SimNetworkConfig, errors=_ONE),
     Operation(
         name="simulation.instances.configure-network",
         summary="Update network configuration for a specific instance (IP suite per interface; duplicates refused).",
@@ -215,12 +198,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
                     "freely) or when the CPU is not in RUN. A programming error stops the CPU: the result says "
                     "``stopped`` and the diagnostics name the block, network and line.",
     ),
-    Operation(
-        name="simulation.instances.diagnostics",
-        summary="Extension: the diagnostic buffer of a virtual PLC, newest first (STOP causes with block/line).",
-        section=SECTION,
-        handler=lambda ctx, d: ctx.backend.simulation.sim_diagnostics(d.name, d.limit), input=DiagnosticsInput,
-        output=models.SimDiagnostics, route=RouteSpec("GET", f"{ONE}/diagnostics"), mutating=False, errors=_ONE,
-        description="Not a T-IA Connect route: what TIA's online diagnostics show of the CPU's diagnostic buffer.",
-    ),
+    read("simulation.instances.diagnostics", SECTION,
+         "Extension: the diagnostic buffer of a virtual PLC, newest first (STOP causes with block/line).",
+         f"{ONE}/diagnostics", lambda ctx, d: ctx.backend.simulation.sim_diagnostics(d.name, d.limit), DiagnosticsInput,
+         models.SimDiagnostics, errors=_ONE,
+         description="Not a T-IA Connect route: what TIA's online diagnostics show of the CPU's diagnostic buffer."),
 )
