@@ -14,7 +14,7 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.domain import udts
 from engineering_api.domain.blocks import _schemas as blocks
-from engineering_api.domain.common import DeviceRef
+from engineering_api.domain.common import DeviceRef, read
 from engineering_api.history.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
 from engineering_api.history.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
@@ -235,11 +235,8 @@ def _object_history(kind: str, path: str, ref: type[Any], take: type[Any], list_
     {H}/<path>/actions/snapshot``); the operations are named after the path's first segment."""
     area, name_field = path.split("/", 1)[0], _NAME_FIELD[kind]
     return (
-        Operation(
-            name=f"history.{area}.list", summary=list_summary, section=SECTION, handler=_list(kind, name_field),
-            input=ref, output=list[SnapshotInfo], route=RouteSpec("GET", f"{H}/{path}"), mutating=False,
-            errors=_NEEDS_PROJECT,
-        ),
+        read(f"history.{area}.list", SECTION, list_summary, f"{H}/{path}", _list(kind, name_field), ref,
+             list[SnapshotInfo], errors=_NEEDS_PROJECT),
         Operation(
             name=f"history.{area}.snapshot", summary=take_summary, section=SECTION, handler=_take(kind, name_field),
             input=take, output=SnapshotInfo, route=RouteSpec("POST", f"{H}/{path}/actions/snapshot"),
@@ -248,21 +245,15 @@ def _object_history(kind: str, path: str, ref: type[Any], take: type[Any], list_
     )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="history.stats", summary="Get snapshot storage statistics.", section=SECTION,
-        handler=lambda ctx, d: service_for(ctx).stats(), input=None, output=SnapshotStats,
-        route=RouteSpec("GET", f"{H}/stats"), mutating=False,
-    ),
+    read("history.stats", SECTION, "Get snapshot storage statistics.", f"{H}/stats",
+         lambda ctx, d: service_for(ctx).stats(), None, SnapshotStats),
     *_object_history("block", "blocks/{deviceName}/{blockName}", BlockRef, TakeBlockInput,
                      "List all snapshots for a specific block.",
                      "Create a manual snapshot of a block before making changes.",
                      example={"comment": "before refactoring", "author": "jdoe"}),
-    Operation(
-        name="history.snapshots.get", summary="Get details of a specific snapshot.", section=SECTION,
-        handler=_details, input=DetailsInput, output=SnapshotDetails, route=RouteSpec("GET", _SNAP),
-        mutating=False, errors=(e.NotFoundError,),
-        description="With a unified diff (snapshot -> current) of the SimaticML, and of the SCL text for SCL blocks.",
-    ),
+    read("history.snapshots.get", SECTION, "Get details of a specific snapshot.", _SNAP, _details, DetailsInput,
+         SnapshotDetails, errors=(e.NotFoundError,),
+         description="With a unified diff (snapshot -> current) of the SimaticML, and of the SCL text for SCL blocks."),
     Operation(
         name="history.snapshots.delete", summary="Delete a snapshot. Returns 404 if the snapshot does not exist.",
         section=SECTION, handler=lambda ctx, d: SnapshotDeleted(deleted=service_for(ctx).store.delete(d.snapshot_id)),
@@ -279,12 +270,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     *_object_history("tag_table", "tags/{deviceName}/{tableName}", TableRef, TakeTableInput,
                      "List all snapshots for a specific tag table.",
                      "Create a manual snapshot of a tag table before making changes."),
-    Operation(
-        name="history.snapshots.content",
-        summary="Get the full content of a snapshot (block source or tag table entries).", section=SECTION,
-        handler=lambda ctx, d: service_for(ctx).content(d.snapshot_id), input=SnapshotRef, output=SnapshotContent,
-        route=RouteSpec("GET", f"{_SNAP}/content"), mutating=False, errors=(e.NotFoundError,),
-    ),
+    read("history.snapshots.content", SECTION,
+         "Get the full content of a snapshot (block source or tag table entries).", f"{_SNAP}/content",
+         lambda ctx, d: service_for(ctx).content(d.snapshot_id), SnapshotRef, SnapshotContent,
+         errors=(e.NotFoundError,)),
     Operation(
         name="history.snapshots.restore",
         summary="Restore a snapshot synchronously, replacing the current block or tag table content.",

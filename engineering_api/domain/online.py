@@ -28,7 +28,7 @@ from engineering_api.backend.areas.online import (
     UploadResult,
 )
 from engineering_api.backend.areas.online_rules import instance_off, simulation_support_disabled
-from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -232,18 +232,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("DELETE", f"{BASE}/online"), errors=NEEDS_PLC,
         client_routes=(RouteSpec("POST", f"{BASE}/online/disconnect"),),
     ),
-    Operation(
-        name="devices.online.status", summary="Whether the device is online, with which instance and CPU state.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.online.online_status(d.device_name), input=DeviceRef,
-        output=OnlineStatus, route=RouteSpec("GET", f"{BASE}/online/status"), mutating=False, errors=NEEDS_PLC,
-    ),
-    Operation(
-        name="devices.cpu.status", summary="The bound CPU's operating state, scan times and diagnostics.",
-        section=SECTION,
-        handler=lambda ctx, d: ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name),
-        input=BoundCpuInput, output=CpuStatus, route=RouteSpec("GET", f"{BASE}/cpu/status"), mutating=False,
-        errors=_BOUND,
-    ),
+    read("devices.online.status", SECTION, "Whether the device is online, with which instance and CPU state.",
+         f"{BASE}/online/status", lambda ctx, d: ctx.backend.online.online_status(d.device_name), DeviceRef,
+         OnlineStatus, errors=NEEDS_PLC),
+    read("devices.cpu.status", SECTION, "The bound CPU's operating state, scan times and diagnostics.",
+         f"{BASE}/cpu/status",
+         lambda ctx, d: ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name), BoundCpuInput,
+         CpuStatus, errors=_BOUND),
     Operation(
         name="devices.cpu.start", summary="Start the bound CPU (STOP to RUN).", section=SECTION,
         handler=lambda ctx, d: ctx.backend.online.start_cpu(d.device_name, instance_name=d.instance_name),

@@ -23,7 +23,7 @@ from engineering_api.backend.areas.security import (
     UmacRole,
     UmacUser,
 )
-from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -201,17 +201,13 @@ def _master_secret(ctx: OperationContext, d: MasterSecretInput) -> MasterSecretR
 
 _ADMIN = Role.ADMIN
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="security.summary", summary="Get security summary for a device — shows which protection mechanisms are "
-        "active.", section=SECTION, handler=lambda ctx, d: ctx.backend.security.security_summary(d.device_name),
-        input=DeviceRef, output=SecuritySummary, route=RouteSpec("GET", f"{DEVICE}/summary"), mutating=False,
-        errors=NEEDS_PLC,
-    ),
-    Operation(
-        name="security.protection-level.get", summary="Get the current CPU protection level.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.security.protection_level(d.device_name), input=DeviceRef, output=ProtectionInfo,
-        route=RouteSpec("GET", f"{DEVICE}/protection-level"), mutating=False, errors=NEEDS_PLC,
-    ),
+    read("security.summary", SECTION,
+         "Get security summary for a device — shows which protection mechanisms are "
+         "active.", f"{DEVICE}/summary", lambda ctx, d: ctx.backend.security.security_summary(d.device_name), DeviceRef,
+         SecuritySummary, errors=NEEDS_PLC),
+    read("security.protection-level.get", SECTION, "Get the current CPU protection level.",
+         f"{DEVICE}/protection-level", lambda ctx, d: ctx.backend.security.protection_level(d.device_name), DeviceRef,
+         ProtectionInfo, errors=NEEDS_PLC),
     Operation(
         name="security.password.set", summary="Set or change a password for a specific access level.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.security.set_access_password(
@@ -269,16 +265,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="The first user gets the role ES Administrator, as in TIA; a project with users is protected "
                     "(TIA cannot take that back). V18+ projects (422 UMAC_NEEDS_V18).",
     ),
-    Operation(
-        name="security.users.list", summary="List all UMAC users in the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.security.umac_users(), input=None, output=list[UmacUser],
-        route=RouteSpec("GET", "/api/security/users"), mutating=False,
-        errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError),
-    ),
-    Operation(
-        name="security.roles.list", summary="List all UMAC roles available in the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.security.umac_roles(), input=None, output=list[UmacRole],
-        route=RouteSpec("GET", "/api/security/roles"), mutating=False,
-        errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError),
-    ),
+    read("security.users.list", SECTION, "List all UMAC users in the project.", "/api/security/users",
+         lambda ctx, d: ctx.backend.security.umac_users(), None, list[UmacUser],
+         errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)),
+    read("security.roles.list", SECTION, "List all UMAC roles available in the project.", "/api/security/roles",
+         lambda ctx, d: ctx.backend.security.umac_roles(), None, list[UmacRole],
+         errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)),
 )

@@ -27,7 +27,7 @@ from engineering_api.backend.areas.types import (
     TypeUpdateResult,
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
-from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, FileImportInput, FolderRef
+from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, FileImportInput, FolderRef, read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
@@ -356,21 +356,13 @@ _MEMBERS_EXAMPLE = {
 }
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="udts.list", summary="List all User Defined Types in the device.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.types.list_types(d.device_name), input=DeviceRef, output=list[TypeInfo],
-        route=RouteSpec("GET", BASE), mutating=False, errors=NEEDS_PLC,
-    ),
-    Operation(
-        name="udts.tree", summary="Get the UDT folder tree structure including nested folders.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.types.type_tree(d.device_name), input=DeviceRef, output=TypeTreeNode,
-        route=RouteSpec("GET", f"{BASE}/tree"), mutating=False, errors=NEEDS_PLC,
-    ),
-    Operation(
-        name="udts.get", summary="Get the full details of a specific UDT including all its members.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.types.get_type(d.device_name, d.udt_name), input=UdtRef, output=TypeDetails,
-        route=RouteSpec("GET", f"{BASE}/{{udtName}}"), mutating=False, errors=NEEDS_PLC,
-    ),
+    read("udts.list", SECTION, "List all User Defined Types in the device.", BASE,
+         lambda ctx, d: ctx.backend.types.list_types(d.device_name), DeviceRef, list[TypeInfo], errors=NEEDS_PLC),
+    read("udts.tree", SECTION, "Get the UDT folder tree structure including nested folders.", f"{BASE}/tree",
+         lambda ctx, d: ctx.backend.types.type_tree(d.device_name), DeviceRef, TypeTreeNode, errors=NEEDS_PLC),
+    read("udts.get", SECTION, "Get the full details of a specific UDT including all its members.",
+         f"{BASE}/{{udtName}}", lambda ctx, d: ctx.backend.types.get_type(d.device_name, d.udt_name), UdtRef,
+         TypeDetails, errors=NEEDS_PLC),
     Operation(
         name="udts.create", summary="Create a new User Defined Type with the specified members.", section=SECTION,
         handler=_create, input=CreateUdtInput, output=TypeDetails,

@@ -31,7 +31,7 @@ from engineering_api.backend.areas.watch import (
     TableInfo,
 )
 from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, read
 from engineering_api.domain.watch_inputs import (
     AddEntriesInput,
     CreateTableInput,
@@ -107,11 +107,9 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
     one = f"{base}/{{tableName}}"
     extension = " (extension)" if kind == FORCE_TABLE else ""
     return (
-        Operation(
-            name=f"{prefix}.list", summary=f"List all {label}s in the device.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind), input=DeviceRef,
-            output=list[TableInfo], route=RouteSpec("GET", base), mutating=False, errors=NEEDS_PLC,
-        ),
+        read(f"{prefix}.list", SECTION, f"List all {label}s in the device.", base,
+             lambda ctx, d: ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind), DeviceRef,
+             list[TableInfo], errors=NEEDS_PLC),
         Operation(
             name=f"{prefix}.create", summary=f"Create a new {label}.", section=SECTION,
             handler=lambda ctx, d: ctx.backend.watch_tables.create_watch_force_table(
@@ -121,12 +119,9 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
             example={"name": "Motor_Watch" if kind == WATCH_TABLE else "Force table", "folderPath": "",
                      "tags": ['"Start"'] if kind == WATCH_TABLE else ["%I0.0:P"]},
         ),
-        Operation(
-            name=f"{prefix}.get", summary=f"Get a {label} with its entries; live values while the device is online.",
-            section=SECTION, handler=lambda ctx, d: ctx.backend.watch_tables.get_watch_force_table(d.device_name, kind, d.table_name),
-            input=TableRef, output=TableDetails, route=RouteSpec("GET", one), mutating=False,
-            errors=(*NEEDS_PLC, e.ConflictError),
-        ),
+        read(f"{prefix}.get", SECTION, f"Get a {label} with its entries; live values while the device is online.", one,
+             lambda ctx, d: ctx.backend.watch_tables.get_watch_force_table(d.device_name, kind, d.table_name), TableRef,
+             TableDetails, errors=(*NEEDS_PLC, e.ConflictError)),
         Operation(
             name=f"{prefix}.delete", summary=f"Delete a {label} from the device.", section=SECTION,
             handler=lambda ctx, d: ctx.backend.watch_tables.delete_watch_force_table(

@@ -45,7 +45,7 @@ from engineering_api.domain.blocks._support import (
     SECTION,
     _folder,
 )
-from engineering_api.domain.common import NEEDS_PLC, XML
+from engineering_api.domain.common import NEEDS_PLC, XML, read
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -74,16 +74,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("GET", _BLOCK_PATH), async_route=RouteSpec("GET", f"{_BLOCK_PATH}/async"), mutating=False,
         errors=NEEDS_PLC,
     ),
-    Operation(
-        name="blocks.tree", summary="Get the block tree structure including folders.", section=SECTION,
-        handler=_tree, input=schemas.DeviceRef, output=dict[str, Any], route=RouteSpec("GET", f"{_BLOCK_PATH}/tree"),
-        mutating=False, errors=NEEDS_PLC,
-    ),
-    Operation(
-        name="blocks.content", summary="Get the full content of a block including its interface and network code.",
-        section=SECTION, handler=_content, input=schemas.BlockRef, output=schemas.BlockContent,
-        route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/content"), mutating=False, errors=NEEDS_PLC,
-    ),
+    read("blocks.tree", SECTION, "Get the block tree structure including folders.", f"{_BLOCK_PATH}/tree", _tree,
+         schemas.DeviceRef, dict[str, Any], errors=NEEDS_PLC),
+    read("blocks.content", SECTION, "Get the full content of a block including its interface and network code.",
+         f"{_BLOCK_PATH}/{{blockName}}/content", _content, schemas.BlockRef, schemas.BlockContent, errors=NEEDS_PLC),
     Operation(
         name="blocks.create", summary="Create a new block (OB, FB, FC, or DB) with optional interface and network code.",
         section=SECTION, handler=_create, input=schemas.CreateBlockInput, output=schemas.BlockWriteResult,
@@ -174,11 +168,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=NEEDS_PLC,
         destructive=True, preview=p.preview_folder_delete,
     ),
-    Operation(
-        name="blocks.export-xml", summary="Export a block as SimaticML XML and return the XML content directly.",
-        section=SECTION, handler=_export_xml, input=schemas.BlockRef, output=str,
-        route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/export-xml"), mutating=False, errors=NEEDS_PLC,
-    ),
+    read("blocks.export-xml", SECTION, "Export a block as SimaticML XML and return the XML content directly.",
+         f"{_BLOCK_PATH}/{{blockName}}/export-xml", _export_xml, schemas.BlockRef, str, errors=NEEDS_PLC),
     Operation(
         name="blocks.export-content",
         summary="A block as SimaticML (format xml) or SCL source (format scl), in the answer.",
@@ -188,11 +179,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
                     "export-source and actions/export write or return the same content their own way).",
         example={"format": "scl"},
     ),
-    Operation(
-        name="blocks.source", summary="The SCL source of a block (as TIA's Generate source from blocks).",
-        section=SECTION, handler=_source, input=schemas.BlockRef, output=schemas.SourceText,
-        route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/source"), mutating=False, errors=NEEDS_PLC,
-    ),
+    read("blocks.source", SECTION, "The SCL source of a block (as TIA's Generate source from blocks).",
+         f"{_BLOCK_PATH}/{{blockName}}/source", _source, schemas.BlockRef, schemas.SourceText, errors=NEEDS_PLC),
     Operation(
         name="blocks.export-source", summary="Export a block as SCL source code to a file path.", section=SECTION,
         handler=_export_source, input=schemas.ExportSourceInput, output=schemas.FileWritten,
@@ -214,16 +202,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", f"{_BLOCK_PATH}/{{blockName}}/actions/export-prodiag"),
         errors=(*NEEDS_PLC, e.NotSupportedError),
     ),
-    Operation(
-        name="blocks.cross-references", summary="What a block uses (calls, instance DBs, types, global tags) and who uses it.",
-        section=SECTION, handler=_cross_references, input=schemas.BlockRef, output=schemas.CrossReferences,
-        route=RouteSpec("GET", f"{_BLOCK_PATH}/{{blockName}}/cross-references"), mutating=False, errors=NEEDS_PLC,
-    ),
-    Operation(
-        name="external-sources.list", summary="List all external sources in the device.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.blocks.list_external_sources(d.device_name), input=schemas.DeviceRef,
-        output=list[ExternalSourceInfo], route=RouteSpec("GET", _SOURCE_PATH), mutating=False, errors=NEEDS_PLC,
-    ),
+    read("blocks.cross-references", SECTION,
+         "What a block uses (calls, instance DBs, types, global tags) and who uses it.",
+         f"{_BLOCK_PATH}/{{blockName}}/cross-references", _cross_references, schemas.BlockRef, schemas.CrossReferences,
+         errors=NEEDS_PLC),
+    read("external-sources.list", SECTION, "List all external sources in the device.", _SOURCE_PATH,
+         lambda ctx, d: ctx.backend.blocks.list_external_sources(d.device_name), schemas.DeviceRef,
+         list[ExternalSourceInfo], errors=NEEDS_PLC),
     Operation(
         name="external-sources.from-file", summary="Create an external source from an existing SCL file on disk.",
         section=SECTION, handler=_from_file, input=schemas.SourceFileInput, output=ExternalSourceInfo,
