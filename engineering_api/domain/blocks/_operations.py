@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.blocks import (
     BlockInfo,
+    BlocksPort,
     ExternalSourceInfo,
     FolderRemoval,
 )
@@ -46,9 +48,11 @@ from engineering_api.domain.blocks._support import (
     _folder,
 )
 from engineering_api.domain.common import NEEDS_PLC, XML, read
+from engineering_api.jobs.preview import Preview
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
+    OperationContext,
     RouteSpec,
     SnapshotTarget,
 )
@@ -65,6 +69,29 @@ _SPEC_EXAMPLE = {
     "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}],
 }
 _SCL_EXAMPLE = 'FUNCTION "FC_One" : Int\nVERSION : 0.1\nBEGIN\n\t#FC_One := 1;\nEND_FUNCTION\n'
+
+
+def _folder_operations(prefix: str, path: str, create_summary: str, delete_summary: str,
+                       create: Callable[[BlocksPort, str, str], str],
+                       delete: Callable[[BlocksPort, str, str], FolderRemoval],
+                       preview: Callable[[OperationContext, schemas.FolderInput], Preview],
+                       example: dict[str, Any]) -> tuple[Operation[Any, Any], Operation[Any, Any]]:
+    """Creating and deleting a folder of one of a PLC's trees (``POST`` and ``DELETE <path>/folders``); ``create``
+    and ``delete`` call the blocks area for that tree with the device and the folder path."""
+    return (
+        Operation(
+            name=f"{prefix}.folders.create", summary=create_summary, section=SECTION,
+            handler=lambda ctx, d: {"folder": create(ctx.backend.blocks, d.device_name, _folder(d))},
+            input=schemas.FolderInput, output=dict[str, str], route=RouteSpec("POST", f"{path}/folders"),
+            errors=(*NEEDS_PLC, e.AlreadyExistsError), example=example,
+        ),
+        Operation(
+            name=f"{prefix}.folders.delete", summary=delete_summary, section=SECTION,
+            handler=lambda ctx, d: delete(ctx.backend.blocks, d.device_name, _folder(d)),
+            input=schemas.FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{path}/folders"),
+            errors=NEEDS_PLC, destructive=True, preview=preview,
+        ),
+    )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
@@ -155,19 +182,11 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         snapshot_targets=_BY_BLOCK,
         destructive=True, preview=p.preview_member_delete,
     ),
-    Operation(
-        name="blocks.folders.create", summary="Create a new folder in the program blocks tree.", section=SECTION,
-        handler=lambda ctx, d: {"folder": ctx.backend.blocks.create_block_folder(d.device_name, _folder(d))},
-        input=schemas.FolderInput, output=dict[str, str], route=RouteSpec("POST", f"{_BLOCK_PATH}/folders"),
-        errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Motors/Pumps"},
-    ),
-    Operation(
-        name="blocks.folders.delete", summary="Delete a folder from the program blocks tree (with what is inside).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.blocks.delete_block_folder(d.device_name, _folder(d)),
-        input=schemas.FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{_BLOCK_PATH}/folders"),
-        errors=NEEDS_PLC,
-        destructive=True, preview=p.preview_folder_delete,
-    ),
+    *_folder_operations("blocks", _BLOCK_PATH, "Create a new folder in the program blocks tree.",
+                        "Delete a folder from the program blocks tree (with what is inside).",
+                        lambda blocks, device, folder: blocks.create_block_folder(device, folder),
+                        lambda blocks, device, folder: blocks.delete_block_folder(device, folder),
+                        p.preview_folder_delete, example={"folderPath": "Motors/Pumps"}),
     read("blocks.export-xml", SECTION, "Export a block as SimaticML XML and return the XML content directly.",
          f"{_BLOCK_PATH}/{{blockName}}/export-xml", _export_xml, schemas.BlockRef, str, errors=NEEDS_PLC),
     Operation(
@@ -239,20 +258,11 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", f"{_SOURCE_PATH}/{{sourceName}}/generate"), long_running=True, errors=_WRITES,
         destructive=True, preview=p.preview_generate,
     ),
-    Operation(
-        name="external-sources.folders.create", summary="Create a folder in the external sources tree.",
-        section=SECTION,
-        handler=lambda ctx, d: {"folder": ctx.backend.blocks.create_external_source_folder(d.device_name, _folder(d))},
-        input=schemas.FolderInput, output=dict[str, str], route=RouteSpec("POST", f"{_SOURCE_PATH}/folders"),
-        errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Library"},
-    ),
-    Operation(
-        name="external-sources.folders.delete", summary="Delete a folder from the external sources tree.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.blocks.delete_external_source_folder(d.device_name, _folder(d)),
-        input=schemas.FolderInput, output=FolderRemoval, route=RouteSpec("DELETE", f"{_SOURCE_PATH}/folders"),
-        errors=NEEDS_PLC,
-        destructive=True, preview=p.preview_source_folder_delete,
-    ),
+    *_folder_operations("external-sources", _SOURCE_PATH, "Create a folder in the external sources tree.",
+                        "Delete a folder from the external sources tree.",
+                        lambda blocks, device, folder: blocks.create_external_source_folder(device, folder),
+                        lambda blocks, device, folder: blocks.delete_external_source_folder(device, folder),
+                        p.preview_source_folder_delete, example={"folderPath": "Library"}),
     Operation(
         name="external-sources.import-and-generate", summary="Import raw SCL source text and compile it into TIA Portal blocks.",
         section=SECTION, handler=_import_and_generate, input=schemas.ImportAndGenerateInput,
