@@ -188,8 +188,13 @@ def _update(ctx: OperationContext, d: UpdateUdtInput) -> TypeUpdateResult:
     return ctx.backend.types.update_type(d.device_name, d.udt_name, xml)
 
 
-def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExportResult:
-    xml = ctx.backend.types.export_type(d.device_name, d.udt_name)
+def _export_target(d: ExportUdtInput, file_name: Any) -> Path:
+    """The file an export writes: ``exportPath``, or ``file_name(udtName)`` inside it when it names a folder.
+
+    Raises:
+        ValidationError: PATH_REJECTED for a file not ending in .xml.
+        AlreadyExistsError: FILE_EXISTS for an existing file without ``overwrite``.
+    """
     target = Path(d.export_path)
     if target.is_dir() or d.export_path.endswith(("/", "\\")):
         target = target / file_name(d.udt_name)
@@ -199,15 +204,27 @@ def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExpor
         raise e.AlreadyExistsError(
             f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).", code="FILE_EXISTS"
         )
+    return target
+
+
+def _import_file(d: ImportUdtInput) -> Path:
+    """The SimaticML file an import reads; PATH_REJECTED (ValidationError) for a folder."""
+    path = Path(d.import_file_path)
+    if path.is_dir():
+        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+    return path
+
+
+def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExportResult:
+    xml = ctx.backend.types.export_type(d.device_name, d.udt_name)
+    target = _export_target(d, file_name)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(xml)
     return UdtExportResult(name=d.udt_name, export_path=str(target), size=len(xml))
 
 
 def _import(ctx: OperationContext, d: ImportUdtInput) -> TypeDetails:
-    path = Path(d.import_file_path)
-    if path.is_dir():
-        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+    path = _import_file(d)
     return ctx.backend.types.import_type(
         d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite, source=path.name
     )
@@ -323,23 +340,13 @@ def _preview_create(ctx: OperationContext, d: CreateUdtInput) -> Preview:
 
 
 def _preview_import(ctx: OperationContext, d: ImportUdtInput) -> Preview:
-    path = Path(d.import_file_path)
-    if path.is_dir():
-        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+    path = _import_file(d)
     return _udt_import_preview(ctx, d.device_name, path.name, path.read_bytes(), d.overwrite)
 
 
 def _preview_export(ctx: OperationContext, d: ExportUdtInput) -> Preview:
     ctx.backend.types.get_type(d.device_name, d.udt_name)
-    target = Path(d.export_path)
-    if target.is_dir() or d.export_path.endswith(("/", "\\")):
-        target = target / _file_name(d.udt_name)
-    if target.suffix.lower() != ".xml":
-        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED", details={"field": "exportPath"})
-    if target.exists() and not d.overwrite:
-        raise e.AlreadyExistsError(
-            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).", code="FILE_EXISTS"
-        )
+    target = _export_target(d, _file_name)
     change, what = file_change(target, d.overwrite)
     return plan(f"Would export the PLC data type '{d.udt_name}' of {d.device_name} and {what}.",
                 [change] if change else [])
