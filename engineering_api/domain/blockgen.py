@@ -13,6 +13,7 @@ import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
+from engineering_api.domain.common import DeviceRef, read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -60,20 +61,18 @@ class GenerateImportInput(GenerateInput, kw_only=True):
     overwrite: bool = False
 
 
-class ImportOnlyInput(CamelStruct):
+class ImportOnlyInput(DeviceRef):
     """A SimaticML file inside the file roots, or the XML itself."""
 
-    device_name: str
     file_path: str | None = None
     xml: str | None = None
     """The SimaticML document itself, instead of filePath (send exactly one of the two)."""
     overwrite: bool = False
 
 
-class BulkImportInput(CamelStruct):
+class BulkImportInput(DeviceRef):
     """SimaticML files (or every ``.xml`` below a folder) to import in dependency order."""
 
-    device_name: str
     files: list[str] = []
     """SimaticML files to import, each under one of the service's import roots; may be combined with directory."""
     directory: str | None = None
@@ -451,11 +450,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "deviceName": "PLC_1"},
         destructive=True, preview=lambda ctx, d: _preview_generate_and_import(ctx, d, "GRAPH"),
     ),
-    Operation(
-        name="blockgeneration.templates", summary="Block templates shipped with the product (one, with its spec, by name).",
-        section=SECTION, handler=_templates, input=TemplatesQuery, output=list[dict[str, Any]],
-        route=RouteSpec("GET", "/api/blockgeneration/templates"), mutating=False, errors=(e.NotFoundError,),
-    ),
+    read("blockgeneration.templates", SECTION,
+         "Block templates shipped with the product (one, with its spec, by name).", "/api/blockgeneration/templates",
+         _templates, TemplatesQuery, list[dict[str, Any]], errors=(e.NotFoundError,)),
     Operation(
         name="blockgeneration.bulk-import", summary="Import many SimaticML files in dependency order, with a report per file.",
         section=SECTION, handler=_bulk_import, input=BulkImportInput, output=BulkImportResult,

@@ -10,26 +10,14 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import CompileResult
+from engineering_api.domain.blocks._schemas import BlockRef
+from engineering_api.domain.common import DeviceRef
 from engineering_api.jobs.operations import Operation, RouteSpec
-from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("OPERATIONS",)
 
 SECTION = "Blocks"
 _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
-
-
-class BlockRef(CamelStruct):
-    """A block of a PLC by device and block name."""
-
-    device_name: str
-    block_name: str
-
-
-class SoftwareRef(CamelStruct):
-    """A PLC by device name."""
-
-    device_name: str
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
@@ -43,7 +31,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.compile-software",
         summary="Compile a PLC's software in dependency order: nested results and every finding in diagnostics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.compile.compile_software(d.device_name), input=SoftwareRef,
+        section=SECTION, handler=lambda ctx, d: ctx.backend.compile.compile_software(d.device_name), input=DeviceRef,
         output=CompileResult, route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software-sync"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software"), long_running=True,
         errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import BulkImportResult, import_documents, import_preview, spec_failure, target_for
+from engineering_api.domain.common import DeviceRef, read
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -57,10 +58,9 @@ class GenerateDesignInput(CamelStruct):
     target_version: str | None = None
 
 
-class ImportDesignInput(CamelStruct):
+class ImportDesignInput(DeviceRef):
     """The PLC to import the generated blocks and tags into."""
 
-    device_name: str
     target_version: str | None = None
     overwrite: bool = False
 
@@ -276,11 +276,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
             "logic": {"modules": _DESIGN_EXAMPLE["design"]["modules"], "interlocks": _DESIGN_EXAMPLE["design"]["interlocks"]},
         },
     ),
-    Operation(
-        name="design-spec.model", summary="The loaded design and what it produces.", section=SECTION,
-        handler=lambda ctx, _: _summary(_loaded(ctx)), input=None, output=DesignSummary,
-        route=RouteSpec("GET", "/api/design-spec/model"), mutating=False, errors=(e.NotFoundError,),
-    ),
+    read("design-spec.model", SECTION, "The loaded design and what it produces.", "/api/design-spec/model",
+         lambda ctx, _: _summary(_loaded(ctx)), None, DesignSummary, errors=(e.NotFoundError,)),
     Operation(
         name="design-spec.clear", summary="Forget the loaded design.", section=SECTION, handler=_clear, input=None,
         output=dict[str, bool], route=RouteSpec("DELETE", "/api/design-spec/model"), errors=(e.NotFoundError,),

@@ -17,6 +17,7 @@ from engineering_api.backend.models import (
     HardwareTransfer,
     SlotOption,
 )
+from engineering_api.domain.common import read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -62,25 +63,22 @@ class DeviceRef(CamelStruct):
     device_name: str
 
 
-class RenameDeviceInput(CamelStruct):
+class RenameDeviceInput(DeviceRef):
     """Old and new device name."""
 
-    device_name: str
     new_name: str
 
 
-class CompileDeviceInput(CamelStruct):
+class CompileDeviceInput(DeviceRef):
     """What to compile: by default what TIA compiles for a device (its hardware configuration and, for a PLC, its
     software); ``scope`` narrows it to ``hardware`` or ``software`` (``all`` insists on both)."""
 
-    device_name: str
     scope: Literal["hardware", "software", "all"] | None = None
 
 
-class ConfigureNetworkInput(CamelStruct):
+class ConfigureNetworkInput(DeviceRef):
     """IPv4 settings of one interface (the first PROFINET/Ethernet one when ``interfaceName`` is omitted)."""
 
-    device_name: str
     ip_address: str
     subnet_mask: str = "255.255.255.0"
     interface_name: str | None = None
@@ -91,10 +89,9 @@ class ConfigureNetworkInput(CamelStruct):
     """IPv4 address of the router (gateway); none when omitted."""
 
 
-class ExportHardwareInput(CamelStruct):
+class ExportHardwareInput(DeviceRef):
     """Device and the AML file to write."""
 
-    device_name: str
     export_path: str
 
 
@@ -104,10 +101,9 @@ class ImportHardwareInput(CamelStruct):
     import_file_path: str
 
 
-class CompatibleSlotsInput(CamelStruct):
+class CompatibleSlotsInput(DeviceRef):
     """Where could this module go in that device?"""
 
-    device_name: str
     order_number: str
 
 
@@ -287,23 +283,16 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"importFilePath": "exports/PLC_1.aml"},
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEEDS_PROJECT),
     ),
-    Operation(
-        name="devices.compatible-slots", summary="Free slots of a device where a module fits.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.devices.compatible_slots(d.device_name, d.order_number),
-        input=CompatibleSlotsInput, output=list[SlotOption], route=RouteSpec("GET", "/api/devices/compatible-slots"),
-        mutating=False, errors=(e.NotFoundError, *_NEEDS_PROJECT),
-    ),
-    Operation(
-        name="devices.hardware-details", summary="Hardware details of a device with its network information.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.devices.get_device(d.device_name), input=DeviceRef,
-        output=DeviceInfo, route=RouteSpec("GET", "/api/devices/{deviceName}/hardware-details"), mutating=False,
-        errors=(e.NotFoundError, *_NEEDS_PROJECT),
-    ),
-    Operation(
-        name="devices.parking-lot", summary="Devices not placed in the configuration (not assigned).",
-        section=SECTION, handler=lambda ctx, _: ctx.backend.devices.parking_lot(), input=None, output=list[DeviceInfo],
-        route=RouteSpec("GET", "/api/projects/devices/parking-lot"), mutating=False, errors=_NEEDS_PROJECT,
-    ),
+    read("devices.compatible-slots", SECTION, "Free slots of a device where a module fits.",
+         "/api/devices/compatible-slots",
+         lambda ctx, d: ctx.backend.devices.compatible_slots(d.device_name, d.order_number), CompatibleSlotsInput,
+         list[SlotOption], errors=(e.NotFoundError, *_NEEDS_PROJECT)),
+    read("devices.hardware-details", SECTION, "Hardware details of a device with its network information.",
+         "/api/devices/{deviceName}/hardware-details", lambda ctx, d: ctx.backend.devices.get_device(d.device_name),
+         DeviceRef, DeviceInfo, errors=(e.NotFoundError, *_NEEDS_PROJECT)),
+    read("devices.parking-lot", SECTION, "Devices not placed in the configuration (not assigned).",
+         "/api/projects/devices/parking-lot", lambda ctx, _: ctx.backend.devices.parking_lot(), None, list[DeviceInfo],
+         errors=_NEEDS_PROJECT),
     Operation(
         name="devices.parking-lot.clear", summary="Delete every device in the parking lot.", section=SECTION,
         handler=lambda ctx, _: ctx.backend.devices.clear_parking_lot(), input=None, output=list[str],
@@ -325,11 +314,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         client_routes=(RouteSpec("POST", "/api/catalog/search"),),
         example={"query": "1214 DC", "limit": 10},
     ),
-    Operation(
-        name="catalog.cache.status", summary="State of the hardware catalog cache.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_status(), input=None, output=CatalogCacheStatus,
-        route=RouteSpec("GET", "/api/catalog/cache/status"), mutating=False,
-    ),
+    read("catalog.cache.status", SECTION, "State of the hardware catalog cache.", "/api/catalog/cache/status",
+         lambda ctx, _: ctx.backend.catalog.catalog_cache_status(), None, CatalogCacheStatus),
     Operation(
         name="catalog.cache.load", summary="Load the hardware catalog cache into memory.", section=SECTION,
         handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_load(), input=None, output=CatalogCacheStatus,

@@ -12,6 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend import errors as e
+from engineering_api.domain import udts
+from engineering_api.domain.blocks import _schemas as blocks
+from engineering_api.domain.common import DeviceRef, read
 from engineering_api.history.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
 from engineering_api.history.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
@@ -26,53 +29,43 @@ BLOCKS_SECTION = "Blocks"
 _NEEDS_PROJECT = (e.NotFoundError, e.NoProjectOpenError, e.PortalUnavailableError, e.ValidationError)
 
 
-class BlockRef(CamelStruct):
+class BlockRef(blocks.BlockRef):
     """A block of a PLC; ``allProjects`` lists snapshots of every project, not only the open one."""
 
-    device_name: str
-    block_name: str
     all_projects: bool = False
 
 
-class TableRef(CamelStruct):
+class TableRef(DeviceRef):
     """A tag table of a PLC."""
 
-    device_name: str
     table_name: str
     all_projects: bool = False
 
 
-class UdtRef(CamelStruct):
+class UdtRef(udts.UdtRef):
     """A UDT of a PLC."""
 
-    device_name: str
-    udt_name: str
     all_projects: bool = False
 
 
-class TakeBlockInput(CamelStruct):
+class TakeBlockInput(blocks.BlockRef):
     """A manual snapshot of a block, with an optional comment and author."""
 
-    device_name: str
-    block_name: str
     comment: str | None = None
     author: str | None = None
 
 
-class TakeTableInput(CamelStruct):
+class TakeTableInput(DeviceRef):
     """A manual snapshot of a tag table."""
 
-    device_name: str
     table_name: str
     comment: str | None = None
     author: str | None = None
 
 
-class TakeUdtInput(CamelStruct):
+class TakeUdtInput(udts.UdtRef):
     """A manual snapshot of a UDT."""
 
-    device_name: str
-    udt_name: str
     comment: str | None = None
     author: str | None = None
 
@@ -102,11 +95,9 @@ class CleanupInput(CamelStruct):
     """Only report what would be deleted, deleting nothing."""
 
 
-class LoadSnapshotInput(CamelStruct):
+class LoadSnapshotInput(blocks.BlockRef):
     """Restore a block from ``snapshotId``, or from its newest snapshot when omitted."""
 
-    device_name: str
-    block_name: str
     snapshot_id: str | None = None
 
 
@@ -234,30 +225,35 @@ def _preview_cleanup(ctx: OperationContext, d: CleanupInput | None) -> Preview:
 
 H = "/api/history"
 _SNAP = f"{H}/snapshots/{{snapshotId}}"
+_NAME_FIELD = {"block": "block_name", "tag_table": "table_name", "udt": "udt_name"}
+"""The input field that names the object of each kind."""
+
+
+def _object_history(kind: str, path: str, ref: type[Any], take: type[Any], list_summary: str, take_summary: str,
+                    example: dict[str, Any] | None = None) -> tuple[Operation[Any, Any], Operation[Any, Any]]:
+    """The snapshot listing of one kind of object (``GET {H}/<path>``) and its manual snapshot (``POST
+    {H}/<path>/actions/snapshot``); the operations are named after the path's first segment."""
+    area, name_field = path.split("/", 1)[0], _NAME_FIELD[kind]
+    return (
+        read(f"history.{area}.list", SECTION, list_summary, f"{H}/{path}", _list(kind, name_field), ref,
+             list[SnapshotInfo], errors=_NEEDS_PROJECT),
+        Operation(
+            name=f"history.{area}.snapshot", summary=take_summary, section=SECTION, handler=_take(kind, name_field),
+            input=take, output=SnapshotInfo, route=RouteSpec("POST", f"{H}/{path}/actions/snapshot"),
+            errors=_NEEDS_PROJECT, example=example,
+        ),
+    )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="history.stats", summary="Get snapshot storage statistics.", section=SECTION,
-        handler=lambda ctx, d: service_for(ctx).stats(), input=None, output=SnapshotStats,
-        route=RouteSpec("GET", f"{H}/stats"), mutating=False,
-    ),
-    Operation(
-        name="history.blocks.list", summary="List all snapshots for a specific block.", section=SECTION,
-        handler=_list("block", "block_name"), input=BlockRef, output=list[SnapshotInfo],
-        route=RouteSpec("GET", f"{H}/blocks/{{deviceName}}/{{blockName}}"), mutating=False, errors=_NEEDS_PROJECT,
-    ),
-    Operation(
-        name="history.blocks.snapshot", summary="Create a manual snapshot of a block before making changes.",
-        section=SECTION, handler=_take("block", "block_name"), input=TakeBlockInput, output=SnapshotInfo,
-        route=RouteSpec("POST", f"{H}/blocks/{{deviceName}}/{{blockName}}/actions/snapshot"), errors=_NEEDS_PROJECT,
-        example={"comment": "before refactoring", "author": "jdoe"},
-    ),
-    Operation(
-        name="history.snapshots.get", summary="Get details of a specific snapshot.", section=SECTION,
-        handler=_details, input=DetailsInput, output=SnapshotDetails, route=RouteSpec("GET", _SNAP),
-        mutating=False, errors=(e.NotFoundError,),
-        description="With a unified diff (snapshot -> current) of the SimaticML, and of the SCL text for SCL blocks.",
-    ),
+    read("history.stats", SECTION, "Get snapshot storage statistics.", f"{H}/stats",
+         lambda ctx, d: service_for(ctx).stats(), None, SnapshotStats),
+    *_object_history("block", "blocks/{deviceName}/{blockName}", BlockRef, TakeBlockInput,
+                     "List all snapshots for a specific block.",
+                     "Create a manual snapshot of a block before making changes.",
+                     example={"comment": "before refactoring", "author": "jdoe"}),
+    read("history.snapshots.get", SECTION, "Get details of a specific snapshot.", _SNAP, _details, DetailsInput,
+         SnapshotDetails, errors=(e.NotFoundError,),
+         description="With a unified diff (snapshot -> current) of the SimaticML, and of the SCL text for SCL blocks."),
     Operation(
         name="history.snapshots.delete", summary="Delete a snapshot. Returns 404 if the snapshot does not exist.",
         section=SECTION, handler=lambda ctx, d: SnapshotDeleted(deleted=service_for(ctx).store.delete(d.snapshot_id)),
@@ -271,22 +267,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="Uses the configured policy (snapshotRetentionDays, snapshotMaxPerObject); the body may override it.",
         destructive=True, preview=_preview_cleanup,
     ),
-    Operation(
-        name="history.tags.list", summary="List all snapshots for a specific tag table.", section=SECTION,
-        handler=_list("tag_table", "table_name"), input=TableRef, output=list[SnapshotInfo],
-        route=RouteSpec("GET", f"{H}/tags/{{deviceName}}/{{tableName}}"), mutating=False, errors=_NEEDS_PROJECT,
-    ),
-    Operation(
-        name="history.tags.snapshot", summary="Create a manual snapshot of a tag table before making changes.",
-        section=SECTION, handler=_take("tag_table", "table_name"), input=TakeTableInput, output=SnapshotInfo,
-        route=RouteSpec("POST", f"{H}/tags/{{deviceName}}/{{tableName}}/actions/snapshot"), errors=_NEEDS_PROJECT,
-    ),
-    Operation(
-        name="history.snapshots.content",
-        summary="Get the full content of a snapshot (block source or tag table entries).", section=SECTION,
-        handler=lambda ctx, d: service_for(ctx).content(d.snapshot_id), input=SnapshotRef, output=SnapshotContent,
-        route=RouteSpec("GET", f"{_SNAP}/content"), mutating=False, errors=(e.NotFoundError,),
-    ),
+    *_object_history("tag_table", "tags/{deviceName}/{tableName}", TableRef, TakeTableInput,
+                     "List all snapshots for a specific tag table.",
+                     "Create a manual snapshot of a tag table before making changes."),
+    read("history.snapshots.content", SECTION,
+         "Get the full content of a snapshot (block source or tag table entries).", f"{_SNAP}/content",
+         lambda ctx, d: service_for(ctx).content(d.snapshot_id), SnapshotRef, SnapshotContent,
+         errors=(e.NotFoundError,)),
     Operation(
         name="history.snapshots.restore",
         summary="Restore a snapshot synchronously, replacing the current block or tag table content.",
@@ -298,16 +285,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         destructive=True, preview=lambda ctx, d: _restore_preview(ctx, d.snapshot_id),
     ),
     # ----- our own extras: UDT history ---------------------------------------------------------
-    Operation(
-        name="history.udts.list", summary="List all snapshots for a specific UDT.", section=SECTION,
-        handler=_list("udt", "udt_name"), input=UdtRef, output=list[SnapshotInfo],
-        route=RouteSpec("GET", f"{H}/udts/{{deviceName}}/{{udtName}}"), mutating=False, errors=_NEEDS_PROJECT,
-    ),
-    Operation(
-        name="history.udts.snapshot", summary="Create a manual snapshot of a UDT.", section=SECTION,
-        handler=_take("udt", "udt_name"), input=TakeUdtInput, output=SnapshotInfo,
-        route=RouteSpec("POST", f"{H}/udts/{{deviceName}}/{{udtName}}/actions/snapshot"), errors=_NEEDS_PROJECT,
-    ),
+    *_object_history("udt", "udts/{deviceName}/{udtName}", UdtRef, TakeUdtInput,
+                     "List all snapshots for a specific UDT.", "Create a manual snapshot of a UDT."),
     # ----- Blocks section ----------------------------------------------------------------------
     Operation(
         name="blocks.snapshot.create", summary="Create a snapshot of the current block state for later restoration.",

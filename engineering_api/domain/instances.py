@@ -7,6 +7,7 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import InstalledVersion, PortalInfo, SessionStatus, WhitelistEntry
+from engineering_api.domain.common import read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.bounds import ProcessId
@@ -70,32 +71,17 @@ def _preview_shutdown(ctx: OperationContext, _: None) -> Preview:
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="health.diagnostics", summary="Full diagnostics: TIA connectivity, machine info, Openness permissions.",
-        section=HEALTH, handler=_diagnostics, input=None, output=dict[str, Any],
-        route=RouteSpec("GET", "/api/health/diagnostics"), mutating=False,
-    ),
-    Operation(
-        name="health.versions", summary="TIA Portal versions installed on this machine.", section=HEALTH,
-        handler=lambda ctx, _: ctx.backend.installed_versions(), input=None, output=list[InstalledVersion],
-        route=RouteSpec("GET", "/api/health/versions"), mutating=False,
-    ),
-    Operation(
-        name="instance.status", summary="Connection status and the project open in the attached portal.",
-        section=HEALTH, handler=lambda ctx, _: ctx.backend.session_status(), input=None, output=SessionStatus,
-        route=RouteSpec("GET", "/api/instance/status"), mutating=False,
-    ),
-    Operation(
-        name="instances.list", summary="Running TIA Portal processes on this machine.", section=PORTAL,
-        handler=lambda ctx, _: ctx.backend.list_portals(), input=None, output=list[PortalInfo],
-        route=RouteSpec("GET", "/api/instances"), mutating=False,
-    ),
-    Operation(
-        name="instance.diagnostics", summary="Process diagnostics of the attached portal: memory, CPU, Openness.",
-        section=PORTAL, handler=lambda ctx, _: ctx.backend.portal_process_diagnostics(), input=None,
-        output=dict[str, Any], route=RouteSpec("GET", "/api/instance/diagnostics"), mutating=False,
-        errors=(e.PortalUnavailableError,),
-    ),
+    read("health.diagnostics", HEALTH, "Full diagnostics: TIA connectivity, machine info, Openness permissions.",
+         "/api/health/diagnostics", _diagnostics, None, dict[str, Any]),
+    read("health.versions", HEALTH, "TIA Portal versions installed on this machine.", "/api/health/versions",
+         lambda ctx, _: ctx.backend.installed_versions(), None, list[InstalledVersion]),
+    read("instance.status", HEALTH, "Connection status and the project open in the attached portal.",
+         "/api/instance/status", lambda ctx, _: ctx.backend.session_status(), None, SessionStatus),
+    read("instances.list", PORTAL, "Running TIA Portal processes on this machine.", "/api/instances",
+         lambda ctx, _: ctx.backend.list_portals(), None, list[PortalInfo]),
+    read("instance.diagnostics", PORTAL, "Process diagnostics of the attached portal: memory, CPU, Openness.",
+         "/api/instance/diagnostics", lambda ctx, _: ctx.backend.portal_process_diagnostics(), None, dict[str, Any],
+         errors=(e.PortalUnavailableError,)),
     Operation(
         name="instance.attach", summary="Attach to a running TIA Portal process by its pid.", section=PORTAL,
         handler=lambda ctx, d: ctx.backend.attach_portal(d.pid), input=AttachInput, output=PortalInfo,

@@ -28,6 +28,7 @@ from engineering_api.backend.areas.online import (
     UploadResult,
 )
 from engineering_api.backend.areas.online_rules import instance_off, simulation_support_disabled
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -36,30 +37,21 @@ from engineering_api.jobs.operations import (
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, needs_confirmation, plan, plural
 from engineering_api.lib.paths import safe_file_stem
-from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
 
 __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Download / Upload"
 BASE = "/api/devices/{deviceName}"
-_DEVICE = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
-_BOUND = (*_DEVICE, e.ConflictError)
+_BOUND = (*NEEDS_PLC, e.ConflictError)
 _CHECKS = {"stopmodules": ("StopModules", {"noaction": False, "stopall": True}),
            "startmodules": ("StartModules", {"noaction": False, "startmodule": True})}
 """TIA's pre-download check configurations a caller may answer, with the values that confirm."""
 
 
-class DeviceRef(CamelStruct):
-    """A PLC by name."""
-
-    device_name: str
-
-
-class BoundCpuInput(CamelStruct):
+class BoundCpuInput(DeviceRef):
     """A PLC, and optionally the simulation instance to use when none is bound by IP address."""
 
-    device_name: str
     instance_name: str | None = None
 
 
@@ -237,21 +229,16 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.online.go-offline", summary="Go offline (an offline device stays offline).", section=SECTION,
         handler=lambda ctx, d: ctx.backend.online.go_offline(d.device_name), input=DeviceRef, output=OnlineStatus,
-        route=RouteSpec("DELETE", f"{BASE}/online"), errors=_DEVICE,
+        route=RouteSpec("DELETE", f"{BASE}/online"), errors=NEEDS_PLC,
         client_routes=(RouteSpec("POST", f"{BASE}/online/disconnect"),),
     ),
-    Operation(
-        name="devices.online.status", summary="Whether the device is online, with which instance and CPU state.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.online.online_status(d.device_name), input=DeviceRef,
-        output=OnlineStatus, route=RouteSpec("GET", f"{BASE}/online/status"), mutating=False, errors=_DEVICE,
-    ),
-    Operation(
-        name="devices.cpu.status", summary="The bound CPU's operating state, scan times and diagnostics.",
-        section=SECTION,
-        handler=lambda ctx, d: ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name),
-        input=BoundCpuInput, output=CpuStatus, route=RouteSpec("GET", f"{BASE}/cpu/status"), mutating=False,
-        errors=_BOUND,
-    ),
+    read("devices.online.status", SECTION, "Whether the device is online, with which instance and CPU state.",
+         f"{BASE}/online/status", lambda ctx, d: ctx.backend.online.online_status(d.device_name), DeviceRef,
+         OnlineStatus, errors=NEEDS_PLC),
+    read("devices.cpu.status", SECTION, "The bound CPU's operating state, scan times and diagnostics.",
+         f"{BASE}/cpu/status",
+         lambda ctx, d: ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name), BoundCpuInput,
+         CpuStatus, errors=_BOUND),
     Operation(
         name="devices.cpu.start", summary="Start the bound CPU (STOP to RUN).", section=SECTION,
         handler=lambda ctx, d: ctx.backend.online.start_cpu(d.device_name, instance_name=d.instance_name),

@@ -16,6 +16,7 @@ from engineering_api.backend.models import (
 )
 from engineering_api.domain import needs_reopen
 from engineering_api.domain.project_files import FILES_OPERATION
+from engineering_api.domain.common import read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -158,16 +159,11 @@ def _preview_close(ctx: OperationContext, _: None) -> Preview:
 _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="projects.list", summary="Projects open in the attached TIA Portal.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.open_projects(), input=None, output=list[ProjectInfo],
-        route=RouteSpec("GET", "/api/projects"), mutating=False, errors=(e.PortalUnavailableError,),
-    ),
-    Operation(
-        name="projects.overview", summary="Overview of the open project: devices, subnets, state.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.project_overview(), input=None, output=ProjectOverview,
-        route=RouteSpec("GET", "/api/projects/overview"), mutating=False, errors=_NEEDS_PROJECT,
-    ),
+    read("projects.list", SECTION, "Projects open in the attached TIA Portal.", "/api/projects",
+         lambda ctx, _: ctx.backend.open_projects(), None, list[ProjectInfo], errors=(e.PortalUnavailableError,)),
+    read("projects.overview", SECTION, "Overview of the open project: devices, subnets, state.",
+         "/api/projects/overview", lambda ctx, _: ctx.backend.project_overview(), None, ProjectOverview,
+         errors=_NEEDS_PROJECT),
     Operation(
         name="projects.create", summary="Create a new empty project and open it.", section=SECTION,
         handler=_create, input=CreateProjectInput, output=ProjectInfo,
@@ -222,22 +218,16 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"archivePath": "archives/Line1.zap19", "targetDirectory": "restored"},
         errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PortalUnavailableError),
     ),
-    Operation(
-        name="projects.history", summary="Recently opened projects, newest first.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.project_history(), input=None, output=list[HistoryEntry],
-        route=RouteSpec("GET", "/api/projects/history"), mutating=False,
-    ),
+    read("projects.history", SECTION, "Recently opened projects, newest first.", "/api/projects/history",
+         lambda ctx, _: ctx.backend.project_history(), None, list[HistoryEntry]),
     Operation(
         name="projects.history.remove", summary="Remove an entry from the project history.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.remove_history_entry(d.path), input=HistoryEntryInput,
         output=list[HistoryEntry], route=RouteSpec("DELETE", "/api/projects/history"), errors=(e.NotFoundError,),
     ),
-    Operation(
-        name="projects.infrastructure", summary="Subnets, IO systems and connections of the open project.",
-        section=SECTION, handler=lambda ctx, _: ctx.backend.project_infrastructure(), input=None,
-        output=ProjectInfrastructure, route=RouteSpec("GET", "/api/projects/infrastructure"), mutating=False,
-        errors=_NEEDS_PROJECT,
-    ),
+    read("projects.infrastructure", SECTION, "Subnets, IO systems and connections of the open project.",
+         "/api/projects/infrastructure", lambda ctx, _: ctx.backend.project_infrastructure(), None,
+         ProjectInfrastructure, errors=_NEEDS_PROJECT),
     Operation(
         name="projects.simulation-support", summary="Enable or disable simulation support (PLCSIM) for the project.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.set_simulation_support(d.enabled),

@@ -23,7 +23,7 @@ from engineering_api.backend.areas.security import (
     UmacRole,
     UmacUser,
 )
-from engineering_api.domain.udts import DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -34,41 +34,36 @@ __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Security & UMAC"
 DEVICE = "/api/devices/{deviceName}/security"
-_DEVICE_ERRORS = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
 
 
-class PasswordInput(CamelStruct, kw_only=True):
+class PasswordInput(DeviceRef, kw_only=True):
     """A password for one access level above the selected one (``FullAccess``, ``ReadAccess``, ``HMIAccess``...)."""
 
-    device_name: str
     access_level: str
     """The access level the password opens: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or NoAccess
     (or full, read, hmi, none)."""
     password: str
 
 
-class DeletePasswordInput(CamelStruct, kw_only=True):
+class DeletePasswordInput(DeviceRef, kw_only=True):
     """The access level whose password goes (path)."""
 
-    device_name: str
     access_level: str
     """The access level whose password is removed: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or
     NoAccess (or full, read, hmi, none)."""
 
 
-class DisplayPasswordInput(CamelStruct, kw_only=True):
+class DisplayPasswordInput(DeviceRef, kw_only=True):
     """The CPU display's password; ``remove: true`` (without a password) removes it."""
 
-    device_name: str
     password: str | None = None
     remove: bool = False
     """True removes the display's password (send no password with it)."""
 
 
-class MasterSecretInput(CamelStruct, kw_only=True):
+class MasterSecretInput(DeviceRef, kw_only=True):
     """``protect`` (password), ``change`` (password = current, newPassword), ``unprotect`` (password), ``reset``."""
 
-    device_name: str
     action: str = "protect"
     """What to do with the PLC master secret: protect, change, unprotect or reset (default protect)."""
     password: str | None = None
@@ -76,10 +71,9 @@ class MasterSecretInput(CamelStruct, kw_only=True):
     """For change: the new password (password then holds the current one)."""
 
 
-class ConfigureInput(CamelStruct, kw_only=True):
+class ConfigureInput(DeviceRef, kw_only=True):
     """The protection level to select and passwords per level (``{"FullAccess": "...", "ReadAccess": "..."}``)."""
 
-    device_name: str
     protection_level: str
     """The access level to select for the CPU: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or
     NoAccess (or full, read, hmi, none)."""
@@ -207,23 +201,19 @@ def _master_secret(ctx: OperationContext, d: MasterSecretInput) -> MasterSecretR
 
 _ADMIN = Role.ADMIN
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="security.summary", summary="Get security summary for a device — shows which protection mechanisms are "
-        "active.", section=SECTION, handler=lambda ctx, d: ctx.backend.security.security_summary(d.device_name),
-        input=DeviceRef, output=SecuritySummary, route=RouteSpec("GET", f"{DEVICE}/summary"), mutating=False,
-        errors=_DEVICE_ERRORS,
-    ),
-    Operation(
-        name="security.protection-level.get", summary="Get the current CPU protection level.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.security.protection_level(d.device_name), input=DeviceRef, output=ProtectionInfo,
-        route=RouteSpec("GET", f"{DEVICE}/protection-level"), mutating=False, errors=_DEVICE_ERRORS,
-    ),
+    read("security.summary", SECTION,
+         "Get security summary for a device — shows which protection mechanisms are "
+         "active.", f"{DEVICE}/summary", lambda ctx, d: ctx.backend.security.security_summary(d.device_name), DeviceRef,
+         SecuritySummary, errors=NEEDS_PLC),
+    read("security.protection-level.get", SECTION, "Get the current CPU protection level.",
+         f"{DEVICE}/protection-level", lambda ctx, d: ctx.backend.security.protection_level(d.device_name), DeviceRef,
+         ProtectionInfo, errors=NEEDS_PLC),
     Operation(
         name="security.password.set", summary="Set or change a password for a specific access level.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.security.set_access_password(
             d.device_name, cp.parse_level(d.access_level), d.password),
         input=PasswordInput, output=ProtectionInfo, route=RouteSpec("POST", f"{DEVICE}/password"), role=_ADMIN,
-        errors=_DEVICE_ERRORS, example={"accessLevel": "ReadAccess", "password": "R3ad-only!"},
+        errors=NEEDS_PLC, example={"accessLevel": "ReadAccess", "password": "R3ad-only!"},
         description="Only levels above the selected protection level take a password (422 "
                     "PASSWORD_LEVEL_NOT_PROTECTED); two levels cannot share one (422 PASSWORDS_NOT_DISTINCT). "
                     "Select a level first with POST .../security/configure.",
@@ -232,14 +222,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="security.password.delete", summary="Delete a password for a specific access level.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.security.delete_access_password(d.device_name, cp.parse_level(d.access_level)),
         input=DeletePasswordInput, output=ProtectionInfo, route=RouteSpec("DELETE", f"{DEVICE}/password/{{accessLevel}}"),
-        role=_ADMIN, errors=_DEVICE_ERRORS, destructive=True, preview=_preview_delete,
+        role=_ADMIN, errors=NEEDS_PLC, destructive=True, preview=_preview_delete,
         description="A password the selected level needs (the unprotected row) is refused: 422 PASSWORD_REQUIRED.",
     ),
     Operation(
         name="security.display-password.set", summary="Set the display password for a device (HMI display protection).",
         section=SECTION, handler=lambda ctx, d: ctx.backend.security.set_display_password(d.device_name, _display_password(d)),
         input=DisplayPasswordInput, output=SecuritySummary, route=RouteSpec("POST", f"{DEVICE}/display-password"),
-        role=_ADMIN, errors=(*_DEVICE_ERRORS, e.NotSupportedError), destructive=True, preview=_preview_display,
+        role=_ADMIN, errors=(*NEEDS_PLC, e.NotSupportedError), destructive=True, preview=_preview_display,
         example={"password": "D1splay!"},
         description="S7-1500 CPUs (they have a display). On TIA Portal: 501 NO_OPENNESS_EQUIVALENT (Openness has no "
                     "member for the display password).",
@@ -248,7 +238,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="security.master-secret", summary="Set the master secret for a device.", section=SECTION,
         handler=_master_secret, input=MasterSecretInput, output=MasterSecretResult,
         route=RouteSpec("POST", f"{DEVICE}/master-secret/actions"), role=_ADMIN,
-        errors=(*_DEVICE_ERRORS, e.ConflictError, e.PermissionDeniedError), destructive=True,
+        errors=(*NEEDS_PLC, e.ConflictError, e.PermissionDeniedError), destructive=True,
         preview=_preview_master_secret, example={"action": "protect", "password": "C0nfidential!"},
         description="The password protecting confidential PLC configuration data (TIA Portal V17 and later; older "
                     "projects: 422 MASTER_SECRET_NEEDS_V17). action: protect | change (password, newPassword) | "
@@ -257,7 +247,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="security.configure", summary="Configure security settings for a device (protection levels, access "
         "control).", section=SECTION, handler=_configure, input=ConfigureInput, output=ProtectionInfo,
-        route=RouteSpec("POST", f"{DEVICE}/configure"), role=_ADMIN, errors=_DEVICE_ERRORS, destructive=True,
+        route=RouteSpec("POST", f"{DEVICE}/configure"), role=_ADMIN, errors=NEEDS_PLC, destructive=True,
         preview=_preview_configure,
         example={"protectionLevel": "ReadAccess", "passwords": {"FullAccess": "Fu11-access!"}},
         description="Selects the protection level and sets passwords in one step, all checked first. Passwords of "
@@ -275,16 +265,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="The first user gets the role ES Administrator, as in TIA; a project with users is protected "
                     "(TIA cannot take that back). V18+ projects (422 UMAC_NEEDS_V18).",
     ),
-    Operation(
-        name="security.users.list", summary="List all UMAC users in the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.security.umac_users(), input=None, output=list[UmacUser],
-        route=RouteSpec("GET", "/api/security/users"), mutating=False,
-        errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError),
-    ),
-    Operation(
-        name="security.roles.list", summary="List all UMAC roles available in the project.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.security.umac_roles(), input=None, output=list[UmacRole],
-        route=RouteSpec("GET", "/api/security/roles"), mutating=False,
-        errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError),
-    ),
+    read("security.users.list", SECTION, "List all UMAC users in the project.", "/api/security/users",
+         lambda ctx, d: ctx.backend.security.umac_users(), None, list[UmacUser],
+         errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)),
+    read("security.roles.list", SECTION, "List all UMAC roles available in the project.", "/api/security/roles",
+         lambda ctx, d: ctx.backend.security.umac_roles(), None, list[UmacRole],
+         errors=(e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)),
 )

@@ -27,6 +27,7 @@ from engineering_api.backend.areas.types import (
     TypeUpdateResult,
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
+from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, FileImportInput, FolderRef, read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
@@ -38,8 +39,6 @@ __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Data Types (UDT)"
 BASE = "/api/devices/{deviceName}/udts"
-XML = (".xml",)
-_NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
 _MEMBER_KEYS = {
     "name": "name", "datatype": "dataType", "type": "dataType", "startvalue": "startValue",
     "defaultvalue": "startValue", "comment": "comment", "members": "members", "retain": "retain",
@@ -48,23 +47,15 @@ _MEMBER_KEYS = {
 }
 
 
-class DeviceRef(CamelStruct):
-    """A PLC by name."""
-
-    device_name: str
-
-
-class UdtRef(CamelStruct):
+class UdtRef(DeviceRef):
     """A UDT of a PLC."""
 
-    device_name: str
     udt_name: str
 
 
-class CreateUdtInput(CamelStruct):
+class CreateUdtInput(DeviceRef):
     """A new UDT: ``name`` + ``members`` (block-spec member format), or a full ``spec``, or inline ``xml``."""
 
-    device_name: str
     name: str | None = None
     """Name of the new UDT (taken from spec or xml when they name it)."""
     members: list[dict[str, Any]] | None = None
@@ -79,11 +70,9 @@ class CreateUdtInput(CamelStruct):
     overwrite: bool = False
 
 
-class UpdateUdtInput(CamelStruct):
+class UpdateUdtInput(UdtRef):
     """New members (or a full spec, or inline XML) for an existing UDT; the name stays."""
 
-    device_name: str
-    udt_name: str
     members: list[dict[str, Any]] | None = None
     """The UDT's new members in the block spec's member form (name, dataType, optional startValue and comment)."""
     comment: str | dict[str, str] | None = None
@@ -94,41 +83,29 @@ class UpdateUdtInput(CamelStruct):
     """The UDT's SimaticML document, instead of members or spec."""
 
 
-class DeleteUdtInput(CamelStruct):
+class DeleteUdtInput(UdtRef):
     """A UDT to delete; ``force`` deletes it even while blocks or UDTs use it."""
 
-    device_name: str
-    udt_name: str
     force: bool = False
     """Delete the UDT even while blocks or other UDTs use it (they are reported as orphans)."""
 
 
-class ExportUdtInput(CamelStruct):
+class ExportUdtInput(UdtRef):
     """Where to write the UDT's SimaticML (a file, or a folder to write ``<name>.xml`` into)."""
 
-    device_name: str
-    udt_name: str
     export_path: str
     overwrite: bool = False
 
 
-class ImportUdtInput(CamelStruct):
+class ImportUdtInput(FileImportInput):
     """A SimaticML file with a PLC data type, optionally into a folder."""
 
-    device_name: str
-    import_file_path: str
-    folder_path: str = ""
-    overwrite: bool = False
 
-
-class FolderInput(CamelStruct):
+class FolderInput(FolderRef):
     """A folder path below "PLC data types" (``a/b`` creates both)."""
 
-    device_name: str
-    folder_path: str
 
-
-class DeleteFolderInput(CamelStruct):
+class DeleteFolderInput(FolderRef):
     """A folder to delete with everything in it.
 
     A nested folder is named with ``\\`` as separator (URL ``Motors%5CPumps``), or by its last part with
@@ -136,8 +113,6 @@ class DeleteFolderInput(CamelStruct):
     it to ``/`` before routing, so such a request is answered 404 ROUTE_NOT_FOUND.
     """
 
-    device_name: str
-    folder_path: str
     parent_path: str = ""
     force: bool = False
     """Delete the folder even while blocks or UDTs outside it use its UDTs (they are reported as orphans)."""
@@ -213,8 +188,13 @@ def _update(ctx: OperationContext, d: UpdateUdtInput) -> TypeUpdateResult:
     return ctx.backend.types.update_type(d.device_name, d.udt_name, xml)
 
 
-def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExportResult:
-    xml = ctx.backend.types.export_type(d.device_name, d.udt_name)
+def _export_target(d: ExportUdtInput, file_name: Any) -> Path:
+    """The file an export writes: ``exportPath``, or ``file_name(udtName)`` inside it when it names a folder.
+
+    Raises:
+        ValidationError: PATH_REJECTED for a file not ending in .xml.
+        AlreadyExistsError: FILE_EXISTS for an existing file without ``overwrite``.
+    """
     target = Path(d.export_path)
     if target.is_dir() or d.export_path.endswith(("/", "\\")):
         target = target / file_name(d.udt_name)
@@ -224,15 +204,27 @@ def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExpor
         raise e.AlreadyExistsError(
             f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).", code="FILE_EXISTS"
         )
+    return target
+
+
+def _import_file(d: ImportUdtInput) -> Path:
+    """The SimaticML file an import reads; PATH_REJECTED (ValidationError) for a folder."""
+    path = Path(d.import_file_path)
+    if path.is_dir():
+        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+    return path
+
+
+def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExportResult:
+    xml = ctx.backend.types.export_type(d.device_name, d.udt_name)
+    target = _export_target(d, file_name)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(xml)
     return UdtExportResult(name=d.udt_name, export_path=str(target), size=len(xml))
 
 
 def _import(ctx: OperationContext, d: ImportUdtInput) -> TypeDetails:
-    path = Path(d.import_file_path)
-    if path.is_dir():
-        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+    path = _import_file(d)
     return ctx.backend.types.import_type(
         d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite, source=path.name
     )
@@ -348,23 +340,13 @@ def _preview_create(ctx: OperationContext, d: CreateUdtInput) -> Preview:
 
 
 def _preview_import(ctx: OperationContext, d: ImportUdtInput) -> Preview:
-    path = Path(d.import_file_path)
-    if path.is_dir():
-        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+    path = _import_file(d)
     return _udt_import_preview(ctx, d.device_name, path.name, path.read_bytes(), d.overwrite)
 
 
 def _preview_export(ctx: OperationContext, d: ExportUdtInput) -> Preview:
     ctx.backend.types.get_type(d.device_name, d.udt_name)
-    target = Path(d.export_path)
-    if target.is_dir() or d.export_path.endswith(("/", "\\")):
-        target = target / _file_name(d.udt_name)
-    if target.suffix.lower() != ".xml":
-        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED", details={"field": "exportPath"})
-    if target.exists() and not d.overwrite:
-        raise e.AlreadyExistsError(
-            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).", code="FILE_EXISTS"
-        )
+    target = _export_target(d, _file_name)
     change, what = file_change(target, d.overwrite)
     return plan(f"Would export the PLC data type '{d.udt_name}' of {d.device_name} and {what}.",
                 [change] if change else [])
@@ -381,26 +363,18 @@ _MEMBERS_EXAMPLE = {
 }
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="udts.list", summary="List all User Defined Types in the device.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.types.list_types(d.device_name), input=DeviceRef, output=list[TypeInfo],
-        route=RouteSpec("GET", BASE), mutating=False, errors=_NEEDS_PLC,
-    ),
-    Operation(
-        name="udts.tree", summary="Get the UDT folder tree structure including nested folders.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.types.type_tree(d.device_name), input=DeviceRef, output=TypeTreeNode,
-        route=RouteSpec("GET", f"{BASE}/tree"), mutating=False, errors=_NEEDS_PLC,
-    ),
-    Operation(
-        name="udts.get", summary="Get the full details of a specific UDT including all its members.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.types.get_type(d.device_name, d.udt_name), input=UdtRef, output=TypeDetails,
-        route=RouteSpec("GET", f"{BASE}/{{udtName}}"), mutating=False, errors=_NEEDS_PLC,
-    ),
+    read("udts.list", SECTION, "List all User Defined Types in the device.", BASE,
+         lambda ctx, d: ctx.backend.types.list_types(d.device_name), DeviceRef, list[TypeInfo], errors=NEEDS_PLC),
+    read("udts.tree", SECTION, "Get the UDT folder tree structure including nested folders.", f"{BASE}/tree",
+         lambda ctx, d: ctx.backend.types.type_tree(d.device_name), DeviceRef, TypeTreeNode, errors=NEEDS_PLC),
+    read("udts.get", SECTION, "Get the full details of a specific UDT including all its members.",
+         f"{BASE}/{{udtName}}", lambda ctx, d: ctx.backend.types.get_type(d.device_name, d.udt_name), UdtRef,
+         TypeDetails, errors=NEEDS_PLC),
     Operation(
         name="udts.create", summary="Create a new User Defined Type with the specified members.", section=SECTION,
         handler=_create, input=CreateUdtInput, output=TypeDetails,
         route=RouteSpec("POST", BASE), async_route=RouteSpec("POST", f"{BASE}/async"),
-        errors=(*_NEEDS_PLC, e.AlreadyExistsError), snapshot_targets=_created_target, example=_MEMBERS_EXAMPLE,
+        errors=(*NEEDS_PLC, e.AlreadyExistsError), snapshot_targets=_created_target, example=_MEMBERS_EXAMPLE,
         description="Send name + members, a full UDT block spec ('spec'), or inline SimaticML ('xml'). "
                     "A UDT that contains itself, directly or through other UDTs, is refused (422 RECURSIVE_TYPE).",
         destructive=True, preview=_preview_create,
@@ -409,7 +383,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="udts.update", summary="Update an existing UDT by replacing its member definitions.", section=SECTION,
         handler=_update, input=UpdateUdtInput, output=TypeUpdateResult,
         route=RouteSpec("PUT", f"{BASE}/{{udtName}}"), async_route=RouteSpec("PUT", f"{BASE}/{{udtName}}/async"),
-        errors=_NEEDS_PLC, snapshot_targets=_udt_target,
+        errors=NEEDS_PLC, snapshot_targets=_udt_target,
         example={"members": _MEMBERS_EXAMPLE["members"]},
         description="The UDT keeps its name. Blocks and UDTs using it become inconsistent until they are "
                     "compiled; they are listed in affectedUsers.",
@@ -417,7 +391,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="udts.delete", summary="Delete a User Defined Type from the device.", section=SECTION,
         handler=_delete, input=DeleteUdtInput, output=TypeDeleteResult,
-        route=RouteSpec("DELETE", f"{BASE}/{{udtName}}"), errors=(*_NEEDS_PLC, e.ConflictError),
+        route=RouteSpec("DELETE", f"{BASE}/{{udtName}}"), errors=(*NEEDS_PLC, e.ConflictError),
         snapshot_targets=_udt_target,
         description="409 TYPE_IN_USE while blocks or UDTs use it, unless force=true.",
         destructive=True, preview=_preview_delete,
@@ -426,14 +400,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="udts.export", summary="Export a UDT to an XML file on disk.", section=SECTION,
         handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
         route=RouteSpec("POST", f"{BASE}/actions/export"),
-        files={"export_path": FileRule(writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
+        files={"export_path": FileRule(writes=True)}, errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
         destructive=True, preview=_preview_export,
     ),
     Operation(
         name="udts.export-one", summary="Export a specific UDT to a file on disk.", section=SECTION,
         handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
         route=RouteSpec("POST", f"{BASE}/{{udtName}}/actions/export"),
-        files={"export_path": FileRule(writes=True)}, errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        files={"export_path": FileRule(writes=True)}, errors=(*NEEDS_PLC, e.AlreadyExistsError),
         example={"exportPath": "export/UDT_Motor.xml", "overwrite": False},
         destructive=True, preview=_preview_export,
     ),
@@ -442,20 +416,20 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_import, input=ImportUdtInput, output=TypeDetails,
         route=RouteSpec("POST", f"{BASE}/actions/import"), async_route=RouteSpec("POST", f"{BASE}/actions/import/async"),
         files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},
-        errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"importFilePath": "export/UDT_Motor.xml"},
+        errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"importFilePath": "export/UDT_Motor.xml"},
         snapshot_targets=_imported_target,
         destructive=True, preview=_preview_import,
     ),
     Operation(
         name="udts.folders.create", summary="Create a UDT folder.", section=SECTION,
         handler=_add_folder, input=FolderInput, output=UdtFolderResult,
-        route=RouteSpec("POST", f"{BASE}/folders"), errors=(*_NEEDS_PLC, e.AlreadyExistsError),
+        route=RouteSpec("POST", f"{BASE}/folders"), errors=(*NEEDS_PLC, e.AlreadyExistsError),
         example={"folderPath": "Motors/Pumps"},
     ),
     Operation(
         name="udts.folders.delete", summary="Delete a UDT folder.", section=SECTION,
         handler=_delete_folder, input=DeleteFolderInput, output=TypeDeleteResult,
-        route=RouteSpec("DELETE", f"{BASE}/folders/{{folderPath}}"), errors=(*_NEEDS_PLC, e.ConflictError),
+        route=RouteSpec("DELETE", f"{BASE}/folders/{{folderPath}}"), errors=(*NEEDS_PLC, e.ConflictError),
         description="Deletes the folder, its subfolders and the UDTs in them. Name a nested folder with backslashes "
                     "(Motors%5CPumps) or with ?parentPath=Motors; %2F is decoded to / before routing and cannot be used. 409 TYPE_IN_USE when a UDT inside is used outside, unless force=true.",
         destructive=True, preview=_preview_delete_folder,

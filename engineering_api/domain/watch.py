@@ -31,7 +31,7 @@ from engineering_api.backend.areas.watch import (
     TableInfo,
 )
 from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.udts import DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, read
 from engineering_api.domain.watch_inputs import (
     AddEntriesInput,
     CreateTableInput,
@@ -68,8 +68,6 @@ __all__ = ("OPERATIONS", "SECTION")
 
 SECTION = "Watch & Force Tables"
 DEVICE = "/api/devices/{deviceName}"
-XML = (".xml",)
-_NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
 _ENTRY_EXAMPLE = {
     "entries": [{"name": '"Motor_DB".Speed', "displayFormat": "DEC+/-", "comment": "rpm"},
                 {"name": "%I0.0", "modifyValue": True}],
@@ -109,32 +107,27 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
     one = f"{base}/{{tableName}}"
     extension = " (extension)" if kind == FORCE_TABLE else ""
     return (
-        Operation(
-            name=f"{prefix}.list", summary=f"List all {label}s in the device.", section=SECTION,
-            handler=lambda ctx, d: ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind), input=DeviceRef,
-            output=list[TableInfo], route=RouteSpec("GET", base), mutating=False, errors=_NEEDS_PLC,
-        ),
+        read(f"{prefix}.list", SECTION, f"List all {label}s in the device.", base,
+             lambda ctx, d: ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind), DeviceRef,
+             list[TableInfo], errors=NEEDS_PLC),
         Operation(
             name=f"{prefix}.create", summary=f"Create a new {label}.", section=SECTION,
             handler=lambda ctx, d: ctx.backend.watch_tables.create_watch_force_table(
                 d.device_name, kind, d.name, folder=d.folder_path, entries=_specs(d), allow_invalid=d.allow_invalid),
             input=CreateTableInput, output=TableDetails, route=RouteSpec("POST", base),
-            errors=(*_NEEDS_PLC, e.AlreadyExistsError, e.ConflictError),
+            errors=(*NEEDS_PLC, e.AlreadyExistsError, e.ConflictError),
             example={"name": "Motor_Watch" if kind == WATCH_TABLE else "Force table", "folderPath": "",
                      "tags": ['"Start"'] if kind == WATCH_TABLE else ["%I0.0:P"]},
         ),
-        Operation(
-            name=f"{prefix}.get", summary=f"Get a {label} with its entries; live values while the device is online.",
-            section=SECTION, handler=lambda ctx, d: ctx.backend.watch_tables.get_watch_force_table(d.device_name, kind, d.table_name),
-            input=TableRef, output=TableDetails, route=RouteSpec("GET", one), mutating=False,
-            errors=(*_NEEDS_PLC, e.ConflictError),
-        ),
+        read(f"{prefix}.get", SECTION, f"Get a {label} with its entries; live values while the device is online.", one,
+             lambda ctx, d: ctx.backend.watch_tables.get_watch_force_table(d.device_name, kind, d.table_name), TableRef,
+             TableDetails, errors=(*NEEDS_PLC, e.ConflictError)),
         Operation(
             name=f"{prefix}.delete", summary=f"Delete a {label} from the device.", section=SECTION,
             handler=lambda ctx, d: ctx.backend.watch_tables.delete_watch_force_table(
                 d.device_name, kind, d.table_name, stop_forcing=d.stop_forcing),
             input=DeleteTableInput, output=TableInfo, route=RouteSpec("DELETE", one),
-            errors=(*_NEEDS_PLC, e.ConflictError),
+            errors=(*NEEDS_PLC, e.ConflictError),
             description="A force table whose forces are active in the online CPU: 409 FORCING_ACTIVE unless "
                         "stopForcing=true, which removes its forces first." if kind == FORCE_TABLE else "",
             destructive=True, preview=preview_delete(kind),
@@ -143,7 +136,7 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
             name=f"{prefix}.entries.add", summary=f"Add one or more entries to a {label}{extension}.", section=SECTION,
             handler=lambda ctx, d: ctx.backend.watch_tables.add_watch_force_entries(
                 d.device_name, kind, d.table_name, _specs(d), allow_invalid=d.allow_invalid),
-            input=AddEntriesInput, output=TableDetails, route=RouteSpec("POST", f"{one}/entries"), errors=_NEEDS_PLC,
+            input=AddEntriesInput, output=TableDetails, route=RouteSpec("POST", f"{one}/entries"), errors=NEEDS_PLC,
             example=_ENTRY_EXAMPLE if kind == WATCH_TABLE else {
                 "entries": [{"name": "%I0.0:P", "forceValue": True}, {"name": '"Valve_Out"', "forceValue": "FALSE"}]},
             description="An entry whose operand is in the table already is replaced. Operands that do not resolve: "
@@ -154,14 +147,14 @@ def _table_operations(kind: str, prefix: str, label: str) -> tuple[Operation[Any
             section=SECTION, handler=lambda ctx, d: ctx.backend.watch_tables.remove_watch_force_entries(
                 d.device_name, kind, d.table_name, [*d.names, *d.tags]),
             input=RemoveEntriesInput, output=TableDetails, route=RouteSpec("POST", f"{one}/entries/actions/remove"),
-            errors=_NEEDS_PLC, example={"names": ['"Motor_DB".Speed']}, destructive=True,
+            errors=NEEDS_PLC, example={"names": ['"Motor_DB".Speed']}, destructive=True,
             preview=preview_remove_entries(kind),
         ),
         Operation(
             name=f"{prefix}.export", summary=f"Export a {label} to an XML file on disk.", section=SECTION,
             handler=lambda ctx, d: _export(ctx, d, kind), input=ExportTableInput, output=TableExportResult,
             route=RouteSpec("POST", f"{one}/actions/export"), files={"export_path": FileRule(writes=True)},
-            errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"exportPath": f"export/{prefix}.xml"},
+            errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"exportPath": f"export/{prefix}.xml"},
             destructive=True, preview=preview_export(kind),
         ),
     )
@@ -173,7 +166,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="watch-tables.entries.clear", summary="Clear all entries from a watch table.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.watch_tables.clear_watch_force_entries(d.device_name, WATCH_TABLE, d.table_name),
         input=TableRef, output=TableDetails,
-        route=RouteSpec("POST", f"{DEVICE}/watch-tables/{{tableName}}/entries/actions/clear"), errors=_NEEDS_PLC,
+        route=RouteSpec("POST", f"{DEVICE}/watch-tables/{{tableName}}/entries/actions/clear"), errors=NEEDS_PLC,
         destructive=True, preview=preview_clear,
     ),
     *_table_operations(FORCE_TABLE, "force-tables", "force table"),
@@ -183,7 +176,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=lambda ctx, d: ctx.backend.watch_tables.start_forcing(d.device_name, d.table_name, confirm=d.confirm),
         input=StartForcingInput, output=ForcingResult,
         route=RouteSpec("POST", f"{DEVICE}/force-tables/{{tableName}}/actions/start-forcing"),
-        role=Role.ENGINEER, errors=(*_NEEDS_PLC, e.ConflictError), example={"confirm": True},
+        role=Role.ENGINEER, errors=(*NEEDS_PLC, e.ConflictError), example={"confirm": True},
         description="Every entry with forceIntention is forced; all other forces of the CPU are removed (TIA's "
                     "'Start or replace forcing'). Everything is checked before anything is forced. Forces hold "
                     "until stop-forcing (also across STOP/RUN). The device must be online; a CPU in RUN is only "
@@ -195,7 +188,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         summary="Stop forcing the force table's operands in the online CPU (extension).", section=SECTION,
         handler=lambda ctx, d: ctx.backend.watch_tables.stop_forcing(d.device_name, d.table_name), input=TableRef,
         output=ForcingResult, route=RouteSpec("POST", f"{DEVICE}/force-tables/{{tableName}}/actions/stop-forcing"),
-        role=Role.ENGINEER, errors=(*_NEEDS_PLC, e.ConflictError),
+        role=Role.ENGINEER, errors=(*NEEDS_PLC, e.ConflictError),
         destructive=True, preview=preview_stop_forcing,
     ),
     Operation(
@@ -203,7 +196,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_import, input=ImportTableInput, output=TableDetails,
         route=RouteSpec("POST", f"{DEVICE}/watch-force-tables/actions/import"),
         files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},
-        errors=(*_NEEDS_PLC, e.AlreadyExistsError, e.ConflictError),
+        errors=(*NEEDS_PLC, e.AlreadyExistsError, e.ConflictError),
         example={"importFilePath": "export/Motor_Watch.xml", "overwrite": False},
         description="A SimaticML PlcWatchTable or PlcForceTable. Malformed XML or another object: 422 "
                     "INVALID_SIMATICML, nothing changes. Operands are checked as when adding entries.",
@@ -214,12 +207,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=lambda ctx, d: TableFolderResult(
             folder_path=ctx.backend.watch_tables.create_watch_force_folder(d.device_name, d.folder_path)),
         input=FolderInput, output=TableFolderResult, route=RouteSpec("POST", f"{DEVICE}/watch-force-tables/folders"),
-        errors=(*_NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Commissioning/Motors"},
+        errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"folderPath": "Commissioning/Motors"},
     ),
     Operation(
         name="watch-force-tables.folders.delete", summary="Delete a folder from the watch/force tables container.",
         section=SECTION, handler=_remove_folder, input=DeleteFolderInput, output=TableFolderRemoval,
-        route=RouteSpec("DELETE", f"{DEVICE}/watch-force-tables/folders"), errors=(*_NEEDS_PLC, e.ConflictError),
+        route=RouteSpec("DELETE", f"{DEVICE}/watch-force-tables/folders"), errors=(*NEEDS_PLC, e.ConflictError),
         description="folderPath in the query (a/b). Deletes the subfolders and tables inside; a force table "
                     "inside that is forcing: 409 FORCING_ACTIVE unless stopForcing=true.",
         destructive=True, preview=preview_delete_folder,

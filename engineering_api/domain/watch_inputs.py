@@ -7,15 +7,15 @@ which read the same inputs.
 from __future__ import annotations
 
 from engineering_api.backend.areas.watch import EntrySpec
+from engineering_api.domain.common import DeviceRef, FileImportInput, FolderRef
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("AddEntriesInput", "CreateTableInput", "DeleteFolderInput", "DeleteTableInput", "ExportTableInput", "FolderInput", "ImportTableInput", "RemoveEntriesInput", "StartForcingInput", "TableExportResult", "TableFolderResult", "TableRef")
 
 
-class TableRef(CamelStruct, kw_only=True):
+class TableRef(DeviceRef, kw_only=True):
     """A watch or force table of a PLC."""
 
-    device_name: str
     table_name: str
 
 
@@ -68,28 +68,19 @@ class ExportTableInput(TableRef, kw_only=True):
     overwrite: bool = False
 
 
-class ImportTableInput(CamelStruct):
+class ImportTableInput(FileImportInput, kw_only=True):
     """A SimaticML watch or force table file inside the roots."""
 
-    device_name: str
-    import_file_path: str
-    folder_path: str = ""
-    overwrite: bool = False
     allow_invalid: bool = False
 
 
-class FolderInput(CamelStruct):
+class FolderInput(FolderRef):
     """A folder path below "Watch and force tables" (``a/b`` creates both)."""
 
-    device_name: str
-    folder_path: str
 
-
-class DeleteFolderInput(CamelStruct):
+class DeleteFolderInput(FolderRef):
     """A folder to delete with its subfolders and tables (query ``folderPath``, ``a/b`` or ``a\\b``)."""
 
-    device_name: str
-    folder_path: str
     stop_forcing: bool = False
 
 

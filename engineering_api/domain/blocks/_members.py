@@ -11,7 +11,8 @@ import msgspec
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.domain.blockgen import spec_failure
-from engineering_api.domain.blocks._schemas import MemberInput, MemberRef, MemberResult, MemberUpdateInput
+from engineering_api.domain.blocks._schemas import (MemberInput, MemberRef, MemberResult, MemberSettings,
+                                                    MemberUpdateInput)
 from engineering_api.domain.blocks._support import _SPEC_TYPE, _read, _write
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError, to_bytes
@@ -70,11 +71,14 @@ def _find(doc: Document, name: str) -> tuple[Any, int, Any] | None:
     return None
 
 
-def _member_dict(data: MemberInput | MemberUpdateInput, base: dict[str, Any]) -> dict[str, Any]:
+_SETTINGS = tuple(info.encode_name for info in msgspec.structs.fields(MemberSettings))
+"""The wire names of a member's settings (``dataType``, ``startValue``...)."""
+
+
+def _member_dict(data: MemberSettings, base: dict[str, Any]) -> dict[str, Any]:
     raw = msgspec.to_builtins(data)
     out = dict(base)
-    for key in ("dataType", "startValue", "comment", "retain", "accessibleFromHmi", "visibleInHmi",
-                "writableFromHmi", "setpoint", "members"):
+    for key in _SETTINGS:
         if raw.get(key) is not None:
             out[key] = raw[key]
     return out

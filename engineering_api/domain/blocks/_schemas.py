@@ -7,20 +7,14 @@ from typing import Any, Literal
 from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.lib.bounds import UDInt, UInt
+from engineering_api.domain.common import DeviceRef
 from engineering_api.lib.schema import CamelStruct
 
 
 # ----- inputs ------------------------------------------------------------------------------------
-class DeviceRef(CamelStruct):
-    """A PLC by name."""
-
-    device_name: str
-
-
-class BlockRef(CamelStruct):
+class BlockRef(DeviceRef):
     """A block of a PLC."""
 
-    device_name: str
     block_name: str
 
 
@@ -91,51 +85,61 @@ class UpdateBlockInput(BlockSpecInput, kw_only=True):
     block_name: str
 
 
-class RenameInput(CamelStruct):
+class RenameInput(BlockRef):
     """Old and new block name."""
 
-    device_name: str
-    block_name: str
     new_name: str
 
 
-class ExportInput(CamelStruct):
+class ExportInput(BlockRef):
     """A block and the file (or folder) inside the roots to write it to; TIA does not overwrite."""
 
-    device_name: str
-    block_name: str
     export_path: str
     overwrite: bool = False
 
 
-class ExportSourceInput(CamelStruct):
+class ExportSourceInput(ExportInput):
     """The SCL source file (or folder) inside the roots to write."""
 
-    device_name: str
-    block_name: str
-    export_path: str
-    overwrite: bool = False
 
-
-class ImportInput(CamelStruct):
+class ImportInput(DeviceRef):
     """A SimaticML file inside the roots."""
 
-    device_name: str
     import_file_path: str
     overwrite: bool = False
     folder: str = ""
 
 
-class NetworksInput(CamelStruct):
+class NetworksInput(BlockRef):
     """Networks to append, in the spec's network form (``{"title", "scl" | "lad" | "fbd"}``)."""
 
-    device_name: str
-    block_name: str
     networks: list[dict[str, Any]]
     """The networks to append after the block's last one, each an object with a title and one of scl, lad or fbd."""
 
 
-class MemberInput(CamelStruct):
+class MemberSettings(CamelStruct):
+    """The settings of an interface member in the spec's member form."""
+
+    data_type: str | None = None
+    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
+    start_value: Any = None
+    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
+    comment: Any = None
+    retain: bool | None = None
+    """Keep the value through a power cycle (retentive)."""
+    accessible_from_hmi: bool | None = None
+    """Accessible from HMI/OPC UA."""
+    visible_in_hmi: bool | None = None
+    """Visible in HMI engineering."""
+    writable_from_hmi: bool | None = None
+    """Writable from HMI/OPC UA."""
+    setpoint: bool | None = None
+    """A setpoint (its value can be loaded as start value)."""
+    members: list[dict[str, Any]] | None = None
+    """The members of a Struct member, in the same form."""
+
+
+class MemberInput(MemberSettings, kw_only=True):
     """An interface member in the spec's member form, and the section it goes to."""
 
     device_name: str
@@ -144,74 +148,36 @@ class MemberInput(CamelStruct):
     """Interface section: Input, Output, InOut, Static, Temp or Constant."""
     name: str
     """Member name."""
-    data_type: str | None = None
-    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
-    start_value: Any = None
-    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
-    comment: Any = None
-    retain: bool | None = None
-    """Keep the value through a power cycle (retentive)."""
-    accessible_from_hmi: bool | None = None
-    """Accessible from HMI/OPC UA."""
-    visible_in_hmi: bool | None = None
-    """Visible in HMI engineering."""
-    writable_from_hmi: bool | None = None
-    """Writable from HMI/OPC UA."""
-    setpoint: bool | None = None
-    """A setpoint (its value can be loaded as start value)."""
-    members: list[dict[str, Any]] | None = None
-    """The members of a Struct member, in the same form."""
     position: int | None = None
     """Index in the section (default: at the end)."""
 
 
-class MemberUpdateInput(CamelStruct):
+class MemberUpdateInput(MemberSettings, kw_only=True):
     """What to change in a member; omitted fields keep their value."""
 
     device_name: str
     block_name: str
     member_name: str
     new_name: str | None = None
-    data_type: str | None = None
-    """Data type, as written in TIA Portal (Bool, Int, UDT names in quotes, Array[1..10] of Int...)."""
-    start_value: Any = None
-    """Start value, as TIA writes it (FALSE, 0, 1.5, T#2S)."""
-    comment: Any = None
-    retain: bool | None = None
-    """Keep the value through a power cycle (retentive)."""
-    accessible_from_hmi: bool | None = None
-    """Accessible from HMI/OPC UA."""
-    visible_in_hmi: bool | None = None
-    """Visible in HMI engineering."""
-    writable_from_hmi: bool | None = None
-    """Writable from HMI/OPC UA."""
-    setpoint: bool | None = None
-    """A setpoint (its value can be loaded as start value)."""
-    members: list[dict[str, Any]] | None = None
-    """The members of a Struct member, in the same form."""
 
 
-class MemberRef(CamelStruct):
+class MemberRef(BlockRef):
     """A member of a block's interface."""
 
-    device_name: str
-    block_name: str
     member_name: str
 
 
-class FolderInput(CamelStruct):
+class FolderInput(DeviceRef):
     """A folder path (``a/b``); ``folderName`` and ``path`` are accepted too."""
 
-    device_name: str
     folder_path: str | None = None
     folder_name: str | None = None
     path: str | None = None
 
 
-class SourceTextInput(CamelStruct):
+class SourceTextInput(DeviceRef):
     """An external source from text."""
 
-    device_name: str
     name: str
     """Name of the new external source, e.g. Motor.scl."""
     text: str
@@ -220,10 +186,9 @@ class SourceTextInput(CamelStruct):
     overwrite: bool = False
 
 
-class SourceFileInput(CamelStruct):
+class SourceFileInput(DeviceRef):
     """An external source from a file inside the roots (named after the file unless ``name`` is given)."""
 
-    device_name: str
     file_path: str
     name: str | None = None
     """Name of the new external source; the file's name when omitted."""
@@ -231,26 +196,22 @@ class SourceFileInput(CamelStruct):
     overwrite: bool = False
 
 
-class SourceRef(CamelStruct):
+class SourceRef(DeviceRef):
     """An external source of a PLC."""
 
-    device_name: str
     source_name: str
 
 
-class GenerateInput(CamelStruct):
+class GenerateInput(SourceRef):
     """Generate blocks from an external source; existing blocks are replaced unless ``overwrite`` is false."""
 
-    device_name: str
-    source_name: str
     overwrite: bool = True
     folder: str = ""
 
 
-class ImportAndGenerateInput(CamelStruct):
+class ImportAndGenerateInput(DeviceRef):
     """SCL text to keep as an external source and generate into blocks (T-IA: ``{SclContent, SourceName}``)."""
 
-    device_name: str
     scl_content: str
     """The SCL source text: one or more blocks, types and data blocks, as TIA's external sources hold them."""
     source_name: str = "Source.scl"
@@ -303,11 +264,9 @@ class SourceText(CamelStruct):
     source_text: str
 
 
-class BlockExportInput(CamelStruct):
+class BlockExportInput(BlockRef):
     """A block and the form to return it in: SimaticML (``xml``, any block) or SCL source (``scl``)."""
 
-    device_name: str
-    block_name: str
     format: Literal["xml", "scl"] = "xml"
 
 

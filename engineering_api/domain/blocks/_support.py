@@ -12,6 +12,7 @@ from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.domain.blockgen import spec_failure, target_for
 from engineering_api.domain.blocks._schemas import BlockSpecInput, BlockWriteResult, FolderInput
+from engineering_api.domain.common import NEEDS_PLC
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.lib.paths import safe_file_stem
 from simatic_xml import SimaticMLError, parse_bytes, to_bytes
@@ -21,9 +22,7 @@ from simatic_xml.model import Block, Document
 from simatic_xml.scl_text import tokens_to_text
 
 SECTION = "Blocks"
-_NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
-_WRITES = (*_NEEDS_PLC, e.AlreadyExistsError, e.ConflictError)
-XML = (".xml",)
+_WRITES = (*NEEDS_PLC, e.AlreadyExistsError, e.ConflictError)
 SCL = (".scl", ".txt", ".src")
 _BLOCK_PATH = "/api/devices/{deviceName}/blocks"
 _SOURCE_PATH = "/api/devices/{deviceName}/external-sources"

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend import errors as e
+from engineering_api.domain.common import read
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.redact import redacted
@@ -253,17 +254,11 @@ _RUN_DESCRIPTION = (
 )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="pipelines.list", summary="Names of the stored pipelines.", section=SECTION,
-        handler=lambda ctx, d: store_for(ctx).names(), input=None, output=list[str],
-        route=RouteSpec("GET", BASE), mutating=False,
-    ),
-    Operation(
-        name="pipelines.get", summary="A stored pipeline (with its next scheduled run).", section=SECTION,
-        handler=lambda ctx, d: _with_next_run(ctx, store_for(ctx).get(d.name)), input=PipelineRef,
-        output=PipelineDefinition, route=RouteSpec("GET", f"{BASE}/{{name}}"), mutating=False,
-        errors=(e.NotFoundError,),
-    ),
+    read("pipelines.list", SECTION, "Names of the stored pipelines.", BASE,
+         lambda ctx, d: store_for(ctx).names(), None, list[str]),
+    read("pipelines.get", SECTION, "A stored pipeline (with its next scheduled run).", f"{BASE}/{{name}}",
+         lambda ctx, d: _with_next_run(ctx, store_for(ctx).get(d.name)), PipelineRef, PipelineDefinition,
+         errors=(e.NotFoundError,)),
     Operation(
         name="pipelines.save", summary="Save a pipeline (with overwrite, replace one of the same name).",
         section=SECTION, handler=_save, input=SavePipelineInput, output=PipelineDefinition,
@@ -289,21 +284,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description=_RUN_DESCRIPTION, destructive=True, preview=_preview_run, message=_run_message,
         example={"variables": {"deviceName": "PLC_1"}},
     ),
-    Operation(
-        name="pipelines.executions", summary="Recent pipeline executions, newest first (optionally of one pipeline).",
-        section=SECTION, handler=lambda ctx, d: store_for(ctx).executions(d.name, d.limit), input=ExecutionsInput,
-        output=list[PipelineExecution], route=RouteSpec("GET", f"{BASE}/executions"), mutating=False,
-    ),
-    Operation(
-        name="pipelines.execution", summary="One pipeline execution with its step results.", section=SECTION,
-        handler=lambda ctx, d: store_for(ctx).execution(d.id), input=ExecutionRef, output=PipelineExecution,
-        route=RouteSpec("GET", f"{BASE}/executions/{{id}}"), mutating=False, errors=(e.NotFoundError,),
-    ),
-    Operation(
-        name="pipelines.templates", summary="The pipeline templates the server ships.", section=SECTION,
-        handler=lambda ctx, d: [t.summary() for t in TEMPLATES], input=None,
-        output=list[PipelineTemplateSummary], route=RouteSpec("GET", f"{BASE}/templates"), mutating=False,
-    ),
+    read("pipelines.executions", SECTION, "Recent pipeline executions, newest first (optionally of one pipeline).",
+         f"{BASE}/executions", lambda ctx, d: store_for(ctx).executions(d.name, d.limit), ExecutionsInput,
+         list[PipelineExecution]),
+    read("pipelines.execution", SECTION, "One pipeline execution with its step results.",
+         f"{BASE}/executions/{{id}}", lambda ctx, d: store_for(ctx).execution(d.id), ExecutionRef, PipelineExecution,
+         errors=(e.NotFoundError,)),
+    read("pipelines.templates", SECTION, "The pipeline templates the server ships.", f"{BASE}/templates",
+         lambda ctx, d: [t.summary() for t in TEMPLATES], None, list[PipelineTemplateSummary]),
     Operation(
         name="pipelines.templates.instantiate", summary="Save a new pipeline made from a template.",
         section=SECTION, handler=lambda ctx, d: _save(ctx, _from_template(d)), input=TemplateRef,

@@ -7,11 +7,12 @@ read-modify-write of the definitions cannot interleave with another.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
+from engineering_api.domain.named_records import NamedRecords
 from engineering_api.lib.recent import RecentRecords
 from engineering_api.lib.schema import utc_now
 
@@ -32,24 +33,21 @@ class PipelineStore:
     """CRUD of definitions (by case-insensitive name) and the execution history."""
 
     def __init__(self, kv: KeyValueStore) -> None:
-        self._kv = kv
+        self._definitions = NamedRecords(kv, _DEFINITIONS)
         self._executions = RecentRecords(kv, "pipelines:executions", "pipelines:execution:", EXECUTIONS_KEPT)
 
     # ----- definitions ------------------------------------------------------------------------------
-    def _all(self) -> dict[str, Any]:
-        return self._kv.get(_DEFINITIONS) or {}
-
     def names(self) -> list[str]:
         """Names of the stored pipelines, sorted case-insensitively."""
-        return [raw["name"] for _, raw in sorted(self._all().items())]
+        return [raw["name"] for raw in self._definitions.by_name()]
 
     def definitions(self) -> list[PipelineDefinition]:
         """Every stored pipeline, sorted by name."""
-        return [msgspec.convert(raw, PipelineDefinition) for _, raw in sorted(self._all().items())]
+        return [msgspec.convert(raw, PipelineDefinition) for raw in self._definitions.by_name()]
 
     def find(self, name: str) -> PipelineDefinition | None:
         """A pipeline by name (case-insensitive), or None."""
-        raw = self._all().get(name.lower())
+        raw = self._definitions.find(name)
         return None if raw is None else msgspec.convert(raw, PipelineDefinition)
 
     def get(self, name: str) -> PipelineDefinition:
@@ -77,7 +75,7 @@ class PipelineStore:
                 f'A pipeline named "{old.name}" already exists; send "overwrite": true to replace it.',
                 code="PIPELINE_EXISTS", details={"pipeline": old.name},
             )
-        if old is None and len(self._all()) >= MAX_PIPELINES:
+        if old is None and len(self._definitions.all()) >= MAX_PIPELINES:
             raise ConflictError(f"At most {MAX_PIPELINES} pipelines can be stored; delete some first.",
                                 code="PIPELINES_LIMIT")
         return old
@@ -94,9 +92,7 @@ class PipelineStore:
         stored = msgspec.structs.replace(
             definition, created_at=old.created_at if old else now, updated_at=now, next_run_at=None,
         )
-        everything = self._all()
-        everything[definition.name.lower()] = msgspec.to_builtins(stored)
-        self._kv.set(_DEFINITIONS, everything)
+        self._definitions.put(definition.name, msgspec.to_builtins(stored))
         return stored
 
     def delete(self, name: str) -> PipelineDefinition:
@@ -106,9 +102,7 @@ class PipelineStore:
             NotFoundError: ``PIPELINE_NOT_FOUND``.
         """
         found = self.get(name)
-        everything = self._all()
-        del everything[name.lower()]
-        self._kv.set(_DEFINITIONS, everything)
+        self._definitions.remove(name)
         return found
 
     # ----- executions -------------------------------------------------------------------------------

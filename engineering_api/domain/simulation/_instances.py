@@ -5,19 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.areas import simulation_models as models
 from engineering_api.backend.areas.online_rules import instance_off
-from engineering_api.backend.areas.simulation_models import (
-    SimDiagnostics,
-    SimInstanceConfig,
-    SimInstanceInfo,
-    SimInstanceState,
-    SimIpSuite,
-    SimNetworkConfig,
-    SimRuntimeConfig,
-    SimRuntimeStatus,
-    SimStatus,
-    SimStepResult,
-)
 from engineering_api.domain.simulation._schemas import (
     STOP_CONFIRM_RULE,
     CreateInstanceInput,
@@ -30,6 +19,7 @@ from engineering_api.domain.simulation._schemas import (
     RuntimeConfigInput,
     StepInput,
 )
+from engineering_api.domain.common import read
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import (
     PlannedChange,
@@ -47,13 +37,13 @@ _ONE = (e.NotFoundError,)
 _STATE = (e.NotFoundError, e.ConflictError)
 
 
-def _network(ctx: OperationContext, d: NetworkInput) -> SimNetworkConfig:
+def _network(ctx: OperationContext, d: NetworkInput) -> models.SimNetworkConfig:
     suites = d.ip_suites
     if suites is None:
         if d.ip_address is None:
             raise e.ValidationError("Send ipSuites (a list), or ipAddress for one interface.", code="VALIDATION_FAILED")
-        suites = [SimIpSuite(ip_address=d.ip_address, subnet_mask=d.subnet_mask, default_gateway=d.default_gateway,
-                             interface=d.interface)]
+        suites = [models.SimIpSuite(ip_address=d.ip_address, subnet_mask=d.subnet_mask,
+                                    default_gateway=d.default_gateway, interface=d.interface)]
     return ctx.backend.simulation.sim_set_instance_network(d.name, suites)
 
 
@@ -103,7 +93,7 @@ def _lifecycle(verb: str, summary: str, method: str, errors: tuple[type[e.Engine
     return Operation(
         name=f"simulation.instances.{verb}", summary=summary, section=SECTION,
         handler=lambda ctx, d: getattr(ctx.backend.simulation, method)(d.name),
-        input=InstanceRef, output=SimInstanceState,
+        input=InstanceRef, output=models.SimInstanceState,
         route=RouteSpec("POST", f"{ONE}/{verb}"), errors=errors,
     )
 
@@ -113,32 +103,27 @@ def _stopping(verb: str, summary: str, method: str) -> Operation[Any, Any]:
     return Operation(
         name=f"simulation.instances.{verb}", summary=f"{summary} A CPU in RUN needs confirm=true.", section=SECTION,
         handler=lambda ctx, d: getattr(ctx.backend.simulation, method)(d.name, confirm=d.confirm),
-        input=InstanceStopInput,
-        output=SimInstanceState, route=RouteSpec("POST", f"{ONE}/{verb}"), errors=_STATE, example={"confirm": True},
+        input=InstanceStopInput, output=models.SimInstanceState,
+        route=RouteSpec("POST", f"{ONE}/{verb}"), errors=_STATE, example={"confirm": True},
         description=STOP_CONFIRM_RULE, destructive=True, preview=_preview_stopping(verb),
     )
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="simulation.runtime.status", summary="Get PLCSim runtime status including version and running state.",
-        section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_runtime_status(), input=None, output=SimRuntimeStatus,
-        route=RouteSpec("GET", f"{BASE}/runtime/status"), mutating=False,
-    ),
+    read("simulation.runtime.status", SECTION, "Get PLCSim runtime status including version and running state.",
+         f"{BASE}/runtime/status", lambda ctx, _: ctx.backend.simulation.sim_runtime_status(), None,
+         models.SimRuntimeStatus),
     Operation(
         name="simulation.runtime.start", summary="Start the PLCSim Advanced runtime environment.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_start_runtime(), input=None, output=SimRuntimeStatus,
+        handler=lambda ctx, _: ctx.backend.simulation.sim_start_runtime(), input=None, output=models.SimRuntimeStatus,
         route=RouteSpec("POST", f"{BASE}/runtime/start"),
     ),
-    Operation(
-        name="simulation.runtime.config", summary="Get the current PLCSim runtime configuration.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_runtime_config(), input=None, output=SimRuntimeConfig,
-        route=RouteSpec("GET", f"{BASE}/runtime/config"), mutating=False,
-    ),
+    read("simulation.runtime.config", SECTION, "Get the current PLCSim runtime configuration.",
+         f"{BASE}/runtime/config", lambda ctx, _: ctx.backend.simulation.sim_runtime_config(), None,
+         models.SimRuntimeConfig),
     Operation(
         name="simulation.runtime.configure", summary="Update the PLCSim runtime configuration (network mode, port).",
-        section=SECTION, input=RuntimeConfigInput, output=SimRuntimeConfig,
+        section=SECTION, input=RuntimeConfigInput, output=models.SimRuntimeConfig,
         handler=lambda ctx, d: ctx.backend.simulation.sim_update_runtime_config(
             network_mode=d.network_mode, port=d.port),
         route=RouteSpec("PUT", f"{BASE}/runtime/config"), errors=(e.ValidationError, e.ConflictError),
@@ -147,23 +132,16 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.runtime.port", summary="Set the communication port used by PLCSim Advanced (null closes it).",
         section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_set_port(d.port), input=PortInput,
-        output=SimRuntimeConfig, route=RouteSpec("POST", f"{BASE}/runtime/port"), errors=(e.ValidationError,),
+        output=models.SimRuntimeConfig, route=RouteSpec("POST", f"{BASE}/runtime/port"), errors=(e.ValidationError,),
         example={"port": 50000},
     ),
-    Operation(
-        name="simulation.status",
-        summary="Get overall simulation status including runtime and active instances.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_status(), input=None, output=SimStatus,
-        route=RouteSpec("GET", f"{BASE}/status"), mutating=False,
-    ),
-    Operation(
-        name="simulation.instances.list", summary="List all registered virtual PLC instances.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_list_instances(), input=None, output=list[SimInstanceInfo],
-        route=RouteSpec("GET", f"{BASE}/instances"), mutating=False,
-    ),
+    read("simulation.status", SECTION, "Get overall simulation status including runtime and active instances.",
+         f"{BASE}/status", lambda ctx, _: ctx.backend.simulation.sim_status(), None, models.SimStatus),
+    read("simulation.instances.list", SECTION, "List all registered virtual PLC instances.", f"{BASE}/instances",
+         lambda ctx, _: ctx.backend.simulation.sim_list_instances(), None, list[models.SimInstanceInfo]),
     Operation(
         name="simulation.instances.create", summary="Create a new virtual PLC instance in PLCSim Advanced (at most 16).",
-        section=SECTION, input=CreateInstanceInput, output=SimInstanceInfo,
+        section=SECTION, input=CreateInstanceInput, output=models.SimInstanceInfo,
         handler=lambda ctx, d: ctx.backend.simulation.sim_create_instance(d.name, d.cpu_type, d.operating_mode),
         route=RouteSpec("POST", f"{BASE}/instances/create"),
         errors=(e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.NotSupportedError),
@@ -172,7 +150,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="simulation.instances.delete", summary="Delete a powered-off virtual PLC instance by name.",
         section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_delete_instance(d.name), input=InstanceRef,
-        output=SimInstanceInfo, route=RouteSpec("DELETE", ONE), errors=_STATE, destructive=True,
+        output=models.SimInstanceInfo, route=RouteSpec("DELETE", ONE), errors=_STATE, destructive=True,
         preview=_preview_delete,
     ),
     _lifecycle("power-on", "Power on a virtual PLC instance (it boots into STOP).", "sim_power_on", _ONE),
@@ -180,43 +158,37 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _lifecycle("run", "Set the virtual PLC CPU to RUN mode.", "sim_run"),
     _stopping("stop", "Set the virtual PLC CPU to STOP mode.", "sim_stop"),
     _stopping("memory-reset", "Reset PLC memory (MRES: start values, retentive data cleared).", "sim_memory_reset"),
-    Operation(
-        name="simulation.instances.state",
-        summary="Get the current state of a virtual PLC instance, with virtual time and scan-time statistics.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_state(d.name), input=InstanceRef,
-        output=SimInstanceState, route=RouteSpec("GET", f"{ONE}/state"), mutating=False, errors=_ONE,
-    ),
-    Operation(
-        name="simulation.instances.config", summary="Get configuration details for a specific instance.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_config(d.name), input=InstanceRef,
-        output=SimInstanceConfig, route=RouteSpec("GET", f"{ONE}/config"), mutating=False, errors=_ONE,
-    ),
+    read("simulation.instances.state", SECTION,
+         "Get the current state of a virtual PLC instance, with virtual time and scan-time statistics.", f"{ONE}/state",
+         lambda ctx, d: ctx.backend.simulation.sim_instance_state(d.name), InstanceRef, models.SimInstanceState,
+         errors=_ONE),
+    read("simulation.instances.config", SECTION, "Get configuration details for a specific instance.", f"{ONE}/config",
+         lambda ctx, d: ctx.backend.simulation.sim_instance_config(d.name), InstanceRef, models.SimInstanceConfig,
+         errors=_ONE),
     Operation(
         name="simulation.instances.configure",
         summary="Update configuration for a specific instance (operating mode, cycle time, scale factor).",
-        section=SECTION, input=InstanceConfigInput, output=SimInstanceConfig,
+        section=SECTION, input=InstanceConfigInput, output=models.SimInstanceConfig,
         handler=lambda ctx, d: ctx.backend.simulation.sim_update_instance_config(
             d.name, operating_mode=d.operating_mode, cycle_time_ms=d.cycle_time_ms,
             min_cycle_time_ms=d.min_cycle_time_ms, scale_factor=d.scale_factor, cpu_type=d.cpu_type),
         route=RouteSpec("PUT", f"{ONE}/config"), errors=(e.NotFoundError, e.ValidationError),
         example={"operatingMode": "SingleStep", "cycleTimeMs": 10},
     ),
-    Operation(
-        name="simulation.instances.network", summary="Get network configuration for a specific instance.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_instance_network(d.name), input=InstanceRef,
-        output=SimNetworkConfig, route=RouteSpec("GET", f"{ONE}/network"), mutating=False, errors=_ONE,
-    ),
+    read("simulation.instances.network", SECTION, "Get network configuration for a specific instance.",
+         f"{ONE}/network", lambda ctx, d: ctx.backend.simulation.sim_instance_network(d.name), InstanceRef,
+         models.SimNetworkConfig, errors=_ONE),
     Operation(
         name="simulation.instances.configure-network",
         summary="Update network configuration for a specific instance (IP suite per interface; duplicates refused).",
-        section=SECTION, handler=_network, input=NetworkInput, output=SimNetworkConfig,
+        section=SECTION, handler=_network, input=NetworkInput, output=models.SimNetworkConfig,
         route=RouteSpec("PUT", f"{ONE}/network"), errors=(e.NotFoundError, e.ValidationError, e.ConflictError),
         example={"ipSuites": [{"interface": "IE1", "ipAddress": "192.168.0.10", "subnetMask": "255.255.255.0"}]},
     ),
     Operation(
         name="simulation.instances.step",
         summary="Extension: advance virtual time by N cycles or T milliseconds (SingleStep/TimespanSynchronized, RUN).",
-        section=SECTION, input=StepInput, output=SimStepResult,
+        section=SECTION, input=StepInput, output=models.SimStepResult,
         handler=lambda ctx, d: ctx.backend.simulation.sim_step(d.name, cycles=d.cycles, milliseconds=d.milliseconds),
         route=RouteSpec("POST", f"{ONE}/actions/step"), errors=(e.NotFoundError, e.ConflictError, e.ValidationError),
         example={"milliseconds": 250},
@@ -226,12 +198,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
                     "freely) or when the CPU is not in RUN. A programming error stops the CPU: the result says "
                     "``stopped`` and the diagnostics name the block, network and line.",
     ),
-    Operation(
-        name="simulation.instances.diagnostics",
-        summary="Extension: the diagnostic buffer of a virtual PLC, newest first (STOP causes with block/line).",
-        section=SECTION,
-        handler=lambda ctx, d: ctx.backend.simulation.sim_diagnostics(d.name, d.limit), input=DiagnosticsInput,
-        output=SimDiagnostics, route=RouteSpec("GET", f"{ONE}/diagnostics"), mutating=False, errors=_ONE,
-        description="Not a T-IA Connect route: what TIA's online diagnostics show of the CPU's diagnostic buffer.",
-    ),
+    read("simulation.instances.diagnostics", SECTION,
+         "Extension: the diagnostic buffer of a virtual PLC, newest first (STOP causes with block/line).",
+         f"{ONE}/diagnostics", lambda ctx, d: ctx.backend.simulation.sim_diagnostics(d.name, d.limit), DiagnosticsInput,
+         models.SimDiagnostics, errors=_ONE,
+         description="Not a T-IA Connect route: what TIA's online diagnostics show of the CPU's diagnostic buffer."),
 )

@@ -34,6 +34,7 @@ from engineering_api.domain.simulation._schemas import (
     TagTarget,
     TagWriteInput,
 )
+from engineering_api.domain.common import read
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -132,18 +133,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(e.ConflictError,), example={"confirm": True}, description=STOP_CONFIRM_RULE,
         destructive=True, preview=_preview_stop,
     ),
-    Operation(
-        name="simulation.state",
-        summary="Get the current simulation state including connection and running status.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_session_state(), input=None, output=SimSessionState,
-        route=RouteSpec("GET", f"{BASE}/state"), mutating=False,
-    ),
-    Operation(
-        name="simulation.tags.list",
-        summary="List all available simulation tags from the connected instance (filter: substring or pattern).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_list_tags(d.filter, d.instance_name),
-        input=TagListInput, output=SimTagList, route=RouteSpec("GET", TAGS), mutating=False, errors=_TAG,
-    ),
+    read("simulation.state", SECTION, "Get the current simulation state including connection and running status.",
+         f"{BASE}/state", lambda ctx, _: ctx.backend.simulation.sim_session_state(), None, SimSessionState),
+    read("simulation.tags.list", SECTION,
+         "List all available simulation tags from the connected instance (filter: substring or pattern).", TAGS,
+         lambda ctx, d: ctx.backend.simulation.sim_list_tags(d.filter, d.instance_name), TagListInput, SimTagList,
+         errors=_TAG),
     Operation(
         name="simulation.tags.refresh", summary="Refresh the tag list from the connected PLCSim instance.",
         section=SECTION,
@@ -179,11 +174,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=_BATCH, description=_BATCH_NOTE,
         example={"tags": [{"name": "Start", "value": True}, {"name": '"Motor_DB".Setpoint', "value": 1500}]},
     ),
-    Operation(
-        name="simulation.profiles.list", summary="List all saved simulation profiles.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_list_profiles(), input=None, output=list[SimProfile],
-        route=RouteSpec("GET", f"{BASE}/profiles"), mutating=False, errors=(e.ValidationError,),
-    ),
+    read("simulation.profiles.list", SECTION, "List all saved simulation profiles.", f"{BASE}/profiles",
+         lambda ctx, _: ctx.backend.simulation.sim_list_profiles(), None, list[SimProfile],
+         errors=(e.ValidationError,)),
     Operation(
         name="simulation.profiles.create",
         summary="Create a new simulation profile with instance definitions (saved; apply it to create them).",
@@ -195,12 +188,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
             {"name": "PLC_1_Sim", "cpuType": "CPU1516", "operatingMode": "SingleStep", "ipAddress": "192.168.0.10"}]},
         destructive=True, preview=_preview_save_profile,
     ),
-    Operation(
-        name="simulation.profiles.get", summary="Get details of a specific simulation profile.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.simulation.sim_get_profile(d.file_name), input=ProfileRef, output=SimProfile,
-        route=RouteSpec("GET", f"{BASE}/profiles/{{fileName}}"), mutating=False,
-        errors=(e.NotFoundError, e.ValidationError),
-    ),
+    read("simulation.profiles.get", SECTION, "Get details of a specific simulation profile.",
+         f"{BASE}/profiles/{{fileName}}", lambda ctx, d: ctx.backend.simulation.sim_get_profile(d.file_name),
+         ProfileRef, SimProfile, errors=(e.NotFoundError, e.ValidationError)),
     Operation(
         name="simulation.profiles.apply",
         summary="Extension: create the instances of a saved profile (all or none).", section=SECTION,

@@ -25,6 +25,7 @@ from typing import Annotated, Any
 import msgspec
 
 from engineering_api.backend import errors as e
+from engineering_api.domain.common import DeviceRef, read
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -141,10 +142,9 @@ class RunInput(CamelStruct):
     """The PLCSIM instance to run on, instead of each case's own."""
 
 
-class DeviceRunInput(CamelStruct):
+class DeviceRunInput(DeviceRef):
     """Run every case whose ``deviceName`` is this PLC; ``instanceName`` overrides each case's instance."""
 
-    device_name: str
     instance_name: str | None = None
 
 
@@ -243,21 +243,14 @@ _RUN_DESCRIPTION = (
 )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="testharness.tests.list", summary="Names of the stored PLC test cases (optionally of one device).",
-        section=SECTION, handler=lambda ctx, d: [c.name for c in store_for(ctx).list_cases(d.device_name)],
-        input=ListTestsInput, output=list[str], route=RouteSpec("GET", f"{BASE}/tests"), mutating=False,
-    ),
-    Operation(
-        name="testharness.cases.list", summary="The stored PLC test cases with their steps (optionally of one device).",
-        section=SECTION, handler=lambda ctx, d: store_for(ctx).list_cases(d.device_name), input=ListTestsInput,
-        output=list[TestCaseInfo], route=RouteSpec("GET", f"{BASE}/cases"), mutating=False,
-    ),
-    Operation(
-        name="testharness.tests.get", summary="A stored PLC test case by name.", section=SECTION,
-        handler=lambda ctx, d: store_for(ctx).get_case(d.name), input=TestRef, output=TestCaseInfo,
-        route=RouteSpec("GET", f"{BASE}/tests/{{name}}"), mutating=False, errors=(e.NotFoundError,),
-    ),
+    read("testharness.tests.list", SECTION, "Names of the stored PLC test cases (optionally of one device).",
+         f"{BASE}/tests", lambda ctx, d: [c.name for c in store_for(ctx).list_cases(d.device_name)], ListTestsInput,
+         list[str]),
+    read("testharness.cases.list", SECTION, "The stored PLC test cases with their steps (optionally of one device).",
+         f"{BASE}/cases", lambda ctx, d: store_for(ctx).list_cases(d.device_name), ListTestsInput,
+         list[TestCaseInfo]),
+    read("testharness.tests.get", SECTION, "A stored PLC test case by name.", f"{BASE}/tests/{{name}}",
+         lambda ctx, d: store_for(ctx).get_case(d.name), TestRef, TestCaseInfo, errors=(e.NotFoundError,)),
     Operation(
         name="testharness.tests.create", summary="Create (or with overwrite replace) a PLC test case.",
         section=SECTION, handler=_create, input=CreateTestInput, output=TestCaseInfo,
@@ -271,17 +264,11 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("DELETE", f"{BASE}/tests/{{name}}"), errors=(e.NotFoundError,),
         destructive=True, preview=_preview_delete,
     ),
-    Operation(
-        name="testharness.results", summary="The newest test run's results (or one run's by runId).",
-        section=SECTION, handler=_results, input=ResultsInput, output=TestSuiteResult,
-        route=RouteSpec("GET", f"{BASE}/results"), mutating=False, errors=(e.NotFoundError,),
-        description="A TestSuiteResult: with no run recorded yet, an empty one with status NotRun.",
-    ),
-    Operation(
-        name="testharness.runs", summary="The recent test runs with their results, newest first.",
-        section=SECTION, handler=lambda ctx, d: store_for(ctx).runs(d.limit), input=RunsInput,
-        output=list[TestSuiteResult], route=RouteSpec("GET", f"{BASE}/runs"), mutating=False,
-    ),
+    read("testharness.results", SECTION, "The newest test run's results (or one run's by runId).",
+         f"{BASE}/results", _results, ResultsInput, TestSuiteResult, errors=(e.NotFoundError,),
+         description="A TestSuiteResult: with no run recorded yet, an empty one with status NotRun."),
+    read("testharness.runs", SECTION, "The recent test runs with their results, newest first.", f"{BASE}/runs",
+         lambda ctx, d: store_for(ctx).runs(d.limit), RunsInput, list[TestSuiteResult]),
     Operation(
         name="testharness.run", summary="Run PLC test cases by name, '*' or a glob pattern.", section=SECTION,
         handler=_run, input=RunInput, output=TestSuiteResult, route=RouteSpec("POST", f"{BASE}/run-sync"), query=("test_name",),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
+from engineering_api.domain.named_records import NamedRecords
 from engineering_api.lib.recent import RecentRecords
 from engineering_api.lib.schema import utc_now
 
@@ -42,16 +43,13 @@ class TestStore:
     __test__ = False
 
     def __init__(self, kv: KeyValueStore) -> None:
-        self._kv = kv
+        self._cases = NamedRecords(kv, _CASES)
         self._runs = RecentRecords(kv, _RUNS, _RUN, RUNS_KEPT)
 
     # ----- cases ------------------------------------------------------------------------------------
-    def _cases(self) -> dict[str, Any]:
-        return self._kv.get(_CASES) or {}
-
     def list_cases(self, device_name: str | None = None) -> list[TestCaseInfo]:
         """Cases sorted by name; only those of ``device_name`` (case-insensitive) when given."""
-        cases = [msgspec.convert(raw, TestCaseInfo) for _, raw in sorted(self._cases().items())]
+        cases = [msgspec.convert(raw, TestCaseInfo) for raw in self._cases.by_name()]
         if device_name is not None:
             cases = [c for c in cases if (c.device_name or "").lower() == device_name.lower()]
         return cases
@@ -62,7 +60,7 @@ class TestStore:
         Raises:
             NotFoundError: ``TEST_NOT_FOUND``.
         """
-        raw = self._cases().get(name.lower())
+        raw = self._cases.find(name)
         if raw is None:
             raise NotFoundError(
                 f'The test case "{name}" does not exist (GET /api/testharness/tests lists them).', code="TEST_NOT_FOUND"
@@ -77,9 +75,8 @@ class TestStore:
             AlreadyExistsError: ``TEST_EXISTS`` without ``overwrite``.
             ConflictError: ``TESTS_LIMIT`` when :data:`MAX_CASES` are stored.
         """
-        cases = self._cases()
-        key = case.name.lower()
-        old = cases.get(key)
+        cases = self._cases.all()
+        old = cases.get(case.name.lower())
         if old is not None and not overwrite:
             raise AlreadyExistsError(
                 f'A test case named "{old["name"]}" already exists; send "overwrite": true to replace it.',
@@ -90,8 +87,7 @@ class TestStore:
         now = utc_now()
         fields = {f: getattr(case, f) for f in TestCase.__struct_fields__}
         info = TestCaseInfo(**fields, created_at=old["createdAt"] if old else now, updated_at=now)
-        cases[key] = msgspec.to_builtins(info)
-        self._kv.set(_CASES, cases)
+        self._cases.put(case.name, msgspec.to_builtins(info), cases)
         return info
 
     def delete_case(self, name: str) -> TestCaseInfo:
@@ -101,9 +97,7 @@ class TestStore:
             NotFoundError: ``TEST_NOT_FOUND``.
         """
         info = self.get_case(name)
-        cases = self._cases()
-        del cases[name.lower()]
-        self._kv.set(_CASES, cases)
+        self._cases.remove(name)
         return info
 
     # ----- runs -------------------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""What the domain's operations share: the errors of an operation on a PLC's objects, the files they read, the
+inputs that name a PLC, a folder of its trees, or a SimaticML file to import, and the form of a plain read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engineering_api.backend import errors as e
+from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.lib.schema import CamelStruct
+
+__all__ = ("NEEDS_PLC", "XML", "DeviceRef", "FileImportInput", "FolderRef", "read")
+
+NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
+"""The errors of any operation on a PLC's objects: no such PLC or object, bad input, no project open, no portal."""
+XML = (".xml",)
+"""The file kind of a SimaticML import."""
+
+
+class DeviceRef(CamelStruct):
+    """A PLC by name."""
+
+    device_name: str
+
+
+class FolderRef(DeviceRef):
+    """A folder of one of a PLC's trees, by its path (``a/b``)."""
+
+    folder_path: str
+
+
+class FileImportInput(DeviceRef):
+    """A SimaticML file inside the roots, imported into a folder of the PLC (the top level by default)."""
+
+    import_file_path: str
+    folder_path: str = ""
+    overwrite: bool = False
+
+
+def read(name: str, section: str, summary: str, path: str, handler: Any, input: Any, output: Any, *,
+         errors: tuple[type[e.EngineeringError], ...] = (), description: str = "",
+         example: dict[str, Any] | None = None) -> Operation[Any, Any]:
+    """An operation that only reads, at ``GET <path>`` (the viewer role; no audit, no job)."""
+    return Operation(name=name, summary=summary, section=section, handler=handler, input=input, output=output,
+                     route=RouteSpec("GET", path), mutating=False, errors=errors, description=description,
+                     example=example)
