@@ -303,28 +303,22 @@ def _refuse_non_local(request: Request[Any, Any, Any]) -> None:
 _ADMIN, _VIEWER = {"role": "admin"}, {"role": "viewer"}
 
 
-class GetLicenseFeaturesResponse(Envelope, kw_only=True):
-    data: LicenseFeatures
+class GetLicenseFeaturesResponse(Envelope[LicenseFeatures]): ...
 
 
-class PostClientEventResponse(Envelope, kw_only=True):
-    data: TelemetryAccepted
+class PostClientEventResponse(Envelope[TelemetryAccepted]): ...
 
 
-class ListClientEventsResponse(Envelope, kw_only=True):
-    data: StoredEvents
+class ListClientEventsResponse(Envelope[StoredEvents]): ...
 
 
-class ClearClientEventsResponse(Envelope, kw_only=True):
-    data: EventsCleared
+class ClearClientEventsResponse(Envelope[EventsCleared]): ...
 
 
-class GetCompatibilitySettingsResponse(Envelope, kw_only=True):
-    data: CompatSettings
+class GetCompatibilitySettingsResponse(Envelope[CompatSettings]): ...
 
 
-class PutCompatibilitySettingsResponse(Envelope, kw_only=True):
-    data: CompatSettings
+class PutCompatibilitySettingsResponse(Envelope[CompatSettings]): ...
 
 
 class CompatController(Controller):

@@ -76,12 +76,10 @@ class CommandInfo(CamelStruct):
 
 
 # Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
-class ListCommandsResponse(Envelope, kw_only=True):
-    data: list[CommandEntry]
+class ListCommandsResponse(Envelope[list[CommandEntry]]): ...
 
 
-class GetCommandInfoResponse(Envelope, kw_only=True):
-    data: CommandInfo
+class GetCommandInfoResponse(Envelope[CommandInfo]): ...
 
 
 class DiscoveryController(Controller):

@@ -107,8 +107,7 @@ async def _write_atomically(upload: UploadFile, target: Path, overwrite: bool) -
 _PATH = Annotated[str, QueryParameter(description="The file, relative to the first file root or absolute inside one")]
 
 
-class UploadFileResponse(Envelope, kw_only=True):
-    data: StoredFile
+class UploadFileResponse(Envelope[StoredFile]): ...
 
 
 class FilesController(Controller):

@@ -75,16 +75,13 @@ class Pong(CamelStruct):
 
 
 # Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
-class GetHealthResponse(Envelope, kw_only=True):
-    data: Health
+class GetHealthResponse(Envelope[Health]): ...
 
 
-class PingResponse(Envelope, kw_only=True):
-    data: Pong
+class PingResponse(Envelope[Pong]): ...
 
 
-class GetApiVersionResponse(Envelope, kw_only=True):
-    data: VersionInfo
+class GetApiVersionResponse(Envelope[VersionInfo]): ...
 
 
 

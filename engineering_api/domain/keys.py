@@ -45,16 +45,13 @@ class CreatedKey(CamelStruct):
     """Send it as ``X-API-Key``; it cannot be shown again."""
 
 
-class ListApiKeysResponse(Envelope, kw_only=True):
-    data: list[ApiKeyInfo]
+class ListApiKeysResponse(Envelope[list[ApiKeyInfo]]): ...
 
 
-class CreateApiKeyResponse(Envelope, kw_only=True):
-    data: CreatedKey
+class CreateApiKeyResponse(Envelope[CreatedKey]): ...
 
 
-class RevokeApiKeyResponse(Envelope, kw_only=True):
-    data: ApiKeyInfo
+class RevokeApiKeyResponse(Envelope[ApiKeyInfo]): ...
 
 
 

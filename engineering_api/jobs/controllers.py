@@ -43,12 +43,10 @@ class JobList(CamelStruct):
 
 
 # Typed envelopes, so the document (and the regression gate) knows the payload of each answer.
-class GetJobResponse(Envelope, kw_only=True):
-    data: JobRecord
+class GetJobResponse(Envelope[JobRecord]): ...
 
 
-class ListJobsResponse(Envelope, kw_only=True):
-    data: JobList
+class ListJobsResponse(Envelope[JobList]): ...
 
 
 class ExecuteRequest(CamelStruct):

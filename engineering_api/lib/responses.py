@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 from litestar import Response
@@ -221,12 +221,17 @@ def envelope_type(data_type: Any, name: str) -> type[msgspec.Struct]:
     )
 
 
-class Envelope(msgspec.Struct, kw_only=True):
-    """The untyped success envelope used where OpenAPI detail is not needed."""
+DataT = TypeVar("DataT")
+
+
+class Envelope(msgspec.Struct, Generic[DataT], kw_only=True):
+    """The success envelope. A route's answer type names its payload as a one-line subclass,
+    ``class ListBlocksResponse(Envelope[list[BlockInfo]]): ...``: a named OpenAPI component whose ``data`` is the
+    real payload (:class:`~engineering_api.lib.field_docs.DocumentedStructSchemas` resolves the parameter)."""
 
     success: bool
     message: str
-    data: Any
+    data: DataT
     timestamp: str
 
 

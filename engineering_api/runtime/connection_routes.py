@@ -45,24 +45,19 @@ class TagImport(CamelStruct):
     none is removed. True: they become the connection's only tags; ``removed`` names the ones that went."""
 
 
-class ListRuntimeConnectionsResponse(Envelope, kw_only=True):
-    data: list[RuntimeConnection]
+class ListRuntimeConnectionsResponse(Envelope[list[RuntimeConnection]]): ...
 
 
-class RuntimeConnectionResponse(Envelope, kw_only=True):
-    data: RuntimeConnection
+class RuntimeConnectionResponse(Envelope[RuntimeConnection]): ...
 
 
-class RuntimeTagMappingsResponse(Envelope, kw_only=True):
-    data: list[TagMapping]
+class RuntimeTagMappingsResponse(Envelope[list[TagMapping]]): ...
 
 
-class RuntimeTagSourceResponse(Envelope, kw_only=True):
-    data: TagSourceChoice
+class RuntimeTagSourceResponse(Envelope[TagSourceChoice]): ...
 
 
-class ImportRuntimeConnectionTagsResponse(Envelope, kw_only=True):
-    data: ImportedTags
+class ImportRuntimeConnectionTagsResponse(Envelope[ImportedTags]): ...
 
 
 

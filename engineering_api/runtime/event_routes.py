@@ -76,40 +76,31 @@ class SubscriptionInfo(CamelStruct):
     subscription's stream as the session that made it, while that session lasts (nothing else)."""
 
 
-class RuntimeAlarmsResponse(Envelope, kw_only=True):
-    data: list[Alarm]
+class RuntimeAlarmsResponse(Envelope[list[Alarm]]): ...
 
 
-class RuntimeAlarmResponse(Envelope, kw_only=True):
-    data: Alarm
+class RuntimeAlarmResponse(Envelope[Alarm]): ...
 
 
-class RuntimeAlarmArchiveResponse(Envelope, kw_only=True):
-    data: AlarmPage
+class RuntimeAlarmArchiveResponse(Envelope[AlarmPage]): ...
 
 
-class RuntimeAlarmDefinitionsResponse(Envelope, kw_only=True):
-    data: list[AlarmDefinition]
+class RuntimeAlarmDefinitionsResponse(Envelope[list[AlarmDefinition]]): ...
 
 
-class RuntimeAlarmDefinitionResponse(Envelope, kw_only=True):
-    data: AlarmDefinition
+class RuntimeAlarmDefinitionResponse(Envelope[AlarmDefinition]): ...
 
 
-class RuntimeHistoryResponse(Envelope, kw_only=True):
-    data: list[HistorySeries]
+class RuntimeHistoryResponse(Envelope[list[HistorySeries]]): ...
 
 
-class RuntimeLoggingSettingsResponse(Envelope, kw_only=True):
-    data: list[LoggingSetting]
+class RuntimeLoggingSettingsResponse(Envelope[list[LoggingSetting]]): ...
 
 
-class RuntimeLoggingSettingResponse(Envelope, kw_only=True):
-    data: LoggingSetting
+class RuntimeLoggingSettingResponse(Envelope[LoggingSetting]): ...
 
 
-class RuntimeSubscriptionResponse(Envelope, kw_only=True):
-    data: SubscriptionInfo
+class RuntimeSubscriptionResponse(Envelope[SubscriptionInfo]): ...
 
 
 class RuntimeAlarmController(Controller):

@@ -146,12 +146,10 @@ def stop_opcua_servers(services: Services) -> None:
 
 
 _ADMIN = {"role": "admin"}
-class ListOpcUaServersResponse(Envelope, kw_only=True):
-    data: list[OpcUaServerInfo]
+class ListOpcUaServersResponse(Envelope[list[OpcUaServerInfo]]): ...
 
 
-class OpcUaServerResponse(Envelope, kw_only=True):
-    data: OpcUaServerInfo
+class OpcUaServerResponse(Envelope[OpcUaServerInfo]): ...
 
 
 

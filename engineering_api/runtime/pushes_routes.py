@@ -52,24 +52,19 @@ class DryRunRequest(CamelStruct):
     period_end: _Time | None = None
 
 
-class ListRuntimePushesResponse(Envelope, kw_only=True):
-    data: list[PushDefinition]
+class ListRuntimePushesResponse(Envelope[list[PushDefinition]]): ...
 
 
-class RuntimePushResponse(Envelope, kw_only=True):
-    data: PushDefinition
+class RuntimePushResponse(Envelope[PushDefinition]): ...
 
 
-class ListRuntimePushDeliveriesResponse(Envelope, kw_only=True):
-    data: list[Delivery]
+class ListRuntimePushDeliveriesResponse(Envelope[list[Delivery]]): ...
 
 
-class RuntimePushDeliveryResponse(Envelope, kw_only=True):
-    data: Delivery
+class RuntimePushDeliveryResponse(Envelope[Delivery]): ...
 
 
-class RuntimePushDryRunResponse(Envelope, kw_only=True):
-    data: DryRun
+class RuntimePushDryRunResponse(Envelope[DryRun]): ...
 
 
 

@@ -72,40 +72,31 @@ def _client(request: Request[Any, Any, Any]) -> str | None:
     return request.client.host if request.client else None
 
 
-class ListRuntimeUsersResponse(Envelope, kw_only=True):
-    data: list[RuntimeUser]
+class ListRuntimeUsersResponse(Envelope[list[RuntimeUser]]): ...
 
 
-class RuntimeUserResponse(Envelope, kw_only=True):
-    data: RuntimeUser
+class RuntimeUserResponse(Envelope[RuntimeUser]): ...
 
 
-class RuntimeSettingsResponse(Envelope, kw_only=True):
-    data: RuntimeSettings
+class RuntimeSettingsResponse(Envelope[RuntimeSettings]): ...
 
 
-class RuntimeLoginResponse(Envelope, kw_only=True):
-    data: LoginAnswer
+class RuntimeLoginResponse(Envelope[LoginAnswer]): ...
 
 
-class RuntimeCurrentUserResponse(Envelope, kw_only=True):
-    data: CurrentUser
+class RuntimeCurrentUserResponse(Envelope[CurrentUser]): ...
 
 
-class RuntimeTagListResponse(Envelope, kw_only=True):
-    data: TagList
+class RuntimeTagListResponse(Envelope[TagList]): ...
 
 
-class RuntimeTagValueResponse(Envelope, kw_only=True):
-    data: TagValue
+class RuntimeTagValueResponse(Envelope[TagValue]): ...
 
 
-class RuntimeTagValuesResponse(Envelope, kw_only=True):
-    data: list[TagValueResult]
+class RuntimeTagValuesResponse(Envelope[list[TagValueResult]]): ...
 
 
-class RuntimeLogoutResponse(Envelope, kw_only=True):
-    data: None
+class RuntimeLogoutResponse(Envelope[None]): ...
 
 
 class RuntimeUserController(Controller):

@@ -81,40 +81,31 @@ def _event(name: str, payload: Any) -> ServerSentEventMessage:
     return ServerSentEventMessage(event=name, data=msgspec.json.encode(payload).decode())
 
 
-class AssistantChatResponse(Envelope, kw_only=True):
-    data: ChatAccepted
+class AssistantChatResponse(Envelope[ChatAccepted]): ...
 
 
-class AssistantChatSyncResponse(Envelope, kw_only=True):
-    data: ChatResult
+class AssistantChatSyncResponse(Envelope[ChatResult]): ...
 
 
-class GetAssistantHistoryResponse(Envelope, kw_only=True):
-    data: list[HistoryEntry]
+class GetAssistantHistoryResponse(Envelope[list[HistoryEntry]]): ...
 
 
-class ClearAssistantHistoryResponse(Envelope, kw_only=True):
-    data: HistoryCleared
+class ClearAssistantHistoryResponse(Envelope[HistoryCleared]): ...
 
 
-class StopAssistantResponse(Envelope, kw_only=True):
-    data: StopResult
+class StopAssistantResponse(Envelope[StopResult]): ...
 
 
-class ListAssistantModelsResponse(Envelope, kw_only=True):
-    data: ModelList
+class ListAssistantModelsResponse(Envelope[ModelList]): ...
 
 
-class GetAssistantSettingsResponse(Envelope, kw_only=True):
-    data: AssistantSettingsView
+class GetAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
 
 
-class PutAssistantSettingsResponse(Envelope, kw_only=True):
-    data: AssistantSettingsView
+class PutAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
 
 
-class DeleteAssistantSettingsResponse(Envelope, kw_only=True):
-    data: AssistantSettingsView
+class DeleteAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
 
 
 class AssistantController(Controller):
