@@ -14,7 +14,7 @@ from litestar.params import FromPath, QueryParameter
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.backend.models import SessionStatus
 from engineering_api.domain.health import api_version
-from engineering_api.lib.responses import envelope_type, ok, problem_responses
+from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Principal, Role
 from engineering_api.mcp.client_config import client_configs
@@ -25,7 +25,6 @@ from engineering_api.mcp.tools import tool_catalog
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    import msgspec
     from litestar.types import Receive, Scope, Send
 
     from engineering_api.mcp.runtime import McpRuntime
@@ -77,20 +76,11 @@ class CleanupResult(CamelStruct):
     remaining: int
 
 
-# The success envelopes the routes answer, each named so OpenAPI shows its payload. They are built at run time
-# (msgspec.defstruct), which a type checker cannot follow: for it, each is a Struct.
-if TYPE_CHECKING:
-    GetMcpInfoResponse = msgspec.Struct
-    GetMcpInstanceResponse = msgspec.Struct
-    ListMcpSessionsResponse = msgspec.Struct
-    GetMcpSessionResponse = msgspec.Struct
-    CleanupMcpSessionsResponse = msgspec.Struct
-else:
-    GetMcpInfoResponse = envelope_type(McpInfo, "GetMcpInfoResponse")
-    GetMcpInstanceResponse = envelope_type(McpInstance, "GetMcpInstanceResponse")
-    ListMcpSessionsResponse = envelope_type(list[SessionInfo], "ListMcpSessionsResponse")
-    GetMcpSessionResponse = envelope_type(SessionInfo, "GetMcpSessionResponse")
-    CleanupMcpSessionsResponse = envelope_type(CleanupResult, "CleanupMcpSessionsResponse")
+class GetMcpInfoResponse(Envelope[McpInfo]): ...
+class GetMcpInstanceResponse(Envelope[McpInstance]): ...
+class ListMcpSessionsResponse(Envelope[list[SessionInfo]]): ...
+class GetMcpSessionResponse(Envelope[SessionInfo]): ...
+class CleanupMcpSessionsResponse(Envelope[CleanupResult]): ...
 
 
 def _services(request: Request[Any, Any, Any]) -> Services:
