@@ -9,6 +9,7 @@ import asyncio
 import builtins
 import contextlib
 import datetime as dt
+import functools
 import logging
 import time
 import uuid
@@ -183,8 +184,9 @@ class JobManager:
                 and self._slow_reads.get(operation.name, 0) < INLINE_READ_STRIKES):
             # No file fields, so _handle's check of export targets has nothing to refuse: without a snapshot to
             # take, the handler is all that runs.
-            run = (lambda: operation.handler(context, data)) if operation.snapshot_targets is None \
-                else (lambda: self._handle(operation, context, data))
+            # A partial, not a lambda: called from C, it adds no Python frame of its own to every read.
+            run = functools.partial(operation.handler, context, data) if operation.snapshot_targets is None \
+                else functools.partial(self._handle, operation, context, data)
             started = time.thread_time()
             ran, result = self._worker.run_if_idle(run, context.token)
             if ran:

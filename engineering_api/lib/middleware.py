@@ -6,6 +6,7 @@ the wrapper around it should cost microseconds.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import re
@@ -21,7 +22,7 @@ from litestar.enums import ScopeType
 
 from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
-from engineering_api.lib.caller import caller_id, current_caller
+from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
 from engineering_api.lib.responses import error_body
 from engineering_api.lib.security import Principal, Role
 
@@ -32,13 +33,20 @@ if TYPE_CHECKING:
     from litestar.response.base import ASGIResponse
     from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
+    from engineering_api.config import Settings
     from engineering_api.services import Services
 
-__all__ = ("GuardMiddleware", "host_name", "required_role", "unknown_route_handler")
+__all__ = ("GuardMiddleware", "host_name", "request_services", "required_role", "unknown_route_handler")
 
 logger = logging.getLogger(__name__)
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_HOSTS_KEPT = 16
+"""Allowed Host headers a guard remembers (per route handler; clients send one or two)."""
+
+request_services: contextvars.ContextVar[Services] = contextvars.ContextVar("engineering_api_services")
+"""The services of the app serving the request, set by the guard: a route handler that takes no request (a
+listing, see engineering_api.jobs.routes) finds them here."""
 
 
 def required_role(method: str, opt: dict[str, Any]) -> Role | None:
@@ -64,41 +72,36 @@ class GuardMiddleware:
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
         self.services = services
-        self._rules: dict[tuple[int, str], _RouteRule] = {}
-        """What the guard does per (route handler, method); handlers live as long as the app."""
+        self._rules: dict[str, _RouteRule] = {}
+        """What the guard does per method of its one route handler."""
+        self._hosts: set[str] = set()
+        """Host headers that passed the checks of :meth:`_host_allowed` under the settings :attr:`_hosts_of`."""
+        self._hosts_of: Settings | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         services = self.services
+        request_services.set(services)
         settings = services.settings
-        host, origin, presented = _wanted_headers(scope["headers"])
+        host, origin, presented, session = _wanted_headers(scope["headers"])
         method = scope["method"]
-        path = scope["path"]
         mutating = method not in _READ_METHODS
-        client = scope.get("client")
-        client_addr = client[0] if client else None
 
-        name = host_name(host)
-        if name is None:
-            await _reject(send, 400, "INVALID_HOST_HEADER",
-                          f"Host {host!r} is not a host name or address with an optional port", path)
-            return
-        if name not in _lower_case(settings.allowed_hosts):
-            await _reject(send, 421, "HOST_NOT_ALLOWED", f"Host {host!r} is not allowed; see settings.allowedHosts", path)
-            return
+        if settings is not self._hosts_of or host not in self._hosts:
+            if not await self._host_allowed(send, settings, host, scope["path"]):
+                return
         if origin and origin not in settings.cors_origins and not _same_origin(origin, host):
-            await _reject(send, 403, "ORIGIN_NOT_ALLOWED", f"Origin {origin!r} is not allowed", path)
+            await _reject(send, 403, "ORIGIN_NOT_ALLOWED", f"Origin {origin!r} is not allowed", scope["path"])
             return
 
-        handler = scope.get("route_handler")
-        rule = self._rules.get((id(handler), method)) or self._rule_for(handler, method)
+        rule = self._rules.get(method) or self._rule_for(scope.get("route_handler"), method)
         runtime_role, needed = rule.runtime_role, rule.needed
         principal = None
         if runtime_role is not None and runtime_role != "login":
             # A runtime route (engineering_api.runtime): a runtime user's bearer token instead of an API key.
-            principal = await self._bearer(scope, send, runtime_role, mutating, client_addr)
+            principal = await self._bearer(scope, send, runtime_role, mutating, _client(scope))
             if principal is None:
                 return
             scope["user"] = principal
@@ -109,19 +112,23 @@ class GuardMiddleware:
             retry_after = services.limiter.requests.take(principal.key_id, settings.rate_limit_per_minute) \
                 if principal is not None else 0
             if principal is None or retry_after or not principal.role.allows(needed):
-                await self._refuse(scope, send, presented, principal, retry_after, needed, mutating, client_addr)
+                await self._refuse(scope, send, presented, principal, retry_after, needed, mutating, _client(scope))
                 return
             scope["user"] = principal
             scope["auth"] = principal.key_id
 
         if principal is not None:
-            current_caller.set(caller_id(principal.key_id, scope["headers"]))
+            # caller_id of the headers, read in the one pass above: most requests name no session.
+            current_caller.set(DEFAULT_SESSION if session is None
+                               else caller_id(principal.key_id, ((SESSION_HEADER, session),)))
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
         if not mutating or not rule.audited:
             await self.app(scope, receive, send)
             return
 
         # The record is written before the call runs: a change whose record cannot be written does not run.
+        path = scope["path"]
+        client_addr = _client(scope)
         try:
             record_id = services.audit.begin(
                 method=method, path=path, key_id=principal.key_id if principal else None,
@@ -154,6 +161,23 @@ class GuardMiddleware:
                 logger.warning("audit record %s of %s %s could not be completed: the disk is full", record_id,
                                method, path)
 
+    async def _host_allowed(self, send: Send, settings: Settings, host: str, path: str) -> bool:
+        """Whether the Host header names an allowed host; else False once the 400 or 421 has been sent. An
+        allowed header is remembered until the settings change (a client sends one or two)."""
+        name = host_name(host)
+        if name is None:
+            await _reject(send, 400, "INVALID_HOST_HEADER",
+                          f"Host {host!r} is not a host name or address with an optional port", path)
+            return False
+        if name not in _lower_case(settings.allowed_hosts):
+            await _reject(send, 421, "HOST_NOT_ALLOWED", f"Host {host!r} is not allowed; see settings.allowedHosts", path)
+            return False
+        if settings is not self._hosts_of:
+            self._hosts, self._hosts_of = set(), settings
+        if len(self._hosts) < _HOSTS_KEPT:
+            self._hosts.add(host)
+        return True
+
     def _rule_for(self, handler: Any, method: str) -> _RouteRule:
         """The rule of a route and method, worked out on its first request and kept."""
         opt = handler.opt if handler is not None else {}
@@ -163,7 +187,7 @@ class GuardMiddleware:
             needed=None if runtime_role is not None else required_role(method, opt),
             audited=opt.get("audit") is not False,
         )
-        self._rules[(id(handler), method)] = rule
+        self._rules[method] = rule
         return rule
 
     @staticmethod
@@ -351,9 +375,10 @@ def _ticket(scope: Any) -> str | None:
     return values[0] if values else None
 
 
-def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None]:
-    """Host, Origin and X-API-Key from the raw header list (ASGI names are lower-case bytes)."""
-    host, origin, key = "", None, None
+def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None, bytes | None]:
+    """Host, Origin, X-API-Key and X-Engineering-Session from the raw header list (ASGI names are lower-case
+    bytes)."""
+    host, origin, key, session = "", None, None, None
     for name, value in raw:
         if name == b"host":
             host = value.decode("latin-1")
@@ -361,7 +386,15 @@ def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None]:
             key = value.decode("latin-1")
         elif name == b"origin":
             origin = value.decode("latin-1")
-    return host, origin, key
+        elif name == SESSION_HEADER:
+            session = value
+    return host, origin, key, session
+
+
+def _client(scope: Any) -> str | None:
+    """The client's address, for refusals and the audit."""
+    client = scope.get("client")
+    return client[0] if client else None
 
 
 _HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?::(?P<port>[0-9]{1,5}))?")

@@ -56,3 +56,20 @@ def test_host_names_are_parsed_not_split() -> None:
     assert host_name("[::1]:9000") == "[::1]"
     assert host_name("127.0.0.1:1@evil.example") is None
     assert host_name("") is None
+
+
+def test_a_host_that_passed_is_refused_once_the_settings_no_longer_allow_it(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    """The guard remembers the Host headers that passed its check; a change of allowedHosts forgets them."""
+    plant = {**admin, "Host": "plant.example:9000"}
+    assert client.get("/api/projects", headers=plant).status_code == 421
+    saved = client.post("/api/settings", json={"allowedHosts": ["plant.example"]}, headers={**admin, "Host": "localhost"})
+    assert saved.status_code == 200, saved.text
+    assert client.get("/api/projects", headers=plant).status_code == 200  # remembered by this route's guard now
+    saved = client.post("/api/settings", json={"allowedHosts": ["testserver.local"]},
+                        headers={**admin, "Host": "localhost"})
+    assert saved.status_code == 200, saved.text
+    answer = client.get("/api/projects", headers=plant)
+    assert answer.status_code == 421, answer.text
+    assert answer.json()["code"] == "HOST_NOT_ALLOWED"
