@@ -78,7 +78,7 @@ from openness_bridge.scratch import ScratchFolders
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import BridgeSimulation
-from openness_bridge.simulation_base import PlcsimSession, SimulationBase
+from openness_bridge.simulation_base import PlcsimAccess, PlcsimSession
 from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.tags_constants import BridgeTagConstants
@@ -185,10 +185,10 @@ class _OpennessSession(EngineeringBackend):
             session, generation=GenerationAccess(
                 program=self.program, compile=self.compile, tags=self.tags, tag_constants=self.tag_constants),
         )
-        plcsim = PlcsimSession(api=simulation_api, on_worker=self._on_worker)
+        plcsim = PlcsimAccess(PlcsimSession(api=simulation_api, on_worker=self._on_worker))
         self.simulation = BridgeSimulation(plcsim, state_dir=state_dir)
         self.runtime_values = BridgeRuntimeValues(
-            SimulationBase(plcsim), session,
+            plcsim, session,
             batch_read=self.simulation.sim_batch_read,
             batch_write=self.simulation.sim_batch_write,
             data_documents=self.program.data_documents,

@@ -27,7 +27,6 @@ from engineering_api.rules.simulation_profiles import (
     profile_out,
     profile_raw,
 )
-from openness_bridge.simulation_base import SimulationBase
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,24 +38,39 @@ if TYPE_CHECKING:
         SimProfileInstance,
     )
     from openness_bridge.plcsim import PlcsimApi
+    from openness_bridge.simulation_base import PlcsimAccess
 
 __all__ = ("SimulationProfileOperations",)
 
 T = TypeVar("T")
 
 
-class SimulationProfileOperations(SimulationBase):
-    """Profile methods of :class:`openness_bridge.simulation.BridgeSimulation` (and ``sim_import_legacy``)."""
+class SimulationProfileOperations:
+    """The profiles of :class:`openness_bridge.simulation.BridgeSimulation` and ``sim_import_legacy`` (one of its
+    parts).
 
-    _state_dir: Path | None
+    Args:
+        plcsim: PLCSIM Advanced as the simulation area reaches it.
+        state_dir: where profiles are kept (the system temp folder when None): PLCSIM Advanced has no profile files.
+        list_instances: the simulation area's ``sim_list_instances()``.
+        create_instance: its ``sim_create_instance(name, cpu_type, operating_mode)``.
+        delete_instance: its ``sim_delete_instance(instance)``.
+        set_instance_network: its ``sim_set_instance_network(instance, suites)``.
+    """
 
-    if TYPE_CHECKING:  # defined by the other parts of BridgeSimulation
-        def sim_list_instances(self) -> list[SimInstanceInfo]: ...
-        def sim_create_instance(
-            self, name: str, cpu_type: str = ..., operating_mode: str | None = ...,
-        ) -> SimInstanceInfo: ...
-        def sim_delete_instance(self, instance: str) -> SimInstanceInfo: ...
-        def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig: ...
+    def __init__(
+        self, plcsim: PlcsimAccess, *, state_dir: Path | None,
+        list_instances: Callable[[], list[SimInstanceInfo]],
+        create_instance: Callable[[str, str, str | None], SimInstanceInfo],
+        delete_instance: Callable[[str], SimInstanceInfo],
+        set_instance_network: Callable[[str, list[SimIpSuite]], SimNetworkConfig],
+    ) -> None:
+        self._plcsim = plcsim
+        self._state_dir = state_dir
+        self._list_instances = list_instances
+        self._create_instance = create_instance
+        self._delete_instance = delete_instance
+        self._set_instance_network = set_instance_network
 
     def _sim_profiles(self, api: PlcsimApi) -> ProfileStore:
         root = self._state_dir or Path(tempfile.gettempdir()) / "engineering-api-bridge-state"
@@ -72,31 +86,31 @@ class SimulationProfileOperations(SimulationBase):
             raise ValidationError(exc.message, code="SIM_INVALID_ARGUMENT") from None
 
     def sim_list_profiles(self) -> list[SimProfile]:
-        store = self._sim_profiles(self._plcsim_api())
+        store = self._sim_profiles(self._plcsim.require_api())
         return [profile_out(p) for p in self._sim_profile_call(store.list)]
 
     def sim_save_profile(
         self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
     ) -> SimProfile:
-        store = self._sim_profiles(self._plcsim_api())
+        store = self._sim_profiles(self._plcsim.require_api())
         existing = [p.name for p in self._sim_profile_call(store.list)]
         check_profile(name, instances, existing, overwrite)
         saved = self._sim_profile_call(lambda: store.save(Profile(name, description, profile_raw(instances))))
         return profile_out(saved)
 
     def sim_get_profile(self, file_name: str) -> SimProfile:
-        store = self._sim_profiles(self._plcsim_api())
+        store = self._sim_profiles(self._plcsim.require_api())
         return profile_out(self._sim_profile_call(lambda: store.get(file_name)))
 
     def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
         profile = self.sim_get_profile(file_name)
-        owners = {ip: info.name for info in self.sim_list_instances() for ip in info.ip_addresses}
+        owners = {ip: info.name for info in self._list_instances() for ip in info.ip_addresses}
         created = apply_profile(
             profile, owner_of=owners.get,
-            create=lambda item: self.sim_create_instance(item.name, item.cpu_type, item.operating_mode),
-            set_network=self.sim_set_instance_network, delete=self.sim_delete_instance)
+            create=lambda item: self._create_instance(item.name, item.cpu_type, item.operating_mode),
+            set_network=self._set_instance_network, delete=self._delete_instance)
         wanted = {n.lower() for n in created}
-        return [i for i in self.sim_list_instances() if i.name.lower() in wanted]
+        return [i for i in self._list_instances() if i.name.lower() in wanted]
 
     def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
         raise NotSupportedError(
