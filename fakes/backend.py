@@ -74,6 +74,8 @@ from fakes.runtime_values_ops import FakeRuntimeValues
 from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import FakeSimulation
+from fakes.simulation_profile_ops import FakeSimProfiles
+from fakes.simulation_tag_ops import FakeSimTags
 from fakes.software_ops import FakeProgram
 from fakes.tag_constant_ops import FakeTagConstants
 from fakes.tag_import_ops import FakeTagImport
@@ -143,6 +145,11 @@ class FakeBackend(EngineeringBackend):
         self.reflection = FakeReflection(session)
         self.security = FakeSecurity(session, catalog=self.catalog.loaded)
         self.simulation = FakeSimulation(self.plcsim)
+        self.sim_tags = FakeSimTags(self.plcsim)
+        self.sim_profiles = FakeSimProfiles(
+            self.plcsim, create_instance=self.simulation.sim_create_instance,
+            set_instance_network=self.simulation.sim_set_instance_network,
+            instance_info=self.simulation.instance_info)
         self.runtime_values = FakeRuntimeValues(self.plcsim)
         self.compile = FakeCompile(session)
         self.online = FakeOnline(

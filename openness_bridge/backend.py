@@ -79,6 +79,8 @@ from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import BridgeSimulation
 from openness_bridge.simulation_base import PlcsimAccess, PlcsimSession
+from openness_bridge.simulation_profiles import BridgeSimProfiles
+from openness_bridge.simulation_tags import BridgeSimTags
 from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.tags_constants import BridgeTagConstants
@@ -186,11 +188,16 @@ class _OpennessSession(EngineeringBackend):
                 program=self.program, compile=self.compile, tags=self.tags, tag_constants=self.tag_constants),
         )
         plcsim = PlcsimAccess(PlcsimSession(api=simulation_api, on_worker=self._on_worker))
-        self.simulation = BridgeSimulation(plcsim, state_dir=state_dir)
+        self.simulation = BridgeSimulation(plcsim)
+        self.sim_tags = BridgeSimTags(plcsim)
+        self.sim_profiles = BridgeSimProfiles(
+            plcsim, state_dir=state_dir, list_instances=self.simulation.sim_list_instances,
+            create_instance=self.simulation.sim_create_instance, delete_instance=self.simulation.sim_delete_instance,
+            set_instance_network=self.simulation.sim_set_instance_network)
         self.runtime_values = BridgeRuntimeValues(
             plcsim, session,
-            batch_read=self.simulation.sim_batch_read,
-            batch_write=self.simulation.sim_batch_write,
+            batch_read=self.sim_tags.sim_batch_read,
+            batch_write=self.sim_tags.sim_batch_write,
             data_documents=self.program.data_documents,
         )
         self.online = BridgeOnline(

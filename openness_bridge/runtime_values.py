@@ -57,8 +57,8 @@ class BridgeRuntimeValues(RuntimeValuesPort):
         plcsim: PLCSIM Advanced over the backend's session, which the simulation area shares (its connected
             instance): PLCSIM calls with their errors translated, instances and their records.
         session: the Openness session, to read the released-tag flags from the open project.
-        batch_read: the simulation area's ``sim_batch_read(names, instance)``.
-        batch_write: the simulation area's ``sim_batch_write(items, instance)``.
+        batch_read: the simulation-tags area's ``sim_batch_read(names, instance)``.
+        batch_write: the simulation-tags area's ``sim_batch_write(items, instance)``.
         data_documents: the SimaticML of a PLC's tag tables and data blocks (``PlcTagTable.Export``,
             ``PlcBlock.Export``), by device name; runs inside an Openness call.
     """

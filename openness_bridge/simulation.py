@@ -1,8 +1,8 @@
 """The bridge's PLCSIM Advanced (``Siemens.Simatic.Simulation.Runtime``): the simulation area, ``sim_*`` methods.
 
-Instances, operating states, stepping and the session live here; the runtime manager in
-:mod:`openness_bridge.simulation_runtime`, tags in :mod:`openness_bridge.simulation_tags` and profiles in
-:mod:`openness_bridge.simulation_profiles` are parts the area holds; all of them reach PLCSIM through one
+Instances, operating states, stepping and the session live here, the runtime manager in the part
+:mod:`openness_bridge.simulation_runtime`; the tags (:mod:`openness_bridge.simulation_tags`) and profiles
+(:mod:`openness_bridge.simulation_profiles`) are areas of their own. All of them reach PLCSIM through one
 :class:`~openness_bridge.simulation_base.PlcsimAccess`. Without PLCSIM Advanced every method raises ``SIM_ENGINE_UNAVAILABLE``
 (the status methods, which never raise, report it as unavailable).
 """
@@ -39,7 +39,6 @@ from engineering_api.rules.simulation_profiles import (
     check_suites,
     in_range,
 )
-from openness_bridge.simulation_profiles import SimulationProfileOperations
 from openness_bridge.simulation_runtime import SimulationRuntimeOperations
 from openness_bridge.simulation_support import (
     TIMEOUT_MS,
@@ -48,16 +47,11 @@ from openness_bridge.simulation_support import (
     sim_error,
     state_name,
 )
-from openness_bridge.simulation_tags import SimulationTagOperations
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
-    from engineering_api.backend.areas.simulation_models import (
-        SimProfile, SimProfileInstance, SimRuntimeConfig, SimRuntimeStatus, SimStatus, SimTagList, SimTagResult,
-        SimTagValue, SimTagWrite,
-    )
+    from engineering_api.backend.areas.simulation_models import SimRuntimeConfig, SimRuntimeStatus, SimStatus
     from openness_bridge.plcsim import PlcsimApi
     from openness_bridge.simulation_base import PlcsimAccess
 
@@ -74,24 +68,18 @@ _IN_RUN = ("Run", "Freeze")  # Freeze: RUN with the cycle held (SingleStep); sto
 
 class BridgeSimulation(SimulationPort):
     """The simulation area of the bridge: PLCSIM Advanced through its API. Instances, states, stepping and the
-    session are its own; the runtime manager, tags and profiles are parts it holds and hands their methods to.
+    session are its own; the runtime manager is a part it holds and hands its methods to.
 
     Args:
         plcsim: PLCSIM Advanced over the backend's session (the API, the worker check, the bookkeeping), shared with
             the runtime-values area.
-        state_dir: where profiles are kept (the system temp folder when None): PLCSIM Advanced has no profile files.
     """
 
-    def __init__(self, plcsim: PlcsimAccess, *, state_dir: Path | None) -> None:
+    def __init__(self, plcsim: PlcsimAccess) -> None:
         self._plcsim = plcsim
         self._runtime = SimulationRuntimeOperations(plcsim, list_instances=self.sim_list_instances)
-        self._tags = SimulationTagOperations(plcsim)
-        self._profiles = SimulationProfileOperations(
-            plcsim, state_dir=state_dir, list_instances=self.sim_list_instances,
-            create_instance=self.sim_create_instance, delete_instance=self.sim_delete_instance,
-            set_instance_network=self.sim_set_instance_network)
 
-    # ----- the parts: runtime manager, tags, profiles -----------------------------------------------
+    # ----- the runtime manager (a part) -----------------------------------------------------------
     def sim_runtime_status(self) -> SimRuntimeStatus:
         return self._runtime.sim_runtime_status()
 
@@ -109,48 +97,6 @@ class BridgeSimulation(SimulationPort):
 
     def sim_status(self) -> SimStatus:
         return self._runtime.sim_status()
-
-    def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
-        return self._tags.sim_list_tags(filter, instance)
-
-    def sim_refresh_tags(self, instance: str | None = None) -> SimTagList:
-        return self._tags.sim_refresh_tags(instance)
-
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
-        return self._tags.sim_read_tag(name, instance)
-
-    def sim_write_tag(
-        self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
-    ) -> SimTagValue:
-        return self._tags.sim_write_tag(name, value, instance, password=password, as_hmi=as_hmi)
-
-    def sim_batch_read(
-        self, names: list[str], instance: str | None = None, *, password: str | None = None,
-    ) -> list[SimTagResult]:
-        return self._tags.sim_batch_read(names, instance, password=password)
-
-    def sim_batch_write(
-        self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
-        as_hmi: bool = False,
-    ) -> list[SimTagResult]:
-        return self._tags.sim_batch_write(items, instance, password=password, as_hmi=as_hmi)
-
-    def sim_list_profiles(self) -> list[SimProfile]:
-        return self._profiles.sim_list_profiles()
-
-    def sim_save_profile(
-        self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
-    ) -> SimProfile:
-        return self._profiles.sim_save_profile(name, description=description, instances=instances, overwrite=overwrite)
-
-    def sim_get_profile(self, file_name: str) -> SimProfile:
-        return self._profiles.sim_get_profile(file_name)
-
-    def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
-        return self._profiles.sim_apply_profile(file_name)
-
-    def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
-        return self._profiles.sim_import_legacy(source)
 
     # ----- instances ----------------------------------------------------------------------------
     def refresh_after_download(self, instance: str) -> None:

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from engineering_api.backend.areas.simulation import SimProfilesPort
 from engineering_api.backend.areas.simulation_models import SimIpSuite
 from engineering_api.backend.errors import (
     NotFoundError,
@@ -40,17 +41,17 @@ if TYPE_CHECKING:
     from openness_bridge.plcsim import PlcsimApi
     from openness_bridge.simulation_base import PlcsimAccess
 
-__all__ = ("SimulationProfileOperations",)
+__all__ = ("BridgeSimProfiles",)
 
 T = TypeVar("T")
 
 
-class SimulationProfileOperations:
-    """The profiles of :class:`openness_bridge.simulation.BridgeSimulation` and ``sim_import_legacy`` (one of its
-    parts).
+class BridgeSimProfiles(SimProfilesPort):
+    """The simulation-profiles area of the bridge (and ``sim_import_legacy``); the profiles are the bridge's own
+    files, applied through the simulation area.
 
     Args:
-        plcsim: PLCSIM Advanced as the simulation area reaches it.
+        plcsim: PLCSIM Advanced as the backend's simulation areas share it.
         state_dir: where profiles are kept (the system temp folder when None): PLCSIM Advanced has no profile files.
         list_instances: the simulation area's ``sim_list_instances()``.
         create_instance: its ``sim_create_instance(name, cpu_type, operating_mode)``.

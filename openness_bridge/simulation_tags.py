@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.areas.simulation import SimTagsPort
 from engineering_api.backend.areas.simulation_models import (
     SimTagError,
     SimTagInfo,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from openness_bridge.plcsim import PlcsimApi
     from openness_bridge.simulation_base import PlcsimAccess
 
-__all__ = ("BATCH_LIMIT", "SimulationTagOperations", "tag_list")
+__all__ = ("BATCH_LIMIT", "BridgeSimTags", "tag_list")
 
 BATCH_LIMIT = 1000
 """Items one batch read or write may hold."""
@@ -104,11 +105,11 @@ def _symbol(name: str) -> str:
     return name.replace('"', "").strip()
 
 
-class SimulationTagOperations:
-    """The tags of :class:`openness_bridge.simulation.BridgeSimulation`'s instances (one of its parts).
+class BridgeSimTags(SimTagsPort):
+    """The simulation-tags area of the bridge: the tags of PLCSIM Advanced's instances.
 
     Args:
-        plcsim: PLCSIM Advanced as the simulation area reaches it.
+        plcsim: PLCSIM Advanced as the backend's simulation areas share it (the connected instance).
     """
 
     def __init__(self, plcsim: PlcsimAccess) -> None:

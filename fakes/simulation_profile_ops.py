@@ -1,0 +1,75 @@
+"""The simulation-profiles area of the fake: saved sets of instance definitions, applied through the simulation
+area, and the legacy PLCSIM import the simulated runtime cannot do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.areas.simulation import SimProfilesPort
+from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from engineering_api.rules.simulation_profiles import apply_profile, check_profile, profile_out, profile_raw
+from fakes.runtime.manager import Profile
+from fakes.simulation_ops import sim_errors
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from engineering_api.backend.areas.simulation_models import (SimInstanceInfo, SimIpSuite, SimNetworkConfig,
+                                                                 SimProfile, SimProfileInstance)
+    from fakes.runtime.manager import SimulationRuntime
+
+__all__ = ("FakeSimProfiles",)
+
+
+class FakeSimProfiles(SimProfilesPort):
+    """The simulation-profiles area of the fake.
+
+    Args:
+        plcsim: the machine's PLCSIM Advanced (:class:`fakes.runtime.manager.SimulationRuntime`), which keeps the
+            profiles and its instances.
+        create_instance: the simulation area's ``sim_create_instance(name, cpu_type, operating_mode)``.
+        set_instance_network: its ``sim_set_instance_network(instance, suites)``.
+        instance_info: its view of a registered instance by name (``FakeSimulation.instance_info``).
+    """
+
+    def __init__(
+        self, plcsim: SimulationRuntime, *,
+        create_instance: Callable[[str, str, str | None], SimInstanceInfo],
+        set_instance_network: Callable[[str, list[SimIpSuite]], SimNetworkConfig],
+        instance_info: Callable[[str], SimInstanceInfo],
+    ) -> None:
+        self._plcsim = plcsim
+        self._create_instance = create_instance
+        self._set_instance_network = set_instance_network
+        self._instance_info = instance_info
+
+    def sim_list_profiles(self) -> list[SimProfile]:
+        return [profile_out(p) for p in self._plcsim.profiles()]
+
+    def sim_save_profile(
+        self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
+    ) -> SimProfile:
+        check_profile(name, instances, [p.name for p in self._plcsim.profiles()], overwrite)
+        raw = profile_raw(instances)
+        with sim_errors():
+            saved = self._plcsim.save_profile(Profile(name, description, raw))
+        return profile_out(saved)
+
+    def sim_get_profile(self, file_name: str) -> SimProfile:
+        with sim_errors(not_found=(NotFoundError, "SIM_PROFILE_NOT_FOUND")):
+            return profile_out(self._plcsim.profile(file_name))
+
+    def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
+        profile = self.sim_get_profile(file_name)
+        created = apply_profile(
+            profile, owner_of=lambda ip: getattr(self._plcsim.by_ip(ip), "name", None),
+            create=lambda item: self._create_instance(item.name, item.cpu_type, item.operating_mode),
+            set_network=self._set_instance_network, delete=self._plcsim.delete)
+        return [self._instance_info(name) for name in created]
+
+    def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
+        raise NotSupportedError(
+            "Legacy S7-PLCSIM projects (.plc) are a Windows binary format that the simulated runtime cannot read. "
+            "Create an instance (POST /api/simulation/instances/create or a profile) and download the program from "
+            "the TIA project instead.", code="SIM_LEGACY_NOT_SUPPORTED")
