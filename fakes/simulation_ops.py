@@ -70,10 +70,6 @@ class FakeSimulation(SimulationPort):
     def _cpu(self, instance: str | None) -> SimulatedCpu:
         return cpu_of(self._plcsim, instance)
 
-    def instance_info(self, name: str) -> SimInstanceInfo:
-        """The registered instance ``name`` as the port lists it (not a port method: the profiles area's help)."""
-        return self._info(self._plcsim.get(name))
-
     def _info(self, cpu: SimulatedCpu) -> SimInstanceInfo:
         return SimInstanceInfo(
             name=cpu.name, id=cpu.id, cpu_type=cpu.cpu_type, operating_state=str(cpu.state),

@@ -7,16 +7,15 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.simulation import SimProfilesPort
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
-from engineering_api.rules.simulation_profiles import apply_profile, check_profile, profile_out, profile_raw
+from engineering_api.rules.simulation_profiles import (SimInstanceCalls, apply_profile, check_profile, profile_out,
+                                                       profile_raw)
 from fakes.runtime.manager import Profile
 from fakes.simulation_ops import sim_errors
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
-    from engineering_api.backend.areas.simulation_models import (SimInstanceInfo, SimIpSuite, SimNetworkConfig,
-                                                                 SimProfile, SimProfileInstance)
+    from engineering_api.backend.areas.simulation_models import (SimInstanceInfo, SimProfile, SimProfileInstance)
     from fakes.runtime.manager import SimulationRuntime
 
 __all__ = ("FakeSimProfiles",)
@@ -28,21 +27,12 @@ class FakeSimProfiles(SimProfilesPort):
     Args:
         plcsim: the machine's PLCSIM Advanced (:class:`fakes.runtime.manager.SimulationRuntime`), which keeps the
             profiles and its instances.
-        create_instance: the simulation area's ``sim_create_instance(name, cpu_type, operating_mode)``.
-        set_instance_network: its ``sim_set_instance_network(instance, suites)``.
-        instance_info: its view of a registered instance by name (``FakeSimulation.instance_info``).
+        calls: the simulation area's instance calls a profile is applied through.
     """
 
-    def __init__(
-        self, plcsim: SimulationRuntime, *,
-        create_instance: Callable[[str, str, str | None], SimInstanceInfo],
-        set_instance_network: Callable[[str, list[SimIpSuite]], SimNetworkConfig],
-        instance_info: Callable[[str], SimInstanceInfo],
-    ) -> None:
+    def __init__(self, plcsim: SimulationRuntime, *, calls: SimInstanceCalls) -> None:
         self._plcsim = plcsim
-        self._create_instance = create_instance
-        self._set_instance_network = set_instance_network
-        self._instance_info = instance_info
+        self._calls = calls
 
     def sim_list_profiles(self) -> list[SimProfile]:
         return [profile_out(p) for p in self._plcsim.profiles()]
@@ -64,9 +54,10 @@ class FakeSimProfiles(SimProfilesPort):
         profile = self.sim_get_profile(file_name)
         created = apply_profile(
             profile, owner_of=lambda ip: getattr(self._plcsim.by_ip(ip), "name", None),
-            create=lambda item: self._create_instance(item.name, item.cpu_type, item.operating_mode),
-            set_network=self._set_instance_network, delete=self._plcsim.delete)
-        return [self._instance_info(name) for name in created]
+            create=lambda item: self._calls.create(item.name, item.cpu_type, item.operating_mode),
+            set_network=self._calls.set_network, delete=self._calls.delete)
+        by_name = {i.name.lower(): i for i in self._calls.instances()}
+        return [by_name[name.lower()] for name in created]
 
     def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
         raise NotSupportedError(

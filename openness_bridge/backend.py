@@ -51,6 +51,7 @@ from engineering_api.backend.models import (
     WhitelistEntry,
 )
 from engineering_api.backend.port import EngineeringBackend
+from engineering_api.rules.simulation_profiles import SimInstanceCalls
 from engineering_api.rules.source_generation import GenerationAccess
 from openness_bridge.blocks import BridgeBlocks, names_in_use
 from openness_bridge.catalog import BridgeCatalog
@@ -190,10 +191,9 @@ class _OpennessSession(EngineeringBackend):
         plcsim = PlcsimAccess(PlcsimSession(api=simulation_api, on_worker=self._on_worker))
         self.simulation = BridgeSimulation(plcsim)
         self.sim_tags = BridgeSimTags(plcsim)
-        self.sim_profiles = BridgeSimProfiles(
-            plcsim, state_dir=state_dir, list_instances=self.simulation.sim_list_instances,
-            create_instance=self.simulation.sim_create_instance, delete_instance=self.simulation.sim_delete_instance,
-            set_instance_network=self.simulation.sim_set_instance_network)
+        self.sim_profiles = BridgeSimProfiles(plcsim, state_dir=state_dir, calls=SimInstanceCalls(
+            instances=self.simulation.sim_list_instances, create=self.simulation.sim_create_instance,
+            set_network=self.simulation.sim_set_instance_network, delete=self.simulation.sim_delete_instance))
         self.runtime_values = BridgeRuntimeValues(
             plcsim, session,
             batch_read=self.sim_tags.sim_batch_read,

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from engineering_api.backend.areas.simulation import SimProfilesPort
-from engineering_api.backend.areas.simulation_models import SimIpSuite
 from engineering_api.backend.errors import (
     NotFoundError,
     NotSupportedError,
@@ -23,6 +22,7 @@ from engineering_api.rules.simulation_profiles import (
     Profile,
     ProfileError,
     ProfileStore,
+    SimInstanceCalls,
     apply_profile,
     check_profile,
     profile_out,
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.areas.simulation_models import (
         SimInstanceInfo,
-        SimNetworkConfig,
         SimProfile,
         SimProfileInstance,
     )
@@ -53,25 +52,13 @@ class BridgeSimProfiles(SimProfilesPort):
     Args:
         plcsim: PLCSIM Advanced as the backend's simulation areas share it.
         state_dir: where profiles are kept (the system temp folder when None): PLCSIM Advanced has no profile files.
-        list_instances: the simulation area's ``sim_list_instances()``.
-        create_instance: its ``sim_create_instance(name, cpu_type, operating_mode)``.
-        delete_instance: its ``sim_delete_instance(instance)``.
-        set_instance_network: its ``sim_set_instance_network(instance, suites)``.
+        calls: the simulation area's instance calls a profile is applied through.
     """
 
-    def __init__(
-        self, plcsim: PlcsimAccess, *, state_dir: Path | None,
-        list_instances: Callable[[], list[SimInstanceInfo]],
-        create_instance: Callable[[str, str, str | None], SimInstanceInfo],
-        delete_instance: Callable[[str], SimInstanceInfo],
-        set_instance_network: Callable[[str, list[SimIpSuite]], SimNetworkConfig],
-    ) -> None:
+    def __init__(self, plcsim: PlcsimAccess, *, state_dir: Path | None, calls: SimInstanceCalls) -> None:
         self._plcsim = plcsim
         self._state_dir = state_dir
-        self._list_instances = list_instances
-        self._create_instance = create_instance
-        self._delete_instance = delete_instance
-        self._set_instance_network = set_instance_network
+        self._calls = calls
 
     def _sim_profiles(self, api: PlcsimApi) -> ProfileStore:
         root = self._state_dir or Path(tempfile.gettempdir()) / "engineering-api-bridge-state"
@@ -105,13 +92,13 @@ class BridgeSimProfiles(SimProfilesPort):
 
     def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
         profile = self.sim_get_profile(file_name)
-        owners = {ip: info.name for info in self._list_instances() for ip in info.ip_addresses}
+        owners = {ip: info.name for info in self._calls.instances() for ip in info.ip_addresses}
         created = apply_profile(
             profile, owner_of=owners.get,
-            create=lambda item: self._create_instance(item.name, item.cpu_type, item.operating_mode),
-            set_network=self._set_instance_network, delete=self._delete_instance)
+            create=lambda item: self._calls.create(item.name, item.cpu_type, item.operating_mode),
+            set_network=self._calls.set_network, delete=self._calls.delete)
         wanted = {n.lower() for n in created}
-        return [i for i in self._list_instances() if i.name.lower() in wanted]
+        return [i for i in self._calls.instances() if i.name.lower() in wanted]
 
     def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
         raise NotSupportedError(
